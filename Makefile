@@ -1,0 +1,22 @@
+# The two commands of the README: `make report` (verify the claims, write the report) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+REPORT_OPTIONS := --claims-report REPORT.md --claims-json results/claims.json \
+	--claims-badges badges --claims-plots plots --claims-readme README.md
+
+.PHONY: test report structural
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+test: $(BIN)/.installed
+	$(BIN)/pytest
+
+report: $(BIN)/.installed
+	$(BIN)/pytest benchmarks -p no:randomly -m "not throughput" $(REPORT_OPTIONS) $(ARGS)
+
+structural: $(BIN)/.installed
+	$(BIN)/pytest benchmarks -m "params or macs or layers or size" $(ARGS)

@@ -1,0 +1,1 @@
+"""claimbench: published model-report numbers turned into pytest claims, measured and judged."""

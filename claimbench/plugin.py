@@ -1,0 +1,206 @@
+"""The claimbench pytest plugin: claims from the ledger as parametrized tests, verdicts into reports.
+
+Hooks and fixtures only; the work is done by ``ledger``, ``verdict``, ``results`` and ``report``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimbench import ledger, results, verdict
+from claimbench.ledger import Claim
+
+claims_key = pytest.StashKey[list[Claim]]()
+reports_key = pytest.StashKey[list[ledger.Report]]()
+results_key = pytest.StashKey[results.Results]()
+
+TIER_OF_KIND = {
+    "params": "params",
+    "macs": "macs",
+    "layer": "layers",
+    "size": "size",
+    **{kind: "train" for kind in ledger.TRAINING_KINDS},
+    "epoch_time": "timing",
+}
+MARKERS = {
+    "claims(*kinds)": "parametrize the test's `claim` argument over the ledger's claims of these kinds",
+    "params": "parameter-count claims (structure only, meta device)",
+    "macs": "multiply-accumulate claims (structure only, meta device)",
+    "layers": "per-layer claims: params, MACs, output shapes (structure only)",
+    "size": "model-size claims (torchinfo estimates, checkpoint bytes)",
+    "train": "accuracy / loss / epoch claims after training with the author's recipe",
+    "train_cpu": "real training that fits a CPU in minutes",
+    "timing": "time-per-epoch claims (pytest-benchmark)",
+    "slow": "a test of the instruments that takes more than a few seconds",
+}
+
+ClaimChecker = Callable[..., verdict.Comparison]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("claimbench", "claimbench: published claims as tests")
+    group.addoption("--claims-dir", dest="claims_dir", default=None, metavar="DIR",
+                    help="ledger directory or file (default: ini claims_dir, else reference/)")
+    group.addoption("--claims-report", dest="claims_report", default=None, metavar="PATH.md",
+                    help="write the markdown verdict report here")
+    group.addoption("--claims-json", dest="claims_json", default=None, metavar="PATH",
+                    help="write one JSON record per claim here")
+    group.addoption("--claims-badges", dest="claims_badges", default=None, metavar="DIR",
+                    help="write shields.io endpoint JSON and SVG badges into DIR")
+    group.addoption("--claims-plots", dest="claims_plots", default=None, metavar="DIR",
+                    help="write PNG plots into DIR")
+    group.addoption("--data-root", dest="data_root", default=None, metavar="DIR",
+                    help="where datasets live in their standard on-disk layouts (default: $CLAIMBENCH_DATA)")
+    group.addoption("--download", dest="download", action="store_true",
+                    help="download a missing dataset (never done otherwise)")
+    group.addoption("--allow-unverified-data", dest="allow_unverified_data", action="store_true",
+                    help="run on data whose checksums do not match; affected verdicts say 'unverified data'")
+    group.addoption("--train-device", dest="train_device", default="cuda", metavar="DEVICE",
+                    help="device for train and timing claims (default: cuda; 'cpu' runs what fits the budget)")
+    group.addoption("--train-seeds", dest="train_seeds", type=int, default=1, metavar="N",
+                    help="seeds per training claim; N > 1 judges the mean with a 95%% interval")
+    group.addoption("--train-budget", dest="train_budget", type=float, default=None, metavar="SECONDS",
+                    help="skip training claims whose estimated cost exceeds this (default: no limit on CUDA, "
+                         "600 s on the CPU)")
+    group.addoption("--retrain", dest="retrain", action="store_true",
+                    help="train again even where a stored result exists")
+    group.addoption("--results-dir", dest="results_dir", default="runs", metavar="DIR",
+                    help="where training checkpoints and results are stored (default: runs/)")
+    parser.addini("claims_dir", "ledger directory, relative to the rootdir", default="reference")
+
+
+def _claims_path(config: pytest.Config) -> Path:
+    option = config.getoption("claims_dir")
+    return Path(option) if option else config.rootpath / config.getini("claims_dir")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    import models
+
+    config = session.config
+    try:
+        reports = ledger.load_reports(_claims_path(config), model_names=models.names())
+    except ledger.LedgerError as error:
+        raise pytest.UsageError(f"claims ledger rejected: {error}") from None
+    config.stash[reports_key] = reports
+    config.stash[claims_key] = sorted((c for r in reports for c in r.claims), key=lambda c: c.id)
+    if not hasattr(config, "workerinput"):
+        config.stash[results_key] = results.Results({c.id: c for c in config.stash[claims_key]})
+
+
+def _marks(claim: Claim) -> list[pytest.MarkDecorator]:
+    marks = [getattr(pytest.mark, TIER_OF_KIND[claim.kind])]
+    if claim.status == "unverifiable":
+        marks.append(pytest.mark.skip(reason=f"unverifiable: {claim.why}"))
+    elif claim.expect == "refuted":
+        marks.append(pytest.mark.xfail(strict=True, raises=verdict.ClaimMismatch, reason=claim.why or ""))
+    return marks
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marker = metafunc.definition.get_closest_marker("claims")
+    if marker is None or "claim" not in metafunc.fixturenames:
+        return
+    claims = [c for c in metafunc.config.stash[claims_key] if c.kind in marker.args]
+    metafunc.parametrize("claim", [pytest.param(c, id=c.id, marks=_marks(c)) for c in claims])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        claim = getattr(item, "callspec", None) and item.callspec.params.get("claim")
+        if isinstance(claim, Claim):
+            item.user_properties.append((results.CLAIM_PROPERTY, claim.id))
+
+
+@pytest.fixture
+def check_claim(request: pytest.FixtureRequest, claim: Claim) -> ClaimChecker:
+    """Judge a measurement of this test's claim, record it for the report, raise on a mismatch."""
+
+    def check(
+        measured: verdict.Measured,
+        *,
+        counters: Mapping[str, verdict.Measured] | None = None,
+        seeds: Sequence[float] = (),
+        spread: float = 0.0,
+        device: str = "meta",
+        unverified_data: bool = False,
+        comparable: str | None = None,
+    ) -> verdict.Comparison:
+        """``comparable``, when given, says why the measurement cannot be judged against the claim
+        (other hardware): it is recorded beside the claim and the test is skipped."""
+        comparison = verdict.compare(claim, measured, spread=spread)
+        if comparable is not None:
+            request.node.user_properties.append((results.MEASUREMENT_PROPERTY, results.measurement(
+                comparison, message=comparable, seeds=seeds, device=device, comparable=False)))
+            pytest.skip(comparable)
+        message = ""
+        try:
+            verdict.check_counters(claim, counters or {})
+            verdict.check(claim, measured, spread=spread)
+        except (verdict.ClaimMismatch, verdict.CounterDisagreement) as error:
+            message = str(error).removeprefix(f"{claim.id}: ")
+            raise
+        finally:
+            request.node.user_properties.append((results.MEASUREMENT_PROPERTY, results.measurement(
+                comparison, message=message, counters=counters, seeds=seeds, spread=spread or None,
+                device=device, unverified_data=unverified_data)))
+        return comparison
+
+    return check
+
+
+class ClaimsSession:
+    """The controller's side of a run: gathers outcomes, writes the files once, prints the summary."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.written: list[Path] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        collected = self.config.stash.get(results_key, None)
+        if collected is not None:
+            collected.add(report.user_properties, when=report.when, outcome=report.outcome,
+                          message=str(report.longrepr or ""), xfailed=hasattr(report, "wasxfail"),
+                          duration=report.duration)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        collected = self.config.stash.get(results_key, None)
+        targets = {name: self.config.getoption(f"claims_{name}") for name in ("report", "json", "badges", "plots")}
+        if collected is None or not any(targets.values()):
+            return
+        from claimbench import environment, report
+
+        self.written = report.write_all(
+            collected.records(), self.config.stash[reports_key], environment.describe(self.config.rootpath),
+            markdown=targets["report"], json=targets["json"], badges=targets["badges"], plots=targets["plots"],
+        )
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        collected = self.config.stash.get(results_key, None)
+        if collected is None or not collected.outcomes:
+            return
+        counts: dict[str, int] = {}
+        for record in collected.records():
+            counts[record["verdict"]] = counts.get(record["verdict"], 0) + 1
+        terminalreporter.write_sep("-", "claimbench verdicts")
+        terminalreporter.write_line(", ".join(f"{counts[v]} {v}" for v in verdict.VERDICTS if v in counts))
+        for path in self.written:
+            terminalreporter.write_line(f"wrote {path}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, description in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {description}")
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(ClaimsSession(config), "claimbench-session")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    session = config.pluginmanager.get_plugin("claimbench-session")
+    if session is not None:
+        config.pluginmanager.unregister(session)
