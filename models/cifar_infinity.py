@@ -34,6 +34,7 @@ from torchvision.models._utils import _make_divisible
 from torchvision.ops import Conv2dNormActivation, StochasticDepth
 
 from models._registry import register
+from models.blocks import keras_batch_norm2d, keras_init
 
 __all__ = [
     "BasicBlock",
@@ -56,19 +57,6 @@ __all__ = [
 ]
 
 NormLayer = Callable[[int], nn.Module]
-
-
-def _keras_batch_norm(num_features: int) -> nn.BatchNorm2d:
-    """BatchNormalization with Keras defaults (PyTorch's momentum is 1 − Keras' momentum)."""
-    return nn.BatchNorm2d(num_features, eps=1e-3, momentum=0.01)
-
-
-def _keras_init(module: nn.Module) -> None:
-    """Keras default initialisers: Glorot-uniform kernels, zero biases."""
-    if isinstance(module, (nn.Conv2d, nn.Linear)):
-        nn.init.xavier_uniform_(module.weight)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
 
 
 def _conv_bn_relu(
@@ -149,7 +137,7 @@ class ResNet(nn.Module):
         layers: Sequence[int],
         num_classes: int = 10,
         in_channels: int = 3,
-        norm_layer: NormLayer = _keras_batch_norm,
+        norm_layer: NormLayer = keras_batch_norm2d,
     ) -> None:
         super().__init__()
         if len(layers) != 4:
@@ -168,7 +156,7 @@ class ResNet(nn.Module):
         self.layer1, self.layer2, self.layer3, self.layer4 = stages
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.fc = nn.Linear(512, num_classes, bias=True)
-        self.apply(_keras_init)
+        keras_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.relu(self.bn1(self.conv1(x)))
@@ -240,7 +228,7 @@ class EfficientNet(nn.Module):
         in_channels: int = 3,
         dropout: float = 0.3,
         stochastic_depth_prob: float = 0.3,
-        norm_layer: NormLayer = _keras_batch_norm,
+        norm_layer: NormLayer = keras_batch_norm2d,
     ) -> None:
         super().__init__()
         channels = _make_divisible(32 * width_mult, 8)
@@ -268,7 +256,7 @@ class EfficientNet(nn.Module):
         self.features = nn.Sequential(*layers)
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Sequential(nn.Dropout(dropout), nn.Linear(last_channels, num_classes, bias=True))
-        self.apply(_keras_init)
+        keras_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
@@ -282,7 +270,7 @@ class MobileNet(nn.Module):
         layers: Sequence[tuple[int, int]],
         num_classes: int = 10,
         in_channels: int = 3,
-        norm_layer: NormLayer = _keras_batch_norm,
+        norm_layer: NormLayer = keras_batch_norm2d,
     ) -> None:
         super().__init__()
         blocks: list[nn.Module] = [_conv_bn_relu(in_channels, 32, 3, norm_layer=norm_layer)]
@@ -298,7 +286,7 @@ class MobileNet(nn.Module):
         self.features = nn.Sequential(*blocks)
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(channels, num_classes, bias=True)
-        self.apply(_keras_init)
+        keras_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
@@ -362,7 +350,7 @@ class InceptionNet(nn.Module):
         in_channels: int = 3,
         dropout: float = 0.4,
         dropout_aux: float = 0.7,
-        norm_layer: NormLayer = _keras_batch_norm,
+        norm_layer: NormLayer = keras_batch_norm2d,
     ) -> None:
         super().__init__()
         self.stem = nn.Sequential(
@@ -379,7 +367,7 @@ class InceptionNet(nn.Module):
         self.avgpool = nn.AdaptiveAvgPool2d(1)
         self.dropout = nn.Dropout(dropout)
         self.fc = nn.Linear(512, num_classes, bias=True)
-        self.apply(_keras_init)
+        keras_init(self)
 
     def _trunk(self, x: torch.Tensor) -> torch.Tensor:
         return self.inception3b(self.inception3a(self.stem(x)))
@@ -408,7 +396,7 @@ class VGG(nn.Module):
         in_channels: int = 3,
         image_size: int = 32,
         dropout: float = 0.5,
-        norm_layer: NormLayer | None = _keras_batch_norm,
+        norm_layer: NormLayer | None = keras_batch_norm2d,
     ) -> None:
         super().__init__()
         features: list[nn.Module] = []
@@ -435,7 +423,7 @@ class VGG(nn.Module):
             nn.Dropout(dropout),
             nn.Linear(hidden_features, num_classes, bias=True),
         )
-        self.apply(_keras_init)
+        keras_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.features(x))

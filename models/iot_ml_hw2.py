@@ -28,6 +28,7 @@ import torch
 import torch.nn as nn
 
 from models._registry import register
+from models.blocks import keras_batch_norm1d, keras_batch_norm2d, keras_init
 
 __all__ = [
     "ConvUnit",
@@ -53,25 +54,6 @@ def _make_conv(kind: str, in_channels: int, out_channels: int, stride: int) -> n
     raise ValueError(f"unknown conv kind {kind!r}: expected 'conv' or 'separable'")
 
 
-def _batch_norm2d(channels: int) -> nn.BatchNorm2d:
-    """Keras ``BatchNormalization()`` after a conv."""
-    return nn.BatchNorm2d(channels, eps=1e-3, momentum=0.01)
-
-
-def _batch_norm1d(features: int) -> nn.BatchNorm1d:
-    """Keras ``BatchNormalization()`` after a dense layer."""
-    return nn.BatchNorm1d(features, eps=1e-3, momentum=0.01)
-
-
-def _init_keras(model: nn.Module) -> None:
-    """Keras' default initialisation: Glorot-uniform kernels and zero biases."""
-    for module in model.modules():
-        if isinstance(module, (nn.Conv2d, nn.Linear)):
-            nn.init.xavier_uniform_(module.weight)
-            if module.bias is not None:
-                nn.init.zeros_(module.bias)
-
-
 class SeparableConv2d(nn.Sequential):
     """Keras ``SeparableConv2D``: bias-free depthwise 3×3 (carrying the stride), then pointwise 1×1 with bias."""
 
@@ -94,7 +76,7 @@ class ConvUnit(nn.Sequential):
             OrderedDict(
                 conv=_make_conv(kind, in_channels, out_channels, stride),
                 act=nn.ReLU(),
-                bn=_batch_norm2d(out_channels),
+                bn=keras_batch_norm2d(out_channels),
                 drop=nn.Dropout(dropout),
             )
         )
@@ -117,13 +99,13 @@ class KerasCNN(nn.Sequential):
         channels = in_channels
         for kind, out_channels, stride in convs:
             rows.append((_make_conv(kind, channels, out_channels, stride), True))
-            rows.append((_batch_norm2d(out_channels), False))
+            rows.append((keras_batch_norm2d(out_channels), False))
             channels = out_channels
         rows += [
             (nn.MaxPool2d(4), False),
             (nn.Flatten(), False),
             (nn.Linear(channels, hidden_features, bias=True), True),
-            (_batch_norm1d(hidden_features), False),
+            (keras_batch_norm1d(hidden_features), False),
             (nn.Linear(hidden_features, num_classes, bias=True), False),
         ]
         layers: OrderedDict[str, nn.Module] = OrderedDict()
@@ -132,7 +114,7 @@ class KerasCNN(nn.Sequential):
             if activated:
                 layers[f"layer{number}_act"] = nn.ReLU()
         super().__init__(layers)
-        _init_keras(self)
+        keras_init(self)
 
 
 class KerasResidualCNN(nn.Module):
@@ -174,12 +156,12 @@ class KerasResidualCNN(nn.Module):
                 flatten=nn.Flatten(),
                 fc1=nn.Linear(channels[-1], hidden_features, bias=True),
                 act=nn.ReLU(),
-                bn=_batch_norm1d(hidden_features),
+                bn=keras_batch_norm1d(hidden_features),
                 drop=nn.Dropout(dropout),
                 fc2=nn.Linear(hidden_features, num_classes, bias=True),
             )
         )
-        _init_keras(self)
+        keras_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.unit1(x)
