@@ -1,0 +1,77 @@
+"""The structural claims re-measured on real CPU weights instead of the meta device, for the README's comparison.
+
+    /usr/bin/time -v python benchmarks/compare_torchinfo.py [--claims-dir reference]
+
+Each model is built on the CPU with its initialisation (as a plain ``torchinfo.summary`` user would),
+then measured by the same ``claimbench.measure`` functions as the structural tier, so torchinfo and
+FlopCounterMode run on real tensors. Layer claims share one table per model and input, as in the
+tier. Prints the verdict counts and the seconds spent; exits 1 if any claim is judged unexpectedly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import models
+from claimbench import ledger, measure, verdict
+from claimbench.ledger import Claim
+
+
+@functools.cache
+def _layer_table(model_name: str, input_size: tuple[int, ...]) -> measure.LayerTable:
+    return measure.layer_table(models.build(model_name), input_size)
+
+
+def _measure(claim: Claim) -> measure.Measurement:
+    """The claim's quantity, measured on a CPU-built model."""
+    if claim.kind == "layer":
+        row = _layer_table(claim.model, claim.input)[claim.layer]
+        return row.measure(claim.quantity, count=claim.count, layout=claim.layout)
+    model = models.build(claim.model)
+    if claim.kind == "params":
+        return measure.Measurement(measure.params(model, claim.count))
+    if claim.kind == "macs":
+        return measure.macs(model, claim.input, claim.count)
+    return measure.Measurement(measure.size_bytes(model, claim.input, claim.size))
+
+
+def _judge(claim: Claim) -> str:
+    """``reproduced``, ``known error``, or what went wrong."""
+    measured = _measure(claim)
+    try:
+        verdict.check_counters(claim, measured.counters)
+        verdict.check(claim, measured.value)
+    except verdict.CounterDisagreement as error:
+        return f"counters disagree: {error}"
+    except verdict.ClaimMismatch as error:
+        return "known error" if claim.expect == "refuted" else f"refuted: {error}"
+    return "reproduced" if claim.expect is None else f"unexpectedly reproduced: {claim.id}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims-dir", type=Path, default=ledger.DEFAULT_DIR, help="ledger directory or file")
+    args = parser.parse_args(argv)
+    claims = [
+        c for c in ledger.load(args.claims_dir, model_names=models.names())
+        if c.kind in ledger.STRUCTURAL_KINDS and c.status is None
+    ]
+    started = time.perf_counter()
+    outcomes = Counter()
+    for claim in claims:
+        outcome = _judge(claim)
+        outcomes[outcome if outcome in ("reproduced", "known error") else "unexpected"] += 1
+        if outcome not in ("reproduced", "known error"):
+            print(outcome)
+    seconds = time.perf_counter() - started
+    print(", ".join(f"{n} {name}" for name, n in sorted(outcomes.items())), f"({len(claims)} claims, {seconds:.1f} s)")
+    return 1 if outcomes["unexpected"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

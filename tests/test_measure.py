@@ -1,0 +1,285 @@
+"""claimbench.measure against closed forms: hypothesis over layer shapes, and the conventions one by one."""
+
+import itertools
+import sys
+from collections import OrderedDict
+
+import pytest
+import torch
+import torch.nn as nn
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import models
+from claimbench import measure
+from models.iot_ml_hw2 import SeparableConv2d
+
+COUNTERS = {measure.FLOP_COUNTER, measure.TORCHINFO}
+FAST = settings(max_examples=25, deadline=None)
+
+
+def _on_meta(factory, *args, **kwargs) -> nn.Module:
+    with torch.device("meta"):
+        return factory(*args, **kwargs)
+
+
+def _both(model: nn.Module, input_size: tuple[int, ...], count: str) -> dict[str, int]:
+    counted = measure.macs(model, input_size, count)
+    assert set(counted.counters) == COUNTERS
+    assert counted.value == counted.counters[measure.FLOP_COUNTER]
+    return counted.counters
+
+
+def _out(size: int, kernel: int, stride: int, padding: int) -> int:
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+# ----------------------------------------------------------------------------- closed forms (hypothesis)
+
+
+@st.composite
+def conv_shapes(draw, depthwise: bool = False) -> dict:
+    groups = draw(st.integers(1, 4))
+    in_channels = groups if depthwise else groups * draw(st.integers(1, 4))
+    out_channels = groups * draw(st.integers(1, 4))
+    kernel = draw(st.integers(1, 5))
+    padding = draw(st.integers(0, kernel // 2))
+    height = draw(st.integers(kernel, 12))
+    width = draw(st.integers(kernel, 12))
+    return {
+        "in_channels": in_channels, "out_channels": out_channels, "kernel": kernel, "padding": padding,
+        "stride": draw(st.integers(1, 3)), "groups": groups, "bias": draw(st.booleans()), "hw": (height, width),
+    }
+
+
+def _check_conv(shape: dict) -> None:
+    conv = _on_meta(
+        nn.Conv2d, shape["in_channels"], shape["out_channels"], shape["kernel"], stride=shape["stride"],
+        padding=shape["padding"], groups=shape["groups"], bias=shape["bias"],
+    )
+    height, width = (_out(s, shape["kernel"], shape["stride"], shape["padding"]) for s in shape["hw"])
+    weights = shape["out_channels"] * shape["in_channels"] // shape["groups"] * shape["kernel"] ** 2
+    pure = height * width * weights
+    bias_adds = height * width * shape["out_channels"] if shape["bias"] else 0
+    input_size = (shape["in_channels"], *shape["hw"])
+    assert measure.params(conv, "trainable") == weights + (shape["out_channels"] if shape["bias"] else 0)
+    assert set(_both(conv, input_size, "pure").values()) == {pure}
+    assert set(_both(conv, input_size, "torchinfo").values()) == {pure + bias_adds}
+
+
+@FAST
+@given(conv_shapes())
+def test_conv_macs_and_params_match_the_closed_form(shape: dict) -> None:
+    _check_conv(shape)
+
+
+@FAST
+@given(conv_shapes(depthwise=True))
+def test_depthwise_conv_macs_and_params_match_the_closed_form(shape: dict) -> None:
+    _check_conv(shape)
+
+
+@FAST
+@given(st.integers(1, 16), st.integers(1, 16), st.integers(1, 2), st.integers(3, 12), st.integers(3, 12))
+def test_separable_conv_macs_and_params_match_the_closed_form(
+    in_channels: int, out_channels: int, stride: int, height: int, width: int
+) -> None:
+    separable = _on_meta(SeparableConv2d, in_channels, out_channels, stride)
+    positions = _out(height, 3, stride, 1) * _out(width, 3, stride, 1)
+    depthwise, pointwise = positions * in_channels * 9, positions * in_channels * out_channels
+    assert measure.params(separable, "trainable") == 9 * in_channels + in_channels * out_channels + out_channels
+    assert set(_both(separable, (in_channels, height, width), "pure").values()) == {depthwise + pointwise}
+    row = measure.layer(separable, (in_channels, height, width), "depthwise")
+    assert row.measure("macs", count="pure").value == depthwise
+
+
+@FAST
+@given(st.integers(1, 64), st.integers(1, 64), st.booleans(), st.lists(st.integers(1, 5), max_size=2))
+def test_linear_macs_match_the_closed_form_on_any_leading_dims(
+    in_features: int, out_features: int, bias: bool, leading: list[int]
+) -> None:
+    """torchinfo 1.8.0 multiplies a Linear's MACs by the batch only; the correction restores the rest."""
+    linear = _on_meta(nn.Linear, in_features, out_features, bias=bias)
+    positions = torch.Size(leading).numel()
+    pure = positions * in_features * out_features
+    assert measure.params(linear, "trainable") == in_features * out_features + (out_features if bias else 0)
+    assert set(_both(linear, (*leading, in_features), "pure").values()) == {pure}
+    assert set(_both(linear, (*leading, in_features), "torchinfo").values()) == {
+        pure + (positions * out_features if bias else 0)
+    }
+
+
+def _heads(model: nn.Module, num_classes: int) -> list[nn.Module]:
+    return [m for m in model.modules() if isinstance(m, nn.Linear) and m.out_features == num_classes]
+
+
+@pytest.mark.parametrize("name", ["iot_ml_hw2.model1", "dl_cifar10_pytorch.baseline", "deeper_networks.resnet50_mnist",
+                                  "core_collapse.vgg16", "cifar_infinity.resnet"])
+@settings(max_examples=5, deadline=None)
+@given(num_classes=st.sampled_from([11, 13, 17, 19, 23, 29, 31]), extra=st.integers(1, 5))
+def test_a_classifier_grows_by_in_features_plus_one_per_class(name: str, num_classes: int, extra: int) -> None:
+    smaller = _on_meta(models.build, name, num_classes=num_classes)
+    larger = _on_meta(models.build, name, num_classes=num_classes + extra)
+    (head,) = _heads(smaller, num_classes)
+    growth = measure.params(larger, "trainable") - measure.params(smaller, "trainable")
+    assert growth == extra * (head.in_features + 1)
+
+
+@st.composite
+def fully_convolutional(draw) -> tuple[nn.Module, int, int]:
+    """A random conv stack with 'same' padding; returns the model, its input channels and its total stride."""
+    channels = [draw(st.integers(1, 6)) for _ in range(draw(st.integers(2, 5)))]
+    layers: list[nn.Module] = []
+    stride_total = 1
+    for cin, cout in itertools.pairwise(channels):
+        kernel = draw(st.sampled_from([1, 3, 5]))
+        stride = draw(st.integers(1, 2))
+        stride_total *= stride
+        groups = cin if cin == cout and draw(st.booleans()) else 1
+        layers += [nn.Conv2d(cin, cout, kernel, stride=stride, padding=kernel // 2, groups=groups), nn.ReLU()]
+    return _on_meta(nn.Sequential, *layers), channels[0], stride_total
+
+
+@FAST
+@given(fully_convolutional(), st.integers(1, 4), st.integers(1, 4), st.integers(2, 3))
+def test_fully_convolutional_macs_scale_with_input_area(model_spec, rows: int, cols: int, factor: int) -> None:
+    model, channels, stride = model_spec
+    height, width = rows * stride, cols * stride
+    small = _both(model, (channels, height, width), "pure")
+    large = _both(model, (channels, height * factor, width * factor), "pure")
+    assert len(set(small.values())) == len(set(large.values())) == 1
+    assert large[measure.FLOP_COUNTER] == small[measure.FLOP_COUNTER] * factor**2
+
+
+@given(st.lists(st.integers(1, 64), min_size=1, max_size=4))
+def test_channels_last_moves_the_first_dimension_last(shape: list[int]) -> None:
+    moved = measure.channels_last(tuple(shape))
+    assert moved == (tuple(shape[1:]) + (shape[0],) if len(shape) > 1 else tuple(shape))
+
+
+# ----------------------------------------------------------------------------- conventions, one by one
+
+
+def _conv_bn_head() -> nn.Sequential:
+    return nn.Sequential(OrderedDict(
+        conv=nn.Conv2d(3, 8, 3, padding=1, bias=True),
+        bn=nn.BatchNorm2d(8),
+        act=nn.ReLU(),
+        pool=nn.AdaptiveAvgPool2d(1),
+        flatten=nn.Flatten(),
+        fc=nn.Linear(8, 5, bias=True),
+        bn1d=nn.BatchNorm1d(5),
+    ))
+
+
+def test_torchinfo_convention_adds_biases_and_other_parameterised_leaves() -> None:
+    model = _on_meta(_conv_bn_head)
+    pure = 6 * 6 * 8 * 27 + 8 * 5
+    biases = 6 * 6 * 8 + 5
+    batch_norms = 2 * 8 + 2 * 5  # batch 1 × the BatchNorms' parameters
+    assert set(_both(model, (3, 6, 6), "pure").values()) == {pure}
+    assert set(_both(model, (3, 6, 6), "torchinfo").values()) == {pure + biases + batch_norms}
+
+
+def test_a_layer_row_measures_params_macs_and_shapes_under_each_convention() -> None:
+    table = measure.layer_table(_on_meta(_conv_bn_head), (3, 6, 6))
+    assert table["bn"].measure("params", count="keras").value == 4 * 8
+    assert table["bn"].measure("params", count="trainable").value == 2 * 8
+    assert table["bn"].measure("macs", count="pure").counters == {measure.FLOP_COUNTER: 0, measure.TORCHINFO: 0}
+    assert table["conv"].measure("output_shape").value == (8, 6, 6)
+    assert table["conv"].measure("output_shape", layout="channels_last").counters == {
+        measure.FLOP_COUNTER: (6, 6, 8), measure.TORCHINFO: (6, 6, 8)}
+    assert table["fc"].measure("output_shape", layout="channels_last").value == (5,)
+    assert table[""].measure("macs", count="pure").value == 6 * 6 * 8 * 27 + 8 * 5
+
+
+def test_the_counters_disagree_on_a_functional_matmul_and_say_by_how_much() -> None:
+    """torchinfo counts leaf layers only, so attention-style matmuls in forward() are missing from it."""
+
+    class SelfSimilarity(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.proj = nn.Linear(16, 16, bias=False)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            q = self.proj(x)
+            return q @ q.transpose(-1, -2)
+
+    counters = _both(_on_meta(SelfSimilarity), (7, 16), "pure")
+    assert counters == {measure.FLOP_COUNTER: 7 * 16 * 16 + 7 * 7 * 16, measure.TORCHINFO: 7 * 16 * 16}
+
+
+def test_a_module_called_twice_counts_both_calls() -> None:
+    class Twice(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(4, 4, 3, padding=1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.conv(self.conv(x))
+
+    row = measure.layer(_on_meta(Twice), (4, 5, 5), "conv")
+    assert set(row.measure("macs", count="pure").counters.values()) == {2 * 5 * 5 * 4 * 36}
+    assert row.measure("output_shape").value == (4, 5, 5)
+
+
+def test_a_layer_that_never_ran_has_no_output_shape() -> None:
+    class Unused(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.used, self.spare = nn.Linear(3, 3), nn.Linear(3, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.used(x)
+
+    row = measure.layer(_on_meta(Unused), (3,), "spare")
+    assert row.measure("macs", count="pure").value == 0
+    with pytest.raises(ValueError, match="'spare': no single output shape"):
+        row.measure("output_shape")
+
+
+def test_an_unknown_layer_path_names_the_closest() -> None:
+    with pytest.raises(KeyError, match="closest: 'conv'"):
+        measure.layer(_on_meta(_conv_bn_head), (3, 6, 6), "cnv")
+
+
+@pytest.mark.parametrize(("call", "match"), [
+    (lambda m: measure.macs(m, (3, 6, 6), "flops"), "unknown MAC count 'flops'"),
+    (lambda m: measure.params(m, "keras_total"), "unknown parameter count 'keras_total'"),
+    (lambda m: measure.size_bytes(m, (3, 6, 6), "file"), "unknown size convention 'file'"),
+    (lambda m: measure.layer(m, (3, 6, 6), "conv").measure("params"), "needs a count convention"),
+    (lambda m: measure.layer(m, (3, 6, 6), "conv").measure("flops"), "unknown layer quantity"),
+    (lambda m: measure.layer(m, (3, 6, 6), "conv").measure("output_shape", layout="nhwc"), "unknown layout"),
+])
+def test_an_unknown_convention_is_a_value_error(call, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        call(_on_meta(_conv_bn_head))
+
+
+def test_measuring_leaves_the_model_in_its_own_mode_and_on_its_device() -> None:
+    model = _on_meta(_conv_bn_head)
+    model.bn.eval()
+    measure.layer_table(model, (3, 6, 6))
+    measure.size_bytes(model, (3, 6, 6), "checkpoint_sgd_momentum")
+    assert model.training and model.conv.training and not model.bn.training
+    assert all(t.is_meta for t in model.state_dict().values())
+
+
+def test_torchinfo_total_is_input_plus_twice_parameterised_outputs_plus_parameters() -> None:
+    model = _on_meta(_conv_bn_head)
+    parameter_bytes = 4 * measure.params(model, "trainable")
+    outputs = 8 * 6 * 6 + 8 * 6 * 6 + 5 + 5  # conv, bn, fc, bn1d: the leaves that own parameters
+    storage_overhead = sys.getsizeof(torch.empty(0, device="meta").untyped_storage())
+    expected = 4 * 3 * 6 * 6 + storage_overhead + 2 * 4 * outputs + parameter_bytes
+    assert measure.size_bytes(model, (3, 6, 6), "torchinfo_total") == expected
+
+
+def test_a_momentum_checkpoint_adds_one_buffer_per_parameter() -> None:
+    model = _on_meta(_conv_bn_head)
+    weights = measure.size_bytes(model, (3, 6, 6), "checkpoint_weights")
+    with_momentum = measure.size_bytes(model, (3, 6, 6), "checkpoint_sgd_momentum")
+    state_bytes = sum(t.element_size() * t.numel() for t in model.state_dict().values())
+    buffer_bytes = 4 * measure.params(model, "trainable")
+    per_tensor = 512  # a zip record's headers, its 64-byte alignment and the pickled dict entry
+    assert state_bytes < weights
+    assert buffer_bytes < with_momentum - weights < buffer_bytes + per_tensor * len(list(model.parameters()))
