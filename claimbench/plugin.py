@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -53,6 +52,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write shields.io endpoint JSON and SVG badges into DIR")
     group.addoption("--claims-plots", dest="claims_plots", default=None, metavar="DIR",
                     help="write PNG plots into DIR")
+    group.addoption("--claims-readme", dest="claims_readme", default=None, metavar="PATH",
+                    help="replace the summary between the README's claims-summary markers")
     group.addoption("--data-root", dest="data_root", default=None, metavar="DIR",
                     help="where datasets live in their standard on-disk layouts (default: $CLAIMBENCH_DATA)")
     group.addoption("--download", dest="download", action="store_true",
@@ -161,16 +162,29 @@ class ClaimsSession:
         self.config = config
         self.written: list[Path] = []
 
+    def pytest_sessionstart(self) -> None:
+        readme = self.config.getoption("claims_readme")
+        if readme:
+            from claimbench import report
+
+            try:
+                report.check_readme(readme)
+            except ValueError as error:
+                raise pytest.UsageError(f"--claims-readme: {error}") from None
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         collected = self.config.stash.get(results_key, None)
         if collected is not None:
+            # A skip's longrepr is (path, line, "Skipped: reason"); keep the reason only.
+            longrepr = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
             collected.add(report.user_properties, when=report.when, outcome=report.outcome,
-                          message=str(report.longrepr or ""), xfailed=hasattr(report, "wasxfail"),
+                          message=str(longrepr or ""), xfailed=hasattr(report, "wasxfail"),
                           duration=report.duration)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         collected = self.config.stash.get(results_key, None)
-        targets = {name: self.config.getoption(f"claims_{name}") for name in ("report", "json", "badges", "plots")}
+        targets = {name: self.config.getoption(f"claims_{name}")
+                   for name in ("report", "json", "badges", "plots", "readme")}
         if collected is None or not any(targets.values()):
             return
         from claimbench import environment, report
@@ -178,6 +192,7 @@ class ClaimsSession:
         self.written = report.write_all(
             collected.records(), self.config.stash[reports_key], environment.describe(self.config.rootpath),
             markdown=targets["report"], json=targets["json"], badges=targets["badges"], plots=targets["plots"],
+            readme=targets["readme"],
         )
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:

@@ -102,12 +102,16 @@ def _verdict(claim: Claim, outcome: Outcome) -> tuple[str, str]:
         notes = [measurement["message"]] if measurement.get("message") else []
         if measurement.get("unverified_data"):
             notes.append("unverified data: checksums did not match")
+        if measurement["within"] and outcome.outcome == "failed" and claim.expect != "refuted":
+            # Within tolerance, yet the test failed: counters disagreed, or it crashed after the check.
+            return "refuted", measurement["message"] or f"crashed: {_first_line(outcome.message)}"
         if measurement["within"]:
             if claim.expect == "refuted":
                 notes.insert(0, f"the ledger expected a documented error ({claim.why}), but the claim reproduced")
             return "reproduced", "; ".join(notes)
         if claim.expect == "refuted":
-            return "known error", "; ".join([claim.why or "", *notes])
+            # verdict.check's message already ends with "documented error: <why>".
+            return "known error", "; ".join(notes) or claim.why or ""
         return "refuted", "; ".join(notes)
     if outcome.outcome == "skipped" and not outcome.xfailed:
         if claim.status == "unverifiable":

@@ -1,0 +1,132 @@
+"""Plots of a run (matplotlib, no display): accuracy against parameters, claimed against measured."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from claimbench.ledger import Claim, Report
+from claimbench.verdict import VERDICTS
+
+__all__ = ["AccuracyPoint", "accuracy_points", "pareto_front", "scatter_points", "write_plots"]
+
+Record = Mapping[str, Any]
+AccuracyPoint = tuple[str, float, float, float]  # model, measured params, measured accuracy, claimed accuracy
+
+VERDICT_STYLES = {"reproduced": ("o", "C2"), "refuted": ("X", "C3"), "known error": ("^", "C1"),
+                  "not run": ("s", "C7"), "unverifiable": ("D", "C4")}  # marker, colour
+PNG_METADATA: dict[str, Any] = {"Software": None}
+DPI = 100
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def accuracy_points(records: Sequence[Record], claims: Mapping[str, Claim]) -> dict[str, list[AccuracyPoint]]:
+    """Test-split accuracy against the same model's measured trainable parameters, per dataset."""
+    params = {}
+    for record in records:
+        claim = claims[record["id"]]
+        if record["kind"] == "params" and claim.count == "trainable" and _number(record["measured"]):
+            params.setdefault(record["model"], record["measured"])
+    points: dict[str, list[AccuracyPoint]] = {}
+    for record in records:
+        claim = claims[record["id"]]
+        if (record["kind"] == "accuracy" and claim.split == "test" and _number(record["measured"])
+                and record["model"] in params):
+            point = (record["model"], params[record["model"]], record["measured"], record["claimed"] * claim.scale)
+            points.setdefault(claim.dataset, []).append(point)
+    return dict(sorted(points.items()))
+
+
+def pareto_front(points: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The (parameters, accuracy) points no other point beats with fewer parameters and higher accuracy."""
+    front: list[tuple[float, float]] = []
+    for size, accuracy in sorted(points, key=lambda p: (p[0], -p[1])):
+        if not front or accuracy > front[-1][1]:
+            front.append((size, accuracy))
+    return front
+
+
+def scatter_points(records: Sequence[Record]) -> dict[str, dict[str, list[tuple[float, float]]]]:
+    """(claimed, measured) in the measurement's unit, per kind and verdict; positive numbers only (log axes)."""
+    points: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    for record in records:
+        measured, claimed = record["measured"], record["claimed"]
+        if _number(measured) and _number(claimed) and measured > 0 and claimed > 0:
+            by_verdict = points.setdefault(record["kind"], {})
+            by_verdict.setdefault(record["verdict"], []).append((claimed * record["scale"], measured))
+    return dict(sorted(points.items()))
+
+
+def _grid(panels: int) -> tuple[Figure, list[Any]]:
+    columns = min(panels, 3)
+    rows = math.ceil(panels / columns)
+    figure = Figure(figsize=(5 * columns, 4 * rows), dpi=DPI, layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False).flatten().tolist()
+    for unused in axes[panels:]:
+        unused.set_visible(False)
+    return figure, axes[:panels]
+
+
+def _empty(message: str) -> Figure:
+    figure = Figure(figsize=(5, 3), dpi=DPI)
+    figure.text(0.5, 0.5, message, ha="center", va="center")
+    return figure
+
+
+def _accuracy_figure(points: Mapping[str, list[AccuracyPoint]]) -> Figure:
+    if not points:
+        return _empty("no accuracy measured yet")
+    figure, axes = _grid(len(points))
+    for ax, (dataset, dataset_points) in zip(axes, points.items(), strict=True):
+        ax.scatter([p[1] for p in dataset_points], [p[3] for p in dataset_points], marker="o",
+                   facecolors="none", edgecolors="grey", label="claimed")
+        ax.scatter([p[1] for p in dataset_points], [p[2] for p in dataset_points], marker="o", label="measured")
+        for model, size, accuracy, _ in dataset_points:
+            ax.annotate(model.rsplit(".", 1)[-1], (size, accuracy), fontsize=7, xytext=(3, 3),
+                        textcoords="offset points")
+        front = pareto_front([(p[1], p[2]) for p in dataset_points])
+        ax.step([p[0] for p in front], [p[1] for p in front], where="post", color="C3", label="Pareto front")
+        ax.set(xscale="log", title=dataset, xlabel="trainable parameters (measured)", ylabel="test accuracy")
+        ax.legend(fontsize=7)
+    return figure
+
+
+def _scatter_figure(points: Mapping[str, Mapping[str, list[tuple[float, float]]]]) -> Figure:
+    if not points:
+        return _empty("no numeric claim measured yet")
+    figure, axes = _grid(len(points))
+    for ax, (kind, by_verdict) in zip(axes, points.items(), strict=True):
+        values = [v for pairs in by_verdict.values() for pair in pairs for v in pair]
+        low, high = min(values) / 1.5, max(values) * 1.5
+        ax.plot([low, high], [low, high], color="grey", linewidth=0.8)
+        for verdict in VERDICTS:
+            if verdict in by_verdict:
+                pairs = by_verdict[verdict]
+                marker, colour = VERDICT_STYLES[verdict]
+                ax.scatter([p[0] for p in pairs], [p[1] for p in pairs], marker=marker, color=colour, label=verdict)
+        ax.set(xscale="log", yscale="log", title=kind, xlabel="claimed", ylabel="measured")
+        ax.legend(fontsize=7)
+    return figure
+
+
+def _save(figure: Figure, path: Path) -> Path:
+    figure.savefig(path, format="png", metadata=PNG_METADATA)
+    return path
+
+
+def write_plots(records: Sequence[Record], reports: Sequence[Report], directory: Path) -> list[Path]:
+    """Write ``accuracy_vs_params.png`` and ``claimed_vs_measured.png``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    records = sorted(records, key=lambda r: r["id"])
+    claims = {claim.id: claim for report in reports for claim in report.claims}
+    return [
+        _save(_accuracy_figure(accuracy_points(records, claims)), directory / "accuracy_vs_params.png"),
+        _save(_scatter_figure(scatter_points(records)), directory / "claimed_vs_measured.png"),
+    ]

@@ -1,0 +1,319 @@
+"""The claimbench plugin end to end (pytester): a tiny ledger, a tiny claim test, the files it writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimbench.report import VERDICT_MARKS
+
+pytest_plugins = ["pytester"]
+
+LEDGER = '''
+[report]
+title  = "Tiny report"
+seed   = "tiny.txt"
+origin = "made up for the plugin tests"
+
+[[table]]
+id      = "sizes"
+title   = "Model sizes"
+columns = ["Model", "Parameters", "Notes"]
+rows = [
+  ["A", "1,000", "matches"],
+  ["B", "2,000", "off by one"],
+  ["C", "3,000", "documented error"],
+  ["D", "4,000", "needs a GPU"],
+  ["E", "5,000", "private"],
+  ["F", "6,000", "crashes"],
+  ["G", "7,000", "counters disagree"],
+  ["H", "8,000", "not a claim"],
+]
+
+[[claim]]
+id = "params/reproduced"
+kind = "params"
+model = "dl_cifar10_pytorch.baseline"
+count = "trainable"
+value = 1000
+printed = "1,000"
+cell = ["sizes", "A", "Parameters"]
+source = "tiny.txt, Model sizes, row A"
+tolerance = { abs = 0 }
+
+[[claim]]
+id = "params/refuted"
+kind = "params"
+model = "dl_cifar10_pytorch.baseline"
+count = "trainable"
+value = 2000
+printed = "2,000"
+cell = ["sizes", "B", "Parameters"]
+source = "tiny.txt, Model sizes, row B"
+tolerance = { abs = 0 }
+
+[[claim]]
+id = "params/known_error"
+kind = "params"
+model = "dl_cifar10_pytorch.baseline"
+count = "trainable"
+value = 3000
+printed = "3,000"
+cell = ["sizes", "C", "Parameters"]
+source = "tiny.txt, Model sizes, row C"
+tolerance = { abs = 0 }
+expect = "refuted"
+why = "the author counted a bias twice"
+
+[[claim]]
+id = "params/not_run"
+kind = "params"
+model = "dl_cifar10_pytorch.baseline"
+count = "trainable"
+value = 4000
+printed = "4,000"
+cell = ["sizes", "D", "Parameters"]
+source = "tiny.txt, Model sizes, row D"
+tolerance = { abs = 0 }
+
+[[claim]]
+id = "params/unverifiable"
+kind = "params"
+model = "dl_cifar10_pytorch.baseline"
+count = "trainable"
+value = 5000
+printed = "5,000"
+cell = ["sizes", "E", "Parameters"]
+source = "tiny.txt, Model sizes, row E"
+tolerance = { abs = 0 }
+status = "unverifiable"
+why = "the weights were never published"
+
+[[claim]]
+id = "params/crash"
+kind = "params"
+model = "dl_cifar10_pytorch.baseline"
+count = "trainable"
+value = 6000
+printed = "6,000"
+cell = ["sizes", "F", "Parameters"]
+source = "tiny.txt, Model sizes, row F"
+tolerance = { abs = 0 }
+
+[[claim]]
+id = "params/counters"
+kind = "params"
+model = "dl_cifar10_pytorch.baseline"
+count = "trainable"
+value = 7000
+printed = "7,000"
+cell = ["sizes", "G", "Parameters"]
+source = "tiny.txt, Model sizes, row G"
+tolerance = { abs = 0 }
+
+[[claim]]
+id = "params/prose"
+kind = "params"
+model = "dl_cifar10_pytorch.resnet18"
+count = "trainable"
+value = 12.5
+scale = 1e6
+printed = "about 12.5M parameters"
+source = "tiny.txt, second paragraph"
+tolerance = { abs = 0.05 }
+'''
+
+CLAIM_TESTS = '''
+import pytest
+
+
+def measure(claim, check_claim):
+    """Stand-ins for real measurements, one behaviour per claim of the tiny ledger."""
+    local = claim.local_id
+    if local == "params/not_run":
+        pytest.skip("needs CUDA: run on a GPU machine")
+    if local == "params/crash":
+        raise RuntimeError("model builder exploded")
+    if local == "params/counters":
+        check_claim(claim.value, counters={"torchinfo": 7000, "numel": 7001})
+    off_by_one = local in ("params/refuted", "params/known_error")
+    check_claim(claim.value * claim.scale + (1 if off_by_one else 0))
+
+
+@pytest.mark.claims("params")
+def test_params(claim, check_claim):
+    measure(claim, check_claim)
+'''
+
+README = "# Tiny\n\nBefore.\n\n<!-- claims-summary:start -->\nold summary\n<!-- claims-summary:end -->\n\nAfter.\n"
+
+MARKDOWN_AND_JSON = ("--claims-dir", "reference", "--claims-report", "out/REPORT.md", "--claims-json",
+                     "out/results.json")
+OPTIONS = (*MARKDOWN_AND_JSON, "--claims-badges", "badges", "--claims-plots", "out/plots", "--claims-readme",
+           "README.md")
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A project with the tiny ledger, its claim test and a README with summary markers."""
+    pytester.makeconftest('pytest_plugins = ["claimbench.plugin"]\n')
+    (pytester.path / "reference").mkdir()
+    (pytester.path / "reference" / "tiny.toml").write_text(LEDGER, encoding="utf-8")
+    pytester.makepyfile(test_claims=CLAIM_TESTS)
+    (pytester.path / "README.md").write_text(README, encoding="utf-8")
+    return pytester
+
+
+def _run(project: pytest.Pytester, *args: str, options: tuple[str, ...] = OPTIONS) -> pytest.RunResult:
+    return project.runpytest(*options, *args)
+
+
+def _records(project: pytest.Pytester) -> dict[str, dict]:
+    document = json.loads((project.path / "out" / "results.json").read_text(encoding="utf-8"))
+    return {record["id"]: record for record in document["claims"]}
+
+
+def _cells(markdown: str, label: str) -> list[str]:
+    """The stripped cells of the first table row whose first cell is ``label``."""
+    line = next(line for line in markdown.splitlines() if line.startswith(f"| {label} "))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_outcomes_match_pytest(project: pytest.Pytester) -> None:
+    result = _run(project)
+    result.assert_outcomes(passed=2, failed=3, skipped=2, xfailed=1)
+    verdicts = "2 reproduced, 3 refuted, 1 known error, 1 not run, 1 unverifiable"
+    result.stdout.fnmatch_lines(["*claimbench verdicts*", verdicts, "wrote out?REPORT.md"])
+
+
+ROW_OF_CLAIM = {"params/reproduced": "A", "params/refuted": "B", "params/known_error": "C", "params/not_run": "D",
+                "params/unverifiable": "E", "params/crash": "F", "params/counters": "G"}
+
+
+@pytest.mark.parametrize(("local", "verdict", "reason"), [
+    ("params/reproduced", "reproduced", ""),
+    ("params/refuted", "refuted", "claimed '2,000' = 2,000, measured 2,001 (above by 1; tolerance exact)"),
+    ("params/known_error", "known error", ("claimed '3,000' = 3,000, measured 3,001 (above by 1; tolerance exact); "
+                                           "documented error: the author counted a bias twice")),
+    ("params/not_run", "not run", "needs CUDA: run on a GPU machine"),
+    ("params/unverifiable", "unverifiable", "the weights were never published"),
+    ("params/crash", "refuted", "crashed: RuntimeError: model builder exploded"),
+    ("params/counters", "refuted", "counters disagree after corrections: numel 7,001, torchinfo 7,000"),
+])
+def test_each_verdict_renders(project: pytest.Pytester, local: str, verdict: str, reason: str) -> None:
+    _run(project, options=MARKDOWN_AND_JSON)
+    record = _records(project)[f"tiny/{local}"]
+    assert (record["verdict"], record["reason"][:len(reason)]) == (verdict, reason)
+    markdown = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
+    label = ROW_OF_CLAIM[local]
+    assert _cells(markdown, label)[4].startswith(f"{VERDICT_MARKS[verdict]} {verdict}")
+    if reason:
+        assert f"`tiny/{local}`: {reason}" in markdown
+
+
+def test_table_keeps_the_report_layout(project: pytest.Pytester) -> None:
+    _run(project)
+    markdown = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
+    header = next(line for line in markdown.splitlines() if line.startswith("| Model "))
+    assert [c.strip() for c in header.strip("|").split("|")] == [
+        "Model", "Parameters", "Measured", "Δ", "Verdict", "Notes"]
+    labels = [line.split("|")[1].strip() for line in markdown.splitlines() if line.startswith("| ") and
+              line.split("|")[1].strip() in list("ABCDEFGH")]
+    assert labels == list("ABCDEFGH")
+    assert _cells(markdown, "B")[2:4] == ["2,001", "+1"]
+    assert _cells(markdown, "D")[2:4] == ["—", "—"]
+    assert _cells(markdown, "H")[2:] == ["", "", "", "not a claim"]
+    assert "### Claims in the text" in markdown and "| `tiny/params/prose`" in markdown
+
+
+def test_summary_environment_and_readme(project: pytest.Pytester) -> None:
+    _run(project)
+    markdown = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
+    assert "**2 of 8 claims reproduced.**" in markdown
+    assert _cells(markdown, "**all**")[1:] == ["2", "3", "1", "1", "1", "8"]
+    for field in ("claimbench commit", "torch", "torchvision", "device", "date"):
+        assert f"| {field} " in markdown
+    readme = (project.path / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("# Tiny\n\nBefore.\n") and readme.endswith("\n\nAfter.\n")
+    assert "old summary" not in readme
+    assert "![claims reproduced](badges/claims.svg) ![tiny reproduced](badges/claims-tiny.svg)" in readme
+
+
+def test_badges_and_plots(project: pytest.Pytester) -> None:
+    _run(project)
+    endpoint = json.loads((project.path / "badges" / "claims.json").read_text(encoding="utf-8"))
+    assert endpoint == {"schemaVersion": 1, "label": "claims reproduced", "message": "2/8", "color": "red"}
+    assert (project.path / "badges" / "claims-tiny.svg").read_text(encoding="utf-8").startswith("<svg")
+    for name in ("accuracy_vs_params.png", "claimed_vs_measured.png"):
+        assert (project.path / "out" / "plots" / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_json_has_every_field(project: pytest.Pytester) -> None:
+    _run(project)
+    record = _records(project)["tiny/params/counters"]
+    assert {"id", "report", "kind", "model", "claimed", "printed", "measured", "counters", "verdict", "reason",
+            "duration", "device"} <= record.keys()
+    assert record["counters"] == {"torchinfo": 7000, "numel": 7001}
+
+
+def _outputs(project: pytest.Pytester) -> dict[str, bytes]:
+    files = {str(p.relative_to(project.path)): p.read_bytes() for p in sorted(project.path.rglob("*"))
+             if p.is_file() and (p.parts[-2] in ("out", "badges", "plots") or p.name == "README.md")}
+    document = json.loads(files.pop("out/results.json"))
+    for record in document["claims"]:
+        record.pop("duration")
+    files["out/results.json"] = json.dumps(document).encode()
+    return files
+
+
+def test_files_are_deterministic(project: pytest.Pytester) -> None:
+    _run(project)
+    first = _outputs(project)
+    _run(project)
+    assert _outputs(project) == first
+
+
+def test_empty_selection_says_so(project: pytest.Pytester) -> None:
+    result = _run(project, "-k", "no_such_claim")
+    result.assert_outcomes(deselected=8)
+    markdown = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
+    assert "No claims were selected in this run" in markdown
+    assert json.loads((project.path / "out" / "results.json").read_text(encoding="utf-8"))["claims"] == []
+    assert "No claims were selected in the last run." in (project.path / "README.md").read_text(encoding="utf-8")
+
+
+def test_unknown_model_is_a_usage_error(project: pytest.Pytester) -> None:
+    ledger = project.path / "reference" / "tiny.toml"
+    ledger.write_text(LEDGER.replace('"dl_cifar10_pytorch.resnet18"', '"dl_cifar10_pytorch.resnet19"'),
+                      encoding="utf-8")
+    result = _run(project)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*unknown model 'dl_cifar10_pytorch.resnet19'*closest: dl_cifar10_pytorch.resnet18*"])
+
+
+def test_readme_without_markers_is_a_usage_error(project: pytest.Pytester) -> None:
+    (project.path / "README.md").write_text("# Tiny\n", encoding="utf-8")
+    result = _run(project)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--claims-readme: README.md: needs one <!-- claims-summary:start -->*"])
+
+
+@pytest.mark.slow
+def test_xdist_gives_the_serial_report(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+    options = ("--claims-dir", "reference", "--claims-report", "X.md", "--claims-json", "X.json")
+    serial = project.runpytest_subprocess(*options)
+    serial.assert_outcomes(passed=2, failed=3, skipped=2, xfailed=1)
+    serial_files = (project.path / "X.md").read_bytes(), _without_durations(project.path / "X.json")
+    parallel = project.runpytest_subprocess(*options, "-n", "2")
+    parallel.assert_outcomes(passed=2, failed=3, skipped=2, xfailed=1)
+    assert ((project.path / "X.md").read_bytes(), _without_durations(project.path / "X.json")) == serial_files
+
+
+def _without_durations(path: Path) -> dict:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    for record in document["claims"]:
+        record.pop("duration")
+    return document

@@ -1,0 +1,262 @@
+"""The renderer on plain records: markdown, JSON, badges, plots and the README block, no pytest run."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimbench import badges, plots, report
+from claimbench.ledger import Claim, Recipe, Report, Table, Tolerance
+
+RECIPE = Recipe(optimizer="sgd", lr=0.1, batch_size=128, epochs=1, schedule="constant", validation="none",
+                normalize="unit")
+TABLE = Table(
+    id="results",
+    title="Results | all runs",
+    columns=("Model", "Params", "Accuracy", "Notes"),
+    rows=(("small", "1,000", "80.5%", "a|b"), ("big", "20,000", "90.1%", "bold"), ("plain", "5", "n/a", "")),
+)
+OTHER_TABLE = Table(id="extra", title="Unselected table", columns=("Model", "Size"), rows=(("small", "0.49 MB"),))
+ENVIRONMENT = {"claimbench commit": "abc123", "torch": "2.x", "torchvision": "0.x", "device": "CPU", "date": "today"}
+
+
+def _claim(local: str, kind: str, value: Any, printed: str, cell: tuple[str, str, str] | None, **fields: Any) -> Claim:
+    return Claim(id=f"demo/{local}", report="demo", kind=kind, value=value, printed=printed, source="demo.txt",
+                 tolerance=Tolerance(), file="demo.toml", cell=cell, **fields)
+
+
+CLAIMS = (
+    _claim("params/small", "params", 1000, "1,000", ("results", "small", "Params"), model="demo.small",
+           count="trainable"),
+    _claim("params/big", "params", 20000, "20,000", ("results", "big", "Params"), model="demo.big", count="trainable"),
+    _claim("accuracy/small", "accuracy", 80.5, "80.5%", ("results", "small", "Accuracy"), model="demo.small",
+           dataset="cifar10", split="test", statistic="final", recipe=RECIPE, scale=0.01),
+    _claim("accuracy/big", "accuracy", 90.1, "90.1%", ("results", "big", "Accuracy"), model="demo.big",
+           dataset="cifar10", split="test", statistic="final", recipe=RECIPE, scale=0.01),
+    _claim("size/small", "size", 0.49, "0.49 MB", ("extra", "small", "Size"), model="demo.small", size="checkpoint_weights",
+           input=(3, 32, 32)),
+    _claim("params/prose", "params", 5, "5", None, model="demo.small", count="tensors"),
+)
+DEMO = Report(slug="demo", title="Demo report", seed="demo.txt", origin="nowhere", tables=(TABLE, OTHER_TABLE),
+              claims=CLAIMS)
+EMPTY = Report(slug="empty", title="Empty report", seed="empty.txt", origin="nowhere", tables=(), claims=())
+REPORTS = [EMPTY, DEMO]
+
+
+def _record(claim: Claim, verdict: str, measured: Any, reason: str = "") -> dict[str, Any]:
+    """The plain record ``results.record_for`` would give, with a chosen verdict."""
+    shown = None if measured is None else measured / claim.scale
+    return {"id": claim.id, "report": claim.report, "kind": claim.kind, "model": claim.model, "claimed": claim.value,
+            "printed": claim.printed, "scale": claim.scale, "source": claim.source,
+            "cell": list(claim.cell) if claim.cell else None, "measured": measured, "shown": shown,
+            "delta": None if shown is None else shown - claim.value, "counters": {}, "seeds": [], "spread": None,
+            "device": "meta", "verdict": verdict, "reason": reason, "note": None, "duration": 0.1}
+
+
+def _records() -> list[dict[str, Any]]:
+    small, big, acc_small, acc_big, _, prose = CLAIMS
+    return [
+        _record(small, "reproduced", 1000),
+        _record(big, "refuted", 21234, "off | by a lot"),
+        _record(acc_small, "not run", None, "needs CUDA"),
+        _record(acc_big, "reproduced", 0.903, "unverified data"),
+        _record(prose, "known error", 6, "counted twice"),
+    ]
+
+
+def _cells(markdown: str, label: str) -> list[str]:
+    line = next(line for line in markdown.splitlines() if line.startswith(f"| {label} "))
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+
+
+@pytest.mark.parametrize(("value", "printed", "text"), [
+    (1234567.0, "**1,000**", "1,234,567"),
+    (1234567.0, "1000", "1234567"),
+    (0.4912, "0.49 MB", "0.49 MB"),
+    (53.014, "53.01%", "53.01%"),
+    (1.1249, "1.12s", "1.12s"),
+    (61.0, "a little over 60%", "61%"),
+    (2.5, "n/a", "2.5"),
+    ([16, 16, 32], "(16, 16, 32)", "(16, 16, 32)"),
+    ([10], "(10,1)", "(10,)"),
+    (None, "1,000", "—"),
+])
+def test_format_value_follows_the_printed_claim(value: Any, printed: str, text: str) -> None:
+    assert report.format_value(value, printed) == text
+
+
+@pytest.mark.parametrize(("delta", "shown", "claimed", "printed", "text"), [
+    (0.0, 5.0, 5, "5", "0"),
+    (1234.0, 2234.0, 1000, "1,000", "+1,234"),
+    (-0.5, 80.0, 80.5, "80.5%", "-0.5"),
+    (0.001, 80.501, 80.5, "80.5%", "+0.001"),
+    (None, [1, 2], [1, 2], "(1, 2)", "0"),
+    (None, [1, 3], [1, 2], "(1, 2)", "≠"),
+    (None, None, 5, "5", "—"),
+])
+def test_format_delta(delta: float | None, shown: Any, claimed: Any, printed: str, text: str) -> None:
+    assert report.format_delta({"delta": delta, "shown": shown, "claimed": claimed, "printed": printed}) == text
+
+
+def test_table_keeps_columns_and_adds_measured_delta_verdict_per_claimed_column() -> None:
+    markdown = report.render_markdown(_records(), REPORTS, ENVIRONMENT)
+    header = next(line for line in markdown.splitlines() if line.startswith("| Model "))
+    assert [c.strip() for c in header.strip("|").split("|")] == [
+        "Model", "Params", "Measured (Params)", "Δ (Params)", "Verdict (Params)",
+        "Accuracy", "Measured (Accuracy)", "Δ (Accuracy)", "Verdict (Accuracy)", "Notes"]
+    assert _cells(markdown, "small") == ["small", "1,000", "1,000", "0", "✅ reproduced", "80.5%", "—", "—",
+                                         "⚪ not run [1]", "a\\|b"]
+    assert _cells(markdown, "big") == ["big", "20,000", "21,234", "+1,234", "❌ refuted [2]", "90.1%", "90.3%",
+                                       "+0.2", "✅ reproduced [3]", "bold"]
+    assert _cells(markdown, "plain") == ["plain", "5", "", "", "", "n/a", "", "", "", ""]
+    assert "### Results \\| all runs" not in markdown and "### Results | all runs" in markdown
+    assert "- [1] `demo/accuracy/small`: needs CUDA\n- [2] `demo/params/big`: off \\| by a lot\n" \
+           "- [3] `demo/accuracy/big`: unverified data\n" in markdown
+
+
+def test_columns_without_a_claim_in_this_run_get_no_measured_columns() -> None:
+    records = [r for r in _records() if r["kind"] == "params"]
+    header = next(line for line in report.render_markdown(records, REPORTS, ENVIRONMENT).splitlines()
+                  if line.startswith("| Model "))
+    assert [c.strip() for c in header.strip("|").split("|")] == [
+        "Model", "Params", "Measured", "Δ", "Verdict", "Accuracy", "Notes"]
+
+
+def test_text_claims_unselected_tables_and_reports() -> None:
+    markdown = report.render_markdown(_records(), REPORTS, ENVIRONMENT)
+    assert _cells(markdown, "`demo/params/prose`") == ["`demo/params/prose`", "5", "demo.txt", "6", "+1",
+                                                       "🟡 known error", "counted twice"]
+    assert "Tables with no claim selected in this run: Unselected table." in markdown
+    assert "## Empty report\n\n`empty` · seed `empty.txt` · nowhere\n\nNo claim of this report was selected" in markdown
+    assert markdown.index("## Demo report") < markdown.index("## Empty report")
+
+
+def test_two_claims_in_one_cell_share_it() -> None:
+    twin = _claim("params/small_keras", "params", 1000, "1,000", ("results", "small", "Params"), model="demo.small",
+                  count="keras")
+    records = [*_records(), _record(twin, "refuted", 1100, "keras counts buffers")]
+    cells = _cells(report.render_markdown(records, REPORTS, ENVIRONMENT), "small")
+    assert cells[2:5] == ["1,000<br>1,100", "0<br>+100", "✅ reproduced<br>❌ refuted [1]"]
+
+
+def test_summary_and_environment() -> None:
+    markdown = report.render_markdown(_records(), REPORTS, ENVIRONMENT)
+    assert markdown.startswith("# claimbench verdicts\n\n**2 of 5 claims reproduced.**\n\n| Report ")
+    assert _cells(markdown, "Demo report (`demo`)")[1:] == ["2", "1", "1", "1", "0", "5"]
+    assert _cells(markdown, "Empty report (`empty`)")[1:] == ["0", "0", "0", "0", "0", "0"]
+    assert _cells(markdown, "**all**")[1:] == ["2", "1", "1", "1", "0", "5"]
+    assert _cells(markdown, "claimbench commit") == ["claimbench commit", "abc123"]
+    assert _cells(markdown, "date") == ["date", "today"]
+
+
+def test_no_claims_selected_says_so() -> None:
+    markdown = report.render_markdown([], REPORTS, ENVIRONMENT)
+    assert "No claims were selected in this run" in markdown
+    assert "## Demo report" not in markdown and "| torch " in markdown
+
+
+def test_output_does_not_depend_on_record_order() -> None:
+    records = _records()
+    forward = report.render_markdown(records, REPORTS, ENVIRONMENT), report.render_json(records, ENVIRONMENT)
+    backward = (report.render_markdown(records[::-1], REPORTS[::-1], ENVIRONMENT),
+                report.render_json(records[::-1], ENVIRONMENT))
+    assert forward == backward
+
+
+def test_json_holds_one_record_per_claim() -> None:
+    document = json.loads(report.render_json(_records(), ENVIRONMENT))
+    assert document["environment"] == ENVIRONMENT
+    assert [r["id"] for r in document["claims"]] == sorted(r["id"] for r in _records())
+    assert document["claims"][0] == _records()[3]
+
+
+@pytest.mark.parametrize(("verdicts", "message", "color"), [
+    (["reproduced", "reproduced"], "2/2", "brightgreen"),
+    (["reproduced", "known error", "not run"], "1/3", "yellowgreen"),
+    (["reproduced", "refuted"], "1/2", "red"),
+    ([], "none run", "lightgrey"),
+])
+def test_endpoint_badge(verdicts: list[str], message: str, color: str) -> None:
+    document = badges.endpoint("claims reproduced", [{"verdict": v} for v in verdicts])
+    assert document == {"schemaVersion": 1, "label": "claims reproduced", "message": message, "color": color}
+
+
+def test_badges_are_written_offline_and_stable(tmp_path: Path) -> None:
+    written = badges.write_badges(_records(), REPORTS, tmp_path)
+    assert [p.name for p in written] == ["claims.json", "claims.svg", "claims-demo.json", "claims-demo.svg",
+                                         "claims-empty.json", "claims-empty.svg"]
+    assert json.loads((tmp_path / "claims-demo.json").read_text(encoding="utf-8"))["message"] == "2/5"
+    svg = (tmp_path / "claims.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "claims reproduced: 2/5" in svg
+    first = {p.name: p.read_bytes() for p in written}
+    badges.write_badges(_records(), REPORTS, tmp_path)
+    assert {p.name: p.read_bytes() for p in written} == first
+
+
+def test_pareto_front() -> None:
+    points = [(10.0, 0.5), (20.0, 0.4), (30.0, 0.7), (30.0, 0.6), (40.0, 0.7), (50.0, 0.9)]
+    assert plots.pareto_front(points) == [(10.0, 0.5), (30.0, 0.7), (50.0, 0.9)]
+
+
+def test_plot_points() -> None:
+    claims = {claim.id: claim for claim in CLAIMS}
+    points = plots.accuracy_points(_records(), claims)
+    assert points == {"cifar10": [("demo.big", 21234, 0.903, pytest.approx(0.901))]}
+    scatter = plots.scatter_points([*_records(), {**_records()[0], "id": "demo/shape", "measured": [1, 2],
+                                                  "claimed": [1, 2]}])
+    assert sorted(scatter) == ["accuracy", "params"]
+    assert scatter["params"]["refuted"] == [(20000.0, 21234)]
+    assert scatter["accuracy"] == {"reproduced": [(pytest.approx(0.901), 0.903)]}
+
+
+@pytest.mark.parametrize("records", [[], _records()], ids=["nothing measured", "demo"])
+def test_plots_are_pngs_and_stable(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    written = plots.write_plots(records, REPORTS, tmp_path)
+    assert [p.name for p in written] == ["accuracy_vs_params.png", "claimed_vs_measured.png"]
+    first = [p.read_bytes() for p in written]
+    assert all(png.startswith(b"\x89PNG\r\n\x1a\n") for png in first)
+    assert [p.read_bytes() for p in plots.write_plots(records, REPORTS, tmp_path)] == first
+
+
+def test_readme_block_is_replaced(tmp_path: Path) -> None:
+    readme = tmp_path / "docs" / "README.md"
+    readme.parent.mkdir()
+    readme.write_text(f"intro\n{report.README_START}\nold\n{report.README_END}\noutro\n", encoding="utf-8")
+    report.update_readme(readme, _records(), REPORTS, tmp_path / "out" / "badges")
+    once = readme.read_text(encoding="utf-8")
+    assert once.startswith(f"intro\n{report.README_START}\n![claims reproduced](../out/badges/claims.svg) "
+                           "![demo reproduced](../out/badges/claims-demo.svg) "
+                           "![empty reproduced](../out/badges/claims-empty.svg)\n\n**2 of 5 claims reproduced.**")
+    assert _cells(once, "**all**")[1:] == ["2", "1", "1", "1", "0", "5"]
+    assert once.endswith(f"{report.README_END}\noutro\n")
+    assert "old" not in once
+    report.update_readme(readme, _records(), REPORTS, tmp_path / "out" / "badges")
+    assert readme.read_text(encoding="utf-8") == once
+
+
+@pytest.mark.parametrize("text", ["no markers\n", f"{report.README_END}\n{report.README_START}\n",
+                                  f"{report.README_START}\n{report.README_START}\n{report.README_END}\n"])
+def test_readme_without_markers_is_rejected(tmp_path: Path, text: str) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match="README.md: needs one"):
+        report.check_readme(readme)
+
+
+def test_write_all_writes_what_was_asked(tmp_path: Path) -> None:
+    written = report.write_all(_records(), REPORTS, ENVIRONMENT, markdown=tmp_path / "r" / "REPORT.md",
+                               json=tmp_path / "r.json")
+    assert written == [tmp_path / "r" / "REPORT.md", tmp_path / "r.json"]
+    assert report.write_all(_records(), REPORTS, ENVIRONMENT) == []
+
+
+def test_renderer_imports_neither_pytest_nor_torch() -> None:
+    code = "import sys, claimbench.report; print(sorted({'pytest', 'torch'} & sys.modules.keys()))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
