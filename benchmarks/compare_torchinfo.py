@@ -1,6 +1,6 @@
 """The structural claims re-measured on real CPU weights instead of the meta device, for the README's comparison.
 
-    /usr/bin/time -v python benchmarks/compare_torchinfo.py [--claims-dir reference]
+    /usr/bin/time -v python benchmarks/compare_torchinfo.py [--claims-dir reference] [--kinds params ...]
 
 Each model is built on the CPU with its initialisation (as a plain ``torchinfo.summary`` user would),
 then measured by the same ``claimbench.measure`` functions as the structural tier, so torchinfo and
@@ -56,10 +56,12 @@ def _judge(claim: Claim) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims-dir", type=Path, default=ledger.DEFAULT_DIR, help="ledger directory or file")
+    parser.add_argument("--kinds", nargs="+", choices=ledger.STRUCTURAL_KINDS, default=ledger.STRUCTURAL_KINDS,
+                        help="claim kinds to measure (default: all structural kinds)")
     args = parser.parse_args(argv)
     claims = [
         c for c in ledger.load(args.claims_dir, model_names=models.names())
-        if c.kind in ledger.STRUCTURAL_KINDS and c.status is None
+        if c.kind in args.kinds and c.status is None
     ]
     started = time.perf_counter()
     outcomes = Counter()
