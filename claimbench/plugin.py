@@ -5,13 +5,19 @@ Hooks and fixtures only; the work is done by ``ledger``, ``verdict``, ``results`
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from claimbench import ledger, results, verdict
 from claimbench.ledger import Claim
+
+if TYPE_CHECKING:
+    from claimbench import runs
 
 claims_key = pytest.StashKey[list[Claim]]()
 reports_key = pytest.StashKey[list[ledger.Report]]()
@@ -34,6 +40,7 @@ MARKERS = {
     "train": "accuracy / loss / epoch claims after training with the author's recipe",
     "train_cpu": "real training that fits a CPU in minutes",
     "timing": "time-per-epoch claims (pytest-benchmark)",
+    "throughput": "training engine against a conventional loop, and matmul FLOP/s (pytest-benchmark; opt-in)",
     "slow": "a test of the instruments that takes more than a few seconds",
 }
 
@@ -219,3 +226,32 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     session = config.pluginmanager.get_plugin("claimbench-session")
     if session is not None:
         config.pluginmanager.unregister(session)
+
+
+@pytest.fixture(scope="session")
+def training_settings(request: pytest.FixtureRequest) -> runs.Settings:
+    """The training options of this session; under pytest-xdist each worker takes its own GPU."""
+    from claimbench import runs
+
+    config = request.config
+    worker = getattr(config, "workerinput", {})
+    return runs.Settings(
+        device=runs.worker_device(config.getoption("train_device"), worker.get("workerid")),
+        seeds=config.getoption("train_seeds"),
+        data_root=Path(config.getoption("data_root")) if config.getoption("data_root") else None,
+        budget_seconds=config.getoption("train_budget"),
+        retrain=config.getoption("retrain"),
+        results_dir=config.rootpath / config.getoption("results_dir"),
+        allow_unverified=config.getoption("allow_unverified_data"),
+        download=config.getoption("download"),
+        compile=os.environ.get("CLAIMBENCH_COMPILE") == "1",
+        session=worker.get("testrunuid", uuid.uuid4().hex),
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict[str, Any]) -> None:
+    """Add torch, the training device and its CUDA driver to pytest-benchmark's machine info."""
+    from claimbench import runs
+
+    machine_info.update(runs.machine_info(config.getoption("train_device")))

@@ -1,0 +1,122 @@
+"""The statistic a report printed, computed from a finished run's ``History``; and seed intervals.
+
+Units follow the ledger: accuracy and gap in percent, precision and recall as fractions, loss as
+is, best epoch a 1-based epoch number.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from claimbench.train import Epoch, Evaluation, History
+
+__all__ = ["interval95", "macro_precision_recall", "value"]
+
+# Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom; beyond, the normal 1.96.
+_T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
+        2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
+        2.045, 2.042)
+_NORMAL95 = 1.96
+
+
+def interval95(values: Sequence[float]) -> tuple[float, float]:
+    """Mean and half-width of the 95% t-interval of the mean; the half-width is 0 for one value."""
+    if not values:
+        raise ValueError("no values to summarise")
+    mean = math.fsum(values) / len(values)
+    if len(values) == 1:
+        return mean, 0.0
+    sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
+    df = len(values) - 1
+    t = _T95[df - 1] if df <= len(_T95) else _NORMAL95
+    return mean, t * sd / math.sqrt(len(values))
+
+
+def macro_precision_recall(confusion: Sequence[Sequence[int]]) -> tuple[float, float]:
+    """sklearn's macro precision and recall from confusion[true][predicted], over the classes that
+    occur as a label or a prediction; a class never predicted has precision 0."""
+    classes = range(len(confusion))
+    support = [sum(confusion[c]) for c in classes]
+    predicted = [sum(confusion[t][c] for t in classes) for c in classes]
+    present = [c for c in classes if support[c] or predicted[c]]
+    if not present:
+        raise ValueError("empty confusion matrix")
+    precision = [confusion[c][c] / predicted[c] if predicted[c] else 0.0 for c in present]
+    recall = [confusion[c][c] / support[c] if support[c] else 0.0 for c in present]
+    return math.fsum(precision) / len(present), math.fsum(recall) / len(present)
+
+
+def _at(history: History, statistic: str) -> Epoch:
+    """The epoch a ``final`` or ``best_epoch`` statistic reads."""
+    if not history.epochs:
+        raise ValueError("the run has no epochs")
+    if statistic == "best_epoch" and history.restored_epoch is not None:
+        return history.epochs[history.restored_epoch - 1]
+    if statistic in ("final", "best_epoch"):
+        return history.epochs[-1]
+    raise ValueError(f"statistic {statistic!r} does not pick one epoch")
+
+
+def _evaluation(epoch: Epoch, split: str) -> Evaluation:
+    found = epoch.val if split == "val" else epoch.test if split == "test" else None
+    if found is None:
+        raise ValueError(f"the run has no per-epoch {split!r} evaluation")
+    return found
+
+
+def _train_final(history: History, statistic: str) -> Evaluation:
+    """The clean training-set evaluation, valid only for the weights the run returned."""
+    if history.train_final is None:
+        raise ValueError("the run did not evaluate the training set after training")
+    returned = history.restored_epoch or len(history.epochs)
+    if statistic not in ("final", "best_epoch") or (statistic == "final" and returned != len(history.epochs)):
+        raise ValueError(f"split 'train' is evaluated once, on the weights of epoch {returned}; "
+                         f"statistic {statistic!r} needs other weights")
+    return history.train_final
+
+
+def _scalar(kind: str, split: str, epoch: Epoch) -> float:
+    """Accuracy or loss of one epoch on a split logged per epoch."""
+    if split == "train_running":
+        return epoch.train_running_acc if kind == "accuracy" else epoch.train_loss
+    return getattr(_evaluation(epoch, split), kind)
+
+
+def _confusion(history: History, split: str, statistic: str) -> list[list[int]]:
+    if split == "train":
+        return _train_final(history, statistic).confusion
+    if statistic != "pooled":
+        return _evaluation(_at(history, statistic), split).confusion
+    matrices = [_evaluation(epoch, split).confusion for epoch in history.epochs]
+    return [[sum(m[i][j] for m in matrices) for j in range(len(matrices[0]))] for i in range(len(matrices[0]))]
+
+
+def value(kind: str, split: str | None, statistic: str, history: History) -> float:
+    """The claimed quantity measured on a run.
+
+    ``max`` is the peak over epochs; ``cumulative_mean`` and ``pooled`` (for accuracy and loss) the
+    mean over epochs, which is what never-reset correct/total counters give at the end of the run;
+    ``pooled`` precision and recall use the confusion matrices of every epoch summed.
+    """
+    if kind == "best_epoch":
+        return float(_at(history, statistic).epoch)
+    if kind == "gap":
+        return _train_final(history, statistic).accuracy - _evaluation(_at(history, statistic), "test").accuracy
+    if split is None:
+        raise ValueError(f"a {kind!r} claim needs a split")
+    if kind in ("precision", "recall"):
+        precision, recall = macro_precision_recall(_confusion(history, split, statistic))
+        return precision if kind == "precision" else recall
+    if kind not in ("accuracy", "loss"):
+        raise ValueError(f"kind {kind!r} is not a training statistic")
+    if split == "train":
+        return getattr(_train_final(history, statistic), kind)
+    if statistic in ("final", "best_epoch"):
+        return _scalar(kind, split, _at(history, statistic))
+    series = [_scalar(kind, split, epoch) for epoch in history.epochs]
+    if statistic == "max":
+        return max(series)
+    if statistic in ("cumulative_mean", "pooled"):
+        return math.fsum(series) / len(series)
+    raise ValueError(f"unknown statistic {statistic!r}")

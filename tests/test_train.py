@@ -1,0 +1,279 @@
+"""Tests of the training engine (claimbench.train) and the statistics read from its history (claimbench.metrics)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from torch import nn
+
+import models
+from claimbench import data, metrics, train
+from claimbench.ledger import EarlyStopping, Plateau, Recipe
+from claimbench.train import Epoch, Evaluation, History
+
+REPO = Path(__file__).resolve().parent.parent
+ADAM = Recipe(optimizer="adam", lr=1e-3, batch_size=32, epochs=2, schedule="constant", validation="none",
+              normalize="unit")
+
+
+def synthetic(n: int, seed: int, shape: tuple[int, int, int] = (3, 32, 32)) -> data.Dataset:
+    """Random uint8 images whose first channel's brightness encodes the label (learnable, tiny)."""
+    generator = torch.Generator().manual_seed(seed)
+    labels = torch.randint(0, 10, (n,), generator=generator)
+    images = torch.randint(0, 256, (n, *shape), dtype=torch.uint8, generator=generator)
+    images[:, 0] = (labels * 25).to(torch.uint8).view(n, 1, 1)
+    return data.Dataset(images=images, labels=labels, verified=True, source=Path("synthetic"))
+
+
+def small_cnn(in_channels: int = 1) -> nn.Module:
+    """Two conv-BN-ReLU-pool stages and a linear head: about 4 M MACs on a 28×28 image."""
+    return nn.Sequential(
+        nn.Conv2d(in_channels, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64 * 7 * 7, 10),
+    )
+
+
+# ----------------------------------------------------------------------------- real training
+
+
+@pytest.mark.train_cpu
+def test_small_cnn_learns_fashion_mnist() -> None:
+    """Two epochs of Adam on the real Fashion-MNIST (the Debian package) reach what a correct loop reaches."""
+    try:
+        train_set, test_set = data.load("fashion_mnist", "train"), data.load("fashion_mnist", "test")
+    except data.DataMissing as missing:
+        pytest.skip(str(missing))
+    recipe = dataclasses.replace(ADAM, batch_size=128, validation="test")
+    torch.manual_seed(0)
+    history = train.train(small_cnn(), train_set, test_set, recipe, device="cpu", seed=0, val_set=test_set,
+                          progress=False)
+    accuracies = [epoch.test.accuracy for epoch in history.epochs]
+    assert accuracies[-1] >= 87.0, f"test accuracy per epoch {accuracies}"
+    assert history.epochs[-1].train_loss < history.epochs[0].train_loss
+
+
+# ----------------------------------------------------------------------------- resume after a kill
+
+RESUME_RECIPE = Recipe(
+    optimizer="adam", lr=1e-3, batch_size=32, epochs=6, schedule="plateau", validation="holdout", val_size=64,
+    normalize="unit", augment=("crop", "flip"),
+    plateau=Plateau(monitor="val_loss", factor=0.5, patience=1, min_lr=1e-5),
+    early_stopping=EarlyStopping(monitor="val_loss", patience=4, restore_best=True),
+)
+
+
+def resume_run(checkpoint: Path | None) -> tuple[nn.Module, History]:
+    """Model 3 (BatchNorm, dropout) on synthetic data with augmentation, a plateau schedule and early stopping."""
+    train_set, val_set = data.split_holdout(synthetic(384, seed=1), RESUME_RECIPE.val_size,
+                                            torch.Generator().manual_seed(0))
+    torch.manual_seed(0)
+    model = models.build("iot_ml_hw2.model3")
+    history = train.train(model, train_set, val_set, RESUME_RECIPE, device="cpu", seed=0, val_set=val_set,
+                          checkpoint=checkpoint, progress=False)
+    return model, history
+
+
+@pytest.mark.slow
+def test_resumed_run_ends_with_the_uninterrupted_weights(tmp_path: Path) -> None:
+    """Kill a training process after its first checkpoint; the resumed run matches one never interrupted."""
+    checkpoint = tmp_path / "run.ckpt"
+    child = subprocess.Popen(
+        [sys.executable, "-c", f"import pathlib, test_train; test_train.resume_run(pathlib.Path({str(checkpoint)!r}))"],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": f"{REPO / 'tests'}{os.pathsep}{REPO}"},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not checkpoint.exists() and child.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert child.poll() is None, f"the training process ended (exit status {child.returncode}) before the kill"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+    done = len(torch.load(checkpoint, weights_only=True)["history"]["epochs"])
+    assert 1 <= done < RESUME_RECIPE.epochs, f"the child was killed after {done} epochs"
+
+    resumed_model, resumed = resume_run(checkpoint)
+    model, uninterrupted = resume_run(None)
+    def untimed(history: History) -> list[Epoch]:
+        return [dataclasses.replace(e, seconds=0.0) for e in history.epochs]
+
+    assert untimed(resumed) == untimed(uninterrupted)
+    assert resumed.restored_epoch == uninterrupted.restored_epoch
+    for (name, tensor), other in zip(model.state_dict().items(), resumed_model.state_dict().values()):
+        assert torch.equal(tensor, other), f"{name} differs after resuming"
+
+
+def test_checkpoint_of_another_run_is_refused(tmp_path: Path) -> None:
+    checkpoint = tmp_path / "run.ckpt"
+    recipe = dataclasses.replace(ADAM, epochs=1)
+    train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=0,
+                checkpoint=checkpoint, progress=False)
+    with pytest.raises(ValueError, match=r"checkpoint of another run .*seed 0.*delete it"):
+        train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=1,
+                    checkpoint=checkpoint, progress=False)
+
+
+# ----------------------------------------------------------------------------- the loop's guarantees
+
+
+def test_same_seed_same_run_on_cpu() -> None:
+    """Seeded and deterministic on the CPU: equal seeds give equal weights; another seed does not."""
+    runs = []
+    for seed in (0, 0, 1):
+        torch.manual_seed(seed)
+        model = small_cnn(3)
+        history = train.train(model, synthetic(128, seed=2, shape=(3, 28, 28)), None,
+                              dataclasses.replace(ADAM, augment=("crop", "flip")), device="cpu", seed=seed,
+                              progress=False)
+        runs.append((torch.cat([p.flatten() for p in model.parameters()]), history.epochs[-1].train_loss))
+    assert torch.equal(runs[0][0], runs[1][0]) and runs[0][1] == runs[1][1]
+    assert not torch.equal(runs[0][0], runs[2][0])
+
+
+def test_non_finite_loss_names_model_epoch_and_batch() -> None:
+    model = small_cnn(3)
+    with torch.no_grad():
+        model[-1].bias.fill_(math.nan)
+    with pytest.raises(train.NonFiniteLoss, match=r"^tiny: training loss is nan at epoch 1, batch 1 of 2;"):
+        train.train(model, synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
+                    progress=False, name="tiny")
+
+
+def test_history_records_every_epoch_and_survives_json() -> None:
+    test_set = synthetic(40, seed=3, shape=(3, 28, 28))
+    history = train.train(small_cnn(3), synthetic(80, seed=4, shape=(3, 28, 28)), test_set, ADAM, device="cpu",
+                          seed=0, evaluate_train=True, progress=False)
+    assert [e.epoch for e in history.epochs] == [1, 2]
+    assert all(e.seconds > 0 and e.lr == ADAM.lr and e.val is None for e in history.epochs)
+    assert sum(map(sum, history.epochs[0].test.confusion)) == len(test_set)
+    assert history.train_final is not None and history.restored_epoch is None
+    assert History.from_dict(history.to_dict()) == history
+
+
+def test_aux_loss_needs_an_auxiliary_head() -> None:
+    with pytest.raises(ValueError, match="aux_loss_weight = 0.3 but the model has no forward_with_aux"):
+        train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None,
+                    dataclasses.replace(ADAM, aux_loss_weight=0.3), device="cpu", seed=0, progress=False)
+
+
+def test_replace_atomically_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+    target = tmp_path / "result.json"
+    target.write_text("old")
+
+    def broken(path: Path) -> None:
+        path.write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        train.replace_atomically(target, broken)
+    assert target.read_text() == "old" and list(tmp_path.iterdir()) == [target]
+    train.replace_atomically(target, lambda path: path.write_text("new"))
+    assert target.read_text() == "new" and list(tmp_path.iterdir()) == [target]
+
+
+# ----------------------------------------------------------------------------- Keras callbacks
+
+
+def epoch(number: int, val_loss: float) -> Epoch:
+    return Epoch(epoch=number, lr=0.0, seconds=0.0, train_loss=0.0, train_running_acc=0.0,
+                 val=Evaluation(loss=val_loss, accuracy=0.0, confusion=[[0]]), test=None)
+
+
+def test_early_stopping_stops_patience_epochs_after_the_best_as_keras() -> None:
+    """Keras: best at epoch 3, patience 2, so it stops after epoch 5 and restores epoch 3."""
+    stopping = train._EarlyStopping(EarlyStopping(monitor="val_loss", patience=2, restore_best=True))
+    model = nn.Linear(1, 1)
+    for number, loss in enumerate([1.0, 0.9, 0.5, 0.6, 0.55], start=1):
+        assert not stopping.stopped
+        stopping.step(epoch(number, loss), model)
+    assert stopping.stopped and stopping.best_epoch == 3 and stopping.best_weights is not None
+
+
+def test_plateau_halves_after_patience_epochs_and_respects_min_lr() -> None:
+    plateau = train._ReduceOnPlateau(Plateau(monitor="val_loss", factor=0.5, patience=2, min_lr=0.3))
+    optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=1.0)
+    lrs = []
+    for number, loss in enumerate([1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], start=1):
+        plateau.step(epoch(number, loss), optimizer)
+        lrs.append(optimizer.param_groups[0]["lr"])
+    assert lrs == [1.0, 1.0, 0.5, 0.5, 0.3, 0.3, 0.3]
+
+
+# ----------------------------------------------------------------------------- statistics
+
+
+def run_history() -> History:
+    """Three epochs; early stopping restored epoch 2."""
+    def ev(accuracy: float, loss: float, confusion: list[list[int]]) -> Evaluation:
+        return Evaluation(loss=loss, accuracy=accuracy, confusion=confusion)
+
+    epochs = [
+        Epoch(1, 1e-3, 1.0, 2.0, 50.0, ev(70.0, 1.5, [[3, 1], [2, 4]]), ev(70.0, 1.6, [[2, 2], [1, 5]])),
+        Epoch(2, 1e-3, 1.0, 1.0, 70.0, ev(100.0, 0.9, [[4, 0], [0, 6]]), ev(90.0, 1.0, [[4, 0], [1, 5]])),
+        Epoch(3, 5e-4, 1.0, 0.5, 90.0, ev(80.0, 1.1, [[4, 0], [2, 4]]), ev(80.0, 1.2, [[3, 1], [1, 5]])),
+    ]
+    return History(epochs=epochs, restored_epoch=2, train_final=ev(95.0, 0.2, [[10, 0], [1, 9]]))
+
+
+@pytest.mark.parametrize(("kind", "split", "statistic", "expected"), [
+    ("accuracy", "test", "final", 80.0),
+    ("accuracy", "test", "best_epoch", 90.0),
+    ("accuracy", "val", "max", 100.0),
+    ("accuracy", "test", "cumulative_mean", 80.0),
+    ("loss", "test", "cumulative_mean", (1.6 + 1.0 + 1.2) / 3),
+    ("accuracy", "train_running", "final", 90.0),
+    ("loss", "train_running", "best_epoch", 1.0),
+    ("accuracy", "train", "best_epoch", 95.0),
+    ("best_epoch", None, "best_epoch", 2.0),
+    ("best_epoch", None, "final", 3.0),
+    ("gap", None, "best_epoch", 5.0),
+    ("recall", "test", "pooled", (9 / 12 + 15 / 18) / 2),
+    ("precision", "test", "pooled", (9 / 12 + 15 / 18) / 2),
+    ("precision", "test", "best_epoch", (4 / 5 + 5 / 5) / 2),
+])
+def test_statistics_read_the_report_definition(kind: str, split: str | None, statistic: str, expected: float) -> None:
+    assert metrics.value(kind, split, statistic, run_history()) == pytest.approx(expected)
+
+
+def test_clean_train_split_is_only_known_for_the_returned_weights() -> None:
+    with pytest.raises(ValueError, match="weights of epoch 2; statistic 'final' needs other weights"):
+        metrics.value("accuracy", "train", "final", run_history())
+
+
+@given(st.lists(st.lists(st.integers(0, 50), min_size=3, max_size=3), min_size=3, max_size=3))
+def test_macro_precision_recall_match_their_definition(confusion: list[list[int]]) -> None:
+    present = [c for c in range(3) if sum(confusion[c]) or sum(row[c] for row in confusion)]
+    if not present:
+        return
+    precision, recall = metrics.macro_precision_recall(confusion)
+    tp = {c: confusion[c][c] for c in present}
+    expect_p = sum(tp[c] / s if (s := sum(row[c] for row in confusion)) else 0 for c in present) / len(present)
+    expect_r = sum(tp[c] / s if (s := sum(confusion[c])) else 0 for c in present) / len(present)
+    assert precision == pytest.approx(expect_p) and recall == pytest.approx(expect_r)
+
+
+@given(st.floats(-100, 100), st.lists(st.floats(-1, 1), min_size=2, max_size=40))
+def test_interval_is_centred_and_shrinks_with_agreement(centre: float, offsets: list[float]) -> None:
+    values = [centre + o for o in offsets]
+    mean, half = metrics.interval95(values)
+    assert mean == pytest.approx(centre + sum(offsets) / len(offsets), abs=1e-9)
+    narrower = metrics.interval95([centre + o / 2 for o in offsets])[1]
+    assert half >= 0 and narrower == pytest.approx(half / 2, rel=1e-6, abs=1e-9)
+
+
+def test_interval_of_one_seed_is_a_point_and_two_seeds_use_student_t() -> None:
+    assert metrics.interval95([71.5]) == (71.5, 0.0)
+    assert metrics.interval95([70.0, 72.0]) == pytest.approx((71.0, 12.706))
