@@ -228,6 +228,17 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         config.pluginmanager.unregister(session)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """A training claim that cannot run here (no CUDA, no data, over budget) is skipped with the reason."""
+    from claimbench import runs
+
+    try:
+        return (yield)
+    except runs.NotRunnable as reason:
+        pytest.skip(str(reason))
+
+
 @pytest.fixture(scope="session")
 def training_settings(request: pytest.FixtureRequest) -> runs.Settings:
     """The training options of this session; under pytest-xdist each worker takes its own GPU."""

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
 import torch
 from torch import nn
 
@@ -34,6 +33,7 @@ from claimbench.measure import macs
 
 __all__ = [
     "CPU_BUDGET_SECONDS",
+    "NotRunnable",
     "TIMING_ROUNDS",
     "EpochTime",
     "Outcome",
@@ -52,6 +52,10 @@ TIMING_ROUNDS = 3
 """Timed epochs per timing claim, after one warm-up epoch."""
 _CALIBRATION_SECONDS = 1.0
 _REPO = Path(__file__).resolve().parent.parent
+
+
+class NotRunnable(Exception):
+    """The claim cannot run here (no CUDA, no dataset, over budget); the message says what is missing."""
 
 
 @dataclass(frozen=True)
@@ -130,9 +134,9 @@ def machine_info(device: str) -> dict[str, str]:
 
 
 def _usable(device: str) -> str:
-    """The device, or a skip saying how to train without it."""
+    """The device, or ``NotRunnable`` saying how to train without it."""
     if torch.device(device).type == "cuda" and not torch.cuda.is_available():
-        pytest.skip("CUDA is not available here: pass --train-device cpu to train what fits --train-budget")
+        raise NotRunnable("CUDA is not available here: pass --train-device cpu to train what fits --train-budget")
     return device
 
 
@@ -143,14 +147,14 @@ def _load(name: str, split: str, root: Path | None, allow_unverified: bool, down
 
 def _datasets(claim: Claim, recipe: Recipe, seed: int, settings: Settings
               ) -> tuple[data.Dataset, data.Dataset | None, data.Dataset, bool]:
-    """(train, val, test, verified) as the recipe splits them; missing data skips the test."""
+    """(train, val, test, verified) as the recipe splits them; missing data is ``NotRunnable``."""
     if claim.dataset is None:
         raise ValueError(f"{claim.id}: a training claim needs a dataset")
     try:
         train_set, test_set = (_load(claim.dataset, split, settings.data_root, settings.allow_unverified,
                                      settings.download) for split in ("train", "test"))
     except data.DataMissing as missing:
-        pytest.skip(str(missing))
+        raise NotRunnable(str(missing)) from None
     val_set: data.Dataset | None = None
     if recipe.validation == "holdout":
         train_set, val_set = data.split_holdout(train_set, recipe.val_size, torch.Generator().manual_seed(seed))
@@ -210,9 +214,9 @@ def estimate_seconds(model_name: str, recipe: Recipe, train_images: int, eval_im
 
 
 def _skip_over_budget(claim: Claim, epochs: int, estimate: float, runs: int, settings: Settings) -> None:
-    """Skip, with the estimate in the reason, when ``runs`` runs of ``estimate`` seconds exceed the budget."""
+    """Raise ``NotRunnable``, with the estimate in the reason, when ``runs`` runs of ``estimate`` seconds exceed the budget."""
     if runs and estimate * runs > settings.budget:
-        pytest.skip(f"estimated {estimate * runs:,.0f} s to train {claim.model} ({runs} run(s) of at most "
+        raise NotRunnable(f"estimated {estimate * runs:,.0f} s to train {claim.model} ({runs} run(s) of at most "
                     f"{epochs} epochs) on {environment.device_name(settings.device)}, over the training budget "
                     f"of {settings.budget:,.0f} s (--train-budget)")
 
