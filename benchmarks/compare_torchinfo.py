@@ -2,9 +2,11 @@
 
     /usr/bin/time -v python benchmarks/compare_torchinfo.py [--claims-dir reference] [--kinds params ...]
 
-Each model is built on the CPU with its initialisation (as a plain ``torchinfo.summary`` user would),
-then measured by the same ``claimbench.measure`` functions as the structural tier, so torchinfo and
-FlopCounterMode run on real tensors. Layer claims share one table per model and input, as in the
+Each model is built on the CPU with its initialisation, as a plain ``torchinfo.summary`` user would.
+Trainable-parameter claims are counted by ``torchinfo.summary(...).trainable_params``; the other
+conventions (Keras totals, state-dict entries, lazily built heads), which torchinfo has no notion of,
+and MACs, layers and sizes use the same ``claimbench.measure`` functions as the structural tier, so
+torchinfo and FlopCounterMode run on real tensors. Layer claims share one table per model and input, as in the
 tier. Prints the verdict counts and the seconds spent; exits 1 if any claim is judged unexpectedly.
 """
 
@@ -16,6 +18,8 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+import torchinfo
 
 import models
 from claimbench import ledger, measure, verdict
@@ -33,6 +37,9 @@ def _measure(claim: Claim) -> measure.Measurement:
         row = _layer_table(claim.model, claim.input)[claim.layer]
         return row.measure(claim.quantity, count=claim.count, layout=claim.layout)
     model = models.build(claim.model)
+    if claim.kind == "params" and claim.count == "trainable":
+        summary = torchinfo.summary(model, input_size=(1, *models.input_size(claim.model)), device="cpu", verbose=0)
+        return measure.Measurement(summary.trainable_params)
     if claim.kind == "params":
         return measure.Measurement(measure.params(model, claim.count))
     if claim.kind == "macs":
