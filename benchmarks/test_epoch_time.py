@@ -9,4 +9,4 @@ from claimbench.ledger import Claim
 @pytest.mark.claims("epoch_time")
 def test_epoch_time(claim: Claim, check_claim, training_settings: runs.Settings, benchmark) -> None:
     timing = runs.time_epoch(claim, training_settings, benchmark)
-    check_claim(timing.seconds, device=timing.device, comparable=timing.incomparable)
+    check_claim(timing.seconds, device=timing.device, incomparable=timing.incomparable)

@@ -401,7 +401,7 @@ def _parse_claim(
     cell = raw.get("cell")
     if cell is not None:
         _check_cell(cell, raw.get("printed"), tables, cid, problems)
-    tolerance = _parse_tolerance(raw.get("tolerance", {}), cid, problems) if "tolerance" in raw else Tolerance()
+    tolerance = _parse_tolerance(raw["tolerance"], cid, problems) if "tolerance" in raw else Tolerance()
     recipe = _parse_recipe(raw["recipe"], cid, problems) if "recipe" in raw else None
     if len(problems.items) > before:
         return None

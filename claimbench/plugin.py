@@ -137,15 +137,15 @@ def check_claim(request: pytest.FixtureRequest, claim: Claim) -> ClaimChecker:
         spread: float = 0.0,
         device: str = "meta",
         unverified_data: bool = False,
-        comparable: str | None = None,
+        incomparable: str | None = None,
     ) -> verdict.Comparison:
-        """``comparable``, when given, says why the measurement cannot be judged against the claim
+        """``incomparable``, when given, says why the measurement cannot be judged against the claim
         (other hardware): it is recorded beside the claim and the test is skipped."""
         comparison = verdict.compare(claim, measured, spread=spread)
-        if comparable is not None:
+        if incomparable is not None:
             request.node.user_properties.append((results.MEASUREMENT_PROPERTY, results.measurement(
-                comparison, message=comparable, seeds=seeds, device=device, comparable=False)))
-            pytest.skip(comparable)
+                comparison, message=incomparable, seeds=seeds, device=device, comparable=False)))
+            pytest.skip(incomparable)
         message = ""
         try:
             verdict.check_counters(claim, counters or {})
@@ -230,12 +230,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Any:
-    """A training claim that cannot run here (no CUDA, no data, over budget) is skipped with the reason."""
-    from claimbench import runs
-
+    """A claim that cannot be measured here (no CUDA, no data, over budget) is skipped with the reason."""
     try:
         return (yield)
-    except runs.NotRunnable as reason:
+    except verdict.NotRunnable as reason:
         pytest.skip(str(reason))
 
 

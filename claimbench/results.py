@@ -15,6 +15,11 @@ CLAIM_PROPERTY = "claimbench.claim"
 MEASUREMENT_PROPERTY = "claimbench.measurement"
 
 
+def _plain(value: Any) -> Any:
+    """A shape tuple as a JSON-friendly list; anything else unchanged."""
+    return list(value) if isinstance(value, tuple) else value
+
+
 def measurement(
     comparison: Comparison,
     *,
@@ -27,10 +32,9 @@ def measurement(
     comparable: bool = True,
 ) -> dict[str, Any]:
     """What a claim test measured, as plain data for ``user_properties``."""
-    as_list = lambda v: list(v) if isinstance(v, tuple) else v  # noqa: E731
     return {
-        "measured": as_list(comparison.measured),
-        "shown": as_list(comparison.shown),
+        "measured": _plain(comparison.measured),
+        "shown": _plain(comparison.shown),
         "delta": comparison.delta,
         "within": comparison.within,
         "message": message,
@@ -124,19 +128,18 @@ def record_for(claim: Claim, outcome: Outcome) -> dict[str, Any]:
     """The plain record of one claim: what the report says, what we measured, the verdict."""
     verdict, reason = _verdict(claim, outcome)
     measurement = outcome.measurement or {}
-    as_list = lambda v: list(v) if isinstance(v, tuple) else v  # noqa: E731
     return {
         "id": claim.id,
         "report": claim.report,
         "kind": claim.kind,
         "model": claim.model,
-        "claimed": as_list(claim.value),
+        "claimed": _plain(claim.value),
         "printed": claim.printed,
         "scale": claim.scale,
         "source": claim.source,
         "cell": list(claim.cell) if claim.cell else None,
-        "measured": as_list(measurement.get("measured")),
-        "shown": as_list(measurement.get("shown")),
+        "measured": _plain(measurement.get("measured")),
+        "shown": _plain(measurement.get("shown")),
         "delta": measurement.get("delta"),
         "counters": measurement.get("counters", {}),
         "seeds": measurement.get("seeds", []),

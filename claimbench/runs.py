@@ -27,13 +27,12 @@ import torch
 from torch import nn
 
 import models
-from claimbench import data, environment, metrics, train
+from claimbench import data, environment, metrics, train, verdict
 from claimbench.ledger import Claim, Recipe
 from claimbench.measure import macs
 
 __all__ = [
     "CPU_BUDGET_SECONDS",
-    "NotRunnable",
     "TIMING_ROUNDS",
     "EpochTime",
     "Outcome",
@@ -52,10 +51,6 @@ TIMING_ROUNDS = 3
 """Timed epochs per timing claim, after one warm-up epoch."""
 _CALIBRATION_SECONDS = 1.0
 _REPO = Path(__file__).resolve().parent.parent
-
-
-class NotRunnable(Exception):
-    """The claim cannot run here (no CUDA, no dataset, over budget); the message says what is missing."""
 
 
 @dataclass(frozen=True)
@@ -134,9 +129,10 @@ def machine_info(device: str) -> dict[str, str]:
 
 
 def _usable(device: str) -> str:
-    """The device, or ``NotRunnable`` saying how to train without it."""
+    """The device, or ``verdict.NotRunnable`` saying how to train without it."""
     if torch.device(device).type == "cuda" and not torch.cuda.is_available():
-        raise NotRunnable("CUDA is not available here: pass --train-device cpu to train what fits --train-budget")
+        raise verdict.NotRunnable(
+            "CUDA is not available here: pass --train-device cpu to train what fits --train-budget")
     return device
 
 
@@ -147,14 +143,14 @@ def _load(name: str, split: str, root: Path | None, allow_unverified: bool, down
 
 def _datasets(claim: Claim, recipe: Recipe, seed: int, settings: Settings
               ) -> tuple[data.Dataset, data.Dataset | None, data.Dataset, bool]:
-    """(train, val, test, verified) as the recipe splits them; missing data is ``NotRunnable``."""
+    """(train, val, test, verified) as the recipe splits them; missing data is ``verdict.NotRunnable``."""
     if claim.dataset is None:
         raise ValueError(f"{claim.id}: a training claim needs a dataset")
     try:
         train_set, test_set = (_load(claim.dataset, split, settings.data_root, settings.allow_unverified,
                                      settings.download) for split in ("train", "test"))
     except data.DataMissing as missing:
-        raise NotRunnable(str(missing)) from None
+        raise verdict.NotRunnable(str(missing)) from None
     val_set: data.Dataset | None = None
     if recipe.validation == "holdout":
         train_set, val_set = data.split_holdout(train_set, recipe.val_size, torch.Generator().manual_seed(seed))
@@ -214,11 +210,12 @@ def estimate_seconds(model_name: str, recipe: Recipe, train_images: int, eval_im
 
 
 def _skip_over_budget(claim: Claim, epochs: int, estimate: float, runs: int, settings: Settings) -> None:
-    """Raise ``NotRunnable``, with the estimate in the reason, when ``runs`` runs of ``estimate`` seconds exceed the budget."""
+    """Raise ``verdict.NotRunnable``, with the estimate, when ``runs`` runs of ``estimate`` s exceed the budget."""
     if runs and estimate * runs > settings.budget:
-        raise NotRunnable(f"estimated {estimate * runs:,.0f} s to train {claim.model} ({runs} run(s) of at most "
-                    f"{epochs} epochs) on {environment.device_name(settings.device)}, over the training budget "
-                    f"of {settings.budget:,.0f} s (--train-budget)")
+        raise verdict.NotRunnable(
+            f"estimated {estimate * runs:,.0f} s to train {claim.model} ({runs} run(s) of at most {epochs} epochs) "
+            f"on {environment.device_name(settings.device)}, over the training budget of {settings.budget:,.0f} s "
+            f"(--train-budget)")
 
 
 # ----------------------------------------------------------------------------- the run store

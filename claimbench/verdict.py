@@ -13,6 +13,7 @@ __all__ = [
     "ClaimMismatch",
     "Comparison",
     "CounterDisagreement",
+    "NotRunnable",
     "check",
     "check_counters",
     "compare",
@@ -31,6 +32,10 @@ class ClaimMismatch(AssertionError):
 
 class CounterDisagreement(AssertionError):
     """Two independent counters of the same quantity disagree: no verdict on the claim is possible."""
+
+
+class NotRunnable(Exception):
+    """The claim cannot be measured here (no CUDA, no dataset, over budget); the message says what is missing."""
 
 
 @dataclass(frozen=True)
