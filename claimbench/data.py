@@ -31,8 +31,12 @@ __all__ = [
     "ChecksumMismatch",
     "DataMissing",
     "Dataset",
+    "GATHERED_AUGMENTATIONS",
+    "POINTWISE_NORMALIZATIONS",
     "augment",
     "download",
+    "folds_into_gather",
+    "gather_batch",
     "load",
     "normalize",
     "split_holdout",
@@ -106,6 +110,10 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 PER_IMAGE_EPS = 1e-4
 
 AUGMENTATIONS = ("flip", "crop", "rotate", "color_jitter", "perspective", "randaugment")
+GATHERED_AUGMENTATIONS = ("crop", "flip")
+"""Pure data movement, folded by ``gather_batch`` into the gather of a batch (in this order)."""
+POINTWISE_NORMALIZATIONS = ("unit", "half", "imagenet")
+"""Per-channel affine maps, which commute with cropping and flipping."""
 CROP_PAD = 4
 ROTATE_DEGREES = 15.0
 JITTER = 0.4
@@ -405,6 +413,45 @@ def _per_image(values: torch.Tensor) -> torch.Tensor:
 def _flip(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     mask = _rand(len(batch), generator, batch) < 0.5
     return torch.where(_per_image(mask), batch.flip(-1), batch)
+
+
+def _reflect(position: torch.Tensor, size: int) -> torch.Tensor:
+    """Positions up to ``size - 1`` outside ``[0, size)`` mirrored back in, as reflect padding reads them."""
+    return (size - 1) - ((size - 1) - position.abs()).abs()
+
+
+def folds_into_gather(names: Sequence[str]) -> bool:
+    """Whether ``gather_batch`` can apply these augmentations: "crop", "flip", or both in that order."""
+    return list(names) == [name for name in GATHERED_AUGMENTATIONS if name in names]
+
+
+def gather_batch(
+    images: torch.Tensor, indices: torch.Tensor, names: Sequence[str], generator: torch.Generator,
+) -> torch.Tensor:
+    """``images[indices]`` with "crop" and "flip" folded into one gather: uint8 in, uint8 out, channels_last.
+
+    Each output pixel is read straight from the stored image at its reflect-padded, shifted and mirrored
+    position, so the batch is never padded, cropped or flipped as separate copies. Equal to
+    ``augment(images[indices], names, generator)`` for the same generator state; a pointwise
+    normalisation (``POINTWISE_NORMALIZATIONS``) commutes with it and may follow.
+    """
+    if not folds_into_gather(names):
+        raise ValueError(f"gather_batch folds in {' then '.join(GATHERED_AUGMENTATIONS)}, got {list(names)}")
+    if not names:
+        return images[indices].contiguous(memory_format=torch.channels_last)
+    n, (c, h, w), device = len(indices), images.shape[1:], images.device
+    rows = torch.arange(h, device=device).expand(n, h)
+    cols = torch.arange(w, device=device).expand(n, w)
+    if "crop" in names:  # the draws of _crop, then of _flip: equal results for equal generator states
+        rows = rows + _randint(2 * CROP_PAD + 1, n, generator, device)[:, None] - CROP_PAD
+        cols = cols + _randint(2 * CROP_PAD + 1, n, generator, device)[:, None] - CROP_PAD
+    if "flip" in names:
+        mirrored = torch.rand(n, generator=generator, device=generator.device).to(device) < 0.5
+        cols = torch.where(mirrored[:, None], cols.flip(1), cols)
+    pixels = _reflect(rows, h)[:, :, None] * w + _reflect(cols, w)[:, None, :]
+    flat = images.flatten(2)[indices]  # N×C×(H·W): whole images, one contiguous copy each
+    picked = flat.gather(2, pixels.view(n, 1, h * w).expand(n, c, h * w))
+    return picked.view(n, c, h, w).contiguous(memory_format=torch.channels_last)
 
 
 def _translate(batch: torch.Tensor, generator: torch.Generator, pad: int, mode: str) -> torch.Tensor:

@@ -319,6 +319,17 @@ def evaluate(
     return Evaluation(loss=loss_sum.item() / len(dataset), accuracy=100 * correct / len(dataset), confusion=confusion)
 
 
+def _training_batch(
+    train_set: data.Dataset, indices: torch.Tensor, recipe: Recipe, generator: torch.Generator,
+) -> torch.Tensor:
+    """The images at ``indices``, normalised and augmented: crop and flip are folded into the gather of
+    the uint8 images when the normalisation commutes with them (a third of the work), else applied after."""
+    if data.folds_into_gather(recipe.augment) and recipe.normalize in data.POINTWISE_NORMALIZATIONS:
+        return data.normalize(data.gather_batch(train_set.images, indices, recipe.augment, generator),
+                              recipe.normalize)
+    return data.augment(data.normalize(train_set.images[indices], recipe.normalize), recipe.augment, generator)
+
+
 def _check_finite(batch_losses: list[float], name: str, epoch: int) -> None:
     """Raise ``NonFiniteLoss`` at the first NaN or infinite batch loss of the epoch."""
     for batch, loss in enumerate(batch_losses, start=1):
@@ -415,8 +426,8 @@ def train(
             correct = torch.zeros(steps, device=device, dtype=torch.int64)
             order = torch.randperm(len(train_set), generator=generator, device=device)
             for step, indices in enumerate(order.split(recipe.batch_size)):
-                images = data.normalize(train_set.images[indices], recipe.normalize)
-                images = data.augment(images, recipe.augment, generator).contiguous(memory_format=accel.memory_format)
+                images = _training_batch(train_set, indices, recipe, generator).contiguous(
+                    memory_format=accel.memory_format)
                 labels = train_set.labels[indices]
                 with accel.autocast_on(device):
                     logits, loss = _logits_and_loss(forward, model, images, labels, recipe.aux_loss_weight)

@@ -482,6 +482,27 @@ def test_augment_rejects(batch: torch.Tensor, names: list[str], match: str) -> N
         data.augment(batch, names, seeded(0))
 
 
+@pytest.mark.parametrize("names", [[], ["crop"], ["flip"], ["crop", "flip"]])
+@pytest.mark.parametrize("how", data.POINTWISE_NORMALIZATIONS)
+def test_gather_batch_equals_augmenting_the_indexed_batch(names: list[str], how: str) -> None:
+    images, indices = uint8_batch(10, (20, 3, 9, 7)), torch.tensor([4, 0, 19, 4, 11, 7])
+    gathered = data.gather_batch(images, indices, names, seeded(3))
+    assert gathered.dtype == torch.uint8 and gathered.is_contiguous(memory_format=torch.channels_last)
+    expected = data.augment(data.normalize(images[indices], how), names, seeded(3))
+    torch.testing.assert_close(data.normalize(gathered, how), expected, atol=1e-6, rtol=0)
+
+
+@pytest.mark.parametrize("names, folds", [
+    ([], True), (["crop"], True), (["flip"], True), (["crop", "flip"], True),
+    (["flip", "crop"], False), (["crop", "crop"], False), (["crop", "rotate"], False), (["randaugment"], False),
+])
+def test_only_crop_then_flip_folds_into_the_gather(names: list[str], folds: bool) -> None:
+    assert data.folds_into_gather(names) is folds
+    if not folds:
+        with pytest.raises(ValueError, match="crop then flip"):
+            data.gather_batch(uint8_batch(0), torch.tensor([0]), names, seeded(0))
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")
 @pytest.mark.parametrize("generator_device", ["cpu", "cuda"])
 def test_batch_functions_run_on_cuda(generator_device: str) -> None:
@@ -489,6 +510,9 @@ def test_batch_functions_run_on_cuda(generator_device: str) -> None:
     out = data.augment(data.normalize(batch, "per_image"), list(data.AUGMENTATIONS),
                        torch.Generator(generator_device).manual_seed(0))
     assert out.device.type == "cuda" and out.shape == batch.shape
+    gathered = data.gather_batch(batch, torch.tensor([1, 0], device="cuda"), ["crop", "flip"],
+                                 torch.Generator(generator_device).manual_seed(0))
+    assert gathered.device.type == "cuda" and gathered.shape == (2, *batch.shape[1:])
     dataset = numbered(10).to("cuda")
     train, val = data.split_holdout(dataset, 3, torch.Generator(generator_device).manual_seed(0))
     assert train.images.device.type == "cuda" and len(val) == 3
