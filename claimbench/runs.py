@@ -258,16 +258,19 @@ def _train_and_store(claim: Claim, recipe: Recipe, seed: int, settings: Settings
         checkpoint.unlink(missing_ok=True)
     torch.manual_seed(seed)
     model = models.build(claim.model)
+    accel = train.Accel.for_device(settings.device, compile=settings.compile)
     started = time.perf_counter()
     history = train.train(model, train_set, test_set, recipe, device=settings.device, seed=seed, val_set=val_set,
-                          checkpoint=checkpoint, progress=settings.progress, evaluate_train=True,
-                          accel=train.Accel.for_device(settings.device, compile=settings.compile), name=claim.model)
+                          checkpoint=checkpoint, progress=settings.progress, evaluate_train=True, accel=accel,
+                          name=claim.model)
     record = {
         "model": claim.model,
         "dataset": claim.dataset,
         "recipe": dataclasses.asdict(recipe),
         "seed": seed,
         "device": torch.device(settings.device).type,
+        "accel": {"channels_last": accel.channels_last, "compile": accel.compile,
+                  "autocast": str(accel.autocast).removeprefix("torch.") if accel.autocast else None},
         "environment": environment.describe(_REPO, settings.device),
         "verified_data": verified,
         "data_sizes": {"train": len(train_set), "val": len(val_set) if val_set is not None else 0,

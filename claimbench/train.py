@@ -245,8 +245,9 @@ def _keep_freed_memory() -> None:
 
 @contextlib.contextmanager
 def _deterministic(device: torch.device) -> Iterator[None]:
-    """Deterministic algorithms for the run on the CPU; CUDA keeps its fast kernels. New tensors are
-    not pre-filled with NaN (a debugging aid of deterministic mode that cost 7% of a step)."""
+    """Deterministic algorithms for the run on the CPU (equal seeds and thread counts give equal weights);
+    CUDA keeps its fast kernels. New tensors are not pre-filled with NaN (a debugging aid of
+    deterministic mode that cost 7% of a step)."""
     if device.type != "cpu":
         yield
         return

@@ -87,11 +87,13 @@ def resume_run(checkpoint: Path | None) -> tuple[nn.Module, History]:
 
 @pytest.mark.slow
 def test_resumed_run_ends_with_the_uninterrupted_weights(tmp_path: Path) -> None:
-    """Kill a training process after its first checkpoint; the resumed run matches one never interrupted."""
+    """Kill a training process after its first checkpoint; the resumed run matches one never interrupted
+    (on as many threads: the CPU kernels' reductions split their sums by thread)."""
     checkpoint = tmp_path / "run.ckpt"
     child = subprocess.Popen(
         [sys.executable, "-c", f"import pathlib, test_train; test_train.resume_run(pathlib.Path({str(checkpoint)!r}))"],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": f"{REPO / 'tests'}{os.pathsep}{REPO}"},
+        cwd=REPO, env={**os.environ, "PYTHONPATH": f"{REPO / 'tests'}{os.pathsep}{REPO}",
+                       "OMP_NUM_THREADS": str(torch.get_num_threads())},
     )
     try:
         deadline = time.monotonic() + 120
@@ -141,6 +143,25 @@ def test_same_seed_same_run_on_cpu() -> None:
         runs.append((torch.cat([p.flatten() for p in model.parameters()]), history.epochs[-1].train_loss))
     assert torch.equal(runs[0][0], runs[1][0]) and runs[0][1] == runs[1][1]
     assert not torch.equal(runs[0][0], runs[2][0])
+
+
+@pytest.mark.slow
+def test_compiled_engine_follows_the_eager_run() -> None:
+    """``torch.compile`` (``--train-compile``) fuses kernels but trains the same model: equal seeds give
+    the eager run's losses up to float rounding, and weights within what rounding can move through Adam."""
+    runs = []
+    for compile in (False, True):
+        torch.manual_seed(0)
+        model = small_cnn(3)
+        history = train.train(model, synthetic(128, seed=2, shape=(3, 28, 28)), None,
+                              dataclasses.replace(ADAM, augment=("crop", "flip")), device="cpu", seed=0,
+                              progress=False, accel=train.Accel.for_device("cpu", compile=compile))
+        runs.append((torch.cat([p.detach().flatten() for p in model.parameters()]),
+                     [epoch.train_loss for epoch in history.epochs]))
+    (eager_weights, eager_losses), (compiled_weights, compiled_losses) = runs
+    assert compiled_losses == pytest.approx(eager_losses, rel=1e-3)
+    steps = ADAM.epochs * math.ceil(128 / ADAM.batch_size)  # Adam moves a weight by about lr at most per step
+    assert (compiled_weights - eager_weights).abs().max() <= 2 * ADAM.lr * steps
 
 
 def test_non_finite_loss_names_model_epoch_and_batch() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -62,7 +63,8 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, tmp_path: Path, monkeypa
                "--claims-dir", str(IOT_ML), "--train-device", "cpu", "--data-root", str(cifar_root),
                "--allow-unverified-data", "--results-dir", str(results), "--claims-json", str(report),
                "-p", "no:xdist"]
-    finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
+    finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+                              env={**os.environ, "OMP_NUM_THREADS": str(torch.get_num_threads())})
     records = {r["id"]: r for r in json.loads(report.read_text())["claims"]} if report.exists() else {}
     assert set(records) == set(MODEL1_CLAIMS), finished.stdout[-3000:] + finished.stderr[-3000:]
     for claim_id in MODEL1_CLAIMS[:3]:
@@ -78,6 +80,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, tmp_path: Path, monkeypa
     recipe = json.loads(json.dumps(dataclasses.asdict(claim(MODEL1_CLAIMS[0]).recipe)))
     assert record["recipe"] == recipe and record["seed"] == 0
     assert {"claimbench commit", "torch", "torchvision", "python", "device"} <= set(record["environment"])
+    assert record["accel"] == {"channels_last": True, "compile": False, "autocast": None}
     sizes = {"train": TRAIN_IMAGES, "val": recipe["val_size"], "test": TEST_IMAGES}
     assert len(record["history"]["epochs"]) == recipe["epochs"] and record["data_sizes"] == sizes
     assert not list(results.glob("*.ckpt")), "a finished run leaves no checkpoint"
