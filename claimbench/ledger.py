@@ -42,6 +42,7 @@ STATISTICS = ("final", "best_epoch", "max", "cumulative_mean", "pooled")
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("constant", "plateau")
 VALIDATIONS = ("none", "holdout", "test")
+BATCH_NORMS = ("batch", "per_image")
 NORMALIZATIONS = ("unit", "half", "imagenet", "per_image")
 AUGMENTATIONS = ("flip", "crop", "randaugment", "rotate", "color_jitter", "perspective")
 MONITORS = ("val_loss", "val_accuracy")
@@ -110,6 +111,15 @@ class Recipe:
     plateau: Plateau | None = None
     early_stopping: EarlyStopping | None = None
     aux_loss_weight: float = 0.0
+    steps_per_epoch: int = 0
+    """0: an epoch is one pass over a fresh permutation; N: N batches drawn uniformly with replacement."""
+    batch_norm: str = "batch"
+    """"batch": BatchNorm as usual; "per_image": each image normalised by its own statistics in training
+    and evaluation, as a loop that feeds images one at a time and never calls ``eval()`` does."""
+
+    def images_per_epoch(self, train_images: int) -> int:
+        """How many training images one epoch draws from a training set of ``train_images``."""
+        return self.steps_per_epoch * self.batch_size or train_images
 
 
 @dataclass(frozen=True)
@@ -212,6 +222,7 @@ _RECIPE_CHOICES: dict[str, tuple[str, ...]] = {
     "schedule": SCHEDULES,
     "validation": VALIDATIONS,
     "normalize": NORMALIZATIONS,
+    "batch_norm": BATCH_NORMS,
 }
 
 
@@ -315,7 +326,7 @@ def _parse_recipe(raw: Any, cid: str, problems: _Problems) -> Recipe | None:
             problems.add(cid, f"recipe.{key}", f"must be one of {', '.join(choices)}, got {raw[key]!r}")
     for key in ("lr", "momentum", "weight_decay", "aux_loss_weight"):
         _check_type(raw, key, _is_number, "a number", cid, problems, prefix="recipe.")
-    for key in ("batch_size", "epochs", "val_size"):
+    for key in ("batch_size", "epochs", "val_size", "steps_per_epoch"):
         _check_type(raw, key, _is_count, "a non-negative integer", cid, problems, prefix="recipe.")
     _check_type(raw, "nesterov", lambda v: isinstance(v, bool), "true or false", cid, problems, prefix="recipe.")
     augment = raw.get("augment", [])

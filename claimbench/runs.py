@@ -202,10 +202,11 @@ def device_flops(device: str) -> float:
 
 
 def estimate_seconds(model_name: str, recipe: Recipe, train_images: int, eval_images: int, device: str) -> float:
-    """Training cost: 3 forward FLOPs per training image (forward and backward), 1 per evaluated image,
-    every epoch, plus the final pass over the training set, at this device's measured FLOP/s."""
+    """Training cost: 3 forward FLOPs per image an epoch trains on (forward and backward), 1 per evaluated
+    image, every epoch, plus the final pass over the training set, at this device's measured FLOP/s."""
     forward = _forward_flops(model_name)
-    total = recipe.epochs * forward * (3 * train_images + eval_images) + forward * train_images
+    trained = recipe.images_per_epoch(train_images)
+    total = recipe.epochs * forward * (3 * trained + eval_images) + forward * train_images
     return total / device_flops(device)
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "Evaluation",
     "History",
     "NonFiniteLoss",
+    "PerImageBatchNorm2d",
     "Timer",
     "evaluate",
     "replace_atomically",
@@ -206,6 +207,31 @@ class _EarlyStopping:
         self.best_weights = {k: v.to(device) for k, v in weights.items()} if weights is not None else None
 
 
+# ----------------------------------------------------------------------------- the one-image-at-a-time BatchNorm
+
+
+class PerImageBatchNorm2d(nn.BatchNorm2d):
+    """BatchNorm2d as a loop that feeds images one at a time in train mode sees it, in training and in
+    evaluation alike: each image normalised by its own per-channel mean and biased variance over H×W,
+    then the affine map. Running statistics are kept up to date (averaged over the batch) but, as in
+    such a loop, never used."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                               use_input_stats=True, momentum=self.momentum or 0.0, eps=self.eps)
+
+
+def _per_image_batch_norm(model: nn.Module) -> None:
+    """Replace every BatchNorm2d of ``model`` by a PerImageBatchNorm2d holding its parameters and buffers."""
+    for parent in list(model.modules()):
+        for name, child in list(parent.named_children()):
+            if isinstance(child, nn.BatchNorm2d) and not isinstance(child, PerImageBatchNorm2d):
+                replacement = PerImageBatchNorm2d(child.num_features, child.eps, child.momentum, child.affine,
+                                                  child.track_running_stats)
+                replacement.load_state_dict(child.state_dict())
+                setattr(parent, name, replacement)
+
+
 # ----------------------------------------------------------------------------- pieces of the loop
 
 
@@ -270,6 +296,8 @@ def _check(model: nn.Module, recipe: Recipe, val_set: data.Dataset | None, name:
         raise ValueError(f"{name}: aux_loss_weight = {recipe.aux_loss_weight} but the model has no forward_with_aux")
     if recipe.optimizer not in ("adam", "adamw", "sgd"):
         raise ValueError(f"{name}: unknown optimizer {recipe.optimizer!r}")
+    if recipe.batch_norm == "per_image" and not any(isinstance(m, nn.BatchNorm2d) for m in model.modules()):
+        raise ValueError(f"{name}: batch_norm = 'per_image' but the model has no BatchNorm2d")
 
 
 def _optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
@@ -387,6 +415,8 @@ def train(
     train_set = train_set.to(device)
     val_set = val_set.to(device) if val_set is not None else None
     test_set = val_set if validates_on_test else test_set.to(device) if test_set is not None else None
+    if recipe.batch_norm == "per_image":
+        _per_image_batch_norm(model)
     model.to(device=device, memory_format=accel.memory_format)
     optimizer = _optimizer(model, recipe)
     plateau = _ReduceOnPlateau(recipe.plateau) if recipe.schedule == "plateau" and recipe.plateau else None
@@ -410,8 +440,9 @@ def train(
         if device.type == "cuda":
             torch.cuda.set_rng_state(state["cuda_rng"], device)
     forward = torch.compile(model) if accel.compile else model
-    steps = math.ceil(len(train_set) / recipe.batch_size)
-    batch_sizes = [recipe.batch_size] * (steps - 1) + [len(train_set) - recipe.batch_size * (steps - 1)]
+    images_per_epoch = recipe.images_per_epoch(len(train_set))
+    steps = math.ceil(images_per_epoch / recipe.batch_size)
+    batch_sizes = [recipe.batch_size] * (steps - 1) + [images_per_epoch - recipe.batch_size * (steps - 1)]
     timer = Timer(device)
     bar = tqdm(total=recipe.epochs * steps, initial=len(history.epochs) * steps, desc=name, unit="batch",
                disable=None if progress else True, dynamic_ncols=True)
@@ -420,12 +451,16 @@ def train(
         for epoch in range(len(history.epochs) + 1, recipe.epochs + 1):
             if stopping is not None and stopping.stopped:
                 break
-            # One epoch: a fresh permutation, then batches gathered, normalised and augmented on the device.
+            # One epoch: a fresh permutation (or draws with replacement), then batches gathered, normalised and
+            # augmented on the device.
             timer.start()
             model.train()
             losses = torch.zeros(steps, device=device)
             correct = torch.zeros(steps, device=device, dtype=torch.int64)
-            order = torch.randperm(len(train_set), generator=generator, device=device)
+            if recipe.steps_per_epoch:
+                order = torch.randint(len(train_set), (images_per_epoch,), generator=generator, device=device)
+            else:
+                order = torch.randperm(len(train_set), generator=generator, device=device)
             for step, indices in enumerate(order.split(recipe.batch_size)):
                 images = _training_batch(train_set, indices, recipe, generator).contiguous(
                     memory_format=accel.memory_format)
@@ -452,8 +487,8 @@ def train(
                 epoch=epoch,
                 lr=optimizer.param_groups[0]["lr"],
                 seconds=seconds,
-                train_loss=sum(value * size for value, size in zip(batch_losses, batch_sizes)) / len(train_set),
-                train_running_acc=100 * correct.sum().item() / len(train_set),
+                train_loss=sum(value * size for value, size in zip(batch_losses, batch_sizes)) / images_per_epoch,
+                train_running_acc=100 * correct.sum().item() / images_per_epoch,
                 val=val,
                 test=test,
             )

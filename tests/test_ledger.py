@@ -111,3 +111,43 @@ def test_the_project_ledger_loads() -> None:
     claims = ledger.load(model_names=models.names())
     assert {c.report for c in claims} == {
         "core_collapse", "cifar_infinity", "iot_ml_hw2", "dl_cifar10_pytorch", "deeper_networks"}
+
+
+ACCURACY_CLAIM = """
+[[claim]]
+id = "accuracy/baseline/test"
+kind = "accuracy"
+model = "dl_cifar10_pytorch.baseline"
+dataset = "cifar10"
+split = "test"
+statistic = "final"
+value = 64.81
+printed = "64.81%"
+source = "tiny.txt, chart"
+tolerance = { abs = 3 }
+[claim.recipe]
+optimizer = "sgd"
+lr = 1e-3
+batch_size = 24
+epochs = 21
+schedule = "constant"
+validation = "none"
+normalize = "per_image"
+steps_per_epoch = 1666
+batch_norm = "per_image"
+"""
+
+
+def test_recipe_sampling_and_batch_norm_are_read_and_checked(tmp_path: Path) -> None:
+    (claim,) = ledger.load(write_ledger(tmp_path / "good", ACCURACY_CLAIM))
+    assert (claim.recipe.steps_per_epoch, claim.recipe.batch_norm) == (1666, "per_image")
+    assert claim.recipe.images_per_epoch(50_000) == 1666 * 24
+    assert ledger.Recipe(**{**vars(claim.recipe), "steps_per_epoch": 0}).images_per_epoch(50_000) == 50_000
+    body = ACCURACY_CLAIM.replace("steps_per_epoch = 1666", "steps_per_epoch = -1").replace(
+        'batch_norm = "per_image"', 'batch_norm = "instance"')
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(write_ledger(tmp_path / "bad", body))
+    assert error.value.problems == [
+        "tiny.toml: tiny/accuracy/baseline/test: recipe.batch_norm: must be one of batch, per_image, got 'instance'",
+        "tiny.toml: tiny/accuracy/baseline/test: recipe.steps_per_epoch: must be a non-negative integer, got -1",
+    ]

@@ -164,6 +164,40 @@ def test_compiled_engine_follows_the_eager_run() -> None:
     assert (compiled_weights - eager_weights).abs().max() <= 2 * ADAM.lr * steps
 
 
+def test_per_image_batch_norm_is_batch_norm_fed_one_image_at_a_time() -> None:
+    """The author's loop: each image alone through train-mode BatchNorm, in training and at test."""
+    torch.manual_seed(0)
+    reference = nn.BatchNorm2d(8).train()
+    with torch.no_grad():
+        reference.weight.uniform_(0.5, 2.0)
+        reference.bias.uniform_(-1.0, 1.0)
+    parent = nn.Sequential(reference)
+    train._per_image_batch_norm(parent)
+    per_image = parent[0]
+    assert isinstance(per_image, train.PerImageBatchNorm2d)
+    assert per_image.state_dict().keys() == reference.state_dict().keys()
+    x = torch.randn(5, 8, 4, 4) * 3 + 1
+    one_at_a_time = torch.cat([reference(image[None]) for image in x])
+    for mode in (per_image.train, per_image.eval):
+        mode()
+        torch.testing.assert_close(per_image(x), one_at_a_time)
+
+
+def test_recipe_batch_norm_and_draws_with_replacement_reach_the_loop() -> None:
+    """``steps_per_epoch`` batches a epoch, drawn with replacement; ``batch_norm = "per_image"`` swaps the layers."""
+    recipe = dataclasses.replace(ADAM, epochs=1, steps_per_epoch=5, batch_norm="per_image")
+    model, seen = small_cnn(3), []
+    model.register_forward_pre_hook(lambda module, args: seen.append(len(args[0])) if module.training else None)
+    history = train.train(model, synthetic(12, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=0,
+                          progress=False)
+    assert seen == [recipe.batch_size] * 5, "five full batches from twelve images: drawn with replacement"
+    assert all(isinstance(m, train.PerImageBatchNorm2d) for m in model.modules() if isinstance(m, nn.BatchNorm2d))
+    assert math.isfinite(history.epochs[0].train_loss)
+    with pytest.raises(ValueError, match="batch_norm = 'per_image' but the model has no BatchNorm2d"):
+        train.train(nn.Sequential(nn.Flatten(), nn.Linear(3 * 28 * 28, 10)), synthetic(12, seed=0, shape=(3, 28, 28)),
+                    None, recipe, device="cpu", seed=0, progress=False)
+
+
 def test_non_finite_loss_names_model_epoch_and_batch() -> None:
     model = small_cnn(3)
     with torch.no_grad():
