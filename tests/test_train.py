@@ -184,15 +184,15 @@ def test_per_image_batch_norm_is_batch_norm_fed_one_image_at_a_time() -> None:
 
 
 def test_recipe_batch_norm_and_draws_with_replacement_reach_the_loop() -> None:
-    """``steps_per_epoch`` batches a epoch, drawn with replacement; ``batch_norm = "per_image"`` swaps the layers."""
+    """``steps_per_epoch`` batches an epoch, drawn with replacement; ``batch_norm = "per_image"`` swaps the layers."""
     recipe = dataclasses.replace(ADAM, epochs=1, steps_per_epoch=5, batch_norm="per_image")
     model, seen = small_cnn(3), []
     model.register_forward_pre_hook(lambda module, args: seen.append(len(args[0])) if module.training else None)
-    history = train.train(model, synthetic(12, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=0,
-                          progress=False)
+    history = train.train(model, synthetic(12, seed=0, shape=(3, 28, 28)), synthetic(6, seed=1, shape=(3, 28, 28)),
+                          recipe, device="cpu", seed=0, progress=False)
     assert seen == [recipe.batch_size] * 5, "five full batches from twelve images: drawn with replacement"
     assert all(isinstance(m, train.PerImageBatchNorm2d) for m in model.modules() if isinstance(m, nn.BatchNorm2d))
-    assert math.isfinite(history.epochs[0].train_loss)
+    assert math.isfinite(history.epochs[0].train_loss) and history.epochs[0].test is not None
     with pytest.raises(ValueError, match="batch_norm = 'per_image' but the model has no BatchNorm2d"):
         train.train(nn.Sequential(nn.Flatten(), nn.Linear(3 * 28 * 28, 10)), synthetic(12, seed=0, shape=(3, 28, 28)),
                     None, recipe, device="cpu", seed=0, progress=False)
