@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from claimbench import data
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
+from models import blocks
 
 __all__ = [
     "Accel",
@@ -34,7 +35,6 @@ __all__ = [
     "Evaluation",
     "History",
     "NonFiniteLoss",
-    "PerImageBatchNorm2d",
     "Timer",
     "evaluate",
     "replace_atomically",
@@ -205,31 +205,6 @@ class _EarlyStopping:
             state["best"], state["wait"], state["best_epoch"], state["stopped"])
         weights = state["best_weights"]
         self.best_weights = {k: v.to(device) for k, v in weights.items()} if weights is not None else None
-
-
-# ----------------------------------------------------------------------------- the one-image-at-a-time BatchNorm
-
-
-class PerImageBatchNorm2d(nn.BatchNorm2d):
-    """BatchNorm2d as a loop that feeds images one at a time in train mode sees it, in training and in
-    evaluation alike: each image normalised by its own per-channel mean and biased variance over H×W,
-    then the affine map. Running statistics are kept up to date (averaged over the batch) but, as in
-    such a loop, never used."""
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                               use_input_stats=True, momentum=self.momentum or 0.0, eps=self.eps)
-
-
-def _per_image_batch_norm(model: nn.Module) -> None:
-    """Replace every BatchNorm2d of ``model`` by a PerImageBatchNorm2d holding its parameters and buffers."""
-    for parent in list(model.modules()):
-        for name, child in list(parent.named_children()):
-            if isinstance(child, nn.BatchNorm2d) and not isinstance(child, PerImageBatchNorm2d):
-                replacement = PerImageBatchNorm2d(child.num_features, child.eps, child.momentum, child.affine,
-                                                  child.track_running_stats)
-                replacement.load_state_dict(child.state_dict())
-                setattr(parent, name, replacement)
 
 
 # ----------------------------------------------------------------------------- pieces of the loop
@@ -416,7 +391,7 @@ def train(
     val_set = val_set.to(device) if val_set is not None else None
     test_set = val_set if validates_on_test else test_set.to(device) if test_set is not None else None
     if recipe.batch_norm == "per_image":
-        _per_image_batch_norm(model)
+        blocks.per_image_batch_norm(model)
     model.to(device=device, memory_format=accel.memory_format)
     optimizer = _optimizer(model, recipe)
     plateau = _ReduceOnPlateau(recipe.plateau) if recipe.schedule == "plateau" and recipe.plateau else None

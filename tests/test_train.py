@@ -21,6 +21,7 @@ import models
 from claimbench import data, metrics, train
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 from claimbench.train import Epoch, Evaluation, History
+from models import blocks
 
 REPO = Path(__file__).resolve().parent.parent
 ADAM = Recipe(optimizer="adam", lr=1e-3, batch_size=32, epochs=2, schedule="constant", validation="none",
@@ -172,9 +173,9 @@ def test_per_image_batch_norm_is_batch_norm_fed_one_image_at_a_time() -> None:
         reference.weight.uniform_(0.5, 2.0)
         reference.bias.uniform_(-1.0, 1.0)
     parent = nn.Sequential(reference)
-    train._per_image_batch_norm(parent)
+    blocks.per_image_batch_norm(parent)
     per_image = parent[0]
-    assert isinstance(per_image, train.PerImageBatchNorm2d)
+    assert isinstance(per_image, blocks.PerImageBatchNorm2d)
     assert per_image.state_dict().keys() == reference.state_dict().keys()
     x = torch.randn(5, 8, 4, 4) * 3 + 1
     one_at_a_time = torch.cat([reference(image[None]) for image in x])
@@ -191,7 +192,7 @@ def test_recipe_batch_norm_and_draws_with_replacement_reach_the_loop() -> None:
     history = train.train(model, synthetic(12, seed=0, shape=(3, 28, 28)), synthetic(6, seed=1, shape=(3, 28, 28)),
                           recipe, device="cpu", seed=0, progress=False)
     assert seen == [recipe.batch_size] * 5, "five full batches from twelve images: drawn with replacement"
-    assert all(isinstance(m, train.PerImageBatchNorm2d) for m in model.modules() if isinstance(m, nn.BatchNorm2d))
+    assert all(isinstance(m, blocks.PerImageBatchNorm2d) for m in model.modules() if isinstance(m, nn.BatchNorm2d))
     assert math.isfinite(history.epochs[0].train_loss) and history.epochs[0].test is not None
     with pytest.raises(ValueError, match="batch_norm = 'per_image' but the model has no BatchNorm2d"):
         train.train(nn.Sequential(nn.Flatten(), nn.Linear(3 * 28 * 28, 10)), synthetic(12, seed=0, shape=(3, 28, 28)),
