@@ -76,7 +76,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "600 s on the CPU)")
     group.addoption("--train-compile", dest="train_compile", action="store_true",
                     help="torch.compile the model for training claims (seconds of compiling per model; "
-                         "then 5-10%% faster steps on the 2-core CPU, more on CUDA)")
+                         "then 2-9%% more images/s on the 2-core CPU)")
     group.addoption("--retrain", dest="retrain", action="store_true",
                     help="train again even where a stored result exists")
     group.addoption("--results-dir", dest="results_dir", default="runs", metavar="DIR",
