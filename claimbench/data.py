@@ -39,6 +39,7 @@ __all__ = [
     "gather_batch",
     "load",
     "normalize",
+    "normalize_unit",
     "split_holdout",
 ]
 
@@ -345,23 +346,27 @@ def _idx_array(content: bytes, path: Path) -> torch.Tensor:
 
 
 def normalize(batch: torch.Tensor, how: str) -> torch.Tensor:
-    """A uint8 N×C×H×W batch as float32: "unit" /255, "half" to [-1, 1], "imagenet", or "per_image".
-
-    "per_image" standardises each image's channels over H×W after /255: (x - mean) / (std + 1e-4),
-    with the population standard deviation.
-    """
+    """A uint8 N×C×H×W batch as float32: "unit" /255, "half" to [-1, 1], "imagenet", or "per_image"
+    (see ``normalize_unit``)."""
     if batch.dtype != torch.uint8 or batch.dim() != 4:
         raise ValueError(f"normalize takes a uint8 N×C×H×W batch, got {batch.dtype} {tuple(batch.shape)}")
-    unit = batch.to(torch.float32) / 255
+    return normalize_unit(batch.to(torch.float32) / 255, how)
+
+
+def normalize_unit(unit: torch.Tensor, how: str) -> torch.Tensor:
+    """A [0, 1]-scaled float N×C×H×W batch normalised as ``how`` names: "unit" as it is, "half" to
+    [-1, 1], "imagenet" by ImageNet's channel means and deviations, "per_image" by each image's own:
+    (x - mean) / (std + 1e-4) per channel over H×W, with the population standard deviation.
+    Augmentation comes before it, as torchvision's ``Normalize`` comes last in a transform."""
     if how == "unit":
         return unit
     if how == "half":
         return (unit - 0.5) / 0.5
     if how == "imagenet":
-        if batch.shape[1] != 3:
-            raise ValueError(f"'imagenet' normalisation needs 3 channels, got {batch.shape[1]}")
-        mean = torch.tensor(IMAGENET_MEAN, device=batch.device).view(1, 3, 1, 1)
-        std = torch.tensor(IMAGENET_STD, device=batch.device).view(1, 3, 1, 1)
+        if unit.shape[1] != 3:
+            raise ValueError(f"'imagenet' normalisation needs 3 channels, got {unit.shape[1]}")
+        mean = torch.tensor(IMAGENET_MEAN, device=unit.device).view(1, 3, 1, 1)
+        std = torch.tensor(IMAGENET_STD, device=unit.device).view(1, 3, 1, 1)
         return (unit - mean) / std
     if how == "per_image":
         std, mean = torch.std_mean(unit, dim=(2, 3), keepdim=True, correction=0)

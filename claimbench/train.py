@@ -1,7 +1,7 @@
 """The training engine: one readable loop that trains a model with the recipe a report's author used.
 
-airbench style: the dataset sits on the device as one uint8 tensor; every batch is indexed, normalised
-and augmented there from a seeded ``torch.Generator``; nothing is read back inside a step. Schedules
+airbench style: the dataset sits on the device as one uint8 tensor; every batch is gathered, augmented
+and normalised there from a seeded ``torch.Generator``; nothing is read back inside a step. Schedules
 and early stopping follow Keras, the framework of the reports that name them. Statistics (best epoch,
 running means, pooled precision) are computed from the returned ``History`` by ``claimbench.metrics``.
 """
@@ -326,12 +326,15 @@ def evaluate(
 def _training_batch(
     train_set: data.Dataset, indices: torch.Tensor, recipe: Recipe, generator: torch.Generator,
 ) -> torch.Tensor:
-    """The images at ``indices``, normalised and augmented: crop and flip are folded into the gather of
-    the uint8 images when the normalisation commutes with them (a third of the work), else applied after."""
+    """The images at ``indices``, augmented then normalised, in torchvision's order: augmentation acts on
+    [0, 1] values (a zero fill is black, jitter scales intensities), and per-image statistics are those of
+    the augmented image. Crop and flip are folded into the gather of the uint8 images when the
+    normalisation commutes with them (a third of the work)."""
     if data.folds_into_gather(recipe.augment) and recipe.normalize in data.POINTWISE_NORMALIZATIONS:
         return data.normalize(data.gather_batch(train_set.images, indices, recipe.augment, generator),
                               recipe.normalize)
-    return data.augment(data.normalize(train_set.images[indices], recipe.normalize), recipe.augment, generator)
+    unit = data.augment(data.normalize(train_set.images[indices], "unit"), recipe.augment, generator)
+    return data.normalize_unit(unit, recipe.normalize)
 
 
 def _check_finite(batch_losses: list[float], name: str, epoch: int) -> None:
