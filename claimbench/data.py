@@ -14,7 +14,7 @@ import math
 import os
 import pickle
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 __all__ = [
     "AUGMENTATIONS",
+    "AUGMENT_OPTIONS",
     "CHECKSUMS",
     "DATASETS",
     "DATA_ENV",
@@ -116,9 +117,12 @@ GATHERED_AUGMENTATIONS = ("crop", "flip")
 POINTWISE_NORMALIZATIONS = ("unit", "half", "imagenet")
 """Per-channel affine maps, which commute with cropping and flipping."""
 CROP_PAD = 4
-ROTATE_DEGREES = 15.0
-JITTER = 0.4
-PERSPECTIVE_DISTORTION = 0.5
+AUGMENT_OPTIONS: dict[str, dict[str, float | bool]] = {
+    "rotate": {"degrees": 15.0, "fill": 0.0, "expand": False},
+    "perspective": {"p": 0.5, "distortion": 0.5},
+    "color_jitter": {"brightness": 0.4, "contrast": 0.4, "saturation": 0.4},
+}
+"""The options each parametrised augmentation takes, with the defaults used where a recipe names none."""
 RANDAUGMENT_OPS = 2
 RANDAUGMENT_MAGNITUDE = 0.2
 
@@ -374,18 +378,23 @@ def normalize_unit(unit: torch.Tensor, how: str) -> torch.Tensor:
     raise ValueError(f"unknown normalisation {how!r}; known: {', '.join(NORMALIZATIONS)}")
 
 
-def augment(batch: torch.Tensor, names: Sequence[str], generator: torch.Generator) -> torch.Tensor:
+def augment(
+    batch: torch.Tensor, names: Sequence[str], generator: torch.Generator,
+    options: Mapping[str, Mapping[str, float | bool]] | None = None,
+) -> torch.Tensor:
     """Apply the named augmentations, in the given order, to a float N×C×H×W batch.
 
     Exact (airbench style, whole batch at once): "flip" mirrors each image with probability 1/2;
     "crop" reflect-pads by 4 pixels and takes a random H×W window per image (one gather).
-    Cheap batched approximations of torchvision's per-image transforms:
-    "rotate" turns each image by U(-15°, 15°) about its centre (bilinear, zero fill);
-    "color_jitter" scales brightness, contrast and saturation by U(0.6, 1.4) each, in that fixed
-    order, without hue and without clamping; "perspective" warps with probability 1/2 by a random
-    homography moving each corner inward by up to half the half-size (bilinear, zero fill);
-    "randaugment" applies 2 rounds of one op per image chosen from flip, translate (up to 20% of
-    the size, zero fill), brightness and contrast (factor U(0.8, 1.2)), not the 14-op original.
+    Batched counterparts of torchvision's per-image transforms, with ``options[name]`` overriding
+    ``AUGMENT_OPTIONS[name]``: "rotate" turns each image by U(-degrees, degrees) about its centre
+    (bilinear; ``fill`` outside; ``expand`` shrinks the turned image to fit, as torchvision's
+    expand=True followed by a resize back); "perspective" warps with probability ``p`` by a random
+    homography moving each corner inward by up to ``distortion`` times the half-size (bilinear, zero
+    fill); "color_jitter" scales brightness, contrast and saturation by U(1 - x, 1 + x) each, in that
+    fixed order, without hue and without clamping; "randaugment" applies 2 rounds of one op per
+    image chosen from flip, translate (up to 20% of the size, zero fill), brightness and contrast
+    (factor U(0.8, 1.2)), not the 14-op original.
     Photometric ops act on the values as given; pass [0, 1]-scaled images to match torchvision.
     All randomness comes from ``generator``, which may live on another device than ``batch``.
     """
@@ -394,10 +403,16 @@ def augment(batch: torch.Tensor, names: Sequence[str], generator: torch.Generato
         raise ValueError(f"unknown augmentation(s) {', '.join(map(repr, unknown))}; known: {', '.join(AUGMENTATIONS)}")
     if not batch.is_floating_point() or batch.dim() != 4:
         raise ValueError(f"augment takes a float N×C×H×W batch, got {batch.dtype} {tuple(batch.shape)}")
+    options = options or {}
+    for name, given in options.items():
+        unknown = set(given) - set(AUGMENT_OPTIONS.get(name, {}))
+        if unknown:
+            raise ValueError(f"{name} takes no option {', '.join(sorted(unknown))}; "
+                             f"it takes {', '.join(AUGMENT_OPTIONS.get(name, {})) or 'none'}")
     ops = {"flip": _flip, "crop": _crop, "rotate": _rotate, "color_jitter": _color_jitter,
            "perspective": _perspective, "randaugment": _randaugment}
     for name in names:
-        batch = ops[name](batch, generator)
+        batch = ops[name](batch, generator, **{**AUGMENT_OPTIONS.get(name, {}), **options.get(name, {})})
     return batch
 
 
@@ -486,18 +501,21 @@ def _warp(batch: torch.Tensor, homographies: torch.Tensor) -> torch.Tensor:
                          padding_mode="zeros", align_corners=False)
 
 
-def _rotate(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    angle = torch.deg2rad(_rand(len(batch), generator, batch, -ROTATE_DEGREES, ROTATE_DEGREES))
+def _rotate(batch: torch.Tensor, generator: torch.Generator, *, degrees: float, fill: float, expand: bool,
+            ) -> torch.Tensor:
+    angle = torch.deg2rad(_rand(len(batch), generator, batch, -degrees, degrees))
     cos, sin, zero, one = angle.cos(), angle.sin(), torch.zeros_like(angle), torch.ones_like(angle)
-    rows = [torch.stack(r, dim=-1) for r in ((cos, -sin, zero), (sin, cos, zero), (zero, zero, one))]
-    return _warp(batch, torch.stack(rows, dim=1))
+    zoom = cos.abs() + sin.abs() if expand else one  # the expanded canvas's size over the image's
+    rows = [torch.stack(r, dim=-1) for r in ((cos * zoom, -sin * zoom, zero), (sin * zoom, cos * zoom, zero),
+                                             (zero, zero, one))]
+    return _warp(batch - fill, torch.stack(rows, dim=1)) + fill
 
 
-def _perspective(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+def _perspective(batch: torch.Tensor, generator: torch.Generator, *, p: float, distortion: float) -> torch.Tensor:
     n = len(batch)
     corners = torch.tensor([[-1, -1], [1, -1], [1, 1], [-1, 1]], device=batch.device, dtype=batch.dtype)
-    apply = (_rand(n, generator, batch) < 0.5).to(batch.dtype).view(n, 1, 1)
-    inward = _rand(8 * n, generator, batch, 0, PERSPECTIVE_DISTORTION).view(n, 4, 2) * apply
+    apply = (_rand(n, generator, batch) < p).to(batch.dtype).view(n, 1, 1)
+    inward = _rand(8 * n, generator, batch, 0, distortion).view(n, 4, 2) * apply
     source = corners - corners * inward
     x, y = corners[:, 0].expand(n, 4), corners[:, 1].expand(n, 4)
     u, v = source[..., 0], source[..., 1]
@@ -525,12 +543,13 @@ def _contrast(batch: torch.Tensor, factor: torch.Tensor) -> torch.Tensor:
     return mean + (batch - mean) * _per_image(factor)
 
 
-def _color_jitter(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+def _color_jitter(batch: torch.Tensor, generator: torch.Generator, *, brightness: float, contrast: float,
+                  saturation: float) -> torch.Tensor:
     n = len(batch)
-    batch = _brightness(batch, _rand(n, generator, batch, 1 - JITTER, 1 + JITTER))
-    batch = _contrast(batch, _rand(n, generator, batch, 1 - JITTER, 1 + JITTER))
+    batch = _brightness(batch, _rand(n, generator, batch, 1 - brightness, 1 + brightness))
+    batch = _contrast(batch, _rand(n, generator, batch, 1 - contrast, 1 + contrast))
     gray = _gray(batch)
-    return gray + (batch - gray) * _per_image(_rand(n, generator, batch, 1 - JITTER, 1 + JITTER))
+    return gray + (batch - gray) * _per_image(_rand(n, generator, batch, 1 - saturation, 1 + saturation))
 
 
 def _randaugment(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

@@ -45,6 +45,9 @@ VALIDATIONS = ("none", "holdout", "test")
 BATCH_NORMS = ("batch", "per_image")
 NORMALIZATIONS = ("unit", "half", "imagenet", "per_image")
 AUGMENTATIONS = ("flip", "crop", "randaugment", "rotate", "color_jitter", "perspective")
+AUGMENT_OPTIONS = {"rotate": ("degrees", "fill", "expand"), "perspective": ("p", "distortion"),
+                   "color_jitter": ("brightness", "contrast", "saturation")}
+"""The options a recipe may set per augmentation (``claimbench.data.AUGMENT_OPTIONS`` holds their defaults)."""
 MONITORS = ("val_loss", "val_accuracy")
 ROUNDING_MODES = ("round", "truncate")
 
@@ -116,6 +119,12 @@ class Recipe:
     batch_norm: str = "batch"
     """"batch": BatchNorm as usual; "per_image": each image normalised by its own statistics in training
     and evaluation, as a loop that feeds images one at a time and never calls ``eval()`` does."""
+    augment_options: tuple[tuple[str, tuple[tuple[str, float | bool], ...]], ...] = ()
+    """(augmentation, ((option, value), ...)) pairs: the author's settings where they differ from the defaults."""
+
+    def options(self) -> dict[str, dict[str, float | bool]]:
+        """``augment_options`` as the mapping ``claimbench.data.augment`` takes."""
+        return {name: dict(pairs) for name, pairs in self.augment_options}
 
     def images_per_epoch(self, train_images: int) -> int:
         """How many training images one epoch draws from a training set of ``train_images``."""
@@ -310,6 +319,34 @@ _STOPPING_FIELDS: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def _parse_augment_options(
+    raw: Any, augment: Any, cid: str, problems: _Problems,
+) -> tuple[tuple[str, tuple[tuple[str, float | bool], ...]], ...]:
+    """``[claim.recipe.augment_options]``: per applied augmentation, a table of its known options."""
+    field = "recipe.augment_options"
+    if not isinstance(raw, Mapping):
+        problems.add(cid, field, f"must be a table of augmentation = {{ option = value }}, got {raw!r}")
+        return ()
+    parsed = []
+    for name, given in raw.items():
+        if name not in AUGMENT_OPTIONS:
+            problems.add(cid, f"{field}.{name}", f"takes no options (options exist for {', '.join(AUGMENT_OPTIONS)})")
+        elif not isinstance(augment, list) or name not in augment:
+            problems.add(cid, f"{field}.{name}", "options for an augmentation the recipe does not apply")
+        elif not isinstance(given, Mapping):
+            problems.add(cid, f"{field}.{name}", f"must be a table {{ option = value }}, got {given!r}")
+        else:
+            for key, value in given.items():
+                if key not in AUGMENT_OPTIONS[name]:
+                    problems.add(cid, f"{field}.{name}.{key}",
+                                 f"unknown option (permitted: {', '.join(AUGMENT_OPTIONS[name])})")
+                elif not (isinstance(value, bool) if key == "expand" else _is_number(value)):
+                    problems.add(cid, f"{field}.{name}.{key}",
+                                 f"must be {'true or false' if key == 'expand' else 'a number'}, got {value!r}")
+            parsed.append((name, tuple(sorted(given.items()))))
+    return tuple(parsed)
+
+
 def _parse_recipe(raw: Any, cid: str, problems: _Problems) -> Recipe | None:
     if not isinstance(raw, Mapping):
         problems.add(cid, "recipe", f"must be a table, got {raw!r}")
@@ -332,6 +369,7 @@ def _parse_recipe(raw: Any, cid: str, problems: _Problems) -> Recipe | None:
     augment = raw.get("augment", [])
     if not isinstance(augment, list) or any(a not in AUGMENTATIONS for a in augment):
         problems.add(cid, "recipe.augment", f"must be a list drawn from {', '.join(AUGMENTATIONS)}, got {augment!r}")
+    augment_options = _parse_augment_options(raw.get("augment_options", {}), augment, cid, problems)
     plateau = raw.get("plateau")
     if raw.get("schedule") == "plateau" and plateau is None:
         problems.add(cid, "recipe.plateau", "schedule = 'plateau' needs a plateau table")
@@ -342,10 +380,11 @@ def _parse_recipe(raw: Any, cid: str, problems: _Problems) -> Recipe | None:
     )
     if len(problems.items) > before:
         return None
-    fields = {k: v for k, v in raw.items() if k not in ("plateau", "early_stopping", "augment")}
+    fields = {k: v for k, v in raw.items() if k not in ("plateau", "early_stopping", "augment", "augment_options")}
     return Recipe(
         **fields,
         augment=tuple(augment),
+        augment_options=augment_options,
         plateau=Plateau(**plateau_raw) if plateau_raw else None,
         early_stopping=EarlyStopping(**stopping_raw) if stopping_raw else None,
     )

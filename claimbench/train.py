@@ -333,7 +333,8 @@ def _training_batch(
     if data.folds_into_gather(recipe.augment) and recipe.normalize in data.POINTWISE_NORMALIZATIONS:
         return data.normalize(data.gather_batch(train_set.images, indices, recipe.augment, generator),
                               recipe.normalize)
-    unit = data.augment(data.normalize(train_set.images[indices], "unit"), recipe.augment, generator)
+    unit = data.augment(data.normalize(train_set.images[indices], "unit"), recipe.augment, generator,
+                        recipe.options())
     return data.normalize_unit(unit, recipe.normalize)
 
 

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench import data
+from claimbench import data, ledger
 
 SYSTEM_DIRS = data.SYSTEM_DIRS
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -453,11 +453,46 @@ def test_augment_keeps_shape_and_is_seeded(name: str) -> None:
     assert not torch.equal(out, data.augment(batch, [name], seeded(6)))
 
 
-@pytest.mark.parametrize("name, magnitude", [("rotate", "ROTATE_DEGREES"), ("perspective", "PERSPECTIVE_DISTORTION")])
-def test_warps_at_zero_magnitude_are_the_identity(monkeypatch: pytest.MonkeyPatch, name: str, magnitude: str) -> None:
-    monkeypatch.setattr(data, magnitude, 0.0)
+@pytest.mark.parametrize("name, options", [
+    ("rotate", {"degrees": 0.0}), ("rotate", {"degrees": 0.0, "expand": True, "fill": 255.0}),
+    ("perspective", {"distortion": 0.0}), ("perspective", {"p": 0.0}),
+    ("color_jitter", {"brightness": 0.0, "contrast": 0.0, "saturation": 0.0}),
+])
+def test_augmentations_at_zero_magnitude_are_the_identity(name: str, options: dict[str, float]) -> None:
     batch = float_batch(6)
-    torch.testing.assert_close(data.augment(batch, [name], seeded(0)), batch, atol=1e-5, rtol=0)
+    rounding = 1e-5 * max(1.0, options.get("fill", 0.0))  # a fill is subtracted and added back
+    torch.testing.assert_close(data.augment(batch, [name], seeded(0), {name: options}), batch, atol=rounding, rtol=0)
+
+
+def test_rotation_fills_with_its_fill_value() -> None:
+    """The author's fill 255 on [0, 1] images: corners turned out of the image read 255."""
+    black = torch.zeros(16, 3, 12, 12)
+    out = data.augment(black, ["rotate"], seeded(1), {"rotate": {"degrees": 45.0, "fill": 255.0}})
+    assert out.amin().item() == pytest.approx(0, abs=1e-3) and out.amax().item() == pytest.approx(255, abs=1e-3)
+
+
+def test_expanded_rotation_shrinks_the_image_to_keep_all_of_it() -> None:
+    """expand=True then a resize back: the turned image is scaled by 1 / (|cos| + |sin|) <= 1 and never
+    cut, so a white image keeps between half and all of its mass, less than the unexpanded rotation."""
+    white = torch.ones(64, 1, 32, 32)
+    options = {"degrees": 45.0, "fill": 0.0}
+    plain = data.augment(white, ["rotate"], seeded(2), {"rotate": options}).sum(dim=(1, 2, 3))
+    expanded = data.augment(white, ["rotate"], seeded(2), {"rotate": {**options, "expand": True}}).sum(dim=(1, 2, 3))
+    area = 32 * 32
+    assert (expanded <= plain + 1e-3).all() and (expanded < plain).any()
+    assert (expanded >= area / 2 - 32).all() and (expanded <= area + 1e-3).all()
+
+
+def test_augment_rejects_unknown_options() -> None:
+    with pytest.raises(ValueError, match="rotate takes no option angle; it takes degrees, fill, expand"):
+        data.augment(float_batch(0), ["rotate"], seeded(0), {"rotate": {"angle": 3.0}})
+    with pytest.raises(ValueError, match="flip takes no option p; it takes none"):
+        data.augment(float_batch(0), ["flip"], seeded(0), {"flip": {"p": 0.3}})
+
+
+def test_ledger_and_data_know_the_same_augmentations_and_options() -> None:
+    assert set(ledger.AUGMENTATIONS) == set(data.AUGMENTATIONS)
+    assert {name: tuple(options) for name, options in data.AUGMENT_OPTIONS.items()} == ledger.AUGMENT_OPTIONS
 
 
 @pytest.mark.parametrize("name", data.AUGMENTATIONS)

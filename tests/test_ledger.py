@@ -151,3 +151,21 @@ def test_recipe_sampling_and_batch_norm_are_read_and_checked(tmp_path: Path) -> 
         "tiny.toml: tiny/accuracy/baseline/test: recipe.batch_norm: must be one of batch, per_image, got 'instance'",
         "tiny.toml: tiny/accuracy/baseline/test: recipe.steps_per_epoch: must be a non-negative integer, got -1",
     ]
+
+
+def test_augment_options_are_read_and_checked(tmp_path: Path) -> None:
+    options = 'augment = ["flip", "rotate"]\n[claim.recipe.augment_options]\n'
+    good = ACCURACY_CLAIM + options + "rotate = { degrees = 30, fill = 255, expand = true }\n"
+    (claim,) = ledger.load(write_ledger(tmp_path / "good", good))
+    assert claim.recipe.options() == {"rotate": {"degrees": 30, "expand": True, "fill": 255}}
+    bad = ACCURACY_CLAIM + options + (
+        'rotate = { angle = 30, expand = "yes" }\nperspective = { p = 0.2 }\nflip = { p = 0.5 }\n')
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(write_ledger(tmp_path / "bad", bad))
+    field = "tiny.toml: tiny/accuracy/baseline/test: recipe.augment_options"
+    assert error.value.problems == [
+        f"{field}.rotate.angle: unknown option (permitted: degrees, fill, expand)",
+        f"{field}.rotate.expand: must be true or false, got 'yes'",
+        f"{field}.perspective: options for an augmentation the recipe does not apply",
+        f"{field}.flip: takes no options (options exist for rotate, perspective, color_jitter)",
+    ]

@@ -199,13 +199,13 @@ def test_recipe_batch_norm_and_draws_with_replacement_reach_the_loop() -> None:
                     None, recipe, device="cpu", seed=0, progress=False)
 
 
-def test_augmentation_acts_on_unit_values_before_normalisation(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_augmentation_acts_on_unit_values_before_normalisation() -> None:
     """torchvision's order: a rotation of a white image fills its corners with black, which ImageNet
     normalisation then maps to -mean/std (normalising first would fill with the mean colour)."""
-    monkeypatch.setattr(data, "ROTATE_DEGREES", 45.0)
     white = data.Dataset(images=torch.full((8, 3, 16, 16), 255, dtype=torch.uint8),
                          labels=torch.zeros(8, dtype=torch.int64), verified=True, source=Path("white"))
-    recipe = dataclasses.replace(ADAM, normalize="imagenet", augment=("rotate",))
+    recipe = dataclasses.replace(ADAM, normalize="imagenet", augment=("rotate",),
+                                 augment_options=(("rotate", (("degrees", 45.0),)),))
     batch = train._training_batch(white, torch.arange(8), recipe, torch.Generator().manual_seed(0))
     black, full = (data.normalize_unit(torch.full((1, 3, 1, 1), value), "imagenet").flatten() for value in (0.0, 1.0))
     torch.testing.assert_close(batch.amin(dim=(0, 2, 3)), black)
