@@ -121,10 +121,9 @@ AUGMENT_OPTIONS: dict[str, dict[str, float | bool]] = {
     "rotate": {"degrees": 15.0, "fill": 0.0, "expand": False},
     "perspective": {"p": 0.5, "distortion": 0.5},
     "color_jitter": {"brightness": 0.4, "contrast": 0.4, "saturation": 0.4},
+    "randaugment": {"ops": 2, "magnitude": 0.2},
 }
 """The options each parametrised augmentation takes, with the defaults used where a recipe names none."""
-RANDAUGMENT_OPS = 2
-RANDAUGMENT_MAGNITUDE = 0.2
 
 
 class DataMissing(Exception):
@@ -392,9 +391,9 @@ def augment(
     expand=True followed by a resize back); "perspective" warps with probability ``p`` by a random
     homography moving each corner inward by up to ``distortion`` times the half-size (bilinear, zero
     fill); "color_jitter" scales brightness, contrast and saturation by U(1 - x, 1 + x) each, in that
-    fixed order, without hue and without clamping; "randaugment" applies 2 rounds of one op per
-    image chosen from flip, translate (up to 20% of the size, zero fill), brightness and contrast
-    (factor U(0.8, 1.2)), not the 14-op original.
+    fixed order, without hue and without clamping; "randaugment" applies ``ops`` rounds of one op per
+    image chosen from flip, translate (up to ``magnitude`` of the size, zero fill), brightness and
+    contrast (factor U(1 - magnitude, 1 + magnitude)), not the 14-op original.
     Photometric ops act on the values as given; pass [0, 1]-scaled images to match torchvision.
     All randomness comes from ``generator``, which may live on another device than ``batch``.
     """
@@ -552,11 +551,11 @@ def _color_jitter(batch: torch.Tensor, generator: torch.Generator, *, brightness
     return gray + (batch - gray) * _per_image(_rand(n, generator, batch, 1 - saturation, 1 + saturation))
 
 
-def _randaugment(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+def _randaugment(batch: torch.Tensor, generator: torch.Generator, *, ops: int, magnitude: float) -> torch.Tensor:
     n, _, h, w = batch.shape
-    low, high = 1 - RANDAUGMENT_MAGNITUDE, 1 + RANDAUGMENT_MAGNITUDE
-    pad = max(1, round(RANDAUGMENT_MAGNITUDE * min(h, w)))
-    for _ in range(RANDAUGMENT_OPS):
+    low, high = 1 - magnitude, 1 + magnitude
+    pad = max(1, round(magnitude * min(h, w)))
+    for _ in range(ops):
         choice = _per_image(_randint(4, n, generator, batch.device))
         candidates = (
             batch.flip(-1),

@@ -46,7 +46,7 @@ BATCH_NORMS = ("batch", "per_image")
 NORMALIZATIONS = ("unit", "half", "imagenet", "per_image")
 AUGMENTATIONS = ("flip", "crop", "randaugment", "rotate", "color_jitter", "perspective")
 AUGMENT_OPTIONS = {"rotate": ("degrees", "fill", "expand"), "perspective": ("p", "distortion"),
-                   "color_jitter": ("brightness", "contrast", "saturation")}
+                   "color_jitter": ("brightness", "contrast", "saturation"), "randaugment": ("ops", "magnitude")}
 """The options a recipe may set per augmentation (``claimbench.data.AUGMENT_OPTIONS`` holds their defaults)."""
 MONITORS = ("val_loss", "val_accuracy")
 ROUNDING_MODES = ("round", "truncate")
@@ -319,6 +319,13 @@ _STOPPING_FIELDS: dict[str, Callable[[Any], bool]] = {
 }
 
 
+_OPTION_KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "expand": (lambda value: isinstance(value, bool), "true or false"),
+    "ops": (lambda value: _is_count(value) and value > 0, "a positive integer"),
+}
+"""Augmentation options that are not plain numbers: their test and its description."""
+
+
 def _parse_augment_options(
     raw: Any, augment: Any, cid: str, problems: _Problems,
 ) -> tuple[tuple[str, tuple[tuple[str, float | bool], ...]], ...]:
@@ -337,12 +344,12 @@ def _parse_augment_options(
             problems.add(cid, f"{field}.{name}", f"must be a table {{ option = value }}, got {given!r}")
         else:
             for key, value in given.items():
+                test, kind = _OPTION_KINDS.get(key, (_is_number, "a number"))
                 if key not in AUGMENT_OPTIONS[name]:
                     problems.add(cid, f"{field}.{name}.{key}",
                                  f"unknown option (permitted: {', '.join(AUGMENT_OPTIONS[name])})")
-                elif not (isinstance(value, bool) if key == "expand" else _is_number(value)):
-                    problems.add(cid, f"{field}.{name}.{key}",
-                                 f"must be {'true or false' if key == 'expand' else 'a number'}, got {value!r}")
+                elif not test(value):
+                    problems.add(cid, f"{field}.{name}.{key}", f"must be {kind}, got {value!r}")
             parsed.append((name, tuple(sorted(given.items()))))
     return tuple(parsed)
 

@@ -456,7 +456,7 @@ def test_augment_keeps_shape_and_is_seeded(name: str) -> None:
 @pytest.mark.parametrize("name, options", [
     ("rotate", {"degrees": 0.0}), ("rotate", {"degrees": 0.0, "expand": True, "fill": 255.0}),
     ("perspective", {"distortion": 0.0}), ("perspective", {"p": 0.0}),
-    ("color_jitter", {"brightness": 0.0, "contrast": 0.0, "saturation": 0.0}),
+    ("color_jitter", {"brightness": 0.0, "contrast": 0.0, "saturation": 0.0}), ("randaugment", {"ops": 0}),
 ])
 def test_augmentations_at_zero_magnitude_are_the_identity(name: str, options: dict[str, float]) -> None:
     batch = float_batch(6)

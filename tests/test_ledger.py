@@ -159,13 +159,21 @@ def test_augment_options_are_read_and_checked(tmp_path: Path) -> None:
     (claim,) = ledger.load(write_ledger(tmp_path / "good", good))
     assert claim.recipe.options() == {"rotate": {"degrees": 30, "expand": True, "fill": 255}}
     bad = ACCURACY_CLAIM + options + (
-        'rotate = { angle = 30, expand = "yes" }\nperspective = { p = 0.2 }\nflip = { p = 0.5 }\n')
+        'rotate = { angle = 30, expand = "yes", degrees = "30" }\nperspective = { p = 0.2 }\nflip = { p = 0.5 }\n')
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(write_ledger(tmp_path / "bad", bad))
     field = "tiny.toml: tiny/accuracy/baseline/test: recipe.augment_options"
     assert error.value.problems == [
         f"{field}.rotate.angle: unknown option (permitted: degrees, fill, expand)",
         f"{field}.rotate.expand: must be true or false, got 'yes'",
+        f"{field}.rotate.degrees: must be a number, got '30'",
         f"{field}.perspective: options for an augmentation the recipe does not apply",
-        f"{field}.flip: takes no options (options exist for rotate, perspective, color_jitter)",
+        f"{field}.flip: takes no options (options exist for rotate, perspective, color_jitter, randaugment)",
     ]
+
+
+def test_randaugment_rounds_are_a_positive_integer(tmp_path: Path) -> None:
+    body = ACCURACY_CLAIM + 'augment = ["randaugment"]\n[claim.recipe.augment_options]\nrandaugment = { ops = 1.5 }\n'
+    with pytest.raises(ledger.LedgerError, match=r"recipe.augment_options.randaugment.ops: must be a positive "
+                                                 r"integer, got 1.5"):
+        ledger.load(write_ledger(tmp_path, body))
