@@ -404,9 +404,9 @@ def augment(
         raise ValueError(f"augment takes a float N×C×H×W batch, got {batch.dtype} {tuple(batch.shape)}")
     options = options or {}
     for name, given in options.items():
-        unknown = set(given) - set(AUGMENT_OPTIONS.get(name, {}))
-        if unknown:
-            raise ValueError(f"{name} takes no option {', '.join(sorted(unknown))}; "
+        unknown_options = set(given) - set(AUGMENT_OPTIONS.get(name, {}))
+        if unknown_options:
+            raise ValueError(f"{name} takes no option {', '.join(sorted(unknown_options))}; "
                              f"it takes {', '.join(AUGMENT_OPTIONS.get(name, {})) or 'none'}")
     ops = {"flip": _flip, "crop": _crop, "rotate": _rotate, "color_jitter": _color_jitter,
            "perspective": _perspective, "randaugment": _randaugment}
@@ -447,7 +447,8 @@ def folds_into_gather(names: Sequence[str]) -> bool:
 def gather_batch(
     images: torch.Tensor, indices: torch.Tensor, names: Sequence[str], generator: torch.Generator,
 ) -> torch.Tensor:
-    """``images[indices]`` with "crop" and "flip" folded into one gather: uint8 in, uint8 out, channels_last.
+    """``images[indices]`` with "crop" and "flip" folded into one gather, in channels_last memory (any dtype:
+    the engine gathers its uint8 images, ``augment`` crops float batches with it).
 
     Each output pixel is read straight from the stored image at its reflect-padded, shifted and mirrored
     position, so the batch is never padded, cropped or flipped as separate copies. Equal to
@@ -473,10 +474,10 @@ def gather_batch(
     return picked.view(n, c, h, w).contiguous(memory_format=torch.channels_last)
 
 
-def _translate(batch: torch.Tensor, generator: torch.Generator, pad: int, mode: str) -> torch.Tensor:
-    """Each image shifted by U{-pad..pad} pixels on each axis, read from a padded copy in one gather."""
+def _translate(batch: torch.Tensor, generator: torch.Generator, pad: int) -> torch.Tensor:
+    """Each image shifted by U{-pad..pad} pixels on each axis, zero-filled, read from a padded copy in one gather."""
     n, c, h, w = batch.shape
-    padded = F.pad(batch, (pad, pad, pad, pad), mode=mode)
+    padded = F.pad(batch, (pad, pad, pad, pad))
     dy = _randint(2 * pad + 1, n, generator, batch.device)
     dx = _randint(2 * pad + 1, n, generator, batch.device)
     rows = (dy[:, None] + torch.arange(h, device=batch.device)).view(n, 1, h, 1)
@@ -487,7 +488,7 @@ def _translate(batch: torch.Tensor, generator: torch.Generator, pad: int, mode: 
 
 
 def _crop(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    return _translate(batch, generator, CROP_PAD, "reflect")
+    return gather_batch(batch, torch.arange(len(batch), device=batch.device), ["crop"], generator)
 
 
 def _warp(batch: torch.Tensor, homographies: torch.Tensor) -> torch.Tensor:
@@ -559,7 +560,7 @@ def _randaugment(batch: torch.Tensor, generator: torch.Generator, *, ops: int, m
         choice = _per_image(_randint(4, n, generator, batch.device))
         candidates = (
             batch.flip(-1),
-            _translate(batch, generator, pad, "constant"),
+            _translate(batch, generator, pad),
             _brightness(batch, _rand(n, generator, batch, low, high)),
             _contrast(batch, _rand(n, generator, batch, low, high)),
         )

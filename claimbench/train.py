@@ -329,7 +329,7 @@ def _training_batch(
     """The images at ``indices``, augmented then normalised, in torchvision's order: augmentation acts on
     [0, 1] values (a zero fill is black, jitter scales intensities), and per-image statistics are those of
     the augmented image. Crop and flip are folded into the gather of the uint8 images when the
-    normalisation commutes with them (a third of the work)."""
+    normalisation commutes with them (half to a third of the time)."""
     if data.folds_into_gather(recipe.augment) and recipe.normalize in data.POINTWISE_NORMALIZATIONS:
         return data.normalize(data.gather_batch(train_set.images, indices, recipe.augment, generator),
                               recipe.normalize)
@@ -430,8 +430,8 @@ def train(
         for epoch in range(len(history.epochs) + 1, recipe.epochs + 1):
             if stopping is not None and stopping.stopped:
                 break
-            # One epoch: a fresh permutation (or draws with replacement), then batches gathered, normalised and
-            # augmented on the device.
+            # One epoch: a fresh permutation (or draws with replacement), then batches gathered, augmented and
+            # normalised on the device.
             timer.start()
             model.train()
             losses = torch.zeros(steps, device=device)
