@@ -76,7 +76,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "600 s on the CPU)")
     group.addoption("--train-compile", dest="train_compile", action="store_true",
                     help="torch.compile the model for training claims (about 5 s of compiling per model; "
-                         "-7%% to +9%% images/s measured on a 2-core CPU)")
+                         "-10%% to +9%% images/s measured on a 2-core CPU)")
     group.addoption("--retrain", dest="retrain", action="store_true",
                     help="train again even where a stored result exists")
     group.addoption("--results-dir", dest="results_dir", default="runs", metavar="DIR",
