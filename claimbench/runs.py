@@ -27,7 +27,7 @@ import torch
 from torch import nn
 
 import models
-from claimbench import data, environment, metrics, train, verdict
+from claimbench import atomic, data, environment, metrics, train, verdict
 from claimbench.ledger import Claim, Recipe
 from claimbench.measure import macs
 
@@ -280,8 +280,7 @@ def _train_and_store(claim: Claim, recipe: Recipe, seed: int, settings: Settings
         "wall_seconds": time.perf_counter() - started,
         "history": history.to_dict(),
     }
-    train.replace_atomically(path, lambda temporary: temporary.write_text(json.dumps(record, indent=1),
-                                                                          encoding="utf-8"))
+    atomic.write_text(path, json.dumps(record, indent=1))
     checkpoint.unlink(missing_ok=True)
     return record
 

@@ -13,7 +13,6 @@ import ctypes
 import dataclasses
 import functools
 import math
-import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm import tqdm
 
-from claimbench import data
+from claimbench import atomic, data
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 from models import blocks
 
@@ -37,7 +36,6 @@ __all__ = [
     "NonFiniteLoss",
     "Timer",
     "evaluate",
-    "replace_atomically",
     "train",
 ]
 
@@ -123,17 +121,6 @@ class History:
 
         epochs = [Epoch(**{**e, "val": evaluation(e["val"]), "test": evaluation(e["test"])}) for e in raw["epochs"]]
         return cls(epochs=epochs, restored_epoch=raw["restored_epoch"], train_final=evaluation(raw["train_final"]))
-
-
-def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Let ``write`` fill a temporary file beside ``path``, then rename it over ``path`` in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 # ----------------------------------------------------------------------------- Keras callbacks
@@ -492,7 +479,7 @@ def train(
                     "rng": torch.get_rng_state(),
                     "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
                 }
-                replace_atomically(checkpoint, functools.partial(torch.save, state))
+                atomic.replace_atomically(checkpoint, functools.partial(torch.save, state))
 
     if stopping is not None and stopping.best_weights is not None:
         model.load_state_dict(stopping.best_weights)

@@ -238,21 +238,6 @@ def test_aux_loss_needs_an_auxiliary_head() -> None:
                     dataclasses.replace(ADAM, aux_loss_weight=0.3), device="cpu", seed=0, progress=False)
 
 
-def test_replace_atomically_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
-    target = tmp_path / "result.json"
-    target.write_text("old")
-
-    def broken(path: Path) -> None:
-        path.write_text("half")
-        raise OSError("disk full")
-
-    with pytest.raises(OSError, match="disk full"):
-        train.replace_atomically(target, broken)
-    assert target.read_text() == "old" and list(tmp_path.iterdir()) == [target]
-    train.replace_atomically(target, lambda path: path.write_text("new"))
-    assert target.read_text() == "new" and list(tmp_path.iterdir()) == [target]
-
-
 # ----------------------------------------------------------------------------- Keras callbacks
 
 

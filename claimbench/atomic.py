@@ -1,0 +1,52 @@
+"""Atomic file writes: a temporary file in the same folder, fsynced, then renamed over the target.
+
+A reader (or a crash at any instant) sees the previous complete file or the new one, never a part;
+two writers of one path leave one complete version. Torch-free: every layer may use it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["replace_atomically", "write_bytes", "write_text"]
+
+
+def replace_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
+    """Let ``write`` fill a fresh temporary file beside ``path``, fsync it, and rename it over ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        write(temporary)
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+        _fsync_directory(path.parent)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable."""
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def write_bytes(path: Path | str, content: bytes) -> Path:
+    """Write ``content`` to ``path`` atomically."""
+    return replace_atomically(path, lambda temporary: temporary.write_bytes(content))
+
+
+def write_text(path: Path | str, text: str) -> Path:
+    """Write UTF-8 ``text`` with ``\\n`` line ends to ``path`` atomically."""
+    return write_bytes(path, text.encode("utf-8"))
