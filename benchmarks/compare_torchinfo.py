@@ -47,17 +47,10 @@ def _measure(claim: Claim) -> measure.Measurement:
     return measure.Measurement(measure.size_bytes(model, claim.input, claim.size))
 
 
-def _judge(claim: Claim) -> str:
-    """``reproduced``, ``known error``, or what went wrong."""
+def _judge(claim: Claim) -> verdict.Judgement:
+    """The one judge's verdict on the CPU-built measurement."""
     measured = _measure(claim)
-    try:
-        verdict.check_counters(claim, measured.counters)
-        verdict.check(claim, measured.value)
-    except verdict.CounterDisagreement as error:
-        return f"counters disagree: {error}"
-    except verdict.ClaimMismatch as error:
-        return "known error" if claim.expect == "refuted" else f"refuted: {error}"
-    return "reproduced" if claim.expect is None else f"unexpectedly reproduced: {claim.id}"
+    return verdict.judge(claim, verdict.Observation(verdict.Measurement(measured.value, measured.counters)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,10 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     outcomes = Counter()
     for claim in claims:
-        outcome = _judge(claim)
-        outcomes[outcome if outcome in ("reproduced", "known error") else "unexpected"] += 1
-        if outcome not in ("reproduced", "known error"):
-            print(outcome)
+        judgement = _judge(claim)
+        expected = judgement.verdict == ("known error" if claim.expect == "refuted" else "reproduced")
+        outcomes[judgement.verdict if expected else "unexpected"] += 1
+        if not expected:
+            print(f"{claim.id}: {judgement.verdict}: {judgement.reason}")
     seconds = time.perf_counter() - started
     print(", ".join(f"{n} {name}" for name, n in sorted(outcomes.items())), f"({len(claims)} claims, {seconds:.1f} s)")
     return 1 if outcomes["unexpected"] else 0

@@ -9,7 +9,9 @@ from typing import Any
 
 from genbadge import Badge
 
+from claimbench import atomic
 from claimbench.ledger import Report
+from claimbench.results import counts, headline
 
 __all__ = ["OVERALL", "endpoint", "targets", "write_badges"]
 
@@ -18,23 +20,27 @@ OVERALL = "claims"
 
 def targets(reports: Sequence[Report]) -> list[tuple[str, str]]:
     """(file stem, label) of every badge: the overall one first, then one per report by slug."""
-    per_report = [(f"{OVERALL}-{r.slug}", f"{r.slug} reproduced") for r in sorted(reports, key=lambda r: r.slug)]
-    return [(OVERALL, "claims reproduced"), *per_report]
+    per_report = [(f"{OVERALL}-{r.slug}", f"claims: {r.slug}") for r in sorted(reports, key=lambda r: r.slug)]
+    return [(OVERALL, "claims"), *per_report]
 
 
-def _color(verdicts: Sequence[str]) -> str:
-    if not verdicts:
-        return "lightgrey"
-    if "refuted" in verdicts:
+def _color(tally: Mapping[str, int]) -> str:
+    """Red only for a refuted claim: an error is ours and never turns the author's badge red."""
+    if tally["refuted"]:
         return "red"
-    return "brightgreen" if all(v == "reproduced" for v in verdicts) else "yellowgreen"
+    if tally["error"]:
+        return "orange"
+    if not tally["checked"]:
+        return "lightgrey"
+    return "brightgreen" if tally["clean"] == tally["checked"] else "yellowgreen"
 
 
 def endpoint(label: str, records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The shields.io endpoint document: reproduced out of all claims that ran, coloured by the worst verdict."""
-    verdicts = [r["verdict"] for r in records]
-    message = f"{verdicts.count('reproduced')}/{len(verdicts)}" if verdicts else "none run"
-    return {"schemaVersion": 1, "label": label, "message": message, "color": _color(verdicts)}
+    """The shields.io endpoint document: clean reproductions of the claims we measured; not-run claims are
+    left out of the count, unverified data and errors are counted apart."""
+    tally = counts(records)
+    message = headline(records) if tally["checked"] or tally["error"] else "none checked"
+    return {"schemaVersion": 1, "label": label, "message": message, "color": _color(tally)}
 
 
 def write_badges(records: Sequence[Mapping[str, Any]], reports: Sequence[Report], directory: Path) -> list[Path]:
@@ -46,7 +52,8 @@ def write_badges(records: Sequence[Mapping[str, Any]], reports: Sequence[Report]
     for stem, label in targets(reports):
         document = endpoint(label, groups[stem])
         json_path, svg_path = directory / f"{stem}.json", directory / f"{stem}.svg"
-        json_path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8", newline="\n")
-        Badge(document["label"], document["message"], document["color"]).write_to(svg_path, use_shields=False)
+        atomic.write_text(json_path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+        badge = Badge(document["label"], document["message"], document["color"])
+        atomic.write_text(svg_path, badge.as_svg(use_shields=False))
         written += [json_path, svg_path]
     return written

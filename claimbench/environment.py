@@ -1,8 +1,10 @@
-"""Where a run happened: code commit, library versions, device and date, as one plain record."""
+"""Where a run happened: claimbench's version and commit, the checked ledger's repository and commit,
+library versions and the date, as one plain record; and a human name for a device."""
 
 from __future__ import annotations
 
 import datetime
+import importlib.metadata
 import platform
 import subprocess
 from pathlib import Path
@@ -12,32 +14,53 @@ import torchvision
 
 __all__ = ["describe", "device_name"]
 
+_PACKAGE = Path(__file__).resolve().parent
 
-def _commit(root: Path) -> str:
+
+def _git(directory: Path, *arguments: str) -> str | None:
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, check=True
-        )
+        out = subprocess.run(["git", "-C", str(directory), *arguments], capture_output=True, text=True, check=True)
     except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+        return None
     return out.stdout.strip()
 
 
+def _commit(directory: Path) -> str:
+    """``<repository> @ <commit>`` of the git checkout holding ``directory`` (``+`` when it has changes)."""
+    top = _git(directory, "rev-parse", "--show-toplevel")
+    commit = _git(directory, "rev-parse", "--short=12", "HEAD")
+    if top is None or commit is None:
+        return "not in a git checkout"
+    dirty = "+" if _git(directory, "status", "--porcelain", "--untracked-files=no") else ""
+    return f"{Path(top).name} @ {commit}{dirty}"
+
+
+def _version() -> str:
+    try:
+        version = importlib.metadata.version("claimbench")
+    except importlib.metadata.PackageNotFoundError:
+        version = "not installed"
+    return f"{version} ({_commit(_PACKAGE)})"
+
+
 def device_name(device: str | torch.device = "cpu") -> str:
-    """A human name for the device: the GPU's name, or the CPU's architecture and core count."""
+    """A human name for the device: the GPU's name, or the CPU's architecture and thread count."""
     device = torch.device(device)
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     return f"CPU {platform.machine()} ({torch.get_num_threads()} threads)"
 
 
-def describe(root: Path, device: str | torch.device = "cpu") -> dict[str, str]:
-    """The environment record written beside every report."""
-    return {
-        "claimbench commit": _commit(root),
+def describe(ledger: Path, device: str | torch.device | None = None) -> dict[str, str]:
+    """The environment record written beside every report and run; ``device`` where one device ran it all."""
+    ledger = Path(ledger)
+    record = {
+        "claimbench": _version(),
+        "ledger": _commit(ledger if ledger.is_dir() else ledger.parent),
         "python": platform.python_version(),
         "torch": torch.__version__,
         "torchvision": torchvision.__version__,
-        "device": device_name(device),
-        "date": datetime.date.today().isoformat(),
     }
+    if device is not None:
+        record["device"] = device_name(device)
+    return {**record, "date": datetime.date.today().isoformat()}

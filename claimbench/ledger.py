@@ -161,6 +161,8 @@ class Claim:
     status: str | None = None
     why: str | None = None
     note: str | None = None
+    interval: tuple[float | None, float | None] | None = None
+    """A verbal claim's allowed interval (low, high; None: open) instead of a value."""
 
     @property
     def local_id(self) -> str:
@@ -184,7 +186,7 @@ class Report:
 
     slug: str
     title: str
-    seed: str
+    source: str | None
     origin: str
     tables: tuple[Table, ...]
     claims: tuple[Claim, ...]
@@ -578,7 +580,7 @@ def _load_report(path: Path, model_names: Iterable[str] | None) -> tuple[Report 
         claims.append(claim)
     if problems.items:
         return None, problems.items
-    report = Report(slug=slug, title=meta["title"], seed=meta["seed"], origin=meta["origin"],
+    report = Report(slug=slug, title=meta["title"], source=meta["seed"], origin=meta["origin"],
                     tables=tuple(tables.values()), claims=tuple(claims))
     return report, []
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from claimbench import atomic
 from claimbench.ledger import Claim, Report
 from claimbench.verdict import VERDICTS
 
@@ -17,7 +18,7 @@ __all__ = ["AccuracyPoint", "accuracy_points", "pareto_front", "scatter_points",
 Record = Mapping[str, Any]
 AccuracyPoint = tuple[str, float, float, float]  # model, measured params, measured accuracy, claimed accuracy
 
-VERDICT_STYLES = {"reproduced": ("o", "C2"), "refuted": ("X", "C3"), "known error": ("^", "C1"),
+VERDICT_STYLES = {"reproduced": ("o", "C2"), "refuted": ("X", "C3"), "known error": ("^", "C1"), "error": ("P", "C5"),
                   "not run": ("s", "C7"), "unverifiable": ("D", "C4")}  # marker, colour
 PNG_METADATA: dict[str, Any] = {"Software": None}
 DPI = 100
@@ -117,8 +118,8 @@ def _scatter_figure(points: Mapping[str, Mapping[str, list[tuple[float, float]]]
 
 
 def _save(figure: Figure, path: Path) -> Path:
-    figure.savefig(path, format="png", metadata=PNG_METADATA)
-    return path
+    return atomic.replace_atomically(path, lambda temporary: figure.savefig(temporary, format="png",
+                                                                             metadata=PNG_METADATA))
 
 
 def write_plots(records: Sequence[Record], reports: Sequence[Report], directory: Path) -> list[Path]:

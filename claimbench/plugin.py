@@ -5,7 +5,10 @@ Hooks and fixtures only; the work is done by ``ledger``, ``verdict``, ``results`
 
 from __future__ import annotations
 
+import datetime
+import math
 import os
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -44,7 +47,9 @@ MARKERS = {
     "slow": "a test of the instruments that takes more than a few seconds",
 }
 
-ClaimChecker = Callable[..., verdict.Comparison]
+_DEVICE = re.compile(r"cpu|cuda(:\d+)?|mps")
+
+ClaimChecker = Callable[..., verdict.Judgement]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -101,7 +106,8 @@ def pytest_collection(session: pytest.Session) -> None:
     config.stash[reports_key] = reports
     config.stash[claims_key] = sorted((c for r in reports for c in r.claims), key=lambda c: c.id)
     if not hasattr(config, "workerinput"):
-        config.stash[results_key] = results.Results({c.id: c for c in config.stash[claims_key]})
+        claims = {c.id: c for c in config.stash[claims_key]}
+        config.stash[results_key] = results.Results(claims, date=datetime.date.today().isoformat())
 
 
 def _marks(claim: Claim) -> list[pytest.MarkDecorator]:
@@ -130,7 +136,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def check_claim(request: pytest.FixtureRequest, claim: Claim) -> ClaimChecker:
-    """Judge a measurement of this test's claim, record it for the report, raise on a mismatch."""
+    """Record a measurement of this test's claim for the report, judge it, raise on a mismatch."""
 
     def check(
         measured: verdict.Measured,
@@ -141,28 +147,51 @@ def check_claim(request: pytest.FixtureRequest, claim: Claim) -> ClaimChecker:
         device: str = "meta",
         unverified_data: bool = False,
         incomparable: str | None = None,
-    ) -> verdict.Comparison:
+    ) -> verdict.Judgement:
         """``incomparable``, when given, says why the measurement cannot be judged against the claim
         (other hardware): it is recorded beside the claim and the test is skipped."""
-        comparison = verdict.compare(claim, measured, spread=spread)
+        measurement = verdict.Measurement(measured, dict(counters or {}), tuple(seeds), spread, device,
+                                          unverified_data, incomparable)
+        request.node.user_properties.append((results.MEASUREMENT_PROPERTY, measurement.to_dict()))
         if incomparable is not None:
-            request.node.user_properties.append((results.MEASUREMENT_PROPERTY, results.measurement(
-                comparison, message=incomparable, seeds=seeds, device=device, comparable=False)))
             pytest.skip(incomparable)
-        message = ""
-        try:
-            verdict.check_counters(claim, counters or {})
-            verdict.check(claim, measured, spread=spread)
-        except (verdict.ClaimMismatch, verdict.CounterDisagreement) as error:
-            message = str(error).removeprefix(f"{claim.id}: ")
-            raise
-        finally:
-            request.node.user_properties.append((results.MEASUREMENT_PROPERTY, results.measurement(
-                comparison, message=message, counters=counters, seeds=seeds, spread=spread or None,
-                device=device, unverified_data=unverified_data)))
-        return comparison
+        return verdict.check(claim, measurement)
 
     return check
+
+
+def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
+    """A failure of ours in one line: the message of a ``MeasurementError``, else its type and first line."""
+    lines = str(excinfo.value).strip().splitlines()
+    first = lines[0] if lines else ""
+    if isinstance(excinfo.value, verdict.MeasurementError):
+        return first
+    return f"{excinfo.typename}: {first}" if first else excinfo.typename
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A claim's mismatch is its one-line message; any other exception is a failure of ours, kept apart."""
+    report = yield
+    claimed = any(name == results.CLAIM_PROPERTY for name, _ in item.user_properties)
+    excinfo = call.excinfo
+    if not claimed or excinfo is None or not report.failed:
+        return report
+    if isinstance(excinfo.value, verdict.ClaimMismatch):
+        report.longrepr = str(excinfo.value)
+    else:
+        report.user_properties.append((results.FAILURE_PROPERTY, _one_line(excinfo)))
+    return report
+
+
+def pytest_report_teststatus(
+    report: pytest.TestReport | pytest.CollectReport,
+) -> tuple[str, str, tuple[str, Mapping[str, bool]]] | None:
+    """A claim we could not measure is reported as an error, not as a failed claim."""
+    properties = getattr(report, "user_properties", ())
+    if report.failed and any(name == results.FAILURE_PROPERTY for name, _ in properties):
+        return "error", "E", ("ERROR", {"red": True})
+    return None
 
 
 class ClaimsSession:
@@ -185,11 +214,12 @@ class ClaimsSession:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         collected = self.config.stash.get(results_key, None)
         if collected is not None:
-            # A skip's longrepr is (path, line, "Skipped: reason"); keep the reason only.
-            longrepr = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
-            collected.add(report.user_properties, when=report.when, outcome=report.outcome,
-                          message=str(longrepr or ""), xfailed=hasattr(report, "wasxfail"),
-                          duration=report.duration)
+            skipped = None
+            if report.skipped and not hasattr(report, "wasxfail"):
+                # A skip's longrepr is (path, line, "Skipped: reason"); keep the reason only.
+                longrepr = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+                skipped = str(longrepr).removeprefix("Skipped: ")
+            collected.add(report.user_properties, skipped=skipped, duration=report.duration)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         collected = self.config.stash.get(results_key, None)
@@ -200,7 +230,7 @@ class ClaimsSession:
         from claimbench import environment, report
 
         self.written = report.write_all(
-            collected.records(), self.config.stash[reports_key], environment.describe(self.config.rootpath),
+            collected.records(), self.config.stash[reports_key], environment.describe(_claims_path(self.config)),
             markdown=targets["report"], json=targets["json"], badges=targets["badges"], plots=targets["plots"],
             readme=targets["readme"],
         )
@@ -209,16 +239,32 @@ class ClaimsSession:
         collected = self.config.stash.get(results_key, None)
         if collected is None or not collected.outcomes:
             return
-        counts: dict[str, int] = {}
-        for record in collected.records():
-            counts[record["verdict"]] = counts.get(record["verdict"], 0) + 1
+        records = collected.records()
+        tally = results.counts(records)
         terminalreporter.write_sep("-", "claimbench verdicts")
-        terminalreporter.write_line(", ".join(f"{counts[v]} {v}" for v in verdict.VERDICTS if v in counts))
+        terminalreporter.write_line(f"{results.headline(records)} ("
+                                    + ", ".join(f"{tally[v]} {v}" for v in verdict.VERDICTS if tally[v]) + ")")
         for path in self.written:
             terminalreporter.write_line(f"wrote {path}")
 
 
+def _option_problems(config: pytest.Config) -> list[str]:
+    """What is wrong with the session's claimbench options, each as ``--option: problem``."""
+    problems = []
+    if config.getoption("train_seeds") < 1:
+        problems.append(f"--train-seeds: must be at least 1, got {config.getoption('train_seeds')}")
+    if not _DEVICE.fullmatch(config.getoption("train_device")):
+        problems.append(f"--train-device: must be cpu, cuda, cuda:N or mps, got {config.getoption('train_device')!r}")
+    budget = config.getoption("train_budget")
+    if budget is not None and not (math.isfinite(budget) and budget > 0):
+        problems.append(f"--train-budget: must be a positive number of seconds, got {budget}")
+    return problems
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    problems = _option_problems(config)
+    if problems:
+        raise pytest.UsageError("; ".join(problems))
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
     worker = getattr(config, "workerinput", None)

@@ -14,15 +14,19 @@ from typing import Any
 
 from tabulate import tabulate
 
+from claimbench import atomic
 from claimbench import badges as badge_files
 from claimbench import plots as plot_files
 from claimbench.ledger import Report, Table
+from claimbench.results import counts, headline
 from claimbench.verdict import VERDICTS
 
 __all__ = [
     "README_END",
     "README_START",
+    "UNVERIFIED_MARK",
     "VERDICT_MARKS",
+    "carry_over",
     "check_readme",
     "format_delta",
     "format_value",
@@ -37,7 +41,10 @@ __all__ = [
 Record = Mapping[str, Any]
 Cell = tuple[str, str, str]
 
-VERDICT_MARKS = {"reproduced": "✅", "refuted": "❌", "known error": "🟡", "not run": "⚪", "unverifiable": "❔"}
+VERDICT_MARKS = {"reproduced": "✅", "refuted": "❌", "known error": "🟡", "error": "💥", "not run": "⚪",
+                 "unverifiable": "❔"}
+UNVERIFIED_MARK = "⚠️"
+UNVERIFIED_REASON = "measured on unverified data: the dataset's checksums did not match (--allow-unverified-data)"
 README_START = "<!-- claims-summary:start -->"
 README_END = "<!-- claims-summary:end -->"
 NOTHING = "—"
@@ -76,12 +83,27 @@ def format_delta(record: Record) -> str:
     if delta is None:
         if shown is None:
             return NOTHING
-        return "0" if list(shown) == list(record["claimed"]) else "≠"
+        return "0" if list(shown) == list(record["claimed"] or []) else "≠"
     if delta == 0:
         return "0"
     decimals, thousands, _ = _style(record["printed"])
     text = f"{delta:+{',' if thousands else ''}.{decimals if decimals is not None else 3}f}"
-    return f"{delta:+.3g}" if float(text.replace(",", "")) == 0 else text
+    text = f"{delta:+.3g}" if float(text.replace(",", "")) == 0 else text
+    return text.replace("-", "−")
+
+
+def _band_text(record: Record) -> str:
+    """The allowed band where it is not the claimed value itself: ``∈ [60, 63]``, ``≤ 60``, ``±1``."""
+    band = record.get("band")
+    if not band:
+        return ""
+    low, high = band
+    if record["interval"] is not None:
+        if low is None:
+            return f"≤ {high:g}"
+        return f"≥ {low:g}" if high is None else f"∈ [{low:g}, {high:g}]"
+    half = (high - low) / 2
+    return f"±{half:.3g}" if half > 1e-9 * max(1.0, abs(high)) else ""
 
 
 def _escape(text: str) -> str:
@@ -101,112 +123,129 @@ def _verdict_text(verdict: str) -> str:
 # ----------------------------------------------------------------------------- summary
 
 
-def _counts(records: Sequence[Record]) -> list[str]:
-    return [str(sum(r["verdict"] == v for r in records)) for v in VERDICTS] + [str(len(records))]
+def _summary_row(label: str, records: Sequence[Record]) -> list[str]:
+    tally = counts(records)
+    return [label, *(str(tally[v]) for v in VERDICTS), str(tally["unverified"]), str(len(records))]
 
 
 def summary_table(records: Sequence[Record], reports: Sequence[Report]) -> str:
-    """Claims per verdict per report, with a total row."""
-    rows = [[f"{report.title} (`{report.slug}`)", *_counts([r for r in records if r["report"] == report.slug])]
+    """Claims per verdict per report, the claims measured on unverified data, and a total row."""
+    rows = [_summary_row(f"{report.title} (`{report.slug}`)", [r for r in records if r["report"] == report.slug])
             for report in sorted(reports, key=lambda r: r.slug)]
-    rows.append(["**all**", *_counts(records)])
-    return _table(rows, ["Report", *(_verdict_text(v) for v in VERDICTS), "Total"])
+    rows.append(_summary_row("**all**", records))
+    headers = ["Report", *(_verdict_text(v) for v in VERDICTS), f"{UNVERIFIED_MARK} unverified data", "Total"]
+    return _table(rows, headers)
 
 
 def _headline(records: Sequence[Record]) -> str:
-    reproduced = sum(r["verdict"] == "reproduced" for r in records)
-    return f"**{reproduced} of {len(records)} claims reproduced.**"
+    tally = counts(records)
+    apart = [f"{tally[v]} {v}" for v in ("not run", "unverifiable") if tally[v]]
+    return f"**{headline(records)}.**" + (f" Not measured: {', '.join(apart)}." if apart else "")
 
 
 # ----------------------------------------------------------------------------- markdown
 
 
-def _claimed_columns(table: Table, cells: Mapping[Cell, list[Record]]) -> list[str]:
-    """The table's columns holding at least one claim of this run, in table order."""
-    labels = {row[0] for row in table.rows}
-    used = {column for table_id, label, column in cells if table_id == table.id and label in labels}
-    return [column for column in table.columns if column in used]
-
-
-class _Footnotes:
-    """Numbered reasons under one table."""
+class _Reasons:
+    """The distinct reasons of one report section, each written once and referred to by number."""
 
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.texts: list[str] = []
 
-    def verdict(self, record: Record) -> str:
-        if not record["reason"]:
-            return _verdict_text(record["verdict"])
-        self.lines.append(f"- [{len(self.lines) + 1}] `{record['id']}`: {_escape(record['reason'])}")
-        return f"{_verdict_text(record['verdict'])} [{len(self.lines)}]"
+    def refer(self, text: str) -> str:
+        if text not in self.texts:
+            self.texts.append(text)
+        return f"[{self.texts.index(text) + 1}]"
+
+    def lines(self) -> list[str]:
+        return [f"{n}. {_escape(text)}" for n, text in enumerate(self.texts, 1)]
 
 
-def _render_table(table: Table, columns: list[str], by_cell: Mapping[Cell, list[Record]]) -> list[str]:
-    added = ("Measured", "Δ", "Verdict")
-    headers: list[str] = []
-    for column in table.columns:
-        headers.append(column)
-        if column in columns:
-            headers += added if len(columns) == 1 else [f"{name} ({column})" for name in added]
-    notes = _Footnotes()
+def _cell_text(record: Record, reasons: _Reasons, date: str) -> str:
+    """One claimed number: ``printed → measured mark``, then Δ when refuted, the band, and its references."""
+    verdict = record["verdict"]
+    parts = [record["printed"], "→", format_value(record["shown"], record["printed"]), VERDICT_MARKS[verdict]]
+    if verdict in ("refuted", "known error") and record["delta"] is not None:
+        parts.append(format_delta(record))
+    parts.append(_band_text(record))
+    if record.get("unverified_data"):
+        parts.append(UNVERIFIED_MARK + reasons.refer(UNVERIFIED_REASON))
+    if record["reason"]:
+        parts.append(reasons.refer(record["reason"]))
+    if record.get("date", date) != date:
+        parts.append(reasons.refer(f"kept from the run of {record['date']}: not selected in this run"))
+    return " ".join(part for part in parts if part)
+
+
+def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _Reasons, date: str) -> list[str]:
+    """The author's table as printed, each claimed cell replaced by its claims' verdicts; cells holding a
+    claim inside a longer text (``partial``) keep their text and add the claim after it."""
     rows = []
     for row in table.rows:
-        out: list[str] = []
+        out = []
         for column, text in zip(table.columns, row, strict=True):
-            out.append(text)
-            if column in columns:
-                found = by_cell.get((table.id, row[0], column), [])
-                out += ["<br>".join(format_value(r["shown"], r["printed"]) for r in found),
-                        "<br>".join(format_delta(r) for r in found),
-                        "<br>".join(notes.verdict(r) for r in found)]
+            found = by_cell.get((table.id, row[0], column), [])
+            cells = [_cell_text(r, reasons, date) for r in found]
+            if found and any(r["printed"] != text for r in found):
+                cells.insert(0, text)
+            out.append("<br>".join(cells) if found else text)
         rows.append(out)
-    return [f"### {table.title}", "", _table(rows, headers), "", *([*notes.lines, ""] if notes.lines else [])]
+    return [f"### {table.title}", "", _table(rows, table.columns), ""]
 
 
-def _render_text_claims(records: Sequence[Record]) -> list[str]:
-    rows = [[f"`{r['id']}`", r["printed"], r["source"], format_value(r["shown"], r["printed"]), format_delta(r),
-             _verdict_text(r["verdict"]), r["reason"]] for r in records]
-    return ["### Claims in the text", "",
-            _table(rows, ["Claim", "Printed", "Source", "Measured", "Δ", "Verdict", "Reason"]), ""]
+def _render_text_claims(records: Sequence[Record], reasons: _Reasons, date: str) -> list[str]:
+    rows = [[f"`{r['id']}`", _cell_text(r, reasons, date)] for r in records]
+    return ["### Claims in the text", "", _table(rows, ["Claim", "Printed → measured"]), ""]
 
 
-def _render_report(report: Report, records: Sequence[Record]) -> list[str]:
-    lines = [f"## {report.title}", "", f"`{report.slug}` · seed `{report.seed}` · {report.origin}", ""]
+def _render_report(report: Report, records: Sequence[Record], date: str) -> list[str]:
+    where = " · ".join(part for part in (f"source `{report.source}`" if report.source else "", report.origin)
+                       if part)
+    lines = [f"## {report.title}", "", f"`{report.slug}`" + (f" · {where}" if where else ""), ""]
     if not records:
-        return [*lines, "No claim of this report was selected in this run.", ""]
+        return [*lines, "No claim of this report has a record yet.", ""]
     cells: dict[Cell, list[Record]] = {}
     for record in records:
         if record["cell"] is not None:
             cells.setdefault(tuple(record["cell"]), []).append(record)
+    reasons = _Reasons()
     placed: set[Cell] = set()
-    left_out: list[str] = []
     for table in report.tables:
-        columns = _claimed_columns(table, cells)
-        if not columns:
-            left_out.append(table.title)
-            continue
-        placed |= {(table.id, row[0], column) for row in table.rows for column in columns}
-        lines += _render_table(table, columns, cells)
+        table_cells = {cell for cell in cells if cell[0] == table.id}
+        if table_cells:
+            placed |= table_cells
+            lines += _render_table(table, cells, reasons, date)
     text_records = [r for r in records if r["cell"] is None or tuple(r["cell"]) not in placed]
     if text_records:
-        lines += _render_text_claims(text_records)
-    if left_out:
-        lines += [f"Tables with no claim selected in this run: {', '.join(left_out)}.", ""]
+        lines += _render_text_claims(text_records, reasons, date)
+    if reasons.texts:
+        lines += ["Reasons:", "", *reasons.lines(), ""]
     return lines
 
 
+def _devices(records: Sequence[Record]) -> str:
+    """Every device a measurement of this report ran on, with its count of claims."""
+    tally: dict[str, int] = {}
+    for record in records:
+        if record["device"]:
+            tally[record["device"]] = tally.get(record["device"], 0) + 1
+    return "; ".join(f"{device}: {n} claim{'s' * (n != 1)}" for device, n in sorted(tally.items())) or NOTHING
+
+
 def render_markdown(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str]) -> str:
-    """The verdict report: summary, environment, then each source report's tables beside our measurements."""
+    """The verdict report: summary, environment, then each source report's tables with our verdicts in them."""
     records = sorted(records, key=lambda r: r["id"])
+    date = environment.get("date", "")
     lines = ["# claimbench verdicts", ""]
     if records:
         lines += [_headline(records), "", summary_table(records, reports), ""]
     else:
         lines += ["No claims were selected in this run: nothing was measured.", ""]
-    lines += ["## Environment", "", _table(list(environment.items()), ["What", "Value"]), ""]
+    rows = [*environment.items(), ("devices", _devices(records))]
+    lines += ["## Environment", "", _table(rows, ["What", "Value"]), ""]
     if records:
         for report in sorted(reports, key=lambda r: r.slug):
-            lines += _render_report(report, [r for r in records if r["report"] == report.slug])
+            lines += _render_report(report, [r for r in records if r["report"] == report.slug], date)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -214,6 +253,21 @@ def render_json(records: Sequence[Record], environment: Mapping[str, str]) -> st
     """One JSON document: the environment and one record per claim, sorted by id."""
     document = {"environment": dict(environment), "claims": sorted(records, key=lambda r: r["id"])}
     return jsonlib.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequence[Report]) -> list[Record]:
+    """This run's records plus, for every other claim of the ledger, its record from ``previous`` (a
+    JSON this module wrote), when the claim is unchanged since: a partial run blanks nothing."""
+    try:
+        document = jsonlib.loads(Path(previous).read_text(encoding="utf-8"))
+        kept = {r["id"]: r for r in document["claims"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return list(records)
+    ran = {r["id"] for r in records}
+    claims = {c.id: c for report in reports for c in report.claims}
+    unchanged = [r for cid, r in kept.items() if cid in claims and cid not in ran and isinstance(r, dict)
+                 and r.get("printed") == claims[cid].printed and "date" in r]
+    return [*records, *unchanged]
 
 
 # ----------------------------------------------------------------------------- README
@@ -255,17 +309,10 @@ def update_readme(readme: Path | str, records: Sequence[Record], reports: Sequen
     head, rest = text.split(README_START)
     _, tail = rest.split(README_END)
     block = readme_block(records, reports, readme, badge_dir)
-    readme.write_text(f"{head}{README_START}\n{block}\n{README_END}{tail}", encoding="utf-8", newline="\n")
-    return readme
+    return atomic.write_text(readme, f"{head}{README_START}\n{block}\n{README_END}{tail}")
 
 
 # ----------------------------------------------------------------------------- files
-
-
-def _write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-    return path
 
 
 def write_all(
@@ -279,12 +326,15 @@ def write_all(
     plots: Path | str | None = None,
     readme: Path | str | None = None,
 ) -> list[Path]:
-    """Write every file asked for and return their paths."""
+    """Write every file asked for, each atomically, and return their paths. With ``json``, the claims this
+    run did not measure keep their record from the previous JSON there."""
     written: list[Path] = []
-    if markdown:
-        written.append(_write_text(Path(markdown), render_markdown(records, reports, environment)))
     if json:
-        written.append(_write_text(Path(json), render_json(records, environment)))
+        records = carry_over(records, json, reports)
+    if markdown:
+        written.append(atomic.write_text(markdown, render_markdown(records, reports, environment)))
+    if json:
+        written.append(atomic.write_text(json, render_json(records, environment)))
     if badges:
         written += badge_files.write_badges(records, reports, Path(badges))
     if plots:

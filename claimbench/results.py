@@ -1,4 +1,4 @@
-"""Gather test outcomes into one plain record per claim, with its verdict and reason."""
+"""Gather what each claim's test phases reported and turn it, through the judge, into one plain record."""
 
 from __future__ import annotations
 
@@ -6,56 +6,41 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from claimbench import verdict
 from claimbench.ledger import Claim
-from claimbench.verdict import Comparison
 
-__all__ = ["CLAIM_PROPERTY", "MEASUREMENT_PROPERTY", "Outcome", "Results", "measurement", "record_for"]
+__all__ = [
+    "CHECKED",
+    "CLAIM_PROPERTY",
+    "FAILURE_PROPERTY",
+    "MEASUREMENT_PROPERTY",
+    "Outcome",
+    "Results",
+    "counts",
+    "headline",
+    "record_for",
+]
 
 CLAIM_PROPERTY = "claimbench.claim"
 MEASUREMENT_PROPERTY = "claimbench.measurement"
-
-
-def _plain(value: Any) -> Any:
-    """A shape tuple as a JSON-friendly list; anything else unchanged."""
-    return list(value) if isinstance(value, tuple) else value
-
-
-def measurement(
-    comparison: Comparison,
-    *,
-    message: str,
-    counters: Mapping[str, Any] | None = None,
-    seeds: Sequence[float] = (),
-    spread: float | None = None,
-    device: str = "meta",
-    unverified_data: bool = False,
-    comparable: bool = True,
-) -> dict[str, Any]:
-    """What a claim test measured, as plain data for ``user_properties``."""
-    return {
-        "measured": _plain(comparison.measured),
-        "shown": _plain(comparison.shown),
-        "delta": comparison.delta,
-        "within": comparison.within,
-        "message": message,
-        "counters": dict(counters or {}),
-        "seeds": list(seeds),
-        "spread": spread,
-        "device": device,
-        "unverified_data": unverified_data,
-        "comparable": comparable,
-    }
+FAILURE_PROPERTY = "claimbench.failure"
+CHECKED = ("reproduced", "refuted", "known error")
+"""Verdicts on a number we measured: the denominator of 'N reproduced of M checked'."""
 
 
 @dataclass
 class Outcome:
-    """What the test phases of one claim reported, merged."""
+    """What the test phases (setup, call, teardown) of one claim reported, merged."""
 
-    outcome: str = "passed"
-    message: str = ""
-    xfailed: bool = False
-    duration: float = 0.0
     measurement: dict[str, Any] | None = None
+    failure: str | None = None
+    skipped: str | None = None
+    duration: float = 0.0
+
+    def observation(self) -> verdict.Observation:
+        """The judge's view of this outcome."""
+        measurement = verdict.Measurement.from_dict(self.measurement) if self.measurement else None
+        return verdict.Observation(measurement, failure=self.failure, skipped=self.skipped)
 
 
 @dataclass
@@ -63,70 +48,34 @@ class Results:
     """The controller's collection of outcomes, keyed by claim id."""
 
     claims: Mapping[str, Claim]
+    date: str
     outcomes: dict[str, Outcome] = field(default_factory=dict)
 
-    def add(
-        self,
-        properties: Sequence[tuple[str, Any]],
-        *,
-        when: str,
-        outcome: str,
-        message: str,
-        xfailed: bool,
-        duration: float,
-    ) -> None:
-        """Merge one phase report (setup, call or teardown) of a claim test."""
+    def add(self, properties: Sequence[tuple[str, Any]], *, skipped: str | None, duration: float) -> None:
+        """Merge one phase report of a claim test; the first failure and the first skip reason win."""
         props = dict(properties)
         claim_id = props.get(CLAIM_PROPERTY)
         if claim_id not in self.claims:
             return
         merged = self.outcomes.setdefault(claim_id, Outcome())
         merged.duration += duration
-        if MEASUREMENT_PROPERTY in props:
-            merged.measurement = props[MEASUREMENT_PROPERTY]
-        if outcome != "passed" and (merged.outcome == "passed" or when == "call"):
-            merged.outcome, merged.message, merged.xfailed = outcome, message, xfailed
+        merged.measurement = props.get(MEASUREMENT_PROPERTY, merged.measurement)
+        merged.failure = merged.failure or props.get(FAILURE_PROPERTY)
+        merged.skipped = merged.skipped or skipped
 
     def records(self) -> list[dict[str, Any]]:
         """One record per claim that ran (or was skipped), sorted by claim id."""
-        return [record_for(self.claims[cid], self.outcomes[cid]) for cid in sorted(self.outcomes)]
+        return [record_for(self.claims[cid], self.outcomes[cid], self.date) for cid in sorted(self.outcomes)]
 
 
-def _first_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith("E ")]
-    return (errors[0][1:].strip() if errors else lines[-1] if lines else "").removeprefix("Skipped: ")
+def _plain(value: Any) -> Any:
+    """A shape tuple as a JSON-friendly list; anything else unchanged."""
+    return list(value) if isinstance(value, tuple) else value
 
 
-def _verdict(claim: Claim, outcome: Outcome) -> tuple[str, str]:
-    measurement = outcome.measurement
-    if measurement is not None and not measurement.get("comparable", True):
-        return "not run", measurement["message"]
-    if measurement is not None and measurement.get("within") is not None:
-        notes = [measurement["message"]] if measurement.get("message") else []
-        if measurement.get("unverified_data"):
-            notes.append("unverified data: checksums did not match")
-        if measurement["within"] and outcome.outcome == "failed" and claim.expect != "refuted":
-            # Within tolerance, yet the test failed: counters disagreed, or it crashed after the check.
-            return "refuted", measurement["message"] or f"crashed: {_first_line(outcome.message)}"
-        if measurement["within"]:
-            if claim.expect == "refuted":
-                notes.insert(0, f"the ledger expected a documented error ({claim.why}), but the claim reproduced")
-            return "reproduced", "; ".join(notes)
-        if claim.expect == "refuted":
-            # verdict.check's message already ends with "documented error: <why>".
-            return "known error", "; ".join(notes) or claim.why or ""
-        return "refuted", "; ".join(notes)
-    if outcome.outcome == "skipped" and not outcome.xfailed:
-        if claim.status == "unverifiable":
-            return "unverifiable", claim.why or ""
-        return "not run", _first_line(outcome.message)
-    return "refuted", f"crashed: {_first_line(outcome.message)}"
-
-
-def record_for(claim: Claim, outcome: Outcome) -> dict[str, Any]:
-    """The plain record of one claim: what the report says, what we measured, the verdict."""
-    verdict, reason = _verdict(claim, outcome)
+def record_for(claim: Claim, outcome: Outcome, date: str) -> dict[str, Any]:
+    """The plain record of one claim: what the report says, what we measured, the judge's verdict."""
+    judgement = verdict.judge(claim, outcome.observation())
     measurement = outcome.measurement or {}
     return {
         "id": claim.id,
@@ -134,19 +83,45 @@ def record_for(claim: Claim, outcome: Outcome) -> dict[str, Any]:
         "kind": claim.kind,
         "model": claim.model,
         "claimed": _plain(claim.value),
+        "interval": _plain(claim.interval),
         "printed": claim.printed,
         "scale": claim.scale,
         "source": claim.source,
         "cell": list(claim.cell) if claim.cell else None,
-        "measured": _plain(measurement.get("measured")),
-        "shown": _plain(measurement.get("shown")),
-        "delta": measurement.get("delta"),
+        "measured": _plain(judgement.measured),
+        "shown": _plain(judgement.shown),
+        "delta": judgement.delta,
+        "band": _plain(judgement.band),
+        "tolerance": judgement.tolerance,
+        "direction": judgement.direction,
         "counters": measurement.get("counters", {}),
-        "seeds": measurement.get("seeds", []),
-        "spread": measurement.get("spread"),
+        "seeds": list(judgement.seeds),
+        "spread": judgement.spread,
         "device": measurement.get("device"),
-        "verdict": verdict,
-        "reason": reason,
+        "unverified_data": judgement.unverified_data,
+        "verdict": judgement.verdict,
+        "reason": judgement.reason,
         "note": claim.note,
+        "date": date,
         "duration": round(outcome.duration, 4),
     }
+
+
+def counts(records: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """Claims per verdict, plus ``checked`` (measured), ``clean`` (reproduced on verified data) and ``unverified``."""
+    tally = {name: sum(r["verdict"] == name for r in records) for name in verdict.VERDICTS}
+    tally["checked"] = sum(tally[v] for v in CHECKED)
+    tally["unverified"] = sum(bool(r.get("unverified_data")) for r in records)
+    tally["clean"] = sum(r["verdict"] == "reproduced" and not r.get("unverified_data") for r in records)
+    return tally
+
+
+def headline(records: Sequence[Mapping[str, Any]]) -> str:
+    """``158 reproduced of 164 checked`` (then what is counted apart: unverified data, errors)."""
+    tally = counts(records)
+    text = f"{tally['clean']} reproduced of {tally['checked']} checked"
+    if tally["unverified"]:
+        text += f", {tally['unverified']} on unverified data"
+    if tally["error"]:
+        text += f", {tally['error']} error{'s' * (tally['error'] != 1)}"
+    return text

@@ -1,36 +1,50 @@
-"""Judge a measurement against a claim: the claimed value, the tolerance, the verdict."""
+"""The one judge: a claim and what a test observed become one record (verdict, band, the words for it).
+
+Nothing else decides a verdict. ``refuted`` means we measured and the number disagrees; anything that
+kept us from measuring (our crash, bad data, counters that disagree, divergence) is ``error``.
+Torch-free: the controller judges the plain records that tests send it.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from claimbench.ledger import Claim, Tolerance
 
 __all__ = [
     "VERDICTS",
     "ClaimMismatch",
-    "Comparison",
     "CounterDisagreement",
+    "Judgement",
+    "Measurement",
+    "MeasurementError",
     "NotRunnable",
+    "Observation",
     "check",
-    "check_counters",
-    "compare",
+    "counters_disagree",
     "describe_tolerance",
+    "format_number",
+    "judge",
     "shown_value",
 ]
 
-VERDICTS = ("reproduced", "refuted", "known error", "not run", "unverifiable")
+VERDICTS = ("reproduced", "refuted", "known error", "error", "not run", "unverifiable")
 
 Measured = float | int | tuple[int, ...]
 
 
 class ClaimMismatch(AssertionError):
-    """The measurement does not match the claim under its tolerance."""
+    """We measured, and the measurement does not match the claim (``refuted`` or ``known error``)."""
 
 
-class CounterDisagreement(AssertionError):
+class MeasurementError(Exception):
+    """We could not measure: the message is the one-line reason; the verdict is ``error``."""
+
+
+class CounterDisagreement(MeasurementError):
     """Two independent counters of the same quantity disagree: no verdict on the claim is possible."""
 
 
@@ -39,22 +53,67 @@ class NotRunnable(Exception):
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """A claim's value beside our measurement, as the report would have printed it."""
+class Measurement:
+    """What a claim test measured, as plain data that travels from an xdist worker to the controller."""
 
-    claimed: Measured
     measured: Measured
-    shown: Measured
-    delta: float | None
-    allowed: float | None
-    within: bool
+    counters: Mapping[str, Measured] = field(default_factory=dict)
+    seeds: tuple[float, ...] = ()
+    spread: float = 0.0
+    device: str = "meta"
+    unverified_data: bool = False
+    incomparable: str | None = None
+    """Why the measurement cannot be judged against the claim (other hardware), or None."""
 
-    @property
-    def direction(self) -> str:
-        """``above``, ``below`` or ``equal``: where our measurement lands against the claim."""
-        if self.delta is None or self.delta == 0:
-            return "equal"
-        return "above" if self.delta > 0 else "below"
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-friendly data (shapes as lists)."""
+        plain = asdict(self)
+        plain["measured"] = _plain(self.measured)
+        plain["counters"] = {name: _plain(value) for name, value in self.counters.items()}
+        plain["seeds"] = list(self.seeds)
+        return plain
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Measurement:
+        """The inverse of ``to_dict``."""
+        return cls(**{**raw, "measured": _tuple(raw["measured"]), "seeds": tuple(raw["seeds"]),
+                      "counters": {name: _tuple(value) for name, value in raw["counters"].items()}})
+
+
+@dataclass(frozen=True)
+class Observation:
+    """How a claim's test ended: a measurement, a failure of ours, or a skip (each with its one line)."""
+
+    measurement: Measurement | None = None
+    failure: str | None = None
+    skipped: str | None = None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The verdict on one claim and everything the reader needs to check it."""
+
+    verdict: str
+    reason: str
+    measured: Measured | None = None
+    shown: Measured | None = None
+    delta: float | None = None
+    band: tuple[float | None, float | None] | None = None
+    """The allowed interval, in the claim's unit (None end: open)."""
+    tolerance: str = ""
+    seeds: tuple[float, ...] = ()
+    spread: float | None = None
+    direction: str = ""
+    """``above``, ``below`` or ``within``: where the shown value lands against the band."""
+    unverified_data: bool = False
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _round(value: float, tolerance: Tolerance) -> float:
@@ -74,18 +133,6 @@ def shown_value(claim: Claim, measured: Measured) -> Measured:
     return _round(measured / claim.scale, claim.tolerance)
 
 
-def compare(claim: Claim, measured: Measured, *, spread: float = 0.0) -> Comparison:
-    """Compare without judging; ``spread`` widens the band (half-width of a 95% interval over seeds)."""
-    shown = shown_value(claim, measured)
-    if isinstance(claim.value, tuple) or isinstance(shown, tuple):
-        return Comparison(claim.value, measured, shown, None, None, tuple(shown) == claim.value)
-    allowed = max(claim.tolerance.abs + claim.tolerance.rel * abs(claim.value), spread)
-    delta = shown - claim.value
-    # A tolerance of 0 on integers is exact; a float tolerance gets a hair of slack for binary rounding.
-    within = abs(delta) <= allowed + 1e-9 * max(1.0, abs(claim.value))
-    return Comparison(claim.value, measured, shown, delta, allowed, within)
-
-
 def describe_tolerance(tolerance: Tolerance) -> str:
     """The tolerance in words, e.g. ``exact`` or ``±0.01 after rounding to 2 decimals``."""
     parts = []
@@ -100,7 +147,10 @@ def describe_tolerance(tolerance: Tolerance) -> str:
     return band
 
 
-def _format(value: Measured) -> str:
+def format_number(value: Measured | None) -> str:
+    """A value for a message: thousands separators on large integers, six significant digits otherwise."""
+    if value is None:
+        return "—"
     if isinstance(value, tuple):
         return "(" + ", ".join(str(v) for v in value) + ")"
     if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1000:
@@ -108,28 +158,101 @@ def _format(value: Measured) -> str:
     return f"{value:.6g}"
 
 
-def check(claim: Claim, measured: Measured, *, spread: float = 0.0) -> Comparison:
-    """Return the comparison if the measurement reproduces the claim, else raise ``ClaimMismatch``."""
-    result = compare(claim, measured, spread=spread)
-    if result.within:
-        return result
-    message = (
-        f"{claim.id}: claimed {claim.printed!r} = {_format(claim.value)}, "
-        f"measured {_format(result.shown)}"
-    )
-    if result.delta is not None:
-        band = describe_tolerance(claim.tolerance)
-        if spread > claim.tolerance.abs + claim.tolerance.rel * abs(float(claim.value)):
-            band = f"±{spread:.3g} (95% interval over seeds)"
-        message += f" ({result.direction} by {abs(result.delta):.6g}; tolerance {band})"
+def _band(claim: Claim, slack: float) -> tuple[float | None, float | None]:
+    """The allowed interval: the claimed value ± slack, or the claim's own interval widened by slack."""
+    if claim.interval is not None:
+        low, high = claim.interval
+        return (None if low is None else low - slack, None if high is None else high + slack)
+    if not slack:
+        return (claim.value, claim.value)
+    return (claim.value - slack, claim.value + slack)
+
+
+def _direction(shown: float, band: tuple[float | None, float | None]) -> str:
+    # A hair of slack for binary rounding (0.1 + 0.2); a tolerance of 0 on integers stays exact.
+    low, high = band
+    hair = 1e-9 * max(1.0, *(abs(end) for end in band if end is not None))
+    if low is not None and shown < low - hair:
+        return "below"
+    if high is not None and shown > high + hair:
+        return "above"
+    return "within"
+
+
+def _describe_band(band: tuple[float | None, float | None]) -> str:
+    low, high = band
+    if low is None:
+        return f"≤ {format_number(high)}"
+    if high is None:
+        return f"≥ {format_number(low)}"
+    return f"[{format_number(low)}, {format_number(high)}]"
+
+
+def _measured(claim: Claim, measurement: Measurement) -> Judgement:
+    """Judge a measurement that came out: reproduced, refuted or known error."""
+    shown = shown_value(claim, measurement.measured)
+    words = describe_tolerance(claim.tolerance)
+    common = {"measured": measurement.measured, "shown": shown, "seeds": measurement.seeds,
+              "spread": measurement.spread or None, "unverified_data": measurement.unverified_data}
+    if isinstance(shown, tuple):
+        same = shown == claim.value
+        direction = "within" if same else "differs"
+        band, delta = None, None
+    else:
+        allowed = claim.tolerance.abs + claim.tolerance.rel * abs(claim.value or 0.0)
+        if measurement.spread > allowed:
+            words = f"±{measurement.spread:.3g} (95% interval over {len(measurement.seeds)} seeds)"
+        band = _band(claim, max(allowed, measurement.spread))
+        direction = _direction(shown, band)
+        delta = shown - claim.value if claim.value is not None else None
+    common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction}
+    if direction == "within":
+        reason = ""
+        if claim.expect == "refuted":
+            reason = f"the ledger expected a documented error ({claim.why}), but the claim reproduced"
+        return Judgement("reproduced", reason, **common)
+    claimed = format_number(claim.value) if claim.value is not None else _describe_band(claim.interval)
+    line = f"claimed {claim.printed!r} = {claimed}, measured {format_number(shown)}"
+    if band is not None:
+        by = f" by {abs(delta):.6g}" if delta is not None else ""
+        allowed = words if band[0] == band[1] else f"allowed {_describe_band(band)} ({words})"
+        line += f", {direction}{by}; {allowed}"
     if claim.expect == "refuted":
-        message += f"; documented error: {claim.why}"
-    raise ClaimMismatch(message)
+        return Judgement("known error", f"{line}; documented error: {claim.why}", **common)
+    return Judgement("refuted", line, **common)
 
 
-def check_counters(claim: Claim, counters: Mapping[str, Measured]) -> None:
-    """Raise ``CounterDisagreement`` unless every independent counter gives the same value."""
-    values = set(counters.values())
-    if len(values) > 1:
-        listing = ", ".join(f"{name} {_format(value)}" for name, value in sorted(counters.items()))
-        raise CounterDisagreement(f"{claim.id}: counters disagree after corrections: {listing}")
+def judge(claim: Claim, observation: Observation) -> Judgement:
+    """The verdict on ``claim`` given how its test ended; the only place a verdict is decided."""
+    measurement = observation.measurement
+    if claim.status == "unverifiable":
+        return Judgement("unverifiable", claim.why or "")
+    if observation.failure is not None:
+        return Judgement("error", observation.failure, measured=measurement and measurement.measured)
+    if measurement is None:
+        return Judgement("not run", observation.skipped or "")
+    if measurement.incomparable is not None:
+        shown = shown_value(claim, measurement.measured)
+        return Judgement("not run", measurement.incomparable, measured=measurement.measured, shown=shown)
+    disagreement = counters_disagree(measurement.counters)
+    if disagreement:
+        return Judgement("error", disagreement, measured=measurement.measured)
+    return _measured(claim, measurement)
+
+
+def counters_disagree(counters: Mapping[str, Measured]) -> str:
+    """The one-line reason when independent counters of one quantity give different values, else ``""``."""
+    if len(set(counters.values())) < 2:
+        return ""
+    listing = ", ".join(f"{name} {format_number(value)}" for name, value in sorted(counters.items()))
+    return f"counters disagree after corrections: {listing}"
+
+
+def check(claim: Claim, measurement: Measurement) -> Judgement:
+    """Judge a fresh measurement in a test: return the judgement, or raise on a mismatch or an error."""
+    result = judge(claim, Observation(measurement))
+    if result.verdict in ("refuted", "known error"):
+        raise ClaimMismatch(result.reason)
+    if result.verdict == "error":
+        raise CounterDisagreement(result.reason)
+    return result

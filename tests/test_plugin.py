@@ -183,9 +183,18 @@ def _cells(markdown: str, label: str) -> list[str]:
 
 def test_outcomes_match_pytest(project: pytest.Pytester) -> None:
     result = _run(project)
-    result.assert_outcomes(passed=2, failed=3, skipped=2, xfailed=1)
-    verdicts = "2 reproduced, 3 refuted, 1 known error, 1 not run, 1 unverifiable"
+    result.assert_outcomes(passed=2, failed=1, errors=2, skipped=2, xfailed=1)
+    verdicts = ("2 reproduced of 4 checked, 2 errors "
+                "(2 reproduced, 1 refuted, 1 known error, 2 error, 1 not run, 1 unverifiable)")
     result.stdout.fnmatch_lines(["*claimbench verdicts*", verdicts, "wrote out?REPORT.md"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_refuted_claim_fails_with_its_one_line_message(project: pytest.Pytester) -> None:
+    result = _run(project, "-k", "refuted and not known")
+    result.stdout.fnmatch_lines(["*_ test_params?tiny/params/refuted? _*",
+                                 "claimed '2,000' = 2,000, measured 2,001, above by 1; exact"])
+    assert "def check" not in result.stdout.str() and "verdict.py" not in result.stdout.str()
 
 
 ROW_OF_CLAIM = {"params/reproduced": "A", "params/refuted": "B", "params/known_error": "C", "params/not_run": "D",
@@ -194,57 +203,61 @@ ROW_OF_CLAIM = {"params/reproduced": "A", "params/refuted": "B", "params/known_e
 
 @pytest.mark.parametrize(("local", "verdict", "reason"), [
     ("params/reproduced", "reproduced", ""),
-    ("params/refuted", "refuted", "claimed '2,000' = 2,000, measured 2,001 (above by 1; tolerance exact)"),
-    ("params/known_error", "known error", ("claimed '3,000' = 3,000, measured 3,001 (above by 1; tolerance exact); "
+    ("params/refuted", "refuted", "claimed '2,000' = 2,000, measured 2,001, above by 1; exact"),
+    ("params/known_error", "known error", ("claimed '3,000' = 3,000, measured 3,001, above by 1; exact; "
                                            "documented error: the author counted a bias twice")),
     ("params/not_run", "not run", "needs CUDA: run on a GPU machine"),
     ("params/unverifiable", "unverifiable", "the weights were never published"),
-    ("params/crash", "refuted", "crashed: RuntimeError: model builder exploded"),
-    ("params/counters", "refuted", "counters disagree after corrections: numel 7,001, torchinfo 7,000"),
+    ("params/crash", "error", "RuntimeError: model builder exploded"),
+    ("params/counters", "error", "counters disagree after corrections: numel 7,001, torchinfo 7,000"),
 ])
 def test_each_verdict_renders(project: pytest.Pytester, local: str, verdict: str, reason: str) -> None:
     _run(project, options=MARKDOWN_AND_JSON)
     record = _records(project)[f"tiny/{local}"]
-    assert (record["verdict"], record["reason"][:len(reason)]) == (verdict, reason)
+    assert (record["verdict"], record["reason"]) == (verdict, reason)
     markdown = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
-    label = ROW_OF_CLAIM[local]
-    assert _cells(markdown, label)[4].startswith(f"{VERDICT_MARKS[verdict]} {verdict}")
+    cell = _cells(markdown, ROW_OF_CLAIM[local])[1]
+    assert f" {VERDICT_MARKS[verdict]}" in cell
     if reason:
-        assert f"`tiny/{local}`: {reason}" in markdown
+        number = cell.rsplit("[", 1)[1].rstrip("]")
+        assert f"\n{number}. {reason}\n" in markdown
 
 
 def test_table_keeps_the_report_layout(project: pytest.Pytester) -> None:
     _run(project)
     markdown = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
     header = next(line for line in markdown.splitlines() if line.startswith("| Model "))
-    assert [c.strip() for c in header.strip("|").split("|")] == [
-        "Model", "Parameters", "Measured", "Δ", "Verdict", "Notes"]
+    assert [c.strip() for c in header.strip("|").split("|")] == ["Model", "Parameters", "Notes"]
     labels = [line.split("|")[1].strip() for line in markdown.splitlines() if line.startswith("| ") and
               line.split("|")[1].strip() in list("ABCDEFGH")]
     assert labels == list("ABCDEFGH")
-    assert _cells(markdown, "B")[2:4] == ["2,001", "+1"]
-    assert _cells(markdown, "D")[2:4] == ["—", "—"]
-    assert _cells(markdown, "H")[2:] == ["", "", "", "not a claim"]
+    assert _cells(markdown, "A")[1] == "1,000 → 1,000 ✅"
+    assert _cells(markdown, "B")[1].startswith("2,000 → 2,001 ❌ +1 [")
+    assert _cells(markdown, "D")[1].startswith("4,000 → — ⚪ [")
+    assert _cells(markdown, "H") == ["H", "8,000", "not a claim"]
     assert "### Claims in the text" in markdown and "| `tiny/params/prose`" in markdown
+    assert max(len(line) for line in markdown.splitlines()) <= 250
 
 
 def test_summary_environment_and_readme(project: pytest.Pytester) -> None:
     _run(project)
     markdown = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
-    assert "**2 of 8 claims reproduced.**" in markdown
-    assert _cells(markdown, "**all**")[1:] == ["2", "3", "1", "1", "1", "8"]
-    for field in ("claimbench commit", "torch", "torchvision", "device", "date"):
+    assert "**2 reproduced of 4 checked, 2 errors.** Not measured: 1 not run, 1 unverifiable." in markdown
+    assert _cells(markdown, "**all**")[1:] == ["2", "1", "1", "2", "1", "1", "0", "8"]
+    for field in ("claimbench", "ledger", "torch", "torchvision", "devices", "date"):
         assert f"| {field} " in markdown
+    assert _cells(markdown, "devices") == ["devices", "meta: 5 claims"]
     readme = (project.path / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("# Tiny\n\nBefore.\n") and readme.endswith("\n\nAfter.\n")
     assert "old summary" not in readme
-    assert "![claims reproduced](badges/claims.svg) ![tiny reproduced](badges/claims-tiny.svg)" in readme
+    assert "![claims](badges/claims.svg) ![claims: tiny](badges/claims-tiny.svg)" in readme
 
 
 def test_badges_and_plots(project: pytest.Pytester) -> None:
     _run(project)
     endpoint = json.loads((project.path / "badges" / "claims.json").read_text(encoding="utf-8"))
-    assert endpoint == {"schemaVersion": 1, "label": "claims reproduced", "message": "2/8", "color": "red"}
+    assert endpoint == {"schemaVersion": 1, "label": "claims", "message": "2 reproduced of 4 checked, 2 errors",
+                        "color": "red"}
     assert (project.path / "badges" / "claims-tiny.svg").read_text(encoding="utf-8").startswith("<svg")
     for name in ("accuracy_vs_params.png", "claimed_vs_measured.png"):
         assert (project.path / "out" / "plots" / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
@@ -252,10 +265,35 @@ def test_badges_and_plots(project: pytest.Pytester) -> None:
 
 def test_json_has_every_field(project: pytest.Pytester) -> None:
     _run(project)
-    record = _records(project)["tiny/params/counters"]
-    assert {"id", "report", "kind", "model", "claimed", "printed", "measured", "counters", "verdict", "reason",
-            "duration", "device"} <= record.keys()
-    assert record["counters"] == {"torchinfo": 7000, "numel": 7001}
+    record = _records(project)["tiny/params/refuted"]
+    assert {"id", "report", "kind", "model", "claimed", "interval", "printed", "measured", "shown", "delta", "band",
+            "tolerance", "direction", "counters", "seeds", "spread", "verdict", "reason", "unverified_data",
+            "date", "duration", "device"} <= record.keys()
+    assert (record["band"], record["tolerance"], record["direction"]) == ([2000, 2000], "exact", "above")
+    assert _records(project)["tiny/params/counters"]["counters"] == {"torchinfo": 7000, "numel": 7001}
+
+
+def test_a_partial_run_keeps_the_other_records(project: pytest.Pytester) -> None:
+    _run(project)
+    everything = _records(project)
+    _run(project, "-k", "params/reproduced")
+    again = _records(project)
+    for records in (everything, again):
+        records["tiny/params/reproduced"].pop("duration")
+    assert again == everything
+    markdown = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
+    assert "No claim of this report" not in markdown and "2,000 → 2,001 ❌" in markdown
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    ("--train-seeds=0", "--train-seeds: must be at least 1, got 0"),
+    ("--train-device=tpu", "--train-device: must be cpu, cuda, cuda:N or mps, got 'tpu'"),
+    ("--train-budget=nan", "--train-budget: must be a positive number of seconds, got nan"),
+])
+def test_bad_options_are_usage_errors(project: pytest.Pytester, option: str, message: str) -> None:
+    result = _run(project, option)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*{message}*"])
 
 
 def _outputs(project: pytest.Pytester) -> dict[str, bytes]:
@@ -305,10 +343,10 @@ def test_xdist_gives_the_serial_report(project: pytest.Pytester, monkeypatch: py
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
     options = ("--claims-dir", "reference", "--claims-report", "X.md", "--claims-json", "X.json")
     serial = project.runpytest_subprocess(*options)
-    serial.assert_outcomes(passed=2, failed=3, skipped=2, xfailed=1)
+    serial.assert_outcomes(passed=2, failed=1, errors=2, skipped=2, xfailed=1)
     serial_files = (project.path / "X.md").read_bytes(), _without_durations(project.path / "X.json")
     parallel = project.runpytest_subprocess(*options, "-n", "2")
-    parallel.assert_outcomes(passed=2, failed=3, skipped=2, xfailed=1)
+    parallel.assert_outcomes(passed=2, failed=1, errors=2, skipped=2, xfailed=1)
     assert ((project.path / "X.md").read_bytes(), _without_durations(project.path / "X.json")) == serial_files
 
 

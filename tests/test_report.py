@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import subprocess
@@ -23,7 +24,8 @@ TABLE = Table(
     rows=(("small", "1,000", "80.5%", "a|b"), ("big", "20,000", "90.1%", "bold"), ("plain", "5", "n/a", "")),
 )
 OTHER_TABLE = Table(id="extra", title="Unselected table", columns=("Model", "Size"), rows=(("small", "0.49 MB"),))
-ENVIRONMENT = {"claimbench commit": "abc123", "torch": "2.x", "torchvision": "0.x", "device": "CPU", "date": "today"}
+ENVIRONMENT = {"claimbench": "0.1.0 (claimbench @ abc123)", "ledger": "demo @ def456", "torch": "2.x",
+               "torchvision": "0.x", "date": "2026-11-30"}
 
 
 def _claim(local: str, kind: str, value: Any, printed: str, cell: tuple[str, str, str] | None, **fields: Any) -> Claim:
@@ -43,20 +45,22 @@ CLAIMS = (
            input=(3, 32, 32)),
     _claim("params/prose", "params", 5, "5", None, model="demo.small", count="tensors"),
 )
-DEMO = Report(slug="demo", title="Demo report", seed="demo.txt", origin="nowhere", tables=(TABLE, OTHER_TABLE),
+DEMO = Report(slug="demo", title="Demo report", source="demo.txt", origin="nowhere", tables=(TABLE, OTHER_TABLE),
               claims=CLAIMS)
-EMPTY = Report(slug="empty", title="Empty report", seed="empty.txt", origin="nowhere", tables=(), claims=())
+EMPTY = Report(slug="empty", title="Empty report", source=None, origin="nowhere", tables=(), claims=())
 REPORTS = [EMPTY, DEMO]
 
 
-def _record(claim: Claim, verdict: str, measured: Any, reason: str = "") -> dict[str, Any]:
+def _record(claim: Claim, verdict: str, measured: Any, reason: str = "", **fields: Any) -> dict[str, Any]:
     """The plain record ``results.record_for`` would give, with a chosen verdict."""
     shown = None if measured is None else measured / claim.scale
     return {"id": claim.id, "report": claim.report, "kind": claim.kind, "model": claim.model, "claimed": claim.value,
-            "printed": claim.printed, "scale": claim.scale, "source": claim.source,
+            "interval": None, "printed": claim.printed, "scale": claim.scale, "source": claim.source,
             "cell": list(claim.cell) if claim.cell else None, "measured": measured, "shown": shown,
-            "delta": None if shown is None else shown - claim.value, "counters": {}, "seeds": [], "spread": None,
-            "device": "meta", "verdict": verdict, "reason": reason, "note": None, "duration": 0.1}
+            "delta": None if shown is None else shown - claim.value, "band": None, "tolerance": "exact",
+            "direction": "", "counters": {}, "seeds": [], "spread": None, "device": "meta",
+            "unverified_data": False, "verdict": verdict, "reason": reason, "note": None, "date": "2026-11-30",
+            "duration": 0.1, **fields}
 
 
 def _records() -> list[dict[str, Any]]:
@@ -65,7 +69,7 @@ def _records() -> list[dict[str, Any]]:
         _record(small, "reproduced", 1000),
         _record(big, "refuted", 21234, "off | by a lot"),
         _record(acc_small, "not run", None, "needs CUDA"),
-        _record(acc_big, "reproduced", 0.903, "unverified data"),
+        _record(acc_big, "reproduced", 0.903, band=[89.1, 91.1], unverified_data=True, device="CPU"),
         _record(prose, "known error", 6, "counted twice"),
     ]
 
@@ -94,7 +98,7 @@ def test_format_value_follows_the_printed_claim(value: Any, printed: str, text: 
 @pytest.mark.parametrize(("delta", "shown", "claimed", "printed", "text"), [
     (0.0, 5.0, 5, "5", "0"),
     (1234.0, 2234.0, 1000, "1,000", "+1,234"),
-    (-0.5, 80.0, 80.5, "80.5%", "-0.5"),
+    (-0.5, 80.0, 80.5, "80.5%", "−0.5"),
     (0.001, 80.501, 80.5, "80.5%", "+0.001"),
     (None, [1, 2], [1, 2], "(1, 2)", "0"),
     (None, [1, 3], [1, 2], "(1, 2)", "≠"),
@@ -104,36 +108,31 @@ def test_format_delta(delta: float | None, shown: Any, claimed: Any, printed: st
     assert report.format_delta({"delta": delta, "shown": shown, "claimed": claimed, "printed": printed}) == text
 
 
-def test_table_keeps_columns_and_adds_measured_delta_verdict_per_claimed_column() -> None:
+def test_each_claimed_cell_holds_claimed_measured_verdict_and_the_table_keeps_its_width() -> None:
     markdown = report.render_markdown(_records(), REPORTS, ENVIRONMENT)
     header = next(line for line in markdown.splitlines() if line.startswith("| Model "))
-    assert [c.strip() for c in header.strip("|").split("|")] == [
-        "Model", "Params", "Measured (Params)", "Δ (Params)", "Verdict (Params)",
-        "Accuracy", "Measured (Accuracy)", "Δ (Accuracy)", "Verdict (Accuracy)", "Notes"]
-    assert _cells(markdown, "small") == ["small", "1,000", "1,000", "0", "✅ reproduced", "80.5%", "—", "—",
-                                         "⚪ not run [1]", "a\\|b"]
-    assert _cells(markdown, "big") == ["big", "20,000", "21,234", "+1,234", "❌ refuted [2]", "90.1%", "90.3%",
-                                       "+0.2", "✅ reproduced [3]", "bold"]
-    assert _cells(markdown, "plain") == ["plain", "5", "", "", "", "n/a", "", "", "", ""]
+    assert [c.strip() for c in header.strip("|").split("|")] == ["Model", "Params", "Accuracy", "Notes"]
+    assert _cells(markdown, "small") == ["small", "1,000 → 1,000 ✅", "80.5% → — ⚪ [1]", "a\\|b"]
+    assert _cells(markdown, "big") == ["big", "20,000 → 21,234 ❌ +1,234 [2]", "90.1% → 90.3% ✅ ±1 ⚠️[3]", "bold"]
+    assert _cells(markdown, "plain") == ["plain", "5", "n/a", ""]
     assert "### Results \\| all runs" not in markdown and "### Results | all runs" in markdown
-    assert "- [1] `demo/accuracy/small`: needs CUDA\n- [2] `demo/params/big`: off \\| by a lot\n" \
-           "- [3] `demo/accuracy/big`: unverified data\n" in markdown
+    assert "1. needs CUDA\n2. off \\| by a lot\n3. measured on unverified data" in markdown
 
 
-def test_columns_without_a_claim_in_this_run_get_no_measured_columns() -> None:
-    records = [r for r in _records() if r["kind"] == "params"]
-    header = next(line for line in report.render_markdown(records, REPORTS, ENVIRONMENT).splitlines()
-                  if line.startswith("| Model "))
-    assert [c.strip() for c in header.strip("|").split("|")] == [
-        "Model", "Params", "Measured", "Δ", "Verdict", "Accuracy", "Notes"]
+def test_a_reason_is_written_once_and_referred_to() -> None:
+    small, big, acc_small, acc_big, _, prose = CLAIMS
+    records = [_record(claim, "not run", None, "needs CUDA") for claim in (small, big, acc_small, acc_big)]
+    markdown = report.render_markdown(records, REPORTS, ENVIRONMENT)
+    assert markdown.count("needs CUDA") == 1
+    assert _cells(markdown, "big") == ["big", "20,000 → — ⚪ [1]", "90.1% → — ⚪ [1]", "bold"]
 
 
-def test_text_claims_unselected_tables_and_reports() -> None:
+def test_text_claims_and_reports_without_records() -> None:
     markdown = report.render_markdown(_records(), REPORTS, ENVIRONMENT)
-    assert _cells(markdown, "`demo/params/prose`") == ["`demo/params/prose`", "5", "demo.txt", "6", "+1",
-                                                       "🟡 known error", "counted twice"]
-    assert "Tables with no claim selected in this run: Unselected table." in markdown
-    assert "## Empty report\n\n`empty` · seed `empty.txt` · nowhere\n\nNo claim of this report was selected" in markdown
+    assert _cells(markdown, "`demo/params/prose`") == ["`demo/params/prose`", "5 → 6 🟡 +1 [4]"]
+    assert "Unselected table" not in markdown
+    assert "## Empty report\n\n`empty` · nowhere\n\nNo claim of this report has a record yet." in markdown
+    assert "`demo` · source `demo.txt` · nowhere" in markdown
     assert markdown.index("## Demo report") < markdown.index("## Empty report")
 
 
@@ -142,23 +141,60 @@ def test_two_claims_in_one_cell_share_it() -> None:
                   count="keras")
     records = [*_records(), _record(twin, "refuted", 1100, "keras counts buffers")]
     cells = _cells(report.render_markdown(records, REPORTS, ENVIRONMENT), "small")
-    assert cells[2:5] == ["1,000<br>1,100", "0<br>+100", "✅ reproduced<br>❌ refuted [1]"]
+    assert cells[1] == "1,000 → 1,000 ✅<br>1,000 → 1,100 ❌ +100 [1]"
+
+
+def test_an_interval_claim_shows_its_interval() -> None:
+    small = CLAIMS[0]
+    verbal = _record(small, "reproduced", 1234, printed="over 1,000", claimed=None, delta=None, interval=[1000, None],
+                     band=[1000, None], cell=None, id="demo/params/verbal")
+    markdown = report.render_markdown([verbal], REPORTS, ENVIRONMENT)
+    assert _cells(markdown, "`demo/params/verbal`")[1] == "over 1,000 → 1,234 ✅ ≥ 1000"
+
+
+def test_a_partial_claim_keeps_its_cell_text() -> None:
+    inside = _record(CLAIMS[0], "reproduced", 1000, printed="1,000", cell=["results", "plain", "Notes"])
+    markdown = report.render_markdown([inside], REPORTS, ENVIRONMENT)
+    assert _cells(markdown, "plain")[3] == "<br>1,000 → 1,000 ✅"
+
+
+def test_kept_records_are_dated() -> None:
+    old = _record(CLAIMS[0], "reproduced", 1000, date="2026-11-01")
+    assert _cells(report.render_markdown([old], REPORTS, ENVIRONMENT), "small")[1] == "1,000 → 1,000 ✅ [1]"
+    assert "1. kept from the run of 2026-11-01" in report.render_markdown([old], REPORTS, ENVIRONMENT)
 
 
 def test_summary_and_environment() -> None:
-    markdown = report.render_markdown(_records(), REPORTS, ENVIRONMENT)
-    assert markdown.startswith("# claimbench verdicts\n\n**2 of 5 claims reproduced.**\n\n| Report ")
-    assert _cells(markdown, "Demo report (`demo`)")[1:] == ["2", "1", "1", "1", "0", "5"]
-    assert _cells(markdown, "Empty report (`empty`)")[1:] == ["0", "0", "0", "0", "0", "0"]
-    assert _cells(markdown, "**all**")[1:] == ["2", "1", "1", "1", "0", "5"]
-    assert _cells(markdown, "claimbench commit") == ["claimbench commit", "abc123"]
-    assert _cells(markdown, "date") == ["date", "today"]
+    records = [*_records(), _record(CLAIMS[4], "error", None, "ValueError: boom")]
+    markdown = report.render_markdown(records, REPORTS, ENVIRONMENT)
+    assert markdown.startswith("# claimbench verdicts\n\n**1 reproduced of 4 checked, 1 on unverified data, "
+                               "1 error.** Not measured: 1 not run.\n\n| Report ")
+    assert _cells(markdown, "Demo report (`demo`)")[1:] == ["2", "1", "1", "1", "1", "0", "1", "6"]
+    assert _cells(markdown, "Empty report (`empty`)")[1:] == ["0", "0", "0", "0", "0", "0", "0", "0"]
+    assert _cells(markdown, "**all**")[1:] == ["2", "1", "1", "1", "1", "0", "1", "6"]
+    assert _cells(markdown, "claimbench") == ["claimbench", "0.1.0 (claimbench @ abc123)"]
+    assert _cells(markdown, "devices") == ["devices", "CPU: 1 claim; meta: 5 claims"]
+    assert _cells(markdown, "date") == ["date", "2026-11-30"]
 
 
 def test_no_claims_selected_says_so() -> None:
     markdown = report.render_markdown([], REPORTS, ENVIRONMENT)
     assert "No claims were selected in this run" in markdown
     assert "## Demo report" not in markdown and "| torch " in markdown
+
+
+def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
+    previous = tmp_path / "claims.json"
+    report.write_all(_records(), REPORTS, ENVIRONMENT, json=previous)
+    rerun = [_record(CLAIMS[0], "refuted", 999, "changed", date="2026-12-01")]
+    kept = {r["id"]: r for r in report.carry_over(rerun, previous, REPORTS)}
+    assert len(kept) == len(_records()) and kept["demo/params/small"]["verdict"] == "refuted"
+    assert kept["demo/params/big"] == _records()[1]
+    changed = Report(slug="demo", title="Demo report", source=None, origin="", tables=(),
+                     claims=(CLAIMS[0], dataclasses.replace(CLAIMS[1], printed="20 000")))
+    assert [r["id"] for r in report.carry_over(rerun, previous, [changed])] == ["demo/params/small"]
+    previous.write_text("{not json", encoding="utf-8")
+    assert report.carry_over(rerun, previous, REPORTS) == rerun
 
 
 def test_output_does_not_depend_on_record_order() -> None:
@@ -176,24 +212,32 @@ def test_json_holds_one_record_per_claim() -> None:
     assert document["claims"][0] == _records()[3]
 
 
+def test_badge_counts_what_was_checked() -> None:
+    records = _records()
+    document = badges.endpoint("claims", records)
+    assert document["message"] == "1 reproduced of 4 checked, 1 on unverified data" and document["color"] == "red"
+
+
 @pytest.mark.parametrize(("verdicts", "message", "color"), [
-    (["reproduced", "reproduced"], "2/2", "brightgreen"),
-    (["reproduced", "known error", "not run"], "1/3", "yellowgreen"),
-    (["reproduced", "refuted"], "1/2", "red"),
-    ([], "none run", "lightgrey"),
+    (["reproduced", "reproduced", "not run"], "2 reproduced of 2 checked", "brightgreen"),
+    (["reproduced", "known error", "not run"], "1 reproduced of 2 checked", "yellowgreen"),
+    (["reproduced", "refuted", "error"], "1 reproduced of 2 checked, 1 error", "red"),
+    (["reproduced", "error", "error"], "1 reproduced of 1 checked, 2 errors", "orange"),
+    (["not run", "unverifiable"], "none checked", "lightgrey"),
 ])
 def test_endpoint_badge(verdicts: list[str], message: str, color: str) -> None:
-    document = badges.endpoint("claims reproduced", [{"verdict": v} for v in verdicts])
-    assert document == {"schemaVersion": 1, "label": "claims reproduced", "message": message, "color": color}
+    document = badges.endpoint("claims", [{"verdict": v} for v in verdicts])
+    assert document == {"schemaVersion": 1, "label": "claims", "message": message, "color": color}
 
 
 def test_badges_are_written_offline_and_stable(tmp_path: Path) -> None:
     written = badges.write_badges(_records(), REPORTS, tmp_path)
     assert [p.name for p in written] == ["claims.json", "claims.svg", "claims-demo.json", "claims-demo.svg",
                                          "claims-empty.json", "claims-empty.svg"]
-    assert json.loads((tmp_path / "claims-demo.json").read_text(encoding="utf-8"))["message"] == "2/5"
+    message = "1 reproduced of 4 checked, 1 on unverified data"
+    assert json.loads((tmp_path / "claims-demo.json").read_text(encoding="utf-8"))["message"] == message
     svg = (tmp_path / "claims.svg").read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and "claims reproduced: 2/5" in svg
+    assert svg.startswith("<svg") and f"claims: {message}" in svg
     first = {p.name: p.read_bytes() for p in written}
     badges.write_badges(_records(), REPORTS, tmp_path)
     assert {p.name: p.read_bytes() for p in written} == first
@@ -230,10 +274,10 @@ def test_readme_block_is_replaced(tmp_path: Path) -> None:
     readme.write_text(f"intro\n{report.README_START}\nold\n{report.README_END}\noutro\n", encoding="utf-8")
     report.update_readme(readme, _records(), REPORTS, tmp_path / "out" / "badges")
     once = readme.read_text(encoding="utf-8")
-    assert once.startswith(f"intro\n{report.README_START}\n![claims reproduced](../out/badges/claims.svg) "
-                           "![demo reproduced](../out/badges/claims-demo.svg) "
-                           "![empty reproduced](../out/badges/claims-empty.svg)\n\n**2 of 5 claims reproduced.**")
-    assert _cells(once, "**all**")[1:] == ["2", "1", "1", "1", "0", "5"]
+    assert once.startswith(f"intro\n{report.README_START}\n![claims](../out/badges/claims.svg) "
+                           "![claims: demo](../out/badges/claims-demo.svg) "
+                           "![claims: empty](../out/badges/claims-empty.svg)\n\n**1 reproduced of 4 checked")
+    assert _cells(once, "**all**")[1:] == ["2", "1", "1", "0", "1", "0", "1", "5"]
     assert once.endswith(f"{report.README_END}\noutro\n")
     assert "old" not in once
     report.update_readme(readme, _records(), REPORTS, tmp_path / "out" / "badges")

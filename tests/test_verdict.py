@@ -1,0 +1,138 @@
+"""The one judge: every verdict, the band it shows, and the one-line reasons."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimbench.ledger import Claim, Tolerance
+from claimbench.verdict import (
+    ClaimMismatch,
+    CounterDisagreement,
+    Measurement,
+    Observation,
+    check,
+    judge,
+)
+
+
+def _claim(value: Any = 1000, **fields: Any) -> Claim:
+    base = {"id": "demo/params/a", "report": "demo", "kind": "params", "value": value, "printed": str(value),
+            "source": "demo.txt", "tolerance": Tolerance(), "file": "demo.toml", "model": "demo.a"}
+    return Claim(**{**base, **fields})
+
+
+def _judge(claim: Claim, measured: Any, **fields: Any):
+    return judge(claim, Observation(Measurement(measured, **fields)))
+
+
+def test_an_exact_match_reproduces_and_shows_its_band() -> None:
+    result = _judge(_claim(), 1000)
+    assert (result.verdict, result.reason, result.band, result.tolerance, result.direction, result.delta) == (
+        "reproduced", "", (1000, 1000), "exact", "within", 0)
+
+
+def test_a_mismatch_is_refuted_with_claimed_measured_direction_and_band() -> None:
+    result = _judge(_claim(60426, printed="60,426"), 60362)
+    assert result.verdict == "refuted" and result.delta == -64 and result.direction == "below"
+    assert result.reason == "claimed '60,426' = 60,426, measured 60,362, below by 64; exact"
+
+
+def test_a_tolerance_widens_the_band_and_the_reason_shows_it() -> None:
+    claim = _claim(98.93, kind="accuracy", tolerance=Tolerance(abs=1.0, digits=2), scale=0.01)
+    assert _judge(claim, 0.9871).verdict == "reproduced"
+    result = _judge(claim, 0.9700)
+    assert result.verdict == "refuted" and result.band == pytest.approx((97.93, 99.93))
+    assert result.reason.endswith("below by 1.93; allowed [97.93, 99.93] (±1 after rounding to 2 decimals)")
+
+
+def test_truncation_follows_the_printed_digits() -> None:
+    claim = _claim(21.2, scale=1e6, tolerance=Tolerance(digits=1, mode="truncate"))
+    assert _judge(claim, 21_299_999).verdict == "reproduced"
+    assert _judge(claim, 21_300_000).verdict == "refuted"
+
+
+def test_the_spread_over_seeds_widens_the_band() -> None:
+    claim = _claim(60.0, kind="accuracy", tolerance=Tolerance(abs=0.5))
+    result = _judge(claim, 61.0, seeds=(60.0, 61.0, 62.0), spread=2.48)
+    assert result.verdict == "reproduced" and result.band == pytest.approx((57.52, 62.48))
+    assert result.tolerance == "±2.48 (95% interval over 3 seeds)"
+
+
+@pytest.mark.parametrize(("interval", "measured", "verdict", "direction"), [
+    ((60.0, None), 60.4, "reproduced", "within"),
+    ((60.0, None), 59.9, "refuted", "below"),
+    ((None, 60.0), 60.1, "refuted", "above"),
+    ((57.0, 60.0), 58.0, "reproduced", "within"),
+    ((57.0, 60.0), 60.9, "refuted", "above"),
+])
+def test_a_verbal_claim_is_judged_by_its_interval(interval: tuple, measured: float, verdict: str,
+                                                  direction: str) -> None:
+    claim = _claim(None, kind="accuracy", interval=interval, printed="just shy of 60%")
+    result = _judge(claim, measured)
+    assert (result.verdict, result.direction, result.delta, result.band) == (verdict, direction, None, interval)
+    if verdict == "refuted":
+        assert "claimed 'just shy of 60%' = " in result.reason and "allowed" in result.reason
+
+
+def test_shapes_are_compared_exactly() -> None:
+    claim = _claim((10, 1), kind="layer", printed="(10,1)")
+    assert _judge(claim, (10, 1)).verdict == "reproduced"
+    result = _judge(claim, (10,))
+    assert (result.verdict, result.band, result.direction) == ("refuted", None, "differs")
+
+
+def test_a_documented_error_is_a_known_error_and_its_absence_is_said() -> None:
+    claim = _claim(expect="refuted", why="the author counted a bias twice")
+    result = _judge(claim, 1001)
+    assert result.verdict == "known error" and result.reason.endswith("documented error: the author counted a bias twice")
+    assert "expected a documented error" in _judge(claim, 1000).reason
+
+
+def test_failures_of_ours_are_errors_never_refuted() -> None:
+    claim = _claim()
+    assert judge(claim, Observation(failure="ValueError: boom")).verdict == "error"
+    counters = _judge(claim, 1001, counters={"torchinfo": 1000, "flop_counter": 1001})
+    assert (counters.verdict, counters.reason) == (
+        "error", "counters disagree after corrections: flop_counter 1,001, torchinfo 1,000")
+    with pytest.raises(CounterDisagreement):
+        check(claim, Measurement(1000, counters={"a": 1, "b": 2}))
+
+
+def test_skips_unverifiable_and_other_hardware_are_not_run() -> None:
+    assert judge(_claim(), Observation(skipped="needs CUDA")).verdict == "not run"
+    assert judge(_claim(status="unverifiable", why="private data"), Observation()).reason == "private data"
+    result = _judge(_claim(1.15, kind="epoch_time"), 3.2, incomparable="timed on another GPU")
+    assert (result.verdict, result.reason, result.shown) == ("not run", "timed on another GPU", 3.2)
+
+
+def test_unverified_data_keeps_its_verdict_and_is_marked() -> None:
+    result = _judge(_claim(), 1000, unverified_data=True)
+    assert result.verdict == "reproduced" and result.unverified_data
+
+
+def test_check_raises_the_one_line_reason() -> None:
+    with pytest.raises(ClaimMismatch, match=r"^claimed '1000' = 1,000, measured 999, below by 1; exact$"):
+        check(_claim(), Measurement(999))
+
+
+def test_measurements_travel_as_plain_data() -> None:
+    measurement = Measurement((16, 16, 32), counters={"a": (1, 2)}, seeds=(1.0,), device="CPU")
+    assert Measurement.from_dict(measurement.to_dict()) == measurement
+
+
+finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False)
+
+
+@given(value=finite, digits=st.none() | st.integers(0, 6), tolerance=st.floats(0, 1e6))
+def test_a_claim_always_reproduces_its_own_value(value: float, digits: int | None, tolerance: float) -> None:
+    claim = _claim(value, kind="accuracy", tolerance=Tolerance(abs=tolerance, digits=digits))
+    value_as_printed = round(value, digits) if digits is not None else value
+    claim = dataclasses.replace(claim, value=value_as_printed)
+    result = _judge(claim, value_as_printed)
+    assert result.verdict == "reproduced" and math.isfinite(result.band[0])
