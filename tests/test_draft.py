@@ -10,6 +10,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimbench.draft import Number, draft, guess_kind, main, parse_number, slug
 
@@ -332,3 +334,46 @@ def test_draft_reads_each_seed(seed: Path, record_property: pytest.RecordPropert
     counts = f"{len(tables)} tables, {len(ledger.get('claim', []))} claims, {out.count('# [[claim]]')} candidate text claims"
     record_property(seed.name, counts)
     print(f"{seed.name}: {counts}")
+
+
+# --- any report -----------------------------------------------------------------------------------
+
+_CELLS = st.sampled_from(
+    ["**1,234**", "99.47%", "(10,1)", "Compact\t", "MLC.Œ±-19k", "a \\| b", "`a|b`", "<100K", "2 Conv 113K parameters",
+     "", "-", "1.15s", 'say "hi"', "C:\\path", "\x1b", "\x7f", "21.2M", "0.01964", "# not a heading"]
+)
+_HEADERS = st.sampled_from(["Model", "Layer", "Params", "MACs", "Size (MB)", "Acc (%)", "Output Size", "Loss", "Notes"])
+
+
+@st.composite
+def _reports(draw: st.DrawFn) -> str:
+    """Markdown with headings, prose and GFM tables of awkward cells."""
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        columns = draw(st.lists(_HEADERS, min_size=1, max_size=4))
+        rows = draw(st.lists(st.lists(_CELLS, min_size=len(columns), max_size=len(columns)), max_size=3))
+        heading = draw(st.sampled_from(["# A", "## A", "### B", "", "##"]))
+        prose = draw(st.text(st.sampled_from(list("ab 1.5%<over\t\x1b\"\\")), max_size=40))
+        parts.append(f"{heading}\n\n{prose}\n\n{_row(columns)}\n{_row(['---'] * len(columns))}\n" + "\n".join(map(_row, rows)))
+    return "\n\n".join(parts) + "\n"
+
+
+def _row(cells: list[str]) -> str:
+    """One GFM table row."""
+    return "| " + " | ".join(cells) + " |"
+
+
+@settings(max_examples=150, deadline=None)
+@given(_reports())
+def test_any_report_drafts_to_toml_whose_claims_quote_their_cells(report: str) -> None:
+    ledger = tomllib.loads(draft(report, slug="any", source="any.md"))
+    tables = {table["id"]: table for table in ledger.get("table", [])}
+    assert all(len(row) == len(table["columns"]) for table in tables.values() for row in table["rows"])
+    ids = [claim["id"] for claim in ledger.get("claim", [])]
+    assert len(set(ids)) == len(ids) and all(ID.fullmatch(claim_id) for claim_id in ids)
+    for claim in ledger.get("claim", []):
+        table_id, row, column = claim["cell"]
+        table = tables[table_id]
+        at = [i for i, name in enumerate(table["columns"]) if name == column]  # a repeated label or header
+        cells = [r[i] for r in table["rows"] if r[0] == row for i in at]  # is ambiguous; the loader says so
+        assert any(claim["printed"] in cell if claim.get("partial") else claim["printed"] == cell for cell in cells)
