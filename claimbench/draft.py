@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
@@ -72,16 +73,18 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("hardware", "TODO: the machine the author timed on", ("epoch_time",)),
     ("recipe", "TODO: recipe name (a [recipe.<name>] table)", _TRAINING),
 )
-_UNKNOWN_KIND = "TODO: kind (params | macs | layer | size | accuracy | loss | precision | recall | gap | best_epoch | epoch_time)"
+_UNKNOWN_KIND = (
+    "TODO: kind (params | macs | layer | size | accuracy | loss | precision | recall | gap | best_epoch | epoch_time)"
+)
 
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CELL = re.compile(rf"(?P<sign>[<>≤≥])?\s*(?P<number>{_NUMBER})\s*(?P<unit>%|[KMG]B|[kKMBG]|ms|s)?")
 _SHAPE = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
 _MENTION = re.compile(
     rf"""(?<![\w.\-])
-    (?:(?P<phrase>(?i:(?:(?:a\ little|a\ bit|slightly|well|just|far|much)\s+)?
+    (?:(?i:(?:(?:a\ little|a\ bit|slightly|well|just|far|much)\s+)?
          (?P<qualifier>over|above|more\ than|higher\ than|greater\ than|at\ least
-           |under|below|less\ than|lower\ than|fewer\ than|shy\ of|at\ most))\s+)
+           |under|below|less\ than|lower\ than|fewer\ than|shy\ of|at\ most))\s+
       |(?P<sign>[<>≤≥])\s*)?
     (?P<number>{_NUMBER})
     (?:\s?(?P<unit>%|[KMG]B|ms|[kKMBG]|s)(?!\w))?
@@ -124,12 +127,20 @@ class _Mention:
     noun: str | None
 
 
+class _Found(NamedTuple):
+    """A table as found: the nearest heading, that heading's parent, and the rows (header first)."""
+
+    heading: str | None
+    parent: str | None
+    rows: list[list[str]]
+
+
 @dataclass
 class _Scan:
-    """What one pass over the report's tokens found."""
+    """What one pass over the report's tokens found: the title, the tables, (section, text) of the prose."""
 
     title: str | None = None
-    tables: list[tuple[str | None, str | None, list[list[str]]]] = field(default_factory=list)
+    tables: list[_Found] = field(default_factory=list)
     prose: list[tuple[str | None, str]] = field(default_factory=list)
 
 
@@ -212,12 +223,12 @@ def _scan(text: str) -> _Scan:
             index += 3
         elif token.type == "table_open":
             end = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
-            heading, parent = _nearest(headings)
-            scan.tables.append((heading, parent, _rows(tokens[index:end], lines)))
+            heading, parent = _heading_and_parent(headings)
+            scan.tables.append(_Found(heading, parent, _rows(tokens[index:end], lines)))
             index = end + 1
         else:
             if token.type == "inline":
-                scan.prose.append((_nearest(headings)[0], _plain(token.children or [])))
+                scan.prose.append((_heading_and_parent(headings)[0], _plain(token.children or [])))
             index += 1
     return scan
 
@@ -231,7 +242,7 @@ def _push_heading(headings: list[tuple[int, str]], level: int, text: str) -> Non
     headings.append((level, text))
 
 
-def _nearest(headings: list[tuple[int, str]]) -> tuple[str | None, str | None]:
+def _heading_and_parent(headings: list[tuple[int, str]]) -> tuple[str | None, str | None]:
     """The nearest heading and its parent."""
     texts = [text for _, text in headings]
     return (texts[-1] if texts else None), (texts[-2] if len(texts) > 1 else None)
@@ -287,9 +298,9 @@ def _plain_cell(text: str) -> str:
 # --- tables -----------------------------------------------------------------------------------
 
 
-def _tables(found: list[tuple[str | None, str | None, list[list[str]]]]) -> list[Table]:
+def _tables(found: list[_Found]) -> list[Table]:
     """Title each table by its nearest heading ("Parent: heading" where two share one) and id it."""
-    shared = Counter(heading for heading, _, _ in found)
+    shared = Counter(table.heading for table in found)
     taken: set[str] = set()
     tables = []
     for number, (heading, parent, rows) in enumerate(found, start=1):

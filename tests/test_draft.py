@@ -377,3 +377,21 @@ def test_any_report_drafts_to_toml_whose_claims_quote_their_cells(report: str) -
         at = [i for i, name in enumerate(table["columns"]) if name == column]  # a repeated label or header
         cells = [r[i] for r in table["rows"] if r[0] == row for i in at]  # is ambiguous; the loader says so
         assert any(claim["printed"] in cell if claim.get("partial") else claim["printed"] == cell for cell in cells)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "printed", "kind"),
+    [
+        ("AlexNet shows the lowest overfitting (4.44% gap).", "4.44%", "gap"),
+        ("ResNet achieved the highest test accuracy at 93.19% with 21.2M parameters.", "93.19%", "accuracy"),
+        ("ResNet achieved the highest test accuracy at 93.19% with 21.2M parameters.", "21.2M", "params"),
+        ("The baseline, with a modest size of 0.49 MB and only 10 parameters, is small.", "0.49 MB", "size"),
+        ("The baseline, with a modest size of 0.49 MB and only 10 parameters, is small.", "10", "params"),
+        ("One epoch took 1.15s on the GPU.", "1.15s", "epoch_time"),
+        ("The model reached a validation loss of 0.342.", "0.342", "loss"),
+    ],
+)
+def test_a_candidate_takes_the_kind_its_unit_and_nearest_keyword_name(sentence: str, printed: str, kind: str) -> None:
+    blocks = draft(f"# R\n\n{sentence}\n", slug="demo", source=None).split("# [[claim]]")[1:]
+    (block,) = [block for block in blocks if f'printed = "{printed}"' in " ".join(block.split())]
+    assert f'kind = "{kind}"' in " ".join(block.split())
