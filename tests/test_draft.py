@@ -178,14 +178,15 @@ def test_claim_fields_value_scale_tolerance_and_source() -> None:
 
 
 def test_todos_name_what_only_the_author_knows() -> None:
-    columns = ["Model", "Params", "MACs", "Size (MB)", "Val Acc", "Time per Epoch", "Epochs"]
-    claims = {c["kind"]: c for c in _claims(_table(columns, ["m", "1", "2", "3.5", "50%", "1.1s", "50"]))}
+    columns = ["Model", "Params", "MACs", "Size (MB)", "Val Acc", "Time per Epoch", "Gap (%)", "Best Epoch", "Epochs"]
+    claims = {c["kind"]: c for c in _claims(_table(columns, ["m", "1", "2", "3.5", "50%", "1.1s", "4.4", "9", "50"]))}
     todo = {kind: {key for key, v in c.items() if str(v).startswith("TODO")} for kind, c in claims.items()}
     assert todo["params"] == {"model", "count"} and "trainable | keras" in claims["params"]["count"]
     assert todo["macs"] == {"model", "count"} and "MAC convention" in claims["macs"]["count"]
     assert todo["size"] == {"model", "size"}
     assert todo["accuracy"] == {"model", "dataset", "split", "statistic", "recipe"}
     assert todo["epoch_time"] == {"model", "dataset", "hardware", "recipe"}
+    assert todo["gap"] == todo["best_epoch"] == {"model", "dataset", "statistic", "recipe"}
     unknown = [kind for kind in claims if kind.startswith("TODO: kind")]
     assert len(unknown) == 1  # "Epochs" names no kind: the author says what 50 is, or deletes it
 
