@@ -181,14 +181,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        print(f"claimbench draft: {path}: {error}", file=sys.stderr)
-        return 1
+        return _fail(path, error)
     ledger = draft(text, slug=args.slug or slug(path.stem) or "report", source=path.name)
-    if args.output:
-        atomic.write_text(args.output, ledger)
-    else:
+    if not args.output:
         sys.stdout.write(ledger)
+        return 0
+    try:
+        atomic.write_text(args.output, ledger)
+    except OSError as error:
+        return _fail(Path(args.output), error)
     return 0
+
+
+def _fail(path: Path, error: Exception) -> int:
+    """Say in one line what went wrong with ``path``; the exit status 1."""
+    print(f"claimbench draft: {path}: {error}", file=sys.stderr)
+    return 1
 
 
 def _parser() -> argparse.ArgumentParser:

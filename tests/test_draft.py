@@ -259,9 +259,11 @@ def test_main_writes_stdout_or_a_file(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_main_reports_an_unreadable_file_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "latin1.md").write_bytes(b"caf\xe9")
+    (tmp_path / "ok.md").write_text("# ok\n", encoding="utf-8")
     assert main([str(tmp_path / "missing.md")]) == 1 and main([str(tmp_path / "latin1.md")]) == 1
+    assert main([str(tmp_path / "ok.md"), "-o", str(tmp_path)]) == 1  # a directory
     errors = capsys.readouterr().err.splitlines()
-    assert len(errors) == 2 and all(line.startswith("claimbench draft: ") for line in errors)
+    assert len(errors) == 3 and all(line.startswith("claimbench draft: ") for line in errors)
 
 
 # --- quality against the hand-written ledgers -----------------------------------------------------
