@@ -232,7 +232,11 @@ def _scan(text: str) -> _Scan:
         elif token.type == "table_open":
             end = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
             heading, parent = _heading_and_parent(headings)
-            scan.tables.append(_Found(heading, parent, _rows(tokens[index:end], lines)))
+            rows = _rows(tokens[index:end], lines)
+            kept = _table_end(rows)
+            scan.tables.append(_Found(heading, parent, [_verbatim(line, cells) for line, cells in rows[:kept]]))
+            if rows[kept:]:
+                scan.prose.append((heading, " ".join(_plain_cell(line) for line, _ in rows[kept:])))
             index = end + 1
         else:
             if token.type == "inline":
@@ -256,19 +260,22 @@ def _heading_and_parent(headings: list[tuple[int, str]]) -> tuple[str | None, st
     return (texts[-1] if texts else None), (texts[-2] if len(texts) > 1 else None)
 
 
-def _rows(tokens: list[Token], lines: list[str]) -> list[list[str]]:
-    """The header row then the body rows of one table, each cell verbatim."""
-    rows: list[list[str]] = []
-    cells: list[str] = []
-    line = ""
+def _rows(tokens: list[Token], lines: list[str]) -> list[tuple[str, list[str]]]:
+    """The header row then the body rows of one table: each row's source line and parsed cells."""
+    rows: list[tuple[str, list[str]]] = []
     for token in tokens:
         if token.type == "tr_open" and token.map:
-            cells, line = [], lines[token.map[0]]
+            rows.append((lines[token.map[0]], []))
         elif token.type == "inline":
-            cells.append(token.content)
-        elif token.type == "tr_close":
-            rows.append(_verbatim(line, cells))
+            rows[-1][1].append(token.content)
     return rows
+
+
+def _table_end(rows: list[tuple[str, list[str]]]) -> int:
+    """How many rows are the table: GFM makes a line without a pipe right after a table its row, but
+    such a line is the author's next paragraph (as Obsidian and most editors show it), and so is all
+    that follows it."""
+    return next((i for i, (line, _) in enumerate(rows) if i and "|" not in line), len(rows))
 
 
 def _verbatim(line: str, parsed: list[str]) -> list[str]:
