@@ -1,0 +1,620 @@
+"""`claimbench draft REPORT.md [--slug NAME] [-o FILE]`: a first v2 ledger from a markdown report.
+
+The report is read with markdown-it-py (CommonMark plus GFM tables) as text only: nothing in it is
+imported or executed. The draft copies every table verbatim, makes one claim per numeric cell
+(value, scale and tolerance parsed from the printed form, kind guessed from the column header),
+writes an explicit ``TODO`` for what only the author knows (model, count convention, recipe, ...),
+which the ledger loader rejects until it is filled in, and lists the numbers of the running text as
+commented-out candidate claims beside their sentence. Torch-free.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block.table import escapedSplit
+from markdown_it.token import Token
+
+from claimbench import atomic
+
+__all__ = ["Number", "Table", "draft", "guess_kind", "main", "parse_number", "slug"]
+
+_MD = MarkdownIt("commonmark").enable("table")
+
+# Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
+# "output_shape" is a layer claim's quantity (the only claim that holds a shape).
+_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("output_shape", ("output shape", "output size", "shape")),
+    ("gap", ("gap",)),
+    ("best_epoch", ("best epoch",)),
+    ("epoch_time", ("time", "s epoch", "sec epoch", "seconds")),
+    ("macs", ("macs", "mac", "flops", "flop", "gflops", "mflops", "mult adds", "madds", "multiply adds")),
+    ("params", ("params", "param", "parameters", "parameter")),
+    ("size", ("size", "mb", "kb", "gb")),
+    ("precision", ("precision",)),
+    ("recall", ("recall",)),
+    ("loss", ("loss",)),
+    ("accuracy", ("accuracy", "acc", "top 1", "top 5", "%")),
+)
+# What a unit allows a number in running text to be; the nearest keyword picks one (first = default).
+_UNIT_KINDS = {
+    "%": ("accuracy", "gap", "precision", "recall"),
+    "MB": ("size",), "KB": ("size",), "GB": ("size",),
+    "s": ("epoch_time",), "ms": ("epoch_time",),
+    "k": ("params", "macs"), "K": ("params", "macs"), "M": ("params", "macs"), "B": ("params", "macs"),
+    "G": ("macs", "params"),
+}
+_UNITS = {
+    "%": 1.0, "s": 1.0, "ms": 1e-3, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9,
+    "KB": 1e3, "MB": 1e6, "GB": 1e9,
+    "thousand": 1e3, "thousands": 1e3, "million": 1e6, "millions": 1e6,
+}
+_TRAINING = ("accuracy", "loss", "precision", "recall", "gap", "best_epoch", "epoch_time")
+# (field, TODO text, the kinds or layer quantities that take it), in the order they are written.
+_TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("layer", "TODO: submodule path (e.g. layer3)", ("layer",)),
+    ("count", "TODO: trainable | keras | constructed | state_dict", ("params",)),
+    ("count", "TODO: MAC convention, pure | torchinfo", ("macs",)),
+    ("layout", "TODO: channels_first | channels_last", ("output_shape",)),
+    ("size", "TODO: torchinfo_total | checkpoint_sgd_momentum | checkpoint_weights", ("size",)),
+    ("dataset", "TODO: cifar10 | mnist | fashion_mnist | private", _TRAINING),
+    ("split", "TODO: train | train_running | val | test", ("accuracy", "loss", "precision", "recall")),
+    ("statistic", "TODO: final | best_epoch | max | cumulative_mean | pooled", _TRAINING[:-1]),
+    ("hardware", "TODO: the machine the author timed on", ("epoch_time",)),
+    ("recipe", "TODO: recipe name (a [recipe.<name>] table)", _TRAINING),
+)
+_UNKNOWN_KIND = (
+    "TODO: kind (params | macs | layer | size | accuracy | loss | precision | recall | gap | best_epoch | epoch_time)"
+)
+
+_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_CELL = re.compile(rf"(?P<sign>[<>≤≥])?\s*(?P<number>{_NUMBER})\s*(?P<unit>%|[KMG]B|[kKMBG]|ms|s)?")
+_SHAPE = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
+_MENTION = re.compile(
+    rf"""(?<![\w.\-])
+    (?:(?i:(?:(?:a\ little|a\ bit|slightly|well|just|far|much)\s+)?
+         (?P<qualifier>over|above|more\ than|higher\ than|greater\ than|at\ least
+           |under|below|less\ than|lower\ than|fewer\ than|shy\ of|at\ most))\s+
+      |(?P<sign>[<>≤≥])\s*)?
+    (?P<number>{_NUMBER})
+    (?:\s?(?P<unit>%|[KMG]B|ms|[kKMBG]|s)(?!\w))?
+    (?!\w|\.\d)
+    (?:\s+(?P<noun>(?i:param(?:eter)?s?|macs|flops|mult-adds)\b))?""",
+    re.VERBOSE,
+)
+_ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as printed: ``value`` in the printed unit (``measured / scale``), its decimals, a bound."""
+
+    value: int | float | list[int]
+    scale: float = 1.0
+    digits: int | None = None
+    bound: str | None = None  # "above" or "below": the number is a limit, not a value
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the report, verbatim, under the id and title it gets in the ledger."""
+
+    id: str
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """A number in running text (or in a label cell) and the words around it."""
+
+    start: int
+    printed: str
+    number: Number
+    unit: str | None
+    noun: str | None
+
+
+class _Found(NamedTuple):
+    """A table as found: the nearest heading, that heading's parent, and the rows (header first)."""
+
+    heading: str | None
+    parent: str | None
+    rows: list[list[str]]
+
+
+@dataclass
+class _Scan:
+    """What one pass over the report's tokens found: the title, the tables, (section, text) of the prose."""
+
+    title: str | None = None
+    tables: list[_Found] = field(default_factory=list)
+    prose: list[tuple[str | None, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    """Per-draft settings and the ids handed out so far."""
+
+    slug: str
+    source: str | None
+    ids: set[str] = field(default_factory=set)
+
+
+def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
+    """A v2 ledger (TOML text) for the markdown report ``markdown_text``; ``source`` is its file name."""
+    scan = _scan(_normalize(markdown_text))
+    context = _Context(slug=slug, source=source)
+    tables = _tables(scan.tables)
+    lines = [
+        "# Drafted by `claimbench draft`. Fill in every TODO (the ledger loader rejects any left),",
+        "# delete the claims that are not claims, and give training claims a band (abs / rel).",
+        "format = 2",
+        "",
+        "[report]",
+        *_keys({"title": scan.title or slug, **({"source": source} if source else {})}),
+    ]
+    for table in tables:
+        lines += ["", "[[table]]", *_table_lines(table)]
+        for claim in _table_claims(table, context):
+            lines += ["", "[[claim]]", *_keys(claim)]
+    lines += _candidate_lines(scan.prose, context)
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`claimbench draft REPORT.md [--slug NAME] [-o FILE]`: write the draft to stdout or FILE."""
+    args = _parser().parse_args(argv)
+    path = Path(args.report)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        return _fail(path, error)
+    ledger = draft(text, slug=args.slug or slug(path.stem) or "report", source=path.name)
+    if not args.output:
+        sys.stdout.write(ledger)
+        return 0
+    try:
+        atomic.write_text(args.output, ledger)
+    except OSError as error:
+        return _fail(Path(args.output), error)
+    return 0
+
+
+def _fail(path: Path, error: Exception) -> int:
+    """Say in one line what went wrong with ``path``; the exit status 1."""
+    print(f"claimbench draft: {path}: {error}", file=sys.stderr)
+    return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line of `claimbench draft`."""
+    parser = argparse.ArgumentParser(
+        prog="claimbench draft", description="Draft a v2 claims ledger from a markdown report."
+    )
+    parser.add_argument("report", help="the markdown report to read")
+    parser.add_argument("--slug", help="the report's slug (default: from the file name)")
+    parser.add_argument("-o", "--output", help="write the ledger to this file instead of stdout")
+    return parser
+
+
+# --- reading the markdown ---------------------------------------------------------------------
+
+
+def _normalize(text: str) -> str:
+    """Line ends and NULs as markdown-it normalises them, so token line numbers index our lines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+
+
+def _scan(text: str) -> _Scan:
+    """One pass over the tokens: the first heading, the tables under their headings, the prose."""
+    lines, tokens, scan = text.split("\n"), _MD.parse(text), _Scan()
+    headings: list[tuple[int, str]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "heading_open":
+            _push_heading(headings, int(token.tag[1:]), tokens[index + 1].content.strip())
+            scan.title = scan.title or (headings[-1][1] if headings else None)
+            index += 3
+        elif token.type == "table_open":
+            end = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
+            heading, parent = _heading_and_parent(headings)
+            rows = _rows(tokens[index:end], lines)
+            kept = _table_end(rows)
+            scan.tables.append(_Found(heading, parent, [_verbatim(line, cells) for line, cells in rows[:kept]]))
+            if rows[kept:]:
+                scan.prose.append((heading, " ".join(_plain_cell(line) for line, _ in rows[kept:])))
+            index = end + 1
+        else:
+            if token.type == "inline":
+                scan.prose.append((_heading_and_parent(headings)[0], _plain(token.children or [])))
+            index += 1
+    return scan
+
+
+def _push_heading(headings: list[tuple[int, str]], level: int, text: str) -> None:
+    """Keep the stack of open headings; an empty heading (a bare "##") changes nothing."""
+    if not text:
+        return
+    while headings and headings[-1][0] >= level:
+        headings.pop()
+    headings.append((level, text))
+
+
+def _heading_and_parent(headings: list[tuple[int, str]]) -> tuple[str | None, str | None]:
+    """The nearest heading and its parent."""
+    texts = [text for _, text in headings]
+    return (texts[-1] if texts else None), (texts[-2] if len(texts) > 1 else None)
+
+
+def _rows(tokens: list[Token], lines: list[str]) -> list[tuple[str, list[str]]]:
+    """The header row then the body rows of one table: each row's source line and parsed cells."""
+    rows: list[tuple[str, list[str]]] = []
+    for token in tokens:
+        if token.type == "tr_open" and token.map:
+            rows.append((lines[token.map[0]], []))
+        elif token.type == "inline":
+            rows[-1][1].append(token.content)
+    return rows
+
+
+def _table_end(rows: list[tuple[str, list[str]]]) -> int:
+    """How many rows are the table: GFM makes a line without a pipe right after a table its row, but
+    such a line is the author's next paragraph (as Obsidian and most editors show it), and so is all
+    that follows it."""
+    return next((i for i, (line, _) in enumerate(rows) if i and "|" not in line), len(rows))
+
+
+def _verbatim(line: str, parsed: list[str]) -> list[str]:
+    """The cells of a source line, split by markdown-it's own splitter, trimmed of spaces only.
+
+    markdown-it trims every whitespace, so a stray tab inside a cell's padding would be lost; a raw
+    cell is kept where it agrees with the parser's cell up to that trimming, else the parser's wins.
+    """
+    raw = escapedSplit(line.strip())
+    if raw and raw[0] == "":
+        raw.pop(0)
+    if raw and raw[-1] == "":
+        raw.pop()
+    raw = [cell.strip(" ") for cell in raw] + [""] * len(parsed)
+    return [own if own.strip() == cell else cell for own, cell in zip(raw, parsed)]
+
+
+def _plain(children: list[Token]) -> str:
+    """The text of inline tokens without markup: "**19,520**" -> "19,520"; images and HTML dropped."""
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _plain_cell(text: str) -> str:
+    """The plain text of one cell's markdown."""
+    inline = _MD.parseInline(text)
+    return _plain(inline[0].children or []) if inline else ""
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def _tables(found: list[_Found]) -> list[Table]:
+    """Title each table by its nearest heading ("Parent: heading" where two share one) and id it."""
+    shared = Counter(table.heading for table in found)
+    taken: set[str] = set()
+    tables = []
+    for number, (heading, parent, rows) in enumerate(found, start=1):
+        title = heading or f"Table {number}"
+        if heading and parent and shared[heading] > 1:
+            title = f"{parent}: {heading}"
+        table_id = _unique(slug(title) or f"table_{number}", taken)
+        tables.append(Table(id=table_id, title=title, columns=rows[0], rows=rows[1:]))
+    return tables
+
+
+def _table_lines(table: Table) -> list[str]:
+    """The `[[table]]` body: id, title, columns, then one row per line."""
+    lines = _keys({"id": table.id, "title": table.title, "columns": table.columns})
+    if not table.rows:
+        return [*lines, "rows = []"]
+    return [*lines, "rows = [", *(f"  {_toml(row)}," for row in table.rows), "]"]
+
+
+def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]]:
+    """One claim per numeric cell, plus the numbers a row label states as claims."""
+    per_layer = bool(table.columns) and "layer" in _words(table.columns[0])
+    for row in table.rows:
+        label = row[0] if row else ""
+        yield from _label_claims(table, label, context)
+        whole_model = per_layer and "total" in _words(_plain_cell(label))
+        for column, printed in zip(table.columns[1:], row[1:]):
+            number = parse_number(printed, column)
+            if number is not None:
+                quantity = _quantity(column, number)
+                kind = _kind(quantity, per_layer and not whole_model)
+                yield _cell_claim(table, (label, column, printed), number, (kind, quantity), context)
+
+
+def _quantity(column: str, number: Number) -> str | None:
+    """What a cell measures: an output shape for a shape, else the column header's kind."""
+    kind = guess_kind(column)
+    if isinstance(number.value, list):
+        return "output_shape"
+    return None if kind == "output_shape" else kind
+
+
+def _kind(quantity: str | None, layer_row: bool) -> str | None:
+    """A layer claim for a shape, and for params or MACs in a per-layer table's layer row."""
+    if quantity == "output_shape" or (layer_row and quantity in ("params", "macs")):
+        return "layer"
+    return quantity
+
+
+def _cell_claim(
+    table: Table,
+    cell: tuple[str, str, str],
+    number: Number,
+    kinds: tuple[str | None, str | None],
+    context: _Context,
+    partial: str | None = None,
+) -> dict[str, object]:
+    """The claim of one table cell (or of the part ``partial`` of a label cell)."""
+    label, column, printed = cell
+    kind, quantity = kinds
+    name = "/".join([kind or "claim", table.id, slug(label) or "row", slug(column) or "column"])
+    claim: dict[str, object] = {"id": _unique(name, context.ids), "kind": kind or _UNKNOWN_KIND}
+    if kind == "layer":
+        claim["quantity"] = quantity or "TODO: params | macs | output_shape"
+    claim |= {"model": _model_todo(context), **_todos(kind, quantity), **_claimed(number, quantity)}
+    claim["printed"] = partial or printed
+    if partial:
+        claim["partial"] = True
+    claim["cell"] = [table.id, label, column]
+    where = f"{table.title}, row {label}"
+    claim["source"] = f"{context.source}, {where}" if context.source else where
+    return claim | _tolerance(number)
+
+
+def _label_claims(table: Table, label: str, context: _Context) -> Iterator[dict[str, object]]:
+    """A label's number that is clearly a claim: "113K parameters" (partial) or "<100K" (a bound)."""
+    column = table.columns[0] if table.columns else ""
+    for mention in _mentions(label):
+        if mention.noun or mention.number.bound:
+            kind = guess_kind(mention.noun or "") or _UNIT_KINDS.get(mention.unit or "", (None,))[0]
+            kind = kind or guess_kind(column)
+            partial = None if mention.printed == label else mention.printed
+            yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), context, partial)
+
+
+def _model_todo(context: _Context) -> str:
+    """The model reference only the author can give."""
+    return f"TODO: model reference ({context.slug}.<name>, torchvision:<name>, package.module:builder)"
+
+
+def _todos(kind: str | None, quantity: str | None) -> dict[str, str]:
+    """The TODO fields of a claim of this kind (and layer quantity)."""
+    roles = {kind, quantity}
+    return {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
+
+
+def _claimed(number: Number, quantity: str | None) -> dict[str, object]:
+    """``value`` and ``scale``, or a bound (``above``/``below``) in base units with no scale."""
+    scale = number.scale
+    if number.percent and quantity in ("precision", "recall"):
+        scale = 0.01  # a fraction printed as a percentage
+    if number.bound and not isinstance(number.value, list):
+        return {number.bound: _integral(number.value * scale)}
+    return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
+
+
+def _tolerance(number: Number) -> dict[str, object]:
+    """Compare after rounding to the printed decimals; integers and bounds are exact."""
+    if number.digits and not number.bound:
+        return {"tolerance": {"digits": number.digits}}
+    return {}
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+
+def parse_number(printed: str, header: str = "") -> Number | None:
+    """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "(10,1)"."""
+    text = _plain_cell(printed).strip()
+    if _SHAPE.fullmatch(text):
+        return Number([int(part) for part in re.findall(r"\d+", text)])
+    match = _CELL.fullmatch(text)
+    if match is None:
+        return None
+    unit = match["unit"] or _header_unit(header)
+    bound = _bound(match["sign"]) if match["sign"] else None
+    return _number(match["number"], unit, bound)
+
+
+def _number(digits: str, unit: str | None, bound: str | None) -> Number:
+    """A Number from the printed digits, its unit and bound."""
+    plain = digits.replace(",", "")
+    value: int | float = float(plain) if "." in plain else int(plain)
+    decimals = len(plain.partition(".")[2]) or None
+    return Number(value, _UNITS.get(unit or "", 1.0), decimals, bound, unit == "%")
+
+
+def _header_unit(header: str) -> str | None:
+    """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%"."""
+    bracketed = re.findall(r"[(\[]\s*([^()\[\]]*?)\s*[)\]]", header)
+    words = [word for word in re.findall(r"[A-Za-z]+", header) if len(word) > 1]
+    candidates = [*bracketed, *words, *(["%"] if "%" in header else [])]
+    return next((unit for unit in candidates if unit in _UNITS), None)
+
+
+def _bound(qualifier: str) -> str:
+    """"above" or "below" for a qualifier ("over", "shy of", "<")."""
+    return "above" if " ".join(qualifier.lower().split()) in _ABOVE else "below"
+
+
+def _integral(value: float) -> int | float:
+    """``value`` as an int when it is one (100 * 1e3 -> 100000)."""
+    rounded = round(value)
+    return int(rounded) if abs(value - rounded) <= 1e-9 * max(1.0, abs(value)) else value
+
+
+# --- kinds and slugs --------------------------------------------------------------------------
+
+
+def guess_kind(header: str) -> str | None:
+    """The claim kind a column header names ("Parameters (M)" -> "params"), or None."""
+    words = _words(header)
+    return next((kind for kind, phrases in _KIND_WORDS if any(_has(words, p) for p in phrases)), None)
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words and percent signs: "Training-Test Gap (%)" -> training, test, gap, %."""
+    return re.findall(r"[a-z0-9]+|%", text.lower())
+
+
+def _has(words: list[str], phrase: str) -> bool:
+    """Whether ``phrase`` occurs in ``words`` as consecutive words."""
+    wanted = phrase.split()
+    return any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by "_": "Model 1: Params and MACs" -> "model_1_params_and_macs".
+
+    Inline markup goes, accents are folded ("Café" -> "cafe"), and a word without any ASCII letter
+    or digit (an emoji, mojibake such as "üìä") is dropped. May be empty.
+    """
+    kept = [word for word in _plain_cell(text).split() if re.search(r"[A-Za-z0-9]", word)]
+    folded = unicodedata.normalize("NFKD", " ".join(kept)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name_2``, ``name_3``, ... if taken; the result is taken from then on."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    taken.add(candidate)
+    return candidate
+
+
+# --- running text -----------------------------------------------------------------------------
+
+
+def _mentions(text: str) -> list[_Mention]:
+    """The numbers of ``text`` with their qualifier, unit and the noun after them."""
+    mentions = []
+    for match in _MENTION.finditer(text):
+        qualifier = match["qualifier"] or match["sign"]
+        unit = match["unit"]
+        number = _number(match["number"], unit, _bound(qualifier) if qualifier else None)
+        printed = text[match.start() : match.end("unit") if unit else match.end("number")]
+        mentions.append(_Mention(match.start(), printed.strip(), number, unit, match["noun"]))
+    return mentions
+
+
+def _candidate_lines(prose: list[tuple[str | None, str]], context: _Context) -> list[str]:
+    """Commented-out candidate claims for the numbers of the running text, each under its sentence."""
+    lines: list[str] = []
+    for section, text in prose:
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            mentions = [mention for mention in _mentions(sentence) if _is_candidate(mention)]
+            if mentions:
+                lines += ["", f"# {_comment(sentence)}"]
+            for mention in mentions:
+                claim = _candidate(section, sentence, mention, context)
+                lines += ["# [[claim]]", *(f"# {line}" for line in _keys(claim))]
+    if not lines:
+        return []
+    return ["", "# --- Numbers in the running text: candidate claims, commented out. ---", *lines]
+
+
+def _is_candidate(mention: _Mention) -> bool:
+    """A number with a unit, decimals, a bound or a quantity noun; not a bare count or a year."""
+    return bool(mention.unit or mention.number.digits or mention.number.bound or mention.noun)
+
+
+def _candidate(section: str | None, sentence: str, mention: _Mention, context: _Context) -> dict[str, object]:
+    """The claim a number of the running text would be."""
+    kind = guess_kind(mention.noun) if mention.noun else _nearest_kind(sentence, mention)
+    where = f"section '{section}'" if section else "introduction"
+    claim: dict[str, object] = {
+        "id": _unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
+        "kind": kind or _UNKNOWN_KIND,
+        "model": _model_todo(context),
+        **_todos(kind, kind),
+        **_claimed(mention.number, kind),
+        "printed": mention.printed,
+        "source": f"{context.source}, {where}" if context.source else where,
+    }
+    return claim | _tolerance(mention.number)
+
+
+def _nearest_kind(sentence: str, mention: _Mention) -> str | None:
+    """The kind whose keyword stands nearest the number, among those its unit allows."""
+    allowed = _UNIT_KINDS.get(mention.unit or "")
+    kinds = allowed or tuple(kind for kind, _ in _KIND_WORDS if kind != "output_shape")
+    end = mention.start + len(mention.printed)
+    found = [m for m in re.finditer(r"[a-z0-9]+|%", sentence.lower()) if not mention.start <= m.start() < end]
+    words = [m.group() for m in found]
+    hits = [
+        (abs(m.start() - mention.start), kind)
+        for i, m in enumerate(found)
+        for kind, phrases in _KIND_WORDS
+        if kind in kinds and any(_has(words[i : i + len(p.split())], p) for p in phrases)
+    ]
+    return min(hits)[1] if hits else (allowed[0] if allowed else None)
+
+
+def _comment(text: str) -> str:
+    """``text`` on one comment line: control characters become spaces."""
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text).strip()
+
+
+# --- TOML -------------------------------------------------------------------------------------
+
+
+def _keys(entries: dict[str, object]) -> list[str]:
+    """``key = value`` lines with the equals signs aligned."""
+    width = max(map(len, entries), default=0)
+    return [f"{key:<{width}} = {_toml(value)}" for key, value in entries.items()]
+
+
+def _toml(value: object) -> str:
+    """One TOML value: a string, bool, int, float, array or inline table."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"{value:_}" if abs(value) >= 10_000 else str(value)
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_toml, value)) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+def _float(value: float) -> str:
+    """A float as TOML: powers of ten as "1e6", others as Python prints them ("21.2", "0.01")."""
+    exponent = f"{value:e}".split("e")
+    if float(exponent[0]) == 1.0 and abs(int(exponent[1])) >= 3:
+        return f"1e{int(exponent[1])}"
+    return repr(value)

@@ -1,0 +1,445 @@
+"""`claimbench draft`: the number parser, kind guessing, slugs, TODOs, verbatim cells, the command,
+and the draft's quality against the five hand-written ledgers and on the seed reports."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimbench.draft import Number, draft, guess_kind, main, parse_number, slug
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "reference"
+SEEDS = ROOT.parent / "shared" / "seeds"
+ID = re.compile(r"[a-z0-9_./-]+")
+DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$")
+
+
+def _row(cells: list[str]) -> str:
+    """One GFM table row."""
+    return "| " + " | ".join(cells) + " |"
+
+
+def _grid(columns: list[str], rows: list[list[str]]) -> list[str]:
+    """The lines of a GFM table."""
+    return [_row(columns), _row(["---"] * len(columns)), *map(_row, rows)]
+
+
+def _table(columns: list[str], *rows: list[str], heading: str = "Results") -> str:
+    """A markdown report holding one GFM table under ``heading``."""
+    return f"# Report\n\n## {heading}\n\n" + "\n".join(_grid(columns, list(rows))) + "\n"
+
+
+def _claims(markdown: str) -> list[dict]:
+    """The claims of the draft of ``markdown``."""
+    return tomllib.loads(draft(markdown, slug="demo", source="demo.md"))["claim"]
+
+
+# --- the number parser --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "header", "expected"),
+    [
+        ("21.2", "Parameters (M)", Number(21.2, 1e6, 1)),
+        ("134,276,932", "Trainable Parameters", Number(134_276_932)),
+        ("**134,276,932**", "Trainable Parameters", Number(134_276_932)),
+        ("549.95", "Size (MB)", Number(549.95, 1e6, 2)),
+        ("99.47%", "Train Accuracy", Number(99.47, 1.0, 2, percent=True)),
+        ("93.19", "Test Accuracy (%)", Number(93.19, 1.0, 2, percent=True)),
+        ("100%", "Training Accuracy", Number(100, percent=True)),
+        ("0.99", "Precision", Number(0.99, 1.0, 2)),
+        ("0.01964", "Train Loss (4 s.f.)", Number(0.01964, 1.0, 5)),
+        ("1.15s", "Time per Epoch", Number(1.15, 1.0, 2)),
+        ("1.15", "Time per Epoch", Number(1.15, 1.0, 2)),
+        ("12 ms", "Latency", Number(12, 1e-3)),
+        ("21.2M", "Params", Number(21.2, 1e6, 1)),
+        ("113K", "Params", Number(113, 1e3)),
+        ("0", "MACs", Number(0)),
+        ("<100K", "Params", Number(100, 1e3, bound="below")),
+        ("(10,1)", "Output Size", Number([10, 1])),
+        ("(16, 16, 32)", "Output Size", Number([16, 16, 32])),
+        ("(128,)", "Output Size", Number([128])),
+    ],
+)
+def test_parse_number_reads_each_printed_form(printed: str, header: str, expected: Number) -> None:
+    assert parse_number(printed, header) == expected
+
+
+@pytest.mark.parametrize("printed", ["Convolution", "-", "**Total**", "MLC.Œ±-19k", "", "3.12.1", "N/A", "x32"])
+def test_parse_number_refuses_text(printed: str) -> None:
+    assert parse_number(printed, "Params") is None
+
+
+# --- kinds, slugs, ids --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        ("Trainable Parameters", "params"),
+        ("Parameters (M)", "params"),
+        ("Param Count", "params"),
+        ("MACs", "macs"),
+        ("FLOPs (G)", "macs"),
+        ("Mult-Adds (M)", "macs"),
+        ("Size (MB)", "size"),
+        ("Test Accuracy (%)", "accuracy"),
+        ("Top-1 Acc", "accuracy"),
+        ("Validation %", "accuracy"),
+        ("Train Loss (4 s.f.)", "loss"),
+        ("Precision", "precision"),
+        ("Recall", "recall"),
+        ("Best Epoch", "best_epoch"),
+        ("Time per Epoch", "epoch_time"),
+        ("s/epoch", "epoch_time"),
+        ("Training-Test Gap (%)", "gap"),
+        ("Output Size", "output_shape"),
+        ("Epochs", None),
+        ("Model Name", None),
+    ],
+)
+def test_guess_kind_reads_the_column_header(header: str, kind: str | None) -> None:
+    assert guess_kind(header) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Model 1: Params and MACs", "model_1_params_and_macs"),
+        ("**Total**", "total"),
+        ("üìä Model Overview", "model_overview"),
+        ("MLC.Œ±-19k", "mlc_19k"),
+        ("Café", "cafe"),
+        ("Training-Test Gap (%)", "training_test_gap"),
+        ("üìä", ""),
+    ],
+)
+def test_slug(text: str, expected: str) -> None:
+    assert slug(text) == expected
+
+
+def test_ids_are_unique_and_well_formed_under_repeated_headings_and_labels() -> None:
+    table = _table(["Model", "Params"], ["**A**", "1"], ["A", "2"], ["üìä", "3"], heading="Params and MACs")
+    text = table.replace("# Report", "# Model 1") + table.replace("# Report", "# Model 2")
+    ledger = tomllib.loads(draft(text, slug="demo", source=None))
+    ids = [claim["id"] for claim in ledger["claim"]]
+    assert all(ID.fullmatch(claim_id) for claim_id in ids) and len(set(ids)) == len(ids) == 6
+    assert [t["title"] for t in ledger["table"]] == ["Model 1: Params and MACs", "Model 2: Params and MACs"]
+    assert len({t["id"] for t in ledger["table"]}) == 2
+
+
+# --- what the draft writes ----------------------------------------------------------------------
+
+
+def test_report_title_source_and_format() -> None:
+    ledger = tomllib.loads(draft(_table(["Model", "Params"], ["A", "1"]), slug="demo", source="demo.md"))
+    assert ledger["format"] == 2 and ledger["report"] == {"title": "Report", "source": "demo.md"}
+    untitled = tomllib.loads(draft("no heading here", slug="demo", source=None))
+    assert untitled["report"] == {"title": "demo"} and "table" not in untitled
+
+
+def test_cells_stay_verbatim_with_markup_tabs_and_mojibake() -> None:
+    text = (
+        "## Overview\n\n| Model Name | Trainable Parameters | Model Type |\n|---|---|---|\n"
+        "| **MLC.Œ±-19k** | **19,520** | Compact CNN\t      |\n| VGG16 | **134,276,932** | Deep CNN |\n"
+    )
+    ledger = tomllib.loads(draft(text, slug="demo", source="demo.md"))
+    assert ledger["table"][0]["rows"] == [
+        ["**MLC.Œ±-19k**", "**19,520**", "Compact CNN\t"],
+        ["VGG16", "**134,276,932**", "Deep CNN"],
+    ]
+    first, second = ledger["claim"]
+    assert (first["printed"], first["value"], first["cell"]) == (
+        "**19,520**", 19_520, ["overview", "**MLC.Œ±-19k**", "Trainable Parameters"],
+    )
+    assert (second["printed"], second["value"]) == ("**134,276,932**", 134_276_932)
+
+
+def test_a_paragraph_right_after_a_table_is_prose_not_a_row() -> None:
+    text = _table(["Model", "Accuracy"], ["1", "66.22%"]) + "Model 1 was at a little over 60%\nwhen it stopped.\n"
+    out = draft(text, slug="demo", source=None)
+    ledger = tomllib.loads(out)
+    assert ledger["table"][0]["rows"] == [["1", "66.22%"]] and len(ledger["claim"]) == 1
+    assert "# Model 1 was at a little over 60% when it stopped." in out and "# above     = 60" in out
+
+
+def test_claim_fields_value_scale_tolerance_and_source() -> None:
+    columns = ["Model", "Parameters (M)", "Test Accuracy (%)"]
+    params, accuracy = _claims(_table(columns, ["ResNet", "21.2", "93.19"]))
+    assert params["id"] == "params/results/resnet/parameters_m"
+    assert (params["kind"], params["value"], params["scale"]) == ("params", 21.2, 1e6)
+    assert params["tolerance"] == {"digits": 1}
+    assert params["cell"] == ["results", "ResNet", "Parameters (M)"]
+    assert params["source"] == "demo.md, Results, row ResNet"
+    assert (accuracy["kind"], accuracy["value"], accuracy["tolerance"]) == ("accuracy", 93.19, {"digits": 2})
+    assert "scale" not in accuracy
+    (count,) = _claims(_table(["Model", "Param Count"], ["1", "704842"]))
+    assert "tolerance" not in count and "scale" not in count
+
+
+def test_todos_name_what_only_the_author_knows() -> None:
+    columns = ["Model", "Params", "MACs", "Size (MB)", "Val Acc", "Time per Epoch", "Gap (%)", "Best Epoch", "Epochs"]
+    claims = {c["kind"]: c for c in _claims(_table(columns, ["m", "1", "2", "3.5", "50%", "1.1s", "4.4", "9", "50"]))}
+    todo = {kind: {key for key, v in c.items() if str(v).startswith("TODO")} for kind, c in claims.items()}
+    assert todo["params"] == {"model", "count"} and "trainable | keras" in claims["params"]["count"]
+    assert todo["macs"] == {"model", "count"} and "MAC convention" in claims["macs"]["count"]
+    assert todo["size"] == {"model", "size"}
+    assert todo["accuracy"] == {"model", "dataset", "split", "statistic", "recipe"}
+    assert todo["epoch_time"] == {"model", "dataset", "hardware", "recipe"}
+    assert todo["gap"] == todo["best_epoch"] == {"model", "dataset", "statistic", "recipe"}
+    unknown = [kind for kind in claims if kind.startswith("TODO: kind")]
+    assert len(unknown) == 1  # "Epochs" names no kind: the author says what 50 is, or deletes it
+
+
+def test_a_per_layer_table_gives_layer_claims_and_a_whole_model_total() -> None:
+    claims = _claims(
+        _table(["Layer", "Type", "Params", "MACs", "Output Size"], ["1", "Conv", "896", "221184", "(16, 16, 32)"],
+               ["**Total**", "-", "**704842**", "**12035328**", "(10,1)"])
+    )
+    summary = [(c["kind"], c.get("quantity"), c["printed"]) for c in claims]
+    assert summary == [
+        ("layer", "params", "896"), ("layer", "macs", "221184"), ("layer", "output_shape", "(16, 16, 32)"),
+        ("params", None, "**704842**"), ("macs", None, "**12035328**"), ("layer", "output_shape", "(10,1)"),
+    ]
+    assert claims[2]["value"] == [16, 16, 32] and claims[5]["value"] == [10, 1]
+    assert claims[0]["layer"].startswith("TODO") and claims[2]["layout"].startswith("TODO")
+
+
+def test_a_number_in_a_label_is_a_claim_only_when_it_clearly_is_one() -> None:
+    claims = _claims(
+        _table(
+            ["Model", "Accuracy"], ["2 Conv Layers 113K parameters", "91.2"], ["<100K", "90.1"], ["MLC-19k", "88.0"]
+        )
+    )
+    label = [c for c in claims if c["cell"][2] == "Model"]
+    assert len(label) == 2
+    partial, bound = label
+    assert (partial["printed"], partial["partial"], partial["value"], partial["scale"], partial["kind"]) == (
+        "113K", True, 113, 1e3, "params",
+    )
+    assert partial["cell"] == ["results", "2 Conv Layers 113K parameters", "Model"]
+    assert (bound["printed"], bound["below"], bound["kind"]) == ("<100K", 100_000, "params")
+    assert "value" not in bound and "partial" not in bound and "tolerance" not in bound
+
+
+def test_numbers_in_running_text_are_commented_candidates_with_their_sentence() -> None:
+    text = (
+        "# R\n\n## Results\n\nTest accuracy varies, with DenseNet achieving the highest at 82.06%.\n"
+        "Its final validation accuracy was a little over 60%, while its training accuracy was just shy of 60%.\n"
+        "Built with Python 3.12.1 on 32x32 images by student 220575371.\n"
+    )
+    out = draft(text, slug="demo", source="demo.md")
+    assert "claim" not in tomllib.loads(out)
+    assert "# Test accuracy varies, with DenseNet achieving the highest at 82.06%." in out
+    candidates = [block for block in out.split("# [[claim]]")[1:]]
+    assert len(candidates) == 3
+    assert '# printed   = "82.06%"' in candidates[0] and "# value     = 82.06" in candidates[0]
+    assert '# printed   = "a little over 60%"' in candidates[1] and "# above     = 60" in candidates[1]
+    assert '# printed   = "just shy of 60%"' in candidates[2] and "# below     = 60" in candidates[2]
+    assert all('# kind      = "accuracy"' in block for block in candidates)
+
+
+def test_the_draft_is_torch_free() -> None:
+    code = "import sys, claimbench.draft; sys.exit('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def test_main_writes_stdout_or_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "My Report.md"
+    report.write_text(_table(["Model", "Params"], ["A", "1,000"]), encoding="utf-8")
+    assert main([str(report)]) == 0
+    printed = capsys.readouterr().out
+    assert tomllib.loads(printed)["report"]["source"] == "My Report.md" and "my_report.<name>" in printed
+    assert main([str(report), "--slug", "mine", "-o", str(tmp_path / "out.toml")]) == 0
+    assert "mine.<name>" in (tmp_path / "out.toml").read_text(encoding="utf-8")
+
+
+def test_main_reports_an_unreadable_file_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "latin1.md").write_bytes(b"caf\xe9")
+    (tmp_path / "ok.md").write_text("# ok\n", encoding="utf-8")
+    assert main([str(tmp_path / "missing.md")]) == 1 and main([str(tmp_path / "latin1.md")]) == 1
+    assert main([str(tmp_path / "ok.md"), "-o", str(tmp_path)]) == 1  # a directory
+    errors = capsys.readouterr().err.splitlines()
+    assert len(errors) == 3 and all(line.startswith("claimbench draft: ") for line in errors)
+
+
+# --- quality against the hand-written ledgers -----------------------------------------------------
+
+
+def _markdown(ledger: dict) -> str:
+    """A ledger's verbatim tables rendered back to markdown: a heading and a GFM table each."""
+    lines = [f"# {ledger['report']['title']}", ""]
+    for table in ledger.get("table", []):
+        rows = [[cell.replace("|", "\\|") for cell in row] for row in table["rows"]]
+        lines += [f"## {table['title']}", "", *_grid(table["columns"], rows), ""]
+    return "\n".join(lines)
+
+
+def _facts(claim: dict, table_ids: dict[str, str]) -> tuple:
+    """What a claim says about its cell: (cell, printed, value or interval, scale, kind)."""
+    table, row, column = claim["cell"]
+    claimed = next(((key, claim[key]) for key in ("value", "between", "above", "below") if key in claim))
+    kind = claim.get("quantity", "layer") if claim["kind"] == "layer" else claim["kind"]
+    scale = float(claim.get("scale", 1.0))
+    return (table_ids.get(table, table), row, column), claim["printed"], claimed, scale, kind
+
+
+def _source(ledger: dict) -> str:
+    """The report's file name (v2 `source`, v1 `seed`)."""
+    return ledger["report"].get("source") or ledger["report"]["seed"]
+
+
+def _score(ledger: dict, drafted: dict) -> tuple[int, int, int, int]:
+    """(hand-written claims matched, hand-written cell claims, drafted claims matched, drafted claims)."""
+    table_ids = {
+        mine["id"]: theirs["id"]
+        for mine in drafted.get("table", [])
+        for theirs in ledger.get("table", [])
+        if (mine["columns"], mine["rows"]) == (theirs["columns"], theirs["rows"])
+    }
+    hand = [_facts(claim, {}) for claim in ledger.get("claim", []) if "cell" in claim]
+    made = [_facts(claim, table_ids) for claim in drafted.get("claim", [])]
+    return sum(fact in made for fact in hand), len(hand), sum(fact in hand for fact in made), len(made)
+
+
+def _record(scores: dict[str, tuple[int, int, int, int]], record_property: pytest.RecordProperty) -> None:
+    """Print and record recall and precision per report and overall; assert the acceptance bar."""
+    for name, (found, hand, right, made) in scores.items():
+        record_property(name, f"recall {found}/{hand}, precision {right}/{made}")
+        print(f"{name}: recall {found}/{hand}, precision {right}/{made}")
+    found, hand, right, made = (sum(column) for column in zip(*scores.values()))
+    record_property("overall", f"recall {found / hand:.1%}, precision {right / made:.1%}")
+    print(f"overall: recall {found}/{hand} = {found / hand:.1%}, precision {right}/{made} = {right / made:.1%}")
+    assert found / hand >= 0.95 and right / made >= 0.90
+
+
+def test_draft_recovers_the_hand_written_ledgers(record_property: pytest.RecordProperty) -> None:
+    """Render each ledger's verbatim tables back to markdown, draft from it, compare cell claims.
+
+    Claims are matched by cell and must agree on (cell, printed, value or interval, scale, kind).
+    Table ids are the author's names, so a drafted table's id is mapped to the ledger's table with
+    the same columns and rows. A `layer` claim counts as the quantity it measures (layer + params is "params",
+    layer + macs "macs", layer + output_shape "output_shape"): whether a table row is one layer or
+    the whole model (IoT's Total row) is the author's reading, what is measured is the draft's.
+    Tolerances and everything only the author knows (model, count, recipe, bands) are not compared.
+    Recall = matched hand-written / hand-written cell claims; precision = matched drafted / drafted.
+    """
+    scores = {}
+    for path in sorted(REFERENCE.glob("*.toml")):
+        ledger = tomllib.loads(path.read_text(encoding="utf-8"))
+        drafted = tomllib.loads(draft(_markdown(ledger), slug="reference", source=_source(ledger)))
+        verbatim = [(table["columns"], table["rows"]) for table in ledger.get("table", [])]
+        assert [(table["columns"], table["rows"]) for table in drafted.get("table", [])] == verbatim
+        scores[path.stem] = _score(ledger, drafted)
+    _record(scores, record_property)
+
+
+# --- the seed reports -----------------------------------------------------------------------------
+
+
+def _seed_params() -> list:
+    """One parameter per seed report, or one skipped parameter when ../shared/seeds is absent."""
+    seeds = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
+    absent = pytest.param(None, marks=pytest.mark.skip("../shared/seeds is absent"))
+    return [pytest.param(seed, id=seed.name) for seed in seeds] or [absent]
+
+
+@pytest.mark.parametrize("seed", _seed_params())
+def test_draft_reads_each_seed(seed: Path, record_property: pytest.RecordProperty) -> None:
+    """The draft parses as TOML, finds every table of the seed, and each claim's printed is its cell."""
+    text = seed.read_text(encoding="utf-8")
+    out = draft(text, slug=seed.stem, source=seed.name)
+    ledger = tomllib.loads(out)
+    lines = text.split("\n")
+    headers = [lines[i - 1] for i, line in enumerate(lines) if i and DELIMITER_ROW.match(line)]
+    tables = {table["id"]: table for table in ledger.get("table", [])}
+    assert len(tables) == len(headers)
+    assert all(table["columns"][0] in header for table, header in zip(tables.values(), headers))
+    for claim in ledger.get("claim", []):
+        table_id, row, column = claim["cell"]
+        table = tables[table_id]
+        cell = next(r for r in table["rows"] if r[0] == row)[table["columns"].index(column)]
+        assert claim["printed"] in cell if claim.get("partial") else claim["printed"] == cell
+    claims, candidates = len(ledger.get("claim", [])), out.count("# [[claim]]")
+    counts = f"{len(tables)} tables, {claims} claims, {candidates} candidate text claims"
+    record_property(seed.name, counts)
+    print(f"{seed.name}: {counts}")
+
+
+# --- any report -----------------------------------------------------------------------------------
+
+_CELLS = st.sampled_from(
+    ["**1,234**", "99.47%", "(10,1)", "Compact\t", "MLC.Œ±-19k", "a \\| b", "`a|b`", "<100K", "<img a='1'>",
+     "2 Conv 113K parameters", "", "-", "1.15s", 'say "hi"', "C:\\path", "\x1b", "\x7f", "21.2M", "0.01964", "# h"]
+)
+_HEADERS = st.sampled_from(["Model", "Layer", "Params", "MACs", "Size (MB)", "Acc (%)", "Output Size", "Notes"])
+
+
+@st.composite
+def _reports(draw: st.DrawFn) -> str:
+    """Markdown with headings, prose and GFM tables of awkward cells."""
+    parts = []
+    for _ in range(draw(st.integers(1, 3))):
+        columns = draw(st.lists(_HEADERS, min_size=1, max_size=4))
+        rows = draw(st.lists(st.lists(_CELLS, min_size=len(columns), max_size=len(columns)), max_size=3))
+        heading = draw(st.sampled_from(["# A", "## A", "### B", "", "##"]))
+        prose = draw(st.text(st.sampled_from(list("ab 1.5%<over\t\x1b\"\\")), max_size=40))
+        parts.append(f"{heading}\n\n{prose}\n\n" + "\n".join(_grid(columns, rows)))
+    return "\n\n".join(parts) + "\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(_reports())
+def test_any_report_drafts_to_toml_whose_claims_quote_their_cells(report: str) -> None:
+    ledger = tomllib.loads(draft(report, slug="any", source="any.md"))
+    tables = {table["id"]: table for table in ledger.get("table", [])}
+    assert all(len(row) == len(table["columns"]) for table in tables.values() for row in table["rows"])
+    ids = [claim["id"] for claim in ledger.get("claim", [])]
+    assert len(set(ids)) == len(ids) and all(ID.fullmatch(claim_id) for claim_id in ids)
+    for claim in ledger.get("claim", []):
+        table_id, row, column = claim["cell"]
+        table = tables[table_id]
+        at = [i for i, name in enumerate(table["columns"]) if name == column]  # a repeated label or header
+        cells = [r[i] for r in table["rows"] if r[0] == row for i in at]  # is ambiguous; the loader says so
+        assert any(claim["printed"] in cell if claim.get("partial") else claim["printed"] == cell for cell in cells)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "printed", "kind"),
+    [
+        ("AlexNet shows the lowest overfitting (4.44% gap).", "4.44%", "gap"),
+        ("ResNet achieved the highest test accuracy at 93.19% with 21.2M parameters.", "93.19%", "accuracy"),
+        ("ResNet achieved the highest test accuracy at 93.19% with 21.2M parameters.", "21.2M", "params"),
+        ("The baseline, with a modest size of 0.49 MB and only 10 parameters, is small.", "0.49 MB", "size"),
+        ("The baseline, with a modest size of 0.49 MB and only 10 parameters, is small.", "10", "params"),
+        ("One epoch took 1.15s on the GPU.", "1.15s", "epoch_time"),
+        ("The model reached a validation loss of 0.342.", "0.342", "loss"),
+    ],
+)
+def test_a_candidate_takes_the_kind_its_unit_and_nearest_keyword_name(sentence: str, printed: str, kind: str) -> None:
+    blocks = draft(f"# R\n\n{sentence}\n", slug="demo", source=None).split("# [[claim]]")[1:]
+    (block,) = [block for block in blocks if f'printed = "{printed}"' in " ".join(block.split())]
+    assert f'kind = "{kind}"' in " ".join(block.split())
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
+def test_the_draft_of_each_seed_recovers_its_ledger(record_property: pytest.RecordProperty) -> None:
+    """As above, from the seed report itself: its prose, images and markup around the tables."""
+    scores = {}
+    for path in sorted(REFERENCE.glob("*.toml")):
+        ledger = tomllib.loads(path.read_text(encoding="utf-8"))
+        seed = SEEDS / _source(ledger)
+        drafted = tomllib.loads(draft(seed.read_text(encoding="utf-8"), slug=path.stem, source=seed.name))
+        scores[path.stem] = _score(ledger, drafted)
+    _record(scores, record_property)
