@@ -28,6 +28,7 @@ __all__ = [
     "VERDICT_MARKS",
     "carry_over",
     "check_readme",
+    "compare_table",
     "format_delta",
     "format_value",
     "readme_block",
@@ -268,6 +269,20 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
     unchanged = [r for cid, r in kept.items() if cid in claims and cid not in ran and isinstance(r, dict)
                  and r.get("printed") == claims[cid].printed and "date" in r]
     return [*records, *unchanged]
+
+
+def compare_table(old: Sequence[Record], new: Sequence[Record],
+                  changed: Sequence[tuple[str, str, str, str, str]]) -> str:
+    """Two runs side by side: the verdict counts, then every claim whose verdict or measurement changed."""
+    before, after = counts(old), counts(new)
+    rows = [[_verdict_text(v), str(before[v]), str(after[v]), f"{after[v] - before[v]:+d}"] for v in VERDICTS]
+    lines = [f"old: {headline(old)}", f"new: {headline(new)}", "",
+             _table(rows, ["Verdict", "old", "new", "change"]), ""]
+    if not changed:
+        return "\n".join([*lines, "No claim changed its verdict or measurement."])
+    table = _table([[f"`{cid}`", a, b, x, y] for cid, a, b, x, y in changed],
+                   ["Claim", "old verdict", "new verdict", "old measured", "new measured"])
+    return "\n".join([*lines, table])
 
 
 # ----------------------------------------------------------------------------- README

@@ -1,0 +1,64 @@
+"""The ``claimbench`` command: draft, report and compare, run as a user would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimbench import cli
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _record(claim_id: str, verdict: str, shown: float | None) -> dict:
+    return {"id": claim_id, "report": "iot_ml_hw2", "kind": "params", "model": "m", "claimed": 1, "interval": None,
+            "printed": "1", "scale": 1.0, "source": "s", "cell": None, "measured": shown, "shown": shown,
+            "delta": None, "band": None, "tolerance": "exact", "direction": "", "counters": {}, "seeds": [],
+            "spread": None, "device": "meta", "unverified_data": False, "verdict": verdict, "reason": "",
+            "note": None, "date": "2026-11-30", "duration": 0.0}
+
+
+def _results(path: Path, *records: dict) -> Path:
+    path.write_text(json.dumps({"environment": {"date": "2026-11-30"}, "claims": list(records)}), encoding="utf-8")
+    return path
+
+
+def test_compare_lists_what_changed_verdict_by_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = _results(tmp_path / "old.json", _record("r/a", "reproduced", 1), _record("r/b", "reproduced", 2),
+                   _record("r/c", "not run", None))
+    new = _results(tmp_path / "new.json", _record("r/a", "reproduced", 1), _record("r/b", "refuted", 3),
+                   _record("r/d", "error", None))
+    assert cli.main(["compare", str(old), str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "old: 2 reproduced of 2 checked" in out and "new: 1 reproduced of 2 checked, 1 error" in out
+    assert "| `r/b`   | reproduced    | refuted       | 2" in out
+    assert "`r/a`" not in out and "| `r/c`   | not run       | —" in out
+    assert cli.main(["compare", str(old), str(new), "--fail-on-regression"]) == 1
+
+
+def test_report_rerenders_from_a_saved_json(tmp_path: Path) -> None:
+    results = _results(tmp_path / "claims.json", _record("iot_ml_hw2/params/model1", "reproduced", 704842))
+    assert cli.main(["report", str(results), "--claims-dir", str(REPO / "reference"),
+                     "--markdown", str(tmp_path / "R.md"), "--badges", str(tmp_path / "badges")]) == 0
+    assert "**1 reproduced of 1 checked.**" in (tmp_path / "R.md").read_text(encoding="utf-8")
+    assert (tmp_path / "badges" / "claims-iot_ml_hw2.svg").exists()
+
+
+def test_a_file_that_is_not_a_claims_json_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "x.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"x.json: not a claims JSON written by --claims-json"):
+        cli.main(["compare", str(tmp_path / "x.json"), str(tmp_path / "x.json")])
+
+
+def test_the_console_script_drafts(tmp_path: Path) -> None:
+    report = tmp_path / "README.md"
+    report.write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    script = Path(sys.executable).with_name("claimbench")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "claimbench.cli"]
+    finished = subprocess.run([*command, "draft", str(report), "--slug", "mine"], capture_output=True, text=True,
+                              check=True)
+    assert 'printed = "1,234"' in finished.stdout and "value   = 1234" in finished.stdout
