@@ -33,7 +33,7 @@ import torch.nn as nn
 from torchvision.models._utils import _make_divisible
 from torchvision.ops import Conv2dNormActivation, StochasticDepth
 
-from models._registry import register
+from claimbench import register_model
 from models.blocks import keras_batch_norm2d, keras_init
 
 __all__ = [
@@ -453,43 +453,43 @@ _VGG_LAYERS: dict[str, list[int | str]] = {
 }
 
 
-@register("resnet", input_size=(3, 32, 32))
+@register_model("cifar_infinity.resnet", input_size=(3, 32, 32))
 def resnet(**overrides: Any) -> ResNet:
     """ResNet row: ResNet-34 depths (3, 4, 6, 3) with the CIFAR stem and conv biases."""
     return ResNet(**{"layers": (3, 4, 6, 3), **overrides})
 
 
-@register("efficientnet", input_size=(3, 32, 32))
+@register_model("cifar_infinity.efficientnet", input_size=(3, 32, 32))
 def efficientnet(**overrides: Any) -> EfficientNet:
     """EfficientNet row: B0 stages at width 1.2, depth 1.1, strides 1,1,2,1,1,2,1."""
     return EfficientNet(_EFFICIENTNET_STAGES, **overrides)
 
 
-@register("mobilenet", input_size=(3, 32, 32))
+@register_model("cifar_infinity.mobilenet", input_size=(3, 32, 32))
 def mobilenet(**overrides: Any) -> MobileNet:
     """MobileNet row: nine depthwise-separable blocks up to 512 channels."""
     return MobileNet(_MOBILENET_LAYERS["mobilenet"], **overrides)
 
 
-@register("mobilenet_big", input_size=(3, 32, 32))
+@register_model("cifar_infinity.mobilenet_big", input_size=(3, 32, 32))
 def mobilenet_big(**overrides: Any) -> MobileNet:
     """MobileNetBig row: MobileNet plus two 512 and two 1024 blocks."""
     return MobileNet(_MOBILENET_LAYERS["mobilenet_big"], **overrides)
 
 
-@register("inception_bn", input_size=(3, 32, 32))
+@register_model("cifar_infinity.inception_bn", input_size=(3, 32, 32))
 def inception_bn(**overrides: Any) -> InceptionNet:
     """Inception + BatchNorm row, auxiliary classifier included."""
     return InceptionNet(**overrides)
 
 
-@register("vgg_bn", input_size=(3, 32, 32))
+@register_model("cifar_infinity.vgg_bn", input_size=(3, 32, 32))
 def vgg_bn(**overrides: Any) -> VGG:
     """VGG + BatchNorm row: VGG16 conv layout, BN after each pool, 4096-wide classifier."""
     return VGG(_VGG_LAYERS["vgg_bn"], **{"hidden_features": 4096, **overrides})
 
 
-@register("alexnet", input_size=(3, 32, 32))
+@register_model("cifar_infinity.alexnet", input_size=(3, 32, 32))
 def alexnet(**overrides: Any) -> VGG:
     """"AlexNet" row: the notebook's three-conv CNN (no BN), 1024-wide classifier."""
     return VGG(_VGG_LAYERS["alexnet"], **{"hidden_features": 1024, "norm_layer": None, **overrides})

@@ -29,7 +29,7 @@ import torch
 import torch.nn as nn
 import torchvision.models as tvm
 
-from models._registry import register
+from claimbench import register_model
 from models.blocks import LeNet
 
 __all__ = [
@@ -177,37 +177,37 @@ def _mlc(config: str, overrides: dict[str, Any]) -> MLC:
     return MLC(**{**_MLC_CONFIGS[config], "num_classes": 4, **overrides})
 
 
-@register("lenet", input_size=(3, 32, 32))
+@register_model("core_collapse.lenet", input_size=(3, 32, 32))
 def lenet(**overrides: Any) -> LeNet:
     """LeNet row: LeNet-5 on 32×32 input, 4-class head."""
     return LeNet(**{"num_classes": 4, **overrides})
 
 
-@register("mlc_alpha_19k", input_size=(3, 32, 32))
+@register_model("core_collapse.mlc_alpha_19k", input_size=(3, 32, 32))
 def mlc_alpha_19k(**overrides: Any) -> MLC:
     """MLC.α-19k row: L=2, N=2, F=16 (inferred), lazy head."""
     return _mlc("alpha_19k", overrides)
 
 
-@register("mlc_alpha_93k", input_size=(3, 32, 32))
+@register_model("core_collapse.mlc_alpha_93k", input_size=(3, 32, 32))
 def mlc_alpha_93k(**overrides: Any) -> MLC:
     """MLC.α-93k row: L=3, N=2, F=16 (pickled Comet-93k), lazy head."""
     return _mlc("alpha_93k", overrides)
 
 
-@register("mlc_alpha_412k", input_size=(3, 32, 32))
+@register_model("core_collapse.mlc_alpha_412k", input_size=(3, 32, 32))
 def mlc_alpha_412k(**overrides: Any) -> MLC:
     """MLC.α-412k row: L=3, N=4, F=16 (Benchmark.py and pickled Comet-412k), lazy head."""
     return _mlc("alpha_412k", overrides)
 
 
-@register("mlc_beta_159k", input_size=(3, 32, 32))
+@register_model("core_collapse.mlc_beta_159k", input_size=(3, 32, 32))
 def mlc_beta_159k(**overrides: Any) -> MLC:
     """MLC.β-159K row: gated nodes, L=2, N=4, F=16 (inferred), lazy gated head of width 128."""
     return _mlc("beta_159k", overrides)
 
 
-@register("vit", input_size=(3, 224, 224))
+@register_model("core_collapse.vit", input_size=(3, 224, 224))
 def vit(*, num_classes: int = 4, **overrides: Any) -> tvm.VisionTransformer:
     """ViT row: torchvision vit_b_16 at 224 px, ``heads.head`` replaced by a 4-class Linear."""
     model = tvm.vit_b_16(weights=None, **{"image_size": 224, **overrides})
@@ -215,7 +215,7 @@ def vit(*, num_classes: int = 4, **overrides: Any) -> tvm.VisionTransformer:
     return model
 
 
-@register("efficientnet_b0", input_size=(3, 224, 224))
+@register_model("core_collapse.efficientnet_b0", input_size=(3, 224, 224))
 def efficientnet_b0(*, num_classes: int = 4, **overrides: Any) -> tvm.EfficientNet:
     """EfficientNetB0 row: torchvision efficientnet_b0, ``classifier[1]`` replaced by a 4-class Linear."""
     model = tvm.efficientnet_b0(weights=None, **overrides)
@@ -223,7 +223,7 @@ def efficientnet_b0(*, num_classes: int = 4, **overrides: Any) -> tvm.EfficientN
     return model
 
 
-@register("googlenet", input_size=(3, 224, 224))
+@register_model("core_collapse.googlenet", input_size=(3, 224, 224))
 def googlenet(*, num_classes: int = 4, **overrides: Any) -> tvm.GoogLeNet:
     """GoogLeNet row: torchvision googlenet without aux heads, ``fc`` replaced by a 4-class Linear."""
     model = tvm.googlenet(weights=None, **{"aux_logits": False, "init_weights": True, **overrides})
@@ -231,7 +231,7 @@ def googlenet(*, num_classes: int = 4, **overrides: Any) -> tvm.GoogLeNet:
     return model
 
 
-@register("resnet18", input_size=(3, 224, 224))
+@register_model("core_collapse.resnet18", input_size=(3, 224, 224))
 def resnet18(*, num_classes: int = 4, **overrides: Any) -> tvm.ResNet:
     """ResNet18 row: torchvision resnet18, ``fc`` replaced by a 4-class Linear."""
     model = tvm.resnet18(weights=None, **overrides)
@@ -239,7 +239,7 @@ def resnet18(*, num_classes: int = 4, **overrides: Any) -> tvm.ResNet:
     return model
 
 
-@register("alexnet", input_size=(3, 224, 224))
+@register_model("core_collapse.alexnet", input_size=(3, 224, 224))
 def alexnet(*, num_classes: int = 4, **overrides: Any) -> tvm.AlexNet:
     """AlexNet row: torchvision alexnet, ``classifier[6]`` replaced by a 4-class Linear."""
     model = tvm.alexnet(weights=None, **overrides)
@@ -247,7 +247,7 @@ def alexnet(*, num_classes: int = 4, **overrides: Any) -> tvm.AlexNet:
     return model
 
 
-@register("vgg16", input_size=(3, 224, 224))
+@register_model("core_collapse.vgg16", input_size=(3, 224, 224))
 def vgg16(*, num_classes: int = 4, **overrides: Any) -> tvm.VGG:
     """VGG16 row: torchvision vgg16 (no BN), ``classifier[6]`` replaced by a 4-class Linear."""
     model = tvm.vgg16(weights=None, **overrides)
@@ -255,7 +255,7 @@ def vgg16(*, num_classes: int = 4, **overrides: Any) -> tvm.VGG:
     return model
 
 
-@register("densenet121", input_size=(3, 224, 224))
+@register_model("core_collapse.densenet121", input_size=(3, 224, 224))
 def densenet121(*, num_classes: int = 4, **overrides: Any) -> tvm.DenseNet:
     """DenseNet121 row: torchvision densenet121, ``classifier`` replaced by a 4-class Linear."""
     model = tvm.densenet121(weights=None, **overrides)
@@ -263,7 +263,7 @@ def densenet121(*, num_classes: int = 4, **overrides: Any) -> tvm.DenseNet:
     return model
 
 
-@register("squeezenet", input_size=(3, 32, 32))
+@register_model("core_collapse.squeezenet", input_size=(3, 32, 32))
 def squeezenet(*, num_classes: int = 4, **overrides: Any) -> tvm.SqueezeNet:
     """SqueezeNet row: torchvision squeezenet1_0, ``classifier[1]`` replaced by a 4-class 1×1 conv."""
     model = tvm.squeezenet1_0(weights=None, **overrides)
@@ -271,7 +271,7 @@ def squeezenet(*, num_classes: int = 4, **overrides: Any) -> tvm.SqueezeNet:
     return model
 
 
-@register("mobilenet_v2", input_size=(3, 32, 32))
+@register_model("core_collapse.mobilenet_v2", input_size=(3, 32, 32))
 def mobilenet_v2(*, num_classes: int = 4, **overrides: Any) -> tvm.MobileNetV2:
     """MobileNetV2 row: torchvision mobilenet_v2, ``classifier[1]`` replaced by a 4-class Linear."""
     model = tvm.mobilenet_v2(weights=None, **overrides)

@@ -31,7 +31,7 @@ from torchvision.models.mobilenetv2 import MobileNetV2
 from torchvision.models.resnet import ResNet
 from torchvision.ops.misc import Conv2dNormActivation
 
-from models._registry import register
+from claimbench import register_model
 
 __all__ = [
     "VGG",
@@ -148,49 +148,49 @@ def _mobilenet_v2(*, in_channels: int, stem_stride: int, num_classes: int = 10, 
     return model
 
 
-@register("vgg16_mnist", input_size=_MNIST)
+@register_model("deeper_networks.vgg16_mnist", input_size=_MNIST)
 def vgg16_mnist(**overrides: Any) -> VGG:
     """VGG16 with BatchNorm on 1-channel 28×28 MNIST."""
     return _vgg16(**{"in_channels": 1, **overrides})
 
 
-@register("vgg16_cifar10", input_size=_CIFAR10)
+@register_model("deeper_networks.vgg16_cifar10", input_size=_CIFAR10)
 def vgg16_cifar10(**overrides: Any) -> VGG:
     """VGG16 with BatchNorm on CIFAR-10 (not trained in the report)."""
     return _vgg16(**{"in_channels": 3, **overrides})
 
 
-@register("inception_v3_mnist", input_size=_MNIST)
+@register_model("deeper_networks.inception_v3_mnist", input_size=_MNIST)
 def inception_v3_mnist(**overrides: Any) -> Inception3:
     """InceptionV3 with the author's small-input stem, on MNIST."""
     return _inception_v3(**{"in_channels": 1, **overrides})
 
 
-@register("inception_v3_cifar10", input_size=_CIFAR10)
+@register_model("deeper_networks.inception_v3_cifar10", input_size=_CIFAR10)
 def inception_v3_cifar10(**overrides: Any) -> Inception3:
     """InceptionV3 with the author's small-input stem, on CIFAR-10 (not trained in the report)."""
     return _inception_v3(**{"in_channels": 3, **overrides})
 
 
-@register("resnet50_mnist", input_size=_MNIST)
+@register_model("deeper_networks.resnet50_mnist", input_size=_MNIST)
 def resnet50_mnist(**overrides: Any) -> ResNet:
     """ResNet50 with a 3×3 stride-1 stem conv, on MNIST."""
     return _resnet50(**{"in_channels": 1, **overrides})
 
 
-@register("resnet50_cifar10", input_size=_CIFAR10)
+@register_model("deeper_networks.resnet50_cifar10", input_size=_CIFAR10)
 def resnet50_cifar10(**overrides: Any) -> ResNet:
     """ResNet50 with a 3×3 stride-1 stem conv, on CIFAR-10."""
     return _resnet50(**{"in_channels": 3, **overrides})
 
 
-@register("mobilenet_v2_mnist", input_size=_MNIST)
+@register_model("deeper_networks.mobilenet_v2_mnist", input_size=_MNIST)
 def mobilenet_v2_mnist(**overrides: Any) -> MobileNetV2:
     """MobileNetV2 without the 1280-channel conv, standard strides, on MNIST."""
     return _mobilenet_v2(**{"in_channels": 1, "stem_stride": 2, **overrides})
 
 
-@register("mobilenet_v2_cifar10", input_size=_CIFAR10)
+@register_model("deeper_networks.mobilenet_v2_cifar10", input_size=_CIFAR10)
 def mobilenet_v2_cifar10(**overrides: Any) -> MobileNetV2:
     """MobileNetV2 without the 1280-channel conv, stride 1 in the stem and 24/32-channel stages, on CIFAR-10."""
     return _mobilenet_v2(

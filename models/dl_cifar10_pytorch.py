@@ -23,7 +23,7 @@ from typing import Any
 import torch
 import torch.nn as nn
 
-from models._registry import register
+from claimbench import register_model
 from models.blocks import LeNet
 
 __all__ = [
@@ -209,19 +209,19 @@ def _resnet(
     return ResNet(block, layers, widths, **{"num_classes": 10, **kwargs})
 
 
-@register("baseline", input_size=(3, 32, 32))
+@register_model("dl_cifar10_pytorch.baseline", input_size=(3, 32, 32))
 def baseline(**overrides: Any) -> LeNet:
     """The baseline ``CIFAR10Model``: LeNet-5."""
     return LeNet(**{"num_classes": 10, **overrides})
 
 
-@register("resnet18", input_size=(3, 32, 32))
+@register_model("dl_cifar10_pytorch.resnet18", input_size=(3, 32, 32))
 def resnet18(**overrides: Any) -> ResNet:
     """ResNet18, CIFAR form: 3×3 stem, [2, 2, 2, 2] basic blocks."""
     return _resnet(BasicBlock, [2, 2, 2, 2], [64, 128, 256, 512], **overrides)
 
 
-@register("resnext29_32x4d", input_size=(3, 32, 32))
+@register_model("dl_cifar10_pytorch.resnext29_32x4d", input_size=(3, 32, 32))
 def resnext29_32x4d(**overrides: Any) -> ResNet:
     """ResNeXt29 (32×4d), CIFAR form: 1×1 stem, [3, 3, 3] grouped bottleneck blocks."""
     return _resnet(
@@ -232,7 +232,7 @@ def resnext29_32x4d(**overrides: Any) -> ResNet:
     )
 
 
-@register("densenet121", input_size=(3, 32, 32))
+@register_model("dl_cifar10_pytorch.densenet121", input_size=(3, 32, 32))
 def densenet121(**overrides: Any) -> DenseNet:
     """DenseNet121, CIFAR form: growth 32, blocks [6, 12, 24, 16], reduction 0.5."""
     return DenseNet([6, 12, 24, 16], **{"growth_rate": 32, "reduction": 0.5, "num_classes": 10, **overrides})

@@ -27,7 +27,7 @@ from typing import Any
 import torch
 import torch.nn as nn
 
-from models._registry import register
+from claimbench import register_model
 from models.blocks import keras_batch_norm1d, keras_batch_norm2d, keras_init
 
 __all__ = [
@@ -181,25 +181,25 @@ _MODEL2: list[ConvRow] = [("conv", 32, 2), ("separable", 64, 2), ("separable", 1
 _MODEL_50K: list[ConvRow] = [("separable", 64, 2)] * 3 + [("separable", 64, 1)] * 3 + [("separable", 110, 1)]
 
 
-@register("model1", input_size=(3, 32, 32))
+@register_model("iot_ml_hw2.model1", input_size=(3, 32, 32))
 def model1(**overrides: Any) -> KerasCNN:
     """Model 1: seven 3×3 convs with BatchNorm."""
     return KerasCNN(_MODEL1, **{"num_classes": 10, **overrides})
 
 
-@register("model2", input_size=(3, 32, 32))
+@register_model("iot_ml_hw2.model2", input_size=(3, 32, 32))
 def model2(**overrides: Any) -> KerasCNN:
     """Model 2: Model 1 with convs 2–7 made depthwise separable."""
     return KerasCNN(_MODEL2, **{"num_classes": 10, **overrides})
 
 
-@register("model3", input_size=(3, 32, 32))
+@register_model("iot_ml_hw2.model3", input_size=(3, 32, 32))
 def model3(**overrides: Any) -> KerasResidualCNN:
     """Model 3: Model 1 with dropouts and three skips, the first through a 1×1 conv."""
     return KerasResidualCNN(_MODEL1, **{"num_classes": 10, **overrides})
 
 
-@register("model_50k", input_size=(3, 32, 32))
+@register_model("iot_ml_hw2.model_50k", input_size=(3, 32, 32))
 def model_50k(**overrides: Any) -> KerasResidualCNN:
     """The 50k model: Model 3 made separable and narrowed, the first skip a depthwise 1×1 conv."""
     return KerasResidualCNN(_MODEL_50K, **{"num_classes": 10, "depthwise_shortcut": True, **overrides})

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import models
-from models import _registry
+from claimbench import registry
 
 
 @pytest.mark.parametrize("name", models.names())
@@ -31,7 +31,7 @@ def test_every_public_builder_is_registered() -> None:
             obj for obj in vars(module).values()
             if inspect.isfunction(obj) and obj.__module__ == module.__name__ and obj.__name__ in module.__all__
         ]
-        registered = set(_registry._BUILDERS.values())
+        registered = {registry.resolve(name) for name in registry.list_models()}
         assert [b.__name__ for b in builders if b not in registered] == []
 
 
@@ -51,14 +51,32 @@ def test_an_unknown_override_is_a_type_error() -> None:
         models.build("dl_cifar10_pytorch.baseline", no_such_argument=1)
 
 
-def test_names_sort_naturally() -> None:
-    assert _registry._natural_key("model2") < _registry._natural_key("model10")
+def test_names_sort_naturally_and_filter_by_pattern() -> None:
+    assert registry.list_models("iot_ml_hw2.model*") == [
+        "iot_ml_hw2.model1", "iot_ml_hw2.model2", "iot_ml_hw2.model3", "iot_ml_hw2.model_50k"]
+    assert registry._natural_key("model2") < registry._natural_key("model10")
 
 
 def test_a_duplicate_registration_fails_at_import_time() -> None:
-    def builder() -> torch.nn.Module:
-        return torch.nn.Identity()
+    with pytest.raises(ValueError, match="model 'core_collapse.vgg16' is registered twice"):
+        registry.register_model("core_collapse.vgg16", input_size=(3, 32, 32))(torch.nn.Identity)
 
-    builder.__module__ = "models.core_collapse"
-    with pytest.raises(ValueError, match="registered twice"):
-        _registry.register("vgg16", input_size=(3, 32, 32))(builder)
+
+def test_torchvision_and_import_path_references() -> None:
+    with torch.device("meta"):
+        resnet = registry.get_model("torchvision:resnet18", num_classes=7)
+        baseline = registry.get_model("models.dl_cifar10_pytorch:baseline")
+    assert resnet.fc.out_features == 7 and sum(p.numel() for p in baseline.parameters()) > 0
+    assert registry.input_size("torchvision:resnet18") is None
+    with pytest.raises(KeyError, match="unknown torchvision model 'resnet19'; closest: resnet18"):
+        registry.get_model("torchvision:resnet19")
+    with pytest.raises(KeyError, match="module 'models.dl_cifar10_pytorch' has no 'nothing'"):
+        registry.get_model("models.dl_cifar10_pytorch:nothing")
+
+
+def test_a_timm_reference_without_timm_says_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "timm", None)
+    with pytest.raises(ModuleNotFoundError, match=r"^model 'timm:resnet18' needs timm: pip install timm$"):
+        registry.get_model("timm:resnet18")

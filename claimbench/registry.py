@@ -1,0 +1,102 @@
+"""The public model API, in torchvision's words: ``register_model``, ``get_model``, ``list_models``.
+
+A claim's ``model`` is a reference: a registered name, an import path ``package.module:builder``,
+``torchvision:<name>`` or ``timm:<name>``. ``resolve`` is the one place that parses references.
+Torch-free at import: torchvision and timm are imported only when a reference names them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import importlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["Builder", "get_model", "input_size", "list_models", "register_model", "resolve"]
+
+Builder = Callable[..., Any]
+
+_BUILDERS: dict[str, Builder] = {}
+_INPUT_SIZES: dict[str, tuple[int, int, int]] = {}
+
+
+def register_model(name: str | None = None, *, input_size: tuple[int, int, int] | None = None
+                   ) -> Callable[[Builder], Builder]:
+    """File a builder under ``name`` (default: its function name) with the (C, H, W) input its report
+    used; a duplicate name raises ``ValueError`` at import time."""
+
+    def decorator(builder: Builder) -> Builder:
+        key = name or builder.__name__
+        if key in _BUILDERS:
+            raise ValueError(f"model {key!r} is registered twice")
+        _BUILDERS[key] = builder
+        if input_size is not None:
+            _INPUT_SIZES[key] = input_size
+        return builder
+
+    return decorator
+
+
+def _natural_key(name: str) -> list[int | str]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def list_models(pattern: str | None = None) -> list[str]:
+    """Registered names matching the fnmatch ``pattern`` (all by default), naturally sorted."""
+    names = _BUILDERS if pattern is None else fnmatch.filter(_BUILDERS, pattern)
+    return sorted(names, key=_natural_key)
+
+
+def _import_path(reference: str) -> Builder:
+    module_name, _, attribute = reference.partition(":")
+    module = importlib.import_module(module_name)
+    try:
+        return getattr(module, attribute)
+    except AttributeError:
+        raise KeyError(f"model {reference!r}: module {module_name!r} has no {attribute!r}") from None
+
+
+def _torchvision(name: str) -> Builder:
+    from torchvision import models
+
+    if name not in models.list_models():
+        close = difflib.get_close_matches(name, models.list_models(), n=5, cutoff=0.5)
+        raise KeyError(f"unknown torchvision model {name!r}" + (f"; closest: {', '.join(close)}" if close else ""))
+    return lambda **overrides: models.get_model(name, weights=None, **overrides)
+
+
+def _timm(name: str) -> Builder:
+    try:
+        import timm
+    except ImportError:
+        raise ModuleNotFoundError(f"model 'timm:{name}' needs timm: pip install timm") from None
+    if not timm.is_model(name):
+        raise KeyError(f"unknown timm model {name!r}")
+    return lambda **overrides: timm.create_model(name, pretrained=False, **overrides)
+
+
+def resolve(reference: str) -> Builder:
+    """The builder a reference names; ``KeyError`` listing the closest registered names when unknown."""
+    scheme, _, rest = reference.partition(":")
+    if rest and scheme == "torchvision":
+        return _torchvision(rest)
+    if rest and scheme == "timm":
+        return _timm(rest)
+    if rest:
+        return _import_path(reference)
+    if reference not in _BUILDERS:
+        close = difflib.get_close_matches(reference, list(_BUILDERS), n=5, cutoff=0.5)
+        raise KeyError(f"unknown model {reference!r}" + (f"; closest: {', '.join(close)}" if close else ""))
+    return _BUILDERS[reference]
+
+
+def get_model(reference: str, **overrides: Any) -> Any:
+    """Build the referenced model; ``overrides`` replace the builder's defaults."""
+    return resolve(reference)(**overrides)
+
+
+def input_size(reference: str) -> tuple[int, int, int] | None:
+    """The (C, H, W) input the model was registered with, or None (a claim then states its ``input``)."""
+    return _INPUT_SIZES.get(reference)
