@@ -171,7 +171,7 @@ def _render_text_claims(records: Sequence[Record]) -> list[str]:
 
 
 def _render_report(report: Report, records: Sequence[Record]) -> list[str]:
-    lines = [f"## {report.title}", "", f"`{report.slug}` · seed `{report.seed}` · {report.origin}", ""]
+    lines = [f"## {report.title}", "", f"`{report.slug}` · source `{report.source}` · {report.origin}", ""]
     if not records:
         return [*lines, "No claim of this report was selected in this run.", ""]
     cells: dict[Cell, list[Record]] = {}

@@ -43,9 +43,9 @@ CLAIMS = (
            input=(3, 32, 32)),
     _claim("params/prose", "params", 5, "5", None, model="demo.small", count="tensors"),
 )
-DEMO = Report(slug="demo", title="Demo report", seed="demo.txt", origin="nowhere", tables=(TABLE, OTHER_TABLE),
+DEMO = Report(slug="demo", title="Demo report", source="demo.txt", origin="nowhere", tables=(TABLE, OTHER_TABLE),
               claims=CLAIMS)
-EMPTY = Report(slug="empty", title="Empty report", seed="empty.txt", origin="nowhere", tables=(), claims=())
+EMPTY = Report(slug="empty", title="Empty report", source="empty.txt", origin="nowhere", tables=(), claims=())
 REPORTS = [EMPTY, DEMO]
 
 
@@ -133,7 +133,7 @@ def test_text_claims_unselected_tables_and_reports() -> None:
     assert _cells(markdown, "`demo/params/prose`") == ["`demo/params/prose`", "5", "demo.txt", "6", "+1",
                                                        "🟡 known error", "counted twice"]
     assert "Tables with no claim selected in this run: Unselected table." in markdown
-    assert "## Empty report\n\n`empty` · seed `empty.txt` · nowhere\n\nNo claim of this report was selected" in markdown
+    assert "## Empty report\n\n`empty` · source `empty.txt` · nowhere\n\nNo claim of this report was selected" in markdown
     assert markdown.index("## Demo report") < markdown.index("## Empty report")
 
 
