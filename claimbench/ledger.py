@@ -24,6 +24,7 @@ __all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "reference"
 MIGRATE = "a v1 ledger (no format key): migrate it to format = 2, see reference/README.md, 'From format 1'"
 READ_ERRORS = {tomllib.TOMLDecodeError: "(syntax)", UnicodeDecodeError: "(encoding)", OSError: "(read)"}
+TABLE_DEFAULTS = ("model", "kind", "count", "dataset", "source")
 RECIPE_REQUIRED = ("optimizer", "lr", "batch_size", "epochs", "schedule", "validation", "normalize")
 
 
@@ -211,16 +212,19 @@ def _todos(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, .
 
 
 def _table_defaults(doc: dict[str, Any]) -> None:
-    """Give each claim the model, kind and count of the table its cell is in, where it names none."""
+    """Give each claim the keys of the table its cell is in that its kind takes and it names not itself.
+
+    A table's ``source`` becomes ``<source>, row <row label>``.
+    """
     tables = {t["id"]: t for t in _list(doc, "table") if isinstance(t, dict) and isinstance(t.get("id"), str)}
     for claim in _list(doc, "claim"):
         cell = claim.get("cell") if isinstance(claim, dict) else None
-        table = tables.get(cell[0]) if isinstance(cell, list) and cell and isinstance(cell[0], str) else None
-        for key in ("model", "kind", "count") if table else ():
-            kind = claim.get("kind", table.get("kind"))
-            model = schema.CLAIM_MODELS.get(kind) if isinstance(kind, str) else None
-            if key in table and key not in claim and (key != "count" or model and "count" in model.model_fields):
-                claim[key] = table[key]
+        table = tables.get(cell[0]) if isinstance(cell, list) and len(cell) > 1 and isinstance(cell[0], str) else None
+        kind = claim.get("kind", table.get("kind")) if table else None
+        model = schema.CLAIM_MODELS.get(kind) if isinstance(kind, str) else None
+        for key in set(TABLE_DEFAULTS) & set(model.model_fields if model else ()) - set(claim):
+            if key in table:
+                claim[key] = f"{table[key]}, row {cell[1]}" if key == "source" else table[key]
 
 
 def _list(doc: dict[str, Any], key: str) -> list[Any]:

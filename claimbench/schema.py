@@ -176,7 +176,7 @@ AnyClaim = Annotated[Union[tuple(dict.fromkeys(CLAIM_MODELS.values()))], Field(d
 
 
 class TableModel(BaseModel):
-    """A ``[[table]]``: verbatim cells, plus the model, kind and count its claims share."""
+    """A ``[[table]]``: verbatim cells, plus keys its claims share (a claim's own key wins)."""
 
     model_config = STRICT
     id: Name
@@ -186,6 +186,9 @@ class TableModel(BaseModel):
     model: Optional[Text] = None
     kind: Optional[Literal[vocab.KINDS]] = None
     count: Optional[Literal[vocab.PARAM_COUNTS + vocab.MAC_COUNTS]] = None
+    dataset: Optional[Literal[vocab.DATASETS]] = None
+    source: Optional[Text] = None
+    """Its claims' source is ``<source>, row <row label>``."""
 
 
 class ReportModel(BaseModel):
