@@ -23,7 +23,8 @@ __all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "reference"
 MIGRATE = "a v1 ledger (no format key): migrate it to format = 2, see reference/README.md, 'From format 1'"
-READ_ERRORS = {tomllib.TOMLDecodeError: "(syntax)", UnicodeDecodeError: "(encoding)", OSError: "(read)"}
+READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"), UnicodeDecodeError: ("(encoding)", "not UTF-8"),
+               OSError: ("(read)", "cannot read the file")}
 TABLE_DEFAULTS = ("model", "kind", "count", "dataset", "source")
 RECIPE_REQUIRED = ("optimizer", "lr", "batch_size", "epochs", "schedule", "validation", "normalize")
 
@@ -393,8 +394,8 @@ def _load_report(path: Path, model_names: list[str] | None) -> tuple[Report | No
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except tuple(READ_ERRORS) as error:
-        field = next(f for e, f in READ_ERRORS.items() if isinstance(error, e))
-        return None, [f"{path.name}: (file): {field}: {type(error).__name__}: {str(error).splitlines()[0]}"]
+        field, what = next(words for kind, words in READ_ERRORS.items() if isinstance(error, kind))
+        return None, [f"{path.name}: (file): {field}: {what}: {str(error).splitlines()[0]}"]
     if "format" not in doc:
         return None, [f"{path.name}: (file): format: {MIGRATE}"]
     todos = {_locate(doc, slug, loc, "(table)"): what for loc, what in _todos(doc)}
