@@ -218,8 +218,8 @@ def _table_defaults(doc: dict[str, Any]) -> None:
     A table's ``source`` becomes ``<source>, row <row label>``.
     """
     tables = {t["id"]: t for t in _list(doc, "table") if isinstance(t, dict) and isinstance(t.get("id"), str)}
-    for claim in _list(doc, "claim"):
-        cell = claim.get("cell") if isinstance(claim, dict) else None
+    for claim in (claim for claim in _list(doc, "claim") if isinstance(claim, dict)):
+        cell = claim.get("cell")
         table = tables.get(cell[0]) if isinstance(cell, list) and len(cell) > 1 and isinstance(cell[0], str) else None
         kind = claim.get("kind", table.get("kind")) if table else None
         model = schema.CLAIM_MODELS.get(kind) if isinstance(kind, str) else None
@@ -319,15 +319,16 @@ class _Check:
         """A cell is [table id, row label, column]; ``printed`` is its text, or a part of it when ``partial``."""
         table_id, label, column = model.cell
         table = tables.get(table_id)
-        rows = [row for row in table.rows if row[0] == label] if table else []
+        rows = [row for row in table.rows if row[0] == label and len(row) == len(table.columns)] if table else []
+        text = rows[0][table.columns.index(column)] if len(rows) == 1 and column in table.columns else None
         if table is None:
             self.add(cid, "cell", f"no table {table_id!r} in this file (tables: {', '.join(tables) or 'none'})")
-        elif column not in table.columns or len(rows) != 1:
+        elif text is None:
             self.add(cid, "cell", f"table {table_id!r} has no column {column!r}, or not one row labelled {label!r}")
-        elif model.partial and model.printed not in rows[0][table.columns.index(column)]:
-            self.add(cid, "printed", f"{model.printed!r} is not in the table cell {rows[0][table.columns.index(column)]!r}")
-        elif not model.partial and model.printed != rows[0][table.columns.index(column)]:
-            self.add(cid, "printed", f"{model.printed!r} differs from the table cell {rows[0][table.columns.index(column)]!r}")
+        elif model.partial and model.printed not in text:
+            self.add(cid, "printed", f"{model.printed!r} is not in the table cell {text!r}")
+        elif not model.partial and model.printed != text:
+            self.add(cid, "printed", f"{model.printed!r} differs from the table cell {text!r}")
 
 
 _CLAIM_FIELDS = set(Claim.__dataclass_fields__) - {"id", "recipe", "value", "interval"}
@@ -418,7 +419,7 @@ def _report(check: _Check, ledger: schema.LedgerFile) -> tuple[Report | None, li
             check.add(f"table {model.id}", "id", "duplicate table id")
         tables[model.id] = check.table(model)
     claims: dict[str, Claim] = {}
-    for raw, model in zip(check.doc["claim"], ledger.claim):
+    for raw, model in zip(_list(check.doc, "claim"), ledger.claim):
         claim = check.claim(raw, model, recipes, tables)
         if claim is not None and claim.id in claims:
             check.add(claim.id, "id", "duplicate id")
