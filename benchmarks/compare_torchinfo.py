@@ -22,7 +22,7 @@ from pathlib import Path
 import torchinfo
 
 import models
-from claimbench import ledger, measure, verdict
+from claimbench import ledger, measure, verdict, vocab
 from claimbench.ledger import Claim
 
 
@@ -34,7 +34,7 @@ def _layer_table(model_name: str, input_size: tuple[int, ...]) -> measure.LayerT
 def _measure(claim: Claim) -> measure.Measurement:
     """The claim's quantity, measured on a CPU-built model."""
     if claim.kind == "layer":
-        row = _layer_table(claim.model, claim.input)[claim.layer]
+        row = _layer_table(claim.model, claim.input or models.input_size(claim.model))[claim.layer]
         return row.measure(claim.quantity, count=claim.count, layout=claim.layout)
     model = models.build(claim.model)
     if claim.kind == "params" and claim.count == "trainable":
@@ -43,8 +43,8 @@ def _measure(claim: Claim) -> measure.Measurement:
     if claim.kind == "params":
         return measure.Measurement(measure.params(model, claim.count))
     if claim.kind == "macs":
-        return measure.macs(model, claim.input, claim.count)
-    return measure.Measurement(measure.size_bytes(model, claim.input, claim.size))
+        return measure.macs(model, claim.input or models.input_size(claim.model), claim.count)
+    return measure.Measurement(measure.size_bytes(model, claim.input or models.input_size(claim.model), claim.size))
 
 
 def _judge(claim: Claim) -> verdict.Judgement:
@@ -56,7 +56,7 @@ def _judge(claim: Claim) -> verdict.Judgement:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims-dir", type=Path, default=ledger.DEFAULT_DIR, help="ledger directory or file")
-    parser.add_argument("--kinds", nargs="+", choices=ledger.STRUCTURAL_KINDS, default=ledger.STRUCTURAL_KINDS,
+    parser.add_argument("--kinds", nargs="+", choices=vocab.STRUCTURAL_KINDS, default=vocab.STRUCTURAL_KINDS,
                         help="claim kinds to measure (default: all structural kinds)")
     args = parser.parse_args(argv)
     claims = [

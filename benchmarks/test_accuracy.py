@@ -2,11 +2,11 @@
 
 import pytest
 
-from claimbench import ledger, runs
+from claimbench import runs, vocab
 from claimbench.ledger import Claim
 
 
-@pytest.mark.claims(*ledger.TRAINING_KINDS)
+@pytest.mark.claims(*vocab.TRAINING_KINDS)
 def test_accuracy(claim: Claim, check_claim, training_settings: runs.Settings, record_property) -> None:
     outcome = runs.measure(claim, training_settings)
     record_property("estimated_seconds", round(outcome.estimate_seconds, 1))

@@ -20,6 +20,6 @@ def _layer_table(model_name: str, input_size: tuple[int, ...]) -> measure.LayerT
 
 @pytest.mark.claims("layer")
 def test_layer(claim: Claim, check_claim) -> None:
-    row = _layer_table(claim.model, claim.input)[claim.layer]
+    row = _layer_table(claim.model, claim.input or models.input_size(claim.model))[claim.layer]
     measured = row.measure(claim.quantity, count=claim.count, layout=claim.layout)
     check_claim(measured.value, counters=measured.counters)

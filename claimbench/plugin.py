@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from claimbench import ledger, results, verdict
+from claimbench import ledger, results, verdict, vocab
 from claimbench.ledger import Claim
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ TIER_OF_KIND = {
     "macs": "macs",
     "layer": "layers",
     "size": "size",
-    **{kind: "train" for kind in ledger.TRAINING_KINDS},
+    **{kind: "train" for kind in vocab.TRAINING_KINDS},
     "epoch_time": "timing",
 }
 MARKERS = {

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench import data, ledger
+from claimbench import data, vocab
 
 SYSTEM_DIRS = data.SYSTEM_DIRS
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -491,8 +491,8 @@ def test_augment_rejects_unknown_options() -> None:
 
 
 def test_ledger_and_data_know_the_same_augmentations_and_options() -> None:
-    assert set(ledger.AUGMENTATIONS) == set(data.AUGMENTATIONS)
-    assert {name: tuple(options) for name, options in data.AUGMENT_OPTIONS.items()} == ledger.AUGMENT_OPTIONS
+    assert set(vocab.AUGMENTATIONS) == set(data.AUGMENTATIONS)
+    assert {name: tuple(options) for name, options in data.AUGMENT_OPTIONS.items()} == vocab.AUGMENT_OPTIONS
 
 
 @pytest.mark.parametrize("name", data.AUGMENTATIONS)

@@ -12,9 +12,11 @@ from claimbench.report import VERDICT_MARKS
 pytest_plugins = ["pytester"]
 
 LEDGER = '''
+format = 2
+
 [report]
 title  = "Tiny report"
-seed   = "tiny.txt"
+source = "tiny.txt"
 origin = "made up for the plugin tests"
 
 [[table]]
