@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench.draft import Number, draft, guess_kind, main, parse_number, slug
+from claimbench.ledger import Claim, load
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "reference"
@@ -287,7 +288,7 @@ def _markdown(ledger: dict) -> str:
 
 
 def _facts(claim: dict, table_ids: dict[str, str]) -> tuple:
-    """What a claim says about its cell: (cell, printed, value or interval, scale, kind)."""
+    """What a drafted claim says about its cell: (cell, printed, value or interval, scale, kind)."""
     table, row, column = claim["cell"]
     claimed = next(((key, claim[key]) for key in ("value", "between", "above", "below") if key in claim))
     kind = claim.get("quantity", "layer") if claim["kind"] == "layer" else claim["kind"]
@@ -295,12 +296,24 @@ def _facts(claim: dict, table_ids: dict[str, str]) -> tuple:
     return (table_ids.get(table, table), row, column), claim["printed"], claimed, scale, kind
 
 
+def _loaded_facts(claim: Claim) -> tuple:
+    """The same facts of a hand-written claim, as the ledger loader resolves it (table defaults applied)."""
+    if claim.value is not None:
+        claimed = ("value", list(claim.value) if isinstance(claim.value, tuple) else claim.value)
+    else:
+        low, high = claim.interval
+        claimed = ("between", [low, high]) if None not in (low, high) else (
+            ("above", low) if high is None else ("below", high))
+    kind = claim.quantity if claim.kind == "layer" else claim.kind
+    return claim.cell, claim.printed, claimed, claim.scale, kind
+
+
 def _source(ledger: dict) -> str:
-    """The report's file name (v2 `source`, v1 `seed`)."""
-    return ledger["report"].get("source") or ledger["report"]["seed"]
+    """The report's file name."""
+    return ledger["report"]["source"]
 
 
-def _score(ledger: dict, drafted: dict) -> tuple[int, int, int, int]:
+def _score(ledger: dict, drafted: dict, claims: list[Claim]) -> tuple[int, int, int, int]:
     """(hand-written claims matched, hand-written cell claims, drafted claims matched, drafted claims)."""
     table_ids = {
         mine["id"]: theirs["id"]
@@ -308,7 +321,7 @@ def _score(ledger: dict, drafted: dict) -> tuple[int, int, int, int]:
         for theirs in ledger.get("table", [])
         if (mine["columns"], mine["rows"]) == (theirs["columns"], theirs["rows"])
     }
-    hand = [_facts(claim, {}) for claim in ledger.get("claim", []) if "cell" in claim]
+    hand = [_loaded_facts(claim) for claim in claims if claim.cell is not None]
     made = [_facts(claim, table_ids) for claim in drafted.get("claim", [])]
     return sum(fact in made for fact in hand), len(hand), sum(fact in hand for fact in made), len(made)
 
@@ -341,7 +354,7 @@ def test_draft_recovers_the_hand_written_ledgers(record_property: pytest.RecordP
         drafted = tomllib.loads(draft(_markdown(ledger), slug="reference", source=_source(ledger)))
         verbatim = [(table["columns"], table["rows"]) for table in ledger.get("table", [])]
         assert [(table["columns"], table["rows"]) for table in drafted.get("table", [])] == verbatim
-        scores[path.stem] = _score(ledger, drafted)
+        scores[path.stem] = _score(ledger, drafted, load(path))
     _record(scores, record_property)
 
 
@@ -441,5 +454,5 @@ def test_the_draft_of_each_seed_recovers_its_ledger(record_property: pytest.Reco
         ledger = tomllib.loads(path.read_text(encoding="utf-8"))
         seed = SEEDS / _source(ledger)
         drafted = tomllib.loads(draft(seed.read_text(encoding="utf-8"), slug=path.stem, source=seed.name))
-        scores[path.stem] = _score(ledger, drafted)
+        scores[path.stem] = _score(ledger, drafted, load(path))
     _record(scores, record_property)
