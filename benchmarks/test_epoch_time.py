@@ -2,11 +2,10 @@
 
 import pytest
 
-from claimbench import runs
+from claimbench import families, runs
 from claimbench.ledger import Claim
 
 
 @pytest.mark.claims("epoch_time")
 def test_epoch_time(claim: Claim, check_claim, training_settings: runs.Settings, benchmark) -> None:
-    timing = runs.time_epoch(claim, training_settings, benchmark)
-    check_claim(timing.seconds, device=timing.device, incomparable=timing.incomparable)
+    check_claim(families.epoch_time(claim, training_settings, benchmark))

@@ -136,25 +136,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 def check_claim(request: pytest.FixtureRequest, claim: Claim) -> ClaimChecker:
-    """Record a measurement of this test's claim for the report, judge it, raise on a mismatch."""
+    """Record a measurement of this test's claim for the report, then judge it: raise on a mismatch,
+    skip when it cannot be compared with the claim (other hardware)."""
 
-    def check(
-        measured: verdict.Measured,
-        *,
-        counters: Mapping[str, verdict.Measured] | None = None,
-        seeds: Sequence[float] = (),
-        spread: float = 0.0,
-        device: str = "meta",
-        unverified_data: bool = False,
-        incomparable: str | None = None,
-    ) -> verdict.Judgement:
-        """``incomparable``, when given, says why the measurement cannot be judged against the claim
-        (other hardware): it is recorded beside the claim and the test is skipped."""
-        measurement = verdict.Measurement(measured, dict(counters or {}), tuple(seeds), spread, device,
-                                          unverified_data, incomparable)
+    def check(measurement: verdict.Measurement) -> verdict.Judgement:
         request.node.user_properties.append((results.MEASUREMENT_PROPERTY, measurement.to_dict()))
-        if incomparable is not None:
-            pytest.skip(incomparable)
+        if measurement.incomparable is not None:
+            pytest.skip(measurement.incomparable)
         return verdict.check(claim, measurement)
 
     return check

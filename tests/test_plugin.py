@@ -130,6 +130,8 @@ tolerance = { abs = 0.05 }
 CLAIM_TESTS = '''
 import pytest
 
+from claimbench.verdict import Measurement
+
 
 def measure(claim, check_claim):
     """Stand-ins for real measurements, one behaviour per claim of the tiny ledger."""
@@ -139,9 +141,9 @@ def measure(claim, check_claim):
     if local == "params/crash":
         raise RuntimeError("model builder exploded")
     if local == "params/counters":
-        check_claim(claim.value, counters={"torchinfo": 7000, "numel": 7001})
+        check_claim(Measurement(claim.value, counters={"torchinfo": 7000, "numel": 7001}))
     off_by_one = local in ("params/refuted", "params/known_error")
-    check_claim(claim.value * claim.scale + (1 if off_by_one else 0))
+    check_claim(Measurement(claim.value * claim.scale + (1 if off_by_one else 0)))
 
 
 @pytest.mark.claims("params")

@@ -1,0 +1,93 @@
+"""One measurement per claim family: a claim in, a ``verdict.Measurement`` out.
+
+The structural families build the model on the meta device (no weight is allocated); the training
+families train with the author's recipe through ``claimbench.runs``. The claim tests of this
+repository's ``benchmarks/`` and the items the plugin collects from a ledger both call these.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+from claimbench import measure, registry, verdict
+from claimbench.ledger import Claim
+
+if TYPE_CHECKING:
+    from claimbench import runs
+
+__all__ = ["epoch_time", "layer", "macs", "measurement", "params", "size", "training"]
+
+
+def _input(claim: Claim) -> tuple[int, ...]:
+    """The claim's input, else its model's registered input size."""
+    size = claim.input or registry.input_size(claim.model)
+    if size is None:
+        raise verdict.MeasurementError(f"{claim.model} has no registered input size: the claim must state `input`")
+    return tuple(size)
+
+
+def _on_meta(claim: Claim) -> torch.nn.Module:
+    with torch.device("meta"):
+        return registry.get_model(claim.model)
+
+
+def params(claim: Claim) -> verdict.Measurement:
+    """Parameters under the claim's counting convention."""
+    return verdict.Measurement(measure.params(_on_meta(claim), claim.count))
+
+
+def macs(claim: Claim) -> verdict.Measurement:
+    """MACs with both counters under the claim's convention."""
+    count = measure.macs(_on_meta(claim), _input(claim), claim.count)
+    return verdict.Measurement(count.value, dict(count.counters))
+
+
+@functools.cache
+def _layer_table(model: str, input_size: tuple[int, ...]) -> measure.LayerTable:
+    """Trace each model once per input; its layer claims read rows of the same table."""
+    with torch.device("meta"):
+        return measure.layer_table(registry.get_model(model), input_size)
+
+
+def layer(claim: Claim) -> verdict.Measurement:
+    """One row of the model's traced layer table: params, MACs or output shape."""
+    row = _layer_table(claim.model, _input(claim))[claim.layer]
+    measured = row.measure(claim.quantity, count=claim.count, layout=claim.layout)
+    return verdict.Measurement(measured.value, dict(measured.counters))
+
+
+def size(claim: Claim) -> verdict.Measurement:
+    """torchinfo's estimate on the meta device, or the checkpoint bytes of a zeroed CPU copy."""
+    return verdict.Measurement(measure.size_bytes(_on_meta(claim), _input(claim), claim.size))
+
+
+def training(claim: Claim, settings: runs.Settings) -> verdict.Measurement:
+    """The claimed statistic after training with the author's recipe, over the session's seeds."""
+    from claimbench import runs
+
+    outcome = runs.measure(claim, settings)
+    return verdict.Measurement(outcome.mean, seeds=outcome.values, spread=outcome.spread, device=outcome.device,
+                               unverified_data=not outcome.verified)
+
+
+def epoch_time(claim: Claim, settings: runs.Settings, benchmark: Any) -> verdict.Measurement:
+    """Seconds per epoch, judged only when our device is the claim's hardware."""
+    from claimbench import runs
+
+    timing = runs.time_epoch(claim, settings, benchmark)
+    return verdict.Measurement(timing.seconds, device=timing.device, incomparable=timing.incomparable)
+
+
+_STRUCTURAL = {"params": params, "macs": macs, "layer": layer, "size": size}
+
+
+def measurement(claim: Claim, settings: runs.Settings, benchmark: Any) -> verdict.Measurement:
+    """Any claim's measurement, by its kind."""
+    if claim.kind in _STRUCTURAL:
+        return _STRUCTURAL[claim.kind](claim)
+    if claim.kind == "epoch_time":
+        return epoch_time(claim, settings, benchmark)
+    return training(claim, settings)
