@@ -7,9 +7,9 @@ REPORT_OPTIONS := --claims-report REPORT.md --claims-json results/claims.json \
 
 .PHONY: test report structural
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $@
 
 test: $(BIN)/.installed

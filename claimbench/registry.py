@@ -63,7 +63,7 @@ def _torchvision(name: str) -> Builder:
 
     if name not in models.list_models():
         close = difflib.get_close_matches(name, models.list_models(), n=5, cutoff=0.5)
-        raise KeyError(f"unknown torchvision model {name!r}" + (f"; closest: {', '.join(close)}" if close else ""))
+        raise KeyError(f"unknown torchvision model {name!r}" + (f" (closest: {', '.join(close)})" if close else ""))
     return lambda **overrides: models.get_model(name, weights=None, **overrides)
 
 
@@ -88,7 +88,7 @@ def resolve(reference: str) -> Builder:
         return _import_path(reference)
     if reference not in _BUILDERS:
         close = difflib.get_close_matches(reference, list(_BUILDERS), n=5, cutoff=0.5)
-        raise KeyError(f"unknown model {reference!r}" + (f"; closest: {', '.join(close)}" if close else ""))
+        raise KeyError(f"unknown model {reference!r}" + (f" (closest: {', '.join(close)})" if close else ""))
     return _BUILDERS[reference]
 
 

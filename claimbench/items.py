@@ -1,0 +1,97 @@
+"""Claims as pytest items: a ledger file collected like a doctest file, one item per claim, and what
+every claim test shares (its marks, recording its measurement, the judge's word on it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from claimbench import registry, results, verdict, vocab
+from claimbench.ledger import Claim
+
+__all__ = ["ClaimItem", "LedgerFile", "check_models", "marks", "record_and_judge"]
+
+TIER_OF_KIND = {
+    "params": "params",
+    "macs": "macs",
+    "layer": "layers",
+    "size": "size",
+    **{kind: "train" for kind in vocab.TRAINING_KINDS},
+    "epoch_time": "timing",
+}
+
+
+def marks(claim: Claim) -> list[pytest.MarkDecorator]:
+    """The claim's tier marker, plus a skip when nobody can check it or a strict xfail for a documented error."""
+    tier = [getattr(pytest.mark, TIER_OF_KIND[claim.kind])]
+    if claim.status == "unverifiable":
+        return [*tier, pytest.mark.skip(reason=f"unverifiable: {claim.why}")]
+    if claim.expect == "refuted":
+        return [*tier, pytest.mark.xfail(strict=True, raises=verdict.ClaimMismatch, reason=claim.why or "")]
+    return tier
+
+
+def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measurement) -> verdict.Judgement:
+    """Record the measurement for the report, then judge it: raise on a mismatch or an error of ours,
+    skip when it cannot be compared with the claim (other hardware)."""
+    node.user_properties.append((results.MEASUREMENT_PROPERTY, measurement.to_dict()))
+    if measurement.incomparable is not None:
+        pytest.skip(measurement.incomparable)
+    return verdict.check(claim, measurement)
+
+
+def check_models(claims: Sequence[Claim]) -> None:
+    """Every claim's model reference resolves; else a usage error naming file, claim and reference."""
+    problems = []
+    for claim in claims:
+        if claim.model is None:
+            continue
+        try:
+            registry.resolve(claim.model)
+        except (KeyError, ImportError) as error:
+            problems.append(f"{claim.file}: {claim.id}: model: {error.args[0]}")
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise pytest.UsageError("claims ledger rejected: " + problems[0] + more + "".join(
+            f"\n  {problem}" for problem in problems[1:]))
+
+
+class LedgerFile(pytest.File):
+    """A ledger file visited by collection: its claims, each an item."""
+
+    def collect(self) -> Iterator[ClaimItem]:
+        from claimbench.plugin import claims_key
+
+        for claim in self.config.stash[claims_key]:
+            if claim.file == self.path.name:
+                yield ClaimItem.from_parent(self, name=claim.id, claim=claim)
+
+
+class ClaimItem(pytest.Item):
+    """One claim of a ledger, measured by its family and judged; needs no test file."""
+
+    def __init__(self, *, claim: Claim, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.claim = claim
+        for mark in marks(claim):
+            self.add_marker(mark)
+        self.user_properties.append((results.CLAIM_PROPERTY, claim.id))
+
+    def runtest(self) -> None:
+        from claimbench import families, plugin
+
+        no_benchmark = SimpleNamespace(enabled=False, extra_info={})  # the engine's own timer times epochs
+        measurement = families.measurement(self.claim, plugin.settings(self.config), no_benchmark)
+        record_and_judge(self, self.claim, measurement)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, verdict.ClaimMismatch):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"claim {self.claim.id}"

@@ -1,0 +1,134 @@
+"""The plugin in any project: inert until configured, claims collected from the ledger alone, options under
+one prefix with ini equivalents, paths from the ini file's directory, models by reference."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+LEDGER = '''
+format = 2
+
+[report]
+title = "Mine"
+modules = ["mymodels"]
+
+[[table]]
+id = "sizes"
+title = "Sizes"
+columns = ["Model", "Params"]
+rows = [["tiny", "40"], ["resnet18", "11,689,512"], ["wrong", "41"]]
+kind = "params"
+count = "trainable"
+
+[[claim]]
+id = "params/tiny"
+model = "mymodels:tiny"
+value = 40
+printed = "40"
+cell = ["sizes", "tiny", "Params"]
+source = "README.md, Sizes, row tiny"
+
+[[claim]]
+id = "params/resnet18"
+model = "torchvision:resnet18"
+value = 11_689_512
+printed = "11,689,512"
+cell = ["sizes", "resnet18", "Params"]
+source = "README.md, Sizes, row resnet18"
+
+[[claim]]
+id = "params/wrong"
+model = "mine.registered"
+value = 41
+printed = "41"
+cell = ["sizes", "wrong", "Params"]
+source = "README.md, Sizes, row wrong"
+'''
+
+MODELS = '''
+import torch
+from claimbench import register_model
+
+
+def tiny(**overrides):
+    """A linear layer of 40 parameters (4 * 8 weights, 8 biases)."""
+    return torch.nn.Linear(4, 8, **overrides)
+
+
+@register_model("mine.registered", input_size=(1, 2, 2))
+def registered(**overrides):
+    return torch.nn.Linear(4, 8, **overrides)
+'''
+
+
+@pytest.fixture
+def author(pytester: pytest.Pytester) -> pytest.Pytester:
+    """An author's project: its own models module, a ledger under claims/, the ini naming it; no test file."""
+    pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\n")
+    (pytester.path / "claims").mkdir()
+    (pytester.path / "claims" / "mine.toml").write_text(LEDGER, encoding="utf-8")
+    (pytester.path / "mymodels.py").write_text(MODELS, encoding="utf-8")
+    return pytester
+
+
+def test_claims_are_collected_from_the_ledger_alone(author: pytest.Pytester) -> None:
+    result = author.runpytest_subprocess()
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*claims/mine.toml::mine/params/wrong*",
+                                 "claimed '41' = 41, measured 40, below by 1; exact"])
+    records = {r["id"]: r for r in json.loads((author.path / "out" / "claims.json").read_text())["claims"]}
+    assert {cid: r["verdict"] for cid, r in records.items()} == {
+        "mine/params/resnet18": "reproduced", "mine/params/tiny": "reproduced", "mine/params/wrong": "refuted"}
+
+
+def test_tier_markers_select_ledger_items(author: pytest.Pytester) -> None:
+    author.runpytest_subprocess("-m", "params", "-k", "tiny").assert_outcomes(passed=1, deselected=2)
+
+
+def test_paths_resolve_from_the_ini_files_directory(author: pytest.Pytester) -> None:
+    (author.path / "sub").mkdir()
+    result = author.runpytest_subprocess("--rootdir", str(author.path / "sub"), str(author.path / "claims"))
+    result.assert_outcomes(passed=2, failed=1)
+    assert (author.path / "out" / "claims.json").exists()
+
+
+def test_a_ledger_whose_claims_are_not_collected_is_a_usage_error(author: pytest.Pytester) -> None:
+    author.makepyfile(test_other="def test_other():\n    pass\n")
+    result = author.runpytest_subprocess("test_other.py")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*none of its 3 claims was collected, so nothing would be checked*"])
+
+
+def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
+    (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("mymodels:tiny", "mymodels:tiny2"))
+    result = author.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: mine/params/tiny: model: "
+                                 "model 'mymodels:tiny2': module 'mymodels' has no 'tiny2'"])
+
+
+PROBE = textwrap.dedent('''
+    import sys
+
+    def pytest_addoption(parser):
+        parser.addoption("--data-root")  # a name claimbench once took; its options now share --claims-
+
+    def pytest_unconfigure(config):
+        heavy = sorted({"torch", "pydantic", "claimbench.ledger"} & sys.modules.keys())
+        markers = [m for m in config.getini("markers") if m.split(":")[0] in ("params", "train", "claims(*kinds)")]
+        print(f"probe: loaded={heavy} markers={markers}")
+''')
+
+
+def test_installed_but_not_configured_the_plugin_is_inert(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(PROBE)
+    pytester.makepyfile(test_plain="def test_nothing():\n    assert 1 + 1 == 2\n")
+    result = pytester.runpytest_subprocess("-p", "claimbench.plugin", "-s")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["probe: loaded=[] markers=[]"])
+    assert "claimbench" not in result.stdout.str().replace("probe:", "")
