@@ -77,6 +77,74 @@ def _compare(arguments: argparse.Namespace) -> int:
     return 1 if arguments.fail_on_regression and any(b in ("refuted", "error") for _, _, b, _, _ in rows) else 0
 
 
+def _schema(arguments: argparse.Namespace) -> int:
+    from claimbench import atomic, schema
+
+    text = json.dumps(schema.json_schema(), indent=2, sort_keys=True) + "\n"
+    if arguments.output:
+        atomic.write_text(arguments.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _models(arguments: argparse.Namespace) -> int:
+    import importlib
+
+    from claimbench import registry
+
+    try:
+        reports = ledger.load_reports(arguments.claims_dir) if arguments.claims_dir.exists() else []
+    except ledger.LedgerError as error:
+        raise SystemExit(f"claimbench: {error}") from None
+    sys.path.insert(0, str(Path.cwd()))
+    for module in sorted({m for report in reports for m in report.modules}):
+        importlib.import_module(module)
+    for name in registry.list_models(arguments.pattern):
+        size = registry.input_size(name)
+        print(f"{name}  {'x'.join(map(str, size)) if size else ''}".rstrip())
+    return 0
+
+
+class _CollectLedger:
+    """A pytest plugin for ``claimbench check``: collect the configured ledger's files, wherever they are."""
+
+    def pytest_configure(self, config: Any) -> None:
+        from claimbench import plugin
+
+        ledger_path = config.stash.get(plugin.ledger_path_key, None)
+        if ledger_path is None:
+            raise SystemExit("claimbench check: no ledger configured: set claims_dir in the ini or pass --claims-dir")
+        if not any(ledger_path.resolve().is_relative_to(Path(arg).resolve()) for arg in config.args):
+            config.args.append(str(ledger_path))
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    import pytest
+
+    return int(pytest.main(arguments.pytest_args, plugins=[_CollectLedger()]))
+
+
+def _init(arguments: argparse.Namespace) -> int:
+    from claimbench import atomic, draft
+
+    target = arguments.claims_dir / f"{arguments.slug or draft.slug(arguments.report.stem)}.toml"
+    if target.exists():
+        raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
+    status = draft.main([str(arguments.report), *(["--slug", arguments.slug] if arguments.slug else []),
+                         "-o", str(target)])
+    ini = Path("pytest.ini")
+    lines = f"[pytest]\nclaims_dir = {arguments.claims_dir.as_posix()}\nclaims_json = claims.json\n" \
+            "claims_badges = badges\n"
+    if ini.exists():
+        print(f"add to the [pytest] section of your ini file:\n{lines.split(chr(10), 1)[1]}")
+    else:
+        atomic.write_text(ini, lines)
+        print(f"wrote {ini}")
+    print(f"wrote {target}: fill in its TODOs, then run `claimbench check`")
+    return status
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimbench", description="Published model claims, re-measured.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -103,6 +171,28 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--fail-on-regression", action="store_true",
                          help="exit 1 when a claim became refuted or error")
     compare.set_defaults(run=_compare)
+
+    schema = commands.add_parser("schema", help="the ledger's JSON Schema, for editors (Taplo, Even Better TOML)")
+    schema.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of standard output")
+    schema.set_defaults(run=_schema)
+
+    models = commands.add_parser("models", help="the registered models (of the ledger's modules) matching PATTERN")
+    models.add_argument("pattern", nargs="?", help="an fnmatch pattern, e.g. 'iot_ml_hw2.*'")
+    models.add_argument("--claims-dir", type=Path, default=Path("reference"), metavar="DIR",
+                        help="the ledger whose modules register the models (default: reference/)")
+    models.set_defaults(run=_models)
+
+    check = commands.add_parser("check", help="run the configured ledger's claims (pytest options pass through)",
+                                prefix_chars="+")
+    check.add_argument("pytest_args", nargs=argparse.REMAINDER, metavar="PYTEST_ARGS")
+    check.set_defaults(run=_check)
+
+    init = commands.add_parser("init", help="draft a ledger from your README and write the ini lines")
+    init.add_argument("report", type=Path, nargs="?", default=Path("README.md"), metavar="REPORT.md")
+    init.add_argument("--slug", help="the report's slug (default: from the file name)")
+    init.add_argument("--claims-dir", type=Path, default=Path("claims"), metavar="DIR",
+                      help="where the ledger goes (default: claims/)")
+    init.set_defaults(run=_init)
     return parser
 
 

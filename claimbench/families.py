@@ -8,6 +8,7 @@ repository's ``benchmarks/`` and the items the plugin collects from a ledger bot
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -84,10 +85,10 @@ def epoch_time(claim: Claim, settings: runs.Settings, benchmark: Any) -> verdict
 _STRUCTURAL = {"params": params, "macs": macs, "layer": layer, "size": size}
 
 
-def measurement(claim: Claim, settings: runs.Settings, benchmark: Any) -> verdict.Measurement:
-    """Any claim's measurement, by its kind."""
+def measurement(claim: Claim, settings: Callable[[], runs.Settings], benchmark: Any) -> verdict.Measurement:
+    """Any claim's measurement, by its kind; ``settings`` is called only for the training families."""
     if claim.kind in _STRUCTURAL:
         return _STRUCTURAL[claim.kind](claim)
     if claim.kind == "epoch_time":
-        return epoch_time(claim, settings, benchmark)
-    return training(claim, settings)
+        return epoch_time(claim, settings(), benchmark)
+    return training(claim, settings())

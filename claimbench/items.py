@@ -85,7 +85,7 @@ class ClaimItem(pytest.Item):
         from claimbench import families, plugin
 
         no_benchmark = SimpleNamespace(enabled=False, extra_info={})  # the engine's own timer times epochs
-        measurement = families.measurement(self.claim, plugin.settings(self.config), no_benchmark)
+        measurement = families.measurement(self.claim, lambda: plugin.settings(self.config), no_benchmark)
         record_and_judge(self, self.claim, measurement)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:

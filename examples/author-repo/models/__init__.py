@@ -1,0 +1,1 @@
+"""This project's own models (a package named `models`, as many ML repositories have)."""

@@ -1,0 +1,109 @@
+"""claimbench as an author uses it: the wheel installed (not editable) into a fresh venv, plain `pytest` in
+examples/author-repo, and an unrelated project beside it that must not notice claimbench is installed."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import site
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "examples" / "author-repo"
+PYTEST_SCRIPT = "import sys\nfrom pytest import console_main\nsys.exit(console_main())\n"
+PROBE = '''import sys
+
+def pytest_unconfigure(config):
+    print("heavy modules:", sorted({"torch", "pydantic", "matplotlib", "claimbench.ledger"} & sys.modules.keys()))
+'''
+
+
+def _venv(path: Path, dependencies: Path) -> Path:
+    """A fresh venv that sees this venv's dependencies (torch included) but not its claimbench, with a
+    `pytest` script of its own."""
+    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
+    python = path / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    Path(purelib, "dependencies.pth").write_text(f"{dependencies}\n", encoding="utf-8")
+    script = path / "bin" / "pytest"
+    script.write_text(f"#!{python}\n{PYTEST_SCRIPT}", encoding="utf-8")
+    script.chmod(0o755)
+    return path
+
+
+def _dependencies(directory: Path) -> Path:
+    """This venv's site-packages, less claimbench: one symlink per entry."""
+    directory.mkdir()
+    for entry in Path(site.getsitepackages()[0]).iterdir():
+        if not entry.name.startswith(("claimbench", "__editable__", "_claimbench")):
+            (directory / entry.name).symlink_to(entry)
+    return directory
+
+
+def _run(venv: Path, cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
+    started = time.perf_counter()
+    finished = subprocess.run([str(venv / "bin" / "pytest"), "-p", "no:cacheprovider", *args], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=600, check=False)
+    return finished, time.perf_counter() - started
+
+
+@pytest.fixture(scope="module")
+def venvs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(a fresh venv with claimbench's wheel installed, the same venv without claimbench)."""
+    root = tmp_path_factory.mktemp("venvs")
+    dist = root / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    "--disable-pip-version-check", "-w", str(dist), str(REPO)], check=True)
+    (wheel,) = dist.glob("claimbench-*.whl")
+    dependencies = _dependencies(root / "dependencies")
+    with_claimbench, without = _venv(root / "with", dependencies), _venv(root / "without", dependencies)
+    subprocess.run([str(with_claimbench / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-deps",
+                    "--disable-pip-version-check", str(wheel)], check=True)
+    return with_claimbench, without
+
+
+@pytest.mark.slow
+def test_an_authors_repository_checks_its_readme(venvs: tuple[Path, Path], tmp_path: Path,
+                                                 record_property: pytest.RecordProperty) -> None:
+    with_claimbench, _ = venvs
+    project = tmp_path / "author-repo"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("REPORT.md", "claims.json", "badges", "runs",
+                                                                    "__pycache__"))
+    finished, seconds = _run(with_claimbench, project)
+    record_property("author_repo_seconds", round(seconds, 2))
+    assert finished.returncode == 1, finished.stdout + finished.stderr
+    assert "3 reproduced of 4 checked (3 reproduced, 1 refuted)" in finished.stdout
+    assert "FAILED claims/author.toml::author/params/model_sizes/smallcnn/parameters" in finished.stdout
+    assert "claimed '20,940' = 20,940, measured 20,490, below by 450; exact" in finished.stdout
+    assert "3 reproduced of 4 checked" in (project / "REPORT.md").read_text(encoding="utf-8")
+    assert '"color": "red"' in (project / "badges" / "claims.json").read_text(encoding="utf-8")
+    own = subprocess.run([str(with_claimbench / "bin" / "python"), "-c", "import models.cnn, claimbench, sys;"
+                          "print(models.__file__, claimbench.__file__)"], cwd=project, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert own[0] == str(project / "models" / "__init__.py") and "site-packages" in own[1]
+
+
+@pytest.mark.slow
+def test_an_unrelated_project_does_not_notice_claimbench(venvs: tuple[Path, Path], tmp_path: Path,
+                                                         record_property: pytest.RecordProperty) -> None:
+    project = tmp_path / "plain"
+    project.mkdir()
+    (project / "test_one.py").write_text("def test_one():\n    assert 1 + 1 == 2\n", encoding="utf-8")
+    (project / "conftest.py").write_text(PROBE, encoding="utf-8")
+    outputs, seconds = {}, {}
+    for name, venv in zip(("with", "without"), venvs, strict=True):
+        runs = [_run(venv, project, "-q", "-s") for _ in range(5)]
+        outputs[name] = {(run.returncode, re.sub(r" in [0-9.]+s", "", run.stdout)) for run, _ in runs}
+        seconds[name] = min(wall for _, wall in runs)
+    record_property("best_of_5_seconds", seconds)
+    assert outputs["with"] == outputs["without"] and len(outputs["with"]) == 1
+    (returncode, stdout), = outputs["with"]
+    assert returncode == 0 and "heavy modules: []" in stdout
