@@ -3,15 +3,18 @@ every claim test shares (its marks, recording its measurement, the judge's word 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from claimbench import registry, results, verdict, vocab
 from claimbench.ledger import Claim
+
+if TYPE_CHECKING:
+    from claimbench import runs
 
 __all__ = ["ClaimItem", "LedgerFile", "check_models", "marks", "record_and_judge"]
 
@@ -63,30 +66,31 @@ def check_models(claims: Sequence[Claim]) -> None:
 class LedgerFile(pytest.File):
     """A ledger file visited by collection: its claims, each an item."""
 
-    def collect(self) -> Iterator[ClaimItem]:
-        from claimbench.plugin import claims_key
+    def __init__(self, *, claims: Sequence[Claim], settings: Callable[[], runs.Settings], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.claims, self.settings = claims, settings
 
-        for claim in self.config.stash[claims_key]:
+    def collect(self) -> Iterator[ClaimItem]:
+        for claim in self.claims:
             if claim.file == self.path.name:
-                yield ClaimItem.from_parent(self, name=claim.id, claim=claim)
+                yield ClaimItem.from_parent(self, name=claim.id, claim=claim, settings=self.settings)
 
 
 class ClaimItem(pytest.Item):
     """One claim of a ledger, measured by its family and judged; needs no test file."""
 
-    def __init__(self, *, claim: Claim, **kwargs: Any) -> None:
+    def __init__(self, *, claim: Claim, settings: Callable[[], runs.Settings], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.claim = claim
+        self.claim, self.settings = claim, settings
         for mark in marks(claim):
             self.add_marker(mark)
         self.user_properties.append((results.CLAIM_PROPERTY, claim.id))
 
     def runtest(self) -> None:
-        from claimbench import families, plugin
+        from claimbench import families
 
         no_benchmark = SimpleNamespace(enabled=False, extra_info={})  # the engine's own timer times epochs
-        measurement = families.measurement(self.claim, lambda: plugin.settings(self.config), no_benchmark)
-        record_and_judge(self, self.claim, measurement)
+        record_and_judge(self, self.claim, families.measurement(self.claim, self.settings, no_benchmark))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, verdict.ClaimMismatch):

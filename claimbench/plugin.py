@@ -201,7 +201,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return None
     from claimbench import items
 
-    return items.LedgerFile.from_parent(parent, path=file_path)
+    return items.LedgerFile.from_parent(parent, path=file_path, claims=config.stash[claims_key],
+                                        settings=lambda: settings(config))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

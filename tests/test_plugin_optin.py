@@ -79,8 +79,9 @@ def author(pytester: pytest.Pytester) -> pytest.Pytester:
 def test_claims_are_collected_from_the_ledger_alone(author: pytest.Pytester) -> None:
     result = author.runpytest_subprocess()
     result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(["*claims/mine.toml::mine/params/wrong*",
-                                 "claimed '41' = 41, measured 40, below by 1; exact"])
+    result.stdout.fnmatch_lines(["claims/mine.toml ..F*", "*_ claim mine/params/wrong _*",
+                                 "claimed '41' = 41, measured 40, below by 1; exact",
+                                 "FAILED claims/mine.toml::mine/params/wrong*"])
     records = {r["id"]: r for r in json.loads((author.path / "out" / "claims.json").read_text())["claims"]}
     assert {cid: r["verdict"] for cid, r in records.items()} == {
         "mine/params/resnet18": "reproduced", "mine/params/tiny": "reproduced", "mine/params/wrong": "refuted"}
