@@ -43,7 +43,7 @@ OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("constant", "plateau")
 VALIDATIONS = ("none", "holdout", "test")
 BATCH_NORMS = ("batch", "per_image")
-NORMALIZATIONS = ("unit", "half", "imagenet", "per_image")
+NORMALIZATIONS = ("unit", "half", "imagenet", "per_image", "mean_std")
 AUGMENTATIONS = ("flip", "crop", "randaugment", "rotate", "color_jitter", "perspective")
 AUGMENT_OPTIONS = {"rotate": ("degrees", "fill", "expand"), "perspective": ("p", "distortion"),
                    "color_jitter": ("brightness", "contrast", "saturation"), "randaugment": ("ops", "magnitude")}
@@ -121,6 +121,10 @@ class Recipe:
     and evaluation, as a loop that feeds images one at a time and never calls ``eval()`` does."""
     augment_options: tuple[tuple[str, tuple[tuple[str, float | bool], ...]], ...] = ()
     """(augmentation, ((option, value), ...)) pairs: the author's settings where they differ from the defaults."""
+    eps: float = 1e-8
+    drop_last: bool = False
+    mean: tuple[float, ...] = ()
+    std: tuple[float, ...] = ()
 
     def options(self) -> dict[str, dict[str, float | bool]]:
         """``augment_options`` as the mapping ``claimbench.data.augment`` takes."""

@@ -13,6 +13,7 @@ __all__ = [
     "ClaimMismatch",
     "Comparison",
     "CounterDisagreement",
+    "MeasurementError",
     "NotRunnable",
     "check",
     "check_counters",
@@ -36,6 +37,10 @@ class CounterDisagreement(AssertionError):
 
 class NotRunnable(Exception):
     """The claim cannot be measured here (no CUDA, no dataset, over budget); the message says what is missing."""
+
+
+class MeasurementError(Exception):
+    """We could not measure: the message is the one-line reason; the verdict is `error`."""
 
 
 @dataclass(frozen=True)
