@@ -56,7 +56,7 @@ def test_engine_trains_faster_than_a_conventional_loop(benchmark) -> None:
     seconds: dict[str, list[float]] = {"conventional": [], "compiled": []}
 
     def engine_epoch(model: nn.Module, accel: train.Accel) -> None:
-        train.train(model, dataset, None, recipe, device="cpu", seed=0, progress=False, accel=accel)
+        train.train(model, dataset, None, recipe, device="cpu", seed=0, accel=accel)
 
     with subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("conventional_loop.py")), MODEL, str(IMAGES)],
@@ -112,7 +112,7 @@ def test_bf16_autocast_speed_and_accuracy_on_this_cpu(record_property) -> None:
         model = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
                               nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
                               nn.Flatten(), nn.Linear(64 * 7 * 7, 10))
-        history = train.train(model, train_set, test_set, recipe, device="cpu", seed=0, progress=False,
+        history = train.train(model, train_set, test_set, recipe, device="cpu", seed=0,
                               accel=train.Accel(channels_last=True, autocast=autocast))
         results[name] = (len(train_set) / history.epochs[0].seconds, history.epochs[0].test.accuracy)
         record_property(f"{name}_images_per_second", round(results[name][0]))

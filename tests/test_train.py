@@ -58,8 +58,7 @@ def test_small_cnn_learns_fashion_mnist() -> None:
         pytest.skip(str(missing))
     recipe = dataclasses.replace(ADAM, batch_size=128, validation="test")
     torch.manual_seed(0)
-    history = train.train(small_cnn(), train_set, test_set, recipe, device="cpu", seed=0, val_set=test_set,
-                          progress=False)
+    history = train.train(small_cnn(), train_set, test_set, recipe, device="cpu", seed=0, val_set=test_set)
     accuracies = [epoch.test.accuracy for epoch in history.epochs]
     assert accuracies[-1] >= 87.0, f"test accuracy per epoch {accuracies}"
     assert history.epochs[-1].train_loss < history.epochs[0].train_loss
@@ -82,7 +81,7 @@ def resume_run(checkpoint: Path | None) -> tuple[nn.Module, History]:
     torch.manual_seed(0)
     model = models.build("iot_ml_hw2.model3")
     history = train.train(model, train_set, val_set, RESUME_RECIPE, device="cpu", seed=0, val_set=val_set,
-                          checkpoint=checkpoint, progress=False)
+                          checkpoint=checkpoint)
     return model, history
 
 
@@ -123,10 +122,10 @@ def test_checkpoint_of_another_run_is_refused(tmp_path: Path) -> None:
     checkpoint = tmp_path / "run.ckpt"
     recipe = dataclasses.replace(ADAM, epochs=1)
     train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=0,
-                checkpoint=checkpoint, progress=False)
+                checkpoint=checkpoint)
     with pytest.raises(ValueError, match=r"checkpoint of another run .*seed 0.*delete it"):
         train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=1,
-                    checkpoint=checkpoint, progress=False)
+                    checkpoint=checkpoint)
 
 
 # ----------------------------------------------------------------------------- the loop's guarantees
@@ -139,8 +138,7 @@ def test_same_seed_same_run_on_cpu() -> None:
         torch.manual_seed(seed)
         model = small_cnn(3)
         history = train.train(model, synthetic(128, seed=2, shape=(3, 28, 28)), None,
-                              dataclasses.replace(ADAM, augment=("crop", "flip")), device="cpu", seed=seed,
-                              progress=False)
+                              dataclasses.replace(ADAM, augment=("crop", "flip")), device="cpu", seed=seed)
         runs.append((torch.cat([p.flatten() for p in model.parameters()]), history.epochs[-1].train_loss))
     assert torch.equal(runs[0][0], runs[1][0]) and runs[0][1] == runs[1][1]
     assert not torch.equal(runs[0][0], runs[2][0])
@@ -156,7 +154,7 @@ def test_compiled_engine_follows_the_eager_run() -> None:
         model = small_cnn(3)
         history = train.train(model, synthetic(128, seed=2, shape=(3, 28, 28)), None,
                               dataclasses.replace(ADAM, augment=("crop", "flip")), device="cpu", seed=0,
-                              progress=False, accel=train.Accel.for_device("cpu", compile=compile))
+                              accel=train.Accel.for_device("cpu", compile=compile))
         runs.append((torch.cat([p.detach().flatten() for p in model.parameters()]),
                      [epoch.train_loss for epoch in history.epochs]))
     (eager_weights, eager_losses), (compiled_weights, compiled_losses) = runs
@@ -190,13 +188,13 @@ def test_recipe_batch_norm_and_draws_with_replacement_reach_the_loop() -> None:
     model, seen = small_cnn(3), []
     model.register_forward_pre_hook(lambda module, args: seen.append(len(args[0])) if module.training else None)
     history = train.train(model, synthetic(12, seed=0, shape=(3, 28, 28)), synthetic(6, seed=1, shape=(3, 28, 28)),
-                          recipe, device="cpu", seed=0, progress=False)
+                          recipe, device="cpu", seed=0)
     assert seen == [recipe.batch_size] * 5, "five full batches from twelve images: drawn with replacement"
     assert all(isinstance(m, blocks.PerImageBatchNorm2d) for m in model.modules() if isinstance(m, nn.BatchNorm2d))
     assert math.isfinite(history.epochs[0].train_loss) and history.epochs[0].test is not None
     with pytest.raises(ValueError, match="batch_norm = 'per_image' but the model has no BatchNorm2d"):
         train.train(nn.Sequential(nn.Flatten(), nn.Linear(3 * 28 * 28, 10)), synthetic(12, seed=0, shape=(3, 28, 28)),
-                    None, recipe, device="cpu", seed=0, progress=False)
+                    None, recipe, device="cpu", seed=0)
 
 
 def test_augmentation_acts_on_unit_values_before_normalisation() -> None:
@@ -218,13 +216,13 @@ def test_non_finite_loss_names_model_epoch_and_batch() -> None:
         model[-1].bias.fill_(math.nan)
     with pytest.raises(train.NonFiniteLoss, match=r"^tiny: training loss is nan at epoch 1, batch 1 of 2;"):
         train.train(model, synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
-                    progress=False, name="tiny")
+                    name="tiny")
 
 
 def test_history_records_every_epoch_and_survives_json() -> None:
     test_set = synthetic(40, seed=3, shape=(3, 28, 28))
     history = train.train(small_cnn(3), synthetic(80, seed=4, shape=(3, 28, 28)), test_set, ADAM, device="cpu",
-                          seed=0, evaluate_train=True, progress=False)
+                          seed=0, evaluate_train=True)
     assert [e.epoch for e in history.epochs] == [1, 2]
     assert all(e.seconds > 0 and e.lr == ADAM.lr and e.val is None for e in history.epochs)
     assert sum(map(sum, history.epochs[0].test.confusion)) == len(test_set)
@@ -235,7 +233,7 @@ def test_history_records_every_epoch_and_survives_json() -> None:
 def test_aux_loss_needs_an_auxiliary_head() -> None:
     with pytest.raises(ValueError, match="aux_loss_weight = 0.3 but the model has no forward_with_aux"):
         train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None,
-                    dataclasses.replace(ADAM, aux_loss_weight=0.3), device="cpu", seed=0, progress=False)
+                    dataclasses.replace(ADAM, aux_loss_weight=0.3), device="cpu", seed=0)
 
 
 # ----------------------------------------------------------------------------- Keras callbacks
