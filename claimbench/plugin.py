@@ -254,7 +254,7 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 @pytest.fixture(scope="session")
 def training_settings(request: pytest.FixtureRequest) -> runs.Settings:
     """The training options of this session; under pytest-xdist each worker takes its own GPU."""
-    from claimbench import runs
+    from claimbench import progress, runs
 
     config = request.config
     worker = getattr(config, "workerinput", {})
@@ -269,6 +269,7 @@ def training_settings(request: pytest.FixtureRequest) -> runs.Settings:
         download=config.getoption("download"),
         compile=config.getoption("train_compile"),
         session=worker.get("testrunuid", uuid.uuid4().hex),
+        progress=progress.reporter(config),
     )
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "StepCost",
     "Timer",
     "batch_sizes",
+    "duration",
     "evaluate",
     "step_cost",
     "train",
@@ -438,7 +439,7 @@ def _check_finite(batch_losses: list[float], evaluations: dict[str, Evaluation |
             raise NonFiniteLoss(f"{name}: {split} loss is {evaluation.loss} at epoch {epoch}; {_DIVERGED}")
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
     """``45s``, ``7m36s`` or ``2h05m``."""
     seconds = round(seconds)
     if seconds < 60:
@@ -458,7 +459,7 @@ def _epoch_line(name: str, record: Epoch, epochs: int, held_out: str, seconds: l
     if held is not None:
         parts.append(f"{held_out} acc {held.accuracy:.1f}%")
     pace = sum(seconds) / len(seconds)
-    parts += [f"{record.seconds:.3g} s/epoch", f"ETA {_duration(pace * (epochs - record.epoch))}"]
+    parts += [f"{record.seconds:.3g} s/epoch", f"ETA {duration(pace * (epochs - record.epoch))}"]
     return "  ".join(parts)
 
 
