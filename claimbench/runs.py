@@ -213,12 +213,11 @@ def _say(settings: Settings, line: str) -> None:
         settings.progress(line)
 
 
-def _announce(model_name: str, runs: int, epochs: int, estimate: float, cost: train.StepCost,
-              settings: Settings) -> None:
-    """Print the cost estimate of the runs about to be trained."""
+def _announce(model_name: str, work: str, estimate: float, cost: train.StepCost, settings: Settings) -> None:
+    """Print the cost estimate of the work about to start."""
     threads = f", {cost.threads} thread(s)" if torch.device(settings.device).type == "cpu" else ""
-    _say(settings, f"{model_name}: training {runs} run(s) of up to {epochs} epochs, estimated "
-                   f"{train.duration(estimate)} ({cost.train_seconds * 1e3:.3g} ms/step{threads})")
+    _say(settings, f"{model_name}: {work}, estimated {train.duration(estimate)} "
+                   f"({cost.train_seconds * 1e3:.3g} ms/step{threads})")
 
 
 def _skip_over_budget(claim: Claim, epochs: int, estimate: float, runs: int, settings: Settings) -> None:
@@ -352,7 +351,8 @@ def measure(claim: Claim, settings: Settings) -> Outcome:
         cost = _step_cost(claim.model, recipe, sets.train, settings)
         estimate, threads = estimate_seconds(cost, recipe, len(sets.train), _eval_sizes(sets)), cost.threads
         _skip_over_budget(claim, recipe.epochs, estimate, missing, settings)
-        _announce(claim.model, missing, recipe.epochs, estimate * missing, cost, settings)
+        _announce(claim.model, f"training {missing} run(s) of up to {recipe.epochs} epochs", estimate * missing,
+                  cost, settings)
     values, verified = [], True
     for seed, path in enumerate(paths):
         with _locked(path):
@@ -391,7 +391,8 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     cost = _step_cost(claim.model, recipe, train_set, settings)
     estimate = estimate_seconds(cost, one_epoch, len(train_set), [eval_images], final_train_pass=False)
     _skip_over_budget(claim, 1, estimate, TIMING_ROUNDS + 1, settings)
-    _announce(claim.model, TIMING_ROUNDS + 1, 1, estimate * (TIMING_ROUNDS + 1), cost, settings)
+    _announce(claim.model, f"timing {TIMING_ROUNDS + 1} epochs (1 warm-up)", estimate * (TIMING_ROUNDS + 1), cost,
+              settings)
     torch.manual_seed(0)
     model = models.build(claim.model)
     accel = train.Accel.for_device(device, compile=settings.compile)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 import models
-from claimbench import data, metrics, train
+from claimbench import data, metrics, train, verdict
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 from claimbench.train import Epoch, Evaluation, History
 from models import blocks
@@ -329,3 +330,100 @@ def test_interval_is_centred_and_shrinks_with_agreement(centre: float, offsets: 
 def test_interval_of_one_seed_is_a_point_and_two_seeds_use_student_t() -> None:
     assert metrics.interval95([71.5]) == (71.5, 0.0)
     assert metrics.interval95([70.0, 72.0]) == pytest.approx((71.0, 12.706))
+
+
+# ----------------------------------------------------------------------------- divergence, progress, recipe keys
+
+
+def test_non_finite_validation_loss_stops_the_run() -> None:
+    """A model that trains finitely but diverges on held-out data: the run stops, naming the loss."""
+    model = small_cnn(3)
+    val_set = synthetic(32, seed=1, shape=(3, 28, 28))
+    val_set.images[:, 1] = 255
+    with torch.no_grad():
+        model[0].weight[:, 1] = 0.0
+        model[0].weight.requires_grad_(False)
+        model[0].bias.requires_grad_(False)
+    huge = dataclasses.replace(ADAM, epochs=1)
+
+    def poison(module: nn.Module, inputs: tuple[torch.Tensor], output: torch.Tensor) -> torch.Tensor:
+        return output if module.training else output * math.inf
+
+    model[-1].register_forward_hook(poison)
+    with pytest.raises(train.NonFiniteLoss, match=r"^tiny: validation loss is (nan|inf) at epoch 1; the run stopped"):
+        train.train(model, synthetic(64, seed=0, shape=(3, 28, 28)), None, huge, device="cpu", seed=0,
+                    val_set=val_set, name="tiny")
+    assert issubclass(train.NonFiniteLoss, verdict.MeasurementError)
+
+
+def test_epoch_line_names_the_held_out_set_as_the_recipe_does() -> None:
+    lines: list[str] = []
+    train_set, val_set = synthetic(64, seed=0, shape=(3, 28, 28)), synthetic(32, seed=1, shape=(3, 28, 28))
+    train.train(small_cnn(3), train_set, None, ADAM, device="cpu", seed=0, val_set=val_set, name="tiny",
+                on_epoch=lines.append)
+    train.train(small_cnn(3), train_set, val_set, ADAM, device="cpu", seed=0, name="tiny", on_epoch=lines.append)
+    train.train(small_cnn(3), train_set, val_set, ADAM, device="cpu", seed=0, val_set=val_set,
+                name="a_model_name_far_longer_than_the_line_allows", on_epoch=lines.append)
+    number = r"[\d.e+-]+"
+    assert re.fullmatch(rf"tiny epoch 1/2  loss {number}  train acc {number}%  val acc {number}%  "
+                        rf"{number} s/epoch  ETA \d+s", lines[0]), lines[0]
+    assert lines[1].startswith("tiny epoch 2/2") and lines[1].endswith("ETA 0s")
+    assert "  test acc " in lines[2] and "val acc" not in lines[2], "no validation set: the held-out set is test"
+    assert lines[4].startswith("a_model_name_far_longer_tha… epoch 1/2  loss ") and "  test acc " in lines[4]
+
+
+@pytest.mark.parametrize("seconds, shown", [(0.4, "0s"), (45, "45s"), (456, "7m36s"), (7500, "2h05m")])
+def test_durations_read_as_a_clock(seconds: float, shown: str) -> None:
+    assert train.duration(seconds) == shown
+
+
+def test_drop_last_trains_whole_batches_only() -> None:
+    recipe = dataclasses.replace(ADAM, batch_size=24, epochs=1)
+    assert train.batch_sizes(recipe, 64) == [24, 24, 16]
+    assert train.batch_sizes(dataclasses.replace(recipe, drop_last=True), 64) == [24, 24]
+    seen: list[int] = []
+    model = small_cnn(3)
+    model.register_forward_pre_hook(lambda module, inputs: seen.append(len(inputs[0])) if module.training else None)
+    train.train(model, synthetic(64, seed=0, shape=(3, 28, 28)), None, dataclasses.replace(recipe, drop_last=True),
+                device="cpu", seed=0)
+    assert seen == [24, 24]
+    with pytest.raises(ValueError, match="drop_last with 20 training images and batch size 24 leaves no batch"):
+        train.train(small_cnn(3), synthetic(20, seed=0, shape=(3, 28, 28)), None,
+                    dataclasses.replace(recipe, drop_last=True), device="cpu", seed=0, name="tiny")
+
+
+def test_adam_and_adamw_take_the_recipes_eps() -> None:
+    for optimizer in ("adam", "adamw"):
+        recipe = dataclasses.replace(ADAM, optimizer=optimizer, eps=1e-7)
+        assert train._optimizer(small_cnn(), recipe).param_groups[0]["eps"] == 1e-7
+    assert train._optimizer(small_cnn(), ADAM).param_groups[0]["eps"] == 1e-8
+
+
+def test_mean_std_normalisation_reaches_training_and_evaluation() -> None:
+    recipe = dataclasses.replace(ADAM, normalize="mean_std", mean=(0.5, 0.5, 0.5), std=(0.25, 0.25, 0.25),
+                                 augment=("crop", "flip"))
+    batch = train._training_batch(synthetic(8, seed=0), torch.arange(8), recipe, torch.Generator().manual_seed(0))
+    assert batch.min() >= -2.0 and batch.max() <= 2.0 and batch.min() < -1.5
+    evaluation = train.evaluate(small_cnn(3), synthetic(8, seed=0, shape=(3, 28, 28)), recipe, device="cpu")
+    assert math.isfinite(evaluation.loss)
+
+
+def test_corrupt_checkpoint_names_its_file(tmp_path: Path) -> None:
+    checkpoint = tmp_path / "run.ckpt"
+    checkpoint.write_bytes(b"not a checkpoint")
+    with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: unreadable checkpoint"):
+        train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
+                    checkpoint=checkpoint)
+
+
+def test_step_cost_times_a_fixed_number_of_steps_and_picks_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the clock says, the probe takes one warm-up and PROBE_STEPS timed steps per thread count."""
+    steps: list[int] = []
+    model = small_cnn(3)
+    model.register_forward_pre_hook(lambda module, inputs: steps.append(torch.get_num_threads()) if module.training
+                                    else None)
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: None)
+    cost = train.step_cost(model, synthetic(64, seed=0, shape=(3, 28, 28)), ADAM, device="cpu")
+    assert len(steps) == 2 * (1 + train.PROBE_STEPS)
+    assert cost.threads in (1, 2) and cost.train_seconds > 0 and cost.eval_seconds > 0
