@@ -66,7 +66,8 @@ class CorruptCheckpoint(ValueError):
 
     def __init__(self, path: Path, error: BaseException) -> None:
         self.path = path
-        super().__init__(f"{path}: unreadable checkpoint ({type(error).__name__}: {error})")
+        first_line = next(iter(str(error).splitlines()), "")
+        super().__init__(f"{path}: unreadable checkpoint ({type(error).__name__}: {first_line})")
 
 
 @dataclass(frozen=True)

@@ -153,3 +153,127 @@ def test_xdist_workers_take_one_gpu_each(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_timing_compares_only_like_with_like() -> None:
     assert runs._same_hardware("RTX 3070 Laptop", "NVIDIA GeForce RTX 3070 Laptop GPU")
     assert not runs._same_hardware("unknown GPU (Keras/TensorFlow)", "NVIDIA H100 80GB HBM3")
+
+
+# ----------------------------------------------------------------------------- the run store and its faults
+
+
+@pytest.fixture
+def tiny_settings(cifar_root: Path, tmp_path: Path) -> runs.Settings:
+    return runs.Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path / "runs",
+                         session="this session")
+
+
+def stored_path(claim_: ledger.Claim, settings: runs.Settings) -> Path:
+    return runs._store_path(claim_, claim_.recipe, 0, settings, runs._datasets(claim_, claim_.recipe, 0, settings).identity)
+
+
+def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_settings: runs.Settings) -> None:
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    lines: list[str] = []
+    settings = dataclasses.replace(tiny_settings, progress=lines.append)
+    path = stored_path(model1, settings)
+    path.parent.mkdir(parents=True)
+    for corrupt in ('{"history": ', '{"verified_data": true}'):
+        path.write_text(corrupt)
+        with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \((JSONDecodeError|KeyError).*set aside as "
+                                             rf"{path.name}\.corrupt-\d{{8}}T\d{{6}}, training again"):
+            outcome = runs.measure(model1, settings)
+        assert outcome.results == (path,) and json.loads(path.read_text())["history"]["epochs"]
+        assert any(line.startswith(f"{path}: corrupt stored run") for line in lines)
+    assert len(list(path.parent.glob(f"{path.name}.corrupt-*"))) >= 1
+
+
+def test_corrupt_checkpoint_is_set_aside_and_the_run_starts_afresh(small_ledger: Path,
+                                                                   tiny_settings: runs.Settings) -> None:
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    checkpoint = stored_path(model1, tiny_settings).with_suffix(".ckpt")
+    checkpoint.parent.mkdir(parents=True)
+    checkpoint.write_bytes(b"\x00 half a checkpoint")
+    with pytest.warns(UserWarning, match=rf"^{checkpoint}: unreadable checkpoint .*set aside as {checkpoint.name}"):
+        outcome = runs.measure(model1, tiny_settings)
+    assert len(outcome.values) == 1 and not checkpoint.exists()
+    assert list(checkpoint.parent.glob(f"{checkpoint.name}.corrupt-*"))
+
+
+def test_retrain_never_reads_a_stored_run_or_checkpoint(small_ledger: Path, tiny_settings: runs.Settings,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    path.parent.mkdir(parents=True)
+    path.write_text("not json")
+    path.with_suffix(".ckpt").write_text("not a checkpoint")
+    settings = dataclasses.replace(tiny_settings, retrain=True)
+    runs.measure(model1, settings)  # no warning: pytest's filter turns none into a failure, so check the files
+    assert not list(path.parent.glob("*.corrupt-*")) and json.loads(path.read_text())["session"] == "this session"
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
+    runs.measure(claim(MODEL1_CLAIMS[0], small_ledger), settings)  # the same session reuses what it trained
+
+
+def test_store_key_holds_the_data_content_and_its_verification(small_ledger: Path, tiny_settings: runs.Settings
+                                                               ) -> None:
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    identity = runs._datasets(model1, model1.recipe, 0, tiny_settings).identity
+    assert identity["verified"] is False and len(identity["train"]) == len(identity["test"]) == 64
+    paths = {runs._store_path(model1, model1.recipe, 0, tiny_settings, other) for other in (
+        identity, {**identity, "verified": True}, {**identity, "train": "0" * 64})}
+    assert len(paths) == 3, "other or unverified data is another run"
+
+
+def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_settings: runs.Settings,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("out of memory\nmore lines")
+
+    monkeypatch.setattr(runs, "_STEP_COSTS", {})
+    monkeypatch.setattr(train, "step_cost", broken)
+    with pytest.raises(verdict.MeasurementError,
+                       match=r"^cost estimate failed: iot_ml_hw2.model1: RuntimeError: out of memory$"):
+        runs.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
+
+
+def test_estimate_is_measured_steps_times_steps() -> None:
+    cost = train.StepCost(train_seconds=0.5, eval_seconds=0.1, threads=1)
+    recipe = dataclasses.replace(claim(MODEL1_CLAIMS[1]).recipe, batch_size=10, epochs=3)
+    # 3 epochs of (10 training steps + 5 + 2 evaluation batches), then 10 batches over the training set
+    assert runs.estimate_seconds(cost, recipe, 100, [50, 11]) == pytest.approx(3 * (10 * 0.5 + 7 * 0.1) + 10 * 0.1)
+    assert runs.estimate_seconds(cost, dataclasses.replace(recipe, drop_last=True), 95, [], final_train_pass=False) \
+        == pytest.approx(3 * 9 * 0.5)
+
+
+# ----------------------------------------------------------------------------- progress under capture
+
+pytest_plugins = ["pytester"]
+
+TINY_TRAINING_TEST = '''
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from claimbench import data, train
+from claimbench.ledger import Recipe
+
+
+def test_trains(training_settings):
+    dataset = data.Dataset(torch.zeros(16, 1, 8, 8, dtype=torch.uint8), torch.arange(16) % 10, verified=True,
+                           source=Path("tiny"))
+    recipe = Recipe(optimizer="sgd", lr=0.1, batch_size=8, epochs=2, schedule="constant", validation="none",
+                    normalize="unit")
+    train.train(nn.Sequential(nn.Flatten(), nn.Linear(64, 10)), dataset, dataset, recipe, device="cpu", seed=0,
+                name="tiny", on_epoch=training_settings.progress)
+'''
+
+
+@pytest.mark.parametrize("flags, shown", [((), 2), (("-q",), 0), (("-n", "2"), 2)], ids=["default", "-q", "xdist"])
+def test_epoch_lines_pass_pytests_capture(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                          flags: tuple[str, ...], shown: int) -> None:
+    """Under pytest's default capture, one line per epoch reaches the terminal (from an xdist worker too); -q
+    silences them."""
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    pytester.makepyfile(test_tiny=TINY_TRAINING_TEST)
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "--claims-dir", str(IOT_ML), *flags)
+    result.assert_outcomes(passed=1)
+    lines = [line for line in result.outlines + result.errlines if line.startswith("tiny epoch ")]
+    assert len(lines) == shown, result.outlines + result.errlines
+    assert all("  test acc " in line for line in lines)
