@@ -21,30 +21,29 @@ from pathlib import Path
 
 import torchinfo
 
-import models
-from claimbench import ledger, measure, verdict, vocab
+from claimbench import families, ledger, measure, registry, verdict, vocab
 from claimbench.ledger import Claim
 
 
 @functools.cache
 def _layer_table(model_name: str, input_size: tuple[int, ...]) -> measure.LayerTable:
-    return measure.layer_table(models.build(model_name), input_size)
+    return measure.layer_table(registry.get_model(model_name), input_size)
 
 
 def _measure(claim: Claim) -> measure.Measurement:
     """The claim's quantity, measured on a CPU-built model."""
     if claim.kind == "layer":
-        row = _layer_table(claim.model, claim.input or models.input_size(claim.model))[claim.layer]
+        row = _layer_table(claim.model, families.input_size(claim))[claim.layer]
         return row.measure(claim.quantity, count=claim.count, layout=claim.layout)
-    model = models.build(claim.model)
+    model = registry.get_model(claim.model)
     if claim.kind == "params" and claim.count == "trainable":
-        summary = torchinfo.summary(model, input_size=(1, *models.input_size(claim.model)), device="cpu", verbose=0)
+        summary = torchinfo.summary(model, input_size=(1, *families.input_size(claim)), device="cpu", verbose=0)
         return measure.Measurement(summary.trainable_params)
     if claim.kind == "params":
         return measure.Measurement(measure.params(model, claim.count))
     if claim.kind == "macs":
-        return measure.macs(model, claim.input or models.input_size(claim.model), claim.count)
-    return measure.Measurement(measure.size_bytes(model, claim.input or models.input_size(claim.model), claim.size))
+        return measure.macs(model, families.input_size(claim), claim.count)
+    return measure.Measurement(measure.size_bytes(model, families.input_size(claim), claim.size))
 
 
 def _judge(claim: Claim) -> verdict.Judgement:
@@ -59,8 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kinds", nargs="+", choices=vocab.STRUCTURAL_KINDS, default=vocab.STRUCTURAL_KINDS,
                         help="claim kinds to measure (default: all structural kinds)")
     args = parser.parse_args(argv)
+    reports = ledger.load_reports(args.claims_dir)
+    registry.import_modules(m for report in reports for m in report.modules)
     claims = [
-        c for c in ledger.load(args.claims_dir, model_names=models.names())
+        c for report in reports for c in report.claims
         if c.kind in args.kinds and c.status is None
     ]
     started = time.perf_counter()

@@ -23,13 +23,15 @@ from PIL import Image
 from torch.utils.data import DataLoader
 from torchvision import transforms
 
-import models
-from claimbench import data, ledger
+from claimbench import data, ledger, registry
 
 
 def recipe_of(model: str) -> ledger.Recipe:
     """The model's recipe from the ledger, one epoch, with the crop-and-flip augmentation both loops apply."""
-    recipe = next(c.recipe for c in ledger.load() if c.model == model and c.kind == "accuracy" and c.recipe)
+    reports = ledger.load_reports()
+    registry.import_modules(m for report in reports for m in report.modules)
+    claims = [c for report in reports for c in report.claims]
+    recipe = next(c.recipe for c in claims if c.model == model and c.kind == "accuracy" and c.recipe)
     return dataclasses.replace(recipe, epochs=1, validation="none", augment=("crop", "flip"))
 
 
@@ -63,7 +65,7 @@ def main(model_name: str, images: int) -> None:
     # num_workers=0: on 2 cores, worker processes only compete with the training threads (measured slower).
     loader = DataLoader(CifarLike(cifar_shaped(images), pipeline), batch_size=recipe.batch_size, shuffle=True,
                         num_workers=0)
-    model = models.build(model_name)
+    model = registry.get_model(model_name)
     optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
     for _ in sys.stdin:
         started = time.perf_counter()

@@ -19,8 +19,7 @@ import torch
 from conventional_loop import cifar_shaped, recipe_of
 from torch import nn
 
-import models
-from claimbench import data, measure, train
+from claimbench import data, measure, registry, train
 
 pytestmark = pytest.mark.throughput
 
@@ -42,21 +41,21 @@ def opt_in(request: pytest.FixtureRequest) -> None:
 def training_flops_per_image(model_name: str) -> int:
     """Forward and backward: three times a forward pass, which is twice the pure MACs."""
     with torch.device("meta"):
-        model = models.build(model_name)
-    return 3 * 2 * int(measure.macs(model, models.input_size(model_name), "pure").value)
+        model = registry.get_model(model_name)
+    return 3 * 2 * int(measure.macs(model, registry.input_size(model_name), "pure").value)
 
 
 def test_engine_trains_faster_than_a_conventional_loop(benchmark) -> None:
-    """Rounds rotate (a conventional epoch and a compiled engine epoch, ``--train-compile``, in
+    """Rounds rotate (a conventional epoch and a compiled engine epoch, ``--claims-train-compile``, in
     pytest-benchmark's untimed set-up, then an epoch of the engine as it runs by default, the one
     benchmarked) so that all three meet the same machine load; the best round of each is compared, as
     airbench reports. The default engine is held to the target; the compiled one is recorded beside it."""
     recipe, dataset = recipe_of(MODEL), cifar_shaped(IMAGES)
-    default_model, compiled_model = models.build(MODEL), models.build(MODEL)
+    default_model, compiled_model = registry.get_model(MODEL), registry.get_model(MODEL)
     seconds: dict[str, list[float]] = {"conventional": [], "compiled": []}
 
     def engine_epoch(model: nn.Module, accel: train.Accel) -> None:
-        train.train(model, dataset, None, recipe, device="cpu", seed=0, progress=False, accel=accel)
+        train.train(model, dataset, None, recipe, device="cpu", seed=0, accel=accel)
 
     with subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("conventional_loop.py")), MODEL, str(IMAGES)],
@@ -112,7 +111,7 @@ def test_bf16_autocast_speed_and_accuracy_on_this_cpu(record_property) -> None:
         model = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
                               nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
                               nn.Flatten(), nn.Linear(64 * 7 * 7, 10))
-        history = train.train(model, train_set, test_set, recipe, device="cpu", seed=0, progress=False,
+        history = train.train(model, train_set, test_set, recipe, device="cpu", seed=0,
                               accel=train.Accel(channels_last=True, autocast=autocast))
         results[name] = (len(train_set) / history.epochs[0].seconds, history.epochs[0].test.accuracy)
         record_property(f"{name}_images_per_second", round(results[name][0]))

@@ -89,8 +89,6 @@ def _schema(arguments: argparse.Namespace) -> int:
 
 
 def _models(arguments: argparse.Namespace) -> int:
-    import importlib
-
     from claimbench import registry
 
     try:
@@ -98,8 +96,7 @@ def _models(arguments: argparse.Namespace) -> int:
     except ledger.LedgerError as error:
         raise SystemExit(f"claimbench: {error}") from None
     sys.path.insert(0, str(Path.cwd()))
-    for module in sorted({m for report in reports for m in report.modules}):
-        importlib.import_module(module)
+    registry.import_modules(m for report in reports for m in report.modules)
     for name in registry.list_models(arguments.pattern):
         size = registry.input_size(name)
         print(f"{name}  {'x'.join(map(str, size)) if size else ''}".rstrip())

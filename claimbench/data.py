@@ -7,6 +7,7 @@ Nothing here touches the network unless ``load(..., download=True)`` or ``downlo
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gzip
 import hashlib
 import io
@@ -14,12 +15,15 @@ import math
 import os
 import pickle
 import warnings
+import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from claimbench import verdict
 
 __all__ = [
     "AUGMENTATIONS",
@@ -31,8 +35,11 @@ __all__ = [
     "NORMALIZATIONS",
     "POINTWISE_NORMALIZATIONS",
     "SYSTEM_DIRS",
+    "CLASSES",
+    "IMAGE_SHAPES",
     "ChecksumMismatch",
     "DataMissing",
+    "DataUnreadable",
     "Dataset",
     "augment",
     "download",
@@ -106,7 +113,13 @@ _HOW_TO_GET: dict[str, str] = {
                      "(gzipped or not) in DIR/FashionMNIST/raw/",
 }
 
-NORMALIZATIONS = ("unit", "half", "imagenet", "per_image")
+IMAGE_SHAPES: dict[str, tuple[int, int, int]] = {"cifar10": (3, 32, 32), "mnist": (1, 28, 28),
+                                                  "fashion_mnist": (1, 28, 28)}
+"""C×H×W of every image of each dataset."""
+CLASSES = 10
+"""Labels of every dataset lie in 0 .. CLASSES - 1."""
+
+NORMALIZATIONS = ("unit", "half", "imagenet", "per_image", "mean_std")
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 PER_IMAGE_EPS = 1e-4
@@ -114,7 +127,7 @@ PER_IMAGE_EPS = 1e-4
 AUGMENTATIONS = ("flip", "crop", "rotate", "color_jitter", "perspective", "randaugment")
 GATHERED_AUGMENTATIONS = ("crop", "flip")
 """Pure data movement, folded by ``gather_batch`` into the gather of a batch (in this order)."""
-POINTWISE_NORMALIZATIONS = ("unit", "half", "imagenet")
+POINTWISE_NORMALIZATIONS = ("unit", "half", "imagenet", "mean_std")
 """Per-channel affine maps, which commute with cropping and flipping."""
 CROP_PAD = 4
 AUGMENT_OPTIONS: dict[str, dict[str, float | bool]] = {
@@ -131,15 +144,15 @@ class DataMissing(Exception):
 
     def __init__(self, dataset: str, split: str, looked_in: Sequence[Path], detail: str) -> None:
         self.dataset, self.split, self.looked_in = dataset, split, tuple(looked_in)
-        where = ", ".join(str(p) for p in self.looked_in) or "nowhere (no --data-root and no $CLAIMBENCH_DATA)"
+        where = ", ".join(str(p) for p in self.looked_in) or "nowhere (no --claims-data-root and no $CLAIMBENCH_DATA)"
         files = ", ".join(f"{f}[.gz]" if dataset != "cifar10" else f for f in _FILES[dataset][split])
         super().__init__(
             f"{dataset} {split} not found: looked for {files} in {where}{detail}; to get it, "
-            f"{_HOW_TO_GET[dataset]} (pass --data-root DIR or set {DATA_ENV}=DIR), or pass --download"
+            f"{_HOW_TO_GET[dataset]} (pass --claims-data-root DIR or set {DATA_ENV}=DIR), or pass --claims-download"
         )
 
 
-class ChecksumMismatch(Exception):
+class ChecksumMismatch(verdict.MeasurementError):
     """A data file's MD5 differs from the published one: names the file and both digests."""
 
     def __init__(self, path: Path, expected: str, actual: str) -> None:
@@ -147,9 +160,13 @@ class ChecksumMismatch(Exception):
         content = "decompressed content" if path.suffix == ".gz" else "content"
         self.finding = f"{path}: MD5 of its {content} is {actual}, the published digest is {expected}"
         super().__init__(
-            f"{self.finding}; replace the file with the original, or pass --allow-unverified-data "
+            f"{self.finding}; replace the file with the original, or pass --claims-allow-unverified-data "
             f"to run anyway (its verdicts are then marked 'unverified data')"
         )
+
+
+class DataUnreadable(verdict.MeasurementError, ValueError):
+    """A data file is not what its name says (truncated, not gzip, wrong shape, labels out of range): names it."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -171,6 +188,14 @@ class Dataset:
 
     def __len__(self) -> int:
         return self.labels.shape[0]
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """SHA-256 of the images and labels (shapes included): the identity of the data a run trains on."""
+        content = hashlib.sha256(repr((tuple(self.images.shape), tuple(self.labels.shape))).encode())
+        for tensor in (self.images, self.labels):
+            content.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+        return content.hexdigest()
 
     def to(self, device: torch.device | str) -> Dataset:
         """A copy with images and labels on ``device``."""
@@ -197,7 +222,7 @@ def load(
     found = _find(name, split, data_root)
     if isinstance(found, DataMissing) and download:
         if data_root is None:
-            raise DataMissing(name, split, (), "; --download needs a place to put it")
+            raise DataMissing(name, split, (), "; --claims-download needs a place to put it")
         _download(name, data_root)
         found = _find(name, split, data_root)
     if isinstance(found, DataMissing):
@@ -208,7 +233,7 @@ def load(
         findings = "; ".join(mismatch.finding for mismatch in found.mismatches)
         warnings.warn(f"{name} {split}: running on unverified data: {findings}", stacklevel=2)
     parse = _parse_cifar if name == "cifar10" else _parse_idx
-    images, labels = parse(found.contents, found.paths)
+    images, labels = parse(found.contents, found.paths, IMAGE_SHAPES[name])
     return Dataset(images=images, labels=labels, verified=not found.mismatches, source=found.directory)
 
 
@@ -284,8 +309,20 @@ def _existing(directory: Path, member: str, name: str) -> Path | None:
 
 
 def _read(path: Path, name: str) -> bytes:
-    raw = path.read_bytes()
-    return gzip.decompress(raw) if name != "cifar10" and path.suffix == ".gz" else raw
+    """The file's bytes, decompressed when it is a gzipped IDX file."""
+    try:
+        raw = path.read_bytes()
+        return gzip.decompress(raw) if name != "cifar10" and path.suffix == ".gz" else raw
+    except (OSError, EOFError, zlib.error) as error:
+        raise DataUnreadable(f"{path}: unreadable ({type(error).__name__}: {error})") from error
+
+
+def _check_labels(labels: torch.Tensor, path: Path) -> None:
+    """Labels must lie in 0 .. CLASSES - 1."""
+    outside = labels[(labels < 0) | (labels >= CLASSES)]
+    if len(outside):
+        raise DataUnreadable(f"{path}: {len(outside)} label(s) outside 0..{CLASSES - 1}, "
+                             f"e.g. {outside[0].item()}")
 
 
 class _ArrayUnpickler(pickle.Unpickler):
@@ -305,42 +342,49 @@ class _ArrayUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-def _parse_cifar(contents: Sequence[bytes], paths: Sequence[Path]) -> tuple[torch.Tensor, torch.Tensor]:
+def _parse_cifar(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[int, int, int],
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
     """CIFAR python batches: pickled dicts with b"data" (uint8 N×3072, RGB planes) and b"labels"."""
     images, labels = [], []
     for content, path in zip(contents, paths, strict=True):
         try:
             batch = _ArrayUnpickler(io.BytesIO(content), encoding="bytes").load()
-            data, targets = np.asarray(batch[b"data"]), list(batch[b"labels"])
-        except (pickle.UnpicklingError, KeyError, TypeError, EOFError) as error:
-            raise ValueError(f"{path}: not a CIFAR-10 python batch ({error})") from error
-        if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != 3 * 32 * 32 or len(targets) != len(data):
-            raise ValueError(f"{path}: expected uint8 data of shape (N, 3072) and N labels, "
-                             f"got {data.dtype} {data.shape} and {len(targets)} labels")
+            data, targets = np.asarray(batch[b"data"]), torch.tensor(list(batch[b"labels"]), dtype=torch.int64)
+        except (pickle.UnpicklingError, KeyError, TypeError, EOFError, ValueError, AttributeError,
+                IndexError, OverflowError) as error:
+            raise DataUnreadable(f"{path}: not a CIFAR-10 python batch ({type(error).__name__}: {error})") from error
+        if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != math.prod(shape) or len(targets) != len(data):
+            raise DataUnreadable(f"{path}: expected uint8 data of shape (N, {math.prod(shape)}) and N labels, "
+                                 f"got {data.dtype} {data.shape} and {len(targets)} labels")
+        _check_labels(targets, path)
         images.append(data)
-        labels.extend(targets)
-    stacked = torch.from_numpy(np.concatenate(images)).reshape(-1, 3, 32, 32)
-    return stacked, torch.tensor(labels, dtype=torch.int64)
+        labels.append(targets)
+    return torch.from_numpy(np.concatenate(images)).reshape(-1, *shape), torch.cat(labels)
 
 
-def _parse_idx(contents: Sequence[bytes], paths: Sequence[Path]) -> tuple[torch.Tensor, torch.Tensor]:
+def _parse_idx(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[int, int, int],
+               ) -> tuple[torch.Tensor, torch.Tensor]:
     """IDX images (N×H×W ubyte, become N×1×H×W) and labels (N ubyte, become int64)."""
     images, labels = (_idx_array(content, path) for content, path in zip(contents, paths, strict=True))
-    if images.dim() != 3 or labels.dim() != 1 or len(images) != len(labels):
-        raise ValueError(f"{paths[0]} and {paths[1]}: expected N×H×W images and N labels, "
-                         f"got {tuple(images.shape)} and {tuple(labels.shape)}")
-    return images.unsqueeze(1), labels.to(torch.int64)
+    if images.dim() != 3 or tuple(images.shape[1:]) != shape[1:]:
+        raise DataUnreadable(f"{paths[0]}: expected N×{shape[1]}×{shape[2]} images, got {tuple(images.shape)}")
+    if labels.dim() != 1 or len(images) != len(labels):
+        raise DataUnreadable(f"{paths[1]}: expected {len(images)} labels (one per image in {paths[0].name}), "
+                             f"got shape {tuple(labels.shape)}")
+    labels = labels.to(torch.int64)
+    _check_labels(labels, paths[1])
+    return images.unsqueeze(1), labels
 
 
 def _idx_array(content: bytes, path: Path) -> torch.Tensor:
     """An IDX file of unsigned bytes: magic 0x0000 08 <ndim>, big-endian int32 sizes, then the data."""
     if len(content) < 4 or content[:3] != b"\x00\x00\x08":
-        raise ValueError(f"{path}: not an unsigned-byte IDX file (magic {content[:4].hex()})")
+        raise DataUnreadable(f"{path}: not an unsigned-byte IDX file (magic {content[:4].hex()})")
     ndim = content[3]
     shape = tuple(int.from_bytes(content[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     offset = 4 + 4 * ndim
     if len(content) != offset + math.prod(shape):
-        raise ValueError(f"{path}: IDX header says {shape} ({math.prod(shape)} bytes) "
+        raise DataUnreadable(f"{path}: IDX header says {shape} ({math.prod(shape)} bytes) "
                          f"but {len(content) - offset} bytes follow")
     return torch.frombuffer(bytearray(content[offset:]), dtype=torch.uint8).reshape(shape)
 
@@ -348,17 +392,20 @@ def _idx_array(content: bytes, path: Path) -> torch.Tensor:
 # ------------------------------------------------------------------------------ batch functions
 
 
-def normalize(batch: torch.Tensor, how: str) -> torch.Tensor:
-    """A uint8 N×C×H×W batch as float32: "unit" /255, "half" to [-1, 1], "imagenet", or "per_image"
-    (see ``normalize_unit``)."""
+def normalize(batch: torch.Tensor, how: str, *, mean: Sequence[float] = (), std: Sequence[float] = ()
+              ) -> torch.Tensor:
+    """A uint8 N×C×H×W batch as float32: "unit" /255, "half" to [-1, 1], "imagenet", "per_image" or
+    "mean_std" (see ``normalize_unit``)."""
     if batch.dtype != torch.uint8 or batch.dim() != 4:
         raise ValueError(f"normalize takes a uint8 N×C×H×W batch, got {batch.dtype} {tuple(batch.shape)}")
-    return normalize_unit(batch.to(torch.float32) / 255, how)
+    return normalize_unit(batch.to(torch.float32) / 255, how, mean=mean, std=std)
 
 
-def normalize_unit(unit: torch.Tensor, how: str) -> torch.Tensor:
+def normalize_unit(unit: torch.Tensor, how: str, *, mean: Sequence[float] = (), std: Sequence[float] = ()
+                   ) -> torch.Tensor:
     """A [0, 1]-scaled float N×C×H×W batch normalised as ``how`` names: "unit" as it is, "half" to
-    [-1, 1], "imagenet" by ImageNet's channel means and deviations, "per_image" by each image's own:
+    [-1, 1], "imagenet" by ImageNet's channel means and deviations, "mean_std" by the given ones (one
+    per channel, torchvision's ``Normalize(mean, std)``), "per_image" by each image's own:
     (x - mean) / (std + 1e-4) per channel over H×W, with the population standard deviation.
     Augmentation comes before it, as torchvision's ``Normalize`` comes last in a transform."""
     if how == "unit":
@@ -366,15 +413,23 @@ def normalize_unit(unit: torch.Tensor, how: str) -> torch.Tensor:
     if how == "half":
         return (unit - 0.5) / 0.5
     if how == "imagenet":
-        if unit.shape[1] != 3:
-            raise ValueError(f"'imagenet' normalisation needs 3 channels, got {unit.shape[1]}")
-        mean = torch.tensor(IMAGENET_MEAN, device=unit.device).view(1, 3, 1, 1)
-        std = torch.tensor(IMAGENET_STD, device=unit.device).view(1, 3, 1, 1)
-        return (unit - mean) / std
+        return _by_channel(unit, IMAGENET_MEAN, IMAGENET_STD, how)
+    if how == "mean_std":
+        return _by_channel(unit, mean, std, how)
     if how == "per_image":
         std, mean = torch.std_mean(unit, dim=(2, 3), keepdim=True, correction=0)
         return (unit - mean) / (std + PER_IMAGE_EPS)
     raise ValueError(f"unknown normalisation {how!r}; known: {', '.join(NORMALIZATIONS)}")
+
+
+def _by_channel(unit: torch.Tensor, mean: Sequence[float], std: Sequence[float], how: str) -> torch.Tensor:
+    """(x - mean[c]) / std[c] for each channel c."""
+    channels = unit.shape[1]
+    if len(mean) != channels or len(std) != channels:
+        raise ValueError(f"{how!r} normalisation has {len(mean)} mean(s) and {len(std)} std(s); "
+                         f"the images have {channels} channel(s)")
+    shape = (1, channels, 1, 1)
+    return (unit - torch.tensor(mean, device=unit.device).view(shape)) / torch.tensor(std, device=unit.device).view(shape)
 
 
 def augment(

@@ -19,10 +19,10 @@ from claimbench.ledger import Claim
 if TYPE_CHECKING:
     from claimbench import runs
 
-__all__ = ["epoch_time", "layer", "macs", "measurement", "params", "size", "training"]
+__all__ = ["epoch_time", "input_size", "layer", "macs", "measurement", "params", "size", "training"]
 
 
-def _input(claim: Claim) -> tuple[int, ...]:
+def input_size(claim: Claim) -> tuple[int, ...]:
     """The claim's input, else its model's registered input size."""
     size = claim.input or registry.input_size(claim.model)
     if size is None:
@@ -42,7 +42,7 @@ def params(claim: Claim) -> verdict.Measurement:
 
 def macs(claim: Claim) -> verdict.Measurement:
     """MACs with both counters under the claim's convention."""
-    count = measure.macs(_on_meta(claim), _input(claim), claim.count)
+    count = measure.macs(_on_meta(claim), input_size(claim), claim.count)
     return verdict.Measurement(count.value, dict(count.counters))
 
 
@@ -55,14 +55,14 @@ def _layer_table(model: str, input_size: tuple[int, ...]) -> measure.LayerTable:
 
 def layer(claim: Claim) -> verdict.Measurement:
     """One row of the model's traced layer table: params, MACs or output shape."""
-    row = _layer_table(claim.model, _input(claim))[claim.layer]
+    row = _layer_table(claim.model, input_size(claim))[claim.layer]
     measured = row.measure(claim.quantity, count=claim.count, layout=claim.layout)
     return verdict.Measurement(measured.value, dict(measured.counters))
 
 
 def size(claim: Claim) -> verdict.Measurement:
     """torchinfo's estimate on the meta device, or the checkpoint bytes of a zeroed CPU copy."""
-    return verdict.Measurement(measure.size_bytes(_on_meta(claim), _input(claim), claim.size))
+    return verdict.Measurement(measure.size_bytes(_on_meta(claim), input_size(claim), claim.size))
 
 
 def training(claim: Claim, settings: runs.Settings) -> verdict.Measurement:

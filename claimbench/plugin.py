@@ -9,7 +9,6 @@ and ``report``.
 from __future__ import annotations
 
 import datetime
-import importlib
 import math
 import os
 import re
@@ -164,11 +163,12 @@ def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
     project = str(config.inipath.parent if config.inipath else config.rootpath)
     if project not in sys.path:
         sys.path.insert(0, project)
-    for module in sorted({m for report in reports for m in report.modules}):
-        try:
-            importlib.import_module(module)
-        except ImportError as error:
-            raise pytest.UsageError(f"claims ledger rejected: modules: cannot import {module!r}: {error}") from None
+    from claimbench import registry
+
+    try:
+        registry.import_modules(m for report in reports for m in report.modules)
+    except ImportError as error:
+        raise pytest.UsageError(f"claims ledger rejected: modules: {error}") from None
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -269,7 +269,7 @@ def training_settings(request: pytest.FixtureRequest) -> runs.Settings:
 
 def settings(config: pytest.Config) -> runs.Settings:
     """The session's training settings, from the options and ini values."""
-    from claimbench import runs
+    from claimbench import progress, runs
 
     worker = getattr(config, "workerinput", {})
     seeds, budget = _setting(config, "claims_train_seeds"), _setting(config, "claims_train_budget")
@@ -284,6 +284,7 @@ def settings(config: pytest.Config) -> runs.Settings:
         download=bool(_setting(config, "claims_download")),
         compile=bool(_setting(config, "claims_train_compile")),
         session=worker.get("testrunuid", uuid.uuid4().hex),
+        progress=progress.reporter(config),
     )
 
 

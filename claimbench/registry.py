@@ -11,10 +11,10 @@ import difflib
 import fnmatch
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["Builder", "get_model", "input_size", "list_models", "register_model", "resolve"]
+__all__ = ["Builder", "get_model", "import_modules", "input_size", "list_models", "register_model", "resolve"]
 
 Builder = Callable[..., Any]
 
@@ -37,6 +37,12 @@ def register_model(name: str | None = None, *, input_size: tuple[int, int, int] 
         return builder
 
     return decorator
+
+
+def import_modules(names: Iterable[str]) -> None:
+    """Import the modules a ledger names, so that their builders register (this runs their code)."""
+    for name in sorted(set(names)):
+        importlib.import_module(name)
 
 
 def _natural_key(name: str) -> list[int | str]:

@@ -45,7 +45,8 @@ Cell = tuple[str, str, str]
 VERDICT_MARKS = {"reproduced": "✅", "refuted": "❌", "known error": "🟡", "error": "💥", "not run": "⚪",
                  "unverifiable": "❔"}
 UNVERIFIED_MARK = "⚠️"
-UNVERIFIED_REASON = "measured on unverified data: the dataset's checksums did not match (--allow-unverified-data)"
+UNVERIFIED_REASON = ("measured on unverified data: the dataset's checksums did not match "
+                     "(--claims-allow-unverified-data)")
 README_START = "<!-- claims-summary:start -->"
 README_END = "<!-- claims-summary:end -->"
 NOTHING = "—"

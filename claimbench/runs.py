@@ -1,9 +1,10 @@
 """From a training claim and the session's options to stored training runs and the claimed statistic.
 
-Loads the data (``claimbench.data``), splits the hold-out the recipe names, estimates the cost and
-skips a claim over budget, trains each seed once (``claimbench.train``) into a run store shared by
-every claim on the same run, resumes an interrupted run from its checkpoint, and reads the
-statistic (``claimbench.metrics``). A stored run is reused unless the session retrains.
+Loads the data (``claimbench.data``), splits the hold-out the recipe names, times the claim's model for
+a few steps to estimate the cost (and to choose the CPU thread count) and skips a claim over budget,
+trains each seed once (``claimbench.train``) into a run store shared by every claim on the same run and
+keyed by the data's content, resumes an interrupted run from its checkpoint, and reads the statistic
+(``claimbench.metrics``). A stored run is reused unless the session retrains; a corrupt one is set aside.
 """
 
 from __future__ import annotations
@@ -18,18 +19,16 @@ import math
 import statistics
 import subprocess
 import time
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
-from torch import nn
 
-import models
-from claimbench import atomic, data, environment, metrics, train, verdict
+from claimbench import atomic, data, environment, metrics, registry, train, verdict
 from claimbench.ledger import Claim, Recipe
-from claimbench.measure import macs
 
 __all__ = [
     "CPU_BUDGET_SECONDS",
@@ -37,7 +36,6 @@ __all__ = [
     "EpochTime",
     "Outcome",
     "Settings",
-    "device_flops",
     "estimate_seconds",
     "machine_info",
     "measure",
@@ -46,10 +44,9 @@ __all__ = [
 ]
 
 CPU_BUDGET_SECONDS = 600.0
-"""The training budget per claim on the CPU when ``--train-budget`` is not given (CUDA: none)."""
+"""The training budget per claim on the CPU when ``--claims-train-budget`` is not given (CUDA: none)."""
 TIMING_ROUNDS = 3
 """Timed epochs per timing claim, after one warm-up epoch."""
-_CALIBRATION_SECONDS = 1.0
 _REPO = Path(__file__).resolve().parent.parent
 
 
@@ -58,7 +55,8 @@ class Settings:
     """The training options of one pytest session (the ``training_settings`` fixture builds it)."""
 
     device: str
-    seeds: int = 1
+    seeds: int | None = None
+    """Runs per training claim; None: the number of runs the claim's value averages (``runs``), else 1."""
     data_root: Path | None = None
     budget_seconds: float | None = None
     retrain: bool = False
@@ -67,7 +65,8 @@ class Settings:
     download: bool = False
     compile: bool = False
     session: str = ""
-    progress: bool = True
+    progress: Callable[[str], None] | None = None
+    """Where progress lines go (cost estimates, one line per epoch, runs set aside); None: nowhere."""
 
     @property
     def budget(self) -> float:
@@ -87,6 +86,7 @@ class Outcome:
     device: str
     verified: bool
     estimate_seconds: float
+    """The estimated cost of the runs this call trained (0 when every run was stored)."""
     results: tuple[Path, ...]
 
 
@@ -132,7 +132,7 @@ def _usable(device: str) -> str:
     """The device, or ``verdict.NotRunnable`` saying how to train without it."""
     if torch.device(device).type == "cuda" and not torch.cuda.is_available():
         raise verdict.NotRunnable(
-            "CUDA is not available here: pass --train-device cpu to train what fits --train-budget")
+            "CUDA is not available here: pass --claims-train-device cpu to train what fits --claims-train-budget")
     return device
 
 
@@ -141,9 +141,23 @@ def _load(name: str, split: str, root: Path | None, allow_unverified: bool, down
     return data.load(name, split, root, allow_unverified=allow_unverified, download=download)
 
 
-def _datasets(claim: Claim, recipe: Recipe, seed: int, settings: Settings
-              ) -> tuple[data.Dataset, data.Dataset | None, data.Dataset, bool]:
-    """(train, val, test, verified) as the recipe splits them; missing data is ``verdict.NotRunnable``."""
+@dataclass(frozen=True)
+class _Data:
+    """A claim's splits as its recipe makes them, and the identity of the loaded data they came from."""
+
+    train: data.Dataset
+    val: data.Dataset | None
+    test: data.Dataset
+    identity: dict[str, Any]
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.identity["verified"])
+
+
+def _datasets(claim: Claim, recipe: Recipe, seed: int, settings: Settings) -> _Data:
+    """The recipe's train, val and test sets; missing data is ``verdict.NotRunnable``. The identity is the
+    loaded sets' content digests (computed once per loaded set) and whether their checksums matched."""
     if claim.dataset is None:
         raise ValueError(f"{claim.id}: a training claim needs a dataset")
     try:
@@ -151,63 +165,59 @@ def _datasets(claim: Claim, recipe: Recipe, seed: int, settings: Settings
                                      settings.download) for split in ("train", "test"))
     except data.DataMissing as missing:
         raise verdict.NotRunnable(str(missing)) from None
+    identity = {"train": train_set.digest, "test": test_set.digest,
+                "verified": train_set.verified and test_set.verified}
     val_set: data.Dataset | None = None
     if recipe.validation == "holdout":
         train_set, val_set = data.split_holdout(train_set, recipe.val_size, torch.Generator().manual_seed(seed))
     elif recipe.validation == "test":
         val_set = test_set
-    return train_set, val_set, test_set, train_set.verified and test_set.verified
+    return _Data(train_set, val_set, test_set, identity)
 
 
-def _forward_flops(model_name: str) -> int:
-    """FLOPs of one batch-1 forward: twice the model's pure MACs, counted on the meta device."""
-    with torch.device("meta"):
-        model = models.build(model_name)
-    return 2 * int(macs(model, models.input_size(model_name), "pure").value)
+_STEP_COSTS: dict[tuple[str, Recipe, str, bool], train.StepCost] = {}
+"""Each (model, recipe, device, compile) is timed once per process."""
 
 
-class _CalibrationNet(nn.Sequential):
-    """A small CIFAR-shaped conv net whose training speed stands for this device's."""
-
-    def __init__(self) -> None:
-        layers: list[nn.Module] = []
-        for in_channels, out_channels in ((3, 64), (64, 128), (128, 128)):
-            layers += [nn.Conv2d(in_channels, out_channels, 3, padding=1), nn.BatchNorm2d(out_channels), nn.ReLU(),
-                       nn.MaxPool2d(2)]
-        super().__init__(*layers, nn.Flatten(), nn.Linear(128 * 4 * 4, 10))
-
-
-@functools.cache
-def device_flops(device: str) -> float:
-    """FLOP/s this device reaches training a small conv net with the engine's settings, measured once
-    per session from the fastest of its steps (a busy moment would otherwise skew every estimate)."""
-    device = _usable(device)
-    accel = train.Accel.for_device(device)
-    model = _CalibrationNet().to(device=device, memory_format=accel.memory_format)
-    optimizer = torch.optim.Adam(model.parameters())
-    images = torch.randn(64, 3, 32, 32, device=device).contiguous(memory_format=accel.memory_format)
-    labels = torch.zeros(64, dtype=torch.int64, device=device)
-    flops_per_step = 3 * 2 * int(macs(model, tuple(images.shape[1:]), "pure").value) * len(images)
-    timer = train.Timer(torch.device(device))
-    step_seconds: list[float] = []
-    while sum(step_seconds) < _CALIBRATION_SECONDS:
-        timer.start()
-        with accel.autocast_on(torch.device(device)):
-            loss = nn.functional.cross_entropy(model(images), labels)
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        step_seconds.append(timer.stop())
-    return flops_per_step / min(step_seconds[1:])  # the first step pays one-time costs
+def _step_cost(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings) -> train.StepCost:
+    """The claim's own model timed for a few steps at the recipe's batch size (``train.step_cost``), on a
+    spare copy; ``verdict.MeasurementError`` when that fails."""
+    key = (model_name, recipe, settings.device, settings.compile)
+    if key not in _STEP_COSTS:
+        try:
+            torch.manual_seed(0)
+            cost = train.step_cost(registry.get_model(model_name), train_set, recipe, device=settings.device,
+                                   accel=train.Accel.for_device(settings.device))
+        except (RuntimeError, ValueError, TypeError, ArithmeticError) as error:
+            raise verdict.MeasurementError(
+                f"cost estimate failed: {model_name}: {type(error).__name__}: {str(error).splitlines()[0]}"
+            ) from error
+        if not (math.isfinite(cost.train_seconds) and math.isfinite(cost.eval_seconds) and cost.train_seconds > 0):
+            raise verdict.MeasurementError(f"cost estimate failed: {model_name}: timed {cost}")
+        _STEP_COSTS[key] = cost
+    return _STEP_COSTS[key]
 
 
-def estimate_seconds(model_name: str, recipe: Recipe, train_images: int, eval_images: int, device: str) -> float:
-    """Training cost: 3 forward FLOPs per image an epoch trains on (forward and backward), 1 per evaluated
-    image, every epoch, plus the final pass over the training set, at this device's measured FLOP/s."""
-    forward = _forward_flops(model_name)
-    trained = recipe.images_per_epoch(train_images)
-    total = recipe.epochs * forward * (3 * trained + eval_images) + forward * train_images
-    return total / device_flops(device)
+def estimate_seconds(cost: train.StepCost, recipe: Recipe, train_images: int, eval_sizes: Sequence[int],
+                     *, final_train_pass: bool = True) -> float:
+    """Measured seconds per step times the steps: every epoch's training batches and the batches of each
+    evaluated set (``eval_sizes``), plus the final clean pass over the training set."""
+    eval_batches = sum(math.ceil(n / recipe.batch_size) for n in eval_sizes)
+    per_epoch = len(train.batch_sizes(recipe, train_images)) * cost.train_seconds + eval_batches * cost.eval_seconds
+    final = math.ceil(train_images / recipe.batch_size) * cost.eval_seconds if final_train_pass else 0.0
+    return recipe.epochs * per_epoch + final
+
+
+def _say(settings: Settings, line: str) -> None:
+    if settings.progress is not None:
+        settings.progress(line)
+
+
+def _announce(model_name: str, work: str, estimate: float, cost: train.StepCost, settings: Settings) -> None:
+    """Print the cost estimate of the work about to start."""
+    threads = f", {cost.threads} thread(s)" if torch.device(settings.device).type == "cpu" else ""
+    _say(settings, f"{model_name}: {work}, estimated {train.duration(estimate)} "
+                   f"({cost.train_seconds * 1e3:.3g} ms/step{threads})")
 
 
 def _skip_over_budget(claim: Claim, epochs: int, estimate: float, runs: int, settings: Settings) -> None:
@@ -216,16 +226,17 @@ def _skip_over_budget(claim: Claim, epochs: int, estimate: float, runs: int, set
         raise verdict.NotRunnable(
             f"estimated {estimate * runs:,.0f} s to train {claim.model} ({runs} run(s) of at most {epochs} epochs) "
             f"on {environment.device_name(settings.device)}, over the training budget of {settings.budget:,.0f} s "
-            f"(--train-budget)")
+            f"(--claims-train-budget)")
 
 
 # ----------------------------------------------------------------------------- the run store
 
 
-def _store_path(claim: Claim, recipe: Recipe, seed: int, settings: Settings) -> Path:
-    """Where the run of (model, dataset, recipe, seed, device type) is stored; shared by its claims."""
-    key = {"model": claim.model, "dataset": claim.dataset, "recipe": dataclasses.asdict(recipe), "seed": seed,
-           "device": torch.device(settings.device).type}
+def _store_path(claim: Claim, recipe: Recipe, seed: int, settings: Settings, identity: dict[str, Any]) -> Path:
+    """Where the run of (model, dataset, its content and verification, recipe, seed, device type) is stored;
+    shared by its claims. Other or unverified data is another run."""
+    key = {"model": claim.model, "dataset": claim.dataset, "data": identity, "recipe": dataclasses.asdict(recipe),
+           "seed": seed, "device": torch.device(settings.device).type}
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
     return settings.results_dir / f"{claim.model}-{claim.dataset}-seed{seed}-{key['device']}-{digest}.json"
 
@@ -242,28 +253,61 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _set_aside(path: Path, reason: str, settings: Settings) -> None:
+    """Rename a corrupt file to ``<name>.corrupt-<timestamp>`` and say so (a warning and a progress line)."""
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+    path.replace(aside)
+    message = f"{path}: {reason}; set aside as {aside.name}, training again"
+    warnings.warn(message, stacklevel=3)
+    _say(settings, message)
+
+
+def _trained_this_session(path: Path, settings: Settings) -> bool:
+    """Whether this session wrote the run (its marker beside the run names the session)."""
+    marker = path.with_suffix(".session")
+    return marker.exists() and marker.read_text(encoding="utf-8") == settings.session
+
+
 def _stored(path: Path, settings: Settings) -> dict[str, Any] | None:
-    """The stored run, unless missing or (with ``--retrain``) written before this session."""
-    if not path.exists():
+    """The stored run, unless missing, corrupt (then set aside) or, with ``--claims-retrain``, written before this
+    session (then not read at all)."""
+    if settings.retrain and not _trained_this_session(path, settings) or not path.exists():
         return None
-    record = json.loads(path.read_text(encoding="utf-8"))
-    if settings.retrain and record["session"] != settings.session:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        train.History.from_dict(record["history"])
+        bool(record["verified_data"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        _set_aside(path, f"corrupt stored run ({type(error).__name__}: {error})", settings)
         return None
     return record
 
 
-def _train_and_store(claim: Claim, recipe: Recipe, seed: int, settings: Settings, path: Path) -> dict[str, Any]:
-    train_set, val_set, test_set, verified = _datasets(claim, recipe, seed, settings)
+def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: _Data, checkpoint: Path,
+           threads: int) -> tuple[train.History, train.Accel]:
+    """One run, resumed from ``checkpoint`` when it holds one; a corrupt checkpoint is set aside and the run
+    starts afresh."""
+    torch.manual_seed(seed)
+    model = registry.get_model(claim.model)
+    accel = train.Accel.for_device(settings.device, compile=settings.compile)
+    try:
+        history = train.train(model, sets.train, sets.test, recipe, device=settings.device, seed=seed,
+                              val_set=sets.val, checkpoint=checkpoint, on_epoch=settings.progress, threads=threads,
+                              evaluate_train=True, accel=accel, name=claim.model)
+    except train.CorruptCheckpoint as corrupt:
+        _set_aside(checkpoint, str(corrupt).removeprefix(f"{checkpoint}: "), settings)
+        return _train(claim, recipe, seed, settings, sets, checkpoint, threads)
+    return history, accel
+
+
+def _train_and_store(claim: Claim, recipe: Recipe, seed: int, settings: Settings, path: Path, threads: int
+                     ) -> dict[str, Any]:
+    sets = _datasets(claim, recipe, seed, settings)
     checkpoint = path.with_suffix(".ckpt")
     if settings.retrain:
         checkpoint.unlink(missing_ok=True)
-    torch.manual_seed(seed)
-    model = models.build(claim.model)
-    accel = train.Accel.for_device(settings.device, compile=settings.compile)
     started = time.perf_counter()
-    history = train.train(model, train_set, test_set, recipe, device=settings.device, seed=seed, val_set=val_set,
-                          checkpoint=checkpoint, progress=settings.progress, evaluate_train=True, accel=accel,
-                          name=claim.model)
+    history, accel = _train(claim, recipe, seed, settings, sets, checkpoint, threads)
     record = {
         "model": claim.model,
         "dataset": claim.dataset,
@@ -272,17 +316,25 @@ def _train_and_store(claim: Claim, recipe: Recipe, seed: int, settings: Settings
         "device": torch.device(settings.device).type,
         "accel": {"channels_last": accel.channels_last, "compile": accel.compile,
                   "autocast": str(accel.autocast).removeprefix("torch.") if accel.autocast else None},
+        "threads": threads if torch.device(settings.device).type == "cpu" else None,
         "environment": environment.describe(_REPO, settings.device),
-        "verified_data": verified,
-        "data_sizes": {"train": len(train_set), "val": len(val_set) if val_set is not None else 0,
-                       "test": len(test_set)},
+        "verified_data": sets.verified,
+        "data": sets.identity,
+        "data_sizes": {"train": len(sets.train), "val": len(sets.val) if sets.val is not None else 0,
+                       "test": len(sets.test)},
         "session": settings.session,
         "wall_seconds": time.perf_counter() - started,
         "history": history.to_dict(),
     }
     atomic.write_text(path, json.dumps(record, indent=1))
+    atomic.write_text(path.with_suffix(".session"), settings.session)
     checkpoint.unlink(missing_ok=True)
     return record
+
+
+def _eval_sizes(sets: _Data) -> list[int]:
+    """The sizes of the sets evaluated every epoch: val, and test unless it is the validation set."""
+    return [len(sets.val)] * (sets.val is not None) + [len(sets.test)] * (sets.test is not sets.val)
 
 
 def measure(claim: Claim, settings: Settings) -> Outcome:
@@ -291,16 +343,20 @@ def measure(claim: Claim, settings: Settings) -> Outcome:
     if recipe is None or claim.model is None or claim.statistic is None:
         raise ValueError(f"{claim.id}: a training claim needs model, statistic and recipe")
     device = _usable(settings.device)
-    train_set, val_set, test_set, _ = _datasets(claim, recipe, 0, settings)
-    eval_images = (len(val_set) if val_set is not None and val_set is not test_set else 0) + len(test_set)
-    estimate = estimate_seconds(claim.model, recipe, len(train_set), eval_images, device)
-    paths = [_store_path(claim, recipe, seed, settings) for seed in range(settings.seeds)]
+    sets = _datasets(claim, recipe, 0, settings)
+    paths = [_store_path(claim, recipe, seed, settings, sets.identity) for seed in range(settings.seeds or claim.runs or 1)]
     missing = sum(_stored(path, settings) is None for path in paths)
-    _skip_over_budget(claim, recipe.epochs, estimate, missing, settings)
+    estimate, threads = 0.0, torch.get_num_threads()
+    if missing:
+        cost = _step_cost(claim.model, recipe, sets.train, settings)
+        estimate, threads = estimate_seconds(cost, recipe, len(sets.train), _eval_sizes(sets)), cost.threads
+        _skip_over_budget(claim, recipe.epochs, estimate, missing, settings)
+        _announce(claim.model, f"training {missing} run(s) of up to {recipe.epochs} epochs", estimate * missing,
+                  cost, settings)
     values, verified = [], True
     for seed, path in enumerate(paths):
         with _locked(path):
-            record = _stored(path, settings) or _train_and_store(claim, recipe, seed, settings, path)
+            record = _stored(path, settings) or _train_and_store(claim, recipe, seed, settings, path, threads)
         history = train.History.from_dict(record["history"])
         values.append(metrics.value(claim.kind, claim.split, claim.statistic, history))
         verified = verified and record["verified_data"]
@@ -328,19 +384,23 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     if recipe is None or claim.model is None or claim.hardware is None:
         raise ValueError(f"{claim.id}: a timing claim needs model, hardware and recipe")
     device = _usable(settings.device)
-    train_set, val_set, _, _ = _datasets(claim, recipe, 0, settings)
+    sets = _datasets(claim, recipe, 0, settings)
+    train_set, val_set = sets.train, sets.val
     one_epoch = dataclasses.replace(recipe, epochs=1, plateau=None, early_stopping=None, schedule="constant")
     eval_images = len(val_set) if val_set is not None else 0
-    estimate = estimate_seconds(claim.model, one_epoch, len(train_set), eval_images, device)
+    cost = _step_cost(claim.model, recipe, train_set, settings)
+    estimate = estimate_seconds(cost, one_epoch, len(train_set), [eval_images], final_train_pass=False)
     _skip_over_budget(claim, 1, estimate, TIMING_ROUNDS + 1, settings)
+    _announce(claim.model, f"timing {TIMING_ROUNDS + 1} epochs (1 warm-up)", estimate * (TIMING_ROUNDS + 1), cost,
+              settings)
     torch.manual_seed(0)
-    model = models.build(claim.model)
+    model = registry.get_model(claim.model)
     accel = train.Accel.for_device(device, compile=settings.compile)
     seconds: list[float] = []
 
     def run_epoch() -> None:
         history = train.train(model, train_set, None, one_epoch, device=device, seed=0, val_set=val_set,
-                              progress=False, accel=accel, name=claim.model)
+                              threads=cost.threads, accel=accel, name=claim.model)
         seconds.append(history.epochs[0].seconds)
 
     if benchmark.enabled:
@@ -351,7 +411,8 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     timed = tuple(seconds[-TIMING_ROUNDS:])
     ours = environment.device_name(device)
     benchmark.extra_info.update({"claim": claim.id, "device": ours, "epoch_seconds": list(timed),
-                                 "images_per_epoch": len(train_set), "val_images": eval_images})
+                                 "images_per_epoch": len(train_set), "val_images": eval_images,
+                                 "threads": cost.threads})
     incomparable = None if _same_hardware(claim.hardware, ours) else (
         f"measured {statistics.median(timed):.3g} s per epoch on {ours}; the claim was timed on {claim.hardware}")
     return EpochTime(seconds=statistics.median(timed), rounds=timed, device=ours, incomparable=incomparable)

@@ -13,6 +13,7 @@ import ctypes
 import dataclasses
 import functools
 import math
+import statistics
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,20 +23,24 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 from torch import nn
-from tqdm import tqdm
 
-from claimbench import atomic, data
+from claimbench import atomic, batchnorm, data, verdict
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
-from models import blocks
 
 __all__ = [
     "Accel",
+    "CorruptCheckpoint",
     "Epoch",
     "Evaluation",
     "History",
     "NonFiniteLoss",
+    "PROBE_STEPS",
+    "StepCost",
     "Timer",
+    "batch_sizes",
+    "duration",
     "evaluate",
+    "step_cost",
     "train",
 ]
 
@@ -44,10 +49,24 @@ KERAS_PLATEAU_MIN_DELTA = 1e-4
 KEEP_FREED_BYTES = 1 << 30
 """glibc keeps freed blocks up to this size for reuse instead of returning them to the system."""
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc mallopt() parameters
+PROBE_STEPS = 3
+"""Timed steps per thread count, after one warm-up step, when ``step_cost`` times a model."""
+MORE_THREADS_GAIN = 1.1
+"""More CPU threads are chosen only when their step is this much faster than one thread's: OpenMP threads
+spin at barriers, so a busy machine makes them several times slower, and one thread loses least."""
 
 
-class NonFiniteLoss(FloatingPointError):
-    """The training loss became NaN or infinite: names the model, the epoch and the batch."""
+class NonFiniteLoss(verdict.MeasurementError):
+    """A training, validation or test loss became NaN or infinite: names the model, the epoch and the loss."""
+
+
+class CorruptCheckpoint(ValueError):
+    """A checkpoint cannot be read or resumed from: names the file."""
+
+    def __init__(self, path: Path, error: BaseException) -> None:
+        self.path = path
+        first_line = next(iter(str(error).splitlines()), "")
+        super().__init__(f"{path}: unreadable checkpoint ({type(error).__name__}: {first_line})")
 
 
 @dataclass(frozen=True)
@@ -219,6 +238,73 @@ class Timer:
         return time.perf_counter() - self.began
 
 
+@dataclass(frozen=True)
+class StepCost:
+    """Seconds of one training step and of one evaluation batch at the recipe's batch size, and the
+    thread count that gave them (the faster of one and the process's, on the CPU)."""
+
+    train_seconds: float
+    eval_seconds: float
+    threads: int
+
+
+def step_cost(model: nn.Module, train_set: data.Dataset, recipe: Recipe, *, device: torch.device | str,
+              accel: Accel | None = None) -> StepCost:
+    """Time ``model`` (the probe trains it: pass a spare) on a batch of ``train_set``: one warm-up and
+    ``PROBE_STEPS`` timed training steps and evaluation batches, at each candidate thread count in turn
+    so that every count meets the same load. Medians; a fixed number of steps, whatever they take."""
+    device = torch.device(device)
+    accel = accel or Accel.for_device(device)
+    if recipe.batch_norm == "per_image":
+        batchnorm.per_image_batch_norm(model)
+    model.to(device=device, memory_format=accel.memory_format)
+    optimizer = _optimizer(model, recipe)
+    batch = dataclasses.replace(train_set, images=train_set.images[:recipe.batch_size],
+                                labels=train_set.labels[:recipe.batch_size]).to(device)
+    generator = torch.Generator(device).manual_seed(0)
+    indices = torch.arange(len(batch), device=device)
+    timer = Timer(device)
+    candidates = dict.fromkeys((torch.get_num_threads(), 1) if device.type == "cpu" else (torch.get_num_threads(),))
+    seconds: dict[int, list[tuple[float, float]]] = {n: [] for n in candidates}
+    with _deterministic(device):
+        for _ in range(1 + PROBE_STEPS):
+            for threads in candidates:
+                with _cpu_threads(device, threads):
+                    timer.start()
+                    model.train()
+                    images = _training_batch(batch, indices, recipe, generator).contiguous(
+                        memory_format=accel.memory_format)
+                    with accel.autocast_on(device):
+                        loss = _logits_and_loss(model, model, images, batch.labels, recipe.aux_loss_weight)[1]
+                    loss.backward()
+                    optimizer.step()
+                    optimizer.zero_grad(set_to_none=True)
+                    trained = timer.stop()
+                    timer.start()
+                    evaluate(model, batch, recipe, device=device, accel=accel)
+                    seconds[threads].append((trained, timer.stop()))
+    medians = {n: tuple(statistics.median(s) for s in zip(*rounds[1:], strict=True)) for n, rounds in seconds.items()}
+    first, *others = candidates
+    chosen = min(others, key=lambda n: medians[n][0], default=first)
+    if not others or medians[first][0] * MORE_THREADS_GAIN < medians[chosen][0]:
+        chosen = first
+    return StepCost(train_seconds=medians[chosen][0], eval_seconds=medians[chosen][1], threads=chosen)
+
+
+@contextlib.contextmanager
+def _cpu_threads(device: torch.device, threads: int | None) -> Iterator[None]:
+    """Run with ``threads`` torch threads on the CPU (None: as the process is set), then restore the count."""
+    if device.type != "cpu" or threads is None:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
 @functools.cache
 def _keep_freed_memory() -> None:
     """Once per process, make glibc reuse freed blocks instead of unmapping them: otherwise every
@@ -249,7 +335,7 @@ def _deterministic(device: torch.device) -> Iterator[None]:
         torch.utils.deterministic.fill_uninitialized_memory = previous[1]
 
 
-def _check(model: nn.Module, recipe: Recipe, val_set: data.Dataset | None, name: str) -> None:
+def _check(model: nn.Module, recipe: Recipe, train_images: int, val_set: data.Dataset | None, name: str) -> None:
     """Refuse a recipe the engine cannot honour, before any work is done."""
     monitors = [rule.monitor for rule in (recipe.plateau, recipe.early_stopping) if rule is not None]
     if monitors and val_set is None:
@@ -260,6 +346,15 @@ def _check(model: nn.Module, recipe: Recipe, val_set: data.Dataset | None, name:
         raise ValueError(f"{name}: unknown optimizer {recipe.optimizer!r}")
     if recipe.batch_norm == "per_image" and not any(isinstance(m, nn.BatchNorm2d) for m in model.modules()):
         raise ValueError(f"{name}: batch_norm = 'per_image' but the model has no BatchNorm2d")
+    if not batch_sizes(recipe, train_images):
+        raise ValueError(f"{name}: drop_last with {train_images} training images and batch size "
+                         f"{recipe.batch_size} leaves no batch")
+
+
+def batch_sizes(recipe: Recipe, train_images: int) -> list[int]:
+    """The size of each training batch of an epoch: the last one is short, or dropped with ``drop_last``."""
+    full, rest = divmod(recipe.images_per_epoch(train_images), recipe.batch_size)
+    return [recipe.batch_size] * full + ([rest] if rest and not recipe.drop_last else [])
 
 
 def _optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
@@ -269,9 +364,9 @@ def _optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
     """
     params = [p for p in model.parameters() if p.requires_grad]
     if recipe.optimizer == "adam":
-        return torch.optim.Adam(params, lr=recipe.lr, weight_decay=recipe.weight_decay, fused=True)
+        return torch.optim.Adam(params, lr=recipe.lr, eps=recipe.eps, weight_decay=recipe.weight_decay, fused=True)
     if recipe.optimizer == "adamw":
-        return torch.optim.AdamW(params, lr=recipe.lr, weight_decay=recipe.weight_decay, fused=True)
+        return torch.optim.AdamW(params, lr=recipe.lr, eps=recipe.eps, weight_decay=recipe.weight_decay, fused=True)
     return torch.optim.SGD(params, lr=recipe.lr, momentum=recipe.momentum, nesterov=recipe.nesterov,
                            weight_decay=recipe.weight_decay, fused=True)
 
@@ -299,7 +394,7 @@ def evaluate(
     counts: torch.Tensor | int = 0
     with torch.inference_mode(), accel.autocast_on(device):
         for start in range(0, len(dataset), recipe.batch_size):
-            images = data.normalize(dataset.images[start:start + recipe.batch_size].to(device), recipe.normalize)
+            images = _normalize(dataset.images[start:start + recipe.batch_size].to(device), recipe)
             labels = dataset.labels[start:start + recipe.batch_size].to(device)
             logits = model(images.contiguous(memory_format=accel.memory_format)).float()
             classes = logits.shape[1]
@@ -318,27 +413,73 @@ def _training_batch(
     the augmented image. Crop and flip are folded into the gather of the uint8 images when the
     normalisation commutes with them (half to a third of the time)."""
     if data.folds_into_gather(recipe.augment) and recipe.normalize in data.POINTWISE_NORMALIZATIONS:
-        return data.normalize(data.gather_batch(train_set.images, indices, recipe.augment, generator),
-                              recipe.normalize)
+        return _normalize(data.gather_batch(train_set.images, indices, recipe.augment, generator), recipe)
     unit = data.augment(data.normalize(train_set.images[indices], "unit"), recipe.augment, generator,
                         recipe.options())
-    return data.normalize_unit(unit, recipe.normalize)
+    return data.normalize_unit(unit, recipe.normalize, mean=recipe.mean, std=recipe.std)
 
 
-def _check_finite(batch_losses: list[float], name: str, epoch: int) -> None:
-    """Raise ``NonFiniteLoss`` at the first NaN or infinite batch loss of the epoch."""
+def _normalize(images: torch.Tensor, recipe: Recipe) -> torch.Tensor:
+    """uint8 images normalised as the recipe says."""
+    return data.normalize(images, recipe.normalize, mean=recipe.mean, std=recipe.std)
+
+
+_DIVERGED = "the run stopped (lower the learning rate, or check the data and its normalisation)"
+
+
+def _check_finite(batch_losses: list[float], evaluations: dict[str, Evaluation | None], name: str,
+                  epoch: int) -> None:
+    """Raise ``NonFiniteLoss`` at the first NaN or infinite batch loss of the epoch, or evaluation loss."""
     for batch, loss in enumerate(batch_losses, start=1):
         if not math.isfinite(loss):
-            raise NonFiniteLoss(
-                f"{name}: training loss is {loss} at epoch {epoch}, batch {batch} of {len(batch_losses)}; "
-                f"the run stopped (lower the learning rate, or check the data and its normalisation)"
-            )
+            raise NonFiniteLoss(f"{name}: training loss is {loss} at epoch {epoch}, batch {batch} of "
+                                f"{len(batch_losses)}; {_DIVERGED}")
+    for split, evaluation in evaluations.items():
+        if evaluation is not None and not math.isfinite(evaluation.loss):
+            raise NonFiniteLoss(f"{name}: {split} loss is {evaluation.loss} at epoch {epoch}; {_DIVERGED}")
+
+
+def duration(seconds: float) -> str:
+    """``45s``, ``7m36s`` or ``2h05m``."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds // 60 % 60:02d}m"
+
+
+def _epoch_line(name: str, record: Epoch, epochs: int, held_out: str, seconds: list[float]) -> str:
+    """``model epoch 3/40  loss 1.234  train acc 45.6%  val acc 44.1%  12.3 s/epoch  ETA 7m36s``: the
+    model's name first and short, the held-out set as the recipe names it, the ETA at this session's pace."""
+    shown = name if len(name) <= 28 else name[:27] + "…"
+    held = record.val or record.test
+    parts = [f"{shown} epoch {record.epoch}/{epochs}", f"loss {record.train_loss:.4g}",
+             f"train acc {record.train_running_acc:.1f}%"]
+    if held is not None:
+        parts.append(f"{held_out} acc {held.accuracy:.1f}%")
+    pace = sum(seconds) / len(seconds)
+    parts += [f"{record.seconds:.3g} s/epoch", f"ETA {duration(pace * (epochs - record.epoch))}"]
+    return "  ".join(parts)
 
 
 def _fingerprint(name: str, recipe: Recipe, seed: int, device: torch.device, train_size: int) -> dict[str, Any]:
     """What a checkpoint must match to be resumed."""
     return {"model": name, "recipe": dataclasses.asdict(recipe), "seed": seed, "device": device.type,
             "train_size": train_size}
+
+
+def _read_checkpoint(checkpoint: Path, fingerprint: dict[str, Any]) -> dict[str, Any]:
+    """The checkpoint's state; ``CorruptCheckpoint`` when it cannot be read, ValueError when of another run."""
+    try:
+        state = torch.load(checkpoint, map_location="cpu", weights_only=True)
+        found = state["fingerprint"]
+    except Exception as error:  # torch.load fails in many ways (zip, pickle, EOF): all mean an unreadable file
+        raise CorruptCheckpoint(checkpoint, error) from error
+    if found != fingerprint:
+        raise ValueError(f"{checkpoint}: checkpoint of another run ({found['model']}, seed {found['seed']}); "
+                         f"delete it to start afresh")
+    return state
 
 
 # ----------------------------------------------------------------------------- the engine
@@ -354,7 +495,8 @@ def train(
     seed: int,
     val_set: data.Dataset | None = None,
     checkpoint: Path | None = None,
-    progress: bool = True,
+    on_epoch: Callable[[str], None] | None = None,
+    threads: int | None = None,
     evaluate_train: bool = False,
     accel: Accel | None = None,
     name: str | None = None,
@@ -365,12 +507,13 @@ def train(
     recipe that validates on the test set) are evaluated. With ``checkpoint``, state is saved there
     after every epoch and a run found there is resumed. Early stopping with ``restore_best`` leaves
     the best epoch's weights in ``model``; ``evaluate_train`` then evaluates them on ``train_set``.
-    ``progress`` shows a bar (epoch, loss, accuracy, time left) when stderr is a terminal.
+    ``on_epoch`` receives one line per epoch (loss, accuracies, s/epoch, ETA); ``threads`` sets the
+    CPU thread count for the run (None: as the process is set). A non-finite loss raises ``NonFiniteLoss``.
     """
     device = torch.device(device)
     accel = accel or Accel.for_device(device)
     name = name or type(model).__name__
-    _check(model, recipe, val_set, name)
+    _check(model, recipe, len(train_set), val_set, name)
 
     # Set-up: seeds, the data on the device, optimizer and callbacks, then a checkpoint if there is one.
     if device.type == "cpu":
@@ -378,11 +521,12 @@ def train(
     torch.manual_seed(seed)  # dropout draws from the global generator
     generator = torch.Generator(device).manual_seed(seed)
     validates_on_test = test_set is not None and test_set is val_set
+    held_out = "val" if val_set is not None and not validates_on_test else "test"
     train_set = train_set.to(device)
     val_set = val_set.to(device) if val_set is not None else None
     test_set = val_set if validates_on_test else test_set.to(device) if test_set is not None else None
     if recipe.batch_norm == "per_image":
-        blocks.per_image_batch_norm(model)
+        batchnorm.per_image_batch_norm(model)
     model.to(device=device, memory_format=accel.memory_format)
     optimizer = _optimizer(model, recipe)
     plateau = _ReduceOnPlateau(recipe.plateau) if recipe.schedule == "plateau" and recipe.plateau else None
@@ -390,43 +534,41 @@ def train(
     history = History()
     fingerprint = _fingerprint(name, recipe, seed, device, len(train_set))
     if checkpoint is not None and checkpoint.exists():
-        state = torch.load(checkpoint, map_location="cpu", weights_only=True)
-        if state["fingerprint"] != fingerprint:
-            raise ValueError(f"{checkpoint}: checkpoint of another run ({state['fingerprint']['model']}, "
-                             f"seed {state['fingerprint']['seed']}); delete it to start afresh")
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        if plateau is not None:
-            plateau.load_state_dict(state["plateau"])
-        if stopping is not None:
-            stopping.load_state_dict(state["stopping"], device)
-        history = History.from_dict(state["history"])
-        generator.set_state(state["generator"])
-        torch.set_rng_state(state["rng"])
-        if device.type == "cuda":
-            torch.cuda.set_rng_state(state["cuda_rng"], device)
+        state = _read_checkpoint(checkpoint, fingerprint)
+        try:
+            model.load_state_dict(state["model"])
+            optimizer.load_state_dict(state["optimizer"])
+            if plateau is not None:
+                plateau.load_state_dict(state["plateau"])
+            if stopping is not None:
+                stopping.load_state_dict(state["stopping"], device)
+            history = History.from_dict(state["history"])
+            generator.set_state(state["generator"])
+            torch.set_rng_state(state["rng"])
+            if device.type == "cuda":
+                torch.cuda.set_rng_state(state["cuda_rng"], device)
+        except (KeyError, TypeError, ValueError, RuntimeError) as error:
+            raise CorruptCheckpoint(checkpoint, error) from error
     forward = torch.compile(model) if accel.compile else model
-    images_per_epoch = recipe.images_per_epoch(len(train_set))
-    steps = math.ceil(images_per_epoch / recipe.batch_size)
-    batch_sizes = [recipe.batch_size] * (steps - 1) + [images_per_epoch - recipe.batch_size * (steps - 1)]
+    sizes = batch_sizes(recipe, len(train_set))
+    images_per_epoch = sum(sizes)
     timer = Timer(device)
-    bar = tqdm(total=recipe.epochs * steps, initial=len(history.epochs) * steps, desc=name, unit="batch",
-               disable=None if progress else True, dynamic_ncols=True)
+    paces: list[float] = []
 
-    with _deterministic(device), bar:
+    with _deterministic(device), _cpu_threads(device, threads):
         for epoch in range(len(history.epochs) + 1, recipe.epochs + 1):
             if stopping is not None and stopping.stopped:
                 break
-            # One epoch: a fresh permutation (or draws with replacement), then batches gathered, augmented and
-            # normalised on the device.
+            # One epoch: a fresh permutation (or draws with replacement), cut to whole batches under drop_last,
+            # then batches gathered, augmented and normalised on the device.
             timer.start()
             model.train()
-            losses = torch.zeros(steps, device=device)
-            correct = torch.zeros(steps, device=device, dtype=torch.int64)
+            losses = torch.zeros(len(sizes), device=device)
+            correct = torch.zeros(len(sizes), device=device, dtype=torch.int64)
             if recipe.steps_per_epoch:
                 order = torch.randint(len(train_set), (images_per_epoch,), generator=generator, device=device)
             else:
-                order = torch.randperm(len(train_set), generator=generator, device=device)
+                order = torch.randperm(len(train_set), generator=generator, device=device)[:images_per_epoch]
             for step, indices in enumerate(order.split(recipe.batch_size)):
                 images = _training_batch(train_set, indices, recipe, generator).contiguous(
                     memory_format=accel.memory_format)
@@ -438,7 +580,6 @@ def train(
                 optimizer.zero_grad(set_to_none=True)
                 losses[step] = loss.detach()
                 correct[step] = (logits.argmax(1) == labels).sum()
-                bar.update()
             val = evaluate(model, val_set, recipe, device=device, accel=accel) if val_set is not None else None
             seconds = timer.stop()
             if validates_on_test:
@@ -446,14 +587,14 @@ def train(
             else:
                 test = evaluate(model, test_set, recipe, device=device, accel=accel) if test_set is not None else None
 
-            # Once per epoch: read back, check, record, schedule, checkpoint.
+            # Once per epoch: read back, check, record, schedule, report, checkpoint.
             batch_losses = losses.tolist()
-            _check_finite(batch_losses, name, epoch)
+            _check_finite(batch_losses, {"validation": val, "test": test}, name, epoch)
             record = Epoch(
                 epoch=epoch,
                 lr=optimizer.param_groups[0]["lr"],
                 seconds=seconds,
-                train_loss=sum(value * size for value, size in zip(batch_losses, batch_sizes)) / images_per_epoch,
+                train_loss=sum(value * size for value, size in zip(batch_losses, sizes)) / images_per_epoch,
                 train_running_acc=100 * correct.sum().item() / images_per_epoch,
                 val=val,
                 test=test,
@@ -463,10 +604,9 @@ def train(
                 plateau.step(record, optimizer)
             if stopping is not None:
                 stopping.step(record, model)
-            shown = record.val or record.test
-            bar.set_postfix_str(f"epoch {epoch}/{recipe.epochs} loss {record.train_loss:.4f} "
-                                f"acc {record.train_running_acc:.2f}%"
-                                + (f" val {shown.accuracy:.2f}%" if shown else ""))
+            paces.append(seconds)
+            if on_epoch is not None:
+                on_epoch(_epoch_line(name, record, recipe.epochs, held_out, paces))
             if checkpoint is not None:
                 state = {
                     "fingerprint": fingerprint,
@@ -481,9 +621,9 @@ def train(
                 }
                 atomic.replace_atomically(checkpoint, functools.partial(torch.save, state))
 
-    if stopping is not None and stopping.best_weights is not None:
-        model.load_state_dict(stopping.best_weights)
-        history.restored_epoch = stopping.best_epoch
-    if evaluate_train:
-        history.train_final = evaluate(model, train_set, recipe, device=device, accel=accel)
+        if stopping is not None and stopping.best_weights is not None:
+            model.load_state_dict(stopping.best_weights)
+            history.restored_epoch = stopping.best_epoch
+        if evaluate_train:
+            history.train_final = evaluate(model, train_set, recipe, device=device, accel=accel)
     return history

@@ -1,13 +1,11 @@
-"""Blocks and layer conventions shared by more than one report's models or recipes."""
+"""Blocks and layer conventions shared by more than one report's models."""
 
 from __future__ import annotations
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
-__all__ = ["LeNet", "PerImageBatchNorm2d", "keras_batch_norm1d", "keras_batch_norm2d", "keras_init",
-           "per_image_batch_norm"]
+__all__ = ["LeNet", "keras_batch_norm1d", "keras_batch_norm2d", "keras_init"]
 
 
 def keras_batch_norm2d(num_features: int) -> nn.BatchNorm2d:
@@ -56,25 +54,3 @@ class LeNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.features(x))
-
-
-class PerImageBatchNorm2d(nn.BatchNorm2d):
-    """BatchNorm2d as a loop that feeds images one at a time in train mode sees it, in training and in
-    evaluation alike: each image normalised by its own per-channel mean and biased variance over H×W,
-    then the affine map. Running statistics are kept up to date (averaged over the batch) but, as in
-    such a loop, never used."""
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                               use_input_stats=True, momentum=self.momentum or 0.0, eps=self.eps)
-
-
-def per_image_batch_norm(model: nn.Module) -> None:
-    """Replace every BatchNorm2d of ``model`` by a PerImageBatchNorm2d holding its parameters and buffers."""
-    for parent in list(model.modules()):
-        for name, child in list(parent.named_children()):
-            if isinstance(child, nn.BatchNorm2d) and not isinstance(child, PerImageBatchNorm2d):
-                replacement = PerImageBatchNorm2d(child.num_features, child.eps, child.momentum, child.affine,
-                                                  child.track_running_stats)
-                replacement.load_state_dict(child.state_dict())
-                setattr(parent, name, replacement)

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench import data, vocab
+from claimbench import data, ledger, verdict, vocab
 
 SYSTEM_DIRS = data.SYSTEM_DIRS
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -155,7 +155,7 @@ def test_cifar_checksum_mismatch_names_file_and_flag(tmp_path: Path) -> None:
         data.load("cifar10", "train", tmp_path)
     path = tmp_path / "cifar-10-batches-py" / "data_batch_1"
     message = str(caught.value)
-    assert caught.value.path == path and str(path) in message and "--allow-unverified-data" in message
+    assert caught.value.path == path and str(path) in message and "--claims-allow-unverified-data" in message
     assert data.CHECKSUMS["cifar10"]["data_batch_1"] in message and md5(files["data_batch_1"]) in message
 
 
@@ -165,7 +165,7 @@ def test_idx_checksum_mismatch_names_file_and_flag(tmp_path: Path) -> None:
         data.load("fashion_mnist", "test", tmp_path)
     path = tmp_path / "FashionMNIST/raw/t10k-images-idx3-ubyte.gz"
     message = str(caught.value)
-    assert str(path) in message and "decompressed content" in message and "--allow-unverified-data" in message
+    assert str(path) in message and "decompressed content" in message and "--claims-allow-unverified-data" in message
     assert (caught.value.expected, caught.value.actual) == (
         data.CHECKSUMS["fashion_mnist"]["t10k-images-idx3-ubyte"], md5(files["t10k-images-idx3-ubyte"]))
 
@@ -204,12 +204,12 @@ def test_missing_data_says_where_and_how(tmp_path: Path, name: str, expected_dir
     message = str(caught.value)
     assert "\n" not in message and message.startswith(f"{name} train not found")
     assert str(tmp_path / expected_dir) in message and how in message
-    assert all(flag in message for flag in ("--data-root DIR", data.DATA_ENV, "--download"))
+    assert all(flag in message for flag in ("--claims-data-root DIR", data.DATA_ENV, "--claims-download"))
     assert caught.value.looked_in[0] == tmp_path / expected_dir
 
 
 def test_missing_without_any_root_says_so() -> None:
-    with pytest.raises(data.DataMissing, match=r"nowhere \(no --data-root and no \$CLAIMBENCH_DATA\)"):
+    with pytest.raises(data.DataMissing, match=r"nowhere \(no --claims-data-root and no \$CLAIMBENCH_DATA\)"):
         data.load("mnist", "test")
 
 
@@ -251,6 +251,61 @@ def test_truncated_idx_is_an_error(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:-1])
     with pytest.raises(ValueError, match=f"{path}: IDX header says"), pytest.warns(UserWarning):
         data.load("mnist", "test", tmp_path, allow_unverified=True)
+
+
+def test_truncated_pickle_names_its_file(tmp_path: Path) -> None:
+    write_cifar(tmp_path)
+    path = tmp_path / "cifar-10-batches-py" / "data_batch_3"
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(data.DataUnreadable, match=f"^{path}: not a CIFAR-10 python batch"), pytest.warns(UserWarning):
+        data.load("cifar10", "train", tmp_path, allow_unverified=True)
+
+
+def test_gz_that_is_not_gzip_names_its_file(tmp_path: Path) -> None:
+    write_idx(tmp_path, gz=True)
+    path = tmp_path / "t10k-labels-idx1-ubyte.gz"
+    path.write_bytes(b"not gzip at all")
+    with pytest.raises(data.DataUnreadable, match=f"^{path}: unreadable"):
+        data.load("mnist", "test", tmp_path, allow_unverified=True)
+
+
+def test_cifar_label_out_of_range_names_its_file(tmp_path: Path) -> None:
+    write_cifar(tmp_path)
+    path = tmp_path / "cifar-10-batches-py" / "test_batch"
+    path.write_bytes(pickle.dumps({b"data": fake_images(2, (3072,), 0), b"labels": [3, 12]}, protocol=2))
+    with pytest.raises(data.DataUnreadable, match=rf"^{path}: 1 label\(s\) outside 0..9, e.g. 12"), \
+            pytest.warns(UserWarning):
+        data.load("cifar10", "test", tmp_path, allow_unverified=True)
+
+
+def test_idx_of_the_wrong_image_shape_names_its_file(tmp_path: Path) -> None:
+    write_idx(tmp_path, gz=False)
+    path = tmp_path / "t10k-images-idx3-ubyte"
+    path.write_bytes(idx_bytes(fake_images(3, (32, 32), 0)))
+    with pytest.raises(data.DataUnreadable, match=f"^{path}: expected N×28×28 images, got \\(3, 32, 32\\)"), \
+            pytest.warns(UserWarning):
+        data.load("mnist", "test", tmp_path, allow_unverified=True)
+
+
+def test_idx_label_out_of_range_names_its_file(tmp_path: Path) -> None:
+    write_idx(tmp_path, gz=False)
+    path = tmp_path / "t10k-labels-idx1-ubyte"
+    path.write_bytes(idx_bytes(np.array([1, 10, 2], dtype=np.uint8)))
+    with pytest.raises(data.DataUnreadable, match=f"^{path}: 1 label"), pytest.warns(UserWarning):
+        data.load("mnist", "test", tmp_path, allow_unverified=True)
+
+
+def test_load_failures_are_measurement_errors() -> None:
+    assert issubclass(data.ChecksumMismatch, verdict.MeasurementError)
+    assert issubclass(data.DataUnreadable, verdict.MeasurementError)
+
+
+def test_digest_is_the_content() -> None:
+    images = torch.zeros(2, 1, 2, 2, dtype=torch.uint8)
+    first = data.Dataset(images, torch.tensor([0, 1]), verified=True, source=Path("a"))
+    same = data.Dataset(images.clone(), torch.tensor([0, 1]), verified=False, source=Path("b"))
+    other = data.Dataset(images, torch.tensor([1, 1]), verified=True, source=Path("a"))
+    assert first.digest == same.digest != other.digest and len(first.digest) == 64
 
 
 # ------------------------------------------------------------------------------------- network
@@ -304,7 +359,7 @@ def test_download_only_when_asked_and_missing(tmp_path: Path, monkeypatch: pytes
 
 def test_download_needs_a_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(data, "_download", pytest.fail)
-    with pytest.raises(data.DataMissing, match="--download needs a place to put it"):
+    with pytest.raises(data.DataMissing, match="--claims-download needs a place to put it"):
         data.load("cifar10", "train", download=True)
 
 
@@ -379,7 +434,7 @@ def test_normalize_imagenet_per_channel() -> None:
     out = data.normalize(batch, "imagenet")
     for c, (mean, std) in enumerate(zip(data.IMAGENET_MEAN, data.IMAGENET_STD, strict=True)):
         torch.testing.assert_close(out[:, c], (batch[:, c].float() / 255 - mean) / std)
-    with pytest.raises(ValueError, match="3 channels"):
+    with pytest.raises(ValueError, match=r"has 3 mean\(s\) and 3 std\(s\); the images have 1 channel"):
         data.normalize(uint8_batch(0, (2, 1, 4, 4)), "imagenet")
 
 
@@ -395,6 +450,15 @@ def test_normalize_per_image_standardises_each_channel(seed: int, channels: int)
 def test_normalize_per_image_constant_image_is_zero() -> None:
     out = data.normalize(torch.full((1, 1, 4, 4), 7, dtype=torch.uint8), "per_image")
     assert torch.equal(out, torch.zeros_like(out))
+
+
+def test_normalize_mean_std_per_channel() -> None:
+    batch = uint8_batch(0)
+    out = data.normalize(batch, "mean_std", mean=(0.1, 0.2, 0.3), std=(0.5, 0.25, 2.0))
+    for c, (mean, std) in enumerate(((0.1, 0.5), (0.2, 0.25), (0.3, 2.0))):
+        torch.testing.assert_close(out[:, c], (batch[:, c].float() / 255 - mean) / std)
+    with pytest.raises(ValueError, match=r"has 2 mean\(s\) and 2 std\(s\); the images have 1 channel"):
+        data.normalize(uint8_batch(0, (2, 1, 4, 4)), "mean_std", mean=(0.1, 0.2), std=(1.0, 1.0))
 
 
 @pytest.mark.parametrize("batch, how, match", [
@@ -523,8 +587,9 @@ def test_gather_batch_equals_augmenting_the_indexed_batch(names: list[str], how:
     images, indices = uint8_batch(10, (20, 3, 9, 7)), torch.tensor([4, 0, 19, 4, 11, 7])
     gathered = data.gather_batch(images, indices, names, seeded(3))
     assert gathered.dtype == torch.uint8 and gathered.is_contiguous(memory_format=torch.channels_last)
-    expected = data.augment(data.normalize(images[indices], how), names, seeded(3))
-    torch.testing.assert_close(data.normalize(gathered, how), expected, atol=1e-6, rtol=0)
+    channel_stats = {"mean": (0.4, 0.5, 0.6), "std": (0.2, 0.3, 0.4)} if how == "mean_std" else {}
+    expected = data.augment(data.normalize(images[indices], how, **channel_stats), names, seeded(3))
+    torch.testing.assert_close(data.normalize(gathered, how, **channel_stats), expected, atol=1e-6, rtol=0)
 
 
 @pytest.mark.parametrize("names, folds", [

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import models
-from claimbench import atomic, ledger, schema
+from claimbench import atomic, ledger, registry, schema
 
 pytest_plugins = ["pytester"]
 
@@ -53,7 +52,7 @@ def write_ledger(directory: Path, body: str) -> Path:
 
 
 def test_a_good_file_loads_into_frozen_claims(tmp_path: Path) -> None:
-    claims = ledger.load(write_ledger(tmp_path, GOOD_CLAIM), model_names=models.names())
+    claims = ledger.load(write_ledger(tmp_path, GOOD_CLAIM), model_names=registry.list_models())
     assert [c.id for c in claims] == ["tiny/params/baseline"]
     assert claims[0].tolerance == ledger.Tolerance(abs=0.0)
     with pytest.raises(AttributeError):
@@ -64,7 +63,7 @@ def test_a_good_file_loads_into_frozen_claims(tmp_path: Path) -> None:
 def test_bad_input_is_one_line_naming_file_claim_and_field(tmp_path: Path, problem: str) -> None:
     body, expected = BAD_INPUTS[problem]
     with pytest.raises(ledger.LedgerError) as error:
-        ledger.load(write_ledger(tmp_path, body), model_names=models.names())
+        ledger.load(write_ledger(tmp_path, body), model_names=registry.list_models())
     assert str(error.value).splitlines()[0].startswith(expected)
 
 
@@ -115,7 +114,7 @@ def test_ids_use_a_pytest_friendly_alphabet(tmp_path: Path) -> None:
 
 
 def test_the_project_ledger_loads() -> None:
-    claims = ledger.load(model_names=models.names())
+    claims = ledger.load(model_names=registry.list_models())
     assert {c.report for c in claims} == {
         "core_collapse", "cifar_infinity", "iot_ml_hw2", "dl_cifar10_pytorch", "deeper_networks"}
 
@@ -192,7 +191,7 @@ def test_randaugment_rounds_are_a_positive_integer(tmp_path: Path) -> None:
 
 
 def load_one(tmp_path: Path, body: str) -> list[ledger.Claim]:
-    return ledger.load(write_ledger(tmp_path, body), model_names=models.names())
+    return ledger.load(write_ledger(tmp_path, body), model_names=registry.list_models())
 
 
 def first_line(tmp_path: Path, body: str) -> str:

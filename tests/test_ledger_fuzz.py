@@ -9,14 +9,13 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import models
-from claimbench import ledger, verdict
+from claimbench import ledger, registry, verdict
 from claimbench.schema import RecipeTable
 
 REAL = {path.name: tomllib.loads(path.read_text(encoding="utf-8")) for path in sorted(ledger.DEFAULT_DIR.glob("*.toml"))}
 FIRST_LINE = re.compile(r"^[a-z0-9_]+\.toml: (\S+/\S+|\(file\)|\(report\)|recipe\.\S+|table \S+|\(\w+ #\d+\)): "
                         r"[^:\s]+: \S")
-NAMES = models.names()
+NAMES = registry.list_models()
 ODD_VALUES = st.sampled_from([0, -1, -0.5, math.nan, math.inf, -math.inf, 1e308, 10**30, "text", "TODO", [], [1, 2],
                               {}, {"x": 1}, True, False, 1.5, 2])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,11 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
-import models
-from claimbench import data, metrics, train
+from claimbench import batchnorm, data, metrics, registry, train, verdict
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 from claimbench.train import Epoch, Evaluation, History
-from models import blocks
 
 REPO = Path(__file__).resolve().parent.parent
 ADAM = Recipe(optimizer="adam", lr=1e-3, batch_size=32, epochs=2, schedule="constant", validation="none",
@@ -58,8 +57,7 @@ def test_small_cnn_learns_fashion_mnist() -> None:
         pytest.skip(str(missing))
     recipe = dataclasses.replace(ADAM, batch_size=128, validation="test")
     torch.manual_seed(0)
-    history = train.train(small_cnn(), train_set, test_set, recipe, device="cpu", seed=0, val_set=test_set,
-                          progress=False)
+    history = train.train(small_cnn(), train_set, test_set, recipe, device="cpu", seed=0, val_set=test_set)
     accuracies = [epoch.test.accuracy for epoch in history.epochs]
     assert accuracies[-1] >= 87.0, f"test accuracy per epoch {accuracies}"
     assert history.epochs[-1].train_loss < history.epochs[0].train_loss
@@ -80,9 +78,9 @@ def resume_run(checkpoint: Path | None) -> tuple[nn.Module, History]:
     train_set, val_set = data.split_holdout(synthetic(384, seed=1), RESUME_RECIPE.val_size,
                                             torch.Generator().manual_seed(0))
     torch.manual_seed(0)
-    model = models.build("iot_ml_hw2.model3")
+    model = registry.get_model("iot_ml_hw2.model3")
     history = train.train(model, train_set, val_set, RESUME_RECIPE, device="cpu", seed=0, val_set=val_set,
-                          checkpoint=checkpoint, progress=False)
+                          checkpoint=checkpoint)
     return model, history
 
 
@@ -123,10 +121,10 @@ def test_checkpoint_of_another_run_is_refused(tmp_path: Path) -> None:
     checkpoint = tmp_path / "run.ckpt"
     recipe = dataclasses.replace(ADAM, epochs=1)
     train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=0,
-                checkpoint=checkpoint, progress=False)
+                checkpoint=checkpoint)
     with pytest.raises(ValueError, match=r"checkpoint of another run .*seed 0.*delete it"):
         train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=1,
-                    checkpoint=checkpoint, progress=False)
+                    checkpoint=checkpoint)
 
 
 # ----------------------------------------------------------------------------- the loop's guarantees
@@ -139,8 +137,7 @@ def test_same_seed_same_run_on_cpu() -> None:
         torch.manual_seed(seed)
         model = small_cnn(3)
         history = train.train(model, synthetic(128, seed=2, shape=(3, 28, 28)), None,
-                              dataclasses.replace(ADAM, augment=("crop", "flip")), device="cpu", seed=seed,
-                              progress=False)
+                              dataclasses.replace(ADAM, augment=("crop", "flip")), device="cpu", seed=seed)
         runs.append((torch.cat([p.flatten() for p in model.parameters()]), history.epochs[-1].train_loss))
     assert torch.equal(runs[0][0], runs[1][0]) and runs[0][1] == runs[1][1]
     assert not torch.equal(runs[0][0], runs[2][0])
@@ -148,7 +145,7 @@ def test_same_seed_same_run_on_cpu() -> None:
 
 @pytest.mark.slow
 def test_compiled_engine_follows_the_eager_run() -> None:
-    """``torch.compile`` (``--train-compile``) fuses kernels but trains the same model: equal seeds give
+    """``torch.compile`` (``--claims-train-compile``) fuses kernels but trains the same model: equal seeds give
     the eager run's losses up to float rounding, and weights within what rounding can move through Adam."""
     runs = []
     for compile in (False, True):
@@ -156,7 +153,7 @@ def test_compiled_engine_follows_the_eager_run() -> None:
         model = small_cnn(3)
         history = train.train(model, synthetic(128, seed=2, shape=(3, 28, 28)), None,
                               dataclasses.replace(ADAM, augment=("crop", "flip")), device="cpu", seed=0,
-                              progress=False, accel=train.Accel.for_device("cpu", compile=compile))
+                              accel=train.Accel.for_device("cpu", compile=compile))
         runs.append((torch.cat([p.detach().flatten() for p in model.parameters()]),
                      [epoch.train_loss for epoch in history.epochs]))
     (eager_weights, eager_losses), (compiled_weights, compiled_losses) = runs
@@ -173,9 +170,9 @@ def test_per_image_batch_norm_is_batch_norm_fed_one_image_at_a_time() -> None:
         reference.weight.uniform_(0.5, 2.0)
         reference.bias.uniform_(-1.0, 1.0)
     parent = nn.Sequential(reference)
-    blocks.per_image_batch_norm(parent)
+    batchnorm.per_image_batch_norm(parent)
     per_image = parent[0]
-    assert isinstance(per_image, blocks.PerImageBatchNorm2d)
+    assert isinstance(per_image, batchnorm.PerImageBatchNorm2d)
     assert per_image.state_dict().keys() == reference.state_dict().keys()
     x = torch.randn(5, 8, 4, 4) * 3 + 1
     one_at_a_time = torch.cat([reference(image[None]) for image in x])
@@ -190,13 +187,13 @@ def test_recipe_batch_norm_and_draws_with_replacement_reach_the_loop() -> None:
     model, seen = small_cnn(3), []
     model.register_forward_pre_hook(lambda module, args: seen.append(len(args[0])) if module.training else None)
     history = train.train(model, synthetic(12, seed=0, shape=(3, 28, 28)), synthetic(6, seed=1, shape=(3, 28, 28)),
-                          recipe, device="cpu", seed=0, progress=False)
+                          recipe, device="cpu", seed=0)
     assert seen == [recipe.batch_size] * 5, "five full batches from twelve images: drawn with replacement"
-    assert all(isinstance(m, blocks.PerImageBatchNorm2d) for m in model.modules() if isinstance(m, nn.BatchNorm2d))
+    assert all(isinstance(m, batchnorm.PerImageBatchNorm2d) for m in model.modules() if isinstance(m, nn.BatchNorm2d))
     assert math.isfinite(history.epochs[0].train_loss) and history.epochs[0].test is not None
     with pytest.raises(ValueError, match="batch_norm = 'per_image' but the model has no BatchNorm2d"):
         train.train(nn.Sequential(nn.Flatten(), nn.Linear(3 * 28 * 28, 10)), synthetic(12, seed=0, shape=(3, 28, 28)),
-                    None, recipe, device="cpu", seed=0, progress=False)
+                    None, recipe, device="cpu", seed=0)
 
 
 def test_augmentation_acts_on_unit_values_before_normalisation() -> None:
@@ -218,13 +215,13 @@ def test_non_finite_loss_names_model_epoch_and_batch() -> None:
         model[-1].bias.fill_(math.nan)
     with pytest.raises(train.NonFiniteLoss, match=r"^tiny: training loss is nan at epoch 1, batch 1 of 2;"):
         train.train(model, synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
-                    progress=False, name="tiny")
+                    name="tiny")
 
 
 def test_history_records_every_epoch_and_survives_json() -> None:
     test_set = synthetic(40, seed=3, shape=(3, 28, 28))
     history = train.train(small_cnn(3), synthetic(80, seed=4, shape=(3, 28, 28)), test_set, ADAM, device="cpu",
-                          seed=0, evaluate_train=True, progress=False)
+                          seed=0, evaluate_train=True)
     assert [e.epoch for e in history.epochs] == [1, 2]
     assert all(e.seconds > 0 and e.lr == ADAM.lr and e.val is None for e in history.epochs)
     assert sum(map(sum, history.epochs[0].test.confusion)) == len(test_set)
@@ -235,7 +232,7 @@ def test_history_records_every_epoch_and_survives_json() -> None:
 def test_aux_loss_needs_an_auxiliary_head() -> None:
     with pytest.raises(ValueError, match="aux_loss_weight = 0.3 but the model has no forward_with_aux"):
         train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None,
-                    dataclasses.replace(ADAM, aux_loss_weight=0.3), device="cpu", seed=0, progress=False)
+                    dataclasses.replace(ADAM, aux_loss_weight=0.3), device="cpu", seed=0)
 
 
 # ----------------------------------------------------------------------------- Keras callbacks
@@ -331,3 +328,93 @@ def test_interval_is_centred_and_shrinks_with_agreement(centre: float, offsets: 
 def test_interval_of_one_seed_is_a_point_and_two_seeds_use_student_t() -> None:
     assert metrics.interval95([71.5]) == (71.5, 0.0)
     assert metrics.interval95([70.0, 72.0]) == pytest.approx((71.0, 12.706))
+
+
+# ----------------------------------------------------------------------------- divergence, progress, recipe keys
+
+
+def test_non_finite_validation_loss_stops_the_run() -> None:
+    """A model whose training loss stays finite while its evaluation diverges: the run stops, naming the loss."""
+    model = small_cnn(3)
+
+    def diverge_in_eval(module: nn.Module, inputs: tuple[torch.Tensor], output: torch.Tensor) -> torch.Tensor:
+        return output if module.training else output * math.inf
+
+    model[-1].register_forward_hook(diverge_in_eval)
+    with pytest.raises(train.NonFiniteLoss, match=r"^tiny: validation loss is nan at epoch 1; the run stopped"):
+        train.train(model, synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
+                    val_set=synthetic(32, seed=1, shape=(3, 28, 28)), name="tiny")
+    assert issubclass(train.NonFiniteLoss, verdict.MeasurementError)
+
+
+def test_epoch_line_names_the_held_out_set_as_the_recipe_does() -> None:
+    lines: list[str] = []
+    train_set, val_set = synthetic(64, seed=0, shape=(3, 28, 28)), synthetic(32, seed=1, shape=(3, 28, 28))
+    train.train(small_cnn(3), train_set, None, ADAM, device="cpu", seed=0, val_set=val_set, name="tiny",
+                on_epoch=lines.append)
+    train.train(small_cnn(3), train_set, val_set, ADAM, device="cpu", seed=0, name="tiny", on_epoch=lines.append)
+    train.train(small_cnn(3), train_set, val_set, ADAM, device="cpu", seed=0, val_set=val_set,
+                name="a_model_name_far_longer_than_the_line_allows", on_epoch=lines.append)
+    number = r"[\d.e+-]+"
+    assert re.fullmatch(rf"tiny epoch 1/2  loss {number}  train acc {number}%  val acc {number}%  "
+                        rf"{number} s/epoch  ETA \d+s", lines[0]), lines[0]
+    assert lines[1].startswith("tiny epoch 2/2") and lines[1].endswith("ETA 0s")
+    assert "  test acc " in lines[2] and "val acc" not in lines[2], "no validation set: the held-out set is test"
+    assert lines[4].startswith("a_model_name_far_longer_tha… epoch 1/2  loss ") and "  test acc " in lines[4]
+
+
+@pytest.mark.parametrize("seconds, shown", [(0.4, "0s"), (45, "45s"), (456, "7m36s"), (7500, "2h05m")])
+def test_durations_read_as_a_clock(seconds: float, shown: str) -> None:
+    assert train.duration(seconds) == shown
+
+
+def test_drop_last_trains_whole_batches_only() -> None:
+    recipe = dataclasses.replace(ADAM, batch_size=24, epochs=1)
+    assert train.batch_sizes(recipe, 64) == [24, 24, 16]
+    assert train.batch_sizes(dataclasses.replace(recipe, drop_last=True), 64) == [24, 24]
+    seen: list[int] = []
+    model = small_cnn(3)
+    model.register_forward_pre_hook(lambda module, inputs: seen.append(len(inputs[0])) if module.training else None)
+    train.train(model, synthetic(64, seed=0, shape=(3, 28, 28)), None, dataclasses.replace(recipe, drop_last=True),
+                device="cpu", seed=0)
+    assert seen == [24, 24]
+    with pytest.raises(ValueError, match="drop_last with 20 training images and batch size 24 leaves no batch"):
+        train.train(small_cnn(3), synthetic(20, seed=0, shape=(3, 28, 28)), None,
+                    dataclasses.replace(recipe, drop_last=True), device="cpu", seed=0, name="tiny")
+
+
+def test_adam_and_adamw_take_the_recipes_eps() -> None:
+    for optimizer in ("adam", "adamw"):
+        recipe = dataclasses.replace(ADAM, optimizer=optimizer, eps=1e-7)
+        assert train._optimizer(small_cnn(), recipe).param_groups[0]["eps"] == 1e-7
+    assert train._optimizer(small_cnn(), ADAM).param_groups[0]["eps"] == 1e-8
+
+
+def test_mean_std_normalisation_reaches_training_and_evaluation() -> None:
+    recipe = dataclasses.replace(ADAM, normalize="mean_std", mean=(0.5, 0.5, 0.5), std=(0.25, 0.25, 0.25),
+                                 augment=("crop", "flip"))
+    batch = train._training_batch(synthetic(8, seed=0), torch.arange(8), recipe, torch.Generator().manual_seed(0))
+    assert batch.min() >= -2.0 and batch.max() <= 2.0 and batch.min() < -1.5
+    evaluation = train.evaluate(small_cnn(3), synthetic(8, seed=0, shape=(3, 28, 28)), recipe, device="cpu")
+    assert math.isfinite(evaluation.loss)
+
+
+def test_corrupt_checkpoint_names_its_file(tmp_path: Path) -> None:
+    checkpoint = tmp_path / "run.ckpt"
+    checkpoint.write_bytes(b"not a checkpoint")
+    with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: unreadable checkpoint"):
+        train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
+                    checkpoint=checkpoint)
+
+
+def test_step_cost_times_a_fixed_number_of_steps_and_picks_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the clock says, the probe takes one warm-up and PROBE_STEPS timed steps per thread count."""
+    steps: list[int] = []
+    model = small_cnn(3)
+    model.register_forward_pre_hook(lambda module, inputs: steps.append(torch.get_num_threads()) if module.training
+                                    else None)
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: None)
+    cost = train.step_cost(model, synthetic(64, seed=0, shape=(3, 28, 28)), ADAM, device="cpu")
+    assert len(steps) == 2 * (1 + train.PROBE_STEPS)
+    assert cost.threads in (1, 2) and cost.train_seconds > 0 and cost.eval_seconds > 0

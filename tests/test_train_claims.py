@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-from claimbench import data, ledger, runs, train
+from claimbench import data, ledger, runs, train, verdict
 
 pytestmark = pytest.mark.filterwarnings("ignore:cifar10 .*running on unverified data")
 
@@ -41,32 +42,50 @@ def write_cifar10(root: Path, per_batch: int, test: int) -> Path:
 
 TRAIN_IMAGES, TEST_IMAGES = 50, 50
 """Images left for training after the recipes' hold-out, and test images: tiny, for speed."""
+EPOCHS, HELD_OUT = 2, 100
+"""The IoT-ML recipes cut to this many epochs and hold-out images (50 and 5,000 in the ledger)."""
+
+
+@pytest.fixture(scope="module")
+def small_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The IoT-ML ledger with its recipes cut to ``EPOCHS`` epochs and a ``HELD_OUT`` hold-out: the same
+    models, claims and code paths, in seconds."""
+    text = re.sub(r"(?m)^(epochs\s*)=\s*\d+", rf"\1= {EPOCHS}", IOT_ML.read_text(encoding="utf-8"))
+    text = re.sub(r"(?m)^(val_size\s*)=\s*[\d_]+", rf"\1= {HELD_OUT}", text)
+    path = tmp_path_factory.mktemp("ledger") / IOT_ML.name
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="module")
 def cifar_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A synthetic CIFAR-10 with the IoT-ML recipes' hold-out plus ``TRAIN_IMAGES`` training images."""
-    held_out = claim(MODEL1_CLAIMS[0]).recipe.val_size
-    return write_cifar10(tmp_path_factory.mktemp("data"), per_batch=(held_out + TRAIN_IMAGES) // 5, test=TEST_IMAGES)
+    """A synthetic CIFAR-10 with the hold-out plus ``TRAIN_IMAGES`` training images."""
+    return write_cifar10(tmp_path_factory.mktemp("data"), per_batch=(HELD_OUT + TRAIN_IMAGES) // 5, test=TEST_IMAGES)
 
 
-def claim(claim_id: str) -> ledger.Claim:
-    return next(c for c in ledger.load(IOT_ML) if c.id == claim_id)
+def claim(claim_id: str, path: Path = IOT_ML) -> ledger.Claim:
+    return next(c for c in ledger.load(path) if c.id == claim_id)
 
 
 @pytest.mark.train_cpu
-def test_iot_ml_claims_run_end_to_end(cifar_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`pytest benchmarks -m "train or timing" --train-device cpu --data-root DIR` trains Model 1 once with
-    its recipe (every epoch, the 5k hold-out), judges its three accuracy claims and shows its epoch time."""
+def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pytest benchmarks -m "train or timing" --claims-train-device cpu --claims-data-root DIR` trains Model 1 once with
+    its recipe (every epoch, the hold-out), judges its three accuracy claims and shows its epoch time,
+    printing the estimate and one line per epoch under pytest's capture. One thread, no time limit."""
     results, report = tmp_path / "runs", tmp_path / "claims.json"
-    command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "train or timing", "-k", "model1", "-q",
-               "--claims-dir", str(IOT_ML), "--train-device", "cpu", "--data-root", str(cifar_root),
-               "--allow-unverified-data", "--results-dir", str(results), "--claims-json", str(report),
-               "-p", "no:xdist"]
-    finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
-                              env={**os.environ, "OMP_NUM_THREADS": str(torch.get_num_threads())})
+    command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "train or timing", "-k", "model1",
+               "--claims-dir", str(small_ledger), "--claims-train-device", "cpu", "--claims-data-root", str(cifar_root),
+               "--claims-allow-unverified-data", "--claims-results-dir", str(results), "--claims-json", str(report),
+               "-p", "no:xdist", "-p", "no:randomly"]
+    finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False,
+                              env={**os.environ, "OMP_NUM_THREADS": "1"})
     records = {r["id"]: r for r in json.loads(report.read_text())["claims"]} if report.exists() else {}
     assert set(records) == set(MODEL1_CLAIMS), finished.stdout[-3000:] + finished.stderr[-3000:]
+    assert re.search(rf"(?m)^iot_ml_hw2.model1: training 1 run\(s\) of up to {EPOCHS} epochs, estimated \d",
+                     finished.stdout), finished.stdout[-3000:]
+    assert re.search(rf"(?m)^iot_ml_hw2.model1 epoch {EPOCHS}/{EPOCHS}  loss \S+  train acc \S+%  val acc \S+%  "
+                     r"\S+ s/epoch  ETA 0s$", finished.stdout), finished.stdout[-3000:]
     for claim_id in MODEL1_CLAIMS[:3]:
         assert records[claim_id]["verdict"] in ("reproduced", "refuted"), records[claim_id]
         assert records[claim_id]["measured"] is not None and records[claim_id]["device"].startswith("CPU")
@@ -77,7 +96,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, tmp_path: Path, monkeypa
     stored = sorted(results.glob("*.json"))
     assert len(stored) == 1, "the three accuracy claims share one training run"
     record = json.loads(stored[0].read_text())
-    recipe = json.loads(json.dumps(dataclasses.asdict(claim(MODEL1_CLAIMS[0]).recipe)))
+    recipe = json.loads(json.dumps(dataclasses.asdict(claim(MODEL1_CLAIMS[0], small_ledger).recipe)))
     assert record["recipe"] == recipe and record["seed"] == 0
     assert {"claimbench commit", "torch", "torchvision", "python", "device"} <= set(record["environment"])
     assert record["accel"] == {"channels_last": True, "compile": False, "autocast": None}
@@ -85,41 +104,42 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, tmp_path: Path, monkeypa
     assert len(record["history"]["epochs"]) == recipe["epochs"] and record["data_sizes"] == sizes
     assert not list(results.glob("*.ckpt")), "a finished run leaves no checkpoint"
 
-    # A rerun reuses the stored run; --retrain (a new session) trains again.
+    # A rerun reuses the stored run; --claims-retrain (a new session) trains again.
     monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
     settings = runs.Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=results,
                              session="a later session")
-    outcome = runs.measure(claim(MODEL1_CLAIMS[1]), settings)
+    outcome = runs.measure(claim(MODEL1_CLAIMS[1], small_ledger), settings)
     assert outcome.values == (records[MODEL1_CLAIMS[1]]["measured"],) and outcome.results == tuple(stored)
     with pytest.raises(pytest.fail.Exception, match="trained again"):
-        runs.measure(claim(MODEL1_CLAIMS[1]), dataclasses.replace(settings, retrain=True))
+        runs.measure(claim(MODEL1_CLAIMS[1], small_ledger), dataclasses.replace(settings, retrain=True))
 
 
-def test_claim_over_budget_is_skipped_with_its_estimate(cifar_root: Path, tmp_path: Path) -> None:
+def test_claim_over_budget_is_skipped_with_its_estimate(cifar_root: Path, small_ledger: Path, tmp_path: Path) -> None:
     settings = runs.Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path,
-                             budget_seconds=1.0, seeds=3)
-    model2 = claim("iot_ml_hw2/accuracy/model2/val")
-    reason = rf"^estimated [\d,]+ s to train iot_ml_hw2.model2 \(3 run\(s\) of at most {model2.recipe.epochs} epochs\) "
-    with pytest.raises(pytest.skip.Exception, match=reason + r"on CPU .* over the training budget of 1 s"):
+                             budget_seconds=1.0, seeds=1000)
+    model2 = claim("iot_ml_hw2/accuracy/model2/val", small_ledger)
+    reason = rf"^estimated [\d,]+ s to train iot_ml_hw2.model2 \(1000 run\(s\) of at most {EPOCHS} epochs\) "
+    with pytest.raises(verdict.NotRunnable, match=reason + r"on CPU .* over the training budget of 1 s"):
         runs.measure(model2, settings)
 
 
 def test_missing_data_skips_with_how_to_get_it(tmp_path: Path) -> None:
     settings = runs.Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path)
-    with pytest.raises(pytest.skip.Exception, match=r"^cifar10 train not found: .*cifar-10-batches-py"):
+    with pytest.raises(verdict.NotRunnable, match=r"^cifar10 train not found: .*cifar-10-batches-py"):
         runs.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
 
 
 def test_modified_data_is_an_error_unless_allowed(cifar_root: Path, tmp_path: Path) -> None:
     settings = runs.Settings(device="cpu", data_root=cifar_root, results_dir=tmp_path)
-    with pytest.raises(data.ChecksumMismatch, match="--allow-unverified-data"):
+    with pytest.raises(verdict.MeasurementError, match="data_batch_1: MD5 .*--claims-allow-unverified-data") as caught:
         runs.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
+    assert isinstance(caught.value, data.ChecksumMismatch)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
 def test_cuda_claims_skip_without_cuda(tmp_path: Path) -> None:
     settings = runs.Settings(device="cuda", results_dir=tmp_path)
-    with pytest.raises(pytest.skip.Exception, match="CUDA is not available here: pass --train-device cpu"):
+    with pytest.raises(verdict.NotRunnable, match="CUDA is not available here: pass --claims-train-device cpu"):
         runs.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
 
 
@@ -133,3 +153,127 @@ def test_xdist_workers_take_one_gpu_each(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_timing_compares_only_like_with_like() -> None:
     assert runs._same_hardware("RTX 3070 Laptop", "NVIDIA GeForce RTX 3070 Laptop GPU")
     assert not runs._same_hardware("unknown GPU (Keras/TensorFlow)", "NVIDIA H100 80GB HBM3")
+
+
+# ----------------------------------------------------------------------------- the run store and its faults
+
+
+@pytest.fixture
+def tiny_settings(cifar_root: Path, tmp_path: Path) -> runs.Settings:
+    return runs.Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path / "runs",
+                         session="this session")
+
+
+def stored_path(claim_: ledger.Claim, settings: runs.Settings) -> Path:
+    return runs._store_path(claim_, claim_.recipe, 0, settings, runs._datasets(claim_, claim_.recipe, 0, settings).identity)
+
+
+def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_settings: runs.Settings) -> None:
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    lines: list[str] = []
+    settings = dataclasses.replace(tiny_settings, progress=lines.append)
+    path = stored_path(model1, settings)
+    path.parent.mkdir(parents=True)
+    for corrupt in ('{"history": ', '{"verified_data": true}'):
+        path.write_text(corrupt)
+        with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \((JSONDecodeError|KeyError).*set aside as "
+                                             rf"{path.name}\.corrupt-\d{{8}}T\d{{6}}, training again"):
+            outcome = runs.measure(model1, settings)
+        assert outcome.results == (path,) and json.loads(path.read_text())["history"]["epochs"]
+        assert any(line.startswith(f"{path}: corrupt stored run") for line in lines)
+    assert len(list(path.parent.glob(f"{path.name}.corrupt-*"))) >= 1
+
+
+def test_corrupt_checkpoint_is_set_aside_and_the_run_starts_afresh(small_ledger: Path,
+                                                                   tiny_settings: runs.Settings) -> None:
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    checkpoint = stored_path(model1, tiny_settings).with_suffix(".ckpt")
+    checkpoint.parent.mkdir(parents=True)
+    checkpoint.write_bytes(b"\x00 half a checkpoint")
+    with pytest.warns(UserWarning, match=rf"^{checkpoint}: unreadable checkpoint .*set aside as {checkpoint.name}"):
+        outcome = runs.measure(model1, tiny_settings)
+    assert len(outcome.values) == 1 and not checkpoint.exists()
+    assert list(checkpoint.parent.glob(f"{checkpoint.name}.corrupt-*"))
+
+
+def test_retrain_never_reads_a_stored_run_or_checkpoint(small_ledger: Path, tiny_settings: runs.Settings,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    path.parent.mkdir(parents=True)
+    path.write_text("not json")
+    path.with_suffix(".ckpt").write_text("not a checkpoint")
+    settings = dataclasses.replace(tiny_settings, retrain=True)
+    runs.measure(model1, settings)  # no warning: pytest's filter turns none into a failure, so check the files
+    assert not list(path.parent.glob("*.corrupt-*")) and json.loads(path.read_text())["session"] == "this session"
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
+    runs.measure(claim(MODEL1_CLAIMS[0], small_ledger), settings)  # the same session reuses what it trained
+
+
+def test_store_key_holds_the_data_content_and_its_verification(small_ledger: Path, tiny_settings: runs.Settings
+                                                               ) -> None:
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    identity = runs._datasets(model1, model1.recipe, 0, tiny_settings).identity
+    assert identity["verified"] is False and len(identity["train"]) == len(identity["test"]) == 64
+    paths = {runs._store_path(model1, model1.recipe, 0, tiny_settings, other) for other in (
+        identity, {**identity, "verified": True}, {**identity, "train": "0" * 64})}
+    assert len(paths) == 3, "other or unverified data is another run"
+
+
+def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_settings: runs.Settings,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("out of memory\nmore lines")
+
+    monkeypatch.setattr(runs, "_STEP_COSTS", {})
+    monkeypatch.setattr(train, "step_cost", broken)
+    with pytest.raises(verdict.MeasurementError,
+                       match=r"^cost estimate failed: iot_ml_hw2.model1: RuntimeError: out of memory$"):
+        runs.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
+
+
+def test_estimate_is_measured_steps_times_steps() -> None:
+    cost = train.StepCost(train_seconds=0.5, eval_seconds=0.1, threads=1)
+    recipe = dataclasses.replace(claim(MODEL1_CLAIMS[1]).recipe, batch_size=10, epochs=3)
+    # 3 epochs of (10 training steps + 5 + 2 evaluation batches), then 10 batches over the training set
+    assert runs.estimate_seconds(cost, recipe, 100, [50, 11]) == pytest.approx(3 * (10 * 0.5 + 7 * 0.1) + 10 * 0.1)
+    assert runs.estimate_seconds(cost, dataclasses.replace(recipe, drop_last=True), 95, [], final_train_pass=False) \
+        == pytest.approx(3 * 9 * 0.5)
+
+
+# ----------------------------------------------------------------------------- progress under capture
+
+pytest_plugins = ["pytester"]
+
+TINY_TRAINING_TEST = '''
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from claimbench import data, train
+from claimbench.ledger import Recipe
+
+
+def test_trains(training_settings):
+    dataset = data.Dataset(torch.zeros(16, 1, 8, 8, dtype=torch.uint8), torch.arange(16) % 10, verified=True,
+                           source=Path("tiny"))
+    recipe = Recipe(optimizer="sgd", lr=0.1, batch_size=8, epochs=2, schedule="constant", validation="none",
+                    normalize="unit")
+    train.train(nn.Sequential(nn.Flatten(), nn.Linear(64, 10)), dataset, dataset, recipe, device="cpu", seed=0,
+                name="tiny", on_epoch=training_settings.progress)
+'''
+
+
+@pytest.mark.parametrize("flags, shown", [((), 2), (("-q",), 0), (("-n", "2"), 2)], ids=["default", "-q", "xdist"])
+def test_epoch_lines_pass_pytests_capture(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                          flags: tuple[str, ...], shown: int) -> None:
+    """Under pytest's default capture, one line per epoch reaches the terminal (from an xdist worker too); -q
+    silences them."""
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    pytester.makepyfile(test_tiny=TINY_TRAINING_TEST)
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "--claims-dir", str(IOT_ML), *flags)
+    result.assert_outcomes(passed=1)
+    lines = [line for line in result.outlines + result.errlines if line.startswith("tiny epoch ")]
+    assert len(lines) == shown, result.outlines + result.errlines
+    assert all("  test acc " in line for line in lines)
