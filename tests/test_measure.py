@@ -117,8 +117,8 @@ def _heads(model: nn.Module, num_classes: int) -> list[nn.Module]:
 @settings(max_examples=5, deadline=None)
 @given(num_classes=st.sampled_from([11, 13, 17, 19, 23, 29, 31]), extra=st.integers(1, 5))
 def test_a_classifier_grows_by_in_features_plus_one_per_class(name: str, num_classes: int, extra: int) -> None:
-    smaller = _on_meta(models.build, name, num_classes=num_classes)
-    larger = _on_meta(models.build, name, num_classes=num_classes + extra)
+    smaller = _on_meta(registry.get_model, name, num_classes=num_classes)
+    larger = _on_meta(registry.get_model, name, num_classes=num_classes + extra)
     (head,) = _heads(smaller, num_classes)
     growth = measure.params(larger, "trainable") - measure.params(smaller, "trainable")
     assert growth == extra * (head.in_features + 1)
