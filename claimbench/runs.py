@@ -334,7 +334,8 @@ def _train_and_store(claim: Claim, recipe: Recipe, seed: int, settings: Settings
 
 def _eval_sizes(sets: _Data) -> list[int]:
     """The sizes of the sets evaluated every epoch: val, and test unless it is the validation set."""
-    return [len(sets.val)] * (sets.val is not None) + [len(sets.test)] * (sets.test is not sets.val)
+    sizes = [len(sets.val)] if sets.val is not None else []
+    return sizes + [len(sets.test)] if sets.test is not None and sets.test is not sets.val else sizes
 
 
 def measure(claim: Claim, settings: Settings) -> Outcome:
@@ -344,7 +345,8 @@ def measure(claim: Claim, settings: Settings) -> Outcome:
         raise ValueError(f"{claim.id}: a training claim needs model, statistic and recipe")
     device = _usable(settings.device)
     sets = _datasets(claim, recipe, 0, settings)
-    paths = [_store_path(claim, recipe, seed, settings, sets.identity) for seed in range(settings.seeds or claim.runs or 1)]
+    seeds = range(settings.seeds or claim.runs or 1)
+    paths = [_store_path(claim, recipe, seed, settings, sets.identity) for seed in seeds]
     missing = sum(_stored(path, settings) is None for path in paths)
     estimate, threads = 0.0, torch.get_num_threads()
     if missing:

@@ -1,0 +1,176 @@
+"""Failures of ours are `error`, never `refuted`: each class from a real path, through a whole pytest run,
+into the JSON, the report and the badge counts. Data cases use tiny files in CIFAR-10's on-disk format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_train_claims import write_cifar10
+
+pytest_plugins = ["pytester"]
+
+LEDGER = '''
+format = 2
+
+[report]
+title = "Failures of ours"
+modules = ["errmodels"]
+
+[recipe.tiny]
+optimizer = "sgd"
+lr = 0.01
+batch_size = 16
+epochs = 1
+schedule = "constant"
+validation = "none"
+normalize = "unit"
+
+[recipe.diverges]
+extends = "tiny"
+lr = 1e38
+
+[[claim]]
+id = "macs/attention"
+kind = "macs"
+model = "errors.attention"
+count = "pure"
+value = 1
+printed = "1"
+source = "a functional matmul torchinfo cannot see: the two counters disagree"
+
+[[claim]]
+id = "params/broken"
+kind = "params"
+model = "errors.broken"
+count = "trainable"
+value = 1
+printed = "1"
+source = "a builder that crashes"
+
+[[claim]]
+id = "accuracy/linear"
+kind = "accuracy"
+model = "errors.linear"
+dataset = "cifar10"
+split = "test"
+statistic = "final"
+recipe = "tiny"
+value = 10
+printed = "10%"
+tolerance = { abs = 100 }
+source = "a sane claim: its data decides"
+
+[[claim]]
+id = "accuracy/diverges"
+kind = "accuracy"
+model = "errors.linear"
+dataset = "cifar10"
+split = "test"
+statistic = "final"
+recipe = "diverges"
+value = 10
+printed = "10%"
+tolerance = { abs = 100 }
+source = "a learning rate that overflows"
+
+[[claim]]
+id = "accuracy/grey"
+kind = "accuracy"
+model = "errors.grey"
+dataset = "cifar10"
+split = "test"
+statistic = "final"
+recipe = "tiny"
+value = 10
+printed = "10%"
+tolerance = { abs = 100 }
+source = "a one-channel model on three-channel images: its cost cannot be estimated"
+'''
+
+MODELS = '''
+import torch
+from torch import nn
+from claimbench import register_model
+
+
+class Attention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.project = nn.Linear(16, 8)
+        self.head = nn.Linear(8, 10)
+
+    def forward(self, x):
+        tokens = self.project(x.flatten(2))
+        return self.head(torch.matmul(tokens.transpose(1, 2), tokens).mean(1))
+
+
+@register_model("errors.attention", input_size=(3, 4, 4))
+def attention():
+    return Attention()
+
+
+@register_model("errors.broken", input_size=(3, 32, 32))
+def broken():
+    raise RuntimeError("model builder exploded")
+
+
+@register_model("errors.linear", input_size=(3, 32, 32))
+def linear():
+    return nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 10))
+
+
+@register_model("errors.grey", input_size=(1, 32, 32))
+def grey():
+    return nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten(), nn.Linear(4 * 30 * 30, 10))
+'''
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\nclaims_report = out/REPORT.md\n"
+                     "claims_badges = out/badges\nclaims_train_device = cpu\nclaims_results_dir = runs\n")
+    (pytester.path / "claims").mkdir()
+    (pytester.path / "claims" / "errors.toml").write_text(LEDGER, encoding="utf-8")
+    (pytester.path / "errmodels.py").write_text(MODELS, encoding="utf-8")
+    return pytester
+
+
+def _outcome(project: pytest.Pytester, data: Path, *options: str) -> dict[str, dict]:
+    """Run every claim; return the records, after checking the report and badge say the same."""
+    result = project.runpytest_subprocess(f"--claims-data-root={data}", *options)
+    records = {r["id"]: r for r in json.loads((project.path / "out" / "claims.json").read_text())["claims"]}
+    errors = [r for r in records.values() if r["verdict"] == "error"]
+    assert "refuted" not in {r["verdict"] for r in records.values()}
+    assert result.ret == pytest.ExitCode.TESTS_FAILED and result.parseoutcomes()["errors"] == len(errors)
+    badge = json.loads((project.path / "out" / "badges" / "claims.json").read_text())
+    assert badge["message"].endswith(f", {len(errors)} error{'s' * (len(errors) > 1)}") and badge["color"] == "orange"
+    report = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
+    assert f"| {len(errors)} " in report.split("**all**")[1].split("\n")[0]
+    for record in errors:
+        assert "\n" not in record["reason"] and "Traceback" not in record["reason"]
+        assert record["reason"] in report
+    return records
+
+
+def test_each_failure_of_ours_is_an_error_with_its_one_line_reason(project: pytest.Pytester, tmp_path: Path) -> None:
+    data = write_cifar10(tmp_path / "synthetic", per_batch=10, test=20)
+    unverified = _outcome(project, data)
+    assert unverified["errors/macs/attention"]["reason"].startswith("counters disagree after corrections: ")
+    assert unverified["errors/params/broken"]["reason"] == "RuntimeError: model builder exploded"
+    for claim_id in ("errors/accuracy/linear", "errors/accuracy/diverges", "errors/accuracy/grey"):
+        reason = unverified[claim_id]["reason"]
+        assert "data_batch_1" in reason and "--claims-allow-unverified-data" in reason, reason
+
+    allowed = _outcome(project, data, "--claims-allow-unverified-data")
+    assert allowed["errors/accuracy/linear"]["verdict"] == "reproduced"
+    assert allowed["errors/accuracy/linear"]["unverified_data"] is True
+    assert "training loss is nan at epoch 1" in allowed["errors/accuracy/diverges"]["reason"]
+    assert allowed["errors/accuracy/grey"]["reason"].startswith("cost estimate failed: errors.grey: RuntimeError")
+
+    (data / "cifar-10-batches-py" / "test_batch").write_bytes(b"\x80\x04\x95 truncated")
+    (project.path / "out" / "claims.json").unlink()  # this run's records only, none kept from the last
+    unreadable = _outcome(project, data, "--claims-allow-unverified-data", "--claims-retrain", "-k", "linear")
+    reason = unreadable["errors/accuracy/linear"]["reason"]
+    assert unreadable["errors/accuracy/linear"]["verdict"] == "error" and "test_batch" in reason, reason
