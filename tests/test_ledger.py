@@ -241,7 +241,7 @@ def test_a_verbal_claim_is_an_interval(tmp_path: Path, bound: str, interval: tup
     ("value = 62\nabove = 60", "value: give exactly one of value, above, below, between (given: value, above)"),
     ("", "value: give exactly one of value, above, below, between (given: none)"),
     ("between = [60, 57]", "between: must be [low, high] with low < high"),
-    ("between = [60]", "between: List should have at least 2 items"),
+    ("between = [60]", "between: Tuple should have at least 2 items"),
 ])
 def test_an_interval_is_one_bound_or_an_ordered_pair(tmp_path: Path, bounds: str, expected: str) -> None:
     assert expected in first_line(tmp_path, GOOD_CLAIM.replace("value = 62", bounds))
@@ -292,7 +292,7 @@ def test_extends_overrides_chains_and_shares_one_recipe(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("change", "expected"), [
-    (('extends = "base"', 'extends = "mnist"'), "recipe.mnist: extends: cycle: longer -> mnist -> longer"),
+    (('extends = "base"', 'extends = "mnist"'), "recipe.longer: extends: cycle: longer -> mnist -> longer"),
     (('extends = "base"', 'extends = "bass"'), "recipe.longer: extends: unknown recipe 'bass' (recipes: base, longer"),
     (("std = [0.3081]", "std = [0.3081, 0.3]"), "recipe.mnist: std: needs one value per channel"),
     (("mean = [0.1307]\n", ""), "recipe.mnist: normalize: normalize = 'mean_std' needs mean and std"),
