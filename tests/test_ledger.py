@@ -220,6 +220,18 @@ def test_a_table_gives_its_claims_model_kind_count_and_source(tmp_path: Path) ->
     assert own.count == "keras"
 
 
+def test_a_column_gives_its_claims_keys_over_the_table_s(tmp_path: Path) -> None:
+    columns = '[table.by_column]\nParams = { count = "keras", note = "Keras count" }\n'
+    (claim,) = load_one(tmp_path, TABLE + columns + TABLE_CLAIM)
+    assert (claim.count, claim.note, claim.kind) == ("keras", "Keras count", "params")
+    (own,) = load_one(tmp_path, TABLE + columns + TABLE_CLAIM + 'count = "tensors"\n')
+    assert (own.count, own.note) == ("tensors", "Keras count")
+    typo = columns.replace("Params =", "Parms =")
+    assert "table t: by_column.Parms: no column 'Parms' in this table" in first_line(tmp_path, TABLE + typo + TABLE_CLAIM)
+    assert "table t: by_column.Params.count: must be" in first_line(tmp_path, TABLE + columns.replace('"keras"', '"kears"')
+                                                                     + TABLE_CLAIM)
+
+
 def test_partial_printed_is_a_part_of_its_cell(tmp_path: Path) -> None:
     body = TABLE + TABLE_CLAIM.replace('"Params"]', '"Note"]')
     assert "printed: '62' differs from the table cell '2 Conv Layers 62 parameters'" in first_line(tmp_path, body)
