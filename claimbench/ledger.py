@@ -6,6 +6,7 @@ Types and allowed values are the schema's (``claimbench.schema``); what spans se
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -40,8 +41,12 @@ class LedgerError(ValueError):
 # ----------------------------------------------------------------------------- where a problem is
 
 
-def _where(doc: dict[str, Any], slug: str, loc: Iterable[Any], keep_last: bool = False) -> tuple[str, str]:
-    """(subject, field) of a location: its path through the document, less pydantic's labels of union members."""
+def _where(doc: dict[str, Any], slug: str, loc: Iterable[Any], keep_last: bool = False,
+           whole: str = "(table)") -> tuple[str, str]:
+    """(subject, field) of a location: its path through the document, less pydantic's labels of union members.
+
+    ``whole`` names the field when the location is a whole item.
+    """
     node, path, loc = doc, [], list(loc)
     for i, part in enumerate(loc):
         if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and part < len(node):
@@ -54,10 +59,15 @@ def _where(doc: dict[str, Any], slug: str, loc: Iterable[Any], keep_last: bool =
         local = item.get("id") if isinstance(item := doc[head][rest[0]], dict) else None
         valid = isinstance(local, str) and re.match(schema.ID_PATTERN, local)
         subject = (f"{slug}/{local}" if head == "claim" else f"table {local}") if valid else f"({head} #{rest[0] + 1})"
-        return subject, ".".join(map(str, rest[1:]))
+        return subject, _dotted(rest[1:]) or whole
     if head == "recipe" and rest:
-        return f"recipe.{rest[0]}", ".".join(map(str, rest[1:]))
-    return ("(report)", ".".join(map(str, rest))) if head == "report" else ("(file)", ".".join(map(str, path)))
+        return f"recipe.{rest[0]}", _dotted(rest[1:]) or whole
+    return ("(report)", _dotted(rest)) if head == "report" and rest else ("(file)", _dotted(path) or whole)
+
+
+def _dotted(path: Iterable[Any]) -> str:
+    """A path as a TOML dotted key: ``by_column."Train Loss".note``."""
+    return ".".join(str(p) if re.fullmatch(r"[\w-]+", str(p)) else json.dumps(p) for p in path)
 
 
 def _what(error: Any) -> str:
@@ -81,14 +91,14 @@ def _schema_problems(doc: dict[str, Any], slug: str, error: ValidationError) -> 
     """Each pydantic error as (subject, field, what is wrong)."""
     for e in error.errors():
         loc = e["loc"][:2] + e["loc"][3:] if e["loc"][:1] == ("claim",) else e["loc"]  # less the claim's kind tag
-        subject, field = _where(doc, slug, loc, keep_last=e["type"] == "missing")
-        yield subject, field or ("kind" if e["type"].startswith("union_tag") else "(table)"), _what(e)
+        whole = "kind" if e["type"].startswith("union_tag") else "(table)"
+        yield *_where(doc, slug, loc, keep_last=e["type"] == "missing", whole=whole), _what(e)
 
 
 def _todos(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(path, what to fill in) of every string that starts with TODO."""
     if isinstance(node, str) and node.startswith("TODO"):
-        yield path, node[4:].strip(" :-") or f"fill in {path[-1]}"
+        yield path, node[4:].strip(" :-") or f"fill in {_dotted(path)}"
     for key, value in node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ():
         yield from _todos(value, (*path, key))
 
@@ -142,7 +152,7 @@ def _recipe(merged: dict[str, Any] | str | None) -> Recipe | list[tuple[str, str
     try:
         recipe = RECIPE.validate_python({k: v for k, v in merged.items() if k != "extends"})
     except ValidationError as error:
-        return [(".".join(map(str, e["loc"])), _what(e)) for e in error.errors()]
+        return [(_dotted(e["loc"]), _what(e)) for e in error.errors()]
     problems = []
     if recipe.validation == "holdout" and not recipe.val_size:
         problems.append(("val_size", "validation = 'holdout' needs val_size >= 1"))
@@ -167,9 +177,11 @@ def _claim_problems(claim: Any, names: list[str] | None, recipes: dict[str, Any]
         yield "value", "must be a list of integers (a shape) for output_shape, else a number or an interval"
     if claim.between is not None and not claim.between[0] < claim.between[1]:
         yield "between", f"must be [low, high] with low < high, got {list(claim.between)}"
-    digits, value = claim.tolerance.digits, claim.value
-    if isinstance(value, float) and digits is not None and abs(round(value, digits) - value) > 1e-9 * max(1, abs(value)):
-        yield "value", f"has more decimals than tolerance.digits = {digits}"
+    digits = claim.tolerance.digits
+    for key in given if digits is not None else ():
+        numbers = getattr(claim, key) if key == "between" else [getattr(claim, key)]
+        if any(isinstance(n, float) and abs(round(n, digits) - n) > 1e-9 * max(1, abs(n)) for n in numbers):
+            yield key, f"has more decimals than tolerance.digits = {digits}"
     counts = vocab.MAC_COUNTS if getattr(claim, "quantity", "macs") == "macs" else vocab.PARAM_COUNTS
     if claim.kind == "layer" and claim.count is not None and claim.count not in counts:
         yield "count", f"must be one of {', '.join(counts)} for quantity {claim.quantity!r}, got {claim.count!r}"
@@ -194,7 +206,7 @@ def _cell_problems(claim: Any, tables: dict[str, Table]) -> Iterator[tuple[str, 
     """A cell is [table id, row label, column]; ``printed`` is its text, or a part of it when ``partial``."""
     table_id, label, column = claim.cell
     table = tables.get(table_id)
-    rows = [row for row in table.rows if row[0] == label and len(row) == len(table.columns)] if table else []
+    rows = [row for row in table.rows if row[:1] == (label,) and len(row) == len(table.columns)] if table else []
     text = rows[0][table.columns.index(column)] if len(rows) == 1 and column in table.columns else None
     if table is None:
         yield "cell", f"no table {table_id!r} in this file (tables: {', '.join(tables) or 'none'})"
@@ -213,7 +225,7 @@ def _table_problems(table: Any, tables: dict[str, Table]) -> Iterator[tuple[str,
         if len(row) != len(table.columns):
             yield "rows", f"row {list(row[:1])} has {len(row)} cells, the table {len(table.columns)} columns"
     for column in table.by_column.keys() - set(table.columns):
-        yield f"by_column.{column}", f"no column {column!r} in this table"
+        yield _dotted(("by_column", column)), f"no column {column!r} in this table"
 
 
 # ----------------------------------------------------------------------------- loading
