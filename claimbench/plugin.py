@@ -223,10 +223,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     from claimbench import items as claim_items
     from claimbench import results
+    from claimbench.ledger import Claim
 
     for item in items:
         claim = getattr(item, "callspec", None) and item.callspec.params.get("claim")
-        if claim is not None:
+        if isinstance(claim, Claim):  # an empty parameter set holds a placeholder instead
             item.user_properties.append((results.CLAIM_PROPERTY, claim.id))
     tested = {value for item in items if not isinstance(item, claim_items.ClaimItem)
               for name, value in item.user_properties if name == results.CLAIM_PROPERTY}

@@ -219,6 +219,18 @@ def test_a_table_gives_its_claims_model_kind_count_and_source(tmp_path: Path) ->
     assert own.count == "keras"
 
 
+def test_a_column_gives_its_claims_keys_over_the_table_s(tmp_path: Path) -> None:
+    columns = '[table.by_column]\nParams = { count = "keras", note = "Keras count" }\n'
+    (claim,) = load_one(tmp_path, TABLE + columns + TABLE_CLAIM)
+    assert (claim.count, claim.note, claim.kind) == ("keras", "Keras count", "params")
+    (own,) = load_one(tmp_path, TABLE + columns + TABLE_CLAIM + 'count = "tensors"\n')
+    assert (own.count, own.note) == ("tensors", "Keras count")
+    typo = columns.replace("Params =", "Parms =")
+    assert "table t: by_column.Parms: no column 'Parms' in this table" in first_line(tmp_path, TABLE + typo + TABLE_CLAIM)
+    assert "table t: by_column.Params.count: must be" in first_line(tmp_path, TABLE + columns.replace('"keras"', '"kears"')
+                                                                     + TABLE_CLAIM)
+
+
 def test_partial_printed_is_a_part_of_its_cell(tmp_path: Path) -> None:
     body = TABLE + TABLE_CLAIM.replace('"Params"]', '"Note"]')
     assert "printed: '62' differs from the table cell '2 Conv Layers 62 parameters'" in first_line(tmp_path, body)
@@ -240,7 +252,7 @@ def test_a_verbal_claim_is_an_interval(tmp_path: Path, bound: str, interval: tup
     ("value = 62\nabove = 60", "value: give exactly one of value, above, below, between (given: value, above)"),
     ("", "value: give exactly one of value, above, below, between (given: none)"),
     ("between = [60, 57]", "between: must be [low, high] with low < high"),
-    ("between = [60]", "between: List should have at least 2 items"),
+    ("between = [60]", "between: Tuple should have at least 2 items"),
 ])
 def test_an_interval_is_one_bound_or_an_ordered_pair(tmp_path: Path, bounds: str, expected: str) -> None:
     assert expected in first_line(tmp_path, GOOD_CLAIM.replace("value = 62", bounds))
@@ -291,7 +303,7 @@ def test_extends_overrides_chains_and_shares_one_recipe(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("change", "expected"), [
-    (('extends = "base"', 'extends = "mnist"'), "recipe.mnist: extends: cycle: longer -> mnist -> longer"),
+    (('extends = "base"', 'extends = "mnist"'), "recipe.longer: extends: cycle: longer -> mnist -> longer"),
     (('extends = "base"', 'extends = "bass"'), "recipe.longer: extends: unknown recipe 'bass' (recipes: base, longer"),
     (("std = [0.3081]", "std = [0.3081, 0.3]"), "recipe.mnist: std: needs one value per channel"),
     (("mean = [0.1307]\n", ""), "recipe.mnist: normalize: normalize = 'mean_std' needs mean and std"),

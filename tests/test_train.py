@@ -90,7 +90,7 @@ def test_resumed_run_ends_with_the_uninterrupted_weights(tmp_path: Path) -> None
     (on as many threads: the CPU kernels' reductions split their sums by thread)."""
     checkpoint = tmp_path / "run.ckpt"
     child = subprocess.Popen(
-        [sys.executable, "-c", f"import pathlib, test_train; test_train.resume_run(pathlib.Path({str(checkpoint)!r}))"],
+        [sys.executable, "-c", f"import pathlib, models.iot_ml_hw2, test_train; test_train.resume_run(pathlib.Path({str(checkpoint)!r}))"],
         cwd=REPO, env={**os.environ, "PYTHONPATH": f"{REPO / 'tests'}{os.pathsep}{REPO}",
                        "OMP_NUM_THREADS": str(torch.get_num_threads())},
     )
