@@ -285,6 +285,7 @@ def settings(config: pytest.Config) -> runs.Settings:
         download=bool(_setting(config, "claims_download")),
         compile=bool(_setting(config, "claims_train_compile")),
         session=worker.get("testrunuid", uuid.uuid4().hex),
+        ledger=config.stash[ledger_path_key],
         progress=progress.reporter(config),
     )
 

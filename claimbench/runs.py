@@ -47,7 +47,6 @@ CPU_BUDGET_SECONDS = 600.0
 """The training budget per claim on the CPU when ``--claims-train-budget`` is not given (CUDA: none)."""
 TIMING_ROUNDS = 3
 """Timed epochs per timing claim, after one warm-up epoch."""
-_REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -65,6 +64,8 @@ class Settings:
     download: bool = False
     compile: bool = False
     session: str = ""
+    ledger: Path = Path(".")
+    """The ledger the claims come from: its repository and commit go into every run record."""
     progress: Callable[[str], None] | None = None
     """Where progress lines go (cost estimates, one line per epoch, runs set aside); None: nowhere."""
 
@@ -317,7 +318,7 @@ def _train_and_store(claim: Claim, recipe: Recipe, seed: int, settings: Settings
         "accel": {"channels_last": accel.channels_last, "compile": accel.compile,
                   "autocast": str(accel.autocast).removeprefix("torch.") if accel.autocast else None},
         "threads": threads if torch.device(settings.device).type == "cpu" else None,
-        "environment": environment.describe(_REPO, settings.device),
+        "environment": environment.describe(settings.ledger, settings.device),
         "verified_data": sets.verified,
         "data": sets.identity,
         "data_sizes": {"train": len(sets.train), "val": len(sets.val) if sets.val is not None else 0,

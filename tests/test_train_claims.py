@@ -98,7 +98,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
     record = json.loads(stored[0].read_text())
     recipe = json.loads(json.dumps(dataclasses.asdict(claim(MODEL1_CLAIMS[0], small_ledger).recipe)))
     assert record["recipe"] == recipe and record["seed"] == 0
-    assert {"claimbench commit", "torch", "torchvision", "python", "device"} <= set(record["environment"])
+    assert {"claimbench", "ledger", "torch", "torchvision", "python", "device"} <= set(record["environment"])
     assert record["accel"] == {"channels_last": True, "compile": False, "autocast": None}
     sizes = {"train": TRAIN_IMAGES, "val": recipe["val_size"], "test": TEST_IMAGES}
     assert len(record["history"]["epochs"]) == recipe["epochs"] and record["data_sizes"] == sizes
