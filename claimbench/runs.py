@@ -5,6 +5,8 @@ a few steps to estimate the cost (and to choose the CPU thread count) and skips 
 trains each seed once (``claimbench.train``) into a run store shared by every claim on the same run and
 keyed by the data's content, resumes an interrupted run from its checkpoint, and reads the statistic
 (``claimbench.metrics``). A stored run is reused unless the session retrains; a corrupt one is set aside.
+Training a run (``train_run``) and storing it (``store_run``) are apart, so that a cluster's workers train
+and its driver stores (``claimbench.cluster``); a run that failed there is stored as its reason (``store_failure``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any
 
 import torch
 
-from claimbench import atomic, data, environment, metrics, registry, train, verdict
+from claimbench import atomic, data, environment, metrics, precision, registry, train, verdict
 from claimbench.ledger import Claim, Recipe
 
 __all__ = [
@@ -39,7 +41,11 @@ __all__ = [
     "estimate_seconds",
     "machine_info",
     "measure",
+    "store_failure",
+    "store_run",
     "time_epoch",
+    "train_run",
+    "weights_digest",
     "worker_device",
 ]
 
@@ -68,6 +74,10 @@ class Settings:
     """The ledger the claims come from: its repository and commit go into every run record."""
     progress: Callable[[str], None] | None = None
     """Where progress lines go (cost estimates, one line per epoch, runs set aside); None: nowhere."""
+    precision: str = "auto"
+    """fp32, bf16 (autocast), or auto: the faster by measurement (``claimbench.precision``)."""
+    cluster: str | None = None
+    """The Ray cluster the session's runs train on (``claimbench.cluster``); None: this process trains them."""
 
     @property
     def budget(self) -> float:
@@ -176,26 +186,31 @@ def _datasets(claim: Claim, recipe: Recipe, seed: int, settings: Settings) -> _D
     return _Data(train_set, val_set, test_set, identity)
 
 
-_STEP_COSTS: dict[tuple[str, Recipe, str, bool], train.StepCost] = {}
-"""Each (model, recipe, device, compile) is timed once per process."""
+_STEP_COSTS: dict[tuple[str, Recipe, str, bool, str], precision.Probe] = {}
+"""Each (model, recipe, device, compile, precision asked) is probed once per process (``_probe_key``); a
+cluster's planner puts here what its workers measured."""
 
 
-def _step_cost(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings) -> train.StepCost:
-    """The claim's own model timed for a few steps at the recipe's batch size (``train.step_cost``), on a
-    spare copy; ``verdict.MeasurementError`` when that fails."""
-    key = (model_name, recipe, settings.device, settings.compile)
+def _probe_key(model_name: str, recipe: Recipe, settings: Settings) -> tuple[str, Recipe, str, bool, str]:
+    return model_name, recipe, settings.device, settings.compile, settings.precision
+
+
+def _step_cost(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings) -> precision.Probe:
+    """The claim's own model timed for a few steps at the recipe's batch size in the precisions the session
+    allows (``precision.probe``), on spare copies; ``verdict.MeasurementError`` when that fails."""
+    key = _probe_key(model_name, recipe, settings)
     if key not in _STEP_COSTS:
         try:
-            torch.manual_seed(0)
-            cost = train.step_cost(registry.get_model(model_name), train_set, recipe, device=settings.device,
-                                   accel=train.Accel.for_device(settings.device))
+            found = precision.probe(lambda: registry.get_model(model_name), train_set, recipe,
+                                    device=_usable(settings.device), asked=settings.precision)
         except (RuntimeError, ValueError, TypeError, ArithmeticError) as error:
             raise verdict.MeasurementError(
                 f"cost estimate failed: {model_name}: {type(error).__name__}: {str(error).splitlines()[0]}"
             ) from error
+        cost = found.cost
         if not (math.isfinite(cost.train_seconds) and math.isfinite(cost.eval_seconds) and cost.train_seconds > 0):
             raise verdict.MeasurementError(f"cost estimate failed: {model_name}: timed {cost}")
-        _STEP_COSTS[key] = cost
+        _STEP_COSTS[key] = found
     return _STEP_COSTS[key]
 
 
@@ -214,11 +229,12 @@ def _say(settings: Settings, line: str) -> None:
         settings.progress(line)
 
 
-def _announce(model_name: str, work: str, estimate: float, cost: train.StepCost, settings: Settings) -> None:
+def _announce(model_name: str, work: str, estimate: float, found: precision.Probe, settings: Settings) -> None:
     """Print the cost estimate of the work about to start."""
+    cost = found.cost
     threads = f", {cost.threads} thread(s)" if torch.device(settings.device).type == "cpu" else ""
     _say(settings, f"{model_name}: {work}, estimated {train.duration(estimate)} "
-                   f"({cost.train_seconds * 1e3:.3g} ms/step{threads})")
+                   f"({cost.train_seconds * 1e3:.3g} ms/step{threads}, {found.chosen})")
 
 
 def _skip_over_budget(claim: Claim, epochs: int, estimate: float, runs: int, settings: Settings) -> None:
@@ -284,32 +300,43 @@ def _stored(path: Path, settings: Settings) -> dict[str, Any] | None:
     return record
 
 
+def weights_digest(model: torch.nn.Module) -> str:
+    """SHA-256 over the state dict's names and bytes, in name order: equal digests, equal weights."""
+    digest = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
+
+
 def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: _Data, checkpoint: Path,
-           threads: int) -> tuple[train.History, train.Accel]:
+           threads: int, accel: train.Accel) -> tuple[train.History, torch.nn.Module]:
     """One run, resumed from ``checkpoint`` when it holds one; a corrupt checkpoint is set aside and the run
     starts afresh."""
     torch.manual_seed(seed)
     model = registry.get_model(claim.model)
-    accel = train.Accel.for_device(settings.device, compile=settings.compile)
     try:
         history = train.train(model, sets.train, sets.test, recipe, device=settings.device, seed=seed,
                               val_set=sets.val, checkpoint=checkpoint, on_epoch=settings.progress, threads=threads,
                               evaluate_train=True, accel=accel, name=claim.model)
     except train.CorruptCheckpoint as corrupt:
         _set_aside(checkpoint, str(corrupt).removeprefix(f"{checkpoint}: "), settings)
-        return _train(claim, recipe, seed, settings, sets, checkpoint, threads)
-    return history, accel
+        return _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel)
+    return history, model
 
 
-def _train_and_store(claim: Claim, recipe: Recipe, seed: int, settings: Settings, path: Path, threads: int
-                     ) -> dict[str, Any]:
+def train_run(claim: Claim, seed: int, settings: Settings, path: Path, found: precision.Probe) -> dict[str, Any]:
+    """Train the claim's run of ``seed`` as ``found`` chose (threads, precision), checkpointing beside ``path``
+    and resuming from there, and return its record; writes nothing but the checkpoint."""
+    recipe = claim.recipe
     sets = _datasets(claim, recipe, seed, settings)
     checkpoint = path.with_suffix(".ckpt")
     if settings.retrain:
         checkpoint.unlink(missing_ok=True)
     started = time.perf_counter()
-    history, accel = _train(claim, recipe, seed, settings, sets, checkpoint, threads)
-    record = {
+    accel = found.accel(compile=settings.compile)
+    history, model = _train(claim, recipe, seed, settings, sets, checkpoint, found.cost.threads, accel)
+    return {
         "model": claim.model,
         "dataset": claim.dataset,
         "recipe": dataclasses.asdict(recipe),
@@ -317,7 +344,8 @@ def _train_and_store(claim: Claim, recipe: Recipe, seed: int, settings: Settings
         "device": torch.device(settings.device).type,
         "accel": {"channels_last": accel.channels_last, "compile": accel.compile,
                   "autocast": str(accel.autocast).removeprefix("torch.") if accel.autocast else None},
-        "threads": threads if torch.device(settings.device).type == "cpu" else None,
+        "precision": found.to_dict(),
+        "threads": found.cost.threads if torch.device(settings.device).type == "cpu" else None,
         "environment": environment.describe(settings.ledger, settings.device),
         "verified_data": sets.verified,
         "data": sets.identity,
@@ -325,12 +353,34 @@ def _train_and_store(claim: Claim, recipe: Recipe, seed: int, settings: Settings
                        "test": len(sets.test)},
         "session": settings.session,
         "wall_seconds": time.perf_counter() - started,
+        "weights_sha256": weights_digest(model),
         "history": history.to_dict(),
     }
+
+
+def store_run(path: Path, record: dict[str, Any], settings: Settings) -> None:
+    """Write the run's record and this session's marker atomically; remove its checkpoint, the temporary
+    files a killed writer left beside it, and a failure this or an earlier session recorded."""
     atomic.write_text(path, json.dumps(record, indent=1))
     atomic.write_text(path.with_suffix(".session"), settings.session)
-    checkpoint.unlink(missing_ok=True)
-    return record
+    checkpoint = path.with_suffix(".ckpt")
+    for leftover in (checkpoint, path.with_suffix(".failed"), *path.parent.glob(f".{checkpoint.name}.*.tmp")):
+        leftover.unlink(missing_ok=True)
+
+
+def store_failure(path: Path, reason: str, settings: Settings) -> None:
+    """Record that the run failed in this session, with its one-line reason (``measure`` raises it)."""
+    atomic.write_text(path.with_suffix(".failed"), json.dumps({"session": settings.session, "reason": reason}))
+
+
+def _raise_failure(path: Path, settings: Settings) -> None:
+    """``verdict.MeasurementError`` with the reason when this session recorded the run as failed."""
+    failed = path.with_suffix(".failed")
+    if not failed.exists():
+        return
+    note = json.loads(failed.read_text(encoding="utf-8"))
+    if note["session"] == settings.session:
+        raise verdict.MeasurementError(note["reason"])
 
 
 def _eval_sizes(sets: _Data) -> list[int]:
@@ -344,27 +394,34 @@ def measure(claim: Claim, settings: Settings) -> Outcome:
     recipe = claim.recipe
     if recipe is None or claim.model is None or claim.statistic is None:
         raise ValueError(f"{claim.id}: a training claim needs model, statistic and recipe")
-    device = _usable(settings.device)
+    if settings.cluster is None:
+        _usable(settings.device)
     sets = _datasets(claim, recipe, 0, settings)
     seeds = range(settings.seeds or claim.runs or 1)
     paths = [_store_path(claim, recipe, seed, settings, sets.identity) for seed in seeds]
+    for path in paths:
+        _raise_failure(path, settings)
     missing = sum(_stored(path, settings) is None for path in paths)
-    estimate, threads = 0.0, torch.get_num_threads()
+    estimate = 0.0
     if missing:
-        cost = _step_cost(claim.model, recipe, sets.train, settings)
-        estimate, threads = estimate_seconds(cost, recipe, len(sets.train), _eval_sizes(sets)), cost.threads
+        found = _step_cost(claim.model, recipe, sets.train, settings)
+        estimate = estimate_seconds(found.cost, recipe, len(sets.train), _eval_sizes(sets))
         _skip_over_budget(claim, recipe.epochs, estimate, missing, settings)
         _announce(claim.model, f"training {missing} run(s) of up to {recipe.epochs} epochs", estimate * missing,
-                  cost, settings)
-    values, verified = [], True
+                  found, settings)
+    values, verified, devices = [], True, []
     for seed, path in enumerate(paths):
         with _locked(path):
-            record = _stored(path, settings) or _train_and_store(claim, recipe, seed, settings, path, threads)
+            record = _stored(path, settings)
+            if record is None:
+                record = train_run(claim, seed, settings, path, _step_cost(claim.model, recipe, sets.train, settings))
+                store_run(path, record, settings)
         history = train.History.from_dict(record["history"])
         values.append(metrics.value(claim.kind, claim.split, claim.statistic, history))
         verified = verified and record["verified_data"]
+        devices.append(record.get("environment", {}).get("device") or environment.device_name(settings.device))
     mean, spread = metrics.interval95(values)
-    return Outcome(mean=mean, values=tuple(values), spread=spread, device=environment.device_name(device),
+    return Outcome(mean=mean, values=tuple(values), spread=spread, device=devices[0],
                    verified=verified, estimate_seconds=estimate, results=tuple(paths))
 
 
@@ -391,14 +448,15 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     train_set, val_set = sets.train, sets.val
     one_epoch = dataclasses.replace(recipe, epochs=1, plateau=None, early_stopping=None, schedule="constant")
     eval_images = len(val_set) if val_set is not None else 0
-    cost = _step_cost(claim.model, recipe, train_set, settings)
+    found = _step_cost(claim.model, recipe, train_set, settings)
+    cost = found.cost
     estimate = estimate_seconds(cost, one_epoch, len(train_set), [eval_images], final_train_pass=False)
     _skip_over_budget(claim, 1, estimate, TIMING_ROUNDS + 1, settings)
-    _announce(claim.model, f"timing {TIMING_ROUNDS + 1} epochs (1 warm-up)", estimate * (TIMING_ROUNDS + 1), cost,
+    _announce(claim.model, f"timing {TIMING_ROUNDS + 1} epochs (1 warm-up)", estimate * (TIMING_ROUNDS + 1), found,
               settings)
     torch.manual_seed(0)
     model = registry.get_model(claim.model)
-    accel = train.Accel.for_device(device, compile=settings.compile)
+    accel = found.accel(compile=settings.compile)
     seconds: list[float] = []
 
     def run_epoch() -> None:

@@ -99,7 +99,9 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
     recipe = json.loads(json.dumps(dataclasses.asdict(claim(MODEL1_CLAIMS[0], small_ledger).recipe)))
     assert record["recipe"] == recipe and record["seed"] == 0
     assert {"claimbench", "ledger", "torch", "torchvision", "python", "device"} <= set(record["environment"])
-    assert record["accel"] == {"channels_last": True, "compile": False, "autocast": None}
+    autocast = {"fp32": None, "bf16": "bfloat16"}[record["precision"]["chosen"]]  # auto: the faster here
+    assert record["accel"] == {"channels_last": True, "compile": False, "autocast": autocast}
+    assert set(record["precision"]["step_seconds"]) == {"fp32", "bf16"} and len(record["weights_sha256"]) == 64
     sizes = {"train": TRAIN_IMAGES, "val": recipe["val_size"], "test": TEST_IMAGES}
     assert len(record["history"]["epochs"]) == recipe["epochs"] and record["data_sizes"] == sizes
     assert not list(results.glob("*.ckpt")), "a finished run leaves no checkpoint"

@@ -1,0 +1,65 @@
+"""The numerics a run trains in, chosen by measurement on the model itself and the device it trains on.
+
+``auto`` times a few training steps (``train.step_cost``) in fp32 and in bf16 autocast, channels_last in
+both, and takes bf16 only where it is at least ``BF16_GAIN`` times faster: CUDA and CPUs with AMX, but
+not a CPU without it, nor depthwise convolutions on some that have it. Never chosen from the device type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from claimbench import data, train
+from claimbench.ledger import Recipe
+
+__all__ = ["BF16_GAIN", "PRECISIONS", "Probe", "accel", "probe"]
+
+PRECISIONS = ("auto", "fp32", "bf16")
+"""The values of ``--claims-train-precision``."""
+BF16_GAIN = 1.2
+"""``auto`` picks bf16 when an fp32 step takes at least this many times a bf16 step."""
+
+
+def accel(precision: str, *, compile: bool = False) -> train.Accel:
+    """channels_last, with bf16 autocast for ``bf16`` and none for ``fp32``."""
+    return train.Accel(channels_last=True, autocast=torch.bfloat16 if precision == "bf16" else None,
+                       compile=compile)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What the probe measured: the precision asked and chosen, the chosen one's step cost, and the
+    seconds of a training step in each precision timed."""
+
+    asked: str
+    chosen: str
+    cost: train.StepCost
+    step_seconds: dict[str, float]
+
+    def accel(self, *, compile: bool = False) -> train.Accel:
+        """How the run trains."""
+        return accel(self.chosen, compile=compile)
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data for the run record."""
+        return {"asked": self.asked, "chosen": self.chosen, "step_seconds": dict(self.step_seconds)}
+
+
+def probe(build: Callable[[], nn.Module], train_set: data.Dataset, recipe: Recipe, *, device: torch.device | str,
+          asked: str = "auto") -> Probe:
+    """Time a fresh model from ``build`` in the precisions ``asked`` allows and choose one."""
+    if asked not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {asked!r}")
+    costs: dict[str, train.StepCost] = {}
+    for precision in ("fp32", "bf16") if asked == "auto" else (asked,):
+        torch.manual_seed(0)
+        costs[precision] = train.step_cost(build(), train_set, recipe, device=device, accel=accel(precision))
+    chosen = asked
+    if asked == "auto":
+        chosen = "bf16" if costs["fp32"].train_seconds >= BF16_GAIN * costs["bf16"].train_seconds else "fp32"
+    return Probe(asked=asked, chosen=chosen, cost=costs[chosen],
+                 step_seconds={name: cost.train_seconds for name, cost in costs.items()})
