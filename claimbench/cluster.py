@@ -1,0 +1,229 @@
+"""The Ray executor: a session's training runs fanned out over a Ray cluster, their records stored by the driver.
+
+``train_claims`` plans the runs the selected claims need (``claimbench.plan``), probes each (model, recipe)
+on a worker of the run's device (cost estimate, precision choice), submits every run within budget as a
+task (``num_gpus=1`` on CUDA, ``num_cpus=1`` on the CPU), prints the lines the tasks push to a queue
+(one per finished epoch), and writes each result into the run store atomically; a failed run is stored
+as its one-line reason, which its claims then raise as an ``error``. Claim items read the stored runs.
+
+Data: every node reads the datasets from the session's data root, at the same path, rather than the
+driver shipping them through the object store. A GPU cluster already mounts its datasets (a shared
+filesystem, or the same copy on every node); CIFAR-10 is 180 MB and ImageNet 150 GB, which an object
+store (a fraction of each node's memory, spilled to disk) would copy to every node every session, from a
+driver that need not hold the data at all. Each node checks the checksums and the data's digest itself: a
+node whose copy differs from the driver's fails its runs with that reason instead of storing them under
+the wrong key.
+
+Checkpoints: ``<run>.ckpt`` beside the run's record in the run store, written by the worker after every
+epoch. On a real cluster the run store must be a shared filesystem, mounted at the same path on every
+node, so that a task that Ray retries on another node (``max_retries``) resumes from the last epoch; on
+node-local disks a retry on another node starts afresh, and one on the same node resumes.
+
+Code: workers import claimbench and the ledger's model modules from the same paths as the driver
+(``PYTHONPATH`` in the tasks' runtime environment).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import logging
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from claimbench import plan, precision, registry, runs, train, verdict
+
+__all__ = ["MAX_RETRIES", "address", "train_claims"]
+
+MAX_RETRIES = 3
+"""Times Ray retries a task whose worker or node died (an exception raised by the run is not retried)."""
+_WAIT_SECONDS = 0.2
+"""How often the driver prints the lines the tasks pushed while it waits for them."""
+_ADDRESS = re.compile(r"ray://[^\s:/]+:\d+")
+
+
+def address(value: str) -> str:
+    """The cluster ``--claims-cluster`` names: ``ray://HOST:PORT``, or ``auto`` for ``$RAY_ADDRESS``;
+    ``ValueError`` with one line saying what is wrong."""
+    if importlib.util.find_spec("ray") is None:
+        raise ValueError("--claims-cluster: Ray is not installed: pip install claimbench[ray]")
+    if value == "auto":
+        found = os.environ.get("RAY_ADDRESS")
+        if not found:
+            raise ValueError("--claims-cluster auto: RAY_ADDRESS is not set: give ray://HOST:PORT, or export the "
+                             "address `ray start --head` printed")
+        return found
+    if not _ADDRESS.fullmatch(value):
+        raise ValueError(f"--claims-cluster: expected ray://HOST:PORT or auto, got {value!r}")
+    return value
+
+
+# ----------------------------------------------------------------------------- on the workers
+
+
+def _prepare(modules: Sequence[str], settings: runs.Settings) -> None:
+    """Register the ledger's models in this worker; on the CPU, one torch thread per CPU the task holds."""
+    import ray
+
+    registry.import_modules(modules)
+    if torch.device(settings.device).type == "cpu":
+        torch.set_num_threads(max(1, round(ray.get_runtime_context().get_assigned_resources().get("CPU", 1))))
+
+
+def _node() -> str:
+    import ray
+
+    return ray.util.get_node_ip_address()
+
+
+def _probe(claim: Any, settings: runs.Settings, modules: Sequence[str]) -> precision.Probe:
+    """Time the claim's model where its runs train: cost and precision (``runs._step_cost``)."""
+    _prepare(modules, settings)
+    sets = runs._datasets(claim, claim.recipe, 0, settings)
+    return runs._step_cost(claim.model, claim.recipe, sets.train, settings)
+
+
+def _train(run: plan.Run, settings: runs.Settings, modules: Sequence[str], probe: precision.Probe,
+           queue: Any) -> dict[str, Any]:
+    """Train one run, resuming its checkpoint, after checking this node's data is the driver's; push one
+    line when it starts (with this worker's pid) and one per finished epoch."""
+    _prepare(modules, settings)
+    node = _node()
+    resuming = ", resuming from its checkpoint" if run.path.with_suffix(".ckpt").exists() else ""
+    queue.put(f"{run.path.name}: training on {node} (pid {os.getpid()}){resuming}")
+    sets = runs._datasets(run.claim, run.claim.recipe, 0, settings)
+    if runs._store_path(run.claim, run.claim.recipe, run.seed, settings, sets.identity) != run.path:
+        raise verdict.MeasurementError(f"{run.claim.dataset} under {settings.data_root} on {node} differs from "
+                                       f"the driver's (digests {sets.identity['train'][:12]}…)")
+    on_node = dataclasses.replace(settings, progress=lambda line: queue.put(f"{line}  (seed {run.seed}, {node})"))
+    return runs.train_run(run.claim, run.seed, on_node, run.path, probe)
+
+
+# ----------------------------------------------------------------------------- on the driver
+
+
+def _reason(error: BaseException) -> str:
+    """A failed task in one line: a ``MeasurementError``'s message, else the exception's type and first line."""
+    import ray
+
+    cause = error.cause if isinstance(error, ray.exceptions.RayTaskError) and error.cause is not None else error
+    first = next(iter(str(cause).strip().splitlines()), "")
+    if isinstance(cause, verdict.MeasurementError):
+        return first
+    return f"{type(cause).__name__}: {first}" if first else type(cause).__name__
+
+
+def _task_options(settings: runs.Settings, pythonpath: Sequence[str]) -> dict[str, Any]:
+    """The resources a run needs on its device, retries, and where the workers find the code."""
+    paths = dict.fromkeys([*pythonpath, str(Path(__file__).resolve().parent.parent)])
+    resources = {"num_gpus": 1} if torch.device(settings.device).type == "cuda" else {"num_cpus": 1}
+    return {**resources, "max_retries": MAX_RETRIES, "retry_exceptions": False,
+            "runtime_env": {"env_vars": {"PYTHONPATH": os.pathsep.join(paths)}}}
+
+
+def _collect(pending: dict[Any, Any], queue: Any, say: Callable[[str], None],
+             on_done: Callable[[Any, Any], None], on_error: Callable[[Any, BaseException], None]) -> None:
+    """Wait for every task, printing the queued lines as they come; hand each result or error on."""
+    import ray
+
+    while pending:
+        done, _ = ray.wait(list(pending), num_returns=1, timeout=_WAIT_SECONDS)
+        _drain(queue, say)
+        for ref in done:
+            key = pending.pop(ref)
+            try:
+                result = ray.get(ref)
+            except ray.exceptions.RayError as error:
+                on_error(key, error)
+            else:
+                on_done(key, result)
+    _drain(queue, say)
+
+
+def _drain(queue: Any, say: Callable[[str], None]) -> None:
+    while not queue.empty():
+        say(queue.get_nowait())
+
+
+def _probe_all(wanted: Sequence[plan.Need], settings: runs.Settings, modules: Sequence[str], options: dict[str, Any],
+               queue: Any, say: Callable[[str], None]) -> dict[plan.ProbeKey, precision.Probe]:
+    """Probe each (model, recipe) on a worker, in parallel; a failed probe fails its claims' runs."""
+    import ray
+
+    remote = ray.remote(_probe).options(**options)
+    first = {need.probe_key: need.claim for need in reversed(wanted)}
+    pending = {remote.remote(claim, settings, modules): key for key, claim in first.items()}
+    probes: dict[plan.ProbeKey, precision.Probe] = {}
+
+    def failed(key: plan.ProbeKey, error: BaseException) -> None:
+        reason = f"cost estimate failed on the cluster: {_reason(error)}"
+        for need in wanted:
+            if need.probe_key == key:
+                for _, path in need.missing:
+                    runs.store_failure(path, reason, settings)
+        say(f"{key[0]}: {reason}")
+
+    _collect(pending, queue, say, probes.__setitem__, failed)
+    return probes
+
+
+def _train_all(todo: Sequence[plan.Run], probes: Mapping[plan.ProbeKey, precision.Probe], settings: runs.Settings,
+               modules: Sequence[str], options: dict[str, Any], queue: Any, say: Callable[[str], None]) -> None:
+    """Submit every run, store each result as it arrives (or its failure), printing the tasks' lines."""
+    import ray
+
+    remote = ray.remote(_train).options(**options)
+    pending = {remote.remote(run, settings, modules, probes[run.claim.model, run.claim.recipe], queue): run
+               for run in todo}
+
+    def stored(run: plan.Run, record: dict[str, Any]) -> None:
+        runs.store_run(run.path, record, settings)
+        say(f"{run.path.name}: stored ({train.duration(record['wall_seconds'])}, {record['precision']['chosen']})")
+
+    def failed(run: plan.Run, error: BaseException) -> None:
+        reason = _reason(error)
+        runs.store_failure(run.path, reason, settings)
+        say(f"{run.path.name}: failed: {reason}")
+
+    _collect(pending, queue, say, stored, failed)
+
+
+def train_claims(claims: Sequence[Any], settings: runs.Settings, modules: Sequence[str], *,
+                 pythonpath: Sequence[str] = ()) -> None:
+    """Train on ``settings.cluster`` every run the claims need that is not stored, storing each result or
+    failure; connects to the cluster unless this process already is."""
+    import ray
+    from ray.util.queue import Queue
+
+    wanted = plan.needs(claims, settings)
+    if not wanted:
+        return
+    say = settings.progress or (lambda line: None)
+    connected_here = not ray.is_initialized()
+    if connected_here:
+        ray.init(address=settings.cluster, logging_level=logging.WARNING, log_to_driver=False)
+    on_workers = dataclasses.replace(settings, device=torch.device(settings.device).type, progress=None,
+                                     retrain=False, cluster=None)
+    queue = Queue(actor_options={"num_cpus": 0})
+    try:
+        options = _task_options(settings, pythonpath)
+        probes = _probe_all(wanted, on_workers, modules, options, queue, say)
+        for (model, recipe), probe in probes.items():
+            runs._STEP_COSTS[runs._probe_key(model, recipe, settings)] = probe
+        todo = plan.within_budget(wanted, probes, settings)
+        if settings.retrain:
+            for run in todo:
+                run.path.with_suffix(".ckpt").unlink(missing_ok=True)
+        nodes = sum(node["Alive"] for node in ray.nodes())
+        say(f"ray cluster {settings.cluster}: training {len(todo)} run(s) on {nodes} node(s), estimated "
+            f"{train.duration(sum(run.estimate_seconds for run in todo))} of work")
+        _train_all(todo, probes, on_workers, modules, options, queue, say)
+    finally:
+        ray.kill(queue.actor)
+        if connected_here:
+            ray.shutdown()

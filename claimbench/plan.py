@@ -1,0 +1,101 @@
+"""Which training runs the selected claims need: the planner of a session whose runs train elsewhere.
+
+A run is keyed as the run store keys it (``runs._store_path``: model, dataset and its content, recipe,
+seed, device type), so claims naming one run share it. Stored runs are left out (unless the session
+retrains), and so are the claims that will not train: missing or unverified data, over the budget. Those
+claims then skip or fail by themselves, with the same reasons as on one machine. No Ray, no training.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from claimbench import precision, runs, verdict, vocab
+from claimbench.ledger import Claim, Recipe
+
+__all__ = ["Need", "ProbeKey", "Run", "needs", "probe_keys", "selected", "within_budget"]
+
+ProbeKey = tuple[str, Recipe]
+"""(model, recipe): what one cost and precision probe measures."""
+
+
+@dataclass(frozen=True)
+class Need:
+    """A training claim's runs that are not stored yet, and the sizes its cost estimate needs."""
+
+    claim: Claim
+    missing: tuple[tuple[int, Path], ...]
+    """(seed, store path) of each run to train."""
+    train_images: int
+    eval_sizes: tuple[int, ...]
+
+    @property
+    def probe_key(self) -> ProbeKey:
+        return self.claim.model, self.claim.recipe
+
+
+@dataclass(frozen=True)
+class Run:
+    """One training run to do: the first claim naming it stands for its model, dataset and recipe."""
+
+    claim: Claim
+    seed: int
+    path: Path
+    estimate_seconds: float
+
+
+def selected(items: Iterable[Any]) -> list[Claim]:
+    """The training claims of the session's items (ledger items and parametrized tests), once each,
+    leaving out those marked to skip."""
+    claims: dict[str, Claim] = {}
+    for item in items:
+        claim = getattr(item, "claim", None)
+        if claim is None and hasattr(item, "callspec"):
+            claim = item.callspec.params.get("claim")
+        if isinstance(claim, Claim) and claim.kind in vocab.TRAINING_KINDS and not item.get_closest_marker("skip"):
+            claims.setdefault(claim.id, claim)
+    return list(claims.values())
+
+
+def needs(claims: Sequence[Claim], settings: runs.Settings) -> list[Need]:
+    """The claims that have runs to train. A claim whose data is missing or fails its checks is left to
+    fail or skip when it runs."""
+    found = []
+    for claim in claims:
+        if claim.recipe is None or claim.model is None or claim.statistic is None:
+            continue
+        try:
+            sets = runs._datasets(claim, claim.recipe, 0, settings)
+        except (verdict.NotRunnable, verdict.MeasurementError):
+            continue
+        seeds = range(settings.seeds or claim.runs or 1)
+        paths = [(seed, runs._store_path(claim, claim.recipe, seed, settings, sets.identity)) for seed in seeds]
+        missing = tuple((seed, path) for seed, path in paths if runs._stored(path, settings) is None)
+        if missing:
+            found.append(Need(claim, missing, len(sets.train), tuple(runs._eval_sizes(sets))))
+    return found
+
+
+def probe_keys(wanted: Sequence[Need]) -> list[ProbeKey]:
+    """The distinct (model, recipe) the needs' estimates and precision choices time."""
+    return list(dict.fromkeys(need.probe_key for need in wanted))
+
+
+def within_budget(wanted: Sequence[Need], probes: Mapping[ProbeKey, precision.Probe], settings: runs.Settings
+                  ) -> list[Run]:
+    """The distinct runs of the claims whose estimate fits the budget; a claim over it, or whose probe
+    failed (absent from ``probes``), trains nothing and skips or fails when it runs."""
+    planned: dict[Path, Run] = {}
+    for need in wanted:
+        probe = probes.get(need.probe_key)
+        if probe is None:
+            continue
+        estimate = runs.estimate_seconds(probe.cost, need.claim.recipe, need.train_images, need.eval_sizes)
+        if estimate * len(need.missing) > settings.budget:
+            continue
+        for seed, path in need.missing:
+            planned.setdefault(path, Run(need.claim, seed, path, estimate))
+    return list(planned.values())

@@ -1,0 +1,199 @@
+"""Training runs on a real two-node Ray cluster (``ray.cluster_utils.Cluster``, one CPU per node) against the
+same runs done serially: identical stored results, a killed worker resumed from its checkpoint, a failed run
+as an ``error``, and the pytest path's verdicts."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from test_train_claims import MODEL1_CLAIMS, REPO, cifar_root, claim, small_ledger  # noqa: F401 (fixtures)
+
+from claimbench import cluster, ledger, runs, verdict
+
+ray = pytest.importorskip("ray")
+cluster_utils = pytest.importorskip("ray.cluster_utils")
+
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:cifar10 .*running on unverified data")]
+
+MODULES = ["models.iot_ml_hw2"]
+NODE = {"num_cpus": 1, "object_store_memory": 80 * 2**20}
+
+
+@pytest.fixture(scope="module")
+def ray_cluster() -> Iterator[Any]:
+    """A head and one more node, one CPU each, this process connected as the driver."""
+    local = cluster_utils.Cluster(initialize_head=True, connect=True,
+                                  head_node_args={**NODE, "include_dashboard": False})
+    try:
+        local.add_node(**NODE)
+        local.wait_for_nodes()
+        yield local
+    finally:
+        ray.shutdown()
+        local.shutdown()
+
+
+@pytest.fixture
+def one_thread() -> Iterator[None]:
+    """Serial runs with one torch thread, as each one-CPU task has."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
+def settings_for(results: Path, data_root: Path, **changes: Any) -> runs.Settings:
+    return runs.Settings(device="cpu", data_root=data_root, allow_unverified=True, results_dir=results,
+                         session="one session", precision="fp32", **changes)
+
+
+def without_seconds(history: dict[str, Any]) -> dict[str, Any]:
+    """The history with its timings dropped: what equal weights must reproduce exactly."""
+    return {**history, "epochs": [{k: v for k, v in epoch.items() if k != "seconds"} for epoch in history["epochs"]]}
+
+
+def test_cluster_runs_equal_serial_runs(ray_cluster: Any, cifar_root: Path, small_ledger: Path, tmp_path: Path,
+                                       one_thread: None, record_property: Any) -> None:
+    """Model 1 and Model 2, two seeds each: four runs, trained on the cluster and serially."""
+    claims = [claim(MODEL1_CLAIMS[1], small_ledger), claim("iot_ml_hw2/accuracy/model2/val", small_ledger)]
+    lines: list[str] = []
+    on_cluster = settings_for(tmp_path / "cluster", cifar_root, seeds=2, cluster=ray_cluster.address,
+                              progress=lines.append)
+    started = time.perf_counter()
+    cluster.train_claims(claims, on_cluster, MODULES, pythonpath=[str(REPO)])
+    cluster_seconds = time.perf_counter() - started
+    serial = settings_for(tmp_path / "serial", cifar_root, seeds=2)
+    started = time.perf_counter()
+    outcomes = [runs.measure(c, serial) for c in claims]
+    serial_seconds = time.perf_counter() - started
+
+    stored = sorted((tmp_path / "cluster").glob("*.json"))
+    assert [p.name for p in stored] == sorted(p.name for o in outcomes for p in o.results)
+    for path in stored:
+        ours, theirs = (json.loads(p.read_text()) for p in (path, tmp_path / "serial" / path.name))
+        assert ours["weights_sha256"] == theirs["weights_sha256"], path.name
+        assert without_seconds(ours["history"]) == without_seconds(theirs["history"])
+        assert ours["threads"] == theirs["threads"] == 1 and ours["precision"]["chosen"] == "fp32"
+    assert len({json.loads(p.read_text())["weights_sha256"] for p in stored}) == 4
+    epochs = [line for line in lines if re.match(r"iot_ml_hw2\.model\d epoch \d/2 .*\(seed \d, \S+\)$", line)]
+    assert len(epochs) == 4 * 2, lines
+    assert sum(bool(re.search(r"\.json: stored \(\S+, fp32\)$", line)) for line in lines) == 4, lines
+    record_property("cluster_seconds_4_runs", round(cluster_seconds, 1))
+    record_property("serial_seconds_4_runs", round(serial_seconds, 1))
+
+
+def test_killed_worker_resumes_from_its_checkpoint(ray_cluster: Any, cifar_root: Path, small_ledger: Path,
+                                                   tmp_path: Path, one_thread: None) -> None:
+    """SIGKILL the worker once its first checkpoint exists: Ray retries the task, which resumes there and
+    stores one complete record, the same as an uninterrupted run; no checkpoint or temporary file is left."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    model1 = dataclasses.replace(model1, recipe=dataclasses.replace(model1.recipe, epochs=12))
+    lines: list[str] = []
+    pids: dict[str, int] = {}
+    killed: list[int] = []
+
+    def kill_once(line: str) -> None:
+        lines.append(line)
+        started = re.match(r"(\S+): training on \S+ \(pid (\d+)\)", line)
+        if started:
+            pids[started[1]] = int(started[2])
+        if killed or " epoch 1/12 " not in line:
+            return
+        (name, pid), = pids.items()
+        checkpoint = tmp_path / "cluster" / Path(name).with_suffix(".ckpt")
+        deadline = time.monotonic() + 30
+        while not checkpoint.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(pid, signal.SIGKILL)
+        killed.append(pid)
+
+    settings = settings_for(tmp_path / "cluster", cifar_root, cluster=ray_cluster.address, progress=kill_once)
+    cluster.train_claims([model1], settings, MODULES, pythonpath=[str(REPO)])
+
+    assert killed, lines
+    resumed = next(i for i, line in enumerate(lines) if line.endswith("resuming from its checkpoint"))
+    first_after = next(line for line in lines[resumed:] if " epoch " in line)
+    assert not first_after.startswith("iot_ml_hw2.model1 epoch 1/"), lines
+    files = sorted(p.name for p in (tmp_path / "cluster").iterdir())
+    path = tmp_path / "cluster" / next(name for name in files if name.endswith(".json"))
+    assert files == sorted([path.name, path.with_suffix(".session").name]), "one record, no partial file"
+    record = json.loads(path.read_text())
+    assert [e["epoch"] for e in record["history"]["epochs"]] == list(range(1, 13))
+    serial = runs.measure(model1, settings_for(tmp_path / "serial", cifar_root))
+    uninterrupted = json.loads(serial.results[0].read_text())
+    assert record["weights_sha256"] == uninterrupted["weights_sha256"]
+    assert without_seconds(record["history"]) == without_seconds(uninterrupted["history"])
+
+
+def test_a_failed_run_is_its_claims_error(ray_cluster: Any, cifar_root: Path, small_ledger: Path,
+                                          tmp_path: Path) -> None:
+    """A run that diverges on the cluster is stored as its reason; its claims raise it as a MeasurementError."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    diverging = dataclasses.replace(model1, recipe=dataclasses.replace(model1.recipe, lr=1e30))
+    lines: list[str] = []
+    settings = settings_for(tmp_path, cifar_root, cluster=ray_cluster.address, progress=lines.append)
+    cluster.train_claims([diverging], settings, MODULES, pythonpath=[str(REPO)])
+    assert any(re.search(r": failed: iot_ml_hw2.model1: training loss is nan at epoch 1", line) for line in lines), lines
+    with pytest.raises(verdict.MeasurementError, match=r"^iot_ml_hw2.model1: training loss is nan at epoch 1"):
+        runs.measure(diverging, settings)
+    retried = dataclasses.replace(settings, session="a later session", cluster=None, budget_seconds=1e-9)
+    with pytest.raises(verdict.NotRunnable, match="over the training budget"):  # another session tries again
+        runs.measure(diverging, retried)
+
+
+def test_pytest_path_gives_the_single_machine_verdicts(ray_cluster: Any, cifar_root: Path, small_ledger: Path,
+                                                        tmp_path: Path) -> None:
+    """`pytest benchmarks -m train --claims-cluster=auto ...` against the cluster, and without it."""
+    verdicts = {}
+    for name, extra, env in (("cluster", ["--claims-cluster=auto"], {"RAY_ADDRESS": ray_cluster.address}),
+                             ("single", [], {})):
+        report = tmp_path / f"{name}.json"
+        command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "train", "-k", "model1", *extra,
+                   "--claims-train-device=cpu", f"--claims-dir={small_ledger}", f"--claims-data-root={cifar_root}",
+                   "--claims-allow-unverified-data", "--claims-train-precision=fp32",
+                   f"--claims-results-dir={tmp_path / name}", f"--claims-json={report}", "-p", "no:xdist",
+                   "-p", "no:randomly"]
+        finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False,
+                                  env={**os.environ, "OMP_NUM_THREADS": "1", **env})
+        assert report.exists(), finished.stdout[-3000:] + finished.stderr[-3000:]
+        records = json.loads(report.read_text())["claims"]
+        verdicts[name] = {r["id"]: (r["verdict"], r["measured"]) for r in records}
+        if name == "cluster":
+            assert re.search(r"(?m)^ray cluster \S+: training 1 run\(s\) on 2 node\(s\)", finished.stdout), \
+                finished.stdout[-3000:]
+    assert set(verdicts["cluster"]) == set(MODEL1_CLAIMS[:3])
+    assert verdicts["cluster"] == verdicts["single"]
+
+
+def test_cluster_option_errors_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    with pytest.raises(ValueError, match=r"^--claims-cluster auto: RAY_ADDRESS is not set: give ray://HOST:PORT"):
+        cluster.address("auto")
+    with pytest.raises(ValueError, match=r"^--claims-cluster: expected ray://HOST:PORT or auto, got 'head:6379'$"):
+        cluster.address("head:6379")
+    assert cluster.address("ray://head:10001") == "ray://head:10001"
+    monkeypatch.setenv("RAY_ADDRESS", "10.0.0.1:6379")
+    assert cluster.address("auto") == "10.0.0.1:6379"
+    monkeypatch.setattr(cluster.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ValueError, match=r"^--claims-cluster: Ray is not installed: pip install claimbench\[ray\]$"):
+        cluster.address("auto")
+
+
+def test_ledger_claims_pickle_for_the_workers(small_ledger: Path) -> None:
+    """Tasks receive claims and settings by pickle (cloudpickle under Ray)."""
+    import pickle
+
+    claims = ledger.load(small_ledger)
+    assert pickle.loads(pickle.dumps(claims)) == claims
