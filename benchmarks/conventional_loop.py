@@ -6,7 +6,7 @@ loss and accuracy that the engine keeps too: what a user writes first. It runs i
 own, so that nothing the engine sets in its process reaches it. It reads one line on stdin per
 epoch and answers with that epoch's seconds.
 
-    PYTHONPATH=. python benchmarks/conventional_loop.py MODEL IMAGES
+    PYTHONPATH=. python benchmarks/conventional_loop.py MODEL IMAGES BATCH_SIZE
 """
 
 from __future__ import annotations
@@ -26,19 +26,25 @@ from torchvision import transforms
 from claimbench import data, ledger, registry
 
 
-def recipe_of(model: str) -> ledger.Recipe:
-    """The model's recipe from the ledger, one epoch, with the crop-and-flip augmentation both loops apply."""
+RECIPE_MODEL = "iot_ml_hw2.model1"
+"""Whose ledger recipe (Adam, lr 1e-3) both loops train every model with."""
+
+
+def recipe_of(batch_size: int) -> ledger.Recipe:
+    """IoT-ML Model 1's recipe from the ledger at ``batch_size``, one epoch, with the crop-and-flip
+    augmentation both loops apply; imports every ledger's models."""
     reports = ledger.load_reports()
     registry.import_modules(m for report in reports for m in report.modules)
     claims = [c for report in reports for c in report.claims]
-    recipe = next(c.recipe for c in claims if c.model == model and c.kind == "accuracy" and c.recipe)
-    return dataclasses.replace(recipe, epochs=1, validation="none", augment=("crop", "flip"))
+    recipe = next(c.recipe for c in claims if c.model == RECIPE_MODEL and c.kind == "accuracy" and c.recipe)
+    return dataclasses.replace(recipe, epochs=1, validation="none", augment=("crop", "flip"), batch_size=batch_size)
 
 
-def cifar_shaped(n: int) -> data.Dataset:
-    """n random CIFAR-shaped images with random labels, the same in every process."""
+def images_for(model: str, n: int) -> data.Dataset:
+    """n random images of the model's input size with random labels, the same in every process."""
     generator = torch.Generator().manual_seed(0)
-    return data.Dataset(images=torch.randint(0, 256, (n, 3, 32, 32), dtype=torch.uint8, generator=generator),
+    shape = tuple(registry.input_size(model))
+    return data.Dataset(images=torch.randint(0, 256, (n, *shape), dtype=torch.uint8, generator=generator),
                         labels=torch.randint(0, 10, (n,), generator=generator), verified=True,
                         source=Path("synthetic"))
 
@@ -47,7 +53,8 @@ class CifarLike(torch.utils.data.Dataset):
     """torchvision's CIFAR10 access pattern: H×W×C uint8 rows, ``Image.fromarray`` and the transform per item."""
 
     def __init__(self, dataset: data.Dataset, transform: transforms.Compose) -> None:
-        self.data: np.ndarray = dataset.images.permute(0, 2, 3, 1).numpy().copy()
+        rows = dataset.images.permute(0, 2, 3, 1).numpy()
+        self.data: np.ndarray = (rows[..., 0] if rows.shape[-1] == 1 else rows).copy()  # grey: PIL mode L
         self.targets: list[int] = dataset.labels.tolist()
         self.transform = transform
 
@@ -58,12 +65,13 @@ class CifarLike(torch.utils.data.Dataset):
         return self.transform(Image.fromarray(self.data[index])), self.targets[index]
 
 
-def main(model_name: str, images: int) -> None:
-    recipe = recipe_of(model_name)
-    pipeline = transforms.Compose([transforms.RandomCrop(32, padding=data.CROP_PAD, padding_mode="reflect"),
+def main(model_name: str, images: int, batch_size: int) -> None:
+    recipe = recipe_of(batch_size)
+    side = registry.input_size(model_name)[-1]
+    pipeline = transforms.Compose([transforms.RandomCrop(side, padding=data.CROP_PAD, padding_mode="reflect"),
                                    transforms.RandomHorizontalFlip(), transforms.ToTensor()])
     # num_workers=0: on 2 cores, worker processes only compete with the training threads (measured slower).
-    loader = DataLoader(CifarLike(cifar_shaped(images), pipeline), batch_size=recipe.batch_size, shuffle=True,
+    loader = DataLoader(CifarLike(images_for(model_name, images), pipeline), batch_size=recipe.batch_size, shuffle=True,
                         num_workers=0)
     model = registry.get_model(model_name)
     optimizer = torch.optim.Adam(model.parameters(), lr=recipe.lr)
@@ -83,4 +91,4 @@ def main(model_name: str, images: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))

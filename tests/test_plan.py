@@ -1,0 +1,71 @@
+"""The planner (``claimbench.plan``): which runs the selected claims need, without Ray and without training."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from test_train_claims import MODEL1_CLAIMS, cifar_root, claim, small_ledger  # noqa: F401 (fixtures)
+
+from claimbench import plan, precision, runs, train
+
+pytestmark = pytest.mark.filterwarnings("ignore:cifar10 .*running on unverified data")
+
+
+def probe(train_seconds: float) -> precision.Probe:
+    return precision.Probe(asked="fp32", chosen="fp32", step_seconds={"fp32": train_seconds},
+                           cost=train.StepCost(train_seconds=train_seconds, eval_seconds=0.0, threads=1))
+
+
+def test_claims_sharing_a_run_need_it_once(cifar_root: Path, small_ledger: Path, tmp_path: Path) -> None:
+    settings = runs.Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path,
+                             seeds=2, session="s")
+    model1 = [claim(claim_id, small_ledger) for claim_id in MODEL1_CLAIMS[:3]]
+    model2 = claim("iot_ml_hw2/accuracy/model2/val", small_ledger)
+    wanted = plan.needs([*model1, model2], settings)
+    assert [len(need.missing) for need in wanted] == [2, 2, 2, 2]
+    assert plan.probe_keys(wanted) == [(model1[0].model, model1[0].recipe), (model2.model, model2.recipe)]
+    todo = plan.within_budget(wanted, {key: probe(1e-3) for key in plan.probe_keys(wanted)}, settings)
+    assert [(run.claim.model, run.seed) for run in todo] == [(model1[0].model, 0), (model1[0].model, 1),
+                                                             (model2.model, 0), (model2.model, 1)]
+    assert len({run.path for run in todo}) == 4 and all(run.estimate_seconds > 0 for run in todo)
+
+    # A stored run is not planned again (unless the session retrains); a claim over budget plans nothing.
+    runs.store_run(todo[0].path, {"history": train.History().to_dict(), "verified_data": False}, settings)
+    assert [len(need.missing) for need in plan.needs(model1[:1], settings)] == [1]
+    assert [len(need.missing) for need in plan.needs(model1[:1], dataclasses.replace(
+        settings, retrain=True, session="later"))] == [2]
+    slow = {plan.probe_keys(wanted)[0]: probe(1e3), plan.probe_keys(wanted)[1]: probe(1e-3)}
+    assert {run.claim.model for run in plan.within_budget(wanted, slow, settings)} == {model2.model}
+    assert plan.within_budget(wanted, {}, settings) == [], "a failed probe trains nothing"
+
+
+def test_claims_without_data_plan_nothing(small_ledger: Path, tmp_path: Path) -> None:
+    settings = runs.Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path)
+    assert plan.needs([claim(MODEL1_CLAIMS[1], small_ledger)], settings) == []
+
+
+def test_selected_takes_training_claims_once_and_not_those_skipped(small_ledger: Path) -> None:
+    def item(claim_id: str, skip: bool = False, param: bool = False) -> SimpleNamespace:
+        found = claim(claim_id, small_ledger)
+        return SimpleNamespace(**({"callspec": SimpleNamespace(params={"claim": found})} if param else {"claim": found}),
+                               get_closest_marker=lambda name: skip or None)
+
+    items = [item(MODEL1_CLAIMS[0]), item(MODEL1_CLAIMS[0], param=True), item(MODEL1_CLAIMS[1], skip=True),
+             item("iot_ml_hw2/epoch_time/model1"), item("iot_ml_hw2/params/model1", param=True)]
+    assert [c.id for c in plan.selected(items)] == [MODEL1_CLAIMS[0]]
+
+
+def test_a_failure_recorded_this_session_is_raised_then_forgotten(tmp_path: Path) -> None:
+    settings = runs.Settings(device="cpu", results_dir=tmp_path, session="this one")
+    path = tmp_path / "run.json"
+    runs.store_failure(path, "model: training loss is nan at epoch 1", settings)
+    assert json.loads(path.with_suffix(".failed").read_text())["session"] == "this one"
+    with pytest.raises(runs.verdict.MeasurementError, match="^model: training loss is nan at epoch 1$"):
+        runs._raise_failure(path, settings)
+    runs._raise_failure(path, dataclasses.replace(settings, session="another"))
+    runs.store_run(path, {"history": {}}, settings)
+    assert not path.with_suffix(".failed").exists()
