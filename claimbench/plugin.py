@@ -78,7 +78,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     option("train-compile", "torch.compile the model for training claims", ini="bool", action="store_true")
     option("retrain", "train again even where a stored run exists", ini="", action="store_true")
     option("results-dir", "where training runs and checkpoints are stored (default: runs/)", metavar="DIR")
-    option("cluster", "train the runs on a Ray cluster first: ray://HOST:PORT, or auto ($RAY_ADDRESS)", metavar="ADDRESS")
+    option("cluster", "train the runs on a Ray cluster: ray://HOST:PORT, or auto ($RAY_ADDRESS)", metavar="ADDRESS")
     option("train-precision", "auto (bf16 where measured 1.2x faster), fp32 or bf16", metavar="PRECISION")
 
 

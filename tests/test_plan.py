@@ -51,8 +51,8 @@ def test_claims_without_data_plan_nothing(small_ledger: Path, tmp_path: Path) ->
 def test_selected_takes_training_claims_once_and_not_those_skipped(small_ledger: Path) -> None:
     def item(claim_id: str, skip: bool = False, param: bool = False) -> SimpleNamespace:
         found = claim(claim_id, small_ledger)
-        return SimpleNamespace(**({"callspec": SimpleNamespace(params={"claim": found})} if param else {"claim": found}),
-                               get_closest_marker=lambda name: skip or None)
+        where = {"callspec": SimpleNamespace(params={"claim": found})} if param else {"claim": found}
+        return SimpleNamespace(**where, get_closest_marker=lambda name: skip or None)
 
     items = [item(MODEL1_CLAIMS[0]), item(MODEL1_CLAIMS[0], param=True), item(MODEL1_CLAIMS[1], skip=True),
              item("iot_ml_hw2/epoch_time/model1"), item("iot_ml_hw2/params/model1", param=True)]
