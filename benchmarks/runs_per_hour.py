@@ -14,13 +14,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import ray
 import torch
 from ray import cluster_utils
 from test_train_claims import IOT_ML, write_cifar10
 
 from claimbench import cluster, ledger, registry, runs
 
-EPOCHS, HELD_OUT, TRAIN_IMAGES, TEST_IMAGES = 3, 500, 2000, 500
+EPOCHS, HELD_OUT, TRAIN_IMAGES, TEST_IMAGES = 8, 500, 4000, 500
 CLAIMS = ("iot_ml_hw2/accuracy/model1/val", "iot_ml_hw2/accuracy/model2/val")
 NODE = {"num_cpus": 1, "object_store_memory": 80 * 2**20}
 
@@ -45,6 +46,7 @@ def main() -> None:
     cluster.train_claims(claims, settings("cluster", cluster=local.address), ["models.iot_ml_hw2"],
                          pythonpath=[str(Path(__file__).resolve().parent.parent)])
     on_cluster = time.perf_counter() - started
+    ray.shutdown()
     local.shutdown()
     torch.set_num_threads(1)
     started = time.perf_counter()
