@@ -277,6 +277,8 @@ def _stored(path: Path, settings: Settings) -> dict[str, Any] | None:
         record = json.loads(path.read_text(encoding="utf-8"))
         train.History.from_dict(record["history"])
         bool(record["verified_data"])
+    except FileNotFoundError:  # set aside by another worker since the check above
+        return None
     except (OSError, ValueError, KeyError, TypeError) as error:
         _set_aside(path, f"corrupt stored run ({type(error).__name__}: {error})", settings)
         return None
