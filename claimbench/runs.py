@@ -176,14 +176,14 @@ def _datasets(claim: Claim, recipe: Recipe, seed: int, settings: Settings) -> _D
     return _Data(train_set, val_set, test_set, identity)
 
 
-_STEP_COSTS: dict[tuple[str, Recipe, str, bool], train.StepCost] = {}
-"""Each (model, recipe, device, compile) is timed once per process."""
+_STEP_COSTS: dict[tuple[str, Recipe, str], train.StepCost] = {}
+"""Each (model, recipe, device) is timed once per process (eagerly, also for ``--train-compile``)."""
 
 
 def _step_cost(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings) -> train.StepCost:
     """The claim's own model timed for a few steps at the recipe's batch size (``train.step_cost``), on a
     spare copy; ``verdict.MeasurementError`` when that fails."""
-    key = (model_name, recipe, settings.device, settings.compile)
+    key = (model_name, recipe, settings.device)
     if key not in _STEP_COSTS:
         try:
             torch.manual_seed(0)
@@ -278,6 +278,8 @@ def _stored(path: Path, settings: Settings) -> dict[str, Any] | None:
         record = json.loads(path.read_text(encoding="utf-8"))
         train.History.from_dict(record["history"])
         bool(record["verified_data"])
+    except FileNotFoundError:  # set aside by another worker since the check above
+        return None
     except (OSError, ValueError, KeyError, TypeError) as error:
         _set_aside(path, f"corrupt stored run ({type(error).__name__}: {error})", settings)
         return None
