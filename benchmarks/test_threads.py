@@ -105,13 +105,12 @@ def _main(setting: str, images: int, epochs: int) -> None:
     import torch
     from conventional_loop import cifar_shaped, recipe_of
 
-    import models
-    from claimbench import train
+    from claimbench import registry, train
 
     recipe, dataset = dataclasses.replace(recipe_of(MODEL), epochs=1), cifar_shaped(images)
-    threads = train.step_cost(models.build(MODEL), dataset, recipe, device="cpu").threads if setting == "engine" \
-        else torch.get_num_threads()
-    model = models.build(MODEL)
+    threads = train.step_cost(registry.get_model(MODEL), dataset, recipe, device="cpu").threads \
+        if setting == "engine" else torch.get_num_threads()
+    model = registry.get_model(MODEL)
     rates = [images / train.train(model, dataset, None, recipe, device="cpu", seed=0, threads=threads).epochs[0].seconds
              for _ in range(epochs)]
     print(threads, *rates)
