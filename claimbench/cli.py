@@ -80,7 +80,7 @@ def _compare(arguments: argparse.Namespace) -> int:
 def _schema(arguments: argparse.Namespace) -> int:
     from claimbench import atomic, schema
 
-    text = json.dumps(schema.json_schema(), indent=2, sort_keys=True) + "\n"
+    text = schema.json_text()
     if arguments.output:
         atomic.write_text(arguments.output, text)
     else:

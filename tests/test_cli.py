@@ -79,3 +79,8 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     assert 'printed = "1,234"' in (project / "claims" / "my_cnns.toml").read_text(encoding="utf-8")
     with pytest.raises(SystemExit, match="my_cnns.toml exists"):
         cli.main(["init"])
+
+
+def test_schema_writes_the_shipped_json_schema(tmp_path: Path) -> None:
+    assert cli.main(["schema", "-o", str(tmp_path / "s.json")]) == 0
+    assert (tmp_path / "s.json").read_bytes() == (REPO / "reference" / "ledger.schema.json").read_bytes()
