@@ -80,7 +80,7 @@ def _compare(arguments: argparse.Namespace) -> int:
 def _schema(arguments: argparse.Namespace) -> int:
     from claimbench import atomic, schema
 
-    text = json.dumps(schema.json_schema(), indent=2, sort_keys=True) + "\n"
+    text = schema.json_text()
     if arguments.output:
         atomic.write_text(arguments.output, text)
     else:
@@ -116,20 +116,35 @@ class _CollectLedger:
             config.args.append(str(ledger_path))
 
 
+def _joined(arguments: Sequence[str]) -> list[str]:
+    """``--claims-x VALUE`` as ``--claims-x=VALUE``: pytest looks for its rootdir before it knows plugin
+    options, and would take a separated VALUE for a path to test."""
+    flags = ("--claims-download", "--claims-allow-unverified-data", "--claims-train-compile", "--claims-retrain")
+    joined: list[str] = []
+    for argument in arguments:
+        previous = joined[-1] if joined else ""
+        if previous.startswith("--claims-") and "=" not in previous and previous not in flags \
+                and not argument.startswith("-"):
+            joined[-1] = f"{joined[-1]}={argument}"
+        else:
+            joined.append(argument)
+    return joined
+
+
 def _check(arguments: argparse.Namespace) -> int:
     import pytest
 
-    return int(pytest.main(arguments.pytest_args, plugins=[_CollectLedger()]))
+    return int(pytest.main(_joined(arguments.pytest_args), plugins=[_CollectLedger()]))
 
 
 def _init(arguments: argparse.Namespace) -> int:
     from claimbench import atomic, draft
 
-    target = arguments.claims_dir / f"{arguments.slug or draft.slug(arguments.report.stem)}.toml"
+    name = arguments.slug or draft.slug(Path.cwd().name)
+    target = arguments.claims_dir / f"{name}.toml"
     if target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
-    status = draft.main([str(arguments.report), *(["--slug", arguments.slug] if arguments.slug else []),
-                         "-o", str(target)])
+    status = draft.main([str(arguments.report), "--slug", name, "-o", str(target)])
     ini = Path("pytest.ini")
     lines = f"[pytest]\nclaims_dir = {arguments.claims_dir.as_posix()}\nclaims_json = claims.json\n" \
             "claims_badges = badges\n"
@@ -186,7 +201,7 @@ def _parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="draft a ledger from your README and write the ini lines")
     init.add_argument("report", type=Path, nargs="?", default=Path("README.md"), metavar="REPORT.md")
-    init.add_argument("--slug", help="the report's slug (default: from the file name)")
+    init.add_argument("--slug", help="the report's slug (default: from this folder's name)")
     init.add_argument("--claims-dir", type=Path, default=Path("claims"), metavar="DIR",
                       help="where the ledger goes (default: claims/)")
     init.set_defaults(run=_init)

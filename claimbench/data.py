@@ -428,8 +428,8 @@ def _by_channel(unit: torch.Tensor, mean: Sequence[float], std: Sequence[float],
     if len(mean) != channels or len(std) != channels:
         raise ValueError(f"{how!r} normalisation has {len(mean)} mean(s) and {len(std)} std(s); "
                          f"the images have {channels} channel(s)")
-    shape = (1, channels, 1, 1)
-    return (unit - torch.tensor(mean, device=unit.device).view(shape)) / torch.tensor(std, device=unit.device).view(shape)
+    mean_, std_ = (torch.tensor(values, device=unit.device).view(1, channels, 1, 1) for values in (mean, std))
+    return (unit - mean_) / std_
 
 
 def augment(

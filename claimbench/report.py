@@ -8,6 +8,7 @@ from __future__ import annotations
 import json as jsonlib
 import os
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,8 @@ UNVERIFIED_REASON = ("measured on unverified data: the dataset's checksums did n
 README_START = "<!-- claims-summary:start -->"
 README_END = "<!-- claims-summary:end -->"
 NOTHING = "—"
+WIDTH = 120
+"""Reasons are wrapped to this many characters."""
 
 _NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
 _UNIT = re.compile(r"\s?(?:%|[A-Za-z]{1,3})(?![A-Za-z])")
@@ -118,6 +121,12 @@ def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
                     tablefmt="github", disable_numparse=True)
 
 
+def _plain_table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
+    """A GitHub-flavoured table without alignment padding: an author's wide table stays readable as text."""
+    lines = [headers, ["---"] * len(headers), *rows]
+    return "\n".join("| " + " | ".join(_escape(cell) for cell in line) + " |" for line in lines)
+
+
 def _verdict_text(verdict: str) -> str:
     return f"{VERDICT_MARKS[verdict]} {verdict}"
 
@@ -149,7 +158,7 @@ def _headline(records: Sequence[Record]) -> str:
 
 
 class _Reasons:
-    """The distinct reasons of one report section, each written once and referred to by number."""
+    """The distinct reasons of the whole report, each written once and referred to by number."""
 
     def __init__(self) -> None:
         self.texts: list[str] = []
@@ -160,13 +169,17 @@ class _Reasons:
         return f"[{self.texts.index(text) + 1}]"
 
     def lines(self) -> list[str]:
-        return [f"{n}. {_escape(text)}" for n, text in enumerate(self.texts, 1)]
+        """A numbered list, each reason wrapped to ``WIDTH`` with its continuation lines indented."""
+        return [textwrap.fill(_escape(text), WIDTH, initial_indent=f"{n}. ", subsequent_indent=" " * len(f"{n}. "),
+                              break_long_words=False, break_on_hyphens=False)
+                for n, text in enumerate(self.texts, 1)]
 
 
 def _cell_text(record: Record, reasons: _Reasons, date: str) -> str:
     """One claimed number: ``printed → measured mark``, then Δ when refuted, the band, and its references."""
     verdict = record["verdict"]
-    parts = [record["printed"], "→", format_value(record["shown"], record["printed"]), VERDICT_MARKS[verdict]]
+    measured = [] if record["shown"] is None else ["→", format_value(record["shown"], record["printed"])]
+    parts = [record["printed"], *measured, VERDICT_MARKS[verdict]]
     if verdict in ("refuted", "known error") and record["delta"] is not None:
         parts.append(format_delta(record))
     parts.append(_band_text(record))
@@ -192,7 +205,7 @@ def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _
                 cells.insert(0, text)
             out.append("<br>".join(cells) if found else text)
         rows.append(out)
-    return [f"### {table.title}", "", _table(rows, table.columns), ""]
+    return [f"### {table.title}", "", _plain_table(rows, table.columns), ""]
 
 
 def _render_text_claims(records: Sequence[Record], reasons: _Reasons, date: str) -> list[str]:
@@ -200,7 +213,7 @@ def _render_text_claims(records: Sequence[Record], reasons: _Reasons, date: str)
     return ["### Claims in the text", "", _table(rows, ["Claim", "Printed → measured"]), ""]
 
 
-def _render_report(report: Report, records: Sequence[Record], date: str) -> list[str]:
+def _render_report(report: Report, records: Sequence[Record], reasons: _Reasons, date: str) -> list[str]:
     where = " · ".join(part for part in (f"source `{report.source}`" if report.source else "", report.origin)
                        if part)
     lines = [f"## {report.title}", "", f"`{report.slug}`" + (f" · {where}" if where else ""), ""]
@@ -210,7 +223,6 @@ def _render_report(report: Report, records: Sequence[Record], date: str) -> list
     for record in records:
         if record["cell"] is not None:
             cells.setdefault(tuple(record["cell"]), []).append(record)
-    reasons = _Reasons()
     placed: set[Cell] = set()
     for table in report.tables:
         table_cells = {cell for cell in cells if cell[0] == table.id}
@@ -220,8 +232,6 @@ def _render_report(report: Report, records: Sequence[Record], date: str) -> list
     text_records = [r for r in records if r["cell"] is None or tuple(r["cell"]) not in placed]
     if text_records:
         lines += _render_text_claims(text_records, reasons, date)
-    if reasons.texts:
-        lines += ["Reasons:", "", *reasons.lines(), ""]
     return lines
 
 
@@ -245,9 +255,12 @@ def render_markdown(records: Sequence[Record], reports: Sequence[Report], enviro
         lines += ["No claims were selected in this run: nothing was measured.", ""]
     rows = [*environment.items(), ("devices", _devices(records))]
     lines += ["## Environment", "", _table(rows, ["What", "Value"]), ""]
-    if records:
-        for report in sorted(reports, key=lambda r: r.slug):
-            lines += _render_report(report, [r for r in records if r["report"] == report.slug], date)
+    reasons = _Reasons()
+    for report in sorted(reports, key=lambda r: r.slug) if records else ():
+        lines += _render_report(report, [r for r in records if r["report"] == report.slug], reasons, date)
+    if reasons.texts:
+        lines += ["## Reasons", "", "Each reason is written once; the numbers in the tables above refer to it.", "",
+                  *reasons.lines(), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

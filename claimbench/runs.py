@@ -186,13 +186,13 @@ def _datasets(claim: Claim, recipe: Recipe, seed: int, settings: Settings) -> _D
     return _Data(train_set, val_set, test_set, identity)
 
 
-_STEP_COSTS: dict[tuple[str, Recipe, str, bool, str], precision.Probe] = {}
-"""Each (model, recipe, device, compile, precision asked) is probed once per process (``_probe_key``); a
-cluster's planner puts here what its workers measured."""
+_STEP_COSTS: dict[tuple[str, Recipe, str, str], precision.Probe] = {}
+"""Each (model, recipe, device, precision asked) is probed once per process (``_probe_key``; eagerly, also for
+``--train-compile``); a cluster's planner puts here what its workers measured."""
 
 
-def _probe_key(model_name: str, recipe: Recipe, settings: Settings) -> tuple[str, Recipe, str, bool, str]:
-    return model_name, recipe, settings.device, settings.compile, settings.precision
+def _probe_key(model_name: str, recipe: Recipe, settings: Settings) -> tuple[str, Recipe, str, str]:
+    return model_name, recipe, settings.device, settings.precision
 
 
 def _step_cost(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings) -> precision.Probe:
@@ -294,6 +294,8 @@ def _stored(path: Path, settings: Settings) -> dict[str, Any] | None:
         record = json.loads(path.read_text(encoding="utf-8"))
         train.History.from_dict(record["history"])
         bool(record["verified_data"])
+    except FileNotFoundError:  # set aside by another worker since the check above
+        return None
     except (OSError, ValueError, KeyError, TypeError) as error:
         _set_aside(path, f"corrupt stored run ({type(error).__name__}: {error})", settings)
         return None

@@ -5,6 +5,7 @@ the JSON Schema that editors (Taplo, Even Better TOML) check a ledger with.
 """
 
 import dataclasses
+import json
 from typing import Annotated, Any, Literal, Optional, Union, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, create_model
@@ -266,3 +267,8 @@ def json_schema() -> dict[str, Any]:
     """The JSON Schema of a ledger file, for editors (Taplo, Even Better TOML)."""
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "claimbench ledger",
             **LedgerFile.model_json_schema()}
+
+
+def json_text() -> str:
+    """``json_schema()`` as the text of ``reference/ledger.schema.json`` and of ``claimbench schema``."""
+    return json.dumps(json_schema(), indent=2) + "\n"

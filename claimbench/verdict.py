@@ -214,7 +214,7 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     claimed = format_number(claim.value) if claim.value is not None else _describe_band(claim.interval)
     line = f"claimed {claim.printed!r} = {claimed}, measured {format_number(shown)}"
     if band is not None:
-        by = f" by {abs(delta):.6g}" if delta is not None else ""
+        by = f" by {format_number(abs(delta))}" if delta is not None else ""
         allowed = words if band[0] == band[1] else f"allowed {_describe_band(band)} ({words})"
         line += f", {direction}{by}; {allowed}"
     if claim.expect == "refuted":

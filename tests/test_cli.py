@@ -62,3 +62,25 @@ def test_the_console_script_drafts(tmp_path: Path) -> None:
     finished = subprocess.run([*command, "draft", str(report), "--slug", "mine"], capture_output=True, text=True,
                               check=True)
     assert 'printed = "1,234"' in finished.stdout and "value   = 1234" in finished.stdout
+
+
+def test_check_joins_claims_options_to_their_values() -> None:
+    assert cli._joined(["--claims-data-root", "/data", "--claims-retrain", "tests", "-k", "x"]) == [
+        "--claims-data-root=/data", "--claims-retrain", "tests", "-k", "x"]
+
+
+def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "my-cnns"
+    project.mkdir()
+    (project / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert cli.main(["init"]) == 0
+    assert (project / "pytest.ini").read_text(encoding="utf-8").startswith("[pytest]\nclaims_dir = claims\n")
+    assert 'printed = "1,234"' in (project / "claims" / "my_cnns.toml").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit, match="my_cnns.toml exists"):
+        cli.main(["init"])
+
+
+def test_schema_writes_the_shipped_json_schema(tmp_path: Path) -> None:
+    assert cli.main(["schema", "-o", str(tmp_path / "s.json")]) == 0
+    assert (tmp_path / "s.json").read_bytes() == (REPO / "reference" / "ledger.schema.json").read_bytes()

@@ -134,3 +134,59 @@ def test_installed_but_not_configured_the_plugin_is_inert(pytester: pytest.Pytes
     result.stdout.fnmatch_lines(["probe: loaded=[] markers=[]"])
     shown = [line for line in result.outlines if not line.startswith("plugins:")]  # pytest lists installed ones
     assert not [line for line in shown if "claimbench" in line]
+
+
+SIXTH = '''
+format = 2
+
+[report]
+title = "A sixth report"
+modules = ["sixth_models"]
+
+[[table]]
+id = "sizes"
+title = "Sizes"
+columns = ["Model", "Params", "MACs"]
+rows = [["linear", "40", "32"]]
+model = "sixth.linear"
+
+[[claim]]
+id = "params/linear"
+kind = "params"
+count = "trainable"
+value = 40
+printed = "40"
+cell = ["sizes", "linear", "Params"]
+source = "sixth.md, Sizes, row linear"
+
+[[claim]]
+id = "macs/linear"
+kind = "macs"
+count = "pure"
+value = 32
+printed = "32"
+cell = ["sizes", "linear", "MACs"]
+source = "sixth.md, Sizes, row linear"
+'''
+
+
+def test_a_sixth_report_costs_its_ledger_and_its_model_code_only(pytester: pytest.Pytester) -> None:
+    """This repository's benchmarks/ judge a new report's claims with no line changed anywhere else."""
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    ledger = pytester.path / "reference"
+    ledger.mkdir()
+    for path in (repo / "reference").glob("*.toml"):
+        (ledger / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (ledger / "sixth.toml").write_text(SIXTH, encoding="utf-8")
+    (pytester.path / "sixth_models.py").write_text(MODELS.replace('"mine.registered", input_size=(1, 2, 2)',
+                                                                  '"sixth.linear", input_size=(4,)'))
+    pytester.syspathinsert(pytester.path)
+    result = pytester.runpytest_subprocess(str(repo / "benchmarks"), "-p", "no:randomly", "-k", "sixth",
+                                           f"--claims-dir={ledger}", f"--claims-json={pytester.path / 'out.json'}")
+    outcomes = result.parseoutcomes()
+    assert outcomes["passed"] == 2 and "failed" not in outcomes and "errors" not in outcomes
+    records = json.loads((pytester.path / "out.json").read_text())["claims"]
+    assert [(r["id"], r["verdict"]) for r in records] == [("sixth/macs/linear", "reproduced"),
+                                                           ("sixth/params/linear", "reproduced")]

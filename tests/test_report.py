@@ -112,7 +112,7 @@ def test_each_claimed_cell_holds_claimed_measured_verdict_and_the_table_keeps_it
     markdown = report.render_markdown(_records(), REPORTS, ENVIRONMENT)
     header = next(line for line in markdown.splitlines() if line.startswith("| Model "))
     assert [c.strip() for c in header.strip("|").split("|")] == ["Model", "Params", "Accuracy", "Notes"]
-    assert _cells(markdown, "small") == ["small", "1,000 → 1,000 ✅", "80.5% → — ⚪ [1]", "a\\|b"]
+    assert _cells(markdown, "small") == ["small", "1,000 → 1,000 ✅", "80.5% ⚪ [1]", "a\\|b"]
     assert _cells(markdown, "big") == ["big", "20,000 → 21,234 ❌ +1,234 [2]", "90.1% → 90.3% ✅ ±1 ⚠️[3]", "bold"]
     assert _cells(markdown, "plain") == ["plain", "5", "n/a", ""]
     assert "### Results \\| all runs" not in markdown and "### Results | all runs" in markdown
@@ -124,7 +124,7 @@ def test_a_reason_is_written_once_and_referred_to() -> None:
     records = [_record(claim, "not run", None, "needs CUDA") for claim in (small, big, acc_small, acc_big)]
     markdown = report.render_markdown(records, REPORTS, ENVIRONMENT)
     assert markdown.count("needs CUDA") == 1
-    assert _cells(markdown, "big") == ["big", "20,000 → — ⚪ [1]", "90.1% → — ⚪ [1]", "bold"]
+    assert _cells(markdown, "big") == ["big", "20,000 ⚪ [1]", "90.1% ⚪ [1]", "bold"]
 
 
 def test_text_claims_and_reports_without_records() -> None:
@@ -304,3 +304,17 @@ def test_renderer_imports_neither_pytest_nor_torch() -> None:
     code = "import sys, claimbench.report; print(sorted({'pytest', 'torch'} & sys.modules.keys()))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_reason_shared_by_two_reports_is_written_once_and_long_ones_wrap() -> None:
+    long_reason = "needs CUDA " + "and a very long explanation " * 20
+    other = _claim("params/x", "params", 5, "5", None, model="demo.small", count="tensors")
+    twin = Report(slug="twin", title="Twin report", source=None, origin="", tables=(),
+                  claims=(dataclasses.replace(other, id="twin/params/x", report="twin"),))
+    records = [_record(CLAIMS[0], "not run", None, long_reason),
+               {**_record(twin.claims[0], "not run", None, long_reason), "report": "twin"}]
+    markdown = report.render_markdown(records, [DEMO, twin], ENVIRONMENT)
+    assert markdown.count("needs CUDA") == 1 and max(len(line) for line in markdown.splitlines()) <= 250
+    assert markdown.endswith("## Reasons\n\nEach reason is written once; the numbers in the tables above refer "
+                             "to it.\n\n1. needs CUDA and a very long explanation and a very long explanation" +
+                             markdown.split("1. needs CUDA and a very long explanation and a very long explanation")[1])

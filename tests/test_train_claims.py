@@ -167,7 +167,8 @@ def tiny_settings(cifar_root: Path, tmp_path: Path) -> runs.Settings:
 
 
 def stored_path(claim_: ledger.Claim, settings: runs.Settings) -> Path:
-    return runs._store_path(claim_, claim_.recipe, 0, settings, runs._datasets(claim_, claim_.recipe, 0, settings).identity)
+    identity = runs._datasets(claim_, claim_.recipe, 0, settings).identity
+    return runs._store_path(claim_, claim_.recipe, 0, settings, identity)
 
 
 def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_settings: runs.Settings) -> None:
