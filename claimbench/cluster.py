@@ -38,13 +38,17 @@ import torch
 
 from claimbench import plan, precision, registry, runs, train, verdict
 
-__all__ = ["MAX_RETRIES", "address", "train_claims"]
+__all__ = ["MAX_RETRIES", "Unreachable", "address", "train_claims"]
 
 MAX_RETRIES = 3
 """Times Ray retries a task whose worker or node died (an exception raised by the run is not retried)."""
 _WAIT_SECONDS = 0.2
 """How often the driver prints the lines the tasks pushed while it waits for them."""
 _ADDRESS = re.compile(r"ray://[^\s:/]+:\d+")
+
+
+class Unreachable(ConnectionError):
+    """The cluster named by ``--claims-cluster`` did not answer; the message is one line."""
 
 
 def address(value: str) -> str:
@@ -206,7 +210,11 @@ def train_claims(claims: Sequence[Any], settings: runs.Settings, modules: Sequen
     say = settings.progress or (lambda line: None)
     connected_here = not ray.is_initialized()
     if connected_here:
-        ray.init(address=settings.cluster, logging_level=logging.WARNING, log_to_driver=False)
+        try:
+            ray.init(address=settings.cluster, logging_level=logging.WARNING, log_to_driver=False)
+        except (ConnectionError, RuntimeError, ValueError) as error:
+            first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise Unreachable(f"--claims-cluster: cannot connect to {settings.cluster}: {first}") from None
     on_workers = dataclasses.replace(settings, device=torch.device(settings.device).type, progress=None,
                                      retrain=False, cluster=None)
     queue = Queue(actor_options={"num_cpus": 0})

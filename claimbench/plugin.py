@@ -273,8 +273,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     from claimbench import cluster, plan
 
     project = str(config.inipath.parent if config.inipath else config.rootpath)
-    cluster.train_claims(plan.selected(session.items), settings(config),
-                         [m for report in config.stash[reports_key] for m in report.modules], pythonpath=[project])
+    try:
+        cluster.train_claims(plan.selected(session.items), settings(config),
+                             [m for report in config.stash[reports_key] for m in report.modules], pythonpath=[project])
+    except cluster.Unreachable as error:
+        raise pytest.UsageError(str(error)) from None
 
 
 # ----------------------------------------------------------------------------- running a claim

@@ -206,3 +206,4 @@ def test_ledger_claims_pickle_for_the_workers(small_ledger: Path) -> None:
 
     claims = ledger.load(small_ledger)
     assert pickle.loads(pickle.dumps(claims)) == claims
+
