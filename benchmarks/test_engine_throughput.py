@@ -32,13 +32,6 @@ MATMUL_SIZE = 2048
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def opt_in(request: pytest.FixtureRequest) -> None:
-    """Run only when selected by marker, never as part of a plain ``pytest``."""
-    if "throughput" not in request.config.getoption("markexpr"):
-        pytest.skip("a throughput benchmark: select it with -m throughput")
-
-
 def cpu_flags() -> dict[str, bool]:
     """Whether the CPU has AMX (bf16 tiles) and AVX-512 bf16 instructions, from /proc/cpuinfo."""
     try:

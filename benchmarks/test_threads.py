@@ -40,13 +40,6 @@ WITHIN = 2.0
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def opt_in(request: pytest.FixtureRequest) -> None:
-    """Run only when selected by marker, never as part of a plain ``pytest``."""
-    if "throughput" not in request.config.getoption("markexpr"):
-        pytest.skip("a throughput benchmark: select it with -m throughput")
-
-
 def images_per_second(setting: str) -> tuple[float, int]:
     """Train in a fresh process with the setting's environment: (median images/s after the warm-up, threads)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_", "MKL_"))}
