@@ -109,11 +109,11 @@ def _option_problems(config: pytest.Config) -> list[str]:
     """What is wrong with the session's claimbench options, each as ``--option: problem``."""
     problems = []
     seeds, device, budget = (_setting(config, f"claims_train_{name}") for name in ("seeds", "device", "budget"))
-    if seeds is not None and int(seeds) < 1:
+    if seeds is not None and not (str(seeds).isdigit() and int(seeds) >= 1):
         problems.append(f"--claims-train-seeds: must be at least 1, got {seeds}")
     if device is not None and not _DEVICE.fullmatch(device):
         problems.append(f"--claims-train-device: must be cpu, cuda, cuda:N or mps, got {device!r}")
-    if budget is not None and not (math.isfinite(float(budget)) and float(budget) > 0):
+    if budget is not None and not _positive(budget):
         problems.append(f"--claims-train-budget: must be a positive number of seconds, got {budget}")
     precision = _setting(config, "claims_train_precision")
     if precision not in (None, "auto", "fp32", "bf16"):
@@ -121,6 +121,15 @@ def _option_problems(config: pytest.Config) -> list[str]:
     if _setting(config, "claims_cluster"):
         problems.extend(_cluster_problems(config))
     return problems
+
+
+def _positive(value: object) -> bool:
+    """Whether an option's value (a float, or an ini string) is a finite number above 0."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return math.isfinite(number) and number > 0
 
 
 def _cluster_problems(config: pytest.Config) -> list[str]:

@@ -302,6 +302,14 @@ def test_bad_options_are_usage_errors(project: pytest.Pytester, option: str, mes
     result.stderr.fnmatch_lines([f"*{message}*"])
 
 
+def test_bad_ini_values_are_usage_errors(project: pytest.Pytester) -> None:
+    project.makeini("[pytest]\nclaims_train_seeds = three\nclaims_train_budget = soon\n")
+    result = _run(project)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--claims-train-seeds: must be at least 1, got three; "
+                                 "--claims-train-budget: must be a positive number of seconds, got soon*"])
+
+
 def _outputs(project: pytest.Pytester) -> dict[str, bytes]:
     files = {str(p.relative_to(project.path)): p.read_bytes() for p in sorted(project.path.rglob("*"))
              if p.is_file() and (p.parts[-2] in ("out", "badges", "plots") or p.name == "README.md")}
