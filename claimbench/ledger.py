@@ -1,6 +1,7 @@
 """The claims ledger: read ``reference/*.toml`` (format 2) into validated, frozen ``Claim`` records.
 
 Types and allowed values are the schema's (``claimbench.schema``); what spans several keys is checked here.
+Which model a reference names is the registry's question, asked when claims are collected.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"), Unico
                OSError: ("(read)", "cannot read the file")}
 BOUNDS = ("value", "above", "below", "between")
 RECIPE = TypeAdapter(Recipe)
+Problem = tuple[str, str, str]
+"""(subject, field, what is wrong): a subject is a claim id, ``recipe.<name>``, ``table <id>``, or ``(file)``."""
 
 
 class LedgerError(ValueError):
@@ -38,31 +41,29 @@ class LedgerError(ValueError):
         super().__init__("\n".join([problems[0] + more, *problems[1:]]))
 
 
-# ----------------------------------------------------------------------------- where a problem is
+# ----------------------------------------------------------------------------- where a problem is, in words
 
 
-def _where(doc: dict[str, Any], slug: str, loc: Iterable[Any], keep_last: bool = False,
-           whole: str = "(table)") -> tuple[str, str]:
-    """(subject, field) of a location: its path through the document, less pydantic's labels of union members.
-
-    ``whole`` names the field when the location is a whole item.
-    """
+def _where(doc: dict[str, Any], slug: str, loc: Iterable[Any], missing: bool = False, whole: str = "(table)"
+           ) -> tuple[str, str]:
+    """(subject, field) of a location in the document; parts that are no key of it (pydantic's labels of union
+    members) are left out, except the last of a ``missing`` field. ``whole`` names a whole item's field."""
     node, path, loc = doc, [], list(loc)
     for i, part in enumerate(loc):
         if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and part < len(node):
             node = node[part]
             path.append(part)
-        elif keep_last and i == len(loc) - 1:
+        elif missing and i == len(loc) - 1:
             path.append(part)
-    head, rest = (path[0], path[1:]) if path else ("", [])
-    if head in ("claim", "table") and rest:
-        local = item.get("id") if isinstance(item := doc[head][rest[0]], dict) else None
-        valid = isinstance(local, str) and re.match(schema.ID_PATTERN, local)
-        subject = (f"{slug}/{local}" if head == "claim" else f"table {local}") if valid else f"({head} #{rest[0] + 1})"
-        return subject, _dotted(rest[1:]) or whole
-    if head == "recipe" and rest:
-        return f"recipe.{rest[0]}", _dotted(rest[1:]) or whole
-    return ("(report)", _dotted(rest)) if head == "report" and rest else ("(file)", _dotted(path) or whole)
+    head, index, rest = (path[0] if path else None), (path[1] if len(path) > 1 else None), path[2:]
+    if head in ("claim", "table") and index is not None:
+        local = doc[head][index].get("id") if isinstance(doc[head][index], dict) else None
+        named = isinstance(local, str) and re.match(schema.ID_PATTERN, local)
+        subject = (f"{slug}/{local}" if head == "claim" else f"table {local}") if named else f"({head} #{index + 1})"
+        return subject, _dotted(rest) or whole
+    if head == "recipe" and index is not None:
+        return f"recipe.{index}", _dotted(rest) or whole
+    return ("(report)", _dotted(path[1:])) if head == "report" and index is not None else ("(file)", _dotted(path) or whole)
 
 
 def _dotted(path: Iterable[Any]) -> str:
@@ -87,12 +88,12 @@ def _what(error: Any) -> str:
     return f"{what}, got {repr(error['input']):.80}"
 
 
-def _schema_problems(doc: dict[str, Any], slug: str, error: ValidationError) -> Iterator[tuple[str, str, str]]:
-    """Each pydantic error as (subject, field, what is wrong)."""
+def _schema_problems(doc: dict[str, Any], slug: str, error: ValidationError) -> Iterator[Problem]:
+    """Each pydantic error of the file: the claim's kind tag left out of its location."""
     for e in error.errors():
-        loc = e["loc"][:2] + e["loc"][3:] if e["loc"][:1] == ("claim",) else e["loc"]  # less the claim's kind tag
+        loc = e["loc"][:2] + e["loc"][3:] if e["loc"][:1] == ("claim",) else e["loc"]
         whole = "kind" if e["type"].startswith("union_tag") else "(table)"
-        yield *_where(doc, slug, loc, keep_last=e["type"] == "missing", whole=whole), _what(e)
+        yield *_where(doc, slug, loc, missing=e["type"] == "missing", whole=whole), _what(e)
 
 
 def _todos(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -111,46 +112,35 @@ def _share(doc: dict[str, Any]) -> None:
 
     A shared ``source`` becomes ``<source>, row <row label>``.
     """
-    tables = {t["id"]: t for t in _list(doc, "table") if isinstance(t, dict) and isinstance(t.get("id"), str)}
-    for claim in (c for c in _list(doc, "claim") if isinstance(c, dict)):
+    listed = {key: doc[key] if isinstance(doc.get(key), list) else [] for key in ("table", "claim")}
+    tables = {t["id"]: t for t in listed["table"] if isinstance(t, dict) and isinstance(t.get("id"), str)}
+    for claim in (c for c in listed["claim"] if isinstance(c, dict)):
         cell = claim.get("cell")
         if not (isinstance(cell, list) and len(cell) == 3 and all(isinstance(part, str) for part in cell)):
             continue
         table = tables.get(cell[0], {})
         column = table["by_column"].get(cell[2]) if isinstance(table.get("by_column"), dict) else None
         shared = {**table, **(column if isinstance(column, dict) else {})}
-        kind = claim.get("kind", shared.get("kind"))
-        model = schema.CLAIM_MODELS.get(kind) if isinstance(kind, str) else None
+        model = schema.CLAIM_MODELS.get(str(claim.get("kind", shared.get("kind"))))
         for key in set(model.model_fields if model else ()) & set(shared) - set(claim) - set(schema.OWN):
             claim[key] = f"{shared[key]}, row {cell[1]}" if key == "source" else shared[key]
 
 
-def _list(doc: dict[str, Any], key: str) -> list[Any]:
-    return doc[key] if isinstance(doc.get(key), list) else []
+def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tuple[str, str]]:
+    """The recipe with its ``extends`` chain merged in, complete and sane; else its own problems as (field, what).
 
-
-def _merged(recipes: dict[str, dict[str, Any]], name: str, chain: tuple[str, ...] = ()) -> dict[str, Any] | str | None:
-    """The recipe with its ``extends`` chain merged in; what is wrong with its own chain; None after its parent's."""
-    parent = recipes[name].get("extends")
-    if parent in (*chain, name):
-        return f"cycle: {' -> '.join((*chain, name, parent))}" if parent == (*chain, name)[0] else None
-    if parent is not None and parent not in recipes:
-        return None if chain else f"unknown recipe {parent!r} (recipes: {', '.join(recipes)})"
-    base = {} if parent is None else _merged(recipes, parent, (*chain, name))
-    return _merge(base, recipes[name]) if isinstance(base, dict) else base
-
-
-def _merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
-    """``own`` over ``base``, table by table."""
-    return {**base, **own, **{k: _merge(base[k], v) for k, v in own.items() if isinstance(base.get(k), dict)}}
-
-
-def _recipe(merged: dict[str, Any] | str | None) -> Recipe | list[tuple[str, str]]:
-    """The recipe, complete and sane, or its own problems as (field, what is wrong)."""
-    if not isinstance(merged, dict):
-        return [("extends", merged)] if merged else []
+    A broken chain is the problem of the recipe whose ``extends`` breaks it, not of those extending that one.
+    """
+    merged, chain = dict(recipes[name]), [name]
+    while (parent := merged.pop("extends", None)) is not None:
+        if parent in chain or parent not in recipes:
+            cycle = f"cycle: {' -> '.join((*chain, parent))}"
+            own = cycle if parent == name else f"unknown recipe {parent!r} (recipes: {', '.join(recipes)})"
+            return [("extends", own)] if len(chain) == 1 or parent == name else []
+        chain.append(parent)
+        merged = _merge(recipes[parent], merged)
     try:
-        recipe = RECIPE.validate_python({k: v for k, v in merged.items() if k != "extends"})
+        recipe = RECIPE.validate_python(merged)
     except ValidationError as error:
         return [(_dotted(e["loc"]), _what(e)) for e in error.errors()]
     problems = []
@@ -167,9 +157,13 @@ def _recipe(merged: dict[str, Any] | str | None) -> Recipe | list[tuple[str, str
     return problems or recipe
 
 
-def _claim_problems(claim: Any, names: list[str] | None, recipes: dict[str, Any],
-                    tables: dict[str, Table]) -> Iterator[tuple[str, str]]:
-    """What a claim's keys need of each other, of the recipes, the tables and the model names."""
+def _merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """``own`` over ``base``, table by table."""
+    return {**base, **own, **{k: _merge(base[k], v) for k, v in own.items() if isinstance(base.get(k), dict)}}
+
+
+def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table]) -> Iterator[tuple[str, str]]:
+    """What a claim's keys need of each other, of the recipes and of the tables, as (field, what)."""
     given = [key for key in BOUNDS if getattr(claim, key) is not None]
     if len(given) != 1:
         yield "value", f"give exactly one of {', '.join(BOUNDS)} (given: {', '.join(given) or 'none'})"
@@ -196,9 +190,6 @@ def _claim_problems(claim: Any, names: list[str] | None, recipes: dict[str, Any]
         yield "recipe", f"unknown recipe {recipe!r} (recipes: {', '.join(recipes) or 'none'})"
     if claim.partial and claim.cell is None:
         yield "partial", "partial = true needs the cell that printed is a part of"
-    if names is not None and claim.model not in names:
-        close = difflib.get_close_matches(claim.model, names, n=3, cutoff=0.5)
-        yield "model", f"unknown model {claim.model!r}" + (f" (closest: {', '.join(close)})" if close else "")
     yield from _cell_problems(claim, tables) if claim.cell is not None else ()
 
 
@@ -219,6 +210,7 @@ def _cell_problems(claim: Any, tables: dict[str, Table]) -> Iterator[tuple[str, 
 
 
 def _table_problems(table: Any, tables: dict[str, Table]) -> Iterator[tuple[str, str]]:
+    """A table's id is its own, each row has a cell per column, and ``by_column`` names its columns."""
     if table.id in tables:
         yield "id", "duplicate table id"
     for row in table.rows:
@@ -231,9 +223,8 @@ def _table_problems(table: Any, tables: dict[str, Table]) -> Iterator[tuple[str,
 # ----------------------------------------------------------------------------- loading
 
 
-def _load_report(path: Path, names: list[str] | None) -> Report:
-    """One file's report; ``LedgerError`` lists its problems."""
-    slug = path.stem
+def _read(path: Path) -> dict[str, Any]:
+    """The file's TOML, as a format-2 ledger; else a one-problem ``LedgerError``."""
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except tuple(READ_ERRORS) as error:
@@ -241,16 +232,21 @@ def _load_report(path: Path, names: list[str] | None) -> Report:
         raise LedgerError([f"{path.name}: (file): {field}: {what}: {str(error).splitlines()[0]}"]) from None
     if "format" not in doc:
         raise LedgerError([f"{path.name}: (file): format: {MIGRATE}"])
+    return doc
+
+
+def _load_report(path: Path) -> Report:
+    """One file's report; ``LedgerError`` lists its problems."""
+    slug, doc = path.stem, _read(path)
     todos = {_where(doc, slug, loc): f"TODO left by claimbench draft: {what}" for loc, what in _todos(doc)}
     _share(doc)
+    problems: list[Problem] = [(*where, what) for where, what in todos.items()]
     try:
         ledger = schema.LedgerFile.model_validate(doc)
     except ValidationError as error:
-        found = [*((*where, what) for where, what in todos.items()),
-                 *(p for p in _schema_problems(doc, slug, error) if p[:2] not in todos)]
-        raise LedgerError([f"{path.name}: {s}: {f}: {w}" for s, f, w in dict.fromkeys(found)]) from None
-    problems: list[tuple[str, str, str]] = []
-    recipes = {name: _recipe(_merged(doc["recipe"], name)) for name in ledger.recipe}
+        problems += [p for p in _schema_problems(doc, slug, error) if p[:2] not in todos]
+        raise LedgerError([f"{path.name}: {s}: {f}: {w}" for s, f, w in dict.fromkeys(problems)]) from None
+    recipes = {name: _recipe(doc["recipe"], name) for name in ledger.recipe}
     problems += [(f"recipe.{name}", *p) for name, found in recipes.items() if isinstance(found, list) for p in found]
     tables: dict[str, Table] = {}
     for model in ledger.table:
@@ -259,7 +255,7 @@ def _load_report(path: Path, names: list[str] | None) -> Report:
     claims: dict[str, Claim] = {}
     for raw, model in zip(doc.get("claim", []), ledger.claim):
         cid = f"{slug}/{model.id}"
-        problems += [(cid, *p) for p in _claim_problems(model, names, recipes, tables)]
+        problems += [(cid, *p) for p in _claim_problems(model, recipes, tables)]
         problems += [(cid, "id", "duplicate id")] if cid in claims else []
         claims[cid] = _claim(slug, path.name, raw, model, recipes)
     if problems:
@@ -279,19 +275,15 @@ def _claim(slug: str, file: str, raw: dict[str, Any], model: Any, recipes: dict[
                  recipe=recipes.get(name), recipe_name=name)
 
 
-def load_reports(path: Path | str = DEFAULT_DIR, *, model_names: Iterable[str] | None = None) -> list[Report]:
-    """Read every ``*.toml`` under ``path`` (or one file); raise ``LedgerError`` listing all problems.
-
-    ``model_names``, when given, is the set of names a claim's ``model`` may take.
-    """
+def load_reports(path: Path | str = DEFAULT_DIR) -> list[Report]:
+    """Read every ``*.toml`` under ``path`` (or one file); raise ``LedgerError`` listing all problems."""
     path = Path(path)
     if not path.exists():
         raise LedgerError([f"{path}: (file): (path): no such file or directory"])
-    names = list(model_names) if model_names is not None else None
     reports, problems = [], []
     for file in sorted(path.glob("*.toml")) if path.is_dir() else [path]:
         try:
-            reports.append(_load_report(file, names))
+            reports.append(_load_report(file))
         except LedgerError as error:
             problems += error.problems
     if problems:
@@ -299,7 +291,6 @@ def load_reports(path: Path | str = DEFAULT_DIR, *, model_names: Iterable[str] |
     return reports
 
 
-def load(path: Path | str = DEFAULT_DIR, *, model_names: Iterable[str] | None = None) -> list[Claim]:
+def load(path: Path | str = DEFAULT_DIR) -> list[Claim]:
     """All claims under ``path``, sorted by id."""
-    claims = [claim for report in load_reports(path, model_names=model_names) for claim in report.claims]
-    return sorted(claims, key=lambda c: c.id)
+    return sorted((claim for report in load_reports(path) for claim in report.claims), key=lambda c: c.id)

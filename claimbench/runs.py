@@ -250,10 +250,11 @@ def _skip_over_budget(claim: Claim, epochs: int, estimate: float, runs: int, set
 
 
 def _store_path(claim: Claim, recipe: Recipe, seed: int, settings: Settings, identity: dict[str, Any]) -> Path:
-    """Where the run of (model, dataset, its content and verification, recipe, seed, device type) is stored;
-    shared by its claims. Other or unverified data is another run."""
+    """Where the run of (model, dataset, its content and verification, recipe, seed, device type, precision asked)
+    is stored; shared by its claims. Other or unverified data, or another ``--claims-train-precision``, is another
+    run: a run that ``auto`` trained in bf16 never answers for fp32."""
     key = {"model": claim.model, "dataset": claim.dataset, "data": identity, "recipe": dataclasses.asdict(recipe),
-           "seed": seed, "device": torch.device(settings.device).type}
+           "seed": seed, "device": torch.device(settings.device).type, "precision": settings.precision}
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
     return settings.results_dir / f"{claim.model}-{claim.dataset}-seed{seed}-{key['device']}-{digest}.json"
 

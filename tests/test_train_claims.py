@@ -213,7 +213,7 @@ def test_retrain_never_reads_a_stored_run_or_checkpoint(small_ledger: Path, tiny
     runs.measure(claim(MODEL1_CLAIMS[0], small_ledger), settings)  # the same session reuses what it trained
 
 
-def test_store_key_holds_the_data_content_and_its_verification(small_ledger: Path, tiny_settings: runs.Settings
+def test_store_key_holds_the_data_its_verification_and_the_precision(small_ledger: Path, tiny_settings: runs.Settings
                                                                ) -> None:
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     identity = runs._datasets(model1, model1.recipe, 0, tiny_settings).identity
@@ -221,6 +221,9 @@ def test_store_key_holds_the_data_content_and_its_verification(small_ledger: Pat
     paths = {runs._store_path(model1, model1.recipe, 0, tiny_settings, other) for other in (
         identity, {**identity, "verified": True}, {**identity, "train": "0" * 64})}
     assert len(paths) == 3, "other or unverified data is another run"
+    precisions = {runs._store_path(model1, model1.recipe, 0, dataclasses.replace(tiny_settings, precision=asked),
+                                   identity) for asked in ("auto", "fp32", "bf16")}
+    assert len(precisions) == 3, "a run trained in another precision is another run"
 
 
 def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_settings: runs.Settings,
