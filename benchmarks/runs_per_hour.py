@@ -19,7 +19,9 @@ import torch
 from ray import cluster_utils
 from test_train_claims import IOT_ML, write_cifar10
 
-from claimbench import cluster, ledger, registry, runs
+from claimbench import ledger, registry
+from claimbench.runs import cluster, local
+from claimbench.runs.settings import Settings
 
 EPOCHS, HELD_OUT, TRAIN_IMAGES, TEST_IMAGES = 8, 500, 4000, 500
 CLAIMS = ("iot_ml_hw2/accuracy/model1/val", "iot_ml_hw2/accuracy/model2/val")
@@ -34,24 +36,24 @@ def main() -> None:
     registry.import_modules(["models.iot_ml_hw2"])
     root = write_cifar10(work / "data", per_batch=(HELD_OUT + TRAIN_IMAGES) // 5, test=TEST_IMAGES)
 
-    def settings(name: str, **changes: object) -> runs.Settings:
-        return runs.Settings(device="cpu", data_root=root, allow_unverified=True, results_dir=work / name, seeds=2,
-                             precision="fp32", session=name, **changes)
+    def settings(name: str, **changes: object) -> Settings:
+        return Settings(device="cpu", data_root=root, allow_unverified=True, results_dir=work / name, seeds=2,
+                        precision="fp32", session=name, **changes)
 
-    local = cluster_utils.Cluster(initialize_head=True, connect=True,
-                                  head_node_args={**NODE, "include_dashboard": False})
-    local.add_node(**NODE)
-    local.wait_for_nodes()
+    two_nodes = cluster_utils.Cluster(initialize_head=True, connect=True,
+                                      head_node_args={**NODE, "include_dashboard": False})
+    two_nodes.add_node(**NODE)
+    two_nodes.wait_for_nodes()
     started = time.perf_counter()
-    cluster.train_claims(claims, settings("cluster", cluster=local.address), ["models.iot_ml_hw2"],
+    cluster.train_claims(claims, settings("cluster", cluster=two_nodes.address), ["models.iot_ml_hw2"],
                          pythonpath=[str(Path(__file__).resolve().parent.parent)])
     on_cluster = time.perf_counter() - started
     ray.shutdown()
-    local.shutdown()
+    two_nodes.shutdown()
     torch.set_num_threads(1)
     started = time.perf_counter()
     for claim in claims:
-        runs.measure(claim, settings("serial"))
+        local.measure(claim, settings("serial"))
     serial = time.perf_counter() - started
     for name, seconds in (("serial, 1 thread", serial), ("two-node local Ray cluster", on_cluster)):
         print(f"{name}: 4 runs in {seconds:.1f} s, {4 * 3600 / seconds:,.0f} runs per hour")

@@ -2,10 +2,11 @@
 
 import pytest
 
-from claimbench import families, runs, vocab
+from claimbench import families, vocab
 from claimbench.ledger import Claim
+from claimbench.runs.settings import Settings
 
 
 @pytest.mark.claims(*vocab.TRAINING_KINDS)
-def test_accuracy(claim: Claim, check_claim, training_settings: runs.Settings) -> None:
+def test_accuracy(claim: Claim, check_claim, training_settings: Settings) -> None:
     check_claim(families.training(claim, training_settings))

@@ -2,10 +2,11 @@
 
 import pytest
 
-from claimbench import families, runs
+from claimbench import families
 from claimbench.ledger import Claim
+from claimbench.runs.settings import Settings
 
 
 @pytest.mark.claims("epoch_time")
-def test_epoch_time(claim: Claim, check_claim, training_settings: runs.Settings, benchmark) -> None:
+def test_epoch_time(claim: Claim, check_claim, training_settings: Settings, benchmark) -> None:
     check_claim(families.epoch_time(claim, training_settings, benchmark))

@@ -17,7 +17,7 @@ from claimbench import measure, registry, verdict
 from claimbench.ledger import Claim
 
 if TYPE_CHECKING:
-    from claimbench import runs
+    from claimbench.runs.settings import Settings
 
 __all__ = ["epoch_time", "input_size", "layer", "macs", "measurement", "params", "size", "training"]
 
@@ -65,27 +65,27 @@ def size(claim: Claim) -> verdict.Measurement:
     return verdict.Measurement(measure.size_bytes(_on_meta(claim), input_size(claim), claim.size))
 
 
-def training(claim: Claim, settings: runs.Settings) -> verdict.Measurement:
+def training(claim: Claim, settings: Settings) -> verdict.Measurement:
     """The claimed statistic after training with the author's recipe, over the session's seeds."""
-    from claimbench import runs
+    from claimbench.runs import local
 
-    outcome = runs.measure(claim, settings)
+    outcome = local.measure(claim, settings)
     return verdict.Measurement(outcome.mean, seeds=outcome.values, spread=outcome.spread, device=outcome.device,
                                unverified_data=not outcome.verified)
 
 
-def epoch_time(claim: Claim, settings: runs.Settings, benchmark: Any) -> verdict.Measurement:
+def epoch_time(claim: Claim, settings: Settings, benchmark: Any) -> verdict.Measurement:
     """Seconds per epoch, judged only when our device is the claim's hardware."""
-    from claimbench import runs
+    from claimbench.runs import timing
 
-    timing = runs.time_epoch(claim, settings, benchmark)
-    return verdict.Measurement(timing.seconds, device=timing.device, incomparable=timing.incomparable)
+    epoch = timing.time_epoch(claim, settings, benchmark)
+    return verdict.Measurement(epoch.seconds, device=epoch.device, incomparable=epoch.incomparable)
 
 
 _STRUCTURAL = {"params": params, "macs": macs, "layer": layer, "size": size}
 
 
-def measurement(claim: Claim, settings: Callable[[], runs.Settings], benchmark: Any) -> verdict.Measurement:
+def measurement(claim: Claim, settings: Callable[[], Settings], benchmark: Any) -> verdict.Measurement:
     """Any claim's measurement, by its kind; ``settings`` is called only for the training families."""
     if claim.kind in _STRUCTURAL:
         return _STRUCTURAL[claim.kind](claim)

@@ -14,7 +14,7 @@ from claimbench import registry, results, verdict, vocab
 from claimbench.ledger import Claim
 
 if TYPE_CHECKING:
-    from claimbench import runs
+    from claimbench.runs.settings import Settings
 
 __all__ = ["ClaimItem", "LedgerFile", "check_models", "marks", "record_and_judge"]
 
@@ -66,7 +66,7 @@ def check_models(claims: Sequence[Claim]) -> None:
 class LedgerFile(pytest.File):
     """A ledger file visited by collection: its claims, each an item."""
 
-    def __init__(self, *, claims: Sequence[Claim], settings: Callable[[], runs.Settings], **kwargs: Any) -> None:
+    def __init__(self, *, claims: Sequence[Claim], settings: Callable[[], Settings], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.claims, self.settings = claims, settings
 
@@ -79,7 +79,7 @@ class LedgerFile(pytest.File):
 class ClaimItem(pytest.Item):
     """One claim of a ledger, measured by its family and judged; needs no test file."""
 
-    def __init__(self, *, claim: Claim, settings: Callable[[], runs.Settings], **kwargs: Any) -> None:
+    def __init__(self, *, claim: Claim, settings: Callable[[], Settings], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.claim, self.settings = claim, settings
         for mark in marks(claim):

@@ -63,7 +63,9 @@ def _where(doc: dict[str, Any], slug: str, loc: Iterable[Any], missing: bool = F
         return subject, _dotted(rest) or whole
     if head == "recipe" and index is not None:
         return f"recipe.{index}", _dotted(rest) or whole
-    return ("(report)", _dotted(path[1:])) if head == "report" and index is not None else ("(file)", _dotted(path) or whole)
+    if head == "report" and index is not None:
+        return "(report)", _dotted(path[1:])
+    return "(file)", _dotted(path) or whole
 
 
 def _dotted(path: Iterable[Any]) -> str:

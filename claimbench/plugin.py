@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from claimbench import results, runs, verdict
+    from claimbench import results, verdict
+    from claimbench.runs.settings import Settings
     from claimbench.ledger import Claim, Report
 
 claims_key = pytest.StashKey["list[Claim]"]()
@@ -134,7 +135,7 @@ def _positive(value: object) -> bool:
 
 def _cluster_problems(config: pytest.Config) -> list[str]:
     """The cluster's address cannot be resolved, or pytest-xdist would plan the runs once per worker."""
-    from claimbench import cluster
+    from claimbench.runs import cluster
 
     if getattr(config.option, "numprocesses", None):
         return ["--claims-cluster: the cluster trains the runs in parallel; drop -n"]
@@ -279,7 +280,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     config = session.config
     if ledger_path_key not in config.stash or not _setting(config, "claims_cluster") or config.option.collectonly:
         return
-    from claimbench import cluster, plan
+    from claimbench.runs import cluster, plan
 
     project = str(config.inipath.parent if config.inipath else config.rootpath)
     try:
@@ -308,20 +309,22 @@ def check_claim(request: pytest.FixtureRequest, claim: Claim) -> ClaimChecker:
 
 
 @pytest.fixture(scope="session")
-def training_settings(request: pytest.FixtureRequest) -> runs.Settings:
+def training_settings(request: pytest.FixtureRequest) -> Settings:
     """The training options of this session; under pytest-xdist each worker takes its own GPU."""
     return settings(request.config)
 
 
-def settings(config: pytest.Config) -> runs.Settings:
+def settings(config: pytest.Config) -> Settings:
     """The session's training settings, from the options and ini values."""
-    from claimbench import cluster, progress, runs
+    from claimbench import progress
+    from claimbench.runs import cluster
+    from claimbench.runs.settings import Settings, worker_device
 
     worker = getattr(config, "workerinput", {})
     seeds, budget = _setting(config, "claims_train_seeds"), _setting(config, "claims_train_budget")
     address = _setting(config, "claims_cluster")
-    return runs.Settings(
-        device=runs.worker_device(_setting(config, "claims_train_device") or "cuda", worker.get("workerid")),
+    return Settings(
+        device=worker_device(_setting(config, "claims_train_device") or "cuda", worker.get("workerid")),
         seeds=int(seeds) if seeds is not None else None,
         data_root=_path(config, "claims_data_root"),
         budget_seconds=float(budget) if budget is not None else None,
@@ -456,6 +459,6 @@ def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: di
     """Add torch, the training device and its CUDA driver to pytest-benchmark's machine info."""
     if ledger_path_key not in config.stash:
         return
-    from claimbench import runs
+    from claimbench.runs.settings import machine_info as describe
 
-    machine_info.update(runs.machine_info(_setting(config, "claims_train_device") or "cuda"))
+    machine_info.update(describe(_setting(config, "claims_train_device") or "cuda"))

@@ -20,7 +20,9 @@ import pytest
 import torch
 from test_train_claims import MODEL1_CLAIMS, REPO, cifar_root, claim, small_ledger  # noqa: F401 (fixtures)
 
-from claimbench import cluster, ledger, runs, verdict
+from claimbench import ledger, verdict
+from claimbench.runs import cluster, local
+from claimbench.runs.settings import Settings
 
 ray = pytest.importorskip("ray")
 cluster_utils = pytest.importorskip("ray.cluster_utils")
@@ -54,8 +56,8 @@ def one_thread() -> Iterator[None]:
     torch.set_num_threads(previous)
 
 
-def settings_for(results: Path, data_root: Path, **changes: Any) -> runs.Settings:
-    return runs.Settings(device="cpu", data_root=data_root, allow_unverified=True, results_dir=results,
+def settings_for(results: Path, data_root: Path, **changes: Any) -> Settings:
+    return Settings(device="cpu", data_root=data_root, allow_unverified=True, results_dir=results,
                          session="one session", precision="fp32", **changes)
 
 
@@ -76,7 +78,7 @@ def test_cluster_runs_equal_serial_runs(ray_cluster: Any, cifar_root: Path, smal
     cluster_seconds = time.perf_counter() - started
     serial = settings_for(tmp_path / "serial", cifar_root, seeds=2)
     started = time.perf_counter()
-    outcomes = [runs.measure(c, serial) for c in claims]
+    outcomes = [local.measure(c, serial) for c in claims]
     serial_seconds = time.perf_counter() - started
 
     stored = sorted((tmp_path / "cluster").glob("*.json"))
@@ -131,7 +133,7 @@ def test_killed_worker_resumes_from_its_checkpoint(ray_cluster: Any, cifar_root:
     assert files == sorted([path.name, path.with_suffix(".session").name]), "one record, no partial file"
     record = json.loads(path.read_text())
     assert [e["epoch"] for e in record["history"]["epochs"]] == list(range(1, 13))
-    serial = runs.measure(model1, settings_for(tmp_path / "serial", cifar_root))
+    serial = local.measure(model1, settings_for(tmp_path / "serial", cifar_root))
     uninterrupted = json.loads(serial.results[0].read_text())
     assert record["weights_sha256"] == uninterrupted["weights_sha256"]
     assert without_seconds(record["history"]) == without_seconds(uninterrupted["history"])
@@ -147,10 +149,10 @@ def test_a_failed_run_is_its_claims_error(ray_cluster: Any, cifar_root: Path, sm
     cluster.train_claims([diverging], settings, MODULES, pythonpath=[str(REPO)])
     assert any(": failed: iot_ml_hw2.model1: training loss is nan at epoch 1" in line for line in lines), lines
     with pytest.raises(verdict.MeasurementError, match=r"^iot_ml_hw2.model1: training loss is nan at epoch 1"):
-        runs.measure(diverging, settings)
+        local.measure(diverging, settings)
     retried = dataclasses.replace(settings, session="a later session", cluster=None, budget_seconds=1e-9)
     with pytest.raises(verdict.NotRunnable, match="over the training budget"):  # another session tries again
-        runs.measure(diverging, retried)
+        local.measure(diverging, retried)
 
 
 def test_pytest_path_gives_the_single_machine_verdicts(ray_cluster: Any, cifar_root: Path, small_ledger: Path,

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench import data, ledger, verdict, vocab
+from claimbench import data, verdict, vocab
 
 SYSTEM_DIRS = data.SYSTEM_DIRS
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")

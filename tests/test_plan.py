@@ -1,4 +1,4 @@
-"""The planner (``claimbench.plan``): which runs the selected claims need, without Ray and without training."""
+"""The planner (``claimbench.runs.plan``): which runs the selected claims need, without Ray and without training."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from types import SimpleNamespace
 import pytest
 from test_train_claims import MODEL1_CLAIMS, cifar_root, claim, small_ledger  # noqa: F401 (fixtures)
 
-from claimbench import plan, precision, runs, train
+from claimbench import precision, train, verdict
+from claimbench.runs import plan, store
+from claimbench.runs.settings import Settings
 
 pytestmark = pytest.mark.filterwarnings("ignore:cifar10 .*running on unverified data")
 
@@ -21,7 +23,7 @@ def probe(train_seconds: float) -> precision.Probe:
 
 
 def test_claims_sharing_a_run_need_it_once(cifar_root: Path, small_ledger: Path, tmp_path: Path) -> None:
-    settings = runs.Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path,
+    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path,
                              seeds=2, session="s")
     model1 = [claim(claim_id, small_ledger) for claim_id in MODEL1_CLAIMS[:3]]
     model2 = claim("iot_ml_hw2/accuracy/model2/val", small_ledger)
@@ -34,7 +36,7 @@ def test_claims_sharing_a_run_need_it_once(cifar_root: Path, small_ledger: Path,
     assert len({run.path for run in todo}) == 4 and all(run.estimate_seconds > 0 for run in todo)
 
     # A stored run is not planned again (unless the session retrains); a claim over budget plans nothing.
-    runs.store_run(todo[0].path, {"history": train.History().to_dict(), "verified_data": False}, settings)
+    store.write(todo[0].path, {"history": train.History().to_dict(), "verified_data": False}, settings)
     assert [len(need.missing) for need in plan.needs(model1[:1], settings)] == [1]
     assert [len(need.missing) for need in plan.needs(model1[:1], dataclasses.replace(
         settings, retrain=True, session="later"))] == [2]
@@ -44,7 +46,7 @@ def test_claims_sharing_a_run_need_it_once(cifar_root: Path, small_ledger: Path,
 
 
 def test_claims_without_data_plan_nothing(small_ledger: Path, tmp_path: Path) -> None:
-    settings = runs.Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path)
+    settings = Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path)
     assert plan.needs([claim(MODEL1_CLAIMS[1], small_ledger)], settings) == []
 
 
@@ -60,12 +62,12 @@ def test_selected_takes_training_claims_once_and_not_those_skipped(small_ledger:
 
 
 def test_a_failure_recorded_this_session_is_raised_then_forgotten(tmp_path: Path) -> None:
-    settings = runs.Settings(device="cpu", results_dir=tmp_path, session="this one")
+    settings = Settings(device="cpu", results_dir=tmp_path, session="this one")
     path = tmp_path / "run.json"
-    runs.store_failure(path, "model: training loss is nan at epoch 1", settings)
+    store.write_failure(path, "model: training loss is nan at epoch 1", settings)
     assert json.loads(path.with_suffix(".failed").read_text())["session"] == "this one"
-    with pytest.raises(runs.verdict.MeasurementError, match="^model: training loss is nan at epoch 1$"):
-        runs._raise_failure(path, settings)
-    runs._raise_failure(path, dataclasses.replace(settings, session="another"))
-    runs.store_run(path, {"history": {}}, settings)
+    with pytest.raises(verdict.MeasurementError, match="^model: training loss is nan at epoch 1$"):
+        store.raise_failure(path, settings)
+    store.raise_failure(path, dataclasses.replace(settings, session="another"))
+    store.write(path, {"history": {}}, settings)
     assert not path.with_suffix(".failed").exists()

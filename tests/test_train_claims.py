@@ -16,7 +16,9 @@ import numpy as np
 import pytest
 import torch
 
-from claimbench import data, ledger, runs, train, verdict
+from claimbench import data, ledger, train, verdict
+from claimbench.runs import cost, local, splits, store, timing
+from claimbench.runs.settings import Settings, worker_device
 
 pytestmark = pytest.mark.filterwarnings("ignore:cifar10 .*running on unverified data")
 
@@ -108,70 +110,70 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
 
     # A rerun reuses the stored run; --claims-retrain (a new session) trains again.
     monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
-    settings = runs.Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=results,
+    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=results,
                              session="a later session")
-    outcome = runs.measure(claim(MODEL1_CLAIMS[1], small_ledger), settings)
+    outcome = local.measure(claim(MODEL1_CLAIMS[1], small_ledger), settings)
     assert outcome.values == (records[MODEL1_CLAIMS[1]]["measured"],) and outcome.results == tuple(stored)
     with pytest.raises(pytest.fail.Exception, match="trained again"):
-        runs.measure(claim(MODEL1_CLAIMS[1], small_ledger), dataclasses.replace(settings, retrain=True))
+        local.measure(claim(MODEL1_CLAIMS[1], small_ledger), dataclasses.replace(settings, retrain=True))
 
 
 def test_claim_over_budget_is_skipped_with_its_estimate(cifar_root: Path, small_ledger: Path, tmp_path: Path) -> None:
-    settings = runs.Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path,
+    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path,
                              budget_seconds=1.0, seeds=1000)
     model2 = claim("iot_ml_hw2/accuracy/model2/val", small_ledger)
     reason = rf"^estimated [\d,]+ s to train iot_ml_hw2.model2 \(1000 run\(s\) of at most {EPOCHS} epochs\) "
     with pytest.raises(verdict.NotRunnable, match=reason + r"on CPU .* over the training budget of 1 s"):
-        runs.measure(model2, settings)
+        local.measure(model2, settings)
 
 
 def test_missing_data_skips_with_how_to_get_it(tmp_path: Path) -> None:
-    settings = runs.Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path)
+    settings = Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path)
     with pytest.raises(verdict.NotRunnable, match=r"^cifar10 train not found: .*cifar-10-batches-py"):
-        runs.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
+        local.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
 
 
 def test_modified_data_is_an_error_unless_allowed(cifar_root: Path, tmp_path: Path) -> None:
-    settings = runs.Settings(device="cpu", data_root=cifar_root, results_dir=tmp_path)
+    settings = Settings(device="cpu", data_root=cifar_root, results_dir=tmp_path)
     with pytest.raises(verdict.MeasurementError, match="data_batch_1: MD5 .*--claims-allow-unverified-data") as caught:
-        runs.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
+        local.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
     assert isinstance(caught.value, data.ChecksumMismatch)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
 def test_cuda_claims_skip_without_cuda(tmp_path: Path) -> None:
-    settings = runs.Settings(device="cuda", results_dir=tmp_path)
+    settings = Settings(device="cuda", results_dir=tmp_path)
     with pytest.raises(verdict.NotRunnable, match="CUDA is not available here: pass --claims-train-device cpu"):
-        runs.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
+        local.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
 
 
 def test_xdist_workers_take_one_gpu_each(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 4)
-    assert [runs.worker_device("cuda", w) for w in (None, "gw0", "gw1", "gw5")] == ["cuda", "cuda:0", "cuda:1",
+    assert [worker_device("cuda", w) for w in (None, "gw0", "gw1", "gw5")] == ["cuda", "cuda:0", "cuda:1",
                                                                                       "cuda:1"]
-    assert runs.worker_device("cpu", "gw1") == "cpu"
+    assert worker_device("cpu", "gw1") == "cpu"
 
 
 def test_timing_compares_only_like_with_like() -> None:
-    assert runs._same_hardware("RTX 3070 Laptop", "NVIDIA GeForce RTX 3070 Laptop GPU")
-    assert not runs._same_hardware("unknown GPU (Keras/TensorFlow)", "NVIDIA H100 80GB HBM3")
+    assert timing.same_hardware("RTX 3070 Laptop", "NVIDIA GeForce RTX 3070 Laptop GPU")
+    assert not timing.same_hardware("unknown GPU (Keras/TensorFlow)", "NVIDIA H100 80GB HBM3")
 
 
 # ----------------------------------------------------------------------------- the run store and its faults
 
 
 @pytest.fixture
-def tiny_settings(cifar_root: Path, tmp_path: Path) -> runs.Settings:
-    return runs.Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path / "runs",
+def tiny_settings(cifar_root: Path, tmp_path: Path) -> Settings:
+    return Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path / "runs",
                          session="this session")
 
 
-def stored_path(claim_: ledger.Claim, settings: runs.Settings) -> Path:
-    identity = runs._datasets(claim_, claim_.recipe, 0, settings).identity
-    return runs._store_path(claim_, claim_.recipe, 0, settings, identity)
+def stored_path(claim_: ledger.Claim, settings: Settings) -> Path:
+    identity = splits.load(claim_, claim_.recipe, 0, settings).identity
+    return store.path_for(claim_, claim_.recipe, 0, settings, identity)
 
 
-def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_settings: runs.Settings) -> None:
+def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_settings: Settings) -> None:
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     lines: list[str] = []
     settings = dataclasses.replace(tiny_settings, progress=lines.append)
@@ -181,25 +183,25 @@ def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_
         path.write_text(corrupt)
         with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \((JSONDecodeError|KeyError).*set aside as "
                                              rf"{path.name}\.corrupt-\d{{8}}T\d{{6}}, training again"):
-            outcome = runs.measure(model1, settings)
+            outcome = local.measure(model1, settings)
         assert outcome.results == (path,) and json.loads(path.read_text())["history"]["epochs"]
         assert any(line.startswith(f"{path}: corrupt stored run") for line in lines)
     assert len(list(path.parent.glob(f"{path.name}.corrupt-*"))) >= 1
 
 
 def test_corrupt_checkpoint_is_set_aside_and_the_run_starts_afresh(small_ledger: Path,
-                                                                   tiny_settings: runs.Settings) -> None:
+                                                                   tiny_settings: Settings) -> None:
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     checkpoint = stored_path(model1, tiny_settings).with_suffix(".ckpt")
     checkpoint.parent.mkdir(parents=True)
     checkpoint.write_bytes(b"\x00 half a checkpoint")
     with pytest.warns(UserWarning, match=rf"^{checkpoint}: unreadable checkpoint .*set aside as {checkpoint.name}"):
-        outcome = runs.measure(model1, tiny_settings)
+        outcome = local.measure(model1, tiny_settings)
     assert len(outcome.values) == 1 and not checkpoint.exists()
     assert list(checkpoint.parent.glob(f"{checkpoint.name}.corrupt-*"))
 
 
-def test_retrain_never_reads_a_stored_run_or_checkpoint(small_ledger: Path, tiny_settings: runs.Settings,
+def test_retrain_never_reads_a_stored_run_or_checkpoint(small_ledger: Path, tiny_settings: Settings,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     path = stored_path(model1, tiny_settings)
@@ -207,43 +209,43 @@ def test_retrain_never_reads_a_stored_run_or_checkpoint(small_ledger: Path, tiny
     path.write_text("not json")
     path.with_suffix(".ckpt").write_text("not a checkpoint")
     settings = dataclasses.replace(tiny_settings, retrain=True)
-    runs.measure(model1, settings)  # no warning: pytest's filter turns none into a failure, so check the files
+    local.measure(model1, settings)  # no warning: pytest's filter turns none into a failure, so check the files
     assert not list(path.parent.glob("*.corrupt-*")) and json.loads(path.read_text())["session"] == "this session"
     monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
-    runs.measure(claim(MODEL1_CLAIMS[0], small_ledger), settings)  # the same session reuses what it trained
+    local.measure(claim(MODEL1_CLAIMS[0], small_ledger), settings)  # the same session reuses what it trained
 
 
-def test_store_key_holds_the_data_its_verification_and_the_precision(small_ledger: Path, tiny_settings: runs.Settings
+def test_store_key_holds_the_data_its_verification_and_the_precision(small_ledger: Path, tiny_settings: Settings
                                                                ) -> None:
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
-    identity = runs._datasets(model1, model1.recipe, 0, tiny_settings).identity
+    identity = splits.load(model1, model1.recipe, 0, tiny_settings).identity
     assert identity["verified"] is False and len(identity["train"]) == len(identity["test"]) == 64
-    paths = {runs._store_path(model1, model1.recipe, 0, tiny_settings, other) for other in (
+    paths = {store.path_for(model1, model1.recipe, 0, tiny_settings, other) for other in (
         identity, {**identity, "verified": True}, {**identity, "train": "0" * 64})}
     assert len(paths) == 3, "other or unverified data is another run"
-    precisions = {runs._store_path(model1, model1.recipe, 0, dataclasses.replace(tiny_settings, precision=asked),
+    precisions = {store.path_for(model1, model1.recipe, 0, dataclasses.replace(tiny_settings, precision=asked),
                                    identity) for asked in ("auto", "fp32", "bf16")}
     assert len(precisions) == 3, "a run trained in another precision is another run"
 
 
-def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_settings: runs.Settings,
+def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_settings: Settings,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("out of memory\nmore lines")
 
-    monkeypatch.setattr(runs, "_STEP_COSTS", {})
+    monkeypatch.setattr(cost, "PROBES", {})
     monkeypatch.setattr(train, "step_cost", broken)
     with pytest.raises(verdict.MeasurementError,
                        match=r"^cost estimate failed: iot_ml_hw2.model1: RuntimeError: out of memory$"):
-        runs.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
+        local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
 
 
 def test_estimate_is_measured_steps_times_steps() -> None:
-    cost = train.StepCost(train_seconds=0.5, eval_seconds=0.1, threads=1)
+    step = train.StepCost(train_seconds=0.5, eval_seconds=0.1, threads=1)
     recipe = dataclasses.replace(claim(MODEL1_CLAIMS[1]).recipe, batch_size=10, epochs=3)
     # 3 epochs of (10 training steps + 5 + 2 evaluation batches), then 10 batches over the training set
-    assert runs.estimate_seconds(cost, recipe, 100, [50, 11]) == pytest.approx(3 * (10 * 0.5 + 7 * 0.1) + 10 * 0.1)
-    assert runs.estimate_seconds(cost, dataclasses.replace(recipe, drop_last=True), 95, [], final_train_pass=False) \
+    assert cost.estimate_seconds(step, recipe, 100, [50, 11]) == pytest.approx(3 * (10 * 0.5 + 7 * 0.1) + 10 * 0.1)
+    assert cost.estimate_seconds(step, dataclasses.replace(recipe, drop_last=True), 95, [], final_train_pass=False) \
         == pytest.approx(3 * 9 * 0.5)
 
 

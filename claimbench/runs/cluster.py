@@ -1,7 +1,7 @@
 """The Ray executor: a session's training runs fanned out over a Ray cluster, their records stored by the driver.
 
-``train_claims`` plans the runs the selected claims need (``claimbench.plan``), probes each (model, recipe)
-on a worker of the run's device (cost estimate, precision choice), submits every run within budget as a
+``train_claims`` plans the runs the selected claims need (``claimbench.runs.plan``), probes each (model,
+recipe) on a worker of the run's device (cost estimate, precision choice), submits every run within budget as a
 task (``num_gpus=1`` on CUDA, ``num_cpus=1`` on the CPU), prints the lines the tasks push to a queue
 (one per finished epoch), and writes each result into the run store atomically; a failed run is stored
 as its one-line reason, which its claims then raise as an ``error``. Claim items read the stored runs.
@@ -36,7 +36,9 @@ from typing import Any
 
 import torch
 
-from claimbench import plan, precision, registry, runs, train, verdict
+from claimbench import precision, registry, train, verdict
+from claimbench.runs import cost, local, plan, splits, store
+from claimbench.runs.settings import Settings
 
 __all__ = ["MAX_RETRIES", "Unreachable", "address", "train_claims"]
 
@@ -70,7 +72,7 @@ def address(value: str) -> str:
 # ----------------------------------------------------------------------------- on the workers
 
 
-def _prepare(modules: Sequence[str], settings: runs.Settings) -> None:
+def _prepare(modules: Sequence[str], settings: Settings) -> None:
     """Register the ledger's models in this worker; on the CPU, one torch thread per CPU the task holds."""
     import ray
 
@@ -85,14 +87,14 @@ def _node() -> str:
     return ray.util.get_node_ip_address()
 
 
-def _probe(claim: Any, settings: runs.Settings, modules: Sequence[str]) -> precision.Probe:
-    """Time the claim's model where its runs train: cost and precision (``runs._step_cost``)."""
+def _probe(claim: Any, settings: Settings, modules: Sequence[str]) -> precision.Probe:
+    """Time the claim's model where its runs train: cost and precision (``cost.step_cost``)."""
     _prepare(modules, settings)
-    sets = runs._datasets(claim, claim.recipe, 0, settings)
-    return runs._step_cost(claim.model, claim.recipe, sets.train, settings)
+    sets = splits.load(claim, claim.recipe, 0, settings)
+    return cost.step_cost(claim.model, claim.recipe, sets.train, settings)
 
 
-def _train(run: plan.Run, settings: runs.Settings, modules: Sequence[str], probe: precision.Probe,
+def _train(run: plan.Run, settings: Settings, modules: Sequence[str], probe: precision.Probe,
            queue: Any) -> dict[str, Any]:
     """Train one run, resuming its checkpoint, after checking this node's data is the driver's; push one
     line when it starts (with this worker's pid) and one per finished epoch."""
@@ -100,12 +102,12 @@ def _train(run: plan.Run, settings: runs.Settings, modules: Sequence[str], probe
     node = _node()
     resuming = ", resuming from its checkpoint" if run.path.with_suffix(".ckpt").exists() else ""
     queue.put(f"{run.path.name}: training on {node} (pid {os.getpid()}){resuming}")
-    sets = runs._datasets(run.claim, run.claim.recipe, 0, settings)
-    if runs._store_path(run.claim, run.claim.recipe, run.seed, settings, sets.identity) != run.path:
+    sets = splits.load(run.claim, run.claim.recipe, 0, settings)
+    if store.path_for(run.claim, run.claim.recipe, run.seed, settings, sets.identity) != run.path:
         raise verdict.MeasurementError(f"{run.claim.dataset} under {settings.data_root} on {node} differs from "
                                        f"the driver's (digests {sets.identity['train'][:12]}…)")
     on_node = dataclasses.replace(settings, progress=lambda line: queue.put(f"{line}  (seed {run.seed}, {node})"))
-    return runs.train_run(run.claim, run.seed, on_node, run.path, probe)
+    return local.train_run(run.claim, run.seed, on_node, run.path, probe)
 
 
 # ----------------------------------------------------------------------------- on the driver
@@ -122,9 +124,9 @@ def _reason(error: BaseException) -> str:
     return f"{type(cause).__name__}: {first}" if first else type(cause).__name__
 
 
-def _task_options(settings: runs.Settings, pythonpath: Sequence[str]) -> dict[str, Any]:
+def _task_options(settings: Settings, pythonpath: Sequence[str]) -> dict[str, Any]:
     """The resources a run needs on its device, retries, and where the workers find the code."""
-    paths = dict.fromkeys([*pythonpath, str(Path(__file__).resolve().parent.parent)])
+    paths = dict.fromkeys([*pythonpath, str(Path(__file__).resolve().parents[2])])
     resources = {"num_gpus": 1} if torch.device(settings.device).type == "cuda" else {"num_cpus": 1}
     return {**resources, "max_retries": MAX_RETRIES, "retry_exceptions": False,
             "runtime_env": {"env_vars": {"PYTHONPATH": os.pathsep.join(paths)}}}
@@ -154,7 +156,7 @@ def _drain(queue: Any, say: Callable[[str], None]) -> None:
         say(queue.get_nowait())
 
 
-def _probe_all(wanted: Sequence[plan.Need], settings: runs.Settings, modules: Sequence[str], options: dict[str, Any],
+def _probe_all(wanted: Sequence[plan.Need], settings: Settings, modules: Sequence[str], options: dict[str, Any],
                queue: Any, say: Callable[[str], None]) -> dict[plan.ProbeKey, precision.Probe]:
     """Probe each (model, recipe) on a worker, in parallel; a failed probe fails its claims' runs."""
     import ray
@@ -169,14 +171,14 @@ def _probe_all(wanted: Sequence[plan.Need], settings: runs.Settings, modules: Se
         for need in wanted:
             if need.probe_key == key:
                 for _, path in need.missing:
-                    runs.store_failure(path, reason, settings)
+                    store.write_failure(path, reason, settings)
         say(f"{key[0]}: {reason}")
 
     _collect(pending, queue, say, probes.__setitem__, failed)
     return probes
 
 
-def _train_all(todo: Sequence[plan.Run], probes: Mapping[plan.ProbeKey, precision.Probe], settings: runs.Settings,
+def _train_all(todo: Sequence[plan.Run], probes: Mapping[plan.ProbeKey, precision.Probe], settings: Settings,
                modules: Sequence[str], options: dict[str, Any], queue: Any, say: Callable[[str], None]) -> None:
     """Submit every run, store each result as it arrives (or its failure), printing the tasks' lines."""
     import ray
@@ -186,18 +188,18 @@ def _train_all(todo: Sequence[plan.Run], probes: Mapping[plan.ProbeKey, precisio
                for run in todo}
 
     def stored(run: plan.Run, record: dict[str, Any]) -> None:
-        runs.store_run(run.path, record, settings)
+        store.write(run.path, record, settings)
         say(f"{run.path.name}: stored ({train.duration(record['wall_seconds'])}, {record['precision']['chosen']})")
 
     def failed(run: plan.Run, error: BaseException) -> None:
         reason = _reason(error)
-        runs.store_failure(run.path, reason, settings)
+        store.write_failure(run.path, reason, settings)
         say(f"{run.path.name}: failed: {reason}")
 
     _collect(pending, queue, say, stored, failed)
 
 
-def train_claims(claims: Sequence[Any], settings: runs.Settings, modules: Sequence[str], *,
+def train_claims(claims: Sequence[Any], settings: Settings, modules: Sequence[str], *,
                  pythonpath: Sequence[str] = ()) -> None:
     """Train on ``settings.cluster`` every run the claims need that is not stored, storing each result or
     failure; connects to the cluster unless this process already is."""
@@ -222,7 +224,7 @@ def train_claims(claims: Sequence[Any], settings: runs.Settings, modules: Sequen
         options = _task_options(settings, pythonpath)
         probes = _probe_all(wanted, on_workers, modules, options, queue, say)
         for (model, recipe), probe in probes.items():
-            runs._STEP_COSTS[runs._probe_key(model, recipe, settings)] = probe
+            cost.PROBES[cost.probe_key(model, recipe, settings)] = probe
         todo = plan.within_budget(wanted, probes, settings)
         if settings.retrain:
             for run in todo:

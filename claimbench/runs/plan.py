@@ -1,6 +1,6 @@
 """Which training runs the selected claims need: the planner of a session whose runs train elsewhere.
 
-A run is keyed as the run store keys it (``runs._store_path``: model, dataset and its content, recipe,
+A run is keyed as the run store keys it (``store.path_for``: model, dataset and its content, recipe,
 seed, device type, precision asked), so claims naming one run share it. Stored runs are left out (unless the
 session retrains), and so are the claims that will not train: missing or unverified data, over the budget. Those
 claims then skip or fail by themselves, with the same reasons as on one machine. No Ray, no training.
@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimbench import precision, runs, verdict, vocab
+from claimbench import precision, verdict, vocab
 from claimbench.ledger import Claim, Recipe
+from claimbench.runs import cost, splits, store
+from claimbench.runs.settings import Settings
 
 __all__ = ["Need", "ProbeKey", "Run", "needs", "probe_keys", "selected", "within_budget"]
 
@@ -60,7 +62,7 @@ def selected(items: Iterable[Any]) -> list[Claim]:
     return list(claims.values())
 
 
-def needs(claims: Sequence[Claim], settings: runs.Settings) -> list[Need]:
+def needs(claims: Sequence[Claim], settings: Settings) -> list[Need]:
     """The claims that have runs to train. A claim whose data is missing or fails its checks is left to
     fail or skip when it runs."""
     found = []
@@ -68,14 +70,14 @@ def needs(claims: Sequence[Claim], settings: runs.Settings) -> list[Need]:
         if claim.recipe is None or claim.model is None or claim.statistic is None:
             continue
         try:
-            sets = runs._datasets(claim, claim.recipe, 0, settings)
+            sets = splits.load(claim, claim.recipe, 0, settings)
         except (verdict.NotRunnable, verdict.MeasurementError):
             continue
         seeds = range(settings.seeds or claim.runs or 1)
-        paths = [(seed, runs._store_path(claim, claim.recipe, seed, settings, sets.identity)) for seed in seeds]
-        missing = tuple((seed, path) for seed, path in paths if runs._stored(path, settings) is None)
+        paths = [(seed, store.path_for(claim, claim.recipe, seed, settings, sets.identity)) for seed in seeds]
+        missing = tuple((seed, path) for seed, path in paths if store.read(path, settings) is None)
         if missing:
-            found.append(Need(claim, missing, len(sets.train), tuple(runs._eval_sizes(sets))))
+            found.append(Need(claim, missing, len(sets.train), tuple(splits.eval_sizes(sets))))
     return found
 
 
@@ -84,7 +86,7 @@ def probe_keys(wanted: Sequence[Need]) -> list[ProbeKey]:
     return list(dict.fromkeys(need.probe_key for need in wanted))
 
 
-def within_budget(wanted: Sequence[Need], probes: Mapping[ProbeKey, precision.Probe], settings: runs.Settings
+def within_budget(wanted: Sequence[Need], probes: Mapping[ProbeKey, precision.Probe], settings: Settings
                   ) -> list[Run]:
     """The distinct runs of the claims whose estimate fits the budget; a claim over it, or whose probe
     failed (absent from ``probes``), trains nothing and skips or fails when it runs."""
@@ -93,7 +95,7 @@ def within_budget(wanted: Sequence[Need], probes: Mapping[ProbeKey, precision.Pr
         probe = probes.get(need.probe_key)
         if probe is None:
             continue
-        estimate = runs.estimate_seconds(probe.cost, need.claim.recipe, need.train_images, need.eval_sizes)
+        estimate = cost.estimate_seconds(probe.cost, need.claim.recipe, need.train_images, need.eval_sizes)
         if estimate * len(need.missing) > settings.budget:
             continue
         for seed, path in need.missing:

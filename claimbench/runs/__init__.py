@@ -1,0 +1,8 @@
+"""From a training claim and the session's options to stored training runs and the claimed statistic.
+
+``settings`` holds a session's training options; ``splits`` loads the data a recipe trains on and names it
+by content; ``cost`` times the claim's own model to estimate a run and choose threads and precision;
+``store`` keeps each run once, atomically, keyed by everything that makes it another run; ``local`` trains
+the runs in this process and reads the claimed statistic; ``timing`` times epochs with pytest-benchmark.
+``plan`` lists the runs the selected claims need, and ``cluster`` trains them on a Ray cluster.
+"""

@@ -1,0 +1,71 @@
+"""What a run will cost: the claim's own model timed for a few steps, which also chooses the CPU thread
+count and the precision; the estimate of a run from it; and the budget a claim must fit."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import torch
+
+from claimbench import data, environment, precision, registry, train, verdict
+from claimbench.ledger import Claim, Recipe
+from claimbench.runs.settings import Settings, say, usable
+
+__all__ = ["PROBES", "announce", "estimate_seconds", "probe_key", "skip_over_budget", "step_cost"]
+
+_Key = tuple[str, Recipe, str, str]
+PROBES: dict[_Key, precision.Probe] = {}
+"""Each (model, recipe, device, precision asked) is probed once per process (``probe_key``; eagerly, also for
+``--claims-train-compile``); a cluster's driver puts here what its workers measured."""
+
+
+def probe_key(model_name: str, recipe: Recipe, settings: Settings) -> _Key:
+    """What one probe measures for a session: the model and recipe, on its device, in the precision asked."""
+    return model_name, recipe, settings.device, settings.precision
+
+
+def step_cost(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings) -> precision.Probe:
+    """The claim's own model timed for a few steps at the recipe's batch size in the precisions the session
+    allows (``precision.probe``), on spare copies; ``verdict.MeasurementError`` when that fails."""
+    key = probe_key(model_name, recipe, settings)
+    if key not in PROBES:
+        try:
+            found = precision.probe(lambda: registry.get_model(model_name), train_set, recipe,
+                                    device=usable(settings.device), asked=settings.precision)
+        except (RuntimeError, ValueError, TypeError, ArithmeticError) as error:
+            raise verdict.MeasurementError(
+                f"cost estimate failed: {model_name}: {type(error).__name__}: {str(error).splitlines()[0]}"
+            ) from error
+        cost = found.cost
+        if not (math.isfinite(cost.train_seconds) and math.isfinite(cost.eval_seconds) and cost.train_seconds > 0):
+            raise verdict.MeasurementError(f"cost estimate failed: {model_name}: timed {cost}")
+        PROBES[key] = found
+    return PROBES[key]
+
+
+def estimate_seconds(cost: train.StepCost, recipe: Recipe, train_images: int, eval_sizes: Sequence[int],
+                     *, final_train_pass: bool = True) -> float:
+    """Measured seconds per step times the steps: every epoch's training batches and the batches of each
+    evaluated set (``eval_sizes``), plus the final clean pass over the training set."""
+    eval_batches = sum(math.ceil(n / recipe.batch_size) for n in eval_sizes)
+    per_epoch = len(train.batch_sizes(recipe, train_images)) * cost.train_seconds + eval_batches * cost.eval_seconds
+    final = math.ceil(train_images / recipe.batch_size) * cost.eval_seconds if final_train_pass else 0.0
+    return recipe.epochs * per_epoch + final
+
+
+def announce(model_name: str, work: str, estimate: float, found: precision.Probe, settings: Settings) -> None:
+    """Print the cost estimate of the work about to start."""
+    cost = found.cost
+    threads = f", {cost.threads} thread(s)" if torch.device(settings.device).type == "cpu" else ""
+    say(settings, f"{model_name}: {work}, estimated {train.duration(estimate)} "
+                  f"({cost.train_seconds * 1e3:.3g} ms/step{threads}, {found.chosen})")
+
+
+def skip_over_budget(claim: Claim, epochs: int, estimate: float, runs: int, settings: Settings) -> None:
+    """Raise ``verdict.NotRunnable``, with the estimate, when ``runs`` runs of ``estimate`` s exceed the budget."""
+    if runs and estimate * runs > settings.budget:
+        raise verdict.NotRunnable(
+            f"estimated {estimate * runs:,.0f} s to train {claim.model} ({runs} run(s) of at most {epochs} epochs) "
+            f"on {environment.device_name(settings.device)}, over the training budget of {settings.budget:,.0f} s "
+            f"(--claims-train-budget)")

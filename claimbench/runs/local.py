@@ -1,0 +1,133 @@
+"""The local executor: train a claim's runs in this process (or read those stored), then its statistic.
+
+Each seed's run trains once (``claimbench.train``), checkpointing after every epoch and resuming from
+there; its record goes into the run store (``claimbench.runs.store``), and the claim reads the statistic
+it claims from the runs' histories (``claimbench.metrics``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from claimbench import environment, metrics, precision, registry, train
+from claimbench.ledger import Claim, Recipe
+from claimbench.runs import cost, splits, store
+from claimbench.runs.settings import Settings, usable
+
+__all__ = ["Outcome", "measure", "train_run", "weights_digest"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A claim's statistic over the seeds: their mean, each value, the 95% half-width, where it ran."""
+
+    mean: float
+    values: tuple[float, ...]
+    spread: float
+    device: str
+    verified: bool
+    estimate_seconds: float
+    """The estimated cost of the runs this call trained (0 when every run was stored)."""
+    results: tuple[Path, ...]
+
+
+def weights_digest(model: torch.nn.Module) -> str:
+    """SHA-256 over the state dict's names and bytes, in name order: equal digests, equal weights."""
+    digest = hashlib.sha256()
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode())
+        digest.update(tensor.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: splits.Splits, checkpoint: Path,
+           threads: int, accel: train.Accel) -> tuple[train.History, torch.nn.Module]:
+    """One run, resumed from ``checkpoint`` when it holds one; a corrupt checkpoint is set aside and the run
+    starts afresh."""
+    torch.manual_seed(seed)
+    model = registry.get_model(claim.model)
+    try:
+        history = train.train(model, sets.train, sets.test, recipe, device=settings.device, seed=seed,
+                              val_set=sets.val, checkpoint=checkpoint, on_epoch=settings.progress, threads=threads,
+                              evaluate_train=True, accel=accel, name=claim.model)
+    except train.CorruptCheckpoint as corrupt:
+        store.set_aside(checkpoint, str(corrupt).removeprefix(f"{checkpoint}: "), settings)
+        return _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel)
+    return history, model
+
+
+def train_run(claim: Claim, seed: int, settings: Settings, path: Path, found: precision.Probe) -> dict[str, Any]:
+    """Train the claim's run of ``seed`` as ``found`` chose (threads, precision), checkpointing beside ``path``
+    and resuming from there, and return its record; writes nothing but the checkpoint."""
+    recipe = claim.recipe
+    sets = splits.load(claim, recipe, seed, settings)
+    checkpoint = path.with_suffix(".ckpt")
+    if settings.retrain:
+        checkpoint.unlink(missing_ok=True)
+    started = time.perf_counter()
+    accel = found.accel(compile=settings.compile)
+    history, model = _train(claim, recipe, seed, settings, sets, checkpoint, found.cost.threads, accel)
+    return {
+        "model": claim.model,
+        "dataset": claim.dataset,
+        "recipe": dataclasses.asdict(recipe),
+        "seed": seed,
+        "device": torch.device(settings.device).type,
+        "accel": {"channels_last": accel.channels_last, "compile": accel.compile,
+                  "autocast": str(accel.autocast).removeprefix("torch.") if accel.autocast else None},
+        "precision": found.to_dict(),
+        "threads": found.cost.threads if torch.device(settings.device).type == "cpu" else None,
+        "environment": environment.describe(settings.ledger, settings.device),
+        "verified_data": sets.verified,
+        "data": sets.identity,
+        "data_sizes": {"train": len(sets.train), "val": len(sets.val) if sets.val is not None else 0,
+                       "test": len(sets.test)},
+        "session": settings.session,
+        "wall_seconds": time.perf_counter() - started,
+        "weights_sha256": weights_digest(model),
+        "history": history.to_dict(),
+    }
+
+
+def measure(claim: Claim, settings: Settings) -> Outcome:
+    """Train (or reuse) ``settings.seeds`` runs of the claim's recipe and read the claimed statistic."""
+    recipe = claim.recipe
+    if recipe is None or claim.model is None or claim.statistic is None:
+        raise ValueError(f"{claim.id}: a training claim needs model, statistic and recipe")
+    if settings.cluster is None:
+        usable(settings.device)
+    sets = splits.load(claim, recipe, 0, settings)
+    seeds = range(settings.seeds or claim.runs or 1)
+    paths = [store.path_for(claim, recipe, seed, settings, sets.identity) for seed in seeds]
+    for path in paths:
+        store.raise_failure(path, settings)
+    missing = sum(store.read(path, settings) is None for path in paths)
+    estimate = 0.0
+    if missing:
+        found = cost.step_cost(claim.model, recipe, sets.train, settings)
+        estimate = cost.estimate_seconds(found.cost, recipe, len(sets.train), splits.eval_sizes(sets))
+        cost.skip_over_budget(claim, recipe.epochs, estimate, missing, settings)
+        cost.announce(claim.model, f"training {missing} run(s) of up to {recipe.epochs} epochs", estimate * missing,
+                      found, settings)
+    values, verified, devices = [], True, []
+    for seed, path in enumerate(paths):
+        with store.locked(path):
+            record = store.read(path, settings)
+            if record is None:
+                found = cost.step_cost(claim.model, recipe, sets.train, settings)
+                record = train_run(claim, seed, settings, path, found)
+                store.write(path, record, settings)
+        history = train.History.from_dict(record["history"])
+        values.append(metrics.value(claim.kind, claim.split, claim.statistic, history))
+        verified = verified and record["verified_data"]
+        devices.append(record.get("environment", {}).get("device") or environment.device_name(settings.device))
+    mean, spread = metrics.interval95(values)
+    return Outcome(mean=mean, values=tuple(values), spread=spread, device=devices[0],
+                   verified=verified, estimate_seconds=estimate, results=tuple(paths))

@@ -1,0 +1,91 @@
+"""A session's training options, the device a run trains on, and where progress lines go."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from claimbench import environment, verdict
+
+__all__ = ["CPU_BUDGET_SECONDS", "Settings", "machine_info", "say", "usable", "worker_device"]
+
+CPU_BUDGET_SECONDS = 600.0
+"""The training budget per claim on the CPU when ``--claims-train-budget`` is not given (CUDA: none)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The training options of one pytest session (the ``training_settings`` fixture builds it)."""
+
+    device: str
+    seeds: int | None = None
+    """Runs per training claim; None: the number of runs the claim's value averages (``runs``), else 1."""
+    data_root: Path | None = None
+    budget_seconds: float | None = None
+    retrain: bool = False
+    results_dir: Path = Path("runs")
+    allow_unverified: bool = False
+    download: bool = False
+    compile: bool = False
+    session: str = ""
+    ledger: Path = Path(".")
+    """The ledger the claims come from: its repository and commit go into every run record."""
+    progress: Callable[[str], None] | None = None
+    """Where progress lines go (cost estimates, one line per epoch, runs set aside); None: nowhere."""
+    precision: str = "auto"
+    """fp32, bf16 (autocast), or auto: the faster by measurement (``claimbench.precision``)."""
+    cluster: str | None = None
+    """The Ray cluster the session's runs train on (``claimbench.runs.cluster``); None: this process trains them."""
+
+    @property
+    def budget(self) -> float:
+        """Seconds a claim may cost: ``budget_seconds``, else none on CUDA and 600 s on the CPU."""
+        if self.budget_seconds is not None:
+            return self.budget_seconds
+        return math.inf if torch.device(self.device).type == "cuda" else CPU_BUDGET_SECONDS
+
+
+def worker_device(device: str, worker: str | None) -> str:
+    """Under pytest-xdist, worker ``gwN`` takes CUDA device N modulo the number of devices."""
+    if worker is None or device != "cuda" or torch.cuda.device_count() < 2:
+        return device
+    return f"cuda:{int(worker.removeprefix('gw')) % torch.cuda.device_count()}"
+
+
+def machine_info(device: str) -> dict[str, str]:
+    """torch, the training device and, on CUDA, the driver: for pytest-benchmark's machine info."""
+    info = {"torch": torch.__version__}
+    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+        return {**info, "train_device": f"{device} (not available)"}
+    info["train_device"] = environment.device_name(device)
+    if torch.device(device).type == "cuda":
+        try:
+            query = subprocess.run(["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
+                                   capture_output=True, text=True, check=True)
+            info["cuda_driver"] = query.stdout.split()[0]
+        except (OSError, subprocess.CalledProcessError, IndexError):
+            info["cuda_driver"] = "unknown"
+        info["cuda_runtime"] = str(torch.version.cuda)
+    return info
+
+
+# ----------------------------------------------------------------------------- data and cost
+
+
+def usable(device: str) -> str:
+    """The device, or ``verdict.NotRunnable`` saying how to train without it."""
+    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+        raise verdict.NotRunnable(
+            "CUDA is not available here: pass --claims-train-device cpu to train what fits --claims-train-budget")
+    return device
+
+
+def say(settings: Settings, line: str) -> None:
+    """Hand a progress line on, when the session shows progress."""
+    if settings.progress is not None:
+        settings.progress(line)

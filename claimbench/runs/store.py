@@ -1,0 +1,107 @@
+"""The run store: each training run once, as a JSON record under the results directory, written atomically.
+
+A run is keyed by everything that makes it another run (``path_for``), so every claim naming it shares it.
+A stored run is reused unless the session retrains; a corrupt one is set aside under a name that says so.
+Training a run and storing it are apart, so that a cluster's workers train and its driver stores; a run
+that failed there is stored as its reason, which its claims then raise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import fcntl
+import hashlib
+import json
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from claimbench import atomic, train, verdict
+from claimbench.ledger import Claim, Recipe
+from claimbench.runs.settings import Settings, say
+
+__all__ = ["locked", "path_for", "raise_failure", "read", "set_aside", "write", "write_failure"]
+
+
+def path_for(claim: Claim, recipe: Recipe, seed: int, settings: Settings, identity: dict[str, Any]) -> Path:
+    """Where the run of (model, dataset, its content and verification, recipe, seed, device type, precision asked)
+    is stored; shared by its claims. Other or unverified data, or another ``--claims-train-precision``, is another
+    run: a run that ``auto`` trained in bf16 never answers for fp32."""
+    key = {"model": claim.model, "dataset": claim.dataset, "data": identity, "recipe": dataclasses.asdict(recipe),
+           "seed": seed, "device": torch.device(settings.device).type, "precision": settings.precision}
+    digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
+    return settings.results_dir / f"{claim.model}-{claim.dataset}-seed{seed}-{key['device']}-{digest}.json"
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside ``path``, so that parallel workers train one run once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def set_aside(path: Path, reason: str, settings: Settings) -> None:
+    """Rename a corrupt file to ``<name>.corrupt-<timestamp>`` and say so (a warning and a progress line)."""
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+    path.replace(aside)
+    message = f"{path}: {reason}; set aside as {aside.name}, training again"
+    warnings.warn(message, stacklevel=3)
+    say(settings, message)
+
+
+def _trained_this_session(path: Path, settings: Settings) -> bool:
+    """Whether this session wrote the run (its marker beside the run names the session)."""
+    marker = path.with_suffix(".session")
+    return marker.exists() and marker.read_text(encoding="utf-8") == settings.session
+
+
+def read(path: Path, settings: Settings) -> dict[str, Any] | None:
+    """The stored run, unless missing, corrupt (then set aside) or, with ``--claims-retrain``, written before this
+    session (then not read at all)."""
+    if settings.retrain and not _trained_this_session(path, settings) or not path.exists():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        train.History.from_dict(record["history"])
+        bool(record["verified_data"])
+    except FileNotFoundError:  # set aside by another worker since the check above
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        set_aside(path, f"corrupt stored run ({type(error).__name__}: {error})", settings)
+        return None
+    return record
+
+
+def write(path: Path, record: dict[str, Any], settings: Settings) -> None:
+    """Write the run's record and this session's marker atomically; remove its checkpoint, the temporary
+    files a killed writer left beside it, and a failure this or an earlier session recorded."""
+    atomic.write_text(path, json.dumps(record, indent=1))
+    atomic.write_text(path.with_suffix(".session"), settings.session)
+    checkpoint = path.with_suffix(".ckpt")
+    for leftover in (checkpoint, path.with_suffix(".failed"), *path.parent.glob(f".{checkpoint.name}.*.tmp")):
+        leftover.unlink(missing_ok=True)
+
+
+def write_failure(path: Path, reason: str, settings: Settings) -> None:
+    """Record that the run failed in this session, with its one-line reason (``raise_failure`` raises it)."""
+    atomic.write_text(path.with_suffix(".failed"), json.dumps({"session": settings.session, "reason": reason}))
+
+
+def raise_failure(path: Path, settings: Settings) -> None:
+    """``verdict.MeasurementError`` with the reason when this session recorded the run as failed."""
+    failed = path.with_suffix(".failed")
+    if not failed.exists():
+        return
+    note = json.loads(failed.read_text(encoding="utf-8"))
+    if note["session"] == settings.session:
+        raise verdict.MeasurementError(note["reason"])

@@ -1,0 +1,82 @@
+"""Epoch-time claims: training epochs of the claim's recipe timed with pytest-benchmark."""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from claimbench import environment, registry, train
+from claimbench.ledger import Claim
+from claimbench.runs import cost, splits
+from claimbench.runs.settings import Settings, usable
+
+__all__ = ["TIMING_ROUNDS", "EpochTime", "same_hardware", "time_epoch"]
+
+TIMING_ROUNDS = 3
+"""Timed epochs per timing claim, after one warm-up epoch."""
+
+
+@dataclass(frozen=True)
+class EpochTime:
+    """Seconds per training epoch (median of the timed rounds); ``incomparable`` says why the claim's
+    hardware differs from ours, or is None when it is the same."""
+
+    seconds: float
+    rounds: tuple[float, ...]
+    device: str
+    incomparable: str | None
+
+
+def same_hardware(claimed: str, ours: str) -> bool:
+    """Whether the claim's hardware names our device (either name contains the other, ignoring case)."""
+    claimed, ours = claimed.casefold(), ours.casefold()
+    return claimed in ours or ours in claimed
+
+
+def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
+    """Time training epochs of the claim's recipe with pytest-benchmark (one warm-up, then the rounds).
+
+    An epoch is the training pass plus the validation pass, as Keras' ``fit()`` times one; the
+    seconds are the engine's own (CUDA events after a synchronise on CUDA, perf_counter on the CPU).
+    """
+    recipe = claim.recipe
+    if recipe is None or claim.model is None or claim.hardware is None:
+        raise ValueError(f"{claim.id}: a timing claim needs model, hardware and recipe")
+    device = usable(settings.device)
+    sets = splits.load(claim, recipe, 0, settings)
+    train_set, val_set = sets.train, sets.val
+    one_epoch = dataclasses.replace(recipe, epochs=1, plateau=None, early_stopping=None, schedule="constant")
+    eval_images = len(val_set) if val_set is not None else 0
+    found = cost.step_cost(claim.model, recipe, train_set, settings)
+    threads = found.cost.threads
+    estimate = cost.estimate_seconds(found.cost, one_epoch, len(train_set), [eval_images], final_train_pass=False)
+    cost.skip_over_budget(claim, 1, estimate, TIMING_ROUNDS + 1, settings)
+    cost.announce(claim.model, f"timing {TIMING_ROUNDS + 1} epochs (1 warm-up)", estimate * (TIMING_ROUNDS + 1),
+                  found, settings)
+    torch.manual_seed(0)
+    model = registry.get_model(claim.model)
+    accel = found.accel(compile=settings.compile)
+    seconds: list[float] = []
+
+    def run_epoch() -> None:
+        history = train.train(model, train_set, None, one_epoch, device=device, seed=0, val_set=val_set,
+                              threads=threads, accel=accel, name=claim.model)
+        seconds.append(history.epochs[0].seconds)
+
+    if benchmark.enabled:
+        benchmark.pedantic(run_epoch, rounds=TIMING_ROUNDS, warmup_rounds=1)
+    else:  # pytest-benchmark turns itself off under xdist; the engine's own timer still times each round
+        for _ in range(TIMING_ROUNDS + 1):
+            run_epoch()
+    timed = tuple(seconds[-TIMING_ROUNDS:])
+    ours = environment.device_name(device)
+    benchmark.extra_info.update({"claim": claim.id, "device": ours, "epoch_seconds": list(timed),
+                                 "images_per_epoch": len(train_set), "val_images": eval_images,
+                                 "threads": threads})
+    incomparable = None if same_hardware(claim.hardware, ours) else (
+        f"measured {statistics.median(timed):.3g} s per epoch on {ours}; the claim was timed on {claim.hardware}")
+    return EpochTime(seconds=statistics.median(timed), rounds=timed, device=ours, incomparable=incomparable)
