@@ -24,8 +24,8 @@ __all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "reference"
 MIGRATE = "a v1 ledger (no format key): migrate it to format = 2, see reference/README.md, 'From format 1'"
-READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"), UnicodeDecodeError: ("(encoding)", "not UTF-8"),
-               OSError: ("(read)", "cannot read the file")}
+READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"),
+               UnicodeDecodeError: ("(encoding)", "not UTF-8"), OSError: ("(read)", "cannot read the file")}
 BOUNDS = ("value", "above", "below", "between")
 RECIPE = TypeAdapter(Recipe)
 Problem = tuple[str, str, str]
@@ -50,7 +50,7 @@ def _where(doc: dict[str, Any], slug: str, loc: Iterable[Any], missing: bool = F
     members) are left out, except the last of a ``missing`` field. ``whole`` names a whole item's field."""
     node, path, loc = doc, [], list(loc)
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node or isinstance(node, list) and isinstance(part, int) and part < len(node):
+        if isinstance(node, dict) and part in node or isinstance(node, list) and part in range(len(node)):
             node = node[part]
             path.append(part)
         elif missing and i == len(loc) - 1:
@@ -79,7 +79,8 @@ def _what(error: Any) -> str:
     if kind == "missing":
         return "missing required field"
     if kind == "extra_forbidden" and len(loc) == 4 and loc[0] == "claim":
-        return f"unknown key for kind {loc[2]!r} (permitted: {', '.join(sorted(schema.CLAIM_MODELS[loc[2]].model_fields))})"
+        permitted = ", ".join(sorted(schema.CLAIM_MODELS[loc[2]].model_fields))
+        return f"unknown key for kind {loc[2]!r} (permitted: {permitted})"
     if kind == "extra_forbidden":
         return "unknown key"
     if kind == "union_tag_invalid":

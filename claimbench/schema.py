@@ -71,12 +71,21 @@ class EarlyStopping:
     restore_best: Bool
 
 
-_OPTION_TYPES: dict[str, Any] = {"expand": Bool, "ops": AtLeastOne, "p": Annotated[float, Strict(), Field(ge=0, le=1)]}
+Probability = Annotated[float, Strict(), Field(ge=0, le=1)]
+_OPTION_TYPES: dict[str, Any] = {"expand": Bool, "ops": AtLeastOne, "p": Probability, "distortion": Probability}
+"""The type of an augmentation's option; any other option is a non-negative number."""
+
+
+def _options_model(name: str, options: tuple[str, ...]) -> Any:
+    """The table of one augmentation's options, each of them optional."""
+    fields = {option: (Optional[_OPTION_TYPES.get(option, NonNegative)], None) for option in options}
+    return create_model(f"{name}_options", __config__=CONFIG, **fields)
+
+
 AugmentOptions = create_model("AugmentOptions", __config__=CONFIG, **{
-    name: (Optional[create_model(f"{name}_options", __config__=CONFIG, **{
-        option: (Optional[_OPTION_TYPES.get(option, _OPTION_TYPES["p"] if option == "distortion" else NonNegative)], None)
-        for option in options})], None) for name, options in vocab.AUGMENT_OPTIONS.items()})
+    name: (Optional[_options_model(name, options)], None) for name, options in vocab.AUGMENT_OPTIONS.items()})
 """The options each augmentation takes (``claimbench.data.AUGMENT_OPTIONS`` holds their defaults)."""
+OptionPairs = tuple[tuple[str, tuple[tuple[str, Union[Bool, Annotated[int, Strict()], Float]], ...]], ...]
 
 
 def _pairs(options: Any) -> Any:
@@ -111,8 +120,7 @@ class Recipe:
     batch_norm: Literal[vocab.BATCH_NORMS] = "batch"
     """"batch": BatchNorm as usual; "per_image": each image normalised by its own statistics in training
     and evaluation, as a loop that feeds images one at a time and never calls ``eval()`` does."""
-    augment_options: Annotated[tuple[tuple[str, tuple[tuple[str, Union[Bool, Annotated[int, Strict()], Float]], ...]], ...],
-                               BeforeValidator(_pairs)] = ()
+    augment_options: Annotated[OptionPairs, BeforeValidator(_pairs)] = ()
     """(augmentation, ((option, value), ...)) pairs: the author's settings where they differ from the defaults."""
     mean: Optional[Annotated[tuple[Float, ...], Field(min_length=1)]] = None
     std: Optional[Annotated[tuple[Positive, ...], Field(min_length=1)]] = None
@@ -198,17 +206,22 @@ class Report:
     modules: tuple[str, ...] = ()
 
 
-COMMON = "id model printed source tolerance? scale? cell? partial? expect? status? why? note? above? below? between? value?"
+COMMON = ("id model printed source tolerance? scale? cell? partial? expect? status? why? note? "
+          "above? below? between? value?")
 """The keys every claim takes (``?``: optional), as in ``Claim``."""
 KIND_KEYS = {"params": "count", "macs": "count input?", "layer": "layer quantity count? layout? input?",
              "size": "size input?", **dict.fromkeys(vocab.METRIC_KINDS, "dataset split statistic recipe? runs?"),
              **dict.fromkeys(vocab.SUMMARY_KINDS, "dataset statistic recipe? runs?"),
              "epoch_time": "dataset hardware recipe?"}
 """The keys each kind takes besides the common ones."""
+Interval = Annotated[tuple[Number, ...], Field(min_length=2, max_length=2)]
 _KEYS: dict[str, tuple[Any, Any]] = {
-    **{f.name: (f.type, f.default) for f in dataclasses.fields(Claim)}, "id": (Name, ...), "recipe": (Optional[Text], None),
-    "tolerance": (Tolerance, Tolerance()), "value": (Optional[Number], None), "above": (Optional[Number], None),
-    "below": (Optional[Number], None), "between": (Optional[Annotated[tuple[Number, ...], Field(min_length=2, max_length=2)]], None)}
+    **{f.name: (f.type, f.default) for f in dataclasses.fields(Claim)},
+    "id": (Name, ...), "recipe": (Optional[Text], None), "tolerance": (Tolerance, Tolerance()),
+    "value": (Optional[Number], None), "above": (Optional[Number], None), "below": (Optional[Number], None),
+    "between": (Optional[Interval], None)}
+"""(type, default) of each claim key as a file writes it: the ``Claim`` field's, but where the loader turns the
+key into another (``recipe`` names a recipe; the bounds become ``value`` and ``interval``)."""
 _NARROW = {"params": {"count": (Literal[vocab.PARAM_COUNTS], ...)}, "macs": {"count": (Literal[vocab.MAC_COUNTS], ...)},
            "layer": {"value": (Union[Number, Shape, None], None)}}
 OWN = ("id", "above", "below", "between", "value", "printed", "cell", "partial")
@@ -231,15 +244,17 @@ CLAIM_MODELS: dict[str, type[BaseModel]] = {kind: create_model(
     **{**{key.rstrip("?"): _key(key) for key in f"{COMMON} {keys}".split()}, **_NARROW.get(kind, {})})
     for kind, keys in KIND_KEYS.items()}
 """One model per claim kind."""
+_ANY_KIND = dict.fromkeys(key.rstrip("?") for keys in (COMMON, *KIND_KEYS.values()) for key in keys.split())
+_SHAREABLE = [key for key in _ANY_KIND if key not in OWN]
 Shared = create_model("Shared", __config__=CONFIG, __doc__="Keys a table, or a column, gives its claims.",
-                      kind=(Optional[Literal[vocab.KINDS]], None), **{
-    key: (Optional[_required(_KEYS[key][0])], None)
-    for key in dict.fromkeys(k.rstrip("?") for keys in (COMMON, *KIND_KEYS.values()) for k in keys.split()) if key not in OWN})
+                      kind=(Optional[Literal[vocab.KINDS]], None),
+                      **{key: (Optional[_required(_KEYS[key][0])], None) for key in _SHAREABLE})
 TableModel = create_model("TableModel", __base__=Shared, __doc__=Table.__doc__, by_column=(dict[str, Shared], {}),
                           **{f.name: (f.type, ...) for f in dataclasses.fields(Table)})
-RecipeTable = create_model("RecipeTable", __config__=CONFIG, __doc__="A recipe's keys: optional until ``extends`` is "
-                           "merged.", extends=(Optional[Text], None), **{
-    **{f.name: (Optional[f.type], None) for f in dataclasses.fields(Recipe)}, "augment_options": (Optional[AugmentOptions], None)})
+RecipeTable = create_model(
+    "RecipeTable", __config__=CONFIG, __doc__="A recipe's keys: optional until ``extends`` is merged.",
+    extends=(Optional[Text], None), **{**{f.name: (Optional[f.type], None) for f in dataclasses.fields(Recipe)},
+                                       "augment_options": (Optional[AugmentOptions], None)})
 
 
 class ReportModel(BaseModel):
