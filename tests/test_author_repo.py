@@ -10,6 +10,7 @@ import site
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -59,10 +60,17 @@ def _run(venv: Path, cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess
 def venvs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(a fresh venv with claimbench's wheel installed, the same venv without claimbench)."""
     root = tmp_path_factory.mktemp("venvs")
-    dist = root / "dist"
+    source, dist = root / "source", root / "dist"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):  # a copy: not a build/ left in this checkout
+        shutil.copy(REPO / name, source / name)
+    shutil.copytree(REPO / "claimbench", source / "claimbench", ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--disable-pip-version-check", "-w", str(dist), str(REPO)], check=True)
+                    "--disable-pip-version-check", "-w", str(dist), str(source)], check=True)
     (wheel,) = dist.glob("claimbench-*.whl")
+    modules = {name for name in zipfile.ZipFile(wheel).namelist() if name.endswith(".py")}
+    assert modules == {path.relative_to(REPO).as_posix() for path in (REPO / "claimbench").rglob("*.py")}, \
+        "the wheel holds every module of the package, and nothing else"
     dependencies = _dependencies(root / "dependencies")
     with_claimbench, without = _venv(root / "with", dependencies), _venv(root / "without", dependencies)
     subprocess.run([str(with_claimbench / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-deps",
