@@ -93,9 +93,14 @@ class ClaimItem(pytest.Item):
         record_and_judge(self, self.claim, families.measurement(self.claim, self.settings, no_benchmark))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        """A mismatch is its one line; a crash's traceback starts at this item, as a test function's does, one
+        line a frame unless ``--tb`` or ``--fulltrace`` asks for more."""
         if isinstance(excinfo.value, verdict.ClaimMismatch):
             return str(excinfo.value)
-        return super().repr_failure(excinfo, style=style)
+        if self.config.option.fulltrace:
+            return super().repr_failure(excinfo, style=style)
+        excinfo.traceback = excinfo.traceback.cut(path=Path(__file__))
+        return super().repr_failure(excinfo, style="short" if self.config.option.tbstyle == "auto" else style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"claim {self.claim.id}"

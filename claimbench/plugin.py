@@ -367,7 +367,8 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """A claim's mismatch is its one-line message; any other exception is a failure of ours, kept apart."""
+    """A claim's mismatch is its one-line message; any other exception is a failure of ours, kept apart, and a
+    ``MeasurementError`` (a known failure with its reason: data, divergence, estimate) is one line too."""
     report = yield
     if ledger_path_key not in item.config.stash or call.excinfo is None or not report.failed:
         return report
@@ -377,8 +378,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return report
     if isinstance(call.excinfo.value, verdict.ClaimMismatch):
         report.longrepr = str(call.excinfo.value)
-    else:
-        report.user_properties.append((results.FAILURE_PROPERTY, _one_line(call.excinfo)))
+        return report
+    reason = _one_line(call.excinfo)
+    report.user_properties.append((results.FAILURE_PROPERTY, reason))
+    if isinstance(call.excinfo.value, verdict.MeasurementError) and not item.config.option.fulltrace:
+        report.longrepr = f"error: {reason}"
     return report
 
 

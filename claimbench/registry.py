@@ -19,7 +19,8 @@ __all__ = ["Builder", "get_model", "import_modules", "input_size", "list_models"
 Builder = Callable[..., Any]
 
 _BUILDERS: dict[str, Builder] = {}
-_INPUT_SIZES: dict[str, tuple[int, int, int]] = {}
+_INPUT_SIZES: dict[Builder, tuple[int, int, int]] = {}
+"""Each registered builder's input, so that any reference resolving to it finds its size."""
 
 
 def register_model(name: str | None = None, *, input_size: tuple[int, int, int] | None = None
@@ -33,7 +34,7 @@ def register_model(name: str | None = None, *, input_size: tuple[int, int, int] 
             raise ValueError(f"model {key!r} is registered twice")
         _BUILDERS[key] = builder
         if input_size is not None:
-            _INPUT_SIZES[key] = input_size
+            _INPUT_SIZES[builder] = input_size
         return builder
 
     return decorator
@@ -104,5 +105,6 @@ def get_model(reference: str, **overrides: Any) -> Any:
 
 
 def input_size(reference: str) -> tuple[int, int, int] | None:
-    """The (C, H, W) input the model was registered with, or None (a claim then states its ``input``)."""
-    return _INPUT_SIZES.get(reference)
+    """The (C, H, W) input the referenced model was registered with, by its name or by its import path; None
+    when it was registered without one, or not at all (a claim then states its ``input``)."""
+    return _INPUT_SIZES.get(resolve(reference))

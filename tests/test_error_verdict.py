@@ -4,6 +4,7 @@ into the JSON, the report and the badge counts. Data cases use tiny files in CIF
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,13 @@ def test_each_failure_of_ours_is_an_error_with_its_one_line_reason(project: pyte
     unreadable = _outcome(project, data, "--claims-allow-unverified-data", "--claims-retrain", "-k", "linear")
     reason = unreadable["errors/accuracy/linear"]["reason"]
     assert unreadable["errors/accuracy/linear"]["verdict"] == "error" and "test_batch" in reason, reason
+
+
+def test_an_error_reads_as_its_reason_and_a_crash_from_the_claim_on(project: pytest.Pytester) -> None:
+    """A known failure of ours is its one-line reason; a crash keeps a traceback, from the claim's item on."""
+    output = project.runpytest_subprocess("-k", "attention or broken").stdout.str()
+    assert re.search(r"(?m)^error: counters disagree after corrections: ", output), output
+    crash = output.split("ERROR at call of claim errors/params/broken")[1].split("claimbench verdicts")[0]
+    crash = crash.split("ERROR at call of claim")[0]
+    assert "errmodels.py" in crash and "RuntimeError: model builder exploded" in crash, crash
+    assert "_pytest" not in crash and "pluggy" not in crash and len(crash.splitlines()) < 30, crash

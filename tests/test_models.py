@@ -68,6 +68,8 @@ def test_torchvision_and_import_path_references() -> None:
         baseline = registry.get_model("models.dl_cifar10_pytorch:baseline")
     assert resnet.fc.out_features == 7 and sum(p.numel() for p in baseline.parameters()) > 0
     assert registry.input_size("torchvision:resnet18") is None
+    assert registry.input_size("models.dl_cifar10_pytorch:baseline") == registry.input_size(
+        "dl_cifar10_pytorch.baseline") == (3, 32, 32), "an import path finds the size its builder was registered with"
     with pytest.raises(KeyError, match=r"unknown torchvision model 'resnet19' \(closest: resnet18"):
         registry.get_model("torchvision:resnet19")
     with pytest.raises(KeyError, match="module 'models.dl_cifar10_pytorch' has no 'nothing'"):
