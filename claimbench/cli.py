@@ -146,8 +146,8 @@ def _init(arguments: argparse.Namespace) -> int:
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
     status = draft.main([str(arguments.report), "--slug", name, "-o", str(target)])
     ini = Path("pytest.ini")
-    lines = f"[pytest]\nclaims_dir = {arguments.claims_dir.as_posix()}\nclaims_json = claims.json\n" \
-            "claims_badges = badges\n"
+    lines = f"[pytest]\nclaims_dir = {arguments.claims_dir.as_posix()}\nclaims_report = REPORT.md\n" \
+            "claims_json = claims.json\nclaims_badges = badges\n"
     if ini.exists():
         print(f"add to the [pytest] section of your ini file:\n{lines.split(chr(10), 1)[1]}")
     else:

@@ -165,6 +165,7 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
         "",
         "[report]",
         *_keys({"title": scan.title or slug, **({"source": source} if source else {})}),
+        '# modules = ["your_package.models"]  # the modules whose import registers the names claims use as model',
     ]
     for table in tables:
         lines += ["", "[[table]]", *_table_lines(table)]

@@ -75,7 +75,8 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     (project / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
     monkeypatch.chdir(project)
     assert cli.main(["init"]) == 0
-    assert (project / "pytest.ini").read_text(encoding="utf-8").startswith("[pytest]\nclaims_dir = claims\n")
+    assert (project / "pytest.ini").read_text(encoding="utf-8") == (
+        "[pytest]\nclaims_dir = claims\nclaims_report = REPORT.md\nclaims_json = claims.json\nclaims_badges = badges\n")
     assert 'printed = "1,234"' in (project / "claims" / "my_cnns.toml").read_text(encoding="utf-8")
     with pytest.raises(SystemExit, match="my_cnns.toml exists"):
         cli.main(["init"])
