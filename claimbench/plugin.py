@@ -196,10 +196,17 @@ def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
         sys.path.insert(0, project)
     from claimbench import registry
 
-    try:
-        registry.import_modules(m for report in reports for m in report.modules)
-    except ImportError as error:
-        raise pytest.UsageError(f"claims ledger rejected: modules: {error}") from None
+    problems = []
+    for report in reports:
+        for module in report.modules:
+            try:
+                registry.import_modules([module])
+            except ImportError as error:
+                problems.append(f"{report.slug}.toml: (report): modules: cannot import {module!r}: {error} (from "
+                                f"{project}; run pytest where the module's package lies, or set the `pythonpath` ini)")
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise pytest.UsageError("claims ledger rejected: " + "\n  ".join([problems[0] + more, *problems[1:]]))
 
 
 @pytest.hookimpl(tryfirst=True)

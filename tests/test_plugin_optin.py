@@ -113,6 +113,15 @@ def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
                                  "model 'mymodels:tiny2': module 'mymodels' has no 'tiny2'"])
 
 
+def test_a_module_that_does_not_import_is_one_line_naming_the_ledger(author: pytest.Pytester) -> None:
+    (author.path / "mymodels.py").rename(author.path / "elsewhere.py")
+    result = author.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: (report): modules: cannot import "
+                                 "'mymodels': No module named 'mymodels' (from *; run pytest where the module's "
+                                 "package lies, or set the `pythonpath` ini)"])
+
+
 PROBE = textwrap.dedent('''
     import sys
 
