@@ -29,7 +29,8 @@ READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"),
 BOUNDS = ("value", "above", "below", "between")
 RECIPE = TypeAdapter(Recipe)
 Problem = tuple[str, str, str]
-"""(subject, field, what is wrong): a subject is a claim id, ``recipe.<name>``, ``table <id>``, or ``(file)``."""
+"""(subject, field, what is wrong); a subject is a claim id, ``recipe.<name>``, ``table <id>``, ``(report)`` or
+``(file)``."""
 
 
 class LedgerError(ValueError):
