@@ -109,6 +109,8 @@ class _CollectLedger:
     def pytest_configure(self, config: Any) -> None:
         from claimbench import plugin
 
+        if config.option.help or config.option.version:  # pytest's own help, with the --claims-* options
+            return
         ledger_path = config.stash.get(plugin.ledger_path_key, None)
         if ledger_path is None:
             raise SystemExit("claimbench check: no ledger configured: set claims_dir in the ini or pass --claims-dir")

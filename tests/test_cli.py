@@ -64,6 +64,13 @@ def test_the_console_script_drafts(tmp_path: Path) -> None:
     assert 'printed = "1,234"' in finished.stdout and "value   = 1234" in finished.stdout
 
 
+def test_check_help_is_pytest_s_with_the_claims_options(tmp_path: Path) -> None:
+    """Anywhere, with no ledger configured: ``claimbench check --help`` helps rather than refuses."""
+    shown = subprocess.run([sys.executable, "-m", "claimbench.cli", "check", "--help"], cwd=tmp_path,
+                           capture_output=True, text=True, check=False)
+    assert shown.returncode == 0 and "--claims-dir=DIR" in shown.stdout, shown.stderr
+
+
 def test_check_joins_claims_options_to_their_values() -> None:
     assert cli._joined(["--claims-data-root", "/data", "--claims-retrain", "tests", "-k", "x"]) == [
         "--claims-data-root=/data", "--claims-retrain", "tests", "-k", "x"]
