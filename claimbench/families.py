@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from claimbench import measure, registry, verdict
+from claimbench import errors, measure, registry, verdict
 from claimbench.ledger import Claim
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def input_size(claim: Claim) -> tuple[int, ...]:
     """The claim's input, else its model's registered input size."""
     size = claim.input or registry.input_size(claim.model)
     if size is None:
-        raise verdict.MeasurementError(f"{claim.model} has no registered input size: the claim must state `input`")
+        raise errors.MeasurementError(f"{claim.model} has no registered input size: the claim must state `input`")
     return tuple(size)
 
 

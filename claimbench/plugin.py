@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from claimbench import errors
+
 if TYPE_CHECKING:
     from claimbench import results, verdict
     from claimbench.runs.settings import Settings
@@ -350,11 +352,9 @@ def settings(config: pytest.Config) -> Settings:
 
 def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
     """A failure of ours in one line: the message of a ``MeasurementError``, else its type and first line."""
-    from claimbench import verdict
-
     lines = str(excinfo.value).strip().splitlines()
     first = lines[0] if lines else ""
-    if isinstance(excinfo.value, verdict.MeasurementError):
+    if isinstance(excinfo.value, errors.MeasurementError):
         return first
     return f"{excinfo.typename}: {first}" if first else excinfo.typename
 
@@ -364,11 +364,9 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     """A claim that cannot be measured here (no CUDA, no data, over budget) is skipped with the reason."""
     if ledger_path_key not in item.config.stash:
         return (yield)
-    from claimbench import verdict
-
     try:
         return (yield)
-    except verdict.NotRunnable as reason:
+    except errors.NotRunnable as reason:
         pytest.skip(str(reason))
 
 
@@ -388,7 +386,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return report
     reason = _one_line(call.excinfo)
     report.user_properties.append((results.FAILURE_PROPERTY, reason))
-    if isinstance(call.excinfo.value, verdict.MeasurementError) and not item.config.option.fulltrace:
+    if isinstance(call.excinfo.value, errors.MeasurementError) and not item.config.option.fulltrace:
         report.longrepr = f"error: {reason}"
     return report
 

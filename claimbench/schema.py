@@ -84,7 +84,7 @@ def _options_model(name: str, options: tuple[str, ...]) -> Any:
 
 AugmentOptions = create_model("AugmentOptions", __config__=CONFIG, **{
     name: (Optional[_options_model(name, options)], None) for name, options in vocab.AUGMENT_OPTIONS.items()})
-"""The options each augmentation takes (``claimbench.data.AUGMENT_OPTIONS`` holds their defaults)."""
+"""The options each augmentation takes (``claimbench.transforms.AUGMENT_OPTIONS`` holds their defaults)."""
 OptionPairs = tuple[tuple[str, tuple[tuple[str, Union[Bool, Annotated[int, Strict()], Float]], ...]], ...]
 
 
@@ -130,7 +130,7 @@ class Recipe:
     drop_last: Bool = False
 
     def options(self) -> dict[str, dict[str, float | bool]]:
-        """``augment_options`` as the mapping ``claimbench.data.augment`` takes."""
+        """``augment_options`` as the mapping ``claimbench.transforms.augment`` takes."""
         return {name: dict(pairs) for name, pairs in self.augment_options}
 
     def images_per_epoch(self, train_images: int) -> int:

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from claimbench import atomic, batchnorm, data, verdict
+from claimbench import atomic, batchnorm, data, errors, transforms
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 
 __all__ = [
@@ -56,7 +56,7 @@ MORE_THREADS_GAIN = 1.1
 spin at barriers, so a busy machine makes them several times slower, and one thread loses least."""
 
 
-class NonFiniteLoss(verdict.MeasurementError):
+class NonFiniteLoss(errors.MeasurementError):
     """A training, validation or test loss became NaN or infinite: names the model, the epoch and the loss."""
 
 
@@ -412,16 +412,16 @@ def _training_batch(
     [0, 1] values (a zero fill is black, jitter scales intensities), and per-image statistics are those of
     the augmented image. Crop and flip are folded into the gather of the uint8 images when the
     normalisation commutes with them (half to a third of the time)."""
-    if data.folds_into_gather(recipe.augment) and recipe.normalize in data.POINTWISE_NORMALIZATIONS:
-        return _normalize(data.gather_batch(train_set.images, indices, recipe.augment, generator), recipe)
-    unit = data.augment(data.normalize(train_set.images[indices], "unit"), recipe.augment, generator,
+    if transforms.folds_into_gather(recipe.augment) and recipe.normalize in transforms.POINTWISE_NORMALIZATIONS:
+        return _normalize(transforms.gather_batch(train_set.images, indices, recipe.augment, generator), recipe)
+    unit = transforms.augment(transforms.normalize(train_set.images[indices], "unit"), recipe.augment, generator,
                         recipe.options())
-    return data.normalize_unit(unit, recipe.normalize, mean=recipe.mean, std=recipe.std)
+    return transforms.normalize_unit(unit, recipe.normalize, mean=recipe.mean, std=recipe.std)
 
 
 def _normalize(images: torch.Tensor, recipe: Recipe) -> torch.Tensor:
     """uint8 images normalised as the recipe says."""
-    return data.normalize(images, recipe.normalize, mean=recipe.mean, std=recipe.std)
+    return transforms.normalize(images, recipe.normalize, mean=recipe.mean, std=recipe.std)
 
 
 _DIVERGED = "the run stopped (lower the learning rate, or check the data and its normalisation)"

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from claimbench.errors import MeasurementError
 from claimbench.ledger import Claim, Tolerance
 
 __all__ = [
@@ -20,8 +21,6 @@ __all__ = [
     "CounterDisagreement",
     "Judgement",
     "Measurement",
-    "MeasurementError",
-    "NotRunnable",
     "Observation",
     "check",
     "counters_disagree",
@@ -40,16 +39,8 @@ class ClaimMismatch(AssertionError):
     """We measured, and the measurement does not match the claim (``refuted`` or ``known error``)."""
 
 
-class MeasurementError(Exception):
-    """We could not measure: the message is the one-line reason; the verdict is ``error``."""
-
-
 class CounterDisagreement(MeasurementError):
     """Two independent counters of the same quantity disagree: no verdict on the claim is possible."""
-
-
-class NotRunnable(Exception):
-    """The claim cannot be measured here (no CUDA, no dataset, over budget); the message says what is missing."""
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ NORMALIZATIONS = ("unit", "half", "imagenet", "per_image", "mean_std")
 AUGMENTATIONS = ("flip", "crop", "randaugment", "rotate", "color_jitter", "perspective")
 AUGMENT_OPTIONS = {"rotate": ("degrees", "fill", "expand"), "perspective": ("p", "distortion"),
                    "color_jitter": ("brightness", "contrast", "saturation"), "randaugment": ("ops", "magnitude")}
-"""The options a recipe may set per augmentation (``claimbench.data.AUGMENT_OPTIONS`` holds their defaults)."""
+"""The options a recipe may set per augmentation (``claimbench.transforms.AUGMENT_OPTIONS`` holds their defaults)."""
 MONITORS = ("val_loss", "val_accuracy")
 
 ROUNDING_MODES = ("round", "truncate")

@@ -20,7 +20,7 @@ import pytest
 import torch
 from test_train_claims import MODEL1_CLAIMS, REPO, cifar_root, claim, small_ledger  # noqa: F401 (fixtures)
 
-from claimbench import ledger, verdict
+from claimbench import errors, ledger
 from claimbench.runs import cluster, local
 from claimbench.runs.settings import Settings
 
@@ -148,10 +148,10 @@ def test_a_failed_run_is_its_claims_error(ray_cluster: Any, cifar_root: Path, sm
     settings = settings_for(tmp_path, cifar_root, cluster=ray_cluster.address, progress=lines.append)
     cluster.train_claims([diverging], settings, MODULES, pythonpath=[str(REPO)])
     assert any(": failed: iot_ml_hw2.model1: training loss is nan at epoch 1" in line for line in lines), lines
-    with pytest.raises(verdict.MeasurementError, match=r"^iot_ml_hw2.model1: training loss is nan at epoch 1"):
+    with pytest.raises(errors.MeasurementError, match=r"^iot_ml_hw2.model1: training loss is nan at epoch 1"):
         local.measure(diverging, settings)
     retried = dataclasses.replace(settings, session="a later session", cluster=None, budget_seconds=1e-9)
-    with pytest.raises(verdict.NotRunnable, match="over the training budget"):  # another session tries again
+    with pytest.raises(errors.NotRunnable, match="over the training budget"):  # another session tries again
         local.measure(diverging, retried)
 
 

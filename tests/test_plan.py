@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from test_train_claims import MODEL1_CLAIMS, cifar_root, claim, small_ledger  # noqa: F401 (fixtures)
 
-from claimbench import precision, train, verdict
+from claimbench import errors, precision, train
 from claimbench.runs import plan, store
 from claimbench.runs.settings import Settings
 
@@ -66,7 +66,7 @@ def test_a_failure_recorded_this_session_is_raised_then_forgotten(tmp_path: Path
     path = tmp_path / "run.json"
     store.write_failure(path, "model: training loss is nan at epoch 1", settings)
     assert json.loads(path.with_suffix(".failed").read_text())["session"] == "this one"
-    with pytest.raises(verdict.MeasurementError, match="^model: training loss is nan at epoch 1$"):
+    with pytest.raises(errors.MeasurementError, match="^model: training loss is nan at epoch 1$"):
         store.raise_failure(path, settings)
     store.raise_failure(path, dataclasses.replace(settings, session="another"))
     store.write(path, {"history": {}}, settings)

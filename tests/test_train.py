@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
-from claimbench import batchnorm, data, metrics, registry, train, verdict
+from claimbench import batchnorm, data, errors, metrics, registry, train, transforms
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 from claimbench.train import Epoch, Evaluation, History
 
@@ -204,7 +204,7 @@ def test_augmentation_acts_on_unit_values_before_normalisation() -> None:
     recipe = dataclasses.replace(ADAM, normalize="imagenet", augment=("rotate",),
                                  augment_options=(("rotate", (("degrees", 45.0),)),))
     batch = train._training_batch(white, torch.arange(8), recipe, torch.Generator().manual_seed(0))
-    black, full = (data.normalize_unit(torch.full((1, 3, 1, 1), value), "imagenet").flatten() for value in (0.0, 1.0))
+    black, full = (transforms.normalize_unit(torch.full((1, 3, 1, 1), value), "imagenet").flatten() for value in (0.0, 1.0))
     torch.testing.assert_close(batch.amin(dim=(0, 2, 3)), black)
     torch.testing.assert_close(batch.amax(dim=(0, 2, 3)), full)
 
@@ -344,7 +344,7 @@ def test_non_finite_validation_loss_stops_the_run() -> None:
     with pytest.raises(train.NonFiniteLoss, match=r"^tiny: validation loss is nan at epoch 1; the run stopped"):
         train.train(model, synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
                     val_set=synthetic(32, seed=1, shape=(3, 28, 28)), name="tiny")
-    assert issubclass(train.NonFiniteLoss, verdict.MeasurementError)
+    assert issubclass(train.NonFiniteLoss, errors.MeasurementError)
 
 
 def test_epoch_line_names_the_held_out_set_as_the_recipe_does() -> None:

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import torch
 
-from claimbench import data, ledger, train, verdict
+from claimbench import data, errors, ledger, train
 from claimbench.runs import cost, local, splits, store, timing
 from claimbench.runs.settings import Settings, worker_device
 
@@ -123,19 +123,19 @@ def test_claim_over_budget_is_skipped_with_its_estimate(cifar_root: Path, small_
                              budget_seconds=1.0, seeds=1000)
     model2 = claim("iot_ml_hw2/accuracy/model2/val", small_ledger)
     reason = rf"^estimated [\d,]+ s to train iot_ml_hw2.model2 \(1000 run\(s\) of at most {EPOCHS} epochs\) "
-    with pytest.raises(verdict.NotRunnable, match=reason + r"on CPU .* over the training budget of 1 s"):
+    with pytest.raises(errors.NotRunnable, match=reason + r"on CPU .* over the training budget of 1 s"):
         local.measure(model2, settings)
 
 
 def test_missing_data_skips_with_how_to_get_it(tmp_path: Path) -> None:
     settings = Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path)
-    with pytest.raises(verdict.NotRunnable, match=r"^cifar10 train not found: .*cifar-10-batches-py"):
+    with pytest.raises(errors.NotRunnable, match=r"^cifar10 train not found: .*cifar-10-batches-py"):
         local.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
 
 
 def test_modified_data_is_an_error_unless_allowed(cifar_root: Path, tmp_path: Path) -> None:
     settings = Settings(device="cpu", data_root=cifar_root, results_dir=tmp_path)
-    with pytest.raises(verdict.MeasurementError, match="data_batch_1: MD5 .*--claims-allow-unverified-data") as caught:
+    with pytest.raises(errors.MeasurementError, match="data_batch_1: MD5 .*--claims-allow-unverified-data") as caught:
         local.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
     assert isinstance(caught.value, data.ChecksumMismatch)
 
@@ -143,7 +143,7 @@ def test_modified_data_is_an_error_unless_allowed(cifar_root: Path, tmp_path: Pa
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
 def test_cuda_claims_skip_without_cuda(tmp_path: Path) -> None:
     settings = Settings(device="cuda", results_dir=tmp_path)
-    with pytest.raises(verdict.NotRunnable, match="CUDA is not available here: pass --claims-train-device cpu"):
+    with pytest.raises(errors.NotRunnable, match="CUDA is not available here: pass --claims-train-device cpu"):
         local.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
 
 
@@ -235,7 +235,7 @@ def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_s
 
     monkeypatch.setattr(cost, "PROBES", {})
     monkeypatch.setattr(train, "step_cost", broken)
-    with pytest.raises(verdict.MeasurementError,
+    with pytest.raises(errors.MeasurementError,
                        match=r"^cost estimate failed: iot_ml_hw2.model1: RuntimeError: out of memory$"):
         local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
 

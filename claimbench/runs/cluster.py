@@ -36,7 +36,7 @@ from typing import Any
 
 import torch
 
-from claimbench import precision, registry, train, verdict
+from claimbench import errors, precision, registry, train
 from claimbench.runs import cost, local, plan, splits, store
 from claimbench.runs.settings import Settings
 
@@ -104,7 +104,7 @@ def _train(run: plan.Run, settings: Settings, modules: Sequence[str], probe: pre
     queue.put(f"{run.path.name}: training on {node} (pid {os.getpid()}){resuming}")
     sets = splits.load(run.claim, run.claim.recipe, 0, settings)
     if store.path_for(run.claim, run.claim.recipe, run.seed, settings, sets.identity) != run.path:
-        raise verdict.MeasurementError(f"{run.claim.dataset} under {settings.data_root} on {node} differs from "
+        raise errors.MeasurementError(f"{run.claim.dataset} under {settings.data_root} on {node} differs from "
                                        f"the driver's (digests {sets.identity['train'][:12]}…)")
     on_node = dataclasses.replace(settings, progress=lambda line: queue.put(f"{line}  (seed {run.seed}, {node})"))
     return local.train_run(run.claim, run.seed, on_node, run.path, probe)
@@ -119,7 +119,7 @@ def _reason(error: BaseException) -> str:
 
     cause = error.cause if isinstance(error, ray.exceptions.RayTaskError) and error.cause is not None else error
     first = next(iter(str(cause).strip().splitlines()), "")
-    if isinstance(cause, verdict.MeasurementError):
+    if isinstance(cause, errors.MeasurementError):
         return first
     return f"{type(cause).__name__}: {first}" if first else type(cause).__name__
 

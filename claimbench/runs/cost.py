@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import torch
 
-from claimbench import data, environment, precision, registry, train, verdict
+from claimbench import data, environment, errors, precision, registry, train
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs.settings import Settings, say, usable
 
@@ -27,19 +27,19 @@ def probe_key(model_name: str, recipe: Recipe, settings: Settings) -> _Key:
 
 def step_cost(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings) -> precision.Probe:
     """The claim's own model timed for a few steps at the recipe's batch size in the precisions the session
-    allows (``precision.probe``), on spare copies; ``verdict.MeasurementError`` when that fails."""
+    allows (``precision.probe``), on spare copies; ``errors.MeasurementError`` when that fails."""
     key = probe_key(model_name, recipe, settings)
     if key not in PROBES:
         try:
             found = precision.probe(lambda: registry.get_model(model_name), train_set, recipe,
                                     device=usable(settings.device), asked=settings.precision)
         except (RuntimeError, ValueError, TypeError, ArithmeticError) as error:
-            raise verdict.MeasurementError(
+            raise errors.MeasurementError(
                 f"cost estimate failed: {model_name}: {type(error).__name__}: {str(error).splitlines()[0]}"
             ) from error
         cost = found.cost
         if not (math.isfinite(cost.train_seconds) and math.isfinite(cost.eval_seconds) and cost.train_seconds > 0):
-            raise verdict.MeasurementError(f"cost estimate failed: {model_name}: timed {cost}")
+            raise errors.MeasurementError(f"cost estimate failed: {model_name}: timed {cost}")
         PROBES[key] = found
     return PROBES[key]
 
@@ -63,9 +63,9 @@ def announce(model_name: str, work: str, estimate: float, found: precision.Probe
 
 
 def skip_over_budget(claim: Claim, epochs: int, estimate: float, runs: int, settings: Settings) -> None:
-    """Raise ``verdict.NotRunnable``, with the estimate, when ``runs`` runs of ``estimate`` s exceed the budget."""
+    """Raise ``errors.NotRunnable``, with the estimate, when ``runs`` runs of ``estimate`` s exceed the budget."""
     if runs and estimate * runs > settings.budget:
-        raise verdict.NotRunnable(
+        raise errors.NotRunnable(
             f"estimated {estimate * runs:,.0f} s to train {claim.model} ({runs} run(s) of at most {epochs} epochs) "
             f"on {environment.device_name(settings.device)}, over the training budget of {settings.budget:,.0f} s "
             f"(--claims-train-budget)")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimbench import precision, verdict, vocab
+from claimbench import errors, precision, vocab
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs import cost, splits, store
 from claimbench.runs.settings import Settings
@@ -71,7 +71,7 @@ def needs(claims: Sequence[Claim], settings: Settings) -> list[Need]:
             continue
         try:
             sets = splits.load(claim, claim.recipe, 0, settings)
-        except (verdict.NotRunnable, verdict.MeasurementError):
+        except (errors.NotRunnable, errors.MeasurementError):
             continue
         seeds = range(settings.seeds or claim.runs or 1)
         paths = [(seed, store.path_for(claim, claim.recipe, seed, settings, sets.identity)) for seed in seeds]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import torch
 
-from claimbench import environment, verdict
+from claimbench import environment, errors
 
 __all__ = ["CPU_BUDGET_SECONDS", "Settings", "machine_info", "say", "usable", "worker_device"]
 
@@ -78,9 +78,9 @@ def machine_info(device: str) -> dict[str, str]:
 
 
 def usable(device: str) -> str:
-    """The device, or ``verdict.NotRunnable`` saying how to train without it."""
+    """The device, or ``errors.NotRunnable`` saying how to train without it."""
     if torch.device(device).type == "cuda" and not torch.cuda.is_available():
-        raise verdict.NotRunnable(
+        raise errors.NotRunnable(
             "CUDA is not available here: pass --claims-train-device cpu to train what fits --claims-train-budget")
     return device
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import torch
 
-from claimbench import data, verdict
+from claimbench import data, errors
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs.settings import Settings
 
@@ -36,7 +36,7 @@ class Splits:
 
 
 def load(claim: Claim, recipe: Recipe, seed: int, settings: Settings) -> Splits:
-    """The recipe's train, val and test sets; missing data is ``verdict.NotRunnable``. The identity is the
+    """The recipe's train, val and test sets; missing data is ``errors.NotRunnable``. The identity is the
     loaded sets' content digests (computed once per loaded set) and whether their checksums matched."""
     if claim.dataset is None:
         raise ValueError(f"{claim.id}: a training claim needs a dataset")
@@ -44,7 +44,7 @@ def load(claim: Claim, recipe: Recipe, seed: int, settings: Settings) -> Splits:
         train_set, test_set = (_load(claim.dataset, split, settings.data_root, settings.allow_unverified,
                                      settings.download) for split in ("train", "test"))
     except data.DataMissing as missing:
-        raise verdict.NotRunnable(str(missing)) from None
+        raise errors.NotRunnable(str(missing)) from None
     identity = {"train": train_set.digest, "test": test_set.digest,
                 "verified": train_set.verified and test_set.verified}
     val_set: data.Dataset | None = None

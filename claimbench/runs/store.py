@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from claimbench import atomic, train, verdict
+from claimbench import atomic, errors, train
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs.settings import Settings, say
 
@@ -98,10 +98,10 @@ def write_failure(path: Path, reason: str, settings: Settings) -> None:
 
 
 def raise_failure(path: Path, settings: Settings) -> None:
-    """``verdict.MeasurementError`` with the reason when this session recorded the run as failed."""
+    """``errors.MeasurementError`` with the reason when this session recorded the run as failed."""
     failed = path.with_suffix(".failed")
     if not failed.exists():
         return
     note = json.loads(failed.read_text(encoding="utf-8"))
     if note["session"] == settings.session:
-        raise verdict.MeasurementError(note["reason"])
+        raise errors.MeasurementError(note["reason"])

@@ -1,0 +1,277 @@
+"""The pure batch functions that training applies on the device: normalisation and augmentation.
+
+Each takes a whole N×C×H×W batch and, where it draws, an explicit ``torch.Generator``, so a run is a
+function of its seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import torch
+import torch.nn.functional as F
+
+__all__ = [
+    "AUGMENTATIONS",
+    "AUGMENT_OPTIONS",
+    "CROP_PAD",
+    "GATHERED_AUGMENTATIONS",
+    "NORMALIZATIONS",
+    "POINTWISE_NORMALIZATIONS",
+    "augment",
+    "folds_into_gather",
+    "gather_batch",
+    "normalize",
+    "normalize_unit",
+]
+
+NORMALIZATIONS = ("unit", "half", "imagenet", "per_image", "mean_std")
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+PER_IMAGE_EPS = 1e-4
+
+AUGMENTATIONS = ("flip", "crop", "rotate", "color_jitter", "perspective", "randaugment")
+GATHERED_AUGMENTATIONS = ("crop", "flip")
+"""Pure data movement, folded by ``gather_batch`` into the gather of a batch (in this order)."""
+POINTWISE_NORMALIZATIONS = ("unit", "half", "imagenet", "mean_std")
+"""Per-channel affine maps, which commute with cropping and flipping."""
+CROP_PAD = 4
+AUGMENT_OPTIONS: dict[str, dict[str, float | bool]] = {
+    "rotate": {"degrees": 15.0, "fill": 0.0, "expand": False},
+    "perspective": {"p": 0.5, "distortion": 0.5},
+    "color_jitter": {"brightness": 0.4, "contrast": 0.4, "saturation": 0.4},
+    "randaugment": {"ops": 2, "magnitude": 0.2},
+}
+"""The options each parametrised augmentation takes, with the defaults used where a recipe names none."""
+
+
+
+def normalize(batch: torch.Tensor, how: str, *, mean: Sequence[float] = (), std: Sequence[float] = ()
+              ) -> torch.Tensor:
+    """A uint8 N×C×H×W batch as float32: "unit" /255, "half" to [-1, 1], "imagenet", "per_image" or
+    "mean_std" (see ``normalize_unit``)."""
+    if batch.dtype != torch.uint8 or batch.dim() != 4:
+        raise ValueError(f"normalize takes a uint8 N×C×H×W batch, got {batch.dtype} {tuple(batch.shape)}")
+    return normalize_unit(batch.to(torch.float32) / 255, how, mean=mean, std=std)
+
+
+def normalize_unit(unit: torch.Tensor, how: str, *, mean: Sequence[float] = (), std: Sequence[float] = ()
+                   ) -> torch.Tensor:
+    """A [0, 1]-scaled float N×C×H×W batch normalised as ``how`` names: "unit" as it is, "half" to
+    [-1, 1], "imagenet" by ImageNet's channel means and deviations, "mean_std" by the given ones (one
+    per channel, torchvision's ``Normalize(mean, std)``), "per_image" by each image's own:
+    (x - mean) / (std + 1e-4) per channel over H×W, with the population standard deviation.
+    Augmentation comes before it, as torchvision's ``Normalize`` comes last in a transform."""
+    if how == "unit":
+        return unit
+    if how == "half":
+        return (unit - 0.5) / 0.5
+    if how == "imagenet":
+        return _by_channel(unit, IMAGENET_MEAN, IMAGENET_STD, how)
+    if how == "mean_std":
+        return _by_channel(unit, mean, std, how)
+    if how == "per_image":
+        std, mean = torch.std_mean(unit, dim=(2, 3), keepdim=True, correction=0)
+        return (unit - mean) / (std + PER_IMAGE_EPS)
+    raise ValueError(f"unknown normalisation {how!r}; known: {', '.join(NORMALIZATIONS)}")
+
+
+def _by_channel(unit: torch.Tensor, mean: Sequence[float], std: Sequence[float], how: str) -> torch.Tensor:
+    """(x - mean[c]) / std[c] for each channel c."""
+    channels = unit.shape[1]
+    if len(mean) != channels or len(std) != channels:
+        raise ValueError(f"{how!r} normalisation has {len(mean)} mean(s) and {len(std)} std(s); "
+                         f"the images have {channels} channel(s)")
+    mean_, std_ = (torch.tensor(values, device=unit.device).view(1, channels, 1, 1) for values in (mean, std))
+    return (unit - mean_) / std_
+
+
+def augment(
+    batch: torch.Tensor, names: Sequence[str], generator: torch.Generator,
+    options: Mapping[str, Mapping[str, float | bool]] | None = None,
+) -> torch.Tensor:
+    """Apply the named augmentations, in the given order, to a float N×C×H×W batch.
+
+    Exact (airbench style, whole batch at once): "flip" mirrors each image with probability 1/2;
+    "crop" reflect-pads by 4 pixels and takes a random H×W window per image (one gather).
+    Batched counterparts of torchvision's per-image transforms, with ``options[name]`` overriding
+    ``AUGMENT_OPTIONS[name]``: "rotate" turns each image by U(-degrees, degrees) about its centre
+    (bilinear; ``fill`` outside; ``expand`` shrinks the turned image to fit, as torchvision's
+    expand=True followed by a resize back); "perspective" warps with probability ``p`` by a random
+    homography moving each corner inward by up to ``distortion`` times the half-size (bilinear, zero
+    fill); "color_jitter" scales brightness, contrast and saturation by U(1 - x, 1 + x) each, in that
+    fixed order, without hue and without clamping; "randaugment" applies ``ops`` rounds of one op per
+    image chosen from flip, translate (up to ``magnitude`` of the size, zero fill), brightness and
+    contrast (factor U(1 - magnitude, 1 + magnitude)), not the 14-op original.
+    Photometric ops act on the values as given; pass [0, 1]-scaled images to match torchvision.
+    All randomness comes from ``generator``, which may live on another device than ``batch``.
+    """
+    unknown = [name for name in names if name not in AUGMENTATIONS]
+    if unknown:
+        raise ValueError(f"unknown augmentation(s) {', '.join(map(repr, unknown))}; known: {', '.join(AUGMENTATIONS)}")
+    if not batch.is_floating_point() or batch.dim() != 4:
+        raise ValueError(f"augment takes a float N×C×H×W batch, got {batch.dtype} {tuple(batch.shape)}")
+    options = options or {}
+    for name, given in options.items():
+        unknown_options = set(given) - set(AUGMENT_OPTIONS.get(name, {}))
+        if unknown_options:
+            raise ValueError(f"{name} takes no option {', '.join(sorted(unknown_options))}; "
+                             f"it takes {', '.join(AUGMENT_OPTIONS.get(name, {})) or 'none'}")
+    ops = {"flip": _flip, "crop": _crop, "rotate": _rotate, "color_jitter": _color_jitter,
+           "perspective": _perspective, "randaugment": _randaugment}
+    for name in names:
+        batch = ops[name](batch, generator, **{**AUGMENT_OPTIONS.get(name, {}), **options.get(name, {})})
+    return batch
+
+
+def _rand(n: int, generator: torch.Generator, like: torch.Tensor, low: float = 0.0, high: float = 1.0) -> torch.Tensor:
+    """n draws of U(low, high) from ``generator``, on ``like``'s device and dtype."""
+    draws = torch.rand(n, generator=generator, device=generator.device)
+    return (draws * (high - low) + low).to(device=like.device, dtype=like.dtype)
+
+
+def _randint(high: int, n: int, generator: torch.Generator, device: torch.device) -> torch.Tensor:
+    return torch.randint(high, (n,), generator=generator, device=generator.device).to(device)
+
+
+def _per_image(values: torch.Tensor) -> torch.Tensor:
+    return values.view(-1, 1, 1, 1)
+
+
+def _flip(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    mask = _rand(len(batch), generator, batch) < 0.5
+    return torch.where(_per_image(mask), batch.flip(-1), batch)
+
+
+def _reflect(position: torch.Tensor, size: int) -> torch.Tensor:
+    """Positions up to ``size - 1`` outside ``[0, size)`` mirrored back in, as reflect padding reads them."""
+    return (size - 1) - ((size - 1) - position.abs()).abs()
+
+
+def folds_into_gather(names: Sequence[str]) -> bool:
+    """Whether ``gather_batch`` can apply these augmentations: "crop", "flip", or both in that order."""
+    return list(names) == [name for name in GATHERED_AUGMENTATIONS if name in names]
+
+
+def gather_batch(
+    images: torch.Tensor, indices: torch.Tensor, names: Sequence[str], generator: torch.Generator,
+) -> torch.Tensor:
+    """``images[indices]`` with "crop" and "flip" folded into one gather, in channels_last memory (any dtype:
+    the engine gathers its uint8 images, ``augment`` crops float batches with it).
+
+    Each output pixel is read straight from the stored image at its reflect-padded, shifted and mirrored
+    position, so the batch is never padded, cropped or flipped as separate copies. Equal to
+    ``augment(images[indices], names, generator)`` for the same generator state; a pointwise
+    normalisation (``POINTWISE_NORMALIZATIONS``) commutes with it and may follow.
+    """
+    if not folds_into_gather(names):
+        raise ValueError(f"gather_batch folds in {' then '.join(GATHERED_AUGMENTATIONS)}, got {list(names)}")
+    if not names:
+        return images[indices].contiguous(memory_format=torch.channels_last)
+    n, (c, h, w), device = len(indices), images.shape[1:], images.device
+    rows = torch.arange(h, device=device).expand(n, h)
+    cols = torch.arange(w, device=device).expand(n, w)
+    if "crop" in names:  # the draws of _crop, then of _flip: equal results for equal generator states
+        rows = rows + _randint(2 * CROP_PAD + 1, n, generator, device)[:, None] - CROP_PAD
+        cols = cols + _randint(2 * CROP_PAD + 1, n, generator, device)[:, None] - CROP_PAD
+    if "flip" in names:
+        mirrored = torch.rand(n, generator=generator, device=generator.device).to(device) < 0.5
+        cols = torch.where(mirrored[:, None], cols.flip(1), cols)
+    pixels = _reflect(rows, h)[:, :, None] * w + _reflect(cols, w)[:, None, :]
+    flat = images.flatten(2)[indices]  # N×C×(H·W): whole images, one contiguous copy each
+    picked = flat.gather(2, pixels.view(n, 1, h * w).expand(n, c, h * w))
+    return picked.view(n, c, h, w).contiguous(memory_format=torch.channels_last)
+
+
+def _translate(batch: torch.Tensor, generator: torch.Generator, pad: int) -> torch.Tensor:
+    """Each image shifted by U{-pad..pad} pixels on each axis, zero-filled, read from a padded copy in one gather."""
+    n, c, h, w = batch.shape
+    padded = F.pad(batch, (pad, pad, pad, pad))
+    dy = _randint(2 * pad + 1, n, generator, batch.device)
+    dx = _randint(2 * pad + 1, n, generator, batch.device)
+    rows = (dy[:, None] + torch.arange(h, device=batch.device)).view(n, 1, h, 1)
+    cols = (dx[:, None] + torch.arange(w, device=batch.device)).view(n, 1, 1, w)
+    images = torch.arange(n, device=batch.device).view(n, 1, 1, 1)
+    channels = torch.arange(c, device=batch.device).view(1, c, 1, 1)
+    return padded[images, channels, rows, cols]
+
+
+def _crop(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    return gather_batch(batch, torch.arange(len(batch), device=batch.device), ["crop"], generator)
+
+
+def _warp(batch: torch.Tensor, homographies: torch.Tensor) -> torch.Tensor:
+    """Sample each image at H·(x, y, 1) of every output pixel's normalised coordinates."""
+    n, _, h, w = batch.shape
+    identity = torch.eye(2, 3, device=batch.device, dtype=batch.dtype).expand(n, 2, 3)
+    grid = F.affine_grid(identity, [n, 1, h, w], align_corners=False)
+    points = torch.cat([grid, torch.ones_like(grid[..., :1])], dim=-1) @ homographies.transpose(1, 2).unsqueeze(1)
+    return F.grid_sample(batch, points[..., :2] / points[..., 2:], mode="bilinear",
+                         padding_mode="zeros", align_corners=False)
+
+
+def _rotate(batch: torch.Tensor, generator: torch.Generator, *, degrees: float, fill: float, expand: bool,
+            ) -> torch.Tensor:
+    angle = torch.deg2rad(_rand(len(batch), generator, batch, -degrees, degrees))
+    cos, sin, zero, one = angle.cos(), angle.sin(), torch.zeros_like(angle), torch.ones_like(angle)
+    zoom = cos.abs() + sin.abs() if expand else one  # the expanded canvas's size over the image's
+    rows = [torch.stack(r, dim=-1) for r in ((cos * zoom, -sin * zoom, zero), (sin * zoom, cos * zoom, zero),
+                                             (zero, zero, one))]
+    return _warp(batch - fill, torch.stack(rows, dim=1)) + fill
+
+
+def _perspective(batch: torch.Tensor, generator: torch.Generator, *, p: float, distortion: float) -> torch.Tensor:
+    n = len(batch)
+    corners = torch.tensor([[-1, -1], [1, -1], [1, 1], [-1, 1]], device=batch.device, dtype=batch.dtype)
+    apply = (_rand(n, generator, batch) < p).to(batch.dtype).view(n, 1, 1)
+    inward = _rand(8 * n, generator, batch, 0, distortion).view(n, 4, 2) * apply
+    source = corners - corners * inward
+    x, y = corners[:, 0].expand(n, 4), corners[:, 1].expand(n, 4)
+    u, v = source[..., 0], source[..., 1]
+    zeros, ones = torch.zeros_like(u), torch.ones_like(u)
+    a = torch.cat([torch.stack([x, y, ones, zeros, zeros, zeros, -u * x, -u * y], dim=-1),
+                   torch.stack([zeros, zeros, zeros, x, y, ones, -v * x, -v * y], dim=-1)], dim=1)
+    solve_dtype = torch.promote_types(batch.dtype, torch.float32)
+    h = torch.linalg.solve(a.to(solve_dtype), torch.cat([u, v], dim=1).to(solve_dtype)).to(batch.dtype)
+    return _warp(batch, torch.cat([h, torch.ones_like(h[:, :1])], dim=1).view(n, 3, 3))
+
+
+def _gray(batch: torch.Tensor) -> torch.Tensor:
+    if batch.shape[1] != 3:
+        return batch.mean(dim=1, keepdim=True)
+    weights = torch.tensor((0.299, 0.587, 0.114), device=batch.device, dtype=batch.dtype).view(1, 3, 1, 1)
+    return (batch * weights).sum(dim=1, keepdim=True)
+
+
+def _brightness(batch: torch.Tensor, factor: torch.Tensor) -> torch.Tensor:
+    return batch * _per_image(factor)
+
+
+def _contrast(batch: torch.Tensor, factor: torch.Tensor) -> torch.Tensor:
+    mean = _gray(batch).mean(dim=(1, 2, 3), keepdim=True)
+    return mean + (batch - mean) * _per_image(factor)
+
+
+def _color_jitter(batch: torch.Tensor, generator: torch.Generator, *, brightness: float, contrast: float,
+                  saturation: float) -> torch.Tensor:
+    n = len(batch)
+    batch = _brightness(batch, _rand(n, generator, batch, 1 - brightness, 1 + brightness))
+    batch = _contrast(batch, _rand(n, generator, batch, 1 - contrast, 1 + contrast))
+    gray = _gray(batch)
+    return gray + (batch - gray) * _per_image(_rand(n, generator, batch, 1 - saturation, 1 + saturation))
+
+
+def _randaugment(batch: torch.Tensor, generator: torch.Generator, *, ops: int, magnitude: float) -> torch.Tensor:
+    n, _, h, w = batch.shape
+    low, high = 1 - magnitude, 1 + magnitude
+    pad = max(1, round(magnitude * min(h, w)))
+    for _ in range(ops):
+        choice = _per_image(_randint(4, n, generator, batch.device))
+        candidates = (
+            batch.flip(-1),
+            _translate(batch, generator, pad),
+            _brightness(batch, _rand(n, generator, batch, low, high)),
+            _contrast(batch, _rand(n, generator, batch, low, high)),
+        )
+        batch = sum(torch.where(choice == k, c, 0) for k, c in enumerate(candidates))
+    return batch
