@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from claimbench.train import Epoch, Evaluation, History
+from claimbench.history import Epoch, Evaluation, History
 
 __all__ = ["interval95", "macro_precision_recall", "value"]
 

@@ -25,14 +25,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from claimbench import atomic, batchnorm, data, errors, transforms
+from claimbench.history import Epoch, Evaluation, History
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 
 __all__ = [
     "Accel",
     "CorruptCheckpoint",
-    "Epoch",
-    "Evaluation",
-    "History",
     "NonFiniteLoss",
     "PROBE_STEPS",
     "StepCost",
@@ -94,52 +92,6 @@ class Accel:
         if self.autocast is None:
             return contextlib.nullcontext()
         return torch.autocast(device.type, dtype=self.autocast)
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """One pass over a set in eval mode: mean loss, accuracy in percent, confusion[true][predicted]."""
-
-    loss: float
-    accuracy: float
-    confusion: list[list[int]]
-
-
-@dataclass(frozen=True)
-class Epoch:
-    """What one epoch logged. ``seconds`` covers the training pass and the validation pass, as Keras'
-    ``fit()`` times an epoch; the test pass is outside it."""
-
-    epoch: int
-    lr: float
-    seconds: float
-    train_loss: float
-    train_running_acc: float
-    val: Evaluation | None
-    test: Evaluation | None
-
-
-@dataclass
-class History:
-    """Per-epoch records, the epoch whose weights early stopping restored, and the returned weights'
-    clean evaluation on the training set (when asked for)."""
-
-    epochs: list[Epoch] = field(default_factory=list)
-    restored_epoch: int | None = None
-    train_final: Evaluation | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data, for JSON and checkpoints."""
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> History:
-        """The inverse of ``to_dict``."""
-        def evaluation(raw_evaluation: dict[str, Any] | None) -> Evaluation | None:
-            return Evaluation(**raw_evaluation) if raw_evaluation is not None else None
-
-        epochs = [Epoch(**{**e, "val": evaluation(e["val"]), "test": evaluation(e["test"])}) for e in raw["epochs"]]
-        return cls(epochs=epochs, restored_epoch=raw["restored_epoch"], train_final=evaluation(raw["train_final"]))
 
 
 # ----------------------------------------------------------------------------- Keras callbacks
@@ -272,13 +224,7 @@ def step_cost(model: nn.Module, train_set: data.Dataset, recipe: Recipe, *, devi
                 with _cpu_threads(device, threads):
                     timer.start()
                     model.train()
-                    images = _training_batch(batch, indices, recipe, generator).contiguous(
-                        memory_format=accel.memory_format)
-                    with accel.autocast_on(device):
-                        loss = _logits_and_loss(model, model, images, batch.labels, recipe.aux_loss_weight)[1]
-                    loss.backward()
-                    optimizer.step()
-                    optimizer.zero_grad(set_to_none=True)
+                    _step(model, model, optimizer, batch, indices, recipe, generator, accel)
                     trained = timer.stop()
                     timer.start()
                     evaluate(model, batch, recipe, device=device, accel=accel)
@@ -383,6 +329,21 @@ def _logits_and_loss(
     return logits, F.cross_entropy(logits, labels) + aux_loss_weight * F.cross_entropy(aux, labels)
 
 
+def _step(
+    forward: Callable[[torch.Tensor], torch.Tensor], model: nn.Module, optimizer: torch.optim.Optimizer,
+    train_set: data.Dataset, indices: torch.Tensor, recipe: Recipe, generator: torch.Generator, accel: Accel,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One optimizer step on the training images at ``indices``; the batch's labels and loss, on the device."""
+    images = _training_batch(train_set, indices, recipe, generator).contiguous(memory_format=accel.memory_format)
+    labels = train_set.labels[indices]
+    with accel.autocast_on(images.device):
+        logits, loss = _logits_and_loss(forward, model, images, labels, recipe.aux_loss_weight)
+    loss.backward()
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return (logits.argmax(1) == labels).sum(), loss.detach()
+
+
 def evaluate(
     model: nn.Module, dataset: data.Dataset, recipe: Recipe, *, device: torch.device | str, accel: Accel | None = None,
 ) -> Evaluation:
@@ -415,7 +376,7 @@ def _training_batch(
     if transforms.folds_into_gather(recipe.augment) and recipe.normalize in transforms.POINTWISE_NORMALIZATIONS:
         return _normalize(transforms.gather_batch(train_set.images, indices, recipe.augment, generator), recipe)
     unit = transforms.augment(transforms.normalize(train_set.images[indices], "unit"), recipe.augment, generator,
-                        recipe.options())
+                              recipe.options())
     return transforms.normalize_unit(unit, recipe.normalize, mean=recipe.mean, std=recipe.std)
 
 
@@ -485,6 +446,116 @@ def _read_checkpoint(checkpoint: Path, fingerprint: dict[str, Any]) -> dict[str,
 # ----------------------------------------------------------------------------- the engine
 
 
+@dataclass
+class _Run:
+    """What a checkpoint holds and a resumed run restores: weights, optimizer, callbacks, history, random state."""
+
+    model: nn.Module
+    optimizer: torch.optim.Optimizer
+    plateau: _ReduceOnPlateau | None
+    stopping: _EarlyStopping | None
+    generator: torch.Generator
+    device: torch.device
+    history: History = field(default_factory=History)
+
+    @classmethod
+    def start(cls, model: nn.Module, recipe: Recipe, seed: int, device: torch.device) -> _Run:
+        """A fresh run: the recipe's optimizer and callbacks, and the batch generator seeded with ``seed``."""
+        return cls(model, _optimizer(model, recipe),
+                   _ReduceOnPlateau(recipe.plateau) if recipe.schedule == "plateau" and recipe.plateau else None,
+                   _EarlyStopping(recipe.early_stopping) if recipe.early_stopping else None,
+                   torch.Generator(device).manual_seed(seed), device)
+
+    @property
+    def stopped(self) -> bool:
+        """Early stopping ended the run."""
+        return self.stopping is not None and self.stopping.stopped
+
+    def record(self, epoch: Epoch) -> None:
+        """Log a finished epoch and let the callbacks act on it."""
+        self.history.epochs.append(epoch)
+        if self.plateau is not None:
+            self.plateau.step(epoch, self.optimizer)
+        if self.stopping is not None:
+            self.stopping.step(epoch, self.model)
+
+    def restore_best(self) -> None:
+        """Leave the best epoch's weights in the model when early stopping kept them."""
+        if self.stopping is not None and self.stopping.best_weights is not None:
+            self.model.load_state_dict(self.stopping.best_weights)
+            self.history.restored_epoch = self.stopping.best_epoch
+
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "plateau": self.plateau.state_dict() if self.plateau is not None else None,
+            "stopping": self.stopping.state_dict() if self.stopping is not None else None,
+            "history": self.history.to_dict(),
+            "generator": self.generator.get_state(),
+            "rng": torch.get_rng_state(),
+            "cuda_rng": torch.cuda.get_rng_state(self.device) if self.device.type == "cuda" else None,
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        if self.plateau is not None:
+            self.plateau.load_state_dict(state["plateau"])
+        if self.stopping is not None:
+            self.stopping.load_state_dict(state["stopping"], self.device)
+        self.history = History.from_dict(state["history"])
+        self.generator.set_state(state["generator"])
+        torch.set_rng_state(state["rng"])
+        if self.device.type == "cuda":
+            torch.cuda.set_rng_state(state["cuda_rng"], self.device)
+
+    def save(self, checkpoint: Path, fingerprint: dict[str, Any]) -> None:
+        """Write the state to ``checkpoint`` atomically, with the fingerprint a resumed run must match."""
+        atomic.replace_atomically(checkpoint, functools.partial(torch.save, {"fingerprint": fingerprint,
+                                                                            **self.state_dict()}))
+
+    def resume(self, checkpoint: Path, fingerprint: dict[str, Any]) -> None:
+        """Continue from ``checkpoint``; ``CorruptCheckpoint`` when it cannot be, ValueError when of another run."""
+        state = _read_checkpoint(checkpoint, fingerprint)
+        try:
+            self.load_state_dict(state)
+        except (KeyError, TypeError, ValueError, RuntimeError) as error:
+            raise CorruptCheckpoint(checkpoint, error) from error
+
+
+def _train_pass(
+    forward: Callable[[torch.Tensor], torch.Tensor], run: _Run, train_set: data.Dataset, recipe: Recipe,
+    sizes: list[int], accel: Accel,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One epoch's training: a fresh permutation (or draws with replacement), cut to whole batches under
+    drop_last, each batch gathered, augmented and normalised on the device. Per-batch correct counts and
+    losses, left on the device: nothing is read back inside the pass."""
+    images_per_epoch = sum(sizes)
+    correct = torch.zeros(len(sizes), device=run.device, dtype=torch.int64)
+    losses = torch.zeros(len(sizes), device=run.device)
+    if recipe.steps_per_epoch:
+        order = torch.randint(len(train_set), (images_per_epoch,), generator=run.generator, device=run.device)
+    else:
+        order = torch.randperm(len(train_set), generator=run.generator, device=run.device)[:images_per_epoch]
+    run.model.train()
+    for step, indices in enumerate(order.split(recipe.batch_size)):
+        correct[step], losses[step] = _step(forward, run.model, run.optimizer, train_set, indices, recipe,
+                                            run.generator, accel)
+    return correct, losses
+
+
+def _epoch(number: int, run: _Run, seconds: float, correct: torch.Tensor, losses: torch.Tensor, sizes: list[int],
+           held_out: dict[str, Evaluation | None], name: str) -> Epoch:
+    """The epoch's record, read back from the device once; ``NonFiniteLoss`` when a loss is not finite."""
+    batch_losses = losses.tolist()
+    _check_finite(batch_losses, {"validation": held_out["val"], "test": held_out["test"]}, name, number)
+    images = sum(sizes)
+    return Epoch(epoch=number, lr=run.optimizer.param_groups[0]["lr"], seconds=seconds,
+                 train_loss=sum(value * size for value, size in zip(batch_losses, sizes)) / images,
+                 train_running_acc=100 * correct.sum().item() / images, **held_out)
+
+
 def train(
     model: nn.Module,
     train_set: data.Dataset,
@@ -515,11 +586,10 @@ def train(
     name = name or type(model).__name__
     _check(model, recipe, len(train_set), val_set, name)
 
-    # Set-up: seeds, the data on the device, optimizer and callbacks, then a checkpoint if there is one.
+    # Set-up: seeds, the data and the model on the device, the run's state, resumed if there is a checkpoint.
     if device.type == "cpu":
         _keep_freed_memory()
     torch.manual_seed(seed)  # dropout draws from the global generator
-    generator = torch.Generator(device).manual_seed(seed)
     validates_on_test = test_set is not None and test_set is val_set
     held_out = "val" if val_set is not None and not validates_on_test else "test"
     train_set = train_set.to(device)
@@ -528,102 +598,35 @@ def train(
     if recipe.batch_norm == "per_image":
         batchnorm.per_image_batch_norm(model)
     model.to(device=device, memory_format=accel.memory_format)
-    optimizer = _optimizer(model, recipe)
-    plateau = _ReduceOnPlateau(recipe.plateau) if recipe.schedule == "plateau" and recipe.plateau else None
-    stopping = _EarlyStopping(recipe.early_stopping) if recipe.early_stopping else None
-    history = History()
+    run = _Run.start(model, recipe, seed, device)
     fingerprint = _fingerprint(name, recipe, seed, device, len(train_set))
     if checkpoint is not None and checkpoint.exists():
-        state = _read_checkpoint(checkpoint, fingerprint)
-        try:
-            model.load_state_dict(state["model"])
-            optimizer.load_state_dict(state["optimizer"])
-            if plateau is not None:
-                plateau.load_state_dict(state["plateau"])
-            if stopping is not None:
-                stopping.load_state_dict(state["stopping"], device)
-            history = History.from_dict(state["history"])
-            generator.set_state(state["generator"])
-            torch.set_rng_state(state["rng"])
-            if device.type == "cuda":
-                torch.cuda.set_rng_state(state["cuda_rng"], device)
-        except (KeyError, TypeError, ValueError, RuntimeError) as error:
-            raise CorruptCheckpoint(checkpoint, error) from error
+        run.resume(checkpoint, fingerprint)
     forward = torch.compile(model) if accel.compile else model
     sizes = batch_sizes(recipe, len(train_set))
-    images_per_epoch = sum(sizes)
     timer = Timer(device)
     paces: list[float] = []
 
     with _deterministic(device), _cpu_threads(device, threads):
-        for epoch in range(len(history.epochs) + 1, recipe.epochs + 1):
-            if stopping is not None and stopping.stopped:
+        for number in range(len(run.history.epochs) + 1, recipe.epochs + 1):
+            if run.stopped:
                 break
-            # One epoch: a fresh permutation (or draws with replacement), cut to whole batches under drop_last,
-            # then batches gathered, augmented and normalised on the device.
-            timer.start()
-            model.train()
-            losses = torch.zeros(len(sizes), device=device)
-            correct = torch.zeros(len(sizes), device=device, dtype=torch.int64)
-            if recipe.steps_per_epoch:
-                order = torch.randint(len(train_set), (images_per_epoch,), generator=generator, device=device)
-            else:
-                order = torch.randperm(len(train_set), generator=generator, device=device)[:images_per_epoch]
-            for step, indices in enumerate(order.split(recipe.batch_size)):
-                images = _training_batch(train_set, indices, recipe, generator).contiguous(
-                    memory_format=accel.memory_format)
-                labels = train_set.labels[indices]
-                with accel.autocast_on(device):
-                    logits, loss = _logits_and_loss(forward, model, images, labels, recipe.aux_loss_weight)
-                loss.backward()
-                optimizer.step()
-                optimizer.zero_grad(set_to_none=True)
-                losses[step] = loss.detach()
-                correct[step] = (logits.argmax(1) == labels).sum()
+            timer.start()  # an epoch's time covers training and validation, as Keras' fit() times it
+            correct, losses = _train_pass(forward, run, train_set, recipe, sizes, accel)
             val = evaluate(model, val_set, recipe, device=device, accel=accel) if val_set is not None else None
             seconds = timer.stop()
             if validates_on_test:
                 test = val
             else:
                 test = evaluate(model, test_set, recipe, device=device, accel=accel) if test_set is not None else None
-
-            # Once per epoch: read back, check, record, schedule, report, checkpoint.
-            batch_losses = losses.tolist()
-            _check_finite(batch_losses, {"validation": val, "test": test}, name, epoch)
-            record = Epoch(
-                epoch=epoch,
-                lr=optimizer.param_groups[0]["lr"],
-                seconds=seconds,
-                train_loss=sum(value * size for value, size in zip(batch_losses, sizes)) / images_per_epoch,
-                train_running_acc=100 * correct.sum().item() / images_per_epoch,
-                val=val,
-                test=test,
-            )
-            history.epochs.append(record)
-            if plateau is not None:
-                plateau.step(record, optimizer)
-            if stopping is not None:
-                stopping.step(record, model)
+            record = _epoch(number, run, seconds, correct, losses, sizes, {"val": val, "test": test}, name)
+            run.record(record)
             paces.append(seconds)
             if on_epoch is not None:
                 on_epoch(_epoch_line(name, record, recipe.epochs, held_out, paces))
             if checkpoint is not None:
-                state = {
-                    "fingerprint": fingerprint,
-                    "model": model.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "plateau": plateau.state_dict() if plateau is not None else None,
-                    "stopping": stopping.state_dict() if stopping is not None else None,
-                    "history": history.to_dict(),
-                    "generator": generator.get_state(),
-                    "rng": torch.get_rng_state(),
-                    "cuda_rng": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
-                }
-                atomic.replace_atomically(checkpoint, functools.partial(torch.save, state))
-
-        if stopping is not None and stopping.best_weights is not None:
-            model.load_state_dict(stopping.best_weights)
-            history.restored_epoch = stopping.best_epoch
+                run.save(checkpoint, fingerprint)
+        run.restore_best()
         if evaluate_train:
-            history.train_final = evaluate(model, train_set, recipe, device=device, accel=accel)
-    return history
+            run.history.train_final = evaluate(model, train_set, recipe, device=device, accel=accel)
+    return run.history

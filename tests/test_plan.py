@@ -11,6 +11,7 @@ import pytest
 from test_train_claims import MODEL1_CLAIMS, cifar_root, claim, small_ledger  # noqa: F401 (fixtures)
 
 from claimbench import errors, precision, train
+from claimbench.history import History
 from claimbench.runs import plan, store
 from claimbench.runs.settings import Settings
 
@@ -36,7 +37,7 @@ def test_claims_sharing_a_run_need_it_once(cifar_root: Path, small_ledger: Path,
     assert len({run.path for run in todo}) == 4 and all(run.estimate_seconds > 0 for run in todo)
 
     # A stored run is not planned again (unless the session retrains); a claim over budget plans nothing.
-    store.write(todo[0].path, {"history": train.History().to_dict(), "verified_data": False}, settings)
+    store.write(todo[0].path, {"history": History().to_dict(), "verified_data": False}, settings)
     assert [len(need.missing) for need in plan.needs(model1[:1], settings)] == [1]
     assert [len(need.missing) for need in plan.needs(model1[:1], dataclasses.replace(
         settings, retrain=True, session="later"))] == [2]

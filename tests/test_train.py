@@ -20,7 +20,7 @@ from torch import nn
 
 from claimbench import batchnorm, data, errors, metrics, registry, train, transforms
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
-from claimbench.train import Epoch, Evaluation, History
+from claimbench.history import Epoch, Evaluation, History
 
 REPO = Path(__file__).resolve().parent.parent
 ADAM = Recipe(optimizer="adam", lr=1e-3, batch_size=32, epochs=2, schedule="constant", validation="none",

@@ -17,6 +17,7 @@ from typing import Any
 import torch
 
 from claimbench import environment, metrics, precision, registry, train
+from claimbench.history import History
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs import cost, splits, store
 from claimbench.runs.settings import Settings, usable
@@ -48,7 +49,7 @@ def weights_digest(model: torch.nn.Module) -> str:
 
 
 def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: splits.Splits, checkpoint: Path,
-           threads: int, accel: train.Accel) -> tuple[train.History, torch.nn.Module]:
+           threads: int, accel: train.Accel) -> tuple[History, torch.nn.Module]:
     """One run, resumed from ``checkpoint`` when it holds one; a corrupt checkpoint is set aside and the run
     starts afresh."""
     torch.manual_seed(seed)
@@ -124,7 +125,7 @@ def measure(claim: Claim, settings: Settings) -> Outcome:
                 found = cost.step_cost(claim.model, recipe, sets.train, settings)
                 record = train_run(claim, seed, settings, path, found)
                 store.write(path, record, settings)
-        history = train.History.from_dict(record["history"])
+        history = History.from_dict(record["history"])
         values.append(metrics.value(claim.kind, claim.split, claim.statistic, history))
         verified = verified and record["verified_data"]
         devices.append(record.get("environment", {}).get("device") or environment.device_name(settings.device))

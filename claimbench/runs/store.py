@@ -21,7 +21,8 @@ from typing import Any
 
 import torch
 
-from claimbench import atomic, errors, train
+from claimbench import atomic, errors
+from claimbench.history import History
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs.settings import Settings, say
 
@@ -72,7 +73,7 @@ def read(path: Path, settings: Settings) -> dict[str, Any] | None:
         return None
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        train.History.from_dict(record["history"])
+        History.from_dict(record["history"])
         bool(record["verified_data"])
     except FileNotFoundError:  # set aside by another worker since the check above
         return None

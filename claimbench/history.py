@@ -1,0 +1,58 @@
+"""What a training run logged, as plain records: what the run store keeps and ``claimbench.metrics`` reads.
+
+Torch-free: a stored run is read without the engine.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Epoch", "Evaluation", "History"]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One pass over a set in eval mode: mean loss, accuracy in percent, confusion[true][predicted]."""
+
+    loss: float
+    accuracy: float
+    confusion: list[list[int]]
+
+
+@dataclass(frozen=True)
+class Epoch:
+    """What one epoch logged. ``seconds`` covers the training pass and the validation pass, as Keras'
+    ``fit()`` times an epoch; the test pass is outside it."""
+
+    epoch: int
+    lr: float
+    seconds: float
+    train_loss: float
+    train_running_acc: float
+    val: Evaluation | None
+    test: Evaluation | None
+
+
+@dataclass
+class History:
+    """Per-epoch records, the epoch whose weights early stopping restored, and the returned weights'
+    clean evaluation on the training set (when asked for)."""
+
+    epochs: list[Epoch] = field(default_factory=list)
+    restored_epoch: int | None = None
+    train_final: Evaluation | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, for JSON and checkpoints."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> History:
+        """The inverse of ``to_dict``."""
+        def evaluation(raw_evaluation: dict[str, Any] | None) -> Evaluation | None:
+            return Evaluation(**raw_evaluation) if raw_evaluation is not None else None
+
+        epochs = [Epoch(**{**e, "val": evaluation(e["val"]), "test": evaluation(e["test"])}) for e in raw["epochs"]]
+        return cls(epochs=epochs, restored_epoch=raw["restored_epoch"], train_final=evaluation(raw["train_final"]))
