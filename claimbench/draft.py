@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
-from claimbench import atomic
+from claimbench import atomic, vocab
 
 __all__ = ["Number", "Table", "draft", "guess_kind", "main", "parse_number", "slug"]
 
@@ -59,23 +59,28 @@ _UNITS = {
     "KB": 1e3, "MB": 1e6, "GB": 1e9,
     "thousand": 1e3, "thousands": 1e3, "million": 1e6, "millions": 1e6,
 }
-_TRAINING = ("accuracy", "loss", "precision", "recall", "gap", "best_epoch", "epoch_time")
+_TRAINING = (*vocab.TRAINING_KINDS, "epoch_time")
+
+
+def _todo(what: str, choices: tuple[str, ...] = ()) -> str:
+    """A TODO that names what to fill in and, where the ledger has a list, its allowed values."""
+    return f"TODO: {what}{' (' + ' | '.join(choices) + ')' if choices else ''}"
+
+
 # (field, TODO text, the kinds or layer quantities that take it), in the order they are written.
 _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("layer", "TODO: submodule path (e.g. layer3)", ("layer",)),
-    ("count", "TODO: trainable | keras | constructed | state_dict", ("params",)),
-    ("count", "TODO: MAC convention, pure | torchinfo", ("macs",)),
-    ("layout", "TODO: channels_first | channels_last", ("output_shape",)),
-    ("size", "TODO: torchinfo_total | checkpoint_sgd_momentum | checkpoint_weights", ("size",)),
-    ("dataset", "TODO: cifar10 | mnist | fashion_mnist | private", _TRAINING),
-    ("split", "TODO: train | train_running | val | test", ("accuracy", "loss", "precision", "recall")),
-    ("statistic", "TODO: final | best_epoch | max | cumulative_mean | pooled", _TRAINING[:-1]),
-    ("hardware", "TODO: the machine the author timed on", ("epoch_time",)),
-    ("recipe", "TODO: recipe name (a [recipe.<name>] table)", _TRAINING),
+    ("layer", _todo("submodule path, e.g. layer3"), ("layer",)),
+    ("count", _todo("parameter count convention", vocab.PARAM_COUNTS), ("params",)),
+    ("count", _todo("MAC convention", vocab.MAC_COUNTS), ("macs",)),
+    ("layout", _todo("output shape layout", vocab.LAYOUTS), ("output_shape",)),
+    ("size", _todo("size convention", vocab.SIZES), ("size",)),
+    ("dataset", _todo("dataset", vocab.DATASETS), _TRAINING),
+    ("split", _todo("split", vocab.SPLITS), vocab.METRIC_KINDS),
+    ("statistic", _todo("statistic", vocab.STATISTICS), vocab.TRAINING_KINDS),
+    ("hardware", _todo("the machine the author timed on"), ("epoch_time",)),
+    ("recipe", _todo("recipe name, of a [recipe.<name>] table"), _TRAINING),
 )
-_UNKNOWN_KIND = (
-    "TODO: kind (params | macs | layer | size | accuracy | loss | precision | recall | gap | best_epoch | epoch_time)"
-)
+_UNKNOWN_KIND = _todo("kind", vocab.KINDS)
 
 _NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CELL = re.compile(rf"(?P<sign>[<>≤≥])?\s*(?P<number>{_NUMBER})\s*(?P<unit>%|[KMG]B|[kKMBG]|ms|s)?")

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from claimbench import atomic, batchnorm, data, errors, transforms
+from claimbench import atomic, batchnorm, data, errors, transforms, vocab
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 
@@ -288,7 +288,7 @@ def _check(model: nn.Module, recipe: Recipe, train_images: int, val_set: data.Da
         raise ValueError(f"{name}: the recipe monitors {monitors[0]} but no validation set was given")
     if recipe.aux_loss_weight and not hasattr(model, "forward_with_aux"):
         raise ValueError(f"{name}: aux_loss_weight = {recipe.aux_loss_weight} but the model has no forward_with_aux")
-    if recipe.optimizer not in ("adam", "adamw", "sgd"):
+    if recipe.optimizer not in vocab.OPTIMIZERS:
         raise ValueError(f"{name}: unknown optimizer {recipe.optimizer!r}")
     if recipe.batch_norm == "per_image" and not any(isinstance(m, nn.BatchNorm2d) for m in model.modules()):
         raise ValueError(f"{name}: batch_norm = 'per_image' but the model has no BatchNorm2d")

@@ -11,12 +11,12 @@ from collections.abc import Mapping, Sequence
 import torch
 import torch.nn.functional as F
 
+from claimbench import vocab
+
 __all__ = [
-    "AUGMENTATIONS",
     "AUGMENT_OPTIONS",
     "CROP_PAD",
     "GATHERED_AUGMENTATIONS",
-    "NORMALIZATIONS",
     "POINTWISE_NORMALIZATIONS",
     "augment",
     "folds_into_gather",
@@ -25,12 +25,10 @@ __all__ = [
     "normalize_unit",
 ]
 
-NORMALIZATIONS = ("unit", "half", "imagenet", "per_image", "mean_std")
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 PER_IMAGE_EPS = 1e-4
 
-AUGMENTATIONS = ("flip", "crop", "rotate", "color_jitter", "perspective", "randaugment")
 GATHERED_AUGMENTATIONS = ("crop", "flip")
 """Pure data movement, folded by ``gather_batch`` into the gather of a batch (in this order)."""
 POINTWISE_NORMALIZATIONS = ("unit", "half", "imagenet", "mean_std")
@@ -73,7 +71,7 @@ def normalize_unit(unit: torch.Tensor, how: str, *, mean: Sequence[float] = (), 
     if how == "per_image":
         std, mean = torch.std_mean(unit, dim=(2, 3), keepdim=True, correction=0)
         return (unit - mean) / (std + PER_IMAGE_EPS)
-    raise ValueError(f"unknown normalisation {how!r}; known: {', '.join(NORMALIZATIONS)}")
+    raise ValueError(f"unknown normalisation {how!r}; known: {', '.join(vocab.NORMALIZATIONS)}")
 
 
 def _by_channel(unit: torch.Tensor, mean: Sequence[float], std: Sequence[float], how: str) -> torch.Tensor:
@@ -106,9 +104,10 @@ def augment(
     Photometric ops act on the values as given; pass [0, 1]-scaled images to match torchvision.
     All randomness comes from ``generator``, which may live on another device than ``batch``.
     """
-    unknown = [name for name in names if name not in AUGMENTATIONS]
+    unknown = [name for name in names if name not in vocab.AUGMENTATIONS]
     if unknown:
-        raise ValueError(f"unknown augmentation(s) {', '.join(map(repr, unknown))}; known: {', '.join(AUGMENTATIONS)}")
+        raise ValueError(f"unknown augmentation(s) {', '.join(map(repr, unknown))}; "
+                         f"known: {', '.join(vocab.AUGMENTATIONS)}")
     if not batch.is_floating_point() or batch.dim() != 4:
         raise ValueError(f"augment takes a float N×C×H×W batch, got {batch.dtype} {tuple(batch.shape)}")
     options = options or {}

@@ -101,7 +101,7 @@ def test_crop_takes_a_window_of_the_reflect_padded_image() -> None:
     assert not torch.equal(out, batch)
 
 
-@pytest.mark.parametrize("name", transforms.AUGMENTATIONS)
+@pytest.mark.parametrize("name", vocab.AUGMENTATIONS)
 def test_augment_keeps_shape_and_is_seeded(name: str) -> None:
     batch = float_batch(4)
     torch.manual_seed(0)
@@ -151,12 +151,11 @@ def test_augment_rejects_unknown_options() -> None:
         transforms.augment(float_batch(0), ["flip"], seeded(0), {"flip": {"p": 0.3}})
 
 
-def test_ledger_and_data_know_the_same_augmentations_and_options() -> None:
-    assert set(vocab.AUGMENTATIONS) == set(transforms.AUGMENTATIONS)
+def test_defaults_are_given_for_the_options_the_ledger_takes() -> None:
     assert {name: tuple(options) for name, options in transforms.AUGMENT_OPTIONS.items()} == vocab.AUGMENT_OPTIONS
 
 
-@pytest.mark.parametrize("name", transforms.AUGMENTATIONS)
+@pytest.mark.parametrize("name", vocab.AUGMENTATIONS)
 def test_augment_single_channel(name: str) -> None:
     batch = float_batch(7, (8, 1, 28, 28))
     assert transforms.augment(batch, [name], seeded(0)).shape == batch.shape
@@ -204,7 +203,7 @@ def test_only_crop_then_flip_folds_into_the_gather(names: list[str], folds: bool
 @pytest.mark.parametrize("generator_device", ["cpu", "cuda"])
 def test_batch_functions_run_on_cuda(generator_device: str) -> None:
     batch = uint8_batch(0).cuda()
-    out = transforms.augment(transforms.normalize(batch, "per_image"), list(transforms.AUGMENTATIONS),
+    out = transforms.augment(transforms.normalize(batch, "per_image"), list(vocab.AUGMENTATIONS),
                              torch.Generator(generator_device).manual_seed(0))
     assert out.device.type == "cuda" and out.shape == batch.shape
     gathered = transforms.gather_batch(batch, torch.tensor([1, 0], device="cuda"), ["crop", "flip"],
