@@ -21,15 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
-from claimbench import atomic, vocab
+from claimbench import atomic, numerals, vocab
 
-__all__ = ["Number", "Table", "draft", "guess_kind", "main", "parse_number", "slug"]
-
-_MD = MarkdownIt("commonmark").enable("table")
+__all__ = ["Table", "draft", "guess_kind", "main", "slug"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -54,11 +51,6 @@ _UNIT_KINDS = {
     "k": ("params", "macs"), "K": ("params", "macs"), "M": ("params", "macs"), "B": ("params", "macs"),
     "G": ("macs", "params"),
 }
-_UNITS = {
-    "%": 1.0, "s": 1.0, "ms": 1e-3, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9,
-    "KB": 1e3, "MB": 1e6, "GB": 1e9,
-    "thousand": 1e3, "thousands": 1e3, "million": 1e6, "millions": 1e6,
-}
 _TRAINING = (*vocab.TRAINING_KINDS, "epoch_time")
 
 
@@ -82,33 +74,19 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 _UNKNOWN_KIND = _todo("kind", vocab.KINDS)
 
-_NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_CELL = re.compile(rf"(?P<sign>[<>≤≥])?\s*(?P<number>{_NUMBER})\s*(?P<unit>%|[KMG]B|[kKMBG]|ms|s)?")
-_SHAPE = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
 _MENTION = re.compile(
     rf"""(?<![\w.\-])
     (?:(?i:(?:(?:a\ little|a\ bit|slightly|well|just|far|much)\s+)?
          (?P<qualifier>over|above|more\ than|higher\ than|greater\ than|at\ least
            |under|below|less\ than|lower\ than|fewer\ than|shy\ of|at\ most))\s+
       |(?P<sign>[<>≤≥])\s*)?
-    (?P<number>{_NUMBER})
+    (?P<number>{numerals.NUMBER})
     (?:\s?(?P<unit>%|[KMG]B|ms|[kKMBG]|s)(?!\w))?
     (?!\w|\.\d)
     (?:\s+(?P<noun>(?i:param(?:eter)?s?|macs|flops|mult-adds)\b))?""",
     re.VERBOSE,
 )
-_ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
 
-
-@dataclass(frozen=True)
-class Number:
-    """A number as printed: ``value`` in the printed unit (``measured / scale``), its decimals, a bound."""
-
-    value: int | float | list[int]
-    scale: float = 1.0
-    digits: int | None = None
-    bound: str | None = None  # "above" or "below": the number is a limit, not a value
-    percent: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,7 +105,7 @@ class _Mention:
 
     start: int
     printed: str
-    number: Number
+    number: numerals.Number
     unit: str | None
     noun: str | None
 
@@ -226,7 +204,7 @@ def _normalize(text: str) -> str:
 
 def _scan(text: str) -> _Scan:
     """One pass over the tokens: the first heading, the tables under their headings, the prose."""
-    lines, tokens, scan = text.split("\n"), _MD.parse(text), _Scan()
+    lines, tokens, scan = text.split("\n"), numerals.MARKDOWN.parse(text), _Scan()
     headings: list[tuple[int, str]] = []
     index = 0
     while index < len(tokens):
@@ -242,11 +220,11 @@ def _scan(text: str) -> _Scan:
             kept = _table_end(rows)
             scan.tables.append(_Found(heading, parent, [_verbatim(line, cells) for line, cells in rows[:kept]]))
             if rows[kept:]:
-                scan.prose.append((heading, " ".join(_plain_cell(line) for line, _ in rows[kept:])))
+                scan.prose.append((heading, " ".join(numerals.plain_text(line) for line, _ in rows[kept:])))
             index = end + 1
         else:
             if token.type == "inline":
-                scan.prose.append((_heading_and_parent(headings)[0], _plain(token.children or [])))
+                scan.prose.append((_heading_and_parent(headings)[0], numerals.plain(token.children or [])))
             index += 1
     return scan
 
@@ -299,23 +277,6 @@ def _verbatim(line: str, parsed: list[str]) -> list[str]:
     return [own if own.strip() == cell else cell for own, cell in zip(raw, parsed)]
 
 
-def _plain(children: list[Token]) -> str:
-    """The text of inline tokens without markup: "**19,520**" -> "19,520"; images and HTML dropped."""
-    parts = []
-    for child in children:
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts)
-
-
-def _plain_cell(text: str) -> str:
-    """The plain text of one cell's markdown."""
-    inline = _MD.parseInline(text)
-    return _plain(inline[0].children or []) if inline else ""
-
-
 # --- tables -----------------------------------------------------------------------------------
 
 
@@ -347,16 +308,16 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
     for row in table.rows:
         label = row[0] if row else ""
         yield from _label_claims(table, label, context)
-        whole_model = per_layer and "total" in _words(_plain_cell(label))
+        whole_model = per_layer and "total" in _words(numerals.plain_text(label))
         for column, printed in zip(table.columns[1:], row[1:]):
-            number = parse_number(printed, column)
+            number = numerals.parse(printed, column)
             if number is not None:
                 quantity = _quantity(column, number)
                 kind = _kind(quantity, per_layer and not whole_model)
                 yield _cell_claim(table, (label, column, printed), number, (kind, quantity), context)
 
 
-def _quantity(column: str, number: Number) -> str | None:
+def _quantity(column: str, number: numerals.Number) -> str | None:
     """What a cell measures: an output shape for a shape, else the column header's kind."""
     kind = guess_kind(column)
     if isinstance(number.value, list):
@@ -374,7 +335,7 @@ def _kind(quantity: str | None, layer_row: bool) -> str | None:
 def _cell_claim(
     table: Table,
     cell: tuple[str, str, str],
-    number: Number,
+    number: numerals.Number,
     kinds: tuple[str | None, str | None],
     context: _Context,
     partial: str | None = None,
@@ -418,7 +379,7 @@ def _todos(kind: str | None, quantity: str | None) -> dict[str, str]:
     return {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
 
 
-def _claimed(number: Number, quantity: str | None) -> dict[str, object]:
+def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]:
     """``value`` and ``scale``, or a bound (``above``/``below``) in base units with no scale."""
     scale = number.scale
     if number.percent and quantity in ("precision", "recall"):
@@ -428,7 +389,7 @@ def _claimed(number: Number, quantity: str | None) -> dict[str, object]:
     return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
 
 
-def _tolerance(number: Number) -> dict[str, object]:
+def _tolerance(number: numerals.Number) -> dict[str, object]:
     """Compare after rounding to the printed decimals; integers and bounds are exact."""
     if number.digits and not number.bound:
         return {"tolerance": {"digits": number.digits}}
@@ -436,40 +397,6 @@ def _tolerance(number: Number) -> dict[str, object]:
 
 
 # --- numbers ----------------------------------------------------------------------------------
-
-
-def parse_number(printed: str, header: str = "") -> Number | None:
-    """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "(10,1)"."""
-    text = _plain_cell(printed).strip()
-    if _SHAPE.fullmatch(text):
-        return Number([int(part) for part in re.findall(r"\d+", text)])
-    match = _CELL.fullmatch(text)
-    if match is None:
-        return None
-    unit = match["unit"] or _header_unit(header)
-    bound = _bound(match["sign"]) if match["sign"] else None
-    return _number(match["number"], unit, bound)
-
-
-def _number(digits: str, unit: str | None, bound: str | None) -> Number:
-    """A Number from the printed digits, its unit and bound."""
-    plain = digits.replace(",", "")
-    value: int | float = float(plain) if "." in plain else int(plain)
-    decimals = len(plain.partition(".")[2]) or None
-    return Number(value, _UNITS.get(unit or "", 1.0), decimals, bound, unit == "%")
-
-
-def _header_unit(header: str) -> str | None:
-    """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%"."""
-    bracketed = re.findall(r"[(\[]\s*([^()\[\]]*?)\s*[)\]]", header)
-    words = [word for word in re.findall(r"[A-Za-z]+", header) if len(word) > 1]
-    candidates = [*bracketed, *words, *(["%"] if "%" in header else [])]
-    return next((unit for unit in candidates if unit in _UNITS), None)
-
-
-def _bound(qualifier: str) -> str:
-    """"above" or "below" for a qualifier ("over", "shy of", "<")."""
-    return "above" if " ".join(qualifier.lower().split()) in _ABOVE else "below"
 
 
 def _integral(value: float) -> int | float:
@@ -504,7 +431,7 @@ def slug(text: str) -> str:
     Inline markup goes, accents are folded ("Café" -> "cafe"), and a word without any ASCII letter
     or digit (an emoji, mojibake such as "üìä") is dropped. May be empty.
     """
-    kept = [word for word in _plain_cell(text).split() if re.search(r"[A-Za-z0-9]", word)]
+    kept = [word for word in numerals.plain_text(text).split() if re.search(r"[A-Za-z0-9]", word)]
     folded = unicodedata.normalize("NFKD", " ".join(kept)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
 
@@ -528,7 +455,7 @@ def _mentions(text: str) -> list[_Mention]:
     for match in _MENTION.finditer(text):
         qualifier = match["qualifier"] or match["sign"]
         unit = match["unit"]
-        number = _number(match["number"], unit, _bound(qualifier) if qualifier else None)
+        number = numerals.number(match["number"], unit, numerals.bound(qualifier) if qualifier else None)
         printed = text[match.start() : match.end("unit") if unit else match.end("number")]
         mentions.append(_Mention(match.start(), printed.strip(), number, unit, match["noun"]))
     return mentions

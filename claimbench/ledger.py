@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from claimbench import schema, vocab
+from claimbench import numerals, schema, vocab
 from claimbench.schema import Claim, EarlyStopping, Plateau, Recipe, Report, Table, Tolerance
 
 __all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report", "Table", "Tolerance", "load",
@@ -195,6 +195,8 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
     if claim.partial and claim.cell is None:
         yield "partial", "partial = true needs the cell that printed is a part of"
     yield from _cell_problems(claim, tables) if claim.cell is not None else ()
+    if claim.value is not None and (wrong := numerals.contradiction(claim.printed, claim.value, claim.scale)):
+        yield "value", wrong
 
 
 def _cell_problems(claim: Any, tables: dict[str, Table]) -> Iterator[tuple[str, str]]:

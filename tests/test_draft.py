@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import vocab
-from claimbench.draft import Number, draft, guess_kind, main, parse_number, slug
+from claimbench.draft import draft, guess_kind, main, slug
 from claimbench.ledger import Claim, load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,42 +42,6 @@ def _table(columns: list[str], *rows: list[str], heading: str = "Results") -> st
 def _claims(markdown: str) -> list[dict]:
     """The claims of the draft of ``markdown``."""
     return tomllib.loads(draft(markdown, slug="demo", source="demo.md"))["claim"]
-
-
-# --- the number parser --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("printed", "header", "expected"),
-    [
-        ("21.2", "Parameters (M)", Number(21.2, 1e6, 1)),
-        ("134,276,932", "Trainable Parameters", Number(134_276_932)),
-        ("**134,276,932**", "Trainable Parameters", Number(134_276_932)),
-        ("549.95", "Size (MB)", Number(549.95, 1e6, 2)),
-        ("99.47%", "Train Accuracy", Number(99.47, 1.0, 2, percent=True)),
-        ("93.19", "Test Accuracy (%)", Number(93.19, 1.0, 2, percent=True)),
-        ("100%", "Training Accuracy", Number(100, percent=True)),
-        ("0.99", "Precision", Number(0.99, 1.0, 2)),
-        ("0.01964", "Train Loss (4 s.f.)", Number(0.01964, 1.0, 5)),
-        ("1.15s", "Time per Epoch", Number(1.15, 1.0, 2)),
-        ("1.15", "Time per Epoch", Number(1.15, 1.0, 2)),
-        ("12 ms", "Latency", Number(12, 1e-3)),
-        ("21.2M", "Params", Number(21.2, 1e6, 1)),
-        ("113K", "Params", Number(113, 1e3)),
-        ("0", "MACs", Number(0)),
-        ("<100K", "Params", Number(100, 1e3, bound="below")),
-        ("(10,1)", "Output Size", Number([10, 1])),
-        ("(16, 16, 32)", "Output Size", Number([16, 16, 32])),
-        ("(128,)", "Output Size", Number([128])),
-    ],
-)
-def test_parse_number_reads_each_printed_form(printed: str, header: str, expected: Number) -> None:
-    assert parse_number(printed, header) == expected
-
-
-@pytest.mark.parametrize("printed", ["Convolution", "-", "**Total**", "MLC.Œ±-19k", "", "3.12.1", "N/A", "x32"])
-def test_parse_number_refuses_text(printed: str) -> None:
-    assert parse_number(printed, "Params") is None
 
 
 # --- kinds, slugs, ids --------------------------------------------------------------------------

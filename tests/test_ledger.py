@@ -36,6 +36,8 @@ BAD_INPUTS = {
                           "tiny.toml: tiny/params/baseline: value: must be a valid number, got '62'"),
     "nan_tolerance": (GOOD_CLAIM.replace("abs = 0", "abs = nan"),
                       "tiny.toml: tiny/params/baseline: tolerance.abs: must be a finite number, got nan"),
+    "value_not_printed": (GOOD_CLAIM.replace("value = 62", "value = 26"),
+                          "tiny.toml: tiny/params/baseline: value: 26 is not the number that printed shows ('62')"),
     "todo": (GOOD_CLAIM.replace('count = "trainable"', 'count = "TODO: the count convention"'),
              "tiny.toml: tiny/params/baseline: count: TODO left by claimbench draft: the count convention"),
 }

@@ -1,7 +1,8 @@
 """Mutated real ledgers either load, and then judge their own numbers as reproduced, or raise one clear LedgerError.
 
-A third of the mutations re-value one claimed number and a fifth make a small edit that a ledger's author would
-(a note, a tolerance, a recipe's epochs); both should load. The rest delete, duplicate or replace any key at any depth.
+A third of the mutations re-value one claimed number (printing it anew in the claim and its table) and a fifth
+make a small edit that a ledger's author would (a note, a tolerance, a recipe's epochs); both should load. The rest
+delete, duplicate or replace any key at any depth.
 """
 
 import math
@@ -65,16 +66,34 @@ def number(draw: st.DrawFn, digits: int | None) -> float | int:
 
 
 def revalue(draw: st.DrawFn, name: str, doc: dict[str, Any]) -> None:
-    """Give one claim a new number of the same form: a shape, a value, a bound or an ordered pair."""
+    """Give one claim a new number of the same form: a shape, a value, a bound or an ordered pair. A new value is
+    printed anew too, as when a report is corrected: its ``printed`` text and its table cell."""
     claim = draw(st.sampled_from(doc["claim"]))
     digits = DIGITS.get(f"{Path(name).stem}/{claim['id']}")
     key = next(key for key in ledger.BOUNDS if key in claim)
     if isinstance(claim[key], list) and key == "value":
         claim[key] = draw(st.lists(st.integers(1, 4096), min_size=1, max_size=4))
+        reprint(doc, claim, "(" + ", ".join(map(str, claim[key])) + ")")
     elif key == "between":
         claim[key] = sorted(draw(st.lists(st.integers(-1000, 1000), min_size=2, max_size=2, unique=True)))
     else:
         claim[key] = number(draw, digits)
+        if key == "value":
+            reprint(doc, claim, f"{claim[key]:,}")
+
+
+def reprint(doc: dict[str, Any], claim: dict[str, Any], text: str) -> None:
+    """Print ``text`` where the claim's number stood: its ``printed`` and, unless it is a row's label, its cell."""
+    old, claim["printed"] = claim["printed"], text
+    if "cell" not in claim:
+        return
+    table_id, label, column = claim["cell"]
+    table = next(table for table in doc["table"] if table["id"] == table_id)
+    row, index = next(row for row in table["rows"] if row[0] == label), table["columns"].index(column)
+    if index == 0:
+        claim["printed"] = old  # the label names the row the claim points to: this value stays unprinted
+    else:
+        row[index] = row[index].replace(old, text) if claim.get("partial") else text
 
 
 def edit(draw: st.DrawFn, doc: dict[str, Any]) -> None:

@@ -1,0 +1,110 @@
+"""Numbers as a report prints them: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "<100K", "(10,1)".
+
+``claimbench draft`` reads a claim's value from its printed text with ``parse``; the ledger checks with
+``contradiction`` that a claim's value is the number its printed text shows. Printed text is markdown:
+"**134,276,932**" shows 134,276,932. Torch-free.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+__all__ = ["MARKDOWN", "NUMBER", "UNITS", "Number", "bound", "contradiction", "number", "parse", "plain",
+           "plain_text"]
+
+MARKDOWN = MarkdownIt("commonmark").enable("table")
+"""CommonMark with GFM tables: how a report's markdown is read."""
+NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+"""A printed number's digits: "134,276,932", "99.47", "-3"."""
+UNITS = {
+    "%": 1.0, "s": 1.0, "ms": 1e-3, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9,
+    "KB": 1e3, "MB": 1e6, "GB": 1e9,
+    "thousand": 1e3, "thousands": 1e3, "million": 1e6, "millions": 1e6,
+}
+"""The scale each printed unit stands for."""
+_CELL = re.compile(rf"(?P<sign>[<>≤≥])?\s*(?P<number>{NUMBER})\s*(?P<unit>%|[KMG]B|[kKMBG]|ms|s)?")
+_SHAPE = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
+_ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as printed: ``value`` in the printed unit (``measured / scale``), its decimals, a bound."""
+
+    value: int | float | list[int]
+    scale: float = 1.0
+    digits: int | None = None
+    bound: str | None = None  # "above" or "below": the number is a limit, not a value
+    percent: bool = False
+
+
+def plain(children: list[Token]) -> str:
+    """The text of inline tokens without markup: "**19,520**" -> "19,520"; images and HTML dropped."""
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def plain_text(text: str) -> str:
+    """The plain text of one line of markdown."""
+    inline = MARKDOWN.parseInline(text)
+    return plain(inline[0].children or []) if inline else ""
+
+
+def parse(printed: str, header: str = "") -> Number | None:
+    """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "(10,1)"."""
+    text = plain_text(printed).strip()
+    if _SHAPE.fullmatch(text):
+        return Number([int(part) for part in re.findall(r"\d+", text)])
+    match = _CELL.fullmatch(text)
+    if match is None:
+        return None
+    unit = match["unit"] or _header_unit(header)
+    return number(match["number"], unit, bound(match["sign"]) if match["sign"] else None)
+
+
+def number(digits: str, unit: str | None, limit: str | None) -> Number:
+    """A Number from the printed digits, its unit and bound ("above", "below" or None)."""
+    plain_digits = digits.replace(",", "")
+    value: int | float = float(plain_digits) if "." in plain_digits else int(plain_digits)
+    decimals = len(plain_digits.partition(".")[2]) or None
+    return Number(value, UNITS.get(unit or "", 1.0), decimals, limit, unit == "%")
+
+
+def _header_unit(header: str) -> str | None:
+    """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%"."""
+    bracketed = re.findall(r"[(\[]\s*([^()\[\]]*?)\s*[)\]]", header)
+    words = [word for word in re.findall(r"[A-Za-z]+", header) if len(word) > 1]
+    candidates = [*bracketed, *words, *(["%"] if "%" in header else [])]
+    return next((unit for unit in candidates if unit in UNITS), None)
+
+
+def bound(qualifier: str) -> str:
+    """"above" or "below" for a qualifier ("over", "shy of", "<")."""
+    return "above" if " ".join(qualifier.lower().split()) in _ABOVE else "below"
+
+
+def contradiction(printed: str, value: float | tuple[int, ...], scale: float) -> str | None:
+    """Why ``value`` (in units of ``scale``) is not the number ``printed`` shows; None when it is, or when the
+    text shows no one number (words, a bound). "5.6M" is shown by 5.6 with scale 1e6 and by 5,600,000."""
+    shown = parse(printed)
+    if shown is None or shown.bound is not None:
+        return None
+    if isinstance(value, tuple) or isinstance(shown.value, list):
+        same = isinstance(value, tuple) and isinstance(shown.value, list) and list(value) == shown.value
+    else:
+        same = any(math.isclose(value * a, shown.value * b, rel_tol=1e-9, abs_tol=1e-12)
+                   for a, b in ((1.0, 1.0), (scale, shown.scale)))
+    if same:
+        return None
+    written = list(value) if isinstance(value, tuple) else int(value) if float(value).is_integer() else value
+    return f"{written!r} is not the number that printed shows ({plain_text(printed).strip()!r})"
