@@ -86,7 +86,7 @@ def main(model_name: str, images: int, batch_size: int) -> None:
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            running_loss += loss.item() * len(labels)
+            running_loss += loss.item() * len(labels)  # read back every step, as a conventional loop logs
             correct += (logits.argmax(1) == labels).sum().item()
         print(time.perf_counter() - started, flush=True)
 

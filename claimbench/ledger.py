@@ -275,10 +275,9 @@ def _claim(slug: str, file: str, raw: dict[str, Any], model: Any, recipes: dict[
     """A claim's record; its numbers as the file writes them (``1`` stays an integer)."""
     value, above, below, between = (tuple(v) if isinstance(v := raw.get(key), list) else v for key in BOUNDS)
     interval = between or ((above, below) if above is not None or below is not None else None)
-    name = getattr(model, "recipe", None)
     fields = {key: v for key, v in model if key not in (*BOUNDS, "id", "recipe")}
     return Claim(**fields, id=f"{slug}/{model.id}", report=slug, file=file, value=value, interval=interval,
-                 recipe=recipes.get(name), recipe_name=name)
+                 recipe=recipes.get(getattr(model, "recipe", None)))
 
 
 def load_reports(path: Path | str = DEFAULT_DIR) -> list[Report]:

@@ -171,7 +171,6 @@ class Claim:
     note: Optional[Text] = None
     interval: Optional[tuple[Optional[Number], Optional[Number]]] = None
     """(low, high) of a verbal claim (None: open); ``value`` is None then."""
-    recipe_name: Optional[str] = None
     runs: Optional[AtLeastOne] = None
     """How many runs the author's number averages: the claim's default seed count."""
     partial: Bool = False
