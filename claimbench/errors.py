@@ -1,6 +1,7 @@
 """What keeps a claim from a number: raised by the instruments, turned into a verdict by ``claimbench.verdict``.
 
-Torch-free and import-free, so data loading and training need not know of claims or verdicts.
+Torch-free and import-free: the instruments raise them without knowing of verdicts, and data loading without
+knowing of claims.
 """
 
 __all__ = ["MeasurementError", "NotRunnable"]

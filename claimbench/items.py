@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from claimbench import registry, results, verdict, vocab
-from claimbench.ledger import Claim
+from claimbench.ledger import Claim, LedgerError
 
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
@@ -58,9 +58,7 @@ def check_models(claims: Sequence[Claim]) -> None:
         except (KeyError, ImportError) as error:
             problems.append(f"{claim.file}: {claim.id}: model: {error.args[0]}")
     if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise pytest.UsageError("claims ledger rejected: " + problems[0] + more + "".join(
-            f"\n  {problem}" for problem in problems[1:]))
+        raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
 
 
 class LedgerFile(pytest.File):

@@ -28,18 +28,23 @@ READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"),
                UnicodeDecodeError: ("(encoding)", "not UTF-8"), OSError: ("(read)", "cannot read the file")}
 BOUNDS = ("value", "above", "below", "between")
 RECIPE = TypeAdapter(Recipe)
+ONE_EPOCH = ("final", "best_epoch")
+READINGS = {"train": ONE_EPOCH, "gap": ONE_EPOCH, "best_epoch": ONE_EPOCH, "precision": (*ONE_EPOCH, "pooled"),
+            "recall": (*ONE_EPOCH, "pooled")}
+"""The statistics a split (``train``) or a kind can be read with; any other takes them all."""
 Problem = tuple[str, str, str]
 """(subject, field, what is wrong); a subject is a claim id, ``recipe.<name>``, ``table <id>``, ``(report)`` or
 ``(file)``."""
 
 
 class LedgerError(ValueError):
-    """Problems in ledger files, each ``file: claim id: field: what is wrong``; the first line names the first."""
+    """Problems in ledger files, each ``file: claim id: field: what is wrong``; the first line names the first,
+    the others follow indented."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        super().__init__("\n".join([problems[0] + more, *problems[1:]]))
+        super().__init__("\n  ".join([problems[0] + more, *problems[1:]]))
 
 
 # ----------------------------------------------------------------------------- where a problem is, in words
@@ -192,11 +197,25 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
         yield "recipe", "missing required field"
     if recipe is not None and recipe not in recipes:
         yield "recipe", f"unknown recipe {recipe!r} (recipes: {', '.join(recipes) or 'none'})"
+    yield from _reading_problems(claim, recipes.get(recipe))
     if claim.partial and claim.cell is None:
         yield "partial", "partial = true needs the cell that printed is a part of"
     yield from _cell_problems(claim, tables) if claim.cell is not None else ()
-    if claim.value is not None and (wrong := numerals.contradiction(claim.printed, claim.value, claim.scale)):
+    header = claim.cell[2] if claim.cell else ""
+    if claim.value is not None and (wrong := numerals.contradiction(claim.printed, claim.value, claim.scale, header)):
         yield "value", wrong
+
+
+def _reading_problems(claim: Any, recipe: Recipe | Any) -> Iterator[tuple[str, str]]:
+    """A training claim reads a split the run evaluates, with a statistic that split can give: checked here, not
+    after hours of training."""
+    split, statistic = getattr(claim, "split", None), getattr(claim, "statistic", None)
+    if split == "val" and isinstance(recipe, Recipe) and recipe.validation == "none":
+        yield "split", "split 'val' needs a recipe that validates (validation = 'holdout' or 'test')"
+    reader = "split 'train' (evaluated once, after training)" if split == "train" else f"kind {claim.kind!r}"
+    allowed = READINGS.get("train" if split == "train" else claim.kind)
+    if statistic is not None and allowed and statistic not in allowed:
+        yield "statistic", f"must be one of {', '.join(allowed)} for {reader}, got {statistic!r}"
 
 
 def _cell_problems(claim: Any, tables: dict[str, Table]) -> Iterator[tuple[str, str]]:

@@ -72,9 +72,9 @@ def parse(printed: str, header: str = "") -> Number | None:
     return number(match["number"], unit, bound(match["sign"]) if match["sign"] else None)
 
 
-def number(digits: str, unit: str | None, limit: str | None) -> Number:
-    """A Number from the printed digits, its unit and bound ("above", "below" or None)."""
-    plain_digits = digits.replace(",", "")
+def number(text: str, unit: str | None, limit: str | None) -> Number:
+    """A Number from its printed digits ``text``, its unit and bound ("above", "below" or None)."""
+    plain_digits = text.replace(",", "")
     value: int | float = float(plain_digits) if "." in plain_digits else int(plain_digits)
     decimals = len(plain_digits.partition(".")[2]) or None
     return Number(value, UNITS.get(unit or "", 1.0), decimals, limit, unit == "%")
@@ -93,10 +93,11 @@ def bound(qualifier: str) -> str:
     return "above" if " ".join(qualifier.lower().split()) in _ABOVE else "below"
 
 
-def contradiction(printed: str, value: float | tuple[int, ...], scale: float) -> str | None:
-    """Why ``value`` (in units of ``scale``) is not the number ``printed`` shows; None when it is, or when the
-    text shows no one number (words, a bound). "5.6M" is shown by 5.6 with scale 1e6 and by 5,600,000."""
-    shown = parse(printed)
+def contradiction(printed: str, value: float | tuple[int, ...], scale: float, header: str = "") -> str | None:
+    """Why ``value`` (in units of ``scale``) is not the number ``printed`` shows under its column ``header``; None
+    when it is, or when the text shows no one number (words, a bound). "5.6M", like "5.6" under "Params (M)", is
+    shown by 5.6 with scale 1e6 and by 5,600,000."""
+    shown = parse(printed, header)
     if shown is None or shown.bound is not None:
         return None
     if isinstance(value, tuple) or isinstance(shown.value, list):

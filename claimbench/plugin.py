@@ -197,6 +197,7 @@ def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
     if project not in sys.path:
         sys.path.insert(0, project)
     from claimbench import registry
+    from claimbench.ledger import LedgerError
 
     problems = []
     for report in reports:
@@ -207,8 +208,7 @@ def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
                 problems.append(f"{report.slug}.toml: (report): modules: cannot import {module!r}: {error} (from "
                                 f"{project}; run pytest where the module's package lies, or set the `pythonpath` ini)")
     if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise pytest.UsageError("claims ledger rejected: " + "\n  ".join([problems[0] + more, *problems[1:]]))
+        raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
 
 
 @pytest.hookimpl(tryfirst=True)

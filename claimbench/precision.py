@@ -1,8 +1,9 @@
 """The numerics a run trains in, chosen by measurement on the model itself and the device it trains on.
 
 ``auto`` times a few training steps (``train.step_cost``) in fp32 and in bf16 autocast, channels_last in
-both, and takes bf16 only where it is at least ``BF16_GAIN`` times faster: CUDA and CPUs with AMX, but
-not a CPU without it, nor depthwise convolutions on some that have it. Never chosen from the device type.
+both, and takes bf16 only where it is at least ``BF16_GAIN`` times faster on this model: usually on CUDA,
+on CPUs with AMX and on some with AVX-512 BF16 alone, rarely for depthwise convolutions. Never chosen from
+the device type.
 """
 
 from __future__ import annotations

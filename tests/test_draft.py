@@ -1,4 +1,4 @@
-"""`claimbench draft`: the number parser, kind guessing, slugs, TODOs, verbatim cells, the command,
+"""`claimbench draft`: kind guessing, slugs, TODOs, verbatim cells, the command,
 and the draft's quality against the five hand-written ledgers and on the seed reports."""
 
 from __future__ import annotations

@@ -322,6 +322,21 @@ def test_recipes_are_checked(tmp_path: Path, change: tuple[str, str], expected: 
     assert expected in first_line(tmp_path, RECIPES.replace(*change) + training_claim("mnist"))
 
 
+@pytest.mark.parametrize(("change", "expected"), [
+    (('split = "test"', 'split = "val"'),
+     "accuracy/baseline/test: split: split 'val' needs a recipe that validates (validation = 'holdout' or 'test')"),
+    (('statistic = "final"', 'statistic = "max"', 'split = "test"', 'split = "train"'),
+     "statistic: must be one of final, best_epoch for split 'train' (evaluated once, after training), got 'max'"),
+    (('statistic = "final"', 'statistic = "cumulative_mean"', 'kind = "accuracy"', 'kind = "precision"'),
+     "statistic: must be one of final, best_epoch, pooled for kind 'precision', got 'cumulative_mean'"),
+])
+def test_a_training_claim_reads_what_its_run_gives(tmp_path: Path, change: tuple[str, ...], expected: str) -> None:
+    body = ACCURACY_CLAIM
+    for old, new in zip(change[::2], change[1::2]):
+        body = body.replace(old, new)
+    assert expected in first_line(tmp_path, body)
+
+
 def test_a_claim_names_a_known_recipe(tmp_path: Path) -> None:
     assert "tiny/accuracy/baseline/test: recipe: unknown recipe 'mnst'" in first_line(
         tmp_path, RECIPES + training_claim("mnst"))

@@ -40,12 +40,22 @@ def test_parse_refuses_text(printed: str) -> None:
     assert numerals.parse(printed, "Params") is None
 
 
+@pytest.mark.parametrize(("printed", "value", "scale", "header"), [
+    ("21.2", 21_200_000, 1.0, "Parameters (M)"),
+    ("21.2", 21.2, 1e6, "Parameters (M)"),
+])
+def test_a_column_header_gives_the_printed_unit(printed: str, value: float, scale: float, header: str) -> None:
+    assert numerals.contradiction(printed, value, scale, header) is None
+    assert numerals.contradiction(printed, 21_300_000, 1.0, header) == (
+        "21300000 is not the number that printed shows ('21.2')")
+
+
 @pytest.mark.parametrize(("printed", "value", "scale"), [
     ("134,276,932", 134_276_932, 1.0),
     ("**134,276,932**", 134_276_932, 1.0),
     ("5.6M", 5.6, 1e6),
     ("5.6M", 5_600_000, 1.0),
-    ("21.2", 21.2, 1e6),  # the unit is the column header's: the ledger's scale says it
+    ("21.2", 21.2, 1e6),  # the unit is the column header's, which the ledger's scale gives too
     ("99.47%", 99.47, 0.01),
     ("(10,1)", (10, 1), 1.0),
     ("just shy of 60%", 59, 1.0),  # words: no one number to hold the value to

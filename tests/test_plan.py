@@ -30,7 +30,8 @@ def test_claims_sharing_a_run_need_it_once(cifar_root: Path, small_ledger: Path,
     model2 = claim("iot_ml_hw2/accuracy/model2/val", small_ledger)
     wanted = plan.needs([*model1, model2], settings)
     assert [len(need.missing) for need in wanted] == [2, 2, 2, 2]
-    assert plan.probe_keys(wanted) == [(model1[0].model, model1[0].recipe), (model2.model, model2.recipe)]
+    assert plan.probe_keys(wanted) == {(model1[0].model, model1[0].recipe): model1[0],
+                                       (model2.model, model2.recipe): model2}
     todo = plan.within_budget(wanted, {key: probe(1e-3) for key in plan.probe_keys(wanted)}, settings)
     assert [(run.claim.model, run.seed) for run in todo] == [(model1[0].model, 0), (model1[0].model, 1),
                                                              (model2.model, 0), (model2.model, 1)]
@@ -41,7 +42,8 @@ def test_claims_sharing_a_run_need_it_once(cifar_root: Path, small_ledger: Path,
     assert [len(need.missing) for need in plan.needs(model1[:1], settings)] == [1]
     assert [len(need.missing) for need in plan.needs(model1[:1], dataclasses.replace(
         settings, retrain=True, session="later"))] == [2]
-    slow = {plan.probe_keys(wanted)[0]: probe(1e3), plan.probe_keys(wanted)[1]: probe(1e-3)}
+    first, second = plan.probe_keys(wanted)
+    slow = {first: probe(1e3), second: probe(1e-3)}
     assert {run.claim.model for run in plan.within_budget(wanted, slow, settings)} == {model2.model}
     assert plan.within_budget(wanted, {}, settings) == [], "a failed probe trains nothing"
 

@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 
 from claimbench import transforms, vocab
 
+IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+"""torchvision's ImageNet channel statistics (``ImageClassification``'s defaults)."""
+
 
 # --------------------------------------------------------------------------------- normalize
 
@@ -27,7 +30,7 @@ def test_normalize_unit_and_half_endpoints() -> None:
 def test_normalize_imagenet_per_channel() -> None:
     batch = uint8_batch(0)
     out = transforms.normalize(batch, "imagenet")
-    for c, (mean, std) in enumerate(zip(transforms.IMAGENET_MEAN, transforms.IMAGENET_STD, strict=True)):
+    for c, (mean, std) in enumerate(zip(IMAGENET_MEAN, IMAGENET_STD, strict=True)):
         torch.testing.assert_close(out[:, c], (batch[:, c].float() / 255 - mean) / std)
     with pytest.raises(ValueError, match=r"has 3 mean\(s\) and 3 std\(s\); the images have 1 channel"):
         transforms.normalize(uint8_batch(0, (2, 1, 4, 4)), "imagenet")

@@ -162,8 +162,7 @@ def _probe_all(wanted: Sequence[plan.Need], settings: Settings, modules: Sequenc
     import ray
 
     remote = ray.remote(_probe).options(**options)
-    first = {need.probe_key: need.claim for need in reversed(wanted)}
-    pending = {remote.remote(claim, settings, modules): key for key, claim in first.items()}
+    pending = {remote.remote(claim, settings, modules): key for key, claim in plan.probe_keys(wanted).items()}
     probes: dict[plan.ProbeKey, precision.Probe] = {}
 
     def failed(key: plan.ProbeKey, error: BaseException) -> None:

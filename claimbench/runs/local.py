@@ -22,11 +22,11 @@ from claimbench.ledger import Claim, Recipe
 from claimbench.runs import cost, splits, store
 from claimbench.runs.settings import Settings, usable
 
-__all__ = ["Outcome", "measure", "train_run", "weights_digest"]
+__all__ = ["SeedStatistic", "measure", "train_run", "weights_digest"]
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SeedStatistic:
     """A claim's statistic over the seeds: their mean, each value, the 95% half-width, where it ran."""
 
     mean: float
@@ -34,8 +34,6 @@ class Outcome:
     spread: float
     device: str
     verified: bool
-    estimate_seconds: float
-    """The estimated cost of the runs this call trained (0 when every run was stored)."""
     results: tuple[Path, ...]
 
 
@@ -97,7 +95,7 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path, found: pr
     }
 
 
-def measure(claim: Claim, settings: Settings) -> Outcome:
+def measure(claim: Claim, settings: Settings) -> SeedStatistic:
     """Train (or reuse) ``settings.seeds`` runs of the claim's recipe and read the claimed statistic."""
     recipe = claim.recipe
     if recipe is None or claim.model is None or claim.statistic is None:
@@ -110,7 +108,6 @@ def measure(claim: Claim, settings: Settings) -> Outcome:
     for path in paths:
         store.raise_failure(path, settings)
     missing = sum(store.read(path, settings) is None for path in paths)
-    estimate = 0.0
     if missing:
         found = cost.step_cost(claim.model, recipe, sets.train, settings)
         estimate = cost.estimate_seconds(found.cost, recipe, len(sets.train), splits.eval_sizes(sets))
@@ -130,5 +127,5 @@ def measure(claim: Claim, settings: Settings) -> Outcome:
         verified = verified and record["verified_data"]
         devices.append(record.get("environment", {}).get("device") or environment.device_name(settings.device))
     mean, spread = metrics.interval95(values)
-    return Outcome(mean=mean, values=tuple(values), spread=spread, device=devices[0],
-                   verified=verified, estimate_seconds=estimate, results=tuple(paths))
+    return SeedStatistic(mean=mean, values=tuple(values), spread=spread, device=devices[0], verified=verified,
+                         results=tuple(paths))

@@ -81,9 +81,13 @@ def needs(claims: Sequence[Claim], settings: Settings) -> list[Need]:
     return found
 
 
-def probe_keys(wanted: Sequence[Need]) -> list[ProbeKey]:
-    """The distinct (model, recipe) the needs' estimates and precision choices time."""
-    return list(dict.fromkeys(need.probe_key for need in wanted))
+def probe_keys(wanted: Sequence[Need]) -> dict[ProbeKey, Claim]:
+    """The distinct (model, recipe) the needs' estimates and precision choices time, each with the first claim
+    that needs it: a probe builds that claim's model and reads its data."""
+    first: dict[ProbeKey, Claim] = {}
+    for need in wanted:
+        first.setdefault(need.probe_key, need.claim)
+    return first
 
 
 def within_budget(wanted: Sequence[Need], probes: Mapping[ProbeKey, precision.Probe], settings: Settings

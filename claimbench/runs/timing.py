@@ -26,7 +26,6 @@ class EpochTime:
     hardware differs from ours, or is None when it is the same."""
 
     seconds: float
-    rounds: tuple[float, ...]
     device: str
     incomparable: str | None
 
@@ -79,4 +78,4 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
                                  "threads": threads})
     incomparable = None if same_hardware(claim.hardware, ours) else (
         f"measured {statistics.median(timed):.3g} s per epoch on {ours}; the claim was timed on {claim.hardware}")
-    return EpochTime(seconds=statistics.median(timed), rounds=timed, device=ours, incomparable=incomparable)
+    return EpochTime(seconds=statistics.median(timed), device=ours, incomparable=incomparable)
