@@ -74,14 +74,14 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 _UNKNOWN_KIND = _todo("kind", vocab.KINDS)
 
+_WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _MENTION = re.compile(
     rf"""(?<![\w.\-])
     (?:(?i:(?:(?:a\ little|a\ bit|slightly|well|just|far|much)\s+)?
-         (?P<qualifier>over|above|more\ than|higher\ than|greater\ than|at\ least
-           |under|below|less\ than|lower\ than|fewer\ than|shy\ of|at\ most))\s+
+         (?P<qualifier>{_WORDS}))\s+
       |(?P<sign>[<>≤≥])\s*)?
     (?P<number>{numerals.NUMBER})
-    (?:\s?(?P<unit>%|[KMG]B|ms|[kKMBG]|s)(?!\w))?
+    (?:\s?(?P<unit>{numerals.UNIT})(?!\w))?
     (?!\w|\.\d)
     (?:\s+(?P<noun>(?i:param(?:eter)?s?|macs|flops|mult-adds)\b))?""",
     re.VERBOSE,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["MARKDOWN", "NUMBER", "UNITS", "Number", "bound", "contradiction", "number", "parse", "plain",
+__all__ = ["ABOVE", "BELOW", "MARKDOWN", "NUMBER", "UNIT", "UNITS", "Number", "bound", "contradiction", "number", "parse", "plain",
            "plain_text"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
@@ -27,9 +27,13 @@ UNITS = {
     "thousand": 1e3, "thousands": 1e3, "million": 1e6, "millions": 1e6,
 }
 """The scale each printed unit stands for."""
-_CELL = re.compile(rf"(?P<sign>[<>≤≥])?\s*(?P<number>{NUMBER})\s*(?P<unit>%|[KMG]B|[kKMBG]|ms|s)?")
+UNIT = r"%|[KMG]B|ms|[kKMBG]|s"
+"""The units a printed number may carry: a percentage, bytes, seconds, thousands to billions."""
+ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
+BELOW = ("under", "below", "less than", "lower than", "fewer than", "shy of", "at most", "<", "≤")
+"""Words and signs that make a number a bound: the value lies above (or below) it."""
+_CELL = re.compile(rf"(?P<sign>[<>≤≥])?\s*(?P<number>{NUMBER})\s*(?P<unit>{UNIT})?")
 _SHAPE = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
-_ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,7 @@ def _header_unit(header: str) -> str | None:
 
 def bound(qualifier: str) -> str:
     """"above" or "below" for a qualifier ("over", "shy of", "<")."""
-    return "above" if " ".join(qualifier.lower().split()) in _ABOVE else "below"
+    return "above" if " ".join(qualifier.lower().split()) in ABOVE else "below"
 
 
 def contradiction(printed: str, value: float | tuple[int, ...], scale: float, header: str = "") -> str | None:
