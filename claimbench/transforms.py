@@ -13,17 +13,8 @@ import torch.nn.functional as F
 
 from claimbench import vocab
 
-__all__ = [
-    "AUGMENT_OPTIONS",
-    "CROP_PAD",
-    "GATHERED_AUGMENTATIONS",
-    "POINTWISE_NORMALIZATIONS",
-    "augment",
-    "folds_into_gather",
-    "gather_batch",
-    "normalize",
-    "normalize_unit",
-]
+__all__ = ["AUGMENT_OPTIONS", "CROP_PAD", "GATHERED_AUGMENTATIONS", "POINTWISE_NORMALIZATIONS", "augment",
+           "folds_into_gather", "gather_batch", "normalize", "normalize_unit"]
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
