@@ -206,7 +206,7 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
         yield "value", wrong
 
 
-def _reading_problems(claim: Any, recipe: Recipe | Any) -> Iterator[tuple[str, str]]:
+def _reading_problems(claim: Any, recipe: Recipe | list[tuple[str, str]] | None) -> Iterator[tuple[str, str]]:
     """A training claim reads a split the run evaluates, with a statistic that split can give: checked here, not
     after hours of training."""
     split, statistic = getattr(claim, "split", None), getattr(claim, "statistic", None)
