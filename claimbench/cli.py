@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import configparser
 import json
 import sys
+import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,43 @@ def _read_results(path: Path) -> dict[str, Any]:
     return document
 
 
+INI_FILES = (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("pyproject.toml", "tool.pytest.ini_options"),
+             ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))
+"""Where pytest looks for its configuration in each folder, in its order, and the section it reads."""
+
+
+def _pytest_config(folder: Path) -> tuple[Path, str, dict[str, str]] | None:
+    """The configuration file pytest reads in ``folder``, its section and its options; None when it has none."""
+    for name, section in INI_FILES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        if name == "pyproject.toml":
+            options = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("pytest", {})
+            options = options.get("ini_options")
+        else:
+            parser = configparser.ConfigParser(interpolation=None)
+            parser.read(path, encoding="utf-8")
+            options = dict(parser[section]) if parser.has_section(section) else None
+        if options is not None or name in ("pytest.ini", ".pytest.ini"):  # pytest.ini counts even when empty
+            return path, section, {key: str(value) for key, value in (options or {}).items()}
+    return None
+
+
+def _ledger_dir(given: Path | None, command: str) -> Path:
+    """``--claims-dir``, else the ``claims_dir`` of the configuration pytest would read here (from this folder
+    up), relative to that file."""
+    if given is not None:
+        return given
+    found = next(filter(None, map(_pytest_config, (Path.cwd(), *Path.cwd().parents))), None)
+    if found is None:
+        raise SystemExit(f"claimbench {command}: no pytest configuration here: pass --claims-dir=DIR")
+    path, _, options = found
+    if not options.get("claims_dir", "").strip():
+        raise SystemExit(f"claimbench {command}: {path} sets no claims_dir: add it, or pass --claims-dir=DIR")
+    return path.parent / options["claims_dir"].strip()
+
+
 def _draft(arguments: argparse.Namespace) -> int:
     from claimbench import draft
 
@@ -38,14 +77,18 @@ def _draft(arguments: argparse.Namespace) -> int:
 def _report(arguments: argparse.Namespace) -> int:
     from claimbench import report
 
+    outputs = {"markdown": arguments.markdown, "badges": arguments.badges, "plots": arguments.plots,
+               "readme": arguments.readme}
+    if not any(outputs.values()):
+        raise SystemExit("claimbench report: nothing to write: give --markdown, --badges, --plots or --readme")
     document = _read_results(arguments.results)
     try:
-        reports = ledger.load_reports(arguments.claims_dir)
-    except ledger.LedgerError as error:
-        raise SystemExit(f"claimbench: {error}") from None
-    written = report.write_all(document["claims"], reports, document.get("environment", {}),
-                               markdown=arguments.markdown, badges=arguments.badges, plots=arguments.plots,
-                               readme=arguments.readme)
+        if arguments.readme:
+            report.check_readme(arguments.readme)  # before anything is written
+        reports = ledger.load_reports(_ledger_dir(arguments.claims_dir, "report"))
+    except ValueError as error:  # a LedgerError, or a README without its summary markers
+        raise SystemExit(f"claimbench report: {error}") from None
+    written = report.write_all(document["claims"], reports, document.get("environment", {}), **outputs)
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -92,9 +135,9 @@ def _models(arguments: argparse.Namespace) -> int:
     from claimbench import registry
 
     try:
-        reports = ledger.load_reports(arguments.claims_dir) if arguments.claims_dir.exists() else []
+        reports = ledger.load_reports(_ledger_dir(arguments.claims_dir, "models"))
     except ledger.LedgerError as error:
-        raise SystemExit(f"claimbench: {error}") from None
+        raise SystemExit(f"claimbench models: {error}") from None
     sys.path.insert(0, str(Path.cwd()))
     registry.import_modules(m for report in reports for m in report.modules)
     for name in registry.list_models(arguments.pattern):
@@ -107,13 +150,16 @@ class _CollectLedger:
     """A pytest plugin for ``claimbench check``: collect the configured ledger's files, wherever they are."""
 
     def pytest_configure(self, config: Any) -> None:
+        import pytest
+
         from claimbench import plugin
 
         if config.option.help or config.option.version:  # pytest's own help, with the --claims-* options
             return
         ledger_path = config.stash.get(plugin.ledger_path_key, None)
         if ledger_path is None:
-            raise SystemExit("claimbench check: no ledger configured: set claims_dir in the ini or pass --claims-dir")
+            raise pytest.UsageError("claimbench check: no ledger configured: set claims_dir in the ini (pytest.ini, "
+                                    "pyproject.toml) or pass --claims-dir=DIR")
         if not any(ledger_path.resolve().is_relative_to(Path(arg).resolve()) for arg in config.args):
             config.args.append(str(ledger_path))
 
@@ -147,14 +193,17 @@ def _init(arguments: argparse.Namespace) -> int:
     if target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
     status = draft.main([str(arguments.report), "--slug", name, "-o", str(target)])
-    ini = Path("pytest.ini")
-    lines = f"[pytest]\nclaims_dir = {arguments.claims_dir.as_posix()}\nclaims_report = REPORT.md\n" \
-            "claims_json = claims.json\nclaims_badges = badges\n"
-    if ini.exists():
-        print(f"add to the [pytest] section of your ini file:\n{lines.split(chr(10), 1)[1]}")
-    else:
-        atomic.write_text(ini, lines)
-        print(f"wrote {ini}")
+    settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": "REPORT.md",
+                "claims_json": "claims.json", "claims_badges": "badges"}
+    existing = _pytest_config(Path.cwd())
+    if existing is None:
+        atomic.write_text("pytest.ini", "[pytest]\n" + "".join(f"{key} = {value}\n" for key, value in settings.items()))
+        print("wrote pytest.ini")
+    else:  # a second file would hide it from pytest
+        path, section, _ = existing
+        quote = json.dumps if path.name == "pyproject.toml" else str
+        print(f"add to the [{section}] section of {path.name}:\n"
+              + "".join(f"{key} = {quote(value)}\n" for key, value in settings.items()))
     print(f"wrote {target}: fill in its TODOs, then run `claimbench check`")
     return status
 
@@ -171,8 +220,8 @@ def _parser() -> argparse.ArgumentParser:
 
     rerender = commands.add_parser("report", help="re-render markdown, badges and plots from a saved claims JSON")
     rerender.add_argument("results", type=Path, metavar="RESULTS.json")
-    rerender.add_argument("--claims-dir", type=Path, default=Path("reference"), metavar="DIR",
-                          help="the ledger the results were measured against (default: reference/)")
+    rerender.add_argument("--claims-dir", type=Path, metavar="DIR",
+                          help="the ledger the results were measured against (default: the ini's claims_dir)")
     rerender.add_argument("--markdown", type=Path, metavar="PATH.md")
     rerender.add_argument("--badges", type=Path, metavar="DIR")
     rerender.add_argument("--plots", type=Path, metavar="DIR")
@@ -192,8 +241,8 @@ def _parser() -> argparse.ArgumentParser:
 
     models = commands.add_parser("models", help="the registered models (of the ledger's modules) matching PATTERN")
     models.add_argument("pattern", nargs="?", help="an fnmatch pattern, e.g. 'iot_ml_hw2.*'")
-    models.add_argument("--claims-dir", type=Path, default=Path("reference"), metavar="DIR",
-                        help="the ledger whose modules register the models (default: reference/)")
+    models.add_argument("--claims-dir", type=Path, metavar="DIR",
+                        help="the ledger whose modules register the models (default: the ini's claims_dir)")
     models.set_defaults(run=_models)
 
     check = commands.add_parser("check", help="run the configured ledger's claims (pytest options pass through)",

@@ -92,3 +92,58 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
 def test_schema_writes_the_shipped_json_schema(tmp_path: Path) -> None:
     assert cli.main(["schema", "-o", str(tmp_path / "s.json")]) == 0
     assert (tmp_path / "s.json").read_bytes() == (REPO / "reference" / "ledger.schema.json").read_bytes()
+
+
+def test_check_without_a_ledger_is_a_usage_error(tmp_path: Path) -> None:
+    finished = subprocess.run([sys.executable, "-m", "claimbench.cli", "check"], cwd=tmp_path, capture_output=True,
+                              text=True, check=False)
+    assert finished.returncode == 4 and "INTERNALERROR" not in finished.stdout + finished.stderr
+    assert finished.stderr.startswith("ERROR: claimbench check: no ledger configured"), finished.stderr
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("pytest.ini", "[pytest]\nclaims_dir = ledger\n"),
+    ("pyproject.toml", '[tool.pytest.ini_options]\nclaims_dir = "ledger"\n'),
+    ("setup.cfg", "[tool:pytest]\nclaims_dir = ledger\n"),
+])
+def test_report_and_models_read_the_ledger_the_ini_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          name: str, text: str) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")  # pytest reads the configuration from a parent folder too
+    assert cli._ledger_dir(None, "models") == tmp_path / "ledger"
+    assert cli._ledger_dir(Path("given"), "models") == Path("given")
+
+
+def test_without_a_claims_dir_report_and_models_say_how_to_give_one(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit, match=r"^claimbench models: no pytest configuration here: pass --claims-dir"):
+        cli.main(["models"])
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -q\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"pytest.ini sets no claims_dir: add it, or pass --claims-dir=DIR$"):
+        cli.main(["models"])
+
+
+def test_report_refuses_before_writing_anything(tmp_path: Path) -> None:
+    results = _results(tmp_path / "claims.json", _record("iot_ml_hw2/params/model1", "reproduced", 704842))
+    ledger_dir = ["--claims-dir", str(REPO / "reference")]
+    with pytest.raises(SystemExit, match="nothing to write: give --markdown, --badges, --plots or --readme"):
+        cli.main(["report", str(results), *ledger_dir])
+    (tmp_path / "README.md").write_text("# No markers\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"^claimbench report: .*README.md: needs one <!-- claims-summary:start -->"):
+        cli.main(["report", str(results), *ledger_dir, "--markdown", str(tmp_path / "R.md"),
+                  "--readme", str(tmp_path / "README.md")])
+    assert not (tmp_path / "R.md").exists()
+
+
+def test_init_beside_another_pytest_configuration_prints_the_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.pytest.ini_options]\naddopts = "-q"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["init"]) == 0
+    assert not (tmp_path / "pytest.ini").exists(), "a pytest.ini would hide the pyproject.toml settings"
+    assert 'add to the [tool.pytest.ini_options] section of pyproject.toml:\nclaims_dir = "claims"\n' in (
+        capsys.readouterr().out)
+
