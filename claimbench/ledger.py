@@ -203,7 +203,7 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
     yield from _cell_problems(claim, tables) if claim.cell is not None else ()
     header = claim.cell[2] if claim.cell else ""
     if claim.value is not None and (wrong := numerals.contradiction(claim.printed, claim.value, claim.scale, header)):
-        yield "value", wrong
+        yield wrong
 
 
 def _reading_problems(claim: Any, recipe: Recipe | list[tuple[str, str]] | None) -> Iterator[tuple[str, str]]:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "BELOW", "MARKDOWN", "NUMBER", "UNIT", "UNITS", "Number", "bound", "contradiction", "number", "parse", "plain",
-           "plain_text"]
+__all__ = ["ABOVE", "BELOW", "MARKDOWN", "NUMBER", "UNIT", "UNITS", "Number", "bound", "contradiction", "number",
+           "parse", "plain", "plain_text"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -97,19 +97,24 @@ def bound(qualifier: str) -> str:
     return "above" if " ".join(qualifier.lower().split()) in ABOVE else "below"
 
 
-def contradiction(printed: str, value: float | tuple[int, ...], scale: float, header: str = "") -> str | None:
-    """Why ``value`` (in units of ``scale``) is not the number ``printed`` shows under its column ``header``; None
-    when it is, or when the text shows no one number (words, a bound). "5.6M", like "5.6" under "Params (M)", is
-    shown by 5.6 with scale 1e6 and by 5,600,000."""
+def contradiction(printed: str, value: float | tuple[int, ...], scale: float, header: str = ""
+                  ) -> tuple[str, str] | None:
+    """(field, why) when ``value`` is not the number ``printed`` shows, in its printed unit, or when ``scale``
+    is left at 1 although the text, or its column ``header``, prints a unit ("5.6M", "21.2" under "Params
+    (M)": value 5.6 with scale 1e6). None when they agree, or when the text shows no one number (words, a
+    bound). A unit's scale is not imposed: a report's "MB" may mean 1,024,000 bytes."""
     shown = parse(printed, header)
     if shown is None or shown.bound is not None:
         return None
+    text = plain_text(printed).strip()
     if isinstance(value, tuple) or isinstance(shown.value, list):
         same = isinstance(value, tuple) and isinstance(shown.value, list) and list(value) == shown.value
     else:
-        same = any(math.isclose(value * a, shown.value * b, rel_tol=1e-9, abs_tol=1e-12)
-                   for a, b in ((1.0, 1.0), (scale, shown.scale)))
-    if same:
-        return None
-    written = list(value) if isinstance(value, tuple) else int(value) if float(value).is_integer() else value
-    return f"{written!r} is not the number that printed shows ({plain_text(printed).strip()!r})"
+        same = math.isclose(value, shown.value, rel_tol=1e-9, abs_tol=1e-12)
+    if not same:
+        written = list(value) if isinstance(value, tuple) else int(value) if float(value).is_integer() else value
+        return "value", f"{written!r} is not the number that printed shows ({text!r}), in its printed unit"
+    if scale == 1.0 and shown.scale != 1.0:
+        under = f" under {header!r}" if header and not _CELL.fullmatch(text)["unit"] else ""
+        return "scale", f"printed {text!r}{under} counts in units of {shown.scale:g}: give scale = {shown.scale:g}"
+    return None

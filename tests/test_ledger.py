@@ -37,7 +37,10 @@ BAD_INPUTS = {
     "nan_tolerance": (GOOD_CLAIM.replace("abs = 0", "abs = nan"),
                       "tiny.toml: tiny/params/baseline: tolerance.abs: must be a finite number, got nan"),
     "value_not_printed": (GOOD_CLAIM.replace("value = 62", "value = 26"),
-                          "tiny.toml: tiny/params/baseline: value: 26 is not the number that printed shows ('62')"),
+                          "tiny.toml: tiny/params/baseline: value: 26 is not the number that printed shows ('62'), in "
+                          "its printed unit"),
+    "scale_not_given": (GOOD_CLAIM.replace('printed = "62"', 'printed = "62K"'),
+                        "tiny.toml: tiny/params/baseline: scale: printed '62K' counts in units of 1000: give scale = 1000"),
     "todo": (GOOD_CLAIM.replace('count = "trainable"', 'count = "TODO: the count convention"'),
              "tiny.toml: tiny/params/baseline: count: TODO left by claimbench draft: the count convention"),
 }
