@@ -7,8 +7,9 @@ repository's ``benchmarks/`` and the items the plugin collects from a ledger bot
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import torch
@@ -30,6 +31,20 @@ def input_size(claim: Claim) -> tuple[int, ...]:
     return tuple(size)
 
 
+@contextlib.contextmanager
+def _on_input(claim: Claim) -> Iterator[tuple[int, ...]]:
+    """The claim's input size; a forward pass that fails on it (a wrong ``input``, most often) is the claim's
+    ``error`` in one line, naming the input, instead of a traceback through torch."""
+    size = input_size(claim)
+    try:
+        yield size
+    except RuntimeError as error:
+        given = "the claim's `input`" if claim.input else "its registered input size"
+        first = next(iter(str(error).strip().splitlines()), "")
+        raise errors.MeasurementError(f"{claim.model} does not run on {given} {list(size)}: "
+                                      f"{type(error).__name__}: {first}") from error
+
+
 def _on_meta(claim: Claim) -> torch.nn.Module:
     with torch.device("meta"):
         return registry.get_model(claim.model)
@@ -42,7 +57,8 @@ def params(claim: Claim) -> verdict.Measurement:
 
 def macs(claim: Claim) -> verdict.Measurement:
     """MACs with both counters under the claim's convention."""
-    count = measure.macs(_on_meta(claim), input_size(claim), claim.count)
+    with _on_input(claim) as size:
+        count = measure.macs(_on_meta(claim), size, claim.count)
     return verdict.Measurement(count.value, dict(count.counters))
 
 
@@ -55,14 +71,17 @@ def _layer_table(model: str, input_size: tuple[int, ...]) -> measure.LayerTable:
 
 def layer(claim: Claim) -> verdict.Measurement:
     """One row of the model's traced layer table: params, MACs or output shape."""
-    row = _layer_table(claim.model, input_size(claim))[claim.layer]
+    with _on_input(claim) as size:
+        table = _layer_table(claim.model, size)
+    row = table[claim.layer]
     measured = row.measure(claim.quantity, count=claim.count, layout=claim.layout)
     return verdict.Measurement(measured.value, dict(measured.counters))
 
 
 def size(claim: Claim) -> verdict.Measurement:
     """torchinfo's estimate on the meta device, or the checkpoint bytes of a zeroed CPU copy."""
-    return verdict.Measurement(measure.size_bytes(_on_meta(claim), input_size(claim), claim.size))
+    with _on_input(claim) as size:
+        return verdict.Measurement(measure.size_bytes(_on_meta(claim), size, claim.size))
 
 
 def training(claim: Claim, settings: Settings) -> verdict.Measurement:

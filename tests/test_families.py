@@ -1,0 +1,32 @@
+"""Tests of claimbench.families: a claim in, a measurement out, and a model that cannot run on the claim's input
+as the claim's one-line error."""
+
+from __future__ import annotations
+
+import pytest
+from torch import nn
+
+from claimbench import errors, families, register_model
+from claimbench.ledger import Claim, Tolerance
+
+
+@register_model("test_families.conv", input_size=(3, 8, 8))
+def conv() -> nn.Module:
+    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(4 * 6 * 6, 2))
+
+
+def claim(kind: str, **keys: object) -> Claim:
+    fields = {"count": "pure"} if kind == "macs" else {"size": "torchinfo_total"} if kind == "size" else {}
+    return Claim(id=f"t/{kind}", report="t", kind=kind, value=1, printed="1", source="a test", tolerance=Tolerance(),
+                 file="t.toml", model="test_families.conv", **{**fields, **keys})
+
+
+def test_the_registered_input_size_is_measured() -> None:
+    assert families.macs(claim("macs")).measured == 6 * 6 * 4 * 27 + 4 * 6 * 6 * 2  # conv, linear
+
+
+@pytest.mark.parametrize("kind", ["macs", "size"])
+def test_a_model_that_does_not_run_on_the_claims_input_is_one_line(kind: str) -> None:
+    with pytest.raises(errors.MeasurementError,
+                       match=r"^test_families.conv does not run on the claim's `input` \[8, 8, 3\]: RuntimeError: "):
+        families.measurement(claim(kind, input=(8, 8, 3)), settings=lambda: None, benchmark=None)
