@@ -107,8 +107,11 @@ def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[
 
 
 def _shown(record: Record) -> str:
+    """The measurement as the report showed it: ``11,689,512``, ``93.19``, ``(10, 1)``."""
+    from claimbench.verdict import format_number
+
     shown = record.get("shown")
-    return "—" if shown is None else str(shown)
+    return format_number(tuple(shown) if isinstance(shown, list) else shown)
 
 
 def _compare(arguments: argparse.Namespace) -> int:
@@ -117,7 +120,12 @@ def _compare(arguments: argparse.Namespace) -> int:
     old, new = _read_results(arguments.old)["claims"], _read_results(arguments.new)["claims"]
     rows = compare_records(old, new)
     print(report.compare_table(old, new, rows))
-    return 1 if arguments.fail_on_regression and any(b in ("refuted", "error") for _, _, b, _, _ in rows) else 0
+    regressed = [claim_id for claim_id, _, verdict, _, _ in rows if verdict in ("refuted", "error")]
+    if arguments.fail_on_regression and regressed:
+        print(f"claimbench compare: {len(regressed)} claim(s) became refuted or error: {', '.join(regressed)}",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 def _schema(arguments: argparse.Namespace) -> int:

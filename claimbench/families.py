@@ -20,7 +20,12 @@ from claimbench.ledger import Claim
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
 
-__all__ = ["epoch_time", "input_size", "layer", "macs", "measurement", "params", "size", "training"]
+__all__ = ["epoch_time", "input_size", "layer", "macs", "measurement", "needs_input", "params", "size", "training"]
+
+
+def needs_input(claim: Claim) -> bool:
+    """MACs, layers and torchinfo's size estimate run the model on an input; parameters and checkpoints do not."""
+    return claim.kind in ("macs", "layer") or claim.kind == "size" and claim.size == "torchinfo_total"
 
 
 def input_size(claim: Claim) -> tuple[int, ...]:
@@ -79,9 +84,11 @@ def layer(claim: Claim) -> verdict.Measurement:
 
 
 def size(claim: Claim) -> verdict.Measurement:
-    """torchinfo's estimate on the meta device, or the checkpoint bytes of a zeroed CPU copy."""
-    with _on_input(claim) as size:
-        return verdict.Measurement(measure.size_bytes(_on_meta(claim), size, claim.size))
+    """torchinfo's estimate on the meta device, or the checkpoint bytes of a zeroed CPU copy (no input)."""
+    if not needs_input(claim):
+        return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size))
+    with _on_input(claim) as shape:
+        return verdict.Measurement(measure.size_bytes(_on_meta(claim), shape, claim.size))
 
 
 def training(claim: Claim, settings: Settings) -> verdict.Measurement:

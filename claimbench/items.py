@@ -48,7 +48,10 @@ def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measu
 
 
 def check_models(claims: Sequence[Claim]) -> None:
-    """Every claim's model reference resolves; else a usage error naming file, claim and reference."""
+    """Every claim's model reference resolves, and a claim that runs its model has an input size; else a usage
+    error naming file, claim and field."""
+    from claimbench import families
+
     problems = []
     for claim in claims:
         if claim.model is None:
@@ -57,6 +60,10 @@ def check_models(claims: Sequence[Claim]) -> None:
             registry.resolve(claim.model)
         except (KeyError, ImportError) as error:
             problems.append(f"{claim.file}: {claim.id}: model: {error.args[0]}")
+            continue
+        if families.needs_input(claim) and claim.input is None and registry.input_size(claim.model) is None:
+            problems.append(f"{claim.file}: {claim.id}: input: {claim.model} has no registered input size: "
+                            f"give input = [C, H, W]")
     if problems:
         raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
 

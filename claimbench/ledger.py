@@ -6,6 +6,7 @@ Which model a reference names is the registry's question, asked when claims are 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -79,16 +80,33 @@ def _dotted(path: Iterable[Any]) -> str:
     return ".".join(str(p) if re.fullmatch(r"[\w-]+", str(p)) else json.dumps(p) for p in path)
 
 
+def _closest(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean X?)`` when one of ``options`` is close to ``word``."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+KEYS = sorted({*(key for model in (schema.LedgerFile, schema.ReportModel, schema.RecipeTable, schema.TableModel,
+                                   *schema.CLAIM_MODELS.values()) for key in model.model_fields),
+               *(f.name for record in (Tolerance, Plateau, EarlyStopping) for f in dataclasses.fields(record))})
+"""Every key a ledger file may hold somewhere: what a mistyped key is compared with."""
+UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
+"""pydantic's error types for a key that a model, or a record's own table, does not take."""
+
+
 def _what(error: Any) -> str:
     """What a pydantic error says is wrong, in the ledger's words."""
     kind, loc = error["type"], error["loc"]
     if kind == "missing":
         return "missing required field"
-    if kind == "extra_forbidden" and len(loc) == 4 and loc[0] == "claim":
-        permitted = ", ".join(sorted(schema.CLAIM_MODELS[loc[2]].model_fields))
-        return f"unknown key for kind {loc[2]!r} (permitted: {permitted})"
-    if kind == "extra_forbidden":
-        return "unknown key"
+    if kind == "union_tag_not_found":
+        return "missing required field: give the claim a kind, or a cell in a table that gives one"
+    if kind in UNKNOWN_KEY:
+        unknown = f"unknown key{_closest(str(loc[-1]), KEYS)}"
+        if len(loc) == 4 and loc[0] == "claim":
+            permitted = ", ".join(sorted(schema.CLAIM_MODELS[loc[2]].model_fields))
+            return f"{unknown} for kind {loc[2]!r} (permitted: {permitted})"
+        return unknown
     if kind == "union_tag_invalid":
         close = difflib.get_close_matches(str(error["input"].get("kind")), vocab.KINDS, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
@@ -98,8 +116,9 @@ def _what(error: Any) -> str:
 
 
 def _schema_problems(doc: dict[str, Any], slug: str, error: ValidationError) -> Iterator[Problem]:
-    """Each pydantic error of the file: the claim's kind tag left out of its location."""
-    for e in error.errors():
+    """Each pydantic error of the file: the claim's kind tag left out of its location, missing fields last (a
+    mistyped key, said first, is why its right spelling is missing)."""
+    for e in sorted(error.errors(), key=lambda e: e["type"] == "missing"):
         loc = e["loc"][:2] + e["loc"][3:] if e["loc"][:1] == ("claim",) else e["loc"]
         whole = "kind" if e["type"].startswith("union_tag") else "(table)"
         yield *_where(doc, slug, loc, missing=e["type"] == "missing", whole=whole), _what(e)
@@ -226,8 +245,12 @@ def _cell_problems(claim: Any, tables: dict[str, Table]) -> Iterator[tuple[str, 
     text = rows[0][table.columns.index(column)] if len(rows) == 1 and column in table.columns else None
     if table is None:
         yield "cell", f"no table {table_id!r} in this file (tables: {', '.join(tables) or 'none'})"
+    elif column not in table.columns:
+        yield "cell", f"table {table_id!r} has no column {column!r}{_closest(column, table.columns)}"
     elif text is None:
-        yield "cell", f"table {table_id!r} has no column {column!r}, or not one row labelled {label!r}"
+        labels = [row[0] for row in table.rows if row]
+        found = "more than one row" if labels.count(label) > 1 else "no row"
+        yield "cell", f"table {table_id!r} has {found} labelled {label!r}{_closest(label, labels)}"
     elif claim.partial and claim.printed not in text:
         yield "printed", f"{claim.printed!r} is not in the table cell {text!r}"
     elif not claim.partial and claim.printed != text:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, crea
 from claimbench import vocab
 
 __all__ = ["CLAIM_MODELS", "Claim", "EarlyStopping", "LedgerFile", "Plateau", "Recipe", "RecipeTable", "Report",
-           "Table", "Tolerance", "json_schema"]
+           "ReportModel", "Table", "Tolerance", "json_schema"]
 
 CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
 """No unknown keys, no nan or inf; numbers and booleans are strict one by one (``"62"`` is not 62, 1 not true)."""

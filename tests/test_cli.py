@@ -38,6 +38,10 @@ def test_compare_lists_what_changed_verdict_by_verdict(tmp_path: Path, capsys: p
     assert "| `r/b`   | reproduced    | refuted       | 2" in out
     assert "`r/a`" not in out and "| `r/c`   | not run       | —" in out
     assert cli.main(["compare", str(old), str(new), "--fail-on-regression"]) == 1
+    assert capsys.readouterr().err == "claimbench compare: 2 claim(s) became refuted or error: r/b, r/d\n"
+    many = _results(tmp_path / "many.json", _record("r/a", "refuted", 11_689_512.0))
+    cli.main(["compare", str(old), str(many)])
+    assert "| 11,689,512" in capsys.readouterr().out  # a count reads as one, not as 11689512.0
 
 
 def test_report_rerenders_from_a_saved_json(tmp_path: Path) -> None:

@@ -41,6 +41,10 @@ BAD_INPUTS = {
                           "its printed unit"),
     "scale_not_given": (GOOD_CLAIM.replace('printed = "62"', 'printed = "62K"'),
                         "tiny.toml: tiny/params/baseline: scale: printed '62K' counts in units of 1000: give scale = 1000"),
+    "mistyped_key": (GOOD_CLAIM.replace("printed =", "prnted ="),
+                     "tiny.toml: tiny/params/baseline: prnted: unknown key (did you mean 'printed'?) for kind 'params'"),
+    "mistyped_tolerance": (GOOD_CLAIM.replace("abs = 0", "digit = 2"),
+                           "tiny.toml: tiny/params/baseline: tolerance.digit: unknown key (did you mean 'digits'?)"),
     "todo": (GOOD_CLAIM.replace('count = "trainable"', 'count = "TODO: the count convention"'),
              "tiny.toml: tiny/params/baseline: count: TODO left by claimbench draft: the count convention"),
 }
@@ -237,6 +241,16 @@ def test_a_column_gives_its_claims_keys_over_the_table_s(tmp_path: Path) -> None
     assert "table t: by_column.Parms: no column 'Parms' in this table" in first_line(tmp_path, TABLE + typo + TABLE_CLAIM)
     assert "table t: by_column.Params.count: must be" in first_line(tmp_path, TABLE + columns.replace('"keras"', '"kears"')
                                                                      + TABLE_CLAIM)
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (('"Params"]', '"Parms"]'), "cell: table 't' has no column 'Parms' (did you mean 'Params'?)"),
+    (('["t", "Baseline"', '["t", "Basline"'), "cell: table 't' has no row labelled 'Basline' (did you mean 'Baseline'?)"),
+    (('["t", "Baseline"', '["u", "Baseline"'), "kind: missing required field: give the claim a kind, or a cell in a "
+                                                 "table that gives one"),
+])
+def test_a_cell_names_what_it_misses(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    assert expected in first_line(tmp_path, TABLE + TABLE_CLAIM.replace(*change))
 
 
 def test_partial_printed_is_a_part_of_its_cell(tmp_path: Path) -> None:
