@@ -1,21 +1,19 @@
 """Tests of claimbench.families: a claim in, a measurement out, and a model that cannot run on the claim's input
-as the claim's one-line error."""
+as the claim's one-line error. The models are named by import path: nothing is registered for other tests to see."""
 
 from __future__ import annotations
 
 import pytest
 from torch import nn
 
-from claimbench import errors, families, items, register_model
+from claimbench import errors, families, items
 from claimbench.ledger import Claim, Tolerance
 
 
-@register_model("test_families.conv", input_size=(3, 8, 8))
 def conv() -> nn.Module:
     return nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.Linear(4 * 6 * 6, 2))
 
 
-@register_model("test_families.sizeless")
 def sizeless() -> nn.Module:
     return nn.Linear(4, 2)
 
@@ -23,30 +21,30 @@ def sizeless() -> nn.Module:
 def claim(kind: str, **keys: object) -> Claim:
     fields = {"count": "pure"} if kind == "macs" else {"size": "torchinfo_total"} if kind == "size" else {}
     return Claim(id=f"t/{kind}", report="t", kind=kind, value=1, printed="1", source="a test", tolerance=Tolerance(),
-                 file="t.toml", **{"model": "test_families.conv", **fields, **keys})
+                 file="t.toml", **{"model": "test_families:conv", "input": (3, 8, 8), **fields, **keys})
 
 
-def test_the_registered_input_size_is_measured() -> None:
+def test_the_claims_input_is_measured() -> None:
     assert families.macs(claim("macs")).measured == 6 * 6 * 4 * 27 + 4 * 6 * 6 * 2  # conv, linear
 
 
 @pytest.mark.parametrize("kind", ["macs", "size"])
 def test_a_model_that_does_not_run_on_the_claims_input_is_one_line(kind: str) -> None:
     with pytest.raises(errors.MeasurementError,
-                       match=r"^test_families.conv does not run on the claim's `input` \[8, 8, 3\]: RuntimeError: "):
+                       match=r"^test_families:conv does not run on the claim's `input` \[8, 8, 3\]: RuntimeError: "):
         families.measurement(claim(kind, input=(8, 8, 3)), settings=lambda: None, benchmark=None)
 
 
 def test_a_checkpoint_size_needs_no_input() -> None:
-    checkpoint = claim("size", model="test_families.sizeless", size="checkpoint_weights")
+    checkpoint = claim("size", model="test_families:sizeless", input=None, size="checkpoint_weights")
     assert not families.needs_input(checkpoint)
     assert families.size(checkpoint).measured > 4 * (4 * 2 + 2)
 
 
 def test_a_claim_that_runs_a_model_without_an_input_size_is_refused_at_collection() -> None:
-    items.check_models([claim("params", model="test_families.sizeless", count="trainable"),
-                        claim("size", model="test_families.sizeless", size="checkpoint_weights")])
+    items.check_models([claim("params", model="test_families:sizeless", input=None, count="trainable"),
+                        claim("size", model="test_families:sizeless", input=None, size="checkpoint_weights")])
     with pytest.raises(pytest.UsageError, match=r"^claims ledger rejected: t.toml: t/macs: input: "
-                                                r"test_families.sizeless has no registered input size: give input"):
-        items.check_models([claim("macs", model="test_families.sizeless")])
+                                                r"test_families:sizeless has no registered input size: give input"):
+        items.check_models([claim("macs", model="test_families:sizeless", input=None)])
 
