@@ -83,7 +83,7 @@ _MENTION = re.compile(
     (?P<number>{numerals.NUMBER})
     (?:\s?(?P<unit>{numerals.UNIT})(?!\w))?
     (?!\w|\.\d)
-    (?:\s+(?P<noun>(?i:param(?:eter)?s?|macs|flops|mult-adds)\b))?""",
+    (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>(?i:param(?:eter)?s?|macs|flops|mult-adds)\b))?""",
     re.VERBOSE,
 )
 
@@ -454,9 +454,10 @@ def _mentions(text: str) -> list[_Mention]:
     mentions = []
     for match in _MENTION.finditer(text):
         qualifier = match["qualifier"] or match["sign"]
-        unit = match["unit"]
+        unit = match["unit"] or match["magnitude"]  # "1.2 GMACs": the magnitude glued to its noun
         number = numerals.number(match["number"], unit, numerals.bound(qualifier) if qualifier else None)
-        printed = text[match.start() : match.end("unit") if unit else match.end("number")]
+        end = match.end("noun") if match["magnitude"] else match.end("unit") if unit else match.end("number")
+        printed = text[match.start() : end]
         mentions.append(_Mention(match.start(), printed.strip(), number, unit, match["noun"]))
     return mentions
 

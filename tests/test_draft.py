@@ -404,6 +404,8 @@ def test_any_report_drafts_to_toml_whose_claims_quote_their_cells(report: str) -
         ("The baseline, with a modest size of 0.49 MB and only 10 parameters, is small.", "10", "params"),
         ("One epoch took 1.15s on the GPU.", "1.15s", "epoch_time"),
         ("The model reached a validation loss of 0.342.", "0.342", "loss"),
+        ("It needs 1.2 GMACs while reaching 85% accuracy.", "1.2 GMACs", "macs"),  # a magnitude glued to its noun
+        ("It needs 1.2 GMACs while reaching 85% accuracy.", "85%", "accuracy"),
     ],
 )
 def test_a_candidate_takes_the_kind_its_unit_and_nearest_keyword_name(sentence: str, printed: str, kind: str) -> None:
