@@ -302,15 +302,25 @@ def compare_table(old: Sequence[Record], new: Sequence[Record],
 # ----------------------------------------------------------------------------- README
 
 
+def _marker_lines(text: str) -> tuple[int, int]:
+    """The indices of the README's start and end marker lines (each a line of its own, so that prose may
+    quote them); ``ValueError`` unless there is one of each, in order."""
+    lines = [line.strip() for line in text.splitlines()]
+    if lines.count(README_START) != 1 or lines.count(README_END) != 1 or (
+            lines.index(README_START) > lines.index(README_END)):
+        raise ValueError(f"needs one {README_START} line followed by one {README_END} line")
+    return lines.index(README_START), lines.index(README_END)
+
+
 def check_readme(readme: Path | str) -> None:
-    """Raise ``ValueError`` unless the README exists and holds the summary markers, in order, once."""
+    """Raise ``ValueError`` unless the README exists and holds the summary marker lines, in order, once."""
     readme = Path(readme)
     if not readme.is_file():
         raise ValueError(f"{readme}: no such README")
-    text = readme.read_text(encoding="utf-8")
-    if text.count(README_START) != 1 or text.count(README_END) != 1 or text.index(README_START) > text.index(
-            README_END):
-        raise ValueError(f"{readme}: needs one {README_START} line followed by one {README_END} line")
+    try:
+        _marker_lines(readme.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise ValueError(f"{readme}: {error}") from None
 
 
 def readme_block(records: Sequence[Record], reports: Sequence[Report], readme: Path | str,
@@ -334,11 +344,10 @@ def update_readme(readme: Path | str, records: Sequence[Record], reports: Sequen
     """Replace the text between the README's summary markers with the current summary."""
     check_readme(readme)
     readme = Path(readme)
-    text = readme.read_text(encoding="utf-8")
-    head, rest = text.split(README_START)
-    _, tail = rest.split(README_END)
+    lines = readme.read_text(encoding="utf-8").splitlines(keepends=True)
+    start, end = _marker_lines("".join(lines))
     block = readme_block(records, reports, readme, badge_dir)
-    return atomic.write_text(readme, f"{head}{README_START}\n{block}\n{README_END}{tail}")
+    return atomic.write_text(readme, "".join([*lines[:start + 1], block, "\n", *lines[end:]]))
 
 
 # ----------------------------------------------------------------------------- files

@@ -284,6 +284,21 @@ def test_readme_block_is_replaced(tmp_path: Path) -> None:
     assert readme.read_text(encoding="utf-8") == once
 
 
+def test_this_repositorys_readme_takes_make_reports_summary() -> None:
+    report.check_readme(Path(__file__).resolve().parent.parent / "README.md")
+
+
+def test_prose_may_quote_the_markers(tmp_path: Path) -> None:
+    """Only a marker on a line of its own counts: a README may tell its readers which lines to add."""
+    prose = f"Add `{report.README_START}` and `{report.README_END}` lines.\n"
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{prose}{report.README_START}\nold\n{report.README_END}\n{prose}", encoding="utf-8")
+    report.update_readme(readme, _records(), REPORTS, None)
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(f"{prose}{report.README_START}\n**1 reproduced of 4 checked") and text.endswith(
+        f"{report.README_END}\n{prose}") and "old" not in text
+
+
 @pytest.mark.parametrize("text", ["no markers\n", f"{report.README_END}\n{report.README_START}\n",
                                   f"{report.README_START}\n{report.README_START}\n{report.README_END}\n"])
 def test_readme_without_markers_is_rejected(tmp_path: Path, text: str) -> None:
