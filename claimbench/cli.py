@@ -40,13 +40,16 @@ def _pytest_config(folder: Path) -> tuple[Path, str, dict[str, str]] | None:
         path = folder / name
         if not path.is_file():
             continue
-        if name == "pyproject.toml":
-            options = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("pytest", {})
-            options = options.get("ini_options")
-        else:
-            parser = configparser.ConfigParser(interpolation=None)
-            parser.read(path, encoding="utf-8")
-            options = dict(parser[section]) if parser.has_section(section) else None
+        try:
+            if name == "pyproject.toml":
+                options = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("pytest", {})
+                options = options.get("ini_options")
+            else:
+                parser = configparser.ConfigParser(interpolation=None, strict=False)
+                parser.read(path, encoding="utf-8")
+                options = dict(parser[section]) if parser.has_section(section) else None
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, configparser.Error) as error:
+            raise SystemExit(f"claimbench: {path}: unreadable ({str(error).splitlines()[0]})") from None
         if options is not None or name in ("pytest.ini", ".pytest.ini"):  # pytest.ini counts even when empty
             return path, section, {key: str(value) for key, value in (options or {}).items()}
     return None

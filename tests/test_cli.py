@@ -129,6 +129,13 @@ def test_without_a_claims_dir_report_and_models_say_how_to_give_one(tmp_path: Pa
         cli.main(["models"])
 
 
+def test_an_unreadable_pytest_configuration_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit, match=r"^claimbench: .*pyproject.toml: unreadable \(.+\)$"):
+        cli.main(["models"])
+
+
 def test_report_refuses_before_writing_anything(tmp_path: Path) -> None:
     results = _results(tmp_path / "claims.json", _record("iot_ml_hw2/params/model1", "reproduced", 704842))
     ledger_dir = ["--claims-dir", str(REPO / "reference")]
