@@ -32,7 +32,8 @@ UNIT = r"%|[KMG]B|ms|[kKMBG]|s"
 ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
 BELOW = ("under", "below", "less than", "lower than", "fewer than", "shy of", "at most", "<", "≤")
 """Words and signs that make a number a bound: the value lies above (or below) it."""
-_CELL = re.compile(rf"(?P<sign>[<>≤≥])?\s*(?P<number>{NUMBER})\s*(?P<unit>{UNIT})?")
+_CELL = re.compile(rf"(?:[~≈]\s*)?(?P<sign>[<>≤≥])?\s*(?P<number>{NUMBER})\s*(?P<unit>{UNIT})?")
+"""A cell's number: "~85%" and "≈1.2M" are approximately that (their printed decimals give the band)."""
 _SHAPE = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
 
 
@@ -65,7 +66,7 @@ def plain_text(text: str) -> str:
 
 
 def parse(printed: str, header: str = "") -> Number | None:
-    """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "(10,1)"."""
+    """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)"."""
     text = plain_text(printed).strip()
     if _SHAPE.fullmatch(text):
         return Number([int(part) for part in re.findall(r"\d+", text)])

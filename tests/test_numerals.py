@@ -26,6 +26,8 @@ from claimbench import numerals
         ("113K", "Params", numerals.Number(113, 1e3)),
         ("0", "MACs", numerals.Number(0)),
         ("<100K", "Params", numerals.Number(100, 1e3, bound="below")),
+        ("~85%", "Accuracy", numerals.Number(85, percent=True)),
+        ("≈ 1.2M", "Params", numerals.Number(1.2, 1e6, 1)),
         ("(10,1)", "Output Size", numerals.Number([10, 1])),
         ("(16, 16, 32)", "Output Size", numerals.Number([16, 16, 32])),
         ("(128,)", "Output Size", numerals.Number([128])),
