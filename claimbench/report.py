@@ -19,7 +19,7 @@ from claimbench import atomic
 from claimbench import badges as badge_files
 from claimbench import plots as plot_files
 from claimbench.ledger import Report, Table
-from claimbench.results import counts, headline
+from claimbench.results import NOT_SELECTED, counts, headline
 from claimbench.verdict import VERDICTS
 
 __all__ = [
@@ -192,18 +192,23 @@ def _cell_text(record: Record, reasons: _Reasons, date: str) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _Reasons, date: str) -> list[str]:
+def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], unmeasured: set[Cell], reasons: _Reasons,
+                  date: str) -> list[str]:
     """The author's table as printed, each claimed cell replaced by its claims' verdicts; cells holding a
-    claim inside a longer text (``partial``) keep their text and add the claim after it."""
+    claim inside a longer text (``partial``) keep their text and add the claim after it. A claimed cell with
+    no record at all is marked as not run."""
     rows = []
     for row in table.rows:
         out = []
         for column, text in zip(table.columns, row, strict=True):
-            found = by_cell.get((table.id, row[0], column), [])
+            cell = (table.id, row[0], column)
+            found = by_cell.get(cell, [])
             cells = [_cell_text(r, reasons, date) for r in found]
             if found and any(r["printed"] != text for r in found):
                 cells.insert(0, text)
-            out.append("<br>".join(cells) if found else text)
+            if not found and cell in unmeasured:
+                cells = [f"{text} {VERDICT_MARKS['not run']} {reasons.refer(NOT_SELECTED)}"]
+            out.append("<br>".join(cells) if cells else text)
         rows.append(out)
     return [f"### {table.title}", "", _plain_table(rows, table.columns), ""]
 
@@ -223,12 +228,14 @@ def _render_report(report: Report, records: Sequence[Record], reasons: _Reasons,
     for record in records:
         if record["cell"] is not None:
             cells.setdefault(tuple(record["cell"]), []).append(record)
+    recorded = {record["id"] for record in records}
+    unmeasured = {claim.cell for claim in report.claims if claim.cell is not None and claim.id not in recorded}
     placed: set[Cell] = set()
     for table in report.tables:
         table_cells = {cell for cell in cells if cell[0] == table.id}
-        if table_cells:
+        if table_cells or any(cell[0] == table.id for cell in unmeasured):
             placed |= table_cells
-            lines += _render_table(table, cells, reasons, date)
+            lines += _render_table(table, cells, unmeasured, reasons, date)
     text_records = [r for r in records if r["cell"] is None or tuple(r["cell"]) not in placed]
     if text_records:
         lines += _render_text_claims(text_records, reasons, date)

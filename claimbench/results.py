@@ -14,6 +14,7 @@ __all__ = [
     "CLAIM_PROPERTY",
     "FAILURE_PROPERTY",
     "MEASUREMENT_PROPERTY",
+    "NOT_SELECTED",
     "Outcome",
     "Results",
     "counts",
@@ -105,6 +106,10 @@ def record_for(claim: Claim, outcome: Outcome, date: str) -> dict[str, Any]:
         "date": date,
         "duration": round(outcome.duration, 4),
     }
+
+
+NOT_SELECTED = "not measured: not selected in this run, and no earlier record"
+"""Why a claim of the ledger has no record: the report marks its cell rather than leave it bare."""
 
 
 def counts(records: Sequence[Mapping[str, Any]]) -> dict[str, int]:

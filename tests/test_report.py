@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from claimbench import badges, plots, report
+from claimbench import badges, plots, report, results
 from claimbench.ledger import Claim, Recipe, Report, Table, Tolerance
 
 RECIPE = Recipe(optimizer="sgd", lr=0.1, batch_size=128, epochs=1, schedule="constant", validation="none",
@@ -129,8 +129,11 @@ def test_a_reason_is_written_once_and_referred_to() -> None:
 
 def test_text_claims_and_reports_without_records() -> None:
     markdown = report.render_markdown(_records(), REPORTS, ENVIRONMENT)
-    assert _cells(markdown, "`demo/params/prose`") == ["`demo/params/prose`", "5 → 6 🟡 +1 [4]"]
-    assert "Unselected table" not in markdown
+    assert _cells(markdown, "`demo/params/prose`") == ["`demo/params/prose`", "5 → 6 🟡 +1 [5]"]
+    # A claim with no record at all is shown, marked, in its table: a run limited by -m hides no claim.
+    assert "### Unselected table" in markdown
+    assert _cells(markdown.split("### Unselected table")[1], "small") == ["small", "0.49 MB ⚪ [4]"]
+    assert f"4. {results.NOT_SELECTED}" in markdown
     assert "## Empty report\n\n`empty` · nowhere\n\nNo claim of this report has a record yet." in markdown
     assert "`demo` · source `demo.txt` · nowhere" in markdown
     assert markdown.index("## Demo report") < markdown.index("## Empty report")
