@@ -32,7 +32,7 @@ def input_size(claim: Claim) -> tuple[int, ...]:
     """The claim's input, else its model's registered input size."""
     size = claim.input or registry.input_size(claim.model)
     if size is None:
-        raise errors.MeasurementError(f"{claim.model} has no registered input size: the claim must state `input`")
+        raise errors.MeasurementError(f"{claim.model} has no registered input size: give input = [C, H, W]")
     return tuple(size)
 
 

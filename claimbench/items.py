@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from claimbench import registry, results, verdict, vocab
+from claimbench import errors, registry, results, verdict, vocab
 from claimbench.ledger import Claim, LedgerError
 
 if TYPE_CHECKING:
@@ -61,9 +61,11 @@ def check_models(claims: Sequence[Claim]) -> None:
         except (KeyError, ImportError) as error:
             problems.append(f"{claim.file}: {claim.id}: model: {error.args[0]}")
             continue
-        if families.needs_input(claim) and claim.input is None and registry.input_size(claim.model) is None:
-            problems.append(f"{claim.file}: {claim.id}: input: {claim.model} has no registered input size: "
-                            f"give input = [C, H, W]")
+        if families.needs_input(claim):
+            try:
+                families.input_size(claim)
+            except errors.MeasurementError as error:
+                problems.append(f"{claim.file}: {claim.id}: input: {error}")
     if problems:
         raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
 

@@ -29,10 +29,6 @@ READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"),
                UnicodeDecodeError: ("(encoding)", "not UTF-8"), OSError: ("(read)", "cannot read the file")}
 BOUNDS = ("value", "above", "below", "between")
 RECIPE = TypeAdapter(Recipe)
-ONE_EPOCH = ("final", "best_epoch")
-READINGS = {"train": ONE_EPOCH, "gap": ONE_EPOCH, "best_epoch": ONE_EPOCH, "precision": (*ONE_EPOCH, "pooled"),
-            "recall": (*ONE_EPOCH, "pooled")}
-"""The statistics a split (``train``) or a kind can be read with; any other takes them all."""
 Problem = tuple[str, str, str]
 """(subject, field, what is wrong); a subject is a claim id, ``recipe.<name>``, ``table <id>``, ``(report)`` or
 ``(file)``."""
@@ -232,7 +228,7 @@ def _reading_problems(claim: Any, recipe: Recipe | list[tuple[str, str]] | None)
     if split == "val" and isinstance(recipe, Recipe) and recipe.validation == "none":
         yield "split", "split 'val' needs a recipe that validates (validation = 'holdout' or 'test')"
     reader = "split 'train' (evaluated once, after training)" if split == "train" else f"kind {claim.kind!r}"
-    allowed = READINGS.get("train" if split == "train" else claim.kind)
+    allowed = vocab.READINGS.get("train" if split == "train" else claim.kind)
     if statistic is not None and allowed and statistic not in allowed:
         yield "statistic", f"must be one of {', '.join(allowed)} for {reader}, got {statistic!r}"
 

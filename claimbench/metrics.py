@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from claimbench import vocab
 from claimbench.history import Epoch, Evaluation, History
 
 __all__ = ["interval95", "macro_precision_recall", "value"]
@@ -53,7 +54,7 @@ def _at(history: History, statistic: str) -> Epoch:
         raise ValueError("the run has no epochs")
     if statistic == "best_epoch" and history.restored_epoch is not None:
         return history.epochs[history.restored_epoch - 1]
-    if statistic in ("final", "best_epoch"):
+    if statistic in vocab.ONE_EPOCH:
         return history.epochs[-1]
     raise ValueError(f"statistic {statistic!r} does not pick one epoch")
 
@@ -70,7 +71,7 @@ def _train_final(history: History, statistic: str) -> Evaluation:
     if history.train_final is None:
         raise ValueError("the run did not evaluate the training set after training")
     returned = history.restored_epoch or len(history.epochs)
-    if statistic not in ("final", "best_epoch") or (statistic == "final" and returned != len(history.epochs)):
+    if statistic not in vocab.ONE_EPOCH or (statistic == "final" and returned != len(history.epochs)):
         raise ValueError(f"split 'train' is evaluated once, on the weights of epoch {returned}; "
                          f"statistic {statistic!r} needs other weights")
     return history.train_final
@@ -112,7 +113,7 @@ def value(kind: str, split: str | None, statistic: str, history: History) -> flo
         raise ValueError(f"kind {kind!r} is not a training statistic")
     if split == "train":
         return getattr(_train_final(history, statistic), kind)
-    if statistic in ("final", "best_epoch"):
+    if statistic in vocab.ONE_EPOCH:
         return _scalar(kind, split, _at(history, statistic))
     series = [_scalar(kind, split, epoch) for epoch in history.epochs]
     if statistic == "max":

@@ -17,6 +17,11 @@ SIZES = ("torchinfo_total", "checkpoint_weights", "checkpoint_sgd_momentum")
 DATASETS = ("cifar10", "mnist", "fashion_mnist", "private")
 SPLITS = ("train", "train_running", "val", "test")
 STATISTICS = ("final", "best_epoch", "max", "cumulative_mean", "pooled")
+ONE_EPOCH = ("final", "best_epoch")
+READINGS = {"train": ONE_EPOCH, "gap": ONE_EPOCH, "best_epoch": ONE_EPOCH, "precision": (*ONE_EPOCH, "pooled"),
+            "recall": (*ONE_EPOCH, "pooled")}
+"""The statistics split ``train`` (evaluated once, after training) and these kinds can be read with; any other
+split or kind takes them all. ``claimbench.metrics`` computes them; the ledger refuses the others at load."""
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("constant", "plateau")
