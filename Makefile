@@ -2,8 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-REPORT_OPTIONS := --claims-report REPORT.md --claims-json results/claims.json \
-	--claims-badges badges --claims-plots plots --claims-readme README.md
+REPORT_OPTIONS := --claims-report=REPORT.md --claims-json=results/claims.json \
+	--claims-badges=badges --claims-plots=plots --claims-readme=README.md
 
 .PHONY: test report structural
 

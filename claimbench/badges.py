@@ -25,21 +25,24 @@ def targets(reports: Sequence[Report]) -> list[tuple[str, str]]:
 
 
 def _color(tally: Mapping[str, int]) -> str:
-    """Red only for a refuted claim: an error is ours and never turns the author's badge red."""
+    """Red only for a refuted claim: an error is ours and never turns the author's badge red. Bright green
+    only when every claim that can be checked was, and reproduced on verified data."""
     if tally["refuted"]:
         return "red"
     if tally["error"]:
         return "orange"
     if not tally["checked"]:
         return "lightgrey"
-    return "brightgreen" if tally["clean"] == tally["checked"] else "yellowgreen"
+    return "brightgreen" if tally["clean"] == tally["checked"] and not tally["not run"] else "yellowgreen"
 
 
 def endpoint(label: str, records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The shields.io endpoint document: clean reproductions of the claims we measured; not-run claims are
-    left out of the count, unverified data and errors are counted apart."""
+    """The shields.io endpoint document: clean reproductions of the claims we measured, then what is counted
+    apart: unverified data, errors, and the claims not run here (a badge never hides them)."""
     tally = counts(records)
     message = headline(records) if tally["checked"] or tally["error"] else "none checked"
+    if tally["not run"]:
+        message += f", {tally['not run']} not run"
     return {"schemaVersion": 1, "label": label, "message": message, "color": _color(tally)}
 
 

@@ -149,9 +149,21 @@ def _models(arguments: argparse.Namespace) -> int:
         reports = ledger.load_reports(_ledger_dir(arguments.claims_dir, "models"))
     except ledger.LedgerError as error:
         raise SystemExit(f"claimbench models: {error}") from None
-    sys.path.insert(0, str(Path.cwd()))
-    registry.import_modules(m for report in reports for m in report.modules)
-    for name in registry.list_models(arguments.pattern):
+    found = _pytest_config(Path.cwd())
+    project = found[0].parent if found else Path.cwd()
+    sys.path.insert(0, str(project))
+    for report in reports:
+        for module in report.modules:
+            try:
+                registry.import_modules([module])
+            except ImportError as error:
+                raise SystemExit(f"claimbench models: {report.slug}.toml: (report): modules: cannot import "
+                                 f"{module!r}: {error} (from {project})") from None
+    names = registry.list_models(arguments.pattern)
+    if not names:
+        what = f"matches {arguments.pattern!r}" if arguments.pattern else "is registered by the ledger's modules"
+        raise SystemExit(f"claimbench models: no model {what}")
+    for name in names:
         size = registry.input_size(name)
         print(f"{name}  {'x'.join(map(str, size)) if size else ''}".rstrip())
     return 0
@@ -178,11 +190,12 @@ class _CollectLedger:
 def _joined(arguments: Sequence[str]) -> list[str]:
     """``--claims-x VALUE`` as ``--claims-x=VALUE``: pytest looks for its rootdir before it knows plugin
     options, and would take a separated VALUE for a path to test."""
-    flags = ("--claims-download", "--claims-allow-unverified-data", "--claims-train-compile", "--claims-retrain")
+    from claimbench.plugin import FLAGS
+
     joined: list[str] = []
     for argument in arguments:
         previous = joined[-1] if joined else ""
-        if previous.startswith("--claims-") and "=" not in previous and previous not in flags \
+        if previous.startswith("--claims-") and "=" not in previous and previous not in FLAGS \
                 and not argument.startswith("-"):
             joined[-1] = f"{joined[-1]}={argument}"
         else:
@@ -204,19 +217,23 @@ def _init(arguments: argparse.Namespace) -> int:
     if target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
     status = draft.main([str(arguments.report), "--slug", name, "-o", str(target)])
+    if status:
+        return status
     settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": "REPORT.md",
-                "claims_json": "claims.json", "claims_badges": "badges"}
+                "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}
     existing = _pytest_config(Path.cwd())
     if existing is None:
         atomic.write_text("pytest.ini", "[pytest]\n" + "".join(f"{key} = {value}\n" for key, value in settings.items()))
-        print("wrote pytest.ini")
+        print("wrote pytest.ini (training claims on the CPU, within claims_train_budget: 600 s by default)")
     else:  # a second file would hide it from pytest
-        path, section, _ = existing
+        path, section, options = existing
         quote = json.dumps if path.name == "pyproject.toml" else str
-        print(f"add to the [{section}] section of {path.name}:\n"
-              + "".join(f"{key} = {quote(value)}\n" for key, value in settings.items()))
+        missing = {key: value for key, value in settings.items() if key not in options}
+        if missing:
+            print(f"add to the [{section}] section of {path.name}:\n"
+                  + "".join(f"{key} = {quote(value)}\n" for key, value in missing.items()))
     print(f"wrote {target}: fill in its TODOs, then run `claimbench check`")
-    return status
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:

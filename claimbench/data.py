@@ -119,7 +119,7 @@ class DataMissing(Exception):
         files = ", ".join(f"{f}[.gz]" if dataset != "cifar10" else f for f in _FILES[dataset][split])
         super().__init__(
             f"{dataset} {split} not found: looked for {files} in {where}{detail}; to get it, "
-            f"{_HOW_TO_GET[dataset]} (pass --claims-data-root DIR or set {DATA_ENV}=DIR), or pass --claims-download"
+            f"{_HOW_TO_GET[dataset]} (pass --claims-data-root=DIR or set {DATA_ENV}=DIR), or pass --claims-download"
         )
 
 

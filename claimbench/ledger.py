@@ -40,7 +40,7 @@ class LedgerError(ValueError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        more = f" (and {len(problems) - 1} more problem{'s' * (len(problems) > 2)})" if len(problems) > 1 else ""
         super().__init__("\n  ".join([problems[0] + more, *problems[1:]]))
 
 

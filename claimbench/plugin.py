@@ -44,6 +44,8 @@ MARKERS = {
 }
 OUTPUTS = ("report", "json", "badges", "plots", "readme")
 """The files a run may write, each ``--claims-<name>`` / ini ``claims_<name>``."""
+FLAGS = ("--claims-download", "--claims-allow-unverified-data", "--claims-train-compile", "--claims-retrain")
+"""The options that take no value; every other ``--claims-*`` option takes one."""
 _DEVICE = re.compile(r"cpu|cuda(:\d+)?|mps")
 
 ClaimChecker = Callable[["verdict.Measurement"], "verdict.Judgement"]
@@ -56,9 +58,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("claimbench", "claimbench: published model claims as tests")
 
     def option(name: str, help: str, *, ini: str = "string", **kwargs: Any) -> None:
-        """``--claims-<name>`` with ini ``claims_<name>`` (``ini=""``: a command-line flag only)."""
-        dest = f"claims_{name.replace('-', '_')}"
-        group.addoption(f"--claims-{name}", dest=dest, default=None, help=help, **kwargs)
+        """``--claims-<name>`` with ini ``claims_<name>`` (``ini=""``: a command-line flag only); one of
+        ``FLAGS`` takes no value."""
+        dest, flag = f"claims_{name.replace('-', '_')}", f"--claims-{name}"
+        if flag in FLAGS:
+            kwargs["action"] = "store_true"
+            ini = ini and "bool"
+        group.addoption(flag, dest=dest, default=None, help=help, **kwargs)
         if ini:
             parser.addini(dest, help, type=ini, default=None)
 
@@ -69,17 +75,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     option("plots", "write PNG plots into DIR", metavar="DIR")
     option("readme", "replace the summary between the README's claims-summary markers", metavar="README.md")
     option("data-root", "where datasets live in their standard layouts (default: $CLAIMBENCH_DATA)", metavar="DIR")
-    option("download", "download a missing dataset (never done otherwise)", ini="bool", action="store_true")
-    option("allow-unverified-data", "run on data whose checksums differ; verdicts are marked 'unverified data'",
-           ini="bool", action="store_true")
+    option("download", "download a missing dataset (never done otherwise)")
+    option("allow-unverified-data", "run on data whose checksums differ; verdicts are marked 'unverified data'")
     option("train-device", "device for train and timing claims (default: cuda; cpu trains what fits the budget)",
            metavar="DEVICE")
     option("train-seeds", "seeds per training claim (default: the runs the claim averages, else 1)",
            metavar="N", type=int)
     option("train-budget", "skip training claims estimated above this (default: none on CUDA, 600 s on a CPU)",
            metavar="SECONDS", type=float)
-    option("train-compile", "torch.compile the model for training claims", ini="bool", action="store_true")
-    option("retrain", "train again even where a stored run exists", ini="", action="store_true")
+    option("train-compile", "torch.compile the model for training claims")
+    option("retrain", "train again even where a stored run exists", ini="")
     option("results-dir", "where training runs and checkpoints are stored (default: runs/)", metavar="DIR")
     option("cluster", "train the runs on a Ray cluster: ray://HOST:PORT, or auto ($RAY_ADDRESS)", metavar="ADDRESS")
     option("train-precision", "auto (bf16 where measured 1.2x faster), fp32 or bf16", metavar="PRECISION")
@@ -151,9 +156,26 @@ def _cluster_problems(config: pytest.Config) -> list[str]:
 # ----------------------------------------------------------------------------- activation
 
 
+def _unconfigured(config: pytest.Config) -> str | None:
+    """Why a session given ``--claims-*`` options has no ledger, or None when it was given none."""
+    arguments = config.invocation_params.args
+    for option, value in zip(arguments, arguments[1:]):
+        if option.startswith("--claims-") and "=" not in option and option not in FLAGS \
+                and not value.startswith("-"):
+            return (f"no ledger configured; write {option}={value}, not {option} {value}: pytest looks for its "
+                    f"ini file before it knows plugin options, and took {value!r} for a path to test")
+    wanted = [f"--claims-{name}" for name in OUTPUTS if _setting(config, f"claims_{name}")]
+    if wanted:
+        return f"{wanted[0]}: there is no ledger to report on: give --claims-dir=DIR, or claims_dir in the ini file"
+    return None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     ledger_path = _path(config, "claims_dir")
     if ledger_path is None:
+        unconfigured = _unconfigured(config)
+        if unconfigured:
+            raise pytest.UsageError(unconfigured)
         return
     problems = _option_problems(config)
     if problems:

@@ -176,7 +176,8 @@ class _Reasons:
 
 
 def _cell_text(record: Record, reasons: _Reasons, date: str) -> str:
-    """One claimed number: ``printed → measured mark``, then Δ when refuted, the band, and its references."""
+    """One claimed number: ``printed → measured mark``, then Δ when refuted, the band, and its references: the
+    reason of its verdict, then how it was counted."""
     verdict = record["verdict"]
     measured = [] if record["shown"] is None else ["→", format_value(record["shown"], record["printed"])]
     parts = [record["printed"], *measured, VERDICT_MARKS[verdict]]
@@ -187,6 +188,7 @@ def _cell_text(record: Record, reasons: _Reasons, date: str) -> str:
         parts.append(UNVERIFIED_MARK + reasons.refer(UNVERIFIED_REASON))
     if record["reason"]:
         parts.append(reasons.refer(record["reason"]))
+    parts += [reasons.refer(words) for words in record.get("conventions", ())]
     if record.get("date", date) != date:
         parts.append(reasons.refer(f"kept from the run of {record['date']}: not selected in this run"))
     return " ".join(part for part in parts if part)

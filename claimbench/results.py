@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimbench import verdict
+from claimbench import verdict, vocab
 from claimbench.ledger import Claim
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "NOT_SELECTED",
     "Outcome",
     "Results",
+    "conventions",
     "counts",
     "headline",
     "record_for",
@@ -74,6 +75,16 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def conventions(claim: Claim) -> list[str]:
+    """How the claim's number is counted or printed, in words, where that is not the plain reading."""
+    words = [vocab.CONVENTION_WORDS[key] for key in (claim.count, claim.size, claim.layout)
+             if key in vocab.CONVENTION_WORDS]
+    if claim.tolerance.mode == "truncate" and claim.tolerance.digits is not None:
+        digits = claim.tolerance.digits
+        words.append(f"truncated, not rounded, to {digits} decimal{'s' * (digits != 1)}, as the report prints it")
+    return words
+
+
 def record_for(claim: Claim, outcome: Outcome, date: str) -> dict[str, Any]:
     """The plain record of one claim: what the report says, what we measured, the judge's verdict."""
     judgement = verdict.judge(claim, outcome.observation())
@@ -103,6 +114,7 @@ def record_for(claim: Claim, outcome: Outcome, date: str) -> dict[str, Any]:
         "verdict": judgement.verdict,
         "reason": judgement.reason,
         "note": claim.note,
+        "conventions": conventions(claim),
         "date": date,
         "duration": round(outcome.duration, 4),
     }

@@ -134,7 +134,7 @@ def describe_tolerance(tolerance: Tolerance) -> str:
     band = " + ".join(parts) if parts else "exact"
     if tolerance.digits is not None:
         verb = "truncating" if tolerance.mode == "truncate" else "rounding"
-        band += f" after {verb} to {tolerance.digits} decimals"
+        band += f" after {verb} to {tolerance.digits} decimal{'s' * (tolerance.digits != 1)}"
     return band
 
 
@@ -143,7 +143,7 @@ def format_number(value: Measured | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, tuple):
-        return "(" + ", ".join(str(v) for v in value) + ")"
+        return str(value)
     if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1000:
         return f"{int(value):,}"
     return f"{value:.6g}"
@@ -213,21 +213,31 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     return Judgement("refuted", line, **common)
 
 
+def _unjudged(claim: Claim) -> dict[str, Any]:
+    """The band and tolerance of a claim judged without a measurement: the reader still sees what would pass."""
+    if isinstance(claim.value, tuple):
+        return {}
+    allowed = claim.tolerance.abs + claim.tolerance.rel * abs(claim.value or 0.0)
+    return {"band": _band(claim, allowed), "tolerance": describe_tolerance(claim.tolerance)}
+
+
 def judge(claim: Claim, observation: Observation) -> Judgement:
     """The verdict on ``claim`` given how its test ended; the only place a verdict is decided."""
     measurement = observation.measurement
     if claim.status == "unverifiable":
-        return Judgement("unverifiable", claim.why or "")
+        return Judgement("unverifiable", claim.why or "", **_unjudged(claim))
     if observation.failure is not None:
-        return Judgement("error", observation.failure, measured=measurement and measurement.measured)
+        return Judgement("error", observation.failure, measured=measurement and measurement.measured,
+                         **_unjudged(claim))
     if measurement is None:
-        return Judgement("not run", observation.skipped or "")
+        return Judgement("not run", observation.skipped or "", **_unjudged(claim))
     if measurement.incomparable is not None:
         shown = shown_value(claim, measurement.measured)
-        return Judgement("not run", measurement.incomparable, measured=measurement.measured, shown=shown)
+        return Judgement("not run", measurement.incomparable, measured=measurement.measured, shown=shown,
+                         **_unjudged(claim))
     disagreement = counters_disagree(measurement.counters)
     if disagreement:
-        return Judgement("error", disagreement, measured=measurement.measured)
+        return Judgement("error", disagreement, measured=measurement.measured, **_unjudged(claim))
     return _measured(claim, measurement)
 
 

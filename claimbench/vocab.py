@@ -13,6 +13,20 @@ MAC_COUNTS = ("pure", "torchinfo")
 LAYER_QUANTITIES = ("params", "macs", "output_shape")
 LAYOUTS = ("channels_first", "channels_last")
 SIZES = ("torchinfo_total", "checkpoint_weights", "checkpoint_sgd_momentum")
+CONVENTION_WORDS = {
+    "constructed": "counted right after construction: a layer built lazily in the first forward is left out",
+    "keras": "counted as Keras does: a BatchNorm's moving mean and variance count as parameters",
+    "tensors": "counts parameter tensors, len(list(model.parameters())), not parameters",
+    "state_dict": "counts state_dict entries, len(model.state_dict()), not parameters",
+    "torchinfo": "counted as torchinfo's Mult-Adds: a bias adds one per output element",
+    "torchinfo_total": ("torchinfo's Estimated Total Size: the input, twice the outputs of the layers with "
+                        "parameters, and the parameters"),
+    "checkpoint_weights": "the bytes of a torch.save checkpoint of the weights, without optimizer state",
+    "checkpoint_sgd_momentum": "the bytes of a torch.save checkpoint of the weights and SGD momentum buffers",
+    "channels_last": "the shape in Keras's channels-last order (H, W, C)",
+}
+"""How a number was counted, in words, for each count, size and layout that is not the plain one (``trainable``
+parameters, ``pure`` MACs, ``channels_first`` shapes): the report says it beside every number so counted."""
 
 DATASETS = ("cifar10", "mnist", "fashion_mnist", "private")
 SPLITS = ("train", "train_running", "val", "test")

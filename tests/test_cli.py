@@ -87,10 +87,19 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     monkeypatch.chdir(project)
     assert cli.main(["init"]) == 0
     assert (project / "pytest.ini").read_text(encoding="utf-8") == (
-        "[pytest]\nclaims_dir = claims\nclaims_report = REPORT.md\nclaims_json = claims.json\nclaims_badges = badges\n")
+        "[pytest]\nclaims_dir = claims\nclaims_report = REPORT.md\nclaims_json = claims.json\nclaims_badges = badges\n"
+        "claims_train_device = cpu\n")
     assert 'printed = "1,234"' in (project / "claims" / "my_cnns.toml").read_text(encoding="utf-8")
     with pytest.raises(SystemExit, match="my_cnns.toml exists"):
         cli.main(["init"])
+
+
+def test_init_without_the_report_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["init"]) == 1
+    assert "claimbench draft: README.md: " in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
 
 
 def test_schema_writes_the_shipped_json_schema(tmp_path: Path) -> None:
@@ -126,6 +135,18 @@ def test_without_a_claims_dir_report_and_models_say_how_to_give_one(tmp_path: Pa
         cli.main(["models"])
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -q\n", encoding="utf-8")
     with pytest.raises(SystemExit, match=r"pytest.ini sets no claims_dir: add it, or pass --claims-dir=DIR$"):
+        cli.main(["models"])
+
+
+def test_models_names_a_module_that_does_not_import_in_one_line(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "mine.toml").write_text(
+        'format = 2\n[report]\ntitle = "Mine"\nmodules = ["mynets.lenett"]\n', encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nclaims_dir = claims\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit, match=r"^claimbench models: mine.toml: \(report\): modules: cannot import "
+                                         r"'mynets.lenett': No module named 'mynets' \(from .+\)$"):
         cli.main(["models"])
 
 

@@ -201,7 +201,7 @@ def test_missing_data_says_where_and_how(tmp_path: Path, name: str, expected_dir
     message = str(caught.value)
     assert "\n" not in message and message.startswith(f"{name} train not found")
     assert str(tmp_path / expected_dir) in message and how in message
-    assert all(flag in message for flag in ("--claims-data-root DIR", data.DATA_ENV, "--claims-download"))
+    assert all(flag in message for flag in ("--claims-data-root=DIR", data.DATA_ENV, "--claims-download"))
     assert caught.value.looked_in[0] == tmp_path / expected_dir
 
 

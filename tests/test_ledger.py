@@ -104,7 +104,7 @@ def test_every_problem_in_a_file_is_listed(tmp_path: Path) -> None:
         "tiny.toml: tiny/params/baseline: value: must be a valid number, got '62'",
         f"tiny.toml: tiny/params/baseline: foo: unknown key for kind 'params' (permitted: {permitted})",
     ]
-    assert str(error.value).splitlines()[0].endswith("(and 1 more problems)")
+    assert str(error.value).splitlines()[0].endswith("(and 1 more problem)")
 
 
 def test_printed_must_match_the_table_cell(tmp_path: Path) -> None:

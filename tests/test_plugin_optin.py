@@ -122,6 +122,25 @@ def test_a_module_that_does_not_import_is_one_line_naming_the_ledger(author: pyt
                                  "package lies, or set the `pythonpath` ini)"])
 
 
+def test_a_claims_option_whose_value_hid_the_ini_file_is_a_usage_error(author: pytest.Pytester) -> None:
+    """``--claims-data-root /data`` sends pytest looking for its ini file from /data: no ledger, so say why
+    rather than run nothing."""
+    data = author.path.parent / "data"
+    data.mkdir()
+    result = author.runpytest_subprocess("--claims-data-root", str(data))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: no ledger configured; write --claims-data-root={data}, not *"])
+    author.runpytest_subprocess(f"--claims-data-root={data}").assert_outcomes(passed=2, failed=1)
+
+
+def test_a_report_asked_for_without_a_ledger_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_plain="def test_nothing():\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "claimbench.plugin", "--claims-report=REPORT.md")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: --claims-report: there is no ledger to report on: give --claims-dir=DIR*"])
+    assert not (pytester.path / "REPORT.md").exists()
+
+
 PROBE = textwrap.dedent('''
     import sys
 

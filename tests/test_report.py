@@ -155,6 +155,19 @@ def test_an_interval_claim_shows_its_interval() -> None:
     assert _cells(markdown, "`demo/params/verbal`")[1] == "over 1,000 → 1,234 ✅ ≥ 1000"
 
 
+def test_a_number_counted_by_a_convention_says_how() -> None:
+    state_dict = dataclasses.replace(CLAIMS[5], count="state_dict")
+    truncated = dataclasses.replace(CLAIMS[0], tolerance=Tolerance(digits=1, mode="truncate"))
+    assert results.conventions(state_dict) == ["counts state_dict entries, len(model.state_dict()), not parameters"]
+    assert results.conventions(truncated) == ["truncated, not rounded, to 1 decimal, as the report prints it"]
+    assert results.conventions(CLAIMS[0]) == []
+    record = _record(state_dict, "reproduced", 5, conventions=results.conventions(state_dict))
+    markdown = report.render_markdown([record], REPORTS, ENVIRONMENT)
+    reference = re.fullmatch(r"5 → 5 ✅ \[(\d+)\]", _cells(markdown, "`demo/params/prose`")[1])
+    assert reference, markdown
+    assert f"{reference[1]}. counts state_dict entries, len(model.state_dict()), not parameters" in markdown
+
+
 def test_a_partial_claim_keeps_its_cell_text() -> None:
     inside = _record(CLAIMS[0], "reproduced", 1000, printed="1,000", cell=["results", "plain", "Notes"])
     markdown = report.render_markdown([inside], REPORTS, ENVIRONMENT)
@@ -218,15 +231,16 @@ def test_json_holds_one_record_per_claim() -> None:
 def test_badge_counts_what_was_checked() -> None:
     records = _records()
     document = badges.endpoint("claims", records)
-    assert document["message"] == "1 reproduced of 4 checked, 1 on unverified data" and document["color"] == "red"
+    assert document["message"] == "1 reproduced of 4 checked, 1 on unverified data, 1 not run" and document["color"] == "red"
 
 
 @pytest.mark.parametrize(("verdicts", "message", "color"), [
-    (["reproduced", "reproduced", "not run"], "2 reproduced of 2 checked", "brightgreen"),
-    (["reproduced", "known error", "not run"], "1 reproduced of 2 checked", "yellowgreen"),
+    (["reproduced", "reproduced", "unverifiable"], "2 reproduced of 2 checked", "brightgreen"),
+    (["reproduced", "reproduced", "not run"], "2 reproduced of 2 checked, 1 not run", "yellowgreen"),
+    (["reproduced", "known error", "not run"], "1 reproduced of 2 checked, 1 not run", "yellowgreen"),
     (["reproduced", "refuted", "error"], "1 reproduced of 2 checked, 1 error", "red"),
     (["reproduced", "error", "error"], "1 reproduced of 1 checked, 2 errors", "orange"),
-    (["not run", "unverifiable"], "none checked", "lightgrey"),
+    (["not run", "unverifiable"], "none checked, 1 not run", "lightgrey"),
 ])
 def test_endpoint_badge(verdicts: list[str], message: str, color: str) -> None:
     document = badges.endpoint("claims", [{"verdict": v} for v in verdicts])
@@ -237,7 +251,7 @@ def test_badges_are_written_offline_and_stable(tmp_path: Path) -> None:
     written = badges.write_badges(_records(), REPORTS, tmp_path)
     assert [p.name for p in written] == ["claims.json", "claims.svg", "claims-demo.json", "claims-demo.svg",
                                          "claims-empty.json", "claims-empty.svg"]
-    message = "1 reproduced of 4 checked, 1 on unverified data"
+    message = "1 reproduced of 4 checked, 1 on unverified data, 1 not run"
     assert json.loads((tmp_path / "claims-demo.json").read_text(encoding="utf-8"))["message"] == message
     svg = (tmp_path / "claims.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and f"claims: {message}" in svg

@@ -85,6 +85,7 @@ def test_shapes_are_compared_exactly() -> None:
     assert _judge(claim, (10, 1)).verdict == "reproduced"
     result = _judge(claim, (10,))
     assert (result.verdict, result.band, result.direction) == ("refuted", None, "differs")
+    assert result.reason == "claimed '(10,1)' = (10, 1), measured (10,)"
 
 
 def test_a_documented_error_is_a_known_error_and_its_absence_is_said() -> None:
@@ -109,6 +110,14 @@ def test_skips_unverifiable_and_other_hardware_are_not_run() -> None:
     assert judge(_claim(status="unverifiable", why="private data"), Observation()).reason == "private data"
     result = _judge(_claim(1.15, kind="epoch_time"), 3.2, incomparable="timed on another GPU")
     assert (result.verdict, result.reason, result.shown) == ("not run", "timed on another GPU", 3.2)
+
+
+def test_a_claim_judged_without_a_measurement_still_shows_its_band() -> None:
+    verbal = _claim(None, kind="accuracy", printed="a little over 60%", interval=(60.0, 63.0))
+    assert judge(verbal, Observation(skipped="needs CUDA")).band == (60.0, 63.0)
+    banded = judge(_claim(93.19, tolerance=Tolerance(abs=1.0)), Observation(failure="ValueError: boom"))
+    assert (banded.band, banded.tolerance) == (pytest.approx((92.19, 94.19)), "±1")
+    assert judge(_claim((10,), kind="layer"), Observation(skipped="x")).band is None
 
 
 def test_unverified_data_keeps_its_verdict_and_is_marked() -> None:
