@@ -25,6 +25,7 @@ from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
 from claimbench import atomic, numerals, vocab
+from claimbench.readme_markers import summary_span
 
 __all__ = ["Table", "draft", "guess_kind", "main", "slug"]
 
@@ -198,8 +199,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _normalize(text: str) -> str:
-    """Line ends and NULs as markdown-it normalises them, so token line numbers index our lines."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    """Line ends and NULs as markdown-it normalises them, so token line numbers index our lines; claimbench's
+    own summary (between the README markers) blanked, line for line."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd").split("\n")
+    try:
+        start, end = summary_span(lines)
+    except ValueError:
+        return "\n".join(lines)
+    return "\n".join([*lines[:start + 1], *[""] * (end - start - 1), *lines[end:]])
 
 
 def _scan(text: str) -> _Scan:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from claimbench import errors, registry, results, verdict, vocab
-from claimbench.ledger import Claim, LedgerError
+from claimbench.ledger import Claim, LedgerError, Report
 
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
@@ -47,19 +47,21 @@ def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measu
     return verdict.check(claim, measurement)
 
 
-def check_models(claims: Sequence[Claim]) -> None:
+def check_models(reports: Sequence[Report]) -> None:
     """Every claim's model reference resolves, and a claim that runs its model has an input size; else a usage
     error naming file, claim and field."""
     from claimbench import families
 
     problems = []
-    for claim in claims:
+    for report, claim in ((report, claim) for report in reports for claim in report.claims):
         if claim.model is None:
             continue
         try:
             registry.resolve(claim.model)
         except (KeyError, ImportError) as error:
-            problems.append(f"{claim.file}: {claim.id}: model: {error.args[0]}")
+            hint = "" if report.modules or ":" in claim.model else (
+                "; [report] modules is empty: list the module that registers it, or write package.module:builder")
+            problems.append(f"{claim.file}: {claim.id}: model: {error.args[0]}{hint}")
             continue
         if families.needs_input(claim):
             try:

@@ -77,9 +77,12 @@ def _dotted(path: Iterable[Any]) -> str:
 
 
 def _closest(word: str, options: Iterable[str]) -> str:
-    """`` (did you mean X?)`` when one of ``options`` is close to ``word``."""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """`` (did you mean X?)`` when one of ``options`` is close to ``word``, or, for a word of three letters or
+    more, the options (two at most) it begins."""
+    options = sorted(options)
+    close = [o for o in options if len(word) > 2 and o.startswith(word)][:2] or difflib.get_close_matches(
+        word, options, n=1, cutoff=0.75)
+    return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
 
 
 KEYS = sorted({*(key for model in (schema.LedgerFile, schema.ReportModel, schema.RecipeTable, schema.TableModel,
@@ -289,6 +292,10 @@ def _load_report(path: Path) -> Report:
         ledger = schema.LedgerFile.model_validate(doc)
     except ValidationError as error:
         problems += [p for p in _schema_problems(doc, slug, error) if p[:2] not in todos]
+        tables = doc.get("recipe") if isinstance(doc.get("recipe"), dict) else {}
+        if all(isinstance(table, dict) for table in tables.values()):  # what each recipe lacks, said now too
+            problems += [(f"recipe.{name}", *p) for name in tables if isinstance(found := _recipe(tables, name), list)
+                         for p in found]
         raise LedgerError([f"{path.name}: {s}: {f}: {w}" for s, f, w in dict.fromkeys(problems)]) from None
     recipes = {name: _recipe(doc["recipe"], name) for name in ledger.recipe}
     problems += [(f"recipe.{name}", *p) for name, found in recipes.items() if isinstance(found, list) for p in found]

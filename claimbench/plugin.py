@@ -245,7 +245,7 @@ def pytest_collection(session: pytest.Session) -> None:
     except ledger.LedgerError as error:
         raise pytest.UsageError(f"claims ledger rejected: {error}") from None
     _import_model_modules(config, reports)
-    items.check_models([c for r in reports for c in r.claims])
+    items.check_models(reports)
     config.stash[reports_key] = reports
     config.stash[claims_key] = sorted((c for r in reports for c in r.claims), key=lambda c: c.id)
     if not hasattr(config, "workerinput"):

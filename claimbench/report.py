@@ -19,6 +19,7 @@ from claimbench import atomic
 from claimbench import badges as badge_files
 from claimbench import plots as plot_files
 from claimbench.ledger import Report, Table
+from claimbench.readme_markers import README_END, README_START, summary_span
 from claimbench.results import NOT_SELECTED, counts, headline
 from claimbench.verdict import VERDICTS
 
@@ -48,8 +49,6 @@ VERDICT_MARKS = {"reproduced": "✅", "refuted": "❌", "known error": "🟡", "
 UNVERIFIED_MARK = "⚠️"
 UNVERIFIED_REASON = ("measured on unverified data: the dataset's checksums did not match "
                      "(--claims-allow-unverified-data)")
-README_START = "<!-- claims-summary:start -->"
-README_END = "<!-- claims-summary:end -->"
 NOTHING = "—"
 WIDTH = 120
 """Reasons are wrapped to this many characters."""
@@ -311,23 +310,13 @@ def compare_table(old: Sequence[Record], new: Sequence[Record],
 # ----------------------------------------------------------------------------- README
 
 
-def _marker_lines(text: str) -> tuple[int, int]:
-    """The indices of the README's start and end marker lines (each a line of its own, so that prose may
-    quote them); ``ValueError`` unless there is one of each, in order."""
-    lines = [line.strip() for line in text.splitlines()]
-    if lines.count(README_START) != 1 or lines.count(README_END) != 1 or (
-            lines.index(README_START) > lines.index(README_END)):
-        raise ValueError(f"needs one {README_START} line followed by one {README_END} line")
-    return lines.index(README_START), lines.index(README_END)
-
-
 def check_readme(readme: Path | str) -> None:
     """Raise ``ValueError`` unless the README exists and holds the summary marker lines, in order, once."""
     readme = Path(readme)
     if not readme.is_file():
         raise ValueError(f"{readme}: no such README")
     try:
-        _marker_lines(readme.read_text(encoding="utf-8"))
+        summary_span(readme.read_text(encoding="utf-8").splitlines())
     except ValueError as error:
         raise ValueError(f"{readme}: {error}") from None
 
@@ -354,7 +343,7 @@ def update_readme(readme: Path | str, records: Sequence[Record], reports: Sequen
     check_readme(readme)
     readme = Path(readme)
     lines = readme.read_text(encoding="utf-8").splitlines(keepends=True)
-    start, end = _marker_lines("".join(lines))
+    start, end = summary_span(lines)
     block = readme_block(records, reports, readme, badge_dir)
     return atomic.write_text(readme, "".join([*lines[:start + 1], block, "\n", *lines[end:]]))
 

@@ -137,6 +137,17 @@ def test_a_paragraph_right_after_a_table_is_prose_not_a_row() -> None:
     assert "# Model 1 was at a little over 60% when it stopped." in out and "# above     = 60" in out
 
 
+def test_claimbenchs_own_summary_in_a_readme_is_not_drafted() -> None:
+    from claimbench.report import README_END, README_START
+
+    mine = _table(["Model", "Params"], ["A", "1,234"])
+    summary = f"{README_START}\n**1 reproduced of 1 checked.**\n\n| Report | ✅ reproduced |\n|---|---|\n| **all** | 1 |\n" \
+              f"{README_END}\n"
+    with_summary = tomllib.loads(draft(mine + summary, slug="demo", source=None))
+    assert with_summary == tomllib.loads(draft(mine, slug="demo", source=None))
+    assert [claim["printed"] for claim in with_summary["claim"]] == ["1,234"]
+
+
 def test_claim_fields_value_scale_tolerance_and_source() -> None:
     columns = ["Model", "Parameters (M)", "Test Accuracy (%)"]
     params, accuracy = _claims(_table(columns, ["ResNet", "21.2", "93.19"]))

@@ -7,7 +7,7 @@ import pytest
 from torch import nn
 
 from claimbench import errors, families, items
-from claimbench.ledger import Claim, Tolerance
+from claimbench.ledger import Claim, Report, Tolerance
 
 
 def conv() -> nn.Module:
@@ -42,9 +42,20 @@ def test_a_checkpoint_size_needs_no_input() -> None:
 
 
 def test_a_claim_that_runs_a_model_without_an_input_size_is_refused_at_collection() -> None:
-    items.check_models([claim("params", model="test_families:sizeless", input=None, count="trainable"),
-                        claim("size", model="test_families:sizeless", input=None, size="checkpoint_weights")])
+    items.check_models([_report(claim("params", model="test_families:sizeless", input=None, count="trainable"),
+                                claim("size", model="test_families:sizeless", input=None, size="checkpoint_weights"))])
     with pytest.raises(pytest.UsageError, match=r"^claims ledger rejected: t.toml: t/macs: input: "
                                                 r"test_families:sizeless has no registered input size: give input"):
-        items.check_models([claim("macs", model="test_families:sizeless", input=None)])
+        items.check_models([_report(claim("macs", model="test_families:sizeless", input=None))])
+
+
+def test_an_unknown_name_in_a_report_without_modules_says_where_names_come_from() -> None:
+    with pytest.raises(pytest.UsageError, match=r"model: unknown model 'lenet.tiny'.*; \[report\] modules is empty: "):
+        items.check_models([_report(claim("params", model="lenet.tiny", count="trainable"))])
+    with pytest.raises(pytest.UsageError, match=r"model: unknown model 'lenet.tiny'( \(closest: [^)]*\))?$"):
+        items.check_models([_report(claim("params", model="lenet.tiny", count="trainable"), modules=("models.x",))])
+
+
+def _report(*claims: Claim, modules: tuple[str, ...] = ()) -> Report:
+    return Report(slug="t", title="T", source=None, origin=None, tables=(), claims=claims, modules=modules)
 

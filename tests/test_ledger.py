@@ -173,6 +173,17 @@ def test_recipe_sampling_and_batch_norm_are_read_and_checked(tmp_path: Path) -> 
     ]
 
 
+def test_a_mistyped_recipe_key_is_said_with_what_the_recipe_then_lacks(tmp_path: Path) -> None:
+    body = ACCURACY_CLAIM.replace("batch_size = 24", "batch = 24").replace('schedule = "constant"\n', "")
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(write_ledger(tmp_path, body))
+    assert error.value.problems == [
+        "tiny.toml: recipe.chart: batch: unknown key (did you mean 'batch_norm' or 'batch_size'?)",
+        "tiny.toml: recipe.chart: batch_size: missing required field",
+        "tiny.toml: recipe.chart: schedule: missing required field",
+    ]
+
+
 def test_augment_options_are_read_and_checked(tmp_path: Path) -> None:
     options = 'augment = ["flip", "rotate"]\n[recipe.chart.augment_options]\n'
     good = ACCURACY_CLAIM + options + "rotate = { degrees = 30, fill = 255, expand = true }\n"
