@@ -27,7 +27,7 @@ from markdown_it.token import Token
 from claimbench import atomic, numerals, vocab
 from claimbench.readme_markers import summary_span
 
-__all__ = ["Table", "draft", "guess_kind", "main", "slug"]
+__all__ = ["TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -74,6 +74,7 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("recipe", _todo("recipe name, of a [recipe.<name>] table"), _TRAINING),
 )
 _UNKNOWN_KIND = _todo("kind", vocab.KINDS)
+TRAINING_BAND = _todo("the band a re-run may land in, in the printed unit (abs = 2 for +-2 points)")
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _MENTION = re.compile(
@@ -143,8 +144,8 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
     context = _Context(slug=slug, source=source)
     tables = _tables(scan.tables)
     lines = [
-        "# Drafted by `claimbench draft`. Fill in every TODO (the ledger loader rejects any left),",
-        "# delete the claims that are not claims, and give training claims a band (abs / rel).",
+        "# Drafted by `claimbench draft`. Fill in every TODO (the ledger loader rejects any left)",
+        "# and delete the claims that are not claims.",
         "format = 2",
         "",
         "[report]",
@@ -361,7 +362,7 @@ def _cell_claim(
     claim["cell"] = [table.id, label, column]
     where = f"{table.title}, row {label}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
-    return claim | _tolerance(number)
+    return claim | _tolerance(number, kind)
 
 
 def _label_claims(table: Table, label: str, context: _Context) -> Iterator[dict[str, object]]:
@@ -396,11 +397,13 @@ def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]
     return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
 
 
-def _tolerance(number: numerals.Number) -> dict[str, object]:
-    """Compare after rounding to the printed decimals; integers and bounds are exact."""
-    if number.digits and not number.bound:
-        return {"tolerance": {"digits": number.digits}}
-    return {}
+def _tolerance(number: numerals.Number, kind: str | None) -> dict[str, object]:
+    """Compare after rounding to the printed decimals; integers and bounds are exact. A trained or timed number
+    needs a band only the author can give: no re-run lands on the same digits."""
+    tolerance: dict[str, object] = {"digits": number.digits} if number.digits and not number.bound else {}
+    if kind in _TRAINING and not number.bound:
+        tolerance["abs"] = TRAINING_BAND
+    return {"tolerance": tolerance} if tolerance else {}
 
 
 # --- numbers ----------------------------------------------------------------------------------
@@ -503,7 +506,7 @@ def _candidate(section: str | None, sentence: str, mention: _Mention, context: _
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
     }
-    return claim | _tolerance(mention.number)
+    return claim | _tolerance(mention.number, kind)
 
 
 def _nearest_kind(sentence: str, mention: _Mention) -> str | None:
