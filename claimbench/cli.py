@@ -73,7 +73,7 @@ def _draft(arguments: argparse.Namespace) -> int:
     from claimbench import draft
 
     argv = [str(arguments.report), *(["--slug", arguments.slug] if arguments.slug else []),
-            *(["-o", str(arguments.output)] if arguments.output else [])]
+            *(["-o", str(arguments.output)] if arguments.output else []), *(["--force"] if arguments.force else [])]
     return draft.main(argv)
 
 
@@ -233,6 +233,7 @@ def _init(arguments: argparse.Namespace) -> int:
             print(f"add to the [{section}] section of {path.name}:\n"
                   + "".join(f"{key} = {quote(value)}\n" for key, value in missing.items()))
     print(f"wrote {target}: fill in its TODOs, then run `claimbench check`")
+    print("keep runs/ (stored training runs) and .benchmarks/ out of git: add them to .gitignore")
     return 0
 
 
@@ -244,6 +245,7 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("report", type=Path, metavar="REPORT.md")
     draft.add_argument("--slug", help="the report's slug (default: from the file name)")
     draft.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of standard output")
+    draft.add_argument("--force", action="store_true", help="replace FILE if it exists")
     draft.set_defaults(run=_draft)
 
     rerender = commands.add_parser("report", help="re-render markdown, badges and plots from a saved claims JSON")

@@ -115,10 +115,11 @@ class DataMissing(Exception):
 
     def __init__(self, dataset: str, split: str, looked_in: Sequence[Path], detail: str) -> None:
         self.dataset, self.split, self.looked_in = dataset, split, tuple(looked_in)
-        where = ", ".join(str(p) for p in self.looked_in) or "nowhere (no --claims-data-root and no $CLAIMBENCH_DATA)"
+        where = f"in {', '.join(str(p) for p in self.looked_in)}" if self.looked_in else \
+            "in no folder (no --claims-data-root and no $CLAIMBENCH_DATA)"
         files = ", ".join(f"{f}[.gz]" if dataset != "cifar10" else f for f in _FILES[dataset][split])
         super().__init__(
-            f"{dataset} {split} not found: looked for {files} in {where}{detail}; to get it, "
+            f"{dataset} {split} not found: looked for {files} {where}{detail}; to get it, "
             f"{_HOW_TO_GET[dataset]} (pass --claims-data-root=DIR or set {DATA_ENV}=DIR), or pass --claims-download"
         )
 

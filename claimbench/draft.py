@@ -161,7 +161,7 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`claimbench draft REPORT.md [--slug NAME] [-o FILE]`: write the draft to stdout or FILE."""
+    """`claimbench draft REPORT.md [--slug NAME] [-o FILE [--force]]`: write the draft to stdout or FILE."""
     args = _parser().parse_args(argv)
     path = Path(args.report)
     try:
@@ -172,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.output:
         sys.stdout.write(ledger)
         return 0
+    if Path(args.output).is_file() and not args.force:
+        return _fail(Path(args.output), "exists, and may hold an author's edits: pass --force to replace it")
     try:
         atomic.write_text(args.output, ledger)
     except OSError as error:
@@ -179,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _fail(path: Path, error: Exception) -> int:
+def _fail(path: Path, error: Exception | str) -> int:
     """Say in one line what went wrong with ``path``; the exit status 1."""
     print(f"claimbench draft: {path}: {error}", file=sys.stderr)
     return 1
@@ -193,6 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("report", help="the markdown report to read")
     parser.add_argument("--slug", help="the report's slug (default: from the file name)")
     parser.add_argument("-o", "--output", help="write the ledger to this file instead of stdout")
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser
 
 

@@ -29,8 +29,10 @@ def _commit(directory: Path) -> str:
     """``<repository> @ <commit>`` of the git checkout holding ``directory`` (``+`` when it has changes)."""
     top = _git(directory, "rev-parse", "--show-toplevel")
     commit = _git(directory, "rev-parse", "--short=12", "HEAD")
-    if top is None or commit is None:
+    if top is None:
         return "not in a git checkout"
+    if commit is None:
+        return f"{Path(top).name}, no commit yet"
     dirty = "+" if _git(directory, "status", "--porcelain", "--untracked-files=no") else ""
     return f"{Path(top).name} @ {commit}{dirty}"
 

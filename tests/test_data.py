@@ -206,7 +206,7 @@ def test_missing_data_says_where_and_how(tmp_path: Path, name: str, expected_dir
 
 
 def test_missing_without_any_root_says_so() -> None:
-    with pytest.raises(data.DataMissing, match=r"nowhere \(no --claims-data-root and no \$CLAIMBENCH_DATA\)"):
+    with pytest.raises(data.DataMissing, match=r"in no folder \(no --claims-data-root and no \$CLAIMBENCH_DATA\)"):
         data.load("mnist", "test")
 
 

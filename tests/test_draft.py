@@ -244,6 +244,17 @@ def test_main_writes_stdout_or_a_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "mine.<name>" in (tmp_path / "out.toml").read_text(encoding="utf-8")
 
 
+def test_main_keeps_an_existing_ledger_unless_forced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report, ledger = tmp_path / "r.md", tmp_path / "r.toml"
+    report.write_text(_table(["Model", "Params"], ["A", "1,000"]), encoding="utf-8")
+    ledger.write_text("# the author's edits\n", encoding="utf-8")
+    assert main([str(report), "-o", str(ledger)]) == 1
+    assert capsys.readouterr().err == f"claimbench draft: {ledger}: exists, and may hold an author's edits: pass " \
+                                      "--force to replace it\n"
+    assert ledger.read_text(encoding="utf-8") == "# the author's edits\n"
+    assert main([str(report), "-o", str(ledger), "--force"]) == 0 and "1,000" in ledger.read_text(encoding="utf-8")
+
+
 def test_main_reports_an_unreadable_file_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "latin1.md").write_bytes(b"caf\xe9")
     (tmp_path / "ok.md").write_text("# ok\n", encoding="utf-8")
