@@ -69,6 +69,15 @@ def _ledger_dir(given: Path | None, command: str) -> Path:
     return path.parent / options["claims_dir"].strip()
 
 
+def _configured_outputs() -> dict[str, Path | None]:
+    """The files the pytest configuration read from here has a run write, relative to that file."""
+    found = next(filter(None, map(_pytest_config, (Path.cwd(), *Path.cwd().parents))), None)
+    options = found[2] if found else {}
+    names = {"markdown": "claims_report", "badges": "claims_badges", "plots": "claims_plots", "readme": "claims_readme"}
+    return {key: found[0].parent / options[name].strip() if found and options.get(name, "").strip() else None
+            for key, name in names.items()}
+
+
 def _draft(arguments: argparse.Namespace) -> int:
     from claimbench import draft
 
@@ -83,7 +92,10 @@ def _report(arguments: argparse.Namespace) -> int:
     outputs = {"markdown": arguments.markdown, "badges": arguments.badges, "plots": arguments.plots,
                "readme": arguments.readme}
     if not any(outputs.values()):
-        raise SystemExit("claimbench report: nothing to write: give --markdown, --badges, --plots or --readme")
+        outputs = _configured_outputs()
+    if not any(outputs.values()):
+        raise SystemExit("claimbench report: nothing to write: give --markdown, --badges, --plots or --readme, or "
+                         "set claims_report, claims_badges, claims_plots or claims_readme in the pytest configuration")
     document = _read_results(arguments.results)
     try:
         if arguments.readme:

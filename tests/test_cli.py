@@ -157,16 +157,27 @@ def test_an_unreadable_pytest_configuration_is_one_line(tmp_path: Path, monkeypa
         cli.main(["models"])
 
 
-def test_report_refuses_before_writing_anything(tmp_path: Path) -> None:
+def test_report_refuses_before_writing_anything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     results = _results(tmp_path / "claims.json", _record("iot_ml_hw2/params/model1", "reproduced", 704842))
     ledger_dir = ["--claims-dir", str(REPO / "reference")]
-    with pytest.raises(SystemExit, match="nothing to write: give --markdown, --badges, --plots or --readme"):
+    with pytest.raises(SystemExit, match="nothing to write: give --markdown, --badges, --plots or --readme, or set "):
         cli.main(["report", str(results), *ledger_dir])
     (tmp_path / "README.md").write_text("# No markers\n", encoding="utf-8")
     with pytest.raises(SystemExit, match=r"^claimbench report: .*README.md: needs one <!-- claims-summary:start -->"):
         cli.main(["report", str(results), *ledger_dir, "--markdown", str(tmp_path / "R.md"),
                   "--readme", str(tmp_path / "README.md")])
     assert not (tmp_path / "R.md").exists()
+
+
+def test_report_writes_what_the_configuration_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pytest.ini").write_text(f"[pytest]\nclaims_dir = {REPO / 'reference'}\nclaims_report = out/R.md\n"
+                                         "claims_json = claims.json\n", encoding="utf-8")
+    results = _results(tmp_path / "claims.json", _record("iot_ml_hw2/params/model1", "reproduced", 704842))
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert cli.main(["report", str(results)]) == 0
+    assert "iot_ml_hw2/params/model1" in (tmp_path / "out" / "R.md").read_text(encoding="utf-8")
 
 
 def test_init_beside_another_pytest_configuration_prints_the_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
