@@ -184,6 +184,22 @@ def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tupl
     return problems or recipe
 
 
+def _lacking(tables: Any) -> list[Problem]:
+    """The required keys each recipe lacks whose known keys are well typed, said beside the file's other problems
+    (a mistyped key among them) rather than on the next run."""
+    def known(table: Any) -> dict[str, Any] | None:
+        try:
+            known = {key: value for key, value in table.items() if key in schema.RecipeTable.model_fields}
+            return known if schema.RecipeTable.model_validate(known) else None
+        except (AttributeError, ValidationError):
+            return None
+
+    valid = {name: known(table) for name, table in tables.items()} if isinstance(tables, dict) else {}
+    valid = {name: table for name, table in valid.items() if table is not None}
+    return [(f"recipe.{name}", field, what) for name in valid if isinstance(found := _recipe(valid, name), list)
+            for field, what in found if what == "missing required field"]
+
+
 def _merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     """``own`` over ``base``, table by table."""
     return {**base, **own, **{k: _merge(base[k], v) for k, v in own.items() if isinstance(base.get(k), dict)}}
@@ -228,8 +244,9 @@ def _reading_problems(claim: Any, recipe: Recipe | list[tuple[str, str]] | None)
     """A training claim reads a split the run evaluates, with a statistic that split can give: checked here, not
     after hours of training."""
     split, statistic = getattr(claim, "split", None), getattr(claim, "statistic", None)
-    if split == "val" and isinstance(recipe, Recipe) and recipe.validation == "none":
-        yield "split", "split 'val' needs a recipe that validates (validation = 'holdout' or 'test')"
+    for key, needs in (("split", split == "val"), ("statistic", statistic == "min_val_loss")):
+        if needs and isinstance(recipe, Recipe) and recipe.validation == "none":
+            yield key, f"{getattr(claim, key)!r} needs a recipe that validates (validation = 'holdout' or 'test')"
     reader = "split 'train' (evaluated once, after training)" if split == "train" else f"kind {claim.kind!r}"
     allowed = vocab.READINGS.get("train" if split == "train" else claim.kind)
     if statistic is not None and allowed and statistic not in allowed:
@@ -292,10 +309,7 @@ def _load_report(path: Path) -> Report:
         ledger = schema.LedgerFile.model_validate(doc)
     except ValidationError as error:
         problems += [p for p in _schema_problems(doc, slug, error) if p[:2] not in todos]
-        tables = doc.get("recipe") if isinstance(doc.get("recipe"), dict) else {}
-        if all(isinstance(table, dict) for table in tables.values()):  # what each recipe lacks, said now too
-            problems += [(f"recipe.{name}", *p) for name in tables if isinstance(found := _recipe(tables, name), list)
-                         for p in found]
+        problems += _lacking(doc.get("recipe"))
         raise LedgerError([f"{path.name}: {s}: {f}: {w}" for s, f, w in dict.fromkeys(problems)]) from None
     recipes = {name: _recipe(doc["recipe"], name) for name in ledger.recipe}
     problems += [(f"recipe.{name}", *p) for name, found in recipes.items() if isinstance(found, list) for p in found]

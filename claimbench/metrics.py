@@ -49,11 +49,16 @@ def macro_precision_recall(confusion: Sequence[Sequence[int]]) -> tuple[float, f
 
 
 def _at(history: History, statistic: str) -> Epoch:
-    """The epoch a ``final`` or ``best_epoch`` statistic reads."""
+    """The epoch a ``final``, ``best_epoch`` or ``min_val_loss`` statistic reads."""
     if not history.epochs:
         raise ValueError("the run has no epochs")
     if statistic == "best_epoch" and history.restored_epoch is not None:
         return history.epochs[history.restored_epoch - 1]
+    if statistic == "min_val_loss":
+        validated = [epoch for epoch in history.epochs if epoch.val is not None]
+        if not validated:
+            raise ValueError("statistic 'min_val_loss' needs a per-epoch 'val' evaluation")
+        return min(validated, key=lambda epoch: epoch.val.loss)  # type: ignore[union-attr]
     if statistic in vocab.ONE_EPOCH:
         return history.epochs[-1]
     raise ValueError(f"statistic {statistic!r} does not pick one epoch")
@@ -71,7 +76,7 @@ def _train_final(history: History, statistic: str) -> Evaluation:
     if history.train_final is None:
         raise ValueError("the run did not evaluate the training set after training")
     returned = history.restored_epoch or len(history.epochs)
-    if statistic not in vocab.ONE_EPOCH or (statistic == "final" and returned != len(history.epochs)):
+    if statistic not in vocab.ONE_EPOCH or _at(history, statistic).epoch != returned:
         raise ValueError(f"split 'train' is evaluated once, on the weights of epoch {returned}; "
                          f"statistic {statistic!r} needs other weights")
     return history.train_final

@@ -30,9 +30,12 @@ parameters, ``pure`` MACs, ``channels_first`` shapes): the report says it beside
 
 DATASETS = ("cifar10", "mnist", "fashion_mnist", "private")
 SPLITS = ("train", "train_running", "val", "test")
-STATISTICS = ("final", "best_epoch", "max", "cumulative_mean", "pooled")
-ONE_EPOCH = ("final", "best_epoch")
-READINGS = {"train": ONE_EPOCH, "gap": ONE_EPOCH, "best_epoch": ONE_EPOCH, "precision": (*ONE_EPOCH, "pooled"),
+STATISTICS = ("final", "best_epoch", "min_val_loss", "max", "cumulative_mean", "pooled")
+RETURNED = ("final", "best_epoch")
+"""The statistics that read the epoch whose weights the run returned."""
+ONE_EPOCH = (*RETURNED, "min_val_loss")
+"""The statistics that read one epoch."""
+READINGS = {"train": RETURNED, "gap": RETURNED, "best_epoch": ONE_EPOCH, "precision": (*ONE_EPOCH, "pooled"),
             "recall": (*ONE_EPOCH, "pooled")}
 """The statistics split ``train`` (evaluated once, after training) and these kinds can be read with; any other
 split or kind takes them all. ``claimbench.metrics`` computes them; the ledger refuses the others at load."""

@@ -352,11 +352,13 @@ def test_recipes_are_checked(tmp_path: Path, change: tuple[str, str], expected: 
 
 @pytest.mark.parametrize(("change", "expected"), [
     (('split = "test"', 'split = "val"'),
-     "accuracy/baseline/test: split: split 'val' needs a recipe that validates (validation = 'holdout' or 'test')"),
+     "accuracy/baseline/test: split: 'val' needs a recipe that validates (validation = 'holdout' or 'test')"),
     (('statistic = "final"', 'statistic = "max"', 'split = "test"', 'split = "train"'),
      "statistic: must be one of final, best_epoch for split 'train' (evaluated once, after training), got 'max'"),
     (('statistic = "final"', 'statistic = "cumulative_mean"', 'kind = "accuracy"', 'kind = "precision"'),
-     "statistic: must be one of final, best_epoch, pooled for kind 'precision', got 'cumulative_mean'"),
+     "statistic: must be one of final, best_epoch, min_val_loss, pooled for kind 'precision', got 'cumulative_mean'"),
+    (('statistic = "final"', 'statistic = "min_val_loss"'),
+     "accuracy/baseline/test: statistic: 'min_val_loss' needs a recipe that validates (validation = 'holdout'"),
 ])
 def test_a_training_claim_reads_what_its_run_gives(tmp_path: Path, change: tuple[str, ...], expected: str) -> None:
     body = ACCURACY_CLAIM

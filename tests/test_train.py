@@ -300,6 +300,18 @@ def test_statistics_read_the_report_definition(kind: str, split: str | None, sta
     assert metrics.value(kind, split, statistic, run_history()) == pytest.approx(expected)
 
 
+def test_min_val_loss_reads_the_epoch_of_the_lowest_validation_loss_restored_or_not() -> None:
+    unrestored = dataclasses.replace(run_history(), restored_epoch=None)
+    assert metrics.value("best_epoch", None, "best_epoch", unrestored) == 3.0  # the weights the run returned
+    assert metrics.value("best_epoch", None, "min_val_loss", unrestored) == 2.0  # val loss 1.5, 0.9, 1.1
+    assert metrics.value("accuracy", "test", "min_val_loss", unrestored) == 90.0
+    unvalidated = dataclasses.replace(unrestored, epochs=[dataclasses.replace(e, val=None) for e in unrestored.epochs])
+    with pytest.raises(ValueError, match="statistic 'min_val_loss' needs a per-epoch 'val' evaluation"):
+        metrics.value("best_epoch", None, "min_val_loss", unvalidated)
+    with pytest.raises(ValueError, match="weights of epoch 3; statistic 'min_val_loss' needs other weights"):
+        metrics.value("accuracy", "train", "min_val_loss", unrestored)
+
+
 def test_clean_train_split_is_only_known_for_the_returned_weights() -> None:
     with pytest.raises(ValueError, match="weights of epoch 2; statistic 'final' needs other weights"):
         metrics.value("accuracy", "train", "final", run_history())
