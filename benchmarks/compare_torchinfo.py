@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kinds", nargs="+", choices=vocab.STRUCTURAL_KINDS, default=vocab.STRUCTURAL_KINDS,
                         help="claim kinds to measure (default: all structural kinds)")
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this repository's models/, run from anywhere
     reports = ledger.load_reports(args.claims_dir)
     registry.import_modules(m for report in reports for m in report.modules)
     claims = [
