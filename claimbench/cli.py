@@ -55,12 +55,17 @@ def _pytest_config(folder: Path) -> tuple[Path, str, dict[str, str]] | None:
     return None
 
 
+def _found_config() -> tuple[Path, str, dict[str, str]] | None:
+    """The configuration pytest would read here: the first of this folder and its parents that holds one."""
+    return next(filter(None, map(_pytest_config, (Path.cwd(), *Path.cwd().parents))), None)
+
+
 def _ledger_dir(given: Path | None, command: str) -> Path:
     """``--claims-dir``, else the ``claims_dir`` of the configuration pytest would read here (from this folder
     up), relative to that file."""
     if given is not None:
         return given
-    found = next(filter(None, map(_pytest_config, (Path.cwd(), *Path.cwd().parents))), None)
+    found = _found_config()
     if found is None:
         raise SystemExit(f"claimbench {command}: no pytest configuration here: pass --claims-dir=DIR")
     path, _, options = found
@@ -71,7 +76,7 @@ def _ledger_dir(given: Path | None, command: str) -> Path:
 
 def _configured_outputs() -> dict[str, Path | None]:
     """The files the pytest configuration read from here has a run write, relative to that file."""
-    found = next(filter(None, map(_pytest_config, (Path.cwd(), *Path.cwd().parents))), None)
+    found = _found_config()
     options = found[2] if found else {}
     names = {"markdown": "claims_report", "badges": "claims_badges", "plots": "claims_plots", "readme": "claims_readme"}
     return {key: found[0].parent / options[name].strip() if found and options.get(name, "").strip() else None
@@ -98,8 +103,8 @@ def _report(arguments: argparse.Namespace) -> int:
                          "set claims_report, claims_badges, claims_plots or claims_readme in the pytest configuration")
     document = _read_results(arguments.results)
     try:
-        if arguments.readme:
-            report.check_readme(arguments.readme)  # before anything is written
+        if outputs["readme"]:
+            report.check_readme(outputs["readme"])  # before anything is written
         reports = ledger.load_reports(_ledger_dir(arguments.claims_dir, "report"))
     except ValueError as error:  # a LedgerError, or a README without its summary markers
         raise SystemExit(f"claimbench report: {error}") from None
@@ -155,22 +160,16 @@ def _schema(arguments: argparse.Namespace) -> int:
 
 
 def _models(arguments: argparse.Namespace) -> int:
-    from claimbench import registry
+    from claimbench import items, registry
 
     try:
         reports = ledger.load_reports(_ledger_dir(arguments.claims_dir, "models"))
     except ledger.LedgerError as error:
         raise SystemExit(f"claimbench models: {error}") from None
-    found = _pytest_config(Path.cwd())
-    project = found[0].parent if found else Path.cwd()
-    sys.path.insert(0, str(project))
-    for report in reports:
-        for module in report.modules:
-            try:
-                registry.import_modules([module])
-            except ImportError as error:
-                raise SystemExit(f"claimbench models: {report.slug}.toml: (report): modules: cannot import "
-                                 f"{module!r}: {error} (from {project})") from None
+    found = _found_config()
+    problems = items.import_problems(reports, found[0].parent if found else Path.cwd(), "")
+    if problems:
+        raise SystemExit(f"claimbench models: {ledger.LedgerError(problems)}")
     names = registry.list_models(arguments.pattern)
     if not names:
         what = f"matches {arguments.pattern!r}" if arguments.pattern else "is registered by the ledger's modules"
@@ -202,13 +201,11 @@ class _CollectLedger:
 def _joined(arguments: Sequence[str]) -> list[str]:
     """``--claims-x VALUE`` as ``--claims-x=VALUE``: pytest looks for its rootdir before it knows plugin
     options, and would take a separated VALUE for a path to test."""
-    from claimbench.plugin import FLAGS
+    from claimbench.plugin import separated
 
     joined: list[str] = []
     for argument in arguments:
-        previous = joined[-1] if joined else ""
-        if previous.startswith("--claims-") and "=" not in previous and previous not in FLAGS \
-                and not argument.startswith("-"):
+        if joined and separated(joined[-1], argument):
             joined[-1] = f"{joined[-1]}={argument}"
         else:
             joined.append(argument)
@@ -240,10 +237,10 @@ def _init(arguments: argparse.Namespace) -> int:
     else:  # a second file would hide it from pytest
         path, section, options = existing
         quote = json.dumps if path.name == "pyproject.toml" else str
-        missing = {key: value for key, value in settings.items() if key not in options}
-        if missing:
-            print(f"add to the [{section}] section of {path.name}:\n"
-                  + "".join(f"{key} = {quote(value)}\n" for key, value in missing.items()))
+        lacking = {key: value for key, value in settings.items() if options.get(key, "").strip() != value}
+        if lacking:
+            print(f"set in the [{section}] section of {path.name}:\n"
+                  + "".join(f"{key} = {quote(value)}\n" for key, value in lacking.items()))
     print(f"wrote {target}: fill in its TODOs, then run `claimbench check`")
     print("keep runs/ (stored training runs) and .benchmarks/ out of git: add them to .gitignore")
     return 0

@@ -74,7 +74,7 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("recipe", _todo("recipe name, of a [recipe.<name>] table"), _TRAINING),
 )
 _UNKNOWN_KIND = _todo("kind", vocab.KINDS)
-TRAINING_BAND = _todo("the band a re-run may land in, in the printed unit (abs = 2 for +-2 points)")
+TRAINING_BAND = _todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _MENTION = re.compile(

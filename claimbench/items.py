@@ -3,6 +3,7 @@ every claim test shares (its marks, recording its measurement, the judge's word 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
@@ -45,6 +46,23 @@ def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measu
     if measurement.incomparable is not None:
         pytest.skip(measurement.incomparable)
     return verdict.check(claim, measurement)
+
+
+def import_problems(reports: Sequence[Report], project: Path, hint: str) -> list[str]:
+    """Import the modules each report names, from ``project``, so that their models register; one line per
+    module that fails, naming its ledger file (a module's own error too: it is the author's to fix)."""
+    if str(project) not in sys.path:
+        sys.path.insert(0, str(project))
+    problems = []
+    for report in reports:
+        for module in report.modules:
+            try:
+                registry.import_modules([module])
+            except Exception as error:  # noqa: BLE001 - any import-time error, one line each
+                why = str(error) if isinstance(error, ImportError) else f"{type(error).__name__}: {error}"
+                problems.append(f"{report.slug}.toml: (report): modules: cannot import {module!r}: {why} "
+                                f"(from {project}{hint})")
+    return problems
 
 
 def check_models(reports: Sequence[Report]) -> None:

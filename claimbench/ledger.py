@@ -78,9 +78,9 @@ def _dotted(path: Iterable[Any]) -> str:
 
 def _closest(word: str, options: Iterable[str]) -> str:
     """`` (did you mean X?)`` when one of ``options`` is close to ``word``, or, for a word of three letters or
-    more, the options (two at most) it begins."""
+    more, the options (three at most) it begins."""
     options = sorted(options)
-    close = [o for o in options if len(word) > 2 and o.startswith(word)][:2] or difflib.get_close_matches(
+    close = [o for o in options if len(word) > 2 and o.startswith(word)][:3] or difflib.get_close_matches(
         word, options, n=1, cutoff=0.75)
     return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
 

@@ -12,7 +12,6 @@ import datetime
 import math
 import os
 import re
-import sys
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -156,15 +155,21 @@ def _cluster_problems(config: pytest.Config) -> list[str]:
 # ----------------------------------------------------------------------------- activation
 
 
+def separated(option: str, value: str) -> bool:
+    """Whether ``option value`` is a ``--claims-*`` option given its value after a space: pytest looks for its ini
+    file before it knows plugin options, and takes such a value for a path to test."""
+    return option.startswith("--claims-") and "=" not in option and option not in FLAGS and not value.startswith("-")
+
+
 def _unconfigured(config: pytest.Config) -> str | None:
-    """Why a session given ``--claims-*`` options has no ledger, or None when it was given none."""
+    """Why a session given ``--claims-*`` options on its command line has no ledger, or None when it was given
+    none (an ini file's output settings alone leave the plugin inert)."""
     arguments = config.invocation_params.args
     for option, value in zip(arguments, arguments[1:]):
-        if option.startswith("--claims-") and "=" not in option and option not in FLAGS \
-                and not value.startswith("-"):
+        if separated(option, value):
             return (f"no ledger configured; write {option}={value}, not {option} {value}: pytest looks for its "
                     f"ini file before it knows plugin options, and took {value!r} for a path to test")
-    wanted = [f"--claims-{name}" for name in OUTPUTS if _setting(config, f"claims_{name}")]
+    wanted = [f"--claims-{name}" for name in OUTPUTS if config.getoption(f"claims_{name}")]
     if wanted:
         return f"{wanted[0]}: there is no ledger to report on: give --claims-dir=DIR, or claims_dir in the ini file"
     return None
@@ -215,20 +220,12 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
     """Import the modules each ledger names, from the project's directory, so their models register."""
-    project = str(config.inipath.parent if config.inipath else config.rootpath)
-    if project not in sys.path:
-        sys.path.insert(0, project)
-    from claimbench import registry
+    from claimbench import items
     from claimbench.ledger import LedgerError
 
-    problems = []
-    for report in reports:
-        for module in report.modules:
-            try:
-                registry.import_modules([module])
-            except ImportError as error:
-                problems.append(f"{report.slug}.toml: (report): modules: cannot import {module!r}: {error} (from "
-                                f"{project}; run pytest where the module's package lies, or set the `pythonpath` ini)")
+    project = config.inipath.parent if config.inipath else config.rootpath
+    hint = "; run pytest where the module's package lies, or set the `pythonpath` ini"
+    problems = items.import_problems(reports, project, hint)
     if problems:
         raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
 

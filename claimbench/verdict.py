@@ -149,6 +149,11 @@ def format_number(value: Measured | None) -> str:
     return f"{value:.6g}"
 
 
+def _allowed(claim: Claim) -> float:
+    """The slack the claim's tolerance gives around its value (or its interval)."""
+    return claim.tolerance.abs + claim.tolerance.rel * abs(claim.value or 0.0)
+
+
 def _band(claim: Claim, slack: float) -> tuple[float | None, float | None]:
     """The allowed interval: the claimed value ± slack, or the claim's own interval widened by slack."""
     if claim.interval is not None:
@@ -190,7 +195,7 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         direction = "within" if same else "differs"
         band, delta = None, None
     else:
-        allowed = claim.tolerance.abs + claim.tolerance.rel * abs(claim.value or 0.0)
+        allowed = _allowed(claim)
         if measurement.spread > allowed:
             words = f"±{measurement.spread:.3g} (95% interval over {len(measurement.seeds)} seeds)"
         band = _band(claim, max(allowed, measurement.spread))
@@ -217,8 +222,7 @@ def _unjudged(claim: Claim) -> dict[str, Any]:
     """The band and tolerance of a claim judged without a measurement: the reader still sees what would pass."""
     if isinstance(claim.value, tuple):
         return {}
-    allowed = claim.tolerance.abs + claim.tolerance.rel * abs(claim.value or 0.0)
-    return {"band": _band(claim, allowed), "tolerance": describe_tolerance(claim.tolerance)}
+    return {"band": _band(claim, _allowed(claim)), "tolerance": describe_tolerance(claim.tolerance)}
 
 
 def judge(claim: Claim, observation: Observation) -> Judgement:

@@ -142,12 +142,37 @@ def test_models_names_a_module_that_does_not_import_in_one_line(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "claims").mkdir()
     (tmp_path / "claims" / "mine.toml").write_text(
-        'format = 2\n[report]\ntitle = "Mine"\nmodules = ["mynets.lenett"]\n', encoding="utf-8")
+        'format = 2\n[report]\ntitle = "Mine"\nmodules = ["mynets_cli.lenett", "broken_cli"]\n', encoding="utf-8")
     (tmp_path / "pytest.ini").write_text("[pytest]\nclaims_dir = claims\n", encoding="utf-8")
+    (tmp_path / "broken_cli.py").write_text("import torch\nx = undefined_name\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit, match=r"^claimbench models: mine.toml: \(report\): modules: cannot import "
-                                         r"'mynets.lenett': No module named 'mynets' \(from .+\)$"):
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    with pytest.raises(SystemExit) as raised:
         cli.main(["models"])
+    assert str(raised.value).splitlines() == [
+        "claimbench models: mine.toml: (report): modules: cannot import 'mynets_cli.lenett': No module named "
+        f"'mynets_cli' (from {tmp_path}) (and 1 more problem)",
+        f"  mine.toml: (report): modules: cannot import 'broken_cli': NameError: name 'undefined_name' is not "
+        f"defined (from {tmp_path})"]
+
+
+def test_models_imports_from_the_configurations_folder(tmp_path: Path) -> None:
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "mine.toml").write_text(
+        'format = 2\n[report]\ntitle = "Mine"\nmodules = ["tiny_cli_models"]\n', encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nclaims_dir = claims\n", encoding="utf-8")
+    (tmp_path / "tiny_cli_models.py").write_text(
+        "import torch\nfrom claimbench import register_model\n\n\n@register_model('tinycli.linear', input_size=(4,))\n"
+        "def linear():\n    return torch.nn.Linear(4, 2)\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+
+    def models(pattern: str) -> subprocess.CompletedProcess[str]:  # its own process: the registry is global
+        code = f"from claimbench import cli; raise SystemExit(cli.main(['models', {pattern!r}]))"
+        return subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "sub", capture_output=True, text=True)
+
+    listed, unmatched = models("tinycli.*"), models("nothing*")
+    assert (listed.returncode, listed.stdout) == (0, "tinycli.linear  4\n"), listed.stderr
+    assert (unmatched.returncode, unmatched.stderr) == (1, "claimbench models: no model matches 'nothing*'\n")
 
 
 def test_an_unreadable_pytest_configuration_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -178,6 +203,13 @@ def test_report_writes_what_the_configuration_names(tmp_path: Path, monkeypatch:
     monkeypatch.chdir(tmp_path / "sub")
     assert cli.main(["report", str(results)]) == 0
     assert "iot_ml_hw2/params/model1" in (tmp_path / "out" / "R.md").read_text(encoding="utf-8")
+    (tmp_path / "out" / "R.md").unlink()
+    (tmp_path / "README.md").write_text("# No markers\n", encoding="utf-8")
+    with (tmp_path / "pytest.ini").open("a", encoding="utf-8") as ini:
+        ini.write("claims_readme = README.md\n")
+    with pytest.raises(SystemExit, match=r"README.md: needs one <!-- claims-summary:start --> line"):
+        cli.main(["report", str(results)])
+    assert not (tmp_path / "out" / "R.md").exists(), "the README is checked before anything is written"
 
 
 def test_init_beside_another_pytest_configuration_prints_the_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -187,6 +219,17 @@ def test_init_beside_another_pytest_configuration_prints_the_lines(tmp_path: Pat
     monkeypatch.chdir(tmp_path)
     assert cli.main(["init"]) == 0
     assert not (tmp_path / "pytest.ini").exists(), "a pytest.ini would hide the pyproject.toml settings"
-    assert 'add to the [tool.pytest.ini_options] section of pyproject.toml:\nclaims_dir = "claims"\n' in (
+    assert 'set in the [tool.pytest.ini_options] section of pyproject.toml:\nclaims_dir = "claims"\n' in (
         capsys.readouterr().out)
+
+
+def test_init_prints_only_the_lines_the_configuration_lacks_or_sets_otherwise(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    (tmp_path / "tox.ini").write_text("[pytest]\nclaims_dir = ledgers\nclaims_report = REPORT.md\n"
+                                      "claims_json = claims.json\nclaims_badges = badges\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["init"]) == 0
+    out = capsys.readouterr().out
+    assert "set in the [pytest] section of tox.ini:\nclaims_dir = claims\nclaims_train_device = cpu\n\n" in out
 

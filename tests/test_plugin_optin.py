@@ -139,6 +139,9 @@ def test_a_report_asked_for_without_a_ledger_is_a_usage_error(pytester: pytest.P
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --claims-report: there is no ledger to report on: give --claims-dir=DIR*"])
     assert not (pytester.path / "REPORT.md").exists()
+    pytester.makeini("[pytest]\nclaims_report = REPORT.md\n")  # an ini's outputs alone leave the plugin inert
+    pytester.runpytest_subprocess("-p", "claimbench.plugin").assert_outcomes(passed=1)
+    assert not (pytester.path / "REPORT.md").exists()
 
 
 PROBE = textwrap.dedent('''

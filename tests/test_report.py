@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from claimbench import badges, plots, report, results
+from claimbench import badges, plots, report, results, vocab
 from claimbench.ledger import Claim, Recipe, Report, Table, Tolerance
 
 RECIPE = Recipe(optimizer="sgd", lr=0.1, batch_size=128, epochs=1, schedule="constant", validation="none",
@@ -166,6 +166,15 @@ def test_a_number_counted_by_a_convention_says_how() -> None:
     reference = re.fullmatch(r"5 → 5 ✅ \[(\d+)\]", _cells(markdown, "`demo/params/prose`")[1])
     assert reference, markdown
     assert f"{reference[1]}. counts state_dict entries, len(model.state_dict()), not parameters" in markdown
+
+
+def test_every_convention_that_is_not_the_plain_one_has_words_and_records_carry_them() -> None:
+    plain = {"trainable", "pure", "channels_first"}
+    conventions = {*vocab.PARAM_COUNTS, *vocab.MAC_COUNTS, *vocab.SIZES, *vocab.LAYOUTS}
+    assert set(vocab.CONVENTION_WORDS) == conventions - plain
+    claim = dataclasses.replace(CLAIMS[4], size="checkpoint_sgd_momentum")
+    record = results.record_for(claim, results.Outcome(), "2026-11-30")
+    assert record["conventions"] == [vocab.CONVENTION_WORDS["checkpoint_sgd_momentum"]]
 
 
 def test_a_partial_claim_keeps_its_cell_text() -> None:
