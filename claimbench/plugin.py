@@ -392,9 +392,15 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """A claim's mismatch is its one-line message; any other exception is a failure of ours, kept apart, and a
-    ``MeasurementError`` (a known failure with its reason: data, divergence, estimate) is one line too."""
+    ``MeasurementError`` (a known failure with its reason: data, divergence, estimate) is one line too. A claim
+    skipped while it ran is reported at the claim's test, not at this plugin's line that skipped it."""
     report = yield
-    if ledger_path_key not in item.config.stash or call.excinfo is None or not report.failed:
+    if ledger_path_key not in item.config.stash or call.excinfo is None:
+        return report
+    if report.skipped and call.excinfo.errisinstance(pytest.skip.Exception) and isinstance(report.longrepr, tuple):
+        path, line, _ = item.reportinfo()
+        report.longrepr = (os.fspath(path), (line or 0) + 1, report.longrepr[2])
+    if not report.failed:
         return report
     from claimbench import results, verdict
 

@@ -133,6 +133,20 @@ def test_a_claims_option_whose_value_hid_the_ini_file_is_a_usage_error(author: p
     author.runpytest_subprocess(f"--claims-data-root={data}").assert_outcomes(passed=2, failed=1)
 
 
+def test_a_claim_skipped_while_it_runs_is_reported_at_its_ledger(author: pytest.Pytester) -> None:
+    accuracy = ('\n[recipe.quick]\noptimizer = "sgd"\nlr = 0.1\nbatch_size = 8\nepochs = 1\nschedule = "constant"\n'
+                'validation = "none"\nnormalize = "unit"\n\n[[claim]]\nid = "accuracy/tiny"\nkind = "accuracy"\n'
+                'model = "mymodels:tiny"\ndataset = "mnist"\nsplit = "test"\nstatistic = "final"\nvalue = 90\n'
+                'printed = "90%"\nsource = "README.md"\ntolerance = { abs = 5 }\nrecipe = "quick"\n')
+    with (author.path / "claims" / "mine.toml").open("a", encoding="utf-8") as ledger:
+        ledger.write(accuracy)
+    (author.path / "empty").mkdir()
+    result = author.runpytest_subprocess("-rs", "-k", "accuracy", "--claims-train-device=cpu",
+                                         f"--claims-data-root={author.path / 'empty'}")
+    result.assert_outcomes(skipped=1, deselected=3)
+    result.stdout.fnmatch_lines(["SKIPPED ?1? claims/mine.toml:1: mnist train not found: *"])
+
+
 def test_a_report_asked_for_without_a_ledger_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_plain="def test_nothing():\n    pass\n")
     result = pytester.runpytest_subprocess("-p", "claimbench.plugin", "--claims-report=REPORT.md")
