@@ -462,8 +462,8 @@ class ClaimsSession:
     def pytest_sessionfinish(self) -> None:
         collected = self.config.stash.get(results_key, None)
         targets = {name: _path(self.config, f"claims_{name}") for name in OUTPUTS}
-        if collected is None or not any(targets.values()):
-            return
+        if collected is None or not collected.outcomes or not any(targets.values()):
+            return  # a run that measured no claim leaves the files of the last one as they are
         from claimbench import environment, report
 
         self.written = report.write_all(
@@ -475,7 +475,11 @@ class ClaimsSession:
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         collected = self.config.stash.get(results_key, None)
-        if collected is None or not collected.outcomes:
+        if collected is None:
+            return
+        if not collected.outcomes:
+            if any(_path(self.config, f"claims_{name}") for name in OUTPUTS):
+                terminalreporter.write_line("claimbench: no claim ran, so no file was written")
             return
         from claimbench import results, verdict
 

@@ -20,7 +20,7 @@ from claimbench import badges as badge_files
 from claimbench import plots as plot_files
 from claimbench.ledger import Report, Table
 from claimbench.readme_markers import README_END, README_START, summary_span
-from claimbench.results import NOT_SELECTED, counts, headline
+from claimbench.results import NOT_SELECTED, complete, counts, headline
 from claimbench.verdict import VERDICTS
 
 __all__ = [
@@ -193,11 +193,9 @@ def _cell_text(record: Record, reasons: _Reasons, date: str) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], unmeasured: set[Cell], reasons: _Reasons,
-                  date: str) -> list[str]:
+def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _Reasons, date: str) -> list[str]:
     """The author's table as printed, each claimed cell replaced by its claims' verdicts; cells holding a
-    claim inside a longer text (``partial``) keep their text and add the claim after it. A claimed cell with
-    no record at all is marked as not run."""
+    claim inside a longer text (``partial``) keep their text and add the claim after it."""
     rows = []
     for row in table.rows:
         out = []
@@ -207,8 +205,6 @@ def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], unmeasured
             cells = [_cell_text(r, reasons, date) for r in found]
             if found and any(r["printed"] != text for r in found):
                 cells.insert(0, text)
-            if not found and cell in unmeasured:
-                cells = [f"{text} {VERDICT_MARKS['not run']} {reasons.refer(NOT_SELECTED)}"]
             out.append("<br>".join(cells) if cells else text)
         rows.append(out)
     return [f"### {table.title}", "", _plain_table(rows, table.columns), ""]
@@ -229,14 +225,12 @@ def _render_report(report: Report, records: Sequence[Record], reasons: _Reasons,
     for record in records:
         if record["cell"] is not None:
             cells.setdefault(tuple(record["cell"]), []).append(record)
-    recorded = {record["id"] for record in records}
-    unmeasured = {claim.cell for claim in report.claims if claim.cell is not None and claim.id not in recorded}
     placed: set[Cell] = set()
     for table in report.tables:
         table_cells = {cell for cell in cells if cell[0] == table.id}
-        if table_cells or any(cell[0] == table.id for cell in unmeasured):
+        if table_cells:
             placed |= table_cells
-            lines += _render_table(table, cells, unmeasured, reasons, date)
+            lines += _render_table(table, cells, reasons, date)
     text_records = [r for r in records if r["cell"] is None or tuple(r["cell"]) not in placed]
     if text_records:
         lines += _render_text_claims(text_records, reasons, date)
@@ -289,7 +283,7 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
     ran = {r["id"] for r in records}
     claims = {c.id: c for report in reports for c in report.claims}
     unchanged = [r for cid, r in kept.items() if cid in claims and cid not in ran and isinstance(r, dict)
-                 and r.get("printed") == claims[cid].printed and "date" in r]
+                 and r.get("printed") == claims[cid].printed and "date" in r and r.get("reason") != NOT_SELECTED]
     return [*records, *unchanged]
 
 
@@ -363,10 +357,13 @@ def write_all(
     readme: Path | str | None = None,
 ) -> list[Path]:
     """Write every file asked for, each atomically, and return their paths. With ``json``, the claims this
-    run did not measure keep their record from the previous JSON there."""
+    run did not measure keep their record from the previous JSON there; any claim of the ledger still without
+    one is written as not run, not selected, so that no summary or badge leaves a claim out."""
     written: list[Path] = []
     if json:
         records = carry_over(records, json, reports)
+    claims = [claim for report in reports for claim in report.claims]
+    records = complete(records, claims, environment.get("date", ""))
     if markdown:
         written.append(atomic.write_text(markdown, render_markdown(records, reports, environment)))
     if json:

@@ -17,6 +17,7 @@ __all__ = [
     "NOT_SELECTED",
     "Outcome",
     "Results",
+    "complete",
     "conventions",
     "counts",
     "headline",
@@ -121,7 +122,14 @@ def record_for(claim: Claim, outcome: Outcome, date: str) -> dict[str, Any]:
 
 
 NOT_SELECTED = "not measured: not selected in this run, and no earlier record"
-"""Why a claim of the ledger has no record: the report marks its cell rather than leave it bare."""
+"""Why a claim of the ledger was not run when the run selected others."""
+
+
+def complete(records: Sequence[Mapping[str, Any]], claims: Sequence[Claim], date: str) -> list[Mapping[str, Any]]:
+    """The records, plus a ``not run`` one (``NOT_SELECTED``) for every claim that has none."""
+    recorded = {r["id"] for r in records}
+    return [*records, *(record_for(claim, Outcome(skipped=NOT_SELECTED), date) for claim in claims
+                        if claim.id not in recorded)]
 
 
 def counts(records: Sequence[Mapping[str, Any]]) -> dict[str, int]:

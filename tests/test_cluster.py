@@ -21,6 +21,7 @@ import torch
 from test_train_claims import MODEL1_CLAIMS, REPO, cifar_root, claim, small_ledger  # noqa: F401 (fixtures)
 
 from claimbench import errors, ledger
+from claimbench.results import NOT_SELECTED
 from claimbench.runs import cluster, local
 from claimbench.runs.settings import Settings
 
@@ -171,7 +172,7 @@ def test_pytest_path_gives_the_single_machine_verdicts(ray_cluster: Any, cifar_r
                                   env={**os.environ, "OMP_NUM_THREADS": "1", **env})
         assert report.exists(), finished.stdout[-3000:] + finished.stderr[-3000:]
         records = json.loads(report.read_text())["claims"]
-        verdicts[name] = {r["id"]: (r["verdict"], r["measured"]) for r in records}
+        verdicts[name] = {r["id"]: (r["verdict"], r["measured"]) for r in records if r["reason"] != NOT_SELECTED}
         if name == "cluster":
             assert re.search(r"(?m)^ray cluster \S+: training 1 run\(s\) on 2 node\(s\)", finished.stdout), \
                 finished.stdout[-3000:]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from claimbench.report import VERDICT_MARKS
+from claimbench.results import NOT_SELECTED
 
 pytest_plugins = ["pytester"]
 
@@ -327,13 +328,21 @@ def test_files_are_deterministic(project: pytest.Pytester) -> None:
     assert _outputs(project) == first
 
 
-def test_empty_selection_says_so(project: pytest.Pytester) -> None:
+def test_empty_selection_says_so_and_writes_nothing(project: pytest.Pytester) -> None:
+    readme = (project.path / "README.md").read_text(encoding="utf-8")
     result = _run(project, "-k", "no_such_claim")
     result.assert_outcomes(deselected=8)
-    markdown = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
-    assert "No claims were selected in this run" in markdown
-    assert json.loads((project.path / "out" / "results.json").read_text(encoding="utf-8"))["claims"] == []
-    assert "No claims were selected in the last run." in (project.path / "README.md").read_text(encoding="utf-8")
+    result.stdout.fnmatch_lines(["claimbench: no claim ran, so no file was written"])
+    assert not (project.path / "out").exists() and (project.path / "README.md").read_text(encoding="utf-8") == readme
+
+
+def test_a_partial_selection_still_accounts_for_every_claim(project: pytest.Pytester) -> None:
+    _run(project, "-k", "params/reproduced")
+    records = json.loads((project.path / "out" / "results.json").read_text(encoding="utf-8"))["claims"]
+    verdicts = [(r["verdict"], r["reason"] == NOT_SELECTED) for r in records]
+    assert sorted(verdicts) == [("not run", True)] * 6 + [("reproduced", False), ("unverifiable", False)]
+    endpoint = json.loads((project.path / "badges" / "claims.json").read_text(encoding="utf-8"))
+    assert endpoint["message"] == "1 reproduced of 1 checked, 6 not run"
 
 
 def test_unknown_model_is_a_usage_error(project: pytest.Pytester) -> None:

@@ -129,14 +129,26 @@ def test_a_reason_is_written_once_and_referred_to() -> None:
 
 def test_text_claims_and_reports_without_records() -> None:
     markdown = report.render_markdown(_records(), REPORTS, ENVIRONMENT)
-    assert _cells(markdown, "`demo/params/prose`") == ["`demo/params/prose`", "5 → 6 🟡 +1 [5]"]
-    # A claim with no record at all is shown, marked, in its table: a run limited by -m hides no claim.
-    assert "### Unselected table" in markdown
-    assert _cells(markdown.split("### Unselected table")[1], "small") == ["small", "0.49 MB ⚪ [4]"]
-    assert f"4. {results.NOT_SELECTED}" in markdown
+    assert _cells(markdown, "`demo/params/prose`") == ["`demo/params/prose`", "5 → 6 🟡 +1 [4]"]
+    assert "### Unselected table" not in markdown, "a table none of whose claims has a record is left out"
     assert "## Empty report\n\n`empty` · nowhere\n\nNo claim of this report has a record yet." in markdown
     assert "`demo` · source `demo.txt` · nowhere" in markdown
     assert markdown.index("## Demo report") < markdown.index("## Empty report")
+
+
+def test_every_claim_of_the_ledger_gets_a_record_so_no_summary_leaves_one_out(tmp_path: Path) -> None:
+    """A run limited by -m or -k hides no claim: those it did not select, with no earlier record, are not run."""
+    written = report.write_all(_records(), REPORTS, ENVIRONMENT, markdown=tmp_path / "R.md", json=tmp_path / "c.json")
+    records = {r["id"]: r for r in json.loads(written[1].read_text(encoding="utf-8"))["claims"]}
+    unselected = records["demo/size/small"]
+    assert len(records) == len(CLAIMS) and (unselected["verdict"], unselected["reason"]) == (
+        "not run", results.NOT_SELECTED)
+    markdown = written[0].read_text(encoding="utf-8")
+    assert _cells(markdown.split("### Unselected table")[1], "small")[1].startswith("0.49 MB ⚪ ")
+    assert "Not measured: 2 not run." in markdown
+    rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
+    kept = {r["id"]: r for r in report.carry_over(rerun, written[1], REPORTS)}
+    assert "demo/size/small" not in kept, "a claim that was not selected is not an earlier record"
 
 
 def test_two_claims_in_one_cell_share_it() -> None:
