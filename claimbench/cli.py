@@ -252,7 +252,7 @@ def _parser() -> argparse.ArgumentParser:
 
     draft = commands.add_parser("draft", help="draft a v2 ledger from a markdown report (reads it as text only)")
     draft.add_argument("report", type=Path, metavar="REPORT.md")
-    draft.add_argument("--slug", help="the report's slug (default: from the file name)")
+    draft.add_argument("--slug", help="the report's slug (default: from the file name; a README's, its folder's)")
     draft.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of standard output")
     draft.add_argument("--force", action="store_true", help="replace FILE if it exists")
     draft.set_defaults(run=_draft)

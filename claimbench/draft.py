@@ -168,7 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         return _fail(path, error)
-    ledger = draft(text, slug=args.slug or slug(path.stem) or "report", source=path.name)
+    named = path.resolve().parent.name if path.stem.lower() == "readme" else path.stem  # a README names its folder
+    ledger = draft(text, slug=args.slug or slug(named) or "report", source=path.name)
     if not args.output:
         sys.stdout.write(ledger)
         return 0
@@ -193,7 +194,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="claimbench draft", description="Draft a v2 claims ledger from a markdown report."
     )
     parser.add_argument("report", help="the markdown report to read")
-    parser.add_argument("--slug", help="the report's slug (default: from the file name)")
+    parser.add_argument("--slug", help="the report's slug (default: from the file name; a README's, its folder's)")
     parser.add_argument("-o", "--output", help="write the ledger to this file instead of stdout")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser

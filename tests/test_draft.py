@@ -244,6 +244,14 @@ def test_main_writes_stdout_or_a_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "mine.<name>" in (tmp_path / "out.toml").read_text(encoding="utf-8")
 
 
+def test_a_readme_is_named_after_its_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = tmp_path / "My CNNs" / "README.md"
+    readme.parent.mkdir()
+    readme.write_text(_table(["Model", "Params"], ["A", "1,000"]), encoding="utf-8")
+    assert main([str(readme)]) == 0
+    assert "my_cnns.<name>" in capsys.readouterr().out
+
+
 def test_main_keeps_an_existing_ledger_unless_forced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report, ledger = tmp_path / "r.md", tmp_path / "r.toml"
     report.write_text(_table(["Model", "Params"], ["A", "1,000"]), encoding="utf-8")
