@@ -140,7 +140,7 @@ class _Context:
 
 def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
     """A v2 ledger (TOML text) for the markdown report ``markdown_text``; ``source`` is its file name."""
-    scan = _scan(_normalize(markdown_text))
+    scan = _scan(_without_summary(_normalize(markdown_text)))
     context = _Context(slug=slug, source=source)
     tables = _tables(scan.tables)
     lines = [
@@ -204,13 +204,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _normalize(text: str) -> str:
-    """Line ends and NULs as markdown-it normalises them, so token line numbers index our lines; claimbench's
-    own summary (between the README markers) blanked, line for line."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd").split("\n")
+    """Line ends and NULs as markdown-it normalises them, so token line numbers index our lines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+
+
+def _without_summary(text: str) -> str:
+    """The text with claimbench's own summary (between the README markers) blanked, line for line: its tables
+    are claimbench's, not the author's claims."""
+    lines = text.split("\n")
     try:
         start, end = summary_span(lines)
     except ValueError:
-        return "\n".join(lines)
+        return text
     return "\n".join([*lines[:start + 1], *[""] * (end - start - 1), *lines[end:]])
 
 

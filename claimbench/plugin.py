@@ -62,7 +62,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest, flag = f"claims_{name.replace('-', '_')}", f"--claims-{name}"
         if flag in FLAGS:
             kwargs["action"] = "store_true"
-            ini = ini and "bool"
+            ini = "bool" if ini else ""  # a flag's ini value, where it has one, is a boolean
         group.addoption(flag, dest=dest, default=None, help=help, **kwargs)
         if ini:
             parser.addini(dest, help, type=ini, default=None)
