@@ -56,7 +56,7 @@ def test_unknown_precision_is_refused() -> None:
 
 
 @pytest.mark.train_cpu
-def test_bf16_trains_as_accurately_as_fp32_on_fashion_mnist(record_property: Any) -> None:
+def test_bf16_trains_as_accurately_as_fp32_on_fashion_mnist(record_property: Any, device: str) -> None:
     """A small CNN, 2 epochs on real Fashion-MNIST in each precision (channels_last both): the test
     accuracies agree within 1 point. What ``auto`` chooses on this machine, and why, is recorded."""
     try:
@@ -65,13 +65,13 @@ def test_bf16_trains_as_accurately_as_fp32_on_fashion_mnist(record_property: Any
         pytest.skip(str(missing))
     train_set = dataclasses.replace(train_set, images=train_set.images[:TRAIN_IMAGES],
                                     labels=train_set.labels[:TRAIN_IMAGES])
-    probe = precision.probe(small_cnn, train_set, recipe(), device="cpu")
+    probe = precision.probe(small_cnn, train_set, recipe(), device=device)
     record_property("auto_chose", probe.chosen)
     record_property("step_ms", {name: round(seconds * 1e3, 2) for name, seconds in probe.step_seconds.items()})
     accuracy = {}
     for name in ("fp32", "bf16"):
         torch.manual_seed(0)
-        history = train.train(small_cnn(), train_set, test_set, recipe(), device="cpu", seed=0,
+        history = train.train(small_cnn(), train_set, test_set, recipe(), device=device, seed=0,
                               accel=precision.accel(name))
         accuracy[name] = history.epochs[-1].test.accuracy
         record_property(f"{name}_test_accuracy", accuracy[name])

@@ -75,13 +75,13 @@ def claim(claim_id: str, path: Path = IOT_ML) -> ledger.Claim:
 
 @pytest.mark.train_cpu
 def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """`pytest benchmarks -m "train or timing" --claims-train-device cpu --claims-data-root DIR` trains Model 1 once with
-    its recipe (every epoch, the hold-out), judges its three accuracy claims and shows its epoch time,
+                                      monkeypatch: pytest.MonkeyPatch, device: str) -> None:
+    """`pytest benchmarks -m "train or timing" --claims-train-device DEVICE --claims-data-root DIR` trains Model 1 once
+    with its recipe (every epoch, the hold-out), judges its three accuracy claims and shows its epoch time,
     printing the estimate and one line per epoch under pytest's capture. One thread, no time limit."""
     results, report = tmp_path / "runs", tmp_path / "claims.json"
     command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "train or timing", "-k", "model1",
-               "--claims-dir", str(small_ledger), "--claims-train-device", "cpu", "--claims-data-root", str(cifar_root),
+               "--claims-dir", str(small_ledger), "--claims-train-device", device, "--claims-data-root", str(cifar_root),
                "--claims-allow-unverified-data", "--claims-results-dir", str(results), "--claims-json", str(report),
                "-p", "no:xdist", "-p", "no:randomly"]
     finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False,
@@ -93,9 +93,10 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
                      finished.stdout), finished.stdout[-3000:]
     assert re.search(rf"(?m)^iot_ml_hw2.model1 epoch {EPOCHS}/{EPOCHS}  loss \S+  train acc \S+%  val acc \S+%  "
                      r"\S+ s/epoch  ETA 0s$", finished.stdout), finished.stdout[-3000:]
+    machine = "CPU" if device == "cpu" else torch.cuda.get_device_name(device)
     for claim_id in MODEL1_CLAIMS[:3]:
         assert records[claim_id]["verdict"] in ("reproduced", "refuted"), records[claim_id]
-        assert records[claim_id]["measured"] is not None and records[claim_id]["device"].startswith("CPU")
+        assert records[claim_id]["measured"] is not None and records[claim_id]["device"].startswith(machine)
         assert "unverified data" in records[claim_id]["reason"] or records[claim_id]["verdict"] == "refuted"
     timing = records["iot_ml_hw2/epoch_time/model1"]
     assert timing["verdict"] == "not run" and "the claim was timed on unknown GPU" in timing["reason"]
@@ -115,7 +116,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
 
     # A rerun reuses the stored run; --claims-retrain (a new session) trains again.
     monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
-    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=results,
+    settings = Settings(device=device, data_root=cifar_root, allow_unverified=True, results_dir=results,
                              session="a later session")
     outcome = local.measure(claim(MODEL1_CLAIMS[1], small_ledger), settings)
     assert outcome.values == (records[MODEL1_CLAIMS[1]]["measured"],) and outcome.results == tuple(stored)
