@@ -69,18 +69,13 @@ class CorruptCheckpoint(ValueError):
 
 @dataclass(frozen=True)
 class Accel:
-    """How the engine runs on a device: memory layout, autocast dtype, ``torch.compile``."""
+    """How the engine runs on a device: memory layout, autocast dtype, ``torch.compile``. The default is fp32 in
+    channels_last on every device; bf16 is chosen by timing the model (``claimbench.precision.probe``), never by
+    the device's type (on an H200 a small CNN stepped faster in fp32)."""
 
-    channels_last: bool
-    autocast: torch.dtype | None
+    channels_last: bool = True
+    autocast: torch.dtype | None = None
     compile: bool = False
-
-    @classmethod
-    def for_device(cls, device: torch.device | str, *, compile: bool = False) -> Accel:
-        """channels_last with bf16 autocast on CUDA; on the CPU channels_last in fp32, which measured fastest."""
-        if torch.device(device).type == "cuda":
-            return cls(channels_last=True, autocast=torch.bfloat16, compile=compile)
-        return cls(channels_last=True, autocast=None, compile=compile)
 
     @property
     def memory_format(self) -> torch.memory_format:
@@ -206,7 +201,7 @@ def step_cost(model: nn.Module, train_set: data.Dataset, recipe: Recipe, *, devi
     ``PROBE_STEPS`` timed training steps and evaluation batches, at each candidate thread count in turn
     so that every count meets the same load. Medians; a fixed number of steps, whatever they take."""
     device = torch.device(device)
-    accel = accel or Accel.for_device(device)
+    accel = accel or Accel()
     if recipe.batch_norm == "per_image":
         batchnorm.per_image_batch_norm(model)
     model.to(device=device, memory_format=accel.memory_format)
@@ -349,7 +344,7 @@ def evaluate(
 ) -> Evaluation:
     """Loss, accuracy and confusion matrix of ``model`` on ``dataset``: eval mode, no augmentation."""
     device = torch.device(device)
-    accel = accel or Accel.for_device(device)
+    accel = accel or Accel()
     model.eval()
     loss_sum = torch.zeros((), device=device)
     counts: torch.Tensor | int = 0
@@ -582,7 +577,7 @@ def train(
     CPU thread count for the run (None: as the process is set). A non-finite loss raises ``NonFiniteLoss``.
     """
     device = torch.device(device)
-    accel = accel or Accel.for_device(device)
+    accel = accel or Accel()
     name = name or type(model).__name__
     _check(model, recipe, len(train_set), val_set, name)
 
