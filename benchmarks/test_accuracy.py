@@ -2,11 +2,10 @@
 
 import pytest
 
-from claimbench import families, vocab
-from claimbench.ledger import Claim
-from claimbench.runs.settings import Settings
+from claimbench import vocab
+from claimbench.verdict import Measurement
 
 
 @pytest.mark.claims(*vocab.TRAINING_KINDS)
-def test_accuracy(claim: Claim, check_claim, training_settings: Settings) -> None:
-    check_claim(families.training(claim, training_settings))
+def test_accuracy(claim_measurement: Measurement, check_claim) -> None:
+    check_claim(claim_measurement)

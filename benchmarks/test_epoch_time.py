@@ -2,11 +2,9 @@
 
 import pytest
 
-from claimbench import families
-from claimbench.ledger import Claim
-from claimbench.runs.settings import Settings
+from claimbench.verdict import Measurement
 
 
 @pytest.mark.claims("epoch_time")
-def test_epoch_time(claim: Claim, check_claim, training_settings: Settings, benchmark) -> None:
-    check_claim(families.epoch_time(claim, training_settings, benchmark))
+def test_epoch_time(claim_measurement: Measurement, check_claim) -> None:
+    check_claim(claim_measurement)

@@ -2,10 +2,9 @@
 
 import pytest
 
-from claimbench import families
-from claimbench.ledger import Claim
+from claimbench.verdict import Measurement
 
 
 @pytest.mark.claims("layer")
-def test_layer(claim: Claim, check_claim) -> None:
-    check_claim(families.layer(claim))
+def test_layer(claim_measurement: Measurement, check_claim) -> None:
+    check_claim(claim_measurement)

@@ -2,10 +2,9 @@
 
 import pytest
 
-from claimbench import families
-from claimbench.ledger import Claim
+from claimbench.verdict import Measurement
 
 
 @pytest.mark.claims("params")
-def test_params(claim: Claim, check_claim) -> None:
-    check_claim(families.params(claim))
+def test_params(claim_measurement: Measurement, check_claim) -> None:
+    check_claim(claim_measurement)

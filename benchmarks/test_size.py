@@ -2,10 +2,9 @@
 
 import pytest
 
-from claimbench import families
-from claimbench.ledger import Claim
+from claimbench.verdict import Measurement
 
 
 @pytest.mark.claims("size")
-def test_size(claim: Claim, check_claim) -> None:
-    check_claim(families.size(claim))
+def test_size(claim_measurement: Measurement, check_claim) -> None:
+    check_claim(claim_measurement)

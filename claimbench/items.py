@@ -17,7 +17,7 @@ from claimbench.ledger import Claim, LedgerError, Report
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
 
-__all__ = ["ClaimItem", "LedgerFile", "check_models", "marks", "record_and_judge"]
+__all__ = ["ClaimItem", "LedgerFile", "check_models", "marks", "measure_in_setup", "record_and_judge"]
 
 TIER_OF_KIND = {
     "params": "params",
@@ -37,6 +37,20 @@ def marks(claim: Claim) -> list[pytest.MarkDecorator]:
     if claim.expect == "refuted":
         return [*tier, pytest.mark.xfail(strict=True, raises=verdict.ClaimMismatch, reason=claim.why or "")]
     return tier
+
+
+def measure_in_setup(node: pytest.Item, measure: Callable[[], verdict.Measurement]) -> verdict.Measurement:
+    """A claim's measurement, taken in set-up so that a failure to measure is an error as pytest counts them: a
+    claim that cannot run here is skipped, and counters that disagree are an error of the set-up."""
+    try:
+        measurement = measure()
+    except errors.NotRunnable as reason:
+        pytest.skip(str(reason))
+    disagreement = verdict.counters_disagree(measurement.counters)
+    if disagreement:
+        node.user_properties.append((results.MEASUREMENT_PROPERTY, measurement.to_dict()))
+        raise verdict.CounterDisagreement(disagreement)
+    return measurement
 
 
 def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measurement) -> verdict.Judgement:
@@ -113,11 +127,16 @@ class ClaimItem(pytest.Item):
             self.add_marker(mark)
         self.user_properties.append((results.CLAIM_PROPERTY, claim.id))
 
-    def runtest(self) -> None:
+    def setup(self) -> None:
+        """Measure the claim: a failure to measure is then an error of the set-up, as pytest counts errors."""
         from claimbench import families
 
         no_benchmark = SimpleNamespace(enabled=False, extra_info={})  # the engine's own timer times epochs
-        record_and_judge(self, self.claim, families.measurement(self.claim, self.settings, no_benchmark))
+        self.measurement = measure_in_setup(self, lambda: families.measurement(self.claim, self.settings,
+                                                                                no_benchmark))
+
+    def runtest(self) -> None:
+        record_and_judge(self, self.claim, self.measurement)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         """A mismatch is its one line; a crash's traceback starts at this item, as a test function's does, one

@@ -188,6 +188,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[ledger_path_key] = ledger_path
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
+    config.pluginmanager.register(ClaimFixtures(), "claimbench-fixtures")
     worker = getattr(config, "workerinput", None)
     if worker is None:
         config.pluginmanager.register(ClaimsSession(config), "claimbench-session")
@@ -204,9 +205,10 @@ def _share_cores(workers: int) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    session = config.pluginmanager.get_plugin("claimbench-session")
-    if session is not None:
-        config.pluginmanager.unregister(session)
+    for name in ("claimbench-session", "claimbench-fixtures"):
+        plugin = config.pluginmanager.get_plugin(name)
+        if plugin is not None:
+            config.pluginmanager.unregister(plugin)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -321,25 +323,36 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 # ----------------------------------------------------------------------------- running a claim
 
 
-@pytest.fixture
-def claim(request: pytest.FixtureRequest) -> Claim:
-    """The claim of a test parametrized by ``@pytest.mark.claims``; without the mark there is none."""
-    pytest.fail(f"{request.node.nodeid}: a `claim` argument needs @pytest.mark.claims(<kinds>)", pytrace=False)
+class ClaimFixtures:
+    """The fixtures a claim test takes, registered only once a ledger is configured."""
 
+    @pytest.fixture
+    def claim(self, request: pytest.FixtureRequest) -> Claim:
+        """The claim of a test parametrized by ``@pytest.mark.claims``; without the mark there is none."""
+        pytest.fail(f"{request.node.nodeid}: a `claim` argument needs @pytest.mark.claims(<kinds>)", pytrace=False)
 
-@pytest.fixture
-def check_claim(request: pytest.FixtureRequest, claim: Claim) -> ClaimChecker:
-    """Record a measurement of this test's claim for the report, then judge it: raise on a mismatch,
-    skip when it cannot be compared with the claim (other hardware)."""
-    from claimbench import items
+    @pytest.fixture
+    def claim_measurement(self, request: pytest.FixtureRequest, claim: Claim) -> verdict.Measurement:
+        """The claim measured by its family during set-up (``items.measure_in_setup``): a failure to measure is
+        the test's error, in the terminal and in JUnit XML, never its failure."""
+        from claimbench import families, items
 
-    return lambda measurement: items.record_and_judge(request.node, claim, measurement)
+        timer = request.getfixturevalue("benchmark") if claim.kind == "epoch_time" else None
+        return items.measure_in_setup(request.node, lambda: families.measurement(
+            claim, lambda: request.getfixturevalue("training_settings"), timer))
 
+    @pytest.fixture
+    def check_claim(self, request: pytest.FixtureRequest, claim: Claim) -> ClaimChecker:
+        """Record a measurement of this test's claim for the report, then judge it: raise on a mismatch,
+        skip when it cannot be compared with the claim (other hardware)."""
+        from claimbench import items
 
-@pytest.fixture(scope="session")
-def training_settings(request: pytest.FixtureRequest) -> Settings:
-    """The training options of this session; under pytest-xdist each worker takes its own GPU."""
-    return settings(request.config)
+        return lambda measurement: items.record_and_judge(request.node, claim, measurement)
+
+    @pytest.fixture(scope="session")
+    def training_settings(self, request: pytest.FixtureRequest) -> Settings:
+        """The training options of this session; under pytest-xdist each worker takes its own GPU."""
+        return settings(request.config)
 
 
 def settings(config: pytest.Config) -> Settings:
@@ -402,6 +415,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = (os.fspath(path), (line or 0) + 1, report.longrepr[2])
     if not report.failed:
         return report
+    from claimbench import items as claim_items
     from claimbench import results, verdict
 
     if not any(name == results.CLAIM_PROPERTY for name, _ in item.user_properties):
@@ -409,6 +423,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if isinstance(call.excinfo.value, verdict.ClaimMismatch):
         report.longrepr = str(call.excinfo.value)
         return report
+    if call.when == "setup" and isinstance(item, claim_items.ClaimItem):  # pytest formats set-up errors itself
+        report.longrepr = item.repr_failure(call.excinfo)
     reason = _one_line(call.excinfo)
     report.user_properties.append((results.FAILURE_PROPERTY, reason))
     if isinstance(call.excinfo.value, errors.MeasurementError) and not item.config.option.fulltrace:

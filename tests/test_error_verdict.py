@@ -4,6 +4,7 @@ into the JSON, the report and the badge counts. Data cases use tiny files in CIF
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 import re
 from pathlib import Path
 
@@ -182,7 +183,27 @@ def test_an_error_reads_as_its_reason_and_a_crash_from_the_claim_on(project: pyt
     """A known failure of ours is its one-line reason; a crash keeps a traceback, from the claim's item on."""
     output = project.runpytest_subprocess("-k", "attention or broken").stdout.str()
     assert re.search(r"(?m)^error: counters disagree after corrections: ", output), output
-    crash = output.split("ERROR at call of claim errors/params/broken")[1].split("claimbench verdicts")[0]
-    crash = crash.split("ERROR at call of claim")[0]
+    crash = output.split("ERROR at setup of claim errors/params/broken")[1].split("claimbench verdicts")[0]
+    crash = crash.split("ERROR at setup of claim")[0]
     assert "errmodels.py" in crash and "RuntimeError: model builder exploded" in crash, crash
     assert "_pytest" not in crash and "pluggy" not in crash and len(crash.splitlines()) < 30, crash
+
+
+@pytest.mark.parametrize("test_file", [None, "measured in set-up"])
+def test_an_error_of_ours_is_an_error_in_junit_xml_too(project: pytest.Pytester, test_file: str | None) -> None:
+    """A claim we could not measure is an error for every reader of the run, JUnit XML's CI dashboards included:
+    a ledger item, or a test that takes ``claim_measurement``, measures in set-up."""
+    if test_file:
+        project.makepyfile(test_claims="""
+            import pytest
+
+            @pytest.mark.claims("params", "macs")
+            def test_structure(claim_measurement, check_claim):
+                check_claim(claim_measurement)
+        """)
+    result = project.runpytest_subprocess("-k", "attention or broken", "--junitxml=out/junit.xml")
+    result.assert_outcomes(errors=2)
+    suite = ElementTree.parse(project.path / "out" / "junit.xml").getroot().find("testsuite")
+    assert (suite.get("errors"), suite.get("failures"), suite.get("tests")) == ("2", "0", "2")
+    named = [case.get("name") for case in suite.iter("testcase")]
+    assert all(("test_structure" in name) == bool(test_file) for name in named), named

@@ -4,6 +4,7 @@ one prefix with ini equivalents, paths from the ini file's directory, models by 
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 
 import pytest
@@ -179,6 +180,9 @@ def test_installed_but_not_configured_the_plugin_is_inert(pytester: pytest.Pytes
     result.stdout.fnmatch_lines(["probe: loaded=[] markers=[]"])
     shown = [line for line in result.outlines if not line.startswith("plugins:")]  # pytest lists installed ones
     assert not [line for line in shown if "claimbench" in line]
+    fixtures = pytester.runpytest_subprocess("-p", "claimbench.plugin", "--fixtures").stdout.str()
+    assert not {"claim", "claim_measurement", "check_claim", "training_settings"} & set(re.findall(r"(?m)^(\w+)",
+                                                                                                     fixtures))
 
 
 SIXTH = '''
