@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import configparser
 import json
+import os
 import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -180,24 +181,6 @@ def _models(arguments: argparse.Namespace) -> int:
     return 0
 
 
-class _CollectLedger:
-    """A pytest plugin for ``claimbench check``: collect the configured ledger's files, wherever they are."""
-
-    def pytest_configure(self, config: Any) -> None:
-        import pytest
-
-        from claimbench import plugin
-
-        if config.option.help or config.option.version:  # pytest's own help, with the --claims-* options
-            return
-        ledger_path = config.stash.get(plugin.ledger_path_key, None)
-        if ledger_path is None:
-            raise pytest.UsageError("claimbench check: no ledger configured: set claims_dir in the ini (pytest.ini, "
-                                    "pyproject.toml) or pass --claims-dir=DIR")
-        if not any(ledger_path.resolve().is_relative_to(Path(arg).resolve()) for arg in config.args):
-            config.args.append(str(ledger_path))
-
-
 def _joined(arguments: Sequence[str]) -> list[str]:
     """``--claims-x VALUE`` as ``--claims-x=VALUE``: pytest looks for its rootdir before it knows plugin
     options, and would take a separated VALUE for a path to test."""
@@ -215,7 +198,9 @@ def _joined(arguments: Sequence[str]) -> list[str]:
 def _check(arguments: argparse.Namespace) -> int:
     import pytest
 
-    return int(pytest.main(_joined(arguments.pytest_args), plugins=[_CollectLedger()]))
+    sys.dont_write_bytecode = True  # a reviewer's run leaves no __pycache__ in the clone it checks,
+    os.environ["PYTHONDONTWRITEBYTECODE"] = "1"  # nor do pytest-xdist's workers
+    return int(pytest.main(["-p", "claimbench.collect_ledger", *_joined(arguments.pytest_args)]))
 
 
 def _init(arguments: argparse.Namespace) -> int:

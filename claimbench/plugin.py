@@ -43,6 +43,8 @@ MARKERS = {
 }
 OUTPUTS = ("report", "json", "badges", "plots", "readme")
 """The files a run may write, each ``--claims-<name>`` / ini ``claims_<name>``."""
+NOTHING_CHECKED = "claimbench_nothing_checked"
+"""The key of a pytest-xdist worker's output that says it collected no claim while a report was asked for."""
 FLAGS = ("--claims-download", "--claims-allow-unverified-data", "--claims-train-compile", "--claims-retrain")
 """The options that take no value; every other ``--claims-*`` option takes one."""
 _DEVICE = re.compile(r"cpu|cuda(:\d+)?|mps")
@@ -299,10 +301,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     wanted = any(_path(config, f"claims_{name}") for name in OUTPUTS)
     claimed = tested or any(isinstance(item, claim_items.ClaimItem) for item in items)
     if not claimed and config.stash[claims_key] and (wanted or not items):
-        raise pytest.UsageError(
-            f"claims ledger {config.stash[ledger_path_key]}: none of its {len(config.stash[claims_key])} claims "
-            "was collected, so nothing would be checked: run pytest where it collects the ledger's files "
-            "(its directory is under a test path), or run `claimbench check`")
+        nothing = (f"claims ledger {config.stash[ledger_path_key]}: none of its {len(config.stash[claims_key])} "
+                   "claims was collected, so nothing would be checked: run pytest where it collects the ledger's "
+                   "files (its directory is under a test path), or run `claimbench check`")
+        if not hasattr(config, "workeroutput"):
+            raise pytest.UsageError(nothing)
+        config.workeroutput[NOTHING_CHECKED] = nothing  # a worker's usage error would be xdist's internal error
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -454,6 +458,7 @@ class ClaimsSession:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.written: list[Path] = []
+        self.nothing_checked: str | None = None
 
     def pytest_sessionstart(self) -> None:
         readme = _path(self.config, "claims_readme")
@@ -475,7 +480,16 @@ class ClaimsSession:
                 skipped = str(longrepr).removeprefix("Skipped: ")
             collected.add(report.user_properties, skipped=skipped, duration=report.duration)
 
-    def pytest_sessionfinish(self) -> None:
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any) -> None:
+        """A pytest-xdist worker that collected no claim while a report was asked for: the run's usage error."""
+        self.nothing_checked = getattr(node, "workeroutput", {}).get(NOTHING_CHECKED, self.nothing_checked)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.nothing_checked:
+            session.exitstatus = pytest.ExitCode.USAGE_ERROR
+            return
         collected = self.config.stash.get(results_key, None)
         targets = {name: _path(self.config, f"claims_{name}") for name in OUTPUTS}
         if collected is None or not collected.outcomes or not any(targets.values()):
@@ -490,6 +504,9 @@ class ClaimsSession:
         )
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.nothing_checked:
+            terminalreporter.write_line(f"ERROR: {self.nothing_checked}", red=True)
+            return
         collected = self.config.stash.get(results_key, None)
         if collected is None:
             return

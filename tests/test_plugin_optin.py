@@ -4,7 +4,10 @@ one prefix with ini equivalents, paths from the ini file's directory, models by 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -104,6 +107,33 @@ def test_a_ledger_whose_claims_are_not_collected_is_a_usage_error(author: pytest
     result = author.runpytest_subprocess("test_other.py")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*none of its 3 claims was collected, so nothing would be checked*"])
+
+
+def test_under_xdist_a_ledger_whose_claims_are_not_collected_is_a_usage_error_too(author: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    author.makepyfile(test_other="def test_other():\n    pass\n")
+    result = author.runpytest_subprocess("test_other.py", "-n", "2")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR and "INTERNALERROR" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["*none of its 3 claims was collected, so nothing would be checked*"])
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
+def test_check_runs_the_ledger_alone_from_anywhere(author: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory,
+                                                  workers: list[str]) -> None:
+    """A reviewer's ``claimbench check`` of another clone runs its claims, not the tests of the reviewer's folder,
+    also with pytest-xdist (whose workers do not see a plugin object handed to ``pytest.main``), and writes no
+    ``__pycache__`` into the clone."""
+    if workers:
+        pytest.importorskip("xdist")
+    reviewer = tmp_path_factory.mktemp("reviewer")
+    (reviewer / "test_mine.py").write_text("def test_mine():\n    pass\n", encoding="utf-8")
+    command = [sys.executable, "-m", "claimbench.cli", "check", f"--claims-dir={author.path / 'claims'}", "-o",
+               f"pythonpath={author.path}", "-p", "no:cacheprovider", "-rA", *workers]
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    finished = subprocess.run(command, cwd=reviewer, capture_output=True, text=True, check=False, env=environment)
+    assert finished.returncode == pytest.ExitCode.TESTS_FAILED, finished.stdout[-2000:] + finished.stderr
+    assert "1 failed, 2 passed" in finished.stdout and "test_mine" not in finished.stdout, finished.stdout[-2000:]
+    assert not list(author.path.rglob("__pycache__")), "the check wrote into the clone it checked"
 
 
 def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
