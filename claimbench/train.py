@@ -77,6 +77,16 @@ class Accel:
     autocast: torch.dtype | None = None
     compile: bool = False
 
+    def __post_init__(self) -> None:
+        if self.autocast not in (None, torch.bfloat16):
+            raise ValueError(f"autocast must be None or torch.bfloat16, got {self.autocast}: float16 needs loss "
+                             "scaling, which the engine does not do")
+
+    @property
+    def precision(self) -> str:
+        """``"bf16"`` or ``"fp32"``: the numerics a run trains in."""
+        return "fp32" if self.autocast is None else "bf16"
+
     @property
     def memory_format(self) -> torch.memory_format:
         """The memory format of images and weights."""
@@ -345,6 +355,8 @@ def evaluate(
     """Loss, accuracy and confusion matrix of ``model`` on ``dataset``: eval mode, no augmentation."""
     device = torch.device(device)
     accel = accel or Accel()
+    if not len(dataset):
+        raise ValueError("cannot evaluate on an empty dataset")
     model.eval()
     loss_sum = torch.zeros((), device=device)
     counts: torch.Tensor | int = 0
@@ -419,10 +431,11 @@ def _epoch_line(name: str, record: Epoch, epochs: int, held_out: str, seconds: l
     return "  ".join(parts)
 
 
-def _fingerprint(name: str, recipe: Recipe, seed: int, device: torch.device, train_size: int) -> dict[str, Any]:
+def _fingerprint(name: str, recipe: Recipe, seed: int, device: torch.device, train_size: int, accel: Accel
+                 ) -> dict[str, Any]:
     """What a checkpoint must match to be resumed."""
     return {"model": name, "recipe": dataclasses.asdict(recipe), "seed": seed, "device": device.type,
-            "train_size": train_size}
+            "train_size": train_size, "precision": accel.precision}
 
 
 def _read_checkpoint(checkpoint: Path, fingerprint: dict[str, Any]) -> dict[str, Any]:
@@ -433,8 +446,9 @@ def _read_checkpoint(checkpoint: Path, fingerprint: dict[str, Any]) -> dict[str,
     except Exception as error:  # torch.load fails in many ways (zip, pickle, EOF): all mean an unreadable file
         raise CorruptCheckpoint(checkpoint, error) from error
     if found != fingerprint:
-        raise ValueError(f"{checkpoint}: checkpoint of another run ({found['model']}, seed {found['seed']}); "
-                         f"delete it to start afresh")
+        differ = [key for key in fingerprint if found.get(key) != fingerprint[key]]
+        raise ValueError(f"{checkpoint}: checkpoint of another run ({found['model']}, seed {found['seed']}; its "
+                         f"{', '.join(differ)} differ{'s' * (len(differ) == 1)}); delete it to start afresh")
     return state
 
 
@@ -575,6 +589,9 @@ def train(
     the best epoch's weights in ``model``; ``evaluate_train`` then evaluates them on ``train_set``.
     ``on_epoch`` receives one line per epoch (loss, accuracies, s/epoch, ETA); ``threads`` sets the
     CPU thread count for the run (None: as the process is set). A non-finite loss raises ``NonFiniteLoss``.
+    ``seed`` seeds the batches, the augmentation and dropout, and the caller's random state is restored
+    afterwards; the weights' initialisation is the caller's (seed before building the model). ``accel``
+    defaults to fp32 in channels_last.
     """
     device = torch.device(device)
     accel = accel or Accel()
@@ -584,7 +601,6 @@ def train(
     # Set-up: seeds, the data and the model on the device, the run's state, resumed if there is a checkpoint.
     if device.type == "cpu":
         _keep_freed_memory()
-    torch.manual_seed(seed)  # dropout draws from the global generator
     validates_on_test = test_set is not None and test_set is val_set
     held_out = "val" if val_set is not None and not validates_on_test else "test"
     train_set = train_set.to(device)
@@ -593,16 +609,18 @@ def train(
     if recipe.batch_norm == "per_image":
         batchnorm.per_image_batch_norm(model)
     model.to(device=device, memory_format=accel.memory_format)
-    run = _Run.start(model, recipe, seed, device)
-    fingerprint = _fingerprint(name, recipe, seed, device, len(train_set))
-    if checkpoint is not None and checkpoint.exists():
-        run.resume(checkpoint, fingerprint)
     forward = torch.compile(model) if accel.compile else model
     sizes = batch_sizes(recipe, len(train_set))
     timer = Timer(device)
     paces: list[float] = []
+    cuda = list(range(torch.cuda.device_count())) if device.type == "cuda" else []
 
-    with _deterministic(device), _cpu_threads(device, threads):
+    with torch.random.fork_rng(cuda), _deterministic(device), _cpu_threads(device, threads):
+        torch.manual_seed(seed)  # dropout draws from the global generator, which is the caller's again afterwards
+        run = _Run.start(model, recipe, seed, device)
+        fingerprint = _fingerprint(name, recipe, seed, device, len(train_set), accel)
+        if checkpoint is not None and checkpoint.exists():
+            run.resume(checkpoint, fingerprint)
         for number in range(len(run.history.epochs) + 1, recipe.epochs + 1):
             if run.stopped:
                 break

@@ -133,7 +133,36 @@ def test_checkpoint_of_another_run_is_refused(tmp_path: Path, device: str) -> No
                     checkpoint=checkpoint)
 
 
+def test_checkpoint_in_other_numerics_is_refused_naming_what_differs(tmp_path: Path) -> None:
+    checkpoint = tmp_path / "run.ckpt"
+    recipe = dataclasses.replace(ADAM, epochs=1)
+    train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=0,
+                checkpoint=checkpoint)
+    with pytest.raises(ValueError, match=r"checkpoint of another run \(Sequential, seed 0; its precision differs\)"):
+        train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=0,
+                    checkpoint=checkpoint, accel=train.Accel(autocast=torch.bfloat16))
+
+
+def test_float16_autocast_is_refused_for_want_of_loss_scaling() -> None:
+    with pytest.raises(ValueError, match="float16 needs loss scaling"):
+        train.Accel(autocast=torch.float16)
+
+
+def test_evaluating_an_empty_dataset_is_refused() -> None:
+    with pytest.raises(ValueError, match="empty dataset"):
+        train.evaluate(small_cnn(3), synthetic(0, seed=0, shape=(3, 28, 28)), ADAM, device="cpu")
+
+
 # ----------------------------------------------------------------------------- the loop's guarantees
+
+
+def test_training_leaves_the_callers_random_state_as_it_was() -> None:
+    model, train_set = small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28))
+    torch.manual_seed(123)
+    train.train(model, train_set, None, dataclasses.replace(ADAM, augment=("crop", "flip")), device="cpu", seed=3)
+    after = torch.rand(3)
+    torch.manual_seed(123)
+    assert torch.equal(after, torch.rand(3))
 
 
 def test_same_seed_same_run_on_cpu() -> None:
