@@ -23,10 +23,13 @@ _INPUT_SIZES: dict[Builder, tuple[int, int, int]] = {}
 """Each registered builder's input, so that any reference resolving to it finds its size."""
 
 
-def register_model(name: str | None = None, *, input_size: tuple[int, int, int] | None = None
-                   ) -> Callable[[Builder], Builder]:
+def register_model(name: str | Builder | None = None, *, input_size: tuple[int, int, int] | None = None
+                   ) -> Any:
     """File a builder under ``name`` (default: its function name) with the (C, H, W) input its report
-    used; a duplicate name raises ``ValueError`` at import time."""
+    used; a duplicate name raises ``ValueError`` at import time. ``@register_model`` alone (timm's way)
+    files it under its function name."""
+    if callable(name):
+        return register_model()(name)
 
     def decorator(builder: Builder) -> Builder:
         key = name or builder.__name__
@@ -50,10 +53,16 @@ def _natural_key(name: str) -> list[int | str]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def list_models(pattern: str | None = None) -> list[str]:
-    """Registered names matching the fnmatch ``pattern`` (all by default), naturally sorted."""
-    names = _BUILDERS if pattern is None else fnmatch.filter(_BUILDERS, pattern)
-    return sorted(names, key=_natural_key)
+def list_models(include: str | Iterable[str] | None = None, exclude: str | Iterable[str] | None = None
+                ) -> list[str]:
+    """Registered names matching any fnmatch pattern of ``include`` (all by default) and none of ``exclude``,
+    naturally sorted, as torchvision's ``list_models`` filters."""
+    def matching(patterns: str | Iterable[str]) -> set[str]:
+        return {n for pattern in ([patterns] if isinstance(patterns, str) else patterns)
+                for n in fnmatch.filter(_BUILDERS, pattern)}
+
+    names = set(_BUILDERS) if include is None else matching(include)
+    return sorted(names - (matching(exclude) if exclude is not None else set()), key=_natural_key)
 
 
 def _import_path(reference: str) -> Builder:
@@ -99,8 +108,12 @@ def resolve(reference: str) -> Builder:
     return _BUILDERS[reference]
 
 
-def get_model(reference: str, **overrides: Any) -> Any:
-    """Build the referenced model; ``overrides`` replace the builder's defaults."""
+def get_model(reference: str, *, weights: None = None, **overrides: Any) -> Any:
+    """Build the referenced model, untrained; ``overrides`` replace the builder's defaults. ``weights`` is
+    there for torchvision's signature: claimbench measures models as built, and trains them itself."""
+    if weights is not None:
+        raise ValueError(f"get_model({reference!r}): weights={weights!r}: claimbench builds untrained models "
+                         "(weights=None); load a checkpoint into the model yourself")
     return resolve(reference)(**overrides)
 
 

@@ -57,6 +57,28 @@ def test_names_sort_naturally_and_filter_by_pattern() -> None:
     assert registry._natural_key("model2") < registry._natural_key("model10")
 
 
+def test_list_models_filters_as_torchvision_s_does() -> None:
+    assert registry.list_models(include=["iot_ml_hw2.*", "core_collapse.vgg1*"], exclude="*model[12]") == [
+        "core_collapse.vgg16", "iot_ml_hw2.model3", "iot_ml_hw2.model_50k"]
+    assert registry.list_models(exclude="*") == []
+
+
+def test_register_model_also_works_bare_as_timm_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "_BUILDERS", {})
+
+    @registry.register_model
+    def bare_net() -> torch.nn.Module:
+        return torch.nn.Identity()
+
+    assert registry.list_models() == ["bare_net"] and isinstance(registry.get_model("bare_net"), torch.nn.Identity)
+
+
+def test_weights_are_refused_in_one_line_rather_than_passed_twice() -> None:
+    assert registry.get_model("dl_cifar10_pytorch.baseline", weights=None) is not None
+    with pytest.raises(ValueError, match=r"weights='DEFAULT': claimbench builds untrained models"):
+        registry.get_model("torchvision:resnet18", weights="DEFAULT")
+
+
 def test_a_duplicate_registration_fails_at_import_time() -> None:
     with pytest.raises(ValueError, match="model 'core_collapse.vgg16' is registered twice"):
         registry.register_model("core_collapse.vgg16", input_size=(3, 32, 32))(torch.nn.Identity)
