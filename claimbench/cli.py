@@ -168,7 +168,9 @@ def _models(arguments: argparse.Namespace) -> int:
     except ledger.LedgerError as error:
         raise SystemExit(f"claimbench models: {error}") from None
     found = _found_config()
-    problems = items.import_problems(reports, found[0].parent if found else Path.cwd(), "")
+    project = found[0].parent if found else Path.cwd()
+    hint = "; for another clone's ledger, set PYTHONPATH to the folder its modules import from"
+    problems = items.import_problems(reports, project, str(project), hint)
     if problems:
         raise SystemExit(f"claimbench models: {ledger.LedgerError(problems)}")
     names = registry.list_models(arguments.pattern)

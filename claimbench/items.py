@@ -62,10 +62,11 @@ def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measu
     return verdict.check(claim, measurement)
 
 
-def import_problems(reports: Sequence[Report], project: Path, hint: str) -> list[str]:
-    """Import the modules each report names, from ``project``, so that their models register; one line per
-    module that fails, naming its ledger file (a module's own error too: it is the author's to fix)."""
-    if str(project) not in sys.path:
+def import_problems(reports: Sequence[Report], project: Path | None, where: str, hint: str) -> list[str]:
+    """Import the modules each report names, from ``project`` (put first on ``sys.path``; None: as the path is)
+    so that their models register; one line per module that fails, naming its ledger file and ``where`` it was
+    looked for (a module's own error too: it is the author's to fix)."""
+    if project is not None and str(project) not in sys.path:
         sys.path.insert(0, str(project))
     problems = []
     for report in reports:
@@ -75,7 +76,7 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str) -> list
             except Exception as error:  # noqa: BLE001 - any import-time error, one line each
                 why = str(error) if isinstance(error, ImportError) else f"{type(error).__name__}: {error}"
                 problems.append(f"{report.slug}.toml: (report): modules: cannot import {module!r}: {why} "
-                                f"(from {project}{hint})")
+                                f"(from {where}{hint})")
     return problems
 
 

@@ -227,9 +227,11 @@ def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
     from claimbench import items
     from claimbench.ledger import LedgerError
 
-    project = config.inipath.parent if config.inipath else config.rootpath
+    paths = config.getini("pythonpath")  # given: where the modules import from, ahead of the project's folder
+    project = None if paths else config.inipath.parent if config.inipath else config.rootpath
+    where = f"the pythonpath {', '.join(map(str, paths))}" if paths else str(project)
     hint = "; run pytest where the module's package lies, or set the `pythonpath` ini"
-    problems = items.import_problems(reports, project, hint)
+    problems = items.import_problems(reports, project, where, hint)
     if problems:
         raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
 

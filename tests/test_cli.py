@@ -138,6 +138,9 @@ def test_without_a_claims_dir_report_and_models_say_how_to_give_one(tmp_path: Pa
         cli.main(["models"])
 
 
+FOR_ANOTHER_CLONE = "; for another clone's ledger, set PYTHONPATH to the folder its modules import from"
+
+
 def test_models_names_a_module_that_does_not_import_in_one_line(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "claims").mkdir()
@@ -151,9 +154,9 @@ def test_models_names_a_module_that_does_not_import_in_one_line(tmp_path: Path,
         cli.main(["models"])
     assert str(raised.value).splitlines() == [
         "claimbench models: mine.toml: (report): modules: cannot import 'mynets_cli.lenett': No module named "
-        f"'mynets_cli' (from {tmp_path}) (and 1 more problem)",
+        f"'mynets_cli' (from {tmp_path}{FOR_ANOTHER_CLONE}) (and 1 more problem)",
         f"  mine.toml: (report): modules: cannot import 'broken_cli': NameError: name 'undefined_name' is not "
-        f"defined (from {tmp_path})"]
+        f"defined (from {tmp_path}{FOR_ANOTHER_CLONE})"]
 
 
 def test_models_imports_from_the_configurations_folder(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -121,13 +122,16 @@ def test_under_xdist_a_ledger_whose_claims_are_not_collected_is_a_usage_error_to
 def test_check_runs_the_ledger_alone_from_anywhere(author: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory,
                                                   workers: list[str]) -> None:
     """A reviewer's ``claimbench check`` of another clone runs its claims, not the tests of the reviewer's folder,
-    also with pytest-xdist (whose workers do not see a plugin object handed to ``pytest.main``), and writes no
+    with the models of the pythonpath given, not a module of the same name in that folder, also under
+    pytest-xdist (whose workers do not see a plugin object handed to ``pytest.main``), and writes no
     ``__pycache__`` into the clone."""
     if workers:
         pytest.importorskip("xdist")
     reviewer = tmp_path_factory.mktemp("reviewer")
     (reviewer / "test_mine.py").write_text("def test_mine():\n    pass\n", encoding="utf-8")
-    command = [sys.executable, "-m", "claimbench.cli", "check", f"--claims-dir={author.path / 'claims'}", "-o",
+    (reviewer / "mymodels.py").write_text("raise ImportError('the reviewer\\'s own mymodels')\n", encoding="utf-8")
+    script = Path(sys.executable).with_name("claimbench")  # as installed: the current folder is not on sys.path
+    command = [str(script), "check", f"--claims-dir={author.path / 'claims'}", "-o",
                f"pythonpath={author.path}", "-p", "no:cacheprovider", "-rA", *workers]
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     finished = subprocess.run(command, cwd=reviewer, capture_output=True, text=True, check=False, env=environment)
