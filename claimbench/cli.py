@@ -109,6 +109,12 @@ def _report(arguments: argparse.Namespace) -> int:
         reports = ledger.load_reports(_ledger_dir(arguments.claims_dir, "report"))
     except ValueError as error:  # a LedgerError, or a README without its summary markers
         raise SystemExit(f"claimbench report: {error}") from None
+    known = {claim.id for each in reports for claim in each.claims}
+    strangers = sorted({record["id"] for record in document["claims"]} - known)
+    if strangers:
+        raise SystemExit(f"claimbench report: {arguments.results}: {len(strangers)} of its claims "
+                         f"{'is' if len(strangers) == 1 else 'are'} not in the ledger (first: {strangers[0]}): "
+                         "give the --claims-dir its run read")
     written = report.write_all(document["claims"], reports, document.get("environment", {}), **outputs)
     for path in written:
         print(f"wrote {path}")

@@ -196,6 +196,10 @@ def test_report_refuses_before_writing_anything(tmp_path: Path, monkeypatch: pyt
         cli.main(["report", str(results), *ledger_dir, "--markdown", str(tmp_path / "R.md"),
                   "--readme", str(tmp_path / "README.md")])
     assert not (tmp_path / "R.md").exists()
+    stranger = _results(tmp_path / "theirs.json", _record("their_report/params/net", "reproduced", 1))
+    with pytest.raises(SystemExit, match=r"theirs.json: 1 of its claims is not in the ledger \(first: their_report/"):
+        cli.main(["report", str(stranger), *ledger_dir, "--markdown", str(tmp_path / "R.md")])
+    assert not (tmp_path / "R.md").exists()
 
 
 def test_report_writes_what_the_configuration_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
