@@ -356,7 +356,8 @@ class ClaimFixtures:
         return lambda measurement: items.record_and_judge(request.node, claim, measurement)
 
     @pytest.fixture(scope="session")
-    def training_settings(self, request: pytest.FixtureRequest) -> Settings:
+    @classmethod
+    def training_settings(cls, request: pytest.FixtureRequest) -> Settings:
         """The training options of this session; under pytest-xdist each worker takes its own GPU."""
         return settings(request.config)
 
