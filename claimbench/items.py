@@ -48,7 +48,7 @@ def measure_in_setup(node: pytest.Item, measure: Callable[[], verdict.Measuremen
         pytest.skip(str(reason))
     disagreement = verdict.counters_disagree(measurement.counters)
     if disagreement:
-        node.user_properties.append((results.MEASUREMENT_PROPERTY, measurement.to_dict()))
+        node.user_properties.append(results.measurement_property(measurement))
         raise verdict.CounterDisagreement(disagreement)
     return measurement
 
@@ -56,7 +56,7 @@ def measure_in_setup(node: pytest.Item, measure: Callable[[], verdict.Measuremen
 def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measurement) -> verdict.Judgement:
     """Record the measurement for the report, then judge it: raise on a mismatch or an error of ours,
     skip when it cannot be compared with the claim (other hardware)."""
-    node.user_properties.append((results.MEASUREMENT_PROPERTY, measurement.to_dict()))
+    node.user_properties.append(results.measurement_property(measurement))
     if measurement.incomparable is not None:
         pytest.skip(measurement.incomparable)
     return verdict.check(claim, measurement)

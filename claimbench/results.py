@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,11 +22,13 @@ __all__ = [
     "conventions",
     "counts",
     "headline",
+    "measurement_property",
     "record_for",
 ]
 
 CLAIM_PROPERTY = "claimbench.claim"
 MEASUREMENT_PROPERTY = "claimbench.measurement"
+"""A test's measurement, as JSON text: what JUnit XML shows of it, and what the controller reads back."""
 FAILURE_PROPERTY = "claimbench.failure"
 CHECKED = ("reproduced", "refuted", "known error")
 """Verdicts on a number we measured: the denominator of 'N reproduced of M checked'."""
@@ -62,13 +65,19 @@ class Results:
             return
         merged = self.outcomes.setdefault(claim_id, Outcome())
         merged.duration += duration
-        merged.measurement = props.get(MEASUREMENT_PROPERTY, merged.measurement)
+        if MEASUREMENT_PROPERTY in props:
+            merged.measurement = json.loads(props[MEASUREMENT_PROPERTY])
         merged.failure = merged.failure or props.get(FAILURE_PROPERTY)
         merged.skipped = merged.skipped or skipped
 
     def records(self) -> list[dict[str, Any]]:
         """One record per claim that ran (or was skipped), sorted by claim id."""
         return [record_for(self.claims[cid], self.outcomes[cid], self.date) for cid in sorted(self.outcomes)]
+
+
+def measurement_property(measurement: verdict.Measurement) -> tuple[str, str]:
+    """The user property that carries a test's measurement to the report and to JUnit XML."""
+    return MEASUREMENT_PROPERTY, json.dumps(measurement.to_dict())
 
 
 def _plain(value: Any) -> Any:

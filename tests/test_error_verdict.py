@@ -192,7 +192,7 @@ def test_an_error_reads_as_its_reason_and_a_crash_from_the_claim_on(project: pyt
 @pytest.mark.parametrize("test_file", [None, "measured in set-up"])
 def test_an_error_of_ours_is_an_error_in_junit_xml_too(project: pytest.Pytester, test_file: str | None) -> None:
     """A claim we could not measure is an error for every reader of the run, JUnit XML's CI dashboards included:
-    a ledger item, or a test that takes ``claim_measurement``, measures in set-up."""
+    a ledger item, or a test that takes ``claim_measurement``, measures in set-up. Its measurement is JSON there."""
     if test_file:
         project.makepyfile(test_claims="""
             import pytest
@@ -207,3 +207,5 @@ def test_an_error_of_ours_is_an_error_in_junit_xml_too(project: pytest.Pytester,
     assert (suite.get("errors"), suite.get("failures"), suite.get("tests")) == ("2", "0", "2")
     named = [case.get("name") for case in suite.iter("testcase")]
     assert all(("test_structure" in name) == bool(test_file) for name in named), named
+    measured = [json.loads(p.get("value")) for p in suite.iter("property") if p.get("name") == "claimbench.measurement"]
+    assert measured and all("counters" in m for m in measured), "the measurement reads as JSON in JUnit XML"
