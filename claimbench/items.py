@@ -94,6 +94,8 @@ def check_models(reports: Sequence[Report]) -> None:
         except (KeyError, ImportError) as error:
             hint = "" if report.modules or ":" in claim.model else (
                 "; [report] modules is empty: list the module that registers it, or write package.module:builder")
+            if isinstance(error, ImportError):
+                hint = "; set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
             problems.append(f"{claim.file}: {claim.id}: model: {error.args[0]}{hint}")
             continue
         if families.needs_input(claim):

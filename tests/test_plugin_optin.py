@@ -146,6 +146,12 @@ def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: mine/params/tiny: model: "
                                  "model 'mymodels:tiny2': module 'mymodels' has no 'tiny2'"])
+    (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("mymodels:tiny", "theirmodels:tiny"))
+    result = author.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: mine/params/tiny: model: No module named "
+                                 "'theirmodels'; set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it "
+                                 "imports from*"])
 
 
 def test_a_module_that_does_not_import_is_one_line_naming_the_ledger(author: pytest.Pytester) -> None:
