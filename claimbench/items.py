@@ -39,9 +39,12 @@ def marks(claim: Claim) -> list[pytest.MarkDecorator]:
     return tier
 
 
-def measure_in_setup(node: pytest.Item, measure: Callable[[], verdict.Measurement]) -> verdict.Measurement:
+def measure_in_setup(node: pytest.Item, measure: Callable[[], verdict.Measurement]) -> verdict.Measurement | None:
     """A claim's measurement, taken in set-up so that a failure to measure is an error as pytest counts them: a
-    claim that cannot run here is skipped, and counters that disagree are an error of the set-up."""
+    claim that cannot run here is skipped, and counters that disagree are an error of the set-up. None under
+    ``--setup-only`` and ``--setup-plan``, which show the set-up and run no test."""
+    if getattr(node.config.option, "setuponly", False) or getattr(node.config.option, "setupplan", False):
+        return None
     try:
         measurement = measure()
     except errors.NotRunnable as reason:
@@ -62,12 +65,15 @@ def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measu
     return verdict.check(claim, measurement)
 
 
-def import_problems(reports: Sequence[Report], project: Path | None, where: str, hint: str) -> list[str]:
-    """Import the modules each report names, from ``project`` (put first on ``sys.path``; None: as the path is)
-    so that their models register; one line per module that fails, naming its ledger file and ``where`` it was
-    looked for (a module's own error too: it is the author's to fix)."""
-    if project is not None and str(project) not in sys.path:
-        sys.path.insert(0, str(project))
+def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonpath: Sequence[str] = ()
+                    ) -> list[str]:
+    """Import the modules each report names so that their models register: from the ``pythonpath`` given
+    (pytest's ini), then from ``project``, which goes on ``sys.path`` right after those. One line per module
+    that fails, naming its ledger file (a module's own error too: it is the author's to fix)."""
+    if str(project) not in sys.path:
+        ahead = [sys.path.index(path) for path in pythonpath if path in sys.path]
+        sys.path.insert(max(ahead, default=-1) + 1, str(project))
+    where = f"{project}, after the pythonpath {', '.join(pythonpath)}" if pythonpath else str(project)
     problems = []
     for report in reports:
         for module in report.modules:

@@ -222,16 +222,23 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 # ----------------------------------------------------------------------------- collection
 
 
+def _project(config: pytest.Config) -> Path:
+    """The project's folder: the ini file's, else the rootdir."""
+    return config.inipath.parent if config.inipath else config.rootpath
+
+
+def _pythonpath(config: pytest.Config) -> list[str]:
+    """The ``pythonpath`` ini's folders, which pytest put first on ``sys.path``."""
+    return [str(path) for path in config.getini("pythonpath")]
+
+
 def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
     """Import the modules each ledger names, from the project's directory, so their models register."""
     from claimbench import items
     from claimbench.ledger import LedgerError
 
-    paths = config.getini("pythonpath")  # given: where the modules import from, ahead of the project's folder
-    project = None if paths else config.inipath.parent if config.inipath else config.rootpath
-    where = f"the pythonpath {', '.join(map(str, paths))}" if paths else str(project)
     hint = "; run pytest where the module's package lies, or set the `pythonpath` ini"
-    problems = items.import_problems(reports, project, where, hint)
+    problems = items.import_problems(reports, _project(config), hint, _pythonpath(config))
     if problems:
         raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
 
@@ -284,7 +291,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tag each claim test with its claim; a ledger item whose claim a test file already checks is
     deselected; a run that would check nothing while asked for a report is a usage error."""
-    if ledger_path_key not in config.stash:
+    if claims_key not in config.stash:  # no ledger, or a collection outside pytest_collection (--fixtures)
         return
     from claimbench import items as claim_items
     from claimbench import results
@@ -309,6 +316,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not hasattr(config, "workeroutput"):
             raise pytest.UsageError(nothing)
         config.workeroutput[NOTHING_CHECKED] = nothing  # a worker's usage error would be xdist's internal error
+        config.hook.pytest_deselected(items=items[:])  # and it runs nothing, as the controller would
+        items[:] = []
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -318,10 +327,10 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     from claimbench.runs import cluster, plan
 
-    project = str(config.inipath.parent if config.inipath else config.rootpath)
+    pythonpath = [*_pythonpath(config), str(_project(config))]
     try:
         cluster.train_claims(plan.selected(session.items), settings(config),
-                             [m for report in config.stash[reports_key] for m in report.modules], pythonpath=[project])
+                             [m for report in config.stash[reports_key] for m in report.modules], pythonpath=pythonpath)
     except cluster.Unreachable as error:
         raise pytest.UsageError(str(error)) from None
 
@@ -396,17 +405,6 @@ def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
     if isinstance(excinfo.value, errors.MeasurementError):
         return first
     return f"{excinfo.typename}: {first}" if first else excinfo.typename
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Any:
-    """A claim that cannot be measured here (no CUDA, no data, over budget) is skipped with the reason."""
-    if ledger_path_key not in item.config.stash:
-        return (yield)
-    try:
-        return (yield)
-    except errors.NotRunnable as reason:
-        pytest.skip(str(reason))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -490,6 +488,8 @@ class ClaimsSession:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.config.option.setupplan or self.config.option.setuponly:
+            return  # pytest showed the set-up and ran no test: nothing was measured
         if self.nothing_checked:
             session.exitstatus = pytest.ExitCode.USAGE_ERROR
             return

@@ -58,6 +58,10 @@ class NonFiniteLoss(errors.MeasurementError):
     """A training, validation or test loss became NaN or infinite: names the model, the epoch and the loss."""
 
 
+class ForeignCheckpoint(ValueError):
+    """A checkpoint of another run (another model, recipe, seed, device, data size or precision)."""
+
+
 class CorruptCheckpoint(ValueError):
     """A checkpoint cannot be read or resumed from: names the file."""
 
@@ -439,7 +443,8 @@ def _fingerprint(name: str, recipe: Recipe, seed: int, device: torch.device, tra
 
 
 def _read_checkpoint(checkpoint: Path, fingerprint: dict[str, Any]) -> dict[str, Any]:
-    """The checkpoint's state; ``CorruptCheckpoint`` when it cannot be read, ValueError when of another run."""
+    """The checkpoint's state; ``CorruptCheckpoint`` when it cannot be read, ``ForeignCheckpoint`` when of
+    another run."""
     try:
         state = torch.load(checkpoint, map_location="cpu", weights_only=True)
         found = state["fingerprint"]
@@ -447,7 +452,7 @@ def _read_checkpoint(checkpoint: Path, fingerprint: dict[str, Any]) -> dict[str,
         raise CorruptCheckpoint(checkpoint, error) from error
     if found != fingerprint:
         differ = [key for key in fingerprint if found.get(key) != fingerprint[key]]
-        raise ValueError(f"{checkpoint}: checkpoint of another run ({found['model']}, seed {found['seed']}; its "
+        raise ForeignCheckpoint(f"{checkpoint}: checkpoint of another run ({found['model']}, seed {found['seed']}; its "
                          f"{', '.join(differ)} differ{'s' * (len(differ) == 1)}); delete it to start afresh")
     return state
 
@@ -525,7 +530,8 @@ class _Run:
                                                                             **self.state_dict()}))
 
     def resume(self, checkpoint: Path, fingerprint: dict[str, Any]) -> None:
-        """Continue from ``checkpoint``; ``CorruptCheckpoint`` when it cannot be, ValueError when of another run."""
+        """Continue from ``checkpoint``; ``CorruptCheckpoint`` when it cannot be, ``ForeignCheckpoint`` when of
+        another run."""
         state = _read_checkpoint(checkpoint, fingerprint)
         try:
             self.load_state_dict(state)

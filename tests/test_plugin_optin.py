@@ -115,6 +115,7 @@ def test_under_xdist_a_ledger_whose_claims_are_not_collected_is_a_usage_error_to
     author.makepyfile(test_other="def test_other():\n    pass\n")
     result = author.runpytest_subprocess("test_other.py", "-n", "2")
     assert result.ret == pytest.ExitCode.USAGE_ERROR and "INTERNALERROR" not in result.stdout.str()
+    assert "passed" not in result.stdout.str(), "the workers ran the tests first"
     result.stdout.fnmatch_lines(["*none of its 3 claims was collected, so nothing would be checked*"])
 
 
@@ -138,6 +139,36 @@ def test_check_runs_the_ledger_alone_from_anywhere(author: pytest.Pytester, tmp_
     assert finished.returncode == pytest.ExitCode.TESTS_FAILED, finished.stdout[-2000:] + finished.stderr
     assert "1 failed, 2 passed" in finished.stdout and "test_mine" not in finished.stdout, finished.stdout[-2000:]
     assert not list(author.path.rglob("__pycache__")), "the check wrote into the clone it checked"
+
+
+@pytest.mark.parametrize("option", ["--setup-plan", "--setup-only"])
+def test_showing_the_set_up_measures_nothing_and_writes_nothing(author: pytest.Pytester, option: str) -> None:
+    author.makepyfile(test_claims="""
+        import pytest
+
+        @pytest.mark.claims("params")
+        def test_params(claim_measurement, check_claim):
+            assert claim_measurement is None, "measured while pytest only shows the set-up"
+    """)
+    builds = MODELS.replace("return torch.nn.Linear(4, 8, **overrides)", "raise RuntimeError('built')")
+    assert builds != MODELS
+    (author.path / "mymodels.py").write_text(builds, encoding="utf-8")  # a measurement would be an error
+    result = author.runpytest_subprocess(option, "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-2000:]
+    assert not (author.path / "out").exists()
+
+
+def test_fixtures_are_listed_once_a_ledger_is_configured(author: pytest.Pytester) -> None:
+    result = author.runpytest_subprocess("--fixtures")
+    assert result.ret == pytest.ExitCode.OK and "INTERNALERROR" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["claim_measurement*"])
+
+
+def test_a_pythonpath_ini_goes_ahead_of_the_project_folder_without_hiding_it(author: pytest.Pytester) -> None:
+    """``pythonpath = src`` set for other reasons: the ledger's modules at the project's root still import."""
+    author.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\npythonpath = src\n")
+    (author.path / "src").mkdir()
+    author.runpytest_subprocess().assert_outcomes(passed=2, failed=1)
 
 
 def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:

@@ -207,6 +207,19 @@ def test_corrupt_checkpoint_is_set_aside_and_the_run_starts_afresh(small_ledger:
     assert list(checkpoint.parent.glob(f"{checkpoint.name}.corrupt-*"))
 
 
+def test_checkpoint_of_another_run_is_set_aside_and_the_run_starts_afresh(small_ledger: Path,
+                                                                          tiny_settings: Settings) -> None:
+    """One written in another precision (``auto`` may choose otherwise in a later session) or by an older
+    claimbench: set aside, never the claim's error."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    checkpoint = stored_path(model1, tiny_settings).with_suffix(".ckpt")
+    checkpoint.parent.mkdir(parents=True)
+    torch.save({"fingerprint": {"model": model1.model, "seed": 0, "precision": "elsewhere"}}, checkpoint)
+    with pytest.warns(UserWarning, match=rf"^{checkpoint}: checkpoint of another run .*set aside as {checkpoint.name}"):
+        outcome = local.measure(model1, tiny_settings)
+    assert len(outcome.values) == 1 and not checkpoint.exists()
+
+
 def test_retrain_never_reads_a_stored_run_or_checkpoint(small_ledger: Path, tiny_settings: Settings,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)

@@ -48,15 +48,15 @@ def weights_digest(model: torch.nn.Module) -> str:
 
 def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: splits.Splits, checkpoint: Path,
            threads: int, accel: train.Accel) -> tuple[History, torch.nn.Module]:
-    """One run, resumed from ``checkpoint`` when it holds one; a corrupt checkpoint is set aside and the run
-    starts afresh."""
+    """One run, resumed from ``checkpoint`` when it holds one; a corrupt checkpoint, or one of another run (another
+    precision chosen, an older claimbench), is set aside and the run starts afresh."""
     torch.manual_seed(seed)
     model = registry.get_model(claim.model)
     try:
         history = train.train(model, sets.train, sets.test, recipe, device=settings.device, seed=seed,
                               val_set=sets.val, checkpoint=checkpoint, on_epoch=settings.progress, threads=threads,
                               evaluate_train=True, accel=accel, name=claim.model)
-    except train.CorruptCheckpoint as corrupt:
+    except (train.CorruptCheckpoint, train.ForeignCheckpoint) as corrupt:
         store.set_aside(checkpoint, str(corrupt).removeprefix(f"{checkpoint}: "), settings)
         return _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel)
     return history, model
