@@ -6,6 +6,7 @@ import argparse
 import configparser
 import json
 import os
+import shlex
 import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -52,7 +53,7 @@ def _pytest_config(folder: Path) -> tuple[Path, str, dict[str, str]] | None:
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, configparser.Error) as error:
             raise SystemExit(f"claimbench: {path}: unreadable ({str(error).splitlines()[0]})") from None
         if options is not None or name in ("pytest.ini", ".pytest.ini"):  # pytest.ini counts even when empty
-            return path, section, {key: " ".join(map(str, value)) if isinstance(value, list) else str(value)
+            return path, section, {key: shlex.join(map(str, value)) if isinstance(value, list) else str(value)
                                    for key, value in (options or {}).items()}
     return None
 
@@ -176,7 +177,7 @@ def _models(arguments: argparse.Namespace) -> int:
         raise SystemExit(f"claimbench models: {error}") from None
     found = _found_config()
     project = found[0].parent if found else Path.cwd()
-    pythonpath = [str(project / path) for path in found[2].get("pythonpath", "").split()] if found else []
+    pythonpath = [str(project / path) for path in shlex.split(found[2].get("pythonpath", ""))] if found else []
     sys.path[:0] = [path for path in pythonpath if path not in sys.path]  # as pytest puts them, first
     hint = "; for another clone's ledger, set PYTHONPATH to the folder its modules import from"
     problems = items.import_problems(reports, project, hint, pythonpath)

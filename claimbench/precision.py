@@ -26,9 +26,8 @@ BF16_GAIN = 1.2
 
 
 def accel(precision: str, *, compile: bool = False) -> train.Accel:
-    """channels_last, with bf16 autocast for ``bf16`` and none for ``fp32``."""
-    return train.Accel(channels_last=True, autocast=torch.bfloat16 if precision == "bf16" else None,
-                       compile=compile)
+    """channels_last, with bf16 autocast for ``bf16`` and none for ``fp32`` (``train.AUTOCAST``)."""
+    return train.Accel(autocast=train.AUTOCAST[precision], compile=compile)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,10 @@ class CorruptCheckpoint(ValueError):
         super().__init__(f"{path}: unreadable checkpoint ({type(error).__name__}: {first_line})")
 
 
+AUTOCAST = {"fp32": None, "bf16": torch.bfloat16}
+"""Each precision a run trains in, and the autocast dtype that gives it (no float16: it needs loss scaling)."""
+
+
 @dataclass(frozen=True)
 class Accel:
     """How the engine runs on a device: memory layout, autocast dtype, ``torch.compile``. The default is fp32 in
@@ -82,14 +86,14 @@ class Accel:
     compile: bool = False
 
     def __post_init__(self) -> None:
-        if self.autocast not in (None, torch.bfloat16):
+        if self.autocast not in AUTOCAST.values():
             raise ValueError(f"autocast must be None or torch.bfloat16, got {self.autocast}: float16 needs loss "
                              "scaling, which the engine does not do")
 
     @property
     def precision(self) -> str:
-        """``"bf16"`` or ``"fp32"``: the numerics a run trains in."""
-        return "fp32" if self.autocast is None else "bf16"
+        """The numerics a run trains in, a key of ``AUTOCAST``."""
+        return next(name for name, dtype in AUTOCAST.items() if dtype == self.autocast)
 
     @property
     def memory_format(self) -> torch.memory_format:
@@ -452,8 +456,8 @@ def _read_checkpoint(checkpoint: Path, fingerprint: dict[str, Any]) -> dict[str,
         raise CorruptCheckpoint(checkpoint, error) from error
     if found != fingerprint:
         differ = [key for key in fingerprint if found.get(key) != fingerprint[key]]
-        raise ForeignCheckpoint(f"{checkpoint}: checkpoint of another run ({found['model']}, seed {found['seed']}; its "
-                         f"{', '.join(differ)} differ{'s' * (len(differ) == 1)}); delete it to start afresh")
+        raise ForeignCheckpoint(f"{checkpoint}: checkpoint of another run ({found['model']}, seed {found['seed']}; "
+                                f"its {', '.join(differ)} differ{'s' * (len(differ) == 1)}); delete it to start afresh")
     return state
 
 

@@ -141,19 +141,20 @@ def test_without_a_claims_dir_report_and_models_say_how_to_give_one(tmp_path: Pa
 FOR_ANOTHER_CLONE = "; for another clone's ledger, set PYTHONPATH to the folder its modules import from"
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    ("pytest.ini", "[pytest]\nclaims_dir = claims\npythonpath = lib\n"),
-    ("pyproject.toml", '[tool.pytest.ini_options]\nclaims_dir = "claims"\npythonpath = ["lib"]\n'),
+@pytest.mark.parametrize(("name", "text", "lib"), [
+    ("pytest.ini", "[pytest]\nclaims_dir = claims\npythonpath = lib\n", "lib"),
+    ("pytest.ini", '[pytest]\nclaims_dir = claims\npythonpath = "my lib"\n', "my lib"),  # shlex, as pytest
+    ("pyproject.toml", '[tool.pytest.ini_options]\nclaims_dir = "claims"\npythonpath = ["my lib"]\n', "my lib"),
 ])
 def test_models_imports_from_the_ini_s_pythonpath_as_pytest_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  capsys: pytest.CaptureFixture[str], name: str,
-                                                                 text: str) -> None:
+                                                                 text: str, lib: str) -> None:
     (tmp_path / name).write_text(text, encoding="utf-8")
     (tmp_path / "claims").mkdir()
     (tmp_path / "claims" / "mine.toml").write_text('format = 2\n[report]\ntitle = "Mine"\nmodules = ["libnets"]\n',
                                                    encoding="utf-8")
-    (tmp_path / "lib").mkdir()
-    (tmp_path / "lib" / "libnets.py").write_text(
+    (tmp_path / lib).mkdir()
+    (tmp_path / lib / "libnets.py").write_text(
         "import torch\nfrom claimbench import register_model\n\n@register_model('libnets.tiny', input_size=(1, 2, 2))\n"
         "def tiny():\n    return torch.nn.Linear(4, 2)\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
