@@ -11,6 +11,10 @@ import pytest
 from claimbench import plugin
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.prog = "claimbench check"  # pytest's --help names the command that was typed, not pytest.main()
+
+
 @pytest.hookimpl(trylast=True)  # after claimbench.plugin has read the ledger's path
 def pytest_configure(config: pytest.Config) -> None:
     if config.option.help or config.option.version:  # pytest's own help, with the --claims-* options

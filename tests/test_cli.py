@@ -73,6 +73,7 @@ def test_check_help_is_pytest_s_with_the_claims_options(tmp_path: Path) -> None:
     shown = subprocess.run([sys.executable, "-m", "claimbench.cli", "check", "--help"], cwd=tmp_path,
                            capture_output=True, text=True, check=False)
     assert shown.returncode == 0 and "--claims-dir=DIR" in shown.stdout, shown.stderr
+    assert shown.stdout.startswith("usage: claimbench check [options]")
 
 
 def test_check_joins_claims_options_to_their_values() -> None:
