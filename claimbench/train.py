@@ -601,7 +601,7 @@ def train(
     CPU thread count for the run (None: as the process is set). A non-finite loss raises ``NonFiniteLoss``.
     ``seed`` seeds the batches, the augmentation and dropout, and the caller's random state is restored
     afterwards; the weights' initialisation is the caller's (seed before building the model). ``accel``
-    defaults to fp32 in channels_last.
+    defaults to fp32 in channels_last. The model is returned in eval mode, ready to evaluate.
     """
     device = torch.device(device)
     accel = accel or Accel()
@@ -652,4 +652,5 @@ def train(
         run.restore_best()
         if evaluate_train:
             run.history.train_final = evaluate(model, train_set, recipe, device=device, accel=accel)
+    model.eval()
     return run.history

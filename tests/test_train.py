@@ -156,13 +156,14 @@ def test_evaluating_an_empty_dataset_is_refused() -> None:
 # ----------------------------------------------------------------------------- the loop's guarantees
 
 
-def test_training_leaves_the_callers_random_state_as_it_was() -> None:
+def test_training_leaves_the_callers_random_state_as_it_was_and_the_model_in_eval_mode() -> None:
     model, train_set = small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28))
     torch.manual_seed(123)
     train.train(model, train_set, None, dataclasses.replace(ADAM, augment=("crop", "flip")), device="cpu", seed=3)
     after = torch.rand(3)
     torch.manual_seed(123)
     assert torch.equal(after, torch.rand(3))
+    assert not model.training  # nothing was evaluated, yet it is ready to be
 
 
 def test_same_seed_same_run_on_cpu() -> None:
