@@ -165,14 +165,21 @@ def _band(claim: Claim, slack: float) -> tuple[float | None, float | None]:
 
 
 def _direction(shown: float, band: tuple[float | None, float | None]) -> str:
-    # A hair of slack for binary rounding (0.1 + 0.2); a tolerance of 0 on integers stays exact.
+    # A hair of slack for binary rounding (0.1 + 0.2); whole numbers, counts above all, compare exactly.
     low, high = band
-    hair = 1e-9 * max(1.0, *(abs(end) for end in band if end is not None))
+    ends = [end for end in band if end is not None]
+    whole = all(float(number).is_integer() for number in (shown, *ends))
+    hair = 0.0 if whole else 1e-12 * max(1.0, *map(abs, ends))
     if low is not None and shown < low - hair:
         return "below"
     if high is not None and shown > high + hair:
         return "above"
     return "within"
+
+
+def _overlaps(shown: float, spread: float, band: tuple[float | None, float | None]) -> bool:
+    """Whether the seeds' 95% interval around their mean reaches into the band."""
+    return bool(spread) and _direction(shown - spread, band) != "above" and _direction(shown + spread, band) != "below"
 
 
 def _describe_band(band: tuple[float | None, float | None]) -> str:
@@ -195,13 +202,18 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         direction = "within" if same else "differs"
         band, delta = None, None
     else:
-        allowed = _allowed(claim)
-        if measurement.spread > allowed:
-            words = f"±{measurement.spread:.3g} (95% interval over {len(measurement.seeds)} seeds)"
-        band = _band(claim, max(allowed, measurement.spread))
+        band = _band(claim, _allowed(claim))
         direction = _direction(shown, band)
         delta = shown - claim.value if claim.value is not None else None
+        if measurement.spread:
+            words += f"; mean of {len(measurement.seeds)} seeds ±{measurement.spread:.3g} (95% interval)"
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction}
+    if direction != "within" and _overlaps(shown, measurement.spread, band):
+        low, high = shown - measurement.spread, shown + measurement.spread
+        return Judgement("error", f"the seeds are too spread to judge: their mean {format_number(shown)} is "
+                         f"{direction} the band {_describe_band(band)}, but its 95% interval "
+                         f"[{format_number(low)}, {format_number(high)}] over {len(measurement.seeds)} seeds "
+                         f"reaches into it; more seeds (--claims-train-seeds) narrow it", **common)
     if direction == "within":
         reason = ""
         if claim.expect == "refuted":
@@ -239,6 +251,9 @@ def judge(claim: Claim, observation: Observation) -> Judgement:
         shown = shown_value(claim, measurement.measured)
         return Judgement("not run", measurement.incomparable, measured=measurement.measured, shown=shown,
                          **_unjudged(claim))
+    if isinstance(measurement.measured, float) and not math.isfinite(measurement.measured):
+        return Judgement("error", f"the measurement is not a finite number: {measurement.measured}",
+                         **_unjudged(claim))
     disagreement = counters_disagree(measurement.counters)
     if disagreement:
         return Judgement("error", disagreement, measured=measurement.measured, **_unjudged(claim))
@@ -259,5 +274,5 @@ def check(claim: Claim, measurement: Measurement) -> Judgement:
     if result.verdict in ("refuted", "known error"):
         raise ClaimMismatch(result.reason)
     if result.verdict == "error":
-        raise CounterDisagreement(result.reason)
+        raise (CounterDisagreement if counters_disagree(measurement.counters) else MeasurementError)(result.reason)
     return result

@@ -19,6 +19,7 @@ from claimbench.verdict import (
     check,
     judge,
 )
+from claimbench.errors import MeasurementError
 
 
 def _claim(value: Any = 1000, **fields: Any) -> Claim:
@@ -57,11 +58,41 @@ def test_truncation_follows_the_printed_digits() -> None:
     assert _judge(claim, 21_300_000).verdict == "refuted"
 
 
-def test_the_spread_over_seeds_widens_the_band() -> None:
-    claim = _claim(60.0, kind="accuracy", tolerance=Tolerance(abs=0.5))
-    result = _judge(claim, 61.0, seeds=(60.0, 61.0, 62.0), spread=2.48)
-    assert result.verdict == "reproduced" and result.band == pytest.approx((57.52, 62.48))
-    assert result.tolerance == "±2.48 (95% interval over 3 seeds)"
+def test_the_mean_of_seeds_is_judged_in_the_claims_own_band_and_its_spread_is_shown() -> None:
+    claim = _claim(60.0, kind="accuracy", tolerance=Tolerance(abs=1.0))
+    result = _judge(claim, 60.5, seeds=(59.5, 60.5, 61.5), spread=2.48)
+    assert result.verdict == "reproduced" and result.band == pytest.approx((59.0, 61.0))
+    assert result.tolerance == "±1; mean of 3 seeds ±2.48 (95% interval)"
+    far = _judge(claim, 71.0, seeds=(70.0, 71.0, 72.0), spread=2.48)
+    assert far.verdict == "refuted" and far.band == pytest.approx((59.0, 61.0)) and far.direction == "above"
+
+
+@pytest.mark.parametrize(("claimed", "seeds", "spread"), [
+    (40.22, (15.0, 10.0), 31.76),  # both seeds 25 points below a claim of ±4: noise must not pass it
+    (93.19, (60.0, 70.0), 63.5),
+    (60.0, (60.0, 61.0, 62.0), 2.48),  # the mean is outside ±0.5, yet its interval reaches the claim
+])
+def test_seeds_too_spread_to_decide_are_an_error_never_a_pass(claimed: float, seeds: tuple[float, ...],
+                                                              spread: float) -> None:
+    claim = _claim(claimed, kind="accuracy", tolerance=Tolerance(abs=4.0 if claimed != 60.0 else 0.5))
+    result = _judge(claim, sum(seeds) / len(seeds), seeds=seeds, spread=spread)
+    assert result.verdict == "error" and result.reason.startswith("the seeds are too spread to judge: their mean")
+    assert f"over {len(seeds)} seeds reaches into it; more seeds (--claims-train-seeds) narrow it" in result.reason
+    with pytest.raises(MeasurementError):
+        check(claim, Measurement(sum(seeds) / len(seeds), seeds=seeds, spread=spread))
+
+
+@pytest.mark.parametrize("claimed", [1_600_040_001, 15_470_264_335, 2**53 - 1])
+def test_a_count_of_billions_is_still_exact(claimed: int) -> None:
+    assert _judge(_claim(claimed), claimed - 1).verdict == "refuted"
+    assert _judge(_claim(claimed), claimed).verdict == "reproduced"
+
+
+@pytest.mark.parametrize("measured", [math.nan, math.inf, -math.inf])
+def test_a_measurement_that_is_not_a_finite_number_is_an_error(measured: float) -> None:
+    claim = _claim(1.184, kind="loss", tolerance=Tolerance(rel=0.25))
+    result = _judge(claim, measured)
+    assert result.verdict == "error" and result.reason == f"the measurement is not a finite number: {measured}"
 
 
 @pytest.mark.parametrize(("interval", "measured", "verdict", "direction"), [
