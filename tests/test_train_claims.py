@@ -247,6 +247,46 @@ def test_store_key_holds_the_data_its_verification_and_the_precision(small_ledge
     assert len(precisions) == 3, "a run trained in another precision is another run"
 
 
+NET = """
+import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, {width})
+
+    def forward(self, x):
+        return {forward}
+
+
+def build():
+    return Net()
+"""
+
+
+def test_an_edited_model_is_another_run(small_ledger: Path, tiny_settings: Settings, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stored run answers only for the model that trained it: another layer size or another forward is
+    another run; the same code under another module is the same architecture."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for module, width, forward in (("net_a", 3, "self.fc(x)"), ("net_wider", 5, "self.fc(x)"),
+                                   ("net_relu", 3, "torch.relu(self.fc(x))"), ("net_same", 3, "self.fc(x)")):
+        (tmp_path / f"{module}.py").write_text(NET.format(width=width, forward=forward))
+    digests = {module: store.architecture(f"{module}:build") for module in ("net_a", "net_wider", "net_relu",
+                                                                              "net_same")}
+    assert digests["net_a"] == digests["net_same"]
+    assert len({digests["net_a"], digests["net_wider"], digests["net_relu"]}) == 3
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    identity = splits.load(model1, model1.recipe, 0, tiny_settings).identity
+    paths = set()
+    for module in ("net_a", "net_wider"):  # the model's own code edited between two sessions
+        monkeypatch.setattr(store, "architecture", lambda reference, module=module: digests[module])
+        paths.add(store.path_for(model1, model1.recipe, 0, tiny_settings, identity))
+    assert len(paths) == 2
+
+
 def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_settings: Settings,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> None:
