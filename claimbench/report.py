@@ -20,7 +20,7 @@ from claimbench import badges as badge_files
 from claimbench import plots as plot_files
 from claimbench.ledger import Report, Table
 from claimbench.readme_markers import README_END, README_START, summary_span
-from claimbench.results import NOT_SELECTED, complete, counts, headline
+from claimbench.results import NOT_SELECTED, claim_digest, complete, counts, headline
 from claimbench.verdict import VERDICTS
 
 __all__ = [
@@ -174,7 +174,7 @@ class _Reasons:
                 for n, text in enumerate(self.texts, 1)]
 
 
-def _cell_text(record: Record, reasons: _Reasons, date: str) -> str:
+def _cell_text(record: Record, reasons: _Reasons) -> str:
     """One claimed number: ``printed → measured mark``, then Δ when refuted, the band, and its references: the
     reason of its verdict, then how it was counted."""
     verdict = record["verdict"]
@@ -188,12 +188,12 @@ def _cell_text(record: Record, reasons: _Reasons, date: str) -> str:
     if record["reason"]:
         parts.append(reasons.refer(record["reason"]))
     parts += [reasons.refer(words) for words in record.get("conventions", ())]
-    if record.get("date", date) != date:
+    if record.get("carried"):
         parts.append(reasons.refer(f"kept from the run of {record['date']}: not selected in this run"))
     return " ".join(part for part in parts if part)
 
 
-def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _Reasons, date: str) -> list[str]:
+def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _Reasons) -> list[str]:
     """The author's table as printed, each claimed cell replaced by its claims' verdicts; cells holding a
     claim inside a longer text (``partial``) keep their text and add the claim after it."""
     rows = []
@@ -202,7 +202,7 @@ def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _
         for column, text in zip(table.columns, row, strict=True):
             cell = (table.id, row[0], column)
             found = by_cell.get(cell, [])
-            cells = [_cell_text(r, reasons, date) for r in found]
+            cells = [_cell_text(r, reasons) for r in found]
             if found and any(r["printed"] != text for r in found):
                 cells.insert(0, text)
             out.append("<br>".join(cells) if cells else text)
@@ -210,12 +210,12 @@ def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _
     return [f"### {table.title}", "", _plain_table(rows, table.columns), ""]
 
 
-def _render_text_claims(records: Sequence[Record], reasons: _Reasons, date: str) -> list[str]:
-    rows = [[f"`{r['id']}`", _cell_text(r, reasons, date)] for r in records]
+def _render_text_claims(records: Sequence[Record], reasons: _Reasons) -> list[str]:
+    rows = [[f"`{r['id']}`", _cell_text(r, reasons)] for r in records]
     return ["### Claims in the text", "", _table(rows, ["Claim", "Printed → measured"]), ""]
 
 
-def _render_report(report: Report, records: Sequence[Record], reasons: _Reasons, date: str) -> list[str]:
+def _render_report(report: Report, records: Sequence[Record], reasons: _Reasons) -> list[str]:
     where = " · ".join(part for part in (f"source `{report.source}`" if report.source else "", report.origin)
                        if part)
     lines = [f"## {report.title}", "", f"`{report.slug}`" + (f" · {where}" if where else ""), ""]
@@ -230,10 +230,10 @@ def _render_report(report: Report, records: Sequence[Record], reasons: _Reasons,
         table_cells = {cell for cell in cells if cell[0] == table.id}
         if table_cells:
             placed |= table_cells
-            lines += _render_table(table, cells, reasons, date)
+            lines += _render_table(table, cells, reasons)
     text_records = [r for r in records if r["cell"] is None or tuple(r["cell"]) not in placed]
     if text_records:
-        lines += _render_text_claims(text_records, reasons, date)
+        lines += _render_text_claims(text_records, reasons)
     return lines
 
 
@@ -249,7 +249,6 @@ def _devices(records: Sequence[Record]) -> str:
 def render_markdown(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str]) -> str:
     """The verdict report: summary, environment, then each source report's tables with our verdicts in them."""
     records = sorted(records, key=lambda r: r["id"])
-    date = environment.get("date", "")
     lines = ["# claimbench verdicts", ""]
     if records:
         lines += [_headline(records), "", summary_table(records, reports), ""]
@@ -259,7 +258,7 @@ def render_markdown(records: Sequence[Record], reports: Sequence[Report], enviro
     lines += ["## Environment", "", _table(rows, ["What", "Value"]), ""]
     reasons = _Reasons()
     for report in sorted(reports, key=lambda r: r.slug) if records else ():
-        lines += _render_report(report, [r for r in records if r["report"] == report.slug], reasons, date)
+        lines += _render_report(report, [r for r in records if r["report"] == report.slug], reasons)
     if reasons.texts:
         lines += ["## Reasons", "", "Each reason is written once; the numbers in the tables above refer to it.", "",
                   *reasons.lines(), ""]
@@ -274,7 +273,8 @@ def render_json(records: Sequence[Record], environment: Mapping[str, str]) -> st
 
 def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequence[Report]) -> list[Record]:
     """This run's records plus, for every other claim of the ledger, its record from ``previous`` (a
-    JSON this module wrote), when the claim is unchanged since: a partial run blanks nothing."""
+    JSON this module wrote), marked ``carried``, when the claim is unchanged since (its ``claim_digest``): a
+    partial run blanks nothing, and an edited claim keeps no verdict it was not judged by."""
     try:
         document = jsonlib.loads(Path(previous).read_text(encoding="utf-8"))
         kept = {r["id"]: r for r in document["claims"]}
@@ -282,8 +282,9 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
         return list(records)
     ran = {r["id"] for r in records}
     claims = {c.id: c for report in reports for c in report.claims}
-    unchanged = [r for cid, r in kept.items() if cid in claims and cid not in ran and isinstance(r, dict)
-                 and r.get("printed") == claims[cid].printed and "date" in r and r.get("reason") != NOT_SELECTED]
+    unchanged = [{**r, "carried": True} for cid, r in kept.items() if cid in claims and cid not in ran
+                 and isinstance(r, dict) and r.get("claim_digest") == claim_digest(claims[cid]) and "date" in r
+                 and r.get("reason") != NOT_SELECTED]
     return [*records, *unchanged]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ __all__ = [
     "NOT_SELECTED",
     "Outcome",
     "Results",
+    "claim_digest",
     "complete",
     "conventions",
     "counts",
@@ -95,6 +98,13 @@ def conventions(claim: Claim) -> list[str]:
     return words
 
 
+def claim_digest(claim: Claim) -> str:
+    """A digest of everything the ledger says of a claim but its ``note``: a record measured against another
+    version of the claim (another model, count, band or recipe) is no record of this one."""
+    fields = {key: value for key, value in dataclasses.asdict(claim).items() if key != "note"}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def record_for(claim: Claim, outcome: Outcome, date: str) -> dict[str, Any]:
     """The plain record of one claim: what the report says, what we measured, the judge's verdict."""
     judgement = verdict.judge(claim, outcome.observation())
@@ -127,6 +137,7 @@ def record_for(claim: Claim, outcome: Outcome, date: str) -> dict[str, Any]:
         "conventions": conventions(claim),
         "date": date,
         "duration": round(outcome.duration, 4),
+        "claim_digest": claim_digest(claim),
     }
 
 

@@ -287,6 +287,8 @@ def test_a_partial_run_keeps_the_other_records(project: pytest.Pytester) -> None
     again = _records(project)
     for records in (everything, again):
         records["tiny/params/reproduced"].pop("duration")
+    assert {cid for cid, record in again.items() if record.pop("carried", False)} == everything.keys() - {
+        "tiny/params/reproduced"}
     assert again == everything
     markdown = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
     assert "No claim of this report" not in markdown and "2,000 → 2,001 ❌" in markdown

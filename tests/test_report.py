@@ -60,7 +60,7 @@ def _record(claim: Claim, verdict: str, measured: Any, reason: str = "", **field
             "delta": None if shown is None else shown - claim.value, "band": None, "tolerance": "exact",
             "direction": "", "counters": {}, "seeds": [], "spread": None, "device": "meta",
             "unverified_data": False, "verdict": verdict, "reason": reason, "note": None, "date": "2026-11-30",
-            "duration": 0.1, **fields}
+            "duration": 0.1, "claim_digest": results.claim_digest(claim), **fields}
 
 
 def _records() -> list[dict[str, Any]]:
@@ -196,7 +196,7 @@ def test_a_partial_claim_keeps_its_cell_text() -> None:
 
 
 def test_kept_records_are_dated() -> None:
-    old = _record(CLAIMS[0], "reproduced", 1000, date="2026-11-01")
+    old = _record(CLAIMS[0], "reproduced", 1000, date="2026-11-01", carried=True)
     assert _cells(report.render_markdown([old], REPORTS, ENVIRONMENT), "small")[1] == "1,000 → 1,000 ✅ [1]"
     assert "1. kept from the run of 2026-11-01" in report.render_markdown([old], REPORTS, ENVIRONMENT)
 
@@ -226,10 +226,15 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
     rerun = [_record(CLAIMS[0], "refuted", 999, "changed", date="2026-12-01")]
     kept = {r["id"]: r for r in report.carry_over(rerun, previous, REPORTS)}
     assert len(kept) == len(_records()) and kept["demo/params/small"]["verdict"] == "refuted"
-    assert kept["demo/params/big"] == _records()[1]
-    changed = Report(slug="demo", title="Demo report", source=None, origin="", tables=(),
-                     claims=(CLAIMS[0], dataclasses.replace(CLAIMS[1], printed="20 000")))
-    assert [r["id"] for r in report.carry_over(rerun, previous, [changed])] == ["demo/params/small"]
+    assert kept["demo/params/big"] == {**_records()[1], "carried": True} and "carried" not in kept["demo/params/small"]
+    big = CLAIMS[1]
+    for edited in (dataclasses.replace(big, printed="20 000"), dataclasses.replace(big, model="demo.small"),
+                   dataclasses.replace(big, count="keras"), dataclasses.replace(big, tolerance=Tolerance(rel=0.5))):
+        changed = Report(slug="demo", title="Demo report", source=None, origin="", tables=(), claims=(CLAIMS[0], edited))
+        assert [r["id"] for r in report.carry_over(rerun, previous, [changed])] == ["demo/params/small"]
+    noted = Report(slug="demo", title="Demo report", source=None, origin="", tables=(),
+                   claims=(CLAIMS[0], dataclasses.replace(big, note="a new note")))
+    assert len(report.carry_over(rerun, previous, [noted])) == 2, "a note says nothing of the verdict"
     previous.write_text("{not json", encoding="utf-8")
     assert report.carry_over(rerun, previous, REPORTS) == rerun
 
