@@ -13,7 +13,7 @@ import math
 import os
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -453,6 +453,18 @@ def pytest_report_teststatus(
 # ----------------------------------------------------------------------------- the controller
 
 
+def _claim_of(nodeid: str, claims: Sequence[Claim]) -> str | None:
+    """The claim a test id checks: a ledger item's name, or the claim's id among its parameters' ids."""
+    name = nodeid.rpartition("::")[2]
+    ids = {claim.id for claim in claims}
+    if name in ids:
+        return name
+    params = name.partition("[")[2].removesuffix("]")
+    found = [cid for cid in ids if params == cid or params.startswith(f"{cid}-") or params.endswith(f"-{cid}")
+             or f"-{cid}-" in params]
+    return max(found, key=len) if found else None
+
+
 class ClaimsSession:
     """The controller's side of a run: gathers outcomes, writes the files once, prints the summary."""
 
@@ -482,6 +494,17 @@ class ClaimsSession:
             collected.add(report.user_properties, skipped=skipped, duration=report.duration)
 
     @pytest.hookimpl(optionalhook=True)
+    def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport, sched: Any) -> None:
+        """A claim whose pytest-xdist worker died under it is an error of ours, never a verdict kept from before."""
+        from claimbench import results
+
+        claim_id = _claim_of(crashitem, self.config.stash.get(claims_key, []))
+        if claim_id is not None:
+            report.user_properties = [*report.user_properties, (results.CLAIM_PROPERTY, claim_id),
+                                      (results.FAILURE_PROPERTY, f"the pytest-xdist worker running it crashed "
+                                       f"({report.longrepr}); no measurement")]
+
+    @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any) -> None:
         """A pytest-xdist worker that collected no claim while a report was asked for: the run's usage error."""
         self.nothing_checked = getattr(node, "workeroutput", {}).get(NOTHING_CHECKED, self.nothing_checked)
@@ -497,13 +520,14 @@ class ClaimsSession:
         targets = {name: _path(self.config, f"claims_{name}") for name in OUTPUTS}
         if collected is None or not collected.outcomes or not any(targets.values()):
             return  # a run that measured no claim leaves the files of the last one as they are
-        from claimbench import environment, report
+        from claimbench import environment, report, results
 
+        interrupted = session.exitstatus == pytest.ExitCode.INTERRUPTED
         self.written = report.write_all(
             collected.records(), self.config.stash[reports_key], environment.describe(
                 self.config.stash[ledger_path_key]),
             markdown=targets["report"], json=targets["json"], badges=targets["badges"], plots=targets["plots"],
-            readme=targets["readme"],
+            readme=targets["readme"], unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED,
         )
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:

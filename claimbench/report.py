@@ -283,8 +283,7 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
     ran = {r["id"] for r in records}
     claims = {c.id: c for report in reports for c in report.claims}
     unchanged = [{**r, "carried": True} for cid, r in kept.items() if cid in claims and cid not in ran
-                 and isinstance(r, dict) and r.get("claim_digest") == claim_digest(claims[cid]) and "date" in r
-                 and r.get("reason") != NOT_SELECTED]
+                 and isinstance(r, dict) and r.get("claim_digest") == claim_digest(claims[cid]) and r.get("date")]
     return [*records, *unchanged]
 
 
@@ -356,15 +355,16 @@ def write_all(
     badges: Path | str | None = None,
     plots: Path | str | None = None,
     readme: Path | str | None = None,
+    unmeasured: str = NOT_SELECTED,
 ) -> list[Path]:
     """Write every file asked for, each atomically, and return their paths. With ``json``, the claims this
     run did not measure keep their record from the previous JSON there; any claim of the ledger still without
-    one is written as not run, not selected, so that no summary or badge leaves a claim out."""
+    one is written as not run, for the reason ``unmeasured``, so that no summary or badge leaves a claim out."""
     written: list[Path] = []
     if json:
         records = carry_over(records, json, reports)
     claims = [claim for report in reports for claim in report.claims]
-    records = complete(records, claims, environment.get("date", ""))
+    records = complete(records, claims, unmeasured)
     if markdown:
         written.append(atomic.write_text(markdown, render_markdown(records, reports, environment)))
     if json:

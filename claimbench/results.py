@@ -17,6 +17,7 @@ __all__ = [
     "CLAIM_PROPERTY",
     "FAILURE_PROPERTY",
     "MEASUREMENT_PROPERTY",
+    "INTERRUPTED",
     "NOT_SELECTED",
     "Outcome",
     "Results",
@@ -105,7 +106,7 @@ def claim_digest(claim: Claim) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def record_for(claim: Claim, outcome: Outcome, date: str) -> dict[str, Any]:
+def record_for(claim: Claim, outcome: Outcome, date: str | None) -> dict[str, Any]:
     """The plain record of one claim: what the report says, what we measured, the judge's verdict."""
     judgement = verdict.judge(claim, outcome.observation())
     measurement = outcome.measurement or {}
@@ -143,12 +144,15 @@ def record_for(claim: Claim, outcome: Outcome, date: str) -> dict[str, Any]:
 
 NOT_SELECTED = "not measured: not selected in this run, and no earlier record"
 """Why a claim of the ledger was not run when the run selected others."""
+INTERRUPTED = "not measured: not selected, or the run was interrupted before it; no earlier record"
+"""Why a claim was not run in a run that was interrupted (Ctrl-C, a failure with -x)."""
 
 
-def complete(records: Sequence[Mapping[str, Any]], claims: Sequence[Claim], date: str) -> list[Mapping[str, Any]]:
-    """The records, plus a ``not run`` one (``NOT_SELECTED``) for every claim that has none."""
+def complete(records: Sequence[Mapping[str, Any]], claims: Sequence[Claim], reason: str = NOT_SELECTED
+             ) -> list[Mapping[str, Any]]:
+    """The records, plus a ``not run`` one for every claim that has none, undated: it was never measured."""
     recorded = {r["id"] for r in records}
-    return [*records, *(record_for(claim, Outcome(skipped=NOT_SELECTED), date) for claim in claims
+    return [*records, *(record_for(claim, Outcome(skipped=reason), None) for claim in claims
                         if claim.id not in recorded)]
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from claimbench import plugin
+from claimbench.ledger import load
 from claimbench.report import VERDICT_MARKS
-from claimbench.results import NOT_SELECTED
+from claimbench.results import INTERRUPTED, NOT_SELECTED
 
 pytest_plugins = ["pytester"]
 
@@ -373,6 +375,46 @@ def test_xdist_gives_the_serial_report(project: pytest.Pytester, monkeypatch: py
     parallel = project.runpytest_subprocess("test_claims.py", *options, "-n", "2")
     parallel.assert_outcomes(passed=2, failed=1, errors=2, skipped=2, xfailed=1)
     assert ((project.path / "X.md").read_bytes(), _without_durations(project.path / "X.json")) == serial_files
+
+
+def test_an_interrupted_run_keeps_what_it_measured_and_says_why_the_rest_is_missing(
+        project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+    tests = CLAIM_TESTS.replace('    if local == "params/not_run":',
+                                '    if local == "params/prose":\n        raise KeyboardInterrupt\n'
+                                '    if local == "params/not_run":')  # claims run in the order of their ids
+    project.makepyfile(test_claims=tests)
+    result = project.runpytest_subprocess("test_claims.py", *OPTIONS, "-p", "no:randomly")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    records = _records(project)
+    assert records["tiny/params/known_error"]["verdict"] == "known error" and records["tiny/params/known_error"]["date"]
+    unmeasured = records["tiny/params/refuted"]
+    assert (unmeasured["verdict"], unmeasured["reason"], unmeasured["date"]) == ("not run", INTERRUPTED, None)
+
+
+@pytest.mark.slow
+def test_a_crashed_worker_is_an_error_never_a_kept_verdict(project: pytest.Pytester,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+    assert project.runpytest_subprocess("test_claims.py", *OPTIONS).ret == pytest.ExitCode.TESTS_FAILED
+    assert _records(project)["tiny/params/reproduced"]["verdict"] == "reproduced"
+    crashing = CLAIM_TESTS.replace('    local = claim.local_id\n', '    local = claim.local_id\n'
+                                   '    if local == "params/reproduced":\n        import os; os._exit(9)\n')
+    project.makepyfile(test_claims=crashing)
+    project.runpytest_subprocess("test_claims.py", *OPTIONS, "-n", "2")
+    crashed = _records(project)["tiny/params/reproduced"]
+    assert crashed["verdict"] == "error" and "carried" not in crashed
+    assert crashed["reason"].startswith("the pytest-xdist worker running it crashed (worker 'gw")
+
+
+def test_a_test_id_names_its_claim() -> None:
+    claims = load(Path(__file__).resolve().parent.parent / "reference")
+    assert plugin._claim_of("reference/iot_ml_hw2.toml::iot_ml_hw2/params/model1", claims) == "iot_ml_hw2/params/model1"
+    assert plugin._claim_of("benchmarks/test_params.py::test_params[core_collapse/params/resnet18]",
+                            claims) == "core_collapse/params/resnet18"
+    assert plugin._claim_of("t.py::test_x[cpu-core_collapse/params/resnet18-2]", claims) == (
+        "core_collapse/params/resnet18")
+    assert plugin._claim_of("t.py::test_unrelated[3]", claims) is None
 
 
 def _without_durations(path: Path) -> dict:
