@@ -20,14 +20,27 @@ __all__ = ["compare_records", "main"]
 Record = Mapping[str, Any]
 
 
+RECORD_FIELDS = ("id", "report", "kind", "model", "claimed", "interval", "printed", "scale", "cell", "measured",
+                 "shown", "delta", "band", "device", "verdict", "reason")
+"""The fields of a record that the report, badges and plots read."""
+
+
 def _read_results(path: Path) -> dict[str, Any]:
-    """A claims JSON written by ``--claims-json``; a ``SystemExit`` naming the file when it is not one."""
+    """A claims JSON written by ``--claims-json``; a ``SystemExit`` naming the file, and the claim and field
+    where a record lacks one, when it is not one."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(document.get("claims"), list):
             raise ValueError("no 'claims' list")
     except (OSError, ValueError, AttributeError) as error:
         raise SystemExit(f"claimbench: {path}: not a claims JSON written by --claims-json ({error})") from None
+    for number, record in enumerate(document["claims"], 1):
+        if not isinstance(record, dict):
+            raise SystemExit(f"claimbench: {path}: claim #{number}: not a record (an object), got {record!r:.40}")
+        missing = [name for name in RECORD_FIELDS if name not in record]
+        if missing:
+            raise SystemExit(f"claimbench: {path}: {record.get('id', f'claim #{number}')}: missing field "
+                             f"{missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
     return document
 
 

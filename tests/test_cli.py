@@ -58,6 +58,18 @@ def test_a_file_that_is_not_a_claims_json_is_one_line(tmp_path: Path) -> None:
         cli.main(["compare", str(tmp_path / "x.json"), str(tmp_path / "x.json")])
 
 
+@pytest.mark.parametrize(("records", "message"), [
+    ([{"id": "core_collapse/params/vit"}], r"m.json: core_collapse/params/vit: missing field 'report' \(and 15 more\)$"),
+    ([_record("r/a", "reproduced", 1.0), {"report": "r"}], r"m.json: claim #2: missing field 'id'"),
+    (["r/a"], r"m.json: claim #1: not a record \(an object\), got 'r/a'$"),
+])
+def test_a_record_missing_a_field_is_one_line_naming_claim_and_field(tmp_path: Path, records: list,
+                                                                    message: str) -> None:
+    (tmp_path / "m.json").write_text(json.dumps({"claims": records}), encoding="utf-8")
+    with pytest.raises(SystemExit, match=message):
+        cli.main(["report", str(tmp_path / "m.json"), "--markdown", str(tmp_path / "r.md")])
+
+
 def test_the_console_script_drafts(tmp_path: Path) -> None:
     report = tmp_path / "README.md"
     report.write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
