@@ -407,9 +407,10 @@ def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]
 
 
 def _tolerance(number: numerals.Number, kind: str | None) -> dict[str, object]:
-    """Compare after rounding to the printed decimals; integers and bounds are exact. A trained or timed number
-    needs a band only the author can give: no re-run lands on the same digits."""
-    tolerance: dict[str, object] = {"digits": number.digits} if number.digits and not number.bound else {}
+    """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact.
+    A trained or timed number needs a band only the author can give: no re-run lands on the same digits."""
+    rounded = number.digits is not None and not number.bound
+    tolerance: dict[str, object] = {"digits": number.digits} if rounded else {}
     if kind in _TRAINING and not number.bound:
         tolerance["abs"] = TRAINING_BAND
     return {"tolerance": tolerance} if tolerance else {}

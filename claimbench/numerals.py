@@ -43,7 +43,7 @@ class Number:
 
     value: int | float | list[int]
     scale: float = 1.0
-    digits: int | None = None
+    digits: int | None = None  # None: an exact integer; 0: a whole number of a unit ("188K"), rounded to it
     bound: str | None = None  # "above" or "below": the number is a limit, not a value
     percent: bool = False
 
@@ -78,11 +78,15 @@ def parse(printed: str, header: str = "") -> Number | None:
 
 
 def number(text: str, unit: str | None, limit: str | None) -> Number:
-    """A Number from its printed digits ``text``, its unit and bound ("above", "below" or None)."""
+    """A Number from its printed digits ``text``, its unit and bound ("above", "below" or None).
+
+    A whole number printed in a unit other than the base one ("188K", "21" under "(M)") is a rounding to that
+    unit: 0 decimals. A whole number in the base unit ("704842", "85%") is exact: no decimals."""
     plain_digits = text.replace(",", "")
     value: int | float = float(plain_digits) if "." in plain_digits else int(plain_digits)
-    decimals = len(plain_digits.partition(".")[2]) or None
-    return Number(value, UNITS.get(unit or "", 1.0), decimals, limit, unit == "%")
+    scale = UNITS.get(unit or "", 1.0)
+    decimals = len(plain_digits.partition(".")[2]) or (0 if scale != 1.0 else None)
+    return Number(value, scale, decimals, limit, unit == "%")
 
 
 def _header_unit(header: str) -> str | None:

@@ -15,13 +15,24 @@ from hypothesis import strategies as st
 
 from claimbench import vocab
 from claimbench.draft import TRAINING_BAND, draft, guess_kind, main, slug
-from claimbench.ledger import Claim, load
+from claimbench.ledger import Claim, load, load_reports
+from claimbench.verdict import Measurement, check
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "reference"
 SEEDS = ROOT.parent / "shared" / "seeds"
 ID = re.compile(r"[a-z0-9_./-]+")
 DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$")
+RECIPE = """
+[recipe.r]
+optimizer  = "adam"
+lr         = 1e-3
+batch_size = 32
+epochs     = 10
+schedule   = "constant"
+validation = "none"
+normalize  = "unit"
+"""
 
 
 def _row(cells: list[str]) -> str:
@@ -42,6 +53,21 @@ def _table(columns: list[str], *rows: list[str], heading: str = "Results") -> st
 def _claims(markdown: str) -> list[dict]:
     """The claims of the draft of ``markdown``."""
     return tomllib.loads(draft(markdown, slug="demo", source="demo.md"))["claim"]
+
+
+def _filled(ledger: str) -> str:
+    """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe."""
+    text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', ledger)  # the first of the allowed values
+    text = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', text)
+    text = re.sub(r'"TODO: recipe name[^"]*"', '"r"', text).replace(f'"{TRAINING_BAND}"', "2")
+    return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
+
+
+def _loaded(markdown: str, tmp_path: Path) -> list[Claim]:
+    """The claims of the draft of ``markdown``, its TODOs filled, as the ledger loader reads them."""
+    (tmp_path / "demo.toml").write_text(_filled(draft(markdown, slug="demo", source="demo.md")), encoding="utf-8")
+    (report,) = load_reports(tmp_path)
+    return list(report.claims)
 
 
 # --- kinds, slugs, ids --------------------------------------------------------------------------
@@ -161,6 +187,30 @@ def test_claim_fields_value_scale_tolerance_and_source() -> None:
     assert "scale" not in accuracy
     (count,) = _claims(_table(["Model", "Param Count"], ["1", "704842"]))
     assert "tolerance" not in count and "scale" not in count
+
+
+@pytest.mark.parametrize(
+    ("column", "printed", "value", "scale", "digits"),
+    [
+        ("MACs", "188K", 188, 1e3, 0),
+        ("Params", "1.03M", 1.03, 1e6, 2),
+        ("Params", "**2M**", 2, 1e6, 0),
+        ("Parameters (M)", "21", 21, 1e6, 0),
+        ("Parameters (M)", "1.4", 1.4, 1e6, 1),
+        ("Size (MB)", "549.95", 549.95, 1e6, 2),
+    ],
+)
+def test_a_number_printed_in_a_scaled_unit_is_rounded_to_its_printed_digits(
+        column: str, printed: str, value: float, scale: float, digits: int) -> None:
+    (claim,) = _claims(_table(["Model", column], ["A", printed]))
+    assert (claim["value"], claim["scale"], claim["tolerance"]) == (value, scale, {"digits": digits})
+
+
+def test_a_whole_number_of_thousands_reproduces_a_count_that_rounds_to_it(tmp_path: Path) -> None:
+    (claim,) = _loaded(_table(["Model", "MACs"], ["A", "188K"]), tmp_path)
+    assert check(claim, Measurement(188_224)).verdict == "reproduced"
+    with pytest.raises(AssertionError, match="measured 189"):
+        check(claim, Measurement(188_600))
 
 
 def test_todos_name_what_only_the_author_knows() -> None:
