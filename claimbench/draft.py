@@ -2,10 +2,11 @@
 
 The report is read with markdown-it-py (CommonMark plus GFM tables) as text only: nothing in it is
 imported or executed. The draft copies every table verbatim, makes one claim per numeric cell
-(value, scale and tolerance parsed from the printed form, kind guessed from the column header),
-writes an explicit ``TODO`` for what only the author knows (model, count convention, recipe, ...),
-which the ledger loader rejects until it is filled in, and lists the numbers of the running text as
-commented-out candidate claims beside their sentence. Torch-free.
+(value, scale and tolerance parsed from the printed form, kind guessed from the column header;
+"60-65%" an interval, "88.7 ± 0.3" a value with the author's band), writes an explicit ``TODO`` for
+what only the author knows (model, count convention, recipe, ...), which the ledger loader rejects
+until it is filled in, and lists the numbers of the running text as commented-out candidate claims
+beside their sentence. Torch-free.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _UNIT_KINDS = {
     "%": ("accuracy", "gap", "precision", "recall"),
     "MB": ("size",), "KB": ("size",), "GB": ("size",),
-    "s": ("epoch_time",), "ms": ("epoch_time",),
+    "s": ("epoch_time",), "ms": ("epoch_time",), "min": ("epoch_time",),
     "k": ("params", "macs"), "K": ("params", "macs"), "M": ("params", "macs"), "B": ("params", "macs"),
     "G": ("macs", "params"),
 }
@@ -85,7 +86,7 @@ _MENTION = re.compile(
     (?P<number>{numerals.NUMBER})
     (?:\s?(?P<unit>{numerals.UNIT})(?!\w))?
     (?!\w|\.\d)
-    (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>(?i:param(?:eter)?s?|macs|flops|mult-adds)\b))?""",
+    (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>{numerals.NOUN}))?""",
     re.VERBOSE,
 )
 
@@ -397,10 +398,13 @@ def _todos(kind: str | None, quantity: str | None) -> dict[str, str]:
 
 
 def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]:
-    """``value`` and ``scale``, or a bound (``above``/``below``) in base units with no scale."""
+    """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
+    scale."""
     scale = number.scale
     if number.percent and quantity in ("precision", "recall"):
         scale = 0.01  # a fraction printed as a percentage
+    if isinstance(number.value, tuple):
+        return {"between": [_integral(end * scale) for end in number.value]}
     if number.bound and not isinstance(number.value, list):
         return {number.bound: _integral(number.value * scale)}
     return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
@@ -408,10 +412,16 @@ def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]
 
 def _tolerance(number: numerals.Number, kind: str | None) -> dict[str, object]:
     """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact.
-    A trained or timed number needs a band only the author can give: no re-run lands on the same digits."""
-    rounded = number.digits is not None and not number.bound
-    tolerance: dict[str, object] = {"digits": number.digits} if rounded else {}
-    if kind in _TRAINING and not number.bound:
+    A trained or timed number needs a band only the author can give: no re-run lands on the same digits. A
+    printed spread ("88.7 ± 0.3") is the author's own band, with a note to say what it is."""
+    if number.bound:
+        return {}
+    tolerance: dict[str, object] = {"digits": number.digits} if number.digits is not None else {}
+    if number.spread is not None:
+        note = (f"The printed ± {number.spread:g} is the author's own spread, taken as the band (tolerance.abs): "
+                "check what it is (a std over runs, a standard error, a 95% interval) and widen it if need be.")
+        return {"tolerance": tolerance | {"abs": number.spread}, "note": note}
+    if kind in _TRAINING:
         tolerance["abs"] = TRAINING_BAND
     return {"tolerance": tolerance} if tolerance else {}
 

@@ -259,6 +259,50 @@ def test_a_number_in_a_label_is_a_claim_only_when_it_clearly_is_one() -> None:
     assert "value" not in bound and "partial" not in bound and "tolerance" not in bound
 
 
+@pytest.mark.parametrize("printed", ["60-65%", "60–65 %", "60% - 65%", "60 to 65%"])
+def test_a_range_is_an_interval(printed: str) -> None:
+    (claim,) = _claims(_table(["Model", "Val Acc"], ["A", printed]))
+    assert (claim["kind"], claim["between"], claim["printed"]) == ("accuracy", [60, 65], printed)
+    assert "value" not in claim and "tolerance" not in claim  # as "<100K": the interval is the claim
+
+
+def test_a_range_in_a_scaled_unit_is_in_base_units() -> None:
+    (claim,) = _claims(_table(["Model", "Params (M)"], ["A", "1.2-1.5"]))
+    assert claim["between"] == [1_200_000, 1_500_000] and "scale" not in claim
+
+
+@pytest.mark.parametrize("printed", ["88.7 ± 0.3", "88.7±0.3", "88.7 +/- 0.3", "88.7% ± 0.3%"])
+def test_a_printed_spread_is_the_authors_band_with_a_note(printed: str) -> None:
+    (claim,) = _claims(_table(["Model", "Test Acc"], ["A", printed]))
+    assert (claim["kind"], claim["value"], claim["printed"]) == ("accuracy", 88.7, printed)
+    assert claim["tolerance"] == {"digits": 1, "abs": 0.3} and "± 0.3" in claim["note"]
+
+
+def test_minutes_are_seconds_at_scale_60() -> None:
+    (claim,) = _claims(_table(["Model", "Time per Epoch"], ["A", "1.2 min"]))
+    assert (claim["kind"], claim["value"], claim["scale"], claim["printed"]) == ("epoch_time", 1.2, 60, "1.2 min")
+    assert claim["tolerance"] == {"digits": 1, "abs": TRAINING_BAND}
+    (under,) = _claims(_table(["Model", "Epoch time (min)"], ["A", "3"]))
+    assert (under["value"], under["scale"], under["tolerance"]["digits"]) == (3, 60, 0)
+
+
+def test_a_count_with_its_unit_word_keeps_the_word_in_printed() -> None:
+    (claim,) = _claims(_table(["Model", "Params"], ["A", "1,031,744 params"]))
+    assert (claim["value"], claim["printed"]) == (1_031_744, "1,031,744 params")
+    assert "scale" not in claim and "tolerance" not in claim
+
+
+def test_each_new_form_loads_once_its_todos_are_filled(tmp_path: Path) -> None:
+    columns = ["Model", "Test Acc", "MACs", "Params", "Time per Epoch"]
+    rows = [["A", "60-65%", "188K", "1,031,744 params", "1.2 min"], ["B", "88.7 ± 0.3", "1.03M", "1.4M", "12s"]]
+    claims = {(claim.cell[1], claim.cell[2]): claim for claim in _loaded(_table(columns, *rows), tmp_path)}
+    assert claims["A", "Test Acc"].interval == (60, 65)
+    assert (claims["A", "Time per Epoch"].value, claims["A", "Time per Epoch"].scale) == (1.2, 60)
+    assert claims["B", "Test Acc"].tolerance.abs == 0.3
+    assert check(claims["B", "Test Acc"], Measurement(88.95)).verdict == "reproduced"
+    assert len(claims) == 8
+
+
 def test_numbers_in_running_text_are_commented_candidates_with_their_sentence() -> None:
     text = (
         "# R\n\n## Results\n\nTest accuracy varies, with DenseNet achieving the highest at 82.06%.\n"
@@ -484,6 +528,7 @@ def test_any_report_drafts_to_toml_whose_claims_quote_their_cells(report: str) -
         ("The baseline, with a modest size of 0.49 MB and only 10 parameters, is small.", "0.49 MB", "size"),
         ("The baseline, with a modest size of 0.49 MB and only 10 parameters, is small.", "10", "params"),
         ("One epoch took 1.15s on the GPU.", "1.15s", "epoch_time"),
+        ("One epoch took 1.2 min on the GPU.", "1.2 min", "epoch_time"),
         ("The model reached a validation loss of 0.342.", "0.342", "loss"),
         ("It needs 1.2 GMACs while reaching 85% accuracy.", "1.2 GMACs", "macs"),  # a magnitude glued to its noun
         ("It needs 1.2 GMACs while reaching 85% accuracy.", "85%", "accuracy"),
