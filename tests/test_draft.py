@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import vocab
-from claimbench.draft import TRAINING_BAND, draft, guess_kind, main, slug
+from claimbench.draft import TRAINING_BAND, UNREAD, draft, guess_kind, main, slug
 from claimbench.ledger import Claim, load, load_reports
 from claimbench.verdict import Measurement, check
 
@@ -56,16 +56,27 @@ def _claims(markdown: str) -> list[dict]:
 
 
 def _filled(ledger: str) -> str:
-    """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe."""
-    text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', ledger)  # the first of the allowed values
+    """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe, the
+    number of a cell the draft could not read."""
+    text = ledger.replace(f'"{UNREAD}"', "1")
+    text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
     text = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', text)
     text = re.sub(r'"TODO: recipe name[^"]*"', '"r"', text).replace(f'"{TRAINING_BAND}"', "2")
     return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
 
 
-def _loaded(markdown: str, tmp_path: Path) -> list[Claim]:
-    """The claims of the draft of ``markdown``, its TODOs filled, as the ledger loader reads them."""
-    (tmp_path / "demo.toml").write_text(_filled(draft(markdown, slug="demo", source="demo.md")), encoding="utf-8")
+def _uncommented(ledger: str) -> str:
+    """A draft with its commented-out table claims (those with a ``cell``) written as claims."""
+    blocks = re.findall(r"^# \[\[claim\]\]\n(?:# .*\n)+", ledger, flags=re.MULTILINE)
+    table_claims = [re.sub(r"^# ", "", block, flags=re.MULTILINE) for block in blocks if "# cell" in block]
+    return ledger + "".join("\n" + block for block in table_claims)
+
+
+def _loaded(markdown: str, tmp_path: Path, *, candidates: bool = False) -> list[Claim]:
+    """The claims of the draft of ``markdown`` (and its commented-out table claims), TODOs filled, as the ledger
+    loader reads them."""
+    ledger = draft(markdown, slug="demo", source="demo.md")
+    (tmp_path / "demo.toml").write_text(_filled(_uncommented(ledger) if candidates else ledger), encoding="utf-8")
     (report,) = load_reports(tmp_path)
     return list(report.claims)
 
@@ -292,14 +303,28 @@ def test_a_count_with_its_unit_word_keeps_the_word_in_printed() -> None:
     assert "scale" not in claim and "tolerance" not in claim
 
 
+def test_a_cell_with_a_digit_but_no_readable_number_is_a_commented_candidate() -> None:
+    columns = ["Model", "MACs", "Notes", "Output Size"]
+    out = draft(_table(columns, ["A", "16x16", "see run 3", "-"], ["B", "~", "N/A", "16 x 16 x 32"]), slug="demo",
+                source=None)
+    assert "claim" not in tomllib.loads(out)
+    blocks = [block.split("\n\n")[0] for block in out.split("# [[claim]]\n")[1:]]
+    assert [re.search(r'^# printed += (".*")$', block, re.MULTILINE)[1] for block in blocks] == [
+        '"16x16"', '"see run 3"', '"16 x 16 x 32"']
+    assert all(f'# value   = "{UNREAD}"' in block and "# cell" in block for block in blocks)
+    assert '# kind    = "macs"' in blocks[0] and "TODO: kind" in blocks[1]
+
+
 def test_each_new_form_loads_once_its_todos_are_filled(tmp_path: Path) -> None:
     columns = ["Model", "Test Acc", "MACs", "Params", "Time per Epoch"]
-    rows = [["A", "60-65%", "188K", "1,031,744 params", "1.2 min"], ["B", "88.7 ± 0.3", "1.03M", "1.4M", "12s"]]
-    claims = {(claim.cell[1], claim.cell[2]): claim for claim in _loaded(_table(columns, *rows), tmp_path)}
+    rows = [["A", "60-65%", "188K", "1,031,744 params", "1.2 min"], ["B", "88.7 ± 0.3", "16x16", "1.4M", "12s"]]
+    claims = {(claim.cell[1], claim.cell[2]): claim for claim in _loaded(_table(columns, *rows), tmp_path,
+                                                                        candidates=True)}
     assert claims["A", "Test Acc"].interval == (60, 65)
     assert (claims["A", "Time per Epoch"].value, claims["A", "Time per Epoch"].scale) == (1.2, 60)
     assert claims["B", "Test Acc"].tolerance.abs == 0.3
     assert check(claims["B", "Test Acc"], Measurement(88.95)).verdict == "reproduced"
+    assert claims["B", "MACs"].value == 1  # the commented-out candidate, its value filled in
     assert len(claims) == 8
 
 
