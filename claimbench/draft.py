@@ -2,10 +2,11 @@
 
 The report is read with markdown-it-py (CommonMark plus GFM tables) as text only: nothing in it is
 imported or executed. The draft copies every table verbatim, makes one claim per numeric cell
-(value, scale and tolerance parsed from the printed form, kind guessed from the column header),
-writes an explicit ``TODO`` for what only the author knows (model, count convention, recipe, ...),
-which the ledger loader rejects until it is filled in, and lists the numbers of the running text as
-commented-out candidate claims beside their sentence. Torch-free.
+(value, scale and tolerance parsed from the printed form, kind guessed from the column header;
+"60-65%" an interval, "88.7 ± 0.3" a value with the author's band), writes an explicit ``TODO`` for
+what only the author knows (model, count convention, recipe, ...), which the ledger loader rejects
+until it is filled in, and lists as commented-out candidate claims the numbers of the running text,
+beside their sentence, and each cell with a digit that it cannot read as a number. Torch-free.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _UNIT_KINDS = {
     "%": ("accuracy", "gap", "precision", "recall"),
     "MB": ("size",), "KB": ("size",), "GB": ("size",),
-    "s": ("epoch_time",), "ms": ("epoch_time",),
+    "s": ("epoch_time",), "ms": ("epoch_time",), "min": ("epoch_time",),
     "k": ("params", "macs"), "K": ("params", "macs"), "M": ("params", "macs"), "B": ("params", "macs"),
     "G": ("macs", "params"),
 }
@@ -75,6 +76,8 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 _UNKNOWN_KIND = _todo("kind", vocab.KINDS)
 TRAINING_BAND = _todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
+UNREAD = _todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
+"""The value of a cell the draft could not read: its claim is written commented out."""
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _MENTION = re.compile(
@@ -85,7 +88,7 @@ _MENTION = re.compile(
     (?P<number>{numerals.NUMBER})
     (?:\s?(?P<unit>{numerals.UNIT})(?!\w))?
     (?!\w|\.\d)
-    (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>(?i:param(?:eter)?s?|macs|flops|mult-adds)\b))?""",
+    (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>{numerals.NOUN}))?""",
     re.VERBOSE,
 )
 
@@ -155,7 +158,7 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
     for table in tables:
         lines += ["", "[[table]]", *_table_lines(table)]
         for claim in _table_claims(table, context):
-            lines += ["", "[[claim]]", *_keys(claim)]
+            lines += ["", *_claim_lines(claim)]
     lines += _candidate_lines(scan.prose, context)
     return "\n".join(lines) + "\n"
 
@@ -319,8 +322,15 @@ def _table_lines(table: Table) -> list[str]:
     return [*lines, "rows = [", *(f"  {_toml(row)}," for row in table.rows), "]"]
 
 
+def _claim_lines(claim: dict[str, object]) -> list[str]:
+    """A `[[claim]]` block, commented out when its value is left to the author (``UNREAD``)."""
+    lines = ["[[claim]]", *_keys(claim)]
+    return [f"# {line}" for line in lines] if claim.get("value") == UNREAD else lines
+
+
 def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]]:
-    """One claim per numeric cell, plus the numbers a row label states as claims."""
+    """One claim per numeric cell, plus the numbers a row label states as claims; a cell with a digit but no
+    number the draft can read ("3 of 5", "16x16x32") gets a claim whose value is ``UNREAD``."""
     per_layer = bool(table.columns) and "layer" in _words(table.columns[0])
     for row in table.rows:
         label = row[0] if row else ""
@@ -328,16 +338,16 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
         whole_model = per_layer and "total" in _words(numerals.plain_text(label))
         for column, printed in zip(table.columns[1:], row[1:]):
             number = numerals.parse(printed, column)
-            if number is not None:
+            if number is not None or re.search(r"\d", numerals.plain_text(printed)):
                 quantity = _quantity(column, number)
                 kind = _kind(quantity, per_layer and not whole_model)
                 yield _cell_claim(table, (label, column, printed), number, (kind, quantity), context)
 
 
-def _quantity(column: str, number: numerals.Number) -> str | None:
+def _quantity(column: str, number: numerals.Number | None) -> str | None:
     """What a cell measures: an output shape for a shape, else the column header's kind."""
     kind = guess_kind(column)
-    if isinstance(number.value, list):
+    if number is not None and isinstance(number.value, list):
         return "output_shape"
     return None if kind == "output_shape" else kind
 
@@ -352,26 +362,27 @@ def _kind(quantity: str | None, layer_row: bool) -> str | None:
 def _cell_claim(
     table: Table,
     cell: tuple[str, str, str],
-    number: numerals.Number,
+    number: numerals.Number | None,
     kinds: tuple[str | None, str | None],
     context: _Context,
     partial: str | None = None,
 ) -> dict[str, object]:
-    """The claim of one table cell (or of the part ``partial`` of a label cell)."""
+    """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number."""
     label, column, printed = cell
     kind, quantity = kinds
     name = "/".join([kind or "claim", table.id, slug(label) or "row", slug(column) or "column"])
     claim: dict[str, object] = {"id": _unique(name, context.ids), "kind": kind or _UNKNOWN_KIND}
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
-    claim |= {"model": _model_todo(context), **_todos(kind, quantity), **_claimed(number, quantity)}
+    claimed = _claimed(number, quantity) if number is not None else {"value": UNREAD}
+    claim |= {"model": _model_todo(context), **_todos(kind, quantity), **claimed}
     claim["printed"] = partial or printed
     if partial:
         claim["partial"] = True
     claim["cell"] = [table.id, label, column]
     where = f"{table.title}, row {label}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
-    return claim | _tolerance(number, kind)
+    return claim | (_tolerance(number, kind) if number is not None else {})
 
 
 def _label_claims(table: Table, label: str, context: _Context) -> Iterator[dict[str, object]]:
@@ -397,20 +408,30 @@ def _todos(kind: str | None, quantity: str | None) -> dict[str, str]:
 
 
 def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]:
-    """``value`` and ``scale``, or a bound (``above``/``below``) in base units with no scale."""
+    """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
+    scale."""
     scale = number.scale
     if number.percent and quantity in ("precision", "recall"):
         scale = 0.01  # a fraction printed as a percentage
+    if isinstance(number.value, tuple):
+        return {"between": [_integral(end * scale) for end in number.value]}
     if number.bound and not isinstance(number.value, list):
         return {number.bound: _integral(number.value * scale)}
     return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
 
 
 def _tolerance(number: numerals.Number, kind: str | None) -> dict[str, object]:
-    """Compare after rounding to the printed decimals; integers and bounds are exact. A trained or timed number
-    needs a band only the author can give: no re-run lands on the same digits."""
-    tolerance: dict[str, object] = {"digits": number.digits} if number.digits and not number.bound else {}
-    if kind in _TRAINING and not number.bound:
+    """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact.
+    A trained or timed number needs a band only the author can give: no re-run lands on the same digits. A
+    printed spread ("88.7 ± 0.3") is the author's own band, with a note to say what it is."""
+    if number.bound:
+        return {}
+    tolerance: dict[str, object] = {"digits": number.digits} if number.digits is not None else {}
+    if number.spread is not None:
+        note = (f"The printed ± {number.spread:g} is the author's own spread, taken as the band (tolerance.abs): "
+                "check what it is (a std over runs, a standard error, a 95% interval) and widen it if need be.")
+        return {"tolerance": tolerance | {"abs": number.spread}, "note": note}
+    if kind in _TRAINING:
         tolerance["abs"] = TRAINING_BAND
     return {"tolerance": tolerance} if tolerance else {}
 

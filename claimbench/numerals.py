@@ -1,4 +1,5 @@
-"""Numbers as a report prints them: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "<100K", "(10,1)".
+"""Numbers as a report prints them: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "1.2 min", "<100K",
+"(10,1)", "60-65%", "88.7 ± 0.3", "1,031,744 params".
 
 ``claimbench draft`` reads a claim's value from its printed text with ``parse``; the ledger checks with
 ``contradiction`` that a claim's value is the number its printed text shows. Printed text is markdown:
@@ -9,31 +10,40 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "BELOW", "MARKDOWN", "NUMBER", "UNIT", "UNITS", "Number", "bound", "contradiction", "number",
-           "parse", "plain", "plain_text"]
+__all__ = ["ABOVE", "BELOW", "MARKDOWN", "NOUN", "NUMBER", "UNIT", "UNITS", "Number", "bound", "contradiction",
+           "number", "parse", "plain", "plain_text"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
 NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 """A printed number's digits: "134,276,932", "99.47", "-3"."""
 UNITS = {
-    "%": 1.0, "s": 1.0, "ms": 1e-3, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9,
+    "%": 1.0, "s": 1.0, "ms": 1e-3, "min": 60.0, "minutes": 60.0, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9,
     "KB": 1e3, "MB": 1e6, "GB": 1e9,
     "thousand": 1e3, "thousands": 1e3, "million": 1e6, "millions": 1e6,
 }
 """The scale each printed unit stands for."""
-UNIT = r"%|[KMG]B|ms|[kKMBG]|s"
-"""The units a printed number may carry: a percentage, bytes, seconds, thousands to billions."""
+UNIT = r"%|[KMG]B|ms|min|[kKMBG]|s"
+"""The units a printed number may carry: a percentage, bytes, seconds, minutes, thousands to billions."""
+NOUN = r"(?i:param(?:eter)?s?|macs|flops|mult-adds)\b"
+"""The words after a number that say what it counts: "113K parameters", "1.2 GMACs"."""
 ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
 BELOW = ("under", "below", "less than", "lower than", "fewer than", "shy of", "at most", "<", "≤")
 """Words and signs that make a number a bound: the value lies above (or below) it."""
-_CELL = re.compile(rf"(?:[~≈]\s*)?(?P<sign>[<>≤≥])?\s*(?P<number>{NUMBER})\s*(?P<unit>{UNIT})?")
-"""A cell's number: "~85%" and "≈1.2M" are approximately that (their printed decimals give the band)."""
+_CELL = re.compile(rf"(?:[~≈]\s*)?(?P<sign>[<>≤≥])?\s*(?P<number>{NUMBER})\s*(?P<unit>{UNIT})?(?:\s*{NOUN})?")
+"""A cell's number: "~85%" and "≈1.2M" are approximately that (their printed decimals give the band);
+"1,031,744 params" is 1,031,744."""
+_RANGE = re.compile(
+    rf"(?P<number>{NUMBER})\s*(?P<first>{UNIT})?\s*(?:[-–—]|to)\s*(?P<other>{NUMBER})\s*(?P<unit>{UNIT})?")
+"""A range: "60-65%", "60–65 %", "1.2M to 1.5M"."""
+_SPREAD = re.compile(
+    rf"(?P<number>{NUMBER})\s*(?P<first>{UNIT})?\s*(?:±|\+/-|\+-)\s*(?P<other>{NUMBER})\s*(?P<unit>{UNIT})?")
+"""A number and the spread its author prints around it: "88.7 ± 0.3", "88.7%±0.3", "88.7 +/- 0.3 %"."""
 _SHAPE = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
 
 
@@ -41,11 +51,12 @@ _SHAPE = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
 class Number:
     """A number as printed: ``value`` in the printed unit (``measured / scale``), its decimals, a bound."""
 
-    value: int | float | list[int]
+    value: int | float | list[int] | tuple[int | float, int | float]  # a shape is a list, a range (low, high)
     scale: float = 1.0
-    digits: int | None = None
-    bound: str | None = None  # "above" or "below": the number is a limit, not a value
+    digits: int | None = None  # None: an exact integer; 0: a whole number of a unit ("188K"), rounded to it
+    bound: str | None = None  # "above", "below" or "between" (a range): the number is a limit, not a value
     percent: bool = False
+    spread: int | float | None = None  # the author's own "± 0.3", in the printed unit
 
 
 def plain(children: list[Token]) -> str:
@@ -66,23 +77,56 @@ def plain_text(text: str) -> str:
 
 
 def parse(printed: str, header: str = "") -> Number | None:
-    """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)"."""
+    """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)",
+    "1,031,744 params"; a range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``)."""
     text = plain_text(printed).strip()
     if _SHAPE.fullmatch(text):
         return Number([int(part) for part in re.findall(r"\d+", text)])
-    match = _CELL.fullmatch(text)
-    if match is None:
-        return None
-    unit = match["unit"] or _header_unit(header)
-    return number(match["number"], unit, bound(match["sign"]) if match["sign"] else None)
+    if match := _CELL.fullmatch(text):
+        unit = match["unit"] or _header_unit(header)
+        return number(match["number"], unit, bound(match["sign"]) if match["sign"] else None)
+    if (match := _RANGE.fullmatch(text)) and (pair := _pair(match, header)):
+        return _range(*pair)
+    if (match := _SPREAD.fullmatch(text)) and (pair := _pair(match, header)):
+        return _spread(*pair)
+    return None
 
 
 def number(text: str, unit: str | None, limit: str | None) -> Number:
-    """A Number from its printed digits ``text``, its unit and bound ("above", "below" or None)."""
+    """A Number from its printed digits ``text``, its unit and bound ("above", "below" or None).
+
+    A whole number printed in a unit other than the base one ("188K", "21" under "(M)") is a rounding to that
+    unit: 0 decimals. A whole number in the base unit ("704842", "85%") is exact: no decimals."""
     plain_digits = text.replace(",", "")
     value: int | float = float(plain_digits) if "." in plain_digits else int(plain_digits)
-    decimals = len(plain_digits.partition(".")[2]) or None
-    return Number(value, UNITS.get(unit or "", 1.0), decimals, limit, unit == "%")
+    scale = UNITS.get(unit or "", 1.0)
+    decimals = len(plain_digits.partition(".")[2]) or (0 if scale != 1.0 else None)
+    return Number(value, scale, decimals, limit, unit == "%")
+
+
+def _pair(match: re.Match[str], header: str) -> tuple[Number, Number] | None:
+    """The two numbers of a range or a spread in their one unit, printed after either or both ("60%-65%") or
+    given by the header; None when they print two different units."""
+    first, last = match["first"], match["unit"]
+    if first and last and first != last:
+        return None
+    unit = first or last or _header_unit(header)
+    return number(match["number"], unit, None), number(match["other"], unit, None)
+
+
+def _range(low: Number, high: Number) -> Number | None:
+    """The range from ``low`` to ``high`` as one Number, or None when it is empty or reversed."""
+    if not low.value < high.value:  # type: ignore[operator]
+        return None
+    digits = max((end.digits for end in (low, high) if end.digits is not None), default=None)
+    return replace(low, value=(low.value, high.value), digits=digits, bound="between")
+
+
+def _spread(center: Number, spread: Number) -> Number | None:
+    """``center`` with the spread printed around it, or None for a negative spread."""
+    if spread.value < 0:  # type: ignore[operator]
+        return None
+    return replace(center, spread=spread.value)
 
 
 def _header_unit(header: str) -> str | None:
@@ -116,6 +160,7 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
         written = list(value) if isinstance(value, tuple) else int(value) if float(value).is_integer() else value
         return "value", f"{written!r} is not the number that printed shows ({text!r}), in its printed unit"
     if scale == 1.0 and shown.scale != 1.0:
-        under = f" under {header!r}" if header and not _CELL.fullmatch(text)["unit"] else ""
+        own = parse(printed)  # without the header: the text's own unit
+        under = f" under {header!r}" if header and own and own.scale != shown.scale else ""
         return "scale", f"printed {text!r}{under} counts in units of {shown.scale:g}: give scale = {shown.scale:g}"
     return None

@@ -14,14 +14,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import vocab
-from claimbench.draft import TRAINING_BAND, draft, guess_kind, main, slug
-from claimbench.ledger import Claim, load
+from claimbench.draft import TRAINING_BAND, UNREAD, draft, guess_kind, main, slug
+from claimbench.ledger import Claim, load, load_reports
+from claimbench.verdict import Measurement, check
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "reference"
 SEEDS = ROOT.parent / "shared" / "seeds"
 ID = re.compile(r"[a-z0-9_./-]+")
 DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$")
+RECIPE = """
+[recipe.r]
+optimizer  = "adam"
+lr         = 1e-3
+batch_size = 32
+epochs     = 10
+schedule   = "constant"
+validation = "none"
+normalize  = "unit"
+"""
 
 
 def _row(cells: list[str]) -> str:
@@ -42,6 +53,32 @@ def _table(columns: list[str], *rows: list[str], heading: str = "Results") -> st
 def _claims(markdown: str) -> list[dict]:
     """The claims of the draft of ``markdown``."""
     return tomllib.loads(draft(markdown, slug="demo", source="demo.md"))["claim"]
+
+
+def _filled(ledger: str) -> str:
+    """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe, the
+    number of a cell the draft could not read."""
+    text = ledger.replace(f'"{UNREAD}"', "1")
+    text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
+    text = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', text)
+    text = re.sub(r'"TODO: recipe name[^"]*"', '"r"', text).replace(f'"{TRAINING_BAND}"', "2")
+    return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
+
+
+def _uncommented(ledger: str) -> str:
+    """A draft with its commented-out table claims (those with a ``cell``) written as claims."""
+    blocks = re.findall(r"^# \[\[claim\]\]\n(?:# .*\n)+", ledger, flags=re.MULTILINE)
+    table_claims = [re.sub(r"^# ", "", block, flags=re.MULTILINE) for block in blocks if "# cell" in block]
+    return ledger + "".join("\n" + block for block in table_claims)
+
+
+def _loaded(markdown: str, tmp_path: Path, *, candidates: bool = False) -> list[Claim]:
+    """The claims of the draft of ``markdown`` (and its commented-out table claims), TODOs filled, as the ledger
+    loader reads them."""
+    ledger = draft(markdown, slug="demo", source="demo.md")
+    (tmp_path / "demo.toml").write_text(_filled(_uncommented(ledger) if candidates else ledger), encoding="utf-8")
+    (report,) = load_reports(tmp_path)
+    return list(report.claims)
 
 
 # --- kinds, slugs, ids --------------------------------------------------------------------------
@@ -163,6 +200,30 @@ def test_claim_fields_value_scale_tolerance_and_source() -> None:
     assert "tolerance" not in count and "scale" not in count
 
 
+@pytest.mark.parametrize(
+    ("column", "printed", "value", "scale", "digits"),
+    [
+        ("MACs", "188K", 188, 1e3, 0),
+        ("Params", "1.03M", 1.03, 1e6, 2),
+        ("Params", "**2M**", 2, 1e6, 0),
+        ("Parameters (M)", "21", 21, 1e6, 0),
+        ("Parameters (M)", "1.4", 1.4, 1e6, 1),
+        ("Size (MB)", "549.95", 549.95, 1e6, 2),
+    ],
+)
+def test_a_number_printed_in_a_scaled_unit_is_rounded_to_its_printed_digits(
+        column: str, printed: str, value: float, scale: float, digits: int) -> None:
+    (claim,) = _claims(_table(["Model", column], ["A", printed]))
+    assert (claim["value"], claim["scale"], claim["tolerance"]) == (value, scale, {"digits": digits})
+
+
+def test_a_whole_number_of_thousands_reproduces_a_count_that_rounds_to_it(tmp_path: Path) -> None:
+    (claim,) = _loaded(_table(["Model", "MACs"], ["A", "188K"]), tmp_path)
+    assert check(claim, Measurement(188_224)).verdict == "reproduced"
+    with pytest.raises(AssertionError, match="measured 189"):
+        check(claim, Measurement(188_600))
+
+
 def test_todos_name_what_only_the_author_knows() -> None:
     columns = ["Model", "Params", "MACs", "Size (MB)", "Val Acc", "Time per Epoch", "Gap (%)", "Best Epoch", "Epochs"]
     claims = {c["kind"]: c for c in _claims(_table(columns, ["m", "1", "2", "3.5", "50%", "1.1s", "4.4", "9", "50"]))}
@@ -207,6 +268,64 @@ def test_a_number_in_a_label_is_a_claim_only_when_it_clearly_is_one() -> None:
     assert partial["cell"] == ["results", "2 Conv Layers 113K parameters", "Model"]
     assert (bound["printed"], bound["below"], bound["kind"]) == ("<100K", 100_000, "params")
     assert "value" not in bound and "partial" not in bound and "tolerance" not in bound
+
+
+@pytest.mark.parametrize("printed", ["60-65%", "60–65 %", "60% - 65%", "60 to 65%"])
+def test_a_range_is_an_interval(printed: str) -> None:
+    (claim,) = _claims(_table(["Model", "Val Acc"], ["A", printed]))
+    assert (claim["kind"], claim["between"], claim["printed"]) == ("accuracy", [60, 65], printed)
+    assert "value" not in claim and "tolerance" not in claim  # as "<100K": the interval is the claim
+
+
+def test_a_range_in_a_scaled_unit_is_in_base_units() -> None:
+    (claim,) = _claims(_table(["Model", "Params (M)"], ["A", "1.2-1.5"]))
+    assert claim["between"] == [1_200_000, 1_500_000] and "scale" not in claim
+
+
+@pytest.mark.parametrize("printed", ["88.7 ± 0.3", "88.7±0.3", "88.7 +/- 0.3", "88.7% ± 0.3%"])
+def test_a_printed_spread_is_the_authors_band_with_a_note(printed: str) -> None:
+    (claim,) = _claims(_table(["Model", "Test Acc"], ["A", printed]))
+    assert (claim["kind"], claim["value"], claim["printed"]) == ("accuracy", 88.7, printed)
+    assert claim["tolerance"] == {"digits": 1, "abs": 0.3} and "± 0.3" in claim["note"]
+
+
+def test_minutes_are_seconds_at_scale_60() -> None:
+    (claim,) = _claims(_table(["Model", "Time per Epoch"], ["A", "1.2 min"]))
+    assert (claim["kind"], claim["value"], claim["scale"], claim["printed"]) == ("epoch_time", 1.2, 60, "1.2 min")
+    assert claim["tolerance"] == {"digits": 1, "abs": TRAINING_BAND}
+    (under,) = _claims(_table(["Model", "Epoch time (min)"], ["A", "3"]))
+    assert (under["value"], under["scale"], under["tolerance"]["digits"]) == (3, 60, 0)
+
+
+def test_a_count_with_its_unit_word_keeps_the_word_in_printed() -> None:
+    (claim,) = _claims(_table(["Model", "Params"], ["A", "1,031,744 params"]))
+    assert (claim["value"], claim["printed"]) == (1_031_744, "1,031,744 params")
+    assert "scale" not in claim and "tolerance" not in claim
+
+
+def test_a_cell_with_a_digit_but_no_readable_number_is_a_commented_candidate() -> None:
+    columns = ["Model", "MACs", "Notes", "Output Size"]
+    out = draft(_table(columns, ["A", "16x16", "see run 3", "-"], ["B", "~", "N/A", "16 x 16 x 32"]), slug="demo",
+                source=None)
+    assert "claim" not in tomllib.loads(out)
+    blocks = [block.split("\n\n")[0] for block in out.split("# [[claim]]\n")[1:]]
+    assert [re.search(r'^# printed += (".*")$', block, re.MULTILINE)[1] for block in blocks] == [
+        '"16x16"', '"see run 3"', '"16 x 16 x 32"']
+    assert all(f'# value   = "{UNREAD}"' in block and "# cell" in block for block in blocks)
+    assert '# kind    = "macs"' in blocks[0] and "TODO: kind" in blocks[1]
+
+
+def test_each_new_form_loads_once_its_todos_are_filled(tmp_path: Path) -> None:
+    columns = ["Model", "Test Acc", "MACs", "Params", "Time per Epoch"]
+    rows = [["A", "60-65%", "188K", "1,031,744 params", "1.2 min"], ["B", "88.7 ± 0.3", "16x16", "1.4M", "12s"]]
+    claims = {(claim.cell[1], claim.cell[2]): claim for claim in _loaded(_table(columns, *rows), tmp_path,
+                                                                        candidates=True)}
+    assert claims["A", "Test Acc"].interval == (60, 65)
+    assert (claims["A", "Time per Epoch"].value, claims["A", "Time per Epoch"].scale) == (1.2, 60)
+    assert claims["B", "Test Acc"].tolerance.abs == 0.3
+    assert check(claims["B", "Test Acc"], Measurement(88.95)).verdict == "reproduced"
+    assert claims["B", "MACs"].value == 1  # the commented-out candidate, its value filled in
+    assert len(claims) == 8
 
 
 def test_numbers_in_running_text_are_commented_candidates_with_their_sentence() -> None:
@@ -434,6 +553,7 @@ def test_any_report_drafts_to_toml_whose_claims_quote_their_cells(report: str) -
         ("The baseline, with a modest size of 0.49 MB and only 10 parameters, is small.", "0.49 MB", "size"),
         ("The baseline, with a modest size of 0.49 MB and only 10 parameters, is small.", "10", "params"),
         ("One epoch took 1.15s on the GPU.", "1.15s", "epoch_time"),
+        ("One epoch took 1.2 min on the GPU.", "1.2 min", "epoch_time"),
         ("The model reached a validation loss of 0.342.", "0.342", "loss"),
         ("It needs 1.2 GMACs while reaching 85% accuracy.", "1.2 GMACs", "macs"),  # a magnitude glued to its noun
         ("It needs 1.2 GMACs while reaching 85% accuracy.", "85%", "accuracy"),

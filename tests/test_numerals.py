@@ -21,23 +21,39 @@ from claimbench import numerals
         ("0.01964", "Train Loss (4 s.f.)", numerals.Number(0.01964, 1.0, 5)),
         ("1.15s", "Time per Epoch", numerals.Number(1.15, 1.0, 2)),
         ("1.15", "Time per Epoch", numerals.Number(1.15, 1.0, 2)),
-        ("12 ms", "Latency", numerals.Number(12, 1e-3)),
+        ("12 ms", "Latency", numerals.Number(12, 1e-3, 0)),
         ("21.2M", "Params", numerals.Number(21.2, 1e6, 1)),
-        ("113K", "Params", numerals.Number(113, 1e3)),
+        ("113K", "Params", numerals.Number(113, 1e3, 0)),  # a rounding to whole thousands
+        ("21", "Parameters (M)", numerals.Number(21, 1e6, 0)),
         ("0", "MACs", numerals.Number(0)),
-        ("<100K", "Params", numerals.Number(100, 1e3, bound="below")),
+        ("<100K", "Params", numerals.Number(100, 1e3, 0, bound="below")),
         ("~85%", "Accuracy", numerals.Number(85, percent=True)),
         ("≈ 1.2M", "Params", numerals.Number(1.2, 1e6, 1)),
         ("(10,1)", "Output Size", numerals.Number([10, 1])),
         ("(16, 16, 32)", "Output Size", numerals.Number([16, 16, 32])),
         ("(128,)", "Output Size", numerals.Number([128])),
+        ("1.2 min", "Time per Epoch", numerals.Number(1.2, 60.0, 1)),
+        ("1.2", "Epoch time (min)", numerals.Number(1.2, 60.0, 1)),
+        ("3", "Time per epoch (minutes)", numerals.Number(3, 60.0, 0)),
+        ("1,031,744 params", "Params", numerals.Number(1_031_744)),
+        ("113K parameters", "", numerals.Number(113, 1e3, 0)),
+        ("1.2 GMACs", "", numerals.Number(1.2, 1e9, 1)),
+        ("60-65%", "Accuracy", numerals.Number((60, 65), bound="between", percent=True)),
+        ("60–65 %", "Accuracy", numerals.Number((60, 65), bound="between", percent=True)),
+        ("60% — 65%", "Accuracy", numerals.Number((60, 65), bound="between", percent=True)),
+        ("1.2-1.55", "Params (M)", numerals.Number((1.2, 1.55), 1e6, 2, bound="between")),
+        ("88.7 ± 0.3", "Acc (%)", numerals.Number(88.7, 1.0, 1, percent=True, spread=0.3)),
+        ("88.7±0.3", "Accuracy", numerals.Number(88.7, 1.0, 1, spread=0.3)),
+        ("88.7 +/- 0.3", "Accuracy", numerals.Number(88.7, 1.0, 1, spread=0.3)),
+        ("88.7% ± 0.3", "Accuracy", numerals.Number(88.7, 1.0, 1, percent=True, spread=0.3)),
     ],
 )
 def test_parse_reads_each_printed_form(printed: str, header: str, expected: numerals.Number) -> None:
     assert numerals.parse(printed, header) == expected
 
 
-@pytest.mark.parametrize("printed", ["Convolution", "-", "**Total**", "MLC.Œ±-19k", "", "3.12.1", "N/A", "x32"])
+@pytest.mark.parametrize("printed", ["Convolution", "-", "**Total**", "MLC.Œ±-19k", "", "3.12.1", "N/A", "x32",
+                                     "65-60%", "60% - 65K", "88.7% ± 0.3 s", "88.7 ± -0.3", "16x16"])
 def test_parse_refuses_text(printed: str) -> None:
     assert numerals.parse(printed, "Params") is None
 
@@ -52,6 +68,9 @@ def test_parse_refuses_text(printed: str) -> None:
     ("(10,1)", (10, 1), 1.0, "Output Size"),
     ("just shy of 60%", 59, 1.0, ""),  # words: no one number to hold the value to
     ("<100K", 99_000, 1.0, ""),  # a bound
+    ("60-65%", 70, 1.0, ""),  # a range: the ledger's between, no one value
+    ("88.7 ± 0.3", 88.7, 1.0, ""),
+    ("1.2 min", 1.2, 60.0, "Time per Epoch"),
 ])
 def test_a_value_the_printed_text_shows_is_no_contradiction(printed: str, value: float | tuple[int, ...],
                                                                scale: float, header: str) -> None:
@@ -72,6 +91,10 @@ WRONG = "is not the number that printed shows"
     ("21.2", 21.2, 1.0, "Parameters (M)",
      ("scale", "printed '21.2' under 'Parameters (M)' counts in units of 1e+06: give scale = 1e+06")),
     ("12 ms", 12, 1.0, "", ("scale", "printed '12 ms' counts in units of 0.001: give scale = 0.001")),
+    ("88.7 ± 0.3", 88.3, 1.0, "", ("value", f"88.3 {WRONG} ('88.7 ± 0.3'), in its printed unit")),
+    ("1.2 ± 0.1", 1.2, 1.0, "Params (M)",
+     ("scale", "printed '1.2 ± 0.1' under 'Params (M)' counts in units of 1e+06: give scale = 1e+06")),
+    ("1.2 min", 1.2, 1.0, "", ("scale", "printed '1.2 min' counts in units of 60: give scale = 60")),
 ])
 def test_a_value_or_scale_the_printed_text_does_not_show_is_named(
         printed: str, value: float | tuple[int, ...], scale: float, header: str, problem: tuple[str, str]) -> None:
