@@ -15,13 +15,13 @@ from typing import Any
 
 from tabulate import tabulate
 
-from claimbench import atomic
+from claimbench import atomic, numerals
 from claimbench import badges as badge_files
 from claimbench import plots as plot_files
 from claimbench.ledger import Report, Table
 from claimbench.readme_markers import README_END, README_START, summary_span
 from claimbench.results import NOT_SELECTED, claim_digest, complete, counts, headline
-from claimbench.verdict import VERDICTS
+from claimbench.verdict import VERDICTS, format_number
 
 __all__ = [
     "README_END",
@@ -69,13 +69,16 @@ def _style(printed: str) -> tuple[int | None, bool, str]:
     return len(match.group(2) or ""), "," in match.group(1), unit.group(0) if unit else ""
 
 
-def format_value(value: float | Sequence[int] | None, printed: str) -> str:
-    """A value (in the claim's unit) written the way the report printed its claim."""
+def format_value(value: float | Sequence[int] | None, printed: str, scale: float) -> str:
+    """A value (in the claim's unit, ``measured / scale``) written the way the report printed its claim; plainly
+    where the printed unit is not the claim's ("<100K" is judged in units, not thousands)."""
     if value is None:
         return NOTHING
     if isinstance(value, Sequence):
         return str(tuple(value))
     decimals, thousands, unit = _style(printed)
+    if scale == 1.0 and numerals.UNITS.get(unit.strip(), 1.0) != 1.0:
+        return format_number(value)
     if decimals is None:
         return f"{value:g}"
     return f"{value:{',' if thousands else ''}.{decimals}f}{unit}"
@@ -178,7 +181,8 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     """One claimed number: ``printed → measured mark``, then Δ when refuted, the band, and its references: the
     reason of its verdict, then how it was counted."""
     verdict = record["verdict"]
-    measured = [] if record["shown"] is None else ["→", format_value(record["shown"], record["printed"])]
+    measured = [] if record["shown"] is None else ["→", format_value(record["shown"], record["printed"],
+                                                                     record["scale"])]
     parts = [record["printed"], *measured, VERDICT_MARKS[verdict]]
     if verdict in ("refuted", "known error") and record["delta"] is not None:
         parts.append(format_delta(record))

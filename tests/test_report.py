@@ -79,20 +79,22 @@ def _cells(markdown: str, label: str) -> list[str]:
     return [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
 
 
-@pytest.mark.parametrize(("value", "printed", "text"), [
-    (1234567.0, "**1,000**", "1,234,567"),
-    (1234567.0, "1000", "1234567"),
-    (0.4912, "0.49 MB", "0.49 MB"),
-    (53.014, "53.01%", "53.01%"),
-    (1.1249, "1.12s", "1.12s"),
-    (61.0, "a little over 60%", "61%"),
-    (2.5, "n/a", "2.5"),
-    ([16, 16, 32], "(16, 16, 32)", "(16, 16, 32)"),
-    ([10], "(10,1)", "(10,)"),
-    (None, "1,000", "—"),
+@pytest.mark.parametrize(("value", "printed", "scale", "text"), [
+    (1234567.0, "**1,000**", 1.0, "1,234,567"),
+    (1234567.0, "1000", 1.0, "1234567"),
+    (0.4912, "0.49 MB", 1.024e6, "0.49 MB"),
+    (53.014, "53.01%", 0.01, "53.01%"),
+    (1.1249, "1.12s", 1.0, "1.12s"),
+    (61.0, "a little over 60%", 0.01, "61%"),
+    (2.5, "n/a", 1.0, "2.5"),
+    ([16, 16, 32], "(16, 16, 32)", 1.0, "(16, 16, 32)"),
+    ([10], "(10,1)", 1.0, "(10,)"),
+    (None, "1,000", 1.0, "—"),
+    (67.704, "67.7K", 1e3, "67.7K"),
+    (67704.0, "<100K", 1.0, "67,704"),  # a bound is judged in units (below = 100_000): not 67,704K
 ])
-def test_format_value_follows_the_printed_claim(value: Any, printed: str, text: str) -> None:
-    assert report.format_value(value, printed) == text
+def test_format_value_follows_the_printed_claim(value: Any, printed: str, scale: float, text: str) -> None:
+    assert report.format_value(value, printed, scale) == text
 
 
 @pytest.mark.parametrize(("delta", "shown", "claimed", "printed", "text"), [
