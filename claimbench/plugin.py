@@ -44,6 +44,7 @@ MARKERS = {
 OUTPUTS = ("report", "json", "badges", "plots", "readme")
 """The files a run may write, each ``--claims-<name>`` / ini ``claims_<name>``."""
 NOTHING_CHECKED = "claimbench_nothing_checked"
+PATHS_GIVEN = "claimbench_paths_given"
 """The key of a pytest-xdist worker's output that says it collected no claim while a report was asked for."""
 FLAGS = ("--claims-download", "--claims-allow-unverified-data", "--claims-train-compile", "--claims-retrain")
 """The options that take no value; every other ``--claims-*`` option takes one."""
@@ -287,6 +288,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("claim", [pytest.param(c, id=c.id, marks=items.marks(c)) for c in claims])
 
 
+def _paths_given(config: pytest.Config) -> bool:
+    """Whether the command line named what to test (then tests outside the ledger run alone, with no report),
+    as the controller saw it on a pytest-xdist worker."""
+    worker = getattr(config, "workerinput", None)
+    if worker is not None:
+        return bool(worker.get(PATHS_GIVEN))
+    return config.args_source == pytest.Config.ArgsSource.ARGS
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tag each claim test with its claim; a ledger item whose claim a test file already checks is
@@ -309,10 +319,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if item not in twice]
     wanted = any(_path(config, f"claims_{name}") for name in OUTPUTS)
     claimed = tested or any(isinstance(item, claim_items.ClaimItem) for item in items)
-    if not claimed and config.stash[claims_key] and (wanted or not items):
+    if not claimed and config.stash[claims_key] and (wanted or not items) and not _paths_given(config):
         nothing = (f"claims ledger {config.stash[ledger_path_key]}: none of its {len(config.stash[claims_key])} "
-                   "claims was collected, so nothing would be checked: run pytest where it collects the ledger's "
-                   "files (its directory is under a test path), or run `claimbench check`")
+                   "claims was collected, so nothing would be checked: add its directory to the testpaths ini, "
+                   "run pytest where it collects the ledger's files, or run `claimbench check`")
         if not hasattr(config, "workeroutput"):
             raise pytest.UsageError(nothing)
         config.workeroutput[NOTHING_CHECKED] = nothing  # a worker's usage error would be xdist's internal error
@@ -492,6 +502,10 @@ class ClaimsSession:
                 longrepr = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
                 skipped = str(longrepr).removeprefix("Skipped: ")
             collected.add(report.user_properties, skipped=skipped, duration=report.duration)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput[PATHS_GIVEN] = _paths_given(self.config)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport, sched: Any) -> None:

@@ -103,20 +103,33 @@ def test_paths_resolve_from_the_ini_files_directory(author: pytest.Pytester) -> 
     assert (author.path / "out" / "claims.json").exists()
 
 
-def test_a_ledger_whose_claims_are_not_collected_is_a_usage_error(author: pytest.Pytester) -> None:
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
+def test_tests_named_on_the_command_line_run_alone_and_write_no_report(author: pytest.Pytester,
+                                                                       workers: list[str]) -> None:
+    """``pytest tests/test_unit.py`` in an author's project runs that test, as pytest would without claimbench."""
+    if workers:
+        pytest.importorskip("xdist")
     author.makepyfile(test_other="def test_other():\n    pass\n")
-    result = author.runpytest_subprocess("test_other.py")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*none of its 3 claims was collected, so nothing would be checked*"])
+    result = author.runpytest_subprocess("test_other.py", *workers)
+    assert result.ret == pytest.ExitCode.OK and "INTERNALERROR" not in result.stdout.str()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["claimbench: no claim ran, so no file was written"])
+    assert not (author.path / "out").exists()
 
 
-def test_under_xdist_a_ledger_whose_claims_are_not_collected_is_a_usage_error_too(author: pytest.Pytester) -> None:
-    pytest.importorskip("xdist")
-    author.makepyfile(test_other="def test_other():\n    pass\n")
-    result = author.runpytest_subprocess("test_other.py", "-n", "2")
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
+def test_testpaths_that_leave_the_ledger_out_are_a_usage_error(author: pytest.Pytester, workers: list[str]) -> None:
+    """A plain ``pytest`` whose testpaths miss the ledger would check nothing while its ini asks for a report."""
+    if workers:
+        pytest.importorskip("xdist")
+    author.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\ntestpaths = tests\n")
+    (author.path / "tests").mkdir()
+    (author.path / "tests" / "test_other.py").write_text("def test_other():\n    pass\n", encoding="utf-8")
+    result = author.runpytest_subprocess(*workers)
     assert result.ret == pytest.ExitCode.USAGE_ERROR and "INTERNALERROR" not in result.stdout.str()
     assert "passed" not in result.stdout.str(), "the workers ran the tests first"
-    result.stdout.fnmatch_lines(["*none of its 3 claims was collected, so nothing would be checked*"])
+    (result.stdout if workers else result.stderr).fnmatch_lines([
+        "*none of its 3 claims was collected, so nothing would be checked: add its directory to the testpaths*"])
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
