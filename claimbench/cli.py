@@ -235,6 +235,10 @@ def _init(arguments: argparse.Namespace) -> int:
     target = arguments.claims_dir / f"{name}.toml"
     if target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
+    drafted = _ledger_of(arguments.report, arguments.claims_dir)
+    if drafted is not None:
+        raise SystemExit(f"claimbench init: {drafted} already holds the claims of {arguments.report.name}: edit it, "
+                         "or draft another report with claimbench draft")
     status = draft.main([str(arguments.report), "--slug", name, "-o", str(target)])
     if status:
         return status
@@ -246,14 +250,31 @@ def _init(arguments: argparse.Namespace) -> int:
         print("wrote pytest.ini (training claims on the CPU, within claims_train_budget: 600 s by default)")
     else:  # a second file would hide it from pytest
         path, section, options = existing
-        quote = json.dumps if path.name == "pyproject.toml" else str
-        lacking = {key: value for key, value in settings.items() if options.get(key, "").strip() != value}
+        lacking: dict[str, str | list[str]] = {
+            key: value for key, value in settings.items() if options.get(key, "").strip() != value}
+        testpaths = shlex.split(options.get("testpaths", ""))
+        if testpaths and not any(arguments.claims_dir.resolve().is_relative_to(Path(p).resolve()) for p in testpaths):
+            lacking["testpaths"] = [*testpaths, arguments.claims_dir.as_posix()]  # else plain pytest misses it
         if lacking:
-            print(f"set in the [{section}] section of {path.name}:\n"
-                  + "".join(f"{key} = {quote(value)}\n" for key, value in lacking.items()))
+            toml = path.name == "pyproject.toml"
+            print(f"set in the [{section}] section of {path.name}:\n" + "".join(
+                f"{key} = {json.dumps(value) if toml else ' '.join(value) if isinstance(value, list) else value}\n"
+                for key, value in lacking.items()))
     print(f"wrote {target}: fill in its TODOs, then run `claimbench check`")
     print("keep runs/ (stored training runs) and .benchmarks/ out of git: add them to .gitignore")
     return 0
+
+
+def _ledger_of(report: Path, claims_dir: Path) -> Path | None:
+    """A ledger under ``claims_dir`` already drafted from ``report``: its ``[report] source`` names the file."""
+    for path in sorted(claims_dir.glob("*.toml")):
+        try:
+            meta = tomllib.loads(path.read_text(encoding="utf-8")).get("report")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        if isinstance(meta, dict) and meta.get("source") == report.name:
+            return path
+    return None
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -105,6 +105,9 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     assert 'printed = "1,234"' in (project / "claims" / "my_cnns.toml").read_text(encoding="utf-8")
     with pytest.raises(SystemExit, match="my_cnns.toml exists"):
         cli.main(["init"])
+    with pytest.raises(SystemExit, match=r"claims/my_cnns.toml already holds the claims of README.md: edit it"):
+        cli.main(["init", "--slug", "again"])
+    assert not (project / "claims" / "again.toml").exists()
 
 
 def test_init_without_the_report_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -276,4 +279,18 @@ def test_init_prints_only_the_lines_the_configuration_lacks_or_sets_otherwise(
     assert cli.main(["init"]) == 0
     out = capsys.readouterr().out
     assert "set in the [pytest] section of tox.ini:\nclaims_dir = claims\nclaims_train_device = cpu\n\n" in out
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("tox.ini", "[pytest]\ntestpaths = tests docs\n", "testpaths = tests docs claims\n"),
+    ("pyproject.toml", '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n', 'testpaths = ["tests", "claims"]\n'),
+])
+def test_init_adds_the_ledger_to_testpaths_that_leave_it_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str], name: str, text: str,
+                                                             line: str) -> None:
+    (tmp_path / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["init"]) == 0
+    assert line in capsys.readouterr().out
 
