@@ -199,6 +199,10 @@ def load(
         found = _find(name, split, data_root)
     if isinstance(found, DataMissing):
         raise found
+    if data_root is not None and not found.directory.is_relative_to(data_root):
+        warnings.warn(f"{name} {split}: not under the data root {data_root} (looked in "
+                      f"{', '.join(str(data_root / sub) for sub in _LAYOUTS[name])}); read from {found.directory}",
+                      stacklevel=2)
     if found.mismatches and not allow_unverified:
         raise found.mismatches[0]
     if found.mismatches:

@@ -221,7 +221,9 @@ def test_system_directory_searched_after_root(tmp_path: Path, monkeypatch: pytes
     system = tmp_path / "usr/share/datasets/fashion-mnist"
     trust(monkeypatch, "fashion_mnist", write_idx(system, gz=True))
     monkeypatch.setattr(data, "SYSTEM_DIRS", {"fashion_mnist": (system,)})
-    assert data.load("fashion_mnist", "train", tmp_path / "empty").source == system
+    with pytest.warns(UserWarning, match=rf"^fashion_mnist train: not under the data root {tmp_path / 'empty'} "
+                                         rf"\(looked in .*empty/FashionMNIST/raw, .*\); read from {system}$"):
+        assert data.load("fashion_mnist", "train", tmp_path / "empty").source == system  # a mistyped root is said
     assert data.load("fashion_mnist", "test").source == system
 
 
