@@ -28,7 +28,7 @@ from markdown_it.token import Token
 from claimbench import atomic, numerals, vocab
 from claimbench.readme_markers import summary_span
 
-__all__ = ["TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug"]
+__all__ = ["TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug", "tables"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -145,7 +145,7 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
     """A v2 ledger (TOML text) for the markdown report ``markdown_text``; ``source`` is its file name."""
     scan = _scan(_without_summary(_normalize(markdown_text)))
     context = _Context(slug=slug, source=source)
-    tables = _tables(scan.tables)
+    found = _tables(scan.tables)
     lines = [
         "# Drafted by `claimbench draft`. Fill in every TODO (the ledger loader rejects any left)",
         "# and delete the claims that are not claims.",
@@ -155,12 +155,17 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
         *_keys({"title": scan.title or slug, **({"source": source} if source else {})}),
         '# modules = ["your_package.models"]  # the modules whose import registers the names claims use as model',
     ]
-    for table in tables:
+    for table in found:
         lines += ["", "[[table]]", *_table_lines(table)]
         for claim in _table_claims(table, context):
             lines += ["", *_claim_lines(claim)]
     lines += _candidate_lines(scan.prose, context)
     return "\n".join(lines) + "\n"
+
+
+def tables(markdown_text: str) -> list[Table]:
+    """The report's tables, verbatim, as a draft copies them into its ledger."""
+    return _tables(_scan(_without_summary(_normalize(markdown_text))).tables)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

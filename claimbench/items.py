@@ -17,7 +17,7 @@ from claimbench.ledger import Claim, LedgerError, Report
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
 
-__all__ = ["ClaimItem", "LedgerFile", "check_models", "marks", "measure_in_setup", "record_and_judge"]
+__all__ = ["STALE", "ClaimItem", "LedgerFile", "check_models", "marks", "measure_in_setup", "record_and_judge"]
 
 TIER_OF_KIND = {
     "params": "params",
@@ -39,12 +39,26 @@ def marks(claim: Claim) -> list[pytest.MarkDecorator]:
     return tier
 
 
+STALE = pytest.StashKey[dict[str, str]]()
+"""Claim id → why the ledger's copy of its cell is no longer what the report's file prints (``claimbench.drift``)."""
+
+
+def _refuse_stale(node: pytest.Item) -> None:
+    """A claim whose report no longer prints it as the ledger copies it is an error: its number is nobody's."""
+    reasons = node.config.stash.get(STALE, {})
+    for name, value in node.user_properties:
+        if name == results.CLAIM_PROPERTY and value in reasons:
+            raise errors.MeasurementError(reasons[value])
+
+
 def measure_in_setup(node: pytest.Item, measure: Callable[[], verdict.Measurement]) -> verdict.Measurement | None:
     """A claim's measurement, taken in set-up so that a failure to measure is an error as pytest counts them: a
-    claim that cannot run here is skipped, and counters that disagree are an error of the set-up. None under
-    ``--setup-only`` and ``--setup-plan``, which show the set-up and run no test."""
+    claim that cannot run here is skipped, and counters that disagree, or a ledger out of date with its report,
+    are an error of the set-up. None under ``--setup-only`` and ``--setup-plan``, which show the set-up and run
+    no test."""
     if getattr(node.config.option, "setuponly", False) or getattr(node.config.option, "setupplan", False):
         return None
+    _refuse_stale(node)
     try:
         measurement = measure()
     except errors.NotRunnable as reason:
@@ -59,6 +73,7 @@ def measure_in_setup(node: pytest.Item, measure: Callable[[], verdict.Measuremen
 def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measurement) -> verdict.Judgement:
     """Record the measurement for the report, then judge it: raise on a mismatch or an error of ours,
     skip when it cannot be compared with the claim (other hardware)."""
+    _refuse_stale(node)
     node.user_properties.append(results.measurement_property(measurement))
     if measurement.incomparable is not None:
         pytest.skip(measurement.incomparable)

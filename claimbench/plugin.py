@@ -244,6 +244,20 @@ def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
         raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
 
 
+def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str]:
+    """The claims whose report's markdown file (beside the ini, or the ledger) no longer prints them as copied."""
+    from claimbench import drift
+
+    ledger_path = config.stash[ledger_path_key]
+    folders = [_project(config), ledger_path if ledger_path.is_dir() else ledger_path.parent]
+    reasons: dict[str, str] = {}
+    for report in reports:
+        path = drift.source_file(report, folders)
+        if path is not None:
+            reasons |= drift.stale(report, path.read_text(encoding="utf-8", errors="replace"), report.source or "")
+    return reasons
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection(session: pytest.Session) -> None:
     config = session.config
@@ -257,6 +271,7 @@ def pytest_collection(session: pytest.Session) -> None:
         raise pytest.UsageError(f"claims ledger rejected: {error}") from None
     _import_model_modules(config, reports)
     items.check_models(reports)
+    config.stash[items.STALE] = _stale_claims(config, reports)
     config.stash[reports_key] = reports
     config.stash[claims_key] = sorted((c for r in reports for c in r.claims), key=lambda c: c.id)
     if not hasattr(config, "workerinput"):

@@ -1,0 +1,47 @@
+"""Whether a ledger still copies its report: a claim whose cell the report's file no longer prints as the ledger
+has it would be checked against a number nobody publishes any more. Torch-free; the report is read as text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from claimbench import draft
+from claimbench.ledger import Report
+
+__all__ = ["source_file", "stale"]
+
+
+def source_file(report: Report, folders: Sequence[Path]) -> Path | None:
+    """The markdown file the report's ``source`` names, in the first of ``folders`` that holds it; None for a
+    report known by URL, or whose file is not here."""
+    if not report.source or "://" in report.source or not report.source.lower().endswith((".md", ".markdown")):
+        return None
+    return next((folder / report.source for folder in folders if (folder / report.source).is_file()), None)
+
+
+def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
+    """Claim id → why the report ``name`` (its text ``markdown_text``) no longer prints the claim's cell as the
+    ledger copies it: its table (by columns), row or text changed."""
+    printed: dict[tuple[tuple[str, ...], str, str], list[str]] = {}
+    for table in draft.tables(markdown_text):
+        for row in table.rows:
+            for column, text in zip(table.columns, row):
+                printed.setdefault((tuple(table.columns), row[0] if row else "", column), []).append(text)
+    tables = {table.id: table for table in report.tables}
+    reasons = {}
+    for claim in report.claims:
+        if claim.cell is None:
+            continue
+        table_id, label, column = claim.cell
+        table = tables[table_id]
+        copied = next(row[table.columns.index(column)] for row in table.rows if row[:1] == (label,))
+        now = printed.get((table.columns, label, column))
+        where = f"table {table.title!r}, row {label!r}, column {column!r}"
+        if now is None:
+            reasons[claim.id] = (f"the ledger is out of date: {name} no longer prints {where} (its columns "
+                                 f"{', '.join(table.columns)}); update the ledger")
+        elif copied not in now:
+            reasons[claim.id] = (f"the ledger is out of date: {name} now prints {now[0]!r} in {where}, where the "
+                                 f"ledger copies {copied!r}; update the ledger")
+    return reasons

@@ -1,0 +1,64 @@
+"""A ledger out of date with its report's file: its claims are errors, never checks of a number nobody prints."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from claimbench import drift, ledger
+
+pytest_plugins = ["pytester"]
+
+AUTHOR = Path(__file__).resolve().parent.parent / "examples" / "author-repo"
+README = (AUTHOR / "README.md").read_text(encoding="utf-8")
+SMALL_PARAMS = "author/params/model_sizes/smallcnn/parameters"
+
+
+@pytest.fixture(scope="module")
+def author() -> ledger.Report:
+    return ledger.load_reports(AUTHOR / "claims")[0]
+
+
+def test_a_ledger_that_copies_its_readme_is_current(author: ledger.Report) -> None:
+    assert drift.source_file(author, [AUTHOR / "claims", AUTHOR]) == AUTHOR / "README.md"
+    assert drift.stale(author, README, "README.md") == {}
+
+
+def test_a_number_the_readme_no_longer_prints_makes_its_claim_stale(author: ledger.Report) -> None:
+    reasons = drift.stale(author, README.replace("20,940", "1,500"), "README.md")
+    assert reasons == {SMALL_PARAMS: "the ledger is out of date: README.md now prints '1,500' in table 'Model sizes', "
+                                     "row 'SmallCNN', column 'Parameters', where the ledger copies '20,940'; update "
+                                     "the ledger"}
+
+
+@pytest.mark.parametrize("edit", [("| SmallCNN |", "| SmallerCNN |"), ("| Parameters |", "| Params |"),
+                                  ("## Model sizes", "")])
+def test_a_row_or_table_the_readme_no_longer_has_makes_its_claims_stale(author: ledger.Report,
+                                                                        edit: tuple[str, str]) -> None:
+    reasons = drift.stale(author, README.replace(*edit), "README.md")
+    if edit[0] == "## Model sizes":  # a table's title is the ledger's own words: its cells still match
+        assert reasons == {}
+    else:
+        assert SMALL_PARAMS in reasons and "README.md no longer prints table 'Model sizes'" in reasons[SMALL_PARAMS]
+
+
+def test_a_report_known_by_url_or_not_here_is_not_read(author: ledger.Report, tmp_path: Path) -> None:
+    assert drift.source_file(author, [tmp_path]) is None
+    for source in ("https://example.org/README.md", "002_report.txt"):
+        report = ledger.Report(**{**vars(author), "source": source})
+        assert drift.source_file(report, [AUTHOR]) is None
+
+
+def test_the_plugin_makes_a_stale_claim_an_error_and_measures_the_others(pytester: pytest.Pytester) -> None:
+    shutil.copytree(AUTHOR, pytester.path, dirs_exist_ok=True)
+    readme = pytester.path / "README.md"
+    readme.write_text(README.replace("20,940", "1,500"), encoding="utf-8")
+    result = pytester.runpytest_subprocess("-m", "params or macs", "--claims-json=out.json")
+    result.stdout.fnmatch_lines(["error: the ledger is out of date: README.md now prints '1,500'*",
+                                 f"ERROR claims/author.toml::{SMALL_PARAMS}*"])
+    records = {r["id"]: r for r in json.loads((pytester.path / "out.json").read_text(encoding="utf-8"))["claims"]}
+    assert records[SMALL_PARAMS]["verdict"] == "error" and records[SMALL_PARAMS]["measured"] is None
+    assert records["author/params/model_sizes/tinycnn/parameters"]["verdict"] == "reproduced"
