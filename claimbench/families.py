@@ -7,10 +7,9 @@ repository's ``benchmarks/`` and the items the plugin collects from a ledger bot
 
 from __future__ import annotations
 
-import contextlib
-import functools
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import torch
 
@@ -19,6 +18,8 @@ from claimbench.ledger import Claim
 
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
+
+T = TypeVar("T")
 
 __all__ = ["epoch_time", "input_size", "layer", "macs", "measurement", "needs_input", "params", "size", "training"]
 
@@ -36,23 +37,40 @@ def input_size(claim: Claim) -> tuple[int, ...]:
     return tuple(size)
 
 
-@contextlib.contextmanager
-def _on_input(claim: Claim) -> Iterator[tuple[int, ...]]:
-    """The claim's input size; a forward pass that fails on it (a wrong ``input``, most often) is the claim's
-    ``error`` in one line, naming the input, instead of a traceback through torch."""
-    size = input_size(claim)
-    try:
-        yield size
-    except RuntimeError as error:
-        given = "the claim's `input`" if claim.input else "its registered input size"
-        first = next(iter(str(error).strip().splitlines()), "")
-        raise errors.MeasurementError(f"{claim.model} does not run on {given} {list(size)}: "
-                                      f"{type(error).__name__}: {first}") from error
+_SHAPE_MISMATCH = re.compile(r"shape|size|dim|channel|elements", re.IGNORECASE)
+"""Words of torch's shape checks: a wrong input fails one of them."""
+
+Run = Callable[[torch.nn.Module, tuple[int, ...]], T]
+
+
+def _first_line(error: BaseException) -> str:
+    return next(iter(str(error).strip().splitlines()), "")
+
+
+def _cause(error: BaseException) -> str:
+    """The error's type and first line, and the line of the author's code it came from."""
+    line = errors.author_line(error)
+    return f"{type(error).__name__}: {_first_line(error)}" + (f" (at {line})" if line else "")
 
 
 def _on_meta(claim: Claim) -> torch.nn.Module:
     with torch.device("meta"):
         return registry.get_model(claim.model)
+
+
+def _on_input(claim: Claim, size: tuple[int, ...], run: Run[T]) -> T:
+    """``run`` on the claim's model and input. A forward that fails one of torch's shape checks (a wrong ``input``,
+    most often) is the claim's ``error`` in one line, naming the input and the line of the model's code that
+    failed; any other failure, the builder's included, keeps its traceback."""
+    model = _on_meta(claim)
+    try:
+        return run(model, size)
+    except RuntimeError as error:
+        if not _SHAPE_MISMATCH.search(_first_line(error)):
+            raise
+        given = "the claim's `input`" if claim.input else "its registered input size"
+        raise errors.MeasurementError(f"{claim.model} does not run on {given} {list(size)}: {_cause(error)}"
+                                      ) from error
 
 
 def params(claim: Claim) -> verdict.Measurement:
@@ -62,24 +80,20 @@ def params(claim: Claim) -> verdict.Measurement:
 
 def macs(claim: Claim) -> verdict.Measurement:
     """MACs with both counters under the claim's convention."""
-    with _on_input(claim) as size:
-        count = measure.macs(_on_meta(claim), size, claim.count)
+    count = _on_input(claim, input_size(claim), lambda model, size: measure.macs(model, size, claim.count))
     return verdict.Measurement(count.value, dict(count.counters))
 
 
-@functools.cache
-def _layer_table(model: str, input_size: tuple[int, ...]) -> measure.LayerTable:
-    """Trace each model once per input; its layer claims read rows of the same table."""
-    with torch.device("meta"):
-        return measure.layer_table(registry.get_model(model), input_size)
+_LAYER_TABLES: dict[tuple[str, tuple[int, ...]], measure.LayerTable] = {}
+"""Each model traced once per input; its layer claims read rows of the same table."""
 
 
 def layer(claim: Claim) -> verdict.Measurement:
     """One row of the model's traced layer table: params, MACs or output shape."""
-    with _on_input(claim) as size:
-        table = _layer_table(claim.model, size)
-    row = table[claim.layer]
-    measured = row.measure(claim.quantity, count=claim.count, layout=claim.layout)
+    key = (claim.model, input_size(claim))
+    if key not in _LAYER_TABLES:
+        _LAYER_TABLES[key] = _on_input(claim, key[1], measure.layer_table)
+    measured = _LAYER_TABLES[key][claim.layer].measure(claim.quantity, count=claim.count, layout=claim.layout)
     return verdict.Measurement(measured.value, dict(measured.counters))
 
 
@@ -87,8 +101,8 @@ def size(claim: Claim) -> verdict.Measurement:
     """torchinfo's estimate on the meta device, or the checkpoint bytes of a zeroed CPU copy (no input)."""
     if not needs_input(claim):
         return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size))
-    with _on_input(claim) as shape:
-        return verdict.Measurement(measure.size_bytes(_on_meta(claim), shape, claim.size))
+    return verdict.Measurement(_on_input(claim, input_size(claim),
+                                         lambda model, shape: measure.size_bytes(model, shape, claim.size)))
 
 
 def training(claim: Claim, settings: Settings) -> verdict.Measurement:

@@ -291,7 +291,16 @@ def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> dict[nn.Module, list
 
 
 def _torchinfo_summary(model: nn.Module, input_size: Shape) -> ModelStatistics:
-    return torchinfo.summary(model, input_size=(1, *input_size), device=_device_of(model), mode="eval", verbose=0)
+    """torchinfo's summary of a batch-1 forward. A forward that fails raises its own error, not the RuntimeError
+    torchinfo puts around it ("See above stack traces", which it does not print)."""
+    try:
+        return torchinfo.summary(model, input_size=(1, *input_size), device=_device_of(model), mode="eval",
+                                 verbose=0)
+    except RuntimeError as error:
+        failure = error.__cause__ if str(error).startswith("Failed to run torchinfo") else None
+        if failure is None:
+            raise
+    raise failure
 
 
 def _torchinfo_leaf_terms(info: LayerInfo) -> MacTerms:

@@ -3,7 +3,10 @@ as the claim's one-line error. The models are named by import path: nothing is r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+import torch
 from torch import nn
 
 from claimbench import errors, families, items
@@ -16,6 +19,46 @@ def conv() -> nn.Module:
 
 def sizeless() -> nn.Module:
     return nn.Linear(4, 2)
+
+
+def broken() -> nn.Module:
+    raise RuntimeError("my builder is broken")
+
+
+class _Forward(nn.Module):
+    """``conv()`` behind a forward of a test's own."""
+
+    def __init__(self, forward: Callable[[nn.Module, torch.Tensor], torch.Tensor]) -> None:
+        super().__init__()
+        self.inner, self._forward = conv(), forward
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._forward(self.inner, x)
+
+
+def _view_bug(inner: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    y = inner(x)
+    return y.view(3, 7, 11)
+
+
+def _raises(inner: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    raise RuntimeError("my forward is broken")
+
+
+def _attribute_bug(inner: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    return inner.head(x)
+
+
+def view_bug() -> nn.Module:
+    return _Forward(_view_bug)
+
+
+def raises() -> nn.Module:
+    return _Forward(_raises)
+
+
+def attribute_bug() -> nn.Module:
+    return _Forward(_attribute_bug)
 
 
 def claim(kind: str, **keys: object) -> Claim:
@@ -33,6 +76,32 @@ def test_a_model_that_does_not_run_on_the_claims_input_is_one_line(kind: str) ->
     with pytest.raises(errors.MeasurementError,
                        match=r"^test_families:conv does not run on the claim's `input` \[8, 8, 3\]: RuntimeError: "):
         families.measurement(claim(kind, input=(8, 8, 3)), settings=lambda: None, benchmark=None)
+
+
+@pytest.mark.parametrize("kind", ["macs", "layer", "size"])
+def test_a_builder_that_fails_keeps_its_traceback(kind: str) -> None:
+    with pytest.raises(RuntimeError, match="^my builder is broken$") as raised:
+        families.measurement(claim(kind, model="test_families:broken", layer=""), settings=lambda: None,
+                             benchmark=None)
+    assert raised.traceback[-1].path.name == "test_families.py"
+
+
+@pytest.mark.parametrize("kind", ["macs", "size"])
+@pytest.mark.parametrize(("model", "error"), [("raises", RuntimeError), ("attribute_bug", AttributeError)])
+def test_a_forward_bug_that_is_no_shape_mismatch_keeps_its_traceback(kind: str, model: str, error: type) -> None:
+    with pytest.raises(error) as raised:
+        families.measurement(claim(kind, model=f"test_families:{model}"), settings=lambda: None, benchmark=None)
+    assert raised.type is error and raised.traceback[-1].path.name in ("test_families.py", "module.py")
+
+
+@pytest.mark.parametrize("kind", ["macs", "layer", "size"])
+def test_a_shape_mismatch_is_one_line_naming_the_input_and_the_line_that_failed(kind: str) -> None:
+    with pytest.raises(errors.MeasurementError,
+                       match=r"^test_families:view_bug does not run on the claim's `input` \[3, 8, 8\]: RuntimeError: "
+                             r"shape '\[3, 7, 11\]' is invalid for input of size 2 "
+                             r"\(at \S*tests/test_families.py:\d+: `return y.view\(3, 7, 11\)`\)$"):
+        families.measurement(claim(kind, model="test_families:view_bug", layer=""), settings=lambda: None,
+                             benchmark=None)
 
 
 def test_a_checkpoint_size_needs_no_input() -> None:
