@@ -324,7 +324,7 @@ def _torchinfo_leaf_terms(info: LayerInfo) -> MacTerms:
 
 def layer_table(model: nn.Module, input_size: Shape) -> LayerTable:
     """Trace one batch-1 forward of ``(C, H, W)`` input with both counters; a row per module path."""
-    x = torch.empty((1, *input_size), device=_device_of(model))
+    x = torch.rand((1, *input_size), device=_device_of(model))  # an image in [0, 1), as torchinfo's input
     with _eval_mode(model):
         calls = _run_flop_counter(model, x)
         infos = _torchinfo_summary(model, input_size).summary_list
