@@ -88,8 +88,8 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
 
 def _not_found(module: str, error: Exception) -> bool:
     """The module itself, or a package above it, is not on the path (not a module it imports in turn)."""
-    name = getattr(error, "name", None) if isinstance(error, ModuleNotFoundError) else None
-    return name is not None and (module == name or module.startswith(f"{name}."))
+    return isinstance(error, ModuleNotFoundError) and error.name is not None and (
+        module == error.name or module.startswith(f"{error.name}."))
 
 
 def _import_problem(module: str, error: Exception, searched: str) -> str:
@@ -97,8 +97,9 @@ def _import_problem(module: str, error: Exception, searched: str) -> str:
     and the line of the author's code that raised it."""
     if _not_found(module, error):
         return f"{error} (from {searched})"
+    first = next(iter(str(error).strip().splitlines()), "")
     line = errors.author_line(error)
-    return f"{type(error).__name__}: {error}" + (f" (at {line})" if line else "")
+    return f"{type(error).__name__}: {first}" + (f" (at {line})" if line else "")
 
 
 def check_models(reports: Sequence[Report]) -> None:
