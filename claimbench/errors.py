@@ -1,10 +1,16 @@
 """What keeps a claim from a number: raised by the instruments, turned into a verdict by ``claimbench.verdict``.
 
-Torch-free and import-free: the instruments raise them without knowing of verdicts, and data loading without
-knowing of claims.
+Torch-free and free of claimbench's imports: the instruments raise them without knowing of verdicts, and data
+loading without knowing of claims. ``author_line`` finds the line of an author's code that an error came from.
 """
 
-__all__ = ["MeasurementError", "NotRunnable"]
+from __future__ import annotations
+
+import sysconfig
+import traceback
+from pathlib import Path
+
+__all__ = ["MeasurementError", "NotRunnable", "author_line"]
 
 
 class MeasurementError(Exception):
@@ -13,3 +19,36 @@ class MeasurementError(Exception):
 
 class NotRunnable(Exception):
     """The claim cannot be measured here (no CUDA, no dataset, over budget); the message says what is missing."""
+
+
+_NOT_THE_AUTHORS = tuple(Path(path).resolve() for path in {
+    *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")),
+    str(Path(__file__).parent),
+})
+
+
+def _authors(filename: str) -> bool:
+    """A file of the author's: not frozen, not Python's, not an installed package's, not claimbench's."""
+    if filename.startswith("<"):
+        return False
+    path = Path(filename).resolve()
+    return not any(path.is_relative_to(folder) for folder in _NOT_THE_AUTHORS)
+
+
+def _shown(filename: str) -> str:
+    """The file relative to the working directory when it lies under it, as pytest shows it."""
+    path, here = Path(filename).resolve(), Path.cwd()
+    return str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
+
+
+def author_line(error: BaseException) -> str | None:
+    """``path:line: `code``` of the innermost frame of ``error``'s traceback in the author's code (the line a
+    ``SyntaxError`` points at); None when no frame is the author's."""
+    if isinstance(error, SyntaxError) and error.filename and _authors(error.filename):
+        filename, lineno, code = error.filename, error.lineno, (error.text or "").strip()
+    else:
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if _authors(frame.filename)]
+        if not frames:
+            return None
+        filename, lineno, code = frames[-1].filename, frames[-1].lineno, (frames[-1].line or "").strip()
+    return f"{_shown(filename)}:{lineno}" + (f": `{code}`" if code else "")

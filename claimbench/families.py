@@ -1,24 +1,29 @@
 """One measurement per claim family: a claim in, a ``verdict.Measurement`` out.
 
-The structural families build the model on the meta device (no weight is allocated); the training
-families train with the author's recipe through ``claimbench.runs``. The claim tests of this
-repository's ``benchmarks/`` and the items the plugin collects from a ledger both call these.
+The structural families build the model on the meta device (no weight is allocated), and a small model
+whose forward needs real data (a branch on its input's values) again on the CPU; the training families
+train with the author's recipe through ``claimbench.runs``. The claim tests of this repository's
+``benchmarks/`` and the items the plugin collects from a ledger both call these.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
+import itertools
+import re
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import torch
+from torch.nn.parameter import is_lazy
 
 from claimbench import errors, measure, registry, verdict
 from claimbench.ledger import Claim
 
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
+
+T = TypeVar("T")
 
 __all__ = ["epoch_time", "input_size", "layer", "macs", "measurement", "needs_input", "params", "size", "training"]
 
@@ -36,23 +41,91 @@ def input_size(claim: Claim) -> tuple[int, ...]:
     return tuple(size)
 
 
-@contextlib.contextmanager
-def _on_input(claim: Claim) -> Iterator[tuple[int, ...]]:
-    """The claim's input size; a forward pass that fails on it (a wrong ``input``, most often) is the claim's
-    ``error`` in one line, naming the input, instead of a traceback through torch."""
-    size = input_size(claim)
-    try:
-        yield size
-    except RuntimeError as error:
-        given = "the claim's `input`" if claim.input else "its registered input size"
-        first = next(iter(str(error).strip().splitlines()), "")
-        raise errors.MeasurementError(f"{claim.model} does not run on {given} {list(size)}: "
-                                      f"{type(error).__name__}: {first}") from error
+CPU_FALLBACK_BYTES = 256 * 2**20
+"""The most weight and buffer bytes built on the CPU for a model whose forward cannot run on the meta device."""
+
+_SHAPE_MISMATCH = re.compile(r"shape|size|dim|channel|elements", re.IGNORECASE)
+"""Words of torch's shape checks: a wrong input fails one of them."""
+
+_NEEDS_DATA = re.compile(r"\bmeta\b", re.IGNORECASE)
+"""torch's word for the device without data, in the errors of ops that need data (``.item()``, ``nonzero``) and
+of a tensor made on another device."""
+
+Run = Callable[[torch.nn.Module, tuple[int, ...]], T]
+
+
+def _first_line(error: BaseException) -> str:
+    return next(iter(str(error).strip().splitlines()), "")
+
+
+def _cause(error: BaseException) -> str:
+    """The error's type and first line, and the line of the author's code it came from."""
+    line = errors.author_line(error)
+    return f"{type(error).__name__}: {_first_line(error)}" + (f" (at {line})" if line else "")
 
 
 def _on_meta(claim: Claim) -> torch.nn.Module:
     with torch.device("meta"):
         return registry.get_model(claim.model)
+
+
+def _weight_bytes(model: torch.nn.Module) -> int:
+    tensors = itertools.chain(model.parameters(), model.buffers())
+    return sum(t.numel() * t.element_size() for t in tensors if not is_lazy(t))
+
+
+@contextlib.contextmanager
+def _seeded() -> Iterator[None]:
+    """Weights and inputs from a fixed seed, so that a forward that reads its data takes the same path each time;
+    the global random state is restored after."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        yield
+
+
+def _on_cpu(claim: Claim, on_meta: torch.nn.Module, failure: RuntimeError) -> torch.nn.Module:
+    """The claim's model built again on the CPU, for a forward the meta device could not run; a model over
+    ``CPU_FALLBACK_BYTES`` is the claim's one-line error instead."""
+    weights = _weight_bytes(on_meta)
+    if weights > CPU_FALLBACK_BYTES:
+        needs = "makes a tensor off the meta device" if "device" in _first_line(failure) else "depends on data values"
+        raise errors.MeasurementError(
+            f"{claim.model}: the structural counters run models on torch's meta device, which holds no data, and "
+            f"its forward {needs}: {_cause(failure)}; its {weights / 2**20:,.0f} MiB of weights are over the "
+            f"{CPU_FALLBACK_BYTES // 2**20} MiB claimbench builds on the CPU instead") from failure
+    return registry.get_model(claim.model)
+
+
+def _run(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: Run[T]) -> tuple[T, str]:
+    """``run`` on the model built on the meta device and the device it ran on: the CPU, seeded, when its forward
+    needs data the meta device has none of (a branch on values, ``.item()``, a tensor made on the CPU)."""
+    try:
+        return run(model, size), "meta"
+    except RuntimeError as error:
+        if not _NEEDS_DATA.search(_first_line(error)):
+            raise
+        failure = error
+    with _seeded():
+        model = _on_cpu(claim, model, failure)
+        try:
+            return run(model, size), "cpu"
+        finally:
+            model.to(device="meta")  # a layer table keeps the modules, not their weights
+
+
+def _on_input(claim: Claim, size: tuple[int, ...], run: Run[T]) -> tuple[T, str]:
+    """``run`` on the claim's model and input, and the device it ran on. A forward that fails one of torch's shape
+    checks (a wrong ``input``, most often) is the claim's ``error`` in one line, naming the input and the line of
+    the model's code that failed; any other failure, the builder's included, keeps its traceback."""
+    model = _on_meta(claim)
+    try:
+        return _run(claim, model, size, run)
+    except RuntimeError as error:
+        if not _SHAPE_MISMATCH.search(_first_line(error)):
+            raise
+        given = "the claim's `input`" if claim.input else "its registered input size"
+        raise errors.MeasurementError(f"{claim.model} does not run on {given} {list(size)}: {_cause(error)}"
+                                      ) from error
 
 
 def params(claim: Claim) -> verdict.Measurement:
@@ -62,33 +135,31 @@ def params(claim: Claim) -> verdict.Measurement:
 
 def macs(claim: Claim) -> verdict.Measurement:
     """MACs with both counters under the claim's convention."""
-    with _on_input(claim) as size:
-        count = measure.macs(_on_meta(claim), size, claim.count)
-    return verdict.Measurement(count.value, dict(count.counters))
+    count, device = _on_input(claim, input_size(claim), lambda model, size: measure.macs(model, size, claim.count))
+    return verdict.Measurement(count.value, dict(count.counters), device=device)
 
 
-@functools.cache
-def _layer_table(model: str, input_size: tuple[int, ...]) -> measure.LayerTable:
-    """Trace each model once per input; its layer claims read rows of the same table."""
-    with torch.device("meta"):
-        return measure.layer_table(registry.get_model(model), input_size)
+_LAYER_TABLES: dict[tuple[str, tuple[int, ...]], tuple[measure.LayerTable, str]] = {}
+"""Each model traced once per input; its layer claims read rows of the same table."""
 
 
 def layer(claim: Claim) -> verdict.Measurement:
     """One row of the model's traced layer table: params, MACs or output shape."""
-    with _on_input(claim) as size:
-        table = _layer_table(claim.model, size)
-    row = table[claim.layer]
-    measured = row.measure(claim.quantity, count=claim.count, layout=claim.layout)
-    return verdict.Measurement(measured.value, dict(measured.counters))
+    key = (claim.model, input_size(claim))
+    if key not in _LAYER_TABLES:
+        _LAYER_TABLES[key] = _on_input(claim, key[1], measure.layer_table)
+    table, device = _LAYER_TABLES[key]
+    measured = table[claim.layer].measure(claim.quantity, count=claim.count, layout=claim.layout)
+    return verdict.Measurement(measured.value, dict(measured.counters), device=device)
 
 
 def size(claim: Claim) -> verdict.Measurement:
     """torchinfo's estimate on the meta device, or the checkpoint bytes of a zeroed CPU copy (no input)."""
     if not needs_input(claim):
         return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size))
-    with _on_input(claim) as shape:
-        return verdict.Measurement(measure.size_bytes(_on_meta(claim), shape, claim.size))
+    estimate, device = _on_input(claim, input_size(claim),
+                                 lambda model, shape: measure.size_bytes(model, shape, claim.size))
+    return verdict.Measurement(estimate, device=device)
 
 
 def training(claim: Claim, settings: Settings) -> verdict.Measurement:

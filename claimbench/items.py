@@ -84,7 +84,8 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
                     ) -> list[str]:
     """Import the modules each report names so that their models register: from the ``pythonpath`` given
     (pytest's ini), then from ``project``, which goes on ``sys.path`` right after those. One line per module
-    that fails, naming its ledger file (a module's own error too: it is the author's to fix)."""
+    that fails, naming its ledger file: where it was looked for when it is not found, else its own error and the
+    line that raised it (the author's to fix)."""
     if str(project) not in sys.path:
         ahead = [sys.path.index(path) for path in pythonpath if path in sys.path]
         sys.path.insert(max(ahead, default=-1) + 1, str(project))
@@ -95,10 +96,25 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
             try:
                 registry.import_modules([module])
             except Exception as error:  # noqa: BLE001 - any import-time error, one line each
-                why = str(error) if isinstance(error, ImportError) else f"{type(error).__name__}: {error}"
-                problems.append(f"{report.slug}.toml: (report): modules: cannot import {module!r}: {why} "
-                                f"(from {where}{hint})")
+                problems.append(f"{report.slug}.toml: (report): modules: cannot import {module!r}: "
+                                f"{_import_problem(module, error, where + hint)}")
     return problems
+
+
+def _not_found(module: str, error: Exception) -> bool:
+    """The module itself, or a package above it, is not on the path (not a module it imports in turn)."""
+    return isinstance(error, ModuleNotFoundError) and error.name is not None and (
+        module == error.name or module.startswith(f"{error.name}."))
+
+
+def _import_problem(module: str, error: Exception, searched: str) -> str:
+    """Why ``module`` did not import, in one line: where it was looked for when it is not found, else the error
+    and the line of the author's code that raised it."""
+    if _not_found(module, error):
+        return f"{error} (from {searched})"
+    first = next(iter(str(error).strip().splitlines()), "")
+    line = errors.author_line(error)
+    return f"{type(error).__name__}: {first}" + (f" (at {line})" if line else "")
 
 
 def check_models(reports: Sequence[Report]) -> None:

@@ -291,7 +291,16 @@ def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> dict[nn.Module, list
 
 
 def _torchinfo_summary(model: nn.Module, input_size: Shape) -> ModelStatistics:
-    return torchinfo.summary(model, input_size=(1, *input_size), device=_device_of(model), mode="eval", verbose=0)
+    """torchinfo's summary of a batch-1 forward. A forward that fails raises its own error, not the RuntimeError
+    torchinfo puts around it ("See above stack traces", which it does not print)."""
+    try:
+        return torchinfo.summary(model, input_size=(1, *input_size), device=_device_of(model), mode="eval",
+                                 verbose=0)
+    except RuntimeError as error:
+        failure = error.__cause__ if str(error).startswith("Failed to run torchinfo") else None
+        if failure is None:
+            raise
+    raise failure
 
 
 def _torchinfo_leaf_terms(info: LayerInfo) -> MacTerms:
@@ -315,7 +324,7 @@ def _torchinfo_leaf_terms(info: LayerInfo) -> MacTerms:
 
 def layer_table(model: nn.Module, input_size: Shape) -> LayerTable:
     """Trace one batch-1 forward of ``(C, H, W)`` input with both counters; a row per module path."""
-    x = torch.empty((1, *input_size), device=_device_of(model))
+    x = torch.rand((1, *input_size), device=_device_of(model))  # an image in [0, 1), as torchinfo's input
     with _eval_mode(model):
         calls = _run_flop_counter(model, x)
         infos = _torchinfo_summary(model, input_size).summary_list

@@ -195,8 +195,8 @@ def test_models_names_a_module_that_does_not_import_in_one_line(tmp_path: Path,
     assert str(raised.value).splitlines() == [
         "claimbench models: mine.toml: (report): modules: cannot import 'mynets_cli.lenett': No module named "
         f"'mynets_cli' (from {tmp_path}{FOR_ANOTHER_CLONE}) (and 1 more problem)",
-        f"  mine.toml: (report): modules: cannot import 'broken_cli': NameError: name 'undefined_name' is not "
-        f"defined (from {tmp_path}{FOR_ANOTHER_CLONE})"]
+        "  mine.toml: (report): modules: cannot import 'broken_cli': NameError: name 'undefined_name' is not "
+        "defined (at broken_cli.py:2: `x = undefined_name`)"]
 
 
 def test_models_imports_from_the_configurations_folder(tmp_path: Path) -> None:

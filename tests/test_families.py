@@ -3,10 +3,13 @@ as the claim's one-line error. The models are named by import path: nothing is r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+import torch
 from torch import nn
 
-from claimbench import errors, families, items
+from claimbench import errors, families, items, registry
 from claimbench.ledger import Claim, Report, Tolerance
 
 
@@ -16,6 +19,71 @@ def conv() -> nn.Module:
 
 def sizeless() -> nn.Module:
     return nn.Linear(4, 2)
+
+
+def broken() -> nn.Module:
+    raise RuntimeError("my builder is broken")
+
+
+class _Forward(nn.Module):
+    """``conv()`` behind a forward of a test's own."""
+
+    def __init__(self, forward: Callable[[nn.Module, torch.Tensor], torch.Tensor]) -> None:
+        super().__init__()
+        self.inner, self._forward = conv(), forward
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._forward(self.inner, x)
+
+
+def _view_bug(inner: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    y = inner(x)
+    return y.view(3, 7, 11)
+
+
+def _raises(inner: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    raise RuntimeError("my forward is broken")
+
+
+def _attribute_bug(inner: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    return inner.head(x)
+
+
+def view_bug() -> nn.Module:
+    return _Forward(_view_bug)
+
+
+def raises() -> nn.Module:
+    return _Forward(_raises)
+
+
+def attribute_bug() -> nn.Module:
+    return _Forward(_attribute_bug)
+
+
+class ReadsItsData(nn.Module):
+    """A model behind a branch on its input's values, which the meta device, holding none, cannot take."""
+
+    def __init__(self, inner: nn.Module) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.abs().max() > 1000:
+            x = x / 255
+        return self.inner(x)
+
+
+def reads_lenet() -> nn.Module:
+    return ReadsItsData(registry.get_model("core_collapse.lenet"))
+
+
+def reads_lazy_mlc() -> nn.Module:
+    return ReadsItsData(registry.get_model("core_collapse.mlc_alpha_19k"))
+
+
+def reads_mobilenet() -> nn.Module:
+    return ReadsItsData(registry.get_model("cifar_infinity.mobilenet"))
 
 
 def claim(kind: str, **keys: object) -> Claim:
@@ -33,6 +101,58 @@ def test_a_model_that_does_not_run_on_the_claims_input_is_one_line(kind: str) ->
     with pytest.raises(errors.MeasurementError,
                        match=r"^test_families:conv does not run on the claim's `input` \[8, 8, 3\]: RuntimeError: "):
         families.measurement(claim(kind, input=(8, 8, 3)), settings=lambda: None, benchmark=None)
+
+
+@pytest.mark.parametrize("kind", ["macs", "layer", "size"])
+def test_a_builder_that_fails_keeps_its_traceback(kind: str) -> None:
+    with pytest.raises(RuntimeError, match="^my builder is broken$") as raised:
+        families.measurement(claim(kind, model="test_families:broken", layer=""), settings=lambda: None,
+                             benchmark=None)
+    assert raised.traceback[-1].path.name == "test_families.py"
+
+
+@pytest.mark.parametrize("kind", ["macs", "size"])
+@pytest.mark.parametrize(("model", "error"), [("raises", RuntimeError), ("attribute_bug", AttributeError)])
+def test_a_forward_bug_that_is_no_shape_mismatch_keeps_its_traceback(kind: str, model: str, error: type) -> None:
+    with pytest.raises(error) as raised:
+        families.measurement(claim(kind, model=f"test_families:{model}"), settings=lambda: None, benchmark=None)
+    assert raised.type is error and raised.traceback[-1].path.name in ("test_families.py", "module.py")
+
+
+@pytest.mark.parametrize("kind", ["macs", "layer", "size"])
+def test_a_shape_mismatch_is_one_line_naming_the_input_and_the_line_that_failed(kind: str) -> None:
+    with pytest.raises(errors.MeasurementError,
+                       match=r"^test_families:view_bug does not run on the claim's `input` \[3, 8, 8\]: RuntimeError: "
+                             r"shape '\[3, 7, 11\]' is invalid for input of size 2 "
+                             r"\(at \S*tests/test_families.py:\d+: `return y.view\(3, 7, 11\)`\)$"):
+        families.measurement(claim(kind, model="test_families:view_bug", layer=""), settings=lambda: None,
+                             benchmark=None)
+
+
+@pytest.mark.parametrize(("reads", "name"), [("reads_lenet", "core_collapse.lenet"),
+                                              ("reads_lazy_mlc", "core_collapse.mlc_alpha_19k"),
+                                              ("reads_mobilenet", "cifar_infinity.mobilenet")])
+def test_a_forward_that_reads_its_data_is_measured_on_the_cpu_as_on_the_meta_device(reads: str, name: str) -> None:
+    """The fallback counts what the meta device counts, and says where it measured."""
+    shape = registry.input_size(name)
+    for kind, keys in (("macs", {"count": "torchinfo"}), ("layer", {"layer": "", "quantity": "output_shape"}),
+                       ("size", {})):
+        on_cpu = families.measurement(claim(kind, model=f"test_families:{reads}", input=shape, **keys),
+                                      settings=lambda: None, benchmark=None)
+        on_meta = families.measurement(claim(kind, model=name, input=shape, **keys), settings=lambda: None,
+                                       benchmark=None)
+        assert (on_cpu.measured, on_cpu.counters, on_cpu.device) == (on_meta.measured, on_meta.counters, "cpu")
+        assert on_meta.device == "meta"
+
+
+def test_a_model_too_large_for_the_cpu_says_its_forward_depends_on_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(families, "CPU_FALLBACK_BYTES", 1024)
+    with pytest.raises(errors.MeasurementError,
+                       match=r"^test_families:reads_lenet: the structural counters run models on torch's meta device, "
+                             r"which holds no data, and its forward depends on data values: RuntimeError: "
+                             r"Tensor.item\(\) cannot be called on meta tensors \(at \S*tests/test_families.py:\d+: "
+                             r"`if x.abs\(\).max\(\) > 1000:`\); its 0 MiB of weights are over the 0 MiB"):
+        families.macs(claim("macs", model="test_families:reads_lenet", input=(3, 32, 32)))
 
 
 def test_a_checkpoint_size_needs_no_input() -> None:

@@ -207,6 +207,50 @@ def test_a_module_that_does_not_import_is_one_line_naming_the_ledger(author: pyt
                                  "package lies, or set the `pythonpath` ini)"])
 
 
+def test_a_module_that_raises_at_import_is_one_line_naming_the_line(author: pytest.Pytester) -> None:
+    """The module was found: its own error and line, not where to look for it."""
+    (author.path / "mymodels.py").write_text("import torch\nraise RuntimeError('boom at import')\n", encoding="utf-8")
+    result = author.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: (report): modules: cannot import "
+                                 "'mymodels': RuntimeError: boom at import (at mymodels.py:2: "
+                                 "`raise RuntimeError('boom at import')`)"])
+    assert "pythonpath" not in result.stderr.str()
+
+
+@pytest.mark.parametrize(("module", "files", "problem"), [
+    ("nopkg_imp.cnn", {}, r"No module named 'nopkg_imp' \(from \S+; HINT\)"),
+    ("pkg_imp_absent.cnn", {"pkg_imp_absent/__init__.py": ""},
+     r"No module named 'pkg_imp_absent.cnn' \(from \S+; HINT\)"),
+    ("pkg_imp_dep.cnn", {"pkg_imp_dep/__init__.py": "", "pkg_imp_dep/cnn.py": "import torch\nimport nonexistent_dep\n"},
+     r"ModuleNotFoundError: No module named 'nonexistent_dep' "
+     r"\(at \S+pkg_imp_dep/cnn.py:2: `import nonexistent_dep`\)"),
+    ("pkg_imp_boom.cnn", {"pkg_imp_boom/__init__.py": "", "pkg_imp_boom/cnn.py": "\n\nraise RuntimeError('boom')\n"},
+     r"RuntimeError: boom \(at \S+pkg_imp_boom/cnn.py:3: `raise RuntimeError\('boom'\)`\)"),
+    ("pkg_imp_inner.cnn", {"pkg_imp_inner/__init__.py": "", "pkg_imp_inner/cnn.py": "from pkg_imp_inner import x\n"},
+     r"ImportError: cannot import name 'x' from 'pkg_imp_inner' \(\S+\) "
+     r"\(at \S+pkg_imp_inner/cnn.py:1: `from pkg_imp_inner import x`\)"),
+    ("pkg_imp_syntax.cnn", {"pkg_imp_syntax/__init__.py": "", "pkg_imp_syntax/cnn.py": "x = 1\ndef (:\n"},
+     r"SyntaxError: invalid syntax \(cnn.py, line 2\) \(at \S+pkg_imp_syntax/cnn.py:2: `def \(:`\)"),
+], ids=["package-not-found", "module-not-found", "its-import-not-found", "raises", "bad-import-name", "syntax"])
+def test_only_a_module_not_found_says_where_it_was_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              module: str, files: dict[str, str], problem: str) -> None:
+    """The hint is for the module, or a package above it, not on the path; any other error is the author's, with
+    the line it came from."""
+    from claimbench import items
+    from claimbench.ledger import Report
+
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    for name in (module.split(".")[0], module):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    report = Report(slug="t", title="T", source=None, origin=None, tables=(), claims=(), modules=(module,))
+    [line] = items.import_problems([report], tmp_path, "; HINT")
+    assert re.fullmatch(rf"t.toml: \(report\): modules: cannot import '{re.escape(module)}': {problem}", line), line
+
+
 def test_a_claims_option_whose_value_hid_the_ini_file_is_a_usage_error(author: pytest.Pytester) -> None:
     """``--claims-data-root /data`` sends pytest looking for its ini file from /data: no ledger, so say why
     rather than run nothing."""
