@@ -35,7 +35,7 @@ def marks(claim: Claim) -> list[pytest.MarkDecorator]:
     if claim.status == "unverifiable":
         return [*tier, pytest.mark.skip(reason=f"unverifiable: {claim.why}")]
     if claim.expect == "refuted":
-        return [*tier, pytest.mark.xfail(strict=True, raises=verdict.ClaimMismatch, reason=claim.why or "")]
+        return [*tier, pytest.mark.xfail(strict=True, raises=verdict.KnownError, reason=claim.why or "")]
     return tier
 
 

@@ -226,6 +226,9 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
         yield "why", "a claim with expect or status must say why"
     if claim.expect and claim.status:
         yield "status", "a claim is either expected refuted or unverifiable, not both"
+    if claim.correct is not None and (not claim.expect or isinstance(claim.correct, tuple) != isinstance(
+            claim.value, tuple)):
+        yield "correct", "the correct value of a documented error (expect), a shape where the value is one"
     recipe = getattr(claim, "recipe", None)
     if "recipe" in type(claim).model_fields and recipe is None and claim.status is None:
         yield "recipe", "missing required field"
@@ -332,11 +335,12 @@ def _load_report(path: Path) -> Report:
 
 def _claim(slug: str, file: str, raw: dict[str, Any], model: Any, recipes: dict[str, Any]) -> Claim:
     """A claim's record; its numbers as the file writes them (``1`` stays an integer)."""
-    value, above, below, between = (tuple(v) if isinstance(v := raw.get(key), list) else v for key in BOUNDS)
+    value, above, below, between, correct = (tuple(v) if isinstance(v := raw.get(key), list) else v
+                                             for key in (*BOUNDS, "correct"))
     interval = between or ((above, below) if above is not None or below is not None else None)
-    fields = {key: v for key, v in model if key not in (*BOUNDS, "id", "recipe")}
+    fields = {key: v for key, v in model if key not in (*BOUNDS, "id", "recipe", "correct")}
     return Claim(**fields, id=f"{slug}/{model.id}", report=slug, file=file, value=value, interval=interval,
-                 recipe=recipes.get(getattr(model, "recipe", None)))
+                 correct=correct, recipe=recipes.get(getattr(model, "recipe", None)))
 
 
 def load_reports(path: Path | str = DEFAULT_DIR) -> list[Report]:

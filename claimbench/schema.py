@@ -168,6 +168,9 @@ class Claim:
     expect: Optional[Literal[vocab.EXPECTS]] = None
     status: Optional[Literal[vocab.STATUSES]] = None
     why: Optional[Text] = None
+    correct: Union[Number, Shape, None] = None
+    """The correct value of a documented error (``expect``), in the claim's unit: a known error only when
+    measured there."""
     note: Optional[Text] = None
     interval: Optional[tuple[Optional[Number], Optional[Number]]] = None
     """(low, high) of a verbal claim (None: open); ``value`` is None then."""
@@ -205,7 +208,7 @@ class Report:
     modules: tuple[str, ...] = ()
 
 
-COMMON = ("id model printed source tolerance? scale? cell? partial? expect? status? why? note? "
+COMMON = ("id model printed source tolerance? scale? cell? partial? expect? status? why? correct? note? "
           "above? below? between? value?")
 """The keys every claim takes (``?``: optional), as in ``Claim``."""
 KIND_KEYS = {"params": "count", "macs": "count input?", "layer": "layer quantity count? layout? input?",
@@ -223,7 +226,7 @@ _KEYS: dict[str, tuple[Any, Any]] = {
 key into another (``recipe`` names a recipe; the bounds become ``value`` and ``interval``)."""
 _NARROW = {"params": {"count": (Literal[vocab.PARAM_COUNTS], ...)}, "macs": {"count": (Literal[vocab.MAC_COUNTS], ...)},
            "layer": {"value": (Union[Number, Shape, None], None)}}
-OWN = ("id", "above", "below", "between", "value", "printed", "cell", "partial")
+OWN = ("id", "above", "below", "between", "value", "correct", "printed", "cell", "partial")
 """The keys a table cannot give its claims: they name the one number."""
 
 

@@ -7,6 +7,7 @@ Torch-free: the controller judges the plain records that tests send it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -20,6 +21,7 @@ __all__ = [
     "ClaimMismatch",
     "CounterDisagreement",
     "Judgement",
+    "KnownError",
     "Measurement",
     "Observation",
     "check",
@@ -37,6 +39,10 @@ Measured = float | int | tuple[int, ...]
 
 class ClaimMismatch(AssertionError):
     """We measured, and the measurement does not match the claim (``refuted`` or ``known error``)."""
+
+
+class KnownError(ClaimMismatch):
+    """A mismatch the ledger documents (``known error``): what a claim's strict xfail expects."""
 
 
 class CounterDisagreement(MeasurementError):
@@ -225,9 +231,20 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         by = f" by {format_number(abs(delta))}" if delta is not None else ""
         allowed = words if band[0] == band[1] else f"allowed {_describe_band(band)} ({words})"
         line += f", {direction}{by}; {allowed}"
+    if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, shown):
+        return Judgement("refuted", f"{line}; nor is it the correct {format_number(claim.correct)} the ledger "
+                         f"documents ({claim.why})", **common)
     if claim.expect == "refuted":
         return Judgement("known error", f"{line}; documented error: {claim.why}", **common)
     return Judgement("refuted", line, **common)
+
+
+def _bears_out(claim: Claim, shown: Measured) -> bool:
+    """Whether the measurement is the correct value the ledger documents for a claim's known error."""
+    if isinstance(shown, tuple) or isinstance(claim.correct, tuple):
+        return shown == claim.correct
+    return _direction(shown, _band(dataclasses.replace(claim, value=claim.correct, interval=None),
+                                   _allowed(claim))) == "within"
 
 
 def _unjudged(claim: Claim) -> dict[str, Any]:
@@ -272,7 +289,7 @@ def check(claim: Claim, measurement: Measurement) -> Judgement:
     """Judge a fresh measurement in a test: return the judgement, or raise on a mismatch or an error."""
     result = judge(claim, Observation(measurement))
     if result.verdict in ("refuted", "known error"):
-        raise ClaimMismatch(result.reason)
+        raise (KnownError if result.verdict == "known error" else ClaimMismatch)(result.reason)
     if result.verdict == "error":
         raise (CounterDisagreement if counters_disagree(measurement.counters) else MeasurementError)(result.reason)
     return result

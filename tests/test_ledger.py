@@ -119,6 +119,17 @@ def test_an_expected_error_needs_a_reason(tmp_path: Path) -> None:
         ledger.load(write_ledger(tmp_path, GOOD_CLAIM.replace("tolerance", 'expect = "refuted"\ntolerance')))
 
 
+@pytest.mark.parametrize(("keys", "expected"), [
+    ("correct = 61", "correct: the correct value of a documented error"),
+    ('expect = "refuted"\nwhy = "w"\ncorrect = [61]', "correct: the correct value of a documented error"),
+])
+def test_a_correct_value_goes_with_a_documented_error_of_its_type(tmp_path: Path, keys: str, expected: str) -> None:
+    with pytest.raises(ledger.LedgerError, match=expected):
+        ledger.load(write_ledger(tmp_path, GOOD_CLAIM.replace("tolerance", f"{keys}\ntolerance")))
+    good = GOOD_CLAIM.replace("tolerance", 'expect = "refuted"\nwhy = "w"\ncorrect = 61\ntolerance')
+    assert ledger.load(write_ledger(tmp_path, good))[0].correct == 61
+
+
 def test_ids_use_a_pytest_friendly_alphabet(tmp_path: Path) -> None:
     with pytest.raises(ledger.LedgerError, match=r"\(claim #1\): id: must match"):
         ledger.load(write_ledger(tmp_path, GOOD_CLAIM.replace("params/baseline", "Params Baseline")))

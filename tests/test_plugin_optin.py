@@ -92,6 +92,18 @@ def test_claims_are_collected_from_the_ledger_alone(author: pytest.Pytester) -> 
         "mine/params/resnet18": "reproduced", "mine/params/tiny": "reproduced", "mine/params/wrong": "refuted"}
 
 
+@pytest.mark.parametrize(("correct", "outcome", "verdict"), [(40, "xfailed", "known error"), (39, "failed", "refuted")])
+def test_a_known_error_holds_only_where_its_correct_value_is_measured(author: pytest.Pytester, correct: int,
+                                                                     outcome: str, verdict: str) -> None:
+    ledger = author.path / "claims" / "mine.toml"
+    ledger.write_text(LEDGER.replace('printed = "41"\n', f'printed = "41"\nexpect = "refuted"\ncorrect = {correct}\n'
+                                     'why = "the author counted a bias twice: 40"\n'), encoding="utf-8")
+    result = author.runpytest_subprocess("-k", "wrong")
+    result.assert_outcomes(**{outcome: 1}, deselected=2)
+    records = json.loads((author.path / "out" / "claims.json").read_text())["claims"]
+    assert {r["id"]: r["verdict"] for r in records}["mine/params/wrong"] == verdict
+
+
 def test_tier_markers_select_ledger_items(author: pytest.Pytester) -> None:
     author.runpytest_subprocess("-m", "params", "-k", "tiny").assert_outcomes(passed=1, deselected=2)
 

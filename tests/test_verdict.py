@@ -14,6 +14,7 @@ from claimbench.ledger import Claim, Tolerance
 from claimbench.verdict import (
     ClaimMismatch,
     CounterDisagreement,
+    KnownError,
     Measurement,
     Observation,
     check,
@@ -124,6 +125,26 @@ def test_a_documented_error_is_a_known_error_and_its_absence_is_said() -> None:
     result = _judge(claim, 1001)
     assert result.verdict == "known error" and result.reason.endswith("documented error: the author counted a bias twice")
     assert "expected a documented error" in _judge(claim, 1000).reason
+
+
+def test_a_documented_error_with_its_correct_value_must_be_borne_out() -> None:
+    """A known error says the ledger's explanation holds: with ``correct``, only when we measure that value."""
+    claim = _claim(expect="refuted", why="the correct count is 990", correct=990)
+    borne_out = _judge(claim, 990)
+    assert borne_out.verdict == "known error"
+    with pytest.raises(KnownError):
+        check(claim, Measurement(990))
+    neither = _judge(claim, 1200)
+    assert neither.verdict == "refuted" and neither.reason == (
+        "claimed '1000' = 1,000, measured 1,200, above by 200; exact; nor is it the correct 990 the ledger documents "
+        "(the correct count is 990)")
+    with pytest.raises(ClaimMismatch) as raised:
+        check(claim, Measurement(1200))
+    assert not isinstance(raised.value, KnownError), "a strict xfail expecting the known error must fail"
+    shape = _claim((10, 1), kind="layer", printed="(10,1)", expect="refuted", why="a slip", correct=(10,))
+    assert (_judge(shape, (10,)).verdict, _judge(shape, (10, 2)).verdict) == ("known error", "refuted")
+    banded = _claim(98.0, kind="accuracy", tolerance=Tolerance(abs=0.5), expect="refuted", why="w", correct=90.0)
+    assert (_judge(banded, 90.4).verdict, _judge(banded, 91.0).verdict) == ("known error", "refuted")
 
 
 def test_failures_of_ours_are_errors_never_refuted() -> None:
