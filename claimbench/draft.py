@@ -12,6 +12,7 @@ beside their sentence, and each cell with a digit that it cannot read as a numbe
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -20,12 +21,12 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple, get_args, get_origin
 
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
-from claimbench import atomic, numerals, vocab
+from claimbench import atomic, numerals, schema, vocab
 from claimbench.readme_markers import summary_span
 
 __all__ = ["TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug", "tables"]
@@ -72,7 +73,7 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("split", _todo("split", vocab.SPLITS), vocab.METRIC_KINDS),
     ("statistic", _todo("statistic", vocab.STATISTICS), vocab.TRAINING_KINDS),
     ("hardware", _todo("the machine the author timed on"), ("epoch_time",)),
-    ("recipe", _todo("recipe name, of a [recipe.<name>] table"), _TRAINING),
+    ("recipe", _todo("recipe name, of a [recipe.<name>] table (one is drafted above)"), _TRAINING),
 )
 _UNKNOWN_KIND = _todo("kind", vocab.KINDS)
 TRAINING_BAND = _todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
@@ -155,9 +156,12 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
         *_keys({"title": scan.title or slug, **({"source": source} if source else {})}),
         '# modules = ["your_package.models"]  # the modules whose import registers the names claims use as model',
     ]
-    for table in found:
+    claims = [(table, list(_table_claims(table, context))) for table in found]
+    if any("recipe" in claim for _, table_claims in claims for claim in table_claims):
+        lines += ["", *_recipe_lines(slug)]
+    for table, table_claims in claims:
         lines += ["", "[[table]]", *_table_lines(table)]
-        for claim in _table_claims(table, context):
+        for claim in table_claims:
             lines += ["", *_claim_lines(claim)]
     lines += _candidate_lines(scan.prose, context)
     return "\n".join(lines) + "\n"
@@ -317,6 +321,16 @@ def _tables(found: list[_Found]) -> list[Table]:
         table_id = _unique(slug(title) or f"table_{number}", taken)
         tables.append(Table(id=table_id, title=title, columns=rows[0], rows=rows[1:]))
     return tables
+
+
+def _recipe_lines(name: str) -> list[str]:
+    """A ``[recipe.<name>]`` table of the keys every recipe needs, each a TODO naming its allowed values (the
+    others, and their defaults, are in the ledger format's section 6)."""
+    needed = [f for f in dataclasses.fields(schema.Recipe) if f.default is dataclasses.MISSING]
+    todos = {f.name: _todo(f.name.replace("_", " "), get_args(f.type) if get_origin(f.type) is Literal else ())
+             for f in needed}
+    return ["# The training the report states, named by the claims that it trains for (recipe = ...).",
+            f"[recipe.{name}]", *_keys(todos)]
 
 
 def _table_lines(table: Table) -> list[str]:

@@ -59,6 +59,8 @@ def _filled(ledger: str) -> str:
     """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe, the
     number of a cell the draft could not read."""
     text = ledger.replace(f'"{UNREAD}"', "1")
+    for key, number in (("lr", "0.1"), ("batch size", "32"), ("epochs", "1")):  # the drafted recipe's numbers
+        text = text.replace(f'"TODO: {key}"', number)
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
     text = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', text)
     text = re.sub(r'"TODO: recipe name[^"]*"', '"r"', text).replace(f'"{TRAINING_BAND}"', "2")
@@ -326,6 +328,15 @@ def test_each_new_form_loads_once_its_todos_are_filled(tmp_path: Path) -> None:
     assert check(claims["B", "Test Acc"], Measurement(88.95)).verdict == "reproduced"
     assert claims["B", "MACs"].value == 1  # the commented-out candidate, its value filled in
     assert len(claims) == 8
+
+
+def test_a_report_with_training_claims_gets_a_recipe_to_fill_in(tmp_path: Path) -> None:
+    out = draft(_table(["Model", "Test Acc"], ["A", "88.7%"]), slug="demo", source="demo.md")
+    recipe = tomllib.loads(out)["recipe"]["demo"]
+    assert recipe["schedule"].startswith("TODO: schedule (constant | ") and set(recipe) == {
+        "optimizer", "lr", "batch_size", "epochs", "schedule", "validation", "normalize"}
+    assert 'recipe    = "TODO: recipe name, of a [recipe.<name>] table (one is drafted above)"' in out
+    assert "[recipe." not in draft(_table(["Model", "Params"], ["A", "1,234"]), slug="demo", source="demo.md")
 
 
 def test_numbers_in_running_text_are_commented_candidates_with_their_sentence() -> None:
