@@ -97,7 +97,7 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
                 registry.import_modules([module])
             except Exception as error:  # noqa: BLE001 - any import-time error, one line each
                 problems.append(f"{report.slug}.toml: (report): modules: cannot import {module!r}: "
-                                f"{_import_problem(module, error, where + hint)}")
+                                f"{_import_problem(module, error, f'from {where}{hint}')}")
     return problems
 
 
@@ -107,11 +107,11 @@ def _not_found(module: str, error: Exception) -> bool:
         module == error.name or module.startswith(f"{error.name}."))
 
 
-def _import_problem(module: str, error: Exception, searched: str) -> str:
-    """Why ``module`` did not import, in one line: where it was looked for when it is not found, else the error
-    and the line of the author's code that raised it."""
+def _import_problem(module: str, error: Exception, not_found: str) -> str:
+    """Why ``module`` did not import, in one line: ``not_found`` (where it was looked for, what to set) when it is
+    not found, else the error and the line of the author's code that raised it."""
     if _not_found(module, error):
-        return f"{error} (from {searched})"
+        return f"{error} ({not_found})"
     first = next(iter(str(error).strip().splitlines()), "")
     line = errors.author_line(error)
     return f"{type(error).__name__}: {first}" + (f" (at {line})" if line else "")
@@ -128,12 +128,16 @@ def check_models(reports: Sequence[Report]) -> None:
             continue
         try:
             registry.resolve(claim.model)
-        except (KeyError, ImportError) as error:
+        except KeyError as error:
             hint = "" if report.modules or ":" in claim.model else (
                 "; [report] modules is empty: list the module that registers it, or write package.module:builder")
-            if isinstance(error, ImportError):
-                hint = "; set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
             problems.append(f"{claim.file}: {claim.id}: model: {error.args[0]}{hint}")
+            continue
+        except Exception as error:  # noqa: BLE001 - the module of an import path failed to import: its own error
+            module = claim.model.partition(":")[0]
+            unfound = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
+            problems.append(f"{claim.file}: {claim.id}: model: cannot import {module!r}: "
+                            f"{_import_problem(module, error, unfound)}")
             continue
         if families.needs_input(claim):
             try:

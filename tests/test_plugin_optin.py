@@ -205,9 +205,15 @@ def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
     (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("mymodels:tiny", "theirmodels:tiny"))
     result = author.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: mine/params/tiny: model: No module named "
-                                 "'theirmodels'; set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it "
-                                 "imports from*"])
+    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: mine/params/tiny: model: cannot import "
+                                 "'theirmodels': No module named 'theirmodels' (set the `pythonpath` ini (or -o "
+                                 "pythonpath=DIR) to the folder it imports from)*"])
+    (author.path / "theirmodels.py").write_text("import torch\n\nraise RuntimeError('boom at import')\n")
+    result = author.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: mine/params/tiny: model: cannot import "
+                                 "'theirmodels': RuntimeError: boom at import (at theirmodels.py:3: "
+                                 "`raise RuntimeError('boom at import')`)"])
 
 
 def test_a_module_that_does_not_import_is_one_line_naming_the_ledger(author: pytest.Pytester) -> None:
