@@ -96,7 +96,7 @@ def number(text: str, unit: str | None, limit: str | None) -> Number:
     """A Number from its printed digits ``text``, its unit and bound ("above", "below" or None).
 
     A whole number printed in a unit other than the base one ("188K", "21" under "(M)") is a rounding to that
-    unit: 0 decimals. A whole number in the base unit ("704842", "85%") is exact: no decimals."""
+    unit: 0 decimals. A whole number in the base unit ("1234", "85%") is exact: no decimals."""
     plain_digits = text.replace(",", "")
     value: int | float = float(plain_digits) if "." in plain_digits else int(plain_digits)
     scale = UNITS.get(unit or "", 1.0)
