@@ -10,7 +10,7 @@ import sysconfig
 import traceback
 from pathlib import Path
 
-__all__ = ["MeasurementError", "NotRunnable", "author_line"]
+__all__ = ["MeasurementError", "NotRunnable", "author_line", "first_line", "in_one_line"]
 
 
 class MeasurementError(Exception):
@@ -41,6 +41,11 @@ def _shown(filename: str) -> str:
     return str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
 
 
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message ("" when it has none): what a one-line reason quotes of it."""
+    return next(iter(str(error).strip().splitlines()), "")
+
+
 def author_line(error: BaseException) -> str | None:
     """``path:line: `code``` of the innermost frame of ``error``'s traceback in the author's code (the line a
     ``SyntaxError`` points at); None when no frame is the author's."""
@@ -52,3 +57,9 @@ def author_line(error: BaseException) -> str | None:
             return None
         filename, lineno, code = frames[-1].filename, frames[-1].lineno, (frames[-1].line or "").strip()
     return f"{_shown(filename)}:{lineno}" + (f": `{code}`" if code else "")
+
+
+def in_one_line(error: BaseException) -> str:
+    """The error's type and first line, and the line of the author's code it came from."""
+    line = author_line(error)
+    return f"{type(error).__name__}: {first_line(error)}" + (f" (at {line})" if line else "")

@@ -54,16 +54,6 @@ of a tensor made on another device."""
 Run = Callable[[torch.nn.Module, tuple[int, ...]], T]
 
 
-def _first_line(error: BaseException) -> str:
-    return next(iter(str(error).strip().splitlines()), "")
-
-
-def _cause(error: BaseException) -> str:
-    """The error's type and first line, and the line of the author's code it came from."""
-    line = errors.author_line(error)
-    return f"{type(error).__name__}: {_first_line(error)}" + (f" (at {line})" if line else "")
-
-
 def _on_meta(claim: Claim) -> torch.nn.Module:
     with torch.device("meta"):
         return registry.get_model(claim.model)
@@ -88,11 +78,12 @@ def _on_cpu(claim: Claim, on_meta: torch.nn.Module, failure: RuntimeError) -> to
     ``CPU_FALLBACK_BYTES`` is the claim's one-line error instead."""
     weights = _weight_bytes(on_meta)
     if weights > CPU_FALLBACK_BYTES:
-        needs = "makes a tensor off the meta device" if "device" in _first_line(failure) else "depends on data values"
+        needs = ("makes a tensor off the meta device" if "device" in errors.first_line(failure)
+                 else "depends on data values")
         raise errors.MeasurementError(
             f"{claim.model}: the structural counters run models on torch's meta device, which holds no data, and "
-            f"its forward {needs}: {_cause(failure)}; its {weights / 2**20:,.0f} MiB of weights are over the "
-            f"{CPU_FALLBACK_BYTES // 2**20} MiB claimbench builds on the CPU instead") from failure
+            f"its forward {needs}: {errors.in_one_line(failure)}; its {weights / 2**20:,.0f} MiB of weights are "
+            f"over the {CPU_FALLBACK_BYTES // 2**20} MiB claimbench builds on the CPU instead") from failure
     return registry.get_model(claim.model)
 
 
@@ -102,7 +93,7 @@ def _run(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: Run[T
     try:
         return run(model, size), "meta"
     except RuntimeError as error:
-        if not _NEEDS_DATA.search(_first_line(error)):
+        if not _NEEDS_DATA.search(errors.first_line(error)):
             raise
         failure = error
     with _seeded():
@@ -121,11 +112,11 @@ def _on_input(claim: Claim, size: tuple[int, ...], run: Run[T]) -> tuple[T, str]
     try:
         return _run(claim, model, size, run)
     except RuntimeError as error:
-        if not _SHAPE_MISMATCH.search(_first_line(error)):
+        if not _SHAPE_MISMATCH.search(errors.first_line(error)):
             raise
         given = "the claim's `input`" if claim.input else "its registered input size"
-        raise errors.MeasurementError(f"{claim.model} does not run on {given} {list(size)}: {_cause(error)}"
-                                      ) from error
+        raise errors.MeasurementError(
+            f"{claim.model} does not run on {given} {list(size)}: {errors.in_one_line(error)}") from error
 
 
 def params(claim: Claim) -> verdict.Measurement:

@@ -112,9 +112,7 @@ def _import_problem(module: str, error: Exception, not_found: str) -> str:
     not found, else the error and the line of the author's code that raised it."""
     if _not_found(module, error):
         return f"{error} ({not_found})"
-    first = next(iter(str(error).strip().splitlines()), "")
-    line = errors.author_line(error)
-    return f"{type(error).__name__}: {first}" + (f" (at {line})" if line else "")
+    return errors.in_one_line(error)
 
 
 def check_models(reports: Sequence[Report]) -> None:
