@@ -7,7 +7,6 @@ Torch-free: the controller judges the plain records that tests send it.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -125,8 +124,8 @@ def _round(value: float, tolerance: Tolerance) -> float:
 
 def shown_value(claim: Claim, measured: Measured) -> Measured:
     """The measurement in the claim's unit (``measured / scale``), rounded as the report printed it."""
-    if isinstance(measured, tuple):
-        return measured
+    if isinstance(measured, tuple) or isinstance(measured, int) and claim.scale == 1:
+        return measured  # a count stays an integer: floats lose exactness above 2**53
     return _round(measured / claim.scale, claim.tolerance)
 
 
@@ -155,19 +154,14 @@ def format_number(value: Measured | None) -> str:
     return f"{value:.6g}"
 
 
-def _allowed(claim: Claim) -> float:
-    """The slack the claim's tolerance gives around its value (or its interval)."""
-    return claim.tolerance.abs + claim.tolerance.rel * abs(claim.value or 0.0)
-
-
-def _band(claim: Claim, slack: float) -> tuple[float | None, float | None]:
-    """The allowed interval: the claimed value ± slack, or the claim's own interval widened by slack."""
-    if claim.interval is not None:
-        low, high = claim.interval
-        return (None if low is None else low - slack, None if high is None else high + slack)
-    if not slack:
-        return (claim.value, claim.value)
-    return (claim.value - slack, claim.value + slack)
+def _band(claim: Claim, value: float | None = None) -> tuple[float | None, float | None]:
+    """The allowed interval: the claimed ``value`` (default: the claim's), or its own interval, each end widened by
+    ``abs + rel·|end|`` (an exact end stays as written: a count keeps its integer)."""
+    ends = claim.interval if claim.interval is not None and value is None else (
+        (claim.value if value is None else value),) * 2
+    slack = [claim.tolerance.abs + claim.tolerance.rel * abs(end) if end is not None else 0 for end in ends]
+    return (None if ends[0] is None else ends[0] - slack[0] if slack[0] else ends[0],
+            None if ends[1] is None else ends[1] + slack[1] if slack[1] else ends[1])
 
 
 def _direction(shown: float, band: tuple[float | None, float | None]) -> str:
@@ -175,7 +169,7 @@ def _direction(shown: float, band: tuple[float | None, float | None]) -> str:
     low, high = band
     ends = [end for end in band if end is not None]
     whole = all(float(number).is_integer() for number in (shown, *ends))
-    hair = 0.0 if whole else 1e-12 * max(1.0, *map(abs, ends))
+    hair = 0 if whole else 1e-12 * max(1.0, *map(abs, ends))
     if low is not None and shown < low - hair:
         return "below"
     if high is not None and shown > high + hair:
@@ -183,9 +177,9 @@ def _direction(shown: float, band: tuple[float | None, float | None]) -> str:
     return "within"
 
 
-def _overlaps(shown: float, spread: float, band: tuple[float | None, float | None]) -> bool:
-    """Whether the seeds' 95% interval around their mean reaches into the band."""
-    return bool(spread) and _direction(shown - spread, band) != "above" and _direction(shown + spread, band) != "below"
+def _undecided(shown: float, spread: float, band: tuple[float | None, float | None]) -> bool:
+    """Whether the seeds' 95% interval around their mean crosses an end of the band: noise could decide it."""
+    return bool(spread) and _direction(shown - spread, band) != _direction(shown + spread, band)
 
 
 def _describe_band(band: tuple[float | None, float | None]) -> str:
@@ -208,18 +202,19 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         direction = "within" if same else "differs"
         band, delta = None, None
     else:
-        band = _band(claim, _allowed(claim))
+        band = _band(claim)
         direction = _direction(shown, band)
         delta = shown - claim.value if claim.value is not None else None
         if measurement.spread:
             words += f"; mean of {len(measurement.seeds)} seeds ±{measurement.spread:.3g} (95% interval)"
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction}
-    if direction != "within" and _overlaps(shown, measurement.spread, band):
+    if band is not None and _undecided(shown, measurement.spread, band):
         low, high = shown - measurement.spread, shown + measurement.spread
+        where = "inside" if direction == "within" else direction
         return Judgement("error", f"the seeds are too spread to judge: their mean {format_number(shown)} is "
-                         f"{direction} the band {_describe_band(band)}, but its 95% interval "
+                         f"{where} the band {_describe_band(band)}, but its 95% interval "
                          f"[{format_number(low)}, {format_number(high)}] over {len(measurement.seeds)} seeds "
-                         f"reaches into it; more seeds (--claims-train-seeds) narrow it", **common)
+                         f"crosses its edge; more seeds (--claims-train-seeds) narrow it", **common)
     if direction == "within":
         reason = ""
         if claim.expect == "refuted":
@@ -243,15 +238,14 @@ def _bears_out(claim: Claim, shown: Measured) -> bool:
     """Whether the measurement is the correct value the ledger documents for a claim's known error."""
     if isinstance(shown, tuple) or isinstance(claim.correct, tuple):
         return shown == claim.correct
-    return _direction(shown, _band(dataclasses.replace(claim, value=claim.correct, interval=None),
-                                   _allowed(claim))) == "within"
+    return _direction(shown, _band(claim, claim.correct)) == "within"
 
 
 def _unjudged(claim: Claim) -> dict[str, Any]:
     """The band and tolerance of a claim judged without a measurement: the reader still sees what would pass."""
     if isinstance(claim.value, tuple):
         return {}
-    return {"band": _band(claim, _allowed(claim)), "tolerance": describe_tolerance(claim.tolerance)}
+    return {"band": _band(claim), "tolerance": describe_tolerance(claim.tolerance)}
 
 
 def judge(claim: Claim, observation: Observation) -> Judgement:

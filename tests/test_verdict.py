@@ -61,9 +61,9 @@ def test_truncation_follows_the_printed_digits() -> None:
 
 def test_the_mean_of_seeds_is_judged_in_the_claims_own_band_and_its_spread_is_shown() -> None:
     claim = _claim(60.0, kind="accuracy", tolerance=Tolerance(abs=1.0))
-    result = _judge(claim, 60.5, seeds=(59.5, 60.5, 61.5), spread=2.48)
+    result = _judge(claim, 60.5, seeds=(60.3, 60.5, 60.7), spread=0.497)
     assert result.verdict == "reproduced" and result.band == pytest.approx((59.0, 61.0))
-    assert result.tolerance == "±1; mean of 3 seeds ±2.48 (95% interval)"
+    assert result.tolerance == "±1; mean of 3 seeds ±0.497 (95% interval)"
     far = _judge(claim, 71.0, seeds=(70.0, 71.0, 72.0), spread=2.48)
     assert far.verdict == "refuted" and far.band == pytest.approx((59.0, 61.0)) and far.direction == "above"
 
@@ -72,19 +72,22 @@ def test_the_mean_of_seeds_is_judged_in_the_claims_own_band_and_its_spread_is_sh
     (40.22, (15.0, 10.0), 31.76),  # both seeds 25 points below a claim of ±4: noise must not pass it
     (93.19, (60.0, 70.0), 63.5),
     (60.0, (60.0, 61.0, 62.0), 2.48),  # the mean is outside ±0.5, yet its interval reaches the claim
+    (93.2, (93.5, 93.0), 3.18),  # the mean is inside a ±1 band, but two seeds' interval (±3.18) is not
+    (93.2, (60.0, 126.4), 421.8),  # a mean inside the band from seeds that scatter over it: noise must not pass
 ])
 def test_seeds_too_spread_to_decide_are_an_error_never_a_pass(claimed: float, seeds: tuple[float, ...],
                                                               spread: float) -> None:
-    claim = _claim(claimed, kind="accuracy", tolerance=Tolerance(abs=4.0 if claimed != 60.0 else 0.5))
+    claim = _claim(claimed, kind="accuracy", tolerance=Tolerance(abs={60.0: 0.5, 93.2: 1.0}.get(claimed, 4.0)))
     result = _judge(claim, sum(seeds) / len(seeds), seeds=seeds, spread=spread)
     assert result.verdict == "error" and result.reason.startswith("the seeds are too spread to judge: their mean")
-    assert f"over {len(seeds)} seeds reaches into it; more seeds (--claims-train-seeds) narrow it" in result.reason
+    assert f"over {len(seeds)} seeds crosses its edge; more seeds (--claims-train-seeds) narrow it" in result.reason
     with pytest.raises(MeasurementError):
         check(claim, Measurement(sum(seeds) / len(seeds), seeds=seeds, spread=spread))
 
 
-@pytest.mark.parametrize("claimed", [1_600_040_001, 15_470_264_335, 2**53 - 1])
+@pytest.mark.parametrize("claimed", [1_600_040_001, 15_470_264_335, 2**53 - 1, 10**17, 10**18 - 1])
 def test_a_count_of_billions_is_still_exact(claimed: int) -> None:
+    assert _judge(_claim(claimed), claimed + 1).verdict == "refuted"
     assert _judge(_claim(claimed), claimed - 1).verdict == "refuted"
     assert _judge(_claim(claimed), claimed).verdict == "reproduced"
 
@@ -197,3 +200,20 @@ def test_a_claim_always_reproduces_its_own_value(value: float, digits: int | Non
     claim = dataclasses.replace(claim, value=value_as_printed)
     result = _judge(claim, value_as_printed)
     assert result.verdict == "reproduced" and math.isfinite(result.band[0])
+
+
+def test_rel_widens_each_end_of_an_interval_by_that_ends_size() -> None:
+    claim = _claim(None, kind="accuracy", interval=(60.0, 63.0), printed="60-63%", tolerance=Tolerance(rel=0.1))
+    result = _judge(claim, 64.0)
+    assert result.verdict == "reproduced" and result.band == pytest.approx((54.0, 69.3))
+    assert _judge(claim, 70.0).verdict == "refuted"
+
+
+@pytest.mark.parametrize(("value", "correct", "measured", "verdict"), [
+    (1000.0, 10.0, 100.0, "refuted"),  # ten times the correct value is not it, however loose rel·|value| is
+    (10.0, 1000.0, 1005.0, "known error"),  # 0.5% off the correct value, inside rel·|correct|
+])
+def test_a_documented_errors_correct_value_gets_rel_of_its_own_size(value: float, correct: float, measured: float,
+                                                                     verdict: str) -> None:
+    claim = _claim(value, correct=correct, expect="refuted", why="a typo", tolerance=Tolerance(rel=0.1))
+    assert _judge(claim, measured).verdict == verdict
