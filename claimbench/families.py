@@ -167,7 +167,8 @@ def epoch_time(claim: Claim, settings: Settings, benchmark: Any) -> verdict.Meas
     from claimbench.runs import timing
 
     epoch = timing.time_epoch(claim, settings, benchmark)
-    return verdict.Measurement(epoch.seconds, device=epoch.device, incomparable=epoch.incomparable)
+    return verdict.Measurement(epoch.seconds, device=epoch.device, incomparable=epoch.incomparable,
+                               unverified_data=not epoch.verified)
 
 
 _STRUCTURAL = {"params": params, "macs": macs, "layer": layer, "size": size}

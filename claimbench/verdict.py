@@ -261,7 +261,7 @@ def judge(claim: Claim, observation: Observation) -> Judgement:
     if measurement.incomparable is not None:
         shown = shown_value(claim, measurement.measured)
         return Judgement("not run", measurement.incomparable, measured=measurement.measured, shown=shown,
-                         **_unjudged(claim))
+                         unverified_data=measurement.unverified_data, **_unjudged(claim))
     if isinstance(measurement.measured, float) and not math.isfinite(measurement.measured):
         return Judgement("error", f"the measurement is not a finite number: {measurement.measured}",
                          **_unjudged(claim))

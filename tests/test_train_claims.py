@@ -100,6 +100,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
         assert "unverified data" in records[claim_id]["reason"] or records[claim_id]["verdict"] == "refuted"
     timing = records["iot_ml_hw2/epoch_time/model1"]
     assert timing["verdict"] == "not run" and "the claim was timed on unknown GPU" in timing["reason"]
+    assert timing["unverified_data"], "an epoch timed on altered data is marked as the accuracies are"
 
     stored = sorted(results.glob("*.json"))
     assert len(stored) == 1, "the three accuracy claims share one training run"

@@ -28,6 +28,8 @@ class EpochTime:
     seconds: float
     device: str
     incomparable: str | None
+    verified: bool
+    """Whether the data's checksums matched (a truncated or altered dataset changes an epoch's time)."""
 
 
 def same_hardware(claimed: str, ours: str) -> bool:
@@ -78,4 +80,4 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
                                  "threads": threads})
     incomparable = None if same_hardware(claim.hardware, ours) else (
         f"measured {statistics.median(timed):.3g} s per epoch on {ours}; the claim was timed on {claim.hardware}")
-    return EpochTime(seconds=statistics.median(timed), device=ours, incomparable=incomparable)
+    return EpochTime(seconds=statistics.median(timed), device=ours, incomparable=incomparable, verified=sets.verified)
