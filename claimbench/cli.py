@@ -108,7 +108,7 @@ def _draft(arguments: argparse.Namespace) -> int:
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    from claimbench import report
+    from claimbench import report, results
 
     outputs = {"markdown": arguments.markdown, "badges": arguments.badges, "plots": arguments.plots,
                "readme": arguments.readme}
@@ -130,7 +130,15 @@ def _report(arguments: argparse.Namespace) -> int:
         raise SystemExit(f"claimbench report: {arguments.results}: {len(strangers)} of its claims "
                          f"{'is' if len(strangers) == 1 else 'are'} not in the ledger (first: {strangers[0]}): "
                          "give the --claims-dir its run read")
-    written = report.write_all(document["claims"], reports, document.get("environment", {}), **outputs)
+    claims = {claim.id: claim for each in reports for claim in each.claims}
+    changed = {record["id"] for record in document["claims"]
+               if record.get("claim_digest") != results.claim_digest(claims[record["id"]])}
+    if changed:
+        print(f"claimbench report: {len(changed)} claim(s) of {arguments.results} changed in the ledger since that run "
+              f"(first: {min(changed)}): shown as not run", file=sys.stderr)
+    records = [results.record_for(claims[record["id"]], results.Outcome(skipped=results.LEDGER_CHANGED), None)
+               if record["id"] in changed else record for record in document["claims"]]
+    written = report.write_all(records, reports, document.get("environment", {}), **outputs)
     for path in written:
         print(f"wrote {path}")
     return 0

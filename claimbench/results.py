@@ -146,6 +146,8 @@ NOT_SELECTED = "not measured: not selected in this run, and no earlier record"
 """Why a claim of the ledger was not run when the run selected others."""
 INTERRUPTED = "not measured: not selected, or the run was interrupted before it; no earlier record"
 """Why a claim was not run in a run that was interrupted (Ctrl-C, a failure with -x)."""
+LEDGER_CHANGED = "not measured: the ledger changed this claim after the run that measured it; run it again"
+"""Why a re-rendered record is not shown: it was measured against another version of its claim."""
 
 
 def complete(records: Sequence[Mapping[str, Any]], claims: Sequence[Claim], reason: str = NOT_SELECTED

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from claimbench import cli, registry
+from claimbench import cli, ledger, registry
+from claimbench.results import claim_digest
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,12 +45,34 @@ def test_compare_lists_what_changed_verdict_by_verdict(tmp_path: Path, capsys: p
     assert "| 11,689,512" in capsys.readouterr().out  # a count reads as one, not as 11689512.0
 
 
+def _measured_here(claim_id: str, verdict: str, shown: float, ledger_dir: Path = REPO / "reference") -> dict:
+    """A record of a claim of the ledger, as a run against that ledger wrote it."""
+    claim = next(c for c in ledger.load(ledger_dir) if c.id == claim_id)
+    return {**_record(claim_id, verdict, shown), "claim_digest": claim_digest(claim)}
+
+
 def test_report_rerenders_from_a_saved_json(tmp_path: Path) -> None:
-    results = _results(tmp_path / "claims.json", _record("iot_ml_hw2/params/model1", "reproduced", 704842))
+    results = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", "reproduced", 704842))
     assert cli.main(["report", str(results), "--claims-dir", str(REPO / "reference"),
                      "--markdown", str(tmp_path / "R.md"), "--badges", str(tmp_path / "badges")]) == 0
     assert "**1 reproduced of 1 checked.**" in (tmp_path / "R.md").read_text(encoding="utf-8")
     assert (tmp_path / "badges" / "claims-iot_ml_hw2.svg").exists()
+
+
+def test_report_shows_a_claim_the_ledger_changed_since_its_run_as_not_run(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    saved = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", "reproduced", 704842),
+                     _measured_here("iot_ml_hw2/macs/model1", "reproduced", 12035328))
+    edited = tmp_path / "ledger"
+    edited.mkdir()
+    text = (REPO / "reference" / "iot_ml_hw2.toml").read_text(encoding="utf-8")
+    loosened = 'printed   = "**704842**"\ntolerance = { abs = 1000 }'
+    (edited / "iot_ml_hw2.toml").write_text(text.replace('printed   = "**704842**"', loosened, 1), encoding="utf-8")
+    assert cli.main(["report", str(saved), "--claims-dir", str(edited), "--markdown", str(tmp_path / "R.md")]) == 0
+    assert capsys.readouterr().err == (f"claimbench report: 1 claim(s) of {saved} changed in the ledger since that run "
+                                       "(first: iot_ml_hw2/params/model1): shown as not run\n")
+    markdown = (tmp_path / "R.md").read_text(encoding="utf-8")
+    assert "**1 reproduced of 1 checked.**" in markdown and "the ledger changed this claim after the run" in markdown
 
 
 def test_a_file_that_is_not_a_claims_json_is_one_line(tmp_path: Path) -> None:
@@ -227,7 +250,7 @@ def test_an_unreadable_pytest_configuration_is_one_line(tmp_path: Path, monkeypa
 
 def test_report_refuses_before_writing_anything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    results = _results(tmp_path / "claims.json", _record("iot_ml_hw2/params/model1", "reproduced", 704842))
+    results = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", "reproduced", 704842))
     ledger_dir = ["--claims-dir", str(REPO / "reference")]
     with pytest.raises(SystemExit, match="nothing to write: give --markdown, --badges, --plots or --readme, or set "):
         cli.main(["report", str(results), *ledger_dir])
@@ -245,7 +268,7 @@ def test_report_refuses_before_writing_anything(tmp_path: Path, monkeypatch: pyt
 def test_report_writes_what_the_configuration_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "pytest.ini").write_text(f"[pytest]\nclaims_dir = {REPO / 'reference'}\nclaims_report = out/R.md\n"
                                          "claims_json = claims.json\n", encoding="utf-8")
-    results = _results(tmp_path / "claims.json", _record("iot_ml_hw2/params/model1", "reproduced", 704842))
+    results = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", "reproduced", 704842))
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
     assert cli.main(["report", str(results)]) == 0
