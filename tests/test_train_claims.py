@@ -262,23 +262,30 @@ class Net(nn.Module):
         return {forward}
 
 
+def _initialise(model):
+    {init}
+    return model
+
+
 def build():
-    return Net()
+    return _initialise(Net())
 """
 
 
 def test_an_edited_model_is_another_run(small_ledger: Path, tiny_settings: Settings, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A stored run answers only for the model that trained it: another layer size or another forward is
-    another run; the same code under another module is the same architecture."""
+    """A stored run answers only for the model that trained it: another layer size, another forward or another
+    initialisation in a helper the builder calls is another run; the same code under another module is the same
+    architecture."""
     monkeypatch.syspath_prepend(str(tmp_path))
-    for module, width, forward in (("net_a", 3, "self.fc(x)"), ("net_wider", 5, "self.fc(x)"),
-                                   ("net_relu", 3, "torch.relu(self.fc(x))"), ("net_same", 3, "self.fc(x)")):
-        (tmp_path / f"{module}.py").write_text(NET.format(width=width, forward=forward))
-    digests = {module: store.architecture(f"{module}:build") for module in ("net_a", "net_wider", "net_relu",
-                                                                              "net_same")}
+    nets = {"net_a": (3, "self.fc(x)", "pass"), "net_wider": (5, "self.fc(x)", "pass"),
+            "net_relu": (3, "torch.relu(self.fc(x))", "pass"), "net_same": (3, "self.fc(x)", "pass"),
+            "net_zeroed": (3, "self.fc(x)", "torch.nn.init.zeros_(model.fc.weight)")}
+    for module, (width, forward, init) in nets.items():
+        (tmp_path / f"{module}.py").write_text(NET.format(width=width, forward=forward, init=init))
+    digests = {module: store.architecture(f"{module}:build") for module in nets}
     assert digests["net_a"] == digests["net_same"]
-    assert len({digests["net_a"], digests["net_wider"], digests["net_relu"]}) == 3
+    assert len({digests[module] for module in nets if module != "net_same"}) == 4
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     identity = splits.load(model1, model1.recipe, 0, tiny_settings).identity
     paths = set()

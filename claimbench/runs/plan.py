@@ -1,6 +1,6 @@
 """Which training runs the selected claims need: the planner of a session whose runs train elsewhere.
 
-A run is keyed as the run store keys it (``store.path_for``: model and its architecture, dataset and its
+A run is keyed as the run store keys it (``store.path_for``: model and its architecture, the engine, dataset and its
 content, recipe, seed, device type, precision asked), so claims naming one run share it. Stored runs are left
 out (unless the session retrains), and so are the claims that will not train: missing or unverified data, over
 the budget. Those claims then skip or fail by themselves, with the same reasons as on one machine. No Ray, no training.

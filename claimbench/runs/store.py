@@ -23,34 +23,51 @@ from typing import Any
 
 import torch
 
-from claimbench import atomic, errors, registry
+from claimbench import atomic, batchnorm, data, errors, registry, train, transforms
 from claimbench.history import History
 from claimbench.ledger import Claim, Recipe
+from claimbench.runs import splits
 from claimbench.runs.settings import Settings, say
 
-__all__ = ["architecture", "locked", "path_for", "raise_failure", "read", "set_aside", "write", "write_failure"]
+__all__ = ["ENGINE", "architecture", "engine", "locked", "path_for", "raise_failure", "read", "set_aside", "write", "write_failure"]
+
+
+ENGINE = (train, transforms, batchnorm, data, splits)
+"""The modules whose code decides what a run computes: an edited engine is another run."""
 
 
 @functools.cache
 def architecture(reference: str) -> str:
-    """A digest of the model a reference builds: its module tree, its parameters' and buffers' names, shapes and
-    types, and the source of its builder and of each ``forward`` defined outside torch. Built on the meta device."""
-    with torch.device("meta"):
+    """A digest of the model a reference builds: its module tree, its initial parameters and buffers (built on the
+    CPU from seed 0, so that an edited initialisation is another model), and the source of its builder and of
+    each ``forward`` defined outside torch."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
         model = registry.get_model(reference)
-    parts = [repr(model), *(f"{name} {tuple(t.shape)} {t.dtype}" for name, t in model.state_dict().items())]
+    digest = hashlib.sha256(repr(model).encode())
+    for name, tensor in model.state_dict().items():
+        digest.update(f"{name} {tuple(tensor.shape)} {tensor.dtype}".encode())
+        digest.update(tensor.detach().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
     own = dict.fromkeys(type(m).forward for m in model.modules() if not type(m).__module__.startswith("torch."))
     for code in (registry.resolve(reference), *own):
         with contextlib.suppress(OSError, TypeError):  # no source to read (a C builtin, an interactive session)
-            parts.append(inspect.getsource(code))
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+            digest.update(inspect.getsource(code).encode())
+    return digest.hexdigest()[:12]
+
+
+@functools.cache
+def engine() -> str:
+    """A digest of the training engine's source (``ENGINE``)."""
+    return hashlib.sha256("\n".join(inspect.getsource(module) for module in ENGINE).encode()).hexdigest()[:12]
 
 
 def path_for(claim: Claim, recipe: Recipe, seed: int, settings: Settings, identity: dict[str, Any]) -> Path:
-    """Where the run of (model and its architecture, dataset, its content and verification, recipe, seed, device
-    type, precision asked) is stored; shared by its claims. An edited model, other or unverified data, or another
-    ``--claims-train-precision`` is another run: a run that ``auto`` trained in bf16 never answers for fp32."""
-    key = {"model": claim.model, "architecture": architecture(claim.model), "dataset": claim.dataset,
-           "data": identity, "recipe": dataclasses.asdict(recipe), "seed": seed,
+    """Where the run of (model and its architecture, the engine's code, dataset, its content and verification,
+    recipe, seed, device type, precision asked) is stored; shared by its claims. An edited model or engine, other or
+    unverified data, or another ``--claims-train-precision`` is another run: a run that ``auto`` trained in bf16
+    never answers for fp32."""
+    key = {"model": claim.model, "architecture": architecture(claim.model), "engine": engine(),
+           "dataset": claim.dataset, "data": identity, "recipe": dataclasses.asdict(recipe), "seed": seed,
            "device": torch.device(settings.device).type, "precision": settings.precision}
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
     return settings.results_dir / f"{claim.model}-{claim.dataset}-seed{seed}-{key['device']}-{digest}.json"
