@@ -146,8 +146,8 @@ def layer(claim: Claim) -> verdict.Measurement:
 
 def size(claim: Claim) -> verdict.Measurement:
     """torchinfo's estimate on the meta device, or the checkpoint bytes of a zeroed CPU copy (no input)."""
-    if not needs_input(claim):
-        return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size))
+    if not needs_input(claim):  # a checkpoint: serialised from a zeroed copy on the CPU
+        return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size), device="cpu")
     estimate, device = _on_input(claim, input_size(claim),
                                  lambda model, shape: measure.size_bytes(model, shape, claim.size))
     return verdict.Measurement(estimate, device=device)

@@ -16,7 +16,8 @@ from claimbench.verdict import VERDICTS
 __all__ = ["AccuracyPoint", "accuracy_points", "pareto_front", "scatter_points", "write_plots"]
 
 Record = Mapping[str, Any]
-AccuracyPoint = tuple[str, float, float, float]  # model, measured params, measured accuracy, claimed accuracy
+AccuracyPoint = tuple[str, float, float, float | None]
+"""model, measured params, measured accuracy, claimed accuracy (None: a bound such as "over 60%")."""
 
 VERDICT_STYLES = {"reproduced": ("o", "C2"), "refuted": ("X", "C3"), "known error": ("^", "C1"), "error": ("P", "C5"),
                   "not run": ("s", "C7"), "unverifiable": ("D", "C4")}  # marker, colour
@@ -40,7 +41,8 @@ def accuracy_points(records: Sequence[Record], claims: Mapping[str, Claim]) -> d
         claim = claims[record["id"]]
         if (record["kind"] == "accuracy" and claim.split == "test" and _number(record["measured"])
                 and record["model"] in params):
-            point = (record["model"], params[record["model"]], record["measured"], record["claimed"] * claim.scale)
+            claimed = None if record["claimed"] is None else record["claimed"] * claim.scale
+            point = (record["model"], params[record["model"]], record["measured"], claimed)
             points.setdefault(claim.dataset, []).append(point)
     return dict(sorted(points.items()))
 
@@ -86,7 +88,8 @@ def _accuracy_figure(points: Mapping[str, list[AccuracyPoint]]) -> Figure:
         return _empty("no accuracy measured yet")
     figure, axes = _grid(len(points))
     for ax, (dataset, dataset_points) in zip(axes, points.items(), strict=True):
-        ax.scatter([p[1] for p in dataset_points], [p[3] for p in dataset_points], marker="o",
+        claimed = [(p[1], p[3]) for p in dataset_points if p[3] is not None]
+        ax.scatter([size for size, _ in claimed], [accuracy for _, accuracy in claimed], marker="o",
                    facecolors="none", edgecolors="grey", label="claimed")
         ax.scatter([p[1] for p in dataset_points], [p[2] for p in dataset_points], marker="o", label="measured")
         for model, size, accuracy, _ in dataset_points:

@@ -180,9 +180,11 @@ class _Reasons:
 def _cell_text(record: Record, reasons: _Reasons) -> str:
     """One claimed number: ``printed → measured mark``, then Δ when refuted, the band, and its references: the
     reason of its verdict, then how it was counted."""
-    verdict = record["verdict"]
-    measured = [] if record["shown"] is None else ["→", format_value(record["shown"], record["printed"],
-                                                                     record["scale"])]
+    verdict, shown = record["verdict"], record["shown"]
+    # A bound's measurement in six digits: in the printed ones, 60.4 "just shy of 60%" would read as 60%.
+    value = format_number(shown) if record["interval"] is not None else format_value(shown, record["printed"],
+                                                                                       record["scale"])
+    measured = [] if shown is None else ["→", value]
     parts = [record["printed"], *measured, VERDICT_MARKS[verdict]]
     if verdict in ("refuted", "known error") and record["delta"] is not None:
         parts.append(format_delta(record))

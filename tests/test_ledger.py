@@ -2,6 +2,8 @@
 
 import json
 import os
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -408,3 +410,10 @@ def test_the_shipped_json_schema_is_current() -> None:
     if os.environ.get("CLAIMBENCH_REGENERATE") == "1":
         atomic.write_text(path, generated)
     assert path.read_text(encoding="utf-8") == generated, "stale: rerun with CLAIMBENCH_REGENERATE=1"
+
+
+def test_the_ledger_folders_readme_counts_each_files_claims() -> None:
+    readme = (ledger.DEFAULT_DIR / "README.md").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"(?m)^\| `(\w+)\.toml` \|.*\| (\d+) \|$", readme))
+    counted = Counter(claim.report for claim in ledger.load(ledger.DEFAULT_DIR))
+    assert {slug: int(n) for slug, n in listed.items()} == dict(counted)

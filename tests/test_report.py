@@ -169,6 +169,13 @@ def test_an_interval_claim_shows_its_interval() -> None:
     assert _cells(markdown, "`demo/params/verbal`")[1] == "over 1,000 → 1,234 ✅ ≥ 1000"
 
 
+def test_a_bounds_measurement_shows_the_digits_that_put_it_outside() -> None:
+    shy = _record(CLAIMS[2], "refuted", 0.604, "measured above the interval", printed="just shy of 60%", claimed=None,
+                  delta=None, interval=[57, 60], band=[57, 60], cell=None, id="demo/accuracy/shy")
+    markdown = report.render_markdown([shy], REPORTS, ENVIRONMENT)
+    assert _cells(markdown, "`demo/accuracy/shy`")[1] == "just shy of 60% → 60.4 ❌ ∈ [57, 60] [1]"
+
+
 def test_a_number_counted_by_a_convention_says_how() -> None:
     state_dict = dataclasses.replace(CLAIMS[5], count="state_dict")
     truncated = dataclasses.replace(CLAIMS[0], tolerance=Tolerance(digits=1, mode="truncate"))
@@ -302,6 +309,13 @@ def test_plot_points() -> None:
     assert sorted(scatter) == ["accuracy", "params"]
     assert scatter["params"]["refuted"] == [(20000.0, 21234)]
     assert scatter["accuracy"] == {"reproduced": [(pytest.approx(0.901), 0.903)]}
+
+
+def test_a_bound_on_accuracy_is_plotted_as_measured_only(tmp_path: Path) -> None:
+    claims = {claim.id: claim for claim in CLAIMS}
+    bound = {**_records()[3], "claimed": None, "interval": [80, None], "printed": "over 80%"}
+    assert plots.accuracy_points([_records()[1], bound], claims) == {"cifar10": [("demo.big", 21234, 0.903, None)]}
+    assert [p.name for p in plots.write_plots([_records()[1], bound], REPORTS, tmp_path)][0] == "accuracy_vs_params.png"
 
 
 @pytest.mark.parametrize("records", [[], _records()], ids=["nothing measured", "demo"])
