@@ -281,9 +281,16 @@ class LedgerFile(BaseModel):
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of a ledger file, for editors (Taplo, Even Better TOML)."""
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "claimbench ledger",
-            **LedgerFile.model_json_schema()}
+    """The JSON Schema of a ledger file as written, for editors (Taplo, Even Better TOML): a claim may leave to its
+    table or column every key but those it alone can give (``OWN``), its ``kind`` included."""
+    written = LedgerFile.model_json_schema()
+    for kind in CLAIM_MODELS:
+        claim = written["$defs"][f"{kind}_claim"]
+        claim["required"] = [key for key in claim["required"] if key in OWN]
+    items = written["properties"]["claim"]["items"]
+    items["anyOf"] = items.pop("oneOf")  # without its kind, a claim may fit more than one
+    del items["discriminator"]
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **written, "title": "claimbench ledger"}
 
 
 def json_text() -> str:

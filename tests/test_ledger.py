@@ -3,9 +3,11 @@
 import json
 import os
 import re
+import tomllib
 from collections import Counter
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from claimbench import atomic, ledger, registry, schema
@@ -410,6 +412,17 @@ def test_the_shipped_json_schema_is_current() -> None:
     if os.environ.get("CLAIMBENCH_REGENERATE") == "1":
         atomic.write_text(path, generated)
     assert path.read_text(encoding="utf-8") == generated, "stale: rerun with CLAIMBENCH_REGENERATE=1"
+
+
+@pytest.mark.parametrize("path", [*sorted(ledger.DEFAULT_DIR.glob("*.toml")),
+                                  *(ledger.DEFAULT_DIR.parent / "examples").rglob("claims/*.toml")],
+                         ids=lambda path: path.name)
+def test_an_editor_checking_a_ledger_with_the_json_schema_accepts_what_the_loader_does(path: Path) -> None:
+    checker = jsonschema.Draft202012Validator(json.loads((ledger.DEFAULT_DIR / "ledger.schema.json").read_text("utf-8")))
+    document = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert [error.message for error in checker.iter_errors(document)] == []
+    document["claim"][0]["cuont"] = "trainable"
+    assert [error.validator for error in checker.iter_errors(document)] == ["anyOf"], "a mistyped key is not taken"
 
 
 def test_the_ledger_folders_readme_counts_each_files_claims() -> None:
