@@ -93,6 +93,24 @@ UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
 """pydantic's error types for a key that a model, or a record's own table, does not take."""
 
 
+HOMES = {"[report]": schema.ReportModel, "[recipe.<name>]": schema.RecipeTable, "[[table]]": schema.TableModel}
+"""Where a key that is no claim's belongs."""
+
+
+def _unknown(key: str, kind: str | None) -> str:
+    """Why a key is not taken: where it belongs when it is a ledger key, else the keys it may be a typo of."""
+    takers = [name for name, model in schema.CLAIM_MODELS.items() if key in model.model_fields]
+    homes = [home for home, model in HOMES.items() if key in model.model_fields]
+    if kind is not None and takers:
+        return f"kind {kind!r} does not take it (kinds that do: {', '.join(takers)})"
+    if key in KEYS:
+        return f"not a key here{': it belongs in ' + ' or '.join(homes) if homes else ''}"
+    unknown = f"unknown key{_closest(key, KEYS)}"
+    if kind is None:
+        return unknown
+    return f"{unknown} for kind {kind!r} (permitted: {', '.join(sorted(schema.CLAIM_MODELS[kind].model_fields))})"
+
+
 def _what(error: Any) -> str:
     """What a pydantic error says is wrong, in the ledger's words."""
     kind, loc = error["type"], error["loc"]
@@ -101,11 +119,7 @@ def _what(error: Any) -> str:
     if kind == "union_tag_not_found":
         return "missing required field: give the claim a kind, or a cell in a table that gives one"
     if kind in UNKNOWN_KEY:
-        unknown = f"unknown key{_closest(str(loc[-1]), KEYS)}"
-        if len(loc) == 4 and loc[0] == "claim":
-            permitted = ", ".join(sorted(schema.CLAIM_MODELS[loc[2]].model_fields))
-            return f"{unknown} for kind {loc[2]!r} (permitted: {permitted})"
-        return unknown
+        return _unknown(str(loc[-1]), loc[2] if len(loc) == 4 and loc[0] == "claim" else None)
     if kind == "union_tag_invalid":
         close = difflib.get_close_matches(str(error["input"].get("kind")), vocab.KINDS, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""

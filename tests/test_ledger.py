@@ -111,6 +111,17 @@ def test_every_problem_in_a_file_is_listed(tmp_path: Path) -> None:
     assert str(error.value).splitlines()[0].endswith("(and 1 more problem)")
 
 
+@pytest.mark.parametrize(("extra", "expected"), [
+    ("input = [3, 32, 32]", "input: kind 'params' does not take it (kinds that do: macs, layer, size)"),
+    ('modules = ["zoo"]', "modules: not a key here: it belongs in [report]"),
+    ('extends = "base"', "extends: not a key here: it belongs in [recipe.<name>]"),
+])
+def test_a_ledger_key_in_the_wrong_place_says_where_it_belongs(tmp_path: Path, extra: str, expected: str) -> None:
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(write_ledger(tmp_path, GOOD_CLAIM.replace('kind = "params"\n', f'kind = "params"\n{extra}\n')))
+    assert error.value.problems == [f"tiny.toml: tiny/params/baseline: {expected}"]
+
+
 def test_printed_must_match_the_table_cell(tmp_path: Path) -> None:
     table = '[[table]]\nid = "t"\ntitle = "T"\ncolumns = ["Model", "Params"]\nrows = [["Baseline", "63"]]\n'
     body = table + GOOD_CLAIM.replace('tolerance', 'cell = ["t", "Baseline", "Params"]\ntolerance')
