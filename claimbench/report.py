@@ -179,7 +179,7 @@ class _Reasons:
 
 def _cell_text(record: Record, reasons: _Reasons) -> str:
     """One claimed number: ``printed → measured mark``, then Δ when refuted, the band, and its references: the
-    reason of its verdict, then how it was counted."""
+    reason of its verdict, how it was counted, and the ledger's note on it."""
     verdict, shown = record["verdict"], record["shown"]
     # A bound's measurement in six digits: in the printed ones, 60.4 "just shy of 60%" would read as 60%.
     value = format_number(shown) if record["interval"] is not None else format_value(shown, record["printed"],
@@ -196,6 +196,8 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     parts += [reasons.refer(words) for words in record.get("conventions", ())]
     if record.get("carried"):
         parts.append(reasons.refer(f"kept from the run of {record['date']}: not selected in this run"))
+    if record.get("note"):
+        parts.append(reasons.refer(f"note: {record['note']}"))
     return " ".join(part for part in parts if part)
 
 
@@ -266,7 +268,9 @@ def render_markdown(records: Sequence[Record], reports: Sequence[Report], enviro
     for report in sorted(reports, key=lambda r: r.slug) if records else ():
         lines += _render_report(report, [r for r in records if r["report"] == report.slug], reasons)
     if reasons.texts:
-        lines += ["## Reasons", "", "Each reason is written once; the numbers in the tables above refer to it.", "",
+        lines += ["## Reasons and notes", "",
+                  "Each reason, and each note of the ledger, is written once; the numbers in the tables refer to it.",
+                  "",
                   *reasons.lines(), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -169,6 +169,13 @@ def test_an_interval_claim_shows_its_interval() -> None:
     assert _cells(markdown, "`demo/params/verbal`")[1] == "over 1,000 → 1,234 ✅ ≥ 1000"
 
 
+def test_a_claims_note_is_a_reference_of_its_cell() -> None:
+    noted = _record(CLAIMS[0], "reproduced", 1000, note="configuration inferred from the count")
+    markdown = report.render_markdown([noted], REPORTS, ENVIRONMENT)
+    assert _cells(markdown, "small")[1] == "1,000 → 1,000 ✅ [1]"
+    assert markdown.endswith("1. note: configuration inferred from the count\n")
+
+
 def test_a_bounds_measurement_shows_the_digits_that_put_it_outside() -> None:
     shy = _record(CLAIMS[2], "refuted", 0.604, "measured above the interval", printed="just shy of 60%", claimed=None,
                   delta=None, interval=[57, 60], band=[57, 60], cell=None, id="demo/accuracy/shy")
@@ -389,6 +396,6 @@ def test_a_reason_shared_by_two_reports_is_written_once_and_long_ones_wrap() -> 
                {**_record(twin.claims[0], "not run", None, long_reason), "report": "twin"}]
     markdown = report.render_markdown(records, [DEMO, twin], ENVIRONMENT)
     assert markdown.count("needs CUDA") == 1 and max(len(line) for line in markdown.splitlines()) <= 250
-    assert markdown.endswith("## Reasons\n\nEach reason is written once; the numbers in the tables above refer "
-                             "to it.\n\n1. needs CUDA and a very long explanation and a very long explanation" +
+    assert markdown.endswith("## Reasons and notes\n\nEach reason, and each note of the ledger, is written once; "
+                             "the numbers in the tables refer to it.\n\n1. needs CUDA and a very long explanation and a very long explanation" +
                              markdown.split("1. needs CUDA and a very long explanation and a very long explanation")[1])
