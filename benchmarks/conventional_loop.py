@@ -34,7 +34,7 @@ RECIPE_MODEL = "iot_ml_hw2.model1"
 def recipe_of(batch_size: int) -> ledger.Recipe:
     """IoT-ML Model 1's recipe from the ledger at ``batch_size``, one epoch, with the crop-and-flip
     augmentation both loops apply; imports every ledger's models."""
-    reports = ledger.load_reports()
+    reports = ledger.load_reports(Path(__file__).resolve().parent.parent / "reference")
     registry.import_modules(m for report in reports for m in report.modules)
     claims = [c for report in reports for c in report.claims]
     recipe = next(c.recipe for c in claims if c.model == RECIPE_MODEL and c.kind == "accuracy" and c.recipe)

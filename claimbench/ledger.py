@@ -23,7 +23,6 @@ from claimbench.schema import Claim, EarlyStopping, Plateau, Recipe, Report, Tab
 __all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report", "Table", "Tolerance", "load",
            "load_reports"]
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "reference"
 MIGRATE = "a v1 ledger (no format key): migrate it to format = 2, see reference/README.md, 'From format 1'"
 READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"),
                UnicodeDecodeError: ("(encoding)", "not UTF-8"), OSError: ("(read)", "cannot read the file")}
@@ -357,7 +356,7 @@ def _claim(slug: str, file: str, raw: dict[str, Any], model: Any, recipes: dict[
                  correct=correct, recipe=recipes.get(getattr(model, "recipe", None)))
 
 
-def load_reports(path: Path | str = DEFAULT_DIR) -> list[Report]:
+def load_reports(path: Path | str) -> list[Report]:
     """Read every ``*.toml`` under ``path`` (or one file); raise ``LedgerError`` listing all problems."""
     path = Path(path)
     if not path.exists():
@@ -373,6 +372,6 @@ def load_reports(path: Path | str = DEFAULT_DIR) -> list[Report]:
     return reports
 
 
-def load(path: Path | str = DEFAULT_DIR) -> list[Claim]:
+def load(path: Path | str) -> list[Claim]:
     """All claims under ``path``, sorted by id."""
     return sorted((claim for report in load_reports(path) for claim in report.claims), key=lambda c: c.id)

@@ -14,6 +14,8 @@ from claimbench import atomic, ledger, registry, schema
 
 pytest_plugins = ["pytester"]
 
+REFERENCE = Path(__file__).resolve().parent.parent / "reference"
+
 HEADER = 'format = 2\n[report]\ntitle = "Tiny"\nsource = "000_tiny.txt"\norigin = "someone/tiny @ abc123"\n\n'
 GOOD_CLAIM = """
 [[claim]]
@@ -151,7 +153,7 @@ def test_ids_use_a_pytest_friendly_alphabet(tmp_path: Path) -> None:
 
 
 def test_the_project_ledger_loads() -> None:
-    claims = ledger.load()
+    claims = ledger.load(REFERENCE)
     assert all(registry.resolve(c.model) for c in claims if c.model is not None)
     assert {c.report for c in claims} == {
         "core_collapse", "cifar_infinity", "iot_ml_hw2", "dl_cifar10_pytorch", "deeper_networks"}
@@ -418,18 +420,18 @@ def test_a_toml_name_that_is_no_file_is_a_ledger_error(tmp_path: Path, make: str
 
 def test_the_shipped_json_schema_is_current() -> None:
     """``reference/ledger.schema.json`` is ``schema.json_schema()``; CLAIMBENCH_REGENERATE=1 rewrites it."""
-    path = ledger.DEFAULT_DIR / "ledger.schema.json"
+    path = REFERENCE / "ledger.schema.json"
     generated = schema.json_text()
     if os.environ.get("CLAIMBENCH_REGENERATE") == "1":
         atomic.write_text(path, generated)
     assert path.read_text(encoding="utf-8") == generated, "stale: rerun with CLAIMBENCH_REGENERATE=1"
 
 
-@pytest.mark.parametrize("path", [*sorted(ledger.DEFAULT_DIR.glob("*.toml")),
-                                  *(ledger.DEFAULT_DIR.parent / "examples").rglob("claims/*.toml")],
+@pytest.mark.parametrize("path", [*sorted(REFERENCE.glob("*.toml")),
+                                  *(REFERENCE.parent / "examples").rglob("claims/*.toml")],
                          ids=lambda path: path.name)
 def test_an_editor_checking_a_ledger_with_the_json_schema_accepts_what_the_loader_does(path: Path) -> None:
-    checker = jsonschema.Draft202012Validator(json.loads((ledger.DEFAULT_DIR / "ledger.schema.json").read_text("utf-8")))
+    checker = jsonschema.Draft202012Validator(json.loads((REFERENCE / "ledger.schema.json").read_text("utf-8")))
     document = tomllib.loads(path.read_text(encoding="utf-8"))
     assert [error.message for error in checker.iter_errors(document)] == []
     document["claim"][0]["cuont"] = "trainable"
@@ -437,7 +439,7 @@ def test_an_editor_checking_a_ledger_with_the_json_schema_accepts_what_the_loade
 
 
 def test_the_ledger_folders_readme_counts_each_files_claims() -> None:
-    readme = (ledger.DEFAULT_DIR / "README.md").read_text(encoding="utf-8")
+    readme = (REFERENCE / "README.md").read_text(encoding="utf-8")
     listed = dict(re.findall(r"(?m)^\| `(\w+)\.toml` \|.*\| (\d+) \|$", readme))
-    counted = Counter(claim.report for claim in ledger.load(ledger.DEFAULT_DIR))
+    counted = Counter(claim.report for claim in ledger.load(REFERENCE))
     assert {slug: int(n) for slug, n in listed.items()} == dict(counted)

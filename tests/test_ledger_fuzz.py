@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from claimbench import ledger, verdict
 
-REAL = {path.name: tomllib.loads(path.read_text(encoding="utf-8")) for path in sorted(ledger.DEFAULT_DIR.glob("*.toml"))}
-DIGITS = {claim.id: claim.tolerance.digits for claim in ledger.load()}
+REFERENCE = Path(__file__).resolve().parent.parent / "reference"
+REAL = {path.name: tomllib.loads(path.read_text(encoding="utf-8")) for path in sorted(REFERENCE.glob("*.toml"))}
+DIGITS = {claim.id: claim.tolerance.digits for claim in ledger.load(REFERENCE)}
 FIRST_LINE = re.compile(r"^[a-z0-9_]+\.toml: (\S+/\S+|\(file\)|\(report\)|recipe\.\S+|table \S+|\(\w+ #\d+\)): "
                         r'(?:[\w.()-]|"(?:[^"\\]|\\.)*")+: \S')
 ODD_VALUES = st.sampled_from([0, -1, -0.5, math.nan, math.inf, -math.inf, 1e308, 10**30, "text", "TODO", [], [1, 2],
