@@ -3,6 +3,9 @@ every claim test shares (its marks, recording its measurement, the judge's word 
 
 from __future__ import annotations
 
+import difflib
+import importlib.util
+import pkgutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -101,18 +104,34 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
     return problems
 
 
-def _not_found(module: str, error: Exception) -> bool:
-    """The module itself, or a package above it, is not on the path (not a module it imports in turn)."""
-    return isinstance(error, ModuleNotFoundError) and error.name is not None and (
-        module == error.name or module.startswith(f"{error.name}."))
+def _missing(module: str, error: Exception) -> str | None:
+    """The name of the module itself, or of a package above it, when that is what is not found (not a module it
+    imports in turn); else None."""
+    if isinstance(error, ModuleNotFoundError) and error.name is not None and (
+            module == error.name or module.startswith(f"{error.name}.")):
+        return error.name
+    return None
 
 
 def _import_problem(module: str, error: Exception, not_found: str) -> str:
-    """Why ``module`` did not import, in one line: ``not_found`` (where it was looked for, what to set) when it is
-    not found, else the error and the line of the author's code that raised it."""
-    if _not_found(module, error):
+    """Why ``module`` did not import, in one line: a package's closest module when the package imports but lacks
+    it, ``not_found`` (where it was looked for, what to set) when nothing is found, else the error and the line of
+    the author's code that raised it."""
+    missing = _missing(module, error)
+    if missing is None:
+        return errors.in_one_line(error)
+    package, _, leaf = missing.rpartition(".")
+    try:
+        spec = importlib.util.find_spec(package) if package else None
+    except ImportError:
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
         return f"{error} ({not_found})"
-    return errors.in_one_line(error)
+    siblings = [found.name for found in pkgutil.iter_modules(spec.submodule_search_locations)]
+    close = difflib.get_close_matches(leaf, siblings, n=1)
+    folders = ", ".join(spec.submodule_search_locations)
+    return f"package {package!r} ({folders}) has no module {leaf!r}" + (
+        f" (did you mean {close[0]!r}?)" if close else "")
 
 
 def check_models(reports: Sequence[Report]) -> None:

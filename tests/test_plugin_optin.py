@@ -239,7 +239,9 @@ def test_a_module_that_raises_at_import_is_one_line_naming_the_line(author: pyte
 @pytest.mark.parametrize(("module", "files", "problem"), [
     ("nopkg_imp.cnn", {}, r"No module named 'nopkg_imp' \(from \S+; HINT\)"),
     ("pkg_imp_absent.cnn", {"pkg_imp_absent/__init__.py": ""},
-     r"No module named 'pkg_imp_absent.cnn' \(from \S+; HINT\)"),
+     r"package 'pkg_imp_absent' \(\S+/pkg_imp_absent\) has no module 'cnn'"),
+    ("pkg_imp_typo.cn", {"pkg_imp_typo/__init__.py": "", "pkg_imp_typo/cnn.py": ""},
+     r"package 'pkg_imp_typo' \(\S+/pkg_imp_typo\) has no module 'cn' \(did you mean 'cnn'\?\)"),
     ("pkg_imp_dep.cnn", {"pkg_imp_dep/__init__.py": "", "pkg_imp_dep/cnn.py": "import torch\nimport nonexistent_dep\n"},
      r"ModuleNotFoundError: No module named 'nonexistent_dep' "
      r"\(at \S+pkg_imp_dep/cnn.py:2: `import nonexistent_dep`\)"),
@@ -250,7 +252,7 @@ def test_a_module_that_raises_at_import_is_one_line_naming_the_line(author: pyte
      r"\(at \S+pkg_imp_inner/cnn.py:1: `from pkg_imp_inner import x`\)"),
     ("pkg_imp_syntax.cnn", {"pkg_imp_syntax/__init__.py": "", "pkg_imp_syntax/cnn.py": "x = 1\ndef (:\n"},
      r"SyntaxError: invalid syntax \(cnn.py, line 2\) \(at \S+pkg_imp_syntax/cnn.py:2: `def \(:`\)"),
-], ids=["package-not-found", "module-not-found", "its-import-not-found", "raises", "bad-import-name", "syntax"])
+], ids=["package-not-found", "module-not-found", "module-mistyped", "its-import-not-found", "raises", "bad-import-name", "syntax"])
 def test_only_a_module_not_found_says_where_it_was_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                               module: str, files: dict[str, str], problem: str) -> None:
     """The hint is for the module, or a package above it, not on the path; any other error is the author's, with
