@@ -114,9 +114,24 @@ def _on_input(claim: Claim, size: tuple[int, ...], run: Run[T]) -> tuple[T, str]
     except RuntimeError as error:
         if not _SHAPE_MISMATCH.search(errors.first_line(error)):
             raise
+        said = _said_on_cpu(claim, model, size, run, error)
         given = "the claim's `input`" if claim.input else "its registered input size"
         raise errors.MeasurementError(
-            f"{claim.model} does not run on {given} {list(size)}: {errors.in_one_line(error)}") from error
+            f"{claim.model} does not run on {given} {list(size)}: {errors.in_one_line(said)}") from error
+
+
+def _said_on_cpu(claim: Claim, on_meta: torch.nn.Module, size: tuple[int, ...], run: Run[T],
+                 failure: RuntimeError) -> RuntimeError:
+    """What the CPU says of a shape check the meta device failed: its kernels name what they expected ("expected
+    input[1, 3, 32, 32] to have 1 channels"); the meta device's error for a model over ``CPU_FALLBACK_BYTES``."""
+    if _weight_bytes(on_meta) > CPU_FALLBACK_BYTES:
+        return failure
+    try:
+        with _seeded():
+            run(registry.get_model(claim.model), size)
+    except RuntimeError as error:
+        return error
+    return failure
 
 
 def params(claim: Claim) -> verdict.Measurement:
