@@ -429,9 +429,7 @@ def _todos(kind: str | None, quantity: str | None) -> dict[str, str]:
 def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]:
     """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
     scale."""
-    scale = number.scale
-    if number.percent and quantity in ("precision", "recall"):
-        scale = 0.01  # a fraction printed as a percentage
+    scale = numerals.scales(number.unit, quantity or "")[0] if number.unit else 1.0  # a precision's "%": 0.01
     if isinstance(number.value, tuple):
         return {"between": [_integral(end * scale) for end in number.value]}
     if number.bound and not isinstance(number.value, list):
