@@ -29,7 +29,7 @@ from markdown_it.token import Token
 from claimbench import atomic, numerals, schema, vocab
 from claimbench.readme_markers import summary_span
 
-__all__ = ["TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug", "tables"]
+__all__ = ["SIZE_UNIT", "TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug", "tables"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -38,9 +38,10 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gap", ("gap",)),
     ("best_epoch", ("best epoch",)),
     ("epoch_time", ("time", "s epoch", "sec epoch", "seconds")),
-    ("macs", ("macs", "mac", "flops", "flop", "gflops", "mflops", "mult adds", "madds", "multiply adds")),
+    ("macs", ("macs", "mac", "flops", "flop", "gflops", "mflops", "gmacs", "mmacs", "kmacs", "mult adds", "madds",
+              "multiply adds")),
     ("params", ("params", "param", "parameters", "parameter")),
-    ("size", ("size", "mb", "kb", "gb")),
+    ("size", ("size", "mb", "kb", "gb", "mib", "kib", "gib")),
     ("precision", ("precision",)),
     ("recall", ("recall",)),
     ("loss", ("loss",)),
@@ -49,9 +50,10 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # What a unit allows a number in running text to be; the nearest keyword picks one (first = default).
 _UNIT_KINDS = {
     "%": ("accuracy", "gap", "precision", "recall"),
-    "MB": ("size",), "KB": ("size",), "GB": ("size",),
-    "s": ("epoch_time",), "ms": ("epoch_time",), "min": ("epoch_time",),
-    "k": ("params", "macs"), "K": ("params", "macs"), "M": ("params", "macs"), "B": ("params", "macs"),
+    **dict.fromkeys(("KB", "kB", "MB", "GB", "KiB", "MiB", "GiB"), ("size",)),
+    **dict.fromkeys(("s", "ms", "min", "minutes"), ("epoch_time",)),
+    **dict.fromkeys(("k", "K", "M", "B", "thousand", "thousands", "million", "millions", "billion", "billions"),
+                    ("params", "macs")),
     "G": ("macs", "params"),
 }
 _TRAINING = (*vocab.TRAINING_KINDS, "epoch_time")
@@ -79,6 +81,9 @@ _UNKNOWN_KIND = _todo("kind", vocab.KINDS)
 TRAINING_BAND = _todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
 UNREAD = _todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
 """The value of a cell the draft could not read: its claim is written commented out."""
+SIZE_UNIT = _todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1.024e6 for KiB / 1000 (Windows' MB), "
+                  "1 for bytes")
+"""The scale of a size printed with no unit, in the cell or its header."""
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _MENTION = re.compile(
@@ -429,6 +434,8 @@ def _todos(kind: str | None, quantity: str | None) -> dict[str, str]:
 def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]:
     """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
     scale."""
+    if _unitless_size(number, quantity):
+        return {"value": number.value, "scale": SIZE_UNIT}
     scale = numerals.scales(number.unit, quantity or "")[0] if number.unit else 1.0  # a precision's "%": 0.01
     if isinstance(number.value, tuple):
         return {"between": [_integral(end * scale) for end in number.value]}
@@ -437,13 +444,19 @@ def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]
     return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
 
 
+def _unitless_size(number: numerals.Number, kind: str | None) -> bool:
+    """Whether ``number`` is a size printed with no unit ("4.8" under "Size"): bytes only the author can name."""
+    return kind == "size" and number.unit is None and not number.bound
+
+
 def _tolerance(number: numerals.Number, kind: str | None) -> dict[str, object]:
     """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact.
     A trained or timed number needs a band only the author can give: no re-run lands on the same digits. A
     printed spread ("88.7 ± 0.3") is the author's own band, with a note to say what it is."""
     if number.bound:
         return {}
-    tolerance: dict[str, object] = {"digits": number.digits} if number.digits is not None else {}
+    digits = 0 if number.digits is None and _unitless_size(number, kind) else number.digits  # bytes, or whole MB
+    tolerance: dict[str, object] = {"digits": digits} if digits is not None else {}
     if number.spread is not None:
         note = (f"The printed ± {number.spread:g} is the author's own spread, taken as the band (tolerance.abs): "
                 "check what it is (a std over runs, a standard error, a 95% interval) and widen it if need be.")

@@ -36,14 +36,18 @@ SCALES: dict[str, tuple[float, ...]] = {
     "%": (1.0,), "s": (1.0,), "ms": (1e-3,), "min": (60.0,), "minutes": (60.0,),
     "k": (1e3,), "K": (1e3,), "M": (1e6,), "B": (1e9,), "G": (1e9,),
     "KB": _byte_scales(1), "kB": _byte_scales(1), "MB": _byte_scales(2), "GB": _byte_scales(3),
-    "thousand": (1e3,), "thousands": (1e3,), "million": (1e6,), "millions": (1e6,),
+    "KiB": (1024.0,), "MiB": (1024.0 ** 2,), "GiB": (1024.0 ** 3,),
+    "thousand": (1e3,), "thousands": (1e3,), "million": (1e6,), "millions": (1e6,), "billion": (1e9,),
+    "billions": (1e9,),
 }
 """The scales a claim printed in each unit may take, the usual one first."""
 UNITS = {unit: scales[0] for unit, scales in SCALES.items()}
 """The scale each printed unit stands for."""
-UNIT = r"%|[KMG]B|ms|min|[kKMBG]|s"
+_SIZE_LETTERS = {"B": (1.0,), "k": SCALES["KB"], "K": SCALES["KB"], "M": SCALES["MB"], "G": SCALES["GB"]}
+"""What a letter stands for in a size: bytes ("512 B"), or kilo- to gigabytes."""
+UNIT = r"thousands?|millions?|billions?|minutes|%|[KMG]i?B|kB|ms|min|[kKMBG]|s"
 """The units a printed number may carry: a percentage, bytes, seconds, minutes, thousands to billions."""
-NOUN = r"(?i:param(?:eter)?s?|macs|flops|mult-adds)\b"
+NOUN = r"(?i:param(?:eter)?s?|macs?|flops?|mult-adds)\b"
 """The words after a number that say what it counts: "113K parameters", "1.2 GMACs"."""
 ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
 BELOW = ("under", "below", "less than", "lower than", "fewer than", "shy of", "at most", "<", "≤")
@@ -144,10 +148,13 @@ def _spread(center: Number, spread: Number) -> Number | None:
 
 
 def _header_unit(header: str) -> str | None:
-    """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%"."""
+    """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%", "Params, M", "Params in M",
+    a magnitude glued to its noun ("GFLOPs", "MMACs")."""
     bracketed = re.findall(r"[(\[]\s*([^()\[\]]*?)\s*[)\]]", header)
     words = [word for word in re.findall(r"[A-Za-z]+", header) if len(word) > 1]
-    candidates = [*bracketed, *words, *(["%"] if "%" in header else [])]
+    trailing = re.findall(r"(?:,\s*|\bin\s+)(\S+)\s*$", header)
+    glued = re.findall(rf"\b([kKMGB])(?={NOUN})", header)
+    candidates = [*bracketed, *words, *trailing, *glued, *(["%"] if "%" in header else [])]
     return next((unit for unit in candidates if unit in UNITS), None)
 
 
@@ -157,12 +164,12 @@ def bound(qualifier: str) -> str:
 
 
 def scales(unit: str, kind: str = "") -> tuple[float, ...]:
-    """The scales a claim of ``kind`` printed in ``unit`` may take: a size's "M" is a megabyte, a precision's "%"
-    a hundredth."""
+    """The scales a claim of ``kind`` printed in ``unit`` may take: a size's "M" is a megabyte and its "B" a byte,
+    a precision's "%" a hundredth."""
     if unit == "%" and kind in FRACTIONS:
         return (0.01,)
-    if kind == "size" and unit in ("k", "K", "M", "G"):
-        return SCALES[f"{unit.upper()}B"]
+    if kind == "size" and unit in _SIZE_LETTERS:
+        return _SIZE_LETTERS[unit]
     return SCALES[unit]
 
 

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import vocab
-from claimbench.draft import TRAINING_BAND, UNREAD, draft, guess_kind, main, slug
-from claimbench.ledger import Claim, load, load_reports
+from claimbench.draft import SIZE_UNIT, TRAINING_BAND, UNREAD, draft, guess_kind, main, slug
+from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,7 @@ def _claims(markdown: str) -> list[dict]:
 def _filled(ledger: str) -> str:
     """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe, the
     number of a cell the draft could not read."""
-    text = ledger.replace(f'"{UNREAD}"', "1")
+    text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{SIZE_UNIT}"', "1e6")
     for key, number in (("lr", "0.1"), ("batch size", "32"), ("epochs", "1")):  # the drafted recipe's numbers
         text = text.replace(f'"TODO: {key}"', number)
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
@@ -94,6 +94,8 @@ def _loaded(markdown: str, tmp_path: Path, *, candidates: bool = False) -> list[
         ("Param Count", "params"),
         ("MACs", "macs"),
         ("FLOPs (G)", "macs"),
+        ("GMACs", "macs"),
+        ("Size (MiB)", "size"),
         ("Mult-Adds (M)", "macs"),
         ("Size (MB)", "size"),
         ("Test Accuracy (%)", "accuracy"),
@@ -211,12 +213,40 @@ def test_claim_fields_value_scale_tolerance_and_source() -> None:
         ("Parameters (M)", "21", 21, 1e6, 0),
         ("Parameters (M)", "1.4", 1.4, 1e6, 1),
         ("Size (MB)", "549.95", 549.95, 1e6, 2),
+        ("GFLOPs", "~0.37", 0.37, 1e9, 2),  # the unit in the header's word
+        ("GMACs", "452", 452, 1e9, 0),
+        ("Params, M", "11.3", 11.3, 1e6, 1),
+        ("Size (MiB)", "42.7", 42.7, 1024 ** 2, 1),
+        ("Size", "4.9 MiB", 4.9, 1024 ** 2, 1),
+        ("Size", "3 KiB", 3, 1024, 0),
     ],
 )
 def test_a_number_printed_in_a_scaled_unit_is_rounded_to_its_printed_digits(
         column: str, printed: str, value: float, scale: float, digits: int) -> None:
     (claim,) = _claims(_table(["Model", column], ["A", printed]))
     assert (claim["value"], claim["scale"], claim["tolerance"]) == (value, scale, {"digits": digits})
+
+
+def test_a_size_printed_without_a_unit_asks_for_its_bytes(tmp_path: Path) -> None:
+    decimal, whole = _claims(_table(["Model", "Size"], ["A", "4.9"], ["B", "512"]))
+    assert (decimal["value"], decimal["scale"], decimal["tolerance"]) == (4.9, SIZE_UNIT, {"digits": 1})
+    assert (whole["value"], whole["scale"], whole["tolerance"]) == (512, SIZE_UNIT, {"digits": 0})  # bytes or MB
+    ledger = draft(_table(["Model", "Size"], ["A", "4.9"]), slug="demo", source="demo.md")
+    (tmp_path / "demo.toml").write_text(_filled(ledger.replace(f'"{SIZE_UNIT}"', "@")).replace("@", f'"{SIZE_UNIT}"'),
+                                        encoding="utf-8")
+    with pytest.raises(LedgerError) as error:
+        load_reports(tmp_path)
+    assert str(error.value) == "demo.toml: demo/size/results/a/size: scale: TODO left by claimbench draft: " \
+                               f"{SIZE_UNIT.removeprefix('TODO: ')}"
+    (claim,) = _loaded(_table(["Model", "Size"], ["A", "4.9"]), tmp_path)
+    assert (claim.value, claim.scale) == (4.9, 1e6)
+
+
+def test_a_number_word_in_running_text_stays_in_printed_and_sets_the_scale() -> None:
+    out = draft("# R\n\nThe network has 11.3 million parameters.\n", slug="demo", source=None)
+    (block,) = out.split("# [[claim]]")[1:]
+    assert '# printed   = "11.3 million"' in block and "# value     = 11.3" in block
+    assert "# scale     = 1e6" in block and '# kind      = "params"' in block
 
 
 def test_a_whole_number_of_thousands_reproduces_a_count_that_rounds_to_it(tmp_path: Path) -> None:

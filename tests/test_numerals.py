@@ -52,6 +52,28 @@ def test_parse_reads_each_printed_form(printed: str, header: str, expected: nume
     assert numerals.parse(printed, header) == expected
 
 
+@pytest.mark.parametrize(
+    ("printed", "header", "expected"),
+    [
+        ("~0.37", "GFLOPs", numerals.Number(0.37, 1e9, 2, unit="G")),  # a magnitude glued to its noun
+        ("452", "MFLOPs", numerals.Number(452, 1e6, 0, unit="M")),
+        ("1.84", "GMACs", numerals.Number(1.84, 1e9, 2, unit="G")),
+        ("11.3", "Params, M", numerals.Number(11.3, 1e6, 1, unit="M")),
+        ("11.3", "Params in M", numerals.Number(11.3, 1e6, 1, unit="M")),
+        ("42.7", "Size (MiB)", numerals.Number(42.7, 1024.0 ** 2, 1, unit="MiB")),
+        ("4.9 MiB", "Memory", numerals.Number(4.9, 1024.0 ** 2, 1, unit="MiB")),
+        ("3 KiB", "", numerals.Number(3, 1024.0, 0, unit="KiB")),
+        ("1.2 GiB", "", numerals.Number(1.2, 1024.0 ** 3, 1, unit="GiB")),
+        ("11.3 million", "", numerals.Number(11.3, 1e6, 1, unit="million")),
+        ("11.3 million parameters", "", numerals.Number(11.3, 1e6, 1, unit="million")),
+        ("2 billion", "FLOPs", numerals.Number(2, 1e9, 0, unit="billion")),
+    ],
+)
+def test_parse_reads_units_in_header_words_binary_bytes_and_number_words(printed: str, header: str,
+                                                                          expected: numerals.Number) -> None:
+    assert numerals.parse(printed, header) == expected
+
+
 @pytest.mark.parametrize("printed", ["Convolution", "-", "**Total**", "MLC.Œ±-19k", "", "3.12.1", "N/A", "x32",
                                      "65-60%", "60% - 65K", "88.7% ± 0.3 s", "88.7 ± -0.3", "16x16"])
 def test_parse_refuses_text(printed: str) -> None:
@@ -122,7 +144,10 @@ def test_a_scale_its_unit_stands_for_is_no_contradiction(printed: str, value: fl
     ("4.8 MB", 4.8, 1e3, "", "size",
      "printed '4.8 MB' counts in units of 1e+06: give scale = 1e+06 or 1048576 or 1.024e+06, not 1000"),
     ("87.5%", 87.5, 1.0, "Precision", "precision", "printed '87.5%' counts in units of 0.01: give scale = 0.01"),
-    ("87.5%", 87.5, 0.01, "Test Accuracy", "accuracy", "printed '87.5%' counts in units of 1: give scale = 1, not 0.01"),
+    ("87.5%", 87.5, 0.01, "Test Accuracy", "accuracy",
+     "printed '87.5%' counts in units of 1: give scale = 1, not 0.01"),
+    ("4.9 MiB", 4.9, 1e6, "", "size", "printed '4.9 MiB' counts in units of 1048576: give scale = 1048576, not 1e+06"),
+    ("512 B", 512, 1e9, "Size", "size", "printed '512 B' counts in units of 1: give scale = 1, not 1e+09"),  # bytes
 ])
 def test_a_scale_its_unit_does_not_stand_for_is_named(printed: str, value: float, scale: float, header: str,
                                                        kind: str, why: str) -> None:
