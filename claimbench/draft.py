@@ -29,7 +29,7 @@ from markdown_it.token import Token
 from claimbench import atomic, numerals, schema, vocab
 from claimbench.readme_markers import summary_span
 
-__all__ = ["SIZE_UNIT", "TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug", "tables"]
+__all__ = ["FLOPS_COUNT", "SIZE_UNIT", "TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug", "tables"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -81,6 +81,8 @@ _UNKNOWN_KIND = _todo("kind", vocab.KINDS)
 TRAINING_BAND = _todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
 UNREAD = _todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
 """The value of a cell the draft could not read: its claim is written commented out."""
+FLOPS_COUNT = _todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
+"""The count of a number printed as FLOPs: a multiply-add is one FLOP in most tables, two in others."""
 SIZE_UNIT = _todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1.024e6 for KiB / 1000 (Windows' MB), "
                   "1 for bytes")
 """The scale of a size printed with no unit, in the cell or its header."""
@@ -399,7 +401,7 @@ def _cell_claim(
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
     claimed = _claimed(number, quantity) if number is not None else {"value": UNREAD}
-    claim |= {"model": _model_todo(context), **_todos(kind, quantity), **claimed}
+    claim |= {"model": _model_todo(context), **_todos(kind, quantity, f"{column} {partial or printed}"), **claimed}
     claim["printed"] = partial or printed
     if partial:
         claim["partial"] = True
@@ -425,10 +427,19 @@ def _model_todo(context: _Context) -> str:
     return f"TODO: model reference ({context.slug}.<name>, torchvision:<name>, package.module:builder)"
 
 
-def _todos(kind: str | None, quantity: str | None) -> dict[str, str]:
-    """The TODO fields of a claim of this kind (and layer quantity)."""
+def _todos(kind: str | None, quantity: str | None, header: str) -> dict[str, str]:
+    """The TODO fields of a claim of this kind (and layer quantity), its number printed under ``header`` (a column,
+    or the noun after it in the text): FLOPs ask which count they are."""
     roles = {kind, quantity}
-    return {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
+    todos = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
+    if "count" in todos and "macs" in roles and _counts_flops(header):
+        todos["count"] = FLOPS_COUNT
+    return todos
+
+
+def _counts_flops(header: str) -> bool:
+    """Whether ``header`` counts FLOPs ("GFLOPs", "FLOPs (G)"), which are one or two per multiply-add."""
+    return any(re.fullmatch(r"[kmgbt]?flops?", word) for word in _words(header))
 
 
 def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]:
@@ -561,7 +572,7 @@ def _candidate(section: str | None, sentence: str, mention: _Mention, context: _
         "id": _unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
         "kind": kind or _UNKNOWN_KIND,
         "model": _model_todo(context),
-        **_todos(kind, kind),
+        **_todos(kind, kind, mention.noun or ""),
         **_claimed(mention.number, kind),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import vocab
-from claimbench.draft import SIZE_UNIT, TRAINING_BAND, UNREAD, draft, guess_kind, main, slug
+from claimbench.draft import FLOPS_COUNT, SIZE_UNIT, TRAINING_BAND, UNREAD, draft, guess_kind, main, slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check
 
@@ -58,7 +58,7 @@ def _claims(markdown: str) -> list[dict]:
 def _filled(ledger: str) -> str:
     """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe, the
     number of a cell the draft could not read."""
-    text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{SIZE_UNIT}"', "1e6")
+    text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{SIZE_UNIT}"', "1e6").replace(f'"{FLOPS_COUNT}"', '"flops"')
     for key, number in (("lr", "0.1"), ("batch size", "32"), ("epochs", "1")):  # the drafted recipe's numbers
         text = text.replace(f'"TODO: {key}"', number)
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
@@ -269,6 +269,17 @@ def test_todos_name_what_only_the_author_knows() -> None:
     assert todo["gap"] == todo["best_epoch"] == {"model", "dataset", "statistic", "recipe"}
     unknown = [kind for kind in claims if kind.startswith("TODO: kind")]
     assert len(unknown) == 1  # "Epochs" names no kind: the author says what 50 is, or deletes it
+
+
+def test_flops_ask_whether_a_multiply_add_is_one_flop_or_two(tmp_path: Path) -> None:
+    columns = ["Model", "FLOPs (G)", "GFLOPs", "MACs"]
+    flops, gflops, macs = _claims(_table(columns, ["A", "1.84", "0.37", "452"]))
+    assert flops["kind"] == gflops["kind"] == macs["kind"] == "macs"
+    assert flops["count"] == gflops["count"] == FLOPS_COUNT and macs["count"].startswith("TODO: MAC convention")
+    (text,) = draft("# R\n\nIt needs 0.37 GFLOPs.\n", slug="demo", source=None).split("# [[claim]]")[1:]
+    assert f'# count     = "{FLOPS_COUNT}"' in text
+    loaded = _loaded(_table(columns, ["A", "1.84", "0.37", "452"]), tmp_path)
+    assert [(claim.count, claim.scale) for claim in loaded] == [("flops", 1e9), ("flops", 1e9), ("pure", 1.0)]
 
 
 def test_a_per_layer_table_gives_layer_claims_and_a_whole_model_total() -> None:
