@@ -29,7 +29,8 @@ from markdown_it.token import Token
 from claimbench import atomic, numerals, schema, vocab
 from claimbench.readme_markers import summary_span
 
-__all__ = ["FLOPS_COUNT", "SIZE_UNIT", "TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug", "tables"]
+__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "SIZE_UNIT", "TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug",
+           "tables"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -64,6 +65,10 @@ def _todo(what: str, choices: tuple[str, ...] = ()) -> str:
     return f"TODO: {what}{' (' + ' | '.join(choices) + ')' if choices else ''}"
 
 
+INPUT_SIZE = _todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
+                   "is registered with its input size, or for a checkpoint's size")
+"""The input a claim that runs the model needs, where the report's text around it names none."""
+
 # (field, TODO text, the kinds or layer quantities that take it), in the order they are written.
 _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("layer", _todo("submodule path, e.g. layer3"), ("layer",)),
@@ -71,6 +76,7 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("count", _todo("MAC convention", vocab.MAC_COUNTS), ("macs",)),
     ("layout", _todo("output shape layout", vocab.LAYOUTS), ("output_shape",)),
     ("size", _todo("size convention", vocab.SIZES), ("size",)),
+    ("input", INPUT_SIZE, ("macs", "layer", "size")),
     ("dataset", _todo("dataset", vocab.DATASETS), _TRAINING),
     ("split", _todo("split", vocab.SPLITS), vocab.METRIC_KINDS),
     ("statistic", _todo("statistic", vocab.STATISTICS), vocab.TRAINING_KINDS),
@@ -99,7 +105,10 @@ _MENTION = re.compile(
     (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>{numerals.NOUN}))?""",
     re.VERBOSE,
 )
-
+_RESOLUTION = re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*(\d{1,4})(?:\s*[x×]\s*(\d{1,4}))?(?:\s*px)?(?!\w|\.\d)")
+"""An image size: "224x224", "(224×224)", "3x32x32", "32x32x3", "28 x 28 px"."""
+_SMALLEST_INPUT = 16
+"""Sides below this are kernels and pools ("3x3", "2x2"), not inputs."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,14 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class _Guess:
+    """A value read from the report's text around a number, with a comment on how (written after it)."""
+
+    value: object
+    comment: str
 
 
 @dataclass(frozen=True)
@@ -360,14 +377,23 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
     per_layer = bool(table.columns) and "layer" in _words(table.columns[0])
     for row in table.rows:
         label = row[0] if row else ""
-        yield from _label_claims(table, label, context)
+        around = _row_texts(table, row, per_layer)
+        yield from _label_claims(table, label, around, context)
         whole_model = per_layer and "total" in _words(numerals.plain_text(label))
         for column, printed in zip(table.columns[1:], row[1:]):
             number = numerals.parse(printed, column)
             if number is not None or re.search(r"\d", numerals.plain_text(printed)):
                 quantity = _quantity(column, number)
                 kind = _kind(quantity, per_layer and not whole_model)
-                yield _cell_claim(table, (label, column, printed), number, (kind, quantity), context)
+                cell = (label, column, printed)
+                yield _cell_claim(table, cell, number, (kind, quantity), (column, *around), context)
+
+
+def _row_texts(table: Table, row: list[str], per_layer: bool) -> tuple[str, ...]:
+    """Where a row's input size may be printed, nearest first: its cells under an input or resolution header, its
+    label (a model's, not a layer's), the table's title."""
+    inputs = [cell for column, cell in zip(table.columns, row) if {"input", "resolution"} & set(_words(column))]
+    return (*inputs, *([] if per_layer or not row else [row[0]]), table.title)
 
 
 def _quantity(column: str, number: numerals.Number | None) -> str | None:
@@ -390,10 +416,12 @@ def _cell_claim(
     cell: tuple[str, str, str],
     number: numerals.Number | None,
     kinds: tuple[str | None, str | None],
+    around: tuple[str, ...],
     context: _Context,
     partial: str | None = None,
 ) -> dict[str, object]:
-    """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number."""
+    """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number.
+    ``around``: the texts that may print the input size its model ran on, nearest first."""
     label, column, printed = cell
     kind, quantity = kinds
     name = "/".join([kind or "claim", table.id, slug(label) or "row", slug(column) or "column"])
@@ -401,7 +429,8 @@ def _cell_claim(
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
     claimed = _claimed(number, quantity) if number is not None else {"value": UNREAD}
-    claim |= {"model": _model_todo(context), **_todos(kind, quantity, f"{column} {partial or printed}"), **claimed}
+    todos = _todos(kind, quantity, f"{column} {partial or printed}", around)
+    claim |= {"model": _model_todo(context), **todos, **claimed}
     claim["printed"] = partial or printed
     if partial:
         claim["partial"] = True
@@ -411,7 +440,8 @@ def _cell_claim(
     return claim | (_tolerance(number, kind) if number is not None else {})
 
 
-def _label_claims(table: Table, label: str, context: _Context) -> Iterator[dict[str, object]]:
+def _label_claims(table: Table, label: str, around: tuple[str, ...], context: _Context
+                  ) -> Iterator[dict[str, object]]:
     """A label's number that is clearly a claim: "113K parameters" (partial) or "<100K" (a bound)."""
     column = table.columns[0] if table.columns else ""
     for mention in _mentions(label):
@@ -419,7 +449,7 @@ def _label_claims(table: Table, label: str, context: _Context) -> Iterator[dict[
             kind = guess_kind(mention.noun or "") or _UNIT_KINDS.get(mention.unit or "", (None,))[0]
             kind = kind or guess_kind(column)
             partial = None if mention.printed == label else mention.printed
-            yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), context, partial)
+            yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), around, context, partial)
 
 
 def _model_todo(context: _Context) -> str:
@@ -427,14 +457,34 @@ def _model_todo(context: _Context) -> str:
     return f"TODO: model reference ({context.slug}.<name>, torchvision:<name>, package.module:builder)"
 
 
-def _todos(kind: str | None, quantity: str | None, header: str) -> dict[str, str]:
+def _todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...]) -> dict[str, object]:
     """The TODO fields of a claim of this kind (and layer quantity), its number printed under ``header`` (a column,
-    or the noun after it in the text): FLOPs ask which count they are."""
+    or the noun after it in the text): FLOPs ask which count they are, and an input size printed in one of the
+    texts ``around`` it (nearest first) is its input."""
     roles = {kind, quantity}
-    todos = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
+    todos: dict[str, object] = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
     if "count" in todos and "macs" in roles and _counts_flops(header):
         todos["count"] = FLOPS_COUNT
+    if "input" in todos and (shape := next(filter(None, map(_input_shape, around)), None)):
+        todos["input"] = shape
     return todos
+
+
+def _input_shape(text: str) -> _Guess | None:
+    """The [C, H, W] an image size in ``text`` gives ("224x224" -> [3, 224, 224], "3x32x32", "32x32x3"), with a
+    comment on where it was read and what was assumed; None without one."""
+    for match in _RESOLUTION.finditer(numerals.plain_text(text)):
+        sides = [int(side) for side in match.groups() if side is not None]
+        if len(sides) == 2:
+            shape, assumed = [3, *sides], "; 3 channels assumed (1 for grayscale)"
+        elif sides[0] in (1, 3) or sides[2] in (1, 3):
+            shape, assumed = (sides if sides[0] in (1, 3) else [sides[2], *sides[:2]]), ""
+        else:
+            continue
+        if min(shape[1:]) >= _SMALLEST_INPUT:
+            comment = f"read from {match.group()!r}{assumed}; delete if the model is registered with its input size"
+            return _Guess(shape, comment)
+    return None
 
 
 def _counts_flops(header: str) -> bool:
@@ -572,7 +622,7 @@ def _candidate(section: str | None, sentence: str, mention: _Mention, context: _
         "id": _unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
         "kind": kind or _UNKNOWN_KIND,
         "model": _model_todo(context),
-        **_todos(kind, kind, mention.noun or ""),
+        **_todos(kind, kind, mention.noun or "", (sentence,)),
         **_claimed(mention.number, kind),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
@@ -607,7 +657,8 @@ def _comment(text: str) -> str:
 def _keys(entries: dict[str, object]) -> list[str]:
     """``key = value`` lines with the equals signs aligned."""
     width = max(map(len, entries), default=0)
-    return [f"{key:<{width}} = {_toml(value)}" for key, value in entries.items()]
+    return [f"{key:<{width}} = {_toml(value.value)}  # {value.comment}" if isinstance(value, _Guess)
+            else f"{key:<{width}} = {_toml(value)}" for key, value in entries.items()]
 
 
 def _toml(value: object) -> str:
