@@ -29,7 +29,8 @@ from markdown_it.token import Token
 from claimbench import atomic, numerals, schema, vocab
 from claimbench.readme_markers import summary_span
 
-__all__ = ["TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug", "tables"]
+__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "SIZE_UNIT", "TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug",
+           "tables"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -38,9 +39,10 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gap", ("gap",)),
     ("best_epoch", ("best epoch",)),
     ("epoch_time", ("time", "s epoch", "sec epoch", "seconds")),
-    ("macs", ("macs", "mac", "flops", "flop", "gflops", "mflops", "mult adds", "madds", "multiply adds")),
+    ("macs", ("macs", "mac", "flops", "flop", "gflops", "mflops", "gmacs", "mmacs", "kmacs", "mult adds", "madds",
+              "multiply adds")),
     ("params", ("params", "param", "parameters", "parameter")),
-    ("size", ("size", "mb", "kb", "gb")),
+    ("size", ("size", "mb", "kb", "gb", "mib", "kib", "gib")),
     ("precision", ("precision",)),
     ("recall", ("recall",)),
     ("loss", ("loss",)),
@@ -49,9 +51,10 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # What a unit allows a number in running text to be; the nearest keyword picks one (first = default).
 _UNIT_KINDS = {
     "%": ("accuracy", "gap", "precision", "recall"),
-    "MB": ("size",), "KB": ("size",), "GB": ("size",),
-    "s": ("epoch_time",), "ms": ("epoch_time",), "min": ("epoch_time",),
-    "k": ("params", "macs"), "K": ("params", "macs"), "M": ("params", "macs"), "B": ("params", "macs"),
+    **dict.fromkeys(("KB", "kB", "MB", "GB", "KiB", "MiB", "GiB"), ("size",)),
+    **dict.fromkeys(("s", "ms", "min", "minutes"), ("epoch_time",)),
+    **dict.fromkeys(("k", "K", "M", "B", "thousand", "thousands", "million", "millions", "billion", "billions"),
+                    ("params", "macs")),
     "G": ("macs", "params"),
 }
 _TRAINING = (*vocab.TRAINING_KINDS, "epoch_time")
@@ -62,6 +65,10 @@ def _todo(what: str, choices: tuple[str, ...] = ()) -> str:
     return f"TODO: {what}{' (' + ' | '.join(choices) + ')' if choices else ''}"
 
 
+INPUT_SIZE = _todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
+                   "is registered with its input size, or for a checkpoint's size")
+"""The input a claim that runs the model needs, where the report's text around it names none."""
+
 # (field, TODO text, the kinds or layer quantities that take it), in the order they are written.
 _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("layer", _todo("submodule path, e.g. layer3"), ("layer",)),
@@ -69,6 +76,7 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("count", _todo("MAC convention", vocab.MAC_COUNTS), ("macs",)),
     ("layout", _todo("output shape layout", vocab.LAYOUTS), ("output_shape",)),
     ("size", _todo("size convention", vocab.SIZES), ("size",)),
+    ("input", INPUT_SIZE, ("macs", "layer", "size")),
     ("dataset", _todo("dataset", vocab.DATASETS), _TRAINING),
     ("split", _todo("split", vocab.SPLITS), vocab.METRIC_KINDS),
     ("statistic", _todo("statistic", vocab.STATISTICS), vocab.TRAINING_KINDS),
@@ -79,6 +87,11 @@ _UNKNOWN_KIND = _todo("kind", vocab.KINDS)
 TRAINING_BAND = _todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
 UNREAD = _todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
 """The value of a cell the draft could not read: its claim is written commented out."""
+FLOPS_COUNT = _todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
+"""The count of a number printed as FLOPs: a multiply-add is one FLOP in most tables, two in others."""
+SIZE_UNIT = _todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1.024e6 for KiB / 1000 (Windows' MB), "
+                  "1 for bytes")
+"""The scale of a size printed with no unit, in the cell or its header."""
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _MENTION = re.compile(
@@ -92,7 +105,10 @@ _MENTION = re.compile(
     (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>{numerals.NOUN}))?""",
     re.VERBOSE,
 )
-
+_RESOLUTION = re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*(\d{1,4})(?:\s*[x×]\s*(\d{1,4}))?(?:\s*px)?(?!\w|\.\d)")
+"""An image size: "224x224", "(224×224)", "3x32x32", "32x32x3", "28 x 28 px"."""
+_SMALLEST_INPUT = 16
+"""Sides below this are kernels and pools ("3x3", "2x2"), not inputs."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,14 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class _Guess:
+    """A value read from the report's text around a number, with a comment on how (written after it)."""
+
+    value: object
+    comment: str
 
 
 @dataclass(frozen=True)
@@ -353,14 +377,23 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
     per_layer = bool(table.columns) and "layer" in _words(table.columns[0])
     for row in table.rows:
         label = row[0] if row else ""
-        yield from _label_claims(table, label, context)
+        around = _row_texts(table, row, per_layer)
+        yield from _label_claims(table, label, around, context)
         whole_model = per_layer and "total" in _words(numerals.plain_text(label))
         for column, printed in zip(table.columns[1:], row[1:]):
             number = numerals.parse(printed, column)
             if number is not None or re.search(r"\d", numerals.plain_text(printed)):
                 quantity = _quantity(column, number)
                 kind = _kind(quantity, per_layer and not whole_model)
-                yield _cell_claim(table, (label, column, printed), number, (kind, quantity), context)
+                cell = (label, column, printed)
+                yield _cell_claim(table, cell, number, (kind, quantity), (column, *around), context)
+
+
+def _row_texts(table: Table, row: list[str], per_layer: bool) -> tuple[str, ...]:
+    """Where a row's input size may be printed, nearest first: its cells under an input or resolution header, its
+    label (a model's, not a layer's), the table's title."""
+    inputs = [cell for column, cell in zip(table.columns, row) if {"input", "resolution"} & set(_words(column))]
+    return (*inputs, *([] if per_layer or not row else [row[0]]), table.title)
 
 
 def _quantity(column: str, number: numerals.Number | None) -> str | None:
@@ -383,10 +416,12 @@ def _cell_claim(
     cell: tuple[str, str, str],
     number: numerals.Number | None,
     kinds: tuple[str | None, str | None],
+    around: tuple[str, ...],
     context: _Context,
     partial: str | None = None,
 ) -> dict[str, object]:
-    """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number."""
+    """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number.
+    ``around``: the texts that may print the input size its model ran on, nearest first."""
     label, column, printed = cell
     kind, quantity = kinds
     name = "/".join([kind or "claim", table.id, slug(label) or "row", slug(column) or "column"])
@@ -394,7 +429,8 @@ def _cell_claim(
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
     claimed = _claimed(number, quantity) if number is not None else {"value": UNREAD}
-    claim |= {"model": _model_todo(context), **_todos(kind, quantity), **claimed}
+    todos = _todos(kind, quantity, f"{column} {partial or printed}", around)
+    claim |= {"model": _model_todo(context), **todos, **claimed}
     claim["printed"] = partial or printed
     if partial:
         claim["partial"] = True
@@ -404,7 +440,8 @@ def _cell_claim(
     return claim | (_tolerance(number, kind) if number is not None else {})
 
 
-def _label_claims(table: Table, label: str, context: _Context) -> Iterator[dict[str, object]]:
+def _label_claims(table: Table, label: str, around: tuple[str, ...], context: _Context
+                  ) -> Iterator[dict[str, object]]:
     """A label's number that is clearly a claim: "113K parameters" (partial) or "<100K" (a bound)."""
     column = table.columns[0] if table.columns else ""
     for mention in _mentions(label):
@@ -412,7 +449,7 @@ def _label_claims(table: Table, label: str, context: _Context) -> Iterator[dict[
             kind = guess_kind(mention.noun or "") or _UNIT_KINDS.get(mention.unit or "", (None,))[0]
             kind = kind or guess_kind(column)
             partial = None if mention.printed == label else mention.printed
-            yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), context, partial)
+            yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), around, context, partial)
 
 
 def _model_todo(context: _Context) -> str:
@@ -420,23 +457,57 @@ def _model_todo(context: _Context) -> str:
     return f"TODO: model reference ({context.slug}.<name>, torchvision:<name>, package.module:builder)"
 
 
-def _todos(kind: str | None, quantity: str | None) -> dict[str, str]:
-    """The TODO fields of a claim of this kind (and layer quantity)."""
+def _todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...]) -> dict[str, object]:
+    """The TODO fields of a claim of this kind (and layer quantity), its number printed under ``header`` (a column,
+    or the noun after it in the text): FLOPs ask which count they are, and an input size printed in one of the
+    texts ``around`` it (nearest first) is its input."""
     roles = {kind, quantity}
-    return {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
+    todos: dict[str, object] = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
+    if "count" in todos and "macs" in roles and _counts_flops(header):
+        todos["count"] = FLOPS_COUNT
+    if "input" in todos and (shape := next(filter(None, map(_input_shape, around)), None)):
+        todos["input"] = shape
+    return todos
+
+
+def _input_shape(text: str) -> _Guess | None:
+    """The [C, H, W] an image size in ``text`` gives ("224x224" -> [3, 224, 224], "3x32x32", "32x32x3"), with a
+    comment on where it was read and what was assumed; None without one."""
+    for match in _RESOLUTION.finditer(numerals.plain_text(text)):
+        sides = [int(side) for side in match.groups() if side is not None]
+        if len(sides) == 2:
+            shape, assumed = [3, *sides], "; 3 channels assumed (1 for grayscale)"
+        elif sides[0] in (1, 3) or sides[2] in (1, 3):
+            shape, assumed = (sides if sides[0] in (1, 3) else [sides[2], *sides[:2]]), ""
+        else:
+            continue
+        if min(shape[1:]) >= _SMALLEST_INPUT:
+            comment = f"read from {match.group()!r}{assumed}; delete if the model is registered with its input size"
+            return _Guess(shape, comment)
+    return None
+
+
+def _counts_flops(header: str) -> bool:
+    """Whether ``header`` counts FLOPs ("GFLOPs", "FLOPs (G)"), which are one or two per multiply-add."""
+    return any(re.fullmatch(r"[kmgbt]?flops?", word) for word in _words(header))
 
 
 def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]:
     """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
     scale."""
-    scale = number.scale
-    if number.percent and quantity in ("precision", "recall"):
-        scale = 0.01  # a fraction printed as a percentage
+    if _unitless_size(number, quantity):
+        return {"value": number.value, "scale": SIZE_UNIT}
+    scale = numerals.scales(number.unit, quantity or "")[0] if number.unit else 1.0  # a precision's "%": 0.01
     if isinstance(number.value, tuple):
         return {"between": [_integral(end * scale) for end in number.value]}
     if number.bound and not isinstance(number.value, list):
         return {number.bound: _integral(number.value * scale)}
     return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
+
+
+def _unitless_size(number: numerals.Number, kind: str | None) -> bool:
+    """Whether ``number`` is a size printed with no unit ("4.8" under "Size"): bytes only the author can name."""
+    return kind == "size" and number.unit is None and not number.bound
 
 
 def _tolerance(number: numerals.Number, kind: str | None) -> dict[str, object]:
@@ -445,7 +516,8 @@ def _tolerance(number: numerals.Number, kind: str | None) -> dict[str, object]:
     printed spread ("88.7 ± 0.3") is the author's own band, with a note to say what it is."""
     if number.bound:
         return {}
-    tolerance: dict[str, object] = {"digits": number.digits} if number.digits is not None else {}
+    digits = 0 if number.digits is None and _unitless_size(number, kind) else number.digits  # bytes, or whole MB
+    tolerance: dict[str, object] = {"digits": digits} if digits is not None else {}
     if number.spread is not None:
         note = (f"The printed ± {number.spread:g} is the author's own spread, taken as the band (tolerance.abs): "
                 "check what it is (a std over runs, a standard error, a 95% interval) and widen it if need be.")
@@ -550,7 +622,7 @@ def _candidate(section: str | None, sentence: str, mention: _Mention, context: _
         "id": _unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
         "kind": kind or _UNKNOWN_KIND,
         "model": _model_todo(context),
-        **_todos(kind, kind),
+        **_todos(kind, kind, mention.noun or "", (sentence,)),
         **_claimed(mention.number, kind),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
@@ -585,7 +657,8 @@ def _comment(text: str) -> str:
 def _keys(entries: dict[str, object]) -> list[str]:
     """``key = value`` lines with the equals signs aligned."""
     width = max(map(len, entries), default=0)
-    return [f"{key:<{width}} = {_toml(value)}" for key, value in entries.items()]
+    return [f"{key:<{width}} = {_toml(value.value)}  # {value.comment}" if isinstance(value, _Guess)
+            else f"{key:<{width}} = {_toml(value)}" for key, value in entries.items()]
 
 
 def _toml(value: object) -> str:

@@ -252,7 +252,8 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
         yield "partial", "partial = true needs the cell that printed is a part of"
     yield from _cell_problems(claim, tables) if claim.cell is not None else ()
     header = claim.cell[2] if claim.cell else ""
-    if claim.value is not None and (wrong := numerals.contradiction(claim.printed, claim.value, claim.scale, header)):
+    if claim.value is not None and (
+            wrong := numerals.contradiction(claim.printed, claim.value, claim.scale, header, claim.kind)):
         yield wrong
 
 

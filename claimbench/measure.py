@@ -14,7 +14,8 @@ MACs come from two independent counters run on the model's own device (the meta 
   counts leaf layers only, so functional matmuls (attention) stay missing and the counters then
   disagree, which the verdict reports instead of choosing one.
 
-Both counters are always reported under the claim's convention (``MAC_CONVENTIONS``).
+Both counters are always reported under the claim's convention (``MAC_CONVENTIONS``): ``pure``, ``torchinfo``
+(pure plus the bias and other terms) or ``flops`` (two FLOPs, a multiply and an add, per pure MAC).
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ class MacTerms:
 MAC_CONVENTIONS: dict[str, Callable[[MacTerms], int]] = {
     "pure": lambda terms: terms.pure,
     "torchinfo": lambda terms: terms.pure + terms.bias + terms.other,
+    "flops": lambda terms: 2 * terms.pure,
 }
 
 

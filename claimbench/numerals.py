@@ -15,22 +15,39 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "BELOW", "MARKDOWN", "NOUN", "NUMBER", "UNIT", "UNITS", "Number", "bound", "contradiction",
-           "number", "parse", "plain", "plain_text"]
+__all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "SCALES", "UNIT", "UNITS", "Number", "bound",
+           "contradiction", "number", "parse", "plain", "plain_text", "scales"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
 NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 """A printed number's digits: "134,276,932", "99.47", "-3"."""
-UNITS = {
-    "%": 1.0, "s": 1.0, "ms": 1e-3, "min": 60.0, "minutes": 60.0, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9, "G": 1e9,
-    "KB": 1e3, "MB": 1e6, "GB": 1e9,
-    "thousand": 1e3, "thousands": 1e3, "million": 1e6, "millions": 1e6,
+FRACTIONS = ("precision", "recall")
+"""The kinds measured as fractions (0-1): printed as a percentage, they count in units of 0.01."""
+
+
+def _byte_scales(power: int) -> tuple[float, ...]:
+    """The bytes a K, M or G of bytes (``power`` 1, 2, 3) may stand for: decimal, binary, or KiB divided by 1000s
+    (Windows' "KB" read as KiB, then "MB" = 1,024,000 bytes)."""
+    return tuple(dict.fromkeys((1000.0 ** power, 1024.0 ** power, 1024.0 * 1000.0 ** (power - 1))))
+
+
+SCALES: dict[str, tuple[float, ...]] = {
+    "%": (1.0,), "s": (1.0,), "ms": (1e-3,), "min": (60.0,), "minutes": (60.0,),
+    "k": (1e3,), "K": (1e3,), "M": (1e6,), "B": (1e9,), "G": (1e9,),
+    "KB": _byte_scales(1), "kB": _byte_scales(1), "MB": _byte_scales(2), "GB": _byte_scales(3),
+    "KiB": (1024.0,), "MiB": (1024.0 ** 2,), "GiB": (1024.0 ** 3,),
+    "thousand": (1e3,), "thousands": (1e3,), "million": (1e6,), "millions": (1e6,), "billion": (1e9,),
+    "billions": (1e9,),
 }
+"""The scales a claim printed in each unit may take, the usual one first."""
+UNITS = {unit: scales[0] for unit, scales in SCALES.items()}
 """The scale each printed unit stands for."""
-UNIT = r"%|[KMG]B|ms|min|[kKMBG]|s"
+_SIZE_LETTERS = {"B": (1.0,), "k": SCALES["KB"], "K": SCALES["KB"], "M": SCALES["MB"], "G": SCALES["GB"]}
+"""What a letter stands for in a size: bytes ("512 B"), or kilo- to gigabytes."""
+UNIT = r"thousands?|millions?|billions?|minutes|%|[KMG]i?B|kB|ms|min|[kKMBG]|s"
 """The units a printed number may carry: a percentage, bytes, seconds, minutes, thousands to billions."""
-NOUN = r"(?i:param(?:eter)?s?|macs|flops|mult-adds)\b"
+NOUN = r"(?i:param(?:eter)?s?|macs?|flops?|mult-adds)\b"
 """The words after a number that say what it counts: "113K parameters", "1.2 GMACs"."""
 ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
 BELOW = ("under", "below", "less than", "lower than", "fewer than", "shy of", "at most", "<", "≤")
@@ -55,7 +72,7 @@ class Number:
     scale: float = 1.0
     digits: int | None = None  # None: an exact integer; 0: a whole number of a unit ("188K"), rounded to it
     bound: str | None = None  # "above", "below" or "between" (a range): the number is a limit, not a value
-    percent: bool = False
+    unit: str | None = None  # the unit it is printed in, by the text or its header: "M", "%", "MB"
     spread: int | float | None = None  # the author's own "± 0.3", in the printed unit
 
 
@@ -99,9 +116,10 @@ def number(text: str, unit: str | None, limit: str | None) -> Number:
     unit: 0 decimals. A whole number in the base unit ("1234", "85%") is exact: no decimals."""
     plain_digits = text.replace(",", "")
     value: int | float = float(plain_digits) if "." in plain_digits else int(plain_digits)
+    unit = unit if unit in UNITS else None
     scale = UNITS.get(unit or "", 1.0)
     decimals = len(plain_digits.partition(".")[2]) or (0 if scale != 1.0 else None)
-    return Number(value, scale, decimals, limit, unit == "%")
+    return Number(value, scale, decimals, limit, unit)
 
 
 def _pair(match: re.Match[str], header: str) -> tuple[Number, Number] | None:
@@ -130,10 +148,13 @@ def _spread(center: Number, spread: Number) -> Number | None:
 
 
 def _header_unit(header: str) -> str | None:
-    """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%"."""
+    """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%", "Params, M", "Params in M",
+    a magnitude glued to its noun ("GFLOPs", "MMACs")."""
     bracketed = re.findall(r"[(\[]\s*([^()\[\]]*?)\s*[)\]]", header)
     words = [word for word in re.findall(r"[A-Za-z]+", header) if len(word) > 1]
-    candidates = [*bracketed, *words, *(["%"] if "%" in header else [])]
+    trailing = re.findall(r"(?:,\s*|\bin\s+)(\S+)\s*$", header)
+    glued = re.findall(rf"\b([kKMGB])(?={NOUN})", header)
+    candidates = [*bracketed, *words, *trailing, *glued, *(["%"] if "%" in header else [])]
     return next((unit for unit in candidates if unit in UNITS), None)
 
 
@@ -142,12 +163,22 @@ def bound(qualifier: str) -> str:
     return "above" if " ".join(qualifier.lower().split()) in ABOVE else "below"
 
 
-def contradiction(printed: str, value: float | tuple[int, ...], scale: float, header: str = ""
+def scales(unit: str, kind: str = "") -> tuple[float, ...]:
+    """The scales a claim of ``kind`` printed in ``unit`` may take: a size's "M" is a megabyte and its "B" a byte,
+    a precision's "%" a hundredth."""
+    if unit == "%" and kind in FRACTIONS:
+        return (0.01,)
+    if kind == "size" and unit in _SIZE_LETTERS:
+        return _SIZE_LETTERS[unit]
+    return SCALES[unit]
+
+
+def contradiction(printed: str, value: float | tuple[int, ...], scale: float, header: str = "", kind: str = ""
                   ) -> tuple[str, str] | None:
-    """(field, why) when ``value`` is not the number ``printed`` shows, in its printed unit, or when ``scale``
-    is left at 1 although the text, or its column ``header``, prints a unit ("5.6M", "21.2" under "Params
-    (M)": value 5.6 with scale 1e6). None when they agree, or when the text shows no one number (words, a
-    bound). A unit's scale is not imposed: a report's "MB" may mean 1,024,000 bytes."""
+    """(field, why) when ``value`` is not the number ``printed`` shows, in its printed unit, or when ``scale`` is
+    not one the unit of the text, or of its column ``header``, stands for ("5.6M", "21.2" under "Params (M)":
+    value 5.6 with scale 1e6; a report's "MB" may be 1e6, 1,024,000 or 2**20 bytes). None when they agree, or
+    when the text shows no one number (words, a bound)."""
     shown = parse(printed, header)
     if shown is None or shown.bound is not None:
         return None
@@ -159,8 +190,17 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
     if not same:
         written = list(value) if isinstance(value, tuple) else int(value) if float(value).is_integer() else value
         return "value", f"{written!r} is not the number that printed shows ({text!r}), in its printed unit"
-    if scale == 1.0 and shown.scale != 1.0:
+    allowed = scales(shown.unit, kind) if shown.unit else ()
+    if allowed and not any(math.isclose(scale, one, rel_tol=1e-9) for one in allowed):
         own = parse(printed)  # without the header: the text's own unit
-        under = f" under {header!r}" if header and own and own.scale != shown.scale else ""
-        return "scale", f"printed {text!r}{under} counts in units of {shown.scale:g}: give scale = {shown.scale:g}"
+        under = f" under {header!r}" if header and own and own.unit != shown.unit else ""
+        given = f", not {_scale_text(scale)}" if scale != 1.0 else ""
+        return "scale", (f"printed {text!r}{under} counts in units of {_scale_text(allowed[0])}: give scale = "
+                         f"{' or '.join(map(_scale_text, allowed))}{given}")
     return None
+
+
+def _scale_text(scale: float) -> str:
+    """A scale as short as it stays exact: "1e+06", "1.024e+06", "1048576", "0.01"."""
+    short = f"{scale:g}"
+    return short if float(short) == scale else str(int(scale)) if float(scale).is_integer() else repr(scale)

@@ -9,7 +9,7 @@ TRAINING_KINDS = (*METRIC_KINDS, *SUMMARY_KINDS)
 KINDS = (*STRUCTURAL_KINDS, *TRAINING_KINDS, "epoch_time")
 
 PARAM_COUNTS = ("trainable", "constructed", "keras", "tensors", "state_dict")
-MAC_COUNTS = ("pure", "torchinfo")
+MAC_COUNTS = ("pure", "torchinfo", "flops")
 LAYER_QUANTITIES = ("params", "macs", "output_shape")
 LAYOUTS = ("channels_first", "channels_last")
 SIZES = ("torchinfo_total", "checkpoint_weights", "checkpoint_sgd_momentum")
@@ -19,6 +19,7 @@ CONVENTION_WORDS = {
     "tensors": "counts parameter tensors, len(list(model.parameters())), not parameters",
     "state_dict": "counts state_dict entries, len(model.state_dict()), not parameters",
     "torchinfo": "counted as torchinfo's Mult-Adds: a bias adds one per output element",
+    "flops": "counted in FLOPs: two per multiply-accumulate (a multiply and an add)",
     "torchinfo_total": ("torchinfo's Estimated Total Size: the input, twice the outputs of the layers with "
                         "parameters, and the parameters"),
     "checkpoint_weights": "the bytes of a torch.save checkpoint of the weights, without optimizer state",

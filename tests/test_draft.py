@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import vocab
-from claimbench.draft import TRAINING_BAND, UNREAD, draft, guess_kind, main, slug
-from claimbench.ledger import Claim, load, load_reports
+from claimbench.draft import FLOPS_COUNT, INPUT_SIZE, SIZE_UNIT, TRAINING_BAND, UNREAD, draft, guess_kind, main, slug
+from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,7 +58,8 @@ def _claims(markdown: str) -> list[dict]:
 def _filled(ledger: str) -> str:
     """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe, the
     number of a cell the draft could not read."""
-    text = ledger.replace(f'"{UNREAD}"', "1")
+    text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{SIZE_UNIT}"', "1e6").replace(f'"{FLOPS_COUNT}"', '"flops"')
+    text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]")
     for key, number in (("lr", "0.1"), ("batch size", "32"), ("epochs", "1")):  # the drafted recipe's numbers
         text = text.replace(f'"TODO: {key}"', number)
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
@@ -94,6 +95,8 @@ def _loaded(markdown: str, tmp_path: Path, *, candidates: bool = False) -> list[
         ("Param Count", "params"),
         ("MACs", "macs"),
         ("FLOPs (G)", "macs"),
+        ("GMACs", "macs"),
+        ("Size (MiB)", "size"),
         ("Mult-Adds (M)", "macs"),
         ("Size (MB)", "size"),
         ("Test Accuracy (%)", "accuracy"),
@@ -211,12 +214,40 @@ def test_claim_fields_value_scale_tolerance_and_source() -> None:
         ("Parameters (M)", "21", 21, 1e6, 0),
         ("Parameters (M)", "1.4", 1.4, 1e6, 1),
         ("Size (MB)", "549.95", 549.95, 1e6, 2),
+        ("GFLOPs", "~0.37", 0.37, 1e9, 2),  # the unit in the header's word
+        ("GMACs", "452", 452, 1e9, 0),
+        ("Params, M", "11.3", 11.3, 1e6, 1),
+        ("Size (MiB)", "42.7", 42.7, 1024 ** 2, 1),
+        ("Size", "4.9 MiB", 4.9, 1024 ** 2, 1),
+        ("Size", "3 KiB", 3, 1024, 0),
     ],
 )
 def test_a_number_printed_in_a_scaled_unit_is_rounded_to_its_printed_digits(
         column: str, printed: str, value: float, scale: float, digits: int) -> None:
     (claim,) = _claims(_table(["Model", column], ["A", printed]))
     assert (claim["value"], claim["scale"], claim["tolerance"]) == (value, scale, {"digits": digits})
+
+
+def test_a_size_printed_without_a_unit_asks_for_its_bytes(tmp_path: Path) -> None:
+    decimal, whole = _claims(_table(["Model", "Size"], ["A", "4.9"], ["B", "512"]))
+    assert (decimal["value"], decimal["scale"], decimal["tolerance"]) == (4.9, SIZE_UNIT, {"digits": 1})
+    assert (whole["value"], whole["scale"], whole["tolerance"]) == (512, SIZE_UNIT, {"digits": 0})  # bytes or MB
+    ledger = draft(_table(["Model", "Size"], ["A", "4.9"]), slug="demo", source="demo.md")
+    (tmp_path / "demo.toml").write_text(_filled(ledger.replace(f'"{SIZE_UNIT}"', "@")).replace("@", f'"{SIZE_UNIT}"'),
+                                        encoding="utf-8")
+    with pytest.raises(LedgerError) as error:
+        load_reports(tmp_path)
+    assert str(error.value) == "demo.toml: demo/size/results/a/size: scale: TODO left by claimbench draft: " \
+                               f"{SIZE_UNIT.removeprefix('TODO: ')}"
+    (claim,) = _loaded(_table(["Model", "Size"], ["A", "4.9"]), tmp_path)
+    assert (claim.value, claim.scale) == (4.9, 1e6)
+
+
+def test_a_number_word_in_running_text_stays_in_printed_and_sets_the_scale() -> None:
+    out = draft("# R\n\nThe network has 11.3 million parameters.\n", slug="demo", source=None)
+    (block,) = out.split("# [[claim]]")[1:]
+    assert '# printed   = "11.3 million"' in block and "# value     = 11.3" in block
+    assert "# scale     = 1e6" in block and '# kind      = "params"' in block
 
 
 def test_a_whole_number_of_thousands_reproduces_a_count_that_rounds_to_it(tmp_path: Path) -> None:
@@ -232,13 +263,68 @@ def test_todos_name_what_only_the_author_knows() -> None:
     todo = {kind: {key for key, v in c.items() if str(v).startswith("TODO")} for kind, c in claims.items()}
     assert todo["params"] == {"model", "count"}
     assert claims["params"]["count"].endswith(f"({' | '.join(vocab.PARAM_COUNTS)})")  # the ledger's list, all of it
-    assert todo["macs"] == {"model", "count"} and "MAC convention" in claims["macs"]["count"]
-    assert todo["size"] == {"model", "size"}
+    assert todo["macs"] == {"model", "count", "input"} and "MAC convention" in claims["macs"]["count"]
+    assert todo["size"] == {"model", "size", "input"} and claims["size"]["input"] == INPUT_SIZE
     assert todo["accuracy"] == {"model", "dataset", "split", "statistic", "recipe"}
     assert todo["epoch_time"] == {"model", "dataset", "hardware", "recipe"}
     assert todo["gap"] == todo["best_epoch"] == {"model", "dataset", "statistic", "recipe"}
     unknown = [kind for kind in claims if kind.startswith("TODO: kind")]
     assert len(unknown) == 1  # "Epochs" names no kind: the author says what 50 is, or deletes it
+
+
+def test_flops_ask_whether_a_multiply_add_is_one_flop_or_two(tmp_path: Path) -> None:
+    columns = ["Model", "FLOPs (G)", "GFLOPs", "MACs"]
+    flops, gflops, macs = _claims(_table(columns, ["A", "1.84", "0.37", "452"]))
+    assert flops["kind"] == gflops["kind"] == macs["kind"] == "macs"
+    assert flops["count"] == gflops["count"] == FLOPS_COUNT and macs["count"].startswith("TODO: MAC convention")
+    (text,) = draft("# R\n\nIt needs 0.37 GFLOPs.\n", slug="demo", source=None).split("# [[claim]]")[1:]
+    assert f'# count     = "{FLOPS_COUNT}"' in text
+    loaded = _loaded(_table(columns, ["A", "1.84", "0.37", "452"]), tmp_path)
+    assert [(claim.count, claim.scale) for claim in loaded] == [("flops", 1e9), ("flops", 1e9), ("pure", 1.0)]
+
+
+def test_a_claim_that_runs_the_model_asks_for_its_input(tmp_path: Path) -> None:
+    claims = _claims(_table(["Layer", "Params", "MACs", "Output Size"], ["1", "896", "452", "(16, 16, 32)"],
+                            ["**Total**", "**704**", "**9052**", "(10,1)"]))
+    assert [claim.get("input") == INPUT_SIZE for claim in claims] == [True, True, True, False, True, True]
+    ledger = draft(_table(["Model", "MACs"], ["A", "452"]), slug="demo", source="demo.md")
+    (tmp_path / "demo.toml").write_text(_filled(ledger.replace(f'"{INPUT_SIZE}"', "@")).replace("@", f'"{INPUT_SIZE}"'),
+                                        encoding="utf-8")
+    with pytest.raises(LedgerError) as error:
+        load_reports(tmp_path)
+    assert str(error.value) == "demo.toml: demo/macs/results/a/macs: input: TODO left by claimbench draft: " \
+                               f"{INPUT_SIZE.removeprefix('TODO: ')}"
+
+
+@pytest.mark.parametrize(("markdown", "shape", "assumed"), [
+    (_table(["Model", "MACs (224×224)"], ["A", "452"]), (3, 224, 224), True),
+    (_table(["Model", "MACs"], ["A (32x32)", "452"]), (3, 32, 32), True),
+    (_table(["Model", "MACs"], ["A", "452"], heading="CIFAR-10, 3x32x32 inputs"), (3, 32, 32), False),
+    (_table(["Model", "Input", "MACs"], ["A", "28x28x1", "452"]), (1, 28, 28), False),
+    (_table(["Model", "Input", "MACs"], ["A", "64 x 64 px", "452"], heading="At 224x224"), (3, 64, 64), True),
+])
+def test_an_input_size_printed_around_a_claim_is_its_input(markdown: str, shape: tuple[int, ...], assumed: bool,
+                                                           tmp_path: Path) -> None:
+    out = draft(markdown, slug="demo", source="demo.md")
+    (line,) = [line for line in out.splitlines() if line.startswith("input")]
+    assert ("3 channels assumed" in line) == assumed and "delete if the model is registered" in line
+    (claim,) = [claim for claim in _loaded(markdown, tmp_path) if claim.kind == "macs"]
+    assert claim.input == shape
+
+
+@pytest.mark.parametrize("markdown", [
+    _table(["Layer", "MACs"], ["Conv 32x32", "452"]),  # a layer's label, not the model's
+    _table(["Model", "MACs"], ["A (3x3 kernels)", "452"]),  # a kernel
+    _table(["Model", "MACs"], ["A", "452"], heading="16x16x32 output"),  # no channel count of 1 or 3
+])
+def test_a_size_that_is_no_model_input_is_not_taken_for_one(markdown: str) -> None:
+    (claim,) = _claims(markdown)
+    assert claim["input"] == INPUT_SIZE
+
+
+def test_an_input_size_in_a_sentence_is_its_candidates_input() -> None:
+    (block,) = draft("# R\n\nIt needs 0.37 GFLOPs at 224x224.\n", slug="demo", source=None).split("# [[claim]]")[1:]
+    assert "# input     = [3, 224, 224]  # read from '224x224'; 3 channels assumed" in block
 
 
 def test_a_per_layer_table_gives_layer_claims_and_a_whole_model_total() -> None:

@@ -1,6 +1,5 @@
 """The ledger rejects bad input with one clear line naming file, claim id and field."""
 
-import json
 import os
 import re
 import tomllib
@@ -47,6 +46,9 @@ BAD_INPUTS = {
                           "its printed unit"),
     "scale_not_given": (GOOD_CLAIM.replace('printed = "62"', 'printed = "62K"'),
                         "tiny.toml: tiny/params/baseline: scale: printed '62K' counts in units of 1000: give scale = 1000"),
+    "scale_of_another_unit": (GOOD_CLAIM.replace('printed = "62"', 'printed = "62K"\nscale = 1e6'),
+                              "tiny.toml: tiny/params/baseline: scale: printed '62K' counts in units of 1000: give "
+                              "scale = 1000, not 1e+06"),
     "mistyped_key": (GOOD_CLAIM.replace("printed =", "prnted ="),
                      "tiny.toml: tiny/params/baseline: prnted: unknown key (did you mean 'printed'?) for kind 'params'"),
     "mistyped_tolerance": (GOOD_CLAIM.replace("abs = 0", "digit = 2"),

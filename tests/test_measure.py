@@ -10,7 +10,7 @@ import torch.nn as nn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench import measure, registry
+from claimbench import measure, registry, vocab
 from models.iot_ml_hw2 import SeparableConv2d
 
 COUNTERS = {measure.FLOP_COUNTER, measure.TORCHINFO}
@@ -180,6 +180,17 @@ def test_torchinfo_convention_adds_biases_and_other_parameterised_leaves() -> No
     assert set(_both(model, (3, 6, 6), "torchinfo").values()) == {pure + biases + batch_norms}
 
 
+def test_flops_are_two_per_pure_multiply_accumulate() -> None:
+    table = measure.layer_table(_on_meta(_conv_bn_head), (3, 6, 6))
+    assert set(_both(_on_meta(_conv_bn_head), (3, 6, 6), "flops").values()) == {2 * (6 * 6 * 8 * 27 + 8 * 5)}
+    assert table["conv"].measure("macs", count="flops").value == 2 * 6 * 6 * 8 * 27  # the bias adds no FLOP
+    assert table["bn"].measure("macs", count="flops").value == 0
+
+
+def test_every_mac_count_of_the_ledger_is_measured() -> None:
+    assert set(measure.MAC_CONVENTIONS) == set(vocab.MAC_COUNTS)
+
+
 def test_a_layer_row_measures_params_macs_and_shapes_under_each_convention() -> None:
     table = measure.layer_table(_on_meta(_conv_bn_head), (3, 6, 6))
     assert table["bn"].measure("params", count="keras").value == 4 * 8
@@ -243,7 +254,7 @@ def test_an_unknown_layer_path_names_the_closest() -> None:
 
 
 @pytest.mark.parametrize(("call", "match"), [
-    (lambda m: measure.macs(m, (3, 6, 6), "flops"), "unknown MAC count 'flops'"),
+    (lambda m: measure.macs(m, (3, 6, 6), "gflops"), "unknown MAC count 'gflops'"),
     (lambda m: measure.params(m, "keras_total"), "unknown parameter count 'keras_total'"),
     (lambda m: measure.size_bytes(m, (3, 6, 6), "file"), "unknown size convention 'file'"),
     (lambda m: measure.layer(m, (3, 6, 6), "conv").measure("params"), "needs a count convention"),

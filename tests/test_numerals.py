@@ -10,45 +10,67 @@ from claimbench import numerals
 @pytest.mark.parametrize(
     ("printed", "header", "expected"),
     [
-        ("21.2", "Parameters (M)", numerals.Number(21.2, 1e6, 1)),
+        ("21.2", "Parameters (M)", numerals.Number(21.2, 1e6, 1, unit="M")),
         ("134,276,932", "Trainable Parameters", numerals.Number(134_276_932)),
         ("**134,276,932**", "Trainable Parameters", numerals.Number(134_276_932)),
-        ("549.95", "Size (MB)", numerals.Number(549.95, 1e6, 2)),
-        ("99.47%", "Train Accuracy", numerals.Number(99.47, 1.0, 2, percent=True)),
-        ("93.19", "Test Accuracy (%)", numerals.Number(93.19, 1.0, 2, percent=True)),
-        ("100%", "Training Accuracy", numerals.Number(100, percent=True)),
+        ("549.95", "Size (MB)", numerals.Number(549.95, 1e6, 2, unit="MB")),
+        ("99.47%", "Train Accuracy", numerals.Number(99.47, 1.0, 2, unit="%")),
+        ("93.19", "Test Accuracy (%)", numerals.Number(93.19, 1.0, 2, unit="%")),
+        ("100%", "Training Accuracy", numerals.Number(100, unit="%")),
         ("0.99", "Precision", numerals.Number(0.99, 1.0, 2)),
         ("0.01964", "Train Loss (4 s.f.)", numerals.Number(0.01964, 1.0, 5)),
-        ("1.15s", "Time per Epoch", numerals.Number(1.15, 1.0, 2)),
+        ("1.15s", "Time per Epoch", numerals.Number(1.15, 1.0, 2, unit="s")),
         ("1.15", "Time per Epoch", numerals.Number(1.15, 1.0, 2)),
-        ("12 ms", "Latency", numerals.Number(12, 1e-3, 0)),
-        ("21.2M", "Params", numerals.Number(21.2, 1e6, 1)),
-        ("113K", "Params", numerals.Number(113, 1e3, 0)),  # a rounding to whole thousands
-        ("21", "Parameters (M)", numerals.Number(21, 1e6, 0)),
+        ("12 ms", "Latency", numerals.Number(12, 1e-3, 0, unit="ms")),
+        ("21.2M", "Params", numerals.Number(21.2, 1e6, 1, unit="M")),
+        ("113K", "Params", numerals.Number(113, 1e3, 0, unit="K")),  # a rounding to whole thousands
+        ("21", "Parameters (M)", numerals.Number(21, 1e6, 0, unit="M")),
         ("0", "MACs", numerals.Number(0)),
-        ("<100K", "Params", numerals.Number(100, 1e3, 0, bound="below")),
-        ("~85%", "Accuracy", numerals.Number(85, percent=True)),
-        ("≈ 1.2M", "Params", numerals.Number(1.2, 1e6, 1)),
+        ("<100K", "Params", numerals.Number(100, 1e3, 0, bound="below", unit="K")),
+        ("~85%", "Accuracy", numerals.Number(85, unit="%")),
+        ("≈ 1.2M", "Params", numerals.Number(1.2, 1e6, 1, unit="M")),
         ("(10,1)", "Output Size", numerals.Number([10, 1])),
         ("(16, 16, 32)", "Output Size", numerals.Number([16, 16, 32])),
         ("(128,)", "Output Size", numerals.Number([128])),
-        ("1.2 min", "Time per Epoch", numerals.Number(1.2, 60.0, 1)),
-        ("1.2", "Epoch time (min)", numerals.Number(1.2, 60.0, 1)),
-        ("3", "Time per epoch (minutes)", numerals.Number(3, 60.0, 0)),
+        ("1.2 min", "Time per Epoch", numerals.Number(1.2, 60.0, 1, unit="min")),
+        ("1.2", "Epoch time (min)", numerals.Number(1.2, 60.0, 1, unit="min")),
+        ("3", "Time per epoch (minutes)", numerals.Number(3, 60.0, 0, unit="minutes")),
         ("1,031,744 params", "Params", numerals.Number(1_031_744)),
-        ("113K parameters", "", numerals.Number(113, 1e3, 0)),
-        ("1.2 GMACs", "", numerals.Number(1.2, 1e9, 1)),
-        ("60-65%", "Accuracy", numerals.Number((60, 65), bound="between", percent=True)),
-        ("60–65 %", "Accuracy", numerals.Number((60, 65), bound="between", percent=True)),
-        ("60% — 65%", "Accuracy", numerals.Number((60, 65), bound="between", percent=True)),
-        ("1.2-1.55", "Params (M)", numerals.Number((1.2, 1.55), 1e6, 2, bound="between")),
-        ("88.7 ± 0.3", "Acc (%)", numerals.Number(88.7, 1.0, 1, percent=True, spread=0.3)),
+        ("113K parameters", "", numerals.Number(113, 1e3, 0, unit="K")),
+        ("1.2 GMACs", "", numerals.Number(1.2, 1e9, 1, unit="G")),
+        ("60-65%", "Accuracy", numerals.Number((60, 65), bound="between", unit="%")),
+        ("60–65 %", "Accuracy", numerals.Number((60, 65), bound="between", unit="%")),
+        ("60% — 65%", "Accuracy", numerals.Number((60, 65), bound="between", unit="%")),
+        ("1.2-1.55", "Params (M)", numerals.Number((1.2, 1.55), 1e6, 2, bound="between", unit="M")),
+        ("88.7 ± 0.3", "Acc (%)", numerals.Number(88.7, 1.0, 1, unit="%", spread=0.3)),
         ("88.7±0.3", "Accuracy", numerals.Number(88.7, 1.0, 1, spread=0.3)),
         ("88.7 +/- 0.3", "Accuracy", numerals.Number(88.7, 1.0, 1, spread=0.3)),
-        ("88.7% ± 0.3", "Accuracy", numerals.Number(88.7, 1.0, 1, percent=True, spread=0.3)),
+        ("88.7% ± 0.3", "Accuracy", numerals.Number(88.7, 1.0, 1, unit="%", spread=0.3)),
     ],
 )
 def test_parse_reads_each_printed_form(printed: str, header: str, expected: numerals.Number) -> None:
+    assert numerals.parse(printed, header) == expected
+
+
+@pytest.mark.parametrize(
+    ("printed", "header", "expected"),
+    [
+        ("~0.37", "GFLOPs", numerals.Number(0.37, 1e9, 2, unit="G")),  # a magnitude glued to its noun
+        ("452", "MFLOPs", numerals.Number(452, 1e6, 0, unit="M")),
+        ("1.84", "GMACs", numerals.Number(1.84, 1e9, 2, unit="G")),
+        ("11.3", "Params, M", numerals.Number(11.3, 1e6, 1, unit="M")),
+        ("11.3", "Params in M", numerals.Number(11.3, 1e6, 1, unit="M")),
+        ("42.7", "Size (MiB)", numerals.Number(42.7, 1024.0 ** 2, 1, unit="MiB")),
+        ("4.9 MiB", "Memory", numerals.Number(4.9, 1024.0 ** 2, 1, unit="MiB")),
+        ("3 KiB", "", numerals.Number(3, 1024.0, 0, unit="KiB")),
+        ("1.2 GiB", "", numerals.Number(1.2, 1024.0 ** 3, 1, unit="GiB")),
+        ("11.3 million", "", numerals.Number(11.3, 1e6, 1, unit="million")),
+        ("11.3 million parameters", "", numerals.Number(11.3, 1e6, 1, unit="million")),
+        ("2 billion", "FLOPs", numerals.Number(2, 1e9, 0, unit="billion")),
+    ],
+)
+def test_parse_reads_units_in_header_words_binary_bytes_and_number_words(printed: str, header: str,
+                                                                          expected: numerals.Number) -> None:
     assert numerals.parse(printed, header) == expected
 
 
@@ -64,7 +86,6 @@ def test_parse_refuses_text(printed: str) -> None:
     ("5.6M", 5.6, 1e6, ""),
     ("21.2", 21.2, 1e6, "Parameters (M)"),
     ("0.49 MB", 0.49, 1.024e6, ""),  # a report's own megabyte: the unit's scale is not imposed
-    ("99.47%", 99.47, 0.01, "Precision"),  # a fraction printed as a percentage
     ("(10,1)", (10, 1), 1.0, "Output Size"),
     ("just shy of 60%", 59, 1.0, ""),  # words: no one number to hold the value to
     ("<100K", 99_000, 1.0, ""),  # a bound
@@ -99,3 +120,35 @@ WRONG = "is not the number that printed shows"
 def test_a_value_or_scale_the_printed_text_does_not_show_is_named(
         printed: str, value: float | tuple[int, ...], scale: float, header: str, problem: tuple[str, str]) -> None:
     assert numerals.contradiction(printed, value, scale, header) == problem
+
+
+@pytest.mark.parametrize(("printed", "value", "scale", "header", "kind"), [
+    ("2.5G", 2.5, 1e9, "", "macs"),
+    ("4.8 MB", 4.8, 2.0 ** 20, "", "size"),  # a megabyte of 2**20 bytes
+    ("4.8", 4.8, 1.024e6, "Size (MB)", "size"),  # Windows' "MB": KiB / 1000
+    ("4.8", 4.8, 1.024e6, "Size (M)", "size"),  # a size's M is a megabyte
+    ("87.5%", 87.5, 0.01, "Precision", "precision"),  # a fraction printed as a percentage
+    ("87.5%", 87.5, 1.0, "Test Accuracy", "accuracy"),
+])
+def test_a_scale_its_unit_stands_for_is_no_contradiction(printed: str, value: float, scale: float, header: str,
+                                                           kind: str) -> None:
+    assert numerals.contradiction(printed, value, scale, header, kind) is None
+
+
+@pytest.mark.parametrize(("printed", "value", "scale", "header", "kind", "why"), [
+    ("1.81G", 1.81, 1e6, "", "macs", "printed '1.81G' counts in units of 1e+09: give scale = 1e+09, not 1e+06"),
+    ("1.81", 1.81, 1e6, "FLOPs (G)", "macs",
+     "printed '1.81' under 'FLOPs (G)' counts in units of 1e+09: give scale = 1e+09, not 1e+06"),
+    ("3.4M", 3.4, 2.0 ** 20, "Params", "params",
+     "printed '3.4M' counts in units of 1e+06: give scale = 1e+06, not 1048576"),  # a count's M is no MiB
+    ("4.8 MB", 4.8, 1e3, "", "size",
+     "printed '4.8 MB' counts in units of 1e+06: give scale = 1e+06 or 1048576 or 1.024e+06, not 1000"),
+    ("87.5%", 87.5, 1.0, "Precision", "precision", "printed '87.5%' counts in units of 0.01: give scale = 0.01"),
+    ("87.5%", 87.5, 0.01, "Test Accuracy", "accuracy",
+     "printed '87.5%' counts in units of 1: give scale = 1, not 0.01"),
+    ("4.9 MiB", 4.9, 1e6, "", "size", "printed '4.9 MiB' counts in units of 1048576: give scale = 1048576, not 1e+06"),
+    ("512 B", 512, 1e9, "Size", "size", "printed '512 B' counts in units of 1: give scale = 1, not 1e+09"),  # bytes
+])
+def test_a_scale_its_unit_does_not_stand_for_is_named(printed: str, value: float, scale: float, header: str,
+                                                       kind: str, why: str) -> None:
+    assert numerals.contradiction(printed, value, scale, header, kind) == ("scale", why)
