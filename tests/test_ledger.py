@@ -1,5 +1,6 @@
 """The ledger rejects bad input with one clear line naming file, claim id and field."""
 
+import json
 import os
 import re
 import tomllib
