@@ -41,6 +41,8 @@ def input_size(claim: Claim) -> tuple[int, ...]:
     return tuple(size)
 
 
+CHECKPOINTS = ("checkpoint_weights", "checkpoint_sgd_momentum")
+"""The sizes measured by serialising the model on the CPU."""
 CPU_FALLBACK_BYTES = 256 * 2**20
 """The most weight and buffer bytes built on the CPU for a model whose forward cannot run on the meta device."""
 
@@ -161,8 +163,9 @@ def layer(claim: Claim) -> verdict.Measurement:
 
 def size(claim: Claim) -> verdict.Measurement:
     """torchinfo's estimate on the meta device, or the checkpoint bytes of a zeroed CPU copy (no input)."""
-    if not needs_input(claim):  # a checkpoint: serialised from a zeroed copy on the CPU
-        return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size), device="cpu")
+    if not needs_input(claim):  # a checkpoint is serialised from a zeroed copy on the CPU
+        device = "cpu" if claim.size in CHECKPOINTS else "meta"
+        return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size), device=device)
     estimate, device = _on_input(claim, input_size(claim),
                                  lambda model, shape: measure.size_bytes(model, shape, claim.size))
     return verdict.Measurement(estimate, device=device)

@@ -39,6 +39,8 @@ from torch.utils.flop_counter import FlopCounterMode
 from torchinfo.layer_info import LayerInfo
 from torchinfo.model_statistics import ModelStatistics
 
+from claimbench import errors
+
 __all__ = [
     "FLOP_COUNTER",
     "LAYOUTS",
@@ -426,8 +428,17 @@ def _torchinfo_total(model: nn.Module, input_size: Shape) -> int:
     return stats.total_input + stats.total_output_bytes + stats.total_param_bytes
 
 
+def _parameter_bytes(model: nn.Module, input_size: Shape) -> int:
+    """The bytes of the parameters' values, as torchinfo's "Params size" counts them: numel × element size."""
+    if any(isinstance(p, UninitializedParameter) for p in model.parameters()):
+        raise errors.MeasurementError("the model builds parameters in its first forward: their bytes are unknown "
+                                      "before it; use size = 'torchinfo_total', which runs it")
+    return sum(p.numel() * p.element_size() for p in model.parameters())
+
+
 SIZES: dict[str, Callable[[nn.Module, Shape], int]] = {
     "torchinfo_total": _torchinfo_total,
+    "parameter_bytes": _parameter_bytes,
     "checkpoint_weights": lambda model, input_size: _checkpoint_bytes(model, momentum=0.0),
     "checkpoint_sgd_momentum": lambda model, input_size: _checkpoint_bytes(model, momentum=0.9),
 }

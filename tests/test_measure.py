@@ -7,10 +7,11 @@ from collections import OrderedDict
 import pytest
 import torch
 import torch.nn as nn
+import torchinfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench import measure, registry, vocab
+from claimbench import errors, measure, registry, vocab
 from models.iot_ml_hw2 import SeparableConv2d
 
 COUNTERS = {measure.FLOP_COUNTER, measure.TORCHINFO}
@@ -282,6 +283,21 @@ def test_torchinfo_total_is_input_plus_twice_parameterised_outputs_plus_paramete
     storage_overhead = sys.getsizeof(torch.empty(0, device="meta").untyped_storage())
     expected = 4 * 3 * 6 * 6 + storage_overhead + 2 * 4 * outputs + parameter_bytes
     assert measure.size_bytes(model, (3, 6, 6), "torchinfo_total") == expected
+
+
+def test_parameter_bytes_are_torchinfos_params_size_and_leave_buffers_out() -> None:
+    model = _on_meta(_conv_bn_head)
+    by_hand = 4 * (3 * 8 * 9 + 8 + 2 * 8 + 8 * 5 + 5 + 2 * 5)  # conv, bn, fc, bn1d: weights and biases, fp32
+    assert measure.size_bytes(model, (), "parameter_bytes") == by_hand
+    half = _on_meta(_conv_bn_head).half()
+    assert measure.size_bytes(half, (), "parameter_bytes") == by_hand // 2
+    on_cpu = _conv_bn_head().eval()
+    assert torchinfo.summary(on_cpu, (1, 3, 6, 6), verbose=0).total_param_bytes == by_hand
+
+
+def test_parameter_bytes_of_a_lazy_model_are_an_error_before_its_first_forward() -> None:
+    with pytest.raises(errors.MeasurementError, match="builds parameters in its first forward"):
+        measure.size_bytes(nn.Sequential(nn.LazyLinear(3)), (), "parameter_bytes")
 
 
 def test_a_momentum_checkpoint_adds_one_buffer_per_parameter() -> None:
