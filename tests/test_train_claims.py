@@ -164,6 +164,10 @@ def test_xdist_workers_take_one_gpu_each(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_timing_compares_only_like_with_like() -> None:
     assert timing.same_hardware("RTX 3070 Laptop", "NVIDIA GeForce RTX 3070 Laptop GPU")
     assert not timing.same_hardware("unknown GPU (Keras/TensorFlow)", "NVIDIA H100 80GB HBM3")
+    assert timing.same_hardware("A100", "NVIDIA A100-SXM4-80GB")
+    for vague in ("NVIDIA", "GPU", "CPU", "NVIDIA GeForce"):  # names no one device: never judged against ours
+        assert not timing.same_hardware(vague, "NVIDIA GeForce RTX 3070 Laptop GPU")
+    assert not timing.same_hardware("RTX 3070", "NVIDIA GeForce RTX 3080")
 
 
 # ----------------------------------------------------------------------------- the run store and its faults

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import statistics
 from dataclasses import dataclass
 from typing import Any
@@ -32,10 +33,15 @@ class EpochTime:
     """Whether the data's checksums matched (a truncated or altered dataset changes an epoch's time)."""
 
 
+def _words(name: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", name.casefold()))
+
+
 def same_hardware(claimed: str, ours: str) -> bool:
-    """Whether the claim's hardware names our device (either name contains the other, ignoring case)."""
-    claimed, ours = claimed.casefold(), ours.casefold()
-    return claimed in ours or ours in claimed
+    """Whether the claim's hardware names our device: each of its words is one of ours, and one of them is a model
+    number ("RTX 3070 Laptop" is "NVIDIA GeForce RTX 3070 Laptop GPU"; a bare "NVIDIA" or "CPU" names no device)."""
+    named = _words(claimed)
+    return any(char.isdigit() for word in named for char in word) and named <= _words(ours)
 
 
 def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
