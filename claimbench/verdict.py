@@ -8,6 +8,7 @@ Torch-free: the controller judges the plain records that tests send it.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -112,21 +113,28 @@ def _tuple(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-def _round(value: float, tolerance: Tolerance) -> float:
-    if tolerance.digits is None:
-        return value
-    factor = 10**tolerance.digits
-    if tolerance.mode == "truncate":
+def _rounded(measured: float | int, claim: Claim) -> float:
+    """``measured / scale`` to the printed decimals, in decimal arithmetic: a measurement exactly halfway between
+    two printed numbers may be printed as either (half up or half to even), so it takes the one nearer the claim."""
+    digits = claim.tolerance.digits
+    if digits is None:
+        return measured / claim.scale
+    exact = Decimal(repr(measured)) / Decimal(repr(claim.scale))
+    if claim.tolerance.mode == "truncate":
         # The small epsilon keeps 0.29 * 100 (28.999999...) from truncating to 28.
-        return math.trunc(value * factor + math.copysign(1e-9, value)) / factor
-    return round(value, tolerance.digits)
+        return math.trunc(float(exact) * 10**digits + math.copysign(1e-9, float(exact))) / 10**digits
+    quantum = Decimal(1).scaleb(-digits)
+    either = {float(exact.quantize(quantum, rounding)) for rounding in (ROUND_HALF_EVEN, ROUND_HALF_UP)}
+    ends = [end for end in claim.interval or () if end is not None]
+    target = claim.value if isinstance(claim.value, (int, float)) else sum(ends) / len(ends) if ends else 0.0
+    return min(either, key=lambda shown: (abs(shown - target), shown))
 
 
 def shown_value(claim: Claim, measured: Measured) -> Measured:
     """The measurement in the claim's unit (``measured / scale``), rounded as the report printed it."""
     if isinstance(measured, tuple) or isinstance(measured, int) and claim.scale == 1:
         return measured  # a count stays an integer: floats lose exactness above 2**53
-    return _round(measured / claim.scale, claim.tolerance)
+    return _rounded(measured, claim)
 
 
 def describe_tolerance(tolerance: Tolerance) -> str:

@@ -53,6 +53,19 @@ def test_a_tolerance_widens_the_band_and_the_reason_shows_it() -> None:
     assert result.reason.endswith("below by 1.93; allowed [97.93, 99.93] (±1 after rounding to 2 decimals)")
 
 
+@pytest.mark.parametrize(("claimed", "measured", "verdict"), [
+    (1.03, 1_025_000, "reproduced"),  # exactly halfway: printed half up...
+    (1.02, 1_025_000, "reproduced"),  # ...or half to even, as Python and printf round 1.025
+    (1.04, 1_025_000, "refuted"),
+    (1.03, 1_024_999, "refuted"),  # below halfway: 1.02 only
+    (0.13, 125, "reproduced"),
+])
+def test_a_measurement_halfway_between_two_printed_numbers_may_be_printed_as_either(
+        claimed: float, measured: int, verdict: str) -> None:
+    claim = _claim(claimed, scale=1e6 if measured > 1000 else 1e3, tolerance=Tolerance(digits=2))
+    assert _judge(claim, measured).verdict == verdict
+
+
 def test_truncation_follows_the_printed_digits() -> None:
     claim = _claim(21.2, scale=1e6, tolerance=Tolerance(digits=1, mode="truncate"))
     assert _judge(claim, 21_299_999).verdict == "reproduced"
