@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import configparser
+import importlib.metadata
 import json
 import os
 import shlex
@@ -287,6 +288,7 @@ def _ledger_of(report: Path, claims_dir: Path) -> Path | None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimbench", description="Published model claims, re-measured.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     draft = commands.add_parser("draft", help="draft a v2 ledger from a markdown report (reads it as text only)")
@@ -335,6 +337,14 @@ def _parser() -> argparse.ArgumentParser:
                       help="where the ledger goes (default: claims/)")
     init.set_defaults(run=_init)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's version."""
+    try:
+        return importlib.metadata.version("claimbench")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -139,6 +140,13 @@ def test_init_without_the_report_writes_nothing(tmp_path: Path, monkeypatch: pyt
     assert cli.main(["init"]) == 1
     assert "claimbench draft: README.md: " in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_version_is_the_installed_distribution_s(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"claimbench {importlib.metadata.version('claimbench')}\n"
 
 
 def test_schema_writes_the_shipped_json_schema(tmp_path: Path) -> None:
