@@ -166,6 +166,15 @@ def test_check_runs_the_ledger_alone_from_anywhere(author: pytest.Pytester, tmp_
     assert not list(author.path.rglob("__pycache__")), "the check wrote into the clone it checked"
 
 
+def test_check_imports_claimbench_before_pytest_without_a_warning(author: pytest.Pytester) -> None:
+    """pytest marks an installed plugin's package for assertion rewriting and warns when it was imported already,
+    as ``claimbench check`` imports it: under ``-W error`` the warning would end the run."""
+    finished = subprocess.run([sys.executable, "-m", "claimbench.cli", "check", "-W", "error", "--co", "-q",
+                               "-p", "no:cacheprovider"], cwd=author.path, capture_output=True, text=True, check=False)
+    assert finished.returncode == pytest.ExitCode.OK, finished.stdout[-2000:] + finished.stderr
+    assert "PytestAssertRewriteWarning" not in finished.stdout + finished.stderr
+
+
 @pytest.mark.parametrize("option", ["--setup-plan", "--setup-only"])
 def test_showing_the_set_up_measures_nothing_and_writes_nothing(author: pytest.Pytester, option: str) -> None:
     author.makepyfile(test_claims="""
