@@ -166,7 +166,6 @@ OPTIONS = (*MARKDOWN_AND_JSON, "--claims-badges", "badges", "--claims-plots", "o
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
     """A project with the tiny ledger, its claim test and a README with summary markers."""
-    pytester.makeconftest('pytest_plugins = ["claimbench.plugin"]\n')
     (pytester.path / "reference").mkdir()
     (pytester.path / "reference" / "tiny.toml").write_text(LEDGER, encoding="utf-8")
     pytester.makepyfile(test_claims=CLAIM_TESTS)

@@ -305,12 +305,12 @@ def test_a_claim_skipped_while_it_runs_is_reported_at_its_ledger(author: pytest.
 
 def test_a_report_asked_for_without_a_ledger_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_plain="def test_nothing():\n    pass\n")
-    result = pytester.runpytest_subprocess("-p", "claimbench.plugin", "--claims-report=REPORT.md")
+    result = pytester.runpytest_subprocess("--claims-report=REPORT.md")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --claims-report: there is no ledger to report on: give --claims-dir=DIR*"])
     assert not (pytester.path / "REPORT.md").exists()
     pytester.makeini("[pytest]\nclaims_report = REPORT.md\n")  # an ini's outputs alone leave the plugin inert
-    pytester.runpytest_subprocess("-p", "claimbench.plugin").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
     assert not (pytester.path / "REPORT.md").exists()
 
 
@@ -323,19 +323,20 @@ PROBE = textwrap.dedent('''
     def pytest_unconfigure(config):
         heavy = sorted({"torch", "pydantic", "claimbench.ledger"} & sys.modules.keys())
         markers = [m for m in config.getini("markers") if m.split(":")[0] in ("params", "train", "claims(*kinds)")]
-        print(f"probe: loaded={heavy} markers={markers}")
+        registered = config.pluginmanager.is_registered(sys.modules.get("claimbench.plugin"))
+        print(f"probe: registered={registered} loaded={heavy} markers={markers}")
 ''')
 
 
 def test_installed_but_not_configured_the_plugin_is_inert(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(PROBE)
     pytester.makepyfile(test_plain="def test_nothing():\n    assert 1 + 1 == 2\n")
-    result = pytester.runpytest_subprocess("-p", "claimbench.plugin", "-s")
+    result = pytester.runpytest_subprocess("-s")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["probe: loaded=[] markers=[]"])
+    result.stdout.fnmatch_lines(["probe: registered=True loaded=[] markers=[]"])
     shown = [line for line in result.outlines if not line.startswith("plugins:")]  # pytest lists installed ones
     assert not [line for line in shown if "claimbench" in line]
-    fixtures = pytester.runpytest_subprocess("-p", "claimbench.plugin", "--fixtures").stdout.str()
+    fixtures = pytester.runpytest_subprocess("--fixtures").stdout.str()
     assert not {"claim", "claim_measurement", "check_claim", "training_settings"} & set(re.findall(r"(?m)^(\w+)",
                                                                                                      fixtures))
 
