@@ -47,6 +47,8 @@ FOLDERS = ("badges", "plots", "results_dir")
 """The path options that name a folder to write files into; the other written ones name a file."""
 PATHS = ("dir", *OUTPUTS, "data_root", "results_dir")
 """Every path option, each ``--claims-<name>`` (underscores as dashes) / ini ``claims_<name>``."""
+BOOLEANS = ("download", "allow_unverified_data", "train_compile")
+"""The flags with an ini equivalent, a boolean."""
 NOTHING_CHECKED = "claimbench_nothing_checked"
 PATHS_GIVEN = "claimbench_paths_given"
 """The key of a pytest-xdist worker's output that says it collected no claim while a report was asked for."""
@@ -134,7 +136,18 @@ def _option_problems(config: pytest.Config) -> list[str]:
         problems.append(f"--claims-train-precision: must be auto, fp32 or bf16, got {precision!r}")
     if _setting(config, "claims_cluster"):
         problems.extend(_cluster_problems(config))
-    return problems + _path_problems(config)
+    return problems + _boolean_problems(config) + _path_problems(config)
+
+
+def _boolean_problems(config: pytest.Config) -> list[str]:
+    """The boolean ini values that pytest cannot read as true or false (``claims_download = maybe``)."""
+    problems = []
+    for name in BOOLEANS:
+        try:
+            _setting(config, f"claims_{name}")
+        except pytest.UsageError as error:  # pytest's own "invalid truth value 'maybe'"
+            problems.append(f"claims_{name}: {error}; give true or false")
+    return problems
 
 
 def _path_problems(config: pytest.Config) -> list[str]:

@@ -301,6 +301,10 @@ def test_a_partial_run_keeps_the_other_records(project: pytest.Pytester) -> None
     ("--claims-train-seeds=0", "--claims-train-seeds: must be at least 1, got 0"),
     ("--claims-train-device=tpu", "--claims-train-device: must be cpu, cuda, cuda:N or mps, got 'tpu'"),
     ("--claims-train-budget=nan", "--claims-train-budget: must be a positive number of seconds, got nan"),
+    ("--override-ini=claims_download=maybe", "claims_download: invalid truth value 'maybe'; give true or false"),
+    ("--override-ini=claims_allow_unverified_data=sometimes",
+     "claims_allow_unverified_data: invalid truth value 'sometimes'; give true or false"),
+    ("--override-ini=claims_train_compile=2", "claims_train_compile: invalid truth value '2'; give true or false"),
 ])
 def test_bad_options_are_usage_errors(project: pytest.Pytester, option: str, message: str) -> None:
     result = _run(project, option)
