@@ -355,10 +355,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def _paths_given(config: pytest.Config) -> bool:
     """Whether the command line named what to test (then tests outside the ledger run alone, with no report),
-    as the controller saw it on a pytest-xdist worker."""
+    as the controller saw it on a pytest-xdist worker. A plain ``pytest`` in a subfolder of the rootdir names
+    that folder: pytest collects it, not the ``testpaths``."""
     worker = getattr(config, "workerinput", None)
     if worker is not None:
         return bool(worker.get(PATHS_GIVEN))
+    if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR:
+        return config.invocation_params.dir != config.rootpath
     return config.args_source == pytest.Config.ArgsSource.ARGS
 
 

@@ -130,6 +130,23 @@ def test_tests_named_on_the_command_line_run_alone_and_write_no_report(author: p
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
+def test_plain_pytest_in_a_subfolder_runs_its_tests_alone(author: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                         workers: list[str]) -> None:
+    """``cd tests/unit && pytest``: pytest collects that folder, not the testpaths, as if it were named."""
+    if workers:
+        pytest.importorskip("xdist")
+    author.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\ntestpaths = claims tests\n")
+    unit = author.path / "tests" / "unit"
+    unit.mkdir(parents=True)
+    (unit / "test_unit.py").write_text("def test_unit():\n    pass\n", encoding="utf-8")
+    monkeypatch.chdir(unit)
+    result = author.runpytest_subprocess(*workers)
+    assert result.ret == pytest.ExitCode.OK, result.stderr.str()
+    result.assert_outcomes(passed=1)
+    assert not (author.path / "out").exists()
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
 def test_testpaths_that_leave_the_ledger_out_are_a_usage_error(author: pytest.Pytester, workers: list[str]) -> None:
     """A plain ``pytest`` whose testpaths miss the ledger would check nothing while its ini asks for a report."""
     if workers:
