@@ -637,7 +637,7 @@ class ClaimsSession:
             terminalreporter.write_line(f"ERROR: {self.nothing_checked}", red=True)
             return
         collected = self.config.stash.get(results_key, None)
-        if collected is None:
+        if collected is None or self.config.option.collectonly:  # pytest listed the claims and ran none
             return
         if not collected.outcomes:
             if any(_path(self.config, f"claims_{name}") for name in OUTPUTS):

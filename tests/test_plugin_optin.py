@@ -146,6 +146,16 @@ def test_plain_pytest_in_a_subfolder_runs_its_tests_alone(author: pytest.Pyteste
     assert not (author.path / "out").exists()
 
 
+@pytest.mark.parametrize("options", [["--co", "-q"], ["--lf", "--co", "-q"]], ids=["co", "lf-co"])
+def test_listing_the_claims_prints_nothing_of_claimbench_s_own(author: pytest.Pytester, options: list[str]) -> None:
+    result = author.runpytest_subprocess(*options)
+    assert result.ret == pytest.ExitCode.OK
+    assert result.outlines[:3] == ["claims/mine.toml::mine/params/resnet18", "claims/mine.toml::mine/params/tiny",
+                                   "claims/mine.toml::mine/params/wrong"]
+    assert not [line for line in result.outlines if "claimbench" in line], result.stdout.str()
+    assert not (author.path / "out").exists()
+
+
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
 def test_testpaths_that_leave_the_ledger_out_are_a_usage_error(author: pytest.Pytester, workers: list[str]) -> None:
     """A plain ``pytest`` whose testpaths miss the ledger would check nothing while its ini asks for a report."""
