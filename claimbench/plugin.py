@@ -216,10 +216,11 @@ def separated(option: str, value: str) -> bool:
 
 def _unconfigured(config: pytest.Config) -> str | None:
     """Why a session given ``--claims-*`` options on its command line has no ledger, or None when it was given
-    none (an ini file's output settings alone leave the plugin inert)."""
+    none (an ini file's output settings alone leave the plugin inert). A value after a space hid the ini file only
+    where it names an existing path: pytest looks for its ini file from the paths it was given that exist."""
     arguments = config.invocation_params.args
     for option, value in zip(arguments, arguments[1:]):
-        if separated(option, value):
+        if separated(option, value) and os.path.lexists(config.invocation_params.dir / value):
             return (f"no ledger configured; write {option}={value}, not {option} {value}: pytest looks for its "
                     f"ini file before it knows plugin options, and took {value!r} for a path to test")
     wanted = [f"--claims-{name}" for name in OUTPUTS if config.getoption(f"claims_{name}")]

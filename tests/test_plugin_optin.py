@@ -316,6 +316,13 @@ def test_a_claims_option_whose_value_hid_the_ini_file_is_a_usage_error(author: p
     author.runpytest_subprocess(f"--claims-data-root={data}").assert_outcomes(passed=2, failed=1)
 
 
+def test_a_claims_value_after_a_space_that_names_no_path_hid_nothing(pytester: pytest.Pytester) -> None:
+    """pytest looks for its ini file from the paths it was given that exist: ``cpu`` is none, so a project without
+    a ledger is simply one the plugin leaves alone."""
+    pytester.makepyfile(test_plain="def test_nothing():\n    pass\n")
+    pytester.runpytest_subprocess("--claims-train-device", "cpu").assert_outcomes(passed=1)
+
+
 def test_a_claim_skipped_while_it_runs_is_reported_at_its_ledger(author: pytest.Pytester) -> None:
     accuracy = ('\n[recipe.quick]\noptimizer = "sgd"\nlr = 0.1\nbatch_size = 8\nepochs = 1\nschedule = "constant"\n'
                 'validation = "none"\nnormalize = "unit"\n\n[[claim]]\nid = "accuracy/tiny"\nkind = "accuracy"\n'
