@@ -348,10 +348,33 @@ def _version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one ``claimbench`` command and return its exit code."""
+    """Run one ``claimbench`` command and return its exit code. A file or standard output that cannot be written
+    is one line on stderr and the exit status 1; standard output closed by its reader (``claimbench schema |
+    head -1``) ends the command quietly with status 1, as Python's documentation on SIGPIPE advises."""
     arguments = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = arguments.run
-    return run(arguments)
+    try:
+        status = run(arguments)
+        sys.stdout.flush()  # here, not at the interpreter's exit, where a failure is a traceback
+    except BrokenPipeError:
+        _drop_stdout()
+        return 1
+    except OSError as error:
+        _drop_stdout()
+        where = error.filename2 or error.filename
+        print(f"claimbench {arguments.command}: {f'{where}: ' if where else ''}{error.strerror or error}",
+              file=sys.stderr)
+        return 1
+    return status
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device when what it holds cannot be written, so that the flush at the
+    interpreter's exit raises nothing more."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

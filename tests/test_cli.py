@@ -149,6 +149,29 @@ def test_version_is_the_installed_distribution_s(capsys: pytest.CaptureFixture[s
     assert capsys.readouterr().out == f"claimbench {importlib.metadata.version('claimbench')}\n"
 
 
+def test_a_file_that_cannot_be_written_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["schema", "-o", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"claimbench schema: {tmp_path}: Is a directory\n"
+
+
+def test_a_closed_standard_output_ends_quietly_with_status_1() -> None:
+    """``claimbench schema | head -1``: Python's advice on SIGPIPE, no BrokenPipeError traceback."""
+    with subprocess.Popen([sys.executable, "-m", "claimbench.cli", "schema"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as command:
+        command.stdout.close()  # before the command writes: its reader is gone
+        stderr = command.stderr.read()
+    assert (command.returncode, stderr) == (1, "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_standard_output_is_one_line() -> None:
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        finished = subprocess.run([sys.executable, "-m", "claimbench.cli", "schema"], stdout=full,
+                                  stderr=subprocess.PIPE, text=True, check=False)
+    assert (finished.returncode, finished.stderr) == (1, "claimbench schema: No space left on device\n")
+
+
+
 def test_schema_writes_the_shipped_json_schema(tmp_path: Path) -> None:
     assert cli.main(["schema", "-o", str(tmp_path / "s.json")]) == 0
     assert (tmp_path / "s.json").read_bytes() == (REPO / "reference" / "ledger.schema.json").read_bytes()
