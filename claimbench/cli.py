@@ -248,9 +248,11 @@ def _init(arguments: argparse.Namespace) -> int:
     if drafted is not None:
         raise SystemExit(f"claimbench init: {drafted} already holds the claims of {arguments.report.name}: edit it, "
                          "or draft another report with claimbench draft")
-    status = draft.main([str(arguments.report), "--slug", name, "-o", str(target)])
-    if status:
-        return status
+    try:
+        text = arguments.report.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SystemExit(f"claimbench init: {arguments.report}: {error}") from None
+    atomic.write_text(target, draft.draft(text, slug=name, source=arguments.report.name))
     settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": "REPORT.md",
                 "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}
     existing = _pytest_config(Path.cwd())

@@ -134,11 +134,13 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     assert not (project / "claims" / "again.toml").exists()
 
 
+@pytest.mark.parametrize("argv", [["init"], ["init", "nope.md"]])
 def test_init_without_the_report_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+                                                 argv: list[str]) -> None:
     monkeypatch.chdir(tmp_path)
-    assert cli.main(["init"]) == 1
-    assert "claimbench draft: README.md: " in capsys.readouterr().err
+    with pytest.raises(SystemExit, match=rf"^claimbench init: {argv[-1] if len(argv) > 1 else 'README.md'}: "
+                                         r"\[Errno 2\] No such file or directory"):
+        cli.main(argv)
     assert not list(tmp_path.iterdir())
 
 
