@@ -22,13 +22,14 @@ import pytest
 from claimbench import errors
 
 if TYPE_CHECKING:
-    from claimbench import results, verdict
+    from claimbench import verdict
+    from claimbench.results import Results
     from claimbench.runs.settings import Settings
     from claimbench.ledger import Claim, Report
 
 claims_key = pytest.StashKey["list[Claim]"]()
 reports_key = pytest.StashKey["list[Report]"]()
-results_key = pytest.StashKey["results.Results"]()
+results_key: pytest.StashKey[Results] = pytest.StashKey()
 ledger_path_key = pytest.StashKey[Path]()
 session_key = pytest.StashKey[str]()
 
