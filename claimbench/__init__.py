@@ -1,4 +1,8 @@
-"""claimbench: published image-classification model claims, re-measured as pytest tests."""
+"""claimbench: published image-classification model claims, re-measured as pytest tests.
+
+PYTEST_DONT_REWRITE: pytest marks an installed plugin's package for assertion rewriting, and warns (an error under
+``-W error``) when the package was imported before it, as ``claimbench check`` imports it. Nothing here asserts.
+"""
 
 from claimbench.registry import get_model, list_models, register_model
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import configparser
+import importlib.metadata
 import json
 import os
 import shlex
@@ -247,9 +248,11 @@ def _init(arguments: argparse.Namespace) -> int:
     if drafted is not None:
         raise SystemExit(f"claimbench init: {drafted} already holds the claims of {arguments.report.name}: edit it, "
                          "or draft another report with claimbench draft")
-    status = draft.main([str(arguments.report), "--slug", name, "-o", str(target)])
-    if status:
-        return status
+    try:
+        text = arguments.report.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SystemExit(f"claimbench init: {arguments.report}: {error}") from None
+    atomic.write_text(target, draft.draft(text, slug=name, source=arguments.report.name))
     settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": "REPORT.md",
                 "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}
     existing = _pytest_config(Path.cwd())
@@ -287,6 +290,7 @@ def _ledger_of(report: Path, claims_dir: Path) -> Path | None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimbench", description="Published model claims, re-measured.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     draft = commands.add_parser("draft", help="draft a v2 ledger from a markdown report (reads it as text only)")
@@ -337,11 +341,42 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    """The installed distribution's version."""
+    try:
+        return importlib.metadata.version("claimbench")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one ``claimbench`` command and return its exit code."""
+    """Run one ``claimbench`` command and return its exit code. A file or standard output that cannot be written
+    is one line on stderr and the exit status 1; standard output closed by its reader (``claimbench schema |
+    head -1``) ends the command quietly with status 1, as Python's documentation on SIGPIPE advises."""
     arguments = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = arguments.run
-    return run(arguments)
+    try:
+        status = run(arguments)
+        sys.stdout.flush()  # here, not at the interpreter's exit, where a failure is a traceback
+    except BrokenPipeError:
+        _drop_stdout()
+        return 1
+    except OSError as error:
+        _drop_stdout()
+        where = error.filename2 or error.filename
+        print(f"claimbench {arguments.command}: {f'{where}: ' if where else ''}{error.strerror or error}",
+              file=sys.stderr)
+        return 1
+    return status
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device when what it holds cannot be written, so that the flush at the
+    interpreter's exit raises nothing more."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""Where a run happened: claimbench's version and commit, the checked ledger's repository and commit,
-library versions and the date, as one plain record; and a human name for a device."""
+"""Where a run happened: claimbench's version (and commit, run from its source checkout), the checked ledger's
+repository and commit, library versions and the date, as one plain record; and a human name for a device."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime
 import importlib.metadata
 import platform
 import subprocess
+import tomllib
 from pathlib import Path
 
 import torch
@@ -37,12 +38,28 @@ def _commit(directory: Path) -> str:
     return f"{Path(top).name} @ {commit}{dirty}"
 
 
-def _version() -> str:
+def _source_checkout(package: Path) -> str | None:
+    """``<repository> @ <commit>`` where ``package`` is claimbench's own source checkout: the git toplevel holds it
+    as ``claimbench/`` beside a pyproject.toml naming claimbench. None where it is installed, in site-packages
+    inside some other repository too."""
+    top = _git(package, "rev-parse", "--show-toplevel")
+    if top is None or Path(top).resolve() / "claimbench" != package.resolve():
+        return None
+    try:
+        project = tomllib.loads((Path(top) / "pyproject.toml").read_text(encoding="utf-8")).get("project")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return _commit(package) if isinstance(project, dict) and project.get("name") == "claimbench" else None
+
+
+def _version(package: Path = _PACKAGE) -> str:
+    """claimbench's version, with the commit where it runs from its source checkout."""
     try:
         version = importlib.metadata.version("claimbench")
     except importlib.metadata.PackageNotFoundError:
         version = "not installed"
-    return f"{version} ({_commit(_PACKAGE)})"
+    checkout = _source_checkout(package)
+    return f"{version} ({checkout})" if checkout else version
 
 
 def device_name(device: str | torch.device = "cpu") -> str:

@@ -22,13 +22,14 @@ import pytest
 from claimbench import errors
 
 if TYPE_CHECKING:
-    from claimbench import results, verdict
+    from claimbench import verdict
+    from claimbench.results import Results
     from claimbench.runs.settings import Settings
     from claimbench.ledger import Claim, Report
 
 claims_key = pytest.StashKey["list[Claim]"]()
 reports_key = pytest.StashKey["list[Report]"]()
-results_key = pytest.StashKey["results.Results"]()
+results_key: pytest.StashKey[Results] = pytest.StashKey()
 ledger_path_key = pytest.StashKey[Path]()
 session_key = pytest.StashKey[str]()
 
@@ -43,6 +44,12 @@ MARKERS = {
 }
 OUTPUTS = ("report", "json", "badges", "plots", "readme")
 """The files a run may write, each ``--claims-<name>`` / ini ``claims_<name>``."""
+FOLDERS = ("badges", "plots", "results_dir")
+"""The path options that name a folder to write files into; the other written ones name a file."""
+PATHS = ("dir", *OUTPUTS, "data_root", "results_dir")
+"""Every path option, each ``--claims-<name>`` (underscores as dashes) / ini ``claims_<name>``."""
+BOOLEANS = ("download", "allow_unverified_data", "train_compile")
+"""The flags with an ini equivalent, a boolean."""
 NOTHING_CHECKED = "claimbench_nothing_checked"
 PATHS_GIVEN = "claimbench_paths_given"
 """The key of a pytest-xdist worker's output that says it collected no claim while a report was asked for."""
@@ -130,7 +137,51 @@ def _option_problems(config: pytest.Config) -> list[str]:
         problems.append(f"--claims-train-precision: must be auto, fp32 or bf16, got {precision!r}")
     if _setting(config, "claims_cluster"):
         problems.extend(_cluster_problems(config))
+    return problems + _boolean_problems(config) + _path_problems(config)
+
+
+def _boolean_problems(config: pytest.Config) -> list[str]:
+    """The boolean ini values that pytest cannot read as true or false (``claims_download = maybe``)."""
+    problems = []
+    for name in BOOLEANS:
+        try:
+            _setting(config, f"claims_{name}")
+        except pytest.UsageError as error:  # pytest's own "invalid truth value 'maybe'"
+            problems.append(f"claims_{name}: {error}; give true or false")
     return problems
+
+
+def _path_problems(config: pytest.Config) -> list[str]:
+    """The path options given empty on the command line, and the written ones that a run could not write."""
+    problems = []
+    for name in PATHS:
+        flag = f"--claims-{name.replace('_', '-')}"
+        given = config.getoption(f"claims_{name}")
+        if given is not None and not given.strip():
+            problems.append(f"{flag}: empty; give a path")
+            continue
+        path, written = _path(config, f"claims_{name}"), name in OUTPUTS or name in FOLDERS
+        problem = _unwritable(path, folder=name in FOLDERS) if path and written else None
+        if problem:
+            problems.append(f"{flag}: {problem}")
+    return problems
+
+
+def _unwritable(path: Path, *, folder: bool) -> str | None:
+    """Why a run could not write ``path`` (a file, or a folder to write files into); None when it could. A file
+    is replaced through a temporary file beside it, so its folder must take new files."""
+    if folder and os.path.isfile(path):
+        return f"{path} is a file, not a folder"
+    if not folder and os.path.isdir(path):
+        return f"{path} is a folder, not a file"
+    existing = path if folder else path.parent
+    while not os.path.lexists(existing):  # the folders a run would create: their nearest existing ancestor
+        existing = existing.parent
+    if not os.path.isdir(existing):
+        return f"cannot create {path}: {existing} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"cannot write in {existing}"
+    return None
 
 
 def _positive(value: object) -> bool:
@@ -166,10 +217,11 @@ def separated(option: str, value: str) -> bool:
 
 def _unconfigured(config: pytest.Config) -> str | None:
     """Why a session given ``--claims-*`` options on its command line has no ledger, or None when it was given
-    none (an ini file's output settings alone leave the plugin inert)."""
+    none (an ini file's output settings alone leave the plugin inert). A value after a space hid the ini file only
+    where it names an existing path: pytest looks for its ini file from the paths it was given that exist."""
     arguments = config.invocation_params.args
     for option, value in zip(arguments, arguments[1:]):
-        if separated(option, value):
+        if separated(option, value) and os.path.lexists(config.invocation_params.dir / value):
             return (f"no ledger configured; write {option}={value}, not {option} {value}: pytest looks for its "
                     f"ini file before it knows plugin options, and took {value!r} for a path to test")
     wanted = [f"--claims-{name}" for name in OUTPUTS if config.getoption(f"claims_{name}")]
@@ -305,10 +357,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def _paths_given(config: pytest.Config) -> bool:
     """Whether the command line named what to test (then tests outside the ledger run alone, with no report),
-    as the controller saw it on a pytest-xdist worker."""
+    as the controller saw it on a pytest-xdist worker. A plain ``pytest`` in a subfolder of the rootdir names
+    that folder: pytest collects it, not the ``testpaths``."""
     worker = getattr(config, "workerinput", None)
     if worker is not None:
         return bool(worker.get(PATHS_GIVEN))
+    if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR:
+        return config.invocation_params.dir != config.rootpath
     return config.args_source == pytest.Config.ArgsSource.ARGS
 
 
@@ -497,6 +552,7 @@ class ClaimsSession:
         self.config = config
         self.written: list[Path] = []
         self.nothing_checked: str | None = None
+        self.unwritten: str | None = None
 
     def pytest_sessionstart(self) -> None:
         readme = _path(self.config, "claims_readme")
@@ -551,20 +607,39 @@ class ClaimsSession:
             return  # a run that measured no claim leaves the files of the last one as they are
         from claimbench import environment, report, results
 
+        unusable = [problem for name, path in targets.items()
+                    if path and (problem := _unwritable(path, folder=name in FOLDERS))]
+        if unusable:  # checked before the tests ran; changed since
+            self._write_failed(session, f"no file was written: {'; '.join(unusable)}")
+            return
         interrupted = session.exitstatus == pytest.ExitCode.INTERRUPTED
-        self.written = report.write_all(
-            collected.records(), self.config.stash[reports_key], environment.describe(
-                self.config.stash[ledger_path_key]),
-            markdown=targets["report"], json=targets["json"], badges=targets["badges"], plots=targets["plots"],
-            readme=targets["readme"], unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED,
-        )
+        try:
+            self.written = report.write_all(
+                collected.records(), self.config.stash[reports_key], environment.describe(
+                    self.config.stash[ledger_path_key]),
+                markdown=targets["report"], json=targets["json"], badges=targets["badges"], plots=targets["plots"],
+                readme=targets["readme"], unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED,
+            )
+        except OSError as error:
+            where = error.filename2 or error.filename
+            self._write_failed(session, f"could not write {where}: {error.strerror}" if where and error.strerror
+                               else f"could not write the files: {error}")
+
+    def _write_failed(self, session: pytest.Session, problem: str) -> None:
+        """Files the run could not write (a full disk, a path made a folder while the tests ran): one line after the
+        summary, not a traceback in its place. The run's own failure status stands; a run that otherwise passed
+        exits with ``INTERNAL_ERROR`` (3), pytest's status for a plugin that fails outside any test, since neither
+        the tests nor the command line are at fault, and a CI job must not pass without its report."""
+        self.unwritten = f"claimbench: {problem}"
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.nothing_checked:
             terminalreporter.write_line(f"ERROR: {self.nothing_checked}", red=True)
             return
         collected = self.config.stash.get(results_key, None)
-        if collected is None:
+        if collected is None or self.config.option.collectonly:  # pytest listed the claims and ran none
             return
         if not collected.outcomes:
             if any(_path(self.config, f"claims_{name}") for name in OUTPUTS):
@@ -579,6 +654,8 @@ class ClaimsSession:
                                     + ", ".join(f"{tally[v]} {v}" for v in verdict.VERDICTS if tally[v]) + ")")
         for path in self.written:
             terminalreporter.write_line(f"wrote {path}")
+        if self.unwritten:
+            terminalreporter.write_line(f"ERROR: {self.unwritten}", red=True)
 
 
 @pytest.hookimpl(optionalhook=True)

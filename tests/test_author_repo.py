@@ -10,6 +10,7 @@ import site
 import subprocess
 import sys
 import time
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -20,6 +21,12 @@ EXAMPLE = REPO / "examples" / "author-repo"
 FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 """Debian's copy, which claimbench finds without configuration (``apt-get install dataset-fashion-mnist``)."""
 PYTEST_SCRIPT = "import sys\nfrom pytest import console_main\nsys.exit(console_main())\n"
+METADATA = """from importlib.metadata import distribution
+installed = distribution("claimbench")
+print([entry.name for entry in installed.entry_points if entry.group == "pytest11"])
+print(installed.metadata.get_all("Classifier"))
+"""
+"""Prints the installed distribution's pytest plugins, then its classifiers."""
 PROBE = '''import sys
 
 def pytest_unconfigure(config):
@@ -50,11 +57,12 @@ def _dependencies(directory: Path) -> Path:
     return directory
 
 
-def _run(venv: Path, cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
+def _run(venv: Path, cwd: Path, *args: str, script: str = "pytest") -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run one of the venv's scripts (pytest without its cache) where the author would, and time it."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "CLAIMBENCH_DATA")}
     started = time.perf_counter()
-    finished = subprocess.run([str(venv / "bin" / "pytest"), "-p", "no:cacheprovider", *args], cwd=cwd, env=env,
-                              capture_output=True, text=True, timeout=600, check=False)
+    finished = subprocess.run([str(venv / "bin" / script), *(["-p", "no:cacheprovider"] if script == "pytest" else []),
+                               *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)
     return finished, time.perf_counter() - started
 
 
@@ -122,3 +130,25 @@ def test_an_unrelated_project_does_not_notice_claimbench(venvs: tuple[Path, Path
     assert outputs["with"] == outputs["without"] and len(outputs["with"]) == 1
     (returncode, stdout), = outputs["with"]
     assert returncode == 0 and "heavy modules: []" in stdout
+
+
+@pytest.mark.slow
+def test_the_installed_package_keeps_pytest_s_plugin_conventions(venvs: tuple[Path, Path], tmp_path: Path) -> None:
+    """The wheel's entry point is named as pytest blocks it (``-p no:claimbench``), its metadata says it is a pytest
+    plugin, ``claimbench --version`` answers, and ``claimbench check`` imports claimbench before pytest without
+    the assertion-rewriting warning that ``-W error`` makes fatal."""
+    with_claimbench, _ = venvs
+    project = tmp_path / "author-repo"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("REPORT.md", "claims.json", "badges", "runs",
+                                                                    "__pycache__"))
+    enabled, _ = _run(with_claimbench, tmp_path, "--help")
+    disabled, _ = _run(with_claimbench, tmp_path, "-p", "no:claimbench", "--help")
+    assert "--claims-dir=DIR" in enabled.stdout and "--claims-dir" not in disabled.stdout, disabled.stderr
+    version, _ = _run(with_claimbench, tmp_path, "--version", script="claimbench")
+    declared = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert (version.returncode, version.stdout) == (0, f"claimbench {declared}\n"), version.stderr
+    check, _ = _run(with_claimbench, project, "check", "-W", "error", "--co", "-q", script="claimbench")
+    assert check.returncode == 0 and "PytestAssertRewriteWarning" not in check.stdout + check.stderr, check.stderr
+    metadata, _ = _run(with_claimbench, tmp_path, "-c", METADATA, script="python")
+    plugins, classifiers = metadata.stdout.splitlines()
+    assert plugins == "['claimbench']" and "'Framework :: Pytest'" in classifiers, metadata.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -133,12 +134,44 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     assert not (project / "claims" / "again.toml").exists()
 
 
+@pytest.mark.parametrize("argv", [["init"], ["init", "nope.md"]])
 def test_init_without_the_report_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+                                                 argv: list[str]) -> None:
     monkeypatch.chdir(tmp_path)
-    assert cli.main(["init"]) == 1
-    assert "claimbench draft: README.md: " in capsys.readouterr().err
+    with pytest.raises(SystemExit, match=rf"^claimbench init: {argv[-1] if len(argv) > 1 else 'README.md'}: "
+                                         r"\[Errno 2\] No such file or directory"):
+        cli.main(argv)
     assert not list(tmp_path.iterdir())
+
+
+def test_version_is_the_installed_distribution_s(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"claimbench {importlib.metadata.version('claimbench')}\n"
+
+
+def test_a_file_that_cannot_be_written_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["schema", "-o", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"claimbench schema: {tmp_path}: Is a directory\n"
+
+
+def test_a_closed_standard_output_ends_quietly_with_status_1() -> None:
+    """``claimbench schema | head -1``: Python's advice on SIGPIPE, no BrokenPipeError traceback."""
+    with subprocess.Popen([sys.executable, "-m", "claimbench.cli", "schema"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as command:
+        command.stdout.close()  # before the command writes: its reader is gone
+        stderr = command.stderr.read()
+    assert (command.returncode, stderr) == (1, "")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_standard_output_is_one_line() -> None:
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        finished = subprocess.run([sys.executable, "-m", "claimbench.cli", "schema"], stdout=full,
+                                  stderr=subprocess.PIPE, text=True, check=False)
+    assert (finished.returncode, finished.stderr) == (1, "claimbench schema: No space left on device\n")
+
 
 
 def test_schema_writes_the_shipped_json_schema(tmp_path: Path) -> None:

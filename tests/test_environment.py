@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import re
 import subprocess
 from pathlib import Path
 
@@ -26,3 +28,25 @@ def test_the_ledger_is_named_by_its_checkout_and_commit(tmp_path: Path) -> None:
     assert clean.startswith("repo @ ") and not clean.endswith("+")
     (ledger / "mine.toml").write_text("format = 2\n# edited\n", encoding="utf-8")
     assert environment.describe(ledger)["ledger"] == f"{clean}+"
+
+
+def _repository(top: Path, package: str, name: str) -> Path:
+    """A committed git repository at ``top`` named ``name`` by its pyproject.toml, with a claimbench package at
+    ``package``; the package's folder."""
+    (top / package).mkdir(parents=True)
+    (top / package / "__init__.py").write_text('"""claimbench."""\n', encoding="utf-8")
+    (top / "pyproject.toml").write_text(f'[project]\nname = "{name}"\n', encoding="utf-8")
+    _git(top, "init", "-q")
+    _git(top, "add", ".")
+    _git(top, "commit", "-q", "-m", "first")
+    return top / package
+
+
+def test_a_commit_is_claimbench_s_only_in_its_own_source_checkout(tmp_path: Path) -> None:
+    version = importlib.metadata.version("claimbench")
+    source = _repository(tmp_path / "claimbench-src", "claimbench", "claimbench")
+    assert re.fullmatch(rf"{re.escape(version)} \(claimbench-src @ [0-9a-f]{{12}}\)", environment._version(source))
+    installed = _repository(tmp_path / "gproj", ".venv/lib/python3.11/site-packages/claimbench", "gproj")
+    assert environment._version(installed) == version
+    vendored = _repository(tmp_path / "vendor", "claimbench", "gproj")
+    assert environment._version(vendored) == version

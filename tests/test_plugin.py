@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from claimbench import plugin
+from claimbench import atomic, plugin
 from claimbench.ledger import load
 from claimbench.report import VERDICT_MARKS
 from claimbench.results import INTERRUPTED, NOT_SELECTED
@@ -166,7 +168,6 @@ OPTIONS = (*MARKDOWN_AND_JSON, "--claims-badges", "badges", "--claims-plots", "o
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
     """A project with the tiny ledger, its claim test and a README with summary markers."""
-    pytester.makeconftest('pytest_plugins = ["claimbench.plugin"]\n')
     (pytester.path / "reference").mkdir()
     (pytester.path / "reference" / "tiny.toml").write_text(LEDGER, encoding="utf-8")
     pytester.makepyfile(test_claims=CLAIM_TESTS)
@@ -300,6 +301,10 @@ def test_a_partial_run_keeps_the_other_records(project: pytest.Pytester) -> None
     ("--claims-train-seeds=0", "--claims-train-seeds: must be at least 1, got 0"),
     ("--claims-train-device=tpu", "--claims-train-device: must be cpu, cuda, cuda:N or mps, got 'tpu'"),
     ("--claims-train-budget=nan", "--claims-train-budget: must be a positive number of seconds, got nan"),
+    ("--override-ini=claims_download=maybe", "claims_download: invalid truth value 'maybe'; give true or false"),
+    ("--override-ini=claims_allow_unverified_data=sometimes",
+     "claims_allow_unverified_data: invalid truth value 'sometimes'; give true or false"),
+    ("--override-ini=claims_train_compile=2", "claims_train_compile: invalid truth value '2'; give true or false"),
 ])
 def test_bad_options_are_usage_errors(project: pytest.Pytester, option: str, message: str) -> None:
     result = _run(project, option)
@@ -313,6 +318,58 @@ def test_bad_ini_values_are_usage_errors(project: pytest.Pytester) -> None:
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--claims-train-seeds: must be at least 1, got three; "
                                  "--claims-train-budget: must be a positive number of seconds, got soon*"])
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    ("--claims-json=out", "--claims-json: */out is a folder, not a file"),
+    ("--claims-readme=reference", "--claims-readme: */reference is a folder, not a file"),
+    ("--claims-badges=README.md", "--claims-badges: */README.md is a file, not a folder"),
+    ("--claims-plots=README.md/plots", "--claims-plots: cannot create */README.md/plots: */README.md is not a folder"),
+    ("--claims-report=locked/new/REPORT.md", "--claims-report: cannot write in */locked"),
+    ("--claims-results-dir=README.md", "--claims-results-dir: */README.md is a file, not a folder"),
+    ("--claims-report=", "--claims-report: empty; give a path"),
+    ("--claims-dir=", "--claims-dir: empty; give a path"),
+], ids=["file-is-a-folder", "readme-is-a-folder", "folder-is-a-file", "under-a-file", "unwritable", "runs-is-a-file",
+        "empty-output", "empty-ledger"])
+def test_paths_a_run_could_not_use_are_usage_errors_before_any_test_runs(
+        project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, option: str, message: str) -> None:
+    for folder in ("out", "locked"):
+        (project.path / folder).mkdir()
+    access = os.access  # as root, os.access finds every folder writable: this one is not
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != project.path / "locked" and access(path, mode))
+    readme = (project.path / "README.md").read_text(encoding="utf-8")
+    result = _run(project, option)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {message}"])
+    assert "passed" not in result.stdout.str() and not list((project.path / "out").iterdir())
+    assert (project.path / "README.md").read_text(encoding="utf-8") == readme
+
+
+@pytest.mark.parametrize(("selection", "status"), [("reproduced or blocker", pytest.ExitCode.INTERNAL_ERROR),
+                                                   ("refuted or blocker", pytest.ExitCode.TESTS_FAILED)])
+def test_a_path_made_unusable_while_the_tests_ran_is_one_line_after_the_summary(
+        project: pytest.Pytester, selection: str, status: pytest.ExitCode) -> None:
+    """The options were checked before the tests ran; the JSON's path became a folder since. Nothing is written, so
+    the report and its JSON never disagree."""
+    project.makepyfile(test_blocker="import os\n\ndef test_blocker():\n    os.makedirs('out/results.json')\n")
+    result = _run(project, "test_blocker.py", "-k", selection, options=MARKDOWN_AND_JSON)
+    assert result.ret == status
+    result.stdout.fnmatch_lines(["*claimbench verdicts*", "ERROR: claimbench: no file was written: "
+                                 "*/out/results.json is a folder, not a file", "*passed*"])
+    assert not (project.path / "out" / "REPORT.md").exists()
+
+
+def test_a_file_that_cannot_be_written_at_the_end_is_one_line_after_the_summary(
+        project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(path: Path | str, content: bytes) -> Path:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(atomic, "write_bytes", full)
+    result = _run(project, "-k", "reproduced", options=MARKDOWN_AND_JSON)
+    assert result.ret == pytest.ExitCode.INTERNAL_ERROR
+    result.stdout.fnmatch_lines(["*claimbench verdicts*", "1 reproduced of 1 checked (1 reproduced)",
+                                 "ERROR: claimbench: could not write */out/REPORT.md: No space left on device",
+                                 "*1 passed*"])
 
 
 def _outputs(project: pytest.Pytester) -> dict[str, bytes]:

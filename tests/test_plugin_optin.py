@@ -130,6 +130,33 @@ def test_tests_named_on_the_command_line_run_alone_and_write_no_report(author: p
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
+def test_plain_pytest_in_a_subfolder_runs_its_tests_alone(author: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                         workers: list[str]) -> None:
+    """``cd tests/unit && pytest``: pytest collects that folder, not the testpaths, as if it were named."""
+    if workers:
+        pytest.importorskip("xdist")
+    author.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\ntestpaths = claims tests\n")
+    unit = author.path / "tests" / "unit"
+    unit.mkdir(parents=True)
+    (unit / "test_unit.py").write_text("def test_unit():\n    pass\n", encoding="utf-8")
+    monkeypatch.chdir(unit)
+    result = author.runpytest_subprocess(*workers)
+    assert result.ret == pytest.ExitCode.OK, result.stderr.str()
+    result.assert_outcomes(passed=1)
+    assert not (author.path / "out").exists()
+
+
+@pytest.mark.parametrize("options", [["--co", "-q"], ["--lf", "--co", "-q"]], ids=["co", "lf-co"])
+def test_listing_the_claims_prints_nothing_of_claimbench_s_own(author: pytest.Pytester, options: list[str]) -> None:
+    result = author.runpytest_subprocess(*options)
+    assert result.ret == pytest.ExitCode.OK
+    assert result.outlines[:3] == ["claims/mine.toml::mine/params/resnet18", "claims/mine.toml::mine/params/tiny",
+                                   "claims/mine.toml::mine/params/wrong"]
+    assert not [line for line in result.outlines if "claimbench" in line], result.stdout.str()
+    assert not (author.path / "out").exists()
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
 def test_testpaths_that_leave_the_ledger_out_are_a_usage_error(author: pytest.Pytester, workers: list[str]) -> None:
     """A plain ``pytest`` whose testpaths miss the ledger would check nothing while its ini asks for a report."""
     if workers:
@@ -164,6 +191,15 @@ def test_check_runs_the_ledger_alone_from_anywhere(author: pytest.Pytester, tmp_
     assert finished.returncode == pytest.ExitCode.TESTS_FAILED, finished.stdout[-2000:] + finished.stderr
     assert "1 failed, 2 passed" in finished.stdout and "test_mine" not in finished.stdout, finished.stdout[-2000:]
     assert not list(author.path.rglob("__pycache__")), "the check wrote into the clone it checked"
+
+
+def test_check_imports_claimbench_before_pytest_without_a_warning(author: pytest.Pytester) -> None:
+    """pytest marks an installed plugin's package for assertion rewriting and warns when it was imported already,
+    as ``claimbench check`` imports it: under ``-W error`` the warning would end the run."""
+    finished = subprocess.run([sys.executable, "-m", "claimbench.cli", "check", "-W", "error", "--co", "-q",
+                               "-p", "no:cacheprovider"], cwd=author.path, capture_output=True, text=True, check=False)
+    assert finished.returncode == pytest.ExitCode.OK, finished.stdout[-2000:] + finished.stderr
+    assert "PytestAssertRewriteWarning" not in finished.stdout + finished.stderr
 
 
 @pytest.mark.parametrize("option", ["--setup-plan", "--setup-only"])
@@ -282,6 +318,13 @@ def test_a_claims_option_whose_value_hid_the_ini_file_is_a_usage_error(author: p
     author.runpytest_subprocess(f"--claims-data-root={data}").assert_outcomes(passed=2, failed=1)
 
 
+def test_a_claims_value_after_a_space_that_names_no_path_hid_nothing(pytester: pytest.Pytester) -> None:
+    """pytest looks for its ini file from the paths it was given that exist: ``cpu`` is none, so a project without
+    a ledger is simply one the plugin leaves alone."""
+    pytester.makepyfile(test_plain="def test_nothing():\n    pass\n")
+    pytester.runpytest_subprocess("--claims-train-device", "cpu").assert_outcomes(passed=1)
+
+
 def test_a_claim_skipped_while_it_runs_is_reported_at_its_ledger(author: pytest.Pytester) -> None:
     accuracy = ('\n[recipe.quick]\noptimizer = "sgd"\nlr = 0.1\nbatch_size = 8\nepochs = 1\nschedule = "constant"\n'
                 'validation = "none"\nnormalize = "unit"\n\n[[claim]]\nid = "accuracy/tiny"\nkind = "accuracy"\n'
@@ -298,12 +341,12 @@ def test_a_claim_skipped_while_it_runs_is_reported_at_its_ledger(author: pytest.
 
 def test_a_report_asked_for_without_a_ledger_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_plain="def test_nothing():\n    pass\n")
-    result = pytester.runpytest_subprocess("-p", "claimbench.plugin", "--claims-report=REPORT.md")
+    result = pytester.runpytest_subprocess("--claims-report=REPORT.md")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --claims-report: there is no ledger to report on: give --claims-dir=DIR*"])
     assert not (pytester.path / "REPORT.md").exists()
     pytester.makeini("[pytest]\nclaims_report = REPORT.md\n")  # an ini's outputs alone leave the plugin inert
-    pytester.runpytest_subprocess("-p", "claimbench.plugin").assert_outcomes(passed=1)
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
     assert not (pytester.path / "REPORT.md").exists()
 
 
@@ -316,19 +359,20 @@ PROBE = textwrap.dedent('''
     def pytest_unconfigure(config):
         heavy = sorted({"torch", "pydantic", "claimbench.ledger"} & sys.modules.keys())
         markers = [m for m in config.getini("markers") if m.split(":")[0] in ("params", "train", "claims(*kinds)")]
-        print(f"probe: loaded={heavy} markers={markers}")
+        registered = config.pluginmanager.is_registered(sys.modules.get("claimbench.plugin"))
+        print(f"probe: registered={registered} loaded={heavy} markers={markers}")
 ''')
 
 
 def test_installed_but_not_configured_the_plugin_is_inert(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(PROBE)
     pytester.makepyfile(test_plain="def test_nothing():\n    assert 1 + 1 == 2\n")
-    result = pytester.runpytest_subprocess("-p", "claimbench.plugin", "-s")
+    result = pytester.runpytest_subprocess("-s")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["probe: loaded=[] markers=[]"])
+    result.stdout.fnmatch_lines(["probe: registered=True loaded=[] markers=[]"])
     shown = [line for line in result.outlines if not line.startswith("plugins:")]  # pytest lists installed ones
     assert not [line for line in shown if "claimbench" in line]
-    fixtures = pytester.runpytest_subprocess("-p", "claimbench.plugin", "--fixtures").stdout.str()
+    fixtures = pytester.runpytest_subprocess("--fixtures").stdout.str()
     assert not {"claim", "claim_measurement", "check_claim", "training_settings"} & set(re.findall(r"(?m)^(\w+)",
                                                                                                      fixtures))
 
