@@ -31,6 +31,10 @@ TIER_OF_KIND = {
     "epoch_time": "timing",
 }
 
+NO_BENCHMARK = SimpleNamespace(enabled=False, extra_info={})
+"""What times epochs without pytest-benchmark (a ledger's own items, or a session without the plugin): nothing; the
+engine's own timer times each epoch."""
+
 
 def marks(claim: Claim) -> list[pytest.MarkDecorator]:
     """The claim's tier marker, plus a skip when nobody can check it or a strict xfail for a documented error."""
@@ -192,9 +196,8 @@ class ClaimItem(pytest.Item):
         """Measure the claim: a failure to measure is then an error of the set-up, as pytest counts errors."""
         from claimbench import families
 
-        no_benchmark = SimpleNamespace(enabled=False, extra_info={})  # the engine's own timer times epochs
         self.measurement = measure_in_setup(self, lambda: families.measurement(self.claim, self.settings,
-                                                                                no_benchmark))
+                                                                                NO_BENCHMARK))
 
     def runtest(self) -> None:
         record_and_judge(self, self.claim, self.measurement)

@@ -81,6 +81,15 @@ def author(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
+def test_installing_claimbench_brings_in_no_other_pytest_plugin() -> None:
+    """pytest-benchmark, a plugin that adds its own header line and ``.benchmarks/`` to every project, is the
+    ``timing`` extra: a ledger's own items time epochs with the engine's timer."""
+    from importlib.metadata import requires
+
+    plain = [requirement for requirement in requires("claimbench") or [] if "extra ==" not in requirement]
+    assert not [requirement for requirement in plain if requirement.startswith("pytest-")], plain
+
+
 def test_claims_are_collected_from_the_ledger_alone(author: pytest.Pytester) -> None:
     result = author.runpytest_subprocess()
     result.assert_outcomes(passed=2, failed=1)
