@@ -110,6 +110,8 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
     assert {"claimbench", "ledger", "torch", "torchvision", "python", "device"} <= set(record["environment"])
     autocast = {"fp32": None, "bf16": "bfloat16"}[record["precision"]["chosen"]]  # auto: the faster here
     assert record["accel"] == {"channels_last": True, "compile": False, "autocast": autocast}
+    trained_on = records[MODEL1_CLAIMS[0]]["device"]
+    assert trained_on.endswith(f", {autocast} autocast") if autocast else "autocast" not in trained_on, trained_on
     assert set(record["precision"]["step_seconds"]) == {"fp32", "bf16"} and len(record["weights_sha256"]) == 64
     sizes = {"train": TRAIN_IMAGES, "val": recipe["val_size"], "test": TEST_IMAGES}
     assert len(record["history"]["epochs"]) == recipe["epochs"] and record["data_sizes"] == sizes

@@ -95,6 +95,13 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path, found: pr
     }
 
 
+def _trained_on(record: dict[str, Any], settings: Settings) -> str:
+    """The device a stored run trained on, and its autocast where it used one: ``CPU ..., bfloat16 autocast``."""
+    device = record.get("environment", {}).get("device") or environment.device_name(settings.device)
+    autocast = record.get("accel", {}).get("autocast")
+    return f"{device}, {autocast} autocast" if autocast else device
+
+
 def measure(claim: Claim, settings: Settings) -> SeedStatistic:
     """Train (or reuse) ``settings.seeds`` runs of the claim's recipe and read the claimed statistic."""
     recipe = claim.recipe
@@ -125,7 +132,7 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
         history = History.from_dict(record["history"])
         values.append(metrics.value(claim.kind, claim.split, claim.statistic, history))
         verified = verified and record["verified_data"]
-        devices.append(record.get("environment", {}).get("device") or environment.device_name(settings.device))
+        devices.append(_trained_on(record, settings))
     mean, spread = metrics.interval95(values)
     return SeedStatistic(mean=mean, values=tuple(values), spread=spread, device=devices[0], verified=verified,
                          results=tuple(paths))
