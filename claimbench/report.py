@@ -107,8 +107,8 @@ def _band_text(record: Record) -> str:
     low, high = band
     if record["interval"] is not None:
         if low is None:
-            return f"≤ {high:g}"
-        return f"≥ {low:g}" if high is None else f"∈ [{low:g}, {high:g}]"
+            return f"≤ {format_number(high)}"
+        return f"≥ {format_number(low)}" if high is None else f"∈ [{format_number(low)}, {format_number(high)}]"
     half = (high - low) / 2
     return f"±{half:.3g}" if half > 1e-9 * max(1.0, abs(high)) else ""
 
