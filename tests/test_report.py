@@ -166,7 +166,7 @@ def test_an_interval_claim_shows_its_interval() -> None:
     verbal = _record(small, "reproduced", 1234, printed="over 1,000", claimed=None, delta=None, interval=[1000, None],
                      band=[1000, None], cell=None, id="demo/params/verbal")
     markdown = report.render_markdown([verbal], REPORTS, ENVIRONMENT)
-    assert _cells(markdown, "`demo/params/verbal`")[1] == "over 1,000 → 1,234 ✅ ≥ 1,000"  # as the numbers are written (1.3e6 read 1.3e+06)
+    assert _cells(markdown, "`demo/params/verbal`")[1] == "over 1,000 → 1,234 ✅ ≥ 1,000"  # 1.3e6 read 1.3e+06
 
 
 def test_a_claims_note_is_a_reference_of_its_cell() -> None:
