@@ -54,7 +54,8 @@ def _judge(claim: Claim) -> verdict.Judgement:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--claims-dir", type=Path, default=Path(__file__).resolve().parent.parent / "reference", help="ledger directory or file")
+    parser.add_argument("--claims-dir", type=Path, default=Path(__file__).resolve().parent.parent / "reference",
+                        help="ledger directory or file")
     parser.add_argument("--kinds", nargs="+", choices=vocab.STRUCTURAL_KINDS, default=vocab.STRUCTURAL_KINDS,
                         help="claim kinds to measure (default: all structural kinds)")
     args = parser.parse_args(argv)

@@ -297,7 +297,8 @@ def test_a_module_that_raises_at_import_is_one_line_naming_the_line(author: pyte
      r"\(at \S+pkg_imp_inner/cnn.py:1: `from pkg_imp_inner import x`\)"),
     ("pkg_imp_syntax.cnn", {"pkg_imp_syntax/__init__.py": "", "pkg_imp_syntax/cnn.py": "x = 1\ndef (:\n"},
      r"SyntaxError: invalid syntax \(cnn.py, line 2\) \(at \S+pkg_imp_syntax/cnn.py:2: `def \(:`\)"),
-], ids=["package-not-found", "module-not-found", "module-mistyped", "its-import-not-found", "raises", "bad-import-name", "syntax"])
+], ids=["package-not-found", "module-not-found", "module-mistyped", "its-import-not-found", "raises", "bad-import-name",
+        "syntax"])
 def test_only_a_module_not_found_says_where_it_was_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                               module: str, files: dict[str, str], problem: str) -> None:
     """The hint is for the module, or a package above it, not on the path; any other error is the author's, with

@@ -397,5 +397,6 @@ def test_a_reason_shared_by_two_reports_is_written_once_and_long_ones_wrap() -> 
     markdown = report.render_markdown(records, [DEMO, twin], ENVIRONMENT)
     assert markdown.count("needs CUDA") == 1 and max(len(line) for line in markdown.splitlines()) <= 250
     assert markdown.endswith("## Reasons and notes\n\nEach reason, and each note of the ledger, is written once; "
-                             "the numbers in the tables refer to it.\n\n1. needs CUDA and a very long explanation and a very long explanation" +
+                             "the numbers in the tables refer to it.\n\n"
+                             "1. needs CUDA and a very long explanation and a very long explanation" +
                              markdown.split("1. needs CUDA and a very long explanation and a very long explanation")[1])

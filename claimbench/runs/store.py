@@ -29,7 +29,8 @@ from claimbench.ledger import Claim, Recipe
 from claimbench.runs import splits
 from claimbench.runs.settings import Settings, say
 
-__all__ = ["ENGINE", "architecture", "engine", "locked", "path_for", "raise_failure", "read", "set_aside", "write", "write_failure"]
+__all__ = ["ENGINE", "architecture", "engine", "locked", "path_for", "raise_failure", "read", "set_aside", "write",
+           "write_failure"]
 
 
 ENGINE = (train, transforms, batchnorm, data, splits)
