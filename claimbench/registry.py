@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
+import hashlib
 import importlib
+import importlib.metadata
+import inspect
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
-__all__ = ["Builder", "get_model", "import_modules", "input_size", "list_models", "register_model", "resolve"]
+__all__ = ["Builder", "code_digest", "get_model", "import_modules", "input_size", "list_models", "register_model",
+           "resolve"]
 
 Builder = Callable[..., Any]
 
@@ -106,6 +112,18 @@ def resolve(reference: str) -> Builder:
         close = difflib.get_close_matches(reference, list(_BUILDERS), n=5, cutoff=0.5)
         raise KeyError(f"unknown model {reference!r}" + (f" (closest: {', '.join(close)})" if close else ""))
     return _BUILDERS[reference]
+
+
+@functools.cache
+def code_digest(reference: str) -> str:
+    """A digest of the code that builds a reference: the library's version for torchvision and timm, else the
+    source of the builder's module and of the modules beside it (a helper edited there is another model)."""
+    scheme, _, rest = reference.partition(":")
+    if rest and scheme in ("torchvision", "timm"):
+        return f"{scheme} {importlib.metadata.version(scheme)}"
+    source = Path(inspect.getfile(resolve(reference)))
+    files = sorted(source.parent.glob("*.py")) if (source.parent / "__init__.py").exists() else [source]
+    return hashlib.sha256(b"".join(file.read_bytes() for file in files)).hexdigest()[:16]
 
 
 def get_model(reference: str, *, weights: None = None, **overrides: Any) -> Any:

@@ -18,9 +18,9 @@ from tabulate import tabulate
 from claimbench import atomic, numerals
 from claimbench import badges as badge_files
 from claimbench import plots as plot_files
-from claimbench.ledger import Report, Table
+from claimbench.ledger import Claim, Report, Table
 from claimbench.readme_markers import README_END, README_START, summary_span
-from claimbench.results import NOT_SELECTED, claim_digest, complete, counts, headline
+from claimbench.results import NOT_SELECTED, claim_digest, complete, counts, headline, model_digest
 from claimbench.verdict import VERDICTS, format_number
 
 __all__ = [
@@ -282,9 +282,9 @@ def render_json(records: Sequence[Record], environment: Mapping[str, str]) -> st
 
 
 def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequence[Report]) -> list[Record]:
-    """This run's records plus, for every other claim of the ledger, its record from ``previous`` (a
-    JSON this module wrote), marked ``carried``, when the claim is unchanged since (its ``claim_digest``): a
-    partial run blanks nothing, and an edited claim keeps no verdict it was not judged by."""
+    """This run's records plus, for every other claim of the ledger, its record from ``previous`` (a JSON this
+    module wrote), marked ``carried``, when the claim and its model's code are unchanged since: a partial run blanks
+    nothing, and an edited claim or model keeps no verdict it was not judged by."""
     try:
         document = jsonlib.loads(Path(previous).read_text(encoding="utf-8"))
         kept = {r["id"]: r for r in document["claims"]}
@@ -292,9 +292,17 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
         return list(records)
     ran = {r["id"] for r in records}
     claims = {c.id: c for report in reports for c in report.claims}
-    unchanged = [{**r, "carried": True} for cid, r in kept.items() if cid in claims and cid not in ran
-                 and isinstance(r, dict) and r.get("claim_digest") == claim_digest(claims[cid]) and r.get("date")]
-    return [*records, *unchanged]
+    return [*records, *({**r, "carried": True} for cid, r in kept.items()
+                        if cid in claims and cid not in ran and _unchanged(r, claims[cid]))]
+
+
+def _unchanged(record: Any, claim: Claim) -> bool:
+    """Whether a kept record was measured against this claim (``claim_digest``) and, where both are known, against
+    this code of its model (``model_digest``)."""
+    if not isinstance(record, dict) or not record.get("date") or record.get("claim_digest") != claim_digest(claim):
+        return False
+    then, now = record.get("model_digest"), model_digest(claim)
+    return then is None or now is None or then == now
 
 
 def compare_table(old: Sequence[Record], new: Sequence[Record],

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from claimbench import verdict, vocab
+from claimbench import registry, verdict, vocab
 from claimbench.ledger import Claim
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Outcome",
     "Results",
     "claim_digest",
+    "model_digest",
     "complete",
     "conventions",
     "counts",
@@ -106,6 +107,15 @@ def claim_digest(claim: Claim) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def model_digest(claim: Claim) -> str | None:
+    """``registry.code_digest`` of the claim's model; None where this process cannot resolve it (its module is not
+    imported here, as in a pytest-xdist controller): then nobody can tell whether its code changed."""
+    try:
+        return registry.code_digest(claim.model) if claim.model else None
+    except (KeyError, ImportError, OSError, TypeError):
+        return None
+
+
 def record_for(claim: Claim, outcome: Outcome, date: str | None) -> dict[str, Any]:
     """The plain record of one claim: what the report says, what we measured, the judge's verdict."""
     judgement = verdict.judge(claim, outcome.observation())
@@ -139,6 +149,7 @@ def record_for(claim: Claim, outcome: Outcome, date: str | None) -> dict[str, An
         "date": date,
         "duration": round(outcome.duration, 4),
         "claim_digest": claim_digest(claim),
+        "model_digest": model_digest(claim) if outcome.measurement is not None else None,
     }
 
 

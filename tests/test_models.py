@@ -1,7 +1,9 @@
 """Every registered model builds on the meta device and maps its report's input to class logits."""
 
 import importlib
+import importlib.metadata
 import inspect
+from pathlib import Path
 
 import pytest
 import torch
@@ -104,3 +106,18 @@ def test_a_timm_reference_without_timm_says_to_install_it(monkeypatch: pytest.Mo
     monkeypatch.setitem(sys.modules, "timm", None)
     with pytest.raises(ModuleNotFoundError, match=r"^model 'timm:resnet18' needs timm: pip install timm$"):
         registry.get_model("timm:resnet18")
+
+
+def test_the_code_digest_changes_with_a_helper_beside_the_builder(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "zoo_digest"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "nets.py").write_text("from zoo_digest.init import zeroed\n\ndef net():\n    return zeroed()\n")
+    (package / "init.py").write_text("def zeroed():\n    return 0\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = registry.code_digest("zoo_digest.nets:net")
+    (package / "init.py").write_text("def zeroed():\n    return 1\n")
+    registry.code_digest.cache_clear()
+    assert registry.code_digest("zoo_digest.nets:net") != before
+    assert registry.code_digest("torchvision:resnet18") == f"torchvision {importlib.metadata.version('torchvision')}"

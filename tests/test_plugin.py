@@ -280,6 +280,7 @@ def test_json_has_every_field(project: pytest.Pytester) -> None:
             "tolerance", "direction", "counters", "seeds", "spread", "verdict", "reason", "unverified_data",
             "date", "duration", "device"} <= record.keys()
     assert (record["band"], record["tolerance"], record["direction"]) == ([2000, 2000], "exact", "above")
+    assert len(record["model_digest"]) == 16, "the code of the model it measured, for a later partial run to check"
     assert _records(project)["tiny/params/counters"]["counters"] == {"torchinfo": 7000, "numel": 7001}
 
 

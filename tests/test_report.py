@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from claimbench import badges, plots, report, results, vocab
+from claimbench import badges, plots, registry, report, results, vocab
 from claimbench.ledger import Claim, Recipe, Report, Table, Tolerance
 
 RECIPE = Recipe(optimizer="sgd", lr=0.1, batch_size=128, epochs=1, schedule="constant", validation="none",
@@ -253,6 +253,21 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
     assert len(report.carry_over(rerun, previous, [noted])) == 2, "a note says nothing of the verdict"
     previous.write_text("{not json", encoding="utf-8")
     assert report.carry_over(rerun, previous, REPORTS) == rerun
+
+
+def test_a_partial_run_drops_the_records_of_a_model_whose_code_changed(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    previous = tmp_path / "claims.json"
+    monkeypatch.setattr(registry, "code_digest", lambda reference: f"{reference} v1")
+    measured = [{**record, "model_digest": results.model_digest(claim)}
+                for record, claim in zip(_records(), (CLAIMS[0], CLAIMS[1]))]
+    report.write_all(measured, REPORTS, ENVIRONMENT, json=previous)
+    rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
+    assert len(report.carry_over(rerun, previous, REPORTS)) == 2, "the same code: kept"
+    monkeypatch.setattr(registry, "code_digest", lambda reference: f"{reference} v2")
+    assert [r["id"] for r in report.carry_over(rerun, previous, REPORTS)] == ["demo/params/small"]
+    monkeypatch.setattr(registry, "code_digest", lambda reference: registry.resolve("no such model"))
+    assert len(report.carry_over(rerun, previous, REPORTS)) == 2, "where nobody can tell, the record is kept, marked"
 
 
 def test_output_does_not_depend_on_record_order() -> None:
