@@ -125,20 +125,20 @@ def _report(arguments: argparse.Namespace) -> int:
         reports = ledger.load_reports(_ledger_dir(arguments.claims_dir, "report"))
     except ValueError as error:  # a LedgerError, or a README without its summary markers
         raise SystemExit(f"claimbench report: {error}") from None
-    known = {claim.id for each in reports for claim in each.claims}
-    strangers = sorted({record["id"] for record in document["claims"]} - known)
+    claims = {claim.id: claim for each in reports for claim in each.claims}
+    strangers = sorted({record["id"] for record in document["claims"]} - claims.keys())
     if strangers:
         raise SystemExit(f"claimbench report: {arguments.results}: {len(strangers)} of its claims "
                          f"{'is' if len(strangers) == 1 else 'are'} not in the ledger (first: {strangers[0]}): "
                          "give the --claims-dir its run read")
-    claims = {claim.id: claim for each in reports for claim in each.claims}
     changed = {record["id"] for record in document["claims"]
                if record.get("claim_digest") != results.claim_digest(claims[record["id"]])}
     if changed:
         print(f"claimbench report: {len(changed)} claim(s) of {arguments.results} changed in the ledger since that run "
               f"(first: {min(changed)}): shown as not run", file=sys.stderr)
     records = [results.record_for(claims[record["id"]], results.Outcome(skipped=results.LEDGER_CHANGED), None)
-               if record["id"] in changed else record for record in document["claims"]]
+               if record["id"] in changed else {**record, "note": claims[record["id"]].note}
+               for record in document["claims"] if record["id"] not in changed or record.get("date")]
     written = report.write_all(records, reports, document.get("environment", {}), **outputs)
     for path in written:
         print(f"wrote {path}")

@@ -284,7 +284,7 @@ def render_json(records: Sequence[Record], environment: Mapping[str, str]) -> st
 def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequence[Report]) -> list[Record]:
     """This run's records plus, for every other claim of the ledger, its record from ``previous`` (a JSON this
     module wrote), marked ``carried``, when the claim and its model's code are unchanged since: a partial run blanks
-    nothing, and an edited claim or model keeps no verdict it was not judged by."""
+    nothing, and an edited claim or model keeps no verdict it was not judged by. The note is the ledger's own."""
     try:
         document = jsonlib.loads(Path(previous).read_text(encoding="utf-8"))
         kept = {r["id"]: r for r in document["claims"]}
@@ -292,7 +292,7 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
         return list(records)
     ran = {r["id"] for r in records}
     claims = {c.id: c for report in reports for c in report.claims}
-    return [*records, *({**r, "carried": True} for cid, r in kept.items()
+    return [*records, *({**r, "carried": True, "note": claims[cid].note} for cid, r in kept.items()
                         if cid in claims and cid not in ran and _unchanged(r, claims[cid]))]
 
 

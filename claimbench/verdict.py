@@ -117,7 +117,7 @@ def _rounded(measured: float | int, claim: Claim) -> float:
     """``measured / scale`` to the printed decimals, in decimal arithmetic: a measurement exactly halfway between
     two printed numbers may be printed as either (half up or half to even), so it takes the one nearer the claim."""
     digits = claim.tolerance.digits
-    if digits is None:
+    if digits is None or not math.isfinite(measured):
         return measured / claim.scale
     exact = Decimal(repr(measured)) / Decimal(repr(claim.scale))
     if claim.tolerance.mode == "truncate":

@@ -74,6 +74,7 @@ def test_report_shows_a_claim_the_ledger_changed_since_its_run_as_not_run(
                                        "(first: iot_ml_hw2/params/model1): shown as not run\n")
     markdown = (tmp_path / "R.md").read_text(encoding="utf-8")
     assert "**1 reproduced of 1 checked.**" in markdown and "the ledger changed this claim after the run" in markdown
+    assert "note: Conv and dense multiply-accumulates only" in markdown, "the ledger's note, not the saved one"
 
 
 def test_a_file_that_is_not_a_claims_json_is_one_line(tmp_path: Path) -> None:

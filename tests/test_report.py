@@ -250,7 +250,9 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
         assert [r["id"] for r in report.carry_over(rerun, previous, [changed])] == ["demo/params/small"]
     noted = Report(slug="demo", title="Demo report", source=None, origin="", tables=(),
                    claims=(CLAIMS[0], dataclasses.replace(big, note="a new note")))
-    assert len(report.carry_over(rerun, previous, [noted])) == 2, "a note says nothing of the verdict"
+    carried = report.carry_over(rerun, previous, [noted])
+    assert len(carried) == 2, "a note says nothing of the verdict"
+    assert carried[1]["note"] == "a new note", "but the report shows the ledger's note of today"
     previous.write_text("{not json", encoding="utf-8")
     assert report.carry_over(rerun, previous, REPORTS) == rerun
 
