@@ -184,9 +184,10 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
     if any("recipe" in claim for _, table_claims in claims for claim in table_claims):
         lines += ["", *_recipe_lines(slug)]
     for table, table_claims in claims:
-        lines += ["", "[[table]]", *_table_lines(table)]
+        shared = _shared(table, table_claims)
+        lines += ["", "[[table]]", *_table_lines(table), *_keys(shared)]
         for claim in table_claims:
-            lines += ["", *_claim_lines(claim)]
+            lines += ["", *_claim_lines({key: value for key, value in claim.items() if key not in shared})]
     lines += _candidate_lines(scan.prose, context)
     return "\n".join(lines) + "\n"
 
@@ -371,10 +372,32 @@ def _claim_lines(claim: dict[str, object]) -> list[str]:
     return [f"# {line}" for line in lines] if claim.get("value") == UNREAD else lines
 
 
+def _per_layer(table: Table) -> bool:
+    """Whether the table's rows are the layers of one model (its first column names layers)."""
+    return bool(table.columns) and "layer" in _words(table.columns[0])
+
+
+LAYER_TABLE_KEYS = ("model", "input")
+"""What the layers of one model share, written once on their table rather than on each claim."""
+
+
+def _shared(table: Table, table_claims: list[dict[str, object]]) -> dict[str, object]:
+    """The ``LAYER_TABLE_KEYS`` that every claim of a per-layer table holding them holds alike: the table gives them
+    (to the claims whose kind takes them), and the author fills each in once."""
+    if not _per_layer(table):
+        return {}
+    shared = {}
+    for key in LAYER_TABLE_KEYS:
+        values = [claim[key] for claim in table_claims if key in claim]
+        if len(values) > 1 and all(value == values[0] for value in values):
+            shared[key] = values[0]
+    return shared
+
+
 def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]]:
     """One claim per numeric cell, plus the numbers a row label states as claims; a cell with a digit but no
     number the draft can read ("3 of 5", "16x16x32") gets a claim whose value is ``UNREAD``."""
-    per_layer = bool(table.columns) and "layer" in _words(table.columns[0])
+    per_layer = _per_layer(table)
     for row in table.rows:
         label = row[0] if row else ""
         around = _row_texts(table, row, per_layer)

@@ -290,12 +290,23 @@ def test_flops_ask_whether_a_multiply_add_is_one_flop_or_two(tmp_path: Path) -> 
 
 
 def test_a_claim_that_runs_the_model_asks_for_its_input(tmp_path: Path) -> None:
-    claims = _claims(_table(["Layer", "Params", "MACs", "Output Size"], ["1", "896", "452", "(16, 16, 32)"],
-                            ["**Total**", "**704**", "**9052**", "(10,1)"]))
-    assert [claim.get("input") == INPUT_SIZE for claim in claims] == [True, True, True, False, True, True]
+    claims = _claims(_table(["Model", "Params", "MACs"], ["A", "896", "452"], ["B", "704", "9052"]))
+    assert [claim.get("input") == INPUT_SIZE for claim in claims] == [False, True, False, True]
     assert _left_todo(_table(["Model", "MACs"], ["A", "452"]), INPUT_SIZE, tmp_path) == (
         "demo.toml: demo/macs/results/a/macs: input: TODO left by claimbench draft: "
         f"{INPUT_SIZE.removeprefix('TODO: ')}")
+
+
+def test_the_layers_of_one_model_name_it_and_its_input_once_on_their_table(tmp_path: Path) -> None:
+    layers = _table(["Layer", "Params", "MACs", "Output Size"], ["1", "896", "452", "(16, 16, 32)"],
+                    ["**Total**", "**704**", "**9052**", "(10,1)"])
+    document = tomllib.loads(draft(layers, slug="demo", source="demo.md"))
+    (table,) = document["table"]
+    assert table["input"] == INPUT_SIZE and table["model"].startswith("TODO: model reference")
+    assert not [claim for claim in document["claim"] if "model" in claim or "input" in claim]
+    loaded = _loaded(layers, tmp_path)
+    assert {claim.model for claim in loaded} == {"torchvision:resnet18"}
+    assert [claim.input for claim in loaded] == [(3, 32, 32)] * 3 + [None, (3, 32, 32), (3, 32, 32)]  # params: none
 
 
 @pytest.mark.parametrize(("markdown", "shape", "assumed"), [
