@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import configparser
+import fnmatch
 import importlib.metadata
 import json
 import os
@@ -206,12 +207,16 @@ def _models(arguments: argparse.Namespace) -> int:
     if problems:
         raise SystemExit(f"claimbench models: {ledger.LedgerError(problems)}")
     names = registry.list_models(arguments.pattern)
-    if not names:
+    referenced = sorted({claim.model for each in reports for claim in each.claims if claim.model and ":" in claim.model
+                         and fnmatch.fnmatch(claim.model, arguments.pattern or "*")})
+    if not names and not referenced:
         what = f"matches {arguments.pattern!r}" if arguments.pattern else "is registered by the ledger's modules"
-        raise SystemExit(f"claimbench models: no model {what}")
+        raise SystemExit(f"claimbench models: no model {what}, nor does a claim name one by reference")
     for name in names:
         size = registry.input_size(name)
         print(f"{name}  {'x'.join(map(str, size)) if size else ''}".rstrip())
+    for reference in referenced:  # torchvision:<name>, timm:<name>, package.module:builder
+        print(f"{reference}  (named by the ledger's claims)")
     return 0
 
 
@@ -321,7 +326,8 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of standard output")
     schema.set_defaults(run=_schema)
 
-    models = commands.add_parser("models", help="the registered models (of the ledger's modules) matching PATTERN")
+    models = commands.add_parser("models", help="the registered models (of the ledger's modules), and the "
+                                                "references its claims name, matching PATTERN")
     models.add_argument("pattern", nargs="?", help="an fnmatch pattern, e.g. 'iot_ml_hw2.*'")
     models.add_argument("--claims-dir", type=Path, metavar="DIR",
                         help="the ledger whose modules register the models (default: the ini's claims_dir)")

@@ -238,6 +238,23 @@ def test_models_imports_from_the_ini_s_pythonpath_as_pytest_does(tmp_path: Path,
     assert capsys.readouterr().out == "libnets.tiny  1x2x2\n"
 
 
+def test_models_lists_the_references_a_ledger_without_modules_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "claims").mkdir()
+    claim = ('[[claim]]\nid = "params/{0}"\nkind = "params"\nmodel = "torchvision:{0}"\ncount = "trainable"\n'
+             'value = 1\nprinted = "1"\nsource = "README.md"\n')
+    (tmp_path / "claims" / "mine.toml").write_text('format = 2\n[report]\ntitle = "Mine"\n' + claim.format("resnet18")
+                                                   + claim.format("alexnet"), encoding="utf-8")
+    monkeypatch.setattr(registry, "_BUILDERS", {})
+    assert cli.main(["models", "--claims-dir", str(tmp_path / "claims")]) == 0
+    assert capsys.readouterr().out == ("torchvision:alexnet  (named by the ledger's claims)\n"
+                                       "torchvision:resnet18  (named by the ledger's claims)\n")
+    assert cli.main(["models", "*res*", "--claims-dir", str(tmp_path / "claims")]) == 0
+    assert capsys.readouterr().out == "torchvision:resnet18  (named by the ledger's claims)\n"
+    with pytest.raises(SystemExit, match=r"no model matches 'vgg\*', nor does a claim name one by reference$"):
+        cli.main(["models", "vgg*", "--claims-dir", str(tmp_path / "claims")])
+
+
 def test_models_names_a_module_that_does_not_import_in_one_line(tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "claims").mkdir()
@@ -272,7 +289,8 @@ def test_models_imports_from_the_configurations_folder(tmp_path: Path) -> None:
 
     listed, unmatched = models("tinycli.*"), models("nothing*")
     assert (listed.returncode, listed.stdout) == (0, "tinycli.linear  4\n"), listed.stderr
-    assert (unmatched.returncode, unmatched.stderr) == (1, "claimbench models: no model matches 'nothing*'\n")
+    assert (unmatched.returncode, unmatched.stderr) == (
+        1, "claimbench models: no model matches 'nothing*', nor does a claim name one by reference\n")
 
 
 def test_an_unreadable_pytest_configuration_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
