@@ -126,11 +126,11 @@ def _said_on_cpu(claim: Claim, on_meta: torch.nn.Module, size: tuple[int, ...], 
                  failure: RuntimeError) -> RuntimeError:
     """What the CPU says of a shape check the meta device failed: its kernels name what they expected ("expected
     input[1, 3, 32, 32] to have 1 channels"); the meta device's error for a model over ``CPU_FALLBACK_BYTES``."""
-    if _weight_bytes(on_meta) > CPU_FALLBACK_BYTES:
-        return failure
     try:
         with _seeded():
-            run(registry.get_model(claim.model), size)
+            run(_on_cpu(claim, on_meta, failure), size)
+    except errors.MeasurementError:  # too large to build on the CPU
+        return failure
     except RuntimeError as error:
         return error
     return failure

@@ -104,6 +104,12 @@ def test_a_model_that_does_not_run_on_the_claims_input_is_one_line(kind: str) ->
         families.measurement(claim(kind, input=(8, 8, 3)), settings=lambda: None, benchmark=None)
 
 
+def test_a_model_too_large_for_the_cpu_keeps_the_meta_devices_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(families, "CPU_FALLBACK_BYTES", 0)
+    with pytest.raises(errors.MeasurementError, match=r"\[8, 8, 3\]: RuntimeError: Invalid channel dimensions"):
+        families.measurement(claim("macs", input=(8, 8, 3)), settings=lambda: None, benchmark=None)
+
+
 @pytest.mark.parametrize("kind", ["macs", "layer", "size"])
 def test_a_builder_that_fails_keeps_its_traceback(kind: str) -> None:
     with pytest.raises(RuntimeError, match="^my builder is broken$") as raised:
