@@ -8,8 +8,8 @@ Torch-free: the controller judges the plain records that tests send it.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from collections.abc import Mapping
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -120,10 +120,10 @@ def _rounded(measured: float | int, claim: Claim) -> float:
     if digits is None or not math.isfinite(measured):
         return measured / claim.scale
     exact = Decimal(repr(measured)) / Decimal(repr(claim.scale))
-    if claim.tolerance.mode == "truncate":
-        # The small epsilon keeps 0.29 * 100 (28.999999...) from truncating to 28.
-        return math.trunc(float(exact) * 10**digits + math.copysign(1e-9, float(exact))) / 10**digits
     quantum = Decimal(1).scaleb(-digits)
+    if claim.tolerance.mode == "truncate":  # a hair away from zero undoes binary error (28.99999999999999...)
+        hair = min(abs(exact) * Decimal("1e-15"), quantum * Decimal("1e-3"))
+        return float((exact + hair.copy_sign(exact)).quantize(quantum, ROUND_DOWN))
     either = {float(exact.quantize(quantum, rounding)) for rounding in (ROUND_HALF_EVEN, ROUND_HALF_UP)}
     ends = [end for end in claim.interval or () if end is not None]
     target = claim.value if isinstance(claim.value, (int, float)) else sum(ends) / len(ends) if ends else 0.0
@@ -143,7 +143,7 @@ def describe_tolerance(tolerance: Tolerance) -> str:
     if tolerance.abs:
         parts.append(f"±{tolerance.abs:g}")
     if tolerance.rel:
-        parts.append(f"±{tolerance.rel:.2%}")
+        parts.append(f"±{tolerance.rel * 100:.3g}%")
     band = " + ".join(parts) if parts else "exact"
     if tolerance.digits is not None:
         verb = "truncating" if tolerance.mode == "truncate" else "rounding"
@@ -152,14 +152,15 @@ def describe_tolerance(tolerance: Tolerance) -> str:
 
 
 def format_number(value: Measured | None) -> str:
-    """A value for a message: thousands separators on large integers, six significant digits otherwise."""
+    """A value for a message: thousands separators from 1,000 on (every decimal kept from a million on, where six
+    significant digits would hide a difference in the last printed one), six significant digits below."""
     if value is None:
         return "—"
     if isinstance(value, tuple):
         return str(value)
     if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1000:
         return f"{int(value):,}"
-    return f"{value:.6g}"
+    return f"{value:,}" if abs(value) >= 1e6 else f"{value:.6g}"
 
 
 def _band(claim: Claim, value: float | None = None) -> tuple[float | None, float | None]:

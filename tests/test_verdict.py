@@ -18,6 +18,7 @@ from claimbench.verdict import (
     Measurement,
     Observation,
     check,
+    describe_tolerance,
     judge,
 )
 from claimbench.errors import MeasurementError
@@ -70,6 +71,20 @@ def test_truncation_follows_the_printed_digits() -> None:
     claim = _claim(21.2, scale=1e6, tolerance=Tolerance(digits=1, mode="truncate"))
     assert _judge(claim, 21_299_999).verdict == "reproduced"
     assert _judge(claim, 21_300_000).verdict == "refuted"
+
+
+def test_truncation_is_decimal_where_a_float_step_outgrows_the_printed_digits() -> None:
+    claim = _claim(1234567.13, printed="1,234,567.13", kind="epoch_time",
+                   tolerance=Tolerance(digits=2, mode="truncate"))
+    assert _judge(claim, 1234567.13).verdict == "reproduced"
+    result = _judge(claim, 1234567.129)
+    assert result.verdict == "refuted" and result.reason.startswith(
+        "claimed '1,234,567.13' = 1,234,567.13, measured 1,234,567.12, below by")
+
+
+def test_a_small_relative_tolerance_is_not_written_as_zero() -> None:
+    assert describe_tolerance(Tolerance(rel=0.00004)) == "±0.004%"
+    assert describe_tolerance(Tolerance(abs=0.5, rel=0.02, digits=1)) == "±0.5 + ±2% after rounding to 1 decimal"
 
 
 def test_the_mean_of_seeds_is_judged_in_the_claims_own_band_and_its_spread_is_shown() -> None:
@@ -210,9 +225,11 @@ def test_measurements_travel_as_plain_data() -> None:
 finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False)
 
 
-@given(value=finite, digits=st.none() | st.integers(0, 6), tolerance=st.floats(0, 1e6))
-def test_a_claim_always_reproduces_its_own_value(value: float, digits: int | None, tolerance: float) -> None:
-    claim = _claim(value, kind="accuracy", tolerance=Tolerance(abs=tolerance, digits=digits))
+@given(value=finite, digits=st.none() | st.integers(0, 6), tolerance=st.floats(0, 1e6),
+       mode=st.sampled_from(["round", "truncate"]))
+def test_a_claim_always_reproduces_its_own_value(value: float, digits: int | None, tolerance: float,
+                                                 mode: str) -> None:
+    claim = _claim(value, kind="accuracy", tolerance=Tolerance(abs=tolerance, digits=digits, mode=mode))
     value_as_printed = round(value, digits) if digits is not None else value
     claim = dataclasses.replace(claim, value=value_as_printed)
     result = _judge(claim, value_as_printed)
