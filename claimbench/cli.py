@@ -172,7 +172,8 @@ def _compare(arguments: argparse.Namespace) -> int:
     old, new = _read_results(arguments.old)["claims"], _read_results(arguments.new)["claims"]
     rows = compare_records(old, new)
     print(report.compare_table(old, new, rows))
-    regressed = [claim_id for claim_id, _, verdict, _, _ in rows if verdict in ("refuted", "error")]
+    regressed = [claim_id for claim_id, was, verdict, _, _ in rows
+                 if verdict in ("refuted", "error") and verdict != was]
     if arguments.fail_on_regression and regressed:
         print(f"claimbench compare: {len(regressed)} claim(s) became refuted or error: {', '.join(regressed)}",
               file=sys.stderr)

@@ -44,6 +44,8 @@ def test_compare_lists_what_changed_verdict_by_verdict(tmp_path: Path, capsys: p
     many = _results(tmp_path / "many.json", _record("r/a", "refuted", 11_689_512.0))
     cli.main(["compare", str(old), str(many)])
     assert "| 11,689,512" in capsys.readouterr().out  # a count reads as one, not as 11689512.0
+    still = _results(tmp_path / "still.json", _record("r/b", "refuted", 4), _record("r/d", "error", None))
+    assert cli.main(["compare", str(new), str(still), "--fail-on-regression"]) == 0  # refuted before: no regression
 
 
 def _measured_here(claim_id: str, verdict: str, shown: float, ledger_dir: Path = REPO / "reference") -> dict:

@@ -170,6 +170,8 @@ def test_timing_compares_only_like_with_like() -> None:
     for vague in ("NVIDIA", "GPU", "CPU", "NVIDIA GeForce"):  # names no one device: never judged against ours
         assert not timing.same_hardware(vague, "NVIDIA GeForce RTX 3070 Laptop GPU")
     assert not timing.same_hardware("RTX 3070", "NVIDIA GeForce RTX 3080")
+    assert not timing.same_hardware("RTX 3070", "NVIDIA GeForce RTX 3070 Ti")
+    assert not timing.same_hardware("RTX 3070", "NVIDIA GeForce RTX 3070 Laptop GPU")
 
 
 # ----------------------------------------------------------------------------- the run store and its faults

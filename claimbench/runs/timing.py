@@ -37,11 +37,16 @@ def _words(name: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", name.casefold()))
 
 
+VARIANTS = frozenset({"ti", "super", "xt", "xtx", "laptop", "mobile", "max", "pro", "ultra", "plus"})
+"""Words that make another device of the same model number: an "RTX 3070" is not an "RTX 3070 Ti"."""
+
+
 def same_hardware(claimed: str, ours: str) -> bool:
-    """Whether the claim's hardware names our device: each of its words is one of ours, and one of them is a model
-    number ("RTX 3070 Laptop" is "NVIDIA GeForce RTX 3070 Laptop GPU"; a bare "NVIDIA" or "CPU" names no device)."""
-    named = _words(claimed)
-    return any(char.isdigit() for word in named for char in word) and named <= _words(ours)
+    """Whether the claim's hardware names our device: each of its words is one of ours, one of them is a model
+    number, and our variant words are its too ("RTX 3070 Laptop" is "NVIDIA GeForce RTX 3070 Laptop GPU"; "RTX 3070"
+    is not, nor is a bare "NVIDIA" or "CPU" any device)."""
+    named, own = _words(claimed), _words(ours)
+    return any(char.isdigit() for word in named for char in word) and named <= own and own & VARIANTS <= named
 
 
 def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
