@@ -111,10 +111,11 @@ class Accel:
 
 
 def _score(epoch: Epoch, monitor: str) -> float:
-    """The monitored quantity as a score to minimise (``val_accuracy`` is negated)."""
+    """The monitored quantity as Keras logs it, as a score to minimise: ``val_accuracy`` is a negated fraction, so
+    Keras' ``min_delta`` means what it means there."""
     if epoch.val is None:
         raise ValueError(f"monitor {monitor!r} needs a validation set")
-    return epoch.val.loss if monitor == "val_loss" else -epoch.val.accuracy
+    return epoch.val.loss if monitor == "val_loss" else -epoch.val.accuracy / 100
 
 
 class _ReduceOnPlateau:

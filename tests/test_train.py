@@ -300,6 +300,17 @@ def test_plateau_halves_after_patience_epochs_and_respects_min_lr() -> None:
     assert lrs == [1.0, 1.0, 0.5, 0.5, 0.3, 0.3, 0.3]
 
 
+def test_plateau_on_accuracy_takes_keras_min_delta_on_a_fraction() -> None:
+    """Keras logs val_accuracy as a fraction: rises under 0.01 points (1e-4) are under its min_delta."""
+    plateau = train._ReduceOnPlateau(Plateau(monitor="val_accuracy", factor=0.5, patience=2, min_lr=0.0))
+    optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=1.0)
+    lrs = []
+    for number, accuracy in enumerate([90.0, 90.005, 90.008, 90.009, 90.0095, 91.0], start=1):
+        plateau.step(dataclasses.replace(epoch(number, 0.3), val=Evaluation(0.3, accuracy, [[0]])), optimizer)
+        lrs.append(optimizer.param_groups[0]["lr"])
+    assert lrs == [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+
+
 # ----------------------------------------------------------------------------- statistics
 
 
