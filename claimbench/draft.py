@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal, NamedTuple, get_args, get_origin
 
@@ -522,9 +523,9 @@ def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]
         return {"value": number.value, "scale": SIZE_UNIT}
     scale = numerals.scales(number.unit, quantity or "")[0] if number.unit else 1.0  # a precision's "%": 0.01
     if isinstance(number.value, tuple):
-        return {"between": [_integral(end * scale) for end in number.value]}
+        return {"between": [_in_base_units(end, scale) for end in number.value]}
     if number.bound and not isinstance(number.value, list):
-        return {number.bound: _integral(number.value * scale)}
+        return {number.bound: _in_base_units(number.value, scale)}
     return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
 
 
@@ -553,10 +554,11 @@ def _tolerance(number: numerals.Number, kind: str | None) -> dict[str, object]:
 # --- numbers ----------------------------------------------------------------------------------
 
 
-def _integral(value: float) -> int | float:
-    """``value`` as an int when it is one (100 * 1e3 -> 100000)."""
-    rounded = round(value)
-    return int(rounded) if abs(value - rounded) <= 1e-9 * max(1.0, abs(value)) else value
+def _in_base_units(value: float, scale: float) -> int | float:
+    """``value · scale`` in decimal arithmetic, as an int when it is one: 100 · 1e3 is 100000, 57 · 0.01 is 0.57
+    (not 0.5700000000000001)."""
+    product = Decimal(repr(value)) * Decimal(repr(scale))
+    return int(product) if product == product.to_integral_value() else float(product)
 
 
 # --- kinds and slugs --------------------------------------------------------------------------

@@ -381,6 +381,8 @@ def test_a_range_is_an_interval(printed: str) -> None:
 def test_a_range_in_a_scaled_unit_is_in_base_units() -> None:
     (claim,) = _claims(_table(["Model", "Params (M)"], ["A", "1.2-1.5"]))
     assert claim["between"] == [1_200_000, 1_500_000] and "scale" not in claim
+    (percent,) = _claims(_table(["Model", "Precision"], ["A", "57-58%"]))
+    assert percent["between"] == [0.57, 0.58]  # in decimal arithmetic: not 0.5700000000000001
 
 
 @pytest.mark.parametrize("printed", ["88.7 ± 0.3", "88.7±0.3", "88.7 +/- 0.3", "88.7% ± 0.3%"])
