@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import re
 import sys
@@ -402,7 +403,7 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
     for row in table.rows:
         label = row[0] if row else ""
         around = _row_texts(table, row, per_layer)
-        yield from _label_claims(table, label, around, context)
+        claims = list(_label_claims(table, label, around, context))
         whole_model = per_layer and "total" in _words(numerals.plain_text(label))
         for column, printed in zip(table.columns[1:], row[1:]):
             number = numerals.parse(printed, column)
@@ -410,7 +411,21 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
                 quantity = _quantity(column, number)
                 kind = _kind(quantity, per_layer and not whole_model)
                 cell = (label, column, printed)
-                yield _cell_claim(table, cell, number, (kind, quantity), (column, *around), context)
+                claims.append(_cell_claim(table, cell, number, (kind, quantity), (column, *around), context))
+        yield from map(functools.partial(_addressable, table), claims)
+
+
+def _addressable(table: Table, claim: dict[str, object]) -> dict[str, object]:
+    """The claim, its ``cell`` a TODO where a repeated column header or row label leaves the cell ambiguous (a cell
+    is found by its row label and column header)."""
+    _, label, column = claim["cell"]  # type: ignore[misc]
+    repeated = [f"column {column!r}"] * (table.columns.count(column) > 1) + [f"row label {label!r}"] * (
+        [row[:1] for row in table.rows].count([label]) > 1)
+    if not repeated:
+        return claim
+    return {**claim, "cell": f"TODO: the table repeats its {' and its '.join(repeated)}, and a cell is [table id, "
+                             f"row label, column]: make them unique in the [[table]], then write this cell "
+                             f"{_toml(claim['cell'])} with them"}
 
 
 def _row_texts(table: Table, row: list[str], per_layer: bool) -> tuple[str, ...]:

@@ -282,8 +282,8 @@ def _cell_problems(claim: Any, tables: dict[str, Table]) -> Iterator[tuple[str, 
         yield "cell", f"table {table_id!r} has no column {column!r}{_closest(column, table.columns)}"
     elif text is None:
         labels = [row[0] for row in table.rows if row]
-        found = "more than one row" if labels.count(label) > 1 else "no row"
-        yield "cell", f"table {table_id!r} has {found} labelled {label!r}{_closest(label, labels)}"
+        found, hint = ("more than one row", "") if labels.count(label) > 1 else ("no row", _closest(label, labels))
+        yield "cell", f"table {table_id!r} has {found} labelled {label!r}{hint}"
     elif claim.partial and claim.printed not in text:
         yield "printed", f"{claim.printed!r} is not in the table cell {text!r}"
     elif not claim.partial and claim.printed != text:

@@ -290,9 +290,10 @@ def test_a_column_gives_its_claims_keys_over_the_table_s(tmp_path: Path) -> None
     (('["t", "Baseline"', '["t", "Basline"'), "cell: table 't' has no row labelled 'Basline' (did you mean 'Baseline'?)"),
     (('["t", "Baseline"', '["u", "Baseline"'), "kind: missing required field: give the claim a kind, or a cell in a "
                                                  "table that gives one"),
+    (('"]]\n', '"], ["Baseline", "63", ""]]\n'), "cell: table 't' has more than one row labelled 'Baseline'\n"),
 ])
 def test_a_cell_names_what_it_misses(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
-    assert expected in first_line(tmp_path, TABLE + TABLE_CLAIM.replace(*change))
+    assert expected in first_line(tmp_path, (TABLE + TABLE_CLAIM).replace(*change)) + "\n"
 
 
 def test_partial_printed_is_a_part_of_its_cell(tmp_path: Path) -> None:
