@@ -7,6 +7,7 @@ two writers of one path leave one complete version. Torch-free: every layer may 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,8 +16,14 @@ __all__ = ["replace_atomically", "write_bytes", "write_text"]
 
 
 def replace_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
-    """Let ``write`` fill a fresh temporary file beside ``path``, fsync it, and rename it over ``path``."""
-    path = Path(path)
+    """Let ``write`` fill a fresh temporary file beside ``path``, fsync it, and rename it over ``path``.
+
+    As a plain write would, it writes the file a symlink points to and keeps an existing file's mode (a new one
+    gets 0644).
+    """
+    given = Path(path)
+    path = Path(os.path.realpath(given)) if given.is_symlink() else given
+    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
@@ -25,12 +32,12 @@ def replace_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
         write(temporary)
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
         _fsync_directory(path.parent)
     finally:
         temporary.unlink(missing_ok=True)
-    return path
+    return given
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -136,3 +136,14 @@ def test_two_writers_of_one_path_leave_one_complete_version(tmp_path: Path) -> N
     for writer in writers:
         writer.join()
     assert target.read_text() in contents and list(tmp_path.iterdir()) == [target]
+
+
+def test_a_symlink_keeps_pointing_at_its_file_and_a_file_keeps_its_mode(tmp_path: Path) -> None:
+    (tmp_path / "target.md").write_text("old")
+    (tmp_path / "target.md").chmod(0o600)
+    (tmp_path / "README.md").symlink_to("target.md")
+    assert atomic.write_text(tmp_path / "README.md", "new") == tmp_path / "README.md"
+    assert (tmp_path / "README.md").is_symlink() and (tmp_path / "target.md").read_text() == "new"
+    assert (tmp_path / "target.md").stat().st_mode & 0o777 == 0o600
+    atomic.write_text(tmp_path / "fresh.md", "x")
+    assert (tmp_path / "fresh.md").stat().st_mode & 0o777 == 0o644

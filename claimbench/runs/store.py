@@ -45,8 +45,15 @@ def architecture(reference: str) -> str:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)
         model = registry.get_model(reference)
+        size = registry.input_size(reference)
+        if size is not None and any(map(torch.nn.parameter.is_lazy, model.parameters())):
+            with torch.no_grad():  # lazy modules take their shapes, and initial values, from a first forward
+                model.eval()(torch.zeros(1, *size))
     digest = hashlib.sha256(repr(model).encode())
     for name, tensor in model.state_dict().items():
+        if torch.nn.parameter.is_lazy(tensor):  # no input size to shape it with: its module's repr stands for it
+            digest.update(f"{name} lazy".encode())
+            continue
         digest.update(f"{name} {tuple(tensor.shape)} {tensor.dtype}".encode())
         digest.update(tensor.detach().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
     own = dict.fromkeys(type(m).forward for m in model.modules() if not type(m).__module__.startswith("torch."))
@@ -89,7 +96,10 @@ def locked(path: Path) -> Iterator[None]:
 def set_aside(path: Path, reason: str, settings: Settings) -> None:
     """Rename a corrupt file to ``<name>.corrupt-<timestamp>`` and say so (a warning and a progress line)."""
     aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
-    path.replace(aside)
+    try:
+        path.replace(aside)
+    except FileNotFoundError:  # another worker set it aside first
+        return
     message = f"{path}: {reason}; set aside as {aside.name}, training again"
     warnings.warn(message, stacklevel=3)
     say(settings, message)
