@@ -467,7 +467,7 @@ def settings(config: pytest.Config) -> Settings:
         data_root=_path(config, "claims_data_root"),
         budget_seconds=float(budget) if budget is not None else None,
         retrain=bool(config.getoption("claims_retrain")),
-        results_dir=_path(config, "claims_results_dir") or config.rootpath / "runs",
+        results_dir=_path(config, "claims_results_dir") or _project(config) / "runs",
         allow_unverified=bool(_setting(config, "claims_allow_unverified_data")),
         download=bool(_setting(config, "claims_download")),
         compile=bool(_setting(config, "claims_train_compile")),
@@ -496,15 +496,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     if ledger_path_key not in item.config.stash or call.excinfo is None:
         return report
-    if report.skipped and call.excinfo.errisinstance(pytest.skip.Exception) and isinstance(report.longrepr, tuple):
-        path, line, _ = item.reportinfo()
-        report.longrepr = (os.fspath(path), (line or 0) + 1, report.longrepr[2])
-    if not report.failed:
-        return report
     from claimbench import items as claim_items
     from claimbench import results, verdict
 
     if not any(name == results.CLAIM_PROPERTY for name, _ in item.user_properties):
+        return report
+    if report.skipped and call.excinfo.errisinstance(pytest.skip.Exception) and isinstance(report.longrepr, tuple):
+        path, line, _ = item.reportinfo()
+        report.longrepr = (os.fspath(path), (line or 0) + 1, report.longrepr[2])
+    if not report.failed:
         return report
     if isinstance(call.excinfo.value, verdict.ClaimMismatch):
         report.longrepr = str(call.excinfo.value)

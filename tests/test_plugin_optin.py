@@ -349,6 +349,14 @@ def test_a_claim_skipped_while_it_runs_is_reported_at_its_ledger(author: pytest.
     result.stdout.fnmatch_lines(["SKIPPED ?1? claims/mine.toml:1: mnist train not found: *"])
 
 
+def test_a_test_of_the_authors_own_keeps_the_line_that_skipped_it(author: pytest.Pytester) -> None:
+    author.makepyfile(test_own="import pytest\n\ndef needs_gpu():\n    pytest.skip('no GPU')\n\n"
+                               "def test_own():\n    needs_gpu()\n")
+    result = author.runpytest_subprocess("-rs", "test_own.py")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["SKIPPED ?1? test_own.py:4: no GPU"])
+
+
 def test_a_report_asked_for_without_a_ledger_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_plain="def test_nothing():\n    pass\n")
     result = pytester.runpytest_subprocess("--claims-report=REPORT.md")
