@@ -244,9 +244,9 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _init(arguments: argparse.Namespace) -> int:
-    from claimbench import atomic, draft
+    from claimbench import atomic, draft, markdown_tables
 
-    name = arguments.slug or draft.slug(Path.cwd().name)
+    name = arguments.slug or markdown_tables.slug(Path.cwd().name)
     target = arguments.claims_dir / f"{name}.toml"
     if target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")

@@ -18,21 +18,16 @@ import json
 import re
 import sys
 import unicodedata
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, NamedTuple, get_args, get_origin
+from typing import Literal, get_args, get_origin
 
-from markdown_it.rules_block.table import escapedSplit
-from markdown_it.token import Token
+from claimbench import atomic, markdown_tables, numerals, schema, vocab
+from claimbench.markdown_tables import Table, slug, unique
 
-from claimbench import atomic, numerals, schema, vocab
-from claimbench.readme_markers import summary_span
-
-__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "SIZE_UNIT", "TRAINING_BAND", "Table", "draft", "guess_kind", "main", "slug",
-           "tables"]
+__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "SIZE_UNIT", "TRAINING_BAND", "draft", "guess_kind", "main"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -114,16 +109,6 @@ _SMALLEST_INPUT = 16
 
 
 @dataclass(frozen=True)
-class Table:
-    """A table of the report, verbatim, under the id and title it gets in the ledger."""
-
-    id: str
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-
-
-@dataclass(frozen=True)
 class _Guess:
     """A value read from the report's text around a number, with a comment on how (written after it)."""
 
@@ -142,23 +127,6 @@ class _Mention:
     noun: str | None
 
 
-class _Found(NamedTuple):
-    """A table as found: the nearest heading, that heading's parent, and the rows (header first)."""
-
-    heading: str | None
-    parent: str | None
-    rows: list[list[str]]
-
-
-@dataclass
-class _Scan:
-    """What one pass over the report's tokens found: the title, the tables, (section, text) of the prose."""
-
-    title: str | None = None
-    tables: list[_Found] = field(default_factory=list)
-    prose: list[tuple[str | None, str]] = field(default_factory=list)
-
-
 @dataclass
 class _Context:
     """Per-draft settings and the ids handed out so far."""
@@ -170,9 +138,9 @@ class _Context:
 
 def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
     """A v2 ledger (TOML text) for the markdown report ``markdown_text``; ``source`` is its file name."""
-    scan = _scan(_without_summary(_normalize(markdown_text)))
+    scan = markdown_tables.scan(markdown_text)
     context = _Context(slug=slug, source=source)
-    found = _tables(scan.tables)
+    found = scan.tables
     lines = [
         "# Drafted by `claimbench draft`. Fill in every TODO (the ledger loader rejects any left)",
         "# and delete the claims that are not claims.",
@@ -192,11 +160,6 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
             lines += ["", *_claim_lines({key: value for key, value in claim.items() if key not in shared})]
     lines += _candidate_lines(scan.prose, context)
     return "\n".join(lines) + "\n"
-
-
-def tables(markdown_text: str) -> list[Table]:
-    """The report's tables, verbatim, as a draft copies them into its ledger."""
-    return _tables(_scan(_without_summary(_normalize(markdown_text))).tables)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,117 +200,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", help="write the ledger to this file instead of stdout")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser
-
-
-# --- reading the markdown ---------------------------------------------------------------------
-
-
-def _normalize(text: str) -> str:
-    """Line ends and NULs as markdown-it normalises them, so token line numbers index our lines."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
-
-
-def _without_summary(text: str) -> str:
-    """The text with claimbench's own summary (between the README markers) blanked, line for line: its tables
-    are claimbench's, not the author's claims."""
-    lines = text.split("\n")
-    try:
-        start, end = summary_span(lines)
-    except ValueError:
-        return text
-    return "\n".join([*lines[:start + 1], *[""] * (end - start - 1), *lines[end:]])
-
-
-def _scan(text: str) -> _Scan:
-    """One pass over the tokens: the first heading, the tables under their headings, the prose."""
-    lines, tokens, scan = text.split("\n"), numerals.MARKDOWN.parse(text), _Scan()
-    headings: list[tuple[int, str]] = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.type == "heading_open":
-            _push_heading(headings, int(token.tag[1:]), tokens[index + 1].content.strip())
-            scan.title = scan.title or (headings[-1][1] if headings else None)
-            index += 3
-        elif token.type == "table_open":
-            end = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
-            heading, parent = _heading_and_parent(headings)
-            rows = _rows(tokens[index:end], lines)
-            kept = _table_end(rows)
-            scan.tables.append(_Found(heading, parent, [_verbatim(line, cells) for line, cells in rows[:kept]]))
-            if rows[kept:]:
-                scan.prose.append((heading, " ".join(numerals.plain_text(line) for line, _ in rows[kept:])))
-            index = end + 1
-        else:
-            if token.type == "inline":
-                scan.prose.append((_heading_and_parent(headings)[0], numerals.plain(token.children or [])))
-            index += 1
-    return scan
-
-
-def _push_heading(headings: list[tuple[int, str]], level: int, text: str) -> None:
-    """Keep the stack of open headings; an empty heading (a bare "##") changes nothing."""
-    if not text:
-        return
-    while headings and headings[-1][0] >= level:
-        headings.pop()
-    headings.append((level, text))
-
-
-def _heading_and_parent(headings: list[tuple[int, str]]) -> tuple[str | None, str | None]:
-    """The nearest heading and its parent."""
-    texts = [text for _, text in headings]
-    return (texts[-1] if texts else None), (texts[-2] if len(texts) > 1 else None)
-
-
-def _rows(tokens: list[Token], lines: list[str]) -> list[tuple[str, list[str]]]:
-    """The header row then the body rows of one table: each row's source line and parsed cells."""
-    rows: list[tuple[str, list[str]]] = []
-    for token in tokens:
-        if token.type == "tr_open" and token.map:
-            rows.append((lines[token.map[0]], []))
-        elif token.type == "inline":
-            rows[-1][1].append(token.content)
-    return rows
-
-
-def _table_end(rows: list[tuple[str, list[str]]]) -> int:
-    """How many rows are the table: GFM makes a line without a pipe right after a table its row, but
-    such a line is the author's next paragraph (as Obsidian and most editors show it), and so is all
-    that follows it."""
-    return next((i for i, (line, _) in enumerate(rows) if i and "|" not in line), len(rows))
-
-
-def _verbatim(line: str, parsed: list[str]) -> list[str]:
-    """The cells of a source line, split by markdown-it's own splitter, trimmed of spaces only.
-
-    markdown-it trims every whitespace, so a stray tab inside a cell's padding would be lost; a raw
-    cell is kept where it agrees with the parser's cell up to that trimming, else the parser's wins.
-    """
-    raw = escapedSplit(line.strip())
-    if raw and raw[0] == "":
-        raw.pop(0)
-    if raw and raw[-1] == "":
-        raw.pop()
-    raw = [cell.strip(" ") for cell in raw] + [""] * len(parsed)
-    return [own if own.strip() == cell else cell for own, cell in zip(raw, parsed)]
-
-
-# --- tables -----------------------------------------------------------------------------------
-
-
-def _tables(found: list[_Found]) -> list[Table]:
-    """Title each table by its nearest heading ("Parent: heading" where two share one) and id it."""
-    shared = Counter(table.heading for table in found)
-    taken: set[str] = set()
-    tables = []
-    for number, (heading, parent, rows) in enumerate(found, start=1):
-        title = heading or f"Table {number}"
-        if heading and parent and shared[heading] > 1:
-            title = f"{parent}: {heading}"
-        table_id = _unique(slug(title) or f"table_{number}", taken)
-        tables.append(Table(id=table_id, title=title, columns=rows[0], rows=rows[1:]))
-    return tables
 
 
 def _recipe_lines(name: str) -> list[str]:
@@ -464,7 +316,7 @@ def _cell_claim(
     label, column, printed = cell
     kind, quantity = kinds
     name = "/".join([kind or "claim", table.id, slug(label) or "row", slug(column) or "column"])
-    claim: dict[str, object] = {"id": _unique(name, context.ids), "kind": kind or _UNKNOWN_KIND}
+    claim: dict[str, object] = {"id": unique(name, context.ids), "kind": kind or _UNKNOWN_KIND}
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
     claimed = _claimed(number, quantity) if number is not None else {"value": UNREAD}
@@ -596,27 +448,6 @@ def _has(words: list[str], phrase: str) -> bool:
     return any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
 
 
-def slug(text: str) -> str:
-    """Lower-case ASCII words joined by "_": "Model 1: Params and MACs" -> "model_1_params_and_macs".
-
-    Inline markup goes, accents are folded ("Café" -> "cafe"), and a word without any ASCII letter
-    or digit (an emoji, mojibake such as "üìä") is dropped. May be empty.
-    """
-    kept = [word for word in numerals.plain_text(text).split() if re.search(r"[A-Za-z0-9]", word)]
-    folded = unicodedata.normalize("NFKD", " ".join(kept)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    """``name``, or ``name_2``, ``name_3``, ... if taken; the result is taken from then on."""
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}_{n}"
-    taken.add(candidate)
-    return candidate
-
-
 # --- running text -----------------------------------------------------------------------------
 
 
@@ -659,7 +490,7 @@ def _candidate(section: str | None, sentence: str, mention: _Mention, context: _
     kind = guess_kind(mention.noun) if mention.noun else _nearest_kind(sentence, mention)
     where = f"section '{section}'" if section else "introduction"
     claim: dict[str, object] = {
-        "id": _unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
+        "id": unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
         "kind": kind or _UNKNOWN_KIND,
         "model": _model_todo(context),
         **_todos(kind, kind, mention.noun or "", (sentence,)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from claimbench import draft
+from claimbench import markdown_tables
 from claimbench.ledger import Report
 
 __all__ = ["source_file", "stale"]
@@ -24,7 +24,7 @@ def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
     """Claim id → why the report ``name`` (its text ``markdown_text``) no longer prints the claim's cell as the
     ledger copies it: its table (by columns), row or text changed."""
     printed: dict[tuple[tuple[str, ...], str, str], list[str]] = {}
-    for table in draft.tables(markdown_text):
+    for table in markdown_tables.tables(markdown_text):
         for row in table.rows:
             for column, text in zip(table.columns, row):
                 printed.setdefault((tuple(table.columns), row[0] if row else "", column), []).append(text)

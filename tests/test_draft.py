@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import vocab
-from claimbench.draft import FLOPS_COUNT, INPUT_SIZE, SIZE_UNIT, TRAINING_BAND, UNREAD, draft, guess_kind, main, slug
+from claimbench.draft import FLOPS_COUNT, INPUT_SIZE, SIZE_UNIT, TRAINING_BAND, UNREAD, draft, guess_kind, main
+from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check
 

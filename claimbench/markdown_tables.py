@@ -1,0 +1,184 @@
+"""A markdown report read as text (markdown-it-py: CommonMark plus GFM tables): its title, its tables verbatim,
+each titled by its heading and given an id, and the prose around them. Nothing in it is imported or executed.
+Torch-free."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from markdown_it.rules_block.table import escapedSplit
+from markdown_it.token import Token
+
+from claimbench import numerals
+from claimbench.readme_markers import summary_span
+
+__all__ = ["Scan", "Table", "scan", "slug", "tables", "unique"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the report, verbatim, under the id and title it gets in the ledger."""
+
+    id: str
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class _Found(NamedTuple):
+    """A table as found: the nearest heading, that heading's parent, and the rows (header first)."""
+
+    heading: str | None
+    parent: str | None
+    rows: list[list[str]]
+
+
+@dataclass
+class Scan:
+    """What one pass over the report found: the title, the tables, (section, text) of the prose."""
+
+    title: str | None = None
+    tables: list[Table] = field(default_factory=list)
+    prose: list[tuple[str | None, str]] = field(default_factory=list)
+
+
+def scan(markdown_text: str) -> Scan:
+    """The report's title, tables and prose; claimbench's own summary in a README is left out."""
+    return _scan(_without_summary(_normalize(markdown_text)))
+
+
+def tables(markdown_text: str) -> list[Table]:
+    """The report's tables, verbatim, as a draft copies them into its ledger."""
+    return scan(markdown_text).tables
+
+
+def _normalize(text: str) -> str:
+    """Line ends and NULs as markdown-it normalises them, so token line numbers index our lines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+
+
+def _without_summary(text: str) -> str:
+    """The text with claimbench's own summary (between the README markers) blanked, line for line: its tables
+    are claimbench's, not the author's claims."""
+    lines = text.split("\n")
+    try:
+        start, end = summary_span(lines)
+    except ValueError:
+        return text
+    return "\n".join([*lines[:start + 1], *[""] * (end - start - 1), *lines[end:]])
+
+
+def _scan(text: str) -> Scan:
+    """One pass over the tokens: the first heading, the tables under their headings, the prose."""
+    lines, tokens, scan = text.split("\n"), numerals.MARKDOWN.parse(text), Scan()
+    found: list[_Found] = []
+    headings: list[tuple[int, str]] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "heading_open":
+            _push_heading(headings, int(token.tag[1:]), tokens[index + 1].content.strip())
+            scan.title = scan.title or (headings[-1][1] if headings else None)
+            index += 3
+        elif token.type == "table_open":
+            end = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
+            heading, parent = _heading_and_parent(headings)
+            rows = _rows(tokens[index:end], lines)
+            kept = _table_end(rows)
+            found.append(_Found(heading, parent, [_verbatim(line, cells) for line, cells in rows[:kept]]))
+            if rows[kept:]:
+                scan.prose.append((heading, " ".join(numerals.plain_text(line) for line, _ in rows[kept:])))
+            index = end + 1
+        else:
+            if token.type == "inline":
+                scan.prose.append((_heading_and_parent(headings)[0], numerals.plain(token.children or [])))
+            index += 1
+    scan.tables = _tables(found)
+    return scan
+
+
+def _push_heading(headings: list[tuple[int, str]], level: int, text: str) -> None:
+    """Keep the stack of open headings; an empty heading (a bare "##") changes nothing."""
+    if not text:
+        return
+    while headings and headings[-1][0] >= level:
+        headings.pop()
+    headings.append((level, text))
+
+
+def _heading_and_parent(headings: list[tuple[int, str]]) -> tuple[str | None, str | None]:
+    """The nearest heading and its parent."""
+    texts = [text for _, text in headings]
+    return (texts[-1] if texts else None), (texts[-2] if len(texts) > 1 else None)
+
+
+def _rows(tokens: list[Token], lines: list[str]) -> list[tuple[str, list[str]]]:
+    """The header row then the body rows of one table: each row's source line and parsed cells."""
+    rows: list[tuple[str, list[str]]] = []
+    for token in tokens:
+        if token.type == "tr_open" and token.map:
+            rows.append((lines[token.map[0]], []))
+        elif token.type == "inline":
+            rows[-1][1].append(token.content)
+    return rows
+
+
+def _table_end(rows: list[tuple[str, list[str]]]) -> int:
+    """How many rows are the table: GFM makes a line without a pipe right after a table its row, but
+    such a line is the author's next paragraph (as Obsidian and most editors show it), and so is all
+    that follows it."""
+    return next((i for i, (line, _) in enumerate(rows) if i and "|" not in line), len(rows))
+
+
+def _verbatim(line: str, parsed: list[str]) -> list[str]:
+    """The cells of a source line, split by markdown-it's own splitter, trimmed of spaces only.
+
+    markdown-it trims every whitespace, so a stray tab inside a cell's padding would be lost; a raw
+    cell is kept where it agrees with the parser's cell up to that trimming, else the parser's wins.
+    """
+    raw = escapedSplit(line.strip())
+    if raw and raw[0] == "":
+        raw.pop(0)
+    if raw and raw[-1] == "":
+        raw.pop()
+    raw = [cell.strip(" ") for cell in raw] + [""] * len(parsed)
+    return [own if own.strip() == cell else cell for own, cell in zip(raw, parsed)]
+
+
+def _tables(found: list[_Found]) -> list[Table]:
+    """Title each table by its nearest heading ("Parent: heading" where two share one) and id it."""
+    shared = Counter(table.heading for table in found)
+    taken: set[str] = set()
+    tables = []
+    for number, (heading, parent, rows) in enumerate(found, start=1):
+        title = heading or f"Table {number}"
+        if heading and parent and shared[heading] > 1:
+            title = f"{parent}: {heading}"
+        table_id = unique(slug(title) or f"table_{number}", taken)
+        tables.append(Table(id=table_id, title=title, columns=rows[0], rows=rows[1:]))
+    return tables
+
+
+def slug(text: str) -> str:
+    """Lower-case ASCII words joined by "_": "Model 1: Params and MACs" -> "model_1_params_and_macs".
+
+    Inline markup goes, accents are folded ("Café" -> "cafe"), and a word without any ASCII letter
+    or digit (an emoji, mojibake such as "üìä") is dropped. May be empty.
+    """
+    kept = [word for word in numerals.plain_text(text).split() if re.search(r"[A-Za-z0-9]", word)]
+    folded = unicodedata.normalize("NFKD", " ".join(kept)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
+
+
+def unique(name: str, taken: set[str]) -> str:
+    """``name``, or ``name_2``, ``name_3``, ... if taken; the result is taken from then on."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    taken.add(candidate)
+    return candidate
