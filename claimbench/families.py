@@ -143,8 +143,9 @@ def params(claim: Claim) -> verdict.Measurement:
 
 def macs(claim: Claim) -> verdict.Measurement:
     """MACs with both counters under the claim's convention."""
-    count, device = _on_input(claim, input_size(claim), lambda model, size: measure.macs(model, size, claim.count))
-    return verdict.Measurement(count.value, dict(count.counters), device=device)
+    shape = input_size(claim)
+    count, device = _on_input(claim, shape, lambda model, size: measure.macs(model, size, claim.count))
+    return verdict.Measurement(count.value, dict(count.counters), device=device, input=shape)
 
 
 _LAYER_TABLES: dict[tuple[str, tuple[int, ...]], tuple[measure.LayerTable, str]] = {}
@@ -158,7 +159,7 @@ def layer(claim: Claim) -> verdict.Measurement:
         _LAYER_TABLES[key] = _on_input(claim, key[1], measure.layer_table)
     table, device = _LAYER_TABLES[key]
     measured = table[claim.layer].measure(claim.quantity, count=claim.count, layout=claim.layout)
-    return verdict.Measurement(measured.value, dict(measured.counters), device=device)
+    return verdict.Measurement(measured.value, dict(measured.counters), device=device, input=key[1])
 
 
 def size(claim: Claim) -> verdict.Measurement:
@@ -166,9 +167,9 @@ def size(claim: Claim) -> verdict.Measurement:
     if not needs_input(claim):  # a checkpoint is serialised from a zeroed copy on the CPU
         device = "cpu" if claim.size in CHECKPOINTS else "meta"
         return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size), device=device)
-    estimate, device = _on_input(claim, input_size(claim),
-                                 lambda model, shape: measure.size_bytes(model, shape, claim.size))
-    return verdict.Measurement(estimate, device=device)
+    shape = input_size(claim)
+    estimate, device = _on_input(claim, shape, lambda model, size: measure.size_bytes(model, size, claim.size))
+    return verdict.Measurement(estimate, device=device, input=shape)
 
 
 def training(claim: Claim, settings: Settings) -> verdict.Measurement:

@@ -194,6 +194,8 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     if record["reason"]:
         parts.append(reasons.refer(record["reason"]))
     parts += [reasons.refer(words) for words in record.get("conventions", ())]
+    if shape := record.get("measured_as", {}).get("input"):
+        parts.append(reasons.refer(f"measured on a {'×'.join(map(str, shape))} input (C×H×W), batch 1"))
     if record.get("carried"):
         parts.append(reasons.refer(f"kept from the run of {record['date']}: not selected in this run"))
     if record.get("note"):
@@ -281,14 +283,26 @@ def render_json(records: Sequence[Record], environment: Mapping[str, str]) -> st
     return jsonlib.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequence[Report]) -> list[Record]:
+SOFTWARE = ("claimbench", "torch", "torchvision")
+"""What measures: a record measured by another version of any of them is not kept (claimbench's commit aside)."""
+
+
+def _software(environment: Any) -> tuple[str, ...]:
+    return tuple(str(environment.get(key)).split(" (")[0] for key in SOFTWARE) if isinstance(environment, dict) else ()
+
+
+def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequence[Report],
+               environment: Mapping[str, str]) -> list[Record]:
     """This run's records plus, for every other claim of the ledger, its record from ``previous`` (a JSON this
-    module wrote), marked ``carried``, when the claim and its model's code are unchanged since: a partial run blanks
-    nothing, and an edited claim or model keeps no verdict it was not judged by. The note is the ledger's own."""
+    module wrote), marked ``carried``, when the claim, its model's code and the ``SOFTWARE`` of ``environment`` are
+    unchanged since: a partial run blanks nothing, and an edited claim or model, or an upgraded torch, keeps no
+    verdict it was not judged by. The note is the ledger's own."""
     try:
         document = jsonlib.loads(Path(previous).read_text(encoding="utf-8"))
         kept = {r["id"]: r for r in document["claims"]}
     except (OSError, ValueError, KeyError, TypeError):
+        return list(records)
+    if _software(document.get("environment")) != _software(environment):
         return list(records)
     ran = {r["id"] for r in records}
     claims = {c.id: c for report in reports for c in report.claims}
@@ -380,7 +394,7 @@ def write_all(
     one is written as not run, for the reason ``unmeasured``, so that no summary or badge leaves a claim out."""
     written: list[Path] = []
     if json:
-        records = carry_over(records, json, reports)
+        records = carry_over(records, json, reports, environment)
     claims = [claim for report in reports for claim in report.claims]
     records = complete(records, claims, unmeasured)
     if markdown:

@@ -100,6 +100,17 @@ def conventions(claim: Claim) -> list[str]:
     return words
 
 
+MEASURED_AS = ("count", "quantity", "layer", "layout", "size", "dataset", "split", "statistic", "hardware")
+"""The claim keys that say how its number is measured."""
+
+
+def measured_as(claim: Claim, measurement: Mapping[str, Any]) -> dict[str, Any]:
+    """How the number is measured: the claim's ``MEASURED_AS`` keys it gives and, where the model ran on one, the
+    input it ran on."""
+    how = {key: getattr(claim, key) for key in MEASURED_AS if getattr(claim, key, None) is not None}
+    return how | ({"input": list(measurement["input"])} if measurement.get("input") else {})
+
+
 def claim_digest(claim: Claim) -> str:
     """A digest of everything the ledger says of a claim but its ``note``: a record measured against another
     version of the claim (another model, count, band or recipe) is no record of this one."""
@@ -146,6 +157,7 @@ def record_for(claim: Claim, outcome: Outcome, date: str | None) -> dict[str, An
         "reason": judgement.reason,
         "note": claim.note,
         "conventions": conventions(claim),
+        "measured_as": measured_as(claim, measurement),
         "date": date,
         "duration": round(outcome.duration, 4),
         "claim_digest": claim_digest(claim),

@@ -61,6 +61,8 @@ class Measurement:
     unverified_data: bool = False
     incomparable: str | None = None
     """Why the measurement cannot be judged against the claim (other hardware), or None."""
+    input: tuple[int, ...] | None = None
+    """The (C, H, W) input the model ran on, for what depends on one (MACs, layers, torchinfo's size)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-friendly data (shapes as lists)."""
@@ -68,13 +70,15 @@ class Measurement:
         plain["measured"] = _plain(self.measured)
         plain["counters"] = {name: _plain(value) for name, value in self.counters.items()}
         plain["seeds"] = list(self.seeds)
+        plain["input"] = _plain(self.input)
         return plain
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> Measurement:
         """The inverse of ``to_dict``."""
         return cls(**{**raw, "measured": _tuple(raw["measured"]), "seeds": tuple(raw["seeds"]),
-                      "counters": {name: _tuple(value) for name, value in raw["counters"].items()}})
+                      "counters": {name: _tuple(value) for name, value in raw["counters"].items()},
+                      "input": _tuple(raw.get("input"))})
 
 
 @dataclass(frozen=True)

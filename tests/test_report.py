@@ -14,6 +14,7 @@ import pytest
 
 from claimbench import badges, plots, registry, report, results, vocab
 from claimbench.ledger import Claim, Recipe, Report, Table, Tolerance
+from claimbench.verdict import Measurement
 
 RECIPE = Recipe(optimizer="sgd", lr=0.1, batch_size=128, epochs=1, schedule="constant", validation="none",
                 normalize="unit")
@@ -149,7 +150,7 @@ def test_every_claim_of_the_ledger_gets_a_record_so_no_summary_leaves_one_out(tm
     assert _cells(markdown.split("### Unselected table")[1], "small")[1].startswith("0.49 MB ⚪ ")
     assert "Not measured: 2 not run." in markdown
     rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
-    kept = {r["id"]: r for r in report.carry_over(rerun, written[1], REPORTS)}
+    kept = {r["id"]: r for r in report.carry_over(rerun, written[1], REPORTS, ENVIRONMENT)}
     assert "demo/size/small" not in kept, "a claim that was not selected is not an earlier record"
 
 
@@ -205,6 +206,16 @@ def test_every_convention_that_is_not_the_plain_one_has_words_and_records_carry_
     assert record["conventions"] == [vocab.CONVENTION_WORDS["checkpoint_sgd_momentum"]]
 
 
+def test_a_record_says_how_it_was_measured_and_the_report_names_the_input() -> None:
+    claim = dataclasses.replace(CLAIMS[0], kind="macs", count="pure")
+    measurement = Measurement(1000, device="meta", input=(3, 32, 32))
+    record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
+    assert record["measured_as"] == {"count": "pure", "input": [3, 32, 32]}
+    assert "measured on a 3×32×32 input (C×H×W), batch 1" in report.render_markdown([record], REPORTS, ENVIRONMENT)
+    unmeasured = results.record_for(CLAIMS[2], results.Outcome(skipped="needs CUDA"), None)
+    assert unmeasured["measured_as"] == {"dataset": "cifar10", "split": "test", "statistic": "final"}
+
+
 def test_a_partial_claim_keeps_its_cell_text() -> None:
     inside = _record(CLAIMS[0], "reproduced", 1000, printed="1,000", cell=["results", "plain", "Notes"])
     markdown = report.render_markdown([inside], REPORTS, ENVIRONMENT)
@@ -240,21 +251,25 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
     previous = tmp_path / "claims.json"
     report.write_all(_records(), REPORTS, ENVIRONMENT, json=previous)
     rerun = [_record(CLAIMS[0], "refuted", 999, "changed", date="2026-12-01")]
-    kept = {r["id"]: r for r in report.carry_over(rerun, previous, REPORTS)}
+    kept = {r["id"]: r for r in report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)}
     assert len(kept) == len(_records()) and kept["demo/params/small"]["verdict"] == "refuted"
     assert kept["demo/params/big"] == {**_records()[1], "carried": True} and "carried" not in kept["demo/params/small"]
     big = CLAIMS[1]
     for edited in (dataclasses.replace(big, printed="20 000"), dataclasses.replace(big, model="demo.small"),
                    dataclasses.replace(big, count="keras"), dataclasses.replace(big, tolerance=Tolerance(rel=0.5))):
         changed = Report(slug="demo", title="Demo report", source=None, origin="", tables=(), claims=(CLAIMS[0], edited))
-        assert [r["id"] for r in report.carry_over(rerun, previous, [changed])] == ["demo/params/small"]
+        assert [r["id"] for r in report.carry_over(rerun, previous, [changed], ENVIRONMENT)] == ["demo/params/small"]
     noted = Report(slug="demo", title="Demo report", source=None, origin="", tables=(),
                    claims=(CLAIMS[0], dataclasses.replace(big, note="a new note")))
-    carried = report.carry_over(rerun, previous, [noted])
+    carried = report.carry_over(rerun, previous, [noted], ENVIRONMENT)
     assert len(carried) == 2, "a note says nothing of the verdict"
     assert carried[1]["note"] == "a new note", "but the report shows the ledger's note of today"
+    for upgraded in ({**ENVIRONMENT, "torch": "3.x"}, {**ENVIRONMENT, "claimbench": "0.2.0"}):
+        assert report.carry_over(rerun, previous, REPORTS, upgraded) == rerun, "measured by other software"
+    committed = {**ENVIRONMENT, "claimbench": "0.1.0 (claimbench @ fed987)"}
+    assert len(report.carry_over(rerun, previous, REPORTS, committed)) == len(_records()), "another commit: kept"
     previous.write_text("{not json", encoding="utf-8")
-    assert report.carry_over(rerun, previous, REPORTS) == rerun
+    assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun
 
 
 def test_a_partial_run_drops_the_records_of_a_model_whose_code_changed(tmp_path: Path,
@@ -265,11 +280,11 @@ def test_a_partial_run_drops_the_records_of_a_model_whose_code_changed(tmp_path:
                 for record, claim in zip(_records(), (CLAIMS[0], CLAIMS[1]))]
     report.write_all(measured, REPORTS, ENVIRONMENT, json=previous)
     rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
-    assert len(report.carry_over(rerun, previous, REPORTS)) == 2, "the same code: kept"
+    assert len(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == 2, "the same code: kept"
     monkeypatch.setattr(registry, "code_digest", lambda reference: f"{reference} v2")
-    assert [r["id"] for r in report.carry_over(rerun, previous, REPORTS)] == ["demo/params/small"]
+    assert [r["id"] for r in report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)] == ["demo/params/small"]
     monkeypatch.setattr(registry, "code_digest", lambda reference: registry.resolve("no such model"))
-    assert len(report.carry_over(rerun, previous, REPORTS)) == 2, "where nobody can tell, the record is kept, marked"
+    assert len(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == 2, "where nobody can tell, the record is kept, marked"
 
 
 def test_output_does_not_depend_on_record_order() -> None:

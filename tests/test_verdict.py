@@ -218,7 +218,7 @@ def test_check_raises_the_one_line_reason() -> None:
 
 
 def test_measurements_travel_as_plain_data() -> None:
-    measurement = Measurement((16, 16, 32), counters={"a": (1, 2)}, seeds=(1.0,), device="CPU")
+    measurement = Measurement((16, 16, 32), counters={"a": (1, 2)}, seeds=(1.0,), device="CPU", input=(3, 32, 32))
     assert Measurement.from_dict(measurement.to_dict()) == measurement
 
 
