@@ -297,11 +297,13 @@ def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
 
 
 def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str]:
-    """The claims whose report's markdown file (beside the ini, or the ledger) no longer prints them as copied."""
+    """The claims whose report's markdown file (beside the ini, in the ledger's folder, or in the folder above it, where
+    `claimbench init` leaves the README it drafts from) no longer prints them as copied."""
     from claimbench import drift
 
     ledger_path = config.stash[ledger_path_key]
-    folders = [_project(config), ledger_path if ledger_path.is_dir() else ledger_path.parent]
+    ledger_folder = ledger_path if ledger_path.is_dir() else ledger_path.parent
+    folders = [_project(config), ledger_folder, ledger_folder.parent]
     reasons: dict[str, str] = {}
     for report in reports:
         path = drift.source_file(report, folders)

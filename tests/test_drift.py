@@ -62,3 +62,15 @@ def test_the_plugin_makes_a_stale_claim_an_error_and_measures_the_others(pyteste
     records = {r["id"]: r for r in json.loads((pytester.path / "out.json").read_text(encoding="utf-8"))["claims"]}
     assert records[SMALL_PARAMS]["verdict"] == "error" and records[SMALL_PARAMS]["measured"] is None
     assert records["author/params/model_sizes/tinycnn/parameters"]["verdict"] == "reproduced"
+
+
+def test_a_reviewer_checking_from_another_folder_reads_the_readme_above_the_ledger(pytester: pytest.Pytester) -> None:
+    """``claimbench init`` leaves the README beside the ledger's folder, which a reviewer names from elsewhere."""
+    theirs = pytester.path / "theirs"
+    shutil.copytree(AUTHOR, theirs)
+    (theirs / "README.md").write_text(README.replace("20,940", "1,500"), encoding="utf-8")
+    (pytester.path / "mine").mkdir()
+    result = pytester.runpytest_subprocess("-p", "claimbench.collect_ledger", f"--claims-dir={theirs / 'claims'}",
+                                           "-o", f"pythonpath={theirs}", "-m", "params or macs",
+                                           "-p", "no:cacheprovider", "--rootdir", str(pytester.path / "mine"))
+    result.stdout.fnmatch_lines(["error: the ledger is out of date: README.md now prints '1,500'*"])
