@@ -142,11 +142,13 @@ def _summary_row(label: str, records: Sequence[Record]) -> list[str]:
 
 
 def summary_table(records: Sequence[Record], reports: Sequence[Report]) -> str:
-    """Claims per verdict per report, the claims measured on unverified data, and a total row."""
+    """Claims per verdict per report, the claims measured on unverified data (counted under their verdicts too, so
+    the column says "included"), and a total row."""
     rows = [_summary_row(f"{report.title} (`{report.slug}`)", [r for r in records if r["report"] == report.slug])
             for report in sorted(reports, key=lambda r: r.slug)]
     rows.append(_summary_row("**all**", records))
-    headers = ["Report", *(_verdict_text(v) for v in VERDICTS), f"{UNVERIFIED_MARK} unverified data", "Total"]
+    unverified = f"{UNVERIFIED_MARK} unverified data (included)"
+    headers = ["Report", *(_verdict_text(v) for v in VERDICTS), unverified, "Total"]
     return _table(rows, headers)
 
 
