@@ -18,7 +18,8 @@ CONVENTION_WORDS = {
     "keras": "counted as Keras does: a BatchNorm's moving mean and variance count as parameters",
     "tensors": "counts parameter tensors, len(list(model.parameters())), not parameters",
     "state_dict": "counts state_dict entries, len(model.state_dict()), not parameters",
-    "torchinfo": "counted as torchinfo's Mult-Adds: a bias adds one per output element",
+    "torchinfo": ("counted as torchinfo's Mult-Adds: a bias adds one per output element, and another layer with "
+                  "parameters (BatchNorm) adds its parameter count"),
     "flops": "counted in FLOPs: two per multiply-accumulate (a multiply and an add)",
     "torchinfo_total": ("torchinfo's Estimated Total Size: the input, twice the outputs of the layers with "
                         "parameters, and the parameters"),
