@@ -290,6 +290,7 @@ def json_schema() -> dict[str, Any]:
     items = written["properties"]["claim"]["items"]
     items["anyOf"] = items.pop("oneOf")  # without its kind, a claim may fit more than one
     del items["discriminator"]
+    written["properties"]["recipe"]["additionalProperties"] = False  # a name outside the pattern is no recipe
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **written, "title": "claimbench ledger"}
 
 

@@ -440,6 +440,9 @@ def test_an_editor_checking_a_ledger_with_the_json_schema_accepts_what_the_loade
     assert [error.message for error in checker.iter_errors(document)] == []
     document["claim"][0]["cuont"] = "trainable"
     assert [error.validator for error in checker.iter_errors(document)] == ["anyOf"], "a mistyped key is not taken"
+    document["claim"][0].pop("cuont")
+    document["recipe"] = {"Fashion": {}}
+    assert [error.validator for error in checker.iter_errors(document)] == ["additionalProperties"], "nor a bad name"
 
 
 def test_the_ledger_folders_readme_counts_each_files_claims() -> None:
