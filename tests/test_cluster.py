@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import torch
-from test_train_claims import MODEL1_CLAIMS, REPO, cifar_root, claim, small_ledger  # noqa: F401 (fixtures)
+from small_runs import MODEL1_CLAIMS, REPO, claim
 
 from claimbench import errors, ledger
 from claimbench.results import NOT_SELECTED
