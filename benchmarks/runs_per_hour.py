@@ -17,7 +17,7 @@ from pathlib import Path
 import ray
 import torch
 from ray import cluster_utils
-from test_train_claims import IOT_ML, write_cifar10
+from small_runs import IOT_ML, write_cifar10
 
 from claimbench import ledger, registry
 from claimbench.runs import cluster, local

@@ -1,11 +1,13 @@
 """The instruments' tests see every model of this repository's ledgers: the modules each ledger names
 are imported, as the plugin does at collection. Tests of the engine take ``device``: the CPU everywhere, and
-CUDA where this machine has it."""
+CUDA where this machine has it. Training tests take ``small_ledger`` and ``cifar_root`` (see small_runs.py)."""
 
+import re
 from pathlib import Path
 
 import pytest
 import torch
+from small_runs import EPOCHS, HELD_OUT, IOT_ML, TEST_IMAGES, TRAIN_IMAGES, write_cifar10
 
 from claimbench import ledger, registry
 
@@ -19,3 +21,23 @@ registry.import_modules(m for report in ledger.load_reports(REFERENCE) for m in 
 def device(request: pytest.FixtureRequest) -> str:
     """The device an engine test trains on."""
     return request.param
+
+
+@pytest.fixture(scope="module")
+def small_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The IoT-ML ledger with its recipes cut to ``EPOCHS`` epochs and a ``HELD_OUT`` hold-out: the same
+    models, claims and code paths, in seconds. Its epoch times lose their ``unverifiable`` status (the author's
+    GPU is unknown), so that they are timed here."""
+    text = re.sub(r"(?m)^(epochs\s*)=\s*\d+", rf"\1= {EPOCHS}", IOT_ML.read_text(encoding="utf-8"))
+    text, timed = re.subn(r', status = "unverifiable", why = "[^"]*"', "", text)
+    assert timed == 1, "the Time per Epoch column no longer says why it is unverifiable"
+    text = re.sub(r"(?m)^(val_size\s*)=\s*[\d_]+", rf"\1= {HELD_OUT}", text)
+    path = tmp_path_factory.mktemp("ledger") / IOT_ML.name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def cifar_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic CIFAR-10 with the hold-out plus ``TRAIN_IMAGES`` training images."""
+    return write_cifar10(tmp_path_factory.mktemp("data"), per_batch=(HELD_OUT + TRAIN_IMAGES) // 5, test=TEST_IMAGES)

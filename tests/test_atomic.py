@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -25,12 +26,12 @@ def test_replace_atomically_leaves_the_old_file_when_writing_fails(tmp_path: Pat
 
 
 WRITER = '''
-import json, sys
+import json, os, signal, sys
 from pathlib import Path
 from claimbench import atomic, report
 from claimbench.ledger import Claim, Report, Tolerance
 
-kind, directory, first = sys.argv[1], Path(sys.argv[2]), sys.argv[3] == "first"
+kind, directory, mode = sys.argv[1], Path(sys.argv[2]).resolve(), sys.argv[3]
 CLAIMS = tuple(Claim(id=f"demo/params/{n}", report="demo", kind="params", value=n, printed=str(n), source="demo.txt",
                      tolerance=Tolerance(), file="demo.toml", model=f"demo.m{n}", count="trainable")
                for n in range(1, 600))
@@ -63,14 +64,28 @@ def write(version):
         atomic.replace_atomically(target, lambda path: torch.save({"version": torch.full((200_000,), version)}, path))
 
 
-write(1)
-if first:
-    sys.exit(0)
-print("ready", flush=True)
-version = 1
-while True:
-    version = 3 - version
-    write(version)
+replace, renamed, kill_before = os.replace, [], None
+
+
+def replace_counted(source, target):
+    """os.replace, counting the renames into the directory; SIGKILL before the ``kill_before``-th of them, when
+    the new version is complete in its temporary file and the old one still in place."""
+    inside = Path(target).resolve().is_relative_to(directory)
+    if inside and len(renamed) + 1 == kill_before:
+        os.kill(os.getpid(), signal.SIGKILL)
+    replace(source, target)
+    if inside:
+        renamed.append(Path(target).resolve().relative_to(directory).as_posix())
+
+
+os.replace = replace_counted
+if mode.startswith("kill before "):  # write version 1, then version 2 up to that rename
+    write(1)
+    renamed, kill_before = [], int(mode.removeprefix("kill before "))
+    write(2)
+else:  # write this version, and say which files were renamed into place
+    write(int(mode))
+    print(json.dumps(renamed))
 '''
 
 
@@ -82,35 +97,34 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["markdown", "json", "badges", "plots", "readme", "checkpoint"])
 def test_sigkill_during_a_write_leaves_a_complete_file(tmp_path: Path, kind: str) -> None:
-    """A writer alternates two versions of its files; SIGKILL at a random instant must leave every file
-    complete: byte for byte one of the two versions."""
-    import random
+    """A writer writes version 1 of its files, then version 2, and is SIGKILLed inside that write: before its
+    first rename, one in the middle and its last. Every file must be complete, byte for byte one of the two
+    versions; and every file must arrive by a rename, none written in place, where a kill could cut it."""
     import signal
     import subprocess
     import sys
-    import time
 
-    versions = []
-    for version in (1, 2):
-        directory = tmp_path / f"version{version}"
+    def writer(directory: Path, mode: str) -> subprocess.CompletedProcess[str]:
         directory.mkdir()
         if kind == "readme":
             (directory / kind).write_text("<!-- claims-summary:start -->\n<!-- claims-summary:end -->\n")
-        script = WRITER.replace("write(1)\nif first", f"write({version})\nif first")
-        subprocess.run([sys.executable, "-c", script, kind, str(directory), "first"], check=True)
-        versions.append(_snapshot(directory))
+        return subprocess.run([sys.executable, "-c", WRITER, kind, str(directory), mode], capture_output=True,
+                              text=True, timeout=300)
+
+    versions = []
+    for version in (1, 2):
+        written = writer(tmp_path / f"version{version}", str(version))
+        assert written.returncode == 0, written.stderr[-3000:]
+        versions.append(_snapshot(tmp_path / f"version{version}"))
+        renamed = json.loads(written.stdout)
+        in_place = sorted(set(versions[-1]) - set(renamed))
+        assert not in_place, f"{kind}: written in place, not renamed into place: {in_place}"
     assert versions[0] != versions[1]
-    generator = random.Random(kind)
-    for _ in range(3):
-        directory = tmp_path / "killed"
-        directory.mkdir(exist_ok=True)
-        if kind == "readme":
-            (directory / kind).write_text("<!-- claims-summary:start -->\n<!-- claims-summary:end -->\n")
-        with subprocess.Popen([sys.executable, "-c", WRITER, kind, str(directory), "loop"],
-                              stdout=subprocess.PIPE, text=True) as writer:
-            assert writer.stdout.readline().strip() == "ready"
-            time.sleep(generator.uniform(0.01, 0.3))
-            writer.send_signal(signal.SIGKILL)
+    for rename in sorted({1, (len(renamed) + 1) // 2, len(renamed)}):
+        directory = tmp_path / f"killed_before_rename{rename}"
+        killed = writer(directory, f"kill before {rename}")
+        assert killed.returncode == -signal.SIGKILL, (
+            f"{kind}: the writer was not killed before rename {rename}: {killed.stderr[-3000:]}")
         for name, content in _snapshot(directory).items():
             if kind == "checkpoint":  # torch.save writes a fresh serialization id each time: compare contents
                 import torch

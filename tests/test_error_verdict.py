@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_train_claims import write_cifar10
+from small_runs import write_cifar10
 
 pytest_plugins = ["pytester"]
 

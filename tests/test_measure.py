@@ -188,8 +188,12 @@ def test_flops_are_two_per_pure_multiply_accumulate() -> None:
     assert table["bn"].measure("macs", count="flops").value == 0
 
 
-def test_every_mac_count_of_the_ledger_is_measured() -> None:
-    assert set(measure.MAC_CONVENTIONS) == set(vocab.MAC_COUNTS)
+@pytest.mark.parametrize(("measured", "named"), [
+    (measure.PARAM_COUNTERS, vocab.PARAM_COUNTS), (measure.MAC_CONVENTIONS, vocab.MAC_COUNTS),
+    (measure.SIZES, vocab.SIZES), (measure.LAYOUTS, vocab.LAYOUTS),
+], ids=["param_counts", "mac_counts", "sizes", "layouts"])
+def test_every_convention_of_the_ledger_is_measured(measured: dict[str, object], named: tuple[str, ...]) -> None:
+    assert set(measured) == set(named), "a convention the ledger may name that measure cannot, or the reverse"
 
 
 def test_a_layer_row_measures_params_macs_and_shapes_under_each_convention() -> None:

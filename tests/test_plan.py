@@ -8,7 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from test_train_claims import MODEL1_CLAIMS, cifar_root, claim, small_ledger  # noqa: F401 (fixtures)
+from small_runs import MODEL1_CLAIMS, claim
 
 from claimbench import errors, precision, train
 from claimbench.history import History

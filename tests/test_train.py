@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -84,6 +83,25 @@ def resume_run(checkpoint: Path | None, device: str = "cpu") -> tuple[nn.Module,
     return model, history
 
 
+KILLED_AFTER_ITS_FIRST_CHECKPOINT = """
+import os, pathlib, signal, sys
+import models.iot_ml_hw2, test_train
+from claimbench import train
+
+save = train._Run.save
+
+
+def save_then_die(run, *args):
+    save(run, *args)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+train._Run.save = save_then_die
+test_train.resume_run(pathlib.Path(sys.argv[1]), sys.argv[2])
+"""
+"""``resume_run`` in a child that SIGKILLs itself once its first checkpoint is written; argv: checkpoint, device."""
+
+
 @pytest.mark.slow
 def test_resumed_run_ends_with_the_uninterrupted_weights(tmp_path: Path, device: str) -> None:
     """Kill a training process after its first checkpoint; the resumed run keeps the epochs it was killed after
@@ -91,23 +109,16 @@ def test_resumed_run_ends_with_the_uninterrupted_weights(tmp_path: Path, device:
     sums by thread). CUDA keeps its fast kernels, which do not promise equal sums, so there the rest of the run
     is only required to happen."""
     checkpoint = tmp_path / "run.ckpt"
-    child = subprocess.Popen(
-        [sys.executable, "-c", f"import pathlib, models.iot_ml_hw2, test_train; test_train.resume_run(pathlib.Path({str(checkpoint)!r}), {device!r})"],
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_AFTER_ITS_FIRST_CHECKPOINT, str(checkpoint), device], timeout=120,
         cwd=REPO, env={**os.environ, "PYTHONPATH": f"{REPO / 'tests'}{os.pathsep}{REPO}",
                        "OMP_NUM_THREADS": str(torch.get_num_threads())},
     )
-    try:
-        deadline = time.monotonic() + 120
-        while not checkpoint.exists() and child.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert child.poll() is None, f"the training process ended (exit status {child.returncode}) before the kill"
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.kill()
-        child.wait()
+    assert child.returncode == -signal.SIGKILL, (
+        f"the training process ended with exit status {child.returncode} instead of its SIGKILL after a checkpoint")
     killed = History.from_dict(torch.load(checkpoint, weights_only=True)["history"])
     done = len(killed.epochs)
-    assert 1 <= done < RESUME_RECIPE.epochs, f"the child was killed after {done} epochs"
+    assert done == 1 < RESUME_RECIPE.epochs, f"the child was killed after {done} epochs"
 
     resumed_model, resumed = resume_run(checkpoint, device)
     assert resumed.epochs[:done] == killed.epochs and len(resumed.epochs) > done

@@ -6,15 +6,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import pickle
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 import torch
+from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_IMAGES, claim
 
 from claimbench import data, errors, ledger, train
 from claimbench.results import NOT_SELECTED
@@ -22,55 +21,6 @@ from claimbench.runs import cost, local, splits, store, timing
 from claimbench.runs.settings import Settings, worker_device
 
 pytestmark = pytest.mark.filterwarnings("ignore:cifar10 .*running on unverified data")
-
-REPO = Path(__file__).resolve().parent.parent
-IOT_ML = REPO / "reference" / "iot_ml_hw2.toml"
-MODEL1_CLAIMS = ("iot_ml_hw2/accuracy/model1/train", "iot_ml_hw2/accuracy/model1/val",
-                 "iot_ml_hw2/accuracy/model1/val/text", "iot_ml_hw2/epoch_time/model1")
-
-
-def write_cifar10(root: Path, per_batch: int, test: int) -> Path:
-    """CIFAR-10's python layout (five training batches and a test batch, pickled dicts of uint8 rows)
-    filled with random images whose red plane encodes the label."""
-    directory = root / "cifar-10-batches-py"
-    directory.mkdir(parents=True)
-    rng = np.random.default_rng(0)
-    for name, n in [*((f"data_batch_{i}", per_batch) for i in range(1, 6)), ("test_batch", test)]:
-        labels = rng.integers(0, 10, n)
-        rows = rng.integers(0, 256, (n, 3 * 32 * 32), dtype=np.uint8)
-        rows[:, :1024] = (labels[:, None] * 25).astype(np.uint8)
-        (directory / name).write_bytes(pickle.dumps({b"data": rows, b"labels": labels.tolist()}))
-    return root
-
-
-TRAIN_IMAGES, TEST_IMAGES = 50, 50
-"""Images left for training after the recipes' hold-out, and test images: tiny, for speed."""
-EPOCHS, HELD_OUT = 2, 100
-"""The IoT-ML recipes cut to this many epochs and hold-out images (50 and 5,000 in the ledger)."""
-
-
-@pytest.fixture(scope="module")
-def small_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The IoT-ML ledger with its recipes cut to ``EPOCHS`` epochs and a ``HELD_OUT`` hold-out: the same
-    models, claims and code paths, in seconds. Its epoch times lose their ``unverifiable`` status (the author's
-    GPU is unknown), so that they are timed here."""
-    text = re.sub(r"(?m)^(epochs\s*)=\s*\d+", rf"\1= {EPOCHS}", IOT_ML.read_text(encoding="utf-8"))
-    text, timed = re.subn(r', status = "unverifiable", why = "[^"]*"', "", text)
-    assert timed == 1, "the Time per Epoch column no longer says why it is unverifiable"
-    text = re.sub(r"(?m)^(val_size\s*)=\s*[\d_]+", rf"\1= {HELD_OUT}", text)
-    path = tmp_path_factory.mktemp("ledger") / IOT_ML.name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def cifar_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A synthetic CIFAR-10 with the hold-out plus ``TRAIN_IMAGES`` training images."""
-    return write_cifar10(tmp_path_factory.mktemp("data"), per_batch=(HELD_OUT + TRAIN_IMAGES) // 5, test=TEST_IMAGES)
-
-
-def claim(claim_id: str, path: Path = IOT_ML) -> ledger.Claim:
-    return next(c for c in ledger.load(path) if c.id == claim_id)
 
 
 @pytest.mark.train_cpu

@@ -1,0 +1,41 @@
+"""The IoT-ML ledger's training claims made small: a synthetic CIFAR-10 in its real on-disk format, and the
+sizes the ledger is cut to. Shared by the training tests (their fixtures ``small_ledger`` and ``cifar_root``
+are in conftest.py) and by benchmarks/runs_per_hour.py; a helper module, so that no test module imports another."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+from claimbench import ledger
+
+REPO = Path(__file__).resolve().parent.parent
+IOT_ML = REPO / "reference" / "iot_ml_hw2.toml"
+MODEL1_CLAIMS = ("iot_ml_hw2/accuracy/model1/train", "iot_ml_hw2/accuracy/model1/val",
+                 "iot_ml_hw2/accuracy/model1/val/text", "iot_ml_hw2/epoch_time/model1")
+
+
+def write_cifar10(root: Path, per_batch: int, test: int) -> Path:
+    """CIFAR-10's python layout (five training batches and a test batch, pickled dicts of uint8 rows)
+    filled with random images whose red plane encodes the label."""
+    directory = root / "cifar-10-batches-py"
+    directory.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for name, n in [*((f"data_batch_{i}", per_batch) for i in range(1, 6)), ("test_batch", test)]:
+        labels = rng.integers(0, 10, n)
+        rows = rng.integers(0, 256, (n, 3 * 32 * 32), dtype=np.uint8)
+        rows[:, :1024] = (labels[:, None] * 25).astype(np.uint8)
+        (directory / name).write_bytes(pickle.dumps({b"data": rows, b"labels": labels.tolist()}))
+    return root
+
+
+TRAIN_IMAGES, TEST_IMAGES = 50, 50
+"""Images left for training after the recipes' hold-out, and test images: tiny, for speed."""
+EPOCHS, HELD_OUT = 2, 100
+"""The IoT-ML recipes cut to this many epochs and hold-out images (50 and 5,000 in the ledger)."""
+
+
+def claim(claim_id: str, path: Path = IOT_ML) -> ledger.Claim:
+    return next(c for c in ledger.load(path) if c.id == claim_id)
