@@ -188,6 +188,9 @@ def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tupl
         problems.append(("val_size", "validation = 'holdout' needs val_size >= 1"))
     if (recipe.schedule == "plateau") != (recipe.plateau is not None):
         problems.append(("plateau", "a plateau table goes with schedule = 'plateau', and only with it"))
+    problems += [(key, f"monitors {rule.monitor!r}, which needs validation = 'holdout' or 'test'")
+                 for key, rule in (("plateau", recipe.plateau), ("early_stopping", recipe.early_stopping))
+                 if rule is not None and recipe.validation == "none"]
     if {recipe.mean is not None, recipe.std is not None} != {recipe.normalize == "mean_std"}:
         problems.append(("normalize", "normalize = 'mean_std' needs mean and std, and only it takes them"))
     elif recipe.mean is not None and len(recipe.mean) != len(recipe.std or ()):

@@ -55,7 +55,8 @@ spin at barriers, so a busy machine makes them several times slower, and one thr
 
 
 class NonFiniteLoss(errors.MeasurementError):
-    """A training, validation or test loss became NaN or infinite: names the model, the epoch and the loss."""
+    """A training, validation or test loss became NaN, infinite or larger than any working run's (``DIVERGED_LOSS``):
+    names the model, the epoch and the loss."""
 
 
 class ForeignCheckpoint(ValueError):
@@ -404,16 +405,25 @@ def _normalize(images: torch.Tensor, recipe: Recipe) -> torch.Tensor:
 _DIVERGED = "the run stopped (lower the learning rate, or check the data and its normalisation)"
 
 
+DIVERGED_LOSS = 100.0
+"""A mean cross-entropy that no working run reaches: a uniform guess over a million classes is 13.8 (ln 1e6)."""
+
+
 def _check_finite(batch_losses: list[float], evaluations: dict[str, Evaluation | None], name: str,
                   epoch: int) -> None:
-    """Raise ``NonFiniteLoss`` at the first NaN or infinite batch loss of the epoch, or evaluation loss."""
+    """Raise ``NonFiniteLoss`` at the first NaN or infinite batch loss of the epoch, or evaluation loss, and where
+    the epoch's mean training loss, or an evaluation's loss, passes ``DIVERGED_LOSS`` (a run that diverged with
+    finite losses, at chance accuracy)."""
     for batch, loss in enumerate(batch_losses, start=1):
         if not math.isfinite(loss):
             raise NonFiniteLoss(f"{name}: training loss is {loss} at epoch {epoch}, batch {batch} of "
                                 f"{len(batch_losses)}; {_DIVERGED}")
-    for split, evaluation in evaluations.items():
-        if evaluation is not None and not math.isfinite(evaluation.loss):
-            raise NonFiniteLoss(f"{name}: {split} loss is {evaluation.loss} at epoch {epoch}; {_DIVERGED}")
+    losses = {"training": sum(batch_losses) / max(1, len(batch_losses)),
+              **{split: evaluation.loss for split, evaluation in evaluations.items() if evaluation is not None}}
+    for split, loss in losses.items():
+        if not math.isfinite(loss) or loss > DIVERGED_LOSS:
+            raise NonFiniteLoss(f"{name}: {split} loss is {loss:.4g} at epoch {epoch}"
+                                f"{f', over {DIVERGED_LOSS:g}' if math.isfinite(loss) else ''}; {_DIVERGED}")
 
 
 def duration(seconds: float) -> str:

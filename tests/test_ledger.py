@@ -374,6 +374,9 @@ def test_extends_overrides_chains_and_shares_one_recipe(tmp_path: Path) -> None:
     (("mean = [0.1307]\n", ""), "recipe.mnist: normalize: normalize = 'mean_std' needs mean and std"),
     (('validation = "test"', 'validation = "holdout"'), "recipe.base: val_size: validation = 'holdout' needs"),
     (('schedule = "constant"', 'schedule = "plateau"'), "recipe.base: plateau: a plateau table goes with"),
+    (('validation = "test"', 'validation = "none"\nearly_stopping = { monitor = "val_loss", patience = 2, '
+                             'restore_best = true }'),
+     "recipe.base: early_stopping: monitors 'val_loss', which needs validation = 'holdout' or 'test'"),
     (("epochs = 50", "epochs = 0"), "recipe.base: epochs: must be greater than or equal to 1, got 0"),
     (("lr = 1e-3", "lr = nan"), "recipe.base: lr: must be a finite number, got nan"),
     (('optimizer = "adam"\n', ""), "recipe.base: optimizer: missing required field"),

@@ -404,6 +404,14 @@ def test_interval_of_one_seed_is_a_point_and_two_seeds_use_student_t() -> None:
 # ----------------------------------------------------------------------------- divergence, progress, recipe keys
 
 
+def test_a_run_that_diverges_with_finite_losses_stops_as_one_of_ours(device: str) -> None:
+    """SGD at a learning rate of 1e4: losses of 1e10 and more, at chance, but never NaN: not a verdict on the claim."""
+    exploding = dataclasses.replace(ADAM, optimizer="sgd", lr=1e4)
+    with pytest.raises(train.NonFiniteLoss, match=r"^tiny: training loss is \S+ at epoch 1, over 100; the run stop"):
+        train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, exploding, device=device, seed=0,
+                    name="tiny")
+
+
 def test_non_finite_validation_loss_stops_the_run(device: str) -> None:
     """A model whose training loss stays finite while its evaluation diverges: the run stops, naming the loss."""
     model = small_cnn(3)
