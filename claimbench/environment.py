@@ -4,6 +4,7 @@ repository and commit, library versions and the date, as one plain record; and a
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib.metadata
 import platform
 import subprocess
@@ -62,16 +63,30 @@ def _version(package: Path = _PACKAGE) -> str:
     return f"{version} ({checkout})" if checkout else version
 
 
-def device_name(device: str | torch.device = "cpu") -> str:
-    """A human name for the device: the GPU's name, or the CPU's architecture and thread count."""
+def device_name(device: str | torch.device = "cpu", threads: int | None = None) -> str:
+    """A human name for the device: the GPU's name, or the CPU's model and architecture with the threads that ran
+    on it (``threads``; by default, this process's)."""
     device = torch.device(device)
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
-    return f"CPU {platform.machine()} ({torch.get_num_threads()} threads)"
+    threads = threads or torch.get_num_threads()
+    return f"CPU {_cpu_model()} ({threads} thread{'s' * (threads != 1)})"
 
 
-def describe(ledger: Path, device: str | torch.device | None = None) -> dict[str, str]:
-    """The environment record written beside every report and run; ``device`` where one device ran it all."""
+@functools.cache
+def _cpu_model() -> str:
+    """The CPU's model name where Linux gives it (``/proc/cpuinfo``), with the architecture: "AMD EPYC 7B13, x86_64"."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    model = next((line.partition(":")[2].strip() for line in lines if line.startswith("model name")), "")
+    return f"{model}, {platform.machine()}" if model else platform.processor() or platform.machine()
+
+
+def describe(ledger: Path, device: str | torch.device | None = None, threads: int | None = None) -> dict[str, str]:
+    """The environment record written beside every report and run; ``device`` where one device ran it all, on
+    ``threads`` of a CPU."""
     ledger = Path(ledger)
     record = {
         "claimbench": _version(),
@@ -81,5 +96,5 @@ def describe(ledger: Path, device: str | torch.device | None = None) -> dict[str
         "torchvision": torchvision.__version__,
     }
     if device is not None:
-        record["device"] = device_name(device)
+        record["device"] = device_name(device, threads)
     return {**record, "date": datetime.date.today().isoformat()}

@@ -122,6 +122,8 @@ def test_timing_compares_only_like_with_like() -> None:
     assert not timing.same_hardware("RTX 3070", "NVIDIA GeForce RTX 3080")
     assert not timing.same_hardware("RTX 3070", "NVIDIA GeForce RTX 3070 Ti")
     assert not timing.same_hardware("RTX 3070", "NVIDIA GeForce RTX 3070 Laptop GPU")
+    assert not timing.same_hardware("x86_64 CPU", "CPU AMD EPYC 7B13, x86_64 (1 thread)")
+    assert timing.same_hardware("EPYC 7B13", "CPU AMD EPYC 7B13, x86_64 (1 thread)")
 
 
 # ----------------------------------------------------------------------------- the run store and its faults

@@ -83,7 +83,7 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path, found: pr
                   "autocast": str(accel.autocast).removeprefix("torch.") if accel.autocast else None},
         "precision": found.to_dict(),
         "threads": found.cost.threads if torch.device(settings.device).type == "cpu" else None,
-        "environment": environment.describe(settings.ledger, settings.device),
+        "environment": environment.describe(settings.ledger, settings.device, found.cost.threads),
         "verified_data": sets.verified,
         "data": sets.identity,
         "data_sizes": {"train": len(sets.train), "val": len(sets.val) if sets.val is not None else 0,

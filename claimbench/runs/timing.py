@@ -37,16 +37,19 @@ def _words(name: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", name.casefold()))
 
 
+ARCHITECTURES = frozenset({"x86", "64", "amd64", "arm64", "aarch64", "i386", "i686"})
+"""Words of an instruction set, which name no one device ("x86_64 CPU" is any PC)."""
 VARIANTS = frozenset({"ti", "super", "xt", "xtx", "laptop", "mobile", "max", "pro", "ultra", "plus"})
 """Words that make another device of the same model number: an "RTX 3070" is not an "RTX 3070 Ti"."""
 
 
 def same_hardware(claimed: str, ours: str) -> bool:
     """Whether the claim's hardware names our device: each of its words is one of ours, one of them is a model
-    number, and our variant words are its too ("RTX 3070 Laptop" is "NVIDIA GeForce RTX 3070 Laptop GPU"; "RTX 3070"
-    is not, nor is a bare "NVIDIA" or "CPU" any device)."""
+    number (not an instruction set's), and our variant words are its too ("RTX 3070 Laptop" is "NVIDIA GeForce RTX
+    3070 Laptop GPU"; "RTX 3070" is not, nor is a bare "NVIDIA", "CPU" or "x86_64" any device)."""
     named, own = _words(claimed), _words(ours)
-    return any(char.isdigit() for word in named for char in word) and named <= own and own & VARIANTS <= named
+    numbers = [word for word in named - ARCHITECTURES if any(char.isdigit() for char in word)]
+    return bool(numbers) and named <= own and own & VARIANTS <= named
 
 
 def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
@@ -85,7 +88,7 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
         for _ in range(TIMING_ROUNDS + 1):
             run_epoch()
     timed = tuple(seconds[-TIMING_ROUNDS:])
-    ours = environment.device_name(device)
+    ours = environment.device_name(device, threads)
     benchmark.extra_info.update({"claim": claim.id, "device": ours, "epoch_seconds": list(timed),
                                  "images_per_epoch": len(train_set), "val_images": eval_images,
                                  "threads": threads})
