@@ -227,7 +227,8 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         return Judgement("error", f"the seeds are too spread to judge: their mean {format_number(shown)} is "
                          f"{where} the band {_describe_band(band)}, but its 95% interval "
                          f"[{format_number(low)}, {format_number(high)}] over {len(measurement.seeds)} seeds "
-                         f"crosses its edge; more seeds (--claims-train-seeds) narrow it", **common)
+                         f"crosses its edge{_single_runs(claim, measurement, band)}; more seeds "
+                         "(--claims-train-seeds) narrow it", **common)
     if direction == "within":
         reason = ""
         if claim.expect == "refuted":
@@ -238,13 +239,22 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     if band is not None:
         by = f" by {format_number(abs(delta))}" if delta is not None else ""
         allowed = words if band[0] == band[1] else f"allowed {_describe_band(band)} ({words})"
-        line += f", {direction}{by}; {allowed}"
+        line += f", {direction}{by}; {allowed}{_single_runs(claim, measurement, band)}"
     if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, shown):
         return Judgement("refuted", f"{line}; nor is it the correct {format_number(claim.correct)} the ledger "
                          f"documents ({claim.why})", **common)
     if claim.expect == "refuted":
         return Judgement("known error", f"{line}; documented error: {claim.why}", **common)
     return Judgement("refuted", line, **common)
+
+
+def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | None, float | None]) -> str:
+    """How many seeds land in the band on their own, where several ran: the band judges their mean (the number a
+    re-run is expected to give), and a single run of the author's may lie anywhere among them."""
+    if len(measurement.seeds) < 2:
+        return ""
+    inside = sum(_direction(shown_value(claim, seed), band) == "within" for seed in measurement.seeds)
+    return f"; {inside} of the {len(measurement.seeds)} seeds on their own land in the band"
 
 
 def _bears_out(claim: Claim, shown: Measured) -> bool:

@@ -94,6 +94,8 @@ def test_the_mean_of_seeds_is_judged_in_the_claims_own_band_and_its_spread_is_sh
     assert result.tolerance == "±1; mean of 3 seeds ±0.497 (95% interval)"
     far = _judge(claim, 71.0, seeds=(70.0, 71.0, 72.0), spread=2.48)
     assert far.verdict == "refuted" and far.band == pytest.approx((59.0, 61.0)) and far.direction == "above"
+    some = _judge(claim, 62.2, seeds=(60.5, 62.5, 62.6, 62.7, 62.7), spread=0.9)
+    assert some.verdict == "refuted" and some.reason.endswith("; 1 of the 5 seeds on their own land in the band")
 
 
 @pytest.mark.parametrize(("claimed", "seeds", "spread"), [
@@ -108,7 +110,8 @@ def test_seeds_too_spread_to_decide_are_an_error_never_a_pass(claimed: float, se
     claim = _claim(claimed, kind="accuracy", tolerance=Tolerance(abs={60.0: 0.5, 93.2: 1.0}.get(claimed, 4.0)))
     result = _judge(claim, sum(seeds) / len(seeds), seeds=seeds, spread=spread)
     assert result.verdict == "error" and result.reason.startswith("the seeds are too spread to judge: their mean")
-    assert f"over {len(seeds)} seeds crosses its edge; more seeds (--claims-train-seeds) narrow it" in result.reason
+    assert f"over {len(seeds)} seeds crosses its edge; " in result.reason
+    assert result.reason.endswith("seeds on their own land in the band; more seeds (--claims-train-seeds) narrow it")
     with pytest.raises(MeasurementError):
         check(claim, Measurement(sum(seeds) / len(seeds), seeds=seeds, spread=spread))
 
