@@ -5,13 +5,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import pickle
+import pickletools
 import socket
 import urllib.request
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from py2_pickle import CIFAR10_META, py2_dumps
 
 from claimbench import data, errors
 
@@ -80,6 +83,27 @@ def write_cifar(root: Path, per_batch: int = 2) -> dict[str, bytes]:
     return files
 
 
+def write_cifar_py2(root: Path, per_batch: int = 10) -> dict[str, bytes]:
+    """cifar-10-batches-py/ as the real files are: Python 2 cPickle protocol 2 (py2 ``str`` keys, NumPy 1.x's
+    ``numpy.core.multiarray._reconstruct``), keys in the originals' order, plus batches.meta; returns the batches."""
+    directory = root / "cifar-10-batches-py"
+    directory.mkdir(parents=True)
+    files = {}
+    members = [(f"data_batch_{k}", f"training batch {k} of 5") for k in range(1, 6)]
+    members.append(("test_batch", "testing batch 1 of 1"))
+    for i, (member, label) in enumerate(members):
+        batch = {
+            b"batch_label": label.encode(),
+            b"labels": [(3 * i + j) % 10 for j in range(per_batch)],
+            b"data": fake_images(per_batch, (3072,), 100 + i),
+            b"filenames": [f"py2_image_{i}_{j:06d}.png".encode() for j in range(per_batch)],
+        }
+        files[member] = py2_dumps(batch)
+        (directory / member).write_bytes(files[member])
+    (directory / "batches.meta").write_bytes(py2_dumps(CIFAR10_META))
+    return files
+
+
 # ------------------------------------------------------------------------------------ loading
 
 
@@ -94,6 +118,41 @@ def test_cifar_loads_as_uint8_nchw(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert torch.equal(train.images[:2], first)
     assert torch.equal(test.images, torch.from_numpy(fake_images(2, (3072,), 5)).reshape(2, 3, 32, 32))
     assert train.labels.tolist() == [0, 1, 1, 2, 2, 3, 3, 4, 4, 5]
+
+
+def test_cifar_reads_the_python2_pickles_of_the_real_files(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real batches are cPickle protocol 2 from Python 2 and NumPy 1.x, not what pickle.dumps writes here;
+    they load, without a single warning (numpy.core's deprecation included), through the restricted unpickler."""
+    files = write_cifar_py2(tmp_path)
+    ops = [(op.name, arg) for op, arg, _ in pickletools.genops(files["data_batch_1"])]
+    assert ops[0] == ("PROTO", 2) and {arg for name, arg in ops if name == "GLOBAL"} == {
+        "numpy.core.multiarray _reconstruct", "numpy ndarray", "numpy dtype"}
+    raw = fake_images(10, (3072,), 100).tobytes().decode("latin1")  # pickletools shows py2 str as latin-1
+    assert ("SHORT_BINSTRING", "data") in ops and ("BINSTRING", raw) in ops
+    assert not {"BINUNICODE", "SHORT_BINBYTES", "BINBYTES"} & {name for name, _ in ops}
+    trust(monkeypatch, "cifar10", files)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        train = data.load("cifar10", "train", tmp_path)
+        test = data.load("cifar10", "test", tmp_path)
+    assert train.verified and test.verified and (len(train), len(test)) == (50, 10)
+    expected = np.concatenate([fake_images(10, (3072,), 100 + i) for i in range(5)]).reshape(50, 3, 32, 32)
+    assert train.images.dtype == torch.uint8 and torch.equal(train.images, torch.from_numpy(expected))
+    assert torch.equal(test.images, torch.from_numpy(fake_images(10, (3072,), 105)).reshape(10, 3, 32, 32))
+    assert train.labels.tolist() == [(3 * i + j) % 10 for i in range(5) for j in range(10)]
+    assert test.labels.tolist() == [(15 + j) % 10 for j in range(10)]
+
+
+def test_python2_pickles_are_byte_exact() -> None:
+    """The writer reproduces the real batches.meta (158 bytes; torchvision's MD5 of it) and a py2 NumPy 1.x
+    pickle of ``array([1, 2, 3, 4], 'u1')`` as published by pickle readers' tests."""
+    meta = py2_dumps(CIFAR10_META)
+    assert (len(meta), md5(meta)) == (158, "5ff9c542aee3614f3951f8cda6e48888")
+    assert py2_dumps(np.array([1, 2, 3, 4], dtype=np.uint8)) == (
+        b"\x80\x02cnumpy.core.multiarray\n_reconstruct\nq\x01cnumpy\nndarray\nq\x02K\x00\x85U\x01b\x87Rq\x03"
+        b"(K\x01K\x04\x85cnumpy\ndtype\nq\x04U\x02u1K\x00K\x01\x87Rq\x05"
+        b"(K\x03U\x01|NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb\x89U\x04\x01\x02\x03\x04tb.")
 
 
 @pytest.mark.parametrize("gz", [False, True], ids=["raw", "gz"])
