@@ -15,7 +15,7 @@ import functools
 import math
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ __all__ = [
     "duration",
     "evaluate",
     "step_cost",
+    "step_costs",
     "train",
 ]
 
@@ -48,7 +49,7 @@ KEEP_FREED_BYTES = 1 << 30
 """glibc keeps freed blocks up to this size for reuse instead of returning them to the system."""
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc mallopt() parameters
 PROBE_STEPS = 3
-"""Timed steps per thread count, after one warm-up step, when ``step_cost`` times a model."""
+"""Timed steps per thread count and precision, after one warm-up step, when ``step_costs`` times a model."""
 MORE_THREADS_GAIN = 1.1
 """More CPU threads are chosen only when their step is this much faster than one thread's: OpenMP threads
 spin at barriers, so a busy machine makes them several times slower, and one thread loses least."""
@@ -216,35 +217,49 @@ class StepCost:
 
 def step_cost(model: nn.Module, train_set: data.Dataset, recipe: Recipe, *, device: torch.device | str,
               accel: Accel | None = None) -> StepCost:
-    """Time ``model`` (the probe trains it: pass a spare) on a batch of ``train_set``: one warm-up and
-    ``PROBE_STEPS`` timed training steps and evaluation batches, at each candidate thread count in turn
-    so that every count meets the same load. Medians; a fixed number of steps, whatever they take."""
+    """Time ``model`` (the probe trains it: pass a spare) in one ``accel`` (``step_costs``)."""
+    return step_costs([(model, accel or Accel())], train_set, recipe, device=device)[0]
+
+
+def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Dataset, recipe: Recipe, *,
+               device: torch.device | str) -> list[StepCost]:
+    """Time each model in its ``Accel`` (the probe trains them: pass spares) on a batch of ``train_set``: one
+    warm-up and ``PROBE_STEPS`` timed training steps and evaluation batches at each candidate thread count, the
+    models and thread counts taking turns step by step, so that every one meets the same load. Medians; a fixed
+    number of steps, whatever they take."""
     device = torch.device(device)
-    accel = accel or Accel()
-    if recipe.batch_norm == "per_image":
-        batchnorm.per_image_batch_norm(model)
-    model.to(device=device, memory_format=accel.memory_format)
-    optimizer = _optimizer(model, recipe)
     batch = dataclasses.replace(train_set, images=train_set.images[:recipe.batch_size],
                                 labels=train_set.labels[:recipe.batch_size]).to(device)
-    generator = torch.Generator(device).manual_seed(0)
     indices = torch.arange(len(batch), device=device)
     timer = Timer(device)
     candidates = dict.fromkeys((torch.get_num_threads(), 1) if device.type == "cpu" else (torch.get_num_threads(),))
-    seconds: dict[int, list[tuple[float, float]]] = {n: [] for n in candidates}
+    probes = []
+    for model, accel in models:
+        if recipe.batch_norm == "per_image":
+            batchnorm.per_image_batch_norm(model)
+        model.to(device=device, memory_format=accel.memory_format)
+        probes.append((model, accel, _optimizer(model, recipe), torch.Generator(device).manual_seed(0)))
+    seconds: list[dict[int, list[tuple[float, float]]]] = [{n: [] for n in candidates} for _ in probes]
     with _deterministic(device):
         for _ in range(1 + PROBE_STEPS):
-            for threads in candidates:
-                with _cpu_threads(device, threads):
-                    timer.start()
-                    model.train()
-                    _step(model, model, optimizer, batch, indices, recipe, generator, accel)
-                    trained = timer.stop()
-                    timer.start()
-                    evaluate(model, batch, recipe, device=device, accel=accel)
-                    seconds[threads].append((trained, timer.stop()))
+            for (model, accel, optimizer, generator), timed in zip(probes, seconds, strict=True):
+                for threads in candidates:
+                    with _cpu_threads(device, threads):
+                        timer.start()
+                        model.train()
+                        _step(model, model, optimizer, batch, indices, recipe, generator, accel)
+                        trained = timer.stop()
+                        timer.start()
+                        evaluate(model, batch, recipe, device=device, accel=accel)
+                        timed[threads].append((trained, timer.stop()))
+    return [_fastest(timed) for timed in seconds]
+
+
+def _fastest(seconds: Mapping[int, list[tuple[float, float]]]) -> StepCost:
+    """The step cost at the thread count ``step_costs`` chooses: more threads only when ``MORE_THREADS_GAIN``
+    faster than the first candidate (the process's count), by the medians of the timed steps."""
     medians = {n: tuple(statistics.median(s) for s in zip(*rounds[1:], strict=True)) for n, rounds in seconds.items()}
-    first, *others = candidates
+    first, *others = medians
     chosen = min(others, key=lambda n: medians[n][0], default=first)
     if not others or medians[first][0] * MORE_THREADS_GAIN < medians[chosen][0]:
         chosen = first

@@ -259,7 +259,7 @@ def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_s
         raise RuntimeError("out of memory\nmore lines")
 
     monkeypatch.setattr(cost, "PROBES", {})
-    monkeypatch.setattr(train, "step_cost", broken)
+    monkeypatch.setattr(train, "step_costs", broken)
     with pytest.raises(errors.MeasurementError,
                        match=r"^cost estimate failed: iot_ml_hw2.model1: RuntimeError: out of memory$"):
         local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
