@@ -8,8 +8,10 @@ AVX-512 BF16 alone, rarely for depthwise convolutions. Never chosen from the dev
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -47,6 +49,19 @@ class Probe:
     def to_dict(self) -> dict[str, object]:
         """Plain data for the run record."""
         return {"asked": self.asked, "chosen": self.chosen, "step_seconds": dict(self.step_seconds)}
+
+    def to_state(self) -> dict[str, object]:
+        """All of it as plain data, the chosen step cost included, for a checkpoint (``from_state``)."""
+        return {**self.to_dict(), "cost": dataclasses.asdict(self.cost)}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Probe:
+        """The probe ``to_state`` wrote; ``KeyError``, ``TypeError`` or ``ValueError`` when it is not one."""
+        chosen = state["chosen"]
+        if chosen not in train.AUTOCAST:
+            raise ValueError(f"unknown precision {chosen!r}")
+        return cls(asked=state["asked"], chosen=chosen, cost=train.StepCost(**state["cost"]),
+                   step_seconds={name: float(seconds) for name, seconds in state["step_seconds"].items()})
 
 
 def probe(build: Callable[[], nn.Module], train_set: data.Dataset, recipe: Recipe, *, device: torch.device | str,
