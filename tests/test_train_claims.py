@@ -269,8 +269,32 @@ def test_budget_counts_only_the_epochs_a_checkpoint_leaves(small_ledger: Path, t
     assert len(outcome.values) == 1
 
 
-def test_retrain_never_reads_a_stored_run_or_checkpoint(small_ledger: Path, tiny_settings: Settings,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("begun_by", "record_since", "resumed"), [
+    ("retrain", "unchanged", True), ("retrain", "replaced", False), ("plain session", "unchanged", False)])
+def test_retrain_resumes_only_a_retrain_of_the_run_stored_now(small_ledger: Path, tiny_settings: Settings,
+                                                              monkeypatch: pytest.MonkeyPatch, begun_by: str,
+                                                              record_since: str, resumed: bool) -> None:
+    """An interrupted ``--claims-retrain`` is resumed by the next retrain, as long as the stored run it is
+    replacing is still the one stored; any other checkpoint is removed (not set aside) and the retrain starts
+    from epoch 1."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    path.parent.mkdir(parents=True)
+    retrain = dataclasses.replace(tiny_settings, retrain=True)
+    if begun_by == "retrain":
+        path.write_text('{"stands for": "the run an earlier session stored"}')
+    interrupt_after_epoch_1(model1, retrain if begun_by == "retrain" else tiny_settings, monkeypatch, "fp32")
+    if begun_by != "retrain" or record_since == "replaced":
+        path.write_text('{"stands for": "a run stored since"}')
+    lines: list[str] = []
+    local.measure(model1, dataclasses.replace(retrain, session="the next retrain", progress=lines.append))
+    assert epochs_trained(lines) == ([2] if resumed else [1, 2])
+    assert json.loads(path.read_text())["session"] == "the next retrain"
+    assert not list(path.parent.glob(f"{path.name[:-5]}.ckpt*")), "nothing set aside or left behind"
+
+
+def test_retrain_sets_nothing_aside_and_removes_a_checkpoint_it_does_not_resume(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     path = stored_path(model1, tiny_settings)
     path.parent.mkdir(parents=True)

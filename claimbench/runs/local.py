@@ -72,7 +72,7 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
     """Train the claim's run of ``seed``, checkpointing beside ``path``, and return its record; writes nothing but
     the checkpoint. A run with a checkpoint to resume (``store.resumable``) continues as it began (precision,
     threads), without timing again; any other starts as ``found`` chose (None: ``cost.step_cost``), a retrain
-    first removing the checkpoint."""
+    first removing a checkpoint it does not resume."""
     recipe = claim.recipe
     sets = splits.load(claim, recipe, seed, settings)
     checkpoint = path.with_suffix(".ckpt")

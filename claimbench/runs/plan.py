@@ -80,7 +80,8 @@ def needs(claims: Sequence[Claim], settings: Settings) -> list[Need]:
         paths = [(seed, store.path_for(claim, claim.recipe, seed, settings, sets.identity)) for seed in seeds]
         missing = tuple((seed, path) for seed, path in paths if store.read(path, settings) is None)
         if missing:
-            resumes = tuple(store.resumable(path, claim, seed, settings, len(sets.train)) for seed, path in missing)
+            resumes = tuple(None if settings.retrain else store.resumable(path, claim, seed, settings, len(sets.train))
+                            for seed, path in missing)  # a retrain on the cluster removes every checkpoint first
             found.append(Need(claim, missing, resumes, len(sets.train), tuple(splits.eval_sizes(sets))))
     return found
 

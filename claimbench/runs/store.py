@@ -110,10 +110,21 @@ def set_aside(path: Path, reason: str, settings: Settings, *, label: str = "corr
     say(settings, message)
 
 
+def _stored_digest(path: Path) -> str | None:
+    """The SHA-256 of the stored run's file, None when there is none."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
 def checkpoint_note(path: Path, found: precision.Probe, settings: Settings) -> dict[str, Any]:
     """What the checkpoint of the run stored at ``path`` records beside its state: the probe the run began with
-    (its precision, thread count and timings)."""
-    return {"probe": found.to_state()}
+    (its precision, thread count and timings), and for a retrain the stored run it replaces (None: none)."""
+    note: dict[str, Any] = {"probe": found.to_state()}
+    if settings.retrain:
+        note["retrain_of"] = _stored_digest(path)
+    return note
 
 
 @dataclass(frozen=True)
@@ -127,10 +138,11 @@ class Resumable:
 def resumable(path: Path, claim: Claim, seed: int, settings: Settings, train_images: int) -> Resumable | None:
     """The checkpoint beside ``path`` when the run resumes it: readable, of this run, in a precision the session
     allows (under ``auto`` the one the run began with, whatever a probe would choose now), with the note its run
-    began with, and not under ``--claims-retrain``. None otherwise, and nothing is set aside here: the run starts
-    afresh, setting aside a corrupt checkpoint or one of another run when it trains, and a retrain removes it."""
+    began with, and under ``--claims-retrain`` begun by a retrain while the run stored now (or none) was stored.
+    None otherwise, and nothing is set aside here: the run starts afresh, setting aside a corrupt checkpoint or
+    one of another run when it trains, and a retrain removes it."""
     checkpoint = path.with_suffix(".ckpt")
-    if settings.retrain or not checkpoint.exists():
+    if not checkpoint.exists():
         return None
     try:
         saved = train.saved(checkpoint)
@@ -142,6 +154,8 @@ def resumable(path: Path, claim: Claim, seed: int, settings: Settings, train_ima
     expected = train.fingerprint(claim.model, claim.recipe, seed, torch.device(settings.device), train_images,
                                  found.accel())
     if saved.fingerprint != expected:
+        return None
+    if settings.retrain and ("retrain_of" not in saved.note or saved.note["retrain_of"] != _stored_digest(path)):
         return None
     return Resumable(epochs=saved.epochs, found=found)
 
