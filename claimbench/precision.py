@@ -1,15 +1,17 @@
 """The numerics a run trains in, chosen by measurement on the model itself and the device it trains on.
 
-``auto`` times a few training steps (``train.step_cost``) in fp32 and in bf16 autocast, channels_last in
-both, and takes bf16 only where it is at least ``BF16_GAIN`` times faster on this model: usually on CUDA,
-on CPUs with AMX and on some with AVX-512 BF16 alone, rarely for depthwise convolutions. Never chosen from
-the device type.
+``auto`` times a few training steps (``train.step_costs``) in fp32 and in bf16 autocast, channels_last in
+both, the two taking turns step by step so that both meet the same load, and takes bf16 only where its median
+step is at least ``BF16_GAIN`` times faster on this model: usually on CUDA, on CPUs with AMX and on some with
+AVX-512 BF16 alone, rarely for depthwise convolutions. Never chosen from the device type.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -48,16 +50,32 @@ class Probe:
         """Plain data for the run record."""
         return {"asked": self.asked, "chosen": self.chosen, "step_seconds": dict(self.step_seconds)}
 
+    def to_state(self) -> dict[str, object]:
+        """All of it as plain data, the chosen step cost included, for a checkpoint (``from_state``)."""
+        return {**self.to_dict(), "cost": dataclasses.asdict(self.cost)}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Probe:
+        """The probe ``to_state`` wrote; ``KeyError``, ``TypeError`` or ``ValueError`` when it is not one."""
+        chosen = state["chosen"]
+        if chosen not in train.AUTOCAST:
+            raise ValueError(f"unknown precision {chosen!r}")
+        return cls(asked=state["asked"], chosen=chosen, cost=train.StepCost(**state["cost"]),
+                   step_seconds={name: float(seconds) for name, seconds in state["step_seconds"].items()})
+
 
 def probe(build: Callable[[], nn.Module], train_set: data.Dataset, recipe: Recipe, *, device: torch.device | str,
           asked: str = "auto") -> Probe:
-    """Time a fresh model from ``build`` in the precisions ``asked`` allows and choose one."""
+    """Time a fresh model from ``build`` in each precision ``asked`` allows, in turn step by step
+    (``train.step_costs``), and choose one by their median steps."""
     if asked not in PRECISIONS:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {asked!r}")
-    costs: dict[str, train.StepCost] = {}
-    for precision in ("fp32", "bf16") if asked == "auto" else (asked,):
+    timed = ("fp32", "bf16") if asked == "auto" else (asked,)
+    models = []
+    for precision in timed:
         torch.manual_seed(0)
-        costs[precision] = train.step_cost(build(), train_set, recipe, device=device, accel=accel(precision))
+        models.append((build(), accel(precision)))
+    costs = dict(zip(timed, train.step_costs(models, train_set, recipe, device=device), strict=True))
     chosen = asked
     if asked == "auto":
         chosen = "bf16" if costs["fp32"].train_seconds >= BF16_GAIN * costs["bf16"].train_seconds else "fp32"

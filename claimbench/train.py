@@ -15,7 +15,7 @@ import functools
 import math
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,14 +31,19 @@ from claimbench.ledger import EarlyStopping, Plateau, Recipe
 __all__ = [
     "Accel",
     "CorruptCheckpoint",
+    "ForeignCheckpoint",
     "NonFiniteLoss",
     "PROBE_STEPS",
+    "Saved",
     "StepCost",
     "Timer",
     "batch_sizes",
     "duration",
     "evaluate",
+    "fingerprint",
+    "saved",
     "step_cost",
+    "step_costs",
     "train",
 ]
 
@@ -48,7 +53,7 @@ KEEP_FREED_BYTES = 1 << 30
 """glibc keeps freed blocks up to this size for reuse instead of returning them to the system."""
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc mallopt() parameters
 PROBE_STEPS = 3
-"""Timed steps per thread count, after one warm-up step, when ``step_cost`` times a model."""
+"""Timed steps per thread count and precision, after one warm-up step, when ``step_costs`` times a model."""
 MORE_THREADS_GAIN = 1.1
 """More CPU threads are chosen only when their step is this much faster than one thread's: OpenMP threads
 spin at barriers, so a busy machine makes them several times slower, and one thread loses least."""
@@ -60,7 +65,13 @@ class NonFiniteLoss(errors.MeasurementError):
 
 
 class ForeignCheckpoint(ValueError):
-    """A checkpoint of another run (another model, recipe, seed, device, data size or precision)."""
+    """A checkpoint of another run (another model, recipe, seed, device, data size or precision): ``what`` says
+    whose and what differs; the message adds that training refuses it."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        self.path = path
+        self.what = what
+        super().__init__(f"{path}: {what}; delete it to start afresh")
 
 
 class CorruptCheckpoint(ValueError):
@@ -217,35 +228,49 @@ class StepCost:
 
 def step_cost(model: nn.Module, train_set: data.Dataset, recipe: Recipe, *, device: torch.device | str,
               accel: Accel | None = None) -> StepCost:
-    """Time ``model`` (the probe trains it: pass a spare) on a batch of ``train_set``: one warm-up and
-    ``PROBE_STEPS`` timed training steps and evaluation batches, at each candidate thread count in turn
-    so that every count meets the same load. Medians; a fixed number of steps, whatever they take."""
+    """Time ``model`` (the probe trains it: pass a spare) in one ``accel`` (``step_costs``)."""
+    return step_costs([(model, accel or Accel())], train_set, recipe, device=device)[0]
+
+
+def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Dataset, recipe: Recipe, *,
+               device: torch.device | str) -> list[StepCost]:
+    """Time each model in its ``Accel`` (the probe trains them: pass spares) on a batch of ``train_set``: one
+    warm-up and ``PROBE_STEPS`` timed training steps and evaluation batches at each candidate thread count, the
+    models and thread counts taking turns step by step, so that every one meets the same load. Medians; a fixed
+    number of steps, whatever they take."""
     device = torch.device(device)
-    accel = accel or Accel()
-    if recipe.batch_norm == "per_image":
-        batchnorm.per_image_batch_norm(model)
-    model.to(device=device, memory_format=accel.memory_format)
-    optimizer = _optimizer(model, recipe)
     batch = dataclasses.replace(train_set, images=train_set.images[:recipe.batch_size],
                                 labels=train_set.labels[:recipe.batch_size]).to(device)
-    generator = torch.Generator(device).manual_seed(0)
     indices = torch.arange(len(batch), device=device)
     timer = Timer(device)
     candidates = dict.fromkeys((torch.get_num_threads(), 1) if device.type == "cpu" else (torch.get_num_threads(),))
-    seconds: dict[int, list[tuple[float, float]]] = {n: [] for n in candidates}
+    probes = []
+    for model, accel in models:
+        if recipe.batch_norm == "per_image":
+            batchnorm.per_image_batch_norm(model)
+        model.to(device=device, memory_format=accel.memory_format)
+        probes.append((model, accel, _optimizer(model, recipe), torch.Generator(device).manual_seed(0)))
+    seconds: list[dict[int, list[tuple[float, float]]]] = [{n: [] for n in candidates} for _ in probes]
     with _deterministic(device):
         for _ in range(1 + PROBE_STEPS):
-            for threads in candidates:
-                with _cpu_threads(device, threads):
-                    timer.start()
-                    model.train()
-                    _step(model, model, optimizer, batch, indices, recipe, generator, accel)
-                    trained = timer.stop()
-                    timer.start()
-                    evaluate(model, batch, recipe, device=device, accel=accel)
-                    seconds[threads].append((trained, timer.stop()))
+            for (model, accel, optimizer, generator), timed in zip(probes, seconds, strict=True):
+                for threads in candidates:
+                    with _cpu_threads(device, threads):
+                        timer.start()
+                        model.train()
+                        _step(model, model, optimizer, batch, indices, recipe, generator, accel)
+                        trained = timer.stop()
+                        timer.start()
+                        evaluate(model, batch, recipe, device=device, accel=accel)
+                        timed[threads].append((trained, timer.stop()))
+    return [_fastest(timed) for timed in seconds]
+
+
+def _fastest(seconds: Mapping[int, list[tuple[float, float]]]) -> StepCost:
+    """The step cost at the thread count ``step_costs`` chooses: more threads only when ``MORE_THREADS_GAIN``
+    faster than the first candidate (the process's count), by the medians of the timed steps."""
     medians = {n: tuple(statistics.median(s) for s in zip(*rounds[1:], strict=True)) for n, rounds in seconds.items()}
-    first, *others = candidates
+    first, *others = medians
     chosen = min(others, key=lambda n: medians[n][0], default=first)
     if not others or medians[first][0] * MORE_THREADS_GAIN < medians[chosen][0]:
         chosen = first
@@ -450,26 +475,56 @@ def _epoch_line(name: str, record: Epoch, epochs: int, held_out: str, seconds: l
     return "  ".join(parts)
 
 
-def _fingerprint(name: str, recipe: Recipe, seed: int, device: torch.device, train_size: int, accel: Accel
-                 ) -> dict[str, Any]:
+def fingerprint(name: str, recipe: Recipe, seed: int, device: torch.device, train_size: int, accel: Accel
+                ) -> dict[str, Any]:
     """What a checkpoint must match to be resumed."""
     return {"model": name, "recipe": dataclasses.asdict(recipe), "seed": seed, "device": device.type,
             "train_size": train_size, "precision": accel.precision}
 
 
-def _read_checkpoint(checkpoint: Path, fingerprint: dict[str, Any]) -> dict[str, Any]:
-    """The checkpoint's state; ``CorruptCheckpoint`` when it cannot be read, ``ForeignCheckpoint`` when of
-    another run."""
+def _load(checkpoint: Path, *, mmap: bool = False) -> dict[str, Any]:
+    """A checkpoint's contents; ``CorruptCheckpoint`` when it cannot be read. With ``mmap`` its tensors are mapped,
+    not read."""
     try:
-        state = torch.load(checkpoint, map_location="cpu", weights_only=True)
-        found = state["fingerprint"]
+        state = torch.load(checkpoint, map_location="cpu", weights_only=True, mmap=mmap)
+        if not isinstance(state, dict) or "fingerprint" not in state:
+            raise KeyError("no fingerprint")
     except Exception as error:  # torch.load fails in many ways (zip, pickle, EOF): all mean an unreadable file
         raise CorruptCheckpoint(checkpoint, error) from error
-    if found != fingerprint:
-        differ = [key for key in fingerprint if found.get(key) != fingerprint[key]]
-        raise ForeignCheckpoint(f"{checkpoint}: checkpoint of another run ({found['model']}, seed {found['seed']}; "
-                                f"its {', '.join(differ)} differ{'s' * (len(differ) == 1)}); delete it to start afresh")
     return state
+
+
+def _read_checkpoint(checkpoint: Path, expected: dict[str, Any]) -> dict[str, Any]:
+    """The checkpoint's state; ``CorruptCheckpoint`` when it cannot be read, ``ForeignCheckpoint`` when of
+    another run."""
+    state = _load(checkpoint)
+    found = state["fingerprint"]
+    if found != expected:
+        differ = [key for key in expected if found.get(key) != expected[key]]
+        raise ForeignCheckpoint(checkpoint, f"checkpoint of another run ({found.get('model')}, seed {found.get('seed')}"
+                                            f"; its {', '.join(differ)} differ{'s' * (len(differ) == 1)})")
+    return state
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a checkpoint says of its run: the fingerprint a resumed run must match, the epochs it finished, and the
+    note its caller saved with it (``train(note=...)``; None without one)."""
+
+    fingerprint: dict[str, Any]
+    epochs: int
+    note: dict[str, Any] | None
+
+
+def saved(checkpoint: Path) -> Saved:
+    """What ``checkpoint`` says of its run, its tensors mapped rather than read; ``CorruptCheckpoint`` when it
+    cannot be read."""
+    state = _load(checkpoint, mmap=True)
+    try:
+        return Saved(fingerprint=dict(state["fingerprint"]), epochs=len(state["history"]["epochs"]),
+                     note=state["note"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise CorruptCheckpoint(checkpoint, error) from error
 
 
 # ----------------------------------------------------------------------------- the engine
@@ -539,15 +594,16 @@ class _Run:
         if self.device.type == "cuda":
             torch.cuda.set_rng_state(state["cuda_rng"], self.device)
 
-    def save(self, checkpoint: Path, fingerprint: dict[str, Any]) -> None:
-        """Write the state to ``checkpoint`` atomically, with the fingerprint a resumed run must match."""
-        atomic.replace_atomically(checkpoint, functools.partial(torch.save, {"fingerprint": fingerprint,
-                                                                            **self.state_dict()}))
+    def save(self, checkpoint: Path, expected: dict[str, Any], note: Mapping[str, Any] | None) -> None:
+        """Write the state to ``checkpoint`` atomically, with the fingerprint a resumed run must match and the
+        caller's note."""
+        atomic.replace_atomically(checkpoint, functools.partial(torch.save, {
+            "fingerprint": expected, "note": dict(note) if note is not None else None, **self.state_dict()}))
 
-    def resume(self, checkpoint: Path, fingerprint: dict[str, Any]) -> None:
+    def resume(self, checkpoint: Path, expected: dict[str, Any]) -> None:
         """Continue from ``checkpoint``; ``CorruptCheckpoint`` when it cannot be, ``ForeignCheckpoint`` when of
         another run."""
-        state = _read_checkpoint(checkpoint, fingerprint)
+        state = _read_checkpoint(checkpoint, expected)
         try:
             self.load_state_dict(state)
         except (KeyError, TypeError, ValueError, RuntimeError) as error:
@@ -601,12 +657,14 @@ def train(
     evaluate_train: bool = False,
     accel: Accel | None = None,
     name: str | None = None,
+    note: Mapping[str, Any] | None = None,
 ) -> History:
     """Train ``model`` in place with ``recipe`` and return its history.
 
     After every epoch ``val_set`` and ``test_set`` (either may be None; pass the same object for a
     recipe that validates on the test set) are evaluated. With ``checkpoint``, state is saved there
-    after every epoch and a run found there is resumed. Early stopping with ``restore_best`` leaves
+    after every epoch, with ``note`` (plain data; ``saved`` reads it back), and a run found there is resumed
+    (``ForeignCheckpoint`` when it is of another run). Early stopping with ``restore_best`` leaves
     the best epoch's weights in ``model``; ``evaluate_train`` then evaluates them on ``train_set``.
     ``on_epoch`` receives one line per epoch (loss, accuracies, s/epoch, ETA); ``threads`` sets the
     CPU thread count for the run (None: as the process is set). A non-finite loss raises ``NonFiniteLoss``.
@@ -639,9 +697,9 @@ def train(
     with torch.random.fork_rng(cuda), _deterministic(device), _cpu_threads(device, threads):
         torch.manual_seed(seed)  # dropout draws from the global generator, which is the caller's again afterwards
         run = _Run.start(model, recipe, seed, device)
-        fingerprint = _fingerprint(name, recipe, seed, device, len(train_set), accel)
+        expected = fingerprint(name, recipe, seed, device, len(train_set), accel)
         if checkpoint is not None and checkpoint.exists():
-            run.resume(checkpoint, fingerprint)
+            run.resume(checkpoint, expected)
         for number in range(len(run.history.epochs) + 1, recipe.epochs + 1):
             if run.stopped:
                 break
@@ -659,7 +717,7 @@ def train(
             if on_epoch is not None:
                 on_epoch(_epoch_line(name, record, recipe.epochs, held_out, paces))
             if checkpoint is not None:
-                run.save(checkpoint, fingerprint)
+                run.save(checkpoint, expected, note)
         run.restore_best()
         if evaluate_train:
             run.history.train_final = evaluate(model, train_set, recipe, device=device, accel=accel)

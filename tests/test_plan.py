@@ -48,6 +48,20 @@ def test_claims_sharing_a_run_need_it_once(cifar_root: Path, small_ledger: Path,
     assert plan.within_budget(wanted, {}, settings) == [], "a failed probe trains nothing"
 
 
+def test_a_run_resuming_a_checkpoint_is_estimated_at_its_epochs_left(small_ledger: Path) -> None:
+    """As on one machine: a resumed run counts the epochs its checkpoint leaves, at the step cost it began with."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    epochs = model1.recipe.epochs
+    settings = Settings(device="cpu", results_dir=Path("runs"), budget_seconds=1.0 + epochs)
+    resumed = store.Resumable(epochs=epochs - 1, found=probe(0.5))
+    need = plan.Need(model1, ((0, Path("runs/a.json")), (1, Path("runs/b.json"))), (resumed, None), 32, ())
+    # one 32-image batch an epoch, no evaluation: seed 0 has one epoch left at its 0.5 s, seed 1 every epoch at 1 s
+    todo = plan.within_budget([need], {need.probe_key: probe(1.0)}, settings)
+    assert [(run.seed, run.estimate_seconds) for run in todo] == [(0, 0.5), (1, 1.0 * epochs)]
+    assert plan.within_budget([need], {need.probe_key: probe(1.0)},
+                              dataclasses.replace(settings, budget_seconds=epochs)) == []
+
+
 def test_claims_without_data_plan_nothing(small_ledger: Path, tmp_path: Path) -> None:
     settings = Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path)
     assert plan.needs([claim(MODEL1_CLAIMS[1], small_ledger)], settings) == []

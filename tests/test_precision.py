@@ -4,6 +4,7 @@ on the real Fashion-MNIST."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,20 +35,77 @@ def test_auto_takes_bf16_only_when_it_is_at_least_1_2x_faster(monkeypatch: pytes
                                                                 bf16: float, asked: str, chosen: str) -> None:
     timed: list[str] = []
 
-    def step_cost(model: nn.Module, train_set: data.Dataset, recipe: Recipe, *, device: str, accel: train.Accel
-                  ) -> train.StepCost:
-        name = "bf16" if accel.autocast == torch.bfloat16 else "fp32"
-        timed.append(name)
-        assert accel.channels_last
-        return train.StepCost(train_seconds={"fp32": fp32, "bf16": bf16}[name], eval_seconds=0.1, threads=1)
+    def step_costs(models: list[tuple[nn.Module, train.Accel]], train_set: data.Dataset, recipe: Recipe, *,
+                   device: str) -> list[train.StepCost]:
+        assert not timed, "one call times every precision"
+        timed.extend(accel.precision for _, accel in models)
+        assert all(accel.channels_last for _, accel in models)
+        return [train.StepCost(train_seconds={"fp32": fp32, "bf16": bf16}[name], eval_seconds=0.1, threads=1)
+                for name in timed]
 
-    monkeypatch.setattr(train, "step_cost", step_cost)
+    monkeypatch.setattr(train, "step_costs", step_costs)
     probe = precision.probe(small_cnn, None, recipe(), device="cpu", asked=asked)
     assert probe.chosen == chosen and probe.cost.train_seconds == {"fp32": fp32, "bf16": bf16}[chosen]
     assert timed == (["fp32", "bf16"] if asked == "auto" else [asked])
     assert probe.to_dict() == {"asked": asked, "chosen": chosen, "step_seconds": {
         name: {"fp32": fp32, "bf16": bf16}[name] for name in timed}}
     assert probe.accel().autocast == (torch.bfloat16 if chosen == "bf16" else None)
+
+
+class LoadedClock:
+    """``train.Timer`` with the step times a probe would measure on a machine whose load changes halfway through
+    the probe's training steps: a training step takes its precision's ``cost`` times the load of the moment, an
+    evaluation batch a millisecond. Which precision steps is seen through ``train._step``."""
+
+    def __init__(self, cost: dict[str, float], loads: tuple[float, float], steps: int) -> None:
+        self.cost, self.loads, self.steps = cost, loads, steps
+        self.stepped: list[str] = []
+        self.timed = 0
+
+    def step(self, *args: Any) -> Any:
+        self.stepped.append(args[-1].precision)
+        return STEP(*args)
+
+    def timer(self, device: torch.device) -> LoadedClock:
+        return self
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> float:
+        if self.timed == len(self.stepped):
+            return 1e-3
+        self.timed += 1
+        load = self.loads[self.timed > self.steps // 2]
+        return self.cost[self.stepped[-1]] * load
+
+
+STEP = train._step
+
+
+@pytest.mark.parametrize(("cost", "loads", "chosen"), [
+    ({"fp32": 1.0, "bf16": 1.0}, (3.0, 1.0), "fp32"),   # no gain; the load eases after fp32's turn, before bf16's
+    ({"fp32": 1.5, "bf16": 1.0}, (1.0, 3.0), "bf16")])  # 1.5x; the load rises after fp32's turn, before bf16's
+def test_auto_times_both_precisions_under_the_same_load(monkeypatch: pytest.MonkeyPatch, cost: dict[str, float],
+                                                        loads: tuple[float, float], chosen: str) -> None:
+    """fp32 and bf16 take turns step by step, so a load that changes halfway through the probe meets both alike:
+    the choice and the recorded timings (medians) follow the precisions' own costs, not the load."""
+    steps = 2 * (1 + train.PROBE_STEPS)  # one thread count: warm-up and timed steps of fp32 and of bf16
+    clock = LoadedClock(cost, loads, steps)
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 1)
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: None)
+    monkeypatch.setattr(train, "_step", clock.step)
+    monkeypatch.setattr(train, "Timer", clock.timer)
+    tiny = dataclasses.replace(recipe(), batch_size=8)
+    found = precision.probe(lambda: nn.Sequential(nn.Flatten(), nn.Linear(64, 10)), synthetic(8), tiny, device="cpu")
+    assert found.chosen == chosen
+    assert found.step_seconds == {name: seconds * loads[1] for name, seconds in cost.items()}
+    assert clock.stepped == ["fp32", "bf16"] * (1 + train.PROBE_STEPS), "the precisions take turns step by step"
+
+
+def synthetic(n: int) -> data.Dataset:
+    return data.Dataset(images=torch.zeros(n, 1, 8, 8, dtype=torch.uint8), labels=torch.arange(n) % 10,
+                        verified=True, source=Path("synthetic"))
 
 
 def test_unknown_precision_is_refused() -> None:

@@ -154,6 +154,16 @@ def test_checkpoint_in_other_numerics_is_refused_naming_what_differs(tmp_path: P
                     checkpoint=checkpoint, accel=train.Accel(autocast=torch.bfloat16))
 
 
+def test_checkpoint_says_whose_run_it_holds_and_the_callers_note(tmp_path: Path) -> None:
+    checkpoint = tmp_path / "run.ckpt"
+    recipe = dataclasses.replace(ADAM, epochs=1)
+    train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=0,
+                checkpoint=checkpoint, name="cnn", note={"began": "in a test"})
+    saved = train.saved(checkpoint)
+    assert saved.epochs == 1 and saved.note == {"began": "in a test"}
+    assert saved.fingerprint == train.fingerprint("cnn", recipe, 0, torch.device("cpu"), 64, train.Accel())
+
+
 def test_float16_autocast_is_refused_for_want_of_loss_scaling() -> None:
     with pytest.raises(ValueError, match="float16 needs loss scaling"):
         train.Accel(autocast=torch.float16)

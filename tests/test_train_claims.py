@@ -9,13 +9,15 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
 from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_IMAGES, claim
 
-from claimbench import data, errors, ledger, train
+from claimbench import data, errors, ledger, precision, train
 from claimbench.results import NOT_SELECTED
 from claimbench.runs import cost, local, splits, store, timing
 from claimbench.runs.settings import Settings, worker_device
@@ -170,19 +172,131 @@ def test_corrupt_checkpoint_is_set_aside_and_the_run_starts_afresh(small_ledger:
 
 def test_checkpoint_of_another_run_is_set_aside_and_the_run_starts_afresh(small_ledger: Path,
                                                                           tiny_settings: Settings) -> None:
-    """One written in another precision (``auto`` may choose otherwise in a later session) or by an older
-    claimbench: set aside, never the claim's error."""
+    """One that is truly of another run (an older claimbench, a file copied in): set aside under a name that says
+    so, not as corrupt, with one course of action in its message; never the claim's error."""
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     checkpoint = stored_path(model1, tiny_settings).with_suffix(".ckpt")
     checkpoint.parent.mkdir(parents=True)
-    torch.save({"fingerprint": {"model": model1.model, "seed": 0, "precision": "elsewhere"}}, checkpoint)
-    with pytest.warns(UserWarning, match=rf"^{checkpoint}: checkpoint of another run .*set aside as {checkpoint.name}"):
+    torch.save({"fingerprint": {"model": model1.model, "seed": 3, "precision": "elsewhere"}}, checkpoint)
+    aside = rf"{checkpoint.name}\.other-run-\d{{8}}T\d{{6}}"
+    with pytest.warns(UserWarning, match=rf"^{checkpoint}: checkpoint of another run \({model1.model}, seed 3; its "
+                                         rf"recipe, seed, device, train_size, precision differ\); set aside as "
+                                         rf"{aside}, training from epoch 1$"):
         outcome = local.measure(model1, tiny_settings)
     assert len(outcome.values) == 1 and not checkpoint.exists()
+    assert len(list(checkpoint.parent.glob(f"{checkpoint.name}.other-run-*"))) == 1
+    assert not list(checkpoint.parent.glob("*.corrupt-*"))
 
 
-def test_retrain_never_reads_a_stored_run_or_checkpoint(small_ledger: Path, tiny_settings: Settings,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+class Interrupted(Exception):
+    """Stands for a Ctrl-C."""
+
+
+STEP_SECONDS = 5.0
+"""The training step the tests' probes report: large and exact, so that estimates are known numbers."""
+
+
+def probe_choosing(chosen: str, calls: list[str]) -> Callable[..., precision.Probe]:
+    """``precision.probe`` choosing ``chosen`` whatever it would measure; each call's precision asked goes to
+    ``calls``."""
+    def probe(build: Callable[[], torch.nn.Module], train_set: data.Dataset, recipe: ledger.Recipe, *, device: str,
+              asked: str) -> precision.Probe:
+        calls.append(asked)
+        return precision.Probe(asked=asked, chosen=chosen, cost=train.StepCost(STEP_SECONDS, 0.0, 1),
+                               step_seconds={"fp32": STEP_SECONDS * {"fp32": 1, "bf16": 1.5}[chosen],
+                                             "bf16": STEP_SECONDS})
+    return probe
+
+
+def interrupt_after_epoch_1(claim_: ledger.Claim, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+                            chosen: str) -> dict[str, Any]:
+    """Train the claim's run of seed 0 in a session (a process: its own probes) whose probe chooses ``chosen``, and
+    stop it when it reports epoch 2, as a Ctrl-C then would; epoch 1's checkpoint is left, and returned."""
+    def stop(line: str) -> None:
+        if re.match(r"\S+ epoch 2/", line):
+            raise Interrupted(line)
+
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(precision, "probe", probe_choosing(chosen, []))
+    with pytest.raises(Interrupted):
+        local.measure(claim_, dataclasses.replace(settings, progress=stop))
+    checkpoint = stored_path(claim_, settings).with_suffix(".ckpt")
+    return torch.load(checkpoint, weights_only=True)
+
+
+def epochs_trained(lines: list[str]) -> list[int]:
+    return [int(found[1]) for line in lines if (found := re.match(r"\S+ epoch (\d+)/", line))]
+
+
+def test_interrupted_run_resumes_in_the_precision_it_began_with(small_ledger: Path, tiny_settings: Settings,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """``auto`` chose bf16 in the session that was interrupted and would choose fp32 in the next: that session
+    resumes the checkpoint at epoch 2 in bf16, on its thread count, without timing again, and sets nothing aside."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    left = interrupt_after_epoch_1(model1, tiny_settings, monkeypatch, "bf16")
+    probed: list[str] = []
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(precision, "probe", probe_choosing("fp32", probed))
+    lines: list[str] = []
+    local.measure(model1, dataclasses.replace(tiny_settings, session="the next session", progress=lines.append))
+    assert not list(path.parent.glob(f"{path.name[:-5]}.ckpt.*")), "nothing set aside"
+    record = json.loads(path.read_text())
+    assert epochs_trained(lines) == [2] and record["history"]["epochs"][0] == left["history"]["epochs"][0]
+    assert probed == [], "no probe: the checkpoint says how the run began"
+    assert record["precision"] == {"asked": "auto", "chosen": "bf16",
+                                   "step_seconds": {"fp32": STEP_SECONDS * 1.5, "bf16": STEP_SECONDS}}
+    assert record["accel"]["autocast"] == "bfloat16" and record["threads"] == 1
+    estimate = (r"iot_ml_hw2.model1: training 1 run\(s\) of up to 2 epochs, seed 0 resuming from epoch 2 in bf16, "
+                r"estimated \S+ \(5e\+03 ms/step, 1 thread\(s\), bf16\)$")
+    assert any(re.match(estimate, line) for line in lines), lines
+
+
+def test_budget_counts_only_the_epochs_a_checkpoint_leaves(small_ledger: Path, tiny_settings: Settings,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run interrupted after epoch 1 of 2 is estimated at its one epoch left, at the step cost it began with: it
+    trains within a budget that its two epochs would exceed, and a skip says that it would resume."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    interrupt_after_epoch_1(model1, tiny_settings, monkeypatch, "fp32")
+    sets = splits.load(model1, model1.recipe, 0, tiny_settings)
+    whole = cost.estimate_seconds(train.StepCost(STEP_SECONDS, 0.0, 1), model1.recipe, len(sets.train),
+                                  splits.eval_sizes(sets))  # evaluation is free: each epoch costs the same
+    left = whole * (EPOCHS - 1) / EPOCHS
+    monkeypatch.setattr(precision, "probe", lambda *args, **kwargs: pytest.fail("probed again"))
+    with pytest.raises(errors.NotRunnable, match=rf"^estimated {left:,.0f} s to train iot_ml_hw2.model1 \(1 run\(s\) "
+                                                 rf"of at most {EPOCHS} epochs, seed 0 resuming from epoch 2 in fp32\) "
+                                                 rf"on CPU .*, over the training budget of {left / 2:,.0f} s"):
+        local.measure(model1, dataclasses.replace(tiny_settings, budget_seconds=left / 2))
+    outcome = local.measure(model1, dataclasses.replace(tiny_settings, budget_seconds=(left + whole) / 2))
+    assert len(outcome.values) == 1
+
+
+@pytest.mark.parametrize(("begun_by", "record_since", "resumed"), [
+    ("retrain", "unchanged", True), ("retrain", "replaced", False), ("plain session", "unchanged", False)])
+def test_retrain_resumes_only_a_retrain_of_the_run_stored_now(small_ledger: Path, tiny_settings: Settings,
+                                                              monkeypatch: pytest.MonkeyPatch, begun_by: str,
+                                                              record_since: str, resumed: bool) -> None:
+    """An interrupted ``--claims-retrain`` is resumed by the next retrain, as long as the stored run it is
+    replacing is still the one stored; any other checkpoint is removed (not set aside) and the retrain starts
+    from epoch 1."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    path.parent.mkdir(parents=True)
+    retrain = dataclasses.replace(tiny_settings, retrain=True)
+    if begun_by == "retrain":
+        path.write_text('{"stands for": "the run an earlier session stored"}')
+    interrupt_after_epoch_1(model1, retrain if begun_by == "retrain" else tiny_settings, monkeypatch, "fp32")
+    if begun_by != "retrain" or record_since == "replaced":
+        path.write_text('{"stands for": "a run stored since"}')
+    lines: list[str] = []
+    local.measure(model1, dataclasses.replace(retrain, session="the next retrain", progress=lines.append))
+    assert epochs_trained(lines) == ([2] if resumed else [1, 2])
+    assert json.loads(path.read_text())["session"] == "the next retrain"
+    assert not list(path.parent.glob(f"{path.name[:-5]}.ckpt*")), "nothing set aside or left behind"
+
+
+def test_retrain_sets_nothing_aside_and_removes_a_checkpoint_it_does_not_resume(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     path = stored_path(model1, tiny_settings)
     path.parent.mkdir(parents=True)
@@ -261,7 +375,7 @@ def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_s
         raise RuntimeError("out of memory\nmore lines")
 
     monkeypatch.setattr(cost, "PROBES", {})
-    monkeypatch.setattr(train, "step_cost", broken)
+    monkeypatch.setattr(train, "step_costs", broken)
     with pytest.raises(errors.MeasurementError,
                        match=r"^cost estimate failed: iot_ml_hw2.model1: RuntimeError: out of memory$"):
         local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
@@ -274,6 +388,8 @@ def test_estimate_is_measured_steps_times_steps() -> None:
     assert cost.estimate_seconds(step, recipe, 100, [50, 11]) == pytest.approx(3 * (10 * 0.5 + 7 * 0.1) + 10 * 0.1)
     assert cost.estimate_seconds(step, dataclasses.replace(recipe, drop_last=True), 95, [], final_train_pass=False) \
         == pytest.approx(3 * 9 * 0.5)
+    # a checkpoint holding 2 epochs leaves one, and the final pass
+    assert cost.estimate_seconds(step, recipe, 100, [50, 11], epochs_done=2) == pytest.approx(10 * 0.5 + 7 * 0.1 + 1)
 
 
 # ----------------------------------------------------------------------------- progress under capture

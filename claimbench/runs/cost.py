@@ -10,9 +10,11 @@ import torch
 
 from claimbench import data, environment, errors, precision, registry, train
 from claimbench.ledger import Claim, Recipe
+from claimbench.runs import store
 from claimbench.runs.settings import Settings, say, usable
 
-__all__ = ["PROBES", "announce", "estimate_seconds", "probe_key", "skip_over_budget", "step_cost"]
+__all__ = ["PROBES", "announce", "estimate_seconds", "probe_key", "resuming", "run_seconds", "skip_over_budget",
+           "step_cost"]
 
 _Key = tuple[str, Recipe, str, str]
 PROBES: dict[_Key, precision.Probe] = {}
@@ -45,13 +47,31 @@ def step_cost(model_name: str, recipe: Recipe, train_set: data.Dataset, settings
 
 
 def estimate_seconds(cost: train.StepCost, recipe: Recipe, train_images: int, eval_sizes: Sequence[int],
-                     *, final_train_pass: bool = True) -> float:
-    """Measured seconds per step times the steps: every epoch's training batches and the batches of each
-    evaluated set (``eval_sizes``), plus the final clean pass over the training set."""
+                     *, final_train_pass: bool = True, epochs_done: int = 0) -> float:
+    """Measured seconds per step times the steps: the training batches and the batches of each evaluated set
+    (``eval_sizes``) of every epoch after ``epochs_done`` (those a checkpoint holds), plus the final clean pass
+    over the training set."""
     eval_batches = sum(math.ceil(n / recipe.batch_size) for n in eval_sizes)
     per_epoch = len(train.batch_sizes(recipe, train_images)) * cost.train_seconds + eval_batches * cost.eval_seconds
     final = math.ceil(train_images / recipe.batch_size) * cost.eval_seconds if final_train_pass else 0.0
-    return recipe.epochs * per_epoch + final
+    return max(recipe.epochs - epochs_done, 0) * per_epoch + final
+
+
+def run_seconds(fresh: precision.Probe | None, resumed: store.Resumable | None, recipe: Recipe, train_images: int,
+                eval_sizes: Sequence[int]) -> float:
+    """One run's estimate: a resumed run's epochs still to run at the step cost it began with, another's every epoch
+    at ``fresh``'s."""
+    if resumed is not None:
+        return estimate_seconds(resumed.found.cost, recipe, train_images, eval_sizes, epochs_done=resumed.epochs)
+    if fresh is None:
+        raise ValueError("a run that does not resume needs a probe to estimate it")
+    return estimate_seconds(fresh.cost, recipe, train_images, eval_sizes)
+
+
+def resuming(seed: int, resumed: store.Resumable, recipe: Recipe) -> str:
+    """``seed 0 resuming from epoch 5 in fp32``: where a resumed run picks up, for estimates and skip reasons."""
+    where = f"from epoch {resumed.epochs + 1}" if resumed.epochs < recipe.epochs else f"after epoch {resumed.epochs}"
+    return f"seed {seed} resuming {where} in {resumed.found.chosen}"
 
 
 def announce(model_name: str, work: str, estimate: float, found: precision.Probe, settings: Settings) -> None:
@@ -62,10 +82,13 @@ def announce(model_name: str, work: str, estimate: float, found: precision.Probe
                   f"({cost.train_seconds * 1e3:.3g} ms/step{threads}, {found.chosen})")
 
 
-def skip_over_budget(claim: Claim, epochs: int, estimate: float, runs: int, settings: Settings) -> None:
-    """Raise ``errors.NotRunnable``, with the estimate, when ``runs`` runs of ``estimate`` s exceed the budget."""
-    if runs and estimate * runs > settings.budget:
+def skip_over_budget(claim: Claim, epochs: int, seconds: float, runs: int, settings: Settings, *,
+                     resuming: Sequence[str] = ()) -> None:
+    """Raise ``errors.NotRunnable``, with the estimate, when ``runs`` runs estimated at ``seconds`` in all exceed
+    the budget; ``resuming`` names those that resume a checkpoint (``seed 0 resuming from epoch 5 in fp32``)."""
+    if runs and seconds > settings.budget:
+        work = ", ".join([f"{runs} run(s) of at most {epochs} epochs", *resuming])
         raise errors.NotRunnable(
-            f"estimated {estimate * runs:,.0f} s to train {claim.model} ({runs} run(s) of at most {epochs} epochs) "
-            f"on {environment.device_name(settings.device)}, over the training budget of {settings.budget:,.0f} s "
+            f"estimated {seconds:,.0f} s to train {claim.model} ({work}) on "
+            f"{environment.device_name(settings.device)}, over the training budget of {settings.budget:,.0f} s "
             f"(--claims-train-budget)")

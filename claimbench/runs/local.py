@@ -1,8 +1,9 @@
 """The local executor: train a claim's runs in this process (or read those stored), then its statistic.
 
 Each seed's run trains once (``claimbench.train``), checkpointing after every epoch and resuming from
-there; its record goes into the run store (``claimbench.runs.store``), and the claim reads the statistic
-it claims from the runs' histories (``claimbench.metrics``).
+there in the precision and thread count it began with; its record goes into the run store
+(``claimbench.runs.store``), and the claim reads the statistic it claims from the runs' histories
+(``claimbench.metrics``).
 """
 
 from __future__ import annotations
@@ -47,32 +48,45 @@ def weights_digest(model: torch.nn.Module) -> str:
 
 
 def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: splits.Splits, checkpoint: Path,
-           threads: int, accel: train.Accel) -> tuple[History, torch.nn.Module]:
-    """One run, resumed from ``checkpoint`` when it holds one; a corrupt checkpoint, or one of another run (another
-    precision chosen, an older claimbench), is set aside and the run starts afresh."""
+           threads: int, accel: train.Accel, note: dict[str, Any]) -> tuple[History, torch.nn.Module]:
+    """One run, resumed from ``checkpoint`` when it holds one; a corrupt checkpoint, or one of another run (an older
+    claimbench, a file copied in), is set aside and the run starts afresh."""
     torch.manual_seed(seed)
     model = registry.get_model(claim.model)
     try:
         history = train.train(model, sets.train, sets.test, recipe, device=settings.device, seed=seed,
                               val_set=sets.val, checkpoint=checkpoint, on_epoch=settings.progress, threads=threads,
-                              evaluate_train=True, accel=accel, name=claim.model)
-    except (train.CorruptCheckpoint, train.ForeignCheckpoint) as corrupt:
-        store.set_aside(checkpoint, str(corrupt).removeprefix(f"{checkpoint}: "), settings)
-        return _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel)
+                              evaluate_train=True, accel=accel, name=claim.model, note=note)
+    except train.CorruptCheckpoint as corrupt:
+        store.set_aside(checkpoint, str(corrupt).removeprefix(f"{checkpoint}: "), settings,
+                        then="training from epoch 1")
+        return _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel, note)
+    except train.ForeignCheckpoint as foreign:
+        store.set_aside(checkpoint, foreign.what, settings, label="other-run", then="training from epoch 1")
+        return _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel, note)
     return history, model
 
 
-def train_run(claim: Claim, seed: int, settings: Settings, path: Path, found: precision.Probe) -> dict[str, Any]:
-    """Train the claim's run of ``seed`` as ``found`` chose (threads, precision), checkpointing beside ``path``
-    and resuming from there, and return its record; writes nothing but the checkpoint."""
+def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
+              found: precision.Probe | None = None) -> dict[str, Any]:
+    """Train the claim's run of ``seed``, checkpointing beside ``path``, and return its record; writes nothing but
+    the checkpoint. A run with a checkpoint to resume (``store.resumable``) continues as it began (precision,
+    threads), without timing again; any other starts as ``found`` chose (None: ``cost.step_cost``), a retrain
+    first removing a checkpoint it does not resume."""
     recipe = claim.recipe
     sets = splits.load(claim, recipe, seed, settings)
     checkpoint = path.with_suffix(".ckpt")
-    if settings.retrain:
-        checkpoint.unlink(missing_ok=True)
+    resumed = store.resumable(path, claim, seed, settings, len(sets.train))
+    if resumed is not None:
+        found = resumed.found
+    else:
+        if settings.retrain:
+            checkpoint.unlink(missing_ok=True)
+        found = found or cost.step_cost(claim.model, recipe, sets.train, settings)
     started = time.perf_counter()
     accel = found.accel(compile=settings.compile)
-    history, model = _train(claim, recipe, seed, settings, sets, checkpoint, found.cost.threads, accel)
+    history, model = _train(claim, recipe, seed, settings, sets, checkpoint, found.cost.threads, accel,
+                            store.checkpoint_note(path, found, settings))
     return {
         "model": claim.model,
         "dataset": claim.dataset,
@@ -102,6 +116,24 @@ def _trained_on(record: dict[str, Any], settings: Settings) -> str:
     return f"{device}, {autocast} autocast" if autocast else device
 
 
+def _check_budget(claim: Claim, recipe: Recipe, missing: dict[int, Path], sets: splits.Splits,
+                  settings: Settings) -> None:
+    """Skip the claim (``errors.NotRunnable``) when its missing runs are estimated over the budget, else print the
+    estimate. A run with a checkpoint to resume counts only its epochs still to run, at the step cost it began
+    with; the others are timed now (``cost.step_cost``), unless every run resumes."""
+    resumes = {seed: store.resumable(path, claim, seed, settings, len(sets.train)) for seed, path in missing.items()}
+    fresh = None
+    if any(resumed is None for resumed in resumes.values()):
+        fresh = cost.step_cost(claim.model, recipe, sets.train, settings)
+    estimate = sum(cost.run_seconds(fresh, resumed, recipe, len(sets.train), splits.eval_sizes(sets))
+                   for resumed in resumes.values())
+    resuming = [cost.resuming(seed, resumed, recipe) for seed, resumed in resumes.items() if resumed is not None]
+    cost.skip_over_budget(claim, recipe.epochs, estimate, len(missing), settings, resuming=resuming)
+    work = ", ".join([f"training {len(missing)} run(s) of up to {recipe.epochs} epochs", *resuming])
+    shown = fresh or next(resumed.found for resumed in resumes.values() if resumed is not None)
+    cost.announce(claim.model, work, estimate, shown, settings)
+
+
 def measure(claim: Claim, settings: Settings) -> SeedStatistic:
     """Train (or reuse) ``settings.seeds`` runs of the claim's recipe and read the claimed statistic."""
     recipe = claim.recipe
@@ -114,20 +146,15 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
     paths = [store.path_for(claim, recipe, seed, settings, sets.identity) for seed in seeds]
     for path in paths:
         store.raise_failure(path, settings)
-    missing = sum(store.read(path, settings) is None for path in paths)
+    missing = {seed: path for seed, path in enumerate(paths) if store.read(path, settings) is None}
     if missing:
-        found = cost.step_cost(claim.model, recipe, sets.train, settings)
-        estimate = cost.estimate_seconds(found.cost, recipe, len(sets.train), splits.eval_sizes(sets))
-        cost.skip_over_budget(claim, recipe.epochs, estimate, missing, settings)
-        cost.announce(claim.model, f"training {missing} run(s) of up to {recipe.epochs} epochs", estimate * missing,
-                      found, settings)
+        _check_budget(claim, recipe, missing, sets, settings)
     values, verified, devices = [], True, []
     for seed, path in enumerate(paths):
         with store.locked(path):
             record = store.read(path, settings)
             if record is None:
-                found = cost.step_cost(claim.model, recipe, sets.train, settings)
-                record = train_run(claim, seed, settings, path, found)
+                record = train_run(claim, seed, settings, path)
                 store.write(path, record, settings)
         history = History.from_dict(record["history"])
         values.append(metrics.value(claim.kind, claim.split, claim.statistic, history))

@@ -31,6 +31,9 @@ class Need:
     claim: Claim
     missing: tuple[tuple[int, Path], ...]
     """(seed, store path) of each run to train."""
+    resumes: tuple[store.Resumable | None, ...]
+    """The checkpoint each of them resumes (``store.resumable``), None where it starts afresh (always, when the
+    session retrains)."""
     train_images: int
     eval_sizes: tuple[int, ...]
 
@@ -77,7 +80,9 @@ def needs(claims: Sequence[Claim], settings: Settings) -> list[Need]:
         paths = [(seed, store.path_for(claim, claim.recipe, seed, settings, sets.identity)) for seed in seeds]
         missing = tuple((seed, path) for seed, path in paths if store.read(path, settings) is None)
         if missing:
-            found.append(Need(claim, missing, len(sets.train), tuple(splits.eval_sizes(sets))))
+            resumes = tuple(None if settings.retrain else store.resumable(path, claim, seed, settings, len(sets.train))
+                            for seed, path in missing)  # a retrain on the cluster removes every checkpoint first
+            found.append(Need(claim, missing, resumes, len(sets.train), tuple(splits.eval_sizes(sets))))
     return found
 
 
@@ -92,16 +97,18 @@ def probe_keys(wanted: Sequence[Need]) -> dict[ProbeKey, Claim]:
 
 def within_budget(wanted: Sequence[Need], probes: Mapping[ProbeKey, precision.Probe], settings: Settings
                   ) -> list[Run]:
-    """The distinct runs of the claims whose estimate fits the budget; a claim over it, or whose probe
-    failed (absent from ``probes``), trains nothing and skips or fails when it runs."""
+    """The distinct runs of the claims whose estimate fits the budget (a resumed run counts its epochs still to run,
+    as on one machine); a claim over it, or whose probe failed (absent from ``probes``), trains nothing and skips
+    or fails when it runs."""
     planned: dict[Path, Run] = {}
     for need in wanted:
         probe = probes.get(need.probe_key)
         if probe is None:
             continue
-        estimate = cost.estimate_seconds(probe.cost, need.claim.recipe, need.train_images, need.eval_sizes)
-        if estimate * len(need.missing) > settings.budget:
+        estimates = [cost.run_seconds(probe, resumed, need.claim.recipe, need.train_images, need.eval_sizes)
+                     for resumed in need.resumes]
+        if sum(estimates) > settings.budget:
             continue
-        for seed, path in need.missing:
+        for (seed, path), estimate in zip(need.missing, estimates, strict=True):
             planned.setdefault(path, Run(need.claim, seed, path, estimate))
     return list(planned.values())

@@ -1,7 +1,9 @@
 """The run store: each training run once, as a JSON record under the results directory, written atomically.
 
 A run is keyed by everything that makes it another run (``path_for``), so every claim naming it shares it.
-A stored run is reused unless the session retrains; a corrupt one is set aside under a name that says so.
+A stored run is reused unless the session retrains; a corrupt one is set aside under a name that says so. An
+interrupted run's checkpoint records how the run began (``checkpoint_note``), so that a later session resumes it as
+it began (``resumable``).
 Training a run and storing it are apart, so that a cluster's workers train and its driver stores; a run
 that failed there is stored as its reason, which its claims then raise.
 """
@@ -18,19 +20,20 @@ import json
 import time
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from claimbench import atomic, batchnorm, data, errors, registry, train, transforms
+from claimbench import atomic, batchnorm, data, errors, precision, registry, train, transforms
 from claimbench.history import History
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs import splits
 from claimbench.runs.settings import Settings, say
 
-__all__ = ["ENGINE", "architecture", "engine", "locked", "path_for", "raise_failure", "read", "set_aside", "write",
-           "write_failure"]
+__all__ = ["ENGINE", "Resumable", "architecture", "checkpoint_note", "engine", "locked", "path_for", "raise_failure",
+           "read", "resumable", "set_aside", "write", "write_failure"]
 
 
 ENGINE = (train, transforms, batchnorm, data, splits)
@@ -93,16 +96,68 @@ def locked(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def set_aside(path: Path, reason: str, settings: Settings) -> None:
-    """Rename a corrupt file to ``<name>.corrupt-<timestamp>`` and say so (a warning and a progress line)."""
-    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+def set_aside(path: Path, reason: str, settings: Settings, *, label: str = "corrupt",
+              then: str = "training again") -> None:
+    """Rename a file this run cannot use to ``<name>.<label>-<timestamp>`` and say so, and what happens ``then``
+    (a warning and a progress line)."""
+    aside = path.with_name(f"{path.name}.{label}-{time.strftime('%Y%m%dT%H%M%S')}")
     try:
         path.replace(aside)
     except FileNotFoundError:  # another worker set it aside first
         return
-    message = f"{path}: {reason}; set aside as {aside.name}, training again"
+    message = f"{path}: {reason}; set aside as {aside.name}, {then}"
     warnings.warn(message, stacklevel=3)
     say(settings, message)
+
+
+def _stored_digest(path: Path) -> str | None:
+    """The SHA-256 of the stored run's file, None when there is none."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def checkpoint_note(path: Path, found: precision.Probe, settings: Settings) -> dict[str, Any]:
+    """What the checkpoint of the run stored at ``path`` records beside its state: the probe the run began with
+    (its precision, thread count and timings), and for a retrain the stored run it replaces (None: none)."""
+    note: dict[str, Any] = {"probe": found.to_state()}
+    if settings.retrain:
+        note["retrain_of"] = _stored_digest(path)
+    return note
+
+
+@dataclass(frozen=True)
+class Resumable:
+    """A checkpoint the session resumes: the epochs its run finished and the probe the run began with."""
+
+    epochs: int
+    found: precision.Probe
+
+
+def resumable(path: Path, claim: Claim, seed: int, settings: Settings, train_images: int) -> Resumable | None:
+    """The checkpoint beside ``path`` when the run resumes it: readable, of this run, in a precision the session
+    allows (under ``auto`` the one the run began with, whatever a probe would choose now), with the note its run
+    began with, and under ``--claims-retrain`` begun by a retrain while the run stored now (or none) was stored.
+    None otherwise, and nothing is set aside here: the run starts afresh, setting aside a corrupt checkpoint or
+    one of another run when it trains, and a retrain removes it."""
+    checkpoint = path.with_suffix(".ckpt")
+    if not checkpoint.exists():
+        return None
+    try:
+        saved = train.saved(checkpoint)
+        found = precision.Probe.from_state(saved.note["probe"])
+    except (train.CorruptCheckpoint, KeyError, TypeError, ValueError):
+        return None
+    if settings.precision not in ("auto", found.chosen):
+        return None
+    expected = train.fingerprint(claim.model, claim.recipe, seed, torch.device(settings.device), train_images,
+                                 found.accel())
+    if saved.fingerprint != expected:
+        return None
+    if settings.retrain and ("retrain_of" not in saved.note or saved.note["retrain_of"] != _stored_digest(path)):
+        return None
+    return Resumable(epochs=saved.epochs, found=found)
 
 
 def _trained_this_session(path: Path, settings: Settings) -> bool:
