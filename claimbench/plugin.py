@@ -297,13 +297,14 @@ def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
 
 
 def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str]:
-    """The claims whose report's markdown file (beside the ini, in the ledger's folder, or in the folder above it, where
-    `claimbench init` leaves the README it drafts from) no longer prints them as copied."""
+    """The claims whose report's markdown file (in the ledger's folder, in the folder above it, where `claimbench init`
+    leaves the README it drafts from, or beside the ini, first found) no longer prints them as copied: the ledger's
+    own folders come first, so that a reviewer's README is never read for the author's."""
     from claimbench import drift
 
     ledger_path = config.stash[ledger_path_key]
     ledger_folder = ledger_path if ledger_path.is_dir() else ledger_path.parent
-    folders = [_project(config), ledger_folder, ledger_folder.parent]
+    folders = [ledger_folder, ledger_folder.parent, _project(config)]
     reasons: dict[str, str] = {}
     for report in reports:
         path = drift.source_file(report, folders)

@@ -70,7 +70,9 @@ def test_a_reviewer_checking_from_another_folder_reads_the_readme_above_the_ledg
     shutil.copytree(AUTHOR, theirs)
     (theirs / "README.md").write_text(README.replace("20,940", "1,500"), encoding="utf-8")
     (pytester.path / "mine").mkdir()
+    (pytester.path / "mine" / "README.md").write_text("# The reviewer's own project\n", encoding="utf-8")
     result = pytester.runpytest_subprocess("-p", "claimbench.collect_ledger", f"--claims-dir={theirs / 'claims'}",
                                            "-o", f"pythonpath={theirs}", "-m", "params or macs",
                                            "-p", "no:cacheprovider", "--rootdir", str(pytester.path / "mine"))
     result.stdout.fnmatch_lines(["error: the ledger is out of date: README.md now prints '1,500'*"])
+    assert result.stdout.str().count("out of date") == 1, "only the edited cell: the reviewer's README is not read"
