@@ -283,6 +283,8 @@ def _cell_problems(claim: Any, tables: dict[str, Table]) -> Iterator[tuple[str, 
         yield "cell", f"no table {table_id!r} in this file (tables: {', '.join(tables) or 'none'})"
     elif column not in table.columns:
         yield "cell", f"table {table_id!r} has no column {column!r}{_closest(column, table.columns)}"
+    elif table.columns.count(column) > 1:
+        yield "cell", f"table {table_id!r} has more than one column {column!r}"
     elif text is None:
         labels = [row[0] for row in table.rows if row]
         found, hint = ("more than one row", "") if labels.count(label) > 1 else ("no row", _closest(label, labels))

@@ -633,7 +633,7 @@ def _train_pass(
 
 def _epoch(number: int, run: _Run, seconds: float, correct: torch.Tensor, losses: torch.Tensor, sizes: list[int],
            held_out: dict[str, Evaluation | None], name: str) -> Epoch:
-    """The epoch's record, read back from the device once; ``NonFiniteLoss`` when a loss is not finite."""
+    """The epoch's record, read back from the device once; ``NonFiniteLoss`` when a loss is not finite or diverged."""
     batch_losses = losses.tolist()
     _check_finite(batch_losses, {"validation": held_out["val"], "test": held_out["test"]}, name, number)
     images = sum(sizes)
@@ -667,7 +667,8 @@ def train(
     (``ForeignCheckpoint`` when it is of another run). Early stopping with ``restore_best`` leaves
     the best epoch's weights in ``model``; ``evaluate_train`` then evaluates them on ``train_set``.
     ``on_epoch`` receives one line per epoch (loss, accuracies, s/epoch, ETA); ``threads`` sets the
-    CPU thread count for the run (None: as the process is set). A non-finite loss raises ``NonFiniteLoss``.
+    CPU thread count for the run (None: as the process is set). A non-finite or diverged loss raises
+    ``NonFiniteLoss``.
     ``seed`` seeds the batches, the augmentation and dropout, and the caller's random state is restored
     afterwards; the weights' initialisation is the caller's (seed before building the model). ``accel``
     defaults to fp32 in channels_last. The model is returned in eval mode, ready to evaluate.

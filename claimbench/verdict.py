@@ -147,7 +147,7 @@ def describe_tolerance(tolerance: Tolerance) -> str:
     if tolerance.abs:
         parts.append(f"±{tolerance.abs:g}")
     if tolerance.rel:
-        parts.append(f"±{tolerance.rel * 100:.3g}%")
+        parts.append(f"±{tolerance.rel * 100:.4g}%")
     band = " + ".join(parts) if parts else "exact"
     if tolerance.digits is not None:
         verb = "truncating" if tolerance.mode == "truncate" else "rounding"
@@ -164,7 +164,10 @@ def format_number(value: Measured | None) -> str:
         return str(value)
     if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1000:
         return f"{int(value):,}"
-    return f"{value:,}" if abs(value) >= 1e6 else f"{value:.6g}"
+    if abs(value) < 1e6:
+        return f"{value:.6g}"
+    decimals = max(0, 15 - len(str(int(abs(value)))))  # 15 significant digits: no binary noise (…1199999999)
+    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
 def _band(claim: Claim, value: float | None = None) -> tuple[float | None, float | None]:

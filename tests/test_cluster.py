@@ -103,7 +103,9 @@ def test_killed_worker_resumes_from_its_checkpoint(ray_cluster: Any, cifar_root:
     checkpoint after reporting epoch 1, before training epoch 2): Ray retries the task, which resumes there and
     stores one complete record, the same as an uninterrupted run; no checkpoint or temporary file is left."""
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
-    model1 = dataclasses.replace(model1, recipe=dataclasses.replace(model1.recipe, epochs=12))
+    # 40 epochs of a few images, so that ~2 s of epochs are left when the driver reads "epoch 2" and kills: the
+    # progress line crosses Ray's queue asynchronously, and a worker done by then could not be killed mid-run
+    model1 = dataclasses.replace(model1, recipe=dataclasses.replace(model1.recipe, epochs=40))
     lines: list[str] = []
     pids: dict[str, int] = {}
     killed: list[int] = []
@@ -113,7 +115,7 @@ def test_killed_worker_resumes_from_its_checkpoint(ray_cluster: Any, cifar_root:
         started = re.match(r"(\S+): training on \S+ \(pid (\d+)\)", line)
         if started:
             pids[started[1]] = int(started[2])
-        if killed or " epoch 2/12 " not in line:
+        if killed or " epoch 2/40 " not in line:
             return
         (pid,) = pids.values()
         os.kill(pid, signal.SIGKILL)
@@ -130,7 +132,7 @@ def test_killed_worker_resumes_from_its_checkpoint(ray_cluster: Any, cifar_root:
     path = tmp_path / "cluster" / next(name for name in files if name.endswith(".json"))
     assert files == sorted([path.name, path.with_suffix(".session").name]), "one record, no partial file"
     record = json.loads(path.read_text())
-    assert [e["epoch"] for e in record["history"]["epochs"]] == list(range(1, 13))
+    assert [e["epoch"] for e in record["history"]["epochs"]] == list(range(1, 41))
     serial = local.measure(model1, settings_for(tmp_path / "serial", cifar_root))
     uninterrupted = json.loads(serial.results[0].read_text())
     assert record["weights_sha256"] == uninterrupted["weights_sha256"]

@@ -27,10 +27,18 @@ def test_a_lazy_model_has_an_architecture_and_its_initialisation_counts() -> Non
 
 
 def test_a_lazy_model_without_an_input_size_is_keyed_by_its_modules(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "input_size", lambda reference: None)
+    name = "core_collapse.mlc_alpha_19k"
     store.architecture.cache_clear()
+    materialised = store.architecture(name)
+    monkeypatch.setattr(registry, "input_size", lambda reference: None)
     try:
-        assert store.architecture("core_collapse.mlc_alpha_19k")
+        store.architecture.cache_clear()
+        unshaped = store.architecture(name)
+        store.architecture.cache_clear()
+        assert store.architecture(name) == unshaped != materialised  # its modules and built weights, not its heads
+        store.architecture.cache_clear()
+        monkeypatch.setattr(nn.LazyLinear, "extra_repr", lambda self: "wider")
+        assert store.architecture(name) != unshaped, "the lazy head's module is in the key"
     finally:
         store.architecture.cache_clear()
 

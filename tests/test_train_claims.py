@@ -252,6 +252,21 @@ def test_interrupted_run_resumes_in_the_precision_it_began_with(small_ledger: Pa
     assert any(re.match(estimate, line) for line in lines), lines
 
 
+def test_seeds_trained_in_two_precisions_name_both_devices(small_ledger: Path, tiny_settings: Settings,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed 0 resumes in the bf16 it began with while seed 1 starts in the fp32 today's probe chose: the claim's
+    device names both, never the first seed's alone."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    two = dataclasses.replace(tiny_settings, seeds=2)
+    interrupt_after_epoch_1(model1, two, monkeypatch, "bf16")
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(precision, "probe", probe_choosing("fp32", []))
+    outcome = local.measure(model1, dataclasses.replace(two, session="the next session"))
+    chosen = [json.loads(path.read_text())["precision"]["chosen"] for path in outcome.results]
+    assert chosen == ["bf16", "fp32"]
+    assert outcome.device.count("; ") == 1 and outcome.device.split("; ")[0].endswith(", bfloat16 autocast")
+
+
 def test_budget_counts_only_the_epochs_a_checkpoint_leaves(small_ledger: Path, tiny_settings: Settings,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A run interrupted after epoch 1 of 2 is estimated at its one epoch left, at the step cost it began with: it
@@ -262,6 +277,7 @@ def test_budget_counts_only_the_epochs_a_checkpoint_leaves(small_ledger: Path, t
     whole = cost.estimate_seconds(train.StepCost(STEP_SECONDS, 0.0, 1), model1.recipe, len(sets.train),
                                   splits.eval_sizes(sets))  # evaluation is free: each epoch costs the same
     left = whole * (EPOCHS - 1) / EPOCHS
+    monkeypatch.setattr(cost, "PROBES", {})  # a new session: only the checkpoint knows the step cost
     monkeypatch.setattr(precision, "probe", lambda *args, **kwargs: pytest.fail("probed again"))
     with pytest.raises(errors.NotRunnable, match=rf"^estimated {left:,.0f} s to train iot_ml_hw2.model1 \(1 run\(s\) "
                                                  rf"of at most {EPOCHS} epochs, seed 0 resuming from epoch 2 in fp32\) "

@@ -19,6 +19,7 @@ from claimbench.verdict import (
     Observation,
     check,
     describe_tolerance,
+    format_number,
     judge,
 )
 from claimbench.errors import MeasurementError
@@ -85,6 +86,12 @@ def test_truncation_is_decimal_where_a_float_step_outgrows_the_printed_digits() 
 def test_a_small_relative_tolerance_is_not_written_as_zero() -> None:
     assert describe_tolerance(Tolerance(rel=0.00004)) == "±0.004%"
     assert describe_tolerance(Tolerance(abs=0.5, rel=0.02, digits=1)) == "±0.5 + ±2% after rounding to 1 decimal"
+    assert [describe_tolerance(Tolerance(rel=rel)) for rel in (10, 0.12345)] == ["±1000%", "±12.35%"]
+
+
+def test_numbers_from_a_million_keep_their_decimals_but_not_binary_noise() -> None:
+    assert [format_number(v) for v in (1234567.13 - 0.01, 1e6 + 0.1 + 0.2, 1234567.13, 2e6)] == [
+        "1,234,567.12", "1,000,000.3", "1,234,567.13", "2,000,000"]
 
 
 def test_the_mean_of_seeds_is_judged_in_the_claims_own_band_and_its_spread_is_shown() -> None:

@@ -83,12 +83,13 @@ def announce(model_name: str, work: str, estimate: float, found: precision.Probe
 
 
 def skip_over_budget(claim: Claim, epochs: int, seconds: float, runs: int, settings: Settings, *,
-                     resuming: Sequence[str] = ()) -> None:
+                     resuming: Sequence[str] = (), threads: int | None = None) -> None:
     """Raise ``errors.NotRunnable``, with the estimate, when ``runs`` runs estimated at ``seconds`` in all exceed
-    the budget; ``resuming`` names those that resume a checkpoint (``seed 0 resuming from epoch 5 in fp32``)."""
+    the budget; ``resuming`` names those that resume a checkpoint (``seed 0 resuming from epoch 5 in fp32``), and
+    ``threads`` the CPU threads the estimate is for."""
     if runs and seconds > settings.budget:
         work = ", ".join([f"{runs} run(s) of at most {epochs} epochs", *resuming])
         raise errors.NotRunnable(
             f"estimated {seconds:,.0f} s to train {claim.model} ({work}) on "
-            f"{environment.device_name(settings.device)}, over the training budget of {settings.budget:,.0f} s "
-            f"(--claims-train-budget)")
+            f"{environment.device_name(settings.device, threads)}, over the training budget of "
+            f"{settings.budget:,.0f} s (--claims-train-budget)")

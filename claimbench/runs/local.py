@@ -85,7 +85,8 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
         found = found or cost.step_cost(claim.model, recipe, sets.train, settings)
     started = time.perf_counter()
     accel = found.accel(compile=settings.compile)
-    history, model = _train(claim, recipe, seed, settings, sets, checkpoint, found.cost.threads, accel,
+    threads = min(found.cost.threads, torch.get_num_threads())  # a resumed run: never more than this process has
+    history, model = _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel,
                             store.checkpoint_note(path, found, settings))
     return {
         "model": claim.model,
@@ -96,8 +97,8 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
         "accel": {"channels_last": accel.channels_last, "compile": accel.compile,
                   "autocast": str(accel.autocast).removeprefix("torch.") if accel.autocast else None},
         "precision": found.to_dict(),
-        "threads": found.cost.threads if torch.device(settings.device).type == "cpu" else None,
-        "environment": environment.describe(settings.ledger, settings.device, found.cost.threads),
+        "threads": threads if torch.device(settings.device).type == "cpu" else None,
+        "environment": environment.describe(settings.ledger, settings.device, threads),
         "verified_data": sets.verified,
         "data": sets.identity,
         "data_sizes": {"train": len(sets.train), "val": len(sets.val) if sets.val is not None else 0,
@@ -111,7 +112,8 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
 
 def _trained_on(record: dict[str, Any], settings: Settings) -> str:
     """The device a stored run trained on, and its autocast where it used one: ``CPU ..., bfloat16 autocast``."""
-    device = record.get("environment", {}).get("device") or environment.device_name(settings.device)
+    device = record.get("environment", {}).get("device") or environment.device_name(settings.device,
+                                                                                      record.get("threads"))
     autocast = record.get("accel", {}).get("autocast")
     return f"{device}, {autocast} autocast" if autocast else device
 
@@ -128,9 +130,10 @@ def _check_budget(claim: Claim, recipe: Recipe, missing: dict[int, Path], sets: 
     estimate = sum(cost.run_seconds(fresh, resumed, recipe, len(sets.train), splits.eval_sizes(sets))
                    for resumed in resumes.values())
     resuming = [cost.resuming(seed, resumed, recipe) for seed, resumed in resumes.items() if resumed is not None]
-    cost.skip_over_budget(claim, recipe.epochs, estimate, len(missing), settings, resuming=resuming)
-    work = ", ".join([f"training {len(missing)} run(s) of up to {recipe.epochs} epochs", *resuming])
     shown = fresh or next(resumed.found for resumed in resumes.values() if resumed is not None)
+    cost.skip_over_budget(claim, recipe.epochs, estimate, len(missing), settings, resuming=resuming,
+                          threads=shown.cost.threads)
+    work = ", ".join([f"training {len(missing)} run(s) of up to {recipe.epochs} epochs", *resuming])
     cost.announce(claim.model, work, estimate, shown, settings)
 
 
@@ -161,5 +164,5 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
         verified = verified and record["verified_data"]
         devices.append(_trained_on(record, settings))
     mean, spread = metrics.interval95(values)
-    return SeedStatistic(mean=mean, values=tuple(values), spread=spread, device=devices[0], verified=verified,
-                         results=tuple(paths))
+    return SeedStatistic(mean=mean, values=tuple(values), spread=spread, device="; ".join(dict.fromkeys(devices)),
+                         verified=verified, results=tuple(paths))

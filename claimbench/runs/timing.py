@@ -69,7 +69,7 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     found = cost.step_cost(claim.model, recipe, train_set, settings)
     threads = found.cost.threads
     estimate = cost.estimate_seconds(found.cost, one_epoch, len(train_set), [eval_images], final_train_pass=False)
-    cost.skip_over_budget(claim, 1, estimate * (TIMING_ROUNDS + 1), TIMING_ROUNDS + 1, settings)
+    cost.skip_over_budget(claim, 1, estimate * (TIMING_ROUNDS + 1), TIMING_ROUNDS + 1, settings, threads=threads)
     cost.announce(claim.model, f"timing {TIMING_ROUNDS + 1} epochs (1 warm-up)", estimate * (TIMING_ROUNDS + 1),
                   found, settings)
     torch.manual_seed(0)
