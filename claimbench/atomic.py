@@ -6,6 +6,7 @@ two writers of one path leave one complete version. Torch-free: every layer may 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -23,6 +24,8 @@ def replace_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
     """
     given = Path(path)
     path = Path(os.path.realpath(given)) if given.is_symlink() else given
+    if os.path.lexists(path) and not path.is_file():  # a folder, a device (/dev/null), a FIFO: never replaced
+        raise OSError(errno.EINVAL, "not a regular file, so not replaced by one", str(given))
     mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

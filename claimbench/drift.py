@@ -14,10 +14,12 @@ __all__ = ["source_file", "stale"]
 
 def source_file(report: Report, folders: Sequence[Path]) -> Path | None:
     """The markdown file the report's ``source`` names, in the first of ``folders`` that holds it; None for a
-    report known by URL, or whose file is not here."""
+    report known by URL, or whose file is not here. A ``source`` that leads out of the folder (``../``, an absolute
+    path, a symlink) is never read: a ledger does not get to quote a file of the reviewer's."""
     if not report.source or "://" in report.source or not report.source.lower().endswith((".md", ".markdown")):
         return None
-    return next((folder / report.source for folder in folders if (folder / report.source).is_file()), None)
+    return next((folder / report.source for folder in folders if (folder / report.source).is_file()
+                 and (folder / report.source).resolve().is_relative_to(folder.resolve())), None)
 
 
 def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:

@@ -25,7 +25,8 @@ __all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report
 
 MIGRATE = "a v1 ledger (no format key): migrate it to format = 2, see reference/README.md, 'From format 1'"
 READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"),
-               UnicodeDecodeError: ("(encoding)", "not UTF-8"), OSError: ("(read)", "cannot read the file")}
+               UnicodeDecodeError: ("(encoding)", "not UTF-8"), OSError: ("(read)", "cannot read the file"),
+               ValueError: ("(syntax)", "a value Python cannot read"), RecursionError: ("(syntax)", "nested too deep")}
 BOUNDS = ("value", "above", "below", "between")
 RECIPE = TypeAdapter(Recipe)
 Problem = tuple[str, str, str]

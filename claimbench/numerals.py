@@ -93,10 +93,17 @@ def plain_text(text: str) -> str:
     return plain(inline[0].children or []) if inline else ""
 
 
+LONGEST_CELL = 80
+"""The most characters of a cell, or a header, read for a number or a unit ("1,234,567,890.12 ± 0.34 parameters" is
+35)."""
+
+
 def parse(printed: str, header: str = "") -> Number | None:
     """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)",
     "1,031,744 params"; a range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``)."""
     text = plain_text(printed).strip()
+    if len(text) > LONGEST_CELL:  # no number is printed so long; and the patterns below backtrack on long runs
+        return None
     if _SHAPE.fullmatch(text):
         return Number([int(part) for part in re.findall(r"\d+", text)])
     if match := _CELL.fullmatch(text):
@@ -150,6 +157,9 @@ def _spread(center: Number, spread: Number) -> Number | None:
 def _header_unit(header: str) -> str | None:
     """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%", "Params, M", "Params in M",
     a magnitude glued to its noun ("GFLOPs", "MMACs")."""
+    header = " ".join(header.split())
+    if len(header) > LONGEST_CELL:
+        return None
     bracketed = re.findall(r"[(\[]\s*([^()\[\]]*?)\s*[)\]]", header)
     words = [word for word in re.findall(r"[A-Za-z]+", header) if len(word) > 1]
     trailing = re.findall(r"(?:,\s*|\bin\s+)(\S+)\s*$", header)

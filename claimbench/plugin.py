@@ -174,6 +174,8 @@ def _unwritable(path: Path, *, folder: bool) -> str | None:
         return f"{path} is a file, not a folder"
     if not folder and os.path.isdir(path):
         return f"{path} is a folder, not a file"
+    if not folder and os.path.exists(path) and not os.path.isfile(path):
+        return f"{path} is not a regular file (a device or a FIFO), and is never replaced"
     existing = path if folder else path.parent
     while not os.path.lexists(existing):  # the folders a run would create: their nearest existing ancestor
         existing = existing.parent

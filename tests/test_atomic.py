@@ -161,3 +161,16 @@ def test_a_symlink_keeps_pointing_at_its_file_and_a_file_keeps_its_mode(tmp_path
     assert (tmp_path / "target.md").stat().st_mode & 0o777 == 0o600
     atomic.write_text(tmp_path / "fresh.md", "x")
     assert (tmp_path / "fresh.md").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_device_or_fifo_is_never_replaced_by_a_file(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        atomic.write_text(fifo, "x")
+    assert fifo.is_fifo() and not list(tmp_path.glob(".out.fifo.*"))
+    with pytest.raises(OSError, match="not a regular file"):
+        atomic.write_text("/dev/null", "x")
+    assert Path("/dev/null").is_char_device()

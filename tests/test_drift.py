@@ -47,6 +47,10 @@ def test_a_row_or_table_the_readme_no_longer_has_makes_its_claims_stale(author: 
 
 def test_a_report_known_by_url_or_not_here_is_not_read(author: ledger.Report, tmp_path: Path) -> None:
     assert drift.source_file(author, [tmp_path]) is None
+    (tmp_path / "secret.md").write_text("| Model | Params |\n|---|---|\n| A | SECRET |\n", encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    for outside in ("../secret.md", str(tmp_path / "secret.md")):  # a ledger does not read the reviewer's files
+        assert drift.source_file(ledger.Report(**{**vars(author), "source": outside}), [tmp_path / "project"]) is None
     for source in ("https://example.org/README.md", "002_report.txt"):
         report = ledger.Report(**{**vars(author), "source": source})
         assert drift.source_file(report, [AUTHOR]) is None

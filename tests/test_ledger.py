@@ -453,3 +453,14 @@ def test_the_ledger_folders_readme_counts_each_files_claims() -> None:
     listed = dict(re.findall(r"(?m)^\| `(\w+)\.toml` \|.*\| (\d+) \|$", readme))
     counted = Counter(claim.report for claim in ledger.load(REFERENCE))
     assert {slug: int(n) for slug, n in listed.items()} == dict(counted)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("format = 2\nx = " + "9" * 5000 + "\n", "big.toml: (file): (syntax): a value Python cannot read: "),
+    ("format = 2\nx = " + "[" * 2000 + "]" * 2000 + "\n", "big.toml: (file): (syntax): nested too deep"),
+], ids=["a-5000-digit-integer", "arrays-2000-deep"])
+def test_a_file_python_cannot_read_is_one_line(tmp_path: Path, text: str, expected: str) -> None:
+    (tmp_path / "big.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(tmp_path / "big.toml")
+    assert str(error.value).startswith(expected) and "\n" not in str(error.value)

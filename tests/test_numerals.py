@@ -152,3 +152,11 @@ def test_a_scale_its_unit_stands_for_is_no_contradiction(printed: str, value: fl
 def test_a_scale_its_unit_does_not_stand_for_is_named(printed: str, value: float, scale: float, header: str,
                                                        kind: str, why: str) -> None:
     assert numerals.contradiction(printed, value, scale, header, kind) == ("scale", why)
+
+
+def test_a_cell_or_header_longer_than_any_number_is_read_as_none() -> None:
+    """Runs of spaces or commas made the patterns backtrack for minutes; no number is printed so long."""
+    assert numerals.parse("1" + " " * 32_000 + "x") is None
+    assert numerals.parse("12", "Acc (" + " " * 4_000 + "x") == numerals.parse("12")
+    assert numerals.parse("12", "Acc " + "," * 32_000 + " x") == numerals.parse("12")
+    assert numerals.parse("12", "Params  (M)").scale == 1e6  # a run of spaces inside a header is one space

@@ -330,8 +330,9 @@ def test_bad_ini_values_are_usage_errors(project: pytest.Pytester) -> None:
     ("--claims-results-dir=README.md", "--claims-results-dir: */README.md is a file, not a folder"),
     ("--claims-report=", "--claims-report: empty; give a path"),
     ("--claims-dir=", "--claims-dir: empty; give a path"),
+    ("--claims-json=/dev/null", "--claims-json: /dev/null is not a regular file (a device or a FIFO), and is never*"),
 ], ids=["file-is-a-folder", "readme-is-a-folder", "folder-is-a-file", "under-a-file", "unwritable", "runs-is-a-file",
-        "empty-output", "empty-ledger"])
+        "empty-output", "empty-ledger", "a-device"])
 def test_paths_a_run_could_not_use_are_usage_errors_before_any_test_runs(
         project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, option: str, message: str) -> None:
     for folder in ("out", "locked"):
