@@ -611,7 +611,10 @@ class ClaimsSession:
         targets = {name: _path(self.config, f"claims_{name}") for name in OUTPUTS}
         if collected is None or not collected.outcomes or not any(targets.values()):
             return  # a run that measured no claim leaves the files of the last one as they are
-        from claimbench import environment, report, results
+        from claimbench import environment, items, report, results
+
+        for claim_id, reason in self.config.stash.get(items.STALE, {}).items():  # never vouched for by a kept record
+            collected.outcomes.setdefault(claim_id, results.Outcome(failure=reason))
 
         unusable = [problem for name, path in targets.items()
                     if path and (problem := _unwritable(path, folder=name in FOLDERS))]

@@ -80,3 +80,14 @@ def test_a_reviewer_checking_from_another_folder_reads_the_readme_above_the_ledg
                                            "-p", "no:cacheprovider", "--rootdir", str(pytester.path / "mine"))
     result.stdout.fnmatch_lines(["error: the ledger is out of date: README.md now prints '1,500'*"])
     assert result.stdout.str().count("out of date") == 1, "only the edited cell: the reviewer's README is not read"
+
+
+def test_a_partial_run_keeps_no_record_of_a_cell_the_readme_changed_since(pytester: pytest.Pytester) -> None:
+    """The README's number changed after a full run; a run of other claims must not carry the old ✅ over."""
+    shutil.copytree(AUTHOR, pytester.path, dirs_exist_ok=True)
+    pytester.runpytest_subprocess("-m", "params or macs", "--claims-json=out.json")
+    (pytester.path / "README.md").write_text(README.replace("20,940", "1,500"), encoding="utf-8")
+    pytester.runpytest_subprocess("-m", "macs", "--claims-json=out.json")
+    records = {r["id"]: r for r in json.loads((pytester.path / "out.json").read_text(encoding="utf-8"))["claims"]}
+    assert records[SMALL_PARAMS]["verdict"] == "error" and "out of date" in records[SMALL_PARAMS]["reason"]
+    assert records["author/params/model_sizes/tinycnn/parameters"].get("carried"), "an unchanged cell is kept"
