@@ -506,15 +506,18 @@ def _nearest_kind(sentence: str, mention: _Mention) -> str | None:
     allowed = _UNIT_KINDS.get(mention.unit or "")
     kinds = allowed or tuple(kind for kind, _ in _KIND_WORDS if kind != "output_shape")
     end = mention.start + len(mention.printed)
-    found = [m for m in re.finditer(r"[a-z0-9]+|%", sentence.lower()) if not mention.start <= m.start() < end]
-    words = [m.group() for m in found]
-    hits = [
-        (abs(m.start() - mention.start), kind)
-        for i, m in enumerate(found)
-        for kind, phrases in _KIND_WORDS
-        if kind in kinds and any(_has(words[i : i + len(p.split())], p) for p in phrases)
-    ]
+    hits = [(abs(start - mention.start), kind) for start, kind in _keywords(sentence)
+            if kind in kinds and not mention.start <= start < end]
     return min(hits)[1] if hits else (allowed[0] if allowed else None)
+
+
+@functools.lru_cache(maxsize=64)
+def _keywords(sentence: str) -> tuple[tuple[int, str], ...]:
+    """(where, kind) of each kind's keyword in ``sentence``: found once per sentence, not once per number in it."""
+    found = list(re.finditer(r"[a-z0-9]+|%", sentence.lower()))
+    words = [m.group() for m in found]
+    return tuple((m.start(), kind) for i, m in enumerate(found) for kind, phrases in _KIND_WORDS
+                 if any(_has(words[i : i + len(p.split())], p) for p in phrases))
 
 
 def _comment(text: str) -> str:
