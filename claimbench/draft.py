@@ -455,6 +455,8 @@ def _mentions(text: str) -> list[_Mention]:
     """The numbers of ``text`` with their qualifier, unit and the noun after them."""
     mentions = []
     for match in _MENTION.finditer(text):
+        if len(match["number"]) > numerals.LONGEST_CELL:  # no claim prints a number so long (nor can int read it)
+            continue
         qualifier = match["qualifier"] or match["sign"]
         unit = match["unit"] or match["magnitude"]  # "1.2 GMACs": the magnitude glued to its noun
         number = numerals.number(match["number"], unit, numerals.bound(qualifier) if qualifier else None)

@@ -698,3 +698,8 @@ def test_the_draft_of_each_seed_recovers_its_ledger(record_property: pytest.Reco
         drafted = tomllib.loads(draft(seed.read_text(encoding="utf-8"), slug=path.stem, source=seed.name))
         scores[path.stem] = _score(ledger, drafted, load(path))
     _record(scores, record_property)
+
+
+def test_a_number_longer_than_any_printed_one_is_no_candidate() -> None:
+    """5,000 digits: more than Python reads as an int, and no report's number; the draft is written all the same."""
+    assert "# [[claim]]" not in draft("# R\n\nAccuracy of " + "9" * 5000 + "% here.\n", slug="r", source=None)
