@@ -24,7 +24,7 @@ def replace_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
     """
     given = Path(path)
     path = Path(os.path.realpath(given)) if given.is_symlink() else given
-    if os.path.lexists(path) and not path.is_file():  # a folder, a device (/dev/null), a FIFO: never replaced
+    if os.path.lexists(path) and not path.is_file() and not path.is_dir():  # a device (/dev/null), a FIFO
         raise OSError(errno.EINVAL, "not a regular file, so not replaced by one", str(given))
     mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
     path.parent.mkdir(parents=True, exist_ok=True)
