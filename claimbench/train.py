@@ -434,16 +434,16 @@ DIVERGED_LOSS = 100.0
 """A mean cross-entropy that no working run reaches: a uniform guess over a million classes is 13.8 (ln 1e6)."""
 
 
-def _check_finite(batch_losses: list[float], evaluations: dict[str, Evaluation | None], name: str,
-                  epoch: int) -> None:
+def _check_finite(batch_losses: list[float], train_loss: float, evaluations: dict[str, Evaluation | None],
+                  name: str, epoch: int) -> None:
     """Raise ``NonFiniteLoss`` at the first NaN or infinite batch loss of the epoch, or evaluation loss, and where
-    the epoch's mean training loss, or an evaluation's loss, passes ``DIVERGED_LOSS`` (a run that diverged with
-    finite losses, at chance accuracy)."""
+    the epoch's mean training loss ``train_loss``, or an evaluation's loss, passes ``DIVERGED_LOSS`` (a run that
+    diverged with finite losses, at chance accuracy)."""
     for batch, loss in enumerate(batch_losses, start=1):
         if not math.isfinite(loss):
             raise NonFiniteLoss(f"{name}: training loss is {loss} at epoch {epoch}, batch {batch} of "
                                 f"{len(batch_losses)}; {_DIVERGED}")
-    losses = {"training": sum(batch_losses) / max(1, len(batch_losses)),
+    losses = {"training": train_loss,
               **{split: evaluation.loss for split, evaluation in evaluations.items() if evaluation is not None}}
     for split, loss in losses.items():
         if not math.isfinite(loss) or loss > DIVERGED_LOSS:
@@ -635,10 +635,10 @@ def _epoch(number: int, run: _Run, seconds: float, correct: torch.Tensor, losses
            held_out: dict[str, Evaluation | None], name: str) -> Epoch:
     """The epoch's record, read back from the device once; ``NonFiniteLoss`` when a loss is not finite or diverged."""
     batch_losses = losses.tolist()
-    _check_finite(batch_losses, {"validation": held_out["val"], "test": held_out["test"]}, name, number)
     images = sum(sizes)
-    return Epoch(epoch=number, lr=run.optimizer.param_groups[0]["lr"], seconds=seconds,
-                 train_loss=sum(value * size for value, size in zip(batch_losses, sizes)) / images,
+    train_loss = sum(value * size for value, size in zip(batch_losses, sizes)) / images
+    _check_finite(batch_losses, train_loss, {"validation": held_out["val"], "test": held_out["test"]}, name, number)
+    return Epoch(epoch=number, lr=run.optimizer.param_groups[0]["lr"], seconds=seconds, train_loss=train_loss,
                  train_running_acc=100 * correct.sum().item() / images, **held_out)
 
 
