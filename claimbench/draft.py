@@ -18,6 +18,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -251,7 +252,7 @@ def _shared(table: Table, table_claims: list[dict[str, object]]) -> dict[str, ob
 def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]]:
     """One claim per numeric cell, plus the numbers a row label states as claims; a cell with a digit but no
     number the draft can read ("3 of 5", "16x16x32") gets a claim whose value is ``UNREAD``."""
-    per_layer = _per_layer(table)
+    per_layer, repeated = _per_layer(table), _repeated(table)
     for row in table.rows:
         label = row[0] if row else ""
         around = _row_texts(table, row, per_layer)
@@ -264,18 +265,25 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
                 kind = _kind(quantity, per_layer and not whole_model)
                 cell = (label, column, printed)
                 claims.append(_cell_claim(table, cell, number, (kind, quantity), (column, *around), context))
-        yield from map(functools.partial(_addressable, table), claims)
+        yield from map(functools.partial(_addressable, repeated), claims)
 
 
-def _addressable(table: Table, claim: dict[str, object]) -> dict[str, object]:
-    """The claim, its ``cell`` a TODO where a repeated column header or row label leaves the cell ambiguous (a cell
-    is found by its row label and column header)."""
+def _repeated(table: Table) -> set[str]:
+    """The table's repeated column headers and row labels, in words: a cell is found by its row label and column
+    header, so these leave a cell ambiguous."""
+    columns, labels = Counter(table.columns), Counter(row[0] for row in table.rows if row)
+    return {*(f"column {c!r}" for c, n in columns.items() if n > 1), *(f"row label {r!r}" for r, n in labels.items()
+                                                                        if n > 1)}
+
+
+def _addressable(repeated: set[str], claim: dict[str, object]) -> dict[str, object]:
+    """The claim, its ``cell`` a TODO where a repeated column header or row label (``_repeated``) leaves it
+    ambiguous."""
     _, label, column = claim["cell"]  # type: ignore[misc]
-    repeated = [f"column {column!r}"] * (table.columns.count(column) > 1) + [f"row label {label!r}"] * (
-        [row[:1] for row in table.rows].count([label]) > 1)
-    if not repeated:
+    ambiguous = [what for what in (f"column {column!r}", f"row label {label!r}") if what in repeated]
+    if not ambiguous:
         return claim
-    return {**claim, "cell": f"TODO: the table repeats its {' and its '.join(repeated)}, and a cell is [table id, "
+    return {**claim, "cell": f"TODO: the table repeats its {' and its '.join(ambiguous)}, and a cell is [table id, "
                              f"row label, column]: make them unique in the [[table]], then write this cell "
                              f"{_toml(claim['cell'])} with them"}
 

@@ -31,13 +31,17 @@ def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
             for column, text in zip(table.columns, row):
                 printed.setdefault((tuple(table.columns), row[0] if row else "", column), []).append(text)
     tables = {table.id: table for table in report.tables}
+    labelled: dict[tuple[str, str], tuple[str, ...]] = {}
+    for table in report.tables:
+        for row in table.rows:
+            labelled.setdefault((table.id, row[0]), row)
     reasons = {}
     for claim in report.claims:
         if claim.cell is None:
             continue
         table_id, label, column = claim.cell
         table = tables[table_id]
-        copied = next(row[table.columns.index(column)] for row in table.rows if row[:1] == (label,))
+        copied = labelled[table_id, label][table.columns.index(column)]
         now = printed.get((table.columns, label, column))
         where = f"table {table.title!r}, row {label!r}, column {column!r}"
         if now is None:

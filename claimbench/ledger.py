@@ -29,6 +29,8 @@ READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"),
                ValueError: ("(syntax)", "a value Python cannot read"), RecursionError: ("(syntax)", "nested too deep")}
 BOUNDS = ("value", "above", "below", "between")
 RECIPE = TypeAdapter(Recipe)
+Rows = dict[tuple[str, str], list[tuple[str, ...]]]
+"""The complete rows of each (table id, row label)."""
 Problem = tuple[str, str, str]
 """(subject, field, what is wrong); a subject is a claim id, ``recipe.<name>``, ``table <id>``, ``(report)`` or
 ``(file)``."""
@@ -222,7 +224,8 @@ def _merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     return {**base, **own, **{k: _merge(base[k], v) for k, v in own.items() if isinstance(base.get(k), dict)}}
 
 
-def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table]) -> Iterator[tuple[str, str]]:
+def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table], rows: Rows
+                    ) -> Iterator[tuple[str, str]]:
     """What a claim's keys need of each other, of the recipes and of the tables, as (field, what)."""
     given = [key for key in BOUNDS if getattr(claim, key) is not None]
     if len(given) != 1:
@@ -254,7 +257,7 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
     yield from _reading_problems(claim, recipes.get(recipe))
     if claim.partial and claim.cell is None:
         yield "partial", "partial = true needs the cell that printed is a part of"
-    yield from _cell_problems(claim, tables) if claim.cell is not None else ()
+    yield from _cell_problems(claim, tables, rows) if claim.cell is not None else ()
     header = claim.cell[2] if claim.cell else ""
     if claim.value is not None and (
             wrong := numerals.contradiction(claim.printed, claim.value, claim.scale, header, claim.kind)):
@@ -274,12 +277,12 @@ def _reading_problems(claim: Any, recipe: Recipe | list[tuple[str, str]] | None)
         yield "statistic", f"must be one of {', '.join(allowed)} for {reader}, got {statistic!r}"
 
 
-def _cell_problems(claim: Any, tables: dict[str, Table]) -> Iterator[tuple[str, str]]:
+def _cell_problems(claim: Any, tables: dict[str, Table], rows: Rows) -> Iterator[tuple[str, str]]:
     """A cell is [table id, row label, column]; ``printed`` is its text, or a part of it when ``partial``."""
     table_id, label, column = claim.cell
-    table = tables.get(table_id)
-    rows = [row for row in table.rows if row[:1] == (label,) and len(row) == len(table.columns)] if table else []
-    text = rows[0][table.columns.index(column)] if len(rows) == 1 and column in table.columns else None
+    table, labelled = tables.get(table_id), rows.get((table_id, label), [])
+    found = table is not None and len(labelled) == 1 and column in table.columns
+    text = labelled[0][table.columns.index(column)] if found else None
     if table is None:
         yield "cell", f"no table {table_id!r} in this file (tables: {', '.join(tables) or 'none'})"
     elif column not in table.columns:
@@ -340,10 +343,14 @@ def _load_report(path: Path) -> Report:
     for model in ledger.table:
         problems += [(f"table {model.id}", *p) for p in _table_problems(model, tables)]
         tables[model.id] = Table(model.id, model.title, model.columns, model.rows)
+    rows: Rows = {}
+    for table in tables.values():
+        for row in (row for row in table.rows if row and len(row) == len(table.columns)):
+            rows.setdefault((table.id, row[0]), []).append(row)
     claims: dict[str, Claim] = {}
     for raw, model in zip(doc.get("claim", []), ledger.claim):
         cid = f"{slug}/{model.id}"
-        problems += [(cid, *p) for p in _claim_problems(model, recipes, tables)]
+        problems += [(cid, *p) for p in _claim_problems(model, recipes, tables, rows)]
         problems += [(cid, "id", "duplicate id")] if cid in claims else []
         claims[cid] = _claim(slug, path.name, raw, model, recipes)
     if problems:
