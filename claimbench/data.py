@@ -107,6 +107,9 @@ IMAGE_SHAPES: dict[str, tuple[int, int, int]] = {"cifar10": (3, 32, 32), "mnist"
 """C×H×W of every image of each dataset."""
 CLASSES = 10
 """Labels of every dataset lie in 0 .. CLASSES - 1."""
+LARGEST_FILE = 1 << 28
+"""256 MiB: over five times the largest file of these datasets (MNIST's 47,040,016-byte training images); a file,
+or a gzip file's content, beyond it is refused before it fills the memory."""
 
 
 
@@ -285,12 +288,20 @@ def _existing(directory: Path, member: str, name: str) -> Path | None:
 
 
 def _read(path: Path, name: str) -> bytes:
-    """The file's bytes, decompressed when it is a gzipped IDX file."""
+    """The file's bytes, decompressed when it is a gzipped IDX file; never more than ``LARGEST_FILE`` of them."""
     try:
-        raw = path.read_bytes()
-        return gzip.decompress(raw) if name != "cifar10" and path.suffix == ".gz" else raw
+        if path.stat().st_size > LARGEST_FILE:
+            raise DataUnreadable(f"{path}: {path.stat().st_size:,} bytes, more than any file of {name} holds")
+        if name == "cifar10" or path.suffix != ".gz":
+            return path.read_bytes()
+        with gzip.open(path) as unpacked:
+            content = unpacked.read(LARGEST_FILE + 1)
     except (OSError, EOFError, zlib.error) as error:
         raise DataUnreadable(f"{path}: unreadable ({type(error).__name__}: {error})") from error
+    if len(content) > LARGEST_FILE:
+        raise DataUnreadable(f"{path}: unpacks to more than {LARGEST_FILE:,} bytes, more than any file of {name} "
+                             "holds")
+    return content
 
 
 def _check_labels(labels: torch.Tensor, path: Path) -> None:

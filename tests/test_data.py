@@ -492,3 +492,18 @@ def test_debian_fashion_mnist_found_without_configuration(monkeypatch: pytest.Mo
     assert (len(train), len(test)) == (60000, 10000)
     assert train.verified and test.verified and train.source == DEBIAN_FASHION_MNIST
     assert train.images.shape == (60000, 1, 28, 28) and train.labels.bincount().tolist() == [6000] * 10
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["raw", "gz"])
+def test_a_file_larger_than_any_of_the_dataset_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  gz: bool) -> None:
+    """A gzip bomb (or a huge raw file) is refused at a bound, before it fills the memory."""
+    write_idx(tmp_path, gz=gz)
+    monkeypatch.setattr(data, "LARGEST_FILE", 1000)
+    path = tmp_path / f"t10k-images-idx3-ubyte{'.gz' * gz}"
+    if gz:
+        path.write_bytes(gzip.compress(bytes(5000)))
+        assert path.stat().st_size < 1000
+    more = "unpacks to more than 1,000 bytes" if gz else "bytes, more than any file of mnist holds"
+    with pytest.raises(data.DataUnreadable, match=f"^{path}: .*{more}"):
+        data.load("mnist", "test", tmp_path, allow_unverified=True)
