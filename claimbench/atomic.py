@@ -1,19 +1,23 @@
 """Atomic file writes: a temporary file in the same folder, fsynced, then renamed over the target.
 
 A reader (or a crash at any instant) sees the previous complete file or the new one, never a part;
-two writers of one path leave one complete version. Torch-free: every layer may use it.
+two writers of one path leave one complete version; a set of files written ``together()`` is not left half old,
+half new by a Ctrl-C. Torch-free: every layer may use it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import signal
 import stat
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["replace_atomically", "write_bytes", "write_text"]
+__all__ = ["replace_atomically", "together", "write_bytes", "write_text"]
 
 
 def replace_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
@@ -60,3 +64,21 @@ def write_bytes(path: Path | str, content: bytes) -> Path:
 def write_text(path: Path | str, text: str) -> Path:
     """Write UTF-8 ``text`` with ``\\n`` line ends to ``path`` atomically."""
     return write_bytes(path, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def together() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) back until the block ends, then deliver it: the files the block writes are all new,
+    never some new and the rest from the previous run. Off the main thread, where Python takes no signal, it
+    holds nothing back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            signal.raise_signal(signal.SIGINT)

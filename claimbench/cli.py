@@ -9,6 +9,7 @@ import importlib.metadata
 import json
 import os
 import shlex
+import signal
 import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -359,7 +360,8 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``claimbench`` command and return its exit code. A file or standard output that cannot be written
     is one line on stderr and the exit status 1; standard output closed by its reader (``claimbench schema |
-    head -1``) ends the command quietly with status 1, as Python's documentation on SIGPIPE advises."""
+    head -1``) ends the command quietly with status 1, as Python's documentation on SIGPIPE advises; a Ctrl-C is
+    one line and the shell's status for it, 130."""
     arguments = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = arguments.run
     try:
@@ -368,6 +370,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _drop_stdout()
         return 1
+    except KeyboardInterrupt:  # a file being written is whole: old or new
+        print(f"claimbench {arguments.command}: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
     except OSError as error:
         _drop_stdout()
         where = error.filename2 or error.filename

@@ -391,22 +391,24 @@ def write_all(
     readme: Path | str | None = None,
     unmeasured: str = NOT_SELECTED,
 ) -> list[Path]:
-    """Write every file asked for, each atomically, and return their paths. With ``json``, the claims this
-    run did not measure keep their record from the previous JSON there; any claim of the ledger still without
-    one is written as not run, for the reason ``unmeasured``, so that no summary or badge leaves a claim out."""
+    """Write every file asked for, each atomically and a Ctrl-C held back until the last, and return their paths.
+    With ``json``, the claims this run did not measure keep their record from the previous JSON there; any claim
+    of the ledger still without one is written as not run, for the reason ``unmeasured``, so that no summary or
+    badge leaves a claim out."""
     written: list[Path] = []
     if json:
         records = carry_over(records, json, reports, environment)
     claims = [claim for report in reports for claim in report.claims]
     records = complete(records, claims, unmeasured)
-    if markdown:
-        written.append(atomic.write_text(markdown, render_markdown(records, reports, environment)))
-    if json:
-        written.append(atomic.write_text(json, render_json(records, environment)))
-    if badges:
-        written += badge_files.write_badges(records, reports, Path(badges))
-    if plots:
-        written += plot_files.write_plots(records, reports, Path(plots))
-    if readme:
-        written.append(update_readme(readme, records, reports, badges or None))
+    with atomic.together():
+        if markdown:
+            written.append(atomic.write_text(markdown, render_markdown(records, reports, environment)))
+        if json:
+            written.append(atomic.write_text(json, render_json(records, environment)))
+        if badges:
+            written += badge_files.write_badges(records, reports, Path(badges))
+        if plots:
+            written += plot_files.write_plots(records, reports, Path(plots))
+        if readme:
+            written.append(update_readme(readme, records, reports, badges or None))
     return written

@@ -3,6 +3,9 @@ are imported, as the plugin does at collection. Tests of the engine take ``devic
 CUDA where this machine has it. Training tests take ``small_ledger`` and ``cifar_root`` (see small_runs.py)."""
 
 import re
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,16 @@ registry.import_modules(m for report in ledger.load_reports(REFERENCE) for m in 
 def device(request: pytest.FixtureRequest) -> str:
     """The device an engine test trains on."""
     return request.param
+
+
+@pytest.fixture
+def ctrl_c() -> Iterator[None]:
+    """A SIGINT raises KeyboardInterrupt, as at a terminal (a pytest-xdist worker ignores it), for the test only."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture(scope="module")

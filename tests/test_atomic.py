@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,16 @@ def test_a_device_or_fifo_is_never_replaced_by_a_file(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="not a regular file"):
         atomic.write_text("/dev/null", "x")
     assert Path("/dev/null").is_char_device()
+
+
+@pytest.mark.usefixtures("ctrl_c")
+def test_together_holds_a_ctrl_c_back_until_its_block_ends(tmp_path: Path) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        with atomic.together():
+            signal.raise_signal(signal.SIGINT)
+            atomic.write_text(tmp_path / "a", "new")
+            atomic.write_text(tmp_path / "b", "new")
+    assert (tmp_path / "a").read_text() == (tmp_path / "b").read_text() == "new"
+    with atomic.together():
+        atomic.write_text(tmp_path / "a", "newer")
+    assert (tmp_path / "a").read_text() == "newer" and signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from claimbench import cli, ledger, registry
+from claimbench import cli, ledger, registry, schema
 from claimbench.results import claim_digest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -166,6 +166,16 @@ def test_a_closed_standard_output_ends_quietly_with_status_1() -> None:
         command.stdout.close()  # before the command writes: its reader is gone
         stderr = command.stderr.read()
     assert (command.returncode, stderr) == (1, "")
+
+
+def test_a_ctrl_c_is_one_line_and_status_130(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    def pressed(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(schema, "json_text", pressed)
+    assert cli.main(["schema"]) == 130
+    assert capsys.readouterr().err == "claimbench schema: interrupted\n"
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -411,6 +412,23 @@ def test_write_all_writes_what_was_asked(tmp_path: Path) -> None:
                                json=tmp_path / "r.json")
     assert written == [tmp_path / "r" / "REPORT.md", tmp_path / "r.json"]
     assert report.write_all(_records(), REPORTS, ENVIRONMENT) == []
+
+
+@pytest.mark.usefixtures("ctrl_c")
+def test_a_ctrl_c_while_the_files_are_written_waits_for_the_last(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C pressed while REPORT.md is written: the JSON is written too, then the interrupt is raised."""
+    render = report.render_markdown
+
+    def pressed_during(*args: object) -> str:
+        signal.raise_signal(signal.SIGINT)
+        return render(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report, "render_markdown", pressed_during)
+    with pytest.raises(KeyboardInterrupt):
+        report.write_all(_records(), REPORTS, ENVIRONMENT, markdown=tmp_path / "R.md", json=tmp_path / "c.json")
+    assert (tmp_path / "R.md").is_file() and (tmp_path / "c.json").is_file()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_renderer_imports_neither_pytest_nor_torch() -> None:
