@@ -94,8 +94,10 @@ def plain_text(text: str) -> str:
 
 
 LONGEST_CELL = 80
-"""The most characters of a cell, or a header, read for a number or a unit ("1,234,567,890.12 ± 0.34 parameters" is
-35)."""
+"""The most characters of a cell read for a number ("1,234,567,890.12 ± 0.34 parameters" is 35)."""
+LONGEST_HEADER = 300
+"""The most characters of a header read for a unit: a long header ("Trainable parameters of the model as built
+for ImageNet at 224 px, counted by torchinfo (M)") keeps its unit, and a run of commas stays under a millisecond."""
 
 
 def parse(printed: str, header: str = "") -> Number | None:
@@ -158,7 +160,7 @@ def _header_unit(header: str) -> str | None:
     """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%", "Params, M", "Params in M",
     a magnitude glued to its noun ("GFLOPs", "MMACs")."""
     header = " ".join(header.split())
-    if len(header) > LONGEST_CELL:
+    if len(header) > LONGEST_HEADER:  # the patterns below backtrack on long runs of commas
         return None
     bracketed = re.findall(r"[(\[]\s*([^()\[\]]*?)\s*[)\]]", header)
     words = [word for word in re.findall(r"[A-Za-z]+", header) if len(word) > 1]

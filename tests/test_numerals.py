@@ -160,3 +160,8 @@ def test_a_cell_or_header_longer_than_any_number_is_read_as_none() -> None:
     assert numerals.parse("12", "Acc (" + " " * 4_000 + "x") == numerals.parse("12")
     assert numerals.parse("12", "Acc " + "," * 32_000 + " x") == numerals.parse("12")
     assert numerals.parse("12", "Params  (M)").scale == 1e6  # a run of spaces inside a header is one space
+
+
+def test_a_long_header_keeps_its_unit() -> None:
+    header = "Trainable parameters of the model as built for ImageNet at 224 px, counted by torchinfo (M)"
+    assert len(header) > numerals.LONGEST_CELL and numerals.parse("21.2", header).scale == 1e6
