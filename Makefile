@@ -16,7 +16,7 @@ test: $(BIN)/.installed
 	$(BIN)/pytest
 
 report: $(BIN)/.installed
-	$(BIN)/pytest benchmarks -p no:randomly -m "not throughput" $(REPORT_OPTIONS) $(ARGS)
+	$(BIN)/pytest benchmarks -p no:randomly -m "not throughput and not scale" $(REPORT_OPTIONS) $(ARGS)
 
 structural: $(BIN)/.installed
 	$(BIN)/pytest benchmarks -m "params or macs or layers or size" $(ARGS)

@@ -17,6 +17,8 @@ import pytest
 
 from claimbench import draft, drift, ledger
 
+pytestmark = pytest.mark.scale
+
 ROWS = (1000, 4000)
 ROUNDS = 3
 LINEAR_BOUND = 8.0
