@@ -621,7 +621,8 @@ class ClaimsSession:
         if unusable:  # checked before the tests ran; changed since
             self._write_failed(session, f"no file was written: {'; '.join(unusable)}")
             return
-        interrupted = session.exitstatus == pytest.ExitCode.INTERRUPTED
+        stopped = bool(session.shouldfail or session.shouldstop)  # -x, --maxfail, --sw: the rest was never reached
+        interrupted = session.exitstatus == pytest.ExitCode.INTERRUPTED or stopped
         try:
             self.written = report.write_all(
                 collected.records(), self.config.stash[reports_key], environment.describe(

@@ -451,6 +451,13 @@ def test_an_interrupted_run_keeps_what_it_measured_and_says_why_the_rest_is_miss
     assert (unmeasured["verdict"], unmeasured["reason"], unmeasured["date"]) == ("not run", INTERRUPTED, None)
 
 
+def test_a_run_stopped_by_x_says_so_of_the_claims_it_left(project: pytest.Pytester) -> None:
+    result = _run(project, "-x", "-p", "no:randomly")
+    result.assert_outcomes(errors=1)
+    left = [r["reason"] for r in _records(project).values() if r["verdict"] == "not run" and r["date"] is None]
+    assert left and set(left) == {INTERRUPTED}
+
+
 @pytest.mark.slow
 def test_a_crashed_worker_is_an_error_never_a_kept_verdict(project: pytest.Pytester,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
