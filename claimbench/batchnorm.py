@@ -13,12 +13,14 @@ __all__ = ["PerImageBatchNorm2d", "per_image_batch_norm"]
 class PerImageBatchNorm2d(nn.BatchNorm2d):
     """BatchNorm2d as a loop that feeds images one at a time in train mode sees it, in training and in
     evaluation alike: each image normalised by its own per-channel mean and biased variance over H×W,
-    then the affine map. Running statistics are kept up to date (averaged over the batch) but, as in
-    such a loop, never used."""
+    then the affine map. Running statistics are kept up to date in training (averaged over the batch) but,
+    as in such a loop, never used; evaluation leaves them as they are, so that no held-out or test image is
+    in the weights a run stores."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                               use_input_stats=True, momentum=self.momentum or 0.0, eps=self.eps)
+        running = (self.running_mean, self.running_var) if self.training else (None, None)
+        return F.instance_norm(x, *running, self.weight, self.bias, use_input_stats=True,
+                               momentum=self.momentum or 0.0, eps=self.eps)
 
 
 def per_image_batch_norm(model: nn.Module) -> None:

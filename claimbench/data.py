@@ -336,13 +336,16 @@ def _parse_cifar(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[
     for content, path in zip(contents, paths, strict=True):
         try:
             batch = _ArrayUnpickler(io.BytesIO(content), encoding="bytes").load()
-            data, targets = np.asarray(batch[b"data"]), torch.tensor(list(batch[b"labels"]), dtype=torch.int64)
+            data, given = np.asarray(batch[b"data"]), np.asarray(batch[b"labels"])
         except (pickle.UnpicklingError, KeyError, TypeError, EOFError, ValueError, AttributeError,
                 IndexError, OverflowError) as error:
             raise DataUnreadable(f"{path}: not a CIFAR-10 python batch ({type(error).__name__}: {error})") from error
-        if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != math.prod(shape) or len(targets) != len(data):
+        if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != math.prod(shape) or given.shape != (len(data),):
             raise DataUnreadable(f"{path}: expected uint8 data of shape (N, {math.prod(shape)}) and N labels, "
-                                 f"got {data.dtype} {data.shape} and {len(targets)} labels")
+                                 f"got {data.dtype} {data.shape} and labels of shape {given.shape}")
+        if given.size and given.dtype.kind not in "iu":  # a float label would be cut (2.9 to 2), a bool read as 0/1
+            raise DataUnreadable(f"{path}: labels must be integers, got {given.dtype}")
+        targets = torch.from_numpy(given.astype(np.int64))
         _check_labels(targets, path)
         images.append(data)
         labels.append(targets)

@@ -336,6 +336,17 @@ def test_cifar_label_out_of_range_names_its_file(tmp_path: Path) -> None:
         data.load("cifar10", "test", tmp_path, allow_unverified=True)
 
 
+@pytest.mark.parametrize("labels", [[1.7, 2.0], [True, False], np.array([2.9, 3.0])], ids=["float", "bool", "array"])
+def test_cifar_labels_that_are_not_integers_name_their_file(tmp_path: Path, labels: object) -> None:
+    """Read as integers, 1.7 would train as class 1 and True as class 1: refused instead."""
+    write_cifar(tmp_path)
+    path = tmp_path / "cifar-10-batches-py" / "test_batch"
+    path.write_bytes(pickle.dumps({b"data": fake_images(2, (3072,), 0), b"labels": labels}, protocol=2))
+    with pytest.raises(data.DataUnreadable, match=rf"^{path}: labels must be integers, got (float64|bool)"), \
+            pytest.warns(UserWarning):
+        data.load("cifar10", "test", tmp_path, allow_unverified=True)
+
+
 def test_idx_of_the_wrong_image_shape_names_its_file(tmp_path: Path) -> None:
     write_idx(tmp_path, gz=False)
     path = tmp_path / "t10k-images-idx3-ubyte"

@@ -238,6 +238,17 @@ def test_per_image_batch_norm_is_batch_norm_fed_one_image_at_a_time() -> None:
         torch.testing.assert_close(per_image(x), one_at_a_time)
 
 
+def test_per_image_batch_norm_keeps_its_running_statistics_out_of_evaluation() -> None:
+    """Training updates them; an evaluation (held-out or test images) leaves the stored weights as they were."""
+    parent = nn.Sequential(nn.BatchNorm2d(3))
+    batchnorm.per_image_batch_norm(parent)
+    x = torch.randn(4, 3, 5, 5) * 2 + 3
+    parent.eval()(x)
+    assert torch.equal(parent[0].running_mean, torch.zeros(3)) and torch.equal(parent[0].running_var, torch.ones(3))
+    parent.train()(x)
+    assert not torch.equal(parent[0].running_mean, torch.zeros(3))
+
+
 def test_recipe_batch_norm_and_draws_with_replacement_reach_the_loop() -> None:
     """``steps_per_epoch`` batches an epoch, drawn with replacement; ``batch_norm = "per_image"`` swaps the layers."""
     recipe = dataclasses.replace(ADAM, epochs=1, steps_per_epoch=5, batch_norm="per_image")
