@@ -47,9 +47,16 @@ def _read_results(path: Path) -> dict[str, Any]:
     return document
 
 
-INI_FILES = (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("pyproject.toml", "tool.pytest.ini_options"),
+PYTEST_MAJOR = int(importlib.metadata.version("pytest").split(".")[0])
+INI_FILES = (*((("pytest.toml", "pytest"), (".pytest.toml", "pytest")) if PYTEST_MAJOR >= 9 else ()),
+             ("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("pyproject.toml", "tool.pytest"),
              ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))
-"""Where pytest looks for its configuration in each folder, in its order, and the section it reads."""
+"""Where the installed pytest looks for its configuration in each folder, in its order, and the section it reads
+(pytest 8 reads no ``pytest.toml``, and of ``pyproject.toml`` only ``[tool.pytest.ini_options]``)."""
+ALWAYS_READ = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini")
+"""The files that are pytest's configuration even when empty."""
+INIT_PATHS = ("claims_dir", "claims_report", "claims_json", "claims_badges")
+"""The settings of ``claimbench init`` that are paths, written relative to the configuration file."""
 
 
 def _pytest_config(folder: Path) -> tuple[Path, str, dict[str, str]] | None:
@@ -59,19 +66,31 @@ def _pytest_config(folder: Path) -> tuple[Path, str, dict[str, str]] | None:
         if not path.is_file():
             continue
         try:
-            if name == "pyproject.toml":
-                options = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("pytest", {})
-                options = options.get("ini_options")
+            if name.endswith(".toml"):
+                section, options = _toml_section(tomllib.loads(path.read_text(encoding="utf-8")), section)
             else:
                 parser = configparser.ConfigParser(interpolation=None, strict=False)
                 parser.read(path, encoding="utf-8")
                 options = dict(parser[section]) if parser.has_section(section) else None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, configparser.Error) as error:
             raise SystemExit(f"claimbench: {path}: unreadable ({str(error).splitlines()[0]})") from None
-        if options is not None or name in ("pytest.ini", ".pytest.ini"):  # pytest.ini counts even when empty
+        if options is not None or name in ALWAYS_READ:
             return path, section, {key: shlex.join(map(str, value)) if isinstance(value, list) else str(value)
                                    for key, value in (options or {}).items()}
     return None
+
+
+def _toml_section(document: dict[str, Any], section: str) -> tuple[str, dict[str, Any] | None]:
+    """The table pytest reads of a TOML file, and its name: ``[pytest]`` of ``pytest.toml``; of ``pyproject.toml``,
+    ``[tool.pytest]`` (pytest 9's native table) where it holds more than ``ini_options``, else
+    ``[tool.pytest.ini_options]``."""
+    if section == "pytest":
+        return section, document.get("pytest")
+    table = document.get("tool", {}).get("pytest", {})
+    native = {key: value for key, value in table.items() if key != "ini_options"}
+    if native and PYTEST_MAJOR >= 9:
+        return section, native
+    return f"{section}.ini_options", table.get("ini_options")
 
 
 def _found_config() -> tuple[Path, str, dict[str, str]] | None:
@@ -262,20 +281,23 @@ def _init(arguments: argparse.Namespace) -> int:
     atomic.write_text(target, draft.draft(text, slug=name, source=arguments.report.name))
     settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": "REPORT.md",
                 "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}
-    existing = _pytest_config(Path.cwd())
+    existing = _found_config()
     if existing is None:
         atomic.write_text("pytest.ini", "[pytest]\n" + "".join(f"{key} = {value}\n" for key, value in settings.items()))
         print("wrote pytest.ini (training claims on the CPU, within claims_train_budget: 600 s by default)")
-    else:  # a second file would hide it from pytest
+    else:  # a second file would hide it from pytest, here or in the folder above that holds it
         path, section, options = existing
+        settings = {key: Path(os.path.relpath(value, path.parent)).as_posix() if key in INIT_PATHS else value
+                    for key, value in settings.items()}  # a path in an ini file is relative to the file
         lacking: dict[str, str | list[str]] = {
             key: value for key, value in settings.items() if options.get(key, "").strip() != value}
         testpaths = shlex.split(options.get("testpaths", ""))
-        if testpaths and not any(arguments.claims_dir.resolve().is_relative_to(Path(p).resolve()) for p in testpaths):
-            lacking["testpaths"] = [*testpaths, arguments.claims_dir.as_posix()]  # else plain pytest misses it
+        if testpaths and not any(arguments.claims_dir.resolve().is_relative_to((path.parent / p).resolve())
+                                 for p in testpaths):
+            lacking["testpaths"] = [*testpaths, settings["claims_dir"]]  # else plain pytest misses it
         if lacking:
-            toml = path.name == "pyproject.toml"
-            print(f"set in the [{section}] section of {path.name}:\n" + "".join(
+            toml = path.suffix == ".toml"
+            print(f"set in the [{section}] section of {os.path.relpath(path)}:\n" + "".join(
                 f"{key} = {json.dumps(value) if toml else ' '.join(value) if isinstance(value, list) else value}\n"
                 for key, value in lacking.items()))
     print(f"wrote {target}: fill in its TODOs, then run `claimbench check`")
@@ -359,9 +381,9 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``claimbench`` command and return its exit code. A file or standard output that cannot be written
-    is one line on stderr and the exit status 1; standard output closed by its reader (``claimbench schema |
-    head -1``) ends the command quietly with status 1, as Python's documentation on SIGPIPE advises; a Ctrl-C is
-    one line and the shell's status for it, 130."""
+    is one line on stderr and the exit status 1; standard output closed by its reader before it is written
+    (``claimbench schema | true``) ends the command quietly with status 1, as Python's documentation on SIGPIPE
+    advises; a Ctrl-C is one line and the shell's status for it, 130."""
     arguments = _parser().parse_args(argv)
     run: Callable[[argparse.Namespace], int] = arguments.run
     try:

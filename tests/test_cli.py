@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -160,7 +161,8 @@ def test_a_file_that_cannot_be_written_is_one_line(tmp_path: Path, capsys: pytes
 
 
 def test_a_closed_standard_output_ends_quietly_with_status_1() -> None:
-    """``claimbench schema | head -1``: Python's advice on SIGPIPE, no BrokenPipeError traceback."""
+    """``claimbench schema | true``, a reader gone before the output is written: Python's advice on SIGPIPE, no
+    BrokenPipeError traceback."""
     with subprocess.Popen([sys.executable, "-m", "claimbench.cli", "schema"], stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True) as command:
         command.stdout.close()  # before the command writes: its reader is gone
@@ -366,6 +368,33 @@ def test_init_prints_only_the_lines_the_configuration_lacks_or_sets_otherwise(
     assert cli.main(["init"]) == 0
     out = capsys.readouterr().out
     assert "set in the [pytest] section of tox.ini:\nclaims_dir = claims\nclaims_train_device = cpu\n\n" in out
+
+
+def test_init_below_a_configured_folder_prints_its_lines_relative_to_that_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """pytest run from the subfolder reads the configuration above it, which a pytest.ini there would hide."""
+    (tmp_path / "pyproject.toml").write_text('[tool.pytest]\ntestpaths = ["tests"]\n', encoding="utf-8")
+    (tmp_path / "paper").mkdir()
+    (tmp_path / "paper" / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n",
+                                                  encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "paper")
+    assert cli.main(["init"]) == 0
+    out = capsys.readouterr().out
+    assert not (tmp_path / "paper" / "pytest.ini").exists()
+    assert ('set in the [tool.pytest] section of ../pyproject.toml:\nclaims_dir = "paper/claims"\n'
+            'claims_report = "paper/REPORT.md"\n') in out and 'testpaths = ["tests", "paper/claims"]\n' in out
+
+
+@pytest.mark.skipif(cli.PYTEST_MAJOR < 9, reason="pytest 9 reads pytest.toml and [tool.pytest]")
+@pytest.mark.parametrize(("name", "text"), [("pyproject.toml", "[tool.pytest]\nclaims_dir = 'reference'\n"),
+                                            ("pytest.toml", "[pytest]\nclaims_dir = 'reference'\n")])
+def test_pytest_9_toml_configurations_name_the_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str], name: str, text: str) -> None:
+    shutil.copytree(REPO / "reference", tmp_path / "reference")
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["models", "iot_ml_hw2.model1"]) == 0
+    assert capsys.readouterr().out.startswith("iot_ml_hw2.model1")
 
 
 @pytest.mark.parametrize(("name", "text", "line"), [
