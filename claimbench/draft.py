@@ -460,10 +460,15 @@ def _has(words: list[str], phrase: str) -> bool:
 
 
 def _mentions(text: str) -> list[_Mention]:
-    """The numbers of ``text`` with their qualifier, unit and the noun after them."""
-    mentions = []
+    """The numbers of ``text`` with their qualifier, unit and the noun after them; a range ("60-65%") or a number
+    with its spread ("88.7 ± 0.3") is one, where it prints a unit or decimals (not "2019-2020")."""
+    mentions = [_Mention(match.start(), match.group(), number, match["first"] or match["unit"], None)
+                for match, number in numerals.compounds(text) if match["first"] or match["unit"] or number.digits]
+    spans = [range(mention.start, mention.start + len(mention.printed)) for mention in mentions]
     for match in _MENTION.finditer(text):
         if len(match["number"]) > numerals.LONGEST_CELL:  # no claim prints a number so long (nor can int read it)
+            continue
+        if any(match.start("number") in span for span in spans):
             continue
         qualifier = match["qualifier"] or match["sign"]
         unit = match["unit"] or match["magnitude"]  # "1.2 GMACs": the magnitude glued to its noun
@@ -471,7 +476,7 @@ def _mentions(text: str) -> list[_Mention]:
         end = match.end("noun") if match["magnitude"] else match.end("unit") if unit else match.end("number")
         printed = text[match.start() : end]
         mentions.append(_Mention(match.start(), printed.strip(), number, unit, match["noun"]))
-    return mentions
+    return sorted(mentions, key=lambda mention: mention.start)
 
 
 def _candidate_lines(prose: list[tuple[str | None, str]], context: _Context) -> list[str]:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 __all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "SCALES", "UNIT", "UNITS", "Number", "bound",
-           "contradiction", "number", "parse", "plain", "plain_text", "scales"]
+           "compounds", "contradiction", "number", "parse", "plain", "plain_text", "scales"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -154,6 +155,20 @@ def _spread(center: Number, spread: Number) -> Number | None:
     if spread.value < 0:  # type: ignore[operator]
         return None
     return replace(center, spread=spread.value)
+
+
+_IN_TEXT = {_range: re.compile(rf"(?<![\w.\-])(?:{_RANGE.pattern})(?!\w|\.\d)"),
+            _spread: re.compile(rf"(?<![\w.\-])(?:{_SPREAD.pattern})(?!\w|\.\d)")}
+"""A range and a spread where running text prints them: not inside a word or a longer number."""
+
+
+def compounds(text: str) -> Iterator[tuple[re.Match[str], Number]]:
+    """Each range ("60-65%", "1.2M to 1.5M") and each number with its spread ("88.7 ± 0.3") that running text
+    prints, as one Number, with where it stands."""
+    for make, pattern in _IN_TEXT.items():
+        for match in pattern.finditer(text):
+            if (pair := _pair(match, "")) and (compound := make(*pair)):
+                yield match, compound
 
 
 def _header_unit(header: str) -> str | None:

@@ -458,6 +458,17 @@ def test_numbers_in_running_text_are_commented_candidates_with_their_sentence() 
     assert all('# kind      = "accuracy"' in block for block in candidates)
 
 
+def test_a_range_or_a_spread_in_running_text_is_one_candidate() -> None:
+    text = ("# R\n\nIt reaches 60-65% accuracy, 88.7 ± 0.3% over five seeds, from 2019-2020, "
+            "with 1.2M to 1.5M parameters.\n")
+    blocks = [" ".join(block.split()) for block in draft(text, slug="demo", source=None).split("# [[claim]]")[1:]]
+    assert len(blocks) == 3, "2019-2020 prints no unit nor decimals: no candidate"
+    assert 'between = [60, 65] # printed = "60-65%"' in blocks[0]
+    assert '# value = 88.7 # printed = "88.7 ± 0.3%"' in blocks[1]
+    assert "tolerance = { digits = 1, abs = 0.3 }" in blocks[1]
+    assert 'between = [1_200_000, 1_500_000] # printed = "1.2M to 1.5M"' in blocks[2] and 'kind = "params"' in blocks[2]
+
+
 def test_the_draft_is_torch_free() -> None:
     code = "import sys, claimbench.draft; sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
