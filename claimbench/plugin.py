@@ -557,6 +557,8 @@ class ClaimsSession:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.written: list[Path] = []
+        self.shown: list[dict[str, Any]] = []
+        """What the files show: this run's records and those kept from the last JSON."""
         self.nothing_checked: str | None = None
         self.unwritten: str | None = None
 
@@ -623,13 +625,13 @@ class ClaimsSession:
             return
         stopped = bool(session.shouldfail or session.shouldstop)  # -x, --maxfail, --sw: the rest was never reached
         interrupted = session.exitstatus == pytest.ExitCode.INTERRUPTED or stopped
+        reports, where = self.config.stash[reports_key], environment.describe(self.config.stash[ledger_path_key])
         try:
+            self.shown = report.final_records(collected.records(), reports, where, json=targets["json"],
+                                              unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED)
             self.written = report.write_all(
-                collected.records(), self.config.stash[reports_key], environment.describe(
-                    self.config.stash[ledger_path_key]),
-                markdown=targets["report"], json=targets["json"], badges=targets["badges"], plots=targets["plots"],
-                readme=targets["readme"], unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED,
-            )
+                self.shown, reports, where, markdown=targets["report"], json=targets["json"],
+                badges=targets["badges"], plots=targets["plots"], readme=targets["readme"])
         except OSError as error:
             where = error.filename2 or error.filename
             self._write_failed(session, f"could not write {where}: {error.strerror}" if where and error.strerror
@@ -662,6 +664,10 @@ class ClaimsSession:
         terminalreporter.write_sep("-", "claimbench verdicts")
         terminalreporter.write_line(f"{results.headline(records)} ("
                                     + ", ".join(f"{tally[v]} {v}" for v in verdict.VERDICTS if tally[v]) + ")")
+        kept = sum(bool(record.get("carried")) for record in self.shown)
+        if kept and self.written:
+            terminalreporter.write_line(f"the files keep {kept} record{'s' * (kept != 1)} of earlier runs beside "
+                                        f"this run's: {results.headline(self.shown)} in all")
         for path in self.written:
             terminalreporter.write_line(f"wrote {path}")
         if self.unwritten:

@@ -31,6 +31,7 @@ __all__ = [
     "carry_over",
     "check_readme",
     "compare_table",
+    "final_records",
     "format_delta",
     "format_value",
     "readme_block",
@@ -379,6 +380,16 @@ def update_readme(readme: Path | str, records: Sequence[Record], reports: Sequen
 # ----------------------------------------------------------------------------- files
 
 
+def final_records(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str], *,
+                  json: Path | str | None = None, unmeasured: str = NOT_SELECTED) -> list[Record]:
+    """The records the files show: this run's; with ``json``, those ``carry_over`` keeps from the JSON there; and a
+    ``not run`` one, for the reason ``unmeasured``, for every claim of the ledger still without one. Final records
+    given again come back as they are."""
+    if json:
+        records = carry_over(records, json, reports, environment)
+    return complete(records, [claim for report in reports for claim in report.claims], unmeasured)
+
+
 def write_all(
     records: Sequence[Record],
     reports: Sequence[Report],
@@ -392,14 +403,9 @@ def write_all(
     unmeasured: str = NOT_SELECTED,
 ) -> list[Path]:
     """Write every file asked for, each atomically and a Ctrl-C held back until the last, and return their paths.
-    With ``json``, the claims this run did not measure keep their record from the previous JSON there; any claim
-    of the ledger still without one is written as not run, for the reason ``unmeasured``, so that no summary or
-    badge leaves a claim out."""
+    The files show ``final_records``: no summary or badge leaves a claim out."""
     written: list[Path] = []
-    if json:
-        records = carry_over(records, json, reports, environment)
-    claims = [claim for report in reports for claim in report.claims]
-    records = complete(records, claims, unmeasured)
+    records = final_records(records, reports, environment, json=json, unmeasured=unmeasured)
     with atomic.together():
         if markdown:
             written.append(atomic.write_text(markdown, render_markdown(records, reports, environment)))

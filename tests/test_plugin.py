@@ -408,6 +408,18 @@ def test_a_partial_selection_still_accounts_for_every_claim(project: pytest.Pyte
     assert endpoint["message"] == "1 reproduced of 1 checked, 6 not run"
 
 
+def test_a_partial_run_says_what_the_files_keep_of_earlier_runs(project: pytest.Pytester) -> None:
+    """The terminal's tally is this run's; the files also show the records kept from the last run."""
+    _run(project)
+    result = _run(project, "-k", "params/reproduced")
+    endpoint = json.loads((project.path / "badges" / "claims.json").read_text(encoding="utf-8"))
+    kept = sum(bool(r.get("carried")) for r in _records(project).values())
+    assert kept > 0
+    result.stdout.fnmatch_lines(["1 reproduced of 1 checked (1 reproduced)",
+                                 f"the files keep {kept} records of earlier runs beside this run's: "
+                                 f"{endpoint['message'].split(', ')[0]}*in all"])
+
+
 def test_unknown_model_is_a_usage_error(project: pytest.Pytester) -> None:
     ledger = project.path / "reference" / "tiny.toml"
     ledger.write_text(LEDGER.replace('"dl_cifar10_pytorch.resnet18"', '"dl_cifar10_pytorch.resnet19"'),
