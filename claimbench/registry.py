@@ -17,36 +17,70 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+if TYPE_CHECKING:
+    from torch import nn
 
 __all__ = ["Builder", "code_digest", "get_model", "import_modules", "input_size", "list_models", "register_model",
            "resolve"]
 
 Builder = Callable[..., Any]
+B = TypeVar("B", bound=Builder)
 
+NAME = re.compile(r"[^\s:*?\[\]]+")
+"""A registered name: no space, no ``:`` (which marks a reference), no wildcard of ``list_models``."""
 _BUILDERS: dict[str, Builder] = {}
-_INPUT_SIZES: dict[Builder, tuple[int, int, int]] = {}
-"""Each registered builder's input, so that any reference resolving to it finds its size."""
+_INPUT_SIZES: dict[str, tuple[int, int, int]] = {}
+"""Each registered name's input."""
+_BUILDER_SIZES: dict[Builder, tuple[int, int, int] | None] = {}
+"""Each registered builder's input, for an import path that names it; None where two names give it two."""
 
 
-def register_model(name: str | Builder | None = None, *, input_size: tuple[int, int, int] | None = None
-                   ) -> Any:
+@overload
+def register_model(name: B, *, input_size: None = None) -> B: ...
+@overload
+def register_model(name: str | None = None, *, input_size: tuple[int, int, int] | None = None
+                   ) -> Callable[[B], B]: ...
+def register_model(name: Any = None, *, input_size: tuple[int, int, int] | None = None) -> Any:
     """File a builder under ``name`` (default: its function name) with the (C, H, W) input its report
-    used; a duplicate name raises ``ValueError`` at import time. ``@register_model`` alone (timm's way)
-    files it under its function name."""
+    used; a name taken by another builder raises ``ValueError`` at import time (the same builder imported
+    again, after a failed import or a reload, takes its name back). ``@register_model`` alone (timm's
+    way) files it under its function name."""
     if callable(name):
         return register_model()(name)
+    size = _size(input_size)
 
-    def decorator(builder: Builder) -> Builder:
-        key = name or builder.__name__
-        if key in _BUILDERS:
+    def decorator(builder: B) -> B:
+        key = builder.__name__ if name is None else name
+        if not NAME.fullmatch(key):
+            raise ValueError(f"model name {key!r}: no spaces, ':' (it marks a reference) or wildcards (*?[])")
+        if key in _BUILDERS and _origin(_BUILDERS[key]) != _origin(builder):
             raise ValueError(f"model {key!r} is registered twice")
         _BUILDERS[key] = builder
-        if input_size is not None:
-            _INPUT_SIZES[builder] = input_size
+        if size is not None:
+            _INPUT_SIZES[key] = size
+            _BUILDER_SIZES[builder] = size if _BUILDER_SIZES.get(builder, size) == size else None
         return builder
 
     return decorator
+
+
+def _size(input_size: Any) -> tuple[int, int, int] | None:
+    """``input_size`` as a tuple of positive integers, (C, H, W) for an image model (``(4,)`` for a model of four
+    features); ``ValueError`` naming it otherwise, at import rather than at the first measurement."""
+    if input_size is None:
+        return None
+    if not (isinstance(input_size, (tuple, list)) and input_size and all(
+            isinstance(side, int) and not isinstance(side, bool) and side > 0 for side in input_size)):
+        raise ValueError(f"input_size={input_size!r}: give the input's shape without the batch, (C, H, W) for an "
+                         "image: positive integers")
+    return tuple(input_size)  # type: ignore[return-value]
+
+
+def _origin(builder: Builder) -> tuple[str, str]:
+    """Where a builder is defined: the same after its module is imported again."""
+    return getattr(builder, "__module__", ""), getattr(builder, "__qualname__", repr(builder))
 
 
 def import_modules(names: Iterable[str]) -> None:
@@ -83,9 +117,11 @@ def _import_path(reference: str) -> Builder:
 def _torchvision(name: str) -> Builder:
     from torchvision import models
 
-    if name not in models.list_models():
-        close = difflib.get_close_matches(name, models.list_models(), n=5, cutoff=0.5)
-        raise KeyError(f"unknown torchvision model {name!r}" + (f" (closest: {', '.join(close)})" if close else ""))
+    classifiers = models.list_models(module=models)  # detection and segmentation builders fetch backbone weights
+    if name not in classifiers:
+        close = difflib.get_close_matches(name, classifiers, n=5, cutoff=0.5)
+        raise KeyError(f"unknown torchvision classification model {name!r}"
+                       + (f" (closest: {', '.join(close)})" if close else ""))
     return lambda **overrides: models.get_model(name, weights=None, **overrides)
 
 
@@ -126,16 +162,21 @@ def code_digest(reference: str) -> str:
     return hashlib.sha256(b"".join(file.read_bytes() for file in files)).hexdigest()[:16]
 
 
-def get_model(reference: str, *, weights: None = None, **overrides: Any) -> Any:
-    """Build the referenced model, untrained; ``overrides`` replace the builder's defaults. ``weights`` is
-    there for torchvision's signature: claimbench measures models as built, and trains them itself."""
-    if weights is not None:
-        raise ValueError(f"get_model({reference!r}): weights={weights!r}: claimbench builds untrained models "
+def get_model(reference: str, *, weights: None = None, progress: bool = True, **overrides: Any) -> nn.Module:
+    """Build the referenced model, untrained; ``overrides`` replace the builder's defaults. ``weights`` and
+    ``progress`` are there for torchvision's signature (and timm's ``pretrained``): claimbench measures models as
+    built, and trains them itself, so it never downloads anything."""
+    pretrained = overrides.pop("pretrained", False)
+    if weights is not None or pretrained:
+        given = f"weights={weights!r}" if weights is not None else f"pretrained={pretrained!r}"
+        raise ValueError(f"get_model({reference!r}): {given}: claimbench builds untrained models "
                          "(weights=None); load a checkpoint into the model yourself")
     return resolve(reference)(**overrides)
 
 
 def input_size(reference: str) -> tuple[int, int, int] | None:
-    """The (C, H, W) input the referenced model was registered with, by its name or by its import path; None
-    when it was registered without one, or not at all (a claim then states its ``input``)."""
-    return _INPUT_SIZES.get(resolve(reference))
+    """The (C, H, W) input the referenced model was registered with, by its name or by its import path (None for
+    a builder two names register with two sizes); None when it was registered without one, or not at all (a claim
+    then states its ``input``)."""
+    builder = resolve(reference)
+    return _INPUT_SIZES.get(reference) if reference in _BUILDERS else _BUILDER_SIZES.get(builder)

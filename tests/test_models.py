@@ -3,6 +3,7 @@
 import importlib
 import importlib.metadata
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,62 @@ def test_a_duplicate_registration_fails_at_import_time() -> None:
         registry.register_model("core_collapse.vgg16", input_size=(3, 32, 32))(torch.nn.Identity)
 
 
+@pytest.fixture
+def own_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty registry for the test only."""
+    for table in ("_BUILDERS", "_INPUT_SIZES", "_BUILDER_SIZES"):
+        monkeypatch.setattr(registry, table, {})
+
+
+@pytest.mark.usefixtures("own_registry")
+@pytest.mark.parametrize("name", ["zoo:net", "", "my net", "net*"])
+def test_a_name_no_reference_can_reach_is_refused(name: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"model name {name!r}: no spaces")):
+        registry.register_model(name)(torch.nn.Identity)
+
+
+@pytest.mark.usefixtures("own_registry")
+@pytest.mark.parametrize("size", [(3, "32", 32), (0, 32, 32), (), (3, True, 32), "3x32x32"])
+def test_an_input_size_that_is_no_shape_is_refused_at_registration(size: object) -> None:
+    with pytest.raises(ValueError, match=r"input_size=.*: give the input's shape without the batch"):
+        registry.register_model("net", input_size=size)(torch.nn.Identity)  # type: ignore[arg-type]
+
+
+@pytest.mark.usefixtures("own_registry")
+def test_one_builder_under_two_names_keeps_each_name_s_input_size() -> None:
+    def net() -> torch.nn.Module:
+        return torch.nn.Identity()
+
+    registry.register_model("zz.mnist", input_size=(1, 28, 28))(net)
+    registry.register_model("zz.cifar", input_size=[3, 32, 32])(net)  # type: ignore[arg-type]
+    assert (registry.input_size("zz.mnist"), registry.input_size("zz.cifar")) == ((1, 28, 28), (3, 32, 32))
+    assert registry._BUILDER_SIZES[net] is None, "an import path to it names no one size"
+
+
+@pytest.mark.usefixtures("own_registry")
+def test_a_module_imported_again_takes_its_names_back_and_only_it() -> None:
+    def net() -> torch.nn.Module:
+        return torch.nn.Identity()
+
+    registry.register_model("again")(net)
+    registry.register_model("again")(net)  # the module's second import, after a failed first one
+
+    def other() -> torch.nn.Module:
+        return torch.nn.Identity()
+
+    with pytest.raises(ValueError, match="model 'again' is registered twice"):
+        registry.register_model("again")(other)
+
+
+def test_torchvision_s_and_timm_s_download_arguments_are_taken_and_never_download() -> None:
+    with torch.device("meta"):
+        assert registry.get_model("dl_cifar10_pytorch.baseline", weights=None, progress=False) is not None
+    with pytest.raises(ValueError, match=r"pretrained=True: claimbench builds untrained models"):
+        registry.get_model("dl_cifar10_pytorch.baseline", pretrained=True)
+    with pytest.raises(KeyError, match="unknown torchvision classification model 'lraspp_mobilenet_v3_large'"):
+        registry.get_model("torchvision:lraspp_mobilenet_v3_large")  # its builder would fetch backbone weights
+
+
 def test_torchvision_and_import_path_references() -> None:
     with torch.device("meta"):
         resnet = registry.get_model("torchvision:resnet18", num_classes=7)
@@ -95,7 +152,7 @@ def test_torchvision_and_import_path_references() -> None:
     assert registry.input_size("torchvision:resnet18") is None
     assert registry.input_size("models.dl_cifar10_pytorch:baseline") == registry.input_size(
         "dl_cifar10_pytorch.baseline") == (3, 32, 32), "an import path finds the size its builder was registered with"
-    with pytest.raises(KeyError, match=r"unknown torchvision model 'resnet19' \(closest: resnet18"):
+    with pytest.raises(KeyError, match=r"unknown torchvision classification model 'resnet19' \(closest: resnet18"):
         registry.get_model("torchvision:resnet19")
     with pytest.raises(KeyError, match="module 'models.dl_cifar10_pytorch' has no 'nothing'"):
         registry.get_model("models.dl_cifar10_pytorch:nothing")
