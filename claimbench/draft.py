@@ -460,10 +460,11 @@ def _has(words: list[str], phrase: str) -> bool:
 
 
 def _mentions(text: str) -> list[_Mention]:
-    """The numbers of ``text`` with their qualifier, unit and the noun after them; a range ("60-65%") or a number
-    with its spread ("88.7 ± 0.3") is one, where it prints a unit or decimals (not "2019-2020")."""
+    """The numbers of ``text`` with their qualifier, unit and the noun after them; a number with its spread
+    ("88.7 ± 0.3") is one, and so is a range that prints a unit or decimals ("60-65%", not "2019-2020")."""
     mentions = [_Mention(match.start(), match.group(), number, match["first"] or match["unit"], None)
-                for match, number in numerals.compounds(text) if match["first"] or match["unit"] or number.digits]
+                for match, number in numerals.compounds(text)
+                if number.bound != "between" or match["first"] or match["unit"] or number.digits]
     spans = [range(mention.start, mention.start + len(mention.printed)) for mention in mentions]
     for match in _MENTION.finditer(text):
         if len(match["number"]) > numerals.LONGEST_CELL:  # no claim prints a number so long (nor can int read it)
@@ -496,8 +497,9 @@ def _candidate_lines(prose: list[tuple[str | None, str]], context: _Context) -> 
 
 
 def _is_candidate(mention: _Mention) -> bool:
-    """A number with a unit, decimals, a bound or a quantity noun; not a bare count or a year."""
-    return bool(mention.unit or mention.number.digits or mention.number.bound or mention.noun)
+    """A number with a unit, decimals, a bound, a spread or a quantity noun; not a bare count or a year."""
+    return bool(mention.unit or mention.number.digits or mention.number.bound or mention.number.spread is not None
+                or mention.noun)
 
 
 def _candidate(section: str | None, sentence: str, mention: _Mention, context: _Context) -> dict[str, object]:

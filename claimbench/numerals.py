@@ -157,14 +157,16 @@ def _spread(center: Number, spread: Number) -> Number | None:
     return replace(center, spread=spread.value)
 
 
-_IN_TEXT = {_range: re.compile(rf"(?<![\w.\-])(?:{_RANGE.pattern})(?!\w|\.\d)"),
+_IN_TEXT = {_range: re.compile(rf"(?<![\w.\-])(?P<number>{NUMBER})\s*(?P<first>{UNIT})?\s*[-–—]\s*"
+                               rf"(?P<other>{NUMBER})\s*(?P<unit>{UNIT})?(?!\w|\.\d)"),
             _spread: re.compile(rf"(?<![\w.\-])(?:{_SPREAD.pattern})(?!\w|\.\d)")}
-"""A range and a spread where running text prints them: not inside a word or a longer number."""
+"""A range and a spread where running text prints them, not inside a word or a longer number; a range with a dash
+only, since "from 85.2% to 87.1%" is a change in prose, not a range."""
 
 
 def compounds(text: str) -> Iterator[tuple[re.Match[str], Number]]:
-    """Each range ("60-65%", "1.2M to 1.5M") and each number with its spread ("88.7 ± 0.3") that running text
-    prints, as one Number, with where it stands."""
+    """Each range ("60-65%") and each number with its spread ("88.7 ± 0.3") that running text prints, as one
+    Number, with where it stands."""
     for make, pattern in _IN_TEXT.items():
         for match in pattern.finditer(text):
             if (pair := _pair(match, "")) and (compound := make(*pair)):

@@ -55,9 +55,10 @@ def register_model(name: Any = None, *, input_size: tuple[int, int, int] | None 
         key = builder.__name__ if name is None else name
         if not NAME.fullmatch(key):
             raise ValueError(f"model name {key!r}: no spaces, ':' (it marks a reference) or wildcards (*?[])")
-        if key in _BUILDERS and _origin(_BUILDERS[key]) != _origin(builder):
+        if key in _BUILDERS and not _defined_again(_BUILDERS[key], builder):
             raise ValueError(f"model {key!r} is registered twice")
         _BUILDERS[key] = builder
+        _INPUT_SIZES.pop(key, None)
         if size is not None:
             _INPUT_SIZES[key] = size
             _BUILDER_SIZES[builder] = size if _BUILDER_SIZES.get(builder, size) == size else None
@@ -78,9 +79,22 @@ def _size(input_size: Any) -> tuple[int, int, int] | None:
     return tuple(input_size)  # type: ignore[return-value]
 
 
-def _origin(builder: Builder) -> tuple[str, str]:
-    """Where a builder is defined: the same after its module is imported again."""
-    return getattr(builder, "__module__", ""), getattr(builder, "__qualname__", repr(builder))
+def _defined_again(old: Builder, new: Builder) -> bool:
+    """Whether ``new`` is ``old`` itself or its definition run again (its module imported again): the same module,
+    name and first line, and not a second function of the very same code (two closures of one factory)."""
+    if old is new:
+        return True
+    code = getattr(old, "__code__", None)
+    if code is not None and code is getattr(new, "__code__", None):
+        return False
+    return _origin(old) == _origin(new)
+
+
+def _origin(builder: Builder) -> tuple[str, str, int | None]:
+    """Where a builder is defined: its module, its qualified name and, for a function, its first line."""
+    code = getattr(builder, "__code__", None)
+    return (getattr(builder, "__module__", ""), getattr(builder, "__qualname__", repr(builder)),
+            code.co_firstlineno if code is not None else None)
 
 
 def import_modules(names: Iterable[str]) -> None:

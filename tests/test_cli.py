@@ -373,7 +373,7 @@ def test_init_prints_only_the_lines_the_configuration_lacks_or_sets_otherwise(
 def test_init_below_a_configured_folder_prints_its_lines_relative_to_that_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """pytest run from the subfolder reads the configuration above it, which a pytest.ini there would hide."""
-    (tmp_path / "pyproject.toml").write_text('[tool.pytest]\ntestpaths = ["tests"]\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n', encoding="utf-8")
     (tmp_path / "paper").mkdir()
     (tmp_path / "paper" / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n",
                                                   encoding="utf-8")
@@ -381,7 +381,7 @@ def test_init_below_a_configured_folder_prints_its_lines_relative_to_that_file(
     assert cli.main(["init"]) == 0
     out = capsys.readouterr().out
     assert not (tmp_path / "paper" / "pytest.ini").exists()
-    assert ('set in the [tool.pytest] section of ../pyproject.toml:\nclaims_dir = "paper/claims"\n'
+    assert ('set in the [tool.pytest.ini_options] section of ../pyproject.toml:\nclaims_dir = "paper/claims"\n'
             'claims_report = "paper/REPORT.md"\n') in out and 'testpaths = ["tests", "paper/claims"]\n' in out
 
 

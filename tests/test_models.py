@@ -4,6 +4,7 @@ import importlib
 import importlib.metadata
 import inspect
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -122,17 +123,36 @@ def test_one_builder_under_two_names_keeps_each_name_s_input_size() -> None:
 
 @pytest.mark.usefixtures("own_registry")
 def test_a_module_imported_again_takes_its_names_back_and_only_it() -> None:
-    def net() -> torch.nn.Module:
-        return torch.nn.Identity()
-
-    registry.register_model("again")(net)
-    registry.register_model("again")(net)  # the module's second import, after a failed first one
+    source = ("import torch\nfrom claimbench import register_model\n\n@register_model('again')\ndef net():\n"
+              "    return torch.nn.Identity()\n")
+    for _ in range(2):  # the module's second import, after a failed first one: the same code compiled again
+        exec(compile(source, "again_models.py", "exec"), {"__name__": "again_models"})
 
     def other() -> torch.nn.Module:
         return torch.nn.Identity()
 
     with pytest.raises(ValueError, match="model 'again' is registered twice"):
         registry.register_model("again")(other)
+    registry.register_model("lambda")(lambda: "first")
+    with pytest.raises(ValueError, match="model 'lambda' is registered twice"):
+        registry.register_model("lambda")(lambda: "second")
+
+    def factory(width: int) -> Callable[[], torch.nn.Module]:
+        return lambda: torch.nn.Linear(width, 2)
+
+    registry.register_model("closure", input_size=(1,))(factory(1))
+    with pytest.raises(ValueError, match="model 'closure' is registered twice"):
+        registry.register_model("closure")(factory(2))
+
+
+@pytest.mark.usefixtures("own_registry")
+def test_a_builder_registered_again_without_a_size_keeps_none() -> None:
+    def net() -> torch.nn.Module:
+        return torch.nn.Identity()
+
+    registry.register_model("sized", input_size=(3, 32, 32))(net)
+    registry.register_model("sized")(net)
+    assert registry.input_size("sized") is None
 
 
 def test_torchvision_s_and_timm_s_download_arguments_are_taken_and_never_download() -> None:
