@@ -87,7 +87,8 @@ def test_a_file_that_is_not_a_claims_json_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("records", "message"), [
-    ([{"id": "core_collapse/params/vit"}], r"m.json: core_collapse/params/vit: missing field 'report' \(and 14 more\)$"),
+    ([{"id": "core_collapse/params/vit"}],
+     r"m.json: core_collapse/params/vit: missing field 'report' \(and 14 more\)$"),
     ([_record("r/a", "reproduced", 1.0), {"report": "r"}], r"m.json: claim #2: missing field 'id'"),
     (["r/a"], r"m.json: claim #1: not a record \(an object\), got 'r/a'$"),
 ])

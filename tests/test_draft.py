@@ -184,8 +184,8 @@ def test_claimbenchs_own_summary_in_a_readme_is_not_drafted() -> None:
     from claimbench.report import README_END, README_START
 
     mine = _table(["Model", "Params"], ["A", "1,234"])
-    summary = f"{README_START}\n**1 reproduced of 1 checked.**\n\n| Report | ✅ reproduced |\n|---|---|\n| **all** | 1 |\n" \
-              f"{README_END}\n"
+    summary = (f"{README_START}\n**1 reproduced of 1 checked.**\n\n| Report | ✅ reproduced |\n|---|---|\n"
+               f"| **all** | 1 |\n{README_END}\n")
     with_summary = tomllib.loads(draft(mine + summary, slug="demo", source=None))
     assert with_summary == tomllib.loads(draft(mine, slug="demo", source=None))
     assert [claim["printed"] for claim in with_summary["claim"]] == ["1,234"]

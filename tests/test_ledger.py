@@ -46,12 +46,14 @@ BAD_INPUTS = {
                           "tiny.toml: tiny/params/baseline: value: 26 is not the number that printed shows ('62'), in "
                           "its printed unit"),
     "scale_not_given": (GOOD_CLAIM.replace('printed = "62"', 'printed = "62K"'),
-                        "tiny.toml: tiny/params/baseline: scale: printed '62K' counts in units of 1000: give scale = 1000"),
+                        "tiny.toml: tiny/params/baseline: scale: printed '62K' counts in units of 1000: give "
+                        "scale = 1000"),
     "scale_of_another_unit": (GOOD_CLAIM.replace('printed = "62"', 'printed = "62K"\nscale = 1e6'),
                               "tiny.toml: tiny/params/baseline: scale: printed '62K' counts in units of 1000: give "
                               "scale = 1000, not 1e+06"),
     "mistyped_key": (GOOD_CLAIM.replace("printed =", "prnted ="),
-                     "tiny.toml: tiny/params/baseline: prnted: unknown key (did you mean 'printed'?) for kind 'params'"),
+                     "tiny.toml: tiny/params/baseline: prnted: unknown key (did you mean 'printed'?) for kind "
+                     "'params'"),
     "mistyped_tolerance": (GOOD_CLAIM.replace("abs = 0", "digit = 2"),
                            "tiny.toml: tiny/params/baseline: tolerance.digit: unknown key (did you mean 'digits'?)"),
     "todo": (GOOD_CLAIM.replace('count = "trainable"', 'count = "TODO: the count convention"'),
@@ -258,7 +260,8 @@ def test_defaults_exact_tolerance_registered_input_and_no_recipe(tmp_path: Path)
     assert (claim.tolerance, claim.input, claim.recipe, claim.interval) == (ledger.Tolerance(), None, None, None)
 
 
-TABLE = ('[[table]]\nid = "t"\ntitle = "T"\nmodel = "dl_cifar10_pytorch.baseline"\nkind = "params"\ncount = "trainable"\n'
+TABLE = ('[[table]]\nid = "t"\ntitle = "T"\nmodel = "dl_cifar10_pytorch.baseline"\nkind = "params"\n'
+         'count = "trainable"\n'
          'source = "tiny.txt, table T"\ncolumns = ["Model", "Params", "Note"]\n'
          'rows = [["Baseline", "62", "2 Conv Layers 62 parameters"]]\n')
 TABLE_CLAIM = '[[claim]]\nid = "params/baseline"\nvalue = 62\nprinted = "62"\ncell = ["t", "Baseline", "Params"]\n'
@@ -279,14 +282,16 @@ def test_a_column_gives_its_claims_keys_over_the_table_s(tmp_path: Path) -> None
     (own,) = load_one(tmp_path, TABLE + columns + TABLE_CLAIM + 'count = "tensors"\n')
     assert (own.count, own.note) == ("tensors", "Keras count")
     typo = columns.replace("Params =", "Parms =")
-    assert "table t: by_column.Parms: no column 'Parms' in this table" in first_line(tmp_path, TABLE + typo + TABLE_CLAIM)
-    assert "table t: by_column.Params.count: must be" in first_line(tmp_path, TABLE + columns.replace('"keras"', '"kears"')
-                                                                     + TABLE_CLAIM)
+    assert "table t: by_column.Parms: no column 'Parms' in this table" in first_line(
+        tmp_path, TABLE + typo + TABLE_CLAIM)
+    assert "table t: by_column.Params.count: must be" in first_line(
+        tmp_path, TABLE + columns.replace('"keras"', '"kears"') + TABLE_CLAIM)
 
 
 @pytest.mark.parametrize(("change", "expected"), [
     (('"Params"]', '"Parms"]'), "cell: table 't' has no column 'Parms' (did you mean 'Params'?)"),
-    (('["t", "Baseline"', '["t", "Basline"'), "cell: table 't' has no row labelled 'Basline' (did you mean 'Baseline'?)"),
+    (('["t", "Baseline"', '["t", "Basline"'),
+     "cell: table 't' has no row labelled 'Basline' (did you mean 'Baseline'?)"),
     (('["t", "Baseline"', '["u", "Baseline"'), "kind: missing required field: give the claim a kind, or a cell in a "
                                                  "table that gives one"),
     (('"]]\n', '"], ["Baseline", "63", ""]]\n'), "cell: table 't' has more than one row labelled 'Baseline'\n"),
@@ -360,8 +365,8 @@ def test_extends_overrides_chains_and_shares_one_recipe(tmp_path: Path) -> None:
         "base", "accuracy/baseline/train")
     claims = {c.local_id: c for c in load_one(tmp_path, body + 'runs = 10\n')}
     mnist, base = claims["accuracy/baseline/test"].recipe, claims["accuracy/baseline/train"].recipe
-    assert (base.epochs, mnist.epochs, mnist.lr, mnist.normalize, mnist.mean, mnist.std, mnist.eps, mnist.drop_last) == (
-        50, 100, 1e-3, "mean_std", (0.1307,), (0.3081,), 1e-7, True)
+    assert (base.epochs, mnist.epochs, mnist.lr, mnist.normalize, mnist.mean, mnist.std, mnist.eps,
+            mnist.drop_last) == (50, 100, 1e-3, "mean_std", (0.1307,), (0.3081,), 1e-7, True)
     assert mnist.options() == {"rotate": {"degrees": 10, "fill": 1}}
     assert claims["accuracy/baseline/val"].recipe is mnist
     assert claims["accuracy/baseline/train"].runs == 10

@@ -266,8 +266,8 @@ def test_summary_environment_and_readme(project: pytest.Pytester) -> None:
 def test_badges_and_plots(project: pytest.Pytester) -> None:
     _run(project)
     endpoint = json.loads((project.path / "badges" / "claims.json").read_text(encoding="utf-8"))
-    assert endpoint == {"schemaVersion": 1, "label": "claims", "message": "2 reproduced of 4 checked, 2 errors, 1 not run",
-                        "color": "red"}
+    assert endpoint == {"schemaVersion": 1, "label": "claims",
+                        "message": "2 reproduced of 4 checked, 2 errors, 1 not run", "color": "red"}
     assert (project.path / "badges" / "claims-tiny.svg").read_text(encoding="utf-8").startswith("<svg")
     for name in ("accuracy_vs_params.png", "claimed_vs_measured.png"):
         assert (project.path / "out" / "plots" / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

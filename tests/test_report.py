@@ -43,8 +43,8 @@ CLAIMS = (
            dataset="cifar10", split="test", statistic="final", recipe=RECIPE, scale=0.01),
     _claim("accuracy/big", "accuracy", 90.1, "90.1%", ("results", "big", "Accuracy"), model="demo.big",
            dataset="cifar10", split="test", statistic="final", recipe=RECIPE, scale=0.01),
-    _claim("size/small", "size", 0.49, "0.49 MB", ("extra", "small", "Size"), model="demo.small", size="checkpoint_weights",
-           input=(3, 32, 32)),
+    _claim("size/small", "size", 0.49, "0.49 MB", ("extra", "small", "Size"), model="demo.small",
+           size="checkpoint_weights", input=(3, 32, 32)),
     _claim("params/prose", "params", 5, "5", None, model="demo.small", count="tensors"),
 )
 DEMO = Report(slug="demo", title="Demo report", source="demo.txt", origin="nowhere", tables=(TABLE, OTHER_TABLE),
@@ -258,7 +258,8 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
     big = CLAIMS[1]
     for edited in (dataclasses.replace(big, printed="20 000"), dataclasses.replace(big, model="demo.small"),
                    dataclasses.replace(big, count="keras"), dataclasses.replace(big, tolerance=Tolerance(rel=0.5))):
-        changed = Report(slug="demo", title="Demo report", source=None, origin="", tables=(), claims=(CLAIMS[0], edited))
+        changed = Report(slug="demo", title="Demo report", source=None, origin="", tables=(),
+                         claims=(CLAIMS[0], edited))
         assert [r["id"] for r in report.carry_over(rerun, previous, [changed], ENVIRONMENT)] == ["demo/params/small"]
     noted = Report(slug="demo", title="Demo report", source=None, origin="", tables=(),
                    claims=(CLAIMS[0], dataclasses.replace(big, note="a new note")))
@@ -285,7 +286,8 @@ def test_a_partial_run_drops_the_records_of_a_model_whose_code_changed(tmp_path:
     monkeypatch.setattr(registry, "code_digest", lambda reference: f"{reference} v2")
     assert [r["id"] for r in report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)] == ["demo/params/small"]
     monkeypatch.setattr(registry, "code_digest", lambda reference: registry.resolve("no such model"))
-    assert len(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == 2, "where nobody can tell, the record is kept, marked"
+    kept = report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)
+    assert len(kept) == 2, "where nobody can tell, the record is kept, marked"
 
 
 def test_output_does_not_depend_on_record_order() -> None:
@@ -306,7 +308,8 @@ def test_json_holds_one_record_per_claim() -> None:
 def test_badge_counts_what_was_checked() -> None:
     records = _records()
     document = badges.endpoint("claims", records)
-    assert document["message"] == "1 reproduced of 4 checked, 1 on unverified data, 1 not run" and document["color"] == "red"
+    assert document["message"] == "1 reproduced of 4 checked, 1 on unverified data, 1 not run"
+    assert document["color"] == "red"
 
 
 @pytest.mark.parametrize(("verdicts", "message", "color"), [

@@ -33,7 +33,8 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
     printing the estimate and one line per epoch under pytest's capture. One thread, no time limit."""
     results, report = tmp_path / "runs", tmp_path / "claims.json"
     command = [sys.executable, "-m", "pytest", "benchmarks", "-m", "train or timing", "-k", "model1",
-               "--claims-dir", str(small_ledger), "--claims-train-device", device, "--claims-data-root", str(cifar_root),
+               "--claims-dir", str(small_ledger), "--claims-train-device", device,
+               "--claims-data-root", str(cifar_root),
                "--claims-allow-unverified-data", "--claims-results-dir", str(results), "--claims-json", str(report),
                "-p", "no:xdist", "-p", "no:randomly"]
     finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False,

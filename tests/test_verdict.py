@@ -164,7 +164,8 @@ def test_shapes_are_compared_exactly() -> None:
 def test_a_documented_error_is_a_known_error_and_its_absence_is_said() -> None:
     claim = _claim(expect="refuted", why="the author counted a bias twice")
     result = _judge(claim, 1001)
-    assert result.verdict == "known error" and result.reason.endswith("documented error: the author counted a bias twice")
+    assert result.verdict == "known error"
+    assert result.reason.endswith("documented error: the author counted a bias twice")
     assert "expected a documented error" in _judge(claim, 1000).reason
 
 
