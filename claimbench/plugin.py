@@ -629,7 +629,7 @@ class ClaimsSession:
         try:
             self.shown = report.final_records(collected.records(), reports, where, json=targets["json"],
                                               unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED)
-            self.written = report.write_all(
+            self.written = report.write_records(
                 self.shown, reports, where, markdown=targets["report"], json=targets["json"],
                 badges=targets["badges"], plots=targets["plots"], readme=targets["readme"])
         except OSError as error:

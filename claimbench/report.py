@@ -40,6 +40,7 @@ __all__ = [
     "summary_table",
     "update_readme",
     "write_all",
+    "write_records",
 ]
 
 Record = Mapping[str, Any]
@@ -383,8 +384,7 @@ def update_readme(readme: Path | str, records: Sequence[Record], reports: Sequen
 def final_records(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str], *,
                   json: Path | str | None = None, unmeasured: str = NOT_SELECTED) -> list[Record]:
     """The records the files show: this run's; with ``json``, those ``carry_over`` keeps from the JSON there; and a
-    ``not run`` one, for the reason ``unmeasured``, for every claim of the ledger still without one. Final records
-    given again come back as they are."""
+    ``not run`` one, for the reason ``unmeasured``, for every claim of the ledger still without one."""
     if json:
         records = carry_over(records, json, reports, environment)
     return complete(records, [claim for report in reports for claim in report.claims], unmeasured)
@@ -402,10 +402,27 @@ def write_all(
     readme: Path | str | None = None,
     unmeasured: str = NOT_SELECTED,
 ) -> list[Path]:
-    """Write every file asked for, each atomically and a Ctrl-C held back until the last, and return their paths.
-    The files show ``final_records``: no summary or badge leaves a claim out."""
+    """Write every file asked for, showing ``final_records`` (no summary or badge leaves a claim out), and return
+    their paths."""
+    shown = final_records(records, reports, environment, json=json, unmeasured=unmeasured)
+    return write_records(shown, reports, environment, markdown=markdown, json=json, badges=badges, plots=plots,
+                         readme=readme)
+
+
+def write_records(
+    records: Sequence[Record],
+    reports: Sequence[Report],
+    environment: Mapping[str, str],
+    *,
+    markdown: Path | str | None = None,
+    json: Path | str | None = None,
+    badges: Path | str | None = None,
+    plots: Path | str | None = None,
+    readme: Path | str | None = None,
+) -> list[Path]:
+    """Write every file asked for, showing ``records`` as they are, each atomically and a Ctrl-C held back until the
+    last, and return their paths."""
     written: list[Path] = []
-    records = final_records(records, reports, environment, json=json, unmeasured=unmeasured)
     with atomic.together():
         if markdown:
             written.append(atomic.write_text(markdown, render_markdown(records, reports, environment)))
