@@ -629,9 +629,7 @@ class ClaimsSession:
         try:
             self.shown = report.final_records(collected.records(), reports, where, json=targets["json"],
                                               unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED)
-            self.written = report.write_records(
-                self.shown, reports, where, markdown=targets["report"], json=targets["json"],
-                badges=targets["badges"], plots=targets["plots"], readme=targets["readme"])
+            self.written = report.write_records(self.shown, reports, where, {**targets, "markdown": targets["report"]})
         except OSError as error:
             where = error.filename2 or error.filename
             self._write_failed(session, f"could not write {where}: {error.strerror}" if where and error.strerror

@@ -405,24 +405,17 @@ def write_all(
     """Write every file asked for, showing ``final_records`` (no summary or badge leaves a claim out), and return
     their paths."""
     shown = final_records(records, reports, environment, json=json, unmeasured=unmeasured)
-    return write_records(shown, reports, environment, markdown=markdown, json=json, badges=badges, plots=plots,
-                         readme=readme)
+    outputs = {"markdown": markdown, "json": json, "badges": badges, "plots": plots, "readme": readme}
+    return write_records(shown, reports, environment, outputs)
 
 
-def write_records(
-    records: Sequence[Record],
-    reports: Sequence[Report],
-    environment: Mapping[str, str],
-    *,
-    markdown: Path | str | None = None,
-    json: Path | str | None = None,
-    badges: Path | str | None = None,
-    plots: Path | str | None = None,
-    readme: Path | str | None = None,
-) -> list[Path]:
-    """Write every file asked for, showing ``records`` as they are, each atomically and a Ctrl-C held back until the
-    last, and return their paths."""
+def write_records(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str],
+                  outputs: Mapping[str, Path | str | None]) -> list[Path]:
+    """Write the files ``outputs`` asks for (``write_all``'s keys), showing ``records`` as they are, each atomically
+    and a Ctrl-C held back until the last, and return their paths."""
     written: list[Path] = []
+    markdown, json, badges, plots, readme = (outputs.get(key) for key in ("markdown", "json", "badges", "plots",
+                                                                           "readme"))
     with atomic.together():
         if markdown:
             written.append(atomic.write_text(markdown, render_markdown(records, reports, environment)))
