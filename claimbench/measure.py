@@ -373,8 +373,9 @@ def macs(model: nn.Module, input_size: Shape, count: str) -> Measurement:
 # ----------------------------------------------------------------------------- sizes
 
 # The checkpoint conventions follow the author of Deep-Learning-CIFAR10-pytorch (research 2.3):
-# SGD(lr 1e-3, weight decay 5e-4), with momentum 0.9 or none. Only the shapes of the state reach
-# the byte count; the hyperparameters are pickled as floats of fixed size.
+# SGD(lr 1e-3, weight decay 5e-4), with momentum 0.9 or none. The state's shapes, dtypes and key
+# names reach the byte count, not its values: the hyperparameters and the epoch pickle to a fixed size,
+# and the loss is a 0-d tensor, the batch's loss the author saved.
 _CHECKPOINT_SGD = {"lr": 1e-3, "weight_decay": 5e-4}
 
 
@@ -412,7 +413,7 @@ def _checkpoint_bytes(model: nn.Module, momentum: float) -> int:
         buffer = io.BytesIO()
         torch.save(
             {"epoch": 0, "model_state_dict": real.state_dict(), "optimizer_state_dict": optimizer.state_dict(),
-             "loss": 0.0},
+             "loss": torch.zeros((), requires_grad=True)},
             buffer,
         )
     return buffer.getbuffer().nbytes

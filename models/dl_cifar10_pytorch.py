@@ -3,8 +3,9 @@ CIFAR-10 residual / dense networks.
 
 Source: ``shambhurajmane/Deep-Learning-CIFAR10-pytorch``, ``Code/Network/Network.py``, whose
 ResNet18, ResNeXt29_32x4d and DenseNet121 are the CIFAR variants of ``kuangliu/pytorch-cifar``:
-stride-1 stems, no stem max-pool. Submodule names follow that file, so state_dict keys match
-the author's checkpoints; the baseline is the shared ``blocks.LeNet``.
+stride-1 stems, no stem max-pool. Submodule names follow that file, the baseline's
+``CIFAR10Model`` included, so state_dict keys match the author's checkpoints (their names reach
+a checkpoint's bytes).
 
 Deliberate differences from the source:
 
@@ -24,10 +25,10 @@ import torch
 import torch.nn as nn
 
 from claimbench import register_model
-from models.blocks import LeNet
 
 __all__ = [
     "BasicBlock",
+    "CIFAR10Model",
     "DenseLayer",
     "DenseNet",
     "ResNeXtBlock",
@@ -48,6 +49,26 @@ def _shortcut(in_planes: int, out_planes: int, stride: int) -> nn.Module:
         nn.Conv2d(in_planes, out_planes, kernel_size=1, stride=stride, bias=False),
         nn.BatchNorm2d(out_planes),
     )
+
+
+class CIFAR10Model(nn.Module):
+    """The baseline: LeNet-5 under the author's names (``conv1``, ``conv2``, ``fc1``-``fc3``)."""
+
+    def __init__(self, num_classes: int = 10, in_channels: int = 3) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, 6, kernel_size=5)
+        self.pool = nn.MaxPool2d(2)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(6, 16, kernel_size=5)
+        self.flatten = nn.Flatten()
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool(self.relu(self.conv1(x)))
+        x = self.flatten(self.pool(self.relu(self.conv2(x))))
+        return self.fc3(self.relu(self.fc2(self.relu(self.fc1(x)))))
 
 
 class BasicBlock(nn.Module):
@@ -210,9 +231,9 @@ def _resnet(
 
 
 @register_model("dl_cifar10_pytorch.baseline", input_size=(3, 32, 32))
-def baseline(**overrides: Any) -> LeNet:
+def baseline(**overrides: Any) -> CIFAR10Model:
     """The baseline ``CIFAR10Model``: LeNet-5."""
-    return LeNet(**{"num_classes": 10, **overrides})
+    return CIFAR10Model(**overrides)
 
 
 @register_model("dl_cifar10_pytorch.resnet18", input_size=(3, 32, 32))
