@@ -170,14 +170,24 @@ def format_number(value: Measured | None) -> str:
     return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
+def _decimal_sum(a: float, b: float, sign: int = 1) -> float:
+    """``a + sign·b`` in decimal arithmetic, as printed numbers add (27.74 + 0.05548 is 27.79548, not
+    27.795479999999998); integers stay exact integers."""
+    if isinstance(a, int) and isinstance(b, int):
+        return a + sign * b
+    return float(Decimal(repr(a)) + sign * Decimal(repr(b)))
+
+
 def _band(claim: Claim, value: float | None = None) -> tuple[float | None, float | None]:
     """The allowed interval: the claimed ``value`` (default: the claim's), or its own interval, each end widened by
     ``abs + rel·|end|`` (an exact end stays as written: a count keeps its integer)."""
     ends = claim.interval if claim.interval is not None and value is None else (
         (claim.value if value is None else value),) * 2
-    slack = [claim.tolerance.abs + claim.tolerance.rel * abs(end) if end is not None else 0 for end in ends]
-    return (None if ends[0] is None else ends[0] - slack[0] if slack[0] else ends[0],
-            None if ends[1] is None else ends[1] + slack[1] if slack[1] else ends[1])
+    tolerance = claim.tolerance
+    slack = [float(Decimal(repr(tolerance.abs)) + Decimal(repr(tolerance.rel)) * abs(Decimal(repr(end))))
+             if end is not None else 0 for end in ends]
+    return (None if ends[0] is None else _decimal_sum(ends[0], slack[0], -1) if slack[0] else ends[0],
+            None if ends[1] is None else _decimal_sum(ends[1], slack[1]) if slack[1] else ends[1])
 
 
 def _direction(shown: float, band: tuple[float | None, float | None]) -> str:
@@ -220,7 +230,7 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     else:
         band = _band(claim)
         direction = _direction(shown, band)
-        delta = shown - claim.value if claim.value is not None else None
+        delta = _decimal_sum(shown, claim.value, -1) if claim.value is not None else None
         if measurement.spread:
             words += f"; mean of {len(measurement.seeds)} seeds ±{measurement.spread:.3g} (95% interval)"
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction}

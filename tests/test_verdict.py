@@ -55,6 +55,12 @@ def test_a_tolerance_widens_the_band_and_the_reason_shows_it() -> None:
     assert result.reason.endswith("below by 1.93; allowed [97.93, 99.93] (±1 after rounding to 2 decimals)")
 
 
+def test_the_band_and_delta_in_the_records_are_decimal_not_binary_noise() -> None:
+    claim = _claim(27.74, kind="size", tolerance=Tolerance(rel=0.002, digits=2), scale=1e6)
+    result = _judge(claim, 27_720_000)
+    assert (result.band, result.delta) == ((27.68452, 27.79548), -0.02)  # not 27.795479999999998, -0.0199999...
+
+
 @pytest.mark.parametrize(("claimed", "measured", "verdict"), [
     (1.03, 1_025_000, "reproduced"),  # exactly halfway: printed half up...
     (1.02, 1_025_000, "reproduced"),  # ...or half to even, as Python and printf round 1.025
