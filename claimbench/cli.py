@@ -244,7 +244,7 @@ def _models(arguments: argparse.Namespace) -> int:
 def _joined(arguments: Sequence[str]) -> list[str]:
     """``--claims-x VALUE`` as ``--claims-x=VALUE``: pytest looks for its rootdir before it knows plugin
     options, and would take a separated VALUE for a path to test."""
-    from claimbench.plugin import separated
+    from claimbench.options import separated
 
     joined: list[str] = []
     for argument in arguments:

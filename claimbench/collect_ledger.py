@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from claimbench import plugin
+from claimbench import options
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -19,7 +19,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     if config.option.help or config.option.version:  # pytest's own help, with the --claims-* options
         return
-    ledger_path = config.stash.get(plugin.ledger_path_key, None)
+    ledger_path = config.stash.get(options.ledger_path_key, None)
     if ledger_path is None:
         raise pytest.UsageError("claimbench check: no ledger configured: set claims_dir in the ini (pytest.ini, "
                                 "pyproject.toml) or pass --claims-dir=DIR")

@@ -2,36 +2,31 @@
 
 Inert until configured: installed, it adds its ``--claims-*`` options and ini values and nothing else
 (no torch, no ledger, no markers). A ledger given by ``--claims-dir`` or the ini ``claims_dir`` turns
-it on. Hooks and fixtures only; the work is done by ``ledger``, ``families``, ``verdict``, ``results``
-and ``report``.
+it on. Hooks and fixtures only; the work is done by ``options``, ``ledger``, ``families``, ``verdict``,
+``results`` and ``report``.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 import os
-import re
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from claimbench import errors
+from claimbench import errors, options
 
 if TYPE_CHECKING:
     from claimbench import verdict
     from claimbench.results import Results
-    from claimbench.runs.settings import Settings
     from claimbench.ledger import Claim, Report
+    from claimbench.runs.settings import Settings
 
 claims_key = pytest.StashKey["list[Claim]"]()
 reports_key = pytest.StashKey["list[Report]"]()
 results_key: pytest.StashKey[Results] = pytest.StashKey()
-ledger_path_key = pytest.StashKey[Path]()
-session_key = pytest.StashKey[str]()
 
 MARKERS = {
     "claims(*kinds)": "parametrize the test's `claim` argument over the ledger's claims of these kinds",
@@ -42,207 +37,31 @@ MARKERS = {
     "train": "accuracy / loss / epoch claims after training with the author's recipe",
     "timing": "time-per-epoch claims (pytest-benchmark)",
 }
-OUTPUTS = ("report", "json", "badges", "plots", "readme")
-"""The files a run may write, each ``--claims-<name>`` / ini ``claims_<name>``."""
-FOLDERS = ("badges", "plots", "results_dir")
-"""The path options that name a folder to write files into; the other written ones name a file."""
-PATHS = ("dir", *OUTPUTS, "data_root", "results_dir")
-"""Every path option, each ``--claims-<name>`` (underscores as dashes) / ini ``claims_<name>``."""
-BOOLEANS = ("download", "allow_unverified_data", "train_compile")
-"""The flags with an ini equivalent, a boolean."""
 NOTHING_CHECKED = "claimbench_nothing_checked"
-PATHS_GIVEN = "claimbench_paths_given"
 """The key of a pytest-xdist worker's output that says it collected no claim while a report was asked for."""
-FLAGS = ("--claims-download", "--claims-allow-unverified-data", "--claims-train-compile", "--claims-retrain")
-"""The options that take no value; every other ``--claims-*`` option takes one."""
-_DEVICE = re.compile(r"cpu|cuda(:\d+)?|mps")
-
+PATHS_GIVEN = "claimbench_paths_given"
+"""The key of a pytest-xdist worker's input that says whether the command line named what to test."""
 ClaimChecker = Callable[["verdict.Measurement"], "verdict.Judgement"]
 
 
-# ----------------------------------------------------------------------------- options
+# ----------------------------------------------------------------------------- options and activation
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("claimbench", "claimbench: published model claims as tests")
-
-    def option(name: str, help: str, *, ini: str = "string", **kwargs: Any) -> None:
-        """``--claims-<name>`` with ini ``claims_<name>`` (``ini=""``: a command-line flag only); one of
-        ``FLAGS`` takes no value."""
-        dest, flag = f"claims_{name.replace('-', '_')}", f"--claims-{name}"
-        if flag in FLAGS:
-            kwargs["action"] = "store_true"
-            ini = "bool" if ini else ""  # a flag's ini value, where it has one, is a boolean
-        group.addoption(flag, dest=dest, default=None, help=help, **kwargs)
-        if ini:
-            parser.addini(dest, help, type=ini, default=None)
-
-    option("dir", "the ledger: a directory of *.toml or one file; turns claimbench on", metavar="DIR")
-    option("report", "write the markdown verdict report here", metavar="PATH.md")
-    option("json", "write one JSON record per claim here (claims not run keep their last record)", metavar="PATH")
-    option("badges", "write shields.io endpoint JSON and SVG badges into DIR", metavar="DIR")
-    option("plots", "write PNG plots into DIR", metavar="DIR")
-    option("readme", "replace the summary between the README's claims-summary markers", metavar="README.md")
-    option("data-root", "where datasets live in their standard layouts (default: $CLAIMBENCH_DATA)", metavar="DIR")
-    option("download", "download a missing dataset (never done otherwise)")
-    option("allow-unverified-data", "run on data whose checksums differ; verdicts are marked 'unverified data'")
-    option("train-device", "device for train and timing claims (default: cuda; cpu trains what fits the budget)",
-           metavar="DEVICE")
-    option("train-seeds", "seeds per training claim (default: the runs the claim averages, else 1)",
-           metavar="N", type=int)
-    option("train-budget", "skip training claims estimated above this (default: none on CUDA, 600 s on a CPU)",
-           metavar="SECONDS", type=float)
-    option("train-compile", "torch.compile the model for training claims")
-    option("retrain", "train again even where a stored run exists", ini="")
-    option("results-dir", "where training runs and checkpoints are stored (default: runs/)", metavar="DIR")
-    option("cluster", "train the runs on a Ray cluster: ray://HOST:PORT, or auto ($RAY_ADDRESS)", metavar="ADDRESS")
-    option("train-precision", "auto (bf16 where measured 1.2x faster), fp32 or bf16", metavar="PRECISION")
-
-
-def _setting(config: pytest.Config, name: str) -> Any:
-    """An option's value: the command line's, else the ini's (``None`` when neither is given)."""
-    value = config.getoption(name)
-    if value is not None:
-        return value
-    try:
-        return config.getini(name)
-    except ValueError:  # a flag with no ini equivalent
-        return None
-
-
-def _path(config: pytest.Config, name: str) -> Path | None:
-    """A path option: from the invocation directory on the command line, from the ini file's directory
-    in the ini, never from wherever the rootdir landed."""
-    if config.getoption(name) is not None:
-        return config.invocation_params.dir / config.getoption(name)
-    value = _setting(config, name)
-    if not value:
-        return None
-    base = config.inipath.parent if config.inipath else config.invocation_params.dir
-    return base / value
-
-
-def _option_problems(config: pytest.Config) -> list[str]:
-    """What is wrong with the session's claimbench options, each as ``--option: problem``."""
-    problems = []
-    seeds, device, budget = (_setting(config, f"claims_train_{name}") for name in ("seeds", "device", "budget"))
-    if seeds is not None and not (str(seeds).isdigit() and int(seeds) >= 1):
-        problems.append(f"--claims-train-seeds: must be at least 1, got {seeds}")
-    if device is not None and not _DEVICE.fullmatch(device):
-        problems.append(f"--claims-train-device: must be cpu, cuda, cuda:N or mps, got {device!r}")
-    if budget is not None and not _positive(budget):
-        problems.append(f"--claims-train-budget: must be a positive number of seconds, got {budget}")
-    precision = _setting(config, "claims_train_precision")
-    if precision not in (None, "auto", "fp32", "bf16"):
-        problems.append(f"--claims-train-precision: must be auto, fp32 or bf16, got {precision!r}")
-    if _setting(config, "claims_cluster"):
-        problems.extend(_cluster_problems(config))
-    return problems + _boolean_problems(config) + _path_problems(config)
-
-
-def _boolean_problems(config: pytest.Config) -> list[str]:
-    """The boolean ini values that pytest cannot read as true or false (``claims_download = maybe``)."""
-    problems = []
-    for name in BOOLEANS:
-        try:
-            _setting(config, f"claims_{name}")
-        except pytest.UsageError as error:  # pytest's own "invalid truth value 'maybe'"
-            problems.append(f"claims_{name}: {error}; give true or false")
-    return problems
-
-
-def _path_problems(config: pytest.Config) -> list[str]:
-    """The path options given empty on the command line, and the written ones that a run could not write."""
-    problems = []
-    for name in PATHS:
-        flag = f"--claims-{name.replace('_', '-')}"
-        given = config.getoption(f"claims_{name}")
-        if given is not None and not given.strip():
-            problems.append(f"{flag}: empty; give a path")
-            continue
-        path, written = _path(config, f"claims_{name}"), name in OUTPUTS or name in FOLDERS
-        problem = _unwritable(path, folder=name in FOLDERS) if path and written else None
-        if problem:
-            problems.append(f"{flag}: {problem}")
-    return problems
-
-
-def _unwritable(path: Path, *, folder: bool) -> str | None:
-    """Why a run could not write ``path`` (a file, or a folder to write files into); None when it could. A file
-    is replaced through a temporary file beside it, so its folder must take new files."""
-    if folder and os.path.isfile(path):
-        return f"{path} is a file, not a folder"
-    if not folder and os.path.isdir(path):
-        return f"{path} is a folder, not a file"
-    if not folder and os.path.exists(path) and not os.path.isfile(path):
-        return f"{path} is not a regular file (a device or a FIFO), and is never replaced"
-    existing = path if folder else path.parent
-    while not os.path.lexists(existing):  # the folders a run would create: their nearest existing ancestor
-        existing = existing.parent
-    if not os.path.isdir(existing):
-        return f"cannot create {path}: {existing} is not a folder"
-    if not os.access(existing, os.W_OK | os.X_OK):
-        return f"cannot write in {existing}"
-    return None
-
-
-def _positive(value: object) -> bool:
-    """Whether an option's value (a float, or an ini string) is a finite number above 0."""
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except ValueError:
-        return False
-    return math.isfinite(number) and number > 0
-
-
-def _cluster_problems(config: pytest.Config) -> list[str]:
-    """The cluster's address cannot be resolved, or pytest-xdist would plan the runs once per worker."""
-    from claimbench.runs import cluster
-
-    if getattr(config.option, "numprocesses", None):
-        return ["--claims-cluster: the cluster trains the runs in parallel; drop -n"]
-    try:
-        cluster.address(_setting(config, "claims_cluster"))
-    except ValueError as error:
-        return [str(error)]
-    return []
-
-
-# ----------------------------------------------------------------------------- activation
-
-
-def separated(option: str, value: str) -> bool:
-    """Whether ``option value`` is a ``--claims-*`` option given its value after a space: pytest looks for its ini
-    file before it knows plugin options, and takes such a value for a path to test."""
-    return option.startswith("--claims-") and "=" not in option and option not in FLAGS and not value.startswith("-")
-
-
-def _unconfigured(config: pytest.Config) -> str | None:
-    """Why a session given ``--claims-*`` options on its command line has no ledger, or None when it was given
-    none (an ini file's output settings alone leave the plugin inert). A value after a space hid the ini file only
-    where it names an existing path: pytest looks for its ini file from the paths it was given that exist."""
-    arguments = config.invocation_params.args
-    for option, value in zip(arguments, arguments[1:]):
-        if separated(option, value) and os.path.lexists(config.invocation_params.dir / value):
-            return (f"no ledger configured; write {option}={value}, not {option} {value}: pytest looks for its "
-                    f"ini file before it knows plugin options, and took {value!r} for a path to test")
-    wanted = [f"--claims-{name}" for name in OUTPUTS if config.getoption(f"claims_{name}")]
-    if wanted:
-        return f"{wanted[0]}: there is no ledger to report on: give --claims-dir=DIR, or claims_dir in the ini file"
-    return None
+    options.add(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    ledger_path = _path(config, "claims_dir")
+    ledger_path = options.path_setting(config, "claims_dir")
     if ledger_path is None:
-        unconfigured = _unconfigured(config)
+        unconfigured = options.unconfigured(config)
         if unconfigured:
             raise pytest.UsageError(unconfigured)
         return
-    problems = _option_problems(config)
+    problems = options.option_problems(config)
     if problems:
         raise pytest.UsageError("; ".join(problems))
-    config.stash[ledger_path_key] = ledger_path
+    config.stash[options.ledger_path_key] = ledger_path
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
     config.pluginmanager.register(ClaimFixtures(), "claimbench-fixtures")
@@ -269,22 +88,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
-    if ledger_path_key not in config.stash:
+    if options.ledger_path_key not in config.stash:
         return None
-    return f"claimbench: ledger {config.stash[ledger_path_key]}"
+    return f"claimbench: ledger {config.stash[options.ledger_path_key]}"
 
 
 # ----------------------------------------------------------------------------- collection
-
-
-def _project(config: pytest.Config) -> Path:
-    """The project's folder: the ini file's, else the rootdir."""
-    return config.inipath.parent if config.inipath else config.rootpath
-
-
-def _pythonpath(config: pytest.Config) -> list[str]:
-    """The ``pythonpath`` ini's folders, which pytest put first on ``sys.path``."""
-    return [str(path) for path in config.getini("pythonpath")]
 
 
 def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
@@ -293,7 +102,7 @@ def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
     from claimbench.ledger import LedgerError
 
     hint = "; run pytest where the module's package lies, or set the `pythonpath` ini"
-    problems = items.import_problems(reports, _project(config), hint, _pythonpath(config))
+    problems = items.import_problems(reports, options.project(config), hint, options.pythonpath(config))
     if problems:
         raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
 
@@ -304,9 +113,9 @@ def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str
     own folders come first, so that a reviewer's README is never read for the author's."""
     from claimbench import drift
 
-    ledger_path = config.stash[ledger_path_key]
+    ledger_path = config.stash[options.ledger_path_key]
     ledger_folder = ledger_path if ledger_path.is_dir() else ledger_path.parent
-    folders = [ledger_folder, ledger_folder.parent, _project(config)]
+    folders = [ledger_folder, ledger_folder.parent, options.project(config)]
     reasons: dict[str, str] = {}
     for report in reports:
         path = drift.source_file(report, folders)
@@ -318,12 +127,12 @@ def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection(session: pytest.Session) -> None:
     config = session.config
-    if ledger_path_key not in config.stash:
+    if options.ledger_path_key not in config.stash:
         return
     from claimbench import items, ledger, results
 
     try:
-        reports = ledger.load_reports(config.stash[ledger_path_key])
+        reports = ledger.load_reports(config.stash[options.ledger_path_key])
     except ledger.LedgerError as error:
         raise pytest.UsageError(f"claims ledger rejected: {error}") from None
     _import_model_modules(config, reports)
@@ -339,15 +148,15 @@ def pytest_collection(session: pytest.Session) -> None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     """A ledger file visited by collection yields one test item per claim, as a doctest file would."""
     config = parent.config
-    if ledger_path_key not in config.stash or file_path.suffix != ".toml":
+    if options.ledger_path_key not in config.stash or file_path.suffix != ".toml":
         return None
-    ledger_path = config.stash[ledger_path_key].resolve()
+    ledger_path = config.stash[options.ledger_path_key].resolve()
     if file_path.resolve() != ledger_path and file_path.resolve().parent != ledger_path:
         return None
     from claimbench import items
 
     return items.LedgerFile.from_parent(parent, path=file_path, claims=config.stash[claims_key],
-                                        settings=lambda: settings(config))
+                                        settings=lambda: options.settings(config))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -392,12 +201,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if twice:
         config.hook.pytest_deselected(items=twice)
         items[:] = [item for item in items if item not in twice]
-    wanted = any(_path(config, f"claims_{name}") for name in OUTPUTS)
+    wanted = any(options.path_setting(config, f"claims_{name}") for name in options.OUTPUTS)
     claimed = tested or any(isinstance(item, claim_items.ClaimItem) for item in items)
     if not claimed and config.stash[claims_key] and (wanted or not items) and not _paths_given(config):
-        nothing = (f"claims ledger {config.stash[ledger_path_key]}: none of its {len(config.stash[claims_key])} "
-                   "claims was collected, so nothing would be checked: add its directory to the testpaths ini, "
-                   "run pytest where it collects the ledger's files, or run `claimbench check`")
+        ledger, count = config.stash[options.ledger_path_key], len(config.stash[claims_key])
+        nothing = (f"claims ledger {ledger}: none of its {count} claims was collected, so nothing would be checked: "
+                   "add its directory to the testpaths ini, run pytest where it collects the ledger's files, or run "
+                   "`claimbench check`")
         if not hasattr(config, "workeroutput"):
             raise pytest.UsageError(nothing)
         config.workeroutput[NOTHING_CHECKED] = nothing  # a worker's usage error would be xdist's internal error
@@ -408,13 +218,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_collection_finish(session: pytest.Session) -> None:
     """With ``--claims-cluster``, the runs the selected training claims need train there before any test runs."""
     config = session.config
-    if ledger_path_key not in config.stash or not _setting(config, "claims_cluster") or config.option.collectonly:
+    if config.option.collectonly or options.ledger_path_key not in config.stash or not options.setting(
+            config, "claims_cluster"):
         return
     from claimbench.runs import cluster, plan
 
-    pythonpath = [*_pythonpath(config), str(_project(config))]
+    pythonpath = [*options.pythonpath(config), str(options.project(config))]
     try:
-        cluster.train_claims(plan.selected(session.items), settings(config),
+        cluster.train_claims(plan.selected(session.items), options.settings(config),
                              [m for report in config.stash[reports_key] for m in report.modules], pythonpath=pythonpath)
     except cluster.Unreachable as error:
         raise pytest.UsageError(str(error)) from None
@@ -454,34 +265,7 @@ class ClaimFixtures:
     @classmethod
     def training_settings(cls, request: pytest.FixtureRequest) -> Settings:
         """The training options of this session; under pytest-xdist each worker takes its own GPU."""
-        return settings(request.config)
-
-
-def settings(config: pytest.Config) -> Settings:
-    """The session's training settings, from the options and ini values."""
-    from claimbench import progress
-    from claimbench.runs import cluster
-    from claimbench.runs.settings import Settings, worker_device
-
-    worker = getattr(config, "workerinput", {})
-    seeds, budget = _setting(config, "claims_train_seeds"), _setting(config, "claims_train_budget")
-    address = _setting(config, "claims_cluster")
-    return Settings(
-        device=worker_device(_setting(config, "claims_train_device") or "cuda", worker.get("workerid")),
-        seeds=int(seeds) if seeds is not None else None,
-        data_root=_path(config, "claims_data_root"),
-        budget_seconds=float(budget) if budget is not None else None,
-        retrain=bool(config.getoption("claims_retrain")),
-        results_dir=_path(config, "claims_results_dir") or _project(config) / "runs",
-        allow_unverified=bool(_setting(config, "claims_allow_unverified_data")),
-        download=bool(_setting(config, "claims_download")),
-        compile=bool(_setting(config, "claims_train_compile")),
-        session=worker.get("testrunuid") or config.stash.setdefault(session_key, uuid.uuid4().hex),
-        ledger=config.stash[ledger_path_key],
-        progress=progress.reporter(config),
-        precision=_setting(config, "claims_train_precision") or "auto",
-        cluster=cluster.address(address) if address else None,
-    )
+        return options.settings(request.config)
 
 
 def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
@@ -499,7 +283,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     ``MeasurementError`` (a known failure with its reason: data, divergence, estimate) is one line too. A claim
     skipped while it ran is reported at the claim's test, not at this plugin's line that skipped it."""
     report = yield
-    if ledger_path_key not in item.config.stash or call.excinfo is None:
+    if options.ledger_path_key not in item.config.stash or call.excinfo is None:
         return report
     from claimbench import items as claim_items
     from claimbench import results, verdict
@@ -527,7 +311,7 @@ def pytest_report_teststatus(
     report: pytest.TestReport | pytest.CollectReport, config: pytest.Config,
 ) -> tuple[str, str, tuple[str, Mapping[str, bool]]] | None:
     """A claim we could not measure is reported as an error, not as a failed claim."""
-    if ledger_path_key not in config.stash or not report.failed:
+    if options.ledger_path_key not in config.stash or not report.failed:
         return None
     from claimbench import results
 
@@ -563,7 +347,7 @@ class ClaimsSession:
         self.unwritten: str | None = None
 
     def pytest_sessionstart(self) -> None:
-        readme = _path(self.config, "claims_readme")
+        readme = options.path_setting(self.config, "claims_readme")
         if readme:
             from claimbench import report
 
@@ -610,7 +394,7 @@ class ClaimsSession:
             session.exitstatus = pytest.ExitCode.USAGE_ERROR
             return
         collected = self.config.stash.get(results_key, None)
-        targets = {name: _path(self.config, f"claims_{name}") for name in OUTPUTS}
+        targets = {name: options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS}
         if collected is None or not collected.outcomes or not any(targets.values()):
             return  # a run that measured no claim leaves the files of the last one as they are
         from claimbench import environment, items, report, results
@@ -619,13 +403,14 @@ class ClaimsSession:
             collected.outcomes.setdefault(claim_id, results.Outcome(failure=reason))
 
         unusable = [problem for name, path in targets.items()
-                    if path and (problem := _unwritable(path, folder=name in FOLDERS))]
+                    if path and (problem := options.unwritable(path, folder=name in options.FOLDERS))]
         if unusable:  # checked before the tests ran; changed since
             self._write_failed(session, f"no file was written: {'; '.join(unusable)}")
             return
         stopped = bool(session.shouldfail or session.shouldstop)  # -x, --maxfail, --sw: the rest was never reached
         interrupted = session.exitstatus == pytest.ExitCode.INTERRUPTED or stopped
-        reports, where = self.config.stash[reports_key], environment.describe(self.config.stash[ledger_path_key])
+        reports = self.config.stash[reports_key]
+        where = environment.describe(self.config.stash[options.ledger_path_key])
         try:
             self.shown = report.final_records(collected.records(), reports, where, json=targets["json"],
                                               unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED)
@@ -652,7 +437,7 @@ class ClaimsSession:
         if collected is None or self.config.option.collectonly:  # pytest listed the claims and ran none
             return
         if not collected.outcomes:
-            if any(_path(self.config, f"claims_{name}") for name in OUTPUTS):
+            if any(options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS):
                 terminalreporter.write_line("claimbench: no claim ran, so no file was written")
             return
         from claimbench import results, verdict
@@ -675,8 +460,8 @@ class ClaimsSession:
 @pytest.hookimpl(optionalhook=True)
 def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict[str, Any]) -> None:
     """Add torch, the training device and its CUDA driver to pytest-benchmark's machine info."""
-    if ledger_path_key not in config.stash:
+    if options.ledger_path_key not in config.stash:
         return
     from claimbench.runs.settings import machine_info as describe
 
-    machine_info.update(describe(_setting(config, "claims_train_device") or "cuda"))
+    machine_info.update(describe(options.setting(config, "claims_train_device") or "cuda"))

@@ -1,0 +1,237 @@
+"""The ``--claims-*`` options and their ini values: declared, read from where they were written, checked before
+any test runs, and turned into the session's training settings. The plugin's hooks hand off here."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from claimbench.runs.settings import Settings
+
+ledger_path_key = pytest.StashKey[Path]()
+"""The configured ledger: a folder of ``*.toml`` or one file. Set only when claimbench is on."""
+session_key = pytest.StashKey[str]()
+"""The controller's session id, which its pytest-xdist workers share (their ``testrunuid``)."""
+
+OUTPUTS = ("report", "json", "badges", "plots", "readme")
+"""The files a run may write, each ``--claims-<name>`` / ini ``claims_<name>``."""
+FOLDERS = ("badges", "plots", "results_dir")
+"""The path options that name a folder to write files into; the other written ones name a file."""
+PATHS = ("dir", *OUTPUTS, "data_root", "results_dir")
+"""Every path option, each ``--claims-<name>`` (underscores as dashes) / ini ``claims_<name>``."""
+BOOLEANS = ("download", "allow_unverified_data", "train_compile")
+"""The flags with an ini equivalent, a boolean."""
+FLAGS = ("--claims-download", "--claims-allow-unverified-data", "--claims-train-compile", "--claims-retrain")
+"""The options that take no value; every other ``--claims-*`` option takes one."""
+_DEVICE = re.compile(r"cpu|cuda(:\d+)?|mps")
+
+
+def add(parser: pytest.Parser) -> None:
+    """Declare the ``--claims-*`` options, each with its ini value (``claims_<name>``)."""
+    group = parser.getgroup("claimbench", "claimbench: published model claims as tests")
+
+    def option(name: str, help: str, *, ini: str = "string", **kwargs: Any) -> None:
+        """``--claims-<name>`` with ini ``claims_<name>`` (``ini=""``: a command-line flag only); one of
+        ``FLAGS`` takes no value."""
+        dest, flag = f"claims_{name.replace('-', '_')}", f"--claims-{name}"
+        if flag in FLAGS:
+            kwargs["action"] = "store_true"
+            ini = "bool" if ini else ""  # a flag's ini value, where it has one, is a boolean
+        group.addoption(flag, dest=dest, default=None, help=help, **kwargs)
+        if ini:
+            parser.addini(dest, help, type=ini, default=None)
+
+    option("dir", "the ledger: a directory of *.toml or one file; turns claimbench on", metavar="DIR")
+    option("report", "write the markdown verdict report here", metavar="PATH.md")
+    option("json", "write one JSON record per claim here (claims not run keep their last record)", metavar="PATH")
+    option("badges", "write shields.io endpoint JSON and SVG badges into DIR", metavar="DIR")
+    option("plots", "write PNG plots into DIR", metavar="DIR")
+    option("readme", "replace the summary between the README's claims-summary markers", metavar="README.md")
+    option("data-root", "where datasets live in their standard layouts (default: $CLAIMBENCH_DATA)", metavar="DIR")
+    option("download", "download a missing dataset (never done otherwise)")
+    option("allow-unverified-data", "run on data whose checksums differ; verdicts are marked 'unverified data'")
+    option("train-device", "device for train and timing claims (default: cuda; cpu trains what fits the budget)",
+           metavar="DEVICE")
+    option("train-seeds", "seeds per training claim (default: the runs the claim averages, else 1)",
+           metavar="N", type=int)
+    option("train-budget", "skip training claims estimated above this (default: none on CUDA, 600 s on a CPU)",
+           metavar="SECONDS", type=float)
+    option("train-compile", "torch.compile the model for training claims")
+    option("retrain", "train again even where a stored run exists", ini="")
+    option("results-dir", "where training runs and checkpoints are stored (default: runs/)", metavar="DIR")
+    option("cluster", "train the runs on a Ray cluster: ray://HOST:PORT, or auto ($RAY_ADDRESS)", metavar="ADDRESS")
+    option("train-precision", "auto (bf16 where measured 1.2x faster), fp32 or bf16", metavar="PRECISION")
+
+
+def setting(config: pytest.Config, name: str) -> Any:
+    """An option's value: the command line's, else the ini's (``None`` when neither is given)."""
+    value = config.getoption(name)
+    if value is not None:
+        return value
+    try:
+        return config.getini(name)
+    except ValueError:  # a flag with no ini equivalent
+        return None
+
+
+def path_setting(config: pytest.Config, name: str) -> Path | None:
+    """A path option: from the invocation directory on the command line, from the ini file's directory
+    in the ini, never from wherever the rootdir landed."""
+    if config.getoption(name) is not None:
+        return config.invocation_params.dir / config.getoption(name)
+    value = setting(config, name)
+    if not value:
+        return None
+    base = config.inipath.parent if config.inipath else config.invocation_params.dir
+    return base / value
+
+
+def option_problems(config: pytest.Config) -> list[str]:
+    """What is wrong with the session's claimbench options, each as ``--option: problem``."""
+    problems = []
+    seeds, device, budget = (setting(config, f"claims_train_{name}") for name in ("seeds", "device", "budget"))
+    if seeds is not None and not (str(seeds).isdigit() and int(seeds) >= 1):
+        problems.append(f"--claims-train-seeds: must be at least 1, got {seeds}")
+    if device is not None and not _DEVICE.fullmatch(device):
+        problems.append(f"--claims-train-device: must be cpu, cuda, cuda:N or mps, got {device!r}")
+    if budget is not None and not _positive(budget):
+        problems.append(f"--claims-train-budget: must be a positive number of seconds, got {budget}")
+    precision = setting(config, "claims_train_precision")
+    if precision not in (None, "auto", "fp32", "bf16"):
+        problems.append(f"--claims-train-precision: must be auto, fp32 or bf16, got {precision!r}")
+    if setting(config, "claims_cluster"):
+        problems.extend(_cluster_problems(config))
+    return problems + _boolean_problems(config) + _path_problems(config)
+
+
+def _boolean_problems(config: pytest.Config) -> list[str]:
+    """The boolean ini values that pytest cannot read as true or false (``claims_download = maybe``)."""
+    problems = []
+    for name in BOOLEANS:
+        try:
+            setting(config, f"claims_{name}")
+        except pytest.UsageError as error:  # pytest's own "invalid truth value 'maybe'"
+            problems.append(f"claims_{name}: {error}; give true or false")
+    return problems
+
+
+def _path_problems(config: pytest.Config) -> list[str]:
+    """The path options given empty on the command line, and the written ones that a run could not write."""
+    problems = []
+    for name in PATHS:
+        flag = f"--claims-{name.replace('_', '-')}"
+        given = config.getoption(f"claims_{name}")
+        if given is not None and not given.strip():
+            problems.append(f"{flag}: empty; give a path")
+            continue
+        path, written = path_setting(config, f"claims_{name}"), name in OUTPUTS or name in FOLDERS
+        problem = unwritable(path, folder=name in FOLDERS) if path and written else None
+        if problem:
+            problems.append(f"{flag}: {problem}")
+    return problems
+
+
+def unwritable(path: Path, *, folder: bool) -> str | None:
+    """Why a run could not write ``path`` (a file, or a folder to write files into); None when it could. A file
+    is replaced through a temporary file beside it, so its folder must take new files."""
+    if folder and os.path.isfile(path):
+        return f"{path} is a file, not a folder"
+    if not folder and os.path.isdir(path):
+        return f"{path} is a folder, not a file"
+    if not folder and os.path.exists(path) and not os.path.isfile(path):
+        return f"{path} is not a regular file (a device or a FIFO), and is never replaced"
+    existing = path if folder else path.parent
+    while not os.path.lexists(existing):  # the folders a run would create: their nearest existing ancestor
+        existing = existing.parent
+    if not os.path.isdir(existing):
+        return f"cannot create {path}: {existing} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"cannot write in {existing}"
+    return None
+
+
+def _positive(value: object) -> bool:
+    """Whether an option's value (a float, or an ini string) is a finite number above 0."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return math.isfinite(number) and number > 0
+
+
+def _cluster_problems(config: pytest.Config) -> list[str]:
+    """The cluster's address cannot be resolved, or pytest-xdist would plan the runs once per worker."""
+    from claimbench.runs import cluster
+
+    if getattr(config.option, "numprocesses", None):
+        return ["--claims-cluster: the cluster trains the runs in parallel; drop -n"]
+    try:
+        cluster.address(setting(config, "claims_cluster"))
+    except ValueError as error:
+        return [str(error)]
+    return []
+
+
+def separated(option: str, value: str) -> bool:
+    """Whether ``option value`` is a ``--claims-*`` option given its value after a space: pytest looks for its ini
+    file before it knows plugin options, and takes such a value for a path to test."""
+    return option.startswith("--claims-") and "=" not in option and option not in FLAGS and not value.startswith("-")
+
+
+def unconfigured(config: pytest.Config) -> str | None:
+    """Why a session given ``--claims-*`` options on its command line has no ledger, or None when it was given
+    none (an ini file's output settings alone leave the plugin inert). A value after a space hid the ini file only
+    where it names an existing path: pytest looks for its ini file from the paths it was given that exist."""
+    arguments = config.invocation_params.args
+    for option, value in zip(arguments, arguments[1:]):
+        if separated(option, value) and os.path.lexists(config.invocation_params.dir / value):
+            return (f"no ledger configured; write {option}={value}, not {option} {value}: pytest looks for its "
+                    f"ini file before it knows plugin options, and took {value!r} for a path to test")
+    wanted = [f"--claims-{name}" for name in OUTPUTS if config.getoption(f"claims_{name}")]
+    if wanted:
+        return f"{wanted[0]}: there is no ledger to report on: give --claims-dir=DIR, or claims_dir in the ini file"
+    return None
+
+
+def project(config: pytest.Config) -> Path:
+    """The project's folder: the ini file's, else the rootdir."""
+    return config.inipath.parent if config.inipath else config.rootpath
+
+
+def pythonpath(config: pytest.Config) -> list[str]:
+    """The ``pythonpath`` ini's folders, which pytest put first on ``sys.path``."""
+    return [str(path) for path in config.getini("pythonpath")]
+
+
+def settings(config: pytest.Config) -> Settings:
+    """The session's training settings, from the options and ini values."""
+    from claimbench import progress
+    from claimbench.runs import cluster
+    from claimbench.runs.settings import Settings, worker_device
+
+    worker = getattr(config, "workerinput", {})
+    seeds, budget = setting(config, "claims_train_seeds"), setting(config, "claims_train_budget")
+    address = setting(config, "claims_cluster")
+    return Settings(
+        device=worker_device(setting(config, "claims_train_device") or "cuda", worker.get("workerid")),
+        seeds=int(seeds) if seeds is not None else None,
+        data_root=path_setting(config, "claims_data_root"),
+        budget_seconds=float(budget) if budget is not None else None,
+        retrain=bool(config.getoption("claims_retrain")),
+        results_dir=path_setting(config, "claims_results_dir") or project(config) / "runs",
+        allow_unverified=bool(setting(config, "claims_allow_unverified_data")),
+        download=bool(setting(config, "claims_download")),
+        compile=bool(setting(config, "claims_train_compile")),
+        session=worker.get("testrunuid") or config.stash.setdefault(session_key, uuid.uuid4().hex),
+        ledger=config.stash[ledger_path_key],
+        progress=progress.reporter(config),
+        precision=setting(config, "claims_train_precision") or "auto",
+        cluster=cluster.address(address) if address else None,
+    )
