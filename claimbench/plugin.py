@@ -399,7 +399,8 @@ class ClaimsSession:
             return  # a run that measured no claim leaves the files of the last one as they are
         from claimbench import environment, items, report, results
 
-        for claim_id, reason in self.config.stash.get(items.STALE, {}).items():  # never vouched for by a kept record
+        stale = self.config.stash.get(items.STALE, {})
+        for claim_id, reason in stale.items():  # never vouched for by a kept record
             collected.outcomes.setdefault(claim_id, results.Outcome(failure=reason))
 
         unusable = [problem for name, path in targets.items()
@@ -412,7 +413,7 @@ class ClaimsSession:
         reports = self.config.stash[reports_key]
         where = environment.describe(self.config.stash[options.ledger_path_key])
         try:
-            self.shown = report.final_records(collected.records(), reports, where, json=targets["json"],
+            self.shown = report.final_records(collected.records(), reports, where, json=targets["json"], stale=stale,
                                               unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED)
             self.written = report.write_records(self.shown, reports, where, {**targets, "markdown": targets["report"]})
         except OSError as error:

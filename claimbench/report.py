@@ -9,7 +9,7 @@ import json as jsonlib
 import os
 import re
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -296,22 +296,27 @@ def _software(environment: Any) -> tuple[str, ...]:
 
 
 def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequence[Report],
-               environment: Mapping[str, str]) -> list[Record]:
+               environment: Mapping[str, str], stale: Collection[str] = ()) -> list[Record]:
     """This run's records plus, for every other claim of the ledger, its record from ``previous`` (a JSON this
     module wrote), marked ``carried``, when the claim, its model's code and the ``SOFTWARE`` of ``environment`` are
     unchanged since: a partial run blanks nothing, and an edited claim or model, or an upgraded torch, keeps no
-    verdict it was not judged by. The note is the ledger's own."""
+    verdict it was not judged by. The note is the ledger's own.
+
+    The record of a ``stale`` claim (its report no longer prints it as the ledger copies it) is this run's error,
+    marked ``stale``; it hides the record it replaces, which comes back once the report prints the claim again."""
+    claims = {c.id: c for report in reports for c in report.claims}
     try:
         document = jsonlib.loads(Path(previous).read_text(encoding="utf-8"))
-        kept = {r["id"]: r for r in document["claims"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return list(records)
-    if _software(document.get("environment")) != _software(environment):
-        return list(records)
-    ran = {r["id"] for r in records}
-    claims = {c.id: c for report in reports for c in report.claims}
-    return [*records, *({**r, "carried": True, "note": claims[cid].note} for cid, r in kept.items()
-                        if cid in claims and cid not in ran and _unchanged(r, claims[cid]))]
+        kept = {r["id"]: r.get("hidden") if r.get("stale") else r for r in document["claims"]}
+        if _software(document.get("environment")) != _software(environment):
+            kept = {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        kept = {}
+    kept = {cid: r for cid, r in kept.items() if cid in claims and _unchanged(r, claims[cid])}
+    ran = [{**r, "stale": True, **({"hidden": kept[r["id"]]} if r["id"] in kept else {})} if r["id"] in stale
+           else r for r in records]
+    done = {r["id"] for r in records}
+    return [*ran, *({**r, "carried": True, "note": claims[cid].note} for cid, r in kept.items() if cid not in done)]
 
 
 def _unchanged(record: Any, claim: Claim) -> bool:
@@ -382,11 +387,13 @@ def update_readme(readme: Path | str, records: Sequence[Record], reports: Sequen
 
 
 def final_records(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str], *,
-                  json: Path | str | None = None, unmeasured: str = NOT_SELECTED) -> list[Record]:
-    """The records the files show: this run's; with ``json``, those ``carry_over`` keeps from the JSON there; and a
-    ``not run`` one, for the reason ``unmeasured``, for every claim of the ledger still without one."""
+                  json: Path | str | None = None, unmeasured: str = NOT_SELECTED, stale: Collection[str] = ()
+                  ) -> list[Record]:
+    """The records the files show: this run's; with ``json``, those ``carry_over`` keeps from the JSON there (the
+    ``stale`` claims' hidden); and a ``not run`` one, for the reason ``unmeasured``, for every claim of the ledger
+    still without one."""
     if json:
-        records = carry_over(records, json, reports, environment)
+        records = carry_over(records, json, reports, environment, stale)
     return complete(records, [claim for report in reports for claim in report.claims], unmeasured)
 
 

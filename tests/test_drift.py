@@ -91,3 +91,24 @@ def test_a_partial_run_keeps_no_record_of_a_cell_the_readme_changed_since(pytest
     records = {r["id"]: r for r in json.loads((pytester.path / "out.json").read_text(encoding="utf-8"))["claims"]}
     assert records[SMALL_PARAMS]["verdict"] == "error" and "out of date" in records[SMALL_PARAMS]["reason"]
     assert records["author/params/model_sizes/tinycnn/parameters"].get("carried"), "an unchanged cell is kept"
+
+
+def test_a_readme_printing_the_cell_again_brings_back_the_record_the_error_hid(pytester: pytest.Pytester) -> None:
+    """Drift is the README's state, not a measurement: fixed, it leaves no error behind, and loses no record."""
+    shutil.copytree(AUTHOR, pytester.path, dirs_exist_ok=True)
+
+    def record_after(readme: str, *args: str) -> dict:
+        (pytester.path / "README.md").write_text(readme, encoding="utf-8")
+        pytester.runpytest_subprocess(*args, "--claims-json=out.json")
+        records = json.loads((pytester.path / "out.json").read_text(encoding="utf-8"))["claims"]
+        return next(r for r in records if r["id"] == SMALL_PARAMS)
+
+    measured = record_after(README, "-m", "params")
+    assert measured["verdict"] == "refuted"  # the example's wrong number
+    stale = record_after(README.replace("20,940", "1,500"), "-m", "macs")
+    assert (stale["verdict"], stale["stale"], stale["hidden"]) == ("error", True, measured)
+    again = record_after(README, "-m", "macs")
+    assert again == {**measured, "carried": True}
+    (pytester.path / "out.json").unlink()
+    record_after(README.replace("20,940", "1,500"), "-m", "macs")  # stale with no record to hide
+    assert record_after(README, "-m", "macs")["verdict"] == "not run", "a drift error is never carried"
