@@ -58,11 +58,12 @@ def _refuse_stale(node: pytest.Item) -> None:
             raise errors.MeasurementError(reasons[value])
 
 
-def measure_in_setup(node: pytest.Item, measure: Callable[[], verdict.Measurement]) -> verdict.Measurement | None:
-    """A claim's measurement, taken in set-up so that a failure to measure is an error as pytest counts them: a
-    claim that cannot run here is skipped, and counters that disagree, or a ledger out of date with its report,
-    are an error of the set-up. None under ``--setup-only`` and ``--setup-plan``, which show the set-up and run
-    no test."""
+def measure_in_setup(node: pytest.Item, claim: Claim, measure: Callable[[], verdict.Measurement]
+                     ) -> verdict.Measurement | None:
+    """A claim's measurement, taken in set-up so that a failure to measure is an error as pytest, and JUnit XML,
+    count them: a claim that cannot run here is skipped, and a measurement the judge cannot use (counters that
+    disagree, seeds too spread, a number that is not finite), or a ledger out of date with its report, is an
+    error of the set-up. None under ``--setup-only`` and ``--setup-plan``, which show the set-up and run no test."""
     if getattr(node.config.option, "setuponly", False) or getattr(node.config.option, "setupplan", False):
         return None
     _refuse_stale(node)
@@ -70,10 +71,13 @@ def measure_in_setup(node: pytest.Item, measure: Callable[[], verdict.Measuremen
         measurement = measure()
     except errors.NotRunnable as reason:
         pytest.skip(str(reason))
-    disagreement = verdict.counters_disagree(measurement.counters)
-    if disagreement:
-        node.user_properties.append(results.measurement_property(measurement))
-        raise verdict.CounterDisagreement(disagreement)
+    if measurement.incomparable is None:
+        judged = verdict.judge(claim, verdict.Observation(measurement))
+        if judged.verdict == "error":
+            node.user_properties.append(results.measurement_property(measurement))
+            unusable = verdict.CounterDisagreement if verdict.counters_disagree(measurement.counters) else (
+                errors.MeasurementError)
+            raise unusable(judged.reason)
     return measurement
 
 
@@ -196,8 +200,8 @@ class ClaimItem(pytest.Item):
         """Measure the claim: a failure to measure is then an error of the set-up, as pytest counts errors."""
         from claimbench import families
 
-        self.measurement = measure_in_setup(self, lambda: families.measurement(self.claim, self.settings,
-                                                                                NO_BENCHMARK))
+        self.measurement = measure_in_setup(self, self.claim, lambda: families.measurement(
+            self.claim, self.settings, NO_BENCHMARK))
 
     def runtest(self) -> None:
         record_and_judge(self, self.claim, self.measurement)

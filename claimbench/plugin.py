@@ -250,7 +250,7 @@ class ClaimFixtures:
 
         timed = claim.kind == "epoch_time" and request.config.pluginmanager.hasplugin("benchmark")
         timer = request.getfixturevalue("benchmark") if timed else items.NO_BENCHMARK
-        return items.measure_in_setup(request.node, lambda: families.measurement(
+        return items.measure_in_setup(request.node, claim, lambda: families.measurement(
             claim, lambda: request.getfixturevalue("training_settings"), timer))
 
     @pytest.fixture

@@ -209,3 +209,25 @@ def test_an_error_of_ours_is_an_error_in_junit_xml_too(project: pytest.Pytester,
     assert all(("test_structure" in name) == bool(test_file) for name in named), named
     measured = [json.loads(p.get("value")) for p in suite.iter("property") if p.get("name") == "claimbench.measurement"]
     assert measured and all("counters" in m for m in measured), "the measurement reads as JSON in JUnit XML"
+
+
+def test_seeds_too_spread_to_judge_are_an_error_in_junit_xml_too(project: pytest.Pytester) -> None:
+    """A measurement the judge cannot use (here three seeds whose 95% interval crosses the band's edge) is known
+    only once measured; it is judged in set-up, so JUnit XML counts an error of ours, not a failed claim."""
+    project.makeconftest("""
+        import claimbench.families
+        from claimbench.verdict import Measurement
+
+        def spread_seeds(claim, settings, timer):
+            return Measurement(100.0, seeds=(90.0, 100.0, 110.0), spread=24.8, device="cpu")
+
+        claimbench.families.measurement = spread_seeds
+    """)
+    result = project.runpytest_subprocess("-k", "accuracy and linear", "--junitxml=out/junit.xml")
+    result.assert_outcomes(errors=1)
+    suite = ElementTree.parse(project.path / "out" / "junit.xml").getroot().find("testsuite")
+    assert (suite.get("errors"), suite.get("failures")) == ("1", "0")
+    record = json.loads((project.path / "out" / "claims.json").read_text())["claims"]
+    linear = next(r for r in record if r["id"] == "errors/accuracy/linear")
+    assert linear["verdict"] == "error" and linear["reason"].startswith("the seeds are too spread to judge")
+    assert linear["measured"] == 100.0, "the measurement is kept beside the error"
