@@ -23,6 +23,7 @@ import pytest
 pytestmark = pytest.mark.throughput
 
 MODEL = "iot_ml_hw2.model1"
+BATCH_SIZE = 32
 IMAGES = 1024
 EPOCHS = 4
 """Epochs per measurement; the first is a warm-up, the median of the others counts."""
@@ -93,14 +94,12 @@ def test_thread_setting_under_load(benchmark) -> None:
 
 def _main(setting: str, images: int, epochs: int) -> None:
     """Print the thread count, then images/s of each epoch."""
-    import dataclasses
-
     import torch
-    from conventional_loop import cifar_shaped, recipe_of
+    from conventional_loop import images_for, recipe_of
 
     from claimbench import registry, train
 
-    recipe, dataset = dataclasses.replace(recipe_of(MODEL), epochs=1), cifar_shaped(images)
+    recipe, dataset = recipe_of(BATCH_SIZE), images_for(MODEL, images)
     threads = train.step_cost(registry.get_model(MODEL), dataset, recipe, device="cpu").threads \
         if setting == "engine" else torch.get_num_threads()
     model = registry.get_model(MODEL)
