@@ -232,16 +232,17 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         direction = _direction(shown, band)
         delta = _decimal_sum(shown, claim.value, -1) if claim.value is not None else None
         if measurement.spread:
-            words += f"; mean of {len(measurement.seeds)} seeds ±{measurement.spread:.3g} (95% interval)"
+            runs, statistic, interval, _ = _REPEATS[claim.kind == "epoch_time"]
+            words += f"; {statistic} of {len(measurement.seeds)} {runs} ±{measurement.spread:.3g} ({interval})"
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction}
     if band is not None and _undecided(shown, measurement.spread, band):
         low, high = shown - measurement.spread, shown + measurement.spread
         where = "inside" if direction == "within" else direction
-        return Judgement("error", f"the seeds are too spread to judge: their mean {format_number(shown)} is "
-                         f"{where} the band {_describe_band(band)}, but its 95% interval "
-                         f"[{format_number(low)}, {format_number(high)}] over {len(measurement.seeds)} seeds "
-                         f"crosses its edge{_single_runs(claim, measurement, band)}; more seeds "
-                         "(--claims-train-seeds) narrow it", **common)
+        runs, statistic, interval, remedy = _REPEATS[claim.kind == "epoch_time"]
+        return Judgement("error", f"the {runs} are too spread to judge: their {statistic} {format_number(shown)} "
+                         f"is {where} the band {_describe_band(band)}, but its {interval} "
+                         f"[{format_number(low)}, {format_number(high)}] over {len(measurement.seeds)} {runs} "
+                         f"crosses its edge{_single_runs(claim, measurement, band)}; {remedy}", **common)
     if direction == "within":
         reason = ""
         if claim.expect == "refuted":
@@ -261,13 +262,20 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     return Judgement("refuted", line, **common)
 
 
+_REPEATS = {False: ("seeds", "mean", "95% interval", "more seeds (--claims-train-seeds) narrow it"),
+            True: ("timed epochs", "median", "range", "time them on an otherwise idle machine")}
+"""What a measurement's repeated runs are (training seeds; an epoch time's timed epochs), the statistic judged,
+how its ``spread`` is read, and what narrows it."""
+
+
 def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | None, float | None]) -> str:
     """How many seeds land in the band on their own, where several ran: the band judges their mean (the number a
     re-run is expected to give), and a single run of the author's may lie anywhere among them."""
     if len(measurement.seeds) < 2:
         return ""
     inside = sum(_direction(shown_value(claim, seed), band) == "within" for seed in measurement.seeds)
-    return f"; {inside} of the {len(measurement.seeds)} seeds on their own land in the band"
+    runs = _REPEATS[claim.kind == "epoch_time"][0]
+    return f"; {inside} of the {len(measurement.seeds)} {runs} on their own land in the band"
 
 
 def _bears_out(claim: Claim, shown: Measured) -> bool:

@@ -129,6 +129,37 @@ def test_timing_compares_only_like_with_like() -> None:
     assert timing.same_hardware("EPYC 7B13", "CPU AMD EPYC 7B13, x86_64 (1 thread)")
 
 
+def test_other_processes_cpu_time_is_counted_in_cores() -> None:
+    assert timing._others((10.0, 2.0), (12.0, 3.0), wall=2.0) == 0.5  # 2 s of CPU, 1 s of it ours, in 2 s
+    assert timing._others(None, (12.0, 3.0), wall=2.0) == 0.0  # no /proc/stat: nothing to say
+    reading = timing._cpu_seconds()
+    assert reading is None or reading[0] >= reading[1] >= 0
+
+
+@pytest.mark.parametrize("others", [0.0, 0.9])
+def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_it_an_error(
+        others: float, cifar_root: Path, small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The author's numerics and cores, not the probe's choice; a time taken while other processes ran is the
+    machine's, never a verdict; a quiet one is the median of its rounds, their range its spread."""
+    from claimbench import environment, families
+    from claimbench.items import NO_BENCHMARK
+
+    monkeypatch.setattr(environment, "_cpu_model", lambda: "AMD EPYC 7B13, x86_64")
+    monkeypatch.setattr(timing, "_others", lambda before, after, wall: others)
+    timed = dataclasses.replace(claim("iot_ml_hw2/epoch_time/model1", small_ledger), hardware="EPYC 7B13")
+    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path)
+    if others:
+        with pytest.raises(errors.MeasurementError, match=r"^the machine was busy: other processes ran 0.90 of"):
+            families.epoch_time(timed, settings, NO_BENCHMARK)
+        return
+    measurement = families.epoch_time(timed, settings, NO_BENCHMARK)
+    assert measurement.incomparable is None and len(measurement.seeds) == timing.TIMING_ROUNDS
+    assert measurement.measured == sorted(measurement.seeds)[1]
+    assert measurement.spread == max(abs(s - measurement.measured) for s in measurement.seeds)
+    threads = torch.get_num_threads()
+    assert measurement.device == f"CPU AMD EPYC 7B13, x86_64 ({threads} thread{'s' * (threads > 1)}), fp32"
+
+
 # ----------------------------------------------------------------------------- the run store and its faults
 
 

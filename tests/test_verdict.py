@@ -129,6 +129,17 @@ def test_seeds_too_spread_to_decide_are_an_error_never_a_pass(claimed: float, se
         check(claim, Measurement(sum(seeds) / len(seeds), seeds=seeds, spread=spread))
 
 
+def test_timed_epochs_that_range_over_a_band_edge_are_an_error_and_a_steady_time_is_judged() -> None:
+    claim = _claim(4.0, kind="epoch_time", printed="4.0 s", tolerance=Tolerance(rel=0.25))  # band [3, 5]
+    noisy = _judge(claim, 5.69, seeds=(5.96, 5.69, 3.65), spread=2.04)
+    assert noisy.verdict == "error" and noisy.reason.startswith(
+        "the timed epochs are too spread to judge: their median 5.69 is above the band [3, 5], but its range "
+        "[3.65, 7.73] over 3 timed epochs crosses its edge; 1 of the 3 timed epochs on their own land in the band")
+    assert noisy.reason.endswith("; time them on an otherwise idle machine")
+    steady = _judge(claim, 8.26, seeds=(7.8, 8.6, 8.26), spread=0.46)
+    assert steady.verdict == "refuted" and "median of 3 timed epochs ±0.46 (range)" in steady.reason
+
+
 @pytest.mark.parametrize("claimed", [1_600_040_001, 15_470_264_335, 2**53 - 1, 10**17, 10**18 - 1])
 def test_a_count_of_billions_is_still_exact(claimed: int) -> None:
     assert _judge(_claim(claimed), claimed + 1).verdict == "refuted"

@@ -1,36 +1,62 @@
-"""Epoch-time claims: training epochs of the claim's recipe timed with pytest-benchmark."""
+"""Epoch-time claims: training epochs of the claim's recipe timed with pytest-benchmark, as the author ran them
+(fp32 unless asked otherwise, every thread of the process), on a machine that nothing else keeps busy."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import statistics
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import torch
 
-from claimbench import environment, registry, train
+from claimbench import environment, errors, registry, train
 from claimbench.ledger import Claim
 from claimbench.runs import cost, splits
 from claimbench.runs.settings import Settings, usable
 
-__all__ = ["TIMING_ROUNDS", "EpochTime", "same_hardware", "time_epoch"]
+__all__ = ["BUSY_CORES", "TIMING_ROUNDS", "EpochTime", "same_hardware", "time_epoch"]
 
 TIMING_ROUNDS = 3
 """Timed epochs per timing claim, after one warm-up epoch."""
+BUSY_CORES = 0.25
+"""Other processes running more than this many cores' worth while an epoch is timed on the CPU make its time
+the machine's, not the model's: an error of ours, never a verdict."""
 
 
 @dataclass(frozen=True)
 class EpochTime:
-    """Seconds per training epoch (median of the timed rounds); ``incomparable`` says why the claim's
+    """Seconds per training epoch (median of the timed ``rounds``); ``incomparable`` says why the claim's
     hardware differs from ours, or is None when it is the same."""
 
     seconds: float
+    rounds: tuple[float, ...]
     device: str
     incomparable: str | None
     verified: bool
     """Whether the data's checksums matched (a truncated or altered dataset changes an epoch's time)."""
+
+
+def _cpu_seconds() -> tuple[float, float] | None:
+    """(CPU seconds every process has run, this process's), so far; None where Linux's ``/proc/stat`` is not."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0].split()
+        user, nice, system, _, _, irq, softirq, steal = map(int, fields[1:9])
+    except (OSError, ValueError):
+        return None
+    own = os.times()
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK"), own.user + own.system
+
+
+def _others(before: tuple[float, float] | None, after: tuple[float, float] | None, wall: float) -> float:
+    """How many cores' worth other processes ran between two ``_cpu_seconds`` readings ``wall`` seconds apart."""
+    if before is None or after is None or wall <= 0:
+        return 0.0
+    return max(0.0, (after[0] - before[0]) - (after[1] - before[1])) / wall
 
 
 def _words(name: str) -> set[str]:
@@ -67,19 +93,23 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     one_epoch = dataclasses.replace(recipe, epochs=1, plateau=None, early_stopping=None, schedule="constant")
     eval_images = len(val_set) if val_set is not None else 0
     found = cost.step_cost(claim.model, recipe, train_set, settings)
-    threads = found.cost.threads
+    threads = torch.get_num_threads()  # the author's: every core the process has, not the probe's choice
     estimate = cost.estimate_seconds(found.cost, one_epoch, len(train_set), [eval_images], final_train_pass=False)
     cost.skip_over_budget(claim, 1, estimate * (TIMING_ROUNDS + 1), TIMING_ROUNDS + 1, settings, threads=threads)
     cost.announce(claim.model, f"timing {TIMING_ROUNDS + 1} epochs (1 warm-up)", estimate * (TIMING_ROUNDS + 1),
                   found, settings)
     torch.manual_seed(0)
     model = registry.get_model(claim.model)
-    accel = found.accel(compile=settings.compile)
+    # The author's numerics, not the fastest: fp32, unless --claims-train-precision=bf16 asks for bf16.
+    accel = train.Accel(autocast=train.AUTOCAST.get(settings.precision), compile=settings.compile)
     seconds: list[float] = []
+    busy: list[float] = []
 
     def run_epoch() -> None:
+        before, start = _cpu_seconds(), time.perf_counter()
         history = train.train(model, train_set, None, one_epoch, device=device, seed=0, val_set=val_set,
                               threads=threads, accel=accel, name=claim.model)
+        busy.append(_others(before, _cpu_seconds(), time.perf_counter() - start))
         seconds.append(history.epochs[0].seconds)
 
     if benchmark.enabled:
@@ -87,11 +117,16 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     else:  # pytest-benchmark turns itself off under xdist; the engine's own timer still times each round
         for _ in range(TIMING_ROUNDS + 1):
             run_epoch()
-    timed = tuple(seconds[-TIMING_ROUNDS:])
+    timed, others = tuple(seconds[-TIMING_ROUNDS:]), max(busy[-TIMING_ROUNDS:])
     ours = environment.device_name(device, threads)
     benchmark.extra_info.update({"claim": claim.id, "device": ours, "epoch_seconds": list(timed),
                                  "images_per_epoch": len(train_set), "val_images": eval_images,
-                                 "threads": threads})
+                                 "threads": threads, "precision": accel.precision, "other_processes_cores": others})
     incomparable = None if same_hardware(claim.hardware, ours) else (
         f"measured {statistics.median(timed):.3g} s per epoch on {ours}; the claim was timed on {claim.hardware}")
-    return EpochTime(seconds=statistics.median(timed), device=ours, incomparable=incomparable, verified=sets.verified)
+    if incomparable is None and torch.device(device).type == "cpu" and others > BUSY_CORES:
+        raise errors.MeasurementError(
+            f"the machine was busy: other processes ran {others:.2f} of its cores while an epoch was timed (over "
+            f"{BUSY_CORES} makes the time the machine's); time it on an otherwise idle machine")
+    return EpochTime(seconds=statistics.median(timed), rounds=timed, device=f"{ours}, {accel.precision}",
+                     incomparable=incomparable, verified=sets.verified)
