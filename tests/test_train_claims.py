@@ -228,20 +228,20 @@ STEP_SECONDS = 5.0
 """The training step the tests' probes report: large and exact, so that estimates are known numbers."""
 
 
-def probe_choosing(chosen: str, calls: list[str]) -> Callable[..., precision.Probe]:
-    """``precision.probe`` choosing ``chosen`` whatever it would measure; each call's precision asked goes to
-    ``calls``."""
+def probe_choosing(chosen: str, calls: list[str], threads: int = 1) -> Callable[..., precision.Probe]:
+    """``precision.probe`` choosing ``chosen`` on ``threads`` whatever it would measure; each call's precision asked
+    goes to ``calls``."""
     def probe(build: Callable[[], torch.nn.Module], train_set: data.Dataset, recipe: ledger.Recipe, *, device: str,
               asked: str) -> precision.Probe:
         calls.append(asked)
-        return precision.Probe(asked=asked, chosen=chosen, cost=train.StepCost(STEP_SECONDS, 0.0, 1),
+        return precision.Probe(asked=asked, chosen=chosen, cost=train.StepCost(STEP_SECONDS, 0.0, threads),
                                step_seconds={"fp32": STEP_SECONDS * {"fp32": 1, "bf16": 1.5}[chosen],
                                              "bf16": STEP_SECONDS})
     return probe
 
 
 def interrupt_after_epoch_1(claim_: ledger.Claim, settings: Settings, monkeypatch: pytest.MonkeyPatch,
-                            chosen: str) -> dict[str, Any]:
+                            chosen: str, threads: int = 1) -> dict[str, Any]:
     """Train the claim's run of seed 0 in a session (a process: its own probes) whose probe chooses ``chosen``, and
     stop it when it reports epoch 2, as a Ctrl-C then would; epoch 1's checkpoint is left, and returned."""
     def stop(line: str) -> None:
@@ -249,7 +249,7 @@ def interrupt_after_epoch_1(claim_: ledger.Claim, settings: Settings, monkeypatc
             raise Interrupted(line)
 
     monkeypatch.setattr(cost, "PROBES", {})
-    monkeypatch.setattr(precision, "probe", probe_choosing(chosen, []))
+    monkeypatch.setattr(precision, "probe", probe_choosing(chosen, [], threads))
     with pytest.raises(Interrupted):
         local.measure(claim_, dataclasses.replace(settings, progress=stop))
     checkpoint = stored_path(claim_, settings).with_suffix(".ckpt")
@@ -282,6 +282,19 @@ def test_interrupted_run_resumes_in_the_precision_it_began_with(small_ledger: Pa
     estimate = (r"iot_ml_hw2.model1: training 1 run\(s\) of up to 2 epochs, seed 0 resuming from epoch 2 in bf16, "
                 r"estimated \S+ \(5e\+03 ms/step, 1 thread\(s\), bf16\)$")
     assert any(re.match(estimate, line) for line in lines), lines
+
+
+def test_a_run_resumed_on_fewer_threads_says_so(small_ledger: Path, tiny_settings: Settings,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run begun on 2 threads and resumed in a process of 1 (a pytest-xdist worker's share) trains on 1, never
+    oversubscribing the CPU; its weights then differ from an uninterrupted run's, and its record and device say so."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    interrupt_after_epoch_1(model1, tiny_settings, monkeypatch, "fp32", threads=2)
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 1)
+    outcome = local.measure(model1, dataclasses.replace(tiny_settings, session="the next session"))
+    record = json.loads(outcome.results[0].read_text())
+    assert (record["threads"], record["began_with_threads"]) == (1, 2)
+    assert outcome.device.endswith("(1 thread), resumed on fewer threads than the 2 it began with"), outcome.device
 
 
 def test_seeds_trained_in_two_precisions_name_both_devices(small_ledger: Path, tiny_settings: Settings,

@@ -1,7 +1,8 @@
 """The local executor: train a claim's runs in this process (or read those stored), then its statistic.
 
 Each seed's run trains once (``claimbench.train``), checkpointing after every epoch and resuming from
-there in the precision and thread count it began with; its record goes into the run store
+there in the precision and thread count it began with (fewer threads where this process has fewer, which its
+record says: the weights then differ from an uninterrupted run's); its record goes into the run store
 (``claimbench.runs.store``), and the claim reads the statistic it claims from the runs' histories
 (``claimbench.metrics``).
 """
@@ -85,7 +86,8 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
         found = found or cost.step_cost(claim.model, recipe, sets.train, settings)
     started = time.perf_counter()
     accel = found.accel(compile=settings.compile)
-    threads = min(found.cost.threads, torch.get_num_threads())  # a resumed run: never more than this process has
+    began = found.cost.threads
+    threads = min(began, torch.get_num_threads())  # a resumed run: never more than this process has
     history, model = _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel,
                             store.checkpoint_note(path, found, settings))
     return {
@@ -98,6 +100,7 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
                   "autocast": str(accel.autocast).removeprefix("torch.") if accel.autocast else None},
         "precision": found.to_dict(),
         "threads": threads if torch.device(settings.device).type == "cpu" else None,
+        **({"began_with_threads": began} if torch.device(settings.device).type == "cpu" and threads < began else {}),
         "environment": environment.describe(settings.ledger, settings.device, threads),
         "verified_data": sets.verified,
         "data": sets.identity,
@@ -114,8 +117,9 @@ def _trained_on(record: dict[str, Any], settings: Settings) -> str:
     """The device a stored run trained on, and its autocast where it used one: ``CPU ..., bfloat16 autocast``."""
     device = record.get("environment", {}).get("device") or environment.device_name(settings.device,
                                                                                       record.get("threads"))
-    autocast = record.get("accel", {}).get("autocast")
-    return f"{device}, {autocast} autocast" if autocast else device
+    autocast, began = record.get("accel", {}).get("autocast"), record.get("began_with_threads")
+    device += f", {autocast} autocast" if autocast else ""
+    return device + (f", resumed on fewer threads than the {began} it began with" if began else "")
 
 
 def _check_budget(claim: Claim, recipe: Recipe, missing: dict[int, Path], sets: splits.Splits,
