@@ -9,14 +9,19 @@ from pathlib import Path
 from claimbench import markdown_tables
 from claimbench.ledger import Report
 
-__all__ = ["source_file", "stale"]
+__all__ = ["names_markdown", "source_file", "stale"]
+
+
+def names_markdown(report: Report) -> bool:
+    """Whether the report's ``source`` names a markdown file (not a URL, not another kind of file)."""
+    return bool(report.source) and "://" not in report.source and report.source.lower().endswith((".md", ".markdown"))
 
 
 def source_file(report: Report, folders: Sequence[Path]) -> Path | None:
     """The markdown file the report's ``source`` names, in the first of ``folders`` that holds it; None for a
     report known by URL, or whose file is not here. A ``source`` that leads out of the folder (``../``, an absolute
     path, a symlink) is never read: a ledger does not get to quote a file of the reviewer's."""
-    if not report.source or "://" in report.source or not report.source.lower().endswith((".md", ".markdown")):
+    if not names_markdown(report):
         return None
     return next((folder / report.source for folder in folders if (folder / report.source).is_file()
                  and (folder / report.source).resolve().is_relative_to(folder.resolve())), None)
@@ -24,7 +29,7 @@ def source_file(report: Report, folders: Sequence[Path]) -> Path | None:
 
 def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
     """Claim id → why the report ``name`` (its text ``markdown_text``) no longer prints the claim's cell as the
-    ledger copies it: its table (by columns), row or text changed."""
+    ledger copies it (its table, by columns, row or text changed), or a claim of its text its ``printed`` words."""
     printed: dict[tuple[tuple[str, ...], str, str], list[str]] = {}
     for table in markdown_tables.tables(markdown_text):
         for row in table.rows:
@@ -35,9 +40,12 @@ def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
     for table in report.tables:
         for row in table.rows:
             labelled.setdefault((table.id, row[0]), row)
-    reasons = {}
+    reasons, text = {}, " ".join(markdown_text.split())  # a sentence may wrap anywhere
     for claim in report.claims:
         if claim.cell is None:
+            if " ".join(claim.printed.split()) not in text:
+                reasons[claim.id] = (f"the ledger is out of date: {name} no longer prints {claim.printed!r} "
+                                     "anywhere; update the ledger")
             continue
         table_id, label, column = claim.cell
         table = tables[table_id]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,17 +111,25 @@ def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
 def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str]:
     """The claims whose report's markdown file (in the ledger's folder, in the folder above it, where `claimbench init`
     leaves the README it drafts from, or beside the ini, first found) no longer prints them as copied: the ledger's
-    own folders come first, so that a reviewer's README is never read for the author's."""
+    own folders come first, so that a reviewer's README is never read for the author's. A markdown file found in
+    none of them is a warning: nothing then compares its claims with it."""
     from claimbench import drift
 
     ledger_path = config.stash[options.ledger_path_key]
     ledger_folder = ledger_path if ledger_path.is_dir() else ledger_path.parent
-    folders = [ledger_folder, ledger_folder.parent, options.project(config)]
+    folders = list(dict.fromkeys([ledger_folder, ledger_folder.parent, options.project(config)]))
     reasons: dict[str, str] = {}
     for report in reports:
         path = drift.source_file(report, folders)
         if path is not None:
             reasons |= drift.stale(report, path.read_text(encoding="utf-8", errors="replace"), report.source or "")
+        elif drift.names_markdown(report):
+            file = ledger_folder / f"{report.slug}.toml"
+            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+            line = next((n for n, text in enumerate(lines, 1) if text.lstrip().startswith("source")), 1)
+            warnings.warn_explicit(
+                f"[report] source {report.source!r} is in none of {', '.join(map(str, folders))}: its claims are "
+                "not compared with what it prints now", pytest.PytestWarning, str(file), line)
     return reasons
 
 

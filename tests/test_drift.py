@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -32,6 +33,16 @@ def test_a_number_the_readme_no_longer_prints_makes_its_claim_stale(author: ledg
     assert reasons == {SMALL_PARAMS: "the ledger is out of date: README.md now prints '1,500' in table 'Model sizes', "
                                      "row 'SmallCNN', column 'Parameters', where the ledger copies '20,940'; update "
                                      "the ledger"}
+
+
+def test_a_claim_of_the_text_is_stale_when_the_readme_no_longer_prints_its_words(author: ledger.Report) -> None:
+    prose = dataclasses.replace(author.claims[0], id="author/params/text/total", cell=None, printed="under 25K")
+    report = dataclasses.replace(author, claims=(prose,))
+    wrapped = README + "\nBoth models stay\nunder\n25K parameters.\n"
+    assert drift.stale(report, wrapped, "README.md") == {}, "a sentence may wrap anywhere"
+    assert drift.stale(report, wrapped.replace("25K", "5K"), "README.md") == {
+        "author/params/text/total": "the ledger is out of date: README.md no longer prints 'under 25K' anywhere; "
+                                    "update the ledger"}
 
 
 @pytest.mark.parametrize("edit", [("| SmallCNN |", "| SmallerCNN |"), ("| Parameters |", "| Params |"),
@@ -112,3 +123,16 @@ def test_a_readme_printing_the_cell_again_brings_back_the_record_the_error_hid(p
     (pytester.path / "out.json").unlink()
     record_after(README.replace("20,940", "1,500"), "-m", "macs")  # stale with no record to hide
     assert record_after(README, "-m", "macs")["verdict"] == "not run", "a drift error is never carried"
+
+
+def test_a_readme_source_that_is_not_there_is_a_warning(pytester: pytest.Pytester) -> None:
+    """A mistyped ``source`` would otherwise turn the comparison off in silence."""
+    shutil.copytree(AUTHOR, pytester.path, dirs_exist_ok=True)
+    ledger_file = pytester.path / "claims" / "author.toml"
+    ledger_file.write_text(ledger_file.read_text(encoding="utf-8").replace('source = "README.md"',
+                                                                             'source = "READM.md"', 1))
+    result = pytester.runpytest_subprocess("-m", "params", "-p", "no:cacheprovider")
+    result.stdout.fnmatch_lines(["claims/author.toml:8",
+                                 "*PytestWarning: [[]report] source 'READM.md' is in none of *: its claims are not "
+                                 "compared with what it prints now"])
+    result.assert_outcomes(passed=1, failed=1, deselected=3, warnings=1)
