@@ -266,7 +266,11 @@ def _check(arguments: argparse.Namespace) -> int:
 def _init(arguments: argparse.Namespace) -> int:
     from claimbench import atomic, draft, markdown_tables
 
-    name = arguments.slug or markdown_tables.slug(Path.cwd().name)
+    try:
+        name = draft.slug_argument(arguments.slug) if arguments.slug else markdown_tables.slug(Path.cwd().name)
+    except argparse.ArgumentTypeError as error:
+        raise SystemExit(f"claimbench init: --slug {error}") from None
+    name = name or "report"  # a folder named without an ASCII letter or digit
     target = arguments.claims_dir / f"{name}.toml"
     if target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")

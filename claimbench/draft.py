@@ -185,6 +185,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+SLUG = re.compile(r"[a-z0-9_-]+")
+"""A report's slug: its ledger's file name, its claims' id prefix and its recipe's name, a bare TOML key."""
+
+
+def slug_argument(text: str) -> str:
+    """``--slug``'s value, when it is a ``SLUG``; else the one-line reason, as argparse shows it."""
+    if not SLUG.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r}: use lower-case letters, digits, '_' and '-' (it names the "
+                                         "ledger's file, its claims' ids and its recipe)")
+    return text
+
+
 def _fail(path: Path, error: Exception | str) -> int:
     """Say in one line what went wrong with ``path``; the exit status 1."""
     print(f"claimbench draft: {path}: {error}", file=sys.stderr)
@@ -197,7 +209,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="claimbench draft", description="Draft a v2 claims ledger from a markdown report."
     )
     parser.add_argument("report", help="the markdown report to read")
-    parser.add_argument("--slug", help="the report's slug (default: from the file name; a README's, its folder's)")
+    parser.add_argument("--slug", type=slug_argument,
+                        help="the report's slug (default: from the file name; a README's, its folder's)")
     parser.add_argument("-o", "--output", help="write the ledger to this file instead of stdout")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     return parser

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -137,6 +138,30 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     with pytest.raises(SystemExit, match=r"claims/my_cnns.toml already holds the claims of README.md: edit it"):
         cli.main(["init", "--slug", "again"])
     assert not (project / "claims" / "again.toml").exists()
+
+
+@pytest.mark.parametrize("slug", ["../outside", "a/b", "bad slug!", "v1.2", "Upper"])
+def test_a_slug_that_is_no_bare_name_is_refused_before_anything_is_written(
+        slug: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A slug names the ledger's file, its claims' ids and a ``[recipe.<slug>]`` table: '../x' would write outside
+    claims/, 'a/b' where nothing collects it, 'v1.2' a recipe 'v1' with a table '2'."""
+    (tmp_path / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit, match=rf"^claimbench init: --slug '{re.escape(slug)}': use lower-case letters"):
+        cli.main(["init", "--slug", slug])
+    with pytest.raises(SystemExit):
+        cli.main(["draft", "README.md", "--slug", slug])
+    assert f"argument --slug: '{slug}': use lower-case letters" in capsys.readouterr().err
+    assert sorted(path.name for path in tmp_path.rglob("*")) == ["README.md"]
+
+
+def test_init_in_a_folder_named_without_ascii_names_the_ledger_report(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "模型"
+    project.mkdir()
+    (project / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert cli.main(["init"]) == 0 and (project / "claims" / "report.toml").is_file()
 
 
 @pytest.mark.parametrize("argv", [["init"], ["init", "nope.md"]])
