@@ -32,10 +32,14 @@ def _read_results(path: Path) -> dict[str, Any]:
     """A claims JSON written by ``--claims-json``; a ``SystemExit`` naming the file, and the claim and field
     where a record lacks one, when it is not one."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SystemExit(f"claimbench: {path}: cannot read it: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        document = json.loads(text)
         if not isinstance(document.get("claims"), list):
             raise ValueError("no 'claims' list")
-    except (OSError, ValueError, AttributeError) as error:
+    except (ValueError, AttributeError) as error:
         raise SystemExit(f"claimbench: {path}: not a claims JSON written by --claims-json ({error})") from None
     for number, record in enumerate(document["claims"], 1):
         if not isinstance(record, dict):
@@ -304,7 +308,7 @@ def _init(arguments: argparse.Namespace) -> int:
             print(f"set in the [{section}] section of {os.path.relpath(path)}:\n" + "".join(
                 f"{key} = {json.dumps(value) if toml else ' '.join(value) if isinstance(value, list) else value}\n"
                 for key, value in lacking.items()))
-    print(f"wrote {target}: fill in its TODOs, then run `claimbench check`")
+    print(f"wrote {target}: fill in its TODOs, then run `pytest` (or `claimbench check`)")
     print("keep runs/ (stored training runs) and .benchmarks/ out of git: add them to .gitignore")
     return 0
 

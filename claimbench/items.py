@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import importlib.util
 import pkgutil
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -181,17 +182,24 @@ class LedgerFile(pytest.File):
         self.claims, self.settings = claims, settings
 
     def collect(self) -> Iterator[ClaimItem]:
+        lines = {match[2]: number for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines())
+                 if (match := _ID_LINE.match(line))}
         for claim in self.claims:
             if claim.file == self.path.name:
-                yield ClaimItem.from_parent(self, name=claim.id, claim=claim, settings=self.settings)
+                yield ClaimItem.from_parent(self, name=claim.id, claim=claim, settings=self.settings,
+                                            line=lines.get(claim.local_id, 0))
+
+
+_ID_LINE = re.compile(r"""\s*id\s*=\s*(["'])(.*?)\1""")
+"""A claim's ``id = "..."`` line, where its item is reported (a skip's location)."""
 
 
 class ClaimItem(pytest.Item):
     """One claim of a ledger, measured by its family and judged; needs no test file."""
 
-    def __init__(self, *, claim: Claim, settings: Callable[[], Settings], **kwargs: Any) -> None:
+    def __init__(self, *, claim: Claim, settings: Callable[[], Settings], line: int = 0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.claim, self.settings = claim, settings
+        self.claim, self.settings, self.line = claim, settings, line
         for mark in marks(claim):
             self.add_marker(mark)
         self.user_properties.append((results.CLAIM_PROPERTY, claim.id))
@@ -217,4 +225,5 @@ class ClaimItem(pytest.Item):
         return super().repr_failure(excinfo, style="short" if self.config.option.tbstyle == "auto" else style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, f"claim {self.claim.id}"
+        """The claim's ``id`` line (0-based, as pytest counts)."""
+        return self.path, self.line, f"claim {self.claim.id}"

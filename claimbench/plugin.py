@@ -144,6 +144,9 @@ def pytest_collection(session: pytest.Session) -> None:
         reports = ledger.load_reports(config.stash[options.ledger_path_key])
     except ledger.LedgerError as error:
         raise pytest.UsageError(f"claims ledger rejected: {error}") from None
+    if not reports:
+        raise pytest.UsageError(f"claims ledger {config.stash[options.ledger_path_key]}: no *.toml file in this "
+                                "folder: write one with `claimbench init` or `claimbench draft REPORT.md -o FILE`")
     _import_model_modules(config, reports)
     items.check_models(reports)
     config.stash[items.STALE] = _stale_claims(config, reports)

@@ -85,6 +85,8 @@ def test_a_file_that_is_not_a_claims_json_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(SystemExit, match=r"x.json: not a claims JSON written by --claims-json"):
         cli.main(["compare", str(tmp_path / "x.json"), str(tmp_path / "x.json")])
+    with pytest.raises(SystemExit, match=r"^claimbench: \S+nope.json: cannot read it: No such file or directory$"):
+        cli.main(["compare", str(tmp_path / "nope.json"), str(tmp_path / "x.json")])
 
 
 @pytest.mark.parametrize(("records", "message"), [
@@ -225,6 +227,15 @@ def test_check_without_a_ledger_is_a_usage_error(tmp_path: Path) -> None:
                               text=True, check=False)
     assert finished.returncode == 4 and "INTERNALERROR" not in finished.stdout + finished.stderr
     assert finished.stderr.startswith("ERROR: claimbench check: no ledger configured"), finished.stderr
+
+
+def test_a_ledger_folder_without_a_ledger_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "pytest.ini").write_text("[pytest]\nclaims_dir = claims\n", encoding="utf-8")
+    finished = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider"], cwd=tmp_path,
+                              capture_output=True, text=True, check=False)
+    assert finished.returncode == 4, finished.stdout + finished.stderr
+    assert finished.stderr.startswith(f"ERROR: claims ledger {tmp_path / 'claims'}: no *.toml file in this folder")
 
 
 @pytest.mark.parametrize(("name", "text"), [
