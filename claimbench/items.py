@@ -31,6 +31,8 @@ TIER_OF_KIND = {
     **{kind: "train" for kind in vocab.TRAINING_KINDS},
     "epoch_time": "timing",
 }
+"""Each kind's tier marker, cheapest first: a ledger's items run in this order (seconds of structure before
+minutes of training, so that a Ctrl-C or ``-x`` during training leaves the structural verdicts measured)."""
 
 NO_BENCHMARK = SimpleNamespace(enabled=False, extra_info={})
 """What times epochs without pytest-benchmark (a ledger's own items, or a session without the plugin): nothing; the
@@ -184,7 +186,8 @@ class LedgerFile(pytest.File):
     def collect(self) -> Iterator[ClaimItem]:
         lines = {match[2]: number for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines())
                  if (match := _ID_LINE.match(line))}
-        for claim in self.claims:
+        cheapest = list(TIER_OF_KIND)
+        for claim in sorted(self.claims, key=lambda claim: (cheapest.index(claim.kind), claim.id)):
             if claim.file == self.path.name:
                 yield ClaimItem.from_parent(self, name=claim.id, claim=claim, settings=self.settings,
                                             line=lines.get(claim.local_id, 0))

@@ -125,7 +125,10 @@ def _import_path(reference: str) -> Builder:
     try:
         return getattr(module, attribute)
     except AttributeError:
-        raise KeyError(f"model {reference!r}: module {module_name!r} has no {attribute!r}") from None
+        builders = [name for name, value in vars(module).items() if callable(value) and not name.startswith("_")]
+        close = difflib.get_close_matches(attribute, builders, n=3, cutoff=0.6)
+        raise KeyError(f"model {reference!r}: module {module_name!r} has no {attribute!r}"
+                       + (f" (closest: {', '.join(close)})" if close else "")) from None
 
 
 def _torchvision(name: str) -> Builder:

@@ -174,8 +174,10 @@ def test_torchvision_and_import_path_references() -> None:
         "dl_cifar10_pytorch.baseline") == (3, 32, 32), "an import path finds the size its builder was registered with"
     with pytest.raises(KeyError, match=r"unknown torchvision classification model 'resnet19' \(closest: resnet18"):
         registry.get_model("torchvision:resnet19")
-    with pytest.raises(KeyError, match="module 'models.dl_cifar10_pytorch' has no 'nothing'"):
+    with pytest.raises(KeyError, match=r"module 'models.dl_cifar10_pytorch' has no 'nothing'.$"):
         registry.get_model("models.dl_cifar10_pytorch:nothing")
+    with pytest.raises(KeyError, match=r"has no 'resnet81' \(closest: resnet18[,)]"):
+        registry.get_model("models.dl_cifar10_pytorch:resnet81")
 
 
 def test_a_timm_reference_without_timm_says_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:

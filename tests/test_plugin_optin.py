@@ -246,7 +246,7 @@ def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
     result = author.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: mine/params/tiny: model: "
-                                 "model 'mymodels:tiny2': module 'mymodels' has no 'tiny2'"])
+                                 "model 'mymodels:tiny2': module 'mymodels' has no 'tiny2' (closest: tiny)"])
     (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("mymodels:tiny", "theirmodels:tiny"))
     result = author.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
