@@ -1,6 +1,7 @@
 """The IoT-ML ledger's training claims made small: a synthetic CIFAR-10 in its real on-disk format, and the
 sizes the ledger is cut to. Shared by the training tests (their fixtures ``small_ledger`` and ``cifar_root``
-are in conftest.py) and by benchmarks/runs_per_hour.py; a helper module, so that no test module imports another."""
+are in conftest.py) and by benchmarks/test_runs_per_hour.py; a helper module, so that no test module imports
+another."""
 
 from __future__ import annotations
 
