@@ -12,6 +12,7 @@ beside their sentence, and each cell with a digit that it cannot read as a numbe
 from __future__ import annotations
 
 import argparse
+import difflib
 import dataclasses
 import functools
 import json
@@ -337,7 +338,7 @@ def _cell_claim(
     label, column, printed = cell
     kind, quantity = kinds
     name = "/".join([kind or "claim", table.id, slug(label) or "row", slug(column) or "column"])
-    claim: dict[str, object] = {"id": unique(name, context.ids), "kind": kind or _UNKNOWN_KIND}
+    claim: dict[str, object] = {"id": unique(name, context.ids), "kind": kind or _unknown_kind(column)}
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
     claimed = _claimed(number, quantity) if number is not None else {"value": UNREAD}
@@ -456,6 +457,17 @@ def guess_kind(header: str) -> str | None:
     """The claim kind a column header names ("Parameters (M)" -> "params"), or None."""
     words = _words(header)
     return next((kind for kind, phrases in _KIND_WORDS if any(_has(words, p) for p in phrases)), None)
+
+
+def _unknown_kind(header: str) -> str:
+    """The kind's TODO; where a word of ``header`` is a near-spelling of a kind's keyword ("Paramters"), naming the
+    kind it reads like, for the author to confirm."""
+    keywords = {phrase: kind for kind, phrases in _KIND_WORDS for phrase in phrases if len(phrase) >= 5}
+    for word in _words(header):
+        close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.85)
+        if close:
+            return f"{_UNKNOWN_KIND}; {word!r} reads like {close[0]!r}: {keywords[close[0]]}?"
+    return _UNKNOWN_KIND
 
 
 def _words(text: str) -> list[str]:

@@ -119,6 +119,15 @@ def test_guess_kind_reads_the_column_header(header: str, kind: str | None) -> No
     assert guess_kind(header) == kind
 
 
+def test_a_misspelt_header_leaves_the_kind_to_the_author_and_names_the_one_it_reads_like() -> None:
+    drafted = tomllib.loads(draft(_table(["Model", "Paramters", "Epochs"], ["A", "1,234", "30"]), slug="t",
+                                  source="t.md"))
+    kinds = {claim["cell"][2]: claim["kind"] for claim in drafted["claim"]}
+    assert kinds["Paramters"].startswith("TODO: kind (") and kinds["Paramters"].endswith(
+        "; 'paramters' reads like 'parameters': params?")
+    assert kinds["Epochs"].startswith("TODO: kind (") and "reads like" not in kinds["Epochs"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
