@@ -170,15 +170,18 @@ def _report(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[str, str, str, str, str]]:
-    """(claim id, old verdict, new verdict, old shown, new shown) of every claim whose verdict or
-    measurement changed, sorted by claim id; a claim in one run only shows ``—`` for the other."""
+def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[str, str, str, str, str, str]]:
+    """(claim id, old verdict, new verdict, old shown, new shown, what was edited between the runs: the claim, the
+    code of its model, or "") of every claim whose verdict, measurement or definition changed, sorted by claim id;
+    a claim in one run only shows ``—`` for the other."""
     before, after = {r["id"]: r for r in old}, {r["id"]: r for r in new}
     rows = []
     for claim_id in sorted(before.keys() | after.keys()):
         a, b = before.get(claim_id, {}), after.get(claim_id, {})
-        if (a.get("verdict"), a.get("shown")) != (b.get("verdict"), b.get("shown")):
-            rows.append((claim_id, a.get("verdict", "—"), b.get("verdict", "—"), _shown(a), _shown(b)))
+        edited = ", ".join(what for what, key in (("claim", "claim_digest"), ("model", "model_digest"))
+                           if a.get(key) and b.get(key) and a[key] != b[key])
+        if (a.get("verdict"), a.get("shown")) != (b.get("verdict"), b.get("shown")) or edited:
+            rows.append((claim_id, a.get("verdict", "—"), b.get("verdict", "—"), _shown(a), _shown(b), edited))
     return rows
 
 
@@ -196,7 +199,7 @@ def _compare(arguments: argparse.Namespace) -> int:
     old, new = _read_results(arguments.old)["claims"], _read_results(arguments.new)["claims"]
     rows = compare_records(old, new)
     print(report.compare_table(old, new, rows))
-    regressed = [claim_id for claim_id, was, verdict, _, _ in rows
+    regressed = [claim_id for claim_id, was, verdict, *_ in rows
                  if verdict in ("refuted", "error") and verdict != was]
     if arguments.fail_on_regression and regressed:
         print(f"claimbench compare: {len(regressed)} claim(s) became refuted or error: {', '.join(regressed)}",

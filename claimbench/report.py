@@ -329,16 +329,17 @@ def _unchanged(record: Any, claim: Claim) -> bool:
 
 
 def compare_table(old: Sequence[Record], new: Sequence[Record],
-                  changed: Sequence[tuple[str, str, str, str, str]]) -> str:
-    """Two runs side by side: the verdict counts, then every claim whose verdict or measurement changed."""
+                  changed: Sequence[tuple[str, str, str, str, str, str]]) -> str:
+    """Two runs side by side: the verdict counts, then every claim whose verdict, measurement or definition
+    changed (``edited between``: the claim, or its model's code, differ between the runs)."""
     before, after = counts(old), counts(new)
     rows = [[_verdict_text(v), str(before[v]), str(after[v]), f"{after[v] - before[v]:+d}"] for v in VERDICTS]
     lines = [f"old: {headline(old)}", f"new: {headline(new)}", "",
              _table(rows, ["Verdict", "old", "new", "change"]), ""]
     if not changed:
-        return "\n".join([*lines, "No claim changed its verdict or measurement."])
-    table = _table([[f"`{cid}`", a, b, x, y] for cid, a, b, x, y in changed],
-                   ["Claim", "old verdict", "new verdict", "old measured", "new measured"])
+        return "\n".join([*lines, "No claim changed its verdict, measurement or definition."])
+    table = _table([[f"`{cid}`", a, b, x, y, edited or "—"] for cid, a, b, x, y, edited in changed],
+                   ["Claim", "old verdict", "new verdict", "old measured", "new measured", "edited between"])
     return "\n".join([*lines, table])
 
 

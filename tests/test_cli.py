@@ -50,6 +50,19 @@ def test_compare_lists_what_changed_verdict_by_verdict(tmp_path: Path, capsys: p
     assert cli.main(["compare", str(new), str(still), "--fail-on-regression"]) == 0  # refuted before: no regression
 
 
+def test_compare_says_which_claims_were_edited_between_the_runs(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The same verdict and number after an edited recipe are another claim's, not a confirmation."""
+    def run(name: str, digest: str, shown: float) -> Path:
+        return _results(tmp_path / name, {**_record("r/a", "reproduced", shown), "claim_digest": digest,
+                                          "model_digest": "m1"})
+
+    cli.main(["compare", str(run("old.json", "d1", 83.2)), str(run("new.json", "d2", 83.2))])
+    assert "| `r/a`   | reproduced    | reproduced    | 83.2           | 83.2           | claim " in capsys.readouterr().out
+    cli.main(["compare", str(run("old.json", "d1", 83.2)), str(run("same.json", "d1", 83.2))])
+    assert "No claim changed its verdict, measurement or definition." in capsys.readouterr().out
+
+
 def _measured_here(claim_id: str, verdict: str, shown: float, ledger_dir: Path = REPO / "reference") -> dict:
     """A record of a claim of the ledger, as a run against that ledger wrote it."""
     claim = next(c for c in ledger.load(ledger_dir) if c.id == claim_id)
