@@ -150,7 +150,7 @@ def check_models(reports: Sequence[Report]) -> None:
     error naming file, claim and field."""
     from claimbench import families
 
-    problems = []
+    problems, unimported = [], {}
     for report, claim in ((report, claim) for report in reports for claim in report.claims):
         if claim.model is None:
             continue
@@ -163,15 +163,20 @@ def check_models(reports: Sequence[Report]) -> None:
             continue
         except Exception as error:  # noqa: BLE001 - the module of an import path failed to import: its own error
             module = claim.model.partition(":")[0]
-            unfound = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
-            problems.append(f"{claim.file}: {claim.id}: model: cannot import {module!r}: "
-                            f"{_import_problem(module, error, unfound)}")
+            unimported.setdefault((claim.file, module), []).append(claim.id)
+            if len(unimported[claim.file, module]) == 1:
+                unfound = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
+                problems.append(f"{claim.file}: {claim.id}: model: cannot import {module!r}: "
+                                f"{_import_problem(module, error, unfound)}")
             continue
         if families.needs_input(claim):
             try:
                 families.input_size(claim)
             except errors.MeasurementError as error:
                 problems.append(f"{claim.file}: {claim.id}: input: {error}")
+    problems += [f"{file}: {ids[1]}: model: the same import of {module!r} ({len(ids) - 1} more claim"
+                 f"{'s' * (len(ids) > 2)} of this file name it)" for (file, module), ids in unimported.items()
+                 if len(ids) > 1]
     if problems:
         raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
 

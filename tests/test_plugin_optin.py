@@ -241,6 +241,22 @@ def test_a_pythonpath_ini_goes_ahead_of_the_project_folder_without_hiding_it(aut
     author.runpytest_subprocess().assert_outcomes(passed=2, failed=1)
 
 
+def test_a_module_that_does_not_import_is_said_once_for_the_claims_naming_it(tmp_path: Path) -> None:
+    from claimbench import items, ledger
+
+    claim = ('[[claim]]\nid = "params/{0}"\nkind = "params"\nmodel = "absentpkg.nets:{0}"\ncount = "trainable"\n'
+             'value = 1\nprinted = "1"\nsource = "README.md"\n')
+    (tmp_path / "mine.toml").write_text('format = 2\n[report]\ntitle = "Mine"\n' + "".join(
+        claim.format(name) for name in ("a", "b", "c")), encoding="utf-8")
+    with pytest.raises(pytest.UsageError) as raised:
+        items.check_models(ledger.load_reports(tmp_path))
+    lines = str(raised.value).splitlines()
+    assert lines[0].startswith("claims ledger rejected: mine.toml: mine/params/a: model: cannot import 'absentpkg."), lines
+    assert lines[0].endswith("(and 1 more problem)") and "No module named 'absentpkg'" in lines[0]
+    assert lines[1:] == ["  mine.toml: mine/params/b: model: the same import of 'absentpkg.nets' (2 more claims of this "
+                         "file name it)"]
+
+
 def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
     (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("mymodels:tiny", "mymodels:tiny2"))
     result = author.runpytest_subprocess()
