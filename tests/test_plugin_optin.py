@@ -251,10 +251,10 @@ def test_a_module_that_does_not_import_is_said_once_for_the_claims_naming_it(tmp
     with pytest.raises(pytest.UsageError) as raised:
         items.check_models(ledger.load_reports(tmp_path))
     lines = str(raised.value).splitlines()
-    assert lines[0].startswith("claims ledger rejected: mine.toml: mine/params/a: model: cannot import 'absentpkg."), lines
+    assert lines[0].startswith("claims ledger rejected: mine.toml: mine/params/a: model: cannot import 'absentpkg.")
     assert lines[0].endswith("(and 1 more problem)") and "No module named 'absentpkg'" in lines[0]
-    assert lines[1:] == ["  mine.toml: mine/params/b: model: the same import of 'absentpkg.nets' (2 more claims of this "
-                         "file name it)"]
+    assert lines[1:] == ["  mine.toml: mine/params/b: model: the same import of 'absentpkg.nets' (2 more claims of "
+                         "this file name it)"]
 
 
 def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
