@@ -24,7 +24,7 @@ from small_runs import IOT_ML, REPO, write_cifar10
 
 from claimbench import ledger, registry
 from claimbench.ledger import Claim
-from claimbench.runs import cluster, local
+from claimbench.runs import cluster, cost, local
 from claimbench.runs.settings import Settings
 
 ray = pytest.importorskip("ray")
@@ -84,6 +84,7 @@ def test_runs_per_hour_serially_and_on_a_two_node_cluster(benchmark, tmp_path: P
 
     def take_turns() -> None:
         for turn, setting in enumerate(TURNS):
+            cost.PROBES.clear()  # each turn probes its models, as a fresh session would
             settings = Settings(device="cpu", data_root=root, allow_unverified=True, seeds=2, precision="fp32",
                                 results_dir=tmp_path / f"{setting}-{turn}", session=f"{setting}-{turn}")
             seconds[setting].append((_on_cluster if setting == "cluster" else _serially)(claims, settings))

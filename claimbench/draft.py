@@ -12,8 +12,8 @@ beside their sentence, and each cell with a digit that it cannot read as a numbe
 from __future__ import annotations
 
 import argparse
-import difflib
 import dataclasses
+import difflib
 import functools
 import json
 import re
@@ -466,7 +466,9 @@ def _unknown_kind(header: str) -> str:
     for word in _words(header):
         close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.85)
         if close:
-            return f"{_UNKNOWN_KIND}; {word!r} reads like {close[0]!r}: {keywords[close[0]]}?"
+            kind = keywords[close[0]]
+            named = "layer, with quantity = output_shape" if kind == "output_shape" else kind
+            return f"{_UNKNOWN_KIND}; {word!r} reads like {close[0]!r}: {named}?"
     return _UNKNOWN_KIND
 
 

@@ -3,6 +3,7 @@ has it would be checked against a number nobody publishes any more. Torch-free; 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,20 +31,25 @@ def source_file(report: Report, folders: Sequence[Path]) -> Path | None:
 def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
     """Claim id → why the report ``name`` (its text ``markdown_text``) no longer prints the claim's cell as the
     ledger copies it (its table, by columns, row or text changed), or a claim of its text its ``printed`` words."""
+    found = markdown_tables.scan(markdown_text)
     printed: dict[tuple[tuple[str, ...], str, str], list[str]] = {}
-    for table in markdown_tables.tables(markdown_text):
+    for table in found.tables:
         for row in table.rows:
             for column, text in zip(table.columns, row):
                 printed.setdefault((tuple(table.columns), row[0] if row else "", column), []).append(text)
+    # The text as draft reads it (markup gone, a sentence wrapped anywhere), the cells' words with it.
+    words = " ".join(" ".join([*(text for _, text in found.prose), *(" ".join(row) for t in found.tables
+                                                                       for row in t.rows)]).split())
     tables = {table.id: table for table in report.tables}
     labelled: dict[tuple[str, str], tuple[str, ...]] = {}
     for table in report.tables:
         for row in table.rows:
             labelled.setdefault((table.id, row[0]), row)
-    reasons, text = {}, " ".join(markdown_text.split())  # a sentence may wrap anywhere
+    reasons = {}
     for claim in report.claims:
         if claim.cell is None:
-            if " ".join(claim.printed.split()) not in text:
+            alone = rf"(?<![\w.,]){re.escape(' '.join(claim.printed.split()))}(?!\w)"  # not "2.5%" in "12.5%"
+            if not re.search(alone, words):
                 reasons[claim.id] = (f"the ledger is out of date: {name} no longer prints {claim.printed!r} "
                                      "anywhere; update the ledger")
             continue

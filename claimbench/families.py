@@ -182,12 +182,13 @@ def training(claim: Claim, settings: Settings) -> verdict.Measurement:
 
 
 def epoch_time(claim: Claim, settings: Settings, benchmark: Any) -> verdict.Measurement:
-    """Seconds per epoch, judged only when our device is the claim's hardware: the median of the timed epochs,
-    whose range is its spread (noise must neither pass nor refute the claim)."""
+    """Seconds per epoch, judged only when our device is the claim's hardware: the median of the timed epochs
+    (``seeds``), which must all lie on one side of each end of the band (noise must neither pass nor refute the
+    claim); ``spread`` is their range."""
     from claimbench.runs import timing
 
     epoch = timing.time_epoch(claim, settings, benchmark)
-    spread = max(abs(seconds - epoch.seconds) for seconds in epoch.rounds)
+    spread = max(epoch.rounds) - min(epoch.rounds)
     return verdict.Measurement(epoch.seconds, seeds=epoch.rounds, spread=spread, device=epoch.device,
                                incomparable=epoch.incomparable, unverified_data=not epoch.verified)
 

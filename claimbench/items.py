@@ -189,8 +189,11 @@ class LedgerFile(pytest.File):
         self.claims, self.settings = claims, settings
 
     def collect(self) -> Iterator[ClaimItem]:
-        lines = {match[2]: number for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines())
-                 if (match := _ID_LINE.match(line))}
+        lines, table = {}, ""
+        for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines()):
+            table = line.strip() if line.lstrip().startswith("[") else table
+            if table == "[[claim]]" and (match := _ID_LINE.match(line)):
+                lines[match[2]] = number
         cheapest = list(TIER_OF_KIND)
         for claim in sorted(self.claims, key=lambda claim: (cheapest.index(claim.kind), claim.id)):
             if claim.file == self.path.name:
@@ -199,7 +202,7 @@ class LedgerFile(pytest.File):
 
 
 _ID_LINE = re.compile(r"""\s*id\s*=\s*(["'])(.*?)\1""")
-"""A claim's ``id = "..."`` line, where its item is reported (a skip's location)."""
+"""An ``id = "..."`` line: a claim's, under ``[[claim]]``, is where its item is reported (a skip's location)."""
 
 
 class ClaimItem(pytest.Item):

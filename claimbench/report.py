@@ -322,8 +322,9 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
 def _unchanged(record: Any, claim: Claim) -> bool:
     """Whether a kept record was measured against this claim (``claim_digest``) and, where both are known, against
     this code of its model (``model_digest``)."""
-    if not isinstance(record, dict) or not record.get("date") or record.get("claim_digest") != claim_digest(claim):
-        return False
+    if not isinstance(record, dict) or not record.get("date") or record.get("stale") or record.get(
+            "claim_digest") != claim_digest(claim):
+        return False  # a drift error is never carried, not even one hidden under another
     then, now = record.get("model_digest"), model_digest(claim)
     return then is None or now is None or then == now
 

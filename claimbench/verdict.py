@@ -203,9 +203,16 @@ def _direction(shown: float, band: tuple[float | None, float | None]) -> str:
     return "within"
 
 
-def _undecided(shown: float, spread: float, band: tuple[float | None, float | None]) -> bool:
-    """Whether the seeds' 95% interval around their mean crosses an end of the band: noise could decide it."""
-    return bool(spread) and _direction(shown - spread, band) != _direction(shown + spread, band)
+def _noise(claim: Claim, shown: float, measurement: Measurement) -> tuple[float, float] | None:
+    """Where the repeated runs leave the shown value, in the claim's unit: the timed epochs' own range, or the
+    seeds' 95% interval around their mean (``spread``); None for a single run."""
+    if claim.kind == "epoch_time" and len(measurement.seeds) > 1:
+        rounds = [shown_value(claim, seconds) for seconds in measurement.seeds]
+        return min(rounds), max(rounds)
+    if measurement.spread:
+        spread = measurement.spread / claim.scale
+        return shown - spread, shown + spread
+    return None
 
 
 def _describe_band(band: tuple[float | None, float | None]) -> str:
@@ -231,16 +238,18 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         band = _band(claim)
         direction = _direction(shown, band)
         delta = _decimal_sum(shown, claim.value, -1) if claim.value is not None else None
-        if measurement.spread:
-            runs, statistic, interval, _ = _REPEATS[claim.kind == "epoch_time"]
-            words += f"; {statistic} of {len(measurement.seeds)} {runs} ±{measurement.spread:.3g} ({interval})"
+    noise = None if isinstance(shown, tuple) else _noise(claim, shown, measurement)
+    runs, statistic, interval, remedy = _repeats(claim)
+    if noise is not None:
+        low, high = noise
+        words += f"; {statistic} of {len(measurement.seeds)} {runs}" + (
+            f", {interval} [{format_number(low)}, {format_number(high)}]" if claim.kind == "epoch_time"
+            else f" ±{(high - low) / 2:.3g} (95% interval)")
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction}
-    if band is not None and _undecided(shown, measurement.spread, band):
-        low, high = shown - measurement.spread, shown + measurement.spread
+    if band is not None and noise is not None and _direction(low, band) != _direction(high, band):
         where = "inside" if direction == "within" else direction
-        runs, statistic, interval, remedy = _REPEATS[claim.kind == "epoch_time"]
         return Judgement("error", f"the {runs} are too spread to judge: their {statistic} {format_number(shown)} "
-                         f"is {where} the band {_describe_band(band)}, but its {interval} "
+                         f"is {where} the band {_describe_band(band)}, but {interval} "
                          f"[{format_number(low)}, {format_number(high)}] over {len(measurement.seeds)} {runs} "
                          f"crosses its edge{_single_runs(claim, measurement, band)}; {remedy}", **common)
     if direction == "within":
@@ -262,10 +271,12 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     return Judgement("refuted", line, **common)
 
 
-_REPEATS = {False: ("seeds", "mean", "95% interval", "more seeds (--claims-train-seeds) narrow it"),
-            True: ("timed epochs", "median", "range", "time them on an otherwise idle machine")}
-"""What a measurement's repeated runs are (training seeds; an epoch time's timed epochs), the statistic judged,
-how its ``spread`` is read, and what narrows it."""
+def _repeats(claim: Claim) -> tuple[str, str, str, str]:
+    """What a measurement's repeated runs are, the statistic judged, the interval ``_noise`` gives, and what
+    narrows it: an epoch time's timed epochs, else training seeds."""
+    if claim.kind == "epoch_time":
+        return "timed epochs", "median", "their range", "time them on an otherwise idle machine"
+    return "seeds", "mean", "its 95% interval", "more seeds (--claims-train-seeds) narrow it"
 
 
 def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | None, float | None]) -> str:
@@ -274,7 +285,7 @@ def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | Non
     if len(measurement.seeds) < 2:
         return ""
     inside = sum(_direction(shown_value(claim, seed), band) == "within" for seed in measurement.seeds)
-    runs = _REPEATS[claim.kind == "epoch_time"][0]
+    runs = _repeats(claim)[0]
     return f"; {inside} of the {len(measurement.seeds)} {runs} on their own land in the band"
 
 

@@ -126,6 +126,8 @@ def test_a_misspelt_header_leaves_the_kind_to_the_author_and_names_the_one_it_re
     assert kinds["Paramters"].startswith("TODO: kind (") and kinds["Paramters"].endswith(
         "; 'paramters' reads like 'parameters': params?")
     assert kinds["Epochs"].startswith("TODO: kind (") and "reads like" not in kinds["Epochs"]
+    shapes = tomllib.loads(draft(_table(["Layer", "Output shapes"], ["conv1", "1,024"]), slug="t", source="t.md"))
+    assert shapes["claim"][0]["kind"].endswith("; 'shapes' reads like 'shape': layer, with quantity = output_shape?")
 
 
 @pytest.mark.parametrize(

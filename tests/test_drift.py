@@ -38,11 +38,12 @@ def test_a_number_the_readme_no_longer_prints_makes_its_claim_stale(author: ledg
 def test_a_claim_of_the_text_is_stale_when_the_readme_no_longer_prints_its_words(author: ledger.Report) -> None:
     prose = dataclasses.replace(author.claims[0], id="author/params/text/total", cell=None, printed="under 25K")
     report = dataclasses.replace(author, claims=(prose,))
-    wrapped = README + "\nBoth models stay\nunder\n25K parameters.\n"
-    assert drift.stale(report, wrapped, "README.md") == {}, "a sentence may wrap anywhere"
-    assert drift.stale(report, wrapped.replace("25K", "5K"), "README.md") == {
-        "author/params/text/total": "the ledger is out of date: README.md no longer prints 'under 25K' anywhere; "
-                                    "update the ledger"}
+    wrapped = README + "\nBoth models stay\nunder\n**25K** parameters.\n"
+    assert drift.stale(report, wrapped, "README.md") == {}, "a sentence may wrap anywhere, its markup gone"
+    stale = {"author/params/text/total": "the ledger is out of date: README.md no longer prints 'under 25K' "
+                                         "anywhere; update the ledger"}
+    assert drift.stale(report, wrapped.replace("25K", "5K"), "README.md") == stale
+    assert drift.stale(report, wrapped.replace("25K", "25K5"), "README.md") == stale, "a number is whole"
 
 
 @pytest.mark.parametrize("edit", [("| SmallCNN |", "| SmallerCNN |"), ("| Parameters |", "| Params |"),
@@ -136,3 +137,6 @@ def test_a_readme_source_that_is_not_there_is_a_warning(pytester: pytest.Pyteste
                                  "*PytestWarning: [[]report] source 'READM.md' is in none of *: its claims are not "
                                  "compared with what it prints now"])
     result.assert_outcomes(passed=1, failed=1, deselected=3, warnings=1)
+    parallel = pytester.runpytest_subprocess("-m", "params", "-p", "no:cacheprovider", "-n", "2")
+    parallel.assert_outcomes(passed=1, failed=1, warnings=1)  # said by the controller, not by every worker too
+

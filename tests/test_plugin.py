@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -500,3 +501,13 @@ def _without_durations(path: Path) -> dict:
     for record in document["claims"]:
         record.pop("duration")
     return document
+
+
+def test_a_ledgers_claims_run_cheapest_first(pytester: pytest.Pytester) -> None:
+    """Structure before training: a Ctrl-C or ``-x`` in a training claim leaves the structural verdicts, although
+    ``accuracy/...`` sorts before ``macs/...`` and ``params/...``."""
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "author-repo", pytester.path,
+                    dirs_exist_ok=True)
+    result = pytester.runpytest_subprocess("--collect-only", "-q", "-p", "no:cacheprovider", "-p", "no:randomly")
+    kinds = [line.split("::author/")[1].split("/")[0] for line in result.stdout.lines if "::author/" in line]
+    assert kinds == ["params", "params", "macs", "macs", "accuracy"], result.stdout.lines

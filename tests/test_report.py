@@ -274,6 +274,14 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
     assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun
 
 
+def test_a_drift_error_is_never_carried_even_hidden_under_another(tmp_path: Path) -> None:
+    previous = tmp_path / "claims.json"
+    stale = {**_records()[1], "verdict": "error", "stale": True}
+    report.write_all([_records()[0], {**stale, "hidden": stale}], REPORTS, ENVIRONMENT, json=previous)
+    rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
+    assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun
+
+
 def test_a_partial_run_drops_the_records_of_a_model_whose_code_changed(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     previous = tmp_path / "claims.json"

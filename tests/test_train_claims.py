@@ -130,8 +130,7 @@ def test_timing_compares_only_like_with_like() -> None:
 
 
 def test_other_processes_cpu_time_is_counted_in_cores() -> None:
-    assert timing._others((10.0, 2.0), (12.0, 3.0), wall=2.0) == 0.5  # 2 s of CPU, 1 s of it ours, in 2 s
-    assert timing._others(None, (12.0, 3.0), wall=2.0) == 0.0  # no /proc/stat: nothing to say
+    assert timing._cores([(1.0, 2.0), (0.5, 2.0)]) == 0.375  # 1.5 s of others' CPU over 4 s of epochs
     reading = timing._cpu_seconds()
     assert reading is None or reading[0] >= reading[1] >= 0
 
@@ -145,9 +144,14 @@ def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_i
     from claimbench.items import NO_BENCHMARK
 
     monkeypatch.setattr(environment, "_cpu_model", lambda: "AMD EPYC 7B13, x86_64")
-    monkeypatch.setattr(timing, "_others", lambda before, after, wall: others)
+    monkeypatch.setattr(timing, "_cores", lambda epochs: others)
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(precision, "probe", probe_choosing("bf16", [], threads=1))  # the fastest, on one thread
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)  # what the process, as the author's, has
     timed = dataclasses.replace(claim("iot_ml_hw2/epoch_time/model1", small_ledger), hardware="EPYC 7B13")
-    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path)
+    lines: list[str] = []
+    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path,
+                        progress=lines.append)
     if others:
         with pytest.raises(errors.MeasurementError, match=r"^the machine was busy: other processes ran 0.90 of"):
             families.epoch_time(timed, settings, NO_BENCHMARK)
@@ -155,9 +159,9 @@ def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_i
     measurement = families.epoch_time(timed, settings, NO_BENCHMARK)
     assert measurement.incomparable is None and len(measurement.seeds) == timing.TIMING_ROUNDS
     assert measurement.measured == sorted(measurement.seeds)[1]
-    assert measurement.spread == max(abs(s - measurement.measured) for s in measurement.seeds)
-    threads = torch.get_num_threads()
-    assert measurement.device == f"CPU AMD EPYC 7B13, x86_64 ({threads} thread{'s' * (threads > 1)}), fp32"
+    assert measurement.spread == max(measurement.seeds) - min(measurement.seeds)
+    assert measurement.device == "CPU AMD EPYC 7B13, x86_64 (2 threads), fp32"
+    assert any(line.endswith(", 2 thread(s), fp32)") for line in lines), lines  # the estimate is the timing's
 
 
 # ----------------------------------------------------------------------------- the run store and its faults

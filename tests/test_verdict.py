@@ -131,13 +131,23 @@ def test_seeds_too_spread_to_decide_are_an_error_never_a_pass(claimed: float, se
 
 def test_timed_epochs_that_range_over_a_band_edge_are_an_error_and_a_steady_time_is_judged() -> None:
     claim = _claim(4.0, kind="epoch_time", printed="4.0 s", tolerance=Tolerance(rel=0.25))  # band [3, 5]
-    noisy = _judge(claim, 5.69, seeds=(5.96, 5.69, 3.65), spread=2.04)
-    assert noisy.verdict == "error" and noisy.reason.startswith(
-        "the timed epochs are too spread to judge: their median 5.69 is above the band [3, 5], but its range "
-        "[3.65, 7.73] over 3 timed epochs crosses its edge; 1 of the 3 timed epochs on their own land in the band")
-    assert noisy.reason.endswith("; time them on an otherwise idle machine")
-    steady = _judge(claim, 8.26, seeds=(7.8, 8.6, 8.26), spread=0.46)
-    assert steady.verdict == "refuted" and "median of 3 timed epochs ±0.46 (range)" in steady.reason
+    noisy = _judge(claim, 5.69, seeds=(5.96, 5.69, 3.65), spread=2.31)
+    assert noisy.verdict == "error" and noisy.reason == (
+        "the timed epochs are too spread to judge: their median 5.69 is above the band [3, 5], but their range "
+        "[3.65, 5.96] over 3 timed epochs crosses its edge; 1 of the 3 timed epochs on their own land in the band; "
+        "time them on an otherwise idle machine")
+    steady = _judge(claim, 8.26, seeds=(7.8, 8.6, 8.26), spread=0.8)
+    assert steady.verdict == "refuted" and "median of 3 timed epochs, their range [7.8, 8.6]" in steady.reason
+    inside = _judge(claim, 4.9, seeds=(4.9, 4.95, 3.1), spread=1.85)
+    assert inside.verdict == "reproduced", "every timed epoch inside the band: nothing for noise to decide"
+    minutes = _claim(1.5, kind="epoch_time", printed="1.5 min", scale=60, tolerance=Tolerance(rel=0.2))
+    assert _judge(minutes, 90, seeds=(85, 90, 95), spread=10).verdict == "reproduced", "the range in minutes"
+
+
+def test_the_seeds_interval_is_in_the_claims_unit() -> None:
+    claim = _claim(98.9, kind="accuracy", scale=0.01, tolerance=Tolerance(abs=1.0))  # measured as a fraction
+    result = _judge(claim, 0.985, seeds=(0.98, 0.99), spread=0.0635)  # ±6.35 points: crosses 97.9
+    assert result.verdict == "error" and "its 95% interval [92.15, 104.85]" in result.reason
 
 
 @pytest.mark.parametrize("claimed", [1_600_040_001, 15_470_264_335, 2**53 - 1, 10**17, 10**18 - 1])

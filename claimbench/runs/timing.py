@@ -52,11 +52,11 @@ def _cpu_seconds() -> tuple[float, float] | None:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK"), own.user + own.system
 
 
-def _others(before: tuple[float, float] | None, after: tuple[float, float] | None, wall: float) -> float:
-    """How many cores' worth other processes ran between two ``_cpu_seconds`` readings ``wall`` seconds apart."""
-    if before is None or after is None or wall <= 0:
-        return 0.0
-    return max(0.0, (after[0] - before[0]) - (after[1] - before[1])) / wall
+def _cores(others: list[tuple[float, float]]) -> float:
+    """How many cores' worth other processes ran over epochs of (their CPU seconds, wall seconds): summed before
+    dividing, as ``/proc/stat`` counts in 10 ms ticks, which one short epoch alone would magnify."""
+    wall = sum(seconds for _, seconds in others)
+    return sum(cpu for cpu, _ in others) / wall if wall > 0 else 0.0
 
 
 def _words(name: str) -> set[str]:
@@ -92,24 +92,29 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     train_set, val_set = sets.train, sets.val
     one_epoch = dataclasses.replace(recipe, epochs=1, plateau=None, early_stopping=None, schedule="constant")
     eval_images = len(val_set) if val_set is not None else 0
-    found = cost.step_cost(claim.model, recipe, train_set, settings)
     threads = torch.get_num_threads()  # the author's: every core the process has, not the probe's choice
-    estimate = cost.estimate_seconds(found.cost, one_epoch, len(train_set), [eval_images], final_train_pass=False)
-    cost.skip_over_budget(claim, 1, estimate * (TIMING_ROUNDS + 1), TIMING_ROUNDS + 1, settings, threads=threads)
-    cost.announce(claim.model, f"timing {TIMING_ROUNDS + 1} epochs (1 warm-up)", estimate * (TIMING_ROUNDS + 1),
-                  found, settings)
-    torch.manual_seed(0)
-    model = registry.get_model(claim.model)
     # The author's numerics, not the fastest: fp32, unless --claims-train-precision=bf16 asks for bf16.
     accel = train.Accel(autocast=train.AUTOCAST.get(settings.precision), compile=settings.compile)
+    probed = cost.step_cost(claim.model, recipe, train_set, settings)
+    step = dataclasses.replace(probed.cost, threads=threads,
+                               train_seconds=probed.step_seconds.get(accel.precision, probed.cost.train_seconds))
+    estimate = cost.estimate_seconds(step, one_epoch, len(train_set), [eval_images], final_train_pass=False)
+    cost.skip_over_budget(claim, 1, estimate * (TIMING_ROUNDS + 1), TIMING_ROUNDS + 1, settings, threads=threads)
+    cost.announce(claim.model, f"timing {TIMING_ROUNDS + 1} epochs (1 warm-up)", estimate * (TIMING_ROUNDS + 1),
+                  dataclasses.replace(probed, chosen=accel.precision, cost=step), settings)
+    torch.manual_seed(0)
+    model = registry.get_model(claim.model)
     seconds: list[float] = []
-    busy: list[float] = []
+    others: list[tuple[float, float]] = []
+    """(other processes' CPU seconds, wall seconds) of each epoch, where ``/proc/stat`` tells."""
 
     def run_epoch() -> None:
         before, start = _cpu_seconds(), time.perf_counter()
         history = train.train(model, train_set, None, one_epoch, device=device, seed=0, val_set=val_set,
                               threads=threads, accel=accel, name=claim.model)
-        busy.append(_others(before, _cpu_seconds(), time.perf_counter() - start))
+        after, wall = _cpu_seconds(), time.perf_counter() - start
+        if before is not None and after is not None:
+            others.append((max(0.0, (after[0] - before[0]) - (after[1] - before[1])), wall))
         seconds.append(history.epochs[0].seconds)
 
     if benchmark.enabled:
@@ -117,16 +122,17 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     else:  # pytest-benchmark turns itself off under xdist; the engine's own timer still times each round
         for _ in range(TIMING_ROUNDS + 1):
             run_epoch()
-    timed, others = tuple(seconds[-TIMING_ROUNDS:]), max(busy[-TIMING_ROUNDS:])
+    timed = tuple(seconds[-TIMING_ROUNDS:])
+    busy = _cores(others[-TIMING_ROUNDS:]) if len(others) > TIMING_ROUNDS else None
     ours = environment.device_name(device, threads)
     benchmark.extra_info.update({"claim": claim.id, "device": ours, "epoch_seconds": list(timed),
                                  "images_per_epoch": len(train_set), "val_images": eval_images,
-                                 "threads": threads, "precision": accel.precision, "other_processes_cores": others})
+                                 "threads": threads, "precision": accel.precision, "other_processes_cores": busy})
     incomparable = None if same_hardware(claim.hardware, ours) else (
         f"measured {statistics.median(timed):.3g} s per epoch on {ours}; the claim was timed on {claim.hardware}")
-    if incomparable is None and torch.device(device).type == "cpu" and others > BUSY_CORES:
+    if incomparable is None and torch.device(device).type == "cpu" and busy is not None and busy > BUSY_CORES:
         raise errors.MeasurementError(
-            f"the machine was busy: other processes ran {others:.2f} of its cores while an epoch was timed (over "
+            f"the machine was busy: other processes ran {busy:.2f} of its cores while the epochs were timed (over "
             f"{BUSY_CORES} makes the time the machine's); time it on an otherwise idle machine")
     return EpochTime(seconds=statistics.median(timed), rounds=timed, device=f"{ours}, {accel.precision}",
                      incomparable=incomparable, verified=sets.verified)
