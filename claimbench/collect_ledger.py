@@ -25,5 +25,11 @@ def pytest_configure(config: pytest.Config) -> None:
                                 "pyproject.toml) or pass --claims-dir=DIR")
     if config.args_source != pytest.Config.ArgsSource.ARGS:  # testpaths or the current folder: not asked for
         config.args[:] = [str(ledger_path)]
-    elif not any(ledger_path.resolve().is_relative_to(Path(arg).resolve()) for arg in config.args):
+    elif not any(_within(ledger_path.resolve(), Path(arg.partition("::")[0]).resolve()) for arg in config.args):
         config.args.append(str(ledger_path))
+
+
+def _within(ledger: Path, named: Path) -> bool:
+    """Whether a path the command line names covers the ledger (a folder above it), or narrows it (one of its
+    files, or a node id in one): either way, the ledger needs no path of its own."""
+    return ledger.is_relative_to(named) or named.is_relative_to(ledger)

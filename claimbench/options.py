@@ -28,6 +28,11 @@ PATHS = ("dir", *OUTPUTS, "data_root", "results_dir")
 """Every path option, each ``--claims-<name>`` (underscores as dashes) / ini ``claims_<name>``."""
 BOOLEANS = ("download", "allow_unverified_data", "train_compile")
 """The flags with an ini equivalent, a boolean."""
+NUMBER_INI = tuple(map(int, pytest.__version__.split(".")[:2])) >= (8, 4)
+"""Whether pytest types ini numbers (8.4 on): ``claims_train_seeds = 2`` in a TOML configuration is then a number,
+and a string an error of pytest's own."""
+TYPED = (*BOOLEANS, "train_seeds", "train_budget")
+"""The ini values pytest converts, and may refuse to."""
 FLAGS = ("--claims-download", "--claims-allow-unverified-data", "--claims-train-compile", "--claims-retrain")
 """The options that take no value; every other ``--claims-*`` option takes one."""
 _DEVICE = re.compile(r"cpu|cuda(:\d+)?|mps")
@@ -60,9 +65,9 @@ def add(parser: pytest.Parser) -> None:
     option("train-device", "device for train and timing claims (default: cuda; cpu trains what fits the budget)",
            metavar="DEVICE")
     option("train-seeds", "seeds per training claim (default: the runs the claim averages, else 1)",
-           metavar="N", type=int)
+           metavar="N", type=int, ini="int" if NUMBER_INI else "string")
     option("train-budget", "skip training claims estimated above this (default: none on CUDA, 600 s on a CPU)",
-           metavar="SECONDS", type=float)
+           metavar="SECONDS", type=float, ini="float" if NUMBER_INI else "string")
     option("train-compile", "torch.compile the model for training claims")
     option("retrain", "train again even where a stored run exists", ini="")
     option("results-dir", "where training runs and checkpoints are stored (default: runs/)", metavar="DIR")
@@ -95,7 +100,9 @@ def path_setting(config: pytest.Config, name: str) -> Path | None:
 
 def option_problems(config: pytest.Config) -> list[str]:
     """What is wrong with the session's claimbench options, each as ``--option: problem``."""
-    problems = []
+    problems = _typed_problems(config)
+    if problems:  # the values below cannot be read
+        return problems + _path_problems(config)
     seeds, device, budget = (setting(config, f"claims_train_{name}") for name in ("seeds", "device", "budget"))
     if seeds is not None and not (str(seeds).isdigit() and int(seeds) >= 1):
         problems.append(f"--claims-train-seeds: must be at least 1, got {seeds}")
@@ -108,18 +115,36 @@ def option_problems(config: pytest.Config) -> list[str]:
         problems.append(f"--claims-train-precision: must be auto, fp32 or bf16, got {precision!r}")
     if setting(config, "claims_cluster"):
         problems.extend(_cluster_problems(config))
-    return problems + _boolean_problems(config) + _path_problems(config)
+    return problems + _path_problems(config)
 
 
-def _boolean_problems(config: pytest.Config) -> list[str]:
-    """The boolean ini values that pytest cannot read as true or false (``claims_download = maybe``)."""
+WANTED = {"train_seeds": "--claims-train-seeds: must be at least 1, got {}",
+          "train_budget": "--claims-train-budget: must be a positive number of seconds, got {}"}
+"""What a typed number's ini value must be, as its option says it."""
+
+
+def _typed_problems(config: pytest.Config) -> list[str]:
+    """The typed ini values that pytest cannot read as their type (``claims_download = maybe``,
+    ``claims_train_seeds = two``)."""
     problems = []
-    for name in BOOLEANS:
+    for name in TYPED:
         try:
             setting(config, f"claims_{name}")
-        except pytest.UsageError as error:  # pytest's own "invalid truth value 'maybe'"
-            problems.append(f"claims_{name}: {error}; give true or false")
+        except (pytest.UsageError, ValueError, TypeError) as error:  # pytest's own "invalid truth value 'maybe'"
+            raw = _raw(config, f"claims_{name}")
+            if name in BOOLEANS:
+                problems.append(f"claims_{name}: {error}; give true or false")
+            elif raw is not None and not _positive(raw):
+                problems.append(WANTED[name].format(raw))
+            else:  # a number, of the wrong TOML type ("2" for 2): pytest's own words
+                problems.append(f"claims_{name}: {str(error).splitlines()[0]}")
     return problems
+
+
+def _raw(config: pytest.Config, name: str) -> str | None:
+    """An ini value as written: the last ``-o name=value``, else the configuration file's."""
+    overrides = [o.partition("=")[2] for o in config.getoption("override_ini") or () if o.partition("=")[0] == name]
+    return overrides[-1] if overrides else (None if config.inicfg.get(name) is None else str(config.inicfg[name]))
 
 
 def _path_problems(config: pytest.Config) -> list[str]:

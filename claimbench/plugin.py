@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -317,19 +317,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if isinstance(call.excinfo.value, errors.MeasurementError) and not item.config.option.fulltrace:
         report.longrepr = f"error: {reason}"
     return report
-
-
-def pytest_report_teststatus(
-    report: pytest.TestReport | pytest.CollectReport, config: pytest.Config,
-) -> tuple[str, str, tuple[str, Mapping[str, bool]]] | None:
-    """A claim we could not measure is reported as an error, not as a failed claim."""
-    if options.ledger_path_key not in config.stash or not report.failed:
-        return None
-    from claimbench import results
-
-    if any(name == results.FAILURE_PROPERTY for name, _ in getattr(report, "user_properties", ())):
-        return "error", "E", ("ERROR", {"red": True})
-    return None
 
 
 # ----------------------------------------------------------------------------- the controller

@@ -231,3 +231,22 @@ def test_seeds_too_spread_to_judge_are_an_error_in_junit_xml_too(project: pytest
     linear = next(r for r in record if r["id"] == "errors/accuracy/linear")
     assert linear["verdict"] == "error" and linear["reason"].startswith("the seeds are too spread to judge")
     assert linear["measured"] == 100.0, "the measurement is kept beside the error"
+
+
+def test_a_test_of_your_own_failing_in_its_body_is_a_failure_and_its_claim_an_error(project: pytest.Pytester) -> None:
+    """pytest's model: a call-phase exception is a failure, in the terminal as in JUnit XML; the claim's record
+    still says error, as nothing was judged."""
+    project.makepyfile(test_claims="""
+        import pytest
+
+        @pytest.mark.claims("macs")
+        def test_macs(claim, check_claim):
+            raise RuntimeError("boom in the body")
+    """)
+    result = project.runpytest_subprocess("test_claims.py", "--junitxml=out/junit.xml")
+    result.assert_outcomes(failed=1)
+    suite = ElementTree.parse(project.path / "out" / "junit.xml").getroot().find("testsuite")
+    assert (suite.get("errors"), suite.get("failures")) == ("0", "1")
+    records = {r["id"]: r for r in json.loads((project.path / "out" / "claims.json").read_text())["claims"]}
+    assert records["errors/macs/attention"]["verdict"] == "error"
+    assert records["errors/macs/attention"]["reason"] == "RuntimeError: boom in the body"

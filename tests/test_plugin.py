@@ -322,6 +322,16 @@ def test_bad_ini_values_are_usage_errors(project: pytest.Pytester) -> None:
                                  "--claims-train-budget: must be a positive number of seconds, got soon*"])
 
 
+@pytest.mark.skipif(int(pytest.__version__.split(".")[0]) < 9, reason="pytest 9 reads pytest.toml")
+def test_a_toml_configuration_writes_numbers_as_numbers(project: pytest.Pytester) -> None:
+    project.makefile(".toml", pytest="[pytest]\nclaims_train_seeds = 2\nclaims_train_budget = 600\n")
+    _run(project, "-k", "params/reproduced").assert_outcomes(passed=1, deselected=7)
+    project.makefile(".toml", pytest='[pytest]\nclaims_train_seeds = "2"\n')
+    result = _run(project)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*claims_train_seeds: *config option 'claims_train_seeds' expects an int, got str*"])
+
+
 @pytest.mark.parametrize(("option", "message"), [
     ("--claims-json=out", "--claims-json: */out is a folder, not a file"),
     ("--claims-readme=reference", "--claims-readme: */reference is a folder, not a file"),

@@ -202,6 +202,16 @@ def test_check_runs_the_ledger_alone_from_anywhere(author: pytest.Pytester, tmp_
     assert not list(author.path.rglob("__pycache__")), "the check wrote into the clone it checked"
 
 
+def test_check_of_a_node_id_or_file_of_the_ledger_runs_that_alone(author: pytest.Pytester) -> None:
+    """As plain pytest narrows to a node id, so does ``claimbench check``: the ledger is not added back whole."""
+    command = [sys.executable, "-m", "claimbench.cli", "check", "-p", "no:cacheprovider", "--co", "-q"]
+    node = "claims/mine.toml::mine/params/resnet18"
+    listed = subprocess.run([*command, node], cwd=author.path, capture_output=True, text=True, check=False)
+    assert [line for line in listed.stdout.splitlines() if "::" in line] == [node], listed.stdout
+    whole = subprocess.run([*command, "claims/mine.toml"], cwd=author.path, capture_output=True, text=True)
+    assert len([line for line in whole.stdout.splitlines() if "::" in line]) == 3, whole.stdout
+
+
 def test_check_imports_claimbench_before_pytest_without_a_warning(author: pytest.Pytester) -> None:
     """pytest marks an installed plugin's package for assertion rewriting and warns when it was imported already,
     as ``claimbench check`` imports it: under ``-W error`` the warning would end the run."""
