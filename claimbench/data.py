@@ -205,12 +205,13 @@ def load(
     if data_root is not None and not found.directory.is_relative_to(data_root):
         warnings.warn(f"{name} {split}: not under the data root {data_root} (looked in "
                       f"{', '.join(str(data_root / sub) for sub in _LAYOUTS[name])}); read from {found.directory}",
-                      stacklevel=2)
+                      errors.ClaimbenchWarning, stacklevel=2)
     if found.mismatches and not allow_unverified:
         raise found.mismatches[0]
     if found.mismatches:
         findings = "; ".join(mismatch.finding for mismatch in found.mismatches)
-        warnings.warn(f"{name} {split}: running on unverified data: {findings}", stacklevel=2)
+        warnings.warn(f"{name} {split}: running on unverified data: {findings}", errors.ClaimbenchWarning,
+                      stacklevel=2)
     parse = _parse_cifar if name == "cifar10" else _parse_idx
     images, labels = parse(found.contents, found.paths, IMAGE_SHAPES[name])
     return Dataset(images=images, labels=labels, verified=not found.mismatches, source=found.directory)

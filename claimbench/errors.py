@@ -10,7 +10,12 @@ import sysconfig
 import traceback
 from pathlib import Path
 
-__all__ = ["MeasurementError", "NotRunnable", "author_line", "first_line", "in_one_line"]
+__all__ = ["ClaimbenchWarning", "MeasurementError", "NotRunnable", "author_line", "first_line", "in_one_line"]
+
+
+class ClaimbenchWarning(UserWarning):
+    """Something claimbench works around but the user should know of (data not where it was looked for, a
+    report's file not found); ``-W ignore::claimbench.errors.ClaimbenchWarning`` filters them all."""
 
 
 class MeasurementError(Exception):

@@ -9,6 +9,7 @@ it on. Hooks and fixtures only; the work is done by ``options``, ``ledger``, ``f
 from __future__ import annotations
 
 import datetime
+import fnmatch
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -53,6 +54,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if config.option.help or config.option.version:  # help is given whatever the options say
+        return
     ledger_path = options.path_setting(config, "claims_dir")
     if ledger_path is None:
         unconfigured = options.unconfigured(config)
@@ -60,6 +63,8 @@ def pytest_configure(config: pytest.Config) -> None:
             raise pytest.UsageError(unconfigured)
         return
     problems = options.option_problems(config)
+    if not ledger_path.exists():
+        problems.insert(0, f"--claims-dir: {ledger_path}: no such file or folder")
     if problems:
         raise pytest.UsageError("; ".join(problems))
     config.stash[options.ledger_path_key] = ledger_path
@@ -75,7 +80,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _share_cores(workers: int) -> None:
     """pytest-xdist workers split the CPU's cores between their torch threads: each taking them all
-    oversubscribes the CPU, and OpenMP threads preempted at a barrier made training 7x slower on 2 cores."""
+    oversubscribes the CPU, and OpenMP threads preempted at a barrier made training 7x slower on 2 cores. A
+    thread count the user set (``OMP_NUM_THREADS``) stands."""
+    if os.environ.get("OMP_NUM_THREADS"):
+        return
     import torch
 
     torch.set_num_threads(max(1, len(os.sched_getaffinity(0)) // workers))
@@ -127,9 +135,12 @@ def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str
             file = ledger_folder / f"{report.slug}.toml"
             lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
             line = next((n for n, text in enumerate(lines, 1) if text.lstrip().startswith("source")), 1)
-            warnings.warn_explicit(
-                f"[report] source {report.source!r} is in none of {', '.join(map(str, folders))}: its claims are "
-                "not compared with what it prints now", pytest.PytestWarning, str(file), line)
+            try:
+                warnings.warn_explicit(
+                    f"[report] source {report.source!r} is in none of {', '.join(map(str, folders))}: its claims "
+                    "are not compared with what it prints now", errors.ClaimbenchWarning, str(file), line)
+            except errors.ClaimbenchWarning as error:  # -W error: the user's own filter makes it an error
+                raise pytest.UsageError(f"{file}:{line}: {error}") from None
     return reasons
 
 
@@ -215,7 +226,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if item not in twice]
     wanted = any(options.path_setting(config, f"claims_{name}") for name in options.OUTPUTS)
     claimed = tested or any(isinstance(item, claim_items.ClaimItem) for item in items)
-    if not claimed and config.stash[claims_key] and (wanted or not items) and not _paths_given(config):
+    if not claimed and config.stash[claims_key] and (wanted or not items) and not (
+            _paths_given(config) or config.option.collectonly or _ignored(config)):
         ledger, count = config.stash[options.ledger_path_key], len(config.stash[claims_key])
         nothing = (f"claims ledger {ledger}: none of its {count} claims was collected, so nothing would be checked: "
                    "add its directory to the testpaths ini, run pytest where it collects the ledger's files, or run "
@@ -225,6 +237,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.workeroutput[NOTHING_CHECKED] = nothing  # a worker's usage error would be xdist's internal error
         config.hook.pytest_deselected(items=items[:])  # and it runs nothing, as the controller would
         items[:] = []
+
+
+def _ignored(config: pytest.Config) -> bool:
+    """Whether ``--ignore`` or ``--ignore-glob`` leaves the ledger out: the user's own choice, not a mistake."""
+    ledger = config.stash[options.ledger_path_key].resolve()
+    named = [config.invocation_params.dir / path for path in config.getoption("ignore") or ()]
+    globs = config.getoption("ignore_glob") or ()
+    return any(ledger.is_relative_to(path.resolve()) for path in named) or any(
+        fnmatch.fnmatch(str(ledger), str(config.invocation_params.dir / glob)) for glob in globs)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -344,6 +365,8 @@ class ClaimsSession:
         """What the files show: this run's records and those kept from the last JSON."""
         self.nothing_checked: str | None = None
         self.unwritten: str | None = None
+        self.unmeasured: set[str] = set()
+        """Tests another plugin skips without running them (``--benchmark-only``)."""
 
     def pytest_sessionstart(self) -> None:
         readme = options.path_setting(self.config, "claims_readme")
@@ -355,9 +378,16 @@ class ClaimsSession:
             except ValueError as error:
                 raise pytest.UsageError(f"--claims-readme: {error}") from None
 
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Under ``--benchmark-only``, pytest-benchmark skips every test that takes no ``benchmark``: that skip
+        measures nothing, and must not replace a claim's last record with a 'not run'."""
+        if self.config.getoption("benchmark_only", False):
+            self.unmeasured = {item.nodeid for item in items if "benchmark" not in getattr(item, "fixturenames", ())}
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         collected = self.config.stash.get(results_key, None)
-        if collected is not None:
+        if collected is not None and report.nodeid not in self.unmeasured:
             skipped = None
             if report.skipped and not hasattr(report, "wasxfail"):
                 # A skip's longrepr is (path, line, "Skipped: reason"); keep the reason only.
@@ -434,7 +464,8 @@ class ClaimsSession:
             terminalreporter.write_line(f"ERROR: {self.nothing_checked}", red=True)
             return
         collected = self.config.stash.get(results_key, None)
-        if collected is None or self.config.option.collectonly:  # pytest listed the claims and ran none
+        option = self.config.option
+        if collected is None or option.collectonly or option.setupplan or option.setuponly:  # no claim was measured
             return
         if not collected.outcomes:
             if any(options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS):

@@ -134,9 +134,12 @@ def test_a_readme_source_that_is_not_there_is_a_warning(pytester: pytest.Pyteste
                                                                              'source = "READM.md"', 1))
     result = pytester.runpytest_subprocess("-m", "params", "-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(["claims/author.toml:8",
-                                 "*PytestWarning: [[]report] source 'READM.md' is in none of *: its claims are not "
-                                 "compared with what it prints now"])
+                                 "*ClaimbenchWarning: [[]report] source 'READM.md' is in none of *: its claims are "
+                                 "not compared with what it prints now"])
     result.assert_outcomes(passed=1, failed=1, deselected=3, warnings=1)
     parallel = pytester.runpytest_subprocess("-m", "params", "-p", "no:cacheprovider", "-n", "2")
     parallel.assert_outcomes(passed=1, failed=1, warnings=1)  # said by the controller, not by every worker too
+    strict = pytester.runpytest_subprocess("-m", "params", "-p", "no:cacheprovider", "-W", "error")
+    assert strict.ret == pytest.ExitCode.USAGE_ERROR and "INTERNALERROR" not in strict.stdout.str()
+    strict.stderr.fnmatch_lines(["ERROR: *claims/author.toml:8: [[]report] source 'READM.md' is in none of *"])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import importlib.util
 import json
 import os
 import shutil
@@ -521,3 +522,28 @@ def test_a_ledgers_claims_run_cheapest_first(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--collect-only", "-q", "-p", "no:cacheprovider", "-p", "no:randomly")
     kinds = [line.split("::author/")[1].split("/")[0] for line in result.stdout.lines if "::author/" in line]
     assert kinds == ["params", "params", "macs", "macs", "accuracy"], result.stdout.lines
+
+
+def test_runs_that_measure_nothing_leave_the_files_and_say_no_tally(project: pytest.Pytester) -> None:
+    """``--benchmark-only`` skips every test without a benchmark (pytest-benchmark's way), ``--setup-plan`` runs
+    none: neither replaces a record with 'not run', nor prints a tally of claims it never measured."""
+    _run(project)
+    written = (project.path / "out" / "results.json").read_text(encoding="utf-8")
+    if importlib.util.find_spec("pytest_benchmark") is not None:
+        result = _run(project, "--benchmark-only")
+        assert "claimbench: no claim ran, so no file was written" in result.stdout.str()
+    result = _run(project, "--setup-plan")
+    assert "claimbench verdicts" not in result.stdout.str()
+    assert (project.path / "out" / "results.json").read_text(encoding="utf-8") == written
+
+
+def test_an_ignored_ledger_is_the_users_choice_and_help_is_given_whatever_the_options(
+        pytester: pytest.Pytester) -> None:
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "author-repo", pytester.path,
+                    dirs_exist_ok=True)
+    pytester.makepyfile(test_own="def test_own():\n    pass\n")
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", "--ignore=claims").assert_outcomes(passed=1)
+    assert pytester.runpytest_subprocess("--help", "-o", "claims_train_seeds=0").ret == pytest.ExitCode.OK
+    missing = pytester.runpytest_subprocess("--claims-dir=nope")
+    assert missing.ret == pytest.ExitCode.USAGE_ERROR and "no tests ran" not in missing.stdout.str()
+    missing.stderr.fnmatch_lines(["ERROR: --claims-dir: */nope: no such file or folder"])

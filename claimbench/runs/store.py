@@ -106,7 +106,7 @@ def set_aside(path: Path, reason: str, settings: Settings, *, label: str = "corr
     except FileNotFoundError:  # another worker set it aside first
         return
     message = f"{path}: {reason}; set aside as {aside.name}, {then}"
-    warnings.warn(message, stacklevel=3)
+    warnings.warn(message, errors.ClaimbenchWarning, stacklevel=3)
     say(settings, message)
 
 
