@@ -131,7 +131,7 @@ def _typed_problems(config: pytest.Config) -> list[str]:
         try:
             setting(config, f"claims_{name}")
         except (pytest.UsageError, ValueError, TypeError) as error:  # pytest's own "invalid truth value 'maybe'"
-            raw = _raw(config, f"claims_{name}")
+            raw = _raw(config, f"claims_{name}", error)
             if name in BOOLEANS:
                 problems.append(f"claims_{name}: {error}; give true or false")
             elif raw is not None and not _positive(raw):
@@ -141,10 +141,12 @@ def _typed_problems(config: pytest.Config) -> list[str]:
     return problems
 
 
-def _raw(config: pytest.Config, name: str) -> str | None:
-    """An ini value as written: the last ``-o name=value``, else the configuration file's."""
+def _raw(config: pytest.Config, name: str, error: Exception) -> str | None:
+    """An ini value as written: the last ``-o name=value``, else the configuration file's, which pytest's own
+    error quotes last ("... got str: 'two'", "invalid literal for int() ...: 'two'")."""
     overrides = [o.partition("=")[2] for o in config.getoption("override_ini") or () if o.partition("=")[0] == name]
-    return overrides[-1] if overrides else (None if config.inicfg.get(name) is None else str(config.inicfg[name]))
+    quoted = re.search(r"'([^']*)'$", str(error).splitlines()[0])
+    return overrides[-1] if overrides else quoted[1] if quoted else None
 
 
 def _path_problems(config: pytest.Config) -> list[str]:
