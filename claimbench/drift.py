@@ -48,7 +48,7 @@ def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
     reasons = {}
     for claim in report.claims:
         if claim.cell is None:
-            alone = rf"(?<![\w.,]){re.escape(' '.join(claim.printed.split()))}(?!\w)"  # not "2.5%" in "12.5%"
+            alone = rf"(?<![\w.,]){re.escape(' '.join(claim.printed.split()))}(?!\w|[.,]\d)"  # "88" not in "88.7"
             if not re.search(alone, words):
                 reasons[claim.id] = (f"the ledger is out of date: {name} no longer prints {claim.printed!r} "
                                      "anywhere; update the ledger")

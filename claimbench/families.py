@@ -184,11 +184,11 @@ def training(claim: Claim, settings: Settings) -> verdict.Measurement:
 def epoch_time(claim: Claim, settings: Settings, benchmark: Any) -> verdict.Measurement:
     """Seconds per epoch, judged only when our device is the claim's hardware: the median of the timed epochs
     (``seeds``), which must all lie on one side of each end of the band (noise must neither pass nor refute the
-    claim); ``spread`` is their range."""
+    claim); ``spread`` is half their range, as a seeds' spread is half their interval."""
     from claimbench.runs import timing
 
     epoch = timing.time_epoch(claim, settings, benchmark)
-    spread = max(epoch.rounds) - min(epoch.rounds)
+    spread = (max(epoch.rounds) - min(epoch.rounds)) / 2
     return verdict.Measurement(epoch.seconds, seeds=epoch.rounds, spread=spread, device=epoch.device,
                                incomparable=epoch.incomparable, unverified_data=not epoch.verified)
 

@@ -189,10 +189,11 @@ class LedgerFile(pytest.File):
         self.claims, self.settings = claims, settings
 
     def collect(self) -> Iterator[ClaimItem]:
-        lines, table = {}, ""
+        lines, in_claim = {}, False
         for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines()):
-            table = line.strip() if line.lstrip().startswith("[") else table
-            if table == "[[claim]]" and (match := _ID_LINE.match(line)):
+            if header := _HEADER.match(line):
+                in_claim = header[1] == "[[" and header[2] == "claim"
+            elif in_claim and (match := _ID_LINE.match(line)):
                 lines[match[2]] = number
         cheapest = list(TIER_OF_KIND)
         for claim in sorted(self.claims, key=lambda claim: (cheapest.index(claim.kind), claim.id)):
@@ -201,6 +202,8 @@ class LedgerFile(pytest.File):
                                             line=lines.get(claim.local_id, 0))
 
 
+_HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
+"""A TOML table header, ``[[claim]]  # a comment`` and ``[[ claim ]]`` included."""
 _ID_LINE = re.compile(r"""\s*id\s*=\s*(["'])(.*?)\1""")
 """An ``id = "..."`` line: a claim's, under ``[[claim]]``, is where its item is reported (a skip's location)."""
 

@@ -35,6 +35,8 @@ TYPED = (*BOOLEANS, "train_seeds", "train_budget")
 """The ini values pytest converts, and may refuse to."""
 FLAGS = ("--claims-download", "--claims-allow-unverified-data", "--claims-train-compile", "--claims-retrain")
 """The options that take no value; every other ``--claims-*`` option takes one."""
+COMMAND_LINE_ONLY = ("claims_retrain",)
+"""The options with no ini equivalent."""
 _DEVICE = re.compile(r"cpu|cuda(:\d+)?|mps")
 
 
@@ -43,12 +45,14 @@ def add(parser: pytest.Parser) -> None:
     group = parser.getgroup("claimbench", "claimbench: published model claims as tests")
 
     def option(name: str, help: str, *, ini: str = "string", **kwargs: Any) -> None:
-        """``--claims-<name>`` with ini ``claims_<name>`` (``ini=""``: a command-line flag only); one of
-        ``FLAGS`` takes no value."""
+        """``--claims-<name>`` with ini ``claims_<name>`` of type ``ini`` (none for ``COMMAND_LINE_ONLY``); one
+        of ``FLAGS`` takes no value, and its ini value is a boolean."""
         dest, flag = f"claims_{name.replace('-', '_')}", f"--claims-{name}"
         if flag in FLAGS:
             kwargs["action"] = "store_true"
-            ini = "bool" if ini else ""  # a flag's ini value, where it has one, is a boolean
+            ini = "bool"
+        if dest in COMMAND_LINE_ONLY:
+            ini = ""
         group.addoption(flag, dest=dest, default=None, help=help, **kwargs)
         if ini:
             parser.addini(dest, help, type=ini, default=None)
@@ -69,7 +73,7 @@ def add(parser: pytest.Parser) -> None:
     option("train-budget", "skip training claims estimated above this (default: none on CUDA, 600 s on a CPU)",
            metavar="SECONDS", type=float, ini="float" if NUMBER_INI else "string")
     option("train-compile", "torch.compile the model for training claims")
-    option("retrain", "train again even where a stored run exists", ini="")
+    option("retrain", "train again even where a stored run exists")
     option("results-dir", "where training runs and checkpoints are stored (default: runs/)", metavar="DIR")
     option("cluster", "train the runs on a Ray cluster: ray://HOST:PORT, or auto ($RAY_ADDRESS)", metavar="ADDRESS")
     option("train-precision", "auto (bf16 where measured 1.2x faster), fp32 or bf16", metavar="PRECISION")
@@ -78,12 +82,9 @@ def add(parser: pytest.Parser) -> None:
 def setting(config: pytest.Config, name: str) -> Any:
     """An option's value: the command line's, else the ini's (``None`` when neither is given)."""
     value = config.getoption(name)
-    if value is not None:
+    if value is not None or name in COMMAND_LINE_ONLY:
         return value
-    try:
-        return config.getini(name)
-    except ValueError:  # a flag with no ini equivalent
-        return None
+    return config.getini(name)  # a value pytest cannot convert raises (``_typed_problems`` says which)
 
 
 def path_setting(config: pytest.Config, name: str) -> Path | None:

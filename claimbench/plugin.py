@@ -9,7 +9,6 @@ it on. Hooks and fixtures only; the work is done by ``options``, ``ledger``, ``f
 from __future__ import annotations
 
 import datetime
-import fnmatch
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -240,12 +239,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _ignored(config: pytest.Config) -> bool:
-    """Whether ``--ignore`` or ``--ignore-glob`` leaves the ledger out: the user's own choice, not a mistake."""
+    """Whether the user's own choice leaves the ledger out: ``--ignore``, ``--ignore-glob``, ``collect_ignore``,
+    as pytest's ``pytest_ignore_collect`` decides for the ledger's folder or for each of its files."""
     ledger = config.stash[options.ledger_path_key].resolve()
-    named = [config.invocation_params.dir / path for path in config.getoption("ignore") or ()]
-    globs = config.getoption("ignore_glob") or ()
-    return any(ledger.is_relative_to(path.resolve()) for path in named) or any(
-        fnmatch.fnmatch(str(ledger), str(config.invocation_params.dir / glob)) for glob in globs)
+    files = sorted(ledger.glob("*.toml")) if ledger.is_dir() else [ledger]
+    return bool(config.hook.pytest_ignore_collect(collection_path=ledger, config=config)) or all(
+        config.hook.pytest_ignore_collect(collection_path=file, config=config) for file in files)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -380,10 +379,13 @@ class ClaimsSession:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        """Under ``--benchmark-only``, pytest-benchmark skips every test that takes no ``benchmark``: that skip
-        measures nothing, and must not replace a claim's last record with a 'not run'."""
-        if self.config.getoption("benchmark_only", False):
-            self.unmeasured = {item.nodeid for item in items if "benchmark" not in getattr(item, "fixturenames", ())}
+        """Under ``--benchmark-only``, pytest-benchmark skips every test that takes no ``benchmark``, and under
+        ``--benchmark-skip`` every one that does: that skip measures nothing, and must not replace a claim's last
+        record with a 'not run'."""
+        only, skip = (self.config.getoption(f"benchmark_{name}", False) for name in ("only", "skip"))
+        if only or skip:
+            self.unmeasured = {item.nodeid for item in items
+                               if ("benchmark" in getattr(item, "fixturenames", ())) == bool(skip)}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         collected = self.config.stash.get(results_key, None)

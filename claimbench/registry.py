@@ -125,8 +125,9 @@ def _import_path(reference: str) -> Builder:
     try:
         return getattr(module, attribute)
     except AttributeError:
-        builders = [name for name, value in vars(module).items()  # defined there: no imported names, no `Any`
-                    if callable(value) and not name.startswith("_") and getattr(value, "__module__", "") == module_name]
+        own = set(getattr(module, "__all__", ()))  # what it exports, its own definitions, those of its package
+        builders = [name for name, value in vars(module).items() if callable(value) and not name.startswith("_") and (
+            name in own or str(getattr(value, "__module__", "")).startswith(module_name))]
         close = difflib.get_close_matches(attribute, builders, n=3, cutoff=0.6)
         raise KeyError(f"model {reference!r}: module {module_name!r} has no {attribute!r}"
                        + (f" (closest: {', '.join(close)})" if close else "")) from None

@@ -32,13 +32,13 @@ import torchvision.models as tvm
 from claimbench import register_model
 
 __all__ = [
-    "LeNet",
     "ConvNode",
     "GatedConvNode",
     "ConvLayer",
     "MLPHead",
     "GatedMLPHead",
     "MLC",
+    "LeNet",
     "lenet",
     "mlc_alpha_19k",
     "mlc_alpha_93k",
@@ -54,32 +54,6 @@ __all__ = [
     "squeezenet",
     "mobilenet_v2",
 ]
-
-
-class LeNet(nn.Module):
-    """LeNet-5 for 3×32×32 input: two 5×5 convs with max-pool, then three linear layers."""
-
-    def __init__(self, num_classes: int = 10, in_channels: int = 3) -> None:
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(in_channels, 6, kernel_size=5, bias=True),
-            nn.MaxPool2d(2),
-            nn.ReLU(inplace=True),
-            nn.Conv2d(6, 16, kernel_size=5, bias=True),
-            nn.MaxPool2d(2),
-            nn.ReLU(inplace=True),
-        )
-        self.classifier = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(16 * 5 * 5, 120, bias=True),
-            nn.ReLU(inplace=True),
-            nn.Linear(120, 84, bias=True),
-            nn.ReLU(inplace=True),
-            nn.Linear(84, num_classes, bias=True),
-        )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.classifier(self.features(x))
 
 
 class ConvNode(nn.Module):
@@ -197,6 +171,32 @@ _MLC_CONFIGS: dict[str, dict[str, Any]] = {
         "head": GatedMLPHead,
     },
 }
+
+
+class LeNet(nn.Module):
+    """LeNet-5 for 3×32×32 input: two 5×5 convs with max-pool, then three linear layers."""
+
+    def __init__(self, num_classes: int = 10, in_channels: int = 3) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(in_channels, 6, kernel_size=5, bias=True),
+            nn.MaxPool2d(2),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(6, 16, kernel_size=5, bias=True),
+            nn.MaxPool2d(2),
+            nn.ReLU(inplace=True),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(16 * 5 * 5, 120, bias=True),
+            nn.ReLU(inplace=True),
+            nn.Linear(120, 84, bias=True),
+            nn.ReLU(inplace=True),
+            nn.Linear(84, num_classes, bias=True),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(x))
 
 
 def _mlc(config: str, overrides: dict[str, Any]) -> MLC:

@@ -44,6 +44,10 @@ def test_a_claim_of_the_text_is_stale_when_the_readme_no_longer_prints_its_words
                                          "anywhere; update the ledger"}
     assert drift.stale(report, wrapped.replace("25K", "5K"), "README.md") == stale
     assert drift.stale(report, wrapped.replace("25K", "25K5"), "README.md") == stale, "a number is whole"
+    count = dataclasses.replace(prose, id="author/params/text/count", printed="3,217")
+    for text, stale_ids in (("It has 3,217 parameters.", []), ("It has 3,217,000 parameters.", [count.id]),
+                            ("It has 23,217 parameters.", [count.id]), ("It has 3,217.5 parameters.", [count.id])):
+        assert list(drift.stale(dataclasses.replace(author, claims=(count,)), README + text, "README.md")) == stale_ids
 
 
 @pytest.mark.parametrize("edit", [("| SmallCNN |", "| SmallerCNN |"), ("| Parameters |", "| Params |"),

@@ -201,3 +201,15 @@ def test_the_code_digest_changes_with_a_helper_beside_the_builder(tmp_path: Path
     registry.code_digest.cache_clear()
     assert registry.code_digest("zoo_digest.nets:net") != before
     assert registry.code_digest("torchvision:resnet18") == f"torchvision {importlib.metadata.version('torchvision')}"
+
+
+def test_an_import_path_suggests_the_builders_a_package_exports(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pkgx").mkdir()
+    (tmp_path / "pkgx" / "nets.py").write_text("from typing import Any\n\ndef tiny_cnn():\n    return None\n")
+    (tmp_path / "pkgx" / "__init__.py").write_text("from pkgx.nets import tiny_cnn\n\n__all__ = ['tiny_cnn']\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(KeyError, match=r"module 'pkgx' has no 'tiny_cn' \(closest: tiny_cnn\)"):
+        registry.get_model("pkgx:tiny_cn")
+    with pytest.raises(KeyError, match=r"module 'pkgx.nets' has no 'Anyy'.$"):  # typing's Any is no builder
+        registry.get_model("pkgx.nets:Anyy")

@@ -325,6 +325,24 @@ def test_bad_ini_values_are_usage_errors(project: pytest.Pytester) -> None:
                                  "--claims-train-budget: must be a positive number of seconds, got soon*"])
 
 
+def test_an_ini_number_pytest_cannot_read_is_refused_whatever_pytest_raises(pytester: pytest.Pytester,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest 9.2 raises a UsageError for ``claims_train_seeds = two``, pytest 8.4 a plain ValueError: either is
+    one line, never a value silently taken for its default."""
+    from claimbench import options
+
+    config = pytester.parseconfig()
+    read = config.getini
+
+    def getini(name: str) -> object:
+        if name == "claims_train_seeds":
+            raise ValueError("invalid literal for int() with base 10: 'two'")
+        return read(name)
+
+    monkeypatch.setattr(config, "getini", getini)
+    assert options.option_problems(config) == ["--claims-train-seeds: must be at least 1, got two"]
+
+
 @pytest.mark.skipif(int(pytest.__version__.split(".")[0]) < 9, reason="pytest 9 reads pytest.toml")
 def test_a_toml_configuration_writes_numbers_as_numbers(project: pytest.Pytester) -> None:
     project.makefile(".toml", pytest="[pytest]\nclaims_train_seeds = 2\nclaims_train_budget = 600\n")
@@ -462,6 +480,27 @@ def test_xdist_gives_the_serial_report(project: pytest.Pytester, monkeypatch: py
     assert ((project.path / "X.md").read_bytes(), _without_durations(project.path / "X.json")) == serial_files
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("omp", [None, "2"])
+def test_xdist_workers_share_the_cores_unless_the_user_set_the_threads(
+        omp: str | None, project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("xdist")
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+    if omp is None:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OMP_NUM_THREADS", omp)
+    project.makepyfile(test_threads="""
+        import os, torch
+
+        def test_threads():
+            open(os.environ["PYTEST_XDIST_WORKER"] + ".threads", "w").write(str(torch.get_num_threads()))
+    """)
+    project.runpytest_subprocess("test_threads.py", "--claims-dir=reference", "-n", "2", "-p", "no:randomly")
+    counts = {path.read_text() for path in project.path.glob("*.threads")}
+    assert counts == {omp or str(max(1, len(os.sched_getaffinity(0)) // 2))}
+
+
 def test_an_interrupted_run_keeps_what_it_measured_and_says_why_the_rest_is_missing(
         project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
@@ -544,7 +583,8 @@ def test_an_ignored_ledger_is_the_users_choice_and_help_is_given_whatever_the_op
     shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "author-repo", pytester.path,
                     dirs_exist_ok=True)
     pytester.makepyfile(test_own="def test_own():\n    pass\n")
-    pytester.runpytest_subprocess("-p", "no:cacheprovider", "--ignore=claims").assert_outcomes(passed=1)
+    for ignored in ("--ignore=claims", "--ignore=claims/author.toml", "--ignore-glob=claims/*"):
+        pytester.runpytest_subprocess("-p", "no:cacheprovider", ignored).assert_outcomes(passed=1)
     assert pytester.runpytest_subprocess("--help", "-o", "claims_train_seeds=0").ret == pytest.ExitCode.OK
     missing = pytester.runpytest_subprocess("--claims-dir=nope")
     assert missing.ret == pytest.ExitCode.USAGE_ERROR and "no tests ran" not in missing.stdout.str()

@@ -363,7 +363,8 @@ def test_a_claims_value_after_a_space_that_names_no_path_hid_nothing(pytester: p
 
 def test_a_claim_skipped_while_it_runs_is_reported_at_its_ledger(author: pytest.Pytester) -> None:
     accuracy = ('\n[recipe.quick]\noptimizer = "sgd"\nlr = 0.1\nbatch_size = 8\nepochs = 1\nschedule = "constant"\n'
-                'validation = "none"\nnormalize = "unit"\n\n[[claim]]\nid = "accuracy/tiny"\nkind = "accuracy"\n'
+                'validation = "none"\nnormalize = "unit"\n\n[[ claim ]]  # a header as TOML allows it\n'
+                'id = "accuracy/tiny"\nkind = "accuracy"\n'
                 'model = "mymodels:tiny"\ndataset = "mnist"\nsplit = "test"\nstatistic = "final"\nvalue = 90\n'
                 'printed = "90%"\nsource = "README.md"\ntolerance = { abs = 5 }\nrecipe = "quick"\n')
     with (author.path / "claims" / "mine.toml").open("a", encoding="utf-8") as ledger:

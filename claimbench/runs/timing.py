@@ -56,7 +56,7 @@ def _cores(others: list[tuple[float, float]]) -> float:
     """How many cores' worth other processes ran over epochs of (their CPU seconds, wall seconds): summed before
     dividing, as ``/proc/stat`` counts in 10 ms ticks, which one short epoch alone would magnify."""
     wall = sum(seconds for _, seconds in others)
-    return sum(cpu for cpu, _ in others) / wall if wall > 0 else 0.0
+    return max(0.0, sum(cpu for cpu, _ in others)) / wall if wall > 0 else 0.0
 
 
 def _words(name: str) -> set[str]:
@@ -114,7 +114,7 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
                               threads=threads, accel=accel, name=claim.model)
         after, wall = _cpu_seconds(), time.perf_counter() - start
         if before is not None and after is not None:
-            others.append((max(0.0, (after[0] - before[0]) - (after[1] - before[1])), wall))
+            others.append(((after[0] - before[0]) - (after[1] - before[1]), wall))
         seconds.append(history.epochs[0].seconds)
 
     if benchmark.enabled:
