@@ -58,7 +58,8 @@ def test_compare_says_which_claims_were_edited_between_the_runs(tmp_path: Path,
                                           "model_digest": "m1"})
 
     cli.main(["compare", str(run("old.json", "d1", 83.2)), str(run("new.json", "d2", 83.2))])
-    assert "| `r/a`   | reproduced    | reproduced    | 83.2           | 83.2           | claim " in capsys.readouterr().out
+    row = "| `r/a`   | reproduced    | reproduced    | 83.2           | 83.2           | claim "
+    assert row in capsys.readouterr().out
     cli.main(["compare", str(run("old.json", "d1", 83.2)), str(run("same.json", "d1", 83.2))])
     assert "No claim changed its verdict, measurement or definition." in capsys.readouterr().out
 
