@@ -105,8 +105,7 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     torch.manual_seed(0)
     model = registry.get_model(claim.model)
     seconds: list[float] = []
-    others: list[tuple[float, float]] = []
-    """(other processes' CPU seconds, wall seconds) of each epoch, where ``/proc/stat`` tells."""
+    others: list[tuple[float, float]] = []  # (other processes' CPU seconds, wall seconds) of each epoch
 
     def run_epoch() -> None:
         before, start = _cpu_seconds(), time.perf_counter()
