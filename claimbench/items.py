@@ -75,12 +75,11 @@ def measure_in_setup(node: pytest.Item, claim: Claim, measure: Callable[[], verd
     except errors.NotRunnable as reason:
         pytest.skip(str(reason))
     if measurement.incomparable is None:
-        judged = verdict.judge(claim, verdict.Observation(measurement))
-        if judged.verdict == "error":
-            node.user_properties.append(results.measurement_property(measurement))
-            unusable = verdict.CounterDisagreement if verdict.counters_disagree(measurement.counters) else (
-                errors.MeasurementError)
-            raise unusable(judged.reason)
+        try:
+            verdict.usable(claim, measurement)
+        except errors.MeasurementError:
+            node.user_properties.append(results.measurement_property(measurement))  # kept beside the error
+            raise
     return measurement
 
 

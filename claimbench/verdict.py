@@ -30,6 +30,7 @@ __all__ = [
     "format_number",
     "judge",
     "shown_value",
+    "usable",
 ]
 
 VERDICTS = ("reproduced", "refuted", "known error", "error", "not run", "unverifiable")
@@ -336,9 +337,20 @@ def counters_disagree(counters: Mapping[str, Measured]) -> str:
 
 def check(claim: Claim, measurement: Measurement) -> Judgement:
     """Judge a fresh measurement in a test: return the judgement, or raise on a mismatch or an error."""
-    result = judge(claim, Observation(measurement))
+    result = _usable(judge(claim, Observation(measurement)), measurement)
     if result.verdict in ("refuted", "known error"):
         raise (KnownError if result.verdict == "known error" else ClaimMismatch)(result.reason)
+    return result
+
+
+def usable(claim: Claim, measurement: Measurement) -> None:
+    """Raise the error of ours a measurement comes to (counters that disagree, seeds or timed epochs too spread,
+    a number that is not finite), known as soon as it is measured, before anything is judged against the claim."""
+    _usable(judge(claim, Observation(measurement)), measurement)
+
+
+def _usable(result: Judgement, measurement: Measurement) -> Judgement:
+    """The judgement, unless it is an error: then its ``MeasurementError``."""
     if result.verdict == "error":
         raise (CounterDisagreement if counters_disagree(measurement.counters) else MeasurementError)(result.reason)
     return result

@@ -86,7 +86,7 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
         found = found or cost.step_cost(claim.model, recipe, sets.train, settings)
     started = time.perf_counter()
     accel = found.accel(compile=settings.compile)
-    began = found.cost.threads
+    began, on_cpu = found.cost.threads, torch.device(settings.device).type == "cpu"
     threads = min(began, torch.get_num_threads())  # a resumed run: never more than this process has
     history, model = _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel,
                             store.checkpoint_note(path, found, settings))
@@ -99,9 +99,8 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
         "accel": {"channels_last": accel.channels_last, "compile": accel.compile,
                   "autocast": str(accel.autocast).removeprefix("torch.") if accel.autocast else None},
         "precision": found.to_dict(),
-        "threads": threads if torch.device(settings.device).type == "cpu" else None,
-        **({"began_with_threads": began} if resumed is not None and torch.device(settings.device).type == "cpu"
-           and threads < began else {}),
+        "threads": threads if on_cpu else None,
+        **({"began_with_threads": began} if resumed is not None and on_cpu and threads < began else {}),
         "environment": environment.describe(settings.ledger, settings.device, threads),
         "verified_data": sets.verified,
         "data": sets.identity,
