@@ -86,10 +86,11 @@ def augment(
     Batched counterparts of torchvision's per-image transforms, with ``options[name]`` overriding
     ``AUGMENT_OPTIONS[name]``: "rotate" turns each image by U(-degrees, degrees) about its centre
     (bilinear; ``fill`` outside; ``expand`` shrinks the turned image to fit, as torchvision's
-    expand=True followed by a resize back); "perspective" warps with probability ``p`` by a random
-    homography moving each corner inward by up to ``distortion`` times the half-size (bilinear, zero
-    fill); "color_jitter" scales brightness, contrast and saturation by U(1 - x, 1 + x) each, in that
-    fixed order, without hue and without clamping; "randaugment" applies ``ops`` rounds of one op per
+    expand=True followed by a resize back); "perspective" warps with probability ``p`` by the
+    homography moving each corner pixel inward by U{0..⌊distortion·half-size⌋} pixels per axis, as
+    torchvision's RandomPerspective (bilinear, zero fill; both warps blend their fill in at the border as
+    torchvision does); "color_jitter" scales brightness, contrast and saturation by U(1 - x, 1 + x) each,
+    in that fixed order, without hue and without clamping; "randaugment" applies ``ops`` rounds of one op per
     image chosen from flip, translate (up to ``magnitude`` of the size, zero fill), brightness and
     contrast (factor U(1 - magnitude, 1 + magnitude)), not the 14-op original.
     Photometric ops act on the values as given; pass [0, 1]-scaled images to match torchvision.
@@ -190,14 +191,18 @@ def _crop(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     return gather_batch(batch, torch.arange(len(batch), device=batch.device), ["crop"], generator)
 
 
-def _warp(batch: torch.Tensor, homographies: torch.Tensor) -> torch.Tensor:
-    """Sample each image at H·(x, y, 1) of every output pixel's normalised coordinates."""
+def _warp(batch: torch.Tensor, homographies: torch.Tensor, fill: float = 0.0) -> torch.Tensor:
+    """Sample each image at H·(x, y, 1) of every output pixel's normalised coordinates (bilinear); ``fill``
+    outside, blended in by the covered fraction as torchvision's bilinear fill does."""
     n, _, h, w = batch.shape
     identity = torch.eye(2, 3, device=batch.device, dtype=batch.dtype).expand(n, 2, 3)
     grid = F.affine_grid(identity, [n, 1, h, w], align_corners=False)
     points = torch.cat([grid, torch.ones_like(grid[..., :1])], dim=-1) @ homographies.transpose(1, 2).unsqueeze(1)
-    return F.grid_sample(batch, points[..., :2] / points[..., 2:], mode="bilinear",
-                         padding_mode="zeros", align_corners=False)
+    with_coverage = torch.cat([batch, torch.ones_like(batch[:, :1])], dim=1)
+    sampled = F.grid_sample(with_coverage, points[..., :2] / points[..., 2:], mode="bilinear",
+                            padding_mode="zeros", align_corners=False)
+    image, covered = sampled[:, :-1], sampled[:, -1:]
+    return image * covered + (1 - covered) * fill
 
 
 def _rotate(batch: torch.Tensor, generator: torch.Generator, *, degrees: float, fill: float, expand: bool,
@@ -207,17 +212,20 @@ def _rotate(batch: torch.Tensor, generator: torch.Generator, *, degrees: float, 
     zoom = cos.abs() + sin.abs() if expand else one  # the expanded canvas's size over the image's
     rows = [torch.stack(r, dim=-1) for r in ((cos * zoom, -sin * zoom, zero), (sin * zoom, cos * zoom, zero),
                                              (zero, zero, one))]
-    return _warp(batch - fill, torch.stack(rows, dim=1)) + fill
+    return _warp(batch, torch.stack(rows, dim=1), fill)
 
 
 def _perspective(batch: torch.Tensor, generator: torch.Generator, *, p: float, distortion: float) -> torch.Tensor:
-    n = len(batch)
-    corners = torch.tensor([[-1, -1], [1, -1], [1, 1], [-1, 1]], device=batch.device, dtype=batch.dtype)
+    n, _, h, w = batch.shape
+    signs = torch.tensor([[-1, -1], [1, -1], [1, 1], [-1, 1]], device=batch.device, dtype=batch.dtype)
+    size = torch.tensor([w, h], device=batch.device, dtype=batch.dtype)
+    corners = signs * (1 - 1 / size)  # the corner pixels' centres, in the grid's normalised coordinates
     apply = (_rand(n, generator, batch) < p).to(batch.dtype).view(n, 1, 1)
-    inward = _rand(8 * n, generator, batch, 0, distortion).view(n, 4, 2) * apply
-    source = corners - corners * inward
-    x, y = corners[:, 0].expand(n, 4), corners[:, 1].expand(n, 4)
-    u, v = source[..., 0], source[..., 1]
+    most = (distortion * (size // 2)).floor()  # torchvision: randint(0, int(distortion * half) + 1) pixels
+    pixels = (_rand(8 * n, generator, batch).view(n, 4, 2) * (most + 1)).floor().minimum(most) * apply
+    landed = corners - signs * pixels * 2 / size  # where each corner pixel lands; zero fill outside
+    x, y = landed[..., 0], landed[..., 1]
+    u, v = corners[:, 0].expand(n, 4), corners[:, 1].expand(n, 4)
     zeros, ones = torch.zeros_like(u), torch.ones_like(u)
     a = torch.cat([torch.stack([x, y, ones, zeros, zeros, zeros, -u * x, -u * y], dim=-1),
                    torch.stack([zeros, zeros, zeros, x, y, ones, -v * x, -v * y], dim=-1)], dim=1)

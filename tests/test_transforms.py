@@ -212,3 +212,29 @@ def test_batch_functions_run_on_cuda(generator_device: str) -> None:
     gathered = transforms.gather_batch(batch, torch.tensor([1, 0], device="cuda"), ["crop", "flip"],
                                        torch.Generator(generator_device).manual_seed(0))
     assert gathered.device.type == "cuda" and gathered.shape == (2, *batch.shape[1:])
+
+
+@pytest.mark.parametrize("name, options", [
+    ("perspective", {"p": 1.0, "distortion": 0.3}), ("perspective", {"p": 1.0, "distortion": 0.6}),
+    ("rotate", {"degrees": 30.0, "fill": 0.0}), ("rotate", {"degrees": 30.0, "fill": 1.0}),
+])
+def test_warps_keep_as_much_of_the_image_as_torchvision(name: str, options: dict[str, float]) -> None:
+    """On a white batch, the mean is the share of the image a warp keeps, border blending included: it is
+    torchvision's, whose transform the recipe names (the perspective moves the corners inward and zero-fills)."""
+    torchvision_transforms = pytest.importorskip("torchvision.transforms")
+    white = torch.ones(512, 3, 32, 40)
+    ours = transforms.augment(white, [name], seeded(5), {name: options})
+    torch.manual_seed(5)
+    theirs = (torchvision_transforms.RandomPerspective(distortion_scale=options["distortion"], p=options["p"])
+              if name == "perspective" else
+              torchvision_transforms.RandomRotation(options["degrees"], fill=options["fill"]))
+    expected = torch.stack([theirs(image) for image in white])
+    assert ours.mean().item() == pytest.approx(expected.mean().item(), abs=0.015)
+    assert (ours < 0.5).float().mean().item() == pytest.approx((expected < 0.5).float().mean().item(), abs=0.015)
+
+
+def test_perspective_warps_a_share_p_of_the_images() -> None:
+    white = torch.ones(512, 1, 16, 16)
+    out = transforms.augment(white, ["perspective"], seeded(6), {"perspective": {"p": 0.5, "distortion": 0.5}})
+    warped = (out.amin(dim=(1, 2, 3)) < 0.5).float().mean().item()
+    assert 0.4 < warped < 0.6
