@@ -268,6 +268,8 @@ def _find(name: str, split: str, data_root: Path | None) -> _Found | DataMissing
     for directory in candidates:
         paths = [_existing(directory, member, name) for member in members]
         if None in paths:
+            lacking = [member for member, path in zip(members, paths, strict=True) if path is None]
+            notes += [f"{directory} lacks {', '.join(lacking)}"] if len(lacking) < len(members) else []
             continue
         contents = [_read(path, name) for path in paths]
         digests = [hashlib.md5(content).hexdigest() for content in contents]
@@ -369,6 +371,8 @@ def _parse_idx(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[in
 
 def _idx_array(content: bytes, path: Path) -> torch.Tensor:
     """An IDX file of unsigned bytes: magic 0x0000 08 <ndim>, big-endian int32 sizes, then the data."""
+    if content[:2] == b"\x1f\x8b":
+        raise DataUnreadable(f"{path}: a gzip file: name it {path.name}.gz")
     if len(content) < 4 or content[:3] != b"\x00\x00\x08":
         raise DataUnreadable(f"{path}: not an unsigned-byte IDX file (magic {content[:4].hex()})")
     ndim = content[3]
@@ -377,4 +381,6 @@ def _idx_array(content: bytes, path: Path) -> torch.Tensor:
     if len(content) != offset + math.prod(shape):
         raise DataUnreadable(f"{path}: IDX header says {shape} ({math.prod(shape)} bytes) "
                          f"but {len(content) - offset} bytes follow")
+    if not math.prod(shape):
+        raise DataUnreadable(f"{path}: holds no data (IDX shape {shape})")
     return torch.frombuffer(bytearray(content[offset:]), dtype=torch.uint8).reshape(shape)

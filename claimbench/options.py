@@ -89,14 +89,15 @@ def setting(config: pytest.Config, name: str) -> Any:
 
 def path_setting(config: pytest.Config, name: str) -> Path | None:
     """A path option: from the invocation directory on the command line, from the ini file's directory
-    in the ini, never from wherever the rootdir landed."""
+    in the ini, never from wherever the rootdir landed; ``~`` (and ``$VAR`` in the ini) expanded, as pytest
+    reads its ``cache_dir``."""
     if config.getoption(name) is not None:
-        return config.invocation_params.dir / config.getoption(name)
+        return config.invocation_params.dir / Path(config.getoption(name)).expanduser()
     value = setting(config, name)
     if not value:
         return None
     base = config.inipath.parent if config.inipath else config.invocation_params.dir
-    return base / value
+    return base / Path(os.path.expandvars(value)).expanduser()  # as pytest reads its cache_dir
 
 
 def option_problems(config: pytest.Config) -> list[str]:

@@ -272,7 +272,7 @@ def test_missing_without_any_root_says_so() -> None:
 def test_incomplete_cifar_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     trust(monkeypatch, "cifar10", write_cifar(tmp_path))
     (tmp_path / "cifar-10-batches-py" / "data_batch_3").unlink()
-    with pytest.raises(data.DataMissing, match="data_batch_3"):
+    with pytest.raises(data.DataMissing, match=rf"\({tmp_path / 'cifar-10-batches-py'} lacks data_batch_3\)"):
         data.load("cifar10", "train", tmp_path)
 
 
@@ -308,6 +308,24 @@ def test_truncated_idx_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "t10k-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:-1])
     with pytest.raises(ValueError, match=f"{path}: IDX header says"), pytest.warns(UserWarning):
+        data.load("mnist", "test", tmp_path, allow_unverified=True)
+
+
+def test_idx_of_no_images_names_its_file(tmp_path: Path) -> None:
+    write_idx(tmp_path, gz=False)
+    path = tmp_path / "t10k-images-idx3-ubyte"
+    path.write_bytes(idx_bytes(fake_images(0, (28, 28), 0)))
+    with pytest.raises(data.DataUnreadable, match=rf"^{path}: holds no data \(IDX shape \(0, 28, 28\)\)"), \
+            pytest.warns(UserWarning):
+        data.load("mnist", "test", tmp_path, allow_unverified=True)
+
+
+def test_gzip_without_its_suffix_says_to_name_it(tmp_path: Path) -> None:
+    write_idx(tmp_path, gz=False)
+    path = tmp_path / "t10k-images-idx3-ubyte"
+    path.write_bytes(gzip.compress(path.read_bytes()))
+    with pytest.raises(data.DataUnreadable, match=f"^{path}: a gzip file: name it t10k-images-idx3-ubyte.gz$"), \
+            pytest.warns(UserWarning):
         data.load("mnist", "test", tmp_path, allow_unverified=True)
 
 

@@ -12,7 +12,7 @@ from small_runs import MODEL1_CLAIMS, claim
 
 from claimbench import errors, precision, train
 from claimbench.history import History
-from claimbench.runs import plan, store
+from claimbench.runs import plan, splits, store
 from claimbench.runs.settings import Settings
 
 pytestmark = pytest.mark.filterwarnings("ignore:cifar10 .*running on unverified data")
@@ -88,3 +88,15 @@ def test_a_failure_recorded_this_session_is_raised_then_forgotten(tmp_path: Path
     store.raise_failure(path, dataclasses.replace(settings, session="another"))
     store.write(path, {"history": {}}, settings)
     assert not path.with_suffix(".failed").exists()
+
+
+def test_data_too_small_for_the_holdout_is_an_error_that_plans_nothing(cifar_root: Path, tmp_path: Path) -> None:
+    """The ledger's hold-out of 5,000 images from 150: an error naming the data and the recipe's key, which leaves
+    the claim to its own test rather than ending the plan (and a cluster session) with a bare ValueError."""
+    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path, seeds=1,
+                        session="s")
+    full = claim(MODEL1_CLAIMS[1])
+    with pytest.raises(errors.MeasurementError, match=r"^cifar10 train in .*cifar-10-batches-py holds 150 images, "
+                                                      r"too few to hold out the recipe's val_size = 5,000$"):
+        splits.load(full, full.recipe, 0, settings)
+    assert plan.needs([full], settings) == []

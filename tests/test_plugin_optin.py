@@ -377,6 +377,20 @@ def test_a_claim_skipped_while_it_runs_is_reported_at_its_ledger(author: pytest.
     result.stdout.fnmatch_lines([f"SKIPPED ?1? claims/mine.toml:{line + 1}: mnist train not found: *"])
 
 
+def test_a_data_root_under_the_home_folder_is_read_as_the_shell_would(author: pytest.Pytester) -> None:
+    """``--claims-data-root=~/data``: no shell expands a ``~`` after ``=``, so the plugin does (pytester's HOME is
+    its own folder)."""
+    (author.path / "claims" / "mine.toml").write_text(
+        (author.path / "claims" / "mine.toml").read_text(encoding="utf-8") + '\n[recipe.quick]\noptimizer = "sgd"\n'
+        'lr = 0.1\nbatch_size = 8\nepochs = 1\nschedule = "constant"\nvalidation = "none"\nnormalize = "unit"\n\n'
+        '[[claim]]\nid = "accuracy/tiny"\nkind = "accuracy"\nmodel = "mymodels:tiny"\ndataset = "mnist"\n'
+        'split = "test"\nstatistic = "final"\nvalue = 90\nprinted = "90%"\nsource = "README.md"\n'
+        'tolerance = { abs = 5 }\nrecipe = "quick"\n', encoding="utf-8")
+    result = author.runpytest_subprocess("-rs", "-k", "accuracy", "--claims-train-device=cpu", "--claims-data-root=~/data")
+    result.assert_outcomes(skipped=1, deselected=3)
+    result.stdout.fnmatch_lines([f"SKIPPED * mnist train not found: * in {author.path / 'data' / 'MNIST' / 'raw'}, *"])
+
+
 def test_a_test_of_the_authors_own_keeps_the_line_that_skipped_it(author: pytest.Pytester) -> None:
     author.makepyfile(test_own="import pytest\n\ndef needs_gpu():\n    pytest.skip('no GPU')\n\n"
                                "def test_own():\n    needs_gpu()\n")
