@@ -387,7 +387,9 @@ def _step(
 def evaluate(
     model: nn.Module, dataset: data.Dataset, recipe: Recipe, *, device: torch.device | str, accel: Accel | None = None,
 ) -> Evaluation:
-    """Loss, accuracy and confusion matrix of ``model`` on ``dataset``: eval mode, no augmentation."""
+    """Loss, accuracy and confusion matrix of ``model`` on ``dataset``: eval mode, no augmentation. The loss is
+    the training objective (with an auxiliary head's weighted share, as Keras reports a two-output model's
+    loss); the accuracy is the main head's."""
     device = torch.device(device)
     accel = accel or Accel()
     if not len(dataset):
@@ -399,9 +401,11 @@ def evaluate(
         for start in range(0, len(dataset), recipe.batch_size):
             images = _normalize(dataset.images[start:start + recipe.batch_size].to(device), recipe)
             labels = dataset.labels[start:start + recipe.batch_size].to(device)
-            logits = model(images.contiguous(memory_format=accel.memory_format)).float()
+            logits, loss = _logits_and_loss(model, model, images.contiguous(memory_format=accel.memory_format),
+                                            labels, recipe.aux_loss_weight)
             classes = logits.shape[1]
-            loss_sum += F.cross_entropy(logits, labels, reduction="sum")
+            loss_sum += loss.float() * len(labels)
+            logits = logits.float()
             counts = counts + torch.bincount(labels * classes + logits.argmax(1), minlength=classes * classes)
     confusion = torch.as_tensor(counts).view(classes, classes).tolist()
     correct = sum(confusion[i][i] for i in range(classes))
@@ -600,14 +604,16 @@ class _Run:
         atomic.replace_atomically(checkpoint, functools.partial(torch.save, {
             "fingerprint": expected, "note": dict(note) if note is not None else None, **self.state_dict()}))
 
-    def resume(self, checkpoint: Path, expected: dict[str, Any]) -> None:
-        """Continue from ``checkpoint``; ``CorruptCheckpoint`` when it cannot be, ``ForeignCheckpoint`` when of
-        another run."""
+    def resume(self, checkpoint: Path, expected: dict[str, Any], epochs: int) -> None:
+        """Continue from ``checkpoint`` of a run of ``epochs``; ``CorruptCheckpoint`` when it cannot be,
+        ``ForeignCheckpoint`` when of another run."""
         state = _read_checkpoint(checkpoint, expected)
         try:
             self.load_state_dict(state)
-        except (KeyError, TypeError, ValueError, RuntimeError) as error:
+        except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as error:
             raise CorruptCheckpoint(checkpoint, error) from error
+        if len(self.history.epochs) > epochs:
+            raise CorruptCheckpoint(checkpoint, ValueError(f"{len(self.history.epochs)} epochs logged of {epochs}"))
 
 
 def _train_pass(
@@ -700,7 +706,7 @@ def train(
         run = _Run.start(model, recipe, seed, device)
         expected = fingerprint(name, recipe, seed, device, len(train_set), accel)
         if checkpoint is not None and checkpoint.exists():
-            run.resume(checkpoint, expected)
+            run.resume(checkpoint, expected, recipe.epochs)
         for number in range(len(run.history.epochs) + 1, recipe.epochs + 1):
             if run.stopped:
                 break

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 import torch
+import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
-from claimbench import batchnorm, data, errors, metrics, registry, train
+from claimbench import batchnorm, data, errors, metrics, registry, train, transforms
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 from claimbench.history import Epoch, Evaluation, History
 
@@ -298,6 +299,37 @@ def test_history_records_every_epoch_and_survives_json(device: str) -> None:
     assert History.from_dict(history.to_dict()) == history
 
 
+class TwoHeads(nn.Module):
+    """A main and an auxiliary linear head on the flattened image, as the Inception notebook's two outputs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.main, self.aux = nn.Linear(3 * 8 * 8, 10), nn.Linear(3 * 8 * 8, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.main(x.flatten(1))
+
+    def forward_with_aux(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.main(x.flatten(1)), self.aux(x.flatten(1))
+
+
+def test_evaluation_loss_is_the_objective_keras_monitors() -> None:
+    """A two-output Keras model's val_loss, which its plateau and early stopping watch, is main + 0.3 · aux; its
+    accuracy is the main head's."""
+    torch.manual_seed(0)
+    model, dataset = TwoHeads(), synthetic(40, seed=1, shape=(3, 8, 8))
+    recipe = dataclasses.replace(ADAM, batch_size=16, aux_loss_weight=0.3)
+    images, labels = transforms.normalize(dataset.images, "unit"), dataset.labels
+    with torch.no_grad():
+        main, aux = model.forward_with_aux(images)
+        expected = F.cross_entropy(main, labels) + 0.3 * F.cross_entropy(aux, labels)
+        accuracy = 100 * (main.argmax(1) == labels).float().mean().item()
+    evaluation = train.evaluate(model, dataset, recipe, device="cpu")
+    assert evaluation.loss == pytest.approx(expected.item(), rel=1e-5)
+    assert evaluation.accuracy == pytest.approx(accuracy)
+    assert train.evaluate(model, dataset, ADAM, device="cpu").loss < evaluation.loss, "without the head's share"
+
+
 def test_aux_loss_needs_an_auxiliary_head() -> None:
     with pytest.raises(ValueError, match="aux_loss_weight = 0.3 but the model has no forward_with_aux"):
         train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None,
@@ -505,6 +537,17 @@ def test_corrupt_checkpoint_names_its_file(tmp_path: Path) -> None:
     with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: unreadable checkpoint"):
         train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
                     checkpoint=checkpoint)
+
+
+def test_a_checkpoint_logging_more_epochs_than_its_recipe_is_corrupt(tmp_path: Path) -> None:
+    """Its fingerprint matches, yet it cannot be this run's: refused, not returned as a finished run."""
+    checkpoint, dataset = tmp_path / "run.ckpt", synthetic(64, seed=0, shape=(3, 28, 28))
+    train.train(small_cnn(3), dataset, None, ADAM, device="cpu", seed=0, checkpoint=checkpoint)
+    state = torch.load(checkpoint, weights_only=False)
+    state["history"]["epochs"].append(state["history"]["epochs"][-1])
+    torch.save(state, checkpoint)
+    with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: .*3 epochs logged of 2"):
+        train.train(small_cnn(3), dataset, None, ADAM, device="cpu", seed=0, checkpoint=checkpoint)
 
 
 def test_step_cost_times_a_fixed_number_of_steps_and_picks_threads(monkeypatch: pytest.MonkeyPatch,
