@@ -272,6 +272,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
 def _init(arguments: argparse.Namespace) -> int:
     from claimbench import atomic, draft, markdown_tables
+    from claimbench.readme_markers import README_END, README_START
 
     try:
         name = draft.slug_argument(arguments.slug) if arguments.slug else markdown_tables.slug(Path.cwd().name)
@@ -281,18 +282,19 @@ def _init(arguments: argparse.Namespace) -> int:
     target = arguments.claims_dir / f"{name}.toml"
     if target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
-    drafted = _ledger_of(arguments.report, arguments.claims_dir)
+    existing = _found_config()
+    project = existing[0].parent if existing else Path.cwd()
+    drafted = _ledger_of(arguments.report, arguments.claims_dir, project)
     if drafted is not None:
-        raise SystemExit(f"claimbench init: {drafted} already holds the claims of {arguments.report.name}: edit it, "
+        raise SystemExit(f"claimbench init: {drafted} already holds the claims of {arguments.report}: edit it, "
                          "or draft another report with claimbench draft")
     try:
         text = arguments.report.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise SystemExit(f"claimbench init: {arguments.report}: {error}") from None
-    atomic.write_text(target, draft.draft(text, slug=name, source=arguments.report.name))
+    atomic.write_text(target, draft.draft(text, slug=name, source=draft.source_name(arguments.report, project)))
     settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": "REPORT.md",
                 "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}
-    existing = _found_config()
     if existing is None:
         atomic.write_text("pytest.ini", "[pytest]\n" + "".join(f"{key} = {value}\n" for key, value in settings.items()))
         print("wrote pytest.ini (training claims on the CPU, within claims_train_budget: 600 s by default)")
@@ -312,18 +314,24 @@ def _init(arguments: argparse.Namespace) -> int:
                 f"{key} = {json.dumps(value) if toml else ' '.join(value) if isinstance(value, list) else value}\n"
                 for key, value in lacking.items()))
     print(f"wrote {target}: fill in its TODOs, then run `pytest` (or `claimbench check`)")
+    print(f"for the verdicts and badges in {arguments.report}: set claims_readme = "
+          f"{draft.source_name(arguments.report, project)}, and put a {README_START} line and a {README_END} "
+          "line in it")
     print("keep runs/ (stored training runs) and .benchmarks/ out of git: add them to .gitignore")
     return 0
 
 
-def _ledger_of(report: Path, claims_dir: Path) -> Path | None:
-    """A ledger under ``claims_dir`` already drafted from ``report``: its ``[report] source`` names the file."""
+def _ledger_of(report: Path, claims_dir: Path, project: Path) -> Path | None:
+    """A ledger under ``claims_dir`` already drafted from ``report``: its ``[report] source`` names the file, from
+    one of the folders a run looks in (the ledger's, the one above it, the project's)."""
     for path in sorted(claims_dir.glob("*.toml")):
         try:
             meta = tomllib.loads(path.read_text(encoding="utf-8")).get("report")
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
-        if isinstance(meta, dict) and meta.get("source") == report.name:
+        source = meta.get("source") if isinstance(meta, dict) else None
+        if isinstance(source, str) and any((folder / source).resolve() == report.resolve()
+                                           for folder in (claims_dir, claims_dir.parent, project)):
             return path
     return None
 

@@ -16,6 +16,7 @@ import dataclasses
 import difflib
 import functools
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -29,7 +30,7 @@ from typing import Literal, get_args, get_origin
 from claimbench import atomic, markdown_tables, numerals, schema, vocab
 from claimbench.markdown_tables import Table, slug, unique
 
-__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "SIZE_UNIT", "TRAINING_BAND", "draft", "guess_kind", "main"]
+__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "SIZE_UNIT", "TRAINING_BAND", "draft", "guess_kind", "main", "source_name"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -164,6 +165,14 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def source_name(report: Path, project: Path) -> str:
+    """``[report] source``: the report's path from ``project``, where a run looks for it to compare it with the
+    ledger; its bare name when it lies outside (a run then warns that it cannot compare)."""
+    relative = os.path.relpath(report.resolve(), project.resolve())
+    outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+    return report.name if outside else Path(relative).as_posix()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """`claimbench draft REPORT.md [--slug NAME] [-o FILE [--force]]`: write the draft to stdout or FILE."""
     args = _parser().parse_args(argv)
@@ -173,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, UnicodeDecodeError) as error:
         return _fail(path, error)
     named = path.resolve().parent.name if path.stem.lower() == "readme" else path.stem  # a README names its folder
-    ledger = draft(text, slug=args.slug or slug(named) or "report", source=path.name)
+    ledger = draft(text, slug=args.slug or slug(named) or "report", source=source_name(path, Path.cwd()))
     if not args.output:
         sys.stdout.write(ledger)
         return 0

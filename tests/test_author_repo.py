@@ -57,12 +57,17 @@ def _dependencies(directory: Path) -> Path:
     return directory
 
 
+def _authors_environment() -> dict[str, str]:
+    """This process's environment without what would reach into this checkout or its data."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "CLAIMBENCH_DATA")}
+
+
 def _run(venv: Path, cwd: Path, *args: str, script: str = "pytest") -> tuple[subprocess.CompletedProcess[str], float]:
     """Run one of the venv's scripts (pytest without its cache) where the author would, and time it."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS", "CLAIMBENCH_DATA")}
     started = time.perf_counter()
     finished = subprocess.run([str(venv / "bin" / script), *(["-p", "no:cacheprovider"] if script == "pytest" else []),
-                               *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)
+                               *args], cwd=cwd, env=_authors_environment(), capture_output=True, text=True,
+                              timeout=600, check=False)
     return finished, time.perf_counter() - started
 
 
@@ -109,8 +114,8 @@ def test_an_authors_repository_checks_its_readme(venvs: tuple[Path, Path], tmp_p
     assert verdicts.split(" (")[0] in (project / "REPORT.md").read_text(encoding="utf-8")
     assert '"color": "red"' in (project / "badges" / "claims.json").read_text(encoding="utf-8")
     own = subprocess.run([str(with_claimbench / "bin" / "python"), "-c", "import models.cnn, claimbench, sys;"
-                          "print(models.__file__, claimbench.__file__)"], cwd=project, capture_output=True,
-                         text=True, check=True).stdout.split()
+                          "print(models.__file__, claimbench.__file__)"], cwd=project, env=_authors_environment(),
+                         capture_output=True, text=True, check=True).stdout.split()
     assert own[0] == str(project / "models" / "__init__.py") and "site-packages" in own[1]
 
 

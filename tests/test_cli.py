@@ -8,11 +8,12 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from claimbench import cli, ledger, registry, schema
+from claimbench import cli, draft, drift, ledger, registry, schema
 from claimbench.results import claim_digest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -154,6 +155,28 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     with pytest.raises(SystemExit, match=r"claims/my_cnns.toml already holds the claims of README.md: edit it"):
         cli.main(["init", "--slug", "again"])
     assert not (project / "claims" / "again.toml").exists()
+
+
+def test_init_of_a_report_in_a_subfolder_names_it_where_a_run_finds_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``source`` is the report's path from the project, so the run compares the ledger with it; another file of
+    the same name is another report."""
+    table = "# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n"
+    for folder in ("docs", "other"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "RESULTS.md").write_text(table, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["init", "docs/RESULTS.md", "--slug", "docs"]) == 0
+    source = tomllib.loads((tmp_path / "claims" / "docs.toml").read_text(encoding="utf-8"))["report"]["source"]
+    report = ledger.Report(slug="docs", title="Mine", source=source, origin=None, tables=(), claims=())
+    assert source == "docs/RESULTS.md"
+    assert drift.source_file(report, [tmp_path / "claims", tmp_path]) == tmp_path / "docs" / "RESULTS.md"
+    with pytest.raises(SystemExit, match=r"claims/docs.toml already holds the claims of docs/RESULTS.md"):
+        cli.main(["init", "docs/RESULTS.md", "--slug", "again"])
+    assert cli.main(["init", "other/RESULTS.md", "--slug", "other"]) == 0
+    capsys.readouterr()
+    assert cli.main(["draft", "docs/RESULTS.md"]) == 0 and 'source = "docs/RESULTS.md"' in capsys.readouterr().out
+    assert draft.source_name(tmp_path.parent / "x.md", tmp_path) == "x.md", "outside the project: its name"
 
 
 @pytest.mark.parametrize("slug", ["../outside", "a/b", "bad slug!", "v1.2", "Upper"])
