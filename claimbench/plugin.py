@@ -473,7 +473,7 @@ class ClaimsSession:
             if any(options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS):
                 terminalreporter.write_line("claimbench: no claim ran, so no file was written")
             return
-        from claimbench import results, verdict
+        from claimbench import report, results, verdict
 
         records = collected.records()
         tally = results.counts(records)
@@ -484,6 +484,8 @@ class ClaimsSession:
         if kept and self.written:
             terminalreporter.write_line(f"the files keep {kept} record{'s' * (kept != 1)} of earlier runs beside "
                                         f"this run's: {results.headline(self.shown)} in all")
+        if self.written and (dropped := report.dropped_summary(self.shown)):
+            terminalreporter.write_line(dropped, yellow=True)
         for path in self.written:
             terminalreporter.write_line(f"wrote {path}")
         if self.unwritten:

@@ -172,7 +172,9 @@ def resolve(reference: str) -> Builder:
 @functools.cache
 def code_digest(reference: str) -> str:
     """A digest of the code that builds a reference: the library's version for torchvision and timm, else the
-    source of the builder's module and of the modules beside it (a helper edited there is another model)."""
+    source of the builder's module and of the modules beside it (a helper edited there is another model). The whole
+    package, not the modules the builder's imports name: an import ``importlib`` makes, or a builder that builds
+    another by name, would escape that list, and keep a record of a model whose code changed."""
     scheme, _, rest = reference.partition(":")
     if rest and scheme in ("torchvision", "timm"):
         return f"{scheme} {importlib.metadata.version(scheme)}"

@@ -20,7 +20,8 @@ from claimbench import badges as badge_files
 from claimbench import plots as plot_files
 from claimbench.ledger import Claim, Report, Table
 from claimbench.readme_markers import README_END, README_START, summary_span
-from claimbench.results import NOT_SELECTED, claim_digest, complete, counts, headline, model_digest
+from claimbench.results import (DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline, model_digest,
+                                record_for)
 from claimbench.verdict import VERDICTS, format_number
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "carry_over",
     "check_readme",
     "compare_table",
+    "dropped_summary",
     "final_records",
     "format_delta",
     "format_value",
@@ -300,33 +302,79 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
     """This run's records plus, for every other claim of the ledger, its record from ``previous`` (a JSON this
     module wrote), marked ``carried``, when the claim, its model's code and the ``SOFTWARE`` of ``environment`` are
     unchanged since: a partial run blanks nothing, and an edited claim or model, or an upgraded torch, keeps no
-    verdict it was not judged by. The note is the ledger's own.
+    verdict it was not judged by. The note is the ledger's own. A record not kept for such a change becomes a
+    ``not run`` one that says why, marked ``dropped`` with the words for the change.
 
     The record of a ``stale`` claim (its report no longer prints it as the ledger copies it) is this run's error,
     marked ``stale``; it hides the record it replaces, which comes back once the report prints the claim again."""
     claims = {c.id: c for report in reports for c in report.claims}
-    try:
-        document = jsonlib.loads(Path(previous).read_text(encoding="utf-8"))
-        kept = {r["id"]: r.get("hidden") if r.get("stale") else r for r in document["claims"]}
-        if _software(document.get("environment")) != _software(environment):
-            kept = {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        kept = {}
-    kept = {cid: r for cid, r in kept.items() if cid in claims and _unchanged(r, claims[cid])}
+    earlier, then = _earlier(previous)
+    software = _software_change(then, environment)
+    why = {cid: software or _claim_change(r, claims[cid]) for cid, r in earlier.items() if cid in claims}
+    kept = {cid: r for cid, r in earlier.items() if cid in why and not why[cid]}
     ran = [{**r, "stale": True, **({"hidden": kept[r["id"]]} if r["id"] in kept else {})} if r["id"] in stale
            else r for r in records]
     done = {r["id"] for r in records}
-    return [*ran, *({**r, "carried": True, "note": claims[cid].note} for cid, r in kept.items() if cid not in done)]
+    carried = [{**r, "carried": True, "note": claims[cid].note} for cid, r in kept.items() if cid not in done]
+    dropped = [_dropped(claims[cid], earlier[cid], then, words) for cid, words in why.items()
+               if words and cid not in done]
+    return [*ran, *carried, *dropped]
 
 
-def _unchanged(record: Any, claim: Claim) -> bool:
-    """Whether a kept record was measured against this claim (``claim_digest``) and, where both are known, against
-    this code of its model (``model_digest``)."""
-    if not isinstance(record, dict) or not record.get("date") or record.get("stale") or record.get(
-            "claim_digest") != claim_digest(claim):
-        return False  # a drift error is never carried, not even one hidden under another
+def _earlier(previous: Path | str) -> tuple[dict[str, Any], Mapping[str, Any]]:
+    """The measured records of the JSON at ``previous`` by claim id (a ``stale`` one's hidden record), and its
+    environment; none where it is no JSON this module wrote. A drift error is never carried, not even one hidden
+    under another."""
+    try:
+        document = jsonlib.loads(Path(previous).read_text(encoding="utf-8"))
+        records = {r["id"]: r.get("hidden") if r.get("stale") else r for r in document["claims"]}
+        environment = document.get("environment")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}, {}
+    measured = {cid: r for cid, r in records.items()
+                if isinstance(r, dict) and r.get("date") and not r.get("stale")}
+    return measured, environment if isinstance(environment, dict) else {}
+
+
+def _software_change(then: Mapping[str, Any], now: Mapping[str, str]) -> str:
+    """How the ``SOFTWARE`` of two environments differ, in words (``measured with other software (torch 2.3)``);
+    empty where they do not."""
+    before, after = _software(then), _software(now)
+    if before == after:
+        return ""
+    changed = [f"{name} {old}" for name, old, new in zip(SOFTWARE, before, after, strict=False) if old != new]
+    return "measured with other software" + (f" ({', '.join(changed)})" if changed else "")
+
+
+def _claim_change(record: Record, claim: Claim) -> str:
+    """Why a measured record is no record of this claim, in words: it was measured against another version of
+    the claim (``claim_digest``) or, where both are known, other code of its model (``model_digest``); empty
+    where it is one."""
+    if record.get("claim_digest") != claim_digest(claim):
+        return "measured against another version of this claim in the ledger"
     then, now = record.get("model_digest"), model_digest(claim)
-    return then is None or now is None or then == now
+    return "measured with other model code" if then is not None and now is not None and then != now else ""
+
+
+def _dropped(claim: Claim, record: Record, environment: Mapping[str, Any], words: str) -> dict[str, Any]:
+    """The ``not run`` record of a claim whose earlier record is not kept, naming that record and ``words``."""
+    ledger = environment.get("ledger")
+    when = f"{record['date']}, ledger {ledger}" if ledger else record["date"]
+    reason = DROPPED.format(when=when, why=words)
+    return {**record_for(claim, Outcome(skipped=reason), None), "dropped": words}
+
+
+def dropped_summary(records: Sequence[Record]) -> str:
+    """One line on the earlier records a run dropped, counted by why (``words``); empty where it dropped none."""
+    tally: dict[str, int] = {}
+    for record in records:
+        if record.get("dropped"):
+            tally[record["dropped"]] = tally.get(record["dropped"], 0) + 1
+    if not tally:
+        return ""
+    total = sum(tally.values())
+    return (f"claimbench: {total} earlier record{'s' * (total != 1)} dropped, shown as not run: "
+            + "; ".join(f"{n} {words}" for words, n in sorted(tally.items())))
 
 
 def compare_table(old: Sequence[Record], new: Sequence[Record],

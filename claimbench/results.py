@@ -15,6 +15,7 @@ from claimbench.ledger import Claim
 __all__ = [
     "CHECKED",
     "CLAIM_PROPERTY",
+    "DROPPED",
     "FAILURE_PROPERTY",
     "MEASUREMENT_PROPERTY",
     "INTERRUPTED",
@@ -169,6 +170,8 @@ NOT_SELECTED = "not measured: not selected in this run, and no earlier record"
 """Why a claim of the ledger was not run when the run selected others."""
 INTERRUPTED = "not measured: not selected, or the run was interrupted before it; no earlier record"
 """Why a claim was not run in a run that was interrupted (Ctrl-C, a failure with -x)."""
+DROPPED = "not measured in this run; its earlier record (of {when}) was {why}: run it again"
+"""Why a claim is not run whose earlier record was measured against something that has changed since."""
 LEDGER_CHANGED = "not measured: the ledger changed this claim after the run that measured it; run it again"
 """Why a re-rendered record is not shown: it was measured against another version of its claim."""
 

@@ -452,6 +452,25 @@ def test_a_partial_run_says_what_the_files_keep_of_earlier_runs(project: pytest.
                                  f"{endpoint['message'].split(', ')[0]}*in all"])
 
 
+def test_a_partial_run_says_which_earlier_records_it_dropped_and_why(project: pytest.Pytester) -> None:
+    """Records measured with other model code are not kept: each is not run for that reason, never 'no earlier
+    record', and the terminal counts them."""
+    _run(project)
+    saved = project.path / "out" / "results.json"
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    for record in document["claims"]:
+        record["model_digest"] = record["model_digest"] and "0" * 16  # measured with another version of models/
+    saved.write_text(json.dumps(document), encoding="utf-8")
+    result = _run(project, "-k", "params/reproduced")
+    dropped = {cid: r for cid, r in _records(project).items() if r.get("dropped")}
+    assert dropped and all(r["verdict"] == "not run" and r["reason"].startswith(
+        "not measured in this run; its earlier record (of ") and r["reason"].endswith(
+        "was measured with other model code: run it again") for r in dropped.values())
+    assert "no earlier record" not in (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
+    result.stdout.fnmatch_lines([f"claimbench: {len(dropped)} earlier records dropped, shown as not run: "
+                                 f"{len(dropped)} measured with other model code"])
+
+
 def test_unknown_model_is_a_usage_error(project: pytest.Pytester) -> None:
     ledger = project.path / "reference" / "tiny.toml"
     ledger.write_text(LEDGER.replace('"dl_cifar10_pytorch.resnet18"', '"dl_cifar10_pytorch.resnet19"'),

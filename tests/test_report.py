@@ -248,6 +248,12 @@ def test_no_claims_selected_says_so() -> None:
     assert "## Demo report" not in markdown and "| torch " in markdown
 
 
+def _dropped(records: list[dict[str, Any]]) -> dict[str, str]:
+    """The claims whose earlier record a partial run dropped, and why; each is ``not run``."""
+    assert all(r["verdict"] == "not run" for r in records if r.get("dropped"))
+    return {r["id"]: r["dropped"] for r in records if r.get("dropped")}
+
+
 def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
     previous = tmp_path / "claims.json"
     report.write_all(_records(), REPORTS, ENVIRONMENT, json=previous)
@@ -260,14 +266,17 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
                    dataclasses.replace(big, count="keras"), dataclasses.replace(big, tolerance=Tolerance(rel=0.5))):
         changed = Report(slug="demo", title="Demo report", source=None, origin="", tables=(),
                          claims=(CLAIMS[0], edited))
-        assert [r["id"] for r in report.carry_over(rerun, previous, [changed], ENVIRONMENT)] == ["demo/params/small"]
+        assert _dropped(report.carry_over(rerun, previous, [changed], ENVIRONMENT)) == {
+            "demo/params/big": "measured against another version of this claim in the ledger"}
     noted = Report(slug="demo", title="Demo report", source=None, origin="", tables=(),
                    claims=(CLAIMS[0], dataclasses.replace(big, note="a new note")))
     carried = report.carry_over(rerun, previous, [noted], ENVIRONMENT)
     assert len(carried) == 2, "a note says nothing of the verdict"
     assert carried[1]["note"] == "a new note", "but the report shows the ledger's note of today"
-    for upgraded in ({**ENVIRONMENT, "torch": "3.x"}, {**ENVIRONMENT, "claimbench": "0.2.0"}):
-        assert report.carry_over(rerun, previous, REPORTS, upgraded) == rerun, "measured by other software"
+    for upgraded, then in (({**ENVIRONMENT, "torch": "3.x"}, "torch 2.x"), ({**ENVIRONMENT, "claimbench": "0.2.0"},
+                                                                            "claimbench 0.1.0")):
+        assert _dropped(report.carry_over(rerun, previous, REPORTS, upgraded)) == {
+            cid: f"measured with other software ({then})" for cid in kept.keys() - {"demo/params/small"}}
     committed = {**ENVIRONMENT, "claimbench": "0.1.0 (claimbench @ fed987)"}
     assert len(report.carry_over(rerun, previous, REPORTS, committed)) == len(_records()), "another commit: kept"
     previous.write_text("{not json", encoding="utf-8")
@@ -292,7 +301,17 @@ def test_a_partial_run_drops_the_records_of_a_model_whose_code_changed(tmp_path:
     rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
     assert len(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == 2, "the same code: kept"
     monkeypatch.setattr(registry, "code_digest", lambda reference: f"{reference} v2")
-    assert [r["id"] for r in report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)] == ["demo/params/small"]
+    dropped = report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)
+    assert _dropped(dropped) == {"demo/params/big": "measured with other model code"}
+    assert dropped[1]["verdict"] == "not run" and dropped[1]["reason"] == (
+        "not measured in this run; its earlier record (of 2026-11-30, ledger demo @ def456) was measured with other "
+        "model code: run it again")
+    assert report.dropped_summary(dropped) == ("claimbench: 1 earlier record dropped, shown as not run: "
+                                               "1 measured with other model code")
+    markdown = " ".join(report.render_markdown(report.final_records(rerun, REPORTS, ENVIRONMENT, json=previous),
+                                               REPORTS, ENVIRONMENT).split())
+    assert "was measured with other model code" in markdown and "no earlier record" in markdown, (
+        "the claims without an earlier record say so, the dropped one says why")
     monkeypatch.setattr(registry, "code_digest", lambda reference: registry.resolve("no such model"))
     kept = report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)
     assert len(kept) == 2, "where nobody can tell, the record is kept, marked"
