@@ -2,49 +2,103 @@
 
 A reader (or a crash at any instant) sees the previous complete file or the new one, never a part;
 two writers of one path leave one complete version; a set of files written ``together()`` is not left half old,
-half new by a Ctrl-C. Torch-free: every layer may use it.
+half new by a failed write or a Ctrl-C. An error names the file being written. Torch-free: every layer may use
+it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import os
 import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = ["replace_atomically", "together", "write_bytes", "write_text"]
 
 
+class _Staged(NamedTuple):
+    """A file written to its temporary file, not yet renamed into place."""
+
+    temporary: Path
+    path: Path
+    """What it replaces: ``given``, or the file ``given`` links to."""
+    given: Path
+
+
+_PENDING: contextvars.ContextVar[list[_Staged] | None] = contextvars.ContextVar("claimbench_atomic_pending",
+                                                                               default=None)
+"""The files the innermost ``together()`` block of this thread (or task) has written and not yet renamed."""
+
+
 def replace_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
-    """Let ``write`` fill a fresh temporary file beside ``path``, fsync it, and rename it over ``path``.
+    """Let ``write`` fill a fresh temporary file beside ``path``, fsync it, and rename it over ``path``; inside
+    ``together()``, rename it when the block ends. An ``OSError`` names ``path``, never the temporary file.
 
     As a plain write would, it writes the file a symlink points to and keeps an existing file's mode (a new one
     gets 0644).
     """
     given = Path(path)
+    pending = _PENDING.get()
+    staged = _staged(given, write)
+    if pending is None:
+        _rename([staged])
+    else:
+        pending.append(staged)
+    return given
+
+
+def _staged(given: Path, write: Callable[[Path], None]) -> _Staged:
+    """The temporary file ``write`` filled, fsynced and given the target's mode, ready to replace ``given``."""
     path = Path(os.path.realpath(given)) if given.is_symlink() else given
     if os.path.lexists(path) and not path.is_file() and not path.is_dir():  # a device (/dev/null), a FIFO
         raise OSError(errno.EINVAL, "not a regular file, so not replaced by one", str(given))
-    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    temporary = Path(name)
+    temporary = None
     try:
+        mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(handle)
+        temporary = Path(name)
         write(temporary)
         with open(temporary, "rb+") as written:
             os.fsync(written.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
-        _fsync_directory(path.parent)
+    except BaseException as error:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _named(error, given) from None
+        raise
+    return _Staged(temporary, path, given)
+
+
+def _rename(staged: Sequence[_Staged]) -> None:
+    """Rename each temporary file over its target, in order, then make the renames durable; whatever is left of
+    them when one fails is removed."""
+    try:
+        for temporary, path, given in staged:
+            try:
+                os.replace(temporary, path)
+            except OSError as error:
+                raise _named(error, given) from None
     finally:
-        temporary.unlink(missing_ok=True)
-    return given
+        for temporary, _, _ in staged:
+            temporary.unlink(missing_ok=True)
+    for directory in dict.fromkeys(path.parent for _, path, _ in staged):
+        _fsync_directory(directory)
+
+
+def _named(error: OSError, given: Path) -> OSError:
+    """A system error as naming the file being written, where it named a temporary file, or nothing (a full disk);
+    one raised with a message only, as it is."""
+    return error if error.errno is None else OSError(error.errno, error.strerror, str(given))
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -68,9 +122,30 @@ def write_text(path: Path | str, text: str) -> Path:
 
 @contextlib.contextmanager
 def together() -> Iterator[None]:
-    """Hold a Ctrl-C (SIGINT) back until the block ends, then deliver it: the files the block writes are all new,
-    never some new and the rest from the previous run. Off the main thread, where Python takes no signal, it
-    holds nothing back."""
+    """Write the block's files all or none: each goes to its temporary file as the block writes it, and all are
+    renamed into place, in the order written, when the block ends; when the block fails, none is, and the
+    temporary files are removed. A Ctrl-C (SIGINT) is held back until the renames are done, then delivered. A
+    block inside another is part of it. Off the main thread, where Python takes no signal, it holds nothing back."""
+    if _PENDING.get() is not None:
+        yield
+        return
+    pending: list[_Staged] = []
+    token = _PENDING.set(pending)
+    with _ctrl_c_held():
+        try:
+            yield
+        except BaseException:
+            for temporary, _, _ in pending:
+                temporary.unlink(missing_ok=True)
+            raise
+        finally:
+            _PENDING.reset(token)
+        _rename(pending)
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) back until the block ends, then deliver it; on the main thread only."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

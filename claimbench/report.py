@@ -468,20 +468,21 @@ def write_all(
 
 def write_records(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str],
                   outputs: Mapping[str, Path | str | None]) -> list[Path]:
-    """Write the files ``outputs`` asks for (``write_all``'s keys), showing ``records`` as they are, each atomically
-    and a Ctrl-C held back until the last, and return their paths."""
+    """Write the files ``outputs`` asks for (``write_all``'s keys), showing ``records`` as they are, all or none
+    (``atomic.together``): the JSON, which the next run carries records from, is renamed into place last. Return
+    their paths."""
     written: list[Path] = []
     markdown, json, badges, plots, readme = (outputs.get(key) for key in ("markdown", "json", "badges", "plots",
                                                                            "readme"))
     with atomic.together():
         if markdown:
             written.append(atomic.write_text(markdown, render_markdown(records, reports, environment)))
-        if json:
-            written.append(atomic.write_text(json, render_json(records, environment)))
         if badges:
             written += badge_files.write_badges(records, reports, Path(badges))
         if plots:
             written += plot_files.write_plots(records, reports, Path(plots))
         if readme:
             written.append(update_readme(readme, records, reports, badges or None))
+        if json:
+            written.append(atomic.write_text(json, render_json(records, environment)))
     return written

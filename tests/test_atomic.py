@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import signal
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +28,52 @@ def test_replace_atomically_leaves_the_old_file_when_writing_fails(tmp_path: Pat
     assert target.read_text() == "old" and list(tmp_path.iterdir()) == [target]
     atomic.write_text(target, "new")
     assert target.read_text() == "new" and list(tmp_path.iterdir()) == [target]
+
+
+def _failing_for(name: str, number: int) -> Callable[[Path, bytes], int]:
+    """``Path.write_bytes``, failing with ``number`` (and no file name, as the kernel reports it) for the
+    temporary file of ``name``."""
+    real = Path.write_bytes
+
+    def write_bytes(self: Path, data: bytes) -> int:
+        if self.name.startswith(f".{name}.") and self.name.endswith(".tmp"):
+            raise OSError(number, os.strerror(number))
+        return real(self, data)
+
+    return write_bytes
+
+
+def test_a_failed_write_in_together_renames_none_and_names_its_file(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second of three files is too large: the first stays old too, no temporary file is left, and the error
+    names the second."""
+    for name in ("a.md", "b.json", "c.svg"):
+        (tmp_path / name).write_text("old")
+    monkeypatch.setattr(Path, "write_bytes", _failing_for("b.json", errno.EFBIG))
+    with pytest.raises(OSError) as raised:
+        with atomic.together():
+            for name in ("a.md", "b.json", "c.svg"):
+                atomic.write_text(tmp_path / name, "new")
+    assert (raised.value.filename, raised.value.strerror) == (str(tmp_path / "b.json"), os.strerror(errno.EFBIG))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.json", "c.svg"]
+    assert {p.read_text() for p in tmp_path.iterdir()} == {"old"}
+
+
+def test_an_error_names_the_file_not_its_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder that takes no new file names the temporary file it refused; a full disk names nothing."""
+    def refused(prefix: str, suffix: str, dir: Path) -> tuple[int, str]:
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), f"{dir}/{prefix}x1y2z3{suffix}")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(PermissionError) as raised:
+        atomic.write_text(tmp_path / "R.md", "new")
+    assert str(raised.value) == f"[Errno {errno.EPERM}] Operation not permitted: '{tmp_path / 'R.md'}'"
+    monkeypatch.undo()
+    monkeypatch.setattr(Path, "write_bytes", _failing_for("R.md", errno.ENOSPC))
+    with pytest.raises(OSError) as raised:
+        atomic.write_text(tmp_path / "R.md", "new")
+    assert raised.value.filename == str(tmp_path / "R.md") and raised.value.filename2 is None
+    assert list(tmp_path.iterdir()) == []
 
 
 WRITER = '''

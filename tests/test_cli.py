@@ -225,6 +225,21 @@ def test_a_file_that_cannot_be_written_is_one_line(tmp_path: Path, capsys: pytes
     assert capsys.readouterr().err == f"claimbench schema: {tmp_path}: Is a directory\n"
 
 
+def test_a_folder_that_takes_no_file_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not the temporary file the folder refused."""
+    import errno
+    import os
+    import tempfile
+
+    def refused(prefix: str, suffix: str, dir: Path) -> tuple[int, str]:
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), f"{dir}/{prefix}e_dcw9s9{suffix}")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    assert cli.main(["schema", "-o", str(tmp_path / "ro" / "schema.json")]) == 1
+    assert capsys.readouterr().err == f"claimbench schema: {tmp_path / 'ro' / 'schema.json'}: Operation not permitted\n"
+
+
 def test_a_closed_standard_output_ends_quietly_with_status_1() -> None:
     """``claimbench schema | true``, a reader gone before the output is written: Python's advice on SIGPIPE, no
     BrokenPipeError traceback."""

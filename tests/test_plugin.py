@@ -406,6 +406,23 @@ def test_a_file_that_cannot_be_written_at_the_end_is_one_line_after_the_summary(
                                  "*1 passed*"])
 
 
+def test_a_json_too_large_to_write_leaves_the_report_of_the_last_run_too(
+        project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    _run(project, options=MARKDOWN_AND_JSON)
+    before = (project.path / "out" / "REPORT.md").read_bytes()
+    real = Path.write_bytes
+
+    def too_large(self: Path, data: bytes) -> int:
+        if self.name.startswith(".results.json."):
+            raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", too_large)
+    result = _run(project, "-k", "reproduced", options=MARKDOWN_AND_JSON)
+    result.stdout.fnmatch_lines(["ERROR: claimbench: could not write */out/results.json: File too large"])
+    assert (project.path / "out" / "REPORT.md").read_bytes() == before
+
+
 def _outputs(project: pytest.Pytester) -> dict[str, bytes]:
     files = {str(p.relative_to(project.path)): p.read_bytes() for p in sorted(project.path.rglob("*"))
              if p.is_file() and (p.parts[-2] in ("out", "badges", "plots") or p.name == "README.md")}

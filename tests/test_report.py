@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
+import os
 import re
 import signal
 import subprocess
@@ -442,6 +444,35 @@ def test_write_all_writes_what_was_asked(tmp_path: Path) -> None:
                                json=tmp_path / "r.json")
     assert written == [tmp_path / "r" / "REPORT.md", tmp_path / "r.json"]
     assert report.write_all(_records(), REPORTS, ENVIRONMENT) == []
+
+
+@pytest.mark.parametrize("failing", ["R.md", "claims.svg", "c.json"])
+def test_a_file_that_cannot_be_written_leaves_every_file_of_the_last_run(tmp_path: Path, failing: str,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file too large to write: no file is replaced, none of the temporary files is left, the error names the
+    file; written, the JSON (what the next run carries from) is renamed into place last."""
+    outputs = {"markdown": tmp_path / "R.md", "json": tmp_path / "c.json", "badges": tmp_path / "badges"}
+    report.write_all(_records()[:1], REPORTS, ENVIRONMENT, **outputs)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    real = Path.write_bytes
+
+    def too_large(self: Path, data: bytes) -> int:
+        if self.name.startswith(f".{failing}."):
+            raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", too_large)
+    with pytest.raises(OSError) as raised:
+        report.write_all(_records(), REPORTS, ENVIRONMENT, **outputs)
+    assert raised.value.filename.endswith(failing) and raised.value.strerror == "File too large"
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+    monkeypatch.undo()
+    renamed: list[str] = []
+    replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda source, target: (renamed.append(Path(target).name),
+                                                               replace(source, target)))
+    report.write_all(_records(), REPORTS, ENVIRONMENT, **outputs)
+    assert renamed[0] == "R.md" and renamed[-1] == "c.json"
 
 
 @pytest.mark.usefixtures("ctrl_c")
