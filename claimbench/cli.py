@@ -26,11 +26,15 @@ Record = Mapping[str, Any]
 RECORD_FIELDS = ("id", "report", "kind", "model", "claimed", "interval", "printed", "scale", "cell", "measured",
                  "shown", "delta", "band", "device", "verdict", "reason")
 """The fields of a record that the report, badges and plots read."""
+COMPARED_FIELDS = ("id", "verdict", "shown")
+"""The fields of a record that ``compare`` reads: those of any claimbench's JSON."""
 
 
-def _read_results(path: Path) -> dict[str, Any]:
-    """A claims JSON written by ``--claims-json``; a ``SystemExit`` naming the file, and the claim and field
-    where a record lacks one, when it is not one."""
+def _read_results(path: Path, fields: Sequence[str]) -> dict[str, Any]:
+    """A claims JSON written by ``--claims-json`` in a format this claimbench reads; a ``SystemExit`` naming the
+    file, and the claim and field where a record lacks one of ``fields``, when it is not one."""
+    from claimbench.report import JSON_FORMAT
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -41,10 +45,14 @@ def _read_results(path: Path) -> dict[str, Any]:
             raise ValueError("no 'claims' list")
     except (ValueError, AttributeError) as error:
         raise SystemExit(f"claimbench: {path}: not a claims JSON written by --claims-json ({error})") from None
+    written = document.get("format", JSON_FORMAT)  # the JSONs before the first format change had none
+    if not isinstance(written, int) or isinstance(written, bool) or written > JSON_FORMAT:
+        raise SystemExit(f"claimbench: {path}: format {written!r} is newer than this claimbench reads (format "
+                         f"{JSON_FORMAT}): upgrade claimbench")
     for number, record in enumerate(document["claims"], 1):
         if not isinstance(record, dict):
             raise SystemExit(f"claimbench: {path}: claim #{number}: not a record (an object), got {record!r:.40}")
-        missing = [name for name in RECORD_FIELDS if name not in record]
+        missing = [name for name in fields if name not in record]
         if missing:
             raise SystemExit(f"claimbench: {path}: {record.get('id', f'claim #{number}')}: missing field "
                              f"{missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
@@ -143,7 +151,7 @@ def _report(arguments: argparse.Namespace) -> int:
     if not any(outputs.values()):
         raise SystemExit("claimbench report: nothing to write: give --markdown, --badges, --plots or --readme, or "
                          "set claims_report, claims_badges, claims_plots or claims_readme in the pytest configuration")
-    document = _read_results(arguments.results)
+    document = _read_results(arguments.results, RECORD_FIELDS)
     try:
         if outputs["readme"]:
             report.check_readme(outputs["readme"])  # before anything is written
@@ -196,7 +204,7 @@ def _shown(record: Record) -> str:
 def _compare(arguments: argparse.Namespace) -> int:
     from claimbench import report
 
-    old, new = _read_results(arguments.old)["claims"], _read_results(arguments.new)["claims"]
+    old, new = (_read_results(path, COMPARED_FIELDS)["claims"] for path in (arguments.old, arguments.new))
     rows = compare_records(old, new)
     print(report.compare_table(old, new, rows))
     regressed = [claim_id for claim_id, was, verdict, *_ in rows

@@ -25,6 +25,7 @@ from claimbench.results import (DROPPED, NOT_SELECTED, Outcome, claim_digest, co
 from claimbench.verdict import VERDICTS, format_number
 
 __all__ = [
+    "JSON_FORMAT",
     "README_END",
     "README_START",
     "UNVERIFIED_MARK",
@@ -283,9 +284,15 @@ def render_markdown(records: Sequence[Record], reports: Sequence[Report], enviro
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+JSON_FORMAT = 1
+"""The format of the JSON ``render_json`` writes; a reader refuses a newer one. Raise it when a change to the records
+would have an older reader misread them."""
+
+
 def render_json(records: Sequence[Record], environment: Mapping[str, str]) -> str:
-    """One JSON document: the environment and one record per claim, sorted by id."""
-    document = {"environment": dict(environment), "claims": sorted(records, key=lambda r: r["id"])}
+    """One JSON document: its ``format``, the environment and one record per claim, sorted by id."""
+    document = {"format": JSON_FORMAT, "environment": dict(environment),
+                "claims": sorted(records, key=lambda r: r["id"])}
     return jsonlib.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -323,12 +330,14 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
 
 def _earlier(previous: Path | str) -> tuple[dict[str, Any], Mapping[str, Any]]:
     """The measured records of the JSON at ``previous`` by claim id (a ``stale`` one's hidden record), and its
-    environment; none where it is no JSON this module wrote. A drift error is never carried, not even one hidden
-    under another."""
+    environment; none where it is no JSON this module wrote, or one of a newer ``JSON_FORMAT``. A drift error is
+    never carried, not even one hidden under another."""
     try:
         document = jsonlib.loads(Path(previous).read_text(encoding="utf-8"))
         records = {r["id"]: r.get("hidden") if r.get("stale") else r for r in document["claims"]}
         environment = document.get("environment")
+        if document.get("format", JSON_FORMAT) > JSON_FORMAT:
+            raise ValueError("written by a newer claimbench")
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}, {}
     measured = {cid: r for cid, r in records.items()

@@ -65,6 +65,25 @@ def test_compare_says_which_claims_were_edited_between_the_runs(tmp_path: Path,
     assert "No claim changed its verdict, measurement or definition." in capsys.readouterr().out
 
 
+def test_compare_reads_the_json_of_an_older_claimbench_and_refuses_a_newer_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """compare needs a record's id, verdict and shown only; a format it does not know is one line."""
+    fields = ("id", "report", "kind", "model", "claimed", "printed", "scale", "cell", "measured", "shown", "delta",
+              "device", "verdict", "reason")  # a record of before the format had 'interval' and 'band'
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps({"claims": [{key: _record("r/a", "reproduced", 1)[key] for key in fields}]}),
+                     encoding="utf-8")
+    new = _results(tmp_path / "new.json", _record("r/a", "refuted", 2))
+    assert cli.main(["compare", str(older), str(new)]) == 0
+    assert "| `r/a`   | reproduced    | refuted " in capsys.readouterr().out
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps({"format": 2, "claims": []}), encoding="utf-8")
+    for command in (["compare", str(newer), str(new)], ["report", str(newer), "--markdown", str(tmp_path / "R.md")]):
+        with pytest.raises(SystemExit, match=f"^claimbench: {re.escape(str(newer))}: format 2 is newer than this "
+                                             r"claimbench reads \(format 1\): upgrade claimbench$"):
+            cli.main(command)
+
+
 def _measured_here(claim_id: str, verdict: str, shown: float, ledger_dir: Path = REPO / "reference") -> dict:
     """A record of a claim of the ledger, as a run against that ledger wrote it."""
     claim = next(c for c in ledger.load(ledger_dir) if c.id == claim_id)

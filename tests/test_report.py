@@ -281,6 +281,9 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
             cid: f"measured with other software ({then})" for cid in kept.keys() - {"demo/params/small"}}
     committed = {**ENVIRONMENT, "claimbench": "0.1.0 (claimbench @ fed987)"}
     assert len(report.carry_over(rerun, previous, REPORTS, committed)) == len(_records()), "another commit: kept"
+    newer = json.loads(previous.read_text(encoding="utf-8")) | {"format": report.JSON_FORMAT + 1}
+    previous.write_text(json.dumps(newer), encoding="utf-8")
+    assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun, "a newer claimbench's records"
     previous.write_text("{not json", encoding="utf-8")
     assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun
 
@@ -329,7 +332,7 @@ def test_output_does_not_depend_on_record_order() -> None:
 
 def test_json_holds_one_record_per_claim() -> None:
     document = json.loads(report.render_json(_records(), ENVIRONMENT))
-    assert document["environment"] == ENVIRONMENT
+    assert document["format"] == report.JSON_FORMAT == 1 and document["environment"] == ENVIRONMENT
     assert [r["id"] for r in document["claims"]] == sorted(r["id"] for r in _records())
     assert document["claims"][0] == _records()[3]
 
