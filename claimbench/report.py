@@ -60,6 +60,8 @@ WIDTH = 120
 
 _NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
 _UNIT = re.compile(r"\s?(?:%|[A-Za-z]{1,3})(?![A-Za-z])")
+_IMAGES = re.compile(r"!\[[^\]]*\]\([^)\s]*\)(?:\s+!\[[^\]]*\]\([^)\s]*\))*")
+"""A line of images only: the badges of a README's summary block."""
 
 
 # ----------------------------------------------------------------------------- values
@@ -416,14 +418,17 @@ def check_readme(readme: Path | str) -> None:
 
 
 def readme_block(records: Sequence[Record], reports: Sequence[Report], readme: Path | str,
-                 badge_dir: Path | str | None) -> str:
-    """The summary table and, when badges are written, their SVG images linked relative to the README."""
+                 badge_dir: Path | str | None, kept_images: str = "") -> str:
+    """The summary table and, when badges are written, their SVG images linked relative to the README; when they
+    are not, the line of images ``kept_images`` (the block's own, as it was)."""
     lines = []
     if badge_dir is not None:
         base = Path(readme).resolve().parent
         images = [f"![{label}]({Path(os.path.relpath(Path(badge_dir).resolve() / f'{stem}.svg', base)).as_posix()})"
                   for stem, label in badge_files.targets(reports)]
         lines += [" ".join(images), ""]
+    elif kept_images:
+        lines += [kept_images, ""]
     if records:
         lines += [_headline(records), "", summary_table(records, reports)]
     else:
@@ -438,7 +443,8 @@ def update_readme(readme: Path | str, records: Sequence[Record], reports: Sequen
     readme = Path(readme)
     lines = readme.read_text(encoding="utf-8").splitlines(keepends=True)
     start, end = summary_span(lines)
-    block = readme_block(records, reports, readme, badge_dir)
+    images = next((line.strip() for line in lines[start + 1:end] if _IMAGES.fullmatch(line.strip())), "")
+    block = readme_block(records, reports, readme, badge_dir, images)
     return atomic.write_text(readme, "".join([*lines[:start + 1], block, "\n", *lines[end:]]))
 
 

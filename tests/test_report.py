@@ -418,6 +418,20 @@ def test_readme_block_is_replaced(tmp_path: Path) -> None:
     assert readme.read_text(encoding="utf-8") == once
 
 
+def test_a_readme_rendered_without_badges_keeps_its_badge_images(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{report.README_START}\nold\n{report.README_END}\n", encoding="utf-8")
+    report.update_readme(readme, _records(), REPORTS, tmp_path / "badges")
+    with_badges = readme.read_text(encoding="utf-8")
+    report.update_readme(readme, _records()[:2], REPORTS, None)
+    again = readme.read_text(encoding="utf-8")
+    assert again.splitlines()[1] == with_badges.splitlines()[1] == (
+        "![claims](badges/claims.svg) ![claims: demo](badges/claims-demo.svg) "
+        "![claims: empty](badges/claims-empty.svg)")
+    report.update_readme(readme, _records(), REPORTS, None)
+    assert readme.read_text(encoding="utf-8") == with_badges
+
+
 def test_this_repositorys_readme_takes_make_reports_summary() -> None:
     report.check_readme(Path(__file__).resolve().parent.parent / "README.md")
 
