@@ -438,14 +438,16 @@ def readme_block(records: Sequence[Record], reports: Sequence[Report], readme: P
 
 def update_readme(readme: Path | str, records: Sequence[Record], reports: Sequence[Report],
                   badge_dir: Path | str | None) -> Path:
-    """Replace the text between the README's summary markers with the current summary."""
+    """Replace the text between the README's summary markers with the current summary, in the line ends of the
+    start marker's line (``\\r\\n`` or ``\\n``)."""
     check_readme(readme)
     readme = Path(readme)
-    lines = readme.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = readme.read_bytes().decode("utf-8").splitlines(keepends=True)
     start, end = summary_span(lines)
     images = next((line.strip() for line in lines[start + 1:end] if _IMAGES.fullmatch(line.strip())), "")
-    block = readme_block(records, reports, readme, badge_dir, images)
-    return atomic.write_text(readme, "".join([*lines[:start + 1], block, "\n", *lines[end:]]))
+    newline = "\r\n" if lines[start].endswith("\r\n") else "\n"
+    block = readme_block(records, reports, readme, badge_dir, images).replace("\n", newline)
+    return atomic.write_text(readme, "".join([*lines[:start + 1], block, newline, *lines[end:]]))
 
 
 # ----------------------------------------------------------------------------- files

@@ -447,6 +447,29 @@ def test_prose_may_quote_the_markers(tmp_path: Path) -> None:
         f"{report.README_END}\n{prose}") and "old" not in text
 
 
+def test_markers_shown_in_a_code_block_are_an_example_not_the_block(tmp_path: Path) -> None:
+    example = f"Add:\n\n```markdown\n{report.README_START}\n{report.README_END}\n```\n\n    {report.README_START}\n"
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{example}\n{report.README_START}\nold\n{report.README_END}\n{example}", encoding="utf-8")
+    report.update_readme(readme, _records(), REPORTS, None)
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(f"{example}\n{report.README_START}\n**1 reproduced of 4 checked")
+    assert text.endswith(f"{report.README_END}\n{example}") and "old" not in text
+    readme.write_text(example, encoding="utf-8")
+    with pytest.raises(ValueError, match="README.md: needs one .* line, outside code blocks"):
+        report.check_readme(readme)
+
+
+def test_a_crlf_readme_keeps_its_line_ends(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_bytes(f"intro\r\n{report.README_START}\r\nold\r\n{report.README_END}\r\noutro\r\n".encode())
+    report.update_readme(readme, _records(), REPORTS, tmp_path / "badges")
+    written = readme.read_bytes()
+    assert written.startswith(f"intro\r\n{report.README_START}\r\n![claims]".encode())
+    assert written.endswith(f"{report.README_END}\r\noutro\r\n".encode()) and b"old" not in written
+    assert written.count(b"\n") == written.count(b"\r\n"), "every line ends in CRLF"
+
+
 @pytest.mark.parametrize("text", ["no markers\n", f"{report.README_END}\n{report.README_START}\n",
                                   f"{report.README_START}\n{report.README_START}\n{report.README_END}\n"])
 def test_readme_without_markers_is_rejected(tmp_path: Path, text: str) -> None:
