@@ -60,6 +60,11 @@ WIDTH = 120
 
 _NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
 _UNIT = re.compile(r"\s?(?:%|[A-Za-z]{1,3})(?![A-Za-z])")
+_MARKDOWN_INLINE = re.compile(r"[\\`*_\[\]<>&|~]")
+"""What markdown could read as emphasis, code, a link, HTML, an entity, a table cell or a strike-through."""
+_MARKDOWN_BLOCK = re.compile(r"^(\d{0,9})([#+=.)-])")
+"""What, at the start of a line, could begin a heading, a list item or a rule, and the mark of it to escape (an
+escaped mark reads as itself, wherever it is)."""
 _IMAGES = re.compile(r"!\[[^\]]*\]\([^)\s]*\)(?:\s+!\[[^\]]*\]\([^)\s]*\))*")
 """A line of images only: the badges of a README's summary block."""
 
@@ -181,9 +186,17 @@ class _Reasons:
 
     def lines(self) -> list[str]:
         """A numbered list, each reason wrapped to ``WIDTH`` with its continuation lines indented."""
-        return [textwrap.fill(_escape(text), WIDTH, initial_indent=f"{n}. ", subsequent_indent=" " * len(f"{n}. "),
-                              break_long_words=False, break_on_hyphens=False)
-                for n, text in enumerate(self.texts, 1)]
+        return [_list_item(n, text) for n, text in enumerate(self.texts, 1)]
+
+
+def _list_item(number: int, text: str) -> str:
+    """An item of a numbered list that renders as ``text`` reads: its markdown escaped, and no wrapped line
+    starting a list, heading, quote or rule."""
+    marker = f"{number}. "
+    escaped = _MARKDOWN_INLINE.sub(r"\\\g<0>", " ".join(text.splitlines()))
+    wrapped = textwrap.wrap(escaped, WIDTH - len(marker), break_long_words=False, break_on_hyphens=False) or [""]
+    return "\n".join((" " * len(marker) if index else marker) + _MARKDOWN_BLOCK.sub(r"\1\\\2", line, count=1)
+                     for index, line in enumerate(wrapped))
 
 
 def _cell_text(record: Record, reasons: _Reasons) -> str:

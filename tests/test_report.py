@@ -197,7 +197,7 @@ def test_a_number_counted_by_a_convention_says_how() -> None:
     markdown = report.render_markdown([record], REPORTS, ENVIRONMENT)
     reference = re.fullmatch(r"5 → 5 ✅ \[(\d+)\]", _cells(markdown, "`demo/params/prose`")[1])
     assert reference, markdown
-    assert f"{reference[1]}. counts state_dict entries, len(model.state_dict()), not parameters" in markdown
+    assert f"{reference[1]}. counts state\\_dict entries, len(model.state\\_dict()), not parameters" in markdown
 
 
 def test_every_convention_that_is_not_the_plain_one_has_words_and_records_carry_them() -> None:
@@ -536,6 +536,50 @@ def test_renderer_imports_neither_pytest_nor_torch() -> None:
     code = "import sys, claimbench.report; print(sorted({'pytest', 'torch'} & sys.modules.keys()))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+MARKDOWN_LOOKALIKES = ["+ x", "- x", "* x", "# x", "> x", "1. x", "1) x", "===", "---", "***", "```", "~~~",
+                      "<div>", "&amp;", "__init__", "*not em*", "a|b", "[link](x)", "`code`", "~~gone~~", "\\"]
+
+
+def _list_texts(markdown: str) -> list[str]:
+    """The text each item of the document's ordered list renders as (markdown-it, CommonMark plus tables and
+    strike-through); an item that renders as anything but one plain paragraph fails."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(markdown)
+    start = next(i for i, token in enumerate(tokens) if token.type == "ordered_list_open")
+    texts = []
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index]
+        if token.type == "ordered_list_close" and token.level == tokens[start].level:
+            break
+        assert token.type in ("list_item_open", "list_item_close", "paragraph_open", "paragraph_close",
+                              "inline"), f"a reason renders as {token.type}: {token.map}"
+        if token.type == "inline":
+            children = token.children or []
+            assert {child.type for child in children} <= {"text", "softbreak"}, [c.type for c in children]
+            texts.append("".join(" " if child.type == "softbreak" else child.content for child in children))
+    return texts
+
+
+def test_a_reason_renders_as_the_text_it_is() -> None:
+    """Wrapped anywhere, a reason's text starts no list, heading, quote, rule or code block, and Python's error
+    text is no HTML (GitHub would hide ``<lambda>``)."""
+    reasons = ["TypeError: <lambda>() takes 0 positional arguments but 1 was given",
+               *(" ".join(["word"] * words) + f" {lookalike} end" for lookalike in MARKDOWN_LOOKALIKES
+                 for words in range(18, 30))]
+    claims = [_claim(f"params/r{n}", "params", 5, "5", None, model="demo.small", count="tensors")
+              for n in range(len(reasons))]
+    demo = dataclasses.replace(DEMO, claims=tuple(claims))
+    records = [_record(claim, "error", None, reason) for claim, reason in zip(claims, reasons, strict=True)]
+    markdown = report.render_markdown(records, [demo], ENVIRONMENT)
+    continued = [line.lstrip() for line in markdown.split("## Reasons and notes")[1].splitlines()
+                 if line.startswith("   ")]
+    assert set("-#+*1>`") <= {line.replace("\\", "")[:1] for line in continued}, (
+        "the test wraps each look-alike to the start of a line")
+    assert sorted(_list_texts(markdown)) == sorted(reasons)
+    assert max(len(line) for line in markdown.split("## Reasons and notes")[1].splitlines()) <= report.WIDTH
 
 
 def test_a_reason_shared_by_two_reports_is_written_once_and_long_ones_wrap() -> None:
