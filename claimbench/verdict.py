@@ -261,7 +261,8 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     claimed = format_number(claim.value) if claim.value is not None else _describe_band(claim.interval)
     line = f"claimed {claim.printed!r} = {claimed}, measured {format_number(shown)}"
     if band is not None:
-        by = f" by {format_number(abs(delta))}" if delta is not None else ""
+        edge = band[1] if direction == "above" else band[0]  # a bound's distance is to the edge it crossed
+        by = f" by {format_number(abs(delta if delta is not None else _decimal_sum(shown, edge, -1)))}"
         allowed = words if band[0] == band[1] else f"allowed {_describe_band(band)} ({words})"
         line += f", {direction}{by}; {allowed}{_single_runs(claim, measurement, band)}"
     if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, shown):

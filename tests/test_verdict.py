@@ -180,6 +180,14 @@ def test_a_verbal_claim_is_judged_by_its_interval(interval: tuple, measured: flo
         assert "claimed 'just shy of 60%' = " in result.reason and "allowed" in result.reason
 
 
+def test_a_refuted_bound_says_by_how_much() -> None:
+    claim = _claim(None, interval=(None, 40_000), printed="below 50k")
+    assert _judge(claim, 49_803).reason == ("claimed 'below 50k' = ≤ 40,000, measured 49,803, above by 9,803; "
+                                            "allowed ≤ 40,000 (exact)")
+    assert _judge(_claim(None, kind="accuracy", interval=(57.0, 60.0), printed="57-60%"), 56.9).reason.startswith(
+        "claimed '57-60%' = [57, 60], measured 56.9, below by 0.1;")
+
+
 def test_shapes_are_compared_exactly() -> None:
     claim = _claim((10, 1), kind="layer", printed="(10,1)")
     assert _judge(claim, (10, 1)).verdict == "reproduced"
