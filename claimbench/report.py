@@ -286,7 +286,7 @@ def render_markdown(records: Sequence[Record], reports: Sequence[Report], enviro
         lines += [_headline(records), "", summary_table(records, reports), ""]
     else:
         lines += ["No claims were selected in this run: nothing was measured.", ""]
-    rows = [*environment.items(), ("devices", _devices(records))]
+    rows = [*sorted(environment.items()), ("devices", _devices(records))]  # as the JSON keeps them: re-renders agree
     lines += ["## Environment", "", _table(rows, ["What", "Value"]), ""]
     reasons = _Reasons()
     for report in sorted(reports, key=lambda r: r.slug) if records else ():

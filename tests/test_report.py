@@ -125,6 +125,15 @@ def test_each_claimed_cell_holds_claimed_measured_verdict_and_the_table_keeps_it
     assert "1. needs CUDA\n2. off \\| by a lot\n3. measured on unverified data" in markdown
 
 
+def test_a_report_rendered_again_from_its_json_is_the_same() -> None:
+    """The JSON keeps the environment's keys sorted; the report lists them so too, so that `claimbench report`
+    writes the REPORT.md of the run that wrote the JSON."""
+    document = json.loads(report.render_json(_records(), ENVIRONMENT))
+    assert list(document["environment"]) != list(ENVIRONMENT)
+    assert report.render_markdown(document["claims"], REPORTS, document["environment"]) == report.render_markdown(
+        _records(), REPORTS, ENVIRONMENT)
+
+
 def test_a_reason_is_written_once_and_referred_to() -> None:
     small, big, acc_small, acc_big, _, prose = CLAIMS
     records = [_record(claim, "not run", None, "needs CUDA") for claim in (small, big, acc_small, acc_big)]
