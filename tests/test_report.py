@@ -206,7 +206,7 @@ def test_a_number_counted_by_a_convention_says_how() -> None:
     markdown = report.render_markdown([record], REPORTS, ENVIRONMENT)
     reference = re.fullmatch(r"5 → 5 ✅ \[(\d+)\]", _cells(markdown, "`demo/params/prose`")[1])
     assert reference, markdown
-    assert f"{reference[1]}. counts state\\_dict entries, len(model.state\\_dict()), not parameters" in markdown
+    assert f"{reference[1]}. counts state_dict entries, len(model.state_dict()), not parameters" in markdown
 
 
 def test_every_convention_that_is_not_the_plain_one_has_words_and_records_carry_them() -> None:
