@@ -300,7 +300,11 @@ def _init(arguments: argparse.Namespace) -> int:
         text = arguments.report.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise SystemExit(f"claimbench init: {arguments.report}: {error}") from None
-    atomic.write_text(target, draft.draft(text, slug=name, source=draft.source_name(arguments.report, project)))
+    drafted_text = draft.draft(text, slug=name, source=draft.source_name(arguments.report, project))
+    if "[[claim]]" not in drafted_text:  # not even a candidate of the text
+        raise SystemExit(f"claimbench init: {arguments.report} prints no number to draft a claim from: write "
+                         f"{target} by hand (reference/README.md), or init from the file that prints them")
+    atomic.write_text(target, drafted_text)
     settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": "REPORT.md",
                 "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}
     if existing is None:

@@ -222,6 +222,15 @@ def test_init_in_a_folder_named_without_ascii_names_the_ledger_report(tmp_path: 
     assert cli.main(["init"]) == 0 and (project / "claims" / "report.toml").is_file()
 
 
+def test_init_of_a_report_that_prints_no_number_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "README.md").write_text("# Mine\n\nNo results yet.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit, match=r"^claimbench init: README.md prints no number to draft a claim from: "
+                                         r"write claims/.*\.toml by hand"):
+        cli.main(["init"])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["README.md"]
+
+
 @pytest.mark.parametrize("argv", [["init"], ["init", "nope.md"]])
 def test_init_without_the_report_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                  argv: list[str]) -> None:
