@@ -94,6 +94,7 @@ def describe(ledger: Path, device: str | torch.device | None = None, threads: in
         "python": platform.python_version(),
         "torch": torch.__version__,
         "torchvision": torchvision.__version__,
+        "torchinfo": importlib.metadata.version("torchinfo"),  # the second MAC counter and the estimated sizes
     }
     if device is not None:
         record["device"] = device_name(device, threads)

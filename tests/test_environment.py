@@ -50,3 +50,8 @@ def test_a_commit_is_claimbench_s_only_in_its_own_source_checkout(tmp_path: Path
     assert environment._version(installed) == version
     vendored = _repository(tmp_path / "vendor", "claimbench", "gproj")
     assert environment._version(vendored) == version
+
+
+def test_the_record_names_the_torchinfo_that_measures(tmp_path: Path) -> None:
+    """torchinfo is the second MAC counter and sizes the activations: its version is part of what measured."""
+    assert environment.describe(tmp_path)["torchinfo"] == importlib.metadata.version("torchinfo")
