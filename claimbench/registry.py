@@ -72,10 +72,10 @@ def _size(input_size: Any) -> tuple[int, int, int] | None:
     features); ``ValueError`` naming it otherwise, at import rather than at the first measurement."""
     if input_size is None:
         return None
-    if not (isinstance(input_size, (tuple, list)) and input_size and all(
+    if not (isinstance(input_size, (tuple, list)) and 0 < len(input_size) <= 3 and all(
             isinstance(side, int) and not isinstance(side, bool) and side > 0 for side in input_size)):
         raise ValueError(f"input_size={input_size!r}: give the input's shape without the batch, (C, H, W) for an "
-                         "image: positive integers")
+                         "image: one to three positive integers")
     return tuple(input_size)  # type: ignore[return-value]
 
 

@@ -104,7 +104,7 @@ def test_a_name_no_reference_can_reach_is_refused(name: str) -> None:
 
 
 @pytest.mark.usefixtures("own_registry")
-@pytest.mark.parametrize("size", [(3, "32", 32), (0, 32, 32), (), (3, True, 32), "3x32x32"])
+@pytest.mark.parametrize("size", [(3, "32", 32), (0, 32, 32), (), (3, True, 32), "3x32x32", (1, 3, 32, 32)])
 def test_an_input_size_that_is_no_shape_is_refused_at_registration(size: object) -> None:
     with pytest.raises(ValueError, match=r"input_size=.*: give the input's shape without the batch"):
         registry.register_model("net", input_size=size)(torch.nn.Identity)  # type: ignore[arg-type]
