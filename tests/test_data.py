@@ -6,9 +6,11 @@ import gzip
 import hashlib
 import pickle
 import pickletools
+import re
 import socket
 import urllib.request
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -304,27 +306,26 @@ def test_pickle_referencing_code_is_refused(tmp_path: Path) -> None:
         data.load("cifar10", "test", tmp_path, allow_unverified=True)
 
 
-def test_truncated_idx_is_an_error(tmp_path: Path) -> None:
+IDX_DAMAGE = {
+    "truncated": ("t10k-images-idx3-ubyte", lambda content: content[:-1], r"IDX header says"),
+    "no images": ("t10k-images-idx3-ubyte", lambda _: idx_bytes(fake_images(0, (28, 28), 0)),
+                  r"holds no data \(IDX shape \(0, 28, 28\)\)$"),
+    "gzip without .gz": ("t10k-images-idx3-ubyte", gzip.compress, r"a gzip file: name it t10k-images-idx3-ubyte\.gz$"),
+    "wrong shape": ("t10k-images-idx3-ubyte", lambda _: idx_bytes(fake_images(3, (32, 32), 0)),
+                    r"expected N×28×28 images, got \(3, 32, 32\)$"),
+    "label out of range": ("t10k-labels-idx1-ubyte", lambda _: idx_bytes(np.array([1, 10, 2], dtype=np.uint8)),
+                           r"1 label\(s\) outside 0\.\.9, e\.g\. 10$"),
+}
+"""An IDX file damaged (the member, what it becomes, what the error says after naming it)."""
+
+
+@pytest.mark.parametrize("member, damage, message", IDX_DAMAGE.values(), ids=IDX_DAMAGE)
+def test_a_damaged_idx_file_is_unreadable_and_named(tmp_path: Path, member: str, damage: Callable[[bytes], bytes],
+                                                    message: str) -> None:
     write_idx(tmp_path, gz=False)
-    path = tmp_path / "t10k-images-idx3-ubyte"
-    path.write_bytes(path.read_bytes()[:-1])
-    with pytest.raises(ValueError, match=f"{path}: IDX header says"):
-        data.load("mnist", "test", tmp_path, allow_unverified=True)
-
-
-def test_idx_of_no_images_names_its_file(tmp_path: Path) -> None:
-    write_idx(tmp_path, gz=False)
-    path = tmp_path / "t10k-images-idx3-ubyte"
-    path.write_bytes(idx_bytes(fake_images(0, (28, 28), 0)))
-    with pytest.raises(data.DataUnreadable, match=rf"^{path}: holds no data \(IDX shape \(0, 28, 28\)\)"):
-        data.load("mnist", "test", tmp_path, allow_unverified=True)
-
-
-def test_gzip_without_its_suffix_says_to_name_it(tmp_path: Path) -> None:
-    write_idx(tmp_path, gz=False)
-    path = tmp_path / "t10k-images-idx3-ubyte"
-    path.write_bytes(gzip.compress(path.read_bytes()))
-    with pytest.raises(data.DataUnreadable, match=f"^{path}: a gzip file: name it t10k-images-idx3-ubyte.gz$"):
+    path = tmp_path / member
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(data.DataUnreadable, match=rf"^{re.escape(str(path))}: {message}"):
         data.load("mnist", "test", tmp_path, allow_unverified=True)
 
 
@@ -360,22 +361,6 @@ def test_cifar_labels_that_are_not_integers_name_their_file(tmp_path: Path, labe
     path.write_bytes(pickle.dumps({b"data": fake_images(2, (3072,), 0), b"labels": labels}, protocol=2))
     with pytest.raises(data.DataUnreadable, match=rf"^{path}: labels must be integers, got (float64|bool)"):
         data.load("cifar10", "test", tmp_path, allow_unverified=True)
-
-
-def test_idx_of_the_wrong_image_shape_names_its_file(tmp_path: Path) -> None:
-    write_idx(tmp_path, gz=False)
-    path = tmp_path / "t10k-images-idx3-ubyte"
-    path.write_bytes(idx_bytes(fake_images(3, (32, 32), 0)))
-    with pytest.raises(data.DataUnreadable, match=f"^{path}: expected N×28×28 images, got \\(3, 32, 32\\)"):
-        data.load("mnist", "test", tmp_path, allow_unverified=True)
-
-
-def test_idx_label_out_of_range_names_its_file(tmp_path: Path) -> None:
-    write_idx(tmp_path, gz=False)
-    path = tmp_path / "t10k-labels-idx1-ubyte"
-    path.write_bytes(idx_bytes(np.array([1, 10, 2], dtype=np.uint8)))
-    with pytest.raises(data.DataUnreadable, match=f"^{path}: 1 label"):
-        data.load("mnist", "test", tmp_path, allow_unverified=True)
 
 
 def test_load_failures_are_measurement_errors() -> None:

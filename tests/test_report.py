@@ -445,26 +445,22 @@ def test_this_repositorys_readme_takes_make_reports_summary() -> None:
     report.check_readme(Path(__file__).resolve().parent.parent / "README.md")
 
 
-def test_prose_may_quote_the_markers(tmp_path: Path) -> None:
-    """Only a marker on a line of its own counts: a README may tell its readers which lines to add."""
-    prose = f"Add `{report.README_START}` and `{report.README_END}` lines.\n"
-    readme = tmp_path / "README.md"
-    readme.write_text(f"{prose}{report.README_START}\nold\n{report.README_END}\n{prose}", encoding="utf-8")
-    report.update_readme(readme, _records(), REPORTS, None)
-    text = readme.read_text(encoding="utf-8")
-    assert text.startswith(f"{prose}{report.README_START}\n**1 reproduced of 4 checked") and text.endswith(
-        f"{report.README_END}\n{prose}") and "old" not in text
+QUOTED_MARKERS = {"prose": f"Add `{report.README_START}` and `{report.README_END}` lines.\n",
+                  "code": f"Add:\n\n```markdown\n{report.README_START}\n{report.README_END}\n```\n\n"
+                          f"    {report.README_START}\n"}
+"""A README quoting the marker lines to its readers: in a sentence, in a fenced and in an indented code block."""
 
 
-def test_markers_shown_in_a_code_block_are_an_example_not_the_block(tmp_path: Path) -> None:
-    example = f"Add:\n\n```markdown\n{report.README_START}\n{report.README_END}\n```\n\n    {report.README_START}\n"
+@pytest.mark.parametrize("quoted", QUOTED_MARKERS.values(), ids=QUOTED_MARKERS)
+def test_markers_quoted_in_prose_or_code_are_no_block(tmp_path: Path, quoted: str) -> None:
+    """Only a marker on a line of its own, outside code blocks, counts: a README may show which lines to add."""
     readme = tmp_path / "README.md"
-    readme.write_text(f"{example}\n{report.README_START}\nold\n{report.README_END}\n{example}", encoding="utf-8")
+    readme.write_text(f"{quoted}\n{report.README_START}\nold\n{report.README_END}\n{quoted}", encoding="utf-8")
     report.update_readme(readme, _records(), REPORTS, None)
     text = readme.read_text(encoding="utf-8")
-    assert text.startswith(f"{example}\n{report.README_START}\n**1 reproduced of 4 checked")
-    assert text.endswith(f"{report.README_END}\n{example}") and "old" not in text
-    readme.write_text(example, encoding="utf-8")
+    assert text.startswith(f"{quoted}\n{report.README_START}\n**1 reproduced of 4 checked")
+    assert text.endswith(f"{report.README_END}\n{quoted}") and "old" not in text
+    readme.write_text(quoted, encoding="utf-8")
     with pytest.raises(ValueError, match="README.md: needs one .* line, outside code blocks"):
         report.check_readme(readme)
 
