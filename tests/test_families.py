@@ -11,6 +11,8 @@ from torch import nn
 
 from claimbench import errors, families, items, registry
 from claimbench.ledger import Claim, Report, Tolerance
+from claimbench.runs import local
+from claimbench.runs.settings import Settings
 
 
 def conv() -> nn.Module:
@@ -160,6 +162,23 @@ def test_a_model_too_large_for_the_cpu_says_its_forward_depends_on_data(monkeypa
                              r"Tensor.item\(\) cannot be called on meta tensors \(at \S*tests/test_families.py:\d+: "
                              r"`if x.abs\(\).max\(\) > 1000:`\); its 0 MiB of weights are over the 0 MiB"):
         families.macs(claim("macs", model="test_families:reads_lenet", input=(3, 32, 32)))
+
+
+@pytest.mark.parametrize("verified", [False, True])
+def test_a_training_claim_is_judged_on_the_mean_of_its_seeds_with_their_spread(
+        verified: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The measurement is the seeds' mean (not their best), with every seed, their 95% half-width and where they
+    ran; seeds trained on data that failed its checksums mark it unverified."""
+    outcome = local.SeedStatistic(mean=2.0, values=(1.0, 2.0, 3.0), spread=2.484, device="CPU x86_64 (1 thread)",
+                                  verified=verified, results=())
+    asked = []
+    monkeypatch.setattr(local, "measure", lambda claim_, settings: asked.append((claim_, settings)) or outcome)
+    accuracy, settings = claim("accuracy", input=None), Settings(device="cpu")
+    measurement = families.training(accuracy, settings)
+    assert asked == [(accuracy, settings)]
+    assert (measurement.measured, measurement.seeds, measurement.spread, measurement.device) == (
+        2.0, (1.0, 2.0, 3.0), 2.484, "CPU x86_64 (1 thread)")
+    assert measurement.unverified_data is not verified
 
 
 def test_a_checkpoint_size_needs_no_input() -> None:

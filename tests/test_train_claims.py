@@ -17,7 +17,8 @@ import pytest
 import torch
 from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_IMAGES, claim
 
-from claimbench import data, errors, ledger, precision, train
+from claimbench import data, errors, ledger, metrics, precision, train
+from claimbench.history import Epoch, Evaluation, History
 from claimbench.results import NOT_SELECTED
 from claimbench.runs import cost, local, splits, store, timing
 from claimbench.runs.settings import Settings, worker_device
@@ -50,7 +51,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
     for claim_id in MODEL1_CLAIMS[:3]:
         assert records[claim_id]["verdict"] in ("reproduced", "refuted"), records[claim_id]
         assert records[claim_id]["measured"] is not None and records[claim_id]["device"].startswith(machine)
-        assert "unverified data" in records[claim_id]["reason"] or records[claim_id]["verdict"] == "refuted"
+        assert records[claim_id]["unverified_data"], "trained on data that failed its checksums"
     timing = records["iot_ml_hw2/epoch_time/model1"]
     assert timing["verdict"] == "not run" and "the claim was timed on unknown GPU" in timing["reason"]
     assert timing["unverified_data"], "an epoch timed on altered data is marked as the accuracies are"
@@ -176,6 +177,32 @@ def tiny_settings(cifar_root: Path, tmp_path: Path) -> Settings:
 def stored_path(claim_: ledger.Claim, settings: Settings) -> Path:
     identity = splits.load(claim_, claim_.recipe, 0, settings).identity
     return store.path_for(claim_, claim_.recipe, 0, settings, identity)
+
+
+def stored_run(accuracy: float, verified: bool) -> dict[str, Any]:
+    """A stored run of one epoch whose every evaluation scored ``accuracy``, as ``store.read`` accepts it."""
+    evaluation = Evaluation(loss=1.0, accuracy=accuracy, confusion=[[1]])
+    epoch = Epoch(epoch=1, lr=1e-3, seconds=1.0, train_loss=1.0, train_running_acc=accuracy, val=evaluation,
+                  test=evaluation)
+    return {"history": History(epochs=[epoch], train_final=evaluation).to_dict(), "verified_data": verified,
+            "environment": {"device": "CPU stored"}}
+
+
+def test_a_claim_over_several_seeds_is_their_mean_and_95_percent_interval(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three stored runs, read and not trained again: their values in seed order, their t-interval, and one seed
+    on unverified data makes the claim's data unverified."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    settings = dataclasses.replace(tiny_settings, seeds=3)
+    identity = splits.load(model1, model1.recipe, 0, settings).identity
+    paths = [store.path_for(model1, model1.recipe, seed, settings, identity) for seed in range(3)]
+    for path, accuracy, verified in zip(paths, (60.0, 64.0, 65.0), (True, False, True), strict=True):
+        store.write(path, stored_run(accuracy, verified), settings)
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
+    outcome = local.measure(model1, settings)
+    assert outcome.values == (60.0, 64.0, 65.0) and outcome.results == tuple(paths)
+    assert (outcome.mean, outcome.spread) == metrics.interval95([60.0, 64.0, 65.0])
+    assert outcome.spread > 0 and outcome.verified is False and outcome.device == "CPU stored"
 
 
 def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_settings: Settings) -> None:
