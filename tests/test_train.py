@@ -130,6 +130,7 @@ def test_resumed_run_ends_with_the_uninterrupted_weights(tmp_path: Path, device:
         return [dataclasses.replace(e, seconds=0.0) for e in history.epochs]
 
     assert untimed(resumed) == untimed(uninterrupted)
+    assert uninterrupted.restored_epoch is not None, "the recipe's early stopping restores the best epoch"
     assert resumed.restored_epoch == uninterrupted.restored_epoch
     for (name, tensor), other in zip(model.state_dict().items(), resumed_model.state_dict().values()):
         assert torch.equal(tensor, other), f"{name} differs after resuming"
@@ -352,6 +353,25 @@ def test_early_stopping_stops_patience_epochs_after_the_best_as_keras() -> None:
         assert not stopping.stopped
         stopping.step(epoch(number, loss), model)
     assert stopping.stopped and stopping.best_epoch == 3 and stopping.best_weights is not None
+
+
+def test_early_stopping_ends_the_run_and_returns_the_best_epochs_weights(device: str) -> None:
+    """Through ``train``: a linear model overfitting 64 images at Adam 3e-2 stops ``patience`` epochs after its
+    lowest validation loss, long before its 20 epochs, and returns that epoch's weights."""
+    patience = 2
+    recipe = dataclasses.replace(ADAM, lr=3e-2, epochs=20, batch_size=16,
+                                 early_stopping=EarlyStopping(monitor="val_loss", patience=patience, restore_best=True))
+    val_set = synthetic(64, seed=1, shape=(3, 8, 8))
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 10))
+    history = train.train(model, synthetic(64, seed=0, shape=(3, 8, 8)), None, recipe, device=device, seed=0,
+                          val_set=val_set)
+    val_losses = [epoch.val.loss for epoch in history.epochs]
+    best = 1 + val_losses.index(min(val_losses))
+    assert len(history.epochs) == best + patience < recipe.epochs, val_losses
+    assert history.restored_epoch == best
+    assert val_losses[-1] != val_losses[best - 1], "the last epoch's weights would not show a missing restore"
+    assert train.evaluate(model, val_set, recipe, device=device).loss == pytest.approx(val_losses[best - 1], rel=1e-6)
 
 
 def test_plateau_halves_after_patience_epochs_and_respects_min_lr() -> None:
