@@ -300,6 +300,23 @@ def test_history_records_every_epoch_and_survives_json(device: str) -> None:
     assert History.from_dict(history.to_dict()) == history
 
 
+class PredictsClassZero(nn.Module):
+    """Logits (2, 0, 0) for every image, whatever it holds."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.tensor([2.0, 0.0, 0.0], device=x.device).expand(len(x), 3)
+
+
+def test_evaluation_is_the_mean_loss_and_the_percentage_correct_over_every_image() -> None:
+    """Four images in batches of 3 and 1, two of them class 0: 50% correct, and a mean cross-entropy of
+    log(e² + 2) - 2 on each class-0 image and log(e² + 2) on the others."""
+    dataset = data.Dataset(images=torch.zeros(4, 3, 2, 2, dtype=torch.uint8), labels=torch.tensor([0, 1, 2, 0]),
+                           verified=True, source=Path("four"))
+    evaluation = train.evaluate(PredictsClassZero(), dataset, dataclasses.replace(ADAM, batch_size=3), device="cpu")
+    assert evaluation.accuracy == 50.0 and evaluation.confusion == [[2, 0, 0], [1, 0, 0], [1, 0, 0]]
+    assert evaluation.loss == pytest.approx(math.log(math.exp(2) + 2) - 1, rel=1e-6)
+
+
 class TwoHeads(nn.Module):
     """A main and an auxiliary linear head on the flattened image, as the Inception notebook's two outputs."""
 
