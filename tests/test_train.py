@@ -7,6 +7,7 @@ import math
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -372,6 +373,21 @@ def test_early_stopping_stops_patience_epochs_after_the_best_as_keras() -> None:
     assert stopping.stopped and stopping.best_epoch == 3 and stopping.best_weights is not None
 
 
+def test_early_stopping_on_accuracy_keeps_the_highest_and_a_tie_keeps_the_first() -> None:
+    """Keras maximises ``val_accuracy`` and counts only a strict improvement: accuracy peaks at epoch 3; a loss
+    equal to the best, at epoch 3, does not move the best from epoch 2."""
+    model = nn.Linear(1, 1)
+    on_accuracy = train._EarlyStopping(EarlyStopping(monitor="val_accuracy", patience=2, restore_best=True))
+    for number, accuracy in enumerate([50.0, 70.0, 90.0, 80.0, 60.0], start=1):
+        assert not on_accuracy.stopped
+        on_accuracy.step(dataclasses.replace(epoch(number, 1.0), val=Evaluation(1.0, accuracy, [[0]])), model)
+    assert on_accuracy.stopped and on_accuracy.best_epoch == 3
+    on_loss = train._EarlyStopping(EarlyStopping(monitor="val_loss", patience=2, restore_best=True))
+    for number, loss in enumerate([1.0, 0.5, 0.5, 0.7], start=1):
+        on_loss.step(epoch(number, loss), model)
+    assert on_loss.stopped and on_loss.best_epoch == 2
+
+
 def test_early_stopping_ends_the_run_and_returns_the_best_epochs_weights(device: str) -> None:
     """Through ``train``: a linear model overfitting 64 images at Adam 3e-2 stops ``patience`` epochs after its
     lowest validation loss, long before its 20 epochs, and returns that epoch's weights."""
@@ -489,6 +505,14 @@ def test_interval_is_centred_and_shrinks_with_agreement(centre: float, offsets: 
 def test_interval_of_one_seed_is_a_point_and_two_seeds_use_student_t() -> None:
     assert metrics.interval95([71.5]) == (71.5, 0.0)
     assert metrics.interval95([70.0, 72.0]) == pytest.approx((71.0, 12.706))
+
+
+def test_interval_uses_the_t_table_through_30_degrees_of_freedom_then_the_normal() -> None:
+    """31 seeds (df 30, the table's last row) take t = 2.042; 32 seeds take the normal 1.96."""
+    for seeds, quantile in ((31, 2.042), (32, 1.96)):
+        values = [float(v % 2) for v in range(seeds)]
+        half = quantile * statistics.stdev(values) / math.sqrt(seeds)
+        assert metrics.interval95(values) == pytest.approx((statistics.fmean(values), half), rel=1e-12)
 
 
 # ----------------------------------------------------------------------------- divergence, progress, recipe keys
