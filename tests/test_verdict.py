@@ -80,6 +80,13 @@ def test_truncation_follows_the_printed_digits() -> None:
     assert _judge(claim, 21_300_000).verdict == "refuted"
 
 
+def test_truncation_undoes_binary_error_below_a_printed_number() -> None:
+    """0.7 + 0.1 is 0.7999999999999999 in binary: a report that truncated it printed 0.8, not 0.7."""
+    claim = _claim(0.8, printed="0.8", kind="accuracy", tolerance=Tolerance(abs=0.0, digits=1, mode="truncate"))
+    result = _judge(claim, 0.7 + 0.1)
+    assert (result.verdict, result.shown) == ("reproduced", 0.8)
+
+
 def test_truncation_is_decimal_where_a_float_step_outgrows_the_printed_digits() -> None:
     claim = _claim(1234567.13, printed="1,234,567.13", kind="epoch_time",
                    tolerance=Tolerance(digits=2, mode="truncate"))
