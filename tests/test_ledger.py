@@ -56,6 +56,9 @@ BAD_INPUTS = {
                      "'params'"),
     "mistyped_tolerance": (GOOD_CLAIM.replace("abs = 0", "digit = 2"),
                            "tiny.toml: tiny/params/baseline: tolerance.digit: unknown key (did you mean 'digits'?)"),
+    "more_decimals_than_digits": (GOOD_CLAIM.replace("value = 62", "value = 93.195").replace(
+        'printed = "62"', 'printed = "93.195"').replace("abs = 0", "digits = 2"),
+        "tiny.toml: tiny/params/baseline: value: has more decimals than tolerance.digits = 2"),
     "todo": (GOOD_CLAIM.replace('count = "trainable"', 'count = "TODO: the count convention"'),
              "tiny.toml: tiny/params/baseline: count: TODO left by claimbench draft: the count convention"),
 }
