@@ -32,6 +32,14 @@ MATMUL_SIZE = 2048
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def timed_by_pytest_benchmark(benchmark) -> None:
+    """These read pytest-benchmark's statistics, which it keeps none of when disabled (``--benchmark-disable``,
+    ``-n``)."""
+    if not benchmark.enabled:
+        pytest.skip("the throughput benchmarks need pytest-benchmark enabled: no --benchmark-disable, no -n")
+
+
 def cpu_flags() -> dict[str, bool]:
     """Whether the CPU has AMX (bf16 tiles) and AVX-512 bf16 instructions, from /proc/cpuinfo."""
     try:

@@ -38,6 +38,8 @@ MARKERS = {
     "train": "accuracy / loss / epoch claims after training with the author's recipe",
     "timing": "time-per-epoch claims (pytest-benchmark)",
 }
+UNMEASURED = "claimbench.unmeasured"
+"""The report property of a test another plugin skips without running it (``BenchmarkSkips``)."""
 NOTHING_CHECKED = "claimbench_nothing_checked"
 """The key of a pytest-xdist worker's output that says it collected no claim while a report was asked for."""
 PATHS_GIVEN = "claimbench_paths_given"
@@ -70,6 +72,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for name, description in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {description}")
     config.pluginmanager.register(ClaimFixtures(), "claimbench-fixtures")
+    config.pluginmanager.register(BenchmarkSkips(config), "claimbench-benchmark-skips")
     worker = getattr(config, "workerinput", None)
     if worker is None:
         config.pluginmanager.register(ClaimsSession(config), "claimbench-session")
@@ -354,6 +357,23 @@ def _claim_of(nodeid: str, claims: Sequence[Claim]) -> str | None:
     return max(found, key=len) if found else None
 
 
+class BenchmarkSkips:
+    """Under ``--benchmark-only``, pytest-benchmark skips every test that takes no ``benchmark``, and under
+    ``--benchmark-skip`` every one that does: such a skip measures nothing, and must not replace a claim's last
+    record with a 'not run'. Its items say so in their report (``UNMEASURED``), which pytest-xdist's workers
+    hand to the controller."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        only, skip = (self.config.getoption(f"benchmark_{name}", False) for name in ("only", "skip"))
+        for item in items if only or skip else ():
+            if ("benchmark" in getattr(item, "fixturenames", ())) == (skip and not only):
+                item.user_properties.append((UNMEASURED, "skipped by pytest-benchmark"))
+
+
 class ClaimsSession:
     """The controller's side of a run: gathers outcomes, writes the files once, prints the summary."""
 
@@ -364,8 +384,6 @@ class ClaimsSession:
         """What the files show: this run's records and those kept from the last JSON."""
         self.nothing_checked: str | None = None
         self.unwritten: str | None = None
-        self.unmeasured: set[str] = set()
-        """Tests another plugin skips without running them (``--benchmark-only``)."""
 
     def pytest_sessionstart(self) -> None:
         readme = options.path_setting(self.config, "claims_readme")
@@ -377,19 +395,9 @@ class ClaimsSession:
             except ValueError as error:
                 raise pytest.UsageError(f"--claims-readme: {error}") from None
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        """Under ``--benchmark-only``, pytest-benchmark skips every test that takes no ``benchmark``, and under
-        ``--benchmark-skip`` every one that does: that skip measures nothing, and must not replace a claim's last
-        record with a 'not run'."""
-        only, skip = (self.config.getoption(f"benchmark_{name}", False) for name in ("only", "skip"))
-        if only or skip:
-            self.unmeasured = {item.nodeid for item in items
-                               if ("benchmark" in getattr(item, "fixturenames", ())) == bool(skip)}
-
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         collected = self.config.stash.get(results_key, None)
-        if collected is not None and report.nodeid not in self.unmeasured:
+        if collected is not None and UNMEASURED not in dict(report.user_properties):
             skipped = None
             if report.skipped and not hasattr(report, "wasxfail"):
                 # A skip's longrepr is (path, line, "Skipped: reason"); keep the reason only.

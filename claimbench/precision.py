@@ -65,9 +65,9 @@ class Probe:
 
 
 def probe(build: Callable[[], nn.Module], train_set: data.Dataset, recipe: Recipe, *, device: torch.device | str,
-          asked: str = "auto") -> Probe:
+          asked: str = "auto", threads: int | None = None) -> Probe:
     """Time a fresh model from ``build`` in each precision ``asked`` allows, in turn step by step
-    (``train.step_costs``), and choose one by their median steps."""
+    (``train.step_costs``, on ``threads`` alone where given), and choose one by their median steps."""
     if asked not in PRECISIONS:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {asked!r}")
     timed = ("fp32", "bf16") if asked == "auto" else (asked,)
@@ -75,7 +75,7 @@ def probe(build: Callable[[], nn.Module], train_set: data.Dataset, recipe: Recip
     for precision in timed:
         torch.manual_seed(0)
         models.append((build(), accel(precision)))
-    costs = dict(zip(timed, train.step_costs(models, train_set, recipe, device=device), strict=True))
+    costs = dict(zip(timed, train.step_costs(models, train_set, recipe, device=device, threads=threads), strict=True))
     chosen = asked
     if asked == "auto":
         chosen = "bf16" if costs["fp32"].train_seconds >= BF16_GAIN * costs["bf16"].train_seconds else "fp32"

@@ -233,17 +233,18 @@ def step_cost(model: nn.Module, train_set: data.Dataset, recipe: Recipe, *, devi
 
 
 def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Dataset, recipe: Recipe, *,
-               device: torch.device | str) -> list[StepCost]:
+               device: torch.device | str, threads: int | None = None) -> list[StepCost]:
     """Time each model in its ``Accel`` (the probe trains them: pass spares) on a batch of ``train_set``: one
-    warm-up and ``PROBE_STEPS`` timed training steps and evaluation batches at each candidate thread count, the
-    models and thread counts taking turns step by step, so that every one meets the same load. Medians; a fixed
-    number of steps, whatever they take."""
+    warm-up and ``PROBE_STEPS`` timed training steps and evaluation batches at each candidate thread count (on
+    the CPU, the process's and one; ``threads`` alone where given), the models and thread counts taking turns
+    step by step, so that every one meets the same load. Medians; a fixed number of steps, whatever they take."""
     device = torch.device(device)
     batch = dataclasses.replace(train_set, images=train_set.images[:recipe.batch_size],
                                 labels=train_set.labels[:recipe.batch_size]).to(device)
     indices = torch.arange(len(batch), device=device)
     timer = Timer(device)
-    candidates = dict.fromkeys((torch.get_num_threads(), 1) if device.type == "cpu" else (torch.get_num_threads(),))
+    candidates = dict.fromkeys((threads,) if threads else (torch.get_num_threads(), 1) if device.type == "cpu"
+                               else (torch.get_num_threads(),))
     probes = []
     for model, accel in models:
         if recipe.batch_norm == "per_image":

@@ -614,6 +614,22 @@ def test_runs_that_measure_nothing_leave_the_files_and_say_no_tally(project: pyt
     assert (project.path / "out" / "results.json").read_text(encoding="utf-8") == written
 
 
+def test_a_benchmark_skipped_on_xdist_workers_keeps_the_claims_records(project: pytest.Pytester) -> None:
+    """Under ``--benchmark-skip`` each pytest-xdist worker's pytest-benchmark skips the tests taking ``benchmark``;
+    the controller, which collects nothing, still leaves their claims' last records as they are."""
+    for needed in ("pytest_benchmark", "xdist"):
+        pytest.importorskip(needed)
+    project.makepyfile(test_claims=CLAIM_TESTS.replace("def test_params(claim, check_claim):",
+                                                       "def test_params(claim, check_claim, benchmark):"))
+    _run(project, "-W", "ignore::pytest_benchmark.logger.PytestBenchmarkWarning")
+    written = (project.path / "out" / "results.json").read_text(encoding="utf-8")
+    repository = Path(__file__).resolve().parent.parent  # where the ledger's models module lies
+    result = project.runpytest_subprocess("test_claims.py", *OPTIONS, "-n", "2", "--benchmark-skip", "-o",
+                                          f"pythonpath={repository}")
+    assert "claimbench: no claim ran, so no file was written" in result.stdout.str(), result.stdout.str()
+    assert (project.path / "out" / "results.json").read_text(encoding="utf-8") == written
+
+
 def test_an_ignored_ledger_is_the_users_choice_and_help_is_given_whatever_the_options(
         pytester: pytest.Pytester) -> None:
     shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "author-repo", pytester.path,

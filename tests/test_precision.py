@@ -36,8 +36,8 @@ def test_auto_takes_bf16_only_when_it_is_at_least_1_2x_faster(monkeypatch: pytes
     timed: list[str] = []
 
     def step_costs(models: list[tuple[nn.Module, train.Accel]], train_set: data.Dataset, recipe: Recipe, *,
-                   device: str) -> list[train.StepCost]:
-        assert not timed, "one call times every precision"
+                   device: str, threads: int | None) -> list[train.StepCost]:
+        assert not timed and threads is None, "one call times every precision, on the thread counts it chooses"
         timed.extend(accel.precision for _, accel in models)
         assert all(accel.channels_last for _, accel in models)
         return [train.StepCost(train_seconds={"fp32": fp32, "bf16": bf16}[name], eval_seconds=0.1, threads=1)

@@ -611,6 +611,16 @@ def test_a_checkpoint_logging_more_epochs_than_its_recipe_is_corrupt(tmp_path: P
         train.train(small_cnn(3), dataset, None, ADAM, device="cpu", seed=0, checkpoint=checkpoint)
 
 
+def test_step_costs_at_given_threads_time_those_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An epoch timed on every core is estimated at every core, not at the count a busy machine's probe chooses."""
+    set_to: list[int] = []
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 1)
+    monkeypatch.setattr(torch, "set_num_threads", set_to.append)
+    [cost] = train.step_costs([(small_cnn(3), train.Accel())], synthetic(64, seed=0, shape=(3, 28, 28)), ADAM,
+                              device="cpu", threads=2)
+    assert cost.threads == 2 and set_to[::2] == [2] * (1 + train.PROBE_STEPS) and set(set_to[1::2]) == {1}
+
+
 def test_step_cost_times_a_fixed_number_of_steps_and_picks_threads(monkeypatch: pytest.MonkeyPatch,
                                                                     device: str) -> None:
     """Whatever the clock says, the probe takes one warm-up and PROBE_STEPS timed steps per thread count: one

@@ -147,7 +147,10 @@ def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_i
     monkeypatch.setattr(environment, "_cpu_model", lambda: "AMD EPYC 7B13, x86_64")
     monkeypatch.setattr(timing, "_cores", lambda epochs: others)
     monkeypatch.setattr(cost, "PROBES", {})
-    monkeypatch.setattr(precision, "probe", probe_choosing("bf16", [], threads=1))  # the fastest, on one thread
+    fastest = probe_choosing("bf16", [], fastest_threads=1)  # what a busy machine's probe chooses
+    asked_threads: list[int | None] = []
+    monkeypatch.setattr(precision, "probe", lambda *args, **kwargs: asked_threads.append(kwargs.get("threads"))
+                        or fastest(*args, **kwargs))
     monkeypatch.setattr(torch, "get_num_threads", lambda: 2)  # what the process, as the author's, has
     timed = dataclasses.replace(claim("iot_ml_hw2/epoch_time/model1", small_ledger), hardware="EPYC 7B13")
     lines: list[str] = []
@@ -163,6 +166,7 @@ def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_i
     assert measurement.spread == (max(measurement.seeds) - min(measurement.seeds)) / 2
     assert measurement.device == "CPU AMD EPYC 7B13, x86_64 (2 threads), fp32"
     assert any(line.endswith(", 2 thread(s), fp32)") for line in lines), lines  # the estimate is the timing's
+    assert asked_threads == [2], "a step timed on the threads the epochs run on, not the training probe's choice"
 
 
 # ----------------------------------------------------------------------------- the run store and its faults
@@ -259,13 +263,15 @@ STEP_SECONDS = 5.0
 """The training step the tests' probes report: large and exact, so that estimates are known numbers."""
 
 
-def probe_choosing(chosen: str, calls: list[str], threads: int = 1) -> Callable[..., precision.Probe]:
-    """``precision.probe`` choosing ``chosen`` on ``threads`` whatever it would measure; each call's precision asked
-    goes to ``calls``."""
+def probe_choosing(chosen: str, calls: list[str], fastest_threads: int = 1) -> Callable[..., precision.Probe]:
+    """``precision.probe`` choosing ``chosen`` where asked to choose, and ``fastest_threads`` where given no thread
+    count, whatever it would measure; each call's precision asked goes to ``calls``."""
     def probe(build: Callable[[], torch.nn.Module], train_set: data.Dataset, recipe: ledger.Recipe, *, device: str,
-              asked: str) -> precision.Probe:
+              asked: str, threads: int | None = None) -> precision.Probe:
         calls.append(asked)
-        return precision.Probe(asked=asked, chosen=chosen, cost=train.StepCost(STEP_SECONDS, 0.0, threads),
+        picked = chosen if asked == "auto" else asked
+        return precision.Probe(asked=asked, chosen=picked,
+                               cost=train.StepCost(STEP_SECONDS, 0.0, threads or fastest_threads),
                                step_seconds={"fp32": STEP_SECONDS * {"fp32": 1, "bf16": 1.5}[chosen],
                                              "bf16": STEP_SECONDS})
     return probe

@@ -14,7 +14,7 @@ from claimbench.runs import store
 from claimbench.runs.settings import Settings, say, usable
 
 __all__ = ["PROBES", "announce", "estimate_seconds", "probe_key", "resuming", "run_seconds", "skip_over_budget",
-           "step_cost"]
+           "step_cost", "timing_step"]
 
 _Key = tuple[str, Recipe, str, str]
 PROBES: dict[_Key, precision.Probe] = {}
@@ -32,18 +32,31 @@ def step_cost(model_name: str, recipe: Recipe, train_set: data.Dataset, settings
     allows (``precision.probe``), on spare copies; ``errors.MeasurementError`` when that fails."""
     key = probe_key(model_name, recipe, settings)
     if key not in PROBES:
-        try:
-            found = precision.probe(lambda: registry.get_model(model_name), train_set, recipe,
-                                    device=usable(settings.device), asked=settings.precision)
-        except (RuntimeError, ValueError, TypeError, ArithmeticError) as error:
-            raise errors.MeasurementError(
-                f"cost estimate failed: {model_name}: {type(error).__name__}: {str(error).splitlines()[0]}"
-            ) from error
-        cost = found.cost
-        if not (math.isfinite(cost.train_seconds) and math.isfinite(cost.eval_seconds) and cost.train_seconds > 0):
-            raise errors.MeasurementError(f"cost estimate failed: {model_name}: timed {cost}")
-        PROBES[key] = found
+        PROBES[key] = _probe(model_name, recipe, train_set, settings, settings.precision)
     return PROBES[key]
+
+
+def timing_step(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings, asked: str,
+                threads: int) -> precision.Probe:
+    """The claim's own model timed for a few steps as its timed epochs run, in ``asked`` on ``threads``: not at
+    the thread count the training probe chooses, which a busy machine moves to one."""
+    return _probe(model_name, recipe, train_set, settings, asked, threads)
+
+
+def _probe(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings, asked: str,
+           threads: int | None = None) -> precision.Probe:
+    """``precision.probe`` of the model; ``errors.MeasurementError`` when it fails or times nothing finite."""
+    try:
+        found = precision.probe(lambda: registry.get_model(model_name), train_set, recipe,
+                                device=usable(settings.device), asked=asked, threads=threads)
+    except (RuntimeError, ValueError, TypeError, ArithmeticError) as error:
+        raise errors.MeasurementError(
+            f"cost estimate failed: {model_name}: {type(error).__name__}: {str(error).splitlines()[0]}"
+        ) from error
+    cost = found.cost
+    if not (math.isfinite(cost.train_seconds) and math.isfinite(cost.eval_seconds) and cost.train_seconds > 0):
+        raise errors.MeasurementError(f"cost estimate failed: {model_name}: timed {cost}")
+    return found
 
 
 def estimate_seconds(cost: train.StepCost, recipe: Recipe, train_images: int, eval_sizes: Sequence[int],
@@ -90,6 +103,11 @@ def skip_over_budget(claim: Claim, epochs: int, seconds: float, runs: int, setti
     if runs and seconds > settings.budget:
         work = ", ".join([f"{runs} run(s) of at most {epochs} epochs", *resuming])
         raise errors.NotRunnable(
-            f"estimated {seconds:,.0f} s to train {claim.model} ({work}) on "
+            f"estimated {_seconds(seconds)} s to train {claim.model} ({work}) on "
             f"{environment.device_name(settings.device, threads)}, over the training budget of "
-            f"{settings.budget:,.0f} s (--claims-train-budget)")
+            f"{_seconds(settings.budget)} s (--claims-train-budget)")
+
+
+def _seconds(value: float) -> str:
+    """``1,234`` or, below ten, two significant digits (``0.5``), never a budget of ``0``."""
+    return f"{value:,.0f}" if value >= 10 else f"{value:.2g}"

@@ -95,13 +95,11 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     threads = torch.get_num_threads()  # the author's: every core the process has, not the probe's choice
     # The author's numerics, not the fastest: fp32, unless --claims-train-precision=bf16 asks for bf16.
     accel = train.Accel(autocast=train.AUTOCAST.get(settings.precision), compile=settings.compile)
-    probed = cost.step_cost(claim.model, recipe, train_set, settings)
-    step = dataclasses.replace(probed.cost, threads=threads,
-                               train_seconds=probed.step_seconds.get(accel.precision, probed.cost.train_seconds))
-    estimate = cost.estimate_seconds(step, one_epoch, len(train_set), [eval_images], final_train_pass=False)
+    probed = cost.timing_step(claim.model, recipe, train_set, settings, accel.precision, threads)
+    estimate = cost.estimate_seconds(probed.cost, one_epoch, len(train_set), [eval_images], final_train_pass=False)
     cost.skip_over_budget(claim, 1, estimate * (TIMING_ROUNDS + 1), TIMING_ROUNDS + 1, settings, threads=threads)
     cost.announce(claim.model, f"timing {TIMING_ROUNDS + 1} epochs (1 warm-up)", estimate * (TIMING_ROUNDS + 1),
-                  dataclasses.replace(probed, chosen=accel.precision, cost=step), settings)
+                  probed, settings)
     torch.manual_seed(0)
     model = registry.get_model(claim.model)
     seconds: list[float] = []
