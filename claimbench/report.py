@@ -63,10 +63,10 @@ _UNIT = re.compile(r"\s?(?:%|[A-Za-z]{1,3})(?![A-Za-z])")
 _MARKDOWN_INLINE = re.compile(r"[\\`*\[\]<&|~]|(?<![^\W_])_|_(?![^\W_])")
 """What markdown could read as emphasis, code, a link, HTML, an entity, a table cell or a strike-through (an
 ``_`` between two letters or digits, as in ``val_loss``, is none)."""
-_MARKDOWN_BLOCK = re.compile(r"^(\d{0,9})([#+=.)-](?=\s|$|[=-]*\s*$)|>)")
-"""What, at the start of a line, could begin a heading, a list item, a rule (a mark followed by a space, or a line
-of ``=`` or ``-`` alone) or a quote, and the mark of it to escape (an escaped mark reads as itself, wherever it
-is)."""
+_MARKDOWN_BLOCK = re.compile(r"^(\d{0,9})((?:#{1,6}|[+.)-])(?=\s|$)|[=-](?=[=-]*\s*$)|>)")
+"""What, at the start of a line, could begin a heading or a list item (marks followed by a space), a rule or a
+heading's underline (a line of ``=`` or ``-`` alone) or a quote, and the marks to escape (an escaped mark reads as
+itself, wherever it is)."""
 _IMAGES = re.compile(r"!\[[^\]]*\]\([^)\s]*\)(?:\s+!\[[^\]]*\]\([^)\s]*\))*")
 """A line of images only: the badges of a README's summary block."""
 

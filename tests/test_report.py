@@ -543,8 +543,9 @@ def test_renderer_imports_neither_pytest_nor_torch() -> None:
     assert out.stdout.strip() == "[]"
 
 
-MARKDOWN_LOOKALIKES = ["+ x", "- x", "* x", "# x", "> x", "1. x", "1) x", "===", "---", "***", "```", "~~~",
-                      "<div>", "&amp;", "__init__", "*not em*", "a|b", "[link](x)", "`code`", "~~gone~~", "\\"]
+MARKDOWN_LOOKALIKES = ["+ x", "- x", "* x", "# x", "## x", "###### x", "> x", "1. x", "1) x", "===", "---", "***",
+                      "```", "~~~", "<div>", "&amp;", "__init__", "*not em*", "a|b", "[link](x)", "`code`", "~~gone~~",
+                      "\\", "= x"]
 
 
 def _list_texts(markdown: str) -> list[str]:
