@@ -313,12 +313,14 @@ def render_json(records: Sequence[Record], environment: Mapping[str, str]) -> st
     return jsonlib.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-SOFTWARE = ("claimbench", "torch", "torchvision")
+SOFTWARE = ("claimbench", "torch", "torchvision", "torchinfo")
 """What measures: a record measured by another version of any of them is not kept (claimbench's commit aside)."""
 
 
-def _software(environment: Any) -> tuple[str, ...]:
-    return tuple(str(environment.get(key)).split(" (")[0] for key in SOFTWARE) if isinstance(environment, dict) else ()
+def _software(environment: Any) -> dict[str, str | None]:
+    """The version of each of ``SOFTWARE`` an environment record names (None: it names none)."""
+    named = environment if isinstance(environment, dict) else {}
+    return {key: str(named[key]).split(" (")[0] if key in named else None for key in SOFTWARE}
 
 
 def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequence[Report],
@@ -366,10 +368,8 @@ def _software_change(then: Mapping[str, Any], now: Mapping[str, str]) -> str:
     """How the ``SOFTWARE`` of two environments differ, in words (``measured with other software (torch 2.3)``);
     empty where they do not."""
     before, after = _software(then), _software(now)
-    if before == after:
-        return ""
-    changed = [f"{name} {old}" for name, old, new in zip(SOFTWARE, before, after, strict=False) if old != new]
-    return "measured with other software" + (f" ({', '.join(changed)})" if changed else "")
+    changed = [f"{name} {before[name] or 'unrecorded'}" for name in SOFTWARE if before[name] != after[name]]
+    return f"measured with other software ({', '.join(changed)})" if changed else ""
 
 
 def _claim_change(record: Record, claim: Claim) -> str:

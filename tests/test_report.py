@@ -285,7 +285,8 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
     assert len(carried) == 2, "a note says nothing of the verdict"
     assert carried[1]["note"] == "a new note", "but the report shows the ledger's note of today"
     for upgraded, then in (({**ENVIRONMENT, "torch": "3.x"}, "torch 2.x"), ({**ENVIRONMENT, "claimbench": "0.2.0"},
-                                                                            "claimbench 0.1.0")):
+                                                                            "claimbench 0.1.0"),
+                           ({**ENVIRONMENT, "torchinfo": "1.9"}, "torchinfo unrecorded")):  # a JSON of before
         assert _dropped(report.carry_over(rerun, previous, REPORTS, upgraded)) == {
             cid: f"measured with other software ({then})" for cid in kept.keys() - {"demo/params/small"}}
     committed = {**ENVIRONMENT, "claimbench": "0.1.0 (claimbench @ fed987)"}
