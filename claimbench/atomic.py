@@ -59,6 +59,8 @@ def _staged(given: Path, write: Callable[[Path], None]) -> _Staged:
     path = Path(os.path.realpath(given)) if given.is_symlink() else given
     if os.path.lexists(path) and not path.is_file() and not path.is_dir():  # a device (/dev/null), a FIFO
         raise OSError(errno.EINVAL, "not a regular file, so not replaced by one", str(given))
+    if path.is_dir():  # said now, before a block's other files are renamed
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(given))
     temporary = None
     try:
         mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
@@ -125,9 +127,16 @@ def together() -> Iterator[None]:
     """Write the block's files all or none: each goes to its temporary file as the block writes it, and all are
     renamed into place, in the order written, when the block ends; when the block fails, none is, and the
     temporary files are removed. A Ctrl-C (SIGINT) is held back until the renames are done, then delivered. A
-    block inside another is part of it. Off the main thread, where Python takes no signal, it holds nothing back."""
-    if _PENDING.get() is not None:
-        yield
+    block inside another is part of it, and a failed one writes nothing. Off the main thread, where Python takes
+    no signal, it holds nothing back."""
+    outer = _PENDING.get()
+    if outer is not None:
+        start = len(outer)
+        try:
+            yield
+        except BaseException:
+            _discard(outer, start)
+            raise
         return
     pending: list[_Staged] = []
     token = _PENDING.set(pending)
@@ -135,12 +144,18 @@ def together() -> Iterator[None]:
         try:
             yield
         except BaseException:
-            for temporary, _, _ in pending:
-                temporary.unlink(missing_ok=True)
+            _discard(pending, 0)
             raise
         finally:
             _PENDING.reset(token)
         _rename(pending)
+
+
+def _discard(pending: list[_Staged], start: int) -> None:
+    """Remove the temporary files staged from ``start`` on, and forget them."""
+    for temporary, _, _ in pending[start:]:
+        temporary.unlink(missing_ok=True)
+    del pending[start:]
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -238,3 +239,22 @@ def test_together_holds_a_ctrl_c_back_until_its_block_ends(tmp_path: Path) -> No
     with atomic.together():
         atomic.write_text(tmp_path / "a", "newer")
     assert (tmp_path / "a").read_text() == "newer" and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_folder_in_the_way_is_said_before_any_file_of_the_block_is_renamed(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("old")
+    (tmp_path / "b.json").mkdir()
+    with pytest.raises(IsADirectoryError) as raised, atomic.together():
+        atomic.write_text(tmp_path / "a.md", "new")
+        atomic.write_text(tmp_path / "b.json", "new")
+    assert raised.value.filename == str(tmp_path / "b.json") and (tmp_path / "a.md").read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.json"]
+
+
+def test_a_failed_block_inside_another_writes_nothing_of_its_own(tmp_path: Path) -> None:
+    with atomic.together():
+        atomic.write_text(tmp_path / "outer.md", "outer")
+        with contextlib.suppress(RuntimeError), atomic.together():
+            atomic.write_text(tmp_path / "inner.md", "inner")
+            raise RuntimeError("the inner block fails")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outer.md"]
