@@ -138,7 +138,12 @@ def _draft(arguments: argparse.Namespace) -> int:
 
     argv = [str(arguments.report), *(["--slug", arguments.slug] if arguments.slug else []),
             *(["-o", str(arguments.output)] if arguments.output else []), *(["--force"] if arguments.force else [])]
-    return draft.main(argv)
+    return draft.main(argv, project=_project(_found_config()))
+
+
+def _project(found: tuple[Path, str, dict[str, str]] | None) -> Path:
+    """The project's folder: that of the pytest configuration read from here (``_found_config``), else this one."""
+    return found[0].parent if found else Path.cwd()
 
 
 def _report(arguments: argparse.Namespace) -> int:
@@ -291,7 +296,7 @@ def _init(arguments: argparse.Namespace) -> int:
     if target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
     existing = _found_config()
-    project = existing[0].parent if existing else Path.cwd()
+    project = _project(existing)
     drafted = _ledger_of(arguments.report, arguments.claims_dir, project)
     if drafted is not None:
         raise SystemExit(f"claimbench init: {drafted} already holds the claims of {arguments.report}: edit it, "

@@ -173,8 +173,9 @@ def source_name(report: Path, project: Path) -> str:
     return report.name if outside else Path(relative).as_posix()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """`claimbench draft REPORT.md [--slug NAME] [-o FILE [--force]]`: write the draft to stdout or FILE."""
+def main(argv: Sequence[str] | None = None, project: Path | None = None) -> int:
+    """`claimbench draft REPORT.md [--slug NAME] [-o FILE [--force]]`: write the draft to stdout or FILE; its
+    ``source`` is the report's path from ``project`` (default: this folder)."""
     args = _parser().parse_args(argv)
     path = Path(args.report)
     try:
@@ -182,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, UnicodeDecodeError) as error:
         return _fail(path, error)
     named = path.resolve().parent.name if path.stem.lower() == "readme" else path.stem  # a README names its folder
-    ledger = draft(text, slug=args.slug or slug(named) or "report", source=source_name(path, Path.cwd()))
+    ledger = draft(text, slug=args.slug or slug(named) or "report", source=source_name(path, project or Path.cwd()))
     if not args.output:
         sys.stdout.write(ledger)
         return 0

@@ -196,6 +196,8 @@ def test_init_of_a_report_in_a_subfolder_names_it_where_a_run_finds_it(
     capsys.readouterr()
     assert cli.main(["draft", "docs/RESULTS.md"]) == 0 and 'source = "docs/RESULTS.md"' in capsys.readouterr().out
     assert draft.source_name(tmp_path.parent / "x.md", tmp_path) == "x.md", "outside the project: its name"
+    monkeypatch.chdir(tmp_path / "docs")  # the project is the pytest.ini's folder, wherever one drafts from
+    assert cli.main(["draft", "RESULTS.md"]) == 0 and 'source = "docs/RESULTS.md"' in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("slug", ["../outside", "a/b", "bad slug!", "v1.2", "Upper"])
