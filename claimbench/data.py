@@ -242,7 +242,7 @@ _download = download
 def split_holdout(dataset: Dataset, size: int, generator: torch.Generator) -> tuple[Dataset, Dataset]:
     """(train, val): ``size`` examples drawn with ``generator`` held out; both keep the original order."""
     if not 0 < size < len(dataset):
-        raise ValueError(f"holdout size {size} must lie strictly between 0 and {len(dataset)}")
+        raise ValueError(f"cannot hold out {size:,} of {len(dataset):,} images (leaving at least one of each)")
     order = torch.randperm(len(dataset), generator=generator, device=generator.device)
     order = order.to(dataset.images.device)
     parts = (order[size:].sort().values, order[:size].sort().values)

@@ -96,7 +96,7 @@ def test_data_too_small_for_the_holdout_is_an_error_that_plans_nothing(cifar_roo
     settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path, seeds=1,
                         session="s")
     full = claim(MODEL1_CLAIMS[1])
-    with pytest.raises(errors.MeasurementError, match=r"^cifar10 train in .*cifar-10-batches-py holds 150 images, "
-                                                      r"too few to hold out the recipe's val_size = 5,000$"):
+    with pytest.raises(errors.MeasurementError, match=r"^cifar10 train in .*cifar-10-batches-py: cannot hold out "
+                                                      r"5,000 of 150 images \(.*\), the recipe's val_size$"):
         splits.load(full, full.recipe, 0, settings)
     assert plan.needs([full], settings) == []

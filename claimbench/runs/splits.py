@@ -49,10 +49,11 @@ def load(claim: Claim, recipe: Recipe, seed: int, settings: Settings) -> Splits:
                 "verified": train_set.verified and test_set.verified}
     val_set: data.Dataset | None = None
     if recipe.validation == "holdout":
-        if not 0 < recipe.val_size < len(train_set):
-            raise errors.MeasurementError(f"{claim.dataset} train in {train_set.source} holds {len(train_set):,} "
-                                          f"images, too few to hold out the recipe's val_size = {recipe.val_size:,}")
-        train_set, val_set = data.split_holdout(train_set, recipe.val_size, torch.Generator().manual_seed(seed))
+        try:
+            train_set, val_set = data.split_holdout(train_set, recipe.val_size, torch.Generator().manual_seed(seed))
+        except ValueError as error:
+            raise errors.MeasurementError(f"{claim.dataset} train in {train_set.source}: {error}, the recipe's "
+                                          "val_size") from None
     elif recipe.validation == "test":
         val_set = test_set
     return Splits(train_set, val_set, test_set, identity)
