@@ -256,11 +256,13 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if config.option.collectonly or options.ledger_path_key not in config.stash or not options.setting(
             config, "claims_cluster"):
         return
+    from claimbench import items
     from claimbench.runs import cluster, plan
 
     pythonpath = [*options.pythonpath(config), str(options.project(config))]
+    claims = plan.selected(session.items, config.stash.get(items.STALE, {}))
     try:
-        cluster.train_claims(plan.selected(session.items), options.settings(config),
+        cluster.train_claims(claims, options.settings(config),
                              [m for report in config.stash[reports_key] for m in report.modules], pythonpath=pythonpath)
     except cluster.Unreachable as error:
         raise pytest.UsageError(str(error)) from None

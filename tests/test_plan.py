@@ -76,6 +76,7 @@ def test_selected_takes_training_claims_once_and_not_those_skipped(small_ledger:
     items = [item(MODEL1_CLAIMS[0]), item(MODEL1_CLAIMS[0], param=True), item(MODEL1_CLAIMS[1], skip=True),
              item("iot_ml_hw2/epoch_time/model1"), item("iot_ml_hw2/params/model1", param=True)]
     assert [c.id for c in plan.selected(items)] == [MODEL1_CLAIMS[0]]
+    assert plan.selected(items, stale={MODEL1_CLAIMS[0]}) == [], "a claim its report no longer prints trains nothing"
 
 
 def test_a_failure_recorded_this_session_is_raised_then_forgotten(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ the budget. Those claims then skip or fail by themselves, with the same reasons 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,15 +52,16 @@ class Run:
     estimate_seconds: float
 
 
-def selected(items: Iterable[Any]) -> list[Claim]:
+def selected(items: Iterable[Any], stale: Collection[str] = ()) -> list[Claim]:
     """The training claims of the session's items (ledger items and parametrized tests), once each,
-    leaving out those marked to skip."""
+    leaving out those marked to skip and the ``stale`` ones (their report no longer prints them: an error)."""
     claims: dict[str, Claim] = {}
     for item in items:
         claim = getattr(item, "claim", None)
         if claim is None and hasattr(item, "callspec"):
             claim = item.callspec.params.get("claim")
-        if isinstance(claim, Claim) and claim.kind in vocab.TRAINING_KINDS and not item.get_closest_marker("skip"):
+        if (isinstance(claim, Claim) and claim.kind in vocab.TRAINING_KINDS and claim.id not in stale
+                and not item.get_closest_marker("skip")):
             claims.setdefault(claim.id, claim)
     return list(claims.values())
 
