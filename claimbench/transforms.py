@@ -84,15 +84,15 @@ def augment(
     Exact (airbench style, whole batch at once): "flip" mirrors each image with probability 1/2;
     "crop" reflect-pads by 4 pixels and takes a random H×W window per image (one gather).
     Batched counterparts of torchvision's per-image transforms, with ``options[name]`` overriding
-    ``AUGMENT_OPTIONS[name]``: "rotate" turns each image by U(-degrees, degrees) about its centre
-    (bilinear; ``fill`` outside; ``expand`` shrinks the turned image to fit, as torchvision's
-    expand=True followed by a resize back); "perspective" warps with probability ``p`` by the
-    homography moving each corner pixel inward by U{0..⌊distortion·half-size⌋} pixels per axis, as
-    torchvision's RandomPerspective (bilinear, zero fill; both warps blend their fill in at the border as
-    torchvision does); "color_jitter" scales brightness, contrast and saturation by U(1 - x, 1 + x) each,
-    in that fixed order, without hue and without clamping; "randaugment" applies ``ops`` rounds of one op per
-    image chosen from flip, translate (up to ``magnitude`` of the size, zero fill), brightness and
-    contrast (factor U(1 - magnitude, 1 + magnitude)), not the 14-op original.
+    ``AUGMENT_OPTIONS[name]``: "rotate" turns each image by U(-degrees, degrees) about its centre (bilinear;
+    ``fill`` outside; ``expand`` shrinks the turned image to fit, as torchvision's expand=True followed by a
+    resize back); "perspective" warps with probability ``p`` by the homography moving
+    torchvision's corner points (0 and size - 1 on each axis) inward by
+    U{0..⌊distortion·half-size⌋} pixels per axis, as torchvision's RandomPerspective (bilinear, zero fill; both
+    warps blend their fill in at the border as torchvision does); "color_jitter" scales brightness, contrast and
+    saturation by U(1 - x, 1 + x) each, in that fixed order, without hue and without clamping; "randaugment"
+    applies ``ops`` rounds of one op per image chosen from flip, translate (up to ``magnitude`` of the size,
+    zero fill), brightness and contrast (factor U(1 - magnitude, 1 + magnitude)), not the 14-op original.
     Photometric ops act on the values as given; pass [0, 1]-scaled images to match torchvision.
     All randomness comes from ``generator``, which may live on another device than ``batch``.
     """
@@ -217,21 +217,28 @@ def _rotate(batch: torch.Tensor, generator: torch.Generator, *, degrees: float, 
 
 def _perspective(batch: torch.Tensor, generator: torch.Generator, *, p: float, distortion: float) -> torch.Tensor:
     n, _, h, w = batch.shape
-    signs = torch.tensor([[-1, -1], [1, -1], [1, 1], [-1, 1]], device=batch.device, dtype=batch.dtype)
-    size = torch.tensor([w, h], device=batch.device, dtype=batch.dtype)
-    corners = signs * (1 - 1 / size)  # the corner pixels' centres, in the grid's normalised coordinates
+    corners = torch.tensor([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], device=batch.device, dtype=batch.dtype)
+    inward = torch.tensor([[1, 1], [-1, 1], [-1, -1], [1, -1]], device=batch.device, dtype=batch.dtype)
     apply = (_rand(n, generator, batch) < p).to(batch.dtype).view(n, 1, 1)
-    most = (distortion * (size // 2)).floor()  # torchvision: randint(0, int(distortion * half) + 1) pixels
+    most = torch.tensor([int(distortion * (w // 2)), int(distortion * (h // 2))], device=batch.device,
+                        dtype=batch.dtype)  # torchvision: randint(0, int(distortion * half) + 1) pixels
     pixels = (_rand(8 * n, generator, batch).view(n, 4, 2) * (most + 1)).floor().minimum(most) * apply
-    landed = corners - signs * pixels * 2 / size  # where each corner pixel lands; zero fill outside
-    x, y = landed[..., 0], landed[..., 1]
-    u, v = corners[:, 0].expand(n, 4), corners[:, 1].expand(n, 4)
+    return _perspective_between(batch, corners.expand(n, 4, 2), corners + inward * pixels)
+
+
+def _perspective_between(batch: torch.Tensor, startpoints: torch.Tensor, endpoints: torch.Tensor) -> torch.Tensor:
+    """Each image warped so its ``startpoints`` land on its ``endpoints`` (N×4×2 pixels, x then y), as torchvision's
+    ``perspective``, which puts point p at 2p / size - 1 of the sampling grid (zero fill)."""
+    n, _, h, w = batch.shape
+    solve_dtype = torch.promote_types(batch.dtype, torch.float32)
+    size = torch.tensor([w, h], device=batch.device, dtype=solve_dtype)
+    (u, v), (x, y) = ((points.to(solve_dtype) * 2 / size - 1).unbind(-1) for points in (startpoints, endpoints))
     zeros, ones = torch.zeros_like(u), torch.ones_like(u)
     a = torch.cat([torch.stack([x, y, ones, zeros, zeros, zeros, -u * x, -u * y], dim=-1),
                    torch.stack([zeros, zeros, zeros, x, y, ones, -v * x, -v * y], dim=-1)], dim=1)
-    solve_dtype = torch.promote_types(batch.dtype, torch.float32)
-    h = torch.linalg.solve(a.to(solve_dtype), torch.cat([u, v], dim=1).to(solve_dtype)).to(batch.dtype)
-    return _warp(batch, torch.cat([h, torch.ones_like(h[:, :1])], dim=1).view(n, 3, 3))
+    coefficients = torch.linalg.solve(a, torch.cat([u, v], dim=1))  # maps each end point to its start point
+    homographies = torch.cat([coefficients, torch.ones_like(coefficients[:, :1])], dim=1).view(n, 3, 3)
+    return _warp(batch, homographies.to(batch.dtype))
 
 
 def _gray(batch: torch.Tensor) -> torch.Tensor:

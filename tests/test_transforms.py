@@ -214,6 +214,29 @@ def test_batch_functions_run_on_cuda(generator_device: str) -> None:
     assert gathered.device.type == "cuda" and gathered.shape == (2, *batch.shape[1:])
 
 
+INWARD = torch.tensor([[1, 1], [-1, 1], [-1, -1], [1, -1]])
+"""The inward direction (x, y) of each of torchvision's perspective corners: top-left, top-right, bottom-right,
+bottom-left."""
+PERSPECTIVE_OFFSETS = torch.tensor([[[0, 0], [0, 0], [0, 0], [0, 0]], [[3, 1], [0, 2], [5, 4], [1, 0]],
+                                    [[7, 6], [2, 7], [0, 3], [6, 6]]])
+"""Fixed inward moves of the four corners in pixels, one set per image."""
+
+
+@pytest.mark.parametrize("h, w", [(32, 32), (28, 40), (40, 28)])
+def test_perspective_matches_torchvision_at_fixed_points(h: int, w: int) -> None:
+    """Pixel for pixel torchvision's ``perspective`` (bilinear, zero fill) from its corner points (0 and size - 1)
+    to end points moved inward, square or not."""
+    functional = pytest.importorskip("torchvision.transforms.functional")
+    images = torch.rand(len(PERSPECTIVE_OFFSETS), 3, h, w, generator=seeded(h + w))
+    start = torch.tensor([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])
+    ends = start + INWARD * PERSPECTIVE_OFFSETS
+    ours = transforms._perspective_between(images, start.expand_as(ends), ends)
+    for image, warped, end in zip(images, ours, ends, strict=True):
+        expected = functional.perspective(image, start.tolist(), end.tolist(), functional.InterpolationMode.BILINEAR,
+                                          fill=[0.0] * 3)
+        torch.testing.assert_close(warped, expected, atol=2e-5, rtol=0)
+
+
 @pytest.mark.parametrize("name, options", [
     ("perspective", {"p": 1.0, "distortion": 0.3}), ("perspective", {"p": 1.0, "distortion": 0.6}),
     ("rotate", {"degrees": 30.0, "fill": 0.0}), ("rotate", {"degrees": 30.0, "fill": 1.0}),
