@@ -84,10 +84,10 @@ def augment(
     Exact (airbench style, whole batch at once): "flip" mirrors each image with probability 1/2;
     "crop" reflect-pads by 4 pixels and takes a random H×W window per image (one gather).
     Batched counterparts of torchvision's per-image transforms, with ``options[name]`` overriding
-    ``AUGMENT_OPTIONS[name]``: "rotate" turns each image by U(-degrees, degrees) about its centre (bilinear;
-    ``fill`` outside; ``expand`` shrinks the turned image to fit, as torchvision's expand=True followed by a
-    resize back); "perspective" warps with probability ``p`` by the homography moving
-    torchvision's corner points (0 and size - 1 on each axis) inward by
+    ``AUGMENT_OPTIONS[name]``: "rotate" turns each image by U(-degrees, degrees) about its centre in pixels, as
+    torchvision's rotate (bilinear; ``fill`` outside; ``expand`` shrinks each axis so the turned image fits, as
+    torchvision's expand=True followed by a resize back to H×W); "perspective" warps with probability ``p`` by
+    the homography moving torchvision's corner points (0 and size - 1 on each axis) inward by
     U{0..⌊distortion·half-size⌋} pixels per axis, as torchvision's RandomPerspective (bilinear, zero fill; both
     warps blend their fill in at the border as torchvision does); "color_jitter" scales brightness, contrast and
     saturation by U(1 - x, 1 + x) each, in that fixed order, without hue and without clamping; "randaugment"
@@ -207,11 +207,20 @@ def _warp(batch: torch.Tensor, homographies: torch.Tensor, fill: float = 0.0) ->
 
 def _rotate(batch: torch.Tensor, generator: torch.Generator, *, degrees: float, fill: float, expand: bool,
             ) -> torch.Tensor:
-    angle = torch.deg2rad(_rand(len(batch), generator, batch, -degrees, degrees))
+    return _rotate_by(batch, _rand(len(batch), generator, batch, -degrees, degrees), fill=fill, expand=expand)
+
+
+def _rotate_by(batch: torch.Tensor, angles: torch.Tensor, *, fill: float, expand: bool) -> torch.Tensor:
+    """Each image turned counter-clockwise by its angle (degrees) about its centre, in pixels as torchvision's
+    ``rotate``; ``expand`` scales each axis by the turned image's bounding box over the image, to fit it."""
+    _, _, h, w = batch.shape
+    angle = torch.deg2rad(angles.to(batch.dtype))
     cos, sin, zero, one = angle.cos(), angle.sin(), torch.zeros_like(angle), torch.ones_like(angle)
-    zoom = cos.abs() + sin.abs() if expand else one  # the expanded canvas's size over the image's
-    rows = [torch.stack(r, dim=-1) for r in ((cos * zoom, -sin * zoom, zero), (sin * zoom, cos * zoom, zero),
-                                             (zero, zero, one))]
+    zoom_x = (cos.abs() * w + sin.abs() * h) / w if expand else one
+    zoom_y = (sin.abs() * w + cos.abs() * h) / h if expand else one
+    # a pixel-space rotation in the grid's normalised coordinates: the aspect ratio enters off the diagonal
+    rows = [torch.stack(r, dim=-1) for r in ((cos * zoom_x, -sin * zoom_y * h / w, zero),
+                                             (sin * zoom_x * w / h, cos * zoom_y, zero), (zero, zero, one))]
     return _warp(batch, torch.stack(rows, dim=1), fill)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -145,6 +147,54 @@ def test_expanded_rotation_shrinks_the_image_to_keep_all_of_it() -> None:
     area = 32 * 32
     assert (expanded <= plain + 1e-3).all() and (expanded < plain).any()
     assert (expanded >= area / 2 - 32).all() and (expanded <= area + 1e-3).all()
+
+
+ROTATIONS = (30.0, -75.0, 90.0, 163.0)
+"""Fixed angles in degrees, counter-clockwise as torchvision's."""
+PYTHAGOREAN = math.degrees(math.atan2(3, 4))
+"""The angle with cos 4/5 and sin 3/5: its expanded canvas is whole pixels for sizes that are multiples of 5."""
+
+
+@pytest.mark.parametrize("h, w", [(32, 32), (28, 40), (40, 28)])
+@pytest.mark.parametrize("fill", [0.0, 0.7])
+def test_rotation_matches_torchvision_at_fixed_angles(h: int, w: int, fill: float) -> None:
+    """Pixel for pixel torchvision's ``rotate`` (bilinear, about the centre, ``fill`` blended in), square or not."""
+    functional = pytest.importorskip("torchvision.transforms.functional")
+    images = torch.rand(len(ROTATIONS), 3, h, w, generator=seeded(h + w))
+    ours = transforms._rotate_by(images, torch.tensor(ROTATIONS), fill=fill, expand=False)
+    for image, turned, angle in zip(images, ours, ROTATIONS, strict=True):
+        expected = functional.rotate(image, angle, functional.InterpolationMode.BILINEAR, fill=[fill] * 3)
+        torch.testing.assert_close(turned, expected, atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize("h, w", [(20, 40), (40, 20)])
+def test_expanded_rotation_is_torchvisions_canvas_resized_back(h: int, w: int) -> None:
+    """expand=True is torchvision's expanded rotation resized back to H×W, checked where a bilinear resize is exact:
+    on an image of its own pixel coordinates, inside the turned image, for canvases of whole pixels."""
+    functional = pytest.importorskip("torchvision.transforms.functional")
+    rows, cols = torch.meshgrid(torch.arange(h) + 0.5, torch.arange(w) + 0.5, indexing="ij")
+    coordinates = torch.stack([cols, rows, torch.ones_like(cols)])
+    angles = (PYTHAGOREAN, -PYTHAGOREAN, 90 - PYTHAGOREAN, 180 - PYTHAGOREAN)
+    ours = transforms._rotate_by(coordinates.expand(len(angles), 3, h, w), torch.tensor(angles), fill=0.0, expand=True)
+    for turned, angle in zip(ours, angles, strict=True):
+        canvas = functional.rotate(coordinates, angle, functional.InterpolationMode.BILINEAR, expand=True,
+                                   fill=[0.0] * 3)
+        expected = F.interpolate(canvas[None], size=(h, w), mode="bilinear", align_corners=False)[0]
+        inside = (turned[2] > 1 - 1e-6) & (expected[2] > 1 - 1e-6)  # fully covered: bilinear reads are exact there
+        assert inside.float().mean() > 0.3
+        torch.testing.assert_close(turned[:2, inside], expected[:2, inside], atol=5e-5, rtol=0)
+
+
+@pytest.mark.parametrize("angle", [30.0, -61.0, PYTHAGOREAN])
+def test_expanded_rotation_of_a_wide_image_keeps_all_of_it(angle: float) -> None:
+    """A white 20×40 image turned with expand=True touches every border of the canvas and keeps the area of the
+    turned rectangle scaled to fit, H·W · W/(|cos|W + |sin|H) · H/(|sin|W + |cos|H), less its blended border."""
+    h, w = 20, 40
+    out = transforms._rotate_by(torch.ones(1, 1, h, w), torch.tensor([angle]), fill=0.0, expand=True)[0, 0]
+    assert min(out[0].max(), out[-1].max(), out[:, 0].max(), out[:, -1].max()) > 0.1
+    cos, sin = abs(math.cos(math.radians(angle))), abs(math.sin(math.radians(angle)))
+    area = h * w * w / (cos * w + sin * h) * h / (sin * w + cos * h)
+    assert area - (h + w) / 2 <= out.sum().item() <= area
 
 
 def test_augment_rejects_unknown_options() -> None:
