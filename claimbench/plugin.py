@@ -92,7 +92,7 @@ def _share_cores(workers: int) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    for name in ("claimbench-session", "claimbench-fixtures"):
+    for name in ("claimbench-session", "claimbench-fixtures", "claimbench-benchmark-skips"):
         plugin = config.pluginmanager.get_plugin(name)
         if plugin is not None:
             config.pluginmanager.unregister(plugin)

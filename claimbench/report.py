@@ -195,7 +195,7 @@ def _list_item(number: int, text: str) -> str:
     """An item of a numbered list that renders as ``text`` reads: its markdown escaped, and no wrapped line
     starting a list, heading, quote or rule."""
     marker = f"{number}. "
-    escaped = _MARKDOWN_INLINE.sub(r"\\\g<0>", " ".join(text.splitlines()))
+    escaped = _MARKDOWN_INLINE.sub(r"\\\g<0>", " ".join(text.split()))  # no indent: that would be code
     wrapped = textwrap.wrap(escaped, WIDTH - len(marker), break_long_words=False, break_on_hyphens=False) or [""]
     return "\n".join((" " * len(marker) if index else marker) + _MARKDOWN_BLOCK.sub(r"\1\\\2", line, count=1)
                      for index, line in enumerate(wrapped))

@@ -255,15 +255,15 @@ def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Datase
     with _deterministic(device):
         for _ in range(1 + PROBE_STEPS):
             for (model, accel, optimizer, generator), timed in zip(probes, seconds, strict=True):
-                for threads in candidates:
-                    with _cpu_threads(device, threads):
+                for count in candidates:
+                    with _cpu_threads(device, count):
                         timer.start()
                         model.train()
                         _step(model, model, optimizer, batch, indices, recipe, generator, accel)
                         trained = timer.stop()
                         timer.start()
                         evaluate(model, batch, recipe, device=device, accel=accel)
-                        timed[threads].append((trained, timer.stop()))
+                        timed[count].append((trained, timer.stop()))
     return [_fastest(timed) for timed in seconds]
 
 

@@ -86,7 +86,8 @@ def augment(
     Batched counterparts of torchvision's per-image transforms, with ``options[name]`` overriding
     ``AUGMENT_OPTIONS[name]``: "rotate" turns each image by U(-degrees, degrees) about its centre in pixels, as
     torchvision's rotate (bilinear; ``fill`` outside; ``expand`` shrinks each axis so the turned image fits, as
-    torchvision's expand=True followed by a resize back to H×W); "perspective" warps with probability ``p`` by
+    torchvision's expand=True followed by a resize back to H×W, whose canvas is rounded out to whole pixels where
+    this one is exact); "perspective" warps with probability ``p`` by
     the homography moving torchvision's corner points (0 and size - 1 on each axis) inward by
     U{0..⌊distortion·half-size⌋} pixels per axis, as torchvision's RandomPerspective (bilinear, zero fill; both
     warps blend their fill in at the border as torchvision does); "color_jitter" scales brightness, contrast and
@@ -199,8 +200,10 @@ def _warp(batch: torch.Tensor, homographies: torch.Tensor, fill: float = 0.0) ->
     grid = F.affine_grid(identity, [n, 1, h, w], align_corners=False)
     points = torch.cat([grid, torch.ones_like(grid[..., :1])], dim=-1) @ homographies.transpose(1, 2).unsqueeze(1)
     with_coverage = torch.cat([batch, torch.ones_like(batch[:, :1])], dim=1)
-    sampled = F.grid_sample(with_coverage, points[..., :2] / points[..., 2:], mode="bilinear",
-                            padding_mode="zeros", align_corners=False)
+    # a degenerate homography (a perspective's end points in a line) divides by zero: that pixel is filled, where
+    # torchvision's would be NaN and poison the batch's loss
+    source = torch.nan_to_num(points[..., :2] / points[..., 2:], nan=2.0, posinf=2.0, neginf=-2.0)
+    sampled = F.grid_sample(with_coverage, source, mode="bilinear", padding_mode="zeros", align_corners=False)
     image, covered = sampled[:, :-1], sampled[:, -1:]
     return image * covered + (1 - covered) * fill
 
@@ -245,7 +248,11 @@ def _perspective_between(batch: torch.Tensor, startpoints: torch.Tensor, endpoin
     zeros, ones = torch.zeros_like(u), torch.ones_like(u)
     a = torch.cat([torch.stack([x, y, ones, zeros, zeros, zeros, -u * x, -u * y], dim=-1),
                    torch.stack([zeros, zeros, zeros, x, y, ones, -v * x, -v * y], dim=-1)], dim=1)
-    coefficients = torch.linalg.solve(a, torch.cat([u, v], dim=1))  # maps each end point to its start point
+    # maps each end point to its start point: least squares in float64 as torchvision solves it, by SVD (gelsd, a
+    # CPU driver: 8×8 systems) so that two end points on one pixel (distortion 1) give a warp, not an error
+    targets = torch.cat([u, v], dim=1).unsqueeze(-1)
+    solved = torch.linalg.lstsq(a.cpu().double(), targets.cpu().double(), driver="gelsd").solution
+    coefficients = solved.squeeze(-1).to(device=batch.device, dtype=solve_dtype)
     homographies = torch.cat([coefficients, torch.ones_like(coefficients[:, :1])], dim=1).view(n, 3, 3)
     return _warp(batch, homographies.to(batch.dtype))
 

@@ -311,3 +311,12 @@ def test_perspective_warps_a_share_p_of_the_images() -> None:
     out = transforms.augment(white, ["perspective"], seeded(6), {"perspective": {"p": 0.5, "distortion": 0.5}})
     warped = (out.amin(dim=(1, 2, 3)) < 0.5).float().mean().item()
     assert 0.4 < warped < 0.6
+
+
+@pytest.mark.parametrize("distortion", [0.9, 1.0])
+def test_a_perspective_whose_corners_meet_warps_to_finite_pixels(distortion: float) -> None:
+    """At full distortion two end points can share a pixel (a singular system) or fall in a line (a homography
+    that divides by zero): the batch still warps, with its fill there, never an error or a NaN for the loss."""
+    batch = torch.rand(1024, 3, 32, 32, generator=torch.Generator().manual_seed(1))
+    out = transforms.augment(batch, ["perspective"], seeded(0), {"perspective": {"p": 1.0, "distortion": distortion}})
+    assert torch.isfinite(out).all()
