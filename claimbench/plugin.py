@@ -362,8 +362,8 @@ def _claim_of(nodeid: str, claims: Sequence[Claim]) -> str | None:
 class BenchmarkSkips:
     """Under ``--benchmark-only``, pytest-benchmark skips every test that takes no ``benchmark``, and under
     ``--benchmark-skip`` every one that does: such a skip measures nothing, and must not replace a claim's last
-    record with a 'not run'. Its items say so in their report (``UNMEASURED``), which pytest-xdist's workers
-    hand to the controller."""
+    record with a 'not run'. Its claims' items say so in their report (``UNMEASURED``), which pytest-xdist's
+    workers hand to the controller; a test of no claim is left as it is (and its JUnit XML without the property)."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
@@ -372,7 +372,8 @@ class BenchmarkSkips:
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         only, skip = (self.config.getoption(f"benchmark_{name}", False) for name in ("only", "skip"))
         for item in items if only or skip else ():
-            if ("benchmark" in getattr(item, "fixturenames", ())) == (skip and not only):
+            fixtures = getattr(item, "fixturenames", ())
+            if (hasattr(item, "claim") or "claim" in fixtures) and ("benchmark" in fixtures) == (skip and not only):
                 item.user_properties.append((UNMEASURED, "skipped by pytest-benchmark"))
 
 

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -620,13 +621,17 @@ def test_a_benchmark_skipped_on_xdist_workers_keeps_the_claims_records(project: 
     for needed in ("pytest_benchmark", "xdist"):
         pytest.importorskip(needed)
     project.makepyfile(test_claims=CLAIM_TESTS.replace("def test_params(claim, check_claim):",
-                                                       "def test_params(claim, check_claim, benchmark):"))
+                                                       "def test_params(claim, check_claim, benchmark):")
+                       + "\n\ndef test_of_no_claim(benchmark):\n    benchmark(sum, [1, 2])\n")
     _run(project, "-W", "ignore::pytest_benchmark.logger.PytestBenchmarkWarning")
     written = (project.path / "out" / "results.json").read_text(encoding="utf-8")
     repository = Path(__file__).resolve().parent.parent  # where the ledger's models module lies
     result = project.runpytest_subprocess("test_claims.py", *OPTIONS, "-n", "2", "--benchmark-skip", "-o",
-                                          f"pythonpath={repository}")
+                                          f"pythonpath={repository}", "--junitxml=out/junit.xml")
     assert "claimbench: no claim ran, so no file was written" in result.stdout.str(), result.stdout.str()
+    marked = {case.get("name"): any(p.get("name") == "claimbench.unmeasured" for p in case.iter("property"))
+              for case in ElementTree.parse(project.path / "out" / "junit.xml").iter("testcase")}
+    assert marked.pop("test_of_no_claim") is False and marked and all(marked.values()), marked
     assert (project.path / "out" / "results.json").read_text(encoding="utf-8") == written
 
 
