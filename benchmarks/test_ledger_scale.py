@@ -1,5 +1,5 @@
 """A big report stays cheap to read: ``draft``, the ledger loader and the drift check on tables of 1,000 and 4,000
-rows, side by side in one run.
+rows, and ``draft`` on a number printed with as many thousands groups, side by side in one run.
 
 pytest-benchmark times the 4,000-row pass; the least CPU time of a few rounds of each size, taking turns, goes into
 ``extra_info`` with their ratio. A pass linear in the rows gives about 4; a step that searches the rows once per
@@ -82,12 +82,14 @@ def steps(folder: Path, rows: int) -> dict[str, Callable[[], object]]:
     text = markdown(rows)
     report = ledger.load_reports(path)[0]
     assert len(report.claims) == rows and not drift.stale(report, text, "README.md")
+    long_number = f"# Big\n\nA number of {rows:,} groups: 1{',000' * rows}.\n"  # an untrusted README's prose
     return {"draft": lambda: draft.draft(text, slug="big", source="README.md"),
             "load": lambda: ledger.load_reports(path),
-            "drift": lambda: drift.stale(report, text, "README.md")}
+            "drift": lambda: drift.stale(report, text, "README.md"),
+            "prose": lambda: draft.draft(long_number, slug="big", source="README.md")}
 
 
-@pytest.mark.parametrize("step", ["draft", "load", "drift"])
+@pytest.mark.parametrize("step", ["draft", "load", "drift", "prose"])
 def test_a_step_grows_linearly_with_the_rows(benchmark, tmp_path: Path, step: str) -> None:
     small, large = (steps(tmp_path, rows)[step] for rows in ROWS)
     seconds = dict(zip(ROWS, best(small, large)))

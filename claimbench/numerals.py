@@ -157,11 +157,12 @@ def _spread(center: Number, spread: Number) -> Number | None:
     return replace(center, spread=spread.value)
 
 
-_IN_TEXT = {_range: re.compile(rf"(?<![\w.\-])(?P<number>{NUMBER})\s*(?P<first>{UNIT})?\s*[-–—]\s*"
+_IN_TEXT = {_range: re.compile(rf"(?<![\w.,\-])(?P<number>{NUMBER})\s*(?P<first>{UNIT})?\s*[-–—]\s*"
                                rf"(?P<other>{NUMBER})\s*(?P<unit>{UNIT})?(?!\w|\.\d)"),
-            _spread: re.compile(rf"(?<![\w.\-])(?:{_SPREAD.pattern})(?!\w|\.\d)")}
+            _spread: re.compile(rf"(?<![\w.,\-])(?:{_SPREAD.pattern})(?!\w|\.\d)")}
 """A range and a spread where running text prints them, not inside a word or a longer number; a range with a dash
-only, since "from 85.2% to 87.1%" is a change in prose, not a range."""
+only, since "from 85.2% to 87.1%" is a change in prose, not a range. No match starts after a comma: inside
+"1,000,000" that would start again at every group, and take time quadratic in a long run of them."""
 
 
 def compounds(text: str) -> Iterator[tuple[re.Match[str], Number]]:
