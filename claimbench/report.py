@@ -20,8 +20,8 @@ from claimbench import badges as badge_files
 from claimbench import plots as plot_files
 from claimbench.ledger import Claim, Report, Table
 from claimbench.readme_markers import README_END, README_START, summary_span
-from claimbench.results import (DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline, model_digest,
-                                record_for)
+from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
+                                model_digest, record_for)
 from claimbench.verdict import VERDICTS, format_number
 
 __all__ = [
@@ -374,12 +374,30 @@ def _software_change(then: Mapping[str, Any], now: Mapping[str, str]) -> str:
 
 def _claim_change(record: Record, claim: Claim) -> str:
     """Why a measured record is no record of this claim, in words: it was measured against another version of
-    the claim (``claim_digest``) or, where both are known, other code of its model (``model_digest``); empty
-    where it is one."""
+    the claim (``claim_digest``) or other code of its model (``model_digest``: a verdict on a number that names
+    none, of a claim whose model has one, is of unknown code), or its verdict is not what its own figures say;
+    empty where it is one."""
     if record.get("claim_digest") != claim_digest(claim):
         return "measured against another version of this claim in the ledger"
     then, now = record.get("model_digest"), model_digest(claim)
-    return "measured with other model code" if then is not None and now is not None and then != now else ""
+    if now is not None and then != now and (then is not None or record.get("verdict") in CHECKED):
+        return "measured with other model code"
+    return "" if _verdict_follows(record) else "judged otherwise than its own figures say"
+
+
+def _verdict_follows(record: Record) -> bool:
+    """Whether a measured record's verdict is what its figures say: reproduced where it shows a number inside its
+    band (a shape equal to the claim's), refuted or a known error where outside."""
+    shown, band = record.get("shown"), record.get("band")
+    if record.get("verdict") not in CHECKED:
+        return True  # not judged on a number
+    if isinstance(shown, list):
+        inside = shown == record.get("claimed")
+    elif isinstance(shown, (int, float)) and isinstance(band, list) and len(band) == 2:
+        inside = (band[0] is None or band[0] <= shown) and (band[1] is None or shown <= band[1])
+    else:
+        return False
+    return inside == (record["verdict"] == "reproduced")
 
 
 def _dropped(claim: Claim, record: Record, environment: Mapping[str, Any], words: str) -> dict[str, Any]:

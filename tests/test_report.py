@@ -61,7 +61,8 @@ def _record(claim: Claim, verdict: str, measured: Any, reason: str = "", **field
     return {"id": claim.id, "report": claim.report, "kind": claim.kind, "model": claim.model, "claimed": claim.value,
             "interval": None, "printed": claim.printed, "scale": claim.scale, "source": claim.source,
             "cell": list(claim.cell) if claim.cell else None, "measured": measured, "shown": shown,
-            "delta": None if shown is None else shown - claim.value, "band": None, "tolerance": "exact",
+            "delta": None if shown is None else shown - claim.value,
+            "band": None if shown is None else [claim.value, claim.value], "tolerance": "exact",
             "direction": "", "counters": {}, "seeds": [], "spread": None, "device": "meta",
             "unverified_data": False, "verdict": verdict, "reason": reason, "note": None, "date": "2026-11-30",
             "duration": 0.1, "claim_digest": results.claim_digest(claim), **fields}
@@ -263,6 +264,22 @@ def _dropped(records: list[dict[str, Any]]) -> dict[str, str]:
     """The claims whose earlier record a partial run dropped, and why; each is ``not run``."""
     assert all(r["verdict"] == "not run" for r in records if r.get("dropped"))
     return {r["id"]: r["dropped"] for r in records if r.get("dropped")}
+
+
+def test_a_record_its_figures_do_not_bear_out_or_of_unknown_model_code_is_not_carried(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claims JSON is the project's file, which a pull request may edit: a verdict its own figures contradict
+    (reproduced, outside its band), or a record naming no model code for a claim whose model has some, vouches
+    for nothing."""
+    previous = tmp_path / "claims.json"
+    forged = {**_record(CLAIMS[1], "reproduced", 21234)}  # shows 21,234 against a band of [20,000, 20,000]
+    report.write_all([_records()[0], forged], REPORTS, ENVIRONMENT, json=previous)
+    rerun = [_record(CLAIMS[3], "not run", None, "needs CUDA")]
+    assert _dropped(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == {
+        "demo/params/big": "judged otherwise than its own figures say"}
+    monkeypatch.setattr(report, "model_digest", lambda claim: "the model's code today")
+    assert _dropped(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == dict.fromkeys(
+        ("demo/params/small", "demo/params/big"), "measured with other model code")
 
 
 def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
