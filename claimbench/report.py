@@ -22,7 +22,7 @@ from claimbench.ledger import Claim, Report, Table
 from claimbench.readme_markers import README_END, README_START, summary_span
 from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
                                 model_digest, record_for)
-from claimbench.verdict import VERDICTS, format_number
+from claimbench.verdict import VERDICTS, band_side, format_number
 
 __all__ = [
     "JSON_FORMAT",
@@ -394,7 +394,7 @@ def _verdict_follows(record: Record) -> bool:
     if isinstance(shown, list):
         inside = shown == record.get("claimed")
     elif isinstance(shown, (int, float)) and isinstance(band, list) and len(band) == 2:
-        inside = (band[0] is None or band[0] <= shown) and (band[1] is None or shown <= band[1])
+        inside = band_side(shown, (band[0], band[1])) == "within"  # the judge's own comparison
     else:
         return False
     return inside == (record["verdict"] == "reproduced")

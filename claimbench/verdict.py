@@ -24,6 +24,7 @@ __all__ = [
     "KnownError",
     "Measurement",
     "Observation",
+    "band_side",
     "check",
     "counters_disagree",
     "describe_tolerance",
@@ -191,8 +192,9 @@ def _band(claim: Claim, value: float | None = None) -> tuple[float | None, float
             None if ends[1] is None else _decimal_sum(ends[1], slack[1]) if slack[1] else ends[1])
 
 
-def _direction(shown: float, band: tuple[float | None, float | None]) -> str:
-    # A hair of slack for binary rounding (0.1 + 0.2); whole numbers, counts above all, compare exactly.
+def band_side(shown: float, band: tuple[float | None, float | None]) -> str:
+    """"below", "within" or "above" the closed band (None: an open end), with a hair of slack for binary rounding
+    (0.1 + 0.2); whole numbers, counts above all, compare exactly."""
     low, high = band
     ends = [end for end in band if end is not None]
     whole = all(float(number).is_integer() for number in (shown, *ends))
@@ -237,7 +239,7 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         band, delta = None, None
     else:
         band = _band(claim)
-        direction = _direction(shown, band)
+        direction = band_side(shown, band)
         delta = _decimal_sum(shown, claim.value, -1) if claim.value is not None else None
     noise = None if isinstance(shown, tuple) else _noise(claim, shown, measurement)
     runs, statistic, interval, remedy = _repeats(claim)
@@ -247,7 +249,7 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
             f", {interval} [{format_number(low)}, {format_number(high)}]" if claim.kind == "epoch_time"
             else f" ±{(high - low) / 2:.3g} (95% interval)")
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction}
-    if band is not None and noise is not None and _direction(low, band) != _direction(high, band):
+    if band is not None and noise is not None and band_side(low, band) != band_side(high, band):
         where = "inside" if direction == "within" else direction
         return Judgement("error", f"the {runs} are too spread to judge: their {statistic} {format_number(shown)} "
                          f"is {where} the band {_describe_band(band)}, but {interval} "
@@ -286,7 +288,7 @@ def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | Non
     re-run is expected to give), and a single run of the author's may lie anywhere among them."""
     if len(measurement.seeds) < 2:
         return ""
-    inside = sum(_direction(shown_value(claim, seed), band) == "within" for seed in measurement.seeds)
+    inside = sum(band_side(shown_value(claim, seed), band) == "within" for seed in measurement.seeds)
     runs = _repeats(claim)[0]
     return f"; {inside} of the {len(measurement.seeds)} {runs} on their own land in the band"
 
@@ -295,7 +297,7 @@ def _bears_out(claim: Claim, shown: Measured) -> bool:
     """Whether the measurement is the correct value the ledger documents for a claim's known error."""
     if isinstance(shown, tuple) or isinstance(claim.correct, tuple):
         return shown == claim.correct
-    return _direction(shown, _band(claim, claim.correct)) == "within"
+    return band_side(shown, _band(claim, claim.correct)) == "within"
 
 
 def _unjudged(claim: Claim) -> dict[str, Any]:

@@ -280,6 +280,10 @@ def test_a_record_its_figures_do_not_bear_out_or_of_unknown_model_code_is_not_ca
     monkeypatch.setattr(report, "model_digest", lambda claim: "the model's code today")
     assert _dropped(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == dict.fromkeys(
         ("demo/params/small", "demo/params/big"), "measured with other model code")
+    monkeypatch.undo()
+    rounded = _record(CLAIMS[3], "reproduced", 0.891, band=[89.1, 91.1], shown=89.1 - 1e-14)  # binary rounding
+    report.write_all([rounded], REPORTS, ENVIRONMENT, json=previous)
+    assert not _dropped(report.carry_over(rerun[:0], previous, REPORTS, ENVIRONMENT)), "the judge's binary hair"
 
 
 def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
