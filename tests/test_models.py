@@ -6,11 +6,12 @@ import inspect
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
 
-from claimbench import registry
+from claimbench import families, ledger, registry, verdict
 
 
 DEFAULT_CLASSES = {"core_collapse": 4}
@@ -213,3 +214,41 @@ def test_an_import_path_suggests_the_builders_a_package_exports(tmp_path: Path,
         registry.get_model("pkgx:tiny_cn")
     with pytest.raises(KeyError, match=r"module 'pkgx.nets' has no 'Anyy'.$"):  # typing's Any is no builder
         registry.get_model("pkgx.nets:Anyy")
+
+
+def _claims_of(directory: Path, models: tuple[str, ...]) -> dict[tuple[str, str], Any]:
+    """A params and a MACs claim (224×224 input) of each model, with a placeholder value the measurement ignores."""
+    text = 'format = 2\n[report]\ntitle = "timm against torchvision"\n'
+    for number, model in enumerate(models):
+        for kind, keys in (("params", 'count = "trainable"'), ("macs", 'count = "pure"\ninput = [3, 224, 224]')):
+            text += (f'[[claim]]\nid = "{kind}/{number}"\nkind = "{kind}"\nmodel = "{model}"\n{keys}\n'
+                     'value = 1\nprinted = "1"\nsource = "here"\n')
+    (directory / "zoo.toml").write_text(text)
+    return {(claim.model, claim.kind): claim for claim in ledger.load(directory)}
+
+
+def test_a_timm_model_is_measured_as_its_torchvision_twin(tmp_path: Path) -> None:
+    """timm's and torchvision's ResNet-18 are the same network: the structural counters, run on timm's through the
+    registry on the meta device, agree with themselves and with torchvision's, and timm's version is its digest."""
+    timm = pytest.importorskip("timm")
+    claims = _claims_of(tmp_path, ("timm:resnet18", "torchvision:resnet18"))
+    for kind in ("params", "macs"):
+        twin, own = (getattr(families, kind)(claims[name, kind]) for name in ("timm:resnet18", "torchvision:resnet18"))
+        assert twin.measured == own.measured and twin.device == "meta", kind
+        assert len(set(twin.counters.values())) <= 1 and not verdict.counters_disagree(twin.counters), twin.counters
+    assert registry.code_digest("timm:resnet18") == f"timm {timm.__version__}"
+    with torch.device("meta"):
+        assert registry.get_model("timm:resnet18", num_classes=7, in_chans=1).fc.out_features == 7
+    with pytest.raises(KeyError, match="unknown timm model 'resnet19'"):
+        registry.get_model("timm:resnet19")
+
+
+def test_functional_attention_is_an_error_not_a_verdict(tmp_path: Path) -> None:
+    """A ViT's attention matmuls are functional, which torchinfo's leaf-layer count cannot see: the two MAC
+    counters disagree, and the claim is our error, never judged on either count."""
+    pytest.importorskip("timm")
+    claim = _claims_of(tmp_path, ("timm:vit_tiny_patch16_224",))["timm:vit_tiny_patch16_224", "macs"]
+    found = families.macs(claim)
+    assert found.counters["FlopCounterMode"] > found.counters["torchinfo"] > 0
+    judged = verdict.judge(claim, verdict.Observation(measurement=found))
+    assert judged.verdict == "error" and judged.reason.startswith("counters disagree"), judged
