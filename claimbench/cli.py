@@ -308,7 +308,8 @@ def _init(arguments: argparse.Namespace) -> int:
     drafted_text = draft.draft(text, slug=name, source=draft.source_name(arguments.report, project))
     if "[[claim]]" not in drafted_text:  # not even a candidate of the text
         raise SystemExit(f"claimbench init: {arguments.report} prints no number to draft a claim from: write "
-                         f"{target} by hand (reference/README.md), or init from the file that prints them")
+                         f"{target} by hand (the format: reference/README.md in claimbench's source; its schema: "
+                         "claimbench schema), or init from the file that prints them")
     atomic.write_text(target, drafted_text)
     settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": "REPORT.md",
                 "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}

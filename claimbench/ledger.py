@@ -23,7 +23,7 @@ from claimbench.schema import Claim, EarlyStopping, Plateau, Recipe, Report, Tab
 __all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report", "Table", "Tolerance", "load",
            "load_reports"]
 
-MIGRATE = "a v1 ledger (no format key): migrate it to format = 2, see reference/README.md, 'From format 1'"
+MIGRATE = "a v1 ledger (no format key): migrate it to format = 2 (claimbench's reference/README.md, 'From format 1')"
 READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"),
                UnicodeDecodeError: ("(encoding)", "not UTF-8"), OSError: ("(read)", "cannot read the file"),
                ValueError: ("(syntax)", "a value Python cannot read"), RecursionError: ("(syntax)", "nested too deep")}
