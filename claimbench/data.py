@@ -38,6 +38,7 @@ __all__ = [
     "Dataset",
     "download",
     "load",
+    "missing",
     "split_holdout",
 ]
 
@@ -267,11 +268,26 @@ def _data_root(root: Path | str | None) -> Path | None:
     return Path(env) if env else None
 
 
+def missing(name: str, root: Path | str | None = None) -> DataMissing | None:
+    """Why ``load`` would not find a split of the dataset, by the files' names alone (nothing is read); None when
+    every split's files are in one of the folders ``load`` looks in."""
+    candidates = _candidates(name, _data_root(root))
+    for split in SPLITS:
+        if not any(all(_existing(folder, member, name) for member in _FILES[name][split]) for folder in candidates):
+            return DataMissing(name, split, candidates, "")
+    return None
+
+
+def _candidates(name: str, data_root: Path | None) -> list[Path]:
+    """The folders a dataset is looked for in: the data root's layouts, then the system's."""
+    own = [data_root / sub for sub in _LAYOUTS[name]] if data_root is not None else []
+    return [*own, *SYSTEM_DIRS.get(name, ())]
+
+
 def _find(name: str, split: str, data_root: Path | None) -> _Found | DataMissing:
     """The first candidate directory holding this dataset's files for the split; else why none."""
     members = _FILES[name][split]
-    candidates = [data_root / sub for sub in _LAYOUTS[name]] if data_root is not None else []
-    candidates += SYSTEM_DIRS.get(name, ())
+    candidates = _candidates(name, data_root)
     notes = []
     for directory in candidates:
         paths = [_existing(directory, member, name) for member in members]

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import torch
-from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_IMAGES, claim
+from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_IMAGES, claim, write_cifar10
 
 from claimbench import data, errors, ledger, metrics, precision, train
 from claimbench.history import Epoch, Evaluation, History
@@ -104,10 +104,27 @@ def test_modified_data_is_an_error_unless_allowed(cifar_root: Path, tmp_path: Pa
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
-def test_cuda_claims_skip_without_cuda(tmp_path: Path) -> None:
-    settings = Settings(device="cuda", results_dir=tmp_path)
-    with pytest.raises(errors.NotRunnable, match="CUDA is not available here: pass --claims-train-device=cpu"):
-        local.measure(claim("iot_ml_hw2/accuracy/model1/val"), settings)
+def test_cuda_claims_skip_without_cuda_saying_what_else_is_lacking(cifar_root: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(data.DATA_ENV, raising=False)
+    cuda = "CUDA is not available here: --claims-train-device=cpu trains on the CPU each claim whose runs fit"
+    with pytest.raises(errors.NotRunnable, match=rf"{cuda} .*\(600 s a claim unless given\)$"):
+        local.measure(claim("iot_ml_hw2/accuracy/model1/val"), Settings(device="cuda", data_root=cifar_root,
+                                                                        results_dir=tmp_path))
+    with pytest.raises(errors.NotRunnable, match=rf"{cuda} .*; and cifar10 train not found: .* in {tmp_path}/"):
+        local.measure(claim("iot_ml_hw2/accuracy/model1/val"), Settings(device="cuda", data_root=tmp_path,
+                                                                        results_dir=tmp_path))
+    with pytest.raises(errors.NotRunnable, match=rf"{cuda} .*\(600 s a claim unless given\)$"):
+        local.measure(claim("iot_ml_hw2/accuracy/model1/val"), Settings(device="cuda", data_root=tmp_path,
+                                                                        results_dir=tmp_path, download=True))
+
+
+def test_missing_names_the_first_split_whose_files_are_absent(tmp_path: Path) -> None:
+    root = write_cifar10(tmp_path, per_batch=2, test=2)
+    assert data.missing("cifar10", root) is None
+    (root / "cifar-10-batches-py" / "test_batch").unlink()
+    lacking = data.missing("cifar10", root)
+    assert lacking is not None and (lacking.dataset, lacking.split) == ("cifar10", "test")
 
 
 def test_xdist_workers_take_one_gpu_each(monkeypatch: pytest.MonkeyPatch) -> None:

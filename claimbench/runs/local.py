@@ -22,7 +22,7 @@ from claimbench import environment, metrics, precision, registry, train
 from claimbench.history import History
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs import cost, splits, store
-from claimbench.runs.settings import Settings, usable
+from claimbench.runs.settings import Settings
 
 __all__ = ["SeedStatistic", "measure", "train_run", "weights_digest"]
 
@@ -147,7 +147,7 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
     if recipe is None or claim.model is None or claim.statistic is None:
         raise ValueError(f"{claim.id}: a training claim needs model, statistic and recipe")
     if settings.cluster is None:
-        usable(settings.device)
+        splits.device(claim, settings)
     sets = splits.load(claim, recipe, 0, settings)
     seeds = range(settings.seeds or claim.runs or 1)
     paths = [store.path_for(claim, recipe, seed, settings, sets.identity) for seed in seeds]

@@ -81,8 +81,8 @@ def usable(device: str) -> str:
     """The device, or ``errors.NotRunnable`` saying how to train without it."""
     if torch.device(device).type == "cuda" and not torch.cuda.is_available():
         raise errors.NotRunnable(
-            "a training claim, and CUDA is not available here: pass --claims-train-device=cpu to train what fits "
-            "--claims-train-budget")
+            "a training claim, and CUDA is not available here: --claims-train-device=cpu trains on the CPU each "
+            f"claim whose runs fit --claims-train-budget ({CPU_BUDGET_SECONDS:.0f} s a claim unless given)")
     return device
 
 

@@ -11,9 +11,9 @@ import torch
 
 from claimbench import data, errors
 from claimbench.ledger import Claim, Recipe
-from claimbench.runs.settings import Settings
+from claimbench.runs.settings import Settings, usable
 
-__all__ = ["Splits", "eval_sizes", "load"]
+__all__ = ["Splits", "device", "eval_sizes", "load"]
 
 
 @functools.lru_cache(maxsize=4)
@@ -33,6 +33,19 @@ class Splits:
     @property
     def verified(self) -> bool:
         return bool(self.identity["verified"])
+
+
+def device(claim: Claim, settings: Settings) -> str:
+    """The session's device for the claim's runs; else ``errors.NotRunnable`` naming all it lacks to train here:
+    CUDA, and the dataset too when its files are not on disk either."""
+    try:
+        return usable(settings.device)
+    except errors.NotRunnable as no_device:
+        lacking = None if settings.download or claim.dataset is None else data.missing(claim.dataset,
+                                                                                        settings.data_root)
+        if lacking is None:
+            raise
+        raise errors.NotRunnable(f"{no_device}; and {lacking}") from None
 
 
 def load(claim: Claim, recipe: Recipe, seed: int, settings: Settings) -> Splits:

@@ -17,7 +17,7 @@ import torch
 from claimbench import environment, errors, registry, train
 from claimbench.ledger import Claim
 from claimbench.runs import cost, splits
-from claimbench.runs.settings import Settings, usable
+from claimbench.runs.settings import Settings
 
 __all__ = ["BUSY_CORES", "TIMING_ROUNDS", "EpochTime", "same_hardware", "time_epoch"]
 
@@ -87,7 +87,7 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     recipe = claim.recipe
     if recipe is None or claim.model is None or claim.hardware is None:
         raise ValueError(f"{claim.id}: a timing claim needs model, hardware and recipe")
-    device = usable(settings.device)
+    device = splits.device(claim, settings)
     sets = splits.load(claim, recipe, 0, settings)
     train_set, val_set = sets.train, sets.val
     one_epoch = dataclasses.replace(recipe, epochs=1, plateau=None, early_stopping=None, schedule="constant")
