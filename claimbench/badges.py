@@ -26,23 +26,24 @@ def targets(reports: Sequence[Report]) -> list[tuple[str, str]]:
 
 def _color(tally: Mapping[str, int]) -> str:
     """Red only for a refuted claim: an error is ours and never turns the author's badge red. Bright green
-    only when every claim that can be checked was, and reproduced on verified data."""
+    only when every claim was checked and reproduced on verified data: none left unverifiable or not run."""
     if tally["refuted"]:
         return "red"
     if tally["error"]:
         return "orange"
     if not tally["checked"]:
         return "lightgrey"
-    return "brightgreen" if tally["clean"] == tally["checked"] and not tally["not run"] else "yellowgreen"
+    whole = tally["clean"] == tally["checked"] and not tally["not run"] and not tally["unverifiable"]
+    return "brightgreen" if whole else "yellowgreen"
 
 
 def endpoint(label: str, records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The shields.io endpoint document: clean reproductions of the claims we measured, then what is counted
-    apart: unverified data, errors, and the claims not run here (a badge never hides them)."""
+    apart: unverified data, errors, the claims not run here and those nobody can check (a badge never hides
+    them)."""
     tally = counts(records)
     message = headline(records) if tally["checked"] or tally["error"] else "none checked"
-    if tally["not run"]:
-        message += f", {tally['not run']} not run"
+    message += "".join(f", {tally[name]} {name}" for name in ("not run", "unverifiable") if tally[name])
     return {"schemaVersion": 1, "label": label, "message": message, "color": _color(tally)}
 
 

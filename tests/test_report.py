@@ -376,12 +376,13 @@ def test_badge_counts_what_was_checked() -> None:
 
 
 @pytest.mark.parametrize(("verdicts", "message", "color"), [
-    (["reproduced", "reproduced", "unverifiable"], "2 reproduced of 2 checked", "brightgreen"),
+    (["reproduced", "reproduced"], "2 reproduced of 2 checked", "brightgreen"),
+    (["reproduced", "reproduced", "unverifiable"], "2 reproduced of 2 checked, 1 unverifiable", "yellowgreen"),
     (["reproduced", "reproduced", "not run"], "2 reproduced of 2 checked, 1 not run", "yellowgreen"),
     (["reproduced", "known error", "not run"], "1 reproduced of 2 checked, 1 not run", "yellowgreen"),
     (["reproduced", "refuted", "error"], "1 reproduced of 2 checked, 1 error", "red"),
     (["reproduced", "error", "error"], "1 reproduced of 1 checked, 2 errors", "orange"),
-    (["not run", "unverifiable"], "none checked, 1 not run", "lightgrey"),
+    (["not run", "unverifiable"], "none checked, 1 not run, 1 unverifiable", "lightgrey"),
 ])
 def test_endpoint_badge(verdicts: list[str], message: str, color: str) -> None:
     document = badges.endpoint("claims", [{"verdict": v} for v in verdicts])
