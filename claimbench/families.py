@@ -178,7 +178,7 @@ def training(claim: Claim, settings: Settings) -> verdict.Measurement:
 
     outcome = local.measure(claim, settings)
     return verdict.Measurement(outcome.mean, seeds=outcome.values, spread=outcome.spread, device=outcome.device,
-                               unverified_data=not outcome.verified)
+                               unverified_data=not outcome.verified, stored=outcome.stored)
 
 
 def epoch_time(claim: Claim, settings: Settings, benchmark: Any) -> verdict.Measurement:

@@ -220,11 +220,20 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     parts += [reasons.refer(words) for words in record.get("conventions", ())]
     if shape := record.get("measured_as", {}).get("input"):
         parts.append(reasons.refer(f"measured on a {'×'.join(map(str, shape))} input (C×H×W), batch 1"))
+    if dates := record.get("measured_as", {}).get("stored"):
+        parts.append(reasons.refer(_stored_text(dates, len(record.get("seeds") or ()) or len(dates))))
     if record.get("carried"):
         parts.append(reasons.refer(f"kept from the run of {record['date']}: not selected in this run"))
     if record.get("note"):
         parts.append(reasons.refer(f"note: {record['note']}"))
     return " ".join(part for part in parts if part)
+
+
+def _stored_text(dates: Sequence[str], runs: int) -> str:
+    """Where a training number's runs came from when an earlier session trained them."""
+    which = "its run" if runs == 1 else f"{len(dates)} of its {runs} runs"
+    return (f"{which} read from the run store, trained on {', '.join(sorted(set(dates)))} by an earlier session "
+            "(--claims-retrain trains again)")
 
 
 def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _Reasons) -> list[str]:

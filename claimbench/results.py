@@ -107,9 +107,10 @@ MEASURED_AS = ("count", "quantity", "layer", "layout", "size", "dataset", "split
 
 def measured_as(claim: Claim, measurement: Mapping[str, Any]) -> dict[str, Any]:
     """How the number is measured: the claim's ``MEASURED_AS`` keys it gives and, where the model ran on one, the
-    input it ran on."""
+    input it ran on; the dates of the training runs it read from the run store rather than trained."""
     how = {key: getattr(claim, key) for key in MEASURED_AS if getattr(claim, key, None) is not None}
-    return how | ({"input": list(measurement["input"])} if measurement.get("input") else {})
+    how |= {"input": list(measurement["input"])} if measurement.get("input") else {}
+    return how | ({"stored": list(measurement["stored"])} if measurement.get("stored") else {})
 
 
 def claim_digest(claim: Claim) -> str:

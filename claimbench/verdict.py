@@ -65,6 +65,8 @@ class Measurement:
     """Why the measurement cannot be judged against the claim (other hardware), or None."""
     input: tuple[int, ...] | None = None
     """The (C, H, W) input the model ran on, for what depends on one (MACs, layers, torchinfo's size)."""
+    stored: tuple[str, ...] = ()
+    """The dates of the training runs read from the run store, trained by an earlier session."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-friendly data (shapes as lists)."""
@@ -73,6 +75,7 @@ class Measurement:
         plain["counters"] = {name: _plain(value) for name, value in self.counters.items()}
         plain["seeds"] = list(self.seeds)
         plain["input"] = _plain(self.input)
+        plain["stored"] = list(self.stored)
         return plain
 
     @classmethod
@@ -80,7 +83,7 @@ class Measurement:
         """The inverse of ``to_dict``."""
         return cls(**{**raw, "measured": _tuple(raw["measured"]), "seeds": tuple(raw["seeds"]),
                       "counters": {name: _tuple(value) for name, value in raw["counters"].items()},
-                      "input": _tuple(raw.get("input"))})
+                      "input": _tuple(raw.get("input")), "stored": tuple(raw.get("stored", ()))})
 
 
 @dataclass(frozen=True)

@@ -229,6 +229,25 @@ def test_a_record_says_how_it_was_measured_and_the_report_names_the_input() -> N
     assert unmeasured["measured_as"] == {"dataset": "cifar10", "split": "test", "statistic": "final"}
 
 
+@pytest.mark.parametrize(("seeds", "stored", "words"), [
+    ((90.3,), ("2026-11-29",), "its run read from the run store, trained on 2026-11-29 by an earlier session"),
+    ((90.1, 90.3, 90.5), ("2026-11-28", "2026-11-29"), "2 of its 3 runs read from the run store, trained on "
+                                                       "2026-11-28, 2026-11-29 by an earlier session"),
+])
+def test_a_training_number_read_from_the_run_store_says_so(seeds: tuple[float, ...], stored: tuple[str, ...],
+                                                           words: str) -> None:
+    measurement = Measurement(sum(seeds) / len(seeds) / 100, seeds=seeds, device="CPU", stored=stored)
+    assert Measurement.from_dict(measurement.to_dict()) == measurement
+    record = results.record_for(CLAIMS[2], results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
+    assert record["measured_as"]["stored"] == list(stored)
+    markdown = " ".join(report.render_markdown([record], REPORTS, ENVIRONMENT).split())  # reasons wrap
+    assert f"{words} (--claims-retrain trains again)" in markdown
+    trained = results.record_for(CLAIMS[2], results.Outcome(measurement=Measurement(0.9, seeds=(90.0,)).to_dict()),
+                                 "2026-11-30")
+    assert "stored" not in trained["measured_as"] and "run store" not in report.render_markdown([trained], REPORTS,
+                                                                                                 ENVIRONMENT)
+
+
 def test_a_partial_claim_keeps_its_cell_text() -> None:
     inside = _record(CLAIMS[0], "reproduced", 1000, printed="1,000", cell=["results", "plain", "Notes"])
     markdown = report.render_markdown([inside], REPORTS, ENVIRONMENT)

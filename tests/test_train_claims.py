@@ -52,6 +52,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
         assert records[claim_id]["verdict"] in ("reproduced", "refuted"), records[claim_id]
         assert records[claim_id]["measured"] is not None and records[claim_id]["device"].startswith(machine)
         assert records[claim_id]["unverified_data"], "trained on data that failed its checksums"
+        assert "stored" not in records[claim_id]["measured_as"], "trained in this session, not read from the store"
     timing = records["iot_ml_hw2/epoch_time/model1"]
     assert timing["verdict"] == "not run" and "the claim was timed on unknown GPU" in timing["reason"]
     assert timing["unverified_data"], "an epoch timed on altered data is marked as the accuracies are"
@@ -77,6 +78,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
                              session="a later session")
     outcome = local.measure(claim(MODEL1_CLAIMS[1], small_ledger), settings)
     assert outcome.values == (records[MODEL1_CLAIMS[1]]["measured"],) and outcome.results == tuple(stored)
+    assert outcome.stored == (record["environment"]["date"],), "a run an earlier session trained says so"
     with pytest.raises(pytest.fail.Exception, match="trained again"):
         local.measure(claim(MODEL1_CLAIMS[1], small_ledger), dataclasses.replace(settings, retrain=True))
 

@@ -37,6 +37,8 @@ class SeedStatistic:
     device: str
     verified: bool
     results: tuple[Path, ...]
+    stored: tuple[str, ...] = ()
+    """The date of each run read from the run store as an earlier session trained it (not trained in this one)."""
 
 
 def weights_digest(model: torch.nn.Module) -> str:
@@ -156,7 +158,7 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
     missing = {seed: path for seed, path in enumerate(paths) if store.read(path, settings) is None}
     if missing:
         _check_budget(claim, recipe, missing, sets, settings)
-    values, verified, devices = [], True, []
+    values, verified, devices, stored = [], True, [], []
     for seed, path in enumerate(paths):
         with store.locked(path):
             record = store.read(path, settings)
@@ -167,6 +169,8 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
         values.append(metrics.value(claim.kind, claim.split, claim.statistic, history))
         verified = verified and record["verified_data"]
         devices.append(_trained_on(record, settings))
+        if record.get("session") != settings.session:
+            stored.append(str(record.get("environment", {}).get("date", "an unrecorded date")))
     mean, spread = metrics.interval95(values)
     return SeedStatistic(mean=mean, values=tuple(values), spread=spread, device="; ".join(dict.fromkeys(devices)),
-                         verified=verified, results=tuple(paths))
+                         verified=verified, results=tuple(paths), stored=tuple(stored))
