@@ -173,7 +173,7 @@ def pytest_collection(session: pytest.Session) -> None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     """A ledger file visited by collection yields one test item per claim, as a doctest file would."""
     config = parent.config
-    if options.ledger_path_key not in config.stash or file_path.suffix != ".toml":
+    if claims_key not in config.stash or file_path.suffix != ".toml":  # no ledger, or --fixtures' own collection
         return None
     ledger_path = config.stash[options.ledger_path_key].resolve()
     if file_path.resolve() != ledger_path and file_path.resolve().parent != ledger_path:

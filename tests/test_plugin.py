@@ -646,3 +646,12 @@ def test_an_ignored_ledger_is_the_users_choice_and_help_is_given_whatever_the_op
     missing = pytester.runpytest_subprocess("--claims-dir=nope")
     assert missing.ret == pytest.ExitCode.USAGE_ERROR and "no tests ran" not in missing.stdout.str()
     missing.stderr.fnmatch_lines(["ERROR: --claims-dir: */nope: no such file or folder"])
+
+
+@pytest.mark.parametrize("listing", ["--fixtures", "--fixtures-per-test"])
+def test_pytests_fixture_listings_collect_a_ledger_folder_without_failing(project: pytest.Pytester,
+                                                                         listing: str) -> None:
+    """pytest's fixture listings collect without ``pytest_collection``: the ledger's files yield nothing there."""
+    result = project.runpytest(listing, "--claims-dir", "reference", "-p", "no:randomly")
+    assert result.ret == pytest.ExitCode.OK and "KeyError" not in result.stdout.str(), result.stdout.str()
+    assert "check_claim" in result.stdout.str()
