@@ -136,9 +136,15 @@ def _configured_outputs() -> dict[str, Path | None]:
 def _draft(arguments: argparse.Namespace) -> int:
     from claimbench import draft
 
-    argv = [str(arguments.report), *(["--slug", arguments.slug] if arguments.slug else []),
-            *(["-o", str(arguments.output)] if arguments.output else []), *(["--force"] if arguments.force else [])]
-    return draft.main(argv, project=_project(_found_config()))
+    return draft.write(arguments.report, slug_name=arguments.slug, output=arguments.output, force=arguments.force,
+                       project=_project(_found_config()))
+
+
+def _slug(text: str) -> str:
+    """``--slug``'s value (``draft.slug_argument``), the draft module imported only when one is given."""
+    from claimbench import draft
+
+    return draft.slug_argument(text)
 
 
 def _project(found: tuple[Path, str, dict[str, str]] | None) -> Path:
@@ -287,11 +293,7 @@ def _init(arguments: argparse.Namespace) -> int:
     from claimbench import atomic, draft, markdown_tables
     from claimbench.readme_markers import README_END, README_START
 
-    try:
-        name = draft.slug_argument(arguments.slug) if arguments.slug else markdown_tables.slug(Path.cwd().name)
-    except argparse.ArgumentTypeError as error:
-        raise SystemExit(f"claimbench init: --slug {error}") from None
-    name = name or "report"  # a folder named without an ASCII letter or digit
+    name = arguments.slug or markdown_tables.slug(Path.cwd().name) or "report"  # a folder named without a letter
     target = arguments.claims_dir / f"{name}.toml"
     if target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
@@ -361,7 +363,8 @@ def _parser() -> argparse.ArgumentParser:
 
     draft = commands.add_parser("draft", help="draft a v2 ledger from a markdown report (reads it as text only)")
     draft.add_argument("report", type=Path, metavar="REPORT.md")
-    draft.add_argument("--slug", help="the report's slug (default: from the file name; a README's, its folder's)")
+    draft.add_argument("--slug", type=_slug,
+                       help="the report's slug (default: from the file name; a README's, its folder's)")
     draft.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of standard output")
     draft.add_argument("--force", action="store_true", help="replace FILE if it exists")
     draft.set_defaults(run=_draft)
@@ -401,7 +404,7 @@ def _parser() -> argparse.ArgumentParser:
 
     init = commands.add_parser("init", help="draft a ledger from your README and write the ini lines")
     init.add_argument("report", type=Path, nargs="?", default=Path("README.md"), metavar="REPORT.md")
-    init.add_argument("--slug", help="the report's slug (default: from this folder's name)")
+    init.add_argument("--slug", type=_slug, help="the report's slug (default: from this folder's name)")
     init.add_argument("--claims-dir", type=Path, default=Path("claims"), metavar="DIR",
                       help="where the ledger goes (default: claims/)")
     init.set_defaults(run=_init)

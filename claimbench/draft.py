@@ -21,7 +21,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +30,8 @@ from typing import Literal, get_args, get_origin
 from claimbench import atomic, markdown_tables, numerals, schema, vocab
 from claimbench.markdown_tables import Table, slug, unique
 
-__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "SIZE_UNIT", "TRAINING_BAND", "draft", "guess_kind", "main", "source_name"]
+__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "SIZE_UNIT", "TRAINING_BAND", "draft", "guess_kind", "slug_argument",
+           "source_name", "write"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -173,26 +174,25 @@ def source_name(report: Path, project: Path) -> str:
     return report.name if outside else Path(relative).as_posix()
 
 
-def main(argv: Sequence[str] | None = None, project: Path | None = None) -> int:
-    """`claimbench draft REPORT.md [--slug NAME] [-o FILE [--force]]`: write the draft to stdout or FILE; its
-    ``source`` is the report's path from ``project`` (default: this folder)."""
-    args = _parser().parse_args(argv)
-    path = Path(args.report)
+def write(report: Path, *, slug_name: str | None = None, output: Path | None = None, force: bool = False,
+          project: Path | None = None) -> int:
+    """`claimbench draft REPORT.md [--slug NAME] [-o FILE [--force]]`: write the draft to stdout or ``output``; its
+    ``source`` is the report's path from ``project`` (default: this folder). The exit status."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = report.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        return _fail(path, error)
-    named = path.resolve().parent.name if path.stem.lower() == "readme" else path.stem  # a README names its folder
-    ledger = draft(text, slug=args.slug or slug(named) or "report", source=source_name(path, project or Path.cwd()))
-    if not args.output:
+        return _fail(report, error)
+    named = report.resolve().parent.name if report.stem.lower() == "readme" else report.stem  # a README: its folder
+    ledger = draft(text, slug=slug_name or slug(named) or "report", source=source_name(report, project or Path.cwd()))
+    if output is None:
         sys.stdout.write(ledger)
         return 0
-    if Path(args.output).is_file() and not args.force:
-        return _fail(Path(args.output), "exists, and may hold an author's edits: pass --force to replace it")
+    if output.is_file() and not force:
+        return _fail(output, "exists, and may hold an author's edits: pass --force to replace it")
     try:
-        atomic.write_text(args.output, ledger)
+        atomic.write_text(output, ledger)
     except OSError as error:
-        return _fail(Path(args.output), error)
+        return _fail(output, error)
     return 0
 
 
@@ -212,19 +212,6 @@ def _fail(path: Path, error: Exception | str) -> int:
     """Say in one line what went wrong with ``path``; the exit status 1."""
     print(f"claimbench draft: {path}: {error}", file=sys.stderr)
     return 1
-
-
-def _parser() -> argparse.ArgumentParser:
-    """The command line of `claimbench draft`."""
-    parser = argparse.ArgumentParser(
-        prog="claimbench draft", description="Draft a v2 claims ledger from a markdown report."
-    )
-    parser.add_argument("report", help="the markdown report to read")
-    parser.add_argument("--slug", type=slug_argument,
-                        help="the report's slug (default: from the file name; a README's, its folder's)")
-    parser.add_argument("-o", "--output", help="write the ledger to this file instead of stdout")
-    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    return parser
 
 
 def _recipe_lines(name: str) -> list[str]:

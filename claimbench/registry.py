@@ -22,27 +22,29 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 if TYPE_CHECKING:
     from torch import nn
 
-__all__ = ["Builder", "code_digest", "get_model", "import_modules", "input_size", "list_models", "register_model",
-           "resolve"]
+__all__ = ["Builder", "InputSize", "code_digest", "get_model", "import_modules", "input_size", "list_models",
+           "register_model", "resolve"]
 
 Builder = Callable[..., Any]
 B = TypeVar("B", bound=Builder)
+InputSize = tuple[int] | tuple[int, int] | tuple[int, int, int]
+"""(C, H, W) for an image model; one or two sides for another (``(4,)``: four features)."""
 
 NAME = re.compile(r"[^\s:*?\[\]]+")
 """A registered name: no space, no ``:`` (which marks a reference), no wildcard of ``list_models``."""
 _BUILDERS: dict[str, Builder] = {}
-_INPUT_SIZES: dict[str, tuple[int, int, int]] = {}
+_INPUT_SIZES: dict[str, InputSize] = {}
 """Each registered name's input."""
-_BUILDER_SIZES: dict[Builder, tuple[int, int, int] | None] = {}
+_BUILDER_SIZES: dict[Builder, InputSize | None] = {}
 """Each registered builder's input, for an import path that names it; None where two names give it two."""
 
 
 @overload
 def register_model(name: B, *, input_size: None = None) -> B: ...
 @overload
-def register_model(name: str | None = None, *, input_size: tuple[int, int, int] | None = None
+def register_model(name: str | None = None, *, input_size: InputSize | None = None
                    ) -> Callable[[B], B]: ...
-def register_model(name: Any = None, *, input_size: tuple[int, int, int] | None = None) -> Any:
+def register_model(name: Any = None, *, input_size: InputSize | None = None) -> Any:
     """File a builder under ``name`` (default: its function name) with the (C, H, W) input its report
     used; a name taken by another builder raises ``ValueError`` at import time (the same builder imported
     again, after a failed import or a reload, takes its name back). ``@register_model`` alone (timm's
@@ -67,7 +69,7 @@ def register_model(name: Any = None, *, input_size: tuple[int, int, int] | None 
     return decorator
 
 
-def _size(input_size: Any) -> tuple[int, int, int] | None:
+def _size(input_size: Any) -> InputSize | None:
     """``input_size`` as a tuple of positive integers, (C, H, W) for an image model (``(4,)`` for a model of four
     features); ``ValueError`` naming it otherwise, at import rather than at the first measurement."""
     if input_size is None:
@@ -195,7 +197,7 @@ def get_model(reference: str, *, weights: None = None, progress: bool = True, **
     return resolve(reference)(**overrides)
 
 
-def input_size(reference: str) -> tuple[int, int, int] | None:
+def input_size(reference: str) -> InputSize | None:
     """The (C, H, W) input the referenced model was registered with, by its name or by its import path (None for
     a builder two names register with two sizes); None when it was registered without one, or not at all (a claim
     then states its ``input``)."""

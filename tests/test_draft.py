@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench import vocab
-from claimbench.draft import FLOPS_COUNT, INPUT_SIZE, SIZE_UNIT, TRAINING_BAND, UNREAD, draft, guess_kind, main
+from claimbench import cli, vocab
+from claimbench.draft import FLOPS_COUNT, INPUT_SIZE, SIZE_UNIT, TRAINING_BAND, UNREAD, draft, guess_kind
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check
@@ -491,10 +491,10 @@ def test_the_draft_is_torch_free() -> None:
 def test_main_writes_stdout_or_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "My Report.md"
     report.write_text(_table(["Model", "Params"], ["A", "1,000"]), encoding="utf-8")
-    assert main([str(report)]) == 0
+    assert cli.main(["draft", str(report)]) == 0
     printed = capsys.readouterr().out
     assert tomllib.loads(printed)["report"]["source"] == "My Report.md" and "my_report.<name>" in printed
-    assert main([str(report), "--slug", "mine", "-o", str(tmp_path / "out.toml")]) == 0
+    assert cli.main(["draft", str(report), "--slug", "mine", "-o", str(tmp_path / "out.toml")]) == 0
     assert "mine.<name>" in (tmp_path / "out.toml").read_text(encoding="utf-8")
 
 
@@ -502,7 +502,7 @@ def test_a_readme_is_named_after_its_folder(tmp_path: Path, capsys: pytest.Captu
     readme = tmp_path / "My CNNs" / "README.md"
     readme.parent.mkdir()
     readme.write_text(_table(["Model", "Params"], ["A", "1,000"]), encoding="utf-8")
-    assert main([str(readme)]) == 0
+    assert cli.main(["draft", str(readme)]) == 0
     assert "my_cnns.<name>" in capsys.readouterr().out
 
 
@@ -510,18 +510,20 @@ def test_main_keeps_an_existing_ledger_unless_forced(tmp_path: Path, capsys: pyt
     report, ledger = tmp_path / "r.md", tmp_path / "r.toml"
     report.write_text(_table(["Model", "Params"], ["A", "1,000"]), encoding="utf-8")
     ledger.write_text("# the author's edits\n", encoding="utf-8")
-    assert main([str(report), "-o", str(ledger)]) == 1
+    assert cli.main(["draft", str(report), "-o", str(ledger)]) == 1
     assert capsys.readouterr().err == f"claimbench draft: {ledger}: exists, and may hold an author's edits: pass " \
                                       "--force to replace it\n"
     assert ledger.read_text(encoding="utf-8") == "# the author's edits\n"
-    assert main([str(report), "-o", str(ledger), "--force"]) == 0 and "1,000" in ledger.read_text(encoding="utf-8")
+    assert cli.main(["draft", str(report), "-o", str(ledger), "--force"]) == 0
+    assert "1,000" in ledger.read_text(encoding="utf-8")
 
 
 def test_main_reports_an_unreadable_file_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "latin1.md").write_bytes(b"caf\xe9")
     (tmp_path / "ok.md").write_text("# ok\n", encoding="utf-8")
-    assert main([str(tmp_path / "missing.md")]) == 1 and main([str(tmp_path / "latin1.md")]) == 1
-    assert main([str(tmp_path / "ok.md"), "-o", str(tmp_path)]) == 1  # a directory
+    assert cli.main(["draft", str(tmp_path / "missing.md")]) == 1
+    assert cli.main(["draft", str(tmp_path / "latin1.md")]) == 1
+    assert cli.main(["draft", str(tmp_path / "ok.md"), "-o", str(tmp_path)]) == 1  # a directory
     errors = capsys.readouterr().err.splitlines()
     assert len(errors) == 3 and all(line.startswith("claimbench draft: ") for line in errors)
 
