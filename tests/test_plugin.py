@@ -272,7 +272,7 @@ def test_badges_and_plots(project: pytest.Pytester) -> None:
     _run(project)
     endpoint = json.loads((project.path / "badges" / "claims.json").read_text(encoding="utf-8"))
     assert endpoint == {"schemaVersion": 1, "label": "claims",
-                        "message": "2 reproduced of 4 checked, 2 errors, 1 not run", "color": "red"}
+                        "message": "2 reproduced of 4 checked, 2 errors, 1 not run, 1 unverifiable", "color": "red"}
     assert (project.path / "badges" / "claims-tiny.svg").read_text(encoding="utf-8").startswith("<svg")
     for name in ("accuracy_vs_params.png", "claimed_vs_measured.png"):
         assert (project.path / "out" / "plots" / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
@@ -455,7 +455,7 @@ def test_a_partial_selection_still_accounts_for_every_claim(project: pytest.Pyte
     verdicts = [(r["verdict"], r["reason"] == NOT_SELECTED) for r in records]
     assert sorted(verdicts) == [("not run", True)] * 6 + [("reproduced", False), ("unverifiable", False)]
     endpoint = json.loads((project.path / "badges" / "claims.json").read_text(encoding="utf-8"))
-    assert endpoint["message"] == "1 reproduced of 1 checked, 6 not run"
+    assert endpoint["message"] == "1 reproduced of 1 checked, 6 not run, 1 unverifiable"
 
 
 def test_a_partial_run_says_what_the_files_keep_of_earlier_runs(project: pytest.Pytester) -> None:
