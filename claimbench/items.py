@@ -74,22 +74,18 @@ def measure_in_setup(node: pytest.Item, claim: Claim, measure: Callable[[], verd
         measurement = measure()
     except errors.NotRunnable as reason:
         pytest.skip(str(reason))
-    if measurement.incomparable is None:
-        try:
-            verdict.usable(claim, measurement)
-        except errors.MeasurementError:
-            node.user_properties.append(results.measurement_property(measurement))  # kept beside the error
-            raise
+    try:
+        verdict.usable(claim, measurement)
+    except errors.MeasurementError:
+        node.user_properties.append(results.measurement_property(measurement))  # kept beside the error
+        raise
     return measurement
 
 
 def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measurement) -> verdict.Judgement:
-    """Record the measurement for the report, then judge it: raise on a mismatch or an error of ours,
-    skip when it cannot be compared with the claim (other hardware)."""
+    """Record the measurement for the report, then judge it: raise on a mismatch or an error of ours."""
     _refuse_stale(node)
     node.user_properties.append(results.measurement_property(measurement))
-    if measurement.incomparable is not None:
-        pytest.skip(measurement.incomparable)
     return verdict.check(claim, measurement)
 
 

@@ -61,8 +61,6 @@ class Measurement:
     spread: float = 0.0
     device: str = "meta"
     unverified_data: bool = False
-    incomparable: str | None = None
-    """Why the measurement cannot be judged against the claim (other hardware), or None."""
     input: tuple[int, ...] | None = None
     """The (C, H, W) input the model ran on, for what depends on one (MACs, layers, torchinfo's size)."""
     stored: tuple[str, ...] = ()
@@ -320,10 +318,6 @@ def judge(claim: Claim, observation: Observation) -> Judgement:
                          **_unjudged(claim))
     if measurement is None:
         return Judgement("not run", observation.skipped or "", **_unjudged(claim))
-    if measurement.incomparable is not None:
-        shown = shown_value(claim, measurement.measured)
-        return Judgement("not run", measurement.incomparable, measured=measurement.measured, shown=shown,
-                         unverified_data=measurement.unverified_data, **_unjudged(claim))
     if isinstance(measurement.measured, float) and not math.isfinite(measurement.measured):
         return Judgement("error", f"the measurement is not a finite number: {measurement.measured}",
                          **_unjudged(claim))

@@ -55,7 +55,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
         assert "stored" not in records[claim_id]["measured_as"], "trained in this session, not read from the store"
     timing = records["iot_ml_hw2/epoch_time/model1"]
     assert timing["verdict"] == "not run" and "the claim was timed on unknown GPU" in timing["reason"]
-    assert timing["unverified_data"], "an epoch timed on altered data is marked as the accuracies are"
+    assert timing["measured"] is None, "an epoch time on other hardware is not timed, nor shown"
 
     stored = sorted(results.glob("*.json"))
     assert len(stored) == 1, "the three accuracy claims share one training run"
@@ -180,12 +180,29 @@ def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_i
             families.epoch_time(timed, settings, NO_BENCHMARK)
         return
     measurement = families.epoch_time(timed, settings, NO_BENCHMARK)
-    assert measurement.incomparable is None and len(measurement.seeds) == timing.TIMING_ROUNDS
+    assert len(measurement.seeds) == timing.TIMING_ROUNDS
     assert measurement.measured == sorted(measurement.seeds)[1]
     assert measurement.spread == (max(measurement.seeds) - min(measurement.seeds)) / 2
     assert measurement.device == "CPU AMD EPYC 7B13, x86_64 (2 threads), fp32"
     assert any(line.endswith(", 2 thread(s), fp32)") for line in lines), lines  # the estimate is the timing's
     assert asked_threads == [2], "a step timed on the threads the epochs run on, not the training probe's choice"
+
+
+def test_an_epoch_time_of_other_hardware_is_not_run_before_anything_is_timed(
+        small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other hardware is decided first: no data read, no step probed, no epoch timed, no time of ours shown."""
+    from claimbench import environment, families
+    from claimbench.items import NO_BENCHMARK
+
+    monkeypatch.setattr(environment, "_cpu_model", lambda: "AMD EPYC 7B13, x86_64")
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
+    monkeypatch.setattr(splits, "load", lambda *args: pytest.fail("read the data"))
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("timed an epoch"))
+    timed = claim("iot_ml_hw2/epoch_time/model1", small_ledger)
+    with pytest.raises(errors.NotRunnable, match=rf"^the claim was timed on {re.escape(timed.hardware)}, and this "
+                                                 r"machine is CPU AMD EPYC 7B13, x86_64 \(2 threads\): an epoch time "
+                                                 "is judged only on the hardware it names$"):
+        families.epoch_time(timed, Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path), NO_BENCHMARK)
 
 
 # ----------------------------------------------------------------------------- the run store and its faults

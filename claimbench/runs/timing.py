@@ -30,13 +30,11 @@ the machine's, not the model's: an error of ours, never a verdict."""
 
 @dataclass(frozen=True)
 class EpochTime:
-    """Seconds per training epoch (median of the timed ``rounds``); ``incomparable`` says why the claim's
-    hardware differs from ours, or is None when it is the same."""
+    """Seconds per training epoch (median of the timed ``rounds``) on the hardware the claim names."""
 
     seconds: float
     rounds: tuple[float, ...]
     device: str
-    incomparable: str | None
     verified: bool
     """Whether the data's checksums matched (a truncated or altered dataset changes an epoch's time)."""
 
@@ -88,11 +86,15 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     if recipe is None or claim.model is None or claim.hardware is None:
         raise ValueError(f"{claim.id}: a timing claim needs model, hardware and recipe")
     device = splits.device(claim, settings)
+    threads = torch.get_num_threads()  # the author's: every core the process has, not the probe's choice
+    ours = environment.device_name(device, threads)
+    if not same_hardware(claim.hardware, ours):  # decided before anything is timed: no time of ours is shown
+        raise errors.NotRunnable(f"the claim was timed on {claim.hardware}, and this machine is {ours}: an epoch "
+                                 "time is judged only on the hardware it names")
     sets = splits.load(claim, recipe, 0, settings)
     train_set, val_set = sets.train, sets.val
     one_epoch = dataclasses.replace(recipe, epochs=1, plateau=None, early_stopping=None, schedule="constant")
     eval_images = len(val_set) if val_set is not None else 0
-    threads = torch.get_num_threads()  # the author's: every core the process has, not the probe's choice
     # The author's numerics, not the fastest: fp32, unless --claims-train-precision=bf16 asks for bf16.
     accel = train.Accel(autocast=train.AUTOCAST.get(settings.precision), compile=settings.compile)
     probed = cost.timing_step(claim.model, recipe, train_set, settings, accel.precision, threads)
@@ -121,15 +123,12 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
             run_epoch()
     timed = tuple(seconds[-TIMING_ROUNDS:])
     busy = _cores(others[-TIMING_ROUNDS:]) if len(others) > TIMING_ROUNDS else None
-    ours = environment.device_name(device, threads)
     benchmark.extra_info.update({"claim": claim.id, "device": ours, "epoch_seconds": list(timed),
                                  "images_per_epoch": len(train_set), "val_images": eval_images,
                                  "threads": threads, "precision": accel.precision, "other_processes_cores": busy})
-    incomparable = None if same_hardware(claim.hardware, ours) else (
-        f"measured {statistics.median(timed):.3g} s per epoch on {ours}; the claim was timed on {claim.hardware}")
-    if incomparable is None and torch.device(device).type == "cpu" and busy is not None and busy > BUSY_CORES:
+    if torch.device(device).type == "cpu" and busy is not None and busy > BUSY_CORES:
         raise errors.MeasurementError(
             f"the machine was busy: other processes ran {busy:.2f} of its cores while the epochs were timed (over "
             f"{BUSY_CORES} makes the time the machine's); time it on an otherwise idle machine")
     return EpochTime(seconds=statistics.median(timed), rounds=timed, device=f"{ours}, {accel.precision}",
-                     incomparable=incomparable, verified=sets.verified)
+                     verified=sets.verified)
