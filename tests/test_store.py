@@ -1,7 +1,8 @@
-"""The run store's key for lazy models, and a corrupt run that another worker set aside first."""
+"""The run store's key for lazy models and for compiled runs, and a corrupt run that another worker set aside first."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from torch import nn
 
 import models.core_collapse  # noqa: F401  (registers its lazy MLC models)
 from claimbench import registry
+from claimbench.ledger import Claim, Recipe, Tolerance
 from claimbench.runs import store
 from claimbench.runs.settings import Settings
 
@@ -48,3 +50,20 @@ def test_a_corrupt_run_set_aside_by_another_worker_is_simply_gone(tmp_path: Path
     settings = Settings(device="cpu", results_dir=tmp_path, progress=lines.append)
     store.set_aside(tmp_path / "run.json", "corrupt stored run", settings)  # moved by the other worker already
     assert lines == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_compiled_run_is_another_run_and_an_uncompiled_one_keeps_its_key(monkeypatch: pytest.MonkeyPatch,
+                                                                             tmp_path: Path) -> None:
+    """``--claims-train-compile`` is in the key when on, and a run without it keeps the key it was stored under
+    before compile was part of it (the digest below is what the store computed then)."""
+    monkeypatch.setattr(store, "architecture", lambda reference: "architecture")
+    monkeypatch.setattr(store, "engine", lambda: "engine")
+    recipe = Recipe(optimizer="adam", lr=1e-3, batch_size=32, epochs=2, schedule="constant", validation="none",
+                    normalize="unit")
+    claim = Claim(id="t/accuracy", report="t", kind="accuracy", value=60.0, printed="60", source="a test",
+                  tolerance=Tolerance(), file="t.toml", model="iot_ml_hw2.model1", dataset="cifar10", recipe=recipe)
+    identity = {"train": "0" * 64, "test": "1" * 64, "verified": True}
+    plain = Settings(device="cpu", results_dir=tmp_path)
+    uncompiled = store.path_for(claim, recipe, 0, plain, identity)
+    assert uncompiled.name == "iot_ml_hw2.model1-cifar10-seed0-cpu-e21c6d80dcba.json"
+    assert store.path_for(claim, recipe, 0, dataclasses.replace(plain, compile=True), identity) != uncompiled

@@ -74,12 +74,16 @@ def engine() -> str:
 
 def path_for(claim: Claim, recipe: Recipe, seed: int, settings: Settings, identity: dict[str, Any]) -> Path:
     """Where the run of (model and its architecture, the engine's code, dataset, its content and verification,
-    recipe, seed, device type, precision asked) is stored; shared by its claims. An edited model or engine, other or
-    unverified data, or another ``--claims-train-precision`` is another run: a run that ``auto`` trained in bf16
-    never answers for fp32."""
+    recipe, seed, device type, precision asked, ``torch.compile`` when on) is stored; shared by its claims. An
+    edited model or engine, other or unverified data, or another ``--claims-train-precision`` is another run: a run
+    that ``auto`` trained in bf16 never answers for fp32. So is a run under ``--claims-train-compile``, whose
+    kernels may compute other numbers; the key names compile only when it is on, so a run without it keeps the key
+    it was stored under before compile was part of it."""
     key = {"model": claim.model, "architecture": architecture(claim.model), "engine": engine(),
            "dataset": claim.dataset, "data": identity, "recipe": dataclasses.asdict(recipe), "seed": seed,
            "device": torch.device(settings.device).type, "precision": settings.precision}
+    if settings.compile:
+        key["compile"] = True
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
     return settings.results_dir / f"{claim.model}-{claim.dataset}-seed{seed}-{key['device']}-{digest}.json"
 
