@@ -349,6 +349,25 @@ def test_evaluation_loss_is_the_objective_keras_monitors() -> None:
     assert train.evaluate(model, dataset, ADAM, device="cpu").loss < evaluation.loss, "without the head's share"
 
 
+def test_an_epochs_training_loss_weighs_each_batch_by_its_size() -> None:
+    """40 images in batches of 32 and 8 with a model that does not move (lr 1e-12): the epoch's training loss is
+    the mean over the 40 images, each batch's mean weighted by its size (as Keras's epoch loss), not the mean of
+    the two batches' means. The large weights spread the images' losses, so the two differ by far."""
+    torch.manual_seed(0)
+    model, dataset = nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 10)), synthetic(40, seed=1, shape=(3, 8, 8))
+    with torch.no_grad():
+        model[1].weight.mul_(20)
+    before = [p.detach().clone() for p in model.parameters()]
+    recipe = dataclasses.replace(ADAM, optimizer="sgd", lr=1e-12, batch_size=32, epochs=1)
+    assert train.batch_sizes(recipe, len(dataset)) == [32, 8]
+    with torch.no_grad():
+        losses = F.cross_entropy(model(transforms.normalize(dataset.images, "unit")), dataset.labels, reduction="none")
+    history = train.train(model, dataset, None, recipe, device="cpu", seed=0)
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), before, strict=True)), "the model moved"
+    assert losses.std().item() > 1.0
+    assert history.epochs[0].train_loss == pytest.approx(losses.mean().item(), rel=1e-5)
+
+
 def test_aux_loss_needs_an_auxiliary_head() -> None:
     with pytest.raises(ValueError, match="aux_loss_weight = 0.3 but the model has no forward_with_aux"):
         train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None,
