@@ -4,6 +4,13 @@ A reader (or a crash at any instant) sees the previous complete file or the new 
 two writers of one path leave one complete version; a set of files written ``together()`` is not left half old,
 half new by a failed write or a Ctrl-C. An error names the file being written. Torch-free: every layer may use
 it.
+
+The temporary file of ``<folder>/<name>`` is ``<folder>/.<name>.<host>.<pid>.<random>.tmp``: ``<host>`` is the
+writer's host name with its dots as underscores (so that the name parses) and, on Linux, ``-<its PID namespace>``
+(containers sharing a host name number their processes apart), ``<pid>`` the writer's process id. A writer killed
+mid-write (SIGKILL, a power cut) leaves it behind; the next write of ``<name>`` removes those of this host whose
+process is gone, never a live process's (parallel workers write side by side) nor another host's (a shared file
+system), whose liveness it cannot know.
 """
 
 from __future__ import annotations
@@ -11,8 +18,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
+import glob
 import os
 import signal
+import socket
 import stat
 import tempfile
 import threading
@@ -65,7 +74,9 @@ def _staged(given: Path, write: Callable[[Path], None]) -> _Staged:
     try:
         mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        _remove_dead_leftovers(path)
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.{_host()}.{os.getpid()}.", suffix=".tmp",
+                                        dir=path.parent)
         os.close(handle)
         temporary = Path(name)
         write(temporary)
@@ -79,6 +90,37 @@ def _staged(given: Path, write: Callable[[Path], None]) -> _Staged:
             raise _named(error, given) from None
         raise
     return _Staged(temporary, path, given)
+
+
+def _host() -> str:
+    """This host as its temporary files name it: its host name, dots as underscores, and on Linux its PID
+    namespace."""
+    try:
+        namespace = f"-{os.stat('/proc/self/ns/pid').st_ino}"
+    except OSError:
+        namespace = ""
+    return socket.gethostname().replace(".", "_") + namespace
+
+
+def _remove_dead_leftovers(path: Path) -> None:
+    """Remove the temporary files of ``path`` that a writer of this host left when it was killed: its process is
+    gone."""
+    prefix = f".{path.name}.{_host()}."
+    for leftover in path.parent.glob(glob.escape(prefix) + "*.tmp"):
+        pid, *rest = leftover.name.removeprefix(prefix).split(".")
+        if pid.isdigit() and len(rest) == 2 and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of this host has ``pid`` (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _rename(staged: Sequence[_Staged]) -> None:

@@ -186,6 +186,32 @@ def test_sigkill_during_a_write_leaves_a_complete_file(tmp_path: Path, kind: str
                 assert content in (versions[0][name], versions[1][name]), f"{kind}: {name} is neither version"
 
 
+def test_a_write_removes_its_targets_leftovers_whose_writer_is_dead_on_this_host_only(tmp_path: Path) -> None:
+    """A temporary file names its writer's host and pid; the next write of its target removes those a writer of
+    this host left when it was killed (its pid gone), never a live writer's, another host's or another target's,
+    nor one whose name says no writer."""
+    import socket
+    import subprocess
+    import sys
+
+    target = tmp_path / "claims.json"
+    seen: list[str] = []
+    atomic.replace_atomically(target, lambda temporary: (seen.append(temporary.name), temporary.write_text("1")))
+    host = seen[0].removeprefix(".claims.json.").split(".")[0]
+    assert host.startswith(socket.gethostname().replace(".", "_")) and seen[0].split(".")[-3] == str(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", ""])
+    child.wait()
+    dead = tmp_path / f".claims.json.{host}.{child.pid}.a1b2c3d4.tmp"
+    kept = [tmp_path / f".claims.json.{host}.{os.getpid()}.a1b2c3d4.tmp",  # a live writer: this process
+            tmp_path / f".claims.json.elsewhere.{child.pid}.a1b2c3d4.tmp",  # another host's
+            tmp_path / f".REPORT.md.{host}.{child.pid}.a1b2c3d4.tmp",  # another target's
+            tmp_path / ".claims.json.a1b2c3d4.tmp"]  # no writer named
+    for leftover in (dead, *kept):
+        leftover.write_text("half")
+    atomic.write_text(target, "2")
+    assert sorted(tmp_path.iterdir()) == sorted([target, *kept]) and target.read_text() == "2"
+
+
 def test_two_writers_of_one_path_leave_one_complete_version(tmp_path: Path) -> None:
     import threading
 
