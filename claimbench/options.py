@@ -8,6 +8,7 @@ import os
 import re
 import uuid
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -31,7 +32,10 @@ BOOLEANS = ("download", "allow_unverified_data", "train_compile")
 NUMBER_INI = tuple(map(int, pytest.__version__.split(".")[:2])) >= (8, 4)
 """Whether pytest types ini numbers (8.4 on): ``claims_train_seeds = 2`` in a TOML configuration is then a number,
 and a string an error of pytest's own."""
-TYPED = (*BOOLEANS, "train_seeds", "train_budget")
+NUMBERS = ("train_seeds", "train_budget")
+"""The numeric options: read as written on the command line, typed by pytest in the ini (``NUMBER_INI``), and
+checked against ``WANTED``."""
+TYPED = (*BOOLEANS, *NUMBERS)
 """The ini values pytest converts, and may refuse to."""
 FLAGS = ("--claims-download", "--claims-allow-unverified-data", "--claims-train-compile", "--claims-retrain")
 """The options that take no value; every other ``--claims-*`` option takes one."""
@@ -69,9 +73,9 @@ def add(parser: pytest.Parser) -> None:
     option("train-device", "device for train and timing claims (default: cuda; cpu trains what fits the budget)",
            metavar="DEVICE")
     option("train-seeds", "seeds per training claim (default: the runs the claim averages, else 1)",
-           metavar="N", type=int, ini="int" if NUMBER_INI else "string")
+           metavar="N", ini="int" if NUMBER_INI else "string")
     option("train-budget", "skip training claims estimated above this (default: none on CUDA, 600 s on a CPU)",
-           metavar="SECONDS", type=float, ini="float" if NUMBER_INI else "string")
+           metavar="SECONDS", ini="float" if NUMBER_INI else "string")
     option("train-compile", "torch.compile the model for training claims")
     option("retrain", "train again even where a stored run exists")
     option("results-dir", "where training runs and checkpoints are stored (default: runs/)", metavar="DIR")
@@ -105,13 +109,13 @@ def option_problems(config: pytest.Config) -> list[str]:
     problems = _typed_problems(config)
     if problems:  # the values below cannot be read
         return problems + _path_problems(config)
-    seeds, device, budget = (setting(config, f"claims_train_{name}") for name in ("seeds", "device", "budget"))
-    if seeds is not None and not (str(seeds).isdigit() and int(seeds) >= 1):
-        problems.append(f"--claims-train-seeds: must be at least 1, got {seeds}")
+    for name in NUMBERS:
+        value = setting(config, f"claims_{name}")
+        if value is not None and not WANTED[name][1](value):
+            problems.append(_wrong_number(config, name, value))
+    device = setting(config, "claims_train_device")
     if device is not None and not _DEVICE.fullmatch(device):
         problems.append(f"--claims-train-device: must be cpu, cuda, cuda:N or mps, got {device!r}")
-    if budget is not None and not _positive(budget):
-        problems.append(f"--claims-train-budget: must be a positive number of seconds, got {budget}")
     precision = setting(config, "claims_train_precision")
     if precision not in (None, "auto", "fp32", "bf16"):
         problems.append(f"--claims-train-precision: must be auto, fp32 or bf16, got {precision!r}")
@@ -120,9 +124,30 @@ def option_problems(config: pytest.Config) -> list[str]:
     return problems + _path_problems(config)
 
 
-WANTED = {"train_seeds": "--claims-train-seeds: must be at least 1, got {}",
-          "train_budget": "--claims-train-budget: must be a positive number of seconds, got {}"}
-"""What a typed number's ini value must be, as its option says it."""
+def _whole(value: object) -> bool:
+    """Whether an option's value (an int, or a string as written) is a whole number of at least 1."""
+    return str(value).isdecimal() and int(str(value)) >= 1
+
+
+def _positive(value: object) -> bool:
+    """Whether an option's value (a number, or a string as written) is a finite number above 0."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return math.isfinite(number) and number > 0
+
+
+WANTED: dict[str, tuple[str, Callable[[object], bool]]] = {
+    "train_seeds": ("a whole number >= 1", _whole), "train_budget": ("a positive number of seconds", _positive)}
+"""What each of ``NUMBERS`` must be, in words, and the check of a value."""
+
+
+def _wrong_number(config: pytest.Config, name: str, value: object) -> str:
+    """The problem of a number option's value, naming the ini key too when the value came from the ini."""
+    flag = f"--claims-{name.replace('_', '-')}"
+    where = flag if config.getoption(f"claims_{name}") is not None else f"claims_{name} (ini) / {flag}"
+    return f"{where}: must be {WANTED[name][0]}, got {value!r}"
 
 
 def _typed_problems(config: pytest.Config) -> list[str]:
@@ -136,8 +161,8 @@ def _typed_problems(config: pytest.Config) -> list[str]:
             raw = _raw(config, f"claims_{name}", error)
             if name in BOOLEANS:
                 problems.append(f"claims_{name}: {error}; give true or false")
-            elif raw is not None and not _positive(raw):
-                problems.append(WANTED[name].format(raw))
+            elif raw is not None and not WANTED[name][1](raw):
+                problems.append(_wrong_number(config, name, raw))
             else:  # a number, of the wrong TOML type ("2" for 2): pytest's own words
                 problems.append(f"claims_{name}: {str(error).splitlines()[0]}")
     return problems
@@ -184,15 +209,6 @@ def unwritable(path: Path, *, folder: bool) -> str | None:
     if not os.access(existing, os.W_OK | os.X_OK):
         return f"cannot write in {existing}"
     return None
-
-
-def _positive(value: object) -> bool:
-    """Whether an option's value (a float, or an ini string) is a finite number above 0."""
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except ValueError:
-        return False
-    return math.isfinite(number) and number > 0
 
 
 def _cluster_problems(config: pytest.Config) -> list[str]:

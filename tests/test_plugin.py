@@ -304,9 +304,19 @@ def test_a_partial_run_keeps_the_other_records(project: pytest.Pytester) -> None
 
 
 @pytest.mark.parametrize(("option", "message"), [
-    ("--claims-train-seeds=0", "--claims-train-seeds: must be at least 1, got 0"),
+    ("--claims-train-seeds=0", "--claims-train-seeds: must be a whole number >= 1, got '0'"),
+    ("--claims-train-seeds=x", "--claims-train-seeds: must be a whole number >= 1, got 'x'"),
+    ("--override-ini=claims_train_seeds=x",
+     "claims_train_seeds (ini) / --claims-train-seeds: must be a whole number >= 1, got 'x'"),
+    ("--override-ini=claims_train_seeds=2.5",
+     "claims_train_seeds (ini) / --claims-train-seeds: must be a whole number >= 1, got '2.5'"),
+    ("--override-ini=claims_train_seeds=-1",
+     "claims_train_seeds (ini) / --claims-train-seeds: must be a whole number >= 1, got -1"),
     ("--claims-train-device=tpu", "--claims-train-device: must be cpu, cuda, cuda:N or mps, got 'tpu'"),
-    ("--claims-train-budget=nan", "--claims-train-budget: must be a positive number of seconds, got nan"),
+    ("--claims-train-budget=nan", "--claims-train-budget: must be a positive number of seconds, got 'nan'"),
+    ("--claims-train-budget=soon", "--claims-train-budget: must be a positive number of seconds, got 'soon'"),
+    ("--override-ini=claims_train_budget=0",
+     "claims_train_budget (ini) / --claims-train-budget: must be a positive number of seconds, got 0.0"),
     ("--override-ini=claims_download=maybe", "claims_download: invalid truth value 'maybe'; give true or false"),
     ("--override-ini=claims_allow_unverified_data=sometimes",
      "claims_allow_unverified_data: invalid truth value 'sometimes'; give true or false"),
@@ -322,8 +332,9 @@ def test_bad_ini_values_are_usage_errors(project: pytest.Pytester) -> None:
     project.makeini("[pytest]\nclaims_train_seeds = three\nclaims_train_budget = soon\n")
     result = _run(project)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--claims-train-seeds: must be at least 1, got three; "
-                                 "--claims-train-budget: must be a positive number of seconds, got soon*"])
+    result.stderr.fnmatch_lines(["ERROR: claims_train_seeds (ini) / --claims-train-seeds: must be a whole number >= 1, "
+                                 "got 'three'; claims_train_budget (ini) / --claims-train-budget: must be a positive "
+                                 "number of seconds, got 'soon'"])
 
 
 def test_an_ini_number_pytest_cannot_read_is_refused_whatever_pytest_raises(pytester: pytest.Pytester,
@@ -341,7 +352,8 @@ def test_an_ini_number_pytest_cannot_read_is_refused_whatever_pytest_raises(pyte
         return read(name)
 
     monkeypatch.setattr(config, "getini", getini)
-    assert options.option_problems(config) == ["--claims-train-seeds: must be at least 1, got two"]
+    assert options.option_problems(config) == [
+        "claims_train_seeds (ini) / --claims-train-seeds: must be a whole number >= 1, got 'two'"]
 
 
 @pytest.mark.skipif(int(pytest.__version__.split(".")[0]) < 9, reason="pytest 9 reads pytest.toml")
