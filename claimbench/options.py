@@ -121,7 +121,7 @@ def option_problems(config: pytest.Config) -> list[str]:
         problems.append(f"--claims-train-precision: must be auto, fp32 or bf16, got {precision!r}")
     if setting(config, "claims_cluster"):
         problems.extend(_cluster_problems(config))
-    return problems + _path_problems(config)
+    return problems + _path_problems(config) + _data_root_problems(config)
 
 
 def _whole(value: object) -> bool:
@@ -143,11 +143,30 @@ WANTED: dict[str, tuple[str, Callable[[object], bool]]] = {
 """What each of ``NUMBERS`` must be, in words, and the check of a value."""
 
 
-def _wrong_number(config: pytest.Config, name: str, value: object) -> str:
-    """The problem of a number option's value, naming the ini key too when the value came from the ini."""
+def _named(config: pytest.Config, name: str) -> str:
+    """An option as a problem names it: ``--claims-<name>``, after its ini key when the ini gave its value."""
     flag = f"--claims-{name.replace('_', '-')}"
-    where = flag if config.getoption(f"claims_{name}") is not None else f"claims_{name} (ini) / {flag}"
-    return f"{where}: must be {WANTED[name][0]}, got {value!r}"
+    return flag if config.getoption(f"claims_{name}") is not None else f"claims_{name} (ini) / {flag}"
+
+
+def _wrong_number(config: pytest.Config, name: str, value: object) -> str:
+    """The problem of a number option's value."""
+    return f"{_named(config, name)}: must be {WANTED[name][0]}, got {value!r}"
+
+
+def _data_root_problems(config: pytest.Config) -> list[str]:
+    """A data root given (the option, its ini key, else ``$CLAIMBENCH_DATA``) that is no folder: said now, not
+    by every training claim's skip. ``--claims-download`` creates a missing one."""
+    from claimbench.data import DATA_ENV
+
+    root, where = path_setting(config, "claims_data_root"), _named(config, "data_root")
+    if root is None and os.environ.get(DATA_ENV):
+        root, where = Path(os.environ[DATA_ENV]), f"${DATA_ENV}"
+    if root is None or os.path.isdir(root):
+        return []
+    if os.path.lexists(root):
+        return [f"{where}: {root}: not a folder"]
+    return [] if setting(config, "claims_download") else [f"{where}: {root}: no such directory"]
 
 
 def _typed_problems(config: pytest.Config) -> list[str]:

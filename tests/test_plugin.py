@@ -337,6 +337,29 @@ def test_bad_ini_values_are_usage_errors(project: pytest.Pytester) -> None:
                                  "number of seconds, got 'soon'"])
 
 
+def test_a_data_root_given_that_does_not_exist_is_a_usage_error(project: pytest.Pytester,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Said once, before anything runs, naming where it was given, not by every training claim's skip; not under
+    --claims-download (which creates it), nor by a plugin left inert (no ledger)."""
+    missing, readme = project.path / "missing", project.path / "README.md"
+    monkeypatch.delenv("CLAIMBENCH_DATA", raising=False)
+    for given, line in (
+            ((f"--claims-data-root={missing}",), f"--claims-data-root: {missing}: no such directory"),
+            ((f"--override-ini=claims_data_root={missing}",),
+             f"claims_data_root (ini) / --claims-data-root: {missing}: no such directory"),
+            ((f"--claims-data-root={readme}", "--claims-download"), f"--claims-data-root: {readme}: not a folder")):
+        result = _run(project, *given)
+        assert result.ret == pytest.ExitCode.USAGE_ERROR
+        result.stderr.fnmatch_lines([f"ERROR: {line}"])
+    monkeypatch.setenv("CLAIMBENCH_DATA", str(missing))
+    result = _run(project)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: $CLAIMBENCH_DATA: {missing}: no such directory"])
+    assert _run(project, f"--claims-data-root={missing}", "--claims-download").ret == pytest.ExitCode.TESTS_FAILED
+    project.makepyfile(test_plain="def test_nothing():\n    pass\n")
+    project.runpytest("test_plain.py", f"--claims-data-root={missing}").assert_outcomes(passed=1)
+
+
 def test_an_ini_number_pytest_cannot_read_is_refused_whatever_pytest_raises(pytester: pytest.Pytester,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """pytest 9.2 raises a UsageError for ``claims_train_seeds = two``, pytest 8.4 a plain ValueError: either is

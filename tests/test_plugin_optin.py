@@ -386,6 +386,7 @@ def test_a_data_root_under_the_home_folder_is_read_as_the_shell_would(author: py
         '[[claim]]\nid = "accuracy/tiny"\nkind = "accuracy"\nmodel = "mymodels:tiny"\ndataset = "mnist"\n'
         'split = "test"\nstatistic = "final"\nvalue = 90\nprinted = "90%"\nsource = "README.md"\n'
         'tolerance = { abs = 5 }\nrecipe = "quick"\n', encoding="utf-8")
+    (author.path / "data").mkdir()
     result = author.runpytest_subprocess("-rs", "-k", "accuracy", "--claims-train-device=cpu",
                                          "--claims-data-root=~/data")
     result.assert_outcomes(skipped=1, deselected=3)
