@@ -7,8 +7,8 @@ import math
 import os
 import re
 import uuid
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
