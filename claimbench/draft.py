@@ -97,7 +97,7 @@ SIZE_UNIT = _todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _MENTION = re.compile(
     rf"""(?<![\w.\-])
-    (?:(?i:(?:(?:a\ little|a\ bit|slightly|well|just|far|much)\s+)?
+    (?:(?i:(?:(?P<near>a\ little|a\ bit|slightly|just)\s+|(?:well|far|much)\s+)?
          (?P<qualifier>{_WORDS}))\s+
       |(?P<sign>[<>≤≥])\s*)?
     (?P<number>{numerals.NUMBER})
@@ -129,6 +129,8 @@ class _Mention:
     number: numerals.Number
     unit: str | None
     noun: str | None
+    near: bool = False
+    """Its bound is a near one: "a little over", "just shy of", "slightly above"."""
 
 
 @dataclass
@@ -500,7 +502,7 @@ def _mentions(text: str) -> list[_Mention]:
         number = numerals.number(match["number"], unit, numerals.bound(qualifier) if qualifier else None)
         end = match.end("noun") if match["magnitude"] else match.end("unit") if unit else match.end("number")
         printed = text[match.start() : end]
-        mentions.append(_Mention(match.start(), printed.strip(), number, unit, match["noun"]))
+        mentions.append(_Mention(match.start(), printed.strip(), number, unit, match["noun"], bool(match["near"])))
     return sorted(mentions, key=lambda mention: mention.start)
 
 
@@ -535,11 +537,20 @@ def _candidate(section: str | None, sentence: str, mention: _Mention, context: _
         "kind": kind or _UNKNOWN_KIND,
         "model": _model_todo(context),
         **_todos(kind, kind, mention.noun or "", (sentence,)),
-        **_claimed(mention.number, kind),
+        **_near(_claimed(mention.number, kind), mention),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
     }
     return claim | _tolerance(mention.number, kind)
+
+
+def _near(claimed: dict[str, object], mention: _Mention) -> dict[str, object]:
+    """A near bound ("a little over 60%") as an interval whose far end only the author can give: an open bound
+    would take 99% for "a little over 60%"."""
+    if not mention.near or not claimed.keys() & {"above", "below"}:
+        return claimed
+    far = _todo(f"how far {mention.printed!r} reaches, in the claim's unit")
+    return {"between": [claimed["above"], far] if "above" in claimed else [far, claimed["below"]]}
 
 
 def _nearest_kind(sentence: str, mention: _Mention) -> str | None:

@@ -188,7 +188,8 @@ def test_a_paragraph_right_after_a_table_is_prose_not_a_row() -> None:
     out = draft(text, slug="demo", source=None)
     ledger = tomllib.loads(out)
     assert ledger["table"][0]["rows"] == [["1", "66.22%"]] and len(ledger["claim"]) == 1
-    assert "# Model 1 was at a little over 60% when it stopped." in out and "# above     = 60" in out
+    assert "# Model 1 was at a little over 60% when it stopped." in out
+    assert "# between   = [60, \"TODO: how far 'a little over 60%' reaches, in the claim's unit\"]" in out
 
 
 def test_claimbenchs_own_summary_in_a_readme_is_not_drafted() -> None:
@@ -464,8 +465,9 @@ def test_numbers_in_running_text_are_commented_candidates_with_their_sentence() 
     candidates = [block for block in out.split("# [[claim]]")[1:]]
     assert len(candidates) == 3
     assert '# printed   = "82.06%"' in candidates[0] and "# value     = 82.06" in candidates[0]
-    assert '# printed   = "a little over 60%"' in candidates[1] and "# above     = 60" in candidates[1]
-    assert '# printed   = "just shy of 60%"' in candidates[2] and "# below     = 60" in candidates[2]
+    assert '# printed   = "a little over 60%"' in candidates[1]
+    assert "# between   = [60, \"TODO: how far" in candidates[1]
+    assert '# printed   = "just shy of 60%"' in candidates[2] and "reaches, in the claim's unit\", 60]" in candidates[2]
     assert all('# kind      = "accuracy"' in block for block in candidates)
 
 

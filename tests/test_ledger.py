@@ -92,6 +92,15 @@ def test_bad_input_is_one_line_naming_file_claim_and_field(tmp_path: Path, probl
     assert str(error.value).splitlines()[0].startswith(expected)
 
 
+def test_a_todo_inside_a_list_is_its_one_problem(tmp_path: Path) -> None:
+    """``between = [60, "TODO: ..."]``, as the draft writes "a little over 60%": the TODO, not a type error too."""
+    body = GOOD_CLAIM.replace("value = 62", 'between = [60, "TODO: how far it reaches"]')
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(write_ledger(tmp_path, body))
+    assert str(error.value) == ("tiny.toml: tiny/params/baseline: between.1: TODO left by claimbench draft: how far it "
+                                "reaches")
+
+
 @pytest.mark.parametrize("problem", AT_COLLECTION)
 def test_pytest_rejects_bad_input_at_collection(pytester: pytest.Pytester, problem: str) -> None:
     body, expected = AT_COLLECTION[problem]
