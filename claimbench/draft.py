@@ -455,7 +455,18 @@ def _in_base_units(value: float, scale: float) -> int | float:
 def guess_kind(header: str) -> str | None:
     """The claim kind a column header names ("Parameters (M)" -> "params"), or None."""
     words = _words(header)
+    words = [word for i, word in enumerate(words) if not _other_size(words, i)]
     return next((kind for kind, phrases in _KIND_WORDS if any(_has(words, p) for p in phrases)), None)
+
+
+_OTHER_SIZES = frozenset({"batch", "kernel", "patch", "step", "image", "input", "hidden", "window", "pool", "filter",
+                          "sample", "embedding", "vocabulary", "font", "population", "training", "test", "dataset"})
+"""Nouns whose "size" is not the model's: "batch size", "kernel size", "image size"."""
+
+
+def _other_size(words: list[str], index: int) -> bool:
+    """Whether the word at ``index`` is a "size" another noun claims ("batch size"): no model size."""
+    return words[index] == "size" and index > 0 and words[index - 1] in _OTHER_SIZES
 
 
 def _unknown_kind(header: str) -> str:
@@ -569,7 +580,7 @@ def _keywords(sentence: str) -> tuple[tuple[int, str], ...]:
     found = list(re.finditer(r"[a-z0-9]+|%", sentence.lower()))
     words = [m.group() for m in found]
     return tuple((m.start(), kind) for i, m in enumerate(found) for kind, phrases in _KIND_WORDS
-                 if any(_has(words[i : i + len(p.split())], p) for p in phrases))
+                 if not _other_size(words, i) and any(_has(words[i : i + len(p.split())], p) for p in phrases))
 
 
 def _comment(text: str) -> str:

@@ -113,6 +113,9 @@ def _loaded(markdown: str, tmp_path: Path, *, candidates: bool = False) -> list[
         ("Output Size", "output_shape"),
         ("Epochs", None),
         ("Model Name", None),
+        ("Batch Size", None),
+        ("Kernel size", None),
+        ("Model size (MB)", "size"),
     ],
 )
 def test_guess_kind_reads_the_column_header(header: str, kind: str | None) -> None:
@@ -729,3 +732,10 @@ def test_the_draft_of_each_seed_recovers_its_ledger(record_property: pytest.Reco
 def test_a_number_longer_than_any_printed_one_is_no_candidate() -> None:
     """5,000 digits: more than Python reads as an int, and no report's number; the draft is written all the same."""
     assert "# [[claim]]" not in draft("# R\n\nAccuracy of " + "9" * 5000 + "% here.\n", slug="r", source=None)
+
+
+def test_a_batch_size_in_running_text_is_no_model_size() -> None:
+    """The nearest kind keyword of "0.001" would have been "size", of "batch size"."""
+    out = draft("# R\n\nAdam with learning rate 0.001, batch size 128, gets 91.5% accuracy.\n", slug="demo", source=None)
+    block = next(block for block in out.split("# [[claim]]")[1:] if '"0.001"' in block)
+    assert '# kind      = "size"' not in block, block
