@@ -30,8 +30,8 @@ from typing import Literal, get_args, get_origin
 from claimbench import atomic, markdown_tables, numerals, schema, vocab
 from claimbench.markdown_tables import Table, slug, unique
 
-__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "SIZE_UNIT", "TRAINING_BAND", "draft", "guess_kind", "slug_argument",
-           "source_name", "write"]
+__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT", "TRAINING_BAND", "draft",
+           "guess_kind", "slug_argument", "source_name", "write"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -86,6 +86,9 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 _UNKNOWN_KIND = _todo("kind", vocab.KINDS)
 TRAINING_BAND = _todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
+RELATIVE_BAND = _todo("the band a re-run may land in, as a fraction of the claim (e.g. rel = 0.1)")
+RELATIVE_KINDS = ("loss", "epoch_time")
+"""The kinds whose band is relative (the ledger format's section 3): a loss, or a time, scales with itself."""
 UNREAD = _todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
 """The value of a cell the draft could not read: its claim is written commented out."""
 FLOPS_COUNT = _todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
@@ -434,7 +437,9 @@ def _tolerance(number: numerals.Number, kind: str | None) -> dict[str, object]:
         note = (f"The printed ± {number.spread:g} is the author's own spread, taken as the band (tolerance.abs): "
                 "check what it is (a std over runs, a standard error, a 95% interval) and widen it if need be.")
         return {"tolerance": tolerance | {"abs": number.spread}, "note": note}
-    if kind in _TRAINING:
+    if kind in RELATIVE_KINDS:
+        tolerance["rel"] = RELATIVE_BAND
+    elif kind in _TRAINING:
         tolerance["abs"] = TRAINING_BAND
     return {"tolerance": tolerance} if tolerance else {}
 

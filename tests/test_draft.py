@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import cli, vocab
-from claimbench.draft import FLOPS_COUNT, INPUT_SIZE, SIZE_UNIT, TRAINING_BAND, UNREAD, draft, guess_kind
+from claimbench.draft import (FLOPS_COUNT, INPUT_SIZE, RELATIVE_BAND, SIZE_UNIT, TRAINING_BAND, UNREAD, draft,
+                              guess_kind)
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check
@@ -66,6 +67,7 @@ def _filled(ledger: str) -> str:
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
     text = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', text)
     text = re.sub(r'"TODO: recipe name[^"]*"', '"r"', text).replace(f'"{TRAINING_BAND}"', "2")
+    text = text.replace(f'"{RELATIVE_BAND}"', "0.1")
     return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
 
 
@@ -411,7 +413,7 @@ def test_a_printed_spread_is_the_authors_band_with_a_note(printed: str) -> None:
 def test_minutes_are_seconds_at_scale_60() -> None:
     (claim,) = _claims(_table(["Model", "Time per Epoch"], ["A", "1.2 min"]))
     assert (claim["kind"], claim["value"], claim["scale"], claim["printed"]) == ("epoch_time", 1.2, 60, "1.2 min")
-    assert claim["tolerance"] == {"digits": 1, "abs": TRAINING_BAND}
+    assert claim["tolerance"] == {"digits": 1, "rel": RELATIVE_BAND}
     (under,) = _claims(_table(["Model", "Epoch time (min)"], ["A", "3"]))
     assert (under["value"], under["scale"], under["tolerance"]["digits"]) == (3, 60, 0)
 
