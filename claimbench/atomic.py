@@ -6,8 +6,9 @@ half new by a failed write or a Ctrl-C. An error names the file being written. T
 it.
 
 The temporary file of ``<folder>/<name>`` is ``<folder>/.<name>.<host>.<pid>.<random>.tmp``: ``<host>`` is the
-writer's host name with its dots as underscores (so that the name parses) and, on Linux, ``-<its PID namespace>``
-(containers sharing a host name number their processes apart), ``<pid>`` the writer's process id. A writer killed
+writer's host name with its dots as underscores (so that the name parses) and, on Linux, ``-<machine id>`` (two
+machines may share a host name) and ``-<its PID namespace>`` (containers sharing a host name number their processes
+apart), ``<pid>`` the writer's process id. A writer killed
 mid-write (SIGKILL, a power cut) leaves it behind; the next write of ``<name>`` removes those of this host whose
 process is gone, never a live process's (parallel workers write side by side) nor another host's (a shared file
 system), whose liveness it cannot know.
@@ -93,13 +94,17 @@ def _staged(given: Path, write: Callable[[Path], None]) -> _Staged:
 
 
 def _host() -> str:
-    """This host as its temporary files name it: its host name, dots as underscores, and on Linux its PID
-    namespace."""
+    """This host as its temporary files name it: its host name, dots as underscores, and on Linux its machine id
+    (two machines may share a host name) and PID namespace (containers of one machine number apart)."""
     try:
-        namespace = f"-{os.stat('/proc/self/ns/pid').st_ino}"
+        machine = Path("/etc/machine-id").read_text(encoding="ascii").strip()[:12]
+    except (OSError, UnicodeDecodeError):
+        machine = ""
+    try:
+        namespace = str(os.stat("/proc/self/ns/pid").st_ino)
     except OSError:
         namespace = ""
-    return socket.gethostname().replace(".", "_") + namespace
+    return "-".join(part for part in (socket.gethostname().replace(".", "_"), machine, namespace) if part)
 
 
 def _remove_dead_leftovers(path: Path) -> None:

@@ -150,8 +150,10 @@ def _named(config: pytest.Config, name: str) -> str:
 
 
 def _wrong_number(config: pytest.Config, name: str, value: object) -> str:
-    """The problem of a number option's value."""
-    return f"{_named(config, name)}: must be {WANTED[name][0]}, got {value!r}"
+    """The problem of a number option's value: a string quoted as written, a number the ini typed as its text
+    would read (``0``, not ``0.0``)."""
+    shown = f"{value:g}" if isinstance(value, float) else repr(value)
+    return f"{_named(config, name)}: must be {WANTED[name][0]}, got {shown}"
 
 
 def _data_root_problems(config: pytest.Config) -> list[str]:

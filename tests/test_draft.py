@@ -738,6 +738,7 @@ def test_a_number_longer_than_any_printed_one_is_no_candidate() -> None:
 
 def test_a_batch_size_in_running_text_is_no_model_size() -> None:
     """The nearest kind keyword of "0.001" would have been "size", of "batch size"."""
-    out = draft("# R\n\nAdam with learning rate 0.001, batch size 128, gets 91.5% accuracy.\n", slug="demo", source=None)
+    text = "# R\n\nAdam with learning rate 0.001, batch size 128, gets 91.5% accuracy.\n"
+    out = draft(text, slug="demo", source=None)
     block = next(block for block in out.split("# [[claim]]")[1:] if '"0.001"' in block)
     assert '# kind      = "size"' not in block, block

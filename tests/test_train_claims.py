@@ -119,6 +119,9 @@ def test_cuda_claims_skip_without_cuda_saying_what_else_is_lacking(cifar_root: P
     with pytest.raises(errors.NotRunnable, match=rf"{cuda} .*\(600 s a claim unless given\)$"):
         local.measure(claim("iot_ml_hw2/accuracy/model1/val"), Settings(device="cuda", data_root=tmp_path,
                                                                         results_dir=tmp_path, download=True))
+    private = dataclasses.replace(claim("iot_ml_hw2/accuracy/model1/val"), dataset="private")  # no files to seek
+    with pytest.raises(errors.NotRunnable, match=rf"{cuda} .*\(600 s a claim unless given\)$"):
+        local.measure(private, Settings(device="cuda", data_root=tmp_path, results_dir=tmp_path))
 
 
 def test_missing_names_the_first_split_whose_files_are_absent(tmp_path: Path) -> None:

@@ -41,8 +41,8 @@ def device(claim: Claim, settings: Settings) -> str:
     try:
         return usable(settings.device)
     except errors.NotRunnable as no_device:
-        lacking = None if settings.download or claim.dataset is None else data.missing(claim.dataset,
-                                                                                        settings.data_root)
+        lacking = data.missing(claim.dataset, settings.data_root) if claim.dataset in data.DATASETS and not (
+            settings.download) else None  # "private" has no files to look for
         if lacking is None:
             raise
         raise errors.NotRunnable(f"{no_device}; and {lacking}") from None
