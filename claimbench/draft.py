@@ -30,8 +30,8 @@ from typing import Literal, get_args, get_origin
 from claimbench import atomic, markdown_tables, numerals, schema, vocab
 from claimbench.markdown_tables import Table, slug, unique
 
-__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT", "TRAINING_BAND", "draft",
-           "guess_kind", "slug_argument", "source_name", "write"]
+__all__ = ["FLOPS_COUNT", "FRACTION_BAND", "INPUT_SIZE", "PERCENT_KINDS", "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT",
+           "TRAINING_BAND", "draft", "guess_kind", "slug_argument", "source_name", "write"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -89,6 +89,11 @@ TRAINING_BAND = _todo("the band a re-run may land in, in the printed unit (e.g. 
 RELATIVE_BAND = _todo("the band a re-run may land in, as a fraction of the claim (e.g. rel = 0.1)")
 RELATIVE_KINDS = ("loss", "epoch_time")
 """The kinds whose band is relative (the ledger format's section 3): a loss, or a time, scales with itself."""
+FRACTION_BAND = _todo("the band a re-run may land in, in the printed unit: a fraction of 1 here (e.g. abs = 0.02 for "
+                      "2 points)")
+"""The band of an accuracy printed as a fraction of 1 ("0.9142"): 2 would take any re-run."""
+PERCENT_KINDS = ("accuracy", "gap")
+"""The kinds measured in percent that a report may print as fractions of 1 ("0.9142" under "Val accuracy")."""
 UNREAD = _todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
 """The value of a cell the draft could not read: its claim is written commented out."""
 FLOPS_COUNT = _todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
@@ -268,20 +273,41 @@ def _shared(table: Table, table_claims: list[dict[str, object]]) -> dict[str, ob
 def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]]:
     """One claim per numeric cell, plus the numbers a row label states as claims; a cell with a digit but no
     number the draft can read ("3 of 5", "16x16x32") gets a claim whose value is ``UNREAD``."""
-    per_layer, repeated = _per_layer(table), _repeated(table)
+    per_layer, repeated, fractions = _per_layer(table), _repeated(table), _fraction_columns(table)
     for row in table.rows:
         label = row[0] if row else ""
         around = _row_texts(table, row, per_layer)
         claims = list(_label_claims(table, label, around, context))
         whole_model = per_layer and "total" in _words(numerals.plain_text(label))
-        for column, printed in zip(table.columns[1:], row[1:]):
+        for index, (column, printed) in enumerate(zip(table.columns[1:], row[1:]), start=1):
             number = numerals.parse(printed, column)
             if number is not None or re.search(r"\d", numerals.plain_text(printed)):
                 quantity = _quantity(column, number)
                 kind = _kind(quantity, per_layer and not whole_model)
                 cell = (label, column, printed)
-                claims.append(_cell_claim(table, cell, number, (kind, quantity), (column, *around), context))
+                claims.append(_cell_claim(table, cell, number, (kind, quantity), (column, *around), context,
+                                          fraction=index in fractions))
         yield from map(functools.partial(_addressable, repeated), claims)
+
+
+def _fraction_columns(table: Table) -> set[int]:
+    """The indices of the columns that print an accuracy or a gap as fractions of 1 (``_fractions``)."""
+    found = set()
+    for index, column in enumerate(table.columns[1:], start=1):
+        if guess_kind(column) in PERCENT_KINDS:
+            numbers = [numerals.parse(row[index], column) for row in table.rows if index < len(row)]
+            if _fractions([number for number in numbers if number is not None]):
+                found.add(index)
+    return found
+
+
+def _fractions(numbers: list[numerals.Number]) -> bool:
+    """Whether ``numbers`` (of one column, or one number of the text) read as fractions of 1: no unit ("%" in a
+    cell or the header), every one in [0, 1], one at least with decimals."""
+    values = [end for number in numbers for end in (number.value if isinstance(number.value, tuple) else
+                                                    [number.value])]
+    return (bool(numbers) and all(number.unit is None and not isinstance(number.value, list) for number in numbers)
+            and all(0 <= value <= 1 for value in values) and any(number.digits for number in numbers))
 
 
 def _repeated(table: Table) -> set[str]:
@@ -334,16 +360,20 @@ def _cell_claim(
     around: tuple[str, ...],
     context: _Context,
     partial: str | None = None,
+    *,
+    fraction: bool = False,
 ) -> dict[str, object]:
     """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number.
-    ``around``: the texts that may print the input size its model ran on, nearest first."""
+    ``around``: the texts that may print the input size its model ran on, nearest first; ``fraction``: its column
+    prints a percentage as a fraction of 1."""
     label, column, printed = cell
     kind, quantity = kinds
     name = "/".join([kind or "claim", table.id, slug(label) or "row", slug(column) or "column"])
     claim: dict[str, object] = {"id": unique(name, context.ids), "kind": kind or _unknown_kind(column)}
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
-    claimed = _claimed(number, quantity) if number is not None else {"value": UNREAD}
+    claimed = _claimed(number, quantity, "the column" if fraction else None) if number is not None else {
+        "value": UNREAD}
     todos = _todos(kind, quantity, f"{column} {partial or printed}", around)
     claim |= {"model": _model_todo(context), **todos, **claimed}
     claim["printed"] = partial or printed
@@ -352,7 +382,7 @@ def _cell_claim(
     claim["cell"] = [table.id, label, column]
     where = f"{table.title}, row {label}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
-    return claim | (_tolerance(number, kind) if number is not None else {})
+    return claim | (_tolerance(number, kind, fraction) if number is not None else {})
 
 
 def _label_claims(table: Table, label: str, around: tuple[str, ...], context: _Context
@@ -407,11 +437,13 @@ def _counts_flops(header: str) -> bool:
     return any(re.fullmatch(r"[kmgbt]?flops?", word) for word in _words(header))
 
 
-def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]:
+def _claimed(number: numerals.Number, quantity: str | None, fraction: str | None = None) -> dict[str, object]:
     """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
-    scale."""
+    scale. ``fraction``: what prints a percentage as a fraction of 1 ("the column"), read as such with a comment."""
     if _unitless_size(number, quantity):
         return {"value": number.value, "scale": SIZE_UNIT}
+    if fraction:
+        return _fraction_claimed(number, fraction)
     scale = numerals.scales(number.unit, quantity or "")[0] if number.unit else 1.0  # a precision's "%": 0.01
     if isinstance(number.value, tuple):
         return {"between": [_in_base_units(end, scale) for end in number.value]}
@@ -420,15 +452,32 @@ def _claimed(number: numerals.Number, quantity: str | None) -> dict[str, object]
     return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
 
 
+def _fraction_claimed(number: numerals.Number, where: str) -> dict[str, object]:
+    """An accuracy or a gap printed as a fraction of 1 ("0.9142"), read as the percentage claimbench measures
+    (scale 100, or a bound in percent), with a comment that says so and what ``where`` in percent would give."""
+    percent = functools.partial(_in_base_units, scale=100.0)
+    if isinstance(number.value, tuple):
+        ends = [percent(end) for end in number.value]
+        return {"between": _Guess(ends, f"read as fractions of 1 ({'-'.join(map(str, number.value))} = "
+                                        f"{'-'.join(map(str, ends))}%); {list(number.value)} if {where} is in percent")}
+    if number.bound:
+        shown = percent(number.value)
+        return {number.bound: _Guess(shown, f"read as a fraction of 1 ({number.value} = {shown}%); {number.value} if "
+                                            f"{where} is in percent")}
+    return {"value": number.value, "scale": _Guess(100.0, f"read as a fraction of 1 ({number.value} = "
+                                                           f"{percent(number.value)}%); 1 if {where} is in percent")}
+
+
 def _unitless_size(number: numerals.Number, kind: str | None) -> bool:
     """Whether ``number`` is a size printed with no unit ("4.8" under "Size"): bytes only the author can name."""
     return kind == "size" and number.unit is None and not number.bound
 
 
-def _tolerance(number: numerals.Number, kind: str | None) -> dict[str, object]:
+def _tolerance(number: numerals.Number, kind: str | None, fraction: bool = False) -> dict[str, object]:
     """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact.
-    A trained or timed number needs a band only the author can give: no re-run lands on the same digits. A
-    printed spread ("88.7 ± 0.3") is the author's own band, with a note to say what it is."""
+    A trained or timed number needs a band only the author can give: no re-run lands on the same digits (a
+    ``fraction`` of 1's in fractions). A printed spread ("88.7 ± 0.3") is the author's own band, with a note to say
+    what it is."""
     if number.bound:
         return {}
     digits = 0 if number.digits is None and _unitless_size(number, kind) else number.digits  # bytes, or whole MB
@@ -439,6 +488,8 @@ def _tolerance(number: numerals.Number, kind: str | None) -> dict[str, object]:
         return {"tolerance": tolerance | {"abs": number.spread}, "note": note}
     if kind in RELATIVE_KINDS:
         tolerance["rel"] = RELATIVE_BAND
+    elif fraction:
+        tolerance["abs"] = FRACTION_BAND
     elif kind in _TRAINING:
         tolerance["abs"] = TRAINING_BAND
     return {"tolerance": tolerance} if tolerance else {}
@@ -547,17 +598,18 @@ def _is_candidate(mention: _Mention) -> bool:
 def _candidate(section: str | None, sentence: str, mention: _Mention, context: _Context) -> dict[str, object]:
     """The claim a number of the running text would be."""
     kind = guess_kind(mention.noun) if mention.noun else _nearest_kind(sentence, mention)
+    fraction = kind in PERCENT_KINDS and not mention.near and _fractions([mention.number])
     where = f"section '{section}'" if section else "introduction"
     claim: dict[str, object] = {
         "id": unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
         "kind": kind or _UNKNOWN_KIND,
         "model": _model_todo(context),
         **_todos(kind, kind, mention.noun or "", (sentence,)),
-        **_near(_claimed(mention.number, kind), mention),
+        **_near(_claimed(mention.number, kind, "it" if fraction else None), mention),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
     }
-    return claim | _tolerance(mention.number, kind)
+    return claim | _tolerance(mention.number, kind, fraction)
 
 
 def _near(claimed: dict[str, object], mention: _Mention) -> dict[str, object]:

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import cli, vocab
-from claimbench.draft import (FLOPS_COUNT, INPUT_SIZE, RELATIVE_BAND, SIZE_UNIT, TRAINING_BAND, UNREAD, draft,
-                              guess_kind)
+from claimbench.draft import (FLOPS_COUNT, FRACTION_BAND, INPUT_SIZE, RELATIVE_BAND, SIZE_UNIT, TRAINING_BAND, UNREAD,
+                              draft, guess_kind)
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check
@@ -67,7 +67,7 @@ def _filled(ledger: str) -> str:
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
     text = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', text)
     text = re.sub(r'"TODO: recipe name[^"]*"', '"r"', text).replace(f'"{TRAINING_BAND}"', "2")
-    text = text.replace(f'"{RELATIVE_BAND}"', "0.1")
+    text = text.replace(f'"{RELATIVE_BAND}"', "0.1").replace(f'"{FRACTION_BAND}"', "0.02")
     return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
 
 
@@ -244,6 +244,23 @@ def test_a_number_printed_in_a_scaled_unit_is_rounded_to_its_printed_digits(
         column: str, printed: str, value: float, scale: float, digits: int) -> None:
     (claim,) = _claims(_table(["Model", column], ["A", printed]))
     assert (claim["value"], claim["scale"], claim["tolerance"]) == (value, scale, {"digits": digits})
+
+
+def test_an_accuracy_printed_as_a_fraction_of_1_is_read_in_percent(tmp_path: Path) -> None:
+    """claimbench measures accuracy in percent: 0.9142 at scale 1 would refute every re-run."""
+    columns = ["Model", "Val accuracy", "Test acc (%)", "Train acc", "Precision"]
+    markdown = _table(columns, ["A", "0.9142", "0.91", "0.98", "0.93"], ["B", "0.9213", "0.92", "97.5", "0.94"])
+    out = draft(markdown, slug="demo", source=None)
+    assert "scale     = 100.0  # read as a fraction of 1 (0.9142 = 91.42%); 1 if the column is in percent" in out
+    claims = {(claim["cell"][1], claim["cell"][2]): claim for claim in tomllib.loads(out)["claim"]}
+    fraction = claims["A", "Val accuracy"]
+    assert (fraction["value"], fraction["scale"], fraction["tolerance"]) == (0.9142, 100, {"digits": 4,
+                                                                                          "abs": FRACTION_BAND})
+    assert [claims["A", column].get("scale", 1) for column in columns[2:]] == [1, 1, 1]  # "%", 97.5, a fraction
+    (loaded,) = [claim for claim in _loaded(markdown, tmp_path) if claim.cell[1:] == ("A", "Val accuracy")]
+    assert check(loaded, Measurement(91.42)).verdict == "reproduced"
+    text = draft("# R\n\nThe best model reaches a test accuracy of 0.9266.\n", slug="demo", source=None)
+    assert "# scale     = 100.0  # read as a fraction of 1 (0.9266 = 92.66%); 1 if it is in percent" in text
 
 
 def _left_todo(markdown: str, todo: str, tmp_path: Path) -> str:
