@@ -30,8 +30,9 @@ from typing import Literal, get_args, get_origin
 from claimbench import atomic, markdown_tables, numerals, schema, vocab
 from claimbench.markdown_tables import Table, slug, unique
 
-__all__ = ["FLOPS_COUNT", "FRACTION_BAND", "INPUT_SIZE", "PERCENT_KINDS", "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT",
-           "TRAINING_BAND", "draft", "guess_kind", "slug_argument", "source_name", "write"]
+__all__ = ["COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "INPUT_SIZE", "PERCENT_KINDS", "RELATIVE_BAND",
+           "RELATIVE_KINDS", "SIZE_UNIT", "TRAINING_BAND", "draft", "guess_kind", "slug_argument", "source_name",
+           "write"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape).
@@ -101,6 +102,9 @@ FLOPS_COUNT = _todo("pure (a FLOP is one multiply-add, as most model tables coun
 SIZE_UNIT = _todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1.024e6 for KiB / 1000 (Windows' MB), "
                   "1 for bytes")
 """The scale of a size printed with no unit, in the cell or its header."""
+COUNT_UNIT = _todo("the count in one printed unit: 1e6 for millions (M), 1e9 for billions (G), 1e3 for thousands (K)")
+"""The scale of a parameter or MAC count printed with decimals and no unit ("3.21" under "param_count"): nobody has
+3.21 parameters."""
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _MENTION = re.compile(
@@ -442,6 +446,8 @@ def _claimed(number: numerals.Number, quantity: str | None, fraction: str | None
     scale. ``fraction``: what prints a percentage as a fraction of 1 ("the column"), read as such with a comment."""
     if _unitless_size(number, quantity):
         return {"value": number.value, "scale": SIZE_UNIT}
+    if quantity in ("params", "macs") and number.unit is None and not number.bound and number.digits:
+        return {"value": number.value, "scale": COUNT_UNIT}  # "3.21" parameters: millions, most likely
     if fraction:
         return _fraction_claimed(number, fraction)
     scale = numerals.scales(number.unit, quantity or "")[0] if number.unit else 1.0  # a precision's "%": 0.01

@@ -174,17 +174,25 @@ def compounds(text: str) -> Iterator[tuple[re.Match[str], Number]]:
                 yield match, compound
 
 
+_LOWER_MAGNITUDES = {"m": "M", "g": "G"}
+"""A lower-case magnitude in the header of a count ("gmacs", "mflops", "param_count (m)"): elsewhere "m" may be
+metres or minutes, and "g" grams."""
+
+
 def _header_unit(header: str) -> str | None:
     """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%", "Params, M", "Params in M",
-    a magnitude glued to its noun ("GFLOPs", "MMACs")."""
+    a magnitude glued to its noun ("GFLOPs", "MMACs", timm's "gmacs"); a lower-case "m" or "g" only in the header of
+    a count ("param_count (m)")."""
     header = " ".join(header.split())
     if len(header) > LONGEST_HEADER:  # the patterns below backtrack on long runs of commas
         return None
     bracketed = re.findall(r"[(\[]\s*([^()\[\]]*?)\s*[)\]]", header)
     words = [word for word in re.findall(r"[A-Za-z]+", header) if len(word) > 1]
     trailing = re.findall(r"(?:,\s*|\bin\s+)(\S+)\s*$", header)
-    glued = re.findall(rf"\b([kKMGB])(?={NOUN})", header)
+    glued = re.findall(rf"\b([kKMGBmg])(?={NOUN})", header)
     candidates = [*bracketed, *words, *trailing, *glued, *(["%"] if "%" in header else [])]
+    if re.search(NOUN, header.replace("_", " ")):
+        candidates = [_LOWER_MAGNITUDES.get(unit, unit) for unit in candidates]
     return next((unit for unit in candidates if unit in UNITS), None)
 
 

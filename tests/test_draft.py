@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import cli, vocab
-from claimbench.draft import (FLOPS_COUNT, FRACTION_BAND, INPUT_SIZE, RELATIVE_BAND, SIZE_UNIT, TRAINING_BAND, UNREAD,
-                              draft, guess_kind)
+from claimbench.draft import (COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, INPUT_SIZE, RELATIVE_BAND, SIZE_UNIT,
+                              TRAINING_BAND, UNREAD, draft, guess_kind)
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check
@@ -61,7 +61,7 @@ def _filled(ledger: str) -> str:
     """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe, the
     number of a cell the draft could not read."""
     text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{SIZE_UNIT}"', "1e6").replace(f'"{FLOPS_COUNT}"', '"flops"')
-    text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]")
+    text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]").replace(f'"{COUNT_UNIT}"', "1e6")
     for key, number in (("lr", "0.1"), ("batch size", "32"), ("epochs", "1")):  # the drafted recipe's numbers
         text = text.replace(f'"TODO: {key}"', number)
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
@@ -282,6 +282,16 @@ def test_a_size_printed_without_a_unit_asks_for_its_bytes(tmp_path: Path) -> Non
         f"{SIZE_UNIT.removeprefix('TODO: ')}")
     (claim,) = _loaded(_table(["Model", "Size"], ["A", "4.9"]), tmp_path)
     assert (claim.value, claim.scale) == (4.9, 1e6)
+
+
+def test_a_count_printed_with_decimals_and_no_unit_asks_for_its_unit() -> None:
+    """Nobody has 3.21 parameters (timm's "param_count"); a lower-case magnitude in a count's header is one."""
+    columns = ["Model", "param_count", "gmacs", "mflops", "param_count (m)", "Params"]
+    params, *scaled, count = _claims(_table(columns, ["A", "3.21", "0.55", "452.5", "3.21", "1,234"]))
+    assert (params["kind"], params["value"], params["scale"], params["tolerance"]) == (
+        "params", 3.21, COUNT_UNIT, {"digits": 2})
+    assert [(claim["kind"], claim["scale"]) for claim in scaled] == [("macs", 1e9), ("macs", 1e6), ("params", 1e6)]
+    assert "scale" not in count
 
 
 def test_a_number_word_in_running_text_stays_in_printed_and_sets_the_scale() -> None:

@@ -58,6 +58,9 @@ def test_parse_reads_each_printed_form(printed: str, header: str, expected: nume
         ("~0.37", "GFLOPs", numerals.Number(0.37, 1e9, 2, unit="G")),  # a magnitude glued to its noun
         ("452", "MFLOPs", numerals.Number(452, 1e6, 0, unit="M")),
         ("1.84", "GMACs", numerals.Number(1.84, 1e9, 2, unit="G")),
+        ("0.55", "gmacs", numerals.Number(0.55, 1e9, 2, unit="G")),  # timm's lower-case headers
+        ("3.21", "param_count (m)", numerals.Number(3.21, 1e6, 2, unit="M")),
+        ("3.2", "Time (m)", numerals.Number(3.2, 1.0, 1)),  # metres or minutes: no count's million
         ("11.3", "Params, M", numerals.Number(11.3, 1e6, 1, unit="M")),
         ("11.3", "Params in M", numerals.Number(11.3, 1e6, 1, unit="M")),
         ("42.7", "Size (MiB)", numerals.Number(42.7, 1024.0 ** 2, 1, unit="MiB")),
@@ -147,6 +150,7 @@ def test_a_scale_its_unit_stands_for_is_no_contradiction(printed: str, value: fl
     ("87.5%", 87.5, 0.01, "Test Accuracy", "accuracy",
      "printed '87.5%' counts in units of 1: give scale = 1, not 0.01"),
     ("4.9 MiB", 4.9, 1e6, "", "size", "printed '4.9 MiB' counts in units of 1048576: give scale = 1048576, not 1e+06"),
+    ("0.55", 0.55, 1.0, "gmacs", "macs", "printed '0.55' under 'gmacs' counts in units of 1e+09: give scale = 1e+09"),
     ("512 B", 512, 1e9, "Size", "size", "printed '512 B' counts in units of 1: give scale = 1, not 1e+09"),  # bytes
 ])
 def test_a_scale_its_unit_does_not_stand_for_is_named(printed: str, value: float, scale: float, header: str,
