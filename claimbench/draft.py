@@ -35,12 +35,14 @@ __all__ = ["COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "INPUT_SIZE", "PERCENT_
            "write"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
-# "output_shape" is a layer claim's quantity (the only claim that holds a shape).
+# "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
+# the words say so: a latency, a throughput or a whole training's time is none.
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("output_shape", ("output shape", "output size", "shape")),
     ("gap", ("gap",)),
     ("best_epoch", ("best epoch",)),
-    ("epoch_time", ("time", "s epoch", "sec epoch", "seconds")),
+    ("epoch_time", ("time per epoch", "epoch time", "time epoch", *(f"{unit}{per} epoch" for unit in (
+        "s", "sec", "secs", "seconds", "ms", "min", "minutes") for per in ("", " per")))),
     ("macs", ("macs", "mac", "flops", "flop", "gflops", "mflops", "gmacs", "mmacs", "kmacs", "mult adds", "madds",
               "multiply adds")),
     ("params", ("params", "param", "parameters", "parameter")),
@@ -48,8 +50,12 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("precision", ("precision",)),
     ("recall", ("recall",)),
     ("loss", ("loss",)),
-    ("accuracy", ("accuracy", "acc", "top 1", "top 5", "%")),
+    ("accuracy", ("accuracy", "acc", "top 1", "top1", "%")),
 )
+_UNMEASURED = ("top 5", "top5", "err", "error", "errors", "latency", "throughput", "fps", "inference", "ram", "sram",
+               "dram", "memory", "activation", "activations")
+"""Words of what claimbench does not measure, which a kind's keyword beside them would misname: a top-5 accuracy
+(claimbench's is top-1), an error rate, a latency or a throughput, memory ("Peak memory (MB)" is no model size)."""
 # What a unit allows a number in running text to be; the nearest keyword picks one (first = default).
 _UNIT_KINDS = {
     "%": ("accuracy", "gap", "precision", "recall"),
@@ -395,7 +401,7 @@ def _label_claims(table: Table, label: str, around: tuple[str, ...], context: _C
     column = table.columns[0] if table.columns else ""
     for mention in _mentions(label):
         if mention.noun or mention.number.bound:
-            kind = guess_kind(mention.noun or "") or _UNIT_KINDS.get(mention.unit or "", (None,))[0]
+            kind = guess_kind(mention.noun or "") or _unit_kind(mention.unit, label)
             kind = kind or guess_kind(column)
             partial = None if mention.printed == label else mention.printed
             yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), around, context, partial)
@@ -515,14 +521,31 @@ def _in_base_units(value: float, scale: float) -> int | float:
 
 
 def guess_kind(header: str) -> str | None:
-    """The claim kind a column header names ("Parameters (M)" -> "params"), or None."""
+    """The claim kind a column header names ("Parameters (M)" -> "params"), or None; None too where it names what
+    claimbench does not measure (``_UNMEASURED``: "Top-5 Acc.", "Top-1 err. (%)", "RAM (KB)", "Latency (ms)")."""
     words = _words(header)
     words = [word for i, word in enumerate(words) if not _other_size(words, i)]
+    if _unmeasured(words):
+        return None
     return next((kind for kind, phrases in _KIND_WORDS if any(_has(words, p) for p in phrases)), None)
 
 
-_OTHER_SIZES = frozenset({"batch", "kernel", "patch", "step", "image", "input", "hidden", "window", "pool", "filter",
-                          "sample", "embedding", "vocabulary", "font", "population", "training", "test", "dataset"})
+def _unmeasured(words: list[str]) -> str | None:
+    """The first phrase of ``_UNMEASURED`` in ``words``, or None."""
+    return next((phrase for phrase in _UNMEASURED if _has(words, phrase)), None)
+
+
+def _unit_kind(unit: str | None, text: str) -> str | None:
+    """The kind a unit gives a number by default (``_UNIT_KINDS``): a time only where ``text`` speaks of an epoch."""
+    kind = _UNIT_KINDS.get(unit or "", (None,))[0]
+    if kind == "epoch_time" and not any(word.startswith("epoch") for word in _words(text)):
+        return None
+    return kind
+
+
+_OTHER_SIZES = frozenset({"batch", "kernel", "patch", "step", "image", "img", "input", "hidden", "window", "pool",
+                          "filter", "sample", "embedding", "vocabulary", "font", "population", "training", "test",
+                          "dataset", "resolution"})
 """Nouns whose "size" is not the model's: "batch size", "kernel size", "image size"."""
 
 
@@ -532,8 +555,11 @@ def _other_size(words: list[str], index: int) -> bool:
 
 
 def _unknown_kind(header: str) -> str:
-    """The kind's TODO; where a word of ``header`` is a near-spelling of a kind's keyword ("Paramters"), naming the
-    kind it reads like, for the author to confirm."""
+    """The kind's TODO; where ``header`` names what claimbench does not measure ("Top-5"), saying so; where a word of
+    it is a near-spelling of a kind's keyword ("Paramters"), naming the kind it reads like, for the author to
+    confirm."""
+    if unmeasured := _unmeasured(_words(header)):
+        return f"{_UNKNOWN_KIND}; claimbench measures no {unmeasured!r}: delete this claim, or name what it is"
     keywords = {phrase: kind for kind, phrases in _KIND_WORDS for phrase in phrases if len(phrase) >= 5}
     for word in _words(header):
         close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.85)
@@ -628,21 +654,23 @@ def _near(claimed: dict[str, object], mention: _Mention) -> dict[str, object]:
 
 
 def _nearest_kind(sentence: str, mention: _Mention) -> str | None:
-    """The kind whose keyword stands nearest the number, among those its unit allows."""
+    """The kind whose keyword stands nearest the number, among those its unit allows; None where the nearest word
+    names what claimbench does not measure ("128 KB of RAM")."""
     allowed = _UNIT_KINDS.get(mention.unit or "")
-    kinds = allowed or tuple(kind for kind, _ in _KIND_WORDS if kind != "output_shape")
+    kinds = (*(allowed or (kind for kind, _ in _KIND_WORDS if kind != "output_shape")), None)
     end = mention.start + len(mention.printed)
-    hits = [(abs(start - mention.start), kind) for start, kind in _keywords(sentence)
+    hits = [(abs(start - mention.start), kind or "") for start, kind in _keywords(sentence)
             if kind in kinds and not mention.start <= start < end]
-    return min(hits)[1] if hits else (allowed[0] if allowed else None)
+    return (min(hits)[1] or None) if hits else _unit_kind(mention.unit, sentence)
 
 
 @functools.lru_cache(maxsize=64)
-def _keywords(sentence: str) -> tuple[tuple[int, str], ...]:
-    """(where, kind) of each kind's keyword in ``sentence``: found once per sentence, not once per number in it."""
+def _keywords(sentence: str) -> tuple[tuple[int, str | None], ...]:
+    """(where, kind) of each kind's keyword in ``sentence``, kind None for a word of ``_UNMEASURED``: found once per
+    sentence, not once per number in it."""
     found = list(re.finditer(r"[a-z0-9]+|%", sentence.lower()))
     words = [m.group() for m in found]
-    return tuple((m.start(), kind) for i, m in enumerate(found) for kind, phrases in _KIND_WORDS
+    return tuple((m.start(), kind) for i, m in enumerate(found) for kind, phrases in (*_KIND_WORDS, (None, _UNMEASURED))
                  if not _other_size(words, i) and any(_has(words[i : i + len(p.split())], p) for p in phrases))
 
 

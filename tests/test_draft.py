@@ -118,6 +118,22 @@ def _loaded(markdown: str, tmp_path: Path, *, candidates: bool = False) -> list[
         ("Batch Size", None),
         ("Kernel size", None),
         ("Model size (MB)", "size"),
+        ("top1", "accuracy"),  # timm
+        ("Epoch time (min)", "epoch_time"),
+        ("sec/epoch", "epoch_time"),
+        ("Top-5 Acc. (%)", None),  # claimbench measures top-1
+        ("top5", None),
+        ("top1_err", None),
+        ("Top-1 err. (%)", None),
+        ("RAM (KB)", None),
+        ("Peak memory (MB)", None),
+        ("Flash (KB)", "size"),
+        ("Latency (ms)", None),
+        ("Inference time (ms)", None),
+        ("Throughput (img/s)", None),
+        ("Train time (h)", None),  # a whole training's
+        ("img_size", None),
+        ("Resolution", None),
     ],
 )
 def test_guess_kind_reads_the_column_header(header: str, kind: str | None) -> None:
@@ -133,6 +149,21 @@ def test_a_misspelt_header_leaves_the_kind_to_the_author_and_names_the_one_it_re
     assert kinds["Epochs"].startswith("TODO: kind (") and "reads like" not in kinds["Epochs"]
     shapes = tomllib.loads(draft(_table(["Layer", "Output shapes"], ["conv1", "1,024"]), slug="t", source="t.md"))
     assert shapes["claim"][0]["kind"].endswith("; 'shapes' reads like 'shape': layer, with quantity = output_shape?")
+
+
+def test_what_claimbench_measures_otherwise_is_left_to_the_author() -> None:
+    """A top-5 accuracy, an error rate, memory, a latency, a whole training's time, an image size: guessed as the kind
+    its words resemble, each would load once filled in and be refuted."""
+    columns = ["Model", "top1", "Top-5 Acc. (%)", "Top-1 err. (%)", "RAM (KB)", "Flash (KB)", "Latency (ms)",
+               "Train time (h)", "img_size"]
+    claims = _claims(_table(columns, ["A", "72.4", "90.9", "27.6", "69.5", "41.3", "78.2", "1.9", "224"]))
+    kinds = [claim["kind"] for claim in claims]
+    assert kinds[0] == "accuracy" and kinds[4] == "size"
+    assert all(kind.startswith("TODO: kind") for i, kind in enumerate(kinds) if i not in (0, 4))
+    assert kinds[1].endswith("; claimbench measures no 'top 5': delete this claim, or name what it is")
+    text = draft("# R\n\nIt fits in 320 KB SRAM, needs less than 128 KB of RAM, and takes 12 ms.\n", slug="d",
+                 source=None)
+    assert text.count("# [[claim]]") == 3 and '"size"' not in text and '"epoch_time"' not in text
 
 
 @pytest.mark.parametrize(
