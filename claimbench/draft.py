@@ -31,8 +31,8 @@ from claimbench import atomic, markdown_tables, numerals, schema, vocab
 from claimbench.markdown_tables import Table, slug, unique
 
 __all__ = ["COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "INPUT_SIZE", "PERCENT_KINDS", "RELATIVE_BAND",
-           "RELATIVE_KINDS", "SIZE_UNIT", "TRAINING_BAND", "draft", "guess_kind", "slug_argument", "source_name",
-           "write"]
+           "RELATIVE_KINDS", "SIZE_UNIT", "TRAINING_BAND", "UNKNOWN_KIND_BAND", "draft", "guess_kind", "slug_argument",
+           "source_name", "write"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
@@ -99,6 +99,10 @@ RELATIVE_KINDS = ("loss", "epoch_time")
 FRACTION_BAND = _todo("the band a re-run may land in, in the printed unit: a fraction of 1 here (e.g. abs = 0.02 for "
                       "2 points)")
 """The band of an accuracy printed as a fraction of 1 ("0.9142"): 2 would take any re-run."""
+UNKNOWN_KIND_BAND = _todo("a band if it is trained or timed: abs in the printed unit for an accuracy-like kind (e.g. "
+                          "abs = 2), or rel instead for a loss or a time (e.g. rel = 0.1); else delete this key")
+"""The band of a number with decimals whose kind the draft leaves to the author: filled in as an accuracy, it
+would be exact, and no re-run lands on the same digits."""
 PERCENT_KINDS = ("accuracy", "gap")
 """The kinds measured in percent that a report may print as fractions of 1 ("0.9142" under "Val accuracy")."""
 UNREAD = _todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
@@ -488,7 +492,8 @@ def _unitless_size(number: numerals.Number, kind: str | None) -> bool:
 def _tolerance(number: numerals.Number, kind: str | None, fraction: bool = False) -> dict[str, object]:
     """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact.
     A trained or timed number needs a band only the author can give: no re-run lands on the same digits (a
-    ``fraction`` of 1's in fractions). A printed spread ("88.7 ± 0.3") is the author's own band, with a note to say
+    ``fraction`` of 1's in fractions), and one of unknown kind with decimals a TODO to give one or delete it. A
+    printed spread ("88.7 ± 0.3") is the author's own band, with a note to say
     what it is."""
     if number.bound:
         return {}
@@ -504,6 +509,8 @@ def _tolerance(number: numerals.Number, kind: str | None, fraction: bool = False
         tolerance["abs"] = FRACTION_BAND
     elif kind in _TRAINING:
         tolerance["abs"] = TRAINING_BAND
+    elif kind is None and number.digits:
+        tolerance["abs"] = UNKNOWN_KIND_BAND
     return {"tolerance": tolerance} if tolerance else {}
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from claimbench import cli, vocab
 from claimbench.draft import (COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, INPUT_SIZE, RELATIVE_BAND, SIZE_UNIT,
-                              TRAINING_BAND, UNREAD, draft, guess_kind)
+                              TRAINING_BAND, UNKNOWN_KIND_BAND, UNREAD, draft, guess_kind)
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check
@@ -68,6 +68,7 @@ def _filled(ledger: str) -> str:
     text = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', text)
     text = re.sub(r'"TODO: recipe name[^"]*"', '"r"', text).replace(f'"{TRAINING_BAND}"', "2")
     text = text.replace(f'"{RELATIVE_BAND}"', "0.1").replace(f'"{FRACTION_BAND}"', "0.02")
+    text = text.replace(f'"{UNKNOWN_KIND_BAND}"', "2")
     return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
 
 
@@ -313,6 +314,14 @@ def test_a_size_printed_without_a_unit_asks_for_its_bytes(tmp_path: Path) -> Non
         f"{SIZE_UNIT.removeprefix('TODO: ')}")
     (claim,) = _loaded(_table(["Model", "Size"], ["A", "4.9"]), tmp_path)
     assert (claim.value, claim.scale) == (4.9, 1e6)
+
+
+def test_a_number_of_unknown_kind_with_decimals_asks_for_a_band() -> None:
+    """Its kind filled in as accuracy, it would otherwise be exact: no re-run lands on 72.41."""
+    columns = ["Model", "Score", "Epochs", "Seed spread"]
+    score, epochs, spread = _claims(_table(columns, ["A", "72.41", "30", "1.2 ± 0.1"]))
+    assert score["kind"].startswith("TODO: kind") and score["tolerance"] == {"digits": 2, "abs": UNKNOWN_KIND_BAND}
+    assert "tolerance" not in epochs and spread["tolerance"] == {"digits": 1, "abs": 0.1}
 
 
 def test_a_count_printed_with_decimals_and_no_unit_asks_for_its_unit() -> None:
