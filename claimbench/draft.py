@@ -284,35 +284,72 @@ def _shared(table: Table, table_claims: list[dict[str, object]]) -> dict[str, ob
     return shared
 
 
+@dataclass(frozen=True)
+class _Cell:
+    """A table cell with a digit, and the header that names its kind and unit."""
+
+    row: int
+    index: int
+    """Its column's."""
+    printed: str
+    header: str
+    """Its column header; in a transposed table (``_transposed``), its row label."""
+    number: numerals.Number | None
+
+
 def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]]:
     """One claim per numeric cell, plus the numbers a row label states as claims; a cell with a digit but no
     number the draft can read ("3 of 5", "16x16x32") gets a claim whose value is ``UNREAD``."""
-    per_layer, repeated, fractions = _per_layer(table), _repeated(table), _fraction_columns(table)
-    for row in table.rows:
+    per_layer, repeated, transposed = _per_layer(table), _repeated(table), _transposed(table)
+    cells = _cells(table, transposed)
+    fractions = _fraction_cells([cell for row in cells.values() for cell in row], transposed)
+    for row_index, row in enumerate(table.rows):
         label = row[0] if row else ""
         around = _row_texts(table, row, per_layer)
         claims = list(_label_claims(table, label, around, context))
         whole_model = per_layer and "total" in _words(numerals.plain_text(label))
-        for index, (column, printed) in enumerate(zip(table.columns[1:], row[1:]), start=1):
-            number = numerals.parse(printed, column)
-            if number is not None or re.search(r"\d", numerals.plain_text(printed)):
-                quantity = _quantity(column, number)
-                kind = _kind(quantity, per_layer and not whole_model)
-                cell = (label, column, printed)
-                claims.append(_cell_claim(table, cell, number, (kind, quantity), (column, *around), context,
-                                          fraction=index in fractions))
+        for cell in cells.get(row_index, []):
+            column = table.columns[cell.index]
+            quantity = _quantity(cell.header, cell.number)
+            kind = _kind(quantity, per_layer and not whole_model)
+            claims.append(_cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
+                                      (column, *around), context, header=cell.header,
+                                      fraction=(cell.row, cell.index) in fractions))
         yield from map(functools.partial(_addressable, repeated), claims)
 
 
-def _fraction_columns(table: Table) -> set[int]:
-    """The indices of the columns that print an accuracy or a gap as fractions of 1 (``_fractions``)."""
-    found = set()
-    for index, column in enumerate(table.columns[1:], start=1):
-        if guess_kind(column) in PERCENT_KINDS:
-            numbers = [numerals.parse(row[index], column) for row in table.rows if index < len(row)]
-            if _fractions([number for number in numbers if number is not None]):
-                found.add(index)
+def _transposed(table: Table) -> bool:
+    """Whether the table's rows are its metrics and its columns its models: no column header but the first names
+    a kind, and half its row labels at least name one, with no number ("Parameters", "Test accuracy"; not
+    "ResNet (11M params)", a model's)."""
+    if _per_layer(table) or any(guess_kind(column) for column in table.columns[1:]):
+        return False
+    metrics = [row for row in table.rows if row and not re.search(r"\d", row[0]) and guess_kind(row[0])]
+    return bool(metrics) and 2 * len(metrics) >= len(table.rows)
+
+
+def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
+    """The cells with a digit, by row; their numbers read under their column header, or in a ``transposed``
+    table under their row label."""
+    found: dict[int, list[_Cell]] = {}
+    for row_index, row in enumerate(table.rows):
+        for index, (column, printed) in enumerate(zip(table.columns[1:], row[1:]), start=1):
+            header = row[0] if transposed else column
+            number = numerals.parse(printed, header)
+            if number is not None or re.search(r"\d", numerals.plain_text(printed)):
+                found.setdefault(row_index, []).append(_Cell(row_index, index, printed, header, number))
     return found
+
+
+def _fraction_cells(cells: list[_Cell], transposed: bool) -> set[tuple[int, int]]:
+    """(row, column index) of the cells of each column (each row, where ``transposed``) that prints an accuracy or
+    a gap as fractions of 1 (``_fractions``)."""
+    lines: dict[int, list[_Cell]] = {}
+    for cell in cells:
+        if guess_kind(cell.header) in PERCENT_KINDS:
+            lines.setdefault(cell.row if transposed else cell.index, []).append(cell)
+    return {(cell.row, cell.index) for line in lines.values()
+            if _fractions([cell.number for cell in line if cell.number is not None]) for cell in line}
 
 
 def _fractions(numbers: list[numerals.Number]) -> bool:
@@ -375,20 +412,23 @@ def _cell_claim(
     context: _Context,
     partial: str | None = None,
     *,
+    header: str | None = None,
     fraction: bool = False,
 ) -> dict[str, object]:
     """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number.
-    ``around``: the texts that may print the input size its model ran on, nearest first; ``fraction``: its column
-    prints a percentage as a fraction of 1."""
+    ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
+    its kind, if not its column (a transposed table's row label); ``fraction``: its column (or row) prints a
+    percentage as a fraction of 1."""
     label, column, printed = cell
+    header = header or column
     kind, quantity = kinds
     name = "/".join([kind or "claim", table.id, slug(label) or "row", slug(column) or "column"])
-    claim: dict[str, object] = {"id": unique(name, context.ids), "kind": kind or _unknown_kind(column)}
+    claim: dict[str, object] = {"id": unique(name, context.ids), "kind": kind or _unknown_kind(header)}
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
-    claimed = _claimed(number, quantity, "the column" if fraction else None) if number is not None else {
-        "value": UNREAD}
-    todos = _todos(kind, quantity, f"{column} {partial or printed}", around)
+    line = "the row" if header != column else "the column"
+    claimed = _claimed(number, quantity, line if fraction else None) if number is not None else {"value": UNREAD}
+    todos = _todos(kind, quantity, f"{header} {partial or printed}", around)
     claim |= {"model": _model_todo(context), **todos, **claimed}
     claim["printed"] = partial or printed
     if partial:

@@ -425,6 +425,21 @@ def test_an_input_size_in_a_sentence_is_its_candidates_input() -> None:
     assert "# input     = [3, 224, 224]  # read from '224x224'; 3 channels assumed" in block
 
 
+def test_a_transposed_table_takes_each_kind_and_unit_from_its_row_label(tmp_path: Path) -> None:
+    """Metrics as rows, models as columns: the headers name no kind, the row labels do."""
+    markdown = _table(["Metric", "Model A", "Model B"], ["Parameters (M)", "1.21", "0.45"],
+                      ["FLOPs", "38.6 MFLOPs", "12.3 MFLOPs"], ["Test accuracy", "0.918", "0.902"],
+                      ["Test loss", "0.241", "0.279"])
+    claims = _claims(markdown)
+    assert [(claim["kind"], claim["value"], claim.get("scale", 1)) for claim in claims[::2]] == [
+        ("params", 1.21, 1e6), ("macs", 38.6, 1e6), ("accuracy", 0.918, 100), ("loss", 0.241, 1)]
+    assert claims[0]["cell"] == ["results", "Parameters (M)", "Model A"] and claims[2]["count"] == FLOPS_COUNT
+    assert "1 if the row is in percent" in draft(markdown, slug="demo", source=None)
+    assert len(_loaded(markdown, tmp_path)) == 8
+    (_, epochs) = _claims(_table(["Model", "Epochs"], ["ResNet (11M params)", "30"]))  # a model's label
+    assert epochs["kind"].startswith("TODO: kind")
+
+
 def test_a_per_layer_table_gives_layer_claims_and_a_whole_model_total() -> None:
     claims = _claims(
         _table(["Layer", "Type", "Params", "MACs", "Output Size"], ["1", "Conv", "896", "221184", "(16, 16, 32)"],
