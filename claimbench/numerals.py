@@ -103,8 +103,9 @@ for ImageNet at 224 px, counted by torchinfo (M)") keeps its unit, and a run of 
 
 def parse(printed: str, header: str = "") -> Number | None:
     """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)",
-    "1,031,744 params"; a range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``)."""
-    text = plain_text(printed).strip()
+    "1,031,744 params"; a range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote
+    marker after it ("80.1*", "688<sup>‡</sup>") is no part of it."""
+    text = _without_footnote(printed)
     if len(text) > LONGEST_CELL:  # no number is printed so long; and the patterns below backtrack on long runs
         return None
     if _SHAPE.fullmatch(text):
@@ -117,6 +118,25 @@ def parse(printed: str, header: str = "") -> Number | None:
     if (match := _SPREAD.fullmatch(text)) and (pair := _pair(match, header)):
         return _spread(*pair)
     return None
+
+
+_SUPERSCRIPT = re.compile(r"<sup>([^<]*)</sup>", re.IGNORECASE)
+_FOOTNOTE = re.compile(
+    r"(?P<body>.*?\d.*?)\s*(?:\^(?P<sup>[^^]*)|[*†‡§¶]+|(?P<power>[⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
+"""A number and the footnote marker after it: "80.1*", "80.1†", "91.2¹", or a superscript (written "^1")."""
+
+
+def _without_footnote(printed: str) -> str:
+    """The plain text of ``printed`` less a footnote marker after its number ("**80.1**\\*", "80.1†",
+    "688<sup>‡</sup>", "91.2<sup>1</sup>"). A superscript digit after a 10 or a 2 is a power ("10<sup>6</sup>",
+    "2¹⁰"), and stays as "^6", which no pattern reads as a number; so does a superscript elsewhere."""
+    text = plain_text(_SUPERSCRIPT.sub(lambda sup: f"^{sup[1].strip()}", printed)).strip()
+    match = _FOOTNOTE.fullmatch(text) if len(text) <= LONGEST_CELL else None  # the pattern backtracks on long runs
+    if match is None:
+        return text
+    digits = match["power"] or (match["sup"] if match["sup"] and match["sup"].isdigit() else None)
+    power = digits is not None and re.search(r"(?:^|[^\d.,])(?:10|2)$", match["body"])
+    return text if power else match["body"]
 
 
 def number(text: str, unit: str | None, limit: str | None) -> Number:
@@ -220,7 +240,7 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
     shown = parse(printed, header)
     if shown is None or shown.bound is not None:
         return None
-    text = plain_text(printed).strip()
+    text = _without_footnote(printed)
     if isinstance(value, tuple) or isinstance(shown.value, list):
         same = isinstance(value, tuple) and isinstance(shown.value, list) and list(value) == shown.value
     else:

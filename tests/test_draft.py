@@ -500,6 +500,17 @@ def test_minutes_are_seconds_at_scale_60() -> None:
     assert (under["value"], under["scale"], under["tolerance"]["digits"]) == (3, 60, 0)
 
 
+def test_a_footnote_marker_after_a_number_is_no_part_of_it() -> None:
+    columns = ["Model", "Top-1 (%)", "Params"]
+    rows = [["A", "**80.1**\\*", "11.3M†"], ["B", "91.2<sup>1</sup>", "688<sup>‡</sup>"],
+            ["C", "79.1", "10<sup>6</sup>"]]
+    out = draft(_table(columns, *rows), slug="demo", source=None)
+    assert [(claim["printed"], claim["value"]) for claim in tomllib.loads(out)["claim"]] == [
+        ("**80.1**\\*", 80.1), ("11.3M†", 11.3), ("91.2<sup>1</sup>", 91.2), ("688<sup>‡</sup>", 688),
+        ("79.1", 79.1)]
+    assert '# printed = "10<sup>6</sup>"' in out  # a power of ten: left to the author
+
+
 def test_a_count_with_its_unit_word_keeps_the_word_in_printed() -> None:
     (claim,) = _claims(_table(["Model", "Params"], ["A", "1,031,744 params"]))
     assert (claim["value"], claim["printed"]) == (1_031_744, "1,031,744 params")

@@ -46,6 +46,11 @@ from claimbench import numerals
         ("88.7±0.3", "Accuracy", numerals.Number(88.7, 1.0, 1, spread=0.3)),
         ("88.7 +/- 0.3", "Accuracy", numerals.Number(88.7, 1.0, 1, spread=0.3)),
         ("88.7% ± 0.3", "Accuracy", numerals.Number(88.7, 1.0, 1, unit="%", spread=0.3)),
+        ("**80.1**\\*", "Accuracy", numerals.Number(80.1, 1.0, 1)),  # a footnote marker is no part of it
+        ("25.6M†", "Params", numerals.Number(25.6, 1e6, 1, unit="M")),
+        ("688<sup>‡</sup>", "", numerals.Number(688)),
+        ("91.2<sup>1</sup>", "Accuracy", numerals.Number(91.2, 1.0, 1)),  # not 91.21
+        ("91.2¹", "Accuracy", numerals.Number(91.2, 1.0, 1)),
     ],
 )
 def test_parse_reads_each_printed_form(printed: str, header: str, expected: numerals.Number) -> None:
@@ -78,7 +83,8 @@ def test_parse_reads_units_in_header_words_binary_bytes_and_number_words(printed
 
 
 @pytest.mark.parametrize("printed", ["Convolution", "-", "**Total**", "MLC.Œ±-19k", "", "3.12.1", "N/A", "x32",
-                                     "65-60%", "60% - 65K", "88.7% ± 0.3 s", "88.7 ± -0.3", "16x16"])
+                                     "65-60%", "60% - 65K", "88.7% ± 0.3 s", "88.7 ± -0.3", "16x16",
+                                     "10<sup>6</sup>", "10⁶", "2<sup>10</sup>"])  # powers, not footnotes
 def test_parse_refuses_text(printed: str) -> None:
     assert numerals.parse(printed, "Params") is None
 
@@ -116,6 +122,7 @@ WRONG = "is not the number that printed shows"
      ("scale", "printed '21.2' under 'Parameters (M)' counts in units of 1e+06: give scale = 1e+06")),
     ("12 ms", 12, 1.0, "", ("scale", "printed '12 ms' counts in units of 0.001: give scale = 0.001")),
     ("88.7 ± 0.3", 88.3, 1.0, "", ("value", f"88.3 {WRONG} ('88.7 ± 0.3'), in its printed unit")),
+    ("91.2<sup>1</sup>", 91.21, 1.0, "", ("value", f"91.21 {WRONG} ('91.2'), in its printed unit")),
     ("1.2 ± 0.1", 1.2, 1.0, "Params (M)",
      ("scale", "printed '1.2 ± 0.1' under 'Params (M)' counts in units of 1e+06: give scale = 1e+06")),
     ("1.2 min", 1.2, 1.0, "", ("scale", "printed '1.2 min' counts in units of 60: give scale = 60")),
