@@ -310,7 +310,7 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
         whole_model = per_layer and "total" in _words(numerals.plain_text(label))
         for cell in cells.get(row_index, []):
             column = table.columns[cell.index]
-            quantity = _quantity(cell.header, cell.number)
+            quantity = _quantity(cell.header, cell.number, cell.printed)
             kind = _kind(quantity, per_layer and not whole_model)
             claims.append(_cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
                                       (column, *around), context, header=cell.header,
@@ -388,11 +388,14 @@ def _row_texts(table: Table, row: list[str], per_layer: bool) -> tuple[str, ...]
     return (*inputs, *([] if per_layer or not row else [row[0]]), table.title)
 
 
-def _quantity(column: str, number: numerals.Number | None) -> str | None:
-    """What a cell measures: an output shape for a shape, else the column header's kind."""
+def _quantity(column: str, number: numerals.Number | None, printed: str = "") -> str | None:
+    """What a cell measures: an output shape for a shape, else the column header's kind; a time per epoch where
+    the header names none and the cell ``printed`` says so ("2.4s/epoch" under "Training time")."""
     kind = guess_kind(column)
     if number is not None and isinstance(number.value, list):
         return "output_shape"
+    if kind is None and number is not None and re.search(rf"{numerals.PER_EPOCH}\W*$", numerals.plain_text(printed)):
+        return "epoch_time"
     return None if kind == "output_shape" else kind
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "SCALES", "UNIT", "UNITS", "Number", "bound",
-           "compounds", "contradiction", "number", "parse", "plain", "plain_text", "scales"]
+__all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "UNIT", "UNITS",
+           "Number", "bound", "compounds", "contradiction", "number", "parse", "plain", "plain_text", "scales"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -53,9 +53,15 @@ NOUN = r"(?i:param(?:eter)?s?|macs?|flops?|mult-adds)\b"
 ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
 BELOW = ("under", "below", "less than", "lower than", "fewer than", "shy of", "at most", "<", "≤")
 """Words and signs that make a number a bound: the value lies above (or below) it."""
-_CELL = re.compile(rf"(?:[~≈]\s*)?(?P<sign>[<>≤≥])?\s*(?P<number>{NUMBER})\s*(?P<unit>{UNIT})?(?:\s*{NOUN})?")
+PER_EPOCH = r"\s*(?:/|\bper\s+)\s*epoch"
+"""What a time per epoch prints after its unit: "2.4s/epoch", "1.2 min per epoch"."""
+_TIMES = ("s", "ms", "min", "minutes")
+_CELL = re.compile(rf"(?:[~≈]\s*)?(?P<sign>[<>≤≥])?\s*(?P<number>{NUMBER})\s*(?P<unit>{UNIT})?(?:\s*{NOUN})?"
+                   rf"(?P<per>{PER_EPOCH})?")
 """A cell's number: "~85%" and "≈1.2M" are approximately that (their printed decimals give the band);
-"1,031,744 params" is 1,031,744."""
+"1,031,744 params" is 1,031,744; "2.4s/epoch" is 2.4 s."""
+_PARENTHESISED_SPREAD = re.compile(r"\s*\(\s*((?:±|\+/-|\+-)[^()]*?)\s*\)$")
+"""A spread in brackets after its number: "92.1 (±0.3)"."""
 _RANGE = re.compile(
     rf"(?P<number>{NUMBER})\s*(?P<first>{UNIT})?\s*(?:[-–—]|to)\s*(?P<other>{NUMBER})\s*(?P<unit>{UNIT})?")
 """A range: "60-65%", "60–65 %", "1.2M to 1.5M"."""
@@ -104,7 +110,8 @@ for ImageNet at 224 px, counted by torchinfo (M)") keeps its unit, and a run of 
 def parse(printed: str, header: str = "") -> Number | None:
     """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)",
     "1,031,744 params"; a range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote
-    marker after it ("80.1*", "688<sup>‡</sup>") is no part of it."""
+    marker after it ("80.1*", "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch"
+    2.4 s."""
     text = _without_footnote(printed)
     if len(text) > LONGEST_CELL:  # no number is printed so long; and the patterns below backtrack on long runs
         return None
@@ -112,7 +119,10 @@ def parse(printed: str, header: str = "") -> Number | None:
         return Number([int(part) for part in re.findall(r"\d+", text)])
     if match := _CELL.fullmatch(text):
         unit = match["unit"] or _header_unit(header)
+        if match["per"] and unit not in _TIMES:
+            return None
         return number(match["number"], unit, bound(match["sign"]) if match["sign"] else None)
+    text = _PARENTHESISED_SPREAD.sub(r" \1", text)
     if (match := _RANGE.fullmatch(text)) and (pair := _pair(match, header)):
         return _range(*pair)
     if (match := _SPREAD.fullmatch(text)) and (pair := _pair(match, header)):

@@ -485,11 +485,20 @@ def test_a_range_in_a_scaled_unit_is_in_base_units() -> None:
     assert percent["between"] == [0.57, 0.58]  # in decimal arithmetic: not 0.5700000000000001
 
 
-@pytest.mark.parametrize("printed", ["88.7 ± 0.3", "88.7±0.3", "88.7 +/- 0.3", "88.7% ± 0.3%"])
+@pytest.mark.parametrize("printed", ["88.7 ± 0.3", "88.7±0.3", "88.7 +/- 0.3", "88.7% ± 0.3%", "88.7 (±0.3)"])
 def test_a_printed_spread_is_the_authors_band_with_a_note(printed: str) -> None:
     (claim,) = _claims(_table(["Model", "Test Acc"], ["A", printed]))
     assert (claim["kind"], claim["value"], claim["printed"]) == ("accuracy", 88.7, printed)
     assert claim["tolerance"] == {"digits": 1, "abs": 0.3} and "± 0.3" in claim["note"]
+
+
+def test_a_time_printed_per_epoch_is_an_epoch_time() -> None:
+    """"Training time" alone may be a whole training's; "2.4s/epoch" says it is one epoch's."""
+    markdown = _table(["Model", "Training time", "Time"], ["A", "**2.4s/epoch**", "1.2 min per epoch"])
+    per_epoch, minutes = _claims(markdown)
+    assert (per_epoch["kind"], per_epoch["value"], per_epoch["printed"]) == ("epoch_time", 2.4, "**2.4s/epoch**")
+    assert per_epoch["tolerance"] == {"digits": 1, "rel": RELATIVE_BAND} and "scale" not in per_epoch
+    assert (minutes["kind"], minutes["value"], minutes["scale"]) == ("epoch_time", 1.2, 60)
 
 
 def test_minutes_are_seconds_at_scale_60() -> None:

@@ -51,6 +51,9 @@ from claimbench import numerals
         ("688<sup>‡</sup>", "", numerals.Number(688)),
         ("91.2<sup>1</sup>", "Accuracy", numerals.Number(91.2, 1.0, 1)),  # not 91.21
         ("91.2¹", "Accuracy", numerals.Number(91.2, 1.0, 1)),
+        ("92.1 (±0.3)", "Top-1 (%)", numerals.Number(92.1, 1.0, 1, unit="%", spread=0.3)),
+        ("2.4s/epoch", "Training time", numerals.Number(2.4, 1.0, 1, unit="s")),
+        ("1.2 min per epoch", "", numerals.Number(1.2, 60.0, 1, unit="min")),
     ],
 )
 def test_parse_reads_each_printed_form(printed: str, header: str, expected: numerals.Number) -> None:
@@ -84,7 +87,8 @@ def test_parse_reads_units_in_header_words_binary_bytes_and_number_words(printed
 
 @pytest.mark.parametrize("printed", ["Convolution", "-", "**Total**", "MLC.Œ±-19k", "", "3.12.1", "N/A", "x32",
                                      "65-60%", "60% - 65K", "88.7% ± 0.3 s", "88.7 ± -0.3", "16x16",
-                                     "10<sup>6</sup>", "10⁶", "2<sup>10</sup>"])  # powers, not footnotes
+                                     "10<sup>6</sup>", "10⁶", "2<sup>10</sup>",  # powers, not footnotes
+                                     "12/epoch", "91%/epoch"])  # per epoch: a time
 def test_parse_refuses_text(printed: str) -> None:
     assert numerals.parse(printed, "Params") is None
 
