@@ -578,6 +578,11 @@ def test_numbers_in_running_text_are_commented_candidates_with_their_sentence() 
     assert all('# kind      = "accuracy"' in block for block in candidates)
 
 
+def test_a_count_of_seeds_runs_or_epochs_in_running_text_is_no_bound() -> None:
+    text = "# R\n\nMean ± std over 3 seeds, averaged over 100 runs after over 50 epochs, gets over 88% accuracy.\n"
+    assert re.findall(r'# printed += "(.*)"', draft(text, slug="demo", source=None)) == ["over 88%"]
+
+
 def test_a_range_or_a_spread_in_running_text_is_one_candidate() -> None:
     text = ("# R\n\nIt reaches 60-65% accuracy, 88.7 ± 0.3% over five seeds, 88 ± 1 on the other split, from "
             "2019-2020, and improved from 85.2% to 87.1% with augmentation.\n")
