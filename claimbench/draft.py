@@ -131,6 +131,8 @@ _MENTION = re.compile(
 _COUNTED = re.compile(r"\s+(?i:seeds?|runs?|epochs?|trials?|repeats?|repetitions?|iterations?|steps?|folds?|"
                       r"batches|samples?|examples?|images?|classes)\b")
 """A noun that makes the number before it a count of runs or data: "over 3 seeds" is no bound on a claim."""
+_SPREAD_SIGNS = ("±", "+/-", "+-")
+"""What precedes a spread, which is no claim of its own where it is printed apart from its number."""
 _RESOLUTION = re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*(\d{1,4})(?:\s*[x×]\s*(\d{1,4}))?(?:\s*px)?(?!\w|\.\d)")
 """An image size: "224x224", "(224×224)", "3x32x32", "32x32x3", "28 x 28 px"."""
 _SMALLEST_INPUT = 16
@@ -650,6 +652,8 @@ def _mentions(text: str) -> list[_Mention]:
         if any(match.start("number") in span for span in spans):
             continue
         if not match["unit"] and _COUNTED.match(text, match.end("number")):  # "over 3 seeds", "over 100 runs"
+            continue
+        if text[max(0, match.start() - 16) : match.start()].rstrip().endswith(_SPREAD_SIGNS):  # "(±0.2 over 3 seeds)"
             continue
         qualifier = match["qualifier"] or match["sign"]
         unit = match["unit"] or match["magnitude"]  # "1.2 GMACs": the magnitude glued to its noun

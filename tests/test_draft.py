@@ -583,6 +583,11 @@ def test_a_count_of_seeds_runs_or_epochs_in_running_text_is_no_bound() -> None:
     assert re.findall(r'# printed += "(.*)"', draft(text, slug="demo", source=None)) == ["over 88%"]
 
 
+def test_a_spread_printed_apart_from_its_number_is_no_candidate() -> None:
+    text = "# R\n\nIt gets 92.8% (±0.2 over 3 seeds) and 91.1% (+/- 0.4).\n"
+    assert re.findall(r'# printed += "(.*)"', draft(text, slug="demo", source=None)) == ["92.8%", "91.1%"]
+
+
 def test_a_range_or_a_spread_in_running_text_is_one_candidate() -> None:
     text = ("# R\n\nIt reaches 60-65% accuracy, 88.7 ± 0.3% over five seeds, 88 ± 1 on the other split, from "
             "2019-2020, and improved from 85.2% to 87.1% with augmentation.\n")
