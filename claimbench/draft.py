@@ -541,8 +541,7 @@ def _tolerance(number: numerals.Number, kind: str | None, fraction: bool = False
     """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact.
     A trained or timed number needs a band only the author can give: no re-run lands on the same digits (a
     ``fraction`` of 1's in fractions), and one of unknown kind with decimals a TODO to give one or delete it. A
-    printed spread ("88.7 ± 0.3") is the author's own band, with a note to say
-    what it is."""
+    printed spread ("88.7 ± 0.3") is the author's own band, with a note to say what it is."""
     if number.bound:
         return {}
     digits = 0 if number.digits is None and _unitless_size(number, kind) else number.digits  # bytes, or whole MB
