@@ -286,7 +286,8 @@ def _check(arguments: argparse.Namespace) -> int:
 
     sys.dont_write_bytecode = True  # a reviewer's run leaves no __pycache__ in the clone it checks,
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"  # nor do pytest-xdist's workers
-    return int(pytest.main(["-p", "claimbench.collect_ledger", *_joined(arguments.pytest_args)]))
+    # claimbench named too: under PYTEST_DISABLE_PLUGIN_AUTOLOAD its entry point is not loaded by itself
+    return int(pytest.main(["-p", "claimbench", "-p", "claimbench.collect_ledger", *_joined(arguments.pytest_args)]))
 
 
 def _init(arguments: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ it on. Hooks and fixtures only; the work is done by ``options``, ``ledger``, ``f
 from __future__ import annotations
 
 import datetime
+import fnmatch
 import os
 import warnings
 from collections.abc import Callable, Sequence
@@ -73,6 +74,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", f"{name}: {description}")
     config.pluginmanager.register(ClaimFixtures(), "claimbench-fixtures")
     config.pluginmanager.register(BenchmarkSkips(config), "claimbench-benchmark-skips")
+    config.pluginmanager.register(OwnTests(), "claimbench-own-tests")
     worker = getattr(config, "workerinput", None)
     if worker is None:
         config.pluginmanager.register(ClaimsSession(config), "claimbench-session")
@@ -92,7 +94,7 @@ def _share_cores(workers: int) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    for name in ("claimbench-session", "claimbench-fixtures", "claimbench-benchmark-skips"):
+    for name in ("claimbench-session", "claimbench-fixtures", "claimbench-benchmark-skips", "claimbench-own-tests"):
         plugin = config.pluginmanager.get_plugin(name)
         if plugin is not None:
             config.pluginmanager.unregister(plugin)
@@ -208,8 +210,8 @@ def _paths_given(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tag each claim test with its claim; a ledger item whose claim a test file already checks is
-    deselected; a run that would check nothing while asked for a report is a usage error."""
+    """Tag each claim test with its claim; a run that would check nothing while asked for a report is a usage
+    error (``--lf``, which collects only the files that failed, aside)."""
     if claims_key not in config.stash:  # no ledger, or a collection outside pytest_collection (--fixtures)
         return
     from claimbench import items as claim_items
@@ -220,20 +222,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         claim = getattr(item, "callspec", None) and item.callspec.params.get("claim")
         if isinstance(claim, Claim):  # an empty parameter set holds a placeholder instead
             item.user_properties.append((results.CLAIM_PROPERTY, claim.id))
-    tested = {value for item in items if not isinstance(item, claim_items.ClaimItem)
-              for name, value in item.user_properties if name == results.CLAIM_PROPERTY}
-    twice = [item for item in items if isinstance(item, claim_items.ClaimItem) and item.claim.id in tested]
-    if twice:
-        config.hook.pytest_deselected(items=twice)
-        items[:] = [item for item in items if item not in twice]
     wanted = any(options.path_setting(config, f"claims_{name}") for name in options.OUTPUTS)
-    claimed = tested or any(isinstance(item, claim_items.ClaimItem) for item in items)
+    claimed = any(isinstance(item, claim_items.ClaimItem) or dict(item.user_properties).get(results.CLAIM_PROPERTY)
+                  for item in items)
     if not claimed and config.stash[claims_key] and (wanted or not items) and not (
-            _paths_given(config) or config.option.collectonly or _ignored(config)):
+            _paths_given(config) or config.option.collectonly or config.getoption("lf", False) or _ignored(config)):
         ledger, count = config.stash[options.ledger_path_key], len(config.stash[claims_key])
+        hidden = _norecursed(config)
+        where = (f"pytest skips its folder {hidden[0]}, whose name matches the norecursedirs pattern {hidden[1]!r}: "
+                 "rename the folder" if hidden else "add its directory to the testpaths ini, run pytest where it "
+                 "collects the ledger's files")
         nothing = (f"claims ledger {ledger}: none of its {count} claims was collected, so nothing would be checked: "
-                   "add its directory to the testpaths ini, run pytest where it collects the ledger's files, or run "
-                   "`claimbench check`")
+                   f"{where}, or run `claimbench check`")
         if not hasattr(config, "workeroutput"):
             raise pytest.UsageError(nothing)
         config.workeroutput[NOTHING_CHECKED] = nothing  # a worker's usage error would be xdist's internal error
@@ -243,11 +243,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def _ignored(config: pytest.Config) -> bool:
     """Whether the user's own choice leaves the ledger out: ``--ignore``, ``--ignore-glob``, ``collect_ignore``,
-    as pytest's ``pytest_ignore_collect`` decides for the ledger's folder or for each of its files."""
+    as pytest's ``pytest_ignore_collect`` decides for the ledger's folder or for each of its files; not a folder
+    that pytest's ``norecursedirs`` skips by its name (".claims", "build"), which nobody chose to leave out."""
     ledger = config.stash[options.ledger_path_key].resolve()
     files = sorted(ledger.glob("*.toml")) if ledger.is_dir() else [ledger]
-    return bool(config.hook.pytest_ignore_collect(collection_path=ledger, config=config)) or all(
-        config.hook.pytest_ignore_collect(collection_path=file, config=config) for file in files)
+    return (bool(config.hook.pytest_ignore_collect(collection_path=ledger, config=config)) or all(
+        config.hook.pytest_ignore_collect(collection_path=file, config=config) for file in files)) and not (
+        _norecursed(config))
+
+
+def _norecursed(config: pytest.Config) -> tuple[str, str] | None:
+    """(folder, pattern) of the first folder from the rootdir to the ledger whose name a ``norecursedirs``
+    pattern matches, else None."""
+    ledger = config.stash[options.ledger_path_key].resolve()
+    folder = ledger if ledger.is_dir() else ledger.parent
+    parts = folder.relative_to(config.rootpath).parts if folder.is_relative_to(config.rootpath) else (folder.name,)
+    patterns = config.getini("norecursedirs")
+    return next(((part, pattern) for part in parts for pattern in patterns if fnmatch.fnmatch(part, pattern)), None)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -356,6 +368,24 @@ def _claim_of(nodeid: str, claims: Sequence[Claim]) -> str | None:
     found = [cid for cid in ids if params == cid or params.startswith(f"{cid}-") or params.endswith(f"-{cid}")
              or f"-{cid}-" in params]
     return max(found, key=len) if found else None
+
+
+class OwnTests:
+    """A claim that a test of the user's own checks (``@pytest.mark.claims``) is measured there only."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        """After pytest's own selection (``-k``, ``-m``, ``--deselect``), deselect each ledger item whose claim a
+        selected test of the user's checks: a claim whose test ``-k`` left out is still measured by its item."""
+        from claimbench import items as claim_items
+        from claimbench import results
+
+        tested = {value for item in items if not isinstance(item, claim_items.ClaimItem)
+                  for name, value in item.user_properties if name == results.CLAIM_PROPERTY}
+        twice = [item for item in items if isinstance(item, claim_items.ClaimItem) and item.claim.id in tested]
+        if twice:
+            config.hook.pytest_deselected(items=twice)
+            items[:] = [item for item in items if item not in twice]
 
 
 class BenchmarkSkips:

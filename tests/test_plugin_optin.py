@@ -180,6 +180,45 @@ def test_testpaths_that_leave_the_ledger_out_are_a_usage_error(author: pytest.Py
         "*none of its 3 claims was collected, so nothing would be checked: add its directory to the testpaths*"])
 
 
+@pytest.mark.parametrize("folder", [".claims", "build"])
+def test_a_ledger_folder_pytest_skips_by_its_name_is_a_usage_error_that_says_so(author: pytest.Pytester,
+                                                                              folder: str) -> None:
+    """norecursedirs (".*", "build", ...) is pytest's default, nobody's choice to leave the ledger out: the run
+    would pass having checked nothing."""
+    (author.path / "claims").rename(author.path / folder)
+    author.makeini(f"[pytest]\nclaims_dir = {folder}\nclaims_json = out/claims.json\n")
+    author.makepyfile(test_unit="def test_unit():\n    pass\n")
+    result = author.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*none of its 3 claims was collected, so nothing would be checked: pytest skips its "
+                                 f"folder {folder}, whose name matches the norecursedirs pattern *: rename the folder,"
+                                 " or run `claimbench check`"])
+
+
+def test_last_failed_reruns_the_failures_without_a_usage_error(author: pytest.Pytester) -> None:
+    """``--lf`` collects only the files that failed: no ledger item, by the user's choice."""
+    author.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\ntestpaths = tests claims\n")
+    right = LEDGER.replace('"41"', '"40"').replace("value = 41", "value = 40")  # every claim passes
+    (author.path / "claims" / "mine.toml").write_text(right, encoding="utf-8")
+    (author.path / "tests").mkdir()
+    (author.path / "tests" / "test_unit.py").write_text("def test_unit():\n    assert False\n", encoding="utf-8")
+    author.runpytest_subprocess("-p", "cacheprovider").assert_outcomes(passed=3, failed=1)
+    result = author.runpytest_subprocess("-p", "cacheprovider", "--lf")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED, result.stdout.str() + result.stderr.str()
+    result.assert_outcomes(failed=1)
+
+
+def test_a_claim_whose_own_test_k_leaves_out_is_measured_by_its_ledger_item(author: pytest.Pytester) -> None:
+    """A test of the author's own takes its claims' ledger items' place only when it is itself selected."""
+    author.makepyfile(test_own="import pytest\n\n@pytest.mark.claims('params')\n"
+                               "def test_params(claim_measurement, check_claim):\n    check_claim(claim_measurement)\n")
+    mine = author.runpytest_subprocess("-k", "test_params")
+    mine.assert_outcomes(passed=2, failed=1, deselected=3)
+    ledger = author.runpytest_subprocess("-k", "not test_params")
+    ledger.assert_outcomes(passed=2, failed=1, deselected=3)
+    assert "claims/mine.toml::mine/params/wrong" in ledger.stdout.str()
+
+
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
 def test_check_runs_the_ledger_alone_from_anywhere(author: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory,
                                                   workers: list[str]) -> None:
@@ -200,6 +239,16 @@ def test_check_runs_the_ledger_alone_from_anywhere(author: pytest.Pytester, tmp_
     assert finished.returncode == pytest.ExitCode.TESTS_FAILED, finished.stdout[-2000:] + finished.stderr
     assert "1 failed, 2 passed" in finished.stdout and "test_mine" not in finished.stdout, finished.stdout[-2000:]
     assert not list(author.path.rglob("__pycache__")), "the check wrote into the clone it checked"
+
+
+def test_check_runs_with_pytests_plugin_autoload_off(author: pytest.Pytester) -> None:
+    """``PYTEST_DISABLE_PLUGIN_AUTOLOAD``: no entry point is loaded, so ``check`` names claimbench itself."""
+    script = Path(sys.executable).with_name("claimbench")
+    environment = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    finished = subprocess.run([str(script), "check", "-p", "no:cacheprovider"], cwd=author.path, capture_output=True,
+                              text=True, check=False, env=environment)
+    assert finished.returncode == pytest.ExitCode.TESTS_FAILED, finished.stdout[-2000:] + finished.stderr
+    assert "1 failed, 2 passed" in finished.stdout
 
 
 def test_check_of_a_node_id_or_file_of_the_ledger_runs_that_alone(author: pytest.Pytester) -> None:
@@ -341,6 +390,31 @@ def test_only_a_module_not_found_says_where_it_was_looked_for(tmp_path: Path, mo
     report = Report(slug="t", title="T", source=None, origin=None, tables=(), claims=(), modules=(module,))
     [line] = items.import_problems([report], tmp_path, "; HINT")
     assert re.fullmatch(rf"t.toml: \(report\): modules: cannot import '{re.escape(module)}': {problem}", line), line
+
+
+def test_the_project_goes_on_sys_path_only_for_a_module_found_nowhere_else(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ledger's module installed (or on the pythonpath) is imported from there, and the project folder is not
+    put ahead of what is installed (``--import-mode=importlib`` tests the installed package); a package of the
+    ledger's that something installed of its name lacks comes from the project."""
+    from claimbench import items
+    from claimbench.ledger import Report
+
+    installed, project = tmp_path / "site", tmp_path / "project"
+    for root, where in ((installed, "installed"), (project, "project")):
+        (root / "zoo_b").mkdir(parents=True)
+        (root / "zoo_a.py").write_text(f"WHERE = {where!r}\n", encoding="utf-8")
+        (root / "zoo_b" / "__init__.py").write_text(f"WHERE = {where!r}\n", encoding="utf-8")
+    (project / "zoo_b" / "mine.py").write_text("WHERE = 'project'\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "path", [str(installed), *sys.path])
+    for name in ("zoo_a", "zoo_b", "zoo_b.mine"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    report = Report(slug="t", title="T", source=None, origin=None, tables=(), claims=(), modules=("zoo_a",))
+    assert items.import_problems([report], project, "") == [] and str(project) not in sys.path
+    assert sys.modules["zoo_a"].WHERE == "installed"
+    report = Report(slug="t", title="T", source=None, origin=None, tables=(), claims=(), modules=("zoo_b.mine",))
+    assert items.import_problems([report], project, "") == [] and str(project) in sys.path
+    assert sys.modules["zoo_b"].WHERE == sys.modules["zoo_b.mine"].WHERE == "project"
 
 
 def test_a_claims_option_whose_value_hid_the_ini_file_is_a_usage_error(author: pytest.Pytester) -> None:
