@@ -501,9 +501,11 @@ class ClaimsSession:
         if session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
-    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
         if self.nothing_checked:
             terminalreporter.write_line(f"ERROR: {self.nothing_checked}", red=True)
+            return
+        if exitstatus == pytest.ExitCode.USAGE_ERROR:  # its one line says what is wrong: nothing to add to it
             return
         collected = self.config.stash.get(results_key, None)
         option = self.config.option

@@ -178,6 +178,7 @@ def test_testpaths_that_leave_the_ledger_out_are_a_usage_error(author: pytest.Py
     assert "passed" not in result.stdout.str(), "the workers ran the tests first"
     (result.stdout if workers else result.stderr).fnmatch_lines([
         "*none of its 3 claims was collected, so nothing would be checked: add its directory to the testpaths*"])
+    assert "no claim ran" not in result.stdout.str(), "a line that reads as if the run had been allowed"
 
 
 @pytest.mark.parametrize("folder", [".claims", "build"])
