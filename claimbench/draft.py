@@ -40,7 +40,7 @@ __all__ = ["COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "INPUT_SIZE", "PERCENT_
 _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("output_shape", ("output shape", "output size", "shape")),
     ("gap", ("gap",)),
-    ("best_epoch", ("best epoch",)),
+    ("best_epoch", ("best epoch", "best ep")),
     ("epoch_time", ("time per epoch", "epoch time", "time epoch", *(f"{unit}{per} epoch" for unit in (
         "s", "sec", "secs", "seconds", "ms", "min", "minutes") for per in ("", " per")))),
     ("macs", ("macs", "mac", "flops", "flop", "gflops", "mflops", "gmacs", "mmacs", "kmacs", "mult adds", "madds",

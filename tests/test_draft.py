@@ -110,6 +110,7 @@ def _loaded(markdown: str, tmp_path: Path, *, candidates: bool = False) -> list[
         ("Precision", "precision"),
         ("Recall", "recall"),
         ("Best Epoch", "best_epoch"),
+        ("Best ep.", "best_epoch"),
         ("Time per Epoch", "epoch_time"),
         ("s/epoch", "epoch_time"),
         ("Training-Test Gap (%)", "gap"),
@@ -139,6 +140,12 @@ def _loaded(markdown: str, tmp_path: Path, *, candidates: bool = False) -> list[
 )
 def test_guess_kind_reads_the_column_header(header: str, kind: str | None) -> None:
     assert guess_kind(header) == kind
+
+
+def test_an_abbreviated_best_epoch_is_a_best_epoch() -> None:
+    """"Best ep." (c_ablation-like tables) was left a kind TODO."""
+    (claim,) = _claims(_table(["Model", "Best ep."], ["PreAct-ResNet-8", "58"]))
+    assert (claim["kind"], claim["value"]) == ("best_epoch", 58)
 
 
 def test_a_misspelt_header_leaves_the_kind_to_the_author_and_names_the_one_it_reads_like() -> None:
