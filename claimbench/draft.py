@@ -53,9 +53,13 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("accuracy", ("accuracy", "acc", "top 1", "top1", "%")),
 )
 _UNMEASURED = ("top 5", "top5", "err", "error", "errors", "latency", "throughput", "fps", "inference", "ram", "sram",
-               "dram", "memory", "activation", "activations")
+               "dram", "memory", "activation", "activations", "drop", "delta", "δ", "change", "reduction", "gain",
+               "improvement", "diff", "difference", "speedup", "speed up", "sparsity", "sparse", "pruned", "non zero",
+               "nonzero")
 """Words of what claimbench does not measure, which a kind's keyword beside them would misname: a top-5 accuracy
-(claimbench's is top-1), an error rate, a latency or a throughput, memory ("Peak memory (MB)" is no model size)."""
+(claimbench's is top-1), an error rate, a latency or a throughput, memory ("Peak memory (MB)" is no model size), a
+change ("Acc. drop", "Δ Top-1", "Size reduction": no accuracy or size of one model), a pruned model's non-zero
+weights ("Non-zero params", "75% sparsity": no parameter count)."""
 # What a unit allows a number in running text to be; the nearest keyword picks one (first = default).
 _UNIT_KINDS = {
     "%": ("accuracy", "gap", "precision", "recall"),
@@ -624,9 +628,14 @@ def _unknown_kind(header: str) -> str:
     return _UNKNOWN_KIND
 
 
+_WORD = re.compile(r"δ|[^\W_δ]+|%")
+"""A word (letters and digits of any script), a delta (lower-cased: "ΔAcc" is δ, acc) or a percent sign."""
+
+
 def _words(text: str) -> list[str]:
-    """Lower-case words and percent signs: "Training-Test Gap (%)" -> training, test, gap, %."""
-    return re.findall(r"[a-z0-9]+|%", text.lower())
+    """Lower-case words and percent signs: "Training-Test Gap (%)" -> training, test, gap, %; "Δ Top-1" -> δ,
+    top, 1."""
+    return _WORD.findall(text.lower())
 
 
 def _has(words: list[str], phrase: str) -> bool:
@@ -726,7 +735,7 @@ def _nearest_kind(sentence: str, mention: _Mention) -> str | None:
 def _keywords(sentence: str) -> tuple[tuple[int, str | None], ...]:
     """(where, kind) of each kind's keyword in ``sentence``, kind None for a word of ``_UNMEASURED``: found once per
     sentence, not once per number in it."""
-    found = list(re.finditer(r"[a-z0-9]+|%", sentence.lower()))
+    found = list(_WORD.finditer(sentence.lower()))
     words = [m.group() for m in found]
     return tuple((m.start(), kind) for i, m in enumerate(found) for kind, phrases in (*_KIND_WORDS, (None, _UNMEASURED))
                  if not _other_size(words, i) and any(_has(words[i : i + len(p.split())], p) for p in phrases))

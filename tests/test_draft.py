@@ -174,6 +174,23 @@ def test_what_claimbench_measures_otherwise_is_left_to_the_author() -> None:
     assert text.count("# [[claim]]") == 3 and '"size"' not in text and '"epoch_time"' not in text
 
 
+def test_a_change_or_a_pruned_count_is_not_the_quantity_it_changes() -> None:
+    """A drop, a delta, a reduction, a pruned model's non-zero weights: guessed as accuracy, size or params, each
+    loaded once filled in and was refuted (or, "0.00" under "Acc. drop", reproduced as 0% accuracy)."""
+    columns = ["Model", "Acc. drop", "Δ Top-1", "ΔAcc (%)", "Size reduction (MB)", "Non-zero params", "Speed-up",
+               "Test acc. (%)"]
+    claims = _claims(_table(columns, ["A", "-0.60", "-0.71", "-0.7", "1.2", "68,119", "3.1", "91.02"]))
+    kinds = {claim["cell"][2]: claim["kind"] for claim in claims}
+    assert kinds.pop("Test acc. (%)") == "accuracy"
+    assert all(kind.startswith("TODO: kind") for kind in kinds.values()), kinds
+    assert kinds["Δ Top-1"].endswith("; claimbench measures no 'δ': delete this claim, or name what it is")
+    assert kinds["Non-zero params"].endswith("measures no 'non zero': delete this claim, or name what it is")
+    text = draft("# R\n\nCombining 75% sparsity with INT8 gives a model at 90.8% top-1.\n", slug="d", source=None)
+    sparsity, accuracy = text.split("# [[claim]]")[1:]
+    assert '"75%"' in sparsity and '= "TODO: kind' in sparsity
+    assert '"90.8%"' in accuracy and '# kind      = "accuracy"' in accuracy
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
