@@ -21,7 +21,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -311,7 +311,9 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
     number the draft can read ("3 of 5", "16x16x32") gets a claim whose value is ``UNREAD``."""
     per_layer, repeated, transposed = _per_layer(table), _repeated(table), _transposed(table)
     cells = _cells(table, transposed)
-    fractions = _fraction_cells([cell for row in cells.values() for cell in row], transposed)
+    every = [cell for row in cells.values() for cell in row]
+    fractions = _line_cells(every, transposed, PERCENT_KINDS, _fractions)
+    counted = _line_cells(every, transposed, ("params", "macs"), _unitless_counts)
     for row_index, row in enumerate(table.rows):
         label = row[0] if row else ""
         around = _row_texts(table, row, per_layer)
@@ -323,7 +325,8 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
             kind = _kind(quantity, per_layer and not whole_model)
             claims.append(_cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
                                       (column, *around), context, header=cell.header,
-                                      fraction=(cell.row, cell.index) in fractions))
+                                      fraction=(cell.row, cell.index) in fractions,
+                                      counted=(cell.row, cell.index) in counted))
         yield from map(functools.partial(_addressable, repeated), claims)
 
 
@@ -350,15 +353,22 @@ def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
     return found
 
 
-def _fraction_cells(cells: list[_Cell], transposed: bool) -> set[tuple[int, int]]:
-    """(row, column index) of the cells of each column (each row, where ``transposed``) that prints an accuracy or
-    a gap as fractions of 1 (``_fractions``)."""
+def _line_cells(cells: list[_Cell], transposed: bool, kinds: tuple[str, ...],
+                printed_so: Callable[[list[numerals.Number]], bool]) -> set[tuple[int, int]]:
+    """(row, column index) of the cells of each column (each row, where ``transposed``) whose header names one of
+    ``kinds`` and whose numbers are all ``printed_so``: a column prints its numbers in one unit."""
     lines: dict[int, list[_Cell]] = {}
     for cell in cells:
-        if guess_kind(cell.header) in PERCENT_KINDS:
+        if guess_kind(cell.header) in kinds:
             lines.setdefault(cell.row if transposed else cell.index, []).append(cell)
     return {(cell.row, cell.index) for line in lines.values()
-            if _fractions([cell.number for cell in line if cell.number is not None]) for cell in line}
+            if printed_so([cell.number for cell in line if cell.number is not None]) for cell in line}
+
+
+def _unitless_counts(numbers: list[numerals.Number]) -> bool:
+    """Whether a column of parameter or MAC counts prints them in a unit it does not name: one number at least with
+    decimals and no unit ("101.8" beside "93": thousands, both)."""
+    return any(number.unit is None and not number.bound and number.digits for number in numbers)
 
 
 def _fractions(numbers: list[numerals.Number]) -> bool:
@@ -426,11 +436,12 @@ def _cell_claim(
     *,
     header: str | None = None,
     fraction: bool = False,
+    counted: bool = False,
 ) -> dict[str, object]:
     """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number.
     ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
     its kind, if not its column (a transposed table's row label); ``fraction``: its column (or row) prints a
-    percentage as a fraction of 1."""
+    percentage as a fraction of 1; ``counted``: its column (or row) prints counts in a unit it does not name."""
     label, column, printed = cell
     header = header or column
     kind, quantity = kinds
@@ -439,7 +450,8 @@ def _cell_claim(
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
     line = "the row" if header != column else "the column"
-    claimed = _claimed(number, quantity, line if fraction else None) if number is not None else {"value": UNREAD}
+    claimed = _claimed(number, quantity, line if fraction else None, counted) if number is not None else {
+        "value": UNREAD}
     todos = _todos(kind, quantity, f"{header} {partial or printed}", around)
     claim |= {"model": _model_todo(context), **todos, **claimed}
     claim["printed"] = partial or printed
@@ -448,7 +460,8 @@ def _cell_claim(
     claim["cell"] = [table.id, label, column]
     where = f"{table.title}, row {label}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
-    return claim | (_tolerance(number, kind, fraction) if number is not None else {})
+    return claim | (_tolerance(number, kind, fraction, claimed.get("scale") == COUNT_UNIT) if number is not None
+                    else {})
 
 
 def _label_claims(table: Table, label: str, around: tuple[str, ...], context: _Context
@@ -503,12 +516,14 @@ def _counts_flops(header: str) -> bool:
     return any(re.fullmatch(r"[kmgbt]?flops?", word) for word in _words(header))
 
 
-def _claimed(number: numerals.Number, quantity: str | None, fraction: str | None = None) -> dict[str, object]:
+def _claimed(number: numerals.Number, quantity: str | None, fraction: str | None = None, counted: bool = False
+             ) -> dict[str, object]:
     """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
-    scale. ``fraction``: what prints a percentage as a fraction of 1 ("the column"), read as such with a comment."""
+    scale. ``fraction``: what prints a percentage as a fraction of 1 ("the column"), read as such with a comment;
+    ``counted``: the column prints its counts in a unit it does not name, whole ones too."""
     if _unitless_size(number, quantity):
         return {"value": number.value, "scale": SIZE_UNIT}
-    if quantity in ("params", "macs") and number.unit is None and not number.bound and number.digits:
+    if quantity in ("params", "macs") and number.unit is None and not number.bound and (number.digits or counted):
         return {"value": number.value, "scale": COUNT_UNIT}  # "3.21" parameters: millions, most likely
     if fraction:
         return _fraction_claimed(number, fraction)
@@ -541,14 +556,16 @@ def _unitless_size(number: numerals.Number, kind: str | None) -> bool:
     return kind == "size" and number.unit is None and not number.bound
 
 
-def _tolerance(number: numerals.Number, kind: str | None, fraction: bool = False) -> dict[str, object]:
-    """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact.
+def _tolerance(number: numerals.Number, kind: str | None, fraction: bool = False, unnamed: bool = False
+               ) -> dict[str, object]:
+    """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact,
+    but for a size or an ``unnamed`` unit's count (whole megabytes, thousands).
     A trained or timed number needs a band only the author can give: no re-run lands on the same digits (a
     ``fraction`` of 1's in fractions), and one of unknown kind with decimals a TODO to give one or delete it. A
     printed spread ("88.7 ± 0.3") is the author's own band, with a note to say what it is."""
     if number.bound:
         return {}
-    digits = 0 if number.digits is None and _unitless_size(number, kind) else number.digits  # bytes, or whole MB
+    digits = 0 if number.digits is None and (unnamed or _unitless_size(number, kind)) else number.digits
     tolerance: dict[str, object] = {"digits": digits} if digits is not None else {}
     if number.spread is not None:
         note = (f"The printed ± {number.spread:g} is the author's own spread, taken as the band (tolerance.abs): "

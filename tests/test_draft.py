@@ -358,6 +358,16 @@ def test_a_count_printed_with_decimals_and_no_unit_asks_for_its_unit() -> None:
     assert "scale" not in count
 
 
+def test_a_count_column_with_decimals_and_no_unit_asks_for_the_unit_of_each_of_its_numbers(tmp_path: Path) -> None:
+    """"101.8" beside "93" under "Params" (a thesis's thousands): "93" was drafted as 93 parameters, exactly."""
+    markdown = _table(["Model", "Params", "MACs"], ["MLP-1", "101.8", "1,200"], ["CNN-S", "93", "2,310"])
+    decimal, macs, whole, more_macs = _claims(markdown)
+    assert (decimal["value"], decimal["scale"], decimal["tolerance"]) == (101.8, COUNT_UNIT, {"digits": 1})
+    assert (whole["value"], whole["scale"], whole["tolerance"]) == (93, COUNT_UNIT, {"digits": 0})  # whole thousands
+    assert "scale" not in macs and "tolerance" not in more_macs  # a column of exact counts stays exact
+    assert [claim.scale for claim in _loaded(markdown, tmp_path)] == [1e6, 1, 1e6, 1]
+
+
 def test_a_number_word_in_running_text_stays_in_printed_and_sets_the_scale() -> None:
     out = draft("# R\n\nThe network has 11.3 million parameters.\n", slug="demo", source=None)
     (block,) = out.split("# [[claim]]")[1:]
