@@ -31,8 +31,8 @@ from claimbench import atomic, markdown_tables, numerals, schema, vocab
 from claimbench.markdown_tables import Table, slug, unique
 
 __all__ = ["COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "INPUT_SIZE", "PERCENT_KINDS", "RELATIVE_BAND",
-           "RELATIVE_KINDS", "SIZE_UNIT", "TRAINING_BAND", "UNKNOWN_KIND_BAND", "draft", "guess_kind", "slug_argument",
-           "source_name", "write"]
+           "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND", "UNKNOWN_KIND_BAND", "draft", "guess_kind",
+           "slug_argument", "source_name", "write"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
@@ -119,6 +119,10 @@ SIZE_UNIT = _todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1
 COUNT_UNIT = _todo("the count in one printed unit: 1e6 for millions (M), 1e9 for billions (G), 1e3 for thousands (K)")
 """The scale of a parameter or MAC count printed with decimals and no unit ("3.21" under "param_count"): nobody has
 3.21 parameters."""
+TIME_UNIT = _todo("the seconds in one printed unit: 1 for s, 0.001 for ms, 60 for min")
+"""The scale of a time printed with no unit, in the cell or its header ("843" under "Epoch time")."""
+_UNIT_TODOS = (SIZE_UNIT, COUNT_UNIT, TIME_UNIT)
+"""The scales of a number whose unit the report does not name: a whole one is a whole number of that unit."""
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _MENTION = re.compile(
@@ -314,6 +318,7 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
     every = [cell for row in cells.values() for cell in row]
     fractions = _line_cells(every, transposed, PERCENT_KINDS, _fractions)
     counted = _line_cells(every, transposed, ("params", "macs"), _unitless_counts)
+    timed = _line_units(every, transposed, ("epoch_time",))
     for row_index, row in enumerate(table.rows):
         label = row[0] if row else ""
         around = _row_texts(table, row, per_layer)
@@ -326,7 +331,8 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
             claims.append(_cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
                                       (column, *around), context, header=cell.header,
                                       fraction=(cell.row, cell.index) in fractions,
-                                      counted=(cell.row, cell.index) in counted))
+                                      counted=(cell.row, cell.index) in counted,
+                                      unit=timed.get((cell.row, cell.index))))
         yield from map(functools.partial(_addressable, repeated), claims)
 
 
@@ -353,16 +359,32 @@ def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
     return found
 
 
+def _lines(cells: list[_Cell], transposed: bool, kinds: tuple[str, ...]) -> list[list[tuple[_Cell, numerals.Number]]]:
+    """The cells with a number, and their numbers, of each column (each row, where ``transposed``) whose header
+    names one of ``kinds``: a column prints its numbers in one unit."""
+    lines: dict[int, list[tuple[_Cell, numerals.Number]]] = {}
+    for cell in cells:
+        if cell.number is not None and guess_kind(cell.header) in kinds:
+            lines.setdefault(cell.row if transposed else cell.index, []).append((cell, cell.number))
+    return list(lines.values())
+
+
 def _line_cells(cells: list[_Cell], transposed: bool, kinds: tuple[str, ...],
                 printed_so: Callable[[list[numerals.Number]], bool]) -> set[tuple[int, int]]:
-    """(row, column index) of the cells of each column (each row, where ``transposed``) whose header names one of
-    ``kinds`` and whose numbers are all ``printed_so``: a column prints its numbers in one unit."""
-    lines: dict[int, list[_Cell]] = {}
-    for cell in cells:
-        if guess_kind(cell.header) in kinds:
-            lines.setdefault(cell.row if transposed else cell.index, []).append(cell)
-    return {(cell.row, cell.index) for line in lines.values()
-            if printed_so([cell.number for cell in line if cell.number is not None]) for cell in line}
+    """(row, column index) of the cells of each line of ``kinds`` (``_lines``) whose numbers are ``printed_so``."""
+    return {(cell.row, cell.index) for line in _lines(cells, transposed, kinds)
+            if printed_so([number for _, number in line]) for cell, _ in line}
+
+
+def _line_units(cells: list[_Cell], transposed: bool, kinds: tuple[str, ...]) -> dict[tuple[int, int], str]:
+    """(row, column index) of the numbers with no unit of each line of ``kinds`` (``_lines``), and the one unit its
+    other numbers print: "1.15" below "1.15s" and "1.12s" is in seconds."""
+    units = {}
+    for line in _lines(cells, transposed, kinds):
+        printed = {number.unit for _, number in line if number.unit}
+        if len(printed) == 1:
+            units |= {(cell.row, cell.index): min(printed) for cell, number in line if not number.unit}
+    return units
 
 
 def _unitless_counts(numbers: list[numerals.Number]) -> bool:
@@ -437,11 +459,13 @@ def _cell_claim(
     header: str | None = None,
     fraction: bool = False,
     counted: bool = False,
+    unit: str | None = None,
 ) -> dict[str, object]:
     """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number.
     ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
     its kind, if not its column (a transposed table's row label); ``fraction``: its column (or row) prints a
-    percentage as a fraction of 1; ``counted``: its column (or row) prints counts in a unit it does not name."""
+    percentage as a fraction of 1; ``counted``: its column (or row) prints counts in a unit it does not name;
+    ``unit``: the one its column's (or row's) other numbers print, where it prints none."""
     label, column, printed = cell
     header = header or column
     kind, quantity = kinds
@@ -450,8 +474,12 @@ def _cell_claim(
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
     line = "the row" if header != column else "the column"
-    claimed = _claimed(number, quantity, line if fraction else None, counted) if number is not None else {
-        "value": UNREAD}
+    if number is None:
+        claimed: dict[str, object] = {"value": UNREAD}
+    elif unit and number.unit is None and not number.bound:
+        claimed = {"value": number.value, "scale": _Guess(numerals.UNITS[unit], f"in {unit}, as {line} prints it")}
+    else:
+        claimed = _claimed(number, quantity, line if fraction else None, counted)
     todos = _todos(kind, quantity, f"{header} {partial or printed}", around)
     claim |= {"model": _model_todo(context), **todos, **claimed}
     claim["printed"] = partial or printed
@@ -460,7 +488,7 @@ def _cell_claim(
     claim["cell"] = [table.id, label, column]
     where = f"{table.title}, row {label}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
-    return claim | (_tolerance(number, kind, fraction, claimed.get("scale") == COUNT_UNIT) if number is not None
+    return claim | (_tolerance(number, kind, fraction, claimed.get("scale") in _UNIT_TODOS) if number is not None
                     else {})
 
 
@@ -521,8 +549,8 @@ def _claimed(number: numerals.Number, quantity: str | None, fraction: str | None
     """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
     scale. ``fraction``: what prints a percentage as a fraction of 1 ("the column"), read as such with a comment;
     ``counted``: the column prints its counts in a unit it does not name, whole ones too."""
-    if _unitless_size(number, quantity):
-        return {"value": number.value, "scale": SIZE_UNIT}
+    if number.unit is None and not number.bound and quantity in ("size", "epoch_time"):  # "4.9" MB? "843" ms?
+        return {"value": number.value, "scale": SIZE_UNIT if quantity == "size" else TIME_UNIT}
     if quantity in ("params", "macs") and number.unit is None and not number.bound and (number.digits or counted):
         return {"value": number.value, "scale": COUNT_UNIT}  # "3.21" parameters: millions, most likely
     if fraction:
@@ -551,21 +579,16 @@ def _fraction_claimed(number: numerals.Number, where: str) -> dict[str, object]:
                                                            f"{percent(number.value)}%); 1 if {where} is in percent")}
 
 
-def _unitless_size(number: numerals.Number, kind: str | None) -> bool:
-    """Whether ``number`` is a size printed with no unit ("4.8" under "Size"): bytes only the author can name."""
-    return kind == "size" and number.unit is None and not number.bound
-
-
 def _tolerance(number: numerals.Number, kind: str | None, fraction: bool = False, unnamed: bool = False
                ) -> dict[str, object]:
     """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact,
-    but for a size or an ``unnamed`` unit's count (whole megabytes, thousands).
+    but in a unit the report does not name (``unnamed``: whole megabytes, thousands, milliseconds).
     A trained or timed number needs a band only the author can give: no re-run lands on the same digits (a
     ``fraction`` of 1's in fractions), and one of unknown kind with decimals a TODO to give one or delete it. A
     printed spread ("88.7 ± 0.3") is the author's own band, with a note to say what it is."""
     if number.bound:
         return {}
-    digits = 0 if number.digits is None and (unnamed or _unitless_size(number, kind)) else number.digits
+    digits = 0 if number.digits is None and unnamed else number.digits
     tolerance: dict[str, object] = {"digits": digits} if digits is not None else {}
     if number.spread is not None:
         note = (f"The printed ± {number.spread:g} is the author's own spread, taken as the band (tolerance.abs): "
@@ -725,7 +748,7 @@ def _candidate(section: str | None, sentence: str, mention: _Mention, context: _
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
     }
-    return claim | _tolerance(mention.number, kind, fraction)
+    return claim | _tolerance(mention.number, kind, fraction, claim.get("scale") in _UNIT_TODOS)
 
 
 def _near(claimed: dict[str, object], mention: _Mention) -> dict[str, object]:

@@ -204,6 +204,9 @@ def compounds(text: str) -> Iterator[tuple[re.Match[str], Number]]:
                 yield match, compound
 
 
+_SECONDS = re.compile(rf"(?i:sec|secs|seconds?)|s(?={PER_EPOCH})")
+"""Seconds as a header spells them: "Time per epoch (sec)", "seconds per epoch", "s/epoch" (a lone "s" says
+seconds only before "/epoch" or "per epoch")."""
 _LOWER_MAGNITUDES = {"m": "M", "g": "G"}
 """A lower-case magnitude in the header of a count ("gmacs", "mflops", "param_count (m)"): elsewhere "m" may be
 metres or minutes, and "g" grams."""
@@ -212,15 +215,16 @@ metres or minutes, and "g" grams."""
 def _header_unit(header: str) -> str | None:
     """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%", "Params, M", "Params in M",
     a magnitude glued to its noun ("GFLOPs", "MMACs", timm's "gmacs"); a lower-case "m" or "g" only in the header of
-    a count ("param_count (m)")."""
+    a count ("param_count (m)"); seconds spelt "sec" or "seconds", or "s/epoch"."""
     header = " ".join(header.split())
     if len(header) > LONGEST_HEADER:  # the patterns below backtrack on long runs of commas
         return None
     bracketed = re.findall(r"[(\[]\s*([^()\[\]]*?)\s*[)\]]", header)
     words = [word for word in re.findall(r"[A-Za-z]+", header) if len(word) > 1]
+    seconds = [match.group() for match in re.finditer(rf"\b(?:{_SECONDS.pattern})\b", header)]
     trailing = re.findall(r"(?:,\s*|\bin\s+)(\S+)\s*$", header)
     glued = re.findall(rf"\b([kKMGBmg])(?={NOUN})", header)
-    candidates = [*bracketed, *words, *trailing, *glued, *(["%"] if "%" in header else [])]
+    candidates = [*bracketed, *words, *trailing, *glued, *(["s"] if seconds else []), *(["%"] if "%" in header else [])]
     if re.search(NOUN, header.replace("_", " ")):
         candidates = [_LOWER_MAGNITUDES.get(unit, unit) for unit in candidates]
     return next((unit for unit in candidates if unit in UNITS), None)

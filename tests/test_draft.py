@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from claimbench import cli, vocab
 from claimbench.draft import (COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, INPUT_SIZE, RELATIVE_BAND, SIZE_UNIT,
-                              TRAINING_BAND, UNKNOWN_KIND_BAND, UNREAD, draft, guess_kind)
+                              TIME_UNIT, TRAINING_BAND, UNKNOWN_KIND_BAND, UNREAD, draft, guess_kind)
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check
@@ -62,6 +62,7 @@ def _filled(ledger: str) -> str:
     number of a cell the draft could not read."""
     text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{SIZE_UNIT}"', "1e6").replace(f'"{FLOPS_COUNT}"', '"flops"')
     text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]").replace(f'"{COUNT_UNIT}"', "1e6")
+    text = text.replace(f'"{TIME_UNIT}"', "1e-3")
     for key, number in (("lr", "0.1"), ("batch size", "32"), ("epochs", "1")):  # the drafted recipe's numbers
         text = text.replace(f'"TODO: {key}"', number)
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
@@ -541,6 +542,23 @@ def test_minutes_are_seconds_at_scale_60() -> None:
     assert claim["tolerance"] == {"digits": 1, "rel": RELATIVE_BAND}
     (under,) = _claims(_table(["Model", "Epoch time (min)"], ["A", "3"]))
     assert (under["value"], under["scale"], under["tolerance"]["digits"]) == (3, 60, 0)
+
+
+def test_a_time_printed_with_no_unit_asks_for_its_seconds(tmp_path: Path) -> None:
+    """"843" under "Epoch time" (a thesis's milliseconds) was drafted as 843 seconds; a unit in the cell or the
+    header ("(ms)", "(min)", "sec/epoch", "s/epoch") still gives the scale."""
+    columns = ["Model", "Epoch time", "Epoch time (ms)", "Epoch time (min)", "sec/epoch", "s/epoch", "Time per Epoch"]
+    markdown = _table(columns, ["A", "843", "843", "1.5", "12.5", "12", "6 s"])
+    bare, ms, minutes, sec, s, cell = _claims(markdown)
+    assert (bare["value"], bare["scale"], bare["tolerance"]) == (843, TIME_UNIT, {"digits": 0, "rel": RELATIVE_BAND})
+    assert [(claim["scale"] if "scale" in claim else 1) for claim in (ms, minutes, sec, s, cell)] == [1e-3, 60, 1, 1, 1]
+    assert _left_todo(_table(["Model", "Epoch time"], ["A", "843"]), TIME_UNIT, tmp_path).endswith(
+        f"scale: TODO left by claimbench draft: {TIME_UNIT.removeprefix('TODO: ')}")
+    text = draft("# R\n\nIts epoch time is 843.2 on a T4.\n", slug="d", source=None)
+    assert f'# scale     = "{TIME_UNIT}"' in text
+    out = draft(_table(["Model", "Time per Epoch"], ["1", "1.15s"], ["2", "1.12s"], ["3", "1.15"]), slug="d",
+                source=None)  # iot_ml_hw2: its column prints seconds
+    assert 'scale     = 1.0  # in s, as the column prints it' in out and "TODO: the seconds" not in out
 
 
 def test_a_footnote_marker_after_a_number_is_no_part_of_it() -> None:

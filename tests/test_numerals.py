@@ -78,6 +78,10 @@ def test_parse_reads_each_printed_form(printed: str, header: str, expected: nume
         ("11.3 million", "", numerals.Number(11.3, 1e6, 1, unit="million")),
         ("11.3 million parameters", "", numerals.Number(11.3, 1e6, 1, unit="million")),
         ("2 billion", "FLOPs", numerals.Number(2, 1e9, 0, unit="billion")),
+        ("2.4", "s/epoch", numerals.Number(2.4, 1.0, 1, unit="s")),  # seconds spelt out, or "s" before "/epoch"
+        ("843", "Time per epoch (sec)", numerals.Number(843, 1.0, unit="s")),
+        ("12", "Seconds per epoch", numerals.Number(12, 1.0, unit="s")),
+        ("12", "Params/epoch", numerals.Number(12, 1.0)),  # no lone "s"
     ],
 )
 def test_parse_reads_units_in_header_words_binary_bytes_and_number_words(printed: str, header: str,
@@ -163,6 +167,8 @@ def test_a_scale_its_unit_stands_for_is_no_contradiction(printed: str, value: fl
     ("4.9 MiB", 4.9, 1e6, "", "size", "printed '4.9 MiB' counts in units of 1048576: give scale = 1048576, not 1e+06"),
     ("0.55", 0.55, 1.0, "gmacs", "macs", "printed '0.55' under 'gmacs' counts in units of 1e+09: give scale = 1e+09"),
     ("512 B", 512, 1e9, "Size", "size", "printed '512 B' counts in units of 1: give scale = 1, not 1e+09"),  # bytes
+    ("843", 843, 1e-3, "sec/epoch", "epoch_time",
+     "printed '843' under 'sec/epoch' counts in units of 1: give scale = 1, not 0.001"),
 ])
 def test_a_scale_its_unit_does_not_stand_for_is_named(printed: str, value: float, scale: float, header: str,
                                                        kind: str, why: str) -> None:
