@@ -30,9 +30,9 @@ from typing import Literal, get_args, get_origin
 from claimbench import atomic, markdown_tables, numerals, schema, vocab
 from claimbench.markdown_tables import Table, slug, unique
 
-__all__ = ["COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "INPUT_SIZE", "PERCENT_KINDS", "RELATIVE_BAND",
-           "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND", "UNKNOWN_KIND_BAND", "draft", "guess_kind",
-           "slug_argument", "source_name", "write"]
+__all__ = ["COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE", "PERCENT_KINDS",
+           "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND", "UNKNOWN_FRACTION_BAND",
+           "UNKNOWN_KIND_BAND", "draft", "guess_kind", "slug_argument", "source_name", "write"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
@@ -107,6 +107,15 @@ UNKNOWN_KIND_BAND = _todo("a band if it is trained or timed: abs in the printed 
                           "abs = 2), or rel instead for a loss or a time (e.g. rel = 0.1); else delete this key")
 """The band of a number with decimals whose kind the draft leaves to the author: filled in as an accuracy, it
 would be exact, and no re-run lands on the same digits."""
+FRACTION_SCALE = _todo("100 if these are accuracies or gaps printed as fractions of 1, with a band in fractions (abs = "
+                       "0.02 for 2 points); else delete this line")
+"""The scale of a number of unknown kind that its column prints as a fraction of 1 ("0.89033" under "Public LB"):
+filled in as an accuracy at scale 1, it would be 0.89%."""
+UNKNOWN_FRACTION_BAND = _todo("a band if it is trained or timed, in the printed unit: a fraction of 1 here for an "
+                              "accuracy (e.g. abs = 0.02 for 2 points), or rel instead for a loss or a time (e.g. rel "
+                              "= 0.1); else delete this key")
+"""The band of a number of unknown kind printed as a fraction of 1: ``UNKNOWN_KIND_BAND``'s "abs = 2" would take any
+re-run."""
 PERCENT_KINDS = ("accuracy", "gap")
 """The kinds measured in percent that a report may print as fractions of 1 ("0.9142" under "Val accuracy")."""
 UNREAD = _todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
@@ -316,7 +325,7 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
     per_layer, repeated, transposed = _per_layer(table), _repeated(table), _transposed(table)
     cells = _cells(table, transposed)
     every = [cell for row in cells.values() for cell in row]
-    fractions = _line_cells(every, transposed, PERCENT_KINDS, _fractions)
+    fractions = _line_cells(every, transposed, (*PERCENT_KINDS, None), _fractions)
     counted = _line_cells(every, transposed, ("params", "macs"), _unitless_counts)
     timed = _line_units(every, transposed, ("epoch_time",))
     for row_index, row in enumerate(table.rows):
@@ -359,17 +368,20 @@ def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
     return found
 
 
-def _lines(cells: list[_Cell], transposed: bool, kinds: tuple[str, ...]) -> list[list[tuple[_Cell, numerals.Number]]]:
+def _lines(cells: list[_Cell], transposed: bool, kinds: tuple[str | None, ...]
+           ) -> list[list[tuple[_Cell, numerals.Number]]]:
     """The cells with a number, and their numbers, of each column (each row, where ``transposed``) whose header
-    names one of ``kinds``: a column prints its numbers in one unit."""
+    names one of ``kinds`` (None: no kind, nor anything claimbench does not measure): a column prints its numbers
+    in one unit."""
     lines: dict[int, list[tuple[_Cell, numerals.Number]]] = {}
     for cell in cells:
-        if cell.number is not None and guess_kind(cell.header) in kinds:
+        kind = guess_kind(cell.header)
+        if cell.number is not None and kind in kinds and (kind or not _unmeasured(_words(cell.header))):
             lines.setdefault(cell.row if transposed else cell.index, []).append((cell, cell.number))
     return list(lines.values())
 
 
-def _line_cells(cells: list[_Cell], transposed: bool, kinds: tuple[str, ...],
+def _line_cells(cells: list[_Cell], transposed: bool, kinds: tuple[str | None, ...],
                 printed_so: Callable[[list[numerals.Number]], bool]) -> set[tuple[int, int]]:
     """(row, column index) of the cells of each line of ``kinds`` (``_lines``) whose numbers are ``printed_so``."""
     return {(cell.row, cell.index) for line in _lines(cells, transposed, kinds)
@@ -395,7 +407,8 @@ def _unitless_counts(numbers: list[numerals.Number]) -> bool:
 
 def _fractions(numbers: list[numerals.Number]) -> bool:
     """Whether ``numbers`` (of one column, or one number of the text) read as fractions of 1: no unit ("%" in a
-    cell or the header), every one in [0, 1], one at least with decimals."""
+    cell or the header), every one in [0, 1], one at least with decimals; of an accuracy or a gap, or of a column
+    that names no kind ("Public LB")."""
     values = [end for number in numbers for end in (number.value if isinstance(number.value, tuple) else
                                                     [number.value])]
     return (bool(numbers) and all(number.unit is None and not isinstance(number.value, list) for number in numbers)
@@ -548,12 +561,15 @@ def _claimed(number: numerals.Number, quantity: str | None, fraction: str | None
              ) -> dict[str, object]:
     """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
     scale. ``fraction``: what prints a percentage as a fraction of 1 ("the column"), read as such with a comment;
-    ``counted``: the column prints its counts in a unit it does not name, whole ones too."""
+    ``counted``: the column prints its counts in a unit it does not name, whole ones too. A number of unknown kind
+    its column prints as a fraction of 1 (``fraction``) asks whether it is a percentage."""
     if number.unit is None and not number.bound and quantity in ("size", "epoch_time"):  # "4.9" MB? "843" ms?
         return {"value": number.value, "scale": SIZE_UNIT if quantity == "size" else TIME_UNIT}
     if quantity in ("params", "macs") and number.unit is None and not number.bound and (number.digits or counted):
         return {"value": number.value, "scale": COUNT_UNIT}  # "3.21" parameters: millions, most likely
-    if fraction:
+    if fraction and quantity is None and not number.bound:
+        return {"value": number.value, "scale": FRACTION_SCALE}
+    if fraction and quantity is not None:
         return _fraction_claimed(number, fraction)
     scale = numerals.scales(number.unit, quantity or "")[0] if number.unit else 1.0  # a precision's "%": 0.01
     if isinstance(number.value, tuple):
@@ -597,7 +613,7 @@ def _tolerance(number: numerals.Number, kind: str | None, fraction: bool = False
     if kind in RELATIVE_KINDS:
         tolerance["rel"] = RELATIVE_BAND
     elif fraction:
-        tolerance["abs"] = FRACTION_BAND
+        tolerance["abs"] = FRACTION_BAND if kind else UNKNOWN_FRACTION_BAND
     elif kind in _TRAINING:
         tolerance["abs"] = TRAINING_BAND
     elif kind is None and number.digits:

@@ -14,8 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import cli, vocab
-from claimbench.draft import (COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, INPUT_SIZE, RELATIVE_BAND, SIZE_UNIT,
-                              TIME_UNIT, TRAINING_BAND, UNKNOWN_KIND_BAND, UNREAD, draft, guess_kind)
+from claimbench.draft import (COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE, RELATIVE_BAND,
+                              SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD,
+                              draft, guess_kind)
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check
@@ -69,7 +70,8 @@ def _filled(ledger: str) -> str:
     text = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', text)
     text = re.sub(r'"TODO: recipe name[^"]*"', '"r"', text).replace(f'"{TRAINING_BAND}"', "2")
     text = text.replace(f'"{RELATIVE_BAND}"', "0.1").replace(f'"{FRACTION_BAND}"', "0.02")
-    text = text.replace(f'"{UNKNOWN_KIND_BAND}"', "2")
+    text = text.replace(f'"{UNKNOWN_KIND_BAND}"', "2").replace(f'"{FRACTION_SCALE}"', "100.0")
+    text = text.replace(f'"{UNKNOWN_FRACTION_BAND}"', "0.02")
     return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
 
 
@@ -347,6 +349,18 @@ def test_a_number_of_unknown_kind_with_decimals_asks_for_a_band() -> None:
     score, epochs, spread = _claims(_table(columns, ["A", "72.41", "30", "1.2 ± 0.1"]))
     assert score["kind"].startswith("TODO: kind") and score["tolerance"] == {"digits": 2, "abs": UNKNOWN_KIND_BAND}
     assert "tolerance" not in epochs and spread["tolerance"] == {"digits": 1, "abs": 0.1}
+
+
+def test_a_column_of_unknown_kind_printed_as_fractions_of_1_asks_whether_they_are_percentages() -> None:
+    """Kaggle's "Public LB" 0.89033: the band hint "abs = 2" and scale 1 loaded, filled in as an accuracy, as 0.89%
+    within 2 points (any re-run of a real model refutes it, a broken one reproduces it)."""
+    columns = ["#", "Public LB", "Inference", "Score"]
+    markdown = _table(columns, ["1", "0.89033", "0.021", "72.41"], ["2", "**0.94010**", "0.034", "70.2"])
+    board, inference, score, *_ = _claims(markdown)
+    assert board["kind"].startswith("TODO: kind") and (board["value"], board["scale"]) == (0.89033, FRACTION_SCALE)
+    assert board["tolerance"] == {"digits": 5, "abs": UNKNOWN_FRACTION_BAND}
+    assert "scale" not in inference and "scale" not in score  # claimbench measures no inference time; 72.41: percent
+    assert score["tolerance"]["abs"] == UNKNOWN_KIND_BAND
 
 
 def test_a_count_printed_with_decimals_and_no_unit_asks_for_its_unit() -> None:
