@@ -52,10 +52,10 @@ _KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("loss", ("loss",)),
     ("accuracy", ("accuracy", "acc", "top 1", "top1", "%")),
 )
-_UNMEASURED = ("top 5", "top5", "err", "error", "errors", "latency", "throughput", "fps", "inference", "ram", "sram",
-               "dram", "memory", "activation", "activations", "drop", "delta", "δ", "change", "reduction", "gain",
-               "improvement", "diff", "difference", "speedup", "speed up", "sparsity", "sparse", "pruned", "non zero",
-               "nonzero")
+_UNMEASURED = ("top 5", "top5", "acc 5", "err", "error", "errors", "latency", "throughput", "fps", "inference", "ram",
+               "sram", "dram", "memory", "activation", "activations", "drop", "delta", "δ", "change", "reduction",
+               "gain", "improvement", "diff", "difference", "speedup", "speed up", "sparsity", "sparse", "pruned",
+               "non zero", "nonzero")
 """Words of what claimbench does not measure, which a kind's keyword beside them would misname: a top-5 accuracy
 (claimbench's is top-1), an error rate, a latency or a throughput, memory ("Peak memory (MB)" is no model size), a
 change ("Acc. drop", "Δ Top-1", "Size reduction": no accuracy or size of one model), a pruned model's non-zero
@@ -116,7 +116,7 @@ UNKNOWN_FRACTION_BAND = _todo("a band if it is trained or timed, in the printed 
                               "= 0.1); else delete this key")
 """The band of a number of unknown kind printed as a fraction of 1: ``UNKNOWN_KIND_BAND``'s "abs = 2" would take any
 re-run."""
-PERCENT_KINDS = ("accuracy", "gap")
+PERCENT_KINDS = ("accuracy",)
 """The kinds measured in percent that a report may print as fractions of 1 ("0.9142" under "Val accuracy")."""
 UNREAD = _todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
 """The value of a cell the draft could not read: its claim is written commented out."""
@@ -348,11 +348,12 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
 def _transposed(table: Table) -> bool:
     """Whether the table's rows are its metrics and its columns its models: no column header but the first names
     a kind, and half its row labels at least name one, with no number ("Parameters", "Test accuracy"; not
-    "ResNet (11M params)", a model's)."""
+    "ResNet (11M params)", a model's), two kinds at least among them (an ablation's "Focal loss", "Mixed
+    precision" rows name methods, of one kind each)."""
     if _per_layer(table) or any(guess_kind(column) for column in table.columns[1:]):
         return False
-    metrics = [row for row in table.rows if row and not re.search(r"\d", row[0]) and guess_kind(row[0])]
-    return bool(metrics) and 2 * len(metrics) >= len(table.rows)
+    kinds = [kind for row in table.rows if row and not re.search(r"\d", row[0]) and (kind := guess_kind(row[0]))]
+    return len(set(kinds)) >= 2 and 2 * len(kinds) >= len(table.rows)
 
 
 def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
@@ -645,7 +646,10 @@ def guess_kind(header: str) -> str | None:
 
 
 def _unmeasured(words: list[str]) -> str | None:
-    """The first phrase of ``_UNMEASURED`` in ``words``, or None."""
+    """The first phrase of ``_UNMEASURED`` in ``words``, or None; a standard error ("mean ± std. error") is a
+    spread's name, no error rate."""
+    words = [word for i, word in enumerate(words) if not (word.startswith("err") and i and words[i - 1] in (
+        "std", "standard"))]
     return next((phrase for phrase in _UNMEASURED if _has(words, phrase)), None)
 
 

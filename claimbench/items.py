@@ -91,11 +91,10 @@ def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measu
 
 def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonpath: Sequence[str] = ()
                     ) -> list[str]:
-    """Import the modules each report names so that their models register: as the session's ``sys.path`` finds
-    them (pytest's ``pythonpath`` ini, an installed package), else from ``project``, which then goes on
-    ``sys.path`` right after that ``pythonpath``: never ahead of what is installed for a module found without it
-    (``--import-mode=importlib``). One line per module that fails, naming its ledger file: where it was looked for
-    when it is not found, else its own error and the line that raised it (the author's to fix)."""
+    """Import the modules each report names so that their models register: from the ``pythonpath`` given
+    (pytest's ini), then from ``project`` where it holds them (``_import``), else as the session's ``sys.path``
+    finds them (an installed package). One line per module that fails, naming its ledger file: where it was
+    looked for when it is not found, else its own error and the line that raised it (the author's to fix)."""
     where = f"{project}, after the pythonpath {', '.join(pythonpath)}" if pythonpath else str(project)
     problems = []
     for report in reports:
@@ -109,21 +108,14 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
 
 
 def _import(module: str, project: Path, pythonpath: Sequence[str]) -> None:
-    """Import ``module`` as ``sys.path`` finds it; where it, or a package above it, is not found, put ``project``
-    on ``sys.path`` right after the ``pythonpath`` entries and try again, with the project's own package of that
-    name when another of the name was found first (an installed ``models`` lacking the ledger's module)."""
-    try:
-        registry.import_modules([module])
-    except ModuleNotFoundError as error:
-        if _missing(module, error) is None or str(project) in sys.path:
-            raise
+    """Import ``module``; where ``project`` holds its top package (or module), put ``project`` on ``sys.path``
+    first, right after the ``pythonpath`` entries, so that the project's own code is measured, never an installed
+    copy; elsewhere leave ``sys.path`` as it is (``--import-mode=importlib`` tests what is installed)."""
+    top = module.partition(".")[0]
+    if str(project) not in sys.path and ((project / top).is_dir() or (project / f"{top}.py").is_file()):
         ahead = [sys.path.index(path) for path in pythonpath if path in sys.path]
         sys.path.insert(max(ahead, default=-1) + 1, str(project))
-        top = module.partition(".")[0]
-        if (project / top).is_dir():
-            for name in [name for name in sys.modules if name == top or name.startswith(f"{top}.")]:
-                del sys.modules[name]
-        registry.import_modules([module])
+    registry.import_modules([module])
 
 
 def _missing(module: str, error: Exception) -> str | None:

@@ -920,3 +920,23 @@ def test_a_batch_size_in_running_text_is_no_model_size() -> None:
     out = draft(text, slug="demo", source=None)
     block = next(block for block in out.split("# [[claim]]")[1:] if '"0.001"' in block)
     assert '# kind      = "size"' not in block, block
+
+
+def test_a_gap_under_one_point_is_in_points_not_a_fraction() -> None:
+    """A gap of 0.5 points beside accuracies in percent: read as 0.5, never as 50%."""
+    table = _table(["Model", "Train acc (%)", "Test acc (%)", "Gap"], ["A", "91.0", "90.5", "0.5"])
+    (gap,) = [claim for claim in _claims(table) if claim["cell"][2] == "Gap"]
+    assert (gap["kind"], gap["value"], gap.get("scale", 1)) == ("gap", 0.5, 1)
+
+
+def test_an_ablation_whose_rows_name_methods_of_one_kind_is_not_transposed() -> None:
+    """"Focal loss", "Label-smoothing loss" name methods: their CIFAR-10 column is no loss."""
+    claims = _claims(_table(["Loss function", "CIFAR-10", "CIFAR-100"], ["Cross-entropy", "93.4", "74.1"],
+                            ["Focal loss", "93.1", "73.8"], ["Label-smoothing loss", "93.6", "74.5"]))
+    assert all(claim["kind"].startswith("TODO") for claim in claims), [claim["kind"] for claim in claims]
+
+
+@pytest.mark.parametrize(("header", "kind"), [("Acc@1", "accuracy"), ("Acc@5", None),
+                                              ("Accuracy (mean ± std. error)", "accuracy")])
+def test_top5_is_no_accuracy_and_a_standard_error_no_error_rate(header: str, kind: str | None) -> None:
+    assert guess_kind(header) == kind

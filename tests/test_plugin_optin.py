@@ -218,6 +218,9 @@ def test_a_claim_whose_own_test_k_leaves_out_is_measured_by_its_ledger_item(auth
     ledger = author.runpytest_subprocess("-k", "not test_params")
     ledger.assert_outcomes(passed=2, failed=1, deselected=3)
     assert "claims/mine.toml::mine/params/wrong" in ledger.stdout.str()
+    both = author.runpytest_subprocess("-k", "params")  # selected both ways: each claim measured once, by the test
+    both.assert_outcomes(passed=2, failed=1, deselected=3)
+    assert "claims/mine.toml::mine/params/wrong" not in both.stdout.str()
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
@@ -393,29 +396,31 @@ def test_only_a_module_not_found_says_where_it_was_looked_for(tmp_path: Path, mo
     assert re.fullmatch(rf"t.toml: \(report\): modules: cannot import '{re.escape(module)}': {problem}", line), line
 
 
-def test_the_project_goes_on_sys_path_only_for_a_module_found_nowhere_else(
+def test_the_project_goes_on_sys_path_only_for_a_ledger_module_it_holds(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A ledger's module installed (or on the pythonpath) is imported from there, and the project folder is not
-    put ahead of what is installed (``--import-mode=importlib`` tests the installed package); a package of the
-    ledger's that something installed of its name lacks comes from the project."""
+    """A ledger's module the project holds is the project's, never an installed copy's, whole package and all; a
+    module it does not hold is imported as installed, and the project folder is not put ahead of what is
+    installed (``--import-mode=importlib`` tests the installed package)."""
     from claimbench import items
     from claimbench.ledger import Report
 
     installed, project = tmp_path / "site", tmp_path / "project"
     for root, where in ((installed, "installed"), (project, "project")):
         (root / "zoo_b").mkdir(parents=True)
-        (root / "zoo_a.py").write_text(f"WHERE = {where!r}\n", encoding="utf-8")
         (root / "zoo_b" / "__init__.py").write_text(f"WHERE = {where!r}\n", encoding="utf-8")
+        (root / "zoo_b" / "a.py").write_text(f"WHERE = {where!r}\n", encoding="utf-8")
+    (installed / "zoo_a.py").write_text("WHERE = 'installed'\n", encoding="utf-8")
     (project / "zoo_b" / "mine.py").write_text("WHERE = 'project'\n", encoding="utf-8")
     monkeypatch.setattr(sys, "path", [str(installed), *sys.path])
-    for name in ("zoo_a", "zoo_b", "zoo_b.mine"):
+    for name in ("zoo_a", "zoo_b", "zoo_b.a", "zoo_b.mine"):
         monkeypatch.delitem(sys.modules, name, raising=False)
     report = Report(slug="t", title="T", source=None, origin=None, tables=(), claims=(), modules=("zoo_a",))
     assert items.import_problems([report], project, "") == [] and str(project) not in sys.path
     assert sys.modules["zoo_a"].WHERE == "installed"
-    report = Report(slug="t", title="T", source=None, origin=None, tables=(), claims=(), modules=("zoo_b.mine",))
+    report = Report(slug="t", title="T", source=None, origin=None, tables=(), claims=(), modules=("zoo_b.a",
+                                                                                                  "zoo_b.mine"))
     assert items.import_problems([report], project, "") == [] and str(project) in sys.path
-    assert sys.modules["zoo_b"].WHERE == sys.modules["zoo_b.mine"].WHERE == "project"
+    assert {sys.modules[name].WHERE for name in ("zoo_b", "zoo_b.a", "zoo_b.mine")} == {"project"}
 
 
 def test_a_claims_option_whose_value_hid_the_ini_file_is_a_usage_error(author: pytest.Pytester) -> None:
