@@ -16,8 +16,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from claimbench import ledger
-
 __all__ = ["compare_records", "main"]
 
 Record = Mapping[str, Any]
@@ -153,7 +151,7 @@ def _project(found: tuple[Path, str, dict[str, str]] | None) -> Path:
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    from claimbench import report, results
+    from claimbench import ledger, report, results
 
     outputs = {"markdown": arguments.markdown, "badges": arguments.badges, "plots": arguments.plots,
                "readme": arguments.readme}
@@ -239,7 +237,7 @@ def _schema(arguments: argparse.Namespace) -> int:
 
 
 def _models(arguments: argparse.Namespace) -> int:
-    from claimbench import items, registry
+    from claimbench import items, ledger, registry
 
     try:
         reports = ledger.load_reports(_ledger_dir(arguments.claims_dir, "models"))

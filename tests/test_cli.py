@@ -291,6 +291,13 @@ def test_a_ctrl_c_is_one_line_and_status_130(monkeypatch: pytest.MonkeyPatch,
     assert capsys.readouterr().err == "claimbench schema: interrupted\n"
 
 
+def test_the_command_imports_pydantic_and_torch_only_once_its_ctrl_c_handler_is_in_place() -> None:
+    """A Ctrl-C in the first fraction of a second, while pydantic (or torch) imported, was a traceback."""
+    loaded = subprocess.run([sys.executable, "-c", "import sys, claimbench.cli; print(sorted({'pydantic', 'torch'} & "
+                             "set(sys.modules)))"], capture_output=True, text=True, check=True).stdout
+    assert loaded == "[]\n"
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
 def test_a_full_standard_output_is_one_line() -> None:
     with open("/dev/full", "w", encoding="utf-8") as full:
