@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import difflib
 import functools
-import json
 import os
 import re
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,154 +24,76 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
-from claimbench import atomic, markdown_tables, numerals, schema, vocab
+from claimbench import atomic, draft_text, markdown_tables, numerals, schema, vocab
+from claimbench.kind_words import UNKNOWN_KIND, guess_kind, unit_kind, unknown_kind, unmeasured, words_of
 from claimbench.markdown_tables import Table, slug, unique
+from claimbench.toml_lines import Guess, keys, todo, toml
 
 __all__ = ["COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE", "PERCENT_KINDS",
            "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND", "UNKNOWN_FRACTION_BAND",
-           "UNKNOWN_KIND_BAND", "draft", "guess_kind", "slug_argument", "source_name", "write"]
+           "UNKNOWN_KIND_BAND", "draft", "slug_argument", "source_name", "write"]
 
-# Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
-# "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
-# the words say so: a latency, a throughput or a whole training's time is none.
-_KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("output_shape", ("output shape", "output size", "shape")),
-    ("gap", ("gap",)),
-    ("best_epoch", ("best epoch", "best ep")),
-    ("epoch_time", ("time per epoch", "epoch time", "time epoch", *(f"{unit}{per} epoch" for unit in (
-        "s", "sec", "secs", "seconds", "ms", "min", "minutes") for per in ("", " per")))),
-    ("macs", ("macs", "mac", "flops", "flop", "gflops", "mflops", "gmacs", "mmacs", "kmacs", "mult adds", "madds",
-              "multiply adds")),
-    ("params", ("params", "param", "parameters", "parameter")),
-    ("size", ("size", "mb", "kb", "gb", "mib", "kib", "gib")),
-    ("precision", ("precision",)),
-    ("recall", ("recall",)),
-    ("loss", ("loss",)),
-    ("accuracy", ("accuracy", "acc", "top 1", "top1", "%")),
-)
-_UNMEASURED = ("top 5", "top5", "acc 5", "err", "error", "errors", "latency", "throughput", "fps", "inference", "ram",
-               "sram", "dram", "memory", "activation", "activations", "drop", "delta", "δ", "change", "reduction",
-               "gain", "improvement", "diff", "difference", "speedup", "speed up", "sparsity", "sparse", "pruned",
-               "non zero", "nonzero")
-"""Words of what claimbench does not measure, which a kind's keyword beside them would misname: a top-5 accuracy
-(claimbench's is top-1), an error rate, a latency or a throughput, memory ("Peak memory (MB)" is no model size), a
-change ("Acc. drop", "Δ Top-1", "Size reduction": no accuracy or size of one model), a pruned model's non-zero
-weights ("Non-zero params", "75% sparsity": no parameter count)."""
-# What a unit allows a number in running text to be; the nearest keyword picks one (first = default).
-_UNIT_KINDS = {
-    "%": ("accuracy", "gap", "precision", "recall"),
-    **dict.fromkeys(("KB", "kB", "MB", "GB", "KiB", "MiB", "GiB"), ("size",)),
-    **dict.fromkeys(("s", "ms", "min", "minutes"), ("epoch_time",)),
-    **dict.fromkeys(("k", "K", "M", "B", "thousand", "thousands", "million", "millions", "billion", "billions"),
-                    ("params", "macs")),
-    "G": ("macs", "params"),
-}
 _TRAINING = (*vocab.TRAINING_KINDS, "epoch_time")
 
-
-def _todo(what: str, choices: tuple[str, ...] = ()) -> str:
-    """A TODO that names what to fill in and, where the ledger has a list, its allowed values."""
-    return f"TODO: {what}{' (' + ' | '.join(choices) + ')' if choices else ''}"
-
-
-INPUT_SIZE = _todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
-                   "is registered with its input size, or for a checkpoint's size")
+INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
+                  "is registered with its input size, or for a checkpoint's size")
 """The input a claim that runs the model needs, where the report's text around it names none."""
 
 # (field, TODO text, the kinds or layer quantities that take it), in the order they are written.
 _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("layer", _todo("submodule path, e.g. layer3"), ("layer",)),
-    ("count", _todo("parameter count convention", vocab.PARAM_COUNTS), ("params",)),
-    ("count", _todo("MAC convention", vocab.MAC_COUNTS), ("macs",)),
-    ("layout", _todo("output shape layout", vocab.LAYOUTS), ("output_shape",)),
-    ("size", _todo("size convention", vocab.SIZES), ("size",)),
+    ("layer", todo("submodule path, e.g. layer3"), ("layer",)),
+    ("count", todo("parameter count convention", vocab.PARAM_COUNTS), ("params",)),
+    ("count", todo("MAC convention", vocab.MAC_COUNTS), ("macs",)),
+    ("layout", todo("output shape layout", vocab.LAYOUTS), ("output_shape",)),
+    ("size", todo("size convention", vocab.SIZES), ("size",)),
     ("input", INPUT_SIZE, ("macs", "layer", "size")),
-    ("dataset", _todo("dataset", vocab.DATASETS), _TRAINING),
-    ("split", _todo("split", vocab.SPLITS), vocab.METRIC_KINDS),
-    ("statistic", _todo("statistic", vocab.STATISTICS), vocab.TRAINING_KINDS),
-    ("hardware", _todo("the machine the author timed on"), ("epoch_time",)),
-    ("recipe", _todo("recipe name, of a [recipe.<name>] table (one is drafted above)"), _TRAINING),
+    ("dataset", todo("dataset", vocab.DATASETS), _TRAINING),
+    ("split", todo("split", vocab.SPLITS), vocab.METRIC_KINDS),
+    ("statistic", todo("statistic", vocab.STATISTICS), vocab.TRAINING_KINDS),
+    ("hardware", todo("the machine the author timed on"), ("epoch_time",)),
+    ("recipe", todo("recipe name, of a [recipe.<name>] table (one is drafted above)"), _TRAINING),
 )
-_UNKNOWN_KIND = _todo("kind", vocab.KINDS)
-TRAINING_BAND = _todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
-RELATIVE_BAND = _todo("the band a re-run may land in, as a fraction of the claim (e.g. rel = 0.1)")
+TRAINING_BAND = todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
+RELATIVE_BAND = todo("the band a re-run may land in, as a fraction of the claim (e.g. rel = 0.1)")
 RELATIVE_KINDS = ("loss", "epoch_time")
 """The kinds whose band is relative (the ledger format's section 3): a loss, or a time, scales with itself."""
-FRACTION_BAND = _todo("the band a re-run may land in, in the printed unit: a fraction of 1 here (e.g. abs = 0.02 for "
-                      "2 points)")
+FRACTION_BAND = todo("the band a re-run may land in, in the printed unit: a fraction of 1 here (e.g. abs = 0.02 for "
+                     "2 points)")
 """The band of an accuracy printed as a fraction of 1 ("0.9142"): 2 would take any re-run."""
-UNKNOWN_KIND_BAND = _todo("a band if it is trained or timed: abs in the printed unit for an accuracy-like kind (e.g. "
-                          "abs = 2), or rel instead for a loss or a time (e.g. rel = 0.1); else delete this key")
+UNKNOWN_KIND_BAND = todo("a band if it is trained or timed: abs in the printed unit for an accuracy-like kind (e.g. "
+                         "abs = 2), or rel instead for a loss or a time (e.g. rel = 0.1); else delete this key")
 """The band of a number with decimals whose kind the draft leaves to the author: filled in as an accuracy, it
 would be exact, and no re-run lands on the same digits."""
-FRACTION_SCALE = _todo("100 if these are accuracies or gaps printed as fractions of 1, with a band in fractions (abs = "
-                       "0.02 for 2 points); else delete this line")
+FRACTION_SCALE = todo("100 if these are accuracies or gaps printed as fractions of 1, with a band in fractions (abs = "
+                      "0.02 for 2 points); else delete this line")
 """The scale of a number of unknown kind that its column prints as a fraction of 1 ("0.89033" under "Public LB"):
 filled in as an accuracy at scale 1, it would be 0.89%."""
-UNKNOWN_FRACTION_BAND = _todo("a band if it is trained or timed, in the printed unit: a fraction of 1 here for an "
-                              "accuracy (e.g. abs = 0.02 for 2 points), or rel instead for a loss or a time (e.g. rel "
-                              "= 0.1); else delete this key")
+UNKNOWN_FRACTION_BAND = todo("a band if it is trained or timed, in the printed unit: a fraction of 1 here for an "
+                             "accuracy (e.g. abs = 0.02 for 2 points), or rel instead for a loss or a time (e.g. rel "
+                             "= 0.1); else delete this key")
 """The band of a number of unknown kind printed as a fraction of 1: ``UNKNOWN_KIND_BAND``'s "abs = 2" would take any
 re-run."""
 PERCENT_KINDS = ("accuracy",)
 """The kinds measured in percent that a report may print as fractions of 1 ("0.9142" under "Val accuracy")."""
-UNREAD = _todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
+UNREAD = todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
 """The value of a cell the draft could not read: its claim is written commented out."""
-FLOPS_COUNT = _todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
+FLOPS_COUNT = todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
 """The count of a number printed as FLOPs: a multiply-add is one FLOP in most tables, two in others."""
-SIZE_UNIT = _todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1.024e6 for KiB / 1000 (Windows' MB), "
-                  "1 for bytes")
+SIZE_UNIT = todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1.024e6 for KiB / 1000 (Windows' MB), "
+                 "1 for bytes")
 """The scale of a size printed with no unit, in the cell or its header."""
-COUNT_UNIT = _todo("the count in one printed unit: 1e6 for millions (M), 1e9 for billions (G), 1e3 for thousands (K)")
+COUNT_UNIT = todo("the count in one printed unit: 1e6 for millions (M), 1e9 for billions (G), 1e3 for thousands (K)")
 """The scale of a parameter or MAC count printed with decimals and no unit ("3.21" under "param_count"): nobody has
 3.21 parameters."""
-TIME_UNIT = _todo("the seconds in one printed unit: 1 for s, 0.001 for ms, 60 for min")
+TIME_UNIT = todo("the seconds in one printed unit: 1 for s, 0.001 for ms, 60 for min")
 """The scale of a time printed with no unit, in the cell or its header ("843" under "Epoch time")."""
 _UNIT_TODOS = (SIZE_UNIT, COUNT_UNIT, TIME_UNIT)
 """The scales of a number whose unit the report does not name: a whole one is a whole number of that unit."""
 
-_WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
-_MENTION = re.compile(
-    rf"""(?<![\w.\-])
-    (?:(?i:(?:(?P<near>a\ little|a\ bit|slightly|just)\s+|(?:well|far|much)\s+)?
-         (?P<qualifier>{_WORDS}))\s+
-      |(?P<sign>[<>≤≥])\s*)?
-    (?P<number>{numerals.NUMBER})
-    (?:\s?(?P<unit>{numerals.UNIT})(?!\w))?
-    (?!\w|\.\d)
-    (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>{numerals.NOUN}))?""",
-    re.VERBOSE,
-)
-_COUNTED = re.compile(r"\s+(?i:seeds?|runs?|epochs?|trials?|repeats?|repetitions?|iterations?|steps?|folds?|"
-                      r"batches|samples?|examples?|images?|classes)\b")
-"""A noun that makes the number before it a count of runs or data: "over 3 seeds" is no bound on a claim."""
-_SPREAD_SIGNS = ("±", "+/-", "+-")
-"""What precedes a spread, which is no claim of its own where it is printed apart from its number."""
 _RESOLUTION = re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*(\d{1,4})(?:\s*[x×]\s*(\d{1,4}))?(?:\s*px)?(?!\w|\.\d)")
 """An image size: "224x224", "(224×224)", "3x32x32", "32x32x3", "28 x 28 px"."""
 _SMALLEST_INPUT = 16
 """Sides below this are kernels and pools ("3x3", "2x2"), not inputs."""
-
-
-@dataclass(frozen=True)
-class _Guess:
-    """A value read from the report's text around a number, with a comment on how (written after it)."""
-
-    value: object
-    comment: str
-
-
-@dataclass(frozen=True)
-class _Mention:
-    """A number in running text (or in a label cell) and the words around it."""
-
-    start: int
-    printed: str
-    number: numerals.Number
-    unit: str | None
-    noun: str | None
-    near: bool = False
-    """Its bound is a near one: "a little over", "just shy of", "slightly above"."""
 
 
 @dataclass
@@ -197,7 +116,7 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
         "format = 2",
         "",
         "[report]",
-        *_keys({"title": scan.title or slug, **({"source": source} if source else {})}),
+        *keys({"title": scan.title or slug, **({"source": source} if source else {})}),
         '# modules = ["your_package.models"]  # the modules whose import registers the names claims use as model',
     ]
     claims = [(table, list(_table_claims(table, context))) for table in found]
@@ -205,7 +124,7 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
         lines += ["", *_recipe_lines(slug)]
     for table, table_claims in claims:
         shared = _shared(table, table_claims)
-        lines += ["", "[[table]]", *_table_lines(table), *_keys(shared)]
+        lines += ["", "[[table]]", *_table_lines(table), *keys(shared)]
         for claim in table_claims:
             lines += ["", *_claim_lines({key: value for key, value in claim.items() if key not in shared})]
     lines += _candidate_lines(scan.prose, context)
@@ -264,29 +183,29 @@ def _recipe_lines(name: str) -> list[str]:
     """A ``[recipe.<name>]`` table of the keys every recipe needs, each a TODO naming its allowed values (the
     others, and their defaults, are in the ledger format's section 6)."""
     needed = [f for f in dataclasses.fields(schema.Recipe) if f.default is dataclasses.MISSING]
-    todos = {f.name: _todo(f.name.replace("_", " "), get_args(f.type) if get_origin(f.type) is Literal else ())
+    todos = {f.name: todo(f.name.replace("_", " "), get_args(f.type) if get_origin(f.type) is Literal else ())
              for f in needed}
     return ["# The training the report states, named by the claims that it trains for (recipe = ...).",
-            f"[recipe.{name}]", *_keys(todos)]
+            f"[recipe.{name}]", *keys(todos)]
 
 
 def _table_lines(table: Table) -> list[str]:
     """The `[[table]]` body: id, title, columns, then one row per line."""
-    lines = _keys({"id": table.id, "title": table.title, "columns": table.columns})
+    lines = keys({"id": table.id, "title": table.title, "columns": table.columns})
     if not table.rows:
         return [*lines, "rows = []"]
-    return [*lines, "rows = [", *(f"  {_toml(row)}," for row in table.rows), "]"]
+    return [*lines, "rows = [", *(f"  {toml(row)}," for row in table.rows), "]"]
 
 
 def _claim_lines(claim: dict[str, object]) -> list[str]:
     """A `[[claim]]` block, commented out when its value is left to the author (``UNREAD``)."""
-    lines = ["[[claim]]", *_keys(claim)]
+    lines = ["[[claim]]", *keys(claim)]
     return [f"# {line}" for line in lines] if claim.get("value") == UNREAD else lines
 
 
 def _per_layer(table: Table) -> bool:
     """Whether the table's rows are the layers of one model (its first column names layers)."""
-    return bool(table.columns) and "layer" in _words(table.columns[0])
+    return bool(table.columns) and "layer" in words_of(table.columns[0])
 
 
 LAYER_TABLE_KEYS = ("model", "input")
@@ -332,7 +251,7 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
         label = row[0] if row else ""
         around = _row_texts(table, row, per_layer)
         claims = list(_label_claims(table, label, around, context))
-        whole_model = per_layer and "total" in _words(numerals.plain_text(label))
+        whole_model = per_layer and "total" in words_of(numerals.plain_text(label))
         for cell in cells.get(row_index, []):
             column = table.columns[cell.index]
             quantity = _quantity(cell.header, cell.number, cell.printed)
@@ -377,7 +296,7 @@ def _lines(cells: list[_Cell], transposed: bool, kinds: tuple[str | None, ...]
     lines: dict[int, list[tuple[_Cell, numerals.Number]]] = {}
     for cell in cells:
         kind = guess_kind(cell.header)
-        if cell.number is not None and kind in kinds and (kind or not _unmeasured(_words(cell.header))):
+        if cell.number is not None and kind in kinds and (kind or not unmeasured(words_of(cell.header))):
             lines.setdefault(cell.row if transposed else cell.index, []).append((cell, cell.number))
     return list(lines.values())
 
@@ -433,13 +352,13 @@ def _addressable(repeated: set[str], claim: dict[str, object]) -> dict[str, obje
         return claim
     return {**claim, "cell": f"TODO: the table repeats its {' and its '.join(ambiguous)}, and a cell is [table id, "
                              f"row label, column]: make them unique in the [[table]], then write this cell "
-                             f"{_toml(claim['cell'])} with them"}
+                             f"{toml(claim['cell'])} with them"}
 
 
 def _row_texts(table: Table, row: list[str], per_layer: bool) -> tuple[str, ...]:
     """Where a row's input size may be printed, nearest first: its cells under an input or resolution header, its
     label (a model's, not a layer's), the table's title."""
-    inputs = [cell for column, cell in zip(table.columns, row) if {"input", "resolution"} & set(_words(column))]
+    inputs = [cell for column, cell in zip(table.columns, row) if {"input", "resolution"} & set(words_of(column))]
     return (*inputs, *([] if per_layer or not row else [row[0]]), table.title)
 
 
@@ -484,14 +403,14 @@ def _cell_claim(
     header = header or column
     kind, quantity = kinds
     name = "/".join([kind or "claim", table.id, slug(label) or "row", slug(column) or "column"])
-    claim: dict[str, object] = {"id": unique(name, context.ids), "kind": kind or _unknown_kind(header)}
+    claim: dict[str, object] = {"id": unique(name, context.ids), "kind": kind or unknown_kind(header)}
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
     line = "the row" if header != column else "the column"
     if number is None:
         claimed: dict[str, object] = {"value": UNREAD}
     elif unit and number.unit is None and not number.bound:
-        claimed = {"value": number.value, "scale": _Guess(numerals.UNITS[unit], f"in {unit}, as {line} prints it")}
+        claimed = {"value": number.value, "scale": Guess(numerals.UNITS[unit], f"in {unit}, as {line} prints it")}
     else:
         claimed = _claimed(number, quantity, line if fraction else None, counted)
     todos = _todos(kind, quantity, f"{header} {partial or printed}", around)
@@ -510,9 +429,9 @@ def _label_claims(table: Table, label: str, around: tuple[str, ...], context: _C
                   ) -> Iterator[dict[str, object]]:
     """A label's number that is clearly a claim: "113K parameters" (partial) or "<100K" (a bound)."""
     column = table.columns[0] if table.columns else ""
-    for mention in _mentions(label):
+    for mention in draft_text.mentions(label):
         if mention.noun or mention.number.bound:
-            kind = guess_kind(mention.noun or "") or _unit_kind(mention.unit, label)
+            kind = guess_kind(mention.noun or "") or unit_kind(mention.unit, label)
             kind = kind or guess_kind(column)
             partial = None if mention.printed == label else mention.printed
             yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), around, context, partial)
@@ -536,7 +455,7 @@ def _todos(kind: str | None, quantity: str | None, header: str, around: tuple[st
     return todos
 
 
-def _input_shape(text: str) -> _Guess | None:
+def _input_shape(text: str) -> Guess | None:
     """The [C, H, W] an image size in ``text`` gives ("224x224" -> [3, 224, 224], "3x32x32", "32x32x3"), with a
     comment on where it was read and what was assumed; None without one."""
     for match in _RESOLUTION.finditer(numerals.plain_text(text)):
@@ -549,13 +468,13 @@ def _input_shape(text: str) -> _Guess | None:
             continue
         if min(shape[1:]) >= _SMALLEST_INPUT:
             comment = f"read from {match.group()!r}{assumed}; delete if the model is registered with its input size"
-            return _Guess(shape, comment)
+            return Guess(shape, comment)
     return None
 
 
 def _counts_flops(header: str) -> bool:
     """Whether ``header`` counts FLOPs ("GFLOPs", "FLOPs (G)"), which are one or two per multiply-add."""
-    return any(re.fullmatch(r"[kmgbt]?flops?", word) for word in _words(header))
+    return any(re.fullmatch(r"[kmgbt]?flops?", word) for word in words_of(header))
 
 
 def _claimed(number: numerals.Number, quantity: str | None, fraction: str | None = None, counted: bool = False
@@ -586,14 +505,14 @@ def _fraction_claimed(number: numerals.Number, where: str) -> dict[str, object]:
     percent = functools.partial(_in_base_units, scale=100.0)
     if isinstance(number.value, tuple):
         ends = [percent(end) for end in number.value]
-        return {"between": _Guess(ends, f"read as fractions of 1 ({'-'.join(map(str, number.value))} = "
-                                        f"{'-'.join(map(str, ends))}%); {list(number.value)} if {where} is in percent")}
+        return {"between": Guess(ends, f"read as fractions of 1 ({'-'.join(map(str, number.value))} = "
+                                       f"{'-'.join(map(str, ends))}%); {list(number.value)} if {where} is in percent")}
     if number.bound:
         shown = percent(number.value)
-        return {number.bound: _Guess(shown, f"read as a fraction of 1 ({number.value} = {shown}%); {number.value} if "
-                                            f"{where} is in percent")}
-    return {"value": number.value, "scale": _Guess(100.0, f"read as a fraction of 1 ({number.value} = "
-                                                           f"{percent(number.value)}%); 1 if {where} is in percent")}
+        return {number.bound: Guess(shown, f"read as a fraction of 1 ({number.value} = {shown}%); {number.value} if "
+                                           f"{where} is in percent")}
+    return {"value": number.value, "scale": Guess(100.0, f"read as a fraction of 1 ({number.value} = "
+                                                          f"{percent(number.value)}%); 1 if {where} is in percent")}
 
 
 def _tolerance(number: numerals.Number, kind: str | None, fraction: bool = False, unnamed: bool = False
@@ -632,104 +551,7 @@ def _in_base_units(value: float, scale: float) -> int | float:
     return int(product) if product == product.to_integral_value() else float(product)
 
 
-# --- kinds and slugs --------------------------------------------------------------------------
-
-
-def guess_kind(header: str) -> str | None:
-    """The claim kind a column header names ("Parameters (M)" -> "params"), or None; None too where it names what
-    claimbench does not measure (``_UNMEASURED``: "Top-5 Acc.", "Top-1 err. (%)", "RAM (KB)", "Latency (ms)")."""
-    words = _words(header)
-    words = [word for i, word in enumerate(words) if not _other_size(words, i)]
-    if _unmeasured(words):
-        return None
-    return next((kind for kind, phrases in _KIND_WORDS if any(_has(words, p) for p in phrases)), None)
-
-
-def _unmeasured(words: list[str]) -> str | None:
-    """The first phrase of ``_UNMEASURED`` in ``words``, or None; a standard error ("mean ± std. error") is a
-    spread's name, no error rate."""
-    words = [word for i, word in enumerate(words) if not (word.startswith("err") and i and words[i - 1] in (
-        "std", "standard"))]
-    return next((phrase for phrase in _UNMEASURED if _has(words, phrase)), None)
-
-
-def _unit_kind(unit: str | None, text: str) -> str | None:
-    """The kind a unit gives a number by default (``_UNIT_KINDS``): a time only where ``text`` speaks of an epoch."""
-    kind = _UNIT_KINDS.get(unit or "", (None,))[0]
-    if kind == "epoch_time" and not any(word.startswith("epoch") for word in _words(text)):
-        return None
-    return kind
-
-
-_OTHER_SIZES = frozenset({"batch", "kernel", "patch", "step", "image", "img", "input", "hidden", "window", "pool",
-                          "filter", "sample", "embedding", "vocabulary", "font", "population", "training", "test",
-                          "dataset", "resolution"})
-"""Nouns whose "size" is not the model's: "batch size", "kernel size", "image size"."""
-
-
-def _other_size(words: list[str], index: int) -> bool:
-    """Whether the word at ``index`` is a "size" another noun claims ("batch size"): no model size."""
-    return words[index] == "size" and index > 0 and words[index - 1] in _OTHER_SIZES
-
-
-def _unknown_kind(header: str) -> str:
-    """The kind's TODO; where ``header`` names what claimbench does not measure ("Top-5"), saying so; where a word of
-    it is a near-spelling of a kind's keyword ("Paramters"), naming the kind it reads like, for the author to
-    confirm."""
-    if unmeasured := _unmeasured(_words(header)):
-        return f"{_UNKNOWN_KIND}; claimbench measures no {unmeasured!r}: delete this claim, or name what it is"
-    keywords = {phrase: kind for kind, phrases in _KIND_WORDS for phrase in phrases if len(phrase) >= 5}
-    for word in _words(header):
-        close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.85)
-        if close:
-            kind = keywords[close[0]]
-            named = "layer, with quantity = output_shape" if kind == "output_shape" else kind
-            return f"{_UNKNOWN_KIND}; {word!r} reads like {close[0]!r}: {named}?"
-    return _UNKNOWN_KIND
-
-
-_WORD = re.compile(r"δ|[^\W_δ]+|%")
-"""A word (letters and digits of any script), a delta (lower-cased: "ΔAcc" is δ, acc) or a percent sign."""
-
-
-def _words(text: str) -> list[str]:
-    """Lower-case words and percent signs: "Training-Test Gap (%)" -> training, test, gap, %; "Δ Top-1" -> δ,
-    top, 1."""
-    return _WORD.findall(text.lower())
-
-
-def _has(words: list[str], phrase: str) -> bool:
-    """Whether ``phrase`` occurs in ``words`` as consecutive words."""
-    wanted = phrase.split()
-    return any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
-
-
-# --- running text -----------------------------------------------------------------------------
-
-
-def _mentions(text: str) -> list[_Mention]:
-    """The numbers of ``text`` with their qualifier, unit and the noun after them; a number with its spread
-    ("88.7 ± 0.3") is one, and so is a range that prints a unit or decimals ("60-65%", not "2019-2020")."""
-    mentions = [_Mention(match.start(), match.group(), number, match["first"] or match["unit"], None)
-                for match, number in numerals.compounds(text)
-                if number.bound != "between" or match["first"] or match["unit"] or number.digits]
-    spans = [range(mention.start, mention.start + len(mention.printed)) for mention in mentions]
-    for match in _MENTION.finditer(text):
-        if len(match["number"]) > numerals.LONGEST_CELL:  # no claim prints a number so long (nor can int read it)
-            continue
-        if any(match.start("number") in span for span in spans):
-            continue
-        if not match["unit"] and _COUNTED.match(text, match.end("number")):  # "over 3 seeds", "over 100 runs"
-            continue
-        if text[max(0, match.start() - 16) : match.start()].rstrip().endswith(_SPREAD_SIGNS):  # "(±0.2 over 3 seeds)"
-            continue
-        qualifier = match["qualifier"] or match["sign"]
-        unit = match["unit"] or match["magnitude"]  # "1.2 GMACs": the magnitude glued to its noun
-        number = numerals.number(match["number"], unit, numerals.bound(qualifier) if qualifier else None)
-        end = match.end("noun") if match["magnitude"] else match.end("unit") if unit else match.end("number")
-        printed = text[match.start() : end]
-        mentions.append(_Mention(match.start(), printed.strip(), number, unit, match["noun"], bool(match["near"])))
-    return sorted(mentions, key=lambda mention: mention.start)
+# --- running text: candidate claims -----------------------------------------------------------
 
 
 def _candidate_lines(prose: list[tuple[str | None, str]], context: _Context) -> list[str]:
@@ -737,31 +559,25 @@ def _candidate_lines(prose: list[tuple[str | None, str]], context: _Context) -> 
     lines: list[str] = []
     for section, text in prose:
         for sentence in re.split(r"(?<=[.!?])\s+", text):
-            mentions = [mention for mention in _mentions(sentence) if _is_candidate(mention)]
+            mentions = [mention for mention in draft_text.mentions(sentence) if draft_text.is_candidate(mention)]
             if mentions:
-                lines += ["", f"# {_comment(sentence)}"]
+                lines += ["", f"# {draft_text.comment(sentence)}"]
             for mention in mentions:
                 claim = _candidate(section, sentence, mention, context)
-                lines += ["# [[claim]]", *(f"# {line}" for line in _keys(claim))]
+                lines += ["# [[claim]]", *(f"# {line}" for line in keys(claim))]
     if not lines:
         return []
     return ["", "# --- Numbers in the running text: candidate claims, commented out. ---", *lines]
 
 
-def _is_candidate(mention: _Mention) -> bool:
-    """A number with a unit, decimals, a bound, a spread or a quantity noun; not a bare count or a year."""
-    return bool(mention.unit or mention.number.digits or mention.number.bound or mention.number.spread is not None
-                or mention.noun)
-
-
-def _candidate(section: str | None, sentence: str, mention: _Mention, context: _Context) -> dict[str, object]:
+def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, context: _Context) -> dict[str, object]:
     """The claim a number of the running text would be."""
-    kind = guess_kind(mention.noun) if mention.noun else _nearest_kind(sentence, mention)
+    kind = guess_kind(mention.noun) if mention.noun else draft_text.nearest_kind(sentence, mention)
     fraction = kind in PERCENT_KINDS and not mention.near and _fractions([mention.number])
     where = f"section '{section}'" if section else "introduction"
     claim: dict[str, object] = {
         "id": unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
-        "kind": kind or _UNKNOWN_KIND,
+        "kind": kind or UNKNOWN_KIND,
         "model": _model_todo(context),
         **_todos(kind, kind, mention.noun or "", (sentence,)),
         **_near(_claimed(mention.number, kind, "it" if fraction else None), mention),
@@ -771,71 +587,10 @@ def _candidate(section: str | None, sentence: str, mention: _Mention, context: _
     return claim | _tolerance(mention.number, kind, fraction, claim.get("scale") in _UNIT_TODOS)
 
 
-def _near(claimed: dict[str, object], mention: _Mention) -> dict[str, object]:
+def _near(claimed: dict[str, object], mention: draft_text.Mention) -> dict[str, object]:
     """A near bound ("a little over 60%") as an interval whose far end only the author can give: an open bound
     would take 99% for "a little over 60%"."""
     if not mention.near or not claimed.keys() & {"above", "below"}:
         return claimed
-    far = _todo(f"how far {mention.printed!r} reaches, in the claim's unit")
+    far = todo(f"how far {mention.printed!r} reaches, in the claim's unit")
     return {"between": [claimed["above"], far] if "above" in claimed else [far, claimed["below"]]}
-
-
-def _nearest_kind(sentence: str, mention: _Mention) -> str | None:
-    """The kind whose keyword stands nearest the number, among those its unit allows; None where the nearest word
-    names what claimbench does not measure ("128 KB of RAM")."""
-    allowed = _UNIT_KINDS.get(mention.unit or "")
-    kinds = (*(allowed or (kind for kind, _ in _KIND_WORDS if kind != "output_shape")), None)
-    end = mention.start + len(mention.printed)
-    hits = [(abs(start - mention.start), kind or "") for start, kind in _keywords(sentence)
-            if kind in kinds and not mention.start <= start < end]
-    return (min(hits)[1] or None) if hits else _unit_kind(mention.unit, sentence)
-
-
-@functools.lru_cache(maxsize=64)
-def _keywords(sentence: str) -> tuple[tuple[int, str | None], ...]:
-    """(where, kind) of each kind's keyword in ``sentence``, kind None for a word of ``_UNMEASURED``: found once per
-    sentence, not once per number in it."""
-    found = list(_WORD.finditer(sentence.lower()))
-    words = [m.group() for m in found]
-    return tuple((m.start(), kind) for i, m in enumerate(found) for kind, phrases in (*_KIND_WORDS, (None, _UNMEASURED))
-                 if not _other_size(words, i) and any(_has(words[i : i + len(p.split())], p) for p in phrases))
-
-
-def _comment(text: str) -> str:
-    """``text`` on one comment line: control characters become spaces."""
-    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text).strip()
-
-
-# --- TOML -------------------------------------------------------------------------------------
-
-
-def _keys(entries: dict[str, object]) -> list[str]:
-    """``key = value`` lines with the equals signs aligned."""
-    width = max(map(len, entries), default=0)
-    return [f"{key:<{width}} = {_toml(value.value)}  # {value.comment}" if isinstance(value, _Guess)
-            else f"{key:<{width}} = {_toml(value)}" for key, value in entries.items()]
-
-
-def _toml(value: object) -> str:
-    """One TOML value: a string, bool, int, float, array or inline table."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:_}" if abs(value) >= 10_000 else str(value)
-    if isinstance(value, float):
-        return _float(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(map(_toml, value)) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"no TOML form for {value!r}")
-
-
-def _float(value: float) -> str:
-    """A float as TOML: powers of ten as "1e6", others as Python prints them ("21.2", "0.01")."""
-    exponent = f"{value:e}".split("e")
-    if float(exponent[0]) == 1.0 and abs(int(exponent[1])) >= 3:
-        return f"1e{int(exponent[1])}"
-    return repr(value)

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from claimbench import cli, vocab
 from claimbench.draft import (COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE, RELATIVE_BAND,
                               SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD,
-                              draft, guess_kind)
+                              draft)
+from claimbench.kind_words import guess_kind
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import Measurement, check

@@ -1,0 +1,103 @@
+"""The numbers of a report's running text (and of a table's label cells), with the words around them: their
+qualifier ("over", "<"), unit and noun, which of them may be claims, and the kind the nearest keyword gives one.
+Torch-free."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from claimbench import numerals
+from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, has, other_size, unit_kind
+
+__all__ = ["Mention", "comment", "is_candidate", "mentions", "nearest_kind"]
+
+_WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
+_MENTION = re.compile(
+    rf"""(?<![\w.\-])
+    (?:(?i:(?:(?P<near>a\ little|a\ bit|slightly|just)\s+|(?:well|far|much)\s+)?
+         (?P<qualifier>{_WORDS}))\s+
+      |(?P<sign>[<>≤≥])\s*)?
+    (?P<number>{numerals.NUMBER})
+    (?:\s?(?P<unit>{numerals.UNIT})(?!\w))?
+    (?!\w|\.\d)
+    (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>{numerals.NOUN}))?""",
+    re.VERBOSE,
+)
+_COUNTED = re.compile(r"\s+(?i:seeds?|runs?|epochs?|trials?|repeats?|repetitions?|iterations?|steps?|folds?|"
+                      r"batches|samples?|examples?|images?|classes)\b")
+"""A noun that makes the number before it a count of runs or data: "over 3 seeds" is no bound on a claim."""
+_SPREAD_SIGNS = ("±", "+/-", "+-")
+"""What precedes a spread, which is no claim of its own where it is printed apart from its number."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number in running text (or in a label cell) and the words around it."""
+
+    start: int
+    printed: str
+    number: numerals.Number
+    unit: str | None
+    noun: str | None
+    near: bool = False
+    """Its bound is a near one: "a little over", "just shy of", "slightly above"."""
+
+
+def mentions(text: str) -> list[Mention]:
+    """The numbers of ``text`` with their qualifier, unit and the noun after them; a number with its spread
+    ("88.7 ± 0.3") is one, and so is a range that prints a unit or decimals ("60-65%", not "2019-2020")."""
+    found = [Mention(match.start(), match.group(), number, match["first"] or match["unit"], None)
+                for match, number in numerals.compounds(text)
+                if number.bound != "between" or match["first"] or match["unit"] or number.digits]
+    spans = [range(mention.start, mention.start + len(mention.printed)) for mention in found]
+    for match in _MENTION.finditer(text):
+        if len(match["number"]) > numerals.LONGEST_CELL:  # no claim prints a number so long (nor can int read it)
+            continue
+        if any(match.start("number") in span for span in spans):
+            continue
+        if not match["unit"] and _COUNTED.match(text, match.end("number")):  # "over 3 seeds", "over 100 runs"
+            continue
+        if text[max(0, match.start() - 16) : match.start()].rstrip().endswith(_SPREAD_SIGNS):  # "(±0.2 over 3 seeds)"
+            continue
+        qualifier = match["qualifier"] or match["sign"]
+        unit = match["unit"] or match["magnitude"]  # "1.2 GMACs": the magnitude glued to its noun
+        number = numerals.number(match["number"], unit, numerals.bound(qualifier) if qualifier else None)
+        end = match.end("noun") if match["magnitude"] else match.end("unit") if unit else match.end("number")
+        printed = text[match.start() : end]
+        found.append(Mention(match.start(), printed.strip(), number, unit, match["noun"], bool(match["near"])))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def is_candidate(mention: Mention) -> bool:
+    """A number with a unit, decimals, a bound, a spread or a quantity noun; not a bare count or a year."""
+    return bool(mention.unit or mention.number.digits or mention.number.bound or mention.number.spread is not None
+                or mention.noun)
+
+
+def nearest_kind(sentence: str, mention: Mention) -> str | None:
+    """The kind whose keyword stands nearest the number, among those its unit allows; None where the nearest word
+    names what claimbench does not measure ("128 KB of RAM")."""
+    allowed = UNIT_KINDS.get(mention.unit or "")
+    kinds = (*(allowed or (kind for kind, _ in KIND_WORDS if kind != "output_shape")), None)
+    end = mention.start + len(mention.printed)
+    hits = [(abs(start - mention.start), kind or "") for start, kind in _keywords(sentence)
+            if kind in kinds and not mention.start <= start < end]
+    return (min(hits)[1] or None) if hits else unit_kind(mention.unit, sentence)
+
+
+@functools.lru_cache(maxsize=64)
+def _keywords(sentence: str) -> tuple[tuple[int, str | None], ...]:
+    """(where, kind) of each kind's keyword in ``sentence``, kind None for a word of ``UNMEASURED``: found once per
+    sentence, not once per number in it."""
+    found = list(WORD.finditer(sentence.lower()))
+    words = [m.group() for m in found]
+    return tuple((m.start(), kind) for i, m in enumerate(found) for kind, phrases in (*KIND_WORDS, (None, UNMEASURED))
+                 if not other_size(words, i) and any(has(words[i : i + len(p.split())], p) for p in phrases))
+
+
+def comment(text: str) -> str:
+    """``text`` on one comment line: control characters become spaces."""
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text).strip()

@@ -1,0 +1,120 @@
+"""What a column header, a row label or a sentence names: the claim kind its words guess (``guess_kind``), what
+claimbench does not measure, the kinds a unit allows, and the kind's TODO where none is guessed. Torch-free."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from claimbench import vocab
+from claimbench.toml_lines import todo
+
+__all__ = ["KIND_WORDS", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED", "WORD", "guess_kind", "has", "other_size",
+           "unit_kind", "unknown_kind", "unmeasured", "words_of"]
+
+# Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
+# "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
+# the words say so: a latency, a throughput or a whole training's time is none.
+KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("output_shape", ("output shape", "output size", "shape")),
+    ("gap", ("gap",)),
+    ("best_epoch", ("best epoch", "best ep")),
+    ("epoch_time", ("time per epoch", "epoch time", "time epoch", *(f"{unit}{per} epoch" for unit in (
+        "s", "sec", "secs", "seconds", "ms", "min", "minutes") for per in ("", " per")))),
+    ("macs", ("macs", "mac", "flops", "flop", "gflops", "mflops", "gmacs", "mmacs", "kmacs", "mult adds", "madds",
+              "multiply adds")),
+    ("params", ("params", "param", "parameters", "parameter")),
+    ("size", ("size", "mb", "kb", "gb", "mib", "kib", "gib")),
+    ("precision", ("precision",)),
+    ("recall", ("recall",)),
+    ("loss", ("loss",)),
+    ("accuracy", ("accuracy", "acc", "top 1", "top1", "%")),
+)
+UNMEASURED = ("top 5", "top5", "acc 5", "err", "error", "errors", "latency", "throughput", "fps", "inference", "ram",
+              "sram", "dram", "memory", "activation", "activations", "drop", "delta", "δ", "change", "reduction",
+              "gain", "improvement", "diff", "difference", "speedup", "speed up", "sparsity", "sparse", "pruned",
+              "non zero", "nonzero")
+"""Words of what claimbench does not measure, which a kind's keyword beside them would misname: a top-5 accuracy
+(claimbench's is top-1), an error rate, a latency or a throughput, memory ("Peak memory (MB)" is no model size), a
+change ("Acc. drop", "Δ Top-1", "Size reduction": no accuracy or size of one model), a pruned model's non-zero
+weights ("Non-zero params", "75% sparsity": no parameter count)."""
+# What a unit allows a number in running text to be; the nearest keyword picks one (first = default).
+UNIT_KINDS = {
+    "%": ("accuracy", "gap", "precision", "recall"),
+    **dict.fromkeys(("KB", "kB", "MB", "GB", "KiB", "MiB", "GiB"), ("size",)),
+    **dict.fromkeys(("s", "ms", "min", "minutes"), ("epoch_time",)),
+    **dict.fromkeys(("k", "K", "M", "B", "thousand", "thousands", "million", "millions", "billion", "billions"),
+                    ("params", "macs")),
+    "G": ("macs", "params"),
+}
+UNKNOWN_KIND = todo("kind", vocab.KINDS)
+"""The kind's TODO, where the words name no kind."""
+
+
+def guess_kind(header: str) -> str | None:
+    """The claim kind a column header names ("Parameters (M)" -> "params"), or None; None too where it names what
+    claimbench does not measure (``UNMEASURED``: "Top-5 Acc.", "Top-1 err. (%)", "RAM (KB)", "Latency (ms)")."""
+    words = words_of(header)
+    words = [word for i, word in enumerate(words) if not other_size(words, i)]
+    if unmeasured(words):
+        return None
+    return next((kind for kind, phrases in KIND_WORDS if any(has(words, p) for p in phrases)), None)
+
+
+def unmeasured(words: list[str]) -> str | None:
+    """The first phrase of ``UNMEASURED`` in ``words``, or None; a standard error ("mean ± std. error") is a
+    spread's name, no error rate."""
+    words = [word for i, word in enumerate(words) if not (word.startswith("err") and i and words[i - 1] in (
+        "std", "standard"))]
+    return next((phrase for phrase in UNMEASURED if has(words, phrase)), None)
+
+
+def unit_kind(unit: str | None, text: str) -> str | None:
+    """The kind a unit gives a number by default (``UNIT_KINDS``): a time only where ``text`` speaks of an epoch."""
+    kind = UNIT_KINDS.get(unit or "", (None,))[0]
+    if kind == "epoch_time" and not any(word.startswith("epoch") for word in words_of(text)):
+        return None
+    return kind
+
+
+_OTHER_SIZES = frozenset({"batch", "kernel", "patch", "step", "image", "img", "input", "hidden", "window", "pool",
+                          "filter", "sample", "embedding", "vocabulary", "font", "population", "training", "test",
+                          "dataset", "resolution"})
+"""Nouns whose "size" is not the model's: "batch size", "kernel size", "image size"."""
+
+
+def other_size(words: list[str], index: int) -> bool:
+    """Whether the word at ``index`` is a "size" another noun claims ("batch size"): no model size."""
+    return words[index] == "size" and index > 0 and words[index - 1] in _OTHER_SIZES
+
+
+def unknown_kind(header: str) -> str:
+    """The kind's TODO; where ``header`` names what claimbench does not measure ("Top-5"), saying so; where a word of
+    it is a near-spelling of a kind's keyword ("Paramters"), naming the kind it reads like, for the author to
+    confirm."""
+    if what := unmeasured(words_of(header)):
+        return f"{UNKNOWN_KIND}; claimbench measures no {what!r}: delete this claim, or name what it is"
+    keywords = {phrase: kind for kind, phrases in KIND_WORDS for phrase in phrases if len(phrase) >= 5}
+    for word in words_of(header):
+        close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.85)
+        if close:
+            kind = keywords[close[0]]
+            named = "layer, with quantity = output_shape" if kind == "output_shape" else kind
+            return f"{UNKNOWN_KIND}; {word!r} reads like {close[0]!r}: {named}?"
+    return UNKNOWN_KIND
+
+
+WORD = re.compile(r"δ|[^\W_δ]+|%")
+"""A word (letters and digits of any script), a delta (lower-cased: "ΔAcc" is δ, acc) or a percent sign."""
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words and percent signs: "Training-Test Gap (%)" -> training, test, gap, %; "Δ Top-1" -> δ,
+    top, 1."""
+    return WORD.findall(text.lower())
+
+
+def has(words: list[str], phrase: str) -> bool:
+    """Whether ``phrase`` occurs in ``words`` as consecutive words."""
+    wanted = phrase.split()
+    return any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
