@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from claimbench import numerals
-from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, has, other_size, unit_kind
+from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, has, meant, unit_kind
 
 __all__ = ["Mention", "comment", "is_candidate", "mentions", "nearest_kind"]
 
@@ -93,9 +93,9 @@ def _keywords(sentence: str) -> tuple[tuple[int, str | None], ...]:
     """(where, kind) of each kind's keyword in ``sentence``, kind None for a word of ``UNMEASURED``: found once per
     sentence, not once per number in it."""
     found = list(WORD.finditer(sentence.lower()))
-    words = [m.group() for m in found]
+    words = meant([m.group() for m in found])
     return tuple((m.start(), kind) for i, m in enumerate(found) for kind, phrases in (*KIND_WORDS, (None, UNMEASURED))
-                 if not other_size(words, i) and any(has(words[i : i + len(p.split())], p) for p in phrases))
+                 if any(has(words[i : i + len(p.split())], p) for p in phrases))
 
 
 def comment(text: str) -> str:

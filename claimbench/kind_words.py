@@ -9,7 +9,7 @@ import re
 from claimbench import vocab
 from claimbench.toml_lines import todo
 
-__all__ = ["KIND_WORDS", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED", "WORD", "guess_kind", "has", "other_size",
+__all__ = ["KIND_WORDS", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED", "WORD", "guess_kind", "has", "meant",
            "unit_kind", "unknown_kind", "unmeasured", "words_of"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
@@ -54,18 +54,14 @@ UNKNOWN_KIND = todo("kind", vocab.KINDS)
 def guess_kind(header: str) -> str | None:
     """The claim kind a column header names ("Parameters (M)" -> "params"), or None; None too where it names what
     claimbench does not measure (``UNMEASURED``: "Top-5 Acc.", "Top-1 err. (%)", "RAM (KB)", "Latency (ms)")."""
-    words = words_of(header)
-    words = [word for i, word in enumerate(words) if not other_size(words, i)]
+    words = meant(words_of(header))
     if unmeasured(words):
         return None
     return next((kind for kind, phrases in KIND_WORDS if any(has(words, p) for p in phrases)), None)
 
 
 def unmeasured(words: list[str]) -> str | None:
-    """The first phrase of ``UNMEASURED`` in ``words``, or None; a standard error ("mean ± std. error") is a
-    spread's name, no error rate."""
-    words = [word for i, word in enumerate(words) if not (word.startswith("err") and i and words[i - 1] in (
-        "std", "standard"))]
+    """The first phrase of ``UNMEASURED`` in ``words`` (as ``meant`` leaves them), or None."""
     return next((phrase for phrase in UNMEASURED if has(words, phrase)), None)
 
 
@@ -83,9 +79,16 @@ _OTHER_SIZES = frozenset({"batch", "kernel", "patch", "step", "image", "img", "i
 """Nouns whose "size" is not the model's: "batch size", "kernel size", "image size"."""
 
 
-def other_size(words: list[str], index: int) -> bool:
-    """Whether the word at ``index`` is a "size" another noun claims ("batch size"): no model size."""
-    return words[index] == "size" and index > 0 and words[index - 1] in _OTHER_SIZES
+_SPREADS = frozenset({"std", "standard"})
+_QUALIFIED = {"size": _OTHER_SIZES, **dict.fromkeys(("err", "error", "errors"), _SPREADS)}
+"""Words that the word before them makes another thing: "batch size" (no model size), "std. error" (a spread's
+name, no error rate)."""
+
+
+def meant(words: list[str]) -> list[str]:
+    """``words`` with each one the word before it makes another thing (``_QUALIFIED``) blanked, in its place: no
+    kind's keyword, and no word of ``UNMEASURED``."""
+    return ["" if i and words[i - 1] in _QUALIFIED.get(word, ()) else word for i, word in enumerate(words)]
 
 
 def unknown_kind(header: str) -> str:
