@@ -20,11 +20,13 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
-from claimbench import atomic, draft_text, markdown_tables, numerals, schema, vocab
+from claimbench import atomic, draft_text, draft_values, markdown_tables, numerals, schema, vocab
+from claimbench.draft_values import (COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS, RELATIVE_BAND,
+                                     RELATIVE_KINDS, SIZE_UNIT, TIME_UNIT, TRAINED, TRAINING_BAND, UNIT_TODOS,
+                                     UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND)
 from claimbench.kind_words import UNKNOWN_KIND, guess_kind, unit_kind, unknown_kind, unmeasured, words_of
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, keys, todo, toml
@@ -32,8 +34,6 @@ from claimbench.toml_lines import Guess, keys, todo, toml
 __all__ = ["COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE", "PERCENT_KINDS",
            "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND", "UNKNOWN_FRACTION_BAND",
            "UNKNOWN_KIND_BAND", "draft", "slug_argument", "source_name", "write"]
-
-_TRAINING = (*vocab.TRAINING_KINDS, "epoch_time")
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
                   "is registered with its input size, or for a checkpoint's size")
@@ -47,49 +47,16 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("layout", todo("output shape layout", vocab.LAYOUTS), ("output_shape",)),
     ("size", todo("size convention", vocab.SIZES), ("size",)),
     ("input", INPUT_SIZE, ("macs", "layer", "size")),
-    ("dataset", todo("dataset", vocab.DATASETS), _TRAINING),
+    ("dataset", todo("dataset", vocab.DATASETS), TRAINED),
     ("split", todo("split", vocab.SPLITS), vocab.METRIC_KINDS),
     ("statistic", todo("statistic", vocab.STATISTICS), vocab.TRAINING_KINDS),
     ("hardware", todo("the machine the author timed on"), ("epoch_time",)),
-    ("recipe", todo("recipe name, of a [recipe.<name>] table (one is drafted above)"), _TRAINING),
+    ("recipe", todo("recipe name, of a [recipe.<name>] table (one is drafted above)"), TRAINED),
 )
-TRAINING_BAND = todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
-RELATIVE_BAND = todo("the band a re-run may land in, as a fraction of the claim (e.g. rel = 0.1)")
-RELATIVE_KINDS = ("loss", "epoch_time")
-"""The kinds whose band is relative (the ledger format's section 3): a loss, or a time, scales with itself."""
-FRACTION_BAND = todo("the band a re-run may land in, in the printed unit: a fraction of 1 here (e.g. abs = 0.02 for "
-                     "2 points)")
-"""The band of an accuracy printed as a fraction of 1 ("0.9142"): 2 would take any re-run."""
-UNKNOWN_KIND_BAND = todo("a band if it is trained or timed: abs in the printed unit for an accuracy-like kind (e.g. "
-                         "abs = 2), or rel instead for a loss or a time (e.g. rel = 0.1); else delete this key")
-"""The band of a number with decimals whose kind the draft leaves to the author: filled in as an accuracy, it
-would be exact, and no re-run lands on the same digits."""
-FRACTION_SCALE = todo("100 if these are accuracies or gaps printed as fractions of 1, with a band in fractions (abs = "
-                      "0.02 for 2 points); else delete this line")
-"""The scale of a number of unknown kind that its column prints as a fraction of 1 ("0.89033" under "Public LB"):
-filled in as an accuracy at scale 1, it would be 0.89%."""
-UNKNOWN_FRACTION_BAND = todo("a band if it is trained or timed, in the printed unit: a fraction of 1 here for an "
-                             "accuracy (e.g. abs = 0.02 for 2 points), or rel instead for a loss or a time (e.g. rel "
-                             "= 0.1); else delete this key")
-"""The band of a number of unknown kind printed as a fraction of 1: ``UNKNOWN_KIND_BAND``'s "abs = 2" would take any
-re-run."""
-PERCENT_KINDS = ("accuracy",)
-"""The kinds measured in percent that a report may print as fractions of 1 ("0.9142" under "Val accuracy")."""
 UNREAD = todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
 """The value of a cell the draft could not read: its claim is written commented out."""
 FLOPS_COUNT = todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
 """The count of a number printed as FLOPs: a multiply-add is one FLOP in most tables, two in others."""
-SIZE_UNIT = todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1.024e6 for KiB / 1000 (Windows' MB), "
-                 "1 for bytes")
-"""The scale of a size printed with no unit, in the cell or its header."""
-COUNT_UNIT = todo("the count in one printed unit: 1e6 for millions (M), 1e9 for billions (G), 1e3 for thousands (K)")
-"""The scale of a parameter or MAC count printed with decimals and no unit ("3.21" under "param_count"): nobody has
-3.21 parameters."""
-TIME_UNIT = todo("the seconds in one printed unit: 1 for s, 0.001 for ms, 60 for min")
-"""The scale of a time printed with no unit, in the cell or its header ("843" under "Epoch time")."""
-_UNIT_TODOS = (SIZE_UNIT, COUNT_UNIT, TIME_UNIT)
-"""The scales of a number whose unit the report does not name: a whole one is a whole number of that unit."""
-
 _RESOLUTION = re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*(\d{1,4})(?:\s*[x×]\s*(\d{1,4}))?(?:\s*px)?(?!\w|\.\d)")
 """An image size: "224x224", "(224×224)", "3x32x32", "32x32x3", "28 x 28 px"."""
 _SMALLEST_INPUT = 16
@@ -244,7 +211,7 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
     per_layer, repeated, transposed = _per_layer(table), _repeated(table), _transposed(table)
     cells = _cells(table, transposed)
     every = [cell for row in cells.values() for cell in row]
-    fractions = _line_cells(every, transposed, (*PERCENT_KINDS, None), _fractions)
+    fractions = _line_cells(every, transposed, (*PERCENT_KINDS, None), draft_values.fractions)
     counted = _line_cells(every, transposed, ("params", "macs"), _unitless_counts)
     timed = _line_units(every, transposed, ("epoch_time",))
     for row_index, row in enumerate(table.rows):
@@ -325,16 +292,6 @@ def _unitless_counts(numbers: list[numerals.Number]) -> bool:
     return any(number.unit is None and not number.bound and number.digits for number in numbers)
 
 
-def _fractions(numbers: list[numerals.Number]) -> bool:
-    """Whether ``numbers`` (of one column, or one number of the text) read as fractions of 1: no unit ("%" in a
-    cell or the header), every one in [0, 1], one at least with decimals; of an accuracy or a gap, or of a column
-    that names no kind ("Public LB")."""
-    values = [end for number in numbers for end in (number.value if isinstance(number.value, tuple) else
-                                                    [number.value])]
-    return (bool(numbers) and all(number.unit is None and not isinstance(number.value, list) for number in numbers)
-            and all(0 <= value <= 1 for value in values) and any(number.digits for number in numbers))
-
-
 def _repeated(table: Table) -> set[str]:
     """The table's repeated column headers and row labels, in words: a cell is found by its row label and column
     header, so these leave a cell ambiguous."""
@@ -412,7 +369,7 @@ def _cell_claim(
     elif unit and number.unit is None and not number.bound:
         claimed = {"value": number.value, "scale": Guess(numerals.UNITS[unit], f"in {unit}, as {line} prints it")}
     else:
-        claimed = _claimed(number, quantity, line if fraction else None, counted)
+        claimed = draft_values.claimed(number, quantity, line if fraction else None, counted)
     todos = _todos(kind, quantity, f"{header} {partial or printed}", around)
     claim |= {"model": _model_todo(context), **todos, **claimed}
     claim["printed"] = partial or printed
@@ -421,8 +378,9 @@ def _cell_claim(
     claim["cell"] = [table.id, label, column]
     where = f"{table.title}, row {label}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
-    return claim | (_tolerance(number, kind, fraction, claimed.get("scale") in _UNIT_TODOS) if number is not None
-                    else {})
+    if number is None:
+        return claim
+    return claim | draft_values.tolerance_keys(number, kind, fraction, claimed.get("scale") in UNIT_TODOS)
 
 
 def _label_claims(table: Table, label: str, around: tuple[str, ...], context: _Context
@@ -477,80 +435,6 @@ def _counts_flops(header: str) -> bool:
     return any(re.fullmatch(r"[kmgbt]?flops?", word) for word in words_of(header))
 
 
-def _claimed(number: numerals.Number, quantity: str | None, fraction: str | None = None, counted: bool = False
-             ) -> dict[str, object]:
-    """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
-    scale. ``fraction``: what prints a percentage as a fraction of 1 ("the column"), read as such with a comment;
-    ``counted``: the column prints its counts in a unit it does not name, whole ones too. A number of unknown kind
-    its column prints as a fraction of 1 (``fraction``) asks whether it is a percentage."""
-    if number.unit is None and not number.bound and quantity in ("size", "epoch_time"):  # "4.9" MB? "843" ms?
-        return {"value": number.value, "scale": SIZE_UNIT if quantity == "size" else TIME_UNIT}
-    if quantity in ("params", "macs") and number.unit is None and not number.bound and (number.digits or counted):
-        return {"value": number.value, "scale": COUNT_UNIT}  # "3.21" parameters: millions, most likely
-    if fraction and quantity is None and not number.bound:
-        return {"value": number.value, "scale": FRACTION_SCALE}
-    if fraction and quantity is not None:
-        return _fraction_claimed(number, fraction)
-    scale = numerals.scales(number.unit, quantity or "")[0] if number.unit else 1.0  # a precision's "%": 0.01
-    if isinstance(number.value, tuple):
-        return {"between": [_in_base_units(end, scale) for end in number.value]}
-    if number.bound and not isinstance(number.value, list):
-        return {number.bound: _in_base_units(number.value, scale)}
-    return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
-
-
-def _fraction_claimed(number: numerals.Number, where: str) -> dict[str, object]:
-    """An accuracy or a gap printed as a fraction of 1 ("0.9142"), read as the percentage claimbench measures
-    (scale 100, or a bound in percent), with a comment that says so and what ``where`` in percent would give."""
-    percent = functools.partial(_in_base_units, scale=100.0)
-    if isinstance(number.value, tuple):
-        ends = [percent(end) for end in number.value]
-        return {"between": Guess(ends, f"read as fractions of 1 ({'-'.join(map(str, number.value))} = "
-                                       f"{'-'.join(map(str, ends))}%); {list(number.value)} if {where} is in percent")}
-    if number.bound:
-        shown = percent(number.value)
-        return {number.bound: Guess(shown, f"read as a fraction of 1 ({number.value} = {shown}%); {number.value} if "
-                                           f"{where} is in percent")}
-    return {"value": number.value, "scale": Guess(100.0, f"read as a fraction of 1 ({number.value} = "
-                                                          f"{percent(number.value)}%); 1 if {where} is in percent")}
-
-
-def _tolerance(number: numerals.Number, kind: str | None, fraction: bool = False, unnamed: bool = False
-               ) -> dict[str, object]:
-    """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact,
-    but in a unit the report does not name (``unnamed``: whole megabytes, thousands, milliseconds).
-    A trained or timed number needs a band only the author can give: no re-run lands on the same digits (a
-    ``fraction`` of 1's in fractions), and one of unknown kind with decimals a TODO to give one or delete it. A
-    printed spread ("88.7 ± 0.3") is the author's own band, with a note to say what it is."""
-    if number.bound:
-        return {}
-    digits = 0 if number.digits is None and unnamed else number.digits
-    tolerance: dict[str, object] = {"digits": digits} if digits is not None else {}
-    if number.spread is not None:
-        note = (f"The printed ± {number.spread:g} is the author's own spread, taken as the band (tolerance.abs): "
-                "check what it is (a std over runs, a standard error, a 95% interval) and widen it if need be.")
-        return {"tolerance": tolerance | {"abs": number.spread}, "note": note}
-    if kind in RELATIVE_KINDS:
-        tolerance["rel"] = RELATIVE_BAND
-    elif fraction:
-        tolerance["abs"] = FRACTION_BAND if kind else UNKNOWN_FRACTION_BAND
-    elif kind in _TRAINING:
-        tolerance["abs"] = TRAINING_BAND
-    elif kind is None and number.digits:
-        tolerance["abs"] = UNKNOWN_KIND_BAND
-    return {"tolerance": tolerance} if tolerance else {}
-
-
-# --- numbers ----------------------------------------------------------------------------------
-
-
-def _in_base_units(value: float, scale: float) -> int | float:
-    """``value · scale`` in decimal arithmetic, as an int when it is one: 100 · 1e3 is 100000, 57 · 0.01 is 0.57
-    (not 0.5700000000000001)."""
-    product = Decimal(repr(value)) * Decimal(repr(scale))
-    return int(product) if product == product.to_integral_value() else float(product)
-
-
 # --- running text: candidate claims -----------------------------------------------------------
 
 
@@ -573,18 +457,18 @@ def _candidate_lines(prose: list[tuple[str | None, str]], context: _Context) -> 
 def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, context: _Context) -> dict[str, object]:
     """The claim a number of the running text would be."""
     kind = guess_kind(mention.noun) if mention.noun else draft_text.nearest_kind(sentence, mention)
-    fraction = kind in PERCENT_KINDS and not mention.near and _fractions([mention.number])
+    fraction = kind in PERCENT_KINDS and not mention.near and draft_values.fractions([mention.number])
     where = f"section '{section}'" if section else "introduction"
     claim: dict[str, object] = {
         "id": unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
         "kind": kind or UNKNOWN_KIND,
         "model": _model_todo(context),
         **_todos(kind, kind, mention.noun or "", (sentence,)),
-        **_near(_claimed(mention.number, kind, "it" if fraction else None), mention),
+        **_near(draft_values.claimed(mention.number, kind, "it" if fraction else None), mention),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
     }
-    return claim | _tolerance(mention.number, kind, fraction, claim.get("scale") in _UNIT_TODOS)
+    return claim | draft_values.tolerance_keys(mention.number, kind, fraction, claim.get("scale") in UNIT_TODOS)
 
 
 def _near(claimed: dict[str, object], mention: draft_text.Mention) -> dict[str, object]:

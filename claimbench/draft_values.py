@@ -1,0 +1,131 @@
+"""What a number a report prints claims: its value and scale, or a bound, and its tolerance; a TODO where only the
+author knows its unit or the band a re-run may land in. Torch-free."""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+from claimbench import numerals, vocab
+from claimbench.toml_lines import Guess, todo
+
+__all__ = ["COUNT_UNIT", "FRACTION_BAND", "FRACTION_SCALE", "PERCENT_KINDS", "RELATIVE_BAND", "RELATIVE_KINDS",
+           "SIZE_UNIT", "TIME_UNIT", "TRAINED", "TRAINING_BAND", "UNIT_TODOS", "UNKNOWN_FRACTION_BAND",
+           "UNKNOWN_KIND_BAND", "claimed", "fractions", "in_base_units", "tolerance_keys"]
+
+TRAINED = (*vocab.TRAINING_KINDS, "epoch_time")
+"""The kinds a re-run trains (or times) for: no re-run lands on the printed digits."""
+
+TRAINING_BAND = todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
+RELATIVE_BAND = todo("the band a re-run may land in, as a fraction of the claim (e.g. rel = 0.1)")
+RELATIVE_KINDS = ("loss", "epoch_time")
+"""The kinds whose band is relative (the ledger format's section 3): a loss, or a time, scales with itself."""
+FRACTION_BAND = todo("the band a re-run may land in, in the printed unit: a fraction of 1 here (e.g. abs = 0.02 for "
+                     "2 points)")
+"""The band of an accuracy printed as a fraction of 1 ("0.9142"): 2 would take any re-run."""
+UNKNOWN_KIND_BAND = todo("a band if it is trained or timed: abs in the printed unit for an accuracy-like kind (e.g. "
+                         "abs = 2), or rel instead for a loss or a time (e.g. rel = 0.1); else delete this key")
+"""The band of a number with decimals whose kind the draft leaves to the author: filled in as an accuracy, it
+would be exact, and no re-run lands on the same digits."""
+FRACTION_SCALE = todo("100 if these are accuracies or gaps printed as fractions of 1, with a band in fractions (abs = "
+                      "0.02 for 2 points); else delete this line")
+"""The scale of a number of unknown kind that its column prints as a fraction of 1 ("0.89033" under "Public LB"):
+filled in as an accuracy at scale 1, it would be 0.89%."""
+UNKNOWN_FRACTION_BAND = todo("a band if it is trained or timed, in the printed unit: a fraction of 1 here for an "
+                             "accuracy (e.g. abs = 0.02 for 2 points), or rel instead for a loss or a time (e.g. rel "
+                             "= 0.1); else delete this key")
+"""The band of a number of unknown kind printed as a fraction of 1: ``UNKNOWN_KIND_BAND``'s "abs = 2" would take any
+re-run."""
+PERCENT_KINDS = ("accuracy",)
+"""The kinds measured in percent that a report may print as fractions of 1 ("0.9142" under "Val accuracy")."""
+SIZE_UNIT = todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1.024e6 for KiB / 1000 (Windows' MB), "
+                 "1 for bytes")
+"""The scale of a size printed with no unit, in the cell or its header."""
+COUNT_UNIT = todo("the count in one printed unit: 1e6 for millions (M), 1e9 for billions (G), 1e3 for thousands (K)")
+"""The scale of a parameter or MAC count printed with decimals and no unit ("3.21" under "param_count"): nobody has
+3.21 parameters."""
+TIME_UNIT = todo("the seconds in one printed unit: 1 for s, 0.001 for ms, 60 for min")
+"""The scale of a time printed with no unit, in the cell or its header ("843" under "Epoch time")."""
+UNIT_TODOS = (SIZE_UNIT, COUNT_UNIT, TIME_UNIT)
+"""The scales of a number whose unit the report does not name: a whole one is a whole number of that unit."""
+
+
+def fractions(numbers: list[numerals.Number]) -> bool:
+    """Whether ``numbers`` (of one column, or one number of the text) read as fractions of 1: no unit ("%" in a
+    cell or the header), every one in [0, 1], one at least with decimals; of an accuracy or a gap, or of a column
+    that names no kind ("Public LB")."""
+    values = [end for number in numbers for end in (number.value if isinstance(number.value, tuple) else
+                                                    [number.value])]
+    return (bool(numbers) and all(number.unit is None and not isinstance(number.value, list) for number in numbers)
+            and all(0 <= value <= 1 for value in values) and any(number.digits for number in numbers))
+
+
+def claimed(number: numerals.Number, quantity: str | None, fraction: str | None = None, counted: bool = False
+             ) -> dict[str, object]:
+    """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
+    scale. ``fraction``: what prints a percentage as a fraction of 1 ("the column"), read as such with a comment;
+    ``counted``: the column prints its counts in a unit it does not name, whole ones too. A number of unknown kind
+    its column prints as a fraction of 1 (``fraction``) asks whether it is a percentage."""
+    if number.unit is None and not number.bound and quantity in ("size", "epoch_time"):  # "4.9" MB? "843" ms?
+        return {"value": number.value, "scale": SIZE_UNIT if quantity == "size" else TIME_UNIT}
+    if quantity in ("params", "macs") and number.unit is None and not number.bound and (number.digits or counted):
+        return {"value": number.value, "scale": COUNT_UNIT}  # "3.21" parameters: millions, most likely
+    if fraction and quantity is None and not number.bound:
+        return {"value": number.value, "scale": FRACTION_SCALE}
+    if fraction and quantity is not None:
+        return _fraction_claimed(number, fraction)
+    scale = numerals.scales(number.unit, quantity or "")[0] if number.unit else 1.0  # a precision's "%": 0.01
+    if isinstance(number.value, tuple):
+        return {"between": [in_base_units(end, scale) for end in number.value]}
+    if number.bound and not isinstance(number.value, list):
+        return {number.bound: in_base_units(number.value, scale)}
+    return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
+
+
+def _fraction_claimed(number: numerals.Number, where: str) -> dict[str, object]:
+    """An accuracy or a gap printed as a fraction of 1 ("0.9142"), read as the percentage claimbench measures
+    (scale 100, or a bound in percent), with a comment that says so and what ``where`` in percent would give."""
+    percent = functools.partial(in_base_units, scale=100.0)
+    if isinstance(number.value, tuple):
+        ends = [percent(end) for end in number.value]
+        return {"between": Guess(ends, f"read as fractions of 1 ({'-'.join(map(str, number.value))} = "
+                                       f"{'-'.join(map(str, ends))}%); {list(number.value)} if {where} is in percent")}
+    if number.bound:
+        shown = percent(number.value)
+        return {number.bound: Guess(shown, f"read as a fraction of 1 ({number.value} = {shown}%); {number.value} if "
+                                           f"{where} is in percent")}
+    return {"value": number.value, "scale": Guess(100.0, f"read as a fraction of 1 ({number.value} = "
+                                                          f"{percent(number.value)}%); 1 if {where} is in percent")}
+
+
+def tolerance_keys(number: numerals.Number, kind: str | None, fraction: bool = False, unnamed: bool = False
+                   ) -> dict[str, object]:
+    """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact,
+    but in a unit the report does not name (``unnamed``: whole megabytes, thousands, milliseconds).
+    A trained or timed number needs a band only the author can give: no re-run lands on the same digits (a
+    ``fraction`` of 1's in fractions), and one of unknown kind with decimals a TODO to give one or delete it. A
+    printed spread ("88.7 ± 0.3") is the author's own band, with a note to say what it is."""
+    if number.bound:
+        return {}
+    digits = 0 if number.digits is None and unnamed else number.digits
+    tolerance: dict[str, object] = {"digits": digits} if digits is not None else {}
+    if number.spread is not None:
+        note = (f"The printed ± {number.spread:g} is the author's own spread, taken as the band (tolerance.abs): "
+                "check what it is (a std over runs, a standard error, a 95% interval) and widen it if need be.")
+        return {"tolerance": tolerance | {"abs": number.spread}, "note": note}
+    if kind in RELATIVE_KINDS:
+        tolerance["rel"] = RELATIVE_BAND
+    elif fraction:
+        tolerance["abs"] = FRACTION_BAND if kind else UNKNOWN_FRACTION_BAND
+    elif kind in TRAINED:
+        tolerance["abs"] = TRAINING_BAND
+    elif kind is None and number.digits:
+        tolerance["abs"] = UNKNOWN_KIND_BAND
+    return {"tolerance": tolerance} if tolerance else {}
+
+
+def in_base_units(value: float, scale: float) -> int | float:
+    """``value · scale`` in decimal arithmetic, as an int when it is one: 100 · 1e3 is 100000, 57 · 0.01 is 0.57
+    (not 0.5700000000000001)."""
+    product = Decimal(repr(value)) * Decimal(repr(scale))
+    return int(product) if product == product.to_integral_value() else float(product)
