@@ -24,16 +24,16 @@ from pathlib import Path
 from typing import Literal, get_args, get_origin
 
 from claimbench import atomic, draft_text, draft_values, markdown_tables, numerals, schema, vocab
-from claimbench.draft_values import (COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS, RELATIVE_BAND,
-                                     RELATIVE_KINDS, SIZE_UNIT, TIME_UNIT, TRAINED, TRAINING_BAND, UNIT_TODOS,
-                                     UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND)
+from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
+                                     RELATIVE_BAND, RELATIVE_KINDS, SIZE_UNIT, TIME_UNIT, TRAINED, TRAINING_BAND,
+                                     UNIT_TODOS, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND)
 from claimbench.kind_words import UNKNOWN_KIND, guess_kind, unit_kind, unknown_kind, unmeasured, words_of
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, keys, todo, toml
 
-__all__ = ["COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE", "PERCENT_KINDS",
-           "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND", "UNKNOWN_FRACTION_BAND",
-           "UNKNOWN_KIND_BAND", "draft", "slug_argument", "source_name", "write"]
+__all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE",
+           "PERCENT_KINDS", "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND",
+           "UNKNOWN_FRACTION_BAND", "UNKNOWN_KIND_BAND", "draft", "slug_argument", "source_name", "write"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
                   "is registered with its input size, or for a checkpoint's size")
@@ -366,10 +366,11 @@ def _cell_claim(
     line = "the row" if header != column else "the column"
     if number is None:
         claimed: dict[str, object] = {"value": UNREAD}
-    elif unit and number.unit is None and not number.bound:
-        claimed = {"value": number.value, "scale": Guess(numerals.UNITS[unit], f"in {unit}, as {line} prints it")}
+    elif unit and number.unit is None:
+        claimed = draft_values.as_printed(number, Guess(numerals.UNITS[unit], f"in {unit}, as {line} prints it"))
     else:
-        claimed = draft_values.claimed(number, quantity, line if fraction else None, counted)
+        named = bool(re.search(numerals.NOUN, numerals.plain_text(partial or printed)))  # "<100 params"
+        claimed = draft_values.claimed(number, quantity, line if fraction else None, counted, named)
     todos = _todos(kind, quantity, f"{header} {partial or printed}", around)
     claim |= {"model": _model_todo(context), **todos, **claimed}
     claim["printed"] = partial or printed
@@ -464,7 +465,8 @@ def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, 
         "kind": kind or UNKNOWN_KIND,
         "model": _model_todo(context),
         **_todos(kind, kind, mention.noun or "", (sentence,)),
-        **_near(draft_values.claimed(mention.number, kind, "it" if fraction else None), mention),
+        **_near(draft_values.claimed(mention.number, kind, "it" if fraction else None, named=bool(mention.noun)),
+                mention),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
     }
@@ -477,4 +479,5 @@ def _near(claimed: dict[str, object], mention: draft_text.Mention) -> dict[str, 
     if not mention.near or not claimed.keys() & {"above", "below"}:
         return claimed
     far = todo(f"how far {mention.printed!r} reaches, in the claim's unit")
-    return {"between": [claimed["above"], far] if "above" in claimed else [far, claimed["below"]]}
+    between = [claimed["above"], far] if "above" in claimed else [far, claimed["below"]]
+    return {"between": between, **{key: value for key, value in claimed.items() if key not in ("above", "below")}}

@@ -9,9 +9,10 @@ from decimal import Decimal
 from claimbench import numerals, vocab
 from claimbench.toml_lines import Guess, todo
 
-__all__ = ["COUNT_UNIT", "FRACTION_BAND", "FRACTION_SCALE", "PERCENT_KINDS", "RELATIVE_BAND", "RELATIVE_KINDS",
-           "SIZE_UNIT", "TIME_UNIT", "TRAINED", "TRAINING_BAND", "UNIT_TODOS", "UNKNOWN_FRACTION_BAND",
-           "UNKNOWN_KIND_BAND", "claimed", "fractions", "in_base_units", "tolerance_keys"]
+__all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FRACTION_BAND", "FRACTION_SCALE", "PERCENT_KINDS", "RELATIVE_BAND",
+           "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINED", "TRAINING_BAND", "UNIT_TODOS",
+           "UNKNOWN_FRACTION_BAND", "UNKNOWN_KIND_BAND", "as_printed", "claimed", "fractions", "in_base_units",
+           "tolerance_keys"]
 
 TRAINED = (*vocab.TRAINING_KINDS, "epoch_time")
 """The kinds a re-run trains (or times) for: no re-run lands on the printed digits."""
@@ -44,9 +45,13 @@ SIZE_UNIT = todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1.
 COUNT_UNIT = todo("the count in one printed unit: 1e6 for millions (M), 1e9 for billions (G), 1e3 for thousands (K)")
 """The scale of a parameter or MAC count printed with decimals and no unit ("3.21" under "param_count"): nobody has
 3.21 parameters."""
+BOUND_COUNT_UNIT = todo("the count in one printed unit: 1e3 for thousands (K), 1e6 for millions (M), 1e9 for "
+                        "billions (G), 1 for single parameters or MACs")
+"""The scale of a bound on a parameter or MAC count printed whole and with no unit ("<100" under "Params"): 100
+parameters, or 100 thousand?"""
 TIME_UNIT = todo("the seconds in one printed unit: 1 for s, 0.001 for ms, 60 for min")
 """The scale of a time printed with no unit, in the cell or its header ("843" under "Epoch time")."""
-UNIT_TODOS = (SIZE_UNIT, COUNT_UNIT, TIME_UNIT)
+UNIT_TODOS = (SIZE_UNIT, COUNT_UNIT, BOUND_COUNT_UNIT, TIME_UNIT)
 """The scales of a number whose unit the report does not name: a whole one is a whole number of that unit."""
 
 
@@ -60,16 +65,21 @@ def fractions(numbers: list[numerals.Number]) -> bool:
             and all(0 <= value <= 1 for value in values) and any(number.digits for number in numbers))
 
 
-def claimed(number: numerals.Number, quantity: str | None, fraction: str | None = None, counted: bool = False
-             ) -> dict[str, object]:
+def claimed(number: numerals.Number, quantity: str | None, fraction: str | None = None, counted: bool = False,
+            named: bool = False) -> dict[str, object]:
     """``value`` and ``scale``, or a bound (``above``/``below``, or a range's ``between``) in base units with no
     scale. ``fraction``: what prints a percentage as a fraction of 1 ("the column"), read as such with a comment;
-    ``counted``: the column prints its counts in a unit it does not name, whole ones too. A number of unknown kind
-    its column prints as a fraction of 1 (``fraction``) asks whether it is a percentage."""
-    if number.unit is None and not number.bound and quantity in ("size", "epoch_time"):  # "4.9" MB? "843" ms?
-        return {"value": number.value, "scale": SIZE_UNIT if quantity == "size" else TIME_UNIT}
-    if quantity in ("params", "macs") and number.unit is None and not number.bound and (number.digits or counted):
-        return {"value": number.value, "scale": COUNT_UNIT}  # "3.21" parameters: millions, most likely
+    ``counted``: the column prints its counts in a unit it does not name, whole ones too; ``named``: the words after
+    the number say what it counts ("<100 params": single ones). A number of unknown kind its column prints as a
+    fraction of 1 (``fraction``) asks whether it is a percentage. A size, a time or a count in a unit nobody names
+    ("4.9", "<900" under "Epoch time", "3.21" under "param_count") is written as printed, with a ``scale`` TODO."""
+    unnamed = number.unit is None and not isinstance(number.value, list)
+    if unnamed and quantity in ("size", "epoch_time"):  # "4.9" MB? "843" ms? "<900" s?
+        return as_printed(number, SIZE_UNIT if quantity == "size" else TIME_UNIT)
+    if unnamed and quantity in ("params", "macs") and (number.digits or counted):
+        return as_printed(number, COUNT_UNIT)  # "3.21" parameters: millions, most likely
+    if unnamed and quantity in ("params", "macs") and number.bound and not named:
+        return as_printed(number, BOUND_COUNT_UNIT)  # "<100" parameters: thousands?
     if fraction and quantity is None and not number.bound:
         return {"value": number.value, "scale": FRACTION_SCALE}
     if fraction and quantity is not None:
@@ -80,6 +90,14 @@ def claimed(number: numerals.Number, quantity: str | None, fraction: str | None 
     if number.bound and not isinstance(number.value, list):
         return {number.bound: in_base_units(number.value, scale)}
     return {"value": number.value, **({"scale": scale} if scale != 1.0 else {})}
+
+
+def as_printed(number: numerals.Number, scale: object) -> dict[str, object]:
+    """``value`` (or the bound: ``above``, ``below``, a range's ``between``) in the printed unit, and ``scale``: the
+    interval of a bound is in the claim's unit (``measured / scale``) too."""
+    if isinstance(number.value, tuple):
+        return {"between": list(number.value), "scale": scale}
+    return {number.bound or "value": number.value, "scale": scale}
 
 
 def _fraction_claimed(number: numerals.Number, where: str) -> dict[str, object]:

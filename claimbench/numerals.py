@@ -56,10 +56,11 @@ BELOW = ("under", "below", "less than", "lower than", "fewer than", "shy of", "a
 PER_EPOCH = r"\s*(?:/|\bper\s+)\s*epoch"
 """What a time per epoch prints after its unit: "2.4s/epoch", "1.2 min per epoch"."""
 _TIMES = ("s", "ms", "min", "minutes")
-_CELL = re.compile(rf"(?:[~≈]\s*)?(?P<sign>[<>≤≥])?\s*(?P<number>{NUMBER})\s*(?P<unit>{UNIT})?(?:\s*{NOUN})?"
-                   rf"(?P<per>{PER_EPOCH})?")
+_BOUND_WORDS = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in (*ABOVE, *BELOW) if word[0].isalpha())
+_CELL = re.compile(rf"(?:[~≈]\s*)?(?P<sign>[<>≤≥]|(?i:{_BOUND_WORDS})(?=\s))?\s*(?P<number>{NUMBER})\s*"
+                   rf"(?P<unit>{UNIT})?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
 """A cell's number: "~85%" and "≈1.2M" are approximately that (their printed decimals give the band);
-"1,031,744 params" is 1,031,744; "2.4s/epoch" is 2.4 s."""
+"1,031,744 params" is 1,031,744; "2.4s/epoch" is 2.4 s; "<900" and "under 900" are bounds."""
 _PARENTHESISED_SPREAD = re.compile(r"\s*\(\s*((?:±|\+/-|\+-)[^()]*?)\s*\)$")
 """A spread in brackets after its number: "92.1 (±0.3)"."""
 _RANGE = re.compile(
@@ -109,9 +110,9 @@ for ImageNet at 224 px, counted by torchinfo (M)") keeps its unit, and a run of 
 
 def parse(printed: str, header: str = "") -> Number | None:
     """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)",
-    "1,031,744 params"; a range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote
-    marker after it ("80.1*", "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch"
-    2.4 s."""
+    "1,031,744 params"; a bound "<100K", "under 900"; a range "60-65%" (``bound = "between"``); "88.7 ± 0.3"
+    (``spread = 0.3``); a footnote marker after it ("80.1*", "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is
+    "92.1 ± 0.3", "2.4s/epoch" 2.4 s."""
     text = _without_footnote(printed)
     if len(text) > LONGEST_CELL:  # no number is printed so long; and the patterns below backtrack on long runs
         return None

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import cli, vocab
-from claimbench.draft import (COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE, RELATIVE_BAND,
-                              SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD,
-                              draft)
+from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
+                              RELATIVE_BAND, SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNKNOWN_FRACTION_BAND,
+                              UNKNOWN_KIND_BAND, UNREAD, draft)
 from claimbench.kind_words import guess_kind
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
@@ -64,7 +64,7 @@ def _filled(ledger: str) -> str:
     number of a cell the draft could not read."""
     text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{SIZE_UNIT}"', "1e6").replace(f'"{FLOPS_COUNT}"', '"flops"')
     text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]").replace(f'"{COUNT_UNIT}"', "1e6")
-    text = text.replace(f'"{TIME_UNIT}"', "1e-3")
+    text = text.replace(f'"{TIME_UNIT}"', "1e-3").replace(f'"{BOUND_COUNT_UNIT}"', "1e3")
     for key, number in (("lr", "0.1"), ("batch size", "32"), ("epochs", "1")):  # the drafted recipe's numbers
         text = text.replace(f'"TODO: {key}"', number)
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
@@ -574,6 +574,34 @@ def test_a_time_printed_with_no_unit_asks_for_its_seconds(tmp_path: Path) -> Non
     out = draft(_table(["Model", "Time per Epoch"], ["1", "1.15s"], ["2", "1.12s"], ["3", "1.15"]), slug="d",
                 source=None)  # iot_ml_hw2: its column prints seconds
     assert 'scale     = 1.0  # in s, as the column prints it' in out and "TODO: the seconds" not in out
+
+
+def test_a_bound_with_no_unit_on_a_time_a_count_or_a_size_asks_for_its_unit(tmp_path: Path) -> None:
+    """"<900" under "Epoch time" with no unit anywhere was drafted as below = 900 seconds, "<100" under "Params" as
+    100 parameters: a bound (or a range) gets the scale TODO a value there gets, and stays as printed, its interval
+    in the claim's unit (measured / scale). Words name single parameters ("<100 params"); a column's unit holds."""
+    columns = ["Model", "Epoch time", "Params", "Size"]
+    markdown = _table(columns, ["Small", "<900", "<100", "under 5"], ["Big", "under 900", "1,234", "4.2"],
+                      ["Mid", "800-900", "<100 params", "0.5"])
+    claims = {tuple(claim["cell"][1:]): claim for claim in _claims(markdown)}
+    facts = {cell: next((key, claim[key], claim.get("scale")) for key in ("below", "between") if key in claim)
+             for cell, claim in claims.items() if claim["printed"][0] in "<u8"}
+    assert facts == {("Small", "Epoch time"): ("below", 900, TIME_UNIT),
+                     ("Small", "Params"): ("below", 100, BOUND_COUNT_UNIT),
+                     ("Small", "Size"): ("below", 5, SIZE_UNIT),
+                     ("Big", "Epoch time"): ("below", 900, TIME_UNIT),  # "under 900": a bound in a cell too
+                     ("Mid", "Epoch time"): ("between", [800, 900], TIME_UNIT),
+                     ("Mid", "Params"): ("below", 100, None)}
+    loaded = {claim.cell[1:]: claim for claim in _loaded(markdown, tmp_path)}  # filled in: ms, thousands, MB
+    assert check(loaded["Small", "Epoch time"], Measurement(0.85)).verdict == "reproduced"  # 850 ms
+    with pytest.raises(AssertionError):
+        check(loaded["Small", "Epoch time"], Measurement(1.2))  # 1,200 ms
+    assert check(loaded["Small", "Params"], Measurement(99_000)).verdict == "reproduced"
+    text = draft("# R\n\nEach epoch time stays under 900 on our laptop.\n", slug="d", source=None)
+    assert f'# scale    = "{TIME_UNIT}"' in text and "# below    = 900" in text
+    out = draft(_table(["Model", "Time per Epoch"], ["1", "1.15s"], ["2", "<2"]), slug="d", source=None)
+    bound = tomllib.loads(out)["claim"][1]
+    assert (bound["below"], bound["scale"]) == (2, 1.0) and "= 1.0  # in s, as the column prints it" in out
 
 
 def test_a_footnote_marker_after_a_number_is_no_part_of_it() -> None:

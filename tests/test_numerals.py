@@ -27,6 +27,8 @@ from claimbench import numerals
         ("21", "Parameters (M)", numerals.Number(21, 1e6, 0, unit="M")),
         ("0", "MACs", numerals.Number(0)),
         ("<100K", "Params", numerals.Number(100, 1e3, 0, bound="below", unit="K")),
+        ("under 900", "Epoch time", numerals.Number(900, bound="below")),  # a bound in words, as the text prints it
+        ("At least 2.5 s", "Epoch time", numerals.Number(2.5, 1.0, 1, bound="above", unit="s")),
         ("~85%", "Accuracy", numerals.Number(85, unit="%")),
         ("≈ 1.2M", "Params", numerals.Number(1.2, 1e6, 1, unit="M")),
         ("(10,1)", "Output Size", numerals.Number([10, 1])),
