@@ -203,6 +203,10 @@ class _Cell:
     header: str
     """Its column header; in a transposed table (``_transposed``), its row label."""
     number: numerals.Number | None
+    part: str | None = None
+    """The part of the cell its number is, where the cell prints more ("90.87" of "90.87 (+0.73)")."""
+    aside: Guess | None = None
+    """Its ``partial``, with a comment on the rest of the cell."""
 
 
 def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]]:
@@ -221,10 +225,10 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
         whole_model = per_layer and "total" in words_of(numerals.plain_text(label))
         for cell in cells.get(row_index, []):
             column = table.columns[cell.index]
-            quantity = _quantity(cell.header, cell.number, cell.printed)
+            quantity = _quantity(cell.header, cell.number, cell.part or cell.printed)
             kind = _kind(quantity, per_layer and not whole_model)
             claims.append(_cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
-                                      (column, *around), context, header=cell.header,
+                                      (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
                                       fraction=(cell.row, cell.index) in fractions,
                                       counted=(cell.row, cell.index) in counted,
                                       unit=timed.get((cell.row, cell.index))))
@@ -250,9 +254,21 @@ def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
         for index, (column, printed) in enumerate(zip(table.columns[1:], row[1:]), start=1):
             header = row[0] if transposed else column
             number = numerals.parse(printed, header)
-            if number is not None or re.search(r"\d", numerals.plain_text(printed)):
-                found.setdefault(row_index, []).append(_Cell(row_index, index, printed, header, number))
+            cell = _Cell(row_index, index, printed, header, number)
+            if number is None and (parts := _parts(cell)):
+                found.setdefault(row_index, []).extend(parts)
+            elif number is not None or re.search(r"\d", numerals.plain_text(printed)):
+                found.setdefault(row_index, []).append(cell)
     return found
+
+
+def _parts(cell: _Cell) -> list[_Cell]:
+    """The number of a cell that prints a signed change after it ("90.87 (+0.73)": a difference from another row,
+    neither its band nor a claim of its kind), as a part of the cell; none where its text is no such thing."""
+    if (split := numerals.change(cell.printed)) and (number := numerals.parse(split[0], cell.header)) is not None:
+        aside = Guess(True, f"its cell's {split[1]!r} is a change from another row, not its band: no claim drafted")
+        return [dataclasses.replace(cell, number=number, part=split[0], aside=aside)]
+    return []
 
 
 def _lines(cells: list[_Cell], transposed: bool, kinds: tuple[str | None, ...]
@@ -350,12 +366,14 @@ def _cell_claim(
     fraction: bool = False,
     counted: bool = False,
     unit: str | None = None,
+    aside: Guess | None = None,
 ) -> dict[str, object]:
     """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number.
     ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
     its kind, if not its column (a transposed table's row label); ``fraction``: its column (or row) prints a
     percentage as a fraction of 1; ``counted``: its column (or row) prints counts in a unit it does not name;
-    ``unit``: the one its column's (or row's) other numbers print, where it prints none."""
+    ``unit``: the one its column's (or row's) other numbers print, where it prints none; ``aside``: its ``partial``,
+    with a comment on the rest of the cell."""
     label, column, printed = cell
     header = header or column
     kind, quantity = kinds
@@ -375,7 +393,7 @@ def _cell_claim(
     claim |= {"model": _model_todo(context), **todos, **claimed}
     claim["printed"] = partial or printed
     if partial:
-        claim["partial"] = True
+        claim["partial"] = aside or True
     claim["cell"] = [table.id, label, column]
     where = f"{table.title}, row {label}"
     claim["source"] = f"{context.source}, {where}" if context.source else where

@@ -17,7 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 __all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "UNIT", "UNITS",
-           "Number", "bound", "compounds", "contradiction", "number", "parse", "plain", "plain_text", "scales"]
+           "Number", "bound", "change", "compounds", "contradiction", "number", "parse", "plain", "plain_text",
+           "scales"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -129,6 +130,19 @@ def parse(printed: str, header: str = "") -> Number | None:
     if (match := _SPREAD.fullmatch(text)) and (pair := _pair(match, header)):
         return _spread(*pair)
     return None
+
+
+_CHANGE = re.compile(rf"(?P<number>.*?\d.*?)\s*(?P<change>[(\[]\s*[+\-−↑↓]\s*\d[\d,]*(?:\.\d+)?\s*"
+                     rf"(?:{UNIT}|pp|pts?|points?)?\s*[)\]])")
+"""A number and the signed change printed after it: "90.87 (+0.73)", "88.9 (-1.2)", "71.0 [↑0.4 pp]", "(−0.1M)"."""
+
+
+def change(printed: str) -> tuple[str, str] | None:
+    """(the number's text, the change's) of a cell that prints a signed change after its number ("90.87 (+0.73)":
+    a difference from another row, which is no band around it and no claim of its kind), or None. A spread
+    ("92.1 (±0.3)") is no change."""
+    match = _CHANGE.fullmatch(printed.strip()) if len(printed) <= LONGEST_CELL else None
+    return (match["number"], match["change"]) if match else None
 
 
 _SUPERSCRIPT = re.compile(r"<sup>([^<]*)</sup>", re.IGNORECASE)

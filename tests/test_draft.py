@@ -604,6 +604,24 @@ def test_a_bound_with_no_unit_on_a_time_a_count_or_a_size_asks_for_its_unit(tmp_
     assert (bound["below"], bound["scale"]) == (2, 1.0) and "= 1.0  # in s, as the column prints it" in out
 
 
+def test_a_signed_change_after_a_number_is_neither_its_band_nor_a_claim(tmp_path: Path) -> None:
+    """"90.87 (+0.73)", an ablation's gain over its baseline row, was left unread: the number is the claim, part of its
+    cell, and the change is no ± band and no accuracy of its own, left alone with a comment that says so."""
+    markdown = _table(["Model", "Top-1 (%)", "Params"], ["Base", "90.14", "11.2M"],
+                      ["+Aug", "90.87 (+0.73)", "11.2M"], ["-BN", "**88.9** (-1.2)", "11.1M (−0.1M)"])
+    claims = _claims(markdown)
+    assert [(claim["printed"], claim["value"], claim.get("scale", 1), claim["tolerance"]) for claim in claims
+            if claim.get("partial")] == [("90.87", 90.87, 1, {"digits": 2, "abs": TRAINING_BAND}),
+                                         ("**88.9**", 88.9, 1, {"digits": 1, "abs": TRAINING_BAND}),
+                                         ("11.1M", 11.1, 1e6, {"digits": 1})]
+    assert len(claims) == 6 and not any("0.73" in claim["printed"] for claim in claims)
+    out = draft(markdown, slug="demo", source=None)
+    assert "= true  # its cell's '(+0.73)' is a change from another row, not its band: no claim drafted" in out
+    assert [claim.printed for claim in _loaded(markdown, tmp_path) if claim.partial] == ["90.87", "**88.9**", "11.1M"]
+    (spread,) = _claims(_table(["Model", "Top-1 (%)"], ["A", "92.1 (±0.3)"]))  # a spread is the author's band
+    assert "partial" not in spread and spread["tolerance"] == {"digits": 1, "abs": 0.3}
+
+
 def test_a_footnote_marker_after_a_number_is_no_part_of_it() -> None:
     columns = ["Model", "Top-1 (%)", "Params"]
     rows = [["A", "**80.1**\\*", "11.3M†"], ["B", "91.2<sup>1</sup>", "688<sup>‡</sup>"],

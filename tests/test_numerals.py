@@ -188,3 +188,13 @@ def test_a_cell_or_header_longer_than_any_number_is_read_as_none() -> None:
 def test_a_long_header_keeps_its_unit() -> None:
     header = "Trainable parameters of the model as built for ImageNet at 224 px, counted by torchinfo (M)"
     assert len(header) > numerals.LONGEST_CELL and numerals.parse("21.2", header).scale == 1e6
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [("90.87 (+0.73)", ("90.87", "(+0.73)")), ("**88.9** (-1.2)", ("**88.9**", "(-1.2)")),
+     ("71.0 [↑0.4 pp]", ("71.0", "[↑0.4 pp]")), ("11.1M (−0.1M)", ("11.1M", "(−0.1M)")), ("92.1 (±0.3)", None),
+     ("92.1 (+/-0.3)", None), ("(+0.73)", None), ("90.87", None)],
+)
+def test_a_signed_change_after_a_number_is_told_from_a_spread(printed: str, expected: tuple[str, str] | None) -> None:
+    assert numerals.change(printed) == expected
