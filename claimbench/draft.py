@@ -207,6 +207,8 @@ class _Cell:
     """The part of the cell its number is, where the cell prints more ("90.87" of "90.87 (+0.73)")."""
     aside: Guess | None = None
     """Its ``partial``, with a comment on the rest of the cell."""
+    note: str | None = None
+    """What the author must say of it: which of the cell's numbers it is."""
 
 
 def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]]:
@@ -229,6 +231,7 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
             kind = _kind(quantity, per_layer and not whole_model)
             claims.append(_cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
                                       (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
+                                      note=cell.note,
                                       fraction=(cell.row, cell.index) in fractions,
                                       counted=(cell.row, cell.index) in counted,
                                       unit=timed.get((cell.row, cell.index))))
@@ -264,11 +267,21 @@ def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
 
 def _parts(cell: _Cell) -> list[_Cell]:
     """The number of a cell that prints a signed change after it ("90.87 (+0.73)": a difference from another row,
-    neither its band nor a claim of its kind), as a part of the cell; none where its text is no such thing."""
+    neither its band nor a claim of its kind), or the numbers of one that prints several split by slashes ("2.2M /
+    3.4M", each with a TODO to say which it is), each as a part of the cell; none where its text is no such thing,
+    or its slashes part numbers of no kind, unit or decimals ("3/5")."""
     if (split := numerals.change(cell.printed)) and (number := numerals.parse(split[0], cell.header)) is not None:
         aside = Guess(True, f"its cell's {split[1]!r} is a change from another row, not its band: no claim drafted")
         return [dataclasses.replace(cell, number=number, part=split[0], aside=aside)]
-    return []
+    texts = re.split(r"\s*/\s*", cell.printed.strip())
+    numbers = [numerals.parse(text, cell.header) for text in texts]
+    if len(texts) < 2 or any(number is None or isinstance(number.value, list) for number in numbers):
+        return []
+    if not guess_kind(cell.header) and not any(number.unit or number.digits for number in numbers):  # type: ignore
+        return []
+    note = todo(f"its cell prints {len(texts)} numbers ({numerals.plain_text(cell.printed)}): say which this one is "
+                "(its model, split, count, ...), or delete this claim")
+    return [dataclasses.replace(cell, number=number, part=text, note=note) for text, number in zip(texts, numbers)]
 
 
 def _lines(cells: list[_Cell], transposed: bool, kinds: tuple[str | None, ...]
@@ -367,13 +380,14 @@ def _cell_claim(
     counted: bool = False,
     unit: str | None = None,
     aside: Guess | None = None,
+    note: str | None = None,
 ) -> dict[str, object]:
     """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number.
     ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
     its kind, if not its column (a transposed table's row label); ``fraction``: its column (or row) prints a
     percentage as a fraction of 1; ``counted``: its column (or row) prints counts in a unit it does not name;
     ``unit``: the one its column's (or row's) other numbers print, where it prints none; ``aside``: its ``partial``,
-    with a comment on the rest of the cell."""
+    with a comment on the rest of the cell; ``note``: what the author must say of it."""
     label, column, printed = cell
     header = header or column
     kind, quantity = kinds
@@ -397,9 +411,11 @@ def _cell_claim(
     claim["cell"] = [table.id, label, column]
     where = f"{table.title}, row {label}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
-    if number is None:
-        return claim
-    return claim | draft_values.tolerance_keys(number, kind, fraction, claimed.get("scale") in UNIT_TODOS)
+    if number is not None:
+        claim |= draft_values.tolerance_keys(number, kind, fraction, claimed.get("scale") in UNIT_TODOS)
+    if note:
+        claim["note"] = f"{note}. {claim['note']}" if "note" in claim else note
+    return claim
 
 
 def _label_claims(table: Table, label: str, around: tuple[str, ...], context: _Context

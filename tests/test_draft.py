@@ -622,6 +622,27 @@ def test_a_signed_change_after_a_number_is_neither_its_band_nor_a_claim(tmp_path
     assert "partial" not in spread and spread["tolerance"] == {"digits": 1, "abs": 0.3}
 
 
+def test_a_cell_of_two_numbers_gives_two_partial_claims_each_asking_which_it_is(tmp_path: Path) -> None:
+    """"2.2M / 3.4M" was left unread, and one claim of 2.2M with the whole cell as printed would be silently wrong:
+    each number is a claim, part of its cell, with a TODO to say which it is. Slashes between numbers of no kind,
+    unit or decimals ("3/5") stay one cell left to the author."""
+    columns = ["Model", "Params (backbone / total)", "Val / Test acc (%)", "Seeds converged"]
+    markdown = _table(columns, ["ViT-T", "2.2M / 3.4M", "**89.1** / 90.3", "3/5"], ["ViT-S", "21.7M", "92.0", "5/5"])
+    claims = [claim for claim in _claims(markdown) if claim["cell"][1] == "ViT-T"]
+    assert [(claim["kind"], claim["printed"], claim.get("value"), claim.get("scale", 1), claim.get("partial"))
+            for claim in claims[:4]] == [("params", "2.2M", 2.2, 1e6, True), ("params", "3.4M", 3.4, 1e6, True),
+                                         ("accuracy", "**89.1**", 89.1, 1, True), ("accuracy", "90.3", 90.3, 1, True)]
+    note = "TODO: its cell prints 2 numbers (2.2M / 3.4M): say which this one is (its model, split, count, ...), or " \
+           "delete this claim"
+    assert claims[0]["note"] == claims[1]["note"] == note and claims[0]["id"] != claims[1]["id"]
+    unread = tomllib.loads(_uncommented(draft(markdown, slug="demo", source=None)))["claim"]
+    assert [(claim["printed"], claim["value"]) for claim in unread if claim["value"] == UNREAD] == [("3/5", UNREAD),
+                                                                                                   ("5/5", UNREAD)]
+    assert _left_todo(markdown, note, tmp_path).endswith(f"note: TODO left by claimbench draft: {note[6:]}")
+    assert [claim.printed for claim in _loaded(markdown, tmp_path) if claim.partial] == ["2.2M", "3.4M", "**89.1**",
+                                                                                         "90.3"]
+
+
 def test_a_footnote_marker_after_a_number_is_no_part_of_it() -> None:
     columns = ["Model", "Top-1 (%)", "Params"]
     rows = [["A", "**80.1**\\*", "11.3M†"], ["B", "91.2<sup>1</sup>", "688<sup>‡</sup>"],
