@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Literal, get_args, get_origin
 
 from claimbench import atomic, draft_text, draft_values, markdown_tables, numerals, schema, vocab
+from claimbench.column_units import caption_scale
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
                                      RELATIVE_BAND, RELATIVE_KINDS, SIZE_UNIT, TIME_UNIT, TRAINED, TRAINING_BAND,
                                      UNIT_TODOS, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND)
@@ -219,7 +220,7 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
     every = [cell for row in cells.values() for cell in row]
     fractions = _line_cells(every, transposed, (*PERCENT_KINDS, None), draft_values.fractions)
     counted = _line_cells(every, transposed, ("params", "macs"), _unitless_counts)
-    timed = _line_units(every, transposed, ("epoch_time",))
+    timed = _line_scales(every, transposed, ("epoch_time",))
     for row_index, row in enumerate(table.rows):
         label = row[0] if row else ""
         around = _row_texts(table, row, per_layer)
@@ -229,12 +230,11 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
             column = table.columns[cell.index]
             quantity = _quantity(cell.header, cell.number, cell.part or cell.printed)
             kind = _kind(quantity, per_layer and not whole_model)
+            scale = timed.get((cell.row, cell.index)) or caption_scale(table.caption, quantity)
             claims.append(_cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
                                       (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
-                                      note=cell.note,
-                                      fraction=(cell.row, cell.index) in fractions,
-                                      counted=(cell.row, cell.index) in counted,
-                                      unit=timed.get((cell.row, cell.index))))
+                                      note=cell.note, fraction=(cell.row, cell.index) in fractions,
+                                      counted=(cell.row, cell.index) in counted, scale=scale))
         yield from map(functools.partial(_addressable, repeated), claims)
 
 
@@ -304,15 +304,17 @@ def _line_cells(cells: list[_Cell], transposed: bool, kinds: tuple[str | None, .
             if printed_so([number for _, number in line]) for cell, _ in line}
 
 
-def _line_units(cells: list[_Cell], transposed: bool, kinds: tuple[str, ...]) -> dict[tuple[int, int], str]:
-    """(row, column index) of the numbers with no unit of each line of ``kinds`` (``_lines``), and the one unit its
-    other numbers print: "1.15" below "1.15s" and "1.12s" is in seconds."""
-    units = {}
+def _line_scales(cells: list[_Cell], transposed: bool, kinds: tuple[str, ...]) -> dict[tuple[int, int], Guess]:
+    """(row, column index) of the numbers with no unit of each line of ``kinds`` (``_lines``), and the scale of the
+    one unit its other numbers print, with a comment: "1.15" below "1.15s" and "1.12s" is in seconds."""
+    scales = {}
     for line in _lines(cells, transposed, kinds):
         printed = {number.unit for _, number in line if number.unit}
         if len(printed) == 1:
-            units |= {(cell.row, cell.index): min(printed) for cell, number in line if not number.unit}
-    return units
+            unit = min(printed)
+            scale = Guess(numerals.UNITS[unit], f"in {unit}, as the {'row' if transposed else 'column'} prints it")
+            scales |= {(cell.row, cell.index): scale for cell, number in line if not number.unit}
+    return scales
 
 
 def _unitless_counts(numbers: list[numerals.Number]) -> bool:
@@ -378,7 +380,7 @@ def _cell_claim(
     header: str | None = None,
     fraction: bool = False,
     counted: bool = False,
-    unit: str | None = None,
+    scale: Guess | str | None = None,
     aside: Guess | None = None,
     note: str | None = None,
 ) -> dict[str, object]:
@@ -386,8 +388,9 @@ def _cell_claim(
     ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
     its kind, if not its column (a transposed table's row label); ``fraction``: its column (or row) prints a
     percentage as a fraction of 1; ``counted``: its column (or row) prints counts in a unit it does not name;
-    ``unit``: the one its column's (or row's) other numbers print, where it prints none; ``aside``: its ``partial``,
-    with a comment on the rest of the cell; ``note``: what the author must say of it."""
+    ``scale``: of the unit its column's (or row's) other numbers print, or the paragraph before its table names (a
+    TODO where it names several), where it prints none; ``aside``: its ``partial``, with a comment on the rest of the
+    cell; ``note``: what the author must say of it."""
     label, column, printed = cell
     header = header or column
     kind, quantity = kinds
@@ -398,8 +401,8 @@ def _cell_claim(
     line = "the row" if header != column else "the column"
     if number is None:
         claimed: dict[str, object] = {"value": UNREAD}
-    elif unit and number.unit is None:
-        claimed = draft_values.as_printed(number, Guess(numerals.UNITS[unit], f"in {unit}, as {line} prints it"))
+    elif scale is not None and number.unit is None:
+        claimed = draft_values.as_printed(number, scale)
     else:
         named = bool(re.search(numerals.NOUN, numerals.plain_text(partial or printed)))  # "<100 params"
         claimed = draft_values.claimed(number, quantity, line if fraction else None, counted, named)
@@ -411,8 +414,10 @@ def _cell_claim(
     claim["cell"] = [table.id, label, column]
     where = f"{table.title}, row {label}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
-    if number is not None:
-        claim |= draft_values.tolerance_keys(number, kind, fraction, claimed.get("scale") in UNIT_TODOS)
+    if number is not None:  # a whole number in a unit nobody names, or not 1, is a rounding to whole ones
+        unnamed = claimed.get("scale") in UNIT_TODOS or scale is not None and claimed.get("scale") is scale and (
+            not isinstance(scale, Guess) or scale.value != 1.0)
+        claim |= draft_values.tolerance_keys(number, kind, fraction, unnamed)
     if note:
         claim["note"] = f"{note}. {claim['note']}" if "note" in claim else note
     return claim

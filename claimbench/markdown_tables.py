@@ -27,14 +27,18 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[str]]
+    caption: str | None = None
+    """The plain text of the paragraph right before the table ("All counts in millions."), if one is."""
 
 
 class _Found(NamedTuple):
-    """A table as found: the nearest heading, that heading's parent, and the rows (header first)."""
+    """A table as found: the nearest heading, that heading's parent, the rows (header first), and the paragraph
+    right before it."""
 
     heading: str | None
     parent: str | None
     rows: list[list[str]]
+    caption: str | None
 
 
 @dataclass
@@ -89,7 +93,9 @@ def _scan(text: str) -> Scan:
             heading, parent = _heading_and_parent(headings)
             rows = _rows(tokens[index:end], lines)
             kept = _table_end(rows)
-            found.append(_Found(heading, parent, [_verbatim(line, cells) for line, cells in rows[:kept]]))
+            before = tokens[index - 2] if index > 1 and tokens[index - 1].type == "paragraph_close" else None
+            caption = numerals.plain(before.children or []) if before and before.type == "inline" else None
+            found.append(_Found(heading, parent, [_verbatim(line, cells) for line, cells in rows[:kept]], caption))
             if rows[kept:]:
                 scan.prose.append((heading, " ".join(numerals.plain_text(line) for line, _ in rows[kept:])))
             index = end + 1
@@ -154,12 +160,12 @@ def _tables(found: list[_Found]) -> list[Table]:
     shared = Counter(table.heading for table in found)
     taken: set[str] = set()
     tables = []
-    for number, (heading, parent, rows) in enumerate(found, start=1):
+    for number, (heading, parent, rows, caption) in enumerate(found, start=1):
         title = heading or f"Table {number}"
         if heading and parent and shared[heading] > 1:
             title = f"{parent}: {heading}"
         table_id = unique(slug(title) or f"table_{number}", taken)
-        tables.append(Table(id=table_id, title=title, columns=rows[0], rows=rows[1:]))
+        tables.append(Table(id=table_id, title=title, columns=rows[0], rows=rows[1:], caption=caption))
     return tables
 
 

@@ -62,9 +62,10 @@ def _claims(markdown: str) -> list[dict]:
 def _filled(ledger: str) -> str:
     """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe, the
     number of a cell the draft could not read."""
-    text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{SIZE_UNIT}"', "1e6").replace(f'"{FLOPS_COUNT}"', '"flops"')
-    text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]").replace(f'"{COUNT_UNIT}"', "1e6")
-    text = text.replace(f'"{TIME_UNIT}"', "1e-3").replace(f'"{BOUND_COUNT_UNIT}"', "1e3")
+    text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{FLOPS_COUNT}"', '"flops"')
+    text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]")
+    for unit, scale in ((SIZE_UNIT, "1e6"), (COUNT_UNIT, "1e6"), (TIME_UNIT, "1e-3"), (BOUND_COUNT_UNIT, "1e3")):
+        text = re.sub(rf'"{re.escape(unit)}[^"]*"', scale, text)  # and a TODO that goes on to name a caption's units
     for key, number in (("lr", "0.1"), ("batch size", "32"), ("epochs", "1")):  # the drafted recipe's numbers
         text = text.replace(f'"TODO: {key}"', number)
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
@@ -641,6 +642,28 @@ def test_a_cell_of_two_numbers_gives_two_partial_claims_each_asking_which_it_is(
     assert _left_todo(markdown, note, tmp_path).endswith(f"note: TODO left by claimbench draft: {note[6:]}")
     assert [claim.printed for claim in _loaded(markdown, tmp_path) if claim.partial] == ["2.2M", "3.4M", "**89.1**",
                                                                                          "90.3"]
+
+
+def test_a_unit_named_only_in_the_paragraph_before_the_table_is_read_with_a_comment(tmp_path: Path) -> None:
+    """"All counts in millions. Times in ms." above a table whose headers name no unit: "45" under "MACs" was 45
+    MACs, exactly, and "843" under "Epoch time" asked for its unit. One unit for a column's kind is its scale, with a
+    comment that quotes the paragraph; several are a scale TODO that names them."""
+    markdown = _table(["Model", "Params", "MACs", "Epoch time", "Acc (%)"], ["Tiny", "1.2", "45", "843", "71.2"],
+                      ["Small", "3", "120", "1020", "75.0"]).replace("| Model", "All counts in millions. Times in "
+                                                                          "ms.\n\n| Model", 1)
+    markdown += "\n## Sizes\n\nSizes in MB or MiB; params in M.\n\n| Model | Size |\n|---|---|\n| Tiny | 4.9 |\n"
+    claims = {tuple(claim["cell"][1:]): claim for claim in _claims(markdown)}
+    assert [(claims["Small", column]["scale"], claims["Small", column]["tolerance"].get("digits"))
+            for column in ("Params", "MACs", "Epoch time")] == [(1e6, 0), (1e6, 0), (1e-3, 0)]
+    assert "scale" not in claims["Small", "Acc (%)"]
+    out = draft(markdown, slug="demo", source=None)
+    assert "= 1e6  # in millions, as the paragraph before the table says: 'All counts in millions. Times in ms.'" in out
+    assert "= 1e-3  # in ms, as the paragraph before the table says: " in out
+    assert claims["Tiny", "Size"]["scale"] == f"{SIZE_UNIT}; the paragraph before the table names MB and MiB: " \
+                                             "'Sizes in MB or MiB; params in M.'"
+    loaded = {claim.cell[1:]: claim for claim in _loaded(markdown, tmp_path)}
+    assert check(loaded["Small", "MACs"], Measurement(120_400_000)).verdict == "reproduced"
+    assert check(loaded["Small", "Params"], Measurement(3_210_000)).verdict == "reproduced"
 
 
 def test_a_footnote_marker_after_a_number_is_no_part_of_it() -> None:
