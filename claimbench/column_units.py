@@ -1,5 +1,6 @@
-"""The unit a table prints a column's numbers in where neither its cells nor its header name one: the paragraph
-right before the table ("All counts in millions.", "Times in ms."). Torch-free."""
+"""The unit a table prints a column's numbers in where neither its cells nor its header name one: a row of units
+under the header ("| | (M) | (%) |"), or the paragraph right before the table ("All counts in millions.", "Times in
+ms."). Torch-free."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from claimbench.draft_values import COUNT_UNIT, SIZE_UNIT, TIME_UNIT
 from claimbench.kind_words import UNIT_KINDS, guess_kind, meant, unmeasured, words_of
 from claimbench.toml_lines import Guess
 
-__all__ = ["caption_scale"]
+__all__ = ["caption_scale", "unit_row"]
 
 _SPELT = {"milliseconds": "ms", "seconds": "s", "secs": "s", "sec": "s", "percent": "%"}
 """Units a sentence spells out, as a header abbreviates them."""
@@ -18,6 +19,11 @@ _UNIT = re.compile(rf"(?:\b(?:in|or)\s+|\()(?P<unit>{'|'.join(_SPELT)}|{numerals
 """A unit a caption gives numbers: "in millions", "in ms", "(MB)", "in MB or MiB"."""
 _CLAUSE = re.compile(r"[^.;,:]+(?:\.\d[^.;,:]*)*")
 """A clause of a caption: "Params in M", "MACs in G" (a decimal point stays inside its clause)."""
+_POWERS = {"3": "K", "6": "M", "9": "G", "³": "K", "⁶": "M", "⁹": "G"}
+_POWER = re.compile(r"(?:[x×]\s*)?(?:10\s*\^\s*|10|1e)(?P<power>[369³⁶⁹])")
+"""A unit printed as a power of ten: "×10^6", "10<sup>6</sup>" (read as "10^6"), "1e6", "10⁶"."""
+_UNIT_CELL = re.compile(r"[(\[]?\s*(?P<unit>[^()\[\]]*?)\s*[)\]]?")
+"""A cell of a row of units: "(M)", "[ms]", "%", "×10^6"."""
 _UNIT_TODO = {"size": SIZE_UNIT, "params": COUNT_UNIT, "macs": COUNT_UNIT, "epoch_time": TIME_UNIT}
 """The kinds a unit-less column needs a unit for, and the TODO that asks for it."""
 _QUOTED = 100
@@ -55,3 +61,27 @@ def _units(caption: str) -> list[tuple[str, str | None]]:
                 found.append((unit, found[-1][1] if match.group().startswith("or") and found else named))
             start = match.end()
     return found
+
+
+def unit_row(columns: list[str], rows: list[list[str]]) -> list[str] | None:
+    """The column headers with the units that the table's first row prints under them ("| | (M) | (%) |" under "|
+    Model | Params | Acc |": "Params (M)", "Acc (%)"), where that row is units only (its label empty, a unit or
+    nothing in each other cell, one unit at least); None where it is not."""
+    if not rows or rows[0][0].strip().lower() not in ("", "unit", "units"):
+        return None
+    units = [_unit(cell) for cell in rows[0][1:]]
+    if not any(units) or any(unit is None for unit in units):
+        return None
+    return [columns[0], *(f"{column} ({unit})" if unit else column for column, unit in zip(columns[1:], units))]
+
+
+def _unit(cell: str) -> str | None:
+    """The unit a cell of a row of units prints ("(M)": "M", "×10^6": "M", "[ms]", "(seconds)": "s"), "" for an
+    empty cell, None for anything else."""
+    text = numerals.plain_text(re.sub(r"<sup>\s*(\d)\s*</sup>", r"^\1", cell, flags=re.IGNORECASE)).strip()
+    match = _UNIT_CELL.fullmatch(text)
+    unit = match["unit"] if match else text
+    if power := _POWER.fullmatch(unit):
+        return _POWERS[power["power"]]
+    unit = _SPELT.get(unit, unit)
+    return unit if unit in numerals.UNITS or not unit else None

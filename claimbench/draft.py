@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Literal, get_args, get_origin
 
 from claimbench import atomic, draft_text, draft_values, markdown_tables, numerals, schema, vocab
-from claimbench.column_units import caption_scale
+from claimbench.column_units import caption_scale, unit_row
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
                                      RELATIVE_BAND, RELATIVE_KINDS, SIZE_UNIT, TIME_UNIT, TRAINED, TRAINING_BAND,
                                      UNIT_TODOS, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND)
@@ -250,11 +250,12 @@ def _transposed(table: Table) -> bool:
 
 
 def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
-    """The cells with a digit, by row; their numbers read under their column header, or in a ``transposed``
-    table under their row label."""
+    """The cells with a digit, by row; their numbers read under their column header (with the unit a row of units
+    under it prints, a row that holds no claim), or in a ``transposed`` table under their row label."""
     found: dict[int, list[_Cell]] = {}
-    for row_index, row in enumerate(table.rows):
-        for index, (column, printed) in enumerate(zip(table.columns[1:], row[1:]), start=1):
+    headers = None if transposed else unit_row(table.columns, table.rows)
+    for row_index, row in enumerate(table.rows[1:] if headers else table.rows, start=1 if headers else 0):
+        for index, (column, printed) in enumerate(zip((headers or table.columns)[1:], row[1:]), start=1):
             header = row[0] if transposed else column
             number = numerals.parse(printed, header)
             cell = _Cell(row_index, index, printed, header, number)

@@ -666,6 +666,27 @@ def test_a_unit_named_only_in_the_paragraph_before_the_table_is_read_with_a_comm
     assert check(loaded["Small", "Params"], Measurement(3_210_000)).verdict == "reproduced"
 
 
+def test_a_row_of_units_under_the_header_gives_the_columns_their_units(tmp_path: Path) -> None:
+    """"| | (M) | (×10^6) | [MB] | (ms) | (%) |" as the first body row: "45" under "MACs" was 45 MACs, exactly, and
+    "(×10^6)" a cell left to the author. The row's units are the columns' units, and the row holds no claim."""
+    columns = ["Model", "Params", "MACs", "Size", "Epoch time", "Acc"]
+    units = ["", "(M)", "(×10^6)", "[MB]", "(ms)", "(%)"]
+    markdown = _table(columns, units, ["Tiny", "1.2", "45", "4.9", "843", "71.2"], ["Small", "3", "120", "12", "1020",
+                                                                                     "75.0"])
+    ledger = draft(markdown, slug="demo", source=None)
+    claims = tomllib.loads(_uncommented(ledger))["claim"]
+    assert all(claim["cell"][1] in ("Tiny", "Small") for claim in claims)
+    small = [(claim["value"], claim.get("scale", 1), claim["tolerance"]["digits"]) for claim in claims
+             if claim["cell"][1] == "Small"]
+    assert small == [(3, 1e6, 0), (120, 1e6, 0), (12, 1e6, 0), (1020, 1e-3, 0), (75.0, 1, 1)]
+    assert tomllib.loads(ledger)["table"][0]["rows"][0] == units  # the table stays verbatim
+    loaded = {claim.cell[1:]: claim for claim in _loaded(markdown, tmp_path)}
+    assert check(loaded["Tiny", "MACs"], Measurement(45_200_000)).verdict == "reproduced"
+    not_units = _table(["Model", "Params"], ["", "(10, 1)"], ["A", "1.2M"])  # a shape, not a unit
+    assert [claim["printed"] for claim in tomllib.loads(_uncommented(draft(not_units, slug="d", source=None)))[
+        "claim"]] == ["(10, 1)", "1.2M"]
+
+
 def test_a_footnote_marker_after_a_number_is_no_part_of_it() -> None:
     columns = ["Model", "Top-1 (%)", "Params"]
     rows = [["A", "**80.1**\\*", "11.3M†"], ["B", "91.2<sup>1</sup>", "688<sup>‡</sup>"],
