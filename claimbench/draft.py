@@ -6,7 +6,8 @@ imported or executed. The draft copies every table verbatim, makes one claim per
 "60-65%" an interval, "88.7 ± 0.3" a value with the author's band), writes an explicit ``TODO`` for
 what only the author knows (model, count convention, recipe, ...), which the ledger loader rejects
 until it is filled in, and lists as commented-out candidate claims the numbers of the running text,
-beside their sentence, and each cell with a digit that it cannot read as a number. Torch-free.
+beside their sentence, the totals of a model summary in a code block, beside their line, and each cell with a digit
+that it cannot read as a number. Torch-free.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
-from claimbench import atomic, draft_text, draft_values, markdown_tables, numerals, schema, vocab
+from claimbench import atomic, draft_text, draft_values, markdown_tables, model_summaries, numerals, schema, vocab
 from claimbench.column_units import caption_scale, unit_row
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
                                      RELATIVE_BAND, RELATIVE_KINDS, SIZE_UNIT, TIME_UNIT, TRAINED, TRAINING_BAND,
@@ -95,7 +96,7 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
         lines += ["", "[[table]]", *_table_lines(table), *keys(shared)]
         for claim in table_claims:
             lines += ["", *_claim_lines({key: value for key, value in claim.items() if key not in shared})]
-    lines += _candidate_lines(scan.prose, context)
+    lines += _candidate_lines(scan.prose, context) + _summary_lines(scan.code, context)
     return "\n".join(lines) + "\n"
 
 
@@ -493,6 +494,23 @@ def _candidate_lines(prose: list[tuple[str | None, str]], context: _Context) -> 
     if not lines:
         return []
     return ["", "# --- Numbers in the running text: candidate claims, commented out. ---", *lines]
+
+
+def _summary_lines(code: list[tuple[str | None, str]], context: _Context) -> list[str]:
+    """Commented-out candidate claims for the totals of the model summaries in code blocks, each under its line."""
+    lines: list[str] = []
+    for section, text in code:
+        for total in model_summaries.totals(text):
+            where = f"section '{section}', code block" if section else "introduction, code block"
+            claim: dict[str, object] = {
+                "id": unique(f"{total.kind}/code/{slug(section or '') or 'top'}", context.ids),
+                "kind": total.kind, "model": _model_todo(context), **_todos(total.kind, total.kind, total.line, ()),
+                **total.keys, **draft_values.claimed(total.number, total.kind), "printed": total.printed,
+                "source": f"{context.source}, {where}" if context.source else where,
+                **draft_values.tolerance_keys(total.number, total.kind), **({"note": total.note} if total.note else {})}
+            lines += ["", f"# {draft_text.comment(total.line)}", "# [[claim]]", *(f"# {line}" for line in keys(claim))]
+    return ["", "# --- Totals of model summaries in code blocks: candidate claims, commented out. ---", *lines] if (
+        lines) else []
 
 
 def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, context: _Context) -> dict[str, object]:

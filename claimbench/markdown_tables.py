@@ -1,6 +1,6 @@
 """A markdown report read as text (markdown-it-py: CommonMark plus GFM tables): its title, its tables verbatim,
-each titled by its heading and given an id, and the prose around them. Nothing in it is imported or executed.
-Torch-free."""
+each titled by its heading and given an id, and the prose and code blocks around them. Nothing in it is imported
+or executed. Torch-free."""
 
 from __future__ import annotations
 
@@ -43,11 +43,13 @@ class _Found(NamedTuple):
 
 @dataclass
 class Scan:
-    """What one pass over the report found: the title, the tables, (section, text) of the prose."""
+    """What one pass over the report found: the title, the tables, (section, text) of the prose and of the code
+    blocks."""
 
     title: str | None = None
     tables: list[Table] = field(default_factory=list)
     prose: list[tuple[str | None, str]] = field(default_factory=list)
+    code: list[tuple[str | None, str]] = field(default_factory=list)
 
 
 def scan(markdown_text: str) -> Scan:
@@ -102,6 +104,8 @@ def _scan(text: str) -> Scan:
         else:
             if token.type == "inline":
                 scan.prose.append((_heading_and_parent(headings)[0], numerals.plain(token.children or [])))
+            elif token.type in ("fence", "code_block"):
+                scan.code.append((_heading_and_parent(headings)[0], token.content))
             index += 1
     scan.tables = _tables(found)
     return scan

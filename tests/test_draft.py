@@ -687,6 +687,59 @@ def test_a_row_of_units_under_the_header_gives_the_columns_their_units(tmp_path:
         "claim"]] == ["(10, 1)", "1.2M"]
 
 
+_KERAS_SUMMARY = """Model: "sequential"
+ Layer (type)                Output Shape              Param #
+ conv2d (Conv2D)             (None, 30, 30, 32)        896
+ batch_normalization (BatchN  (None, 30, 30, 32)       128
+ dense (Dense)               (None, 10)                288010
+Total params: 289,034 (1.10 MB)
+Trainable params: 288,970 (1.10 MB)
+Non-trainable params: 64 (256.00 B)
+"""
+_TORCHINFO_SUMMARY = """Layer (type:depth-idx)                   Output Shape              Param #
+ResNet                                   [1, 10]                   --
+├─Conv2d: 1-1                            [1, 64, 32, 32]           1,728
+Total params: 11,173,962
+Trainable params: 11,173,962
+Non-trainable params: 0
+Total mult-adds (M): 555.42
+Input size (MB): 0.01
+Forward/backward pass size (MB): 9.83
+Params size (MB): 44.70
+Estimated Total Size (MB): 54.54
+"""
+
+
+def test_a_model_summary_in_a_code_block_gives_candidate_claims_of_its_totals(tmp_path: Path) -> None:
+    """Keras's model.summary() and torchinfo's totals were ignored: each is a commented-out candidate under its line,
+    its kind and convention as the words say. A code block's other numbers (a layer's 896, an lr) are no claims."""
+    markdown = (f"# R\n\n## Keras\n\n```\n{_KERAS_SUMMARY}```\n\n## PyTorch\n\n```text\n{_TORCHINFO_SUMMARY}```\n\n"
+                "```python\noptimizer = SGD(lr=0.1, momentum=0.9)\nfor epoch in range(200):\n    pass\n```\n")
+    ledger = draft(markdown, slug="demo", source="demo.md")
+    section = ledger.split("# --- Totals of model summaries in code blocks: candidate claims, commented out. ---\n")[1]
+    blocks = [re.sub(r"^# ", "", block, flags=re.MULTILINE) for block in section.strip().split("\n\n")]
+    assert [block.splitlines()[0] for block in blocks] == [
+        "Total params: 289,034 (1.10 MB)", "Trainable params: 288,970 (1.10 MB)", "Total params: 11,173,962",
+        "Trainable params: 11,173,962", "Total mult-adds (M): 555.42", "Params size (MB): 44.70",
+        "Estimated Total Size (MB): 54.54"]
+    claims = [tomllib.loads(block.split("\n", 1)[1])["claim"][0] for block in blocks]
+    assert [(claim["kind"], claim.get("count", claim.get("size")), claim["value"], claim.get("scale", 1))
+            for claim in claims] == [("params", "keras", 289_034, 1), ("params", "trainable", 288_970, 1),
+                                     ("params", "trainable", 11_173_962, 1), ("params", "trainable", 11_173_962, 1),
+                                     ("macs", "torchinfo", 555.42, 1e6), ("size", "parameter_bytes", 44.7, 1e6),
+                                     ("size", "torchinfo_total", 54.54, 1e6)]
+    assert claims[0]["source"] == "demo.md, section 'Keras', code block" and claims[4]["tolerance"] == {"digits": 2}
+    (tmp_path / "demo.toml").write_text(_filled(ledger + "\n" + "\n".join(f"[[claim]]\n{block.split(chr(10), 2)[2]}"
+                                                                           for block in blocks)), encoding="utf-8")
+    (report,) = load_reports(tmp_path)
+    assert len(report.claims) == 7
+    batched = draft(f"# R\n\n```\n{_TORCHINFO_SUMMARY.replace('[1, ', '[32, ')}```\n", slug="d", source=None)
+    assert batched.count("# note      = \"TODO: the summary's shapes are of a batch of 32") == 2  # MACs, total size
+    unknown = draft("# R\n\n```\nTotal params: 1,234\nTrainable params: 1,200\n```\n", slug="d", source=None)
+    assert '# count   = "TODO: parameter count convention' in unknown  # whose "Total" is it?
+    assert '# count   = "trainable"  # the summary\'s \'Trainable params\'' in unknown
+
+
 def test_a_footnote_marker_after_a_number_is_no_part_of_it() -> None:
     columns = ["Model", "Top-1 (%)", "Params"]
     rows = [["A", "**80.1**\\*", "11.3M†"], ["B", "91.2<sup>1</sup>", "688<sup>‡</sup>"],

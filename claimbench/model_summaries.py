@@ -1,0 +1,83 @@
+"""The totals a model summary prints in a report's code block, Keras's `model.summary()` ("Total params:
+1,234,567", "Trainable params: ...") and torchinfo's ("Total mult-adds (M): 1.81", "Estimated Total Size (MB):
+87.11"), each with the kind and convention its words name; a code block's other numbers are no claims. Torch-free.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from claimbench import numerals
+from claimbench.toml_lines import Guess, todo
+
+__all__ = ["Total", "totals"]
+
+_TOTAL = re.compile(rf"^[ \t]*(?P<what>Total params|Trainable params|Total mult-adds|Estimated Total Size|Params size)"
+                    rf"[ \t]*(?:\((?P<unit>[^()\n]*)\))?[ \t]*:[ \t]*(?P<number>{numerals.NUMBER})(?![\w.])",
+                    re.MULTILINE | re.IGNORECASE)
+"""A summary's line of a total: its words, the unit in brackets after them, its number."""
+_TORCHINFO = re.compile(r"depth-idx|mult-adds|Estimated Total Size", re.IGNORECASE)
+_KERAS = re.compile(r'^Model: "|Layer \(type\)', re.MULTILINE)
+_NAMES = {"keras": "Keras", "torchinfo": "torchinfo"}
+_NONE_FROZEN = re.compile(r"^[ \t]*Non-trainable params[ \t]*:[ \t]*0(?![\d.,])", re.MULTILINE | re.IGNORECASE)
+_BATCH = re.compile(r"\[\s*(\d+)\s*,\s*\d")
+"""The first dimension of the first shape torchinfo prints ("[1, 64, 16, 16]"): the batch it summarised."""
+_PER_BATCH = ("macs", "size")
+"""The totals torchinfo counts for the whole batch: claimbench measures one image."""
+
+
+@dataclass(frozen=True)
+class Total:
+    """A total of a model summary: its line, its number as printed and read, its kind and convention keys."""
+
+    line: str
+    printed: str
+    number: numerals.Number
+    kind: str
+    keys: dict[str, object]
+    """``count`` or ``size``, with a comment that says where they were read; none where the words do not say."""
+    note: str | None = None
+    """A TODO where the summary counted a batch of images."""
+
+
+def totals(code: str) -> list[Total]:
+    """The totals of each model summary in the code block ``code``, in order."""
+    library = "torchinfo" if _TORCHINFO.search(code) else "keras" if _KERAS.search(code) else None
+    batch = int(shape[1]) if library == "torchinfo" and (shape := _BATCH.search(code)) else 1
+    found = []
+    for match in _TOTAL.finditer(code):
+        what, unit = " ".join(match["what"].lower().split()), match["unit"]
+        read = _read(what, f"{_NAMES.get(library, 'the summary')}'s {match['what']!r}", library,
+                     bool(_NONE_FROZEN.search(code)))
+        if read is None or (unit or None) not in (None, *numerals.UNITS):
+            continue
+        note = None
+        if read[0] in _PER_BATCH and batch != 1 and what != "params size":  # parameter bytes are the model's
+            note = todo(f"the summary's shapes are of a batch of {batch}, and its {match['what']!r} counts them all: "
+                        "claimbench measures one image; give that image's number, or delete this claim")
+        number = numerals.number(match["number"], unit, None)
+        end = code.find("\n", match.end())
+        found.append(Total(code[match.start() : end if end >= 0 else None].strip(), match["number"], number, *read,
+                           note))
+    return found
+
+
+def _read(what: str, named: str, library: str | None, none_frozen: bool) -> tuple[str, dict[str, object]] | None:
+    """(kind, convention keys) of a summary's total ``what`` (lower case), as ``library`` prints it and ``named`` names
+    it; None where claimbench measures no such total (or only torchinfo prints it, and the summary is not
+    torchinfo's)."""
+    if what == "trainable params":
+        return "params", {"count": Guess("trainable", f"{named}: the parameters with requires_grad")}
+    if what == "total params" and library == "keras":
+        return "params", {"count": Guess("keras", f"{named}: count_params(), trainable and not, BatchNorm's moving "
+                                                  "mean and variance among them")}
+    if what == "total params":  # torchinfo's counts frozen parameters too; an unknown summary's, who knows
+        trainable = library == "torchinfo" and none_frozen
+        return "params", {"count": Guess("trainable", f"{named}, with no non-trainable ones")} if trainable else {}
+    if library != "torchinfo":
+        return None
+    if what == "total mult-adds":
+        return "macs", {"count": Guess("torchinfo", f"{named}: biases and BatchNorm count too")}
+    size = {"estimated total size": "torchinfo_total", "params size": "parameter_bytes"}[what]
+    return "size", {"size": Guess(size, f"{named}; its MB are 10^6 bytes")}
