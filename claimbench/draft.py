@@ -196,7 +196,7 @@ def _shared(table: Table, table_claims: list[dict[str, object]]) -> dict[str, ob
 
 @dataclass(frozen=True)
 class _Cell:
-    """A table cell with a digit, and the header that names its kind and unit."""
+    """A table cell with a digit (or one number of it, ``part``), and the header that names its kind and unit."""
 
     row: int
     index: int
@@ -276,10 +276,11 @@ def _parts(cell: _Cell) -> list[_Cell]:
         aside = Guess(True, f"its cell's {split[1]!r} is a change from another row, not its band: no claim drafted")
         return [dataclasses.replace(cell, number=number, part=split[0], aside=aside)]
     texts = re.split(r"\s*/\s*", cell.printed.strip())
-    numbers = [numerals.parse(text, cell.header) for text in texts]
-    if len(texts) < 2 or any(number is None or isinstance(number.value, list) for number in numbers):
+    numbers = [number for text in texts if (number := numerals.parse(text, cell.header)) is not None
+               and not isinstance(number.value, list)]
+    if len(texts) < 2 or len(numbers) < len(texts):
         return []
-    if not guess_kind(cell.header) and not any(number.unit or number.digits for number in numbers):  # type: ignore
+    if not guess_kind(cell.header) and not any(number.unit or number.digits for number in numbers):
         return []
     note = todo(f"its cell prints {len(texts)} numbers ({numerals.plain_text(cell.printed)}): say which this one is "
                 "(its model, split, count, ...), or delete this claim")
@@ -386,7 +387,7 @@ def _cell_claim(
     aside: Guess | None = None,
     note: str | None = None,
 ) -> dict[str, object]:
-    """The claim of one table cell (or of the part ``partial`` of a label cell); ``UNREAD`` without a number.
+    """The claim of one table cell (or of its part ``partial``: a label's, or a cell's); ``UNREAD`` without a number.
     ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
     its kind, if not its column (a transposed table's row label); ``fraction``: its column (or row) prints a
     percentage as a fraction of 1; ``counted``: its column (or row) prints counts in a unit it does not name;
@@ -401,13 +402,16 @@ def _cell_claim(
     if kind == "layer":
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
     line = "the row" if header != column else "the column"
+    unnamed = False  # a whole number in a unit nobody names (or in one but the base one) is a rounding to it
     if number is None:
         claimed: dict[str, object] = {"value": UNREAD}
     elif scale is not None and number.unit is None:
         claimed = draft_values.as_printed(number, scale)
+        unnamed = not isinstance(scale, Guess) or scale.value != 1.0
     else:
         named = bool(re.search(numerals.NOUN, numerals.plain_text(partial or printed)))  # "<100 params"
         claimed = draft_values.claimed(number, quantity, line if fraction else None, counted, named)
+        unnamed = claimed.get("scale") in UNIT_TODOS
     todos = _todos(kind, quantity, f"{header} {partial or printed}", around)
     claim |= {"model": _model_todo(context), **todos, **claimed}
     claim["printed"] = partial or printed
@@ -416,9 +420,7 @@ def _cell_claim(
     claim["cell"] = [table.id, label, column]
     where = f"{table.title}, row {label}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
-    if number is not None:  # a whole number in a unit nobody names, or not 1, is a rounding to whole ones
-        unnamed = claimed.get("scale") in UNIT_TODOS or scale is not None and claimed.get("scale") is scale and (
-            not isinstance(scale, Guess) or scale.value != 1.0)
+    if number is not None:
         claim |= draft_values.tolerance_keys(number, kind, fraction, unnamed)
     if note:
         claim["note"] = f"{note}. {claim['note']}" if "note" in claim else note
