@@ -14,7 +14,10 @@ import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from claimbench.ledger import Report
 
 __all__ = ["compare_records", "main"]
 
@@ -65,6 +68,9 @@ INI_FILES = (*((("pytest.toml", "pytest"), (".pytest.toml", "pytest")) if PYTEST
 (pytest 8 reads no ``pytest.toml``, and of ``pyproject.toml`` only ``[tool.pytest.ini_options]``)."""
 ALWAYS_READ = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini")
 """The files that are pytest's configuration even when empty."""
+REPORT, OWN_REPORT = "REPORT.md", "CLAIMS.md"
+"""The verdict report ``claimbench init`` configures, and the one it configures when the author's report, which
+the ledger is drafted from, is ``REPORT.md`` (the verdicts would overwrite it)."""
 INIT_PATHS = ("claims_dir", "claims_report", "claims_json", "claims_badges")
 """The settings of ``claimbench init`` that are paths, written relative to the configuration file."""
 
@@ -164,9 +170,11 @@ def _report(arguments: argparse.Namespace) -> int:
     try:
         if outputs["readme"]:
             report.check_readme(outputs["readme"])  # before anything is written
-        reports = ledger.load_reports(_ledger_dir(arguments.claims_dir, "report"))
+        claims_dir = _ledger_dir(arguments.claims_dir, "report")
+        reports = ledger.load_reports(claims_dir)
     except ValueError as error:  # a LedgerError, or a README without its summary markers
         raise SystemExit(f"claimbench report: {error}") from None
+    _refuse_overwriting(outputs["markdown"], outputs["readme"], reports, claims_dir)
     claims = {claim.id: claim for each in reports for claim in each.claims}
     strangers = sorted({record["id"] for record in document["claims"]} - claims.keys())
     if strangers:
@@ -185,6 +193,25 @@ def _report(arguments: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
+
+
+def _refuse_overwriting(markdown: Path | None, readme: Path | None, reports: Sequence[Report],
+                        claims_dir: Path) -> None:
+    """A ``SystemExit`` when the verdict report would replace the README or a ledger's own report (its ``[report]
+    source``, looked for where a run looks), before anything is written."""
+    from claimbench import drift
+
+    if markdown is None:
+        return
+    if readme is not None and drift.same_file(markdown, readme):
+        raise SystemExit(f"claimbench report: the markdown report {markdown} is also the README: it would replace "
+                         "the README; name another --markdown or claims_report")
+    folder = claims_dir if claims_dir.is_dir() else claims_dir.parent
+    source = drift.read_from(markdown, reports, [folder, folder.parent, _project(_found_config())])
+    if source is not None:
+        raise SystemExit(f"claimbench report: the markdown report {markdown} is the [report] source of "
+                         f"{folder / f'{source.slug}.toml'}: it would overwrite it; name another --markdown or "
+                         "claims_report")
 
 
 def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[str, str, str, str, str, str]]:
@@ -289,7 +316,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _init(arguments: argparse.Namespace) -> int:
-    from claimbench import atomic, draft, markdown_tables
+    from claimbench import atomic, draft, drift, markdown_tables
     from claimbench.readme_markers import README_END, README_START
 
     name = arguments.slug or markdown_tables.slug(Path.cwd().name) or "report"  # a folder named without a letter
@@ -312,7 +339,8 @@ def _init(arguments: argparse.Namespace) -> int:
                          f"{target} by hand (the format: reference/README.md in claimbench's source; its schema: "
                          "claimbench schema), or init from the file that prints them")
     atomic.write_text(target, drafted_text)
-    settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": "REPORT.md",
+    verdicts = OWN_REPORT if drift.same_file(Path(REPORT), arguments.report) else REPORT
+    settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": verdicts,
                 "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}
     if existing is None:
         atomic.write_text("pytest.ini", "[pytest]\n" + "".join(f"{key} = {value}\n" for key, value in settings.items()))
@@ -333,6 +361,8 @@ def _init(arguments: argparse.Namespace) -> int:
                 f"{key} = {json.dumps(value) if toml else ' '.join(value) if isinstance(value, list) else value}\n"
                 for key, value in lacking.items()))
     print(f"wrote {target}: fill in its TODOs, then run `pytest` (or `claimbench check`)")
+    if verdicts != REPORT:
+        print(f"the verdict report goes to {verdicts}: {REPORT} is your own report, which the ledger copies")
     print(f"for the verdicts and badges in {arguments.report}: set claims_readme = "
           f"{draft.source_name(arguments.report, project)}, and put a {README_START} line and a {README_END} "
           "line in it")

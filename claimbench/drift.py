@@ -3,6 +3,7 @@ has it would be checked against a number nobody publishes any more. Torch-free; 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from claimbench import markdown_tables
 from claimbench.ledger import Report
 
-__all__ = ["names_markdown", "source_file", "stale"]
+__all__ = ["names_markdown", "read_from", "same_file", "source_file", "source_paths", "stale"]
 
 
 def names_markdown(report: Report) -> bool:
@@ -22,10 +23,31 @@ def source_file(report: Report, folders: Sequence[Path]) -> Path | None:
     """The markdown file the report's ``source`` names, in the first of ``folders`` that holds it; None for a
     report known by URL, or whose file is not here. A ``source`` that leads out of the folder (``../``, an absolute
     path, a symlink) is never read: a ledger does not get to quote a file of the reviewer's."""
+    return next((path for path in source_paths(report, folders) if path.is_file()), None)
+
+
+def source_paths(report: Report, folders: Sequence[Path]) -> list[Path]:
+    """Every path at which ``source_file`` looks for the report's markdown file, there now or not: none for a
+    report known by URL, nor one leading out of its folder."""
     if not names_markdown(report):
-        return None
-    return next((folder / report.source for folder in folders if (folder / report.source).is_file()
-                 and (folder / report.source).resolve().is_relative_to(folder.resolve())), None)
+        return []
+    return [folder / report.source for folder in folders
+            if (folder / report.source).resolve().is_relative_to(folder.resolve())]
+
+
+def read_from(path: Path, reports: Sequence[Report], folders: Sequence[Path]) -> Report | None:
+    """The report whose ``source`` is read from ``path`` (a file about to be written), looked for in ``folders``;
+    None when none is."""
+    return next((report for report in reports
+                 if any(same_file(path, source) for source in source_paths(report, folders))), None)
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same inode where both exist (a case-insensitive file system, a hard
+    link), else the same path once resolved."""
+    if a.exists() and b.exists():
+        return os.path.samefile(a, b)
+    return a.resolve() == b.resolve()
 
 
 def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:

@@ -121,7 +121,7 @@ def option_problems(config: pytest.Config) -> list[str]:
         problems.append(f"--claims-train-precision: must be auto, fp32 or bf16, got {precision!r}")
     if setting(config, "claims_cluster"):
         problems.extend(_cluster_problems(config))
-    return problems + _path_problems(config) + _data_root_problems(config)
+    return problems + _path_problems(config) + _overwrite_problems(config) + _data_root_problems(config)
 
 
 def _whole(value: object) -> bool:
@@ -143,7 +143,7 @@ WANTED: dict[str, tuple[str, Callable[[object], bool]]] = {
 """What each of ``NUMBERS`` must be, in words, and the check of a value."""
 
 
-def _named(config: pytest.Config, name: str) -> str:
+def named(config: pytest.Config, name: str) -> str:
     """An option as a problem names it: ``--claims-<name>``, after its ini key when the ini gave its value."""
     flag = f"--claims-{name.replace('_', '-')}"
     return flag if config.getoption(f"claims_{name}") is not None else f"claims_{name} (ini) / {flag}"
@@ -153,7 +153,7 @@ def _wrong_number(config: pytest.Config, name: str, value: object) -> str:
     """The problem of a number option's value: a string quoted as written, a number the ini typed as its text
     would read (``0``, not ``0.0``)."""
     shown = f"{value:g}" if isinstance(value, float) else repr(value)
-    return f"{_named(config, name)}: must be {WANTED[name][0]}, got {shown}"
+    return f"{named(config, name)}: must be {WANTED[name][0]}, got {shown}"
 
 
 def _data_root_problems(config: pytest.Config) -> list[str]:
@@ -161,7 +161,7 @@ def _data_root_problems(config: pytest.Config) -> list[str]:
     by every training claim's skip. ``--claims-download`` creates a missing one."""
     from claimbench.data import DATA_ENV
 
-    root, where = path_setting(config, "claims_data_root"), _named(config, "data_root")
+    root, where = path_setting(config, "claims_data_root"), named(config, "data_root")
     if root is None and os.environ.get(DATA_ENV):
         root, where = Path(os.environ[DATA_ENV]), f"${DATA_ENV}"
     if root is None or os.path.isdir(root):
@@ -211,6 +211,17 @@ def _path_problems(config: pytest.Config) -> list[str]:
         if problem:
             problems.append(f"{flag}: {problem}")
     return problems
+
+
+def _overwrite_problems(config: pytest.Config) -> list[str]:
+    """The verdict report given the README's path: writing it would replace the README, markers and all."""
+    from claimbench.drift import same_file
+
+    report, readme = (path_setting(config, f"claims_{name}") for name in ("report", "readme"))
+    if report and readme and not report.is_dir() and same_file(report, readme):  # a folder: _path_problems says so
+        return [f"{named(config, 'report')}: {report} is also {named(config, 'readme')}: the verdict report would "
+                "replace the README; name another file"]
+    return []
 
 
 def unwritable(path: Path, *, folder: bool) -> str | None:

@@ -120,6 +120,30 @@ def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
         raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
 
 
+def _source_folders(config: pytest.Config) -> tuple[Path, list[Path]]:
+    """The ledger's folder, and the folders a report's ``source`` is looked for in, first found first: the ledger's,
+    the one above it (where `claimbench init` leaves the README it drafts from), the project's."""
+    ledger_path = config.stash[options.ledger_path_key]
+    ledger_folder = ledger_path if ledger_path.is_dir() else ledger_path.parent
+    return ledger_folder, list(dict.fromkeys([ledger_folder, ledger_folder.parent, options.project(config)]))
+
+
+def _refuse_overwriting_sources(config: pytest.Config, reports: list[Report]) -> None:
+    """A verdict report written where a ledger's report is read from would replace the author's own report, and
+    leave every claim of it out of date for the next run: a usage error before anything is written."""
+    from claimbench import drift
+
+    target = options.path_setting(config, "claims_report")
+    if target is None:
+        return
+    ledger_folder, folders = _source_folders(config)
+    source = drift.read_from(target, reports, folders)
+    if source is not None:
+        raise pytest.UsageError(f"{options.named(config, 'report')}: {target} is the [report] source of "
+                                f"{ledger_folder / f'{source.slug}.toml'}: the verdict report would overwrite it; "
+                                "name another file (claimbench init names CLAIMS.md)")
+
+
 def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str]:
     """The claims whose report's markdown file (in the ledger's folder, in the folder above it, where `claimbench init`
     leaves the README it drafts from, or beside the ini, first found) no longer prints them as copied: the ledger's
@@ -127,9 +151,7 @@ def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str
     none of them is a warning: nothing then compares its claims with it."""
     from claimbench import drift
 
-    ledger_path = config.stash[options.ledger_path_key]
-    ledger_folder = ledger_path if ledger_path.is_dir() else ledger_path.parent
-    folders = list(dict.fromkeys([ledger_folder, ledger_folder.parent, options.project(config)]))
+    ledger_folder, folders = _source_folders(config)
     reasons: dict[str, str] = {}
     for report in reports:
         path = drift.source_file(report, folders)
@@ -162,6 +184,7 @@ def pytest_collection(session: pytest.Session) -> None:
     if not reports:
         raise pytest.UsageError(f"claims ledger {config.stash[options.ledger_path_key]}: no *.toml file in this "
                                 "folder: write one with `claimbench init` or `claimbench draft REPORT.md -o FILE`")
+    _refuse_overwriting_sources(config, reports)
     _import_model_modules(config, reports)
     items.check_models(reports)
     config.stash[items.STALE] = _stale_claims(config, reports)

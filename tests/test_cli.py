@@ -176,6 +176,27 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     assert not (project / "claims" / "again.toml").exists()
 
 
+def test_init_from_report_md_sends_the_verdicts_to_claims_md(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """REPORT.md holding the author's results is the ledger's source: the verdict report written there would replace
+    it, and leave every claim out of date for the next run."""
+    table = "# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n"
+    for folder in ("fresh", "configured"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "REPORT.md").write_text(table, encoding="utf-8")
+    (tmp_path / "configured" / "tox.ini").write_text("[pytest]\nclaims_report = REPORT.md\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "fresh")
+    assert cli.main(["init", "REPORT.md"]) == 0
+    assert "claims_report = CLAIMS.md\n" in (tmp_path / "fresh" / "pytest.ini").read_text(encoding="utf-8")
+    out = capsys.readouterr().out
+    assert "the verdict report goes to CLAIMS.md: REPORT.md is your own report, which the ledger copies\n" in out
+    assert tomllib.loads((tmp_path / "fresh" / "claims" / "fresh.toml").read_text())["report"]["source"] == "REPORT.md"
+    monkeypatch.chdir(tmp_path / "configured")
+    assert cli.main(["init", "REPORT.md"]) == 0
+    assert "claims_report = CLAIMS.md\n" in capsys.readouterr().out
+    assert (tmp_path / "configured" / "REPORT.md").read_text(encoding="utf-8") == table
+
+
 def test_init_of_a_report_in_a_subfolder_names_it_where_a_run_finds_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """``source`` is the report's path from the project, so the run compares the ledger with it; another file of
@@ -456,6 +477,30 @@ def test_report_refuses_before_writing_anything(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(SystemExit, match=r"theirs.json: 1 of its claims is not in the ledger \(first: their_report/"):
         cli.main(["report", str(stranger), *ledger_dir, "--markdown", str(tmp_path / "R.md")])
     assert not (tmp_path / "R.md").exists()
+
+
+def test_report_refuses_to_write_over_the_ledgers_own_report_or_the_readme(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    own = "# Mine\n\nA has 1,234 parameters.\n\n<!-- claims-summary:start -->\n<!-- claims-summary:end -->\n"
+    for name in ("REPORT.md", "README.md"):
+        (tmp_path / name).write_text(own, encoding="utf-8")
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "mine.toml").write_text(
+        'format = 2\n[report]\ntitle = "Mine"\nsource = "REPORT.md"\n\n[[claim]]\nid = "params/a"\nkind = "params"\n'
+        'model = "torchvision:resnet18"\ncount = "trainable"\nvalue = 1234\nprinted = "1,234"\nsource = "REPORT.md"\n',
+        encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nclaims_dir = claims\nclaims_report = REPORT.md\n", encoding="utf-8")
+    record = _measured_here("mine/params/a", "reproduced", 1234, tmp_path / "claims")
+    results = _results(tmp_path / "claims.json", {**record, "report": "mine"})
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit, match=r"^claimbench report: the markdown report \S+/REPORT.md is the \[report\] "
+                                         r"source of \S+/claims/mine.toml: it would overwrite it; name another "
+                                         "--markdown or claims_report$"):
+        cli.main(["report", str(results)])
+    with pytest.raises(SystemExit, match=r"^claimbench report: the markdown report README.md is also the README"):
+        cli.main(["report", str(results), "--markdown", "README.md", "--readme", "./README.md"])
+    assert all((tmp_path / name).read_text(encoding="utf-8") == own for name in ("REPORT.md", "README.md"))
+    assert cli.main(["report", str(results), "--markdown", "CLAIMS.md"]) == 0
 
 
 def test_report_writes_what_the_configuration_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

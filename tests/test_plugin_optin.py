@@ -423,6 +423,34 @@ def test_the_project_goes_on_sys_path_only_for_a_ledger_module_it_holds(
     assert {sys.modules[name].WHERE for name in ("zoo_b", "zoo_b.a", "zoo_b.mine")} == {"project"}
 
 
+@pytest.mark.parametrize(("settings", "message"), [
+    (["-o", "claims_report=REPORT.md"], "claims_report (ini) / --claims-report: */REPORT.md is the [[]report] "
+     "source of */claims/mine.toml: the verdict report would overwrite it; name another file (claimbench init names "
+     "CLAIMS.md)"),
+    (["--claims-report=claims/../REPORT.md"], "--claims-report: */REPORT.md is the [[]report] source of *"),
+    (["-o", "claims_report=README.md", "-o", "claims_readme=README.md"], "claims_report (ini) / --claims-report: "
+     "*/README.md is also claims_readme (ini) / --claims-readme: the verdict report would replace the README; name "
+     "another file"),
+], ids=["source", "source-spelled-otherwise", "readme"])
+def test_a_verdict_report_over_the_authors_own_is_a_usage_error_before_anything_is_written(
+        author: pytest.Pytester, settings: list[str], message: str) -> None:
+    """``claimbench init REPORT.md`` once configured ``claims_report = REPORT.md``: the first run replaced the author's
+    results with its verdicts, and every later one found the ledger out of date."""
+    own = ("# Mine\n\n<!-- claims-summary:start -->\n<!-- claims-summary:end -->\n\n| Model | Params |\n|---|---|\n"
+           "| tiny | 40 |\n| resnet18 | 11,689,512 |\n| wrong | 41 |\n")
+    for name in ("REPORT.md", "README.md"):
+        (author.path / name).write_text(own, encoding="utf-8")
+    (author.path / "claims" / "mine.toml").write_text(LEDGER.replace('title = "Mine"\n', 'title = "Mine"\nsource = '
+                                                                     '"REPORT.md"\n'), encoding="utf-8")
+    result = author.runpytest_subprocess(*settings)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {message}"])
+    assert all((author.path / name).read_text(encoding="utf-8") == own for name in ("REPORT.md", "README.md"))
+    assert not (author.path / "out").exists()
+    author.runpytest_subprocess("-o", "claims_report=CLAIMS.md").assert_outcomes(passed=2, failed=1)
+    assert (author.path / "CLAIMS.md").is_file()
+
+
 def test_a_claims_option_whose_value_hid_the_ini_file_is_a_usage_error(author: pytest.Pytester) -> None:
     """``--claims-data-root /data`` sends pytest looking for its ini file from /data: no ledger, so say why
     rather than run nothing."""
