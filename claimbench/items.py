@@ -94,7 +94,9 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
     """Import the modules each report names so that their models register: from the ``pythonpath`` given
     (pytest's ini), then from ``project`` where it holds them (``_import``), else as the session's ``sys.path``
     finds them (an installed package). One line per module that fails, naming its ledger file: where it was
-    looked for when it is not found, else its own error and the line that raised it (the author's to fix)."""
+    looked for when it is not found, else its own error and the line that raised it (the author's to fix). The
+    module of a claim's import-path model (``package.module:builder``) is found the same way, and imported when
+    the claim's model is resolved (``check_models``)."""
     where = f"{project}, after the pythonpath {', '.join(pythonpath)}" if pythonpath else str(project)
     problems = []
     for report in reports:
@@ -104,18 +106,27 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
             except Exception as error:  # noqa: BLE001 - any import-time error, one line each
                 problems.append(f"{report.slug}.toml: (report): modules: cannot import {module!r}: "
                                 f"{_import_problem(module, error, f'from {where}{hint}')}")
+        for claim in report.claims:
+            module = registry.imported_module(claim.model) if claim.model else None
+            if module is not None:
+                _project_first(module, project, pythonpath)
     return problems
 
 
 def _import(module: str, project: Path, pythonpath: Sequence[str]) -> None:
-    """Import ``module``; where ``project`` holds its top package (or module), put ``project`` on ``sys.path``
-    first, right after the ``pythonpath`` entries, so that the project's own code is measured, never an installed
-    copy; elsewhere leave ``sys.path`` as it is (``--import-mode=importlib`` tests what is installed)."""
+    """Import ``module``, from ``project`` where it holds it (``_project_first``)."""
+    _project_first(module, project, pythonpath)
+    registry.import_modules([module])
+
+
+def _project_first(module: str, project: Path, pythonpath: Sequence[str]) -> None:
+    """Where ``project`` holds the top package (or module) of ``module``, put ``project`` on ``sys.path`` first,
+    right after the ``pythonpath`` entries, so that the project's own code is measured, never an installed copy;
+    elsewhere leave ``sys.path`` as it is (``--import-mode=importlib`` tests what is installed)."""
     top = module.partition(".")[0]
     if str(project) not in sys.path and ((project / top).is_dir() or (project / f"{top}.py").is_file()):
         ahead = [sys.path.index(path) for path in pythonpath if path in sys.path]
         sys.path.insert(max(ahead, default=-1) + 1, str(project))
-    registry.import_modules([module])
 
 
 def _missing(module: str, error: Exception) -> str | None:

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 if TYPE_CHECKING:
     from torch import nn
 
-__all__ = ["Builder", "InputSize", "code_digest", "get_model", "import_modules", "input_size", "list_models",
-           "register_model", "resolve"]
+__all__ = ["Builder", "InputSize", "code_digest", "get_model", "import_modules", "imported_module", "input_size",
+           "list_models", "register_model", "resolve"]
 
 Builder = Callable[..., Any]
 B = TypeVar("B", bound=Builder)
@@ -154,6 +154,12 @@ def _timm(name: str) -> Builder:
     if not timm.is_model(name):
         raise KeyError(f"unknown timm model {name!r}")
     return lambda **overrides: timm.create_model(name, pretrained=False, **overrides)
+
+
+def imported_module(reference: str) -> str | None:
+    """The module an import-path reference (``package.module:builder``) imports; None for any other reference."""
+    scheme, _, rest = reference.partition(":")
+    return scheme if rest and scheme not in ("torchvision", "timm") else None
 
 
 def resolve(reference: str) -> Builder:

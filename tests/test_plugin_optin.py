@@ -297,6 +297,26 @@ def test_fixtures_are_listed_once_a_ledger_is_configured(author: pytest.Pytester
     result.stdout.fnmatch_lines(["claim_measurement*"])
 
 
+@pytest.mark.parametrize("command", [["pytest"], ["claimbench", "check"]])
+def test_a_claims_import_path_into_the_authors_package_imports_under_the_console_scripts(
+        author: pytest.Pytester, command: list[str]) -> None:
+    """An installed console script puts its own folder first on ``sys.path``, not the current one (``python -m
+    pytest`` does): a claim's ``package.module:builder`` is found in the project as a ``[report] modules`` entry
+    is, with no ``pythonpath`` ini."""
+    (author.path / "claims" / "mine.toml").write_text(LEDGER.replace('modules = ["mymodels"]\n', "").replace(
+        "mymodels:tiny", "author_pkg.nets:tiny").replace("mine.registered", "author_pkg.nets:registered"),
+        encoding="utf-8")
+    (author.path / "mymodels.py").unlink()
+    (author.path / "author_pkg").mkdir()
+    (author.path / "author_pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (author.path / "author_pkg" / "nets.py").write_text(MODELS, encoding="utf-8")
+    script = Path(sys.executable).with_name(command[0])
+    finished = subprocess.run([str(script), *command[1:], "-p", "no:cacheprovider"], cwd=author.path,
+                              capture_output=True, text=True, check=False)
+    assert finished.returncode == pytest.ExitCode.TESTS_FAILED, finished.stdout[-2000:] + finished.stderr
+    assert "1 failed, 2 passed" in finished.stdout, finished.stdout[-2000:]
+
+
 def test_a_pythonpath_ini_goes_ahead_of_the_project_folder_without_hiding_it(author: pytest.Pytester) -> None:
     """``pythonpath = src`` set for other reasons: the ledger's modules at the project's root still import."""
     author.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\npythonpath = src\n")
