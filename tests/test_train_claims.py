@@ -152,6 +152,25 @@ def test_timing_compares_only_like_with_like() -> None:
     assert timing.same_hardware("EPYC 7B13", "CPU AMD EPYC 7B13, x86_64 (1 thread)")
 
 
+@pytest.mark.parametrize(("claimed", "ours", "same"), [
+    ("CPU, 1 thread", "CPU AMD EPYC, x86_64 (1 thread)", False),
+    ("1 CPU thread", "CPU AMD EPYC, x86_64 (1 thread)", False),
+    ("AMD EPYC (1 thread)", "CPU AMD EPYC, x86_64 (1 thread)", False),
+    ("AMD EPYC, 2 threads", "CPU AMD EPYC, x86_64 (2 threads)", False),
+    ("8 cores", "CPU AMD EPYC, x86_64 (8 threads)", False),
+    ("8-core CPU", "CPU AMD EPYC, x86_64 (8 threads)", False),
+    ("AMD EPYC 7B13", "CPU AMD EPYC 7B13, x86_64 (2 threads)", True),
+    ("AMD EPYC 7B13, 2 threads", "CPU AMD EPYC 7B13, x86_64 (2 threads)", True),
+    ("AMD EPYC 7B13, 1 thread", "CPU AMD EPYC 7B13, x86_64 (2 threads)", False),
+    ("Core i7-8700", "CPU Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz, x86_64 (12 threads)", True),
+    ("RTX 3070 Laptop", "NVIDIA GeForce RTX 3070 Laptop GPU", True),
+])
+def test_a_count_of_threads_or_cores_is_no_model_number(claimed: str, ours: str, same: bool) -> None:
+    """An author's laptop's "1 CPU thread" named our CPU by its thread count: a number that counts is never the
+    device's model; when given, it is ours too."""
+    assert timing.same_hardware(claimed, ours) is same
+
+
 def test_other_processes_cpu_time_is_counted_in_cores() -> None:
     assert timing._cores([(1.0, 2.0), (0.5, 2.0)]) == 0.375  # 1.5 s of others' CPU over 4 s of epochs
     reading = timing._cpu_seconds()

@@ -61,6 +61,19 @@ def _words(name: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", name.casefold()))
 
 
+_COUNT = re.compile(r"\b(\d+)(?:[\s-]+([a-z]+))?[\s-]+(thread|core)s?\b")
+"""A number that counts threads or cores, a word between them or none ("1 thread", "(2 threads)", "8-core", "1 CPU
+thread"): no model number. Not "CPU" (an "i7-8700 CPU" is no 8700 of anything)."""
+
+
+def _counts(name: str) -> tuple[set[tuple[str, str]], set[str]]:
+    """The (number, what it counts) of a device's name, and the words of the rest (a word between a number and
+    what it counts, "CPU" of "1 CPU thread", among them)."""
+    text = name.casefold()
+    counts = {(match[1], match[3]) for match in _COUNT.finditer(text)}
+    return counts, _words(_COUNT.sub(lambda match: f" {match[2] or ''} ", text))
+
+
 ARCHITECTURES = frozenset({"x86", "64", "amd64", "arm64", "aarch64", "i386", "i686"})
 """Words of an instruction set, which name no one device ("x86_64 CPU" is any PC)."""
 VARIANTS = frozenset({"ti", "super", "xt", "xtx", "laptop", "mobile", "max", "pro", "ultra", "plus"})
@@ -69,11 +82,12 @@ VARIANTS = frozenset({"ti", "super", "xt", "xtx", "laptop", "mobile", "max", "pr
 
 def same_hardware(claimed: str, ours: str) -> bool:
     """Whether the claim's hardware names our device: each of its words is one of ours, one of them is a model
-    number (not an instruction set's), and our variant words are its too ("RTX 3070 Laptop" is "NVIDIA GeForce RTX
-    3070 Laptop GPU"; "RTX 3070" is not, nor is a bare "NVIDIA", "CPU" or "x86_64" any device)."""
-    named, own = _words(claimed), _words(ours)
+    number (not an instruction set's, nor a count of threads or cores), a count it gives is ours too, and our
+    variant words are its too ("RTX 3070 Laptop" is "NVIDIA GeForce RTX 3070 Laptop GPU"; "RTX 3070" is not, nor is
+    a bare "NVIDIA", "CPU", "x86_64" or "CPU, 1 thread" any device)."""
+    (counted, named), (own_counts, own) = _counts(claimed), _counts(ours)
     numbers = [word for word in named - ARCHITECTURES if any(char.isdigit() for char in word)]
-    return bool(numbers) and named <= own and own & VARIANTS <= named
+    return bool(numbers) and named <= own and counted <= own_counts and own & VARIANTS <= named
 
 
 def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
