@@ -86,8 +86,23 @@ def same_hardware(claimed: str, ours: str) -> bool:
     variant words are its too ("RTX 3070 Laptop" is "NVIDIA GeForce RTX 3070 Laptop GPU"; "RTX 3070" is not, nor is
     a bare "NVIDIA", "CPU", "x86_64" or "CPU, 1 thread" any device)."""
     (counted, named), (own_counts, own) = _counts(claimed), _counts(ours)
-    numbers = [word for word in named - ARCHITECTURES if any(char.isdigit() for char in word)]
-    return bool(numbers) and named <= own and counted <= own_counts and own & VARIANTS <= named
+    return bool(_model_numbers(named)) and named <= own and counted <= own_counts and own & VARIANTS <= named
+
+
+def _model_numbers(words: set[str]) -> set[str]:
+    """The words of a device's name (counts set aside, ``_counts``) that may be its model number: those with a
+    digit, an instruction set's aside."""
+    return {word for word in words - ARCHITECTURES if any(char.isdigit() for char in word)}
+
+
+def _other_hardware(claimed: str, ours: str) -> str:
+    """Why an epoch time timed on ``claimed`` is not judged on our device ``ours``, and what would have it judged,
+    in one line."""
+    why = f"the claim was timed on {claimed}, and this machine is {ours}"
+    if not _model_numbers(_counts(ours)[1]):
+        return f"{why}: no epoch time can be judged on this machine, whose name has no model number"
+    return (f"{why}: an epoch time is judged only on the hardware it names; to be judged here, its hardware must "
+            f"name this device's model ({ours!r})")
 
 
 def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
@@ -103,8 +118,7 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     threads = torch.get_num_threads()  # the author's: every core the process has, not the probe's choice
     ours = environment.device_name(device, threads)
     if not same_hardware(claim.hardware, ours):  # decided before anything is timed: no time of ours is shown
-        raise errors.NotRunnable(f"the claim was timed on {claim.hardware}, and this machine is {ours}: an epoch "
-                                 "time is judged only on the hardware it names")
+        raise errors.NotRunnable(_other_hardware(claim.hardware, ours))
     sets = splits.load(claim, recipe, 0, settings)
     train_set, val_set = sets.train, sets.val
     one_epoch = dataclasses.replace(recipe, epochs=1, plateau=None, early_stopping=None, schedule="constant")
