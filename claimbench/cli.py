@@ -333,7 +333,8 @@ def _init(arguments: argparse.Namespace) -> int:
         text = arguments.report.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise SystemExit(f"claimbench init: {arguments.report}: {error}") from None
-    drafted_text = draft.draft(text, slug=name, source=draft.source_name(arguments.report, project))
+    readme = draft.source_name(arguments.report, project)  # from the project's folder: the configuration's
+    drafted_text = draft.draft(text, slug=name, source=readme)
     if "[[claim]]" not in drafted_text:  # not even a candidate of the text
         raise SystemExit(f"claimbench init: {arguments.report} prints no number to draft a claim from: write "
                          f"{target} by hand (the format: reference/README.md in claimbench's source; its schema: "
@@ -345,8 +346,12 @@ def _init(arguments: argparse.Namespace) -> int:
     if existing is None:
         atomic.write_text("pytest.ini", "[pytest]\n" + "".join(f"{key} = {value}\n" for key, value in settings.items()))
         print("wrote pytest.ini (training claims on the CPU, within claims_train_budget: 600 s by default)")
+        where, readme_line = "the [pytest] section of pytest.ini", f"claims_readme = {readme}"
     else:  # a second file would hide it from pytest, here or in the folder above that holds it
         path, section, options = existing
+        toml = path.suffix == ".toml"
+        where = f"the [{section}] section of {os.path.relpath(path)}"
+        readme_line = f"claims_readme = {json.dumps(readme) if toml else readme}"
         settings = {key: Path(os.path.relpath(value, path.parent)).as_posix() if key in INIT_PATHS else value
                     for key, value in settings.items()}  # a path in an ini file is relative to the file
         lacking: dict[str, str | list[str]] = {
@@ -356,16 +361,14 @@ def _init(arguments: argparse.Namespace) -> int:
                                  for p in testpaths):
             lacking["testpaths"] = [*testpaths, settings["claims_dir"]]  # else plain pytest misses it
         if lacking:
-            toml = path.suffix == ".toml"
-            print(f"set in the [{section}] section of {os.path.relpath(path)}:\n" + "".join(
+            print(f"set in {where}:\n" + "".join(
                 f"{key} = {json.dumps(value) if toml else ' '.join(value) if isinstance(value, list) else value}\n"
                 for key, value in lacking.items()))
     print(f"wrote {target}: fill in its TODOs, then run `pytest` (or `claimbench check`)")
     if verdicts != REPORT:
         print(f"the verdict report goes to {verdicts}: {REPORT} is your own report, which the ledger copies")
-    print(f"for the verdicts and badges in {arguments.report}: set claims_readme = "
-          f"{draft.source_name(arguments.report, project)}, and put a {README_START} line and a {README_END} "
-          "line in it")
+    print(f"for the verdicts and badges in {arguments.report}: put a {README_START} line and a {README_END} line in "
+          f"it, and set in {where}:\n{readme_line}\n")
     print("keep runs/ (stored training runs) and .benchmarks/ out of git: add them to .gitignore")
     return 0
 

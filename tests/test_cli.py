@@ -159,12 +159,14 @@ def test_check_joins_claims_options_to_their_values() -> None:
         "--claims-data-root=/data", "--claims-retrain", "tests", "-k", "x"]
 
 
-def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
     project = tmp_path / "my-cnns"
     project.mkdir()
     (project / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
     monkeypatch.chdir(project)
     assert cli.main(["init"]) == 0
+    assert "and set in the [pytest] section of pytest.ini:\nclaims_readme = README.md\n" in capsys.readouterr().out
     assert (project / "pytest.ini").read_text(encoding="utf-8") == (
         "[pytest]\nclaims_dir = claims\nclaims_report = REPORT.md\nclaims_json = claims.json\nclaims_badges = badges\n"
         "claims_train_device = cpu\n")
@@ -527,8 +529,12 @@ def test_init_beside_another_pytest_configuration_prints_the_lines(tmp_path: Pat
     monkeypatch.chdir(tmp_path)
     assert cli.main(["init"]) == 0
     assert not (tmp_path / "pytest.ini").exists(), "a pytest.ini would hide the pyproject.toml settings"
-    assert 'set in the [tool.pytest.ini_options] section of pyproject.toml:\nclaims_dir = "claims"\n' in (
-        capsys.readouterr().out)
+    out = capsys.readouterr().out
+    assert 'set in the [tool.pytest.ini_options] section of pyproject.toml:\nclaims_dir = "claims"\n' in out
+    assert ("and set in the [tool.pytest.ini_options] section of pyproject.toml:\nclaims_readme = \"README.md\"\n"
+            in out), "the README's line too, in the syntax of the file it goes into"
+    settings = tomllib.loads("\n".join(line for line in out.splitlines() if re.match(r"\w+ = ", line)))
+    assert settings["claims_readme"] == "README.md" and settings["claims_dir"] == "claims", out
 
 
 def test_init_prints_only_the_lines_the_configuration_lacks_or_sets_otherwise(
