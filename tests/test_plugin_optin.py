@@ -3,6 +3,7 @@ one prefix with ini equivalents, paths from the ini file's directory, models by 
 
 from __future__ import annotations
 
+import configparser
 import json
 import os
 import re
@@ -14,6 +15,8 @@ from pathlib import Path
 import pytest
 
 pytest_plugins = ["pytester"]
+
+REPO = Path(__file__).resolve().parent.parent
 
 LEDGER = '''
 format = 2
@@ -88,6 +91,24 @@ def test_installing_claimbench_brings_in_no_other_pytest_plugin() -> None:
 
     plain = [requirement for requirement in requires("claimbench") or [] if "extra ==" not in requirement]
     assert not [requirement for requirement in plain if requirement.startswith("pytest-")], plain
+
+
+def test_the_readme_tells_the_plugins_markers_from_this_repositorys_own() -> None:
+    """An installed user reads which markers the plugin registers, apart from those this repository's pytest.ini
+    declares for its own tests, which no other project has."""
+    from claimbench import plugin
+
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("## Tiers and markers\n", 1)[1].split("\n## ")[0]
+    registered, own = section.split("\nThis repository's own tests add theirs in its `pytest.ini`")
+
+    def markers(text: str) -> set[str]:
+        return {name.partition("(")[0] for line in text.splitlines() if line.startswith("| `")
+                for name in re.findall(r"`([^`]+)`", line.split("|")[1])}
+
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(REPO / "pytest.ini", encoding="utf-8")
+    assert markers(registered) == {name.partition("(")[0] for name in plugin.MARKERS}
+    assert markers(own) == {line.partition(":")[0] for line in ini["pytest"]["markers"].split("\n") if line}
 
 
 def test_claims_are_collected_from_the_ledger_alone(author: pytest.Pytester) -> None:
