@@ -337,8 +337,9 @@ def _init(arguments: argparse.Namespace) -> int:
     drafted_text = draft.draft(text, slug=name, source=readme)
     if "[[claim]]" not in drafted_text:  # not even a candidate of the text
         raise SystemExit(f"claimbench init: {arguments.report} prints no number to draft a claim from: write "
-                         f"{target} by hand (the format: reference/README.md in claimbench's source; its schema: "
-                         "claimbench schema), or init from the file that prints them")
+                         f"{target} by hand (its keys, described: `claimbench schema`, which ships with claimbench; "
+                         "the format in full: reference/README.md of claimbench's source), or init from the file "
+                         "that prints them")
     atomic.write_text(target, drafted_text)
     verdicts = OWN_REPORT if drift.same_file(Path(REPORT), arguments.report) else REPORT
     settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": verdicts,

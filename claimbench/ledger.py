@@ -23,7 +23,8 @@ from claimbench.schema import Claim, EarlyStopping, Plateau, Recipe, Report, Tab
 __all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report", "Table", "Tolerance", "load",
            "load_reports"]
 
-MIGRATE = "a v1 ledger (no format key): migrate it to format = 2 (claimbench's reference/README.md, 'From format 1')"
+MIGRATE = ("a v1 ledger (no format key): migrate it to format = 2 (its keys, described: `claimbench schema`, which "
+           "ships with claimbench; the steps: 'From format 1' in reference/README.md of claimbench's source)")
 READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"),
                UnicodeDecodeError: ("(encoding)", "not UTF-8"), OSError: ("(read)", "cannot read the file"),
                ValueError: ("(syntax)", "a value Python cannot read"), RecursionError: ("(syntax)", "nested too deep")}

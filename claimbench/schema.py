@@ -8,15 +8,16 @@ import dataclasses
 import json
 from typing import Annotated, Any, Literal, Optional, Union, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, TypeAdapter, create_model
 
 from claimbench import vocab
 
 __all__ = ["CLAIM_MODELS", "Claim", "EarlyStopping", "LedgerFile", "Plateau", "Recipe", "RecipeTable", "Report",
            "ReportModel", "Table", "Tolerance", "json_schema"]
 
-CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False)
-"""No unknown keys, no nan or inf; numbers and booleans are strict one by one (``"62"`` is not 62, 1 not true)."""
+CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False, use_attribute_docstrings=True)
+"""No unknown keys, no nan or inf; numbers and booleans are strict one by one (``"62"`` is not 62, 1 not true); a
+field's docstring is its description in the JSON Schema, which ships with the package (``claimbench schema``)."""
 ID_PATTERN = r"^[a-z0-9_./-]+$"
 Name = Annotated[str, Field(pattern=ID_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
@@ -47,9 +48,13 @@ class Tolerance:
     """
 
     abs: NonNegative = 0.0
+    """Absolute slack, in the claim's unit."""
     rel: NonNegative = 0.0
+    """Relative slack, a fraction of the claimed number."""
     digits: Optional[Annotated[int, Strict(), Field(ge=0, le=12)]] = None
+    """The decimals the report printed: the measurement is rounded (or truncated) to them before comparing."""
     mode: Literal[vocab.ROUNDING_MODES] = "round"
+    """How ``digits`` shortens the measurement: round, or truncate as some reports print."""
 
 
 @record
@@ -57,9 +62,13 @@ class Plateau:
     """Reduce-on-plateau learning-rate schedule (Keras ``ReduceLROnPlateau``)."""
 
     monitor: Literal[vocab.MONITORS]
+    """The quantity watched."""
     factor: Annotated[float, Strict(), Field(gt=0, lt=1)]
+    """What the learning rate is multiplied by on a plateau."""
     patience: Count
+    """Epochs without improvement before the learning rate drops."""
     min_lr: NonNegative
+    """The learning rate never drops below this."""
 
 
 @record
@@ -67,8 +76,11 @@ class EarlyStopping:
     """Stop after ``patience`` epochs without improvement of ``monitor``."""
 
     monitor: Literal[vocab.MONITORS]
+    """The quantity watched."""
     patience: Count
+    """Epochs without improvement before training stops."""
     restore_best: Bool
+    """Whether the weights of the best epoch are restored at the end."""
 
 
 Probability = Annotated[float, Strict(), Field(ge=0, le=1)]
@@ -78,12 +90,14 @@ _OPTION_TYPES: dict[str, Any] = {"expand": Bool, "ops": AtLeastOne, "p": Probabi
 
 def _options_model(name: str, options: tuple[str, ...]) -> Any:
     """The table of one augmentation's options, each of them optional."""
-    fields = {option: (Optional[_OPTION_TYPES.get(option, NonNegative)], None) for option in options}
+    fields = {option: (Optional[_OPTION_TYPES.get(option, NonNegative)], Field(
+        None, description=f"{name}'s {option}, as torchvision's transform takes it")) for option in options}
     return create_model(f"{name}_options", __config__=CONFIG, **fields)
 
 
 AugmentOptions = create_model("AugmentOptions", __config__=CONFIG, **{
-    name: (Optional[_options_model(name, options)], None) for name, options in vocab.AUGMENT_OPTIONS.items()})
+    name: (Optional[_options_model(name, options)], Field(None, description=f"the {name} augmentation's options"))
+    for name, options in vocab.AUGMENT_OPTIONS.items()})
 """The options each augmentation takes (``claimbench.transforms.AUGMENT_OPTIONS`` holds their defaults)."""
 OptionPairs = tuple[tuple[str, tuple[tuple[str, Union[Bool, Annotated[int, Strict()], Float]], ...]], ...]
 
@@ -101,20 +115,35 @@ class Recipe:
     """The training recipe the report's author used: a ``[recipe.<name>]`` table with its ``extends`` merged in."""
 
     optimizer: Literal[vocab.OPTIMIZERS]
+    """The optimizer, as the author's framework implements it."""
     lr: Positive
+    """The (initial) learning rate."""
     batch_size: AtLeastOne
+    """Images per training step."""
     epochs: AtLeastOne
+    """Epochs trained (at most, with ``early_stopping``)."""
     schedule: Literal[vocab.SCHEDULES]
+    """The learning-rate schedule; "plateau" goes with a ``plateau`` table."""
     validation: Literal[vocab.VALIDATIONS]
+    """What the validation numbers are measured on; "holdout" needs ``val_size``."""
     normalize: Literal[vocab.NORMALIZATIONS]
+    """How pixels are scaled; "mean_std" takes ``mean`` and ``std``."""
     augment: tuple[Literal[vocab.AUGMENTATIONS], ...] = ()
+    """The training augmentations, in order."""
     momentum: Annotated[float, Strict(), Field(ge=0, lt=1)] = 0.0
+    """SGD's momentum."""
     nesterov: Bool = False
+    """Whether SGD's momentum is Nesterov's."""
     weight_decay: NonNegative = 0.0
+    """L2 weight decay, as the optimizer applies it."""
     val_size: Count = 0
+    """Training images held out for validation (``validation = "holdout"``)."""
     plateau: Optional[Plateau] = None
+    """Reduce-on-plateau settings of ``schedule = "plateau"``."""
     early_stopping: Optional[EarlyStopping] = None
+    """Stop when the monitored quantity no longer improves."""
     aux_loss_weight: NonNegative = 0.0
+    """The weight of an auxiliary classifier's loss, for a model that has one."""
     steps_per_epoch: Count = 0
     """0: an epoch is one pass over a fresh permutation; N: N batches drawn uniformly with replacement."""
     batch_norm: Literal[vocab.BATCH_NORMS] = "batch"
@@ -123,11 +152,13 @@ class Recipe:
     augment_options: Annotated[OptionPairs, BeforeValidator(_pairs)] = ()
     """(augmentation, ((option, value), ...)) pairs: the author's settings where they differ from the defaults."""
     mean: Optional[Annotated[tuple[Float, ...], Field(min_length=1)]] = None
+    """Per-channel mean of ``normalize = "mean_std"``, on [0, 1] pixels."""
     std: Optional[Annotated[tuple[Positive, ...], Field(min_length=1)]] = None
     """Per-channel mean and std of ``normalize = "mean_std"``, on [0, 1] pixels."""
     eps: Positive = 1e-8
     """Adam/AdamW epsilon (Keras uses 1e-7)."""
     drop_last: Bool = False
+    """Whether the last short batch of an epoch is dropped."""
 
     def options(self) -> dict[str, dict[str, float | bool]]:
         """``augment_options`` as the mapping ``claimbench.transforms.augment`` takes."""
@@ -143,35 +174,62 @@ class Claim:
     """One number a report prints, where it stands, and how to measure it."""
 
     id: str
+    """``<file stem>/<id>``: unique, usable with ``pytest -k``."""
     report: str
+    """The slug of the report: its ledger file's stem."""
     kind: Literal[vocab.KINDS]
+    """What the number is: a parameter count, MACs, a layer's, a size, a training metric, an epoch time."""
     value: Union[Number, Shape, None]
+    """The number the report claims, in its printed unit (the measurement divided by ``scale``); for a layer's
+    output_shape, a list of ints."""
     printed: Text
+    """The number exactly as printed: the cell's text verbatim, or the sentence's words ("a little over 60%")."""
     source: Text
+    """Where it is printed: the report's file, then table and row, or section and sentence."""
     tolerance: Tolerance
+    """How close a measurement must come (default: exact)."""
     file: str
+    """The ledger file's name."""
     model: Optional[Text] = None
+    """A registered name, an import path package.module:builder, torchvision:<name> or timm:<name>."""
     scale: Annotated[float, Strict(), Field(ge=1e-12, le=1e12)] = 1.0
+    """The printed unit: value = measured / scale ("5.6M" or "5.6" under "Params (M)": scale = 1e6)."""
     count: Optional[Literal[vocab.PARAM_COUNTS + vocab.MAC_COUNTS]] = None
+    """The counting convention of a parameter or MAC count."""
     input: Optional[tuple[Dim, Dim, Dim]] = None
-    """None: the model's registered input size (``models.input_size``)."""
+    """[C, H, W] the model runs on, batch 1; default: the model's registered input size."""
     layer: Optional[Text] = None
+    """The dotted path of the submodule ("layer3")."""
     quantity: Optional[Literal[vocab.LAYER_QUANTITIES]] = None
+    """What is measured on the layer."""
     layout: Optional[Literal[vocab.LAYOUTS]] = None
+    """How an output_shape is written; Keras prints (H, W, C): channels_last."""
     size: Optional[Literal[vocab.SIZES]] = None
+    """Which bytes a size claim counts."""
     dataset: Optional[Literal[vocab.DATASETS]] = None
+    """The dataset trained and measured on."""
     split: Optional[Literal[vocab.SPLITS]] = None
+    """The split a metric is measured on."""
     statistic: Optional[Literal[vocab.STATISTICS]] = None
+    """Which epoch's (or which summary of the epochs') number the report prints."""
     hardware: Optional[Text] = None
+    """The machine the author timed on: judged only on a device whose name holds each of its words, a model
+    number among them."""
     recipe: Optional[Recipe] = None
+    """The author's training recipe."""
     cell: Optional[tuple[str, str, str]] = None
+    """[table id, row label, column]: the table cell this claim is, whose text ``printed`` must be."""
     expect: Optional[Literal[vocab.EXPECTS]] = None
+    """"refuted": a documented error of the report (a strict xfail), with ``why``."""
     status: Optional[Literal[vocab.STATUSES]] = None
+    """"unverifiable": nobody can check it (skipped), with ``why``."""
     why: Optional[Text] = None
+    """For expect: the correct value and how the printed one arose; for status: what is missing."""
     correct: Union[Number, Shape, None] = None
     """The correct value of a documented error (``expect``), in the claim's unit: a known error only when
     measured there."""
     note: Optional[Text] = None
+    """Conventions, caveats, the band's justification: listed in the report under "Reasons and notes"."""
     interval: Optional[tuple[Optional[Number], Optional[Number]]] = None
     """(low, high) of a verbal claim (None: open); ``value`` is None then."""
     runs: Optional[AtLeastOne] = None
@@ -190,9 +248,13 @@ class Table:
     """A table of a source report, verbatim: its columns and rows as printed."""
 
     id: Name
+    """What a claim's ``cell`` names the table by."""
     title: Text
+    """The table's heading in the report."""
     columns: Annotated[tuple[str, ...], Field(min_length=1)]
+    """The header cells, verbatim."""
     rows: tuple[tuple[str, ...], ...]
+    """Every row, every cell, verbatim; the first cell is the row's label, unique in the table."""
 
 
 @record
@@ -206,6 +268,29 @@ class Report:
     tables: tuple[Table, ...]
     claims: tuple[Claim, ...]
     modules: tuple[str, ...] = ()
+
+
+def _descriptions(cls: type) -> dict[str, str]:
+    """The docstrings of a record's fields, as pydantic reads them (``use_attribute_docstrings``)."""
+    fields = TypeAdapter(cls).json_schema()["properties"]
+    return {name: field["description"] for name, field in fields.items() if "description" in field}
+
+
+_DOCS = {**_descriptions(Recipe), **_descriptions(Claim),
+         "id": "Unique within the file; the loaded id is <file stem>/<id>, usable with pytest -k.",
+         "recipe": "The name of a [recipe.<name>] table: the author's training recipe.",
+         "value": "The number the report claims, in its printed unit (the measurement divided by scale); exactly one "
+                  "of value, above, below and between.",
+         "above": "A verbal claim's lower bound ('over 60%'), instead of value.",
+         "below": "A verbal claim's upper bound ('<100K'), instead of value.",
+         "between": "A verbal claim's [low, high] ('just shy of 60%', a printed range), instead of value."}
+"""Each key's description as a file writes it: the record's field's, or the key's own where the loader turns it
+into another."""
+
+
+def _described(kind: Any, default: Any, key: str, docs: dict[str, str] = _DOCS) -> tuple[Any, Any]:
+    """(type, field) of a key with its description (in ``docs``)."""
+    return kind, Field(default, description=docs.get(key))
 
 
 COMMON = ("id model printed source tolerance? scale? cell? partial? expect? status? why? correct? note? "
@@ -224,8 +309,9 @@ _KEYS: dict[str, tuple[Any, Any]] = {
     "between": (Optional[Interval], None)}
 """(type, default) of each claim key as a file writes it: the ``Claim`` field's, but where the loader turns the
 key into another (``recipe`` names a recipe; the bounds become ``value`` and ``interval``)."""
-_NARROW = {"params": {"count": (Literal[vocab.PARAM_COUNTS], ...)}, "macs": {"count": (Literal[vocab.MAC_COUNTS], ...)},
-           "layer": {"value": (Union[Number, Shape, None], None)}}
+_NARROW = {"params": {"count": _described(Literal[vocab.PARAM_COUNTS], ..., "count")},
+           "macs": {"count": _described(Literal[vocab.MAC_COUNTS], ..., "count")},
+           "layer": {"value": _described(Union[Number, Shape, None], None, "value")}}
 OWN = ("id", "above", "below", "between", "value", "correct", "printed", "cell", "partial")
 """The keys a table cannot give its claims: they name the one number."""
 
@@ -236,27 +322,32 @@ def _required(kind: Any) -> Any:
 
 
 def _key(key: str) -> tuple[Any, Any]:
-    """(type, default) of a key as ``KIND_KEYS`` writes it."""
-    kind, default = _KEYS[key.rstrip("?")]
-    return (kind, default) if key.endswith("?") else (_required(kind), ...)
+    """(type, field) of a key as ``KIND_KEYS`` writes it, with its description."""
+    name = key.rstrip("?")
+    kind, default = _KEYS[name]
+    return _described(kind, default, name) if key.endswith("?") else _described(_required(kind), ..., name)
 
 
 CLAIM_MODELS: dict[str, type[BaseModel]] = {kind: create_model(
-    f"{kind}_claim", __config__=CONFIG, kind=(Literal[kind], ...),
+    f"{kind}_claim", __config__=CONFIG, kind=_described(Literal[kind], ..., "kind"),
     **{**{key.rstrip("?"): _key(key) for key in f"{COMMON} {keys}".split()}, **_NARROW.get(kind, {})})
     for kind, keys in KIND_KEYS.items()}
 """One model per claim kind."""
 _ANY_KIND = dict.fromkeys(key.rstrip("?") for keys in (COMMON, *KIND_KEYS.values()) for key in keys.split())
 _SHAREABLE = [key for key in _ANY_KIND if key not in OWN]
 Shared = create_model("Shared", __config__=CONFIG, __doc__="Keys a table, or a column, gives its claims.",
-                      kind=(Optional[Literal[vocab.KINDS]], None),
-                      **{key: (Optional[_required(_KEYS[key][0])], None) for key in _SHAREABLE})
-TableModel = create_model("TableModel", __base__=Shared, __doc__=Table.__doc__, by_column=(dict[str, Shared], {}),
-                          **{f.name: (f.type, ...) for f in dataclasses.fields(Table)})
+                      kind=_described(Optional[Literal[vocab.KINDS]], None, "kind"),
+                      **{key: _described(Optional[_required(_KEYS[key][0])], None, key) for key in _SHAREABLE})
+TableModel = create_model(
+    "TableModel", __base__=Shared, __doc__=Table.__doc__,
+    by_column=(dict[str, Shared], Field({}, description="Column header -> the keys the claims of that column share "
+                                                        "(over the table's).")),
+    **{f.name: _described(f.type, ..., f.name, _descriptions(Table)) for f in dataclasses.fields(Table)})
 RecipeTable = create_model(
     "RecipeTable", __config__=CONFIG, __doc__="A recipe's keys: optional until ``extends`` is merged.",
-    extends=(Optional[Text], None), **{**{f.name: (Optional[f.type], None) for f in dataclasses.fields(Recipe)},
-                                       "augment_options": (Optional[AugmentOptions], None)})
+    extends=(Optional[Text], Field(None, description="A recipe this one starts from: its keys override the parent's.")),
+    **{**{f.name: _described(Optional[f.type], None, f.name) for f in dataclasses.fields(Recipe)},
+       "augment_options": _described(Optional[AugmentOptions], None, "augment_options")})
 
 
 class ReportModel(BaseModel):
@@ -264,9 +355,14 @@ class ReportModel(BaseModel):
 
     model_config = CONFIG
     title: Text
+    """The report's own title."""
     source: Optional[Text] = None
+    """The report's file or URL; a markdown file by its path from the ledger's folder, the one above it or the
+    project's, which a run compares the ledger with."""
     origin: Optional[Text] = None
+    """Where the report lives: "owner/name @ commit"."""
     modules: tuple[Text, ...] = ()
+    """The modules whose import registers this ledger's models."""
 
 
 class LedgerFile(BaseModel):
@@ -274,10 +370,15 @@ class LedgerFile(BaseModel):
 
     model_config = CONFIG
     format: Literal[2]
+    """The ledger format."""
     report: ReportModel
+    """Where the report lives and which modules register its models."""
     recipe: dict[Name, RecipeTable] = {}  # type: ignore[valid-type]
+    """Named training recipes: claims share one by name (one recipe, one training run)."""
     table: list[TableModel] = []  # type: ignore[valid-type]
+    """The report's tables, verbatim."""
     claim: list[Annotated[Union[tuple(CLAIM_MODELS.values())], Field(discriminator="kind")]] = []  # type: ignore
+    """One claim per printed number."""
 
 
 def json_schema() -> dict[str, Any]:

@@ -93,6 +93,14 @@ def venvs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return with_claimbench, without
 
 
+def test_the_readme_carries_the_example_ci_workflow_as_it_is() -> None:
+    """The wheel has no examples/: an installed author copies the workflow from the README (the package's long
+    description), which must be the one this repository's example runs."""
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("\n### CI\n", 1)[1]
+    shown = section.split("\n```yaml\n", 1)[1].split("\n```\n", 1)[0] + "\n"
+    assert shown == (EXAMPLE / ".github" / "workflows" / "claims.yml").read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_an_authors_repository_checks_its_readme(venvs: tuple[Path, Path], tmp_path: Path,
                                                  record_property: pytest.RecordProperty) -> None:

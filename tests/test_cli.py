@@ -252,7 +252,8 @@ def test_init_of_a_report_that_prints_no_number_writes_nothing(tmp_path: Path, m
     (tmp_path / "README.md").write_text("# Mine\n\nNo results yet.\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit, match=r"^claimbench init: README.md prints no number to draft a claim from: "
-                                         r"write claims/.*\.toml by hand"):
+                                         r"write claims/.*\.toml by hand \(its keys, described: `claimbench "
+                                         r"schema`, which ships with claimbench; "):
         cli.main(["init"])
     assert sorted(path.name for path in tmp_path.iterdir()) == ["README.md"]
 
@@ -328,6 +329,16 @@ def test_a_full_standard_output_is_one_line() -> None:
                                   stderr=subprocess.PIPE, text=True, check=False)
     assert (finished.returncode, finished.stderr) == (1, "claimbench schema: No space left on device\n")
 
+
+
+def test_the_schema_describes_every_key_an_installed_author_writes() -> None:
+    """The format's document is not in the wheel; ``claimbench schema`` is, and says what each key means."""
+    document = schema.json_schema()
+    tables = {"(top)": document, **document["$defs"]}
+    undescribed = [f"{table}.{key}" for table, definition in tables.items()
+                   for key, field in definition.get("properties", {}).items() if not field.get("description")]
+    assert not undescribed, undescribed
+    assert "registered name" in document["$defs"]["params_claim"]["properties"]["model"]["description"]
 
 
 def test_schema_writes_the_shipped_json_schema(tmp_path: Path) -> None:

@@ -431,6 +431,7 @@ def test_a_v1_file_is_one_line_saying_how_to_migrate(tmp_path: Path) -> None:
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(tmp_path)
     assert str(error.value) == f"tiny.toml: (file): format: {ledger.MIGRATE}"
+    assert "`claimbench schema`, which ships with claimbench" in ledger.MIGRATE, "the format's document does not"
 
 
 @pytest.mark.parametrize("make", ["directory", "dangling_symlink"])
