@@ -108,6 +108,24 @@ def synthetic(n: int) -> data.Dataset:
                         verified=True, source=Path("synthetic"))
 
 
+@pytest.mark.parametrize(("name", "dtype"), [pytest.param("fp32", torch.float32, id="fp32"),
+                                           pytest.param("bf16", torch.bfloat16, id="bf16")])
+def test_the_engine_trains_and_evaluates_in_the_precision_it_records(device: str, name: str,
+                                                                    dtype: torch.dtype) -> None:
+    """bf16 is autocast: the convolution and the linear layer compute in bfloat16 in every training step and
+    evaluation batch while the weights stay fp32; fp32 computes in float32 throughout."""
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 8 * 8, 10))
+    computed: dict[bool, set[torch.dtype]] = {True: set(), False: set()}  # training or not: the outputs' dtypes
+    for layer in (model[0], model[3]):
+        layer.register_forward_hook(lambda module, inputs, output: computed[module.training].add(output.dtype))
+    accel = precision.accel(name)
+    train.train(model, synthetic(16), synthetic(8), dataclasses.replace(recipe(), batch_size=8, epochs=1),
+                device=device, seed=0, accel=accel)
+    assert accel.precision == name
+    assert computed == {True: {dtype}, False: {dtype}}, "two training steps and a test evaluation, in the precision"
+    assert {parameter.dtype for parameter in model.parameters()} == {torch.float32}
+
+
 def test_unknown_precision_is_refused() -> None:
     with pytest.raises(ValueError, match="^precision must be one of auto, fp32, bf16, got 'fp16'$"):
         precision.probe(small_cnn, None, recipe(), device="cpu", asked="fp16")
@@ -116,7 +134,8 @@ def test_unknown_precision_is_refused() -> None:
 @pytest.mark.train_cpu
 def test_bf16_trains_as_accurately_as_fp32_on_fashion_mnist(record_property: Any, device: str) -> None:
     """A small CNN, 2 epochs on real Fashion-MNIST in each precision (channels_last both): the test
-    accuracies agree within 1 point. What ``auto`` chooses on this machine, and why, is recorded."""
+    accuracies agree within 1 point, and the losses differ (bf16's rounding, not one precision run twice).
+    What ``auto`` chooses on this machine, and why, is recorded."""
     try:
         train_set, test_set = data.load("fashion_mnist", "train"), data.load("fashion_mnist", "test")
     except data.DataMissing as missing:
@@ -126,13 +145,15 @@ def test_bf16_trains_as_accurately_as_fp32_on_fashion_mnist(record_property: Any
     probe = precision.probe(small_cnn, train_set, recipe(), device=device)
     record_property("auto_chose", probe.chosen)
     record_property("step_ms", {name: round(seconds * 1e3, 2) for name, seconds in probe.step_seconds.items()})
-    accuracy = {}
+    accuracy, losses = {}, {}
     for name in ("fp32", "bf16"):
         torch.manual_seed(0)
         history = train.train(small_cnn(), train_set, test_set, recipe(), device=device, seed=0,
                               accel=precision.accel(name))
         accuracy[name] = history.epochs[-1].test.accuracy
+        losses[name] = [(epoch.train_loss, epoch.test.loss) for epoch in history.epochs]
         record_property(f"{name}_test_accuracy", accuracy[name])
         record_property(f"{name}_test_loss", round(history.epochs[-1].test.loss, 4))
         record_property(f"{name}_images_per_second", round(TRAIN_IMAGES / history.epochs[-1].seconds))
+    assert losses["bf16"] != losses["fp32"], "the bf16 run lost what the fp32 run did: it trained in fp32"
     assert abs(accuracy["bf16"] - accuracy["fp32"]) <= 1.0, accuracy
