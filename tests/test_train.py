@@ -654,3 +654,74 @@ def test_step_cost_times_a_fixed_number_of_steps_and_picks_threads(monkeypatch: 
     counts = (1, 2) if device == "cpu" else (2,)
     assert len(steps) == len(counts) * (1 + train.PROBE_STEPS)
     assert cost.threads in counts and cost.train_seconds > 0 and cost.eval_seconds > 0
+
+
+def timed(warm_up: float, *steps: float, evaluation: float = 0.1) -> list[tuple[float, float]]:
+    """A thread count's (training, evaluation) seconds as the probe times them: a warm-up step, then the timed."""
+    return [(warm_up, warm_up)] + [(step, evaluation) for step in steps]
+
+
+@pytest.mark.parametrize(("one_thread", "chosen"), [
+    (1.05, 1),  # every core less than MORE_THREADS_GAIN faster: one thread, which a busy machine slows least
+    (2.0, 2),   # clearly faster: every core
+    (1.0, 1),   # a tie: one thread
+    (0.5, 1),   # one thread faster: every core's OpenMP threads spinning on a loaded machine
+])
+def test_the_probe_takes_every_core_only_when_more_threads_gain_faster(one_thread: float, chosen: int) -> None:
+    cost = train._fastest({2: timed(9.0, 1.0, 1.0, 1.0, evaluation=0.2), 1: timed(9.0, *[one_thread] * 3)})
+    assert cost == train.StepCost(train_seconds={2: 1.0, 1: one_thread}[chosen],
+                                  eval_seconds={2: 0.2, 1: 0.1}[chosen], threads=chosen)
+
+
+def test_every_core_exactly_more_threads_gain_faster_is_not_enough() -> None:
+    """The gain is a strict bound: one thread at exactly ``MORE_THREADS_GAIN`` times every core's step stays."""
+    gain = train.MORE_THREADS_GAIN
+    every_core = timed(9.0, 1.0, 1.0, 1.0)
+    assert train._fastest({2: every_core, 1: timed(9.0, gain, gain, gain)}).threads == 1
+    above = math.nextafter(gain, math.inf)
+    assert train._fastest({2: every_core, 1: timed(9.0, above, above, above)}).threads == 2
+
+
+def test_the_thread_count_is_chosen_by_the_medians_of_the_timed_steps() -> None:
+    """A slow warm-up (first-call allocations) or one slow timed step (a moment's load) moves no choice: with
+    the warm-up, every core's median would be 3 s; their mean is 2.33 s; their median 1 s, 1.5x faster."""
+    cost = train._fastest({2: timed(100.0, 1.0, 5.0, 1.0), 1: timed(0.1, 1.5, 1.5, 1.5)})
+    assert cost.threads == 2 and cost.train_seconds == 1.0
+
+
+def test_a_single_thread_count_is_taken_as_timed() -> None:
+    """``threads`` given, or CUDA: nothing to weigh it against."""
+    assert train._fastest({4: timed(9.0, 3.0, 2.0, 2.5)}) == train.StepCost(2.5, 0.1, 4)
+
+
+class ThreadClock:
+    """``train.Timer`` and torch's thread count for a probe: every step at ``n`` threads takes ``seconds[n]``;
+    the process starts at the largest count."""
+
+    def __init__(self, seconds: dict[int, float]) -> None:
+        self.seconds = seconds
+        self.threads = max(seconds)
+
+    def timer(self, device: torch.device) -> ThreadClock:
+        return self
+
+    def set_threads(self, threads: int) -> None:
+        self.threads = threads
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> float:
+        return self.seconds[self.threads]
+
+
+@pytest.mark.parametrize(("seconds", "chosen"), [({2: 1.0, 1: 1.05}, 1), ({2: 1.0, 1: 2.0}, 2)])
+def test_the_probe_weighs_the_processs_thread_count_against_one(monkeypatch: pytest.MonkeyPatch,
+                                                                 seconds: dict[int, float], chosen: int) -> None:
+    clock = ThreadClock(seconds)
+    monkeypatch.setattr(torch, "get_num_threads", lambda: clock.threads)
+    monkeypatch.setattr(torch, "set_num_threads", clock.set_threads)
+    monkeypatch.setattr(train, "Timer", clock.timer)
+    [cost] = train.step_costs([(small_cnn(3), train.Accel())], synthetic(64, seed=0, shape=(3, 28, 28)), ADAM,
+                              device="cpu")
+    assert cost.threads == chosen and cost.train_seconds == seconds[chosen]
