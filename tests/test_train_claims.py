@@ -177,6 +177,25 @@ def test_other_processes_cpu_time_is_counted_in_cores() -> None:
     assert reading is None or reading[0] >= reading[1] >= 0
 
 
+SPIN = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end:\n    pass\n"
+"""A child that runs half a second of CPU, however long a loaded machine makes it wait."""
+
+
+def test_a_busy_process_between_two_readings_is_other_processes_cpu_time() -> None:
+    """What the busy-machine guard reads around an epoch: another process's CPU seconds are the others' (at least
+    half of what its own resource usage counts: ``/proc/stat`` counts in ticks, and every other process adds)."""
+    before = timing._cpu_seconds()
+    if before is None:
+        pytest.skip("no /proc/stat here")
+    pid = os.posix_spawn(sys.executable, [sys.executable, "-c", SPIN], os.environ)
+    _, status, usage = os.wait4(pid, 0)
+    after = timing._cpu_seconds()
+    assert os.waitstatus_to_exitcode(status) == 0 and after is not None
+    child = usage.ru_utime + usage.ru_stime
+    others = (after[0] - before[0]) - (after[1] - before[1])
+    assert child >= 0.5 and others >= child / 2, f"others ran {others:.2f} s while the child ran {child:.2f} s"
+
+
 @pytest.mark.parametrize("others", [0.0, 0.9])
 def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_it_an_error(
         others: float, cifar_root: Path, small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
