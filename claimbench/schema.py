@@ -25,8 +25,11 @@ Bool = Annotated[bool, Strict()]
 Float = Annotated[float, Strict()]
 NonNegative = Annotated[float, Strict(), Field(ge=0)]
 Positive = Annotated[float, Strict(), Field(gt=0)]
-Count = Annotated[int, Strict(), Field(ge=0)]
-AtLeastOne = Annotated[int, Strict(), Field(ge=1)]
+MOST = 10**6
+"""The largest count (epochs, batch size, steps, images held out, patience, runs): over 16 times MNIST's training
+set, past any real recipe's; a typo beyond it (``steps_per_epoch = 10**20``) would overflow the cost estimate."""
+Count = Annotated[int, Strict(), Field(ge=0, le=MOST)]
+AtLeastOne = Annotated[int, Strict(), Field(ge=1, le=MOST)]
 Number = Annotated[float, Strict(), Field(ge=-1e18, le=1e18)]
 """A claimed number: finite, and below 1e18 in size (beyond that it is a typo, and rounding breaks down)."""
 Dim = Annotated[int, Strict(), Field(gt=0)]

@@ -395,6 +395,11 @@ def test_extends_overrides_chains_and_shares_one_recipe(tmp_path: Path) -> None:
                              'restore_best = true }'),
      "recipe.base: early_stopping: monitors 'val_loss', which needs validation = 'holdout' or 'test'"),
     (("epochs = 50", "epochs = 0"), "recipe.base: epochs: must be greater than or equal to 1, got 0"),
+    (("epochs = 50", "epochs = 50\nsteps_per_epoch = 100_000_000_000_000_000_000"),  # overflowed the cost estimate
+     "recipe.base: steps_per_epoch: must be less than or equal to 1000000, got 100000000000000000000"),
+    (("epochs = 50", "epochs = 1_000_001"), "recipe.base: epochs: must be less than or equal to 1000000, got 1000001"),
+    (("batch_size = 32", "batch_size = 10_000_000"), "recipe.base: batch_size: must be less than or equal to 1000000"),
+    (("epochs = 50", "epochs = 50\nval_size = 10_000_000"), "recipe.base: val_size: must be less than or equal to"),
     (("lr = 1e-3", "lr = nan"), "recipe.base: lr: must be a finite number, got nan"),
     (('optimizer = "adam"\n', ""), "recipe.base: optimizer: missing required field"),
 ])
