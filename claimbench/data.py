@@ -370,6 +370,8 @@ def _parse_cifar(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[
         if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != math.prod(shape) or given.shape != (len(data),):
             raise DataUnreadable(f"{path}: expected uint8 data of shape (N, {math.prod(shape)}) and N labels, "
                                  f"got {data.dtype} {data.shape} and labels of shape {given.shape}")
+        if not len(data):
+            raise DataUnreadable(f"{path}: holds no data (data of shape {data.shape})")
         if given.size and given.dtype.kind not in "iu":  # a float label would be cut (2.9 to 2), a bool read as 0/1
             raise DataUnreadable(f"{path}: labels must be integers, got {given.dtype}")
         targets = torch.from_numpy(given.astype(np.int64))

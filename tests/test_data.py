@@ -353,6 +353,18 @@ def test_cifar_label_out_of_range_names_its_file(tmp_path: Path) -> None:
         data.load("cifar10", "test", tmp_path, allow_unverified=True)
 
 
+@pytest.mark.parametrize("member, split", [("test_batch", "test"), ("data_batch_2", "train")])
+def test_a_cifar_batch_of_no_images_names_its_file(tmp_path: Path, member: str, split: str) -> None:
+    """As an empty IDX file: refused at load, not after a whole recipe has trained on the other split. Pickled by
+    Python 3 (protocol 2 pickles empty data as a call of ``bytes``, which the reader refuses already)."""
+    write_cifar(tmp_path)
+    path = tmp_path / "cifar-10-batches-py" / member
+    path.write_bytes(pickle.dumps({b"data": fake_images(0, (3072,), 0), b"labels": []}, protocol=4))
+    message = rf"^{re.escape(str(path))}: holds no data \(data of shape \(0, 3072\)\)$"
+    with pytest.raises(data.DataUnreadable, match=message):
+        data.load("cifar10", split, tmp_path, allow_unverified=True)
+
+
 @pytest.mark.parametrize("labels", [[1.7, 2.0], [True, False], np.array([2.9, 3.0])], ids=["float", "bool", "array"])
 def test_cifar_labels_that_are_not_integers_name_their_file(tmp_path: Path, labels: object) -> None:
     """Read as integers, 1.7 would train as class 1 and True as class 1: refused instead."""
