@@ -38,6 +38,7 @@ __all__ = [
     "StepCost",
     "Timer",
     "batch_sizes",
+    "check_sizes",
     "duration",
     "evaluate",
     "fingerprint",
@@ -333,6 +334,11 @@ def _check(model: nn.Module, recipe: Recipe, train_images: int, val_set: data.Da
         raise ValueError(f"{name}: unknown optimizer {recipe.optimizer!r}")
     if recipe.batch_norm == "per_image" and not any(isinstance(m, nn.BatchNorm2d) for m in model.modules()):
         raise ValueError(f"{name}: batch_norm = 'per_image' but the model has no BatchNorm2d")
+    check_sizes(recipe, train_images, name)
+
+
+def check_sizes(recipe: Recipe, train_images: int, name: str) -> None:
+    """Refuse a recipe that its training set's size cannot feed: checked before any step is timed or trained."""
     if not batch_sizes(recipe, train_images):
         raise ValueError(f"{name}: drop_last with {train_images} training images and batch size "
                          f"{recipe.batch_size} leaves no batch")

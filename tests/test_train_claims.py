@@ -562,6 +562,28 @@ def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_s
         local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
 
 
+@pytest.mark.parametrize("claim_id", [MODEL1_CLAIMS[1], "iot_ml_hw2/epoch_time/model1"])
+def test_a_recipe_the_training_set_cannot_feed_is_refused_before_any_step_is_timed(
+        claim_id: str, small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``drop_last`` with a batch larger than the training set leaves no batch: refused in a moment, not after the
+    probe has timed steps of the whole set."""
+    from claimbench import environment, families
+    from claimbench.items import NO_BENCHMARK
+
+    monkeypatch.setattr(environment, "_cpu_model", lambda: "AMD EPYC 7B13, x86_64")
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(train, "step_costs", lambda *args, **kwargs: pytest.fail("a step was timed"))
+    given = claim(claim_id, small_ledger)
+    recipe = dataclasses.replace(given.recipe, drop_last=True, batch_size=TRAIN_IMAGES + 1)
+    refused = dataclasses.replace(given, recipe=recipe, hardware="EPYC 7B13" if given.hardware else None)
+    with pytest.raises(ValueError, match=rf"^iot_ml_hw2.model1: drop_last with {TRAIN_IMAGES} training images and "
+                                         rf"batch size {TRAIN_IMAGES + 1} leaves no batch$"):
+        if refused.hardware:
+            families.epoch_time(refused, tiny_settings, NO_BENCHMARK)
+        else:
+            local.measure(refused, tiny_settings)
+
+
 def test_estimate_is_measured_steps_times_steps() -> None:
     step = train.StepCost(train_seconds=0.5, eval_seconds=0.1, threads=1)
     recipe = dataclasses.replace(claim(MODEL1_CLAIMS[1]).recipe, batch_size=10, epochs=3)

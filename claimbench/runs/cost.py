@@ -45,7 +45,9 @@ def timing_step(model_name: str, recipe: Recipe, train_set: data.Dataset, settin
 
 def _probe(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings, asked: str,
            threads: int | None = None) -> precision.Probe:
-    """``precision.probe`` of the model; ``errors.MeasurementError`` when it fails or times nothing finite."""
+    """``precision.probe`` of the model, once the training set's size can feed the recipe (``train.check_sizes``);
+    ``errors.MeasurementError`` when it fails or times nothing finite."""
+    train.check_sizes(recipe, len(train_set), model_name)
     try:
         found = precision.probe(lambda: registry.get_model(model_name), train_set, recipe,
                                 device=usable(settings.device), asked=asked, threads=threads)
