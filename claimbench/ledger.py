@@ -316,6 +316,8 @@ def _table_problems(table: Any, tables: dict[str, Table]) -> Iterator[tuple[str,
 
 def _read(path: Path) -> dict[str, Any]:
     """The file's TOML, as a format-2 ledger; else a one-problem ``LedgerError``."""
+    if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO or device: reading may block for ever
+        raise LedgerError([f"{path.name}: (file): (read): not a regular file"])
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except tuple(READ_ERRORS) as error:
@@ -375,8 +377,9 @@ def _claim(slug: str, file: str, raw: dict[str, Any], model: Any, recipes: dict[
 def load_reports(path: Path | str) -> list[Report]:
     """Read every ``*.toml`` under ``path`` (or one file); raise ``LedgerError`` listing all problems."""
     path = Path(path)
-    if not path.exists():
-        raise LedgerError([f"{path}: (file): (path): no such file or directory"])
+    if not path.is_dir() and not path.is_file():
+        what = "not a regular file or a folder" if path.exists() else "no such file or directory"
+        raise LedgerError([f"{path}: (file): (path): {what}"])
     reports, problems = [], []
     for file in sorted(path.glob("*.toml")) if path.is_dir() else [path]:
         try:

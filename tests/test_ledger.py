@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import threading
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -90,6 +91,32 @@ def test_bad_input_is_one_line_naming_file_claim_and_field(tmp_path: Path, probl
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(write_ledger(tmp_path, body))
     assert str(error.value).splitlines()[0].startswith(expected)
+
+
+@pytest.mark.parametrize("name", ["devnull", "fifo", "folder"])
+def test_a_path_that_is_no_regular_file_or_folder_is_refused_unread(tmp_path: Path, name: str) -> None:
+    """/dev/null is no v1 ledger; a FIFO, given or behind a ``*.toml`` link in the folder, would block if read."""
+    fifo, folder = tmp_path / "fifo", tmp_path / "ledger"
+    os.mkfifo(fifo)
+    folder.mkdir()
+    (folder / "tiny.toml").symlink_to(fifo)
+    path, expected = {"devnull": (Path(os.devnull), f"{os.devnull}: (file): (path): not a regular file or a folder"),
+                      "fifo": (fifo, f"{fifo}: (file): (path): not a regular file or a folder"),
+                      "folder": (folder, "tiny.toml: (file): (read): not a regular file")}[name]
+    said: list[str] = []
+
+    def load() -> None:
+        try:
+            ledger.load(path)
+        except ledger.LedgerError as error:
+            said.append(str(error))
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():  # let the stuck reader finish: open the FIFO's other end, and close it
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert said == [expected]
 
 
 def test_a_todo_inside_a_list_is_its_one_problem(tmp_path: Path) -> None:
