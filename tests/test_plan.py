@@ -11,7 +11,7 @@ import pytest
 from small_runs import MODEL1_CLAIMS, claim
 
 from claimbench import errors, precision, train
-from claimbench.history import History
+from claimbench.history import Epoch, Evaluation, History
 from claimbench.runs import plan, splits, store
 from claimbench.runs.settings import Settings
 
@@ -38,7 +38,10 @@ def test_claims_sharing_a_run_need_it_once(cifar_root: Path, small_ledger: Path,
     assert len({run.path for run in todo}) == 4 and all(run.estimate_seconds > 0 for run in todo)
 
     # A stored run is not planned again (unless the session retrains); a claim over budget plans nothing.
-    store.write(todo[0].path, {"history": History().to_dict(), "verified_data": False}, settings)
+    evaluation = Evaluation(loss=1.0, accuracy=50.0, confusion=[[1]])
+    one_epoch = History(epochs=[Epoch(epoch=1, lr=1e-3, seconds=1.0, train_loss=1.0, train_running_acc=50.0,
+                                      val=evaluation, test=evaluation)])
+    store.write(todo[0].path, {"history": one_epoch.to_dict(), "verified_data": False}, settings)
     assert [len(need.missing) for need in plan.needs(model1[:1], settings)] == [1]
     assert [len(need.missing) for need in plan.needs(model1[:1], dataclasses.replace(
         settings, retrain=True, session="later"))] == [2]

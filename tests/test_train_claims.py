@@ -300,12 +300,66 @@ def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_
     path.parent.mkdir(parents=True)
     for corrupt in ('{"history": ', '{"verified_data": true}'):
         path.write_text(corrupt)
-        with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \((JSONDecodeError|KeyError).*set aside as "
+        with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \((JSONDecodeError|history: Field required).*set aside as "
                                              rf"{path.name}\.corrupt-\d{{8}}T\d{{6}}, training again"):
             outcome = local.measure(model1, settings)
         assert outcome.results == (path,) and json.loads(path.read_text())["history"]["epochs"]
         assert any(line.startswith(f"{path}: corrupt stored run") for line in lines)
     assert len(list(path.parent.glob(f"{path.name}.corrupt-*"))) >= 1
+
+
+def test_a_stored_run_altered_since_it_was_written_is_set_aside_and_retrained(small_ledger: Path,
+                                                                             tiny_settings: Settings) -> None:
+    """Valid JSON whose content no longer matches the digest it was written with (one digit of an accuracy
+    flipped) is corrupt, never a measurement."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    store.write(path, {**stored_run(90.69, True), "session": "an earlier session"}, tiny_settings)
+    path.write_text(path.read_text().replace("90.69", "10.69"))
+    with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \(its content does not match its "
+                                         rf"record_sha256\); set aside as {path.name}\.corrupt-\d{{8}}T\d{{6}}, "
+                                         "training again$"):
+        outcome = local.measure(model1, tiny_settings)
+    assert 10.69 not in outcome.values and json.loads(path.read_text())["session"] == "this session"
+    assert "10.69" in next(path.parent.glob(f"{path.name}.corrupt-*")).read_text(), "set aside, not lost"
+
+
+@pytest.mark.parametrize(("where", "value", "says"), [
+    ("accuracy", "90.69", r"history\.epochs\.0\.val\.accuracy: Input should be a valid number"),
+    ("accuracy", True, r"history\.epochs\.0\.val\.accuracy: Input should be a valid number"),
+    ("epochs", [], r"history\.epochs: List should have at least 1 item"),
+    ("restored_epoch", 3, r"history: Value error, restored epoch 3 is not one of the 1 epochs"),
+    ("verified_data", None, r"verified_data: Input should be a valid boolean")])
+def test_a_stored_run_with_a_field_of_the_wrong_type_is_set_aside_and_retrained(
+        small_ledger: Path, tiny_settings: Settings, where: str, value: Any, says: str) -> None:
+    """A run without a digest (an older claimbench's) is read only when the fields its claims read are right: a
+    string or a boolean for an accuracy, no epochs, a restored epoch that is none of them, are corrupt, never
+    a crash in a claim nor a number measured from them."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    record = stored_run(90.69, True)
+    if where == "accuracy":
+        record["history"]["epochs"][0]["val"]["accuracy"] = value
+    elif where == "verified_data":
+        record[where] = value
+    else:
+        record["history"][where] = value
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(record))
+    with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \({says}.*\); set aside as {path.name}\."
+                                         r"corrupt-\d{8}T\d{6}, training again$"):
+        outcome = local.measure(model1, tiny_settings)
+    assert len(outcome.values) == 1 and json.loads(path.read_text())["session"] == "this session"
+
+
+def test_a_stored_run_without_a_digest_is_an_older_claimbench_s_and_read(small_ledger: Path, tiny_settings: Settings,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(stored_run(61.5, True)))
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
+    assert local.measure(model1, tiny_settings).values == (61.5,)
 
 
 def test_corrupt_checkpoint_is_set_aside_and_the_run_starts_afresh(small_ledger: Path,

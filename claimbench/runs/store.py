@@ -1,7 +1,10 @@
 """The run store: each training run once, as a JSON record under the results directory, written atomically.
 
 A run is keyed by everything that makes it another run (``path_for``), so every claim naming it shares it.
-A stored run is reused unless the session retrains; a corrupt one is set aside under a name that says so. An
+A stored run is reused unless the session retrains. It carries the SHA-256 of its own content (``DIGEST``), and a
+run whose content no longer matches it, that is not JSON, or whose fields are missing or of the wrong type
+(``Stored``) is corrupt: set aside under a name that says so, and trained again; a run without the digest was
+stored by an older claimbench and is read when its fields are right. An
 interrupted run's checkpoint records how the run began (``checkpoint_note``), so that a later session resumes it as
 it began (``resumable``).
 Training a run and storing it are apart, so that a cluster's workers train and its driver stores; a run
@@ -24,20 +27,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import torch
+from pydantic import BaseModel, ConfigDict, Field
 
 from claimbench import atomic, batchnorm, data, errors, precision, registry, train, transforms
-from claimbench.history import History
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs import splits
 from claimbench.runs.settings import Settings, say
 
-__all__ = ["ENGINE", "Resumable", "architecture", "checkpoint_note", "engine", "locked", "path_for", "raise_failure",
+__all__ = ["DIGEST", "ENGINE", "Resumable", "Stored", "architecture", "checkpoint_note", "engine", "locked", "path_for", "raise_failure",
            "read", "resumable", "set_aside", "write", "write_failure"]
 
 
 ENGINE = (train, transforms, batchnorm, data, splits)
 """The modules whose code decides what a run computes: an edited engine is another run."""
+DIGEST = "record_sha256"
+"""The stored run's field holding the SHA-256 of the rest of it (``content_digest``)."""
 
 
 @functools.cache
@@ -170,27 +176,121 @@ def _trained_this_session(path: Path, settings: Settings) -> bool:
     return marker.exists() and marker.read_text(encoding="utf-8") == settings.session
 
 
+_STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+"""A history's fields as ``History.to_dict`` writes them: no other key, finite numbers, no string for a number."""
+
+
+class _Evaluation(BaseModel):
+    model_config = _STRICT
+    loss: float
+    accuracy: float
+    confusion: list[list[int]]
+
+    @pydantic.model_validator(mode="after")
+    def _square(self) -> _Evaluation:
+        """A class-by-class matrix, as ``claimbench.metrics`` sums and reads it."""
+        if any(len(row) != len(self.confusion) for row in self.confusion):
+            raise ValueError("a confusion matrix is not square")
+        return self
+
+
+class _Epoch(BaseModel):
+    model_config = _STRICT
+    epoch: int
+    lr: float
+    seconds: float
+    train_loss: float
+    train_running_acc: float
+    val: _Evaluation | None
+    test: _Evaluation | None
+
+
+class _History(BaseModel):
+    model_config = _STRICT
+    epochs: list[_Epoch] = Field(min_length=1)
+    restored_epoch: int | None
+    train_final: _Evaluation | None
+
+    @pydantic.model_validator(mode="after")
+    def _numbered(self) -> _History:
+        """Epochs numbered 1, 2, ... and a restored epoch among them, as ``claimbench.metrics`` reads them."""
+        if [epoch.epoch for epoch in self.epochs] != list(range(1, len(self.epochs) + 1)):
+            raise ValueError("epochs are not numbered 1 to their count")
+        if self.restored_epoch is not None and not 1 <= self.restored_epoch <= len(self.epochs):
+            raise ValueError(f"restored epoch {self.restored_epoch} is not one of the {len(self.epochs)} epochs")
+        return self
+
+
+class _Environment(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow")
+    device: str | None = None
+
+
+class _Accel(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow")
+    autocast: str | None = None
+
+
+class Stored(BaseModel):
+    """The fields of a stored run that its claims read, and their types; the run's other fields are kept as
+    they are."""
+
+    model_config = ConfigDict(strict=True, extra="allow")
+    history: _History
+    verified_data: bool
+    session: str | None = None
+    environment: _Environment = _Environment()
+    accel: _Accel = _Accel()
+    threads: int | None = None
+    began_with_threads: int | None = None
+
+
+def content_digest(record: dict[str, Any]) -> str:
+    """The SHA-256 of a stored run's canonical JSON (sorted keys, no spaces) without its ``DIGEST`` field."""
+    body = {key: value for key, value in record.items() if key != DIGEST}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _fault(record: Any) -> str | None:
+    """What is wrong with a parsed stored run, in one line; None when nothing is."""
+    if not isinstance(record, dict):
+        return f"a JSON {type(record).__name__}, not an object"
+    if DIGEST in record and record[DIGEST] != content_digest(record):
+        return f"its content does not match its {DIGEST}"
+    try:
+        Stored.model_validate(record)
+    except pydantic.ValidationError as invalid:
+        first = invalid.errors()[0]
+        where = ".".join(map(str, first["loc"])) or "the record"
+        return f"{where}: {first['msg']}" + (f" ({invalid.error_count()} errors)" if invalid.error_count() > 1 else "")
+    return None
+
+
 def read(path: Path, settings: Settings) -> dict[str, Any] | None:
     """The stored run, unless missing, corrupt (then set aside) or, with ``--claims-retrain``, written before this
-    session (then not read at all)."""
+    session (then not read at all). Corrupt: not JSON, altered since it was written (its ``DIGEST`` does not match),
+    or a field its claims read missing or of the wrong type (``Stored``)."""
     if settings.retrain and not _trained_this_session(path, settings) or not path.exists():
         return None
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        History.from_dict(record["history"])
-        bool(record["verified_data"])
     except FileNotFoundError:  # set aside by another worker since the check above
         return None
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError) as error:
         set_aside(path, f"corrupt stored run ({type(error).__name__}: {error})", settings)
+        return None
+    fault = _fault(record)
+    if fault is not None:
+        set_aside(path, f"corrupt stored run ({fault})", settings)
         return None
     return record
 
 
 def write(path: Path, record: dict[str, Any], settings: Settings) -> None:
-    """Write the run's record and this session's marker atomically; remove its checkpoint, the temporary
-    files a killed writer left beside it, and a failure this or an earlier session recorded."""
-    atomic.write_text(path, json.dumps(record, indent=1))
+    """Write the run's record, with its ``DIGEST``, and this session's marker atomically; remove its checkpoint, the
+    temporary files a killed writer left beside it, and a failure this or an earlier session recorded."""
+    body = json.loads(json.dumps({key: value for key, value in record.items() if key != DIGEST}))  # as read back
+    atomic.write_text(path, json.dumps({**body, DIGEST: content_digest(body)}, indent=1))
     atomic.write_text(path.with_suffix(".session"), settings.session)
     checkpoint = path.with_suffix(".ckpt")
     for leftover in (checkpoint, path.with_suffix(".failed"), *path.parent.glob(f".{checkpoint.name}.*.tmp")):
