@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -360,6 +361,41 @@ def test_a_stored_run_without_a_digest_is_an_older_claimbench_s_and_read(small_l
     path.write_text(json.dumps(stored_run(61.5, True)))
     monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
     assert local.measure(model1, tiny_settings).values == (61.5,)
+
+
+@pytest.mark.parametrize("corrupt", ['{"session": ', '["a list"]', '{"session": 1, "reason": "r"}'])
+def test_a_corrupt_failure_record_is_set_aside_and_a_good_stored_run_wins(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch, corrupt: str) -> None:
+    """A ``.failed`` beside a run (a cluster's record of its failure) that cannot be read is never the claim's
+    error: beside a good stored run it is not read at all, and without one (here a retrain's) it is set aside
+    with a warning naming it and the run trains."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    failed = path.with_suffix(".failed")
+    earlier = dataclasses.replace(tiny_settings, session="an earlier session")
+    store.write(path, {**stored_run(61.5, True), "session": earlier.session}, earlier)
+    failed.write_text(corrupt)
+    with monkeypatch.context() as patch, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        patch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
+        assert local.measure(model1, tiny_settings).values == (61.5,)
+    warning = rf"^{failed}: corrupt record of a failed run \(.*\); set aside as {failed.name}\.corrupt-\d{{8}}T\d{{6}}"
+    with pytest.warns(UserWarning, match=warning):
+        outcome = local.measure(model1, dataclasses.replace(tiny_settings, retrain=True))
+    assert outcome.values != (61.5,) and json.loads(path.read_text())["session"] == "this session"
+    assert not failed.exists() and len(list(path.parent.glob(f"{failed.name}.corrupt-*"))) == 1
+
+
+def test_a_failure_recorded_beside_a_good_stored_run_does_not_fail_its_claim(small_ledger: Path,
+                                                                             tiny_settings: Settings) -> None:
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    store.write(path, stored_run(61.5, True), tiny_settings)
+    store.write_failure(path, "a failure of this session", tiny_settings)
+    assert local.measure(model1, tiny_settings).values == (61.5,)
+    path.unlink()
+    with pytest.raises(errors.MeasurementError, match="^a failure of this session$"):
+        local.measure(model1, tiny_settings)
 
 
 def test_corrupt_checkpoint_is_set_aside_and_the_run_starts_afresh(small_ledger: Path,

@@ -153,9 +153,9 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
     sets = splits.load(claim, recipe, 0, settings)
     seeds = range(settings.seeds or claim.runs or 1)
     paths = [store.path_for(claim, recipe, seed, settings, sets.identity) for seed in seeds]
-    for path in paths:
-        store.raise_failure(path, settings)
     missing = {seed: path for seed, path in enumerate(paths) if store.read(path, settings) is None}
+    for path in missing.values():  # a good stored run wins over a failure recorded beside it
+        store.raise_failure(path, settings)
     if missing:
         _check_budget(claim, recipe, missing, sets, settings)
     values, verified, devices, stored = [], True, [], []

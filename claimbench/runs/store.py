@@ -4,7 +4,7 @@ A run is keyed by everything that makes it another run (``path_for``), so every 
 A stored run is reused unless the session retrains. It carries the SHA-256 of its own content (``DIGEST``), and a
 run whose content no longer matches it, that is not JSON, or whose fields are missing or of the wrong type
 (``Stored``) is corrupt: set aside under a name that says so, and trained again; a run without the digest was
-stored by an older claimbench and is read when its fields are right. An
+stored by an older claimbench and is read when its fields are right. A corrupt record of a failure is set aside too. An
 interrupted run's checkpoint records how the run began (``checkpoint_note``), so that a later session resumes it as
 it began (``resumable``).
 Training a run and storing it are apart, so that a cluster's workers train and its driver stores; a run
@@ -303,10 +303,21 @@ def write_failure(path: Path, reason: str, settings: Settings) -> None:
 
 
 def raise_failure(path: Path, settings: Settings) -> None:
-    """``errors.MeasurementError`` with the reason when this session recorded the run as failed."""
+    """``errors.MeasurementError`` with the reason when this session recorded the run as failed; a corrupt record
+    of a failure is set aside, and the run is read or trained as if it had none."""
     failed = path.with_suffix(".failed")
     if not failed.exists():
         return
-    note = json.loads(failed.read_text(encoding="utf-8"))
-    if note["session"] == settings.session:
-        raise errors.MeasurementError(note["reason"])
+    try:
+        note = json.loads(failed.read_text(encoding="utf-8"))
+        session, reason = note["session"], note["reason"]
+        if not isinstance(session, str) or not isinstance(reason, str):
+            raise TypeError("its session and reason are not strings")
+    except FileNotFoundError:  # set aside or replaced by another worker since the check above
+        return
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        set_aside(failed, f"corrupt record of a failed run ({type(error).__name__}: {error})", settings,
+                  then="reading or training the run as if it had not failed")
+        return
+    if session == settings.session:
+        raise errors.MeasurementError(reason)
