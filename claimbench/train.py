@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import dataclasses
 import functools
+import hashlib
 import math
 import statistics
 import time
@@ -76,12 +77,13 @@ class ForeignCheckpoint(ValueError):
 
 
 class CorruptCheckpoint(ValueError):
-    """A checkpoint cannot be read or resumed from: names the file."""
+    """A checkpoint cannot be read or resumed from, or is not what was saved (its digest differs): names the
+    file."""
 
     def __init__(self, path: Path, error: BaseException) -> None:
         self.path = path
         first_line = next(iter(str(error).splitlines()), "")
-        super().__init__(f"{path}: unreadable checkpoint ({type(error).__name__}: {first_line})")
+        super().__init__(f"{path}: corrupt checkpoint ({type(error).__name__}: {first_line})")
 
 
 AUTOCAST = {"fp32": None, "bf16": torch.bfloat16}
@@ -505,15 +507,48 @@ def _load(checkpoint: Path, *, mmap: bool = False) -> dict[str, Any]:
     return state
 
 
+def _state_digest(state: Mapping[str, Any]) -> str:
+    """The SHA-256 of a checkpoint's contents but its own ``"sha256"``: every key and value in order, a tensor by
+    its dtype, shape and bytes (not its device or memory layout), anything else by its type and ``repr``."""
+    digest = hashlib.sha256()
+
+    def add(value: Any) -> None:
+        if isinstance(value, torch.Tensor):
+            digest.update(f"tensor {value.dtype} {tuple(value.shape)}:".encode())
+            digest.update(value.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+        elif isinstance(value, Mapping):
+            digest.update(f"dict {len(value)}:".encode())
+            for key, item in value.items():
+                add(key)
+                add(item)
+        elif isinstance(value, (list, tuple)):
+            digest.update(f"{type(value).__name__} {len(value)}:".encode())
+            for item in value:
+                add(item)
+        else:
+            digest.update(f"{type(value).__name__} {value!r};".encode())
+
+    add({key: value for key, value in state.items() if key != "sha256"})
+    return digest.hexdigest()
+
+
+def _verify(checkpoint: Path, state: Mapping[str, Any]) -> None:
+    """``CorruptCheckpoint`` unless the state is what was saved: its ``"sha256"`` is its ``_state_digest``."""
+    if state.get("sha256") != _state_digest(state):
+        what = "no digest" if "sha256" not in state else "its content does not match its sha256"
+        raise CorruptCheckpoint(checkpoint, ValueError(what))
+
+
 def _read_checkpoint(checkpoint: Path, expected: dict[str, Any]) -> dict[str, Any]:
-    """The checkpoint's state; ``CorruptCheckpoint`` when it cannot be read, ``ForeignCheckpoint`` when of
-    another run."""
+    """The checkpoint's state; ``CorruptCheckpoint`` when it cannot be read or is not what was saved (a flipped
+    bit), ``ForeignCheckpoint`` when of another run."""
     state = _load(checkpoint)
     found = state["fingerprint"]
     if found != expected:
         differ = [key for key in expected if found.get(key) != expected[key]]
         raise ForeignCheckpoint(checkpoint, f"checkpoint of another run ({found.get('model')}, seed {found.get('seed')}"
                                             f"; its {', '.join(differ)} differ{'s' * (len(differ) == 1)})")
+    _verify(checkpoint, state)
     return state
 
 
@@ -528,9 +563,10 @@ class Saved:
 
 
 def saved(checkpoint: Path) -> Saved:
-    """What ``checkpoint`` says of its run, its tensors mapped rather than read; ``CorruptCheckpoint`` when it
-    cannot be read."""
+    """What ``checkpoint`` says of its run, its tensors mapped rather than read into memory; ``CorruptCheckpoint``
+    when it cannot be read or is not what was saved."""
     state = _load(checkpoint, mmap=True)
+    _verify(checkpoint, state)
     try:
         return Saved(fingerprint=dict(state["fingerprint"]), epochs=len(state["history"]["epochs"]),
                      note=state["note"])
@@ -606,14 +642,14 @@ class _Run:
             torch.cuda.set_rng_state(state["cuda_rng"], self.device)
 
     def save(self, checkpoint: Path, expected: dict[str, Any], note: Mapping[str, Any] | None) -> None:
-        """Write the state to ``checkpoint`` atomically, with the fingerprint a resumed run must match and the
-        caller's note."""
-        atomic.replace_atomically(checkpoint, functools.partial(torch.save, {
-            "fingerprint": expected, "note": dict(note) if note is not None else None, **self.state_dict()}))
+        """Write the state to ``checkpoint`` atomically, with the fingerprint a resumed run must match, the
+        caller's note, and the digest of it all (``_state_digest``) that a resumed run checks."""
+        state = {"fingerprint": expected, "note": dict(note) if note is not None else None, **self.state_dict()}
+        atomic.replace_atomically(checkpoint, functools.partial(torch.save, {**state, "sha256": _state_digest(state)}))
 
     def resume(self, checkpoint: Path, expected: dict[str, Any], epochs: int) -> None:
-        """Continue from ``checkpoint`` of a run of ``epochs``; ``CorruptCheckpoint`` when it cannot be,
-        ``ForeignCheckpoint`` when of another run."""
+        """Continue from ``checkpoint`` of a run of ``epochs``; ``CorruptCheckpoint`` when it cannot be (unreadable,
+        or not what was saved), ``ForeignCheckpoint`` when of another run."""
         state = _read_checkpoint(checkpoint, expected)
         try:
             self.load_state_dict(state)

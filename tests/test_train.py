@@ -614,18 +614,18 @@ def test_mean_std_normalisation_reaches_training_and_evaluation() -> None:
 def test_corrupt_checkpoint_names_its_file(tmp_path: Path) -> None:
     checkpoint = tmp_path / "run.ckpt"
     checkpoint.write_bytes(b"not a checkpoint")
-    with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: unreadable checkpoint"):
+    with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: corrupt checkpoint"):
         train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
                     checkpoint=checkpoint)
 
 
 def test_a_checkpoint_logging_more_epochs_than_its_recipe_is_corrupt(tmp_path: Path) -> None:
-    """Its fingerprint matches, yet it cannot be this run's: refused, not returned as a finished run."""
+    """Its fingerprint and digest match, yet it cannot be this run's: refused, not returned as a finished run."""
     checkpoint, dataset = tmp_path / "run.ckpt", synthetic(64, seed=0, shape=(3, 28, 28))
     train.train(small_cnn(3), dataset, None, ADAM, device="cpu", seed=0, checkpoint=checkpoint)
     state = torch.load(checkpoint, weights_only=False)
     state["history"]["epochs"].append(state["history"]["epochs"][-1])
-    torch.save(state, checkpoint)
+    torch.save({**state, "sha256": train._state_digest(state)}, checkpoint)
     with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: .*3 epochs logged of 2"):
         train.train(small_cnn(3), dataset, None, ADAM, device="cpu", seed=0, checkpoint=checkpoint)
 

@@ -7,9 +7,11 @@ import dataclasses
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import warnings
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -404,7 +406,7 @@ def test_corrupt_checkpoint_is_set_aside_and_the_run_starts_afresh(small_ledger:
     checkpoint = stored_path(model1, tiny_settings).with_suffix(".ckpt")
     checkpoint.parent.mkdir(parents=True)
     checkpoint.write_bytes(b"\x00 half a checkpoint")
-    with pytest.warns(UserWarning, match=rf"^{checkpoint}: unreadable checkpoint .*set aside as {checkpoint.name}"):
+    with pytest.warns(UserWarning, match=rf"^{checkpoint}: corrupt checkpoint .*set aside as {checkpoint.name}"):
         outcome = local.measure(model1, tiny_settings)
     assert len(outcome.values) == 1 and not checkpoint.exists()
     assert list(checkpoint.parent.glob(f"{checkpoint.name}.corrupt-*"))
@@ -540,6 +542,40 @@ def test_budget_counts_only_the_epochs_a_checkpoint_leaves(small_ledger: Path, t
         local.measure(model1, dataclasses.replace(tiny_settings, budget_seconds=left / 2))
     outcome = local.measure(model1, dataclasses.replace(tiny_settings, budget_seconds=(left + whole) / 2))
     assert len(outcome.values) == 1
+
+
+def flip_a_weight_bit(checkpoint: Path) -> None:
+    """Flip one bit in the middle of the first tensor a checkpoint stores (its model's first weight), the file
+    still readable: a disk's or a copy's error, which ``torch.load`` does not notice."""
+    with zipfile.ZipFile(checkpoint) as archive:
+        member = next(info for info in archive.infolist() if info.filename.endswith("/data/0"))
+    raw = bytearray(checkpoint.read_bytes())
+    names = struct.unpack("<HH", raw[member.header_offset + 26:member.header_offset + 30])
+    raw[member.header_offset + 30 + sum(names) + member.file_size // 2] ^= 0x40
+    checkpoint.write_bytes(bytes(raw))
+
+
+def test_a_checkpoint_altered_since_it_was_saved_is_set_aside_and_the_run_starts_over(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bit flipped in a checkpoint's weights is not resumed (that run would end with other weights than its
+    uninterrupted run's): the checkpoint is set aside as corrupt, and the run trains from epoch 1 to the weights of
+    a run never interrupted."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    left = interrupt_after_epoch_1(model1, tiny_settings, monkeypatch, "fp32")
+    checkpoint = stored_path(model1, tiny_settings).with_suffix(".ckpt")
+    flip_a_weight_bit(checkpoint)
+    first = next(iter(left["model"]))
+    assert not torch.equal(torch.load(checkpoint, weights_only=True)["model"][first], left["model"][first])
+    lines: list[str] = []
+    aside = rf"{checkpoint.name}\.corrupt-\d{{8}}T\d{{6}}"
+    with pytest.warns(UserWarning, match=rf"^{checkpoint}: corrupt checkpoint \(ValueError: its content does not "
+                                         rf"match its sha256\); set aside as {aside}, training from epoch 1$"):
+        resumed = local.measure(model1, dataclasses.replace(tiny_settings, session="the next session",
+                                                            progress=lines.append))
+    assert epochs_trained(lines) == [1, 2] and len(list(checkpoint.parent.glob(f"{checkpoint.name}.corrupt-*"))) == 1
+    whole = local.measure(model1, dataclasses.replace(tiny_settings, results_dir=tiny_settings.results_dir.with_name(
+        "never interrupted")))
+    assert len({json.loads(outcome.results[0].read_text())["weights_sha256"] for outcome in (resumed, whole)}) == 1
 
 
 @pytest.mark.parametrize(("begun_by", "record_since", "resumed"), [
