@@ -67,3 +67,13 @@ def test_a_compiled_run_is_another_run_and_an_uncompiled_one_keeps_its_key(monke
     uncompiled = store.path_for(claim, recipe, 0, plain, identity)
     assert uncompiled.name == "iot_ml_hw2.model1-cifar10-seed0-cpu-e21c6d80dcba.json"
     assert store.path_for(claim, recipe, 0, dataclasses.replace(plain, compile=True), identity) != uncompiled
+
+
+def test_a_session_marker_that_is_not_text_is_not_this_sessions(tmp_path: Path) -> None:
+    """A retrain reads only the runs this session wrote; a marker of binary garbage is simply not this session's
+    (a UnicodeDecodeError failed the claim before)."""
+    settings = Settings(device="cpu", results_dir=tmp_path, session="this session", retrain=True)
+    path = tmp_path / "run.json"
+    store.write(path, {"history": {}, "verified_data": True}, settings)
+    path.with_suffix(".session").write_bytes(b"\xff\xfe not text")
+    assert store.read(path, settings) is None and path.exists()

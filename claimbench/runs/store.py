@@ -36,14 +36,14 @@ from claimbench.ledger import Claim, Recipe
 from claimbench.runs import splits
 from claimbench.runs.settings import Settings, say
 
-__all__ = ["DIGEST", "ENGINE", "Resumable", "Stored", "architecture", "checkpoint_note", "engine", "locked", "path_for", "raise_failure",
-           "read", "resumable", "set_aside", "write", "write_failure"]
+__all__ = ["DIGEST", "ENGINE", "Resumable", "Stored", "architecture", "checkpoint_note", "engine", "locked", "path_for",
+           "raise_failure", "read", "resumable", "set_aside", "write", "write_failure"]
 
 
 ENGINE = (train, transforms, batchnorm, data, splits)
 """The modules whose code decides what a run computes: an edited engine is another run."""
 DIGEST = "record_sha256"
-"""The stored run's field holding the SHA-256 of the rest of it (``content_digest``)."""
+"""The stored run's field holding the SHA-256 of the rest of it, as canonical JSON (sorted keys, no spaces)."""
 
 
 @functools.cache
@@ -173,7 +173,7 @@ def resumable(path: Path, claim: Claim, seed: int, settings: Settings, train_ima
 def _trained_this_session(path: Path, settings: Settings) -> bool:
     """Whether this session wrote the run (its marker beside the run names the session)."""
     marker = path.with_suffix(".session")
-    return marker.exists() and marker.read_text(encoding="utf-8") == settings.session
+    return marker.exists() and marker.read_bytes() == settings.session.encode()  # bytes: any file compares
 
 
 _STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
@@ -245,7 +245,7 @@ class Stored(BaseModel):
     began_with_threads: int | None = None
 
 
-def content_digest(record: dict[str, Any]) -> str:
+def _content_digest(record: dict[str, Any]) -> str:
     """The SHA-256 of a stored run's canonical JSON (sorted keys, no spaces) without its ``DIGEST`` field."""
     body = {key: value for key, value in record.items() if key != DIGEST}
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
@@ -255,7 +255,7 @@ def _fault(record: Any) -> str | None:
     """What is wrong with a parsed stored run, in one line; None when nothing is."""
     if not isinstance(record, dict):
         return f"a JSON {type(record).__name__}, not an object"
-    if DIGEST in record and record[DIGEST] != content_digest(record):
+    if DIGEST in record and record[DIGEST] != _content_digest(record):
         return f"its content does not match its {DIGEST}"
     try:
         Stored.model_validate(record)
@@ -290,7 +290,7 @@ def write(path: Path, record: dict[str, Any], settings: Settings) -> None:
     """Write the run's record, with its ``DIGEST``, and this session's marker atomically; remove its checkpoint, the
     temporary files a killed writer left beside it, and a failure this or an earlier session recorded."""
     body = json.loads(json.dumps({key: value for key, value in record.items() if key != DIGEST}))  # as read back
-    atomic.write_text(path, json.dumps({**body, DIGEST: content_digest(body)}, indent=1))
+    atomic.write_text(path, json.dumps({**body, DIGEST: _content_digest(body)}, indent=1))
     atomic.write_text(path.with_suffix(".session"), settings.session)
     checkpoint = path.with_suffix(".ckpt")
     for leftover in (checkpoint, path.with_suffix(".failed"), *path.parent.glob(f".{checkpoint.name}.*.tmp")):
