@@ -303,8 +303,8 @@ def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_
     path.parent.mkdir(parents=True)
     for corrupt in ('{"history": ', '{"verified_data": true}'):
         path.write_text(corrupt)
-        with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \((JSONDecodeError|history: Field required).*set aside as "
-                                             rf"{path.name}\.corrupt-\d{{8}}T\d{{6}}, training again"):
+        with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \((JSONDecodeError|history: Field required)"
+                                             rf".*set aside as {path.name}\.corrupt-\d{{8}}T\d{{6}}, training again"):
             outcome = local.measure(model1, settings)
         assert outcome.results == (path,) and json.loads(path.read_text())["history"]["epochs"]
         assert any(line.startswith(f"{path}: corrupt stored run") for line in lines)
