@@ -12,6 +12,9 @@ apart), ``<pid>`` the writer's process id. A writer killed
 mid-write (SIGKILL, a power cut) leaves it behind; the next write of ``<name>`` removes those of this host whose
 process is gone, never a live process's (parallel workers write side by side) nor another host's (a shared file
 system), whose liveness it cannot know.
+
+``locked(path)`` makes a read, merge and write of ``path`` one critical section: an exclusive ``fcntl.flock`` on the
+lock file ``<folder>/.<name>.lock``, which stays there. Where Python has no ``fcntl`` (Windows) it locks nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +33,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-__all__ = ["replace_atomically", "together", "write_bytes", "write_text"]
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["locked", "replace_atomically", "together", "write_bytes", "write_text"]
 
 
 class _Staged(NamedTuple):
@@ -219,3 +227,24 @@ def _ctrl_c_held() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
         if caught:
             signal.raise_signal(signal.SIGINT)
+
+
+@contextlib.contextmanager
+def locked(path: Path | str) -> Iterator[None]:
+    """Hold an exclusive advisory lock for ``path`` while the block runs: a process that reads, merges and writes
+    ``path`` in such a block waits for another one's block to end, so it reads what that one wrote. The lock is an
+    ``fcntl.flock`` on ``<folder>/.<name>.lock`` (of the file a symlink ``path`` points to), created where missing and
+    left in place (removed, a third process could lock a new one while a second holds the old); closing it, as the
+    block ends or its process dies, releases it. Where Python has no ``fcntl`` (Windows) the block runs unlocked:
+    every file is still whole, but of two processes at once the last to write wins."""
+    if fcntl is None:
+        yield
+        return
+    real = Path(os.path.realpath(path))
+    real.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(real.parent / f".{real.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)

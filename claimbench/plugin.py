@@ -507,9 +507,9 @@ class ClaimsSession:
         reports = self.config.stash[reports_key]
         where = environment.describe(self.config.stash[options.ledger_path_key])
         try:
-            self.shown = report.final_records(collected.records(), reports, where, json=targets["json"], stale=stale,
-                                              unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED)
-            self.written = report.write_records(self.shown, reports, where, {**targets, "markdown": targets["report"]})
+            self.shown, self.written = report.merge_and_write(
+                collected.records(), reports, where, {**targets, "markdown": targets["report"]}, stale=stale,
+                unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED)
         except OSError as error:
             where = error.filename2 or error.filename
             self._write_failed(session, f"could not write {where}: {error.strerror}" if where and error.strerror

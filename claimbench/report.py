@@ -5,6 +5,7 @@ Imports neither pytest nor torch and reads no clock: the same records give byte-
 
 from __future__ import annotations
 
+import contextlib
 import json as jsonlib
 import os
 import re
@@ -37,6 +38,7 @@ __all__ = [
     "final_records",
     "format_delta",
     "format_value",
+    "merge_and_write",
     "readme_block",
     "render_json",
     "render_markdown",
@@ -520,9 +522,20 @@ def write_all(
 ) -> list[Path]:
     """Write every file asked for, showing ``final_records`` (no summary or badge leaves a claim out), and return
     their paths."""
-    shown = final_records(records, reports, environment, json=json, unmeasured=unmeasured)
     outputs = {"markdown": markdown, "json": json, "badges": badges, "plots": plots, "readme": readme}
-    return write_records(shown, reports, environment, outputs)
+    return merge_and_write(records, reports, environment, outputs, unmeasured=unmeasured)[1]
+
+
+def merge_and_write(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str],
+                    outputs: Mapping[str, Path | str | None], *, unmeasured: str = NOT_SELECTED,
+                    stale: Collection[str] = ()) -> tuple[list[Record], list[Path]]:
+    """``final_records`` merged with the JSON of ``outputs`` and ``write_records``, as one critical section under
+    that JSON's lock (``atomic.locked``): of two runs writing one results folder at once, the second waits, then
+    keeps the first one's records of the claims it did not run itself. Return the records shown and the paths."""
+    json = outputs.get("json")
+    with atomic.locked(json) if json else contextlib.nullcontext():
+        shown = final_records(records, reports, environment, json=json, unmeasured=unmeasured, stale=stale)
+        return shown, write_records(shown, reports, environment, outputs)
 
 
 def write_records(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str],

@@ -562,6 +562,50 @@ def test_a_file_that_cannot_be_written_leaves_every_file_of_the_last_run(tmp_pat
     assert renamed[0] == "R.md" and renamed[-1] == "c.json"
 
 
+def _write_pausing(previous: Path, read: Any, written: Any) -> None:
+    """A run that measured the first claim: it writes the results folder, pausing after it has read the earlier JSON
+    until the other run has written it (or 2 s have passed, where that one waits for this one)."""
+    carry_over = report.carry_over
+
+    def paused(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        merged = carry_over(*args, **kwargs)
+        read.set()
+        written.wait(2)
+        return merged
+
+    report.carry_over = paused  # type: ignore[assignment]
+    rerun = [_record(CLAIMS[0], "refuted", 999, "off by one", date="2026-12-01")]
+    report.write_all(rerun, REPORTS, ENVIRONMENT, json=previous, markdown=previous.with_name("REPORT.md"))
+
+
+def _write_meanwhile(previous: Path, read: Any, written: Any) -> None:
+    """A run that measured the second claim: it writes the results folder once the other run has read it."""
+    read.wait(30)
+    report.write_all([_records()[1]], REPORTS, ENVIRONMENT, json=previous, markdown=previous.with_name("REPORT.md"))
+    written.set()
+
+
+def test_two_runs_writing_one_results_folder_at_once_keep_each_others_records(tmp_path: Path) -> None:
+    """Two processes read the earlier JSON, then write theirs: the second to take the folder's lock reads what the
+    first wrote, so neither's fresh verdict becomes a 'not run'."""
+    import multiprocessing
+
+    previous = tmp_path / "claims.json"
+    context = multiprocessing.get_context("spawn")
+    read, written = context.Event(), context.Event()
+    runs = [context.Process(target=target, args=(previous, read, written))
+            for target in (_write_pausing, _write_meanwhile)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(60)
+    assert [run.exitcode for run in runs] == [0, 0]
+    verdicts = {r["id"]: r["verdict"] for r in json.loads(previous.read_text(encoding="utf-8"))["claims"]}
+    assert (verdicts["demo/params/small"], verdicts["demo/params/big"]) == ("refuted", "refuted")
+    assert "off by one" in (tmp_path / "REPORT.md").read_text(encoding="utf-8"), "the report shows both too"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [".claims.json.lock"]
+
+
 @pytest.mark.usefixtures("ctrl_c")
 def test_a_ctrl_c_while_the_files_are_written_waits_for_the_last(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
