@@ -24,17 +24,17 @@ __all__ = ["compare_records", "main"]
 Record = Mapping[str, Any]
 
 
-RECORD_FIELDS = ("id", "report", "kind", "model", "claimed", "interval", "printed", "scale", "cell", "measured",
-                 "shown", "delta", "band", "device", "verdict", "reason")
-"""The fields of a record that the report, badges and plots read."""
 COMPARED_FIELDS = ("id", "verdict", "shown")
 """The fields of a record that ``compare`` reads: those of any claimbench's JSON."""
 
 
-def _read_results(path: Path, fields: Sequence[str]) -> dict[str, Any]:
+def _read_results(path: Path, fields: Sequence[str] | None = None) -> dict[str, Any]:
     """A claims JSON written by ``--claims-json`` in a format this claimbench reads; a ``SystemExit`` naming the
-    file, and the claim and field where a record lacks one of ``fields``, when it is not one."""
+    file, and the claim and field where a record lacks one of ``fields`` (``results.RECORD_FIELDS`` where None) or
+    holds a value of the wrong type there (in any field the report reads, where ``fields`` is None), when it is
+    not one."""
     from claimbench.report import JSON_FORMAT
+    from claimbench.results import RECORD_FIELDS, record_problem
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -51,12 +51,11 @@ def _read_results(path: Path, fields: Sequence[str]) -> dict[str, Any]:
         raise SystemExit(f"claimbench: {path}: format {written!r} is newer than this claimbench reads (format "
                          f"{JSON_FORMAT}): upgrade claimbench")
     for number, record in enumerate(document["claims"], 1):
-        if not isinstance(record, dict):
-            raise SystemExit(f"claimbench: {path}: claim #{number}: not a record (an object), got {record!r:.40}")
-        missing = [name for name in fields if name not in record]
-        if missing:
-            raise SystemExit(f"claimbench: {path}: {record.get('id', f'claim #{number}')}: missing field "
-                             f"{missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+        problem = record_problem(record, fields or RECORD_FIELDS, only=fields)
+        if problem:
+            named = isinstance(record, dict) and isinstance(record.get("id"), str)
+            name = record["id"] if named else f"claim #{number}"
+            raise SystemExit(f"claimbench: {path}: {name}: {problem}")
     return document
 
 
@@ -166,7 +165,7 @@ def _report(arguments: argparse.Namespace) -> int:
     if not any(outputs.values()):
         raise SystemExit("claimbench report: nothing to write: give --markdown, --badges, --plots or --readme, or "
                          "set claims_report, claims_badges, claims_plots or claims_readme in the pytest configuration")
-    document = _read_results(arguments.results, RECORD_FIELDS)
+    document = _read_results(arguments.results)
     try:
         if outputs["readme"]:
             report.check_readme(outputs["readme"])  # before anything is written

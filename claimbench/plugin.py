@@ -510,6 +510,8 @@ class ClaimsSession:
             self.shown, self.written = report.merge_and_write(
                 collected.records(), reports, where, {**targets, "markdown": targets["report"]}, stale=stale,
                 unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED)
+        except errors.ClaimbenchWarning as error:  # -W error: the user's own filter makes it an error
+            self._write_failed(session, f"no file was written: {error}")
         except OSError as error:
             where = error.filename2 or error.filename
             self._write_failed(session, f"could not write {where}: {error.strerror}" if where and error.strerror

@@ -10,6 +10,7 @@ import json as jsonlib
 import os
 import re
 import textwrap
+import warnings
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,11 @@ from tabulate import tabulate
 from claimbench import atomic, numerals
 from claimbench import badges as badge_files
 from claimbench import plots as plot_files
+from claimbench.errors import ClaimbenchWarning
 from claimbench.ledger import Claim, Report, Table
 from claimbench.readme_markers import README_END, README_START, summary_span
 from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
-                                model_digest, record_for)
+                                model_digest, record_for, record_problem)
 from claimbench.verdict import VERDICTS, band_side, format_number
 
 __all__ = [
@@ -343,7 +345,10 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
     ``not run`` one that says why, marked ``dropped`` with the words for the change.
 
     The record of a ``stale`` claim (its report no longer prints it as the ledger copies it) is this run's error,
-    marked ``stale``; it hides the record it replaces, which comes back once the report prints the claim again."""
+    marked ``stale``; it hides the record it replaces, which comes back once the report prints the claim again.
+
+    An earlier record with a field missing or of the wrong type (``results.record_problem``: a hand-edited JSON) is
+    not kept, and a ``ClaimbenchWarning`` names the file, the claim and the field."""
     claims = {c.id: c for report in reports for c in report.claims}
     earlier, then = _earlier(previous)
     software = _software_change(then, environment)
@@ -364,14 +369,25 @@ def _earlier(previous: Path | str) -> tuple[dict[str, Any], Mapping[str, Any]]:
     never carried, not even one hidden under another."""
     try:
         document = jsonlib.loads(Path(previous).read_text(encoding="utf-8"))
-        records = {r["id"]: r.get("hidden") if r.get("stale") else r for r in document["claims"]}
+        claims = document["claims"]
+        if not isinstance(claims, list):
+            raise TypeError("no claims list")
         environment = document.get("environment")
         if document.get("format", JSON_FORMAT) > JSON_FORMAT:
             raise ValueError("written by a newer claimbench")
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}, {}
-    measured = {cid: r for cid, r in records.items()
-                if isinstance(r, dict) and r.get("date") and not r.get("stale")}
+    measured = {}
+    for number, record in enumerate(claims, 1):
+        record = record.get("hidden") if isinstance(record, dict) and record.get("stale") else record
+        if not isinstance(record, dict) or not record.get("date") or record.get("stale"):
+            continue  # never measured, or a drift error
+        problem = record_problem(record)
+        if problem is None:
+            measured[record["id"]] = record
+        else:
+            name = record["id"] if isinstance(record.get("id"), str) else f"claim #{number}"
+            warnings.warn(f"{previous}: {name}: {problem}; not carried over", ClaimbenchWarning)
     return measured, environment if isinstance(environment, dict) else {}
 
 

@@ -7,7 +7,9 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from claimbench import registry, verdict, vocab
 from claimbench.ledger import Claim
@@ -21,6 +23,7 @@ __all__ = [
     "INTERRUPTED",
     "NOT_SELECTED",
     "Outcome",
+    "RECORD_FIELDS",
     "Results",
     "claim_digest",
     "model_digest",
@@ -30,6 +33,7 @@ __all__ = [
     "headline",
     "measurement_property",
     "record_for",
+    "record_problem",
 ]
 
 CLAIM_PROPERTY = "claimbench.claim"
@@ -165,6 +169,67 @@ def record_for(claim: Claim, outcome: Outcome, date: str | None) -> dict[str, An
         "claim_digest": claim_digest(claim),
         "model_digest": model_digest(claim) if outcome.measurement is not None else None,
     }
+
+
+RECORD_FIELDS = ("id", "report", "kind", "model", "claimed", "interval", "printed", "scale", "cell", "measured",
+                 "shown", "delta", "band", "device", "verdict", "reason")
+"""The fields of a record that the report, badges and plots read: a record read back lacks none of them."""
+_Pair = Annotated[list[float | None], Field(min_length=2, max_length=2)]
+_Value = float | list[int] | None
+_Verdict = Literal[verdict.VERDICTS]
+
+
+class _Shape(BaseModel):
+    """The types of the fields of a record that claimbench reads back (``record_for`` writes them); a field may be
+    missing here (``record_problem`` says which must be there), and other fields are free. Strict: ``"62"`` is no
+    number, 1 no boolean."""
+
+    model_config = ConfigDict(strict=True, extra="allow")
+    id: str = ""
+    report: str = ""
+    kind: str = ""
+    model: str | None = None
+    claimed: _Value = None
+    interval: _Pair | None = None
+    printed: str = ""
+    scale: float = 1.0
+    source: str | None = None
+    cell: Annotated[list[str], Field(min_length=3, max_length=3)] | None = None
+    measured: _Value = None
+    shown: _Value = None
+    delta: float | None = None
+    band: _Pair | None = None
+    device: str | None = None
+    verdict: _Verdict = "not run"
+    reason: str | None = None
+    note: str | None = None
+    unverified_data: bool = False
+    conventions: list[str] = []
+    measured_as: dict[str, Any] = {}
+    seeds: list[float] = []
+    date: str | None = None
+    duration: float = 0.0
+    claim_digest: str | None = None
+    model_digest: str | None = None
+
+
+def record_problem(record: Any, required: Sequence[str] = RECORD_FIELDS, *, only: Sequence[str] | None = None
+                   ) -> str | None:
+    """What is wrong with a record read back from a JSON, in one line naming its field (``field 'verdict': must be
+    'reproduced', ... or 'unverifiable', got 'bogus'``): not an object, a field of ``required`` missing, or a field
+    of the wrong type (of those in ``only``, where given); None where nothing is."""
+    if not isinstance(record, dict):
+        return f"not a record (an object), got {record!r:.40}"
+    missing = [name for name in required if name not in record]
+    if missing:
+        return f"missing field {missing[0]!r}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+    try:
+        _Shape.model_validate(record if only is None else {key: record[key] for key in only if key in record})
+    except ValidationError as error:
+        first = error.errors()[0]
+        what = first["msg"].replace("Input should be", "must be").replace("List should have", "must have")
+        return f"field {first['loc'][0]!r}: {what}, got {first['input']!r:.40}"
+    return None
 
 
 NOT_SELECTED = "not measured: not selected in this run, and no earlier record"

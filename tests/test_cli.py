@@ -128,12 +128,24 @@ def test_a_file_that_is_not_a_claims_json_is_one_line(tmp_path: Path) -> None:
      r"m.json: core_collapse/params/vit: missing field 'report' \(and 14 more\)$"),
     ([_record("r/a", "reproduced", 1.0), {"report": "r"}], r"m.json: claim #2: missing field 'id'"),
     (["r/a"], r"m.json: claim #1: not a record \(an object\), got 'r/a'$"),
+    ([{**_record("r/a", "reproduced", 1.0), "verdict": "bogus"}],
+     r"^claimbench: \S+m.json: r/a: field 'verdict': must be 'reproduced', .* or 'unverifiable', got 'bogus'$"),
+    ([{**_record("r/a", "reproduced", 1.0), "cell": "results"}], r"m.json: r/a: field 'cell': .*, got 'results'$"),
 ])
 def test_a_record_missing_a_field_is_one_line_naming_claim_and_field(tmp_path: Path, records: list,
                                                                     message: str) -> None:
     (tmp_path / "m.json").write_text(json.dumps({"claims": records}), encoding="utf-8")
     with pytest.raises(SystemExit, match=message):
         cli.main(["report", str(tmp_path / "m.json"), "--markdown", str(tmp_path / "r.md")])
+
+
+@pytest.mark.parametrize("shown", ["1.5", "a lot", True, [1, "x"]])
+def test_compare_of_a_record_with_a_bad_number_is_one_line_naming_claim_and_field(tmp_path: Path, shown: object,
+                                                                                  ) -> None:
+    good = _results(tmp_path / "good.json", _record("r/a", "reproduced", 1))
+    bad = _results(tmp_path / "bad.json", {**_record("r/a", "reproduced", 1), "shown": shown})
+    with pytest.raises(SystemExit, match=r"^claimbench: \S+bad.json: r/a: field 'shown': must be a valid number, "):
+        cli.main(["compare", str(good), str(bad)])
 
 
 def test_the_console_script_drafts(tmp_path: Path) -> None:

@@ -526,6 +526,28 @@ def test_a_partial_run_says_which_earlier_records_it_dropped_and_why(project: py
                                  f"{len(dropped)} measured with other model code"])
 
 
+def test_an_earlier_record_with_a_bad_field_is_dropped_with_a_warning_naming_file_claim_and_field(
+        project: pytest.Pytester) -> None:
+    """A hand-edited claims JSON: the bad record is not carried (nor rendered: ``bogus`` is no verdict), the others
+    are, and the run's files are written; under ``-W error`` the warning is one line after the summary."""
+    _run(project)
+    saved = project.path / "out" / "results.json"
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    bad = next(record for record in document["claims"] if record["id"] == "tiny/params/refuted")
+    bad["verdict"] = "bogus"
+    saved.write_text(json.dumps(document), encoding="utf-8")
+    strict = _run(project, "-k", "params/reproduced", "-W", "error::claimbench.errors.ClaimbenchWarning")
+    assert strict.ret == pytest.ExitCode.INTERNAL_ERROR and json.loads(saved.read_text(encoding="utf-8")) == document
+    strict.stdout.fnmatch_lines(["ERROR: claimbench: no file was written: *results.json: tiny/params/refuted: "
+                                 "field 'verdict': must be 'reproduced', *, got 'bogus'; not carried over"])
+    result = _run(project, "-k", "params/reproduced")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*ClaimbenchWarning: *results.json: tiny/params/refuted: field 'verdict': must be "
+                                 "'reproduced', *, got 'bogus'; not carried over"])
+    records = _records(project)
+    assert records["tiny/params/refuted"]["verdict"] == "not run" and records["tiny/params/known_error"]["carried"]
+
+
 def test_unknown_model_is_a_usage_error(project: pytest.Pytester) -> None:
     ledger = project.path / "reference" / "tiny.toml"
     ledger.write_text(LEDGER.replace('"dl_cifar10_pytorch.resnet18"', '"dl_cifar10_pytorch.resnet19"'),

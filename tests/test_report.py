@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from claimbench import badges, plots, registry, report, results, vocab
+from claimbench.errors import ClaimbenchWarning
 from claimbench.ledger import Claim, Recipe, Report, Table, Tolerance
 from claimbench.verdict import Measurement
 
@@ -336,6 +337,42 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
     assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun, "a newer claimbench's records"
     previous.write_text("{not json", encoding="utf-8")
     assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun
+
+
+@pytest.mark.parametrize(("field", "value", "what"), [
+    ("verdict", "bogus", "must be 'reproduced', 'refuted', 'known error', 'error', 'not run' or 'unverifiable'"),
+    ("shown", "1,000", "must be a valid number"),
+    ("band", [1000], "must have at least 2 items after validation, not 1"),
+    ("measured_as", ["input"], "must be a valid dictionary"),
+])
+def test_an_earlier_record_with_a_bad_field_is_not_carried_and_a_warning_names_it(
+        tmp_path: Path, field: str, value: Any, what: str) -> None:
+    """A record of a hand-edited JSON that the renderer would choke on, or that no judge wrote, vouches for
+    nothing: one warning naming the file, the claim and the field; the other records are carried as before."""
+    previous = tmp_path / "claims.json"
+    report.write_all(_records(), REPORTS, ENVIRONMENT, json=previous)
+    document = json.loads(previous.read_text(encoding="utf-8"))
+    next(r for r in document["claims"] if r["id"] == "demo/params/big")[field] = value
+    previous.write_text(json.dumps(document), encoding="utf-8")
+    rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
+    with pytest.warns(ClaimbenchWarning) as warned:
+        shown = report.final_records(rerun, REPORTS, ENVIRONMENT, json=previous)
+    assert [str(w.message) for w in warned] == [
+        f"{previous}: demo/params/big: field {field!r}: {what}, got {value!r}; not carried over"]
+    by_id = {r["id"]: r for r in shown}
+    assert by_id["demo/params/big"]["reason"] == results.NOT_SELECTED and by_id["demo/params/prose"]["carried"]
+    assert "20,000 ⚪" in report.render_markdown(shown, REPORTS, ENVIRONMENT)
+
+
+def test_every_record_a_run_writes_reads_back_without_a_problem() -> None:
+    """The shape ``record_problem`` checks is the one ``record_for`` and the saved results of this repository
+    hold: no record of ours is dropped for it."""
+    saved = json.loads((Path(__file__).parent.parent / "results" / "claims.json").read_text(encoding="utf-8"))
+    measured = Measurement(1000, counters={"numel": 1000}, input=(3, 32, 32))
+    written = [results.record_for(claim, results.Outcome(measurement=measured.to_dict()), "2026-12-01")
+               for claim in CLAIMS]
+    assert [results.record_problem(r) for r in [*saved["claims"], *written, *_records()]] == [None] * (
+        len(saved["claims"]) + len(written) + len(_records()))
 
 
 def test_a_drift_error_is_never_carried_even_hidden_under_another(tmp_path: Path) -> None:
