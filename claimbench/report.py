@@ -365,18 +365,22 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
 
 def _earlier(previous: Path | str) -> tuple[dict[str, Any], Mapping[str, Any]]:
     """The measured records of the JSON at ``previous`` by claim id (a ``stale`` one's hidden record), and its
-    environment; none where it is no JSON this module wrote, or one of a newer ``JSON_FORMAT``. A drift error is
-    never carried, not even one hidden under another."""
+    environment; none where there is no file, or one ``_set_aside``. A drift error is never carried, not even one
+    hidden under another."""
+    path = Path(previous)
     try:
-        document = jsonlib.loads(Path(previous).read_text(encoding="utf-8"))
-        claims = document["claims"]
-        if not isinstance(claims, list):
-            raise TypeError("no claims list")
-        environment = document.get("environment")
-        if document.get("format", JSON_FORMAT) > JSON_FORMAT:
-            raise ValueError("written by a newer claimbench")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        document = jsonlib.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(document, dict) or not isinstance(document.get("claims"), list):
+            raise ValueError("no 'claims' list")
+        written = document.get("format", JSON_FORMAT)
+        if not isinstance(written, int) or isinstance(written, bool) or written > JSON_FORMAT:
+            raise ValueError(f"format {written!r}, newer than this claimbench reads ({JSON_FORMAT})")
+    except FileNotFoundError:
         return {}, {}
+    except (OSError, ValueError) as error:  # a JSONDecodeError, a UnicodeDecodeError
+        _set_aside(path, getattr(error, "strerror", None) or str(error))
+        return {}, {}
+    claims, environment = document["claims"], document.get("environment")
     measured = {}
     for number, record in enumerate(claims, 1):
         record = record.get("hidden") if isinstance(record, dict) and record.get("stale") else record
@@ -389,6 +393,23 @@ def _earlier(previous: Path | str) -> tuple[dict[str, Any], Mapping[str, Any]]:
             name = record["id"] if isinstance(record.get("id"), str) else f"claim #{number}"
             warnings.warn(f"{previous}: {name}: {problem}; not carried over", ClaimbenchWarning)
     return measured, environment if isinstance(environment, dict) else {}
+
+
+SET_ASIDE = "{name}.unread-{number}"
+"""Where a results JSON that a run could not read is kept: the first of these names not taken, from 1 on."""
+
+
+def _set_aside(path: Path, why: str) -> Path:
+    """Rename a results JSON that this claimbench cannot read (cut short, not a claims JSON, of a newer
+    ``JSON_FORMAT``) to the first free ``SET_ASIDE`` name beside it, so that the file a run writes in its place
+    loses nothing, and say so in a ``ClaimbenchWarning``."""
+    number = 1
+    while (aside := path.with_name(SET_ASIDE.format(name=path.name, number=number))).exists():
+        number += 1
+    os.rename(path, aside)
+    warnings.warn(f"{path}: not a claims JSON this claimbench reads ({why}): renamed to {aside.name}; no earlier "
+                  "record is carried over", ClaimbenchWarning)
+    return aside
 
 
 def _software_change(then: Mapping[str, Any], now: Mapping[str, str]) -> str:

@@ -548,6 +548,19 @@ def test_an_earlier_record_with_a_bad_field_is_dropped_with_a_warning_naming_fil
     assert records["tiny/params/refuted"]["verdict"] == "not run" and records["tiny/params/known_error"]["carried"]
 
 
+def test_a_partial_run_sets_a_results_json_it_cannot_read_aside_and_says_so(project: pytest.Pytester) -> None:
+    _run(project)
+    saved = project.path / "out" / "results.json"
+    cut = saved.read_bytes()[:-200]
+    saved.write_bytes(cut)
+    result = _run(project, "-k", "params/reproduced")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*ClaimbenchWarning: *results.json: not a claims JSON this claimbench reads (*): "
+                                 "renamed to results.json.unread-1; no earlier record is carried over"])
+    assert (project.path / "out" / "results.json.unread-1").read_bytes() == cut
+    assert _records(project)["tiny/params/refuted"]["reason"] == NOT_SELECTED
+
+
 def test_unknown_model_is_a_usage_error(project: pytest.Pytester) -> None:
     ledger = project.path / "reference" / "tiny.toml"
     ledger.write_text(LEDGER.replace('"dl_cifar10_pytorch.resnet18"', '"dl_cifar10_pytorch.resnet19"'),

@@ -10,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -334,9 +335,38 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
     assert len(report.carry_over(rerun, previous, REPORTS, committed)) == len(_records()), "another commit: kept"
     newer = json.loads(previous.read_text(encoding="utf-8")) | {"format": report.JSON_FORMAT + 1}
     previous.write_text(json.dumps(newer), encoding="utf-8")
-    assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun, "a newer claimbench's records"
-    previous.write_text("{not json", encoding="utf-8")
-    assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun
+    with pytest.warns(ClaimbenchWarning, match="newer than this claimbench reads"):
+        assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun, "a newer claimbench's records"
+
+
+@pytest.mark.parametrize(("content", "why"), [
+    (b'{"claims": [{"id": "demo/params/big", "verd', "Unterminated string starting at: line 1 column 39 (char 38)"),
+    (b"", "Expecting value: line 1 column 1 (char 0)"),
+    (b"[1, 2]", "no 'claims' list"),
+    (b'{"claims": [], "format": 9}', "format 9, newer than this claimbench reads (1)"),
+    (b"\xff\xfe{}", "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
+])
+def test_a_results_json_a_run_cannot_read_is_set_aside_with_a_warning_never_overwritten(
+        tmp_path: Path, content: bytes, why: str) -> None:
+    """A JSON cut short (a disk that filled up under another tool, a bad merge) holds records nobody else has: the
+    run renames it aside, says so in one line, and writes its own; a second one goes beside the first."""
+    previous = tmp_path / "claims.json"
+    rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
+    for number in (1, 2):
+        previous.write_bytes(content)
+        with pytest.warns(ClaimbenchWarning) as warned:
+            report.write_all(rerun, REPORTS, ENVIRONMENT, json=previous)
+        assert [str(w.message) for w in warned] == [
+            f"{previous}: not a claims JSON this claimbench reads ({why}): renamed to claims.json.unread-{number}; "
+            "no earlier record is carried over"]
+        assert (tmp_path / f"claims.json.unread-{number}").read_bytes() == content
+        written = {r["id"]: r["verdict"] for r in json.loads(previous.read_text(encoding="utf-8"))["claims"]}
+        assert written["demo/params/small"] == "reproduced"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report.write_all(rerun, REPORTS, ENVIRONMENT, json=previous)  # a JSON it reads, or none: no word of it
+        previous.unlink()
+        report.write_all(rerun, REPORTS, ENVIRONMENT, json=previous)
 
 
 @pytest.mark.parametrize(("field", "value", "what"), [
