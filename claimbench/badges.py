@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from genbadge import Badge
 
@@ -47,6 +48,18 @@ def endpoint(label: str, records: Sequence[Mapping[str, Any]]) -> dict[str, Any]
     return {"schemaVersion": 1, "label": label, "message": message, "color": _color(tally)}
 
 
+def _svg(label: str, message: str, color: str) -> str:
+    """genbadge's offline SVG, its texts escaped for XML: it measures the texts' widths as given and inserts them
+    as they are, so that a report's slug with ``&``, ``<`` or ``"`` made the file no XML."""
+    svg = Badge(label, message, color).as_svg(use_shields=False)
+    title = f"{label}: {message}"
+    svg = svg.replace(f'aria-label="{title}"', f"aria-label={quoteattr(title)}", 1)
+    svg = svg.replace(f"<title>{title}</title>", f"<title>{escape(title)}</title>", 1)
+    for text in (label, message):
+        svg = svg.replace(f">{text}</text>", f">{escape(text)}</text>")
+    return svg
+
+
 def write_badges(records: Sequence[Mapping[str, Any]], reports: Sequence[Report], directory: Path) -> list[Path]:
     """Write ``<stem>.json`` (endpoint) and ``<stem>.svg`` (rendered offline) for every badge."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -57,7 +70,6 @@ def write_badges(records: Sequence[Mapping[str, Any]], reports: Sequence[Report]
         document = endpoint(label, groups[stem])
         json_path, svg_path = directory / f"{stem}.json", directory / f"{stem}.svg"
         atomic.write_text(json_path, json.dumps(document, indent=2, sort_keys=True) + "\n")
-        badge = Badge(document["label"], document["message"], document["color"])
-        atomic.write_text(svg_path, badge.as_svg(use_shields=False))
+        atomic.write_text(svg_path, _svg(document["label"], document["message"], document["color"]))
         written += [json_path, svg_path]
     return written

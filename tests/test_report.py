@@ -13,6 +13,7 @@ import sys
 import warnings
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -486,6 +487,18 @@ def test_badges_are_written_offline_and_stable(tmp_path: Path) -> None:
     first = {p.name: p.read_bytes() for p in written}
     badges.write_badges(_records(), REPORTS, tmp_path)
     assert {p.name: p.read_bytes() for p in written} == first
+
+
+@pytest.mark.parametrize("slug", ["r&d", "a<b>", 'say"so"', "it's", "x</text>y"])
+def test_a_badge_of_a_report_whose_name_xml_reserves_is_xml_and_says_it(tmp_path: Path, slug: str) -> None:
+    """A ledger's file name is its report's slug, and its badge's label: each SVG parses, and reads as written."""
+    named = Report(slug=slug, title="Named", source=None, origin="", tables=(), claims=())
+    badges.write_badges(_records(), [named, DEMO], tmp_path)
+    svg = ElementTree.parse(tmp_path / f"claims-{slug}.svg").getroot()
+    texts = [text.text for text in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert texts == [f"claims: {slug}"] * 2 + ["none checked"] * 2
+    assert svg.get("aria-label") == svg.findtext("{http://www.w3.org/2000/svg}title") == f"claims: {slug}: none checked"
+    ElementTree.parse(tmp_path / "claims.svg")
 
 
 def test_pareto_front() -> None:
