@@ -254,7 +254,12 @@ def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _
                 cells.insert(0, text)
             out.append("<br>".join(cells) if cells else text)
         rows.append(out)
-    return [f"### {table.title}", "", _plain_table(rows, table.columns), ""]
+    return [_heading(3, table.title), "", _plain_table(rows, table.columns), ""]
+
+
+def _heading(level: int, title: str) -> str:
+    """A markdown heading of a ledger's title, on one line: a line break in the title would end the heading."""
+    return f"{'#' * level} {' '.join(title.split())}"
 
 
 def _render_text_claims(records: Sequence[Record], reasons: _Reasons) -> list[str]:
@@ -265,7 +270,7 @@ def _render_text_claims(records: Sequence[Record], reasons: _Reasons) -> list[st
 def _render_report(report: Report, records: Sequence[Record], reasons: _Reasons) -> list[str]:
     where = " · ".join(part for part in (f"source `{report.source}`" if report.source else "", report.origin)
                        if part)
-    lines = [f"## {report.title}", "", f"`{report.slug}`" + (f" · {where}" if where else ""), ""]
+    lines = [_heading(2, report.title), "", f"`{report.slug}`" + (f" · {where}" if where else ""), ""]
     if not records:
         return [*lines, "No claim of this report has a record yet.", ""]
     cells: dict[Cell, list[Record]] = {}

@@ -263,6 +263,15 @@ def test_kept_records_are_dated() -> None:
     assert "1. kept from the run of 2026-11-01" in report.render_markdown([old], REPORTS, ENVIRONMENT)
 
 
+def test_a_title_with_line_breaks_is_one_heading() -> None:
+    """A ``[report] title`` (or a table's) written over lines in a TOML multi-line string stays one heading."""
+    titled = dataclasses.replace(DEMO, title="Demo\nreport,\r\n  second line", tables=(
+        dataclasses.replace(TABLE, title="Results\nall runs"), OTHER_TABLE))
+    lines = report.render_markdown(_records(), [titled], ENVIRONMENT).splitlines()
+    assert "## Demo report, second line" in lines and "### Results all runs" in lines
+    assert not {"report,", "second line", "all runs"} & set(lines)
+
+
 def test_summary_and_environment() -> None:
     records = [*_records(), _record(CLAIMS[4], "error", None, "ValueError: boom")]
     markdown = report.render_markdown(records, REPORTS, ENVIRONMENT)
