@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
@@ -179,6 +180,14 @@ _Value = float | list[int] | None
 _Verdict = Literal[verdict.VERDICTS]
 
 
+class _MeasuredAs(BaseModel):
+    """What the report reads of a record's ``measured_as``."""
+
+    model_config = ConfigDict(strict=True, extra="allow")
+    input: list[int] | None = None
+    stored: list[str] = []
+
+
 class _Shape(BaseModel):
     """The types of the fields of a record that claimbench reads back (``record_for`` writes them); a field may be
     missing here (``record_problem`` says which must be there), and other fields are free. Strict: ``"62"`` is no
@@ -205,12 +214,15 @@ class _Shape(BaseModel):
     note: str | None = None
     unverified_data: bool = False
     conventions: list[str] = []
-    measured_as: dict[str, Any] = {}
+    measured_as: _MeasuredAs | None = None
     seeds: list[float] = []
     date: str | None = None
     duration: float = 0.0
     claim_digest: str | None = None
     model_digest: str | None = None
+    carried: bool = False
+    stale: bool = False
+    dropped: str | None = None
 
 
 def record_problem(record: Any, required: Sequence[str] = RECORD_FIELDS, *, only: Sequence[str] | None = None
@@ -227,8 +239,9 @@ def record_problem(record: Any, required: Sequence[str] = RECORD_FIELDS, *, only
         _Shape.model_validate(record if only is None else {key: record[key] for key in only if key in record})
     except ValidationError as error:
         first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"] if part in _Shape.model_fields | _MeasuredAs.model_fields)
         what = first["msg"].replace("Input should be", "must be").replace("List should have", "must have")
-        return f"field {first['loc'][0]!r}: {what}, got {first['input']!r:.40}"
+        return f"field {where!r}: {re.sub(' or instance of .*', '', what)}, got {first['input']!r:.40}"
     return None
 
 

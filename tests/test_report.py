@@ -380,10 +380,12 @@ def test_a_results_json_a_run_cannot_read_is_set_aside_with_a_warning_never_over
 
 
 @pytest.mark.parametrize(("field", "value", "what"), [
-    ("verdict", "bogus", "must be 'reproduced', 'refuted', 'known error', 'error', 'not run' or 'unverifiable'"),
-    ("shown", "1,000", "must be a valid number"),
-    ("band", [1000], "must have at least 2 items after validation, not 1"),
-    ("measured_as", ["input"], "must be a valid dictionary"),
+    ("verdict", "bogus", "'verdict': must be 'reproduced', 'refuted', 'known error', 'error', 'not run' or "
+                         "'unverifiable', got 'bogus'"),
+    ("shown", "1,000", "'shown': must be a valid number, got '1,000'"),
+    ("band", [1000], "'band': must have at least 2 items after validation, not 1, got [1000]"),
+    ("measured_as", ["input"], "'measured_as': must be a valid dictionary, got ['input']"),
+    ("measured_as", {"stored": [20261130]}, "'measured_as.stored': must be a valid string, got 20261130"),
 ])
 def test_an_earlier_record_with_a_bad_field_is_not_carried_and_a_warning_names_it(
         tmp_path: Path, field: str, value: Any, what: str) -> None:
@@ -398,7 +400,7 @@ def test_an_earlier_record_with_a_bad_field_is_not_carried_and_a_warning_names_i
     with pytest.warns(ClaimbenchWarning) as warned:
         shown = report.final_records(rerun, REPORTS, ENVIRONMENT, json=previous)
     assert [str(w.message) for w in warned] == [
-        f"{previous}: demo/params/big: field {field!r}: {what}, got {value!r}; not carried over"]
+        f"{previous}: demo/params/big: field {what}; not carried over"]
     by_id = {r["id"]: r for r in shown}
     assert by_id["demo/params/big"]["reason"] == results.NOT_SELECTED and by_id["demo/params/prose"]["carried"]
     assert "20,000 ⚪" in report.render_markdown(shown, REPORTS, ENVIRONMENT)
