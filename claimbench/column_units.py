@@ -17,6 +17,8 @@ _SPELT = {"milliseconds": "ms", "seconds": "s", "secs": "s", "sec": "s", "percen
 """Units a sentence spells out, as a header abbreviates them."""
 _UNIT = re.compile(rf"(?:\b(?:in|or)\s+|\()(?P<unit>{'|'.join(_SPELT)}|{numerals.UNIT})(?![\w%])")
 """A unit a caption gives numbers: "in millions", "in ms", "(MB)", "in MB or MiB"."""
+_PER = re.compile(r"\s*(?:per\s+|/\s*)(?P<what>[a-z]+)", re.IGNORECASE)
+"""What a unit is given per, after it: "ms per step", "s / batch"."""
 _CLAUSE = re.compile(r"[^.;,:]+(?:\.\d[^.;,:]*)*")
 """A clause of a caption: "Params in M", "MACs in G" (a decimal point stays inside its clause)."""
 _POWERS = {"3": "K", "6": "M", "9": "G", "³": "K", "⁶": "M", "⁹": "G"}
@@ -50,7 +52,8 @@ def caption_scale(caption: str | None, kind: str | None) -> Guess | str | None:
 
 def _units(caption: str) -> list[tuple[str, str | None]]:
     """(unit, the kind its clause names: None where it names none, "" where it names what claimbench does not
-    measure, "Latency in ms") of each unit ``caption`` gives its numbers."""
+    measure, "Latency in ms", or the unit is per something but an epoch, "ms per step") of each unit ``caption``
+    gives its numbers."""
     found = []
     for clause in _CLAUSE.finditer(caption):
         start = 0
@@ -58,6 +61,8 @@ def _units(caption: str) -> list[tuple[str, str | None]]:
             unit, before = _SPELT.get(match["unit"], match["unit"]), clause.group()[start : match.start()]
             if unit in numerals.UNITS:
                 named = guess_kind(before) or ("" if unmeasured(meant(words_of(before))) else None)
+                per = _PER.match(clause.group(), match.end())
+                named = "" if per and per["what"].lower() != "epoch" else named
                 found.append((unit, found[-1][1] if match.group().startswith("or") and found else named))
             start = match.end()
     return found

@@ -666,6 +666,16 @@ def test_a_unit_named_only_in_the_paragraph_before_the_table_is_read_with_a_comm
     assert check(loaded["Small", "Params"], Measurement(3_210_000)).verdict == "reproduced"
 
 
+def test_a_unit_the_paragraph_gives_per_step_is_no_epoch_times_unit() -> None:
+    """"(ms per step shown)" before a table with an "Epoch time" column was read as the column's unit (scale 1e-3);
+    a unit given per anything but an epoch names another quantity, and the column keeps asking for its unit."""
+    columns, row = ["Model", "Epoch time"], ["Tiny", "843"]
+    per_step = _table(columns, row).replace("| Model", "Training took 2 minutes per run (ms per step shown).\n\n| Model")
+    per_epoch = _table(columns, row).replace("| Model", "Times in ms per epoch.\n\n| Model")
+    assert _claims(per_step)[0]["scale"] == TIME_UNIT
+    assert _claims(per_epoch)[0]["scale"] == 1e-3
+
+
 def test_a_row_of_units_under_the_header_gives_the_columns_their_units(tmp_path: Path) -> None:
     """"| | (M) | (×10^6) | [MB] | (ms) | (%) |" as the first body row: "45" under "MACs" was 45 MACs, exactly, and
     "(×10^6)" a cell left to the author. The row's units are the columns' units, and the row holds no claim."""
