@@ -14,7 +14,7 @@ process is gone, never a live process's (parallel workers write side by side) no
 system), whose liveness it cannot know.
 
 ``locked(path)`` makes a read, merge and write of ``path`` one critical section: an exclusive ``fcntl.flock`` on the
-lock file ``<folder>/.<name>.lock``, which stays there. Where Python has no ``fcntl`` (Windows) it locks nothing.
+folder that holds it, which leaves no file behind. Where Python has no ``fcntl`` (Windows) it locks nothing.
 """
 
 from __future__ import annotations
@@ -233,16 +233,16 @@ def _ctrl_c_held() -> Iterator[None]:
 def locked(path: Path | str) -> Iterator[None]:
     """Hold an exclusive advisory lock for ``path`` while the block runs: a process that reads, merges and writes
     ``path`` in such a block waits for another one's block to end, so it reads what that one wrote. The lock is an
-    ``fcntl.flock`` on ``<folder>/.<name>.lock`` (of the file a symlink ``path`` points to), created where missing and
-    left in place (removed, a third process could lock a new one while a second holds the old); closing it, as the
-    block ends or its process dies, releases it. Where Python has no ``fcntl`` (Windows) the block runs unlocked:
-    every file is still whole, but of two processes at once the last to write wins."""
+    ``fcntl.flock`` on the folder that holds ``path`` (the folder of the file a symlink points to), so no lock file
+    is left in an author's repository; closing it, as the block ends or its process dies, releases it. Where Python
+    has no ``fcntl`` (Windows) the block runs unlocked: every file is still whole, but of two processes at once the
+    last to write wins."""
     if fcntl is None:
         yield
         return
-    real = Path(os.path.realpath(path))
-    real.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(real.parent / f".{real.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    folder = Path(os.path.realpath(path)).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
