@@ -46,6 +46,7 @@ __all__ = [
     "saved",
     "step_cost",
     "step_costs",
+    "tensor_bytes",
     "train",
 ]
 
@@ -507,6 +508,11 @@ def _load(checkpoint: Path, *, mmap: bool = False) -> dict[str, Any]:
     return state
 
 
+def tensor_bytes(tensor: torch.Tensor) -> bytes:
+    """A tensor's values as raw bytes, in order, whatever its device or memory layout: what a digest hashes."""
+    return tensor.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
+
+
 def _state_digest(state: Mapping[str, Any]) -> str:
     """The SHA-256 of a checkpoint's contents but its own ``"sha256"``: every key and value in order, a tensor by
     its dtype, shape and bytes (not its device or memory layout), anything else by its type and ``repr``."""
@@ -515,7 +521,7 @@ def _state_digest(state: Mapping[str, Any]) -> str:
     def add(value: Any) -> None:
         if isinstance(value, torch.Tensor):
             digest.update(f"tensor {value.dtype} {tuple(value.shape)}:".encode())
-            digest.update(value.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+            digest.update(tensor_bytes(value))
         elif isinstance(value, Mapping):
             digest.update(f"dict {len(value)}:".encode())
             for key, item in value.items():

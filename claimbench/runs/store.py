@@ -64,7 +64,7 @@ def architecture(reference: str) -> str:
             digest.update(f"{name} lazy".encode())
             continue
         digest.update(f"{name} {tuple(tensor.shape)} {tensor.dtype}".encode())
-        digest.update(tensor.detach().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+        digest.update(train.tensor_bytes(tensor))
     own = dict.fromkeys(type(m).forward for m in model.modules() if not type(m).__module__.startswith("torch."))
     for code in (registry.resolve(reference), *own):
         with contextlib.suppress(OSError, TypeError):  # no source to read (a C builtin, an interactive session)
