@@ -29,7 +29,8 @@ from claimbench.column_units import caption_scale, unit_row
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
                                      RELATIVE_BAND, RELATIVE_KINDS, SIZE_UNIT, TIME_UNIT, TRAINED, TRAINING_BAND,
                                      UNIT_TODOS, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND)
-from claimbench.kind_words import UNKNOWN_KIND, guess_kind, unit_kind, unknown_kind, unmeasured, words_of
+from claimbench.kind_words import (UNKNOWN_KIND, guess_kind, unit_kind, unit_kinds, unknown_kind, unmeasured,
+                                   words_of)
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, keys, todo, toml
 
@@ -229,14 +230,51 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
         whole_model = per_layer and "total" in words_of(numerals.plain_text(label))
         for cell in cells.get(row_index, []):
             column = table.columns[cell.index]
-            quantity = _quantity(cell.header, cell.number, cell.part or cell.printed)
+            clash = _clash(cell, transposed)
+            quantity = clash.kind if clash else _quantity(cell.header, cell.number, cell.part or cell.printed)
             kind = _kind(quantity, per_layer and not whole_model)
             scale = timed.get((cell.row, cell.index)) or caption_scale(table.caption, quantity)
-            claims.append(_cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
-                                      (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
-                                      note=cell.note, fraction=(cell.row, cell.index) in fractions,
-                                      counted=(cell.row, cell.index) in counted, scale=scale))
+            note = ". ".join(filter(None, (cell.note, clash and clash.note))) or None
+            claim = _cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
+                                (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
+                                note=note, fraction=(cell.row, cell.index) in fractions,
+                                counted=(cell.row, cell.index) in counted, scale=scale)
+            claims.append(claim | {"kind": todo("kind", clash.kinds)} if clash and not kind else claim)
         yield from map(functools.partial(_addressable, repeated), claims)
+
+
+@dataclass(frozen=True)
+class _Clash:
+    """A cell whose own unit (or noun) names other kinds than its header does: "2.2M" under "Top-1 (%)"."""
+
+    kinds: tuple[str, ...]
+    """The kinds its unit (or noun) may be."""
+    kind: str | None
+    """The one of them it is, where that is clear: "12 MB" is a size; "2.2M" is a count or a size, "45%" one of
+    four kinds, "12 s" an epoch's time only where the cell says per epoch."""
+    note: str
+    """A TODO that says the cell and its header disagree."""
+
+
+def _clash(cell: _Cell, transposed: bool) -> _Clash | None:
+    """How the unit the cell prints itself (or the noun after it, "1.2M params") contradicts the kind its header
+    (a transposed table's row label) names; None where they agree, or either names none. Read under the header,
+    the header's kind and the cell's unit were combined ("2.2M" under "Top-1 (%)": an accuracy at scale 1e6)."""
+    printed = cell.part or cell.printed
+    header_kind, own = guess_kind(cell.header), numerals.parse(printed)
+    if header_kind is None or own is None or own.unit is None or isinstance(own.value, list):
+        return None
+    text = numerals.plain_text(printed)
+    noun = re.search(numerals.NOUN, text)
+    named = guess_kind(noun.group()) if noun else None
+    kinds = (named,) if named else unit_kinds(own.unit)
+    if header_kind in kinds:
+        return None
+    kind = kinds[0] if len(kinds) == 1 and (kinds[0] != "epoch_time" or unit_kind(own.unit, text)) else None
+    header = f"{'row label' if transposed else 'column header'} {numerals.plain_text(cell.header)!r}"
+    return _Clash(kinds, kind, todo(f"the cell and its header disagree: {text!r} reads as {' or '.join(kinds)}, "
+                                    f"its {header} names {header_kind}; give the kind and scale the number is, or "
+                                    "delete this claim"))
 
 
 def _transposed(table: Table) -> bool:

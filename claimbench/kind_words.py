@@ -6,11 +6,11 @@ from __future__ import annotations
 import difflib
 import re
 
-from claimbench import vocab
+from claimbench import numerals, vocab
 from claimbench.toml_lines import todo
 
 __all__ = ["KIND_WORDS", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED", "WORD", "guess_kind", "has", "meant",
-           "unit_kind", "unknown_kind", "unmeasured", "words_of"]
+           "unit_kind", "unit_kinds", "unknown_kind", "unmeasured", "words_of"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
@@ -71,6 +71,12 @@ def unit_kind(unit: str | None, text: str) -> str | None:
     if kind == "epoch_time" and not any(word.startswith("epoch") for word in words_of(text)):
         return None
     return kind
+
+
+def unit_kinds(unit: str) -> tuple[str, ...]:
+    """The kinds a number printed in ``unit`` may be: ``UNIT_KINDS``, and a size for a size's letters ("2.2M" under
+    "Size" is 2.2 MB)."""
+    return (*UNIT_KINDS.get(unit, ()), *(("size",) if unit in numerals.SIZE_LETTERS else ()))
 
 
 _OTHER_SIZES = frozenset({"batch", "kernel", "patch", "step", "image", "img", "input", "hidden", "window", "pool",

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "UNIT", "UNITS",
-           "Number", "bound", "change", "compounds", "contradiction", "number", "parse", "plain", "plain_text",
+__all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "SIZE_LETTERS", "UNIT",
+           "UNITS", "Number", "bound", "change", "compounds", "contradiction", "number", "parse", "plain", "plain_text",
            "scales"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
@@ -45,7 +45,7 @@ SCALES: dict[str, tuple[float, ...]] = {
 """The scales a claim printed in each unit may take, the usual one first."""
 UNITS = {unit: scales[0] for unit, scales in SCALES.items()}
 """The scale each printed unit stands for."""
-_SIZE_LETTERS = {"B": (1.0,), "k": SCALES["KB"], "K": SCALES["KB"], "M": SCALES["MB"], "G": SCALES["GB"]}
+SIZE_LETTERS = {"B": (1.0,), "k": SCALES["KB"], "K": SCALES["KB"], "M": SCALES["MB"], "G": SCALES["GB"]}
 """What a letter stands for in a size: bytes ("512 B"), or kilo- to gigabytes."""
 UNIT = r"thousands?|millions?|billions?|minutes|%|[KMG]i?B|kB|ms|min|[kKMBG]|s"
 """The units a printed number may carry: a percentage, bytes, seconds, minutes, thousands to billions."""
@@ -255,8 +255,8 @@ def scales(unit: str, kind: str = "") -> tuple[float, ...]:
     a precision's "%" a hundredth."""
     if unit == "%" and kind in FRACTIONS:
         return (0.01,)
-    if kind == "size" and unit in _SIZE_LETTERS:
-        return _SIZE_LETTERS[unit]
+    if kind == "size" and unit in SIZE_LETTERS:
+        return SIZE_LETTERS[unit]
     return SCALES[unit]
 
 

@@ -644,6 +644,41 @@ def test_a_cell_of_two_numbers_gives_two_partial_claims_each_asking_which_it_is(
                                                                                          "90.3"]
 
 
+def test_a_cell_whose_own_unit_contradicts_its_header_says_that_they_disagree(tmp_path: Path) -> None:
+    """"2.2M" under "Top-1 (%)" was drafted as an accuracy at scale 1e6: the cell's unit silently combined with the
+    kind its header names. A cell whose unit (or noun) names other kinds than its header (a transposed table's row
+    label) takes the kind its unit names where that is clear ("12 MB": a size), else a kind TODO of the kinds it may
+    be, and a note TODO that says the cell and header disagree. A unit of the header's kind is no disagreement."""
+    markdown = _table(["Model", "Top-1 (%)", "Params (M)", "Epoch time (s)", "Size (MB)"],
+                      ["A", "2.2M", "45%", "12 MB", "3.1 ms"], ["B", "71.2%", "850K", "1.2 min", "512 KB"])
+    claims = {tuple(claim["cell"][1:]): claim for claim in _claims(markdown)}
+    top1, params, epoch, size = (claims["A", column] for column in ("Top-1 (%)", "Params (M)", "Epoch time (s)",
+                                                                    "Size (MB)"))
+    assert (top1["kind"], top1["value"], top1["scale"]) == ("TODO: kind (params | macs | size)", 2.2, 1e6)
+    assert top1["note"] == ("TODO: the cell and its header disagree: '2.2M' reads as params or macs or size, its "
+                            "column header 'Top-1 (%)' names accuracy; give the kind and scale the number is, or "
+                            "delete this claim")
+    assert params["kind"] == "TODO: kind (accuracy | gap | precision | recall)" and "dataset" not in params
+    assert "'45%' reads as accuracy or gap or precision or recall, its column header 'Params (M)' names params" in \
+        params["note"]
+    assert (epoch["kind"], epoch["value"], epoch["scale"], epoch["size"][:21]) == ("size", 12, 1e6,
+                                                                                   "TODO: size convention")
+    assert "'12 MB' reads as size, its column header 'Epoch time (s)' names epoch_time" in epoch["note"]
+    assert size["kind"] == "TODO: kind (epoch_time)" and "disagree" in size["note"]  # a latency, maybe
+    assert [(claim["kind"], claim.get("scale", 1)) for (label, _), claim in claims.items() if label == "B"] == [
+        ("accuracy", 1), ("params", 1e3), ("epoch_time", 60), ("size", 1e3)]
+    assert not any("note" in claim for (label, _), claim in claims.items() if label == "B")
+    assert "note: TODO left by claimbench draft: the cell and its header disagree" in _left_todo(
+        markdown, top1["note"], tmp_path)
+    transposed = _table(["Metric", "Model A", "Model B"], ["Parameters", "1.2M", "3.4 GMACs"],
+                        ["Test accuracy", "91.2%", "5 MB"])
+    kinds = [(claim["printed"], claim["kind"], "note" in claim) for claim in _claims(transposed)]
+    assert kinds == [("1.2M", "params", False), ("3.4 GMACs", "macs", True), ("91.2%", "accuracy", False),
+                     ("5 MB", "size", True)]
+    (noun,) = _claims(_table(["Model", "MACs"], ["A", "1.2M params"]))
+    assert noun["kind"] == "params" and "its column header 'MACs' names macs" in noun["note"]
+
+
 def test_a_unit_named_only_in_the_paragraph_before_the_table_is_read_with_a_comment(tmp_path: Path) -> None:
     """"All counts in millions. Times in ms." above a table whose headers name no unit: "45" under "MACs" was 45
     MACs, exactly, and "843" under "Epoch time" asked for its unit. One unit for a column's kind is its scale, with a
