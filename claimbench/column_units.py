@@ -1,6 +1,6 @@
 """The unit a table prints a column's numbers in where neither its cells nor its header name one: a row of units
-under the header ("| | (M) | (%) |"), or the paragraph right before the table ("All counts in millions.", "Times in
-ms."). Torch-free."""
+under the header ("| | (M) | (%) |"), or the text above the table back to its heading ("All counts in millions.",
+"Times in ms."). Torch-free."""
 
 from __future__ import annotations
 
@@ -32,21 +32,22 @@ _QUOTED = 100
 """The most characters of a caption quoted in a comment."""
 
 
-def caption_scale(caption: str | None, kind: str | None) -> Guess | str | None:
+def caption_scale(captions: tuple[tuple[str, str], ...], kind: str | None) -> Guess | str | None:
     """The scale of a number of ``kind`` (a size, count or time) printed with no unit in its cell or header, from
-    the paragraph right before its table: read with a comment where it names one unit for that kind (in a clause
-    that names the kind, or none: "All counts in millions."), a scale TODO naming it where it names several
-    ("Sizes in MB or MiB"), None where it names none."""
-    if not caption or kind not in _UNIT_TODO:
+    the nearest of the ``captions`` (where, text) above its table that names a unit for that kind (in a clause
+    that names the kind, or none: "All counts in millions."): read with a comment that quotes it where it names
+    one, a scale TODO naming them where it names several ("Sizes in MB or MiB"); None where none names one."""
+    if kind not in _UNIT_TODO:
         return None
-    units = dict.fromkeys(unit for unit, named in _units(caption)
-                          if named == kind or named is None and kind in UNIT_KINDS.get(unit, ()))
-    quoted = caption if len(caption) <= _QUOTED else caption[:_QUOTED - 1] + "…"
-    if len(units) == 1:
-        (unit,) = units
-        return Guess(numerals.scales(unit, kind)[0], f"in {unit}, as the paragraph before the table says: {quoted!r}")
-    if units:
-        return f"{_UNIT_TODO[kind]}; the paragraph before the table names {' and '.join(units)}: {quoted!r}"
+    for where, caption in captions:
+        units = dict.fromkeys(unit for unit, named in _units(caption)
+                              if named == kind or named is None and kind in UNIT_KINDS.get(unit, ()))
+        quoted = caption if len(caption) <= _QUOTED else caption[:_QUOTED - 1] + "…"
+        if len(units) == 1:
+            (unit,) = units
+            return Guess(numerals.scales(unit, kind)[0], f"in {unit}, as {where} says: {quoted!r}")
+        if units:
+            return f"{_UNIT_TODO[kind]}; {where} names {' and '.join(units)}: {quoted!r}"
     return None
 
 

@@ -233,7 +233,7 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
             clash = _clash(cell, transposed)
             quantity = clash.kind if clash else _quantity(cell.header, cell.number, cell.part or cell.printed)
             kind = _kind(quantity, per_layer and not whole_model)
-            scale = timed.get((cell.row, cell.index)) or caption_scale(table.caption, quantity)
+            scale = timed.get((cell.row, cell.index)) or caption_scale(table.captions, quantity)
             note = ". ".join(filter(None, (cell.note, clash and clash.note))) or None
             claim = _cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
                                 (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
@@ -429,8 +429,8 @@ def _cell_claim(
     ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
     its kind, if not its column (a transposed table's row label); ``fraction``: its column (or row) prints a
     percentage as a fraction of 1; ``counted``: its column (or row) prints counts in a unit it does not name;
-    ``scale``: of the unit its column's (or row's) other numbers print, or the paragraph before its table names (a
-    TODO where it names several), where it prints none; ``aside``: its ``partial``, with a comment on the rest of the
+    ``scale``: of the unit its column's (or row's) other numbers print, or the text above its table names (a TODO
+    where it names several), where it prints none; ``aside``: its ``partial``, with a comment on the rest of the
     cell; ``note``: what the author must say of it."""
     label, column, printed = cell
     header = header or column

@@ -16,7 +16,7 @@ from markdown_it.token import Token
 from claimbench import numerals
 from claimbench.readme_markers import summary_span
 
-__all__ = ["Scan", "Table", "scan", "slug", "tables", "unique"]
+__all__ = ["ABOVE", "Scan", "Table", "scan", "slug", "tables", "unique"]
 
 
 @dataclass(frozen=True)
@@ -27,18 +27,24 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[str]]
-    caption: str | None = None
-    """The plain text of the paragraph right before the table ("All counts in millions."), if one is."""
+    captions: tuple[tuple[str, str], ...] = ()
+    """(where, plain text) of the text above the table that may give its numbers a unit ("All counts in millions."),
+    nearest first: the paragraph right before it, the other paragraphs back to its nearest heading, that heading;
+    never a text above another table (``ABOVE``)."""
+
+
+ABOVE = ("the paragraph before the table", "a paragraph above the table", "the heading above the table")
+"""Where a caption of a table stands: right before it, further up, its nearest heading."""
 
 
 class _Found(NamedTuple):
-    """A table as found: the nearest heading, that heading's parent, the rows (header first), and the paragraph
-    right before it."""
+    """A table as found: the nearest heading, that heading's parent, the rows (header first), and the text above
+    it (``Table.captions``)."""
 
     heading: str | None
     parent: str | None
     rows: list[list[str]]
-    caption: str | None
+    captions: tuple[tuple[str, str], ...]
 
 
 @dataclass
@@ -83,27 +89,33 @@ def _scan(text: str) -> Scan:
     lines, tokens, scan = text.split("\n"), numerals.MARKDOWN.parse(text), Scan()
     found: list[_Found] = []
     headings: list[tuple[int, str]] = []
+    above: list[tuple[str, str]] = []  # the text since the nearest heading or table, a caption of the next table
     index = 0
     while index < len(tokens):
         token = tokens[index]
         if token.type == "heading_open":
             _push_heading(headings, int(token.tag[1:]), tokens[index + 1].content.strip())
             scan.title = scan.title or (headings[-1][1] if headings else None)
+            above = [(ABOVE[2], numerals.plain(tokens[index + 1].children or []))]
             index += 3
         elif token.type == "table_open":
             end = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
             heading, parent = _heading_and_parent(headings)
             rows = _rows(tokens[index:end], lines)
             kept = _table_end(rows)
-            before = tokens[index - 2] if index > 1 and tokens[index - 1].type == "paragraph_close" else None
-            caption = numerals.plain(before.children or []) if before and before.type == "inline" else None
-            found.append(_Found(heading, parent, [_verbatim(line, cells) for line, cells in rows[:kept]], caption))
+            adjacent = tokens[index - 1].type == "paragraph_close" if index else False
+            captions = tuple((ABOVE[0] if adjacent and not i else where, text)
+                             for i, (where, text) in enumerate(reversed(above)) if text.strip())
+            found.append(_Found(heading, parent, [_verbatim(line, cells) for line, cells in rows[:kept]], captions))
             if rows[kept:]:
                 scan.prose.append((heading, " ".join(numerals.plain_text(line) for line, _ in rows[kept:])))
+            above = []
             index = end + 1
         else:
             if token.type == "inline":
                 scan.prose.append((_heading_and_parent(headings)[0], numerals.plain(token.children or [])))
+                if index and tokens[index - 1].type == "paragraph_open":
+                    above.append((ABOVE[1], scan.prose[-1][1]))
             elif token.type in ("fence", "code_block"):
                 scan.code.append((_heading_and_parent(headings)[0], token.content))
             index += 1
@@ -164,12 +176,12 @@ def _tables(found: list[_Found]) -> list[Table]:
     shared = Counter(table.heading for table in found)
     taken: set[str] = set()
     tables = []
-    for number, (heading, parent, rows, caption) in enumerate(found, start=1):
+    for number, (heading, parent, rows, captions) in enumerate(found, start=1):
         title = heading or f"Table {number}"
         if heading and parent and shared[heading] > 1:
             title = f"{parent}: {heading}"
         table_id = unique(slug(title) or f"table_{number}", taken)
-        tables.append(Table(id=table_id, title=title, columns=rows[0], rows=rows[1:], caption=caption))
+        tables.append(Table(id=table_id, title=title, columns=rows[0], rows=rows[1:], captions=captions))
     return tables
 
 

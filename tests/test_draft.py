@@ -701,6 +701,32 @@ def test_a_unit_named_only_in_the_paragraph_before_the_table_is_read_with_a_comm
     assert check(loaded["Small", "Params"], Measurement(3_210_000)).verdict == "reproduced"
 
 
+def test_a_unit_given_above_the_paragraph_before_the_table_is_read_back_to_its_heading_not_past_a_table() -> None:
+    """Only the paragraph right before a table could give its numbers a unit: "All counts in millions." one paragraph
+    further up, or "(times in ms)" in its heading, was not read. The text above a table back to its nearest heading
+    counts, the nearest first; never a text above another table, nor above the nearest heading."""
+    grid = "\n".join(_grid(["Model", "Params", "Epoch time"], [["Tiny", "1.2", "843"]]))
+
+    def scales(markdown: str) -> list[object]:
+        """The scales of the last table's claims."""
+        return [claim["scale"] for claim in _claims(markdown)[-2:]]
+
+    further = f"# R\n\n## Results\n\nAll counts in millions.\n\n```\nrun()\n```\n\nWe trained each once.\n\n{grid}\n"
+    assert scales(further) == [1e6, TIME_UNIT]
+    assert "= 1e6  # in millions, as a paragraph above the table says: 'All counts in millions.'" in draft(
+        further, slug="demo", source=None)
+    heading = f"# R\n\n## Results (times in ms)\n\n{grid}\n"
+    assert scales(heading) == [COUNT_UNIT, 1e-3]
+    assert "# in ms, as the heading above the table says: 'Results (times in ms)'" in draft(heading, slug="d",
+                                                                                             source=None)
+    nearest = f"# R\n\n## Results (params in M)\n\nAll counts in thousands.\n\nTimes in ms.\n\n{grid}\n"
+    assert scales(nearest) == [1e3, 1e-3]
+    across = f"# R\n\n## Results\n\nAll counts in millions.\n\n{grid}\n\nAnd on CIFAR-100:\n\n{grid}\n"
+    assert scales(across) == [COUNT_UNIT, TIME_UNIT] and _claims(across)[0]["scale"] == 1e6
+    past_heading = f"# R\n\n## Setup\n\nAll counts in millions.\n\n## Results\n\n{grid}\n"
+    assert scales(past_heading) == [COUNT_UNIT, TIME_UNIT]
+
+
 def test_a_unit_the_paragraph_gives_per_step_is_no_epoch_times_unit() -> None:
     """"(ms per step shown)" before a table with an "Epoch time" column was read as the column's unit (scale 1e-3);
     a unit given per anything but an epoch names another quantity, and the column keeps asking for its unit."""
