@@ -11,7 +11,7 @@ from claimbench.draft_values import COUNT_UNIT, SIZE_UNIT, TIME_UNIT
 from claimbench.kind_words import UNIT_KINDS, guess_kind, meant, unmeasured, words_of
 from claimbench.toml_lines import Guess
 
-__all__ = ["caption_scale", "unit_row"]
+__all__ = ["caption_scale", "unit_column", "unit_row"]
 
 _SPELT = {"milliseconds": "ms", "seconds": "s", "secs": "s", "sec": "s", "percent": "%"}
 """Units a sentence spells out, as a header abbreviates them."""
@@ -79,6 +79,23 @@ def unit_row(columns: list[str], rows: list[list[str]]) -> list[str] | None:
     if not any(units) or any(unit is None for unit in units):
         return None
     return [columns[0], *(f"{column} ({unit})" if unit else column for column, unit in zip(columns[1:], units))]
+
+
+def unit_column(columns: list[str], rows: list[list[str]]) -> tuple[int, list[str]] | None:
+    """The index of a column of units ("| Metric | Unit | A | B |": its rows are metrics, each in its own unit) and
+    what each row prints in it: a unit ("(M)": "M", "×10^6": "M", "seconds": "s"), else the cell's text where it is
+    a word with no digit ("GFLOPs", read as a header reads it), else "" (empty, a dash). None where no column but
+    the first is headed "Unit" or "Units", or none of its cells is a unit."""
+    index = next((i for i, column in enumerate(columns) if i and words_of(column) in (["unit"], ["units"])), None)
+    if index is None:
+        return None
+    cells = [row[index] if index < len(row) else "" for row in rows]
+    units = [_unit(cell) for cell in cells]
+    if not any(units):
+        return None
+    words = [numerals.plain_text(cell).strip() for cell in cells]
+    return index, [unit or (text if re.fullmatch(r"[^\d]*[A-Za-z%][^\d]*", text) else "")
+                   for unit, text in zip(units, words)]
 
 
 def _unit(cell: str) -> str | None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Literal, get_args, get_origin
 
 from claimbench import atomic, draft_text, draft_values, markdown_tables, model_summaries, numerals, schema, vocab
-from claimbench.column_units import caption_scale, unit_row
+from claimbench.column_units import caption_scale, unit_column, unit_row
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
                                      RELATIVE_BAND, RELATIVE_KINDS, SIZE_UNIT, TIME_UNIT, TRAINED, TRAINING_BAND,
                                      UNIT_TODOS, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND)
@@ -279,23 +279,30 @@ def _clash(cell: _Cell, transposed: bool) -> _Clash | None:
 
 def _transposed(table: Table) -> bool:
     """Whether the table's rows are its metrics and its columns its models: no column header but the first names
-    a kind, and half its row labels at least name one, with no number ("Parameters", "Test accuracy"; not
-    "ResNet (11M params)", a model's), two kinds at least among them (an ablation's "Focal loss", "Mixed
-    precision" rows name methods, of one kind each)."""
+    a kind, and a column of units (``unit_column``) gives each row its unit, or half its row labels at least name
+    one, with no number ("Parameters", "Test accuracy"; not "ResNet (11M params)", a model's), two kinds at least
+    among them (an ablation's "Focal loss", "Mixed precision" rows name methods, of one kind each)."""
     if _per_layer(table) or any(guess_kind(column) for column in table.columns[1:]):
         return False
+    if unit_column(table.columns, table.rows):
+        return True
     kinds = [kind for row in table.rows if row and not re.search(r"\d", row[0]) and (kind := guess_kind(row[0]))]
     return len(set(kinds)) >= 2 and 2 * len(kinds) >= len(table.rows)
 
 
 def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
     """The cells with a digit, by row; their numbers read under their column header (with the unit a row of units
-    under it prints, a row that holds no claim), or in a ``transposed`` table under their row label."""
+    under it prints, a row that holds no claim), or in a ``transposed`` table under their row label (with the unit
+    its cell of a column of units prints, a column that holds no claim)."""
     found: dict[int, list[_Cell]] = {}
     headers = None if transposed else unit_row(table.columns, table.rows)
+    units = unit_column(table.columns, table.rows) if transposed else None
     for row_index, row in enumerate(table.rows[1:] if headers else table.rows, start=1 if headers else 0):
+        label = f"{row[0]} ({units[1][row_index]})" if units and units[1][row_index] else row[0] if row else ""
         for index, (column, printed) in enumerate(zip((headers or table.columns)[1:], row[1:]), start=1):
-            header = row[0] if transposed else column
+            if units and index == units[0]:
+                continue
+            header = label if transposed else column
             number = numerals.parse(printed, header)
             cell = _Cell(row_index, index, printed, header, number)
             if number is None and (parts := _parts(cell)):

@@ -491,6 +491,32 @@ def test_a_transposed_table_takes_each_kind_and_unit_from_its_row_label(tmp_path
     assert epochs["kind"].startswith("TODO: kind")
 
 
+def test_a_transposed_tables_column_of_units_gives_each_row_its_unit(tmp_path: Path) -> None:
+    """| Metric | Unit | Model A | Model B |: the Unit cells were not read ("1.21" of the "M" row asked for its unit,
+    "×10^6" was a cell left to the author). Each row's cell of units is its unit, as a row label's "(M)" would be
+    ("GFLOPs" read as a header reads it; a dash, no unit), and the column holds no claim."""
+    markdown = _table(["Metric", "Unit", "Model A", "Model B"], ["Parameters", "M", "1.21", "0.45"],
+                      ["MACs", "×10^6", "38.6", "12.3"], ["Model size", "(MB)", "4.9", "1.8"],
+                      ["Epoch time", "ms", "843", "1020"], ["Compute", "GFLOPs", "1.2", "0.3"],
+                      ["Test loss", "-", "0.241", "0.279"], ["Top-1 accuracy", "%", "91.8", "90.2"])
+    ledger = draft(markdown, slug="demo", source=None)
+    claims = tomllib.loads(_uncommented(ledger))["claim"]
+    assert all(claim["cell"][2] != "Unit" for claim in claims) and len(claims) == 14
+    assert [(claim["kind"], claim["value"], claim.get("scale", 1), claim["tolerance"]["digits"]) for claim in
+            claims[::2]] == [("params", 1.21, 1e6, 2), ("macs", 38.6, 1e6, 1), ("size", 4.9, 1e6, 1),
+                             ("epoch_time", 843, 1e-3, 0), ("macs", 1.2, 1e9, 1), ("loss", 0.241, 1, 3),
+                             ("accuracy", 91.8, 1, 1)]
+    assert claims[0]["cell"] == ["results", "Parameters", "Model A"] and claims[8]["count"] == FLOPS_COUNT
+    assert tomllib.loads(ledger)["table"][0]["rows"][1] == ["MACs", "×10^6", "38.6", "12.3"]  # verbatim
+    loaded = {claim.cell[1:]: claim for claim in _loaded(markdown, tmp_path)}
+    assert check(loaded["MACs", "Model B"], Measurement(12_340_000)).verdict == "reproduced"
+    assert check(loaded["Epoch time", "Model A"], Measurement(0.8431)).verdict == "reproduced"
+    (label,) = _claims(_table(["Metric", "Unit", "Model A"], ["Latency", "ms", "12.5"]))  # no kind, yet transposed
+    assert (label["cell"], label["scale"]) == (["results", "Latency", "Model A"], 1e-3)
+    plain = draft(_table(["Model", "Unit", "Params"], ["A", "3x3", "1.2M"]), slug="d", source=None)  # no unit in it
+    assert [claim["printed"] for claim in tomllib.loads(_uncommented(plain))["claim"]] == ["1.2M", "3x3"]
+
+
 def test_a_per_layer_table_gives_layer_claims_and_a_whole_model_total() -> None:
     claims = _claims(
         _table(["Layer", "Type", "Params", "MACs", "Output Size"], ["1", "Conv", "896", "221184", "(16, 16, 32)"],
