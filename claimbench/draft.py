@@ -234,7 +234,7 @@ def _table_claims(table: Table, context: _Context) -> Iterator[dict[str, object]
             quantity = clash.kind if clash else _quantity(cell.header, cell.number, cell.part or cell.printed)
             kind = _kind(quantity, per_layer and not whole_model)
             scale = timed.get((cell.row, cell.index)) or caption_scale(table.captions, quantity)
-            note = ". ".join(filter(None, (cell.note, clash and clash.note))) or None
+            note = ". ".join(filter(None, (cell.note, clash.note if clash else None))) or None
             claim = _cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
                                 (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
                                 note=note, fraction=(cell.row, cell.index) in fractions,
@@ -258,8 +258,8 @@ class _Clash:
 
 def _clash(cell: _Cell, transposed: bool) -> _Clash | None:
     """How the unit the cell prints itself (or the noun after it, "1.2M params") contradicts the kind its header
-    (a transposed table's row label) names; None where they agree, or either names none. Read under the header,
-    the header's kind and the cell's unit were combined ("2.2M" under "Top-1 (%)": an accuracy at scale 1e6)."""
+    (a transposed table's row label) names; None where they agree, or either names none. A clash is never drafted
+    as the header's kind at the cell's scale ("2.2M" under "Top-1 (%)": no accuracy at scale 1e6)."""
     printed = cell.part or cell.printed
     header_kind, own = guess_kind(cell.header), numerals.parse(printed)
     if header_kind is None or own is None or own.unit is None or isinstance(own.value, list):
