@@ -10,6 +10,7 @@ import json as jsonlib
 import os
 import re
 import textwrap
+import urllib.parse
 import warnings
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
@@ -71,7 +72,8 @@ _MARKDOWN_BLOCK = re.compile(r"^(\d{0,9})((?:#{1,6}|[+.)-])(?=\s|$)|[=-](?=[=-]*
 """What, at the start of a line, could begin a heading or a list item (marks followed by a space), a rule or a
 heading's underline (a line of ``=`` or ``-`` alone) or a quote, and the marks to escape (an escaped mark reads as
 itself, wherever it is)."""
-_IMAGES = re.compile(r"!\[[^\]]*\]\([^)\s]*\)(?:\s+!\[[^\]]*\]\([^)\s]*\))*")
+_IMAGE = r"!\[(?:[^\]\\]|\\.)*\]\([^)\s]*\)"
+_IMAGES = re.compile(rf"{_IMAGE}(?:\s+{_IMAGE})*")
 """A line of images only: the badges of a README's summary block."""
 
 
@@ -503,6 +505,14 @@ def check_readme(readme: Path | str) -> None:
         raise ValueError(f"{readme}: {error}") from None
 
 
+def _image(alt: str, target: Path) -> str:
+    """A markdown image of a relative path, whatever its file name: the alt text's markdown escaped (a ``]`` would
+    end it) and the path percent-encoded as UTF-8 (a space, ``(`` or ``)`` would end the link; ``%`` and non-ASCII
+    letters are encoded too, so that the target decodes to the file's name)."""
+    text = _MARKDOWN_INLINE.sub(r"\\\g<0>", " ".join(alt.splitlines()))
+    return f"![{text}]({urllib.parse.quote(target.as_posix(), safe='/')})"
+
+
 def readme_block(records: Sequence[Record], reports: Sequence[Report], readme: Path | str,
                  badge_dir: Path | str | None, kept_images: str = "") -> str:
     """The summary table and, when badges are written, their SVG images linked relative to the README; when they
@@ -510,7 +520,7 @@ def readme_block(records: Sequence[Record], reports: Sequence[Report], readme: P
     lines = []
     if badge_dir is not None:
         base = Path(readme).resolve().parent
-        images = [f"![{label}]({Path(os.path.relpath(Path(badge_dir).resolve() / f'{stem}.svg', base)).as_posix()})"
+        images = [_image(label, Path(os.path.relpath(Path(badge_dir).resolve() / f"{stem}.svg", base)))
                   for stem, label in badge_files.targets(reports)]
         lines += [" ".join(images), ""]
     elif kept_images:

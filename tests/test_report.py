@@ -574,6 +574,39 @@ def test_a_readme_rendered_without_badges_keeps_its_badge_images(tmp_path: Path)
     assert readme.read_text(encoding="utf-8") == with_badges
 
 
+ODD_SLUGS = ["a b", "x](y)", "[z]", "p(q", "100% é", "back\\slash`*star*`", "<angle> & amp"]
+"""Ledger file stems a user may have, each with what ends or alters a markdown link or image."""
+
+
+def _images(markdown: str) -> list[tuple[str, str]]:
+    """(alt text, decoded target) of every image, as markdown-it (CommonMark) renders the document."""
+    from urllib.parse import unquote
+
+    from markdown_it import MarkdownIt
+
+    tokens = [child for token in MarkdownIt("commonmark").parse(markdown) for child in token.children or []]
+    return [("".join(c.content for c in image.children or []), unquote(str(image.attrs["src"])))
+            for image in tokens if image.type == "image"]
+
+
+def test_badge_images_link_to_their_files_whatever_the_slug(tmp_path: Path) -> None:
+    """A README's badge images render, in a CommonMark parser, as their labels, linking to the SVG files written,
+    for ledger names with spaces, brackets, parentheses, ``%``, non-ASCII letters or markdown marks; a README
+    re-rendered without badges keeps that line."""
+    reports = [dataclasses.replace(EMPTY, slug=slug) for slug in ODD_SLUGS]
+    readme, folder = tmp_path / "README.md", tmp_path / "my badges (new)"
+    readme.write_text(f"{report.README_START}\n{report.README_END}\n", encoding="utf-8")
+    badges.write_badges([], reports, folder)
+    report.update_readme(readme, [], reports, folder)
+    with_badges = readme.read_text(encoding="utf-8")
+    rendered = _images(with_badges)
+    assert [alt for alt, _ in rendered] == [label for _, label in badges.targets(reports)]
+    assert [target for _, target in rendered] == [f"{folder.name}/{stem}.svg" for stem, _ in badges.targets(reports)]
+    assert all((tmp_path / target).is_file() for _, target in rendered)
+    report.update_readme(readme, [], reports, None)
+    assert readme.read_text(encoding="utf-8") == with_badges
+
+
 def test_this_repositorys_readme_takes_make_reports_summary() -> None:
     report.check_readme(Path(__file__).resolve().parent.parent / "README.md")
 
