@@ -303,7 +303,7 @@ def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_
     path.parent.mkdir(parents=True)
     for corrupt in ('{"history": ', '{"verified_data": true}'):
         path.write_text(corrupt)
-        with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \((JSONDecodeError|history: Field required)"
+        with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \((JSONDecodeError|it has no record_sha256)"
                                              rf".*set aside as {path.name}\.corrupt-\d{{8}}T\d{{6}}, training again"):
             outcome = local.measure(model1, settings)
         assert outcome.results == (path,) and json.loads(path.read_text())["history"]["epochs"]
@@ -335,9 +335,9 @@ def test_a_stored_run_altered_since_it_was_written_is_set_aside_and_retrained(sm
     ("verified_data", None, r"verified_data: Input should be a valid boolean")])
 def test_a_stored_run_with_a_field_of_the_wrong_type_is_set_aside_and_retrained(
         small_ledger: Path, tiny_settings: Settings, where: str, value: Any, says: str) -> None:
-    """A run without a digest (an older claimbench's) is read only when the fields its claims read are right: a
-    string or a boolean for an accuracy, no epochs, a restored epoch that is none of them, are corrupt, never
-    a crash in a claim nor a number measured from them."""
+    """A run whose digest matches is read only when the fields its claims read are right: a string or a boolean for
+    an accuracy, no epochs, a restored epoch that is none of them, are corrupt, never a crash in a claim nor a
+    number measured from them."""
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     path = stored_path(model1, tiny_settings)
     record = stored_run(90.69, True)
@@ -347,22 +347,28 @@ def test_a_stored_run_with_a_field_of_the_wrong_type_is_set_aside_and_retrained(
         record[where] = value
     else:
         record["history"][where] = value
-    path.parent.mkdir(parents=True)
-    path.write_text(json.dumps(record))
+    store.write(path, record, tiny_settings)
     with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \({says}.*\); set aside as {path.name}\."
                                          r"corrupt-\d{8}T\d{6}, training again$"):
         outcome = local.measure(model1, tiny_settings)
     assert len(outcome.values) == 1 and json.loads(path.read_text())["session"] == "this session"
 
 
-def test_a_stored_run_without_a_digest_is_an_older_claimbench_s_and_read(small_ledger: Path, tiny_settings: Settings,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stored_run_without_its_digest_is_set_aside_and_retrained(small_ledger: Path,
+                                                                    tiny_settings: Settings) -> None:
+    """A run with its digest deleted is corrupt, however right its fields: no claimbench that finds a run at its
+    path (its key holds the engine's code) wrote one without it."""
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     path = stored_path(model1, tiny_settings)
-    path.parent.mkdir(parents=True)
-    path.write_text(json.dumps(stored_run(61.5, True)))
-    monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
-    assert local.measure(model1, tiny_settings).values == (61.5,)
+    store.write(path, {**stored_run(61.5, True), "session": "an earlier session"}, tiny_settings)
+    record = json.loads(path.read_text())
+    del record[store.DIGEST]
+    path.write_text(json.dumps(record))
+    with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \(it has no record_sha256\); set aside as "
+                                         rf"{path.name}\.corrupt-\d{{8}}T\d{{6}}, training again$"):
+        outcome = local.measure(model1, tiny_settings)
+    assert 61.5 not in outcome.values and json.loads(path.read_text())["session"] == "this session"
+    assert "61.5" in next(path.parent.glob(f"{path.name}.corrupt-*")).read_text(), "set aside, not lost"
 
 
 @pytest.mark.parametrize("corrupt", ['{"session": ', '["a list"]', '{"session": 1, "reason": "r"}'])

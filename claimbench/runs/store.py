@@ -2,11 +2,10 @@
 
 A run is keyed by everything that makes it another run (``path_for``), so every claim naming it shares it.
 A stored run is reused unless the session retrains. It carries the SHA-256 of its own content (``DIGEST``), and a
-run whose content no longer matches it, that is not JSON, or whose fields are missing or of the wrong type
-(``Stored``) is corrupt: set aside under a name that says so, and trained again; a run without the digest was
-stored by an older claimbench and is read when its fields are right. A corrupt record of a failure is set aside too. An
-interrupted run's checkpoint records how the run began (``checkpoint_note``), so that a later session resumes it as
-it began (``resumable``).
+run without it or whose content no longer matches it, that is not JSON, or whose fields are missing or of the wrong
+type (``Stored``) is corrupt: set aside under a name that says so, and trained again. A corrupt record of a failure
+is set aside too. An interrupted run's checkpoint records how the run began (``checkpoint_note``), so that a later
+session resumes it as it began (``resumable``).
 Training a run and storing it are apart, so that a cluster's workers train and its driver stores; a run
 that failed there is stored as its reason, which its claims then raise.
 """
@@ -255,7 +254,9 @@ def _fault(record: Any) -> str | None:
     """What is wrong with a parsed stored run, in one line; None when nothing is."""
     if not isinstance(record, dict):
         return f"a JSON {type(record).__name__}, not an object"
-    if DIGEST in record and record[DIGEST] != _content_digest(record):
+    if DIGEST not in record:  # every claimbench that can find a run at its path wrote the digest
+        return f"it has no {DIGEST}"
+    if record[DIGEST] != _content_digest(record):
         return f"its content does not match its {DIGEST}"
     try:
         Stored.model_validate(record)
@@ -268,8 +269,8 @@ def _fault(record: Any) -> str | None:
 
 def read(path: Path, settings: Settings) -> dict[str, Any] | None:
     """The stored run, unless missing, corrupt (then set aside) or, with ``--claims-retrain``, written before this
-    session (then not read at all). Corrupt: not JSON, altered since it was written (its ``DIGEST`` does not match),
-    or a field its claims read missing or of the wrong type (``Stored``)."""
+    session (then not read at all). Corrupt: not JSON, without its ``DIGEST`` or altered since it was written (the
+    ``DIGEST`` does not match), or a field its claims read missing or of the wrong type (``Stored``)."""
     if settings.retrain and not _trained_this_session(path, settings) or not path.exists():
         return None
     try:
