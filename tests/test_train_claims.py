@@ -4,6 +4,7 @@ IoT-ML ledger's own recipes, the run store, the budget and the skips."""
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import re
@@ -692,6 +693,36 @@ def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_s
     with pytest.raises(errors.MeasurementError,
                        match=r"^cost estimate failed: iot_ml_hw2.model1: RuntimeError: out of memory$"):
         local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
+
+
+def _no_flock(*args: object) -> None:
+    raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+
+UNUSABLE_LOCKS = {"folder": (lambda lock: lock.mkdir(parents=True), "Is a directory"),
+                  "fifo": (lambda lock: os.mkfifo(lock), "not a regular file"),
+                  "no flock": (lambda lock: None, os.strerror(errno.ENOLCK))}
+"""What makes a run's lock unusable, and what the error says of it."""
+
+
+@pytest.mark.parametrize("unusable", UNUSABLE_LOCKS, ids=UNUSABLE_LOCKS)
+def test_an_unusable_run_lock_is_a_one_line_error_naming_it(small_ledger: Path, tiny_settings: Settings,
+                                                            monkeypatch: pytest.MonkeyPatch, unusable: str) -> None:
+    """A run's ``.lock`` that is a folder or a FIFO (to open one for writing waits for a reader), or a file system
+    that cannot lock, is an error of ours naming the lock and what to do, before any training: never a
+    crash's traceback, a hang, nor a verdict on the author's number."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    lock = stored_path(model1, tiny_settings).with_suffix(".lock")
+    lock.parent.mkdir(parents=True)
+    make, says = UNUSABLE_LOCKS[unusable]
+    make(lock)
+    if unusable == "no flock":
+        monkeypatch.setattr(store.fcntl, "flock", _no_flock)
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained with no lock"))
+    with pytest.raises(errors.MeasurementError) as raised:
+        local.measure(model1, tiny_settings)
+    assert str(raised.value) == (f"{lock}: cannot lock the training run ({says}); remove what is there (claimbench "
+                                 "creates an empty file) or give another --claims-results-dir")
 
 
 @pytest.mark.parametrize("claim_id", [MODEL1_CLAIMS[1], "iot_ml_hw2/epoch_time/model1"])

@@ -19,6 +19,8 @@ import functools
 import hashlib
 import inspect
 import json
+import os
+import stat
 import time
 import warnings
 from collections.abc import Iterator
@@ -95,14 +97,33 @@ def path_for(claim: Claim, recipe: Recipe, seed: int, settings: Settings, identi
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock beside ``path``, so that parallel workers train one run once."""
+    """Hold an exclusive lock on the file ``<run>.lock`` beside ``path``, so that parallel workers train one run
+    once. A lock this process cannot open as a file or cannot lock (a folder, a FIFO, no permission, a file system
+    without ``flock``) is an ``errors.MeasurementError`` naming it and what to do, so the claim is an ``error``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_suffix(".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    lock = path.with_suffix(".lock")
+    try:  # without waiting: to open a FIFO for writing alone waits for a reader
+        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise _unusable(lock, error) from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _unusable(lock, "not a regular file")
         try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)  # waits for another worker's lock, O_NONBLOCK or not
+        except OSError as error:
+            raise _unusable(lock, error) from None
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _unusable(lock: Path, why: OSError | str) -> errors.MeasurementError:
+    """The one-line error of a run's lock that cannot be used, and what to do."""
+    if isinstance(why, OSError):
+        why = why.strerror or type(why).__name__
+    return errors.MeasurementError(f"{lock}: cannot lock the training run ({why}); remove what is there (claimbench "
+                                   "creates an empty file) or give another --claims-results-dir")
 
 
 def set_aside(path: Path, reason: str, settings: Settings, *, label: str = "corrupt",
