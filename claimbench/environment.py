@@ -1,5 +1,6 @@
 """Where a run happened: claimbench's version (and commit, run from its source checkout), the checked ledger's
-repository and commit, library versions and the date, as one plain record; and a human name for a device."""
+repository and commit, library versions and the date, as one plain record; a human name for a device, and what
+its arithmetic can do (for a choice of numerics measured on it)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from pathlib import Path
 import torch
 import torchvision
 
-__all__ = ["describe", "device_name"]
+__all__ = ["BF16_FLAGS", "bf16_flags", "describe", "device_features", "device_name", "processor"]
 
 _PACKAGE = Path(__file__).resolve().parent
+BF16_FLAGS = ("amx_bf16", "amx_tile", "avx512_bf16", "bf16")
+"""The CPU flags (x86 ``flags``, Arm ``Features`` in /proc/cpuinfo) of instructions that compute in bfloat16."""
 
 
 def _git(directory: Path, *arguments: str) -> str | None:
@@ -68,9 +71,43 @@ def device_name(device: str | torch.device = "cpu", threads: int | None = None) 
     on it (``threads``; by default, this process's)."""
     device = torch.device(device)
     if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
+        return processor(device)
     threads = threads or torch.get_num_threads()
-    return f"CPU {_cpu_model()} ({threads} thread{'s' * (threads != 1)})"
+    return f"{processor(device)} ({threads} thread{'s' * (threads != 1)})"
+
+
+def processor(device: str | torch.device = "cpu") -> str:
+    """The device's name without the threads a CPU runs on: the GPU's name, or ``CPU <model>, <architecture>``."""
+    device = torch.device(device)
+    return torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU {_cpu_model()}"
+
+
+def device_features(device: str | torch.device = "cpu") -> str:
+    """What the device's arithmetic can do beyond its name: a GPU's compute capability (``compute capability
+    9.0``); the vector instructions torch's CPU kernels dispatch to and the CPU's bfloat16 instructions
+    (``BF16_FLAGS``) where Linux lists them (``CPU capability AVX512, avx512_bf16``). A virtual CPU may hide
+    instructions its model name has."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        major, minor = torch.cuda.get_device_capability(device)
+        return f"compute capability {major}.{minor}"
+    return ", ".join([f"CPU capability {torch.backends.cpu.get_cpu_capability()}", *_cpu_flags()])
+
+
+@functools.cache
+def _cpu_flags() -> tuple[str, ...]:
+    """The ``BF16_FLAGS`` this machine's CPU has (``bf16_flags``); none where Linux does not list them."""
+    try:
+        return bf16_flags(Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return ()
+
+
+def bf16_flags(cpuinfo: str) -> tuple[str, ...]:
+    """The ``BF16_FLAGS`` among the first processor's flags in the text of /proc/cpuinfo, in ``BF16_FLAGS`` order."""
+    listed = next((line.partition(":")[2].split() for line in cpuinfo.splitlines()
+                   if line.startswith(("flags", "Features"))), [])
+    return tuple(flag for flag in BF16_FLAGS if flag in listed)
 
 
 @functools.cache

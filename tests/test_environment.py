@@ -7,6 +7,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import torch
+
 from claimbench import environment
 
 
@@ -55,3 +57,21 @@ def test_a_commit_is_claimbench_s_only_in_its_own_source_checkout(tmp_path: Path
 def test_the_record_names_the_torchinfo_that_measures(tmp_path: Path) -> None:
     """torchinfo is the second MAC counter and sizes the activations: its version is part of what measured."""
     assert environment.describe(tmp_path)["torchinfo"] == importlib.metadata.version("torchinfo")
+
+
+def test_the_bf16_instructions_are_read_from_the_first_processor_s_flags() -> None:
+    """x86 lists ``flags``, Arm ``Features``; only the bfloat16 ones are kept, in ``BF16_FLAGS`` order."""
+    x86 = "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx2 avx512f avx512_bf16 amx_tile amx_bf16\n\n" \
+          "processor\t: 1\nflags\t\t: fpu\n"
+    assert environment.bf16_flags(x86) == ("amx_bf16", "amx_tile", "avx512_bf16")
+    assert environment.bf16_flags("processor\t: 0\nFeatures\t: fp asimd sve bf16 i8mm\n") == ("bf16",)
+    assert environment.bf16_flags("processor\t: 0\nflags\t\t: fpu avx2\n") == ()
+    assert environment.bf16_flags("") == ()
+
+
+def test_a_cpu_s_features_name_torch_s_kernels_and_its_bf16_instructions() -> None:
+    features = environment.device_features("cpu")
+    assert features.split(", ")[0] == f"CPU capability {torch.backends.cpu.get_cpu_capability()}"
+    assert set(features.split(", ")[1:]) <= set(environment.BF16_FLAGS)
+    assert environment.processor("cpu") in environment.device_name("cpu", 3)
+    assert environment.device_name("cpu", 3).endswith(" (3 threads)") and "thread" not in environment.processor()
