@@ -4,6 +4,10 @@
 both, the two taking turns step by step so that both meet the same load, and takes bf16 only where its median
 step is at least ``BF16_GAIN`` times faster on this model: usually on CUDA, on CPUs with AMX and on some with
 AVX-512 BF16 alone, rarely for depthwise convolutions. Never chosen from the device type.
+
+Near 1.2x the medians of a few steps on a busy machine fall either side of it from one probe to the next, so a
+session's ``auto`` records its choice (a ``Decision``) and a later one on the same device reuses it
+(``claimbench.runs.numerics``), timing only the precision chosen: a probe says which it did (``Probe.decided``).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from torch import nn
 from claimbench import data, train
 from claimbench.ledger import Recipe
 
-__all__ = ["BF16_GAIN", "PRECISIONS", "Probe", "accel", "probe"]
+__all__ = ["BF16_GAIN", "PRECISIONS", "Decision", "Probe", "accel", "probe"]
 
 PRECISIONS = ("auto", "fp32", "bf16")
 """The values of ``--claims-train-precision``."""
@@ -33,6 +37,30 @@ def accel(precision: str, *, compile: bool = False) -> train.Accel:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """What ``auto`` chose for a model on a device, the median seconds of a training step in fp32 and in bf16 it
+    chose by, and the date they were timed."""
+
+    chosen: str
+    step_seconds: dict[str, float]
+    date: str
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data (``from_dict``)."""
+        return {"chosen": self.chosen, "step_seconds": dict(self.step_seconds), "date": self.date}
+
+    @classmethod
+    def from_dict(cls, state: dict[str, Any]) -> Decision:
+        """The decision ``to_dict`` wrote; ``KeyError``, ``TypeError`` or ``ValueError`` when it is not one."""
+        chosen, seconds, date = state["chosen"], state["step_seconds"], state["date"]
+        if chosen not in train.AUTOCAST:
+            raise ValueError(f"unknown precision {chosen!r}")
+        if not isinstance(seconds, dict) or set(seconds) != set(train.AUTOCAST) or not isinstance(date, str):
+            raise TypeError("step_seconds is not a number for each of fp32 and bf16, or date not a string")
+        return cls(chosen=chosen, step_seconds={name: float(value) for name, value in seconds.items()}, date=date)
+
+
+@dataclass(frozen=True)
 class Probe:
     """What the probe measured: the precision asked and chosen, the chosen one's step cost, and the
     seconds of a training step in each precision timed."""
@@ -41,14 +69,28 @@ class Probe:
     chosen: str
     cost: train.StepCost
     step_seconds: dict[str, float]
+    reused: Decision | None = None
+    """Under ``auto``, the decision of an earlier probe that this one kept, timing only its choice; None: this
+    probe timed both precisions and chose, or was asked for one."""
+
+    @property
+    def decided(self) -> str:
+        """How the precision was decided: ``asked`` (fp32 or bf16 given), ``measured`` (``auto``, timed by this
+        probe) or ``reused`` (``auto``, an earlier probe's choice on this device)."""
+        if self.asked != "auto":
+            return "asked"
+        return "measured" if self.reused is None else "reused"
 
     def accel(self, *, compile: bool = False) -> train.Accel:
         """How the run trains."""
         return accel(self.chosen, compile=compile)
 
     def to_dict(self) -> dict[str, object]:
-        """Plain data for the run record."""
-        return {"asked": self.asked, "chosen": self.chosen, "step_seconds": dict(self.step_seconds)}
+        """Plain data for the run record: what this probe timed, how the precision was decided and, where it
+        reused a decision, that decision."""
+        record = {"asked": self.asked, "chosen": self.chosen, "step_seconds": dict(self.step_seconds),
+                  "decided": self.decided}
+        return record if self.reused is None else {**record, "decision": self.reused.to_dict()}
 
     def to_state(self) -> dict[str, object]:
         """All of it as plain data, the chosen step cost included, for a checkpoint (``from_state``)."""
@@ -56,12 +98,15 @@ class Probe:
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Probe:
-        """The probe ``to_state`` wrote; ``KeyError``, ``TypeError`` or ``ValueError`` when it is not one."""
+        """The probe ``to_state`` wrote; ``KeyError``, ``TypeError`` or ``ValueError`` when it is not one. A
+        state without ``decision`` (all before decisions were kept) reused none."""
         chosen = state["chosen"]
         if chosen not in train.AUTOCAST:
             raise ValueError(f"unknown precision {chosen!r}")
+        reused = Decision.from_dict(state["decision"]) if "decision" in state else None
         return cls(asked=state["asked"], chosen=chosen, cost=train.StepCost(**state["cost"]),
-                   step_seconds={name: float(seconds) for name, seconds in state["step_seconds"].items()})
+                   step_seconds={name: float(seconds) for name, seconds in state["step_seconds"].items()},
+                   reused=reused)
 
 
 def probe(build: Callable[[], nn.Module], train_set: data.Dataset, recipe: Recipe, *, device: torch.device | str,

@@ -47,8 +47,8 @@ def test_auto_takes_bf16_only_when_it_is_at_least_1_2x_faster(monkeypatch: pytes
     probe = precision.probe(small_cnn, None, recipe(), device="cpu", asked=asked)
     assert probe.chosen == chosen and probe.cost.train_seconds == {"fp32": fp32, "bf16": bf16}[chosen]
     assert timed == (["fp32", "bf16"] if asked == "auto" else [asked])
-    assert probe.to_dict() == {"asked": asked, "chosen": chosen, "step_seconds": {
-        name: {"fp32": fp32, "bf16": bf16}[name] for name in timed}}
+    assert probe.to_dict() == {"asked": asked, "chosen": chosen, "decided": "measured" if asked == "auto" else "asked",
+                               "step_seconds": {name: {"fp32": fp32, "bf16": bf16}[name] for name in timed}}
     assert probe.accel().autocast == (torch.bfloat16 if chosen == "bf16" else None)
 
 

@@ -21,7 +21,7 @@ import pytest
 import torch
 from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_IMAGES, claim, write_cifar10
 
-from claimbench import data, errors, ledger, metrics, precision, train
+from claimbench import data, environment, errors, ledger, metrics, precision, train
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.results import NOT_SELECTED
 from claimbench.runs import cost, local, splits, store, timing
@@ -70,8 +70,10 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
     autocast = {"fp32": None, "bf16": "bfloat16"}[record["precision"]["chosen"]]  # auto: the faster here
     assert record["accel"] == {"channels_last": True, "compile": False, "autocast": autocast}
     trained_on = records[MODEL1_CLAIMS[0]]["device"]
-    assert trained_on.endswith(f", {autocast} autocast") if autocast else "autocast" not in trained_on, trained_on
+    assert trained_on.endswith(f", {autocast} autocast (auto: measured)" if autocast else ", fp32 (auto: measured)")
     assert set(record["precision"]["step_seconds"]) == {"fp32", "bf16"} and len(record["weights_sha256"]) == 64
+    [decision] = (results / "numerics").glob("*.json")
+    assert json.loads(decision.read_text())["chosen"] == record["precision"]["chosen"], "auto's choice is kept"
     sizes = {"train": TRAIN_IMAGES, "val": recipe["val_size"], "test": TEST_IMAGES}
     assert len(record["history"]["epochs"]) == recipe["epochs"] and record["data_sizes"] == sizes
     assert not list(results.glob("*.ckpt")), "a finished run leaves no checkpoint"
@@ -495,7 +497,7 @@ def test_interrupted_run_resumes_in_the_precision_it_began_with(small_ledger: Pa
     record = json.loads(path.read_text())
     assert epochs_trained(lines) == [2] and record["history"]["epochs"][0] == left["history"]["epochs"][0]
     assert probed == [], "no probe: the checkpoint says how the run began"
-    assert record["precision"] == {"asked": "auto", "chosen": "bf16",
+    assert record["precision"] == {"asked": "auto", "chosen": "bf16", "decided": "measured",
                                    "step_seconds": {"fp32": STEP_SECONDS * 1.5, "bf16": STEP_SECONDS}}
     assert record["accel"]["autocast"] == "bfloat16" and record["threads"] == 1
     estimate = (r"iot_ml_hw2.model1: training 1 run\(s\) of up to 2 epochs, seed 0 resuming from epoch 2 in bf16, "
@@ -513,22 +515,48 @@ def test_a_run_resumed_on_fewer_threads_says_so(small_ledger: Path, tiny_setting
     outcome = local.measure(model1, dataclasses.replace(tiny_settings, session="the next session"))
     record = json.loads(outcome.results[0].read_text())
     assert (record["threads"], record["began_with_threads"]) == (1, 2)
-    assert outcome.device.endswith("(1 thread), resumed on fewer threads than the 2 it began with"), outcome.device
+    assert outcome.device.endswith("(1 thread), fp32 (auto: measured), resumed on fewer threads than the 2 it began "
+                                   "with"), outcome.device
 
 
 def test_seeds_trained_in_two_precisions_name_both_devices(small_ledger: Path, tiny_settings: Settings,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """Seed 0 resumes in the bf16 it began with while seed 1 starts in the fp32 today's probe chose: the claim's
-    device names both, never the first seed's alone."""
+    """Seed 0 resumes in the bf16 it began with while seed 1 starts, on a machine with other features (so the
+    first session's choice does not hold), in the fp32 today's probe chose: the claim's device names both, never
+    the first seed's alone."""
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     two = dataclasses.replace(tiny_settings, seeds=2)
     interrupt_after_epoch_1(model1, two, monkeypatch, "bf16")
     monkeypatch.setattr(cost, "PROBES", {})
     monkeypatch.setattr(precision, "probe", probe_choosing("fp32", []))
+    monkeypatch.setattr(environment, "device_features", lambda device: "another machine's")
     outcome = local.measure(model1, dataclasses.replace(two, session="the next session"))
     chosen = [json.loads(path.read_text())["precision"]["chosen"] for path in outcome.results]
     assert chosen == ["bf16", "fp32"]
-    assert outcome.device.count("; ") == 1 and outcome.device.split("; ")[0].endswith(", bfloat16 autocast")
+    assert outcome.device.count("; ") == 1
+    assert outcome.device.split("; ")[0].endswith(", bfloat16 autocast (auto: measured)"), outcome.device
+    assert outcome.device.split("; ")[1].endswith(", fp32 (auto: measured)"), outcome.device
+
+
+def test_a_later_session_trains_in_the_precision_the_first_chose(small_ledger: Path, tiny_settings: Settings,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed 0 resumes in the bf16 its session chose; seed 1 starts in a later session on the same machine whose own
+    probe would choose fp32 (a loaded machine's timings near 1.2x): it times bf16 alone and trains in it, and its
+    record and the claim's device say the choice was reused, and when it was measured."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    two = dataclasses.replace(tiny_settings, seeds=2)
+    interrupt_after_epoch_1(model1, two, monkeypatch, "bf16")
+    monkeypatch.setattr(cost, "PROBES", {})
+    probed: list[str] = []
+    monkeypatch.setattr(precision, "probe", probe_choosing("fp32", probed))
+    outcome = local.measure(model1, dataclasses.replace(two, session="the next session"))
+    records = [json.loads(path.read_text())["precision"] for path in outcome.results]
+    assert probed == ["bf16"] and [record["chosen"] for record in records] == ["bf16", "bf16"]
+    assert [record["decided"] for record in records] == ["measured", "reused"]
+    measured = records[1]["decision"]["date"]
+    assert records[1]["decision"] == {"chosen": "bf16", "date": measured,
+                                      "step_seconds": {"fp32": STEP_SECONDS * 1.5, "bf16": STEP_SECONDS}}
+    assert outcome.device.split("; ")[1].endswith(f", bfloat16 autocast (auto: reused, measured {measured})")
 
 
 def test_budget_counts_only_the_epochs_a_checkpoint_leaves(small_ledger: Path, tiny_settings: Settings,

@@ -10,7 +10,7 @@ import torch
 
 from claimbench import data, environment, errors, precision, registry, train
 from claimbench.ledger import Claim, Recipe
-from claimbench.runs import store
+from claimbench.runs import numerics, store
 from claimbench.runs.settings import Settings, say, usable
 
 __all__ = ["PROBES", "announce", "estimate_seconds", "probe_key", "resuming", "run_seconds", "skip_over_budget",
@@ -29,10 +29,15 @@ def probe_key(model_name: str, recipe: Recipe, settings: Settings) -> _Key:
 
 def step_cost(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings) -> precision.Probe:
     """The claim's own model timed for a few steps at the recipe's batch size in the precisions the session
-    allows (``precision.probe``), on spare copies; ``errors.MeasurementError`` when that fails."""
+    allows (``precision.probe``), on spare copies; under ``auto`` in the precision an earlier probe on this device
+    chose, where one is recorded (``numerics.decide``). ``errors.MeasurementError`` when that fails."""
     key = probe_key(model_name, recipe, settings)
     if key not in PROBES:
-        PROBES[key] = _probe(model_name, recipe, train_set, settings, settings.precision)
+        if settings.precision == "auto":
+            PROBES[key] = numerics.decide(model_name, recipe, train_set, settings, usable(settings.device),
+                                          lambda asked: _probe(model_name, recipe, train_set, settings, asked))
+        else:
+            PROBES[key] = _probe(model_name, recipe, train_set, settings, settings.precision)
     return PROBES[key]
 
 

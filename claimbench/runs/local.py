@@ -116,12 +116,27 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
 
 
 def _trained_on(record: dict[str, Any], settings: Settings) -> str:
-    """The device a stored run trained on, and its autocast where it used one: ``CPU ..., bfloat16 autocast``."""
+    """The device a stored run trained on, its autocast where it used one and how ``auto`` chose its precision:
+    ``CPU ..., bfloat16 autocast (auto: measured)``."""
     device = record.get("environment", {}).get("device") or environment.device_name(settings.device,
                                                                                       record.get("threads"))
     autocast, began = record.get("accel", {}).get("autocast"), record.get("began_with_threads")
     device += f", {autocast} autocast" if autocast else ""
+    device += _decided(record.get("precision", {}))
     return device + (f", resumed on fewer threads than the {began} it began with" if began else "")
+
+
+def _decided(found: dict[str, Any]) -> str:
+    """How ``auto`` decided a stored run's precision, naming fp32 where it chose fp32: `` (auto: measured)``,
+    ``, fp32 (auto: reused, measured 2025-06-01)``; nothing where it was asked for, or the run is older than
+    the words (its record has no ``decided``)."""
+    decided = found.get("decided")
+    if decided not in ("measured", "reused"):
+        return ""
+    fp32 = ", fp32" if found.get("chosen") == "fp32" else ""
+    if decided == "measured":
+        return f"{fp32} (auto: measured)"
+    return f"{fp32} (auto: reused, measured {found.get('decision', {}).get('date', 'on an unrecorded date')})"
 
 
 def _check_budget(claim: Claim, recipe: Recipe, missing: dict[int, Path], sets: splits.Splits,
