@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -150,3 +151,35 @@ def test_an_unreadable_decision_is_set_aside_and_measured_again(settings: Settin
         [again] = sessions(settings, 1, monkeypatch)
     assert (again.chosen, again.decided) == ("fp32", "measured") and timings.timed[-1] == ["fp32", "bf16"]
     assert json.loads(path.read_text())["chosen"] == "fp32"
+
+
+def test_two_workers_measure_a_model_once(settings: Settings) -> None:
+    """A worker that asks while another measures waits for its decision (a lock on the folder), then reuses it:
+    two pytest-xdist workers never train one model's runs in two precisions."""
+    waiting = threading.Event()
+    second: list[precision.Probe] = []
+
+    def probe(asked: str, log: list[str]) -> precision.Probe:
+        log.append(asked)
+        chosen = "bf16" if asked == "auto" else asked
+        return precision.Probe(asked=asked, chosen=chosen, cost=train.StepCost(1.0, 1e-3, 1),
+                               step_seconds={"fp32": 1.3, "bf16": 1.0} if asked == "auto" else {asked: 1.0})
+
+    def the_other_worker() -> None:
+        waiting.set()
+        second.append(numerics.decide(MODEL, RECIPE, TRAIN_SET, settings, "cpu", lambda asked: probe(asked, later)))
+
+    first_log: list[str] = []
+    later: list[str] = []
+    other = threading.Thread(target=the_other_worker)
+
+    def measuring(asked: str) -> precision.Probe:
+        other.start()
+        waiting.wait()
+        other.join(timeout=1.0)  # held by the lock: it cannot decide while this probe measures
+        return probe(asked, first_log)
+
+    first = numerics.decide(MODEL, RECIPE, TRAIN_SET, settings, "cpu", measuring)
+    other.join()
+    assert (first.decided, second[0].decided) == ("measured", "reused") and second[0].chosen == "bf16"
+    assert (first_log, later) == (["auto"], ["bf16"])
