@@ -90,14 +90,17 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
         '# modules = ["your_package.models"]  # the modules whose import registers the names claims use as model',
     ]
     claims = [(table, list(_table_claims(table, context))) for table in found]
-    if any("recipe" in claim for _, table_claims in claims for claim in table_claims):
-        lines += ["", *_recipe_lines(slug)]
+    candidates = _candidates(scan.prose, context)
+    trained = [claim for _, group in (*claims, *candidates) for claim in group if "recipe" in claim]
+    if trained:  # live where a live claim names it; else commented out, as its TODOs would stop the loader
+        live = any(claim.get("value") != UNREAD for _, group in claims for claim in group if "recipe" in claim)
+        lines += ["", *_recipe_lines(slug, commented=not live)]
     for table, table_claims in claims:
         shared = _shared(table, table_claims)
         lines += ["", "[[table]]", *_table_lines(table), *keys(shared)]
         for claim in table_claims:
             lines += ["", *_claim_lines({key: value for key, value in claim.items() if key not in shared})]
-    lines += _candidate_lines(scan.prose, context) + _summary_lines(scan.code, context)
+    lines += _candidate_lines(candidates) + _summary_lines(scan.code, context)
     return "\n".join(lines) + "\n"
 
 
@@ -149,14 +152,19 @@ def _fail(path: Path, error: Exception | str) -> int:
     return 1
 
 
-def _recipe_lines(name: str) -> list[str]:
+def _recipe_lines(name: str, *, commented: bool = False) -> list[str]:
     """A ``[recipe.<name>]`` table of the keys every recipe needs, each a TODO naming its allowed values (the
-    others, and their defaults, are in the ledger format's section 6)."""
+    others, and their defaults, are in the ledger format's section 6); ``commented`` out, with a line that says so,
+    where only commented-out claims name it."""
     needed = [f for f in dataclasses.fields(schema.Recipe) if f.default is dataclasses.MISSING]
     todos = {f.name: todo(f.name.replace("_", " "), get_args(f.type) if get_origin(f.type) is Literal else ())
              for f in needed}
-    return ["# The training the report states, named by the claims that it trains for (recipe = ...).",
-            f"[recipe.{name}]", *keys(todos)]
+    table = [f"[recipe.{name}]", *keys(todos)]
+    if not commented:
+        return ["# The training the report states, named by the claims that it trains for (recipe = ...).", *table]
+    return ["# The training the report states, named by the claims that it trains for (recipe = ...): commented out,",
+            "# as every claim that names it is; uncomment it with the first of them you keep.",
+            *(f"# {line}" for line in table)]
 
 
 def _table_lines(table: Table) -> list[str]:
@@ -527,17 +535,24 @@ def _counts_flops(header: str) -> bool:
 # --- running text: candidate claims -----------------------------------------------------------
 
 
-def _candidate_lines(prose: list[tuple[str | None, str]], context: _Context) -> list[str]:
-    """Commented-out candidate claims for the numbers of the running text, each under its sentence."""
-    lines: list[str] = []
+def _candidates(prose: list[tuple[str | None, str]], context: _Context) -> list[tuple[str, list[dict[str, object]]]]:
+    """The candidate claims of the numbers of the running text, by sentence (those with one at least)."""
+    found = []
     for section, text in prose:
         for sentence in re.split(r"(?<=[.!?])\s+", text):
             mentions = [mention for mention in draft_text.mentions(sentence) if draft_text.is_candidate(mention)]
             if mentions:
-                lines += ["", f"# {draft_text.comment(sentence)}"]
-            for mention in mentions:
-                claim = _candidate(section, sentence, mention, context)
-                lines += ["# [[claim]]", *(f"# {line}" for line in keys(claim))]
+                found.append((sentence, [_candidate(section, sentence, mention, context) for mention in mentions]))
+    return found
+
+
+def _candidate_lines(candidates: list[tuple[str, list[dict[str, object]]]]) -> list[str]:
+    """The ``candidates`` commented out, each sentence's under it."""
+    lines: list[str] = []
+    for sentence, claims in candidates:
+        lines += ["", f"# {draft_text.comment(sentence)}"]
+        for claim in claims:
+            lines += ["# [[claim]]", *(f"# {line}" for line in keys(claim))]
     if not lines:
         return []
     return ["", "# --- Numbers in the running text: candidate claims, commented out. ---", *lines]

@@ -888,6 +888,20 @@ def test_a_report_with_training_claims_gets_a_recipe_to_fill_in(tmp_path: Path) 
     assert "[recipe." not in draft(_table(["Model", "Params"], ["A", "1,234"]), slug="demo", source="demo.md")
 
 
+def test_a_recipe_only_commented_out_claims_name_is_drafted_commented_out_too() -> None:
+    """A candidate of the running text (or a cell the draft cannot read) names the recipe "drafted above": it is,
+    commented out as they are (its TODOs, live, would stop the loader), and loads once uncommented."""
+    for markdown in ("# R\n\nTest accuracy: 87.9%\n", _table(["Model", "Test Acc"], ["A", "3 of 5"])):
+        out = draft(markdown, slug="demo", source=None)
+        assert "recipe" not in tomllib.loads(out)
+        assert 'recipe    = "TODO: recipe name, of a [recipe.<name>] table (one is drafted above)"' in out
+        (recipe,) = re.findall(r"^# (\[recipe\.demo\]\n(?:# .*\n)+)", out, flags=re.MULTILINE)
+        assert set(tomllib.loads(recipe.replace("\n# ", "\n"))["recipe"]["demo"]) == {
+            "optimizer", "lr", "batch_size", "epochs", "schedule", "validation", "normalize"}
+    assert "# [recipe." not in draft(_table(["Model", "Test Acc"], ["A", "88.7%"], ["B", "3 of 5"]), slug="demo",
+                                     source=None)
+
+
 def test_numbers_in_running_text_are_commented_candidates_with_their_sentence() -> None:
     text = (
         "# R\n\n## Results\n\nTest accuracy varies, with DenseNet achieving the highest at 82.06%.\n"
