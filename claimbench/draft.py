@@ -540,7 +540,8 @@ def _candidates(prose: list[tuple[str | None, str]], context: _Context) -> list[
     found = []
     for section, text in prose:
         for sentence in re.split(r"(?<=[.!?])\s+", text):
-            mentions = [mention for mention in draft_text.mentions(sentence) if draft_text.is_candidate(mention)]
+            mentions = [mention for mention in draft_text.mentions(sentence)
+                        if draft_text.is_candidate(mention, sentence)]
             if mentions:
                 found.append((sentence, [_candidate(section, sentence, mention, context) for mention in mentions]))
     return found

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from claimbench import numerals
 from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, has, meant, unit_kind
 
-__all__ = ["Mention", "comment", "is_candidate", "mentions", "nearest_kind"]
+__all__ = ["SETTINGS", "Mention", "comment", "is_candidate", "mentions", "nearest_kind", "setting"]
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _MENTION = re.compile(
@@ -71,10 +71,40 @@ def mentions(text: str) -> list[Mention]:
     return sorted(found, key=lambda mention: mention.start)
 
 
-def is_candidate(mention: Mention) -> bool:
-    """A number with a unit, decimals, a bound, a spread or a quantity noun; not a bare count or a year."""
+SETTINGS = ("learning rate", "lr", "base lr", "dropout", "dropout rate", "drop rate", "drop path", "drop path rate",
+            "weight decay", "wd", "l2", "momentum", "beta1", "beta2", "betas", "eps", "epsilon", "validation split",
+            "val split", "test size", "label smoothing", "warmup ratio", "lr decay", "decay rate", "gamma",
+            "step size", "alpha", "temperature", "gradient clipping", "clip norm", "max norm")
+"""Training settings (hyperparameters) whose value may print decimals: a number one names ("dropout 0.5",
+"validation_split=0.1", "lr: 1e-3") is the recipe's, no claim, whatever kind's keyword stands near it. The
+whole-number ones (epochs, batch size, seed) print integers, no candidates anyway; and "after 30 epochs: 91.2%" is
+a claim."""
+_SETTING = re.compile(r"(?<![^\W_])(?:%s)(?![^\W_])" % "|".join(
+    re.escape(name).replace(r"\ ", r"[\s_-]+") for name in sorted(SETTINGS, key=len, reverse=True)), re.IGNORECASE)
+_NAMED_BY = re.compile(r"(?:[\s=:'\"`]|(?<![^\W_])(?:of|is|was|set|to|at|rate|p)(?![^\W_]))*", re.IGNORECASE)
+"""What may stand between a setting's name and its number: "dropout of 0.5", "lr = 1e-3", "'dropout': 0.5"."""
+
+
+def is_candidate(mention: Mention, sentence: str) -> bool:
+    """A number with a unit, decimals, a bound, a spread or a quantity noun; not a bare count or a year, nor the
+    value of a training setting its ``sentence`` names (``setting``)."""
     return bool(mention.unit or mention.number.digits or mention.number.bound or mention.number.spread is not None
-                or mention.noun)
+                or mention.noun) and not setting(sentence, mention)
+
+
+def setting(sentence: str, mention: Mention) -> str | None:
+    """The training setting (``SETTINGS``) whose value the number is, or None: named right before it ("dropout
+    0.5", "validation_split=0.1", "a learning rate of 0.001"; a percentage only with a word or sign between, as in
+    "dropout of 50%", since "with dropout: 91.2%" is an ablation's accuracy) or right after it ("0.1 label
+    smoothing", "10% validation split")."""
+    end = mention.start + len(mention.printed)
+    for match in _SETTING.finditer(sentence):
+        between = sentence[match.end() : mention.start]
+        before = match.end() <= mention.start and _NAMED_BY.fullmatch(between) and (
+            mention.unit != "%" or between.strip(" :"))
+        if before or (match.start() >= end and not sentence[end : match.start()].strip()):
+            return match.group()
+    return None
 
 
 def nearest_kind(sentence: str, mention: Mention) -> str | None:

@@ -1191,11 +1191,30 @@ def test_a_number_longer_than_any_printed_one_is_no_candidate() -> None:
 
 
 def test_a_batch_size_in_running_text_is_no_model_size() -> None:
-    """The nearest kind keyword of "0.001" would have been "size", of "batch size"."""
-    text = "# R\n\nAdam with learning rate 0.001, batch size 128, gets 91.5% accuracy.\n"
+    """The nearest kind keyword of "0.1" would have been "size", of "batch size"."""
+    text = "# R\n\nAdam with a schedule from 0.1, batch size 128, gets 91.5% accuracy.\n"
     out = draft(text, slug="demo", source=None)
-    block = next(block for block in out.split("# [[claim]]")[1:] if '"0.001"' in block)
+    block = next(block for block in out.split("# [[claim]]")[1:] if '"0.1"' in block)
     assert '# kind      = "size"' not in block, block
+
+
+@pytest.mark.parametrize(
+    ("sentence", "printed"),
+    [
+        ('Then `model.fit(x, y, epochs=2, batch_size=128, validation_split=0.1)` with metrics=["accuracy"].', []),
+        ("We used dropout 0.5 and reached a validation accuracy of 0.88.", ["0.88"]),
+        ("Weight decay 0.0005 gave the best accuracy.", []),
+        ("Adam with learning rate 0.001, batch size 128, gets 91.5% accuracy.", ["91.5%"]),
+        ("SGD (momentum 0.9, lr=0.1, label_smoothing=0.1) reaches 93.2% test accuracy.", ["93.2%"]),
+        ("A dropout of 50% and a 10% validation split give 91.2% accuracy.", ["91.2%"]),
+        ("With dropout: 91.2% accuracy; without, 89.0%.", ["91.2%", "89.0%"]),  # an ablation's accuracies
+        ("Accuracy after 30 epochs: 91.2%.", ["91.2%"]),
+    ],
+)
+def test_a_training_settings_value_is_no_candidate(sentence: str, printed: list[str]) -> None:
+    """A hyperparameter names its number ("dropout 0.5", "validation_split=0.1"): no accuracy, nor any claim,
+    however near "accuracy" stands."""
+    assert re.findall(r'# printed += "(.*)"', draft(f"# R\n\n{sentence}\n", slug="demo", source=None)) == printed
 
 
 def test_a_gap_under_one_point_is_in_points_not_a_fraction() -> None:
