@@ -569,6 +569,26 @@ def test_a_printed_spread_is_the_authors_band_with_a_note(printed: str) -> None:
     assert claim["tolerance"] == {"digits": 1, "abs": 0.3} and "± 0.3" in claim["note"]
 
 
+@pytest.mark.parametrize("header", ["±", "+/-", "std", "Std (%)", "SD", "± std"])
+@pytest.mark.parametrize("spread", ["0.3", "±0.3", "± 0.3"])
+def test_a_spread_column_is_the_band_of_the_number_to_its_left(header: str, spread: str) -> None:
+    """| Test Acc | ± |: the ± column holds the band of its row's accuracy, as "88.7 ± 0.3" in one cell does, and
+    no claim of its own."""
+    (in_cell,) = _claims(_table(["Model", "Test Acc"], ["A", "88.7 ± 0.3"]))
+    (claim,) = _claims(_table(["Model", "Test Acc", header], ["A", "88.7", spread]))
+    assert (claim["kind"], claim["value"], claim["printed"], claim["cell"][2]) == ("accuracy", 88.7, "88.7", "Test Acc")
+    assert (claim["tolerance"], claim["note"]) == (in_cell["tolerance"], in_cell["note"]) == (
+        {"digits": 1, "abs": 0.3}, in_cell["note"])
+
+
+def test_a_spread_column_beside_no_plain_number_is_left_as_it_was() -> None:
+    """A bound has no spread to take, and a column named otherwise is no spread: each cell is its own claim."""
+    bound = _claims(_table(["Model", "Loss", "std"], ["A", "<0.3", "0.01"]))
+    assert [claim["cell"][2] for claim in bound] == ["Loss", "std"] and "tolerance" not in bound[0]
+    other = _claims(_table(["Model", "Test Acc", "Params"], ["A", "88.7", "1,234"]))
+    assert [claim["cell"][2] for claim in other] == ["Test Acc", "Params"]
+
+
 def test_a_time_printed_per_epoch_is_an_epoch_time() -> None:
     """"Training time" alone may be a whole training's; "2.4s/epoch" says it is one epoch's."""
     markdown = _table(["Model", "Training time", "Time"], ["A", "**2.4s/epoch**", "1.2 min per epoch"])
