@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import functools
+import math
 import os
 import re
 import sys
@@ -506,9 +507,42 @@ def _cell_claim(
     claim["source"] = f"{context.source}, {where}" if context.source else where
     if number is not None:
         claim |= draft_values.tolerance_keys(number, kind, fraction, unnamed)
+    if kind == "size" and number is not None:
+        note = ". ".join(filter(None, (note, _byte_scale(number, scale, (header, partial or printed, *(
+            text for _, text in table.captions))))))
     if note:
         claim["note"] = f"{note}. {claim['note']}" if "note" in claim else note
     return claim
+
+
+_DECIMAL_BYTES = re.compile(r"decimal|(?<!\w)SI(?!\w)|10\s*(?:\^|\*\*)\s*[369](?!\d)|10[³⁶⁹]"
+                            r"|(?<![\w.])1e\+?0?[369](?!\d)|(?<![\d,.])1[,\s]?000(?:[,\s]?000){0,2}\s*bytes",
+                            re.IGNORECASE)
+"""Words that say a "KB", "MB" or "GB" counts in powers of 1000: "decimal", "SI", "10^6", "1e6", "1,000,000 bytes"."""
+
+
+def _byte_scale(number: numerals.Number, scale: Guess | str | None, texts: tuple[str, ...]) -> str | None:
+    """A note TODO for a size in "KB", "MB" or "GB" (its own, its header's or its caption's ``scale``), which a report
+    may count in powers of 1000 (as drafted, and as torchinfo prints) or of 1024 (torchvision's "File size" of
+    resnet18, 44.7 MB, is 46,830,571 bytes): a size right in one is refuted in the other. None where it is in
+    another unit, or one of ``texts`` (its header, its printed text, the text above its table, its sentence) says
+    the unit is decimal."""
+    if number.unit is not None:
+        decimal, *others = numerals.scales(number.unit, "size")
+        if not others:
+            return None
+    elif isinstance(scale, Guess) and isinstance(scale.value, float) and scale.value in (1e3, 1e6, 1e9):
+        decimal = scale.value
+    else:
+        return None
+    if any(_DECIMAL_BYTES.search(numerals.plain_text(text)) for text in texts):
+        return None
+    power = round(math.log(decimal, 1000))
+    unit, binary = number.unit or "KMG"[power - 1] + "B", 1024 ** power
+    return todo(f"is {unit!r} here 1e{3 * power} bytes (scale = 1e{3 * power}, as drafted; torchinfo counts so) or "
+                f"2^{10 * power} = {binary} bytes (scale = {binary}, {'KMG'[power - 1]}iB; torchvision's 'File size', "
+                "Keras' summary and ls -h count so)? A size right in one is refuted in the other: make the claim count "
+                "in the one the report means, then write here where it says so")
 
 
 def _label_claims(table: Table, label: str, around: tuple[str, ...], context: _Context
@@ -622,7 +656,10 @@ def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, 
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
     }
-    return claim | draft_values.tolerance_keys(mention.number, kind, fraction, claim.get("scale") in UNIT_TODOS)
+    claim |= draft_values.tolerance_keys(mention.number, kind, fraction, claim.get("scale") in UNIT_TODOS)
+    if kind == "size" and (note := _byte_scale(mention.number, None, (sentence,))):
+        claim["note"] = f"{note}. {claim['note']}" if "note" in claim else note
+    return claim
 
 
 def _near(claimed: dict[str, object], mention: draft_text.Mention) -> dict[str, object]:

@@ -406,12 +406,40 @@ def test_todos_name_what_only_the_author_knows() -> None:
     assert todo["params"] == {"model", "count"}
     assert claims["params"]["count"].endswith(f"({' | '.join(vocab.PARAM_COUNTS)})")  # the ledger's list, all of it
     assert todo["macs"] == {"model", "count", "input"} and "MAC convention" in claims["macs"]["count"]
-    assert todo["size"] == {"model", "size", "input"} and claims["size"]["input"] == INPUT_SIZE
+    assert todo["size"] == {"model", "size", "input", "note"} and claims["size"]["input"] == INPUT_SIZE
+    assert claims["size"]["note"].startswith("TODO: is 'MB' here 1e6 bytes (scale = 1e6, as drafted")
     assert todo["accuracy"] == {"model", "dataset", "split", "statistic", "recipe"}
     assert todo["epoch_time"] == {"model", "dataset", "hardware", "recipe"}
     assert todo["gap"] == todo["best_epoch"] == {"model", "dataset", "statistic", "recipe"}
     unknown = [kind for kind in claims if kind.startswith("TODO: kind")]
     assert len(unknown) == 1  # "Epochs" names no kind: the author says what 50 is, or deletes it
+
+
+@pytest.mark.parametrize(
+    ("markdown", "unit"),
+    [
+        (_table(["Model", "File size"], ["resnet18", "44.7 MB"]), "'MB' here 1e6 bytes (scale = 1e6"),
+        (_table(["Model", "Size (MB)"], ["A", "549.95"]), "'MB' here 1e6 bytes (scale = 1e6"),
+        (_table(["Model", "Size"], ["A", "2.2M"]), "'M' here 1e6 bytes (scale = 1e6"),
+        ("# R\n\nAll sizes in KB.\n\n" + "\n".join(_grid(["Model", "Size"], [["A", "850"]])), "'KB' here 1e3"),
+        ("# R\n\nThe model is 3.1 GB on disk.\n", "'GB' here 1e9 bytes (scale = 1e9"),
+    ],
+)
+def test_a_size_in_mb_asks_whether_it_counts_in_1000s_or_1024s(markdown: str, unit: str) -> None:
+    """torchvision's "File size" of resnet18 is 44.7 MB = 46,830,571 bytes (MiB): right, and refuted at 1e6. A size
+    in "KB", "MB" or "GB" that no text beside it says is decimal gets a note TODO giving both scales."""
+    (note,) = re.findall(r'note +=  ?"(TODO: is .*)"', draft(markdown, slug="demo", source=None))
+    assert note.startswith(f"TODO: is {unit}") and ("2^10 = 1024 bytes" in note or "2^20 = 1048576 bytes" in note
+                                                    or "2^30 = 1073741824 bytes" in note)
+
+
+@pytest.mark.parametrize("markdown", [_table(["Model", "Size (MiB)"], ["A", "4.7"]),
+                                      _table(["Model", "Size (MB, 10^6 bytes)"], ["A", "549.95"]),
+                                      _table(["Model", "Size (decimal MB)"], ["A", "549.95"]),
+                                      "# R\n\nThe model is 1.2 MB (1,000,000 bytes each).\n",
+                                      _table(["Model", "Params (M)"], ["A", "2.2"])])
+def test_a_size_whose_bytes_the_report_states_asks_nothing(markdown: str) -> None:
+    assert "TODO: is '" not in draft(markdown, slug="demo", source=None)
 
 
 def test_flops_ask_whether_a_multiply_add_is_one_flop_or_two(tmp_path: Path) -> None:
@@ -713,7 +741,8 @@ def test_a_cell_whose_own_unit_contradicts_its_header_says_that_they_disagree(tm
     assert size["kind"] == "TODO: kind (epoch_time)" and "disagree" in size["note"]  # a latency, maybe
     assert [(claim["kind"], claim.get("scale", 1)) for (label, _), claim in claims.items() if label == "B"] == [
         ("accuracy", 1), ("params", 1e3), ("epoch_time", 60), ("size", 1e3)]
-    assert not any("note" in claim for (label, _), claim in claims.items() if label == "B")
+    assert [claim.get("note", "")[:13] for (label, _), claim in claims.items() if label == "B"] == [
+        "", "", "", "TODO: is 'KB'"]  # no disagreement: a KB that may be 1000 bytes or 1024
     assert "note: TODO left by claimbench draft: the cell and its header disagree" in _left_todo(
         markdown, top1["note"], tmp_path)
     transposed = _table(["Metric", "Model A", "Model B"], ["Parameters", "1.2M", "3.4 GMACs"],
