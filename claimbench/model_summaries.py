@@ -21,6 +21,8 @@ _TORCHINFO = re.compile(r"depth-idx|mult-adds|Estimated Total Size", re.IGNORECA
 _KERAS = re.compile(r'^Model: "|Layer \(type\)', re.MULTILINE)
 _NAMES = {"keras": "Keras", "torchinfo": "torchinfo"}
 _NONE_FROZEN = re.compile(r"^[ \t]*Non-trainable params[ \t]*:[ \t]*0(?![\d.,])", re.MULTILINE | re.IGNORECASE)
+_OPTIMIZER = re.compile(r"^[ \t]*Optimizer params[ \t]*:", re.MULTILINE | re.IGNORECASE)
+"""Keras 3's line of the optimizer's slots, in a summary printed after ``fit``: its "Total params" counts them."""
 _BATCH = re.compile(r"\[\s*(\d+)\s*,\s*\d")
 """The first dimension of the first shape torchinfo prints ("[1, 64, 16, 16]"): the batch it summarised."""
 _PER_BATCH = ("macs", "size")
@@ -49,7 +51,7 @@ def totals(code: str) -> list[Total]:
     for match in _TOTAL.finditer(code):
         what, unit = " ".join(match["what"].lower().split()), match["unit"]
         read = _read(what, f"{_NAMES.get(library, 'the summary')}'s {match['what']!r}", library,
-                     bool(_NONE_FROZEN.search(code)))
+                     bool(_NONE_FROZEN.search(code)), bool(_OPTIMIZER.search(code)))
         if read is None or (unit or None) not in (None, *numerals.UNITS):
             continue
         note = None
@@ -63,12 +65,17 @@ def totals(code: str) -> list[Total]:
     return found
 
 
-def _read(what: str, named: str, library: str | None, none_frozen: bool) -> tuple[str, dict[str, object]] | None:
+def _read(what: str, named: str, library: str | None, none_frozen: bool, optimizer: bool
+          ) -> tuple[str, dict[str, object]] | None:
     """(kind, convention keys) of a summary's total ``what`` (lower case), as ``library`` prints it and ``named`` names
-    it; None where claimbench measures no such total (or only torchinfo prints it, and the summary is not
-    torchinfo's)."""
+    it (``none_frozen``: it prints no non-trainable parameters; ``optimizer``: it prints the optimizer's); None where
+    claimbench measures no such total (or only torchinfo prints it, and the summary is not torchinfo's)."""
     if what == "trainable params":
         return "params", {"count": Guess("trainable", f"{named}: the parameters with requires_grad")}
+    if what == "total params" and library == "keras" and optimizer:
+        return "params", {"count": todo(f"{named} of a summary printed after fit counts the optimizer's slots (its "
+                                        "'Optimizer params' line), which no parameter count measures; claim its "
+                                        "'Trainable params' instead, and delete this claim")}
     if what == "total params" and library == "keras":
         return "params", {"count": Guess("keras", f"{named}: count_params(), trainable and not, BatchNorm's moving "
                                                   "mean and variance among them")}
