@@ -29,8 +29,8 @@ __all__ = ["epoch_time", "input_size", "layer", "macs", "measurement", "needs_in
 
 
 def needs_input(claim: Claim) -> bool:
-    """MACs, layers and torchinfo's size estimate run the model on an input; parameters and checkpoints do not."""
-    return claim.kind in ("macs", "layer") or claim.kind == "size" and claim.size == "torchinfo_total"
+    """MACs, layers and torchinfo's sizes run the model on an input; parameters and checkpoints do not."""
+    return claim.kind in ("macs", "layer") or claim.kind == "size" and claim.size in measure.TORCHINFO_SIZES
 
 
 def input_size(claim: Claim) -> tuple[int, ...]:
@@ -163,13 +163,14 @@ def layer(claim: Claim) -> verdict.Measurement:
 
 
 def size(claim: Claim) -> verdict.Measurement:
-    """torchinfo's estimate on the meta device, or the checkpoint bytes of a zeroed CPU copy (no input)."""
+    """torchinfo's sizes on the meta device, with the parameters it leaves out in words; the parameter bytes, or the
+    checkpoint bytes of a zeroed CPU copy (no input)."""
     if not needs_input(claim):  # a checkpoint is serialised from a zeroed copy on the CPU
         device = "cpu" if claim.size in CHECKPOINTS else "meta"
         return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size), device=device)
     shape = input_size(claim)
-    estimate, device = _on_input(claim, shape, lambda model, size: measure.size_bytes(model, size, claim.size))
-    return verdict.Measurement(estimate, device=device, input=shape)
+    estimate, device = _on_input(claim, shape, lambda model, size: measure.torchinfo_size(model, size, claim.size))
+    return verdict.Measurement(estimate.size, device=device, input=shape, words=estimate.words())
 
 
 def training(claim: Claim, settings: Settings) -> verdict.Measurement:

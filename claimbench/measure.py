@@ -34,7 +34,7 @@ from typing import Any
 import torch
 import torch.nn as nn
 import torchinfo
-from torch.nn.parameter import UninitializedParameter
+from torch.nn.parameter import UninitializedParameter, is_lazy
 from torch.utils.flop_counter import FlopCounterMode
 from torchinfo.layer_info import LayerInfo
 from torchinfo.model_statistics import ModelStatistics
@@ -48,6 +48,8 @@ __all__ = [
     "PARAM_COUNTERS",
     "SIZES",
     "TORCHINFO",
+    "TORCHINFO_SIZES",
+    "TorchinfoSize",
     "LayerRow",
     "LayerTable",
     "MacTerms",
@@ -58,6 +60,7 @@ __all__ = [
     "macs",
     "params",
     "size_bytes",
+    "torchinfo_size",
 ]
 
 FLOP_COUNTER = "FlopCounterMode"
@@ -419,18 +422,56 @@ def _checkpoint_bytes(model: nn.Module, momentum: float) -> int:
     return buffer.getbuffer().nbytes
 
 
-def _torchinfo_total(model: nn.Module, input_size: Shape) -> int:
-    """torchinfo's Estimated Total Size: input storage + 2 × outputs of parameterised leaves + leaf params.
+TORCHINFO_SIZES = ("torchinfo_total", "torchinfo_params")
+"""The sizes torchinfo prints after a forward: they need the model's input."""
 
-    As printed by 1.8.0, which leaves out parameters owned by non-leaf modules (a ViT's class token).
-    """
+
+@dataclass(frozen=True)
+class TorchinfoSize:
+    """A size torchinfo 1.8.0 prints, in bytes, with the parameter bytes it counted and all the model's."""
+
+    size: int
+    counted: int
+    """The parameter bytes torchinfo counted (its Params size): those of the layers without submodules that ran."""
+    parameters: int
+    """All the parameters' bytes, each parameter once."""
+
+    def words(self) -> tuple[str, ...]:
+        """What this model's parameters make torchinfo's size differ by, in words; none where it counted them all.
+
+        1.8.0 leaves out the parameters a module with submodules holds itself (a ViT's class token, an attention's
+        in-projection: torchinfo#366) and those of a layer that never runs its own forward (an attention's
+        out_proj, whose weights the attention uses), and counts a parameter two layers share in each.
+        """
+        gap = self.parameters - self.counted
+        if gap == 0:
+            return ()
+        share = f"{abs(gap) / self.parameters:.1%}" if self.parameters else "all"
+        if gap > 0:
+            return (f"torchinfo 1.8.0 leaves out {gap:,} ({share}) of this model's {self.parameters:,} parameter "
+                    "bytes: those a module with submodules holds itself (torchinfo#366), and those of a layer whose "
+                    "weights another module uses in its forward",)
+        return (f"torchinfo 1.8.0 counts {-gap:,} ({share}) parameter bytes more than this model's "
+                f"{self.parameters:,}: a parameter two layers share, once in each",)
+
+
+def torchinfo_size(model: nn.Module, input_size: Shape, convention: str) -> TorchinfoSize:
+    """torchinfo 1.8.0's Estimated Total Size (``torchinfo_total``: input storage + 2 × outputs of parameterised
+    leaves + leaf parameters) or Params size (``torchinfo_params``: leaf parameters) of a batch-1 forward, as it
+    prints them (``TorchinfoSize.words`` says which parameters it leaves out)."""
+    if convention not in TORCHINFO_SIZES:
+        raise ValueError(f"unknown torchinfo size {convention!r}; known: {', '.join(TORCHINFO_SIZES)}")
     with _eval_mode(model):
         stats = _torchinfo_summary(model, input_size)
-    return stats.total_input + stats.total_output_bytes + stats.total_param_bytes
+    counted = stats.total_param_bytes
+    size = counted if convention == "torchinfo_params" else stats.total_input + stats.total_output_bytes + counted
+    parameters = sum(p.numel() * p.element_size() for p in model.parameters() if not is_lazy(p))
+    return TorchinfoSize(size, counted, parameters)
 
 
 def _parameter_bytes(model: nn.Module, input_size: Shape) -> int:
-    """The bytes of the parameters' values, as torchinfo's "Params size" counts them: numel × element size."""
+    """The bytes of all the parameters' values, numel × element size, each parameter once (torchinfo 1.8.0's
+    "Params size" leaves some out: ``torchinfo_params``)."""
     if any(isinstance(p, UninitializedParameter) for p in model.parameters()):
         raise errors.MeasurementError("the model builds parameters in its first forward: their bytes are unknown "
                                       "before it; use size = 'torchinfo_total', which runs it")
@@ -438,7 +479,8 @@ def _parameter_bytes(model: nn.Module, input_size: Shape) -> int:
 
 
 SIZES: dict[str, Callable[[nn.Module, Shape], int]] = {
-    "torchinfo_total": _torchinfo_total,
+    "torchinfo_total": lambda model, input_size: torchinfo_size(model, input_size, "torchinfo_total").size,
+    "torchinfo_params": lambda model, input_size: torchinfo_size(model, input_size, "torchinfo_params").size,
     "parameter_bytes": _parameter_bytes,
     "checkpoint_weights": lambda model, input_size: _checkpoint_bytes(model, momentum=0.0),
     "checkpoint_sgd_momentum": lambda model, input_size: _checkpoint_bytes(model, momentum=0.9),

@@ -86,5 +86,6 @@ def _read(what: str, named: str, library: str | None, none_frozen: bool, optimiz
         return None
     if what == "total mult-adds":
         return "macs", {"count": Guess("torchinfo", f"{named}: biases and BatchNorm count too")}
-    size = {"estimated total size": "torchinfo_total", "params size": "parameter_bytes"}[what]
-    return "size", {"size": Guess(size, f"{named}; its MB are 10^6 bytes")}
+    size = {"estimated total size": "torchinfo_total", "params size": "torchinfo_params"}[what]
+    every = "; size = 'parameter_bytes' counts every parameter, 1.8.0 leaves some out" if what == "params size" else ""
+    return "size", {"size": Guess(size, f"{named}; its MB are 10^6 bytes{every}")}

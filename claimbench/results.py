@@ -163,7 +163,7 @@ def record_for(claim: Claim, outcome: Outcome, date: str | None) -> dict[str, An
         "verdict": judgement.verdict,
         "reason": judgement.reason,
         "note": claim.note,
-        "conventions": conventions(claim),
+        "conventions": conventions(claim) + list(measurement.get("words", ())),
         "measured_as": measured_as(claim, measurement),
         "date": date,
         "duration": round(outcome.duration, 4),

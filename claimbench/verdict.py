@@ -65,6 +65,9 @@ class Measurement:
     """The (C, H, W) input the model ran on, for what depends on one (MACs, layers, torchinfo's size)."""
     stored: tuple[str, ...] = ()
     """The dates of the training runs read from the run store, trained by an earlier session."""
+    words: tuple[str, ...] = ()
+    """How this model made the claim's convention count, in words, where its words alone do not say (the parameters
+    torchinfo leaves out): the report says them beside the convention's."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-friendly data (shapes as lists)."""
@@ -74,6 +77,7 @@ class Measurement:
         plain["seeds"] = list(self.seeds)
         plain["input"] = _plain(self.input)
         plain["stored"] = list(self.stored)
+        plain["words"] = list(self.words)
         return plain
 
     @classmethod
@@ -81,7 +85,8 @@ class Measurement:
         """The inverse of ``to_dict``."""
         return cls(**{**raw, "measured": _tuple(raw["measured"]), "seeds": tuple(raw["seeds"]),
                       "counters": {name: _tuple(value) for name, value in raw["counters"].items()},
-                      "input": _tuple(raw.get("input")), "stored": tuple(raw.get("stored", ()))})
+                      "input": _tuple(raw.get("input")), "stored": tuple(raw.get("stored", ())),
+                      "words": tuple(raw.get("words", ()))})
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ PARAM_COUNTS = ("trainable", "constructed", "keras", "tensors", "state_dict")
 MAC_COUNTS = ("pure", "torchinfo", "flops")
 LAYER_QUANTITIES = ("params", "macs", "output_shape")
 LAYOUTS = ("channels_first", "channels_last")
-SIZES = ("torchinfo_total", "checkpoint_weights", "checkpoint_sgd_momentum", "parameter_bytes")
+SIZES = ("torchinfo_total", "checkpoint_weights", "checkpoint_sgd_momentum", "parameter_bytes", "torchinfo_params")
 CONVENTION_WORDS = {
     "constructed": "counted right after construction: a layer built lazily in the first forward is left out",
     "keras": "counted as Keras does: a BatchNorm's moving mean and variance count as parameters",
@@ -26,7 +26,9 @@ CONVENTION_WORDS = {
     "checkpoint_weights": ("the bytes of a torch.save training checkpoint: the weights, and an SGD state without "
                            "momentum buffers"),
     "checkpoint_sgd_momentum": "the bytes of a torch.save checkpoint of the weights and SGD momentum buffers",
-    "parameter_bytes": "the bytes of the parameters' values (torchinfo's Params size): no buffers, no file overhead",
+    "parameter_bytes": "the bytes of all the parameters' values: no buffers, no file overhead",
+    "torchinfo_params": ("torchinfo 1.8.0's Params size: the bytes of the parameters of the layers without "
+                         "submodules that ran; no buffers"),
     "channels_last": "the shape in Keras's channels-last order (H, W, C)",
 }
 """How a number was counted, in words, for each count, size and layout that is not the plain one (``trainable``

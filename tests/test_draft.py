@@ -872,7 +872,7 @@ def test_a_model_summary_in_a_code_block_gives_candidate_claims_of_its_totals(tm
     assert [(claim["kind"], claim.get("count", claim.get("size")), claim["value"], claim.get("scale", 1))
             for claim in claims] == [("params", "keras", 289_034, 1), ("params", "trainable", 288_970, 1),
                                      ("params", "trainable", 11_173_962, 1), ("params", "trainable", 11_173_962, 1),
-                                     ("macs", "torchinfo", 555.42, 1e6), ("size", "parameter_bytes", 44.7, 1e6),
+                                     ("macs", "torchinfo", 555.42, 1e6), ("size", "torchinfo_params", 44.7, 1e6),
                                      ("size", "torchinfo_total", 54.54, 1e6)]
     assert claims[0]["source"] == "demo.md, section 'Keras', code block" and claims[4]["tolerance"] == {"digits": 2}
     (tmp_path / "demo.toml").write_text(_filled(ledger + "\n" + "\n".join(f"[[claim]]\n{block.split(chr(10), 2)[2]}"

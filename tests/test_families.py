@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 import pytest
 import torch
+import torchvision
 from torch import nn
 
-from claimbench import errors, families, items, registry
+from claimbench import errors, families, items, registry, results, vocab
 from claimbench.ledger import Claim, Report, Tolerance
 from claimbench.runs import local
 from claimbench.runs.settings import Settings
@@ -21,6 +22,11 @@ def conv() -> nn.Module:
 
 def sizeless() -> nn.Module:
     return nn.Linear(4, 2)
+
+
+def tiny_vit() -> nn.Module:
+    return torchvision.models.VisionTransformer(image_size=8, patch_size=4, num_layers=1, num_heads=2, hidden_dim=8,
+                                                mlp_dim=16, num_classes=3)
 
 
 def broken() -> nn.Module:
@@ -185,6 +191,20 @@ def test_a_checkpoint_size_needs_no_input() -> None:
     checkpoint = claim("size", model="test_families:sizeless", input=None, size="checkpoint_weights")
     assert not families.needs_input(checkpoint)
     assert families.size(checkpoint).measured > 4 * (4 * 2 + 2)
+
+
+@pytest.mark.parametrize("size", ["torchinfo_params", "torchinfo_total"])
+def test_torchinfos_sizes_run_the_model_and_the_record_says_which_parameters_it_left_out(size: str) -> None:
+    """The report's words for torchinfo's sizes said nothing of the parameters 1.8.0 leaves out (a ViT's class
+    token, its attention's projections): now the record says how many, where it left any out."""
+    vit = claim("size", model="test_families:tiny_vit", size=size)
+    assert families.needs_input(vit)
+    measurement = families.size(vit)
+    assert measurement.input == (3, 8, 8) and len(measurement.words) == 1
+    record = results.record_for(vit, results.Outcome(measurement=measurement.to_dict()), "2026-12-01")
+    assert record["conventions"] == [vocab.CONVENTION_WORDS[size], *measurement.words]
+    assert "leaves out 1,344 (31.0%) of this model's 4,332 parameter bytes" in record["conventions"][1]
+    assert families.size(claim("size", size=size)).words == ()  # a conv net: torchinfo counts every parameter
 
 
 def test_a_claim_that_runs_a_model_without_an_input_size_is_refused_at_collection() -> None:

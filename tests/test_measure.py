@@ -8,6 +8,7 @@ import pytest
 import torch
 import torch.nn as nn
 import torchinfo
+import torchvision
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -289,7 +290,7 @@ def test_torchinfo_total_is_input_plus_twice_parameterised_outputs_plus_paramete
     assert measure.size_bytes(model, (3, 6, 6), "torchinfo_total") == expected
 
 
-def test_parameter_bytes_are_torchinfos_params_size_and_leave_buffers_out() -> None:
+def test_parameter_bytes_are_all_the_parameters_and_leave_buffers_out() -> None:
     model = _on_meta(_conv_bn_head)
     by_hand = 4 * (3 * 8 * 9 + 8 + 2 * 8 + 8 * 5 + 5 + 2 * 5)  # conv, bn, fc, bn1d: weights and biases, fp32
     assert measure.size_bytes(model, (), "parameter_bytes") == by_hand
@@ -297,6 +298,38 @@ def test_parameter_bytes_are_torchinfos_params_size_and_leave_buffers_out() -> N
     assert measure.size_bytes(half, (), "parameter_bytes") == by_hand // 2
     on_cpu = _conv_bn_head().eval()
     assert torchinfo.summary(on_cpu, (1, 3, 6, 6), verbose=0).total_param_bytes == by_hand
+
+
+def _tiny_vit() -> nn.Module:
+    return torchvision.models.VisionTransformer(image_size=8, patch_size=4, num_layers=1, num_heads=2, hidden_dim=8,
+                                                mlp_dim=16, num_classes=3)
+
+
+def test_torchinfo_params_is_torchinfos_params_size_and_says_what_it_leaves_out() -> None:
+    """torchinfo 1.8.0's "Params size" was drafted as parameter_bytes, which counts every parameter: a ViT-B/16's
+    232.27 MB was refuted (346.27) while its Estimated Total Size, 336.96, was reproduced. ``torchinfo_params``
+    counts as 1.8.0 does, and says by how much that falls short of all the parameters."""
+    model = _on_meta(_tiny_vit)
+    ran = 3 * 16 * 8 + 8 + 16 + 16 + (8 * 16 + 16) + (16 * 8 + 8) + 16 + 8 * 3 + 3  # conv_proj, norms, mlp, head
+    held = 8 + 5 * 8 + 3 * 8 * 8 + 3 * 8  # class token, position embedding, attention's in-projection
+    unrun = 8 * 8 + 8  # the attention's out_proj, whose weights the attention uses itself
+    params = measure.torchinfo_size(model, (3, 8, 8), "torchinfo_params")
+    assert (params.size, params.counted, params.parameters) == (4 * ran, 4 * ran, 4 * (ran + held + unrun))
+    assert torchinfo.summary(_tiny_vit(), (1, 3, 8, 8), verbose=0).total_param_bytes == 4 * ran
+    assert measure.size_bytes(model, (3, 8, 8), "torchinfo_params") == 4 * ran
+    assert measure.size_bytes(model, (), "parameter_bytes") == 4 * (ran + held + unrun)
+    total = measure.torchinfo_size(model, (3, 8, 8), "torchinfo_total")
+    assert total.size == measure.size_bytes(model, (3, 8, 8), "torchinfo_total") > 4 * ran
+    assert total.words() == params.words() == (
+        "torchinfo 1.8.0 leaves out 1,344 (31.0%) of this model's 4,332 parameter bytes: those a module with "
+        "submodules holds itself (torchinfo#366), and those of a layer whose weights another module uses in its "
+        "forward",)
+    assert measure.torchinfo_size(_on_meta(_conv_bn_head), (3, 6, 6), "torchinfo_params").words() == ()
+    tied = nn.Sequential(nn.Linear(4, 4), nn.Linear(4, 4))
+    tied[1].weight = tied[0].weight
+    assert measure.torchinfo_size(tied, (4,), "torchinfo_params").words() == (
+        "torchinfo 1.8.0 counts 64 (66.7%) parameter bytes more than this model's 96: a parameter two layers share, "
+        "once in each",)
 
 
 def test_parameter_bytes_of_a_lazy_model_are_an_error_before_its_first_forward() -> None:
