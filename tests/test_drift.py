@@ -50,6 +50,17 @@ def test_a_claim_of_the_text_is_stale_when_the_readme_no_longer_prints_its_words
         assert list(drift.stale(dataclasses.replace(author, claims=(count,)), README + text, "README.md")) == stale_ids
 
 
+def test_a_claim_drafted_from_a_code_block_is_current_while_the_block_prints_it(author: ledger.Report) -> None:
+    """draft drafts a model summary's total from a code block; the check reads the code blocks it drafts from."""
+    total = dataclasses.replace(author.claims[0], id="author/params/code/model", cell=None, printed="225,034")
+    report = dataclasses.replace(author, claims=(total,))
+    summary = "\n```\nModel: \"sequential\"\n Total params: 225,034 (879.04 KB)\n```\n"
+    assert drift.stale(report, README + summary, "README.md") == {}
+    assert list(drift.stale(report, README + summary.replace("225,034", "225,035"), "README.md")) == [total.id]
+    indented = "\nThe summary:\n\n     Total params: 225,034\n"  # an indented code block is one too
+    assert drift.stale(report, README + indented, "README.md") == {}
+
+
 @pytest.mark.parametrize("edit", [("| SmallCNN |", "| SmallerCNN |"), ("| Parameters |", "| Params |"),
                                   ("## Model sizes", "")])
 def test_a_row_or_table_the_readme_no_longer_has_makes_its_claims_stale(author: ledger.Report,
