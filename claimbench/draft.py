@@ -426,9 +426,9 @@ def _addressable(repeated: set[str], claim: dict[str, object]) -> dict[str, obje
     ambiguous = [what for what in (f"column {column!r}", f"row label {label!r}") if what in repeated]
     if not ambiguous:
         return claim
-    return {**claim, "cell": f"TODO: the table repeats its {' and its '.join(ambiguous)}, and a cell is [table id, "
-                             f"row label, column]: make them unique in the [[table]], then write this cell "
-                             f"{toml(claim['cell'])} with them"}
+    return {**claim, "cell": f"TODO: the table repeats its {' and its '.join(ambiguous)}, so no cell address finds "
+                             f"{toml(claim['cell'])}: delete this line and keep the [[table]] as printed (the claim's "
+                             f"printed is then looked for anywhere in the report)"}
 
 
 def _row_texts(table: Table, row: list[str], per_layer: bool) -> tuple[str, ...]:

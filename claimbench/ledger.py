@@ -29,6 +29,9 @@ READ_ERRORS = {tomllib.TOMLDecodeError: ("(syntax)", "TOML syntax error"),
                UnicodeDecodeError: ("(encoding)", "not UTF-8"), OSError: ("(read)", "cannot read the file"),
                ValueError: ("(syntax)", "a value Python cannot read"), RecursionError: ("(syntax)", "nested too deep")}
 BOUNDS = ("value", "above", "below", "between")
+TEXT_CLAIM = (": a cell is found by its row label and column as the report prints them; delete the claim's cell "
+              "(its printed is then looked for anywhere in the report)")
+"""The way out of a cell the table's repeated row label or column header leaves ambiguous."""
 RECIPE = TypeAdapter(Recipe)
 Rows = dict[tuple[str, str], list[tuple[str, ...]]]
 """The complete rows of each (table id, row label)."""
@@ -289,10 +292,11 @@ def _cell_problems(claim: Any, tables: dict[str, Table], rows: Rows) -> Iterator
     elif column not in table.columns:
         yield "cell", f"table {table_id!r} has no column {column!r}{_closest(column, table.columns)}"
     elif table.columns.count(column) > 1:
-        yield "cell", f"table {table_id!r} has more than one column {column!r}"
+        yield "cell", f"table {table_id!r} has more than one column {column!r}{TEXT_CLAIM}"
     elif text is None:
         labels = [row[0] for row in table.rows if row]
-        found, hint = ("more than one row", "") if labels.count(label) > 1 else ("no row", _closest(label, labels))
+        found, hint = (("more than one row", TEXT_CLAIM) if labels.count(label) > 1
+                       else ("no row", _closest(label, labels)))
         yield "cell", f"table {table_id!r} has {found} labelled {label!r}{hint}"
     elif claim.partial and claim.printed not in text:
         yield "printed", f"{claim.printed!r} is not in the table cell {text!r}"

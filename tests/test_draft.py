@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench import cli, vocab
+from claimbench import cli, drift, vocab
 from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
                               RELATIVE_BAND, SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNKNOWN_FRACTION_BAND,
                               UNKNOWN_KIND_BAND, UNREAD, draft)
@@ -1199,6 +1199,24 @@ def test_a_repeated_header_or_row_label_leaves_the_cell_to_the_author() -> None:
     assert [claim["cell"][:39] for claim in headers] == ["TODO: the table repeats its column 'Top"] * 4
     assert labels[2]["cell"] == ["results", "B", "Top-1"]
     assert all("repeats its row label 'A'" in claim["cell"] for claim in labels[:2])
+
+
+def test_a_cell_of_a_repeated_row_label_is_written_as_a_claim_of_the_text(tmp_path: Path) -> None:
+    """Merged-looking rows ('MLP | Adam', then an empty label | SGD): the draft advises deleting the cell, not
+    relabelling the rows (the report never prints a made-up label, so the drift check would call the cell gone); the
+    claim so written loads, and is current while the report prints its number."""
+    markdown = _table(["Model", "Optimizer", "Acc (%)"], ["MLP", "Adam", "84.6"], ["", "SGD", "71.3"],
+                      ["LeNet", "Adam", "86.1"], ["", "SGD", "62.0"])
+    ledger = draft(markdown, slug="demo", source="demo.md")
+    advice = re.findall(r'^cell *= "(TODO: .*)"$', ledger, flags=re.MULTILINE)
+    assert len(advice) == 2 and all("delete this line" in line and "unique" not in line for line in advice)
+    (tmp_path / "demo.toml").write_text(_filled(re.sub(r'^cell *= "TODO: .*\n', "", ledger, flags=re.MULTILINE)),
+                                        encoding="utf-8")
+    (report,) = load_reports(tmp_path)
+    texts = [claim for claim in report.claims if claim.cell is None]
+    assert [claim.printed for claim in texts] == ["71.3", "62.0"]
+    assert drift.stale(report, markdown, "demo.md") == {}
+    assert list(drift.stale(report, markdown.replace("71.3", "71.4"), "demo.md")) == [texts[0].id]
 
 
 @pytest.mark.parametrize(

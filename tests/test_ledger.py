@@ -333,8 +333,11 @@ def test_a_column_gives_its_claims_keys_over_the_table_s(tmp_path: Path) -> None
      "cell: table 't' has no row labelled 'Basline' (did you mean 'Baseline'?)"),
     (('["t", "Baseline"', '["u", "Baseline"'), "kind: missing required field: give the claim a kind, or a cell in a "
                                                  "table that gives one"),
-    (('"]]\n', '"], ["Baseline", "63", ""]]\n'), "cell: table 't' has more than one row labelled 'Baseline'\n"),
-    (('"Note"]', '"Params"]'), "cell: table 't' has more than one column 'Params'\n"),
+    (('"]]\n', '"], ["Baseline", "63", ""]]\n'), "cell: table 't' has more than one row labelled 'Baseline': a cell "
+     "is found by its row label and column as the report prints them; delete the claim's cell (its printed is then "
+     "looked for anywhere in the report)\n"),
+    (('"Note"]', '"Params"]'), "cell: table 't' has more than one column 'Params': a cell is found by its row label "
+     "and column as the report prints them; delete the claim's cell"),
 ])
 def test_a_cell_names_what_it_misses(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
     assert expected in first_line(tmp_path, (TABLE + TABLE_CLAIM).replace(*change)) + "\n"
