@@ -221,7 +221,9 @@ class Claim:
     recipe: Optional[Recipe] = None
     """The author's training recipe."""
     cell: Optional[tuple[str, str, str]] = None
-    """[table id, row label, column]: the table cell this claim is, whose text ``printed`` must be."""
+    """[table id, row label, column]: the table cell this claim is, whose text ``printed`` must be; a row label or
+    column header the table repeats addresses no cell (leave ``cell`` out: ``printed`` is then looked for in the
+    report's text)."""
     expect: Optional[Literal[vocab.EXPECTS]] = None
     """"refuted": a documented error of the report (a strict xfail), with ``why``."""
     status: Optional[Literal[vocab.STATUSES]] = None
@@ -257,7 +259,8 @@ class Table:
     columns: Annotated[tuple[str, ...], Field(min_length=1)]
     """The header cells, verbatim."""
     rows: tuple[tuple[str, ...], ...]
-    """Every row, every cell, verbatim; the first cell is the row's label, unique in the table."""
+    """Every row, every cell, verbatim; the first cell is the row's label, as printed even where it repeats or is
+    empty."""
 
 
 @record
