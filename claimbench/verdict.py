@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -256,11 +256,7 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
             else f" ±{(high - low) / 2:.3g} (95% interval)")
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction}
     if band is not None and noise is not None and band_side(low, band) != band_side(high, band):
-        where = "inside" if direction == "within" else direction
-        return Judgement("error", f"the {runs} are too spread to judge: their {statistic} {format_number(shown)} "
-                         f"is {where} the band {_describe_band(band)}, but {interval} "
-                         f"[{format_number(low)}, {format_number(high)}] over {len(measurement.seeds)} {runs} "
-                         f"crosses its edge{_single_runs(claim, measurement, band)}; {remedy}", **common)
+        return Judgement("error", _undecided(claim, measurement, shown, band, noise), **common)
     if direction == "within":
         reason = ""
         if claim.expect == "refuted":
@@ -279,6 +275,45 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     if claim.expect == "refuted":
         return Judgement("known error", f"{line}; documented error: {claim.why}", **common)
     return Judgement("refuted", line, **common)
+
+
+def _undecided(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
+               noise: tuple[float, float]) -> str:
+    """Why repeated runs whose interval (``_noise``) crosses an edge of the band decide nothing: a mean whose 95%
+    interval crosses one edge is too close to it for that many seeds, one whose interval spans the band comes from
+    seeds too spread; timed epochs whose range crosses an edge are too spread. A seeds' interval is printed at the
+    claim's decimals, rounded outwards, so that it still crosses the edge as printed."""
+    runs, statistic, interval, remedy = _repeats(claim)
+    count, side = len(measurement.seeds), band_side(shown, band)
+    where, then = "inside" if side == "within" else side, f"{_single_runs(claim, measurement, band)}; {remedy}"
+    crossed = [edge for edge, end, out in zip(band, noise, ("below", "above")) if band_side(end, band) == out]
+    if claim.kind == "epoch_time" or len(crossed) > 1:
+        low, high = noise if claim.kind == "epoch_time" else _outwards(claim, noise)
+        verb = "crosses its edge" if claim.kind == "epoch_time" else "reaches past both its edges"
+        return (f"the {runs} are too spread to judge: their {statistic} {_at(claim, shown)} is {where} the band "
+                f"{_describe_band(band)}, but {interval} [{_at(claim, low)}, {_at(claim, high)}] over {count} {runs} "
+                f"{verb}{then}")
+    (edge,), (low, high) = crossed, _outwards(claim, noise)
+    return (f"the {statistic} is too close to the band's edge for {count} {runs} to decide: the {statistic} "
+            f"{_at(claim, shown)} is {where} the band {_describe_band(band)}, "
+            f"{format_number(abs(_decimal_sum(shown, edge, -1)))} from its edge {format_number(edge)}, and {interval} "
+            f"[{_at(claim, low)}, {_at(claim, high)}] crosses that edge{then}")
+
+
+def _outwards(claim: Claim, interval: tuple[float, float]) -> tuple[float, float]:
+    """An interval rounded outwards to the claim's decimals (none given: as it is)."""
+    digits = claim.tolerance.digits
+    if digits is None:
+        return interval
+    quantum = Decimal(1).scaleb(-digits)
+    return (float(Decimal(repr(interval[0])).quantize(quantum, ROUND_FLOOR)),
+            float(Decimal(repr(interval[1])).quantize(quantum, ROUND_CEILING)))
+
+
+def _at(claim: Claim, value: float) -> str:
+    """A value at the claim's printed decimals ("83.0" for a claim printed "84.6"), else ``format_number``'s."""
+    digits = claim.tolerance.digits
+    return format_number(value) if digits is None else f"{value:,.{digits}f}"
 
 
 def _repeats(claim: Claim) -> tuple[str, str, str, str]:
@@ -318,9 +353,10 @@ def judge(claim: Claim, observation: Observation) -> Judgement:
     measurement = observation.measurement
     if claim.status == "unverifiable":
         return Judgement("unverifiable", claim.why or "", **_unjudged(claim))
-    if observation.failure is not None:
-        return Judgement("error", observation.failure, measured=measurement and measurement.measured,
-                         **_unjudged(claim))
+    if observation.failure is not None:  # a measurement the judge could not use is kept beside it, its seeds too
+        kept = {} if measurement is None else {"measured": measurement.measured, "seeds": measurement.seeds,
+                                               "spread": measurement.spread or None}
+        return Judgement("error", observation.failure, **kept, **_unjudged(claim))
     if measurement is None:
         return Judgement("not run", observation.skipped or "", **_unjudged(claim))
     if isinstance(measurement.measured, float) and not math.isfinite(measurement.measured):

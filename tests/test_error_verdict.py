@@ -229,8 +229,10 @@ def test_seeds_too_spread_to_judge_are_an_error_in_junit_xml_too(project: pytest
     assert (suite.get("errors"), suite.get("failures")) == ("1", "0")
     record = json.loads((project.path / "out" / "claims.json").read_text())["claims"]
     linear = next(r for r in record if r["id"] == "errors/accuracy/linear")
-    assert linear["verdict"] == "error" and linear["reason"].startswith("the seeds are too spread to judge")
+    assert linear["verdict"] == "error" and linear["reason"].startswith(
+        "the mean is too close to the band's edge for 3 seeds to decide")
     assert linear["measured"] == 100.0, "the measurement is kept beside the error"
+    assert (linear["seeds"], linear["spread"]) == ([90.0, 100.0, 110.0], 24.8), "and so are its seeds"
 
 
 def test_a_test_of_your_own_failing_in_its_body_is_a_failure_and_its_claim_an_error(project: pytest.Pytester) -> None:

@@ -130,10 +130,37 @@ def test_seeds_too_spread_to_decide_are_an_error_never_a_pass(claimed: float, se
     claim = _claim(claimed, kind="accuracy", tolerance=Tolerance(abs={60.0: 0.5, 93.2: 1.0}.get(claimed, 4.0)))
     result = _judge(claim, sum(seeds) / len(seeds), seeds=seeds, spread=spread)
     assert result.verdict == "error" and result.reason.startswith("the seeds are too spread to judge: their mean")
-    assert f"over {len(seeds)} seeds crosses its edge; " in result.reason
+    assert f"over {len(seeds)} seeds reaches past both its edges; " in result.reason  # its interval spans the band
     assert result.reason.endswith("seeds on their own land in the band; more seeds (--claims-train-seeds) narrow it")
     with pytest.raises(MeasurementError):
         check(claim, Measurement(sum(seeds) / len(seeds), seeds=seeds, spread=spread))
+
+
+def test_a_mean_whose_interval_crosses_one_edge_is_too_close_to_it_printed_at_the_claims_decimals() -> None:
+    """Three seeds all inside the band, their mean 0.1 inside its edge: the seeds are not scattered, the mean is
+    too near the edge for three of them to tell; the interval is printed at the claim's one decimal, rounded
+    outwards so that as printed it still crosses the edge (83.2 ± 0.2254: [82.9, 83.5], not 4 decimals)."""
+    claim = _claim(84.6, kind="accuracy", printed="84.6", tolerance=Tolerance(abs=1.5, digits=1))
+    seeds = (83.15, 83.2, 83.3)
+    result = _judge(claim, sum(seeds) / 3, seeds=seeds, spread=0.2254)
+    assert result.verdict == "error" and result.reason == (
+        "the mean is too close to the band's edge for 3 seeds to decide: the mean 83.2 is inside the band "
+        "[83.1, 86.1], 0.1 from its edge 83.1, and its 95% interval [82.9, 83.5] crosses that edge; 3 of the 3 "
+        "seeds on their own land in the band; more seeds (--claims-train-seeds) narrow it")
+    below = _judge(claim, 83.0, seeds=(82.9, 83.0, 83.1), spread=0.248)
+    assert below.reason.startswith("the mean is too close to the band's edge for 3 seeds to decide: the mean 83.0 "
+                                   "is below the band [83.1, 86.1], 0.1 from its edge 83.1, and its 95% interval "
+                                   "[82.7, 83.3] crosses that edge")
+
+
+def test_an_error_of_ours_keeps_the_measurement_and_its_seeds_beside_it() -> None:
+    """A measurement the judge could not use (seeds too spread) is recorded with its error: the reader sees each
+    seed's value the reason speaks of, not an empty list."""
+    seeds = (83.15, 83.2, 83.3)
+    result = judge(_claim(84.6, kind="accuracy"), Observation(Measurement(83.2, seeds=seeds, spread=0.2254),
+                                                               failure="the mean is too close to the band's edge"))
+    assert (result.verdict, result.measured, result.seeds, result.spread) == ("error", 83.2, seeds, 0.2254)
+    assert judge(_claim(), Observation(failure="crashed")).seeds == ()
 
 
 def test_timed_epochs_that_range_over_a_band_edge_are_an_error_and_a_steady_time_is_judged() -> None:
