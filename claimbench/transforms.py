@@ -13,8 +13,8 @@ import torch.nn.functional as F
 
 from claimbench import vocab
 
-__all__ = ["AUGMENT_OPTIONS", "CROP_PAD", "GATHERED_AUGMENTATIONS", "POINTWISE_NORMALIZATIONS", "augment",
-           "folds_into_gather", "gather_batch", "normalize", "normalize_unit"]
+__all__ = ["AUGMENT_OPTIONS", "CROP_PAD", "GATHERED_AUGMENTATIONS", "POINTWISE_NORMALIZATIONS", "RANDAUGMENT_OPS",
+           "augment", "folds_into_gather", "gather_batch", "normalize", "normalize_unit"]
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -32,6 +32,10 @@ AUGMENT_OPTIONS: dict[str, dict[str, float | bool]] = {
     "randaugment": {"ops": 2, "magnitude": 0.2},
 }
 """The options each parametrised augmentation takes, with the defaults used where a recipe names none."""
+RANDAUGMENT_OPS = ("translate_x", "translate_y", "shear_x", "shear_y", "brightness", "contrast", "color", "solarize",
+                   "auto_contrast")
+"""The ops "randaugment" picks from, in its order: keras_cv's RandAugment's without equalize (a per-image
+histogram); keras_cv has no flip."""
 
 
 
@@ -92,8 +96,11 @@ def augment(
     U{0..⌊distortion·half-size⌋} pixels per axis, as torchvision's RandomPerspective (bilinear, zero fill; both
     warps blend their fill in at the border as torchvision does); "color_jitter" scales brightness, contrast and
     saturation by U(1 - x, 1 + x) each, in that fixed order, without hue and without clamping; "randaugment"
-    applies ``ops`` rounds of one op per image chosen from flip, translate (up to ``magnitude`` of the size,
-    zero fill), brightness and contrast (factor U(1 - magnitude, 1 + magnitude)), not the 14-op original.
+    applies ``ops`` rounds of one op per image, picked uniformly from nine of keras_cv's ten (no flip, no
+    equalize): translate_x / translate_y (up to ``magnitude`` of the size, zero fill), shear_x / shear_y (factor
+    U(-2·magnitude, 2·magnitude), bilinear, zero fill), brightness and contrast (factor U(1 - magnitude,
+    1 + magnitude)), color (a blend towards gray by U(0, 2·magnitude)), solarize (values at or above
+    1 - magnitude inverted) and auto_contrast, clipping to [0, 1] after each round as keras_cv clips to its range.
     Photometric ops act on the values as given; pass [0, 1]-scaled images to match torchvision.
     All randomness comes from ``generator``, which may live on another device than ``batch``.
     """
@@ -175,12 +182,13 @@ def gather_batch(
     return picked.view(n, c, h, w).contiguous(memory_format=torch.channels_last)
 
 
-def _translate(batch: torch.Tensor, generator: torch.Generator, pad: int) -> torch.Tensor:
-    """Each image shifted by U{-pad..pad} pixels on each axis, zero-filled, read from a padded copy in one gather."""
+def _translate(batch: torch.Tensor, generator: torch.Generator, pad_y: int, pad_x: int) -> torch.Tensor:
+    """Each image shifted by U{-pad..pad} pixels on each axis (its own pad), zero-filled, read from a padded copy
+    in one gather."""
     n, c, h, w = batch.shape
-    padded = F.pad(batch, (pad, pad, pad, pad))
-    dy = _randint(2 * pad + 1, n, generator, batch.device)
-    dx = _randint(2 * pad + 1, n, generator, batch.device)
+    padded = F.pad(batch, (pad_x, pad_x, pad_y, pad_y))
+    dy = _randint(2 * pad_y + 1, n, generator, batch.device)
+    dx = _randint(2 * pad_x + 1, n, generator, batch.device)
     rows = (dy[:, None] + torch.arange(h, device=batch.device)).view(n, 1, h, 1)
     cols = (dx[:, None] + torch.arange(w, device=batch.device)).view(n, 1, 1, w)
     images = torch.arange(n, device=batch.device).view(n, 1, 1, 1)
@@ -278,21 +286,59 @@ def _color_jitter(batch: torch.Tensor, generator: torch.Generator, *, brightness
     n = len(batch)
     batch = _brightness(batch, _rand(n, generator, batch, 1 - brightness, 1 + brightness))
     batch = _contrast(batch, _rand(n, generator, batch, 1 - contrast, 1 + contrast))
+    return _saturation(batch, _rand(n, generator, batch, 1 - saturation, 1 + saturation))
+
+
+def _saturation(batch: torch.Tensor, factor: torch.Tensor) -> torch.Tensor:
+    """Each image blended with its grayscale: factor 0 is gray, 1 the image as it is."""
     gray = _gray(batch)
-    return gray + (batch - gray) * _per_image(_rand(n, generator, batch, 1 - saturation, 1 + saturation))
+    return gray + (batch - gray) * _per_image(factor)
+
+
+def _solarize(batch: torch.Tensor, threshold: float) -> torch.Tensor:
+    """Values at or above ``threshold`` inverted (v to 1 - v), as keras_cv's Solarization on [0, 1]."""
+    return torch.where(batch >= threshold, 1 - batch, batch)
+
+
+def _auto_contrast(batch: torch.Tensor) -> torch.Tensor:
+    """Each channel of each image stretched so that its darkest value is 0 and its brightest 1; a flat channel
+    is left as it is (keras_cv's AutoContrast)."""
+    low, high = batch.amin(dim=(2, 3), keepdim=True), batch.amax(dim=(2, 3), keepdim=True)
+    spread = high - low
+    return torch.where(spread > 0, (batch - low) / spread.where(spread > 0, torch.ones_like(spread)), batch)
+
+
+def _shear(batch: torch.Tensor, shears: torch.Tensor, axis: int) -> torch.Tensor:
+    """Each image sheared about its centre by its factor s, along x (``axis`` 1: each pixel reads the input at
+    x + s·y) or y (``axis`` 0: at y + s·x), in pixels from the centre (bilinear, zero fill)."""
+    n, _, h, w = batch.shape
+    s, zero, one = shears.to(batch.dtype), torch.zeros_like(shears), torch.ones_like(shears)
+    # in the grid's normalised coordinates a pixel shear of s is s·h/w along x and s·w/h along y
+    x_row = (one, s * h / w, zero) if axis == 1 else (one, zero, zero)
+    y_row = (zero, one, zero) if axis == 1 else (s * w / h, one, zero)
+    rows = [torch.stack(row, dim=-1) for row in (x_row, y_row, (zero, zero, one))]
+    return _warp(batch, torch.stack(rows, dim=1))
 
 
 def _randaugment(batch: torch.Tensor, generator: torch.Generator, *, ops: int, magnitude: float) -> torch.Tensor:
+    """``ops`` rounds, each applying to every image one op of ``RANDAUGMENT_OPS`` picked for it, the result
+    clipped to [0, 1] after each round as keras_cv clips to its value range. Every candidate is computed for the
+    whole batch and the picked one kept, so the generator draws the same numbers whatever is picked."""
     n, _, h, w = batch.shape
     low, high = 1 - magnitude, 1 + magnitude
-    pad = max(1, round(magnitude * min(h, w)))
+    pad_y, pad_x = (max(1, round(magnitude * size)) for size in (h, w))
     for _ in range(ops):
-        choice = _per_image(_randint(4, n, generator, batch.device))
+        choice = _per_image(_randint(len(RANDAUGMENT_OPS), n, generator, batch.device))
         candidates = (
-            batch.flip(-1),
-            _translate(batch, generator, pad),
+            _translate(batch, generator, 0, pad_x),
+            _translate(batch, generator, pad_y, 0),
+            _shear(batch, _rand(n, generator, batch, -2 * magnitude, 2 * magnitude), axis=1),
+            _shear(batch, _rand(n, generator, batch, -2 * magnitude, 2 * magnitude), axis=0),
             _brightness(batch, _rand(n, generator, batch, low, high)),
             _contrast(batch, _rand(n, generator, batch, low, high)),
+            _saturation(batch, 1 - _rand(n, generator, batch, 0, min(1.0, 2 * magnitude))),
+            _solarize(batch, 1 - magnitude),
+            _auto_contrast(batch),
         )
-        batch = sum(torch.where(choice == k, c, 0) for k, c in enumerate(candidates))
+        batch = sum(torch.where(choice == k, c, 0) for k, c in enumerate(candidates)).clamp(0, 1)
     return batch

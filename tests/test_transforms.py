@@ -320,3 +320,73 @@ def test_a_perspective_whose_corners_meet_warps_to_finite_pixels(distortion: flo
     batch = torch.rand(1024, 3, 32, 32, generator=torch.Generator().manual_seed(1))
     out = transforms.augment(batch, ["perspective"], seeded(0), {"perspective": {"p": 1.0, "distortion": distortion}})
     assert torch.isfinite(out).all()
+
+
+# ------------------------------------------------------------------------------- randaugment
+
+CIFAR_INFINITY_RANDAUGMENT = {"randaugment": {"ops": 3, "magnitude": 0.2}}
+"""keras_cv's RandAugment as CIFAR-infinity configured it: three ops per image, magnitude 0.2."""
+
+
+def test_randaugment_never_mirrors_an_image() -> None:
+    """keras_cv's RandAugment has no flip: an image that is not symmetric never comes out as its mirror image."""
+    batch = float_batch(11, (256, 3, 16, 16))
+    out = transforms.augment(batch, ["randaugment"], seeded(2), {"randaugment": {"ops": 1, "magnitude": 0.2}})
+    mirrored = [i for i in range(len(batch)) if torch.allclose(out[i], batch[i].flip(-1), atol=1e-6)]
+    assert not mirrored
+
+
+def test_randaugment_keeps_a_left_bar_on_the_left() -> None:
+    """A bar at the left edge stays in the left half: ops=3 at magnitude 0.1 shift or shear it by at most
+    3 × 3.2 pixels, the photometric ops keep it at least as bright as the black around it (a solarised or
+    auto-contrasted bar at worst turns the whole image flat), and only a mirror would put it on the right."""
+    bar = torch.zeros(512, 3, 32, 32)
+    bar[..., 1:5] = 0.5
+    out = transforms.augment(bar, ["randaugment"], seeded(3), {"randaugment": {"ops": 3, "magnitude": 0.1}})
+    left, right = out[..., :16].sum(dim=(1, 2, 3)), out[..., 16:].sum(dim=(1, 2, 3))
+    assert (right <= left + 1e-4).all(), f"{int((right > left + 1e-4).sum())} of 512 images have the bar on the right"
+
+
+def test_randaugment_clips_to_the_unit_range() -> None:
+    """keras_cv clips every op to its value range: [0, 1] images stay in [0, 1] (brightness 1.2 on a white pixel
+    would read 1.2 unclipped)."""
+    out = transforms.augment(float_batch(12, (512, 3, 16, 16)), ["randaugment"], seeded(4), CIFAR_INFINITY_RANDAUGMENT)
+    assert out.min().item() >= 0.0 and out.max().item() <= 1.0
+
+
+def test_randaugment_resumes_bit_identically_from_a_generator_state() -> None:
+    """All randomness comes from the generator: a run resumed from a saved generator state augments the next batch
+    exactly as the uninterrupted run did."""
+    generator = seeded(5)
+    transforms.augment(float_batch(13, (64, 3, 16, 16)), ["randaugment"], generator, CIFAR_INFINITY_RANDAUGMENT)
+    state = generator.get_state()
+    following = float_batch(14, (64, 3, 16, 16))
+    uninterrupted = transforms.augment(following, ["randaugment"], generator, CIFAR_INFINITY_RANDAUGMENT)
+    resumed = torch.Generator()
+    resumed.set_state(state)
+    assert torch.equal(transforms.augment(following, ["randaugment"], resumed, CIFAR_INFINITY_RANDAUGMENT),
+                       uninterrupted)
+
+
+def test_randaugment_ops_are_keras_cvs() -> None:
+    """Nine of keras_cv's ten RandAugment ops (equalize left out), and no flip."""
+    keras_cv = {"auto_contrast", "equalize", "solarize", "color", "contrast", "brightness", "shear_x", "shear_y",
+                "translate_x", "translate_y"}
+    assert set(transforms.RANDAUGMENT_OPS) == keras_cv - {"equalize"}
+
+
+def test_auto_contrast_stretches_each_channel_and_leaves_a_flat_one() -> None:
+    image = torch.tensor([[[[0.2, 0.4], [0.6, 0.3]], [[0.5, 0.5], [0.5, 0.5]]]])
+    out = transforms._auto_contrast(image)
+    torch.testing.assert_close(out[0, 0], torch.tensor([[0.0, 0.5], [1.0, 0.25]]))
+    assert torch.equal(out[0, 1], image[0, 1])
+
+
+def test_shear_x_slants_a_vertical_line() -> None:
+    """Each output pixel of a shear along x by s reads the input at x + s·(y - centre): a one-pixel column at x = 4
+    of a 9×9 image, sheared by 0.5, lands at x = 4 - 0.5·(y - 4) on the even rows."""
+    line = torch.zeros(1, 1, 9, 9)
+    line[..., 4] = 1.0
+    out = transforms._shear(line, torch.tensor([0.5]), axis=1)
+    for y in (0, 2, 4, 6, 8):
+        assert out[0, 0, y].argmax().item() == 4 - (y - 4) // 2
