@@ -275,6 +275,8 @@ def _reading_problems(claim: Any, recipe: Recipe | list[tuple[str, str]] | None)
     for key, needs in (("split", split == "val"), ("statistic", statistic == "min_val_loss")):
         if needs and isinstance(recipe, Recipe) and recipe.validation == "none":
             yield key, f"{getattr(claim, key)!r} needs a recipe that validates (validation = 'holdout' or 'test')"
+    if statistic == "cumulative_mean" and split == "train_running":
+        yield "statistic", "'cumulative_mean' reads per-epoch evaluations (split 'val' or 'test'), not 'train_running'"
     reader = "split 'train' (evaluated once, after training)" if split == "train" else f"kind {claim.kind!r}"
     allowed = vocab.READINGS.get("train" if split == "train" else claim.kind)
     if statistic is not None and allowed and statistic not in allowed:

@@ -98,11 +98,42 @@ def _confusion(history: History, split: str, statistic: str) -> list[list[int]]:
     return [[sum(m[i][j] for m in matrices) for j in range(len(matrices[0]))] for i in range(len(matrices[0]))]
 
 
-def value(kind: str, split: str | None, statistic: str, history: History) -> float:
+def _cumulative_mean(kind: str, split: str, history: History, batch_size: int | None) -> float:
+    """Deeper Networks' figure: correct and total counters set to zero once, before epoch 1, and never reset;
+    after each test batch the accuracy so far, 100·correct / total over every epoch's batches up to this one;
+    the printed value the mean of those over the last epoch's batches (``batch_size`` images each, in order,
+    the last one short). The epochs before the last enter exactly, by their correct counts (the confusion
+    matrices' diagonals); within the last epoch a run keeps no per-batch counts, so its correct images are
+    taken as spread evenly over its batches. The residual is small because the earlier epochs' counts dominate
+    the ratio: with binomial noise between batches of 64 it stayed within 0.02 pt at 10 epochs and 0.01 pt at
+    50 (200 simulated runs each), but reaches tenths of a point at 2 epochs and over 1 pt at 1, where the last
+    epoch's batch order weighs most. A loss is read the same way, as a sum of per-image losses over a count."""
+    if split not in ("val", "test"):
+        raise ValueError(f"statistic 'cumulative_mean' needs a per-epoch evaluation (split 'val' or 'test'), "
+                         f"got split {split!r}")
+    if batch_size is None or batch_size < 1:
+        raise ValueError(f"statistic 'cumulative_mean' needs the evaluation batch size, got {batch_size!r}")
+    evaluations = [_evaluation(epoch, split) for epoch in history.epochs]
+    counts = [sum(map(sum, evaluation.confusion)) for evaluation in evaluations]
+    if kind == "accuracy":
+        sums = [100.0 * sum(row[c] for c, row in enumerate(e.confusion)) for e in evaluations]
+    else:
+        sums = [evaluation.loss * count for evaluation, count in zip(evaluations, counts)]
+    images = counts[-1]
+    if not images:
+        raise ValueError("statistic 'cumulative_mean' needs a last epoch that evaluated images")
+    before_sum, before_count, last_rate = math.fsum(sums[:-1]), sum(counts[:-1]), sums[-1] / images
+    seen = [min(end, images) for end in range(batch_size, images + batch_size, batch_size)]
+    return math.fsum((before_sum + last_rate * k) / (before_count + k) for k in seen) / len(seen)
+
+
+def value(kind: str, split: str | None, statistic: str, history: History, *, batch_size: int | None = None
+          ) -> float:
     """The claimed quantity measured on a run.
 
-    ``max`` is the peak over epochs; ``cumulative_mean`` and ``pooled`` (for accuracy and loss) the
-    mean over epochs, which is what never-reset correct/total counters give at the end of the run;
+    ``max`` is the peak over epochs; ``cumulative_mean`` the mean over the last epoch's evaluation batches of
+    never-reset counters' running value (see ``_cumulative_mean``; it needs the evaluation ``batch_size``, the
+    recipe's); ``pooled`` accuracy and loss the mean over epochs (every pass holds the same images), and
     ``pooled`` precision and recall use the confusion matrices of every epoch summed.
     """
     if kind == "best_epoch":
@@ -120,9 +151,11 @@ def value(kind: str, split: str | None, statistic: str, history: History) -> flo
         return getattr(_train_final(history, statistic), kind)
     if statistic in vocab.ONE_EPOCH:
         return _scalar(kind, split, _at(history, statistic))
+    if statistic == "cumulative_mean":
+        return _cumulative_mean(kind, split, history, batch_size)
     series = [_scalar(kind, split, epoch) for epoch in history.epochs]
     if statistic == "max":
         return max(series)
-    if statistic in ("cumulative_mean", "pooled"):
+    if statistic == "pooled":
         return math.fsum(series) / len(series)
     raise ValueError(f"unknown statistic {statistic!r}")

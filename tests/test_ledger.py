@@ -446,6 +446,8 @@ def test_recipes_are_checked(tmp_path: Path, change: tuple[str, str], expected: 
      "statistic: must be one of final, best_epoch, min_val_loss, pooled for kind 'precision', got 'cumulative_mean'"),
     (('statistic = "final"', 'statistic = "min_val_loss"'),
      "accuracy/baseline/test: statistic: 'min_val_loss' needs a recipe that validates (validation = 'holdout'"),
+    (('statistic = "final"', 'statistic = "cumulative_mean"', 'split = "test"', 'split = "train_running"'),
+     "statistic: 'cumulative_mean' reads per-epoch evaluations (split 'val' or 'test'), not 'train_running'"),
 ])
 def test_a_training_claim_reads_what_its_run_gives(tmp_path: Path, change: tuple[str, ...], expected: str) -> None:
     body = ACCURACY_CLAIM

@@ -467,8 +467,8 @@ def run_history() -> History:
     ("accuracy", "test", "final", 80.0),
     ("accuracy", "test", "best_epoch", 90.0),
     ("accuracy", "val", "max", 100.0),
-    ("accuracy", "test", "cumulative_mean", 80.0),
-    ("loss", "test", "cumulative_mean", (1.6 + 1.0 + 1.2) / 3),
+    ("accuracy", "test", "pooled", 80.0),
+    ("loss", "test", "pooled", (1.6 + 1.0 + 1.2) / 3),
     ("accuracy", "train_running", "final", 90.0),
     ("loss", "train_running", "best_epoch", 1.0),
     ("accuracy", "train", "best_epoch", 95.0),
@@ -481,6 +481,48 @@ def run_history() -> History:
 ])
 def test_statistics_read_the_report_definition(kind: str, split: str | None, statistic: str, expected: float) -> None:
     assert metrics.value(kind, split, statistic, run_history()) == pytest.approx(expected)
+
+
+def counters_history(correct: list[int], images: int) -> History:
+    """One test evaluation per epoch, of ``images`` two-class images, ``correct`` of them right (all of class 0)."""
+    def ev(right: int) -> Evaluation:
+        return Evaluation(loss=0.0, accuracy=100 * right / images, confusion=[[right, images - right], [0, 0]])
+
+    return History(epochs=[Epoch(e + 1, 1e-3, 1.0, 1.0, 50.0, None, ev(right)) for e, right in enumerate(correct)])
+
+
+def test_cumulative_mean_is_the_mean_over_the_last_epochs_batches_of_never_reset_counters() -> None:
+    """Deeper Networks' loop, simulated batch by batch: 2 epochs of 5 test images in batches of 2 (2, 2, 1), 3 then
+    5 right. The last epoch's 5 right are spread over its batches as its 3 batches hold them (2, 2, 1), so the
+    spread-evenly reading is exact here."""
+    correct_by_batch, sizes = [[1, 2, 0], [2, 2, 1]], [2, 2, 1]
+    right = seen = 0
+    printed = []
+    for epoch in correct_by_batch:
+        printed = []  # the author's list of the epoch's batch accuracies; the counters are never reset
+        for batch_right, size in zip(epoch, sizes):
+            right, seen = right + batch_right, seen + size
+            printed.append(100 * right / seen)
+    expected = sum(printed) / len(printed)  # (100·5/7 + 100·7/9 + 100·8/10) / 3
+    assert expected == pytest.approx((500 / 7 + 700 / 9 + 80) / 3)
+    history = counters_history([3, 5], 5)
+    assert metrics.value("accuracy", "test", "cumulative_mean", history, batch_size=2) == pytest.approx(expected)
+    plain_mean = (60 + 100) / 2
+    assert metrics.value("accuracy", "test", "cumulative_mean", history, batch_size=2) != pytest.approx(plain_mean)
+
+
+def test_cumulative_mean_spreads_the_last_epochs_correct_images_evenly() -> None:
+    """3 epochs of 4 images in batches of 3 (3, 1): 2, 4, then 2 right, the last epoch's taken as 1.5 then 0.5."""
+    expected = ((2 + 4 + 1.5) / 11 + (2 + 4 + 2) / 12) / 2 * 100
+    history = counters_history([2, 4, 2], 4)
+    assert metrics.value("accuracy", "test", "cumulative_mean", history, batch_size=3) == pytest.approx(expected)
+
+
+def test_cumulative_mean_needs_the_batch_size_and_a_per_epoch_evaluation() -> None:
+    with pytest.raises(ValueError, match="statistic 'cumulative_mean' needs the evaluation batch size, got None"):
+        metrics.value("accuracy", "test", "cumulative_mean", run_history())
+    with pytest.raises(ValueError, match=r"needs a per-epoch evaluation \(split 'val' or 'test'\), got split 'train_"):
+        metrics.value("accuracy", "train_running", "cumulative_mean", run_history(), batch_size=2)
 
 
 def test_min_val_loss_reads_the_epoch_of_the_lowest_validation_loss_restored_or_not() -> None:

@@ -181,7 +181,7 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
                 record = train_run(claim, seed, settings, path)
                 store.write(path, record, settings)
         history = History.from_dict(record["history"])
-        values.append(metrics.value(claim.kind, claim.split, claim.statistic, history))
+        values.append(metrics.value(claim.kind, claim.split, claim.statistic, history, batch_size=recipe.batch_size))
         verified = verified and record["verified_data"]
         devices.append(_trained_on(record, settings))
         if record.get("session") != settings.session:
