@@ -39,9 +39,12 @@ NO_BENCHMARK = SimpleNamespace(enabled=False, extra_info={})
 engine's own timer times each epoch."""
 
 
-def marks(claim: Claim) -> list[pytest.MarkDecorator]:
-    """The claim's tier marker, plus a skip when nobody can check it or a strict xfail for a documented error."""
+def marks(claim: Claim, measured: bool = True) -> list[pytest.MarkDecorator]:
+    """The claim's tier marker, plus, for a test that measures it, a skip when nobody can check it or a strict xfail
+    for a documented error."""
     tier = [getattr(pytest.mark, TIER_OF_KIND[claim.kind])]
+    if not measured:
+        return tier
     if claim.status == "unverifiable":
         return [*tier, pytest.mark.skip(reason=f"unverifiable: {claim.why}")]
     if claim.expect == "refuted":

@@ -46,6 +46,9 @@ NOTHING_CHECKED = "claimbench_nothing_checked"
 PATHS_GIVEN = "claimbench_paths_given"
 """The key of a pytest-xdist worker's input that says whether the command line named what to test."""
 ClaimChecker = Callable[["verdict.Measurement"], "verdict.Judgement"]
+MEASURING = ("claim_measurement", "check_claim")
+"""The fixtures by which a test of the user's own measures its claim, and so stands in for the ledger's item: a test
+that only reads ``claim`` measures nothing, and leaves the ledger's item collected and the claim's record as it is."""
 
 
 # ----------------------------------------------------------------------------- options and activation
@@ -215,8 +218,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     from claimbench import items
 
+    measures = any(name in metafunc.fixturenames for name in MEASURING)
     claims = [c for c in metafunc.config.stash[claims_key] if c.kind in marker.args]
-    metafunc.parametrize("claim", [pytest.param(c, id=c.id, marks=items.marks(c)) for c in claims])
+    metafunc.parametrize("claim", [pytest.param(c, id=c.id, marks=items.marks(c, measured=measures))
+                                   for c in claims])
 
 
 def _paths_given(config: pytest.Config) -> bool:
@@ -233,8 +238,8 @@ def _paths_given(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tag each claim test with its claim; a run that would check nothing while asked for a report is a usage
-    error (``--lf``, which collects only the files that failed, aside)."""
+    """Tag each test that measures a claim (``MEASURING``) with its claim; a run that would check nothing while
+    asked for a report is a usage error (``--lf``, which collects only the files that failed, aside)."""
     if claims_key not in config.stash:  # no ledger, or a collection outside pytest_collection (--fixtures)
         return
     from claimbench import items as claim_items
@@ -243,7 +248,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     for item in items:
         claim = getattr(item, "callspec", None) and item.callspec.params.get("claim")
-        if isinstance(claim, Claim):  # an empty parameter set holds a placeholder instead
+        measures = any(name in getattr(item, "fixturenames", ()) for name in MEASURING)
+        if isinstance(claim, Claim) and measures:  # an empty parameter set holds a placeholder instead
             item.user_properties.append((results.CLAIM_PROPERTY, claim.id))
     wanted = any(options.path_setting(config, f"claims_{name}") for name in options.OUTPUTS)
     claimed = any(isinstance(item, claim_items.ClaimItem) or dict(item.user_properties).get(results.CLAIM_PROPERTY)
@@ -394,12 +400,13 @@ def _claim_of(nodeid: str, claims: Sequence[Claim]) -> str | None:
 
 
 class OwnTests:
-    """A claim that a test of the user's own checks (``@pytest.mark.claims``) is measured there only."""
+    """A claim that a test of the user's own measures (``@pytest.mark.claims`` and a fixture of ``MEASURING``) is
+    measured there only."""
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         """After pytest's own selection (``-k``, ``-m``, ``--deselect``), deselect each ledger item whose claim a
-        selected test of the user's checks: a claim whose test ``-k`` left out is still measured by its item."""
+        selected test of the user's measures: a claim whose test ``-k`` left out is still measured by its item."""
         from claimbench import items as claim_items
         from claimbench import results
 
@@ -489,7 +496,7 @@ class ClaimsSession:
             return
         collected = self.config.stash.get(results_key, None)
         targets = {name: options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS}
-        if collected is None or not collected.outcomes or not any(targets.values()):
+        if collected is None or collected.empty or not any(targets.values()):
             return  # a run that measured no claim leaves the files of the last one as they are
         from claimbench import environment, items, report, results
 
@@ -536,7 +543,7 @@ class ClaimsSession:
         option = self.config.option
         if collected is None or option.collectonly or option.setupplan or option.setuponly:  # no claim was measured
             return
-        if not collected.outcomes:
+        if collected.empty:
             if any(options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS):
                 terminalreporter.write_line("claimbench: no claim ran, so no file was written")
             return

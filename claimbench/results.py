@@ -54,6 +54,12 @@ class Outcome:
     skipped: str | None = None
     duration: float = 0.0
 
+    @property
+    def recorded(self) -> bool:
+        """Whether a test said anything of its claim: a test that passed without recording a measurement did not,
+        and leaves the claim's last record as it is."""
+        return self.measurement is not None or self.failure is not None or self.skipped is not None
+
     def observation(self) -> verdict.Observation:
         """The judge's view of this outcome."""
         measurement = verdict.Measurement.from_dict(self.measurement) if self.measurement else None
@@ -82,8 +88,14 @@ class Results:
         merged.skipped = merged.skipped or skipped
 
     def records(self) -> list[dict[str, Any]]:
-        """One record per claim that ran (or was skipped), sorted by claim id."""
-        return [record_for(self.claims[cid], self.outcomes[cid], self.date) for cid in sorted(self.outcomes)]
+        """One record per claim that ran (or was skipped) and recorded something, sorted by claim id."""
+        return [record_for(self.claims[cid], self.outcomes[cid], self.date) for cid in sorted(self.outcomes)
+                if self.outcomes[cid].recorded]
+
+    @property
+    def empty(self) -> bool:
+        """Whether no test recorded anything of a claim: then no file is written."""
+        return not any(outcome.recorded for outcome in self.outcomes.values())
 
 
 def measurement_property(measurement: verdict.Measurement) -> tuple[str, str]:

@@ -244,6 +244,33 @@ def test_a_claim_whose_own_test_k_leaves_out_is_measured_by_its_ledger_item(auth
     assert "claims/mine.toml::mine/params/wrong" not in both.stdout.str()
 
 
+def test_a_test_that_only_reads_its_claim_leaves_the_ledger_items_and_their_records(author: pytest.Pytester) -> None:
+    """Only a test that measures (``claim_measurement``, ``check_claim``) stands in for a claim's ledger item: one
+    that reads ``claim`` leaves the items collected, the records of a run before it kept, and a documented error's
+    strict xfail on the item, not on the reading test."""
+    ledger = author.path / "claims" / "mine.toml"
+    ledger.write_text(LEDGER.replace('printed = "41"\n', 'printed = "41"\nexpect = "refuted"\ncorrect = 40\n'
+                                     'why = "the author counted a bias twice: 40"\n'), encoding="utf-8")
+    author.runpytest_subprocess("-k", "tiny or wrong").assert_outcomes(passed=1, xfailed=1, deselected=1)
+    author.makepyfile(test_meta="import pytest\n\n@pytest.mark.claims('params')\n"
+                                "def test_printed(claim):\n    assert claim.printed.replace(',', '') == "
+                                "str(claim.value)\n")
+    result = author.runpytest_subprocess("-k", "test_printed or tiny or wrong")
+    result.assert_outcomes(passed=4, xfailed=1, deselected=1)
+    records = {r["id"]: r for r in json.loads((author.path / "out" / "claims.json").read_text())["claims"]}
+    assert {cid: r["verdict"] for cid, r in records.items()} == {
+        "mine/params/resnet18": "not run", "mine/params/tiny": "reproduced", "mine/params/wrong": "known error"}
+    assert "not selected" in records["mine/params/resnet18"]["reason"]
+    author.runpytest_subprocess("-k", "test_printed").assert_outcomes(passed=3, deselected=3)
+    again = {r["id"]: r for r in json.loads((author.path / "out" / "claims.json").read_text())["claims"]}
+    assert again == records  # a run that measured nothing wrote nothing
+    author.makepyfile(test_idle="import pytest\n\n@pytest.mark.claims('params')\n"
+                                "def test_idle(claim, check_claim):\n    pass\n")
+    author.runpytest_subprocess("-k", "test_idle").assert_outcomes(passed=2, failed=1, deselected=6)  # strict xfail
+    idle = {r["id"]: r for r in json.loads((author.path / "out" / "claims.json").read_text())["claims"]}
+    assert idle == records  # a test that stood in but recorded nothing leaves the records as they were
+
+
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
 def test_check_runs_the_ledger_alone_from_anywhere(author: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory,
                                                   workers: list[str]) -> None:
