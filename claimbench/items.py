@@ -219,6 +219,20 @@ class LedgerFile(pytest.File):
                                             line=lines.get(claim.local_id, 0))
 
 
+class RejectedLedgerFile(pytest.File):
+    """A file of a ledger the loader rejected: a collection error of this file alone, its problems one per line,
+    the first naming file, claim and field; the session's other tests are collected as they would be."""
+
+    def __init__(self, *, problems: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.problems = problems
+
+    def collect(self) -> Iterator[ClaimItem]:
+        if self.problems:
+            raise self.CollectError(f"claims ledger rejected: {LedgerError(list(self.problems))}")
+        return iter(())
+
+
 _HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
 """A TOML table header, ``[[claim]]  # a comment`` and ``[[ claim ]]`` included."""
 _ID_LINE = re.compile(r"""\s*id\s*=\s*(["'])(.*?)\1""")

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 claims_key = pytest.StashKey["list[Claim]"]()
 reports_key = pytest.StashKey["list[Report]"]()
 results_key: pytest.StashKey[Results] = pytest.StashKey()
+rejected_key = pytest.StashKey["list[str]"]()
+"""The problems of a ledger the loader rejected: a collection error of its files, not of the whole session."""
 
 MARKERS = {
     "claims(*kinds)": "parametrize the test's `claim` argument over the ledger's claims of these kinds",
@@ -180,10 +182,14 @@ def pytest_collection(session: pytest.Session) -> None:
         return
     from claimbench import items, ledger, results
 
+    ledger_path = config.stash[options.ledger_path_key]
     try:
-        reports = ledger.load_reports(config.stash[options.ledger_path_key])
+        reports = ledger.load_reports(ledger_path)
     except ledger.LedgerError as error:
-        raise pytest.UsageError(f"claims ledger rejected: {error}") from None
+        if not (ledger_path.is_dir() or ledger_path.is_file()):  # no file to collect the error at
+            raise pytest.UsageError(f"claims ledger rejected: {error}") from None
+        config.stash[rejected_key] = error.problems  # an error of the session that collects the ledger only
+        return
     if not reports:
         raise pytest.UsageError(f"claims ledger {config.stash[options.ledger_path_key]}: no *.toml file in this "
                                 "folder: write one with `claimbench init` or `claimbench draft REPORT.md -o FILE`")
@@ -199,21 +205,41 @@ def pytest_collection(session: pytest.Session) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    """A ledger file visited by collection yields one test item per claim, as a doctest file would."""
+    """A ledger file visited by collection yields one test item per claim, as a doctest file would; a file of a
+    ledger the loader rejected is a collection error, as a test module with a syntax error would be."""
     config = parent.config
-    if claims_key not in config.stash or file_path.suffix != ".toml":  # no ledger, or --fixtures' own collection
-        return None
+    if file_path.suffix != ".toml" or not (claims_key in config.stash or rejected_key in config.stash):
+        return None  # no ledger, or --fixtures' own collection
     ledger_path = config.stash[options.ledger_path_key].resolve()
     if file_path.resolve() != ledger_path and file_path.resolve().parent != ledger_path:
         return None
     from claimbench import items
 
+    if rejected_key in config.stash:
+        return items.RejectedLedgerFile.from_parent(parent, path=file_path, problems=_problems_of(file_path, config))
+
     return items.LedgerFile.from_parent(parent, path=file_path, claims=config.stash[claims_key],
                                         settings=lambda: options.settings(config))
 
 
+def _problems_of(file_path: Path, config: pytest.Config) -> list[str]:
+    """The problems of a rejected ledger that name this file; those that name no file of the ledger go to its
+    first file, so that each problem is said once."""
+    ledger_path = config.stash[options.ledger_path_key].resolve()
+    names = [file.name for file in sorted(ledger_path.glob("*.toml"))] if ledger_path.is_dir() else [ledger_path.name]
+
+    def named(problem: str) -> str | None:
+        return next((name for name in names if problem.startswith(f"{name}:")), None)
+
+    return [problem for problem in config.stash[rejected_key]
+            if named(problem) == file_path.name or named(problem) is None and file_path.name == names[0]]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marker = metafunc.definition.get_closest_marker("claims")
+    if marker is not None and "claim" in metafunc.fixturenames and rejected_key in metafunc.config.stash:
+        first = metafunc.config.stash[rejected_key][0]
+        raise pytest.Collector.CollectError(f"@pytest.mark.claims: its claims ledger was rejected: {first}")
     if marker is None or "claim" not in metafunc.fixturenames or claims_key not in metafunc.config.stash:
         return
     from claimbench import items

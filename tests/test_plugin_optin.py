@@ -303,6 +303,23 @@ def test_check_runs_with_pytests_plugin_autoload_off(author: pytest.Pytester) ->
     assert "1 failed, 2 passed" in finished.stdout
 
 
+def test_a_rejected_ledger_is_an_error_of_collecting_it_alone(author: pytest.Pytester) -> None:
+    """A ledger with a TODO left by ``claimbench init`` fails the sessions that collect it, as a syntax error fails
+    its module's: a unit test named on the command line still runs; ``claimbench check`` fails in one line."""
+    (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("value = 40\n", 'value = "TODO: how many"\n'))
+    (author.path / "tests").mkdir()
+    (author.path / "tests" / "test_unit.py").write_text("def test_unit():\n    assert True\n", encoding="utf-8")
+    author.runpytest_subprocess("tests/test_unit.py").assert_outcomes(passed=1)
+    line = "claims ledger rejected: mine.toml: mine/params/tiny: value: TODO left by claimbench draft: how many"
+    everything = author.runpytest_subprocess()
+    assert everything.ret == pytest.ExitCode.INTERRUPTED
+    everything.stdout.fnmatch_lines(["*ERROR collecting claims/mine.toml*", line, "ERROR claims/mine.toml"])
+    finished = subprocess.run([str(Path(sys.executable).with_name("claimbench")), "check", "-p", "no:cacheprovider"],
+                              cwd=author.path, capture_output=True, text=True, check=False)
+    assert finished.returncode == pytest.ExitCode.INTERRUPTED, finished.stdout[-2000:] + finished.stderr
+    assert f"\n{line}\n" in finished.stdout
+
+
 def test_check_of_a_node_id_or_file_of_the_ledger_runs_that_alone(author: pytest.Pytester) -> None:
     """As plain pytest narrows to a node id, so does ``claimbench check``: the ledger is not added back whole."""
     command = [sys.executable, "-m", "claimbench.cli", "check", "-p", "no:cacheprovider", "--co", "-q"]
