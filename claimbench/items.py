@@ -267,7 +267,8 @@ class ClaimItem(pytest.Item):
         if self.config.option.fulltrace:
             return super().repr_failure(excinfo, style=style)
         excinfo.traceback = excinfo.traceback.cut(path=Path(__file__))
-        return super().repr_failure(excinfo, style="short" if self.config.option.tbstyle == "auto" else style)
+        style = style or self.config.option.tbstyle  # as a test function reads --tb, in every phase
+        return super().repr_failure(excinfo, style="short" if style == "auto" else style)
 
     def reportinfo(self) -> tuple[Path, int, str]:
         """The claim's ``id`` line (0-based, as pytest counts)."""

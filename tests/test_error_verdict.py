@@ -189,6 +189,16 @@ def test_an_error_reads_as_its_reason_and_a_crash_from_the_claim_on(project: pyt
     assert "_pytest" not in crash and "pluggy" not in crash and len(crash.splitlines()) < 30, crash
 
 
+def test_a_crash_in_set_up_follows_the_tb_option(project: pytest.Pytester) -> None:
+    """``--tb=line`` and ``--tb=native`` shape a ledger item's set-up crash as they shape a test function's."""
+    line = project.runpytest_subprocess("-k", "broken", "--tb=line").stdout.str()
+    crash = line.split("ERROR at setup of claim errors/params/broken")[1].split("claimbench verdicts")[0]
+    assert [text for text in crash.splitlines() if text.strip("-_ ")] == ["E   RuntimeError: model builder exploded"]
+    native = project.runpytest_subprocess("-k", "broken", "--tb=native").stdout.str()
+    crash = native.split("ERROR at setup of claim errors/params/broken")[1].split("claimbench verdicts")[0]
+    assert "Traceback (most recent call last):" in crash and "errmodels.py" in crash, crash
+
+
 @pytest.mark.parametrize("test_file", [None, "measured in set-up"])
 def test_an_error_of_ours_is_an_error_in_junit_xml_too(project: pytest.Pytester, test_file: str | None) -> None:
     """A claim we could not measure is an error for every reader of the run, JUnit XML's CI dashboards included:
