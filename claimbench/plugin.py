@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 claims_key = pytest.StashKey["list[Claim]"]()
 reports_key = pytest.StashKey["list[Report]"]()
 results_key: pytest.StashKey[Results] = pytest.StashKey()
-rejected_key = pytest.StashKey["list[str]"]()
-"""The problems of a ledger the loader rejected: a collection error of its files, not of the whole session."""
+rejected_key = pytest.StashKey["dict[Path, list[str]]"]()
+"""The problems of each ledger file the loader rejected: a collection error of that file, not of the whole session;
+its other files are collected as they would be."""
 
 MARKERS = {
     "claims(*kinds)": "parametrize the test's `claim` argument over the ledger's claims of these kinds",
@@ -183,14 +184,22 @@ def pytest_collection(session: pytest.Session) -> None:
     from claimbench import items, ledger, results
 
     ledger_path = config.stash[options.ledger_path_key]
-    try:
-        reports = ledger.load_reports(ledger_path)
-    except ledger.LedgerError as error:
-        if not (ledger_path.is_dir() or ledger_path.is_file()):  # no file to collect the error at
+    if not (ledger_path.is_dir() or ledger_path.is_file()):  # no file to collect its error at
+        try:
+            ledger.load_reports(ledger_path)
+        except ledger.LedgerError as error:
             raise pytest.UsageError(f"claims ledger rejected: {error}") from None
-        config.stash[rejected_key] = error.problems  # an error of the session that collects the ledger only
-        return
+    reports, rejected = [], {}
+    for file in sorted(ledger_path.glob("*.toml")) if ledger_path.is_dir() else [ledger_path]:
+        try:
+            reports += ledger.load_reports(file)
+        except ledger.LedgerError as error:  # an error of collecting this file only, as a module's syntax error
+            rejected[file.resolve()] = error.problems
+    if rejected:
+        config.stash[rejected_key] = rejected
     if not reports:
+        if rejected:
+            return
         raise pytest.UsageError(f"claims ledger {config.stash[options.ledger_path_key]}: no *.toml file in this "
                                 "folder: write one with `claimbench init` or `claimbench draft REPORT.md -o FILE`")
     _refuse_overwriting_sources(config, reports)
@@ -215,30 +224,19 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return None
     from claimbench import items
 
-    if rejected_key in config.stash:
-        return items.RejectedLedgerFile.from_parent(parent, path=file_path, problems=_problems_of(file_path, config))
-
+    if file_path.resolve() in config.stash.get(rejected_key, {}):
+        return items.RejectedLedgerFile.from_parent(parent, path=file_path,
+                                                    problems=config.stash[rejected_key][file_path.resolve()])
+    if claims_key not in config.stash:  # every file of the ledger was rejected
+        return None
     return items.LedgerFile.from_parent(parent, path=file_path, claims=config.stash[claims_key],
                                         settings=lambda: options.settings(config))
-
-
-def _problems_of(file_path: Path, config: pytest.Config) -> list[str]:
-    """The problems of a rejected ledger that name this file; those that name no file of the ledger go to its
-    first file, so that each problem is said once."""
-    ledger_path = config.stash[options.ledger_path_key].resolve()
-    names = [file.name for file in sorted(ledger_path.glob("*.toml"))] if ledger_path.is_dir() else [ledger_path.name]
-
-    def named(problem: str) -> str | None:
-        return next((name for name in names if problem.startswith(f"{name}:")), None)
-
-    return [problem for problem in config.stash[rejected_key]
-            if named(problem) == file_path.name or named(problem) is None and file_path.name == names[0]]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marker = metafunc.definition.get_closest_marker("claims")
     if marker is not None and "claim" in metafunc.fixturenames and rejected_key in metafunc.config.stash:
-        first = metafunc.config.stash[rejected_key][0]
+        first = next(iter(metafunc.config.stash[rejected_key].values()))[0]
         raise pytest.Collector.CollectError(f"@pytest.mark.claims: its claims ledger was rejected: {first}")
     if marker is None or "claim" not in metafunc.fixturenames or claims_key not in metafunc.config.stash:
         return
@@ -280,7 +278,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     wanted = any(options.path_setting(config, f"claims_{name}") for name in options.OUTPUTS)
     claimed = any(isinstance(item, claim_items.ClaimItem) or dict(item.user_properties).get(results.CLAIM_PROPERTY)
                   for item in items)
-    if not claimed and config.stash[claims_key] and (wanted or not items) and not (
+    if not claimed and config.stash[claims_key] and (wanted or not items) and rejected_key not in config.stash and not (
             _paths_given(config) or config.option.collectonly or config.getoption("lf", False) or _ignored(config)):
         ledger, count = config.stash[options.ledger_path_key], len(config.stash[claims_key])
         hidden = _norecursed(config)
@@ -522,8 +520,8 @@ class ClaimsSession:
             return
         collected = self.config.stash.get(results_key, None)
         targets = {name: options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS}
-        if collected is None or collected.empty or not any(targets.values()):
-            return  # a run that measured no claim leaves the files of the last one as they are
+        if collected is None or collected.empty or not any(targets.values()) or rejected_key in self.config.stash:
+            return  # a run that measured no claim, or not every file's, leaves the files of the last one as they are
         from claimbench import environment, items, report, results
 
         stale = self.config.stash.get(items.STALE, {})
@@ -569,10 +567,13 @@ class ClaimsSession:
         option = self.config.option
         if collected is None or option.collectonly or option.setupplan or option.setuponly:  # no claim was measured
             return
+        wanted = any(options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS)
         if collected.empty:
-            if any(options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS):
+            if wanted:
                 terminalreporter.write_line("claimbench: no claim ran, so no file was written")
             return
+        if wanted and rejected_key in self.config.stash:
+            terminalreporter.write_line("claimbench: a ledger file was rejected, so no file was written")
         from claimbench import report, results, verdict
 
         records = collected.records()

@@ -320,6 +320,20 @@ def test_a_rejected_ledger_is_an_error_of_collecting_it_alone(author: pytest.Pyt
     assert f"\n{line}\n" in finished.stdout
 
 
+def test_a_rejected_ledger_file_leaves_the_others_collected_and_writes_nothing(author: pytest.Pytester) -> None:
+    """A rejected file is an error of its own collection: the ledger's other files still yield their claims (one of
+    them named on the command line runs alone), and no result file is written while one file's claims go unjudged."""
+    (author.path / "claims" / "bad.toml").write_text(LEDGER.replace("value = 40\n", 'value = "TODO: how many"\n'))
+    alone = author.runpytest_subprocess("claims/mine.toml")
+    alone.assert_outcomes(passed=2, failed=1)
+    assert not (author.path / "out").exists()
+    everything = author.runpytest_subprocess("--continue-on-collection-errors")
+    everything.assert_outcomes(passed=2, failed=1, errors=1)
+    everything.stdout.fnmatch_lines(["*ERROR collecting claims/bad.toml*", "claims ledger rejected: bad.toml: *",
+                                     "claimbench: a ledger file was rejected, so no file was written"])
+    assert not (author.path / "out").exists()
+
+
 def test_check_of_a_node_id_or_file_of_the_ledger_runs_that_alone(author: pytest.Pytester) -> None:
     """As plain pytest narrows to a node id, so does ``claimbench check``: the ledger is not added back whole."""
     command = [sys.executable, "-m", "claimbench.cli", "check", "-p", "no:cacheprovider", "--co", "-q"]
