@@ -1,0 +1,461 @@
+"""The claims of one markdown table of a report: one per cell with a digit (its number read under its column
+header, or its row label in a transposed table, with the spread, scale and unit its neighbours print), and the
+numbers a row label states; each with the TODOs only the author can fill in (model, count, input, ...), an input
+size read where the text around it prints one. `claimbench draft` (draft.py) writes them; its candidate claims of
+the running text and of model summaries take their TODOs and byte-scale notes from here. Torch-free.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from claimbench import draft_text, draft_values, numerals, vocab
+from claimbench.column_units import caption_scale, unit_column, unit_row
+from claimbench.draft_values import PERCENT_KINDS, TRAINED, UNIT_TODOS
+from claimbench.kind_words import guess_kind, unit_kind, unit_kinds, unknown_kind, unmeasured, words_of
+from claimbench.markdown_tables import Table, slug, unique
+from claimbench.toml_lines import Guess, todo, toml
+
+__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "UNREAD", "Context", "byte_scale", "model_todo", "per_layer", "table_claims",
+           "todos"]
+
+INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
+                  "is registered with its input size, or for a checkpoint's size")
+"""The input a claim that runs the model needs, where the report's text around it names none."""
+
+# (field, TODO text, the kinds or layer quantities that take it), in the order they are written.
+_TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("layer", todo("submodule path, e.g. layer3"), ("layer",)),
+    ("count", todo("parameter count convention", vocab.PARAM_COUNTS), ("params",)),
+    ("count", todo("MAC convention", vocab.MAC_COUNTS), ("macs",)),
+    ("layout", todo("output shape layout", vocab.LAYOUTS), ("output_shape",)),
+    ("size", todo("size convention", vocab.SIZES), ("size",)),
+    ("input", INPUT_SIZE, ("macs", "layer", "size")),
+    ("dataset", todo("dataset", vocab.DATASETS), TRAINED),
+    ("split", todo("split", vocab.SPLITS), vocab.METRIC_KINDS),
+    ("statistic", todo("statistic", vocab.STATISTICS), vocab.TRAINING_KINDS),
+    ("hardware", todo("the machine the author timed on"), ("epoch_time",)),
+    ("recipe", todo("recipe name, of a [recipe.<name>] table (one is drafted above)"), TRAINED),
+)
+UNREAD = todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
+"""The value of a cell the draft could not read: its claim is written commented out."""
+FLOPS_COUNT = todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
+"""The count of a number printed as FLOPs: a multiply-add is one FLOP in most tables, two in others."""
+_RESOLUTION = re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*(\d{1,4})(?:\s*[x×]\s*(\d{1,4}))?(?:\s*px)?(?!\w|\.\d)")
+"""An image size: "224x224", "(224×224)", "3x32x32", "32x32x3", "28 x 28 px"."""
+_SMALLEST_INPUT = 16
+"""Sides below this are kernels and pools ("3x3", "2x2"), not inputs."""
+
+
+@dataclass
+class Context:
+    """Per-draft settings and the ids handed out so far."""
+
+    slug: str
+    source: str | None
+    ids: set[str] = field(default_factory=set)
+
+
+def per_layer(table: Table) -> bool:
+    """Whether the table's rows are the layers of one model (its first column names layers)."""
+    return bool(table.columns) and "layer" in words_of(table.columns[0])
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A table cell with a digit (or one number of it, ``part``), and the header that names its kind and unit."""
+
+    row: int
+    index: int
+    """Its column's."""
+    printed: str
+    header: str
+    """Its column header; in a transposed table (``_transposed``), its row label."""
+    number: numerals.Number | None
+    part: str | None = None
+    """The part of the cell its number is, where the cell prints more ("90.87" of "90.87 (+0.73)")."""
+    aside: Guess | None = None
+    """Its ``partial``, with a comment on the rest of the cell."""
+    note: str | None = None
+    """What the author must say of it: which of the cell's numbers it is."""
+
+
+def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
+    """One claim per numeric cell, plus the numbers a row label states as claims; a cell with a digit but no
+    number the draft can read ("3 of 5", "16x16x32") gets a claim whose value is ``UNREAD``."""
+    of_layers, repeated, transposed = per_layer(table), _repeated(table), _transposed(table)
+    cells = _cells(table, transposed)
+    every = [cell for row in cells.values() for cell in row]
+    fractions = _line_cells(every, transposed, (*PERCENT_KINDS, None), draft_values.fractions)
+    counted = _line_cells(every, transposed, ("params", "macs"), _unitless_counts)
+    timed = _line_scales(every, transposed, ("epoch_time",))
+    for row_index, row in enumerate(table.rows):
+        label = row[0] if row else ""
+        around = _row_texts(table, row, of_layers)
+        claims = list(_label_claims(table, label, around, context))
+        whole_model = of_layers and "total" in words_of(numerals.plain_text(label))
+        for cell in cells.get(row_index, []):
+            column = table.columns[cell.index]
+            clash = _clash(cell, transposed)
+            quantity = clash.kind if clash else _quantity(cell.header, cell.number, cell.part or cell.printed)
+            kind = _kind(quantity, of_layers and not whole_model)
+            scale = timed.get((cell.row, cell.index)) or caption_scale(table.captions, quantity)
+            note = ". ".join(filter(None, (cell.note, clash.note if clash else None))) or None
+            claim = _cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
+                                (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
+                                note=note, fraction=(cell.row, cell.index) in fractions,
+                                counted=(cell.row, cell.index) in counted, scale=scale)
+            claims.append(claim | {"kind": todo("kind", clash.kinds)} if clash and not kind else claim)
+        yield from map(functools.partial(_addressable, repeated), claims)
+
+
+@dataclass(frozen=True)
+class _Clash:
+    """A cell whose own unit (or noun) names other kinds than its header does: "2.2M" under "Top-1 (%)"."""
+
+    kinds: tuple[str, ...]
+    """The kinds its unit (or noun) may be."""
+    kind: str | None
+    """The one of them it is, where that is clear: "12 MB" is a size; "2.2M" is a count or a size, "45%" one of
+    four kinds, "12 s" an epoch's time only where the cell says per epoch."""
+    note: str
+    """A TODO that says the cell and its header disagree."""
+
+
+def _clash(cell: _Cell, transposed: bool) -> _Clash | None:
+    """How the unit the cell prints itself (or the noun after it, "1.2M params") contradicts the kind its header
+    (a transposed table's row label) names; None where they agree, or either names none. A clash is never drafted
+    as the header's kind at the cell's scale ("2.2M" under "Top-1 (%)": no accuracy at scale 1e6)."""
+    printed = cell.part or cell.printed
+    header_kind, own = guess_kind(cell.header), numerals.parse(printed)
+    if header_kind is None or own is None or own.unit is None or isinstance(own.value, list):
+        return None
+    text = numerals.plain_text(printed)
+    noun = re.search(numerals.NOUN, text)
+    named = guess_kind(noun.group()) if noun else None
+    kinds = (named,) if named else unit_kinds(own.unit)
+    if header_kind in kinds:
+        return None
+    kind = kinds[0] if len(kinds) == 1 and (kinds[0] != "epoch_time" or unit_kind(own.unit, text)) else None
+    header = f"{'row label' if transposed else 'column header'} {numerals.plain_text(cell.header)!r}"
+    return _Clash(kinds, kind, todo(f"the cell and its header disagree: {text!r} reads as {' or '.join(kinds)}, "
+                                    f"its {header} names {header_kind}; give the kind and scale the number is, or "
+                                    "delete this claim"))
+
+
+def _transposed(table: Table) -> bool:
+    """Whether the table's rows are its metrics and its columns its models: no column header but the first names
+    a kind, and a column of units (``unit_column``) gives each row its unit, or half its row labels at least name
+    one, with no number ("Parameters", "Test accuracy"; not "ResNet (11M params)", a model's), two kinds at least
+    among them (an ablation's "Focal loss", "Mixed precision" rows name methods, of one kind each)."""
+    if per_layer(table) or any(guess_kind(column) for column in table.columns[1:]):
+        return False
+    if unit_column(table.columns, table.rows):
+        return True
+    kinds = [kind for row in table.rows if row and not re.search(r"\d", row[0]) and (kind := guess_kind(row[0]))]
+    return len(set(kinds)) >= 2 and 2 * len(kinds) >= len(table.rows)
+
+
+def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
+    """The cells with a digit, by row; their numbers read under their column header (with the unit a row of units
+    under it prints, a row that holds no claim), or in a ``transposed`` table under their row label (with the unit
+    its cell of a column of units prints, a column that holds no claim)."""
+    found: dict[int, list[_Cell]] = {}
+    headers = None if transposed else unit_row(table.columns, table.rows)
+    units = unit_column(table.columns, table.rows) if transposed else None
+    for row_index, row in enumerate(table.rows[1:] if headers else table.rows, start=1 if headers else 0):
+        label = f"{row[0]} ({units[1][row_index]})" if units and units[1][row_index] else row[0] if row else ""
+        for index, (column, printed) in enumerate(zip((headers or table.columns)[1:], row[1:]), start=1):
+            if units and index == units[0]:
+                continue
+            header = label if transposed else column
+            number = numerals.parse(printed, header)
+            cell = _Cell(row_index, index, printed, header, number)
+            if number is None and (parts := _parts(cell)):
+                found.setdefault(row_index, []).extend(parts)
+            elif number is not None or re.search(r"\d", numerals.plain_text(printed)):
+                found.setdefault(row_index, []).append(cell)
+    return found if transposed else {row: _with_spreads(table.columns, cells) for row, cells in found.items()}
+
+
+_SPREAD_WORD = r"std\.?(?:\s*dev\.?)?|s\.?d\.?|stdev|standard\s+deviation|σ"
+_SPREAD_HEADER = re.compile(rf"(?:(?:±|\+/?-)\s*(?:{_SPREAD_WORD})?|{_SPREAD_WORD})(?:\s*[(\[][^()\[\]]*[)\]])?",
+                            re.IGNORECASE)
+"""A column header that names a spread and nothing else: "±", "+/-", "std", "SD", "± std", "σ (%)"."""
+
+
+def _with_spreads(columns: list[str], cells: list[_Cell]) -> list[_Cell]:
+    """A row's cells, each number in a spread's column ("±", "std": ``_SPREAD_HEADER``) read as the spread of the
+    number in the column to its left, as "84.6 ± 0.5" in one cell is, and no claim of its own; a spread cell stays
+    where that number, or its own, is no plain one (a bound, a range, a shape, a part, in another unit)."""
+    by_column = {cell.index: cell for cell in cells if cell.part is None}
+    kept, spread_of = [], {}
+    for cell in cells:
+        left = by_column.get(cell.index - 1)
+        spread = numerals.parse(re.sub(r"^\s*(?:±|\+/?-)\s*", "", cell.printed))  # in its own unit: "0.3%", "0.3"
+        if (cell.part is None and left is not None and left.number is not None and spread is not None
+                and _SPREAD_HEADER.fullmatch(numerals.plain_text(columns[cell.index]).strip())
+                and _plain(left.number) and _plain(spread) and isinstance(spread.value, (int, float))
+                and spread.value >= 0 and spread.unit in (None, left.number.unit)):
+            spread_of[left.index] = spread.value
+        else:
+            kept.append(cell)
+    return [dataclasses.replace(cell, number=dataclasses.replace(cell.number, spread=spread_of[cell.index]))
+            if cell.index in spread_of and cell.number is not None else cell for cell in kept]
+
+
+def _plain(number: numerals.Number) -> bool:
+    """Whether ``number`` is one value, with no bound and no spread of its own."""
+    return isinstance(number.value, (int, float)) and not number.bound and number.spread is None
+
+
+def _parts(cell: _Cell) -> list[_Cell]:
+    """The number of a cell that prints a signed change after it ("90.87 (+0.73)": a difference from another row,
+    neither its band nor a claim of its kind), or the numbers of one that prints several split by slashes ("2.2M /
+    3.4M", each with a TODO to say which it is), each as a part of the cell; none where its text is no such thing,
+    or its slashes part numbers of no kind, unit or decimals ("3/5")."""
+    if (split := numerals.change(cell.printed)) and (number := numerals.parse(split[0], cell.header)) is not None:
+        aside = Guess(True, f"its cell's {split[1]!r} is a change from another row, not its band: no claim drafted")
+        return [dataclasses.replace(cell, number=number, part=split[0], aside=aside)]
+    texts = re.split(r"\s*/\s*", cell.printed.strip())
+    numbers = [number for text in texts if (number := numerals.parse(text, cell.header)) is not None
+               and not isinstance(number.value, list)]
+    if len(texts) < 2 or len(numbers) < len(texts):
+        return []
+    if not guess_kind(cell.header) and not any(number.unit or number.digits for number in numbers):
+        return []
+    note = todo(f"its cell prints {len(texts)} numbers ({numerals.plain_text(cell.printed)}): say which this one is "
+                "(its model, split, count, ...), or delete this claim")
+    return [dataclasses.replace(cell, number=number, part=text, note=note) for text, number in zip(texts, numbers)]
+
+
+def _lines(cells: list[_Cell], transposed: bool, kinds: tuple[str | None, ...]
+           ) -> list[list[tuple[_Cell, numerals.Number]]]:
+    """The cells with a number, and their numbers, of each column (each row, where ``transposed``) whose header
+    names one of ``kinds`` (None: no kind, nor anything claimbench does not measure): a column prints its numbers
+    in one unit."""
+    lines: dict[int, list[tuple[_Cell, numerals.Number]]] = {}
+    for cell in cells:
+        kind = guess_kind(cell.header)
+        if cell.number is not None and kind in kinds and (kind or not unmeasured(words_of(cell.header))):
+            lines.setdefault(cell.row if transposed else cell.index, []).append((cell, cell.number))
+    return list(lines.values())
+
+
+def _line_cells(cells: list[_Cell], transposed: bool, kinds: tuple[str | None, ...],
+                printed_so: Callable[[list[numerals.Number]], bool]) -> set[tuple[int, int]]:
+    """(row, column index) of the cells of each line of ``kinds`` (``_lines``) whose numbers are ``printed_so``."""
+    return {(cell.row, cell.index) for line in _lines(cells, transposed, kinds)
+            if printed_so([number for _, number in line]) for cell, _ in line}
+
+
+def _line_scales(cells: list[_Cell], transposed: bool, kinds: tuple[str, ...]) -> dict[tuple[int, int], Guess]:
+    """(row, column index) of the numbers with no unit of each line of ``kinds`` (``_lines``), and the scale of the
+    one unit its other numbers print, with a comment: "1.15" below "1.15s" and "1.12s" is in seconds."""
+    scales = {}
+    for line in _lines(cells, transposed, kinds):
+        printed = {number.unit for _, number in line if number.unit}
+        if len(printed) == 1:
+            unit = min(printed)
+            scale = Guess(numerals.UNITS[unit], f"in {unit}, as the {'row' if transposed else 'column'} prints it")
+            scales |= {(cell.row, cell.index): scale for cell, number in line if not number.unit}
+    return scales
+
+
+def _unitless_counts(numbers: list[numerals.Number]) -> bool:
+    """Whether a column of parameter or MAC counts prints them in a unit it does not name: one number at least with
+    decimals and no unit ("101.8" beside "93": thousands, both)."""
+    return any(number.unit is None and not number.bound and number.digits for number in numbers)
+
+
+def _repeated(table: Table) -> set[str]:
+    """The table's repeated column headers and row labels, in words: a cell is found by its row label and column
+    header, so these leave a cell ambiguous."""
+    columns, labels = Counter(table.columns), Counter(row[0] for row in table.rows if row)
+    return {*(f"column {c!r}" for c, n in columns.items() if n > 1), *(f"row label {r!r}" for r, n in labels.items()
+                                                                        if n > 1)}
+
+
+def _addressable(repeated: set[str], claim: dict[str, object]) -> dict[str, object]:
+    """The claim, its ``cell`` a TODO where a repeated column header or row label (``_repeated``) leaves it
+    ambiguous."""
+    _, label, column = claim["cell"]  # type: ignore[misc]
+    ambiguous = [what for what in (f"column {column!r}", f"row label {label!r}") if what in repeated]
+    if not ambiguous:
+        return claim
+    return {**claim, "cell": f"TODO: the table repeats its {' and its '.join(ambiguous)}, so no cell address finds "
+                             f"{toml(claim['cell'])}: delete this line and keep the [[table]] as printed (the claim's "
+                             f"printed is then looked for anywhere in the report)"}
+
+
+def _row_texts(table: Table, row: list[str], of_layers: bool) -> tuple[str, ...]:
+    """Where a row's input size may be printed, nearest first: its cells under an input or resolution header, its
+    label (a model's, not a layer's), the table's title."""
+    inputs = [cell for column, cell in zip(table.columns, row) if {"input", "resolution"} & set(words_of(column))]
+    return (*inputs, *([] if of_layers or not row else [row[0]]), table.title)
+
+
+def _quantity(column: str, number: numerals.Number | None, printed: str = "") -> str | None:
+    """What a cell measures: an output shape for a shape, else the column header's kind; a time per epoch where
+    the header names none and the cell ``printed`` says so ("2.4s/epoch" under "Training time")."""
+    kind = guess_kind(column)
+    if number is not None and isinstance(number.value, list):
+        return "output_shape"
+    if kind is None and number is not None and re.search(rf"{numerals.PER_EPOCH}\W*$", numerals.plain_text(printed)):
+        return "epoch_time"
+    return None if kind == "output_shape" else kind
+
+
+def _kind(quantity: str | None, layer_row: bool) -> str | None:
+    """A layer claim for a shape, and for params or MACs in a per-layer table's layer row."""
+    if quantity == "output_shape" or (layer_row and quantity in ("params", "macs")):
+        return "layer"
+    return quantity
+
+
+def _cell_claim(
+    table: Table,
+    cell: tuple[str, str, str],
+    number: numerals.Number | None,
+    kinds: tuple[str | None, str | None],
+    around: tuple[str, ...],
+    context: Context,
+    partial: str | None = None,
+    *,
+    header: str | None = None,
+    fraction: bool = False,
+    counted: bool = False,
+    scale: Guess | str | None = None,
+    aside: Guess | None = None,
+    note: str | None = None,
+) -> dict[str, object]:
+    """The claim of one table cell (or of its part ``partial``: a label's, or a cell's); ``UNREAD`` without a number.
+    ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
+    its kind, if not its column (a transposed table's row label); ``fraction``: its column (or row) prints a
+    percentage as a fraction of 1; ``counted``: its column (or row) prints counts in a unit it does not name;
+    ``scale``: of the unit its column's (or row's) other numbers print, or the text above its table names (a TODO
+    where it names several), where it prints none; ``aside``: its ``partial``, with a comment on the rest of the
+    cell; ``note``: what the author must say of it."""
+    label, column, printed = cell
+    header = header or column
+    kind, quantity = kinds
+    name = "/".join([kind or "claim", table.id, slug(label) or "row", slug(column) or "column"])
+    claim: dict[str, object] = {"id": unique(name, context.ids), "kind": kind or unknown_kind(header)}
+    if kind == "layer":
+        claim["quantity"] = quantity or "TODO: params | macs | output_shape"
+    line = "the row" if header != column else "the column"
+    unnamed = False  # a whole number in a unit nobody names (or in one but the base one) is a rounding to it
+    if number is None:
+        claimed: dict[str, object] = {"value": UNREAD}
+    elif scale is not None and number.unit is None:
+        claimed = draft_values.as_printed(number, scale)
+        unnamed = not isinstance(scale, Guess) or scale.value != 1.0
+    else:
+        named = bool(re.search(numerals.NOUN, numerals.plain_text(partial or printed)))  # "<100 params"
+        claimed = draft_values.claimed(number, quantity, line if fraction else None, counted, named)
+        unnamed = claimed.get("scale") in UNIT_TODOS
+    asked = todos(kind, quantity, f"{header} {partial or printed}", around)
+    claim |= {"model": model_todo(context), **asked, **claimed}
+    claim["printed"] = partial or printed
+    if partial:
+        claim["partial"] = aside or True
+    claim["cell"] = [table.id, label, column]
+    where = f"{table.title}, row {label}"
+    claim["source"] = f"{context.source}, {where}" if context.source else where
+    if number is not None:
+        claim |= draft_values.tolerance_keys(number, kind, fraction, unnamed)
+    if kind == "size" and number is not None:
+        note = ". ".join(filter(None, (note, byte_scale(number, scale, (header, partial or printed, *(
+            text for _, text in table.captions))))))
+    if note:
+        claim["note"] = f"{note}. {claim['note']}" if "note" in claim else note
+    return claim
+
+
+_DECIMAL_BYTES = re.compile(r"decimal|(?<!\w)SI(?!\w)|10\s*(?:\^|\*\*)\s*[369](?!\d)|10[³⁶⁹]"
+                            r"|(?<![\w.])1e\+?0?[369](?!\d)|(?<![\d,.])1[,\s]?000(?:[,\s]?000){0,2}\s*bytes",
+                            re.IGNORECASE)
+"""Words that say a "KB", "MB" or "GB" counts in powers of 1000: "decimal", "SI", "10^6", "1e6", "1,000,000 bytes"."""
+
+
+def byte_scale(number: numerals.Number, scale: Guess | str | None, texts: tuple[str, ...]) -> str | None:
+    """A note TODO for a size in "KB", "MB" or "GB" (its own, its header's or its caption's ``scale``), which a report
+    may count in powers of 1000 (as drafted, and as torchinfo prints) or of 1024 (torchvision's "File size" of
+    resnet18, 44.7 MB, is 46,830,571 bytes): a size right in one is refuted in the other. None where it is in
+    another unit, or one of ``texts`` (its header, its printed text, the text above its table, its sentence) says
+    the unit is decimal."""
+    if number.unit is not None:
+        decimal, *others = numerals.scales(number.unit, "size")
+        if not others:
+            return None
+    elif isinstance(scale, Guess) and isinstance(scale.value, float) and scale.value in (1e3, 1e6, 1e9):
+        decimal = scale.value
+    else:
+        return None
+    if any(_DECIMAL_BYTES.search(numerals.plain_text(text)) for text in texts):
+        return None
+    power = round(math.log(decimal, 1000))
+    unit, binary = number.unit or "KMG"[power - 1] + "B", 1024 ** power
+    return todo(f"is {unit!r} here 1e{3 * power} bytes (scale = 1e{3 * power}, as drafted; torchinfo counts so) or "
+                f"2^{10 * power} = {binary} bytes (scale = {binary}, {'KMG'[power - 1]}iB; torchvision's 'File size', "
+                "Keras' summary and ls -h count so)? A size right in one is refuted in the other: make the claim count "
+                "in the one the report means, then write here where it says so")
+
+
+def _label_claims(table: Table, label: str, around: tuple[str, ...], context: Context
+                  ) -> Iterator[dict[str, object]]:
+    """A label's number that is clearly a claim: "113K parameters" (partial) or "<100K" (a bound)."""
+    column = table.columns[0] if table.columns else ""
+    for mention in draft_text.mentions(label):
+        if mention.noun or mention.number.bound:
+            kind = guess_kind(mention.noun or "") or unit_kind(mention.unit, label)
+            kind = kind or guess_kind(column)
+            partial = None if mention.printed == label else mention.printed
+            yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), around, context, partial)
+
+
+def model_todo(context: Context) -> str:
+    """The model reference only the author can give."""
+    return f"TODO: model reference ({context.slug}.<name>, torchvision:<name>, package.module:builder)"
+
+
+def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...]) -> dict[str, object]:
+    """The TODO fields of a claim of this kind (and layer quantity), its number printed under ``header`` (a column,
+    or the noun after it in the text): FLOPs ask which count they are, and an input size printed in one of the
+    texts ``around`` it (nearest first) is its input."""
+    roles = {kind, quantity}
+    asked: dict[str, object] = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
+    if "count" in asked and "macs" in roles and _counts_flops(header):
+        asked["count"] = FLOPS_COUNT
+    if "input" in asked and (shape := next(filter(None, map(_input_shape, around)), None)):
+        asked["input"] = shape
+    return asked
+
+
+def _input_shape(text: str) -> Guess | None:
+    """The [C, H, W] an image size in ``text`` gives ("224x224" -> [3, 224, 224], "3x32x32", "32x32x3"), with a
+    comment on where it was read and what was assumed; None without one."""
+    for match in _RESOLUTION.finditer(numerals.plain_text(text)):
+        sides = [int(side) for side in match.groups() if side is not None]
+        if len(sides) == 2:
+            shape, assumed = [3, *sides], "; 3 channels assumed (1 for grayscale)"
+        elif sides[0] in (1, 3) or sides[2] in (1, 3):
+            shape, assumed = (sides if sides[0] in (1, 3) else [sides[2], *sides[:2]]), ""
+        else:
+            continue
+        if min(shape[1:]) >= _SMALLEST_INPUT:
+            comment = f"read from {match.group()!r}{assumed}; delete if the model is registered with its input size"
+            return Guess(shape, comment)
+    return None
+
+
+def _counts_flops(header: str) -> bool:
+    """Whether ``header`` counts FLOPs ("GFLOPs", "FLOPs (G)"), which are one or two per multiply-add."""
+    return any(re.fullmatch(r"[kmgbt]?flops?", word) for word in words_of(header))
+
