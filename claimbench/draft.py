@@ -186,15 +186,18 @@ def _candidate_lines(candidates: list[tuple[str, list[dict[str, object]]]]) -> l
 
 
 def _summary_lines(code: list[tuple[str | None, str]], context: Context) -> list[str]:
-    """Commented-out candidate claims for the totals of the model summaries in code blocks, each under its line."""
+    """Commented-out candidate claims for the totals of the model summaries in code blocks, each under its line; the
+    input of those that take one is the summary's, where it states one (``model_summaries.input_shape``)."""
     lines: list[str] = []
     for section, text in code:
+        shape = model_summaries.input_shape(text)
         for total in model_summaries.totals(text):
             where = f"section '{section}', code block" if section else "introduction, code block"
+            asked = draft_tables.todos(total.kind, total.kind, total.line, ())
             claim: dict[str, object] = {
                 "id": unique(f"{total.kind}/code/{slug(section or '') or 'top'}", context.ids),
                 "kind": total.kind, "model": draft_tables.model_todo(context),
-                **draft_tables.todos(total.kind, total.kind, total.line, ()),
+                **asked, **({"input": shape} if shape and "input" in asked else {}),
                 **total.keys, **draft_values.claimed(total.number, total.kind), "printed": total.printed,
                 "source": f"{context.source}, {where}" if context.source else where,
                 **draft_values.tolerance_keys(total.number, total.kind), **({"note": total.note} if total.note else {})}

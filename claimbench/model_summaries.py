@@ -1,6 +1,7 @@
 """The totals a model summary prints in a report's code block, Keras's `model.summary()` ("Total params:
 1,234,567", "Trainable params: ...") and torchinfo's ("Total mult-adds (M): 1.81", "Estimated Total Size (MB):
-87.11"), each with the kind and convention its words name; a code block's other numbers are no claims. Torch-free.
+87.11"), each with the kind and convention its words name, and the input torchinfo's "Input Shape" column states; a
+code block's other numbers are no claims. Torch-free.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from claimbench import numerals
 from claimbench.toml_lines import Guess, todo
 
-__all__ = ["Total", "totals"]
+__all__ = ["Total", "input_shape", "totals"]
 
 _TOTAL = re.compile(rf"^[ \t]*(?P<what>Total params|Trainable params|Total mult-adds|Estimated Total Size|Params size)"
                     rf"[ \t]*(?:\((?P<unit>[^()\n]*)\))?[ \t]*:[ \t]*(?P<number>{numerals.NUMBER})(?![\w.])",
@@ -25,6 +26,12 @@ _OPTIMIZER = re.compile(r"^[ \t]*Optimizer params[ \t]*:", re.MULTILINE | re.IGN
 """Keras 3's line of the optimizer's slots, in a summary printed after ``fit``: its "Total params" counts them."""
 _BATCH = re.compile(r"\[\s*(\d+)\s*,\s*\d")
 """The first dimension of the first shape torchinfo prints ("[1, 64, 16, 16]"): the batch it summarised."""
+_HEADER = re.compile(r"^.*Layer \(type.*$", re.MULTILINE)
+"""A summary's header line, which names its columns."""
+_FIRST_ROW = re.compile(r"\n(?:[ \t]*(?:=+|-+|_+)?[ \t]*\n)*(?P<row>.*)")
+"""The first row under a header: the model's own, past the rules and blank lines."""
+_IMAGE = re.compile(r"\[\s*\d+\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\](?!\S)")
+"""A batch of images as torchinfo prints its shape, [B, C, H, W]: "[1, 3, 224, 224]"."""
 _PER_BATCH = ("macs", "size")
 """The totals torchinfo counts for the whole batch: claimbench measures one image."""
 
@@ -63,6 +70,25 @@ def totals(code: str) -> list[Total]:
         found.append(Total(code[match.start() : end if end >= 0 else None].strip(), match["number"], number, *read,
                            note))
     return found
+
+
+def input_shape(code: str) -> Guess | None:
+    """The [C, H, W] the summaries in the code block ``code`` state as their model's input: the shape under
+    torchinfo's "Input Shape" header in the first row (the whole model's), less its batch, with a comment that says
+    so; None where a summary prints no such column, its input is no batch of images, or two summaries differ."""
+    shapes = set()
+    for header in _HEADER.finditer(code):
+        column = header.group().find("Input Shape")
+        row = _FIRST_ROW.match(code, header.end())
+        image = _IMAGE.match(row["row"], column) if column >= 0 and row else None
+        if image is None:
+            return None
+        shapes.add((image.group(), tuple(int(side) for side in image.groups())))
+    if len(shapes) != 1:
+        return None
+    ((printed, shape),) = shapes
+    return Guess(list(shape), f"read from torchinfo's 'Input Shape' {printed}, less its batch; delete if the model "
+                              "is registered with its input size")
 
 
 def _read(what: str, named: str, library: str | None, none_frozen: bool, optimizer: bool

@@ -886,6 +886,48 @@ def test_a_model_summary_in_a_code_block_gives_candidate_claims_of_its_totals(tm
     assert '# count   = "trainable"  # the summary\'s \'Trainable params\'' in unknown
 
 
+_TORCHINFO_INPUTS = """\
+Layer (type:depth-idx)                   Input Shape               Output Shape              Param #
+===================================================================================================================
+Sequential                               [1, 3, 32, 32]            [1, 10]                   --
+├─Conv2d: 1-1                            [1, 3, 32, 32]            [1, 8, 30, 30]            224
+├─Linear: 1-3                            [1, 7200]                 [1, 10]                   72,010
+===================================================================================================================
+Total params: 72,234
+Total mult-adds (M): 0.27
+Input size (MB): 0.01
+Params size (MB): 0.29
+Estimated Total Size (MB): 0.36
+"""
+
+
+def _summary_inputs(summary: str) -> dict[str, object]:
+    """The ``input`` of each candidate claim of the totals of the model summary ``summary``, by its line."""
+    ledger = draft(f"# R\n\n```\n{summary}```\n", slug="d", source=None)
+    section = ledger.split("# --- Totals of model summaries in code blocks: candidate claims, commented out. ---\n")[1]
+    blocks = [re.sub(r"^# ", "", block, flags=re.MULTILINE) for block in section.strip().split("\n\n")]
+    claims = {block.splitlines()[0]: tomllib.loads(block.split("\n", 1)[1])["claim"][0] for block in blocks}
+    return {line: claim.get("input") for line, claim in claims.items()}
+
+
+def test_a_torchinfo_summary_that_prints_its_input_shape_gives_its_totals_their_input() -> None:
+    """torchinfo's "Input Shape" column states the input of its first row, the whole model: its MACs and sizes took
+    an input TODO all the same; they now take it, less the batch. A summary that prints no such column, or an input
+    that is no [C, H, W] image, keeps the TODO."""
+    inputs = _summary_inputs(_TORCHINFO_INPUTS)
+    assert inputs == {"Total params: 72,234": None, "Total mult-adds (M): 0.27": [3, 32, 32],
+                      "Params size (MB): 0.29": [3, 32, 32], "Estimated Total Size (MB): 0.36": [3, 32, 32]}
+    reordered = _TORCHINFO_INPUTS.replace("Input Shape               Output Shape              Param #",
+                                          "Output Shape              Param #                   Input Shape").replace(
+        "[1, 3, 32, 32]            [1, 10]                   --", "[2, 10]                   --                        "
+        "[2, 1, 28, 28]")
+    assert _summary_inputs(reordered)["Total mult-adds (M): 0.27"] == [1, 28, 28]  # the batch of 2 dropped
+    assert set(_summary_inputs(_TORCHINFO_SUMMARY).values()) == {None, INPUT_SIZE}  # no "Input Shape" column
+    flat = _TORCHINFO_INPUTS.replace("[1, 3, 32, 32]            [1, 10]", "[1, 784]                  [1, 10]")
+    assert _summary_inputs(flat)["Total mult-adds (M): 0.27"] == INPUT_SIZE  # an MLP's: no [C, H, W]
+    twice = _summary_inputs(f"{_TORCHINFO_INPUTS}{_TORCHINFO_INPUTS.replace('3, 32, 32', '3, 64, 64')}")
+    assert set(twice.values()) == {None, INPUT_SIZE}  # two models' summaries in one block: whose input?
+
 def test_a_footnote_marker_after_a_number_is_no_part_of_it() -> None:
     columns = ["Model", "Top-1 (%)", "Params"]
     rows = [["A", "**80.1**\\*", "11.3M†"], ["B", "91.2<sup>1</sup>", "688<sup>‡</sup>"],
