@@ -28,7 +28,7 @@ from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND
                                      UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND)
 from claimbench.kind_words import UNKNOWN_KIND, guess_kind
 from claimbench.markdown_tables import Table, slug, unique
-from claimbench.toml_lines import keys, todo, toml
+from claimbench.toml_lines import Guess, keys, todo, toml
 
 __all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE",
            "PERCENT_KINDS", "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND",
@@ -211,19 +211,21 @@ def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, 
     kind = guess_kind(mention.noun) if mention.noun else draft_text.nearest_kind(sentence, mention)
     fraction = kind in PERCENT_KINDS and not mention.near and draft_values.fractions([mention.number])
     where = f"section '{section}'" if section else "introduction"
+    sized = draft_tables.byte_scale(mention.number, None, (sentence,)) if kind == "size" else None
+    claimed = draft_values.as_printed(mention.number, sized) if isinstance(sized, Guess) else draft_values.claimed(
+        mention.number, kind, "it" if fraction else None, named=bool(mention.noun))
     claim: dict[str, object] = {
         "id": unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
         "kind": kind or UNKNOWN_KIND,
         "model": draft_tables.model_todo(context),
         **draft_tables.todos(kind, kind, mention.noun or "", (sentence,)),
-        **_near(draft_values.claimed(mention.number, kind, "it" if fraction else None, named=bool(mention.noun)),
-                mention),
+        **_near(claimed, mention),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
     }
     claim |= draft_values.tolerance_keys(mention.number, kind, fraction, claim.get("scale") in UNIT_TODOS)
-    if kind == "size" and (note := draft_tables.byte_scale(mention.number, None, (sentence,))):
-        claim["note"] = f"{note}. {claim['note']}" if "note" in claim else note
+    if isinstance(sized, str):
+        claim["note"] = f"{sized}. {claim['note']}" if "note" in claim else sized
     return claim
 
 

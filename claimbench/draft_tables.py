@@ -351,8 +351,13 @@ def _cell_claim(
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
     line = "the row" if header != column else "the column"
     unnamed = False  # a whole number in a unit nobody names (or in one but the base one) is a rounding to it
+    sized = byte_scale(number, scale, (header, partial or printed, *(text for _, text in table.captions))) if (
+        kind == "size" and number is not None) else None
     if number is None:
         claimed: dict[str, object] = {"value": UNREAD}
+    elif isinstance(sized, Guess):  # "MB" the report says are 2^20 bytes
+        claimed = draft_values.as_printed(number, sized)
+        unnamed = number.unit is None
     elif scale is not None and number.unit is None:
         claimed = draft_values.as_printed(number, scale)
         unnamed = not isinstance(scale, Guess) or scale.value != 1.0
@@ -370,9 +375,8 @@ def _cell_claim(
     claim["source"] = f"{context.source}, {where}" if context.source else where
     if number is not None:
         claim |= draft_values.tolerance_keys(number, kind, fraction, unnamed)
-    if kind == "size" and number is not None:
-        note = ". ".join(filter(None, (note, byte_scale(number, scale, (header, partial or printed, *(
-            text for _, text in table.captions))))))
+    if isinstance(sized, str):
+        note = ". ".join(filter(None, (note, sized)))
     if note:
         claim["note"] = f"{note}. {claim['note']}" if "note" in claim else note
     return claim
@@ -382,14 +386,25 @@ _DECIMAL_BYTES = re.compile(r"decimal|(?<!\w)SI(?!\w)|10\s*(?:\^|\*\*)\s*[369](?
                             r"|(?<![\w.])1e\+?0?[369](?!\d)|(?<![\d,.])1[,\s]?000(?:[,\s]?000){0,2}\s*bytes",
                             re.IGNORECASE)
 """Words that say a "KB", "MB" or "GB" counts in powers of 1000: "decimal", "SI", "10^6", "1e6", "1,000,000 bytes"."""
+_APART = r"[^\w.;!?]+(?:\w+[^\w.;!?]+)?"
+"""What may stand between "binary" and the bytes it qualifies: one word at most, within a sentence."""
+_BINARY_BYTES = re.compile(rf"(?<!\w)binary{_APART}(?:[kmg]i?b|(?:kilo|mega|giga)?bytes?|prefix(?:es)?|units?)(?!\w)"
+                           rf"|(?<!\w)(?:[kmg]i?b|(?:kilo|mega|giga)?bytes?){_APART}binary(?!\w)"
+                           r"|(?<!\w)(?:IEC|[KMG]iB)(?!\w)|(?<![\w.])2\s*(?:\^|\*\*)\s*[123]0(?!\d)"
+                           r"|(?<![\w.])2(?:¹⁰|²⁰|³⁰)|(?<![\w.])1024\s*(?:\^|\*\*)\s*[123](?!\d)|(?<![\w.])1024[²³]"
+                           r"|[/÷]\s*1024(?![\d.])"
+                           r"|(?<![\d,.])1[,\s]?0(?:24|48[,\s]?576|73[,\s]?741[,\s]?824)\s*bytes", re.IGNORECASE)
+"""Words that say a "KB", "MB" or "GB" counts in powers of 1024: "MiB", "binary megabytes", "MB, binary", "IEC",
+"2^20", "1024^2", "/ 1024", "1,048,576 bytes"."""
 
 
-def byte_scale(number: numerals.Number, scale: Guess | str | None, texts: tuple[str, ...]) -> str | None:
-    """A note TODO for a size in "KB", "MB" or "GB" (its own, its header's or its caption's ``scale``), which a report
+def byte_scale(number: numerals.Number, scale: Guess | str | None, texts: tuple[str, ...]) -> Guess | str | None:
+    """How a size in "KB", "MB" or "GB" (its own, its header's or its caption's ``scale``) counts, which a report
     may count in powers of 1000 (as drafted, and as torchinfo prints) or of 1024 (torchvision's "File size" of
-    resnet18, 44.7 MB, is 46,830,571 bytes): a size right in one is refuted in the other. None where it is in
-    another unit, or one of ``texts`` (its header, its printed text, the text above its table, its sentence) says
-    the unit is decimal."""
+    resnet18, 44.7 MB, is 46,830,571 bytes): a size right in one is refuted in the other. The binary scale (2^20 for
+    "MB"), with a comment, where one of ``texts`` (its header, its printed text, the text above its table, its
+    sentence) says the unit is binary; None where one says it is decimal, or it is in another unit; a note TODO that
+    asks which where they say neither, or both."""
     if number.unit is not None:
         decimal, *others = numerals.scales(number.unit, "size")
         if not others:
@@ -398,10 +413,15 @@ def byte_scale(number: numerals.Number, scale: Guess | str | None, texts: tuple[
         decimal = scale.value
     else:
         return None
-    if any(_DECIMAL_BYTES.search(numerals.plain_text(text)) for text in texts):
-        return None
+    plain = [numerals.plain_text(text) for text in texts]
+    said_decimal = any(_DECIMAL_BYTES.search(text) for text in plain)
+    said_binary = next(filter(None, map(_BINARY_BYTES.search, plain)), None)
     power = round(math.log(decimal, 1000))
     unit, binary = number.unit or "KMG"[power - 1] + "B", 1024 ** power
+    if said_decimal and not said_binary:
+        return None
+    if said_binary and not said_decimal:
+        return Guess(binary, f"{unit!r} is 2^{10 * power} bytes here, as {said_binary.group()!r} says")
     return todo(f"is {unit!r} here 1e{3 * power} bytes (scale = 1e{3 * power}, as drafted; torchinfo counts so) or "
                 f"2^{10 * power} = {binary} bytes (scale = {binary}, {'KMG'[power - 1]}iB; torchvision's 'File size', "
                 "Keras' summary and ls -h count so)? A size right in one is refuted in the other: make the claim count "

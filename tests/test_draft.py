@@ -442,6 +442,48 @@ def test_a_size_whose_bytes_the_report_states_asks_nothing(markdown: str) -> Non
     assert "TODO: is '" not in draft(markdown, slug="demo", source=None)
 
 
+
+@pytest.mark.parametrize(
+    ("markdown", "bound", "scale"),
+    [
+        (_table(["Model", "Size (MB, 1 MB = 2^20 bytes)"], ["A", "44.7"]), "value", 1048576),
+        ("# R\n\nSizes below are in MiB.\n\n" + "\n".join(_grid(["Model", "Size (MB)"], [["A", "44.7"]])), "value",
+         1048576),
+        ("# R\n\nFile sizes are in binary megabytes, as ls -h prints them.\n\n" + "\n".join(
+            _grid(["Model", "File size"], [["A", "44.7 MB"]])), "value", 1048576),
+        ("# R\n\nAll sizes in KB, of 1024 bytes each.\n\n" + "\n".join(_grid(["Model", "Size"], [["A", "850"]])),
+         "value", 1024),
+        (_table(["Model", "Size (MB, binary)"], ["A", "<5"]), "below", 1048576),
+        ("# R\n\nThe model is 3.1 GB on disk (GB of 2^30 bytes).\n", "value", 1073741824),
+    ],
+)
+def test_a_size_whose_report_says_its_bytes_are_binary_takes_that_scale(markdown: str, bound: str,
+                                                                        scale: int) -> None:
+    """"MiB", "binary", "2^20", "1024 bytes" beside a size in "KB", "MB" or "GB" say it counts in powers of 1024, as
+    decimal words say 1000: the claim took 1e6 all the same, with a note TODO asking which; it now takes 2^20 (a
+    bound in its printed unit too), with a comment that says where it was read, and asks nothing."""
+    ledger = draft(markdown, slug="demo", source=None)
+    blocks = re.findall(r"^(?:# )?\[\[claim\]\]\n(?:(?:# )?[a-z_]+ += .*\n)+", ledger, flags=re.MULTILINE)
+    (claim,) = [claim for block in blocks if (claim := tomllib.loads(re.sub(r"^# ", "", block, flags=re.MULTILINE))[
+        "claim"][0])["kind"] == "size"]  # a table's claim, or a candidate of the text
+    assert (claim["scale"], bound in claim) == (scale, True), claim
+    assert "TODO: is '" not in ledger and "2^" in re.search(r"scale += [\d_]+ +# (.*)", ledger)[1]
+
+
+@pytest.mark.parametrize("markdown", [
+    "# R\n\nA binary classifier of CIFAR-10 pairs.\n\n" + "\n".join(_grid(["Model", "Size (MB)"], [["A", "44.7"]])),
+    _table(["Model", "Size (MB of 10^6 bytes; the file's MiB differ)"], ["A", "44.7"]),
+])
+def test_a_size_whose_report_names_neither_or_both_byte_counts_still_asks(markdown: str) -> None:
+    """A "binary" that is no unit's (a binary classifier), or a text that names both counts, leaves the question."""
+    assert "TODO: is 'MB' here 1e6 bytes" in draft(markdown, slug="demo", source=None)
+
+
+def test_a_size_in_binary_megabytes_loads_and_is_checked_in_them(tmp_path: Path) -> None:
+    """torchvision's resnet18 file, 46,830,571 bytes, is 44.7 MiB: reproduced at the binary scale the header names."""
+    (claim,) = _loaded(_table(["Model", "Size (binary MB)"], ["resnet18", "44.7"]), tmp_path)
+    assert claim.scale == 1048576 and check(claim, Measurement(46_830_571)).verdict == "reproduced"
+
 def test_flops_ask_whether_a_multiply_add_is_one_flop_or_two(tmp_path: Path) -> None:
     columns = ["Model", "FLOPs (G)", "GFLOPs", "MACs"]
     flops, gflops, macs = _claims(_table(columns, ["A", "1.84", "0.37", "452"]))
