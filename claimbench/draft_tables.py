@@ -181,7 +181,7 @@ def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
                 found.setdefault(row_index, []).extend(parts)
             elif number is not None or re.search(r"\d", numerals.plain_text(printed)):
                 found.setdefault(row_index, []).append(cell)
-    return found if transposed else {row: _with_spreads(table.columns, cells) for row, cells in found.items()}
+    return _with_spreads(table, found, transposed)
 
 
 _SPREAD_WORD = r"std\.?(?:\s*dev\.?)?|s\.?d\.?|stdev|standard\s+deviation|σ"
@@ -190,24 +190,28 @@ _SPREAD_HEADER = re.compile(rf"(?:(?:±|\+/?-)\s*(?:{_SPREAD_WORD})?|{_SPREAD_WO
 """A column header that names a spread and nothing else: "±", "+/-", "std", "SD", "± std", "σ (%)"."""
 
 
-def _with_spreads(columns: list[str], cells: list[_Cell]) -> list[_Cell]:
-    """A row's cells, each number in a spread's column ("±", "std": ``_SPREAD_HEADER``) read as the spread of the
-    number in the column to its left, as "84.6 ± 0.5" in one cell is, and no claim of its own; a spread cell stays
-    where that number, or its own, is no plain one (a bound, a range, a shape, a part, in another unit)."""
-    by_column = {cell.index: cell for cell in cells if cell.part is None}
-    kept, spread_of = [], {}
-    for cell in cells:
-        left = by_column.get(cell.index - 1)
+def _with_spreads(table: Table, found: dict[int, list[_Cell]], transposed: bool) -> dict[int, list[_Cell]]:
+    """The cells ``found`` (by row), each number in a spread's column ("±", "std": ``_SPREAD_HEADER``) read as the
+    spread of the number in the column to its left, and in a ``transposed`` table each in a spread's row as that of
+    the number in the row above, as "84.6 ± 0.5" in one cell is, and no claim of its own; a spread cell stays where
+    that number, or its own, is no plain one (a bound, a range, a shape, a part, in another unit)."""
+    whole = {(cell.row, cell.index): cell for cells in found.values() for cell in cells if cell.part is None}
+    spread_of: dict[tuple[int, int], float] = {}
+    spreads = set()
+    for cell in whole.values():
+        place = (cell.row - 1, cell.index) if transposed else (cell.row, cell.index - 1)
+        line = table.rows[cell.row][0] if transposed else table.columns[cell.index]
+        of = whole.get(place)
         spread = numerals.parse(re.sub(r"^\s*(?:±|\+/?-)\s*", "", cell.printed))  # in its own unit: "0.3%", "0.3"
-        if (cell.part is None and left is not None and left.number is not None and spread is not None
-                and _SPREAD_HEADER.fullmatch(numerals.plain_text(columns[cell.index]).strip())
-                and _plain(left.number) and _plain(spread) and isinstance(spread.value, (int, float))
-                and spread.value >= 0 and spread.unit in (None, left.number.unit)):
-            spread_of[left.index] = spread.value
-        else:
-            kept.append(cell)
-    return [dataclasses.replace(cell, number=dataclasses.replace(cell.number, spread=spread_of[cell.index]))
-            if cell.index in spread_of and cell.number is not None else cell for cell in kept]
+        if (of is not None and of.number is not None and spread is not None
+                and _SPREAD_HEADER.fullmatch(numerals.plain_text(line).strip())
+                and _plain(of.number) and _plain(spread) and isinstance(spread.value, (int, float))
+                and spread.value >= 0 and spread.unit in (None, of.number.unit)):
+            spread_of[place] = spread.value
+            spreads.add((cell.row, cell.index))
+    return {row: [dataclasses.replace(cell, number=dataclasses.replace(cell.number, spread=spread_of[place]))
+                  if (place := (cell.row, cell.index)) in spread_of and cell.number is not None else cell
+                  for cell in cells if (cell.row, cell.index) not in spreads] for row, cells in found.items()}
 
 
 def _plain(number: numerals.Number) -> bool:

@@ -20,7 +20,7 @@ from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTIO
 from claimbench.kind_words import guess_kind
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
-from claimbench.verdict import Measurement, check
+from claimbench.verdict import ClaimMismatch, Measurement, check
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "reference"
@@ -658,6 +658,37 @@ def test_a_spread_column_beside_no_plain_number_is_left_as_it_was() -> None:
     other = _claims(_table(["Model", "Test Acc", "Params"], ["A", "88.7", "1,234"]))
     assert [claim["cell"][2] for claim in other] == ["Test Acc", "Params"]
 
+
+
+@pytest.mark.parametrize("label", ["± std", "±", "std", "σ", "SD (%)"])
+def test_a_transposed_tables_spread_row_is_the_band_of_the_number_above_it(label: str, tmp_path: Path) -> None:
+    """Metrics as rows, models as columns: a "± std" row holds the bands of the accuracies above it, as a spread
+    column does those to its left; it was drafted as claims of its own (of unknown kind, fractions of 1)."""
+    columns = ["Metric", "ResNet", "VGG"]
+    markdown = _table(columns, ["Test accuracy (%)", "91.2", "89.5"], [label, "0.3", "±0.4"],
+                      ["Parameters", "11.2M", "14.7M"])
+    claims = _claims(markdown)
+    assert [(claim["cell"][1], claim["cell"][2]) for claim in claims] == [
+        ("Test accuracy (%)", "ResNet"), ("Test accuracy (%)", "VGG"), ("Parameters", "ResNet"), ("Parameters", "VGG")]
+    resnet, vgg = claims[:2]
+    (in_cell,) = _claims(_table(["Model", "Test Acc"], ["A", "91.2 ± 0.3"]))
+    assert (resnet["tolerance"], resnet["note"]) == (in_cell["tolerance"], in_cell["note"])
+    assert vgg["tolerance"] == {"digits": 1, "abs": 0.4} and claims[2]["tolerance"] == {"digits": 1}
+    loaded = {claim.cell[1:]: claim for claim in _loaded(markdown, tmp_path)}
+    assert check(loaded["Test accuracy (%)", "ResNet"], Measurement(91.45)).verdict == "reproduced"
+    with pytest.raises(ClaimMismatch, match=r"allowed \[90.9, 91.5\]"):
+        check(loaded["Test accuracy (%)", "ResNet"], Measurement(91.6))
+
+
+def test_a_transposed_tables_spread_row_under_no_plain_number_is_left_as_it_was() -> None:
+    """A bound above takes no spread; a spread row of an untransposed table (models as rows) is a model's row."""
+    bound = _claims(_table(["Metric", "A", "B"], ["Loss", "<0.3", "0.2"], ["std", "0.01", "0.02"],
+                           ["Test accuracy", "91.0", "92.0"]))
+    assert [claim["cell"][1:] for claim in bound] == [["Loss", "A"], ["Loss", "B"], ["std", "A"],
+                                                      ["Test accuracy", "A"], ["Test accuracy", "B"]]
+    assert bound[1]["tolerance"] == {"digits": 1, "abs": 0.02}
+    models = _claims(_table(["Model", "Test Acc", "Params"], ["A", "88.7", "1.2M"], ["std", "0.3", "0.1M"]))
+    assert [claim["cell"][1] for claim in models] == ["A", "A", "std", "std"]
 
 def test_a_time_printed_per_epoch_is_an_epoch_time() -> None:
     """"Training time" alone may be a whole training's; "2.4s/epoch" says it is one epoch's."""
