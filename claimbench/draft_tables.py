@@ -110,7 +110,7 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
             claim = _cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
                                 (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
                                 note=note, fraction=(cell.row, cell.index) in fractions,
-                                counted=(cell.row, cell.index) in counted, scale=scale)
+                                counted=(cell.row, cell.index) in counted, scale=scale, place=row_index + 1)
             claims.append(claim | {"kind": todo("kind", clash.kinds)} if clash and not kind else claim)
         yield from map(functools.partial(_addressable, repeated), claims)
 
@@ -338,6 +338,7 @@ def _cell_claim(
     scale: Guess | str | None = None,
     aside: Guess | None = None,
     note: str | None = None,
+    place: int | None = None,
 ) -> dict[str, object]:
     """The claim of one table cell (or of its part ``partial``: a label's, or a cell's); ``UNREAD`` without a number.
     ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
@@ -345,7 +346,8 @@ def _cell_claim(
     percentage as a fraction of 1; ``counted``: its column (or row) prints counts in a unit it does not name;
     ``scale``: of the unit its column's (or row's) other numbers print, or the text above its table names (a TODO
     where it names several), where it prints none; ``aside``: its ``partial``, with a comment on the rest of the
-    cell; ``note``: what the author must say of it."""
+    cell; ``note``: what the author must say of it; ``place``: its row's among the table's rows (1 for the first),
+    which names the row in its ``source`` where the row's label is empty."""
     label, column, printed = cell
     header = header or column
     kind, quantity = kinds
@@ -375,7 +377,7 @@ def _cell_claim(
     if partial:
         claim["partial"] = aside or True
     claim["cell"] = [table.id, label, column]
-    where = f"{table.title}, row {label}"
+    where = f"{table.title}, {f'row {label}' if label.strip() or place is None else f'unlabelled row {place}'}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
     if number is not None:
         claim |= draft_values.tolerance_keys(number, kind, fraction, unnamed)

@@ -284,6 +284,21 @@ def test_claim_fields_value_scale_tolerance_and_source() -> None:
     assert "tolerance" not in count and "scale" not in count
 
 
+def test_a_row_with_an_empty_label_is_sourced_by_its_place(tmp_path: Path) -> None:
+    """A row whose first cell is empty (a continuation row) gave `source = "demo.md, Results, row "`, a row named by
+    nothing; its place among the table's rows names it now, and the draft loads (its cell addressed by "")."""
+    markdown = _table(["Model", "Params", "Test Acc"], ["ResNet", "1.2M", "91.0"], ["", "3.4M", "92.5"])
+    claims = _claims(markdown)
+    assert [claim["source"] for claim in claims] == ["demo.md, Results, row ResNet", "demo.md, Results, row ResNet",
+                                                     "demo.md, Results, unlabelled row 2",
+                                                     "demo.md, Results, unlabelled row 2"]
+    assert claims[2]["cell"] == ["results", "", "Params"]
+    loaded = {claim.cell: claim for claim in _loaded(markdown, tmp_path)}
+    assert loaded["results", "", "Params"].source == "demo.md, Results, unlabelled row 2"
+    (untitled,) = tomllib.loads(draft(_table(["Model", "Params"], ["", "3.4M"]), slug="d", source=None))["claim"]
+    assert untitled["source"] == "Results, unlabelled row 1"
+
+
 @pytest.mark.parametrize(
     ("column", "printed", "value", "scale", "digits"),
     [
