@@ -21,7 +21,8 @@ from claimbench.ledger import Claim, LedgerError, Report
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
 
-__all__ = ["STALE", "ClaimItem", "LedgerFile", "check_models", "marks", "measure_in_setup", "record_and_judge"]
+__all__ = ["STALE", "UNIMPORTED", "ClaimItem", "LedgerFile", "check_models", "marks", "measure_in_setup",
+           "record_and_judge"]
 
 TIER_OF_KIND = {
     "params": "params",
@@ -54,11 +55,14 @@ def marks(claim: Claim, measured: bool = True) -> list[pytest.MarkDecorator]:
 
 STALE = pytest.StashKey[dict[str, str]]()
 """Claim id → why the ledger's copy of its cell is no longer what the report's file prints (``claimbench.drift``)."""
+UNIMPORTED = pytest.StashKey[dict[str, str]]()
+"""Claim id → why the module of its import-path model does not import (``check_models``)."""
 
 
-def _refuse_stale(node: pytest.Item) -> None:
-    """A claim whose report no longer prints it as the ledger copies it is an error: its number is nobody's."""
-    reasons = node.config.stash.get(STALE, {})
+def _refuse_unmeasurable(node: pytest.Item) -> None:
+    """A claim whose report no longer prints it as the ledger copies it is an error: its number is nobody's; so is
+    a claim whose model's module does not import: there is no model to measure."""
+    reasons = node.config.stash.get(STALE, {}) | node.config.stash.get(UNIMPORTED, {})
     for name, value in node.user_properties:
         if name == results.CLAIM_PROPERTY and value in reasons:
             raise errors.MeasurementError(reasons[value])
@@ -72,7 +76,7 @@ def measure_in_setup(node: pytest.Item, claim: Claim, measure: Callable[[], verd
     error of the set-up. None under ``--setup-only`` and ``--setup-plan``, which show the set-up and run no test."""
     if getattr(node.config.option, "setuponly", False) or getattr(node.config.option, "setupplan", False):
         return None
-    _refuse_stale(node)
+    _refuse_unmeasurable(node)
     try:
         measurement = measure()
     except errors.NotRunnable as reason:
@@ -87,7 +91,7 @@ def measure_in_setup(node: pytest.Item, claim: Claim, measure: Callable[[], verd
 
 def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measurement) -> verdict.Judgement:
     """Record the measurement for the report, then judge it: raise on a mismatch or an error of ours."""
-    _refuse_stale(node)
+    _refuse_unmeasurable(node)
     node.user_properties.append(results.measurement_property(measurement))
     return verdict.check(claim, measurement)
 
@@ -99,7 +103,7 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
     finds them (an installed package). One line per module that fails, naming its ledger file: where it was
     looked for when it is not found, else its own error and the line that raised it (the author's to fix). The
     module of a claim's import-path model (``package.module:builder``) is found the same way, and imported when
-    the claim's model is resolved (``check_models``)."""
+    the claim's model is resolved (``check_models``), where failing to is that claim's error alone."""
     where = f"{project}, after the pythonpath {', '.join(pythonpath)}" if pythonpath else str(project)
     problems = []
     for report in reports:
@@ -162,14 +166,20 @@ def _import_problem(module: str, error: Exception, not_found: str) -> str:
         f" (did you mean {close[0]!r}?)" if close else "")
 
 
-def check_models(reports: Sequence[Report]) -> None:
+def check_models(reports: Sequence[Report]) -> dict[str, str]:
     """Every claim's model reference resolves, and a claim that runs its model has an input size; else a usage
-    error naming file, claim and field."""
+    error naming file, claim and field. A claim whose import-path model's module does not import (not found, or
+    raising as it imports) is no usage error but that claim's own: the one-line reason of each, by claim id, for
+    its set-up to raise (``UNIMPORTED``), so that the session's other claims and tests still run."""
     from claimbench import families
 
-    problems, unimported = [], {}
+    problems, unimported, failed = [], {}, {}
     for report, claim in ((report, claim) for report in reports for claim in report.claims):
         if claim.model is None:
+            continue
+        module = registry.imported_module(claim.model)
+        if module in failed:  # imported once: a module that raises runs again at each import
+            unimported[claim.id] = failed[module]
             continue
         try:
             registry.resolve(claim.model)
@@ -180,22 +190,18 @@ def check_models(reports: Sequence[Report]) -> None:
             continue
         except Exception as error:  # noqa: BLE001 - the module of an import path failed to import: its own error
             module = claim.model.partition(":")[0]
-            unimported.setdefault((claim.file, module), []).append(claim.id)
-            if len(unimported[claim.file, module]) == 1:
-                unfound = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
-                problems.append(f"{claim.file}: {claim.id}: model: cannot import {module!r}: "
-                                f"{_import_problem(module, error, unfound)}")
+            unfound = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
+            failed[module] = f"model: cannot import {module!r}: {_import_problem(module, error, unfound)}"
+            unimported[claim.id] = failed[module]
             continue
         if families.needs_input(claim):
             try:
                 families.input_size(claim)
             except errors.MeasurementError as error:
                 problems.append(f"{claim.file}: {claim.id}: input: {error}")
-    problems += [f"{file}: {ids[1]}: model: the same import of {module!r} ({len(ids) - 1} more claim"
-                 f"{'s' * (len(ids) > 2)} of this file name it)" for (file, module), ids in unimported.items()
-                 if len(ids) > 1]
     if problems:
         raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
+    return unimported
 
 
 class LedgerFile(pytest.File):

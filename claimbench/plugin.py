@@ -115,15 +115,16 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 # ----------------------------------------------------------------------------- collection
 
 
-def _import_model_modules(config: pytest.Config, reports: list[Report]) -> None:
-    """Import the modules each ledger names, from the project's directory, so their models register."""
+def _unimportable(config: pytest.Config, loaded: dict[Path, list[Report]]) -> dict[Path, list[str]]:
+    """Import the modules each ledger file names, from the project's directory, so their models register: the
+    problems of each file with a module that does not import, an error of collecting that file alone, as a test
+    module's failing import is."""
     from claimbench import items
-    from claimbench.ledger import LedgerError
 
     hint = "; run pytest where the module's package lies, or set the `pythonpath` ini"
-    problems = items.import_problems(reports, options.project(config), hint, options.pythonpath(config))
-    if problems:
-        raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
+    found = {file: items.import_problems(reports, options.project(config), hint, options.pythonpath(config))
+             for file, reports in loaded.items()}
+    return {file: problems for file, problems in found.items() if problems}
 
 
 def _source_folders(config: pytest.Config) -> tuple[Path, list[Path]]:
@@ -189,22 +190,25 @@ def pytest_collection(session: pytest.Session) -> None:
             ledger.load_reports(ledger_path)
         except ledger.LedgerError as error:
             raise pytest.UsageError(f"claims ledger rejected: {error}") from None
-    reports, rejected = [], {}
+    loaded, rejected = {}, {}
     for file in sorted(ledger_path.glob("*.toml")) if ledger_path.is_dir() else [ledger_path]:
         try:
-            reports += ledger.load_reports(file)
+            loaded[file.resolve()] = ledger.load_reports(file)
         except ledger.LedgerError as error:  # an error of collecting this file only, as a module's syntax error
             rejected[file.resolve()] = error.problems
-    if rejected:
-        config.stash[rejected_key] = rejected
-    if not reports:
-        if rejected:
-            return
+    if not loaded and not rejected:
         raise pytest.UsageError(f"claims ledger {config.stash[options.ledger_path_key]}: no *.toml file in this "
                                 "folder: write one with `claimbench init` or `claimbench draft REPORT.md -o FILE`")
-    _refuse_overwriting_sources(config, reports)
-    _import_model_modules(config, reports)
-    items.check_models(reports)
+    _refuse_overwriting_sources(config, [report for reports in loaded.values() for report in reports])
+    for file, problems in _unimportable(config, loaded).items():
+        rejected[file] = problems
+        del loaded[file]
+    if rejected:
+        config.stash[rejected_key] = rejected
+    reports = [report for reports in loaded.values() for report in reports]
+    if not reports:
+        return
+    config.stash[items.UNIMPORTED] = items.check_models(reports)
     config.stash[items.STALE] = _stale_claims(config, reports)
     config.stash[reports_key] = reports
     config.stash[claims_key] = sorted((c for r in reports for c in r.claims), key=lambda c: c.id)
@@ -525,7 +529,8 @@ class ClaimsSession:
         from claimbench import environment, items, report, results
 
         stale = self.config.stash.get(items.STALE, {})
-        for claim_id, reason in stale.items():  # never vouched for by a kept record
+        unimported = self.config.stash.get(items.UNIMPORTED, {})
+        for claim_id, reason in (unimported | stale).items():  # never vouched for by a kept record
             collected.outcomes.setdefault(claim_id, results.Outcome(failure=reason))
 
         unusable = [problem for name, path in targets.items()

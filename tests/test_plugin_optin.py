@@ -403,20 +403,29 @@ def test_a_pythonpath_ini_goes_ahead_of_the_project_folder_without_hiding_it(aut
     author.runpytest_subprocess().assert_outcomes(passed=2, failed=1)
 
 
-def test_a_module_that_does_not_import_is_said_once_for_the_claims_naming_it(tmp_path: Path) -> None:
+def test_a_module_that_does_not_import_is_each_claims_own_reason_imported_once(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claim's model whose module does not import is no usage error but the claim's reason, the module tried once
+    for the claims naming it (a module that raises runs again at each import)."""
     from claimbench import items, ledger
 
-    claim = ('[[claim]]\nid = "params/{0}"\nkind = "params"\nmodel = "absentpkg.nets:{0}"\ncount = "trainable"\n'
+    claim = ('[[claim]]\nid = "params/{0}"\nkind = "params"\nmodel = "{1}:{0}"\ncount = "trainable"\n'
              'value = 1\nprinted = "1"\nsource = "README.md"\n')
     (tmp_path / "mine.toml").write_text('format = 2\n[report]\ntitle = "Mine"\n' + "".join(
-        claim.format(name) for name in ("a", "b", "c")), encoding="utf-8")
-    with pytest.raises(pytest.UsageError) as raised:
-        items.check_models(ledger.load_reports(tmp_path))
-    lines = str(raised.value).splitlines()
-    assert lines[0].startswith("claims ledger rejected: mine.toml: mine/params/a: model: cannot import 'absentpkg.")
-    assert lines[0].endswith("(and 1 more problem)") and "No module named 'absentpkg'" in lines[0]
-    assert lines[1:] == ["  mine.toml: mine/params/b: model: the same import of 'absentpkg.nets' (2 more claims of "
-                         "this file name it)"]
+        claim.format(name, module) for name, module in (("a", "absentpkg.nets"), ("b", "absentpkg.nets"),
+                                                        ("c", "counted_boom"))), encoding="utf-8")
+    (tmp_path / "counted_boom.py").write_text("import builtins\nbuiltins.counted_boom = "
+                                              "getattr(builtins, 'counted_boom', 0) + 1\nraise RuntimeError('boom')\n")
+    monkeypatch.syspath_prepend(tmp_path)
+    unimported = items.check_models(ledger.load_reports(tmp_path))
+    assert unimported["mine/params/a"] == unimported["mine/params/b"]
+    assert unimported["mine/params/a"].startswith("model: cannot import 'absentpkg.nets': No module named 'absentpkg'")
+    assert re.fullmatch(r"model: cannot import 'counted_boom': RuntimeError: boom \(at \S*counted_boom.py:3: "
+                        r"`raise RuntimeError\('boom'\)`\)", unimported["mine/params/c"]), unimported
+    import builtins
+
+    assert builtins.counted_boom == 1  # type: ignore[attr-defined]
+    del builtins.counted_boom  # type: ignore[attr-defined]
 
 
 def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
@@ -425,38 +434,58 @@ def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: mine/params/tiny: model: "
                                  "model 'mymodels:tiny2': module 'mymodels' has no 'tiny2' (closest: tiny)"])
+
+
+@pytest.mark.parametrize(("module", "problem"), [
+    ("", "No module named 'theirmodels' (set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports "
+         "from)"),
+    ("import torch\n\nraise RuntimeError('boom at import')\n",
+     "RuntimeError: boom at import (at theirmodels.py:3: `raise RuntimeError('boom at import')`)"),
+], ids=["not-found", "raises"])
+def test_a_claims_model_that_does_not_import_is_that_claims_error(author: pytest.Pytester, module: str,
+                                                                  problem: str) -> None:
+    """The claim's own error, its reason one line; the ledger's other claims and the project's tests still run."""
     (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("mymodels:tiny", "theirmodels:tiny"))
+    if module:
+        (author.path / "theirmodels.py").write_text(module, encoding="utf-8")
+    author.makepyfile(test_unit="def test_unit():\n    pass\n")
+    author.runpytest_subprocess("test_unit.py").assert_outcomes(passed=1)
     result = author.runpytest_subprocess()
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: mine/params/tiny: model: cannot import "
-                                 "'theirmodels': No module named 'theirmodels' (set the `pythonpath` ini (or -o "
-                                 "pythonpath=DIR) to the folder it imports from)*"])
-    (author.path / "theirmodels.py").write_text("import torch\n\nraise RuntimeError('boom at import')\n")
-    result = author.runpytest_subprocess()
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: mine/params/tiny: model: cannot import "
-                                 "'theirmodels': RuntimeError: boom at import (at theirmodels.py:3: "
-                                 "`raise RuntimeError('boom at import')`)"])
+    result.assert_outcomes(passed=2, failed=1, errors=1)
+    reason = f"model: cannot import 'theirmodels': {problem}"
+    result.stdout.fnmatch_lines(["*_ ERROR at setup of claim mine/params/tiny _*", f"error: {reason}"])
+    records = {r["id"]: r for r in json.loads((author.path / "out" / "claims.json").read_text())["claims"]}
+    assert (records["mine/params/tiny"]["verdict"], records["mine/params/tiny"]["reason"]) == ("error", reason)
+    assert records["mine/params/resnet18"]["verdict"] == "reproduced"
 
 
-def test_a_module_that_does_not_import_is_one_line_naming_the_ledger(author: pytest.Pytester) -> None:
-    (author.path / "mymodels.py").rename(author.path / "elsewhere.py")
+@pytest.mark.parametrize(("module", "problem"), [
+    (None, "No module named 'mymodels' (from *; run pytest where the module's package lies, or set the `pythonpath` "
+           "ini)"),
+    ("import torch\nraise RuntimeError('boom at import')\n",
+     "RuntimeError: boom at import (at mymodels.py:2: `raise RuntimeError('boom at import')`)"),
+], ids=["not-found", "raises"])
+def test_a_ledger_module_that_does_not_import_is_an_error_of_collecting_its_file_alone(
+        author: pytest.Pytester, module: str | None, problem: str) -> None:
+    """As a test module whose import fails: one line naming the file, the module and its error (found, its own
+    error and line, not where to look for it); the project's tests and the ledger's other files still run."""
+    if module is None:
+        (author.path / "mymodels.py").rename(author.path / "elsewhere.py")
+    else:
+        (author.path / "mymodels.py").write_text(module, encoding="utf-8")
+    author.makepyfile(test_unit="def test_unit():\n    pass\n")
+    author.runpytest_subprocess("test_unit.py").assert_outcomes(passed=1)
+    line = f"claims ledger rejected: mine.toml: (report): modules: cannot import 'mymodels': {problem}"
     result = author.runpytest_subprocess()
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: (report): modules: cannot import "
-                                 "'mymodels': No module named 'mymodels' (from *; run pytest where the module's "
-                                 "package lies, or set the `pythonpath` ini)"])
-
-
-def test_a_module_that_raises_at_import_is_one_line_naming_the_line(author: pytest.Pytester) -> None:
-    """The module was found: its own error and line, not where to look for it."""
-    (author.path / "mymodels.py").write_text("import torch\nraise RuntimeError('boom at import')\n", encoding="utf-8")
-    result = author.runpytest_subprocess()
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: (report): modules: cannot import "
-                                 "'mymodels': RuntimeError: boom at import (at mymodels.py:2: "
-                                 "`raise RuntimeError('boom at import')`)"])
-    assert "pythonpath" not in result.stderr.str()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*ERROR collecting claims/mine.toml*", line, "ERROR claims/mine.toml"])
+    assert "pythonpath" not in result.stdout.str() or module is None
+    other = LEDGER.replace('modules = ["mymodels"]\n', "").replace('title = "Mine"', 'title = "Other"').split(
+        "[[claim]]")
+    (author.path / "claims" / "other.toml").write_text("[[claim]]".join(other[:1] + other[2:3]), encoding="utf-8")
+    rest = author.runpytest_subprocess("--continue-on-collection-errors")
+    rest.assert_outcomes(passed=2, errors=1)
+    rest.stdout.fnmatch_lines(["claims/other.toml .*", "claimbench: a ledger file was rejected, so no file was written"])
 
 
 @pytest.mark.parametrize(("module", "files", "problem"), [
