@@ -485,7 +485,8 @@ def test_a_ledger_module_that_does_not_import_is_an_error_of_collecting_its_file
     (author.path / "claims" / "other.toml").write_text("[[claim]]".join(other[:1] + other[2:3]), encoding="utf-8")
     rest = author.runpytest_subprocess("--continue-on-collection-errors")
     rest.assert_outcomes(passed=2, errors=1)
-    rest.stdout.fnmatch_lines(["claims/other.toml .*", "claimbench: a ledger file was rejected, so no file was written"])
+    rest.stdout.fnmatch_lines(["claims/other.toml .*",
+                               "claimbench: a ledger file was rejected, so no file was written"])
 
 
 @pytest.mark.parametrize(("module", "files", "problem"), [
