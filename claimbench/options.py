@@ -262,6 +262,32 @@ def separated(option: str, value: str) -> bool:
     return option.startswith("--claims-") and "=" not in option and option not in FLAGS and not value.startswith("-")
 
 
+def taken_for_a_path(config: pytest.Config) -> str | None:
+    """Why pytest read another project's configuration: a ``--claims-*`` value given after a space that names an
+    existing path (``--claims-dir ../B/claims``) is, to pytest's first look at the command line, which knows no
+    plugin option yet, a path to test, and pytest looks for its ini file from the paths to test (pytest issue
+    #8846). A plugin cannot take part in that look, so it says so: None where the ini file (else the rootdir) pytest
+    chose lies above the paths tested (the current folder when none is named), as it would without the value, and
+    where ``-c`` chose it, or ``--rootdir`` with no ini file found (an ini file is looked for from the paths to test
+    under ``--rootdir`` too)."""
+    if config.option.inifilename or config.option.rootdir and config.inipath is None:
+        return None
+    here = config.invocation_params.dir
+    chosen = (config.inipath.parent if config.inipath else config.rootpath).resolve()
+    named = [here / str(arg).partition("::")[0] for arg in config.option.file_or_dir or ()]
+    folders = [str(path if path.is_dir() else path.parent) for path in named if path.exists()]
+    tested = Path(os.path.commonpath(folders)) if folders else here
+    if tested.resolve().is_relative_to(chosen):
+        return None
+    arguments = config.invocation_params.args
+    for option, value in zip(arguments, arguments[1:]):
+        if separated(option, value) and (here / value).exists() and (here / value).resolve().is_relative_to(chosen):
+            read = f"read {config.inipath}" if config.inipath else f"took {config.rootpath} for its rootdir"
+            return (f"write {option}={value}, not {option} {value}: pytest looks for its ini file before it knows "
+                    f"plugin options, took {value!r} for a path to test and {read}, another project's configuration")
+    return None
+
+
 def unconfigured(config: pytest.Config) -> str | None:
     """Why a session given ``--claims-*`` options on its command line has no ledger, or None when it was given
     none (an ini file's output settings alone leave the plugin inert). A value after a space hid the ini file only

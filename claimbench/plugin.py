@@ -70,6 +70,9 @@ def pytest_configure(config: pytest.Config) -> None:
         if unconfigured:
             raise pytest.UsageError(unconfigured)
         return
+    taken = None if hasattr(config, "workerinput") else options.taken_for_a_path(config)
+    if taken:
+        raise pytest.UsageError(taken)
     problems = options.option_problems(config)
     if not ledger_path.exists():
         problems.insert(0, f"--claims-dir: {ledger_path}: no such file or folder")

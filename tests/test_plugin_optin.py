@@ -591,6 +591,27 @@ def test_a_claims_option_whose_value_hid_the_ini_file_is_a_usage_error(author: p
     author.runpytest_subprocess(f"--claims-data-root={data}").assert_outcomes(passed=2, failed=1)
 
 
+def test_a_claims_dir_after_a_space_that_took_another_projects_ini_file_is_a_usage_error(
+        author: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """``--claims-dir ../B/reference`` run in project A: pytest looks for its ini file before it knows plugin
+    options, takes the value for a path to test, and reads B's ini file (its testpaths, its outputs): the run would
+    check nothing, or write into B. One line says so; a value inside A hides nothing."""
+    theirs = tmp_path_factory.mktemp("theirs")
+    (theirs / "pytest.ini").write_text("[pytest]\ntestpaths = tests\nclaims_json = written/claims.json\n")
+    (theirs / "reference").mkdir()
+    (theirs / "reference" / "mine.toml").write_text(LEDGER, encoding="utf-8")
+    (theirs / "mymodels.py").write_text(MODELS, encoding="utf-8")
+    value = os.path.relpath(theirs / "reference", author.path)
+    result = author.runpytest_subprocess("--claims-dir", value)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str()[-2000:]
+    assert [line for line in result.errlines if line] == [
+        f"ERROR: write --claims-dir={value}, not --claims-dir {value}: pytest looks for its ini file before it knows "
+        f"plugin options, took {value!r} for a path to test and read {theirs / 'pytest.ini'}, another project's "
+        "configuration"], result.errlines
+    assert not (theirs / "written").exists() and not (author.path / "out").exists()
+    author.runpytest_subprocess("--claims-dir", "claims").assert_outcomes(passed=2, failed=1)
+
+
 def test_a_claims_value_after_a_space_that_names_no_path_hid_nothing(pytester: pytest.Pytester) -> None:
     """pytest looks for its ini file from the paths it was given that exist: ``cpu`` is none, so a project without
     a ledger is simply one the plugin leaves alone."""
