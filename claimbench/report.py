@@ -409,13 +409,18 @@ SET_ASIDE = "{name}.unread-{number}"
 def _set_aside(path: Path, why: str) -> Path:
     """Rename a results JSON that this claimbench cannot read (cut short, not a claims JSON, of a newer
     ``JSON_FORMAT``) to the first free ``SET_ASIDE`` name beside it, so that the file a run writes in its place
-    loses nothing, and say so in a ``ClaimbenchWarning``."""
+    loses nothing, and say so in a ``ClaimbenchWarning``. Where the user's warning filter makes that warning an
+    error (``-W error``), nothing is written, so the file is left where it is, and the error says so."""
     number = 1
     while (aside := path.with_name(SET_ASIDE.format(name=path.name, number=number))).exists():
         number += 1
+    unread = f"{path}: not a claims JSON this claimbench reads ({why})"
+    try:
+        warnings.warn(f"{unread}: renamed to {aside.name}; no earlier record is carried over", ClaimbenchWarning)
+    except ClaimbenchWarning:
+        raise ClaimbenchWarning(f"{unread}: left as it is (a warning filter makes renaming it to {aside.name} an "
+                                "error)") from None
     os.rename(path, aside)
-    warnings.warn(f"{path}: not a claims JSON this claimbench reads ({why}): renamed to {aside.name}; no earlier "
-                  "record is carried over", ClaimbenchWarning)
     return aside
 
 

@@ -561,6 +561,21 @@ def test_a_partial_run_sets_a_results_json_it_cannot_read_aside_and_says_so(proj
     assert _records(project)["tiny/params/refuted"]["reason"] == NOT_SELECTED
 
 
+def test_under_w_error_a_results_json_it_cannot_read_is_left_where_it_is(project: pytest.Pytester) -> None:
+    """``-W error`` makes the warning that the JSON is set aside an error, and the run writes nothing: the JSON
+    stays in place, not renamed, and the one line after the summary says so."""
+    _run(project)
+    saved = project.path / "out" / "results.json"
+    cut = saved.read_bytes()[:-200]
+    saved.write_bytes(cut)
+    strict = _run(project, "-k", "params/reproduced", "-W", "error::claimbench.errors.ClaimbenchWarning")
+    assert strict.ret == pytest.ExitCode.INTERNAL_ERROR
+    strict.stdout.fnmatch_lines(["ERROR: claimbench: no file was written: *results.json: not a claims JSON this "
+                                 "claimbench reads (*): left as it is (a warning filter makes renaming it to "
+                                 "results.json.unread-1 an error)"])
+    assert saved.read_bytes() == cut and not (project.path / "out" / "results.json.unread-1").exists()
+
+
 def test_unknown_model_is_a_usage_error(project: pytest.Pytester) -> None:
     ledger = project.path / "reference" / "tiny.toml"
     ledger.write_text(LEDGER.replace('"dl_cifar10_pytorch.resnet18"', '"dl_cifar10_pytorch.resnet19"'),
