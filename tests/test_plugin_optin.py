@@ -444,8 +444,13 @@ def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
 ], ids=["not-found", "raises"])
 def test_a_claims_model_that_does_not_import_is_that_claims_error(author: pytest.Pytester, module: str,
                                                                   problem: str) -> None:
-    """The claim's own error, its reason one line; the ledger's other claims and the project's tests still run."""
+    """The claim's own error, its reason one line, its record of a run before, when the module imported, not kept;
+    the ledger's other claims and the project's tests still run."""
     (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("mymodels:tiny", "theirmodels:tiny"))
+    (author.path / "theirmodels.py").write_text("import torch\n\ndef tiny(**overrides):\n    return "
+                                                "torch.nn.Linear(4, 8, **overrides)\n", encoding="utf-8")
+    author.runpytest_subprocess().assert_outcomes(passed=2, failed=1)
+    (author.path / "theirmodels.py").unlink()
     if module:
         (author.path / "theirmodels.py").write_text(module, encoding="utf-8")
     author.makepyfile(test_unit="def test_unit():\n    pass\n")
