@@ -98,8 +98,8 @@ def augment(
     saturation by U(1 - x, 1 + x) each, in that fixed order, without hue and without clamping; "randaugment"
     applies ``ops`` rounds of one op per image, picked uniformly from nine of keras_cv's ten (no flip, no
     equalize): translate_x / translate_y (up to ``magnitude`` of the size, zero fill), shear_x / shear_y (factor
-    U(-2·magnitude, 2·magnitude), bilinear, zero fill), brightness and contrast (factor U(1 - magnitude,
-    1 + magnitude)), color (a blend towards gray by U(0, 2·magnitude)), solarize (values at or above
+    U(-2·magnitude, 2·magnitude), bilinear, zero fill), brightness (adds U(-magnitude, magnitude), a fraction
+    of the value range, as keras_cv's RandomBrightness), contrast (factor U(1 - magnitude, 1 + magnitude)), color (a blend towards gray by U(0, 2·magnitude)), solarize (values at or above
     1 - magnitude inverted) and auto_contrast, clipping to [0, 1] after each round as keras_cv clips to its range.
     Photometric ops act on the values as given; pass [0, 1]-scaled images to match torchvision.
     All randomness comes from ``generator``, which may live on another device than ``batch``.
@@ -320,25 +320,36 @@ def _shear(batch: torch.Tensor, shears: torch.Tensor, axis: int) -> torch.Tensor
     return _warp(batch, torch.stack(rows, dim=1))
 
 
+def _brighten(batch: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
+    """Each image with its delta added to every value (keras_cv's RandomBrightness)."""
+    return batch + _per_image(delta)
+
+
+def _randaugment_candidates(batch: torch.Tensor, generator: torch.Generator, magnitude: float
+                            ) -> tuple[torch.Tensor, ...]:
+    """Every op of ``RANDAUGMENT_OPS`` applied to the whole batch, in that order, each with its own draws."""
+    n, _, h, w = batch.shape
+    low, high = 1 - magnitude, 1 + magnitude
+    pad_y, pad_x = (max(1, round(magnitude * size)) for size in (h, w))
+    return (
+        _translate(batch, generator, 0, pad_x),
+        _translate(batch, generator, pad_y, 0),
+        _shear(batch, _rand(n, generator, batch, -2 * magnitude, 2 * magnitude), axis=1),
+        _shear(batch, _rand(n, generator, batch, -2 * magnitude, 2 * magnitude), axis=0),
+        _brighten(batch, _rand(n, generator, batch, -magnitude, magnitude)),
+        _contrast(batch, _rand(n, generator, batch, low, high)),
+        _saturation(batch, 1 - _rand(n, generator, batch, 0, min(1.0, 2 * magnitude))),
+        _solarize(batch, 1 - magnitude),
+        _auto_contrast(batch),
+    )
+
+
 def _randaugment(batch: torch.Tensor, generator: torch.Generator, *, ops: int, magnitude: float) -> torch.Tensor:
     """``ops`` rounds, each applying to every image one op of ``RANDAUGMENT_OPS`` picked for it, the result
     clipped to [0, 1] after each round as keras_cv clips to its value range. Every candidate is computed for the
     whole batch and the picked one kept, so the generator draws the same numbers whatever is picked."""
-    n, _, h, w = batch.shape
-    low, high = 1 - magnitude, 1 + magnitude
-    pad_y, pad_x = (max(1, round(magnitude * size)) for size in (h, w))
     for _ in range(ops):
-        choice = _per_image(_randint(len(RANDAUGMENT_OPS), n, generator, batch.device))
-        candidates = (
-            _translate(batch, generator, 0, pad_x),
-            _translate(batch, generator, pad_y, 0),
-            _shear(batch, _rand(n, generator, batch, -2 * magnitude, 2 * magnitude), axis=1),
-            _shear(batch, _rand(n, generator, batch, -2 * magnitude, 2 * magnitude), axis=0),
-            _brightness(batch, _rand(n, generator, batch, low, high)),
-            _contrast(batch, _rand(n, generator, batch, low, high)),
-            _saturation(batch, 1 - _rand(n, generator, batch, 0, min(1.0, 2 * magnitude))),
-            _solarize(batch, 1 - magnitude),
-            _auto_contrast(batch),
-        )
+        choice = _per_image(_randint(len(RANDAUGMENT_OPS), len(batch), generator, batch.device))
+        candidates = _randaugment_candidates(batch, generator, magnitude)
         batch = sum(torch.where(choice == k, c, 0) for k, c in enumerate(candidates)).clamp(0, 1)
     return batch

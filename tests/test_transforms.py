@@ -375,6 +375,23 @@ def test_randaugment_ops_are_keras_cvs() -> None:
     assert set(transforms.RANDAUGMENT_OPS) == keras_cv - {"equalize"}
 
 
+def randaugment_candidate(op: str, batch: torch.Tensor, seed: int, magnitude: float = 0.2) -> torch.Tensor:
+    """What the randaugment op named ``op`` makes of ``batch`` (before the round's clip)."""
+    candidates = transforms._randaugment_candidates(batch, seeded(seed), magnitude)
+    return candidates[transforms.RANDAUGMENT_OPS.index(op)]
+
+
+def test_randaugment_brightness_adds_a_fraction_of_the_value_range() -> None:
+    """keras_cv's RandomBrightness(factor=magnitude) adds U(-magnitude, magnitude) times the value range to every
+    value of an image: the same shift for its dark and its bright pixels, where a factor would scale them apart."""
+    batch = torch.full((2048, 3, 4, 4), 0.25)
+    batch[..., 2:] = 0.75
+    shift = randaugment_candidate("brightness", batch, 6) - batch
+    assert torch.allclose(shift, shift[:, :1, :1, :1].expand_as(shift), atol=1e-6)
+    assert shift.min().item() >= -0.2 and shift.max().item() <= 0.2
+    assert shift.min().item() < -0.19 and shift.max().item() > 0.19
+
+
 def test_auto_contrast_stretches_each_channel_and_leaves_a_flat_one() -> None:
     image = torch.tensor([[[[0.2, 0.4], [0.6, 0.3]], [[0.5, 0.5], [0.5, 0.5]]]])
     out = transforms._auto_contrast(image)
