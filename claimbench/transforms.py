@@ -36,6 +36,8 @@ RANDAUGMENT_OPS = ("translate_x", "translate_y", "shear_x", "shear_y", "brightne
                    "auto_contrast")
 """The ops "randaugment" picks from, in its order: keras_cv's RandAugment's without equalize (a per-image
 histogram); keras_cv has no flip."""
+RANDAUGMENT_MAGNITUDE_STDDEV = 0.15
+"""keras_cv's RandAugment's default ``magnitude_stddev``: the spread of the ops it draws a magnitude for."""
 
 
 
@@ -97,10 +99,13 @@ def augment(
     warps blend their fill in at the border as torchvision does); "color_jitter" scales brightness, contrast and
     saturation by U(1 - x, 1 + x) each, in that fixed order, without hue and without clamping; "randaugment"
     applies ``ops`` rounds of one op per image, picked uniformly from nine of keras_cv's ten (no flip, no
-    equalize): translate_x / translate_y (up to ``magnitude`` of the size, zero fill), shear_x / shear_y (factor
-    U(-2·magnitude, 2·magnitude), bilinear, zero fill), brightness (adds U(-magnitude, magnitude), a fraction
-    of the value range, as keras_cv's RandomBrightness), contrast (factor U(1 - magnitude, 1 + magnitude)), color (a blend towards gray by U(0, 2·magnitude)), solarize (values at or above
-    1 - magnitude inverted) and auto_contrast, clipping to [0, 1] after each round as keras_cv clips to its range.
+    equalize): translate_x / translate_y (by U(-magnitude, magnitude) of the size, to a fraction of a pixel),
+    shear_x / shear_y (factor N(magnitude, 0.15²) clipped to [0, 1], of random sign, about the top-left pixel),
+    both bilinear with the image mirrored about its edges beyond them (keras_cv's fill_mode "reflect"),
+    brightness (adds U(-magnitude, magnitude), a fraction of the value range, as keras_cv's RandomBrightness),
+    contrast (factor U(1 - magnitude, 1 + magnitude)), color (a blend towards gray by U(0, 2·magnitude)),
+    solarize (values at or above 1 - magnitude inverted) and auto_contrast, clipping to [0, 1] after each round
+    as keras_cv clips to its range.
     Photometric ops act on the values as given; pass [0, 1]-scaled images to match torchvision.
     All randomness comes from ``generator``, which may live on another device than ``batch``.
     """
@@ -180,20 +185,6 @@ def gather_batch(
     flat = images.flatten(2)[indices]  # N×C×(H·W): whole images, one contiguous copy each
     picked = flat.gather(2, pixels.view(n, 1, h * w).expand(n, c, h * w))
     return picked.view(n, c, h, w).contiguous(memory_format=torch.channels_last)
-
-
-def _translate(batch: torch.Tensor, generator: torch.Generator, pad_y: int, pad_x: int) -> torch.Tensor:
-    """Each image shifted by U{-pad..pad} pixels on each axis (its own pad), zero-filled, read from a padded copy
-    in one gather."""
-    n, c, h, w = batch.shape
-    padded = F.pad(batch, (pad_x, pad_x, pad_y, pad_y))
-    dy = _randint(2 * pad_y + 1, n, generator, batch.device)
-    dx = _randint(2 * pad_x + 1, n, generator, batch.device)
-    rows = (dy[:, None] + torch.arange(h, device=batch.device)).view(n, 1, h, 1)
-    cols = (dx[:, None] + torch.arange(w, device=batch.device)).view(n, 1, 1, w)
-    images = torch.arange(n, device=batch.device).view(n, 1, 1, 1)
-    channels = torch.arange(c, device=batch.device).view(1, c, 1, 1)
-    return padded[images, channels, rows, cols]
 
 
 def _crop(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
@@ -308,16 +299,69 @@ def _auto_contrast(batch: torch.Tensor) -> torch.Tensor:
     return torch.where(spread > 0, (batch - low) / spread.where(spread > 0, torch.ones_like(spread)), batch)
 
 
-def _shear(batch: torch.Tensor, shears: torch.Tensor, axis: int) -> torch.Tensor:
-    """Each image sheared about its centre by its factor s, along x (``axis`` 1: each pixel reads the input at
-    x + s·y) or y (``axis`` 0: at y + s·x), in pixels from the centre (bilinear, zero fill)."""
+def _mirror(index: torch.Tensor, size: int) -> torch.Tensor:
+    """Whole-pixel positions on the image extended by mirroring about its outer edges (d c b a | a b c d | d c b a,
+    each edge pixel repeated), mapped back into [0, size)."""
+    folded = index % (2 * size)
+    return torch.where(folded >= size, 2 * size - 1 - folded, folded)
+
+
+def _sample_mirrored(batch: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor) -> torch.Tensor:
+    """Each output pixel read at its source point (``xs``, ``ys``: N×H×W, in pixels, 0 the first pixel), bilinear,
+    from the image extended by ``_mirror``: TF's ImageProjectiveTransformV3 with fill_mode "reflect", which keras_cv's
+    RandomTranslation and RandomShear use by default."""
+    n, c, h, w = batch.shape
+    x0, y0 = xs.floor(), ys.floor()
+    fx, fy = (xs - x0).unsqueeze(1), (ys - y0).unsqueeze(1)
+    x0, y0 = x0.long(), y0.long()
+    flat = batch.flatten(2)
+
+    def read(rows: torch.Tensor, cols: torch.Tensor) -> torch.Tensor:
+        pixels = (_mirror(rows, h) * w + _mirror(cols, w)).view(n, 1, h * w).expand(n, c, h * w)
+        return flat.gather(2, pixels).view(n, c, h, w)
+
+    top = read(y0, x0) * (1 - fx) + read(y0, x0 + 1) * fx
+    bottom = read(y0 + 1, x0) * (1 - fx) + read(y0 + 1, x0 + 1) * fx
+    return top * (1 - fy) + bottom * fy
+
+
+def _pixel_grid(batch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each output pixel's x and y (N×H×W, in pixels from the top-left pixel), in ``batch``'s dtype."""
     n, _, h, w = batch.shape
-    s, zero, one = shears.to(batch.dtype), torch.zeros_like(shears), torch.ones_like(shears)
-    # in the grid's normalised coordinates a pixel shear of s is s·h/w along x and s·w/h along y
-    x_row = (one, s * h / w, zero) if axis == 1 else (one, zero, zero)
-    y_row = (zero, one, zero) if axis == 1 else (s * w / h, one, zero)
-    rows = [torch.stack(row, dim=-1) for row in (x_row, y_row, (zero, zero, one))]
-    return _warp(batch, torch.stack(rows, dim=1))
+    ys = torch.arange(h, device=batch.device, dtype=batch.dtype).view(1, h, 1).expand(n, h, w)
+    xs = torch.arange(w, device=batch.device, dtype=batch.dtype).view(1, 1, w).expand(n, h, w)
+    return xs, ys
+
+
+def _translate(batch: torch.Tensor, shifts: torch.Tensor, axis: int) -> torch.Tensor:
+    """Each image moved by its shift in pixels (any fraction) along x (``axis`` 1) or y (``axis`` 0): each output
+    pixel reads the input at its own position less the shift, as keras_cv's RandomTranslation (bilinear, reflect
+    fill)."""
+    xs, ys = _pixel_grid(batch)
+    shift = shifts.to(batch.dtype).view(-1, 1, 1)
+    return _sample_mirrored(batch, xs - shift, ys) if axis == 1 else _sample_mirrored(batch, xs, ys - shift)
+
+
+def _shear(batch: torch.Tensor, shears: torch.Tensor, axis: int) -> torch.Tensor:
+    """Each image sheared by its factor s along x (``axis`` 1: each output pixel (x, y) reads the input at
+    (x + s·y, y)) or y (``axis`` 0: at (x, y + s·x)), in pixels from the top-left pixel, which stays put: keras_cv's
+    RandomShear's matrix (bilinear, reflect fill)."""
+    xs, ys = _pixel_grid(batch)
+    s = shears.to(batch.dtype).view(-1, 1, 1)
+    return _sample_mirrored(batch, xs + s * ys, ys) if axis == 1 else _sample_mirrored(batch, xs, ys + s * xs)
+
+
+def _normal(n: int, generator: torch.Generator, like: torch.Tensor, mean: float, std: float) -> torch.Tensor:
+    """n draws of N(mean, std²) from ``generator``, on ``like``'s device and dtype."""
+    draws = torch.randn(n, generator=generator, device=generator.device)
+    return (draws * std + mean).to(device=like.device, dtype=like.dtype)
+
+
+def _shear_factors(n: int, generator: torch.Generator, like: torch.Tensor, magnitude: float) -> torch.Tensor:
+    """keras_cv's RandAugment shear: N(magnitude, 0.15²) clipped to [0, 1], its sign then flipped with
+    probability 1/2."""
+    factors = _normal(n, generator, like, magnitude, RANDAUGMENT_MAGNITUDE_STDDEV).clamp(0, 1)
+    return torch.where(_rand(n, generator, like) > 0.5, -factors, factors)
 
 
 def _brighten(batch: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
@@ -330,12 +374,11 @@ def _randaugment_candidates(batch: torch.Tensor, generator: torch.Generator, mag
     """Every op of ``RANDAUGMENT_OPS`` applied to the whole batch, in that order, each with its own draws."""
     n, _, h, w = batch.shape
     low, high = 1 - magnitude, 1 + magnitude
-    pad_y, pad_x = (max(1, round(magnitude * size)) for size in (h, w))
     return (
-        _translate(batch, generator, 0, pad_x),
-        _translate(batch, generator, pad_y, 0),
-        _shear(batch, _rand(n, generator, batch, -2 * magnitude, 2 * magnitude), axis=1),
-        _shear(batch, _rand(n, generator, batch, -2 * magnitude, 2 * magnitude), axis=0),
+        _translate(batch, _rand(n, generator, batch, -magnitude, magnitude) * w, axis=1),
+        _translate(batch, _rand(n, generator, batch, -magnitude, magnitude) * h, axis=0),
+        _shear(batch, _shear_factors(n, generator, batch, magnitude), axis=1),
+        _shear(batch, _shear_factors(n, generator, batch, magnitude), axis=0),
         _brighten(batch, _rand(n, generator, batch, -magnitude, magnitude)),
         _contrast(batch, _rand(n, generator, batch, low, high)),
         _saturation(batch, 1 - _rand(n, generator, batch, 0, min(1.0, 2 * magnitude))),

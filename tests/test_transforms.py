@@ -337,9 +337,10 @@ def test_randaugment_never_mirrors_an_image() -> None:
 
 
 def test_randaugment_keeps_a_left_bar_on_the_left() -> None:
-    """A bar at the left edge stays in the left half: ops=3 at magnitude 0.1 shift or shear it by at most
-    3 × 3.2 pixels, the photometric ops keep it at least as bright as the black around it (a solarised or
-    auto-contrasted bar at worst turns the whole image flat), and only a mirror would put it on the right."""
+    """A bar at the left edge stays in the left half: ops=3 at magnitude 0.1 translate it by at most 3 × 3.2
+    pixels, shear it about the top-left pixel by N(0.1, 0.15²) (its bottom row about 3 pixels on average), the
+    photometric ops keep it at least as bright as the black around it (a solarised or auto-contrasted bar at worst
+    turns the whole image flat), and only a mirror would put it on the right."""
     bar = torch.zeros(512, 3, 32, 32)
     bar[..., 1:5] = 0.5
     out = transforms.augment(bar, ["randaugment"], seeded(3), {"randaugment": {"ops": 3, "magnitude": 0.1}})
@@ -399,11 +400,46 @@ def test_auto_contrast_stretches_each_channel_and_leaves_a_flat_one() -> None:
     assert torch.equal(out[0, 1], image[0, 1])
 
 
-def test_shear_x_slants_a_vertical_line() -> None:
-    """Each output pixel of a shear along x by s reads the input at x + s·(y - centre): a one-pixel column at x = 4
-    of a 9×9 image, sheared by 0.5, lands at x = 4 - 0.5·(y - 4) on the even rows."""
+def test_shear_slants_a_line_about_the_top_left_pixel() -> None:
+    """keras_cv's RandomShear matrix (1, s, 0; 0, 1, 0) reads each output pixel (x, y) at (x + s·y, y), in pixels from
+    the top-left pixel: a one-pixel column at x = 4 of a 9×9 image, sheared by 0.5, lands at x = 4 - y/2 on the even
+    rows (its top stays put), and the transposed image likewise along y."""
     line = torch.zeros(1, 1, 9, 9)
     line[..., 4] = 1.0
     out = transforms._shear(line, torch.tensor([0.5]), axis=1)
+    transposed = transforms._shear(line.transpose(2, 3), torch.tensor([0.5]), axis=0)
     for y in (0, 2, 4, 6, 8):
-        assert out[0, 0, y].argmax().item() == 4 - (y - 4) // 2
+        assert out[0, 0, y].argmax().item() == 4 - y // 2
+        assert transposed[0, 0, :, y].argmax().item() == 4 - y // 2
+
+
+def test_translate_reads_between_pixels_and_mirrors_about_the_edge() -> None:
+    """keras_cv's RandomTranslation moves by a fraction of the size, not whole pixels, and reads bilinearly from the
+    image mirrored about its outer edges (TF's reflect: d c b a | a b c d | d c b a): [1, 2, 3, 4] moved right by
+    1.5 reads positions -1.5, -0.5, 0.5, 1.5, and moved left by 1.5 reads 1.5 ... 4.5."""
+    row = torch.tensor([1.0, 2.0, 3.0, 4.0]).view(1, 1, 1, 4)
+    right = transforms._translate(row, torch.tensor([1.5]), axis=1)
+    left = transforms._translate(row, torch.tensor([-1.5]), axis=1)
+    down = transforms._translate(row.transpose(2, 3), torch.tensor([1.5]), axis=0)
+    assert right.flatten().tolist() == [1.5, 1.0, 1.5, 2.5]
+    assert left.flatten().tolist() == [2.5, 3.5, 4.0, 3.5]
+    assert down.flatten().tolist() == [1.5, 1.0, 1.5, 2.5]
+
+
+def test_randaugment_leaves_a_flat_image_flat() -> None:
+    """keras_cv fills what translate and shear uncover by reflection, so no black border appears: every op leaves a
+    flat gray image flat (brightness and solarize shift or invert it as a whole)."""
+    flat = torch.full((256, 3, 16, 16), 0.5)
+    out = transforms.augment(flat, ["randaugment"], seeded(7), CIFAR_INFINITY_RANDAUGMENT)
+    spread = out.amax(dim=(1, 2, 3)) - out.amin(dim=(1, 2, 3))
+    assert (spread < 1e-6).all(), f"{int((spread >= 1e-6).sum())} of 256 flat images came out uneven"
+
+
+def test_randaugment_shear_factors_follow_keras_cv() -> None:
+    """keras_cv's RandAugment shears by N(magnitude, 0.15²) clipped to [0, 1], with a random sign."""
+    factors = transforms._shear_factors(100_000, seeded(8), torch.zeros(1), 0.2)
+    size = factors.abs()
+    assert size.min().item() >= 0.0 and size.max().item() <= 1.0
+    assert abs(size.mean().item() - 0.2063) < 0.003  # E clip(N(0.2, 0.15²), 0, 1), by 10^7 numpy draws
+    assert abs((size == 0).float().mean().item() - 0.0912) < 0.005  # P(N(0.2, 0.15²) < 0), clipped to 0
+    assert abs((factors < 0).float().mean().item() / (size > 0).float().mean().item() - 0.5) < 0.01
