@@ -38,6 +38,8 @@ RANDAUGMENT_OPS = ("translate_x", "translate_y", "shear_x", "shear_y", "brightne
 histogram); keras_cv has no flip."""
 RANDAUGMENT_MAGNITUDE_STDDEV = 0.15
 """keras_cv's RandAugment's default ``magnitude_stddev``: the spread of the ops it draws a magnitude for."""
+SOLARIZE_MOST_ADDED = 110 / 255
+"""The most keras_cv's RandAugment solarize adds before it inverts (110 of 255)."""
 
 
 
@@ -103,9 +105,10 @@ def augment(
     shear_x / shear_y (factor N(magnitude, 0.15²) clipped to [0, 1], of random sign, about the top-left pixel),
     both bilinear with the image mirrored about its edges beyond them (keras_cv's fill_mode "reflect"),
     brightness (adds U(-magnitude, magnitude), a fraction of the value range, as keras_cv's RandomBrightness),
-    contrast (factor U(1 - magnitude, 1 + magnitude)), color (a blend towards gray by U(0, 2·magnitude)),
-    solarize (values at or above 1 - magnitude inverted) and auto_contrast, clipping to [0, 1] after each round
-    as keras_cv clips to its range.
+    contrast (each channel about its own mean by U(1 - magnitude, 1 + magnitude)), color (a blend towards gray
+    by N(magnitude, 0.15²) clipped to [0, 1]), solarize (adds N(magnitude, 0.15²)·110/255 clipped to
+    [0, 110/255], then inverts values at or above N(1 - magnitude, 0.15²) clipped to [0, 1]) and auto_contrast
+    (each channel stretched to [0, 1]), clipping to [0, 1] after each round as keras_cv clips to its range.
     Photometric ops act on the values as given; pass [0, 1]-scaled images to match torchvision.
     All randomness comes from ``generator``, which may live on another device than ``batch``.
     """
@@ -286,9 +289,11 @@ def _saturation(batch: torch.Tensor, factor: torch.Tensor) -> torch.Tensor:
     return gray + (batch - gray) * _per_image(factor)
 
 
-def _solarize(batch: torch.Tensor, threshold: float) -> torch.Tensor:
-    """Values at or above ``threshold`` inverted (v to 1 - v), as keras_cv's Solarization on [0, 1]."""
-    return torch.where(batch >= threshold, 1 - batch, batch)
+def _solarize(batch: torch.Tensor, threshold: torch.Tensor, addition: torch.Tensor) -> torch.Tensor:
+    """Each image with its addition added (clipped to [0, 1]), then the values at or above its threshold inverted
+    (v to 1 - v), as keras_cv's Solarization on [0, 1]."""
+    added = (batch + _per_image(addition)).clamp(0, 1)
+    return torch.where(added >= _per_image(threshold), 1 - added, added)
 
 
 def _auto_contrast(batch: torch.Tensor) -> torch.Tensor:
@@ -364,6 +369,12 @@ def _shear_factors(n: int, generator: torch.Generator, like: torch.Tensor, magni
     return torch.where(_rand(n, generator, like) > 0.5, -factors, factors)
 
 
+def _channel_contrast(batch: torch.Tensor, factor: torch.Tensor) -> torch.Tensor:
+    """Each channel of each image spread about its own mean by the image's factor (keras_cv's RandomContrast)."""
+    mean = batch.mean(dim=(2, 3), keepdim=True)
+    return mean + (batch - mean) * _per_image(factor)
+
+
 def _brighten(batch: torch.Tensor, delta: torch.Tensor) -> torch.Tensor:
     """Each image with its delta added to every value (keras_cv's RandomBrightness)."""
     return batch + _per_image(delta)
@@ -373,16 +384,17 @@ def _randaugment_candidates(batch: torch.Tensor, generator: torch.Generator, mag
                             ) -> tuple[torch.Tensor, ...]:
     """Every op of ``RANDAUGMENT_OPS`` applied to the whole batch, in that order, each with its own draws."""
     n, _, h, w = batch.shape
-    low, high = 1 - magnitude, 1 + magnitude
+    spread, most = RANDAUGMENT_MAGNITUDE_STDDEV, SOLARIZE_MOST_ADDED
     return (
         _translate(batch, _rand(n, generator, batch, -magnitude, magnitude) * w, axis=1),
         _translate(batch, _rand(n, generator, batch, -magnitude, magnitude) * h, axis=0),
         _shear(batch, _shear_factors(n, generator, batch, magnitude), axis=1),
         _shear(batch, _shear_factors(n, generator, batch, magnitude), axis=0),
         _brighten(batch, _rand(n, generator, batch, -magnitude, magnitude)),
-        _contrast(batch, _rand(n, generator, batch, low, high)),
-        _saturation(batch, 1 - _rand(n, generator, batch, 0, min(1.0, 2 * magnitude))),
-        _solarize(batch, 1 - magnitude),
+        _channel_contrast(batch, _rand(n, generator, batch, 1 - magnitude, 1 + magnitude)),
+        _saturation(batch, 1 - _normal(n, generator, batch, magnitude, spread).clamp(0, 1)),
+        _solarize(batch, _normal(n, generator, batch, 1 - magnitude, spread).clamp(0, 1),
+                  _normal(n, generator, batch, magnitude * most, spread * most).clamp(0, most)),
         _auto_contrast(batch),
     )
 

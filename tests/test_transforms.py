@@ -339,12 +339,13 @@ def test_randaugment_never_mirrors_an_image() -> None:
 def test_randaugment_keeps_a_left_bar_on_the_left() -> None:
     """A bar at the left edge stays in the left half: ops=3 at magnitude 0.1 translate it by at most 3 × 3.2
     pixels, shear it about the top-left pixel by N(0.1, 0.15²) (its bottom row about 3 pixels on average), the
-    photometric ops keep it at least as bright as the black around it (a solarised or auto-contrasted bar at worst
-    turns the whole image flat), and only a mirror would put it on the right."""
+    photometric ops map every pixel of the background alike (so the bar is where the image departs from its median
+    value), and only a mirror would put it on the right."""
     bar = torch.zeros(512, 3, 32, 32)
     bar[..., 1:5] = 0.5
     out = transforms.augment(bar, ["randaugment"], seeded(3), {"randaugment": {"ops": 3, "magnitude": 0.1}})
-    left, right = out[..., :16].sum(dim=(1, 2, 3)), out[..., 16:].sum(dim=(1, 2, 3))
+    departure = (out - out.flatten(1).median(dim=1).values.view(-1, 1, 1, 1)).abs()
+    left, right = departure[..., :16].sum(dim=(1, 2, 3)), departure[..., 16:].sum(dim=(1, 2, 3))
     assert (right <= left + 1e-4).all(), f"{int((right > left + 1e-4).sum())} of 512 images have the bar on the right"
 
 
@@ -391,6 +392,38 @@ def test_randaugment_brightness_adds_a_fraction_of_the_value_range() -> None:
     assert torch.allclose(shift, shift[:, :1, :1, :1].expand_as(shift), atol=1e-6)
     assert shift.min().item() >= -0.2 and shift.max().item() <= 0.2
     assert shift.min().item() < -0.19 and shift.max().item() > 0.19
+
+
+def test_randaugment_contrast_keeps_each_channels_mean() -> None:
+    """keras_cv's RandomContrast spreads each channel about its own mean, so every channel's mean stays; about the
+    image's gray mean a dark channel would drift away from it."""
+    batch = torch.rand(64, 3, 8, 8, generator=torch.Generator().manual_seed(9)) * 0.2
+    batch[:, 1] += 0.7
+    out = randaugment_candidate("contrast", batch, 10)
+    torch.testing.assert_close(out.mean(dim=(2, 3)), batch.mean(dim=(2, 3)))
+    assert not torch.allclose(out, batch)
+
+
+def test_randaugment_color_blends_towards_gray_by_a_clipped_normal() -> None:
+    """keras_cv's RandAugment color: RandomColorDegeneration by N(magnitude, 0.15²) clipped to [0, 1], so about 9 %
+    of images (those drawing below 0) keep their colour and the blend averages 0.206 at magnitude 0.2."""
+    red = torch.zeros(100_000, 3, 1, 1)
+    red[:, 0] = 1.0
+    gray = 0.299
+    blend = (1 - randaugment_candidate("color", red, 11)[:, 0].flatten()) / (1 - gray)
+    assert abs((blend.abs() < 1e-6).float().mean().item() - 0.0912) < 0.005
+    assert abs(blend.mean().item() - 0.2063) < 0.003
+
+
+def test_randaugment_solarize_adds_then_inverts_above_a_drawn_threshold() -> None:
+    """keras_cv's RandAugment solarize adds N(magnitude, 0.15²)·110/255 (clipped to [0, 110/255]) and inverts the
+    values at or above N(1 - magnitude, 0.15²) (clipped to [0, 1]): a black image comes out at the addition
+    (median 0.0863, 0 for about 9 %), and mid gray is inverted about 9.6 % of the time (10^7 numpy draws)."""
+    black = randaugment_candidate("solarize", torch.zeros(100_000, 1, 1, 1), 12).flatten()
+    assert abs(black.median().item() - 0.2 * 110 / 255) < 0.002
+    assert abs((black == 0).float().mean().item() - 0.0910) < 0.005
+    gray = randaugment_candidate("solarize", torch.full((100_000, 1, 1, 1), 0.5), 13).flatten()
+    assert abs((gray < 0.5).float().mean().item() - 0.0961) < 0.005
 
 
 def test_auto_contrast_stretches_each_channel_and_leaves_a_flat_one() -> None:
