@@ -38,6 +38,9 @@ RANDAUGMENT_OPS = ("translate_x", "translate_y", "shear_x", "shear_y", "brightne
 histogram); keras_cv has no flip."""
 RANDAUGMENT_MAGNITUDE_STDDEV = 0.15
 """keras_cv's RandAugment's default ``magnitude_stddev``: the spread of the ops it draws a magnitude for."""
+RANDAUGMENT_RATE = 10 / 11
+"""keras_cv's RandAugment's default ``rate`` (its signature's, where its docstring says 1.0): the chance that a round
+applies an op to an image at all, standing in for the paper's identity op."""
 SOLARIZE_MOST_ADDED = 110 / 255
 """The most keras_cv's RandAugment solarize adds before it inverts (110 of 255)."""
 
@@ -100,9 +103,10 @@ def augment(
     U{0..⌊distortion·half-size⌋} pixels per axis, as torchvision's RandomPerspective (bilinear, zero fill; both
     warps blend their fill in at the border as torchvision does); "color_jitter" scales brightness, contrast and
     saturation by U(1 - x, 1 + x) each, in that fixed order, without hue and without clamping; "randaugment"
-    applies ``ops`` rounds of one op per image, picked uniformly from nine of keras_cv's ten (no flip, no
-    equalize): translate_x / translate_y (by U(-magnitude, magnitude) of the size, to a fraction of a pixel),
-    shear_x / shear_y (factor N(magnitude, 0.15²) clipped to [0, 1], of random sign, about the top-left pixel),
+    applies ``ops`` rounds that each give an image, with probability 10/11 (keras_cv's rate), one op picked
+    uniformly from nine of keras_cv's ten (no flip, no equalize): translate_x / translate_y (by
+    U(-magnitude, magnitude) of the size, to a fraction of a pixel), shear_x / shear_y (factor N(magnitude, 0.15²)
+    clipped to [0, 1], of random sign, about the top-left pixel),
     both bilinear with the image mirrored about its edges beyond them (keras_cv's fill_mode "reflect"),
     brightness (adds U(-magnitude, magnitude), a fraction of the value range, as keras_cv's RandomBrightness),
     contrast (each channel about its own mean by U(1 - magnitude, 1 + magnitude)), color (a blend towards gray
@@ -400,11 +404,14 @@ def _randaugment_candidates(batch: torch.Tensor, generator: torch.Generator, mag
 
 
 def _randaugment(batch: torch.Tensor, generator: torch.Generator, *, ops: int, magnitude: float) -> torch.Tensor:
-    """``ops`` rounds, each applying to every image one op of ``RANDAUGMENT_OPS`` picked for it, the result
-    clipped to [0, 1] after each round as keras_cv clips to its value range. Every candidate is computed for the
-    whole batch and the picked one kept, so the generator draws the same numbers whatever is picked."""
+    """``ops`` rounds, each applying to every image, with probability ``RANDAUGMENT_RATE``, one op of
+    ``RANDAUGMENT_OPS`` picked for it, the result clipped to [0, 1] as keras_cv clips to its value range. Every
+    candidate is computed for the whole batch and the picked one kept, so the generator draws the same numbers
+    whatever is picked."""
     for _ in range(ops):
+        applies = _per_image(_rand(len(batch), generator, batch) <= RANDAUGMENT_RATE)
         choice = _per_image(_randint(len(RANDAUGMENT_OPS), len(batch), generator, batch.device))
         candidates = _randaugment_candidates(batch, generator, magnitude)
-        batch = sum(torch.where(choice == k, c, 0) for k, c in enumerate(candidates)).clamp(0, 1)
+        picked = sum(torch.where(choice == k, c, 0) for k, c in enumerate(candidates)).clamp(0, 1)
+        batch = torch.where(applies, picked, batch)
     return batch

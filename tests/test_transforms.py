@@ -370,6 +370,15 @@ def test_randaugment_resumes_bit_identically_from_a_generator_state() -> None:
                        uninterrupted)
 
 
+def test_randaugment_skips_an_image_one_round_in_eleven() -> None:
+    """keras_cv's RandAugment applies each round's op with probability rate = 10/11 (its default): at magnitude 1
+    every op changes a noisy mid-gray image, so with ops=1 the images left as they were are the skipped ones."""
+    noise = 0.3 + 0.3 * torch.rand(20_000, 3, 4, 4, generator=torch.Generator().manual_seed(14))
+    out = transforms.augment(noise, ["randaugment"], seeded(15), {"randaugment": {"ops": 1, "magnitude": 1.0}})
+    kept = (out == noise).flatten(1).all(dim=1).float().mean().item()
+    assert abs(kept - 1 / 11) < 0.006
+
+
 def test_randaugment_ops_are_keras_cvs() -> None:
     """Nine of keras_cv's ten RandAugment ops (equalize left out), and no flip."""
     keras_cv = {"auto_contrast", "equalize", "solarize", "color", "contrast", "brightness", "shear_x", "shear_y",
