@@ -157,7 +157,7 @@ def _todos(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, .
 def _share(doc: dict[str, Any]) -> None:
     """Give each claim the keys its table, then its column, share that its kind takes and it names not itself.
 
-    A shared ``source`` becomes ``<source>, row <row label>``.
+    A shared ``source`` becomes ``<source>, row <row label>`` (``_row_name``).
     """
     listed = {key: doc[key] if isinstance(doc.get(key), list) else [] for key in ("table", "claim")}
     tables = {t["id"]: t for t in listed["table"] if isinstance(t, dict) and isinstance(t.get("id"), str)}
@@ -170,7 +170,14 @@ def _share(doc: dict[str, Any]) -> None:
         shared = {**table, **(column if isinstance(column, dict) else {})}
         model = schema.CLAIM_MODELS.get(str(claim.get("kind", shared.get("kind"))))
         for key in set(model.model_fields if model else ()) & set(shared) - set(claim) - set(schema.OWN):
-            claim[key] = f"{shared[key]}, row {cell[1]}" if key == "source" else shared[key]
+            claim[key] = f"{shared[key]}, {_row_name(table, cell[1])}" if key == "source" else shared[key]
+
+
+def _row_name(table: dict[str, Any], label: str) -> str:
+    """``row <label>``; a row whose label is empty by its place, as the draft names it: ``unlabelled row 2``."""
+    rows = table["rows"] if isinstance(table.get("rows"), list) else []
+    places = [i for i, row in enumerate(rows, 1) if isinstance(row, list) and row[:1] == [label]]
+    return f"row {label}" if label.strip() or len(places) != 1 else f"unlabelled row {places[0]}"
 
 
 def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tuple[str, str]]:

@@ -319,6 +319,13 @@ def test_a_table_gives_its_claims_model_kind_count_and_source(tmp_path: Path) ->
     assert own.count == "keras"
 
 
+def test_a_row_with_an_empty_label_is_named_by_its_place_in_a_shared_source(tmp_path: Path) -> None:
+    """As the draft names it: "row " would name no row."""
+    rows = TABLE.replace('"]]\n', '"], ["", "62", "continued"]]\n')
+    (claim,) = load_one(tmp_path, rows + TABLE_CLAIM.replace('"Baseline", "Params"', '"", "Params"'))
+    assert claim.source == "tiny.txt, table T, unlabelled row 2"
+
+
 def test_a_column_gives_its_claims_keys_over_the_table_s(tmp_path: Path) -> None:
     columns = '[table.by_column]\nParams = { count = "keras", note = "Keras count" }\n'
     (claim,) = load_one(tmp_path, TABLE + columns + TABLE_CLAIM)
