@@ -12,8 +12,12 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $@
 
+# pytest-xdist workers for `make test` (0: serially). Most tests wait on a pytest or Python subprocess's start, which
+# uses one core; each worker's torch takes its share of the cores (claimbench.plugin), so none oversubscribes them.
+TEST_WORKERS ?= 2
+
 test: $(BIN)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(ARGS)
 
 report: $(BIN)/.installed
 	$(BIN)/pytest benchmarks -p no:randomly -m "not throughput and not scale" $(REPORT_OPTIONS) $(ARGS)

@@ -20,6 +20,14 @@ NO_CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA devi
 registry.import_modules(m for report in ledger.load_reports(REFERENCE) for m in report.modules)
 
 
+@pytest.fixture(autouse=True)
+def own_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pytest run inside a test (pytester, in-process or a subprocess) is a session of its own, not a worker of
+    this one's pytest-xdist (``make test``): pytest-benchmark reads ``PYTEST_XDIST_WORKER`` to tell."""
+    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(params=["cpu", pytest.param("cuda", marks=NO_CUDA)])
 def device(request: pytest.FixtureRequest) -> str:
     """The device an engine test trains on."""
