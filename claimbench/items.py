@@ -166,14 +166,18 @@ def _import_problem(module: str, error: Exception, not_found: str) -> str:
         f" (did you mean {close[0]!r}?)" if close else "")
 
 
-def check_models(reports: Sequence[Report]) -> dict[str, str]:
-    """Every claim's model reference resolves, and a claim that runs its model has an input size; else a usage
-    error naming file, claim and field. A claim whose import-path model's module does not import (not found, or
-    raising as it imports) is no usage error but that claim's own: the one-line reason of each, by claim id, for
-    its set-up to raise (``UNIMPORTED``), so that the session's other claims and tests still run."""
+def check_models(reports: Sequence[Report]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Each claim's model resolved, and its input size where it runs its model: returns the one-line reason, by
+    claim id, of each claim whose import-path model's module does not import (not found, or raising as it
+    imports), that claim's own error for its set-up to raise (``UNIMPORTED``); and, by report slug, the problems of
+    each report with a reference that names no model or a claim that lacks its input size, one line each naming
+    file, claim and field, an error of collecting that report's file alone. The session's other files and tests
+    still run."""
     from claimbench import families
 
-    problems, unimported, failed = [], {}, {}
+    problems: dict[str, list[str]] = {}
+    unimported: dict[str, str] = {}
+    failed: dict[str, str] = {}
     for report, claim in ((report, claim) for report in reports for claim in report.claims):
         if claim.model is None:
             continue
@@ -186,7 +190,7 @@ def check_models(reports: Sequence[Report]) -> dict[str, str]:
         except KeyError as error:
             hint = "" if report.modules or ":" in claim.model else (
                 "; [report] modules is empty: list the module that registers it, or write package.module:builder")
-            problems.append(f"{claim.file}: {claim.id}: model: {error.args[0]}{hint}")
+            problems.setdefault(report.slug, []).append(f"{claim.file}: {claim.id}: model: {error.args[0]}{hint}")
             continue
         except Exception as error:  # noqa: BLE001 - the module of an import path failed to import: its own error
             module = claim.model.partition(":")[0]
@@ -198,10 +202,8 @@ def check_models(reports: Sequence[Report]) -> dict[str, str]:
             try:
                 families.input_size(claim)
             except errors.MeasurementError as error:
-                problems.append(f"{claim.file}: {claim.id}: input: {error}")
-    if problems:
-        raise pytest.UsageError(f"claims ledger rejected: {LedgerError(problems)}")
-    return unimported
+                problems.setdefault(report.slug, []).append(f"{claim.file}: {claim.id}: input: {error}")
+    return unimported, problems
 
 
 class LedgerFile(pytest.File):

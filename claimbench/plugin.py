@@ -206,12 +206,17 @@ def pytest_collection(session: pytest.Session) -> None:
     for file, problems in _unimportable(config, loaded).items():
         rejected[file] = problems
         del loaded[file]
+    unimported, unresolved = items.check_models([report for reports in loaded.values() for report in reports])
+    for file, reports in list(loaded.items()):  # an unknown model, a missing input size: an error of its file alone
+        if problems := [problem for report in reports for problem in unresolved.get(report.slug, [])]:
+            rejected[file] = problems
+            del loaded[file]
     if rejected:
         config.stash[rejected_key] = rejected
     reports = [report for reports in loaded.values() for report in reports]
     if not reports:
         return
-    config.stash[items.UNIMPORTED] = items.check_models(reports)
+    config.stash[items.UNIMPORTED] = unimported
     config.stash[items.STALE] = _stale_claims(config, reports)
     config.stash[reports_key] = reports
     config.stash[claims_key] = sorted((c for r in reports for c in r.claims), key=lambda c: c.id)

@@ -576,13 +576,19 @@ def test_under_w_error_a_results_json_it_cannot_read_is_left_where_it_is(project
     assert saved.read_bytes() == cut and not (project.path / "out" / "results.json.unread-1").exists()
 
 
-def test_unknown_model_is_a_usage_error(project: pytest.Pytester) -> None:
+def test_unknown_model_is_an_error_of_collecting_its_ledger_file(project: pytest.Pytester) -> None:
+    """Not a usage error of the session: the ledger file's collection error, one line naming file, claim and field
+    with the closest name; the claims test that parametrizes over the ledger says it was rejected."""
     ledger = project.path / "reference" / "tiny.toml"
     ledger.write_text(LEDGER.replace('"dl_cifar10_pytorch.resnet18"', '"dl_cifar10_pytorch.resnet19"'),
                       encoding="utf-8")
-    result = _run(project)
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*unknown model 'dl_cifar10_pytorch.resnet19'*closest: dl_cifar10_pytorch.resnet18*"])
+    result = _run(project, "reference/tiny.toml")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*ERROR collecting reference/tiny.toml*",
+                                 "claims ledger rejected: tiny.toml: tiny/*: model: unknown model "
+                                 "'dl_cifar10_pytorch.resnet19' (closest: dl_cifar10_pytorch.resnet18*"])
+    assert "claims ledger was rejected: tiny.toml: tiny/" in result.stdout.str()
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
 
 
 def test_readme_without_markers_is_a_usage_error(project: pytest.Pytester) -> None:

@@ -417,7 +417,8 @@ def test_a_module_that_does_not_import_is_each_claims_own_reason_imported_once(t
     (tmp_path / "counted_boom.py").write_text("import builtins\nbuiltins.counted_boom = "
                                               "getattr(builtins, 'counted_boom', 0) + 1\nraise RuntimeError('boom')\n")
     monkeypatch.syspath_prepend(tmp_path)
-    unimported = items.check_models(ledger.load_reports(tmp_path))
+    unimported, problems = items.check_models(ledger.load_reports(tmp_path))
+    assert problems == {}
     assert unimported["mine/params/a"] == unimported["mine/params/b"]
     assert unimported["mine/params/a"].startswith("model: cannot import 'absentpkg.nets': No module named 'absentpkg'")
     assert re.fullmatch(r"model: cannot import 'counted_boom': RuntimeError: boom \(at \S*counted_boom.py:3: "
@@ -428,12 +429,47 @@ def test_a_module_that_does_not_import_is_each_claims_own_reason_imported_once(t
     del builtins.counted_boom  # type: ignore[attr-defined]
 
 
-def test_an_unknown_reference_is_one_line(author: pytest.Pytester) -> None:
+UNKNOWN = ("claims ledger rejected: mine.toml: mine/params/tiny: model: model 'mymodels:tiny2': module 'mymodels' "
+           "has no 'tiny2' (closest: tiny)")
+"""The one line of a ledger file whose claim names a model its module does not hold (``mymodels:tiny2``)."""
+
+
+def test_an_unknown_reference_is_one_line_an_error_of_collecting_its_file(author: pytest.Pytester) -> None:
+    """A typo in a claim's model is its file's collection error, as a test module's syntax error is, not a usage
+    error of every session: the project's own tests still run, and ``claimbench check`` fails in the same line."""
     (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("mymodels:tiny", "mymodels:tiny2"))
+    author.makepyfile(test_unit="def test_unit():\n    pass\n")
+    author.runpytest_subprocess("test_unit.py").assert_outcomes(passed=1)
     result = author.runpytest_subprocess()
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: claims ledger rejected: mine.toml: mine/params/tiny: model: "
-                                 "model 'mymodels:tiny2': module 'mymodels' has no 'tiny2' (closest: tiny)"])
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*ERROR collecting claims/mine.toml*", UNKNOWN, "ERROR claims/mine.toml"])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    finished = subprocess.run([str(Path(sys.executable).with_name("claimbench")), "check", "-p", "no:cacheprovider"],
+                              cwd=author.path, capture_output=True, text=True, check=False)
+    assert finished.returncode == pytest.ExitCode.INTERRUPTED, finished.stdout[-2000:] + finished.stderr
+    assert f"\n{UNKNOWN}\n" in finished.stdout
+
+
+@pytest.mark.parametrize("typo", ["mymodels:tiny2", "mine.registred"])
+def test_an_unknown_reference_in_one_file_leaves_the_others_collected_and_writes_nothing(
+        author: pytest.Pytester, typo: str) -> None:
+    """Two ledger files, one with a typo in a claim's model (a builder its module lacks, or a name nothing
+    registered): that file is the one collection error, with its did-you-mean hint; the other file's claims run,
+    and no result file is written while one file's claims go unjudged."""
+    mistyped = LEDGER.replace('title = "Mine"', 'title = "Bad"').replace(
+        "mymodels:tiny" if typo.startswith("mymodels") else '"mine.registered"', typo if ":" in typo else f'"{typo}"')
+    assert mistyped.count(typo) == 1
+    (author.path / "claims" / "bad.toml").write_text(mistyped, encoding="utf-8")
+    hint = ("model 'mymodels:tiny2': module 'mymodels' has no 'tiny2' (closest: tiny)" if ":" in typo
+            else "unknown model 'mine.registred' (closest: mine.registered*")
+    claim = "bad/params/tiny" if ":" in typo else "bad/params/wrong"
+    result = author.runpytest_subprocess("--continue-on-collection-errors")
+    result.assert_outcomes(passed=2, failed=1, errors=1)
+    result.stdout.fnmatch_lines(["claims/mine.toml *", "*ERROR collecting claims/bad.toml*",
+                                 f"claims ledger rejected: bad.toml: {claim}: model: {hint}",
+                                 "claimbench: a ledger file was rejected, so no file was written"])
+    assert not (author.path / "out").exists()
+    author.runpytest_subprocess("claims/mine.toml").assert_outcomes(passed=2, failed=1)
 
 
 @pytest.mark.parametrize(("module", "problem"), [
