@@ -392,10 +392,8 @@ _DECIMAL_BYTES = re.compile(r"decimal|(?<!\w)SI(?!\w)|10\s*(?:\^|\*\*)\s*[369](?
                             r"|(?<![\w.])1e\+?0?[369](?!\d)|(?<![\d,.])1[,\s]?000(?:[,\s]?000){0,2}\s*bytes",
                             re.IGNORECASE)
 """Words that say a "KB", "MB" or "GB" counts in powers of 1000: "decimal", "SI", "10^6", "1e6", "1,000,000 bytes"."""
-_APART = r"[^\w.;!?]+(?:\w+[^\w.;!?]+)?"
-"""What may stand between "binary" and the bytes it qualifies: one word at most, within a sentence."""
-_BINARY_BYTES = re.compile(rf"(?<!\w)binary{_APART}(?:[kmg]i?b|(?:kilo|mega|giga)?bytes?|prefix(?:es)?|units?)(?!\w)"
-                           rf"|(?<!\w)(?:[kmg]i?b|(?:kilo|mega|giga)?bytes?){_APART}binary(?!\w)"
+_BINARY_BYTES = re.compile(r"(?<!\w)binary[\s-]+(?:[kmg]i?b|(?:kilo|mega|giga)?bytes?|prefix(?:es)?|units?)(?!\w)"
+                           r"|(?<!\w)(?:[kmg]i?b|(?:kilo|mega|giga)?bytes?)\s*[,(]\s*binary(?!\w)"
                            r"|(?<!\w)(?:IEC|[KMG]iB)(?!\w)|(?<![\w.])2\s*(?:\^|\*\*)\s*[123]0(?!\d)"
                            r"|(?<![\w.])2(?:¹⁰|²⁰|³⁰)|(?<![\w.])1024\s*(?:\^|\*\*)\s*[123](?!\d)|(?<![\w.])1024[²³]"
                            r"|[/÷]\s*1024(?![\d.])"

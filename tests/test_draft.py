@@ -488,9 +488,13 @@ def test_a_size_whose_report_says_its_bytes_are_binary_takes_that_scale(markdown
 @pytest.mark.parametrize("markdown", [
     "# R\n\nA binary classifier of CIFAR-10 pairs.\n\n" + "\n".join(_grid(["Model", "Size (MB)"], [["A", "44.7"]])),
     _table(["Model", "Size (MB of 10^6 bytes; the file's MiB differ)"], ["A", "44.7"]),
+    "# R\n\nWe list the size of each exported TFLite binary in MB.\n\n" + "\n".join(
+        _grid(["Model", "Size (MB)"], [["A", "44.7"]])),
+    _table(["Model", "Size (MB binary checkpoint)"], ["A", "44.7"]),
 ])
 def test_a_size_whose_report_names_neither_or_both_byte_counts_still_asks(markdown: str) -> None:
-    """A "binary" that is no unit's (a binary classifier), or a text that names both counts, leaves the question."""
+    """A "binary" that is no unit's (a binary classifier, the exported binary, a binary checkpoint), or a text that
+    names both counts, leaves the question."""
     assert "TODO: is 'MB' here 1e6 bytes" in draft(markdown, slug="demo", source=None)
 
 
