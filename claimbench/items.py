@@ -181,8 +181,16 @@ def check_models(reports: Sequence[Report]) -> tuple[dict[str, str], dict[str, l
     for report, claim in ((report, claim) for report in reports for claim in report.claims):
         if claim.model is None:
             continue
-        module = registry.imported_module(claim.model)
+        module = claim.model.partition(":")[0] if ":" in claim.model else None  # an import path's, timm, torchvision
         if module in failed:  # imported once: a module that raises runs again at each import
+            unimported[claim.id] = failed[module]
+            continue
+        try:
+            if module is not None:  # before resolving: a KeyError the module's own code raises names no unknown model
+                importlib.import_module(module)
+        except Exception as error:  # noqa: BLE001 - the module failed to import: its own error
+            unfound = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
+            failed[module] = f"model: cannot import {module!r}: {_import_problem(module, error, unfound)}"
             unimported[claim.id] = failed[module]
             continue
         try:
@@ -191,12 +199,6 @@ def check_models(reports: Sequence[Report]) -> tuple[dict[str, str], dict[str, l
             hint = "" if report.modules or ":" in claim.model else (
                 "; [report] modules is empty: list the module that registers it, or write package.module:builder")
             problems.setdefault(report.slug, []).append(f"{claim.file}: {claim.id}: model: {error.args[0]}{hint}")
-            continue
-        except Exception as error:  # noqa: BLE001 - the module of an import path failed to import: its own error
-            module = claim.model.partition(":")[0]
-            unfound = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
-            failed[module] = f"model: cannot import {module!r}: {_import_problem(module, error, unfound)}"
-            unimported[claim.id] = failed[module]
             continue
         if families.needs_input(claim):
             try:

@@ -406,16 +406,18 @@ def test_a_pythonpath_ini_goes_ahead_of_the_project_folder_without_hiding_it(aut
 def test_a_module_that_does_not_import_is_each_claims_own_reason_imported_once(tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """A claim's model whose module does not import is no usage error but the claim's reason, the module tried once
-    for the claims naming it (a module that raises runs again at each import)."""
+    for the claims naming it (a module that raises runs again at each import), a KeyError it raises included."""
     from claimbench import items, ledger
 
     claim = ('[[claim]]\nid = "params/{0}"\nkind = "params"\nmodel = "{1}:{0}"\ncount = "trainable"\n'
              'value = 1\nprinted = "1"\nsource = "README.md"\n')
     (tmp_path / "mine.toml").write_text('format = 2\n[report]\ntitle = "Mine"\n' + "".join(
         claim.format(name, module) for name, module in (("a", "absentpkg.nets"), ("b", "absentpkg.nets"),
-                                                        ("c", "counted_boom"))), encoding="utf-8")
+                                                        ("c", "counted_boom"), ("d", "keyed_boom"))),
+                                          encoding="utf-8")
     (tmp_path / "counted_boom.py").write_text("import builtins\nbuiltins.counted_boom = "
                                               "getattr(builtins, 'counted_boom', 0) + 1\nraise RuntimeError('boom')\n")
+    (tmp_path / "keyed_boom.py").write_text("import os\nDATA = os.environ['CLAIMBENCH_UNSET_VARIABLE']\n")
     monkeypatch.syspath_prepend(tmp_path)
     unimported, problems = items.check_models(ledger.load_reports(tmp_path))
     assert problems == {}
@@ -423,6 +425,8 @@ def test_a_module_that_does_not_import_is_each_claims_own_reason_imported_once(t
     assert unimported["mine/params/a"].startswith("model: cannot import 'absentpkg.nets': No module named 'absentpkg'")
     assert re.fullmatch(r"model: cannot import 'counted_boom': RuntimeError: boom \(at \S*counted_boom.py:3: "
                         r"`raise RuntimeError\('boom'\)`\)", unimported["mine/params/c"]), unimported
+    assert unimported["mine/params/d"].startswith(  # its own KeyError, no unknown model's
+        "model: cannot import 'keyed_boom': KeyError: 'CLAIMBENCH_UNSET_VARIABLE' (at "), unimported
     import builtins
 
     assert builtins.counted_boom == 1  # type: ignore[attr-defined]
