@@ -175,9 +175,11 @@ def _share(doc: dict[str, Any]) -> None:
 
 def _row_name(table: dict[str, Any], label: str) -> str:
     """``row <label>``; a row whose label is empty by its place, as the draft names it: ``unlabelled row 2``."""
+    if label.strip():
+        return f"row {label}"
     rows = table["rows"] if isinstance(table.get("rows"), list) else []
     places = [i for i, row in enumerate(rows, 1) if isinstance(row, list) and row[:1] == [label]]
-    return f"row {label}" if label.strip() or len(places) != 1 else f"unlabelled row {places[0]}"
+    return f"unlabelled row {places[0]}" if len(places) == 1 else "row "
 
 
 def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tuple[str, str]]:

@@ -817,7 +817,7 @@ def test_epoch_lines_pass_pytests_capture(pytester: pytest.Pytester, monkeypatch
     silences them."""
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     pytester.makepyfile(test_tiny=TINY_TRAINING_TEST)
-    result = pytester.runpytest_subprocess("-p", "no:randomly", "--claims-dir", str(IOT_ML), *flags)
+    result = pytester.runpytest_subprocess("-p", "no:randomly", f"--claims-dir={IOT_ML}", *flags)
     result.assert_outcomes(passed=1)
     lines = [line for line in result.outlines + result.errlines if line.startswith("tiny epoch ")]
     assert len(lines) == shown, result.outlines + result.errlines
