@@ -329,9 +329,10 @@ def _sample_mirrored(batch: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor) ->
         pixels = (_mirror(rows, h) * w + _mirror(cols, w)).view(n, 1, h * w).expand(n, c, h * w)
         return flat.gather(2, pixels).view(n, c, h, w)
 
-    top = read(y0, x0) * (1 - fx) + read(y0, x0 + 1) * fx
-    bottom = read(y0 + 1, x0) * (1 - fx) + read(y0 + 1, x0 + 1) * fx
-    return top * (1 - fy) + bottom * fy
+    # lerp is exact between equal values, where a·(1 - f) + a·f can come out an ulp off a flat region's value
+    top = torch.lerp(read(y0, x0), read(y0, x0 + 1), fx)
+    bottom = torch.lerp(read(y0 + 1, x0), read(y0 + 1, x0 + 1), fx)
+    return torch.lerp(top, bottom, fy)
 
 
 def _pixel_grid(batch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

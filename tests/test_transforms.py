@@ -468,6 +468,16 @@ def test_translate_reads_between_pixels_and_mirrors_about_the_edge() -> None:
     assert down.flatten().tolist() == [1.5, 1.0, 1.5, 2.5]
 
 
+def test_translate_and_shear_keep_a_flat_image_exact() -> None:
+    """Reading a flat image between pixels gives back its value exactly, not an ulp off it here and there, which a
+    later auto_contrast round would stretch to the full [0, 1] range."""
+    flat = torch.full((256, 3, 16, 16), 0.4312)
+    amounts = torch.rand(256, generator=seeded(22)) * 2 - 1
+    for moved in (transforms._translate(flat, amounts * 3.2, axis=1), transforms._shear(flat, amounts, axis=0)):
+        assert torch.equal(moved, flat)
+        assert torch.equal(transforms._auto_contrast(moved), flat)
+
+
 def test_randaugment_leaves_a_flat_image_flat() -> None:
     """keras_cv fills what translate and shear uncover by reflection, so no black border appears: every op leaves a
     flat gray image flat (brightness and solarize shift or invert it as a whole)."""
