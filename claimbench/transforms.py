@@ -33,9 +33,9 @@ AUGMENT_OPTIONS: dict[str, dict[str, float | bool]] = {
 }
 """The options each parametrised augmentation takes, with the defaults used where a recipe names none."""
 RANDAUGMENT_OPS = ("translate_x", "translate_y", "shear_x", "shear_y", "brightness", "contrast", "color", "solarize",
-                   "auto_contrast")
-"""The ops "randaugment" picks from, in its order: keras_cv's RandAugment's without equalize (a per-image
-histogram); keras_cv has no flip."""
+                   "auto_contrast", "equalize")
+"""The ops "randaugment" picks from uniformly, in its order: keras_cv 0.9's RandAugment's ten (its list starts
+auto_contrast, equalize, ...; only the set matters); keras_cv has no flip."""
 RANDAUGMENT_MAGNITUDE_STDDEV = 0.15
 """keras_cv's RandAugment's default ``magnitude_stddev``: the spread of the ops it draws a magnitude for."""
 RANDAUGMENT_RATE = 10 / 11
@@ -43,6 +43,10 @@ RANDAUGMENT_RATE = 10 / 11
 applies an op to an image at all, standing in for the paper's identity op."""
 SOLARIZE_MOST_ADDED = 110 / 255
 """The most keras_cv's RandAugment solarize adds before it inverts (110 of 255)."""
+EQUALIZE_SLACK = 1e-3
+"""How far below a whole level of 255 (in levels) equalize still counts a value as that level: keras_cv's whole levels
+are exact on [0, 255], where on [0, 1] one can land an ulp below (about 2e-5 levels; solarize's 1 - v does for 159
+of the 256 levels), and truncation would then drop it a level."""
 
 
 
@@ -104,15 +108,16 @@ def augment(
     warps blend their fill in at the border as torchvision does); "color_jitter" scales brightness, contrast and
     saturation by U(1 - x, 1 + x) each, in that fixed order, without hue and without clamping; "randaugment"
     applies ``ops`` rounds that each give an image, with probability 10/11 (keras_cv's rate), one op picked
-    uniformly from nine of keras_cv's ten (no flip, no equalize): translate_x / translate_y (by
+    uniformly from keras_cv 0.9's ten (no flip, which keras_cv has not): translate_x / translate_y (by
     U(-magnitude, magnitude) of the size, to a fraction of a pixel), shear_x / shear_y (factor N(magnitude, 0.15²)
     clipped to [0, 1], of random sign, about the top-left pixel),
     both bilinear with the image mirrored about its edges beyond them (keras_cv's fill_mode "reflect"),
     brightness (adds U(-magnitude, magnitude), a fraction of the value range, as keras_cv's RandomBrightness),
     contrast (each channel about its own mean by U(1 - magnitude, 1 + magnitude)), color (a blend towards gray
     by N(magnitude, 0.15²) clipped to [0, 1]), solarize (adds N(magnitude, 0.15²)·110/255 clipped to
-    [0, 110/255], then inverts values at or above N(1 - magnitude, 0.15²) clipped to [0, 1]) and auto_contrast
-    (each channel stretched to [0, 1]), clipping to [0, 1] after each round as keras_cv clips to its range.
+    [0, 110/255], then inverts values at or above N(1 - magnitude, 0.15²) clipped to [0, 1]), auto_contrast
+    (each channel stretched to [0, 1]) and equalize (each channel's 256-level histogram equalised, as keras_cv's
+    Equalization), clipping to [0, 1] after each round as keras_cv clips to its range.
     Photometric ops act on the values as given; pass [0, 1]-scaled images to match torchvision.
     All randomness comes from ``generator``, which may live on another device than ``batch``.
     """
@@ -308,6 +313,25 @@ def _auto_contrast(batch: torch.Tensor) -> torch.Tensor:
     return torch.where(spread > 0, (batch - low) / spread.where(spread > 0, torch.ones_like(spread)), batch)
 
 
+def _equalize(batch: torch.Tensor) -> torch.Tensor:
+    """Each channel of each image histogram-equalised as keras_cv 0.9's Equalization (bins=256) on [0, 255].
+
+    Values are truncated to whole levels 0..255, as keras_cv casts to int32 (within ``EQUALIZE_SLACK`` below a level
+    counts as that level; values outside are clamped in, as its histogram bins them). Level v then maps to
+    (pixels below v + step // 2) // step, at most 255, where step = (pixels - the smallest non-zero level count)
+    // 255; a channel whose step is 0 keeps its truncated levels. PIL and torchvision subtract the count of the
+    highest level present where keras_cv 0.9 subtracts the smallest count."""
+    n, c, h, w = batch.shape
+    levels = (batch * 255 + EQUALIZE_SLACK).clamp(0, 255).floor().to(torch.int64).reshape(n, c, h * w)
+    counts = torch.zeros(n, c, 256, dtype=torch.int64, device=batch.device)
+    counts.scatter_add_(2, levels, torch.ones_like(levels))
+    smallest = counts.where(counts > 0, h * w).amin(dim=2, keepdim=True)
+    step = (h * w - smallest) // 255
+    lut = ((counts.cumsum(2) - counts + step // 2) // step.clamp(min=1)).clamp(max=255)
+    equalised = torch.where(step > 0, lut.gather(2, levels), levels)
+    return (equalised.to(batch.dtype) / 255).view(n, c, h, w)
+
+
 def _mirror(index: torch.Tensor, size: int) -> torch.Tensor:
     """Whole-pixel positions on the image extended by mirroring about its outer edges (d c b a | a b c d | d c b a,
     each edge pixel repeated), mapped back into [0, size)."""
@@ -401,6 +425,7 @@ def _randaugment_candidates(batch: torch.Tensor, generator: torch.Generator, mag
         _solarize(batch, _normal(n, generator, batch, 1 - magnitude, spread).clamp(0, 1),
                   _normal(n, generator, batch, magnitude * most, spread * most).clamp(0, most)),
         _auto_contrast(batch),
+        _equalize(batch),
     )
 
 

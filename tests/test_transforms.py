@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image, ImageOps
 
 from claimbench import transforms, vocab
 
@@ -380,10 +382,10 @@ def test_randaugment_skips_an_image_one_round_in_eleven() -> None:
 
 
 def test_randaugment_ops_are_keras_cvs() -> None:
-    """Nine of keras_cv's ten RandAugment ops (equalize left out), and no flip."""
+    """keras_cv 0.9's ten RandAugment ops (``RandAugment.get_standard_policy``), each once, and no flip."""
     keras_cv = {"auto_contrast", "equalize", "solarize", "color", "contrast", "brightness", "shear_x", "shear_y",
                 "translate_x", "translate_y"}
-    assert set(transforms.RANDAUGMENT_OPS) == keras_cv - {"equalize"}
+    assert sorted(transforms.RANDAUGMENT_OPS) == sorted(keras_cv)
 
 
 def randaugment_candidate(op: str, batch: torch.Tensor, seed: int, magnitude: float = 0.2) -> torch.Tensor:
@@ -440,6 +442,52 @@ def test_auto_contrast_stretches_each_channel_and_leaves_a_flat_one() -> None:
     out = transforms._auto_contrast(image)
     torch.testing.assert_close(out[0, 0], torch.tensor([[0.0, 0.5], [1.0, 0.25]]))
     assert torch.equal(out[0, 1], image[0, 1])
+
+
+def pil_equalize(batch: torch.Tensor) -> torch.Tensor:
+    """PIL's ``ImageOps.equalize`` of each image of a uint8 N×3×H×W batch."""
+    images = [ImageOps.equalize(Image.fromarray(image.permute(1, 2, 0).contiguous().numpy())) for image in batch]
+    return torch.stack([torch.tensor(np.asarray(image)) for image in images]).permute(0, 3, 1, 2)
+
+
+@pytest.mark.parametrize("shape", [(48, 3, 32, 32), (48, 3, 20, 28), (16, 3, 8, 8)])
+def test_randaugment_equalize_matches_pil_where_the_top_level_is_rarest(shape: tuple[int, ...]) -> None:
+    """keras_cv 0.9's Equalization is PIL's ``ImageOps.equalize`` (256 bins, per channel, step // 2 rounding, the
+    LUT shifted by one level and clipped to 255, a step of 0 leaving the channel) but for its step, which subtracts
+    the smallest non-zero level count where PIL subtracts the highest level's: with one pixel at the top level the
+    two agree. 8×8 images have step 0: both leave them as they are."""
+    images = torch.randint(0, 200, shape, generator=seeded(16), dtype=torch.uint8)
+    images[:, :, 0, 0] = torch.randint(200, 256, shape[:2], generator=seeded(17), dtype=torch.uint8)
+    out = randaugment_candidate("equalize", images.float() / 255, 18)
+    assert torch.equal((out * 255).round().to(torch.uint8), pil_equalize(images))
+
+
+def test_equalize_steps_by_the_rarest_level_and_clips_to_255() -> None:
+    """Worked by hand from keras_cv 0.9's equalize_channel. Channel 0: 130 pixels at level 10, 10 at 50, 500 at 200:
+    step = (640 - 10) // 255 = 2, and a level maps to (pixels below it + 1) // 2: 0, 131 // 2 = 65, 141 // 2 = 70
+    (PIL's step, (640 - 500) // 255 = 0, would leave the channel). Channel 1: 600 at 0, 40 at 100: step 600 // 255
+    = 2, level 100 maps to 601 // 2 = 300, clipped to 255."""
+    def channels(*runs: tuple[int, int]) -> torch.Tensor:
+        return torch.cat([torch.full((count,), float(level)) for count, level in runs]).view(1, 2, 16, 40)
+
+    levels = channels((130, 10), (10, 50), (500, 200), (600, 0), (40, 100))
+    equalised = channels((130, 0), (10, 65), (500, 70), (600, 0), (40, 255))
+    assert torch.equal((transforms._equalize(levels / 255) * 255).round(), equalised)
+
+
+def test_equalize_truncates_to_whole_levels() -> None:
+    """keras_cv casts [0, 255] values to int32 before equalizing, so a fraction of a level is cut off: up to 0.99 of
+    a level added changes nothing where the step is positive (32×32; rounding would move some pixels up a level and
+    not others), and where it is 0 (4×4) the channel keeps its truncated levels, not its values. A whole level that
+    float arithmetic puts an ulp below itself on [0, 1] (1 - v, solarize's inversion) stays that level, as keras_cv's
+    255 - v does."""
+    images = float_batch(19, (8, 3, 32, 32)).clamp(max=254 / 255)
+    fractions = torch.rand(images.shape, generator=seeded(21)) * 0.99 / 255
+    assert torch.equal(transforms._equalize(images + fractions), transforms._equalize(images))
+    levels = uint8_batch(20, (64, 3, 4, 4))
+    small = transforms.normalize(levels, "unit")
+    assert torch.equal(transforms._equalize(small.clamp(max=254 / 255) + 0.6 / 255), small.clamp(max=254 / 255))
+    assert torch.equal(transforms._equalize(1 - small), transforms.normalize(255 - levels, "unit"))
 
 
 def test_shear_slants_a_line_about_the_top_left_pixel() -> None:
