@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import json as jsonlib
+import math
 import os
 import re
 import textwrap
 import urllib.parse
 import warnings
 from collections.abc import Collection, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,8 @@ UNVERIFIED_REASON = ("measured on unverified data: the dataset's checksums did n
 NOTHING = "—"
 WIDTH = 120
 """Reasons are wrapped to this many characters."""
+MAX_DECIMALS = 15
+"""The most decimals a value is written in to show which side of its band it lies on."""
 
 _NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
 _UNIT = re.compile(r"\s?(?:%|[A-Za-z]{1,3})(?![A-Za-z])")
@@ -89,9 +93,12 @@ def _style(printed: str) -> tuple[int | None, bool, str]:
     return len(match.group(2) or ""), "," in match.group(1), unit.group(0) if unit else ""
 
 
-def format_value(value: float | Sequence[int] | None, printed: str, scale: float) -> str:
+def format_value(value: float | Sequence[int] | None, printed: str, scale: float,
+                 band: Sequence[float | None] | None = None) -> str:
     """A value (in the claim's unit, ``measured / scale``) written the way the report printed its claim; plainly
-    where the printed unit is not the claim's ("<100K" is judged in units, not thousands)."""
+    where the printed unit is not the claim's ("<100K" is judged in units, not thousands). Given the ``band`` it was
+    judged against, in as many more decimals as it takes to read on the side of the band it lies on: 96.6 outside
+    [97, 103] reads 96.6, not 97."""
     if value is None:
         return NOTHING
     if isinstance(value, Sequence):
@@ -101,11 +108,24 @@ def format_value(value: float | Sequence[int] | None, printed: str, scale: float
         return format_number(value)
     if decimals is None:
         return f"{value:g}"
-    return f"{value:{',' if thousands else ''}.{decimals}f}{unit}"
+    return f"{value:{',' if thousands else ''}.{_sided(value, decimals, band)}f}{unit}"
+
+
+def _sided(value: float, decimals: int, band: Sequence[float | None] | None, base: float = 0) -> int:
+    """The fewest decimals, from ``decimals`` on, in which ``base`` plus ``value`` written so lies on the side of
+    ``band`` (``verdict.band_side``) that ``base + value`` does; ``decimals`` where no band is given, or where no
+    number of decimals up to ``MAX_DECIMALS`` reaches that side."""
+    if not band or not math.isfinite(value):
+        return decimals
+    ends, start = (band[0], band[1]), Decimal(repr(base))
+    side = band_side(float(start + Decimal(repr(value))), ends)
+    return next((more for more in range(decimals, max(decimals, MAX_DECIMALS) + 1)
+                 if band_side(float(start + Decimal(f"{value:.{more}f}")), ends) == side), decimals)
 
 
 def format_delta(record: Record) -> str:
-    """Measured minus claimed, in the claim's unit and decimals (more digits when those hide it)."""
+    """Measured minus claimed, in the claim's unit and decimals: more digits when those hide it, or put it on
+    another side of the band than the measurement (``format_value``'s)."""
     delta, shown = record["delta"], record["shown"]
     if delta is None:
         if shown is None:
@@ -114,6 +134,9 @@ def format_delta(record: Record) -> str:
     if delta == 0:
         return "0"
     decimals, thousands, _ = _style(record["printed"])
+    claimed = record["claimed"]
+    if decimals is not None and isinstance(claimed, (int, float)):
+        decimals = _sided(delta, decimals, record.get("band"), claimed)
     text = f"{delta:+{',' if thousands else ''}.{decimals if decimals is not None else 3}f}"
     text = f"{delta:+.3g}" if float(text.replace(",", "")) == 0 else text
     return text.replace("-", "−")
@@ -213,7 +236,7 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     verdict, shown = record["verdict"], record["shown"]
     # A bound's measurement in six digits: in the printed ones, 60.4 "just shy of 60%" would read as 60%.
     value = format_number(shown) if record["interval"] is not None else format_value(shown, record["printed"],
-                                                                                       record["scale"])
+                                                                                       record["scale"], record["band"])
     measured = [] if shown is None else ["→", value]
     parts = [record["printed"], *measured, VERDICT_MARKS[verdict]]
     if verdict in ("refuted", "known error") and record["delta"] is not None:

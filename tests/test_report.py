@@ -200,6 +200,22 @@ def test_a_bounds_measurement_shows_the_digits_that_put_it_outside() -> None:
     assert _cells(markdown, "`demo/accuracy/shy`")[1] == "just shy of 60% → 60.4 ❌ ∈ [57, 60] [1]"
 
 
+@pytest.mark.parametrize(("value", "printed", "slack", "measured", "cell"), [
+    (100, "100%", 3, 0.966, "100% → 96.6% ❌ −3.4 ±3"),  # 97% −3 would read as the band's edge, inside it
+    (6.8, "6.8%", 2, 0.0884, "6.8% → 8.84% ❌ +2.04 ±2"),
+    (97, "97%", 0.5, 0.965, "97% → 96.5% ✅ ±0.5"),  # 96% would read outside
+    (100, "100%", 3, 0.953, "100% → 95% ❌ −5 ±3"),  # no digit more than it takes
+])
+def test_a_measurement_judged_unrounded_reads_on_its_side_of_the_band(value: float, printed: str, slack: float,
+                                                                      measured: float, cell: str) -> None:
+    """A claim judged on the measurement as it is (no ``digits``) shows it, and Δ, in the printed decimals only where
+    those keep it on the side of the band its verdict says; else in as many more as that takes."""
+    claim = dataclasses.replace(CLAIMS[2], value=value, printed=printed, tolerance=Tolerance(abs=slack), cell=None)
+    record = results.record_for(claim, results.Outcome(measurement=Measurement(measured).to_dict()), "2026-11-30")
+    markdown = report.render_markdown([record], REPORTS, ENVIRONMENT)
+    assert re.sub(r" \[\d+\]$", "", _cells(markdown, "`demo/accuracy/small`")[1]) == cell
+
+
 def test_a_number_counted_by_a_convention_says_how() -> None:
     state_dict = dataclasses.replace(CLAIMS[5], count="state_dict")
     truncated = dataclasses.replace(CLAIMS[0], tolerance=Tolerance(digits=1, mode="truncate"))
