@@ -185,9 +185,15 @@ def _report(arguments: argparse.Namespace) -> int:
     if changed:
         print(f"claimbench report: {len(changed)} claim(s) of {arguments.results} changed in the ledger since that run "
               f"(first: {min(changed)}): shown as not run", file=sys.stderr)
-    records = [results.record_for(claims[record["id"]], results.Outcome(skipped=results.LEDGER_CHANGED), None)
-               if record["id"] in changed else {**record, "note": claims[record["id"]].note}
-               for record in document["claims"] if record["id"] not in changed or record.get("date")]
+    misjudged = {record["id"] for record in document["claims"]
+                 if record["id"] not in changed and not report.verdict_follows(record)}
+    if misjudged:
+        print(f"claimbench report: {len(misjudged)} claim(s) of {arguments.results} judged otherwise than their own "
+              f"figures say (first: {min(misjudged)}): shown as not run", file=sys.stderr)
+    why = dict.fromkeys(changed, results.LEDGER_CHANGED) | dict.fromkeys(misjudged, results.JUDGED_OTHERWISE)
+    records = [results.record_for(claims[record["id"]], results.Outcome(skipped=why[record["id"]]), None)
+               if record["id"] in why else {**record, "note": claims[record["id"]].note}
+               for record in document["claims"] if record["id"] not in why or record.get("date")]
     written = report.write_all(records, reports, document.get("environment", {}), **outputs)
     for path in written:
         print(f"wrote {path}")

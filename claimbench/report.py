@@ -49,6 +49,7 @@ __all__ = [
     "render_markdown",
     "summary_table",
     "update_readme",
+    "verdict_follows",
     "write_all",
     "write_records",
 ]
@@ -465,10 +466,10 @@ def _claim_change(record: Record, claim: Claim) -> str:
     then, now = record.get("model_digest"), model_digest(claim)
     if now is not None and then != now and (then is not None or record.get("verdict") in CHECKED):
         return "measured with other model code"
-    return "" if _verdict_follows(record) else "judged otherwise than its own figures say"
+    return "" if verdict_follows(record) else "judged otherwise than its own figures say"
 
 
-def _verdict_follows(record: Record) -> bool:
+def verdict_follows(record: Record) -> bool:
     """Whether a measured record's verdict is what its figures say: reproduced where it shows a number inside its
     band (a shape equal to the claim's), refuted or a known error where outside."""
     shown, band = record.get("shown"), record.get("band")

@@ -22,6 +22,7 @@ __all__ = [
     "FAILURE_PROPERTY",
     "MEASUREMENT_PROPERTY",
     "INTERRUPTED",
+    "JUDGED_OTHERWISE",
     "NOT_SELECTED",
     "Outcome",
     "RECORD_FIELDS",
@@ -266,6 +267,9 @@ DROPPED = "not measured in this run; its earlier record (of {when}) was {why}: r
 """Why a claim is not run whose earlier record was measured against something that has changed since."""
 LEDGER_CHANGED = "not measured: the ledger changed this claim after the run that measured it; run it again"
 """Why a re-rendered record is not shown: it was measured against another version of its claim."""
+JUDGED_OTHERWISE = ("not measured: the record of the run that measured it was judged otherwise than its own figures "
+                    "say; run it again")
+"""Why a re-rendered record is not shown: its verdict is not the one its measurement and band give (an edited JSON)."""
 
 
 def complete(records: Sequence[Mapping[str, Any]], claims: Sequence[Claim], reason: str = NOT_SELECTED

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from claimbench import cli, draft, drift, ledger, registry, schema
-from claimbench.results import claim_digest
+from claimbench.results import Outcome, record_for
+from claimbench.verdict import Measurement
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -84,14 +85,14 @@ def test_compare_reads_the_json_of_an_older_claimbench_and_refuses_a_newer_one(
             cli.main(command)
 
 
-def _measured_here(claim_id: str, verdict: str, shown: float, ledger_dir: Path = REPO / "reference") -> dict:
-    """A record of a claim of the ledger, as a run against that ledger wrote it."""
+def _measured_here(claim_id: str, measured: float, ledger_dir: Path = REPO / "reference") -> dict:
+    """A record of a claim of the ledger, as a run against that ledger wrote it: judged by the judge."""
     claim = next(c for c in ledger.load(ledger_dir) if c.id == claim_id)
-    return {**_record(claim_id, verdict, shown), "claim_digest": claim_digest(claim)}
+    return record_for(claim, Outcome(measurement=Measurement(measured).to_dict()), "2026-11-30")
 
 
 def test_report_rerenders_from_a_saved_json(tmp_path: Path) -> None:
-    results = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", "reproduced", 704842))
+    results = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", 704842))
     assert cli.main(["report", str(results), "--claims-dir", str(REPO / "reference"),
                      "--markdown", str(tmp_path / "R.md"), "--badges", str(tmp_path / "badges")]) == 0
     assert "**1 reproduced of 1 checked.**" in (tmp_path / "R.md").read_text(encoding="utf-8")
@@ -100,8 +101,8 @@ def test_report_rerenders_from_a_saved_json(tmp_path: Path) -> None:
 
 def test_report_shows_a_claim_the_ledger_changed_since_its_run_as_not_run(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    saved = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", "reproduced", 704842),
-                     _measured_here("iot_ml_hw2/macs/model1", "reproduced", 12035328))
+    saved = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", 704842),
+                     _measured_here("iot_ml_hw2/macs/model1", 12035328))
     edited = tmp_path / "ledger"
     edited.mkdir()
     text = (REPO / "reference" / "iot_ml_hw2.toml").read_text(encoding="utf-8")
@@ -113,6 +114,24 @@ def test_report_shows_a_claim_the_ledger_changed_since_its_run_as_not_run(
     markdown = (tmp_path / "R.md").read_text(encoding="utf-8")
     assert "**1 reproduced of 1 checked.**" in markdown and "the ledger changed this claim after the run" in markdown
     assert "note: Conv and dense multiply-accumulates only" in markdown, "the ledger's note, not the saved one"
+
+
+def test_report_shows_a_record_its_own_figures_refute_as_not_run(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A claims JSON edited to call a measurement outside its band reproduced vouches for nothing: re-rendered, it
+    is not run, as a run's carry-over treats it, and no badge counts it."""
+    forged = {**_measured_here("iot_ml_hw2/params/model1", 704843), "verdict": "reproduced", "reason": ""}
+    assert forged["band"] == [704842, 704842]
+    saved = _results(tmp_path / "claims.json", forged, _measured_here("iot_ml_hw2/macs/model1", 12035328))
+    assert cli.main(["report", str(saved), "--claims-dir", str(REPO / "reference"), "--markdown",
+                     str(tmp_path / "R.md"), "--badges", str(tmp_path / "badges")]) == 0
+    assert capsys.readouterr().err == (f"claimbench report: 1 claim(s) of {saved} judged otherwise than their own "
+                                       "figures say (first: iot_ml_hw2/params/model1): shown as not run\n")
+    markdown = " ".join((tmp_path / "R.md").read_text(encoding="utf-8").split())
+    assert "**1 reproduced of 1 checked.**" in markdown and "704,843" not in markdown
+    assert "was judged otherwise than its own figures say" in markdown
+    badge = json.loads((tmp_path / "badges" / "claims.json").read_text(encoding="utf-8"))
+    assert badge["message"].startswith("1 reproduced of 1 checked,")
 
 
 def test_a_file_that_is_not_a_claims_json_is_one_line(tmp_path: Path) -> None:
@@ -489,7 +508,7 @@ def test_an_unreadable_pytest_configuration_is_one_line(tmp_path: Path, monkeypa
 
 def test_report_refuses_before_writing_anything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    results = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", "reproduced", 704842))
+    results = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", 704842))
     ledger_dir = ["--claims-dir", str(REPO / "reference")]
     with pytest.raises(SystemExit, match="nothing to write: give --markdown, --badges, --plots or --readme, or set "):
         cli.main(["report", str(results), *ledger_dir])
@@ -515,7 +534,7 @@ def test_report_refuses_to_write_over_the_ledgers_own_report_or_the_readme(
         'model = "torchvision:resnet18"\ncount = "trainable"\nvalue = 1234\nprinted = "1,234"\nsource = "REPORT.md"\n',
         encoding="utf-8")
     (tmp_path / "pytest.ini").write_text("[pytest]\nclaims_dir = claims\nclaims_report = REPORT.md\n", encoding="utf-8")
-    record = _measured_here("mine/params/a", "reproduced", 1234, tmp_path / "claims")
+    record = _measured_here("mine/params/a", 1234, tmp_path / "claims")
     results = _results(tmp_path / "claims.json", {**record, "report": "mine"})
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit, match=r"^claimbench report: the markdown report \S+/REPORT.md is the \[report\] "
@@ -531,11 +550,11 @@ def test_report_refuses_to_write_over_the_ledgers_own_report_or_the_readme(
 def test_report_writes_what_the_configuration_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "pytest.ini").write_text(f"[pytest]\nclaims_dir = {REPO / 'reference'}\nclaims_report = out/R.md\n"
                                          "claims_json = claims.json\n", encoding="utf-8")
-    results = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", "reproduced", 704842))
+    results = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", 704842))
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
     assert cli.main(["report", str(results)]) == 0
-    assert "iot_ml_hw2/params/model1" in (tmp_path / "out" / "R.md").read_text(encoding="utf-8")
+    assert "**1 reproduced of 1 checked.**" in (tmp_path / "out" / "R.md").read_text(encoding="utf-8")
     (tmp_path / "out" / "R.md").unlink()
     (tmp_path / "README.md").write_text("# No markers\n", encoding="utf-8")
     with (tmp_path / "pytest.ini").open("a", encoding="utf-8") as ini:
