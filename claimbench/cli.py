@@ -24,7 +24,7 @@ __all__ = ["compare_records", "main"]
 Record = Mapping[str, Any]
 
 
-COMPARED_FIELDS = ("id", "verdict", "shown")
+COMPARED_FIELDS = ("id", "verdict", "shown", "measured")
 """The fields of a record that ``compare`` reads: those of any claimbench's JSON."""
 
 
@@ -221,25 +221,30 @@ def _refuse_overwriting(markdown: Path | None, readme: Path | None, reports: Seq
 
 def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[str, str, str, str, str, str]]:
     """(claim id, old verdict, new verdict, old shown, new shown, what was edited between the runs: the claim, the
-    code of its model, or "") of every claim whose verdict, measurement or definition changed, sorted by claim id;
-    a claim in one run only shows ``—`` for the other."""
+    code of its model, or "") of every claim whose verdict, measurement (``shown``, or ``measured`` where the shown
+    number hides the change: both then say what was measured) or definition changed, sorted by claim id; a claim in
+    one run only shows ``—`` for the other."""
     before, after = {r["id"]: r for r in old}, {r["id"]: r for r in new}
     rows = []
     for claim_id in sorted(before.keys() | after.keys()):
         a, b = before.get(claim_id, {}), after.get(claim_id, {})
         edited = ", ".join(what for what, key in (("claim", "claim_digest"), ("model", "model_digest"))
                            if a.get(key) and b.get(key) and a[key] != b[key])
-        if (a.get("verdict"), a.get("shown")) != (b.get("verdict"), b.get("shown")) or edited:
-            rows.append((claim_id, a.get("verdict", "—"), b.get("verdict", "—"), _shown(a), _shown(b), edited))
+        hidden = bool(a and b) and a["shown"] == b["shown"] and a["measured"] != b["measured"]
+        if (a.get("verdict"), a.get("shown")) != (b.get("verdict"), b.get("shown")) or hidden or edited:
+            rows.append((claim_id, a.get("verdict", "—"), b.get("verdict", "—"), _shown(a, hidden), _shown(b, hidden),
+                         edited))
     return rows
 
 
-def _shown(record: Record) -> str:
-    """The measurement as the report showed it: ``11,689,512``, ``93.19``, ``(10, 1)``."""
+def _shown(record: Record, measured: bool = False) -> str:
+    """The measurement as the report showed it: ``11,689,512``, ``93.19``, ``(10, 1)``; with ``measured``, what was
+    measured beside it: ``21.2 (measured 21,294,922)``."""
     from claimbench.verdict import format_number
 
-    shown = record.get("shown")
-    return format_number(tuple(shown) if isinstance(shown, list) else shown)
+    shown, raw = (tuple(value) if isinstance(value, list) else value
+                  for value in (record.get("shown"), record.get("measured")))
+    return f"{format_number(shown)} (measured {format_number(raw)})" if measured else format_number(shown)
 
 
 def _compare(arguments: argparse.Namespace) -> int:

@@ -66,9 +66,25 @@ def test_compare_says_which_claims_were_edited_between_the_runs(tmp_path: Path,
     assert "No claim changed its verdict, measurement or definition." in capsys.readouterr().out
 
 
+def test_compare_lists_a_measurement_that_changed_under_the_same_shown_number(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """21,294,922 and 21,250,000 parameters both show as 21.2 (millions): the row says what was measured."""
+    def run(name: str, measured: int) -> Path:
+        return _results(tmp_path / name, {**_record("r/a", "reproduced", 21.2), "measured": measured, "scale": 1e6})
+
+    assert cli.main(["compare", str(run("old.json", 21_294_922)), str(run("new.json", 21_250_000)),
+                     "--fail-on-regression"]) == 0, "a verdict that did not change is no regression"
+    out = capsys.readouterr().out
+    assert "No claim changed" not in out
+    assert re.search(r"\| `r/a` +\| reproduced +\| reproduced +\| 21.2 \(measured 21,294,922\) +"
+                     r"\| 21.2 \(measured 21,250,000\) +\| — +\|", out), out
+    cli.main(["compare", str(run("old.json", 21_294_922)), str(run("same.json", 21_294_922))])
+    assert "No claim changed its verdict, measurement or definition." in capsys.readouterr().out
+
+
 def test_compare_reads_the_json_of_an_older_claimbench_and_refuses_a_newer_one(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """compare needs a record's id, verdict and shown only; a format it does not know is one line."""
+    """compare needs a record's id, verdict, shown and measured only; a format it does not know is one line."""
     fields = ("id", "report", "kind", "model", "claimed", "printed", "scale", "cell", "measured", "shown", "delta",
               "device", "verdict", "reason")  # a record of before the format had 'interval' and 'band'
     older = tmp_path / "older.json"
@@ -77,6 +93,10 @@ def test_compare_reads_the_json_of_an_older_claimbench_and_refuses_a_newer_one(
     new = _results(tmp_path / "new.json", _record("r/a", "refuted", 2))
     assert cli.main(["compare", str(older), str(new)]) == 0
     assert "| `r/a`   | reproduced    | refuted " in capsys.readouterr().out
+    bare = _results(tmp_path / "bare.json", {key: _record("r/a", "reproduced", 1)[key] for key in ("id", "verdict",
+                                                                                                "shown")})
+    with pytest.raises(SystemExit, match=r"bare.json: r/a: missing field 'measured'$"):
+        cli.main(["compare", str(bare), str(new)])
     newer = tmp_path / "newer.json"
     newer.write_text(json.dumps({"format": 2, "claims": []}), encoding="utf-8")
     for command in (["compare", str(newer), str(new)], ["report", str(newer), "--markdown", str(tmp_path / "R.md")]):
