@@ -248,6 +248,8 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     if record["reason"]:
         parts.append(reasons.refer(record["reason"]))
     parts += [reasons.refer(words) for words in record.get("conventions", ())]
+    if record.get("seeds") and record["kind"] != "epoch_time":  # an epoch time's are its timed epochs
+        parts.append(reasons.refer(_runs_text(record)))
     if shape := record.get("measured_as", {}).get("input"):
         parts.append(reasons.refer(f"measured on a {'×'.join(map(str, shape))} input (C×H×W), batch 1"))
     if dates := record.get("measured_as", {}).get("stored"):
@@ -257,6 +259,16 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     if record.get("note"):
         parts.append(reasons.refer(f"note: {record['note']}"))
     return " ".join(part for part in parts if part)
+
+
+def _runs_text(record: Record) -> str:
+    """How many training runs (``seeds``, one value each; seeds 0 to n - 1) a number rests on and, for several, the
+    95% interval of their mean (``spread``), in the claim's unit."""
+    runs = len(record["seeds"])
+    if runs == 1:
+        return "one training run (seed 0)"
+    spread = (record.get("spread") or 0) / record["scale"]
+    return f"mean of {runs} training runs (seeds 0-{runs - 1}), 95% interval ±{spread:.3g}"
 
 
 def _stored_text(dates: Sequence[str], runs: int) -> str:

@@ -230,6 +230,7 @@ class _Shape(BaseModel):
     conventions: list[str] = []
     measured_as: _MeasuredAs | None = None
     seeds: list[float] = []
+    spread: float | None = None
     date: str | None = None
     duration: float = 0.0
     claim_digest: str | None = None

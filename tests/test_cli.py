@@ -170,6 +170,7 @@ def test_a_file_that_is_not_a_claims_json_is_one_line(tmp_path: Path) -> None:
     ([{**_record("r/a", "reproduced", 1.0), "verdict": "bogus"}],
      r"^claimbench: \S+m.json: r/a: field 'verdict': must be 'reproduced', .* or 'unverifiable', got 'bogus'$"),
     ([{**_record("r/a", "reproduced", 1.0), "cell": "results"}], r"m.json: r/a: field 'cell': .*, got 'results'$"),
+    ([{**_record("r/a", "reproduced", 1.0), "spread": "0.2"}], r"m.json: r/a: field 'spread': .*, got '0.2'$"),
 ])
 def test_a_record_missing_a_field_is_one_line_naming_claim_and_field(tmp_path: Path, records: list,
                                                                     message: str) -> None:
