@@ -291,9 +291,14 @@ def counts(records: Sequence[Mapping[str, Any]]) -> dict[str, int]:
 
 
 def headline(records: Sequence[Mapping[str, Any]]) -> str:
-    """``158 reproduced of 164 checked`` (then what is counted apart: unverified data, errors)."""
+    """``158 reproduced of 164 checked, 2 refuted, 4 known errors`` (what the other checked claims are), then what is
+    counted apart: unverified data, errors."""
     tally = counts(records)
     text = f"{tally['clean']} reproduced of {tally['checked']} checked"
+    if tally["refuted"]:
+        text += f", {tally['refuted']} refuted"
+    if tally["known error"]:
+        text += f", {tally['known error']} known error{'s' * (tally['known error'] != 1)}"
     if tally["unverified"]:
         text += f", {tally['unverified']} on unverified data"
     if tally["error"]:

@@ -40,7 +40,7 @@ def test_compare_lists_what_changed_verdict_by_verdict(tmp_path: Path, capsys: p
                    _record("r/d", "error", None))
     assert cli.main(["compare", str(old), str(new)]) == 0
     out = capsys.readouterr().out
-    assert "old: 2 reproduced of 2 checked" in out and "new: 1 reproduced of 2 checked, 1 error" in out
+    assert "old: 2 reproduced of 2 checked" in out and "new: 1 reproduced of 2 checked, 1 refuted, 1 error" in out
     assert "| `r/b`   | reproduced    | refuted       | 2" in out
     assert "`r/a`" not in out and "| `r/c`   | not run       | —" in out
     assert cli.main(["compare", str(old), str(new), "--fail-on-regression"]) == 1

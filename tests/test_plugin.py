@@ -199,7 +199,7 @@ def test_outcomes_match_pytest(project: pytest.Pytester) -> None:
     failed test as pytest and JUnit XML count it; the claims' records, the tally and the badge say error."""
     result = _run(project)
     result.assert_outcomes(passed=2, failed=3, skipped=2, xfailed=1)
-    verdicts = ("2 reproduced of 4 checked, 2 errors "
+    verdicts = ("2 reproduced of 4 checked, 1 refuted, 1 known error, 2 errors "
                 "(2 reproduced, 1 refuted, 1 known error, 2 error, 1 not run, 1 unverifiable)")
     result.stdout.fnmatch_lines(["*claimbench verdicts*", verdicts, "wrote *out?REPORT.md"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
@@ -257,7 +257,8 @@ def test_table_keeps_the_report_layout(project: pytest.Pytester) -> None:
 def test_summary_environment_and_readme(project: pytest.Pytester) -> None:
     _run(project)
     markdown = (project.path / "out" / "REPORT.md").read_text(encoding="utf-8")
-    assert "**2 reproduced of 4 checked, 2 errors.** Not measured: 1 not run, 1 unverifiable." in markdown
+    assert ("**2 reproduced of 4 checked, 1 refuted, 1 known error, 2 errors.** Not measured: 1 not run, "
+            "1 unverifiable.") in markdown
     assert _cells(markdown, "**all**")[1:] == ["2", "1", "1", "2", "1", "1", "0", "8"]
     for field in ("claimbench", "ledger", "torch", "torchvision", "devices", "date"):
         assert f"| {field} " in markdown
@@ -272,7 +273,8 @@ def test_badges_and_plots(project: pytest.Pytester) -> None:
     _run(project)
     endpoint = json.loads((project.path / "badges" / "claims.json").read_text(encoding="utf-8"))
     assert endpoint == {"schemaVersion": 1, "label": "claims",
-                        "message": "2 reproduced of 4 checked, 2 errors, 1 not run, 1 unverifiable", "color": "red"}
+                        "message": "2 reproduced of 4 checked, 1 refuted, 1 known error, 2 errors, 1 not run, "
+                                   "1 unverifiable", "color": "red"}
     assert (project.path / "badges" / "claims-tiny.svg").read_text(encoding="utf-8").startswith("<svg")
     for name in ("accuracy_vs_params.png", "claimed_vs_measured.png"):
         assert (project.path / "out" / "plots" / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")

@@ -313,8 +313,8 @@ def test_a_title_with_line_breaks_is_one_heading() -> None:
 def test_summary_and_environment() -> None:
     records = [*_records(), _record(CLAIMS[4], "error", None, "ValueError: boom")]
     markdown = report.render_markdown(records, REPORTS, ENVIRONMENT)
-    assert markdown.startswith("# claimbench verdicts\n\n**1 reproduced of 4 checked, 1 on unverified data, "
-                               "1 error.** Not measured: 1 not run.\n\n| Report ")
+    assert markdown.startswith("# claimbench verdicts\n\n**1 reproduced of 4 checked, 1 refuted, 1 known error, 1 on "
+                               "unverified data, 1 error.** Not measured: 1 not run.\n\n| Report ")
     assert _cells(markdown, "Demo report (`demo`)")[1:] == ["2", "1", "1", "1", "1", "0", "1", "6"]
     assert _cells(markdown, "Empty report (`empty`)")[1:] == ["0", "0", "0", "0", "0", "0", "0", "0"]
     assert _cells(markdown, "**all**")[1:] == ["2", "1", "1", "1", "1", "0", "1", "6"]
@@ -507,7 +507,7 @@ def test_json_holds_one_record_per_claim() -> None:
 def test_badge_counts_what_was_checked() -> None:
     records = _records()
     document = badges.endpoint("claims", records)
-    assert document["message"] == "1 reproduced of 4 checked, 1 on unverified data, 1 not run"
+    assert document["message"] == "1 reproduced of 4 checked, 1 refuted, 1 known error, 1 on unverified data, 1 not run"
     assert document["color"] == "red"
 
 
@@ -515,8 +515,9 @@ def test_badge_counts_what_was_checked() -> None:
     (["reproduced", "reproduced"], "2 reproduced of 2 checked", "brightgreen"),
     (["reproduced", "reproduced", "unverifiable"], "2 reproduced of 2 checked, 1 unverifiable", "yellowgreen"),
     (["reproduced", "reproduced", "not run"], "2 reproduced of 2 checked, 1 not run", "yellowgreen"),
-    (["reproduced", "known error", "not run"], "1 reproduced of 2 checked, 1 not run", "yellowgreen"),
-    (["reproduced", "refuted", "error"], "1 reproduced of 2 checked, 1 error", "red"),
+    (["reproduced", "known error", "not run"], "1 reproduced of 2 checked, 1 known error, 1 not run", "yellowgreen"),
+    (["reproduced", "refuted", "error"], "1 reproduced of 2 checked, 1 refuted, 1 error", "red"),
+    (["known error", "refuted", "known error"], "0 reproduced of 3 checked, 1 refuted, 2 known errors", "red"),
     (["reproduced", "error", "error"], "1 reproduced of 1 checked, 2 errors", "orange"),
     (["not run", "unverifiable"], "none checked, 1 not run, 1 unverifiable", "lightgrey"),
 ])
@@ -529,7 +530,7 @@ def test_badges_are_written_offline_and_stable(tmp_path: Path) -> None:
     written = badges.write_badges(_records(), REPORTS, tmp_path)
     assert [p.name for p in written] == ["claims.json", "claims.svg", "claims-demo.json", "claims-demo.svg",
                                          "claims-empty.json", "claims-empty.svg"]
-    message = "1 reproduced of 4 checked, 1 on unverified data, 1 not run"
+    message = "1 reproduced of 4 checked, 1 refuted, 1 known error, 1 on unverified data, 1 not run"
     assert json.loads((tmp_path / "claims-demo.json").read_text(encoding="utf-8"))["message"] == message
     svg = (tmp_path / "claims.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and f"claims: {message}" in svg
