@@ -144,7 +144,8 @@ def format_delta(record: Record) -> str:
 
 
 def _band_text(record: Record) -> str:
-    """The allowed band where it is not the claimed value itself: ``∈ [60, 63]``, ``≤ 60``, ``±1``."""
+    """The allowed band where it is not the claimed value itself: ``∈ [60, 63]``, ``≤ 60``, ``±1``, ``±111,000``
+    (``format_number``'s digits: in three, 0.04116 inside ±0.013725 of 0.02745 would read outside ±0.0137)."""
     band = record.get("band")
     if not band:
         return ""
@@ -154,7 +155,7 @@ def _band_text(record: Record) -> str:
             return f"≤ {format_number(high)}"
         return f"≥ {format_number(low)}" if high is None else f"∈ [{format_number(low)}, {format_number(high)}]"
     half = (high - low) / 2
-    return f"±{half:.3g}" if half > 1e-9 * max(1.0, abs(high)) else ""
+    return f"±{format_number(half)}" if half > 1e-9 * max(1.0, abs(high)) else ""
 
 
 def _escape(text: str) -> str:

@@ -216,6 +216,19 @@ def test_a_measurement_judged_unrounded_reads_on_its_side_of_the_band(value: flo
     assert re.sub(r" \[\d+\]$", "", _cells(markdown, "`demo/accuracy/small`")[1]) == cell
 
 
+@pytest.mark.parametrize(("value", "printed", "rel", "measured", "cell"), [
+    (11_100_000, "11,100,000", 0.01, 11_150_000, "11,100,000 → 11,150,000 ✅ ±111,000"),  # not ±1.11e+05
+    (0.02745, "0.02745", 0.5, 0.04116, "0.02745 → 0.04116 ✅ ±0.013725"),  # ±0.0137 would put it outside
+])
+def test_a_band_is_written_in_full(value: float, printed: str, rel: float, measured: float, cell: str) -> None:
+    """A band's half-width reads as a number of the claim's (thousands separated), and in the digits that keep the
+    measurement inside it where it is."""
+    claim = dataclasses.replace(CLAIMS[5], value=value, printed=printed, tolerance=Tolerance(rel=rel), count=None)
+    record = results.record_for(claim, results.Outcome(measurement=Measurement(measured).to_dict()), "2026-11-30")
+    assert record["verdict"] == "reproduced"
+    assert _cells(report.render_markdown([record], REPORTS, ENVIRONMENT), "`demo/params/prose`")[1] == cell
+
+
 def test_a_number_counted_by_a_convention_says_how() -> None:
     state_dict = dataclasses.replace(CLAIMS[5], count="state_dict")
     truncated = dataclasses.replace(CLAIMS[0], tolerance=Tolerance(digits=1, mode="truncate"))
