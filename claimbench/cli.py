@@ -232,19 +232,32 @@ def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[
                            if a.get(key) and b.get(key) and a[key] != b[key])
         hidden = bool(a and b) and a["shown"] == b["shown"] and a["measured"] != b["measured"]
         if (a.get("verdict"), a.get("shown")) != (b.get("verdict"), b.get("shown")) or hidden or edited:
-            rows.append((claim_id, a.get("verdict", "—"), b.get("verdict", "—"), _shown(a, hidden), _shown(b, hidden),
-                         edited))
+            shown = (_shown(a), _shown(b))
+            if hidden:
+                shown = tuple(f"{text} (measured {raw})" for text, raw in zip(shown, _apart(a["measured"], b["measured"])))
+            rows.append((claim_id, a.get("verdict", "—"), b.get("verdict", "—"), *shown, edited))
     return rows
 
 
-def _shown(record: Record, measured: bool = False) -> str:
-    """The measurement as the report showed it: ``11,689,512``, ``93.19``, ``(10, 1)``; with ``measured``, what was
-    measured beside it: ``21.2 (measured 21,294,922)``."""
+def _shown(record: Record) -> str:
+    """The measurement as the report showed it: ``11,689,512``, ``93.19``, ``(10, 1)``."""
     from claimbench.verdict import format_number
 
-    shown, raw = (tuple(value) if isinstance(value, list) else value
-                  for value in (record.get("shown"), record.get("measured")))
-    return f"{format_number(shown)} (measured {format_number(raw)})" if measured else format_number(shown)
+    shown = record.get("shown")
+    return format_number(tuple(shown) if isinstance(shown, list) else shown)
+
+
+def _apart(old: Any, new: Any) -> tuple[str, str]:
+    """Two different measurements written so that they read differently: ``format_number``'s digits, or as many more
+    significant ones as it takes (0.3456789 and 0.3456791, not 0.345679 twice)."""
+    from claimbench.verdict import format_number
+
+    old, new = (tuple(value) if isinstance(value, list) else value for value in (old, new))
+    texts = format_number(old), format_number(new)
+    if texts[0] != texts[1] or not all(isinstance(value, (int, float)) for value in (old, new)):
+        return texts
+    return next(((f"{old:.{digits}g}", f"{new:.{digits}g}") for digits in range(7, 18)
+                 if f"{old:.{digits}g}" != f"{new:.{digits}g}"), (repr(old), repr(new)))
 
 
 def _compare(arguments: argparse.Namespace) -> int:

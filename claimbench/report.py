@@ -124,6 +124,20 @@ def _sided(value: float, decimals: int, band: Sequence[float | None] | None, bas
                  if band_side(float(start + Decimal(f"{value:.{more}f}")), ends) == side), decimals)
 
 
+def _bound_text(value: float | Sequence[int] | None, band: Sequence[float | None] | None) -> str:
+    """A bound claim's measurement in ``format_number``'s six digits, or in as many more significant ones as it takes
+    to read on the side of the ``band`` it lies on: 59.99996 below "at least 60" reads 59.99996, not 60."""
+    text = format_number(value)
+    if not band or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return text
+    ends = (band[0], band[1])
+    side = band_side(value, ends)
+    if band_side(float(text.replace(",", "")), ends) == side:
+        return text
+    return next((f"{value:.{digits}g}" for digits in range(7, 18)
+                 if band_side(float(f"{value:.{digits}g}"), ends) == side), repr(value))
+
+
 def format_delta(record: Record) -> str:
     """Measured minus claimed, in the claim's unit and decimals: more digits when those hide it, or put it on
     another side of the band than the measurement (``format_value``'s)."""
@@ -237,8 +251,8 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     reason of its verdict, how it was counted, and the ledger's note on it."""
     verdict, shown = record["verdict"], record["shown"]
     # A bound's measurement in six digits: in the printed ones, 60.4 "just shy of 60%" would read as 60%.
-    value = format_number(shown) if record["interval"] is not None else format_value(shown, record["printed"],
-                                                                                       record["scale"], record["band"])
+    value = _bound_text(shown, record["band"]) if record["interval"] is not None else format_value(
+        shown, record["printed"], record["scale"], record["band"])
     measured = [] if shown is None else ["→", value]
     parts = [record["printed"], *measured, VERDICT_MARKS[verdict]]
     if verdict in ("refuted", "known error") and record["delta"] is not None:
@@ -269,7 +283,7 @@ def _runs_text(record: Record) -> str:
     if runs == 1:
         return "one training run (seed 0)"
     spread = (record.get("spread") or 0) / record["scale"]
-    return f"mean of {runs} training runs (seeds 0-{runs - 1}), 95% interval ±{spread:.3g}"
+    return f"mean of {runs} training runs (seeds 0-{runs - 1}), 95% interval ±{format_number(spread)}"
 
 
 def _stored_text(dates: Sequence[str], runs: int) -> str:

@@ -80,6 +80,9 @@ def test_compare_lists_a_measurement_that_changed_under_the_same_shown_number(
                      r"\| 21.2 \(measured 21,250,000\) +\| — +\|", out), out
     cli.main(["compare", str(run("old.json", 21_294_922)), str(run("same.json", 21_294_922))])
     assert "No claim changed its verdict, measurement or definition." in capsys.readouterr().out
+    close = cli.compare_records([{**_record("r/a", "reproduced", 0.35), "measured": 0.3456789}],
+                                [{**_record("r/a", "reproduced", 0.35), "measured": 0.3456791}])
+    assert close[0][3:5] == ("0.35 (measured 0.3456789)", "0.35 (measured 0.3456791)")  # not 0.345679 twice
 
 
 def test_compare_reads_the_json_of_an_older_claimbench_and_refuses_a_newer_one(

@@ -200,6 +200,19 @@ def test_a_bounds_measurement_shows_the_digits_that_put_it_outside() -> None:
     assert _cells(markdown, "`demo/accuracy/shy`")[1] == "just shy of 60% → 60.4 ❌ ∈ [57, 60] [1]"
 
 
+@pytest.mark.parametrize(("interval", "printed", "measured", "cell"), [
+    ((60, None), "over 60%", 0.5999996, "over 60% → 59.99996 ❌ ≥ 60"),  # 60 would read as on the bound
+    ((None, 60), "<60%", 0.6000004, "<60% → 60.00004 ❌ ≤ 60"),
+    ((60, None), "over 60%", 0.6000004, "over 60% → 60 ✅ ≥ 60"),  # on its side in six digits already
+])
+def test_a_bounds_measurement_near_its_bound_reads_on_its_side(interval: tuple[float | None, float | None],
+                                                               printed: str, measured: float, cell: str) -> None:
+    claim = dataclasses.replace(CLAIMS[2], value=None, interval=interval, printed=printed, cell=None)
+    record = results.record_for(claim, results.Outcome(measurement=Measurement(measured).to_dict()), "2026-11-30")
+    markdown = report.render_markdown([record], REPORTS, ENVIRONMENT)
+    assert re.sub(r"( \[\d+\])+$", "", _cells(markdown, "`demo/accuracy/small`")[1]) == cell
+
+
 @pytest.mark.parametrize(("value", "printed", "slack", "measured", "cell"), [
     (100, "100%", 3, 0.966, "100% → 96.6% ❌ −3.4 ±3"),  # 97% −3 would read as the band's edge, inside it
     (6.8, "6.8%", 2, 0.0884, "6.8% → 8.84% ❌ +2.04 ±2"),
@@ -283,6 +296,7 @@ def test_a_training_number_read_from_the_run_store_says_so(seeds: tuple[float, .
 @pytest.mark.parametrize(("seeds", "spread", "words"), [
     ((0.9319,), 0.0, "one training run (seed 0)"),
     ((0.929, 0.932, 0.935), 0.0025, "mean of 3 training runs (seeds 0-2), 95% interval ±0.25"),
+    ((0.929, 0.932, 0.935), 0.0012345, "mean of 3 training runs (seeds 0-2), 95% interval ±0.12345"),  # not ±0.123
 ])
 def test_a_training_number_says_how_many_runs_it_rests_on(seeds: tuple[float, ...], spread: float,
                                                           words: str) -> None:
@@ -520,7 +534,7 @@ def test_json_holds_one_record_per_claim() -> None:
 def test_badge_counts_what_was_checked() -> None:
     records = _records()
     document = badges.endpoint("claims", records)
-    assert document["message"] == "1 reproduced of 4 checked, 1 refuted, 1 known error, 1 on unverified data, 1 not run"
+    assert document["message"] == "1 reproduced of 4 checked, 1 reproduced on unverified data, 1 refuted, 1 known error, 1 not run"
     assert document["color"] == "red"
 
 
@@ -532,10 +546,13 @@ def test_badge_counts_what_was_checked() -> None:
     (["reproduced", "refuted", "error"], "1 reproduced of 2 checked, 1 refuted, 1 error", "red"),
     (["known error", "refuted", "known error"], "0 reproduced of 3 checked, 1 refuted, 2 known errors", "red"),
     (["reproduced", "error", "error"], "1 reproduced of 1 checked, 2 errors", "orange"),
+    ([("reproduced", True), ("refuted", True), ("reproduced", False)],
+     "1 reproduced of 3 checked, 1 reproduced on unverified data, 1 refuted (1 on unverified data)", "red"),
     (["not run", "unverifiable"], "none checked, 1 not run, 1 unverifiable", "lightgrey"),
 ])
-def test_endpoint_badge(verdicts: list[str], message: str, color: str) -> None:
-    document = badges.endpoint("claims", [{"verdict": v} for v in verdicts])
+def test_endpoint_badge(verdicts: list[str | tuple[str, bool]], message: str, color: str) -> None:
+    records = [{"verdict": v} if isinstance(v, str) else {"verdict": v[0], "unverified_data": v[1]} for v in verdicts]
+    document = badges.endpoint("claims", records)
     assert document == {"schemaVersion": 1, "label": "claims", "message": message, "color": color}
 
 
@@ -543,7 +560,7 @@ def test_badges_are_written_offline_and_stable(tmp_path: Path) -> None:
     written = badges.write_badges(_records(), REPORTS, tmp_path)
     assert [p.name for p in written] == ["claims.json", "claims.svg", "claims-demo.json", "claims-demo.svg",
                                          "claims-empty.json", "claims-empty.svg"]
-    message = "1 reproduced of 4 checked, 1 refuted, 1 known error, 1 on unverified data, 1 not run"
+    message = "1 reproduced of 4 checked, 1 reproduced on unverified data, 1 refuted, 1 known error, 1 not run"
     assert json.loads((tmp_path / "claims-demo.json").read_text(encoding="utf-8"))["message"] == message
     svg = (tmp_path / "claims.svg").read_text(encoding="utf-8")
     assert svg.startswith("<svg") and f"claims: {message}" in svg
