@@ -165,7 +165,7 @@ def describe_tolerance(tolerance: Tolerance) -> str:
 
 def format_number(value: Measured | None) -> str:
     """A value for a message: thousands separators from 1,000 on (every decimal kept from a million on, where six
-    significant digits would hide a difference in the last printed one), six significant digits below."""
+    significant digits would hide a difference in the last printed one), six significant digits below (1,500.1)."""
     if value is None:
         return "—"
     if isinstance(value, tuple):
@@ -173,7 +173,7 @@ def format_number(value: Measured | None) -> str:
     if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1000:
         return f"{int(value):,}"
     if abs(value) < 1e6:
-        return f"{value:.6g}"
+        return f"{value:,.6g}"
     decimals = max(0, 15 - len(str(int(abs(value)))))  # 15 significant digits: no binary noise (…1199999999)
     return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
 

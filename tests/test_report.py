@@ -340,8 +340,8 @@ def test_a_title_with_line_breaks_is_one_heading() -> None:
 def test_summary_and_environment() -> None:
     records = [*_records(), _record(CLAIMS[4], "error", None, "ValueError: boom")]
     markdown = report.render_markdown(records, REPORTS, ENVIRONMENT)
-    assert markdown.startswith("# claimbench verdicts\n\n**1 reproduced of 4 checked, 1 refuted, 1 known error, 1 on "
-                               "unverified data, 1 error.** Not measured: 1 not run.\n\n| Report ")
+    assert markdown.startswith("# claimbench verdicts\n\n**1 reproduced of 4 checked, 1 reproduced on unverified "
+                               "data, 1 refuted, 1 known error, 1 error.** Not measured: 1 not run.\n\n| Report ")
     assert _cells(markdown, "Demo report (`demo`)")[1:] == ["2", "1", "1", "1", "1", "0", "1", "6"]
     assert _cells(markdown, "Empty report (`empty`)")[1:] == ["0", "0", "0", "0", "0", "0", "0", "0"]
     assert _cells(markdown, "**all**")[1:] == ["2", "1", "1", "1", "1", "0", "1", "6"]
