@@ -105,6 +105,8 @@ def test_a_small_relative_tolerance_is_not_written_as_zero() -> None:
 def test_numbers_from_a_million_keep_their_decimals_but_not_binary_noise() -> None:
     assert [format_number(v) for v in (1234567.13 - 0.01, 1e6 + 0.1 + 0.2, 1234567.13, 2e6)] == [
         "1,234,567.12", "1,000,000.3", "1,234,567.13", "2,000,000"]
+    assert [format_number(v) for v in (1500.1, 58447.6, 999.5, 0.0123456789)] == ["1,500.1", "58,447.6", "999.5",
+                                                                                 "0.0123457"]
 
 
 def test_the_mean_of_seeds_is_judged_in_the_claims_own_band_and_its_spread_is_shown() -> None:
