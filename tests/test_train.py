@@ -576,6 +576,36 @@ def test_interval_uses_the_t_table_through_30_degrees_of_freedom_then_the_normal
         assert metrics.interval95(values) == pytest.approx((statistics.fmean(values), half), rel=1e-12)
 
 
+def _quantile_in_interval95(seeds: int) -> float:
+    """The t that ``interval95`` multiplied the standard error by, for ``seeds`` values."""
+    values = [float(v % 3) for v in range(seeds)]
+    return metrics.interval95(values)[1] * math.sqrt(seeds) / statistics.stdev(values)
+
+
+@pytest.mark.parametrize(("df", "textbook"), [(2, 4.303), (3, 3.182), (5, 2.571), (9, 2.262), (19, 2.093),
+                                              (29, 2.045)])
+def test_interval_takes_the_textbooks_t_quantile(df: int, textbook: float) -> None:
+    """Student's t at 0.975 as printed in any t table (scipy.stats.t.ppf(0.975, df) to 3 decimals)."""
+    assert _quantile_in_interval95(df + 1) == pytest.approx(textbook, abs=1e-9)
+
+
+def _student_t_cdf(t: float, df: int, intervals: int = 4000) -> float:
+    """P(T <= t) for t >= 0: one half plus the density integrated from 0 to t by Simpson's rule."""
+    scale = math.gamma((df + 1) / 2) / (math.sqrt(df * math.pi) * math.gamma(df / 2))
+    weights = [1, *([4, 2] * (intervals // 2))][:intervals] + [1]
+    h = t / intervals
+    return 0.5 + h / 3 * math.fsum(w * scale * (1 + (i * h) ** 2 / df) ** (-(df + 1) / 2)
+                                   for i, w in enumerate(weights))
+
+
+@pytest.mark.parametrize("df", range(1, 31))
+def test_every_t_quantile_is_the_975_percent_point_to_three_decimals(df: int) -> None:
+    """Each row of the table, checked against the t distribution itself: the 0.975 point lies within half a unit
+    of the third decimal of the t used."""
+    t = round(_quantile_in_interval95(df + 1), 3)
+    assert _student_t_cdf(t - 5e-4, df) < 0.975 < _student_t_cdf(t + 5e-4, df)
+
+
 # ----------------------------------------------------------------------------- divergence, progress, recipe keys
 
 

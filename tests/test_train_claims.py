@@ -21,7 +21,7 @@ import pytest
 import torch
 from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_IMAGES, claim, write_cifar10
 
-from claimbench import data, environment, errors, ledger, metrics, precision, train
+from claimbench import data, environment, errors, ledger, precision, train
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.results import NOT_SELECTED
 from claimbench.runs import cost, local, splits, store, timing
@@ -294,7 +294,8 @@ def test_a_claim_over_several_seeds_is_their_mean_and_95_percent_interval(
     monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
     outcome = local.measure(model1, settings)
     assert outcome.values == (60.0, 64.0, 65.0) and outcome.results == tuple(paths)
-    assert (outcome.mean, outcome.spread) == metrics.interval95([60.0, 64.0, 65.0])
+    # mean 63; sample sd √((9 + 1 + 4) / 2) = √7; half-width t(0.975, 2 df) · sd / √3 = 4.303 · √(7/3)
+    assert (outcome.mean, outcome.spread) == pytest.approx((63.0, 6.572941), abs=1e-6)
     assert outcome.spread > 0 and outcome.verified is False and outcome.device == "CPU stored"
 
 
