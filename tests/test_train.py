@@ -554,6 +554,19 @@ def test_macro_precision_recall_match_their_definition(confusion: list[list[int]
     assert precision == pytest.approx(expect_p) and recall == pytest.approx(expect_r)
 
 
+@pytest.mark.parametrize(("confusion", "precision", "recall"), [
+    # class 2 labelled twice, never predicted: precision 0 and recall 0 for it, and it counts in both means
+    ([[5, 1, 0], [2, 3, 0], [1, 1, 0]], (5 / 8 + 3 / 5 + 0) / 3, (5 / 6 + 3 / 5 + 0 / 2) / 3),
+    # class 2 predicted twice, never labelled: precision 0/2 and recall 0 for it, and it counts in both means
+    ([[4, 1, 1], [0, 3, 1], [0, 0, 0]], (4 / 4 + 3 / 4 + 0 / 2) / 3, (4 / 6 + 3 / 4 + 0) / 3),
+    # class 1 neither labelled nor predicted: left out of both means
+    ([[3, 0, 1], [0, 0, 0], [2, 0, 4]], (3 / 5 + 4 / 5) / 2, (3 / 4 + 4 / 6) / 2),
+], ids=["never-predicted", "never-labelled", "absent"])
+def test_macro_precision_recall_by_hand(confusion: list[list[int]], precision: float, recall: float) -> None:
+    """sklearn's average="macro" with zero_division=0 over the labels in y_true or y_pred, worked by hand."""
+    assert metrics.macro_precision_recall(confusion) == pytest.approx((precision, recall), rel=1e-12)
+
+
 @given(st.floats(-100, 100), st.lists(st.floats(-1, 1), min_size=2, max_size=40))
 def test_interval_is_centred_and_shrinks_with_agreement(centre: float, offsets: list[float]) -> None:
     values = [centre + o for o in offsets]
