@@ -206,9 +206,12 @@ def test_same_seed_same_run_on_cpu() -> None:
 @pytest.mark.slow
 def test_compiled_engine_follows_the_eager_run(device: str) -> None:
     """``torch.compile`` (``--claims-train-compile``) fuses kernels but trains the same model: equal seeds give
-    the eager run's losses up to float rounding, and weights within what rounding can move through Adam."""
+    the eager run's losses up to float rounding, and weights within what rounding can move through Adam. The
+    compiled run did compile: dynamo, its caches cleared first, captured graphs."""
     runs = []
     for compile in (False, True):
+        torch._dynamo.reset()  # a graph cached by an earlier test would not be captured again
+        graphs = torch._dynamo.utils.counters["stats"]["unique_graphs"]
         torch.manual_seed(0)
         model = small_cnn(3)
         history = train.train(model, synthetic(128, seed=2, shape=(3, 28, 28)), None,
@@ -216,6 +219,7 @@ def test_compiled_engine_follows_the_eager_run(device: str) -> None:
                               accel=train.Accel(compile=compile))
         runs.append((torch.cat([p.detach().flatten() for p in model.parameters()]).cpu(),
                      [epoch.train_loss for epoch in history.epochs]))
+        assert (torch._dynamo.utils.counters["stats"]["unique_graphs"] > graphs) == compile
     (eager_weights, eager_losses), (compiled_weights, compiled_losses) = runs
     assert compiled_losses == pytest.approx(eager_losses, rel=1e-3)
     steps = ADAM.epochs * math.ceil(128 / ADAM.batch_size)  # Adam moves a weight by about lr at most per step
