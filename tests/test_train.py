@@ -430,6 +430,30 @@ def test_early_stopping_ends_the_run_and_returns_the_best_epochs_weights(device:
     assert train.evaluate(model, val_set, recipe, device=device).loss == pytest.approx(val_losses[best - 1], rel=1e-6)
 
 
+def test_the_training_set_is_evaluated_on_the_restored_best_weights(device: str) -> None:
+    """``evaluate_train`` (gap claims, split "train") reads the weights the run returns: under early stopping with
+    ``restore_best``, the best epoch's, not the last epoch's. The same seeded run without early stopping, cut to
+    as many epochs, ends on the last epoch's weights and shows they evaluate otherwise."""
+    train_set, val_set = synthetic(64, seed=0, shape=(3, 8, 8)), synthetic(64, seed=1, shape=(3, 8, 8))
+    stopping = dataclasses.replace(ADAM, lr=3e-2, epochs=20, batch_size=16,
+                                   early_stopping=EarlyStopping(monitor="val_loss", patience=2, restore_best=True))
+
+    def run(recipe: Recipe) -> tuple[nn.Module, History]:
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 10))
+        return model, train.train(model, train_set, None, recipe, device=device, seed=0, val_set=val_set,
+                                  evaluate_train=True)
+
+    model, history = run(stopping)
+    assert history.restored_epoch is not None and history.restored_epoch < len(history.epochs)
+    returned = train.evaluate(model, train_set, stopping, device=device)
+    assert history.train_final is not None and history.train_final.confusion == returned.confusion
+    assert history.train_final.loss == pytest.approx(returned.loss, rel=1e-6)
+    _, unstopped = run(dataclasses.replace(stopping, epochs=len(history.epochs), early_stopping=None))
+    assert unstopped.train_final is not None
+    assert unstopped.train_final.loss != pytest.approx(returned.loss, rel=1e-3), "last and best weights alike"
+
+
 def test_plateau_halves_after_patience_epochs_and_respects_min_lr() -> None:
     plateau = train._ReduceOnPlateau(Plateau(monitor="val_loss", factor=0.5, patience=2, min_lr=0.3))
     optimizer = torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=1.0)
