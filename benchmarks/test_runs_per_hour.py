@@ -24,7 +24,7 @@ from small_runs import IOT_ML, REPO, write_cifar10
 
 from claimbench import ledger, registry
 from claimbench.ledger import Claim
-from claimbench.runs import cluster, cost, local
+from claimbench.runs import cluster, cost, local, splits, store
 from claimbench.runs.settings import Settings
 
 ray = pytest.importorskip("ray")
@@ -77,10 +77,23 @@ def _serially(claims: list[Claim], settings: Settings) -> float:
         torch.set_num_threads(threads)
 
 
+def _stored_epochs(claims: list[Claim], settings: Settings) -> list[int]:
+    """Epochs logged by each run the claims needed, read from ``settings.results_dir`` (0 for a run not stored:
+    missing, failed or corrupt)."""
+    counts = []
+    for claim in claims:
+        identity = splits.load(claim, claim.recipe, 0, settings).identity
+        for seed in range(settings.seeds):
+            record = store.read(store.path_for(claim, claim.recipe, seed, settings, identity), settings)
+            counts.append(len(record["history"]["epochs"]) if record is not None else 0)
+    return counts
+
+
 def test_runs_per_hour_serially_and_on_a_two_node_cluster(benchmark, tmp_path: Path) -> None:
     claims = _claims(tmp_path)
     root = write_cifar10(tmp_path / "data", per_batch=(HELD_OUT + TRAIN_IMAGES) // 5, test=TEST_IMAGES)
     seconds: dict[str, list[float]] = {"serial": [], "cluster": []}
+    turns: list[Settings] = []
 
     def take_turns() -> None:
         for turn, setting in enumerate(TURNS):
@@ -88,8 +101,11 @@ def test_runs_per_hour_serially_and_on_a_two_node_cluster(benchmark, tmp_path: P
             settings = Settings(device="cpu", data_root=root, allow_unverified=True, seeds=2, precision="fp32",
                                 results_dir=tmp_path / f"{setting}-{turn}", session=f"{setting}-{turn}")
             seconds[setting].append((_on_cluster if setting == "cluster" else _serially)(claims, settings))
+            turns.append(settings)
 
     benchmark.pedantic(take_turns, rounds=1, iterations=1)
+    for settings in turns:  # a rate of runs that were not all trained would be no rate
+        assert _stored_epochs(claims, settings) == [EPOCHS] * RUNS, f"{settings.session}: not every run was stored"
     median = {setting: statistics.median(rounds) for setting, rounds in seconds.items()}
     benchmark.extra_info.update({
         **{f"{setting}_seconds": [round(s, 1) for s in rounds] for setting, rounds in seconds.items()},
