@@ -5,11 +5,13 @@ ResNet50 at MNIST size, at batch 32 and 128, one run times side by side: the con
 (``conventional_loop.py``, in its own process), the engine in fp32, and the engine in the precision
 ``auto`` chooses (``claimbench.precision``). All train with the same recipe and augmentation (4-pixel
 reflect-padded crop, horizontal flip) on the same images. Images per second and their ratios go into
-pytest-benchmark's ``extra_info``, with whether the CPU has AMX; no ratio is asserted: they are measured.
+pytest-benchmark's ``extra_info``, with whether the CPU has AMX; no ratio is asserted: they are measured. What is
+asserted is that the engine trained: every timed call logged an epoch and the weights moved.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -50,6 +52,11 @@ def cpu_flags() -> dict[str, bool]:
     return {name: name in flags for name in ("amx_bf16", "amx_tile", "avx512_bf16")}
 
 
+def weights(model: nn.Module) -> torch.Tensor:
+    """A copy of the model's parameters, flattened: what an optimizer step moves."""
+    return torch.cat([p.detach().flatten() for p in model.parameters()]).clone()
+
+
 def training_flops_per_image(model_name: str) -> int:
     """Forward and backward: three times a forward pass, which is twice the pure MACs."""
     with torch.device("meta"):
@@ -67,11 +74,14 @@ def test_engine_against_a_conventional_loop(benchmark, model_name: str, batch_si
     images = IMAGES[model_name]
     dataset = images_for(model_name, images)
     probe = precision.probe(lambda: registry.get_model(model_name), dataset, recipe, device="cpu")
-    fp32_model, auto_model = registry.get_model(model_name), registry.get_model(model_name)
+    models = {"fp32": registry.get_model(model_name), "auto": registry.get_model(model_name)}
     seconds: dict[str, list[float]] = {"conventional": [], "fp32": []}
+    built = {name: weights(model) for name, model in models.items()}
+    losses: dict[str, list[float]] = {name: [] for name in models}
 
-    def engine_epoch(model: nn.Module, accel: train.Accel) -> None:
-        train.train(model, dataset, None, recipe, device="cpu", seed=0, accel=accel)
+    def engine_epoch(name: str, accel: train.Accel) -> None:
+        history = train.train(models[name], dataset, None, recipe, device="cpu", seed=0, accel=accel)
+        losses[name].extend(epoch.train_loss for epoch in history.epochs)
 
     with subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("conventional_loop.py")), model_name, str(images),
@@ -85,12 +95,15 @@ def test_engine_against_a_conventional_loop(benchmark, model_name: str, batch_si
             conventional.stdin.flush()
             seconds["conventional"].append(float(conventional.stdout.readline()))
             started = time.perf_counter()
-            engine_epoch(fp32_model, precision.accel("fp32"))
+            engine_epoch("fp32", precision.accel("fp32"))
             seconds["fp32"].append(time.perf_counter() - started)
 
-        benchmark.pedantic(engine_epoch, args=(auto_model, probe.accel()), setup=untimed_rounds, rounds=ROUNDS,
+        benchmark.pedantic(engine_epoch, args=("auto", probe.accel()), setup=untimed_rounds, rounds=ROUNDS,
                            warmup_rounds=1)
         conventional.stdin.close()
+    for name, model in models.items():  # a rate of epochs that trained nothing would be no rate
+        assert len(losses[name]) == ROUNDS + 1 and all(map(math.isfinite, losses[name])), f"{name}: {losses[name]}"
+        assert not torch.equal(weights(model), built[name]), f"{name}: the engine left the weights as built"
     rates = {name: images / min(rounds[1:]) for name, rounds in seconds.items()}
     rates["auto"] = images / benchmark.stats.stats.min
     benchmark.extra_info.update({
