@@ -323,11 +323,11 @@ def _equalize(batch: torch.Tensor) -> torch.Tensor:
     highest level present where keras_cv 0.9 subtracts the smallest count."""
     n, c, h, w = batch.shape
     levels = (batch * 255 + EQUALIZE_SLACK).clamp(0, 255).floor().to(torch.int64).reshape(n, c, h * w)
-    counts = torch.zeros(n, c, 256, dtype=torch.int64, device=batch.device)
-    counts.scatter_add_(2, levels, torch.ones_like(levels))
-    smallest = counts.where(counts > 0, h * w).amin(dim=2, keepdim=True)
-    step = (h * w - smallest) // 255
-    lut = ((counts.cumsum(2) - counts + step // 2) // step.clamp(min=1)).clamp(max=255)
+    counts = torch.zeros(n, c, 256, dtype=torch.int32, device=batch.device)
+    counts.scatter_add_(2, levels, torch.ones_like(levels, dtype=torch.int32))
+    step = (h * w - counts.masked_fill(counts == 0, h * w).amin(dim=2, keepdim=True)) // 255
+    lut = counts.cumsum(2, dtype=torch.int32).sub_(counts).add_(step // 2)
+    lut = lut.div_(step.clamp(min=1), rounding_mode="floor").clamp_(max=255)
     equalised = torch.where(step > 0, lut.gather(2, levels), levels)
     return (equalised.to(batch.dtype) / 255).view(n, c, h, w)
 
