@@ -224,6 +224,8 @@ def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[
     code of its model, or "") of every claim whose verdict, measurement (``shown``, or ``measured`` where the shown
     number hides the change: both then say what was measured) or definition changed, sorted by claim id; a claim in
     one run only shows ``—`` for the other."""
+    from claimbench.value_text import apart
+
     before, after = {r["id"]: r for r in old}, {r["id"]: r for r in new}
     rows = []
     for claim_id in sorted(before.keys() | after.keys()):
@@ -234,7 +236,8 @@ def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[
         if (a.get("verdict"), a.get("shown")) != (b.get("verdict"), b.get("shown")) or hidden or edited:
             shown = (_shown(a), _shown(b))
             if hidden:
-                shown = tuple(f"{text} (measured {raw})" for text, raw in zip(shown, _apart(a["measured"], b["measured"])))
+                raws = apart(a["measured"], b["measured"])
+                shown = tuple(f"{text} (measured {raw})" for text, raw in zip(shown, raws))
             rows.append((claim_id, a.get("verdict", "—"), b.get("verdict", "—"), *shown, edited))
     return rows
 
@@ -245,19 +248,6 @@ def _shown(record: Record) -> str:
 
     shown = record.get("shown")
     return format_number(tuple(shown) if isinstance(shown, list) else shown)
-
-
-def _apart(old: Any, new: Any) -> tuple[str, str]:
-    """Two different measurements written so that they read differently: ``format_number``'s digits, or as many more
-    significant ones as it takes (0.3456789 and 0.3456791, not 0.345679 twice)."""
-    from claimbench.verdict import format_number
-
-    old, new = (tuple(value) if isinstance(value, list) else value for value in (old, new))
-    texts = format_number(old), format_number(new)
-    if texts[0] != texts[1] or not all(isinstance(value, (int, float)) for value in (old, new)):
-        return texts
-    return next(((f"{old:.{digits}g}", f"{new:.{digits}g}") for digits in range(7, 18)
-                 if f"{old:.{digits}g}" != f"{new:.{digits}g}"), (repr(old), repr(new)))
 
 
 def _compare(arguments: argparse.Namespace) -> int:

@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import contextlib
 import json as jsonlib
-import math
 import os
 import re
 import textwrap
 import urllib.parse
 import warnings
 from collections.abc import Collection, Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from tabulate import tabulate
 
-from claimbench import atomic, numerals
+from claimbench import atomic
 from claimbench import badges as badge_files
 from claimbench import plots as plot_files
 from claimbench.errors import ClaimbenchWarning
@@ -28,6 +26,7 @@ from claimbench.ledger import Claim, Report, Table
 from claimbench.readme_markers import README_END, README_START, summary_span
 from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
                                 model_digest, record_for, record_problem)
+from claimbench.value_text import NOTHING, band_text, bound_text, format_delta, format_value
 from claimbench.verdict import VERDICTS, band_side, format_number
 
 __all__ = [
@@ -41,8 +40,6 @@ __all__ = [
     "compare_table",
     "dropped_summary",
     "final_records",
-    "format_delta",
-    "format_value",
     "merge_and_write",
     "readme_block",
     "render_json",
@@ -62,14 +59,9 @@ VERDICT_MARKS = {"reproduced": "✅", "refuted": "❌", "known error": "🟡", "
 UNVERIFIED_MARK = "⚠️"
 UNVERIFIED_REASON = ("measured on unverified data: the dataset's checksums did not match "
                      "(--claims-allow-unverified-data)")
-NOTHING = "—"
 WIDTH = 120
 """Reasons are wrapped to this many characters."""
-MAX_DECIMALS = 15
-"""The most decimals a value is written in to show which side of its band it lies on."""
 
-_NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
-_UNIT = re.compile(r"\s?(?:%|[A-Za-z]{1,3})(?![A-Za-z])")
 _MARKDOWN_INLINE = re.compile(r"[\\`*\[\]<&|~]|(?<![^\W_])_|_(?![^\W_])")
 """What markdown could read as emphasis, code, a link, HTML, an entity, a table cell or a strike-through (an
 ``_`` between two letters or digits, as in ``val_loss``, is none)."""
@@ -80,96 +72,6 @@ itself, wherever it is)."""
 _IMAGE = r"!\[(?:[^\]\\]|\\.)*\]\([^)\s]*\)"
 _IMAGES = re.compile(rf"{_IMAGE}(?:\s+{_IMAGE})*")
 """A line of images only: the badges of a README's summary block."""
-
-
-# ----------------------------------------------------------------------------- values
-
-
-def _style(printed: str) -> tuple[int | None, bool, str]:
-    """How the report printed its number: decimals, thousands separators, unit suffix."""
-    match = _NUMBER.search(printed)
-    if match is None:
-        return None, False, ""
-    unit = _UNIT.match(printed, match.end())
-    return len(match.group(2) or ""), "," in match.group(1), unit.group(0) if unit else ""
-
-
-def format_value(value: float | Sequence[int] | None, printed: str, scale: float,
-                 band: Sequence[float | None] | None = None) -> str:
-    """A value (in the claim's unit, ``measured / scale``) written the way the report printed its claim; plainly
-    where the printed unit is not the claim's ("<100K" is judged in units, not thousands). Given the ``band`` it was
-    judged against, in as many more decimals as it takes to read on the side of the band it lies on: 96.6 outside
-    [97, 103] reads 96.6, not 97."""
-    if value is None:
-        return NOTHING
-    if isinstance(value, Sequence):
-        return str(tuple(value))
-    decimals, thousands, unit = _style(printed)
-    if scale == 1.0 and numerals.UNITS.get(unit.strip(), 1.0) != 1.0:
-        return format_number(value)
-    if decimals is None:
-        return f"{value:g}"
-    return f"{value:{',' if thousands else ''}.{_sided(value, decimals, band)}f}{unit}"
-
-
-def _sided(value: float, decimals: int, band: Sequence[float | None] | None, base: float = 0) -> int:
-    """The fewest decimals, from ``decimals`` on, in which ``base`` plus ``value`` written so lies on the side of
-    ``band`` (``verdict.band_side``) that ``base + value`` does; ``decimals`` where no band is given, or where no
-    number of decimals up to ``MAX_DECIMALS`` reaches that side."""
-    if not band or not math.isfinite(value):
-        return decimals
-    ends, start = (band[0], band[1]), Decimal(repr(base))
-    side = band_side(float(start + Decimal(repr(value))), ends)
-    return next((more for more in range(decimals, max(decimals, MAX_DECIMALS) + 1)
-                 if band_side(float(start + Decimal(f"{value:.{more}f}")), ends) == side), decimals)
-
-
-def _bound_text(value: float | Sequence[int] | None, band: Sequence[float | None] | None) -> str:
-    """A bound claim's measurement in ``format_number``'s six digits, or in as many more significant ones as it takes
-    to read on the side of the ``band`` it lies on: 59.99996 below "at least 60" reads 59.99996, not 60."""
-    text = format_number(value)
-    if not band or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return text
-    ends = (band[0], band[1])
-    side = band_side(value, ends)
-    if band_side(float(text.replace(",", "")), ends) == side:
-        return text
-    return next((f"{value:.{digits}g}" for digits in range(7, 18)
-                 if band_side(float(f"{value:.{digits}g}"), ends) == side), repr(value))
-
-
-def format_delta(record: Record) -> str:
-    """Measured minus claimed, in the claim's unit and decimals: more digits when those hide it, or put it on
-    another side of the band than the measurement (``format_value``'s)."""
-    delta, shown = record["delta"], record["shown"]
-    if delta is None:
-        if shown is None:
-            return NOTHING
-        return "0" if list(shown) == list(record["claimed"] or []) else "≠"
-    if delta == 0:
-        return "0"
-    decimals, thousands, _ = _style(record["printed"])
-    claimed = record["claimed"]
-    if decimals is not None and isinstance(claimed, (int, float)):
-        decimals = _sided(delta, decimals, record.get("band"), claimed)
-    text = f"{delta:+{',' if thousands else ''}.{decimals if decimals is not None else 3}f}"
-    text = f"{delta:+.3g}" if float(text.replace(",", "")) == 0 else text
-    return text.replace("-", "−")
-
-
-def _band_text(record: Record) -> str:
-    """The allowed band where it is not the claimed value itself: ``∈ [60, 63]``, ``≤ 60``, ``±1``, ``±111,000``
-    (``format_number``'s digits: in three, 0.04116 inside ±0.013725 of 0.02745 would read outside ±0.0137)."""
-    band = record.get("band")
-    if not band:
-        return ""
-    low, high = band
-    if record["interval"] is not None:
-        if low is None:
-            return f"≤ {format_number(high)}"
-        return f"≥ {format_number(low)}" if high is None else f"∈ [{format_number(low)}, {format_number(high)}]"
-    half = (high - low) / 2
-    return f"±{format_number(half)}" if half > 1e-9 * max(1.0, abs(high)) else ""
 
 
 def _escape(text: str) -> str:
@@ -251,13 +153,13 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     reason of its verdict, how it was counted, and the ledger's note on it."""
     verdict, shown = record["verdict"], record["shown"]
     # A bound's measurement in six digits: in the printed ones, 60.4 "just shy of 60%" would read as 60%.
-    value = _bound_text(shown, record["band"]) if record["interval"] is not None else format_value(
+    value = bound_text(shown, record["band"]) if record["interval"] is not None else format_value(
         shown, record["printed"], record["scale"], record["band"])
     measured = [] if shown is None else ["→", value]
     parts = [record["printed"], *measured, VERDICT_MARKS[verdict]]
     if verdict in ("refuted", "known error") and record["delta"] is not None:
         parts.append(format_delta(record))
-    parts.append(_band_text(record))
+    parts.append(band_text(record))
     if record.get("unverified_data"):
         parts.append(UNVERIFIED_MARK + reasons.refer(UNVERIFIED_REASON))
     if record["reason"]:

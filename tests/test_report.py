@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from claimbench import badges, plots, registry, report, results, vocab
+from claimbench import badges, plots, registry, report, results, value_text, vocab
 from claimbench.errors import ClaimbenchWarning
 from claimbench.ledger import Claim, Recipe, Report, Table, Tolerance
 from claimbench.verdict import Measurement
@@ -102,7 +102,7 @@ def _cells(markdown: str, label: str) -> list[str]:
     (67704.0, "<100K", 1.0, "67,704"),  # a bound is judged in units (below = 100_000): not 67,704K
 ])
 def test_format_value_follows_the_printed_claim(value: Any, printed: str, scale: float, text: str) -> None:
-    assert report.format_value(value, printed, scale) == text
+    assert value_text.format_value(value, printed, scale) == text
 
 
 @pytest.mark.parametrize(("delta", "shown", "claimed", "printed", "text"), [
@@ -115,7 +115,7 @@ def test_format_value_follows_the_printed_claim(value: Any, printed: str, scale:
     (None, None, 5, "5", "—"),
 ])
 def test_format_delta(delta: float | None, shown: Any, claimed: Any, printed: str, text: str) -> None:
-    assert report.format_delta({"delta": delta, "shown": shown, "claimed": claimed, "printed": printed}) == text
+    assert value_text.format_delta({"delta": delta, "shown": shown, "claimed": claimed, "printed": printed}) == text
 
 
 def test_each_claimed_cell_holds_claimed_measured_verdict_and_the_table_keeps_its_width() -> None:

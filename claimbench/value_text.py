@@ -1,0 +1,132 @@
+"""A measured value, its Δ and its band, written as the report printed its claim, in as many more digits as it takes
+to read on the side of the band the verdict says: 96.6 outside [97, 103] reads 96.6, not 97.
+
+Imports neither pytest nor torch.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from claimbench import numerals
+from claimbench.verdict import band_side, format_number
+
+__all__ = ["MAX_DECIMALS", "NOTHING", "apart", "band_text", "bound_text", "format_delta", "format_value"]
+
+Record = Mapping[str, Any]
+
+NOTHING = "—"
+MAX_DECIMALS = 15
+"""The most decimals a value is written in to show which side of its band it lies on."""
+
+_NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
+_UNIT = re.compile(r"\s?(?:%|[A-Za-z]{1,3})(?![A-Za-z])")
+
+
+
+def _style(printed: str) -> tuple[int | None, bool, str]:
+    """How the report printed its number: decimals, thousands separators, unit suffix."""
+    match = _NUMBER.search(printed)
+    if match is None:
+        return None, False, ""
+    unit = _UNIT.match(printed, match.end())
+    return len(match.group(2) or ""), "," in match.group(1), unit.group(0) if unit else ""
+
+
+def format_value(value: float | Sequence[int] | None, printed: str, scale: float,
+                 band: Sequence[float | None] | None = None) -> str:
+    """A value (in the claim's unit, ``measured / scale``) written the way the report printed its claim; plainly
+    where the printed unit is not the claim's ("<100K" is judged in units, not thousands). Given the ``band`` it was
+    judged against, in as many more decimals as it takes to read on the side of the band it lies on: 96.6 outside
+    [97, 103] reads 96.6, not 97."""
+    if value is None:
+        return NOTHING
+    if isinstance(value, Sequence):
+        return str(tuple(value))
+    decimals, thousands, unit = _style(printed)
+    if scale == 1.0 and numerals.UNITS.get(unit.strip(), 1.0) != 1.0:
+        return format_number(value)
+    if decimals is None:
+        return f"{value:g}"
+    return f"{value:{',' if thousands else ''}.{_sided(value, decimals, band)}f}{unit}"
+
+
+def _sided(value: float, decimals: int, band: Sequence[float | None] | None, base: float = 0) -> int:
+    """The fewest decimals, from ``decimals`` on, in which ``base`` plus ``value`` written so lies on the side of
+    ``band`` (``verdict.band_side``) that ``base + value`` does; ``decimals`` where no band is given, or where no
+    number of decimals up to ``MAX_DECIMALS`` reaches that side."""
+    if not band or not math.isfinite(value):
+        return decimals
+    ends, start = (band[0], band[1]), Decimal(repr(base))
+    side = band_side(float(start + Decimal(repr(value))), ends)
+    return next((more for more in range(decimals, max(decimals, MAX_DECIMALS) + 1)
+                 if band_side(float(start + Decimal(f"{value:.{more}f}")), ends) == side), decimals)
+
+
+def _fewest_digits(values: Sequence[float], reads_right: Callable[[tuple[str, ...]], bool]) -> tuple[str, ...]:
+    """``values`` in ``format_number``'s digits, or in the fewest more significant ones, up to a double's 17, in which
+    ``reads_right`` holds of their texts (``repr`` if none does)."""
+    texts = tuple(format_number(value) for value in values)
+    if reads_right(texts):
+        return texts
+    return next((texts for digits in range(7, 18)
+                 if reads_right(texts := tuple(f"{value:.{digits}g}" for value in values))),
+                tuple(repr(value) for value in values))
+
+
+def bound_text(value: float | Sequence[int] | None, band: Sequence[float | None] | None) -> str:
+    """A bound claim's measurement in ``format_number``'s six digits, or in as many more significant ones as it takes
+    to read on the side of the ``band`` it lies on: 59.99996 below "at least 60" reads 59.99996, not 60."""
+    if not band or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return format_number(value)
+    ends = (band[0], band[1])
+    side = band_side(value, ends)
+    return _fewest_digits([value], lambda texts: band_side(float(texts[0].replace(",", "")), ends) == side)[0]
+
+
+def apart(old: Any, new: Any) -> tuple[str, str]:
+    """Two different measurements written so that they read differently: ``format_number``'s digits, or as many more
+    significant ones as it takes (0.3456789 and 0.3456791, not 0.345679 twice)."""
+    old, new = (tuple(value) if isinstance(value, list) else value for value in (old, new))
+    if not all(isinstance(value, (int, float)) for value in (old, new)):
+        return format_number(old), format_number(new)
+    first, second = _fewest_digits([old, new], lambda texts: texts[0] != texts[1])
+    return first, second
+
+
+def format_delta(record: Record) -> str:
+    """Measured minus claimed, in the claim's unit and decimals: more digits when those hide it, or put it on
+    another side of the band than the measurement (``format_value``'s)."""
+    delta, shown = record["delta"], record["shown"]
+    if delta is None:
+        if shown is None:
+            return NOTHING
+        return "0" if list(shown) == list(record["claimed"] or []) else "≠"
+    if delta == 0:
+        return "0"
+    decimals, thousands, _ = _style(record["printed"])
+    claimed = record["claimed"]
+    if decimals is not None and isinstance(claimed, (int, float)):
+        decimals = _sided(delta, decimals, record.get("band"), claimed)
+    text = f"{delta:+{',' if thousands else ''}.{decimals if decimals is not None else 3}f}"
+    text = f"{delta:+.3g}" if float(text.replace(",", "")) == 0 else text
+    return text.replace("-", "−")
+
+
+def band_text(record: Record) -> str:
+    """The allowed band where it is not the claimed value itself: ``∈ [60, 63]``, ``≤ 60``, ``±1``, ``±111,000``
+    (``format_number``'s digits: in three, 0.04116 inside ±0.013725 of 0.02745 would read outside ±0.0137)."""
+    band = record.get("band")
+    if not band:
+        return ""
+    low, high = band
+    if record["interval"] is not None:
+        if low is None:
+            return f"≤ {format_number(high)}"
+        return f"≥ {format_number(low)}" if high is None else f"∈ [{format_number(low)}, {format_number(high)}]"
+    half = (high - low) / 2
+    return f"±{format_number(half)}" if half > 1e-9 * max(1.0, abs(high)) else ""
