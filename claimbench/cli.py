@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from claimbench.ledger import Report
 
-__all__ = ["compare_records", "main"]
+__all__ = ["compare_records", "main", "retimed_claims"]
 
 Record = Mapping[str, Any]
 
@@ -223,23 +223,42 @@ def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[
     """(claim id, old verdict, new verdict, old shown, new shown, what was edited between the runs: the claim, the
     code of its model, or "") of every claim whose verdict, measurement (``shown``, or ``measured`` where the shown
     number hides the change: both then say what was measured) or definition changed, sorted by claim id; a claim in
-    one run only shows ``—`` for the other."""
+    one run only shows ``—`` for the other. An epoch time timed anew is left to ``retimed_claims``."""
     from claimbench.value_text import apart
 
     before, after = {r["id"]: r for r in old}, {r["id"]: r for r in new}
     rows = []
     for claim_id in sorted(before.keys() | after.keys()):
         a, b = before.get(claim_id, {}), after.get(claim_id, {})
-        edited = ", ".join(what for what, key in (("claim", "claim_digest"), ("model", "model_digest"))
-                           if a.get(key) and b.get(key) and a[key] != b[key])
         hidden = bool(a and b) and a["shown"] == b["shown"] and a["measured"] != b["measured"]
-        if (a.get("verdict"), a.get("shown")) != (b.get("verdict"), b.get("shown")) or hidden or edited:
+        changed = (a.get("verdict"), a.get("shown")) != (b.get("verdict"), b.get("shown")) or hidden
+        if changed and not _retimed(a, b) or _edited(a, b):
             shown = (_shown(a), _shown(b))
             if hidden:
                 raws = apart(a["measured"], b["measured"])
                 shown = tuple(f"{text} (measured {raw})" for text, raw in zip(shown, raws))
-            rows.append((claim_id, a.get("verdict", "—"), b.get("verdict", "—"), *shown, edited))
+            rows.append((claim_id, a.get("verdict", "—"), b.get("verdict", "—"), *shown, _edited(a, b)))
     return rows
+
+
+def retimed_claims(old: Sequence[Record], new: Sequence[Record]) -> list[str]:
+    """The claims, by id, of the epoch times that were timed anew under the same verdict and definition: a timing
+    differs from run to run, so its new number alone is no change (``compare_records`` leaves them out)."""
+    after = {r["id"]: r for r in new}
+    return sorted(a["id"] for a in old if (b := after.get(a["id"])) and _retimed(a, b) and not _edited(a, b)
+                  and (a["shown"], a["measured"]) != (b["shown"], b["measured"]))
+
+
+def _retimed(a: Record, b: Record) -> bool:
+    """Whether both records are epoch times (a record without a ``kind``, from an older claimbench, is none) with one
+    verdict."""
+    return bool(a and b) and a.get("kind") == b.get("kind") == "epoch_time" and a["verdict"] == b["verdict"]
+
+
+def _edited(a: Record, b: Record) -> str:
+    """What was edited between two records of a claim: "claim", "model", both, or ""."""
+    return ", ".join(what for what, key in (("claim", "claim_digest"), ("model", "model_digest"))
+                     if a.get(key) and b.get(key) and a[key] != b[key])
 
 
 def _shown(record: Record) -> str:
@@ -255,7 +274,7 @@ def _compare(arguments: argparse.Namespace) -> int:
 
     old, new = (_read_results(path, COMPARED_FIELDS)["claims"] for path in (arguments.old, arguments.new))
     rows = compare_records(old, new)
-    print(report.compare_table(old, new, rows))
+    print(report.compare_table(old, new, rows, len(retimed_claims(old, new))))
     regressed = [claim_id for claim_id, was, verdict, *_ in rows
                  if verdict in ("refuted", "error") and verdict != was]
     if arguments.fail_on_regression and regressed:

@@ -435,18 +435,24 @@ def dropped_summary(records: Sequence[Record]) -> str:
 
 
 def compare_table(old: Sequence[Record], new: Sequence[Record],
-                  changed: Sequence[tuple[str, str, str, str, str, str]]) -> str:
+                  changed: Sequence[tuple[str, str, str, str, str, str]], retimed: int = 0) -> str:
     """Two runs side by side: the verdict counts, then every claim whose verdict, measurement or definition
-    changed (``edited between``: the claim, or its model's code, differ between the runs)."""
+    changed (``edited between``: the claim, or its model's code, differ between the runs), and how many epoch times
+    were timed anew and changed nothing else (``retimed``)."""
     before, after = counts(old), counts(new)
     rows = [[_verdict_text(v), str(before[v]), str(after[v]), f"{after[v] - before[v]:+d}"] for v in VERDICTS]
     lines = [f"old: {headline(old)}", f"new: {headline(new)}", "",
              _table(rows, ["Verdict", "old", "new", "change"]), ""]
+    times = f"{retimed} epoch time{'s' * (retimed != 1)}"
     if not changed:
-        return "\n".join([*lines, "No claim changed its verdict, measurement or definition."])
+        return "\n".join([*lines, f"No claim changed its verdict or definition, and none its measurement but {times} "
+                                   "timed anew (a timing differs from run to run)." if retimed else
+                           "No claim changed its verdict, measurement or definition."])
     table = _table([[f"`{cid}`", a, b, x, y, edited or "—"] for cid, a, b, x, y, edited in changed],
                    ["Claim", "old verdict", "new verdict", "old measured", "new measured", "edited between"])
-    return "\n".join([*lines, table])
+    unlisted = [f"Not listed: {times} timed anew with the same verdict and definition (a timing differs from run to "
+                "run)."] if retimed else []
+    return "\n".join([*lines, table, *unlisted])
 
 
 # ----------------------------------------------------------------------------- README

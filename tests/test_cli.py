@@ -85,6 +85,34 @@ def test_compare_lists_a_measurement_that_changed_under_the_same_shown_number(
     assert close[0][3:5] == ("0.35 (measured 0.3456789)", "0.35 (measured 0.3456791)")  # not 0.345679 twice
 
 
+def test_compare_leaves_out_an_epoch_time_timed_anew_and_counts_it(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """An epoch time measured again differs by its timing alone: it is counted, not listed as a change, unless its
+    verdict or definition changed too, or the record has no kind (an older claimbench's)."""
+    def epoch(verdict: str, seconds: float, **fields: object) -> dict:
+        return {**_record("r/t", verdict, seconds), "kind": "epoch_time", **fields}
+
+    old = _results(tmp_path / "old.json", epoch("reproduced", 1.15), _record("r/a", "reproduced", 1))
+    new = _results(tmp_path / "new.json", epoch("reproduced", 1.17), _record("r/a", "reproduced", 1))
+    cli.main(["compare", str(old), str(new)])
+    out = capsys.readouterr().out
+    assert "`r/t`" not in out
+    assert ("No claim changed its verdict or definition, and none its measurement but 1 epoch time timed anew"
+            in out), out
+    assert cli.retimed_claims(json.loads(old.read_text())["claims"], json.loads(new.read_text())["claims"]) == ["r/t"]
+    moved = _results(tmp_path / "moved.json", epoch("reproduced", 1.17), _record("r/a", "refuted", 2))
+    cli.main(["compare", str(old), str(moved)])
+    out = capsys.readouterr().out
+    assert "`r/a`" in out and "`r/t`" not in out
+    assert "Not listed: 1 epoch time timed anew with the same verdict and definition" in out
+    for other in (epoch("refuted", 3.0), epoch("reproduced", 1.17, claim_digest="d2"),
+                  {**_record("r/t", "reproduced", 1.17), "kind": None}):
+        cli.main(["compare", str(_results(tmp_path / "old2.json", {**epoch("reproduced", 1.15), "claim_digest": "d1"})),
+                  str(_results(tmp_path / "other.json", other))])
+        out = capsys.readouterr().out
+        assert "`r/t`" in out and "timed anew" not in out, other
+
+
 def test_compare_reads_the_json_of_an_older_claimbench_and_refuses_a_newer_one(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """compare needs a record's id, verdict, shown and measured only; a format it does not know is one line."""
