@@ -364,8 +364,7 @@ def _parse_cifar(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[
         try:
             batch = _ArrayUnpickler(io.BytesIO(content), encoding="bytes").load()
             data, given = np.asarray(batch[b"data"]), np.asarray(batch[b"labels"])
-        except (pickle.UnpicklingError, KeyError, TypeError, EOFError, ValueError, AttributeError,
-                IndexError, OverflowError) as error:
+        except Exception as error:  # noqa: BLE001 - a broken or hostile pickle can raise anything (MemoryError...)
             raise DataUnreadable(f"{path}: not a CIFAR-10 python batch ({type(error).__name__}: {error})") from error
         if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != math.prod(shape) or given.shape != (len(data),):
             raise DataUnreadable(f"{path}: expected uint8 data of shape (N, {math.prod(shape)}) and N labels, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import pickle
@@ -335,6 +336,33 @@ def test_truncated_pickle_names_its_file(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:100])
     with pytest.raises(data.DataUnreadable, match=f"^{path}: not a CIFAR-10 python batch"):
         data.load("cifar10", "train", tmp_path, allow_unverified=True)
+
+
+class _Reduced:
+    """Unpickles as ``function(*arguments)``."""
+
+    def __init__(self, function: Callable[..., object], *arguments: object) -> None:
+        self.function, self.arguments = function, arguments
+
+    def __reduce__(self) -> tuple[Callable[..., object], tuple[object, ...]]:
+        return self.function, self.arguments
+
+
+UNPICKLING_FAILURES = {
+    # NumPy's own reconstructor of an array of 2**62 bytes, which no machine allocates
+    "MemoryError": (_Reduced(np.zeros(0).__reduce__()[0], np.ndarray, (2**62,), b"b"), r"\w*MemoryError: Unable"),
+    "LookupError": (_Reduced(codecs.encode, "x", "no-such-codec"), r"LookupError: unknown encoding"),
+}
+
+
+@pytest.mark.parametrize("content, message", UNPICKLING_FAILURES.values(), ids=UNPICKLING_FAILURES)
+def test_any_failure_to_unpickle_names_its_file(tmp_path: Path, content: object, message: str) -> None:
+    """A broken or hostile pickle can raise anything while it is read: every error names the file."""
+    write_cifar(tmp_path)
+    path = tmp_path / "cifar-10-batches-py" / "test_batch"
+    path.write_bytes(pickle.dumps({b"data": content, b"labels": [1]}, protocol=2))
+    with pytest.raises(data.DataUnreadable, match=rf"^{re.escape(str(path))}: not a CIFAR-10 python batch \({message}"):
+        data.load("cifar10", "test", tmp_path, allow_unverified=True)
 
 
 def test_gz_that_is_not_gzip_names_its_file(tmp_path: Path) -> None:
