@@ -339,12 +339,17 @@ def _check_labels(labels: torch.Tensor, path: Path) -> None:
                              f"e.g. {outside[0].item()}")
 
 
+_NUMPY_CORE = "numpy._core" if int(np.__version__.split(".")[0]) >= 2 else "numpy.core"
+"""Where the installed NumPy keeps what a pickle names as ``numpy.core`` (NumPy 1.x) or ``numpy._core`` (2.x)."""
+
+
 class _ArrayUnpickler(pickle.Unpickler):
-    """Unpickles dicts of NumPy arrays, lists and bytes only: a CIFAR batch cannot run code."""
+    """Unpickles dicts of NumPy arrays and integers, lists and bytes only: a CIFAR batch cannot run code."""
 
     ALLOWED = {
-        ("numpy.core.multiarray", "_reconstruct"),
-        ("numpy._core.multiarray", "_reconstruct"),
+        *((f"numpy.{core}.multiarray", "_reconstruct") for core in ("core", "_core")),  # an array, protocols 2-4
+        *((f"numpy.{core}.numeric", "_frombuffer") for core in ("core", "_core")),  # an array, protocol 5
+        *((f"numpy.{core}.multiarray", "scalar") for core in ("core", "_core")),  # a NumPy integer label
         ("numpy", "ndarray"),
         ("numpy", "dtype"),
         ("_codecs", "encode"),
@@ -353,17 +358,22 @@ class _ArrayUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> object:
         if (module, name) not in self.ALLOWED:
             raise pickle.UnpicklingError(f"a CIFAR batch may not reference {module}.{name}")
+        package, _, submodule = module.rpartition(".")
+        if package in ("numpy.core", "numpy._core"):  # the installed NumPy's, and no deprecation warning
+            module = f"{_NUMPY_CORE}.{submodule}"
         return super().find_class(module, name)
 
 
 def _parse_cifar(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[int, int, int],
                  ) -> tuple[torch.Tensor, torch.Tensor]:
-    """CIFAR python batches: pickled dicts with b"data" (uint8 N×3072, RGB planes) and b"labels"."""
+    """CIFAR python batches: pickled dicts with "data" (uint8 N×3072, RGB planes) and "labels", their keys bytes
+    (Python 2's originals) or str (Python 3's, as torchvision reads them)."""
     images, labels = [], []
     for content, path in zip(contents, paths, strict=True):
         try:
             batch = _ArrayUnpickler(io.BytesIO(content), encoding="bytes").load()
-            data, given = np.asarray(batch[b"data"]), np.asarray(batch[b"labels"])
+            fields = {key.decode("latin-1") if isinstance(key, bytes) else key: value for key, value in batch.items()}
+            data, given = np.asarray(fields["data"]), np.asarray(fields["labels"])
         except Exception as error:  # noqa: BLE001 - a broken or hostile pickle can raise anything (MemoryError...)
             raise DataUnreadable(f"{path}: not a CIFAR-10 python batch ({type(error).__name__}: {error})") from error
         if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != math.prod(shape) or given.shape != (len(data),):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import gzip
 import hashlib
+import importlib
+import io
 import pickle
 import pickletools
 import re
@@ -145,6 +147,46 @@ def test_cifar_reads_the_python2_pickles_of_the_real_files(tmp_path: Path,
     assert torch.equal(test.images, torch.from_numpy(fake_images(10, (3072,), 105)).reshape(10, 3, 32, 32))
     assert train.labels.tolist() == [(3 * i + j) % 10 for i in range(5) for j in range(10)]
     assert test.labels.tolist() == [(15 + j) % 10 for j in range(10)]
+
+
+@pytest.mark.parametrize("protocol", [2, 3, 4, 5])
+def test_cifar_reads_python3_pickles_as_torchvision_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         protocol: int) -> None:
+    """Batches as ``pickle.dumps`` writes them today and torchvision reads them: str keys, labels a list of NumPy
+    integers (``numpy._core.multiarray.scalar``), and at protocol 5 the array rebuilt by
+    ``numpy._core.numeric._frombuffer``."""
+    from torchvision import datasets
+
+    directory = tmp_path / "cifar-10-batches-py"
+    directory.mkdir()
+    files = {}
+    for i, member in enumerate([f"data_batch_{k}" for k in range(1, 6)] + ["test_batch"]):
+        batch = {"batch_label": f"batch {i}", "labels": list(np.array([i, (7 * i + 3) % 10])),
+                 "data": fake_images(2, (3072,), 200 + i)}
+        files[member] = pickle.dumps(batch, protocol=protocol)
+        (directory / member).write_bytes(files[member])
+    (directory / "batches.meta").write_bytes(py2_dumps(CIFAR10_META))
+    trust(monkeypatch, "cifar10", files)
+    monkeypatch.setattr(datasets.CIFAR10, "_check_integrity", lambda self: True)  # its digests are the originals'
+    for split, train in (("train", True), ("test", False)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ours = data.load("cifar10", split, tmp_path)
+        theirs = datasets.CIFAR10(str(tmp_path), train=train)
+        assert len(ours) == (10 if train else 2)
+        assert np.array_equal(ours.images.permute(0, 2, 3, 1).numpy(), theirs.data)
+        assert ours.labels.tolist() == [int(label) for label in theirs.targets]
+
+
+@pytest.mark.parametrize("module, name", [(f"numpy.{core}.{module}", name) for core in ("core", "_core")
+                                          for module, name in (("multiarray", "scalar"), ("numeric", "_frombuffer"))])
+def test_numpy_1_and_2_names_of_array_and_scalar_builders_are_allowed(module: str, name: str) -> None:
+    """NumPy 1.x writes ``numpy.core``, NumPy 2 ``numpy._core``: both are read from the NumPy installed, without
+    the deprecation warning ``numpy.core`` gives under NumPy 2."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = data._ArrayUnpickler(io.BytesIO(b"")).find_class(module, name)
+    assert found is getattr(importlib.import_module(module.replace("numpy.core", "numpy._core")), name)
 
 
 def test_python2_pickles_are_byte_exact() -> None:
