@@ -204,7 +204,7 @@ def load(
     if isinstance(found, DataMissing) and download:
         if data_root is None:
             raise DataMissing(name, split, (), "; --claims-download needs a place to put it")
-        _download(name, data_root)
+        _download_once(name, data_root)
         found = _find(name, split, data_root)
     if isinstance(found, DataMissing):
         raise found
@@ -238,6 +238,24 @@ def download(name: str, root: Path | str) -> None:
 
 # load() has a keyword argument named ``download``, which hides the function inside it.
 _download = download
+
+_FAILED_DOWNLOADS: dict[tuple[str, Path], str] = {}
+"""(dataset, data root) → why its download failed in this process: not tried again."""
+
+
+def _download_once(name: str, data_root: Path) -> None:
+    """``download``, once per process and folder: a failure (no network, a corrupt archive, a full disk) is an
+    ``errors.MeasurementError`` naming the dataset and folder, and the later loads of the dataset there raise it
+    again without another attempt."""
+    failed = _FAILED_DOWNLOADS.get((name, data_root))
+    if failed is not None:
+        raise errors.MeasurementError(failed)
+    try:
+        _download(name, data_root)
+    except Exception as error:  # noqa: BLE001 - urllib, tarfile, torchvision's checks and the disk raise their own
+        failed = _FAILED_DOWNLOADS[name, data_root] = (f"{name}: download into {data_root} failed: "
+                                                       f"{type(error).__name__}: {errors.first_line(error)}")
+        raise errors.MeasurementError(failed) from error
 
 
 def split_holdout(dataset: Dataset, size: int, generator: torch.Generator) -> tuple[Dataset, Dataset]:

@@ -11,6 +11,7 @@ import pickle
 import pickletools
 import re
 import socket
+import urllib.error
 import urllib.request
 import warnings
 from collections.abc import Callable
@@ -505,6 +506,28 @@ def test_download_only_when_asked_and_missing(tmp_path: Path, monkeypatch: pytes
     assert data.load("mnist", "train", tmp_path, download=True).verified
     assert data.load("mnist", "test", tmp_path, download=True).verified
     assert calls == [("mnist", tmp_path)]
+
+
+def test_a_failed_download_names_dataset_and_folder_and_is_tried_once(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """No network: one line naming the dataset and the folder, and every later claim of the dataset gets it
+    without another attempt (another folder is tried)."""
+    from torchvision import datasets
+
+    tried = []
+
+    def refused(self: datasets.CIFAR10) -> None:
+        tried.append(Path(self.root))
+        raise urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
+
+    monkeypatch.setattr(datasets.CIFAR10, "download", refused)
+    for root in (tmp_path, tmp_path, tmp_path / "other"):
+        for split in data.SPLITS:
+            message = (rf"^cifar10: download into {re.escape(str(root))} failed: "
+                       r"URLError: <urlopen error \[Errno 111\] Connection refused>$")
+            with pytest.raises(errors.MeasurementError, match=message):
+                data.load("cifar10", split, root, download=True)
+    assert tried == [tmp_path, tmp_path / "other"]
 
 
 def test_download_needs_a_root(monkeypatch: pytest.MonkeyPatch) -> None:
