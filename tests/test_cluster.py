@@ -179,6 +179,31 @@ def test_pytest_path_gives_the_single_machine_verdicts(ray_cluster: Any, cifar_r
     assert verdicts["cluster"] == verdicts["single"]
 
 
+def test_a_claim_whose_planning_raises_is_its_error_and_the_rest_run(cifar_root: Path, small_ledger: Path,
+                                                                     tmp_path: Path) -> None:
+    """An exception of any type while the driver plans a claim's runs (here a data loader raising RuntimeError, as
+    torchvision's does) is that claim's `error`, with its type, as on one machine; the structural claims keep their
+    verdicts. Every training claim fails to plan, so the cluster (unreachable) is never asked for."""
+    (tmp_path / "broken_loader.py").write_text(
+        "from claimbench.runs import splits\n\n\ndef _load(*arguments):\n"
+        "    raise RuntimeError('Dataset not found or corrupted')\n\n\nsplits._load = _load\n", encoding="utf-8")
+    report = tmp_path / "claims.json"
+    command = [sys.executable, "-m", "pytest", "benchmarks", "-k", "model1", "--claims-cluster=ray://127.0.0.1:9",
+               "-p", "broken_loader", "--claims-train-device=cpu", f"--claims-dir={small_ledger}",
+               f"--claims-data-root={cifar_root}", f"--claims-results-dir={tmp_path / 'runs'}",
+               f"--claims-json={report}", "-p", "no:xdist", "-p", "no:randomly"]
+    pythonpath = os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])
+    finished = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False,
+                              env={**os.environ, "PYTHONPATH": pythonpath})
+    assert "INTERNALERROR" not in finished.stdout + finished.stderr and finished.returncode == 1, \
+        finished.stdout[-3000:] + finished.stderr[-3000:]
+    records = {r["id"]: r for r in json.loads(report.read_text(encoding="utf-8"))["claims"]
+               if r["reason"] != NOT_SELECTED}
+    training = {claim_id: (r["verdict"], r["reason"]) for claim_id, r in records.items() if "/accuracy/" in claim_id}
+    assert training == dict.fromkeys(MODEL1_CLAIMS[:3], ("error", "RuntimeError: Dataset not found or corrupted"))
+    assert records["iot_ml_hw2/params/model1"]["verdict"] == "reproduced"
+
+
 def test_cluster_option_errors_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
     with pytest.raises(ValueError, match=r"^--claims-cluster auto: RAY_ADDRESS is not set: give ray://HOST:PORT"):

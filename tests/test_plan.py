@@ -6,11 +6,13 @@ import dataclasses
 import json
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from small_runs import MODEL1_CLAIMS, claim
 
 from claimbench import errors, precision, train
+from claimbench.ledger import Claim
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.runs import plan, splits, store
 from claimbench.runs.settings import Settings
@@ -68,6 +70,23 @@ def test_a_run_resuming_a_checkpoint_is_estimated_at_its_epochs_left(small_ledge
 def test_claims_without_data_plan_nothing(small_ledger: Path, tmp_path: Path) -> None:
     settings = Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path)
     assert plan.needs([claim(MODEL1_CLAIMS[1], small_ledger)], settings) == []
+
+
+def test_a_claim_whose_planning_raises_plans_nothing_and_the_others_plan(
+        cifar_root: Path, small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any exception while planning one claim (a download's RuntimeError, a bug) leaves that claim to raise it again
+    when it runs, its error as on one machine; the session's other claims are planned as before."""
+    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path, session="s")
+    model1, model2 = claim(MODEL1_CLAIMS[1], small_ledger), claim("iot_ml_hw2/accuracy/model2/val", small_ledger)
+    load = splits.load
+
+    def broken_for_model1(which: Claim, *arguments: Any) -> splits.Splits:
+        if which.model == model1.model:
+            raise RuntimeError("Dataset not found or corrupted. You can use download=True to download it")
+        return load(which, *arguments)
+
+    monkeypatch.setattr(splits, "load", broken_for_model1)
+    assert [need.claim for need in plan.needs([model1, model2], settings)] == [model2]
 
 
 def test_selected_takes_training_claims_once_and_not_those_skipped(small_ledger: Path) -> None:

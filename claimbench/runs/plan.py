@@ -3,7 +3,8 @@
 A run is keyed as the run store keys it (``store.path_for``: model and its architecture, the engine, dataset and its
 content, recipe, seed, device type, precision asked), so claims naming one run share it. Stored runs are left
 out (unless the session retrains), and so are the claims that will not train: missing or unverified data, over
-the budget. Those claims then skip or fail by themselves, with the same reasons as on one machine. No Ray, no training.
+the budget, any other exception while planning them. Those claims then skip or fail by themselves, with the same
+reasons as on one machine. No Ray, no training.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimbench import errors, precision, vocab
+from claimbench import precision, vocab
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs import cost, splits, store
 from claimbench.runs.settings import Settings
@@ -68,23 +69,32 @@ def selected(items: Iterable[Any], stale: Collection[str] = ()) -> list[Claim]:
 
 def needs(claims: Sequence[Claim], settings: Settings) -> list[Need]:
     """The claims that have runs to train. A claim whose data is missing or fails its checks is left to
-    fail or skip when it runs."""
+    fail or skip when it runs, and so is one whose planning raises anything else: it raises it again when it runs,
+    which makes it that claim's ``error``, with the exception's type, as on one machine."""
     found = []
     for claim in claims:
         if claim.recipe is None or claim.model is None or claim.statistic is None:
             continue
         try:
-            sets = splits.load(claim, claim.recipe, 0, settings)
-        except (errors.NotRunnable, errors.MeasurementError):
+            need = _need(claim, claim.recipe, settings)
+        except Exception:  # noqa: BLE001 - NotRunnable, MeasurementError, a download's or a bug's: the claim's own
             continue
-        seeds = range(settings.seeds or claim.runs or 1)
-        paths = [(seed, store.path_for(claim, claim.recipe, seed, settings, sets.identity)) for seed in seeds]
-        missing = tuple((seed, path) for seed, path in paths if store.read(path, settings) is None)
-        if missing:
-            resumes = tuple(None if settings.retrain else store.resumable(path, claim, seed, settings, len(sets.train))
-                            for seed, path in missing)  # a retrain on the cluster removes every checkpoint first
-            found.append(Need(claim, missing, resumes, len(sets.train), tuple(splits.eval_sizes(sets))))
+        if need is not None:
+            found.append(need)
     return found
+
+
+def _need(claim: Claim, recipe: Recipe, settings: Settings) -> Need | None:
+    """The runs of the claim's recipe to train, None when every one is stored."""
+    sets = splits.load(claim, recipe, 0, settings)
+    seeds = range(settings.seeds or claim.runs or 1)
+    paths = [(seed, store.path_for(claim, recipe, seed, settings, sets.identity)) for seed in seeds]
+    missing = tuple((seed, path) for seed, path in paths if store.read(path, settings) is None)
+    if not missing:
+        return None
+    resumes = tuple(None if settings.retrain else store.resumable(path, claim, seed, settings, len(sets.train))
+                    for seed, path in missing)  # a retrain on the cluster removes every checkpoint first
+    return Need(claim, missing, resumes, len(sets.train), tuple(splits.eval_sizes(sets)))
 
 
 def probe_keys(wanted: Sequence[Need]) -> dict[ProbeKey, Claim]:
