@@ -173,8 +173,10 @@ def write_bytes(path: Path | str, content: bytes) -> Path:
 
 
 def write_text(path: Path | str, text: str) -> Path:
-    """Write UTF-8 ``text`` with ``\\n`` line ends to ``path`` atomically."""
-    return write_bytes(path, text.encode("utf-8"))
+    """Write UTF-8 ``text`` with ``\\n`` line ends to ``path`` atomically. A lone surrogate, which no UTF-8 file
+    holds (Python's str of a path byte that is not UTF-8: ``lat\\xe9`` is ``'lat\\udce9'``), is written as its
+    escape, ``\\udce9``: seen in a report, and read back by a JSON reader as the same character."""
+    return write_bytes(path, text.encode("utf-8", "backslashreplace"))
 
 
 @contextlib.contextmanager

@@ -414,6 +414,24 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
         assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun, "a newer claimbench's records"
 
 
+def test_a_reason_naming_a_path_that_is_not_utf8_is_written_escaped_and_carried_over(tmp_path: Path) -> None:
+    """A byte of a path that is not UTF-8 (``--claims-data-root=$'/data/lat\\xe9'``) is a lone surrogate in the str
+    Python makes of it, which no UTF-8 file holds: REPORT.md shows its escape, claims.json holds it as a JSON
+    escape, which reads back as the same str, and a rerun carries the record over."""
+    reason = "/data/lat\udce9/MNIST/raw/train-images-idx3-ubyte: IDX header says (9, 28, 28) but 6956 bytes follow"
+    errored = _record(CLAIMS[1], "error", None, reason)
+    outputs = {"markdown": tmp_path / "REPORT.md", "json": tmp_path / "claims.json"}
+    report.write_all([errored], REPORTS, ENVIRONMENT, **outputs)
+    assert "/data/lat\\udce9/MNIST/raw" in outputs["markdown"].read_text(encoding="utf-8")
+    assert '"reason": "/data/lat\\udce9/MNIST/raw' in outputs["json"].read_text(encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # read, not set aside
+        report.write_all([_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")], REPORTS, ENVIRONMENT, **outputs)
+    records = {r["id"]: r for r in json.loads(outputs["json"].read_text(encoding="utf-8"))["claims"]}
+    assert records["demo/params/big"] == {**errored, "carried": True, "note": None}
+    assert "/data/lat\\udce9/MNIST/raw" in outputs["markdown"].read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(("content", "why"), [
     (b'{"claims": [{"id": "demo/params/big", "verd', "Unterminated string starting at: line 1 column 39 (char 38)"),
     (b"", "Expecting value: line 1 column 1 (char 0)"),
