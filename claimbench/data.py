@@ -253,8 +253,8 @@ def _download_once(name: str, data_root: Path) -> None:
     try:
         _download(name, data_root)
     except Exception as error:  # noqa: BLE001 - urllib, tarfile, torchvision's checks and the disk raise their own
-        failed = _FAILED_DOWNLOADS[name, data_root] = (f"{name}: download into {data_root} failed: "
-                                                       f"{type(error).__name__}: {errors.first_line(error)}")
+        failed = f"{name}: download into {data_root} failed: {errors.described(error)}"
+        _FAILED_DOWNLOADS[name, data_root] = failed
         raise errors.MeasurementError(failed) from error
 
 
@@ -393,7 +393,7 @@ def _parse_cifar(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[
             fields = {key.decode("latin-1") if isinstance(key, bytes) else key: value for key, value in batch.items()}
             data, given = np.asarray(fields["data"]), np.asarray(fields["labels"])
         except Exception as error:  # noqa: BLE001 - a broken or hostile pickle can raise anything (MemoryError...)
-            raise DataUnreadable(f"{path}: not a CIFAR-10 python batch ({type(error).__name__}: {error})") from error
+            raise DataUnreadable(f"{path}: not a CIFAR-10 python batch ({errors.described(error)})") from error
         if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != math.prod(shape) or given.shape != (len(data),):
             raise DataUnreadable(f"{path}: expected uint8 data of shape (N, {math.prod(shape)}) and N labels, "
                                  f"got {data.dtype} {data.shape} and labels of shape {given.shape}")

@@ -10,7 +10,8 @@ import sysconfig
 import traceback
 from pathlib import Path
 
-__all__ = ["ClaimbenchWarning", "MeasurementError", "NotRunnable", "author_line", "first_line", "in_one_line"]
+__all__ = ["ClaimbenchWarning", "MeasurementError", "NotRunnable", "author_line", "described", "first_line",
+           "in_one_line"]
 
 
 class ClaimbenchWarning(UserWarning):
@@ -51,6 +52,13 @@ def first_line(error: BaseException) -> str:
     return next(iter(str(error).strip().splitlines()), "")
 
 
+def described(error: BaseException) -> str:
+    """The error's type and the first line of its message, its type alone when it has none (a ``MemoryError()``):
+    what a one-line reason says of an exception that is not a ``MeasurementError``."""
+    first = first_line(error)
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
 def author_line(error: BaseException) -> str | None:
     """``path:line: `code``` of the innermost frame of ``error``'s traceback in the author's code (the line a
     ``SyntaxError`` points at); None when no frame is the author's."""
@@ -67,4 +75,4 @@ def author_line(error: BaseException) -> str | None:
 def in_one_line(error: BaseException) -> str:
     """The error's type and first line, and the line of the author's code it came from."""
     line = author_line(error)
-    return f"{type(error).__name__}: {first_line(error)}" + (f" (at {line})" if line else "")
+    return described(error) + (f" (at {line})" if line else "")

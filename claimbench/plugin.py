@@ -383,11 +383,8 @@ class ClaimFixtures:
 
 def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
     """A failure of ours in one line: the message of a ``MeasurementError``, else its type and first line."""
-    lines = str(excinfo.value).strip().splitlines()
-    first = lines[0] if lines else ""
-    if isinstance(excinfo.value, errors.MeasurementError):
-        return first
-    return f"{excinfo.typename}: {first}" if first else excinfo.typename
+    error = excinfo.value
+    return errors.first_line(error) if isinstance(error, errors.MeasurementError) else errors.described(error)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -408,6 +408,22 @@ def test_any_failure_to_unpickle_names_its_file(tmp_path: Path, content: object,
         data.load("cifar10", "test", tmp_path, allow_unverified=True)
 
 
+def test_an_unpickling_error_without_a_message_is_named_by_its_type(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A memo index past the memory (``LONG_BINPUT 0x7fffffff``) raises a bare ``MemoryError()`` where the machine
+    cannot allocate it: its type alone, not "MemoryError: "."""
+    write_cifar(tmp_path)
+
+    def out_of_memory(self: pickle.Unpickler) -> object:
+        raise MemoryError
+
+    monkeypatch.setattr(data._ArrayUnpickler, "load", out_of_memory)
+    path = tmp_path / "cifar-10-batches-py" / "test_batch"
+    message = rf"^{re.escape(str(path))}: not a CIFAR-10 python batch \(MemoryError\)$"
+    with pytest.raises(data.DataUnreadable, match=message):
+        data.load("cifar10", "test", tmp_path, allow_unverified=True)
+
+
 def test_gz_that_is_not_gzip_names_its_file(tmp_path: Path) -> None:
     write_idx(tmp_path, gz=True)
     path = tmp_path / "t10k-labels-idx1-ubyte.gz"

@@ -118,10 +118,7 @@ def _reason(error: BaseException) -> str:
     import ray
 
     cause = error.cause if isinstance(error, ray.exceptions.RayTaskError) and error.cause is not None else error
-    first = errors.first_line(cause)
-    if isinstance(cause, errors.MeasurementError):
-        return first
-    return f"{type(cause).__name__}: {first}" if first else type(cause).__name__
+    return errors.first_line(cause) if isinstance(cause, errors.MeasurementError) else errors.described(cause)
 
 
 def _task_options(settings: Settings, pythonpath: Sequence[str]) -> dict[str, Any]:
