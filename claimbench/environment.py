@@ -30,16 +30,19 @@ def _git(directory: Path, *arguments: str) -> str | None:
     return out.stdout.strip()
 
 
-def _commit(directory: Path) -> str:
-    """``<repository> @ <commit>`` of the git checkout holding ``directory`` (``+`` when it has changes)."""
+def _commit(directory: Path, held: Path | None = None) -> str:
+    """``<repository> @ <commit>`` of the git checkout holding ``directory``: ``+`` when its tracked files have
+    changes, or when ``held`` (a file or folder) is, or holds, a file never committed (``git status`` shows it
+    untracked, not ignored)."""
     top = _git(directory, "rev-parse", "--show-toplevel")
     commit = _git(directory, "rev-parse", "--short=12", "HEAD")
     if top is None:
         return "not in a git checkout"
     if commit is None:
         return f"{Path(top).name}, no commit yet"
-    dirty = "+" if _git(directory, "status", "--porcelain", "--untracked-files=no") else ""
-    return f"{Path(top).name} @ {commit}{dirty}"
+    changed = _git(directory, "status", "--porcelain", "--untracked-files=no") or held is not None and _git(
+        directory, "status", "--porcelain", "--untracked-files=normal", "--", str(held.resolve()))
+    return f"{Path(top).name} @ {commit}{'+' if changed else ''}"
 
 
 def _source_checkout(package: Path) -> str | None:
@@ -127,7 +130,7 @@ def describe(ledger: Path, device: str | torch.device | None = None, threads: in
     ledger = Path(ledger)
     record = {
         "claimbench": _version(),
-        "ledger": _commit(ledger if ledger.is_dir() else ledger.parent),
+        "ledger": _commit(ledger if ledger.is_dir() else ledger.parent, ledger),
         "python": platform.python_version(),
         "torch": torch.__version__,
         "torchvision": torchvision.__version__,

@@ -7,6 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import torch
 
 from claimbench import environment
@@ -30,6 +31,34 @@ def test_the_ledger_is_named_by_its_checkout_and_commit(tmp_path: Path) -> None:
     assert clean.startswith("repo @ ") and not clean.endswith("+")
     (ledger / "mine.toml").write_text("format = 2\n# edited\n", encoding="utf-8")
     assert environment.describe(ledger)["ledger"] == f"{clean}+"
+
+
+def test_a_ledger_never_committed_is_marked_as_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ledger folder or file that git has never seen is not the commit the record names; an untracked file
+    elsewhere in the checkout, or one git ignores, leaves the ledger as committed."""
+    repo = tmp_path / "repo"
+    (repo / "claims").mkdir(parents=True)
+    (repo / "README.md").write_text("# Mine\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "config", "status.showUntrackedFiles", "no")  # a user's setting: the check asks for them itself
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "readme")
+    (repo / "claims" / "mine.toml").write_text("format = 2\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    for ledger in (repo / "claims", repo / "claims" / "mine.toml", Path("claims")):
+        assert re.fullmatch(r"repo @ [0-9a-f]{12}\+", environment.describe(ledger)["ledger"]), ledger
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "ledger")
+    (repo / "notes.txt").write_text("elsewhere\n", encoding="utf-8")
+    (repo / ".gitignore").write_text("runs/\n", encoding="utf-8")
+    (repo / "claims" / "runs").mkdir()
+    (repo / "claims" / "runs" / "run.pt").write_text("ignored\n", encoding="utf-8")
+    _git(repo, "add", ".gitignore")
+    _git(repo, "commit", "-q", "-m", "ignore")
+    assert re.fullmatch(r"repo @ [0-9a-f]{12}", environment.describe(Path("claims"))["ledger"])
+    (repo / "claims" / "other.toml").write_text("format = 2\n", encoding="utf-8")
+    assert environment.describe(repo / "claims")["ledger"].endswith("+")
+    assert not environment.describe(repo / "claims" / "mine.toml")["ledger"].endswith("+"), "the other file only"
 
 
 def _repository(top: Path, package: str, name: str) -> Path:
