@@ -68,8 +68,9 @@ INI_FILES = (*((("pytest.toml", "pytest"), (".pytest.toml", "pytest")) if PYTEST
 ALWAYS_READ = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini")
 """The files that are pytest's configuration even when empty."""
 REPORT, OWN_REPORT = "REPORT.md", "CLAIMS.md"
-"""The verdict report ``claimbench init`` configures, and the one it configures when the author's report, which
-the ledger is drafted from, is ``REPORT.md`` (the verdicts would overwrite it)."""
+"""The verdict report ``claimbench init`` configures, and the one it configures when ``REPORT.md`` is the author's
+(the report the ledger is drafted from, or any file that is not claimbench's verdict report: the verdicts would
+replace it)."""
 INIT_PATHS = ("claims_dir", "claims_report", "claims_json", "claims_badges")
 """The settings of ``claimbench init`` that are paths, written relative to the configuration file."""
 
@@ -202,9 +203,11 @@ def _report(arguments: argparse.Namespace) -> int:
 
 def _refuse_overwriting(markdown: Path | None, readme: Path | None, reports: Sequence[Report],
                         claims_dir: Path) -> None:
-    """A ``SystemExit`` when the verdict report would replace the README or a ledger's own report (its ``[report]
-    source``, looked for where a run looks), before anything is written."""
+    """A ``SystemExit`` when the verdict report would replace the README, a ledger's own report (its ``[report]
+    source``, looked for where a run looks) or any other file that is not a verdict report, before anything is
+    written."""
     from claimbench import drift
+    from claimbench.readme_markers import not_a_verdict_report
 
     if markdown is None:
         return
@@ -217,6 +220,10 @@ def _refuse_overwriting(markdown: Path | None, readme: Path | None, reports: Seq
         raise SystemExit(f"claimbench report: the markdown report {markdown} is the [report] source of "
                          f"{folder / f'{source.slug}.toml'}: it would overwrite it; name another --markdown or "
                          "claims_report")
+    foreign = not_a_verdict_report(markdown)
+    if foreign is not None:
+        raise SystemExit(f"claimbench report: {foreign}: the markdown report would replace it; name another "
+                         "--markdown or claims_report, or delete it if it is an old claimbench report")
 
 
 def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[str, str, str, str, str, str]]:
@@ -348,7 +355,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _init(arguments: argparse.Namespace) -> int:
-    from claimbench import atomic, draft, drift, markdown_tables
+    from claimbench import atomic, draft, markdown_tables
     from claimbench.readme_markers import README_END, README_START
 
     name = arguments.slug or markdown_tables.slug(Path.cwd().name) or "report"  # a folder named without a letter
@@ -372,8 +379,13 @@ def _init(arguments: argparse.Namespace) -> int:
                          f"{target} by hand (its keys, described: `claimbench schema`, which ships with claimbench; "
                          "the format in full: reference/README.md of claimbench's source), or init from the file "
                          "that prints them")
+    taken = {name: _taken(Path(name), arguments.report) for name in (REPORT, OWN_REPORT)}
+    verdicts = next((name for name, why in taken.items() if why is None), None)
+    if verdicts is None:
+        raise SystemExit(f"claimbench init: neither {REPORT} nor {OWN_REPORT} can take the verdict report: "
+                         f"{'; '.join(filter(None, taken.values()))}; move one of them away, then run claimbench "
+                         "init again")
     atomic.write_text(target, drafted_text)
-    verdicts = OWN_REPORT if drift.same_file(Path(REPORT), arguments.report) else REPORT
     settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": verdicts,
                 "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}
     if existing is None:
@@ -399,11 +411,26 @@ def _init(arguments: argparse.Namespace) -> int:
                 for key, value in lacking.items()))
     print(f"wrote {target}: fill in its TODOs, then run `pytest` (or `claimbench check`)")
     if verdicts != REPORT:
-        print(f"the verdict report goes to {verdicts}: {REPORT} is your own report, which the ledger copies")
+        print(f"the verdict report goes to {verdicts}: {taken[REPORT]}")
     print(f"for the verdicts and badges in {arguments.report}: put a {README_START} line and a {README_END} line in "
           f"it, and set in {where}:\n{readme_line}\n")
     print("keep runs/ (stored training runs) and .benchmarks/ out of git: add them to .gitignore")
     return 0
+
+
+def _taken(path: Path, report: Path) -> str | None:
+    """Why ``init`` may not send the verdict report to ``path``: it is ``report``, the author's report the ledger is
+    drafted from, or something else that is not claimbench's verdict report; None where it is absent, empty or
+    one."""
+    from claimbench import drift
+    from claimbench.readme_markers import not_a_verdict_report
+
+    if drift.same_file(path, report):
+        return f"{path} is your own report, which the ledger copies"
+    if os.path.lexists(path) and not path.is_file():
+        return f"{path} is not a file"
+    foreign = not_a_verdict_report(path)
+    return f"{foreign}, which it would replace" if foreign else None
 
 
 def _ledger_of(report: Path, claims_dir: Path, project: Path) -> Path | None:

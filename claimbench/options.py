@@ -214,14 +214,28 @@ def _path_problems(config: pytest.Config) -> list[str]:
 
 
 def _overwrite_problems(config: pytest.Config) -> list[str]:
-    """The verdict report given the README's path: writing it would replace the README, markers and all."""
+    """The verdict report given the README's path, or that of any other file of the author's: writing it would
+    replace that file (a folder: ``_path_problems`` says so)."""
     from claimbench.drift import same_file
 
     report, readme = (path_setting(config, f"claims_{name}") for name in ("report", "readme"))
-    if report and readme and not report.is_dir() and same_file(report, readme):  # a folder: _path_problems says so
+    if report and readme and not report.is_dir() and same_file(report, readme):
         return [f"{named(config, 'report')}: {report} is also {named(config, 'readme')}: the verdict report would "
                 "replace the README; name another file"]
-    return []
+    foreign = replaced_problem(report) if report else None
+    return [f"{named(config, 'report')}: {foreign}"] if foreign else []
+
+
+def replaced_problem(report: Path) -> str | None:
+    """Why the verdict report may not be written to ``report``: a file of the author's that it would replace
+    (``readme_markers.not_a_verdict_report``); None where it may."""
+    from claimbench.readme_markers import not_a_verdict_report
+
+    foreign = not_a_verdict_report(report)
+    if foreign is None:
+        return None
+    return (f"{foreign}: the verdict report would replace it; name another file, or delete it if it is an old "
+            "claimbench report")
 
 
 def unwritable(path: Path, *, folder: bool) -> str | None:

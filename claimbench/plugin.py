@@ -539,7 +539,8 @@ class ClaimsSession:
             collected.outcomes.setdefault(claim_id, results.Outcome(failure=reason))
 
         unusable = [problem for name, path in targets.items()
-                    if path and (problem := options.unwritable(path, folder=name in options.FOLDERS))]
+                    if path and (problem := options.unwritable(path, folder=name in options.FOLDERS)
+                                 or name == "report" and options.replaced_problem(path))]
         if unusable:  # checked before the tests ran; changed since
             self._write_failed(session, f"no file was written: {'; '.join(unusable)}")
             return

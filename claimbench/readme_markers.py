@@ -1,19 +1,46 @@
-"""The two lines of a README between which claimbench writes its summary.
+"""The lines by which claimbench knows its own writing: the two lines of a README between which it writes its
+summary, and the first line of its verdict report.
 
-The report fills the span; the draft skips it, since its tables are claimbench's, not the author's claims.
+The report fills the span; the draft skips it, since its tables are claimbench's, not the author's claims. A file
+at the verdict report's path is replaced only where it is claimbench's own (or empty).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-__all__ = ["README_END", "README_START", "summary_span"]
+__all__ = ["README_END", "README_START", "VERDICTS_TITLE", "not_a_verdict_report", "summary_span"]
 
 README_START = "<!-- claims-summary:start -->"
 README_END = "<!-- claims-summary:end -->"
+VERDICTS_TITLE = "# claimbench verdicts"
+"""The first line of the verdict report (``report.render_markdown``), by which a file is known as one."""
 _MARKDOWN = MarkdownIt("commonmark")
+
+
+def not_a_verdict_report(path: Path) -> str | None:
+    """Why the verdict report must not replace ``path``: a file that holds more than white space and is not
+    claimbench's verdict report (its first line is not ``VERDICTS_TITLE``, it is no UTF-8 text, or it cannot be
+    read to tell), said as ``<path> is not claimbench's verdict report (why)``. None where it may be replaced: no
+    such file, an empty one, a verdict report, or no regular file (a folder, a device: ``options.unwritable``
+    refuses those)."""
+    if not os.path.isfile(path):
+        return None
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        why = "it is no UTF-8 text"
+    except OSError as error:
+        why = f"it cannot be read to tell: {error.strerror or error}"
+    else:
+        if not text.strip() or text.partition("\n")[0].rstrip("\r") == VERDICTS_TITLE:  # CRLF: a Windows checkout
+            return None
+        why = f"its first line is not {VERDICTS_TITLE!r}"
+    return f"{path} is not claimbench's verdict report ({why})"
 
 
 def summary_span(lines: Sequence[str]) -> tuple[int, int]:

@@ -23,7 +23,7 @@ from claimbench import badges as badge_files
 from claimbench import plots as plot_files
 from claimbench.errors import ClaimbenchWarning
 from claimbench.ledger import Claim, Report, Table
-from claimbench.readme_markers import README_END, README_START, summary_span
+from claimbench.readme_markers import README_END, README_START, VERDICTS_TITLE, summary_span
 from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
                                 model_digest, record_for, record_problem)
 from claimbench.value_text import NOTHING, band_text, bound_text, format_delta, format_value
@@ -256,7 +256,7 @@ def _devices(records: Sequence[Record]) -> str:
 def render_markdown(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str]) -> str:
     """The verdict report: summary, environment, then each source report's tables with our verdicts in them."""
     records = sorted(records, key=lambda r: r["id"])
-    lines = ["# claimbench verdicts", ""]
+    lines = [VERDICTS_TITLE, ""]
     if records:
         lines += [_headline(records), "", summary_table(records, reports), ""]
     else:

@@ -282,6 +282,44 @@ def test_init_from_report_md_sends_the_verdicts_to_claims_md(tmp_path: Path, mon
     assert (tmp_path / "configured" / "REPORT.md").read_text(encoding="utf-8") == table
 
 
+def test_init_sends_the_verdicts_to_no_file_of_the_authors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A hand-written REPORT.md beside the README is kept: CLAIMS.md takes the verdicts; an earlier verdict report,
+    or an empty file, may be replaced; where both names are the author's, init writes nothing and says so."""
+    readme, own = "# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", "# My technical report\n"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text(readme, encoding="utf-8")
+    cases = [("# claimbench verdicts\n\nold\n", own, "REPORT.md"), ("", own, "REPORT.md"),
+             (own, None, "CLAIMS.md"), (own, "# claimbench verdicts\n", "CLAIMS.md")]
+    for number, (report, claims, chosen) in enumerate(cases):
+        for name, text in (("REPORT.md", report), ("CLAIMS.md", claims)):
+            (tmp_path / name).unlink(missing_ok=True)
+            if text is not None:
+                (tmp_path / name).write_text(text, encoding="utf-8")
+        (tmp_path / "pytest.ini").unlink(missing_ok=True)
+        assert cli.main(["init", "--slug", f"mine{number}", "--claims-dir", f"claims{number}"]) == 0
+        assert f"claims_report = {chosen}\n" in (tmp_path / "pytest.ini").read_text(encoding="utf-8"), number
+        said = capsys.readouterr().out
+        assert ("the verdict report goes to CLAIMS.md: REPORT.md is not claimbench's verdict report (its first line "
+                "is not '# claimbench verdicts'), which it would replace\n" in said) == (chosen == "CLAIMS.md")
+    (tmp_path / "CLAIMS.md").write_text("# My claims\n", encoding="utf-8")
+    (tmp_path / "pytest.ini").unlink()
+    with pytest.raises(SystemExit, match=r"^claimbench init: neither REPORT.md nor CLAIMS.md can take the verdict "
+                                         r"report: REPORT.md is not claimbench's verdict report \(its first line is "
+                                         r"not '# claimbench verdicts'\), which it would replace; CLAIMS.md is not "
+                                         r"claimbench's verdict report \(.*\), which it would replace; move one of "
+                                         "them away, then run claimbench init again$"):
+        cli.main(["init", "--slug", "last", "--claims-dir", "last"])
+    assert not (tmp_path / "last").exists() and not (tmp_path / "pytest.ini").exists()
+    (tmp_path / "CLAIMS.md").unlink()
+    (tmp_path / "CLAIMS.md").mkdir()
+    (tmp_path / "REPORT.md").write_text(readme, encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"report: REPORT.md is your own report, which the ledger copies; CLAIMS.md "
+                                         "is not a file; move one of them away"):
+        cli.main(["init", "REPORT.md", "--slug", "last", "--claims-dir", "last"])
+    assert not (tmp_path / "last").exists() and (tmp_path / "REPORT.md").read_text(encoding="utf-8") == readme
+
+
 def test_init_of_a_report_in_a_subfolder_names_it_where_a_run_finds_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """``source`` is the report's path from the project, so the run compares the ledger with it; another file of
@@ -597,6 +635,29 @@ def test_report_refuses_to_write_over_the_ledgers_own_report_or_the_readme(
         cli.main(["report", str(results), "--markdown", "README.md", "--readme", "./README.md"])
     assert all((tmp_path / name).read_text(encoding="utf-8") == own for name in ("REPORT.md", "README.md"))
     assert cli.main(["report", str(results), "--markdown", "CLAIMS.md"]) == 0
+
+
+def test_report_refuses_to_replace_a_file_that_is_not_a_verdict_report(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--markdown`` and the configured ``claims_report`` alike: the author's own REPORT.md is kept whole; an empty
+    file, or a verdict report of an earlier run, is replaced."""
+    results = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", 704842))
+    (tmp_path / "pytest.ini").write_text(f"[pytest]\nclaims_dir = {REPO / 'reference'}\nclaims_report = REPORT.md\n",
+                                         encoding="utf-8")
+    own = "# My technical report\n\nHand written.\n"
+    (tmp_path / "REPORT.md").write_text(own, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for given in ([], ["--markdown", "REPORT.md"]):
+        with pytest.raises(SystemExit, match=r"^claimbench report: \S*REPORT.md is not claimbench's verdict report "
+                                             r"\(its first line is not '# claimbench verdicts'\): the markdown report "
+                                             "would replace it; name another --markdown or claims_report, or delete "
+                                             "it if it is an old claimbench report$"):
+            cli.main(["report", str(results), *given])
+    assert (tmp_path / "REPORT.md").read_text(encoding="utf-8") == own
+    (tmp_path / "REPORT.md").write_text("", encoding="utf-8")
+    assert cli.main(["report", str(results)]) == 0
+    assert cli.main(["report", str(results), "--markdown", "REPORT.md"]) == 0, "an earlier verdict report"
+    assert (tmp_path / "REPORT.md").read_text(encoding="utf-8").startswith("# claimbench verdicts\n\n**1 reproduced")
 
 
 def test_report_writes_what_the_configuration_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -433,6 +433,21 @@ def test_a_path_made_unusable_while_the_tests_ran_is_one_line_after_the_summary(
     assert not (project.path / "out" / "REPORT.md").exists()
 
 
+def test_a_file_of_the_authors_put_at_the_reports_path_while_the_tests_ran_is_kept(project: pytest.Pytester) -> None:
+    """The report's path was checked before the tests ran; a file that is no verdict report was written there
+    since. It is kept, and nothing is written."""
+    project.makepyfile(test_blocker="from pathlib import Path\n\ndef test_blocker():\n    Path('out').mkdir()\n"
+                                    "    Path('out/REPORT.md').write_text('# Mine\\n', encoding='utf-8')\n")
+    result = _run(project, "test_blocker.py", "-k", "reproduced or blocker", options=MARKDOWN_AND_JSON)
+    assert result.ret == pytest.ExitCode.INTERNAL_ERROR
+    result.stdout.fnmatch_lines(["*claimbench verdicts*", "ERROR: claimbench: no file was written: */out/REPORT.md "
+                                 "is not claimbench's verdict report (its first line is not '# claimbench verdicts'): "
+                                 "the verdict report would replace it; name another file, or delete it if it is an "
+                                 "old claimbench report", "*passed*"])
+    assert (project.path / "out" / "REPORT.md").read_text(encoding="utf-8") == "# Mine\n"
+    assert not (project.path / "out" / "results.json").exists()
+
+
 def test_a_file_that_cannot_be_written_at_the_end_is_one_line_after_the_summary(
         project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     def full(path: Path | str, content: bytes) -> Path:

@@ -597,32 +597,56 @@ def test_the_project_goes_on_sys_path_only_for_a_ledger_module_it_holds(
     assert {sys.modules[name].WHERE for name in ("zoo_b", "zoo_b.a", "zoo_b.mine")} == {"project"}
 
 
-@pytest.mark.parametrize(("settings", "message"), [
+@pytest.mark.parametrize(("settings", "message", "written"), [
+    (["-o", "claims_report=REPORT.md"], "claims_report (ini) / --claims-report: */REPORT.md is not claimbench's "
+     "verdict report (its first line is not '# claimbench verdicts'): the verdict report would replace it; name "
+     "another file, or delete it if it is an old claimbench report", ("REPORT.md", "README.md")),
+    (["--claims-report=claims/../REPORT.md"], "--claims-report: */REPORT.md is not claimbench's verdict report *",
+     ("REPORT.md", "README.md")),
     (["-o", "claims_report=REPORT.md"], "claims_report (ini) / --claims-report: */REPORT.md is the [[]report] "
      "source of */claims/mine.toml: the verdict report would overwrite it; name another file (claimbench init names "
-     "CLAIMS.md)"),
-    (["--claims-report=claims/../REPORT.md"], "--claims-report: */REPORT.md is the [[]report] source of *"),
+     "CLAIMS.md)", ("README.md",)),
     (["-o", "claims_report=README.md", "-o", "claims_readme=README.md"], "claims_report (ini) / --claims-report: "
      "*/README.md is also claims_readme (ini) / --claims-readme: the verdict report would replace the README; name "
-     "another file"),
-], ids=["source", "source-spelled-otherwise", "readme"])
+     "another file", ("REPORT.md", "README.md")),
+], ids=["source", "source-spelled-otherwise", "source-not-written-yet", "readme"])
 def test_a_verdict_report_over_the_authors_own_is_a_usage_error_before_anything_is_written(
-        author: pytest.Pytester, settings: list[str], message: str) -> None:
+        author: pytest.Pytester, settings: list[str], message: str, written: tuple[str, ...]) -> None:
     """``claimbench init REPORT.md`` once configured ``claims_report = REPORT.md``: the first run replaced the author's
-    results with its verdicts, and every later one found the ledger out of date."""
+    results with its verdicts, and every later one found the ledger out of date. A ledger's source not written yet
+    is refused too: the next run would compare the ledger with the verdicts."""
     own = ("# Mine\n\n<!-- claims-summary:start -->\n<!-- claims-summary:end -->\n\n| Model | Params |\n|---|---|\n"
            "| tiny | 40 |\n| resnet18 | 11,689,512 |\n| wrong | 41 |\n")
-    for name in ("REPORT.md", "README.md"):
+    for name in written:
         (author.path / name).write_text(own, encoding="utf-8")
     (author.path / "claims" / "mine.toml").write_text(LEDGER.replace('title = "Mine"\n', 'title = "Mine"\nsource = '
                                                                      '"REPORT.md"\n'), encoding="utf-8")
     result = author.runpytest_subprocess(*settings)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: {message}"])
-    assert all((author.path / name).read_text(encoding="utf-8") == own for name in ("REPORT.md", "README.md"))
-    assert not (author.path / "out").exists()
-    author.runpytest_subprocess("-o", "claims_report=CLAIMS.md").assert_outcomes(passed=2, failed=1)
-    assert (author.path / "CLAIMS.md").is_file()
+    assert all((author.path / name).read_text(encoding="utf-8") == own for name in written)
+    assert not (author.path / "out").exists() and (author.path / "REPORT.md").exists() == ("REPORT.md" in written)
+    if "REPORT.md" in written:
+        author.runpytest_subprocess("-o", "claims_report=CLAIMS.md").assert_outcomes(passed=2, failed=1)
+        assert (author.path / "CLAIMS.md").is_file()
+
+
+def test_a_verdict_report_over_a_file_of_the_authors_is_refused_and_its_own_replaced(author: pytest.Pytester) -> None:
+    """``claimbench init`` once chose REPORT.md beside the author's hand-written report (not the ledger's source):
+    the first ``pytest`` replaced it. A verdict report of an earlier run, or an empty file, is replaced."""
+    author.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\nclaims_report = REPORT.md\n")
+    own = "# My technical report\n\nHand written.\n"
+    (author.path / "REPORT.md").write_text(own, encoding="utf-8")
+    result = author.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: claims_report (ini) / --claims-report: */REPORT.md is not claimbench's "
+                                 "verdict report (its first line is not '# claimbench verdicts'): the verdict report "
+                                 "would replace it; name another file, or delete it if it is an old claimbench report"])
+    assert (author.path / "REPORT.md").read_text(encoding="utf-8") == own and not (author.path / "out").exists()
+    (author.path / "REPORT.md").write_text("", encoding="utf-8")
+    for _ in range(2):  # the second run replaces the first one's report
+        author.runpytest_subprocess().assert_outcomes(passed=2, failed=1)
+        assert (author.path / "REPORT.md").read_text(encoding="utf-8").startswith("# claimbench verdicts\n\n**")
 
 
 def test_a_claims_option_whose_value_hid_the_ini_file_is_a_usage_error(author: pytest.Pytester) -> None:

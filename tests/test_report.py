@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from claimbench import badges, plots, registry, report, results, value_text, vocab
+from claimbench import badges, plots, readme_markers, registry, report, results, value_text, vocab
 from claimbench.errors import ClaimbenchWarning
 from claimbench.ledger import Claim, Recipe, Report, Table, Tolerance
 from claimbench.verdict import Measurement
@@ -335,6 +335,33 @@ def test_a_title_with_line_breaks_is_one_heading() -> None:
     lines = report.render_markdown(_records(), [titled], ENVIRONMENT).splitlines()
     assert "## Demo report, second line" in lines and "### Results all runs" in lines
     assert not {"report,", "second line", "all runs"} & set(lines)
+
+
+def test_a_file_is_known_as_a_verdict_report_by_its_first_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verdict report may replace no file, an empty one or an earlier verdict report, never the author's own."""
+    path, foreign = tmp_path / "REPORT.md", readme_markers.not_a_verdict_report
+    assert foreign(path) is None and foreign(tmp_path) is None  # none yet; a folder is options.unwritable's to refuse
+    path.write_text(report.render_markdown(_records(), REPORTS, ENVIRONMENT), encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith(f"{readme_markers.VERDICTS_TITLE}\n") and foreign(path) is None
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))  # a Windows checkout's line ends
+    assert foreign(path) is None
+    assert foreign(Path(__file__).resolve().parents[1] / "REPORT.md") is None, "this repository's committed report"
+    path.write_text(" \n\n", encoding="utf-8")
+    assert foreign(path) is None
+    for text in ("# My technical report\n\n# claimbench verdicts\n", "## claimbench verdicts\n"):
+        path.write_text(text, encoding="utf-8")
+        assert foreign(path) == (f"{path} is not claimbench's verdict report (its first line is not '# claimbench "
+                                 "verdicts')")
+    path.write_bytes(b"# claimbench verdicts\n\xff\xfe\n")
+    assert foreign(path) == f"{path} is not claimbench's verdict report (it is no UTF-8 text)"
+    path.write_text("# Mine\n", encoding="utf-8")
+
+    def unreadable(self: Path, *args: Any, **kwargs: Any) -> str:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+
+    monkeypatch.setattr(Path, "read_text", unreadable)  # chmod 000 would not stop root
+    assert foreign(path) == (f"{path} is not claimbench's verdict report (it cannot be read to tell: "
+                             f"{os.strerror(errno.EACCES)})")
 
 
 def test_summary_and_environment() -> None:
