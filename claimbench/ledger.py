@@ -20,8 +20,8 @@ from pydantic import TypeAdapter, ValidationError
 from claimbench import numerals, schema, vocab
 from claimbench.schema import Claim, EarlyStopping, Plateau, Recipe, Report, Table, Tolerance
 
-__all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report", "Table", "Tolerance", "load",
-           "load_reports"]
+__all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report", "Table", "Tolerance", "files",
+           "load", "load_reports"]
 
 MIGRATE = ("a v1 ledger (no format key): migrate it to format = 2 (its keys, described: `claimbench schema`, which "
            "ships with claimbench; the steps: 'From format 1' in reference/README.md of claimbench's source)")
@@ -389,14 +389,28 @@ def _claim(slug: str, file: str, raw: dict[str, Any], model: Any, recipes: dict[
                  correct=correct, recipe=recipes.get(getattr(model, "recipe", None)))
 
 
-def load_reports(path: Path | str) -> list[Report]:
-    """Read every ``*.toml`` under ``path`` (or one file); raise ``LedgerError`` listing all problems."""
-    path = Path(path)
+def files(path: Path) -> list[Path]:
+    """The ledger's files: a folder's ``*.toml``, or the one file. ``LedgerError`` names a path that is neither, and
+    each file in the folder that ends in .toml, in any case, but would not be read (in a subfolder, or ``x.TOML``)."""
     if not path.is_dir() and not path.is_file():
         what = "not a regular file or a folder" if path.exists() else "no such file or directory"
         raise LedgerError([f"{path}: (file): (path): {what}"])
+    if not path.is_dir():
+        return [path]
+    unread = [f"{file}: (file): (path): " + (
+        f"ledger files must lie directly in {path} (a subfolder is not read): move it up" if file.parent != path else
+        f"ledger files end in .toml, in lower case ({file.name} is not read): rename it to {file.stem}.toml")
+        + ", or rename it so it does not end in .toml" for file in sorted(path.rglob("*"))
+        if file.suffix.lower() == ".toml" and (file.parent != path or file.suffix != ".toml") and file.is_file()]
+    if unread:
+        raise LedgerError(unread)
+    return sorted(path.glob("*.toml"))
+
+
+def load_reports(path: Path | str) -> list[Report]:
+    """Read every ledger file of ``path`` (``files``); raise ``LedgerError`` listing all problems."""
     reports, problems = [], []
-    for file in sorted(path.glob("*.toml")) if path.is_dir() else [path]:
+    for file in files(Path(path)):
         try:
             reports.append(_load_report(file))
         except LedgerError as error:

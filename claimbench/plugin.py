@@ -187,14 +187,12 @@ def pytest_collection(session: pytest.Session) -> None:
         return
     from claimbench import items, ledger, results
 
-    ledger_path = config.stash[options.ledger_path_key]
-    if not (ledger_path.is_dir() or ledger_path.is_file()):  # no file to collect its error at
-        try:
-            ledger.load_reports(ledger_path)
-        except ledger.LedgerError as error:
-            raise pytest.UsageError(f"claims ledger rejected: {error}") from None
+    try:  # no file to collect its error at: no ledger, or a file in it that pytest would not collect
+        files = ledger.files(config.stash[options.ledger_path_key])
+    except ledger.LedgerError as error:
+        raise pytest.UsageError(f"claims ledger rejected: {error}") from None
     loaded, rejected = {}, {}
-    for file in sorted(ledger_path.glob("*.toml")) if ledger_path.is_dir() else [ledger_path]:
+    for file in files:
         try:
             loaded[file.resolve()] = ledger.load_reports(file)
         except ledger.LedgerError as error:  # an error of collecting this file only, as a module's syntax error
@@ -310,8 +308,10 @@ def _ignored(config: pytest.Config) -> bool:
     """Whether the user's own choice leaves the ledger out: ``--ignore``, ``--ignore-glob``, ``collect_ignore``,
     as pytest's ``pytest_ignore_collect`` decides for the ledger's folder or for each of its files; not a folder
     that pytest's ``norecursedirs`` skips by its name (".claims", "build"), which nobody chose to leave out."""
+    from claimbench.ledger import files as ledger_files
+
     ledger = config.stash[options.ledger_path_key].resolve()
-    files = sorted(ledger.glob("*.toml")) if ledger.is_dir() else [ledger]
+    files = ledger_files(ledger)  # collected: none is refused
     return (bool(config.hook.pytest_ignore_collect(collection_path=ledger, config=config)) or all(
         config.hook.pytest_ignore_collect(collection_path=file, config=config) for file in files)) and not (
         _norecursed(config))

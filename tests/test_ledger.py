@@ -490,6 +490,22 @@ def test_a_toml_name_that_is_no_file_is_a_ledger_error(tmp_path: Path, make: str
         ledger.load(tmp_path)
 
 
+@pytest.mark.parametrize(("name", "expected"), [
+    ("sub/old.toml", "ledger files must lie directly in {folder} (a subfolder is not read): move it up"),
+    ("old.TOML", "ledger files end in .toml, in lower case (old.TOML is not read): rename it to old.toml"),
+], ids=["subfolder", "upper-case"])
+def test_a_ledger_file_no_run_would_read_is_refused_by_name(tmp_path: Path, name: str, expected: str) -> None:
+    """A ledger file in a subfolder of the ledger's, or ending in .TOML, is read by no run: its claims would leave
+    the report unsaid."""
+    folder = write_ledger(tmp_path / "claims", GOOD_CLAIM)
+    (folder / name).parent.mkdir(exist_ok=True)
+    (folder / name).write_text(HEADER + GOOD_CLAIM, encoding="utf-8")
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(folder)
+    assert str(error.value) == (f"{folder / name}: (file): (path): {expected.format(folder=folder)}, or rename it so "
+                                "it does not end in .toml")
+
+
 def test_the_shipped_json_schema_is_current() -> None:
     """``reference/ledger.schema.json`` is ``schema.json_schema()``; CLAIMBENCH_REGENERATE=1 rewrites it."""
     path = REFERENCE / "ledger.schema.json"

@@ -4,6 +4,7 @@ one prefix with ini equivalents, paths from the ini file's directory, models by 
 from __future__ import annotations
 
 import configparser
+import fnmatch
 import json
 import os
 import re
@@ -331,6 +332,20 @@ def test_a_rejected_ledger_file_leaves_the_others_collected_and_writes_nothing(a
     everything.assert_outcomes(passed=2, failed=1, errors=1)
     everything.stdout.fnmatch_lines(["*ERROR collecting claims/bad.toml*", "claims ledger rejected: bad.toml: *",
                                      "claimbench: a ledger file was rejected, so no file was written"])
+    assert not (author.path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["sub/old.toml", "old.TOML"])
+def test_a_ledger_file_no_run_would_collect_is_a_usage_error_naming_it(author: pytest.Pytester, name: str) -> None:
+    """A ledger file in a subfolder of the ledger's, or ending in .TOML, is collected by nothing: its claims would
+    leave the report unsaid. Named on the command line, it is the same usage error, not pytest's 'not found'."""
+    (author.path / "claims" / name).parent.mkdir(exist_ok=True)
+    (author.path / "claims" / name).write_text(LEDGER, encoding="utf-8")
+    for args in ((), (f"claims/{name}",)):
+        result = author.runpytest_subprocess(*args)
+        assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str()
+        assert fnmatch.fnmatch(result.stderr.lines[0], f"ERROR: claims ledger rejected: *claims/{name}: (file): "
+                               "(path): ledger files *, or rename it so it does not end in .toml"), result.stderr.str()
     assert not (author.path / "out").exists()
 
 
