@@ -131,7 +131,8 @@ def _what(error: Any) -> str:
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         return f"unknown kind {error['input'].get('kind')!r}{hint}; permitted: {', '.join(vocab.KINDS)}"
     what = error["msg"].replace("Input should be", "must be").replace("String should match pattern", "must match")
-    return f"{what}, got {repr(error['input']):.80}"
+    hint = ": a fraction, 0.05 for 5%" if kind == "less_than" and loc[-1:] == ("rel",) else ""
+    return f"{what}{hint}, got {repr(error['input']):.80}"
 
 
 def _schema_problems(doc: dict[str, Any], slug: str, error: ValidationError) -> Iterator[Problem]:

@@ -52,8 +52,8 @@ class Tolerance:
 
     abs: NonNegative = 0.0
     """Absolute slack, in the claim's unit."""
-    rel: NonNegative = 0.0
-    """Relative slack, a fraction of the claimed number."""
+    rel: Annotated[float, Strict(), Field(ge=0, lt=1)] = 0.0
+    """Relative slack, a fraction of the claimed number (0.05 for 5%): 1 or more would put 0 in the band."""
     digits: Optional[Annotated[int, Strict(), Field(ge=0, le=12)]] = None
     """The decimals the report printed: the measurement is rounded (or truncated) to them before comparing."""
     mode: Literal[vocab.ROUNDING_MODES] = "round"

@@ -41,6 +41,9 @@ BAD_INPUTS = {
     "duplicate_id": (GOOD_CLAIM + GOOD_CLAIM, "tiny.toml: tiny/params/baseline: id: duplicate id"),
     "non_numeric_value": (GOOD_CLAIM.replace("value = 62", 'value = "62"'),
                           "tiny.toml: tiny/params/baseline: value: must be a valid number, got '62'"),
+    "rel_not_a_fraction": (GOOD_CLAIM.replace("abs = 0", "rel = 5"),
+                           "tiny.toml: tiny/params/baseline: tolerance.rel: must be less than 1: a fraction, 0.05 for "
+                           "5%, got 5"),
     "nan_tolerance": (GOOD_CLAIM.replace("abs = 0", "abs = nan"),
                       "tiny.toml: tiny/params/baseline: tolerance.abs: must be a finite number, got nan"),
     "value_not_printed": (GOOD_CLAIM.replace("value = 62", "value = 26"),
