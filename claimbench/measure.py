@@ -219,12 +219,13 @@ class LayerRow:
 
 
 class LayerTable(dict[str, LayerRow]):
-    """Rows by module path (``""`` is the whole model); a missing path raises a KeyError naming close ones."""
+    """Rows by module path (``""`` is the whole model); a missing path is a ``MeasurementError`` naming the claim's
+    ``layer`` and the paths close to it."""
 
     def __missing__(self, path: str) -> LayerRow:
         close = difflib.get_close_matches(path, list(self), n=5, cutoff=0.5)
         hint = f"; closest: {', '.join(repr(p) for p in close)}" if close else ""
-        raise KeyError(f"no layer {path!r} in the model{hint}")
+        raise errors.MeasurementError(f"layer: no layer {path!r} in the model{hint}")
 
 
 @dataclass

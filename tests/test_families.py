@@ -119,6 +119,12 @@ def test_a_model_too_large_for_the_cpu_keeps_the_meta_devices_words(monkeypatch:
         families.measurement(claim("macs", input=(8, 8, 3)), settings=lambda: None, benchmark=None)
 
 
+def test_a_layer_the_model_lacks_is_one_line_naming_the_claims_field() -> None:
+    with pytest.raises(errors.MeasurementError, match=r"^layer: no layer '3' in the model$"):
+        families.measurement(claim("layer", layer="3", quantity="params", count="trainable"), settings=lambda: None,
+                             benchmark=None)
+
+
 @pytest.mark.parametrize("kind", ["macs", "layer", "size"])
 def test_a_builder_that_fails_keeps_its_traceback(kind: str) -> None:
     with pytest.raises(RuntimeError, match="^my builder is broken$") as raised:

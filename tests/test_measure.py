@@ -254,8 +254,9 @@ def test_a_layer_that_never_ran_has_no_output_shape() -> None:
         row.measure("output_shape")
 
 
-def test_an_unknown_layer_path_names_the_closest() -> None:
-    with pytest.raises(KeyError, match="closest: 'conv'"):
+def test_an_unknown_layer_path_names_the_claims_field_and_the_closest() -> None:
+    """A mistyped ``layer`` is a measurement error in one line, not a bare KeyError with claimbench's traceback."""
+    with pytest.raises(errors.MeasurementError, match=r"^layer: no layer 'cnv' in the model; closest: 'conv'"):
         measure.layer(_on_meta(_conv_bn_head), (3, 6, 6), "cnv")
 
 
