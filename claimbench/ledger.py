@@ -316,10 +316,8 @@ def _cell_problems(claim: Any, tables: dict[str, Table], rows: Rows) -> Iterator
         yield "printed", f"{claim.printed!r} differs from the table cell {text!r}"
 
 
-def _table_problems(table: Any, tables: dict[str, Table]) -> Iterator[tuple[str, str]]:
-    """A table's id is its own, each row has a cell per column, and ``by_column`` names its columns."""
-    if table.id in tables:
-        yield "id", "duplicate table id"
+def _table_problems(table: Any) -> Iterator[tuple[str, str]]:
+    """Each row of a table has a cell per column, and ``by_column`` names its columns."""
     for row in table.rows:
         if len(row) != len(table.columns):
             yield "rows", f"row {list(row[:1])} has {len(row)} cells, the table {len(table.columns)} columns"
@@ -347,6 +345,10 @@ def _read(path: Path) -> dict[str, Any]:
 def _load_report(path: Path) -> Report:
     """One file's report; ``LedgerError`` lists its problems."""
     slug, doc = path.stem, _read(path)
+    ids = [t["id"] for t in doc["table"] if isinstance(t, dict) and isinstance(t.get("id"), str)] if isinstance(
+        doc.get("table"), list) else []
+    if twice := sorted({i for i in ids if ids.count(i) > 1}):  # before _share hands out one table's keys for both
+        raise LedgerError([f"{path.name}: table {i}: id: duplicate table id" for i in twice])
     todos = {_where(doc, slug, loc): f"TODO left by claimbench draft: {what}" for loc, what in _todos(doc)}
     _share(doc)
     problems: list[Problem] = [(*where, what) for where, what in todos.items()]
@@ -361,7 +363,7 @@ def _load_report(path: Path) -> Report:
     problems += [(f"recipe.{name}", *p) for name, found in recipes.items() if isinstance(found, list) for p in found]
     tables: dict[str, Table] = {}
     for model in ledger.table:
-        problems += [(f"table {model.id}", *p) for p in _table_problems(model, tables)]
+        problems += [(f"table {model.id}", *p) for p in _table_problems(model)]
         tables[model.id] = Table(model.id, model.title, model.columns, model.rows)
     rows: Rows = {}
     for table in tables.values():

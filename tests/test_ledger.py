@@ -320,6 +320,16 @@ def test_a_table_gives_its_claims_model_kind_count_and_source(tmp_path: Path) ->
     assert own.count == "keras"
 
 
+def test_a_duplicate_table_id_is_said_first_not_as_the_keys_its_claims_then_lack(tmp_path: Path) -> None:
+    """Keyed by id, the last of two tables would give its keys to the claims of both, and a claim of the first
+    would be said to lack its kind: the duplicate id is the one problem."""
+    other = '[[table]]\nid = "t"\ntitle = "Other"\ncolumns = ["a"]\nrows = [["b"]]\n'
+    for tables in (TABLE + other, other + TABLE):
+        with pytest.raises(ledger.LedgerError) as error:
+            ledger.load(write_ledger(tmp_path, tables + TABLE_CLAIM))
+        assert str(error.value) == "tiny.toml: table t: id: duplicate table id"
+
+
 def test_a_row_with_an_empty_label_is_named_by_its_place_in_a_shared_source(tmp_path: Path) -> None:
     """As the draft names it: "row " would name no row."""
     rows = TABLE.replace('"]]\n', '"], ["", "62", "continued"]]\n')
