@@ -333,10 +333,13 @@ def _read(path: Path) -> dict[str, Any]:
     if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO or device: reading may block for ever
         raise LedgerError([f"{path.name}: (file): (read): not a regular file"])
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark read away, as a report's is
     except tuple(READ_ERRORS) as error:
         field, what = next(words for kind, words in READ_ERRORS.items() if isinstance(error, kind))
         raise LedgerError([f"{path.name}: (file): {field}: {what}: {str(error).splitlines()[0]}"]) from None
+    if not doc:
+        raise LedgerError([f"{path.name}: (file): (read): the file is empty (no TOML key in it): draft a ledger "
+                           "into it with `claimbench draft REPORT.md -o FILE`, or delete it"])
     if "format" not in doc:
         raise LedgerError([f"{path.name}: (file): format: {MIGRATE}"])
     return doc

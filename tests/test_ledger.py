@@ -494,6 +494,22 @@ def test_a_v1_file_is_one_line_saying_how_to_migrate(tmp_path: Path) -> None:
     assert "`claimbench schema`, which ships with claimbench" in ledger.MIGRATE, "the format's document does not"
 
 
+@pytest.mark.parametrize("text", ["", "# nothing yet\n"], ids=["0-bytes", "comments-only"])
+def test_an_empty_file_is_said_to_be_empty_not_a_v1_ledger(tmp_path: Path, text: str) -> None:
+    (tmp_path / "tiny.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(tmp_path)
+    assert str(error.value) == ("tiny.toml: (file): (read): the file is empty (no TOML key in it): draft a ledger into "
+                                "it with `claimbench draft REPORT.md -o FILE`, or delete it")
+
+
+def test_a_byte_order_mark_is_read_away(tmp_path: Path) -> None:
+    """As a report's is: editors on Windows write one."""
+    path = write_ledger(tmp_path, GOOD_CLAIM) / "tiny.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert [claim.id for claim in ledger.load(path)] == ["tiny/params/baseline"]
+
+
 @pytest.mark.parametrize("make", ["directory", "dangling_symlink"])
 def test_a_toml_name_that_is_no_file_is_a_ledger_error(tmp_path: Path, make: str) -> None:
     write_ledger(tmp_path, GOOD_CLAIM)
