@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import hashlib
 import json
 import os
 import re
@@ -373,6 +374,41 @@ def test_a_stored_run_without_its_digest_is_set_aside_and_retrained(small_ledger
         outcome = local.measure(model1, tiny_settings)
     assert 61.5 not in outcome.values and json.loads(path.read_text())["session"] == "this session"
     assert "61.5" in next(path.parent.glob(f"{path.name}.corrupt-*")).read_text(), "set aside, not lost"
+
+
+def test_a_stored_run_copied_over_another_runs_file_is_set_aside_and_retrained(
+        small_ledger: Path, tiny_settings: Settings) -> None:
+    """A sound stored run of model 2 copied over model 1's file (its digest and fields right) is another run's, never
+    model 1's measurement: set aside as another run's, naming the file it was written as, and model 1 trains."""
+    model1, model2 = claim(MODEL1_CLAIMS[1], small_ledger), claim("iot_ml_hw2/accuracy/model2/val", small_ledger)
+    path, theirs = stored_path(model1, tiny_settings), stored_path(model2, tiny_settings)
+    store.write(theirs, {**stored_run(12.5, True), "session": "an earlier session"}, tiny_settings)
+    path.write_bytes(theirs.read_bytes())
+    with pytest.warns(UserWarning, match=rf"^{re.escape(str(path))}: the stored run of another key \(written as "
+                                         rf"{re.escape(theirs.name)}\); set aside as {re.escape(path.name)}\."
+                                         r"other-run-\d{8}T\d{6}, training again$"):
+        outcome = local.measure(model1, tiny_settings)
+    assert 12.5 not in outcome.values and json.loads(path.read_text())["session"] == "this session"
+    assert "12.5" in next(path.parent.glob(f"{path.name}.other-run-*")).read_text(), "set aside, not lost"
+    assert local.measure(model2, tiny_settings).values == (12.5,), "model 2's own file is still its run"
+
+
+def test_a_stored_run_without_the_name_it_was_written_as_is_set_aside_and_retrained(
+        small_ledger: Path, tiny_settings: Settings) -> None:
+    """A run an older claimbench wrote, with its digest but not the file name it was written under, cannot be told
+    to be this file's run: set aside, saying why, and trained again."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    store.write(path, {**stored_run(61.5, True), "session": "an earlier session"}, tiny_settings)
+    record = json.loads(path.read_text())
+    body = {key: value for key, value in record.items() if key not in (store.DIGEST, store.STORED_AS)}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    path.write_text(json.dumps({**body, store.DIGEST: hashlib.sha256(canonical).hexdigest()}))
+    with pytest.warns(UserWarning, match=rf"^{re.escape(str(path))}: a stored run without its stored_as \(written by "
+                                         r"an older claimbench\): it cannot be told to be the run this file name "
+                                         rf"keys; set aside as {re.escape(path.name)}\.other-run-"):
+        outcome = local.measure(model1, tiny_settings)
+    assert 61.5 not in outcome.values and json.loads(path.read_text())[store.STORED_AS] == path.name
 
 
 @pytest.mark.parametrize("corrupt", ['{"session": ', '["a list"]', '{"session": 1, "reason": "r"}'])

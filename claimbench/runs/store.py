@@ -3,9 +3,12 @@
 A run is keyed by everything that makes it another run (``path_for``), so every claim naming it shares it.
 A stored run is reused unless the session retrains. It carries the SHA-256 of its own content (``DIGEST``), and a
 run without it or whose content no longer matches it, that is not JSON, or whose fields are missing or of the wrong
-type (``Stored``) is corrupt: set aside under a name that says so, and trained again. A corrupt record of a failure
-is set aside too. An interrupted run's checkpoint records how the run began (``checkpoint_note``), so that a later
-session resumes it as it began (``resumable``).
+type (``Stored``) is corrupt: set aside under a name that says so, and trained again. It also carries the file name
+it was written under (``STORED_AS``), which encodes its key: a run read under another name (a file copied over
+another run's) is another run's, and one without that name (written by an older claimbench) cannot be told to be
+this file's; both are set aside and trained again too. A corrupt record of a failure is set aside too. An
+interrupted run's checkpoint records how the run began (``checkpoint_note``), so that a later session resumes it
+as it began (``resumable``).
 Training a run and storing it are apart, so that a cluster's workers train and its driver stores; a run
 that failed there is stored as its reason, which its claims then raise.
 """
@@ -37,14 +40,16 @@ from claimbench.ledger import Claim, Recipe
 from claimbench.runs import splits
 from claimbench.runs.settings import Settings, say
 
-__all__ = ["DIGEST", "ENGINE", "Resumable", "Stored", "architecture", "checkpoint_note", "engine", "locked", "path_for",
-           "raise_failure", "read", "resumable", "set_aside", "write", "write_failure"]
+__all__ = ["DIGEST", "ENGINE", "STORED_AS", "Resumable", "Stored", "architecture", "checkpoint_note", "engine",
+           "locked", "path_for", "raise_failure", "read", "resumable", "set_aside", "write", "write_failure"]
 
 
 ENGINE = (train, transforms, batchnorm, data, splits)
 """The modules whose code decides what a run computes: an edited engine is another run."""
 DIGEST = "record_sha256"
 """The stored run's field holding the SHA-256 of the rest of it, as canonical JSON (sorted keys, no spaces)."""
+STORED_AS = "stored_as"
+"""The stored run's field holding the file name it was written under (``path_for``), which encodes its key."""
 
 
 @functools.cache
@@ -289,9 +294,10 @@ def _fault(record: Any) -> str | None:
 
 
 def read(path: Path, settings: Settings) -> dict[str, Any] | None:
-    """The stored run, unless missing, corrupt (then set aside) or, with ``--claims-retrain``, written before this
-    session (then not read at all). Corrupt: not JSON, without its ``DIGEST`` or altered since it was written (the
-    ``DIGEST`` does not match), or a field its claims read missing or of the wrong type (``Stored``)."""
+    """The stored run, unless missing, corrupt or another run's (then set aside) or, with ``--claims-retrain``,
+    written before this session (then not read at all). Corrupt: not JSON, without its ``DIGEST`` or altered since
+    it was written (the ``DIGEST`` does not match), or a field its claims read missing or of the wrong type
+    (``Stored``). Another run's: written under another file name than ``path``'s, or without one (``STORED_AS``)."""
     if settings.retrain and not _trained_this_session(path, settings) or not path.exists():
         return None
     try:
@@ -305,13 +311,30 @@ def read(path: Path, settings: Settings) -> dict[str, Any] | None:
     if fault is not None:
         set_aside(path, f"corrupt stored run ({fault})", settings)
         return None
+    foreign = _foreign(record, path)
+    if foreign is not None:
+        set_aside(path, foreign, settings, label="other-run")
+        return None
     return record
 
 
+def _foreign(record: dict[str, Any], path: Path) -> str | None:
+    """Why a sound stored run is not the run its file name keys, in one line; None when it is."""
+    written = record.get(STORED_AS)
+    if written is None:
+        return (f"a stored run without its {STORED_AS} (written by an older claimbench): it cannot be told to be "
+                "the run this file name keys")
+    if written != path.name:
+        return f"the stored run of another key (written as {written})"
+    return None
+
+
 def write(path: Path, record: dict[str, Any], settings: Settings) -> None:
-    """Write the run's record, with its ``DIGEST``, and this session's marker atomically; remove its checkpoint, the
-    temporary files a killed writer left beside it, and a failure this or an earlier session recorded."""
-    body = json.loads(json.dumps({key: value for key, value in record.items() if key != DIGEST}))  # as read back
+    """Write the run's record, with the file name it is written under (``STORED_AS``) and its ``DIGEST``, and this
+    session's marker atomically; remove its checkpoint, the temporary files a killed writer left beside it, and a
+    failure this or an earlier session recorded."""
+    body = json.loads(json.dumps({**{key: value for key, value in record.items() if key != DIGEST},
+                                  STORED_AS: path.name}))  # as read back
     atomic.write_text(path, json.dumps({**body, DIGEST: _content_digest(body)}, indent=1))
     atomic.write_text(path.with_suffix(".session"), settings.session)
     checkpoint = path.with_suffix(".ckpt")
