@@ -9,6 +9,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -202,6 +203,32 @@ def test_a_claim_whose_planning_raises_is_its_error_and_the_rest_run(cifar_root:
     training = {claim_id: (r["verdict"], r["reason"]) for claim_id, r in records.items() if "/accuracy/" in claim_id}
     assert training == dict.fromkeys(MODEL1_CLAIMS[:3], ("error", "RuntimeError: Dataset not found or corrupted"))
     assert records["iot_ml_hw2/params/model1"]["verdict"] == "reproduced"
+
+
+def test_a_gcs_address_where_nothing_listens_is_one_line_not_a_hang(cifar_root: Path, small_ledger: Path,
+                                                                     tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """`RAY_ADDRESS=HOST:PORT` where nothing answers (here a port nothing listens on): the driver says so in one line
+    before asking Ray, whose ``ray.init`` would wait for it forever."""
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda *args, **kwargs: pytest.fail("ray.init asked for an unreachable GCS"))
+    settings = settings_for(tmp_path, cifar_root, cluster=f"127.0.0.1:{port}")
+    with pytest.raises(cluster.Unreachable, match=rf"^--claims-cluster: cannot connect to 127\.0\.0\.1:{port}: "
+                                                   r"Connection refused \(is `ray start --head` running there"):
+        cluster.train_claims([claim(MODEL1_CLAIMS[1], small_ledger)], settings, MODULES)
+
+    def silent(address: tuple[str, int], timeout: float) -> socket.socket:
+        assert address == ("head", 6379) and timeout == cluster.CONNECT_SECONDS
+        raise TimeoutError("timed out")
+
+    monkeypatch.setattr(cluster.socket, "create_connection", silent)  # a host that drops the packets
+    elsewhere = dataclasses.replace(settings, cluster="head:6379")
+    with pytest.raises(cluster.Unreachable, match=rf"^--claims-cluster: cannot connect to head:6379: no answer "
+                                                   rf"within {cluster.CONNECT_SECONDS} s \(is `ray start --head`"):
+        cluster.train_claims([claim(MODEL1_CLAIMS[1], small_ledger)], elsewhere, MODULES)
 
 
 def test_cluster_option_errors_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:

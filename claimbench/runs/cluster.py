@@ -30,6 +30,7 @@ import importlib.util
 import logging
 import os
 import re
+import socket
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,13 +41,19 @@ from claimbench import errors, precision, registry, train
 from claimbench.runs import cost, local, plan, splits, store
 from claimbench.runs.settings import Settings
 
-__all__ = ["MAX_RETRIES", "Unreachable", "address", "train_claims"]
+__all__ = ["CONNECT_SECONDS", "MAX_RETRIES", "Unreachable", "address", "train_claims"]
+
+CONNECT_SECONDS = 15
+"""How long the driver waits for a ``HOST:PORT`` cluster (a head's GCS) to accept a connection before giving up:
+``ray.init`` itself waits for one forever."""
 
 MAX_RETRIES = 3
 """Times Ray retries a task whose worker or node died (an exception raised by the run is not retried)."""
 _WAIT_SECONDS = 0.2
 """How often the driver prints the lines the tasks pushed while it waits for them."""
 _ADDRESS = re.compile(r"ray://[^\s:/]+:\d+")
+_GCS = re.compile(r"\[?(?P<host>[^\s/\[\]]+?)\]?:(?P<port>\d+)")
+"""A head's GCS address as ``$RAY_ADDRESS`` gives it: ``HOST:PORT`` (``[IPv6]:PORT``)."""
 
 
 class Unreachable(ConnectionError):
@@ -111,6 +118,21 @@ def _train(run: plan.Run, settings: Settings, modules: Sequence[str], probe: pre
 
 
 # ----------------------------------------------------------------------------- on the driver
+
+
+def _answers(cluster: str) -> None:
+    """``Unreachable`` when ``cluster`` is a GCS address (``HOST:PORT``) where nothing accepts a connection within
+    ``CONNECT_SECONDS``; a ``ray://`` address is left to Ray's client, which gives up by itself."""
+    found = _GCS.fullmatch(cluster)
+    if found is None:
+        return
+    try:
+        socket.create_connection((found["host"], int(found["port"])), timeout=CONNECT_SECONDS).close()
+    except OSError as error:
+        why = (f"no answer within {CONNECT_SECONDS} s" if isinstance(error, TimeoutError)
+               else error.strerror or errors.described(error))
+        raise Unreachable(f"--claims-cluster: cannot connect to {cluster}: {why} (is `ray start --head` running "
+                          "there, and the port open?)") from None
 
 
 def _reason(error: BaseException) -> str:
@@ -208,6 +230,7 @@ def train_claims(claims: Sequence[Any], settings: Settings, modules: Sequence[st
     say = settings.progress or (lambda line: None)
     connected_here = not ray.is_initialized()
     if connected_here:
+        _answers(settings.cluster)
         try:
             ray.init(address=settings.cluster, logging_level=logging.WARNING, log_to_driver=False)
         except (ConnectionError, RuntimeError, ValueError) as error:
