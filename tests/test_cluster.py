@@ -4,6 +4,7 @@ as an ``error``, and the pytest path's verdicts."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import json
 import os
@@ -13,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,8 @@ from small_runs import MODEL1_CLAIMS, REPO, claim
 
 from claimbench import errors, ledger
 from claimbench.results import NOT_SELECTED
-from claimbench.runs import cluster, local
+from claimbench.history import Epoch, History
+from claimbench.runs import cluster, local, plan, splits, store
 from claimbench.runs.settings import Settings
 
 ray = pytest.importorskip("ray")
@@ -131,7 +134,8 @@ def test_killed_worker_resumes_from_its_checkpoint(ray_cluster: Any, cifar_root:
     assert not first_after.startswith("iot_ml_hw2.model1 epoch 1/"), lines
     files = sorted(p.name for p in (tmp_path / "cluster").iterdir())
     path = tmp_path / "cluster" / next(name for name in files if name.endswith(".json"))
-    assert files == sorted([path.name, path.with_suffix(".session").name]), "one record, no partial file"
+    assert files == sorted([path.name, path.with_suffix(".session").name, path.with_suffix(".lock").name]), \
+        "one record, no partial file (and the run's lock, empty, as on one machine)"
     record = json.loads(path.read_text())
     assert [e["epoch"] for e in record["history"]["epochs"]] == list(range(1, 41))
     serial = local.measure(model1, settings_for(tmp_path / "serial", cifar_root))
@@ -154,6 +158,38 @@ def test_a_failed_run_is_its_claims_error(ray_cluster: Any, cifar_root: Path, sm
     retried = dataclasses.replace(settings, session="a later session", cluster=None, budget_seconds=1e-9)
     with pytest.raises(errors.NotRunnable, match="over the training budget"):  # another session tries again
         local.measure(diverging, retried)
+
+
+def test_two_sessions_tasks_on_one_run_train_it_once(cifar_root: Path, small_ledger: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two sessions' tasks for one run at once (threads calling the task function on one run store): the run's lock
+    makes the second wait and use the run the first stored, as on one machine; a retrain's task still trains."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    settings = settings_for(tmp_path, cifar_root)
+    path = store.path_for(model1, model1.recipe, 0, settings, splits.load(model1, model1.recipe, 0, settings).identity)
+    trained: list[str] = []
+
+    def slow_train(claim_: ledger.Claim, seed: int, on_node: Settings, path_: Path, found: Any) -> dict[str, Any]:
+        trained.append(on_node.session)
+        time.sleep(1)  # the other session's task asks for the run meanwhile
+        epoch = Epoch(epoch=1, lr=1e-3, seconds=1.0, train_loss=1.0, train_running_acc=50.0, val=None, test=None)
+        return {"history": History(epochs=[epoch]).to_dict(), "verified_data": False, "session": on_node.session}
+
+    monkeypatch.setattr(local, "train_run", slow_train)
+    monkeypatch.setattr(cluster, "_prepare", lambda modules, on_node: None)
+    monkeypatch.setattr(cluster, "_node", lambda: "node")
+    lines: list[str] = []
+    queue = types.SimpleNamespace(put=lines.append)
+    run = plan.Run(model1, 0, path, 1.0)
+    sessions = [dataclasses.replace(settings, session=name) for name in ("session A", "session B")]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        records = list(pool.map(lambda session: cluster._train(run, session, MODULES, None, queue), sessions))
+    assert len(trained) == 1, lines
+    assert [record["session"] for record in records] == trained * 2
+    assert json.loads(path.read_text())["session"] == trained[0]
+    retrain = dataclasses.replace(settings, session="session C", retrain=True)
+    assert cluster._train(run, retrain, MODULES, None, queue)["session"] == "session C" == trained[-1]
+    assert json.loads(path.read_text())["session"] == "session C"
 
 
 def test_pytest_path_gives_the_single_machine_verdicts(ray_cluster: Any, cifar_root: Path, small_ledger: Path,

@@ -2,9 +2,10 @@
 
 ``train_claims`` plans the runs the selected claims need (``claimbench.runs.plan``), probes each (model,
 recipe) on a worker of the run's device (cost estimate, precision choice), submits every run within budget as a
-task (``num_gpus=1`` on CUDA, ``num_cpus=1`` on the CPU), prints the lines the tasks push to a queue
-(one per finished epoch), and writes each result into the run store atomically; a failed run is stored
-as its one-line reason, which its claims then raise as an ``error``. Claim items read the stored runs.
+task (``num_gpus=1`` on CUDA, ``num_cpus=1`` on the CPU), and prints the lines the tasks push to a queue
+(one per finished epoch). Each task stores its run atomically under the run's lock, as one machine does, so
+that two sessions on one run store train it once; the driver stores a failed run as its one-line reason,
+which its claims then raise as an ``error``. Claim items read the stored runs.
 
 Data: every node reads the datasets from the session's data root, at the same path, rather than the
 driver shipping them through the object store. A GPU cluster already mounts its datasets (a shared
@@ -16,8 +17,8 @@ the wrong key.
 
 Checkpoints: ``<run>.ckpt`` beside the run's record in the run store, written by the worker after every
 epoch. On a real cluster the run store must be a shared filesystem, mounted at the same path on every
-node, so that a task that Ray retries on another node (``max_retries``) resumes from the last epoch; on
-node-local disks a retry on another node starts afresh, and one on the same node resumes.
+node, where the driver and the claims read what the workers stored, the run's lock is shared, and a task
+that Ray retries on another node (``max_retries``) resumes from the last epoch.
 
 Code: workers import claimbench and the ledger's model modules from the same paths as the driver
 (``PYTHONPATH`` in the tasks' runtime environment).
@@ -103,8 +104,10 @@ def _probe(claim: Any, settings: Settings, modules: Sequence[str]) -> precision.
 
 def _train(run: plan.Run, settings: Settings, modules: Sequence[str], probe: precision.Probe,
            queue: Any) -> dict[str, Any]:
-    """Train one run, resuming its checkpoint, after checking this node's data is the driver's; push one
-    line when it starts (with this worker's pid) and one per finished epoch."""
+    """Train and store one run, resuming its checkpoint, after checking this node's data is the driver's, holding
+    the run's lock as on one machine (``local.stored_or_trained``: a run another session stored meanwhile is
+    returned, not trained again); push one line when it starts (with this worker's pid) and one per finished
+    epoch."""
     _prepare(modules, settings)
     node = _node()
     resuming = ", resuming from its checkpoint" if run.path.with_suffix(".ckpt").exists() else ""
@@ -114,7 +117,7 @@ def _train(run: plan.Run, settings: Settings, modules: Sequence[str], probe: pre
         raise errors.MeasurementError(f"{run.claim.dataset} under {settings.data_root} on {node} differs from "
                                        f"the driver's (digests {sets.identity['train'][:12]}…)")
     on_node = dataclasses.replace(settings, progress=lambda line: queue.put(f"{line}  (seed {run.seed}, {node})"))
-    return local.train_run(run.claim, run.seed, on_node, run.path, probe)
+    return local.stored_or_trained(run.claim, run.seed, on_node, run.path, probe)
 
 
 # ----------------------------------------------------------------------------- on the driver
@@ -198,7 +201,7 @@ def _probe_all(wanted: Sequence[plan.Need], settings: Settings, modules: Sequenc
 
 def _train_all(todo: Sequence[plan.Run], probes: Mapping[plan.ProbeKey, precision.Probe], settings: Settings,
                modules: Sequence[str], options: dict[str, Any], queue: Any, say: Callable[[str], None]) -> None:
-    """Submit every run, store each result as it arrives (or its failure), printing the tasks' lines."""
+    """Submit every run and report each as its task stores it, or store its failure, printing the tasks' lines."""
     import ray
 
     remote = ray.remote(_train).options(**options)
@@ -206,7 +209,9 @@ def _train_all(todo: Sequence[plan.Run], probes: Mapping[plan.ProbeKey, precisio
                for run in todo}
 
     def stored(run: plan.Run, record: dict[str, Any]) -> None:
-        store.write(run.path, record, settings)
+        if record.get("session") != settings.session:
+            say(f"{run.path.name}: stored meanwhile by another session ({record.get('session')}), not trained again")
+            return
         say(f"{run.path.name}: stored ({train.duration(record['wall_seconds'])}, {record['precision']['chosen']})")
 
     def failed(run: plan.Run, error: BaseException) -> None:
@@ -237,7 +242,7 @@ def train_claims(claims: Sequence[Any], settings: Settings, modules: Sequence[st
             first = (str(error).strip().splitlines() or [type(error).__name__])[0]
             raise Unreachable(f"--claims-cluster: cannot connect to {settings.cluster}: {first}") from None
     on_workers = dataclasses.replace(settings, device=torch.device(settings.device).type, progress=None,
-                                     retrain=False, cluster=None)
+                                     cluster=None)
     queue = Queue(actor_options={"num_cpus": 0})
     try:
         options = _task_options(settings, pythonpath)

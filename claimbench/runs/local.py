@@ -24,7 +24,7 @@ from claimbench.ledger import Claim, Recipe
 from claimbench.runs import cost, splits, store
 from claimbench.runs.settings import Settings
 
-__all__ = ["SeedStatistic", "measure", "train_run", "weights_digest"]
+__all__ = ["SeedStatistic", "measure", "stored_or_trained", "train_run", "weights_digest"]
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,18 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
     }
 
 
+def stored_or_trained(claim: Claim, seed: int, settings: Settings, path: Path,
+                      found: precision.Probe | None = None) -> dict[str, Any]:
+    """The run of ``seed`` stored at ``path``, trained (``train_run``) and stored first when it is not there, under
+    the run's lock (``store.locked``): a worker or session that waited for it uses the run stored meanwhile."""
+    with store.locked(path):
+        record = store.read(path, settings)
+        if record is None:
+            record = train_run(claim, seed, settings, path, found)
+            store.write(path, record, settings)
+    return record
+
+
 def _trained_on(record: dict[str, Any], settings: Settings) -> str:
     """The device a stored run trained on, its autocast where it used one and how ``auto`` chose its precision:
     ``CPU ..., bfloat16 autocast (auto: measured)``."""
@@ -175,11 +187,7 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
         _check_budget(claim, recipe, missing, sets, settings)
     values, verified, devices, stored = [], True, [], []
     for seed, path in enumerate(paths):
-        with store.locked(path):
-            record = store.read(path, settings)
-            if record is None:
-                record = train_run(claim, seed, settings, path)
-                store.write(path, record, settings)
+        record = stored_or_trained(claim, seed, settings, path)
         history = History.from_dict(record["history"])
         values.append(metrics.value(claim.kind, claim.split, claim.statistic, history, batch_size=recipe.batch_size))
         verified = verified and record["verified_data"]

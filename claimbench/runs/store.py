@@ -9,8 +9,8 @@ another run's) is another run's, and one without that name (written by an older 
 this file's; both are set aside and trained again too. A corrupt record of a failure is set aside too. An
 interrupted run's checkpoint records how the run began (``checkpoint_note``), so that a later session resumes it
 as it began (``resumable``).
-Training a run and storing it are apart, so that a cluster's workers train and its driver stores; a run
-that failed there is stored as its reason, which its claims then raise.
+A cluster's worker trains and stores a run under its lock as one machine does (``locked``); a run that failed
+there is stored by the driver as its reason (``write_failure``), which its claims then raise.
 """
 
 from __future__ import annotations
