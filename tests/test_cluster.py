@@ -26,7 +26,7 @@ from small_runs import MODEL1_CLAIMS, REPO, claim
 from claimbench import errors, ledger
 from claimbench.results import NOT_SELECTED
 from claimbench.history import Epoch, History
-from claimbench.runs import cluster, local, plan, splits, store
+from claimbench.runs import cluster, cost, local, plan, splits, store
 from claimbench.runs.settings import Settings
 
 ray = pytest.importorskip("ray")
@@ -190,6 +190,96 @@ def test_two_sessions_tasks_on_one_run_train_it_once(cifar_root: Path, small_led
     retrain = dataclasses.replace(settings, session="session C", retrain=True)
     assert cluster._train(run, retrain, MODULES, None, queue)["session"] == "session C" == trained[-1]
     assert json.loads(path.read_text())["session"] == "session C"
+
+
+class LostQueue:
+    """The driver's progress queue after the node holding its actor died: every call raises Ray's error."""
+
+    actor = "the queue's actor"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def _died(self, *arguments: Any) -> Any:
+        self.calls += 1
+        raise ray.exceptions.ActorDiedError()
+
+    empty = get_nowait = put = _died
+
+
+def test_a_lost_progress_queue_is_one_warning_and_the_results_are_still_collected(
+        cifar_root: Path, small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The queue's node dies (Ray stands in: its tasks return what each would): one warning and no more progress
+    lines, and the session goes on collecting the tasks' results, a failed task being its run's stored failure."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    settings = settings_for(tmp_path, cifar_root, seeds=2, cluster="ray://head:10001")
+    monkeypatch.setattr(cost, "PROBES", {})
+    probe = cost.step_cost(model1.model, model1.recipe, splits.load(model1, model1.recipe, 0, settings).train,
+                           settings)
+    crashed = ray.exceptions.WorkerCrashedError()
+    outcomes = {"probe": probe, "seed 0": {"session": settings.session, "wall_seconds": 1.0,
+                                           "precision": {"chosen": "fp32"}}, "seed 1": crashed}
+
+    class Remote:
+        def options(self, **options: Any) -> Remote:
+            return self
+
+        def remote(self, first: Any, *arguments: Any) -> str:
+            return f"seed {first.seed}" if isinstance(first, plan.Run) else "probe"
+
+    def get(ref: str) -> Any:
+        if isinstance(outcomes[ref], BaseException):
+            raise outcomes[ref]
+        return outcomes[ref]
+
+    queue = LostQueue()
+    monkeypatch.setattr(ray, "is_initialized", lambda: True)
+    monkeypatch.setattr("ray.util.queue.Queue", lambda **options: queue)
+    monkeypatch.setattr(ray, "remote", lambda function: Remote())
+    monkeypatch.setattr(ray, "wait", lambda refs, num_returns, timeout: (refs[:num_returns], refs[num_returns:]))
+    monkeypatch.setattr(ray, "get", get)
+    monkeypatch.setattr(ray, "nodes", lambda: [{"Alive": True}])
+    monkeypatch.setattr(ray, "kill", lambda actor: None)
+    lines: list[str] = []
+    with pytest.warns(errors.ClaimbenchWarning) as caught:
+        cluster.train_claims([model1], dataclasses.replace(settings, progress=lines.append), MODULES)
+    lost = ("ray cluster: the progress queue is lost (ActorDiedError: The actor died unexpectedly before finishing "
+            "this task.): no more progress lines; the runs' results are still collected")
+    assert [str(warning.message) for warning in caught if "progress queue" in str(warning.message)] == [lost]
+    assert queue.calls == 1 and lines[0] == lost, lines
+    assert lines[1].startswith("ray cluster ray://head:10001: training 2 run(s) on 1 node(s), estimated "), lines
+    paths = {seed: store.path_for(model1, model1.recipe, seed, settings, data_identity(model1, settings))
+             for seed in (0, 1)}
+    assert lines[2:] == [f"{paths[0].name}: stored (1s, fp32)", f"{paths[1].name}: failed: WorkerCrashedError: "
+                         "The worker died unexpectedly while executing this task. Check python-core-worker-*.log "
+                         "files for more information."], lines
+    with pytest.raises(errors.MeasurementError, match=r"^WorkerCrashedError: The worker died unexpectedly"):
+        store.raise_failure(paths[1], settings)
+
+
+def data_identity(claim_: ledger.Claim, settings: Settings) -> dict[str, Any]:
+    return splits.load(claim_, claim_.recipe, 0, settings).identity
+
+
+def test_a_task_whose_progress_queue_is_lost_still_stores_its_run(cifar_root: Path, small_ledger: Path,
+                                                                   tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a worker, a progress line the lost queue cannot take is dropped; the run trains and is stored."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    settings = settings_for(tmp_path, cifar_root)
+    path = store.path_for(model1, model1.recipe, 0, settings, data_identity(model1, settings))
+
+    def one_epoch(claim_: ledger.Claim, seed: int, on_node: Settings, path_: Path, found: Any) -> dict[str, Any]:
+        on_node.progress("iot_ml_hw2.model1 epoch 1/1")
+        epoch = Epoch(epoch=1, lr=1e-3, seconds=1.0, train_loss=1.0, train_running_acc=50.0, val=None, test=None)
+        return {"history": History(epochs=[epoch]).to_dict(), "verified_data": False, "session": on_node.session}
+
+    monkeypatch.setattr(local, "train_run", one_epoch)
+    monkeypatch.setattr(cluster, "_prepare", lambda modules, on_node: None)
+    monkeypatch.setattr(cluster, "_node", lambda: "node")
+    queue = LostQueue()
+    assert cluster._train(plan.Run(model1, 0, path, 1.0), settings, MODULES, None, queue)["session"] == "one session"
+    assert queue.calls == 2 and store.read(path, settings) is not None
 
 
 def test_pytest_path_gives_the_single_machine_verdicts(ray_cluster: Any, cifar_root: Path, small_ledger: Path,

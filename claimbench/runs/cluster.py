@@ -1,11 +1,12 @@
-"""The Ray executor: a session's training runs fanned out over a Ray cluster, their records stored by the driver.
+"""The Ray executor: a session's training runs fanned out over a Ray cluster, each stored by the task that ran it.
 
 ``train_claims`` plans the runs the selected claims need (``claimbench.runs.plan``), probes each (model,
 recipe) on a worker of the run's device (cost estimate, precision choice), submits every run within budget as a
 task (``num_gpus=1`` on CUDA, ``num_cpus=1`` on the CPU), and prints the lines the tasks push to a queue
-(one per finished epoch). Each task stores its run atomically under the run's lock, as one machine does, so
-that two sessions on one run store train it once; the driver stores a failed run as its one-line reason,
-which its claims then raise as an ``error``. Claim items read the stored runs.
+(one per finished epoch) until that queue is lost with its node (one warning; the runs go on). Each task stores
+its run atomically under the run's lock, as one machine does, so that two sessions on one run store train it
+once; the driver stores a failed run as its one-line reason, which its claims then raise as an ``error``. Claim
+items read the stored runs.
 
 Data: every node reads the datasets from the session's data root, at the same path, rather than the
 driver shipping them through the object store. A GPU cluster already mounts its datasets (a shared
@@ -26,12 +27,14 @@ Code: workers import claimbench and the ledger's model modules from the same pat
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
 import logging
 import os
 import re
 import socket
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -95,6 +98,14 @@ def _node() -> str:
     return ray.util.get_node_ip_address()
 
 
+def _push(queue: Any, line: str) -> None:
+    """Push a progress line to the driver; a lost queue (its actor died with its node) loses the line, not the run."""
+    import ray
+
+    with contextlib.suppress(ray.exceptions.RayActorError):
+        queue.put(line)
+
+
 def _probe(claim: Any, settings: Settings, modules: Sequence[str]) -> precision.Probe:
     """Time the claim's model where its runs train: cost and precision (``cost.step_cost``)."""
     _prepare(modules, settings)
@@ -111,12 +122,12 @@ def _train(run: plan.Run, settings: Settings, modules: Sequence[str], probe: pre
     _prepare(modules, settings)
     node = _node()
     resuming = ", resuming from its checkpoint" if run.path.with_suffix(".ckpt").exists() else ""
-    queue.put(f"{run.path.name}: training on {node} (pid {os.getpid()}){resuming}")
+    _push(queue, f"{run.path.name}: training on {node} (pid {os.getpid()}){resuming}")
     sets = splits.load(run.claim, run.claim.recipe, 0, settings)
     if store.path_for(run.claim, run.claim.recipe, run.seed, settings, sets.identity) != run.path:
         raise errors.MeasurementError(f"{run.claim.dataset} under {settings.data_root} on {node} differs from "
                                        f"the driver's (digests {sets.identity['train'][:12]}…)")
-    on_node = dataclasses.replace(settings, progress=lambda line: queue.put(f"{line}  (seed {run.seed}, {node})"))
+    on_node = dataclasses.replace(settings, progress=lambda line: _push(queue, f"{line}  (seed {run.seed}, {node})"))
     return local.stored_or_trained(run.claim, run.seed, on_node, run.path, probe)
 
 
@@ -154,14 +165,39 @@ def _task_options(settings: Settings, pythonpath: Sequence[str]) -> dict[str, An
             "runtime_env": {"env_vars": {"PYTHONPATH": os.pathsep.join(paths)}}}
 
 
-def _collect(pending: dict[Any, Any], queue: Any, say: Callable[[str], None],
-             on_done: Callable[[Any, Any], None], on_error: Callable[[Any, BaseException], None]) -> None:
+@dataclasses.dataclass
+class _Lines:
+    """The queue the tasks push their progress lines to, and where the driver prints them; ``lost`` once the
+    queue's actor died (with the node that held it)."""
+
+    queue: Any
+    say: Callable[[str], None]
+    lost: bool = False
+
+    def drain(self) -> None:
+        """Print the lines queued so far. A lost queue is one warning and no more lines: the tasks' results are
+        still collected."""
+        import ray
+
+        try:
+            while not self.lost and not self.queue.empty():
+                self.say(self.queue.get_nowait())
+        except ray.exceptions.RayActorError as error:
+            self.lost = True
+            message = (f"ray cluster: the progress queue is lost ({errors.described(error)}): no more progress "
+                       "lines; the runs' results are still collected")
+            warnings.warn(message, errors.ClaimbenchWarning, stacklevel=2)
+            self.say(message)
+
+
+def _collect(pending: dict[Any, Any], lines: _Lines, on_done: Callable[[Any, Any], None],
+             on_error: Callable[[Any, BaseException], None]) -> None:
     """Wait for every task, printing the queued lines as they come; hand each result or error on."""
     import ray
 
     while pending:
         done, _ = ray.wait(list(pending), num_returns=1, timeout=_WAIT_SECONDS)
-        _drain(queue, say)
+        lines.drain()
         for ref in done:
             key = pending.pop(ref)
             try:
@@ -170,16 +206,11 @@ def _collect(pending: dict[Any, Any], queue: Any, say: Callable[[str], None],
                 on_error(key, error)
             else:
                 on_done(key, result)
-    _drain(queue, say)
-
-
-def _drain(queue: Any, say: Callable[[str], None]) -> None:
-    while not queue.empty():
-        say(queue.get_nowait())
+    lines.drain()
 
 
 def _probe_all(wanted: Sequence[plan.Need], settings: Settings, modules: Sequence[str], options: dict[str, Any],
-               queue: Any, say: Callable[[str], None]) -> dict[plan.ProbeKey, precision.Probe]:
+               lines: _Lines) -> dict[plan.ProbeKey, precision.Probe]:
     """Probe each (model, recipe) on a worker, in parallel; a failed probe fails its claims' runs."""
     import ray
 
@@ -193,20 +224,21 @@ def _probe_all(wanted: Sequence[plan.Need], settings: Settings, modules: Sequenc
             if need.probe_key == key:
                 for _, path in need.missing:
                     store.write_failure(path, reason, settings)
-        say(f"{key[0]}: {reason}")
+        lines.say(f"{key[0]}: {reason}")
 
-    _collect(pending, queue, say, probes.__setitem__, failed)
+    _collect(pending, lines, probes.__setitem__, failed)
     return probes
 
 
 def _train_all(todo: Sequence[plan.Run], probes: Mapping[plan.ProbeKey, precision.Probe], settings: Settings,
-               modules: Sequence[str], options: dict[str, Any], queue: Any, say: Callable[[str], None]) -> None:
+               modules: Sequence[str], options: dict[str, Any], lines: _Lines) -> None:
     """Submit every run and report each as its task stores it, or store its failure, printing the tasks' lines."""
     import ray
 
     remote = ray.remote(_train).options(**options)
-    pending = {remote.remote(run, settings, modules, probes[run.claim.model, run.claim.recipe], queue): run
+    pending = {remote.remote(run, settings, modules, probes[run.claim.model, run.claim.recipe], lines.queue): run
                for run in todo}
+    say = lines.say
 
     def stored(run: plan.Run, record: dict[str, Any]) -> None:
         if record.get("session") != settings.session:
@@ -219,7 +251,7 @@ def _train_all(todo: Sequence[plan.Run], probes: Mapping[plan.ProbeKey, precisio
         store.write_failure(run.path, reason, settings)
         say(f"{run.path.name}: failed: {reason}")
 
-    _collect(pending, queue, say, stored, failed)
+    _collect(pending, lines, stored, failed)
 
 
 def train_claims(claims: Sequence[Any], settings: Settings, modules: Sequence[str], *,
@@ -243,10 +275,10 @@ def train_claims(claims: Sequence[Any], settings: Settings, modules: Sequence[st
             raise Unreachable(f"--claims-cluster: cannot connect to {settings.cluster}: {first}") from None
     on_workers = dataclasses.replace(settings, device=torch.device(settings.device).type, progress=None,
                                      cluster=None)
-    queue = Queue(actor_options={"num_cpus": 0})
+    lines = _Lines(Queue(actor_options={"num_cpus": 0}), say)
     try:
         options = _task_options(settings, pythonpath)
-        probes = _probe_all(wanted, on_workers, modules, options, queue, say)
+        probes = _probe_all(wanted, on_workers, modules, options, lines)
         for (model, recipe), probe in probes.items():
             cost.PROBES[cost.probe_key(model, recipe, settings)] = probe
         todo = plan.within_budget(wanted, probes, settings)
@@ -256,8 +288,8 @@ def train_claims(claims: Sequence[Any], settings: Settings, modules: Sequence[st
         nodes = sum(node["Alive"] for node in ray.nodes())
         say(f"ray cluster {settings.cluster}: training {len(todo)} run(s) on {nodes} node(s), estimated "
             f"{train.duration(sum(run.estimate_seconds for run in todo))} of work")
-        _train_all(todo, probes, on_workers, modules, options, queue, say)
+        _train_all(todo, probes, on_workers, modules, options, lines)
     finally:
-        ray.kill(queue.actor)
+        ray.kill(lines.queue.actor)
         if connected_here:
             ray.shutdown()
