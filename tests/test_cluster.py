@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import torch
-from small_runs import MODEL1_CLAIMS, REPO, claim
+from small_runs import EPOCHS, MODEL1_CLAIMS, REPO, claim
 
 from claimbench import errors, ledger
 from claimbench.results import NOT_SELECTED
@@ -142,6 +142,21 @@ def test_killed_worker_resumes_from_its_checkpoint(ray_cluster: Any, cifar_root:
     uninterrupted = json.loads(serial.results[0].read_text())
     assert record["weights_sha256"] == uninterrupted["weights_sha256"]
     assert without_seconds(record["history"]) == without_seconds(uninterrupted["history"])
+
+
+def test_a_retrain_on_the_cluster_replaces_an_earlier_sessions_run(ray_cluster: Any, cifar_root: Path,
+                                                                   small_ledger: Path, tmp_path: Path) -> None:
+    """The task reads the run under its lock before training: under ``--claims-retrain`` the run an earlier session
+    stored is not this session's, and the task trains it again."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    settings = settings_for(tmp_path, cifar_root, cluster=ray_cluster.address, retrain=True)
+    path = store.path_for(model1, model1.recipe, 0, settings, data_identity(model1, settings))
+    epoch = Epoch(epoch=1, lr=1e-3, seconds=1.0, train_loss=1.0, train_running_acc=50.0, val=None, test=None)
+    store.write(path, {"history": History(epochs=[epoch]).to_dict(), "verified_data": False},
+                dataclasses.replace(settings, session="an earlier session"))
+    cluster.train_claims([model1], settings, MODULES, pythonpath=[str(REPO)])
+    record = json.loads(path.read_text())
+    assert record["session"] == "one session" and len(record["history"]["epochs"]) == EPOCHS
 
 
 def test_a_failed_run_is_its_claims_error(ray_cluster: Any, cifar_root: Path, small_ledger: Path,
