@@ -397,7 +397,8 @@ def _claim(slug: str, file: str, raw: dict[str, Any], model: Any, recipes: dict[
 
 def files(path: Path) -> list[Path]:
     """The ledger's files: a folder's ``*.toml``, or the one file. ``LedgerError`` names a path that is neither, and
-    each file in the folder that ends in .toml, in any case, but would not be read (in a subfolder, or ``x.TOML``)."""
+    each file in the folder that ends in .toml, in any case, but would not be read (in a subfolder, or ``x.TOML``);
+    not one in a hidden folder (``.ipynb_checkpoints``), which pytest does not look into either."""
     if not path.is_dir() and not path.is_file():
         what = "not a regular file or a folder" if path.exists() else "no such file or directory"
         raise LedgerError([f"{path}: (file): (path): {what}"])
@@ -407,7 +408,8 @@ def files(path: Path) -> list[Path]:
         f"ledger files must lie directly in {path} (a subfolder is not read): move it up" if file.parent != path else
         f"ledger files end in .toml, in lower case ({file.name} is not read): rename it to {file.stem}.toml")
         + ", or rename it so it does not end in .toml" for file in sorted(path.rglob("*"))
-        if file.suffix.lower() == ".toml" and (file.parent != path or file.suffix != ".toml") and file.is_file()]
+        if file.suffix.lower() == ".toml" and (file.parent != path or file.suffix != ".toml") and file.is_file()
+        and not any(part.startswith(".") for part in file.relative_to(path).parts[:-1])]
     if unread:
         raise LedgerError(unread)
     return sorted(path.glob("*.toml"))

@@ -535,6 +535,15 @@ def test_a_ledger_file_no_run_would_read_is_refused_by_name(tmp_path: Path, name
                                 "it does not end in .toml")
 
 
+def test_a_ledger_copy_in_a_hidden_folder_is_left_alone(tmp_path: Path) -> None:
+    """An editor's copy in a hidden folder (Jupyter's ``.ipynb_checkpoints/x-checkpoint.toml``) is no ledger file:
+    pytest does not look into such a folder either."""
+    folder = write_ledger(tmp_path / "claims", GOOD_CLAIM)
+    (folder / ".ipynb_checkpoints").mkdir()
+    (folder / ".ipynb_checkpoints" / "tiny-checkpoint.toml").write_text(HEADER + GOOD_CLAIM, encoding="utf-8")
+    assert ledger.files(folder) == [folder / "tiny.toml"]
+
+
 def test_the_shipped_json_schema_is_current() -> None:
     """``reference/ledger.schema.json`` is ``schema.json_schema()``; CLAIMBENCH_REGENERATE=1 rewrites it."""
     path = REFERENCE / "ledger.schema.json"
