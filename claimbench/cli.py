@@ -379,14 +379,16 @@ def _init(arguments: argparse.Namespace) -> int:
                          f"{target} by hand (its keys, described: `claimbench schema`, which ships with claimbench; "
                          "the format in full: reference/README.md of claimbench's source), or init from the file "
                          "that prints them")
-    taken = {name: _taken(Path(name), arguments.report) for name in (REPORT, OWN_REPORT)}
+    configured = existing[2].get("claims_report", "").strip() if existing else ""
+    keep = bool(configured) and _taken(existing[0].parent / configured, arguments.report) is None  # free, or ours
+    taken = {} if keep else {name: _taken(Path(name), arguments.report) for name in (REPORT, OWN_REPORT)}
     verdicts = next((name for name, why in taken.items() if why is None), None)
-    if verdicts is None:
+    if verdicts is None and not keep:
         raise SystemExit(f"claimbench init: neither {REPORT} nor {OWN_REPORT} can take the verdict report: "
                          f"{'; '.join(filter(None, taken.values()))}; move one of them away, then run claimbench "
                          "init again")
     atomic.write_text(target, drafted_text)
-    settings = {"claims_dir": arguments.claims_dir.as_posix(), "claims_report": verdicts,
+    settings = {"claims_dir": arguments.claims_dir.as_posix(), **({"claims_report": verdicts} if verdicts else {}),
                 "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}
     if existing is None:
         atomic.write_text("pytest.ini", "[pytest]\n" + "".join(f"{key} = {value}\n" for key, value in settings.items()))
@@ -410,7 +412,7 @@ def _init(arguments: argparse.Namespace) -> int:
                 f"{key} = {json.dumps(value) if toml else ' '.join(value) if isinstance(value, list) else value}\n"
                 for key, value in lacking.items()))
     print(f"wrote {target}: fill in its TODOs, then run `pytest` (or `claimbench check`)")
-    if verdicts != REPORT:
+    if verdicts not in (None, REPORT):
         print(f"the verdict report goes to {verdicts}: {taken[REPORT]}")
     print(f"for the verdicts and badges in {arguments.report}: put a {README_START} line and a {README_END} line in "
           f"it, and set in {where}:\n{readme_line}\n")

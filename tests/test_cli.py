@@ -318,6 +318,10 @@ def test_init_sends_the_verdicts_to_no_file_of_the_authors(tmp_path: Path, monke
                                          "is not a file; move one of them away"):
         cli.main(["init", "REPORT.md", "--slug", "last", "--claims-dir", "last"])
     assert not (tmp_path / "last").exists() and (tmp_path / "REPORT.md").read_text(encoding="utf-8") == readme
+    (tmp_path / "tox.ini").write_text("[pytest]\nclaims_report = out/VERDICTS.md\n", encoding="utf-8")
+    assert cli.main(["init", "--slug", "kept", "--claims-dir", "kept"]) == 0, "a configured report that may be written"
+    said = capsys.readouterr().out
+    assert "claims_report" not in said and "the verdict report goes to" not in said, said
 
 
 def test_init_of_a_report_in_a_subfolder_names_it_where_a_run_finds_it(
