@@ -440,7 +440,7 @@ def _ledger_of(report: Path, claims_dir: Path, project: Path) -> Path | None:
     one of the folders a run looks in (the ledger's, the one above it, the project's)."""
     for path in sorted(claims_dir.glob("*.toml")):
         try:
-            meta = tomllib.loads(path.read_text(encoding="utf-8")).get("report")
+            meta = tomllib.loads(path.read_text(encoding="utf-8-sig")).get("report")
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
         source = meta.get("source") if isinstance(meta, dict) else None

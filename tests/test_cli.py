@@ -259,6 +259,11 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     with pytest.raises(SystemExit, match=r"claims/my_cnns.toml already holds the claims of README.md: edit it"):
         cli.main(["init", "--slug", "again"])
     assert not (project / "claims" / "again.toml").exists()
+    ledger_file = project / "claims" / "my_cnns.toml"
+    # an editor's byte order mark: still that ledger, as the loader reads it
+    ledger_file.write_bytes(b"\xef\xbb\xbf" + ledger_file.read_bytes())
+    with pytest.raises(SystemExit, match=r"claims/my_cnns.toml already holds the claims of README.md: edit it"):
+        cli.main(["init", "--slug", "again"])
 
 
 def test_init_from_report_md_sends_the_verdicts_to_claims_md(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
