@@ -31,13 +31,13 @@ def not_a_verdict_report(path: Path) -> str | None:
     if not os.path.isfile(path):
         return None
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a byte order mark read away, as the ledger's is
     except UnicodeDecodeError:
         why = "it is no UTF-8 text"
     except OSError as error:
         why = f"it cannot be read to tell: {error.strerror or error}"
     else:
-        if not text.strip() or text.partition("\n")[0].rstrip("\r") == VERDICTS_TITLE:  # CRLF: a Windows checkout
+        if not text.strip() or text.partition("\n")[0] == VERDICTS_TITLE:  # read_text turned a CRLF into "\n"
             return None
         why = f"its first line is not {VERDICTS_TITLE!r}"
     return f"{path} is not claimbench's verdict report ({why})"

@@ -345,9 +345,12 @@ def test_a_file_is_known_as_a_verdict_report_by_its_first_line(tmp_path: Path, m
     assert path.read_text(encoding="utf-8").startswith(f"{readme_markers.VERDICTS_TITLE}\n") and foreign(path) is None
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))  # a Windows checkout's line ends
     assert foreign(path) is None
-    assert foreign(Path(__file__).resolve().parents[1] / "REPORT.md") is None, "this repository's committed report"
-    path.write_text(" \n\n", encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # an editor's byte order mark
     assert foreign(path) is None
+    assert foreign(Path(__file__).resolve().parents[1] / "REPORT.md") is None, "this repository's committed report"
+    for blank in (b" \n\n", b"\xef\xbb\xbf"):
+        path.write_bytes(blank)
+        assert foreign(path) is None
     for text in ("# My technical report\n\n# claimbench verdicts\n", "## claimbench verdicts\n"):
         path.write_text(text, encoding="utf-8")
         assert foreign(path) == (f"{path} is not claimbench's verdict report (its first line is not '# claimbench "
