@@ -104,8 +104,9 @@ def path_setting(config: pytest.Config, name: str) -> Path | None:
     return base / Path(os.path.expandvars(value)).expanduser()  # as pytest reads its cache_dir
 
 
-def option_problems(config: pytest.Config) -> list[str]:
-    """What is wrong with the session's claimbench options, each as ``--option: problem``."""
+def option_problems(config: pytest.Config, writes_report: bool = True) -> list[str]:
+    """What is wrong with the session's claimbench options, each as ``--option: problem``; a session that cannot
+    write the verdict report (``writes_report`` false) is not refused for the file that report would replace."""
     problems = _typed_problems(config)
     if problems:  # the values below cannot be read
         return problems + _path_problems(config)
@@ -121,7 +122,8 @@ def option_problems(config: pytest.Config) -> list[str]:
         problems.append(f"--claims-train-precision: must be auto, fp32 or bf16, got {precision!r}")
     if setting(config, "claims_cluster"):
         problems.extend(_cluster_problems(config))
-    return problems + _path_problems(config) + _overwrite_problems(config) + _data_root_problems(config)
+    overwrite = _overwrite_problems(config) if writes_report else []
+    return problems + _path_problems(config) + overwrite + _data_root_problems(config)
 
 
 def _whole(value: object) -> bool:

@@ -73,7 +73,7 @@ def pytest_configure(config: pytest.Config) -> None:
     taken = None if hasattr(config, "workerinput") else options.taken_for_a_path(config)
     if taken:
         raise pytest.UsageError(taken)
-    problems = options.option_problems(config)
+    problems = options.option_problems(config, writes_report=_writes_report(config, ledger_path))
     if not ledger_path.exists():
         problems.insert(0, f"--claims-dir: {ledger_path}: no such file or folder")
     if problems:
@@ -268,6 +268,18 @@ def _paths_given(config: pytest.Config) -> bool:
     if config.args_source == pytest.Config.ArgsSource.INVOCATION_DIR:
         return config.invocation_params.dir != config.rootpath
     return config.args_source == pytest.Config.ArgsSource.ARGS
+
+
+def _writes_report(config: pytest.Config, ledger: Path) -> bool:
+    """Whether the session may measure the ledger's claims, and so write the verdict report: not a collection only,
+    nor a run whose named paths (``_paths_given``) neither hold the ledger nor lie in it."""
+    if config.option.collectonly:
+        return False
+    if not _paths_given(config):
+        return True
+    named = [(config.invocation_params.dir / arg.partition("::")[0]).resolve() for arg in config.args]
+    ledger = ledger.resolve()
+    return any(ledger.is_relative_to(path) or path.is_relative_to(ledger) for path in named)
 
 
 @pytest.hookimpl(tryfirst=True)

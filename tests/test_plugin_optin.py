@@ -664,6 +664,21 @@ def test_a_verdict_report_over_a_file_of_the_authors_is_refused_and_its_own_repl
         assert (author.path / "REPORT.md").read_text(encoding="utf-8").startswith("# claimbench verdicts\n\n**")
 
 
+def test_a_file_of_the_authors_at_the_report_path_stops_no_session_that_writes_no_report(
+        author: pytest.Pytester) -> None:
+    """Only a session that may write the verdict report is refused for the file it would replace: a collection only,
+    or a run of tests outside the ledger, writes none, and runs as it did before the refusal existed."""
+    author.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\nclaims_report = REPORT.md\n")
+    own = "# My technical report\n\nHand written.\n"
+    (author.path / "REPORT.md").write_text(own, encoding="utf-8")
+    (author.path / "tests").mkdir()
+    (author.path / "tests" / "test_a.py").write_text("def test_a():\n    pass\n", encoding="utf-8")
+    author.runpytest_subprocess("tests/test_a.py").assert_outcomes(passed=1)
+    assert author.runpytest_subprocess("--collect-only", "-q").ret == pytest.ExitCode.OK
+    assert author.runpytest_subprocess("claims").ret == pytest.ExitCode.USAGE_ERROR  # it measures the claims
+    assert (author.path / "REPORT.md").read_text(encoding="utf-8") == own and not (author.path / "out").exists()
+
+
 def test_a_claims_option_whose_value_hid_the_ini_file_is_a_usage_error(author: pytest.Pytester) -> None:
     """``--claims-data-root /data`` sends pytest looking for its ini file from /data: no ledger, so say why
     rather than run nothing."""
