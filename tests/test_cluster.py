@@ -370,6 +370,10 @@ def test_a_gcs_address_where_nothing_listens_is_one_line_not_a_hang(cifar_root: 
     with pytest.raises(cluster.Unreachable, match=rf"^--claims-cluster: cannot connect to head:6379: no answer "
                                                    rf"within {cluster.CONNECT_SECONDS} s \(is `ray start --head`"):
         cluster.train_claims([claim(MODEL1_CLAIMS[1], small_ledger)], elsewhere, MODULES)
+    for port in ("0", "65536", "99999999999999999999"):  # socket would raise OverflowError, or wrap the number round
+        mistyped = dataclasses.replace(settings, cluster=f"head:{port}")
+        with pytest.raises(cluster.Unreachable, match=rf"^--claims-cluster: head:{port}: port {port} is no TCP port"):
+            cluster.train_claims([claim(MODEL1_CLAIMS[1], small_ledger)], mistyped, MODULES)
 
 
 def test_cluster_option_errors_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:

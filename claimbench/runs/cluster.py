@@ -140,6 +140,8 @@ def _answers(cluster: str) -> None:
     found = _GCS.fullmatch(cluster)
     if found is None:
         return
+    if not 0 < int(found["port"]) < 2**16:
+        raise Unreachable(f"--claims-cluster: {cluster}: port {found['port']} is no TCP port (1 to 65535)")
     try:
         socket.create_connection((found["host"], int(found["port"])), timeout=CONNECT_SECONDS).close()
     except OSError as error:
