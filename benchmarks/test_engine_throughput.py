@@ -120,6 +120,7 @@ def test_engine_against_a_conventional_loop(benchmark, model_name: str, batch_si
     })
 
 
+@pytest.mark.benchmark(group="matmul")  # fp32 and bf16 side by side, with pytest-benchmark's ratio between them
 @pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16], ids=["fp32", "bf16"])
 def test_matmul_flops(benchmark, dtype: torch.dtype) -> None:
     """A square matmul's FLOP/s in each precision: what the engine's FLOP/s is read against."""
