@@ -34,6 +34,7 @@ from typing import Any
 import torch
 import torch.nn as nn
 import torchinfo
+from torch.nn.attention import SDPBackend, sdpa_kernel
 from torch.nn.parameter import UninitializedParameter, is_lazy
 from torch.utils.flop_counter import FlopCounterMode
 from torchinfo.layer_info import LayerInfo
@@ -254,6 +255,26 @@ def _eval_mode(model: nn.Module) -> Iterator[None]:
             module.training = training
 
 
+@contextmanager
+def _counted_kernels() -> Iterator[None]:
+    """The forward's attention and recurrent layers run as the matmuls the meta device runs, for the block.
+
+    On real CPU tensors (a model whose forward needs data) PyTorch takes fused kernels FlopCounterMode has no formula
+    for, and torchinfo does not see: ``nn.MultiheadAttention``'s and ``nn.TransformerEncoderLayer``'s fast path,
+    ``scaled_dot_product_attention``'s flash kernel and oneDNN's LSTM. They are turned off (the math attention
+    backend), so that both devices count the same; the previous settings are restored after.
+    """
+    onednn = torch.backends.mkldnn
+    fastpath = torch.backends.mha.get_fastpath_enabled()
+    torch.backends.mha.set_fastpath_enabled(False)
+    try:
+        with (sdpa_kernel(SDPBackend.MATH),
+              onednn.flags(enabled=False, deterministic=onednn.deterministic, allow_tf32=onednn.allow_tf32)):
+            yield
+    finally:
+        torch.backends.mha.set_fastpath_enabled(fastpath)
+
+
 def _is_leaf(module: nn.Module) -> bool:
     return next(module.children(), None) is None
 
@@ -333,7 +354,7 @@ def _torchinfo_leaf_terms(info: LayerInfo) -> MacTerms:
 def layer_table(model: nn.Module, input_size: Shape) -> LayerTable:
     """Trace one batch-1 forward of ``(C, H, W)`` input with both counters; a row per module path."""
     x = torch.rand((1, *input_size), device=_device_of(model))  # an image in [0, 1), as torchinfo's input
-    with _eval_mode(model):
+    with _eval_mode(model), _counted_kernels():
         calls = _run_flop_counter(model, x)
         infos = _torchinfo_summary(model, input_size).summary_list
     torchinfo_terms: dict[nn.Module, list[MacTerms]] = defaultdict(list)

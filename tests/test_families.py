@@ -83,6 +83,26 @@ class ReadsItsData(nn.Module):
         return self.inner(x)
 
 
+class _Sequence(nn.Module):
+    """Self-attention, scaled dot-product attention and an LSTM over a (5, 16) sequence, and a linear head: layers
+    PyTorch runs as fused kernels on real CPU tensors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mha = nn.MultiheadAttention(16, 2, batch_first=True)
+        self.rnn = nn.LSTM(16, 16, batch_first=True)
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y, _ = self.mha(x, x, x)
+        y = nn.functional.scaled_dot_product_attention(y, y, y)
+        return self.fc(self.rnn(y)[0].mean(1))
+
+
+def reads_sequence() -> nn.Module:
+    return ReadsItsData(_Sequence())
+
+
 def reads_lenet() -> nn.Module:
     return ReadsItsData(registry.get_model("core_collapse.lenet"))
 
@@ -165,6 +185,16 @@ def test_a_forward_that_reads_its_data_is_measured_on_the_cpu_as_on_the_meta_dev
                                        benchmark=None)
         assert (on_cpu.measured, on_cpu.counters, on_cpu.device) == (on_meta.measured, on_meta.counters, "cpu")
         assert on_meta.device == "meta"
+
+
+def test_attention_and_an_lstm_on_the_cpu_count_their_matmuls_as_on_the_meta_device() -> None:
+    """On real tensors the fused CPU kernels (MHA fast path, flash attention, oneDNN LSTM) have no FLOP formula and
+    counted 0: both counters agreed on the head's 48."""
+    measured = families.macs(claim("macs", model="test_families:reads_sequence", input=(5, 16)))
+    attention = 5 * 16 * 48 + 2 * (2 * 5 * 5 * 8) + 5 * 16 * 16  # in-projection, two heads' QK and AV, out-projection
+    sdpa, lstm, head = 2 * 5 * 5 * 16, 5 * (16 * 64 + 16 * 64), 16 * 3
+    assert (measured.device, measured.measured) == ("cpu", attention + sdpa + lstm + head)
+    assert torch.backends.mha.get_fastpath_enabled() and torch.backends.mkldnn.enabled, "settings not restored"
 
 
 def test_a_model_too_large_for_the_cpu_says_its_forward_depends_on_data(monkeypatch: pytest.MonkeyPatch) -> None:
