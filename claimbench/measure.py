@@ -3,13 +3,15 @@
 MACs come from two independent counters run on the model's own device (the meta device for claims):
 
 - ``FlopCounterMode``: PyTorch's dispatch-level counter, FLOPs / 2 = pure multiply-accumulates of
-  every conv, linear and matmul, functional ones included (attention). Biases, BatchNorm,
-  activations and pooling count 0. Per layer: the counter's total read before and after the
-  layer's forward. The bias and other-parameter terms of the ``torchinfo`` convention come from
-  forward hooks on the leaf layers.
+  every conv, linear and matmul, functional ones included (attention), with formulas of ours for the
+  products it has none for (``COUNTED``: matrix-vector, dot, ``nn.Bilinear``). Biases, BatchNorm,
+  activations and pooling count 0. A matrix product no formula counts (``UNCOUNTED``) makes the MACs
+  of every layer that ran it an error rather than a 0. Per layer: the counter's total read before and
+  after the layer's forward. The bias and other-parameter terms of the ``torchinfo`` convention come
+  from forward hooks on the leaf layers.
 - ``torchinfo`` 1.8.0's per-leaf Mult-Adds, read from ``ModelStatistics.summary_list`` and split
-  into the same terms. Two corrections: a conv's or linear's bias term (one add per bias element
-  per output position) is moved out of the pure term, and a Linear on a 3-D or higher input is
+  into the same terms. Two corrections: a conv's, linear's or bilinear's bias term (one add per bias
+  element per output position) is moved out of the pure term, and a Linear on a 3-D or higher input is
   scaled from the batch to all leading positions (1.8.0 multiplies by the batch only). torchinfo
   counts leaf layers only, so functional matmuls (attention) stay missing and the counters then
   disagree, which the verdict reports instead of choosing one.
@@ -43,6 +45,7 @@ from torchinfo.model_statistics import ModelStatistics
 from claimbench import errors
 
 __all__ = [
+    "COUNTED",
     "FLOP_COUNTER",
     "LAYOUTS",
     "MAC_CONVENTIONS",
@@ -50,6 +53,7 @@ __all__ = [
     "SIZES",
     "TORCHINFO",
     "TORCHINFO_SIZES",
+    "UNCOUNTED",
     "TorchinfoSize",
     "LayerRow",
     "LayerTable",
@@ -151,6 +155,52 @@ def _mac_convention(count: str | None) -> Callable[[MacTerms], int]:
     return MAC_CONVENTIONS[count]
 
 
+def _mv_flops(matrix: Shape, vector: Shape, *args: Any, **kwargs: Any) -> int:
+    return 2 * prod(matrix)
+
+
+def _addmv_flops(added: Shape, matrix: Shape, vector: Shape, *args: Any, **kwargs: Any) -> int:
+    return 2 * prod(matrix)
+
+
+def _dot_flops(left: Shape, right: Shape, *args: Any, **kwargs: Any) -> int:
+    return 2 * prod(left)
+
+
+def _trilinear_flops(first: Shape, second: Shape, third: Shape, expand1: list[int], expand2: list[int],
+                     expand3: list[int], *args: Any, **kwargs: Any) -> int:
+    """``nn.Bilinear``'s product: one MAC per point of the three inputs' broadcast index space (``out × in1 × in2``
+    per sample, the weight's size, as torchinfo counts it); each input is unsqueezed at its ``expand`` dims."""
+    def unsqueezed(shape: Shape, expand: list[int]) -> list[int]:
+        dims = list(shape)
+        for dim in sorted(expand):
+            dims.insert(dim, 1)
+        return dims
+
+    return 2 * prod(map(max, zip(unsqueezed(first, expand1), unsqueezed(second, expand2),
+                                 unsqueezed(third, expand3))))
+
+
+_aten = torch.ops.aten
+COUNTED: dict[Any, Callable[..., int]] = {
+    _aten.mv: _mv_flops, _aten.addmv: _addmv_flops, _aten.addmv_: _addmv_flops, _aten.dot: _dot_flops,
+    _aten.vdot: _dot_flops, _aten._trilinear: _trilinear_flops,
+}
+"""FLOP formulas of ours for products FlopCounterMode 2.x has none for (a 1-D operand: ``h @ query``, ``dot``;
+``nn.Bilinear``), by op."""
+UNCOUNTED = tuple(getattr(_aten, name) for name in (
+    "_native_multi_head_attention", "_transformer_encoder_layer_fwd", "_scaled_dot_product_flash_attention_for_cpu",
+    "_scaled_dot_product_fused_attention_overrideable", "_scaled_dot_product_attention_math_for_mps",
+    "_flash_attention_forward_no_dropout_inplace", "mkldnn_rnn_layer", "_thnn_fused_lstm_cell", "_cudnn_rnn",
+    "miopen_rnn", "quantized_lstm", "quantized_gru", "addmm_", "baddbmm_", "addbmm", "addbmm_", "_addmm_activation",
+    "_int_mm", "_grouped_mm", "_scaled_grouped_mm", "_scaled_mm_v2", "_weight_int4pack_mm",
+    "_weight_int4pack_mm_for_cpu", "_weight_int8pack_mm", "_dyn_quant_matmul_4bit", "_cslt_sparse_mm",
+    "_sparse_semi_structured_mm", "_sparse_semi_structured_addmm", "_sparse_semi_structured_linear", "_foreach_mm",
+) if hasattr(_aten, name))
+"""Fused or in-place matrix products neither FlopCounterMode nor we have a formula for: a layer that runs one has
+no MAC count (an error naming the op), never a count that leaves it out."""
+
+
 # ----------------------------------------------------------------------------- shapes
 
 
@@ -187,6 +237,8 @@ class LayerRow:
     module: nn.Module
     macs: dict[str, MacTerms]
     output_shapes: dict[str, tuple[Shape, ...]]
+    uncounted: tuple[str, ...] = ()
+    """The ``UNCOUNTED`` ops the layer's calls ran: its MACs are unknown."""
 
     def measure(self, quantity: str, *, count: str | None = None, layout: str | None = None) -> Measurement:
         """The row's ``params`` (by ``count``), ``macs`` (by ``count``) or ``output_shape`` (in ``layout``).
@@ -199,6 +251,11 @@ class LayerRow:
             return Measurement(params(self.module, count))
         if quantity == "macs":
             convention = _mac_convention(count)
+            if self.uncounted:
+                where = f"layer {self.path!r}" if self.path else "the forward"
+                raise errors.MeasurementError(
+                    f"{where} runs {', '.join(self.uncounted)}, a matrix product FlopCounterMode has no formula "
+                    "for: its multiply-accumulates would count 0")
             counters = {name: convention(terms) for name, terms in self.macs.items()}
             return Measurement(counters[FLOP_COUNTER], counters)
         if quantity == "output_shape":
@@ -236,6 +293,7 @@ class _Call:
     pure: int
     leaf_terms: MacTerms
     shape: Shape | None
+    uncounted: tuple[str, ...]
 
 
 def _device_of(model: nn.Module) -> torch.device:
@@ -280,8 +338,8 @@ def _is_leaf(module: nn.Module) -> bool:
 
 
 def _has_bias_term(module: nn.Module) -> bool:
-    """Convs and linears: their weights are pure MACs and their bias one add per output element."""
-    return isinstance(module, nn.modules.conv._ConvNd | nn.Linear)
+    """Convs, linears and bilinears: their weights are pure MACs and their bias one add per output element."""
+    return isinstance(module, nn.modules.conv._ConvNd | nn.Linear | nn.Bilinear)
 
 
 def _hooked_leaf_terms(module: nn.Module, output: Any) -> MacTerms:
@@ -295,18 +353,28 @@ def _hooked_leaf_terms(module: nn.Module, output: Any) -> MacTerms:
 
 
 def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> dict[nn.Module, list[_Call]]:
-    """One forward under FlopCounterMode, with hooks that read the running total around every module."""
+    """One forward under FlopCounterMode, with hooks that read the running total (and the ``UNCOUNTED`` ops run so
+    far) around every module."""
     calls: dict[nn.Module, list[_Call]] = defaultdict(list)
-    started: list[int] = []
-    counter = FlopCounterMode(display=False)
+    started: list[tuple[int, int]] = []
+    uncounted: list[str] = []
+
+    def note(op: Any) -> Callable[..., int]:
+        def formula(*args: Any, **kwargs: Any) -> int:
+            uncounted.append(f"aten.{op.__name__}")
+            return 0
+        return formula
+
+    counter = FlopCounterMode(display=False, custom_mapping={**COUNTED, **{op: note(op) for op in UNCOUNTED}})
 
     def before(module: nn.Module, args: Any) -> None:
-        started.append(counter.get_total_flops())
+        started.append((counter.get_total_flops(), len(uncounted)))
 
     def after(module: nn.Module, args: Any, output: Any) -> None:
-        flops = counter.get_total_flops() - started.pop()
+        flops, ops = started.pop()
         shape = tuple(output.shape[1:]) if isinstance(output, torch.Tensor) else None
-        calls[module].append(_Call(flops // 2, _hooked_leaf_terms(module, output), shape))
+        calls[module].append(_Call((counter.get_total_flops() - flops) // 2, _hooked_leaf_terms(module, output),
+                                   shape, tuple(uncounted[ops:])))
 
     handles = [hook for module in model.modules() for hook in (
         module.register_forward_pre_hook(before), module.register_forward_hook(after))]
@@ -336,7 +404,7 @@ def _torchinfo_leaf_terms(info: LayerInfo) -> MacTerms:
     """A torchinfo leaf row's Mult-Adds split into terms, rescaled to every output position.
 
     torchinfo 1.8.0 multiplies a layer's parameters by its batch and spatial positions when its class
-    name contains "Conv", else by the batch alone: a Linear on a 3-D input is undercounted.
+    name contains "Conv", else by the batch alone: a Linear (or Bilinear) on a 3-D input is undercounted.
     """
     module, output_size = info.module, info.output_size
     if not info.executed or info.macs == 0:
@@ -345,7 +413,7 @@ def _torchinfo_leaf_terms(info: LayerInfo) -> MacTerms:
         return MacTerms(other=info.macs)
     spatial = prod(output_size[:1] + output_size[2:])
     counted_positions = spatial if "Conv" in info.class_name else output_size[0]
-    positions = prod(output_size[:-1]) if isinstance(module, nn.Linear) else spatial
+    positions = prod(output_size[:-1]) if isinstance(module, nn.Linear | nn.Bilinear) else spatial
     weights_and_bias = info.macs // counted_positions
     bias = module.bias.numel() if module.bias is not None else 0
     return MacTerms(pure=(weights_and_bias - bias) * positions, bias=bias * positions)
@@ -380,6 +448,7 @@ def layer_table(model: nn.Module, input_size: Shape) -> LayerTable:
                 FLOP_COUNTER: tuple(c.shape for c in own_calls if c.shape is not None),
                 TORCHINFO: tuple(torchinfo_shapes.get(module, [])),
             },
+            uncounted=tuple(sorted({op for c in own_calls for op in c.uncounted})),
         )
     return table
 

@@ -225,6 +225,55 @@ def test_the_counters_disagree_on_a_functional_matmul_and_say_by_how_much() -> N
     assert counters == {measure.FLOP_COUNTER: 7 * 16 * 16 + 7 * 7 * 16, measure.TORCHINFO: 7 * 16 * 16}
 
 
+class _Product(nn.Module):
+    """``product(x, query)`` of a ``(T, 16)`` input and a 16-vector parameter, behind a named layer."""
+
+    def __init__(self, product) -> None:
+        super().__init__()
+        self.product, self.query = product, nn.Parameter(torch.empty(16))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.product(x, self.query)
+
+
+@pytest.mark.parametrize(("product", "pure"), [
+    (lambda h, q: h @ q, 7 * 16),  # aten.mv: attention pooling with a learned query
+    (lambda h, q: torch.addmv(h[0, :, 0], h[0], q), 7 * 16),
+    (lambda h, q: torch.stack([torch.dot(h[0, 0], q), torch.vdot(h[0, 1], q)]), 2 * 16),
+])
+def test_a_product_with_a_vector_counts_its_multiply_accumulates(product, pure: int) -> None:
+    """FlopCounterMode has no formula for mv, addmv, dot or vdot: they counted 0."""
+    assert measure.macs(_on_meta(_Product, product), (7, 16), "pure").value == pure
+
+
+def test_a_bilinear_layer_counts_its_weight_per_position_in_both_counters() -> None:
+    class Pair(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bilinear = nn.Bilinear(8, 8, 4)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.bilinear(x, x)
+
+    pure = 3 * 4 * 8 * 8  # positions × out × in1 × in2
+    assert _both(_on_meta(Pair), (3, 8), "pure") == {measure.FLOP_COUNTER: pure, measure.TORCHINFO: pure}
+    assert set(_both(_on_meta(Pair), (3, 8), "torchinfo").values()) == {pure + 3 * 4}
+
+
+def test_a_matrix_product_without_a_formula_makes_the_macs_of_its_layers_an_error() -> None:
+    model = _on_meta(nn.Sequential, OrderedDict(
+        inner=_Product(lambda h, q: (torch.addbmm(torch.zeros(7, 7), h, h.transpose(1, 2)) @ h[0] @ q)[None]),
+        head=nn.Linear(7, 2)))
+    with pytest.raises(errors.MeasurementError, match=r"^the forward runs aten.addbmm, a matrix product "
+                                                      r"FlopCounterMode has no formula for: its multiply-accumulates"):
+        measure.macs(model, (7, 16), "pure")
+    table = measure.layer_table(model, (7, 16))
+    with pytest.raises(errors.MeasurementError, match=r"^layer 'inner' runs aten.addbmm, a matrix product"):
+        table["inner"].measure("macs", count="pure")
+    assert table["inner"].measure("output_shape").value == (7,)
+    assert table["head"].measure("macs", count="pure").value == 7 * 2
+
+
 def test_a_module_called_twice_counts_both_calls() -> None:
     class Twice(nn.Module):
         def __init__(self) -> None:
