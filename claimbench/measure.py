@@ -230,11 +230,13 @@ class Measurement:
 class LayerRow:
     """One module of a traced model: its MAC terms and output shapes (batch dropped) by counter.
 
-    A module that ran more than once sums its MACs over the calls and lists one shape per call.
+    A module that ran more than once sums its MACs over the calls and lists one shape per call; one that never ran
+    (``calls`` 0: an auxiliary head, which runs in training mode only) has neither.
     """
 
     path: str
     module: nn.Module
+    calls: int
     macs: dict[str, MacTerms]
     output_shapes: dict[str, tuple[Shape, ...]]
     uncounted: tuple[str, ...] = ()
@@ -251,6 +253,7 @@ class LayerRow:
             return Measurement(params(self.module, count))
         if quantity == "macs":
             convention = _mac_convention(count)
+            self._ran("macs")
             if self.uncounted:
                 where = f"layer {self.path!r}" if self.path else "the forward"
                 raise errors.MeasurementError(
@@ -262,9 +265,16 @@ class LayerRow:
             return self._output_shape(layout or "channels_first")
         raise ValueError(f"unknown layer quantity {quantity!r}; known: params, macs, output_shape")
 
+    def _ran(self, quantity: str) -> None:
+        """A ``MeasurementError`` for a layer that never ran: it has no MACs and no output shape, not 0 and none."""
+        if not self.calls:
+            raise errors.MeasurementError(f"layer {self.path!r} never ran in the batch-1 forward in evaluation mode "
+                                          f"(an auxiliary head runs in training only): it has no {quantity}")
+
     def _output_shape(self, layout: str) -> Measurement:
         if layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
+        self._ran("output_shape")
         counters: dict[str, int | Shape] = {}
         for name, shapes in self.output_shapes.items():
             if len(set(shapes)) != 1:
@@ -440,6 +450,7 @@ def layer_table(model: nn.Module, input_size: Shape) -> LayerTable:
         table[path] = LayerRow(
             path=path,
             module=module,
+            calls=len(own_calls),
             macs={
                 FLOP_COUNTER: MacTerms(pure=sum(c.pure for c in own_calls), bias=hooked.bias, other=hooked.other),
                 TORCHINFO: sum((t for m in subtree for t in torchinfo_terms.get(m, [])), MacTerms()),

@@ -288,7 +288,8 @@ def test_a_module_called_twice_counts_both_calls() -> None:
     assert row.measure("output_shape").value == (4, 5, 5)
 
 
-def test_a_layer_that_never_ran_has_no_output_shape() -> None:
+def test_a_layer_that_never_ran_has_no_macs_and_no_output_shape_but_its_parameters() -> None:
+    """googlenet's aux1 runs in training only: its MACs were measured 0 and a claim of them refuted."""
     class Unused(nn.Module):
         def __init__(self) -> None:
             super().__init__()
@@ -298,9 +299,11 @@ def test_a_layer_that_never_ran_has_no_output_shape() -> None:
             return self.used(x)
 
     row = measure.layer(_on_meta(Unused), (3,), "spare")
-    assert row.measure("macs", count="pure").value == 0
-    with pytest.raises(ValueError, match="'spare': no single output shape"):
-        row.measure("output_shape")
+    for quantity, keys in (("macs", {"count": "pure"}), ("output_shape", {})):
+        with pytest.raises(errors.MeasurementError, match=rf"^layer 'spare' never ran in the batch-1 forward in "
+                                                          rf"evaluation mode .*: it has no {quantity}$"):
+            row.measure(quantity, **keys)
+    assert row.measure("params", count="trainable").value == 12
 
 
 def test_an_unknown_layer_path_names_the_claims_field_and_the_closest() -> None:
