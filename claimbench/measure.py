@@ -277,11 +277,13 @@ class LayerRow:
         self._ran("output_shape")
         counters: dict[str, int | Shape] = {}
         for name, shapes in self.output_shapes.items():
+            if not shapes:
+                raise errors.MeasurementError(f"layer {self.path!r} returned no tensor ({name}): it has no output "
+                                              "shape")
             if len(set(shapes)) != 1:
-                raise ValueError(
-                    f"layer {self.path!r}: no single output shape from {name} (one per call: {list(shapes)}; "
-                    "a layer that never ran or returned no tensor has none)"
-                )
+                raise errors.MeasurementError(
+                    f"layer {self.path!r} has no single output shape: its {len(shapes)} calls returned "
+                    f"{', '.join(map(str, shapes))} ({name})")
             counters[name] = LAYOUTS[layout](shapes[0])
         return Measurement(counters[FLOP_COUNTER], counters)
 

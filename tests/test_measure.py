@@ -288,6 +288,36 @@ def test_a_module_called_twice_counts_both_calls() -> None:
     assert row.measure("output_shape").value == (4, 5, 5)
 
 
+def test_a_layer_whose_calls_return_different_shapes_has_no_output_shape_in_one_line() -> None:
+    class Rescaled(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.pool, self.conv = nn.MaxPool2d(2), nn.Conv2d(3, 3, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.conv(self.pool(self.conv(x)))
+
+    row = measure.layer(_on_meta(Rescaled), (3, 8, 8), "conv")
+    with pytest.raises(errors.MeasurementError, match=r"^layer 'conv' has no single output shape: its 2 calls "
+                                                      r"returned \(3, 8, 8\), \(3, 4, 4\) \(FlopCounterMode\)$"):
+        row.measure("output_shape")
+    assert row.measure("macs", count="pure").value == 3 * 3 * (8 * 8 + 4 * 4)
+
+
+def test_a_layer_that_returns_no_tensor_has_no_output_shape_in_one_line() -> None:
+    class Pair(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc = nn.Linear(3, 2)
+
+        def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+            return self.fc(x), x
+
+    with pytest.raises(errors.MeasurementError, match=r"^layer '' returned no tensor \(FlopCounterMode\): it has no "
+                                                      r"output shape$"):
+        measure.layer(_on_meta(Pair), (3,), "").measure("output_shape")
+
+
 def test_a_layer_that_never_ran_has_no_macs_and_no_output_shape_but_its_parameters() -> None:
     """googlenet's aux1 runs in training only: its MACs were measured 0 and a claim of them refuted."""
     class Unused(nn.Module):
