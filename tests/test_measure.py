@@ -420,6 +420,16 @@ def test_parameter_bytes_of_a_lazy_model_are_an_error_before_its_first_forward()
         measure.size_bytes(nn.Sequential(nn.LazyLinear(3)), (), "parameter_bytes")
 
 
+@pytest.mark.parametrize("count", ["trainable", "keras"])
+def test_a_count_of_a_lazy_models_parameters_is_an_error_before_its_first_forward(count: str) -> None:
+    model = _on_meta(nn.Sequential, nn.Conv2d(3, 8, 3), nn.Flatten(), nn.LazyLinear(10))
+    with pytest.raises(errors.MeasurementError, match=rf"^count '{count}': the model builds parameters in its first "
+                                                      r"forward .*; count = 'constructed' counts those built"):
+        measure.params(model, count)
+    assert measure.params(model, "constructed") == 8 * 27 + 8
+    assert measure.params(model, "tensors") == 4
+
+
 def test_a_momentum_checkpoint_adds_one_buffer_per_parameter() -> None:
     model = _on_meta(_conv_bn_head)
     weights = measure.size_bytes(model, (3, 6, 6), "checkpoint_weights")
