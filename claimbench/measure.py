@@ -365,7 +365,7 @@ def _hooked_leaf_terms(module: nn.Module, output: Any) -> MacTerms:
         return MacTerms()
     if _has_bias_term(module):
         return MacTerms(bias=output.numel() if module.bias is not None else 0)
-    return MacTerms(other=output.shape[0] * sum(p.numel() for p in own))
+    return MacTerms(other=(output.shape[0] if output.dim() else 1) * sum(p.numel() for p in own))  # a scalar: batch 1
 
 
 def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> dict[nn.Module, list[_Call]]:

@@ -336,6 +336,30 @@ def test_a_layer_that_never_ran_has_no_macs_and_no_output_shape_but_its_paramete
     assert row.measure("params", count="trainable").value == 12
 
 
+def test_a_leaf_layer_with_parameters_that_returns_a_scalar_is_traced() -> None:
+    """A layer with parameters whose output has no batch dimension (a learned scalar score) crashed the trace with an
+    IndexError; its other-parameter term counts its parameters once, as for the batch of 1 it ran on."""
+    class Score(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.scale = nn.Parameter(torch.ones(3))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return (x * self.scale).sum()
+
+    class Scored(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc, self.score = nn.Linear(3, 3), Score()
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.score(self.fc(x))
+
+    table = measure.layer_table(_on_meta(Scored), (3,))
+    assert table["score"].macs[measure.FLOP_COUNTER] == measure.MacTerms(other=3)
+    assert table[""].measure("macs", count="pure").value == 9
+
+
 def test_an_unknown_layer_path_names_the_claims_field_and_the_closest() -> None:
     """A mistyped ``layer`` is a measurement error in one line, not a bare KeyError with claimbench's traceback."""
     with pytest.raises(errors.MeasurementError, match=r"^layer: no layer 'cnv' in the model; closest: 'conv'"):
