@@ -359,12 +359,15 @@ def _init(arguments: argparse.Namespace) -> int:
     from claimbench.readme_markers import README_END, README_START
 
     name = arguments.slug or markdown_tables.slug(Path.cwd().name) or "report"  # a folder named without a letter
-    target = arguments.claims_dir / f"{name}.toml"
-    if target.exists():
-        raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
     existing = _found_config()
     project = _project(existing)
-    drafted = _ledger_of(arguments.report, arguments.claims_dir, project)
+    configured_dir = existing[2].get("claims_dir", "").strip() if existing else ""
+    claims_dir = arguments.claims_dir or (Path(os.path.relpath(existing[0].parent / configured_dir))
+                                          if existing and configured_dir else Path("claims"))
+    target = claims_dir / f"{name}.toml"
+    if target.exists():
+        raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
+    drafted = _ledger_of(arguments.report, claims_dir, project)
     if drafted is not None:
         raise SystemExit(f"claimbench init: {drafted} already holds the claims of {arguments.report}: edit it, "
                          "or draft another report with claimbench draft")
@@ -388,7 +391,7 @@ def _init(arguments: argparse.Namespace) -> int:
                          f"{'; '.join(filter(None, taken.values()))}; move one of them away, then run claimbench "
                          "init again")
     atomic.write_text(target, drafted_text)
-    settings = {"claims_dir": arguments.claims_dir.as_posix(), **({"claims_report": verdicts} if verdicts else {}),
+    settings = {"claims_dir": claims_dir.as_posix(), **({"claims_report": verdicts} if verdicts else {}),
                 "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}
     if existing is None:
         atomic.write_text("pytest.ini", "[pytest]\n" + "".join(f"{key} = {value}\n" for key, value in settings.items()))
@@ -401,10 +404,16 @@ def _init(arguments: argparse.Namespace) -> int:
         readme_line = f"claims_readme = {json.dumps(readme) if toml else readme}"
         settings = {key: Path(os.path.relpath(value, path.parent)).as_posix() if key in INIT_PATHS else value
                     for key, value in settings.items()}  # a path in an ini file is relative to the file
-        lacking: dict[str, str | list[str]] = {
-            key: value for key, value in settings.items() if options.get(key, "").strip() != value}
+        moved = bool(configured_dir) and (path.parent / configured_dir).resolve() != claims_dir.resolve()
+        if moved:  # only where --claims-dir named another folder
+            print(f"{os.path.relpath(path)} sets claims_dir = {configured_dir}, another folder than --claims-dir "
+                  f"{claims_dir}: a run reads the new ledger only with the claims_dir line below, and then no longer "
+                  f"{configured_dir}")
+        lacking: dict[str, str | list[str]] = {  # a value the configuration sets is the author's, and kept
+            key: value for key, value in settings.items() if not options.get(key, "").strip()
+            or key == "claims_report" and options[key].strip() != value or key == "claims_dir" and moved}
         testpaths = shlex.split(options.get("testpaths", ""))
-        if testpaths and not any(arguments.claims_dir.resolve().is_relative_to((path.parent / p).resolve())
+        if testpaths and not any(claims_dir.resolve().is_relative_to((path.parent / p).resolve())
                                  for p in testpaths):
             lacking["testpaths"] = [*testpaths, settings["claims_dir"]]  # else plain pytest misses it
         if lacking:
@@ -414,8 +423,10 @@ def _init(arguments: argparse.Namespace) -> int:
     print(f"wrote {target}: fill in its TODOs, then run `pytest` (or `claimbench check`)")
     if verdicts not in (None, REPORT):
         print(f"the verdict report goes to {verdicts}: {taken[REPORT]}")
-    print(f"for the verdicts and badges in {arguments.report}: put a {README_START} line and a {README_END} line in "
-          f"it, and set in {where}:\n{readme_line}\n")
+    readme_set = existing[2].get("claims_readme", "").strip() if existing else ""  # the author's: kept
+    markers = f"put a {README_START} line and a {README_END} line in it"
+    print(f"for the verdicts and badges in {readme_set} (the configuration's claims_readme): {markers}\n" if readme_set
+          else f"for the verdicts and badges in {arguments.report}: {markers}, and set in {where}:\n{readme_line}\n")
     print("keep runs/ (stored training runs) and .benchmarks/ out of git: add them to .gitignore")
     return 0
 
@@ -499,8 +510,8 @@ def _parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="draft a ledger from your README and write the ini lines")
     init.add_argument("report", type=Path, nargs="?", default=Path("README.md"), metavar="REPORT.md")
     init.add_argument("--slug", type=_slug, help="the report's slug (default: from this folder's name)")
-    init.add_argument("--claims-dir", type=Path, default=Path("claims"), metavar="DIR",
-                      help="where the ledger goes (default: claims/)")
+    init.add_argument("--claims-dir", type=Path, metavar="DIR",
+                      help="where the ledger goes (default: the configuration's claims_dir, else claims/)")
     init.set_defaults(run=_init)
     return parser
 

@@ -701,15 +701,44 @@ def test_init_beside_another_pytest_configuration_prints_the_lines(tmp_path: Pat
     assert settings["claims_readme"] == "README.md" and settings["claims_dir"] == "claims", out
 
 
-def test_init_prints_only_the_lines_the_configuration_lacks_or_sets_otherwise(
+def test_init_prints_only_the_lines_the_configuration_lacks(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A value the configuration sets is the author's: init drafts into its claims_dir and never prints a line that
+    would change one, but the claims_dir an explicit --claims-dir moves, with a line that says so."""
     (tmp_path / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
     (tmp_path / "tox.ini").write_text("[pytest]\nclaims_dir = ledgers\nclaims_report = REPORT.md\n"
-                                      "claims_json = claims.json\nclaims_badges = badges\n", encoding="utf-8")
+                                      "claims_json = out/results.json\nclaims_badges = badges\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert cli.main(["init"]) == 0
     out = capsys.readouterr().out
-    assert "set in the [pytest] section of tox.ini:\nclaims_dir = claims\nclaims_train_device = cpu\n\n" in out
+    assert (tmp_path / "ledgers" / f"{draft.slug(tmp_path.name)}.toml").is_file() and not (tmp_path / "claims").exists()
+    assert "set in the [pytest] section of tox.ini:\nclaims_train_device = cpu\n\n" in out
+    assert "claims_json" not in out and "claims_dir" not in out, out
+    (tmp_path / "tox.ini").write_text("[pytest]\nclaims_dir = ledgers\nclaims_train_device = cuda\n"
+                                      "claims_readme = docs/R.md\n", encoding="utf-8")
+    assert cli.main(["init", "--slug", "other", "--claims-dir", "claims"]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "claims" / "other.toml").is_file()
+    assert "tox.ini sets claims_dir = ledgers, another folder than --claims-dir claims" in out
+    assert "claims_dir = claims\n" in out and "claims_train_device" not in out and "claims_readme =" not in out, out
+    assert "for the verdicts and badges in docs/R.md (the configuration's claims_readme): put a" in out
+
+
+def test_init_from_a_subfolder_drafts_into_the_configured_claims_dir(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """claims_dir is relative to the configuration file, not to the folder init runs in."""
+    (tmp_path / "pyproject.toml").write_text('[tool.pytest.ini_options]\nclaims_dir = "claims"\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "R.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n",
+                                           encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "sub")
+    assert cli.main(["init", "R.md"]) == 0
+    out = capsys.readouterr().out
+    assert not (tmp_path / "sub" / "claims").exists()
+    ledger_text = (tmp_path / "claims" / "sub.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(ledger_text)["report"]["source"] == "sub/R.md"
+    assert "wrote ../claims/sub.toml:" in out and "claims_dir" not in out, out
+    assert 'claims_report = "sub/REPORT.md"\n' in out
 
 
 def test_init_below_a_configured_folder_prints_its_lines_relative_to_that_file(
