@@ -296,10 +296,26 @@ def _schema(arguments: argparse.Namespace) -> int:
 
     text = schema.json_text()
     if arguments.output:
+        if not arguments.force and not _replaceable_schema(arguments.output, json.loads(text)["title"]):
+            raise SystemExit(f"claimbench schema: {arguments.output}: exists, and is no claimbench ledger schema: "
+                             "pass --force to replace it")
         atomic.write_text(arguments.output, text)
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _replaceable_schema(path: Path, title: str) -> bool:
+    """Whether ``schema -o`` may write ``path`` without ``--force``: it is absent or empty, or holds a JSON object
+    titled ``title`` (an earlier ledger schema), so that no file of the author's is replaced; a folder is left to
+    the write, which names it."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return True
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(document, dict) and document.get("title") == title
 
 
 def _models(arguments: argparse.Namespace) -> int:
@@ -493,6 +509,8 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="the ledger's JSON Schema, for editors (Taplo, Even Better TOML)")
     schema.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of standard output")
+    schema.add_argument("--force", action="store_true",
+                        help="replace FILE even where it holds something else than a claimbench ledger schema")
     schema.set_defaults(run=_schema)
 
     models = commands.add_parser("models", help="the registered models (of the ledger's modules), and the "

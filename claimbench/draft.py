@@ -85,6 +85,10 @@ def write(report: Path, *, slug_name: str | None = None, output: Path | None = N
     if output is None:
         sys.stdout.write(ledger)
         return 0
+    from claimbench.drift import same_file
+
+    if same_file(output, report):  # --force or not: the draft would replace what it is drafted from
+        return _fail(output, "is the report the ledger is drafted from: name another file")
     if output.is_file() and not force:
         return _fail(output, "exists, and may hold an author's edits: pass --force to replace it")
     try:

@@ -476,6 +476,23 @@ def test_schema_writes_the_shipped_json_schema(tmp_path: Path) -> None:
     assert (tmp_path / "s.json").read_bytes() == (REPO / "reference" / "ledger.schema.json").read_bytes()
 
 
+def test_schema_replaces_only_an_empty_file_or_an_earlier_schema_unless_forced(tmp_path: Path) -> None:
+    readme, shipped = tmp_path / "README.md", (REPO / "reference" / "ledger.schema.json").read_bytes()
+    readme.write_text("# Mine\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"README.md: exists, and is no claimbench ledger schema: pass --force"):
+        cli.main(["schema", "-o", str(readme)])
+    assert readme.read_text(encoding="utf-8") == "# Mine\n"
+    (tmp_path / "other.json").write_text('{"title": "another schema"}', encoding="utf-8")
+    with pytest.raises(SystemExit, match="other.json: exists"):
+        cli.main(["schema", "-o", str(tmp_path / "other.json")])
+    (tmp_path / "old.json").write_text('{"title": "claimbench ledger", "$defs": {}}', encoding="utf-8")
+    (tmp_path / "empty.json").touch()
+    for name in ("old.json", "empty.json"):
+        assert cli.main(["schema", "-o", str(tmp_path / name)]) == 0
+        assert (tmp_path / name).read_bytes() == shipped
+    assert cli.main(["schema", "-o", str(readme), "--force"]) == 0 and readme.read_bytes() == shipped
+
+
 def test_check_without_a_ledger_is_a_usage_error(tmp_path: Path) -> None:
     finished = subprocess.run([sys.executable, "-m", "claimbench.cli", "check"], cwd=tmp_path, capture_output=True,
                               text=True, check=False)

@@ -1160,6 +1160,11 @@ def test_main_keeps_an_existing_ledger_unless_forced(tmp_path: Path, capsys: pyt
     assert ledger.read_text(encoding="utf-8") == "# the author's edits\n"
     assert cli.main(["draft", str(report), "-o", str(ledger), "--force"]) == 0
     assert "1,000" in ledger.read_text(encoding="utf-8")
+    text = report.read_text(encoding="utf-8")
+    assert cli.main(["draft", str(report), "-o", str(report), "--force"]) == 1  # the very report it reads
+    assert capsys.readouterr().err == f"claimbench draft: {report}: is the report the ledger is drafted from: " \
+                                      "name another file\n"
+    assert report.read_text(encoding="utf-8") == text
 
 
 def test_main_reports_an_unreadable_file_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
