@@ -279,16 +279,36 @@ def _shown(record: Record) -> str:
 def _compare(arguments: argparse.Namespace) -> int:
     from claimbench import report
 
-    old, new = (_read_results(path, COMPARED_FIELDS)["claims"] for path in (arguments.old, arguments.new))
+    old, new = (_judged(path, _read_results(path, COMPARED_FIELDS)["claims"])
+                for path in (arguments.old, arguments.new))
     rows = compare_records(old, new)
     print(report.compare_table(old, new, rows, len(retimed_claims(old, new))))
     regressed = [claim_id for claim_id, was, verdict, *_ in rows
                  if verdict in ("refuted", "error") and verdict != was]
+    if old and not new:  # a run that wrote no record vouches for nothing: every claim was lost
+        print(f"claimbench compare: {arguments.new} holds no claim record, {arguments.old} {len(old)}: every claim "
+              "was lost", file=sys.stderr)
+        return 1 if arguments.fail_on_regression else 0
     if arguments.fail_on_regression and regressed:
         print(f"claimbench compare: {len(regressed)} claim(s) became refuted or error: {', '.join(regressed)}",
               file=sys.stderr)
         return 1
     return 0
+
+
+def _judged(path: Path, records: Sequence[Record]) -> list[Record]:
+    """The records of ``path``, each whose verdict is not what its own figures say (``report.verdict_follows``)
+    compared as not run, as ``claimbench report`` shows it, with one line on stderr that says so; a record without
+    a ``band`` and ``claimed`` (of an older claimbench) is taken as it is."""
+    from claimbench.report import verdict_follows
+
+    misjudged = {record["id"] for record in records
+                 if "band" in record and "claimed" in record and not verdict_follows(record)}
+    if misjudged:
+        print(f"claimbench compare: {len(misjudged)} claim(s) of {path} judged otherwise than their own figures say "
+              f"(first: {min(misjudged)}): compared as not run", file=sys.stderr)
+    return [{**record, "verdict": "not run", "shown": None, "measured": None} if record["id"] in misjudged else record
+            for record in records]
 
 
 def _schema(arguments: argparse.Namespace) -> int:

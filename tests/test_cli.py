@@ -21,9 +21,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _record(claim_id: str, verdict: str, shown: float | None) -> dict:
+    """A record whose band holds its shown number where it is reproduced, and leaves it out where it is not."""
+    band = None if not isinstance(shown, (int, float)) else [shown, shown] if verdict == "reproduced" else [
+        shown + 1, shown + 1]
     return {"id": claim_id, "report": "iot_ml_hw2", "kind": "params", "model": "m", "claimed": 1, "interval": None,
             "printed": "1", "scale": 1.0, "source": "s", "cell": None, "measured": shown, "shown": shown,
-            "delta": None, "band": None, "tolerance": "exact", "direction": "", "counters": {}, "seeds": [],
+            "delta": None, "band": band, "tolerance": "exact", "direction": "", "counters": {}, "seeds": [],
             "spread": None, "device": "meta", "unverified_data": False, "verdict": verdict, "reason": "",
             "note": None, "date": "2026-11-30", "duration": 0.0}
 
@@ -50,6 +53,34 @@ def test_compare_lists_what_changed_verdict_by_verdict(tmp_path: Path, capsys: p
     assert "| 11,689,512" in capsys.readouterr().out  # a count reads as one, not as 11689512.0
     still = _results(tmp_path / "still.json", _record("r/b", "refuted", 4), _record("r/d", "error", None))
     assert cli.main(["compare", str(new), str(still), "--fail-on-regression"]) == 0  # refuted before: no regression
+
+
+def test_compare_takes_a_record_its_own_figures_refute_for_not_run(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A verdict edited to reproduced while the shown number lies outside its band is no verdict, as for report."""
+    old = _results(tmp_path / "old.json", _record("r/a", "reproduced", 1), _record("r/b", "reproduced", 2))
+    forged = {**_record("r/a", "refuted", 5), "verdict": "reproduced"}
+    new = _results(tmp_path / "new.json", forged, _record("r/b", "reproduced", 2))
+    assert cli.main(["compare", str(old), str(new)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (f"claimbench compare: 1 claim(s) of {new} judged otherwise than their own figures say "
+                            "(first: r/a): compared as not run\n")
+    assert "| `r/a`   | reproduced    | not run       | 1" in captured.out
+    assert "new: 1 reproduced of 1 checked" in captured.out
+    older = _results(tmp_path / "older.json", {key: forged[key] for key in cli.COMPARED_FIELDS})
+    assert cli.main(["compare", str(older), str(new)]) == 0  # an older claimbench's record, without a band: as it is
+    assert "older.json" not in capsys.readouterr().err
+
+
+def test_compare_of_a_new_run_without_records_fails_the_gate(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    old = _results(tmp_path / "old.json", _record("r/a", "reproduced", 1))
+    empty = _results(tmp_path / "empty.json")
+    assert cli.main(["compare", str(old), str(empty), "--fail-on-regression"]) == 1
+    assert capsys.readouterr().err == (f"claimbench compare: {empty} holds no claim record, {old} 1: every claim "
+                                       "was lost\n")
+    assert cli.main(["compare", str(old), str(empty)]) == 0
+    assert cli.main(["compare", str(empty), str(empty), "--fail-on-regression"]) == 0
 
 
 def test_compare_says_which_claims_were_edited_between_the_runs(tmp_path: Path,
