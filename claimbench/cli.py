@@ -454,7 +454,7 @@ def _init(arguments: argparse.Namespace) -> int:
             lacking["testpaths"] = [*testpaths, settings["claims_dir"]]  # else plain pytest misses it
         if lacking:
             print(f"set in {where}:\n" + "".join(
-                f"{key} = {json.dumps(value) if toml else ' '.join(value) if isinstance(value, list) else value}\n"
+                f"{key} = {json.dumps(value) if toml else shlex.join(value) if isinstance(value, list) else value}\n"
                 for key, value in lacking.items()))
     print(f"wrote {target}: fill in its TODOs, then run `pytest` (or `claimbench check`)")
     if verdicts not in (None, REPORT):

@@ -816,16 +816,18 @@ def test_pytest_9_toml_configurations_name_the_ledger(tmp_path: Path, monkeypatc
     assert capsys.readouterr().out.startswith("iot_ml_hw2.model1")
 
 
-@pytest.mark.parametrize(("name", "text", "line"), [
-    ("tox.ini", "[pytest]\ntestpaths = tests docs\n", "testpaths = tests docs claims\n"),
-    ("pyproject.toml", '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n', 'testpaths = ["tests", "claims"]\n'),
+@pytest.mark.parametrize(("name", "text", "line", "folder"), [
+    ("tox.ini", "[pytest]\ntestpaths = tests docs\n", "testpaths = tests docs claims\n", "claims"),
+    ("pyproject.toml", '[tool.pytest.ini_options]\ntestpaths = ["tests"]\n', 'testpaths = ["tests", "claims"]\n',
+     "claims"),
+    ("tox.ini", "[pytest]\ntestpaths = tests\n", "testpaths = tests 'my claims'\n", "my claims"),  # as pytest splits
 ])
 def test_init_adds_the_ledger_to_testpaths_that_leave_it_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                              capsys: pytest.CaptureFixture[str], name: str, text: str,
-                                                             line: str) -> None:
+                                                             line: str, folder: str) -> None:
     (tmp_path / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
     (tmp_path / name).write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert cli.main(["init"]) == 0
+    assert cli.main(["init", "--claims-dir", folder]) == 0
     assert line in capsys.readouterr().out
 
