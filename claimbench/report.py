@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json as jsonlib
+import math
 import os
 import re
 import textwrap
@@ -280,10 +281,23 @@ would have an older reader misread them."""
 
 
 def render_json(records: Sequence[Record], environment: Mapping[str, str]) -> str:
-    """One JSON document: its ``format``, the environment and one record per claim, sorted by id."""
+    """One JSON document: its ``format``, the environment and one record per claim, sorted by id; standard JSON,
+    a number that is not finite (the error of a training that diverged) written as null, its record's reason
+    kept."""
     document = {"format": JSON_FORMAT, "environment": dict(environment),
-                "claims": sorted(records, key=lambda r: r["id"])}
-    return jsonlib.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+                "claims": sorted(map(_finite, records), key=lambda r: r["id"])}
+    return jsonlib.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every float that is not finite (NaN, ±infinity), however deep, replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
 
 
 SOFTWARE = ("claimbench", "torch", "torchvision", "torchinfo")

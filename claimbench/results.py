@@ -229,7 +229,7 @@ class _Shape(BaseModel):
     unverified_data: bool = False
     conventions: list[str] = []
     measured_as: _MeasuredAs | None = None
-    seeds: list[float] = []
+    seeds: list[float | None] = []  # None: a run's value that was not finite
     spread: float | None = None
     date: str | None = None
     duration: float = 0.0

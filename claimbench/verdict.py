@@ -168,7 +168,7 @@ def format_number(value: Measured | None) -> str:
     significant digits would hide a difference in the last printed one), six significant digits below (1,500.1)."""
     if value is None:
         return "—"
-    if isinstance(value, tuple):
+    if isinstance(value, tuple) or not math.isfinite(value):  # nan, inf: as Python prints them
         return str(value)
     if isinstance(value, int) or float(value).is_integer() and abs(value) >= 1000:
         return f"{int(value):,}"

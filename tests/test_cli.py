@@ -83,6 +83,16 @@ def test_compare_of_a_new_run_without_records_fails_the_gate(tmp_path: Path,
     assert cli.main(["compare", str(empty), str(empty), "--fail-on-regression"]) == 0
 
 
+def test_compare_shows_a_number_that_is_not_finite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The NaN and Infinity an older claimbench wrote into its JSON read back, and show as Python prints them."""
+    old = _results(tmp_path / "old.json", _record("r/a", "error", float("nan")), _record("r/b", "reproduced", 2))
+    new = _results(tmp_path / "new.json", _record("r/a", "error", float("inf")), _record("r/b", "error", float("-inf")))
+    assert "NaN" in old.read_text(encoding="utf-8")
+    assert cli.main(["compare", str(old), str(new), "--fail-on-regression"]) == 1
+    out = capsys.readouterr().out
+    assert "| `r/a`   | error         | error         | nan" in out and "| inf" in out and "| -inf" in out, out
+
+
 def test_compare_says_which_claims_were_edited_between_the_runs(tmp_path: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """The same verdict and number after an edited recipe are another claim's, not a confirmation."""

@@ -316,6 +316,24 @@ def test_a_training_number_says_how_many_runs_it_rests_on(seeds: tuple[float, ..
     assert "training run" not in report.render_markdown([epochs], REPORTS, ENVIRONMENT)
 
 
+def test_a_measurement_that_is_not_finite_is_written_as_standard_json_and_read_back() -> None:
+    """A training that diverged: its error record keeps the reason, its numbers are null, not JSON's NaN extension
+    (which jq and JavaScript refuse), and the report renders again from the file."""
+    failure = "MeasurementError: the measurement is not a finite number: nan"
+    measurement = Measurement(float("nan"), seeds=(float("nan"), float("inf"), 80.0), spread=float("-inf"))
+    record = results.record_for(CLAIMS[2], results.Outcome(measurement=measurement.to_dict(), failure=failure),
+                                "2026-11-30")
+    assert record["verdict"] == "error" and record["measured"] != record["measured"]  # nan
+    text = report.render_json([record], ENVIRONMENT)
+    document = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} is no standard JSON"))
+    saved = document["claims"][0]
+    assert (saved["measured"], saved["seeds"], saved["spread"], saved["reason"]) == (None, [None, None, 80.0], None,
+                                                                                     failure)
+    assert results.record_problem(saved, results.RECORD_FIELDS) is None
+    markdown = report.render_markdown(document["claims"], REPORTS, document["environment"])
+    assert "**0 reproduced of 0 checked, 1 error.**" in markdown and "not a finite number: nan" in markdown
+
+
 def test_a_partial_claim_keeps_its_cell_text() -> None:
     inside = _record(CLAIMS[0], "reproduced", 1000, printed="1,000", cell=["results", "plain", "Notes"])
     markdown = report.render_markdown([inside], REPORTS, ENVIRONMENT)
