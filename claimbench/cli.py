@@ -140,8 +140,17 @@ def _configured_outputs() -> dict[str, Path | None]:
 def _draft(arguments: argparse.Namespace) -> int:
     from claimbench import draft
 
-    return draft.write(arguments.report, slug_name=arguments.slug, output=arguments.output, force=arguments.force,
-                       project=_project(_found_config()))
+    return draft.write(arguments.report, slug_name=arguments.slug, output=_file(arguments.output),
+                       force=arguments.force, project=_project(_found_config()))
+
+
+STDOUT = Path("-")
+"""``-o -``: standard output, as Unix tools read it (``./-`` names a file called ``-``)."""
+
+
+def _file(output: Path | None) -> Path | None:
+    """``-o``'s file; None for standard output (``-`` or none given)."""
+    return None if output == STDOUT else output
 
 
 def _slug(text: str) -> str:
@@ -161,6 +170,10 @@ def _report(arguments: argparse.Namespace) -> int:
 
     outputs = {"markdown": arguments.markdown, "badges": arguments.badges, "plots": arguments.plots,
                "readme": arguments.readme}
+    given = next((f"--{key} -" for key, path in outputs.items() if path == STDOUT), None)
+    if given:
+        raise SystemExit(f"claimbench report: {given}: report writes files, not standard output; name a file or "
+                         "folder (./- for one called -)")
     if not any(outputs.values()):
         outputs = _configured_outputs()
     if not any(outputs.values()):
@@ -314,12 +327,12 @@ def _judged(path: Path, records: Sequence[Record]) -> list[Record]:
 def _schema(arguments: argparse.Namespace) -> int:
     from claimbench import atomic, schema
 
-    text = schema.json_text()
-    if arguments.output:
-        if not arguments.force and not _replaceable_schema(arguments.output, json.loads(text)["title"]):
-            raise SystemExit(f"claimbench schema: {arguments.output}: exists, and is no claimbench ledger schema: "
+    text, output = schema.json_text(), _file(arguments.output)
+    if output:
+        if not arguments.force and not _replaceable_schema(output, json.loads(text)["title"]):
+            raise SystemExit(f"claimbench schema: {output}: exists, and is no claimbench ledger schema: "
                              "pass --force to replace it")
-        atomic.write_text(arguments.output, text)
+        atomic.write_text(output, text)
     else:
         sys.stdout.write(text)
     return 0
@@ -506,7 +519,8 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("report", type=Path, metavar="REPORT.md")
     draft.add_argument("--slug", type=_slug,
                        help="the report's slug (default: from the file name; a README's, its folder's)")
-    draft.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of standard output")
+    draft.add_argument("-o", "--output", type=Path, metavar="FILE",
+                       help="write here instead of standard output (- is standard output)")
     draft.add_argument("--force", action="store_true", help="replace FILE if it exists")
     draft.set_defaults(run=_draft)
 
@@ -528,7 +542,8 @@ def _parser() -> argparse.ArgumentParser:
     compare.set_defaults(run=_compare)
 
     schema = commands.add_parser("schema", help="the ledger's JSON Schema, for editors (Taplo, Even Better TOML)")
-    schema.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of standard output")
+    schema.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="write here instead of standard output (- is standard output)")
     schema.add_argument("--force", action="store_true",
                         help="replace FILE even where it holds something else than a claimbench ledger schema")
     schema.set_defaults(run=_schema)

@@ -534,6 +534,22 @@ def test_schema_replaces_only_an_empty_file_or_an_earlier_schema_unless_forced(t
     assert cli.main(["schema", "-o", str(readme), "--force"]) == 0 and readme.read_bytes() == shipped
 
 
+def test_dash_is_standard_output_for_draft_and_schema_and_refused_by_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "R.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    assert cli.main(["schema", "-o", "-"]) == 0
+    assert capsys.readouterr().out == (REPO / "reference" / "ledger.schema.json").read_text(encoding="utf-8")
+    assert cli.main(["draft", "R.md", "-o", "-"]) == 0
+    assert 'printed = "1,234"' in capsys.readouterr().out
+    assert not (tmp_path / "-").exists()
+    results = _results(tmp_path / "claims.json", _record("r/a", "reproduced", 1))
+    for option in ("--markdown", "--badges", "--plots", "--readme"):
+        with pytest.raises(SystemExit, match=f"claimbench report: {option} -: report writes files, not standard "):
+            cli.main(["report", str(results), option, "-"])
+    assert not (tmp_path / "-").exists()
+
+
 def test_check_without_a_ledger_is_a_usage_error(tmp_path: Path) -> None:
     finished = subprocess.run([sys.executable, "-m", "claimbench.cli", "check"], cwd=tmp_path, capture_output=True,
                               text=True, check=False)
