@@ -524,14 +524,20 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("--force", action="store_true", help="replace FILE if it exists")
     draft.set_defaults(run=_draft)
 
-    rerender = commands.add_parser("report", help="re-render markdown, badges and plots from a saved claims JSON")
+    rerender = commands.add_parser(
+        "report", help="re-render markdown, badges and plots from a saved claims JSON",
+        description="Re-render from a saved claims JSON. With none of --markdown, --badges, --plots and --readme, "
+                    "the files the pytest configuration names are written (claims_report, claims_badges, "
+                    "claims_plots, claims_readme).")
     rerender.add_argument("results", type=Path, metavar="RESULTS.json")
     rerender.add_argument("--claims-dir", type=Path, metavar="DIR",
                           help="the ledger the results were measured against (default: the ini's claims_dir)")
-    rerender.add_argument("--markdown", type=Path, metavar="PATH.md")
-    rerender.add_argument("--badges", type=Path, metavar="DIR")
-    rerender.add_argument("--plots", type=Path, metavar="DIR")
-    rerender.add_argument("--readme", type=Path, metavar="README.md")
+    rerender.add_argument("--markdown", type=Path, metavar="PATH.md",
+                          help="write the verdict report here (an empty file or an earlier verdict report only)")
+    rerender.add_argument("--badges", type=Path, metavar="DIR", help="write the badges' SVG and JSON files here")
+    rerender.add_argument("--plots", type=Path, metavar="DIR", help="write the plots here")
+    rerender.add_argument("--readme", type=Path, metavar="README.md",
+                          help="update the summary between the README's claims-summary marker lines")
     rerender.set_defaults(run=_report)
 
     compare = commands.add_parser("compare", help="what changed between two runs, verdict by verdict")
@@ -561,7 +567,8 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     init = commands.add_parser("init", help="draft a ledger from your README and write the ini lines")
-    init.add_argument("report", type=Path, nargs="?", default=Path("README.md"), metavar="REPORT.md")
+    init.add_argument("report", type=Path, nargs="?", default=Path("README.md"), metavar="REPORT.md",
+                      help="the report to draft the ledger from (default: README.md)")
     init.add_argument("--slug", type=_slug, help="the report's slug (default: from this folder's name)")
     init.add_argument("--claims-dir", type=Path, metavar="DIR",
                       help="where the ledger goes (default: the configuration's claims_dir, else claims/)")

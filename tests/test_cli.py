@@ -439,6 +439,20 @@ def test_init_without_the_report_writes_nothing(tmp_path: Path, monkeypatch: pyt
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize(("command", "words"), [
+    ("report", ["--markdown PATH.md write the verdict report here", "--badges DIR", "badges' SVG", "--plots DIR",
+                "write the plots here", "--readme README.md", "claims-summary marker", "With none of --markdown,",
+                "the files the pytest configuration names are written"]),
+    ("init", ["REPORT.md", "(default: README.md)", "the configuration's claims_dir, else claims/"]),
+])
+def test_help_describes_every_option(command: str, words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main([command, "--help"])
+    assert exited.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert all(word in shown for word in words), shown
+
+
 def test_version_is_the_installed_distribution_s(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         cli.main(["--version"])
