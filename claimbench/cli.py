@@ -422,9 +422,9 @@ def _init(arguments: argparse.Namespace) -> int:
                          "or draft another report with claimbench draft")
     try:
         text = arguments.report.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        readme = draft.source_name(arguments.report, project)  # from the project's folder: the configuration's
+    except (OSError, ValueError) as error:  # UnicodeDecodeError is a ValueError
         raise SystemExit(f"claimbench init: {arguments.report}: {error}") from None
-    readme = draft.source_name(arguments.report, project)  # from the project's folder: the configuration's
     drafted_text = draft.draft(text, slug=name, source=readme)
     if "[[claim]]" not in drafted_text:  # not even a candidate of the text
         raise SystemExit(f"claimbench init: {arguments.report} prints no number to draft a claim from: write "
@@ -432,7 +432,9 @@ def _init(arguments: argparse.Namespace) -> int:
                          "the format in full: reference/README.md of claimbench's source), or init from the file "
                          "that prints them")
     configured = existing[2].get("claims_report", "").strip() if existing else ""
-    keep = bool(configured) and _taken(existing[0].parent / configured, arguments.report) is None  # free, or ours
+    configured_path = (existing[0].parent / Path(os.path.expandvars(configured)).expanduser()  # as a run reads it
+                       if configured else None)
+    keep = configured_path is not None and _taken(configured_path, arguments.report) is None  # free, or ours
     taken = {} if keep else {name: _taken(Path(name), arguments.report) for name in (REPORT, OWN_REPORT)}
     verdicts = next((name for name, why in taken.items() if why is None), None)
     if verdicts is None and not keep:

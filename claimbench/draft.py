@@ -66,10 +66,17 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
 
 def source_name(report: Path, project: Path) -> str:
     """``[report] source``: the report's path from ``project``, where a run looks for it to compare it with the
-    ledger; its bare name when it lies outside (a run then warns that it cannot compare)."""
+    ledger; its bare name when it lies outside (a run then warns that it cannot compare). ``ValueError`` for a
+    name that is not UTF-8 (bytes a Linux file name may hold), which no TOML string can hold."""
     relative = os.path.relpath(report.resolve(), project.resolve())
     outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
-    return report.name if outside else Path(relative).as_posix()
+    name = report.name if outside else Path(relative).as_posix()
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"its name {name!r} is not UTF-8, which a ledger's source cannot hold: rename the "
+                         "file") from None
+    return name
 
 
 def write(report: Path, *, slug_name: str | None = None, output: Path | None = None, force: bool = False,
@@ -81,7 +88,11 @@ def write(report: Path, *, slug_name: str | None = None, output: Path | None = N
     except (OSError, UnicodeDecodeError) as error:
         return _fail(report, error)
     named = report.resolve().parent.name if report.stem.lower() == "readme" else report.stem  # a README: its folder
-    ledger = draft(text, slug=slug_name or slug(named) or "report", source=source_name(report, project or Path.cwd()))
+    try:
+        source = source_name(report, project or Path.cwd())
+    except ValueError as error:
+        return _fail(report, error)
+    ledger = draft(text, slug=slug_name or slug(named) or "report", source=source)
     if output is None:
         sys.stdout.write(ledger)
         return 0

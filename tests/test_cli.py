@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -368,6 +369,13 @@ def test_init_sends_the_verdicts_to_no_file_of_the_authors(tmp_path: Path, monke
     assert cli.main(["init", "--slug", "kept", "--claims-dir", "kept"]) == 0, "a configured report that may be written"
     said = capsys.readouterr().out
     assert "claims_report" not in said and "the verdict report goes to" not in said, said
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "thesis.md").write_text("# My thesis\n", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "tox.ini").write_text("[pytest]\nclaims_report = ~/thesis.md\n", encoding="utf-8")
+    (tmp_path / "CLAIMS.md").rmdir()
+    assert cli.main(["init", "--slug", "home", "--claims-dir", "home"]) == 0  # read as a run reads it: ~ expanded
+    assert "claims_report = CLAIMS.md\n" in capsys.readouterr().out
 
 
 def test_init_of_a_report_in_a_subfolder_names_it_where_a_run_finds_it(
@@ -427,6 +435,22 @@ def test_init_of_a_report_that_prints_no_number_writes_nothing(tmp_path: Path, m
                                          r"schema`, which ships with claimbench; "):
         cli.main(["init"])
     assert sorted(path.name for path in tmp_path.iterdir()) == ["README.md"]
+
+
+def test_a_report_named_in_bytes_that_are_not_utf8_is_refused_by_init_and_draft(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Linux file name may hold any bytes; its ``\\udce9`` escape is no TOML string, so a ledger naming it as its
+    source was written and could never be loaded (and a second init found that file in its way)."""
+    name = os.fsdecode(b"rapport_\xe9.md")
+    (tmp_path / name).write_text("# Mine\n\n| Model | Params |\n|---|---|\n| tiny | 40 |\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit, match=r"^claimbench init: rapport_\udce9\.md: its name 'rapport_\\udce9\.md' is "
+                                         r"not UTF-8, which a ledger's source cannot hold: rename the file$"):
+        cli.main(["init", name])
+    drafted = subprocess.run([sys.executable, "-m", "claimbench.cli", "draft", name], capture_output=True)
+    assert drafted.returncode == 1 and not drafted.stdout  # stderr escapes the byte, as Python's stderr does
+    assert drafted.stderr.startswith(b"claimbench draft: rapport_\\udce9.md: its name 'rapport_\\udce9.md' is ")
+    assert sorted(path.name for path in tmp_path.iterdir()) == [name]
 
 
 @pytest.mark.parametrize("argv", [["init"], ["init", "nope.md"]])
