@@ -7,6 +7,7 @@ Torch-free at import: torchvision and timm are imported only when a reference na
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import fnmatch
 import functools
@@ -180,15 +181,36 @@ def resolve(reference: str) -> Builder:
 @functools.cache
 def code_digest(reference: str) -> str:
     """A digest of the code that builds a reference: the library's version for torchvision and timm, else the
-    source of the builder's module and of the modules beside it (a helper edited there is another model). The whole
+    source of the builder's module and of the modules beside it (a helper edited there is another model); for a
+    ``functools.partial``, its function's and its arguments' (``_code_of``). The whole
     package, not the modules the builder's imports name: an import ``importlib`` makes, or a builder that builds
     another by name, would escape that list, and keep a record of a model whose code changed."""
     scheme, _, rest = reference.partition(":")
     if rest and scheme in ("torchvision", "timm"):
         return f"{scheme} {importlib.metadata.version(scheme)}"
-    source = Path(inspect.getfile(resolve(reference)))
-    files = sorted(source.parent.glob("*.py")) if (source.parent / "__init__.py").exists() else [source]
-    return hashlib.sha256(b"".join(file.read_bytes() for file in files)).hexdigest()[:16]
+    sources, bound = _code_of(resolve(reference))
+    files = sorted({file for source in sources for file in (
+        source.parent.glob("*.py") if (source.parent / "__init__.py").exists() else [source])})
+    return hashlib.sha256(b"".join(file.read_bytes() for file in files) + bound.encode()).hexdigest()[:16]
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+"""The memory address in the repr of a function or object, which differs from one process to the next."""
+
+
+def _code_of(builder: Any) -> tuple[set[Path], str]:
+    """The source files of a builder's code, and the arguments bound to it in words: a ``functools.partial``'s
+    function's files, and those of any function or class among its arguments, with their repr (without addresses).
+    ``TypeError`` where a builder has no source file (a callable instance, a built-in)."""
+    if not isinstance(builder, functools.partial):
+        return {Path(inspect.getfile(builder))}, ""
+    sources, bound = _code_of(builder.func)
+    for value in (*builder.args, *builder.keywords.values()):
+        if isinstance(value, functools.partial) or inspect.isfunction(value) or inspect.isclass(value):
+            with contextlib.suppress(TypeError):  # a built-in class (int) has no file: its repr names it
+                sources |= _code_of(value)[0]
+    arguments = _ADDRESS.sub("", repr((builder.args, sorted(builder.keywords.items()))))
+    return sources, f"{bound}{arguments}"
 
 
 def get_model(reference: str, *, weights: None = None, progress: bool = True, **overrides: Any) -> nn.Module:

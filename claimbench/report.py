@@ -402,11 +402,13 @@ def _software_change(then: Mapping[str, Any], now: Mapping[str, str]) -> str:
 def _claim_change(record: Record, claim: Claim) -> str:
     """Why a measured record is no record of this claim, in words: it was measured against another version of
     the claim (``claim_digest``) or other code of its model (``model_digest``: a verdict on a number that names
-    none, of a claim whose model has one, is of unknown code), or its verdict is not what its own figures say;
-    empty where it is one."""
+    none, of a claim whose model has one, is of unknown code; so is a record of a model whose code cannot be read
+    now, which may have changed), or its verdict is not what its own figures say; empty where it is one."""
     if record.get("claim_digest") != claim_digest(claim):
         return "measured against another version of this claim in the ledger"
     then, now = record.get("model_digest"), model_digest(claim)
+    if claim.model and now is None and (then is not None or record.get("verdict") in CHECKED):
+        return "measured with model code that cannot be read now"
     if now is not None and then != now and (then is not None or record.get("verdict") in CHECKED):
         return "measured with other model code"
     return "" if verdict_follows(record) else "judged otherwise than its own figures say"

@@ -140,8 +140,8 @@ def claim_digest(claim: Claim) -> str:
 
 def model_digest(claim: Claim) -> str | None:
     """``registry.code_digest`` of the claim's model; None where this process cannot resolve it (its module is not
-    imported here, as in a pytest-xdist controller, or raises as it imports): then nobody can tell whether its code
-    changed."""
+    imported here, as in a pytest-xdist controller, or raises as it imports, or the builder has no source file):
+    then nobody can tell whether its code changed, and a partial run keeps no earlier record of it."""
     try:
         return registry.code_digest(claim.model) if claim.model else None
     except Exception:  # noqa: BLE001 - an author's module may raise anything as it imports

@@ -1,5 +1,6 @@
 """Every registered model builds on the meta device and maps its report's input to class logits."""
 
+import functools
 import importlib
 import importlib.metadata
 import inspect
@@ -202,6 +203,40 @@ def test_the_code_digest_changes_with_a_helper_beside_the_builder(tmp_path: Path
     registry.code_digest.cache_clear()
     assert registry.code_digest("zoo_digest.nets:net") != before
     assert registry.code_digest("torchvision:resnet18") == f"torchvision {importlib.metadata.version('torchvision')}"
+
+
+def test_the_code_digest_of_a_partial_covers_its_function_and_arguments(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A builder that is a ``functools.partial`` has a digest: its function's code and its arguments, a function
+    among them by its code (no memory address: the same code digests the same in every process)."""
+    import sys
+
+    import torchvision
+
+    package = tmp_path / "zoo_partial"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    nets = "import functools\n\ndef net(width, act):\n    return width\n\nwide = functools.partial(net, {}, act=len)\n"
+    (package / "nets.py").write_text(nets.format(2))
+    (package / "acts.py").write_text("def relu():\n    return 0\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)  # no cache: each call reads
+    before = registry.code_digest("zoo_partial.nets:wide")
+    importlib.reload(sys.modules["zoo_partial.nets"])
+    assert registry.code_digest("zoo_partial.nets:wide") == before, "the same code and arguments"
+    (package / "nets.py").write_text(nets.format(64).replace("act=len", "act=lambda: 0"))
+    importlib.reload(sys.modules["zoo_partial.nets"])
+    assert registry.code_digest("zoo_partial.nets:wide") != before, "other arguments"
+    sixty_four = registry.code_digest("zoo_partial.nets:wide")
+    (package / "acts.py").write_text("def relu():\n    return 1\n")
+    assert registry.code_digest("zoo_partial.nets:wide") != sixty_four, "a helper beside the function"
+    (package / "nets.py").write_text("import functools\n\nimport torchvision\n\n"
+                                     "r18 = functools.partial(torchvision.models.resnet18, num_classes=10)\n")
+    importlib.reload(sys.modules["zoo_partial.nets"])
+    ten = registry.code_digest("zoo_partial.nets:r18")
+    monkeypatch.setattr(sys.modules["zoo_partial.nets"], "r18", functools.partial(torchvision.models.resnet18,
+                                                                                   num_classes=100))
+    assert registry.code_digest("zoo_partial.nets:r18") != ten, "a library's builder, other keywords"
 
 
 def test_an_import_path_suggests_the_builders_a_package_exports(tmp_path: Path,
