@@ -81,19 +81,24 @@ def _trainable(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
+def _all(model: nn.Module) -> int:
+    """Every parameter, trainable or frozen, each once (torchvision's ``num_params``, timm's ``param_count``)."""
+    return sum(p.numel() for p in model.parameters())
+
+
 def _constructed(model: nn.Module) -> int:
     """Trainable parameters that exist right after construction; lazy layers are not built yet."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad and not isinstance(p, UninitializedParameter))
 
 
 def _keras(model: nn.Module) -> int:
-    """Keras ``count_params()``: trainable parameters plus BatchNorm moving mean and variance."""
+    """Keras ``count_params()``: every weight, trainable or frozen, plus BatchNorm moving mean and variance."""
     running = sum(
         m.running_mean.numel() + m.running_var.numel()
         for m in model.modules()
         if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats
     )
-    return _trainable(model) + running
+    return _all(model) + running
 
 
 def _tensors(model: nn.Module) -> int:
@@ -106,6 +111,7 @@ def _state_dict(model: nn.Module) -> int:
 
 PARAM_COUNTERS = {
     "trainable": _trainable,
+    "all": _all,
     "constructed": _constructed,
     "keras": _keras,
     "tensors": _tensors,

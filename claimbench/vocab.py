@@ -8,13 +8,14 @@ SUMMARY_KINDS = ("best_epoch", "gap")
 TRAINING_KINDS = (*METRIC_KINDS, *SUMMARY_KINDS)
 KINDS = (*STRUCTURAL_KINDS, *TRAINING_KINDS, "epoch_time")
 
-PARAM_COUNTS = ("trainable", "constructed", "keras", "tensors", "state_dict")
+PARAM_COUNTS = ("trainable", "all", "constructed", "keras", "tensors", "state_dict")
 MAC_COUNTS = ("pure", "torchinfo", "flops")
 LAYER_QUANTITIES = ("params", "macs", "output_shape")
 LAYOUTS = ("channels_first", "channels_last")
 SIZES = ("torchinfo_total", "checkpoint_weights", "checkpoint_sgd_momentum", "parameter_bytes", "torchinfo_params")
 CONVENTION_WORDS = {
     "constructed": "counted right after construction: a layer built lazily in the first forward is left out",
+    "all": "counts every parameter, frozen (requires_grad False) ones too",
     "keras": "counted as Keras does: a BatchNorm's moving mean and variance count as parameters",
     "tensors": "counts parameter tensors, len(list(model.parameters())), not parameters",
     "state_dict": "counts state_dict entries, len(model.state_dict()), not parameters",

@@ -360,6 +360,19 @@ def test_a_leaf_layer_with_parameters_that_returns_a_scalar_is_traced() -> None:
     assert table[""].measure("macs", count="pure").value == 9
 
 
+def test_frozen_parameters_count_in_all_and_in_keras_but_not_in_trainable() -> None:
+    """A linear probe (Keras's ``base.trainable = False``): ``count_params()``, torchvision's ``num_params`` and
+    torchinfo's Total params count the frozen backbone; only ``trainable`` leaves it out."""
+    model = _on_meta(_conv_bn_head)
+    model.conv.requires_grad_(False)
+    model.bn.requires_grad_(False)
+    conv, bn, head = 8 * 27 + 8, 2 * 8, 8 * 5 + 5 + 2 * 5  # the head: fc and bn1d
+    assert measure.params(model, "trainable") == head
+    assert measure.params(model, "all") == conv + bn + head == torchinfo.summary(
+        model, (1, 3, 6, 6), device="meta", verbose=0).total_params
+    assert measure.params(model, "keras") == conv + bn + head + 2 * 8 + 2 * 5, "the moving means and variances"
+
+
 def test_an_unknown_layer_path_names_the_claims_field_and_the_closest() -> None:
     """A mistyped ``layer`` is a measurement error in one line, not a bare KeyError with claimbench's traceback."""
     with pytest.raises(errors.MeasurementError, match=r"^layer: no layer 'cnv' in the model; closest: 'conv'"):
