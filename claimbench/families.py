@@ -1,7 +1,8 @@
 """One measurement per claim family: a claim in, a ``verdict.Measurement`` out.
 
-The structural families build the model on the meta device (no weight is allocated), and a small model
-whose forward needs real data (a branch on its input's values) again on the CPU; the training families
+The structural families build the model on the meta device (no weight is allocated; a builder that reads its own
+tensors' values builds on the CPU, each weight moved to the meta device as it registers), and a small model whose
+forward needs real data (a branch on its input's values) again on the CPU; the training families
 train with the author's recipe through ``claimbench.runs``. The claim tests of this repository's
 ``benchmarks/`` and the items the plugin collects from a ledger both call these.
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import torch
+from torch.nn.modules import module as hooks
 from torch.nn.parameter import is_lazy
 
 from claimbench import errors, measure, registry, verdict
@@ -56,9 +58,60 @@ of a tensor made on another device."""
 Run = Callable[[torch.nn.Module, tuple[int, ...]], T]
 
 
+_NO_MEMORY = re.compile(r"allocat|out of memory", re.IGNORECASE)
+"""torch's words for a tensor the CPU has no memory for (``DefaultCPUAllocator: can't allocate memory``)."""
+
+
 def _on_meta(claim: Claim) -> torch.nn.Module:
-    with torch.device("meta"):
-        return registry.get_model(claim.model)
+    """The claim's model with its weights on the meta device. A builder that reads the values of tensors it makes
+    (torchvision's RegNets: ``.tolist()``), which the meta device does not hold, builds on the CPU instead, each
+    weight moved to the meta device as its module registers it (``_weights_to_meta``); a weight the CPU has no
+    memory for, or a builder that reads its weights' values, is the claim's one-line error."""
+    try:
+        with torch.device("meta"):
+            return registry.get_model(claim.model)
+    except (NotImplementedError, RuntimeError) as error:
+        if not _NEEDS_DATA.search(errors.first_line(error)):
+            raise
+        failure = error
+    try:
+        with _seeded(), _weights_to_meta():
+            return registry.get_model(claim.model)
+    except (MemoryError, NotImplementedError, RuntimeError) as error:
+        line = errors.first_line(error)
+        if isinstance(error, MemoryError) or _NO_MEMORY.search(line):
+            then = "ran out of memory"
+        elif _NEEDS_DATA.search(line):
+            then = "read the values of a weight, which it keeps on the meta device"
+        else:
+            raise
+        raise errors.MeasurementError(
+            f"{claim.model}: its builder reads tensors that torch's meta device holds no data for "
+            f"({errors.in_one_line(failure)}), and built on the CPU one weight at a time it {then}: "
+            f"{errors.in_one_line(error)}") from error
+
+
+def _to_meta(module: torch.nn.Module, name: str, tensor: torch.Tensor | None) -> torch.Tensor | None:
+    """A parameter or buffer as it registers, on the meta device: None (as it is) for one already there (tied to
+    another, whose identity it keeps) or lazy (built in the first forward)."""
+    if tensor is None or tensor.is_meta or is_lazy(tensor):
+        return None
+    if isinstance(tensor, torch.nn.Parameter):
+        return type(tensor)(tensor.to("meta"), requires_grad=tensor.requires_grad)
+    return tensor.to("meta")
+
+
+@contextlib.contextmanager
+def _weights_to_meta() -> Iterator[None]:
+    """Every parameter and buffer a module registers in the block moved to the meta device at once, so that no more
+    than one weight is held on the CPU at a time; the builder's other tensors stay there."""
+    handles = [hooks.register_module_parameter_registration_hook(_to_meta),
+               hooks.register_module_buffer_registration_hook(_to_meta)]
+    try:
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
 
 
 def _weight_bytes(model: torch.nn.Module) -> int:

@@ -115,6 +115,36 @@ def reads_mobilenet() -> nn.Module:
     return ReadsItsData(registry.get_model("cifar_infinity.mobilenet"))
 
 
+class _Tied(nn.Module):
+    """Two convs of one weight, of widths the builder reads out of a tensor, as torchvision's RegNets do
+    (``.tolist()``), which the meta device cannot: it holds no data."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        width = int((torch.arange(3) * 2).tolist()[-1])
+        self.a, self.b = nn.Conv2d(3, width, 3, padding=1), nn.Conv2d(3, width, 3, padding=1)
+        self.b.weight = self.a.weight
+        self.bn, self.fc = nn.BatchNorm2d(width), nn.Linear(width * 2 * 8 * 8, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(torch.cat([self.bn(self.a(x)), self.b(x)], 1).flatten(1))
+
+
+def reads_while_building() -> nn.Module:
+    return _Tied()
+
+
+def reads_then_too_large() -> nn.Module:
+    side = int(torch.tensor(2 ** 29).item())
+    return nn.Linear(side, 2 * side)  # 2 EiB of weights: no CPU allocates them
+
+
+def reads_its_weights() -> nn.Module:
+    model = nn.Linear(int(torch.tensor(4).item()), 2)
+    assert float(model.weight.detach().abs().sum()) >= 0
+    return model
+
+
 def claim(kind: str, **keys: object) -> Claim:
     fields = {"count": "pure"} if kind == "macs" else {"size": "torchinfo_total"} if kind == "size" else {}
     return Claim(id=f"t/{kind}", report="t", kind=kind, value=1, printed="1", source="a test", tolerance=Tolerance(),
@@ -205,6 +235,38 @@ def test_a_model_too_large_for_the_cpu_says_its_forward_depends_on_data(monkeypa
                              r"Tensor.item\(\) cannot be called on meta tensors \(at \S*tests/test_families.py:\d+: "
                              r"`if x.abs\(\).max\(\) > 1000:`\); its 0 MiB of weights are over the 0 MiB"):
         families.macs(claim("macs", model="test_families:reads_lenet", input=(3, 32, 32)))
+
+
+def test_a_builder_that_reads_its_tensors_is_built_on_the_cpu_one_weight_at_a_time() -> None:
+    """Its weights are on the meta device as every other model's, each tied weight once, and every family measures
+    it as a CPU build counts; a RegNet (15 torchvision classifiers) too."""
+    model = "test_families:reads_while_building"
+    built = _Tied()
+    with pytest.raises(NotImplementedError, match="meta"), torch.device("meta"):
+        _Tied()
+    assert families.params(claim("params", model=model, count="all")).measured == sum(
+        p.numel() for p in built.parameters()) == 3 * 4 * 9 + 2 * 4 + 2 * 4 + 4 * 2 * 8 * 8 * 2 + 2
+    for kind, keys in (("macs", {}), ("layer", {"layer": "fc", "quantity": "params", "count": "trainable"}),
+                       ("size", {}), ("size", {"size": "checkpoint_weights"})):
+        measured = families.measurement(claim(kind, model=model, **keys), settings=lambda: None, benchmark=None)
+        assert measured.device in ("meta", "cpu") and measured.measured, kind
+    assert families.macs(claim("macs", model=model)).measured == 2 * 8 * 8 * 4 * 27 + 4 * 8 * 8 * 2 * 2
+    regnet = families.params(claim("params", model="torchvision:regnet_x_400mf", count="trainable"))
+    assert regnet.measured == sum(p.numel() for p in torchvision.models.regnet_x_400mf().parameters())
+    assert torch.nn.modules.module._global_parameter_registration_hooks == {}, "no hook left behind"
+
+
+def test_a_builder_that_reads_its_tensors_and_then_fails_on_the_cpu_is_one_line() -> None:
+    """A weight no CPU can allocate, or a builder that reads its own weights, which stay on the meta device."""
+    with pytest.raises(errors.MeasurementError,
+                       match=r"^test_families:reads_then_too_large: its builder reads tensors that torch's meta device "
+                             r"holds no data for \(RuntimeError: Tensor.item\(\) cannot be called on meta tensors "
+                             r"\(at \S*test_families.py:\d+: .*\)\), and built on the CPU one weight at a time it ran "
+                             r"out of memory: RuntimeError: .*DefaultCPUAllocator: can't allocate memory"):
+        families.params(claim("params", model="test_families:reads_then_too_large", count="trainable"))
+    with pytest.raises(errors.MeasurementError, match=r"^test_families:reads_its_weights: its builder reads tensors "
+                       r".* it read the values of a weight, which it keeps on the meta device: RuntimeError: "):
+        families.params(claim("params", model="test_families:reads_its_weights", count="trainable"))
 
 
 @pytest.mark.parametrize("verified", [False, True])
