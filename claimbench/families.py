@@ -43,8 +43,6 @@ def input_size(claim: Claim) -> tuple[int, ...]:
     return tuple(size)
 
 
-CHECKPOINTS = ("checkpoint_weights", "checkpoint_sgd_momentum")
-"""The sizes measured by serialising the model on the CPU."""
 CPU_FALLBACK_BYTES = 256 * 2**20
 """The most weight and buffer bytes built on the CPU for a model whose forward cannot run on the meta device."""
 
@@ -217,10 +215,9 @@ def layer(claim: Claim) -> verdict.Measurement:
 
 def size(claim: Claim) -> verdict.Measurement:
     """torchinfo's sizes on the meta device, with the parameters it leaves out in words; the parameter bytes, or the
-    checkpoint bytes of a zeroed CPU copy (no input)."""
-    if not needs_input(claim):  # a checkpoint is serialised from a zeroed copy on the CPU
-        device = "cpu" if claim.size in CHECKPOINTS else "meta"
-        return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size), device=device)
+    checkpoint bytes, counted from the meta device too (no input)."""
+    if not needs_input(claim):
+        return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size), device="meta")
     shape = input_size(claim)
     estimate, device = _on_input(claim, shape, lambda model, size: measure.torchinfo_size(model, size, claim.size))
     return verdict.Measurement(estimate.size, device=device, input=shape, words=estimate.words())

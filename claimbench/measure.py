@@ -26,11 +26,13 @@ import copy
 import difflib
 import io
 import itertools
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from math import prod
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -496,44 +498,87 @@ def macs(model: nn.Module, input_size: Shape, count: str) -> Measurement:
 _CHECKPOINT_SGD = {"lr": 1e-3, "weight_decay": 5e-4}
 
 
-def _materialised_copy(model: nn.Module) -> nn.Module:
-    """A CPU copy with real (zeroed) tensors; serialised bytes depend on shapes, dtypes and names only."""
-    real = copy.deepcopy(model)
-    if any(t.is_meta for t in itertools.chain(real.parameters(), real.buffers())):
-        real = real.to_empty(device="cpu")
-    with torch.no_grad():
-        for tensor in itertools.chain(real.parameters(), real.buffers()):
-            tensor.zero_()
-    return real
+def _meta_twin(model: nn.Module) -> nn.Module:
+    """A copy of the model with every parameter and buffer on the meta device, tied ones still tied; no weight is
+    copied."""
+    memo: dict[int, Any] = {}
+    for tensor in itertools.chain(model.parameters(), model.buffers()):
+        if not tensor.is_meta:
+            meta = tensor.detach().to("meta")
+            memo[id(tensor)] = nn.Parameter(meta, tensor.requires_grad) if isinstance(tensor, nn.Parameter) else meta
+    return copy.deepcopy(model, memo)
 
 
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    """Run the block's many small tensor ops on one intra-op thread; on a busy machine the OpenMP
-    barriers of a larger pool stall for milliseconds per op. The previous thread count is restored."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
+class _Extent(io.RawIOBase):
+    """A file that keeps nothing written to it, only how far it reaches: ``torch.save`` under ``skip_data`` seeks
+    over the storages' bytes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.position = self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self.position = offset + {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        self.size = max(self.size, self.position)
+        return self.position
+
+    def write(self, data: Any) -> int:
+        written = memoryview(data).nbytes
+        self.seek(written, io.SEEK_CUR)
+        return written
+
+
+def _on_file(state: Any, backing: Path, storages: dict[int, torch.UntypedStorage]) -> Any:
+    """``state`` (dicts and lists, changed in place, which keeps a state dict's ``_metadata``) with every meta tensor
+    replaced by a CPU tensor of its shape, dtype, strides and offset, each meta storage by one mapping of the sparse
+    file ``backing``: real storages of the right size that hold no memory, as ``torch.save`` pickles real ones."""
+    for key, value in list(state.items() if isinstance(state, dict) else enumerate(state)):
+        if isinstance(value, dict | list):
+            _on_file(value, backing, storages)
+        elif isinstance(value, torch.Tensor) and value.is_meta:
+            storage = value.untyped_storage()
+            if storage._cdata not in storages:
+                nbytes = storage.nbytes()
+                storages[storage._cdata] = (torch.UntypedStorage.from_file(str(backing), shared=True, nbytes=nbytes)
+                                            if nbytes else torch.UntypedStorage(0))
+            state[key] = torch.empty(0, dtype=value.dtype).set_(
+                storages[storage._cdata], value.storage_offset(), value.shape, value.stride())
+    return state
 
 
 def _checkpoint_bytes(model: nn.Module, momentum: float) -> int:
-    """``torch.save`` of {epoch, model_state_dict, optimizer_state_dict, loss} after one SGD step, in bytes."""
-    with _one_thread():
-        real = _materialised_copy(model)
-        optimizer = torch.optim.SGD(real.parameters(), momentum=momentum, **_CHECKPOINT_SGD)
-        for parameter in real.parameters():
-            parameter.grad = torch.zeros_like(parameter)
-        optimizer.step()
-        buffer = io.BytesIO()
-        torch.save(
-            {"epoch": 0, "model_state_dict": real.state_dict(), "optimizer_state_dict": optimizer.state_dict(),
-             "loss": torch.zeros((), requires_grad=True)},
-            buffer,
-        )
-    return buffer.getbuffer().nbytes
+    """``torch.save`` of {epoch, model_state_dict, optimizer_state_dict, loss} after one SGD step, in bytes, exactly,
+    with no weight held: the step runs on the meta device, and the file is saved under ``skip_data`` from storages
+    mapped from a sparse file, to a sink that only counts."""
+    if any(isinstance(p, UninitializedParameter) for p in model.parameters()):
+        raise errors.MeasurementError("the model builds parameters in its first forward: its checkpoint is unknown "
+                                      "before it")
+    if not hasattr(torch.serialization, "skip_data"):
+        raise errors.MeasurementError(f"a checkpoint's size is counted with torch.serialization.skip_data, which "
+                                      f"torch {torch.__version__} lacks: install torch >= 2.5")
+    twin = _meta_twin(model)
+    optimizer = torch.optim.SGD(twin.parameters(), momentum=momentum, **_CHECKPOINT_SGD)
+    for parameter in twin.parameters():
+        parameter.grad = torch.zeros_like(parameter)
+    optimizer.step()
+    state = {"epoch": 0, "model_state_dict": twin.state_dict(), "optimizer_state_dict": optimizer.state_dict(),
+             "loss": torch.zeros((), requires_grad=True)}
+    sink = _Extent()
+    with tempfile.TemporaryDirectory(prefix="claimbench-") as folder:
+        _on_file(state, Path(folder) / "storages", {})
+        with torch.serialization.skip_data():
+            torch.save(state, sink)
+        del state, optimizer  # their mappings closed before the file goes (Windows removes no mapped file)
+    return sink.size
 
 
 TORCHINFO_SIZES = ("torchinfo_total", "torchinfo_params")
@@ -604,7 +649,8 @@ SIZES: dict[str, Callable[[nn.Module, Shape], int]] = {
 def size_bytes(model: nn.Module, input_size: Shape, convention: str) -> int:
     """The model's size in bytes under the named convention (see ``SIZES``), for a batch-1 ``(C, H, W)`` input.
 
-    Checkpoint sizes serialise a zeroed CPU copy; the model itself is left as it was.
+    Checkpoint sizes save a copy on the meta device, whose bytes are counted, not held; the model itself is left as
+    it was.
     """
     try:
         sizer = SIZES[convention]

@@ -1,5 +1,6 @@
 """claimbench.measure against closed forms: hypothesis over layer shapes, and the conventions one by one."""
 
+import io
 import itertools
 import sys
 from collections import OrderedDict
@@ -476,3 +477,53 @@ def test_a_momentum_checkpoint_adds_one_buffer_per_parameter() -> None:
     per_tensor = 512  # a zip record's headers, its 64-byte alignment and the pickled dict entry
     assert state_bytes < weights
     assert buffer_bytes < with_momentum - weights < buffer_bytes + per_tensor * len(list(model.parameters()))
+
+
+class _TiedHalf(nn.Module):
+    """Two linears of one weight, a half-precision layer, and a buffer left out of the state dict."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.a, self.b = nn.Linear(6, 6), nn.Linear(6, 6)
+        self.b.weight = self.a.weight
+        self.half = nn.Conv2d(6, 3, 1).half()
+        self.register_buffer("scratch", torch.zeros(5), persistent=False)
+
+
+def _saved_bytes(model: nn.Module, momentum: float) -> int:
+    """The bytes of the author's own ``torch.save`` of a CPU model after one SGD step, written out in full."""
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=momentum, weight_decay=5e-4)
+    for parameter in model.parameters():
+        parameter.grad = torch.rand_like(parameter)
+    optimizer.step()
+    buffer = io.BytesIO()
+    torch.save({"epoch": 0, "model_state_dict": model.state_dict(), "optimizer_state_dict": optimizer.state_dict(),
+                "loss": torch.tensor(0.5, requires_grad=True)}, buffer)
+    return buffer.getbuffer().nbytes
+
+
+@pytest.mark.parametrize("factory", [_conv_bn_head, _TiedHalf, torchvision.models.squeezenet1_1])
+@pytest.mark.parametrize(("size", "momentum"), [("checkpoint_weights", 0.0), ("checkpoint_sgd_momentum", 0.9)])
+def test_a_checkpoints_size_is_the_bytes_torch_save_writes_for_the_real_model(factory, size: str,
+                                                                              momentum: float) -> None:
+    """Counted from the meta device, or from a CPU model left as it was, it is what saving the model built on the CPU
+    writes; a weight two layers share is saved once."""
+    built = factory()
+    before = {name: tensor.clone() for name, tensor in built.state_dict().items()}
+    assert measure.size_bytes(_on_meta(factory), (), size) == measure.size_bytes(built, (), size) == _saved_bytes(
+        factory(), momentum)
+    assert all(torch.equal(before[name], tensor) for name, tensor in built.state_dict().items())
+
+
+def test_a_checkpoint_of_40_gb_is_counted_without_holding_its_weights() -> None:
+    """No weight is allocated, so a model larger than the machine's memory is counted in a moment: its weights, two
+    zip records of headers and the pickled names."""
+    model = _on_meta(lambda: nn.Sequential(nn.Linear(10, 100_000), nn.Linear(100_000, 100_000)))
+    weights = 4 * sum(p.numel() for p in model.parameters())
+    assert 0 < measure.size_bytes(model, (), "checkpoint_weights") - weights < 4096
+    assert 0 < measure.size_bytes(model, (), "checkpoint_sgd_momentum") - 2 * weights < 8192
+
+
+def test_a_checkpoint_of_a_lazy_model_is_an_error_before_its_first_forward() -> None:
+    with pytest.raises(errors.MeasurementError, match="^the model builds parameters in its first forward"):
+        measure.size_bytes(nn.Sequential(nn.LazyLinear(3)), (), "checkpoint_weights")
