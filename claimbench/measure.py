@@ -562,9 +562,6 @@ def _checkpoint_bytes(model: nn.Module, momentum: float) -> int:
     if any(isinstance(p, UninitializedParameter) for p in model.parameters()):
         raise errors.MeasurementError("the model builds parameters in its first forward: its checkpoint is unknown "
                                       "before it")
-    if not hasattr(torch.serialization, "skip_data"):
-        raise errors.MeasurementError(f"a checkpoint's size is counted with torch.serialization.skip_data, which "
-                                      f"torch {torch.__version__} lacks: install torch >= 2.5")
     twin = _meta_twin(model)
     optimizer = torch.optim.SGD(twin.parameters(), momentum=momentum, **_CHECKPOINT_SGD)
     for parameter in twin.parameters():
