@@ -72,8 +72,9 @@ def measure_in_setup(node: pytest.Item, claim: Claim, measure: Callable[[], verd
                      ) -> verdict.Measurement | None:
     """A claim's measurement, taken in set-up so that a failure to measure is an error as pytest, and JUnit XML,
     count them: a claim that cannot run here is skipped, and a measurement the judge cannot use (counters that
-    disagree, seeds too spread, a number that is not finite), or a ledger out of date with its report, is an
-    error of the set-up. None under ``--setup-only`` and ``--setup-plan``, which show the set-up and run no test."""
+    disagree, one seed outside the band, timed epochs too spread, a number that is not finite), or a ledger out of
+    date with its report, is an error of the set-up. None under ``--setup-only`` and ``--setup-plan``, which show
+    the set-up and run no test."""
     if getattr(node.config.option, "setuponly", False) or getattr(node.config.option, "setupplan", False):
         return None
     _refuse_unmeasurable(node)

@@ -12,13 +12,23 @@ from collections.abc import Sequence
 from claimbench import vocab
 from claimbench.history import Epoch, Evaluation, History
 
-__all__ = ["interval95", "macro_precision_recall", "value"]
+__all__ = ["interval95", "macro_precision_recall", "prediction95", "value"]
 
 # Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom; beyond, the normal 1.96.
 _T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
         2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
         2.045, 2.042)
 _NORMAL95 = 1.96
+
+
+def _t95(df: int) -> float:
+    """The two-sided 95% quantile of Student's t for ``df`` degrees of freedom (the normal's beyond 30)."""
+    return _T95[df - 1] if df <= len(_T95) else _NORMAL95
+
+
+def _sd(values: Sequence[float], mean: float) -> float:
+    """The sample standard deviation (n - 1)."""
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
 
 
 def interval95(values: Sequence[float]) -> tuple[float, float]:
@@ -28,10 +38,20 @@ def interval95(values: Sequence[float]) -> tuple[float, float]:
     mean = math.fsum(values) / len(values)
     if len(values) == 1:
         return mean, 0.0
-    sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
-    df = len(values) - 1
-    t = _T95[df - 1] if df <= len(_T95) else _NORMAL95
-    return mean, t * sd / math.sqrt(len(values))
+    return mean, _t95(len(values) - 1) * _sd(values, mean) / math.sqrt(len(values))
+
+
+def prediction95(values: Sequence[float], runs: int = 1) -> tuple[float, float]:
+    """Mean of ``values`` (n runs) and the half-width of the 95% interval around it within which the mean of
+    ``runs`` further runs of the same recipe lands: t95(n - 1)·s·sqrt(1/runs + 1/n), the difference of two means
+    whose runs scatter alike. Unlike the mean's own interval it never shrinks below the runs' own scatter, however
+    many values there are; it needs two values to estimate that scatter."""
+    if len(values) < 2:
+        raise ValueError(f"a prediction interval needs at least 2 values, got {len(values)}")
+    if runs < 1:
+        raise ValueError(f"runs must be at least 1, got {runs}")
+    mean = math.fsum(values) / len(values)
+    return mean, _t95(len(values) - 1) * _sd(values, mean) * math.sqrt(1 / runs + 1 / len(values))
 
 
 def macro_precision_recall(confusion: Sequence[Sequence[int]]) -> tuple[float, float]:

@@ -28,7 +28,7 @@ from claimbench.readme_markers import README_END, README_START, VERDICTS_TITLE, 
 from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
                                 model_digest, record_for, record_problem)
 from claimbench.value_text import NOTHING, band_text, bound_text, format_delta, format_value
-from claimbench.verdict import VERDICTS, band_side, format_number
+from claimbench.verdict import VERDICTS, band_side, format_number, meets
 
 __all__ = [
     "JSON_FORMAT",
@@ -416,12 +416,15 @@ def _claim_change(record: Record, claim: Claim) -> str:
 
 def verdict_follows(record: Record) -> bool:
     """Whether a measured record's verdict is what its figures say: reproduced where it shows a number inside its
-    band (a shape equal to the claim's), refuted or a known error where outside."""
-    shown, band = record.get("shown"), record.get("band")
+    band (a shape equal to the claim's), or where several seeds ran, where a run lands (``reach``) meets the band;
+    refuted or a known error where not."""
+    shown, band, reach = record.get("shown"), record.get("band"), record.get("reach")
     if record.get("verdict") not in CHECKED:
         return True  # not judged on a number
     if isinstance(shown, list):
         inside = shown == record.get("claimed")
+    elif isinstance(reach, list) and len(reach) == 2 and isinstance(band, list) and len(band) == 2:
+        inside = meets((reach[0], reach[1]), (band[0], band[1]))  # the judge's own comparison
     elif isinstance(shown, (int, float)) and isinstance(band, list) and len(band) == 2:
         inside = band_side(shown, (band[0], band[1])) == "within"  # the judge's own comparison
     else:

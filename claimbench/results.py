@@ -167,6 +167,7 @@ def record_for(claim: Claim, outcome: Outcome, date: str | None) -> dict[str, An
         "shown": _plain(judgement.shown),
         "delta": judgement.delta,
         "band": _plain(judgement.band),
+        "reach": _plain(judgement.reach),
         "tolerance": judgement.tolerance,
         "direction": judgement.direction,
         "counters": measurement.get("counters", {}),
@@ -190,6 +191,7 @@ RECORD_FIELDS = ("id", "report", "kind", "model", "claimed", "interval", "printe
                  "shown", "delta", "band", "device", "verdict", "reason")
 """The fields of a record that the report, badges and plots read: a record read back lacks none of them."""
 _Pair = Annotated[list[float | None], Field(min_length=2, max_length=2)]
+_Ends = Annotated[list[float], Field(min_length=2, max_length=2)]
 _Value = float | list[int] | None
 _Verdict = Literal[verdict.VERDICTS]
 
@@ -222,6 +224,7 @@ class _Shape(BaseModel):
     shown: _Value = None
     delta: float | None = None
     band: _Pair | None = None
+    reach: _Ends | None = None
     device: str | None = None
     verdict: _Verdict = "not run"
     reason: str | None = None

@@ -1,7 +1,8 @@
 """The one judge: a claim and what a test observed become one record (verdict, band, the words for it).
 
 Nothing else decides a verdict. ``refuted`` means we measured and the number disagrees; anything that
-kept us from measuring (our crash, bad data, counters that disagree, divergence) is ``error``.
+kept us from measuring (our crash, bad data, counters that disagree, divergence) is ``error``, and so is a training
+number that we cannot tell from seed-to-seed noise: one seed outside the band.
 Torch-free: the controller judges the plain records that tests send it.
 """
 
@@ -13,6 +14,7 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROU
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from claimbench import metrics
 from claimbench.errors import MeasurementError
 from claimbench.ledger import Claim, Tolerance
 
@@ -30,6 +32,7 @@ __all__ = [
     "describe_tolerance",
     "format_number",
     "judge",
+    "meets",
     "shown_value",
     "usable",
 ]
@@ -115,6 +118,10 @@ class Judgement:
     direction: str = ""
     """``above``, ``below`` or ``within``: where the shown value lands against the band."""
     unverified_data: bool = False
+    reach: tuple[float, float] | None = None
+    """Where several seeds ran: the 95% interval, in the claim's unit and printed decimals (rounded outwards),
+    within which a run of the author's (the mean of the claim's ``runs``) lands; the verdict is whether it meets
+    the band."""
 
 
 def _plain(value: Any) -> Any:
@@ -212,16 +219,28 @@ def band_side(shown: float, band: tuple[float | None, float | None]) -> str:
     return "within"
 
 
-def _noise(claim: Claim, shown: float, measurement: Measurement) -> tuple[float, float] | None:
-    """Where the repeated runs leave the shown value, in the claim's unit: the timed epochs' own range, or the
-    seeds' 95% interval around their mean (``spread``); None for a single run."""
-    if claim.kind == "epoch_time" and len(measurement.seeds) > 1:
-        rounds = [shown_value(claim, seconds) for seconds in measurement.seeds]
-        return min(rounds), max(rounds)
-    if measurement.spread:
-        spread = measurement.spread / claim.scale
-        return shown - spread, shown + spread
-    return None
+def _noise(claim: Claim, measurement: Measurement) -> tuple[float, float] | None:
+    """The range of an epoch time's timed epochs, in the claim's unit; None for a single one."""
+    if len(measurement.seeds) < 2:
+        return None
+    rounds = [shown_value(claim, seconds) for seconds in measurement.seeds]
+    return min(rounds), max(rounds)
+
+
+def _reach(claim: Claim, measurement: Measurement) -> tuple[float, float] | None:
+    """Where a run of the author's lands, given our seeds: the raw mean of the seeds ± the 95% prediction
+    half-width for the mean of the claim's ``runs`` (``metrics.prediction95``), in the claim's unit, its ends at the
+    claim's decimals rounded outwards; None for fewer than two seeds, which cannot tell their scatter."""
+    if len(measurement.seeds) < 2:
+        return None
+    _, half = metrics.prediction95(measurement.seeds, claim.runs or 1)
+    mean = float(measurement.measured)
+    return _outwards(claim, ((mean - half) / claim.scale, (mean + half) / claim.scale))
+
+
+def meets(reach: tuple[float, float], band: tuple[float | None, float | None]) -> bool:
+    """Whether the interval ``reach`` has a point in the closed ``band`` (``band_side``'s comparison)."""
+    return band_side(reach[0], band) != "above" and band_side(reach[1], band) != "below"
 
 
 def _describe_band(band: tuple[float | None, float | None]) -> str:
@@ -234,41 +253,56 @@ def _describe_band(band: tuple[float | None, float | None]) -> str:
 
 
 def _measured(claim: Claim, measurement: Measurement) -> Judgement:
-    """Judge a measurement that came out: reproduced, refuted or known error."""
+    """Judge a measurement that came out: reproduced, refuted or known error; an error where our seeds cannot tell
+    the claim from noise (``_unsettled``), or an epoch time's timed epochs range over an edge of the band."""
     shown = shown_value(claim, measurement.measured)
     words = describe_tolerance(claim.tolerance)
     common = {"measured": measurement.measured, "shown": shown, "seeds": measurement.seeds,
               "spread": measurement.spread or None, "unverified_data": measurement.unverified_data}
+    timed = claim.kind == "epoch_time"
     if isinstance(shown, tuple):
         same = shown == claim.value
         direction = "within" if same else "differs"
-        band, delta = None, None
+        band, delta, noise, reach = None, None, None, None
     else:
         band = _band(claim)
         direction = band_side(shown, band)
         delta = _decimal_sum(shown, claim.value, -1) if claim.value is not None else None
-    noise = None if isinstance(shown, tuple) else _noise(claim, shown, measurement)
-    runs, statistic, interval, remedy = _repeats(claim)
+        noise = _noise(claim, measurement) if timed else None
+        reach = None if timed else _reach(claim, measurement)
     if noise is not None:
-        low, high = noise
-        words += f"; {statistic} of {len(measurement.seeds)} {runs}" + (
-            f", {interval} [{format_number(low)}, {format_number(high)}]" if claim.kind == "epoch_time"
-            else f" ±{(high - low) / 2:.3g} (95% interval)")
-    common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction}
-    if band is not None and noise is not None and band_side(low, band) != band_side(high, band):
+        words += (f"; median of {len(measurement.seeds)} timed epochs, their range "
+                  f"[{format_number(noise[0])}, {format_number(noise[1])}]")
+    told = words  # a refutation says where a run lands once, after the band
+    if reach is not None:
+        words += f"; mean of {len(measurement.seeds)} seeds, {_lands(claim)} in {_interval(claim, reach)} (95%)"
+    common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction, "reach": reach}
+    if band is not None and noise is not None and band_side(noise[0], band) != band_side(noise[1], band):
         return Judgement("error", _undecided(claim, measurement, shown, band, noise), **common)
-    if direction == "within":
-        reason = ""
+    inside = direction == "within" if reach is None else meets(reach, band)
+    if inside:
+        reasons = []
+        if direction != "within":
+            reasons.append(f"the mean {_at(claim, shown)} of {len(measurement.seeds)} seeds is {direction} the band "
+                           f"{_describe_band(band)}, but the 95% interval {_interval(claim, reach)} within which "
+                           f"{_lands(claim)}, given our seeds, meets it")
         if claim.expect == "refuted":
-            reason = f"the ledger expected a documented error ({claim.why}), but the claim reproduced"
-        return Judgement("reproduced", reason, **common)
+            reasons.append(f"the ledger expected a documented error ({claim.why}), but the claim reproduced")
+        return Judgement("reproduced", "; ".join(reasons), **common)
     claimed = format_number(claim.value) if claim.value is not None else _describe_band(claim.interval)
     line = f"claimed {claim.printed!r} = {claimed}, measured {format_number(shown)}"
     if band is not None:
         edge = band[1] if direction == "above" else band[0]  # a bound's distance is to the edge it crossed
         by = f" by {format_number(abs(delta if delta is not None else _decimal_sum(shown, edge, -1)))}"
-        allowed = words if band[0] == band[1] else f"allowed {_describe_band(band)} ({words})"
-        line += f", {direction}{by}; {allowed}{_single_runs(claim, measurement, band)}"
+        allowed = told if band[0] == band[1] else f"allowed {_describe_band(band)} ({told})"
+        line += f", {direction}{by}; {allowed}"
+        if reach is not None:
+            line += (f"; outside the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our "
+                     f"{len(measurement.seeds)} seeds")
+        line += _single_runs(claim, measurement, band) + _fewer_seeds(claim, measurement)
+    unsettled = "" if band is None else _unsettled(claim, measurement, timed)
+    if unsettled:
+        return Judgement("error", f"{line}; {unsettled}", **common)
     if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, shown):
         return Judgement("refuted", f"{line}; nor is it the correct {format_number(claim.correct)} the ledger "
                          f"documents ({claim.why})", **common)
@@ -277,27 +311,48 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     return Judgement("refuted", line, **common)
 
 
+def _unsettled(claim: Claim, measurement: Measurement, timed: bool) -> str:
+    """Why a training number outside the band is no verdict against the author, known or not, or ``""``: one seed
+    cannot tell a wrong number from seed-to-seed noise, a failure of ours to measure (``error``)."""
+    if timed or not measurement.seeds:
+        return ""
+    why = []
+    if len(measurement.seeds) == 1:
+        needed = max(3, claim.runs or 1)
+        why.append(f"one seed cannot tell a wrong number from seed-to-seed noise; {needed} seeds "
+                   f"(--claims-train-seeds={needed}) decide")
+    return "; ".join(why)
+
+
+def _fewer_seeds(claim: Claim, measurement: Measurement) -> str:
+    """Where fewer seeds ran than the runs the author's number averages (``--claims-train-seeds`` overrode them),
+    saying so; else ``""``."""
+    runs, count = claim.runs or 1, len(measurement.seeds)
+    if not 0 < count < runs:
+        return ""
+    return (f"; the author's number is the mean of {runs} runs, and {count} seed{'s' * (count != 1)} ran "
+            f"(--claims-train-seeds={count} overrode runs = {runs})")
+
+
+def _lands(claim: Claim) -> str:
+    """What the interval of ``_reach`` holds: a single run of the recipe, or the mean of the author's runs."""
+    runs = claim.runs or 1
+    return "a single run lands" if runs == 1 else f"a mean of {runs} runs, as the author's, lands"
+
+
+def _interval(claim: Claim, interval: tuple[float, float]) -> str:
+    """An interval at the claim's printed decimals: ``[57.9, 65.2]``."""
+    return f"[{_at(claim, interval[0])}, {_at(claim, interval[1])}]"
+
+
 def _undecided(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
                noise: tuple[float, float]) -> str:
-    """Why repeated runs whose interval (``_noise``) crosses an edge of the band decide nothing: a mean whose 95%
-    interval crosses one edge is too close to it for that many seeds, one whose interval spans the band comes from
-    seeds too spread; timed epochs whose range crosses an edge are too spread. A seeds' interval is printed at the
-    claim's decimals, rounded outwards, so that it still crosses the edge as printed."""
-    runs, statistic, interval, remedy = _repeats(claim)
-    count, side = len(measurement.seeds), band_side(shown, band)
-    where, then = "inside" if side == "within" else side, f"{_single_runs(claim, measurement, band)}; {remedy}"
-    crossed = [edge for edge, end, out in zip(band, noise, ("below", "above")) if band_side(end, band) == out]
-    if claim.kind == "epoch_time" or len(crossed) > 1:
-        low, high = noise if claim.kind == "epoch_time" else _outwards(claim, noise)
-        verb = "crosses its edge" if claim.kind == "epoch_time" else "reaches past both its edges"
-        return (f"the {runs} are too spread to judge: their {statistic} {_at(claim, shown)} is {where} the band "
-                f"{_describe_band(band)}, but {interval} [{_at(claim, low)}, {_at(claim, high)}] over {count} {runs} "
-                f"{verb}{then}")
-    (edge,), (low, high) = crossed, _outwards(claim, noise)
-    return (f"the {statistic} is too close to the band's edge for {count} {runs} to decide: the {statistic} "
-            f"{_at(claim, shown)} is {where} the band {_describe_band(band)}, "
-            f"{format_number(abs(_decimal_sum(shown, edge, -1)))} from its edge {format_number(edge)}, and {interval} "
-            f"[{_at(claim, low)}, {_at(claim, high)}] crosses that edge{then}")
+    """Why timed epochs whose range (``_noise``) crosses an edge of the band decide nothing: they are too spread."""
+    where = "inside" if (side := band_side(shown, band)) == "within" else side
+    return (f"the timed epochs are too spread to judge: their median {_at(claim, shown)} is {where} the band "
+            f"{_describe_band(band)}, but their range [{_at(claim, noise[0])}, {_at(claim, noise[1])}] over "
+            f"{len(measurement.seeds)} timed epochs crosses its edge{_single_runs(claim, measurement, band)}; "
+            "time them on an otherwise idle machine")
 
 
 def _outwards(claim: Claim, interval: tuple[float, float]) -> tuple[float, float]:
@@ -316,21 +371,12 @@ def _at(claim: Claim, value: float) -> str:
     return format_number(value) if digits is None else f"{value:,.{digits}f}"
 
 
-def _repeats(claim: Claim) -> tuple[str, str, str, str]:
-    """What a measurement's repeated runs are, the statistic judged, the interval ``_noise`` gives, and what
-    narrows it: an epoch time's timed epochs, else training seeds."""
-    if claim.kind == "epoch_time":
-        return "timed epochs", "median", "their range", "time them on an otherwise idle machine"
-    return "seeds", "mean", "its 95% interval", "more seeds (--claims-train-seeds) narrow it"
-
-
 def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | None, float | None]) -> str:
-    """How many seeds land in the band on their own, where several ran: the band judges their mean (the number a
-    re-run is expected to give), and a single run of the author's may lie anywhere among them."""
+    """How many seeds (or timed epochs) land in the band on their own, where several ran."""
     if len(measurement.seeds) < 2:
         return ""
     inside = sum(band_side(shown_value(claim, seed), band) == "within" for seed in measurement.seeds)
-    runs = _repeats(claim)[0]
+    runs = "timed epochs" if claim.kind == "epoch_time" else "seeds"
     return f"; {inside} of the {len(measurement.seeds)} {runs} on their own land in the band"
 
 
@@ -385,8 +431,9 @@ def check(claim: Claim, measurement: Measurement) -> Judgement:
 
 
 def usable(claim: Claim, measurement: Measurement) -> None:
-    """Raise the error of ours a measurement comes to (counters that disagree, seeds or timed epochs too spread,
-    a number that is not finite), known as soon as it is measured, before anything is judged against the claim."""
+    """Raise the error of ours a measurement comes to (counters that disagree, one seed outside the band, timed
+    epochs too spread, a number that is not finite), known as soon as it is measured, before anything is judged
+    against the claim."""
     _usable(judge(claim, Observation(measurement)), measurement)
 
 

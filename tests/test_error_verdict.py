@@ -221,17 +221,18 @@ def test_an_error_of_ours_is_an_error_in_junit_xml_too(project: pytest.Pytester,
     assert measured and all("counters" in m for m in measured), "the measurement reads as JSON in JUnit XML"
 
 
-def test_seeds_too_spread_to_judge_are_an_error_in_junit_xml_too(project: pytest.Pytester) -> None:
-    """A measurement the judge cannot use (here three seeds whose 95% interval crosses the band's edge) is known
-    only once measured; it is judged in set-up, so JUnit XML counts an error of ours, not a failed claim."""
+def test_one_seed_outside_the_band_is_an_error_in_junit_xml_too(project: pytest.Pytester) -> None:
+    """A measurement the judge cannot use (here one seed outside the band, which cannot tell a wrong number from
+    seed-to-seed noise) is known only once measured; it is judged in set-up, so JUnit XML counts an error of ours,
+    not a failed claim."""
     project.makeconftest("""
         import claimbench.families
         from claimbench.verdict import Measurement
 
-        def spread_seeds(claim, settings, timer):
-            return Measurement(100.0, seeds=(90.0, 100.0, 110.0), spread=24.8, device="cpu")
+        def one_seed(claim, settings, timer):
+            return Measurement(200.0, seeds=(200.0,), device="cpu")
 
-        claimbench.families.measurement = spread_seeds
+        claimbench.families.measurement = one_seed
     """)
     result = project.runpytest_subprocess("-k", "accuracy and linear", "--junitxml=out/junit.xml")
     result.assert_outcomes(errors=1)
@@ -239,10 +240,10 @@ def test_seeds_too_spread_to_judge_are_an_error_in_junit_xml_too(project: pytest
     assert (suite.get("errors"), suite.get("failures")) == ("1", "0")
     record = json.loads((project.path / "out" / "claims.json").read_text())["claims"]
     linear = next(r for r in record if r["id"] == "errors/accuracy/linear")
-    assert linear["verdict"] == "error" and linear["reason"].startswith(
-        "the mean is too close to the band's edge for 3 seeds to decide")
-    assert linear["measured"] == 100.0, "the measurement is kept beside the error"
-    assert (linear["seeds"], linear["spread"]) == ([90.0, 100.0, 110.0], 24.8), "and so are its seeds"
+    assert linear["verdict"] == "error" and linear["reason"].endswith(
+        "; one seed cannot tell a wrong number from seed-to-seed noise; 3 seeds (--claims-train-seeds=3) decide")
+    assert linear["measured"] == 200.0, "the measurement is kept beside the error"
+    assert linear["seeds"] == [200.0], "and so is its seed"
 
 
 def test_a_test_of_your_own_failing_in_its_body_is_a_failure_and_its_claim_an_error(project: pytest.Pytester) -> None:

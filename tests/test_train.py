@@ -838,3 +838,16 @@ def test_the_probe_weighs_the_processs_thread_count_against_one(monkeypatch: pyt
     [cost] = train.step_costs([(small_cnn(3), train.Accel())], synthetic(64, seed=0, shape=(3, 28, 28)), ADAM,
                               device="cpu")
     assert cost.threads == chosen and cost.train_seconds == seconds[chosen]
+
+
+def test_where_a_further_run_lands_never_narrows_below_the_runs_own_scatter() -> None:
+    """``prediction95``: t95(n - 1)·s·sqrt(1/runs + 1/n) around the mean, where the mean's own interval
+    (``interval95``) shrinks as 1/sqrt(n); the mean of several further runs lands closer."""
+    assert metrics.prediction95([1.0, 2.0, 3.0]) == pytest.approx((2.0, 4.303 * math.sqrt(4 / 3)))
+    assert metrics.prediction95([1.0, 2.0, 3.0], runs=3) == pytest.approx((2.0, 4.303 * math.sqrt(2 / 3)))
+    many = [1.0, 2.0, 3.0] * 20  # s = 0.8233, t = 1.96 beyond 30 degrees of freedom
+    assert metrics.prediction95(many)[1] == pytest.approx(1.96 * 0.82339 * math.sqrt(1 + 1 / 60), rel=1e-4)
+    assert metrics.interval95(many)[1] == pytest.approx(1.96 * 0.82339 / math.sqrt(60), rel=1e-4)
+    for values, runs in (([1.0], 1), ([1.0, 2.0], 0)):
+        with pytest.raises(ValueError):
+            metrics.prediction95(values, runs)
