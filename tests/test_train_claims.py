@@ -54,7 +54,9 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
                      r"\S+ s/epoch  ETA 0s$", finished.stdout), finished.stdout[-3000:]
     machine = "CPU" if device == "cpu" else torch.cuda.get_device_name(device)
     for claim_id in MODEL1_CLAIMS[:3]:
-        assert records[claim_id]["verdict"] in ("reproduced", "refuted"), records[claim_id]
+        verdict, reason = records[claim_id]["verdict"], records[claim_id]["reason"]
+        assert verdict == "reproduced" or verdict == "error" and "one seed cannot tell a wrong number" in reason, (
+            records[claim_id])  # one seed outside the band decides nothing
         assert records[claim_id]["measured"] is not None and records[claim_id]["device"].startswith(machine)
         assert records[claim_id]["unverified_data"], "trained on data that failed its checksums"
         assert "stored" not in records[claim_id]["measured_as"], "trained in this session, not read from the store"
