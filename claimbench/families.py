@@ -224,12 +224,13 @@ def size(claim: Claim) -> verdict.Measurement:
 
 
 def training(claim: Claim, settings: Settings) -> verdict.Measurement:
-    """The claimed statistic after training with the author's recipe, over the session's seeds."""
+    """The claimed statistic after training with the author's recipe, over the session's seeds, and who chose bf16
+    where a run trained in it."""
     from claimbench.runs import local
 
     outcome = local.measure(claim, settings)
     return verdict.Measurement(outcome.mean, seeds=outcome.values, spread=outcome.spread, device=outcome.device,
-                               unverified_data=not outcome.verified, stored=outcome.stored)
+                               unverified_data=not outcome.verified, stored=outcome.stored, bf16=outcome.bf16)
 
 
 def epoch_time(claim: Claim, settings: Settings, benchmark: Any) -> verdict.Measurement:

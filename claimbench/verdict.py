@@ -2,7 +2,8 @@
 
 Nothing else decides a verdict. ``refuted`` means we measured and the number disagrees; anything that
 kept us from measuring (our crash, bad data, counters that disagree, divergence) is ``error``, and so is a training
-number that we cannot tell from seed-to-seed noise: one seed outside the band.
+number that we cannot tell from seed-to-seed noise (one seed outside the band) or that trained in numerics
+claimbench chose (``auto``'s bf16), not the author's.
 Torch-free: the controller judges the plain records that tests send it.
 """
 
@@ -71,6 +72,9 @@ class Measurement:
     words: tuple[str, ...] = ()
     """How this model made the claim's convention count, in words, where its words alone do not say (the parameters
     torchinfo leaves out): the report says them beside the convention's."""
+    bf16: str = ""
+    """Where training runs trained in bf16 autocast, who chose it: ``auto`` (claimbench's ``auto``, for speed) or
+    ``asked`` (``--claims-train-precision=bf16``); empty in fp32, the author's numerics."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-friendly data (shapes as lists)."""
@@ -305,15 +309,16 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         return Judgement("error", f"{line}; {unsettled}", **common)
     if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, shown):
         return Judgement("refuted", f"{line}; nor is it the correct {format_number(claim.correct)} the ledger "
-                         f"documents ({claim.why})", **common)
+                         f"documents ({claim.why}){_asked(measurement)}", **common)
     if claim.expect == "refuted":
-        return Judgement("known error", f"{line}; documented error: {claim.why}", **common)
-    return Judgement("refuted", line, **common)
+        return Judgement("known error", f"{line}; documented error: {claim.why}{_asked(measurement)}", **common)
+    return Judgement("refuted", line + _asked(measurement), **common)
 
 
 def _unsettled(claim: Claim, measurement: Measurement, timed: bool) -> str:
     """Why a training number outside the band is no verdict against the author, known or not, or ``""``: one seed
-    cannot tell a wrong number from seed-to-seed noise, a failure of ours to measure (``error``)."""
+    cannot tell a wrong number from seed-to-seed noise; a run in bf16 that claimbench chose (``auto``) is not in
+    the author's numerics. Either is a failure of ours to measure (``error``)."""
     if timed or not measurement.seeds:
         return ""
     why = []
@@ -321,7 +326,15 @@ def _unsettled(claim: Claim, measurement: Measurement, timed: bool) -> str:
         needed = max(3, claim.runs or 1)
         why.append(f"one seed cannot tell a wrong number from seed-to-seed noise; {needed} seeds "
                    f"(--claims-train-seeds={needed}) decide")
+    if measurement.bf16 == "auto":
+        why.append("the runs trained in bf16 autocast, which claimbench's --claims-train-precision=auto chose for "
+                   "speed, not the author's fp32; --claims-train-precision=fp32 judges it in fp32")
     return "; ".join(why)
+
+
+def _asked(measurement: Measurement) -> str:
+    """The numerics a verdict against the author rests on, where the user asked for bf16; else ``""``."""
+    return "; trained in bf16 autocast, as --claims-train-precision=bf16 asked" if measurement.bf16 == "asked" else ""
 
 
 def _fewer_seeds(claim: Claim, measurement: Measurement) -> str:

@@ -286,6 +286,20 @@ def test_a_training_claim_is_judged_on_the_mean_of_its_seeds_with_their_spread(
     assert measurement.unverified_data is not verified
 
 
+def test_a_training_measurement_says_who_chose_bf16(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run records say whether a run trained in bf16 and whether ``auto`` or the user chose it; the
+    measurement carries that to the judge (``auto``'s choice wins where seeds differ: no verdict rests on it)."""
+    fp32 = {"precision": {"asked": "auto", "chosen": "fp32", "decided": "measured"}}
+    auto = {"precision": {"asked": "auto", "chosen": "bf16", "decided": "reused"}}
+    asked = {"precision": {"asked": "bf16", "chosen": "bf16", "decided": "asked"}}
+    assert [local.bf16_chosen_by(records) for records in ([fp32, {}], [fp32, auto], [asked], [asked, auto])] == [
+        "", "auto", "asked", "auto"]
+    outcome = local.SeedStatistic(mean=2.0, values=(1.0, 3.0), spread=12.7, device="CPU", verified=True, results=(),
+                                  bf16="auto")
+    monkeypatch.setattr(local, "measure", lambda claim_, settings: outcome)
+    assert families.training(claim("accuracy", input=None), Settings(device="cpu")).bf16 == "auto"
+
+
 def test_a_checkpoint_size_needs_no_input() -> None:
     checkpoint = claim("size", model="test_families:sizeless", input=None, size="checkpoint_weights")
     assert not families.needs_input(checkpoint)

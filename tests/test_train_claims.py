@@ -88,6 +88,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
     outcome = local.measure(claim(MODEL1_CLAIMS[1], small_ledger), settings)
     assert outcome.values == (records[MODEL1_CLAIMS[1]]["measured"],) and outcome.results == tuple(stored)
     assert outcome.stored == (record["environment"]["date"],), "a run an earlier session trained says so"
+    assert outcome.bf16 == ("auto" if autocast else ""), "bf16 that auto chose reaches the judge"
     with pytest.raises(pytest.fail.Exception, match="trained again"):
         local.measure(claim(MODEL1_CLAIMS[1], small_ledger), dataclasses.replace(settings, retrain=True))
 

@@ -297,6 +297,30 @@ def test_failures_of_ours_are_errors_never_refuted() -> None:
         check(claim, Measurement(1000, counters={"a": 1, "b": 2}))
 
 
+def test_bf16_that_claimbench_chose_never_refutes_and_bf16_asked_for_is_named() -> None:
+    """The reviewer's case: fresh runs of one claim alternated fp32 57.27 and bf16 54.52 as ``auto``'s timing
+    tipped. bf16 that ``auto`` chose is not the author's numerics: outside the band it is an error of ours that
+    says how to judge it in fp32; bf16 that the user asked for refutes, the reason naming it."""
+    claim = _claim(57.3, kind="accuracy", printed="57.3%", tolerance=Tolerance(abs=0.5))
+    seeds = (54.4, 54.52, 54.6)
+    assert _seeds(claim, (57.2, 57.27, 57.3), bf16="auto").verdict == "reproduced"
+    chosen = _seeds(claim, seeds, bf16="auto")
+    assert chosen.verdict == "error" and chosen.reason.endswith(
+        "; the runs trained in bf16 autocast, which claimbench's --claims-train-precision=auto chose for speed, not "
+        "the author's fp32; --claims-train-precision=fp32 judges it in fp32")
+    with pytest.raises(MeasurementError):
+        check(claim, Measurement(54.52, seeds=seeds, bf16="auto"))
+    known = _seeds(dataclasses.replace(claim, expect="refuted", why="a typo"), seeds, bf16="auto")
+    assert known.verdict == "error", "nor is it a documented error shown"
+    asked = _seeds(claim, seeds, bf16="asked")
+    assert asked.verdict == "refuted" and asked.reason.endswith(
+        "; trained in bf16 autocast, as --claims-train-precision=bf16 asked")
+    assert _seeds(claim, seeds).verdict == "refuted" and "bf16" not in _seeds(claim, seeds).reason
+    travelled = Measurement.from_dict(Measurement(54.52, seeds=seeds, bf16="auto").to_dict())
+    assert travelled.bf16 == "auto" and Measurement.from_dict(
+        {key: value for key, value in travelled.to_dict().items() if key != "bf16"}).bf16 == ""
+
+
 def test_skips_and_unverifiable_are_not_judged() -> None:
     assert judge(_claim(), Observation(skipped="needs CUDA")).verdict == "not run"
     assert judge(_claim(status="unverifiable", why="private data"), Observation()).reason == "private data"

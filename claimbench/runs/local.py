@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import time
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from claimbench.ledger import Claim, Recipe
 from claimbench.runs import cost, splits, store
 from claimbench.runs.settings import Settings
 
-__all__ = ["SeedStatistic", "measure", "stored_or_trained", "train_run", "weights_digest"]
+__all__ = ["SeedStatistic", "bf16_chosen_by", "measure", "stored_or_trained", "train_run", "weights_digest"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class SeedStatistic:
     results: tuple[Path, ...]
     stored: tuple[str, ...] = ()
     """The date of each run read from the run store as an earlier session trained it (not trained in this one)."""
+    bf16: str = ""
+    """Where a run trained in bf16 autocast, who chose it (``bf16``): ``auto`` or ``asked``; empty: all in fp32."""
 
 
 def weights_digest(model: torch.nn.Module) -> str:
@@ -151,6 +154,15 @@ def _decided(found: dict[str, Any]) -> str:
     return f"{fp32} (auto: reused, measured {found.get('decision', {}).get('date', 'on an unrecorded date')})"
 
 
+def bf16_chosen_by(records: Sequence[dict[str, Any]]) -> str:
+    """Who chose bf16 autocast for runs that trained in it: ``auto`` where claimbench's ``auto`` did for any of them
+    (its choice, measured or reused), else ``asked`` where ``--claims-train-precision=bf16`` did; empty where every
+    run trained in fp32, the author's numerics."""
+    chosen = [record.get("precision", {}) for record in records]
+    asked = {found.get("asked") for found in chosen if found.get("chosen") == "bf16"}
+    return "auto" if "auto" in asked else "asked" if asked else ""
+
+
 def _check_budget(claim: Claim, recipe: Recipe, missing: dict[int, Path], sets: splits.Splits,
                   settings: Settings) -> None:
     """Skip the claim (``errors.NotRunnable``) when its missing runs are estimated over the budget, else print the
@@ -185,9 +197,10 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
         store.raise_failure(path, settings)
     if missing:
         _check_budget(claim, recipe, missing, sets, settings)
-    values, verified, devices, stored = [], True, [], []
+    values, verified, devices, stored, records = [], True, [], [], []
     for seed, path in enumerate(paths):
         record = stored_or_trained(claim, seed, settings, path)
+        records.append(record)
         history = History.from_dict(record["history"])
         values.append(metrics.value(claim.kind, claim.split, claim.statistic, history, batch_size=recipe.batch_size))
         verified = verified and record["verified_data"]
@@ -196,4 +209,4 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
             stored.append(str(record.get("environment", {}).get("date", "an unrecorded date")))
     mean, spread = metrics.interval95(values)
     return SeedStatistic(mean=mean, values=tuple(values), spread=spread, device="; ".join(dict.fromkeys(devices)),
-                         verified=verified, results=tuple(paths), stored=tuple(stored))
+                         verified=verified, results=tuple(paths), stored=tuple(stored), bf16=bf16_chosen_by(records))
