@@ -414,7 +414,8 @@ def judge(claim: Claim, observation: Observation) -> Judgement:
         return Judgement("unverifiable", claim.why or "", **_unjudged(claim))
     if observation.failure is not None:  # a measurement the judge could not use is kept beside it, its seeds too
         kept = {} if measurement is None else {"measured": measurement.measured, "seeds": measurement.seeds,
-                                               "spread": measurement.spread or None}
+                                               "spread": measurement.spread or None,
+                                               "unverified_data": measurement.unverified_data}
         return Judgement("error", observation.failure, **kept, **_unjudged(claim))
     if measurement is None:
         return Judgement("not run", observation.skipped or "", **_unjudged(claim))

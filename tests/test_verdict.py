@@ -182,12 +182,15 @@ def test_one_seed_outside_the_band_is_an_error_not_a_verdict(expect: str) -> Non
 
 
 def test_an_error_of_ours_keeps_the_measurement_and_its_seeds_beside_it() -> None:
-    """A measurement the judge could not use (seeds too spread) is recorded with its error: the reader sees each
-    seed's value the reason speaks of, not an empty list."""
+    """A measurement the judge could not use (one seed outside the band) is recorded with its error: the reader
+    sees each seed's value the reason speaks of, not an empty list, and whether its data failed its checksums."""
     seeds = (83.15, 83.2, 83.3)
     result = judge(_claim(84.6, kind="accuracy"), Observation(Measurement(83.2, seeds=seeds, spread=0.2254),
                                                                failure="the mean is too close to the band's edge"))
     assert (result.verdict, result.measured, result.seeds, result.spread) == ("error", 83.2, seeds, 0.2254)
+    unverified = Measurement(80.0, seeds=(80.0,), unverified_data=True)
+    error = judge(_claim(84.6, kind="accuracy"), Observation(unverified, failure="one seed cannot tell"))
+    assert (error.verdict, error.unverified_data) == ("error", True)
     assert judge(_claim(), Observation(failure="crashed")).seeds == ()
 
 
