@@ -1,5 +1,6 @@
 """Epoch-time claims: training epochs of the claim's recipe timed with pytest-benchmark, as the author ran them
-(fp32 unless asked otherwise, every thread of the process), on a machine that nothing else keeps busy."""
+(fp32 unless asked otherwise, every core of the machine, unless the claim names its count), on a machine that nothing
+else keeps busy."""
 
 from __future__ import annotations
 
@@ -105,6 +106,21 @@ def _other_hardware(claimed: str, ours: str) -> str:
             f"name this device's model ({ours!r})")
 
 
+def _fewer_threads(claimed: str, device: str, threads: int) -> str:
+    """Why an epoch time on this CPU would be timed on fewer threads than it has cores (pytest-xdist workers share
+    them out, ``OMP_NUM_THREADS`` or ``taskset`` limit the process), in one line; ``""`` where it would use them
+    all, where the claim's hardware names that thread or core count, or on a GPU."""
+    cores = os.cpu_count() or threads
+    if torch.device(device).type != "cpu" or threads >= cores or str(threads) in {n for n, _ in _counts(claimed)[0]}:
+        return ""
+    count = f"{threads} thread{'s' * (threads != 1)}"
+    return (f"the epochs would be timed on {count} of this machine's {cores} cores (pytest-xdist workers, "
+            f"OMP_NUM_THREADS or taskset leave this process fewer), and the claim's hardware {claimed!r} names no "
+            f"such count: an epoch time on a CPU is judged on all its cores; time it alone (-p no:xdist, no "
+            f"OMP_NUM_THREADS, no taskset), or, where the author's run had {count}, say so in its hardware "
+            f"('{claimed}, {count}')")
+
+
 def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     """Time training epochs of the claim's recipe with pytest-benchmark (one warm-up, then the rounds).
 
@@ -119,6 +135,9 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     ours = environment.device_name(device, threads)
     if not same_hardware(claim.hardware, ours):  # decided before anything is timed: no time of ours is shown
         raise errors.NotRunnable(_other_hardware(claim.hardware, ours))
+    fewer = _fewer_threads(claim.hardware, device, threads)
+    if fewer:  # so is a CPU timed on part of its cores
+        raise errors.NotRunnable(fewer)
     sets = splits.load(claim, recipe, 0, settings)
     train_set, val_set = sets.train, sets.val
     one_epoch = dataclasses.replace(recipe, epochs=1, plateau=None, early_stopping=None, schedule="constant")
