@@ -238,7 +238,8 @@ class Claim:
     interval: Optional[tuple[Optional[Number], Optional[Number]]] = None
     """(low, high) of a verbal claim (None: open); ``value`` is None then."""
     runs: Optional[AtLeastOne] = None
-    """How many runs the author's number averages: the claim's default seed count."""
+    """How many runs the author's number averages: the claim's default seed count, and the N of the interval within
+    which the author's mean of N lands, given our seeds (``verdict``)."""
     partial: Bool = False
     """``printed`` is a part of its cell's text, not all of it."""
 
