@@ -284,6 +284,11 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     if band is not None and noise is not None and band_side(noise[0], band) != band_side(noise[1], band):
         return Judgement("error", _undecided(claim, measurement, shown, band, noise), **common)
     inside = direction == "within" if reach is None else meets(reach, band)
+    if inside and direction != "within" and len(measurement.seeds) == 2:  # t95 with one degree of freedom: 12.7
+        return Judgement("error", f"the mean {_at(claim, shown)} of 2 seeds is {direction} the band "
+                         f"{_describe_band(band)}, and two seeds bound their scatter too loosely (the 95% interval "
+                         f"{_interval(claim, reach)}) to tell a reproduction from a miss; 3 seeds "
+                         "(--claims-train-seeds=3) decide", **common)
     if inside:
         reasons = []
         if direction != "within":

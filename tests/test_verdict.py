@@ -140,6 +140,18 @@ def test_a_single_run_claim_inside_the_scatter_of_our_seeds_is_reproduced_howeve
     assert _seeds(claim, (60.9, 61.0, 61.1, 61.2)).verdict == "refuted", "seeds that agree, all far off"
 
 
+def test_two_seeds_whose_mean_misses_the_band_decide_nothing() -> None:
+    """With two seeds t95 is 12.7: their interval meets almost any band, and 15 and 10 would reproduce a claim of
+    40 ±4. A mean outside the band is no reproduction on two seeds: it is an error of ours; three decide."""
+    claim = _claim(40.0, kind="accuracy", tolerance=Tolerance(abs=4.0))
+    two = _seeds(claim, (15.0, 10.0))
+    assert two.verdict == "error" and two.reason.startswith("the mean 12.5 of 2 seeds is below the band [36, 44], and "
+                                                            "two seeds bound their scatter too loosely")
+    assert two.reason.endswith("; 3 seeds (--claims-train-seeds=3) decide")
+    assert _seeds(claim, (39.0, 41.0)).verdict == "reproduced", "a mean inside the band still reproduces"
+    assert _seeds(claim, (15.0, 10.0, 12.0)).verdict == "refuted"
+
+
 def test_the_runs_an_authors_number_averages_narrow_the_interval() -> None:
     """The author's mean of 5 runs scatters less than one run: sqrt(1/5 + 1/n), not sqrt(1 + 1/n)."""
     seeds = (57.3, 59.9, 61.2, 63.4, 65.2)
