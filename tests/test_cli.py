@@ -836,16 +836,21 @@ def test_init_prints_only_the_lines_the_configuration_lacks(
     assert "for the verdicts and badges in docs/R.md (the configuration's claims_readme): put a" in out
 
 
+def _init_in_a_subfolder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                         options: str, report: Path) -> str:
+    """``claimbench init`` run in the report's folder, below a pyproject.toml holding ``options``: what it printed."""
+    (tmp_path / "pyproject.toml").write_text(f"[tool.pytest.ini_options]\n{options}\n", encoding="utf-8")
+    (tmp_path / report.parent).mkdir()
+    (tmp_path / report).write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / report.parent)
+    assert cli.main(["init", *([report.name] if report.name != "README.md" else [])]) == 0
+    return capsys.readouterr().out
+
+
 def test_init_from_a_subfolder_drafts_into_the_configured_claims_dir(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """claims_dir is relative to the configuration file, not to the folder init runs in."""
-    (tmp_path / "pyproject.toml").write_text('[tool.pytest.ini_options]\nclaims_dir = "claims"\n', encoding="utf-8")
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "R.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n",
-                                           encoding="utf-8")
-    monkeypatch.chdir(tmp_path / "sub")
-    assert cli.main(["init", "R.md"]) == 0
-    out = capsys.readouterr().out
+    out = _init_in_a_subfolder(tmp_path, monkeypatch, capsys, 'claims_dir = "claims"', Path("sub/R.md"))
     assert not (tmp_path / "sub" / "claims").exists()
     ledger_text = (tmp_path / "claims" / "sub.toml").read_text(encoding="utf-8")
     assert tomllib.loads(ledger_text)["report"]["source"] == "sub/R.md"
@@ -856,13 +861,7 @@ def test_init_from_a_subfolder_drafts_into_the_configured_claims_dir(
 def test_init_below_a_configured_folder_prints_its_lines_relative_to_that_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """pytest run from the subfolder reads the configuration above it, which a pytest.ini there would hide."""
-    (tmp_path / "pyproject.toml").write_text('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n', encoding="utf-8")
-    (tmp_path / "paper").mkdir()
-    (tmp_path / "paper" / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n",
-                                                  encoding="utf-8")
-    monkeypatch.chdir(tmp_path / "paper")
-    assert cli.main(["init"]) == 0
-    out = capsys.readouterr().out
+    out = _init_in_a_subfolder(tmp_path, monkeypatch, capsys, 'testpaths = ["tests"]', Path("paper/README.md"))
     assert not (tmp_path / "paper" / "pytest.ini").exists()
     assert ('set in the [tool.pytest.ini_options] section of ../pyproject.toml:\nclaims_dir = "paper/claims"\n'
             'claims_report = "paper/REPORT.md"\n') in out and 'testpaths = ["tests", "paper/claims"]\n' in out
