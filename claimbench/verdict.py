@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -123,7 +123,7 @@ class Judgement:
     """``above``, ``below`` or ``within``: where the shown value lands against the band."""
     unverified_data: bool = False
     reach: tuple[float, float] | None = None
-    """Where several seeds ran: the 95% interval, in the claim's unit and printed decimals (rounded outwards),
+    """Where several seeds ran: the 95% interval, in the claim's unit, its ends as the report would print them,
     within which a run of the author's (the mean of the claim's ``runs``) lands; the verdict is whether it meets
     the band."""
 
@@ -139,18 +139,22 @@ def _tuple(value: Any) -> Any:
 def _rounded(measured: float | int, claim: Claim) -> float:
     """``measured / scale`` to the printed decimals, in decimal arithmetic: a measurement exactly halfway between
     two printed numbers may be printed as either (half up or half to even), so it takes the one nearer the claim."""
-    digits = claim.tolerance.digits
-    if digits is None or not math.isfinite(measured):
+    if claim.tolerance.digits is None or not math.isfinite(measured):
         return measured / claim.scale
-    exact = Decimal(repr(measured)) / Decimal(repr(claim.scale))
-    quantum = Decimal(1).scaleb(-digits)
-    if claim.tolerance.mode == "truncate":  # a hair away from zero undoes binary error (28.99999999999999...)
-        hair = min(abs(exact) * Decimal("1e-15"), quantum * Decimal("1e-3"))
-        return float((exact + hair.copy_sign(exact)).quantize(quantum, ROUND_DOWN))
-    either = {float(exact.quantize(quantum, rounding)) for rounding in (ROUND_HALF_EVEN, ROUND_HALF_UP)}
+    either = _printings(Decimal(repr(measured)) / Decimal(repr(claim.scale)), claim)
     ends = [end for end in claim.interval or () if end is not None]
     target = claim.value if isinstance(claim.value, (int, float)) else sum(ends) / len(ends) if ends else 0.0
     return min(either, key=lambda shown: (abs(shown - target), shown))
+
+
+def _printings(exact: Decimal, claim: Claim) -> set[float]:
+    """What a report may print ``exact`` (in the claim's unit) as, at the claim's decimals: truncated, or rounded
+    half up or half to even."""
+    quantum = Decimal(1).scaleb(-(claim.tolerance.digits or 0))
+    if claim.tolerance.mode == "truncate":  # a hair away from zero undoes binary error (28.99999999999999...)
+        hair = min(abs(exact) * Decimal("1e-15"), quantum * Decimal("1e-3"))
+        return {float((exact + hair.copy_sign(exact)).quantize(quantum, ROUND_DOWN))}
+    return {float(exact.quantize(quantum, rounding)) for rounding in (ROUND_HALF_EVEN, ROUND_HALF_UP)}
 
 
 def shown_value(claim: Claim, measured: Measured) -> Measured:
@@ -233,13 +237,13 @@ def _noise(claim: Claim, measurement: Measurement) -> tuple[float, float] | None
 
 def _reach(claim: Claim, measurement: Measurement) -> tuple[float, float] | None:
     """Where a run of the author's lands, given our seeds: the raw mean of the seeds ± the 95% prediction
-    half-width for the mean of the claim's ``runs`` (``metrics.prediction95``), in the claim's unit, its ends at the
-    claim's decimals rounded outwards; None for fewer than two seeds, which cannot tell their scatter."""
+    half-width for the mean of the claim's ``runs`` (``metrics.prediction95``), in the claim's unit, its ends as the
+    report would print them (``_as_printed``); None for fewer than two seeds, which cannot tell their scatter."""
     if len(measurement.seeds) < 2:
         return None
     _, half = metrics.prediction95(measurement.seeds, claim.runs or 1)
     mean = float(measurement.measured)
-    return _outwards(claim, ((mean - half) / claim.scale, (mean + half) / claim.scale))
+    return _as_printed(claim, ((mean - half) / claim.scale, (mean + half) / claim.scale))
 
 
 def meets(reach: tuple[float, float], band: tuple[float | None, float | None]) -> bool:
@@ -373,14 +377,12 @@ def _undecided(claim: Claim, measurement: Measurement, shown: float, band: tuple
             "time them on an otherwise idle machine")
 
 
-def _outwards(claim: Claim, interval: tuple[float, float]) -> tuple[float, float]:
-    """An interval rounded outwards to the claim's decimals (none given: as it is)."""
-    digits = claim.tolerance.digits
-    if digits is None:
+def _as_printed(claim: Claim, interval: tuple[float, float]) -> tuple[float, float]:
+    """An interval of values as the report would print its ends, at the claim's decimals (none given: as it is):
+    printing is monotone, so a value inside it prints inside what it gives; of a tie's two prints, the outer one."""
+    if claim.tolerance.digits is None:
         return interval
-    quantum = Decimal(1).scaleb(-digits)
-    return (float(Decimal(repr(interval[0])).quantize(quantum, ROUND_FLOOR)),
-            float(Decimal(repr(interval[1])).quantize(quantum, ROUND_CEILING)))
+    return (min(_printings(Decimal(repr(interval[0])), claim)), max(_printings(Decimal(repr(interval[1])), claim)))
 
 
 def _at(claim: Claim, value: float) -> str:

@@ -163,13 +163,25 @@ def test_the_runs_an_authors_number_averages_narrow_the_interval() -> None:
            "5 seeds" in mean_of_five.reason
 
 
-def test_the_interval_is_centred_on_the_raw_mean_and_printed_outwards_at_the_claims_decimals() -> None:
+def test_the_interval_is_centred_on_the_raw_mean_and_printed_as_the_report_prints_its_ends() -> None:
     """The reviewer's case: the mean 88.149 shows as 88.1, below the band [88.2, 89.2]; an interval around the
-    shown 88.1 missed the band, the raw mean's meets it. Its ends are printed at one decimal, rounded outwards."""
+    shown 88.1 missed the band, the raw mean's meets it. Its ends are printed at one decimal, as the report prints."""
     claim = _claim(88.7, kind="accuracy", printed="88.7%", tolerance=Tolerance(abs=0.5, digits=1))
     result = _seeds(claim, (88.10, 88.20, 88.13, 88.166), spread=0.0694)
-    assert result.verdict == "reproduced" and result.shown == 88.1 and result.reach == (87.9, 88.4)
-    assert "[87.9, 88.4] within which a single run lands" in result.reason
+    assert result.verdict == "reproduced" and result.shown == 88.1 and result.reach == (88.0, 88.3)
+    assert "[88.0, 88.3] within which a single run lands" in result.reason
+
+
+@pytest.mark.parametrize(("mode", "seeds", "reach"), [
+    ("round", (57.736, 57.936, 58.136), (56.9, 58.9)),  # 57.936 ± 0.9937: [56.94, 58.93]
+    ("truncate", (57.776, 57.976, 58.176), (56.9, 58.9))])  # 57.976 ± 0.9937: [56.98, 58.97]
+def test_a_run_that_would_print_below_the_band_does_not_reach_it(mode: str, seeds: tuple[float, ...],
+                                                                  reach: tuple[float, float]) -> None:
+    """A run of the author's landing at 58.93 prints as 58.9 (rounded or truncated), below the band [59, 61]: the
+    interval's ends are printed as the report prints, not rounded outwards to 59.0, which reproduced it."""
+    claim = _claim(60.0, kind="accuracy", printed="60.0%", tolerance=Tolerance(abs=1.0, digits=1, mode=mode))
+    result = _seeds(claim, seeds)
+    assert (result.verdict, result.reach) == ("refuted", reach)
 
 
 @pytest.mark.parametrize("expect", ["reproduced", "refuted"])
