@@ -182,9 +182,10 @@ def resolve(reference: str) -> Builder:
 def code_digest(reference: str) -> str:
     """A digest of the code that builds a reference: the library's version for torchvision and timm, else the
     source of the builder's module and of the modules beside it (a helper edited there is another model); for a
-    ``functools.partial``, its function's and its arguments' (``_code_of``). The whole
-    package, not the modules the builder's imports name: an import ``importlib`` makes, or a builder that builds
-    another by name, would escape that list, and keep a record of a model whose code changed."""
+    ``functools.partial``, its function's and its arguments', for a callable instance, its class's and its
+    attributes' (``_code_of``). The whole package, not the modules the builder's imports name: an import
+    ``importlib`` makes, or a builder that builds another by name, would escape that list, and keep a record of a
+    model whose code changed."""
     scheme, _, rest = reference.partition(":")
     if rest and scheme in ("torchvision", "timm"):
         return f"{scheme} {importlib.metadata.version(scheme)}"
@@ -199,18 +200,25 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def _code_of(builder: Any) -> tuple[set[Path], str]:
-    """The source files of a builder's code, and the arguments bound to it in words: a ``functools.partial``'s
-    function's files, and those of any function or class among its arguments, with their repr (without addresses).
-    ``TypeError`` where a builder has no source file (a callable instance, a built-in)."""
-    if not isinstance(builder, functools.partial):
+    """The source files of a builder's code, and what is bound to it in words: a ``functools.partial``'s function's
+    files and its arguments, a callable instance's class's files and its attributes, with the files of any function
+    or class among those and their repr (without addresses). ``TypeError`` where a builder has no source file (a
+    built-in)."""
+    if isinstance(builder, functools.partial):
+        sources, bound = _code_of(builder.func)
+        arguments: Any = (builder.args, sorted(builder.keywords.items()))
+        values = [*builder.args, *builder.keywords.values()]
+    elif inspect.isroutine(builder) or inspect.isclass(builder):
         return {Path(inspect.getfile(builder))}, ""
-    sources, bound = _code_of(builder.func)
-    for value in (*builder.args, *builder.keywords.values()):
+    else:  # a callable instance: its class's code, and the state it builds with
+        sources, bound = {Path(inspect.getfile(type(builder)))}, ""
+        arguments = sorted(vars(builder).items()) if hasattr(builder, "__dict__") else []
+        values = [value for _, value in arguments]
+    for value in values:
         if isinstance(value, functools.partial) or inspect.isfunction(value) or inspect.isclass(value):
             with contextlib.suppress(TypeError):  # a built-in class (int) has no file: its repr names it
                 sources |= _code_of(value)[0]
-    arguments = _ADDRESS.sub("", repr((builder.args, sorted(builder.keywords.items()))))
-    return sources, f"{bound}{arguments}"
+    return sources, f"{bound}{_ADDRESS.sub('', repr(arguments))}"
 
 
 def get_model(reference: str, *, weights: None = None, progress: bool = True, **overrides: Any) -> nn.Module:

@@ -239,6 +239,30 @@ def test_the_code_digest_of_a_partial_covers_its_function_and_arguments(tmp_path
     assert registry.code_digest("zoo_partial.nets:r18") != ten, "a library's builder, other keywords"
 
 
+def test_the_code_digest_of_a_callable_instance_covers_its_class_and_attributes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A builder that is an instance of a class with ``__call__`` has a digest (it had none, and a partial run kept
+    no record of its model): its class's code and its attributes, without memory addresses."""
+    import sys
+
+    package = tmp_path / "zoo_instance"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    nets = ("class Builder:\n    def __init__(self, width):\n        self.width, self.act = width, len\n\n"
+            "    def __call__(self):\n        return self.width\n\nwide = Builder({})\n")
+    (package / "nets.py").write_text(nets.format(2))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)  # no cache: each call reads
+    before = registry.code_digest("zoo_instance.nets:wide")
+    importlib.reload(sys.modules["zoo_instance.nets"])
+    assert registry.code_digest("zoo_instance.nets:wide") == before, "the same code and attributes"
+    monkeypatch.setattr(sys.modules["zoo_instance.nets"].wide, "width", 64)
+    assert registry.code_digest("zoo_instance.nets:wide") != before, "other attributes"
+    (package / "nets.py").write_text(nets.format(2).replace("return self.width", "return self.width + 1"))
+    importlib.reload(sys.modules["zoo_instance.nets"])
+    assert registry.code_digest("zoo_instance.nets:wide") != before, "other code of its class"
+
+
 def test_an_import_path_suggests_the_builders_a_package_exports(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "pkgx").mkdir()
