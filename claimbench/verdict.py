@@ -262,7 +262,7 @@ def _describe_band(band: tuple[float | None, float | None]) -> str:
 
 def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     """Judge a measurement that came out: reproduced, refuted or known error; an error where our seeds cannot tell
-    the claim from noise (``_unsettled``), or an epoch time's timed epochs range over an edge of the band."""
+    the claim from noise (``_unsettled``, ``_beyond_the_seeds``), or an epoch time's timed epochs range over an edge of the band."""
     shown = shown_value(claim, measurement.measured)
     words = describe_tolerance(claim.tolerance)
     common = {"measured": measurement.measured, "shown": shown, "seeds": measurement.seeds,
@@ -288,17 +288,16 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     if band is not None and noise is not None and band_side(noise[0], band) != band_side(noise[1], band):
         return Judgement("error", _undecided(claim, measurement, shown, band, noise), **common)
     inside = direction == "within" if reach is None else meets(reach, band)
-    if inside and direction != "within" and len(measurement.seeds) == 2:  # t95 with one degree of freedom: 12.7
-        return Judgement("error", f"the mean {_at(claim, shown)} of 2 seeds is {direction} the band "
-                         f"{_describe_band(band)}, and two seeds bound their scatter too loosely (the 95% interval "
-                         f"{_interval(claim, reach)}) to tell a reproduction from a miss; 3 seeds "
-                         "(--claims-train-seeds=3) decide", **common)
+    scatter = _scatter(claim, measurement)
+    if inside and direction != "within" and not meets(scatter, band):
+        return Judgement("error", _beyond_the_seeds(claim, measurement, shown, band, reach, scatter), **common)
     if inside:
         reasons = []
         if direction != "within":
             reasons.append(f"the mean {_at(claim, shown)} of {len(measurement.seeds)} seeds is {direction} the band "
-                           f"{_describe_band(band)}, but the 95% interval {_interval(claim, reach)} within which "
-                           f"{_lands(claim)}, given our seeds, meets it")
+                           f"{_describe_band(band)}, but their range {_interval(claim, scatter)} reaches it, and the "
+                           f"95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our seeds, "
+                           "meets it")
         if claim.expect == "refuted":
             reasons.append(f"the ledger expected a documented error ({claim.why}), but the claim reproduced")
         return Judgement("reproduced", "; ".join(reasons), **common)
@@ -316,12 +315,30 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     unsettled = "" if band is None else _unsettled(claim, measurement, timed)
     if unsettled:
         return Judgement("error", f"{line}; {unsettled}", **common)
-    if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, shown):
+    if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, shown, reach):
         return Judgement("refuted", f"{line}; nor is it the correct {format_number(claim.correct)} the ledger "
                          f"documents ({claim.why}){_asked(measurement)}", **common)
     if claim.expect == "refuted":
         return Judgement("known error", f"{line}; documented error: {claim.why}{_asked(measurement)}", **common)
     return Judgement("refuted", line + _asked(measurement), **common)
+
+
+def _scatter(claim: Claim, measurement: Measurement) -> tuple[float, float]:
+    """The range of the seeds, each as the report would print it (none ran: an empty range)."""
+    shown = [shown_value(claim, seed) for seed in measurement.seeds]
+    return (min(shown), max(shown)) if shown else (math.inf, -math.inf)
+
+
+def _beyond_the_seeds(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
+                      reach: tuple[float, float], scatter: tuple[float, float]) -> str:
+    """Why seeds that all miss the band, to one side, decide nothing where the interval a run lands in, widened by
+    their scatter, still meets it: nothing but that width supports the claim (seeds 20, 50 and 80 against 95)."""
+    direction, count = band_side(shown, band), len(measurement.seeds)
+    return (f"the mean {_at(claim, shown)} of {count} seeds is {direction} the band {_describe_band(band)}, and so is "
+            f"each of them (their range {_interval(claim, scatter)}); only the 95% interval {_interval(claim, reach)} "
+            f"within which {_lands(claim)}, given their scatter, meets the band: {count} seeds cannot tell a "
+            f"reproduction from a miss; more seeds (--claims-train-seeds={2 * count}) narrow the interval"
+            + _fewer_seeds(claim, measurement))
 
 
 def _unsettled(claim: Claim, measurement: Measurement, timed: bool) -> str:
@@ -400,11 +417,13 @@ def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | Non
     return f"; {inside} of the {len(measurement.seeds)} {runs} on their own land in the band"
 
 
-def _bears_out(claim: Claim, shown: Measured) -> bool:
-    """Whether the measurement is the correct value the ledger documents for a claim's known error."""
+def _bears_out(claim: Claim, shown: Measured, reach: tuple[float, float] | None) -> bool:
+    """Whether the measurement is the correct value the ledger documents for a claim's known error: where several
+    seeds ran, whether the interval a run lands in (``reach``) meets the correct value's band."""
     if isinstance(shown, tuple) or isinstance(claim.correct, tuple):
         return shown == claim.correct
-    return band_side(shown, _band(claim, claim.correct)) == "within"
+    band = _band(claim, claim.correct)
+    return band_side(shown, band) == "within" if reach is None else meets(reach, band)
 
 
 def _unjudged(claim: Claim) -> dict[str, Any]:

@@ -134,29 +134,39 @@ def test_a_single_run_claim_inside_the_scatter_of_our_seeds_is_reproduced_howeve
     five = (57.3, 59.9, 61.2, 63.4, 65.2)
     result = _seeds(claim, five)
     assert result.verdict == "reproduced" and result.direction == "above"
-    assert result.reason.startswith("the mean 61.4 of 5 seeds is above the band [56.8, 57.8], but the 95% interval ")
+    assert result.reason.startswith("the mean 61.4 of 5 seeds is above the band [56.8, 57.8], but their range [57.3, "
+                                    "65.2] reaches it, and the 95% interval ")
     assert result.reason.endswith(" within which a single run lands, given our seeds, meets it")
     assert _seeds(claim, five * 6).verdict == "reproduced", "30 seeds of the same scatter: still a single run's"
     assert _seeds(claim, (60.9, 61.0, 61.1, 61.2)).verdict == "refuted", "seeds that agree, all far off"
 
 
-def test_two_seeds_whose_mean_misses_the_band_decide_nothing() -> None:
-    """With two seeds t95 is 12.7: their interval meets almost any band, and 15 and 10 would reproduce a claim of
-    40 ±4. A mean outside the band is no reproduction on two seeds: it is an error of ours; three decide."""
-    claim = _claim(40.0, kind="accuracy", tolerance=Tolerance(abs=4.0))
-    two = _seeds(claim, (15.0, 10.0))
-    assert two.verdict == "error" and two.reason.startswith("the mean 12.5 of 2 seeds is below the band [36, 44], and "
-                                                            "two seeds bound their scatter too loosely")
-    assert two.reason.endswith("; 3 seeds (--claims-train-seeds=3) decide")
-    assert _seeds(claim, (39.0, 41.0)).verdict == "reproduced", "a mean inside the band still reproduces"
-    assert _seeds(claim, (15.0, 10.0, 12.0)).verdict == "refuted"
+def test_seeds_that_all_miss_the_band_to_one_side_decide_nothing_where_only_their_scatter_reaches_it() -> None:
+    """Seeds 20, 50 and 80 against 95 ±1: the interval a run lands in, widened by their scatter, meets the band,
+    and reproduced it, though no seed came near. Seeds that all miss the band to one side are an error of ours where
+    only that width reaches it; one of them at or over the band reproduces. With two seeds t95 is 12.7: 15 and 10
+    reproduced 40 ±4."""
+    claim = _claim(95.0, kind="accuracy", tolerance=Tolerance(abs=1.0))
+    spread = _seeds(claim, (20.0, 50.0, 80.0))
+    assert spread.verdict == "error" and spread.reason.startswith(
+        "the mean 50 of 3 seeds is below the band [94, 96], and so is each of them (their range [20, 80]); only the "
+        "95% interval [")
+    assert spread.reason.endswith("3 seeds cannot tell a reproduction from a miss; more seeds "
+                                  "(--claims-train-seeds=6) narrow the interval")
+    over = _claim(None, kind="accuracy", interval=(90.0, None), printed="over 90%")
+    assert _seeds(over, (60.0, 70.0, 80.0)).verdict == "error"
+    two = _claim(40.0, kind="accuracy", tolerance=Tolerance(abs=4.0))
+    assert _seeds(two, (15.0, 10.0)).verdict == "error"
+    assert _seeds(two, (39.0, 41.0)).verdict == "reproduced", "a mean inside the band still reproduces"
+    assert _seeds(two, (30.0, 37.0)).verdict == "reproduced", "one of the seeds lands in the band"
+    assert _seeds(two, (15.0, 10.0, 12.0)).verdict == "refuted"
 
 
 def test_the_runs_an_authors_number_averages_narrow_the_interval() -> None:
     """The author's mean of 5 runs scatters less than one run: sqrt(1/5 + 1/n), not sqrt(1 + 1/n)."""
     seeds = (57.3, 59.9, 61.2, 63.4, 65.2)
     one = _claim(54.0, kind="accuracy", printed="54.0%", tolerance=Tolerance(abs=0.5, digits=1))
-    assert _seeds(one, seeds).verdict == "reproduced"
+    assert _seeds(one, seeds).verdict == "error", "only the interval of a single run reaches it: undecided"
     mean_of_five = _seeds(dataclasses.replace(one, runs=5), seeds)
     assert mean_of_five.verdict == "refuted" and mean_of_five.reach == (56.0, 66.8)  # 61.4 ± 2.776·3.0635·√0.4
     assert "outside the 95% interval [56.0, 66.8] within which a mean of 5 runs, as the author's, lands, given our " \
@@ -308,6 +318,15 @@ def test_a_documented_error_with_its_correct_value_must_be_borne_out() -> None:
     with pytest.raises(ClaimMismatch) as raised:
         check(claim, Measurement(1200))
     assert not isinstance(raised.value, KnownError), "a strict xfail expecting the known error must fail"
+
+
+def test_a_documented_correct_value_is_borne_out_by_where_a_run_of_the_seeds_lands() -> None:
+    """Seeds 56, 58 and 60 reproduce a claim of 59.5 ±0.5; against a documented error whose correct value is that
+    59.5, they bore it out only where their mean did, and the known error was refuted."""
+    claim = _claim(95.0, kind="accuracy", tolerance=Tolerance(abs=0.5), expect="refuted", why="a typo",
+                   correct=59.5)
+    assert _seeds(claim, (56.0, 58.0, 60.0)).verdict == "known error"
+    assert _seeds(claim, (40.0, 41.0, 42.0)).verdict == "refuted"
     shape = _claim((10, 1), kind="layer", printed="(10,1)", expect="refuted", why="a slip", correct=(10,))
     assert (_judge(shape, (10,)).verdict, _judge(shape, (10, 2)).verdict) == ("known error", "refuted")
     banded = _claim(98.0, kind="accuracy", tolerance=Tolerance(abs=0.5), expect="refuted", why="w", correct=90.0)
