@@ -181,18 +181,31 @@ def resolve(reference: str) -> Builder:
 @functools.cache
 def code_digest(reference: str) -> str:
     """A digest of the code that builds a reference: the library's version for torchvision and timm, else the
-    source of the builder's module and of the modules beside it (a helper edited there is another model); for a
-    ``functools.partial``, its function's and its arguments', for a callable instance, its class's and its
-    attributes' (``_code_of``). The whole package, not the modules the builder's imports name: an import
-    ``importlib`` makes, or a builder that builds another by name, would escape that list, and keep a record of a
-    model whose code changed."""
+    source of the top-level package the builder's module is in, every module of it, its subpackages' included
+    (``_package_files``: a helper edited anywhere in it is another model), or of the builder's module alone when it
+    is in no package; for a ``functools.partial``, its function's and its arguments', for a callable instance, its
+    class's and its attributes' (``_code_of``). The whole package, not the modules the builder's imports name: an
+    import ``importlib`` makes, or a builder that builds another by name, would escape that list, and keep a record
+    of a model whose code changed."""
     scheme, _, rest = reference.partition(":")
     if rest and scheme in ("torchvision", "timm"):
         return f"{scheme} {importlib.metadata.version(scheme)}"
     sources, bound = _code_of(resolve(reference))
-    files = sorted({file for source in sources for file in (
-        source.parent.glob("*.py") if (source.parent / "__init__.py").exists() else [source])})
+    files = sorted({file for source in sources for file in _package_files(source)})
     return hashlib.sha256(b"".join(file.read_bytes() for file in files) + bound.encode()).hexdigest()[:16]
+
+
+def _package_files(source: Path) -> list[Path]:
+    """The modules of the top-level package a source file is in (the highest folder above it reached through
+    folders with an ``__init__.py``), in its subpackages too but not in ``__pycache__`` or a hidden folder; the
+    file alone when its folder is no package (a top-level module, or a script beside a repository's other files)."""
+    root = source.parent
+    if not (root / "__init__.py").exists():
+        return [source]
+    while (root.parent / "__init__.py").exists():
+        root = root.parent
+    return [file for file in root.rglob("*.py")
+            if not any(part == "__pycache__" or part.startswith(".") for part in file.relative_to(root).parts[:-1])]
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")

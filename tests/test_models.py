@@ -205,6 +205,29 @@ def test_the_code_digest_changes_with_a_helper_beside_the_builder(tmp_path: Path
     assert registry.code_digest("torchvision:resnet18") == f"torchvision {importlib.metadata.version('torchvision')}"
 
 
+def test_the_code_digest_covers_the_subpackages_of_the_builders_package(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block in a subpackage of the builder's top-level package is its code (a 5x5 stem in place of a 3x3 kept
+    the 3x3's MACs record); a ``__pycache__`` or hidden folder in it is not, nor a module beside a top-level one."""
+    package = tmp_path / "zoo_tree"
+    (package / "blocks").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "zoo.py").write_text("from zoo_tree.blocks import stem\n\ndef net():\n    return stem()\n")
+    (package / "blocks" / "__init__.py").write_text("def stem():\n    return 3\n")
+    (tmp_path / "zoo_alone.py").write_text("def net():\n    return 0\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)  # no cache: each call reads
+    before, alone = registry.code_digest("zoo_tree.zoo:net"), registry.code_digest("zoo_alone:net")
+    for ignored in ("__pycache__", ".hidden"):
+        (package / "blocks" / ignored).mkdir()
+        (package / "blocks" / ignored / "stale.py").write_text("x = 1\n")
+    (tmp_path / "zoo_beside.py").write_text("x = 1\n")
+    assert registry.code_digest("zoo_tree.zoo:net") == before, "no cache or hidden folder"
+    assert registry.code_digest("zoo_alone:net") == alone, "a top-level module alone"
+    (package / "blocks" / "__init__.py").write_text("def stem():\n    return 5\n")
+    assert registry.code_digest("zoo_tree.zoo:net") != before, "a block in a subpackage"
+
+
 def test_the_code_digest_of_a_partial_covers_its_function_and_arguments(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A builder that is a ``functools.partial`` has a digest: its function's code and its arguments, a function
