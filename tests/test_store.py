@@ -69,6 +69,35 @@ def test_a_compiled_run_is_another_run_and_an_uncompiled_one_keeps_its_key(monke
     assert store.path_for(claim, recipe, 0, dataclasses.replace(plain, compile=True), identity) != uncompiled
 
 
+def test_a_helper_the_forward_calls_edited_is_another_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The run's key covers the model's code (``registry.code_digest``), not only its builder's and its forwards'
+    source: a helper a forward calls, in another module of the package or beside the builder, edited to output
+    zeros is another run (the broken model reused the run its working code had stored)."""
+    package = tmp_path / "zoo_act"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "blocks.py").write_text("def act(x):\n    return x.relu()\n")
+    (package / "zoo.py").write_text(
+        "from torch import nn\n\nfrom zoo_act import blocks\n\n\ndef swish(x):\n    return x * x.sigmoid()\n\n\n"
+        "class Net(nn.Linear):\n    def forward(self, x):\n        return swish(blocks.act(super().forward(x)))\n\n\n"
+        "def build():\n    return Net(4, 2)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(store, "architecture", store.architecture.__wrapped__)  # no cache: each call reads
+    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)
+    recipe = Recipe(optimizer="adam", lr=1e-3, batch_size=32, epochs=1, schedule="constant", validation="none",
+                    normalize="unit")
+    claim = Claim(id="t/accuracy", report="t", kind="accuracy", value=60.0, printed="60", source="a test",
+                  tolerance=Tolerance(), file="t.toml", model="zoo_act.zoo:build", dataset="cifar10", recipe=recipe)
+    identity = {"train": "0" * 64, "test": "1" * 64, "verified": True}
+    settings = Settings(device="cpu", results_dir=tmp_path)
+    paths = {store.path_for(claim, recipe, 0, settings, identity)}
+    (package / "blocks.py").write_text("def act(x):\n    return x * 0\n")
+    paths.add(store.path_for(claim, recipe, 0, settings, identity))
+    (package / "zoo.py").write_text((package / "zoo.py").read_text().replace("x * x.sigmoid()", "x * 0"))
+    paths.add(store.path_for(claim, recipe, 0, settings, identity))
+    assert len(paths) == 3
+
+
 def test_a_session_marker_that_is_not_text_is_not_this_sessions(tmp_path: Path) -> None:
     """A retrain reads only the runs this session wrote; a marker of binary garbage is simply not this session's
     (a UnicodeDecodeError failed the claim before)."""

@@ -55,8 +55,10 @@ STORED_AS = "stored_as"
 @functools.cache
 def architecture(reference: str) -> str:
     """A digest of the model a reference builds: its module tree, its initial parameters and buffers (built on the
-    CPU from seed 0, so that an edited initialisation is another model), and the source of its builder and of
-    each ``forward`` defined outside torch."""
+    CPU from seed 0, so that an edited initialisation is another model), its code as its records name it
+    (``registry.code_digest``: its builder's whole package, so that an edited helper a ``forward`` calls is another
+    model), and the source of its builder and of each ``forward`` defined outside torch (a block of another
+    package)."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)
         model = registry.get_model(reference)
@@ -71,6 +73,8 @@ def architecture(reference: str) -> str:
             continue
         digest.update(f"{name} {tuple(tensor.shape)} {tensor.dtype}".encode())
         digest.update(train.tensor_bytes(tensor))
+    with contextlib.suppress(OSError, TypeError):  # no source file to read (a C builtin, an interactive session)
+        digest.update(registry.code_digest(reference).encode())
     own = dict.fromkeys(type(m).forward for m in model.modules() if not type(m).__module__.startswith("torch."))
     for code in (registry.resolve(reference), *own):
         with contextlib.suppress(OSError, TypeError):  # no source to read (a C builtin, an interactive session)
