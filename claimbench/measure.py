@@ -127,7 +127,7 @@ def params(model: nn.Module, count: str) -> int:
         counter = PARAM_COUNTERS[count]
     except KeyError:
         raise ValueError(f"unknown parameter count {count!r}; known: {', '.join(PARAM_COUNTERS)}") from None
-    if count in ("trainable", "keras") and any(is_lazy(p) for p in model.parameters()):
+    if count in ("trainable", "all", "keras") and any(is_lazy(p) for p in model.parameters()):
         raise errors.MeasurementError(
             f"count {count!r}: the model builds parameters in its first forward (a lazy layer such as nn.LazyLinear), "
             "and their number is unknown before it; count = 'constructed' counts those built at construction")

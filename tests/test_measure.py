@@ -458,7 +458,7 @@ def test_parameter_bytes_of_a_lazy_model_are_an_error_before_its_first_forward()
         measure.size_bytes(nn.Sequential(nn.LazyLinear(3)), (), "parameter_bytes")
 
 
-@pytest.mark.parametrize("count", ["trainable", "keras"])
+@pytest.mark.parametrize("count", ["trainable", "all", "keras"])
 def test_a_count_of_a_lazy_models_parameters_is_an_error_before_its_first_forward(count: str) -> None:
     model = _on_meta(nn.Sequential, nn.Conv2d(3, 8, 3), nn.Flatten(), nn.LazyLinear(10))
     with pytest.raises(errors.MeasurementError, match=rf"^count '{count}': the model builds parameters in its first "
