@@ -499,13 +499,17 @@ _CHECKPOINT_SGD = {"lr": 1e-3, "weight_decay": 5e-4}
 
 
 def _meta_twin(model: nn.Module) -> nn.Module:
-    """A copy of the model with every parameter and buffer on the meta device, tied ones still tied; no weight is
-    copied."""
+    """A copy of the model with every parameter and buffer on the meta device, tied ones still tied and views of one
+    storage still sharing it (``torch.save`` writes a storage once); no weight is copied."""
+    storages: dict[int, torch.UntypedStorage] = {}  # the original's storage to its meta twin
     memo: dict[int, Any] = {}
     for tensor in itertools.chain(model.parameters(), model.buffers()):
-        if not tensor.is_meta:
-            meta = tensor.detach().to("meta")
-            memo[id(tensor)] = nn.Parameter(meta, tensor.requires_grad) if isinstance(tensor, nn.Parameter) else meta
+        storage = tensor.untyped_storage()
+        if storage._cdata not in storages:
+            storages[storage._cdata] = torch.UntypedStorage(storage.nbytes(), device="meta")
+        meta = torch.empty(0, dtype=tensor.dtype, device="meta").set_(
+            storages[storage._cdata], tensor.storage_offset(), tensor.shape, tensor.stride())
+        memo[id(tensor)] = nn.Parameter(meta, tensor.requires_grad) if isinstance(tensor, nn.Parameter) else meta
     return copy.deepcopy(model, memo)
 
 

@@ -490,6 +490,15 @@ class _TiedHalf(nn.Module):
         self.register_buffer("scratch", torch.zeros(5), persistent=False)
 
 
+class _ViewBuffer(nn.Module):
+    """A buffer that is a view of a parameter's storage (its first row), as torch.save stores it: once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(8, 8)
+        self.register_buffer("first_row", self.linear.weight.detach()[0])
+
+
 def _saved_bytes(model: nn.Module, momentum: float) -> int:
     """The bytes of the author's own ``torch.save`` of a CPU model after one SGD step, written out in full."""
     optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=momentum, weight_decay=5e-4)
@@ -502,12 +511,12 @@ def _saved_bytes(model: nn.Module, momentum: float) -> int:
     return buffer.getbuffer().nbytes
 
 
-@pytest.mark.parametrize("factory", [_conv_bn_head, _TiedHalf, torchvision.models.squeezenet1_1])
+@pytest.mark.parametrize("factory", [_conv_bn_head, _TiedHalf, _ViewBuffer, torchvision.models.squeezenet1_1])
 @pytest.mark.parametrize(("size", "momentum"), [("checkpoint_weights", 0.0), ("checkpoint_sgd_momentum", 0.9)])
 def test_a_checkpoints_size_is_the_bytes_torch_save_writes_for_the_real_model(factory, size: str,
                                                                               momentum: float) -> None:
     """Counted from the meta device, or from a CPU model left as it was, it is what saving the model built on the CPU
-    writes; a weight two layers share is saved once."""
+    writes; a weight two layers share is saved once, and so is a buffer that views a parameter's storage."""
     built = factory()
     before = {name: tensor.clone() for name, tensor in built.state_dict().items()}
     assert measure.size_bytes(_on_meta(factory), (), size) == measure.size_bytes(built, (), size) == _saved_bytes(
