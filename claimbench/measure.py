@@ -562,7 +562,8 @@ def _on_file(state: Any, backing: Path, storages: dict[int, torch.UntypedStorage
 def _checkpoint_bytes(model: nn.Module, momentum: float) -> int:
     """``torch.save`` of {epoch, model_state_dict, optimizer_state_dict, loss} after one SGD step, in bytes, exactly,
     with no weight held: the step runs on the meta device, and the file is saved under ``skip_data`` from storages
-    mapped from a sparse file, to a sink that only counts."""
+    mapped from a sparse file, to a sink that only counts: a stream, so the zip's folder is ``archive``, as in a save to
+    ``io.BytesIO`` (a save to a path names it after the file, and is longer)."""
     if any(isinstance(p, UninitializedParameter) for p in model.parameters()):
         raise errors.MeasurementError("the model builds parameters in its first forward: its checkpoint is unknown "
                                       "before it")

@@ -24,9 +24,10 @@ CONVENTION_WORDS = {
     "flops": "counted in FLOPs: two per multiply-accumulate (a multiply and an add)",
     "torchinfo_total": ("torchinfo's Estimated Total Size: the input, twice the outputs of the layers with "
                         "parameters, and the parameters"),
-    "checkpoint_weights": ("the bytes of a torch.save training checkpoint: the weights, and an SGD state without "
-                           "momentum buffers"),
-    "checkpoint_sgd_momentum": "the bytes of a torch.save checkpoint of the weights and SGD momentum buffers",
+    "checkpoint_weights": ("the bytes of a torch.save training checkpoint saved to a stream (its zip's folder "
+                           "'archive', not a file's name): the weights, and an SGD state without momentum buffers"),
+    "checkpoint_sgd_momentum": ("the bytes of a torch.save checkpoint of the weights and SGD momentum buffers, saved "
+                                "to a stream (its zip's folder 'archive', not a file's name)"),
     "parameter_bytes": "the bytes of all the parameters' values: no buffers, no file overhead",
     "torchinfo_params": ("torchinfo 1.8.0's Params size: the bytes of the parameters of the layers without "
                          "submodules that ran; no buffers"),
