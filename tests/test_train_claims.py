@@ -222,7 +222,7 @@ def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_i
     monkeypatch.setattr(precision, "probe", lambda *args, **kwargs: asked_threads.append(kwargs.get("threads"))
                         or fastest(*args, **kwargs))
     monkeypatch.setattr(torch, "get_num_threads", lambda: 2)  # what the process, as the author's, has
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # every core of the machine
+    monkeypatch.setattr(timing, "_default_threads", lambda: 2)  # every thread torch takes on the machine
     timed = dataclasses.replace(claim("iot_ml_hw2/epoch_time/model1", small_ledger), hardware="EPYC 7B13")
     lines: list[str] = []
     settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path,
@@ -263,22 +263,25 @@ def test_an_epoch_time_of_other_hardware_is_not_run_before_anything_is_timed(
     assert str(raised.value) == f"the claim was timed on {timed.hardware}, and this machine is {ours}: {then}"
 
 
-@pytest.mark.parametrize(("threads", "hardware", "judged"), [
-    (1, "EPYC 7B13", False),  # an xdist worker's share of two cores
-    (1, "EPYC 7B13, 1 thread", True),  # the author's run had one thread, as ours
-    (2, "EPYC 7B13", True),  # every core
+@pytest.mark.parametrize(("threads", "default", "cpus", "hardware", "judged"), [
+    (1, 2, 2, "EPYC 7B13", False),  # an xdist worker's share of two cores
+    (1, 2, 2, "EPYC 7B13, 1 thread", True),  # the author's run had one thread, as ours
+    (2, 2, 2, "EPYC 7B13", True),  # every core
+    (8, 8, 16, "EPYC 7B13", True),  # 8 cores of 2 hyper-threads each: torch takes one thread a core by default
 ])
 def test_an_epoch_time_on_part_of_the_cpus_cores_is_not_run_before_anything_is_timed(
-        threads: int, hardware: str, judged: bool, small_ledger: Path, tmp_path: Path,
+        threads: int, default: int, cpus: int, hardware: str, judged: bool, small_ledger: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """pytest-xdist workers, OMP_NUM_THREADS and taskset leave a process fewer threads than the CPU has cores: an
-    epoch timed on them is no time of the CPU the claim names, unless the claim names that count too."""
+    """pytest-xdist workers, OMP_NUM_THREADS and taskset leave a process fewer threads than torch takes on the CPU
+    by default (not its logical CPUs): an epoch timed on them is no time of the CPU the claim names, unless the claim
+    names that count too."""
     from claimbench import environment, families
     from claimbench.items import NO_BENCHMARK
 
     monkeypatch.setattr(environment, "_cpu_model", lambda: "AMD EPYC 7B13, x86_64")
     monkeypatch.setattr(torch, "get_num_threads", lambda: threads)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(timing, "_default_threads", lambda: default)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
     monkeypatch.setattr(splits, "load", lambda *args: pytest.fail("read the data"))
     timed = dataclasses.replace(claim("iot_ml_hw2/epoch_time/model1", small_ledger), hardware=hardware)
     settings = Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path)
@@ -289,10 +292,29 @@ def test_an_epoch_time_on_part_of_the_cpus_cores_is_not_run_before_anything_is_t
     with pytest.raises(errors.NotRunnable) as raised:
         families.epoch_time(timed, settings, NO_BENCHMARK)
     assert str(raised.value) == (
-        "the epochs would be timed on 1 thread of this machine's 2 cores (pytest-xdist workers, OMP_NUM_THREADS or "
-        "taskset leave this process fewer), and the claim's hardware 'EPYC 7B13' names no such count: an epoch time "
-        "on a CPU is judged on all its cores; time it alone (-p no:xdist, no OMP_NUM_THREADS, no taskset), or, where "
-        "the author's run had 1 thread, say so in its hardware ('EPYC 7B13, 1 thread')")
+        "the epochs would be timed on 1 thread of the 2 torch takes on this machine by default (pytest-xdist workers, "
+        "OMP_NUM_THREADS or taskset leave this process fewer), and the claim's hardware 'EPYC 7B13' names no such "
+        "count: an epoch time on a CPU is judged on every thread torch takes on it; time it alone (-p no:xdist, no "
+        "OMP_NUM_THREADS, no taskset), or, where the author's run had 1 thread, say so in its hardware ('EPYC 7B13, "
+        "1 thread')")
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="taskset is Linux's")
+def test_the_threads_torch_takes_by_default_are_those_of_a_fresh_process_with_no_limit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """OMP_NUM_THREADS, MKL_NUM_THREADS and an affinity to one CPU (taskset) that limit this process do not limit
+    the count an epoch time is judged against."""
+    env = {name: value for name, value in os.environ.items() if name not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    unlimited = int(subprocess.run([sys.executable, "-c", "import torch; print(torch.get_num_threads())"], env=env,
+                                   capture_output=True, text=True, check=True).stdout)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    monkeypatch.setenv("MKL_NUM_THREADS", "1")
+    cpus = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cpus)})
+    try:
+        assert timing._default_threads() == unlimited
+    finally:
+        os.sched_setaffinity(0, cpus)
 
 
 # ----------------------------------------------------------------------------- the run store and its faults
@@ -835,7 +857,7 @@ def test_a_recipe_the_training_set_cannot_feed_is_refused_before_any_step_is_tim
     from claimbench.items import NO_BENCHMARK
 
     monkeypatch.setattr(environment, "_cpu_model", lambda: "AMD EPYC 7B13, x86_64")
-    monkeypatch.setattr(os, "cpu_count", torch.get_num_threads)  # the epochs would have every core
+    monkeypatch.setattr(timing, "_default_threads", torch.get_num_threads)  # the epochs would have every thread
     monkeypatch.setattr(cost, "PROBES", {})
     monkeypatch.setattr(train, "step_costs", lambda *args, **kwargs: pytest.fail("a step was timed"))
     given = claim(claim_id, small_ledger)

@@ -1,5 +1,6 @@
 """Epoch-time claims: training epochs of the claim's recipe timed with pytest-benchmark, as the author ran them
-(fp32 unless asked otherwise, every core of the machine, unless the claim names its count), on a machine that nothing
+(fp32 unless asked otherwise, on every thread torch takes on the machine by default, unless the claim names its
+count), on a machine that nothing
 else keeps busy."""
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ import dataclasses
 import os
 import re
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,19 +109,38 @@ def _other_hardware(claimed: str, ours: str) -> str:
             f"name this device's model ({ours!r})")
 
 
+_UNLIMITED_THREADS = ("import os\n"
+                      "if hasattr(os, 'sched_setaffinity'): os.sched_setaffinity(0, range(os.cpu_count() or 1))\n"
+                      "import torch\n"
+                      "print(torch.get_num_threads())")
+"""A fresh process free to run on every CPU (``taskset`` undone) that prints the threads torch takes in it."""
+
+
+def _default_threads() -> int:
+    """The threads torch takes by default on this machine with no limit: in a fresh process free to run on every CPU,
+    without ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS`` (its physical cores on MKL and OpenMP builds, the performance
+    cores on Apple silicon: not the logical CPUs ``os.cpu_count()`` counts on a hyper-threaded or hybrid CPU)."""
+    env = {name: value for name, value in os.environ.items() if name not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    fresh = subprocess.run([sys.executable, "-c", _UNLIMITED_THREADS], env=env, capture_output=True, text=True,
+                           check=True)
+    return int(fresh.stdout)
+
+
 def _fewer_threads(claimed: str, device: str, threads: int) -> str:
-    """Why an epoch time on this CPU would be timed on fewer threads than it has cores (pytest-xdist workers share
-    them out, ``OMP_NUM_THREADS`` or ``taskset`` limit the process), in one line; ``""`` where it would use them
-    all, where the claim's hardware names that thread or core count, or on a GPU."""
-    cores = os.cpu_count() or threads
-    if torch.device(device).type != "cpu" or threads >= cores or str(threads) in {n for n, _ in _counts(claimed)[0]}:
+    """Why an epoch time on this CPU would be timed on fewer threads than torch takes on it by default (pytest-xdist
+    workers share them out, ``OMP_NUM_THREADS`` or ``taskset`` limit the process), in one line; ``""`` where it
+    would use them all, where the claim's hardware names that thread or core count, or on a GPU."""
+    if torch.device(device).type != "cpu" or str(threads) in {n for n, _ in _counts(claimed)[0]}:
+        return ""
+    default = _default_threads()
+    if threads >= default:
         return ""
     count = f"{threads} thread{'s' * (threads != 1)}"
-    return (f"the epochs would be timed on {count} of this machine's {cores} cores (pytest-xdist workers, "
-            f"OMP_NUM_THREADS or taskset leave this process fewer), and the claim's hardware {claimed!r} names no "
-            f"such count: an epoch time on a CPU is judged on all its cores; time it alone (-p no:xdist, no "
-            f"OMP_NUM_THREADS, no taskset), or, where the author's run had {count}, say so in its hardware "
-            f"('{claimed}, {count}')")
+    return (f"the epochs would be timed on {count} of the {default} torch takes on this machine by default "
+            f"(pytest-xdist workers, OMP_NUM_THREADS or taskset leave this process fewer), and the claim's hardware "
+            f"{claimed!r} names no such count: an epoch time on a CPU is judged on every thread torch takes on it; "
+            f"time it alone (-p no:xdist, no OMP_NUM_THREADS, no taskset), or, where the author's run had {count}, "
+            f"say so in its hardware ('{claimed}, {count}')")
 
 
 def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
