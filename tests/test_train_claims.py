@@ -312,9 +312,17 @@ def test_the_threads_torch_takes_by_default_are_those_of_a_fresh_process_with_no
     cpus = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(cpus)})
     try:
-        assert timing._default_threads() == unlimited
+        assert timing._default_threads.__wrapped__() == unlimited  # not the answer cached in this process
     finally:
         os.sched_setaffinity(0, cpus)
+
+
+def test_a_fresh_process_that_cannot_tell_the_default_threads_is_an_error_of_ours(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    with pytest.raises(errors.MeasurementError, match=r"^cannot tell how many threads torch takes on this machine by "
+                                                      r"default: a fresh Python process exited 1: no output$"):
+        timing._default_threads.__wrapped__()
 
 
 # ----------------------------------------------------------------------------- the run store and its faults

@@ -6,6 +6,7 @@ else keeps busy."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 import statistics
@@ -109,20 +110,26 @@ def _other_hardware(claimed: str, ours: str) -> str:
             f"name this device's model ({ours!r})")
 
 
-_UNLIMITED_THREADS = ("import os\n"
-                      "if hasattr(os, 'sched_setaffinity'): os.sched_setaffinity(0, range(os.cpu_count() or 1))\n"
+_UNLIMITED_THREADS = ("import contextlib, os\n"
+                      "with contextlib.suppress(AttributeError, OSError):  # no affinity here, or a cpuset forbids it\n"
+                      "    os.sched_setaffinity(0, range(os.cpu_count() or 1))\n"
                       "import torch\n"
                       "print(torch.get_num_threads())")
 """A fresh process free to run on every CPU (``taskset`` undone) that prints the threads torch takes in it."""
 
 
+@functools.cache
 def _default_threads() -> int:
     """The threads torch takes by default on this machine with no limit: in a fresh process free to run on every CPU,
     without ``OMP_NUM_THREADS`` or ``MKL_NUM_THREADS`` (its physical cores on MKL and OpenMP builds, the performance
-    cores on Apple silicon: not the logical CPUs ``os.cpu_count()`` counts on a hyper-threaded or hybrid CPU)."""
+    cores on Apple silicon: not the logical CPUs ``os.cpu_count()`` counts on a hyper-threaded or hybrid CPU). Asked
+    once per process; ``MeasurementError`` where that process fails."""
     env = {name: value for name, value in os.environ.items() if name not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    fresh = subprocess.run([sys.executable, "-c", _UNLIMITED_THREADS], env=env, capture_output=True, text=True,
-                           check=True)
+    fresh = subprocess.run([sys.executable, "-c", _UNLIMITED_THREADS], env=env, capture_output=True, text=True)
+    if fresh.returncode or not fresh.stdout.strip().isdigit():
+        last = (fresh.stderr.strip().splitlines() or ["no output"])[-1]
+        raise errors.MeasurementError(f"cannot tell how many threads torch takes on this machine by default: a fresh "
+                               f"Python process exited {fresh.returncode}: {last}")
     return int(fresh.stdout)
 
 
