@@ -242,7 +242,7 @@ def epoch_time(claim: Claim, settings: Settings, benchmark: Any) -> verdict.Meas
     epoch = timing.time_epoch(claim, settings, benchmark)
     spread = (max(epoch.rounds) - min(epoch.rounds)) / 2
     return verdict.Measurement(epoch.seconds, seeds=epoch.rounds, spread=spread, device=epoch.device,
-                               unverified_data=not epoch.verified)
+                               unverified_data=not epoch.verified, load=epoch.load)
 
 
 _STRUCTURAL = {"params": params, "macs": macs, "layer": layer, "size": size}

@@ -3,7 +3,8 @@
 Nothing else decides a verdict. ``refuted`` means we measured and the number disagrees; anything that
 kept us from measuring (our crash, bad data, counters that disagree, divergence) is ``error``, and so is a training
 number that we cannot tell from seed-to-seed noise (one seed outside the band) or that trained in numerics
-claimbench chose (``auto``'s bf16), not the author's.
+claimbench chose (``auto``'s bf16), not the author's, and an epoch time outside the band timed where the machine's
+load could not be measured.
 Torch-free: the controller judges the plain records that tests send it.
 """
 
@@ -75,6 +76,9 @@ class Measurement:
     bf16: str = ""
     """Where training runs trained in bf16 autocast, who chose it: ``auto`` (claimbench's ``auto``, for speed) or
     ``asked`` (``--claims-train-precision=bf16``); empty in fp32, the author's numerics."""
+    load: str = ""
+    """Why the machine's load while the epochs were timed could not be measured (no ``/proc/stat``); empty where it
+    was, and was quiet."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-friendly data (shapes as lists)."""
@@ -344,8 +348,11 @@ def _beyond_the_seeds(claim: Claim, measurement: Measurement, shown: float, band
 def _unsettled(claim: Claim, measurement: Measurement, timed: bool) -> str:
     """Why a training number outside the band is no verdict against the author, known or not, or ``""``: one seed
     cannot tell a wrong number from seed-to-seed noise; a run in bf16 that claimbench chose (``auto``) is not in
-    the author's numerics. Either is a failure of ours to measure (``error``)."""
-    if timed or not measurement.seeds:
+    the author's numerics; an epoch timed where the machine's load is unknown may be the machine's time (load only
+    slows, so inside the band it may still reproduce). Each is a failure of ours to measure (``error``)."""
+    if timed:
+        return f"cannot tell whether the machine was busy: {measurement.load}" if measurement.load else ""
+    if not measurement.seeds:
         return ""
     why = []
     if len(measurement.seeds) == 1:

@@ -240,6 +240,45 @@ def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_i
     assert asked_threads == [2], "a step timed on the threads the epochs run on, not the training probe's choice"
 
 
+def test_an_epoch_time_where_the_load_cannot_be_read_says_why(
+        cifar_root: Path, small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without /proc/stat (macOS, Windows) the epochs are still timed, and the measurement says that the machine's
+    load is unknown, for the judge (a time outside the band is then an error of ours)."""
+    from claimbench import families
+    from claimbench.items import NO_BENCHMARK
+
+    monkeypatch.setattr(environment, "_cpu_model", lambda: "AMD EPYC 7B13, x86_64")
+    monkeypatch.setattr(timing, "_cpu_seconds", lambda: None)
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(precision, "probe", probe_choosing("fp32", []))
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    timed = dataclasses.replace(claim("iot_ml_hw2/epoch_time/model1", small_ledger), hardware="EPYC 7B13")
+    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path)
+    measurement = families.epoch_time(timed, settings, NO_BENCHMARK)
+    assert len(measurement.seeds) == timing.TIMING_ROUNDS
+    assert measurement.load.startswith("other processes' CPU time comes from Linux's /proc/stat, which this system")
+
+
+def test_an_epoch_timed_on_an_accelerator_checks_the_hosts_load_too(
+        cifar_root: Path, small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The host feeds the device: other processes busy on it slow a GPU's epoch as they slow a CPU's."""
+    from claimbench import families
+    from claimbench.items import NO_BENCHMARK
+
+    epoch = Epoch(epoch=1, lr=0.1, seconds=1.0, train_loss=1.0, train_running_acc=0.5, val=None, test=None)
+    monkeypatch.setattr(splits, "device", lambda claim_, settings_: "cuda")
+    monkeypatch.setattr(environment, "device_name", lambda device, threads=None: "NVIDIA H100 80GB HBM3")
+    monkeypatch.setattr(timing, "_cores", lambda epochs: 0.9)
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(precision, "probe", probe_choosing("fp32", []))
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: History(epochs=[epoch]))
+    timed = dataclasses.replace(claim("iot_ml_hw2/epoch_time/model1", small_ledger), hardware="H100")
+    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path)
+    with pytest.raises(errors.MeasurementError, match=r"^the machine was busy: other processes ran 0.90 of"):
+        families.epoch_time(timed, settings, NO_BENCHMARK)
+
+
 @pytest.mark.parametrize(("model", "then"), [
     ("AMD EPYC 7B13, x86_64", "an epoch time is judged only on the hardware it names; to be judged here, its "
                               "hardware must name this device's model ('CPU AMD EPYC 7B13, x86_64 (2 threads)')"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import platform
 import re
 import statistics
 import subprocess
@@ -29,8 +30,8 @@ __all__ = ["BUSY_CORES", "TIMING_ROUNDS", "EpochTime", "same_hardware", "time_ep
 TIMING_ROUNDS = 3
 """Timed epochs per timing claim, after one warm-up epoch."""
 BUSY_CORES = 0.25
-"""Other processes running more than this many cores' worth while an epoch is timed on the CPU make its time
-the machine's, not the model's: an error of ours, never a verdict."""
+"""Other processes running more than this many cores' worth while an epoch is timed, on the CPU or on an
+accelerator the host feeds, make its time the machine's, not the model's: an error of ours, never a verdict."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class EpochTime:
     device: str
     verified: bool
     """Whether the data's checksums matched (a truncated or altered dataset changes an epoch's time)."""
+    load: str
+    """Why the machine's load while the epochs were timed could not be measured; ``""`` where it was."""
 
 
 def _cpu_seconds() -> tuple[float, float] | None:
@@ -53,6 +56,11 @@ def _cpu_seconds() -> tuple[float, float] | None:
         return None
     own = os.times()
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK"), own.user + own.system
+
+
+def _unmeasured_load() -> str:
+    """Why other processes' load cannot be measured on this system, in one line."""
+    return f"other processes' CPU time comes from Linux's /proc/stat, which this system ({platform.system()}) lacks"
 
 
 def _cores(others: list[tuple[float, float]]) -> float:
@@ -202,9 +210,9 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     benchmark.extra_info.update({"claim": claim.id, "device": ours, "epoch_seconds": list(timed),
                                  "images_per_epoch": len(train_set), "val_images": eval_images,
                                  "threads": threads, "precision": accel.precision, "other_processes_cores": busy})
-    if torch.device(device).type == "cpu" and busy is not None and busy > BUSY_CORES:
+    if busy is not None and busy > BUSY_CORES:
         raise errors.MeasurementError(
             f"the machine was busy: other processes ran {busy:.2f} of its cores while the epochs were timed (over "
             f"{BUSY_CORES} makes the time the machine's); time it on an otherwise idle machine")
     return EpochTime(seconds=statistics.median(timed), rounds=timed, device=f"{ours}, {accel.precision}",
-                     verified=sets.verified)
+                     verified=sets.verified, load="" if busy is not None else _unmeasured_load())
