@@ -210,7 +210,8 @@ def test_a_busy_process_between_two_readings_is_other_processes_cpu_time() -> No
 def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_it_an_error(
         others: float, cifar_root: Path, small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The author's numerics and cores, not the probe's choice; a time taken while other processes ran is the
-    machine's, never a verdict; a quiet one is the median of its rounds, their range its spread."""
+    machine's, never a verdict (its reason keeps what was timed); a quiet one is the median of its rounds, their
+    range its spread."""
     from claimbench import environment, families
     from claimbench.items import NO_BENCHMARK
 
@@ -228,8 +229,11 @@ def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_i
     settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path,
                         progress=lines.append)
     if others:
-        with pytest.raises(errors.MeasurementError, match=r"^the machine was busy: other processes ran 0.90 of"):
+        busy_machine = r"^the machine was busy: other processes ran 0.90 of"
+        with pytest.raises(errors.MeasurementError, match=busy_machine) as busy:
             families.epoch_time(timed, settings, NO_BENCHMARK)
+        assert re.search(r": 3 timed epochs on CPU AMD EPYC 7B13, x86_64 \(2 threads\), fp32 took a median \S+ s, "
+                         r"range \[\S+, \S+\] s; time it on an otherwise idle machine$", str(busy.value)), busy.value
         return
     measurement = families.epoch_time(timed, settings, NO_BENCHMARK)
     assert len(measurement.seeds) == timing.TIMING_ROUNDS

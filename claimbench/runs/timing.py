@@ -63,6 +63,12 @@ def _unmeasured_load() -> str:
     return f"other processes' CPU time comes from Linux's /proc/stat, which this system ({platform.system()}) lacks"
 
 
+def _timed(epoch: EpochTime) -> str:
+    """What was timed, in words for a reason that keeps no measurement: the median, the range and the device."""
+    return (f"{len(epoch.rounds)} timed epochs on {epoch.device} took a median {epoch.seconds:.3g} s, range "
+            f"[{min(epoch.rounds):.3g}, {max(epoch.rounds):.3g}] s")
+
+
 def _cores(others: list[tuple[float, float]]) -> float:
     """How many cores' worth other processes ran over epochs of (their CPU seconds, wall seconds): summed before
     dividing, as ``/proc/stat`` counts in 10 ms ticks, which one short epoch alone would magnify."""
@@ -210,9 +216,10 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     benchmark.extra_info.update({"claim": claim.id, "device": ours, "epoch_seconds": list(timed),
                                  "images_per_epoch": len(train_set), "val_images": eval_images,
                                  "threads": threads, "precision": accel.precision, "other_processes_cores": busy})
+    epoch = EpochTime(seconds=statistics.median(timed), rounds=timed, device=f"{ours}, {accel.precision}",
+                      verified=sets.verified, load="" if busy is not None else _unmeasured_load())
     if busy is not None and busy > BUSY_CORES:
         raise errors.MeasurementError(
             f"the machine was busy: other processes ran {busy:.2f} of its cores while the epochs were timed (over "
-            f"{BUSY_CORES} makes the time the machine's); time it on an otherwise idle machine")
-    return EpochTime(seconds=statistics.median(timed), rounds=timed, device=f"{ours}, {accel.precision}",
-                     verified=sets.verified, load="" if busy is not None else _unmeasured_load())
+            f"{BUSY_CORES} makes the time the machine's): {_timed(epoch)}; time it on an otherwise idle machine")
+    return epoch
