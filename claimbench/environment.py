@@ -15,7 +15,8 @@ from pathlib import Path
 import torch
 import torchvision
 
-__all__ = ["BF16_FLAGS", "bf16_flags", "describe", "device_features", "device_name", "processor"]
+__all__ = ["BF16_FLAGS", "bf16_flags", "cpu_revision", "describe", "device_features", "device_name", "device_revision",
+           "processor"]
 
 _PACKAGE = Path(__file__).resolve().parent
 BF16_FLAGS = ("amx_bf16", "amx_tile", "avx512_bf16", "bf16")
@@ -111,6 +112,33 @@ def bf16_flags(cpuinfo: str) -> tuple[str, ...]:
     listed = next((line.partition(":")[2].split() for line in cpuinfo.splitlines()
                    if line.startswith(("flags", "Features"))), [])
     return tuple(flag for flag in BF16_FLAGS if flag in listed)
+
+
+def device_revision(device: str | torch.device = "cpu") -> str:
+    """What tells two CPUs of one name apart (one with AMX, one without): its family, model and stepping where Linux
+    lists them (``cpu_revision``), else ``platform.processor()``; ``""`` for a GPU, which its name and compute
+    capability tell apart."""
+    return "" if torch.device(device).type == "cuda" else _cpu_revision()
+
+
+@functools.cache
+def _cpu_revision() -> str:
+    """This machine's ``cpu_revision``, else ``platform.processor()``."""
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        cpuinfo = ""
+    return cpu_revision(cpuinfo) or platform.processor()
+
+
+def cpu_revision(cpuinfo: str) -> str:
+    """The first processor's ``cpu family``, ``model`` and ``stepping`` in the text of /proc/cpuinfo
+    (``cpu family 25, model 17, stepping 1``); ``""`` where it lists none."""
+    fields: dict[str, str] = {}
+    for line in cpuinfo.splitlines():
+        name, _, value = line.partition(":")
+        fields.setdefault(name.strip(), value.strip())
+    return ", ".join(f"{name} {fields[name]}" for name in ("cpu family", "model", "stepping") if name in fields)
 
 
 @functools.cache

@@ -43,6 +43,7 @@ __all__ = [
     "duration",
     "evaluate",
     "fingerprint",
+    "probe_threads",
     "saved",
     "step_cost",
     "step_costs",
@@ -247,8 +248,7 @@ def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Datase
                                 labels=train_set.labels[:recipe.batch_size]).to(device)
     indices = torch.arange(len(batch), device=device)
     timer = Timer(device)
-    candidates = dict.fromkeys((threads,) if threads else (torch.get_num_threads(), 1) if device.type == "cpu"
-                               else (torch.get_num_threads(),))
+    candidates = probe_threads(device, threads)
     probes = []
     for model, accel in models:
         if recipe.batch_norm == "per_image":
@@ -269,6 +269,15 @@ def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Datase
                         evaluate(model, batch, recipe, device=device, accel=accel)
                         timed[count].append((trained, timer.stop()))
     return [_fastest(timed) for timed in seconds]
+
+
+def probe_threads(device: torch.device | str, threads: int | None = None) -> tuple[int, ...]:
+    """The thread counts ``step_costs`` times a model at: ``threads`` alone where given; else the process's, and one
+    too on the CPU."""
+    if threads:
+        return (threads,)
+    return tuple(dict.fromkeys((torch.get_num_threads(), 1) if torch.device(device).type == "cpu"
+                               else (torch.get_num_threads(),)))
 
 
 def _fastest(seconds: Mapping[int, list[tuple[float, float]]]) -> StepCost:

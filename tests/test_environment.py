@@ -98,6 +98,15 @@ def test_the_bf16_instructions_are_read_from_the_first_processor_s_flags() -> No
     assert environment.bf16_flags("") == ()
 
 
+def test_a_cpu_s_revision_is_its_first_processor_s_family_model_and_stepping() -> None:
+    """Two "AMD EPYC" of one name, one with AMX: what /proc/cpuinfo tells them apart by ("model name" is not it)."""
+    x86 = ("processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\nmodel name\t: Intel Xeon\n"
+           "stepping\t: 8\n\nprocessor\t: 1\ncpu family\t: 6\nmodel\t\t: 85\nstepping\t: 7\n")
+    assert environment.cpu_revision(x86) == "cpu family 6, model 143, stepping 8"
+    assert environment.cpu_revision("processor\t: 0\nFeatures\t: fp asimd\n") == ""
+    assert environment.device_revision("cuda") == "", "a GPU's name and compute capability tell it apart"
+
+
 def test_a_cpu_s_features_name_torch_s_kernels_and_its_bf16_instructions() -> None:
     features = environment.device_features("cpu")
     assert features.split(", ")[0] == f"CPU capability {torch.backends.cpu.get_cpu_capability()}"

@@ -91,6 +91,8 @@ def test_the_decision_is_recorded_atomically_with_its_key(settings: Settings,
     assert record["key"] == numerics.key(MODEL, RECIPE, TRAIN_SET, "cpu")
     assert record["key"]["device"] == environment.processor("cpu") and record["key"]["torch"] == torch.__version__
     assert record["key"]["features"] == environment.device_features("cpu") and record["key"]["image"] == [1, 8, 8]
+    assert record["key"]["revision"] == environment.device_revision("cpu") and record["key"]["threads"] == list(
+        train.probe_threads("cpu"))
     assert path == numerics.path_for(MODEL, record["key"], settings) and path.name.startswith(f"{MODEL}-")
     assert list(settings.results_dir.glob("*")) == [path.parent], "no run, lock or temporary file beside it"
 
@@ -99,14 +101,17 @@ CHANGES: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "another-device": lambda patch: patch.setattr(environment, "processor", lambda device: "CPU another"),
     "other-features": lambda patch: patch.setattr(environment, "device_features", lambda device: "no bf16"),
     "another-torch": lambda patch: patch.setattr(torch, "__version__", "9.9.9"),
+    "another-revision": lambda patch: patch.setattr(environment, "_cpu_revision", lambda: "cpu family 6, model 143"),
+    "other-threads": lambda patch: patch.setattr(torch, "get_num_threads", lambda: 96),
 }
 
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_changed_machine_or_torch_measures_again(settings: Settings, monkeypatch: pytest.MonkeyPatch,
                                                    change: str) -> None:
-    """The decision holds for the device, its features and torch's version it was measured with: under another,
-    both precisions are timed again and that choice is recorded beside the first, which stays."""
+    """The decision holds for the device, its features, its revision (CPUs of one name differ), the probe's thread
+    counts and torch's version it was measured with: under another, both precisions are timed again and that choice
+    is recorded beside the first, which stays."""
     timings = Timings([(1.3, 1.0), (1.0, 1.0), (2.0, 1.0)])
     monkeypatch.setattr(train, "step_costs", timings)
     [first] = sessions(settings, 1, monkeypatch)

@@ -5,11 +5,13 @@ reused by every later probe there, so that two sessions on one machine train a c
 such timings of a model near the 1.2x threshold choose differently. The first choice is therefore written, with the
 timings it rests on, to ``<results>/numerics/<model>-<digest>.json`` (atomically; under a lock on that folder, so
 that parallel workers measure a model once); ``<digest>`` hashes what makes it valid (``key``): the model and its
-architecture, the recipe and the image shape it was timed at, the training engine, the device's name and
-features (``claimbench.environment``), torch's version and ``BF16_GAIN``. A later probe with the same key times
-only the precision recorded, for its cost estimate and thread count, and keeps it; another device, torch or model
-measures again. An explicit ``--claims-train-precision`` fp32 or bf16 never reads nor writes a decision. A file
-that cannot be read as one is set aside and the model measured again; removing the file measures again too.
+architecture, the recipe and the image shape it was timed at, the training engine, the device's name, features
+and revision (a CPU's family, model and stepping: ``claimbench.environment``), the thread counts the probe times
+at, torch's version and ``BF16_GAIN``. A later probe with the same key times only the precision recorded, for
+its cost estimate and thread count, and keeps it; another device, torch or model measures again (so does one
+recorded under an older key, which is not found). An explicit ``--claims-train-precision`` fp32 or bf16 never
+reads nor writes a decision. A file that cannot be read as one is set aside and the model measured again; removing
+the file measures again too.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 import torch
 
-from claimbench import atomic, data, environment, precision
+from claimbench import atomic, data, environment, precision, train
 from claimbench.ledger import Recipe
 from claimbench.runs import store
 from claimbench.runs.settings import Settings, say
@@ -41,6 +43,7 @@ def key(model_name: str, recipe: Recipe, train_set: data.Dataset, device: str) -
     return {"model": model_name, "architecture": store.architecture(model_name), "engine": store.engine(),
             "recipe": json.loads(json.dumps(dataclasses.asdict(recipe))), "image": list(train_set.images.shape[1:]),
             "device": environment.processor(device), "features": environment.device_features(device),
+            "revision": environment.device_revision(device), "threads": list(train.probe_threads(device)),
             "torch": str(torch.__version__), "bf16_gain": precision.BF16_GAIN}
 
 
