@@ -4,9 +4,11 @@ Opt-in: ``pytest benchmarks -m throughput -p no:xdist``. For IoT-ML Model 1 and 
 ResNet50 at MNIST size, at batch 32 and 128, one run times side by side: the conventional loop
 (``conventional_loop.py``, in its own process), the engine in fp32, and the engine in the precision
 ``auto`` chooses (``claimbench.precision``). All train with the same recipe and augmentation (4-pixel
-reflect-padded crop, horizontal flip) on the same images. Images per second and their ratios go into
-pytest-benchmark's ``extra_info``, with whether the CPU has AMX; no ratio is asserted: they are measured. What is
-asserted is that the engine trained: every timed call logged an epoch and the weights moved.
+reflect-padded crop, horizontal flip) on the same images. Each model and batch is its own pytest-benchmark group
+(its relative columns compare one model's epochs only). Images per second and their ratios go into
+pytest-benchmark's ``extra_info``, with whether the CPU has AMX, and the ratios into one terminal line per model and
+batch (``conftest.py``); no ratio is asserted: they are measured. What is asserted is that the engine trained: every
+timed call logged an epoch and the weights moved.
 """
 
 from __future__ import annotations
@@ -64,9 +66,10 @@ def training_flops_per_image(model_name: str) -> int:
     return 3 * 2 * int(measure.macs(model, registry.input_size(model_name), "pure").value)
 
 
-@pytest.mark.parametrize("batch_size", [32, 128])
-@pytest.mark.parametrize("model_name", list(IMAGES))
-def test_engine_against_a_conventional_loop(benchmark, model_name: str, batch_size: int) -> None:
+@pytest.mark.parametrize(("model_name", "batch_size"), [
+    pytest.param(model_name, batch_size, marks=pytest.mark.benchmark(group=f"engine {model_name} batch {batch_size}"))
+    for model_name in IMAGES for batch_size in (32, 128)])
+def test_engine_against_a_conventional_loop(benchmark, record_ratios, model_name: str, batch_size: int) -> None:
     """Rounds rotate (a conventional epoch and an fp32 engine epoch in pytest-benchmark's untimed set-up,
     then an epoch of the engine in ``auto`` precision, the one benchmarked) so that all three meet the same
     machine load; the best round of each is compared, as airbench reports."""
@@ -106,12 +109,15 @@ def test_engine_against_a_conventional_loop(benchmark, model_name: str, batch_si
         assert not torch.equal(weights(model), built[name]), f"{name}: the engine left the weights as built"
     rates = {name: images / min(rounds[1:]) for name, rounds in seconds.items()}
     rates["auto"] = images / benchmark.stats.stats.min
+    ratios = {"fp32_vs_conventional": round(rates["fp32"] / rates["conventional"], 2),
+              "auto_vs_conventional": round(rates["auto"] / rates["conventional"], 2),
+              "auto_vs_fp32": round(rates["auto"] / rates["fp32"], 2)}
+    words = ", ".join(f"{name.replace('_vs_', ' / ')} {ratio:.2f}x" for name, ratio in ratios.items())
+    record_ratios(f"{model_name} batch {batch_size}: {words} (auto chose {probe.chosen})")
     benchmark.extra_info.update({
         "model": model_name, "batch_size": batch_size, "images": images,
         **{f"{name}_images_per_second": round(rate) for name, rate in rates.items()},
-        "fp32_vs_conventional": round(rates["fp32"] / rates["conventional"], 2),
-        "auto_vs_conventional": round(rates["auto"] / rates["conventional"], 2),
-        "auto_vs_fp32": round(rates["auto"] / rates["fp32"], 2),
+        **ratios,
         "auto_chose": probe.chosen,
         "probe_step_ms": {name: round(s * 1e3, 2) for name, s in probe.step_seconds.items()},
         "auto_gflops": round(training_flops_per_image(model_name) * rates["auto"] / 1e9, 1),
