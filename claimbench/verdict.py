@@ -316,7 +316,7 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
             line += (f"; outside the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our "
                      f"{len(measurement.seeds)} seeds")
         line += _single_runs(claim, measurement, band) + _fewer_seeds(claim, measurement)
-    unsettled = "" if band is None else _unsettled(claim, measurement, timed)
+    unsettled = "" if band is None else _unsettled(claim, measurement, timed, direction)
     if unsettled:
         return Judgement("error", f"{line}; {unsettled}", **common)
     if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, shown, reach):
@@ -345,13 +345,15 @@ def _beyond_the_seeds(claim: Claim, measurement: Measurement, shown: float, band
             + _fewer_seeds(claim, measurement))
 
 
-def _unsettled(claim: Claim, measurement: Measurement, timed: bool) -> str:
+def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: str) -> str:
     """Why a training number outside the band is no verdict against the author, known or not, or ``""``: one seed
     cannot tell a wrong number from seed-to-seed noise; a run in bf16 that claimbench chose (``auto``) is not in
-    the author's numerics; an epoch timed where the machine's load is unknown may be the machine's time (load only
-    slows, so inside the band it may still reproduce). Each is a failure of ours to measure (``error``)."""
+    the author's numerics; an epoch timed slower than the band where the machine's load is unknown may be the
+    machine's time (load only slows: inside the band it may still reproduce, and below it, it is refuted). Each is a
+    failure of ours to measure (``error``)."""
     if timed:
-        return f"cannot tell whether the machine was busy: {measurement.load}" if measurement.load else ""
+        unknown = measurement.load and direction == "above"
+        return f"cannot tell whether the machine was busy: {measurement.load}" if unknown else ""
     if not measurement.seeds:
         return ""
     why = []

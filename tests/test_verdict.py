@@ -245,7 +245,7 @@ def test_timed_epochs_that_range_over_a_band_edge_are_an_error_and_a_steady_time
 
 def test_an_epoch_time_outside_the_band_where_the_load_is_unknown_is_an_error_and_inside_it_is_judged() -> None:
     """Where the machine's load could not be measured, a slow time may be the machine's: an error of ours, never a
-    refutation; load only slows, so a time inside the band still reproduces."""
+    refutation; load only slows, so a time inside the band still reproduces, and one below it is refuted."""
     claim = _claim(4.0, kind="epoch_time", printed="4.0 s", tolerance=Tolerance(rel=0.25))  # band [3, 5]
     slow = _judge(claim, 8.26, seeds=(7.8, 8.6, 8.26), spread=0.8, load="no /proc/stat")
     assert slow.verdict == "error" and slow.reason.startswith("claimed '4.0 s' = 4, measured 8.26, above by 4.26")
@@ -254,6 +254,7 @@ def test_an_epoch_time_outside_the_band_where_the_load_is_unknown_is_an_error_an
                    load="no /proc/stat")
     assert known.verdict == "error", "nor is it a documented error of the author's"
     assert _judge(claim, 4.5, seeds=(4.4, 4.6, 4.5), load="no /proc/stat").verdict == "reproduced"
+    assert _judge(claim, 2.0, seeds=(1.9, 2.1, 2.0), load="no /proc/stat").verdict == "refuted", "faster: not load"
 
 
 def test_the_seeds_interval_is_in_the_claims_unit() -> None:
