@@ -24,15 +24,17 @@ from typing import Literal, get_args, get_origin
 from claimbench import atomic, draft_tables, draft_text, draft_values, markdown_tables, model_summaries, schema
 from claimbench.draft_tables import FLOPS_COUNT, INPUT_SIZE, UNREAD, Context
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
-                                     RELATIVE_BAND, RELATIVE_KINDS, SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNIT_TODOS,
-                                     UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND)
+                                     PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, RELATIVE_KINDS,
+                                     SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNIT_TODOS, UNKNOWN_FRACTION_BAND,
+                                     UNKNOWN_KIND_BAND)
 from claimbench.kind_words import UNKNOWN_KIND, guess_kind
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, keys, todo, toml
 
 __all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE",
-           "PERCENT_KINDS", "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND",
-           "UNKNOWN_FRACTION_BAND", "UNKNOWN_KIND_BAND", "draft", "slug_argument", "source_name", "write"]
+           "PERCENT_KINDS", "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE", "RELATIVE_BAND", "RELATIVE_KINDS",
+           "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND", "UNKNOWN_FRACTION_BAND", "UNKNOWN_KIND_BAND", "draft",
+           "slug_argument", "source_name", "write"]
 
 
 def draft(markdown_text: str, *, slug: str, source: str | None) -> str:

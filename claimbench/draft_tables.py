@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from claimbench import draft_text, draft_values, numerals, vocab
 from claimbench.column_units import caption_scale, unit_column, unit_row
-from claimbench.draft_values import PERCENT_KINDS, TRAINED, UNIT_TODOS
+from claimbench.draft_values import PERCENT_KINDS, PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS
 from claimbench.kind_words import guess_kind, unit_kind, unit_kinds, unknown_kind, unmeasured, words_of
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
@@ -93,6 +93,7 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
     cells = _cells(table, transposed)
     every = [cell for row in cells.values() for cell in row]
     fractions = _line_cells(every, transposed, (*PERCENT_KINDS, None), draft_values.fractions)
+    unsure = _percent_or_fraction(every, transposed)
     counted = _line_cells(every, transposed, ("params", "macs"), _unitless_counts)
     timed = _line_scales(every, transposed, ("epoch_time",))
     for row_index, row in enumerate(table.rows):
@@ -110,7 +111,8 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
             claim = _cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
                                 (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
                                 note=note, fraction=(cell.row, cell.index) in fractions,
-                                counted=(cell.row, cell.index) in counted, scale=scale, place=row_index + 1)
+                                counted=(cell.row, cell.index) in counted, scale=scale, place=row_index + 1,
+                                unsure=(cell.row, cell.index) in unsure)
             claims.append(claim | {"kind": todo("kind", clash.kinds)} if clash and not kind else claim)
         yield from map(functools.partial(_addressable, repeated), claims)
 
@@ -259,6 +261,14 @@ def _line_cells(cells: list[_Cell], transposed: bool, kinds: tuple[str | None, .
             if printed_so([number for _, number in line]) for cell, _ in line}
 
 
+def _percent_or_fraction(cells: list[_Cell], transposed: bool) -> set[tuple[int, int]]:
+    """(row, column index) of the accuracies that may be fractions of 1 or percentages, their line printing
+    percentages above 1 beside them (``draft_values.percent_or_fraction``)."""
+    return {(cell.row, cell.index) for line in _lines(cells, transposed, PERCENT_KINDS)
+            for (cell, _), unsure in zip(line, draft_values.percent_or_fraction([number for _, number in line]))
+            if unsure}
+
+
 def _line_scales(cells: list[_Cell], transposed: bool, kinds: tuple[str, ...]) -> dict[tuple[int, int], Guess]:
     """(row, column index) of the numbers with no unit of each line of ``kinds`` (``_lines``), and the scale of the
     one unit its other numbers print, with a comment: "1.15" below "1.15s" and "1.12s" is in seconds."""
@@ -339,6 +349,7 @@ def _cell_claim(
     aside: Guess | None = None,
     note: str | None = None,
     place: int | None = None,
+    unsure: bool = False,
 ) -> dict[str, object]:
     """The claim of one table cell (or of its part ``partial``: a label's, or a cell's); ``UNREAD`` without a number.
     ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
@@ -347,7 +358,8 @@ def _cell_claim(
     ``scale``: of the unit its column's (or row's) other numbers print, or the text above its table names (a TODO
     where it names several), where it prints none; ``aside``: its ``partial``, with a comment on the rest of the
     cell; ``note``: what the author must say of it; ``place``: its row's among the table's rows (1 for the first),
-    which names the row in its ``source`` where the row's label is empty."""
+    which names the row in its ``source`` where the row's label is empty; ``unsure``: its line prints percentages
+    above 1 and it, at most 1, with no unit, may be a fraction of 1 (a scale TODO asks which)."""
     label, column, printed = cell
     header = header or column
     kind, quantity = kinds
@@ -364,6 +376,8 @@ def _cell_claim(
     elif isinstance(sized, Guess):  # "MB" the report says are 2^20 bytes
         claimed = draft_values.as_printed(number, sized)
         unnamed = number.unit is None
+    elif unsure:
+        claimed = draft_values.as_printed(number, PERCENT_OR_FRACTION_SCALE)
     elif scale is not None and number.unit is None:
         claimed = draft_values.as_printed(number, scale)
         unnamed = not isinstance(scale, Guess) or scale.value != 1.0
@@ -380,7 +394,7 @@ def _cell_claim(
     where = f"{table.title}, {f'row {label}' if label.strip() or place is None else f'unlabelled row {place}'}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
     if number is not None:
-        claim |= draft_values.tolerance_keys(number, kind, fraction, unnamed)
+        claim |= draft_values.tolerance_keys(number, kind, fraction, unnamed, unsure)
     if isinstance(sized, str):
         note = ". ".join(filter(None, (note, sized)))
     if note:

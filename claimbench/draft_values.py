@@ -9,10 +9,10 @@ from decimal import Decimal
 from claimbench import numerals, vocab
 from claimbench.toml_lines import Guess, todo
 
-__all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FRACTION_BAND", "FRACTION_SCALE", "PERCENT_KINDS", "RELATIVE_BAND",
-           "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINED", "TRAINING_BAND", "UNIT_TODOS",
-           "UNKNOWN_FRACTION_BAND", "UNKNOWN_KIND_BAND", "as_printed", "claimed", "fractions", "in_base_units",
-           "tolerance_keys"]
+__all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FRACTION_BAND", "FRACTION_SCALE", "PERCENT_KINDS",
+           "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE", "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT",
+           "TIME_UNIT", "TRAINED", "TRAINING_BAND", "UNIT_TODOS", "UNKNOWN_FRACTION_BAND", "UNKNOWN_KIND_BAND",
+           "as_printed", "claimed", "fractions", "in_base_units", "percent_or_fraction", "tolerance_keys"]
 
 TRAINED = (*vocab.TRAINING_KINDS, "epoch_time")
 """The kinds a re-run trains (or times) for: no re-run lands on the printed digits."""
@@ -39,6 +39,13 @@ UNKNOWN_FRACTION_BAND = todo("a band if it is trained or timed, in the printed u
 re-run."""
 PERCENT_KINDS = ("accuracy",)
 """The kinds measured in percent that a report may print as fractions of 1 ("0.9142" under "Val accuracy")."""
+PERCENT_OR_FRACTION_SCALE = todo("100 if this is a fraction of 1 (its column prints percentages above 1 beside it), "
+                                 "1 if it is a percentage")
+"""The scale of an accuracy printed at most 1 with no unit in a column that prints others above 1 ("0.859" under
+"85.1"): a fraction of 1 at scale 1 would be refuted by every re-run, a percentage at scale 100 too."""
+PERCENT_OR_FRACTION_BAND = todo("the band a re-run may land in, in the printed unit: a fraction of 1 at scale 100 "
+                                "(e.g. abs = 0.02 for 2 points), a percentage at scale 1 (e.g. abs = 2)")
+"""The band of a number whose scale is ``PERCENT_OR_FRACTION_SCALE``: its unit is the author's to say."""
 SIZE_UNIT = todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1.024e6 for KiB / 1000 (Windows' MB), "
                  "1 for bytes")
 """The scale of a size printed with no unit, in the cell or its header."""
@@ -59,10 +66,22 @@ def fractions(numbers: list[numerals.Number]) -> bool:
     """Whether ``numbers`` (of one column, or one number of the text) read as fractions of 1: no unit ("%" in a
     cell or the header), every one in [0, 1], one at least with decimals; of an accuracy or a gap, or of a column
     that names no kind ("Public LB")."""
-    values = [end for number in numbers for end in (number.value if isinstance(number.value, tuple) else
-                                                    [number.value])]
     return (bool(numbers) and all(number.unit is None and not isinstance(number.value, list) for number in numbers)
-            and all(0 <= value <= 1 for value in values) and any(number.digits for number in numbers))
+            and all(0 <= end <= 1 for number in numbers for end in _ends(number))
+            and any(number.digits for number in numbers))
+
+
+def percent_or_fraction(numbers: list[numerals.Number]) -> list[bool]:
+    """Which of ``numbers`` (of one column of accuracies) may be a fraction of 1 or a percentage: each with no unit
+    in [0, 1], where another prints a percentage ("85.1", or "85.1%"), which makes none of the others one."""
+    plain = [number.unit is None and not isinstance(number.value, list) for number in numbers]
+    percent = any(number.unit == "%" or (alone and max(_ends(number)) > 1) for number, alone in zip(numbers, plain))
+    return [percent and alone and all(0 <= end <= 1 for end in _ends(number)) for number, alone in zip(numbers, plain)]
+
+
+def _ends(number: numerals.Number) -> list[float]:
+    """A number's value, or a range's two ends."""
+    return list(number.value) if isinstance(number.value, tuple) else [number.value]  # type: ignore[list-item]
 
 
 def claimed(number: numerals.Number, quantity: str | None, fraction: str | None = None, counted: bool = False,
@@ -116,13 +135,14 @@ def _fraction_claimed(number: numerals.Number, where: str) -> dict[str, object]:
                                                           f"{percent(number.value)}%); 1 if {where} is in percent")}
 
 
-def tolerance_keys(number: numerals.Number, kind: str | None, fraction: bool = False, unnamed: bool = False
-                   ) -> dict[str, object]:
+def tolerance_keys(number: numerals.Number, kind: str | None, fraction: bool = False, unnamed: bool = False,
+                   unsure: bool = False) -> dict[str, object]:
     """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact,
     but in a unit the report does not name (``unnamed``: whole megabytes, thousands, milliseconds).
     A trained or timed number needs a band only the author can give: no re-run lands on the same digits (a
-    ``fraction`` of 1's in fractions), and one of unknown kind with decimals a TODO to give one or delete it. A
-    printed spread ("88.7 ± 0.3") is the author's own band, with a note to say what it is."""
+    ``fraction`` of 1's in fractions, an ``unsure`` one's in the unit its scale TODO asks for), and one of unknown
+    kind with decimals a TODO to give one or delete it. A printed spread ("88.7 ± 0.3") is the author's own band,
+    with a note to say what it is."""
     if number.bound:
         return {}
     digits = 0 if number.digits is None and unnamed else number.digits
@@ -133,6 +153,8 @@ def tolerance_keys(number: numerals.Number, kind: str | None, fraction: bool = F
         return {"tolerance": tolerance | {"abs": number.spread}, "note": note}
     if kind in RELATIVE_KINDS:
         tolerance["rel"] = RELATIVE_BAND
+    elif unsure:
+        tolerance["abs"] = PERCENT_OR_FRACTION_BAND
     elif fraction:
         tolerance["abs"] = FRACTION_BAND if kind else UNKNOWN_FRACTION_BAND
     elif kind in TRAINED:

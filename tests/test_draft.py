@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from claimbench import cli, drift, vocab
 from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
-                              RELATIVE_BAND, SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNKNOWN_FRACTION_BAND,
-                              UNKNOWN_KIND_BAND, UNREAD, draft)
+                              PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, SIZE_UNIT, TIME_UNIT,
+                              TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD, draft)
 from claimbench.kind_words import guess_kind
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
@@ -73,7 +73,8 @@ def _filled(ledger: str) -> str:
     text = re.sub(r'"TODO: recipe name[^"]*"', '"r"', text).replace(f'"{TRAINING_BAND}"', "2")
     text = text.replace(f'"{RELATIVE_BAND}"', "0.1").replace(f'"{FRACTION_BAND}"', "0.02")
     text = text.replace(f'"{UNKNOWN_KIND_BAND}"', "2").replace(f'"{FRACTION_SCALE}"', "100.0")
-    text = text.replace(f'"{UNKNOWN_FRACTION_BAND}"', "0.02")
+    text = text.replace(f'"{UNKNOWN_FRACTION_BAND}"', "0.02").replace(f'"{PERCENT_OR_FRACTION_SCALE}"', "100.0")
+    text = text.replace(f'"{PERCENT_OR_FRACTION_BAND}"', "0.02")
     return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
 
 
@@ -332,11 +333,25 @@ def test_an_accuracy_printed_as_a_fraction_of_1_is_read_in_percent(tmp_path: Pat
     fraction = claims["A", "Val accuracy"]
     assert (fraction["value"], fraction["scale"], fraction["tolerance"]) == (0.9142, 100, {"digits": 4,
                                                                                           "abs": FRACTION_BAND})
-    assert [claims["A", column].get("scale", 1) for column in columns[2:]] == [1, 1, 1]  # "%", 97.5, a fraction
+    assert [claims["A", column].get("scale", 1) for column in columns[2:]] == [  # "%", beside 97.5, a fraction
+        1, PERCENT_OR_FRACTION_SCALE, 1]
     (loaded,) = [claim for claim in _loaded(markdown, tmp_path) if claim.cell[1:] == ("A", "Val accuracy")]
     assert check(loaded, Measurement(91.42)).verdict == "reproduced"
     text = draft("# R\n\nThe best model reaches a test accuracy of 0.9266.\n", slug="demo", source=None)
     assert "# scale     = 100.0  # read as a fraction of 1 (0.9266 = 92.66%); 1 if it is in percent" in text
+
+
+def test_an_accuracy_at_most_1_in_a_column_of_percentages_asks_whether_it_is_a_fraction(tmp_path: Path) -> None:
+    """"0.859" under "85.1": one percentage in the column left it at scale 1, silently, and a re-run refuted it."""
+    markdown = _table(["Model", "Accuracy"], ["A", "85.1"], ["B", "0.859"], ["C", "0.5-0.6"])
+    percent, unsure, between = _claims(markdown)
+    assert "scale" not in percent and percent["tolerance"] == {"digits": 1, "abs": TRAINING_BAND}
+    assert (unsure["value"], unsure["scale"], unsure["tolerance"]) == (
+        0.859, PERCENT_OR_FRACTION_SCALE, {"digits": 3, "abs": PERCENT_OR_FRACTION_BAND})
+    assert (between["between"], between["scale"]) == ([0.5, 0.6], PERCENT_OR_FRACTION_SCALE)
+    _, loaded, _ = _loaded(markdown, tmp_path)
+    assert check(loaded, Measurement(85.877)).verdict == "reproduced"
+    assert "scale" not in _claims(_table(["Model", "Accuracy"], ["A", "85.1%"], ["B", "0.859%"]))[1]
 
 
 def _left_todo(markdown: str, todo: str, tmp_path: Path) -> str:
