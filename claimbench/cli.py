@@ -426,11 +426,16 @@ def _init(arguments: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:  # UnicodeDecodeError is a ValueError
         raise SystemExit(f"claimbench init: {arguments.report}: {error}") from None
     drafted_text = draft.draft(text, slug=name, source=readme)
+    unread = draft.html_tables(text)
     if "[[claim]]" not in drafted_text:  # not even a candidate of the text
-        raise SystemExit(f"claimbench init: {arguments.report} prints no number to draft a claim from: write "
+        prints = (f"prints its numbers only in {unread} HTML table(s), which draft does not read as tables" if unread
+                  else "prints no number to draft a claim from")
+        raise SystemExit(f"claimbench init: {arguments.report} {prints}: write "
                          f"{target} by hand (its keys, described: `claimbench schema`, which ships with claimbench; "
                          "the format in full: reference/README.md of claimbench's source), or init from the file "
                          "that prints them")
+    if unread:
+        print(f"claimbench init: {arguments.report}: {draft.unread_html(unread)}", file=sys.stderr)
     configured = existing[2].get("claims_report", "").strip() if existing else ""
     configured_path = (existing[0].parent / Path(os.path.expandvars(configured)).expanduser()  # as a run reads it
                        if configured else None)

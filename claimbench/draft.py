@@ -7,8 +7,8 @@ imported or executed. The draft copies every table verbatim, makes one claim per
 what only the author knows (model, count convention, recipe, ...), which the ledger loader rejects
 until it is filled in, and lists as commented-out candidate claims the numbers of the running text,
 beside their sentence, the totals of a model summary in a code block, beside their line, and each cell with a digit
-that it cannot read as a number. A table's claims are made in draft_tables.py; this module writes the ledger.
-Torch-free.
+that it cannot read as a number. A table written in HTML is not read as one: the command says how many it left.
+A table's claims are made in draft_tables.py; this module writes the ledger. Torch-free.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from claimbench.toml_lines import Guess, keys, todo, toml
 __all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE",
            "PERCENT_KINDS", "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE", "RELATIVE_BAND", "RELATIVE_KINDS",
            "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND", "UNKNOWN_FRACTION_BAND", "UNKNOWN_KIND_BAND", "draft",
-           "slug_argument", "source_name", "write"]
+           "html_tables", "slug_argument", "source_name", "unread_html", "write"]
 
 
 def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
@@ -66,6 +66,17 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def html_tables(markdown_text: str) -> int:
+    """How many tables the report's HTML blocks hold: the draft does not read them as tables."""
+    return markdown_tables.scan(markdown_text).html_tables
+
+
+def unread_html(count: int) -> str:
+    """The line that says ``count`` HTML tables were not read as tables, so their numbers need claims by hand."""
+    return (f"{count} HTML table(s) not read as tables (draft reads markdown tables only): write the claims of their "
+            "numbers by hand, each with its printed text and no cell")
+
+
 def source_name(report: Path, project: Path) -> str:
     """``[report] source``: the report's path from ``project``, where a run looks for it to compare it with the
     ledger; its bare name when it lies outside (a run then warns that it cannot compare). ``ValueError`` for a
@@ -95,6 +106,8 @@ def write(report: Path, *, slug_name: str | None = None, output: Path | None = N
     except ValueError as error:
         return _fail(report, error)
     ledger = draft(text, slug=slug_name or slug(named) or "report", source=source)
+    if count := html_tables(text):
+        print(f"claimbench draft: {report}: {unread_html(count)}", file=sys.stderr)
     if output is None:
         sys.stdout.write(ledger)
         return 0

@@ -52,8 +52,8 @@ def same_file(a: Path, b: Path) -> bool:
 
 def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
     """Claim id → why the report ``name`` (its text ``markdown_text``) no longer prints the claim's cell as the
-    ledger copies it (its table, by columns, row or text changed), or a claim of its text (prose, a cell or a code
-    block) its ``printed`` words."""
+    ledger copies it (its table, by columns, row or text changed), or a claim of its text (prose, a cell, a code
+    block or an HTML block, whose tables draft does not read) its ``printed`` words."""
     found = markdown_tables.scan(markdown_text)
     printed: dict[tuple[tuple[str, ...], str, str], list[str]] = {}
     for table in found.tables:
@@ -61,10 +61,11 @@ def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
             for column, text in zip(table.columns, row):
                 printed.setdefault((tuple(table.columns), row[0] if row else "", column), []).append(text)
     # The text as draft reads it (markup gone, a sentence wrapped anywhere), the cells' and code blocks' words with
-    # it: draft drafts claims from all three (a code block's model summary among them).
+    # it: draft drafts claims from all three (a code block's model summary among them); and the HTML blocks' text,
+    # whose tables' claims the author writes by hand.
     words = " ".join(" ".join([*(text for _, text in found.prose), *(" ".join(row) for t in found.tables
                                                                        for row in t.rows),
-                               *(text for _, text in found.code)]).split())
+                               *(text for _, text in found.code), *(text for _, text in found.html)]).split())
     tables = {table.id: table for table in report.tables}
     labelled: dict[tuple[str, str], tuple[str, ...]] = {}
     for table in report.tables:

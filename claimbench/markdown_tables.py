@@ -1,6 +1,6 @@
 """A markdown report read as text (markdown-it-py: CommonMark plus GFM tables): its title, its tables verbatim,
-each titled by its heading and given an id, and the prose and code blocks around them. Nothing in it is imported
-or executed. Torch-free."""
+each titled by its heading and given an id, and the prose, code blocks and HTML blocks (as text, their tables
+counted, never read as tables) around them. Nothing in it is imported or executed. Torch-free."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import NamedTuple
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
 
-from claimbench import numerals
+from claimbench import html_blocks, numerals
 from claimbench.readme_markers import summary_span
 
 __all__ = ["ABOVE", "Scan", "Table", "scan", "slug", "tables", "unique"]
@@ -49,13 +49,15 @@ class _Found(NamedTuple):
 
 @dataclass
 class Scan:
-    """What one pass over the report found: the title, the tables, (section, text) of the prose and of the code
-    blocks."""
+    """What one pass over the report found: the title, the tables, (section, text) of the prose, of the code
+    blocks and of the HTML blocks (tags stripped), and the number of tables the HTML blocks hold."""
 
     title: str | None = None
     tables: list[Table] = field(default_factory=list)
     prose: list[tuple[str | None, str]] = field(default_factory=list)
     code: list[tuple[str | None, str]] = field(default_factory=list)
+    html: list[tuple[str | None, str]] = field(default_factory=list)
+    html_tables: int = 0
 
 
 def scan(markdown_text: str) -> Scan:
@@ -85,7 +87,8 @@ def _without_summary(text: str) -> str:
 
 
 def _scan(text: str) -> Scan:
-    """One pass over the tokens: the first heading, the tables under their headings, the prose."""
+    """One pass over the tokens: the first heading, the tables under their headings, the prose, the code and HTML
+    blocks."""
     lines, tokens, scan = text.split("\n"), numerals.MARKDOWN.parse(text), Scan()
     found: list[_Found] = []
     headings: list[tuple[int, str]] = []
@@ -118,6 +121,10 @@ def _scan(text: str) -> Scan:
                     above.append((ABOVE[1], scan.prose[-1][1]))
             elif token.type in ("fence", "code_block"):
                 scan.code.append((_heading_and_parent(headings)[0], token.content))
+            elif token.type == "html_block":
+                block = html_blocks.read(token.content)
+                scan.html.append((_heading_and_parent(headings)[0], block.text))
+                scan.html_tables += block.tables
             index += 1
     scan.tables = _tables(found)
     return scan

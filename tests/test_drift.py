@@ -50,6 +50,18 @@ def test_a_claim_of_the_text_is_stale_when_the_readme_no_longer_prints_its_words
         assert list(drift.stale(dataclasses.replace(author, claims=(count,)), README + text, "README.md")) == stale_ids
 
 
+def test_a_claim_of_an_html_table_is_current_while_the_table_prints_it(author: ledger.Report) -> None:
+    """draft reads no HTML table as a table: its numbers' claims are written by hand, with no cell, and were all
+    "out of date" though the README printed them."""
+    hand = dataclasses.replace(author.claims[0], id="author/params/html/resnet18", cell=None, printed="11.69")
+    report = dataclasses.replace(author, claims=(hand,))
+    table = ("\n<table>\n<tr><th>Model</th><th>Params (M)</th></tr>\n<tr><td>ResNet-18</td><td>11.69</td></tr>\n"
+             "</table>\n")
+    assert drift.stale(report, README + table, "README.md") == {}
+    assert list(drift.stale(report, README + table.replace("11.69", "11.7"), "README.md")) == [hand.id]
+    assert drift.stale(report, README + table.replace("11.69", "<b>11</b>.69"), "README.md") == {}
+
+
 def test_a_claim_drafted_from_a_code_block_is_current_while_the_block_prints_it(author: ledger.Report) -> None:
     """draft drafts a model summary's total from a code block; the check reads the code blocks it drafts from."""
     total = dataclasses.replace(author.claims[0], id="author/params/code/model", cell=None, printed="225,034")
