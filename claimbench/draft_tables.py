@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from claimbench import draft_text, draft_values, numerals, vocab
 from claimbench.column_units import caption_scale, unit_column, unit_row
 from claimbench.draft_values import PERCENT_KINDS, PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS
+from claimbench.header_rows import sub_header
 from claimbench.kind_words import guess_kind, unit_kind, unit_kinds, unknown_kind, unmeasured, words_of
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
@@ -166,10 +167,11 @@ def _transposed(table: Table) -> bool:
 
 def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
     """The cells with a digit, by row; their numbers read under their column header (with the unit a row of units
-    under it prints, a row that holds no claim), or in a ``transposed`` table under their row label (with the unit
+    under it prints, or joined with the header a second header row prints: rows that hold no claim), or in a
+    ``transposed`` table under their row label (with the unit
     its cell of a column of units prints, a column that holds no claim)."""
     found: dict[int, list[_Cell]] = {}
-    headers = None if transposed else unit_row(table.columns, table.rows)
+    headers = None if transposed else unit_row(table.columns, table.rows) or sub_header(table.columns, table.rows)
     units = unit_column(table.columns, table.rows) if transposed else None
     for row_index, row in enumerate(table.rows[1:] if headers else table.rows, start=1 if headers else 0):
         label = f"{row[0]} ({units[1][row_index]})" if units and units[1][row_index] else row[0] if row else ""

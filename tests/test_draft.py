@@ -940,6 +940,29 @@ def test_a_row_of_units_under_the_header_gives_the_columns_their_units(tmp_path:
         "claim"]] == ["(10, 1)", "1.2M"]
 
 
+def test_a_second_header_row_names_the_columns_under_a_merged_header(tmp_path: Path) -> None:
+    """"| | Top-1 (%) | Epochs |" under "| Model | Fashion-MNIST | | MNIST | |": the row was drafted as data
+    ("unlabelled row 1", printed "Top-1 (%)") and the accuracies got a kind TODO. The two rows joined name each
+    column's kind and unit; the table stays as printed, and a claim's cell names its column as printed."""
+    sub = ["", "Top-1 (%)", "Epochs", "Top-1 (%)", "Epochs"]
+    markdown = _table(["Model", "Fashion-MNIST", "", "MNIST", ""], sub, ["CNN", "91.2", "20", "99.1", "10"])
+    ledger = draft(markdown, slug="demo", source=None)
+    assert tomllib.loads(ledger)["table"][0]["rows"][0] == sub
+    claims = tomllib.loads(_uncommented(ledger))["claim"]
+    assert [claim["printed"] for claim in claims] == ["91.2", "20", "99.1", "10"]  # no claim of "Top-1 (%)"
+    fashion, mnist = [claim for claim in claims if claim["kind"] == "accuracy"]
+    assert (fashion["cell"], fashion["value"], fashion.get("scale", 1)) == (
+        ["results", "CNN", "Fashion-MNIST"], 91.2, 1)
+    assert mnist["cell"] == ["results", "CNN", "MNIST"]
+    split = _table(["Model", "Fashion-MNIST", "MNIST"], ["", "Top-1 (%)", "Top-1 (%)"], ["CNN", "91.2", "99.1"])
+    loaded = {claim.cell[1:]: claim for claim in _loaded(split, tmp_path)}
+    assert sorted(loaded) == [("CNN", "Fashion-MNIST"), ("CNN", "MNIST")]
+    assert (loaded["CNN", "MNIST"].kind, check(loaded["CNN", "MNIST"], Measurement(99.12)).verdict) == (
+        "accuracy", "reproduced")
+    data = _table(["Model", "Optimizer", "Acc"], ["", "Adam", "91.2"], ["", "SGD", "90.1"])  # a row with a number
+    assert [claim["printed"] for claim in _claims(data)] == ["91.2", "90.1"]
+
+
 _KERAS_SUMMARY = """Model: "sequential"
  Layer (type)                Output Shape              Param #
  conv2d (Conv2D)             (None, 30, 30, 32)        896
