@@ -271,6 +271,13 @@ def test_the_console_script_drafts(tmp_path: Path) -> None:
     assert 'printed = "1,234"' in finished.stdout and "value   = 1234" in finished.stdout
 
 
+def test_python_m_claimbench_is_the_command(tmp_path: Path) -> None:
+    """``python -m claimbench`` runs the ``claimbench`` command, as the console script does."""
+    finished = subprocess.run([sys.executable, "-m", "claimbench", "--version"], cwd=tmp_path, capture_output=True,
+                              text=True, check=False)
+    assert (finished.returncode, finished.stdout) == (0, f"claimbench {cli._version()}\n"), finished.stderr
+
+
 def test_check_help_is_pytest_s_with_the_claims_options(tmp_path: Path) -> None:
     """Anywhere, with no ledger configured: ``claimbench check --help`` helps rather than refuses."""
     shown = subprocess.run([sys.executable, "-m", "claimbench.cli", "check", "--help"], cwd=tmp_path,
