@@ -116,25 +116,30 @@ def _found_config() -> tuple[Path, str, dict[str, str]] | None:
 
 def _ledger_dir(given: Path | None, command: str) -> Path:
     """``--claims-dir``, else the ``claims_dir`` of the configuration pytest would read here (from this folder
-    up), relative to that file."""
+    up), relative to that file, with ``~`` and ``$VAR`` expanded as a run expands them."""
     if given is not None:
         return given
     found = _found_config()
     if found is None:
         raise SystemExit(f"claimbench {command}: no pytest configuration here: pass --claims-dir=DIR")
-    path, _, options = found
-    if not options.get("claims_dir", "").strip():
-        raise SystemExit(f"claimbench {command}: {path} sets no claims_dir: add it, or pass --claims-dir=DIR")
-    return path.parent / options["claims_dir"].strip()
+    configured = _setting_path(found, "claims_dir")
+    if configured is None:
+        raise SystemExit(f"claimbench {command}: {found[0]} sets no claims_dir: add it, or pass --claims-dir=DIR")
+    return configured
+
+
+def _setting_path(found: tuple[Path, str, dict[str, str]] | None, name: str) -> Path | None:
+    """A path setting of the configuration ``found`` as a run reads it (``options.path_setting``): ``$VAR`` and
+    ``~`` expanded, relative to the file; None where it is not set."""
+    value = found[2].get(name, "").strip() if found else ""
+    return found[0].parent / Path(os.path.expandvars(value)).expanduser() if found and value else None
 
 
 def _configured_outputs() -> dict[str, Path | None]:
     """The files the pytest configuration read from here has a run write, relative to that file."""
     found = _found_config()
-    options = found[2] if found else {}
     names = {"markdown": "claims_report", "badges": "claims_badges", "plots": "claims_plots", "readme": "claims_readme"}
-    return {key: found[0].parent / options[name].strip() if found and options.get(name, "").strip() else None
-            for key, name in names.items()}
+    return {key: _setting_path(found, name) for key, name in names.items()}
 
 
 def _draft(arguments: argparse.Namespace) -> int:
@@ -410,9 +415,8 @@ def _init(arguments: argparse.Namespace) -> int:
     name = arguments.slug or markdown_tables.slug(Path.cwd().name) or "report"  # a folder named without a letter
     existing = _found_config()
     project = _project(existing)
-    configured_dir = existing[2].get("claims_dir", "").strip() if existing else ""
-    claims_dir = arguments.claims_dir or (Path(os.path.relpath(existing[0].parent / configured_dir))
-                                          if existing and configured_dir else Path("claims"))
+    configured_dir = _setting_path(existing, "claims_dir")
+    claims_dir = arguments.claims_dir or (Path(os.path.relpath(configured_dir)) if configured_dir else Path("claims"))
     target = claims_dir / f"{name}.toml"
     if target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
@@ -436,9 +440,7 @@ def _init(arguments: argparse.Namespace) -> int:
                          "that prints them")
     if unread:
         print(f"claimbench init: {arguments.report}: {draft.unread_html(unread)}", file=sys.stderr)
-    configured = existing[2].get("claims_report", "").strip() if existing else ""
-    configured_path = (existing[0].parent / Path(os.path.expandvars(configured)).expanduser()  # as a run reads it
-                       if configured else None)
+    configured_path = _setting_path(existing, "claims_report")
     keep = configured_path is not None and _taken(configured_path, arguments.report) is None  # free, or ours
     taken = {} if keep else {name: _taken(Path(name), arguments.report) for name in (REPORT, OWN_REPORT)}
     verdicts = next((name for name, why in taken.items() if why is None), None)
@@ -460,11 +462,12 @@ def _init(arguments: argparse.Namespace) -> int:
         readme_line = f"claims_readme = {json.dumps(readme) if toml else readme}"
         settings = {key: Path(os.path.relpath(value, path.parent)).as_posix() if key in INIT_PATHS else value
                     for key, value in settings.items()}  # a path in an ini file is relative to the file
-        moved = bool(configured_dir) and (path.parent / configured_dir).resolve() != claims_dir.resolve()
+        moved = configured_dir is not None and configured_dir.resolve() != claims_dir.resolve()
         if moved:  # only where --claims-dir named another folder
-            print(f"{os.path.relpath(path)} sets claims_dir = {configured_dir}, another folder than --claims-dir "
+            written = options["claims_dir"].strip()
+            print(f"{os.path.relpath(path)} sets claims_dir = {written}, another folder than --claims-dir "
                   f"{claims_dir}: a run reads the new ledger only with the claims_dir line below, and then no longer "
-                  f"{configured_dir}")
+                  f"{written}")
         lacking: dict[str, str | list[str]] = {  # a value the configuration sets is the author's, and kept
             key: value for key, value in settings.items() if not options.get(key, "").strip()
             or key == "claims_report" and options[key].strip() != value or key == "claims_dir" and moved}

@@ -866,6 +866,25 @@ def test_init_prints_only_the_lines_the_configuration_lacks(
     assert "for the verdicts and badges in docs/R.md (the configuration's claims_readme): put a" in out
 
 
+@pytest.mark.parametrize("written", ["~/ledgers", "$LEDGERS/ledgers"])
+def test_init_and_models_expand_a_configured_claims_dir_as_a_run_does(
+        written: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``~`` and ``$VAR`` in the configuration's claims_dir are expanded, as ``options.path_setting`` reads it."""
+    project, home = tmp_path / "project", tmp_path / "home"
+    project.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("LEDGERS", str(home))
+    (project / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    (project / "pytest.ini").write_text(f"[pytest]\nclaims_dir = {written}\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert cli.main(["init", "--slug", "mine"]) == 0
+    out = capsys.readouterr().out
+    assert (home / "ledgers" / "mine.toml").is_file() and sorted(path.name for path in project.iterdir()) == [
+        "README.md", "pytest.ini"], out
+    assert "claims_dir" not in out and "another folder" not in out, out
+    assert cli._ledger_dir(None, "models") == project / Path(os.path.expandvars(written)).expanduser()
+
+
 def _init_in_a_subfolder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                          options: str, report: Path) -> str:
     """``claimbench init`` run in the report's folder, below a pyproject.toml holding ``options``: what it printed."""
