@@ -410,7 +410,6 @@ def _check(arguments: argparse.Namespace) -> int:
 
 def _init(arguments: argparse.Namespace) -> int:
     from claimbench import atomic, draft, markdown_tables
-    from claimbench.readme_markers import README_END, README_START
 
     name = arguments.slug or markdown_tables.slug(Path.cwd().name) or "report"  # a folder named without a letter
     existing = _found_config()
@@ -483,11 +482,37 @@ def _init(arguments: argparse.Namespace) -> int:
     if verdicts not in (None, REPORT):
         print(f"the verdict report goes to {verdicts}: {taken[REPORT]}")
     readme_set = existing[2].get("claims_readme", "").strip() if existing else ""  # the author's: kept
-    markers = f"put a {README_START} line and a {README_END} line in it"
-    print(f"for the verdicts and badges in {readme_set} (the configuration's claims_readme): {markers}\n" if readme_set
-          else f"for the verdicts and badges in {arguments.report}: {markers}, and set in {where}:\n{readme_line}\n")
+    if not readme_set:
+        markers = _markers_advice(text.splitlines())
+        print(f"for the verdicts and badges in {arguments.report}: {f'{markers}, and ' if markers else ''}set in "
+              f"{where}:\n{readme_line}\n")
+    elif markers := _markers_advice(_lines(_setting_path(existing, "claims_readme"))):
+        print(f"for the verdicts and badges in {readme_set} (the configuration's claims_readme): {markers}\n")
     print("keep runs/ (stored training runs) and .benchmarks/ out of git: add them to .gitignore")
     return 0
+
+
+def _markers_advice(lines: Sequence[str]) -> str:
+    """What ``init`` asks of a README for its summary: the marker lines it lacks, or, where it holds both but not
+    as a run wants them, to keep one of each in order; "" where it holds them as a run wants."""
+    from claimbench.readme_markers import missing_markers, summary_span
+
+    missing = missing_markers(lines)
+    if missing:
+        return f"put {' and '.join(f'a {marker} line' for marker in missing)} in it"
+    try:
+        summary_span(lines)
+    except ValueError as error:
+        return f"it {error}"
+    return ""
+
+
+def _lines(path: Path | None) -> list[str]:
+    """The lines of a text file; none where it cannot be read as UTF-8 text."""
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines() if path else []
+    except (OSError, UnicodeDecodeError):
+        return []
 
 
 def _taken(path: Path, report: Path) -> str | None:

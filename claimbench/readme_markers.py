@@ -13,7 +13,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-__all__ = ["README_END", "README_START", "VERDICTS_TITLE", "not_a_verdict_report", "summary_span"]
+__all__ = ["README_END", "README_START", "VERDICTS_TITLE", "missing_markers", "not_a_verdict_report", "summary_span"]
 
 README_START = "<!-- claims-summary:start -->"
 README_END = "<!-- claims-summary:end -->"
@@ -52,6 +52,13 @@ def summary_span(lines: Sequence[str]) -> tuple[int, int]:
             stripped.index(README_START) > stripped.index(README_END)):
         raise ValueError(f"needs one {README_START} line followed by one {README_END} line, outside code blocks")
     return stripped.index(README_START), stripped.index(README_END)
+
+
+def missing_markers(lines: Sequence[str]) -> list[str]:
+    """The marker lines, start then end, that ``lines`` hold nowhere as a line of their own outside code blocks."""
+    code = _code_lines(lines)
+    found = {line.strip() for index, line in enumerate(lines) if index not in code}
+    return [marker for marker in (README_START, README_END) if marker not in found]
 
 
 def _code_lines(lines: Sequence[str]) -> set[int]:

@@ -866,6 +866,30 @@ def test_init_prints_only_the_lines_the_configuration_lacks(
     assert "for the verdicts and badges in docs/R.md (the configuration's claims_readme): put a" in out
 
 
+@pytest.mark.parametrize("summary, asked", [
+    ("{start}\n{end}\n", ""),
+    ("{start}\n\n```\n{end}\n```\n", "put a {end} line in it, and "),
+    ("{end}\n{start}\n", "it needs one {start} line followed by one {end} line, outside code blocks, and "),
+    ("", "put a {start} line and a {end} line in it, and ")], ids=["both", "start", "reversed", "none"])
+def test_init_asks_only_for_the_summary_marker_lines_the_readme_lacks(
+        summary: str, asked: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A README that holds the marker lines as a run wants them is asked only for its claims_readme line; one
+    holding a marker outside code blocks is asked for the other only; a configured claims_readme that holds both
+    is asked nothing."""
+    markers = {"start": "<!-- claims-summary:start -->", "end": "<!-- claims-summary:end -->"}
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "README.md").write_text(f"# Mine\n\n{summary.format(**markers)}\n| Model | Params |\n|---|---|\n"
+                                        "| A | 1,234 |\n", encoding="utf-8")
+    assert cli.main(["init"]) == 0
+    assert (f"for the verdicts and badges in README.md: {asked.format(**markers)}set in the [pytest] section of "
+            "pytest.ini:\nclaims_readme = README.md\n") in capsys.readouterr().out
+    with (tmp_path / "pytest.ini").open("a", encoding="utf-8") as ini:
+        ini.write("claims_readme = README.md\n")
+    assert cli.main(["init", "--slug", "again", "--claims-dir", "again"]) == 0
+    assert ("for the verdicts and badges" in capsys.readouterr().out) == bool(asked)
+
+
 @pytest.mark.parametrize("written", ["~/ledgers", "$LEDGERS/ledgers"])
 def test_init_and_models_expand_a_configured_claims_dir_as_a_run_does(
         written: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
