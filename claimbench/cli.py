@@ -149,13 +149,14 @@ def _draft(arguments: argparse.Namespace) -> int:
                        force=arguments.force, project=_project(_found_config()))
 
 
-STDOUT = Path("-")
-"""``-o -``: standard output, as Unix tools read it (``./-`` names a file called ``-``)."""
+STDOUT = "-"
+"""``-o -``: standard output, as Unix tools read it; told by the argument as typed, since ``./-`` names a file called
+``-`` and ``Path("./-") == Path("-")``."""
 
 
-def _file(output: Path | None) -> Path | None:
+def _file(output: str | None) -> Path | None:
     """``-o``'s file; None for standard output (``-`` or none given)."""
-    return None if output == STDOUT else output
+    return None if output is None or output == STDOUT else Path(output)
 
 
 def _slug(text: str) -> str:
@@ -173,12 +174,13 @@ def _project(found: tuple[Path, str, dict[str, str]] | None) -> Path:
 def _report(arguments: argparse.Namespace) -> int:
     from claimbench import ledger, report, results
 
-    outputs = {"markdown": arguments.markdown, "badges": arguments.badges, "plots": arguments.plots,
-               "readme": arguments.readme}
-    given = next((f"--{key} -" for key, path in outputs.items() if path == STDOUT), None)
+    typed = {"markdown": arguments.markdown, "badges": arguments.badges, "plots": arguments.plots,
+             "readme": arguments.readme}
+    given = next((f"--{key} -" for key, text in typed.items() if text == STDOUT), None)
     if given:
         raise SystemExit(f"claimbench report: {given}: report writes files, not standard output; name a file or "
                          "folder (./- for one called -)")
+    outputs = {key: None if text is None else Path(text) for key, text in typed.items()}
     if not any(outputs.values()):
         outputs = _configured_outputs()
     if not any(outputs.values()):
@@ -554,7 +556,7 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("report", type=Path, metavar="REPORT.md")
     draft.add_argument("--slug", type=_slug,
                        help="the report's slug (default: from the file name; a README's, its folder's)")
-    draft.add_argument("-o", "--output", type=Path, metavar="FILE",
+    draft.add_argument("-o", "--output", metavar="FILE",
                        help="write here instead of standard output (- is standard output)")
     draft.add_argument("--force", action="store_true", help="replace FILE if it exists")
     draft.set_defaults(run=_draft)
@@ -567,11 +569,11 @@ def _parser() -> argparse.ArgumentParser:
     rerender.add_argument("results", type=Path, metavar="RESULTS.json")
     rerender.add_argument("--claims-dir", type=Path, metavar="DIR",
                           help="the ledger the results were measured against (default: the ini's claims_dir)")
-    rerender.add_argument("--markdown", type=Path, metavar="PATH.md",
+    rerender.add_argument("--markdown", metavar="PATH.md",
                           help="write the verdict report here (an empty file or an earlier verdict report only)")
-    rerender.add_argument("--badges", type=Path, metavar="DIR", help="write the badges' SVG and JSON files here")
-    rerender.add_argument("--plots", type=Path, metavar="DIR", help="write the plots here")
-    rerender.add_argument("--readme", type=Path, metavar="README.md",
+    rerender.add_argument("--badges", metavar="DIR", help="write the badges' SVG and JSON files here")
+    rerender.add_argument("--plots", metavar="DIR", help="write the plots here")
+    rerender.add_argument("--readme", metavar="README.md",
                           help="update the summary between the README's claims-summary marker lines")
     rerender.set_defaults(run=_report)
 
@@ -583,7 +585,7 @@ def _parser() -> argparse.ArgumentParser:
     compare.set_defaults(run=_compare)
 
     schema = commands.add_parser("schema", help="the ledger's JSON Schema, for editors (Taplo, Even Better TOML)")
-    schema.add_argument("-o", "--output", type=Path, metavar="FILE",
+    schema.add_argument("-o", "--output", metavar="FILE",
                         help="write here instead of standard output (- is standard output)")
     schema.add_argument("--force", action="store_true",
                         help="replace FILE even where it holds something else than a claimbench ledger schema")

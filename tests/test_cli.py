@@ -618,6 +618,22 @@ def test_dash_is_standard_output_for_draft_and_schema_and_refused_by_report(
     assert not (tmp_path / "-").exists()
 
 
+def test_dot_slash_dash_is_a_file_called_dash_for_every_command(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``./-`` is told from ``-`` as typed, though ``Path("./-") == Path("-")``."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "R.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    assert cli.main(["schema", "-o", "./-"]) == 0
+    assert (tmp_path / "-").read_text(encoding="utf-8") == (REPO / "reference" / "ledger.schema.json").read_text(
+        encoding="utf-8") and capsys.readouterr().out == ""
+    assert cli.main(["draft", "R.md", "-o", "./-", "--force"]) == 0
+    assert 'printed = "1,234"' in (tmp_path / "-").read_text(encoding="utf-8") and capsys.readouterr().out == ""
+    (tmp_path / "-").unlink()
+    results = _results(tmp_path / "claims.json", _measured_here("iot_ml_hw2/params/model1", 704842))
+    assert cli.main(["report", str(results), "--claims-dir", str(REPO / "reference"), "--markdown", "./-"]) == 0
+    assert "**1 reproduced of 1 checked.**" in (tmp_path / "-").read_text(encoding="utf-8")
+
+
 def test_check_without_a_ledger_is_a_usage_error(tmp_path: Path) -> None:
     finished = subprocess.run([sys.executable, "-m", "claimbench.cli", "check"], cwd=tmp_path, capture_output=True,
                               text=True, check=False)
