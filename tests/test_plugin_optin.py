@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,20 @@ def test_the_readme_tells_the_plugins_markers_from_this_repositorys_own() -> Non
     ini.read(REPO / "pytest.ini", encoding="utf-8")
     assert markers(registered) == {name.partition("(")[0] for name in plugin.MARKERS}
     assert markers(own) == {line.partition(":")[0] for line in ini["pytest"]["markers"].split("\n") if line}
+
+
+def test_the_readme_says_how_to_load_the_plugin_where_pytest_loads_no_entry_point(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``-p`` with the entry point's name, as the README says, loads the plugin under
+    ``PYTEST_DISABLE_PLUGIN_AUTOLOAD``."""
+    (name,) = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["entry-points"][
+        "pytest11"]
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    where = readme.index("(`PYTEST_DISABLE_PLUGIN_AUTOLOAD=1`")
+    assert f"`-p {name}` loads it" in readme[where:where + 200]
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    assert "--claims-dir" not in pytester.runpytest_subprocess("--help").stdout.str()
+    assert "--claims-dir=DIR" in pytester.runpytest_subprocess("-p", name, "--help").stdout.str()
 
 
 def test_claims_are_collected_from_the_ledger_alone(author: pytest.Pytester) -> None:
