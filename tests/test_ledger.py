@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import textwrap
 import threading
 import tomllib
 from collections import Counter
@@ -572,6 +573,17 @@ def test_the_ledger_folders_readme_counts_each_files_claims() -> None:
     listed = dict(re.findall(r"(?m)^\| `(\w+)\.toml` \|.*\| (\d+) \|$", readme))
     counted = Counter(claim.report for claim in ledger.load(REFERENCE))
     assert {slug: int(n) for slug, n in listed.items()} == dict(counted)
+
+
+def test_the_readmes_claim_on_a_dataset_claimbench_does_not_load_loads(tmp_path: Path) -> None:
+    """The README's example of a claim on ImageNet or a private set is a whole claim: the loader takes it as it is."""
+    readme = (REFERENCE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("- **A dataset claimbench does not load**", 1)[1].split("\n- **", 1)[0]
+    example = re.search(r"```toml\n(.*?)```", section, re.DOTALL)
+    assert example, "the README shows no such claim"
+    (tmp_path / "mine.toml").write_text(HEADER + textwrap.dedent(example[1]), encoding="utf-8")
+    (claim,) = ledger.load(tmp_path)
+    assert (claim.dataset, claim.status, claim.recipe) == ("private", "unverifiable", None)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
