@@ -266,7 +266,8 @@ def _describe_band(band: tuple[float | None, float | None]) -> str:
 
 def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     """Judge a measurement that came out: reproduced, refuted or known error; an error where our seeds cannot tell
-    the claim from noise (``_unsettled``, ``_beyond_the_seeds``), or an epoch time's timed epochs range over an edge of the band."""
+    the claim from noise (``_unsettled``, ``_settles``), or an epoch time's timed epochs range over an edge of the
+    band."""
     shown = shown_value(claim, measurement.measured)
     words = describe_tolerance(claim.tolerance)
     common = {"measured": measurement.measured, "shown": shown, "seeds": measurement.seeds,
@@ -291,17 +292,16 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction, "reach": reach}
     if band is not None and noise is not None and band_side(noise[0], band) != band_side(noise[1], band):
         return Judgement("error", _undecided(claim, measurement, shown, band, noise), **common)
-    inside = direction == "within" if reach is None else meets(reach, band)
-    scatter = _scatter(claim, measurement)
-    if inside and direction != "within" and not meets(scatter, band):
-        return Judgement("error", _beyond_the_seeds(claim, measurement, shown, band, reach, scatter), **common)
-    if inside:
+    settled = direction if band is None else _settles(claim, measurement, shown, band, reach)
+    if settled == "undecided":
+        return Judgement("error", _undecided_seeds(claim, measurement, shown, band, reach), **common)
+    if settled == "within":
         reasons = []
         if direction != "within":
             reasons.append(f"the mean {_at(claim, shown)} of {len(measurement.seeds)} seeds is {direction} the band "
-                           f"{_describe_band(band)}, but their range {_interval(claim, scatter)} reaches it, and the "
-                           f"95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our seeds, "
-                           "meets it")
+                           f"{_describe_band(band)}, but their range {_interval(claim, _scatter(claim, measurement))} "
+                           f"reaches it, and the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, "
+                           "given our seeds, meets it")
         if claim.expect == "refuted":
             reasons.append(f"the ledger expected a documented error ({claim.why}), but the claim reproduced")
         return Judgement("reproduced", "; ".join(reasons), **common)
@@ -319,7 +319,7 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     unsettled = "" if band is None else _unsettled(claim, measurement, timed, direction)
     if unsettled:
         return Judgement("error", f"{line}; {unsettled}", **common)
-    if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, shown, reach):
+    if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, measurement, shown, reach):
         return Judgement("refuted", f"{line}; nor is it the correct {format_number(claim.correct)} the ledger "
                          f"documents ({claim.why}){_asked(measurement)}", **common)
     if claim.expect == "refuted":
@@ -328,21 +328,39 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
 
 
 def _scatter(claim: Claim, measurement: Measurement) -> tuple[float, float]:
-    """The range of the seeds, each as the report would print it (none ran: an empty range)."""
+    """The range of the seeds, each as the report would print it."""
     shown = [shown_value(claim, seed) for seed in measurement.seeds]
-    return (min(shown), max(shown)) if shown else (math.inf, -math.inf)
+    return min(shown), max(shown)
 
 
-def _beyond_the_seeds(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
-                      reach: tuple[float, float], scatter: tuple[float, float]) -> str:
-    """Why seeds that all miss the band, to one side, decide nothing where the interval a run lands in, widened by
-    their scatter, still meets it: nothing but that width supports the claim (seeds 20, 50 and 80 against 95)."""
+def _settles(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
+             reach: tuple[float, float] | None) -> str:
+    """Whether the measurement lands ``within`` the band, ``outside`` it, or leaves it ``undecided``. With several
+    seeds it is within where their mean is, or where the interval a run of the author's lands in (``reach``) meets
+    the band and something we observed reaches it: one of the seeds, for a single run's number; for a mean of runs,
+    only our mean, none of the seeds being such a mean. Where the interval alone meets it, widened by the seeds'
+    scatter (20, 50 and 80 against 95 ±1), it is undecided: an error of ours, not a reproduction."""
+    if band_side(shown, band) == "within":
+        return "within"
+    if reach is None or not meets(reach, band):
+        return "outside"
+    return "within" if (claim.runs or 1) == 1 and meets(_scatter(claim, measurement), band) else "undecided"
+
+
+def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
+                     reach: tuple[float, float]) -> str:
+    """Why seeds whose interval meets the band, with nothing we observed in it, decide nothing (``_settles``)."""
     direction, count = band_side(shown, band), len(measurement.seeds)
-    return (f"the mean {_at(claim, shown)} of {count} seeds is {direction} the band {_describe_band(band)}, and so is "
-            f"each of them (their range {_interval(claim, scatter)}); only the 95% interval {_interval(claim, reach)} "
-            f"within which {_lands(claim)}, given their scatter, meets the band: {count} seeds cannot tell a "
-            f"reproduction from a miss; more seeds (--claims-train-seeds={2 * count}) narrow the interval"
-            + _fewer_seeds(claim, measurement))
+    head = f"the mean {_at(claim, shown)} of {count} seeds is {direction} the band {_describe_band(band)}"
+    if (claim.runs or 1) == 1:
+        return (f"{head}, and so is each of them (their range {_interval(claim, _scatter(claim, measurement))}); "
+                f"only the 95% interval {_interval(claim, reach)} within which a single run lands, given their "
+                f"scatter, meets the band: {count} seeds cannot tell a reproduction from a miss; more seeds "
+                f"(--claims-train-seeds={2 * count}) may: one landing in the band reproduces it, an interval that "
+                "misses it refutes it" + _fewer_seeds(claim, measurement))
+    return (f"{head}, but the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our seeds, "
+            f"meets it: {count} seeds cannot tell a reproduction from a miss; more seeds "
+            f"(--claims-train-seeds={2 * count}) narrow the interval" + _fewer_seeds(claim, measurement))
 
 
 def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: str) -> str:
@@ -426,13 +444,12 @@ def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | Non
     return f"; {inside} of the {len(measurement.seeds)} {runs} on their own land in the band"
 
 
-def _bears_out(claim: Claim, shown: Measured, reach: tuple[float, float] | None) -> bool:
-    """Whether the measurement is the correct value the ledger documents for a claim's known error: where several
-    seeds ran, whether the interval a run lands in (``reach``) meets the correct value's band."""
+def _bears_out(claim: Claim, measurement: Measurement, shown: Measured, reach: tuple[float, float] | None) -> bool:
+    """Whether the measurement is the correct value the ledger documents for a claim's known error: lands within
+    its band as a claim's value would (``_settles``: undecided is no)."""
     if isinstance(shown, tuple) or isinstance(claim.correct, tuple):
         return shown == claim.correct
-    band = _band(claim, claim.correct)
-    return band_side(shown, band) == "within" if reach is None else meets(reach, band)
+    return _settles(claim, measurement, shown, _band(claim, claim.correct), reach) == "within"
 
 
 def _unjudged(claim: Claim) -> dict[str, Any]:

@@ -152,7 +152,8 @@ def test_seeds_that_all_miss_the_band_to_one_side_decide_nothing_where_only_thei
         "the mean 50 of 3 seeds is below the band [94, 96], and so is each of them (their range [20, 80]); only the "
         "95% interval [")
     assert spread.reason.endswith("3 seeds cannot tell a reproduction from a miss; more seeds "
-                                  "(--claims-train-seeds=6) narrow the interval")
+                                  "(--claims-train-seeds=6) may: one landing in the band reproduces it, an interval "
+                                  "that misses it refutes it")
     over = _claim(None, kind="accuracy", interval=(90.0, None), printed="over 90%")
     assert _seeds(over, (60.0, 70.0, 80.0)).verdict == "error"
     two = _claim(40.0, kind="accuracy", tolerance=Tolerance(abs=4.0))
@@ -160,6 +161,20 @@ def test_seeds_that_all_miss_the_band_to_one_side_decide_nothing_where_only_thei
     assert _seeds(two, (39.0, 41.0)).verdict == "reproduced", "a mean inside the band still reproduces"
     assert _seeds(two, (30.0, 37.0)).verdict == "reproduced", "one of the seeds lands in the band"
     assert _seeds(two, (15.0, 10.0, 12.0)).verdict == "refuted"
+
+
+def test_a_mean_of_runs_is_reproduced_by_our_mean_not_by_a_single_seed() -> None:
+    """The author's number is a mean of 10 runs: no seed of ours is such a mean, so a seed in the band reproduces
+    nothing where our mean misses it (seeds 60.2 and 40.0 reproduced 60 ±1); where the interval of a mean of 10 still
+    meets the band, more seeds narrow it."""
+    claim = _claim(60.0, kind="accuracy", tolerance=Tolerance(abs=1.0), runs=10)
+    two = _seeds(claim, (60.2, 40.0))
+    assert two.verdict == "error" and (
+        "2 seeds cannot tell a reproduction from a miss; more seeds (--claims-train-seeds=4) narrow the interval; the "
+        "author's number is the mean of 10 runs, and 2 seeds ran") in two.reason
+    assert _seeds(claim, (60.0, 61.0, 62.0, 63.0, 62.5)).verdict == "error", "the interval meets, the mean does not"
+    assert _seeds(claim, (60.5, 61.5, 60.0)).verdict == "reproduced"
+    assert _seeds(claim, (70.0, 70.2, 69.8)).verdict == "refuted"
 
 
 def test_the_runs_an_authors_number_averages_narrow_the_interval() -> None:
@@ -341,6 +356,7 @@ def test_a_documented_correct_value_is_borne_out_by_where_a_run_of_the_seeds_lan
                    correct=59.5)
     assert _seeds(claim, (56.0, 58.0, 60.0)).verdict == "known error"
     assert _seeds(claim, (40.0, 41.0, 42.0)).verdict == "refuted"
+    assert _seeds(claim, (56.0, 57.0, 58.0)).verdict == "refuted", "no seed bears out 59.5: only the interval meets it"
     shape = _claim((10, 1), kind="layer", printed="(10,1)", expect="refuted", why="a slip", correct=(10,))
     assert (_judge(shape, (10,)).verdict, _judge(shape, (10, 2)).verdict) == ("known error", "refuted")
     banded = _claim(98.0, kind="accuracy", tolerance=Tolerance(abs=0.5), expect="refuted", why="w", correct=90.0)
