@@ -264,9 +264,10 @@ def test_an_epoch_time_where_the_load_cannot_be_read_says_why(
     assert measurement.load.startswith("other processes' CPU time comes from Linux's /proc/stat, which this system")
 
 
-def test_an_epoch_timed_on_an_accelerator_checks_the_hosts_load_too(
+def test_an_epoch_timed_on_an_accelerator_is_not_an_error_for_the_hosts_load(
         cifar_root: Path, small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The host feeds the device: other processes busy on it slow a GPU's epoch as they slow a CPU's."""
+    """One pytest-xdist worker per GPU (tox -e gpu-train -- -n 4) keeps the host's cores busy by design: a GPU's
+    epoch is judged on its time, not made an error by its siblings' load."""
     from claimbench import families
     from claimbench.items import NO_BENCHMARK
 
@@ -279,8 +280,7 @@ def test_an_epoch_timed_on_an_accelerator_checks_the_hosts_load_too(
     monkeypatch.setattr(train, "train", lambda *args, **kwargs: History(epochs=[epoch]))
     timed = dataclasses.replace(claim("iot_ml_hw2/epoch_time/model1", small_ledger), hardware="H100")
     settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path)
-    with pytest.raises(errors.MeasurementError, match=r"^the machine was busy: other processes ran 0.90 of"):
-        families.epoch_time(timed, settings, NO_BENCHMARK)
+    assert families.epoch_time(timed, settings, NO_BENCHMARK).measured == 1.0
 
 
 @pytest.mark.parametrize(("model", "then"), [
@@ -342,14 +342,35 @@ def test_an_epoch_time_on_part_of_the_cpus_cores_is_not_run_before_anything_is_t
         "1 thread')")
 
 
+def test_an_epoch_time_on_more_threads_than_torch_takes_by_default_is_timed_on_its_default(
+        small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lone pytest-xdist worker is given every logical CPU (16 on 8 hyper-threaded cores), where torch takes one
+    thread a core: the epochs are timed on torch's default 8, as the author's were, not on 16."""
+    from claimbench import environment, families
+    from claimbench.items import NO_BENCHMARK
+
+    named = environment.device_name
+    asked: list[int | None] = []
+    monkeypatch.setattr(environment, "_cpu_model", lambda: "AMD EPYC 7B13, x86_64")
+    monkeypatch.setattr(environment, "device_name", lambda device, threads=None: asked.append(threads) or named(
+        device, threads))
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 16)
+    monkeypatch.setattr(timing, "_default_threads", lambda: 8)
+    monkeypatch.setattr(splits, "load", lambda *args: pytest.fail("read the data"))
+    timed = dataclasses.replace(claim("iot_ml_hw2/epoch_time/model1", small_ledger), hardware="EPYC 7B13")
+    with pytest.raises(pytest.fail.Exception, match="read the data"):  # on to the timing
+        families.epoch_time(timed, Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path), NO_BENCHMARK)
+    assert asked == [8]
+
+
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="taskset is Linux's")
 def test_the_threads_torch_takes_by_default_are_those_of_a_fresh_process_with_no_limit(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """OMP_NUM_THREADS, MKL_NUM_THREADS and an affinity to one CPU (taskset) that limit this process do not limit
     the count an epoch time is judged against."""
     env = {name: value for name, value in os.environ.items() if name not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    unlimited = int(subprocess.run([sys.executable, "-c", "import torch; print(torch.get_num_threads())"], env=env,
-                                   capture_output=True, text=True, check=True).stdout)
+    unlimited = int(subprocess.run([sys.executable, "-c", timing._UNLIMITED_THREADS], env=env, capture_output=True,
+                                   text=True, check=True).stdout)  # taskset undone, as a run under it is
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     monkeypatch.setenv("MKL_NUM_THREADS", "1")
     cpus = os.sched_getaffinity(0)
