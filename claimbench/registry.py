@@ -16,6 +16,7 @@ import importlib
 import importlib.metadata
 import inspect
 import re
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -181,31 +182,32 @@ def resolve(reference: str) -> Builder:
 @functools.cache
 def code_digest(reference: str) -> str:
     """A digest of the code that builds a reference: the library's version for torchvision and timm, else the
-    source of the top-level package the builder's module is in, every module of it, its subpackages' included
-    (``_package_files``: a helper edited anywhere in it is another model), or of the builder's module alone when it
-    is in no package; for a ``functools.partial``, its function's and its arguments', for a callable instance, its
-    class's and its attributes' (``_code_of``). The whole package, not the modules the builder's imports name: an
-    import ``importlib`` makes, or a builder that builds another by name, would escape that list, and keep a record
-    of a model whose code changed."""
+    source of the top-level package the builder's module was imported from, every module of it, its subpackages'
+    included (``_package_files``: a helper edited anywhere in it is another model), or of the builder's module alone
+    when it is in no package; for a ``functools.partial``, its function's and its arguments', for a callable
+    instance, its class's and its attributes' (``_code_of``). The whole package, not the modules the builder's
+    imports name: an import ``importlib`` makes, or a builder that builds another by name, would escape that list,
+    and keep a record of a model whose code changed."""
     scheme, _, rest = reference.partition(":")
     if rest and scheme in ("torchvision", "timm"):
         return f"{scheme} {importlib.metadata.version(scheme)}"
-    sources, bound = _code_of(resolve(reference))
-    files = sorted({file for source in sources for file in _package_files(source)})
-    return hashlib.sha256(b"".join(file.read_bytes() for file in files) + bound.encode()).hexdigest()[:16]
+    files, bound = _code_of(resolve(reference))
+    return hashlib.sha256(b"".join(file.read_bytes() for file in sorted(files)) + bound.encode()).hexdigest()[:16]
 
 
-def _package_files(source: Path) -> list[Path]:
-    """The modules of the top-level package a source file is in (the highest folder above it reached through
-    folders with an ``__init__.py``), in its subpackages too but not in ``__pycache__`` or a hidden folder; the
-    file alone when its folder is no package (a top-level module, or a script beside a repository's other files)."""
-    root = source.parent
-    if not (root / "__init__.py").exists():
-        return [source]
-    while (root.parent / "__init__.py").exists():
-        root = root.parent
-    return [file for file in root.rglob("*.py")
-            if not any(part == "__pycache__" or part.startswith(".") for part in file.relative_to(root).parts[:-1])]
+def _package_files(code: Any) -> set[Path]:
+    """The source files of the package a function or class is defined in, as its module was imported: every module
+    under its top-level package's folders (``__path__``: a namespace package's too), its subpackages' included, not in
+    ``__pycache__`` or a hidden folder; its own file alone where its module is in no package (a top-level module, a
+    script, whatever ``__init__.py`` lies beside it). ``TypeError`` where it has no source file."""
+    file = Path(inspect.getfile(code))
+    spec = getattr(sys.modules.get(getattr(code, "__module__", None) or ""), "__spec__", None)
+    if spec is None or not spec.parent:
+        return {file}
+    roots = [Path(root) for root in getattr(sys.modules.get(spec.parent.partition(".")[0]), "__path__", [])]
+    return {found for root in roots for found in root.rglob("*.py")
+            if not any(part == "__pycache__" or part.startswith(".") for part in found.relative_to(root).parts[:-1])
+            } or {file}
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -213,25 +215,40 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def _code_of(builder: Any) -> tuple[set[Path], str]:
-    """The source files of a builder's code, and what is bound to it in words: a ``functools.partial``'s function's
-    files and its arguments, a callable instance's class's files and its attributes, with the files of any function
-    or class among those and their repr (without addresses). ``TypeError`` where a builder has no source file (a
-    built-in)."""
+    """The source files of a builder's code (``_package_files``), and what is bound to it in words: a
+    ``functools.partial``'s function's files and its arguments, a callable instance's class's files and its
+    attributes, with the files of any function or class among those and their text (``_canonical``). ``TypeError``
+    where a builder has no source file (a built-in)."""
     if isinstance(builder, functools.partial):
-        sources, bound = _code_of(builder.func)
+        files, bound = _code_of(builder.func)
         arguments: Any = (builder.args, sorted(builder.keywords.items()))
         values = [*builder.args, *builder.keywords.values()]
     elif inspect.isroutine(builder) or inspect.isclass(builder):
-        return {Path(inspect.getfile(builder))}, ""
+        return _package_files(builder), ""
     else:  # a callable instance: its class's code, and the state it builds with
-        sources, bound = {Path(inspect.getfile(type(builder)))}, ""
+        files, bound = _package_files(type(builder)), ""
         arguments = sorted(vars(builder).items()) if hasattr(builder, "__dict__") else []
         values = [value for _, value in arguments]
     for value in values:
         if isinstance(value, functools.partial) or inspect.isfunction(value) or inspect.isclass(value):
             with contextlib.suppress(TypeError):  # a built-in class (int) has no file: its repr names it
-                sources |= _code_of(value)[0]
-    return sources, f"{bound}{_ADDRESS.sub('', repr(arguments))}"
+                files |= _code_of(value)[0]
+    return files, f"{bound}{_ADDRESS.sub('', _canonical(arguments))}"
+
+
+def _canonical(value: Any) -> str:
+    """``repr(value)``, but a set's members in sorted order: the order of a set of strings differs from one process
+    to the next (hash randomisation), and so would a digest of its repr."""
+    if isinstance(value, (set, frozenset)) and value:
+        members = "{" + ", ".join(sorted(map(_canonical, value))) + "}"
+        return members if type(value) is set else f"{type(value).__name__}({members})"
+    if type(value) is list:
+        return "[" + ", ".join(map(_canonical, value)) + "]"
+    if type(value) is tuple:
+        return "(" + ", ".join(map(_canonical, value)) + ("," if len(value) == 1 else "") + ")"
+    if type(value) is dict:
+        return "{" + ", ".join(f"{_canonical(key)}: {_canonical(item)}" for key, item in value.items()) + "}"
+    return repr(value)
 
 
 def get_model(reference: str, *, weights: None = None, progress: bool = True, **overrides: Any) -> nn.Module:

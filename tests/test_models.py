@@ -4,7 +4,10 @@ import functools
 import importlib
 import importlib.metadata
 import inspect
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -226,6 +229,39 @@ def test_the_code_digest_covers_the_subpackages_of_the_builders_package(tmp_path
     assert registry.code_digest("zoo_alone:net") == alone, "a top-level module alone"
     (package / "blocks" / "__init__.py").write_text("def stem():\n    return 5\n")
     assert registry.code_digest("zoo_tree.zoo:net") != before, "a block in a subpackage"
+
+
+def test_the_code_digest_goes_by_how_the_builders_module_was_imported(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A namespace package (no ``__init__.py``) is a package: a helper edited in it is other code. A module imported
+    as a top-level one is read alone, though an ``__init__.py`` lies beside it (a repository root): an edited test
+    file beside it is no other code."""
+    (tmp_path / "zoo_ns").mkdir()
+    (tmp_path / "zoo_ns" / "zoo.py").write_text("from zoo_ns.blocks import act\n\ndef net():\n    return act()\n")
+    (tmp_path / "zoo_ns" / "blocks.py").write_text("def act():\n    return 1\n")
+    (tmp_path / "__init__.py").write_text("")
+    (tmp_path / "zoo_root.py").write_text("def net():\n    return 0\n")
+    (tmp_path / "test_unit.py").write_text("x = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)  # no cache: each call reads
+    spaced, root = registry.code_digest("zoo_ns.zoo:net"), registry.code_digest("zoo_root:net")
+    (tmp_path / "zoo_ns" / "blocks.py").write_text("def act():\n    return 0\n")
+    (tmp_path / "test_unit.py").write_text("x = 2\n")
+    assert registry.code_digest("zoo_ns.zoo:net") != spaced, "a helper in a namespace package"
+    assert registry.code_digest("zoo_root:net") == root, "a file beside a top-level module"
+
+
+def test_the_code_digest_of_a_set_among_a_builders_attributes_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """A set of strings prints in another order in each process (hash randomisation): its members are sorted."""
+    (tmp_path / "zoo_sets.py").write_text(
+        "class Builder:\n    def __init__(self):\n        self.skip = {'fc', 'head', 'stem', 'body', 'neck'}\n\n"
+        "    def __call__(self):\n        return 0\n\nnet = Builder()\n")
+    script = "from claimbench import registry; print(registry.code_digest('zoo_sets:net'))"
+    digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed),
+                                   "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}).stdout
+               for seed in (1, 2, 3)}
+    assert len(digests) == 1, digests
 
 
 def test_the_code_digest_of_a_partial_covers_its_function_and_arguments(tmp_path: Path,
