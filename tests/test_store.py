@@ -52,17 +52,22 @@ def test_a_corrupt_run_set_aside_by_another_worker_is_simply_gone(tmp_path: Path
     assert lines == [] and list(tmp_path.iterdir()) == []
 
 
+def _accuracy_claim(model: str, epochs: int) -> tuple[Claim, Recipe, dict[str, object]]:
+    """A CIFAR-10 accuracy claim of ``model`` trained ``epochs`` with Adam, its recipe, and a data identity."""
+    recipe = Recipe(optimizer="adam", lr=1e-3, batch_size=32, epochs=epochs, schedule="constant", validation="none",
+                    normalize="unit")
+    claim = Claim(id="t/accuracy", report="t", kind="accuracy", value=60.0, printed="60", source="a test",
+                  tolerance=Tolerance(), file="t.toml", model=model, dataset="cifar10", recipe=recipe)
+    return claim, recipe, {"train": "0" * 64, "test": "1" * 64, "verified": True}
+
+
 def test_a_compiled_run_is_another_run_and_an_uncompiled_one_keeps_its_key(monkeypatch: pytest.MonkeyPatch,
                                                                              tmp_path: Path) -> None:
     """``--claims-train-compile`` is in the key when on, and a run without it keeps the key it was stored under
     before compile was part of it (the digest below is what the store computed then)."""
     monkeypatch.setattr(store, "architecture", lambda reference: "architecture")
     monkeypatch.setattr(store, "engine", lambda: "engine")
-    recipe = Recipe(optimizer="adam", lr=1e-3, batch_size=32, epochs=2, schedule="constant", validation="none",
-                    normalize="unit")
-    claim = Claim(id="t/accuracy", report="t", kind="accuracy", value=60.0, printed="60", source="a test",
-                  tolerance=Tolerance(), file="t.toml", model="iot_ml_hw2.model1", dataset="cifar10", recipe=recipe)
-    identity = {"train": "0" * 64, "test": "1" * 64, "verified": True}
+    claim, recipe, identity = _accuracy_claim("iot_ml_hw2.model1", epochs=2)
     plain = Settings(device="cpu", results_dir=tmp_path)
     uncompiled = store.path_for(claim, recipe, 0, plain, identity)
     assert uncompiled.name == "iot_ml_hw2.model1-cifar10-seed0-cpu-e21c6d80dcba.json"
@@ -84,11 +89,7 @@ def test_a_helper_the_forward_calls_edited_is_another_run(monkeypatch: pytest.Mo
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(store, "architecture", store.architecture.__wrapped__)  # no cache: each call reads
     monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)
-    recipe = Recipe(optimizer="adam", lr=1e-3, batch_size=32, epochs=1, schedule="constant", validation="none",
-                    normalize="unit")
-    claim = Claim(id="t/accuracy", report="t", kind="accuracy", value=60.0, printed="60", source="a test",
-                  tolerance=Tolerance(), file="t.toml", model="zoo_act.zoo:build", dataset="cifar10", recipe=recipe)
-    identity = {"train": "0" * 64, "test": "1" * 64, "verified": True}
+    claim, recipe, identity = _accuracy_claim("zoo_act.zoo:build", epochs=1)
     settings = Settings(device="cpu", results_dir=tmp_path)
     paths = {store.path_for(claim, recipe, 0, settings, identity)}
     (package / "blocks.py").write_text("def act(x):\n    return x * 0\n")
