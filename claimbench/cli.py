@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claimbench.user_paths import user_path
+
 if TYPE_CHECKING:
     from claimbench.ledger import Report
 
@@ -132,7 +134,7 @@ def _setting_path(found: tuple[Path, str, dict[str, str]] | None, name: str) -> 
     """A path setting of the configuration ``found`` as a run reads it (``options.path_setting``): ``$VAR`` and
     ``~`` expanded, relative to the file; None where it is not set."""
     value = found[2].get(name, "").strip() if found else ""
-    return found[0].parent / Path(os.path.expandvars(value)).expanduser() if found and value else None
+    return found[0].parent / user_path(os.path.expandvars(value)) if found and value else None
 
 
 def _configured_outputs() -> dict[str, Path | None]:
@@ -156,7 +158,7 @@ STDOUT = "-"
 
 def _file(output: str | None) -> Path | None:
     """``-o``'s file; None for standard output (``-`` or none given)."""
-    return None if output is None or output == STDOUT else Path(output)
+    return None if output is None or output == STDOUT else user_path(output)
 
 
 def _slug(text: str) -> str:
@@ -180,7 +182,7 @@ def _report(arguments: argparse.Namespace) -> int:
     if given:
         raise SystemExit(f"claimbench report: {given}: report writes files, not standard output; name a file or "
                          "folder (./- for one called -)")
-    outputs = {key: None if text is None else Path(text) for key, text in typed.items()}
+    outputs = {key: None if text is None else user_path(text) for key, text in typed.items()}
     if not any(outputs.values()):
         outputs = _configured_outputs()
     if not any(outputs.values()):
@@ -567,7 +569,7 @@ def _parser() -> argparse.ArgumentParser:
                     "the files the pytest configuration names are written (claims_report, claims_badges, "
                     "claims_plots, claims_readme).")
     rerender.add_argument("results", type=Path, metavar="RESULTS.json")
-    rerender.add_argument("--claims-dir", type=Path, metavar="DIR",
+    rerender.add_argument("--claims-dir", type=user_path, metavar="DIR",
                           help="the ledger the results were measured against (default: the ini's claims_dir)")
     rerender.add_argument("--markdown", metavar="PATH.md",
                           help="write the verdict report here (an empty file or an earlier verdict report only)")
@@ -594,7 +596,7 @@ def _parser() -> argparse.ArgumentParser:
     models = commands.add_parser("models", help="the registered models (of the ledger's modules), and the "
                                                 "references its claims name, matching PATTERN")
     models.add_argument("pattern", nargs="?", help="an fnmatch pattern, e.g. 'iot_ml_hw2.*'")
-    models.add_argument("--claims-dir", type=Path, metavar="DIR",
+    models.add_argument("--claims-dir", type=user_path, metavar="DIR",
                         help="the ledger whose modules register the models (default: the ini's claims_dir)")
     models.set_defaults(run=_models)
 
@@ -607,7 +609,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("report", type=Path, nargs="?", default=Path("README.md"), metavar="REPORT.md",
                       help="the report to draft the ledger from (default: README.md)")
     init.add_argument("--slug", type=_slug, help="the report's slug (default: from this folder's name)")
-    init.add_argument("--claims-dir", type=Path, metavar="DIR",
+    init.add_argument("--claims-dir", type=user_path, metavar="DIR",
                       help="where the ledger goes (default: the configuration's claims_dir, else claims/)")
     init.set_defaults(run=_init)
     return parser

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from claimbench.user_paths import user_path
+
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
 
@@ -96,12 +98,12 @@ def path_setting(config: pytest.Config, name: str) -> Path | None:
     in the ini, never from wherever the rootdir landed; ``~`` (and ``$VAR`` in the ini) expanded, as pytest
     reads its ``cache_dir``."""
     if config.getoption(name) is not None:
-        return config.invocation_params.dir / Path(config.getoption(name)).expanduser()
+        return config.invocation_params.dir / user_path(config.getoption(name))
     value = setting(config, name)
     if not value:
         return None
     base = config.inipath.parent if config.inipath else config.invocation_params.dir
-    return base / Path(os.path.expandvars(value)).expanduser()  # as pytest reads its cache_dir
+    return base / user_path(os.path.expandvars(value))  # as pytest reads its cache_dir
 
 
 def option_problems(config: pytest.Config, writes_report: bool = True) -> list[str]:

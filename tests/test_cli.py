@@ -925,6 +925,21 @@ def test_init_and_models_expand_a_configured_claims_dir_as_a_run_does(
     assert cli._ledger_dir(None, "models") == project / Path(os.path.expandvars(written)).expanduser()
 
 
+def test_a_claims_dir_option_after_an_equals_sign_has_its_tilde_expanded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A shell expands no ``~`` in ``--claims-dir=~/ledgers``: init wrote ./~/ledgers/mine.toml, where the next run
+    looked in the home folder. An unknown user's ``~nosuchuser`` is left as typed (a traceback before)."""
+    project, home = tmp_path / "project", tmp_path / "home"
+    project.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    (project / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert cli.main(["init", "--slug", "mine", "--claims-dir=~/ledgers"]) == 0
+    assert (home / "ledgers" / "mine.toml").is_file() and not (project / "~").exists(), capsys.readouterr().out
+    (project / "pytest.ini").write_text("[pytest]\nclaims_dir = ~nosuchuser_of_claimbench/ledgers\n", encoding="utf-8")
+    assert cli._ledger_dir(None, "models") == project / "~nosuchuser_of_claimbench" / "ledgers"
+
+
 def _init_in_a_subfolder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                          options: str, report: Path) -> str:
     """``claimbench init`` run in the report's folder, below a pyproject.toml holding ``options``: what it printed."""
