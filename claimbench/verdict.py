@@ -299,9 +299,9 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         reasons = []
         if direction != "within":
             reasons.append(f"the mean {_at(claim, shown)} of {len(measurement.seeds)} seeds is {direction} the band "
-                           f"{_describe_band(band)}, but their range {_interval(claim, _scatter(claim, measurement))} "
-                           f"reaches it, and the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, "
-                           "given our seeds, meets it")
+                           f"{_describe_band(band)}, but {_of_them(_landed(claim, measurement, band))} in it, and "
+                           f"the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our "
+                           "seeds, meets it")
         if claim.expect == "refuted":
             reasons.append(f"the ledger expected a documented error ({claim.why}), but the claim reproduced")
         return Judgement("reproduced", "; ".join(reasons), **common)
@@ -319,6 +319,12 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     unsettled = "" if band is None else _unsettled(claim, measurement, timed, direction)
     if unsettled:
         return Judgement("error", f"{line}; {unsettled}", **common)
+    correct = None if band is None or claim.correct is None else _band(claim, claim.correct)
+    if claim.expect == "refuted" and correct is not None and _settles(claim, measurement, shown, correct,
+                                                                      reach) == "undecided":
+        undecided = _undecided_seeds(claim, measurement, shown, correct, reach)
+        return Judgement("error", f"{line}; whether it is the correct {format_number(claim.correct)} the ledger "
+                         f"documents ({claim.why}) is undecided: {undecided}", **common)
     if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, measurement, shown, reach):
         return Judgement("refuted", f"{line}; nor is it the correct {format_number(claim.correct)} the ledger "
                          f"documents ({claim.why}){_asked(measurement)}", **common)
@@ -333,18 +339,29 @@ def _scatter(claim: Claim, measurement: Measurement) -> tuple[float, float]:
     return min(shown), max(shown)
 
 
+def _landed(claim: Claim, measurement: Measurement, band: tuple[float | None, float | None]) -> int:
+    """How many seeds, each as the report would print it, land in the band."""
+    return sum(band_side(shown_value(claim, seed), band) == "within" for seed in measurement.seeds)
+
+
+def _of_them(count: int) -> str:
+    """``one of them lands``, ``2 of them land``."""
+    return "one of them lands" if count == 1 else f"{count} of them land"
+
+
 def _settles(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
              reach: tuple[float, float] | None) -> str:
     """Whether the measurement lands ``within`` the band, ``outside`` it, or leaves it ``undecided``. With several
     seeds it is within where their mean is, or where the interval a run of the author's lands in (``reach``) meets
-    the band and something we observed reaches it: one of the seeds, for a single run's number; for a mean of runs,
+    the band and something we observed lands in it: one of the seeds, for a single run's number; for a mean of runs,
     only our mean, none of the seeds being such a mean. Where the interval alone meets it, widened by the seeds'
-    scatter (20, 50 and 80 against 95 ±1), it is undecided: an error of ours, not a reproduction."""
+    scatter (20, 50 and 80 against 95 ±1; 20, 30 and 80 against 50 ±1), it is undecided: an error of ours, not a
+    reproduction."""
     if band_side(shown, band) == "within":
         return "within"
     if reach is None or not meets(reach, band):
         return "outside"
-    return "within" if (claim.runs or 1) == 1 and meets(_scatter(claim, measurement), band) else "undecided"
+    return "within" if (claim.runs or 1) == 1 and _landed(claim, measurement, band) else "undecided"
 
 
 def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
@@ -353,7 +370,7 @@ def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band:
     direction, count = band_side(shown, band), len(measurement.seeds)
     head = f"the mean {_at(claim, shown)} of {count} seeds is {direction} the band {_describe_band(band)}"
     if (claim.runs or 1) == 1:
-        return (f"{head}, and so is each of them (their range {_interval(claim, _scatter(claim, measurement))}); "
+        return (f"{head}, and no seed lands in it (their range {_interval(claim, _scatter(claim, measurement))}); "
                 f"only the 95% interval {_interval(claim, reach)} within which a single run lands, given their "
                 f"scatter, meets the band: {count} seeds cannot tell a reproduction from a miss; more seeds "
                 f"(--claims-train-seeds={2 * count}) may: one landing in the band reproduces it, an interval that "
@@ -439,9 +456,8 @@ def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | Non
     """How many seeds (or timed epochs) land in the band on their own, where several ran."""
     if len(measurement.seeds) < 2:
         return ""
-    inside = sum(band_side(shown_value(claim, seed), band) == "within" for seed in measurement.seeds)
     runs = "timed epochs" if claim.kind == "epoch_time" else "seeds"
-    return f"; {inside} of the {len(measurement.seeds)} {runs} on their own land in the band"
+    return f"; {_landed(claim, measurement, band)} of the {len(measurement.seeds)} {runs} on their own land in the band"
 
 
 def _bears_out(claim: Claim, measurement: Measurement, shown: Measured, reach: tuple[float, float] | None) -> bool:
@@ -465,6 +481,9 @@ def judge(claim: Claim, observation: Observation) -> Judgement:
     if claim.status == "unverifiable":
         return Judgement("unverifiable", claim.why or "", **_unjudged(claim))
     if observation.failure is not None:  # a measurement the judge could not use is kept beside it, its seeds too
+        own = None if measurement is None else judge(claim, Observation(measurement))
+        if own is not None and own.verdict == "error" and own.reason == observation.failure:
+            return own  # the judge's own error (one seed, undecided seeds, timed epochs too spread): its figures kept
         kept = {} if measurement is None else {"measured": measurement.measured, "seeds": measurement.seeds,
                                                "spread": measurement.spread or None,
                                                "unverified_data": measurement.unverified_data}

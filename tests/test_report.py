@@ -311,13 +311,14 @@ def test_a_training_number_read_from_the_run_store_says_so(seeds: tuple[float, .
 
 @pytest.mark.parametrize(("seeds", "spread", "words"), [
     ((0.9319,), 0.0, "one training run (seed 0)"),
-    ((0.929, 0.932, 0.935), 0.0025, "mean of 3 training runs (seeds 0-2), 95% interval ±0.25"),
-    ((0.929, 0.932, 0.935), 0.0012345, "mean of 3 training runs (seeds 0-2), 95% interval ±0.12345"),  # not ±0.123
+    ((0.929, 0.932, 0.935), 0.0025, "mean of 3 training runs (seeds 0-2); the author's number lands in "
+                                    "\\[91.7094, 94.6906\\] given them (95%)"),  # the interval the verdict used
 ])
 def test_a_training_number_says_how_many_runs_it_rests_on(seeds: tuple[float, ...], spread: float,
                                                           words: str) -> None:
-    """93.19 → 93.00 ✅ reads the same for one seed and for the mean of three: a reference says which, and how far
-    apart several lie (their ``spread``, in the claim's unit); an epoch time's timed epochs are no training runs."""
+    """93.19 → 93.00 ✅ reads the same for one seed and for the mean of three: a reference says which, and for several
+    the interval the verdict went by (where a run of the author's lands, given them; the interval of their mean, in a
+    record without it), in the claim's unit; an epoch time's timed epochs are no training runs."""
     claim = dataclasses.replace(CLAIMS[2], tolerance=Tolerance(abs=20), cell=None)
     measurement = Measurement(sum(seeds) / len(seeds), seeds=seeds, spread=spread, device="CPU")
     record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
@@ -326,6 +327,10 @@ def test_a_training_number_says_how_many_runs_it_rests_on(seeds: tuple[float, ..
     assert reference and f"\n{reference[1]}. {words}\n" in markdown, markdown
     document = json.loads(report.render_json([record], ENVIRONMENT))
     assert report.render_markdown(document["claims"], REPORTS, document["environment"]) == markdown
+    if len(seeds) > 1:  # a record of an older claimbench, without the interval: the interval of the mean
+        older = {**record, "reach": None, "spread": 0.0012345}
+        assert "mean of 3 training runs (seeds 0-2), 95% interval ±0.12345\n" in report.render_markdown(
+            [older], REPORTS, ENVIRONMENT)  # not ±0.123
     timed = dataclasses.replace(claim, kind="epoch_time", scale=1.0, value=90.0, printed="90s")
     epochs = results.record_for(timed, results.Outcome(measurement=Measurement(93.0, seeds=(92.0, 93.0, 94.0),
                                                                                spread=1.0).to_dict()), "2026-11-30")

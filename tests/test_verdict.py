@@ -21,6 +21,7 @@ from claimbench.verdict import (
     describe_tolerance,
     format_number,
     judge,
+    usable,
 )
 from claimbench.errors import MeasurementError
 
@@ -134,26 +135,28 @@ def test_a_single_run_claim_inside_the_scatter_of_our_seeds_is_reproduced_howeve
     five = (57.3, 59.9, 61.2, 63.4, 65.2)
     result = _seeds(claim, five)
     assert result.verdict == "reproduced" and result.direction == "above"
-    assert result.reason.startswith("the mean 61.4 of 5 seeds is above the band [56.8, 57.8], but their range [57.3, "
-                                    "65.2] reaches it, and the 95% interval ")
+    assert result.reason.startswith("the mean 61.4 of 5 seeds is above the band [56.8, 57.8], but one of them lands "
+                                    "in it, and the 95% interval ")
     assert result.reason.endswith(" within which a single run lands, given our seeds, meets it")
     assert _seeds(claim, five * 6).verdict == "reproduced", "30 seeds of the same scatter: still a single run's"
     assert _seeds(claim, (60.9, 61.0, 61.1, 61.2)).verdict == "refuted", "seeds that agree, all far off"
 
 
-def test_seeds_that_all_miss_the_band_to_one_side_decide_nothing_where_only_their_scatter_reaches_it() -> None:
+def test_seeds_none_of_which_lands_in_the_band_decide_nothing_where_only_their_scatter_reaches_it() -> None:
     """Seeds 20, 50 and 80 against 95 ±1: the interval a run lands in, widened by their scatter, meets the band,
-    and reproduced it, though no seed came near. Seeds that all miss the band to one side are an error of ours where
-    only that width reaches it; one of them at or over the band reproduces. With two seeds t95 is 12.7: 15 and 10
-    reproduced 40 ±4."""
+    and reproduced it, though no seed came near. Seeds none of which lands in the band, on one side of it or on both
+    (20, 30 and 80 against 50 ±1), are an error of ours where only that width reaches it; one of them in the band
+    reproduces. With two seeds t95 is 12.7: 15 and 10 reproduced 40 ±4."""
     claim = _claim(95.0, kind="accuracy", tolerance=Tolerance(abs=1.0))
     spread = _seeds(claim, (20.0, 50.0, 80.0))
     assert spread.verdict == "error" and spread.reason.startswith(
-        "the mean 50 of 3 seeds is below the band [94, 96], and so is each of them (their range [20, 80]); only the "
+        "the mean 50 of 3 seeds is below the band [94, 96], and no seed lands in it (their range [20, 80]); only the "
         "95% interval [")
     assert spread.reason.endswith("3 seeds cannot tell a reproduction from a miss; more seeds "
                                   "(--claims-train-seeds=6) may: one landing in the band reproduces it, an interval "
                                   "that misses it refutes it")
+    straddle = _claim(50.0, kind="accuracy", tolerance=Tolerance(abs=1.0))
+    assert _seeds(straddle, (20.0, 30.0, 80.0)).verdict == "error", "seeds on both sides of the band, none in it"
     over = _claim(None, kind="accuracy", interval=(90.0, None), printed="over 90%")
     assert _seeds(over, (60.0, 70.0, 80.0)).verdict == "error"
     two = _claim(40.0, kind="accuracy", tolerance=Tolerance(abs=4.0))
@@ -356,7 +359,23 @@ def test_a_documented_correct_value_is_borne_out_by_where_a_run_of_the_seeds_lan
                    correct=59.5)
     assert _seeds(claim, (56.0, 58.0, 60.0)).verdict == "known error"
     assert _seeds(claim, (40.0, 41.0, 42.0)).verdict == "refuted"
-    assert _seeds(claim, (56.0, 57.0, 58.0)).verdict == "refuted", "no seed bears out 59.5: only the interval meets it"
+    undecided = _seeds(claim, (56.0, 57.0, 58.0))
+    assert undecided.verdict == "error", "no seed bears out 59.5: only the interval meets it, which decides nothing"
+    assert "whether it is the correct 59.5 the ledger documents (a typo) is undecided: the mean 57 of 3 seeds is " \
+           "below the band [59, 60], and no seed lands in it" in undecided.reason
+
+
+def test_an_error_the_judge_itself_comes_to_keeps_its_figures() -> None:
+    """A test raises the judge's own error (undecided seeds, one seed) before anything is judged, and the record made
+    from that failure kept only the seeds: the mean shown, the band's side and the interval the reason quotes were
+    lost from the JSON and the report."""
+    claim = _claim(95.0, kind="accuracy", tolerance=Tolerance(abs=1.0))
+    measurement = Measurement(50.0, seeds=(20.0, 50.0, 80.0))
+    with pytest.raises(MeasurementError) as raised:
+        usable(claim, measurement)
+    recorded = judge(claim, Observation(measurement, failure=str(raised.value)))
+    assert recorded == judge(claim, Observation(measurement)) and recorded.reach is not None
+    assert (recorded.shown, recorded.direction) == (50.0, "below")
     shape = _claim((10, 1), kind="layer", printed="(10,1)", expect="refuted", why="a slip", correct=(10,))
     assert (_judge(shape, (10,)).verdict, _judge(shape, (10, 2)).verdict) == ("known error", "refuted")
     banded = _claim(98.0, kind="accuracy", tolerance=Tolerance(abs=0.5), expect="refuted", why="w", correct=90.0)
