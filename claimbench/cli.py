@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from claimbench.user_paths import user_path
+from claimbench.user_paths import setting_path, user_path
 
 if TYPE_CHECKING:
     from claimbench.ledger import Report
@@ -134,7 +134,7 @@ def _setting_path(found: tuple[Path, str, dict[str, str]] | None, name: str) -> 
     """A path setting of the configuration ``found`` as a run reads it (``options.path_setting``): ``$VAR`` and
     ``~`` expanded, relative to the file; None where it is not set."""
     value = found[2].get(name, "").strip() if found else ""
-    return found[0].parent / user_path(os.path.expandvars(value)) if found and value else None
+    return setting_path(found[0].parent, value) if found and value else None
 
 
 def _configured_outputs() -> dict[str, Path | None]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from claimbench.user_paths import user_path
+from claimbench.user_paths import setting_path, user_path
 
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
@@ -103,7 +103,7 @@ def path_setting(config: pytest.Config, name: str) -> Path | None:
     if not value:
         return None
     base = config.inipath.parent if config.inipath else config.invocation_params.dir
-    return base / user_path(os.path.expandvars(value))  # as pytest reads its cache_dir
+    return setting_path(base, value)
 
 
 def option_problems(config: pytest.Config, writes_report: bool = True) -> list[str]:
