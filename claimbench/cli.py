@@ -209,7 +209,7 @@ def _report(arguments: argparse.Namespace) -> int:
         print(f"claimbench report: {len(changed)} claim(s) of {arguments.results} changed in the ledger since that run "
               f"(first: {min(changed)}): shown as not run", file=sys.stderr)
     misjudged = {record["id"] for record in document["claims"]
-                 if record["id"] not in changed and not report.verdict_follows(record)}
+                 if record["id"] not in changed and not report.verdict_follows(record, claims[record["id"]])}
     if misjudged:
         print(f"claimbench report: {len(misjudged)} claim(s) of {arguments.results} judged otherwise than their own "
               f"figures say (first: {min(misjudged)}): shown as not run", file=sys.stderr)

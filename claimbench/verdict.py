@@ -11,7 +11,7 @@ Torch-free: the controller judges the plain records that tests send it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -35,6 +35,7 @@ __all__ = [
     "format_number",
     "judge",
     "meets",
+    "seeds_settle",
     "shown_value",
     "usable",
 ]
@@ -362,6 +363,13 @@ def _settles(claim: Claim, measurement: Measurement, shown: float, band: tuple[f
     if reach is None or not meets(reach, band):
         return "outside"
     return "within" if (claim.runs or 1) == 1 and _landed(claim, measurement, band) else "undecided"
+
+
+def seeds_settle(claim: Claim, measured: float, seeds: Sequence[float]) -> str:
+    """What a record's own figures say of seeds whose mean is ``measured``: ``within`` the claim's band, ``outside``
+    it or ``undecided`` (``_settles``, on the claim's band and where a run of the author's lands)."""
+    measurement = Measurement(measured, seeds=tuple(seeds))
+    return _settles(claim, measurement, float(shown_value(claim, measured)), _band(claim), _reach(claim, measurement))
 
 
 def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],

@@ -372,6 +372,19 @@ def test_a_seeds_record_follows_where_a_run_lands_not_its_mean(tmp_path: Path) -
         claim.id: "judged otherwise than its own figures say"}
 
 
+def test_a_seeds_record_of_looser_rules_is_not_carried(tmp_path: Path) -> None:
+    """A record an earlier claimbench judged reproduced where only its seeds' interval met the band, none of them
+    landing in it (an error now: ``verdict._settles``), is dropped rather than carried as judged."""
+    claim = CLAIMS[2]  # 80.5%, exact, one run's number
+    measurement = Measurement(0.84, seeds=(0.79, 0.84, 0.89), spread=0.05, device="CPU")
+    record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
+    assert record["verdict"] == "error" and report.meets(tuple(record["reach"]), tuple(record["band"]))
+    previous = tmp_path / "claims.json"
+    report.write_all([{**record, "verdict": "reproduced", "reason": ""}], REPORTS, ENVIRONMENT, json=previous)
+    assert _dropped(report.carry_over([], previous, REPORTS, ENVIRONMENT)) == {
+        claim.id: "judged otherwise than its own figures say"}
+
+
 def test_a_partial_claim_keeps_its_cell_text() -> None:
     inside = _record(CLAIMS[0], "reproduced", 1000, printed="1,000", cell=["results", "plain", "Notes"])
     markdown = report.render_markdown([inside], REPORTS, ENVIRONMENT)
