@@ -67,14 +67,16 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
 
 
 def html_tables(markdown_text: str) -> int:
-    """How many tables the report's HTML blocks hold: the draft does not read them as tables."""
+    """How many tables of numbers the report's HTML blocks hold that the draft does not read as tables (not plain:
+    a cell spanning others, rows of unequal length, a table inside)."""
     return markdown_tables.scan(markdown_text).html_tables
 
 
 def unread_html(count: int) -> str:
     """The line that says ``count`` HTML tables were not read as tables, so their numbers need claims by hand."""
-    return (f"{count} HTML table(s) not read as tables (draft reads markdown tables only): write the claims of their "
-            "numbers by hand, each with its printed text and no cell")
+    return (f"{count} HTML table(s) not read as tables (draft reads markdown tables, and HTML ones with a header row, "
+            "rows of equal length and no cell spanning others): write the claims of their numbers by hand, each with "
+            "its printed text and no cell")
 
 
 def source_name(report: Path, project: Path) -> str:

@@ -1,6 +1,7 @@
 """A report's HTML block as text (its tags stripped and its entities resolved by the standard library's
-html.parser), and how many tables of numbers it holds: draft reads no HTML table as a table, but the check that a
-report still prints a claim's number reads their text. Torch-free."""
+html.parser), its plain tables cell by cell, and how many tables of numbers it holds that are not plain: draft reads
+a plain table as it reads a markdown one, and the check that a report still prints a claim's number reads the text
+of the others. Torch-free."""
 
 from __future__ import annotations
 
@@ -18,33 +19,82 @@ _PHRASING = frozenset({"a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "d
 or a line's tags."""
 _TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)?[^>]*>")
 """A tag, for a block that html.parser cannot read (``<![ draft ]>``): its text is all that is wanted of it."""
+_CELL_ENDS = frozenset({"td", "th", "tr", "thead", "tbody", "tfoot", "table"})
+"""End tags that close an open cell (HTML lets a cell's own end tag out)."""
+
+Rows = tuple[tuple[str, ...], ...]
 
 
 class HtmlBlock(NamedTuple):
-    """An HTML block's text, its words split by single spaces, and the number of its ``<table>`` elements that
-    print a number (a table that lays out logos or badges prints none)."""
+    """An HTML block's text, its words split by single spaces; its plain tables, each its rows of cells (the
+    first its header), every cell's source verbatim but for its runs of white space, each one space; and the number
+    of its other ``<table>`` elements that print a number (a table that lays out logos or badges prints none)."""
 
     text: str
-    tables: int
+    tables: tuple[Rows, ...]
+    unread: int
+
+
+class _Table:
+    """A ``<table>`` being read: its rows of cells, where the open cell's source starts, and whether it is plain."""
+
+    def __init__(self, start: int) -> None:
+        self.start = start  # where its text starts in the reader's ``parts``
+        self.rows: list[list[str]] = []
+        self.cell: int | None = None
+        self.plain = True
 
 
 class _Reader(HTMLParser):
-    """Collects a block's text, a space at each tag that ends a word, and counts its tables of numbers."""
+    """Collects a block's text, a space at each tag that ends a word, and its tables: a plain one (rows of equal
+    length, at least a header and a row, no cell spanning others, no table inside) cell by cell, any other that
+    prints a number counted."""
 
-    def __init__(self) -> None:
+    def __init__(self, block: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.block = block
+        self.lines = [0, *(match.end() for match in re.finditer("\n", block))]
         self.parts: list[str] = []
-        self.tables = 0
-        self.open: list[int] = []  # where each open table's text starts in ``parts``
+        self.open: list[_Table] = []
+        self.tables: list[Rows] = []
+        self.unread = 0
+
+    def _here(self) -> int:
+        """The offset in the block of the tag being handled."""
+        line, column = self.getpos()
+        return self.lines[line - 1] + column
+
+    def _close_cell(self) -> None:
+        table = self.open[-1]
+        if table.cell is not None:
+            table.rows[-1].append(" ".join(self.block[table.cell:self._here()].split()))
+            table.cell = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.open and tag in ("tr", "td", "th", "table"):
+            self._close_cell()
+            table = self.open[-1]
+            if tag == "tr" or not table.rows:
+                table.rows.append([])
+            if tag in ("td", "th"):
+                table.cell = self._here() + len(self.get_starttag_text() or "")
+                table.plain &= all((value or "1").strip() == "1" for name, value in attrs
+                                   if name in ("colspan", "rowspan"))
+            table.plain &= tag != "table"
         if tag == "table":
-            self.open.append(len(self.parts))
+            self.open.append(_Table(len(self.parts)))
         self.parts.append("" if tag in _PHRASING else " ")
 
     def handle_endtag(self, tag: str) -> None:
+        if self.open and tag in _CELL_ENDS:
+            self._close_cell()
         if tag == "table" and self.open:
-            self.tables += any(char.isdigit() for part in self.parts[self.open.pop():] for char in part)
+            table = self.open.pop()
+            rows = [row for row in table.rows if row]
+            if table.plain and len(rows) > 1 and len({len(row) for row in rows}) == 1:
+                self.tables.append(tuple(map(tuple, rows)))
+            else:
+                self.unread += any(char.isdigit() for part in self.parts[table.start:] for char in part)
         self.parts.append("" if tag in _PHRASING else " ")
 
     def handle_data(self, data: str) -> None:
@@ -52,13 +102,13 @@ class _Reader(HTMLParser):
 
 
 def read(block: str) -> HtmlBlock:
-    """The text and the number of tables of numbers of the HTML block ``block``; of one html.parser cannot read,
-    the text with its tags removed, and no table."""
-    reader = _Reader()
+    """The text, the plain tables and the number of other tables of numbers of the HTML block ``block``; of one
+    html.parser cannot read, the text with its tags removed, and no table."""
+    reader = _Reader(block)
     try:
         reader.feed(block)
         reader.close()
     except AssertionError:  # html.parser asserts on what it cannot parse: "<![ draft ]>"
         text = _TAG.sub(lambda tag: "" if (tag[1] or "").lower() in _PHRASING else " ", block)
-        return HtmlBlock(" ".join(html.unescape(text).split()), 0)
-    return HtmlBlock(" ".join("".join(reader.parts).split()), reader.tables)
+        return HtmlBlock(" ".join(html.unescape(text).split()), (), 0)
+    return HtmlBlock(" ".join("".join(reader.parts).split()), tuple(reader.tables), reader.unread)

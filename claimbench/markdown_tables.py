@@ -1,6 +1,7 @@
-"""A markdown report read as text (markdown-it-py: CommonMark plus GFM tables): its title, its tables verbatim,
-each titled by its heading and given an id, and the prose, code blocks and HTML blocks (as text, their tables
-counted, never read as tables) around them. Nothing in it is imported or executed. Torch-free."""
+"""A markdown report read as text (markdown-it-py: CommonMark plus GFM tables): its title, its tables verbatim
+(an HTML block's plain tables among them, ``html_blocks``), each titled by its heading and given an id, and the
+prose, code blocks and HTML blocks (as text, their other tables counted) around them. Nothing in it is imported or
+executed. Torch-free."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ class _Found(NamedTuple):
 @dataclass
 class Scan:
     """What one pass over the report found: the title, the tables, (section, text) of the prose, of the code
-    blocks and of the HTML blocks (tags stripped), and the number of tables the HTML blocks hold."""
+    blocks and of the HTML blocks (tags stripped), and the number of tables of numbers the HTML blocks hold that
+    are not read as tables (not plain: a cell spanning others, rows of unequal length)."""
 
     title: str | None = None
     tables: list[Table] = field(default_factory=list)
@@ -124,7 +126,11 @@ def _scan(text: str) -> Scan:
             elif token.type == "html_block":
                 block = html_blocks.read(token.content)
                 scan.html.append((_heading_and_parent(headings)[0], block.text))
-                scan.html_tables += block.tables
+                scan.html_tables += block.unread
+                for rows in block.tables:
+                    found.append(_Found(*_heading_and_parent(headings), [list(row) for row in rows],
+                                        tuple((where, text) for where, text in reversed(above) if text.strip())))
+                    above = []
             index += 1
     scan.tables = _tables(found)
     return scan

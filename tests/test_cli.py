@@ -446,25 +446,29 @@ def test_init_of_a_report_that_prints_no_number_writes_nothing(tmp_path: Path, m
 
 HTML_TABLE = ("<table>\n<tr><th>Model</th><th>Params (M)</th></tr>\n<tr><td>ResNet-18</td><td>11.69</td></tr>\n"
               "</table>\n")
-"""A results table written in HTML, which draft does not read as a table."""
+"""A results table written in HTML, which draft reads as it reads a markdown table."""
+SPANNING_TABLE = HTML_TABLE.replace("<th>Model</th><th>Params (M)</th>", '<th colspan="2">Params (M)</th>')
+"""An HTML table whose header cell spans two columns, which draft does not read as a table."""
 
 
-def test_init_and_draft_say_that_they_read_no_html_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_and_draft_read_a_plain_html_table_and_say_which_they_do_not(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """init said a README whose table is HTML "prints no number", and draft drafted nothing without a word."""
-    (tmp_path / "README.md").write_text(f"# Mine\n\n{HTML_TABLE}", encoding="utf-8")
+    (tmp_path / "README.md").write_text(f"# Mine\n\n{SPANNING_TABLE}", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit, match=r"^claimbench init: README.md prints its numbers only in 1 HTML table\(s\), "
                                          r"which draft does not read as tables: write claims/.*\.toml by hand"):
         cli.main(["init"])
     assert cli.main(["draft", "README.md"]) == 0
-    unread = ("1 HTML table(s) not read as tables (draft reads markdown tables only): write the claims of their "
-              "numbers by hand, each with its printed text and no cell")
+    unread = ("1 HTML table(s) not read as tables (draft reads markdown tables, and HTML ones with a header row, rows "
+              "of equal length and no cell spanning others): write the claims of their numbers by hand, each with its "
+              "printed text and no cell")
     assert capsys.readouterr().err == f"claimbench draft: README.md: {unread}\n"
-    (tmp_path / "README.md").write_text(f"# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n\n{HTML_TABLE}",
-                                        encoding="utf-8")
+    (tmp_path / "README.md").write_text(f"# Mine\n\n{HTML_TABLE}\n{SPANNING_TABLE}", encoding="utf-8")
     assert cli.main(["init"]) == 0 and (tmp_path / "claims").is_dir()
     assert capsys.readouterr().err == f"claimbench init: README.md: {unread}\n"
+    drafted = next((tmp_path / "claims").glob("*.toml")).read_text(encoding="utf-8")
+    assert 'printed   = "11.69"\ncell      = ["mine", "ResNet-18", "Params (M)"]' in drafted
 
 
 def test_a_report_named_in_bytes_that_are_not_utf8_is_refused_by_init_and_draft(

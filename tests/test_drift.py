@@ -62,6 +62,22 @@ def test_a_claim_of_an_html_table_is_current_while_the_table_prints_it(author: l
     assert drift.stale(report, README + table.replace("11.69", "<b>11</b>.69"), "README.md") == {}
 
 
+def test_a_claim_of_a_plain_html_table_cell_is_current_while_the_cell_prints_it(author: ledger.Report) -> None:
+    """draft reads a plain HTML table as a table, its claims with cells: the check reads the same cells."""
+    table = dataclasses.replace(author.tables[0], id="html", columns=("Model", "Params (M)"),
+                                rows=(("ResNet-18", "<b>11.69</b>"),))
+    cell = dataclasses.replace(author.claims[0], id="author/params/html/resnet18", cell=("html", "ResNet-18",
+                                                                                        "Params (M)"),
+                               printed="<b>11.69</b>")
+    report = dataclasses.replace(author, tables=(table,), claims=(cell,))
+    html = ("\n<table>\n<tr><th>Model</th><th>Params (M)</th></tr>\n<tr><td>ResNet-18</td><td><b>11.69</b></td>"
+            "</tr>\n</table>\n")
+    assert drift.stale(report, README + html, "README.md") == {}
+    assert drift.stale(report, README + html.replace("11.69", "11.7"), "README.md") == {cell.id: (
+        "the ledger is out of date: README.md now prints '<b>11.7</b>' in table 'Model sizes', row 'ResNet-18', "
+        "column 'Params (M)', where the ledger copies '<b>11.69</b>'; update the ledger")}
+
+
 def test_a_claim_drafted_from_a_code_block_is_current_while_the_block_prints_it(author: ledger.Report) -> None:
     """draft drafts a model summary's total from a code block; the check reads the code blocks it drafts from."""
     total = dataclasses.replace(author.claims[0], id="author/params/code/model", cell=None, printed="225,034")
