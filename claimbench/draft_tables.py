@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from claimbench import draft_text, draft_values, numerals, vocab
 from claimbench.column_units import caption_scale, unit_column, unit_row
-from claimbench.draft_values import PERCENT_KINDS, PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS
+from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS, PERCENT_OR_FRACTION_SCALE,
+                                     TRAINED, UNIT_TODOS)
 from claimbench.header_rows import sub_header
 from claimbench.kind_words import guess_kind, unit_kind, unit_kinds, unknown_kind, unmeasured, words_of
 from claimbench.markdown_tables import Table, slug, unique
@@ -264,9 +265,9 @@ def _line_cells(cells: list[_Cell], transposed: bool, kinds: tuple[str | None, .
 
 
 def _percent_or_fraction(cells: list[_Cell], transposed: bool) -> set[tuple[int, int]]:
-    """(row, column index) of the accuracies that may be fractions of 1 or percentages, their line printing
-    percentages above 1 beside them (``draft_values.percent_or_fraction``)."""
-    return {(cell.row, cell.index) for line in _lines(cells, transposed, PERCENT_KINDS)
+    """(row, column index) of the accuracies, precisions and recalls that may be fractions of 1 or percentages,
+    their line printing percentages above 1 beside them (``draft_values.percent_or_fraction``)."""
+    return {(cell.row, cell.index) for line in _lines(cells, transposed, (*PERCENT_KINDS, *FRACTION_KINDS))
             for (cell, _), unsure in zip(line, draft_values.percent_or_fraction([number for _, number in line]))
             if unsure}
 
@@ -379,7 +380,8 @@ def _cell_claim(
         claimed = draft_values.as_printed(number, sized)
         unnamed = number.unit is None
     elif unsure:
-        claimed = draft_values.as_printed(number, PERCENT_OR_FRACTION_SCALE)
+        claimed = draft_values.as_printed(number, FRACTION_OR_PERCENT_SCALE if kind in FRACTION_KINDS
+                                          else PERCENT_OR_FRACTION_SCALE)
     elif scale is not None and number.unit is None:
         claimed = draft_values.as_printed(number, scale)
         unnamed = not isinstance(scale, Guess) or scale.value != 1.0

@@ -9,7 +9,8 @@ from decimal import Decimal
 from claimbench import numerals, vocab
 from claimbench.toml_lines import Guess, todo
 
-__all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FRACTION_BAND", "FRACTION_SCALE", "PERCENT_KINDS",
+__all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FRACTION_BAND", "FRACTION_KINDS", "FRACTION_OR_PERCENT_BAND",
+           "FRACTION_OR_PERCENT_SCALE", "FRACTION_SCALE", "PERCENT_KINDS",
            "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE", "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT",
            "TIME_UNIT", "TRAINED", "TRAINING_BAND", "UNIT_TODOS", "UNKNOWN_FRACTION_BAND", "UNKNOWN_KIND_BAND",
            "as_printed", "claimed", "fractions", "in_base_units", "percent_or_fraction", "tolerance_keys"]
@@ -46,6 +47,16 @@ PERCENT_OR_FRACTION_SCALE = todo("100 if this is a fraction of 1 (its column pri
 PERCENT_OR_FRACTION_BAND = todo("the band a re-run may land in, in the printed unit: a fraction of 1 at scale 100 "
                                 "(e.g. abs = 0.02 for 2 points), a percentage at scale 1 (e.g. abs = 2)")
 """The band of a number whose scale is ``PERCENT_OR_FRACTION_SCALE``: its unit is the author's to say."""
+FRACTION_KINDS = ("precision", "recall")
+"""The kinds measured as fractions of 1 that a report may print in percent with no "%" ("85.1" under "Precision"):
+one above 1 is a percentage, as no fraction of 1 is."""
+FRACTION_OR_PERCENT_SCALE = todo("0.01 if this is a percentage (its column prints numbers above 1 beside it), 1 if "
+                                 "it is a fraction of 1")
+"""The scale of a precision or recall printed at most 1 with no unit in a column that prints others above 1 ("0.859"
+under "85.1"): a percentage at scale 1 would be refuted by every re-run, a fraction of 1 at scale 0.01 too."""
+FRACTION_OR_PERCENT_BAND = todo("the band a re-run may land in, in the printed unit: a percentage at scale 0.01 "
+                                "(e.g. abs = 2), a fraction of 1 at scale 1 (e.g. abs = 0.02 for 2 points)")
+"""The band of a number whose scale is ``FRACTION_OR_PERCENT_SCALE``: its unit is the author's to say."""
 SIZE_UNIT = todo("the bytes in one printed unit: 1e6 for MB, 1048576 for MiB, 1.024e6 for KiB / 1000 (Windows' MB), "
                  "1 for bytes")
 """The scale of a size printed with no unit, in the cell or its header."""
@@ -99,6 +110,8 @@ def claimed(number: numerals.Number, quantity: str | None, fraction: str | None 
         return as_printed(number, COUNT_UNIT)  # "3.21" parameters: millions, most likely
     if unnamed and quantity in ("params", "macs") and number.bound and not named:
         return as_printed(number, BOUND_COUNT_UNIT)  # "<100" parameters: thousands?
+    if unnamed and quantity in FRACTION_KINDS and max(_ends(number)) > 1:
+        return _percent_claimed(number, quantity)
     if fraction and quantity is None and not number.bound:
         return {"value": number.value, "scale": FRACTION_SCALE}
     if fraction and quantity is not None:
@@ -135,6 +148,18 @@ def _fraction_claimed(number: numerals.Number, where: str) -> dict[str, object]:
                                                           f"{percent(number.value)}%); 1 if {where} is in percent")}
 
 
+def _percent_claimed(number: numerals.Number, kind: str) -> dict[str, object]:
+    """A precision or recall printed above 1 with no unit ("85.1"): the percentage it must be, as no fraction of 1 is
+    above 1 (scale 0.01, or a bound in the fraction claimbench measures), with a comment that says so."""
+    fraction = functools.partial(in_base_units, scale=0.01)
+    why = f"read as a percentage: a {kind} as a fraction of 1 is at most 1"
+    if isinstance(number.value, tuple):
+        return {"between": Guess([fraction(end) for end in number.value], why)}
+    if number.bound:
+        return {number.bound: Guess(fraction(number.value), why)}
+    return {"value": number.value, "scale": Guess(0.01, why)}
+
+
 def tolerance_keys(number: numerals.Number, kind: str | None, fraction: bool = False, unnamed: bool = False,
                    unsure: bool = False) -> dict[str, object]:
     """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact,
@@ -154,8 +179,8 @@ def tolerance_keys(number: numerals.Number, kind: str | None, fraction: bool = F
     if kind in RELATIVE_KINDS:
         tolerance["rel"] = RELATIVE_BAND
     elif unsure:
-        tolerance["abs"] = PERCENT_OR_FRACTION_BAND
-    elif fraction:
+        tolerance["abs"] = FRACTION_OR_PERCENT_BAND if kind in FRACTION_KINDS else PERCENT_OR_FRACTION_BAND
+    elif fraction or (kind in FRACTION_KINDS and number.unit is None and max(_ends(number)) <= 1):
         tolerance["abs"] = FRACTION_BAND if kind else UNKNOWN_FRACTION_BAND
     elif kind in TRAINED:
         tolerance["abs"] = TRAINING_BAND

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import cli, drift, vocab
+from claimbench.draft_values import FRACTION_OR_PERCENT_BAND, FRACTION_OR_PERCENT_SCALE
 from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
                               PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, SIZE_UNIT, TIME_UNIT,
                               TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD, draft)
@@ -74,7 +75,8 @@ def _filled(ledger: str) -> str:
     text = text.replace(f'"{RELATIVE_BAND}"', "0.1").replace(f'"{FRACTION_BAND}"', "0.02")
     text = text.replace(f'"{UNKNOWN_KIND_BAND}"', "2").replace(f'"{FRACTION_SCALE}"', "100.0")
     text = text.replace(f'"{UNKNOWN_FRACTION_BAND}"', "0.02").replace(f'"{PERCENT_OR_FRACTION_SCALE}"', "100.0")
-    text = text.replace(f'"{PERCENT_OR_FRACTION_BAND}"', "0.02")
+    text = text.replace(f'"{PERCENT_OR_FRACTION_BAND}"', "0.02").replace(f'"{FRACTION_OR_PERCENT_SCALE}"', "1.0")
+    text = text.replace(f'"{FRACTION_OR_PERCENT_BAND}"', "0.02")
     return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
 
 
@@ -339,6 +341,22 @@ def test_an_accuracy_printed_as_a_fraction_of_1_is_read_in_percent(tmp_path: Pat
     assert check(loaded, Measurement(91.42)).verdict == "reproduced"
     text = draft("# R\n\nThe best model reaches a test accuracy of 0.9266.\n", slug="demo", source=None)
     assert "# scale     = 100.0  # read as a fraction of 1 (0.9266 = 92.66%); 1 if it is in percent" in text
+
+
+def test_a_precision_above_1_is_read_as_a_percentage_and_one_at_most_1_beside_it_asks(tmp_path: Path) -> None:
+    """claimbench measures precision and recall as fractions of 1: "85.1" under "Precision" at scale 1 was refuted by
+    every re-run; "0.859" beside it may be either."""
+    markdown = _table(["Model", "Precision", "Recall"], ["A", "85.1", "0.93"], ["B", "0.859", "0.94"])
+    percent, fraction, unsure, _ = _claims(markdown)
+    assert (percent["value"], percent["scale"], percent["tolerance"]) == (85.1, 0.01, {"digits": 1,
+                                                                                     "abs": TRAINING_BAND})
+    assert (fraction["value"], fraction.get("scale", 1), fraction["tolerance"]) == (0.93, 1, {"digits": 2,
+                                                                                            "abs": FRACTION_BAND})
+    assert (unsure["scale"], unsure["tolerance"]["abs"]) == (FRACTION_OR_PERCENT_SCALE, FRACTION_OR_PERCENT_BAND)
+    loaded, *_ = _loaded(markdown, tmp_path)
+    assert check(loaded, Measurement(0.8507)).verdict == "reproduced"
+    below = draft("# R\n\nIts recall stays below 90 on every split.\n", slug="demo", source=None)
+    assert "# below     = 0.9  # read as a percentage: a recall as a fraction of 1 is at most 1" in below
 
 
 def test_an_accuracy_at_most_1_in_a_column_of_percentages_asks_whether_it_is_a_fraction(tmp_path: Path) -> None:
