@@ -28,7 +28,7 @@ from claimbench.readme_markers import README_END, README_START, VERDICTS_TITLE, 
 from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
                                 model_digest, record_for, record_problem)
 from claimbench.value_text import NOTHING, band_text, bound_text, format_delta, format_value
-from claimbench.verdict import VERDICTS, band_side, format_number, meets, seeds_settle
+from claimbench.verdict import VERDICTS, band_side, format_number, meets, seeds_verdict
 
 __all__ = [
     "JSON_FORMAT",
@@ -422,16 +422,16 @@ def _claim_change(record: Record, claim: Claim) -> str:
 def verdict_follows(record: Record, claim: Claim | None = None) -> bool:
     """Whether a measured record's verdict is what its figures say: reproduced where it shows a number inside its
     band (a shape equal to the claim's), or where several seeds ran, where a run lands (``reach``) meets the band;
-    refuted or a known error where not. Given its ``claim``, its seeds must also say so as the judge reads them
-    (``verdict.seeds_settle``): where only their interval meets the band, the verdict is an error, and a single
-    run's number is reproduced only where a seed lands in the band."""
+    refuted or a known error where not. Given its ``claim``, its seeds must also give that verdict as the judge
+    reads them now (``verdict.seeds_verdict``): where only their interval meets the band, the verdict is an error, a
+    single run's number is reproduced where a seed lands in the band, a documented error's ``correct`` value is
+    judged as the claim's."""
     shown, band, reach, seeds = record.get("shown"), record.get("band"), record.get("reach"), record.get("seeds")
     if record.get("verdict") not in CHECKED:
         return True  # not judged on a number
     if (claim is not None and isinstance(reach, list) and isinstance(record.get("measured"), (int, float))
             and isinstance(seeds, list) and all(isinstance(seed, (int, float)) for seed in seeds)):
-        settled = seeds_settle(claim, record["measured"], seeds)
-        if settled == "undecided" or (settled == "within") != (record["verdict"] == "reproduced"):
+        if seeds_verdict(claim, record["measured"], seeds) != record["verdict"]:
             return False
     if isinstance(shown, list):
         inside = shown == record.get("claimed")

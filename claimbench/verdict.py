@@ -35,7 +35,7 @@ __all__ = [
     "format_number",
     "judge",
     "meets",
-    "seeds_settle",
+    "seeds_verdict",
     "shown_value",
     "usable",
 ]
@@ -299,10 +299,11 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     if settled == "within":
         reasons = []
         if direction != "within":
+            met = reach is not None and meets(reach, band)
             reasons.append(f"the mean {_at(claim, shown)} of {len(measurement.seeds)} seeds is {direction} the band "
-                           f"{_describe_band(band)}, but {_of_them(_landed(claim, measurement, band))} in it, and "
-                           f"the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our "
-                           "seeds, meets it")
+                           f"{_describe_band(band)}, but {_of_them(_landed(claim, measurement, band))} in it"
+                           + (f", and the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given "
+                              "our seeds, meets it" if met else ": a run of this recipe printed the claimed number"))
         if claim.expect == "refuted":
             reasons.append(f"the ledger expected a documented error ({claim.why}), but the claim reproduced")
         return Judgement("reproduced", "; ".join(reasons), **common)
@@ -353,23 +354,23 @@ def _of_them(count: int) -> str:
 def _settles(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
              reach: tuple[float, float] | None) -> str:
     """Whether the measurement lands ``within`` the band, ``outside`` it, or leaves it ``undecided``. With several
-    seeds it is within where their mean is, or where the interval a run of the author's lands in (``reach``) meets
-    the band and something we observed lands in it: one of the seeds, for a single run's number; for a mean of runs,
-    only our mean, none of the seeds being such a mean. Where the interval alone meets it, widened by the seeds'
-    scatter (20, 50 and 80 against 95 ±1; 20, 30 and 80 against 50 ±1), it is undecided: an error of ours, not a
-    reproduction."""
+    seeds it is within where something we observed lands in it: one of the seeds, for a single run's number (a run
+    of the recipe printed it, wherever the interval a run lands in, ``reach``, lies); for a mean of runs, only our
+    mean, none of the seeds being such a mean. Where nothing does, but the interval meets the band, widened by the
+    seeds' scatter (20, 50 and 80 against 95 ±1; 20, 30 and 80 against 50 ±1), it is undecided: an error of ours,
+    not a reproduction."""
     if band_side(shown, band) == "within":
         return "within"
-    if reach is None or not meets(reach, band):
+    if reach is None:
         return "outside"
-    return "within" if (claim.runs or 1) == 1 and _landed(claim, measurement, band) else "undecided"
+    if (claim.runs or 1) == 1 and _landed(claim, measurement, band):
+        return "within"  # a run of this recipe printed the number: more seeds, their interval narrower, never undo it
+    return "undecided" if meets(reach, band) else "outside"
 
 
-def seeds_settle(claim: Claim, measured: float, seeds: Sequence[float]) -> str:
-    """What a record's own figures say of seeds whose mean is ``measured``: ``within`` the claim's band, ``outside``
-    it or ``undecided`` (``_settles``, on the claim's band and where a run of the author's lands)."""
-    measurement = Measurement(measured, seeds=tuple(seeds))
-    return _settles(claim, measurement, float(shown_value(claim, measured)), _band(claim), _reach(claim, measurement))
+def seeds_verdict(claim: Claim, measured: float, seeds: Sequence[float]) -> str:
+    """The verdict seeds whose mean is ``measured`` get: what a record's own figures say of its verdict."""
+    return judge(claim, Observation(Measurement(measured, seeds=tuple(seeds)))).verdict
 
 
 def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],

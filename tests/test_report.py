@@ -385,6 +385,17 @@ def test_a_seeds_record_of_looser_rules_is_not_carried(tmp_path: Path) -> None:
         claim.id: "judged otherwise than its own figures say"}
 
 
+def test_a_seeds_record_of_a_documented_error_follows_only_the_verdict_its_seeds_give_now() -> None:
+    """The correct value of a documented error is judged as the claim's value: a record an earlier claimbench
+    called refuted, whose seeds bear the correct value out, does not follow from its figures."""
+    claim = dataclasses.replace(CLAIMS[2], expect="refuted", why="a typo", correct=58.0)
+    measurement = Measurement(0.58, seeds=(0.56, 0.58, 0.60), spread=0.02, device="CPU")
+    record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
+    assert record["verdict"] == "known error" and report.verdict_follows(record, claim)
+    assert not report.verdict_follows({**record, "verdict": "refuted"}, claim)
+    assert report.verdict_follows({**record, "verdict": "refuted"}), "without its claim, only the band is read"
+
+
 def test_a_partial_claim_keeps_its_cell_text() -> None:
     inside = _record(CLAIMS[0], "reproduced", 1000, printed="1,000", cell=["results", "plain", "Notes"])
     markdown = report.render_markdown([inside], REPORTS, ENVIRONMENT)

@@ -140,6 +140,10 @@ def test_a_single_run_claim_inside_the_scatter_of_our_seeds_is_reproduced_howeve
     assert result.reason.endswith(" within which a single run lands, given our seeds, meets it")
     assert _seeds(claim, five * 6).verdict == "reproduced", "30 seeds of the same scatter: still a single run's"
     assert _seeds(claim, (60.9, 61.0, 61.1, 61.2)).verdict == "refuted", "seeds that agree, all far off"
+    many = _seeds(claim, (61.0,) * 11 + (57.3,))
+    assert many.verdict == "reproduced", "a seed printed it: more seeds, and a narrower interval, never undo that"
+    assert many.reason == ("the mean 60.7 of 12 seeds is above the band [56.8, 57.8], but one of them lands in it: a "
+                           "run of this recipe printed the claimed number")
 
 
 def test_seeds_none_of_which_lands_in_the_band_decide_nothing_where_only_their_scatter_reaches_it() -> None:
