@@ -7,7 +7,10 @@ Torch-free at import: torchvision and timm are imported only when a reference na
 
 from __future__ import annotations
 
+import argparse
+import ast
 import contextlib
+import dataclasses
 import difflib
 import fnmatch
 import functools
@@ -17,6 +20,7 @@ import importlib.metadata
 import inspect
 import re
 import sys
+import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -198,16 +202,39 @@ def code_digest(reference: str) -> str:
 def _package_files(code: Any) -> set[Path]:
     """The source files of the package a function or class is defined in, as its module was imported: every module
     under its top-level package's folders (``__path__``: a namespace package's too), its subpackages' included, not in
-    ``__pycache__`` or a hidden folder; its own file alone where its module is in no package (a top-level module, a
-    script, whatever ``__init__.py`` lies beside it). ``TypeError`` where it has no source file."""
+    ``__pycache__`` or a hidden folder; where its module is in no package (a top-level module, a script, whatever
+    ``__init__.py`` lies beside it), its own file and the modules beside it that it imports (``_imported_beside``).
+    ``TypeError`` where it has no source file."""
     file = Path(inspect.getfile(code))
     spec = getattr(sys.modules.get(getattr(code, "__module__", None) or ""), "__spec__", None)
     if spec is None or not spec.parent:
-        return {file}
+        return _imported_beside(file, {file})
     roots = [Path(root) for root in getattr(sys.modules.get(spec.parent.partition(".")[0]), "__path__", [])]
     return {found for root in roots for found in root.rglob("*.py")
             if not any(part == "__pycache__" or part.startswith(".") for part in found.relative_to(root).parts[:-1])
             } or {file}
+
+
+def _imported_beside(file: Path, found: set[Path]) -> set[Path]:
+    """``found`` with the modules in ``file``'s folder that it imports by name (``import layers``, ``from layers
+    import act``: a research repository's ``model.py`` beside ``layers.py``), theirs in turn, a package's every
+    module; read from the source, not from what this process happened to import. A file that cannot be parsed adds
+    nothing of its own."""
+    try:
+        tree = ast.parse(file.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return found
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    names |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+              and not node.level}
+    for name in sorted({name.partition(".")[0] for name in names}):
+        module, package = file.parent / f"{name}.py", file.parent / name
+        if module.is_file() and module not in found:
+            found = _imported_beside(module, found | {module})
+        elif package.is_dir() and (package / "__init__.py").is_file():
+            found |= {path for path in package.rglob("*.py") if not any(
+                part == "__pycache__" or part.startswith(".") for part in path.relative_to(package).parts[:-1])}
+    return found
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -237,8 +264,9 @@ def _code_of(builder: Any) -> tuple[set[Path], str]:
 
 
 def _canonical(value: Any) -> str:
-    """``repr(value)``, but a set's members in sorted order: the order of a set of strings differs from one process
-    to the next (hash randomisation), and so would a digest of its repr."""
+    """``repr(value)``, but a set's members in sorted order, in a list, tuple, dict, dataclass, namedtuple or
+    namespace too: the order of a set of strings differs from one process to the next (hash randomisation), and so
+    would a digest of its repr."""
     if isinstance(value, (set, frozenset)) and value:
         members = "{" + ", ".join(sorted(map(_canonical, value))) + "}"
         return members if type(value) is set else f"{type(value).__name__}({members})"
@@ -248,7 +276,15 @@ def _canonical(value: Any) -> str:
         return "(" + ", ".join(map(_canonical, value)) + ("," if len(value) == 1 else "") + ")"
     if type(value) is dict:
         return "{" + ", ".join(f"{_canonical(key)}: {_canonical(item)}" for key, item in value.items()) + "}"
-    return repr(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = [(field.name, getattr(value, field.name)) for field in dataclasses.fields(value)]
+    elif isinstance(value, tuple) and hasattr(value, "_fields"):  # a namedtuple
+        fields = list(zip(value._fields, value))
+    elif isinstance(value, (types.SimpleNamespace, argparse.Namespace)):
+        fields = sorted(vars(value).items())
+    else:
+        return repr(value)
+    return f"{type(value).__qualname__}({', '.join(f'{name}={_canonical(item)}' for name, item in fields)})"
 
 
 def get_model(reference: str, *, weights: None = None, progress: bool = True, **overrides: Any) -> nn.Module:

@@ -251,6 +251,27 @@ def test_the_code_digest_goes_by_how_the_builders_module_was_imported(tmp_path: 
     assert registry.code_digest("zoo_root:net") == root, "a file beside a top-level module"
 
 
+def test_the_code_digest_of_a_top_level_module_covers_the_modules_beside_it_that_it_imports(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A research repository's ``model.py`` beside ``layers.py``: an edited activation in the helper kept the trained
+    run and the verdict of the old one. What it imports beside it, in turn, is its code; what it does not, is not."""
+    (tmp_path / "zoo_model.py").write_text("import zoo_layers\n\ndef net():\n    return zoo_layers.act()\n")
+    (tmp_path / "zoo_layers.py").write_text("from zoo_blocks import stem\n\ndef act():\n    return stem()\n")
+    (tmp_path / "zoo_blocks").mkdir()
+    (tmp_path / "zoo_blocks" / "__init__.py").write_text("def stem():\n    return 1\n")
+    (tmp_path / "zoo_unrelated.py").write_text("x = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)  # no cache: each call reads
+    before = registry.code_digest("zoo_model:net")
+    (tmp_path / "zoo_unrelated.py").write_text("x = 2\n")
+    assert registry.code_digest("zoo_model:net") == before, "a module it does not import"
+    (tmp_path / "zoo_blocks" / "__init__.py").write_text("def stem():\n    return 0\n")
+    after = registry.code_digest("zoo_model:net")
+    assert after != before, "a package beside it that its helper imports"
+    (tmp_path / "zoo_layers.py").write_text("from zoo_blocks import stem\n\ndef act():\n    return -stem()\n")
+    assert registry.code_digest("zoo_model:net") != after, "the helper it imports"
+
+
 def test_the_code_digest_of_a_set_among_a_builders_attributes_is_the_same_in_every_process(tmp_path: Path) -> None:
     """A set of strings prints in another order in each process (hash randomisation): its members are sorted."""
     (tmp_path / "zoo_sets.py").write_text(
@@ -262,6 +283,18 @@ def test_the_code_digest_of_a_set_among_a_builders_attributes_is_the_same_in_eve
                                    "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}).stdout
                for seed in (1, 2, 3)}
     assert len(digests) == 1, digests
+    (tmp_path / "zoo_sets.py").write_text(
+        "import argparse, collections, dataclasses\n\n@dataclasses.dataclass\nclass Cfg:\n    skip: frozenset\n\n"
+        "Pair = collections.namedtuple('Pair', 'names')\n\nclass Builder:\n    def __init__(self):\n"
+        "        self.cfg = Cfg(frozenset({'fc', 'head', 'stem', 'body', 'neck'}))\n"
+        "        self.pair = Pair({'a', 'b', 'c', 'd', 'e'})\n"
+        "        self.args = argparse.Namespace(drop={'x', 'y', 'z', 'w', 'v'})\n\n"
+        "    def __call__(self):\n        return 0\n\nnet = Builder()\n")
+    digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed),
+                                   "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}).stdout
+               for seed in (1, 2, 3)}
+    assert len(digests) == 1, f"in a dataclass, a namedtuple, a namespace: {digests}"
 
 
 def test_the_code_digest_of_a_partial_covers_its_function_and_arguments(tmp_path: Path,
