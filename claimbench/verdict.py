@@ -412,8 +412,12 @@ def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: s
 
 
 def _asked(measurement: Measurement) -> str:
-    """The numerics a verdict against the author rests on, where the user asked for bf16; else ``""``."""
-    return "; trained in bf16 autocast, as --claims-train-precision=bf16 asked" if measurement.bf16 == "asked" else ""
+    """What a verdict against the author rests on that the author did not use: bf16 the user asked for, data whose
+    checksums differ from the published ones; else ``""``. A CI annotation or a JUnit message shows this line
+    alone, without the warnings or the report's marks."""
+    return ("; trained in bf16 autocast, as --claims-train-precision=bf16 asked" if measurement.bf16 == "asked"
+            else "") + ("; measured on unverified data (checksums that differ from the published ones, run with "
+                        "--claims-allow-unverified-data)" if measurement.unverified_data else "")
 
 
 def _fewer_seeds(claim: Claim, measurement: Measurement) -> str:

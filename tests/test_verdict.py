@@ -434,8 +434,15 @@ def test_a_claim_judged_without_a_measurement_still_shows_its_band() -> None:
 
 
 def test_unverified_data_keeps_its_verdict_and_is_marked() -> None:
+    """A refutation on unverified data says so in its one line, which a CI annotation or a JUnit message shows alone
+    (the warnings summary and the tally are elsewhere, or hidden by --disable-warnings)."""
     result = _judge(_claim(), 1000, unverified_data=True)
     assert result.verdict == "reproduced" and result.unverified_data
+    refuted = _judge(_claim(), 999, unverified_data=True)
+    assert refuted.verdict == "refuted" and refuted.reason == (
+        "claimed '1000' = 1,000, measured 999, below by 1; exact; measured on unverified data (checksums that differ "
+        "from the published ones, run with --claims-allow-unverified-data)")
+    assert _judge(_claim(), 999).reason == "claimed '1000' = 1,000, measured 999, below by 1; exact"
 
 
 def test_check_raises_the_one_line_reason() -> None:
