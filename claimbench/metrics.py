@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from claimbench import vocab
 from claimbench.history import Epoch, Evaluation, History
 
-__all__ = ["interval95", "macro_precision_recall", "prediction95", "value"]
+__all__ = ["interval95", "macro_precision_recall", "prediction95", "prediction95_limit", "value"]
 
 # Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom; beyond, the normal 1.96.
 _T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
@@ -52,6 +52,13 @@ def prediction95(values: Sequence[float], runs: int = 1) -> tuple[float, float]:
         raise ValueError(f"runs must be at least 1, got {runs}")
     mean = math.fsum(values) / len(values)
     return mean, _t95(len(values) - 1) * _sd(values, mean) * math.sqrt(1 / runs + 1 / len(values))
+
+
+def prediction95_limit(values: Sequence[float], runs: int) -> float:
+    """The half-width ``prediction95`` tends to as ever more values of the same scatter come in: 1.96·s·sqrt(1/runs),
+    the scatter of the mean of ``runs`` runs itself, which no number of values narrows."""
+    mean = math.fsum(values) / len(values)
+    return _NORMAL95 * _sd(values, mean) * math.sqrt(1 / runs)
 
 
 def macro_precision_recall(confusion: Sequence[Sequence[int]]) -> tuple[float, float]:

@@ -384,8 +384,14 @@ def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band:
                 f"scatter, meets the band: {count} seeds cannot tell a reproduction from a miss; more seeds "
                 f"(--claims-train-seeds={2 * count}) may: one landing in the band reproduces it, an interval that "
                 "misses it refutes it" + _fewer_seeds(claim, measurement))
-    return (f"{head}, but the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our seeds, "
-            f"meets it: {count} seeds cannot tell a reproduction from a miss; more seeds "
+    head += f", but the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our seeds, meets it"
+    limit = metrics.prediction95_limit(measurement.seeds, claim.runs or 1) / claim.scale
+    edge = band[1] if band_side(shown, band) == "above" else band[0]
+    if edge is not None and abs(shown - edge) <= limit:
+        return (f"{head}, and would however many seeds ran: a mean of {claim.runs} runs lands within "
+                f"±{format_number(limit)} of ours (95%) at the least, which reaches the band; no number of seeds "
+                "decides it, only a mean of ours in the band" + _fewer_seeds(claim, measurement))
+    return (f"{head}: {count} seeds cannot tell a reproduction from a miss; more seeds "
             f"(--claims-train-seeds={2 * count}) narrow the interval" + _fewer_seeds(claim, measurement))
 
 

@@ -182,6 +182,11 @@ def test_a_mean_of_runs_is_reproduced_by_our_mean_not_by_a_single_seed() -> None
     assert _seeds(claim, (60.0, 61.0, 62.0, 63.0, 62.5)).verdict == "error", "the interval meets, the mean does not"
     assert _seeds(claim, (60.5, 61.5, 60.0)).verdict == "reproduced"
     assert _seeds(claim, (70.0, 70.2, 69.8)).verdict == "refuted"
+    stuck = _seeds(claim, (59.0, 65.0) * 48)  # mean 62, s 3.016: a mean of 10 lands within ±1.87 at the least
+    assert stuck.verdict == "error" and stuck.reason.endswith(
+        "meets it, and would however many seeds ran: a mean of 10 runs lands within ±1.86918 of ours (95%) at the "
+        "least, which reaches the band; no number of seeds decides it, only a mean of ours in the band"), \
+        "96 seeds asked for 192, which could not narrow it either"
 
 
 def test_the_runs_an_authors_number_averages_narrow_the_interval() -> None:
