@@ -173,7 +173,8 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     if dates := record.get("measured_as", {}).get("stored"):
         parts.append(reasons.refer(_stored_text(dates, len(record.get("seeds") or ()) or len(dates))))
     if record.get("carried"):
-        parts.append(reasons.refer(f"kept from the run of {record['date']}: not selected in this run"))
+        parts.append(reasons.refer(f"kept from the run of {record['date']}: not measured in this run (not selected, "
+                                   "or not reached by a run cut short)"))
     if record.get("note"):
         parts.append(reasons.refer(f"note: {record['note']}"))
     return " ".join(part for part in parts if part)

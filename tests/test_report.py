@@ -405,7 +405,8 @@ def test_a_partial_claim_keeps_its_cell_text() -> None:
 def test_kept_records_are_dated() -> None:
     old = _record(CLAIMS[0], "reproduced", 1000, date="2026-11-01", carried=True)
     assert _cells(report.render_markdown([old], REPORTS, ENVIRONMENT), "small")[1] == "1,000 → 1,000 ✅ [1]"
-    assert "1. kept from the run of 2026-11-01" in report.render_markdown([old], REPORTS, ENVIRONMENT)
+    assert ("1. kept from the run of 2026-11-01: not measured in this run (not selected, or not reached by a run cut "
+            "short)") in report.render_markdown([old], REPORTS, ENVIRONMENT)
 
 
 def test_a_title_with_line_breaks_is_one_heading() -> None:
