@@ -9,6 +9,7 @@ it on. Hooks and fixtures only; the work is done by ``options``, ``ledger``, ``f
 from __future__ import annotations
 
 import datetime
+import difflib
 import fnmatch
 import os
 import warnings
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from claimbench import errors, options
+from claimbench import errors, options, vocab
 
 if TYPE_CHECKING:
     from claimbench import verdict
@@ -252,10 +253,23 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     from claimbench import items
 
+    if unknown := next((kind for kind in marker.args if not isinstance(kind, str) or kind not in vocab.KINDS), None):
+        raise pytest.Collector.CollectError(
+            f"@pytest.mark.claims({', '.join(map(repr, marker.args))}): {_not_a_kind(unknown)}; the kinds: "
+            f"{', '.join(vocab.KINDS)}")
     measures = any(name in metafunc.fixturenames for name in MEASURING)
     claims = [c for c in metafunc.config.stash[claims_key] if c.kind in marker.args]
     metafunc.parametrize("claim", [pytest.param(c, id=c.id, marks=items.marks(c, measured=measures))
                                    for c in claims])
+
+
+def _not_a_kind(given: object) -> str:
+    """Why a ``claims`` marker's argument selects nothing: no kind, with the closest one (a tier marker's name,
+    "layers", is the kind "layer"), or a list where the kinds are separate arguments."""
+    if not isinstance(given, str):
+        return f"{given!r} is no claim kind (give each kind as an argument of its own)"
+    close = difflib.get_close_matches(given, vocab.KINDS, n=1, cutoff=0.6)
+    return f"{given!r} is no claim kind" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
 def _paths_given(config: pytest.Config) -> bool:

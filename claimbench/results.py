@@ -76,7 +76,9 @@ class Results:
     outcomes: dict[str, Outcome] = field(default_factory=dict)
 
     def add(self, properties: Sequence[tuple[str, Any]], *, skipped: str | None, duration: float) -> None:
-        """Merge one phase report of a claim test; the first failure and the first skip reason win."""
+        """Merge one phase report of a claim test; the first failure and the first skip reason win, and of two
+        tests' measurements of one claim (a project's test parametrized over devices), the one judged worse: the
+        last one to finish, under pytest-xdist any of them, would hide a refutation."""
         props = dict(properties)
         claim_id = props.get(CLAIM_PROPERTY)
         if claim_id not in self.claims:
@@ -84,9 +86,17 @@ class Results:
         merged = self.outcomes.setdefault(claim_id, Outcome())
         merged.duration += duration
         if MEASUREMENT_PROPERTY in props:
-            merged.measurement = json.loads(props[MEASUREMENT_PROPERTY])
+            measured = json.loads(props[MEASUREMENT_PROPERTY])
+            if merged.measurement is None or self._severity(claim_id, measured) > self._severity(
+                    claim_id, merged.measurement):
+                merged.measurement = measured
         merged.failure = merged.failure or props.get(FAILURE_PROPERTY)
         merged.skipped = merged.skipped or skipped
+
+    def _severity(self, claim_id: str, measurement: dict[str, Any]) -> int:
+        """How bad the verdict on a measurement of the claim is: reproduced, known error, refuted, error."""
+        judged = verdict.judge(self.claims[claim_id], Outcome(measurement=measurement).observation()).verdict
+        return SEVERITY.index(judged) if judged in SEVERITY else len(SEVERITY)
 
     def records(self) -> list[dict[str, Any]]:
         """One record per claim that ran (or was skipped) and recorded something, sorted by claim id."""
@@ -263,6 +273,8 @@ def record_problem(record: Any, required: Sequence[str] = RECORD_FIELDS, *, only
     return None
 
 
+SEVERITY = ("reproduced", "known error", "refuted")
+"""Verdicts on a measurement from the best to the worst; any other (an error of ours) is worse still."""
 NOT_SELECTED = "not measured: not selected in this run, and no earlier record"
 """Why a claim of the ledger was not run when the run selected others."""
 INTERRUPTED = "not measured: not selected, or the run was interrupted before it; no earlier record"

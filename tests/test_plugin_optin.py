@@ -260,6 +260,30 @@ def test_a_claim_whose_own_test_k_leaves_out_is_measured_by_its_ledger_item(auth
     assert "claims/mine.toml::mine/params/wrong" not in both.stdout.str()
 
 
+def test_a_claim_two_tests_measure_is_recorded_as_the_worse_measurement(author: pytest.Pytester) -> None:
+    """A project's test parametrized over devices measures a claim twice: the last to finish decided its verdict,
+    a refutation hidden under a green badge in a red run (and, under pytest-xdist, in no fixed order)."""
+    author.makepyfile(test_own="import dataclasses\n\nimport pytest\n\n"
+                               "@pytest.mark.parametrize('offset', [450, 0])\n@pytest.mark.claims('params')\n"
+                               "def test_params(claim_measurement, check_claim, offset):\n"
+                               "    check_claim(dataclasses.replace(claim_measurement, "
+                               "measured=claim_measurement.measured + offset))\n")
+    author.runpytest_subprocess("-k", "test_params and tiny").assert_outcomes(passed=1, failed=1, deselected=7)
+    records = {r["id"]: r for r in json.loads((author.path / "out" / "claims.json").read_text())["claims"]}
+    assert (records["mine/params/tiny"]["verdict"], records["mine/params/tiny"]["measured"]) == ("refuted", 490)
+
+
+def test_a_kind_the_claims_marker_does_not_know_is_an_error_of_collecting_its_test(author: pytest.Pytester) -> None:
+    """``@pytest.mark.claims("param")``, a list, or a tier marker's name ("layers"): the test was skipped as an empty
+    parameter set, the project's own check never ran, and the run passed."""
+    author.makepyfile(test_own="import pytest\n\n@pytest.mark.claims('params', 'layers')\n"
+                               "def test_params(claim_measurement, check_claim):\n    check_claim(claim_measurement)\n")
+    result = author.runpytest_subprocess("test_own.py")
+    assert result.ret == pytest.ExitCode.INTERRUPTED, result.stdout.str()
+    result.stdout.fnmatch_lines(["*@pytest.mark.claims('params', 'layers'): 'layers' is no claim kind (did you mean "
+                                 "'layer'?); the kinds: params, macs, layer, *"])
+
+
 def test_a_test_that_only_reads_its_claim_leaves_the_ledger_items_and_their_records(author: pytest.Pytester) -> None:
     """Only a test that measures (``claim_measurement``, ``check_claim``) stands in for a claim's ledger item: one
     that reads ``claim`` leaves the items collected, the records of a run before it kept, and a documented error's
