@@ -304,8 +304,10 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
                            f"{_describe_band(band)}, but {_of_them(_landed(claim, measurement, band))} in it"
                            + (f", and the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given "
                               "our seeds, meets it" if met else ": a run of this recipe printed the claimed number"))
-        if claim.expect == "refuted":
-            reasons.append(f"the ledger expected a documented error ({claim.why}), but the claim reproduced")
+        if claim.expect == "refuted":  # the ledger's fault, as an out-of-date copy of the report is: the run fails
+            reasons.append(f"the ledger expected a documented error ({claim.why}), but the claim reproduced: the "
+                           "ledger is out of date (delete the claim's expect, why and correct)")
+            return Judgement("error", "; ".join(reasons), **common)
         return Judgement("reproduced", "; ".join(reasons), **common)
     claimed = format_number(claim.value) if claim.value is not None else _describe_band(claim.interval)
     line = f"claimed {claim.printed!r} = {claimed}, measured {format_number(shown)}"
