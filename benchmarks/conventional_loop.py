@@ -24,7 +24,7 @@ from torch.utils.data import DataLoader
 from torchvision import transforms
 
 from claimbench import data, ledger, registry
-from claimbench.transforms import CROP_PAD
+from claimbench.transforms import AUGMENT_OPTIONS
 
 
 RECIPE_MODEL = "iot_ml_hw2.model1"
@@ -69,7 +69,8 @@ class CifarLike(torch.utils.data.Dataset):
 def main(model_name: str, images: int, batch_size: int) -> None:
     recipe = recipe_of(batch_size)
     side = registry.input_size(model_name)[-1]
-    pipeline = transforms.Compose([transforms.RandomCrop(side, padding=CROP_PAD, padding_mode="reflect"),
+    crop = AUGMENT_OPTIONS["crop"]  # the engine's default crop: zero padding
+    pipeline = transforms.Compose([transforms.RandomCrop(side, padding=crop["padding"], padding_mode="constant"),
                                    transforms.RandomHorizontalFlip(), transforms.ToTensor()])
     # num_workers=0: on 2 cores, worker processes only compete with the training threads (measured slower).
     loader = DataLoader(CifarLike(images_for(model_name, images), pipeline), batch_size=recipe.batch_size, shuffle=True,

@@ -3,8 +3,8 @@
 Opt-in: ``pytest benchmarks -m throughput -p no:xdist``. For IoT-ML Model 1 and the Deeper Networks
 ResNet50 at MNIST size, at batch 32 and 128, one run times side by side: the conventional loop
 (``conventional_loop.py``, in its own process), the engine in fp32, and the engine in the precision
-``auto`` chooses (``claimbench.precision``). All train with the same recipe and augmentation (4-pixel
-reflect-padded crop, horizontal flip) on the same images. Each model and batch is its own pytest-benchmark group
+``auto`` chooses (``claimbench.precision``). All train with the same recipe and augmentation (the default crop,
+zero-padded by 4 pixels, horizontal flip) on the same images. Each model and batch is its own pytest-benchmark group
 (its relative columns compare one model's epochs only). Images per second and their ratios go into
 pytest-benchmark's ``extra_info``, with whether the CPU has AMX, and the ratios into one terminal line per model and
 batch (``conftest.py``); no ratio is asserted: they are measured. What is asserted is that the engine trained: every

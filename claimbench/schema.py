@@ -87,14 +87,19 @@ class EarlyStopping:
 
 
 Probability = Annotated[float, Strict(), Field(ge=0, le=1)]
-_OPTION_TYPES: dict[str, Any] = {"expand": Bool, "ops": AtLeastOne, "p": Probability, "distortion": Probability}
+_OPTION_TYPES: dict[str, Any] = {"expand": Bool, "ops": AtLeastOne, "p": Probability, "distortion": Probability,
+                                 "padding": Count, "reflect": Bool}
 """The type of an augmentation's option; any other option is a non-negative number."""
+_OPTION_WORDS = {"reflect": "whether the crop's padding mirrors the image (torchvision's padding_mode 'reflect', "
+                            "airbench's) rather than filling zeros (its default 'constant', fill 0)"}
+"""The description of an option torchvision's transform does not take by that name."""
 
 
 def _options_model(name: str, options: tuple[str, ...]) -> Any:
     """The table of one augmentation's options, each of them optional."""
     fields = {option: (Optional[_OPTION_TYPES.get(option, NonNegative)], Field(
-        None, description=f"{name}'s {option}, as torchvision's transform takes it")) for option in options}
+        None, description=_OPTION_WORDS.get(option, f"{name}'s {option}, as torchvision's transform takes it")))
+        for option in options}
     return create_model(f"{name}_options", __config__=CONFIG, **fields)
 
 

@@ -437,9 +437,10 @@ def _training_batch(
     """The images at ``indices``, augmented then normalised, in torchvision's order: augmentation acts on
     [0, 1] values (a zero fill is black, jitter scales intensities), and per-image statistics are those of
     the augmented image. Crop and flip are folded into the gather of the uint8 images when the
-    normalisation commutes with them (half to a third of the time)."""
+    normalisation is pointwise, so that it may follow (half to a third of the time)."""
     if transforms.folds_into_gather(recipe.augment) and recipe.normalize in transforms.POINTWISE_NORMALIZATIONS:
-        return _normalize(transforms.gather_batch(train_set.images, indices, recipe.augment, generator), recipe)
+        return _normalize(transforms.gather_batch(train_set.images, indices, recipe.augment, generator,
+                                                  recipe.options()), recipe)
     unit = transforms.augment(transforms.normalize(train_set.images[indices], "unit"), recipe.augment, generator,
                               recipe.options())
     return transforms.normalize_unit(unit, recipe.normalize, mean=recipe.mean, std=recipe.std)

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from claimbench import vocab
 
-__all__ = ["AUGMENT_OPTIONS", "CROP_PAD", "GATHERED_AUGMENTATIONS", "POINTWISE_NORMALIZATIONS", "RANDAUGMENT_OPS",
+__all__ = ["AUGMENT_OPTIONS", "GATHERED_AUGMENTATIONS", "POINTWISE_NORMALIZATIONS", "RANDAUGMENT_OPS",
            "augment", "folds_into_gather", "gather_batch", "normalize", "normalize_unit"]
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -23,9 +23,10 @@ PER_IMAGE_EPS = 1e-4
 GATHERED_AUGMENTATIONS = ("crop", "flip")
 """Pure data movement, folded by ``gather_batch`` into the gather of a batch (in this order)."""
 POINTWISE_NORMALIZATIONS = ("unit", "half", "imagenet", "mean_std")
-"""Per-channel affine maps, which commute with cropping and flipping."""
-CROP_PAD = 4
+"""Per-channel affine maps, so a uint8 batch that ``gather_batch`` cropped and flipped may be normalised after it:
+torchvision's order, augmentation first (a zero fill is black)."""
 AUGMENT_OPTIONS: dict[str, dict[str, float | bool]] = {
+    "crop": {"padding": 4, "reflect": False},
     "rotate": {"degrees": 15.0, "fill": 0.0, "expand": False},
     "perspective": {"p": 0.5, "distortion": 0.5},
     "color_jitter": {"brightness": 0.4, "contrast": 0.4, "saturation": 0.4},
@@ -96,13 +97,16 @@ def augment(
 ) -> torch.Tensor:
     """Apply the named augmentations, in the given order, to a float N×C×H×W batch.
 
+    ``options[name]`` overrides ``AUGMENT_OPTIONS[name]``.
     Exact (airbench style, whole batch at once): "flip" mirrors each image with probability 1/2;
-    "crop" reflect-pads by 4 pixels and takes a random H×W window per image (one gather).
-    Batched counterparts of torchvision's per-image transforms, with ``options[name]`` overriding
-    ``AUGMENT_OPTIONS[name]``: "rotate" turns each image by U(-degrees, degrees) about its centre in pixels, as
-    torchvision's rotate (bilinear; ``fill`` outside; ``expand`` shrinks each axis so the turned image fits, as
-    torchvision's expand=True followed by a resize back to H×W, whose canvas is rounded out to whole pixels where
-    this one is exact); "perspective" warps with probability ``p`` by
+    "crop" pads by ``padding`` pixels a side and takes an H×W window per image at an offset drawn uniformly on
+    each axis (one gather), as torchvision's ``RandomCrop(size, padding)``: zeros outside the image (its default
+    ``padding_mode="constant"``, fill 0), or, with ``reflect``, the image mirrored about its edge pixels
+    (``padding_mode="reflect"``, airbench's crop; ``padding`` below the image's sides).
+    Batched counterparts of torchvision's per-image transforms: "rotate" turns each image by U(-degrees, degrees)
+    about its centre in pixels, as torchvision's rotate (bilinear; ``fill`` outside; ``expand`` shrinks each axis
+    so the turned image fits, as torchvision's expand=True followed by a resize back to H×W, whose canvas is
+    rounded out to whole pixels where this one is exact); "perspective" warps with probability ``p`` by
     the homography moving torchvision's corner points (0 and size - 1 on each axis) inward by
     U{0..⌊distortion·half-size⌋} pixels per axis, as torchvision's RandomPerspective (bilinear, zero fill; both
     warps blend their fill in at the border as torchvision does); "color_jitter" scales brightness, contrast and
@@ -127,17 +131,23 @@ def augment(
                          f"known: {', '.join(vocab.AUGMENTATIONS)}")
     if not batch.is_floating_point() or batch.dim() != 4:
         raise ValueError(f"augment takes a float N×C×H×W batch, got {batch.dtype} {tuple(batch.shape)}")
-    options = options or {}
-    for name, given in options.items():
-        unknown_options = set(given) - set(AUGMENT_OPTIONS.get(name, {}))
-        if unknown_options:
-            raise ValueError(f"{name} takes no option {', '.join(sorted(unknown_options))}; "
-                             f"it takes {', '.join(AUGMENT_OPTIONS.get(name, {})) or 'none'}")
     ops = {"flip": _flip, "crop": _crop, "rotate": _rotate, "color_jitter": _color_jitter,
            "perspective": _perspective, "randaugment": _randaugment}
     for name in names:
-        batch = ops[name](batch, generator, **{**AUGMENT_OPTIONS.get(name, {}), **options.get(name, {})})
+        batch = ops[name](batch, generator, **_settings(name, options))
     return batch
+
+
+def _settings(name: str, options: Mapping[str, Mapping[str, float | bool]] | None) -> dict[str, float | bool]:
+    """``AUGMENT_OPTIONS[name]`` with ``options[name]`` over it; an option no augmentation of ``options`` takes is an
+    error."""
+    options = options or {}
+    for augmentation, given in options.items():
+        unknown_options = set(given) - set(AUGMENT_OPTIONS.get(augmentation, {}))
+        if unknown_options:
+            raise ValueError(f"{augmentation} takes no option {', '.join(sorted(unknown_options))}; "
+                             f"it takes {', '.join(AUGMENT_OPTIONS.get(augmentation, {})) or 'none'}")
+    return {**AUGMENT_OPTIONS.get(name, {}), **options.get(name, {})}
 
 
 def _rand(n: int, generator: torch.Generator, like: torch.Tensor, low: float = 0.0, high: float = 1.0) -> torch.Tensor:
@@ -171,14 +181,16 @@ def folds_into_gather(names: Sequence[str]) -> bool:
 
 def gather_batch(
     images: torch.Tensor, indices: torch.Tensor, names: Sequence[str], generator: torch.Generator,
+    options: Mapping[str, Mapping[str, float | bool]] | None = None,
 ) -> torch.Tensor:
     """``images[indices]`` with "crop" and "flip" folded into one gather, in channels_last memory (any dtype:
     the engine gathers its uint8 images, ``augment`` crops float batches with it).
 
-    Each output pixel is read straight from the stored image at its reflect-padded, shifted and mirrored
-    position, so the batch is never padded, cropped or flipped as separate copies. Equal to
-    ``augment(images[indices], names, generator)`` for the same generator state; a pointwise
-    normalisation (``POINTWISE_NORMALIZATIONS``) commutes with it and may follow.
+    Each output pixel is read straight from the stored image at its shifted and mirrored position (reflected
+    back in with the crop's ``reflect``, else read as 0 off the image), so the batch is never padded, cropped or
+    flipped as separate copies. Equal to ``augment(images[indices], names, generator, options)`` for the same
+    generator state; a pointwise normalisation (``POINTWISE_NORMALIZATIONS``) may follow, and then normalises the
+    fill too, as torchvision pads before it normalises.
     """
     if not folds_into_gather(names):
         raise ValueError(f"gather_batch folds in {' then '.join(GATHERED_AUGMENTATIONS)}, got {list(names)}")
@@ -187,20 +199,48 @@ def gather_batch(
     n, (c, h, w), device = len(indices), images.shape[1:], images.device
     rows = torch.arange(h, device=device).expand(n, h)
     cols = torch.arange(w, device=device).expand(n, w)
+    zero_fill = False  # without a crop every position is on the image
     if "crop" in names:  # the draws of _crop, then of _flip: equal results for equal generator states
-        rows = rows + _randint(2 * CROP_PAD + 1, n, generator, device)[:, None] - CROP_PAD
-        cols = cols + _randint(2 * CROP_PAD + 1, n, generator, device)[:, None] - CROP_PAD
+        padding, reflect = _crop_padding(_settings("crop", options), h, w)
+        zero_fill = not reflect
+        rows = rows + _randint(2 * padding + 1, n, generator, device)[:, None] - padding
+        cols = cols + _randint(2 * padding + 1, n, generator, device)[:, None] - padding
     if "flip" in names:
         mirrored = torch.rand(n, generator=generator, device=generator.device).to(device) < 0.5
         cols = torch.where(mirrored[:, None], cols.flip(1), cols)
-    pixels = _reflect(rows, h)[:, :, None] * w + _reflect(cols, w)[:, None, :]
+    within = _clamp if zero_fill else _reflect
+    pixels = within(rows, h)[:, :, None] * w + within(cols, w)[:, None, :]
     flat = images.flatten(2)[indices]  # N×C×(H·W): whole images, one contiguous copy each
     picked = flat.gather(2, pixels.view(n, 1, h * w).expand(n, c, h * w))
+    if zero_fill:  # torchvision's constant padding: a position off the image reads 0
+        off = _off(rows, h)[:, :, None] | _off(cols, w)[:, None, :]
+        picked.masked_fill_(off.view(n, 1, h * w), 0)
     return picked.view(n, c, h, w).contiguous(memory_format=torch.channels_last)
 
 
-def _crop(batch: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-    return gather_batch(batch, torch.arange(len(batch), device=batch.device), ["crop"], generator)
+def _crop_padding(settings: Mapping[str, float | bool], h: int, w: int) -> tuple[int, bool]:
+    """The crop's padding in pixels and whether it reflects, checked against H×W images."""
+    padding, reflect = settings["padding"], bool(settings["reflect"])
+    if padding != int(padding) or padding < 0:
+        raise ValueError(f"crop: padding is a whole number of pixels, at least 0, got {padding!r}")
+    if reflect and padding >= min(h, w):
+        raise ValueError(f"crop: reflect padding {padding} needs images over {padding} pixels a side, got {h}×{w}")
+    return int(padding), reflect
+
+
+def _clamp(position: torch.Tensor, size: int) -> torch.Tensor:
+    """Positions outside ``[0, size)`` moved to the nearest edge: any readable pixel, for a read ``_off`` masks."""
+    return position.clamp(0, size - 1)
+
+
+def _off(position: torch.Tensor, size: int) -> torch.Tensor:
+    """Whether each position lies outside ``[0, size)``."""
+    return (position < 0) | (position >= size)
+
+
+def _crop(batch: torch.Tensor, generator: torch.Generator, *, padding: int, reflect: bool) -> torch.Tensor:
+    return gather_batch(batch, torch.arange(len(batch), device=batch.device), ["crop"], generator,
+                        {"crop": {"padding": padding, "reflect": reflect}})
 
 
 def _warp(batch: torch.Tensor, homographies: torch.Tensor, fill: float = 0.0) -> torch.Tensor:

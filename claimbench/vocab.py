@@ -54,8 +54,9 @@ VALIDATIONS = ("none", "holdout", "test")
 BATCH_NORMS = ("batch", "per_image")
 NORMALIZATIONS = ("unit", "half", "imagenet", "per_image", "mean_std")
 AUGMENTATIONS = ("flip", "crop", "randaugment", "rotate", "color_jitter", "perspective")
-AUGMENT_OPTIONS = {"rotate": ("degrees", "fill", "expand"), "perspective": ("p", "distortion"),
-                   "color_jitter": ("brightness", "contrast", "saturation"), "randaugment": ("ops", "magnitude")}
+AUGMENT_OPTIONS = {"crop": ("padding", "reflect"), "rotate": ("degrees", "fill", "expand"),
+                   "perspective": ("p", "distortion"), "color_jitter": ("brightness", "contrast", "saturation"),
+                   "randaugment": ("ops", "magnitude")}
 """The options a recipe may set per augmentation (``claimbench.transforms.AUGMENT_OPTIONS`` holds their defaults)."""
 MONITORS = ("val_loss", "val_accuracy")
 

@@ -284,6 +284,19 @@ def test_augment_options_are_read_and_checked(tmp_path: Path) -> None:
         ledger.load(write_ledger(tmp_path / "unapplied", unapplied))
 
 
+def test_crop_options_are_a_whole_padding_and_a_boolean_reflect(tmp_path: Path) -> None:
+    options = 'augment = ["crop"]\n[recipe.chart.augment_options]\n'
+    good = ACCURACY_CLAIM + options + "crop = { padding = 2, reflect = true }\n"
+    (claim,) = ledger.load(write_ledger(tmp_path / "good", good))
+    assert claim.recipe.options() == {"crop": {"padding": 2, "reflect": True}}
+    bad = ACCURACY_CLAIM + options + "crop = { padding = 2.5, reflect = 1 }\n"
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(write_ledger(tmp_path / "bad", bad))
+    field = "tiny.toml: recipe.chart: augment_options.crop"
+    assert error.value.problems == [f"{field}.padding: must be a valid integer, got 2.5",
+                                    f"{field}.reflect: must be a valid boolean, got 1"]
+
+
 def test_randaugment_rounds_are_a_positive_integer(tmp_path: Path) -> None:
     body = ACCURACY_CLAIM + 'augment = ["randaugment"]\n[recipe.chart.augment_options]\nrandaugment = { ops = 1.5 }\n'
     with pytest.raises(ledger.LedgerError, match=r"recipe.chart: augment_options.randaugment.ops: must be a valid "

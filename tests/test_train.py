@@ -285,6 +285,18 @@ def test_augmentation_acts_on_unit_values_before_normalisation() -> None:
     torch.testing.assert_close(batch.amax(dim=(0, 2, 3)), full)
 
 
+@pytest.mark.parametrize("normalize", ["unit", "per_image"])  # folded into the gather, and not
+def test_the_recipes_crop_options_reach_the_batch(normalize: str) -> None:
+    """A crop by no padding leaves each image where it is, whichever path the batch takes."""
+    images = synthetic(8, seed=0, shape=(3, 12, 12))
+    recipe = dataclasses.replace(ADAM, normalize=normalize, augment=("crop", "flip"),
+                                 augment_options=(("crop", (("padding", 0),)),))
+    batch = train._training_batch(images, torch.arange(8), recipe, torch.Generator().manual_seed(0))
+    unflipped = transforms.normalize(images.images, normalize)
+    flipped = (batch == unflipped).flatten(1).all(1) | (batch == unflipped.flip(-1)).flatten(1).all(1)
+    assert flipped.all(), "a crop by no padding moved an image"
+
+
 def test_non_finite_loss_names_model_epoch_and_batch(device: str) -> None:
     model = small_cnn(3)
     with torch.no_grad():

@@ -97,15 +97,54 @@ def test_flip_is_an_involution_under_one_mask() -> None:
     assert torch.equal(transforms.augment(once, ["flip"], seeded(3)), batch)
 
 
-def test_crop_takes_a_window_of_the_reflect_padded_image() -> None:
-    batch = float_batch(1, (12, 2, 9, 9))
-    out = transforms.augment(batch, ["crop"], seeded(2))
-    padded = F.pad(batch, (4, 4, 4, 4), mode="reflect")
-    windows = padded.unfold(2, 9, 1).unfold(3, 9, 1)  # N, C, 9 offsets, 9 offsets, 9, 9
+@pytest.mark.parametrize("options, mode", [({}, "constant"), ({"reflect": True}, "reflect"),
+                                           ({"padding": 2}, "constant"), ({"padding": 3, "reflect": True}, "reflect"),
+                                           ({"padding": 11}, "constant")])
+def test_crop_takes_a_window_of_the_padded_image(options: dict[str, float | bool], mode: str) -> None:
+    """Zero padding unless ``reflect``, by ``padding`` pixels (4 unless given; zeros may pad beyond the image's
+    sides), each image its own window."""
+    batch, padding = float_batch(1, (12, 2, 9, 9)), int(options.get("padding", 4))
+    out = transforms.augment(batch, ["crop"], seeded(2), {"crop": options})
+    padded = F.pad(batch, (padding,) * 4, mode=mode)
+    windows = padded.unfold(2, 9, 1).unfold(3, 9, 1)  # N, C, offsets, offsets, 9, 9
     for i in range(len(batch)):
         matches = (windows[i] == out[i][:, None, None]).flatten(3).all(-1).all(0)
-        assert matches.any(), f"image {i} is no window of its padded copy"
+        assert matches.any(), f"image {i} is no window of its {mode}-padded copy"
     assert not torch.equal(out, batch)
+
+
+def window_offsets(ones: torch.Tensor) -> torch.Tensor:
+    """Each zero-padded crop of an all-ones N×1×H×W batch's (row, column) shift: zero rows (columns) below less
+    zero rows above."""
+    def shift(filled: torch.Tensor) -> torch.Tensor:  # N×L: whether each row (column) holds a one
+        first, last = filled.int().argmax(1), filled.shape[1] - 1 - filled.int().flip(1).argmax(1)
+        return (filled.shape[1] - 1 - last) - first
+    return torch.stack([shift(ones.amax(dim=(1, 3)) > 0), shift(ones.amax(dim=(1, 2)) > 0)], dim=1)
+
+
+def test_crop_by_default_is_torchvisions_zero_padded_random_crop() -> None:
+    """On all-ones images the default crop's zero pixels and window shifts are distributed as those of torchvision's
+    ``RandomCrop(size, padding=4)`` (constant fill 0), 4,000 draws each."""
+    v2 = pytest.importorskip("torchvision.transforms.v2")
+    n, size = 4000, 32
+    ours = transforms.augment(torch.ones(n, 1, size, size), ["crop"], seeded(0))
+    torch.manual_seed(0)
+    crop = v2.RandomCrop(size, padding=4)
+    theirs = torch.stack([crop(torch.ones(1, size, size)) for _ in range(n)])
+    zeros_ours, zeros_theirs = (ours == 0).float().mean().item(), (theirs == 0).float().mean().item()
+    assert zeros_theirs > 0.1 and abs(zeros_ours - zeros_theirs) < 0.005, (zeros_ours, zeros_theirs)
+    shifts = torch.arange(-4, 5)
+    for axis in range(2):
+        frequency = [(window_offsets(batch)[:, axis, None] == shifts).float().mean(0) for batch in (ours, theirs)]
+        assert (frequency[0] - frequency[1]).abs().max() < 0.03, (axis, frequency)
+        assert frequency[0].min() > 0.08
+
+
+def test_crop_padding_is_whole_and_reflect_padding_below_the_sides() -> None:
+    with pytest.raises(ValueError, match=r"crop: reflect padding 4 needs images over 4 pixels a side, got 4×6"):
+        transforms.augment(float_batch(0, (2, 1, 4, 6)), ["crop"], seeded(0), {"crop": {"reflect": True}})
+    with pytest.raises(ValueError, match=r"crop: padding is a whole number of pixels, at least 0, got 2.5"):
+        transforms.augment(float_batch(0), ["crop"], seeded(0), {"crop": {"padding": 2.5}})
 
 
 @pytest.mark.parametrize("name", vocab.AUGMENTATIONS)
@@ -234,12 +273,16 @@ def test_augment_rejects(batch: torch.Tensor, names: list[str], match: str) -> N
 
 @pytest.mark.parametrize("names", [[], ["crop"], ["flip"], ["crop", "flip"]])
 @pytest.mark.parametrize("how", transforms.POINTWISE_NORMALIZATIONS)
-def test_gather_batch_equals_augmenting_the_indexed_batch(names: list[str], how: str) -> None:
+@pytest.mark.parametrize("crop", [{}, {"reflect": True}, {"padding": 8}])
+def test_gather_batch_equals_augmenting_the_indexed_batch(names: list[str], how: str,
+                                                          crop: dict[str, float | bool]) -> None:
     images, indices = uint8_batch(10, (20, 3, 9, 7)), torch.tensor([4, 0, 19, 4, 11, 7])
-    gathered = transforms.gather_batch(images, indices, names, seeded(3))
+    options = {"crop": crop} if "crop" in names else {}
+    gathered = transforms.gather_batch(images, indices, names, seeded(3), options)
     assert gathered.dtype == torch.uint8 and gathered.is_contiguous(memory_format=torch.channels_last)
     channel_stats = {"mean": (0.4, 0.5, 0.6), "std": (0.2, 0.3, 0.4)} if how == "mean_std" else {}
-    expected = transforms.augment(transforms.normalize(images[indices], how, **channel_stats), names, seeded(3))
+    unit = transforms.augment(transforms.normalize(images[indices], "unit"), names, seeded(3), options)
+    expected = transforms.normalize_unit(unit, how, **channel_stats)  # a zero fill is black, as torchvision pads
     torch.testing.assert_close(transforms.normalize(gathered, how, **channel_stats), expected, atol=1e-6, rtol=0)
 
 
