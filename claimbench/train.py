@@ -13,6 +13,7 @@ import ctypes
 import dataclasses
 import functools
 import hashlib
+import io
 import math
 import statistics
 import time
@@ -659,9 +660,13 @@ class _Run:
 
     def save(self, checkpoint: Path, expected: dict[str, Any], note: Mapping[str, Any] | None) -> None:
         """Write the state to ``checkpoint`` atomically, with the fingerprint a resumed run must match, the
-        caller's note, and the digest of it all (``_state_digest``) that a resumed run checks."""
+        caller's note, and the digest of it all (``_state_digest``) that a resumed run checks. It is serialised in
+        memory and written by Python, so that a failed write (a full disk) is an ``OSError`` naming ``checkpoint``,
+        not the ``RuntimeError`` of torch's own file writer."""
         state = {"fingerprint": expected, "note": dict(note) if note is not None else None, **self.state_dict()}
-        atomic.replace_atomically(checkpoint, functools.partial(torch.save, {**state, "sha256": _state_digest(state)}))
+        serialised = io.BytesIO()
+        torch.save({**state, "sha256": _state_digest(state)}, serialised)
+        atomic.write_bytes(checkpoint, serialised.getvalue())
 
     def resume(self, checkpoint: Path, expected: dict[str, Any], epochs: int) -> None:
         """Continue from ``checkpoint`` of a run of ``epochs``; ``CorruptCheckpoint`` when it cannot be (unreadable,

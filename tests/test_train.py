@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import math
 import os
 import re
@@ -742,6 +743,28 @@ def test_corrupt_checkpoint_names_its_file(tmp_path: Path) -> None:
     with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: corrupt checkpoint"):
         train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
                     checkpoint=checkpoint)
+
+
+def test_a_checkpoint_the_disk_has_no_room_for_is_an_os_error_naming_it(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk fails the write of epoch 2's checkpoint with an ``OSError`` naming it (torch's own file writer
+    raised a ``RuntimeError`` of its zip writer naming nothing); epoch 1's checkpoint is kept, nothing else left."""
+    checkpoint = tmp_path / "run.ckpt"
+    write_bytes, written = Path.write_bytes, []
+
+    def full_after_one(path: Path, content: bytes) -> int:
+        if written:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(path)
+        return write_bytes(path, content)
+
+    monkeypatch.setattr(Path, "write_bytes", full_after_one)
+    with pytest.raises(OSError) as raised:
+        train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
+                    checkpoint=checkpoint)
+    assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, str(checkpoint))
+    assert [epoch["epoch"] for epoch in torch.load(checkpoint, weights_only=True)["history"]["epochs"]] == [1]
+    assert list(tmp_path.iterdir()) == [checkpoint]
 
 
 def test_a_checkpoint_logging_more_epochs_than_its_recipe_is_corrupt(tmp_path: Path) -> None:
