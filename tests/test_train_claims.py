@@ -25,7 +25,7 @@ from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_I
 from claimbench import data, environment, errors, ledger, precision, train
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.results import NOT_SELECTED
-from claimbench.runs import cost, local, splits, store, timing
+from claimbench.runs import cost, local, numerics, splits, store, timing
 from claimbench.runs.settings import Settings, worker_device
 
 pytestmark = pytest.mark.filterwarnings("ignore:cifar10 .*running on unverified data")
@@ -918,6 +918,46 @@ def test_an_unusable_run_lock_is_a_one_line_error_naming_it(small_ledger: Path, 
         local.measure(model1, tiny_settings)
     assert str(raised.value) == (f"{lock}: cannot lock the training run ({says}); remove what is there (claimbench "
                                  "creates an empty file) or give another --claims-results-dir")
+
+
+UNWRITABLE = ("stored run", "checkpoint", "numerics folder")
+"""What a session cannot write: the stored run or epoch 2's checkpoint on a full disk, the folder of numerics
+decisions where a file lies."""
+
+
+@pytest.mark.parametrize("unwritable", UNWRITABLE)
+def test_a_run_store_file_that_cannot_be_written_is_a_one_line_error_naming_it(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch, unwritable: str) -> None:
+    """A write of the run store that fails is an error of ours naming the file and what to do, never a crash's
+    traceback nor a verdict on the author's number; the last checkpoint written is kept, so no epoch is lost."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    checkpoint = path.with_suffix(".ckpt")
+    monkeypatch.setattr(cost, "PROBES", {})  # the numerics decision is read or written
+    failing = {"stored run": path, "checkpoint": checkpoint,
+               "numerics folder": tiny_settings.results_dir / numerics.FOLDER}[unwritable]
+    what, says = "the training run", os.strerror(errno.ENOSPC)
+    if unwritable == "numerics folder":
+        what, says = "the numerics decision", os.strerror(errno.EEXIST)
+        failing.parent.mkdir(parents=True)
+        failing.touch()
+    else:
+        write_bytes = Path.write_bytes
+
+        def full_disk(file: Path, content: bytes) -> int:  # atomic's temporary file of ``failing``, after epoch 1
+            if file.name.startswith(f".{failing.name}.") and checkpoint.exists():
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return write_bytes(file, content)
+
+        monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(errors.MeasurementError) as raised:
+        local.measure(model1, tiny_settings)
+    assert str(raised.value) == (f"{failing}: cannot write {what} ({says}); free space there or remove what is in "
+                                 "the way, or give another --claims-results-dir")
+    assert not path.exists()
+    if unwritable != "numerics folder":
+        kept = torch.load(checkpoint, weights_only=True)["history"]["epochs"]
+        assert len(kept) == (1 if unwritable == "checkpoint" else EPOCHS)
 
 
 @pytest.mark.parametrize("claim_id", [MODEL1_CLAIMS[1], "iot_ml_hw2/epoch_time/model1"])

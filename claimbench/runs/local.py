@@ -56,7 +56,8 @@ def weights_digest(model: torch.nn.Module) -> str:
 def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: splits.Splits, checkpoint: Path,
            threads: int, accel: train.Accel, note: dict[str, Any]) -> tuple[History, torch.nn.Module]:
     """One run, resumed from ``checkpoint`` when it holds one; a corrupt checkpoint, or one of another run (an older
-    claimbench, a file copied in), is set aside and the run starts afresh."""
+    claimbench, a file copied in), is set aside and the run starts afresh. A checkpoint that cannot be written (a
+    full disk) is ``store.unwritable``; the one written before it is kept."""
     torch.manual_seed(seed)
     model = registry.get_model(claim.model)
     try:
@@ -70,6 +71,10 @@ def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: sp
     except train.ForeignCheckpoint as foreign:
         store.set_aside(checkpoint, foreign.what, settings, label="other-run", then="training from epoch 1")
         return _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel, note)
+    except OSError as error:
+        if error.filename != str(checkpoint):  # not the checkpoint's write: a failure of the training itself
+            raise
+        raise store.unwritable(checkpoint, error) from None
     return history, model
 
 

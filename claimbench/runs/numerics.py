@@ -35,6 +35,8 @@ __all__ = ["FOLDER", "decide", "key", "path_for"]
 
 FOLDER = "numerics"
 """The folder of the results folder that holds the decisions."""
+_DECISION = "the numerics decision"
+"""What a write that fails (``store.unwritable``) could not write."""
 
 
 def key(model_name: str, recipe: Recipe, train_set: data.Dataset, device: str) -> dict[str, Any]:
@@ -56,9 +58,14 @@ def path_for(model_name: str, valid_for: dict[str, Any], settings: Settings) -> 
 def decide(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings, device: str,
            probe: Callable[[str], precision.Probe]) -> precision.Probe:
     """``auto``'s probe of the model: ``probe("auto")`` where no decision is recorded for its ``key`` (then this
-    one is recorded), else ``probe`` of the precision recorded, kept as ``auto``'s (``Probe.reused``)."""
+    one is recorded), else ``probe`` of the precision recorded, kept as ``auto``'s (``Probe.reused``). A folder or
+    decision that cannot be written (a file where the folder should be, a full disk) is ``store.unwritable``."""
     valid_for = key(model_name, recipe, train_set, device)
     path = path_for(model_name, valid_for, settings)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise store.unwritable(path.parent, error, _DECISION) from None
     with atomic.locked(path):
         recorded = _read(path, valid_for, settings)
         if recorded is not None:
@@ -68,7 +75,10 @@ def decide(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: S
         found = probe("auto")
         decision = precision.Decision(chosen=found.chosen, step_seconds=dict(found.step_seconds),
                                       date=datetime.date.today().isoformat())
-        atomic.write_text(path, json.dumps({"key": valid_for, **decision.to_dict()}, indent=1, sort_keys=True))
+        try:
+            atomic.write_text(path, json.dumps({"key": valid_for, **decision.to_dict()}, indent=1, sort_keys=True))
+        except OSError as error:
+            raise store.unwritable(path, error, _DECISION) from None
         say(settings, f"{model_name}: auto chose {found.chosen}, recorded in {path}")
         return found
 

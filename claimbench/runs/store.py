@@ -41,7 +41,8 @@ from claimbench.runs import splits
 from claimbench.runs.settings import Settings, say
 
 __all__ = ["DIGEST", "ENGINE", "STORED_AS", "Resumable", "Stored", "architecture", "checkpoint_note", "engine",
-           "locked", "path_for", "raise_failure", "read", "resumable", "set_aside", "write", "write_failure"]
+           "locked", "path_for", "raise_failure", "read", "resumable", "set_aside", "unwritable", "write",
+           "write_failure"]
 
 
 ENGINE = (train, transforms, batchnorm, data, splits)
@@ -133,6 +134,14 @@ def _unusable(lock: Path, why: OSError | str) -> errors.MeasurementError:
         why = why.strerror or type(why).__name__
     return errors.MeasurementError(f"{lock}: cannot lock the training run ({why}); remove what is there (claimbench "
                                    "creates an empty file) or give another --claims-results-dir")
+
+
+def unwritable(path: Path, error: OSError, what: str = "the training run") -> errors.MeasurementError:
+    """The one-line error of a file of the run store that cannot be written (a full disk, a file where a folder
+    should be), naming it (the file ``error`` names, else ``path``) and what to do."""
+    why = error.strerror or type(error).__name__
+    return errors.MeasurementError(f"{error.filename or path}: cannot write {what} ({why}); free space there or "
+                                   "remove what is in the way, or give another --claims-results-dir")
 
 
 def set_aside(path: Path, reason: str, settings: Settings, *, label: str = "corrupt",
@@ -336,11 +345,14 @@ def _foreign(record: dict[str, Any], path: Path) -> str | None:
 def write(path: Path, record: dict[str, Any], settings: Settings) -> None:
     """Write the run's record, with the file name it is written under (``STORED_AS``) and its ``DIGEST``, and this
     session's marker atomically; remove its checkpoint, the temporary files a killed writer left beside it, and a
-    failure this or an earlier session recorded."""
+    failure this or an earlier session recorded. A write that fails is ``unwritable``, and leaves the checkpoint."""
     body = json.loads(json.dumps({**{key: value for key, value in record.items() if key != DIGEST},
                                   STORED_AS: path.name}))  # as read back
-    atomic.write_text(path, json.dumps({**body, DIGEST: _content_digest(body)}, indent=1))
-    atomic.write_text(path.with_suffix(".session"), settings.session)
+    try:
+        atomic.write_text(path, json.dumps({**body, DIGEST: _content_digest(body)}, indent=1))
+        atomic.write_text(path.with_suffix(".session"), settings.session)
+    except OSError as error:
+        raise unwritable(path, error) from None
     checkpoint = path.with_suffix(".ckpt")
     for leftover in (checkpoint, path.with_suffix(".failed"), *path.parent.glob(f".{checkpoint.name}.*.tmp")):
         leftover.unlink(missing_ok=True)
