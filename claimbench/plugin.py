@@ -253,10 +253,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     from claimbench import items
 
-    if unknown := next((kind for kind in marker.args if not isinstance(kind, str) or kind not in vocab.KINDS), None):
+    unknown = next((kind for kind in marker.args if not isinstance(kind, str) or kind not in vocab.KINDS), None)
+    if unknown is not None or not marker.args:
+        why = _not_a_kind(unknown) if marker.args else "it names no kind"
         raise pytest.Collector.CollectError(
-            f"@pytest.mark.claims({', '.join(map(repr, marker.args))}): {_not_a_kind(unknown)}; the kinds: "
-            f"{', '.join(vocab.KINDS)}")
+            f"@pytest.mark.claims({', '.join(map(repr, marker.args))}): {why}; the kinds: {', '.join(vocab.KINDS)}")
     measures = any(name in metafunc.fixturenames for name in MEASURING)
     claims = [c for c in metafunc.config.stash[claims_key] if c.kind in marker.args]
     metafunc.parametrize("claim", [pytest.param(c, id=c.id, marks=items.marks(c, measured=measures))

@@ -208,33 +208,55 @@ def _package_files(code: Any) -> set[Path]:
     file = Path(inspect.getfile(code))
     spec = getattr(sys.modules.get(getattr(code, "__module__", None) or ""), "__spec__", None)
     if spec is None or not spec.parent:
-        return _imported_beside(file, {file})
+        return _imported_beside(file.parent, file)
     roots = [Path(root) for root in getattr(sys.modules.get(spec.parent.partition(".")[0]), "__path__", [])]
     return {found for root in roots for found in root.rglob("*.py")
             if not any(part == "__pycache__" or part.startswith(".") for part in found.relative_to(root).parts[:-1])
             } or {file}
 
 
-def _imported_beside(file: Path, found: set[Path]) -> set[Path]:
-    """``found`` with the modules in ``file``'s folder that it imports by name (``import layers``, ``from layers
-    import act``: a research repository's ``model.py`` beside ``layers.py``), theirs in turn, a package's every
-    module; read from the source, not from what this process happened to import. A file that cannot be parsed adds
-    nothing of its own."""
-    try:
-        tree = ast.parse(file.read_bytes())
-    except (OSError, SyntaxError, ValueError):
-        return found
-    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    names |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
-              and not node.level}
-    for name in sorted({name.partition(".")[0] for name in names}):
-        module, package = file.parent / f"{name}.py", file.parent / name
-        if module.is_file() and module not in found:
-            found = _imported_beside(module, found | {module})
-        elif package.is_dir() and (package / "__init__.py").is_file():
-            found |= {path for path in package.rglob("*.py") if not any(
-                part == "__pycache__" or part.startswith(".") for part in path.relative_to(package).parts[:-1])}
+def _imported_beside(root: Path, file: Path) -> set[Path]:
+    """``file`` and the modules under ``root`` (its folder) that it imports by name (``import layers``, ``from
+    nets.layers import act``, ``from . import blocks``: a research repository's ``model.py`` beside ``layers.py``),
+    theirs in turn; a regular package's every module, a namespace package's modules it names. Read from the source,
+    not from what this process happened to import; a file that cannot be parsed adds nothing of its own."""
+    found, waiting = {file}, [file]
+    while waiting:
+        current = waiting.pop()
+        try:
+            tree = ast.parse(current.read_bytes())
+        except (OSError, SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                paths = [root.joinpath(*alias.name.split(".")) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = root if not node.level else current.parents[min(node.level, len(current.parents)) - 1]
+                module = base.joinpath(*node.module.split(".")) if node.module else base
+                paths = [module, *(module / alias.name for alias in node.names)]  # a name may be a submodule
+            else:
+                continue
+            new = set().union(*(_module_files(root, path) for path in paths)) - found
+            found |= new
+            waiting += sorted(new)
     return found
+
+
+def _module_files(root: Path, path: Path) -> set[Path]:
+    """The source files an import of ``path`` (a module's path under ``root``, without the suffix) runs: every module
+    of the first regular package on the way to it, else the module's own file; none where nothing is there (a
+    library's module, outside ``root``)."""
+    if not path.is_relative_to(root) or path == root:
+        return set()
+    parts = path.relative_to(root).parts
+    for depth in range(1, len(parts) + 1):
+        folder = root.joinpath(*parts[:depth])
+        if (folder / "__init__.py").is_file():
+            return {found for found in folder.rglob("*.py") if not any(
+                name == "__pycache__" or name.startswith(".") for name in found.relative_to(folder).parts[:-1])}
+        if not folder.is_dir():
+            break
+    return {path.with_suffix(".py")} if path.with_suffix(".py").is_file() else set()
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -263,28 +285,31 @@ def _code_of(builder: Any) -> tuple[set[Path], str]:
     return files, f"{bound}{_ADDRESS.sub('', _canonical(arguments))}"
 
 
-def _canonical(value: Any) -> str:
+def _canonical(value: Any, seen: frozenset[int] = frozenset()) -> str:
     """``repr(value)``, but a set's members in sorted order, in a list, tuple, dict, dataclass, namedtuple or
     namespace too: the order of a set of strings differs from one process to the next (hash randomisation), and so
-    would a digest of its repr."""
+    would a digest of its repr. A value inside itself (a tree's node pointing to its parent) is ``...``."""
+    if id(value) in seen:
+        return "..."
+    inner = functools.partial(_canonical, seen=seen | {id(value)})
     if isinstance(value, (set, frozenset)) and value:
-        members = "{" + ", ".join(sorted(map(_canonical, value))) + "}"
+        members = "{" + ", ".join(sorted(map(inner, value))) + "}"
         return members if type(value) is set else f"{type(value).__name__}({members})"
     if type(value) is list:
-        return "[" + ", ".join(map(_canonical, value)) + "]"
+        return "[" + ", ".join(map(inner, value)) + "]"
     if type(value) is tuple:
-        return "(" + ", ".join(map(_canonical, value)) + ("," if len(value) == 1 else "") + ")"
+        return "(" + ", ".join(map(inner, value)) + ("," if len(value) == 1 else "") + ")"
     if type(value) is dict:
-        return "{" + ", ".join(f"{_canonical(key)}: {_canonical(item)}" for key, item in value.items()) + "}"
+        return "{" + ", ".join(f"{inner(key)}: {inner(item)}" for key, item in value.items()) + "}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = [(field.name, getattr(value, field.name)) for field in dataclasses.fields(value)]
+        fields = [(field.name, getattr(value, field.name, "<unset>")) for field in dataclasses.fields(value)]
     elif isinstance(value, tuple) and hasattr(value, "_fields"):  # a namedtuple
         fields = list(zip(value._fields, value))
     elif isinstance(value, (types.SimpleNamespace, argparse.Namespace)):
         fields = sorted(vars(value).items())
     else:
         return repr(value)
-    return f"{type(value).__qualname__}({', '.join(f'{name}={_canonical(item)}' for name, item in fields)})"
+    return f"{type(value).__qualname__}({', '.join(f'{name}={inner(item)}' for name, item in fields)})"
 
 
 def get_model(reference: str, *, weights: None = None, progress: bool = True, **overrides: Any) -> nn.Module:

@@ -28,7 +28,7 @@ from claimbench.readme_markers import README_END, README_START, VERDICTS_TITLE, 
 from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
                                 model_digest, record_for, record_problem)
 from claimbench.value_text import NOTHING, band_text, bound_text, format_delta, format_value
-from claimbench.verdict import VERDICTS, band_side, format_number, meets, seeds_verdict
+from claimbench.verdict import VERDICTS, band_side, format_number, meets, seeds_judgement
 
 __all__ = [
     "JSON_FORMAT",
@@ -422,22 +422,24 @@ def _claim_change(record: Record, claim: Claim) -> str:
 
 def verdict_follows(record: Record, claim: Claim | None = None) -> bool:
     """Whether a measured record's verdict is what its figures say: reproduced where it shows a number inside its
-    band (a shape equal to the claim's), or where several seeds ran, where a run lands (``reach``) meets the band;
-    refuted or a known error where not. Given its ``claim``, its seeds must also give that verdict as the judge
-    reads them now (``verdict.seeds_verdict``): where only their interval meets the band, the verdict is an error, a
-    single run's number is reproduced where a seed lands in the band, a documented error's ``correct`` value is
-    judged as the claim's."""
+    band (a shape equal to the claim's), refuted or a known error where not. Of several seeds, given the ``claim``,
+    the verdict and interval (``reach``) the judge gives them now (``verdict.seeds_judgement``: a single run's
+    number reproduced where a seed lands in the band, wherever the interval lies; an error where only the interval
+    meets it; a documented error's ``correct`` value judged as the claim's); without it, where the interval meets
+    the band, or, reproduced, where it may not, as a seed that landed reproduces."""
     shown, band, reach, seeds = record.get("shown"), record.get("band"), record.get("reach"), record.get("seeds")
     if record.get("verdict") not in CHECKED:
         return True  # not judged on a number
     if (claim is not None and isinstance(reach, list) and isinstance(record.get("measured"), (int, float))
             and isinstance(seeds, list) and all(isinstance(seed, (int, float)) for seed in seeds)):
-        if seeds_verdict(claim, record["measured"], seeds) != record["verdict"]:
-            return False
+        judged = seeds_judgement(claim, record["measured"], seeds)
+        return judged.verdict == record["verdict"] and judged.reach is not None and len(reach) == 2 and all(
+            isinstance(then, (int, float)) and math.isclose(now, then, rel_tol=1e-9, abs_tol=1e-12)
+            for now, then in zip(judged.reach, reach))
     if isinstance(shown, list):
         inside = shown == record.get("claimed")
     elif isinstance(reach, list) and len(reach) == 2 and isinstance(band, list) and len(band) == 2:
-        inside = meets((reach[0], reach[1]), (band[0], band[1]))  # the judge's own comparison
+        inside = meets((reach[0], reach[1]), (band[0], band[1])) or record["verdict"] == "reproduced"
     elif isinstance(shown, (int, float)) and isinstance(band, list) and len(band) == 2:
         inside = band_side(shown, (band[0], band[1])) == "within"  # the judge's own comparison
     else:

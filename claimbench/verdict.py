@@ -35,7 +35,7 @@ __all__ = [
     "format_number",
     "judge",
     "meets",
-    "seeds_verdict",
+    "seeds_judgement",
     "shown_value",
     "usable",
 ]
@@ -294,6 +294,9 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
     if band is not None and noise is not None and band_side(noise[0], band) != band_side(noise[1], band):
         return Judgement("error", _undecided(claim, measurement, shown, band, noise), **common)
     settled = direction if band is None else _settles(claim, measurement, shown, band, reach)
+    if settled == "within" != direction and claim.expect == "refuted" and claim.correct is not None and _bears_out(
+            claim, measurement, shown, reach):  # an outlier seed on the typo, our mean on the correct value
+        settled = "outside"
     if settled == "undecided":
         return Judgement("error", _undecided_seeds(claim, measurement, shown, band, reach), **common)
     if settled == "within":
@@ -370,9 +373,10 @@ def _settles(claim: Claim, measurement: Measurement, shown: float, band: tuple[f
     return "undecided" if meets(reach, band) else "outside"
 
 
-def seeds_verdict(claim: Claim, measured: float, seeds: Sequence[float]) -> str:
-    """The verdict seeds whose mean is ``measured`` get: what a record's own figures say of its verdict."""
-    return judge(claim, Observation(Measurement(measured, seeds=tuple(seeds)))).verdict
+def seeds_judgement(claim: Claim, measured: float, seeds: Sequence[float]) -> Judgement:
+    """The judgement seeds whose mean is ``measured`` get: what a record's own figures say of its verdict and of
+    where a run lands."""
+    return judge(claim, Observation(Measurement(measured, seeds=tuple(seeds))))
 
 
 def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],

@@ -270,6 +270,16 @@ def test_the_code_digest_of_a_top_level_module_covers_the_modules_beside_it_that
     assert after != before, "a package beside it that its helper imports"
     (tmp_path / "zoo_layers.py").write_text("from zoo_blocks import stem\n\ndef act():\n    return -stem()\n")
     assert registry.code_digest("zoo_model:net") != after, "the helper it imports"
+    (tmp_path / "zoo_spaced").mkdir()  # a namespace package: no __init__.py
+    (tmp_path / "zoo_spaced" / "acts.py").write_text("from . import gates\n\ndef act():\n    return 1\n")
+    (tmp_path / "zoo_spaced" / "gates.py").write_text("def gate():\n    return 1\n")
+    (tmp_path / "zoo_spaced" / "unused.py").write_text("x = 1\n")
+    (tmp_path / "zoo_model.py").write_text("from zoo_spaced.acts import act\n\ndef net():\n    return act()\n")
+    spaced = registry.code_digest("zoo_model:net")
+    (tmp_path / "zoo_spaced" / "unused.py").write_text("x = 2\n")
+    assert registry.code_digest("zoo_model:net") == spaced, "a module of the namespace package it does not import"
+    (tmp_path / "zoo_spaced" / "gates.py").write_text("def gate():\n    return 0\n")
+    assert registry.code_digest("zoo_model:net") != spaced, "a namespace package's module, and what it imports"
 
 
 def test_the_code_digest_of_a_set_among_a_builders_attributes_is_the_same_in_every_process(tmp_path: Path) -> None:
@@ -295,6 +305,15 @@ def test_the_code_digest_of_a_set_among_a_builders_attributes_is_the_same_in_eve
                                    "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}).stdout
                for seed in (1, 2, 3)}
     assert len(digests) == 1, f"in a dataclass, a namedtuple, a namespace: {digests}"
+    (tmp_path / "zoo_tree_nodes.py").write_text(
+        "import dataclasses\n\n@dataclasses.dataclass(eq=False)\nclass Node:\n    parent: object = None\n"
+        "    children: list = dataclasses.field(default_factory=list)\n\nclass Builder:\n    def __init__(self):\n"
+        "        self.root = Node()\n        self.root.children.append(Node(parent=self.root))\n\n"
+        "    def __call__(self):\n        return 0\n\nnet = Builder()\n")
+    cyclic = "from claimbench import registry; print(registry.code_digest('zoo_tree_nodes:net'))"
+    done = subprocess.run([sys.executable, "-c", cyclic], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])})
+    assert done.returncode == 0 and len(done.stdout.strip()) == 16, "a node pointing to its parent: " + done.stderr[-300:]
 
 
 def test_the_code_digest_of_a_partial_covers_its_function_and_arguments(tmp_path: Path,

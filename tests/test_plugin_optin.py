@@ -282,6 +282,11 @@ def test_a_kind_the_claims_marker_does_not_know_is_an_error_of_collecting_its_te
     assert result.ret == pytest.ExitCode.INTERRUPTED, result.stdout.str()
     result.stdout.fnmatch_lines(["*@pytest.mark.claims('params', 'layers'): 'layers' is no claim kind (did you mean "
                                  "'layer'?); the kinds: params, macs, layer, *"])
+    author.makepyfile(test_own="import pytest\n\n@pytest.mark.claims()\n"
+                               "def test_params(claim_measurement, check_claim):\n    check_claim(claim_measurement)\n")
+    bare = author.runpytest_subprocess("test_own.py")
+    assert bare.ret == pytest.ExitCode.INTERRUPTED, bare.stdout.str()
+    bare.stdout.fnmatch_lines(["*@pytest.mark.claims(): it names no kind; the kinds: params, *"])
 
 
 def test_a_test_that_only_reads_its_claim_leaves_the_ledger_items_and_their_records(author: pytest.Pytester) -> None:

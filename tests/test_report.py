@@ -396,6 +396,19 @@ def test_a_seeds_record_of_a_documented_error_follows_only_the_verdict_its_seeds
     assert report.verdict_follows({**record, "verdict": "refuted"}), "without its claim, only the band is read"
 
 
+def test_a_seeds_record_reproduced_by_a_seed_outside_the_interval_is_carried_as_judged(tmp_path: Path) -> None:
+    """One of 12 seeds printed the claim, the other 11 put the interval off the band: the judge reproduces it, and
+    the record it wrote must follow from its figures, not be dropped on the next partial run."""
+    claim = CLAIMS[2]  # 80.5%, exact, one run's number
+    measurement = Measurement(0.8371, seeds=(0.84,) * 11 + (0.805,), spread=0.006, device="CPU")
+    record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
+    assert record["verdict"] == "reproduced" and not report.meets(tuple(record["reach"]), tuple(record["band"]))
+    assert report.verdict_follows(record, claim) and report.verdict_follows(record)
+    previous = tmp_path / "claims.json"
+    report.write_all([record], REPORTS, ENVIRONMENT, json=previous)
+    assert not _dropped(report.carry_over([], previous, REPORTS, ENVIRONMENT))
+
+
 def test_a_partial_claim_keeps_its_cell_text() -> None:
     inside = _record(CLAIMS[0], "reproduced", 1000, printed="1,000", cell=["results", "plain", "Notes"])
     markdown = report.render_markdown([inside], REPORTS, ENVIRONMENT)

@@ -364,6 +364,18 @@ def test_a_documented_error_with_its_correct_value_must_be_borne_out() -> None:
     assert not isinstance(raised.value, KnownError), "a strict xfail expecting the known error must fail"
 
 
+def test_a_documented_error_borne_out_by_our_mean_stands_though_one_seed_lands_on_the_typo() -> None:
+    """Eleven seeds at the documented correct 75.3 and one at the printed 57.3: the mean bears the ledger's
+    explanation out, and one outlier seed does not turn the typo into a reproduction (a strict XPASS)."""
+    claim = _claim(57.3, kind="accuracy", printed="57.3%", tolerance=Tolerance(digits=1), expect="refuted",
+                   correct=75.3, why="a typo for 75.3")
+    result = _seeds(claim, (75.1, 75.2, 75.3, 75.4, 75.5, 75.3, 75.2, 75.4, 75.3, 75.3, 75.3, 57.3))
+    assert result.verdict == "known error" and "1 of the 12 seeds on their own land in the band" in result.reason
+    plain = dataclasses.replace(claim, expect=None, correct=None, why=None)
+    assert _seeds(plain, (75.1, 75.2, 75.3, 75.4, 75.5, 75.3, 75.2, 75.4, 75.3, 75.3, 75.3, 57.3)).verdict == \
+        "reproduced", "without the documentation, a run of the recipe printed it"
+
+
 def test_a_documented_correct_value_is_borne_out_by_where_a_run_of_the_seeds_lands() -> None:
     """Seeds 56, 58 and 60 reproduce a claim of 59.5 ±0.5; against a documented error whose correct value is that
     59.5, they bore it out only where their mean did, and the known error was refuted."""
