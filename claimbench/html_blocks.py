@@ -27,12 +27,16 @@ Rows = tuple[tuple[str, ...], ...]
 
 class HtmlBlock(NamedTuple):
     """An HTML block's text, its words split by single spaces; its plain tables, each its rows of cells (the
-    first its header), every cell's source verbatim but for its runs of white space, each one space; and the number
-    of its other ``<table>`` elements that print a number (a table that lays out logos or badges prints none)."""
+    first its header), every cell's source verbatim but for its runs of white space, each one space; the number
+    of its other ``<table>`` elements that print a number (a table that lays out logos or badges prints none); and
+    the text of a table it leaves open (a blank line ends a markdown HTML block, inside a table too), None where
+    it leaves none, and whether it closes a table it did not open (the rest of one left open before it)."""
 
     text: str
     tables: tuple[Rows, ...]
     unread: int
+    open_table: str | None = None
+    closes_other: bool = False
 
 
 class _Table:
@@ -41,14 +45,16 @@ class _Table:
     def __init__(self, start: int) -> None:
         self.start = start  # where its text starts in the reader's ``parts``
         self.rows: list[list[str]] = []
+        self.headers: list[bool] = []  # whether each row is a header: in <thead>, or of <th> cells alone
         self.cell: int | None = None
         self.plain = True
+        self.head = False  # inside <thead>
 
 
 class _Reader(HTMLParser):
-    """Collects a block's text, a space at each tag that ends a word, and its tables: a plain one (rows of equal
-    length, at least a header and a row, no cell spanning others, no table inside) cell by cell, any other that
-    prints a number counted."""
+    """Collects a block's text, a space at each tag that ends a word, and its tables: a plain one (a header row
+    first, rows of equal length, at least one more, no cell spanning others, no table inside) cell by cell, any other
+    that prints a number outside the plain tables inside it counted."""
 
     def __init__(self, block: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -58,6 +64,8 @@ class _Reader(HTMLParser):
         self.open: list[_Table] = []
         self.tables: list[Rows] = []
         self.unread = 0
+        self.read_spans: list[range] = []  # the ``parts`` of the plain tables read
+        self.closes_other = False
 
     def _here(self) -> int:
         """The offset in the block of the tag being handled."""
@@ -76,6 +84,9 @@ class _Reader(HTMLParser):
             table = self.open[-1]
             if tag == "tr" or not table.rows:
                 table.rows.append([])
+                table.headers.append(True)
+            if tag == "td" and not table.head:
+                table.headers[-1] = False
             if tag in ("td", "th"):
                 table.cell = self._here() + len(self.get_starttag_text() or "")
                 table.plain &= all((value or "1").strip() == "1" for name, value in attrs
@@ -83,19 +94,31 @@ class _Reader(HTMLParser):
             table.plain &= tag != "table"
         if tag == "table":
             self.open.append(_Table(len(self.parts)))
+        if tag == "thead" and self.open:
+            self.open[-1].head = True
         self.parts.append("" if tag in _PHRASING else " ")
 
     def handle_endtag(self, tag: str) -> None:
         if self.open and tag in _CELL_ENDS:
             self._close_cell()
-        if tag == "table" and self.open:
+        if tag == "thead" and self.open:
+            self.open[-1].head = False
+        if tag == "table" and not self.open:
+            self.closes_other = True
+        elif tag == "table":
             table = self.open.pop()
-            rows = [row for row in table.rows if row]
-            if table.plain and len(rows) > 1 and len({len(row) for row in rows}) == 1:
-                self.tables.append(tuple(map(tuple, rows)))
+            rows = [(row, header) for row, header in zip(table.rows, table.headers) if row]
+            if (table.plain and len(rows) > 1 and rows[0][1] and len({len(row) for row, _ in rows}) == 1):
+                self.tables.append(tuple(tuple(row) for row, _ in rows))
+                self.read_spans.append(range(table.start, len(self.parts)))
             else:
-                self.unread += any(char.isdigit() for part in self.parts[table.start:] for char in part)
+                self.unread += any(char.isdigit() for char in self.text_of(table))
         self.parts.append("" if tag in _PHRASING else " ")
+
+    def text_of(self, table: _Table) -> str:
+        """The text of a table so far, but that of the plain tables read inside it."""
+        return "".join(part for index, part in enumerate(self.parts[table.start:], table.start)
+                       if not any(index in span for span in self.read_spans))
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
@@ -111,4 +134,6 @@ def read(block: str) -> HtmlBlock:
     except AssertionError:  # html.parser asserts on what it cannot parse: "<![ draft ]>"
         text = _TAG.sub(lambda tag: "" if (tag[1] or "").lower() in _PHRASING else " ", block)
         return HtmlBlock(" ".join(html.unescape(text).split()), (), 0)
-    return HtmlBlock(" ".join("".join(reader.parts).split()), tuple(reader.tables), reader.unread)
+    left = " ".join(reader.text_of(reader.open[0]).split()) if reader.open else None
+    return HtmlBlock(" ".join("".join(reader.parts).split()), tuple(reader.tables), reader.unread, left,
+                     reader.closes_other)

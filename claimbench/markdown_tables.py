@@ -95,7 +95,7 @@ def _scan(text: str) -> Scan:
     found: list[_Found] = []
     headings: list[tuple[int, str]] = []
     above: list[tuple[str, str]] = []  # the text since the nearest heading or table, a caption of the next table
-    index = 0
+    index, split = 0, _SplitTable()
     while index < len(tokens):
         token = tokens[index]
         if token.type == "heading_open":
@@ -119,6 +119,7 @@ def _scan(text: str) -> Scan:
         else:
             if token.type == "inline":
                 scan.prose.append((_heading_and_parent(headings)[0], numerals.plain(token.children or [])))
+                scan.html_tables += split.text(scan.prose[-1][1])
                 if index and tokens[index - 1].type == "paragraph_open":
                     above.append((ABOVE[1], scan.prose[-1][1]))
             elif token.type in ("fence", "code_block"):
@@ -126,7 +127,7 @@ def _scan(text: str) -> Scan:
             elif token.type == "html_block":
                 block = html_blocks.read(token.content)
                 scan.html.append((_heading_and_parent(headings)[0], block.text))
-                scan.html_tables += block.unread
+                scan.html_tables += block.unread + split.html(block)
                 for rows in block.tables:
                     found.append(_Found(*_heading_and_parent(headings), [list(row) for row in rows],
                                         tuple((where, text) for where, text in reversed(above) if text.strip())))
@@ -134,6 +135,30 @@ def _scan(text: str) -> Scan:
             index += 1
     scan.tables = _tables(found)
     return scan
+
+
+class _SplitTable:
+    """An HTML table a blank line split over several blocks (markdown in its cells, GitHub's way), which no block
+    reads: counted once among the tables not read, where its text prints a number."""
+
+    def __init__(self) -> None:
+        self.open = False
+
+    def text(self, text: str) -> int:
+        """1 where the open table's text ``text`` prints the first number it does, else 0."""
+        if self.open and any(char.isdigit() for char in text):
+            self.open = False
+            return 1
+        return 0
+
+    def html(self, block: html_blocks.HtmlBlock) -> int:
+        """How many split tables ``block`` tells of: one it continues, one it leaves open, printing a number."""
+        counted = self.text(block.text)
+        self.open = self.open and not block.closes_other
+        if block.open_table is not None:
+            self.open = True
+            counted += self.text(block.open_table)
+        return counted
 
 
 def _push_heading(headings: list[tuple[int, str]], level: int, text: str) -> None:

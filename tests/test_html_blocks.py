@@ -2,7 +2,7 @@
 
 import pytest
 
-from claimbench import html_blocks
+from claimbench import html_blocks, markdown_tables
 
 
 @pytest.mark.parametrize(("block", "text"), [
@@ -21,10 +21,12 @@ def test_only_a_table_that_prints_a_number_and_is_not_plain_is_counted_unread() 
     spanning = '<table><tr><th colspan="2">Top-1</th></tr><tr><td>A</td><td>71.2</td></tr></table>'
     results = "<table><tr><th>Model</th><th>Top-1</th></tr><tr><td>A</td><td>71.2</td></tr></table>"
     assert html_blocks.read(logos).unread == 0
-    assert html_blocks.read(f"<div>{logos}{spanning}{results}</div>")[1:] == (
+    assert html_blocks.read(f"<div>{logos}{spanning}{results}</div>")[1:3] == (
         ((("Model", "Top-1"), ("A", "71.2")),), 1)
-    assert html_blocks.read(f"<table><tr><td>{results}</td></tr></table>").unread == 1, "a table inside: not plain"
-    assert html_blocks.read("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td></tr></table>")[1:] == ((), 1)
+    assert html_blocks.read(f"<table><tr><td>{results}</td></tr></table>").unread == 0, "read inside a layout table"
+    assert html_blocks.read(f"<table><tr><td>{results}</td><td>9</td></tr></table>").unread == 1, "a table inside: " \
+                                                                                                   "not plain"
+    assert html_blocks.read("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td></tr></table>")[1:3] == ((), 1)
 
 
 def test_a_plain_table_is_read_cell_by_cell_its_source_verbatim() -> None:
@@ -35,3 +37,30 @@ def test_a_plain_table_is_read_cell_by_cell_its_source_verbatim() -> None:
              "</tbody></table>")
     assert html_blocks.read(block).tables == (
         (("Model", "Params (M)"), ("ResNet-18", "<b>11.69</b>"), ("A &amp; B", "71.2<sup>†</sup>")),)
+
+
+def test_a_table_without_a_header_row_is_not_read_but_counted() -> None:
+    """Its first row taken for the header lost a row of numbers, silently: a header row is in ``<thead>`` or of
+    ``<th>`` cells alone."""
+    rows = "<tr><td>A</td><td>11.69</td></tr><tr><td>B</td><td>25.6</td></tr>"
+    assert html_blocks.read(f"<table>{rows}</table>")[1:3] == ((), 1)
+    assert html_blocks.read(f"<table><thead><tr><td>Model</td><td>Params</td></tr></thead>{rows}</table>").tables == (
+        (("Model", "Params"), ("A", "11.69"), ("B", "25.6")),)
+
+
+def test_a_layout_table_counts_only_the_numbers_of_the_tables_inside_it_it_did_not_read() -> None:
+    """Two results tables side by side in a layout table are read, and the layout table is no table left unread."""
+    inner = "<table><tr><th>Model</th><th>Top-1</th></tr><tr><td>{}</td><td>{}</td></tr></table>"
+    side_by_side = f"<table><tr><td>{inner.format('A', '71.2')}</td><td>{inner.format('B', '76.1')}</td></tr></table>"
+    assert html_blocks.read(side_by_side)[1:3] == (((("Model", "Top-1"), ("A", "71.2")),
+                                                    (("Model", "Top-1"), ("B", "76.1"))), 0)
+
+
+def test_a_table_a_blank_line_splits_is_counted_unread_once() -> None:
+    """GitHub's way of markdown in a cell: blank lines end the HTML block inside the table, which no block reads
+    whole, and draft said nothing of it (init: "prints no number")."""
+    split = ("# R\n\n<table>\n<tr><th>Model</th><th>Top-1</th></tr>\n\n<tr><td>\n\n**A**\n\n</td><td>71.2</td>"
+             "</tr>\n</table>\n\nText after it: 3 runs.\n")
+    assert markdown_tables.scan(split).html_tables == 1
+    logos = "# R\n\n<table>\n<tr><td>\n\n![a](a.png)\n\n</td></tr>\n</table>\n\nText after it: 3 runs.\n"
+    assert markdown_tables.scan(logos).html_tables == 0, "a closed split table of logos, a number after it"
