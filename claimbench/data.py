@@ -79,9 +79,11 @@ CHECKSUMS: dict[str, dict[str, str]] = {
     },
 }
 
-# Where each dataset sits, relative to a data root, in the layouts we read (first match wins).
+# Where each dataset sits, relative to a data root, in the layouts we read (first match wins). Keras's cache
+# (~/.keras/datasets) is a data root too: Keras 3 unpacks CIFAR-10 into cifar-10-batches-py-target/ (its
+# keras/src/datasets/cifar10.py), older Keras beside it; Keras keeps MNIST only as mnist.npz, which is not read.
 _LAYOUTS: dict[str, tuple[str, ...]] = {
-    "cifar10": ("cifar-10-batches-py",),
+    "cifar10": ("cifar-10-batches-py", "cifar-10-batches-py-target/cifar-10-batches-py"),
     "mnist": ("MNIST/raw", "."),
     "fashion_mnist": ("FashionMNIST/raw", "fashion-mnist", "."),
 }

@@ -241,6 +241,16 @@ def test_data_root_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert len(data.load("cifar10", "test")) == 2
 
 
+@pytest.mark.parametrize("folder", ["cifar-10-batches-py-target", "."], ids=["keras3", "keras2"])
+def test_cifar_found_in_the_keras_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str) -> None:
+    """~/.keras/datasets as the data root: Keras 3 unpacks the archive one folder deeper than older Keras."""
+    keras = tmp_path / ".keras/datasets"
+    trust(monkeypatch, "cifar10", write_cifar(keras / folder))
+    test = data.load("cifar10", "test", keras)
+    assert test.verified and test.source == keras / folder / "cifar-10-batches-py"
+    assert data.missing("cifar10", keras) is None
+
+
 def test_flat_root_holding_the_other_dataset_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """MNIST and Fashion-MNIST share file names; a flat root is identified by its digests."""
     trust(monkeypatch, "mnist", write_idx(tmp_path, gz=True))
