@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from claimbench import errors
+from claimbench.user_paths import user_path
 
 __all__ = [
     "CHECKSUMS",
@@ -285,7 +286,7 @@ def _data_root(root: Path | str | None) -> Path | None:
     if root is not None:
         return Path(root)
     env = os.environ.get(DATA_ENV)
-    return Path(env) if env else None
+    return user_path(env) if env else None
 
 
 def missing(name: str, root: Path | str | None = None) -> DataMissing | None:

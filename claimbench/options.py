@@ -167,7 +167,7 @@ def _data_root_problems(config: pytest.Config) -> list[str]:
 
     root, where = path_setting(config, "claims_data_root"), named(config, "data_root")
     if root is None and os.environ.get(DATA_ENV):
-        root, where = Path(os.environ[DATA_ENV]), f"${DATA_ENV}"
+        root, where = user_path(os.environ[DATA_ENV]), f"${DATA_ENV}"
     if root is None or os.path.isdir(root):
         return []
     if os.path.lexists(root):

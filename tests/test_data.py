@@ -241,6 +241,15 @@ def test_data_root_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert len(data.load("cifar10", "test")) == 2
 
 
+def test_data_root_from_environment_expands_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``CLAIMBENCH_DATA='~/fm'`` (quoted, so no shell expanded it) reads as ``--claims-data-root=~/fm`` does."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    trust(monkeypatch, "cifar10", write_cifar(tmp_path / "fm"))
+    monkeypatch.setenv(data.DATA_ENV, "~/fm")
+    assert data.load("cifar10", "test").source == tmp_path / "fm/cifar-10-batches-py"
+    assert data.missing("cifar10") is None
+
+
 @pytest.mark.parametrize("folder", ["cifar-10-batches-py-target", "."], ids=["keras3", "keras2"])
 def test_cifar_found_in_the_keras_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str) -> None:
     """~/.keras/datasets as the data root: Keras 3 unpacks the archive one folder deeper than older Keras."""

@@ -364,6 +364,20 @@ def test_a_data_root_given_that_does_not_exist_is_a_usage_error(project: pytest.
     project.runpytest("test_plain.py", f"--claims-data-root={missing}").assert_outcomes(passed=1)
 
 
+def test_a_data_root_in_the_environment_expands_home(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
+    """``$CLAIMBENCH_DATA`` of ``~/fm`` is the home's fm/, as ``--claims-data-root=~/fm`` is: no usage error."""
+    from claimbench import options
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "fm").mkdir()
+    monkeypatch.setenv("CLAIMBENCH_DATA", "~/fm")
+    assert options.option_problems(pytester.parseconfig()) == []
+    monkeypatch.setenv("CLAIMBENCH_DATA", "~/elsewhere")
+    assert options.option_problems(pytester.parseconfig()) == [
+        f"$CLAIMBENCH_DATA: {tmp_path / 'elsewhere'}: no such directory"]
+
+
 def test_an_ini_number_pytest_cannot_read_is_refused_whatever_pytest_raises(pytester: pytest.Pytester,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """pytest 9.2 raises a UsageError for ``claims_train_seeds = two``, pytest 8.4 a plain ValueError: either is
