@@ -116,6 +116,9 @@ IMAGE_SHAPES: dict[str, tuple[int, int, int]] = {"cifar10": (3, 32, 32), "mnist"
 """C×H×W of every image of each dataset."""
 CLASSES = 10
 """Labels of every dataset lie in 0 .. CLASSES - 1."""
+_GZIP_MAGIC = b"\x1f\x8b"
+_IDX_MAGIC = b"\x00\x00\x08"
+"""The first bytes of an IDX file of unsigned bytes: two zeros, then type 0x08."""
 LARGEST_FILE = 1 << 28
 """256 MiB: over five times the largest file of these datasets (MNIST's 47,040,016-byte training images); a file,
 or a gzip file's content, beyond it is refused before it fills the memory."""
@@ -340,7 +343,10 @@ def _read(path: Path, name: str) -> bytes:
     try:
         if path.stat().st_size > LARGEST_FILE:
             raise DataUnreadable(f"{path}: {path.stat().st_size:,} bytes, more than any file of {name} holds")
-        if name == "cifar10" or path.suffix != ".gz":
+        if name == "cifar10":
+            return path.read_bytes()
+        _check_packing(path)
+        if path.suffix != ".gz":
             return path.read_bytes()
         with gzip.open(path) as unpacked:
             content = unpacked.read(LARGEST_FILE + 1)
@@ -350,6 +356,16 @@ def _read(path: Path, name: str) -> bytes:
         raise DataUnreadable(f"{path}: unpacks to more than {LARGEST_FILE:,} bytes, more than any file of {name} "
                              "holds")
     return content
+
+
+def _check_packing(path: Path) -> None:
+    """An IDX file named as it is packed, said before its checksum: gzip under a ``.gz`` name, unpacked under none."""
+    with path.open("rb") as file:
+        head = file.read(len(_IDX_MAGIC))
+    if path.suffix != ".gz" and head.startswith(_GZIP_MAGIC):
+        raise DataUnreadable(f"{path}: a gzip file: name it {path.name}.gz")
+    if path.suffix == ".gz" and head == _IDX_MAGIC:
+        raise DataUnreadable(f"{path}: an unpacked IDX file, not gzip: name it {path.stem}")
 
 
 def _check_labels(labels: torch.Tensor, path: Path) -> None:
@@ -427,9 +443,7 @@ def _parse_idx(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[in
 
 def _idx_array(content: bytes, path: Path) -> torch.Tensor:
     """An IDX file of unsigned bytes: magic 0x0000 08 <ndim>, big-endian int32 sizes, then the data."""
-    if content[:2] == b"\x1f\x8b":
-        raise DataUnreadable(f"{path}: a gzip file: name it {path.name}.gz")
-    if len(content) < 4 or content[:3] != b"\x00\x00\x08":
+    if len(content) < 4 or content[:3] != _IDX_MAGIC:
         raise DataUnreadable(f"{path}: not an unsigned-byte IDX file (magic {content[:4].hex()})")
     ndim = content[3]
     shape = tuple(int.from_bytes(content[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))

@@ -451,6 +451,20 @@ def test_gz_that_is_not_gzip_names_its_file(tmp_path: Path) -> None:
         data.load("mnist", "test", tmp_path, allow_unverified=True)
 
 
+@pytest.mark.parametrize("gz", [False, True], ids=["gzip named raw", "raw named gz"])
+def test_a_file_named_against_its_packing_says_its_name_before_any_checksum(tmp_path: Path, gz: bool) -> None:
+    """Not a checksum mismatch advising --claims-allow-unverified-data, nor gzip's BadGzipFile: the rename."""
+    write_idx(tmp_path, gz=gz)
+    member = "t10k-labels-idx1-ubyte"
+    path, other = (tmp_path / f"{member}.gz", member) if gz else (tmp_path / member, f"{member}.gz")
+    content = path.read_bytes()
+    path.write_bytes(gzip.decompress(content) if gz else gzip.compress(content))
+    what = "an unpacked IDX file, not gzip" if gz else "a gzip file"
+    for allow_unverified in (False, True):
+        with pytest.raises(data.DataUnreadable, match=rf"^{re.escape(f'{path}: {what}: name it {other}')}$"):
+            data.load("mnist", "test", tmp_path, allow_unverified=allow_unverified)
+
+
 def test_cifar_label_out_of_range_names_its_file(tmp_path: Path) -> None:
     write_cifar(tmp_path)
     path = tmp_path / "cifar-10-batches-py" / "test_batch"
