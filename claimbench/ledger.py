@@ -269,6 +269,7 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
     if recipe is not None and recipe not in recipes:
         yield "recipe", f"unknown recipe {recipe!r} (recipes: {', '.join(recipes) or 'none'})"
     yield from _reading_problems(claim, recipes.get(recipe))
+    yield from _channel_problems(claim, recipes.get(recipe))
     if claim.partial and claim.cell is None:
         yield "partial", "partial = true needs the cell that printed is a part of"
     yield from _cell_problems(claim, tables, rows) if claim.cell is not None else ()
@@ -291,6 +292,16 @@ def _reading_problems(claim: Any, recipe: Recipe | list[tuple[str, str]] | None)
     allowed = vocab.READINGS.get("train" if split == "train" else claim.kind)
     if statistic is not None and allowed and statistic not in allowed:
         yield "statistic", f"must be one of {', '.join(allowed)} for {reader}, got {statistic!r}"
+
+
+def _channel_problems(claim: Any, recipe: Recipe | list[tuple[str, str]] | None) -> Iterator[tuple[str, str]]:
+    """A recipe's ``mean_std`` gives one value for each channel of the claim's dataset, or one for all of them (as
+    torchvision's ``Normalize`` broadcasts it): checked here, not when training starts."""
+    channels = vocab.CHANNELS.get(getattr(claim, "dataset", None))
+    if channels is None or not isinstance(recipe, Recipe) or recipe.mean is None or len(recipe.mean) in (1, channels):
+        return
+    yield "recipe", (f"recipe {claim.recipe!r} normalises by {len(recipe.mean)} mean(s) and std(s), but "
+                     f"{claim.dataset} has {channels} channel(s): give {channels}, or one for all")
 
 
 def _cell_problems(claim: Any, tables: dict[str, Table], rows: Rows) -> Iterator[tuple[str, str]]:

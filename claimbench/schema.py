@@ -160,9 +160,9 @@ class Recipe:
     augment_options: Annotated[OptionPairs, BeforeValidator(_pairs)] = ()
     """(augmentation, ((option, value), ...)) pairs: the author's settings where they differ from the defaults."""
     mean: Optional[Annotated[tuple[Float, ...], Field(min_length=1)]] = None
-    """Per-channel mean of ``normalize = "mean_std"``, on [0, 1] pixels."""
+    """Mean of ``normalize = "mean_std"`` on [0, 1] pixels: one per channel of the claims' dataset, or one for all."""
     std: Optional[Annotated[tuple[Positive, ...], Field(min_length=1)]] = None
-    """Per-channel mean and std of ``normalize = "mean_std"``, on [0, 1] pixels."""
+    """Standard deviation of ``normalize = "mean_std"`` on [0, 1] pixels: as many values as ``mean``."""
     eps: Positive = 1e-8
     """Adam/AdamW epsilon (Keras uses 1e-7)."""
     drop_last: Bool = False

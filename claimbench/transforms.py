@@ -64,7 +64,7 @@ def normalize_unit(unit: torch.Tensor, how: str, *, mean: Sequence[float] = (), 
                    ) -> torch.Tensor:
     """A [0, 1]-scaled float N×C×H×W batch normalised as ``how`` names: "unit" as it is, "half" to
     [-1, 1], "imagenet" by ImageNet's channel means and deviations, "mean_std" by the given ones (one
-    per channel, torchvision's ``Normalize(mean, std)``), "per_image" by each image's own:
+    per channel or one for all, torchvision's ``Normalize(mean, std)``), "per_image" by each image's own:
     (x - mean) / (std + 1e-4) per channel over H×W, with the population standard deviation.
     Augmentation comes before it, as torchvision's ``Normalize`` comes last in a transform."""
     if how == "unit":
@@ -82,12 +82,13 @@ def normalize_unit(unit: torch.Tensor, how: str, *, mean: Sequence[float] = (), 
 
 
 def _by_channel(unit: torch.Tensor, mean: Sequence[float], std: Sequence[float], how: str) -> torch.Tensor:
-    """(x - mean[c]) / std[c] for each channel c."""
+    """(x - mean[c]) / std[c] for each channel c; one mean or std serves every channel, as in torchvision's
+    ``Normalize``."""
     channels = unit.shape[1]
-    if len(mean) != channels or len(std) != channels:
+    if len(mean) not in (1, channels) or len(std) not in (1, channels):
         raise ValueError(f"{how!r} normalisation has {len(mean)} mean(s) and {len(std)} std(s); "
                          f"the images have {channels} channel(s)")
-    mean_, std_ = (torch.tensor(values, device=unit.device).view(1, channels, 1, 1) for values in (mean, std))
+    mean_, std_ = (torch.tensor(values, device=unit.device).view(1, -1, 1, 1) for values in (mean, std))
     return (unit - mean_) / std_
 
 

@@ -37,6 +37,9 @@ CONVENTION_WORDS = {
 parameters, ``pure`` MACs, ``channels_first`` shapes): the report says it beside every number so counted."""
 
 DATASETS = ("cifar10", "mnist", "fashion_mnist", "private")
+CHANNELS = {"cifar10": 3, "mnist": 1, "fashion_mnist": 1}
+"""The channels of each dataset claimbench loads (``claimbench.data.IMAGE_SHAPES`` gives each image's whole shape):
+a recipe's ``mean`` and ``std`` give one value for each, or one for all."""
 SPLITS = ("train", "train_running", "val", "test")
 STATISTICS = ("final", "best_epoch", "min_val_loss", "max", "cumulative_mean", "pooled")
 RETURNED = ("final", "best_epoch")

@@ -22,7 +22,7 @@ import pytest
 import torch
 from py2_pickle import CIFAR10_META, py2_dumps
 
-from claimbench import data, errors
+from claimbench import data, errors, vocab
 
 SYSTEM_DIRS = data.SYSTEM_DIRS
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -493,6 +493,11 @@ def test_cifar_labels_that_are_not_integers_name_their_file(tmp_path: Path, labe
     path.write_bytes(pickle.dumps({b"data": fake_images(2, (3072,), 0), b"labels": labels}, protocol=2))
     with pytest.raises(data.DataUnreadable, match=rf"^{path}: labels must be integers, got (float64|bool)"):
         data.load("cifar10", "test", tmp_path, allow_unverified=True)
+
+
+def test_the_torch_free_channel_table_is_the_images_shape() -> None:
+    """The ledger checks a recipe's mean and std against ``vocab.CHANNELS``; the images loaded have as many."""
+    assert vocab.CHANNELS == {name: shape[0] for name, shape in data.IMAGE_SHAPES.items()}
 
 
 def test_load_failures_are_measurement_errors() -> None:

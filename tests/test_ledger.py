@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from claimbench import atomic, ledger, registry, schema
+from claimbench import atomic, ledger, registry, schema, vocab
 
 pytest_plugins = ["pytester"]
 
@@ -491,6 +491,23 @@ def test_a_training_claim_reads_what_its_run_gives(tmp_path: Path, change: tuple
     for old, new in zip(change[::2], change[1::2]):
         body = body.replace(old, new)
     assert expected in first_line(tmp_path, body)
+
+
+@pytest.mark.parametrize(("dataset", "mean", "std"), [
+    ("fashion_mnist", "[0.2860, 0.2860, 0.2860]", "[0.3530, 0.3530, 0.3530]"), ("cifar10", "[0.4, 0.5]", "[0.2, 0.3]")])
+def test_a_recipe_normalises_each_channel_of_its_claims_dataset(tmp_path: Path, dataset: str, mean: str,
+                                                                 std: str) -> None:
+    """Said when the ledger loads, naming the claim, its recipe and both counts, not at training as the cost
+    estimate's ValueError; one value for all channels is torchvision's broadcast, and loads."""
+    channels = vocab.CHANNELS[dataset]
+    given = len(mean.split(","))
+    body = RECIPES.replace("mean = [0.1307]", f"mean = {mean}").replace("std = [0.3081]", f"std = {std}")
+    claim = training_claim("mnist").replace('dataset = "cifar10"', f'dataset = "{dataset}"')
+    assert first_line(tmp_path, body + claim) == (
+        f"tiny.toml: tiny/accuracy/baseline/test: recipe: recipe 'mnist' normalises by {given} mean(s) and std(s), "
+        f"but {dataset} has {channels} channel(s): give {channels}, or one for all")
+    (loaded,) = load_one(tmp_path / "one", RECIPES + claim)
+    assert (loaded.dataset, loaded.recipe.mean) == (dataset, (0.1307,))
 
 
 def test_a_claim_names_a_known_recipe(tmp_path: Path) -> None:

@@ -63,6 +63,16 @@ def test_normalize_mean_std_per_channel() -> None:
         transforms.normalize(uint8_batch(0, (2, 1, 4, 4)), "mean_std", mean=(0.1, 0.2), std=(1.0, 1.0))
 
 
+def test_normalize_mean_std_of_one_value_serves_every_channel_as_torchvision_s() -> None:
+    """``Normalize((0.5,), (0.5,))`` on RGB images: one mean and std broadcast over the three channels."""
+    functional = pytest.importorskip("torchvision.transforms.functional")
+    batch = uint8_batch(1)
+    out = transforms.normalize(batch, "mean_std", mean=(0.5,), std=(0.25,))
+    torch.testing.assert_close(out, functional.normalize(batch.float() / 255, [0.5], [0.25]))
+    with pytest.raises(ValueError, match=r"has 2 mean\(s\) and 2 std\(s\); the images have 3 channel"):
+        transforms.normalize(batch, "mean_std", mean=(0.1, 0.2), std=(1.0, 1.0))
+
+
 @pytest.mark.parametrize("batch, how, match", [
     (torch.zeros(1, 1, 2, 2), "unit", "uint8"),
     (torch.zeros(1, 1, 2, 2, dtype=torch.uint8), "zscore", "'zscore'"),
