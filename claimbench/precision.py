@@ -110,8 +110,8 @@ class Probe:
 
 
 def probe(build: Callable[[], nn.Module], train_set: data.Dataset, recipe: Recipe, *, device: torch.device | str,
-          asked: str = "auto", threads: int | None = None) -> Probe:
-    """Time a fresh model from ``build`` in each precision ``asked`` allows, in turn step by step
+          asked: str = "auto", threads: int | None = None, name: str | None = None) -> Probe:
+    """Time a fresh model from ``build`` (``name``) in each precision ``asked`` allows, in turn step by step
     (``train.step_costs``, on ``threads`` alone where given), and choose one by their median steps."""
     if asked not in PRECISIONS:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {asked!r}")
@@ -120,7 +120,8 @@ def probe(build: Callable[[], nn.Module], train_set: data.Dataset, recipe: Recip
     for precision in timed:
         torch.manual_seed(0)
         models.append((build(), accel(precision)))
-    costs = dict(zip(timed, train.step_costs(models, train_set, recipe, device=device, threads=threads), strict=True))
+    costs = dict(zip(timed, train.step_costs(models, train_set, recipe, device=device, threads=threads, name=name),
+                     strict=True))
     chosen = asked
     if asked == "auto":
         chosen = "bf16" if costs["fp32"].train_seconds >= BF16_GAIN * costs["bf16"].train_seconds else "fp32"

@@ -239,11 +239,12 @@ def step_cost(model: nn.Module, train_set: data.Dataset, recipe: Recipe, *, devi
 
 
 def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Dataset, recipe: Recipe, *,
-               device: torch.device | str, threads: int | None = None) -> list[StepCost]:
+               device: torch.device | str, threads: int | None = None, name: str | None = None) -> list[StepCost]:
     """Time each model in its ``Accel`` (the probe trains them: pass spares) on a batch of ``train_set``: one
     warm-up and ``PROBE_STEPS`` timed training steps and evaluation batches at each candidate thread count (on
     the CPU, the process's and one; ``threads`` alone where given), the models and thread counts taking turns
-    step by step, so that every one meets the same load. Medians; a fixed number of steps, whatever they take."""
+    step by step, so that every one meets the same load. Medians; a fixed number of steps, whatever they take.
+    A model without one output per class is refused first (``check_classes``; ``name`` names it)."""
     device = torch.device(device)
     batch = dataclasses.replace(train_set, images=train_set.images[:recipe.batch_size],
                                 labels=train_set.labels[:recipe.batch_size]).to(device)
@@ -256,6 +257,7 @@ def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Datase
             batchnorm.per_image_batch_norm(model)
         model.to(device=device, memory_format=accel.memory_format)
         probes.append((model, accel, _optimizer(model, recipe), torch.Generator(device).manual_seed(0)))
+        check_classes(model, batch, recipe, accel, name or type(model).__name__)  # after the optimizer, as in a run
     seconds: list[dict[int, list[tuple[float, float]]]] = [{n: [] for n in candidates} for _ in probes]
     with _deterministic(device):
         for _ in range(1 + PROBE_STEPS):
@@ -348,6 +350,23 @@ def _check(model: nn.Module, recipe: Recipe, train_images: int, val_set: data.Da
     if recipe.batch_norm == "per_image" and not any(isinstance(m, nn.BatchNorm2d) for m in model.modules()):
         raise ValueError(f"{name}: batch_norm = 'per_image' but the model has no BatchNorm2d")
     check_sizes(recipe, train_images, name)
+
+
+def check_classes(model: nn.Module, dataset: data.Dataset, recipe: Recipe, accel: Accel, name: str) -> None:
+    """Refuse a model with fewer outputs than the data has classes (``data.CLASSES``) before any step, not as the
+    loss's IndexError: one forward of two normalised images in ``accel``, in eval mode and without gradients (no
+    weight or running statistic changes); ``errors.MeasurementError`` names the model, its output's shape and the
+    classes. More outputs than classes train as they always did (a 1000-way head on CIFAR-10)."""
+    images = _normalize(dataset.images[:2], recipe).contiguous(memory_format=accel.memory_format)
+    training = model.training
+    with torch.no_grad(), accel.autocast_on(images.device):
+        logits = model.eval()(images)
+    model.train(training)
+    if not isinstance(logits, torch.Tensor) or logits.dim() != 2 or logits.shape[1] < data.CLASSES:
+        shape = tuple(logits.shape) if isinstance(logits, torch.Tensor) else type(logits).__name__
+        raise errors.MeasurementError(f"{name}: outputs {shape} for {len(images)} image(s), but the data has "
+                                      f"{data.CLASSES} classes: training needs a logit for each, "
+                                      f"({len(images)}, {data.CLASSES}) or wider")
 
 
 def check_sizes(recipe: Recipe, train_images: int, name: str) -> None:
@@ -771,6 +790,7 @@ def train(
         expected = fingerprint(name, recipe, seed, device, len(train_set), accel)
         if checkpoint is not None and checkpoint.exists():
             run.resume(checkpoint, expected, recipe.epochs)
+        check_classes(model, train_set, recipe, accel, name)  # a lazy layer is built here, as by the first step
         for number in range(len(run.history.epochs) + 1, recipe.epochs + 1):
             if run.stopped:
                 break

@@ -40,7 +40,7 @@ class Timings:
         self.timed: list[list[str]] = []
 
     def __call__(self, models: list[tuple[nn.Module, train.Accel]], train_set: data.Dataset, recipe: Recipe, *,
-                 device: str, threads: int | None) -> list[train.StepCost]:
+                 device: str, threads: int | None, name: str | None) -> list[train.StepCost]:
         seconds = dict(zip(("fp32", "bf16"), next(self.sessions), strict=True))
         self.timed.append([accel.precision for _, accel in models])
         return [train.StepCost(train_seconds=seconds[accel.precision], eval_seconds=1e-3, threads=1)

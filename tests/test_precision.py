@@ -36,7 +36,7 @@ def test_auto_takes_bf16_only_when_it_is_at_least_1_2x_faster(monkeypatch: pytes
     timed: list[str] = []
 
     def step_costs(models: list[tuple[nn.Module, train.Accel]], train_set: data.Dataset, recipe: Recipe, *,
-                   device: str, threads: int | None) -> list[train.StepCost]:
+                   device: str, threads: int | None, name: str | None) -> list[train.StepCost]:
         assert not timed and threads is None, "one call times every precision, on the thread counts it chooses"
         timed.extend(accel.precision for _, accel in models)
         assert all(accel.channels_last for _, accel in models)

@@ -168,6 +168,29 @@ def test_checkpoint_says_whose_run_it_holds_and_the_callers_note(tmp_path: Path)
     assert saved.fingerprint == train.fingerprint("cnn", recipe, 0, torch.device("cpu"), 64, train.Accel())
 
 
+def narrow_cnn(in_channels: int, outputs: int) -> nn.Module:
+    """``small_cnn`` with ``outputs`` logits instead of one per class."""
+    model = small_cnn(in_channels)
+    model[-1] = nn.Linear(64 * 7 * 7, outputs)
+    return model
+
+
+def test_a_model_with_fewer_outputs_than_classes_is_refused_before_any_step(tmp_path: Path) -> None:
+    """One line naming the model, its outputs and the classes, not the loss's IndexError; a wider head trains."""
+    dataset, recipe, lines = synthetic(64, seed=0, shape=(3, 28, 28)), dataclasses.replace(ADAM, epochs=1), []
+    message = (r"^narrow: outputs \(2, 4\) for 2 image\(s\), but the data has 10 classes: training needs a logit "
+               r"for each, \(2, 10\) or wider$")
+    with pytest.raises(errors.MeasurementError, match=message):
+        train.train(narrow_cnn(3, 4), dataset, None, recipe, device="cpu", seed=0, name="narrow",
+                    checkpoint=tmp_path / "run.ckpt", on_epoch=lines.append)
+    assert not lines and not (tmp_path / "run.ckpt").exists()
+    with pytest.raises(errors.MeasurementError, match=message):
+        train.step_costs([(narrow_cnn(3, 4), train.Accel())], dataset, recipe, device="cpu", threads=1, name="narrow")
+    model = narrow_cnn(3, 12)
+    assert len(train.train(model, dataset, None, recipe, device="cpu", seed=0).epochs) == 1
+    assert not model.training
+
+
 def test_float16_autocast_is_refused_for_want_of_loss_scaling() -> None:
     with pytest.raises(ValueError, match="float16 needs loss scaling"):
         train.Accel(autocast=torch.float16)

@@ -22,7 +22,7 @@ import pytest
 import torch
 from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_IMAGES, claim, write_cifar10
 
-from claimbench import data, environment, errors, ledger, precision, train
+from claimbench import data, environment, errors, ledger, precision, registry, train
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.results import NOT_SELECTED
 from claimbench.runs import cost, local, numerics, splits, store, timing
@@ -618,7 +618,7 @@ def probe_choosing(chosen: str, calls: list[str], fastest_threads: int = 1) -> C
     """``precision.probe`` choosing ``chosen`` where asked to choose, and ``fastest_threads`` where given no thread
     count, whatever it would measure; each call's precision asked goes to ``calls``."""
     def probe(build: Callable[[], torch.nn.Module], train_set: data.Dataset, recipe: ledger.Recipe, *, device: str,
-              asked: str, threads: int | None = None) -> precision.Probe:
+              asked: str, threads: int | None = None, name: str | None = None) -> precision.Probe:
         calls.append(asked)
         picked = chosen if asked == "auto" else asked
         return precision.Probe(asked=asked, chosen=picked,
@@ -887,6 +887,19 @@ def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_s
     monkeypatch.setattr(train, "step_costs", broken)
     with pytest.raises(errors.MeasurementError,
                        match=r"^cost estimate failed: iot_ml_hw2.model1: RuntimeError: out of memory$"):
+        local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
+
+
+def test_a_model_with_fewer_outputs_than_classes_is_one_line_before_any_step(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 4-way head on a 10-class dataset: the claim's error names the model, its outputs and the classes, not
+    "IndexError: Target 9 is out of bounds" twenty frames inside the cost estimate."""
+    build = registry.get_model
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(registry, "get_model", lambda name, **overrides: build(name, num_classes=4, **overrides))
+    message = (r"^iot_ml_hw2\.model1: outputs \(2, 4\) for 2 image\(s\), but the data has 10 classes: training needs "
+               r"a logit for each, \(2, 10\) or wider$")
+    with pytest.raises(errors.MeasurementError, match=message):
         local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
 
 

@@ -55,7 +55,7 @@ def _probe(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: S
     train.check_sizes(recipe, len(train_set), model_name)
     try:
         found = precision.probe(lambda: registry.get_model(model_name), train_set, recipe,
-                                device=usable(settings.device), asked=asked, threads=threads)
+                                device=usable(settings.device), asked=asked, threads=threads, name=model_name)
     except (RuntimeError, ValueError, TypeError, ArithmeticError) as error:
         raise errors.MeasurementError(
             f"cost estimate failed: {model_name}: {type(error).__name__}: {str(error).splitlines()[0]}"
