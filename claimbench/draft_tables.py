@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from claimbench import draft_text, draft_values, numerals, vocab
 from claimbench.column_units import caption_scale, unit_column, unit_row
-from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS, PERCENT_OR_FRACTION_SCALE,
-                                     TRAINED, UNIT_TODOS)
+from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
+                                     PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
 from claimbench.header_rows import sub_header
 from claimbench.kind_words import guess_kind, unit_kind, unit_kinds, unknown_kind, unmeasured, words_of
 from claimbench.markdown_tables import Table, slug, unique

@@ -313,7 +313,7 @@ def test_the_code_digest_of_a_set_among_a_builders_attributes_is_the_same_in_eve
     cyclic = "from claimbench import registry; print(registry.code_digest('zoo_tree_nodes:net'))"
     done = subprocess.run([sys.executable, "-c", cyclic], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])})
-    assert done.returncode == 0 and len(done.stdout.strip()) == 16, "a node pointing to its parent: " + done.stderr[-300:]
+    assert done.returncode == 0 and len(done.stdout.strip()) == 16, f"a node naming its parent: {done.stderr[-300:]}"
 
 
 def test_the_code_digest_of_a_partial_covers_its_function_and_arguments(tmp_path: Path,
