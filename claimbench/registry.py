@@ -210,9 +210,13 @@ def _package_files(code: Any) -> set[Path]:
     if spec is None or not spec.parent:
         return _imported_beside(file.parent, file)
     roots = [Path(root) for root in getattr(sys.modules.get(spec.parent.partition(".")[0]), "__path__", [])]
-    return {found for root in roots for found in root.rglob("*.py")
-            if not any(part == "__pycache__" or part.startswith(".") for part in found.relative_to(root).parts[:-1])
-            } or {file}
+    return {found for root in roots for found in _sources(root)} or {file}
+
+
+def _sources(folder: Path) -> set[Path]:
+    """Every module under ``folder``, its subfolders' included, not in ``__pycache__`` or a hidden folder."""
+    return {found for found in folder.rglob("*.py")
+            if not any(part == "__pycache__" or part.startswith(".") for part in found.relative_to(folder).parts[:-1])}
 
 
 def _imported_beside(root: Path, file: Path) -> set[Path]:
@@ -252,8 +256,7 @@ def _module_files(root: Path, path: Path) -> set[Path]:
     for depth in range(1, len(parts) + 1):
         folder = root.joinpath(*parts[:depth])
         if (folder / "__init__.py").is_file():
-            return {found for found in folder.rglob("*.py") if not any(
-                name == "__pycache__" or name.startswith(".") for name in found.relative_to(folder).parts[:-1])}
+            return _sources(folder)
         if not folder.is_dir():
             break
     return {path.with_suffix(".py")} if path.with_suffix(".py").is_file() else set()
