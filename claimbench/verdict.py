@@ -334,10 +334,10 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
                          f"documents ({claim.why}) is undecided: {undecided}", **common)
     if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, measurement, shown, reach):
         return Judgement("refuted", f"{line}; nor is it the correct {format_number(claim.correct)} the ledger "
-                         f"documents ({claim.why}){_asked(measurement)}", **common)
+                         f"documents ({claim.why}){_caveats(measurement)}", **common)
     if claim.expect == "refuted":
-        return Judgement("known error", f"{line}; documented error: {claim.why}{_asked(measurement)}", **common)
-    return Judgement("refuted", line + _asked(measurement), **common)
+        return Judgement("known error", f"{line}; documented error: {claim.why}{_caveats(measurement)}", **common)
+    return Judgement("refuted", line + _caveats(measurement), **common)
 
 
 def _scatter(claim: Claim, measurement: Measurement) -> tuple[float, float]:
@@ -423,7 +423,7 @@ def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: s
     return "; ".join(why)
 
 
-def _asked(measurement: Measurement) -> str:
+def _caveats(measurement: Measurement) -> str:
     """What a verdict against the author rests on that the author did not use: bf16 the user asked for, data whose
     checksums differ from the published ones; else ``""``. A CI annotation or a JUnit message shows this line
     alone, without the warnings or the report's marks."""
