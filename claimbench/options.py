@@ -22,6 +22,11 @@ ledger_path_key = pytest.StashKey[Path]()
 """The configured ledger: a folder of ``*.toml`` or one file. Set only when claimbench is on."""
 session_key = pytest.StashKey[str]()
 """The controller's session id, which its pytest-xdist workers share (their ``testrunuid``)."""
+retrain_key = pytest.StashKey[str]()
+"""The session that began the retrain a ``--claims-retrain`` controller carries on, once a run may train
+(``retrain_begun_by``)."""
+RETRAIN = "claimbench_retrain"
+"""The pytest-xdist worker input naming the session that began the controller's retrain."""
 
 OUTPUTS = ("report", "json", "badges", "plots", "readme")
 """The files a run may write, each ``--claims-<name>`` / ini ``claims_<name>``."""
@@ -331,6 +336,37 @@ def pythonpath(config: pytest.Config) -> list[str]:
     return [str(path) for path in config.getini("pythonpath")]
 
 
+def results_dir(config: pytest.Config) -> Path:
+    """The run store: ``--claims-results-dir``, else the project's ``runs/``."""
+    return path_setting(config, "claims_results_dir") or project(config) / "runs"
+
+
+def session(config: pytest.Config) -> str:
+    """The session's id, shared by the controller and its pytest-xdist workers."""
+    return getattr(config, "workerinput", {}).get("testrunuid") or config.stash.setdefault(session_key,
+                                                                                             uuid.uuid4().hex)
+
+
+def retrain_begun_by(config: pytest.Config) -> str:
+    """Under ``--claims-retrain``, the session that began the retrain this one carries on: an interrupted retrain's,
+    whose record the run store keeps, else this session's, which the controller records (``claimbench.runs.retrains``)
+    and says when it carries one on. Empty without ``--claims-retrain``."""
+    from claimbench import progress
+    from claimbench.runs import retrains
+
+    if not config.getoption("claims_retrain"):
+        return ""
+    worker = getattr(config, "workerinput", None)
+    if worker is not None:
+        return str(worker.get(RETRAIN, ""))  # "": no controller's retrain, the session's own
+    if retrain_key not in config.stash:
+        retrain = retrains.begin(results_dir(config), session(config))
+        if retrain.carried_on:
+            progress.reporter(config)(retrain.carried_on_line(results_dir(config)))
+        config.stash[retrain_key] = retrain.session
+    return config.stash[retrain_key]
+
+
 def settings(config: pytest.Config) -> Settings:
     """The session's training settings, from the options and ini values."""
     from claimbench import progress
@@ -346,11 +382,12 @@ def settings(config: pytest.Config) -> Settings:
         data_root=path_setting(config, "claims_data_root"),
         budget_seconds=float(budget) if budget is not None else None,
         retrain=bool(config.getoption("claims_retrain")),
-        results_dir=path_setting(config, "claims_results_dir") or project(config) / "runs",
+        retrain_begun_by=retrain_begun_by(config),
+        results_dir=results_dir(config),
         allow_unverified=bool(setting(config, "claims_allow_unverified_data")),
         download=bool(setting(config, "claims_download")),
         compile=bool(setting(config, "claims_train_compile")),
-        session=worker.get("testrunuid") or config.stash.setdefault(session_key, uuid.uuid4().hex),
+        session=session(config),
         ledger=config.stash[ledger_path_key],
         progress=progress.reporter(config),
         precision=setting(config, "claims_train_precision") or "auto",

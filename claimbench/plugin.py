@@ -496,6 +496,14 @@ class BenchmarkSkips:
                 item.user_properties.append((UNMEASURED, "skipped by pytest-benchmark"))
 
 
+def _ran_to_its_end(session: pytest.Session) -> bool:
+    """Whether the session ran every test it selected: not interrupted, stopped early (``-x``, ``--maxfail``,
+    ``--sw``), failed outside the tests, or run to collect only."""
+    ended = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)
+    return (session.exitstatus in ended and not (session.shouldfail or session.shouldstop)
+            and not session.config.option.collectonly)
+
+
 class ClaimsSession:
     """The controller's side of a run: gathers outcomes, writes the files once, prints the summary."""
 
@@ -530,6 +538,8 @@ class ClaimsSession:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         node.workerinput[PATHS_GIVEN] = _paths_given(self.config)
+        if not self.config.option.collectonly:
+            node.workerinput[options.RETRAIN] = options.retrain_begun_by(self.config)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport, sched: Any) -> None:
@@ -549,6 +559,11 @@ class ClaimsSession:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        retrain = self.config.stash.get(options.retrain_key, None)
+        if retrain is not None and _ran_to_its_end(session):
+            from claimbench.runs import retrains
+
+            retrains.end(options.results_dir(self.config), retrain)
         if self.config.option.setupplan or self.config.option.setuponly:
             return  # pytest showed the set-up and ran no test: nothing was measured
         if self.nothing_checked:

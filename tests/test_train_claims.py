@@ -804,6 +804,31 @@ def test_retrain_resumes_only_a_retrain_of_the_run_stored_now(small_ledger: Path
     assert not list(path.parent.glob(f"{path.name[:-5]}.ckpt*")), "nothing set aside or left behind"
 
 
+@pytest.mark.parametrize(("begun_by", "epochs"), [("the interrupted retrain", [2]), ("", [1, 2, 2])])
+def test_a_retrain_carrying_on_an_interrupted_one_keeps_the_runs_it_stored(
+        small_ledger: Path, tiny_settings: Settings, begun_by: str, epochs: list[int]) -> None:
+    """A retrain stopped in seed 1's second epoch had stored seed 0: the next retrain carrying it on (the run store's
+    record of it, ``claimbench.runs.retrains``) reads seed 0 as its own and resumes seed 1; one that begins anew
+    trains seed 0 again."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    interrupted = dataclasses.replace(tiny_settings, retrain=True, seeds=2, session="the interrupted retrain")
+    begun: list[str] = []
+
+    def stop(line: str) -> None:
+        begun.extend(re.findall(r"\S+ epoch 2/", line))
+        if len(begun) == 2:
+            raise Interrupted(line)
+
+    with pytest.raises(Interrupted):
+        local.measure(model1, dataclasses.replace(interrupted, progress=stop))
+    lines: list[str] = []
+    outcome = local.measure(model1, dataclasses.replace(interrupted, session="the next retrain",
+                                                        retrain_begun_by=begun_by, progress=lines.append))
+    assert epochs_trained(lines) == epochs
+    sessions = [json.loads(path.read_text())["session"] for path in outcome.results]
+    assert sessions == [begun_by or "the next retrain", "the next retrain"]
+
+
 def test_retrain_sets_nothing_aside_and_removes_a_checkpoint_it_does_not_resume(
         small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)

@@ -33,6 +33,9 @@ class Settings:
     download: bool = False
     compile: bool = False
     session: str = ""
+    retrain_begun_by: str = ""
+    """Under ``retrain``, the session that began the retrain this one carries on (``claimbench.runs.retrains``): an
+    interrupted retrain's, whose stored runs are this session's too; empty: this session."""
     ledger: Path = Path(".")
     """The ledger the claims come from: its repository and commit go into every run record."""
     progress: Callable[[str], None] | None = None
@@ -41,6 +44,11 @@ class Settings:
     """fp32, bf16 (autocast), or auto: the faster by measurement (``claimbench.precision``)."""
     cluster: str | None = None
     """The Ray cluster the session's runs train on (``claimbench.runs.cluster``); None: this process trains them."""
+
+    @property
+    def marker(self) -> str:
+        """What the marker beside a run this session stores names, and a retrain reads: its retrain, or itself."""
+        return self.retrain_begun_by or self.session
 
     @property
     def budget(self) -> float:

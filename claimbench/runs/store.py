@@ -209,9 +209,9 @@ def resumable(path: Path, claim: Claim, seed: int, settings: Settings, train_ima
 
 
 def _trained_this_session(path: Path, settings: Settings) -> bool:
-    """Whether this session wrote the run (its marker beside the run names the session)."""
+    """Whether this session, or the interrupted retrain it carries on, wrote the run (the marker beside it)."""
     marker = path.with_suffix(".session")
-    return marker.exists() and marker.read_bytes() == settings.session.encode()  # bytes: any file compares
+    return marker.exists() and marker.read_bytes() == settings.marker.encode()  # bytes: any file compares
 
 
 _STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
@@ -350,7 +350,7 @@ def write(path: Path, record: dict[str, Any], settings: Settings) -> None:
                                   STORED_AS: path.name}))  # as read back
     try:
         atomic.write_text(path, json.dumps({**body, DIGEST: _content_digest(body)}, indent=1))
-        atomic.write_text(path.with_suffix(".session"), settings.session)
+        atomic.write_text(path.with_suffix(".session"), settings.marker)
     except OSError as error:
         raise unwritable(path, error) from None
     checkpoint = path.with_suffix(".ckpt")

@@ -1,0 +1,65 @@
+"""The record of a ``--claims-retrain`` in progress, so that the next retrain keeps the runs an interrupted one stored.
+
+A retrain reads only the stored runs its own retrain wrote (the marker beside each names it). A retrain cut short
+(Ctrl-C, ``-x``, a killed process) leaves ``retrain-in-progress.json`` in the run store, naming the session that began
+it; the next retrain carries that one on, reading the runs it stored as its own, and a retrain that runs to its end
+removes the record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimbench import atomic
+
+__all__ = ["RECORD", "Retrain", "begin", "end"]
+
+RECORD = "retrain-in-progress.json"
+
+
+@dataclass(frozen=True)
+class Retrain:
+    """The retrain a session carries on: the session that began it, when, and whether that was an earlier one."""
+
+    session: str
+    began: str
+    carried_on: bool
+
+    def carried_on_line(self, results_dir: Path) -> str:
+        """The progress line saying that this session carries on an interrupted retrain, and how not to."""
+        return (f"claimbench: --claims-retrain carries on the retrain begun {self.began}, which was interrupted: "
+                f"the runs it stored are kept (remove {results_dir / RECORD} to train them again too)")
+
+
+def begin(results_dir: Path, session: str) -> Retrain:
+    """The retrain a session retraining in ``results_dir`` carries on: the interrupted one its record names, else one
+    it begins, writing the record. An unreadable record is replaced: its runs are trained again. A record that cannot
+    be written leaves the retrain unrecorded (the run store's own writes then fail, each in its claim's line)."""
+    path = results_dir / RECORD
+    try:
+        note = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none, or not one this claimbench wrote: begin anew
+        note = None
+    if isinstance(note, dict) and isinstance(note.get("session"), str) and isinstance(note.get("began"), str):
+        return Retrain(note["session"], note["began"], carried_on=True)
+    began = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(path, json.dumps({"session": session, "began": began}))
+    return Retrain(session, began, carried_on=False)
+
+
+def end(results_dir: Path, begun_by: str) -> None:
+    """Remove the record of the retrain ``begun_by`` that session, which ran to its end; a record another retrain
+    wrote meanwhile stays."""
+    path = results_dir / RECORD
+    try:
+        note = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(note, dict) and note.get("session") == begun_by:
+        path.unlink(missing_ok=True)

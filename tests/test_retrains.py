@@ -1,0 +1,138 @@
+"""An interrupted ``--claims-retrain`` is carried on by the next one, which keeps the runs it stored: the run store's
+record of a retrain in progress (``claimbench.runs.retrains``), and a pytest session that writes and ends it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from small_runs import write_cifar10
+
+from claimbench.runs import retrains
+
+pytest_plugins = ["pytester"]
+
+
+def test_a_retrain_is_recorded_until_it_ends_and_carried_on_meanwhile(tmp_path: Path) -> None:
+    began = retrains.begin(tmp_path / "runs", "first")
+    assert not began.carried_on and began.session == "first"
+    assert retrains.begin(tmp_path / "runs", "second") == retrains.Retrain("first", began.began, carried_on=True)
+    retrains.end(tmp_path / "runs", "another retrain")
+    assert (tmp_path / "runs" / retrains.RECORD).exists(), "a record another retrain wrote stays"
+    retrains.end(tmp_path / "runs", "first")
+    assert not (tmp_path / "runs" / retrains.RECORD).exists()
+    assert not retrains.begin(tmp_path / "runs", "third").carried_on
+
+
+@pytest.mark.parametrize("content", ["not json", "[]", '{"session": 1, "began": "today"}', '{"began": "today"}'])
+def test_an_unreadable_record_is_replaced(tmp_path: Path, content: str) -> None:
+    (tmp_path / retrains.RECORD).write_text(content)
+    assert retrains.begin(tmp_path, "mine") == retrains.Retrain("mine", retrains.begin(tmp_path, "x").began, False)
+
+
+def test_a_record_that_cannot_be_written_leaves_the_retrain_its_own(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("a file where the run store should be")
+    assert retrains.begin(tmp_path / "file", "mine").session == "mine"
+
+
+LEDGER = '''
+format = 2
+
+[report]
+title = "Two runs"
+modules = ["linearmodels"]
+
+[recipe.tiny]
+optimizer = "sgd"
+lr = 0.01
+batch_size = 16
+epochs = 1
+schedule = "constant"
+validation = "none"
+normalize = "unit"
+
+[recipe.other]
+extends = "tiny"
+lr = 0.02
+
+[[claim]]
+id = "accuracy/first"
+kind = "accuracy"
+model = "retrains.linear"
+dataset = "cifar10"
+split = "test"
+statistic = "final"
+recipe = "tiny"
+value = 10
+printed = "10%"
+tolerance = { abs = 100 }
+source = "the run a Ctrl-C follows"
+
+[[claim]]
+id = "accuracy/second"
+kind = "accuracy"
+model = "retrains.linear"
+dataset = "cifar10"
+split = "test"
+statistic = "final"
+recipe = "other"
+value = 10
+printed = "10%"
+tolerance = { abs = 100 }
+source = "the run the Ctrl-C kept from training"
+'''
+
+MODELS = '''
+from torch import nn
+from claimbench import register_model
+
+
+@register_model("retrains.linear", input_size=(3, 32, 32))
+def linear():
+    return nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 10))
+'''
+
+CTRL_C_AFTER_FIRST = '''
+def pytest_runtest_teardown(item):
+    if "first" in item.name:
+        raise KeyboardInterrupt
+'''
+
+
+def _sessions(runs: Path) -> dict[str, str]:
+    """The session that stored each claim's run, by the recipe's learning rate."""
+    found = [json.loads(path.read_text()) for path in runs.rglob("*.json")]
+    return {str(record["recipe"]["lr"]): record["session"] for record in found if "history" in record}
+
+
+def test_the_next_retrain_carries_on_an_interrupted_one(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """A Ctrl-C after the first claim's run keeps the record; the next retrain says it carries that one on, trains
+    only the second claim's run and, having run to its end, removes the record; the one after trains both."""
+    pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_train_device = cpu\nclaims_results_dir = runs\n"
+                     "claims_allow_unverified_data = true\n")
+    (pytester.path / "claims").mkdir()
+    (pytester.path / "claims" / "two.toml").write_text(LEDGER, encoding="utf-8")
+    (pytester.path / "linearmodels.py").write_text(MODELS, encoding="utf-8")
+    data = write_cifar10(tmp_path / "synthetic", per_batch=10, test=20)
+    record = pytester.path / "runs" / retrains.RECORD
+    conftest = pytester.makeconftest(CTRL_C_AFTER_FIRST)
+
+    interrupted = pytester.runpytest_subprocess(f"--claims-data-root={data}", "--claims-retrain", "-p", "no:xdist")
+    assert interrupted.ret == pytest.ExitCode.INTERRUPTED and record.exists()
+    first = _sessions(pytester.path / "runs")
+    assert list(first) == ["0.01"]
+
+    conftest.unlink()
+    carried_on = pytester.runpytest_subprocess(f"--claims-data-root={data}", "--claims-retrain", "-p", "no:xdist")
+    assert carried_on.ret == pytest.ExitCode.OK, carried_on.stdout.str()
+    carried_on.stdout.fnmatch_lines(["claimbench: --claims-retrain carries on the retrain begun *, which was "
+                                     "interrupted: the runs it stored are kept (remove *retrain-in-progress.json "
+                                     "to train them again too)"])
+    second = _sessions(pytester.path / "runs")
+    assert second["0.01"] == first["0.01"] != second["0.02"] and not record.exists()
+
+    anew = pytester.runpytest_subprocess(f"--claims-data-root={data}", "--claims-retrain", "-p", "no:xdist")
+    assert anew.ret == pytest.ExitCode.OK and "carries on" not in anew.stdout.str() and not record.exists()
+    third = _sessions(pytester.path / "runs")
+    assert third["0.01"] == third["0.02"] != second["0.02"]
