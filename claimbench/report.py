@@ -27,8 +27,9 @@ from claimbench.ledger import Claim, Report, Table
 from claimbench.readme_markers import README_END, README_START, VERDICTS_TITLE, summary_span
 from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
                                 model_digest, record_for, record_problem)
+from claimbench.seeds_record import seeds_follow
 from claimbench.value_text import NOTHING, band_text, bound_text, format_delta, format_value
-from claimbench.verdict import VERDICTS, band_side, format_number, meets, seeds_judgement
+from claimbench.verdict import VERDICTS, band_side, format_number, seeds_judgement
 
 __all__ = [
     "JSON_FORMAT",
@@ -425,8 +426,8 @@ def verdict_follows(record: Record, claim: Claim | None = None) -> bool:
     band (a shape equal to the claim's), refuted or a known error where not. Of several seeds, given the ``claim``,
     the verdict and interval (``reach``) the judge gives them now (``verdict.seeds_judgement``: a single run's
     number reproduced where a seed lands in the band, wherever the interval lies; an error where only the interval
-    meets it; a documented error's ``correct`` value judged as the claim's); without it, where the interval meets
-    the band, or, reproduced, where it may not, as a seed that landed reproduces."""
+    meets it; a documented error's ``correct`` value judged as the claim's); without it, as far as the record's own
+    figures tell (``seeds_record.seeds_follow``)."""
     shown, band, reach, seeds = record.get("shown"), record.get("band"), record.get("reach"), record.get("seeds")
     if record.get("verdict") not in CHECKED:
         return True  # not judged on a number
@@ -439,7 +440,7 @@ def verdict_follows(record: Record, claim: Claim | None = None) -> bool:
     if isinstance(shown, list):
         inside = shown == record.get("claimed")
     elif isinstance(reach, list) and len(reach) == 2 and isinstance(band, list) and len(band) == 2:
-        inside = meets((reach[0], reach[1]), (band[0], band[1])) or record["verdict"] == "reproduced"
+        return seeds_follow(record, (band[0], band[1]), (reach[0], reach[1]))
     elif isinstance(shown, (int, float)) and isinstance(band, list) and len(band) == 2:
         inside = band_side(shown, (band[0], band[1])) == "within"  # the judge's own comparison
     else:

@@ -15,7 +15,8 @@ from typing import Any
 from claimbench import numerals
 from claimbench.verdict import band_side, format_number
 
-__all__ = ["MAX_DECIMALS", "NOTHING", "apart", "band_text", "bound_text", "format_delta", "format_value"]
+__all__ = ["MAX_DECIMALS", "NOTHING", "apart", "band_text", "bound_text", "format_delta", "format_value",
+           "printed_decimals"]
 
 Record = Mapping[str, Any]
 
@@ -35,6 +36,11 @@ def _style(printed: str) -> tuple[int | None, bool, str]:
         return None, False, ""
     unit = _UNIT.match(printed, match.end())
     return len(match.group(2) or ""), "," in match.group(1), unit.group(0) if unit else ""
+
+
+def printed_decimals(printed: str) -> int | None:
+    """The decimals the report printed its number in (``"80.5%"``: 1); None where it printed no number."""
+    return _style(printed)[0]
 
 
 def format_value(value: float | Sequence[int] | None, printed: str, scale: float,

@@ -35,6 +35,7 @@ __all__ = [
     "format_number",
     "judge",
     "meets",
+    "printings",
     "seeds_judgement",
     "shown_value",
     "usable",
@@ -146,17 +147,18 @@ def _rounded(measured: float | int, claim: Claim) -> float:
     two printed numbers may be printed as either (half up or half to even), so it takes the one nearer the claim."""
     if claim.tolerance.digits is None or not math.isfinite(measured):
         return measured / claim.scale
-    either = _printings(Decimal(repr(measured)) / Decimal(repr(claim.scale)), claim)
+    exact = Decimal(repr(measured)) / Decimal(repr(claim.scale))
+    either = printings(exact, claim.tolerance.digits, claim.tolerance.mode)
     ends = [end for end in claim.interval or () if end is not None]
     target = claim.value if isinstance(claim.value, (int, float)) else sum(ends) / len(ends) if ends else 0.0
     return min(either, key=lambda shown: (abs(shown - target), shown))
 
 
-def _printings(exact: Decimal, claim: Claim) -> set[float]:
-    """What a report may print ``exact`` (in the claim's unit) as, at the claim's decimals: truncated, or rounded
+def printings(exact: Decimal, digits: int, mode: str) -> set[float]:
+    """What a report may print ``exact`` as, at ``digits`` decimals: truncated (``mode`` ``truncate``), or rounded
     half up or half to even."""
-    quantum = Decimal(1).scaleb(-(claim.tolerance.digits or 0))
-    if claim.tolerance.mode == "truncate":  # a hair away from zero undoes binary error (28.99999999999999...)
+    quantum = Decimal(1).scaleb(-digits)
+    if mode == "truncate":  # a hair away from zero undoes binary error (28.99999999999999...)
         hair = min(abs(exact) * Decimal("1e-15"), quantum * Decimal("1e-3"))
         return {float((exact + hair.copy_sign(exact)).quantize(quantum, ROUND_DOWN))}
     return {float(exact.quantize(quantum, rounding)) for rounding in (ROUND_HALF_EVEN, ROUND_HALF_UP)}
@@ -468,7 +470,9 @@ def _as_printed(claim: Claim, interval: tuple[float, float]) -> tuple[float, flo
     printing is monotone, so a value inside it prints inside what it gives; of a tie's two prints, the outer one."""
     if claim.tolerance.digits is None:
         return interval
-    return (min(_printings(Decimal(repr(interval[0])), claim)), max(_printings(Decimal(repr(interval[1])), claim)))
+    digits, mode = claim.tolerance.digits, claim.tolerance.mode
+    return (min(printings(Decimal(repr(interval[0])), digits, mode)),
+            max(printings(Decimal(repr(interval[1])), digits, mode)))
 
 
 def _at(claim: Claim, value: float) -> str:

@@ -73,6 +73,33 @@ def test_compare_takes_a_record_its_own_figures_refute_for_not_run(tmp_path: Pat
     assert "older.json" not in capsys.readouterr().err
 
 
+def _seeds_record(claim_id: str, verdict: str, seeds: list[float], reach: list[float], claimed: float = 80.5,
+                  band: list[float] | None = None) -> dict:
+    """An accuracy record of several seeds, as ``record_for`` writes one: seeds in fractions, the rest in percent."""
+    mean = sum(seeds) / len(seeds)
+    return {**_record(claim_id, verdict, round(mean * 100, 1)), "kind": "accuracy", "claimed": claimed,
+            "printed": f"{claimed}%", "scale": 0.01, "measured": mean, "band": band or [claimed, claimed],
+            "reach": reach, "seeds": seeds}
+
+
+def test_compare_takes_a_seeds_record_edited_to_reproduced_for_not_run(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Refuted seeds (where a run lands off the band, no seed in it) edited to reproduced: its own figures refute
+    it, so a regression is not hidden; a seed on the claim reproduces it."""
+    old = _results(tmp_path / "old.json", _seeds_record("r/a", "refuted", [0.70, 0.71, 0.72], [66.0, 76.0]))
+    forged = _results(tmp_path / "forged.json", _seeds_record("r/a", "reproduced", [0.70, 0.71, 0.72], [66.0, 76.0]))
+    assert cli.main(["compare", str(old), str(forged)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (f"claimbench compare: 1 claim(s) of {forged} judged otherwise than their own figures "
+                            "say (first: r/a): compared as not run\n")
+    assert "| `r/a`   | refuted       | not run" in captured.out
+    landed = _results(tmp_path / "landed.json",
+                      _seeds_record("r/a", "reproduced", [0.70, 0.71, 0.805], [66.0, 80.0]))
+    assert cli.main(["compare", str(old), str(landed)]) == 0
+    captured = capsys.readouterr()
+    assert not captured.err and "| `r/a`   | refuted       | reproduced" in captured.out
+
+
 def test_compare_of_a_new_run_without_records_fails_the_gate(tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     old = _results(tmp_path / "old.json", _record("r/a", "reproduced", 1))

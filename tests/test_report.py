@@ -20,7 +20,7 @@ import pytest
 from claimbench import badges, plots, readme_markers, registry, report, results, value_text, vocab
 from claimbench.errors import ClaimbenchWarning
 from claimbench.ledger import Claim, Recipe, Report, Table, Tolerance
-from claimbench.verdict import Measurement
+from claimbench.verdict import Measurement, meets
 
 RECIPE = Recipe(optimizer="sgd", lr=0.1, batch_size=128, epochs=1, schedule="constant", validation="none",
                 normalize="unit")
@@ -378,7 +378,7 @@ def test_a_seeds_record_of_looser_rules_is_not_carried(tmp_path: Path) -> None:
     claim = CLAIMS[2]  # 80.5%, exact, one run's number
     measurement = Measurement(0.84, seeds=(0.79, 0.84, 0.89), spread=0.05, device="CPU")
     record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
-    assert record["verdict"] == "error" and report.meets(tuple(record["reach"]), tuple(record["band"]))
+    assert record["verdict"] == "error" and meets(tuple(record["reach"]), tuple(record["band"]))
     previous = tmp_path / "claims.json"
     report.write_all([{**record, "verdict": "reproduced", "reason": ""}], REPORTS, ENVIRONMENT, json=previous)
     assert _dropped(report.carry_over([], previous, REPORTS, ENVIRONMENT)) == {
@@ -402,11 +402,27 @@ def test_a_seeds_record_reproduced_by_a_seed_outside_the_interval_is_carried_as_
     claim = CLAIMS[2]  # 80.5%, exact, one run's number
     measurement = Measurement(0.8371, seeds=(0.84,) * 11 + (0.805,), spread=0.006, device="CPU")
     record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
-    assert record["verdict"] == "reproduced" and not report.meets(tuple(record["reach"]), tuple(record["band"]))
+    assert record["verdict"] == "reproduced" and not meets(tuple(record["reach"]), tuple(record["band"]))
     assert report.verdict_follows(record, claim) and report.verdict_follows(record)
     previous = tmp_path / "claims.json"
     report.write_all([record], REPORTS, ENVIRONMENT, json=previous)
     assert not _dropped(report.carry_over([], previous, REPORTS, ENVIRONMENT))
+
+
+def test_a_seeds_record_edited_to_reproduced_does_not_follow_without_its_claim() -> None:
+    """Without its claim (as ``compare`` reads it), a refuted seeds record edited to reproduced does not follow:
+    where a run lands is off the band and no seed lands in it. A seed that prints inside the band, at the printed
+    claim's decimals, is a run of the recipe that printed the claim: that record follows."""
+    claim = CLAIMS[2]  # 80.5%, exact
+    refuted = results.record_for(claim, results.Outcome(measurement=Measurement(
+        0.71, seeds=(0.70, 0.71, 0.72), spread=0.01, device="CPU").to_dict()), "2026-11-30")
+    assert refuted["verdict"] == "refuted" and not meets(tuple(refuted["reach"]), tuple(refuted["band"]))
+    assert report.verdict_follows(refuted) and not report.verdict_follows({**refuted, "verdict": "reproduced"})
+    rounded = dataclasses.replace(claim, tolerance=Tolerance(digits=1))
+    measurement = Measurement(0.8371, seeds=(0.84,) * 11 + (0.80496,), spread=0.006, device="CPU")
+    reproduced = results.record_for(rounded, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
+    assert reproduced["verdict"] == "reproduced" and not meets(tuple(reproduced["reach"]), tuple(reproduced["band"]))
+    assert report.verdict_follows(reproduced), "80.496 prints as the claimed 80.5"
 
 
 def test_a_partial_claim_keeps_its_cell_text() -> None:
