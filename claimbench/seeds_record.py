@@ -3,7 +3,8 @@ alone, without the claim it was judged against (``claimbench compare`` reads rec
 
 The record carries its ``band``, where a run lands (``reach``), its mean as shown and its seeds, but not the claim's
 printed decimals, its ``runs`` or a documented error's ``correct`` value: a seed lands in the band where it prints
-inside it as the report printed the claim (``printed``), and a seed that lands is taken as a single run's number.
+inside it as the report printed the claim (``printed``), a seed that lands is taken as a single run's number, and a
+known error's mean as bearing out its correct value.
 Imports neither pytest nor torch.
 """
 
@@ -23,10 +24,15 @@ Band = tuple[float | None, float | None]
 
 def seeds_follow(record: Mapping[str, Any], band: Band, reach: tuple[float, float]) -> bool:
     """Whether a checked record's verdict follows from its seeds as the judge reads them (``verdict._settles``):
-    reproduced only where the interval a run lands in meets the band or a seed lands in it."""
+    reproduced only where the interval a run lands in meets the band or a seed lands in it; refuted only where the
+    interval misses it; a known error where it misses it, or, its mean outside the band, where a seed lands in it
+    (one outlier seed on a documented error whose correct value the mean bears out, which the record cannot tell)."""
     met = meets(reach, band)
     if record["verdict"] == "reproduced":
         return met or _landed(record, band)
+    if record["verdict"] == "known error" and met:
+        shown = record.get("shown")
+        return isinstance(shown, (int, float)) and band_side(shown, band) != "within" and _landed(record, band)
     return not met
 
 

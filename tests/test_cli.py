@@ -100,6 +100,18 @@ def test_compare_takes_a_seeds_record_edited_to_reproduced_for_not_run(tmp_path:
     assert not captured.err and "| `r/a`   | refuted       | reproduced" in captured.out
 
 
+def test_compare_keeps_a_documented_error_an_outlier_seed_lands_on(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A known error whose seeds bear out the correct value, two of them in the typo's band and their interval
+    meeting it (the judge's outlier rule), follows from its seeds' positions: it is compared as it is."""
+    known = _seeds_record("r/a", "known error", [0.753, 0.752, 0.754, 0.805], [67.3, 85.9], claimed=57.3,
+                          band=[39.3, 75.3])
+    old, new = _results(tmp_path / "old.json", known), _results(tmp_path / "new.json", known)
+    assert cli.main(["compare", str(old), str(new), "--fail-on-regression"]) == 0
+    captured = capsys.readouterr()
+    assert not captured.err and "No claim changed its verdict, measurement or definition." in captured.out
+
+
 def test_compare_of_a_new_run_without_records_fails_the_gate(tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     old = _results(tmp_path / "old.json", _record("r/a", "reproduced", 1))

@@ -425,6 +425,21 @@ def test_a_seeds_record_edited_to_reproduced_does_not_follow_without_its_claim()
     assert report.verdict_follows(reproduced), "80.496 prints as the claimed 80.5"
 
 
+def test_a_documented_error_an_outlier_seed_lands_on_follows_without_its_claim() -> None:
+    """Seeds on the documented correct value, two of them in the typo's wide band and their interval meeting it:
+    the judge gives the known error (the outlier rule), and without its claim (as ``compare`` reads it) the record
+    follows from its seeds' positions; with no seed in the band it is an error of undecided seeds, and a refuted
+    verdict never follows from an interval that meets the band."""
+    claim = dataclasses.replace(CLAIMS[2], value=57.3, printed="57.3%", tolerance=Tolerance(abs=18, digits=1),
+                                expect="refuted", why="a typo for 75.3", correct=75.3)
+    measurement = Measurement(0.766, seeds=(0.753, 0.752, 0.754, 0.805), spread=0.026, device="CPU")
+    record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
+    assert record["verdict"] == "known error" and meets(tuple(record["reach"]), tuple(record["band"]))
+    assert report.verdict_follows(record, claim) and report.verdict_follows(record)
+    assert not report.verdict_follows({**record, "seeds": [0.76, 0.77, 0.78, 0.754]})
+    assert not report.verdict_follows({**record, "verdict": "refuted"})
+
+
 def test_a_partial_claim_keeps_its_cell_text() -> None:
     inside = _record(CLAIMS[0], "reproduced", 1000, printed="1,000", cell=["results", "plain", "Notes"])
     markdown = report.render_markdown([inside], REPORTS, ENVIRONMENT)
