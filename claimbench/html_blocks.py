@@ -45,10 +45,18 @@ class _Table:
     def __init__(self, start: int) -> None:
         self.start = start  # where its text starts in the reader's ``parts``
         self.rows: list[list[str]] = []
-        self.headers: list[bool] = []  # whether each row is a header: in <thead>, or of <th> cells alone
+        self.marked: list[bool] = []  # whether each row's cells are all in <thead>, <th> or empty
+        self.numbered: list[bool] = []  # whether a cell of each row prints a digit
         self.cell: int | None = None
+        self.cell_text = 0  # where the open cell's text starts in the reader's ``parts``
+        self.cell_heads = False  # whether the open cell is a <th> or in <thead>
         self.plain = True
         self.head = False  # inside <thead>
+
+    def header(self, row: int) -> bool:
+        """Whether row ``row`` may be the header: marked as one (of <th> cells, an empty <td> among them, or in
+        <thead>), or printing no digit, so no number is lost to it."""
+        return self.marked[row] or not self.numbered[row]
 
 
 class _Reader(HTMLParser):
@@ -76,6 +84,9 @@ class _Reader(HTMLParser):
         table = self.open[-1]
         if table.cell is not None:
             table.rows[-1].append(" ".join(self.block[table.cell:self._here()].split()))
+            text = "".join(self.parts[table.cell_text:])
+            table.marked[-1] &= table.cell_heads or not text.strip()
+            table.numbered[-1] |= any(char.isdigit() for char in text)
             table.cell = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -84,11 +95,12 @@ class _Reader(HTMLParser):
             table = self.open[-1]
             if tag == "tr" or not table.rows:
                 table.rows.append([])
-                table.headers.append(True)
-            if tag == "td" and not table.head:
-                table.headers[-1] = False
+                table.marked.append(True)
+                table.numbered.append(False)
             if tag in ("td", "th"):
                 table.cell = self._here() + len(self.get_starttag_text() or "")
+                table.cell_text = len(self.parts)
+                table.cell_heads = tag == "th" or table.head
                 table.plain &= all((value or "1").strip() == "1" for name, value in attrs
                                    if name in ("colspan", "rowspan"))
             table.plain &= tag != "table"
@@ -107,7 +119,7 @@ class _Reader(HTMLParser):
             self.closes_other = True
         elif tag == "table":
             table = self.open.pop()
-            rows = [(row, header) for row, header in zip(table.rows, table.headers) if row]
+            rows = [(row, table.header(index)) for index, row in enumerate(table.rows) if row]
             if (table.plain and len(rows) > 1 and rows[0][1] and len({len(row) for row, _ in rows}) == 1):
                 self.tables.append(tuple(tuple(row) for row, _ in rows))
                 self.read_spans.append(range(table.start, len(self.parts)))

@@ -261,6 +261,21 @@ def test_a_paragraph_right_after_a_table_is_prose_not_a_row() -> None:
     assert "# between   = [60, \"TODO: how far 'a little over 60%' reaches, in the claim's unit\"]" in out
 
 
+@pytest.mark.parametrize(("header", "column"), [
+    ("<tr><td>Model</td><td>Params (M)</td></tr>", "Params (M)"),  # <td> cells that print no digit
+    ("<tr><td></td><th>Params (M)</th></tr>", "Params (M)"),  # an empty corner cell beside the <th>s
+])
+def test_an_html_tables_header_row_of_td_cells_drafts_claims_of_its_cells(header: str, column: str,
+                                                                          tmp_path: Path) -> None:
+    """A README's HTML table whose header row is ``<td>`` cells, or ``<th>``s beside an empty corner, was left
+    unread: its numbers drafted no claim."""
+    markdown = (f"# Report\n\n## Results\n\n<table>\n{header}\n<tr><td>ResNet-18</td><td>11.69</td></tr>\n"
+                "</table>\n")
+    (claim,) = _claims(markdown)
+    assert (claim["printed"], claim["cell"]) == ("11.69", ["results", "ResNet-18", column])
+    assert [loaded.cell for loaded in _loaded(markdown, tmp_path)] == [("results", "ResNet-18", column)]
+
+
 def test_claimbenchs_own_summary_in_a_readme_is_not_drafted() -> None:
     from claimbench.report import README_END, README_START
 

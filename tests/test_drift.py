@@ -78,6 +78,23 @@ def test_a_claim_of_a_plain_html_table_cell_is_current_while_the_cell_prints_it(
         "column 'Params (M)', where the ledger copies '<b>11.69</b>'; update the ledger")}
 
 
+@pytest.mark.parametrize(("header", "columns"), [
+    ("<tr><td>Model</td><td>Params (M)</td></tr>", ("Model", "Params (M)")),
+    ("<tr><td></td><th>Params (M)</th></tr>", ("", "Params (M)")),
+])
+def test_a_claim_of_an_html_table_cell_under_a_header_row_of_td_cells_is_current_while_the_cell_prints_it(
+        author: ledger.Report, header: str, columns: tuple[str, ...]) -> None:
+    """A header row of ``<td>`` cells that print no digit, or of ``<th>``s beside an empty corner cell: the table
+    was not read, so a claim naming its cell was out of date though the README printed it."""
+    table = dataclasses.replace(author.tables[0], id="html", columns=columns, rows=(("ResNet-18", "11.69"),))
+    cell = dataclasses.replace(author.claims[0], id="author/params/html/resnet18",
+                               cell=("html", "ResNet-18", "Params (M)"), printed="11.69")
+    report = dataclasses.replace(author, tables=(table,), claims=(cell,))
+    html = f"\n<table>\n{header}\n<tr><td>ResNet-18</td><td>11.69</td></tr>\n</table>\n"
+    assert drift.stale(report, README + html, "README.md") == {}
+    assert list(drift.stale(report, README + html.replace("11.69", "11.7"), "README.md")) == [cell.id]
+
+
 def test_a_claim_drafted_from_a_code_block_is_current_while_the_block_prints_it(author: ledger.Report) -> None:
     """draft drafts a model summary's total from a code block; the check reads the code blocks it drafts from."""
     total = dataclasses.replace(author.claims[0], id="author/params/code/model", cell=None, printed="225,034")

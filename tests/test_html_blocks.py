@@ -40,12 +40,29 @@ def test_a_plain_table_is_read_cell_by_cell_its_source_verbatim() -> None:
 
 
 def test_a_table_without_a_header_row_is_not_read_but_counted() -> None:
-    """Its first row taken for the header lost a row of numbers, silently: a header row is in ``<thead>`` or of
-    ``<th>`` cells alone."""
+    """Its first row taken for the header lost a row of numbers, silently: a header row is in ``<thead>``, of
+    ``<th>`` cells (an empty ``<td>`` among them), or prints no digit."""
     rows = "<tr><td>A</td><td>11.69</td></tr><tr><td>B</td><td>25.6</td></tr>"
     assert html_blocks.read(f"<table>{rows}</table>")[1:3] == ((), 1)
     assert html_blocks.read(f"<table><thead><tr><td>Model</td><td>Params</td></tr></thead>{rows}</table>").tables == (
         (("Model", "Params"), ("A", "11.69"), ("B", "25.6")),)
+    numbered = "<tr><th>A</th><td>11.69</td></tr>"  # a number in a <td>: a row of numbers, beside a <th> too
+    assert html_blocks.read(f"<table>{numbered}{rows}</table>")[1:3] == ((), 1)
+
+
+@pytest.mark.parametrize(("header", "columns"), [
+    ("<tr><td>Model</td><td>Params (M)</td></tr>", ("Model", "Params (M)")),  # no digit: nothing lost to it
+    ("<tr><td></td><th>Top-1</th></tr>", ("", "Top-1")),  # <th>s beside an empty corner cell
+    ("<tr><td>&nbsp;</td><th>Top-1</th></tr>", ("&nbsp;", "Top-1")),
+    ("<tr><th>Model</th><td><b>Top</b></td></tr>", ("Model", "<b>Top</b>")),
+])
+def test_a_first_row_of_th_cells_beside_empty_td_cells_or_printing_no_digit_is_the_header(
+        header: str, columns: tuple[str, ...]) -> None:
+    """Real READMEs write a header row of ``<td>`` cells, or an empty corner cell beside ``<th>``s: such a table was
+    left unread (and counted), its numbers drafted no claim and a claim naming its cells was out of date."""
+    rows = "<tr><td>A</td><td>11.69</td></tr><tr><td>B</td><td>25.6</td></tr>"
+    assert html_blocks.read(f"<table>\n{header}\n{rows}\n</table>")[1:3] == (
+        ((columns, ("A", "11.69"), ("B", "25.6")),), 0)
 
 
 def test_a_layout_table_counts_only_the_numbers_of_the_tables_inside_it_it_did_not_read() -> None:
