@@ -417,14 +417,17 @@ def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: s
         return f"cannot tell whether the machine was busy: {measurement.load}" if unknown else ""
     if not measurement.seeds:
         return ""
-    why = []
-    if len(measurement.seeds) == 1:
-        needed = max(3, claim.runs or 1)
-        why.append(f"one seed cannot tell a wrong number from seed-to-seed noise; {needed} seeds "
-                   f"(--claims-train-seeds={needed}) decide")
-    if measurement.bf16 == "auto":
+    one, bf16, needed = len(measurement.seeds) == 1, measurement.bf16 == "auto", max(3, claim.runs or 1)
+    why = ["one seed cannot tell a wrong number from seed-to-seed noise"] if one else []
+    if bf16:
         why.append("the runs trained in bf16 autocast, which claimbench's --claims-train-precision=auto chose for "
-                   "speed, not the author's fp32; --claims-train-precision=fp32 judges it in fp32")
+                   "speed, not the author's fp32")
+    if one and bf16:  # either option alone leaves the other reason standing
+        why.append(f"{needed} seeds in fp32 (--claims-train-seeds={needed} --claims-train-precision=fp32) decide")
+    elif one:
+        why.append(f"{needed} seeds (--claims-train-seeds={needed}) decide")
+    elif bf16:
+        why.append("--claims-train-precision=fp32 judges it in fp32")
     return "; ".join(why)
 
 

@@ -439,6 +439,11 @@ def test_bf16_that_claimbench_chose_never_refutes_and_bf16_asked_for_is_named() 
     assert asked.verdict == "refuted" and asked.reason.endswith(
         "; trained in bf16 autocast, as --claims-train-precision=bf16 asked")
     assert _seeds(claim, seeds).verdict == "refuted" and "bf16" not in _seeds(claim, seeds).reason
+    alone = _seeds(claim, (54.52,), bf16="auto")
+    assert alone.verdict == "error" and alone.reason.endswith(
+        "; one seed cannot tell a wrong number from seed-to-seed noise; the runs trained in bf16 autocast, which "
+        "claimbench's --claims-train-precision=auto chose for speed, not the author's fp32; 3 seeds in fp32 "
+        "(--claims-train-seeds=3 --claims-train-precision=fp32) decide"), "either option alone decides nothing"
     travelled = Measurement.from_dict(Measurement(54.52, seeds=seeds, bf16="auto").to_dict())
     assert travelled.bf16 == "auto" and Measurement.from_dict(
         {key: value for key, value in travelled.to_dict().items() if key != "bf16"}).bf16 == ""
