@@ -445,9 +445,10 @@ def byte_scale(number: numerals.Number, scale: Guess | str | None, texts: tuple[
     if said_binary and not said_decimal:
         return Guess(binary, f"{unit!r} is 2^{10 * power} bytes here, as {said_binary.group()!r} says")
     return todo(f"is {unit!r} here 1e{3 * power} bytes (scale = 1e{3 * power}, as drafted; torchinfo counts so) or "
-                f"2^{10 * power} = {binary} bytes (scale = {binary}, {'KMG'[power - 1]}iB; torchvision's 'File size', "
-                "Keras' summary and ls -h count so)? A size right in one is refuted in the other: make the claim count "
-                "in the one the report means, then write here where it says so")
+                f"2^{10 * power} = {binary} bytes (scale = {binary}, {'KMG'[power - 1]}iB; torchvision's 'File size' "
+                "of its weight files, size = 'state_dict_file', Keras' summary and ls -h count so)? A size right in "
+                "one is refuted in the other: make the claim count in the one the report means, then write here where "
+                "it says so")
 
 
 def _label_claims(table: Table, label: str, around: tuple[str, ...], context: Context

@@ -215,7 +215,7 @@ def layer(claim: Claim) -> verdict.Measurement:
 
 def size(claim: Claim) -> verdict.Measurement:
     """torchinfo's sizes on the meta device, with the parameters it leaves out in words; the parameter bytes, or the
-    checkpoint bytes, counted from the meta device too (no input)."""
+    bytes of a checkpoint or a saved state dict, counted from the meta device too (no input)."""
     if not needs_input(claim):
         return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size), device="meta")
     shape = input_size(claim)

@@ -559,28 +559,32 @@ def _on_file(state: Any, backing: Path, storages: dict[int, torch.UntypedStorage
     return state
 
 
-def _checkpoint_bytes(model: nn.Module, momentum: float) -> int:
-    """``torch.save`` of {epoch, model_state_dict, optimizer_state_dict, loss} after one SGD step, in bytes, exactly,
-    with no weight held: the step runs on the meta device, and the file is saved under ``skip_data`` from storages
-    mapped from a sparse file, to a sink that only counts: a stream, so the zip's folder is ``archive``, as in a save to
-    ``io.BytesIO`` (a save to a path names it after the file, and is longer)."""
+def _saved_bytes(model: nn.Module, state_of: Callable[[nn.Module], dict[str, Any]]) -> int:
+    """The bytes ``torch.save`` writes of ``state_of`` the model's meta twin, exactly, with no weight held: the file
+    is saved under ``skip_data`` from storages mapped from a sparse file, to a sink that only counts: a stream, so the
+    zip's folder is ``archive``, as in a save to ``io.BytesIO`` (a save to a path names it after the file, and is
+    longer)."""
     if any(isinstance(p, UninitializedParameter) for p in model.parameters()):
         raise errors.MeasurementError("the model builds parameters in its first forward: its checkpoint is unknown "
                                       "before it")
-    twin = _meta_twin(model)
-    optimizer = torch.optim.SGD(twin.parameters(), momentum=momentum, **_CHECKPOINT_SGD)
-    for parameter in twin.parameters():
-        parameter.grad = torch.zeros_like(parameter)
-    optimizer.step()
-    state = {"epoch": 0, "model_state_dict": twin.state_dict(), "optimizer_state_dict": optimizer.state_dict(),
-             "loss": torch.zeros((), requires_grad=True)}
+    state = state_of(_meta_twin(model))
     sink = _Extent()
     with tempfile.TemporaryDirectory(prefix="claimbench-") as folder:
         _on_file(state, Path(folder) / "storages", {})
         with torch.serialization.skip_data():
             torch.save(state, sink)
-        del state, optimizer  # their mappings closed before the file goes (Windows removes no mapped file)
+        del state  # its mappings closed before the file goes (Windows removes no mapped file)
     return sink.size
+
+
+def _checkpoint(twin: nn.Module, momentum: float) -> dict[str, Any]:
+    """{epoch, model_state_dict, optimizer_state_dict, loss} after one SGD step of the meta twin."""
+    optimizer = torch.optim.SGD(twin.parameters(), momentum=momentum, **_CHECKPOINT_SGD)
+    for parameter in twin.parameters():
+        parameter.grad = torch.zeros_like(parameter)
+    optimizer.step()
+    return {"epoch": 0, "model_state_dict": twin.state_dict(), "optimizer_state_dict": optimizer.state_dict(),
+            "loss": torch.zeros((), requires_grad=True)}
 
 
 TORCHINFO_SIZES = ("torchinfo_total", "torchinfo_params")
@@ -643,8 +647,9 @@ SIZES: dict[str, Callable[[nn.Module, Shape], int]] = {
     "torchinfo_total": lambda model, input_size: torchinfo_size(model, input_size, "torchinfo_total").size,
     "torchinfo_params": lambda model, input_size: torchinfo_size(model, input_size, "torchinfo_params").size,
     "parameter_bytes": _parameter_bytes,
-    "checkpoint_weights": lambda model, input_size: _checkpoint_bytes(model, momentum=0.0),
-    "checkpoint_sgd_momentum": lambda model, input_size: _checkpoint_bytes(model, momentum=0.9),
+    "checkpoint_weights": lambda model, input_size: _saved_bytes(model, lambda twin: _checkpoint(twin, 0.0)),
+    "checkpoint_sgd_momentum": lambda model, input_size: _saved_bytes(model, lambda twin: _checkpoint(twin, 0.9)),
+    "state_dict_file": lambda model, input_size: _saved_bytes(model, lambda twin: twin.state_dict()),
 }
 
 

@@ -12,7 +12,8 @@ PARAM_COUNTS = ("trainable", "all", "constructed", "keras", "tensors", "state_di
 MAC_COUNTS = ("pure", "torchinfo", "flops")
 LAYER_QUANTITIES = ("params", "macs", "output_shape")
 LAYOUTS = ("channels_first", "channels_last")
-SIZES = ("torchinfo_total", "checkpoint_weights", "checkpoint_sgd_momentum", "parameter_bytes", "torchinfo_params")
+SIZES = ("torchinfo_total", "checkpoint_weights", "checkpoint_sgd_momentum", "state_dict_file", "parameter_bytes",
+         "torchinfo_params")
 CONVENTION_WORDS = {
     "constructed": "counted right after construction: a layer built lazily in the first forward is left out",
     "all": "counts every parameter, frozen (requires_grad False) ones too",
@@ -28,6 +29,8 @@ CONVENTION_WORDS = {
                            "'archive', not a file's name): the weights, and an SGD state without momentum buffers"),
     "checkpoint_sgd_momentum": ("the bytes of a torch.save checkpoint of the weights and SGD momentum buffers, saved "
                                 "to a stream (its zip's folder 'archive', not a file's name)"),
+    "state_dict_file": ("the bytes of torch.save(model.state_dict()) saved to a stream (its zip's folder 'archive', "
+                        "not a file's name): the weights and buffers alone, as torchvision's weight files hold them"),
     "parameter_bytes": "the bytes of all the parameters' values: no buffers, no file overhead",
     "torchinfo_params": ("torchinfo 1.8.0's Params size: the bytes of the parameters of the layers without "
                          "submodules that ran; no buffers"),

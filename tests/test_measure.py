@@ -524,6 +524,20 @@ def test_a_checkpoints_size_is_the_bytes_torch_save_writes_for_the_real_model(fa
     assert all(torch.equal(before[name], tensor) for name, tensor in built.state_dict().items())
 
 
+def _mlp() -> nn.Sequential:
+    return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 3), nn.ReLU(), nn.Linear(3, 10))
+
+
+@pytest.mark.parametrize("factory", [_mlp, _conv_bn_head, _TiedHalf, _ViewBuffer, torchvision.models.squeezenet1_1])
+def test_a_state_dict_files_size_is_the_bytes_torch_save_writes_of_the_real_models_state_dict(factory) -> None:
+    """No size gave a model's ``torch.save(model.state_dict(), stream)``, the bytes torchvision's weight files and
+    most "model size" columns hold (a small MLP's printed "11.9 KB"): ``state_dict_file`` counts them."""
+    saved = io.BytesIO()
+    torch.save(factory().state_dict(), saved)
+    assert measure.size_bytes(_on_meta(factory), (), "state_dict_file") == measure.size_bytes(
+        factory(), (), "state_dict_file") == saved.getbuffer().nbytes
+
+
 def test_a_checkpoint_of_40_gb_is_counted_without_holding_its_weights() -> None:
     """No weight is allocated, so a model larger than the machine's memory is counted in a moment: its weights, two
     zip records of headers and the pickled names."""
