@@ -10,16 +10,17 @@ train with the author's recipe through ``claimbench.runs``. The claim tests of t
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import torch
 from torch.nn.modules import module as hooks
 from torch.nn.parameter import is_lazy
 
-from claimbench import errors, measure, registry, verdict
+from claimbench import errors, measure, registry, siblings, verdict
 from claimbench.ledger import Claim
 
 if TYPE_CHECKING:
@@ -157,11 +158,10 @@ def _run(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: Run[T
             model.to(device="meta")  # a layer table keeps the modules, not their weights
 
 
-def _on_input(claim: Claim, size: tuple[int, ...], run: Run[T]) -> tuple[T, str]:
-    """``run`` on the claim's model and input, and the device it ran on. A forward that fails one of torch's shape
-    checks (a wrong ``input``, most often) is the claim's ``error`` in one line, naming the input and the line of
-    the model's code that failed; any other failure, the builder's included, keeps its traceback."""
-    model = _on_meta(claim)
+def _on_input(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: Run[T]) -> tuple[T, str]:
+    """``run`` on the claim's model, built on the meta device, and input, and the device it ran on. A forward that
+    fails one of torch's shape checks (a wrong ``input``, most often) is the claim's ``error`` in one line, naming the
+    input and the line of the model's code that failed; any other failure keeps its traceback."""
     try:
         return _run(claim, model, size, run)
     except RuntimeError as error:
@@ -187,16 +187,36 @@ def _said_on_cpu(claim: Claim, on_meta: torch.nn.Module, size: tuple[int, ...], 
     return failure
 
 
+def _hinted(claim: Claim, measurement: verdict.Measurement, conventions: Iterable[str],
+            measured_as: Callable[[str], int]) -> verdict.Measurement:
+    """The measurement and, where it refutes the claim, the model's value under each of ``conventions`` (its
+    ``siblings``), for the judge to say which one the author's number is; one that cannot be measured (a lazy
+    model's parameters) is left out."""
+    if verdict.judge(claim, verdict.Observation(measurement)).verdict != "refuted":
+        return measurement
+    values: dict[str, int] = {}
+    for convention in conventions:
+        with contextlib.suppress(errors.MeasurementError):
+            values[convention] = measured_as(convention)
+    return dataclasses.replace(measurement, siblings=values)
+
+
 def params(claim: Claim) -> verdict.Measurement:
-    """Parameters under the claim's counting convention."""
-    return verdict.Measurement(measure.params(_on_meta(claim), claim.count))
+    """Parameters under the claim's counting convention (and, refuted, under the others)."""
+    model = _on_meta(claim)
+    measurement = verdict.Measurement(measure.params(model, claim.count))
+    return _hinted(claim, measurement, siblings.conventions(claim), lambda count: measure.params(model, count))
 
 
 def macs(claim: Claim) -> verdict.Measurement:
-    """MACs with both counters under the claim's convention."""
+    """MACs with both counters under the claim's convention (and, refuted, under the others, from the same
+    trace)."""
     shape = input_size(claim)
-    count, device = _on_input(claim, shape, lambda model, size: measure.macs(model, size, claim.count))
-    return verdict.Measurement(count.value, dict(count.counters), device=device, input=shape)
+    row, device = _on_input(claim, _on_meta(claim), shape, lambda model, size: measure.layer(model, size, ""))
+    count = row.measure("macs", count=claim.count)
+    measurement = verdict.Measurement(count.value, dict(count.counters), device=device, input=shape)
+    return _hinted(claim, measurement, siblings.conventions(claim),
+                   lambda convention: row.measure("macs", count=convention).value)
 
 
 _LAYER_TABLES: dict[tuple[str, tuple[int, ...]], tuple[measure.LayerTable, str]] = {}
@@ -207,7 +227,7 @@ def layer(claim: Claim) -> verdict.Measurement:
     """One row of the model's traced layer table: params, MACs or output shape."""
     key = (claim.model, input_size(claim))
     if key not in _LAYER_TABLES:
-        _LAYER_TABLES[key] = _on_input(claim, key[1], measure.layer_table)
+        _LAYER_TABLES[key] = _on_input(claim, _on_meta(claim), key[1], measure.layer_table)
     table, device = _LAYER_TABLES[key]
     measured = table[claim.layer].measure(claim.quantity, count=claim.count, layout=claim.layout)
     return verdict.Measurement(measured.value, dict(measured.counters), device=device, input=key[1])
@@ -215,12 +235,19 @@ def layer(claim: Claim) -> verdict.Measurement:
 
 def size(claim: Claim) -> verdict.Measurement:
     """torchinfo's sizes on the meta device, with the parameters it leaves out in words; the parameter bytes, or the
-    bytes of a checkpoint or a saved state dict, counted from the meta device too (no input)."""
+    bytes of a checkpoint or a saved state dict, counted from the meta device too (no input). Refuted, the other
+    sizes too: torchinfo's only where the claim's own ran the model's forward."""
+    model = _on_meta(claim)
     if not needs_input(claim):
-        return verdict.Measurement(measure.size_bytes(_on_meta(claim), (), claim.size), device="meta")
+        measurement = verdict.Measurement(measure.size_bytes(model, (), claim.size), device="meta")
+        unrun = [other for other in siblings.conventions(claim) if other not in measure.TORCHINFO_SIZES]
+        return _hinted(claim, measurement, unrun, lambda other: measure.size_bytes(model, (), other))
     shape = input_size(claim)
-    estimate, device = _on_input(claim, shape, lambda model, size: measure.torchinfo_size(model, size, claim.size))
-    return verdict.Measurement(estimate.size, device=device, input=shape, words=estimate.words())
+    estimate, device = _on_input(claim, model, shape,
+                                 lambda model, size: measure.torchinfo_size(model, size, claim.size))
+    measurement = verdict.Measurement(estimate.size, device=device, input=shape, words=estimate.words())
+    return _hinted(claim, measurement, siblings.conventions(claim), lambda other: _run(
+        claim, model, shape, lambda model, shape: measure.size_bytes(model, shape, other))[0])
 
 
 def training(claim: Claim, settings: Settings) -> verdict.Measurement:

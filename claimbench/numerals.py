@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 __all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "SIZE_LETTERS", "UNIT",
            "UNITS", "Number", "bound", "change", "compounds", "contradiction", "number", "parse", "plain", "plain_text",
-           "scales"]
+           "scale_text", "scales"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -281,13 +281,13 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
     if allowed and not any(math.isclose(scale, one, rel_tol=1e-9) for one in allowed):
         own = parse(printed)  # without the header: the text's own unit
         under = f" under {header!r}" if header and own and own.unit != shown.unit else ""
-        given = f", not {_scale_text(scale)}" if scale != 1.0 else ""
-        return "scale", (f"printed {text!r}{under} counts in units of {_scale_text(allowed[0])}: give scale = "
-                         f"{' or '.join(map(_scale_text, allowed))}{given}")
+        given = f", not {scale_text(scale)}" if scale != 1.0 else ""
+        return "scale", (f"printed {text!r}{under} counts in units of {scale_text(allowed[0])}: give scale = "
+                         f"{' or '.join(map(scale_text, allowed))}{given}")
     return None
 
 
-def _scale_text(scale: float) -> str:
+def scale_text(scale: float) -> str:
     """A scale as short as it stays exact: "1e+06", "1.024e+06", "1048576", "0.01"."""
     short = f"{scale:g}"
     return short if float(short) == scale else str(int(scale)) if float(scale).is_integer() else repr(scale)

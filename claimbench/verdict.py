@@ -10,13 +10,14 @@ Torch-free: the controller judges the plain records that tests send it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from claimbench import metrics
+from claimbench import metrics, siblings
 from claimbench.errors import MeasurementError
 from claimbench.ledger import Claim, Tolerance
 
@@ -81,6 +82,9 @@ class Measurement:
     load: str = ""
     """Why the machine's load while the epochs were timed could not be measured (no ``/proc/stat``); empty where it
     was, and was quiet."""
+    siblings: Mapping[str, Measured] = field(default_factory=dict)
+    """Where a structural claim is refuted, the model's value under each other convention of its kind
+    (``claimbench.siblings``) that could be measured: the judge says which one the author's number matches."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-friendly data (shapes as lists)."""
@@ -91,6 +95,7 @@ class Measurement:
         plain["input"] = _plain(self.input)
         plain["stored"] = list(self.stored)
         plain["words"] = list(self.words)
+        plain["siblings"] = dict(self.siblings)
         return plain
 
     @classmethod
@@ -99,7 +104,7 @@ class Measurement:
         return cls(**{**raw, "measured": _tuple(raw["measured"]), "seeds": tuple(raw["seeds"]),
                       "counters": {name: _tuple(value) for name, value in raw["counters"].items()},
                       "input": _tuple(raw.get("input")), "stored": tuple(raw.get("stored", ())),
-                      "words": tuple(raw.get("words", ()))})
+                      "words": tuple(raw.get("words", ())), "siblings": dict(raw.get("siblings", {}))})
 
 
 @dataclass(frozen=True)
@@ -339,10 +344,25 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
                          f"documents ({claim.why}) is undecided: {undecided}", **common)
     if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, measurement, shown, reach):
         return Judgement("refuted", f"{line}; nor is it the correct {format_number(claim.correct)} the ledger "
-                         f"documents ({claim.why}){_caveats(measurement)}", **common)
+                         f"documents ({claim.why}){_matches(claim, measurement)}{_caveats(measurement)}", **common)
     if claim.expect == "refuted":
         return Judgement("known error", f"{line}; documented error: {claim.why}{_caveats(measurement)}", **common)
-    return Judgement("refuted", line + _caveats(measurement), **common)
+    return Judgement("refuted", line + _matches(claim, measurement) + _caveats(measurement), **common)
+
+
+def _matches(claim: Claim, measurement: Measurement) -> str:
+    """Which other ways of counting a refuted structural number (``siblings.readings``: another convention of its
+    kind, another unit of its bytes) give the model's value within the claim's own tolerance, those that change the
+    fewest of them, as ``; it matches <words> (count = "flops")``; else ``""``. Only a refuted claim's test measures
+    the other conventions; the verdict stays refuted: the number is wrong as the ledger says it was counted."""
+    readings = siblings.readings(claim)
+    if not readings:
+        return ""
+    values, band = {**measurement.siblings, siblings.convention(claim): measurement.measured}, _band(claim)
+    matched = [reading for reading in readings if reading.convention in values and band_side(
+        shown_value(dataclasses.replace(claim, scale=reading.scale), values[reading.convention]), band) == "within"]
+    fewest = [reading.words for reading in matched if reading.changes == matched[0].changes]
+    return f"; it matches {', or '.join(fewest)}" if fewest else ""
 
 
 def _scatter(claim: Claim, measurement: Measurement) -> tuple[float, float]:

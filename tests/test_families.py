@@ -30,6 +30,20 @@ def tiny_vit() -> nn.Module:
                                                 mlp_dim=16, num_classes=3)
 
 
+def conv_bn() -> nn.Module:
+    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Flatten(), nn.Linear(4 * 6 * 6, 2))
+
+
+def frozen_conv() -> nn.Module:
+    model = conv()
+    model[0].requires_grad_(False)
+    return model
+
+
+def wide_linear() -> nn.Module:
+    return nn.Linear(1000, 1000)
+
+
 def broken() -> nn.Module:
     raise RuntimeError("my builder is broken")
 
@@ -147,8 +161,9 @@ def reads_its_weights() -> nn.Module:
 
 def claim(kind: str, **keys: object) -> Claim:
     fields = {"count": "pure"} if kind == "macs" else {"size": "torchinfo_total"} if kind == "size" else {}
-    return Claim(id=f"t/{kind}", report="t", kind=kind, value=1, printed="1", source="a test", tolerance=Tolerance(),
-                 file="t.toml", **{"model": "test_families:conv", "input": (3, 8, 8), **fields, **keys})
+    return Claim(**{"id": f"t/{kind}", "report": "t", "kind": kind, "value": 1, "printed": "1", "source": "a test",
+                    "tolerance": Tolerance(), "file": "t.toml", "model": "test_families:conv", "input": (3, 8, 8),
+                    **fields, **keys})
 
 
 def test_the_claims_input_is_measured() -> None:
@@ -318,6 +333,57 @@ def test_torchinfos_sizes_run_the_model_and_the_record_says_which_parameters_it_
     assert record["conventions"] == [vocab.CONVENTION_WORDS[size], *measurement.words]
     assert "leaves out 1,344 (31.0%) of this model's 4,332 parameter bytes" in record["conventions"][1]
     assert families.size(claim("size", size=size)).words == ()  # a conv net: torchinfo counts every parameter
+
+
+_CONV_MACS = 6 * 6 * 4 * 27 + 4 * 6 * 6 * 2
+"""``conv()``'s multiply-accumulates on a (3, 8, 8) input: its conv's, then its linear's."""
+_CONV_PARAMS = 4 * 27 + 4 + 4 * 6 * 6 * 2 + 2
+
+
+def _reason(claim_: Claim, measurement: object) -> str:
+    """The record's reason, as the controller judges the measurement sent to it."""
+    return results.record_for(claim_, results.Outcome(measurement=measurement.to_dict()), "2026-12-01")["reason"]
+
+
+def test_a_refuted_macs_claim_printed_in_flops_says_it_matches_flops() -> None:
+    """A refutation said only how far the number was; the model is measured under the other conventions of a
+    refuted claim, and the reason says which one gives the author's number. It stays refuted."""
+    flops = claim("macs", value=2 * _CONV_MACS, printed=f"{2 * _CONV_MACS:,}")
+    measurement = families.macs(flops)
+    assert measurement.measured == _CONV_MACS and set(measurement.siblings) == {"torchinfo", "flops"}
+    record = results.record_for(flops, results.Outcome(measurement=measurement.to_dict()), "2026-12-01")
+    assert record["verdict"] == "refuted"
+    assert record["reason"].endswith(f'; it matches {vocab.CONVENTION_WORDS["flops"]} (count = "flops")')
+
+
+@pytest.mark.parametrize(("model", "count", "value"), [
+    ("test_families:conv_bn", "keras", _CONV_PARAMS + 8 + 8),  # BatchNorm's weight and bias, then its statistics
+    ("test_families:frozen_conv", "all", _CONV_PARAMS),  # the frozen conv's too; with no BatchNorm, Keras's count
+])
+def test_a_refuted_params_claim_that_is_another_count_says_which(model: str, count: str, value: int) -> None:
+    counted = claim("params", model=model, count="trainable", value=value, printed=f"{value:,}")
+    reason = _reason(counted, families.params(counted))
+    assert reason.startswith(f"claimed '{value:,}' = {value:,}, measured ")
+    assert f'; it matches {vocab.CONVENTION_WORDS[count]} (count = "{count}")' in reason, reason  # keras: all too
+
+
+def test_a_refuted_size_in_mib_says_so() -> None:
+    """A linear of a million weights and a thousand biases: 4,004,000 bytes, printed in MiB as if in MB."""
+    mib = round(4 * (1000 * 1000 + 1000) / 2**20, 2)
+    sized = claim("size", model="test_families:wide_linear", input=None, size="parameter_bytes", value=mib,
+                  printed=f"{mib} MB", scale=1e6, tolerance=Tolerance(digits=2))
+    reason = _reason(sized, families.size(sized))
+    assert reason.endswith("; it matches in units of 1,048,576 bytes (scale = 1048576)"), reason  # nothing else
+
+
+def test_a_refuted_number_that_matches_nothing_keeps_its_line_and_a_reproduced_one_measures_no_other_count() -> None:
+    wrong = claim("params", count="trainable", value=1)
+    measurement = families.params(wrong)
+    assert set(measurement.siblings) == set(vocab.PARAM_COUNTS) - {"trainable"}
+    assert _reason(wrong, measurement) == (f"claimed '1' = 1, measured {_CONV_PARAMS:,}, above by "
+                                           f"{_CONV_PARAMS - 1:,}; exact")
+    right = claim("params", count="trainable", value=_CONV_PARAMS)
+    assert families.params(right).siblings == {}
 
 
 def test_a_claim_that_runs_a_model_without_an_input_size_is_refused_at_collection() -> None:

@@ -513,3 +513,35 @@ def test_a_documented_errors_correct_value_gets_rel_of_its_own_size(value: float
                                                                      verdict: str) -> None:
     claim = _claim(value, correct=correct, expect="refuted", why="a typo", tolerance=Tolerance(rel=0.1))
     assert _judge(claim, measured).verdict == verdict
+
+
+def test_a_refuted_number_that_another_convention_gives_says_which_and_keeps_its_verdict() -> None:
+    """A refutation said only how far the number was: a number counted in another convention claimbench measures
+    (FLOPs printed as MACs) now says which one it matches, in the ledger's words; it is still refuted."""
+    claim = _claim(2000, kind="macs", count="pure", printed="2,000")
+    result = _judge(claim, 1000, siblings={"torchinfo": 1010, "flops": 2000})
+    assert result.verdict == "refuted"
+    assert result.reason == ("claimed '2,000' = 2,000, measured 1,000, below by 1,000; exact; it matches counted in "
+                             'FLOPs: two per multiply-accumulate (a multiply and an add) (count = "flops")')
+
+
+def test_a_size_in_another_unit_of_bytes_says_which_scale_reproduces_it() -> None:
+    claim = _claim(3.82, kind="size", size="parameter_bytes", scale=1e6, printed="3.82 MB",
+                   tolerance=Tolerance(digits=2))
+    result = _judge(claim, 4_004_000, siblings={"checkpoint_weights": 4_100_000})
+    assert result.verdict == "refuted"
+    assert result.reason.endswith("; it matches in units of 1,048,576 bytes (scale = 1048576)"), result.reason
+
+
+def test_a_refuted_number_that_no_other_convention_gives_keeps_its_line() -> None:
+    claim = _claim(60426, printed="60,426")
+    plain = _judge(claim, 60362).reason
+    assert plain == "claimed '60,426' = 60,426, measured 60,362, below by 64; exact"
+    assert _judge(claim, 60362, siblings={"all": 60362, "keras": 60400, "tensors": 8}).reason == plain
+
+
+def test_a_reproduced_or_known_error_says_nothing_of_other_conventions() -> None:
+    claim = _claim(1000, count="trainable")
+    assert _judge(claim, 1000, siblings={"keras": 1000}).reason == ""
+    known = _claim(1000, count="trainable", expect="refuted", why="BatchNorm's statistics counted")
+    assert "it matches" not in _judge(known, 900, siblings={"keras": 1000}).reason

@@ -1,0 +1,77 @@
+"""The other ways a structural claim's number may have been counted: each convention of its kind that claimbench
+measures and, for a size, each other bytes a K, M or G may stand for, in the ledger's words and fields. The judge
+tells a refuted number which of them it matches (FLOPs printed as MACs, MiB printed as MB)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from claimbench import numerals, vocab
+from claimbench.ledger import Claim
+
+__all__ = ["Reading", "convention", "conventions", "readings"]
+
+_FIELDS = {"params": ("count", vocab.PARAM_COUNTS), "macs": ("count", vocab.MAC_COUNTS), "size": ("size", vocab.SIZES)}
+"""The claim field that names a kind's convention, and the conventions it may name."""
+_BYTE_UNITS = ("KB", "MB", "GB")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One other way of counting a claim's number: a convention of its kind, in a printed unit (``scale``)."""
+
+    convention: str
+    scale: float
+    words: str
+    """What it counts and how the ledger writes it: ``counted in FLOPs: ... (count = "flops")``."""
+    changes: int
+    """How many of the claim's convention and unit it changes: 1 or 2."""
+
+
+def convention(claim: Claim) -> str | None:
+    """The claim's own convention; None for a kind ``readings`` has none for."""
+    return getattr(claim, _FIELDS[claim.kind][0]) if claim.kind in _FIELDS else None
+
+
+def conventions(claim: Claim) -> tuple[str, ...]:
+    """The conventions of the claim's kind other than its own: what a refuted claim's model is measured under."""
+    if claim.kind not in _FIELDS:
+        return ()
+    return tuple(name for name in _FIELDS[claim.kind][1] if name != convention(claim))
+
+
+def _byte_scales(scale: float) -> tuple[float, ...]:
+    """The other bytes the K, M or G of ``scale`` may stand for (2**20 and 1,024,000 for 1e6); none for a scale that
+    is no K, M or G of bytes."""
+    for unit in _BYTE_UNITS:
+        scales = numerals.scales(unit, "size")
+        if any(math.isclose(scale, one, rel_tol=1e-9) for one in scales):
+            return tuple(one for one in scales if not math.isclose(scale, one, rel_tol=1e-9))
+    return ()
+
+
+def readings(claim: Claim) -> tuple[Reading, ...]:
+    """Every other convention of the claim's kind in its own unit and, for a size, every convention (its own too) in
+    the other units of its bytes: those that change one of them first."""
+    if claim.kind not in _FIELDS:
+        return ()
+    field, names = _FIELDS[claim.kind]
+    own = convention(claim)
+    scales = (claim.scale, *(_byte_scales(claim.scale) if claim.kind == "size" else ()))
+    found = [Reading(name, scale, _words(field, name if name != own else None, scale if scale != claim.scale else None),
+                     (name != own) + (scale != claim.scale))
+             for scale in scales for name in names if (name, scale) != (own, claim.scale)]
+    return tuple(sorted(found, key=lambda reading: reading.changes))
+
+
+def _words(field: str, name: str | None, scale: float | None) -> str:
+    """A reading in words, the ledger's fields for it after them in brackets; None: the claim's own."""
+    words, fields = [], []
+    if name is not None:
+        words.append(vocab.CONVENTION_WORDS.get(name, f"the {name} {field}"))
+        fields.append(f'{field} = "{name}"')
+    if scale is not None:
+        words.append(f"in units of {scale:,.0f} bytes")
+        fields.append(f"scale = {numerals.scale_text(scale)}")
+    return f"{', '.join(words)} ({', '.join(fields)})"
