@@ -10,6 +10,7 @@ import importlib.metadata
 import platform
 import subprocess
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 
 import torch
@@ -31,25 +32,35 @@ def _git(directory: Path, *arguments: str) -> str | None:
     return out.stdout.strip()
 
 
-def _commit(directory: Path, held: Path | None = None) -> str:
-    """``<repository> @ <commit>`` of the git checkout holding ``directory``: ``+`` when its tracked files have
-    changes, or when ``held`` (a file or folder) is, or holds, a file never committed (``git status`` shows it
-    untracked, not ignored)."""
+def _commit(directory: Path, held: Path | None = None, written: Collection[Path] = ()) -> str:
+    """``<repository> @ <commit>`` of the git checkout holding ``directory``: ``+`` when a tracked file differs from
+    the commit, but for those ``written`` (the files and folders a session writes: its report, JSON, badges, plots
+    and README, rewritten by the last run), or when ``held`` (a file or folder) is, or holds, a file never
+    committed (``git status`` shows it untracked, not ignored)."""
     top = _git(directory, "rev-parse", "--show-toplevel")
     commit = _git(directory, "rev-parse", "--short=12", "HEAD")
     if top is None:
         return "not in a git checkout"
     if commit is None:
         return f"{Path(top).name}, no commit yet"
-    changed = _git(directory, "status", "--porcelain", "--untracked-files=no") or held is not None and _git(
+    changed = _changed(Path(top), written) or held is not None and _git(
         directory, "status", "--porcelain", "--untracked-files=normal", "--", str(held.resolve()))
     return f"{Path(top).name} @ {commit}{'+' if changed else ''}"
 
 
-def _source_checkout(package: Path) -> str | None:
-    """``<repository> @ <commit>`` where ``package`` is claimbench's own source checkout: the git toplevel holds it
-    as ``claimbench/`` beside a pyproject.toml naming claimbench. None where it is installed, in site-packages
-    inside some other repository too."""
+def _changed(top: Path, written: Collection[Path]) -> bool:
+    """Whether a tracked file of the checkout at ``top`` differs from its commit (in the index or the working tree),
+    one ``written`` or inside a folder ``written`` aside."""
+    listed = _git(top, "diff", "HEAD", "--name-only", "--no-renames", "-z", "--")
+    own = {Path(path).resolve() for path in written}
+    return any(own.isdisjoint({path, *path.parents})
+               for path in ((top / name).resolve() for name in (listed or "").split("\0") if name))
+
+
+def _source_checkout(package: Path, written: Collection[Path] = ()) -> str | None:
+    """``<repository> @ <commit>`` where ``package`` is claimbench's own source checkout (its ``written`` files
+    aside, as ``_commit`` leaves them): the git toplevel holds it as ``claimbench/`` beside a pyproject.toml naming
+    claimbench. None where it is installed, in site-packages inside some other repository too."""
     top = _git(package, "rev-parse", "--show-toplevel")
     if top is None or Path(top).resolve() / "claimbench" != package.resolve():
         return None
@@ -57,16 +68,17 @@ def _source_checkout(package: Path) -> str | None:
         project = tomllib.loads((Path(top) / "pyproject.toml").read_text(encoding="utf-8")).get("project")
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
-    return _commit(package) if isinstance(project, dict) and project.get("name") == "claimbench" else None
+    named = isinstance(project, dict) and project.get("name") == "claimbench"
+    return _commit(package, written=written) if named else None
 
 
-def _version(package: Path = _PACKAGE) -> str:
-    """claimbench's version, with the commit where it runs from its source checkout."""
+def _version(package: Path = _PACKAGE, written: Collection[Path] = ()) -> str:
+    """claimbench's version, with the commit where it runs from its source checkout (its ``written`` files aside)."""
     try:
         version = importlib.metadata.version("claimbench")
     except importlib.metadata.PackageNotFoundError:
         version = "not installed"
-    checkout = _source_checkout(package)
+    checkout = _source_checkout(package, written)
     return f"{version} ({checkout})" if checkout else version
 
 
@@ -152,13 +164,15 @@ def _cpu_model() -> str:
     return f"{model}, {platform.machine()}" if model else platform.processor() or platform.machine()
 
 
-def describe(ledger: Path, device: str | torch.device | None = None, threads: int | None = None) -> dict[str, str]:
+def describe(ledger: Path, device: str | torch.device | None = None, threads: int | None = None,
+             written: Collection[Path] = ()) -> dict[str, str]:
     """The environment record written beside every report and run; ``device`` where one device ran it all, on
-    ``threads`` of a CPU."""
+    ``threads`` of a CPU; ``written``: the files and folders the session writes, whose changes leave the ledger's
+    and claimbench's commits unmarked."""
     ledger = Path(ledger)
     record = {
-        "claimbench": _version(),
-        "ledger": _commit(ledger if ledger.is_dir() else ledger.parent, ledger),
+        "claimbench": _version(written=written),
+        "ledger": _commit(ledger if ledger.is_dir() else ledger.parent, ledger, written),
         "python": platform.python_version(),
         "torch": torch.__version__,
         "torchvision": torchvision.__version__,

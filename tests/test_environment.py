@@ -61,6 +61,30 @@ def test_a_ledger_never_committed_is_marked_as_changed(tmp_path: Path, monkeypat
     assert not environment.describe(repo / "claims" / "mine.toml")["ledger"].endswith("+"), "the other file only"
 
 
+def test_the_files_a_session_writes_leave_the_commit_as_it_was(tmp_path: Path) -> None:
+    """A second ``make report`` finds the report, JSON, badges and README the first one wrote changed: those are the
+    session's own files, not the code or the ledger the commit names; a model's change still marks it."""
+    repo = tmp_path / "repo"
+    for name in ("claims/mine.toml", "models/net.py", "REPORT.md", "README.md", "results/claims.json",
+                 "badges/claims.svg"):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("first\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "first")
+    written = [repo / "REPORT.md", repo / "results" / "claims.json", repo / "badges", repo / "README.md",
+               tmp_path / "elsewhere" / "plots"]
+    for name in ("REPORT.md", "README.md", "results/claims.json", "badges/claims.svg"):
+        (repo / name).write_text("rewritten\n", encoding="utf-8")
+    (repo / "badges" / "claims.svg").rename(repo / "badges" / "old.svg")
+    _git(repo, "add", "-A", "badges")
+    clean = environment.describe(repo / "claims", written=written)["ledger"]
+    assert re.fullmatch(r"repo @ [0-9a-f]{12}", clean)
+    assert environment.describe(repo / "claims")["ledger"] == f"{clean}+", "written by no session: a change"
+    (repo / "models" / "net.py").write_text("edited\n", encoding="utf-8")
+    assert environment.describe(repo / "claims", written=written)["ledger"] == f"{clean}+"
+
+
 def _repository(top: Path, package: str, name: str) -> Path:
     """A committed git repository at ``top`` named ``name`` by its pyproject.toml, with a claimbench package at
     ``package``; the package's folder."""
@@ -77,6 +101,9 @@ def test_a_commit_is_claimbench_s_only_in_its_own_source_checkout(tmp_path: Path
     version = importlib.metadata.version("claimbench")
     source = _repository(tmp_path / "claimbench-src", "claimbench", "claimbench")
     assert re.fullmatch(rf"{re.escape(version)} \(claimbench-src @ [0-9a-f]{{12}}\)", environment._version(source))
+    (source.parent / "pyproject.toml").write_text('[project]\nname = "claimbench"\n# edited\n', encoding="utf-8")
+    assert environment._version(source).endswith("+)")
+    assert not environment._version(source, written=[source.parent / "pyproject.toml"]).endswith("+)"), "the session's"
     installed = _repository(tmp_path / "gproj", ".venv/lib/python3.11/site-packages/claimbench", "gproj")
     assert environment._version(installed) == version
     vendored = _repository(tmp_path / "vendor", "claimbench", "gproj")
