@@ -21,7 +21,7 @@ from claimbench.ledger import Claim, LedgerError, Report
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
 
-__all__ = ["STALE", "UNIMPORTED", "ClaimItem", "LedgerFile", "check_models", "marks", "measure_in_setup",
+__all__ = ["STALE", "UNFOUND", "UNIMPORTED", "ClaimItem", "LedgerFile", "check_models", "marks", "measure_in_setup",
            "record_and_judge"]
 
 TIER_OF_KIND = {
@@ -34,6 +34,10 @@ TIER_OF_KIND = {
 }
 """Each kind's tier marker, cheapest first: a ledger's items run in this order (seconds of structure before
 minutes of training, so that a Ctrl-C or ``-x`` during training leaves the structural verdicts measured)."""
+
+UNFOUND = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
+"""What to do, under pytest, about a model's module found nowhere: a reviewer outside the author's clone gives
+``-o pythonpath=THEIRS``, as the README's reviewer section says."""
 
 NO_BENCHMARK = SimpleNamespace(enabled=False, extra_info={})
 """What times epochs without pytest-benchmark (a ledger's own items, or a session without the plugin): nothing; the
@@ -190,8 +194,7 @@ def check_models(reports: Sequence[Report]) -> tuple[dict[str, str], dict[str, l
             if module is not None:  # before resolving: a KeyError the module's own code raises names no unknown model
                 importlib.import_module(module)
         except Exception as error:  # noqa: BLE001 - the module failed to import: its own error
-            unfound = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
-            failed[module] = f"model: cannot import {module!r}: {_import_problem(module, error, unfound)}"
+            failed[module] = f"model: cannot import {module!r}: {_import_problem(module, error, UNFOUND)}"
             unimported[claim.id] = failed[module]
             continue
         try:

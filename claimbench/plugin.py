@@ -125,8 +125,8 @@ def _unimportable(config: pytest.Config, loaded: dict[Path, list[Report]]) -> di
     module's failing import is."""
     from claimbench import items
 
-    hint = "; run pytest where the module's package lies, or set the `pythonpath` ini"
-    found = {file: items.import_problems(reports, options.project(config), hint, options.pythonpath(config))
+    found = {file: items.import_problems(reports, options.project(config), f"; {items.UNFOUND}",
+                                         options.pythonpath(config))
              for file, reports in loaded.items()}
     return {file: problems for file, problems in found.items() if problems}
 
