@@ -109,7 +109,8 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
             quantity = clash.kind if clash else _quantity(cell.header, cell.number, cell.part or cell.printed)
             kind = _kind(quantity, of_layers and not whole_model)
             scale = timed.get((cell.row, cell.index)) or caption_scale(table.captions, quantity)
-            note = ". ".join(filter(None, (cell.note, clash.note if clash else None))) or None
+            note = ". ".join(filter(None, (cell.note, clash.note if clash else None, _as_printed(cell, transposed))))
+            note = note or None
             claim = _cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
                                 (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
                                 note=note, fraction=(cell.row, cell.index) in fractions,
@@ -147,10 +148,26 @@ def _clash(cell: _Cell, transposed: bool) -> _Clash | None:
     if header_kind in kinds:
         return None
     kind = kinds[0] if len(kinds) == 1 and (kinds[0] != "epoch_time" or unit_kind(own.unit, text)) else None
-    header = f"{'row label' if transposed else 'column header'} {numerals.plain_text(cell.header)!r}"
     return _Clash(kinds, kind, todo(f"the cell and its header disagree: {text!r} reads as {' or '.join(kinds)}, "
-                                    f"its {header} names {header_kind}; give the kind and scale the number is, or "
-                                    "delete this claim"))
+                                    f"its {_header(cell, transposed)} names {header_kind}; give the kind and scale "
+                                    "the number is, or delete this claim"))
+
+
+def _as_printed(cell: _Cell, transposed: bool) -> str | None:
+    """A note TODO where the cell prints a whole count in groups of three digits under a header that names a
+    magnitude ("3,504,872" under "Params (M)"), which it is drafted without (``numerals.parse``); else None."""
+    unit = numerals.unheeded_magnitude(cell.part or cell.printed, cell.header)
+    if unit is None:
+        return None
+    text = numerals.plain_text(cell.part or cell.printed)
+    return todo(f"the cell and its header disagree: {text!r} reads as a whole count, its {_header(cell, transposed)} "
+                f"names {unit}; drafted as printed (scale 1, exact): give scale = {numerals.UNITS[unit]:g} and "
+                f"tolerance = {{ digits = 0 }} if it counts in {unit}, or delete this note")
+
+
+def _header(cell: _Cell, transposed: bool) -> str:
+    """What names the cell's kind and unit, in words: its column header, or a transposed table's row label."""
+    return f"{'row label' if transposed else 'column header'} {numerals.plain_text(cell.header)!r}"
 
 
 def _transposed(table: Table) -> bool:

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 __all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "SIZE_LETTERS", "UNIT",
            "UNITS", "Number", "bound", "change", "compounds", "contradiction", "number", "parse", "plain", "plain_text",
-           "scale_text", "scales"]
+           "scale_text", "scales", "unheeded_magnitude"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -111,7 +111,8 @@ for ImageNet at 224 px, counted by torchinfo (M)") keeps its unit, and a run of 
 
 def parse(printed: str, header: str = "") -> Number | None:
     """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)",
-    "1,031,744 params"; a bound "<100K", "under 900"; a range "60-65%" (``bound = "between"``); "88.7 ± 0.3"
+    "1,031,744 params" ("3,504,872" under "(M)" too: a whole count in groups of three digits is one as printed); a
+    bound "<100K", "under 900"; a range "60-65%" (``bound = "between"``); "88.7 ± 0.3"
     (``spread = 0.3``); a footnote marker after it ("80.1*", "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is
     "92.1 ± 0.3", "2.4s/epoch" 2.4 s."""
     text = _without_footnote(printed)
@@ -120,7 +121,7 @@ def parse(printed: str, header: str = "") -> Number | None:
     if _SHAPE.fullmatch(text):
         return Number([int(part) for part in re.findall(r"\d+", text)])
     if match := _CELL.fullmatch(text):
-        unit = match["unit"] or _header_unit(header)
+        unit = match["unit"] or (None if _unheeded(match, header) else _header_unit(header))
         if match["per"] and unit not in _TIMES:
             return None
         return number(match["number"], unit, bound(match["sign"]) if match["sign"] else None)
@@ -130,6 +131,27 @@ def parse(printed: str, header: str = "") -> Number | None:
     if (match := _SPREAD.fullmatch(text)) and (pair := _pair(match, header)):
         return _spread(*pair)
     return None
+
+
+_MAGNITUDES = ("k", "K", "M", "B", "G", "thousand", "thousands", "million", "millions", "billion", "billions")
+"""The units that only scale a count: a header's does not scale a count printed whole, digit by digit."""
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+"""A whole number printed in groups of three digits: "3,504,872"."""
+
+
+def _unheeded(match: re.Match[str], header: str) -> str | None:
+    """The magnitude ``header`` names ("Params (M)") that a cell's number (``_CELL``'s ``match``) is not in: a whole
+    number in groups of three digits with no unit of its own ("3,504,872") is a count as printed, not 3.5 trillion."""
+    unit = _header_unit(header) if not match["unit"] and _GROUPED.fullmatch(match["number"]) else None
+    return unit if unit in _MAGNITUDES else None
+
+
+def unheeded_magnitude(printed: str, header: str) -> str | None:
+    """The magnitude of the column ``header`` that the cell ``printed`` is read without, as a count as printed
+    (``parse``: "3,504,872" under "Params (M)"); None where it is read in its header's unit, or in none."""
+    text = _without_footnote(printed)
+    match = _CELL.fullmatch(text) if len(text) <= LONGEST_CELL else None
+    return _unheeded(match, header) if match else None
 
 
 _CHANGE = re.compile(rf"(?P<number>.*?\d.*?)\s*(?P<change>[(\[]\s*[+\-−↑↓]\s*\d[\d,]*(?:\.\d+)?\s*"

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench import cli, drift, vocab
+from claimbench import cli, drift, value_text, vocab
 from claimbench.draft_values import FRACTION_OR_PERCENT_BAND, FRACTION_OR_PERCENT_SCALE
 from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
                               PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, SIZE_UNIT, TIME_UNIT,
@@ -1512,3 +1512,26 @@ def test_an_ablation_whose_rows_name_methods_of_one_kind_is_not_transposed() -> 
                                               ("Accuracy (mean ± std. error)", "accuracy")])
 def test_top5_is_no_accuracy_and_a_standard_error_no_error_rate(header: str, kind: str | None) -> None:
     assert guess_kind(header) == kind
+
+
+def test_a_whole_count_in_grouped_digits_is_drafted_as_printed_under_a_magnitude_header(tmp_path: Path) -> None:
+    """"3,504,872" under "Params (M)" was drafted value 3_504_872 at scale 1e6 with no TODO, so a re-run measured 3.5
+    and refuted the author's right number. A whole number in groups of three digits with no unit of its own is a
+    count as printed: scale 1, with a note TODO that the cell and its header disagree; it loads once the note is
+    gone, the drift check finds its cell, and the report prints a measurement as the count was printed."""
+    markdown = _table(["Model", "Params (M)", "Acc (%)"], ["A", "3,504,872", "71.2"], ["B", "3.5", "1,000"])
+    grouped, acc, millions, percent = _claims(markdown)
+    assert (grouped["value"], "scale" in grouped, "tolerance" in grouped) == (3_504_872, False, False)
+    assert grouped["note"] == ("TODO: the cell and its header disagree: '3,504,872' reads as a whole count, its column "
+                               "header 'Params (M)' names M; drafted as printed (scale 1, exact): give scale = 1e+06 "
+                               "and tolerance = { digits = 0 } if it counts in M, or delete this note")
+    assert (millions["value"], millions["scale"], "note" in millions) == (3.5, 1e6, False)
+    assert ("note" in acc, "note" in percent) == (False, False)  # a % is no magnitude: "1,000" under "(%)" stays so
+    ledger, notes = re.subn(r"^note +=.*disagree.*\n", "", draft(markdown, slug="demo", source="demo.md"),
+                            flags=re.MULTILINE)
+    assert notes == 1
+    (tmp_path / "demo.toml").write_text(_filled(ledger), encoding="utf-8")
+    (report,) = load_reports(tmp_path)
+    assert drift.stale(report, markdown, "demo.md") == {}
+    assert list(drift.stale(report, markdown.replace("3,504,872", "3,504,873"), "demo.md")) == [report.claims[0].id]
+    assert value_text.format_value(3_504_872, report.claims[0].printed, report.claims[0].scale) == "3,504,872"

@@ -38,6 +38,9 @@ from claimbench import numerals
         ("1.2", "Epoch time (min)", numerals.Number(1.2, 60.0, 1, unit="min")),
         ("3", "Time per epoch (minutes)", numerals.Number(3, 60.0, 0, unit="minutes")),
         ("1,031,744 params", "Params", numerals.Number(1_031_744)),
+        ("3,504,872", "Params (M)", numerals.Number(3_504_872)),  # a whole count in groups of digits, as printed
+        ("1,234.5", "MACs (M)", numerals.Number(1_234.5, 1e6, 1, unit="M")),
+        ("1,234", "Latency (ms)", numerals.Number(1_234, 1e-3, 0, unit="ms")),  # no magnitude: the header's unit
         ("113K parameters", "", numerals.Number(113, 1e3, 0, unit="K")),
         ("1.2 GMACs", "", numerals.Number(1.2, 1e9, 1, unit="G")),
         ("60-65%", "Accuracy", numerals.Number((60, 65), bound="between", unit="%")),
@@ -111,6 +114,7 @@ def test_parse_refuses_text(printed: str) -> None:
     ("60-65%", 70, 1.0, ""),  # a range: the ledger's between, no one value
     ("88.7 ± 0.3", 88.7, 1.0, ""),
     ("1.2 min", 1.2, 60.0, "Time per Epoch"),
+    ("3,504,872", 3_504_872, 1.0, "Params (M)"),  # a count as printed
 ])
 def test_a_value_the_printed_text_shows_is_no_contradiction(printed: str, value: float | tuple[int, ...],
                                                                scale: float, header: str) -> None:
