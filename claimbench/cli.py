@@ -429,9 +429,12 @@ def _init(arguments: argparse.Namespace) -> int:
                          "or draft another report with claimbench draft")
     try:
         text = arguments.report.read_text(encoding="utf-8-sig")
-        readme = draft.source_name(arguments.report, project)  # from the project's folder: the configuration's
+        readme = draft.source_name(arguments.report, [project])  # from the project's folder: the configuration's
     except (OSError, ValueError) as error:  # UnicodeDecodeError is a ValueError
         raise SystemExit(f"claimbench init: {arguments.report}: {error}") from None
+    if readme is None:
+        raise SystemExit(f"claimbench init: {arguments.report} lies outside the project ({project}), where no run "
+                         "compares the ledger with it: init from the project that holds it, or use claimbench draft")
     drafted_text = draft.draft(text, slug=name, source=readme)
     unread = draft.html_tables(text)
     if "[[claim]]" not in drafted_text:  # not even a candidate of the text

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
@@ -37,8 +37,9 @@ __all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FR
            "html_tables", "slug_argument", "source_name", "unread_html", "write"]
 
 
-def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
-    """A v2 ledger (TOML text) for the markdown report ``markdown_text``; ``source`` is its file name."""
+def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str | None = None) -> str:
+    """A v2 ledger (TOML text) for the markdown report ``markdown_text``; ``source`` is its file name; ``unsourced``:
+    the path of a report no ``source`` can name, written in a comment."""
     scan = markdown_tables.scan(markdown_text)
     context = Context(slug=slug, source=source)
     found = scan.tables
@@ -49,6 +50,9 @@ def draft(markdown_text: str, *, slug: str, source: str | None) -> str:
         "",
         "[report]",
         *keys({"title": scan.title or slug, **({"source": source} if source else {})}),
+        *([f"# no source: a run reads one only from the ledger's folder, the one above it or the project's, and "
+           f"{toml(unsourced)} lies in none of them (or another file there has its path): its claims are not "
+           "compared with what it prints"] if unsourced else []),
         '# modules = ["your_package.models"]  # the modules whose import registers the names claims use as model',
     ]
     claims = [(table, list(draft_tables.table_claims(table, context))) for table in found]
@@ -79,35 +83,49 @@ def unread_html(count: int) -> str:
             "its printed text and no cell")
 
 
-def source_name(report: Path, project: Path) -> str:
-    """``[report] source``: the report's path from ``project``, where a run looks for it to compare it with the
-    ledger; its bare name when it lies outside (a run then warns that it cannot compare). ``ValueError`` for a
-    name that is not UTF-8 (bytes a Linux file name may hold), which no TOML string can hold."""
-    relative = os.path.relpath(report.resolve(), project.resolve())
-    outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
-    name = report.name if outside else Path(relative).as_posix()
+def source_name(report: Path, folders: Sequence[Path]) -> str | None:
+    """``[report] source``: the report's path from the first of ``folders`` (those a run looks for it in to compare
+    it with the ledger, first found first) that holds it, where a run finds this very file by that path; None where
+    none does, as a run would compare the ledger with another file, or none. ``ValueError`` for a name that is not
+    UTF-8 (bytes a Linux file name may hold), which no TOML string can hold."""
+    from claimbench.drift import first_file, same_file
+
+    target = report.resolve()
+    for folder in map(Path.resolve, folders):
+        name = target.relative_to(folder).as_posix() if target.is_relative_to(folder) else None
+        if name is not None and (found := first_file(name, folders)) is not None and same_file(found, target):
+            return _utf8(name)
+    return None
+
+
+def _utf8(text: str) -> str:
+    """``text``, which a ledger can hold; ``ValueError`` where it is no UTF-8 (bytes a Linux file name may hold)."""
     try:
-        name.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError(f"its name {name!r} is not UTF-8, which a ledger's source cannot hold: rename the "
+        raise ValueError(f"its name {text!r} is not UTF-8, which a ledger's source cannot hold: rename the "
                          "file") from None
-    return name
+    return text
 
 
 def write(report: Path, *, slug_name: str | None = None, output: Path | None = None, force: bool = False,
           project: Path | None = None) -> int:
     """`claimbench draft REPORT.md [--slug NAME] [-o FILE [--force]]`: write the draft to stdout or ``output``; its
-    ``source`` is the report's path from ``project`` (default: this folder). The exit status."""
+    ``source`` is the report's path from the folder of ``output``, the one above it or ``project`` (default: this
+    folder), where a run finds it (only ``project`` for stdout), else a comment gives its path. The exit status."""
     try:
         text = report.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         return _fail(report, error)
     named = report.resolve().parent.name if report.stem.lower() == "readme" else report.stem  # a README: its folder
+    project = project or Path.cwd()
+    folders = [output.parent, output.parent.parent, project] if output is not None else [project]
     try:
-        source = source_name(report, project or Path.cwd())
+        source = source_name(report, folders)
+        unsourced = None if source else _utf8(str(report.resolve()))
     except ValueError as error:
         return _fail(report, error)
-    ledger = draft(text, slug=slug_name or slug(named) or "report", source=source)
+    ledger = draft(text, slug=slug_name or slug(named) or "report", source=source, unsourced=unsourced)
     if count := html_tables(text):
         print(f"claimbench draft: {report}: {unread_html(count)}", file=sys.stderr)
     if output is None:

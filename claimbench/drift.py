@@ -11,7 +11,7 @@ from pathlib import Path
 from claimbench import markdown_tables
 from claimbench.ledger import Report
 
-__all__ = ["names_markdown", "read_from", "same_file", "source_file", "source_paths", "stale"]
+__all__ = ["first_file", "names_markdown", "read_from", "same_file", "source_file", "source_paths", "stale"]
 
 
 def names_markdown(report: Report) -> bool:
@@ -23,16 +23,23 @@ def source_file(report: Report, folders: Sequence[Path]) -> Path | None:
     """The markdown file the report's ``source`` names, in the first of ``folders`` that holds it; None for a
     report known by URL, or whose file is not here. A ``source`` that leads out of the folder (``../``, an absolute
     path, a symlink) is never read: a ledger does not get to quote a file of the reviewer's."""
-    return next((path for path in source_paths(report, folders) if path.is_file()), None)
+    return first_file(report.source, folders) if names_markdown(report) else None
+
+
+def first_file(source: str, folders: Sequence[Path]) -> Path | None:
+    """The file the path ``source`` names in the first of ``folders`` that holds one, not leading out of it."""
+    return next((path for path in _paths(source, folders) if path.is_file()), None)
 
 
 def source_paths(report: Report, folders: Sequence[Path]) -> list[Path]:
     """Every path at which ``source_file`` looks for the report's markdown file, there now or not: none for a
     report known by URL, nor one leading out of its folder."""
-    if not names_markdown(report):
-        return []
-    return [folder / report.source for folder in folders
-            if (folder / report.source).resolve().is_relative_to(folder.resolve())]
+    return _paths(report.source, folders) if names_markdown(report) else []
+
+
+def _paths(source: str, folders: Sequence[Path]) -> list[Path]:
+    """The path ``source`` names in each of ``folders`` where it does not lead out of it."""
+    return [folder / source for folder in folders if (folder / source).resolve().is_relative_to(folder.resolve())]
 
 
 def read_from(path: Path, reports: Sequence[Report], folders: Sequence[Path]) -> Report | None:

@@ -443,9 +443,42 @@ def test_init_of_a_report_in_a_subfolder_names_it_where_a_run_finds_it(
     assert cli.main(["init", "other/RESULTS.md", "--slug", "other"]) == 0
     capsys.readouterr()
     assert cli.main(["draft", "docs/RESULTS.md"]) == 0 and 'source = "docs/RESULTS.md"' in capsys.readouterr().out
-    assert draft.source_name(tmp_path.parent / "x.md", tmp_path) == "x.md", "outside the project: its name"
+    assert draft.source_name(tmp_path.parent / "x.md", [tmp_path]) is None, "outside the project: none"
     monkeypatch.chdir(tmp_path / "docs")  # the project is the pytest.ini's folder, wherever one drafts from
     assert cli.main(["draft", "RESULTS.md"]) == 0 and 'source = "docs/RESULTS.md"' in capsys.readouterr().out
+
+
+def test_draft_of_a_report_outside_the_project_names_no_other_file_as_its_source(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`claimbench draft THEIRS/README.md -o claims/x.toml` from another project wrote ``source = "README.md"``, which
+    a run finds as the project's own README.md: every claim out of date against the wrong file. ``source`` is now the
+    path from the ledger's folder, the one above it or the project's by which a run finds that very file, else none,
+    with its path in a comment."""
+    table = "# Theirs\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n"
+    for folder in ("theirs/claims", "mine"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "theirs" / "README.md").write_text(table, encoding="utf-8")
+    (tmp_path / "mine" / "README.md").write_text("# Mine\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "mine")
+
+    def drafted(output: str) -> tuple[str | None, Path | None, str]:
+        """The drafted ``source``, the file a run beside the ledger compares it with, and the ledger's text."""
+        assert cli.main(["draft", "../theirs/README.md", "-o", output, "--force"]) == 0
+        text = Path(output).read_text(encoding="utf-8")
+        source = tomllib.loads(text)["report"].get("source")
+        report = ledger.Report(slug="x", title="Theirs", source=source, origin=None, tables=(), claims=())
+        folder = Path(output).parent.resolve()
+        return source, drift.source_file(report, [folder, folder.parent, tmp_path / "mine"]), text
+
+    source, found, text = drafted("claims/x.toml")
+    assert (source, found) == (None, None)
+    assert f"# no source: a run reads one only from the ledger's folder, the one above it or the project's, and " \
+        f"\"{tmp_path / 'theirs' / 'README.md'}\" lies in none of them" in text
+    assert drafted("../theirs/claims/x.toml")[:2] == ("README.md", tmp_path / "theirs" / "README.md")
+    (tmp_path / "theirs" / "claims" / "README.md").write_text("# Another\n", encoding="utf-8")
+    assert drafted("../theirs/claims/x.toml")[:2] == (None, None)  # a run would read claims/README.md first
+    with pytest.raises(SystemExit, match=r"README.md lies outside the project \(.*mine\)"):
+        cli.main(["init", "../theirs/README.md", "--slug", "theirs"])
 
 
 @pytest.mark.parametrize("slug", ["../outside", "a/b", "bad slug!", "v1.2", "Upper"])

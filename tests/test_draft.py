@@ -1208,7 +1208,8 @@ def test_main_writes_stdout_or_a_file(tmp_path: Path, capsys: pytest.CaptureFixt
     report.write_text(_table(["Model", "Params"], ["A", "1,000"]), encoding="utf-8")
     assert cli.main(["draft", str(report)]) == 0
     printed = capsys.readouterr().out
-    assert tomllib.loads(printed)["report"]["source"] == "My Report.md" and "my_report.<name>" in printed
+    assert "source" not in tomllib.loads(printed)["report"] and "my_report.<name>" in printed  # outside the project
+    assert f'and "{report}" lies in none of them' in printed
     assert cli.main(["draft", str(report), "--slug", "mine", "-o", str(tmp_path / "out.toml")]) == 0
     assert "mine.<name>" in (tmp_path / "out.toml").read_text(encoding="utf-8")
 
