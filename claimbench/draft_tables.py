@@ -20,7 +20,7 @@ from claimbench.column_units import caption_scale, unit_column, unit_row
 from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
 from claimbench.header_rows import sub_header
-from claimbench.kind_words import guess_kind, unit_kind, unit_kinds, unknown_kind, unmeasured, words_of
+from claimbench.kind_words import guess_kind, meant, unit_kind, unit_kinds, unknown_kind, unmeasured, words_of
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
@@ -135,22 +135,38 @@ class _Clash:
 
 def _clash(cell: _Cell, transposed: bool) -> _Clash | None:
     """How the unit the cell prints itself (or the noun after it, "1.2M params") contradicts the kind its header
-    (a transposed table's row label) names; None where they agree, or either names none. A clash is never drafted
+    (a transposed table's row label) names, or FLOPs a header of MACs ("1.82 GFLOPs" under "MACs (G)": a FLOP may be
+    half a MAC), or MACs one of FLOPs; None where they agree, or either names none. A clash is never drafted
     as the header's kind at the cell's scale ("2.2M" under "Top-1 (%)": no accuracy at scale 1e6)."""
     printed = cell.part or cell.printed
     header_kind, own = guess_kind(cell.header), numerals.parse(printed)
-    if header_kind is None or own is None or own.unit is None or isinstance(own.value, list):
+    if header_kind is None or own is None or own.unit is None or (named := _own_kind(printed)) is None:
         return None
+    kinds, kind = named
     text = numerals.plain_text(printed)
     noun = re.search(numerals.NOUN, text)
-    named = guess_kind(noun.group()) if noun else None
-    kinds = (named,) if named else unit_kinds(own.unit)
-    if header_kind in kinds:
+    flops = noun is not None and _counts_flops(noun.group())  # "1.82 GFLOPs" under "MACs (G)": one MAC, two FLOPs?
+    counted = header_kind == "macs" and noun is not None and flops != _counts_flops(cell.header)
+    if header_kind in kinds and not counted:
         return None
-    kind = kinds[0] if len(kinds) == 1 and (kinds[0] != "epoch_time" or unit_kind(own.unit, text)) else None
-    return _Clash(kinds, kind, todo(f"the cell and its header disagree: {text!r} reads as {' or '.join(kinds)}, "
-                                    f"its {_header(cell, transposed)} names {header_kind}; give the kind and scale "
-                                    "the number is, or delete this claim"))
+    reads, names = ("FLOPs", "MACs") if counted and flops else ("MACs", "FLOPs") if counted else (
+        " or ".join(kinds), header_kind)
+    return _Clash(kinds, kind, todo(f"the cell and its header disagree: {text!r} reads as {reads}, its "
+                                    f"{_header(cell, transposed)} names {names}; give the kind and scale the number "
+                                    "is, or delete this claim"))
+
+
+def _own_kind(printed: str) -> tuple[tuple[str, ...], str | None] | None:
+    """The kinds the unit a cell prints itself (or the noun after it, "1.2M params") may be, and the one it is where
+    that is clear: "12 MB" is a size; "2.2M" a count or a size, "45%" one of four kinds, "12 s" an epoch's time only
+    where the cell says per epoch. None where it prints neither, or a shape."""
+    own, text = numerals.parse(printed), numerals.plain_text(printed)
+    noun = re.search(numerals.NOUN, text)
+    named = guess_kind(noun.group()) if noun else None
+    if own is None or isinstance(own.value, list) or not (named or own.unit):
+        return None
+    kinds = (named,) if named else unit_kinds(own.unit or "")
+    return kinds, kinds[0] if len(kinds) == 1 and (kinds[0] != "epoch_time" or unit_kind(own.unit, text)) else None
 
 
 def _as_printed(cell: _Cell, transposed: bool) -> str | None:
@@ -336,13 +352,17 @@ def _row_texts(table: Table, row: list[str], of_layers: bool) -> tuple[str, ...]
 
 
 def _quantity(column: str, number: numerals.Number | None, printed: str = "") -> str | None:
-    """What a cell measures: an output shape for a shape, else the column header's kind; a time per epoch where
-    the header names none and the cell ``printed`` says so ("2.4s/epoch" under "Training time")."""
+    """What a cell measures: an output shape for a shape, else the column header's kind; where the header names none
+    (nor what claimbench does not measure), the one its own unit or noun names (``_own_kind``: "11.9 KB" under
+    "Checkpoint", "1.82 GFLOPs"), or a time per epoch where the cell ``printed`` says so ("2.4s/epoch" under
+    "Training time")."""
     kind = guess_kind(column)
     if number is not None and isinstance(number.value, list):
         return "output_shape"
     if kind is None and number is not None and re.search(rf"{numerals.PER_EPOCH}\W*$", numerals.plain_text(printed)):
         return "epoch_time"
+    if kind is None and not unmeasured(meant(words_of(column))) and (own := _own_kind(printed)):
+        return own[1]
     return None if kind == "output_shape" else kind
 
 

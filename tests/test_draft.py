@@ -1536,3 +1536,24 @@ def test_a_whole_count_in_grouped_digits_is_drafted_as_printed_under_a_magnitude
     assert drift.stale(report, markdown, "demo.md") == {}
     assert list(drift.stale(report, markdown.replace("3,504,872", "3,504,873"), "demo.md")) == [report.claims[0].id]
     assert value_text.format_value(3_504_872, report.claims[0].printed, report.claims[0].scale) == "3,504,872"
+
+
+def test_a_cell_names_its_kind_by_its_unit_where_the_header_names_none(tmp_path: Path) -> None:
+    """"11.9 KB" under "Checkpoint", "1.24M params" under "Input" and "1.82 GFLOPs" under "Compute" were drafted with
+    kind = "TODO: kind" though the cell names its kind. The cell's own unit or noun gives the kind where its header
+    names none (nor what claimbench does not measure: "Peak memory"), where it names one kind only ("2.2M" stays a
+    TODO); and "1.82 GFLOPs" under "MACs (G)" gets the note that the cell and its header disagree, as "2.2M" under
+    "Top-1 (%)" does, since a FLOP may be half a MAC."""
+    markdown = _table(["Model", "Checkpoint", "Input", "Compute", "Peak memory", "Other", "MACs (G)", "GFLOPs"],
+                      ["A", "11.9 KB", "1.24M params", "1.82 GFLOPs", "12 MB", "2.2M", "1.82 GFLOPs", "1.8 GMACs"])
+    claims = _claims(markdown)
+    assert [claim["kind"][:10] for claim in claims] == ["size", "params", "macs", "TODO: kind", "TODO: kind", "macs",
+                                                        "macs"]
+    assert [claim.get("note", "")[:13] for claim in claims[:5]] == ["TODO: is 'KB'", "", "", "", ""]
+    assert claims[5]["note"] == ("TODO: the cell and its header disagree: '1.82 GFLOPs' reads as FLOPs, its column "
+                                 "header 'MACs (G)' names MACs; give the kind and scale the number is, or delete this "
+                                 "claim")
+    assert "'1.8 GMACs' reads as MACs, its column header 'GFLOPs' names FLOPs" in claims[6]["note"]
+    assert claims[2]["count"] == FLOPS_COUNT and (claims[0]["value"], claims[0]["scale"]) == (11.9, 1e3)
+    assert [claim.kind for claim in _loaded(markdown.replace("Peak memory", "Size").replace("Other", "Params"),
+                                            tmp_path)] == ["size", "params", "macs", "size", "params", "macs", "macs"]
