@@ -25,17 +25,21 @@ MAX_DECIMALS = 15
 """The most decimals a value is written in to show which side of its band it lies on."""
 
 _NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
-_UNIT = re.compile(r"\s?(?:%|[A-Za-z]{1,3})(?![A-Za-z])")
+_UNIT = re.compile(rf"\s?(?:(?P<unit>{numerals.UNIT})(?:\s*{numerals.NOUN})?|[A-Za-z]{{1,3}})(?![A-Za-z])")
+"""The unit printed after a number: one ``numerals`` reads, with its noun ("%", " MB", " MFLOPs", " million"), else a
+short word ("pp")."""
 
 
 
-def _style(printed: str) -> tuple[int | None, bool, str]:
-    """How the report printed its number: decimals, thousands separators, unit suffix."""
+def _style(printed: str) -> tuple[int | None, bool, str, str]:
+    """How the report printed its number: decimals, thousands separators, the suffix it printed its unit in, and the
+    unit."""
     match = _NUMBER.search(printed)
     if match is None:
-        return None, False, ""
+        return None, False, "", ""
     unit = _UNIT.match(printed, match.end())
-    return len(match.group(2) or ""), "," in match.group(1), unit.group(0) if unit else ""
+    suffix, named = (unit.group(0), unit["unit"] or "") if unit else ("", "")
+    return len(match.group(2) or ""), "," in match.group(1), suffix, named
 
 
 def printed_decimals(printed: str) -> int | None:
@@ -53,12 +57,12 @@ def format_value(value: float | Sequence[int] | None, printed: str, scale: float
         return NOTHING
     if isinstance(value, Sequence):
         return str(tuple(value))
-    decimals, thousands, unit = _style(printed)
-    if scale == 1.0 and numerals.UNITS.get(unit.strip(), 1.0) != 1.0:
+    decimals, thousands, suffix, unit = _style(printed)
+    if scale == 1.0 and numerals.UNITS.get(unit, 1.0) != 1.0:
         return format_number(value)
     if decimals is None:
         return f"{value:g}"
-    return f"{value:{',' if thousands else ''}.{_sided(value, decimals, band)}f}{unit}"
+    return f"{value:{',' if thousands else ''}.{_sided(value, decimals, band)}f}{suffix}"
 
 
 def _sided(value: float, decimals: int, band: Sequence[float | None] | None, base: float = 0) -> int:
@@ -114,7 +118,7 @@ def format_delta(record: Record) -> str:
         return "0" if list(shown) == list(record["claimed"] or []) else "≠"
     if delta == 0:
         return "0"
-    decimals, thousands, _ = _style(record["printed"])
+    decimals, thousands, _, _ = _style(record["printed"])
     claimed = record["claimed"]
     if decimals is not None and isinstance(claimed, (int, float)):
         decimals = _sided(delta, decimals, record.get("band"), claimed)

@@ -116,6 +116,11 @@ def _cells(markdown: str, label: str) -> list[str]:
     (None, "1,000", 1.0, "—"),
     (67.704, "67.7K", 1e3, "67.7K"),
     (67704.0, "<100K", 1.0, "67,704"),  # a bound is judged in units (below = 100_000): not 67,704K
+    (81.0, "41 MFLOPs", 1e6, "81 MFLOPs"),  # a unit of any length numerals reads: not 81 (FLOPs)
+    (11.74, "11.7 million", 1e6, "11.7 million"),
+    (1.83, "1.82 GFLOPs", 1e9, "1.83 GFLOPs"),
+    (1.31, "1.2M params", 1e6, "1.3M params"),
+    (2.41, "2.3 pp", 1.0, "2.4 pp"),  # a short word numerals reads as no unit stays
 ])
 def test_format_value_follows_the_printed_claim(value: Any, printed: str, scale: float, text: str) -> None:
     assert value_text.format_value(value, printed, scale) == text
