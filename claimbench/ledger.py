@@ -265,7 +265,9 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
         yield "correct", "the correct value of a documented error (expect), a shape where the value is one"
     recipe = getattr(claim, "recipe", None)
     if "recipe" in type(claim).model_fields and recipe is None and claim.status is None:
-        yield "recipe", "missing required field"
+        private = getattr(claim, "dataset", None) == "private"
+        yield "recipe", "missing required field" + (': for data claimbench does not load, give status = "unverifiable" '
+                                                    "and a why that names the dataset (or a recipe)" if private else "")
     if recipe is not None and recipe not in recipes:
         yield "recipe", f"unknown recipe {recipe!r} (recipes: {', '.join(recipes) or 'none'})"
     yield from _reading_problems(claim, recipes.get(recipe))

@@ -66,6 +66,10 @@ BAD_INPUTS = {
         "tiny.toml: tiny/params/baseline: value: has more decimals than tolerance.digits = 2"),
     "todo": (GOOD_CLAIM.replace('count = "trainable"', 'count = "TODO: the count convention"'),
              "tiny.toml: tiny/params/baseline: count: TODO left by claimbench draft: the count convention"),
+    "private_without_recipe": (GOOD_CLAIM.replace('kind = "params"', 'kind = "accuracy"').replace(
+        'count = "trainable"', 'dataset = "private"\nsplit = "test"\nstatistic = "final"'),
+        'tiny.toml: tiny/params/baseline: recipe: missing required field: for data claimbench does not load, give '
+        'status = "unverifiable" and a why that names the dataset (or a recipe)'),
 }
 AT_COLLECTION = {**BAD_INPUTS, "unknown_model": (
     GOOD_CLAIM.replace("dl_cifar10_pytorch.baseline", "dl_cifar10_pytorch.basline"),
