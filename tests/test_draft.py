@@ -946,7 +946,8 @@ def test_a_unit_the_paragraph_gives_per_step_is_no_epoch_times_unit() -> None:
     """"(ms per step shown)" before a table with an "Epoch time" column was read as the column's unit (scale 1e-3);
     a unit given per anything but an epoch names another quantity, and the column keeps asking for its unit."""
     columns, row = ["Model", "Epoch time"], ["Tiny", "843"]
-    per_step = _table(columns, row).replace("| Model", "Training took 2 minutes per run (ms per step shown).\n\n| Model")
+    per_step = _table(columns, row).replace("| Model",
+                                            "Training took 2 minutes per run (ms per step shown).\n\n| Model")
     per_epoch = _table(columns, row).replace("| Model", "Times in ms per epoch.\n\n| Model")
     assert _claims(per_step)[0]["scale"] == TIME_UNIT
     assert _claims(per_epoch)[0]["scale"] == 1e-3

@@ -711,7 +711,8 @@ def test_json_holds_one_record_per_claim() -> None:
 def test_badge_counts_what_was_checked() -> None:
     records = _records()
     document = badges.endpoint("claims", records)
-    assert document["message"] == "1 reproduced of 4 checked, 1 reproduced on unverified data, 1 refuted, 1 known error, 1 not run"
+    assert document["message"] == ("1 reproduced of 4 checked, 1 reproduced on unverified data, 1 refuted, "
+                                   "1 known error, 1 not run")
     assert document["color"] == "red"
 
 
