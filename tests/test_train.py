@@ -191,6 +191,45 @@ def test_a_model_with_fewer_outputs_than_classes_is_refused_before_any_step(tmp_
     assert not model.training
 
 
+class AlwaysDropout(nn.Module):
+    """``F.dropout(x, 0.5)``: its ``training`` defaults to True, so it draws from the global generator in eval mode
+    too."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.dropout(x, 0.5)
+
+
+def test_the_class_check_leaves_the_random_state_so_a_resumed_run_ends_as_an_uninterrupted_one(
+        tmp_path: Path) -> None:
+    """The check's forward of a model that draws random numbers in eval mode changes no generator: an uninterrupted
+    run and one stopped after epoch 1 and resumed (the check forwarding again, after the saved state is restored)
+    end with equal weights."""
+    dataset, checkpoint = synthetic(64, seed=0, shape=(3, 28, 28)), tmp_path / "run.ckpt"
+
+    def dropping_cnn() -> nn.Module:
+        torch.manual_seed(0)
+        model = small_cnn(3)
+        model.insert(len(model) - 1, AlwaysDropout())
+        return model
+
+    def stop_at_epoch_2(line: str) -> None:
+        if " epoch 2/" in line:
+            raise InterruptedError(line)
+
+    model = dropping_cnn()
+    before = torch.get_rng_state()
+    train.check_classes(model, dataset, ADAM, train.Accel(), "dropping")
+    assert torch.equal(torch.get_rng_state(), before)
+    with pytest.raises(InterruptedError):
+        train.train(dropping_cnn(), dataset, None, ADAM, device="cpu", seed=0, checkpoint=checkpoint,
+                    on_epoch=stop_at_epoch_2)
+    resumed, uninterrupted = dropping_cnn(), dropping_cnn()
+    train.train(resumed, dataset, None, ADAM, device="cpu", seed=0, checkpoint=checkpoint)
+    train.train(uninterrupted, dataset, None, ADAM, device="cpu", seed=0)
+    for (name, tensor), other in zip(uninterrupted.state_dict().items(), resumed.state_dict().values()):
+        assert torch.equal(tensor, other), f"{name} differs after resuming"
+
+
 def test_float16_autocast_is_refused_for_want_of_loss_scaling() -> None:
     with pytest.raises(ValueError, match="float16 needs loss scaling"):
         train.Accel(autocast=torch.float16)
