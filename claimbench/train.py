@@ -354,12 +354,13 @@ def _check(model: nn.Module, recipe: Recipe, train_images: int, val_set: data.Da
 
 def check_classes(model: nn.Module, dataset: data.Dataset, recipe: Recipe, accel: Accel, name: str) -> None:
     """Refuse a model with fewer outputs than the data has classes (``data.CLASSES``) before any step, not as the
-    loss's IndexError: one forward of two normalised images in ``accel``, in eval mode and without gradients (no
-    weight or running statistic changes), with every random generator of the device left as it was (a model's
-    ``F.dropout`` draws in eval mode too: a resumed run must draw as an uninterrupted one);
+    loss's IndexError: one forward of a batch of the recipe's size (the training set's first images, up to it: a
+    model may take only a multiple of some count, as ghost BatchNorm does), normalised, in ``accel``, in eval mode
+    and without gradients (no weight or running statistic changes), with every random generator of the device left
+    as it was (a model's ``F.dropout`` draws in eval mode too: a resumed run must draw as an uninterrupted one);
     ``errors.MeasurementError`` names the model, its output's shape and the classes. More outputs than classes
     train as they always did (a 1000-way head on CIFAR-10)."""
-    images = _normalize(dataset.images[:2], recipe).contiguous(memory_format=accel.memory_format)
+    images = _normalize(dataset.images[:recipe.batch_size], recipe).contiguous(memory_format=accel.memory_format)
     training = model.training
     cuda = [images.device] if images.device.type == "cuda" else []
     with torch.random.fork_rng(cuda), torch.no_grad(), accel.autocast_on(images.device):

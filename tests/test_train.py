@@ -178,8 +178,9 @@ def narrow_cnn(in_channels: int, outputs: int) -> nn.Module:
 def test_a_model_with_fewer_outputs_than_classes_is_refused_before_any_step(tmp_path: Path) -> None:
     """One line naming the model, its outputs and the classes, not the loss's IndexError; a wider head trains."""
     dataset, recipe, lines = synthetic(64, seed=0, shape=(3, 28, 28)), dataclasses.replace(ADAM, epochs=1), []
-    message = (r"^narrow: outputs \(2, 4\) for 2 image\(s\), but the data has 10 classes: training needs a logit "
-               r"for each, \(2, 10\) or wider$")
+    batch = recipe.batch_size
+    message = (rf"^narrow: outputs \({batch}, 4\) for {batch} image\(s\), but the data has 10 classes: training needs "
+               rf"a logit for each, \({batch}, 10\) or wider$")
     with pytest.raises(errors.MeasurementError, match=message):
         train.train(narrow_cnn(3, 4), dataset, None, recipe, device="cpu", seed=0, name="narrow",
                     checkpoint=tmp_path / "run.ckpt", on_epoch=lines.append)
@@ -189,6 +190,26 @@ def test_a_model_with_fewer_outputs_than_classes_is_refused_before_any_step(tmp_
     model = narrow_cnn(3, 12)
     assert len(train.train(model, dataset, None, recipe, device="cpu", seed=0).epochs) == 1
     assert not model.training
+
+
+class GhostNorm(nn.Module):
+    """Normalises each ghost batch of 4 images apart (ghost BatchNorm): the batch must be a multiple of 4."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        ghosts = x.view(len(x) // 4, 4, -1)
+        centred = ghosts - ghosts.mean(1, keepdim=True)
+        return (centred / (centred.square().mean(1, keepdim=True) + 1e-5).sqrt()).view_as(x)
+
+
+def test_a_model_that_needs_a_multiple_of_its_ghost_batch_is_checked_at_the_batch_size() -> None:
+    """The class check forwards a batch of the recipe's size, so a model that only takes a multiple of 4 images at
+    once is timed and trains at batch size 16, as it did before there was a check."""
+    def ghost_mlp() -> nn.Module:
+        return nn.Sequential(nn.Flatten(), nn.Linear(3 * 28 * 28, 32), GhostNorm(), nn.ReLU(), nn.Linear(32, 10))
+
+    dataset, recipe = synthetic(64, seed=0, shape=(3, 28, 28)), dataclasses.replace(ADAM, batch_size=16, epochs=1)
+    assert train.step_costs([(ghost_mlp(), train.Accel())], dataset, recipe, device="cpu", threads=1, name="ghost")
+    assert len(train.train(ghost_mlp(), dataset, dataset, recipe, device="cpu", seed=0, name="ghost").epochs) == 1
 
 
 class AlwaysDropout(nn.Module):

@@ -922,10 +922,12 @@ def test_a_model_with_fewer_outputs_than_classes_is_one_line_before_any_step(
     build = registry.get_model
     monkeypatch.setattr(cost, "PROBES", {})
     monkeypatch.setattr(registry, "get_model", lambda name, **overrides: build(name, num_classes=4, **overrides))
-    message = (r"^iot_ml_hw2\.model1: outputs \(2, 4\) for 2 image\(s\), but the data has 10 classes: training needs "
-               r"a logit for each, \(2, 10\) or wider$")
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    batch = min(model1.recipe.batch_size, TRAIN_IMAGES)  # the check forwards a batch, as a step does
+    message = (rf"^iot_ml_hw2\.model1: outputs \({batch}, 4\) for {batch} image\(s\), but the data has 10 classes: "
+               rf"training needs a logit for each, \({batch}, 10\) or wider$")
     with pytest.raises(errors.MeasurementError, match=message):
-        local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
+        local.measure(model1, tiny_settings)
 
 
 def _no_flock(*args: object) -> None:
