@@ -13,14 +13,13 @@ import ctypes
 import dataclasses
 import functools
 import hashlib
-import io
 import math
 import statistics
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import torch
 import torch.nn.functional as F
@@ -530,6 +529,38 @@ def fingerprint(name: str, recipe: Recipe, seed: int, device: torch.device, trai
             "train_size": train_size, "precision": accel.precision}
 
 
+class _ErrorKeepingWriter:
+    """A binary file that ``torch.save`` streams to, keeping the ``OSError`` a write met: torch's zip writer turns it
+    into a ``RuntimeError`` of its own (``[enforce fail at inline_container.cc...]``) that names no file."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.error: OSError | None = None
+
+    def write(self, data: bytes | memoryview) -> int:
+        try:
+            return self.file.write(data)
+        except OSError as error:
+            self.error = error
+            raise
+
+    def flush(self) -> None:
+        self.file.flush()
+
+
+def _save_streamed(state: Mapping[str, Any], path: Path) -> None:
+    """``torch.save`` ``state`` to ``path``, each record written as it is serialised; a failed write is its
+    ``OSError``."""
+    with path.open("wb") as file:
+        streamed = _ErrorKeepingWriter(file)
+        try:
+            torch.save(state, streamed)
+        except RuntimeError:
+            if streamed.error is None:
+                raise
+            raise streamed.error from None
+
+
 def _load(checkpoint: Path, *, mmap: bool = False) -> dict[str, Any]:
     """A checkpoint's contents; ``CorruptCheckpoint`` when it cannot be read. With ``mmap`` its tensors are mapped,
     not read."""
@@ -683,13 +714,12 @@ class _Run:
 
     def save(self, checkpoint: Path, expected: dict[str, Any], note: Mapping[str, Any] | None) -> None:
         """Write the state to ``checkpoint`` atomically, with the fingerprint a resumed run must match, the
-        caller's note, and the digest of it all (``_state_digest``) that a resumed run checks. It is serialised in
-        memory and written by Python, so that a failed write (a full disk) is an ``OSError`` naming ``checkpoint``,
-        not the ``RuntimeError`` of torch's own file writer."""
+        caller's note, and the digest of it all (``_state_digest``) that a resumed run checks. It is streamed to the
+        file (``_save_streamed``: never whole in memory), and a failed write (a full disk) is an ``OSError`` naming
+        ``checkpoint``, not the ``RuntimeError`` of torch's zip writer."""
         state = {"fingerprint": expected, "note": dict(note) if note is not None else None, **self.state_dict()}
-        serialised = io.BytesIO()
-        torch.save({**state, "sha256": _state_digest(state)}, serialised)
-        atomic.write_bytes(checkpoint, serialised.getvalue())
+        state["sha256"] = _state_digest(state)
+        atomic.replace_atomically(checkpoint, functools.partial(_save_streamed, state))
 
     def resume(self, checkpoint: Path, expected: dict[str, Any], epochs: int) -> None:
         """Continue from ``checkpoint`` of a run of ``epochs``; ``CorruptCheckpoint`` when it cannot be (unreadable,

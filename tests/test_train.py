@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import io
 import math
 import os
 import re
@@ -12,6 +13,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 import torch
@@ -828,26 +830,56 @@ def test_corrupt_checkpoint_names_its_file(tmp_path: Path) -> None:
                     checkpoint=checkpoint)
 
 
+class FullDisk(io.FileIO):
+    """A file on a full disk: every write fails with ENOSPC."""
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
 def test_a_checkpoint_the_disk_has_no_room_for_is_an_os_error_naming_it(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A full disk fails the write of epoch 2's checkpoint with an ``OSError`` naming it (torch's own file writer
-    raised a ``RuntimeError`` of its zip writer naming nothing); epoch 1's checkpoint is kept, nothing else left."""
+    """A full disk fails the write of epoch 2's checkpoint, streamed to its file by torch's zip writer, with an
+    ``OSError`` naming it (that writer turns the error it meets into a ``RuntimeError`` naming nothing); epoch 1's
+    checkpoint is kept, nothing else left."""
     checkpoint = tmp_path / "run.ckpt"
-    write_bytes, written = Path.write_bytes, []
+    open_file, written = Path.open, []
 
-    def full_after_one(path: Path, content: bytes) -> int:
-        if written:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        written.append(path)
-        return write_bytes(path, content)
+    def full_after_one(path: Path, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
+        if "w" in mode:
+            if written:
+                return FullDisk(path, "w")
+            written.append(path)
+        return open_file(path, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_bytes", full_after_one)
+    monkeypatch.setattr(Path, "open", full_after_one)
     with pytest.raises(OSError) as raised:
         train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
                     checkpoint=checkpoint)
     assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, str(checkpoint))
     assert [epoch["epoch"] for epoch in torch.load(checkpoint, weights_only=True)["history"]["epochs"]] == [1]
     assert list(tmp_path.iterdir()) == [checkpoint]
+
+
+def test_a_checkpoint_is_streamed_to_its_file_never_held_whole_in_memory(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """torch's zip writer hands the file each record as it serialises it: no write holds the whole checkpoint (a
+    copy of it all in memory, as large as the weights and the optimizer's state together)."""
+    checkpoint, open_file, written = tmp_path / "run.ckpt", Path.open, []
+
+    class Recorded(io.FileIO):
+        def write(self, data: Any) -> int:
+            written.append(memoryview(data).nbytes)
+            return super().write(data)
+
+    def recording(path: Path, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
+        return Recorded(path, "w") if "w" in mode else open_file(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", recording)
+    train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, dataclasses.replace(ADAM, epochs=1),
+                device="cpu", seed=0, checkpoint=checkpoint)
+    assert sum(written) == checkpoint.stat().st_size and max(written) < checkpoint.stat().st_size / 2, written
+    assert train.saved(checkpoint).epochs == 1
 
 
 def test_a_checkpoint_logging_more_epochs_than_its_recipe_is_corrupt(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import hashlib
+import io
 import json
 import os
 import re
@@ -16,7 +17,7 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 import torch
@@ -960,6 +961,13 @@ def test_an_unusable_run_lock_is_a_one_line_error_naming_it(small_ledger: Path, 
                                  "creates an empty file) or give another --claims-results-dir")
 
 
+class FullDisk(io.FileIO):
+    """A file on a full disk: every write fails with ENOSPC."""
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
 UNWRITABLE = ("stored run", "checkpoint", "numerics folder")
 """What a session cannot write: the stored run or epoch 2's checkpoint on a full disk, the folder of numerics
 decisions where a file lies."""
@@ -982,14 +990,16 @@ def test_a_run_store_file_that_cannot_be_written_is_a_one_line_error_naming_it(
         failing.parent.mkdir(parents=True)
         failing.touch()
     else:
-        write_bytes = Path.write_bytes
+        open_file = Path.open
 
-        def full_disk(file: Path, content: bytes) -> int:  # atomic's temporary file of ``failing``, after epoch 1
-            if file.name.startswith(f".{failing.name}.") and checkpoint.exists():
-                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            return write_bytes(file, content)
+        def full_disk(file: Path, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
+            """atomic's temporary file of ``failing``, after epoch 1, opened to write (``write_bytes`` opens it so,
+            and the checkpoint streams to it)."""
+            if "w" in mode and file.name.startswith(f".{failing.name}.") and checkpoint.exists():
+                return FullDisk(file, "w")
+            return open_file(file, mode, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "write_bytes", full_disk)
+        monkeypatch.setattr(Path, "open", full_disk)
     with pytest.raises(errors.MeasurementError) as raised:
         local.measure(model1, tiny_settings)
     assert str(raised.value) == (f"{failing}: cannot write {what} ({says}); free space there or remove what is in "
