@@ -32,6 +32,38 @@ def write_cifar10(root: Path, per_batch: int, test: int) -> Path:
     return root
 
 
+TINY_RECIPE = """
+[recipe.tiny]
+optimizer = "sgd"
+lr = 0.01
+batch_size = 16
+epochs = 1
+schedule = "constant"
+validation = "none"
+normalize = "unit"
+"""
+"""A recipe of one epoch of plain SGD, named ``tiny``: a run in seconds."""
+
+
+def any_accuracy_claim(claim_id: str, model: str, recipe: str, source: str) -> str:
+    """A ``[[claim]]`` of a model's final CIFAR-10 test accuracy that any number reproduces (10% ±100): its run's
+    data and failures decide, never its value."""
+    return f'''
+[[claim]]
+id = "{claim_id}"
+kind = "accuracy"
+model = "{model}"
+dataset = "cifar10"
+split = "test"
+statistic = "final"
+recipe = "{recipe}"
+value = 10
+printed = "10%"
+tolerance = {{ abs = 100 }}
+source = "{source}"
+'''
+
+
 TRAIN_IMAGES, TEST_IMAGES = 50, 50
 """Images left for training after the recipes' hold-out, and test images: tiny, for speed."""
 EPOCHS, HELD_OUT = 2, 100

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from small_runs import write_cifar10
+from small_runs import TINY_RECIPE, any_accuracy_claim, write_cifar10
 
 pytest_plugins = ["pytester"]
 
@@ -19,16 +19,7 @@ format = 2
 [report]
 title = "Failures of ours"
 modules = ["errmodels"]
-
-[recipe.tiny]
-optimizer = "sgd"
-lr = 0.01
-batch_size = 16
-epochs = 1
-schedule = "constant"
-validation = "none"
-normalize = "unit"
-
+''' + TINY_RECIPE + '''
 [recipe.diverges]
 extends = "tiny"
 lr = 1e38
@@ -50,46 +41,11 @@ count = "trainable"
 value = 1
 printed = "1"
 source = "a builder that crashes"
-
-[[claim]]
-id = "accuracy/linear"
-kind = "accuracy"
-model = "errors.linear"
-dataset = "cifar10"
-split = "test"
-statistic = "final"
-recipe = "tiny"
-value = 10
-printed = "10%"
-tolerance = { abs = 100 }
-source = "a sane claim: its data decides"
-
-[[claim]]
-id = "accuracy/diverges"
-kind = "accuracy"
-model = "errors.linear"
-dataset = "cifar10"
-split = "test"
-statistic = "final"
-recipe = "diverges"
-value = 10
-printed = "10%"
-tolerance = { abs = 100 }
-source = "a learning rate that overflows"
-
-[[claim]]
-id = "accuracy/grey"
-kind = "accuracy"
-model = "errors.grey"
-dataset = "cifar10"
-split = "test"
-statistic = "final"
-recipe = "tiny"
-value = 10
-printed = "10%"
-tolerance = { abs = 100 }
-source = "a one-channel model on three-channel images: its cost cannot be estimated"
-'''
+''' + "".join(any_accuracy_claim(*claim) for claim in (
+    ("accuracy/linear", "errors.linear", "tiny", "a sane claim: its data decides"),
+    ("accuracy/diverges", "errors.linear", "diverges", "a learning rate that overflows"),
+    ("accuracy/grey", "errors.grey", "tiny", "a one-channel model on three-channel images: its cost cannot be "
+     "estimated")))
 
 MODELS = '''
 import torch

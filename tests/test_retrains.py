@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from small_runs import write_cifar10
+from small_runs import TINY_RECIPE, any_accuracy_claim, write_cifar10
 
 from claimbench.runs import retrains
 
@@ -42,46 +42,12 @@ format = 2
 [report]
 title = "Two runs"
 modules = ["linearmodels"]
-
-[recipe.tiny]
-optimizer = "sgd"
-lr = 0.01
-batch_size = 16
-epochs = 1
-schedule = "constant"
-validation = "none"
-normalize = "unit"
-
+''' + TINY_RECIPE + '''
 [recipe.other]
 extends = "tiny"
 lr = 0.02
-
-[[claim]]
-id = "accuracy/first"
-kind = "accuracy"
-model = "retrains.linear"
-dataset = "cifar10"
-split = "test"
-statistic = "final"
-recipe = "tiny"
-value = 10
-printed = "10%"
-tolerance = { abs = 100 }
-source = "the run a Ctrl-C follows"
-
-[[claim]]
-id = "accuracy/second"
-kind = "accuracy"
-model = "retrains.linear"
-dataset = "cifar10"
-split = "test"
-statistic = "final"
-recipe = "other"
-value = 10
-printed = "10%"
-tolerance = { abs = 100 }
-source = "the run the Ctrl-C kept from training"
-'''
+''' + any_accuracy_claim("accuracy/first", "retrains.linear", "tiny", "the run a Ctrl-C follows") + any_accuracy_claim(
+    "accuracy/second", "retrains.linear", "other", "the run the Ctrl-C kept from training")
 
 MODELS = '''
 from torch import nn
