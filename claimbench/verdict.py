@@ -302,7 +302,15 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         return Judgement("error", _undecided(claim, measurement, shown, band, noise), **common)
     settled = direction if band is None else _settles(claim, measurement, shown, band, reach)
     if settled == "within" != direction and claim.expect == "refuted" and claim.correct is not None and _bears_out(
-            claim, measurement, shown, reach):  # an outlier seed on the typo, our mean on the correct value
+            claim, measurement, shown, reach):  # seeds on the typo and on the correct value: the more of them win
+        on_typo = _landed(claim, measurement, band)
+        on_correct = _landed(claim, measurement, _band(claim, claim.correct))
+        if on_correct <= on_typo:
+            count = len(measurement.seeds)
+            return Judgement("error", f"{on_typo} of the {count} seeds land in the band {_describe_band(band)} of the "
+                             f"printed number and {on_correct} on the correct {format_number(claim.correct)} the "
+                             f"ledger documents ({claim.why}): {count} seeds cannot tell which a run prints; more "
+                             f"seeds (--claims-train-seeds={2 * count}) may", **common)
         settled = "outside"
     if settled == "undecided":
         return Judgement("error", _undecided_seeds(claim, measurement, shown, band, reach), **common)
@@ -326,9 +334,10 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
         by = f" by {format_number(abs(delta if delta is not None else _decimal_sum(shown, edge, -1)))}"
         allowed = told if band[0] == band[1] else f"allowed {_describe_band(band)} ({told})"
         line += f", {direction}{by}; {allowed}"
-        if reach is not None and meets(reach, band):  # an outlier seed's, beside a borne-out correct value
+        if reach is not None and meets(reach, band):  # outlier seeds', beside more on the correct value
+            on_correct = _landed(claim, measurement, _band(claim, claim.correct)) if claim.correct is not None else 0
             line += (f"; the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our "
-                     f"{len(measurement.seeds)} seeds, meets it, but our mean bears out the correct value")
+                     f"{len(measurement.seeds)} seeds, meets it, but {on_correct} of them land on the correct value")
         elif reach is not None:
             line += (f"; outside the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our "
                      f"{len(measurement.seeds)} seeds")

@@ -373,8 +373,13 @@ def test_a_documented_error_borne_out_by_our_mean_stands_though_one_seed_lands_o
     assert result.verdict == "known error" and "1 of the 12 seeds on their own land in the band" in result.reason
     met = _seeds(dataclasses.replace(claim, tolerance=Tolerance(abs=18)), (75.3, 75.2, 75.4, 80.5))
     assert met.verdict == "known error" and "outside the 95% interval" not in met.reason, "the interval meets the band"
-    assert "within which a single run lands, given our 4 seeds, meets it, but our mean bears out the correct value; " \
+    assert "within which a single run lands, given our 4 seeds, meets it, but 4 of them land on the correct value; " \
            "2 of the 4 seeds on their own land in the band; documented error" in met.reason
+    tie = _seeds(dataclasses.replace(claim, value=90.0, printed="90%", tolerance=Tolerance(abs=1), correct=80.0),
+                 (90.5, 80.2, 60.0))
+    assert tie.verdict == "error" and tie.reason.startswith(
+        "1 of the 3 seeds land in the band [89, 91] of the printed number and 1 on the correct 80 the ledger "
+        "documents (a typo for 75.3): 3 seeds cannot tell which a run prints"), "one seed each way decides nothing"
     plain = dataclasses.replace(claim, expect=None, correct=None, why=None)
     assert _seeds(plain, (75.1, 75.2, 75.3, 75.4, 75.5, 75.3, 75.2, 75.4, 75.3, 75.3, 75.3, 57.3)).verdict == \
         "reproduced", "without the documentation, a run of the recipe printed it"
