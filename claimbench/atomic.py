@@ -38,7 +38,7 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["locked", "replace_atomically", "together", "write_bytes", "write_text"]
+__all__ = ["alive", "locked", "replace_atomically", "this_host", "together", "write_bytes", "write_text"]
 
 
 class _Staged(NamedTuple):
@@ -84,7 +84,7 @@ def _staged(given: Path, write: Callable[[Path], None]) -> _Staged:
         mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_dead_leftovers(path)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.{_host()}.{os.getpid()}.", suffix=".tmp",
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.{this_host()}.{os.getpid()}.", suffix=".tmp",
                                         dir=path.parent)
         os.close(handle)
         temporary = Path(name)
@@ -101,7 +101,7 @@ def _staged(given: Path, write: Callable[[Path], None]) -> _Staged:
     return _Staged(temporary, path, given)
 
 
-def _host() -> str:
+def this_host() -> str:
     """This host as its temporary files name it: its host name, dots as underscores, and on Linux its machine id
     (two machines may share a host name) and PID namespace (containers of one machine number apart)."""
     try:
@@ -118,14 +118,14 @@ def _host() -> str:
 def _remove_dead_leftovers(path: Path) -> None:
     """Remove the temporary files of ``path`` that a writer of this host left when it was killed: its process is
     gone."""
-    prefix = f".{path.name}.{_host()}."
+    prefix = f".{path.name}.{this_host()}."
     for leftover in path.parent.glob(glob.escape(prefix) + "*.tmp"):
         pid, *rest = leftover.name.removeprefix(prefix).split(".")
-        if pid.isdigit() and len(rest) == 2 and not _alive(int(pid)):
+        if pid.isdigit() and len(rest) == 2 and not alive(int(pid)):
             leftover.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """Whether a process of this host has ``pid`` (one of another user's counts)."""
     try:
         os.kill(pid, 0)

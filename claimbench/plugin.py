@@ -496,11 +496,12 @@ class BenchmarkSkips:
                 item.user_properties.append((UNMEASURED, "skipped by pytest-benchmark"))
 
 
-def _ran_to_its_end(session: pytest.Session) -> bool:
+def _ran_to_its_end(session: pytest.Session, crashed: bool) -> bool:
     """Whether the session ran every test it selected: not interrupted, stopped early (``-x``, ``--maxfail``,
-    ``--sw``), failed outside the tests, or run to collect only."""
-    ended = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)
-    return (session.exitstatus in ended and not (session.shouldfail or session.shouldstop)
+    ``--sw``), ``crashed`` (a pytest-xdist worker died), failed outside the tests, run to collect only, or left
+    with no test to run."""
+    ended = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+    return (session.exitstatus in ended and not (session.shouldfail or session.shouldstop or crashed)
             and not session.config.option.collectonly)
 
 
@@ -513,6 +514,8 @@ class ClaimsSession:
         self.shown: list[dict[str, Any]] = []
         """What the files show: this run's records and those kept from the last JSON."""
         self.nothing_checked: str | None = None
+        self.crashed = False
+        """Whether a pytest-xdist worker died under a test."""
         self.unwritten: str | None = None
 
     def pytest_sessionstart(self) -> None:
@@ -546,6 +549,7 @@ class ClaimsSession:
         """A claim whose pytest-xdist worker died under it is an error of ours, never a verdict kept from before."""
         from claimbench import results
 
+        self.crashed = True
         claim_id = _claim_of(crashitem, self.config.stash.get(claims_key, []))
         if claim_id is not None:
             report.user_properties = [*report.user_properties, (results.CLAIM_PROPERTY, claim_id),
@@ -553,14 +557,16 @@ class ClaimsSession:
                                        f"({report.longrepr}); no measurement")]
 
     @pytest.hookimpl(optionalhook=True)
-    def pytest_testnodedown(self, node: Any) -> None:
-        """A pytest-xdist worker that collected no claim while a report was asked for: the run's usage error."""
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """A pytest-xdist worker that collected no claim while a report was asked for: the run's usage error; one
+        that went down with an error (killed) leaves the run unfinished."""
         self.nothing_checked = getattr(node, "workeroutput", {}).get(NOTHING_CHECKED, self.nothing_checked)
+        self.crashed |= error is not None
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         retrain = self.config.stash.get(options.retrain_key, None)
-        if retrain is not None and _ran_to_its_end(session):
+        if retrain is not None and _ran_to_its_end(session, self.crashed):
             from claimbench.runs import retrains
 
             retrains.end(options.results_dir(self.config), retrain)

@@ -4,11 +4,14 @@ record of a retrain in progress (``claimbench.runs.retrains``), and a pytest ses
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from small_runs import TINY_RECIPE, any_accuracy_claim, write_cifar10
 
+from claimbench import atomic, plugin
 from claimbench.runs import retrains
 
 pytest_plugins = ["pytester"]
@@ -17,7 +20,8 @@ pytest_plugins = ["pytester"]
 def test_a_retrain_is_recorded_until_it_ends_and_carried_on_meanwhile(tmp_path: Path) -> None:
     began = retrains.begin(tmp_path / "runs", "first")
     assert not began.carried_on and began.session == "first"
-    assert retrains.begin(tmp_path / "runs", "second") == retrains.Retrain("first", began.began, carried_on=True)
+    again = retrains.begin(tmp_path / "runs", "second")
+    assert (again.session, again.began, again.carried_on) == ("first", began.began, True)
     retrains.end(tmp_path / "runs", "another retrain")
     assert (tmp_path / "runs" / retrains.RECORD).exists(), "a record another retrain wrote stays"
     retrains.end(tmp_path / "runs", "first")
@@ -34,6 +38,43 @@ def test_an_unreadable_record_is_replaced(tmp_path: Path, content: str) -> None:
 def test_a_record_that_cannot_be_written_leaves_the_retrain_its_own(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("a file where the run store should be")
     assert retrains.begin(tmp_path / "file", "mine").session == "mine"
+
+
+def test_a_retrain_still_running_beside_is_joined_and_its_record_left_to_it(tmp_path: Path) -> None:
+    """Two retrains at once on one run store share their runs; the one that joined does not end the other's."""
+    beside = subprocess.Popen(["sleep", "60"])
+    record = tmp_path / retrains.RECORD
+    record.write_text(json.dumps({"session": "first", "began": "today", "host": atomic.this_host(),
+                                  "pid": beside.pid}))
+    try:
+        joined = retrains.begin(tmp_path, "second")
+        assert joined.session == "first" and joined.running
+        assert "joins the retrain begun today by a session still running" in joined.carried_on_line(tmp_path)
+        retrains.end(tmp_path, "first")
+        assert record.exists(), "its own session ends it"
+    finally:
+        beside.kill()
+        beside.wait()
+    assert not retrains.begin(tmp_path, "third").running, "its session is gone: it was interrupted"
+    retrains.end(tmp_path, "first")
+    assert not record.exists()
+
+
+EXIT = pytest.ExitCode
+
+
+@pytest.mark.parametrize(("exitstatus", "stopped", "crashed", "collect_only", "ended"), [
+    (EXIT.OK, False, False, False, True), (EXIT.TESTS_FAILED, False, False, False, True),
+    (EXIT.TESTS_FAILED, True, False, False, False), (EXIT.TESTS_FAILED, False, True, False, False),
+    (EXIT.INTERRUPTED, False, False, False, False), (EXIT.NO_TESTS_COLLECTED, False, False, False, False),
+    (EXIT.USAGE_ERROR, False, False, False, False), (EXIT.OK, False, False, True, False)])
+def test_a_retrain_ends_only_where_its_session_ran_every_test_it_selected(
+        exitstatus: pytest.ExitCode, stopped: bool, crashed: bool, collect_only: bool, ended: bool) -> None:
+    """-x or --maxfail (stopped), a worker that died, Ctrl-C, no test to run (a -k that matches nothing), a usage
+    error or --co leave the retrain to be carried on."""
+    session = SimpleNamespace(exitstatus=exitstatus, shouldfail=False, shouldstop="-x" if stopped else False,
+                              config=SimpleNamespace(option=SimpleNamespace(collectonly=collect_only)))
+    assert plugin._ran_to_its_end(session, crashed) is ended  # type: ignore[arg-type]
 
 
 LEDGER = '''

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +24,19 @@ RECORD = "retrain-in-progress.json"
 
 @dataclass(frozen=True)
 class Retrain:
-    """The retrain a session carries on: the session that began it, when, and whether that was an earlier one."""
+    """The retrain a session carries on: the session that began it, when, whether that was an earlier one, and
+    whether its process still runs (a session of this host: two retrains at once share their runs)."""
 
     session: str
     began: str
     carried_on: bool
+    running: bool = False
 
     def carried_on_line(self, results_dir: Path) -> str:
-        """The progress line saying that this session carries on an interrupted retrain, and how not to."""
+        """The progress line saying that this session carries on another's retrain, and how not to."""
+        if self.running:
+            return (f"claimbench: --claims-retrain joins the retrain begun {self.began} by a session still running: "
+                    "the runs either stores serve both")
         return (f"claimbench: --claims-retrain carries on the retrain begun {self.began}, which was interrupted: "
                 f"the runs it stored are kept (remove {results_dir / RECORD} to train them again too)")
 
@@ -45,21 +51,29 @@ def begin(results_dir: Path, session: str) -> Retrain:
     except (OSError, ValueError):  # none, or not one this claimbench wrote: begin anew
         note = None
     if isinstance(note, dict) and isinstance(note.get("session"), str) and isinstance(note.get("began"), str):
-        return Retrain(note["session"], note["began"], carried_on=True)
+        pid = note.get("pid")
+        running = note.get("host") == atomic.this_host() and isinstance(pid, int) and atomic.alive(pid)
+        return Retrain(note["session"], note["began"], carried_on=True, running=running)
     began = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(path, json.dumps({"session": session, "began": began}))
+        atomic.write_text(path, json.dumps({"session": session, "began": began, "host": atomic.this_host(),
+                                            "pid": os.getpid()}))
     return Retrain(session, began, carried_on=False)
 
 
 def end(results_dir: Path, begun_by: str) -> None:
-    """Remove the record of the retrain ``begun_by`` that session, which ran to its end; a record another retrain
-    wrote meanwhile stays."""
+    """Remove the record of the retrain ``begun_by`` that session, which ran to its end here; a record another
+    retrain wrote meanwhile stays, and so does one whose session still runs beside this one (its own end removes
+    it)."""
     path = results_dir / RECORD
     try:
         note = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return
-    if isinstance(note, dict) and note.get("session") == begun_by:
+    if not isinstance(note, dict) or note.get("session") != begun_by:
+        return
+    pid = note.get("pid")
+    if not (note.get("host") == atomic.this_host() and isinstance(pid, int) and pid != os.getpid()
+            and atomic.alive(pid)):
         path.unlink(missing_ok=True)
