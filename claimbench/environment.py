@@ -16,6 +16,8 @@ from pathlib import Path
 import torch
 import torchvision
 
+from claimbench.readme_markers import summary_span
+
 __all__ = ["BF16_FLAGS", "bf16_flags", "cpu_revision", "describe", "device_features", "device_name", "device_revision",
            "processor"]
 
@@ -32,35 +34,63 @@ def _git(directory: Path, *arguments: str) -> str | None:
     return out.stdout.strip()
 
 
-def _commit(directory: Path, held: Path | None = None, written: Collection[Path] = ()) -> str:
+def _commit(directory: Path, held: Path | None = None, written: Collection[Path] = (),
+            readme: Path | None = None) -> str:
     """``<repository> @ <commit>`` of the git checkout holding ``directory``: ``+`` when a tracked file differs from
-    the commit, but for those ``written`` (the files and folders a session writes: its report, JSON, badges, plots
-    and README, rewritten by the last run), or when ``held`` (a file or folder) is, or holds, a file never
-    committed (``git status`` shows it untracked, not ignored)."""
+    the commit, but for those ``written`` (the files and folders a session writes: its report, JSON, badges and
+    plots, rewritten by the last run) and the ``readme`` whose summary it writes, where only that summary differs,
+    or when ``held`` (a file or folder) is, or holds, a file never committed (``git status`` shows it untracked,
+    not ignored)."""
     top = _git(directory, "rev-parse", "--show-toplevel")
     commit = _git(directory, "rev-parse", "--short=12", "HEAD")
     if top is None:
         return "not in a git checkout"
     if commit is None:
         return f"{Path(top).name}, no commit yet"
-    changed = _changed(Path(top), written) or held is not None and _git(
+    changed = _changed(Path(top), written, readme) or held is not None and _git(
         directory, "status", "--porcelain", "--untracked-files=normal", "--", str(held.resolve()))
     return f"{Path(top).name} @ {commit}{'+' if changed else ''}"
 
 
-def _changed(top: Path, written: Collection[Path]) -> bool:
-    """Whether a tracked file of the checkout at ``top`` differs from its commit (in the index or the working tree),
-    one ``written`` or inside a folder ``written`` aside."""
+def _changed(top: Path, written: Collection[Path], readme: Path | None = None) -> bool:
+    """Whether a tracked file of the checkout at ``top`` differs from its commit (in the index or the working tree):
+    one ``written`` or inside a folder ``written`` aside, and ``readme`` only where it differs outside its summary."""
     listed = _git(top, "diff", "HEAD", "--name-only", "--no-renames", "-z", "--")
     own = {Path(path).resolve() for path in written}
-    return any(own.isdisjoint({path, *path.parents})
-               for path in ((top / name).resolve() for name in (listed or "").split("\0") if name))
+    summarised = readme and Path(readme).resolve()
+    for name in filter(None, (listed or "").split("\0")):
+        path = (top / name).resolve()
+        if _edited_outside_summary(top, name) if path == summarised else own.isdisjoint({path, *path.parents}):
+            return True
+    return False
 
 
-def _source_checkout(package: Path, written: Collection[Path] = ()) -> str | None:
-    """``<repository> @ <commit>`` where ``package`` is claimbench's own source checkout (its ``written`` files
-    aside, as ``_commit`` leaves them): the git toplevel holds it as ``claimbench/`` beside a pyproject.toml naming
-    claimbench. None where it is installed, in site-packages inside some other repository too."""
+def _edited_outside_summary(top: Path, name: str) -> bool:
+    """Whether the README ``name`` (relative to the checkout at ``top``) differs from its commit outside the span
+    claimbench writes, the marker lines kept (``readme_markers.summary_span``): anywhere, where either lacks it."""
+    try:
+        committed = subprocess.run(["git", "-C", str(top), "cat-file", "blob", f"HEAD:{name}"], capture_output=True,
+                                   check=True).stdout.decode("utf-8", errors="replace")
+        current = (top / name).read_bytes().decode("utf-8", errors="replace")
+    except (OSError, subprocess.CalledProcessError):
+        return True
+    return _outside_summary(committed) != _outside_summary(current)
+
+
+def _outside_summary(text: str) -> list[str]:
+    """The lines of a README but those between its summary's markers; all of them where it has no such span."""
+    lines = text.splitlines()
+    try:
+        start, end = summary_span(lines)
+    except ValueError:
+        return lines
+    return [*lines[:start + 1], *lines[end:]]
+
+
+def _source_checkout(package: Path, written: Collection[Path] = (), readme: Path | None = None) -> str | None:
+    """``<repository> @ <commit>`` where ``package`` is claimbench's own source checkout (its ``written`` files and
+    ``readme`` summary aside, as ``_commit`` leaves them): the git toplevel holds it as ``claimbench/`` beside a
+    pyproject.toml naming claimbench. None where it is installed, in site-packages inside some other repository too."""
     top = _git(package, "rev-parse", "--show-toplevel")
     if top is None or Path(top).resolve() / "claimbench" != package.resolve():
         return None
@@ -69,16 +99,17 @@ def _source_checkout(package: Path, written: Collection[Path] = ()) -> str | Non
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     named = isinstance(project, dict) and project.get("name") == "claimbench"
-    return _commit(package, written=written) if named else None
+    return _commit(package, written=written, readme=readme) if named else None
 
 
-def _version(package: Path = _PACKAGE, written: Collection[Path] = ()) -> str:
-    """claimbench's version, with the commit where it runs from its source checkout (its ``written`` files aside)."""
+def _version(package: Path = _PACKAGE, written: Collection[Path] = (), readme: Path | None = None) -> str:
+    """claimbench's version, with the commit where it runs from its source checkout (its ``written`` files and
+    ``readme`` summary aside)."""
     try:
         version = importlib.metadata.version("claimbench")
     except importlib.metadata.PackageNotFoundError:
         version = "not installed"
-    checkout = _source_checkout(package, written)
+    checkout = _source_checkout(package, written, readme)
     return f"{version} ({checkout})" if checkout else version
 
 
@@ -165,14 +196,15 @@ def _cpu_model() -> str:
 
 
 def describe(ledger: Path, device: str | torch.device | None = None, threads: int | None = None,
-             written: Collection[Path] = ()) -> dict[str, str]:
+             written: Collection[Path] = (), readme: Path | None = None) -> dict[str, str]:
     """The environment record written beside every report and run; ``device`` where one device ran it all, on
     ``threads`` of a CPU; ``written``: the files and folders the session writes, whose changes leave the ledger's
-    and claimbench's commits unmarked."""
+    and claimbench's commits unmarked, as do those of the summary it writes in ``readme`` (the rest of that file
+    counts)."""
     ledger = Path(ledger)
     record = {
-        "claimbench": _version(written=written),
-        "ledger": _commit(ledger if ledger.is_dir() else ledger.parent, ledger, written),
+        "claimbench": _version(written=written, readme=readme),
+        "ledger": _commit(ledger if ledger.is_dir() else ledger.parent, ledger, written, readme),
         "python": platform.python_version(),
         "torch": torch.__version__,
         "torchvision": torchvision.__version__,

@@ -595,8 +595,8 @@ class ClaimsSession:
         stopped = bool(session.shouldfail or session.shouldstop)  # -x, --maxfail, --sw: the rest was never reached
         interrupted = session.exitstatus == pytest.ExitCode.INTERRUPTED or stopped
         reports = self.config.stash[reports_key]
-        where = environment.describe(self.config.stash[options.ledger_path_key],
-                                     written=[path for path in targets.values() if path])
+        where = environment.describe(self.config.stash[options.ledger_path_key], readme=targets["readme"],
+                                     written=[path for name, path in targets.items() if path and name != "readme"])
         try:
             self.shown, self.written = report.merge_and_write(
                 collected.records(), reports, where, {**targets, "markdown": targets["report"]}, stale=stale,

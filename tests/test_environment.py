@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from claimbench import environment
+from claimbench.readme_markers import README_END, README_START
 
 
 def _git(folder: Path, *arguments: str) -> None:
@@ -62,19 +63,17 @@ def test_a_ledger_never_committed_is_marked_as_changed(tmp_path: Path, monkeypat
 
 
 def test_the_files_a_session_writes_leave_the_commit_as_it_was(tmp_path: Path) -> None:
-    """A second ``make report`` finds the report, JSON, badges and README the first one wrote changed: those are the
-    session's own files, not the code or the ledger the commit names; a model's change still marks it."""
+    """A second ``make report`` finds the report, JSON and badges the first one wrote changed: those are the session's
+    own files, not the code or the ledger the commit names; a model's change still marks it."""
     repo = tmp_path / "repo"
-    for name in ("claims/mine.toml", "models/net.py", "REPORT.md", "README.md", "results/claims.json",
-                 "badges/claims.svg"):
+    for name in ("claims/mine.toml", "models/net.py", "REPORT.md", "results/claims.json", "badges/claims.svg"):
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         (repo / name).write_text("first\n", encoding="utf-8")
     _git(repo, "init", "-q")
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "first")
-    written = [repo / "REPORT.md", repo / "results" / "claims.json", repo / "badges", repo / "README.md",
-               tmp_path / "elsewhere" / "plots"]
-    for name in ("REPORT.md", "README.md", "results/claims.json", "badges/claims.svg"):
+    written = [repo / "REPORT.md", repo / "results" / "claims.json", repo / "badges", tmp_path / "elsewhere" / "plots"]
+    for name in ("REPORT.md", "results/claims.json", "badges/claims.svg"):
         (repo / name).write_text("rewritten\n", encoding="utf-8")
     (repo / "badges" / "claims.svg").rename(repo / "badges" / "old.svg")
     _git(repo, "add", "-A", "badges")
@@ -83,6 +82,29 @@ def test_the_files_a_session_writes_leave_the_commit_as_it_was(tmp_path: Path) -
     assert environment.describe(repo / "claims")["ledger"] == f"{clean}+", "written by no session: a change"
     (repo / "models" / "net.py").write_text("edited\n", encoding="utf-8")
     assert environment.describe(repo / "claims", written=written)["ledger"] == f"{clean}+"
+
+
+def test_a_readme_is_the_commit_s_where_only_its_marked_summary_changed(tmp_path: Path) -> None:
+    """claimbench rewrites only the README's span between its markers: a new summary there leaves the commit as it
+    was; an edit of the rest (the report's own table), or of a README that lost its markers, marks it."""
+    repo = tmp_path / "repo"
+    (repo / "claims").mkdir(parents=True)
+    (repo / "claims" / "mine.toml").write_text("format = 2\n", encoding="utf-8")
+    readme = repo / "docs" / "README.md"
+    readme.parent.mkdir()
+    readme.write_text(f"# Mine\n\n| net | 1 |\n\n{README_START}\nold\n{README_END}\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "first")
+    clean = environment.describe(repo / "claims")["ledger"]
+    summarised = readme.read_text(encoding="utf-8").replace("\nold\n", "\nnew\n\n| net | 2 |\n")
+    readme.write_text(summarised, encoding="utf-8")
+    assert environment.describe(repo / "claims", readme=readme)["ledger"] == clean
+    assert environment.describe(repo / "claims")["ledger"] == f"{clean}+", "written by no session: a change"
+    readme.write_text(summarised.replace("| net | 1 |", "| net | 3 |"), encoding="utf-8")
+    assert environment.describe(repo / "claims", readme=readme)["ledger"] == f"{clean}+", "the report's own table"
+    readme.write_text(summarised.replace(README_END, ""), encoding="utf-8")
+    assert environment.describe(repo / "claims", readme=readme)["ledger"] == f"{clean}+", "no span claimbench writes"
 
 
 def _repository(top: Path, package: str, name: str) -> Path:

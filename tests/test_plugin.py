@@ -6,7 +6,9 @@ import errno
 import importlib.util
 import json
 import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -267,6 +269,22 @@ def test_summary_environment_and_readme(project: pytest.Pytester) -> None:
     assert readme.startswith("# Tiny\n\nBefore.\n") and readme.endswith("\n\nAfter.\n")
     assert "old summary" not in readme
     assert "![claims](badges/claims.svg) ![claims: tiny](badges/claims-tiny.svg)" in readme
+
+
+def test_a_second_run_names_the_commit_unless_the_readme_changed_outside_its_summary(project: pytest.Pytester) -> None:
+    """The files and README summary the first run wrote, committed, are rewritten by the second: still the commit;
+    an uncommitted edit of the README's own text is not."""
+    _run(project)
+    for arguments in (("init", "-q"), ("add", "."), ("commit", "-q", "-m", "first")):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *arguments], cwd=project.path, check=True,
+                       capture_output=True)
+    _run(project)
+    ledger = _cells((project.path / "out" / "REPORT.md").read_text(encoding="utf-8"), "ledger")[1]
+    assert re.fullmatch(r"\S+ @ [0-9a-f]{12}", ledger)
+    readme = project.path / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8").replace("Before.", "Edited."), encoding="utf-8")
+    _run(project)
+    assert _cells((project.path / "out" / "REPORT.md").read_text(encoding="utf-8"), "ledger")[1] == f"{ledger}+"
 
 
 def test_badges_and_plots(project: pytest.Pytester) -> None:
