@@ -36,18 +36,20 @@ def _git(directory: Path, *arguments: str) -> str | None:
 
 def _commit(directory: Path, held: Path | None = None, written: Collection[Path] = (),
             readme: Path | None = None) -> str:
-    """``<repository> @ <commit>`` of the git checkout holding ``directory``: ``+`` when a tracked file differs from
-    the commit, but for those ``written`` (the files and folders a session writes: its report, JSON, badges and
-    plots, rewritten by the last run) and the ``readme`` whose summary it writes, where only that summary differs,
-    or when ``held`` (a file or folder) is, or holds, a file never committed (``git status`` shows it untracked,
-    not ignored)."""
+    """``<repository> @ <commit>`` of the git checkout holding ``directory``, ``+`` where it is modified: a tracked
+    file differs from the commit, or ``held`` (a file or folder) is, or holds, a file never committed (``git status``
+    shows it untracked, not ignored). Not counted: a change inside ``written`` (the files and folders a session
+    writes, rewritten by the last run: its report, JSON, badges, plots), but for a path that is or holds ``held``
+    (``directory`` without one) and so the checkout's root; nor one of ``readme`` inside the summary it writes."""
     top = _git(directory, "rev-parse", "--show-toplevel")
     commit = _git(directory, "rev-parse", "--short=12", "HEAD")
     if top is None:
         return "not in a git checkout"
     if commit is None:
         return f"{Path(top).name}, no commit yet"
-    changed = _changed(Path(top), written, readme) or held is not None and _git(
+    kept = (held or directory).resolve()  # the ledger, or claimbench's package: inside the root
+    aside = [path for path in written if Path(path).resolve() not in {kept, *kept.parents}]
+    changed = _changed(Path(top), aside, readme) or held is not None and _git(
         directory, "status", "--porcelain", "--untracked-files=normal", "--", str(held.resolve()))
     return f"{Path(top).name} @ {commit}{'+' if changed else ''}"
 

@@ -107,6 +107,30 @@ def test_a_readme_is_the_commit_s_where_only_its_marked_summary_changed(tmp_path
     assert environment.describe(repo / "claims", readme=readme)["ledger"] == f"{clean}+", "no span claimbench writes"
 
 
+def test_a_written_folder_that_holds_the_ledger_or_the_checkout_hides_no_change(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--claims-plots=.`` writes into the checkout's root, a folder the ledger lies in: leaving it out would leave
+    out every change. Only a written file or folder that holds neither the ledger nor the root is left out."""
+    repo = tmp_path / "repo"
+    for name in ("claims/mine.toml", "models/net.py", "plots/old.png"):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text("first\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "first")
+    monkeypatch.chdir(repo)
+    clean = environment.describe(repo / "claims")["ledger"]
+    (repo / "plots" / "old.png").write_text("rewritten\n", encoding="utf-8")
+    assert environment.describe(Path("claims"), written=[Path("plots")])["ledger"] == clean
+    (repo / "models" / "net.py").write_text("edited\n", encoding="utf-8")
+    for written in (Path("."), repo, tmp_path, repo / "claims"):
+        assert environment.describe(repo / "claims", written=[written])["ledger"] == f"{clean}+", written
+    _git(repo, "checkout", "--", "models")
+    (repo / "claims" / "mine.toml").write_text("edited\n", encoding="utf-8")
+    for written in (Path("claims"), repo / "claims" / "mine.toml"):
+        assert environment.describe(repo / "claims" / "mine.toml", written=[written])["ledger"] == f"{clean}+", written
+
+
 def _repository(top: Path, package: str, name: str) -> Path:
     """A committed git repository at ``top`` named ``name`` by its pyproject.toml, with a claimbench package at
     ``package``; the package's folder."""
