@@ -20,7 +20,8 @@ from claimbench.column_units import caption_scale, unit_column, unit_row
 from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
 from claimbench.header_rows import sub_header
-from claimbench.kind_words import guess_kind, meant, unit_kind, unit_kinds, unknown_kind, unmeasured, words_of
+from claimbench.kind_words import (guess_kind, unit_kind, unit_kinds, unit_names_kind, unknown_kind, unmeasured,
+                                   words_of)
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
@@ -353,15 +354,15 @@ def _row_texts(table: Table, row: list[str], of_layers: bool) -> tuple[str, ...]
 
 def _quantity(column: str, number: numerals.Number | None, printed: str = "") -> str | None:
     """What a cell measures: an output shape for a shape, else the column header's kind; where the header names none
-    (nor what claimbench does not measure), the one its own unit or noun names (``_own_kind``: "11.9 KB" under
-    "Checkpoint", "1.82 GFLOPs"), or a time per epoch where the cell ``printed`` says so ("2.4s/epoch" under
-    "Training time")."""
+    (nor what claimbench does not measure, nor memory or data: ``unit_names_kind``), the one its own unit or noun
+    names (``_own_kind``: "11.9 KB" under "Checkpoint", "1.82 GFLOPs"), or a time per epoch where the cell
+    ``printed`` says so ("2.4s/epoch" under "Training time")."""
     kind = guess_kind(column)
     if number is not None and isinstance(number.value, list):
         return "output_shape"
     if kind is None and number is not None and re.search(rf"{numerals.PER_EPOCH}\W*$", numerals.plain_text(printed)):
         return "epoch_time"
-    if kind is None and not unmeasured(meant(words_of(column))) and (own := _own_kind(printed)):
+    if kind is None and unit_names_kind(column) and (own := _own_kind(printed)):
         return own[1]
     return None if kind == "output_shape" else kind
 

@@ -9,8 +9,8 @@ import re
 from claimbench import numerals, vocab
 from claimbench.toml_lines import todo
 
-__all__ = ["KIND_WORDS", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED", "WORD", "guess_kind", "has", "meant",
-           "unit_kind", "unit_kinds", "unknown_kind", "unmeasured", "words_of"]
+__all__ = ["KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED", "WORD", "guess_kind", "has",
+           "meant", "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind", "unmeasured", "words_of"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
@@ -38,6 +38,9 @@ UNMEASURED = ("top 5", "top5", "acc 5", "err", "error", "errors", "latency", "th
 (claimbench's is top-1), an error rate, a latency or a throughput, memory ("Peak memory (MB)" is no model size), a
 change ("Acc. drop", "Δ Top-1", "Size reduction": no accuracy or size of one model), a pruned model's non-zero
 weights ("Non-zero params", "75% sparsity": no parameter count)."""
+NOT_THE_MODEL = ("memory", "mem", "vram", "gpu", "ram", "dataset", "data", "download", "storage")
+"""Words of a header whose cells' units may count what is no model's: memory ("2.1 GB" under "VRAM"), data ("163 MB"
+under "Training data"), a download or storage; a cell's own unit names no kind under it."""
 # What a unit allows a number in running text to be; the nearest keyword picks one (first = default).
 UNIT_KINDS = {
     "%": ("accuracy", "gap", "precision", "recall"),
@@ -63,6 +66,13 @@ def guess_kind(header: str) -> str | None:
 def unmeasured(words: list[str]) -> str | None:
     """The first phrase of ``UNMEASURED`` in ``words`` (as ``meant`` leaves them), or None."""
     return next((phrase for phrase in UNMEASURED if has(words, phrase)), None)
+
+
+def unit_names_kind(header: str) -> bool:
+    """Whether a cell's own unit or noun may give its kind under ``header`` ("11.9 KB" under "Checkpoint"): not where
+    the header names what claimbench does not measure (``UNMEASURED``) or what is no model's (``NOT_THE_MODEL``)."""
+    words = meant(words_of(header))
+    return not unmeasured(words) and not any(has(words, word) for word in NOT_THE_MODEL)
 
 
 def unit_kind(unit: str | None, text: str) -> str | None:

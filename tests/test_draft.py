@@ -18,7 +18,7 @@ from claimbench.draft_values import FRACTION_OR_PERCENT_BAND, FRACTION_OR_PERCEN
 from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
                               PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, SIZE_UNIT, TIME_UNIT,
                               TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD, draft)
-from claimbench.kind_words import guess_kind
+from claimbench.kind_words import UNKNOWN_KIND, guess_kind
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import ClaimMismatch, Measurement, check
@@ -1558,3 +1558,13 @@ def test_a_cell_names_its_kind_by_its_unit_where_the_header_names_none(tmp_path:
     assert claims[2]["count"] == FLOPS_COUNT and (claims[0]["value"], claims[0]["scale"]) == (11.9, 1e3)
     assert [claim.kind for claim in _loaded(markdown.replace("Peak memory", "Size").replace("Other", "Params"),
                                             tmp_path)] == ["size", "params", "macs", "size", "params", "macs", "macs"]
+
+
+@pytest.mark.parametrize("header", ["VRAM", "Mem.", "GPU", "Download", "Dataset", "Training data", "Storage"])
+def test_a_cells_unit_gives_no_kind_under_a_header_of_memory_or_data(header: str) -> None:
+    """"2.1 GB" under "VRAM" or "163 MB" under "Download" was drafted kind = "size", and any size convention the
+    author picked then refuted a right number about memory or data, no model's size. Under a header that names memory,
+    a GPU, data, a download or storage, the cell's own unit gives no kind: the kind stays a TODO, as "Checkpoint"'s
+    "11.9 KB" stays a size."""
+    (other, checkpoint) = _claims(_table(["Model", header, "Checkpoint"], ["A", "2.1 GB", "11.9 KB"]))
+    assert (other["kind"], checkpoint["kind"]) == (UNKNOWN_KIND, "size")
