@@ -111,10 +111,10 @@ for ImageNet at 224 px, counted by torchinfo (M)") keeps its unit, and a run of 
 
 def parse(printed: str, header: str = "") -> Number | None:
     """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)",
-    "1,031,744 params" ("3,504,872" under "(M)" too: a whole count in groups of three digits is one as printed); a
-    bound "<100K", "under 900"; a range "60-65%" (``bound = "between"``); "88.7 ± 0.3"
-    (``spread = 0.3``); a footnote marker after it ("80.1*", "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is
-    "92.1 ± 0.3", "2.4s/epoch" 2.4 s."""
+    "1,031,744 params" ("3,504,872" under "(M)" too: a whole count in groups of three digits of at least its header's
+    magnitude and a million is one as printed; "4,089" under "(M)" is 4,089 M); a bound "<100K", "under 900"; a range
+    "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote marker after it ("80.1*",
+    "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s."""
     text = _without_footnote(printed)
     if len(text) > LONGEST_CELL:  # no number is printed so long; and the patterns below backtrack on long runs
         return None
@@ -137,13 +137,20 @@ _MAGNITUDES = ("k", "K", "M", "B", "G", "thousand", "thousands", "million", "mil
 """The units that only scale a count: a header's does not scale a count printed whole, digit by digit."""
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 """A whole number printed in groups of three digits: "3,504,872"."""
+_AS_PRINTED_FROM = 1e6
+"""The least grouped whole number read as a count as printed under a magnitude (a million): "25,557" under "Params
+(K)" is 25.6 million in thousands."""
 
 
 def _unheeded(match: re.Match[str], header: str) -> str | None:
     """The magnitude ``header`` names ("Params (M)") that a cell's number (``_CELL``'s ``match``) is not in: a whole
-    number in groups of three digits with no unit of its own ("3,504,872") is a count as printed, not 3.5 trillion."""
+    number in groups of three digits with no unit of its own is a count as printed where it is at least that magnitude
+    and a million ("3,504,872" under "(M)": not 3.5 trillion); short of it, it counts in the header's ("4,089" under
+    "FLOPs (M)": 4.1 billion)."""
     unit = _header_unit(header) if not match["unit"] and _GROUPED.fullmatch(match["number"]) else None
-    return unit if unit in _MAGNITUDES else None
+    if unit not in _MAGNITUDES:
+        return None
+    return unit if int(match["number"].replace(",", "")) >= max(UNITS[unit], _AS_PRINTED_FROM) else None
 
 
 def unheeded_magnitude(printed: str, header: str) -> str | None:

@@ -1568,3 +1568,14 @@ def test_a_cells_unit_gives_no_kind_under_a_header_of_memory_or_data(header: str
     "11.9 KB" stays a size."""
     (other, checkpoint) = _claims(_table(["Model", header, "Checkpoint"], ["A", "2.1 GB", "11.9 KB"]))
     assert (other["kind"], checkpoint["kind"]) == (UNKNOWN_KIND, "size")
+
+
+def test_a_grouped_count_short_of_its_headers_magnitude_is_drafted_in_it() -> None:
+    """"4,089" under "FLOPs (M)" (4.1 G) and "25,557" under "Params (K)" were drafted as counts as printed, at scale 1
+    with a note whose default (delete it) refuted the author's right number. A grouped whole number is a count as
+    printed only where it prints at least its header's magnitude and a million ("3,504,872" under "Params (M)", which
+    keeps its note); short of that it is drafted in its header's unit, with no note."""
+    markdown = _table(["Model", "FLOPs (M)", "Params (K)", "Params (M)"], ["A", "4,089", "25,557", "3,504,872"])
+    flops, params, grouped = _claims(markdown)
+    assert [(claim["value"], claim.get("scale"), "note" in claim) for claim in (flops, params, grouped)] == [
+        (4_089, 1e6, False), (25_557, 1e3, False), (3_504_872, None, True)]

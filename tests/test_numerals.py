@@ -39,6 +39,10 @@ from claimbench import numerals
         ("3", "Time per epoch (minutes)", numerals.Number(3, 60.0, 0, unit="minutes")),
         ("1,031,744 params", "Params", numerals.Number(1_031_744)),
         ("3,504,872", "Params (M)", numerals.Number(3_504_872)),  # a whole count in groups of digits, as printed
+        ("1,031,744", "Params (K)", numerals.Number(1_031_744)),
+        ("4,089", "FLOPs (M)", numerals.Number(4_089, 1e6, 0, unit="M")),  # short of its header's magnitude: in it
+        ("25,557", "Params (K)", numerals.Number(25_557, 1e3, 0, unit="K")),  # short of a million: in its header's
+        ("3,504,872", "FLOPs (G)", numerals.Number(3_504_872, 1e9, 0, unit="G")),
         ("1,234.5", "MACs (M)", numerals.Number(1_234.5, 1e6, 1, unit="M")),
         ("1,234", "Latency (ms)", numerals.Number(1_234, 1e-3, 0, unit="ms")),  # no magnitude: the header's unit
         ("113K parameters", "", numerals.Number(113, 1e3, 0, unit="K")),
