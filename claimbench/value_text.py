@@ -25,9 +25,9 @@ MAX_DECIMALS = 15
 """The most decimals a value is written in to show which side of its band it lies on."""
 
 _NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
-_UNIT = re.compile(rf"\s?(?:(?P<unit>{numerals.UNIT})(?:\s*{numerals.NOUN})?|[A-Za-z]{{1,3}})(?![A-Za-z])")
-"""The unit printed after a number: one ``numerals`` reads, with its noun ("%", " MB", " MFLOPs", " million"), else a
-short word ("pp")."""
+_UNIT = re.compile(rf"\s?(?:(?P<unit>(?i:{numerals.UNIT}))(?:\s*{numerals.NOUN})?|[A-Za-z]{{1,3}})(?![A-Za-z])")
+"""The unit printed after a number: one ``numerals`` reads, in any case, with its noun ("%", " MB", " MFLOPs",
+" Million parameters"), else a short word ("pp")."""
 
 
 
@@ -38,8 +38,14 @@ def _style(printed: str) -> tuple[int | None, bool, str, str]:
     if match is None:
         return None, False, "", ""
     unit = _UNIT.match(printed, match.end())
-    suffix, named = (unit.group(0), unit["unit"] or "") if unit else ("", "")
+    suffix, named = (unit.group(0), _spelt(unit["unit"] or "")) if unit else ("", "")
     return len(match.group(2) or ""), "," in match.group(1), suffix, named
+
+
+def _spelt(unit: str) -> str:
+    """The unit of ``numerals.UNITS`` a printed unit is, as printed or in lower case ("Million": million); "" where
+    it is none ("mb")."""
+    return next((spelt for spelt in (unit, unit.lower()) if spelt in numerals.UNITS), "")
 
 
 def printed_decimals(printed: str) -> int | None:

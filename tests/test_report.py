@@ -121,6 +121,9 @@ def _cells(markdown: str, label: str) -> list[str]:
     (1.83, "1.82 GFLOPs", 1e9, "1.83 GFLOPs"),
     (1.31, "1.2M params", 1e6, "1.3M params"),
     (2.41, "2.3 pp", 1.0, "2.4 pp"),  # a short word numerals reads as no unit stays
+    (11.74, "11.7 Million parameters", 1e6, "11.7 Million parameters"),  # a unit numerals reads, in any case
+    (2.0, "2 Minutes", 60.0, "2 Minutes"),
+    (67704.0, "<100 Thousand", 1.0, "67,704"),  # judged in units, as "<100K": not 67704 (Thousand)
 ])
 def test_format_value_follows_the_printed_claim(value: Any, printed: str, scale: float, text: str) -> None:
     assert value_text.format_value(value, printed, scale) == text
