@@ -14,6 +14,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from claimbench import atomic
 
@@ -41,19 +42,30 @@ class Retrain:
                 f"the runs it stored are kept (remove {results_dir / RECORD} to train them again too)")
 
 
+def _record(path: Path) -> dict[str, Any] | None:
+    """The record at ``path`` where this claimbench wrote one (a session and the date it began), else None."""
+    try:
+        note = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ours = isinstance(note, dict) and isinstance(note.get("session"), str) and isinstance(note.get("began"), str)
+    return note if ours else None
+
+
+def _running_beside(note: dict[str, Any]) -> bool:
+    """Whether the process the record names, another than this one, still runs on this host."""
+    pid = note.get("pid")
+    return note.get("host") == atomic.this_host() and isinstance(pid, int) and pid != os.getpid() and atomic.alive(pid)
+
+
 def begin(results_dir: Path, session: str) -> Retrain:
     """The retrain a session retraining in ``results_dir`` carries on: the interrupted one its record names, else one
     it begins, writing the record. An unreadable record is replaced: its runs are trained again. A record that cannot
     be written leaves the retrain unrecorded (the run store's own writes then fail, each in its claim's line)."""
     path = results_dir / RECORD
-    try:
-        note = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # none, or not one this claimbench wrote: begin anew
-        note = None
-    if isinstance(note, dict) and isinstance(note.get("session"), str) and isinstance(note.get("began"), str):
-        pid = note.get("pid")
-        running = note.get("host") == atomic.this_host() and isinstance(pid, int) and atomic.alive(pid)
-        return Retrain(note["session"], note["began"], carried_on=True, running=running)
+    note = _record(path)
+    if note is not None:
+        return Retrain(note["session"], note["began"], carried_on=True, running=_running_beside(note))
     began = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,14 +78,6 @@ def end(results_dir: Path, begun_by: str) -> None:
     """Remove the record of the retrain ``begun_by`` that session, which ran to its end here; a record another
     retrain wrote meanwhile stays, and so does one whose session still runs beside this one (its own end removes
     it)."""
-    path = results_dir / RECORD
-    try:
-        note = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    if not isinstance(note, dict) or note.get("session") != begun_by:
-        return
-    pid = note.get("pid")
-    if not (note.get("host") == atomic.this_host() and isinstance(pid, int) and pid != os.getpid()
-            and atomic.alive(pid)):
-        path.unlink(missing_ok=True)
+    note = _record(results_dir / RECORD)
+    if note is not None and note["session"] == begun_by and not _running_beside(note):
+        (results_dir / RECORD).unlink(missing_ok=True)
