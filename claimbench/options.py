@@ -98,6 +98,11 @@ def setting(config: pytest.Config, name: str) -> Any:
     return config.getini(name)  # a value pytest cannot convert raises (``_typed_problems`` says which)
 
 
+def written(config: pytest.Config) -> tuple[Path, ...]:
+    """The files and folders the session writes but the README (whose summary alone it writes)."""
+    return tuple(path for name in OUTPUTS if name != "readme" and (path := path_setting(config, f"claims_{name}")))
+
+
 def path_setting(config: pytest.Config, name: str) -> Path | None:
     """A path option: from the invocation directory on the command line, from the ini file's directory
     in the ini, never from wherever the rootdir landed; ``~`` (and ``$VAR`` in the ini) expanded, as pytest
@@ -389,6 +394,8 @@ def settings(config: pytest.Config) -> Settings:
         compile=bool(setting(config, "claims_train_compile")),
         session=session(config),
         ledger=config.stash[ledger_path_key],
+        written=written(config),
+        readme=path_setting(config, "claims_readme"),
         progress=progress.reporter(config),
         precision=setting(config, "claims_train_precision") or "auto",
         cluster=cluster.address(address) if address else None,

@@ -596,7 +596,7 @@ class ClaimsSession:
         interrupted = session.exitstatus == pytest.ExitCode.INTERRUPTED or stopped
         reports = self.config.stash[reports_key]
         where = environment.describe(self.config.stash[options.ledger_path_key], readme=targets["readme"],
-                                     written=[path for name, path in targets.items() if path and name != "readme"])
+                                     written=options.written(self.config))
         try:
             self.shown, self.written = report.merge_and_write(
                 collected.records(), reports, where, {**targets, "markdown": targets["report"]}, stale=stale,

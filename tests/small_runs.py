@@ -64,6 +64,18 @@ source = "{source}"
 '''
 
 
+LINEAR_MODELS = '''
+from torch import nn
+from claimbench import register_model
+
+
+@register_model("small.linear", input_size=(3, 32, 32))
+def linear():
+    return nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 10))
+'''
+"""A project's module (``linearmodels.py``) registering ``small.linear``, a model a tiny recipe trains in seconds."""
+
+
 TRAIN_IMAGES, TEST_IMAGES = 50, 50
 """Images left for training after the recipes' hold-out, and test images: tiny, for speed."""
 EPOCHS, HELD_OUT = 2, 100

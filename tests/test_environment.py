@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import torch
+from small_runs import LINEAR_MODELS, TINY_RECIPE, any_accuracy_claim, write_cifar10
 
 from claimbench import environment
 from claimbench.readme_markers import README_END, README_START
+
+pytest_plugins = ["pytester"]
 
 
 def _git(folder: Path, *arguments: str) -> None:
@@ -186,3 +191,33 @@ def test_a_cpu_s_features_name_torch_s_kernels_and_its_bf16_instructions() -> No
     assert set(features.split(", ")[1:]) <= set(environment.BF16_FLAGS)
     assert environment.processor("cpu") in environment.device_name("cpu", 3)
     assert environment.device_name("cpu", 3).endswith(" (3 threads)") and "thread" not in environment.processor()
+
+
+def test_a_run_trained_after_a_report_was_rewritten_is_the_commit_s(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """A stored run's record names the commit its session's report names: the report a previous session rewrote is
+    the session's own file, not a change of the checkout; an edited model still marks it."""
+    pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_train_device = cpu\nclaims_results_dir = runs\n"
+                     "claims_allow_unverified_data = true\nclaims_report = REPORT.md\n")
+    (pytester.path / "claims").mkdir()
+    ledger = 'format = 2\n\n[report]\ntitle = "One run"\nmodules = ["linearmodels"]\n' + TINY_RECIPE
+    (pytester.path / "claims" / "one.toml").write_text(
+        ledger + any_accuracy_claim("accuracy/one", "small.linear", "tiny", "the run"), encoding="utf-8")
+    (pytester.path / "linearmodels.py").write_text(LINEAR_MODELS, encoding="utf-8")
+    (pytester.path / "REPORT.md").write_text("# claimbench verdicts\n\nan earlier session's\n", encoding="utf-8")
+    (pytester.path / ".gitignore").write_text("runs/\n__pycache__/\n.pytest_cache/\n", encoding="utf-8")
+    for arguments in (("init", "-q"), ("add", "."), ("commit", "-q", "-m", "first")):
+        _git(pytester.path, *arguments)
+    (pytester.path / "REPORT.md").write_text("# claimbench verdicts\n\nthe last session's\n", encoding="utf-8")
+    data = write_cifar10(tmp_path / "synthetic", per_batch=10, test=20)
+
+    def stored_ledger() -> str:
+        shutil.rmtree(pytester.path / "runs", ignore_errors=True)
+        assert pytester.runpytest_subprocess(f"--claims-data-root={data}", "-p", "no:xdist").ret == pytest.ExitCode.OK
+        [run] = [json.loads(path.read_text()) for path in (pytester.path / "runs").rglob("*.json")
+                 if "history" in json.loads(path.read_text())]
+        return run["environment"]["ledger"]
+
+    clean = stored_ledger()
+    assert re.fullmatch(r"\S+ @ [0-9a-f]{12}", clean)
+    (pytester.path / "linearmodels.py").write_text(LINEAR_MODELS + "\n# edited\n", encoding="utf-8")
+    assert stored_ledger() == f"{clean}+"

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from small_runs import TINY_RECIPE, any_accuracy_claim, write_cifar10
+from small_runs import LINEAR_MODELS, TINY_RECIPE, any_accuracy_claim, write_cifar10
 
 from claimbench import atomic, plugin
 from claimbench.runs import retrains
@@ -87,18 +87,8 @@ modules = ["linearmodels"]
 [recipe.other]
 extends = "tiny"
 lr = 0.02
-''' + any_accuracy_claim("accuracy/first", "retrains.linear", "tiny", "the run a Ctrl-C follows") + any_accuracy_claim(
-    "accuracy/second", "retrains.linear", "other", "the run the Ctrl-C kept from training")
-
-MODELS = '''
-from torch import nn
-from claimbench import register_model
-
-
-@register_model("retrains.linear", input_size=(3, 32, 32))
-def linear():
-    return nn.Sequential(nn.Flatten(), nn.Linear(3 * 32 * 32, 10))
-'''
+''' + any_accuracy_claim("accuracy/first", "small.linear", "tiny", "the run a Ctrl-C follows") + any_accuracy_claim(
+    "accuracy/second", "small.linear", "other", "the run the Ctrl-C kept from training")
 
 CTRL_C_AFTER_FIRST = '''
 def pytest_runtest_teardown(item):
@@ -120,7 +110,7 @@ def test_the_next_retrain_carries_on_an_interrupted_one(pytester: pytest.Pyteste
                      "claims_allow_unverified_data = true\n")
     (pytester.path / "claims").mkdir()
     (pytester.path / "claims" / "two.toml").write_text(LEDGER, encoding="utf-8")
-    (pytester.path / "linearmodels.py").write_text(MODELS, encoding="utf-8")
+    (pytester.path / "linearmodels.py").write_text(LINEAR_MODELS, encoding="utf-8")
     data = write_cifar10(tmp_path / "synthetic", per_batch=10, test=20)
     record = pytester.path / "runs" / retrains.RECORD
     conftest = pytester.makeconftest(CTRL_C_AFTER_FIRST)

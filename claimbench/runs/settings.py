@@ -38,6 +38,11 @@ class Settings:
     interrupted retrain's, whose stored runs are this session's too; empty: this session."""
     ledger: Path = Path(".")
     """The ledger the claims come from: its repository and commit go into every run record."""
+    written: tuple[Path, ...] = ()
+    """The files and folders the session writes (report, JSON, badges, plots), whose changes by an earlier session
+    leave a run record's commits unmarked (``environment.describe``)."""
+    readme: Path | None = None
+    """The README whose summary the session writes: a change inside that summary leaves them unmarked too."""
     progress: Callable[[str], None] | None = None
     """Where progress lines go (cost estimates, one line per epoch, runs set aside); None: nowhere."""
     precision: str = "auto"
