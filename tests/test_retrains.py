@@ -4,6 +4,7 @@ record of a retrain in progress (``claimbench.runs.retrains``), and a pytest ses
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
@@ -56,6 +57,32 @@ def test_a_retrain_still_running_beside_is_joined_and_its_record_left_to_it(tmp_
         beside.kill()
         beside.wait()
     assert not retrains.begin(tmp_path, "third").running, "its session is gone: it was interrupted"
+    retrains.end(tmp_path, "first")
+    assert not record.exists()
+
+
+def test_a_retrain_that_joined_keeps_the_record_after_the_first_ended(tmp_path: Path) -> None:
+    """The session that joined adds its process to the record: the first one's end leaves it while the joined one
+    still runs (an interruption of that one keeps its runs), and the last one's end removes it."""
+    first = subprocess.Popen(["sleep", "60"])
+    record = tmp_path / retrains.RECORD
+    record.write_text(json.dumps({"session": "first", "began": "today", "host": atomic.this_host(),
+                                  "pid": first.pid}))
+    try:
+        assert retrains.begin(tmp_path, "second").running
+    finally:
+        first.kill()
+        first.wait()
+    assert json.loads(record.read_text())["joined"] == [{"host": atomic.this_host(), "pid": os.getpid()}]
+    joined = subprocess.Popen(["sleep", "60"])
+    try:
+        record.write_text(json.dumps({"session": "first", "began": "today", "host": atomic.this_host(),
+                                      "pid": os.getpid(), "joined": [{"host": atomic.this_host(), "pid": joined.pid}]}))
+        retrains.end(tmp_path, "first")
+        assert record.exists(), "the session that joined still runs"
+    finally:
+        joined.kill()
+        joined.wait()
     retrains.end(tmp_path, "first")
     assert not record.exists()
 

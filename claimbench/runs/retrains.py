@@ -3,7 +3,8 @@
 A retrain reads only the stored runs its own retrain wrote (the marker beside each names it). A retrain cut short
 (Ctrl-C, ``-x``, a killed process) leaves ``retrain-in-progress.json`` in the run store, naming the session that began
 it; the next retrain carries that one on, reading the runs it stored as its own, and a retrain that runs to its end
-removes the record.
+removes the record. A retrain begun beside a running one joins it, adding its process to the record, which stays
+until the last of them has run to its end.
 """
 
 from __future__ import annotations
@@ -53,31 +54,46 @@ def _record(path: Path) -> dict[str, Any] | None:
 
 
 def _running_beside(note: dict[str, Any]) -> bool:
-    """Whether the process the record names, another than this one, still runs on this host."""
-    pid = note.get("pid")
-    return note.get("host") == atomic.this_host() and isinstance(pid, int) and pid != os.getpid() and atomic.alive(pid)
+    """Whether a process the record names, the one that began the retrain or one that joined it, another than this
+    one, still runs on this host."""
+    return any(process.get("host") == atomic.this_host() and isinstance(pid := process.get("pid"), int)
+               and pid != os.getpid() and atomic.alive(pid) for process in [note, *_joined(note)])
+
+
+def _joined(note: dict[str, Any]) -> list[dict[str, Any]]:
+    """The processes of the sessions that joined the retrain while its first one ran."""
+    joined = note.get("joined")
+    return [process for process in joined if isinstance(process, dict)] if isinstance(joined, list) else []
+
+
+def _this_process() -> dict[str, Any]:
+    return {"host": atomic.this_host(), "pid": os.getpid()}
 
 
 def begin(results_dir: Path, session: str) -> Retrain:
-    """The retrain a session retraining in ``results_dir`` carries on: the interrupted one its record names, else one
-    it begins, writing the record. An unreadable record is replaced: its runs are trained again. A record that cannot
-    be written leaves the retrain unrecorded (the run store's own writes then fail, each in its claim's line)."""
+    """The retrain a session retraining in ``results_dir`` carries on: the interrupted one its record names, or the
+    one still running beside it, which it joins, adding itself to the record; else one it begins, writing the record.
+    An unreadable record is replaced: its runs are trained again. A record that cannot be written leaves the retrain
+    unrecorded (the run store's own writes then fail, each in its claim's line)."""
     path = results_dir / RECORD
     note = _record(path)
     if note is not None:
-        return Retrain(note["session"], note["began"], carried_on=True, running=_running_beside(note))
+        running = _running_beside(note)
+        if running:  # the record outlives the session begun first, while this one still runs
+            with contextlib.suppress(OSError):
+                atomic.write_text(path, json.dumps({**note, "joined": [*_joined(note), _this_process()]}))
+        return Retrain(note["session"], note["began"], carried_on=True, running=running)
     began = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(path, json.dumps({"session": session, "began": began, "host": atomic.this_host(),
-                                            "pid": os.getpid()}))
+        atomic.write_text(path, json.dumps({"session": session, "began": began, **_this_process()}))
     return Retrain(session, began, carried_on=False)
 
 
 def end(results_dir: Path, begun_by: str) -> None:
     """Remove the record of the retrain ``begun_by`` that session, which ran to its end here; a record another
-    retrain wrote meanwhile stays, and so does one whose session still runs beside this one (its own end removes
-    it)."""
+    retrain wrote meanwhile stays, and so does one with a session that still runs beside this one, the one that began
+    it or one that joined it (the last to end removes it)."""
     note = _record(results_dir / RECORD)
     if note is not None and note["session"] == begun_by and not _running_beside(note):
         (results_dir / RECORD).unlink(missing_ok=True)
