@@ -206,18 +206,19 @@ def load(
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r} of {name}; known: {', '.join(SPLITS)}")
     data_root = _data_root(root)
-    found = _find(name, split, data_root)
+    found = _find(name, split, data_root, _no_folder(root, data_root))
     if isinstance(found, DataMissing) and download:
         if data_root is None:
             raise DataMissing(name, split, (), "; --claims-download needs a place to put it")
         _download_once(name, data_root)
-        found = _find(name, split, data_root)
+        found = _find(name, split, data_root, _no_folder(root, data_root))
     if isinstance(found, DataMissing):
         raise found
     if data_root is not None and not found.directory.is_relative_to(data_root):
+        problem = _no_folder(root, data_root)
         warnings.warn(f"{name} {split}: not under the data root {data_root} (looked in "
-                      f"{', '.join(str(data_root / sub) for sub in _LAYOUTS[name])}); read from {found.directory}",
-                      errors.ClaimbenchWarning, stacklevel=2)
+                      f"{', '.join(str(data_root / sub) for sub in _LAYOUTS[name])}{f'; {problem}' if problem else ''})"
+                      f"; read from {found.directory}", errors.ClaimbenchWarning, stacklevel=2)
     if found.mismatches and not allow_unverified:
         raise found.mismatches[0]
     parse = _parse_cifar if name == "cifar10" else _parse_idx
@@ -292,13 +293,24 @@ def _data_root(root: Path | str | None) -> Path | None:
     return user_path(env) if env else None
 
 
+def _no_folder(root: Path | str | None, data_root: Path | None) -> str | None:
+    """Why the data root ``load`` was given (``root``), else ``$CLAIMBENCH_DATA`` names, is no folder, as a note of
+    its ``DataMissing`` ("$CLAIMBENCH_DATA: /data: no such directory"); None where it is one, or none is given. A
+    stale variable stops no session: only the claims that need data say it."""
+    if data_root is None or data_root.is_dir():
+        return None
+    where = "the data root" if root is not None else f"${DATA_ENV}"
+    return f"{where}: {data_root}: {'not a folder' if os.path.lexists(data_root) else 'no such directory'}"
+
+
 def missing(name: str, root: Path | str | None = None) -> DataMissing | None:
     """Why ``load`` would not find a split of the dataset, by the files' names alone (nothing is read); None when
     every split's files are in one of the folders ``load`` looks in."""
-    candidates = _candidates(name, _data_root(root))
+    data_root = _data_root(root)
+    candidates, problem = _candidates(name, data_root), _no_folder(root, data_root)
     for split in SPLITS:
         if not any(all(_existing(folder, member, name) for member in _FILES[name][split]) for folder in candidates):
-            return DataMissing(name, split, candidates, "")
+            return DataMissing(name, split, candidates, f" ({problem})" if problem else "")
     return None
 
 
@@ -308,11 +320,12 @@ def _candidates(name: str, data_root: Path | None) -> list[Path]:
     return [*own, *SYSTEM_DIRS.get(name, ())]
 
 
-def _find(name: str, split: str, data_root: Path | None) -> _Found | DataMissing:
-    """The first candidate directory holding this dataset's files for the split; else why none."""
+def _find(name: str, split: str, data_root: Path | None, problem: str | None) -> _Found | DataMissing:
+    """The first candidate directory holding this dataset's files for the split; else why none, beginning with
+    ``problem``, why the data root is no folder (``_no_folder``)."""
     members = _FILES[name][split]
     candidates = _candidates(name, data_root)
-    notes = []
+    notes = [problem] if problem else []
     for directory in candidates:
         paths = [_existing(directory, member, name) for member in members]
         if None in paths:

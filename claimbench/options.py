@@ -171,13 +171,10 @@ def _wrong_number(config: pytest.Config, name: str, value: object) -> str:
 
 
 def _data_root_problems(config: pytest.Config) -> list[str]:
-    """A data root given (the option, its ini key, else ``$CLAIMBENCH_DATA``) that is no folder: said now, not
-    by every training claim's skip. ``--claims-download`` creates a missing one."""
-    from claimbench.data import DATA_ENV
-
+    """A data root given (the option, or its ini key) that is no folder: said now, not by every training claim's
+    skip. ``--claims-download`` creates a missing one. A stale ``$CLAIMBENCH_DATA`` is no option given, and stops
+    no session that needs no data: the claims that need it say so (``data.DataMissing``)."""
     root, where = path_setting(config, "claims_data_root"), named(config, "data_root")
-    if root is None and os.environ.get(DATA_ENV):
-        root, where = user_path(os.environ[DATA_ENV]), f"${DATA_ENV}"
     if root is None or os.path.isdir(root):
         return []
     if os.path.lexists(root):

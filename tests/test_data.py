@@ -335,6 +335,25 @@ def test_missing_without_any_root_says_so() -> None:
         data.load("mnist", "test")
 
 
+def test_a_data_root_in_the_environment_that_is_no_folder_is_said_by_the_missing_data(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stale ``$CLAIMBENCH_DATA`` (its folder deleted, or a file) stops no session: the claims that need data say
+    it, naming the variable and its folder, where they would say the data is missing; ``missing`` says it too."""
+    for given, problem in ((tmp_path / "gone", "no such directory"), (tmp_path / "a-file", "not a folder")):
+        (tmp_path / "a-file").touch()
+        monkeypatch.setenv(data.DATA_ENV, str(given))
+        said = f"(${data.DATA_ENV}: {given}: {problem})"
+        with pytest.raises(data.DataMissing) as caught:
+            data.load("cifar10", "train")
+        assert said in str(caught.value) and "\n" not in str(caught.value)
+        assert said in str(data.missing("cifar10"))
+    system = tmp_path / "usr/share/datasets/fashion-mnist"
+    trust(monkeypatch, "fashion_mnist", write_idx(system, gz=True))
+    monkeypatch.setattr(data, "SYSTEM_DIRS", {"fashion_mnist": (system,)})
+    with pytest.warns(UserWarning, match=rf"; \${data.DATA_ENV}: {tmp_path / 'a-file'}: not a folder\); read from"):
+        assert data.load("fashion_mnist", "test").source == system  # found where the system keeps it
+
+
 def test_incomplete_cifar_is_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     trust(monkeypatch, "cifar10", write_cifar(tmp_path))
     (tmp_path / "cifar-10-batches-py" / "data_batch_3").unlink()
