@@ -67,7 +67,7 @@ BOUND_COUNT_UNIT = todo("the count in one printed unit: 1e3 for thousands (K), 1
                         "billions (G), 1 for single parameters or MACs")
 """The scale of a bound on a parameter or MAC count printed whole and with no unit ("<100" under "Params"): 100
 parameters, or 100 thousand?"""
-TIME_UNIT = todo("the seconds in one printed unit: 1 for s, 0.001 for ms, 60 for min")
+TIME_UNIT = todo("the seconds in one printed unit: 1 for s, 0.001 for ms, 60 for min, 3600 for h")
 """The scale of a time printed with no unit, in the cell or its header ("843" under "Epoch time")."""
 UNIT_TODOS = (SIZE_UNIT, COUNT_UNIT, BOUND_COUNT_UNIT, TIME_UNIT)
 """The scales of a number whose unit the report does not name: a whole one is a whole number of that unit."""

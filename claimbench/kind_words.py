@@ -20,7 +20,7 @@ KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("gap", ("gap",)),
     ("best_epoch", ("best epoch", "best ep")),
     ("epoch_time", ("time per epoch", "epoch time", "time epoch", *(f"{unit}{per} epoch" for unit in (
-        "s", "sec", "secs", "seconds", "ms", "min", "minutes") for per in ("", " per")))),
+        *numerals.TIMES, "sec", "secs", "seconds") for per in ("", " per")))),
     ("macs", ("macs", "mac", "flops", "flop", "gflops", "mflops", "gmacs", "mmacs", "kmacs", "mult adds", "madds",
               "multiply adds")),
     ("params", ("params", "param", "parameters", "parameter")),
@@ -45,7 +45,7 @@ under "Training data"), a download or storage; a cell's own unit names no kind u
 UNIT_KINDS = {
     "%": ("accuracy", "gap", "precision", "recall"),
     **dict.fromkeys(("KB", "kB", "MB", "GB", "KiB", "MiB", "GiB"), ("size",)),
-    **dict.fromkeys(("s", "ms", "min", "minutes"), ("epoch_time",)),
+    **dict.fromkeys(numerals.TIMES, ("epoch_time",)),
     **dict.fromkeys(("k", "K", "M", "B", "thousand", "thousands", "million", "millions", "billion", "billions"),
                     ("params", "macs")),
     "G": ("macs", "params"),

@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "SIZE_LETTERS", "UNIT",
-           "UNITS", "Number", "bound", "change", "compounds", "contradiction", "number", "parse", "plain", "plain_text",
-           "scale_text", "scales", "unheeded_magnitude"]
+__all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "SIZE_LETTERS", "TIMES",
+           "UNIT", "UNITS", "Number", "bound", "change", "compounds", "contradiction", "number", "parse", "plain",
+           "plain_text", "scale_text", "scales", "unheeded_magnitude"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -36,6 +36,7 @@ def _byte_scales(power: int) -> tuple[float, ...]:
 
 SCALES: dict[str, tuple[float, ...]] = {
     "%": (1.0,), "s": (1.0,), "ms": (1e-3,), "min": (60.0,), "minutes": (60.0,),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), (3600.0,)),
     "k": (1e3,), "K": (1e3,), "M": (1e6,), "B": (1e9,), "G": (1e9,),
     "KB": _byte_scales(1), "kB": _byte_scales(1), "MB": _byte_scales(2), "GB": _byte_scales(3),
     "KiB": (1024.0,), "MiB": (1024.0 ** 2,), "GiB": (1024.0 ** 3,),
@@ -47,8 +48,9 @@ UNITS = {unit: scales[0] for unit, scales in SCALES.items()}
 """The scale each printed unit stands for."""
 SIZE_LETTERS = {"B": (1.0,), "k": SCALES["KB"], "K": SCALES["KB"], "M": SCALES["MB"], "G": SCALES["GB"]}
 """What a letter stands for in a size: bytes ("512 B"), or kilo- to gigabytes."""
-UNIT = r"thousands?|millions?|billions?|minutes|%|[KMG]i?B|kB|ms|min|[kKMBG]|s"
-"""The units a printed number may carry: a percentage, bytes, seconds, minutes, thousands to billions."""
+UNIT = r"thousands?|millions?|billions?|minutes|hours?|hrs?|%|[KMG]i?B|kB|ms|min|[kKMBG]|s"
+"""The units a printed number may carry: a percentage, bytes, seconds, minutes, hours, thousands to billions. A lone
+"h" is hours only where a time is meant (``_TIMED``)."""
 NOUN = r"(?i:param(?:eter)?s?|macs?|flops?|mult-adds)\b"
 """The words after a number that say what it counts: "113K parameters", "1.2 GMACs"."""
 ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
@@ -56,10 +58,16 @@ BELOW = ("under", "below", "less than", "lower than", "fewer than", "shy of", "a
 """Words and signs that make a number a bound: the value lies above (or below) it."""
 PER_EPOCH = r"\s*(?:/|\bper\s+)\s*epoch"
 """What a time per epoch prints after its unit: "2.4s/epoch", "1.2 min per epoch"."""
-_TIMES = ("s", "ms", "min", "minutes")
+TIMES = ("s", "ms", "min", "minutes", "h", "hr", "hrs", "hour", "hours")
+"""The units of a time."""
+_LONE_HOUR = rf"\bh(?={PER_EPOCH})"
+"""A lone "h" before "/epoch" or "per epoch": an epoch's hours ("2h/epoch", a header's "h/epoch")."""
+_TIMED = re.compile(rf"(?i:\b(?:time|duration)\b)|{_LONE_HOUR}")
+"""What makes a lone "h" hours: a header of a time ("Epoch time (h)", "Duration, h"), or "/epoch" after it;
+elsewhere it may be a height, or anything else."""
 _BOUND_WORDS = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in (*ABOVE, *BELOW) if word[0].isalpha())
 _CELL = re.compile(rf"(?:[~≈]\s*)?(?P<sign>[<>≤≥]|(?i:{_BOUND_WORDS})(?=\s))?\s*(?P<number>{NUMBER})\s*"
-                   rf"(?P<unit>{UNIT})?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
+                   rf"(?P<unit>{UNIT}|h)?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
 """A cell's number: "~85%" and "≈1.2M" are approximately that (their printed decimals give the band);
 "1,031,744 params" is 1,031,744; "2.4s/epoch" is 2.4 s; "<900" and "under 900" are bounds."""
 _PARENTHESISED_SPREAD = re.compile(r"\s*\(\s*((?:±|\+/-|\+-)[^()]*?)\s*\)$")
@@ -122,7 +130,9 @@ def parse(printed: str, header: str = "") -> Number | None:
         return Number([int(part) for part in re.findall(r"\d+", text)])
     if match := _CELL.fullmatch(text):
         unit = match["unit"] or (None if _unheeded(match, header) else _header_unit(header))
-        if match["per"] and unit not in _TIMES:
+        if match["per"] and unit not in TIMES:
+            return None
+        if match["unit"] == "h" and not (match["per"] or _TIMED.search(header)):  # "2 h" under "Height": no hours
             return None
         return number(match["number"], unit, bound(match["sign"]) if match["sign"] else None)
     text = _PARENTHESISED_SPREAD.sub(r" \1", text)
@@ -259,7 +269,8 @@ metres or minutes, and "g" grams."""
 def _header_unit(header: str) -> str | None:
     """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%", "Params, M", "Params in M",
     a magnitude glued to its noun ("GFLOPs", "MMACs", timm's "gmacs"); a lower-case "m" or "g" only in the header of
-    a count ("param_count (m)"); seconds spelt "sec" or "seconds", or "s/epoch"."""
+    a count ("param_count (m)"); seconds spelt "sec" or "seconds", or "s/epoch"; a lone "h" only in the header of a
+    time ("Epoch time (h)", "h/epoch")."""
     header = " ".join(header.split())
     if len(header) > LONGEST_HEADER:  # the patterns below backtrack on long runs of commas
         return None
@@ -268,7 +279,11 @@ def _header_unit(header: str) -> str | None:
     seconds = [match.group() for match in re.finditer(rf"\b(?:{_SECONDS.pattern})\b", header)]
     trailing = re.findall(r"(?:,\s*|\bin\s+)(\S+)\s*$", header)
     glued = re.findall(rf"\b([kKMGBmg])(?={NOUN})", header)
-    candidates = [*bracketed, *words, *trailing, *glued, *(["s"] if seconds else []), *(["%"] if "%" in header else [])]
+    hours = ["h"] if re.search(_LONE_HOUR, header) else []
+    candidates = [*bracketed, *words, *trailing, *glued, *(["s"] if seconds else []), *hours,
+                  *(["%"] if "%" in header else [])]
+    if not _TIMED.search(header):
+        candidates = [unit for unit in candidates if unit != "h"]
     if re.search(NOUN, header.replace("_", " ")):
         candidates = [_LOWER_MAGNITUDES.get(unit, unit) for unit in candidates]
     return next((unit for unit in candidates if unit in UNITS), None)

@@ -774,6 +774,20 @@ def test_minutes_are_seconds_at_scale_60() -> None:
     assert (under["value"], under["scale"], under["tolerance"]["digits"]) == (3, 60, 0)
 
 
+def test_hours_are_seconds_at_scale_3600() -> None:
+    """"3 hours" was drafted 3 (seconds); hours in any spelling, and a lone "h" under a header of a time or before
+    "/epoch", are 3600 s. A lone "h" elsewhere may be another thing: no unit."""
+    markdown = _table(["Model", "Time per Epoch", "Epoch time (h)", "Training time", "Epoch time (hours)"],
+                      ["A", "3 hours", "1.5", "2h/epoch", "0.5"], ["B", "1.5 hrs", "2", "1 h/epoch", "1"])
+    claims = _claims(markdown)
+    assert [(claim["kind"], claim["value"], claim["scale"]) for claim in claims] == [
+        ("epoch_time", 3, 3600), ("epoch_time", 1.5, 3600), ("epoch_time", 2, 3600), ("epoch_time", 0.5, 3600),
+        ("epoch_time", 1.5, 3600), ("epoch_time", 2, 3600), ("epoch_time", 1, 3600), ("epoch_time", 1, 3600)]
+    (text,) = _claims(_table(["Model", "Height (h)"], ["A", "3.2"]))
+    assert text["value"] == 3.2 and "scale" not in text
+    assert 'scale     = 3600' in draft("# R\n\nOne epoch took 1.5 hours on a T4.\n", slug="d", source=None)
+
+
 def test_a_time_printed_with_no_unit_asks_for_its_seconds(tmp_path: Path) -> None:
     """"843" under "Epoch time" (a thesis's milliseconds) was drafted as 843 seconds; a unit in the cell or the
     header ("(ms)", "(min)", "sec/epoch", "s/epoch") still gives the scale."""
@@ -1441,6 +1455,7 @@ def test_a_cell_of_a_repeated_row_label_is_written_as_a_claim_of_the_text(tmp_pa
         ("The baseline, with a modest size of 0.49 MB and only 10 parameters, is small.", "10", "params"),
         ("One epoch took 1.15s on the GPU.", "1.15s", "epoch_time"),
         ("One epoch took 1.2 min on the GPU.", "1.2 min", "epoch_time"),
+        ("One epoch took 1.5 hours on the GPU.", "1.5 hours", "epoch_time"),
         ("The model reached a validation loss of 0.342.", "0.342", "loss"),
         ("It needs 1.2 GMACs while reaching 85% accuracy.", "1.2 GMACs", "macs"),  # a magnitude glued to its noun
         ("It needs 1.2 GMACs while reaching 85% accuracy.", "85%", "accuracy"),

@@ -37,6 +37,12 @@ from claimbench import numerals
         ("1.2 min", "Time per Epoch", numerals.Number(1.2, 60.0, 1, unit="min")),
         ("1.2", "Epoch time (min)", numerals.Number(1.2, 60.0, 1, unit="min")),
         ("3", "Time per epoch (minutes)", numerals.Number(3, 60.0, 0, unit="minutes")),
+        ("3 hours", "Time per epoch", numerals.Number(3, 3600.0, 0, unit="hours")),
+        ("1.5 hrs", "Epoch time", numerals.Number(1.5, 3600.0, 1, unit="hrs")),
+        ("1 hour", "", numerals.Number(1, 3600.0, 0, unit="hour")),
+        ("2 h", "Time per epoch", numerals.Number(2, 3600.0, 0, unit="h")),  # a lone "h" under a header of a time
+        ("1.5", "Epoch time (h)", numerals.Number(1.5, 3600.0, 1, unit="h")),
+        ("1.5", "Training duration (hours)", numerals.Number(1.5, 3600.0, 1, unit="hours")),
         ("1,031,744 params", "Params", numerals.Number(1_031_744)),
         ("3,504,872", "Params (M)", numerals.Number(3_504_872)),  # a whole count in groups of digits, as printed
         ("1,031,744", "Params (K)", numerals.Number(1_031_744)),
@@ -63,6 +69,8 @@ from claimbench import numerals
         ("92.1 (±0.3)", "Top-1 (%)", numerals.Number(92.1, 1.0, 1, unit="%", spread=0.3)),
         ("2.4s/epoch", "Training time", numerals.Number(2.4, 1.0, 1, unit="s")),
         ("1.2 min per epoch", "", numerals.Number(1.2, 60.0, 1, unit="min")),
+        ("2h/epoch", "", numerals.Number(2, 3600.0, 0, unit="h")),  # "h" before "/epoch": an epoch's hours
+        ("0.5", "h/epoch", numerals.Number(0.5, 3600.0, 1, unit="h")),
     ],
 )
 def test_parse_reads_each_printed_form(printed: str, header: str, expected: numerals.Number) -> None:
@@ -78,6 +86,8 @@ def test_parse_reads_each_printed_form(printed: str, header: str, expected: nume
         ("0.55", "gmacs", numerals.Number(0.55, 1e9, 2, unit="G")),  # timm's lower-case headers
         ("3.21", "param_count (m)", numerals.Number(3.21, 1e6, 2, unit="M")),
         ("3.2", "Time (m)", numerals.Number(3.2, 1.0, 1)),  # metres or minutes: no count's million
+        ("3.2", "Height (h)", numerals.Number(3.2, 1.0, 1)),  # a lone "h" is hours only in a header of a time
+        ("3.2", "Params (h)", numerals.Number(3.2, 1.0, 1)),
         ("11.3", "Params, M", numerals.Number(11.3, 1e6, 1, unit="M")),
         ("11.3", "Params in M", numerals.Number(11.3, 1e6, 1, unit="M")),
         ("42.7", "Size (MiB)", numerals.Number(42.7, 1024.0 ** 2, 1, unit="MiB")),
@@ -101,7 +111,8 @@ def test_parse_reads_units_in_header_words_binary_bytes_and_number_words(printed
 @pytest.mark.parametrize("printed", ["Convolution", "-", "**Total**", "MLC.Œ±-19k", "", "3.12.1", "N/A", "x32",
                                      "65-60%", "60% - 65K", "88.7% ± 0.3 s", "88.7 ± -0.3", "16x16",
                                      "10<sup>6</sup>", "10⁶", "2<sup>10</sup>",  # powers, not footnotes
-                                     "12/epoch", "91%/epoch"])  # per epoch: a time
+                                     "12/epoch", "91%/epoch",  # per epoch: a time
+                                     "2 h", "3h"])  # a lone "h" under a header of no time: no hours
 def test_parse_refuses_text(printed: str) -> None:
     assert numerals.parse(printed, "Params") is None
 
@@ -118,6 +129,7 @@ def test_parse_refuses_text(printed: str) -> None:
     ("60-65%", 70, 1.0, ""),  # a range: the ledger's between, no one value
     ("88.7 ± 0.3", 88.7, 1.0, ""),
     ("1.2 min", 1.2, 60.0, "Time per Epoch"),
+    ("3 hours", 3, 3600.0, "Time per Epoch"),
     ("3,504,872", 3_504_872, 1.0, "Params (M)"),  # a count as printed
 ])
 def test_a_value_the_printed_text_shows_is_no_contradiction(printed: str, value: float | tuple[int, ...],
@@ -144,6 +156,9 @@ WRONG = "is not the number that printed shows"
     ("1.2 ± 0.1", 1.2, 1.0, "Params (M)",
      ("scale", "printed '1.2 ± 0.1' under 'Params (M)' counts in units of 1e+06: give scale = 1e+06")),
     ("1.2 min", 1.2, 1.0, "", ("scale", "printed '1.2 min' counts in units of 60: give scale = 60")),
+    ("3 hours", 3, 1.0, "", ("scale", "printed '3 hours' counts in units of 3600: give scale = 3600")),
+    ("1.5", 1.5, 60.0, "Epoch time (h)",
+     ("scale", "printed '1.5' under 'Epoch time (h)' counts in units of 3600: give scale = 3600, not 60")),
 ])
 def test_a_value_or_scale_the_printed_text_does_not_show_is_named(
         printed: str, value: float | tuple[int, ...], scale: float, header: str, problem: tuple[str, str]) -> None:

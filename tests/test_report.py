@@ -123,6 +123,8 @@ def _cells(markdown: str, label: str) -> list[str]:
     (2.41, "2.3 pp", 1.0, "2.4 pp"),  # a short word numerals reads as no unit stays
     (11.74, "11.7 Million parameters", 1e6, "11.7 Million parameters"),  # a unit numerals reads, in any case
     (2.0, "2 Minutes", 60.0, "2 Minutes"),
+    (2.94, "3 hours", 3600.0, "3 hours"),  # not "3": hours are a unit numerals reads
+    (1.46, "1.5 Hours", 3600.0, "1.5 Hours"),
     (67704.0, "<100 Thousand", 1.0, "67,704"),  # judged in units, as "<100K": not 67704 (Thousand)
 ])
 def test_format_value_follows_the_printed_claim(value: Any, printed: str, scale: float, text: str) -> None:
