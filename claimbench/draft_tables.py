@@ -20,8 +20,8 @@ from claimbench.column_units import caption_scale, unit_column, unit_row
 from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
 from claimbench.header_rows import sub_header
-from claimbench.kind_words import (guess_kind, unit_kind, unit_kinds, unit_names_kind, unknown_kind, unmeasured,
-                                   words_of)
+from claimbench.kind_words import (guess_kind, has, unit_kind, unit_kinds, unit_names_kind, unknown_kind,
+                                   unmeasured, words_of)
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
@@ -50,6 +50,15 @@ UNREAD = todo("the number this cell claims: value (with scale and tolerance), or
 """The value of a cell the draft could not read: its claim is written commented out."""
 FLOPS_COUNT = todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
 """The count of a number printed as FLOPs: a multiply-add is one FLOP in most tables, two in others."""
+_TOTAL_PARAMS = todo("parameter count convention of a 'Total params', which counts frozen parameters too: all as "
+                     "torchinfo counts them, keras as Keras's summary does, BatchNorm's moving mean and variance among "
+                     "them", ("all", "keras"))
+"""The count of a "Total params": torchinfo's or Keras's, which differ by a BatchNorm's moving statistics."""
+_NON_TRAINABLE = todo("no count measures a 'Non-trainable params', Keras's frozen weights and BatchNorm's moving mean "
+                      "and variance: delete this claim, or claim the model's trainable or total count")
+"""The count of a "Non-trainable params", which claimbench does not measure."""
+_TRAINABLE = Guess("trainable", "the trainable parameters its header names: those with requires_grad")
+"""The count of a "Trainable params", Keras's and torchinfo's alike."""
 _RESOLUTION = re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*(\d{1,4})(?:\s*[x×]\s*(\d{1,4}))?(?:\s*px)?(?!\w|\.\d)")
 """An image size: "224x224", "(224×224)", "3x32x32", "32x32x3", "28 x 28 px"."""
 _SMALLEST_INPUT = 16
@@ -509,11 +518,14 @@ def model_todo(context: Context) -> str:
 def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...]) -> dict[str, object]:
     """The TODO fields of a claim of this kind (and layer quantity), its number printed under ``header`` (a column,
     or the noun after it in the text): FLOPs ask which count they are, and an input size printed in one of the
-    texts ``around`` it (nearest first) is its input."""
+    texts ``around`` it (nearest first) is its input; a parameter count whose header names it ("Trainable params")
+    takes it."""
     roles = {kind, quantity}
     asked: dict[str, object] = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
     if "count" in asked and "macs" in roles and _counts_flops(header):
         asked["count"] = FLOPS_COUNT
+    if "count" in asked and "params" in roles and (named := _param_count(header)):
+        asked["count"] = named
     if "input" in asked and (shape := next(filter(None, map(_input_shape, around)), None)):
         asked["input"] = shape
     return asked
@@ -534,6 +546,17 @@ def _input_shape(text: str) -> Guess | None:
             comment = f"read from {match.group()!r}{assumed}; delete if the model is registered with its input size"
             return Guess(shape, comment)
     return None
+
+
+def _param_count(header: str) -> Guess | str | None:
+    """The parameter count ``header`` names, as Keras's and torchinfo's summaries print it: "Trainable params",
+    "Total params" (a TODO: whose?), "Non-trainable params" (a TODO: none measures it); None where it names none."""
+    words = words_of(header)
+    if has(words, "non trainable") or "nontrainable" in words:
+        return _NON_TRAINABLE
+    if "trainable" in words:
+        return _TRAINABLE
+    return _TOTAL_PARAMS if "total" in words else None
 
 
 def _counts_flops(header: str) -> bool:

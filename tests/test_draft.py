@@ -562,6 +562,25 @@ def test_flops_ask_whether_a_multiply_add_is_one_flop_or_two(tmp_path: Path) -> 
     assert [(claim.count, claim.scale) for claim in loaded] == [("flops", 1e9), ("flops", 1e9), ("pure", 1.0)]
 
 
+def test_a_params_header_that_names_its_count_proposes_it(tmp_path: Path) -> None:
+    """Keras's and torchinfo's "Trainable params" are the parameters with requires_grad; a "Total params" counts
+    frozen ones too, as torchinfo (all) or Keras (keras, BatchNorm's moving statistics among them) does, which only
+    the author knows; no count measures a "Non-trainable params". A plain "Params" keeps the whole TODO."""
+    columns = ["Model", "Total params", "Trainable params", "Non-trainable params", "Params", "Trainable Params (M)"]
+    markdown = _table(columns, ["A", "289,034", "288,970", "64", "289,034", "0.29"])
+    total, trainable, frozen, plain, millions = _claims(markdown)
+    assert trainable["count"] == millions["count"] == "trainable" and plain["count"] == (
+        f"TODO: parameter count convention ({' | '.join(vocab.PARAM_COUNTS)})")
+    assert total["count"].startswith("TODO: parameter count convention") and total["count"].endswith("(all | keras)")
+    assert frozen["count"].startswith("TODO: ") and "no count measures" in frozen["count"]
+    assert 'count     = "trainable"  # the trainable parameters its header names: those with requires_grad' in draft(
+        markdown, slug="demo", source=None)
+    loaded = _loaded(_table(["Model", "Total params", "Trainable params"], ["A", "289,034", "288,970"]), tmp_path)
+    assert [claim.count for claim in loaded] == ["all", "trainable"]
+    summary = draft("# R\n\n```\nTotal params: 1,234\nTrainable params: 1,200\n```\n", slug="d", source=None)
+    assert f'# count   = "{total["count"]}"' in summary  # a summary of neither Keras nor torchinfo: whose?
+
+
 def test_a_claim_that_runs_the_model_asks_for_its_input(tmp_path: Path) -> None:
     claims = _claims(_table(["Model", "Params", "MACs"], ["A", "896", "452"], ["B", "704", "9052"]))
     assert [claim.get("input") == INPUT_SIZE for claim in claims] == [False, True, False, True]
