@@ -21,13 +21,16 @@ from claimbench.user_paths import setting_path, user_path
 if TYPE_CHECKING:
     from claimbench.ledger import Report
 
-__all__ = ["compare_records", "main", "retimed_claims"]
+__all__ = ["compare_records", "main", "missing_claims", "retimed_claims"]
 
 Record = Mapping[str, Any]
 
 
 COMPARED_FIELDS = ("id", "verdict", "shown", "measured")
 """The fields of a record that ``compare`` reads: those of any claimbench's JSON."""
+VOUCHED = ("reproduced", "known error")
+"""The verdicts of the old run whose claim, missing from the new one, fails ``--fail-on-regression``: the claims the
+old run vouched for, agreeing with the ledger."""
 
 
 def _read_results(path: Path, fields: Sequence[str] | None = None) -> dict[str, Any]:
@@ -250,14 +253,15 @@ def _refuse_overwriting(markdown: Path | None, readme: Path | None, reports: Seq
 
 def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[str, str, str, str, str, str]]:
     """(claim id, old verdict, new verdict, old shown, new shown, what was edited between the runs: the claim, the
-    code of its model, or "") of every claim whose verdict, measurement (``shown``, or ``measured`` where the shown
-    number hides the change: both then say what was measured) or definition changed, sorted by claim id; a claim in
-    one run only shows ``—`` for the other. An epoch time timed anew is left to ``retimed_claims``."""
+    code of its model, or "") of every claim of the new run whose verdict, measurement (``shown``, or ``measured``
+    where the shown number hides the change: both then say what was measured) or definition changed, sorted by
+    claim id; a claim new to it shows ``—`` for the old run. A claim of the old run only is left to
+    ``missing_claims``, an epoch time timed anew to ``retimed_claims``."""
     from claimbench.value_text import apart
 
     before, after = {r["id"]: r for r in old}, {r["id"]: r for r in new}
     rows = []
-    for claim_id in sorted(before.keys() | after.keys()):
+    for claim_id in sorted(after):
         a, b = before.get(claim_id, {}), after.get(claim_id, {})
         hidden = bool(a and b) and a["shown"] == b["shown"] and a["measured"] != b["measured"]
         changed = (a.get("verdict"), a.get("shown")) != (b.get("verdict"), b.get("shown")) or hidden
@@ -268,6 +272,15 @@ def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[
                 shown = tuple(f"{text} (measured {raw})" for text, raw in zip(shown, raws))
             rows.append((claim_id, a.get("verdict", "—"), b.get("verdict", "—"), *shown, _edited(a, b)))
     return rows
+
+
+def missing_claims(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[str, str, str]]:
+    """(claim id, old verdict, old shown) of every claim of the old run that has no record in the new one, sorted by
+    claim id: a run writes a record of every claim of its ledger, a ``not run`` one for those it did not measure, so
+    the new run's ledger no longer held it (removed on purpose, or a table or file dropped by mistake: a JSON
+    cannot tell which), or its record was taken out of the JSON."""
+    after = {r["id"] for r in new}
+    return [(r["id"], r["verdict"], _shown(r)) for r in sorted(old, key=lambda r: r["id"]) if r["id"] not in after]
 
 
 def retimed_claims(old: Sequence[Record], new: Sequence[Record]) -> list[str]:
@@ -303,19 +316,24 @@ def _compare(arguments: argparse.Namespace) -> int:
 
     old, new = (_judged(path, _read_results(path, COMPARED_FIELDS)["claims"])
                 for path in (arguments.old, arguments.new))
-    rows = compare_records(old, new)
-    print(report.compare_table(old, new, rows, len(retimed_claims(old, new))))
+    rows, missing = compare_records(old, new), missing_claims(old, new)
+    print(report.compare_table(old, new, rows, len(retimed_claims(old, new)), missing))
     regressed = [claim_id for claim_id, was, verdict, *_ in rows
                  if verdict in ("refuted", "error") and verdict != was]
+    lost = [claim_id for claim_id, was, _ in missing if was in VOUCHED]
     if old and not new:  # a run that wrote no record vouches for nothing: every claim was lost
         print(f"claimbench compare: {arguments.new} holds no claim record, {arguments.old} {len(old)}: every claim "
               "was lost", file=sys.stderr)
         return 1 if arguments.fail_on_regression else 0
-    if arguments.fail_on_regression and regressed:
+    if not arguments.fail_on_regression:
+        return 0
+    if regressed:
         print(f"claimbench compare: {len(regressed)} claim(s) became refuted or error: {', '.join(regressed)}",
               file=sys.stderr)
-        return 1
-    return 0
+    if lost:
+        print(f"claimbench compare: {len(lost)} claim(s) reproduced or a known error in {arguments.old} have no "
+              f"record in {arguments.new}: {', '.join(lost)}", file=sys.stderr)
+    return 1 if regressed or lost else 0
 
 
 def _judged(path: Path, records: Sequence[Record]) -> list[Record]:

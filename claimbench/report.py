@@ -470,24 +470,34 @@ def dropped_summary(records: Sequence[Record]) -> str:
 
 
 def compare_table(old: Sequence[Record], new: Sequence[Record],
-                  changed: Sequence[tuple[str, str, str, str, str, str]], retimed: int = 0) -> str:
+                  changed: Sequence[tuple[str, str, str, str, str, str]], retimed: int = 0,
+                  missing: Sequence[tuple[str, str, str]] = ()) -> str:
     """Two runs side by side: the verdict counts, then every claim whose verdict, measurement or definition
-    changed (``edited between``: the claim, or its model's code, differ between the runs), and how many epoch times
-    were timed anew and changed nothing else (``retimed``)."""
+    changed (``edited between``: the claim, or its model's code, differ between the runs), how many epoch times
+    were timed anew and changed nothing else (``retimed``), and the claims of the old run that have no record in the
+    new one (``missing``), under their own heading."""
     before, after = counts(old), counts(new)
     rows = [[_verdict_text(v), str(before[v]), str(after[v]), f"{after[v] - before[v]:+d}"] for v in VERDICTS]
     lines = [f"old: {headline(old)}", f"new: {headline(new)}", "",
              _table(rows, ["Verdict", "old", "new", "change"]), ""]
     times = f"{retimed} epoch time{'s' * (retimed != 1)}"
+    none = "No claim of the new run" if missing else "No claim"
     if not changed:
-        return "\n".join([*lines, f"No claim changed its verdict or definition, and none its measurement but {times} "
-                                   "timed anew (a timing differs from run to run)." if retimed else
-                           "No claim changed its verdict, measurement or definition."])
-    table = _table([[f"`{cid}`", a, b, x, y, edited or "—"] for cid, a, b, x, y, edited in changed],
-                   ["Claim", "old verdict", "new verdict", "old measured", "new measured", "edited between"])
-    unlisted = [f"Not listed: {times} timed anew with the same verdict and definition (a timing differs from run to "
-                "run)."] if retimed else []
-    return "\n".join([*lines, table, *unlisted])
+        lines.append(f"{none} changed its verdict or definition, and none its measurement but {times} timed anew "
+                     "(a timing differs from run to run)." if retimed else
+                     f"{none} changed its verdict, measurement or definition.")
+    else:
+        lines.append(_table([[f"`{cid}`", a, b, x, y, edited or "—"] for cid, a, b, x, y, edited in changed],
+                            ["Claim", "old verdict", "new verdict", "old measured", "new measured", "edited between"]))
+        lines += [f"Not listed: {times} timed anew with the same verdict and definition (a timing differs from run "
+                  "to run)."] if retimed else []
+    if missing:
+        lines += ["", f"Missing from NEW: {len(missing)} claim{'s' * (len(missing) != 1)} of the old run without a "
+                  "record in the new one (a run writes one for every claim of its ledger, not run ones too: its "
+                  "ledger no longer held them)", "",
+                  _table([[f"`{cid}`", verdict, shown] for cid, verdict, shown in missing],
+                         ["Claim", "old verdict", "old measured"])]
+    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------- README

@@ -52,7 +52,8 @@ def test_compare_lists_what_changed_verdict_by_verdict(tmp_path: Path, capsys: p
     many = _results(tmp_path / "many.json", _record("r/a", "refuted", 11_689_512.0))
     cli.main(["compare", str(old), str(many)])
     assert "| 11,689,512" in capsys.readouterr().out  # a count reads as one, not as 11689512.0
-    still = _results(tmp_path / "still.json", _record("r/b", "refuted", 4), _record("r/d", "error", None))
+    still = _results(tmp_path / "still.json", _record("r/a", "reproduced", 1), _record("r/b", "refuted", 4),
+                     _record("r/d", "error", None))
     assert cli.main(["compare", str(new), str(still), "--fail-on-regression"]) == 0  # refuted before: no regression
 
 
@@ -121,6 +122,32 @@ def test_compare_of_a_new_run_without_records_fails_the_gate(tmp_path: Path,
                                        "was lost\n")
     assert cli.main(["compare", str(old), str(empty)]) == 0
     assert cli.main(["compare", str(empty), str(empty), "--fail-on-regression"]) == 0
+
+
+def test_compare_lists_the_claims_missing_from_the_new_run_and_fails_the_gate_on_a_vouched_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A claim of OLD.json without a record in a NEW.json that holds others (its run's ledger no longer held it: a
+    run writes a not run record of every claim of its ledger it did not measure) is listed under its own heading;
+    the gate fails where it was reproduced or a known error in OLD, not where OLD vouched for nothing."""
+    old = _results(tmp_path / "old.json", _record("r/a", "reproduced", 1), _record("r/b", "known error", 2),
+                   _record("r/c", "not run", None), _record("r/d", "refuted", 4), _record("r/e", "reproduced", 5))
+    new = _results(tmp_path / "new.json", _record("r/a", "reproduced", 1))
+    assert cli.main(["compare", str(old), str(new)]) == 0
+    captured = capsys.readouterr()
+    assert not captured.err and "No claim of the new run changed its verdict, measurement or" in captured.out
+    assert ("Missing from NEW: 4 claims of the old run without a record in the new one (a run writes one for every "
+            "claim of its ledger, not run ones too: its ledger no longer held them)") in captured.out
+    assert "| `r/b`   | known error   | 2 " in captured.out and "| `r/e`   | reproduced    | 5 " in captured.out
+    assert cli.main(["compare", str(old), str(new), "--fail-on-regression"]) == 1
+    assert capsys.readouterr().err == (f"claimbench compare: 2 claim(s) reproduced or a known error in {old} have no "
+                                       f"record in {new}: r/b, r/e\n")
+    unvouched = _results(tmp_path / "unvouched.json", _record("r/a", "refuted", 3), _record("r/b", "known error", 2),
+                         _record("r/e", "reproduced", 5))
+    assert cli.main(["compare", str(old), str(unvouched), "--fail-on-regression"]) == 1
+    assert capsys.readouterr().err == "claimbench compare: 1 claim(s) became refuted or error: r/a\n"
+    kept = _results(tmp_path / "kept.json", _record("r/a", "reproduced", 1), _record("r/b", "known error", 2),
+                    _record("r/e", "reproduced", 5))
+    assert cli.main(["compare", str(old), str(kept), "--fail-on-regression"]) == 0
 
 
 def test_compare_shows_a_number_that_is_not_finite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
