@@ -27,7 +27,7 @@ from claimbench.ledger import Claim, Report, Table
 from claimbench.readme_markers import README_END, README_START, VERDICTS_TITLE, summary_span
 from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
                                 model_digest, record_for, record_problem)
-from claimbench.seeds_record import seeds_follow
+from claimbench.seeds_record import record_claim, seeds_follow
 from claimbench.value_text import NOTHING, band_text, bound_text, format_delta, format_value
 from claimbench.verdict import VERDICTS, band_side, format_number, seeds_judgement
 
@@ -427,10 +427,15 @@ def verdict_follows(record: Record, claim: Claim | None = None) -> bool:
     the verdict and interval (``reach``) the judge gives them now (``verdict.seeds_judgement``: a single run's
     number reproduced where a seed lands in the band, wherever the interval lies; an error where only the interval
     meets it; a documented error's ``correct`` value judged as the claim's); without it, as far as the record's own
-    figures tell (``seeds_record.seeds_follow``)."""
+    figures tell: the claim they carry (``seeds_record.record_claim``), else, of an older claimbench, the positions of
+    its seeds (``seeds_record.seeds_follow``)."""
     shown, band, reach, seeds = record.get("shown"), record.get("band"), record.get("reach"), record.get("seeds")
     if record.get("verdict") not in CHECKED:
         return True  # not judged on a number
+    try:
+        claim = claim or record_claim(record)
+    except ValueError:  # figures that are no claim's: the verdict follows from nothing
+        return False
     if (claim is not None and isinstance(reach, list) and isinstance(record.get("measured"), (int, float))
             and isinstance(seeds, list) and all(isinstance(seed, (int, float)) for seed in seeds)):
         judged = seeds_judgement(claim, record["measured"], seeds)

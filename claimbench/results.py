@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from claimbench import registry, verdict, vocab
-from claimbench.ledger import Claim
+from claimbench.ledger import Claim, Tolerance
 
 __all__ = [
     "CHECKED",
@@ -22,6 +22,7 @@ __all__ = [
     "FAILURE_PROPERTY",
     "MEASUREMENT_PROPERTY",
     "INTERRUPTED",
+    "JUDGED_BY",
     "JUDGED_OTHERWISE",
     "NOT_SELECTED",
     "Outcome",
@@ -33,6 +34,7 @@ __all__ = [
     "conventions",
     "counts",
     "headline",
+    "judged_by",
     "measurement_property",
     "record_for",
     "record_problem",
@@ -194,7 +196,22 @@ def record_for(claim: Claim, outcome: Outcome, date: str | None) -> dict[str, An
         "duration": round(outcome.duration, 4),
         "claim_digest": claim_digest(claim),
         "model_digest": model_digest(claim) if outcome.measurement is not None else None,
+        **judged_by(claim),
     }
+
+
+JUDGED_BY = ("correct", "runs", "expect", "ledger_tolerance")
+"""The fields of a record that carry what the judge read of its claim beyond its band: a documented error's
+``correct`` value, the ``runs`` the author's number averages, ``expect``, and the claim's ``tolerance`` as the
+ledger gives it (``abs``, ``rel``, ``digits``, ``mode``), from which the correct value's band and each seed as the
+report prints it follow. A record of an older claimbench lacks them."""
+
+
+def judged_by(claim: Claim) -> dict[str, Any]:
+    """The ``JUDGED_BY`` fields of a record of ``claim``: with them, ``claimbench compare`` judges a record of several
+    seeds by the judge's full rule, as ``claimbench report`` does with the ledger's claim."""
+    return {"correct": _plain(claim.correct), "runs": claim.runs, "expect": claim.expect,
+            "ledger_tolerance": dataclasses.asdict(claim.tolerance)}
 
 
 RECORD_FIELDS = ("id", "report", "kind", "model", "claimed", "interval", "printed", "scale", "cell", "measured",
@@ -251,6 +268,10 @@ class _Shape(BaseModel):
     carried: bool = False
     stale: bool = False
     dropped: str | None = None
+    correct: _Value = None
+    runs: int | None = None
+    expect: Literal[vocab.EXPECTS] | None = None
+    ledger_tolerance: Tolerance | None = None  # checked as the ledger checks a claim's tolerance
 
 
 def record_problem(record: Any, required: Sequence[str] = RECORD_FIELDS, *, only: Sequence[str] | None = None
@@ -267,7 +288,8 @@ def record_problem(record: Any, required: Sequence[str] = RECORD_FIELDS, *, only
         _Shape.model_validate(record if only is None else {key: record[key] for key in only if key in record})
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"] if part in _Shape.model_fields | _MeasuredAs.model_fields)
+        known = {*_Shape.model_fields, *_MeasuredAs.model_fields, *(f.name for f in dataclasses.fields(Tolerance))}
+        where = ".".join(str(part) for part in first["loc"] if part in known)
         what = first["msg"].replace("Input should be", "must be").replace("List should have", "must have")
         return f"field {where!r}: {re.sub(' or instance of .*', '', what)}, got {first['input']!r:.40}"
     return None

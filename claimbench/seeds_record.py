@@ -1,10 +1,12 @@
 """Whether a results record's verdict on several seeds is one the judge could give its seeds, read from the record
-alone, without the claim it was judged against (``claimbench compare`` reads records alone).
+alone, without the ledger's claim it was judged against (``claimbench compare`` reads records alone).
 
-The record carries its ``band``, where a run lands (``reach``), its mean as shown and its seeds, but not the claim's
-printed decimals, its ``runs`` or a documented error's ``correct`` value: a seed lands in the band where it prints
-inside it as the report printed the claim (``printed``), a seed that lands is taken as a single run's number, and a
-known error's mean as bearing out its correct value.
+A record carries what the judge read of its claim (``results.JUDGED_BY``: the claim's tolerance, ``runs``,
+``expect`` and a documented error's ``correct`` value), from which ``record_claim`` rebuilds the claim as the judge
+reads it. A record of an older claimbench carries only its ``band``, where a run lands (``reach``), its mean as
+shown and its seeds (``seeds_follow``): a seed lands in the band where it prints inside it as the report printed the
+claim (``printed``), a seed that lands is taken as a single run's number, and a known error's mean as bearing out
+its correct value.
 Imports neither pytest nor torch.
 """
 
@@ -14,12 +16,18 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
+from claimbench.ledger import Claim
+from claimbench.results import JUDGED_BY
 from claimbench.value_text import printed_decimals
 from claimbench.verdict import band_side, meets, printings
 
-__all__ = ["seeds_follow"]
+__all__ = ["record_claim", "seeds_follow"]
 
 Band = tuple[float | None, float | None]
+CLAIM = TypeAdapter(Claim)
+"""The ledger's own check of a claim's fields, by their types and bounds, as a ledger file's claim is checked."""
 
 
 def seeds_follow(record: Mapping[str, Any], band: Band, reach: tuple[float, float]) -> bool:
@@ -52,3 +60,25 @@ def _as_printed(exact: Decimal, decimals: int | None) -> set[float]:
     if decimals is None:
         return {float(exact)}
     return {float(exact)} | printings(exact, decimals, "round") | printings(exact, decimals, "truncate")
+
+
+def record_claim(record: Mapping[str, Any]) -> Claim | None:
+    """The claim a record was judged against, as far as the judge reads it: what it claims (``claimed``,
+    ``interval``, ``printed``, ``scale``, ``kind``) and ``results.JUDGED_BY``; None for a record without them (of an
+    older claimbench); a ``ValueError`` where they are no claim's (a hand-edited JSON)."""
+    if not all(key in record for key in JUDGED_BY):
+        return None
+    try:
+        return CLAIM.validate_python({
+            "id": record["id"], "report": record["report"], "kind": record["kind"], "printed": record["printed"],
+            "source": record.get("source") or "the record", "file": "", "scale": record["scale"],
+            "tolerance": record["ledger_tolerance"], "runs": record["runs"], "expect": record["expect"],
+            **{key: _tuple(record[field]) for key, field in (("value", "claimed"), ("interval", "interval"),
+                                                              ("correct", "correct"))}})
+    except (KeyError, ValidationError) as error:  # a ValidationError names the field
+        raise ValueError(f"{record.get('id')}: figures that are no claim's ({error})") from None
+
+
+def _tuple(value: Any) -> Any:
+    """A JSON list (a shape, an interval) as the claim holds it: a tuple."""
+    return tuple(value) if isinstance(value, list) else value

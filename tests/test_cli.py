@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import json
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from claimbench import cli, draft, drift, ledger, registry, schema
-from claimbench.results import Outcome, record_for
+from claimbench.results import JUDGED_BY, Outcome, record_for
 from claimbench.verdict import Measurement
 
 REPO = Path(__file__).resolve().parent.parent
@@ -111,6 +112,48 @@ def test_compare_keeps_a_documented_error_an_outlier_seed_lands_on(tmp_path: Pat
     assert cli.main(["compare", str(old), str(new), "--fail-on-regression"]) == 0
     captured = capsys.readouterr()
     assert not captured.err and "No claim changed its verdict, measurement or definition." in captured.out
+
+
+ACCURACY = ledger.Claim(id="r/a", report="r", kind="accuracy", value=80.5, printed="80.5%", source="r.txt",
+                        tolerance=ledger.Tolerance(), file="r.toml", model="m", dataset="cifar10", split="test",
+                        statistic="final", scale=0.01)
+"""An accuracy claim printed "80.5%", a single run's number, exact."""
+
+
+def _judged_seeds(claim: ledger.Claim, seeds: tuple[float, ...]) -> dict:
+    """The record the judge writes of ``seeds`` measured for ``claim``."""
+    measurement = Measurement(sum(seeds) / len(seeds), seeds=seeds, spread=0.05, device="CPU")
+    return record_for(claim, Outcome(measurement=measurement.to_dict()), "2026-11-30")
+
+
+def test_compare_judges_a_seeds_record_by_the_claim_it_carries(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A record carries its claim's correct value, runs and tolerance, and is judged by the judge's full rule: a
+    documented error whose mean (73.8) is neither the printed 80.5 nor the correct 58, one seed on 80.5, is an error
+    of ours, so edited to a known error it is compared as not run (its seeds' positions alone would pass it for one
+    outlier seed on a documented error); one seed on the claim reproduces no mean of 3 runs."""
+    seeds = (0.70, 0.71, 0.805)
+    documented = _judged_seeds(dataclasses.replace(ACCURACY, expect="refuted", why="a typo", correct=58.0), seeds)
+    averaged = _judged_seeds(dataclasses.replace(ACCURACY, runs=3), seeds)
+    assert documented["verdict"] == averaged["verdict"] == "error"
+    for record, verdict in ((documented, "known error"), (averaged, "reproduced")):
+        edited = _results(tmp_path / "edited.json", {**record, "verdict": verdict, "reason": ""})
+        older = _results(tmp_path / "older.json", {key: value for key, value in record.items()
+                                                   if key not in JUDGED_BY} | {"verdict": verdict})
+        assert cli.main(["compare", str(older), str(edited)]) == 0
+        captured = capsys.readouterr()
+        assert captured.err == (f"claimbench compare: 1 claim(s) of {edited} judged otherwise than their own figures "
+                                "say (first: r/a): compared as not run\n"), verdict
+        assert f"| `r/a`   | {verdict:<13} | not run" in captured.out
+    known = _judged_seeds(dataclasses.replace(ACCURACY, expect="refuted", why="a typo", correct=58.0),
+                          (0.575, 0.58, 0.585))
+    assert known["verdict"] == "known error"
+    assert cli.main(["compare", str(_results(tmp_path / "known.json", known)), str(tmp_path / "known.json")]) == 0
+    assert not capsys.readouterr().err
+    broken = _results(tmp_path / "broken.json", {**known, "ledger_tolerance": {"digits": "2"}})
+    assert cli.main(["compare", str(tmp_path / "known.json"), str(broken)]) == 0
+    assert capsys.readouterr().err == (f"claimbench compare: 1 claim(s) of {broken} judged otherwise than their own "
+                                       "figures say (first: r/a): compared as not run\n"), "no claim's figures"
 
 
 def test_compare_of_a_new_run_without_records_fails_the_gate(tmp_path: Path,

@@ -403,7 +403,9 @@ def test_a_seeds_record_of_a_documented_error_follows_only_the_verdict_its_seeds
     record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
     assert record["verdict"] == "known error" and report.verdict_follows(record, claim)
     assert not report.verdict_follows({**record, "verdict": "refuted"}, claim)
-    assert report.verdict_follows({**record, "verdict": "refuted"}), "without its claim, only the band is read"
+    assert not report.verdict_follows({**record, "verdict": "refuted"}), "the record carries its claim's figures"
+    older = {key: value for key, value in record.items() if key not in results.JUDGED_BY}
+    assert report.verdict_follows({**older, "verdict": "refuted"}), "of an older claimbench, only the band is read"
 
 
 def test_a_seeds_record_reproduced_by_a_seed_outside_the_interval_is_carried_as_judged(tmp_path: Path) -> None:
@@ -633,6 +635,7 @@ def test_a_results_json_a_run_cannot_read_is_set_aside_with_a_warning_never_over
     ("band", [1000], "'band': must have at least 2 items after validation, not 1, got [1000]"),
     ("measured_as", ["input"], "'measured_as': must be a valid dictionary, got ['input']"),
     ("measured_as", {"stored": [20261130]}, "'measured_as.stored': must be a valid string, got 20261130"),
+    ("ledger_tolerance", {"digits": "2"}, "'ledger_tolerance.digits': must be a valid integer, got '2'"),
 ])
 def test_an_earlier_record_with_a_bad_field_is_not_carried_and_a_warning_names_it(
         tmp_path: Path, field: str, value: Any, what: str) -> None:
