@@ -202,10 +202,13 @@ def _hinted(claim: Claim, measurement: verdict.Measurement, conventions: Iterabl
 
 
 def params(claim: Claim) -> verdict.Measurement:
-    """Parameters under the claim's counting convention (and, refuted, under the others)."""
+    """Parameters under the claim's counting convention (and, refuted, under the others, and under its own without
+    each part of the model ``siblings.parts`` names)."""
     model = _on_meta(claim)
     measurement = verdict.Measurement(measure.params(model, claim.count))
-    return _hinted(claim, measurement, siblings.conventions(claim), lambda count: measure.params(model, count))
+    return _hinted(claim, measurement, (*siblings.conventions(claim), *siblings.parts(claim)), lambda other: (
+        measure.params_without(model, claim.count, other) if other in measure.PARAM_PARTS
+        else measure.params(model, other)))
 
 
 def macs(claim: Claim) -> verdict.Measurement:

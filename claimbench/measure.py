@@ -52,6 +52,7 @@ __all__ = [
     "LAYOUTS",
     "MAC_CONVENTIONS",
     "PARAM_COUNTERS",
+    "PARAM_PARTS",
     "SIZES",
     "TORCHINFO",
     "TORCHINFO_SIZES",
@@ -66,6 +67,7 @@ __all__ = [
     "layer_table",
     "macs",
     "params",
+    "params_without",
     "size_bytes",
     "torchinfo_size",
 ]
@@ -132,6 +134,29 @@ def params(model: nn.Module, count: str) -> int:
             f"count {count!r}: the model builds parameters in its first forward (a lazy layer such as nn.LazyLinear), "
             "and their number is unknown before it; count = 'constructed' counts those built at construction")
     return counter(model)
+
+
+def _batchnorms(model: nn.Module) -> list[nn.Module]:
+    return [module for module in model.modules() if isinstance(module, nn.modules.batchnorm._BatchNorm)]
+
+
+def _classifier(model: nn.Module) -> list[nn.Module]:
+    """The final Linear layer: the last module that holds parameters of its own, where it is a Linear."""
+    owners = [module for module in model.modules() if next(module.parameters(recurse=False), None) is not None]
+    return owners[-1:] if owners and isinstance(owners[-1], nn.Linear) else []
+
+
+PARAM_PARTS = {"without_batchnorm": _batchnorms, "without_classifier": _classifier}
+"""The modules of each part ``vocab.PARAM_PARTS`` names."""
+
+
+def params_without(model: nn.Module, count: str, part: str) -> int:
+    """The model's parameters under ``count`` less those of its part (``PARAM_PARTS``) under it: a ``keras`` count
+    without BatchNorm leaves out its moving statistics too. A model without the part is a ``MeasurementError``."""
+    modules = PARAM_PARTS[part](model)
+    if not modules:
+        raise errors.MeasurementError(f"the model has no {part.removeprefix('without_')}")
+    return params(model, count) - params(nn.ModuleList(modules), count)
 
 
 # ----------------------------------------------------------------------------- MACs

@@ -1,6 +1,7 @@
 """The other ways a structural claim's number may have been counted: each convention of its kind that claimbench
 measures and, for a size, each other bytes a K, M or G may stand for, in the ledger's words and fields. The judge
-tells a refuted number which of them it matches (FLOPs printed as MACs, MiB printed as MB)."""
+tells a refuted number which of them it matches (FLOPs printed as MACs, MiB printed as MB); a parameter count is
+also read as its model's count without a part of it (``vocab.PARAM_PARTS``: its BatchNorm layers, its classifier)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,20 @@ from dataclasses import dataclass
 from claimbench import numerals, vocab
 from claimbench.ledger import Claim
 
-__all__ = ["Reading", "convention", "conventions", "readings"]
+__all__ = ["Reading", "convention", "conventions", "parts", "readings"]
 
 _FIELDS = {"params": ("count", vocab.PARAM_COUNTS), "macs": ("count", vocab.MAC_COUNTS), "size": ("size", vocab.SIZES)}
 """The claim field that names a kind's convention, and the conventions it may name."""
 _BYTE_UNITS = ("KB", "MB", "GB")
+_PART_WORDS = {"without_batchnorm": "counted without its BatchNorm layers",
+               "without_classifier": "counted without its classifier, the final Linear layer"}
+"""Each of ``vocab.PARAM_PARTS`` in words: what the count leaves out."""
 
 
 @dataclass(frozen=True)
 class Reading:
-    """One other way of counting a claim's number: a convention of its kind, in a printed unit (``scale``)."""
+    """One other way of counting a claim's number: a convention of its kind, or its own without a part of the model
+    (``parts``), in a printed unit (``scale``)."""
 
     convention: str
     scale: float
@@ -41,6 +46,12 @@ def conventions(claim: Claim) -> tuple[str, ...]:
     return tuple(name for name in _FIELDS[claim.kind][1] if name != convention(claim))
 
 
+def parts(claim: Claim) -> tuple[str, ...]:
+    """The parts of the model a refuted claim's count is measured without: those of ``vocab.PARAM_PARTS`` for a
+    parameter count, none for another kind."""
+    return vocab.PARAM_PARTS if claim.kind == "params" else ()
+
+
 def _byte_scales(scale: float) -> tuple[float, ...]:
     """The other bytes the K, M or G of ``scale`` may stand for (2**20 and 1,024,000 for 1e6); none for a scale that
     is no K, M or G of bytes."""
@@ -52,8 +63,9 @@ def _byte_scales(scale: float) -> tuple[float, ...]:
 
 
 def readings(claim: Claim) -> tuple[Reading, ...]:
-    """Every other convention of the claim's kind in its own unit and, for a size, every convention (its own too) in
-    the other units of its bytes: those that change one of them first."""
+    """Every other convention of the claim's kind in its own unit, for a parameter count its own without each of
+    ``parts``, and, for a size, every convention (its own too) in the other units of its bytes: those that change one
+    of them first."""
     if claim.kind not in _FIELDS:
         return ()
     field, names = _FIELDS[claim.kind]
@@ -62,6 +74,7 @@ def readings(claim: Claim) -> tuple[Reading, ...]:
     found = [Reading(name, scale, _words(field, name if name != own else None, scale if scale != claim.scale else None),
                      (name != own) + (scale != claim.scale))
              for scale in scales for name in names if (name, scale) != (own, claim.scale)]
+    found += [Reading(part, claim.scale, _PART_WORDS[part], 1) for part in parts(claim)]
     return tuple(sorted(found, key=lambda reading: reading.changes))
 
 

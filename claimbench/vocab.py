@@ -9,6 +9,9 @@ TRAINING_KINDS = (*METRIC_KINDS, *SUMMARY_KINDS)
 KINDS = (*STRUCTURAL_KINDS, *TRAINING_KINDS, "epoch_time")
 
 PARAM_COUNTS = ("trainable", "all", "constructed", "keras", "tensors", "state_dict")
+PARAM_PARTS = ("without_batchnorm", "without_classifier")
+"""The parts of a model a refuted parameter count is measured without, under its own count: its BatchNorm layers,
+its classifier (the final Linear layer, as a feature extractor's count leaves it out)."""
 MAC_COUNTS = ("pure", "torchinfo", "flops")
 LAYER_QUANTITIES = ("params", "macs", "output_shape")
 LAYOUTS = ("channels_first", "channels_last")

@@ -34,6 +34,14 @@ def conv_bn() -> nn.Module:
     return nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.Flatten(), nn.Linear(4 * 6 * 6, 2))
 
 
+def bn_head() -> nn.Module:
+    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 2))
+
+
+def normed_head() -> nn.Module:
+    return nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 2), nn.BatchNorm1d(2))
+
+
 def frozen_conv() -> nn.Module:
     model = conv()
     model[0].requires_grad_(False)
@@ -376,10 +384,44 @@ def test_a_refuted_size_in_mib_says_so() -> None:
     assert reason.endswith("; it matches in units of 1,048,576 bytes (scale = 1048576)"), reason  # nothing else
 
 
+_BN_HEAD = {"conv": 4 * 27 + 4, "batchnorm": 4 + 4, "statistics": 4 + 4, "classifier": 4 * 6 * 6 * 2 + 2}
+"""``bn_head()``'s parameters, layer by layer, and its BatchNorm's running mean and variance."""
+
+
+@pytest.mark.parametrize(("count", "value", "words"), [
+    ("trainable", _BN_HEAD["conv"] + _BN_HEAD["classifier"], "counted without its BatchNorm layers"),
+    ("keras", _BN_HEAD["conv"] + _BN_HEAD["classifier"], "counted without its BatchNorm layers"),  # statistics too
+    ("trainable", _BN_HEAD["conv"] + _BN_HEAD["batchnorm"], "counted without its classifier, the final Linear layer"),
+    ("keras", _BN_HEAD["conv"] + _BN_HEAD["batchnorm"] + _BN_HEAD["statistics"],
+     "counted without its classifier, the final Linear layer"),
+])
+def test_a_refuted_params_claim_without_a_part_of_the_model_says_which(count: str, value: int, words: str) -> None:
+    """A count printed without the BatchNorm layers, or without the classifier (a feature extractor's count), said
+    only how far it was; the model is measured without each, under the claim's own count, and the reason says
+    which part the author's number leaves out. It stays refuted."""
+    counted = claim("params", model="test_families:bn_head", count=count, value=value, printed=f"{value:,}")
+    record = results.record_for(counted, results.Outcome(measurement=families.params(counted).to_dict()), "2026-12-02")
+    assert record["verdict"] == "refuted"
+    assert record["reason"].endswith(f"; it matches {words}"), record["reason"]
+
+
+def test_a_keras_count_printed_without_the_running_statistics_says_it_is_all_parameters() -> None:
+    value = _BN_HEAD["conv"] + _BN_HEAD["batchnorm"] + _BN_HEAD["classifier"]
+    counted = claim("params", model="test_families:bn_head", count="keras", value=value, printed=f"{value:,}")
+    assert f'{vocab.CONVENTION_WORDS["all"]} (count = "all")' in _reason(counted, families.params(counted))
+
+
+def test_a_model_without_batchnorm_or_a_final_linear_gets_no_hint_of_one() -> None:
+    """``normed_head()`` ends in a BatchNorm, so it has no classifier to leave out; ``conv()`` has no BatchNorm."""
+    assert set(families.params(claim("params", model="test_families:normed_head", count="all")).siblings) == (
+        set(vocab.PARAM_COUNTS) - {"all"}) | {"without_batchnorm"}
+    assert "without_batchnorm" not in families.params(claim("params", count="all")).siblings
+
+
 def test_a_refuted_number_that_matches_nothing_keeps_its_line_and_a_reproduced_one_measures_no_other_count() -> None:
     wrong = claim("params", count="trainable", value=1)
     measurement = families.params(wrong)
-    assert set(measurement.siblings) == set(vocab.PARAM_COUNTS) - {"trainable"}
+    assert set(measurement.siblings) == set(vocab.PARAM_COUNTS) - {"trainable"} | {"without_classifier"}
     assert _reason(wrong, measurement) == (f"claimed '1' = 1, measured {_CONV_PARAMS:,}, above by "
                                            f"{_CONV_PARAMS - 1:,}; exact")
     right = claim("params", count="trainable", value=_CONV_PARAMS)
