@@ -94,11 +94,13 @@ def measure_in_setup(node: pytest.Item, claim: Claim, measure: Callable[[], verd
     return measurement
 
 
-def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measurement) -> verdict.Judgement:
-    """Record the measurement for the report, then judge it: raise on a mismatch or an error of ours."""
+def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measurement,
+                     ledger: Sequence[Claim]) -> verdict.Judgement:
+    """Record the measurement for the report, then judge it among the ledger's claims (``verdict.judge``): raise on a
+    mismatch or an error of ours."""
     _refuse_unmeasurable(node)
     node.user_properties.append(results.measurement_property(measurement))
-    return verdict.check(claim, measurement)
+    return verdict.check(claim, measurement, ledger)
 
 
 def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonpath: Sequence[str] = ()
@@ -229,8 +231,8 @@ class LedgerFile(pytest.File):
         cheapest = list(TIER_OF_KIND)
         for claim in sorted(self.claims, key=lambda claim: (cheapest.index(claim.kind), claim.id)):
             if claim.file == self.path.name:
-                yield ClaimItem.from_parent(self, name=claim.id, claim=claim, settings=self.settings,
-                                            line=lines.get(claim.local_id, 0))
+                yield ClaimItem.from_parent(self, name=claim.id, claim=claim, ledger=self.claims,
+                                            settings=self.settings, line=lines.get(claim.local_id, 0))
 
 
 class RejectedLedgerFile(pytest.File):
@@ -256,9 +258,10 @@ _ID_LINE = re.compile(r"""\s*id\s*=\s*(["'])(.*?)\1""")
 class ClaimItem(pytest.Item):
     """One claim of a ledger, measured by its family and judged; needs no test file."""
 
-    def __init__(self, *, claim: Claim, settings: Callable[[], Settings], line: int = 0, **kwargs: Any) -> None:
+    def __init__(self, *, claim: Claim, ledger: Sequence[Claim], settings: Callable[[], Settings], line: int = 0,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.claim, self.settings, self.line = claim, settings, line
+        self.claim, self.ledger, self.settings, self.line = claim, ledger, settings, line
         for mark in marks(claim):
             self.add_marker(mark)
         self.user_properties.append((results.CLAIM_PROPERTY, claim.id))
@@ -271,7 +274,7 @@ class ClaimItem(pytest.Item):
             self.claim, self.settings, NO_BENCHMARK))
 
     def runtest(self) -> None:
-        record_and_judge(self, self.claim, self.measurement)
+        record_and_judge(self, self.claim, self.measurement, self.ledger)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         """A mismatch is its one line; a crash's traceback starts at this item, as a test function's does, one

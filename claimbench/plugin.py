@@ -399,7 +399,8 @@ class ClaimFixtures:
         """Record a measurement of this test's claim for the report, then judge it: raise on a mismatch."""
         from claimbench import items
 
-        return lambda measurement: items.record_and_judge(request.node, claim, measurement)
+        return lambda measurement: items.record_and_judge(request.node, claim, measurement,
+                                                          request.config.stash[claims_key])
 
     @pytest.fixture(scope="session")
     @classmethod

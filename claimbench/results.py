@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -102,8 +102,8 @@ class Results:
 
     def records(self) -> list[dict[str, Any]]:
         """One record per claim that ran (or was skipped) and recorded something, sorted by claim id."""
-        return [record_for(self.claims[cid], self.outcomes[cid], self.date) for cid in sorted(self.outcomes)
-                if self.outcomes[cid].recorded]
+        return [record_for(self.claims[cid], self.outcomes[cid], self.date, self.claims.values())
+                for cid in sorted(self.outcomes) if self.outcomes[cid].recorded]
 
     @property
     def empty(self) -> bool:
@@ -160,9 +160,10 @@ def model_digest(claim: Claim) -> str | None:
         return None
 
 
-def record_for(claim: Claim, outcome: Outcome, date: str | None) -> dict[str, Any]:
-    """The plain record of one claim: what the report says, what we measured, the judge's verdict."""
-    judgement = verdict.judge(claim, outcome.observation())
+def record_for(claim: Claim, outcome: Outcome, date: str | None, ledger: Iterable[Claim] = ()) -> dict[str, Any]:
+    """The plain record of one claim: what the report says, what we measured, the judge's verdict (``ledger`` as
+    ``verdict.judge`` takes it)."""
+    judgement = verdict.judge(claim, outcome.observation(), ledger)
     measurement = outcome.measurement or {}
     return {
         "id": claim.id,

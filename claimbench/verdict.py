@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from claimbench import metrics, siblings
+from claimbench import metrics, siblings, slips
 from claimbench.errors import MeasurementError
 from claimbench.ledger import Claim, Tolerance
 
@@ -272,10 +272,11 @@ def _describe_band(band: tuple[float | None, float | None]) -> str:
     return f"[{format_number(low)}, {format_number(high)}]"
 
 
-def _measured(claim: Claim, measurement: Measurement) -> Judgement:
+def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -> Judgement:
     """Judge a measurement that came out: reproduced, refuted or known error; an error where our seeds cannot tell
     the claim from noise (``_unsettled``, ``_settles``), or an epoch time's timed epochs range over an edge of the
-    band."""
+    band. A refutation says what the number matches (``_matches``), the ledger's other rows of its column among
+    them."""
     shown = shown_value(claim, measurement.measured)
     words = describe_tolerance(claim.tolerance)
     common = {"measured": measurement.measured, "shown": shown, "seeds": measurement.seeds,
@@ -353,25 +354,36 @@ def _measured(claim: Claim, measurement: Measurement) -> Judgement:
                          f"documents ({claim.why}) is undecided: {undecided}", **common)
     if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, measurement, shown, reach):
         return Judgement("refuted", f"{line}; nor is it the correct {format_number(claim.correct)} the ledger "
-                         f"documents ({claim.why}){_matches(claim, measurement)}{_caveats(measurement)}", **common)
+                         f"documents ({claim.why}){_matches(claim, measurement, ledger)}{_caveats(measurement)}",
+                         **common)
     if claim.expect == "refuted":
         return Judgement("known error", f"{line}; documented error: {claim.why}{_caveats(measurement)}", **common)
-    return Judgement("refuted", line + _matches(claim, measurement) + _caveats(measurement), **common)
+    return Judgement("refuted", line + _matches(claim, measurement, ledger) + _caveats(measurement), **common)
 
 
-def _matches(claim: Claim, measurement: Measurement) -> str:
-    """Which other ways of counting a refuted structural number (``siblings.readings``: another convention of its
-    kind, another unit of its bytes) give the model's value within the claim's own tolerance, those that change the
-    fewest of them, as ``; it matches <words> (count = "flops")``; else ``""``. Only a refuted claim's test measures
-    the other conventions; the verdict stays refuted: the number is wrong as the ledger says it was counted."""
+def _matches(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -> str:
+    """What a refuted number matches, as ``; it matches <words> (count = "flops"), or <words>``; else ``""``. Of the
+    other ways of counting a structural number (``siblings.readings``: another convention of its kind, another unit
+    of its bytes, the model without a part), those that give the model's value within the claim's own tolerance and
+    change the fewest of them; then the slips of the pen it is (``slips``): the measured count mistyped, the number
+    another row of its column prints. Only a refuted claim's test measures the other ways; the verdict stays
+    refuted: the number is wrong as the ledger says it was counted."""
+    typo = slips.mistyped(claim, measurement.measured)
+    found = [*_fewest_readings(claim, measurement), *([f"the measured number mistyped, {typo}"] if typo else []),
+             *slips.copied(claim, ledger)]
+    return f"; it matches {', or '.join(found)}" if found else ""
+
+
+def _fewest_readings(claim: Claim, measurement: Measurement) -> list[str]:
+    """The words of the readings of a structural claim (``siblings.readings``) that give the model's value within
+    its own tolerance, those that change the fewest of its fields."""
     readings = siblings.readings(claim)
     if not readings:
-        return ""
+        return []
     values, band = {**measurement.siblings, siblings.convention(claim): measurement.measured}, _band(claim)
     matched = [reading for reading in readings if reading.convention in values and band_side(
         shown_value(dataclasses.replace(claim, scale=reading.scale), values[reading.convention]), band) == "within"]
-    fewest = [reading.words for reading in matched if reading.changes == matched[0].changes]
-    return f"; it matches {', or '.join(fewest)}" if fewest else ""
+    return [reading.words for reading in matched if reading.changes == matched[0].changes]
 
 
 def _scatter(claim: Claim, measurement: Measurement) -> tuple[float, float]:
@@ -539,8 +551,9 @@ def _unjudged(claim: Claim) -> dict[str, Any]:
     return {"band": _band(claim), "tolerance": describe_tolerance(claim.tolerance)}
 
 
-def judge(claim: Claim, observation: Observation) -> Judgement:
-    """The verdict on ``claim`` given how its test ended; the only place a verdict is decided."""
+def judge(claim: Claim, observation: Observation, ledger: Iterable[Claim] = ()) -> Judgement:
+    """The verdict on ``claim`` given how its test ended; the only place a verdict is decided. ``ledger``: the claims
+    a refutation looks among for another row of its column that prints the same number."""
     measurement = observation.measurement
     if claim.status == "unverifiable":
         return Judgement("unverifiable", claim.why or "", **_unjudged(claim))
@@ -560,7 +573,7 @@ def judge(claim: Claim, observation: Observation) -> Judgement:
     disagreement = counters_disagree(measurement.counters)
     if disagreement:
         return Judgement("error", disagreement, measured=measurement.measured, **_unjudged(claim))
-    return _measured(claim, measurement)
+    return _measured(claim, measurement, ledger)
 
 
 def counters_disagree(counters: Mapping[str, Measured]) -> str:
@@ -571,9 +584,10 @@ def counters_disagree(counters: Mapping[str, Measured]) -> str:
     return f"counters disagree after corrections: {listing}"
 
 
-def check(claim: Claim, measurement: Measurement) -> Judgement:
-    """Judge a fresh measurement in a test: return the judgement, or raise on a mismatch or an error."""
-    result = _usable(judge(claim, Observation(measurement)), measurement)
+def check(claim: Claim, measurement: Measurement, ledger: Iterable[Claim] = ()) -> Judgement:
+    """Judge a fresh measurement in a test (``ledger`` as ``judge`` takes it): return the judgement, or raise on a
+    mismatch or an error."""
+    result = _usable(judge(claim, Observation(measurement), ledger), measurement)
     if result.verdict in ("refuted", "known error"):
         raise (KnownError if result.verdict == "known error" else ClaimMismatch)(result.reason)
     return result

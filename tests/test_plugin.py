@@ -214,6 +214,20 @@ def test_a_refuted_claim_fails_with_its_one_line_message(project: pytest.Pyteste
     assert "def check" not in result.stdout.str() and "verdict.py" not in result.stdout.str()
 
 
+def test_a_refuted_number_another_row_prints_names_that_row_in_the_terminal_and_the_record(
+        project: pytest.Pytester) -> None:
+    """Row B printing row A's number (a copied row) said only how far it was; the worker's line and the
+    controller's record both name the row of the same column that prints it."""
+    copied = LEDGER.replace('["B", "2,000"', '["B", "1,000"').replace('value = 2000\nprinted = "2,000"',
+                                                                      'value = 1000\nprinted = "1,000"')
+    (project.path / "reference" / "tiny.toml").write_text(copied, encoding="utf-8")
+    line = ("claimed '1,000' = 1,000, measured 1,001, above by 1; exact; it matches the number printed in row 'A' "
+            "of the same column (claim params/reproduced)")
+    result = _run(project, "-k", "refuted and not known", options=MARKDOWN_AND_JSON)
+    result.stdout.fnmatch_lines(["*_ test_params?tiny/params/refuted? _*", line])
+    assert _records(project)["tiny/params/refuted"]["reason"] == line
+
+
 ROW_OF_CLAIM = {"params/reproduced": "A", "params/refuted": "B", "params/known_error": "C", "params/not_run": "D",
                 "params/unverifiable": "E", "params/crash": "F", "params/counters": "G"}
 

@@ -138,6 +138,17 @@ def test_claims_are_collected_from_the_ledger_alone(author: pytest.Pytester) -> 
         "mine/params/resnet18": "reproduced", "mine/params/tiny": "reproduced", "mine/params/wrong": "refuted"}
 
 
+def test_a_ledger_item_names_the_row_whose_number_its_refuted_claim_prints(author: pytest.Pytester) -> None:
+    """A ledger's own item judged a refuted claim without the ledger: the resnet18 row printing the tiny row's
+    number said only how far it was."""
+    copied = LEDGER.replace('["resnet18", "11,689,512"]', '["resnet18", "40"]').replace(
+        'value = 11_689_512\nprinted = "11,689,512"', 'value = 40\nprinted = "40"')
+    (author.path / "claims" / "mine.toml").write_text(copied, encoding="utf-8")
+    result = author.runpytest_subprocess("-k", "resnet18")
+    result.stdout.fnmatch_lines(["claimed '40' = 40, measured 11,689,512, above by 11,689,472; exact; it matches the "
+                                 "number printed in row 'tiny' of the same column (claim params/tiny)"])
+
+
 @pytest.mark.parametrize(("correct", "outcome", "verdict"), [(40, "xfailed", "known error"), (39, "failed", "refuted")])
 def test_a_known_error_holds_only_where_its_correct_value_is_measured(author: pytest.Pytester, correct: int,
                                                                      outcome: str, verdict: str) -> None:

@@ -545,6 +545,47 @@ def test_a_refuted_number_that_no_other_convention_gives_keeps_its_line() -> Non
     assert _judge(claim, 60362, siblings={"all": 60362, "keras": 60400, "tensors": 8}).reason == plain
 
 
+def _row(local_id: str, row: str, value: Any, column: str = "Params", **fields: Any) -> Claim:
+    """A claim of table ``t``'s cell in ``row`` and ``column``."""
+    return _claim(value, id=f"demo/{local_id}", printed=f"{value:,}", cell=("t", row, column), **fields)
+
+
+def test_a_refuted_number_another_row_of_its_column_prints_says_which_row() -> None:
+    """A number copied from another row of the same table (the other model's count pasted twice) said only how far
+    it was; the judge, given the ledger, names the rows of the claim's column that print the same number."""
+    copied, source = _row("resnet34", "ResNet-34", 11_689_512), _row("resnet18", "ResNet-18", 11_689_512)
+    ledger = [copied, source, _row("resnet50", "ResNet-50", 11_689_512, column="MACs"),
+              _row("vgg", "VGG-16", 138_357_544)]
+    result = judge(copied, Observation(Measurement(21_797_672)), ledger)
+    assert result.verdict == "refuted"
+    assert result.reason == ("claimed '11,689,512' = 11,689,512, measured 21,797,672, above by 10,108,160; exact; it "
+                             "matches the number printed in row 'ResNet-18' of the same column (claim resnet18)")
+    assert judge(source, Observation(Measurement(11_689_512)), ledger).reason == ""
+    assert "row" not in judge(_row("vgg", "VGG-16", 138_357_544), Observation(Measurement(1)), ledger).reason
+
+
+@pytest.mark.parametrize(("printed", "slip"), [
+    (60_462, "its adjacent digits 2 and 6 swapped"),
+    (6_426, "a 0 dropped"),
+    (604_426, "its 4 doubled"),
+])
+def test_a_refuted_exact_count_that_is_the_measured_one_mistyped_says_how(printed: int, slip: str) -> None:
+    result = _judge(_claim(printed, printed=f"{printed:,}"), 60_426)
+    assert result.verdict == "refuted"
+    assert result.reason.endswith(f"; it matches the measured number mistyped, {slip}"), result.reason
+
+
+@pytest.mark.parametrize(("claim", "measured"), [
+    (_claim(60_400, printed="60,400"), 60_426),  # rounded, not mistyped
+    (_claim(60_642, printed="60,642"), 60_426),  # two digits changed, one of them not moved
+    (_claim(6.42, printed="6.42M", scale=1e6, tolerance=Tolerance(digits=2)), 6_240_000),  # a rounded count
+    (_claim(62.4, printed="62.4", kind="accuracy", tolerance=Tolerance(abs=0.1)), 64.2),  # no count at all
+])
+def test_a_number_no_one_slip_of_an_exact_count_gives_gets_no_typo_hint(claim: Claim, measured: Any) -> None:
+    result = _judge(claim, measured)
+    assert result.verdict == "refuted" and "mistyped" not in result.reason, result.reason
+
+
 def test_a_reproduced_or_known_error_says_nothing_of_other_conventions() -> None:
     claim = _claim(1000, count="trainable")
     assert _judge(claim, 1000, siblings={"keras": 1000}).reason == ""

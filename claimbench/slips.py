@@ -1,0 +1,46 @@
+"""The slips of a report's pen a refuted number may be, told from the ledger and the measurement alone: a number
+copied from another row of its table's column, and an exact count typed with two adjacent digits swapped or one
+digit dropped or doubled. The judge says which one a refuted number matches; the verdict stays refuted."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from claimbench.ledger import Claim
+
+__all__ = ["copied", "mistyped"]
+
+
+def copied(claim: Claim, ledger: Iterable[Claim]) -> list[str]:
+    """The other rows of the claim's column (its report's table and column, its kind and unit) that print its number,
+    in words: ``the number printed in row 'ResNet-18' of the same column (claim resnet18)``."""
+    if claim.cell is None:
+        return []
+    table, row, column = claim.cell
+    return [f"the number printed in row {other.cell[1]!r} of the same column (claim {other.local_id})"
+            for other in ledger if other.cell is not None and other.id != claim.id and other.report == claim.report
+            and (other.cell[0], other.cell[2]) == (table, column) and other.cell[1] != row
+            and (other.kind, other.value, other.scale) == (claim.kind, claim.value, claim.scale)]
+
+
+def mistyped(claim: Claim, measured: object) -> str | None:
+    """How the claim's number is the measured count mistyped: ``its adjacent digits 2 and 6 swapped``, ``a 0
+    dropped``, ``its 4 doubled``. Only an exact count (no slack, no rounding, in units of one) can be: a rounded one's
+    digits are not the count's. None where no one such slip of the measured count gives the claim's number."""
+    exact = claim.tolerance.abs == claim.tolerance.rel == 0 and claim.tolerance.digits is None and claim.scale == 1
+    if not exact or not all(type(number) is int and number >= 0 for number in (claim.value, measured)):
+        return None
+    return _slip(str(measured), str(claim.value))
+
+
+def _slip(true: str, typed: str) -> str | None:
+    """The one slip that turns the digits ``true`` into ``typed``, in words; None where none does."""
+    for at in range(len(true) - 1):
+        if true[at] != true[at + 1] and true[:at] + true[at + 1] + true[at] + true[at + 2:] == typed:
+            return f"its adjacent digits {true[at]} and {true[at + 1]} swapped"
+    for at in range(len(true)):
+        if true[:at] + true[at + 1:] == typed:
+            return f"a {true[at]} dropped"
+        if true[:at] + true[at] + true[at:] == typed:
+            return f"its {true[at]} doubled"
+    return None
