@@ -119,7 +119,8 @@ def write(report: Path, *, slug_name: str | None = None, output: Path | None = N
         return _fail(report, error)
     named = report.resolve().parent.name if report.stem.lower() == "readme" else report.stem  # a README: its folder
     project = project or Path.cwd()
-    folders = [output.parent, output.parent.parent, project] if output is not None else [project]
+    here = output.absolute().parent if output is not None else None  # "-o x.toml": the folder above is cwd's parent
+    folders = [here, here.parent, project] if here is not None else [project]
     try:
         source = source_name(report, folders)
         unsourced = None if source else _utf8(str(report.resolve()))

@@ -545,6 +545,10 @@ def test_draft_of_a_report_outside_the_project_names_no_other_file_as_its_source
     assert f"# no source: a run reads one only from the ledger's folder, the one above it or the project's, and " \
         f"\"{tmp_path / 'theirs' / 'README.md'}\" lies in none of them" in text
     assert drafted("../theirs/claims/x.toml")[:2] == ("README.md", tmp_path / "theirs" / "README.md")
+    monkeypatch.chdir(tmp_path / "theirs" / "claims")  # -o a bare name: its folder's parent is the one above too
+    assert cli.main(["draft", "../README.md", "-o", "y.toml"]) == 0
+    assert tomllib.loads(Path("y.toml").read_text(encoding="utf-8"))["report"].get("source") == "README.md"
+    monkeypatch.chdir(tmp_path / "mine")
     (tmp_path / "theirs" / "claims" / "README.md").write_text("# Another\n", encoding="utf-8")
     assert drafted("../theirs/claims/x.toml")[:2] == (None, None)  # a run would read claims/README.md first
     with pytest.raises(SystemExit, match=r"README.md lies outside the project \(.*mine\)"):
