@@ -125,7 +125,7 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
                                 (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
                                 note=note, fraction=(cell.row, cell.index) in fractions,
                                 counted=(cell.row, cell.index) in counted, scale=scale, place=row_index + 1,
-                                unsure=(cell.row, cell.index) in unsure)
+                                unsure=(cell.row, cell.index) in unsure, either=_either(cell, transposed, kind))
             claims.append(claim | {"kind": todo("kind", clash.kinds)} if clash and not kind else claim)
         yield from map(functools.partial(_addressable, repeated), claims)
 
@@ -189,6 +189,20 @@ def _as_printed(cell: _Cell, transposed: bool) -> str | None:
     return todo(f"the cell and its header disagree: {text!r} reads as a whole count, its {_header(cell, transposed)} "
                 f"names {unit}; drafted as printed (scale 1, exact): give scale = {numerals.UNITS[unit]:g} and "
                 f"tolerance = {{ digits = 0 }} if it counts in {unit}, or delete this note")
+
+
+def _either(cell: _Cell, transposed: bool, kind: str | None) -> str | None:
+    """A scale TODO that names both readings where the cell prints a whole number in groups of three digits that may
+    be a count as printed or count in the magnitude its header names ("3,504,872" under "FLOPs (G)":
+    ``numerals.either_magnitude``); else None."""
+    printed = cell.part or cell.printed
+    unit = numerals.either_magnitude(printed, cell.header, kind or "")
+    if unit is None or cell.number is None:
+        return None
+    text, digits = numerals.plain_text(printed), f"{cell.number.value:,}"
+    scales = " or ".join(map(numerals.scale_text, numerals.scales(unit, kind or "")))
+    return todo(f"{text!r} under {_header(cell, transposed)} is {digits} as printed (scale = 1: a whole count, its "
+                f"header's {unit} not applied) or {digits} {unit} (scale = {scales}): give the scale it counts in")
 
 
 def _header(cell: _Cell, transposed: bool) -> str:
@@ -400,6 +414,7 @@ def _cell_claim(
     note: str | None = None,
     place: int | None = None,
     unsure: bool = False,
+    either: str | None = None,
 ) -> dict[str, object]:
     """The claim of one table cell (or of its part ``partial``: a label's, or a cell's); ``UNREAD`` without a number.
     ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
@@ -409,7 +424,8 @@ def _cell_claim(
     where it names several), where it prints none; ``aside``: its ``partial``, with a comment on the rest of the
     cell; ``note``: what the author must say of it; ``place``: its row's among the table's rows (1 for the first),
     which names the row in its ``source`` where the row's label is empty; ``unsure``: its line prints percentages
-    above 1 and it, at most 1, with no unit, may be a fraction of 1 (a scale TODO asks which)."""
+    above 1 and it, at most 1, with no unit, may be a fraction of 1 (a scale TODO asks which); ``either``: the scale
+    TODO of a count that may be printed whole or in its header's magnitude (``_either``)."""
     label, column, printed = cell
     header = header or column
     kind, quantity = kinds
@@ -423,6 +439,8 @@ def _cell_claim(
         kind == "size" and number is not None) else None
     if number is None:
         claimed: dict[str, object] = {"value": UNREAD}
+    elif either is not None:  # "3,504,872" under "FLOPs (G)": 3.5 million as printed, or in G?
+        claimed = draft_values.as_printed(number, either)
     elif isinstance(sized, Guess):  # "MB" the report says are 2^20 bytes
         claimed = draft_values.as_printed(number, sized)
         unnamed = number.unit is None

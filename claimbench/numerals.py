@@ -17,8 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 __all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "SIZE_LETTERS", "TIMES",
-           "UNIT", "UNITS", "Number", "bound", "change", "compounds", "contradiction", "number", "parse", "plain",
-           "plain_text", "scale_text", "scales", "unheeded_magnitude"]
+           "UNIT", "UNITS", "Number", "bound", "change", "compounds", "contradiction", "either_magnitude", "number",
+           "parse", "plain", "plain_text", "scale_text", "scales", "unheeded_magnitude"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -120,7 +120,8 @@ for ImageNet at 224 px, counted by torchinfo (M)") keeps its unit, and a run of 
 def parse(printed: str, header: str = "") -> Number | None:
     """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)",
     "1,031,744 params" ("3,504,872" under "(M)" too: a whole count in groups of three digits of at least its header's
-    magnitude and a million is one as printed; "4,089" under "(M)" is 4,089 M); a bound "<100K", "under 900"; a range
+    magnitude and a million is one as printed; "4,089" under "(M)" is 4,089 M; "3,504,872" under "(G)" is read in G,
+    though it may be one as printed: ``either_magnitude``); a bound "<100K", "under 900"; a range
     "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote marker after it ("80.1*",
     "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s."""
     text = _without_footnote(printed)
@@ -152,23 +153,45 @@ _AS_PRINTED_FROM = 1e6
 (K)" is 25.6 million in thousands."""
 
 
+def _grouped(match: re.Match[str], header: str) -> tuple[str, int] | None:
+    """The magnitude ``header`` names ("Params (M)") and a cell's number (``_CELL``'s ``match``) where that is a whole
+    number in groups of three digits with no unit of its own ("3,504,872"); else None."""
+    unit = _header_unit(header) if not match["unit"] and _GROUPED.fullmatch(match["number"]) else None
+    return (unit, int(match["number"].replace(",", ""))) if unit in _MAGNITUDES else None
+
+
 def _unheeded(match: re.Match[str], header: str) -> str | None:
     """The magnitude ``header`` names ("Params (M)") that a cell's number (``_CELL``'s ``match``) is not in: a whole
     number in groups of three digits with no unit of its own is a count as printed where it is at least that magnitude
     and a million ("3,504,872" under "(M)": not 3.5 trillion); short of it, it counts in the header's ("4,089" under
     "FLOPs (M)": 4.1 billion)."""
-    unit = _header_unit(header) if not match["unit"] and _GROUPED.fullmatch(match["number"]) else None
-    if unit not in _MAGNITUDES:
-        return None
-    return unit if int(match["number"].replace(",", "")) >= max(UNITS[unit], _AS_PRINTED_FROM) else None
+    grouped = _grouped(match, header)
+    return grouped[0] if grouped and grouped[1] >= max(UNITS[grouped[0]], _AS_PRINTED_FROM) else None
+
+
+def _cell_match(printed: str) -> re.Match[str] | None:
+    """``_CELL``'s match of a cell's text, less its footnote marker; None where it prints no such number."""
+    text = _without_footnote(printed)
+    return _CELL.fullmatch(text) if len(text) <= LONGEST_CELL else None
 
 
 def unheeded_magnitude(printed: str, header: str) -> str | None:
     """The magnitude of the column ``header`` that the cell ``printed`` is read without, as a count as printed
     (``parse``: "3,504,872" under "Params (M)"); None where it is read in its header's unit, or in none."""
-    text = _without_footnote(printed)
-    match = _CELL.fullmatch(text) if len(text) <= LONGEST_CELL else None
+    match = _cell_match(printed)
     return _unheeded(match, header) if match else None
+
+
+def either_magnitude(printed: str, header: str, kind: str = "") -> str | None:
+    """The magnitude of the column ``header`` that the cell ``printed`` may count in or not: a whole number in groups
+    of three digits with no unit of its own, at least a million and short of that magnitude ("3,504,872" under
+    "FLOPs (G)": a count printed whole, its header's G not applied, or 3.5 million G), which ``parse`` reads in it;
+    None elsewhere, or where that magnitude is a single one for ``kind`` (a size's "(B)": bytes)."""
+    match = _cell_match(printed)
+    grouped = _grouped(match, header) if match else None
+    if grouped is None or not _AS_PRINTED_FROM <= grouped[1] < UNITS[grouped[0]]:
+        return None
+    return grouped[0] if scales(grouped[0], kind) != (1.0,) else None
 
 
 _CHANGE = re.compile(rf"(?P<number>.*?\d.*?)\s*(?P<change>[(\[]\s*[+\-−↑↓]\s*\d[\d,]*(?:\.\d+)?\s*"
@@ -308,8 +331,8 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
                   ) -> tuple[str, str] | None:
     """(field, why) when ``value`` is not the number ``printed`` shows, in its printed unit, or when ``scale`` is
     not one the unit of the text, or of its column ``header``, stands for ("5.6M", "21.2" under "Params (M)":
-    value 5.6 with scale 1e6; a report's "MB" may be 1e6, 1,024,000 or 2**20 bytes). None when they agree, or
-    when the text shows no one number (words, a bound)."""
+    value 5.6 with scale 1e6; a report's "MB" may be 1e6, 1,024,000 or 2**20 bytes; "3,504,872" under "FLOPs (G)"
+    1 or 1e9: ``either_magnitude``). None when they agree, or when the text shows no one number (words, a bound)."""
     shown = parse(printed, header)
     if shown is None or shown.bound is not None:
         return None
@@ -321,12 +344,14 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
     if not same:
         written = list(value) if isinstance(value, tuple) else int(value) if float(value).is_integer() else value
         return "value", f"{written!r} is not the number that printed shows ({text!r}), in its printed unit"
-    allowed = scales(shown.unit, kind) if shown.unit else ()
+    either = either_magnitude(printed, header, kind) is not None  # a count as printed too: scale 1
+    allowed = (*scales(shown.unit, kind), *([1.0] if either else [])) if shown.unit else ()
     if allowed and not any(math.isclose(scale, one, rel_tol=1e-9) for one in allowed):
         own = parse(printed)  # without the header: the text's own unit
         under = f" under {header!r}" if header and own and own.unit != shown.unit else ""
         given = f", not {scale_text(scale)}" if scale != 1.0 else ""
-        return "scale", (f"printed {text!r}{under} counts in units of {scale_text(allowed[0])}: give scale = "
+        return "scale", (f"printed {text!r}{under} counts in units of {scale_text(allowed[0])}"
+                         f"{', or of 1 as printed' if either else ''}: give scale = "
                          f"{' or '.join(map(scale_text, allowed))}{given}")
     return None
 

@@ -1613,3 +1613,32 @@ def test_a_grouped_count_short_of_its_headers_magnitude_is_drafted_in_it() -> No
     flops, params, grouped = _claims(markdown)
     assert [(claim["value"], claim.get("scale"), "note" in claim) for claim in (flops, params, grouped)] == [
         (4_089, 1e6, False), (25_557, 1e3, False), (3_504_872, None, True)]
+
+
+def test_a_grouped_count_from_a_million_to_its_headers_magnitude_asks_which_it_is(tmp_path: Path) -> None:
+    """"3,504,872" under "FLOPs (G)" was drafted as 3,504,872 G (3.5e15) with no TODO, though it may as well be a
+    count printed whole whose header's G its author did not apply. From a million up to its header's magnitude
+    neither reading is sure: it is drafted with a scale TODO that names both, which the loader rejects, and either
+    scale loads. Short of a million it stays in its header's G; at its magnitude and above, as printed with a note; a
+    size's "(B)" is a byte, so its bytes are one reading."""
+    markdown = _table(["Model", "FLOPs (G)", "Params (B)", "Size (B)"], ["A", "3,504,872", "25,557,032", "46,830,571"],
+                      ["B", "4,089", "1,200,000,000", "1,024"])
+    either, billions, size, flops, printed, bytes_ = _claims(markdown)
+    assert either["scale"] == ("TODO: '3,504,872' under column header 'FLOPs (G)' is 3,504,872 as printed (scale = 1: "
+                               "a whole count, its header's G not applied) or 3,504,872 G (scale = 1e+09): give the "
+                               "scale it counts in")
+    assert (either["value"], either["tolerance"], "note" in either) == (3_504_872, {"digits": 0}, False)
+    assert billions["scale"] == ("TODO: '25,557,032' under column header 'Params (B)' is 25,557,032 as printed "
+                                 "(scale = 1: a whole count, its header's B not applied) or 25,557,032 B (scale = "
+                                 "1e+09): give the scale it counts in")
+    assert [(claim["value"], claim.get("scale"), "note" in claim) for claim in (size, flops, printed, bytes_)] == [
+        (46_830_571, None, False), (4_089, 1e9, False), (1_200_000_000, None, True), (1_024, None, False)]
+    one = _table(["Model", "FLOPs (G)"], ["A", "3,504,872"])
+    assert _left_todo(one, either["scale"], tmp_path) == (
+        f"demo.toml: demo/macs/results/a/flops_g: scale: TODO left by claimbench draft: {either['scale'][6:]}")
+    for scale in (1.0, 1e9):  # either reading, stated by hand
+        drafted = draft(markdown, slug="demo", source="demo.md")
+        ledger = re.sub(r'"TODO: [^"]* as printed \(scale = 1:[^"]*"', repr(scale), drafted)
+        (tmp_path / "demo.toml").write_text(_filled(ledger), encoding="utf-8")
+        loaded = {claim.value: claim.scale for claim in load(tmp_path / "demo.toml")}
+        assert (loaded[3_504_872], loaded[25_557_032]) == (scale, scale)

@@ -48,7 +48,7 @@ from claimbench import numerals
         ("1,031,744", "Params (K)", numerals.Number(1_031_744)),
         ("4,089", "FLOPs (M)", numerals.Number(4_089, 1e6, 0, unit="M")),  # short of its header's magnitude: in it
         ("25,557", "Params (K)", numerals.Number(25_557, 1e3, 0, unit="K")),  # short of a million: in its header's
-        ("3,504,872", "FLOPs (G)", numerals.Number(3_504_872, 1e9, 0, unit="G")),
+        ("3,504,872", "FLOPs (G)", numerals.Number(3_504_872, 1e9, 0, unit="G")),  # or as printed: either_magnitude
         ("1,234.5", "MACs (M)", numerals.Number(1_234.5, 1e6, 1, unit="M")),
         ("1,234", "Latency (ms)", numerals.Number(1_234, 1e-3, 0, unit="ms")),  # no magnitude: the header's unit
         ("113K parameters", "", numerals.Number(113, 1e3, 0, unit="K")),
@@ -131,6 +131,9 @@ def test_parse_refuses_text(printed: str) -> None:
     ("1.2 min", 1.2, 60.0, "Time per Epoch"),
     ("3 hours", 3, 3600.0, "Time per Epoch"),
     ("3,504,872", 3_504_872, 1.0, "Params (M)"),  # a count as printed
+    ("3,504,872", 3_504_872, 1.0, "FLOPs (G)"),  # a count as printed, or in G: either reading
+    ("3,504,872", 3_504_872, 1e9, "FLOPs (G)"),
+    ("25,557,032", 25_557_032, 1.0, "Params (B)"),
 ])
 def test_a_value_the_printed_text_shows_is_no_contradiction(printed: str, value: float | tuple[int, ...],
                                                                scale: float, header: str) -> None:
@@ -194,10 +197,39 @@ def test_a_scale_its_unit_stands_for_is_no_contradiction(printed: str, value: fl
     ("512 B", 512, 1e9, "Size", "size", "printed '512 B' counts in units of 1: give scale = 1, not 1e+09"),  # bytes
     ("843", 843, 1e-3, "sec/epoch", "epoch_time",
      "printed '843' under 'sec/epoch' counts in units of 1: give scale = 1, not 0.001"),
+    ("3,504,872", 3_504_872, 1e6, "FLOPs (G)", "macs",
+     "printed '3,504,872' under 'FLOPs (G)' counts in units of 1e+09, or of 1 as printed: give scale = 1e+09 or 1, "
+     "not 1e+06"),
+    ("3,504,872", 3_504_872, 1e9, "Size (B)", "size",
+     "printed '3,504,872' under 'Size (B)' counts in units of 1: give scale = 1, not 1e+09"),  # bytes: one reading
 ])
 def test_a_scale_its_unit_does_not_stand_for_is_named(printed: str, value: float, scale: float, header: str,
                                                        kind: str, why: str) -> None:
     assert numerals.contradiction(printed, value, scale, header, kind) == ("scale", why)
+
+
+@pytest.mark.parametrize(("printed", "header", "kind", "magnitude"), [
+    ("3,504,872", "FLOPs (G)", "", "G"),  # 3.5 million as printed, or 3.5 million G (3.5e15)
+    ("1,000,000", "MACs (G)", "macs", "G"),
+    ("999,999,999", "Params (B)", "params", "B"),
+    ("25,557,032", "FLOPs in billions", "", "billions"),
+    ("**3,504,872**\\*", "FLOPs (G)", "", "G"),
+    ("3,504,872", "Size (G)", "size", "G"),  # bytes, or gigabytes
+    ("999,999", "FLOPs (G)", "", None),  # short of a million: in its header's G, as "4,089" under "FLOPs (M)"
+    ("1,000,000,000", "FLOPs (G)", "", None),  # at least its header's magnitude: as printed (unheeded_magnitude)
+    ("3,504,872", "Params (M)", "", None),
+    ("25,557", "Params (K)", "", None),
+    ("3,504,872", "Size (B)", "size", None),  # a size's B is a byte: both readings are one
+    ("3504872", "FLOPs (G)", "", None),  # no groups of digits: in its header's G
+    ("3,504,872 M", "FLOPs (G)", "", None),  # a unit of its own
+    ("3,504,872.5", "FLOPs (G)", "", None),
+    ("3,504,872", "Top-1 (%)", "", None),
+])
+def test_a_grouped_whole_number_from_a_million_to_its_headers_magnitude_reads_either_way(
+        printed: str, header: str, kind: str, magnitude: str | None) -> None:
+    """A whole number in groups of three digits with no unit of its own, at least a million and short of the
+    magnitude its header names, is a count printed whole or a number in that magnitude: neither is sure."""
+    assert numerals.either_magnitude(printed, header, kind) == magnitude
 
 
 def test_a_cell_or_header_longer_than_any_number_is_read_as_none() -> None:
