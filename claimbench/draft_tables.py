@@ -119,7 +119,8 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
             quantity = clash.kind if clash else _quantity(cell.header, cell.number, cell.part or cell.printed)
             kind = _kind(quantity, of_layers and not whole_model)
             scale = timed.get((cell.row, cell.index)) or caption_scale(table.captions, quantity)
-            note = ". ".join(filter(None, (cell.note, clash.note if clash else None, _as_printed(cell, transposed))))
+            note = ". ".join(filter(None, (cell.note, clash.note if clash else None,
+                                             _as_printed(cell, transposed, kind))))
             note = note or None
             claim = _cell_claim(table, (label, column, cell.printed), cell.number, (kind, quantity),
                                 (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
@@ -179,29 +180,36 @@ def _own_kind(printed: str) -> tuple[tuple[str, ...], str | None] | None:
     return kinds, kinds[0] if len(kinds) == 1 and (kinds[0] != "epoch_time" or unit_kind(own.unit, text)) else None
 
 
-def _as_printed(cell: _Cell, transposed: bool) -> str | None:
+def _as_printed(cell: _Cell, transposed: bool, kind: str | None) -> str | None:
     """A note TODO where the cell prints a whole count in groups of three digits under a header that names a
-    magnitude ("3,504,872" under "Params (M)"), which it is drafted without (``numerals.parse``); else None."""
-    unit = numerals.unheeded_magnitude(cell.part or cell.printed, cell.header)
-    if unit is None:
+    magnitude ("3,504,872" under "Params (M)"), or bytes under one that names a byte unit that would make them a
+    terabyte ("46,830,571" under "Size (MB)"), which it is drafted without (``numerals.unheeded_magnitude``); else
+    None."""
+    printed = cell.part or cell.printed
+    unit = numerals.unheeded_magnitude(printed, cell.header, kind or "")
+    if unit is None or cell.number is None:
         return None
-    text = numerals.plain_text(cell.part or cell.printed)
-    return todo(f"the cell and its header disagree: {text!r} reads as a whole count, its {_header(cell, transposed)} "
-                f"names {unit}; drafted as printed (scale 1, exact): give scale = {numerals.UNITS[unit]:g} and "
+    text, sized = numerals.plain_text(printed), numerals.in_bytes(unit, kind or "")
+    reads = (f"a whole number of bytes ({cell.number.value:,} {unit} would be a terabyte or more, no model's size)"
+             if sized else "a whole count")
+    scales = " or ".join(map(numerals.scale_text, numerals.scales(unit, kind or "")))
+    return todo(f"the cell and its header disagree: {text!r} reads as {reads}, its {_header(cell, transposed)} names "
+                f"{unit}; drafted as printed (scale 1{': bytes' if sized else ''}, exact): give scale = {scales} and "
                 f"tolerance = {{ digits = 0 }} if it counts in {unit}, or delete this note")
 
 
 def _either(cell: _Cell, transposed: bool, kind: str | None) -> str | None:
     """A scale TODO that names both readings where the cell prints a whole number in groups of three digits that may
-    be a count as printed or count in the magnitude its header names ("3,504,872" under "FLOPs (G)":
-    ``numerals.either_magnitude``); else None."""
+    be a count (or bytes) as printed or count in the magnitude (or byte unit) its header names ("3,504,872" under
+    "FLOPs (G)", "46,830,571" under "Size (KB)": ``numerals.either_magnitude``); else None."""
     printed = cell.part or cell.printed
     unit = numerals.either_magnitude(printed, cell.header, kind or "")
     if unit is None or cell.number is None:
         return None
     text, digits = numerals.plain_text(printed), f"{cell.number.value:,}"
     scales = " or ".join(map(numerals.scale_text, numerals.scales(unit, kind or "")))
-    return todo(f"{text!r} under {_header(cell, transposed)} is {digits} as printed (scale = 1: a whole count, its "
+    whole = "bytes" if numerals.in_bytes(unit, kind or "") else "a whole count"
+    return todo(f"{text!r} under {_header(cell, transposed)} is {digits} as printed (scale = 1: {whole}, its "
                 f"header's {unit} not applied) or {digits} {unit} (scale = {scales}): give the scale it counts in")
 
 
@@ -237,13 +245,19 @@ def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
             if units and index == units[0]:
                 continue
             header = label if transposed else column
-            number = numerals.parse(printed, header)
+            number = _read(printed, header)
             cell = _Cell(row_index, index, printed, header, number)
             if number is None and (parts := _parts(cell)):
                 found.setdefault(row_index, []).extend(parts)
             elif number is not None or re.search(r"\d", numerals.plain_text(printed)):
                 found.setdefault(row_index, []).append(cell)
     return _with_spreads(table, found, transposed)
+
+
+def _read(printed: str, header: str) -> numerals.Number | None:
+    """The number ``printed`` shows under ``header``, for the kind the header names: under "Size (B)", bytes, printed
+    whole or not ("1,234,567,890"); under "Params (B)", billions, but a count printed whole from them up."""
+    return numerals.parse(printed, header, guess_kind(header) or "")
 
 
 _SPREAD_WORD = r"std\.?(?:\s*dev\.?)?|s\.?d\.?|stdev|standard\s+deviation|σ"
@@ -286,11 +300,11 @@ def _parts(cell: _Cell) -> list[_Cell]:
     neither its band nor a claim of its kind), or the numbers of one that prints several split by slashes ("2.2M /
     3.4M", each with a TODO to say which it is), each as a part of the cell; none where its text is no such thing,
     or its slashes part numbers of no kind, unit or decimals ("3/5")."""
-    if (split := numerals.change(cell.printed)) and (number := numerals.parse(split[0], cell.header)) is not None:
+    if (split := numerals.change(cell.printed)) and (number := _read(split[0], cell.header)) is not None:
         aside = Guess(True, f"its cell's {split[1]!r} is a change from another row, not its band: no claim drafted")
         return [dataclasses.replace(cell, number=number, part=split[0], aside=aside)]
     texts = re.split(r"\s*/\s*", cell.printed.strip())
-    numbers = [number for text in texts if (number := numerals.parse(text, cell.header)) is not None
+    numbers = [number for text in texts if (number := _read(text, cell.header)) is not None
                and not isinstance(number.value, list)]
     if len(texts) < 2 or len(numbers) < len(texts):
         return []
@@ -425,7 +439,8 @@ def _cell_claim(
     cell; ``note``: what the author must say of it; ``place``: its row's among the table's rows (1 for the first),
     which names the row in its ``source`` where the row's label is empty; ``unsure``: its line prints percentages
     above 1 and it, at most 1, with no unit, may be a fraction of 1 (a scale TODO asks which); ``either``: the scale
-    TODO of a count that may be printed whole or in its header's magnitude (``_either``)."""
+    TODO of a count (or bytes) that may be printed whole or in its header's magnitude (or byte unit: ``_either``). A
+    size printed whole that its header's byte unit would make a terabyte is in bytes (``_as_printed`` notes it)."""
     label, column, printed = cell
     header = header or column
     kind, quantity = kinds
@@ -435,12 +450,15 @@ def _cell_claim(
         claim["quantity"] = quantity or "TODO: params | macs | output_shape"
     line = "the row" if header != column else "the column"
     unnamed = False  # a whole number in a unit nobody names (or in one but the base one) is a rounding to it
+    whole = kind == "size" and numerals.unheeded_magnitude(partial or printed, header, kind) is not None
     sized = byte_scale(number, scale, (header, partial or printed, *(text for _, text in table.captions))) if (
-        kind == "size" and number is not None) else None
+        kind == "size" and number is not None and either is None and not whole) else None
     if number is None:
         claimed: dict[str, object] = {"value": UNREAD}
     elif either is not None:  # "3,504,872" under "FLOPs (G)": 3.5 million as printed, or in G?
         claimed = draft_values.as_printed(number, either)
+    elif whole:  # "46,830,571" under "Size (MB)": bytes as printed, not 46.8 TB
+        claimed = {number.bound or "value": number.value}
     elif isinstance(sized, Guess):  # "MB" the report says are 2^20 bytes
         claimed = draft_values.as_printed(number, sized)
         unnamed = number.unit is None

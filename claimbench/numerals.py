@@ -17,8 +17,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 __all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "SIZE_LETTERS", "TIMES",
-           "UNIT", "UNITS", "Number", "bound", "change", "compounds", "contradiction", "either_magnitude", "number",
-           "parse", "plain", "plain_text", "scale_text", "scales", "unheeded_magnitude"]
+           "UNIT", "UNITS", "Number", "bound", "change", "compounds", "contradiction", "either_magnitude", "in_bytes",
+           "number", "parse", "plain", "plain_text", "scale_text", "scales", "unheeded_magnitude"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -117,12 +117,13 @@ LONGEST_HEADER = 300
 for ImageNet at 224 px, counted by torchinfo (M)") keeps its unit, and a run of commas stays under a millisecond."""
 
 
-def parse(printed: str, header: str = "") -> Number | None:
+def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
     """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)",
     "1,031,744 params" ("3,504,872" under "(M)" too: a whole count in groups of three digits of at least its header's
     magnitude and a million is one as printed; "4,089" under "(M)" is 4,089 M; "3,504,872" under "(G)" is read in G,
-    though it may be one as printed: ``either_magnitude``); a bound "<100K", "under 900"; a range
-    "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote marker after it ("80.1*",
+    though it may be one as printed: ``either_magnitude``; "46,830,571" under "(MB)", 46.8 TB in it, is bytes as
+    printed, and under a size's "(B)" (``kind``) in bytes: ``unheeded_magnitude``); a bound "<100K", "under 900"; a
+    range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote marker after it ("80.1*",
     "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s."""
     text = _without_footnote(printed)
     if len(text) > LONGEST_CELL:  # no number is printed so long; and the patterns below backtrack on long runs
@@ -130,7 +131,7 @@ def parse(printed: str, header: str = "") -> Number | None:
     if _SHAPE.fullmatch(text):
         return Number([int(part) for part in re.findall(r"\d+", text)])
     if match := _CELL.fullmatch(text):
-        unit = match["unit"] or (None if _unheeded(match, header) else _header_unit(header))
+        unit = match["unit"] or (None if _unheeded(match, header, kind) else _header_unit(header))
         if match["per"] and unit not in TIMES:
             return None
         if match["unit"] == "h" and not (match["per"] or _TIMED.search(header)):  # "2 h" under "Height": no hours
@@ -146,27 +147,50 @@ def parse(printed: str, header: str = "") -> Number | None:
 
 _MAGNITUDES = ("k", "K", "M", "B", "G", "thousand", "thousands", "million", "millions", "billion", "billions")
 """The units that only scale a count: a header's does not scale a count printed whole, digit by digit."""
+_BYTES = ("KB", "kB", "MB", "GB", "KiB", "MiB", "GiB")
+"""The units of a size: a header's does not scale a number of bytes printed whole."""
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 """A whole number printed in groups of three digits: "3,504,872"."""
 _AS_PRINTED_FROM = 1e6
 """The least grouped whole number read as a count as printed under a magnitude (a million): "25,557" under "Params
 (K)" is 25.6 million in thousands."""
+_NO_SIZE_FROM = 1e12
+"""A terabyte, which no image classifier's size reaches (ViT-22B's weights in float32 are 88 GB; with Adam's two
+moments, 264 GB): a grouped whole number its header's byte unit would make one is bytes as printed."""
 
 
-def _grouped(match: re.Match[str], header: str) -> tuple[str, int] | None:
-    """The magnitude ``header`` names ("Params (M)") and a cell's number (``_CELL``'s ``match``) where that is a whole
-    number in groups of three digits with no unit of its own ("3,504,872"); else None."""
+def in_bytes(unit: str, kind: str = "") -> bool:
+    """Whether ``unit`` counts bytes, for a claim of ``kind``: "MB", "KiB"; a size's "M" (a megabyte) or "B"."""
+    return unit in _BYTES or (kind == "size" and unit in SIZE_LETTERS)
+
+
+def _grouped(match: re.Match[str], header: str, kind: str) -> tuple[str, int] | None:
+    """The magnitude or byte unit ``header`` names ("Params (M)", "Size (MB)") and a cell's number (``_CELL``'s
+    ``match``) where that is a whole number in groups of three digits with no unit of its own ("3,504,872"); else
+    None, as where that unit is one for ``kind`` (a size's "(B)": bytes, whether printed whole or in it)."""
     unit = _header_unit(header) if not match["unit"] and _GROUPED.fullmatch(match["number"]) else None
-    return (unit, int(match["number"].replace(",", ""))) if unit in _MAGNITUDES else None
+    if unit not in (*_MAGNITUDES, *_BYTES) or scales(unit, kind) == (1.0,):
+        return None
+    return unit, int(match["number"].replace(",", ""))
 
 
-def _unheeded(match: re.Match[str], header: str) -> str | None:
-    """The magnitude ``header`` names ("Params (M)") that a cell's number (``_CELL``'s ``match``) is not in: a whole
-    number in groups of three digits with no unit of its own is a count as printed where it is at least that magnitude
-    and a million ("3,504,872" under "(M)": not 3.5 trillion); short of it, it counts in the header's ("4,089" under
-    "FLOPs (M)": 4.1 billion)."""
-    grouped = _grouped(match, header)
-    return grouped[0] if grouped and grouped[1] >= max(UNITS[grouped[0]], _AS_PRINTED_FROM) else None
+def _whole_from(unit: str, kind: str) -> float:
+    """The least grouped whole number under a header in ``unit`` read as printed, without it (a million at least):
+    a count's at the header's magnitude, where in G it would pass 1e18, which no forward pass reaches ("3,504,872"
+    under "Params (M)"); a size's where the header's unit would make it a terabyte ("46,830,571" under "Size (MB)":
+    46.8 TB; under "KB" from 1,000,000,000)."""
+    bytes_from = _NO_SIZE_FROM / scales(unit, kind)[0] if in_bytes(unit, kind) else UNITS[unit]
+    return max(bytes_from, _AS_PRINTED_FROM)
+
+
+def _unheeded(match: re.Match[str], header: str, kind: str) -> str | None:
+    """The magnitude or byte unit ``header`` names ("Params (M)", "Size (MB)") that a cell's number (``_CELL``'s
+    ``match``) of ``kind`` is not in: a whole number in groups of three digits with no unit of its own is one as
+    printed from a million up where its header's unit would make it a count no forward pass reaches or a size no
+    model has (``_whole_from``: "3,504,872" under "(M)", not 3.5 trillion; "46,830,571" under "(MB)", bytes); short
+    of it, it counts in the header's ("4,089" under "FLOPs (M)": 4.1 billion)."""
+    grouped = _grouped(match, header, kind)
+    return grouped[0] if grouped and grouped[1] >= _whole_from(grouped[0], kind) else None
 
 
 def _cell_match(printed: str) -> re.Match[str] | None:
@@ -175,23 +199,25 @@ def _cell_match(printed: str) -> re.Match[str] | None:
     return _CELL.fullmatch(text) if len(text) <= LONGEST_CELL else None
 
 
-def unheeded_magnitude(printed: str, header: str) -> str | None:
-    """The magnitude of the column ``header`` that the cell ``printed`` is read without, as a count as printed
-    (``parse``: "3,504,872" under "Params (M)"); None where it is read in its header's unit, or in none."""
+def unheeded_magnitude(printed: str, header: str, kind: str = "") -> str | None:
+    """The magnitude or byte unit of the column ``header`` that the cell ``printed`` of ``kind`` is read without,
+    as a count or bytes as printed (``parse``: "3,504,872" under "Params (M)", "46,830,571" under "Size (MB)"); None
+    where it is read in its header's unit, or in none."""
     match = _cell_match(printed)
-    return _unheeded(match, header) if match else None
+    return _unheeded(match, header, kind) if match else None
 
 
 def either_magnitude(printed: str, header: str, kind: str = "") -> str | None:
-    """The magnitude of the column ``header`` that the cell ``printed`` may count in or not: a whole number in groups
-    of three digits with no unit of its own, at least a million and short of that magnitude ("3,504,872" under
-    "FLOPs (G)": a count printed whole, its header's G not applied, or 3.5 million G), which ``parse`` reads in it;
-    None elsewhere, or where that magnitude is a single one for ``kind`` (a size's "(B)": bytes)."""
+    """The magnitude or byte unit of the column ``header`` that the cell ``printed`` of ``kind`` may count in or
+    not: a whole number in groups of three digits with no unit of its own, at least a million and short of where it
+    is read as printed (``_whole_from``: "3,504,872" under "FLOPs (G)", a count printed whole, its header's G not
+    applied, or 3.5 million G; "46,830,571" under "Size (KB)", 46.8 MB or 46.8 GB), which ``parse`` reads in it; None
+    elsewhere, or where that unit is a single one for ``kind`` (a size's "(B)": bytes)."""
     match = _cell_match(printed)
-    grouped = _grouped(match, header) if match else None
-    if grouped is None or not _AS_PRINTED_FROM <= grouped[1] < UNITS[grouped[0]]:
+    grouped = _grouped(match, header, kind) if match else None
+    if grouped is None or not _AS_PRINTED_FROM <= grouped[1] < _whole_from(grouped[0], kind):
         return None
-    return grouped[0] if scales(grouped[0], kind) != (1.0,) else None
+    return grouped[0]
 
 
 _CHANGE = re.compile(rf"(?P<number>.*?\d.*?)\s*(?P<change>[(\[]\s*[+\-−↑↓]\s*\d[\d,]*(?:\.\d+)?\s*"
@@ -333,7 +359,7 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
     not one the unit of the text, or of its column ``header``, stands for ("5.6M", "21.2" under "Params (M)":
     value 5.6 with scale 1e6; a report's "MB" may be 1e6, 1,024,000 or 2**20 bytes; "3,504,872" under "FLOPs (G)"
     1 or 1e9: ``either_magnitude``). None when they agree, or when the text shows no one number (words, a bound)."""
-    shown = parse(printed, header)
+    shown = parse(printed, header, kind)
     if shown is None or shown.bound is not None:
         return None
     text = _without_footnote(printed)

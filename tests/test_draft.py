@@ -1642,3 +1642,38 @@ def test_a_grouped_count_from_a_million_to_its_headers_magnitude_asks_which_it_i
         (tmp_path / "demo.toml").write_text(_filled(ledger), encoding="utf-8")
         loaded = {claim.value: claim.scale for claim in load(tmp_path / "demo.toml")}
         assert (loaded[3_504_872], loaded[25_557_032]) == (scale, scale)
+
+
+def test_a_grouped_size_its_headers_byte_unit_would_make_a_terabyte_is_drafted_in_bytes(tmp_path: Path) -> None:
+    """"46,830,571" under "Size (MB)" (resnet18's weight file in bytes, printed whole) was drafted as 46,830,571 MB
+    (46.8 TB, no model's size), and a hand-written ledger giving it in bytes (scale = 1) was rejected by the loader; a
+    size's "(B)" is a byte, but "1,234,567,890" under "Size (B)" got a scale TODO and a note to give scale = 1e+09 "if
+    it counts in B". A grouped whole number of at least a million that its header's byte unit would make a terabyte is
+    drafted in bytes as printed, with a note; one under "KB" (a gigabyte to a terabyte, or a megabyte to a gigabyte as
+    printed) asks which with a scale TODO; a size's "(B)" reads in bytes either way, with no note."""
+    markdown = _table(["Model", "Size (MB)", "Size (KB)", "Size (B)"],
+                      ["A", "46,830,571", "46,830,571", "1,234,567,890"], ["B", "44.7", "45,733", "46,830,571"])
+    whole, either, billion, decimal, kilo, byte = _claims(markdown)
+    assert (whole["value"], whole.get("scale"), whole.get("tolerance")) == (46_830_571, None, None)
+    assert whole["note"] == ("TODO: the cell and its header disagree: '46,830,571' reads as a whole number of bytes "
+                             "(46,830,571 MB would be a terabyte or more, no model's size), its column header "
+                             "'Size (MB)' names MB; drafted as printed (scale 1: bytes, exact): give scale = 1e+06 or "
+                             "1048576 or 1.024e+06 and tolerance = { digits = 0 } if it counts in MB, or delete this "
+                             "note")
+    assert either["scale"] == ("TODO: '46,830,571' under column header 'Size (KB)' is 46,830,571 as printed (scale = "
+                               "1: bytes, its header's KB not applied) or 46,830,571 KB (scale = 1000 or 1024): give "
+                               "the scale it counts in")
+    assert (either["value"], either["tolerance"], "note" in either) == (46_830_571, {"digits": 0}, False)
+    assert [(claim["value"], claim.get("scale"), claim.get("tolerance"), "note" in claim)
+            for claim in (billion, byte)] == [(1_234_567_890, None, {"digits": 0}, False),
+                                              (46_830_571, None, {"digits": 0}, False)]
+    assert [(claim["value"], claim["scale"]) for claim in (decimal, kilo)] == [(44.7, 1e6), (45_733, 1e3)]
+    one = _table(["Model", "Size (KB)"], ["A", "46,830,571"])
+    assert _left_todo(one, either["scale"], tmp_path) == (
+        f"demo.toml: demo/size/results/a/size_kb: scale: TODO left by claimbench draft: {either['scale'][6:]}")
+    for scale in (1.0, 1024.0):  # either reading under "KB", stated by hand; bytes under "MB"
+        ledger = re.sub(r'"TODO: [^"]* as printed \(scale = 1:[^"]*"', repr(scale), draft(markdown, slug="demo",
+                                                                                             source="demo.md"))
+        (tmp_path / "demo.toml").write_text(_filled(ledger), encoding="utf-8")
+        loaded = {claim.cell[1:]: claim.scale for claim in load(tmp_path / "demo.toml") if claim.cell}
+        assert (loaded[("A", "Size (MB)")], loaded[("A", "Size (KB)")], loaded[("A", "Size (B)")]) == (1.0, scale, 1.0)

@@ -134,6 +134,7 @@ def test_parse_refuses_text(printed: str) -> None:
     ("3,504,872", 3_504_872, 1.0, "FLOPs (G)"),  # a count as printed, or in G: either reading
     ("3,504,872", 3_504_872, 1e9, "FLOPs (G)"),
     ("25,557,032", 25_557_032, 1.0, "Params (B)"),
+    ("46,830,571", 46_830_571, 1.0, "Size (MB)"),  # bytes as printed: 46.8 TB in MB is no model's
 ])
 def test_a_value_the_printed_text_shows_is_no_contradiction(printed: str, value: float | tuple[int, ...],
                                                                scale: float, header: str) -> None:
@@ -173,6 +174,11 @@ def test_a_value_or_scale_the_printed_text_does_not_show_is_named(
     ("4.8 MB", 4.8, 2.0 ** 20, "", "size"),  # a megabyte of 2**20 bytes
     ("4.8", 4.8, 1.024e6, "Size (MB)", "size"),  # Windows' "MB": KiB / 1000
     ("4.8", 4.8, 1.024e6, "Size (M)", "size"),  # a size's M is a megabyte
+    ("46,830,571", 46_830_571, 1.0, "Size (MB)", "size"),  # bytes as printed: 46.8 TB in MB is no model's
+    ("3,504,872", 3_504_872, 1.0, "Size (G)", "size"),  # 3.5 PB in GB
+    ("46,830,571", 46_830_571, 1.0, "Size (KB)", "size"),  # 46.8 MB as printed, or 46.8 GB: either reading
+    ("46,830,571", 46_830_571, 1024.0, "Size (KB)", "size"),
+    ("1,234,567,890", 1_234_567_890, 1.0, "Size (B)", "size"),  # bytes
     ("87.5%", 87.5, 0.01, "Precision", "precision"),  # a fraction printed as a percentage
     ("87.5%", 87.5, 1.0, "Test Accuracy", "accuracy"),
 ])
@@ -202,6 +208,11 @@ def test_a_scale_its_unit_stands_for_is_no_contradiction(printed: str, value: fl
      "not 1e+06"),
     ("3,504,872", 3_504_872, 1e9, "Size (B)", "size",
      "printed '3,504,872' under 'Size (B)' counts in units of 1: give scale = 1, not 1e+09"),  # bytes: one reading
+    ("1,234,567,890", 1_234_567_890, 1e9, "Size (B)", "size",
+     "printed '1,234,567,890' under 'Size (B)' counts in units of 1: give scale = 1, not 1e+09"),  # no billions
+    ("46,830,571", 46_830_571, 1e6, "Size (KB)", "size",
+     "printed '46,830,571' under 'Size (KB)' counts in units of 1000, or of 1 as printed: give scale = 1000 or 1024 "
+     "or 1, not 1e+06"),
 ])
 def test_a_scale_its_unit_does_not_stand_for_is_named(printed: str, value: float, scale: float, header: str,
                                                        kind: str, why: str) -> None:
@@ -214,7 +225,12 @@ def test_a_scale_its_unit_does_not_stand_for_is_named(printed: str, value: float
     ("999,999,999", "Params (B)", "params", "B"),
     ("25,557,032", "FLOPs in billions", "", "billions"),
     ("**3,504,872**\\*", "FLOPs (G)", "", "G"),
-    ("3,504,872", "Size (G)", "size", "G"),  # bytes, or gigabytes
+    ("46,830,571", "Size (KB)", "size", "KB"),  # 46.8 MB as printed, or 46.8 GB
+    ("1,000,000", "Checkpoint (KiB)", "", "KiB"),
+    ("3,504,872", "Size (K)", "size", "K"),  # a size's K is a kilobyte
+    ("3,504,872", "Size (G)", "size", None),  # 3.5 PB in its header's G: bytes as printed (unheeded_magnitude)
+    ("46,830,571", "Size (MB)", "size", None),  # 46.8 TB
+    ("1,000,000,000", "Size (KB)", "size", None),  # a terabyte
     ("999,999", "FLOPs (G)", "", None),  # short of a million: in its header's G, as "4,089" under "FLOPs (M)"
     ("1,000,000,000", "FLOPs (G)", "", None),  # at least its header's magnitude: as printed (unheeded_magnitude)
     ("3,504,872", "Params (M)", "", None),
@@ -230,6 +246,30 @@ def test_a_grouped_whole_number_from_a_million_to_its_headers_magnitude_reads_ei
     """A whole number in groups of three digits with no unit of its own, at least a million and short of the
     magnitude its header names, is a count printed whole or a number in that magnitude: neither is sure."""
     assert numerals.either_magnitude(printed, header, kind) == magnitude
+
+
+@pytest.mark.parametrize(("printed", "header", "kind", "magnitude"), [
+    ("3,504,872", "Params (M)", "", "M"),
+    ("1,000,000,000", "FLOPs (G)", "", "G"),
+    ("1,234,567,890", "Params (B)", "params", "B"),
+    ("46,830,571", "Size (MB)", "size", "MB"),  # 46.8 TB in its header's MB: no model's size
+    ("46,830,571", "Size (MB)", "", "MB"),  # an MB is bytes, whatever the header's kind
+    ("1,000,000", "Size (GiB)", "size", "GiB"),
+    ("3,504,872", "Size (G)", "size", "G"),  # a size's G is a gigabyte: 3.5 PB
+    ("1,000,000,000", "Size (KB)", "size", "KB"),  # a terabyte
+    ("999,999", "Size (MB)", "size", None),  # short of a million: in its header's MB
+    ("46,830,571", "Size (KB)", "size", None),  # 46.8 GB, or 46.8 MB as printed: either_magnitude
+    ("1,234,567,890", "Size (B)", "size", None),  # a size's B is a byte: as printed is in it
+    ("46,830,571 B", "Size (MB)", "size", None),  # a unit of its own
+])
+def test_a_grouped_whole_number_its_headers_unit_makes_implausible_is_read_as_printed(
+        printed: str, header: str, kind: str, magnitude: str | None) -> None:
+    """A whole number in groups of three digits with no unit of its own, at least a million, is read as printed
+    where its header's unit would make it a count no forward pass reaches (from its magnitude up: 1e18 in G) or a
+    size no model has (a terabyte and up: "46,830,571" under "Size (MB)"); a size's "(B)" is a byte either way."""
+    assert numerals.unheeded_magnitude(printed, header, kind) == magnitude
+    read = numerals.parse(printed, header, kind)
+    assert read is not None and (read.unit is None) == (magnitude is not None)
 
 
 def test_a_cell_or_header_longer_than_any_number_is_read_as_none() -> None:
