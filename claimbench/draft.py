@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -119,7 +120,7 @@ def write(report: Path, *, slug_name: str | None = None, output: Path | None = N
         return _fail(report, error)
     named = report.resolve().parent.name if report.stem.lower() == "readme" else report.stem  # a README: its folder
     project = project or Path.cwd()
-    here = output.absolute().parent if output is not None else None  # "-o x.toml": the folder above is cwd's parent
+    here = Path(os.path.abspath(output)).parent if output is not None else None  # "../x.toml": .. made a folder
     folders = [here, here.parent, project] if here is not None else [project]
     try:
         source = source_name(report, folders)

@@ -548,6 +548,10 @@ def test_draft_of_a_report_outside_the_project_names_no_other_file_as_its_source
     monkeypatch.chdir(tmp_path / "theirs" / "claims")  # -o a bare name: its folder's parent is the one above too
     assert cli.main(["draft", "../README.md", "-o", "y.toml"]) == 0
     assert tomllib.loads(Path("y.toml").read_text(encoding="utf-8"))["report"].get("source") == "README.md"
+    (tmp_path / "theirs" / "claims" / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "theirs" / "claims" / "sub")  # -o ../z.toml: its folder is claims, not sub/..
+    assert cli.main(["draft", "../../README.md", "-o", "../z.toml"]) == 0
+    assert tomllib.loads(Path("../z.toml").read_text(encoding="utf-8"))["report"].get("source") == "README.md"
     monkeypatch.chdir(tmp_path / "mine")
     (tmp_path / "theirs" / "claims" / "README.md").write_text("# Another\n", encoding="utf-8")
     assert drafted("../theirs/claims/x.toml")[:2] == (None, None)  # a run would read claims/README.md first
