@@ -49,7 +49,7 @@ class Mention:
 def mentions(text: str) -> list[Mention]:
     """The numbers of ``text`` with their qualifier, unit and the noun after them; a number with its spread
     ("88.7 ± 0.3") is one, and so is a range that prints a unit or decimals ("60-65%", not "2019-2020")."""
-    found = [Mention(match.start(), match.group(), number, match["first"] or match["unit"], None)
+    found = [Mention(match.start(), match.group(), number, numerals.unit_name(match["first"] or match["unit"]), None)
                 for match, number in numerals.compounds(text)
                 if number.bound != "between" or match["first"] or match["unit"] or number.digits]
     spans = [range(mention.start, mention.start + len(mention.printed)) for mention in found]
@@ -63,7 +63,7 @@ def mentions(text: str) -> list[Mention]:
         if text[max(0, match.start() - 16) : match.start()].rstrip().endswith(_SPREAD_SIGNS):  # "(±0.2 over 3 seeds)"
             continue
         qualifier = match["qualifier"] or match["sign"]
-        unit = match["unit"] or match["magnitude"]  # "1.2 GMACs": the magnitude glued to its noun
+        unit = numerals.unit_name(match["unit"]) or match["magnitude"]  # "1.2 GMACs": the magnitude glued to its noun
         number = numerals.number(match["number"], unit, numerals.bound(qualifier) if qualifier else None)
         end = match.end("noun") if match["magnitude"] else match.end("unit") if unit else match.end("number")
         printed = text[match.start() : end]

@@ -17,8 +17,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 __all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "SIZE_LETTERS", "TIMES",
-           "UNIT", "UNITS", "Number", "bound", "change", "compounds", "contradiction", "either_magnitude", "in_bytes",
-           "number", "parse", "plain", "plain_text", "scale_text", "scales", "unheeded_magnitude"]
+           "UNIT", "UNITS", "WORDS", "Number", "bound", "change", "compounds", "contradiction", "either_magnitude",
+           "in_bytes", "number", "parse", "plain", "plain_text", "scale_text", "scales", "unheeded_magnitude",
+           "unit_name"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -48,7 +49,9 @@ UNITS = {unit: scales[0] for unit, scales in SCALES.items()}
 """The scale each printed unit stands for."""
 SIZE_LETTERS = {"B": (1.0,), "k": SCALES["KB"], "K": SCALES["KB"], "M": SCALES["MB"], "G": SCALES["GB"]}
 """What a letter stands for in a size: bytes ("512 B"), or kilo- to gigabytes."""
-UNIT = r"thousands?|millions?|billions?|minutes|hours?|hrs?|%|[KMG]i?B|kB|ms|min|[kKMBG]|s"
+WORDS = ("thousand", "thousands", "million", "millions", "billion", "billions", "minutes", "hour", "hours", "hr", "hrs")
+"""The units spelt as words, in any case ("3 Hours", "1.2 Million"): ``unit_name`` gives their ``UNITS`` key."""
+UNIT = r"(?i:thousands?|millions?|billions?|minutes|hours?|hrs?)|%|[KMG]i?B|kB|ms|min|[kKMBG]|s"
 """The units a printed number may carry: a percentage, bytes, seconds, minutes, hours, thousands to billions. A lone
 "h" is hours only where a time is meant (``_TIMED``)."""
 NOUN = r"(?i:param(?:eter)?s?|macs?|flops?|mult-adds)\b"
@@ -131,7 +134,7 @@ def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
     if _SHAPE.fullmatch(text):
         return Number([int(part) for part in re.findall(r"\d+", text)])
     if match := _CELL.fullmatch(text):
-        unit = match["unit"] or (None if _unheeded(match, header, kind) else _header_unit(header))
+        unit = unit_name(match["unit"]) or (None if _unheeded(match, header, kind) else _header_unit(header))
         if match["per"] and unit not in TIMES:
             return None
         if match["unit"] == "h" and not (match["per"] or _TIMED.search(header)):  # "2 h" under "Height": no hours
@@ -252,6 +255,11 @@ def _without_footnote(printed: str) -> str:
     return text if power else match["body"]
 
 
+def unit_name(printed: str | None) -> str | None:
+    """The ``UNITS`` key of a unit as printed: a word in lower case ("Hours": hours), any other as it is."""
+    return printed.lower() if printed and printed.lower() in WORDS else printed
+
+
 def number(text: str, unit: str | None, limit: str | None) -> Number:
     """A Number from its printed digits ``text``, its unit and bound ("above", "below" or None).
 
@@ -259,6 +267,7 @@ def number(text: str, unit: str | None, limit: str | None) -> Number:
     unit: 0 decimals. A whole number in the base unit ("1234", "85%") is exact: no decimals."""
     plain_digits = text.replace(",", "")
     value: int | float = float(plain_digits) if "." in plain_digits else int(plain_digits)
+    unit = unit_name(unit)
     unit = unit if unit in UNITS else None
     scale = UNITS.get(unit or "", 1.0)
     decimals = len(plain_digits.partition(".")[2]) or (0 if scale != 1.0 else None)
@@ -268,7 +277,7 @@ def number(text: str, unit: str | None, limit: str | None) -> Number:
 def _pair(match: re.Match[str], header: str) -> tuple[Number, Number] | None:
     """The two numbers of a range or a spread in their one unit, printed after either or both ("60%-65%") or
     given by the header; None when they print two different units."""
-    first, last = match["first"], match["unit"]
+    first, last = unit_name(match["first"]), unit_name(match["unit"])
     if first and last and first != last:
         return None
     unit = first or last or _header_unit(header)
@@ -335,7 +344,7 @@ def _header_unit(header: str) -> str | None:
         candidates = [unit for unit in candidates if unit != "h"]
     if re.search(NOUN, header.replace("_", " ")):
         candidates = [_LOWER_MAGNITUDES.get(unit, unit) for unit in candidates]
-    return next((unit for unit in candidates if unit in UNITS), None)
+    return next((unit for unit in map(unit_name, candidates) if unit in UNITS), None)
 
 
 def bound(qualifier: str) -> str:

@@ -804,7 +804,10 @@ def test_hours_are_seconds_at_scale_3600() -> None:
         ("epoch_time", 1.5, 3600), ("epoch_time", 2, 3600), ("epoch_time", 1, 3600), ("epoch_time", 1, 3600)]
     (text,) = _claims(_table(["Model", "Height (h)"], ["A", "3.2"]))
     assert text["value"] == 3.2 and "scale" not in text
-    assert 'scale     = 3600' in draft("# R\n\nOne epoch took 1.5 hours on a T4.\n", slug="d", source=None)
+    for hours in ("1.5 hours", "1.5 Hours", "1.5 HRS"):  # a unit spelt as a word, in any case
+        assert 'scale     = 3600' in draft(f"# R\n\nOne epoch took {hours} on a T4.\n", slug="d", source=None)
+    (capital,) = _claims(_table(["Model", "Time per Epoch (Hours)"], ["A", "2 Hours"]))
+    assert (capital["kind"], capital["value"], capital["scale"]) == ("epoch_time", 2, 3600)
 
 
 def test_a_time_printed_with_no_unit_asks_for_its_seconds(tmp_path: Path) -> None:

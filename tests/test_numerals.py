@@ -40,6 +40,12 @@ from claimbench import numerals
         ("3 hours", "Time per epoch", numerals.Number(3, 3600.0, 0, unit="hours")),
         ("1.5 hrs", "Epoch time", numerals.Number(1.5, 3600.0, 1, unit="hrs")),
         ("1 hour", "", numerals.Number(1, 3600.0, 0, unit="hour")),
+        ("1.5 Hours", "Time per epoch", numerals.Number(1.5, 3600.0, 1, unit="hours")),  # a word, in any case
+        ("3 HOURS", "", numerals.Number(3, 3600.0, 0, unit="hours")),
+        ("2 Hrs/epoch", "", numerals.Number(2, 3600.0, 0, unit="hrs")),
+        ("1.2 Million", "", numerals.Number(1.2, 1e6, 1, unit="million")),
+        ("2", "Epoch Time (Hours)", numerals.Number(2, 3600.0, 0, unit="hours")),
+        ("5-6 Minutes", "", numerals.Number((5, 6), 60.0, 0, "between", unit="minutes")),
         ("2 h", "Time per epoch", numerals.Number(2, 3600.0, 0, unit="h")),  # a lone "h" under a header of a time
         ("1.5", "Epoch time (h)", numerals.Number(1.5, 3600.0, 1, unit="h")),
         ("1.5", "Training duration (hours)", numerals.Number(1.5, 3600.0, 1, unit="hours")),
@@ -161,6 +167,7 @@ WRONG = "is not the number that printed shows"
      ("scale", "printed '1.2 ± 0.1' under 'Params (M)' counts in units of 1e+06: give scale = 1e+06")),
     ("1.2 min", 1.2, 1.0, "", ("scale", "printed '1.2 min' counts in units of 60: give scale = 60")),
     ("3 hours", 3, 1.0, "", ("scale", "printed '3 hours' counts in units of 3600: give scale = 3600")),
+    ("3 Hours", 3, 1.0, "", ("scale", "printed '3 Hours' counts in units of 3600: give scale = 3600")),
     ("1.5", 1.5, 60.0, "Epoch time (h)",
      ("scale", "printed '1.5' under 'Epoch time (h)' counts in units of 3600: give scale = 3600, not 60")),
 ])
