@@ -33,6 +33,8 @@ results_key: pytest.StashKey[Results] = pytest.StashKey()
 rejected_key = pytest.StashKey["dict[Path, list[str]]"]()
 """The problems of each ledger file the loader rejected: a collection error of that file, not of the whole session;
 its other files are collected as they would be."""
+rejected_collected_key = pytest.StashKey["set[Path]"]()
+"""The rejected ledger files this process collected, each shown as its collection error."""
 
 MARKERS = {
     "claims(*kinds)": "parametrize the test's `claim` argument over the ledger's claims of these kinds",
@@ -236,6 +238,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     from claimbench import items
 
     if file_path.resolve() in config.stash.get(rejected_key, {}):
+        config.stash.setdefault(rejected_collected_key, set()).add(file_path.resolve())
         return items.RejectedLedgerFile.from_parent(parent, path=file_path,
                                                     problems=config.stash[rejected_key][file_path.resolve()])
     if claims_key not in config.stash:  # every file of the ledger was rejected
@@ -300,8 +303,9 @@ def _writes_report(config: pytest.Config, ledger: Path) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tag each test that measures a claim (``MEASURING``) with its claim; a run that would check nothing while
-    asked for a report is a usage error (``--lf``, which collects only the files that failed, aside)."""
-    if claims_key not in config.stash:  # no ledger, or a collection outside pytest_collection (--fixtures)
+    asked for a report is a usage error (``--lf``, which collects only the files that failed, aside), led by the
+    problems of the ledger's rejected files, as no collection error shows them."""
+    if claims_key not in config.stash and rejected_key not in config.stash:  # no ledger, or --fixtures' collection
         return
     from claimbench import items as claim_items
     from claimbench import results
@@ -313,22 +317,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if isinstance(claim, Claim) and measures:  # an empty parameter set holds a placeholder instead
             item.user_properties.append((results.CLAIM_PROPERTY, claim.id))
     wanted = any(options.path_setting(config, f"claims_{name}") for name in options.OUTPUTS)
-    claimed = any(isinstance(item, claim_items.ClaimItem) or dict(item.user_properties).get(results.CLAIM_PROPERTY)
-                  for item in items)
-    if not claimed and config.stash[claims_key] and (wanted or not items) and rejected_key not in config.stash and not (
-            _paths_given(config) or config.option.collectonly or config.getoption("lf", False) or _ignored(config)):
-        ledger, count = config.stash[options.ledger_path_key], len(config.stash[claims_key])
-        hidden = _norecursed(config)
-        where = (f"pytest skips its folder {hidden[0]}, whose name matches the norecursedirs pattern {hidden[1]!r}: "
-                 "rename the folder" if hidden else "add its directory to the testpaths ini, run pytest where it "
-                 "collects the ledger's files")
-        nothing = (f"claims ledger {ledger}: none of its {count} claims was collected, so nothing would be checked: "
-                   f"{where}, or run `claimbench check`")
+    collected = rejected_collected_key in config.stash or any(
+        isinstance(item, claim_items.ClaimItem) or dict(item.user_properties).get(results.CLAIM_PROPERTY)
+        for item in items)
+    if not collected and (config.stash.get(claims_key, None) or rejected_key in config.stash) and (
+            wanted or not items) and not (_paths_given(config) or config.option.collectonly
+                                          or config.getoption("lf", False) or _ignored(config)):
+        nothing = _nothing_collected(config)
         if not hasattr(config, "workeroutput"):
             raise pytest.UsageError(nothing)
         config.workeroutput[NOTHING_CHECKED] = nothing  # a worker's usage error would be xdist's internal error
         config.hook.pytest_deselected(items=items[:])  # and it runs nothing, as the controller would
         items[:] = []
+
+
+def _nothing_collected(config: pytest.Config) -> str:
+    """Why a run that collected none of the ledger's files would check nothing: the problems of its rejected files
+    first, each on a line of its own, then where pytest did not look."""
+    from claimbench.ledger import LedgerError
+
+    ledger, count = config.stash[options.ledger_path_key], len(config.stash.get(claims_key, []))
+    hidden = _norecursed(config)
+    where = (f"pytest skips its folder {hidden[0]}, whose name matches the norecursedirs pattern {hidden[1]!r}: "
+             "rename the folder" if hidden else "add its directory to the testpaths ini, run pytest where it "
+             "collects the ledger's files")
+    what = f"{count} claim{'s' * (count != 1)}" if count else "files"
+    nothing = (f"claims ledger {ledger}: none of its {what} was collected, so nothing would be checked: {where}, or "
+               "run `claimbench check`")
+    rejected = [problem for problems in config.stash.get(rejected_key, {}).values() for problem in problems]
+    return f"claims ledger rejected: {LedgerError(rejected)}\n{nothing}" if rejected else nothing
 
 
 def _ignored(config: pytest.Config) -> bool:
@@ -618,6 +635,17 @@ class ClaimsSession:
         if session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
 
+    def _unshown(self, terminalreporter: pytest.TerminalReporter) -> str:
+        """The first problem of the rejected ledger files that no collection error showed (the ledger's other files
+        named on the command line ran alone), as the end of the line that says no file was written; else ""."""
+        from claimbench.ledger import LedgerError
+
+        shown = {(self.config.rootpath / report.nodeid.partition("::")[0]).resolve()
+                 for report in terminalreporter.stats.get("error", []) if isinstance(report, pytest.CollectReport)}
+        problems = [problem for file, problems in self.config.stash[rejected_key].items() if file not in shown
+                    for problem in problems]
+        return f": {errors.first_line(LedgerError(problems))}" if problems else ""
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
         if self.nothing_checked:
             terminalreporter.write_line(f"ERROR: {self.nothing_checked}", red=True)
@@ -634,7 +662,8 @@ class ClaimsSession:
                 terminalreporter.write_line("claimbench: no claim ran, so no file was written")
             return
         if wanted and rejected_key in self.config.stash:
-            terminalreporter.write_line("claimbench: a ledger file was rejected, so no file was written")
+            terminalreporter.write_line("claimbench: a ledger file was rejected, so no file was written"
+                                        + self._unshown(terminalreporter))
         from claimbench import report, results, verdict
 
         records = collected.records()

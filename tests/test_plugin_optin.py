@@ -382,12 +382,44 @@ def test_a_rejected_ledger_file_leaves_the_others_collected_and_writes_nothing(a
     (author.path / "claims" / "bad.toml").write_text(LEDGER.replace("value = 40\n", 'value = "TODO: how many"\n'))
     alone = author.runpytest_subprocess("claims/mine.toml")
     alone.assert_outcomes(passed=2, failed=1)
+    alone.stdout.fnmatch_lines(["claimbench: a ledger file was rejected, so no file was written: bad.toml: "
+                                "*/params/tiny: value: TODO left by claimbench draft: how many"])
     assert not (author.path / "out").exists()
     everything = author.runpytest_subprocess("--continue-on-collection-errors")
     everything.assert_outcomes(passed=2, failed=1, errors=1)
     everything.stdout.fnmatch_lines(["*ERROR collecting claims/bad.toml*", "claims ledger rejected: bad.toml: *",
                                      "claimbench: a ledger file was rejected, so no file was written"])
     assert not (author.path / "out").exists()
+
+
+@pytest.mark.parametrize(("folder", "beside", "options"), [
+    ("claims", False, []), ("claims", True, []), (".claims", False, ["-k", "tiny"]), (".claims", True, []),
+    ("claims", False, ["-n", "2"]), ("claims", True, ["-n", "2"])],
+    ids=["testpaths", "testpaths-beside-a-valid-file", "norecursedirs-k", "norecursedirs-beside-a-valid-file",
+         "testpaths-xdist", "testpaths-beside-a-valid-file-xdist"])
+def test_a_rejected_ledger_file_no_run_collects_is_a_usage_error_that_shows_it(
+        author: pytest.Pytester, folder: str, beside: bool, options: list[str]) -> None:
+    """A ledger that a plain ``pytest`` leaves out (testpaths without it, a folder norecursedirs skips) shows no
+    collection error: its rejected file's problems lead the usage error, the first line naming file, claim and
+    field, never a run that passes, or ends in 'no tests ran', having said nothing; the last run's files stay."""
+    if "-n" in options:
+        pytest.importorskip("xdist")
+    name = "bad.toml" if beside else "mine.toml"
+    (author.path / "claims" / name).write_text(LEDGER.replace("value = 40\n", 'value = "TODO: how many"\n'))
+    (author.path / "claims").rename(author.path / folder)
+    testpaths = "testpaths = tests\n" if folder == "claims" else ""
+    author.makeini(f"[pytest]\nclaims_dir = {folder}\nclaims_json = out/claims.json\n{testpaths}")
+    (author.path / "tests").mkdir()
+    (author.path / "tests" / "test_unit.py").write_text("def test_unit():\n    pass\n", encoding="utf-8")
+    (author.path / "out").mkdir()
+    (author.path / "out" / "claims.json").write_text("the last run's\n", encoding="utf-8")
+    result = author.runpytest_subprocess(*options)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str() + result.stderr.str()
+    assert "passed" not in result.stdout.str() and "INTERNALERROR" not in result.stdout.str()
+    (result.stdout if "-n" in options else result.stderr).fnmatch_lines([
+        f"ERROR: claims ledger rejected: {name}: */params/tiny: value: TODO left by claimbench draft: how many",
+        f"claims ledger */{folder}: none of its * was collected, so nothing would be checked: *"])
+    assert (author.path / "out" / "claims.json").read_text(encoding="utf-8") == "the last run's\n"
 
 
 @pytest.mark.parametrize("name", ["sub/old.toml", "old.TOML"])
