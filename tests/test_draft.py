@@ -810,6 +810,15 @@ def test_hours_are_seconds_at_scale_3600() -> None:
     assert (capital["kind"], capital["value"], capital["scale"]) == ("epoch_time", 2, 3600)
 
 
+def test_a_header_of_hours_per_epoch_names_an_epoch_time() -> None:
+    """"h/epoch", "hrs per epoch" and "Hours per epoch" name an epoch's time, as "s/epoch" and "min per epoch" do: a
+    header of hours gives its cells the kind, not the kind's TODO."""
+    columns = ["Model", "h/epoch", "hrs per epoch", "Hours per epoch"]
+    claims = _claims(_table(columns, ["A", "1.5", "2", "0.5"]))
+    assert [(claim["cell"][2], claim["kind"]) for claim in claims] == [
+        (column, "epoch_time") for column in columns[1:]]
+
+
 def test_a_time_printed_with_no_unit_asks_for_its_seconds(tmp_path: Path) -> None:
     """"843" under "Epoch time" (a thesis's milliseconds) was drafted as 843 seconds; a unit in the cell or the
     header ("(ms)", "(min)", "sec/epoch", "s/epoch") still gives the scale."""
