@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from claimbench import slips
 from claimbench.ledger import Claim, Tolerance
 from claimbench.verdict import (
     ClaimMismatch,
@@ -547,7 +548,7 @@ def test_a_refuted_number_that_no_other_convention_gives_keeps_its_line() -> Non
 
 def _row(local_id: str, row: str, value: Any, column: str = "Params", **fields: Any) -> Claim:
     """A claim of table ``t``'s cell in ``row`` and ``column``."""
-    return _claim(value, id=f"demo/{local_id}", printed=f"{value:,}", cell=("t", row, column), **fields)
+    return _claim(value, **{"id": f"demo/{local_id}", "printed": f"{value:,}", "cell": ("t", row, column), **fields})
 
 
 def test_a_refuted_number_another_row_of_its_column_prints_says_which_row() -> None:
@@ -581,9 +582,66 @@ def test_a_refuted_exact_count_that_is_the_measured_one_mistyped_says_how(printe
     (_claim(6.42, printed="6.42M", scale=1e6, tolerance=Tolerance(digits=2)), 6_240_000),  # a rounded count
     (_claim(62.4, printed="62.4", kind="accuracy", tolerance=Tolerance(abs=0.1)), 64.2),  # no count at all
 ])
-def test_a_number_no_one_slip_of_an_exact_count_gives_gets_no_typo_hint(claim: Claim, measured: Any) -> None:
+def test_a_number_no_one_slip_of_an_exact_count_gives_gets_no_called_mistyped(claim: Claim, measured: Any) -> None:
     result = _judge(claim, measured)
     assert result.verdict == "refuted" and "mistyped" not in result.reason, result.reason
+
+
+def _called_mistyped(claim: Claim, measured: Any) -> bool:
+    """Whether ``claim``, refuted by ``measured``, is said to match the measured number mistyped."""
+    result = _judge(claim, measured)
+    assert result.verdict == "refuted", result.reason
+    return "mistyped" in result.reason
+
+
+def test_a_count_printed_to_its_decimals_is_not_called_mistyped() -> None:
+    """A claim with digits is a rounded number, whose digits are not the count's: no slip of them is named."""
+    assert _called_mistyped(_claim(60_462, printed="60,462"), 60_426)
+    assert not _called_mistyped(_claim(60_462, printed="60,462", tolerance=Tolerance(digits=0)), 60_426)
+
+
+@pytest.mark.parametrize("tolerance", [Tolerance(abs=10), Tolerance(rel=1e-4)])
+def test_a_count_with_slack_is_not_called_mistyped(tolerance: Tolerance) -> None:
+    """A claim with slack (abs or rel) is no exact count: no slip of its digits is named."""
+    assert not _called_mistyped(_claim(60_462, printed="60,462", tolerance=tolerance), 60_426)
+
+
+def test_a_count_in_thousands_is_not_called_mistyped() -> None:
+    """"604K" (604 at scale 1e3) is no 6,040 with a 0 dropped: only a count in units of one is compared digit by
+    digit with the measured one."""
+    assert not _called_mistyped(_claim(604, printed="604K", scale=1e3), 6_040)
+
+
+def test_the_same_number_is_not_itself_mistyped() -> None:
+    """Two equal adjacent digits swapped are the same number: no slip (``slips.mistyped`` asked of a number equal to
+    the measured one names none)."""
+    assert slips.mistyped(_claim(1_100, printed="1,100"), 1_100) is None
+
+
+def test_a_row_of_another_reports_table_is_not_the_same_column() -> None:
+    """A table and a column of the same names in another report's ledger are another table: not named."""
+    claim = _row("resnet34", "ResNet-34", 11_689_512)
+    other = _row("resnet18", "ResNet-18", 11_689_512, id="other/resnet18", report="other")
+    assert "row" not in judge(claim, Observation(Measurement(21_797_672)), [claim, other]).reason
+
+
+def test_another_claim_of_the_same_cell_is_not_another_row() -> None:
+    """Two claims of one cell (a cell printing two numbers, or two conventions of one count) are not a number copied
+    from another row: the claim's own row is not named."""
+    claim = _row("resnet18", "ResNet-18", 11_689_512)
+    twin = _row("resnet18_keras", "ResNet-18", 11_689_512, count="keras")
+    assert "row" not in judge(claim, Observation(Measurement(21_797_672)), [claim, twin]).reason
+
+
+@pytest.mark.parametrize("fields", [{"kind": "size", "printed": "11.7MB"}, {"scale": 1e3, "printed": "11.7K"}])
+def test_a_row_printing_the_same_digits_of_another_kind_or_unit_is_no_copy(fields: dict[str, Any]) -> None:
+    """In a table of models as columns, a column holds several kinds: "11.7M" parameters under "Params" and 11.7 MB
+    under "Size" are not one number copied, nor 11.7M and 11.7K."""
+    claim = _row("resnet18/params", "Params", 11.7, column="ResNet-18", scale=1e6, printed="11.7M",
+                 tolerance=Tolerance(digits=1))
+    other = _row("resnet18/other", "Other", 11.7, column="ResNet-18",
+                 **{"scale": 1e6, "tolerance": Tolerance(digits=1), **fields})
+    assert "row" not in judge(claim, Observation(Measurement(21_797_672)), [claim, other]).reason
 
 
 def test_a_reproduced_or_known_error_says_nothing_of_other_conventions() -> None:
