@@ -194,8 +194,9 @@ def test_a_cpu_s_features_name_torch_s_kernels_and_its_bf16_instructions() -> No
 
 
 def test_a_run_trained_after_a_report_was_rewritten_is_the_commit_s(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    """A stored run's record names the commit its session's report names: the report a previous session rewrote is
-    the session's own file, not a change of the checkout; an edited model still marks it."""
+    """A stored run's record names the commit its session's report names: the report and the README's summary
+    (``--claims-readme``) a previous session rewrote are the session's own files, not a change of the checkout; an
+    edited model, or an edit of the README outside its summary, still marks it."""
     pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_train_device = cpu\nclaims_results_dir = runs\n"
                      "claims_allow_unverified_data = true\nclaims_report = REPORT.md\n")
     (pytester.path / "claims").mkdir()
@@ -204,20 +205,27 @@ def test_a_run_trained_after_a_report_was_rewritten_is_the_commit_s(pytester: py
         ledger + any_accuracy_claim("accuracy/one", "small.linear", "tiny", "the run"), encoding="utf-8")
     (pytester.path / "linearmodels.py").write_text(LINEAR_MODELS, encoding="utf-8")
     (pytester.path / "REPORT.md").write_text("# claimbench verdicts\n\nan earlier session's\n", encoding="utf-8")
+    readme = pytester.path / "README.md"
+    readme.write_text(f"# One run\n\n{README_START}\nan earlier session's\n{README_END}\n", encoding="utf-8")
     (pytester.path / ".gitignore").write_text("runs/\n__pycache__/\n.pytest_cache/\n", encoding="utf-8")
     for arguments in (("init", "-q"), ("add", "."), ("commit", "-q", "-m", "first")):
         _git(pytester.path, *arguments)
     (pytester.path / "REPORT.md").write_text("# claimbench verdicts\n\nthe last session's\n", encoding="utf-8")
+    readme.write_text(readme.read_text(encoding="utf-8").replace("an earlier", "the last"), encoding="utf-8")
     data = write_cifar10(tmp_path / "synthetic", per_batch=10, test=20)
 
     def stored_ledger() -> str:
         shutil.rmtree(pytester.path / "runs", ignore_errors=True)
-        assert pytester.runpytest_subprocess(f"--claims-data-root={data}", "-p", "no:xdist").ret == pytest.ExitCode.OK
+        assert pytester.runpytest_subprocess(f"--claims-data-root={data}", "--claims-readme=README.md",
+                                             "-p", "no:xdist").ret == pytest.ExitCode.OK
         [run] = [json.loads(path.read_text()) for path in (pytester.path / "runs").rglob("*.json")
                  if "history" in json.loads(path.read_text())]
         return run["environment"]["ledger"]
 
     clean = stored_ledger()
     assert re.fullmatch(r"\S+ @ [0-9a-f]{12}", clean)
+    readme.write_text(readme.read_text(encoding="utf-8").replace("# One run", "# One run, edited"), encoding="utf-8")
+    assert stored_ledger() == f"{clean}+", "the README outside its summary"
+    _git(pytester.path, "checkout", "-q", "README.md")
     (pytester.path / "linearmodels.py").write_text(LINEAR_MODELS + "\n# edited\n", encoding="utf-8")
     assert stored_ledger() == f"{clean}+"
