@@ -49,9 +49,11 @@ UNITS = {unit: scales[0] for unit, scales in SCALES.items()}
 """The scale each printed unit stands for."""
 SIZE_LETTERS = {"B": (1.0,), "k": SCALES["KB"], "K": SCALES["KB"], "M": SCALES["MB"], "G": SCALES["GB"]}
 """What a letter stands for in a size: bytes ("512 B"), or kilo- to gigabytes."""
-WORDS = ("thousand", "thousands", "million", "millions", "billion", "billions", "minutes", "hour", "hours", "hr", "hrs")
-"""The units spelt as words, in any case ("3 Hours", "1.2 Million"): ``unit_name`` gives their ``UNITS`` key."""
-UNIT = r"(?i:thousands?|millions?|billions?|minutes|hours?|hrs?)|%|[KMG]i?B|kB|ms|min|[kKMBG]|s"
+WORDS = {**{word: word for word in ("thousand", "thousands", "million", "millions", "billion", "billions", "minutes",
+                                     "hour", "hours", "hr", "hrs")},
+         **dict.fromkeys(("sec", "secs", "second", "seconds"), "s"), "minute": "minutes", "mins": "min"}
+"""The units spelt as words, read in any case ("3 Hours", "1.2 Million", "4.2 sec"), and their ``UNITS`` key."""
+UNIT = r"(?i:thousands?|millions?|billions?|minutes?|mins|hours?|hrs?|seconds?|secs?)|%|[KMG]i?B|kB|ms|min|[kKMBG]|s"
 """The units a printed number may carry: a percentage, bytes, seconds, minutes, hours, thousands to billions. A lone
 "h" is hours only where a time is meant (``_TIMED``)."""
 NOUN = r"(?i:param(?:eter)?s?|macs?|flops?|mult-adds)\b"
@@ -257,7 +259,7 @@ def _without_footnote(printed: str) -> str:
 
 def unit_name(printed: str | None) -> str | None:
     """The ``UNITS`` key of a unit as printed: a word in lower case ("Hours": hours), any other as it is."""
-    return printed.lower() if printed and printed.lower() in WORDS else printed
+    return WORDS.get(printed.lower(), printed) if printed else printed
 
 
 def number(text: str, unit: str | None, limit: str | None) -> Number:

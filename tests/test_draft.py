@@ -808,6 +808,9 @@ def test_hours_are_seconds_at_scale_3600() -> None:
         assert 'scale     = 3600' in draft(f"# R\n\nOne epoch took {hours} on a T4.\n", slug="d", source=None)
     (capital,) = _claims(_table(["Model", "Time per Epoch (Hours)"], ["A", "2 Hours"]))
     assert (capital["kind"], capital["value"], capital["scale"]) == ("epoch_time", 2, 3600)
+    spelt = _claims(_table(["Model", "Epoch time"], ["A", "4.2 sec"], ["B", "3 Seconds"], ["C", "2 mins"]))
+    assert [(claim["kind"], claim["value"], claim.get("scale", 1)) for claim in spelt] == [
+        ("epoch_time", 4.2, 1), ("epoch_time", 3, 1), ("epoch_time", 2, 60)]
 
 
 def test_a_header_of_hours_per_epoch_names_an_epoch_time() -> None:

@@ -46,6 +46,11 @@ from claimbench import numerals
         ("1.2 Million", "", numerals.Number(1.2, 1e6, 1, unit="million")),
         ("2", "Epoch Time (Hours)", numerals.Number(2, 3600.0, 0, unit="hours")),
         ("5-6 Minutes", "", numerals.Number((5, 6), 60.0, 0, "between", unit="minutes")),
+        ("4.2 sec", "Time per epoch", numerals.Number(4.2, 1.0, 1, unit="s")),  # seconds spelt out in a cell
+        ("4 Seconds", "", numerals.Number(4, unit="s")),
+        ("4.2 secs/epoch", "", numerals.Number(4.2, 1.0, 1, unit="s")),
+        ("3 mins", "", numerals.Number(3, 60.0, 0, unit="min")),
+        ("1 Minute", "", numerals.Number(1, 60.0, 0, unit="minutes")),
         ("2 h", "Time per epoch", numerals.Number(2, 3600.0, 0, unit="h")),  # a lone "h" under a header of a time
         ("1.5", "Epoch time (h)", numerals.Number(1.5, 3600.0, 1, unit="h")),
         ("1.5", "Training duration (hours)", numerals.Number(1.5, 3600.0, 1, unit="hours")),
