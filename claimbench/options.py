@@ -16,15 +16,18 @@ import pytest
 from claimbench.user_paths import setting_path, user_path
 
 if TYPE_CHECKING:
+    from claimbench.runs.retrains import Retrain
     from claimbench.runs.settings import Settings
 
 ledger_path_key = pytest.StashKey[Path]()
 """The configured ledger: a folder of ``*.toml`` or one file. Set only when claimbench is on."""
 session_key = pytest.StashKey[str]()
 """The controller's session id, which its pytest-xdist workers share (their ``testrunuid``)."""
-retrain_key = pytest.StashKey[str]()
-"""The session that began the retrain a ``--claims-retrain`` controller carries on, once a run may train
-(``retrain_begun_by``)."""
+retrain_key: pytest.StashKey[Retrain] = pytest.StashKey()
+"""The retrain a ``--claims-retrain`` controller carries on, once a run may train (``retrain_begun_by``)."""
+selected_key = pytest.StashKey[list[str]]()
+"""The training claims a ``--claims-retrain`` controller's session selected, once its items are collected (its
+pytest-xdist workers': ``select_for_retrain``)."""
 RETRAIN = "claimbench_retrain"
 """The pytest-xdist worker input naming the session that began the controller's retrain."""
 
@@ -352,7 +355,7 @@ def session(config: pytest.Config) -> str:
 def retrain_begun_by(config: pytest.Config) -> str:
     """Under ``--claims-retrain``, the session that began the retrain this one carries on: an interrupted retrain's,
     whose record the run store keeps, else this session's, which the controller records (``claimbench.runs.retrains``)
-    and says when it carries one on. Empty without ``--claims-retrain``."""
+    once it selects a training claim, and says when it carries one on. Empty without ``--claims-retrain``."""
     from claimbench import progress
     from claimbench.runs import retrains
 
@@ -362,11 +365,24 @@ def retrain_begun_by(config: pytest.Config) -> str:
     if worker is not None:
         return str(worker.get(RETRAIN, ""))  # "": no controller's retrain, the session's own
     if retrain_key not in config.stash:
-        retrain = retrains.begin(results_dir(config), session(config))
+        retrain = retrains.begin(results_dir(config), session(config), config.stash.get(selected_key, []))
         if retrain.carried_on:
             progress.reporter(config)(retrain.carried_on_line(results_dir(config)))
-        config.stash[retrain_key] = retrain.session
-    return config.stash[retrain_key]
+        config.stash[retrain_key] = retrain
+    return config.stash[retrain_key].session
+
+
+def select_for_retrain(config: pytest.Config, claims: list[str]) -> None:
+    """Note the training claims a ``--claims-retrain`` controller's session selected, before any of them runs: its
+    record owes them until a retrain of it runs them to their end (under pytest-xdist, the retrain has begun, with
+    its workers, before they collect)."""
+    from claimbench.runs import retrains
+
+    if not config.getoption("claims_retrain"):
+        return
+    config.stash[selected_key] = sorted({*config.stash.get(selected_key, []), *claims})
+    if retrain_key in config.stash:
+        retrains.owe(results_dir(config), config.stash[retrain_key], claims)
 
 
 def settings(config: pytest.Config) -> Settings:

@@ -13,7 +13,7 @@ import difflib
 import fnmatch
 import os
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -372,8 +372,12 @@ def _norecursed(config: pytest.Config) -> tuple[str, str] | None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """With ``--claims-cluster``, the runs the selected training claims need train there before any test runs."""
+    """A retrain notes the training claims it selected (its record owes them); with ``--claims-cluster``, the runs
+    the selected training claims need train there before any test runs."""
     config = session.config
+    if claims_key in config.stash and not hasattr(config, "workerinput"):
+        options.select_for_retrain(config, _training_claims([item.nodeid for item in session.items],
+                                                            config.stash[claims_key]))
     if config.option.collectonly or options.ledger_path_key not in config.stash or not options.setting(
             config, "claims_cluster"):
         return
@@ -477,6 +481,13 @@ def _claim_of(nodeid: str, claims: Sequence[Claim]) -> str | None:
     return max(found, key=len) if found else None
 
 
+def _training_claims(nodeids: Iterable[str], claims: Sequence[Claim]) -> list[str]:
+    """The training claims (whose runs a retrain replaces) that the tests of these ids check."""
+    kinds = {claim.id: claim.kind for claim in claims}
+    return sorted({claim_id for nodeid in nodeids
+                   if (claim_id := _claim_of(nodeid, claims)) and kinds[claim_id] in vocab.TRAINING_KINDS})
+
+
 class OwnTests:
     """A claim that a test of the user's own measures (``@pytest.mark.claims`` and a fixture of ``MEASURING``) is
     measured there only."""
@@ -535,6 +546,8 @@ class ClaimsSession:
         self.crashed = False
         """Whether a pytest-xdist worker died under a test."""
         self.unwritten: str | None = None
+        self.retrain_owes: str | None = None
+        """The line saying that the retrain this one carries on still owes claims it did not select."""
 
     def pytest_sessionstart(self) -> None:
         readme = options.path_setting(self.config, "claims_readme")
@@ -563,6 +576,11 @@ class ClaimsSession:
             node.workerinput[options.RETRAIN] = options.retrain_begun_by(self.config)
 
     @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """A retrain's record owes the training claims a pytest-xdist worker collected, before any test runs."""
+        options.select_for_retrain(self.config, _training_claims(ids, self.config.stash.get(claims_key, [])))
+
+    @pytest.hookimpl(optionalhook=True)
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport, sched: Any) -> None:
         """A claim whose pytest-xdist worker died under it is an error of ours, never a verdict kept from before."""
         from claimbench import results
@@ -587,7 +605,9 @@ class ClaimsSession:
         if retrain is not None and _ran_to_its_end(session, self.crashed):
             from claimbench.runs import retrains
 
-            retrains.end(options.results_dir(self.config), retrain)
+            results_dir = options.results_dir(self.config)
+            if owes := retrains.end(results_dir, retrain.session, self.config.stash.get(options.selected_key, [])):
+                self.retrain_owes = retrains.owing_line(results_dir, retrain, owes)
         if self.config.option.setupplan or self.config.option.setuponly:
             return  # pytest showed the set-up and ran no test: nothing was measured
         if self.nothing_checked:
@@ -647,6 +667,8 @@ class ClaimsSession:
         return f": {errors.first_line(LedgerError(problems))}" if problems else ""
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
+        if self.retrain_owes:
+            terminalreporter.write_line(self.retrain_owes, yellow=True)
         if self.nothing_checked:
             terminalreporter.write_line(f"ERROR: {self.nothing_checked}", red=True)
             return

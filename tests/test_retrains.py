@@ -19,26 +19,55 @@ pytest_plugins = ["pytester"]
 
 
 def test_a_retrain_is_recorded_until_it_ends_and_carried_on_meanwhile(tmp_path: Path) -> None:
-    began = retrains.begin(tmp_path / "runs", "first")
+    began = retrains.begin(tmp_path / "runs", "first", ["a"])
     assert not began.carried_on and began.session == "first"
-    again = retrains.begin(tmp_path / "runs", "second")
+    again = retrains.begin(tmp_path / "runs", "second", ["a"])
     assert (again.session, again.began, again.carried_on) == ("first", began.began, True)
-    retrains.end(tmp_path / "runs", "another retrain")
+    assert retrains.end(tmp_path / "runs", "another retrain", ["a"]) == []
     assert (tmp_path / "runs" / retrains.RECORD).exists(), "a record another retrain wrote stays"
-    retrains.end(tmp_path / "runs", "first")
+    assert retrains.end(tmp_path / "runs", "first", ["a"]) == []
     assert not (tmp_path / "runs" / retrains.RECORD).exists()
-    assert not retrains.begin(tmp_path / "runs", "third").carried_on
+    assert not retrains.begin(tmp_path / "runs", "third", ["a"]).carried_on
+
+
+def test_the_record_owes_what_its_retrains_selected_until_one_runs_it_to_its_end(tmp_path: Path) -> None:
+    """A retrain carrying another on adds the claims it selects; one that ends takes off those it selected, and
+    the record goes once it owes none."""
+    record = tmp_path / retrains.RECORD
+    first = retrains.begin(tmp_path, "first", ["a", "b"])
+    assert retrains.begin(tmp_path, "second", ["c"]).session == "first"
+    assert json.loads(record.read_text())["owes"] == ["a", "b", "c"]
+    assert retrains.end(tmp_path, "first", ["a"]) == ["b", "c"] and record.exists()
+    assert "still owes 2 training claims this session did not select (b, c)" in retrains.owing_line(
+        tmp_path, first, ["b", "c"])
+    assert retrains.end(tmp_path, "first", ["b", "c", "d"]) == [] and not record.exists()
+
+
+def test_a_retrain_that_selects_no_training_claim_writes_no_record(tmp_path: Path) -> None:
+    """Nothing to owe, nothing to carry on; the claims of a session known once begun (pytest-xdist) write it."""
+    retrain = retrains.begin(tmp_path, "mine", [])
+    assert not (tmp_path / retrains.RECORD).exists()
+    retrains.owe(tmp_path, retrain, [])
+    assert not (tmp_path / retrains.RECORD).exists()
+    retrains.owe(tmp_path, retrain, ["a"])
+    assert retrains.begin(tmp_path, "next", []) == retrains.Retrain("mine", retrain.began, carried_on=True)
+
+
+def test_a_record_of_an_earlier_claimbench_owes_no_claim(tmp_path: Path) -> None:
+    (tmp_path / retrains.RECORD).write_text(json.dumps({"session": "first", "began": "today"}))
+    assert retrains.end(tmp_path, "first", []) == [] and not (tmp_path / retrains.RECORD).exists()
 
 
 @pytest.mark.parametrize("content", ["not json", "[]", '{"session": 1, "began": "today"}', '{"began": "today"}'])
 def test_an_unreadable_record_is_replaced(tmp_path: Path, content: str) -> None:
     (tmp_path / retrains.RECORD).write_text(content)
-    assert retrains.begin(tmp_path, "mine") == retrains.Retrain("mine", retrains.begin(tmp_path, "x").began, False)
+    began = retrains.begin(tmp_path, "x", []).began
+    assert retrains.begin(tmp_path, "mine", ["a"]) == retrains.Retrain("mine", began, False)
 
 
 def test_a_record_that_cannot_be_written_leaves_the_retrain_its_own(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("a file where the run store should be")
-    assert retrains.begin(tmp_path / "file", "mine").session == "mine"
+    assert retrains.begin(tmp_path / "file", "mine", ["a"]).session == "mine"
 
 
 def test_a_retrain_still_running_beside_is_joined_and_its_record_left_to_it(tmp_path: Path) -> None:
@@ -48,16 +77,16 @@ def test_a_retrain_still_running_beside_is_joined_and_its_record_left_to_it(tmp_
     record.write_text(json.dumps({"session": "first", "began": "today", "host": atomic.this_host(),
                                   "pid": beside.pid}))
     try:
-        joined = retrains.begin(tmp_path, "second")
+        joined = retrains.begin(tmp_path, "second", [])
         assert joined.session == "first" and joined.running
         assert "joins the retrain begun today by a session still running" in joined.carried_on_line(tmp_path)
-        retrains.end(tmp_path, "first")
+        retrains.end(tmp_path, "first", [])
         assert record.exists(), "its own session ends it"
     finally:
         beside.kill()
         beside.wait()
-    assert not retrains.begin(tmp_path, "third").running, "its session is gone: it was interrupted"
-    retrains.end(tmp_path, "first")
+    assert not retrains.begin(tmp_path, "third", []).running, "its session is gone: it was interrupted"
+    retrains.end(tmp_path, "first", [])
     assert not record.exists()
 
 
@@ -69,7 +98,7 @@ def test_a_retrain_that_joined_keeps_the_record_after_the_first_ended(tmp_path: 
     record.write_text(json.dumps({"session": "first", "began": "today", "host": atomic.this_host(),
                                   "pid": first.pid}))
     try:
-        assert retrains.begin(tmp_path, "second").running
+        assert retrains.begin(tmp_path, "second", []).running
     finally:
         first.kill()
         first.wait()
@@ -78,12 +107,12 @@ def test_a_retrain_that_joined_keeps_the_record_after_the_first_ended(tmp_path: 
     try:
         record.write_text(json.dumps({"session": "first", "began": "today", "host": atomic.this_host(),
                                       "pid": os.getpid(), "joined": [{"host": atomic.this_host(), "pid": joined.pid}]}))
-        retrains.end(tmp_path, "first")
+        retrains.end(tmp_path, "first", [])
         assert record.exists(), "the session that joined still runs"
     finally:
         joined.kill()
         joined.wait()
-    retrains.end(tmp_path, "first")
+    retrains.end(tmp_path, "first", [])
     assert not record.exists()
 
 
@@ -160,3 +189,69 @@ def test_the_next_retrain_carries_on_an_interrupted_one(pytester: pytest.Pyteste
     assert anew.ret == pytest.ExitCode.OK and "carries on" not in anew.stdout.str() and not record.exists()
     third = _sessions(pytester.path / "runs")
     assert third["0.01"] == third["0.02"] != second["0.02"]
+
+
+@pytest.mark.slow
+def test_a_narrower_retrain_leaves_the_record_owing_what_it_did_not_select(pytester: pytest.Pytester,
+                                                                           tmp_path: Path) -> None:
+    """A ``-k`` retrain that carries on an interrupted retrain of both claims runs its one to the end and leaves the
+    record, saying what it still owes; a retrain selecting the other one ends it, keeping the interrupted run."""
+    pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_train_device = cpu\nclaims_results_dir = runs\n"
+                     "claims_allow_unverified_data = true\n")
+    (pytester.path / "claims").mkdir()
+    (pytester.path / "claims" / "two.toml").write_text(LEDGER, encoding="utf-8")
+    (pytester.path / "linearmodels.py").write_text(LINEAR_MODELS, encoding="utf-8")
+    data = write_cifar10(tmp_path / "synthetic", per_batch=10, test=20)
+    record = pytester.path / "runs" / retrains.RECORD
+    conftest = pytester.makeconftest(CTRL_C_AFTER_FIRST)
+    retrain = [f"--claims-data-root={data}", "--claims-retrain", "-p", "no:xdist"]
+    assert pytester.runpytest_subprocess(*retrain).ret == pytest.ExitCode.INTERRUPTED
+    conftest.unlink()
+    first = _sessions(pytester.path / "runs")
+
+    narrower = pytester.runpytest_subprocess(*retrain, "-k", "first")
+    assert narrower.ret == pytest.ExitCode.OK, narrower.stdout.str()
+    narrower.stdout.fnmatch_lines(["claimbench: --claims-retrain leaves *retrain-in-progress.json: its retrain, "
+                                   "begun *, still owes 1 training claim this session did not select "
+                                   "(two/accuracy/second); the next retrain selecting it carries it on and ends it*"])
+    assert record.exists() and _sessions(pytester.path / "runs") == first
+
+    rest = pytester.runpytest_subprocess(*retrain, "-k", "second")
+    assert rest.ret == pytest.ExitCode.OK and "still owes" not in rest.stdout.str() and not record.exists()
+    ended = _sessions(pytester.path / "runs")
+    assert ended["0.01"] == first["0.01"] != ended["0.02"], "the interrupted retrain's run kept, the other trained"
+
+
+def _project(pytester: pytest.Pytester) -> Path:
+    """The two claims' project; its run store's record of a retrain in progress."""
+    pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_train_device = cpu\nclaims_results_dir = runs\n"
+                     "claims_allow_unverified_data = true\n")
+    (pytester.path / "claims").mkdir()
+    (pytester.path / "claims" / "two.toml").write_text(LEDGER, encoding="utf-8")
+    (pytester.path / "linearmodels.py").write_text(LINEAR_MODELS, encoding="utf-8")
+    return pytester.path / "runs" / retrains.RECORD
+
+
+@pytest.mark.slow
+def test_a_retrain_under_xdist_that_selects_no_training_claim_leaves_the_record_as_it_was(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``-n 2`` and no training claim selected (a ``-k`` that matches nothing, tests outside the ledger), a
+    retrain writes no record, and leaves an interrupted one's owing its claims, as without pytest-xdist."""
+    pytest.importorskip("xdist")
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+    record = _project(pytester)
+    pytester.makepyfile(test_other="def test_other():\n    pass\n")
+    none = pytester.runpytest_subprocess("--claims-retrain", "-n", "2", "-k", "no_such_test")
+    assert none.ret == pytest.ExitCode.NO_TESTS_COLLECTED and not record.exists(), none.stdout.str()
+
+    interrupted = {"session": "earlier", "began": "today", "owes": ["two/accuracy/first"]}
+    record.parent.mkdir()
+    record.write_text(json.dumps(interrupted))
+    assert pytester.runpytest_subprocess("--claims-retrain", "-n", "2", "-k", "no_such_test").ret == (
+        pytest.ExitCode.NO_TESTS_COLLECTED)
+    assert json.loads(record.read_text()) == interrupted
+    other = pytester.runpytest_subprocess("--claims-retrain", "-n", "2", "test_other.py")
+    assert other.ret == pytest.ExitCode.OK and json.loads(record.read_text()) == interrupted, other.stdout.str()
+    other.stdout.fnmatch_lines(["claimbench: --claims-retrain leaves *: its retrain, begun today, still owes 1 "
+                                "training claim this session did not select (two/accuracy/first)*"])
+

@@ -1,10 +1,12 @@
 """The record of a ``--claims-retrain`` in progress, so that the next retrain keeps the runs an interrupted one stored.
 
-A retrain reads only the stored runs its own retrain wrote (the marker beside each names it). A retrain cut short
-(Ctrl-C, ``-x``, a killed process) leaves ``retrain-in-progress.json`` in the run store, naming the session that began
-it; the next retrain carries that one on, reading the runs it stored as its own, and a retrain that runs to its end
-removes the record. A retrain begun beside a running one joins it, adding its process to the record, which stays
-until the last of them has run to its end.
+A retrain reads only the stored runs its own retrain wrote (the marker beside each names it). A retrain that selects a
+training claim writes ``retrain-in-progress.json`` in the run store, naming the session that began it and the training
+claims it selected (``owes``); one cut short (Ctrl-C, ``-x``, a killed process) leaves it, and the next retrain carries
+it on, reading the runs it stored as its own and adding the claims it selects. A retrain that runs to its end takes the
+claims it selected off the record, and removes the record once it owes none: a narrower retrain (``-k``) leaves it
+owing the rest. A retrain begun beside a running one joins it, adding its process to the record, which stays until
+the last of them has run to its end. A record that names no claims (an earlier claimbench's) owes none.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import contextlib
 import datetime
 import json
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from claimbench import atomic
 
-__all__ = ["RECORD", "Retrain", "begin", "end"]
+__all__ = ["RECORD", "Retrain", "begin", "end", "owe", "owing_line"]
 
 RECORD = "retrain-in-progress.json"
 
@@ -70,30 +73,69 @@ def _this_process() -> dict[str, Any]:
     return {"host": atomic.this_host(), "pid": os.getpid()}
 
 
-def begin(results_dir: Path, session: str) -> Retrain:
+def _owes(note: dict[str, Any]) -> list[str]:
+    """The training claims the record's retrain selected that no retrain of it has run to its end yet."""
+    owes = note.get("owes")
+    return [claim for claim in owes if isinstance(claim, str)] if isinstance(owes, list) else []
+
+
+def begin(results_dir: Path, session: str, selected: Collection[str]) -> Retrain:
     """The retrain a session retraining in ``results_dir`` carries on: the interrupted one its record names, or the
-    one still running beside it, which it joins, adding itself to the record; else one it begins, writing the record.
+    one still running beside it, which it joins, adding itself to the record; else one it begins. The record then
+    owes the training claims ``selected`` too, and is written where there is none only when some are (``owe``).
     An unreadable record is replaced: its runs are trained again. A record that cannot be written leaves the retrain
     unrecorded (the run store's own writes then fail, each in its claim's line)."""
     path = results_dir / RECORD
     note = _record(path)
-    if note is not None:
-        running = _running_beside(note)
-        if running:  # the record outlives the session begun first, while this one still runs
+    if note is None:
+        retrain = Retrain(session, datetime.datetime.now().astimezone().isoformat(timespec="seconds"), False)
+    else:
+        retrain = Retrain(note["session"], note["began"], carried_on=True, running=_running_beside(note))
+        if retrain.running:  # the record outlives the session begun first, while this one still runs
             with contextlib.suppress(OSError):
                 atomic.write_text(path, json.dumps({**note, "joined": [*_joined(note), _this_process()]}))
-        return Retrain(note["session"], note["began"], carried_on=True, running=running)
-    began = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(path, json.dumps({"session": session, "began": began, **_this_process()}))
-    return Retrain(session, began, carried_on=False)
+    owe(results_dir, retrain, selected)
+    return retrain
 
 
-def end(results_dir: Path, begun_by: str) -> None:
-    """Remove the record of the retrain ``begun_by`` that session, which ran to its end here; a record another
-    retrain wrote meanwhile stays, and so does one with a session that still runs beside this one, the one that began
-    it or one that joined it (the last to end removes it)."""
-    note = _record(results_dir / RECORD)
-    if note is not None and note["session"] == begun_by and not _running_beside(note):
-        (results_dir / RECORD).unlink(missing_ok=True)
+def owe(results_dir: Path, retrain: Retrain, claims: Collection[str]) -> None:
+    """Add the training claims a session of ``retrain`` selected to what its record owes, writing the record where
+    there is none yet and ``claims`` names some (under pytest-xdist, the controller learns them once its workers have
+    collected, before any test runs); a record another retrain wrote meanwhile is left as it is."""
+    path = results_dir / RECORD
+    note = _record(path)
+    if note is not None and note["session"] != retrain.session or note is None and not claims:
+        return
+    note = note or {"session": retrain.session, "began": retrain.began, **_this_process()}
+    owes = sorted({*_owes(note), *claims})
+    if owes != _owes(note) or not path.exists():
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic.write_text(path, json.dumps({**note, "owes": owes}))
+
+
+def end(results_dir: Path, begun_by: str, selected: Collection[str]) -> list[str]:
+    """Take the training claims ``selected`` by a session of the retrain ``begun_by`` that session, which ran to its
+    end here, off its record, and remove the record once it owes none; the claims it still owes (a narrower retrain
+    carrying on one of more claims). A record another retrain wrote meanwhile stays, and so does one with a session
+    that still runs beside this one, the one that began it or one that joined it (the last to end removes it)."""
+    path = results_dir / RECORD
+    note = _record(path)
+    if note is None or note["session"] != begun_by:
+        return []
+    owes = [claim for claim in _owes(note) if claim not in set(selected)]
+    if not owes and not _running_beside(note):
+        path.unlink(missing_ok=True)
+    elif owes != _owes(note):
+        with contextlib.suppress(OSError):
+            atomic.write_text(path, json.dumps({**note, "owes": owes}))
+    return owes
+
+
+def owing_line(results_dir: Path, retrain: Retrain, owes: Collection[str]) -> str:
+    """The line saying that a retrain which ran to its end leaves the record, and which claims it still owes."""
+    many = len(owes) != 1
+    return (f"claimbench: --claims-retrain leaves {results_dir / RECORD}: its retrain, begun {retrain.began}, "
+            f"still owes {len(owes)} training claim{'s' * many} this session did not select ({', '.join(owes)}); "
+            f"the next retrain selecting {'them' if many else 'it'} carries it on and ends it "
+            f"(remove the file to train them all again)")
