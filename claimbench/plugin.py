@@ -544,7 +544,8 @@ class ClaimsSession:
         """What the files show: this run's records and those kept from the last JSON."""
         self.nothing_checked: str | None = None
         self.crashed = False
-        """Whether a pytest-xdist worker died under a test."""
+        """Whether a pytest-xdist worker died, under a test or not (``pytest_testnodedown``, which pytest-xdist calls
+        before ``pytest_handlecrashitem``)."""
         self.unwritten: str | None = None
         self.retrain_owes: str | None = None
         """The line saying that the retrain this one carries on still owes claims it did not select."""
@@ -585,7 +586,6 @@ class ClaimsSession:
         """A claim whose pytest-xdist worker died under it is an error of ours, never a verdict kept from before."""
         from claimbench import results
 
-        self.crashed = True
         claim_id = _claim_of(crashitem, self.config.stash.get(claims_key, []))
         if claim_id is not None:
             report.user_properties = [*report.user_properties, (results.CLAIM_PROPERTY, claim_id),

@@ -255,3 +255,19 @@ def test_a_retrain_under_xdist_that_selects_no_training_claim_leaves_the_record_
     other.stdout.fnmatch_lines(["claimbench: --claims-retrain leaves *: its retrain, begun today, still owes 1 "
                                 "training claim this session did not select (two/accuracy/first)*"])
 
+
+@pytest.mark.slow
+def test_a_retrain_whose_xdist_worker_died_leaves_the_record(pytester: pytest.Pytester, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed under a test (its replacement runs the rest to the end) leaves the retrain unfinished."""
+    pytest.importorskip("xdist")
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+    record = _project(pytester)
+    pytester.makepyfile(test_crash="import os\n\n\ndef test_crash():\n    os._exit(9)\n")
+    data = write_cifar10(tmp_path / "synthetic", per_batch=10, test=20)
+    crashed = pytester.runpytest_subprocess(f"--claims-data-root={data}", "--claims-retrain", "-n", "2",
+                                            "-k", "first or crash")
+    assert crashed.ret == pytest.ExitCode.TESTS_FAILED, crashed.stdout.str()
+    crashed.stdout.fnmatch_lines(["*replacing crashed worker*"])
+    assert list(_sessions(pytester.path / "runs")) == ["0.01"], "the claim ran to its end"
+    assert record.exists() and json.loads(record.read_text())["owes"] == ["two/accuracy/first"]
