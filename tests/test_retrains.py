@@ -116,6 +116,30 @@ def test_a_retrain_that_joined_keeps_the_record_after_the_first_ended(tmp_path: 
     assert not record.exists()
 
 
+def test_a_retrain_that_carried_on_an_interrupted_one_keeps_the_record_while_it_runs(tmp_path: Path) -> None:
+    """A session carrying on an interrupted retrain adds its process to the record too: another session's end leaves
+    the record while it still runs (an interruption of it then keeps its runs)."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    record = tmp_path / retrains.RECORD
+    record.write_text(json.dumps({"session": "first", "began": "today", "host": atomic.this_host(),
+                                  "pid": gone.pid, "owes": ["r/a"]}))
+    assert not retrains.begin(tmp_path, "second", ["r/a"]).running, "its session is gone: it was interrupted"
+    assert {"host": atomic.this_host(), "pid": os.getpid()} in json.loads(record.read_text())["joined"]
+    beside = subprocess.Popen(["sleep", "60"])  # the carrying session, as another process sees it
+    try:
+        record.write_text(json.dumps({**json.loads(record.read_text()), "joined": [
+            {"host": atomic.this_host(), "pid": beside.pid}]}))
+        assert retrains.begin(tmp_path, "third", ["r/a"]).running, "a third session joins the one carrying it on"
+        retrains.end(tmp_path, "first", ["r/a"])
+        assert record.exists(), "the session that carried it on still runs"
+    finally:
+        beside.kill()
+        beside.wait()
+    retrains.end(tmp_path, "first", ["r/a"])
+    assert not record.exists()
+
+
 EXIT = pytest.ExitCode
 
 

@@ -3,7 +3,7 @@
 A retrain reads only the stored runs its own retrain wrote (the marker beside each names it). A retrain that selects a
 training claim writes ``retrain-in-progress.json`` in the run store, naming the session that began it and the training
 claims it selected (``owes``); one cut short (Ctrl-C, ``-x``, a killed process) leaves it, and the next retrain carries
-it on, reading the runs it stored as its own and adding the claims it selects. A retrain that runs to its end takes the
+it on, reading the runs it stored as its own and adding the claims it selects and its process. A retrain that runs to its end takes the
 claims it selected off the record, and removes the record once it owes none: a narrower retrain (``-k``) leaves it
 owing the rest. A retrain begun beside a running one joins it, adding its process to the record, which stays until
 the last of them has run to its end. A record that names no claims (an earlier claimbench's) owes none.
@@ -81,7 +81,8 @@ def _owes(note: dict[str, Any]) -> list[str]:
 
 def begin(results_dir: Path, session: str, selected: Collection[str]) -> Retrain:
     """The retrain a session retraining in ``results_dir`` carries on: the interrupted one its record names, or the
-    one still running beside it, which it joins, adding itself to the record; else one it begins. The record then
+    one still running beside it, which it joins; either way it adds its process to the record, which stays while
+    it runs. Else one it begins. The record then
     owes the training claims ``selected`` too, and is written where there is none only when some are (``owe``).
     An unreadable record is replaced: its runs are trained again. A record that cannot be written leaves the retrain
     unrecorded (the run store's own writes then fail, each in its claim's line)."""
@@ -91,9 +92,8 @@ def begin(results_dir: Path, session: str, selected: Collection[str]) -> Retrain
         retrain = Retrain(session, datetime.datetime.now().astimezone().isoformat(timespec="seconds"), False)
     else:
         retrain = Retrain(note["session"], note["began"], carried_on=True, running=_running_beside(note))
-        if retrain.running:  # the record outlives the session begun first, while this one still runs
-            with contextlib.suppress(OSError):
-                atomic.write_text(path, json.dumps({**note, "joined": [*_joined(note), _this_process()]}))
+        with contextlib.suppress(OSError):  # joined or carried on, the record outlives the others while this one runs
+            atomic.write_text(path, json.dumps({**note, "joined": [*_joined(note), _this_process()]}))
     owe(results_dir, retrain, selected)
     return retrain
 
