@@ -3,10 +3,11 @@
 A retrain reads only the stored runs its own retrain wrote (the marker beside each names it). A retrain that selects a
 training claim writes ``retrain-in-progress.json`` in the run store, naming the session that began it and the training
 claims it selected (``owes``); one cut short (Ctrl-C, ``-x``, a killed process) leaves it, and the next retrain carries
-it on, reading the runs it stored as its own and adding the claims it selects and its process. A retrain that runs to its end takes the
-claims it selected off the record, and removes the record once it owes none: a narrower retrain (``-k``) leaves it
-owing the rest. A retrain begun beside a running one joins it, adding its process to the record, which stays until
-the last of them has run to its end. A record that names no claims (an earlier claimbench's) owes none.
+it on, reading the runs it stored as its own and adding the claims it selects and its process. A retrain that runs to
+its end takes the claims it selected off the record, and removes the record once it owes none: a narrower retrain
+(``-k``) leaves it owing the rest. A retrain begun beside a running one joins it, adding its process to the record,
+which stays until the last of them has run to its end. A record that names no claims (an earlier claimbench's) owes
+none.
 """
 
 from __future__ import annotations
