@@ -25,17 +25,31 @@ from claimbench.kind_words import (guess_kind, has, unit_kind, unit_kinds, unit_
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
-__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "UNREAD", "Context", "byte_scale", "model_todo", "per_layer", "table_claims",
-           "todos"]
+__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "PARAM_COUNT", "UNREAD", "Context", "byte_scale", "model_todo", "per_layer",
+           "table_claims", "todos"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
                   "is registered with its input size, or for a checkpoint's size")
 """The input a claim that runs the model needs, where the report's text around it names none."""
 
+_PARAM_COUNT_WORDS = {
+    "trainable": "parameters with requires_grad",
+    "all": "every parameter, frozen ones too",
+    "constructed": "trainable parameters built before the first forward",
+    "keras": "all + BatchNorm's moving mean and variance, as Keras's count_params()",
+    "state_dict_elements": "every element of the state_dict: parameters and buffers, num_batches_tracked too",
+    "tensors": "len(list(model.parameters())): tensors, not elements",
+    "state_dict": "len(model.state_dict()): entries, not elements",
+}
+"""What each of ``vocab.PARAM_COUNTS`` counts, in a few words."""
+PARAM_COUNT = todo("parameter count convention: " + " | ".join(
+    f"{count} ({_PARAM_COUNT_WORDS[count]})" for count in vocab.PARAM_COUNTS))
+"""The count of a parameter count whose header names none: each count with what it counts."""
+
 # (field, TODO text, the kinds or layer quantities that take it), in the order they are written.
 _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("layer", todo("submodule path, e.g. layer3"), ("layer",)),
-    ("count", todo("parameter count convention", vocab.PARAM_COUNTS), ("params",)),
+    ("count", PARAM_COUNT, ("params",)),
     ("count", todo("MAC convention", vocab.MAC_COUNTS), ("macs",)),
     ("layout", todo("output shape layout", vocab.LAYOUTS), ("output_shape",)),
     ("size", todo("size convention", vocab.SIZES), ("size",)),

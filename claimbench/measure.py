@@ -105,6 +105,13 @@ def _keras(model: nn.Module) -> int:
     return _all(model) + running
 
 
+def _state_dict_elements(model: nn.Module) -> int:
+    """Every element of the state_dict: the parameters and the persistent buffers (BatchNorm's running mean and
+    variance and its ``num_batches_tracked``), a tensor held under two names counted under each, as
+    ``sum(v.numel() for v in model.state_dict().values())`` counts them."""
+    return sum(tensor.numel() for tensor in model.state_dict().values())
+
+
 def _tensors(model: nn.Module) -> int:
     return len(list(model.parameters()))
 
@@ -118,6 +125,7 @@ PARAM_COUNTERS = {
     "all": _all,
     "constructed": _constructed,
     "keras": _keras,
+    "state_dict_elements": _state_dict_elements,
     "tensors": _tensors,
     "state_dict": _state_dict,
 }
@@ -129,7 +137,7 @@ def params(model: nn.Module, count: str) -> int:
         counter = PARAM_COUNTERS[count]
     except KeyError:
         raise ValueError(f"unknown parameter count {count!r}; known: {', '.join(PARAM_COUNTERS)}") from None
-    if count in ("trainable", "all", "keras") and any(is_lazy(p) for p in model.parameters()):
+    if count in ("trainable", "all", "keras", "state_dict_elements") and any(is_lazy(p) for p in model.parameters()):
         raise errors.MeasurementError(
             f"count {count!r}: the model builds parameters in its first forward (a lazy layer such as nn.LazyLinear), "
             "and their number is unknown before it; count = 'constructed' counts those built at construction")

@@ -17,7 +17,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from claimbench import metrics, siblings, slips
+from claimbench import metrics, siblings, slips, vocab
 from claimbench.errors import MeasurementError
 from claimbench.ledger import Claim, Tolerance
 
@@ -367,11 +367,14 @@ def _matches(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) ->
     of its bytes, the model without a part), those that give the model's value within the claim's own tolerance and
     change the fewest of them; then the slips of the pen it is (``slips``): the measured count mistyped, the number
     another row of its column prints. Only a refuted claim's test measures the other ways; the verdict stays
-    refuted: the number is wrong as the ledger says it was counted."""
+    refuted: the number is wrong as the ledger says it was counted. A count of tensors (``vocab.ENTRY_COUNTS``) says
+    so first: ``; count = "state_dict" counts state_dict entries, ...: tensors, not their elements``."""
     typo = slips.mistyped(claim, measurement.measured)
     found = [*_fewest_readings(claim, measurement), *([f"the measured number mistyped, {typo}"] if typo else []),
              *slips.copied(claim, ledger)]
-    return f"; it matches {', or '.join(found)}" if found else ""
+    entries = (f'; count = "{claim.count}" {vocab.CONVENTION_WORDS[claim.count]}' if claim.count in vocab.ENTRY_COUNTS
+               else "")
+    return entries + (f"; it matches {', or '.join(found)}" if found else "")
 
 
 def _fewest_readings(claim: Claim, measurement: Measurement) -> list[str]:

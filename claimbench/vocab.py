@@ -8,7 +8,9 @@ SUMMARY_KINDS = ("best_epoch", "gap")
 TRAINING_KINDS = (*METRIC_KINDS, *SUMMARY_KINDS)
 KINDS = (*STRUCTURAL_KINDS, *TRAINING_KINDS, "epoch_time")
 
-PARAM_COUNTS = ("trainable", "all", "constructed", "keras", "tensors", "state_dict")
+PARAM_COUNTS = ("trainable", "all", "constructed", "keras", "state_dict_elements", "tensors", "state_dict")
+ENTRY_COUNTS = ("tensors", "state_dict")
+"""The parameter counts that count tensors, not their elements: a refuted one says so."""
 PARAM_PARTS = ("without_batchnorm", "without_classifier")
 """The parts of a model a refuted parameter count is measured without, under its own count: its BatchNorm layers,
 its classifier (the final Linear layer, as a feature extractor's count leaves it out)."""
@@ -21,8 +23,11 @@ CONVENTION_WORDS = {
     "constructed": "counted right after construction: a layer built lazily in the first forward is left out",
     "all": "counts every parameter, frozen (requires_grad False) ones too",
     "keras": "counted as Keras does: a BatchNorm's moving mean and variance count as parameters",
-    "tensors": "counts parameter tensors, len(list(model.parameters())), not parameters",
-    "state_dict": "counts state_dict entries, len(model.state_dict()), not parameters",
+    "state_dict_elements": ("counts every element of the state_dict, sum(v.numel() for v in "
+                            "model.state_dict().values()): the parameters and every buffer, a BatchNorm's moving mean "
+                            "and variance and its num_batches_tracked among them"),
+    "tensors": "counts parameter tensors, len(list(model.parameters())): tensors, not their elements",
+    "state_dict": "counts state_dict entries, len(model.state_dict()): tensors, not their elements",
     "torchinfo": ("counted as torchinfo's Mult-Adds: a bias adds one per output element, and another layer with "
                   "parameters (BatchNorm) adds its parameter count"),
     "flops": "counted in FLOPs: two per multiply-accumulate (a multiply and an add)",

@@ -19,6 +19,7 @@ from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTIO
                               PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, SIZE_UNIT, TIME_UNIT,
                               TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD, draft)
 from claimbench.kind_words import UNKNOWN_KIND, guess_kind
+from claimbench.draft_tables import PARAM_COUNT
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import ClaimMismatch, Measurement, check
@@ -63,7 +64,8 @@ def _claims(markdown: str) -> list[dict]:
 def _filled(ledger: str) -> str:
     """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe, the
     number of a cell the draft could not read."""
-    text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{FLOPS_COUNT}"', '"flops"')
+    text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{FLOPS_COUNT}"', '"flops"').replace(f'"{PARAM_COUNT}"',
+                                                                                             '"trainable"')
     text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]")
     for unit, scale in ((SIZE_UNIT, "1e6"), (COUNT_UNIT, "1e6"), (TIME_UNIT, "1e-3"), (BOUND_COUNT_UNIT, "1e3")):
         text = re.sub(rf'"{re.escape(unit)}[^"]*"', scale, text)  # and a TODO that goes on to name a caption's units
@@ -467,7 +469,7 @@ def test_todos_name_what_only_the_author_knows() -> None:
     claims = {c["kind"]: c for c in _claims(_table(columns, ["m", "1", "2", "3.5", "50%", "1.1s", "4.4", "9", "50"]))}
     todo = {kind: {key for key, v in c.items() if str(v).startswith("TODO")} for kind, c in claims.items()}
     assert todo["params"] == {"model", "count"}
-    assert claims["params"]["count"].endswith(f"({' | '.join(vocab.PARAM_COUNTS)})")  # the ledger's list, all of it
+    assert claims["params"]["count"] == PARAM_COUNT  # the ledger's list, all of it (see the next test)
     assert todo["macs"] == {"model", "count", "input"} and "MAC convention" in claims["macs"]["count"]
     assert todo["size"] == {"model", "size", "input", "note"} and claims["size"]["input"] == INPUT_SIZE
     assert claims["size"]["note"].startswith("TODO: is 'MB' here 1e6 bytes (scale = 1e6, as drafted")
@@ -562,6 +564,17 @@ def test_flops_ask_whether_a_multiply_add_is_one_flop_or_two(tmp_path: Path) -> 
     assert [(claim.count, claim.scale) for claim in loaded] == [("flops", 1e9), ("flops", 1e9), ("pure", 1.0)]
 
 
+def test_the_parameter_count_todo_says_what_each_count_counts() -> None:
+    """The TODO was a bare list of names, and ``state_dict``, which counts entries, read as the count of the
+    state_dict's elements; each count now says in a few words what it counts, as the FLOPs TODO does."""
+    choices = PARAM_COUNT.removeprefix("TODO: parameter count convention: ").split(" | ")
+    assert [choice.split(" (")[0] for choice in choices] == list(vocab.PARAM_COUNTS)
+    assert all(re.fullmatch(r"\w+ \(.+\)", choice) for choice in choices), choices
+    words = dict(choice.split(" (", 1) for choice in choices)
+    assert "entries, not elements" in words["state_dict"] and "tensors, not elements" in words["tensors"]
+    assert "num_batches_tracked" in words["state_dict_elements"] and "num_batches_tracked" not in words["keras"]
+
+
 def test_a_params_header_that_names_its_count_proposes_it(tmp_path: Path) -> None:
     """Keras's and torchinfo's "Trainable params" are the parameters with requires_grad; a "Total params" counts
     frozen ones too, as torchinfo (all) or Keras (keras, BatchNorm's moving statistics among them) does, which only
@@ -569,8 +582,7 @@ def test_a_params_header_that_names_its_count_proposes_it(tmp_path: Path) -> Non
     columns = ["Model", "Total params", "Trainable params", "Non-trainable params", "Params", "Trainable Params (M)"]
     markdown = _table(columns, ["A", "289,034", "288,970", "64", "289,034", "0.29"])
     total, trainable, frozen, plain, millions = _claims(markdown)
-    assert trainable["count"] == millions["count"] == "trainable" and plain["count"] == (
-        f"TODO: parameter count convention ({' | '.join(vocab.PARAM_COUNTS)})")
+    assert trainable["count"] == millions["count"] == "trainable" and plain["count"] == PARAM_COUNT
     assert total["count"].startswith("TODO: parameter count convention") and total["count"].endswith("(all | keras)")
     assert frozen["count"].startswith("TODO: ") and "no count measures" in frozen["count"]
     assert 'count     = "trainable"  # the trainable parameters its header names: those with requires_grad' in draft(

@@ -3,6 +3,7 @@ as the claim's one-line error. The models are named by import path: nothing is r
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -403,6 +404,20 @@ def test_a_refuted_params_claim_without_a_part_of_the_model_says_which(count: st
     record = results.record_for(counted, results.Outcome(measurement=families.params(counted).to_dict()), "2026-12-02")
     assert record["verdict"] == "refuted"
     assert record["reason"].endswith(f"; it matches {words}"), record["reason"]
+
+
+@pytest.mark.parametrize("count", ["state_dict", "keras"])
+def test_a_count_of_every_state_dict_element_is_measured_and_named_for_a_refuted_count(count: str) -> None:
+    """A README's "every tensor of the state_dict" (its BatchNorm's ``num_batches_tracked`` too) matched no count:
+    under ``state_dict`` (entries) or ``keras`` (no ``num_batches_tracked``) it was refuted with no hint. It is
+    ``state_dict_elements``, which reproduces it, and the refuted reason names it."""
+    elements = sum(_BN_HEAD.values()) + 1  # and the BatchNorm's num_batches_tracked
+    counted = claim("params", model="test_families:bn_head", count=count, value=elements, printed=f"{elements:,}")
+    record = results.record_for(counted, results.Outcome(measurement=families.params(counted).to_dict()), "2026-12-03")
+    assert record["verdict"] == "refuted"
+    assert record["reason"].endswith(f'{vocab.CONVENTION_WORDS["state_dict_elements"]} '
+                                     '(count = "state_dict_elements")'), record["reason"]
+    assert families.params(dataclasses.replace(counted, count="state_dict_elements")).measured == elements
 
 
 def test_a_keras_count_printed_without_the_running_statistics_says_it_is_all_parameters() -> None:

@@ -374,6 +374,19 @@ def test_frozen_parameters_count_in_all_and_in_keras_but_not_in_trainable() -> N
     assert measure.params(model, "keras") == conv + bn + head + 2 * 8 + 2 * 5, "the moving means and variances"
 
 
+def test_state_dict_elements_count_every_parameter_and_buffer_element_and_the_entry_counts_count_tensors() -> None:
+    """``sum(v.numel() for v in model.state_dict().values())``, the count a README's "every tensor of the state_dict"
+    gives, had no convention: ``state_dict`` counts entries and ``keras`` leaves out ``num_batches_tracked``."""
+    model = _on_meta(nn.Sequential, nn.Conv2d(3, 4, 3, bias=False), nn.BatchNorm2d(4), nn.Flatten(), nn.Linear(4, 2))
+    conv, affine, statistics, batches, linear = 4 * 3 * 3 * 3, 4 + 4, 4 + 4, 1, 4 * 2 + 2
+    assert measure.params(model, "state_dict_elements") == conv + affine + statistics + batches + linear
+    assert measure.params(model, "keras") == conv + affine + statistics + linear
+    assert measure.params(model, "trainable") == conv + affine + linear
+    assert measure.params(model, "state_dict") == 1 + 5 + 2, "conv weight; weight, bias, 3 buffers; weight, bias"
+    assert measure.params(model, "tensors") == 1 + 2 + 2
+    assert measure.params_without(model, "state_dict_elements", "without_batchnorm") == conv + linear
+
+
 def test_an_unknown_layer_path_names_the_claims_field_and_the_closest() -> None:
     """A mistyped ``layer`` is a measurement error in one line, not a bare KeyError with claimbench's traceback."""
     with pytest.raises(errors.MeasurementError, match=r"^layer: no layer 'cnv' in the model; closest: 'conv'"):
@@ -458,7 +471,7 @@ def test_parameter_bytes_of_a_lazy_model_are_an_error_before_its_first_forward()
         measure.size_bytes(nn.Sequential(nn.LazyLinear(3)), (), "parameter_bytes")
 
 
-@pytest.mark.parametrize("count", ["trainable", "all", "keras"])
+@pytest.mark.parametrize("count", ["trainable", "all", "keras", "state_dict_elements"])
 def test_a_count_of_a_lazy_models_parameters_is_an_error_before_its_first_forward(count: str) -> None:
     model = _on_meta(nn.Sequential, nn.Conv2d(3, 8, 3), nn.Flatten(), nn.LazyLinear(10))
     with pytest.raises(errors.MeasurementError, match=rf"^count '{count}': the model builds parameters in its first "

@@ -271,14 +271,15 @@ def test_a_band_is_written_in_full(value: float, printed: str, rel: float, measu
 def test_a_number_counted_by_a_convention_says_how() -> None:
     state_dict = dataclasses.replace(CLAIMS[5], count="state_dict")
     truncated = dataclasses.replace(CLAIMS[0], tolerance=Tolerance(digits=1, mode="truncate"))
-    assert results.conventions(state_dict) == ["counts state_dict entries, len(model.state_dict()), not parameters"]
+    assert results.conventions(state_dict) == [
+        "counts state_dict entries, len(model.state_dict()): tensors, not their elements"]
     assert results.conventions(truncated) == ["truncated, not rounded, to 1 decimal, as the report prints it"]
     assert results.conventions(CLAIMS[0]) == []
     record = _record(state_dict, "reproduced", 5, conventions=results.conventions(state_dict))
     markdown = report.render_markdown([record], REPORTS, ENVIRONMENT)
     reference = re.fullmatch(r"5 → 5 ✅ \[(\d+)\]", _cells(markdown, "`demo/params/prose`")[1])
     assert reference, markdown
-    assert f"{reference[1]}. counts state_dict entries, len(model.state_dict()), not parameters" in markdown
+    assert f"{reference[1]}. counts state_dict entries, len(model.state_dict()): tensors, not their elements" in markdown
 
 
 def test_every_convention_that_is_not_the_plain_one_has_words_and_records_carry_them() -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimbench import slips
+from claimbench import slips, vocab
 from claimbench.ledger import Claim, Tolerance
 from claimbench.verdict import (
     ClaimMismatch,
@@ -529,6 +529,34 @@ def test_a_refuted_number_that_another_convention_gives_says_which_and_keeps_its
     assert result.verdict == "refuted"
     assert result.reason == ("claimed '2,000' = 2,000, measured 1,000, below by 1,000; exact; it matches counted in "
                              'FLOPs: two per multiply-accumulate (a multiply and an add) (count = "flops")')
+
+
+@pytest.mark.parametrize("count", ["state_dict", "keras", "trainable"])
+def test_a_count_of_every_state_dict_element_says_which_convention_gives_it(count: str) -> None:
+    """A README's "every tensor of the state_dict" (parameters and buffers, ``num_batches_tracked`` too) matched no
+    convention, so its refutation gave no hint; ``state_dict_elements`` gives it, and the reason names it."""
+    conv, batchnorm, linear = 108, 8 + 8 + 1, 10  # weights; BatchNorm's affine, statistics, batches; Linear
+    claim = _claim(conv + batchnorm + linear, count=count)
+    measured = {"state_dict": 8, "keras": conv + batchnorm - 1 + linear, "trainable": conv + 8 + linear}
+    siblings = {"trainable": conv + 8 + linear, "all": conv + 8 + linear, "keras": conv + batchnorm - 1 + linear,
+                "state_dict_elements": conv + batchnorm + linear, "tensors": 5, "state_dict": 8}
+    result = _judge(claim, measured[count], siblings={k: v for k, v in siblings.items() if k != count})
+    assert result.verdict == "refuted"
+    assert result.reason.endswith(f'; it matches {vocab.CONVENTION_WORDS["state_dict_elements"]} '
+                                  '(count = "state_dict_elements")'), result.reason
+
+
+@pytest.mark.parametrize(("count", "words"), [
+    ("state_dict", "counts state_dict entries, len(model.state_dict()): tensors, not their elements"),
+    ("tensors", "counts parameter tensors, len(list(model.parameters())): tensors, not their elements"),
+])
+def test_a_refuted_count_of_tensors_says_it_counts_entries_not_elements(count: str, words: str) -> None:
+    """``measured 14`` against a claimed count of thousands gave no hint that ``state_dict`` counts entries; a refuted
+    count of tensors now says so, whatever else it matches."""
+    result = _judge(_claim(9000, count=count, printed="9,000"), 14)
+    assert result.verdict == "refuted"
+    assert result.reason == f'claimed \'9,000\' = 9,000, measured 14, below by 8,986; exact; count = "{count}" {words}'
+    assert "not their elements" not in _judge(_claim(9000, count="trainable"), 14).reason
 
 
 def test_a_size_in_another_unit_of_bytes_says_which_scale_reproduces_it() -> None:
