@@ -4,10 +4,10 @@ The report is read with markdown-it-py (CommonMark plus GFM tables) as text only
 imported or executed. The draft copies every table verbatim, makes one claim per numeric cell
 (value, scale and tolerance parsed from the printed form, kind guessed from the column header;
 "60-65%" an interval, "88.7 ± 0.3" a value with the author's band), writes an explicit ``TODO`` for
-what only the author knows (model, count convention, recipe, ...), which the ledger loader rejects
-until it is filled in, and lists as commented-out candidate claims the numbers of the running text,
-beside their sentence, the totals of a model summary in a code block, beside their line, and each cell with a digit
-that it cannot read as a number. A table written in HTML is not read as one: the command says how many it left.
+what only the author knows (model, count convention, recipe, how many runs a mean of runs averages, ...), which the
+ledger loader rejects until it is filled in, and lists as commented-out candidate claims the numbers of the running
+text, beside their sentence, the totals of a model summary in a code block, beside their line, and each cell with a
+digit that it cannot read as a number. A table written in HTML is not read as one: the command says how many it left.
 A table's claims are made in draft_tables.py; this module writes the ledger. Torch-free.
 """
 
@@ -42,7 +42,8 @@ def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str |
     """A v2 ledger (TOML text) for the markdown report ``markdown_text``; ``source`` is its file name; ``unsourced``:
     the path of a report no ``source`` can name, written in a comment."""
     scan = markdown_tables.scan(markdown_text)
-    context = Context(slug=slug, source=source)
+    sentences = tuple(sentence for _, text in scan.prose for sentence in draft_text.sentences(text))
+    context = Context(slug=slug, source=source, sentences=sentences)
     found = scan.tables
     lines = [
         "# Drafted by `claimbench draft`. Fill in every TODO (the ledger loader rejects any left)",
@@ -217,7 +218,7 @@ def _candidates(prose: list[tuple[str | None, str]], context: Context) -> list[t
     """The candidate claims of the numbers of the running text, by sentence (those with one at least)."""
     found = []
     for section, text in prose:
-        for sentence in re.split(r"(?<=[.!?])\s+", text):
+        for sentence in draft_text.sentences(text):
             mentions = [mention for mention in draft_text.mentions(sentence)
                         if draft_text.is_candidate(mention, sentence)]
             if mentions:
@@ -274,6 +275,7 @@ def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, 
         **_near(claimed, mention),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
+        **draft_values.runs(kind, mention.number, [("its sentence", sentence)]),
     }
     claim |= draft_values.tolerance_keys(mention.number, kind, fraction, claim.get("scale") in UNIT_TODOS)
     if isinstance(sized, str):

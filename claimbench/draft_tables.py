@@ -86,6 +86,8 @@ class Context:
     slug: str
     source: str | None
     ids: set[str] = field(default_factory=set)
+    sentences: tuple[str, ...] = ()
+    """The sentences of the report's running text, where one that names a table row's model may count its runs."""
 
 
 def per_layer(table: Table) -> bool:
@@ -495,12 +497,36 @@ def _cell_claim(
     where = f"{table.title}, {f'row {label}' if label.strip() or place is None else f'unlabelled row {place}'}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
     if number is not None:
+        model = column if header != column else label  # a transposed table's models are its columns
+        claim |= draft_values.runs(kind, number, _run_places(table, header != column, header, partial or printed,
+                                                             _naming(model, context.sentences)))
         claim |= draft_values.tolerance_keys(number, kind, fraction, unnamed, unsure)
     if isinstance(sized, str):
         note = ". ".join(filter(None, (note, sized)))
     if note:
         claim["note"] = f"{note}. {claim['note']}" if "note" in claim else note
     return claim
+
+
+def _run_places(table: Table, transposed: bool, header: str, printed: str,
+                naming: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(where, text) of the places that may count the runs a cell's number averages, nearest first: the cell, its
+    header (a ``transposed`` table's row label), the table's title and the text above it, which speak for every
+    number of the table; then the sentences ``naming`` its model, as a sentence elsewhere speaks only for what it
+    names."""
+    return [("the cell", printed), (f"the row label {header!r}" if transposed else f"the column header {header!r}",
+                                    header), (f"the table's title {table.title!r}", table.title), *table.captions,
+            *naming]
+
+
+def _naming(model: str, sentences: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(where, text) of the ``sentences`` that name ``model`` (a row's label, or a transposed table's column); none
+    for a label too short or plain to name a model ("A", "1")."""
+    name = numerals.plain_text(model).strip()
+    if len(name) < 2 or not re.search(r"[^\W\d_]", name):
+        return []
+    naming = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    return [(f"a sentence that names {name!r}", " ".join(filter(naming.search, sentences)))]
 
 
 _DECIMAL_BYTES = re.compile(r"decimal|(?<!\w)SI(?!\w)|10\s*(?:\^|\*\*)\s*[369](?!\d)|10[³⁶⁹]"

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from claimbench import numerals
 from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, has, meant, unit_kind
 
-__all__ = ["SETTINGS", "Mention", "comment", "is_candidate", "mentions", "nearest_kind", "setting"]
+__all__ = ["SETTINGS", "Mention", "comment", "is_candidate", "mentions", "nearest_kind", "run_counts", "sentences",
+           "setting"]
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _MENTION = re.compile(
@@ -26,9 +27,21 @@ _MENTION = re.compile(
     (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>{numerals.NOUN}))?""",
     re.VERBOSE,
 )
-_COUNTED = re.compile(r"\s+(?i:seeds?|runs?|epochs?|trials?|repeats?|repetitions?|iterations?|steps?|folds?|"
-                      r"batches|samples?|examples?|images?|classes)\b")
+_RUN_NOUNS = r"runs?|seeds?|trials?|repeats?|repetitions?"
+_COUNTED = re.compile(rf"\s+(?i:{_RUN_NOUNS}|epochs?|iterations?|steps?|folds?|batches|samples?|examples?|images?|"
+                      r"classes)\b")
 """A noun that makes the number before it a count of runs or data: "over 3 seeds" is no bound on a claim."""
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_RUN_COUNT = re.compile(
+    rf"""(?<![\w.])(?:(?:(?:mean|average|averaged|avg\.?)\s+)?(?:of|over|across)\s+)?
+    (?P<count>\d{{1,3}}|{"|".join(_NUMBER_WORDS)})(?:\s+|\s*-\s*)
+    (?:(?:independent|random|different|separate|training|repeated)\s+)*(?:{_RUN_NOUNS})(?!\w)""",
+    re.IGNORECASE | re.VERBOSE)
+"""A count of runs, with the words of a mean before it: "mean of 5 runs", "averaged over five seeds", "(3 runs)",
+"5 random seeds", "a 5-run mean"."""
+_NO_MEAN = re.compile(r"(?:best|top|max\w*|min\w*|median|worst|highest|lowest)\W+(?:(?:of|over|across|among|from)\W+)?"
+                      r"(?:the\W+)?$", re.IGNORECASE)
+"""What makes a count of runs no mean's: "best of 5 runs", "the max over 3 seeds"."""
 _SPREAD_SIGNS = ("±", "+/-", "+-")
 """What precedes a spread, which is no claim of its own where it is printed apart from its number."""
 
@@ -69,6 +82,25 @@ def mentions(text: str) -> list[Mention]:
         printed = text[match.start() : end]
         found.append(Mention(match.start(), printed.strip(), number, unit, match["noun"], bool(match["near"])))
     return sorted(found, key=lambda mention: mention.start)
+
+
+def run_counts(text: str) -> list[tuple[int, str]]:
+    """(count, the words that say it) of each count of runs ``text`` names as a mean's ("mean of 5 runs", "over
+    five seeds", "(3 runs)"); not a best run's ("best of 5 runs") nor a count of none ("0 runs")."""
+    found = []
+    for match in _RUN_COUNT.finditer(numerals.plain_text(text)):
+        if _NO_MEAN.search(match.string[: match.start("count")]):
+            continue
+        word = match["count"].lower()
+        count = _NUMBER_WORDS.index(word) + 1 if word in _NUMBER_WORDS else int(word)
+        if count:
+            found.append((count, comment(match.group())))
+    return found
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` cut into sentences, after each ".", "!" or "?" that white space follows."""
+    return re.split(r"(?<=[.!?])\s+", text)
 
 
 SETTINGS = ("learning rate", "lr", "base lr", "dropout", "dropout rate", "drop rate", "drop path", "drop path rate",

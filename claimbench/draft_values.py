@@ -6,19 +6,24 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 
-from claimbench import numerals, vocab
+from claimbench import draft_text, numerals, vocab
 from claimbench.toml_lines import Guess, todo
 
 __all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FRACTION_BAND", "FRACTION_KINDS", "FRACTION_OR_PERCENT_BAND",
            "FRACTION_OR_PERCENT_SCALE", "FRACTION_SCALE", "PERCENT_KINDS",
-           "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE", "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT",
-           "TIME_UNIT", "TRAINED", "TRAINING_BAND", "UNIT_TODOS", "UNKNOWN_FRACTION_BAND", "UNKNOWN_KIND_BAND",
-           "as_printed", "claimed", "fractions", "in_base_units", "percent_or_fraction", "tolerance_keys"]
+           "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE", "RELATIVE_BAND", "RELATIVE_KINDS", "RUNS",
+           "SIZE_UNIT", "TIME_UNIT", "TRAINED", "TRAINING_BAND", "UNIT_TODOS", "UNKNOWN_FRACTION_BAND",
+           "UNKNOWN_KIND_BAND", "as_printed", "claimed", "fractions", "in_base_units", "percent_or_fraction", "runs",
+           "tolerance_keys"]
 
 TRAINED = (*vocab.TRAINING_KINDS, "epoch_time")
 """The kinds a re-run trains (or times) for: no re-run lands on the printed digits."""
 
 TRAINING_BAND = todo("the band a re-run may land in, in the printed unit (e.g. abs = 2)")
+RUNS = todo("how many runs the printed mean averages (e.g. 5; 1 for a single run's number): the seeds a re-run "
+            "trains, and the N of the interval a mean of N lands in")
+"""The ``runs`` of a trained number printed with a spread ("90.8 ± 0.3"), where no words near it count them: a mean
+of several runs judged as one run's number would be held to a single run's scatter."""
 RELATIVE_BAND = todo("the band a re-run may land in, as a fraction of the claim (e.g. rel = 0.1)")
 RELATIVE_KINDS = ("loss", "epoch_time")
 """The kinds whose band is relative (the ledger format's section 3): a loss, or a time, scales with itself."""
@@ -167,14 +172,15 @@ def tolerance_keys(number: numerals.Number, kind: str | None, fraction: bool = F
     A trained or timed number needs a band only the author can give: no re-run lands on the same digits (a
     ``fraction`` of 1's in fractions, an ``unsure`` one's in the unit its scale TODO asks for), and one of unknown
     kind with decimals a TODO to give one or delete it. A printed spread ("88.7 ± 0.3") is the author's own band,
-    with a note to say what it is."""
+    with a note to say what it is (and, of a training kind, that ``runs`` counts the runs of its mean)."""
     if number.bound:
         return {}
     digits = 0 if number.digits is None and unnamed else number.digits
     tolerance: dict[str, object] = {"digits": digits} if digits is not None else {}
     if number.spread is not None:
         note = (f"The printed ± {number.spread:g} is the author's own spread, taken as the band (tolerance.abs): "
-                "check what it is (a std over runs, a standard error, a 95% interval) and widen it if need be.")
+                "check what it is (a std over runs, a standard error, a 95% interval) and widen it if need be"
+                + ("; runs is how many runs the printed mean averages." if kind in vocab.TRAINING_KINDS else "."))
         return {"tolerance": tolerance | {"abs": number.spread}, "note": note}
     if kind in RELATIVE_KINDS:
         tolerance["rel"] = RELATIVE_BAND
@@ -187,6 +193,22 @@ def tolerance_keys(number: numerals.Number, kind: str | None, fraction: bool = F
     elif kind is None and number.digits:
         tolerance["abs"] = UNKNOWN_KIND_BAND
     return {"tolerance": tolerance} if tolerance else {}
+
+
+def runs(kind: str | None, number: numerals.Number, places: list[tuple[str, str]]) -> dict[str, object]:
+    """``runs`` of a claim of a kind that takes it (a training kind): the count of runs the nearest of ``places``
+    ((where, text), nearest first) to name one names, with a comment that quotes it; a TODO where that place names
+    several, or where none names one and ``number`` prints a spread (a mean of runs, most likely); else nothing."""
+    if kind not in vocab.TRAINING_KINDS:
+        return {}
+    for where, text in places:
+        found = draft_text.run_counts(text)
+        if len({count for count, _ in found}) == 1:
+            return {"runs": Guess(found[0][0], f"read from {found[0][1]!r} in {where}")}
+        if found:
+            named = " and ".join(repr(words) for _, words in found)
+            return {"runs": todo(f"how many runs the printed number averages: {named} in {where}")}
+    return {"runs": RUNS} if number.spread is not None else {}
 
 
 def in_base_units(value: float, scale: float) -> int | float:

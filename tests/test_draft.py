@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench import cli, drift, value_text, vocab
-from claimbench.draft_values import FRACTION_OR_PERCENT_BAND, FRACTION_OR_PERCENT_SCALE
+from claimbench import cli, drift, schema, value_text, vocab
+from claimbench.draft_values import FRACTION_OR_PERCENT_BAND, FRACTION_OR_PERCENT_SCALE, RUNS
 from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
                               PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, SIZE_UNIT, TIME_UNIT,
                               TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD, draft)
@@ -79,6 +79,7 @@ def _filled(ledger: str) -> str:
     text = text.replace(f'"{UNKNOWN_FRACTION_BAND}"', "0.02").replace(f'"{PERCENT_OR_FRACTION_SCALE}"', "100.0")
     text = text.replace(f'"{PERCENT_OR_FRACTION_BAND}"', "0.02").replace(f'"{FRACTION_OR_PERCENT_SCALE}"', "1.0")
     text = text.replace(f'"{FRACTION_OR_PERCENT_BAND}"', "0.02")
+    text = re.sub(r'"TODO: how many runs[^"]*"', "3", text)
     return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
 
 
@@ -787,6 +788,94 @@ def test_a_transposed_tables_spread_row_under_no_plain_number_is_left_as_it_was(
     assert bound[1]["tolerance"] == {"digits": 1, "abs": 0.02}
     models = _claims(_table(["Model", "Test Acc", "Params"], ["A", "88.7", "1.2M"], ["std", "0.3", "0.1M"]))
     assert [claim["cell"][1] for claim in models] == ["A", "A", "std", "std"]
+
+
+# --- how many runs a mean averages ---------------------------------------------------------------
+
+
+def _runs_line(markdown: str) -> str:
+    """The first ``runs`` line of the draft of ``markdown``."""
+    return re.findall(r"^(?:# )?runs +=.*$", draft(markdown, slug="demo", source="demo.md"), flags=re.MULTILINE)[0]
+
+
+def test_a_trained_number_with_a_spread_asks_how_many_runs_it_averages(tmp_path: Path) -> None:
+    """"90.8 ± 0.3" was drafted with its band and a note, but no ``runs``: left at 1, a mean of 5 runs was judged as
+    one run's number. It gets a runs TODO, which the loader refuses, and the note names runs."""
+    markdown = _table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"])
+    (claim,) = _claims(markdown)
+    assert claim["runs"] == RUNS and "runs" in claim["note"].split("95% interval")[1]
+    assert _left_todo(markdown, RUNS, tmp_path) == (
+        f"demo.toml: demo/accuracy/results/smallnet/top_1: runs: TODO left by claimbench draft: {RUNS[6:]}")
+    (spread_column,) = _claims(_table(["Model", "Top-1 (%)", "std"], ["SmallNet", "90.8", "0.3"]))
+    assert spread_column["runs"] == RUNS
+
+
+def test_no_runs_for_a_kind_that_takes_none_nor_for_a_number_with_no_spread_or_count() -> None:
+    claims = _claims(_table(["Model", "Epoch time (s)", "Top-1 (%)", "Params (M)"],
+                            ["A", "843 ± 12", "90.8", "1.2 ± 0.1"]))
+    assert [claim["kind"] for claim in claims] == ["epoch_time", "accuracy", "params"]
+    assert not any("runs" in claim for claim in claims)
+    takes_runs = {kind for kind, keys in schema.KIND_KEYS.items() if "runs?" in keys.split()}
+    assert takes_runs == set(vocab.TRAINING_KINDS), "the draft gives runs to the training kinds"
+
+
+@pytest.mark.parametrize(("markdown", "comment"), [
+    (_table(["Model", "Top-1 (%, mean of 5 runs)"], ["SmallNet", "90.8 ± 0.3"]),
+     "read from 'mean of 5 runs' in the column header 'Top-1 (%, mean of 5 runs)'"),
+    (_table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"], heading="Results (5 runs)"),
+     "read from '5 runs' in the table's title 'Results (5 runs)'"),
+    (_table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"]).replace(
+        "| Model", "Accuracies are averaged over five seeds.\n\n| Model"),
+     "read from 'averaged over five seeds' in the paragraph before the table"),
+    (_table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"], ["BigNet", "92.1 ± 0.2"])
+     + "\nTop-1 of SmallNet is the mean of 5 runs ± std, as is BigNet's.\n",
+     "read from 'mean of 5 runs' in a sentence that names 'SmallNet'"),
+])
+def test_a_run_count_the_table_or_a_sentence_on_its_model_names_is_drafted(markdown: str, comment: str,
+                                                                            tmp_path: Path) -> None:
+    """The table's header, title and the text above it speak for all its numbers; a sentence elsewhere for the
+    models it names: a count there is the claim's ``runs``, with a comment quoting the words."""
+    assert _runs_line(markdown) == f"runs      = 5  # {comment}"
+    loaded = _loaded(markdown, tmp_path)
+    assert [claim.runs for claim in loaded] == [5] * len(loaded)
+
+
+@pytest.mark.parametrize("markdown", [
+    _table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"]) + "\nWe ran BigNet over 5 seeds.\n",
+    _table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"]) + "\nEach number is the mean of 5 runs.\n",
+    _table(["Model", "Top-1 (%, best of 5 runs)"], ["SmallNet", "90.8 ± 0.3"]),
+    _table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"]) + "\nSmallNet trains for 5 epochs on 3 GPUs.\n",
+])
+def test_a_count_far_from_the_number_or_of_no_mean_leaves_the_runs_todo(markdown: str) -> None:
+    """A sentence that names another model, or none, may speak of another table; "best of 5 runs" is no mean;
+    epochs and GPUs are no runs."""
+    assert _runs_line(markdown) == f'runs      = "{RUNS}"'
+
+
+def test_two_run_counts_in_one_place_ask_which() -> None:
+    markdown = _table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"], heading="Results (3 seeds, 5 runs)")
+    line = _runs_line(markdown)
+    assert line.startswith('runs      = "TODO: how many runs') and "'3 seeds' and '5 runs'" in line
+    assert "the table's title" in line
+
+
+def test_a_transposed_tables_model_is_its_column() -> None:
+    params = ["Parameters", "11.2M", "14.7M"]
+    markdown = (_table(["Metric", "SmallNet", "BigNet"], ["Test accuracy (%)", "90.8 ± 0.3", "92.1 ± 0.2"], params)
+                + "\nSmallNet's accuracy averages 3 random seeds.\n")
+    small, big, *counts = _claims(markdown)
+    assert (small["runs"], big["runs"]) == (3, RUNS) and not any("runs" in claim for claim in counts)
+    titled = _table(["Metric", "SmallNet", "BigNet"], ["Test accuracy (four runs)", "90.8 ± 0.3", "92.1 ± 0.2"], params)
+    assert _runs_line(titled) == "runs      = 4  # read from 'four runs' in the row label 'Test accuracy (four runs)'"
+
+
+def test_a_run_count_in_the_sentence_of_a_candidate_is_its_runs() -> None:
+    text = "# R\n\nIt reaches 88.7 ± 0.3% accuracy over five seeds, and 91.2 ± 0.1% on the other split.\n"
+    lines = [line for line in draft(text, slug="demo", source=None).splitlines() if line.startswith("# runs")]
+    assert lines == ["# runs      = 5  # read from 'over five seeds' in its sentence"] * 2
+    alone = "# R\n\nIt reaches 88.7 ± 0.3% accuracy.\n"
+    assert f'# runs      = "{RUNS}"' in draft(alone, slug="demo", source=None)
+
 
 def test_a_time_printed_per_epoch_is_an_epoch_time() -> None:
     """"Training time" alone may be a whole training's; "2.4s/epoch" says it is one epoch's."""
