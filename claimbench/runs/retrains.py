@@ -82,8 +82,7 @@ def _owes(note: dict[str, Any]) -> list[str]:
 
 def begin(results_dir: Path, session: str, selected: Collection[str]) -> Retrain:
     """The retrain a session retraining in ``results_dir`` carries on: the interrupted one its record names, or the
-    one still running beside it, which it joins; either way it adds its process to the record, which stays while
-    it runs. Else one it begins. The record then
+    one still running beside it, which it joins, adding itself to the record; else one it begins. The record then
     owes the training claims ``selected`` too, and is written where there is none only when some are (``owe``).
     An unreadable record is replaced: its runs are trained again. A record that cannot be written leaves the retrain
     unrecorded (the run store's own writes then fail, each in its claim's line)."""
@@ -93,8 +92,9 @@ def begin(results_dir: Path, session: str, selected: Collection[str]) -> Retrain
         retrain = Retrain(session, datetime.datetime.now().astimezone().isoformat(timespec="seconds"), False)
     else:
         retrain = Retrain(note["session"], note["began"], carried_on=True, running=_running_beside(note))
-        with contextlib.suppress(OSError):  # joined or carried on, the record outlives the others while this one runs
-            atomic.write_text(path, json.dumps({**note, "joined": [*_joined(note), _this_process()]}))
+        if retrain.running:  # the record outlives the session begun first, while this one still runs
+            with contextlib.suppress(OSError):
+                atomic.write_text(path, json.dumps({**note, "joined": [*_joined(note), _this_process()]}))
     owe(results_dir, retrain, selected)
     return retrain
 
@@ -102,17 +102,22 @@ def begin(results_dir: Path, session: str, selected: Collection[str]) -> Retrain
 def owe(results_dir: Path, retrain: Retrain, claims: Collection[str]) -> None:
     """Add the training claims a session of ``retrain`` selected to what its record owes, writing the record where
     there is none yet and ``claims`` names some (under pytest-xdist, the controller learns them once its workers have
-    collected, before any test runs); a record another retrain wrote meanwhile is left as it is."""
+    collected, before any test runs); a session carrying on an interrupted retrain that selects some adds its
+    process too, so that another's end leaves the record while it runs. A record another retrain wrote meanwhile is
+    left as it is."""
     path = results_dir / RECORD
     note = _record(path)
     if note is not None and note["session"] != retrain.session or note is None and not claims:
         return
-    note = note or {"session": retrain.session, "began": retrain.began, **_this_process()}
-    owes = sorted({*_owes(note), *claims})
-    if owes != _owes(note) or not path.exists():
+    me = _this_process()
+    note = note or {"session": retrain.session, "began": retrain.began, **me}
+    named = {"host": note.get("host"), "pid": note.get("pid")} == me or me in _joined(note)
+    changed = {**note, "owes": sorted({*_owes(note), *claims}), **({} if named or not claims else {
+        "joined": [*_joined(note), me]})}
+    if changed != note or not path.exists():
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic.write_text(path, json.dumps({**note, "owes": owes}))
+            atomic.write_text(path, json.dumps(changed))
 
 
 def end(results_dir: Path, begun_by: str, selected: Collection[str]) -> list[str]:
