@@ -323,7 +323,10 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
     module wrote), marked ``carried``, when the claim, its model's code and the ``SOFTWARE`` of ``environment`` are
     unchanged since: a partial run blanks nothing, and an edited claim or model, or an upgraded torch, keeps no
     verdict it was not judged by. The note is the ledger's own. A record not kept for such a change becomes a
-    ``not run`` one that says why, marked ``dropped`` with the words for the change.
+    ``not run`` one that says why, marked ``dropped`` with the words for the change, which hides it and the
+    ``SOFTWARE`` and ledger it was measured with: a later partial run judges the hidden record again, so that the claim
+    says why until it is measured, and the record comes back once what changed is as it was (a model file restored).
+    A ``dropped`` record that hides none (of a claimbench before this one) is kept as it is.
 
     The record of a ``stale`` claim (its report no longer prints it as the ledger copies it) is this run's error,
     marked ``stale``; it hides the record it replaces, which comes back once the report prints the claim again.
@@ -331,23 +334,25 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
     An earlier record with a field missing or of the wrong type (``results.record_problem``: a hand-edited JSON) is
     not kept, and a ``ClaimbenchWarning`` names the file, the claim and the field."""
     claims = {c.id: c for report in reports for c in report.claims}
-    earlier, then = _earlier(previous)
-    software = _software_change(then, environment)
-    why = {cid: software or _claim_change(r, claims[cid]) for cid, r in earlier.items() if cid in claims}
+    earlier, then, lost = _earlier(previous)
+    why = {cid: _software_change(then[cid], environment) or _claim_change(r, claims[cid])
+           for cid, r in earlier.items() if cid in claims}
     kept = {cid: r for cid, r in earlier.items() if cid in why and not why[cid]}
     ran = [{**r, "stale": True, **({"hidden": kept[r["id"]]} if r["id"] in kept else {})} if r["id"] in stale
            else r for r in records]
     done = {r["id"] for r in records}
     carried = [{**r, "carried": True, "note": claims[cid].note} for cid, r in kept.items() if cid not in done]
-    dropped = [_dropped(claims[cid], earlier[cid], then, words) for cid, words in why.items()
+    dropped = [_dropped(claims[cid], earlier[cid], then[cid], words) for cid, words in why.items()
                if words and cid not in done]
-    return [*ran, *carried, *dropped]
+    still = [{**r, "note": claims[cid].note} for cid, r in lost.items() if cid in claims and cid not in done]
+    return [*ran, *carried, *dropped, *still]
 
 
-def _earlier(previous: Path | str) -> tuple[dict[str, Any], Mapping[str, Any]]:
-    """The measured records of the JSON at ``previous`` by claim id (a ``stale`` one's hidden record), and its
-    environment; none where there is no file, or one ``_set_aside``. A drift error is never carried, not even one
-    hidden under another."""
+def _earlier(previous: Path | str) -> tuple[dict[str, Any], dict[str, Mapping[str, Any]], dict[str, Any]]:
+    """Of the JSON at ``previous``, by claim id: the measured records (a ``stale`` or ``dropped`` one's hidden
+    record), the environment each was measured in (a dropped one's ``hidden_environment``, else the JSON's), and the
+    ``dropped`` records that hide none; none where there is no file, or one ``_set_aside``. A drift error is never
+    carried, not even one hidden under another."""
     path = Path(previous)
     try:
         document = jsonlib.loads(path.read_text(encoding="utf-8"))
@@ -357,23 +362,27 @@ def _earlier(previous: Path | str) -> tuple[dict[str, Any], Mapping[str, Any]]:
         if not isinstance(written, int) or isinstance(written, bool) or written > JSON_FORMAT:
             raise ValueError(f"format {written!r}, newer than this claimbench reads ({JSON_FORMAT})")
     except FileNotFoundError:
-        return {}, {}
+        return {}, {}, {}
     except (OSError, ValueError) as error:  # a JSONDecodeError, a UnicodeDecodeError
         _set_aside(path, getattr(error, "strerror", None) or str(error))
-        return {}, {}
+        return {}, {}, {}
     claims, environment = document["claims"], document.get("environment")
-    measured = {}
+    measured, measured_in, lost = {}, {}, {}
     for number, record in enumerate(claims, 1):
-        record = record.get("hidden") if isinstance(record, dict) and record.get("stale") else record
-        if not isinstance(record, dict) or not record.get("date") or record.get("stale"):
+        within = environment
+        if isinstance(record, dict) and (record.get("stale") or record.get("dropped") and "hidden" in record):
+            record, within = record.get("hidden"), record.get("hidden_environment", environment)
+        if not isinstance(record, dict) or not (record.get("date") or record.get("dropped")) or record.get("stale"):
             continue  # never measured, or a drift error
         problem = record_problem(record)
-        if problem is None:
-            measured[record["id"]] = record
-        else:
+        if problem is not None:
             name = record["id"] if isinstance(record.get("id"), str) else f"claim #{number}"
             warnings.warn(f"{previous}: {name}: {problem}; not carried over", ClaimbenchWarning)
-    return measured, environment if isinstance(environment, dict) else {}
+        elif record.get("date"):
+            measured[record["id"]], measured_in[record["id"]] = record, within if isinstance(within, dict) else {}
+        else:
+            lost[record["id"]] = record
+    return measured, measured_in, lost
 
 
 SET_ASIDE = "{name}.unread-{number}"
@@ -454,11 +463,14 @@ def verdict_follows(record: Record, claim: Claim | None = None) -> bool:
 
 
 def _dropped(claim: Claim, record: Record, environment: Mapping[str, Any], words: str) -> dict[str, Any]:
-    """The ``not run`` record of a claim whose earlier record is not kept, naming that record and ``words``."""
+    """The ``not run`` record of a claim whose earlier record, measured in ``environment``, is not kept, naming that
+    record and ``words``, and hiding it with the ``SOFTWARE`` and ledger of its environment."""
     ledger = environment.get("ledger")
     when = f"{record['date']}, ledger {ledger}" if ledger else record["date"]
     reason = DROPPED.format(when=when, why=words)
-    return {**record_for(claim, Outcome(skipped=reason), None), "dropped": words}
+    measured_with = {key: environment[key] for key in (*SOFTWARE, "ledger") if key in environment}
+    return {**record_for(claim, Outcome(skipped=reason), None), "dropped": words, "hidden": record,
+            "hidden_environment": measured_with}
 
 
 def dropped_summary(records: Sequence[Record]) -> str:

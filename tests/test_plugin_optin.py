@@ -327,6 +327,33 @@ def test_a_test_that_only_reads_its_claim_leaves_the_ledger_items_and_their_reco
     assert idle == records  # a test that stood in but recorded nothing leaves the records as they were
 
 
+def test_a_claim_dropped_for_a_change_says_why_in_every_partial_run_until_it_is_measured(
+        author: pytest.Pytester) -> None:
+    """The second partial run after an edit of the models said the dropped claim had 'no earlier record', as the
+    first had left it undated: it says why until it is measured again, a claim never measured still has no earlier
+    record, and the model file restored brings back the record measured with it."""
+    author.runpytest_subprocess().assert_outcomes(passed=2, failed=1)
+    unmeasured = ('\n[[claim]]\nid = "params/new"\nkind = "params"\ncount = "trainable"\nmodel = "mymodels:tiny"\n'
+                  'value = 40\nprinted = "40"\nsource = "README.md, Sizes, below"\n')
+    (author.path / "claims" / "mine.toml").write_text(LEDGER + unmeasured, encoding="utf-8")
+    models = author.path / "mymodels.py"
+    models.write_text(MODELS + "# c\n", encoding="utf-8")
+    saved = author.path / "out" / "claims.json"
+    line = "claimbench: 1 earlier record dropped, shown as not run: 1 measured with other model code"
+    for selected in ("tiny", "resnet18"):
+        result = author.runpytest_subprocess("-k", selected)
+        result.stdout.fnmatch_lines([line])
+        records = {r["id"]: r for r in json.loads(saved.read_text(encoding="utf-8"))["claims"]}
+        assert records["mine/params/wrong"]["verdict"] == "not run"
+        assert records["mine/params/wrong"]["reason"].endswith("was measured with other model code: run it again")
+        assert records["mine/params/new"]["reason"] == "not measured: not selected in this run, and no earlier record"
+    models.write_text(MODELS, encoding="utf-8")
+    author.runpytest_subprocess("-k", "resnet18")
+    records = {r["id"]: r for r in json.loads(saved.read_text(encoding="utf-8"))["claims"]}
+    assert (records["mine/params/wrong"]["verdict"], records["mine/params/wrong"].get("carried")) == ("refuted", True)
+    assert records["mine/params/tiny"]["dropped"] == "measured with other model code", "measured with the edit"
+
+
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
 def test_check_runs_the_ledger_alone_from_anywhere(author: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory,
                                                   workers: list[str]) -> None:

@@ -546,7 +546,9 @@ def test_a_record_its_figures_do_not_bear_out_or_of_unknown_model_code_is_not_ca
         ("demo/params/small", "demo/params/big"), "measured with other model code")
     rounded = _record(CLAIMS[3], "reproduced", 0.891, band=[89.1, 91.1], shown=89.1 - 1e-14)  # binary rounding
     report.write_all([rounded], REPORTS, ENVIRONMENT, json=previous)
-    assert not _dropped(report.carry_over(rerun[:0], previous, REPORTS, ENVIRONMENT)), "the judge's binary hair"
+    assert _dropped(report.carry_over(rerun[:0], previous, REPORTS, ENVIRONMENT)) == dict.fromkeys(
+        ("demo/params/small", "demo/params/big"), "measured with other model code"), (
+        "the judge's binary hair: accuracy/big kept; the records dropped before still say why")
 
 
 def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
@@ -700,6 +702,38 @@ def test_a_partial_run_drops_the_records_of_a_model_whose_code_changed(tmp_path:
     monkeypatch.setattr(registry, "code_digest", lambda reference: registry.resolve("no such model"))
     assert _dropped(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == {
         "demo/params/big": "measured with model code that cannot be read now"}, "where nobody can tell, not kept"
+
+
+def test_a_dropped_claim_says_why_in_every_later_partial_run_and_comes_back_once_the_change_is_undone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record a partial run dropped was undated, so the next one took the claim for never measured ('no earlier
+    record'): the dropped record hides the one it replaces, which each later run judges again, against the software
+    and ledger it was measured with."""
+    previous = tmp_path / "claims.json"
+    report.write_all(_records()[:2], REPORTS, ENVIRONMENT, json=previous)
+    rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
+    monkeypatch.setattr(registry, "code_digest", lambda reference: "edited")
+    first = report.final_records(rerun, REPORTS, {**ENVIRONMENT, "ledger": "demo @ 777"}, json=previous)
+    report.write_all(rerun, REPORTS, {**ENVIRONMENT, "ledger": "demo @ 777"}, json=previous)
+    again = report.final_records(rerun, REPORTS, ENVIRONMENT, json=previous)
+    big = next(r for r in again if r["id"] == "demo/params/big")
+    assert big == next(r for r in first if r["id"] == "demo/params/big") and big["reason"] == (
+        "not measured in this run; its earlier record (of 2026-11-30, ledger demo @ def456) was measured with other "
+        "model code: run it again")
+    assert next(r for r in again if r["id"] == "demo/params/prose")["reason"] == results.NOT_SELECTED
+    monkeypatch.setattr(registry, "code_digest", _demo_code)  # the model file restored
+    assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)[1] == {**_records()[1], "carried": True}
+    upgraded = {**ENVIRONMENT, "torch": "3.x"}
+    report.write_all(_records()[:2], REPORTS, ENVIRONMENT, json=previous)
+    report.write_all(rerun, REPORTS, upgraded, json=previous)
+    assert _dropped(report.carry_over(rerun, previous, REPORTS, upgraded)) == {
+        "demo/params/big": "measured with other software (torch 2.x)"}, "its own software's, not the last run's"
+    older = json.loads(previous.read_text(encoding="utf-8"))  # a dropped record of a claimbench before this one
+    for record in older["claims"]:
+        record.pop("hidden", None)
+    previous.write_text(json.dumps(older), encoding="utf-8")
+    assert report.carry_over(rerun, previous, REPORTS, upgraded)[1]["reason"] == big["reason"].replace(
+        "measured with other model code", "measured with other software (torch 2.x)")
 
 
 def test_output_does_not_depend_on_record_order() -> None:
