@@ -432,6 +432,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
 def _init(arguments: argparse.Namespace) -> int:
     from claimbench import atomic, draft, markdown_tables
+    from claimbench.verdict import DECIDING_SEEDS
 
     name = arguments.slug or markdown_tables.slug(Path.cwd().name) or "report"  # a folder named without a letter
     existing = _found_config()
@@ -473,18 +474,21 @@ def _init(arguments: argparse.Namespace) -> int:
                          f"{'; '.join(filter(None, taken.values()))}; move one of them away, then run claimbench "
                          "init again")
     atomic.write_text(target, drafted_text)
-    settings = {"claims_dir": claims_dir.as_posix(), **({"claims_report": verdicts} if verdicts else {}),
-                "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu"}
+    settings: dict[str, str | int] = {  # at least DECIDING_SEEDS seeds, or a wrong trained number is never refuted
+        "claims_dir": claims_dir.as_posix(), **({"claims_report": verdicts} if verdicts else {}),
+        "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu",
+        "claims_train_min_seeds": DECIDING_SEEDS}
     if existing is None:
         atomic.write_text("pytest.ini", "[pytest]\n" + "".join(f"{key} = {value}\n" for key, value in settings.items()))
-        print("wrote pytest.ini (training claims on the CPU, within claims_train_budget: 600 s by default)")
+        print(f"wrote pytest.ini (training claims on the CPU, {DECIDING_SEEDS} seeds each at least, since one seed "
+              "never refutes a number, within claims_train_budget: 600 s a claim by default)")
         where, readme_line = "the [pytest] section of pytest.ini", f"claims_readme = {readme}"
     else:  # a second file would hide it from pytest, here or in the folder above that holds it
         path, section, options = existing
         toml = path.suffix == ".toml"
         where = f"the [{section}] section of {os.path.relpath(path)}"
         readme_line = f"claims_readme = {json.dumps(readme) if toml else readme}"
-        settings = {key: Path(os.path.relpath(value, path.parent)).as_posix() if key in INIT_PATHS else value
+        settings = {key: Path(os.path.relpath(str(value), path.parent)).as_posix() if key in INIT_PATHS else value
                     for key, value in settings.items()}  # a path in an ini file is relative to the file
         moved = configured_dir is not None and configured_dir.resolve() != claims_dir.resolve()
         if moved:  # only where --claims-dir named another folder
@@ -492,13 +496,13 @@ def _init(arguments: argparse.Namespace) -> int:
             print(f"{os.path.relpath(path)} sets claims_dir = {written}, another folder than --claims-dir "
                   f"{claims_dir}: a run reads the new ledger only with the claims_dir line below, and then no longer "
                   f"{written}")
-        lacking: dict[str, str | list[str]] = {  # a value the configuration sets is the author's, and kept
+        lacking: dict[str, str | int | list[str]] = {  # a value the configuration sets is the author's, and kept
             key: value for key, value in settings.items() if not options.get(key, "").strip()
             or key == "claims_report" and options[key].strip() != value or key == "claims_dir" and moved}
         testpaths = shlex.split(options.get("testpaths", ""))
         if testpaths and not any(claims_dir.resolve().is_relative_to((path.parent / p).resolve())
                                  for p in testpaths):
-            lacking["testpaths"] = [*testpaths, settings["claims_dir"]]  # else plain pytest misses it
+            lacking["testpaths"] = [*testpaths, str(settings["claims_dir"])]  # else plain pytest misses it
         if lacking:
             print(f"set in {where}:\n" + "".join(
                 f"{key} = {json.dumps(value) if toml else shlex.join(value) if isinstance(value, list) else value}\n"

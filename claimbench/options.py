@@ -42,7 +42,7 @@ BOOLEANS = ("download", "allow_unverified_data", "train_compile")
 NUMBER_INI = tuple(map(int, pytest.__version__.split(".")[:2])) >= (8, 4)
 """Whether pytest types ini numbers (8.4 on): ``claims_train_seeds = 2`` in a TOML configuration is then a number,
 and a string an error of pytest's own."""
-NUMBERS = ("train_seeds", "train_budget")
+NUMBERS = ("train_seeds", "train_min_seeds", "train_budget")
 """The numeric options: read as written on the command line, typed by pytest in the ini (``NUMBER_INI``), and
 checked against ``WANTED``."""
 TYPED = (*BOOLEANS, *NUMBERS)
@@ -82,7 +82,10 @@ def add(parser: pytest.Parser) -> None:
     option("allow-unverified-data", "run on data whose checksums differ; verdicts are marked 'unverified data'")
     option("train-device", "device for train and timing claims (default: cuda; cpu trains what fits the budget)",
            metavar="DEVICE")
-    option("train-seeds", "seeds per training claim (default: the runs the claim averages, else 1)",
+    option("train-seeds", "seeds per training claim (default: the runs the claim averages, else 1, at least "
+           "--claims-train-min-seeds)", metavar="N", ini="int" if NUMBER_INI else "string")
+    option("train-min-seeds", "the fewest seeds a training claim trains, its runs raised to N, unless "
+           "--claims-train-seeds is given (default: 1; one seed outside the band is an error, never refuted)",
            metavar="N", ini="int" if NUMBER_INI else "string")
     option("train-budget", "skip training claims estimated above this (default: none on CUDA, 600 s on a CPU)",
            metavar="SECONDS", ini="float" if NUMBER_INI else "string")
@@ -156,7 +159,8 @@ def _positive(value: object) -> bool:
 
 
 WANTED: dict[str, tuple[str, Callable[[object], bool]]] = {
-    "train_seeds": ("a whole number >= 1", _whole), "train_budget": ("a positive number of seconds", _positive)}
+    "train_seeds": ("a whole number >= 1", _whole), "train_min_seeds": ("a whole number >= 1", _whole),
+    "train_budget": ("a positive number of seconds", _positive)}
 """What each of ``NUMBERS`` must be, in words, and the check of a value."""
 
 
@@ -393,10 +397,12 @@ def settings(config: pytest.Config) -> Settings:
 
     worker = getattr(config, "workerinput", {})
     seeds, budget = setting(config, "claims_train_seeds"), setting(config, "claims_train_budget")
+    least = setting(config, "claims_train_min_seeds")
     address = setting(config, "claims_cluster")
     return Settings(
         device=worker_device(setting(config, "claims_train_device") or "cuda", worker.get("workerid")),
         seeds=int(seeds) if seeds is not None else None,
+        min_seeds=int(least) if least is not None else 1,
         data_root=path_setting(config, "claims_data_root"),
         budget_seconds=float(budget) if budget is not None else None,
         retrain=bool(config.getoption("claims_retrain")),

@@ -22,6 +22,7 @@ from claimbench.errors import MeasurementError
 from claimbench.ledger import Claim, Tolerance
 
 __all__ = [
+    "DECIDING_SEEDS",
     "VERDICTS",
     "ClaimMismatch",
     "CounterDisagreement",
@@ -43,6 +44,9 @@ __all__ = [
 ]
 
 VERDICTS = ("reproduced", "refuted", "known error", "error", "not run", "unverifiable")
+DECIDING_SEEDS = 3
+"""The seeds asked for where one ran (more where the claim's ``runs`` are more): one cannot refute a number, and two
+rarely do (t95 is 12.7); ``claimbench init`` sets it as the least seed count (``claims_train_min_seeds``)."""
 
 Measured = float | int | tuple[int, ...]
 
@@ -461,7 +465,7 @@ def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: s
         return f"cannot tell whether the machine was busy: {measurement.load}" if unknown else ""
     if not measurement.seeds:
         return ""
-    one, bf16, needed = len(measurement.seeds) == 1, measurement.bf16 == "auto", max(3, claim.runs or 1)
+    one, bf16, needed = len(measurement.seeds) == 1, measurement.bf16 == "auto", max(DECIDING_SEEDS, claim.runs or 1)
     why = ["one seed cannot tell a wrong number from seed-to-seed noise"] if one else []
     if bf16:
         why.append("the runs trained in bf16 autocast, which claimbench's --claims-train-precision=auto chose for "

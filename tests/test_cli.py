@@ -410,7 +410,7 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     assert "and set in the [pytest] section of pytest.ini:\nclaims_readme = README.md\n" in capsys.readouterr().out
     assert (project / "pytest.ini").read_text(encoding="utf-8") == (
         "[pytest]\nclaims_dir = claims\nclaims_report = REPORT.md\nclaims_json = claims.json\nclaims_badges = badges\n"
-        "claims_train_device = cpu\n")
+        "claims_train_device = cpu\nclaims_train_min_seeds = 3\n")
     assert 'printed = "1,234"' in (project / "claims" / "my_cnns.toml").read_text(encoding="utf-8")
     with pytest.raises(SystemExit, match="my_cnns.toml exists"):
         cli.main(["init"])
@@ -1011,6 +1011,7 @@ def test_init_beside_another_pytest_configuration_prints_the_lines(tmp_path: Pat
             in out), "the README's line too, in the syntax of the file it goes into"
     settings = tomllib.loads("\n".join(line for line in out.splitlines() if re.match(r"\w+ = ", line)))
     assert settings["claims_readme"] == "README.md" and settings["claims_dir"] == "claims", out
+    assert settings["claims_train_min_seeds"] == 3, "a number, as pytest reads an int ini value from TOML"
 
 
 def test_init_prints_only_the_lines_the_configuration_lacks(
@@ -1024,7 +1025,7 @@ def test_init_prints_only_the_lines_the_configuration_lacks(
     assert cli.main(["init"]) == 0
     out = capsys.readouterr().out
     assert (tmp_path / "ledgers" / f"{draft.slug(tmp_path.name)}.toml").is_file() and not (tmp_path / "claims").exists()
-    assert "set in the [pytest] section of tox.ini:\nclaims_train_device = cpu\n\n" in out
+    assert "set in the [pytest] section of tox.ini:\nclaims_train_device = cpu\nclaims_train_min_seeds = 3\n\n" in out
     assert "claims_json" not in out and "claims_dir" not in out, out
     (tmp_path / "tox.ini").write_text("[pytest]\nclaims_dir = ledgers\nclaims_train_device = cuda\n"
                                       "claims_readme = docs/R.md\n", encoding="utf-8")

@@ -123,3 +123,18 @@ def test_data_too_small_for_the_holdout_is_an_error_that_plans_nothing(cifar_roo
                                                       r"5,000 of 150 images \(.*\), the recipe's val_size$"):
         splits.load(full, full.recipe, 0, settings)
     assert plan.needs([full], settings) == []
+
+
+def test_a_claims_seed_count_is_its_runs_raised_to_the_least_unless_the_session_gives_it(
+        cifar_root: Path, small_ledger: Path, tmp_path: Path) -> None:
+    """A claim trains the runs its number averages (``runs``, else 1), raised to ``claims_train_min_seeds`` (which
+    ``claimbench init`` writes: one seed can never refute a wrong number), never lowered by it;
+    ``--claims-train-seeds`` gives every claim its count."""
+    single = claim(MODEL1_CLAIMS[1], small_ledger)
+    two, five = (dataclasses.replace(single, runs=runs) for runs in (2, 5))
+    settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path, session="s")
+    assert [settings.seed_count(c) for c in (single, two, five)] == [1, 2, 5]
+    least = dataclasses.replace(settings, min_seeds=3)
+    assert [least.seed_count(c) for c in (single, two, five)] == [3, 3, 5]
+    assert [dataclasses.replace(least, seeds=1).seed_count(c) for c in (single, two, five)] == [1, 1, 1]
+    assert [len(need.missing) for need in plan.needs([single], least)] == [3], "the planner trains as many"

@@ -113,6 +113,16 @@ def test_the_readme_tells_the_plugins_markers_from_this_repositorys_own() -> Non
     assert markers(own) == {line.partition(":")[0] for line in ini["pytest"]["markers"].split("\n") if line}
 
 
+def test_the_readme_options_table_names_every_option(pytester: pytest.Pytester) -> None:
+    """The first column of the README's options table names each ``--claims-*`` option ``pytest --help`` lists, and
+    no other."""
+    shown = set(re.findall(r"--claims-[a-z-]+", pytester.runpytest_subprocess("--help").stdout.str()))
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("\n## Options\n", 1)[1].split("\n## ")[0]
+    named = {option for line in section.splitlines() if line.startswith("| `")
+             for option in re.findall(r"--claims-[a-z-]+", line.split(" | ")[0])}
+    assert named == shown and len(shown) > 10, (named ^ shown)
+
+
 def test_the_readme_says_how_to_load_the_plugin_where_pytest_loads_no_entry_point(
         pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     """``-p`` with the entry point's name, as the README says, loads the plugin under

@@ -1080,3 +1080,14 @@ def test_epoch_lines_pass_pytests_capture(pytester: pytest.Pytester, monkeypatch
     lines = [line for line in result.outlines + result.errlines if line.startswith("tiny epoch ")]
     assert len(lines) == shown, result.outlines + result.errlines
     assert all("  test acc " in line for line in lines)
+
+
+@pytest.mark.parametrize("flags, least", [((), 3), (("--claims-train-min-seeds=2",), 2)], ids=["ini", "option"])
+def test_the_least_seed_count_reaches_the_training_settings(
+        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, flags: tuple[str, ...], least: int) -> None:
+    """``claims_train_min_seeds``, as ``claimbench init`` writes it, or the option over it, is the session's."""
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    pytester.makeini("[pytest]\nclaims_train_min_seeds = 3\n")
+    pytester.makepyfile(test_least="def test_least(training_settings):\n"
+                                   f"    assert training_settings.min_seeds == {least}\n")
+    pytester.runpytest_subprocess("-p", "no:randomly", f"--claims-dir={IOT_ML}", *flags).assert_outcomes(passed=1)

@@ -188,14 +188,14 @@ def _check_budget(claim: Claim, recipe: Recipe, missing: dict[int, Path], sets: 
 
 
 def measure(claim: Claim, settings: Settings) -> SeedStatistic:
-    """Train (or reuse) ``settings.seeds`` runs of the claim's recipe and read the claimed statistic."""
+    """Train (or reuse) ``settings.seed_count(claim)`` runs of the claim's recipe and read the claimed statistic."""
     recipe = claim.recipe
     if recipe is None or claim.model is None or claim.statistic is None:
         raise ValueError(f"{claim.id}: a training claim needs model, statistic and recipe")
     if settings.cluster is None:
         splits.device(claim, settings)
     sets = splits.load(claim, recipe, 0, settings)
-    seeds = range(settings.seeds or claim.runs or 1)
+    seeds = range(settings.seed_count(claim))
     paths = [store.path_for(claim, recipe, seed, settings, sets.identity) for seed in seeds]
     missing = {seed: path for seed, path in enumerate(paths) if store.read(path, settings) is None}
     for path in missing.values():  # a good stored run wins over a failure recorded beside it

@@ -87,7 +87,7 @@ def needs(claims: Sequence[Claim], settings: Settings) -> list[Need]:
 def _need(claim: Claim, recipe: Recipe, settings: Settings) -> Need | None:
     """The runs of the claim's recipe to train, None when every one is stored."""
     sets = splits.load(claim, recipe, 0, settings)
-    seeds = range(settings.seeds or claim.runs or 1)
+    seeds = range(settings.seed_count(claim))
     paths = [(seed, store.path_for(claim, recipe, seed, settings, sets.identity)) for seed in seeds]
     missing = tuple((seed, path) for seed, path in paths if store.read(path, settings) is None)
     if not missing:

@@ -7,10 +7,14 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
 from claimbench import environment, errors
+
+if TYPE_CHECKING:
+    from claimbench.ledger import Claim
 
 __all__ = ["CPU_BUDGET_SECONDS", "Settings", "machine_info", "say", "usable", "worker_device"]
 
@@ -24,7 +28,11 @@ class Settings:
 
     device: str
     seeds: int | None = None
-    """Runs per training claim; None: the number of runs the claim's value averages (``runs``), else 1."""
+    """Runs per training claim; None: the number of runs the claim's value averages (``runs``), else 1, raised to
+    ``min_seeds`` (``seed_count``)."""
+    min_seeds: int = 1
+    """The fewest runs a training claim gets where ``seeds`` is None (``claims_train_min_seeds``, which ``claimbench
+    init`` writes: one seed outside the band cannot refute a number)."""
     data_root: Path | None = None
     budget_seconds: float | None = None
     retrain: bool = False
@@ -54,6 +62,11 @@ class Settings:
     def marker(self) -> str:
         """What the marker beside a run this session stores names, and a retrain reads: its retrain, or itself."""
         return self.retrain_begun_by or self.session
+
+    def seed_count(self, claim: Claim) -> int:
+        """How many seeds the claim trains (seeds 0 to n - 1): ``seeds`` where given, else the claim's ``runs`` (1
+        where it has none), raised to ``min_seeds`` and never lowered by it."""
+        return self.seeds or max(claim.runs or 1, self.min_seeds)
 
     @property
     def budget(self) -> float:
