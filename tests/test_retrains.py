@@ -183,9 +183,9 @@ def _sessions(runs: Path) -> dict[str, str]:
     return {str(record["recipe"]["lr"]): record["session"] for record in found if "history" in record}
 
 
-def test_the_next_retrain_carries_on_an_interrupted_one(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    """A Ctrl-C after the first claim's run keeps the record; the next retrain says it carries that one on, trains
-    only the second claim's run and, having run to its end, removes the record; the one after trains both."""
+def _two_claims_stopped_after_the_first(pytester: pytest.Pytester, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A project of two training claims whose conftest stops the session (Ctrl-C) after the first: the data, the
+    retrain record's path and the conftest."""
     pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_train_device = cpu\nclaims_results_dir = runs\n"
                      "claims_allow_unverified_data = true\n")
     (pytester.path / "claims").mkdir()
@@ -194,6 +194,13 @@ def test_the_next_retrain_carries_on_an_interrupted_one(pytester: pytest.Pyteste
     data = write_cifar10(tmp_path / "synthetic", per_batch=10, test=20)
     record = pytester.path / "runs" / retrains.RECORD
     conftest = pytester.makeconftest(CTRL_C_AFTER_FIRST)
+    return data, record, conftest
+
+
+def test_the_next_retrain_carries_on_an_interrupted_one(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """A Ctrl-C after the first claim's run keeps the record; the next retrain says it carries that one on, trains
+    only the second claim's run and, having run to its end, removes the record; the one after trains both."""
+    data, record, conftest = _two_claims_stopped_after_the_first(pytester, tmp_path)
 
     interrupted = pytester.runpytest_subprocess(f"--claims-data-root={data}", "--claims-retrain", "-p", "no:xdist")
     assert interrupted.ret == pytest.ExitCode.INTERRUPTED and record.exists()
@@ -220,14 +227,7 @@ def test_a_narrower_retrain_leaves_the_record_owing_what_it_did_not_select(pytes
                                                                            tmp_path: Path) -> None:
     """A ``-k`` retrain that carries on an interrupted retrain of both claims runs its one to the end and leaves the
     record, saying what it still owes; a retrain selecting the other one ends it, keeping the interrupted run."""
-    pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_train_device = cpu\nclaims_results_dir = runs\n"
-                     "claims_allow_unverified_data = true\n")
-    (pytester.path / "claims").mkdir()
-    (pytester.path / "claims" / "two.toml").write_text(LEDGER, encoding="utf-8")
-    (pytester.path / "linearmodels.py").write_text(LINEAR_MODELS, encoding="utf-8")
-    data = write_cifar10(tmp_path / "synthetic", per_batch=10, test=20)
-    record = pytester.path / "runs" / retrains.RECORD
-    conftest = pytester.makeconftest(CTRL_C_AFTER_FIRST)
+    data, record, conftest = _two_claims_stopped_after_the_first(pytester, tmp_path)
     retrain = [f"--claims-data-root={data}", "--claims-retrain", "-p", "no:xdist"]
     assert pytester.runpytest_subprocess(*retrain).ret == pytest.ExitCode.INTERRUPTED
     conftest.unlink()
