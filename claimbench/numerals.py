@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 __all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "SIZE_LETTERS", "TIMES",
-           "UNIT", "UNITS", "WORDS", "Number", "bound", "change", "compounds", "contradiction", "either_magnitude",
+           "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "change", "compounds", "contradiction", "either_magnitude",
            "in_bytes", "number", "parse", "plain", "plain_text", "scale_text", "scales", "unheeded_magnitude",
            "unit_name"]
 
@@ -25,6 +25,8 @@ MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
 NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 """A printed number's digits: "134,276,932", "99.47", "-3"."""
+WHOLE_COUNTS = {"params": "parameters", "macs": "MACs", "size": "bytes"}
+"""The kinds whose measurement is a whole count, with what they count: "11.7" of them at scale 1 is no such count."""
 FRACTIONS = ("precision", "recall")
 """The kinds measured as fractions (0-1): printed as a percentage, they count in units of 0.01."""
 
@@ -390,6 +392,9 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
         return "scale", (f"printed {text!r}{under} counts in units of {scale_text(allowed[0])}"
                          f"{', or of 1 as printed' if either else ''}: give scale = "
                          f"{' or '.join(map(scale_text, allowed))}{given}")
+    if kind in WHOLE_COUNTS and scale == 1.0 and not float(value).is_integer():  # "11.7" under a header not read
+        return "scale", (f"printed {text!r} would be {value} {WHOLE_COUNTS[kind]}, no whole number: give the scale it "
+                         "counts in (scale = 1e6 for millions)")
     return None
 
 

@@ -78,8 +78,8 @@ def revalue(draw: st.DrawFn, name: str, doc: dict[str, Any]) -> None:
         reprint(doc, claim, "(" + ", ".join(map(str, claim[key])) + ")")
     elif key == "between":
         claim[key] = sorted(draw(st.lists(st.integers(-1000, 1000), min_size=2, max_size=2, unique=True)))
-    else:
-        claim[key] = number(draw, digits)
+    else:  # a whole number stays one: a count at scale 1 with a fraction is refused ("11.7" parameters)
+        claim[key] = number(draw, 0 if isinstance(claim[key], int) else digits)
         if key == "value":
             reprint(doc, claim, f"{claim[key]:,}")
 

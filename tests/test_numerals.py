@@ -199,6 +199,29 @@ def test_a_scale_its_unit_stands_for_is_no_contradiction(printed: str, value: fl
     assert numerals.contradiction(printed, value, scale, header, kind) is None
 
 
+@pytest.mark.parametrize(("printed", "value", "header", "kind", "noun"), [
+    ("11.7", 11.7, "", "params", "parameters"),  # "Params (M)" in a second header row the draft did not read
+    ("**1.82**", 1.82, "Complexity", "macs", "MACs"),
+    ("44.7", 44.7, "", "size", "bytes"),
+])
+def test_a_fraction_of_a_count_at_scale_1_asks_for_its_scale(printed: str, value: float, header: str, kind: str,
+                                                             noun: str) -> None:
+    field, why = numerals.contradiction(printed, value, 1.0, header, kind)
+    assert field == "scale"
+    assert why.startswith(f"printed {printed.strip('*')!r} would be {value} {noun}, no whole number: give the scale")
+
+
+@pytest.mark.parametrize(("printed", "value", "scale", "kind"), [
+    ("11,689,512", 11_689_512, 1.0, "params"),
+    ("11.7", 11.7, 1e6, "params"),
+    ("69.76", 69.76, 1.0, "accuracy"),
+    ("1.15", 1.15, 1.0, "epoch_time"),
+])
+def test_a_whole_count_or_a_fraction_of_a_measure_needs_no_scale(printed: str, value: float, scale: float,
+                                                                 kind: str) -> None:
+    assert numerals.contradiction(printed, value, scale, "", kind) is None
+
+
 @pytest.mark.parametrize(("printed", "value", "scale", "header", "kind", "why"), [
     ("1.81G", 1.81, 1e6, "", "macs", "printed '1.81G' counts in units of 1e+09: give scale = 1e+09, not 1e+06"),
     ("1.81", 1.81, 1e6, "FLOPs (G)", "macs",
