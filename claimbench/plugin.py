@@ -548,7 +548,8 @@ class ClaimsSession:
         before ``pytest_handlecrashitem``)."""
         self.unwritten: str | None = None
         self.retrain_owes: str | None = None
-        """The line saying that the retrain this one carries on still owes claims it did not select."""
+        """The line saying that the retrain this one carries on still owes claims: those it did not select, and those
+        it selected but did not measure (skipped, or an error before measuring)."""
 
     def pytest_sessionstart(self) -> None:
         readme = options.path_setting(self.config, "claims_readme")
@@ -602,12 +603,17 @@ class ClaimsSession:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         retrain = self.config.stash.get(options.retrain_key, None)
+        selected = self.config.stash.get(options.selected_key, [])
         if retrain is not None and _ran_to_its_end(session, self.crashed):
             from claimbench.runs import retrains
 
             results_dir = options.results_dir(self.config)
-            if owes := retrains.end(results_dir, retrain.session, self.config.stash.get(options.selected_key, [])):
-                self.retrain_owes = retrains.owing_line(results_dir, retrain, owes)
+            collected = self.config.stash.get(results_key, None)
+            outcomes = collected.outcomes if collected is not None else {}
+            untrained = [claim for claim in selected if claim not in outcomes or outcomes[claim].measurement is None]
+            retrained = [claim for claim in selected if claim not in untrained]
+            if owes := retrains.end(results_dir, retrain.session, retrained):
+                self.retrain_owes = retrains.owing_line(results_dir, retrain, owes, untrained)
         if self.config.option.setupplan or self.config.option.setuponly:
             return  # pytest showed the set-up and ran no test: nothing was measured
         if self.nothing_checked:
