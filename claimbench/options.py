@@ -359,8 +359,8 @@ def session(config: pytest.Config) -> str:
 def retrain_begun_by(config: pytest.Config) -> str:
     """Under ``--claims-retrain``, the session that began the retrain this one carries on: an interrupted retrain's,
     whose record the run store keeps, else this session's, which the controller records (``claimbench.runs.retrains``)
-    once it selects a training claim, and says when it carries one on. Empty without ``--claims-retrain``."""
-    from claimbench import progress
+    once it selects a training claim, and says, once it selects one, when it carries one on. Empty without
+    ``--claims-retrain``."""
     from claimbench.runs import retrains
 
     if not config.getoption("claims_retrain"):
@@ -369,24 +369,36 @@ def retrain_begun_by(config: pytest.Config) -> str:
     if worker is not None:
         return str(worker.get(RETRAIN, ""))  # "": no controller's retrain, the session's own
     if retrain_key not in config.stash:
-        retrain = retrains.begin(results_dir(config), session(config), config.stash.get(selected_key, []))
-        if retrain.carried_on:
-            progress.reporter(config)(retrain.carried_on_line(results_dir(config)))
-        config.stash[retrain_key] = retrain
+        config.stash[retrain_key] = retrains.begin(results_dir(config), session(config),
+                                                   config.stash.get(selected_key, []))
+        _say_carried_on(config)
     return config.stash[retrain_key].session
+
+
+def _say_carried_on(config: pytest.Config) -> None:
+    """Say that the controller's retrain carries on an earlier one, once it has begun and selected a training claim:
+    a session that selects none trains nothing, and says nothing of the retrain, with pytest-xdist or without."""
+    from claimbench import progress
+
+    retrain = config.stash[retrain_key]
+    if retrain.carried_on and config.stash.get(selected_key, []):
+        progress.reporter(config)(retrain.carried_on_line(results_dir(config)))
 
 
 def select_for_retrain(config: pytest.Config, claims: list[str]) -> None:
     """Note the training claims a ``--claims-retrain`` controller's session selected, before any of them runs: its
-    record owes them until a retrain of it runs them to their end (under pytest-xdist, the retrain has begun, with
-    its workers, before they collect)."""
+    record owes them until a retrain of it that runs to its end measures them (under pytest-xdist, the retrain has
+    begun, with its workers, before they collect)."""
     from claimbench.runs import retrains
 
     if not config.getoption("claims_retrain"):
         return
-    config.stash[selected_key] = sorted({*config.stash.get(selected_key, []), *claims})
+    before = config.stash.get(selected_key, [])
+    config.stash[selected_key] = sorted({*before, *claims})
     if retrain_key in config.stash:
         retrains.owe(results_dir(config), config.stash[retrain_key], claims)
+        if not before:
+            _say_carried_on(config)
 
 
 def settings(config: pytest.Config) -> Settings:

@@ -604,7 +604,7 @@ class ClaimsSession:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         retrain = self.config.stash.get(options.retrain_key, None)
         selected = self.config.stash.get(options.selected_key, [])
-        if retrain is not None and _ran_to_its_end(session, self.crashed):
+        if retrain is not None and selected and _ran_to_its_end(session, self.crashed):
             from claimbench.runs import retrains
 
             results_dir = options.results_dir(self.config)
