@@ -1,7 +1,8 @@
 """What keeps a claim from a number: raised by the instruments, turned into a verdict by ``claimbench.verdict``.
 
 Torch-free and free of claimbench's imports: the instruments raise them without knowing of verdicts, and data
-loading without knowing of claims. ``author_line`` finds the line of an author's code that an error came from.
+loading without knowing of claims. ``authors`` tells the author's files from Python's, installed packages' and
+claimbench's; ``author_line`` finds the line of an author's code that an error came from.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ import sysconfig
 import traceback
 from pathlib import Path
 
-__all__ = ["ClaimbenchWarning", "MeasurementError", "NotRunnable", "author_line", "described", "first_line",
-           "in_one_line"]
+__all__ = ["ClaimbenchWarning", "MeasurementError", "NotRunnable", "author_line", "authors", "described",
+           "first_line", "in_one_line"]
 
 
 class ClaimbenchWarning(UserWarning):
@@ -33,7 +34,7 @@ _NOT_THE_AUTHORS = tuple(Path(path).resolve() for path in {
 })
 
 
-def _authors(filename: str) -> bool:
+def authors(filename: str) -> bool:
     """A file of the author's: not frozen, not Python's, not an installed package's, not claimbench's."""
     if filename.startswith("<"):
         return False
@@ -62,10 +63,10 @@ def described(error: BaseException) -> str:
 def author_line(error: BaseException) -> str | None:
     """``path:line: `code``` of the innermost frame of ``error``'s traceback in the author's code (the line a
     ``SyntaxError`` points at); None when no frame is the author's."""
-    if isinstance(error, SyntaxError) and error.filename and _authors(error.filename):
+    if isinstance(error, SyntaxError) and error.filename and authors(error.filename):
         filename, lineno, code = error.filename, error.lineno, (error.text or "").strip()
     else:
-        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if _authors(frame.filename)]
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if authors(frame.filename)]
         if not frames:
             return None
         filename, lineno, code = frames[-1].filename, frames[-1].lineno, (frames[-1].line or "").strip()

@@ -21,8 +21,8 @@ from claimbench.ledger import Claim, LedgerError, Report
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
 
-__all__ = ["STALE", "UNFOUND", "UNIMPORTED", "ClaimItem", "LedgerFile", "check_models", "marks", "measure_in_setup",
-           "record_and_judge"]
+__all__ = ["STALE", "UNFOUND", "UNIMPORTED", "ClaimItem", "LedgerFile", "check_models", "from_the_authors", "marks",
+           "measure_in_setup", "record_and_judge"]
 
 TIER_OF_KIND = {
     "params": "params",
@@ -101,6 +101,16 @@ def record_and_judge(node: pytest.Item, claim: Claim, measurement: verdict.Measu
     _refuse_unmeasurable(node)
     node.user_properties.append(results.measurement_property(measurement))
     return verdict.check(claim, measurement, ledger)
+
+
+def from_the_authors(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    """Start the traceback of a crash at its outermost frame in the author's code (a model's builder or forward), as
+    pytest starts a test function's at the test: the frames of claimbench, and of the libraries that called the
+    author's code (torch's ``Module.__call__``), are hidden as pytest hides its own. A crash in no frame of the
+    author's (ours) keeps them all."""
+    frames = excinfo.traceback
+    first = next((index for index, frame in enumerate(frames) if errors.authors(frame.frame.code.raw.co_filename)), 0)
+    excinfo.traceback = frames[first:]
 
 
 def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonpath: Sequence[str] = ()
@@ -277,13 +287,15 @@ class ClaimItem(pytest.Item):
         record_and_judge(self, self.claim, self.measurement, self.ledger)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
-        """A mismatch is its one line; a crash's traceback starts at this item, as a test function's does, one
-        line a frame unless ``--tb`` or ``--fulltrace`` asks for more."""
+        """A mismatch is its one line; a crash's traceback starts at the author's code where it ran through it (a
+        model's builder or forward: ``from_the_authors``), else at this item, as a test function's starts at the test,
+        one line a frame unless ``--tb`` asks for more; ``--fulltrace`` shows every frame."""
         if isinstance(excinfo.value, verdict.ClaimMismatch):
             return str(excinfo.value)
         if self.config.option.fulltrace:
             return super().repr_failure(excinfo, style=style)
         excinfo.traceback = excinfo.traceback.cut(path=Path(__file__))
+        from_the_authors(excinfo)
         style = style or self.config.option.tbstyle  # as a test function reads --tb, in every phase
         return super().repr_failure(excinfo, style="short" if style == "auto" else style)
 

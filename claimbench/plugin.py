@@ -439,16 +439,20 @@ def _one_line(excinfo: pytest.ExceptionInfo[BaseException]) -> str:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """A claim's mismatch is its one-line message; any other exception is a failure of ours, kept apart, and a
-    ``MeasurementError`` (a known failure with its reason: data, divergence, estimate) is one line too. A claim
-    skipped while it ran is reported at the claim's test, not at this plugin's line that skipped it."""
-    report = yield
+    ``MeasurementError`` (a known failure with its reason: data, divergence, estimate) is one line too. A crash of
+    the author's model in a test of the user's own starts at the author's code, as a ledger item's does
+    (``items.from_the_authors``), unless ``--fulltrace``. A claim skipped while it ran is reported at the claim's
+    test, not at this plugin's line that skipped it."""
     if options.ledger_path_key not in item.config.stash or call.excinfo is None:
-        return report
+        return (yield)
     from claimbench import items as claim_items
     from claimbench import results, verdict
 
     if not any(name == results.CLAIM_PROPERTY for name, _ in item.user_properties):
-        return report
+        return (yield)
+    if not isinstance(item, claim_items.ClaimItem) and not item.config.option.fulltrace:
+        claim_items.from_the_authors(call.excinfo)  # before pytest formats it: a ledger item formats its own
+    report = yield
     if report.skipped and call.excinfo.errisinstance(pytest.skip.Exception) and isinstance(report.longrepr, tuple):
         path, line, _ = item.reportinfo()
         report.longrepr = (os.fspath(path), (line or 0) + 1, report.longrepr[2])

@@ -135,8 +135,9 @@ def test_each_failure_of_ours_is_an_error_with_its_one_line_reason(project: pyte
     assert unreadable["errors/accuracy/linear"]["verdict"] == "error" and "test_batch" in reason, reason
 
 
-def test_an_error_reads_as_its_reason_and_a_crash_from_the_claim_on(project: pytest.Pytester) -> None:
-    """A known failure of ours is its one-line reason; a crash keeps a traceback, from the claim's item on."""
+def test_an_error_reads_as_its_reason_and_a_crash_as_a_short_traceback(project: pytest.Pytester) -> None:
+    """A known failure of ours is its one-line reason; a crash keeps a short traceback (from the author's code on,
+    for a builder's crash: ``test_an_authors_crash_leads_with_the_authors_frame``)."""
     output = project.runpytest_subprocess("-k", "attention or broken").stdout.str()
     assert re.search(r"(?m)^error: counters disagree after corrections: ", output), output
     crash = output.split("ERROR at setup of claim errors/params/broken")[1].split("claimbench verdicts")[0]
@@ -153,6 +154,91 @@ def test_a_crash_in_set_up_follows_the_tb_option(project: pytest.Pytester) -> No
     native = project.runpytest_subprocess("-k", "broken", "--tb=native").stdout.str()
     crash = native.split("ERROR at setup of claim errors/params/broken")[1].split("claimbench verdicts")[0]
     assert "Traceback (most recent call last):" in crash and "errmodels.py" in crash, crash
+
+
+CRASHING_LEDGER = """
+format = 2
+
+[report]
+title = "An author's crash"
+modules = ["crashmodels"]
+
+[[claim]]
+id = "macs/forward"
+kind = "macs"
+model = "crash.forward"
+count = "pure"
+value = 1
+printed = "1"
+source = "a forward that raises"
+"""
+
+CRASHING_MODELS = """
+from torch import nn
+from claimbench import register_model
+
+
+class Crashing(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.route(x)
+
+    def route(self, x):
+        raise ValueError("no route for a batch of 1")
+
+
+@register_model("crash.forward", input_size=(4,))
+def crashing():
+    return Crashing()
+"""
+
+
+def _line(source: str, code: str) -> str:
+    """The number (1-based, as a traceback shows it) of the line of ``source`` holding ``code``."""
+    return str(next(number for number, line in enumerate(source.splitlines(), 1) if code in line))
+
+
+@pytest.mark.parametrize("own_test", [False, True], ids=["ledger item", "own test"])
+def test_an_authors_crash_leads_with_the_authors_frame(project: pytest.Pytester, own_test: bool) -> None:
+    """A model whose forward or builder raises: its traceback starts at the author's frame, claimbench's frames (and
+    torch's calls into the model) hidden, except under --fulltrace; the verdict is an error, its reason one line."""
+    (project.path / "claims" / "crash.toml").write_text(CRASHING_LEDGER, encoding="utf-8")
+    (project.path / "crashmodels.py").write_text(CRASHING_MODELS, encoding="utf-8")
+    if own_test:
+        project.makepyfile(test_claims="""
+            import pytest
+
+            @pytest.mark.claims("macs", "params")
+            def test_structure(claim_measurement, check_claim):
+                check_claim(claim_measurement)
+        """)
+    where = "test_structure[{}]" if own_test else "claim {}"
+    crashes = {  # claim: the author's file, its first and last frames' lines, the error, a file of ours
+        "crash/macs/forward": ("crashmodels.py", _line(CRASHING_MODELS, "return self.route(x)"),
+                               _line(CRASHING_MODELS, "raise ValueError"), "ValueError: no route for a batch of 1",
+                               "claimbench/measure.py"),
+        "errors/params/broken": ("errmodels.py", *[_line(MODELS, "raise RuntimeError")] * 2,  # one frame
+                                 "RuntimeError: model builder exploded", "claimbench/registry.py")}
+    for fulltrace in (False, True):
+        output = project.runpytest_subprocess("-k", "crash or broken", *["--fulltrace"] * fulltrace).stdout.str()
+        for claim_id, (file, first, last, error, ours) in crashes.items():
+            crash = re.split(r"\n_{3,} |\n-{3,} claimbench verdicts", output.split(
+                f"ERROR at setup of {where.format(claim_id)}")[1])[0]
+            assert re.search(rf"(?m)^E +{re.escape(error)}$", crash), crash
+            if fulltrace:
+                assert ours in crash and "claimbench/families.py" in crash and "_pytest" in crash, crash
+            else:
+                frames = re.findall(r"(?m)^(\S+?\.py):(\d+):", crash)
+                assert frames == list(dict.fromkeys([(file, first), (file, last)])), crash
+                assert "claimbench/" not in crash and "torch/" not in crash, crash
+            summary = rf"(?m)^ERROR \S+::\S*{re.escape(claim_id)}\S* - {error.partition(':')[0]}: "  # cut to width
+            assert re.search(summary, output), output
+        records = {r["id"]: r for r in json.loads((project.path / "out" / "claims.json").read_text())["claims"]}
+        for claim_id, (*_, error, _) in crashes.items():
+            assert (records[claim_id]["verdict"], records[claim_id]["reason"]) == ("error", error)
 
 
 @pytest.mark.parametrize("test_file", [None, "measured in set-up"])
