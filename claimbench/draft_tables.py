@@ -237,14 +237,24 @@ def _header(cell: _Cell, transposed: bool) -> str:
 def _transposed(table: Table) -> bool:
     """Whether the table's rows are its metrics and its columns its models: no column header but the first names
     a kind, and a column of units (``unit_column``) gives each row its unit, or half its row labels at least name
-    one, with no number ("Parameters", "Test accuracy"; not "ResNet (11M params)", a model's), two kinds at least
-    among them (an ablation's "Focal loss", "Mixed precision" rows name methods, of one kind each)."""
+    one (``_metric_kind``), two kinds at least among them (an ablation's "Focal loss", "Mixed precision" rows name
+    methods, of one kind each)."""
     if per_layer(table) or any(guess_kind(column) for column in table.columns[1:]):
         return False
     if unit_column(table.columns, table.rows):
         return True
-    kinds = [kind for row in table.rows if row and not re.search(r"\d", row[0]) and (kind := guess_kind(row[0]))]
+    kinds = [kind for row in table.rows if row and (kind := _metric_kind(row[0]))]
     return len(set(kinds)) >= 2 and 2 * len(kinds) >= len(table.rows)
+
+
+def _metric_kind(label: str) -> str | None:
+    """The kind a row label names as a metric's ("Parameters", "Test accuracy (%, 4 runs)"), or None where it names
+    none or states a number of its own, as a model's does ("ResNet (11M params)"): one with a unit, a noun, a bound
+    or decimals. A whole number with none is a word of a header ("Top-1", "Params (×10^6)"), and a count of runs
+    ("4 runs") no number of the label's."""
+    stated = any(mention.unit or mention.noun or mention.number.bound or mention.number.digits
+                 for mention in draft_text.mentions(label))
+    return None if stated else guess_kind(label)
 
 
 def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:

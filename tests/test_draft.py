@@ -660,6 +660,32 @@ def test_a_transposed_table_takes_each_kind_and_unit_from_its_row_label(tmp_path
     assert epochs["kind"].startswith("TODO: kind")
 
 
+def _claim_blocks(markdown: str) -> list[str]:
+    """The draft's claims of ``markdown``, each as its lines but its id, cell and source, a row label's words read as a
+    column header's."""
+    ledger = draft(markdown, slug="demo", source=None).replace("row label", "column header")
+    return ["\n".join(line for line in block.splitlines() if not line.startswith(("id ", "cell ", "source ")))
+            for block in ledger.split("[[claim]]")[1:]]
+
+
+@pytest.mark.parametrize(("label", "cells"), [
+    ("Test accuracy (%, 4 runs)", ["87.2 ± 0.3", "90.1 ± 0.2"]), ("Top-1 (%)", ["91.8", "90.2"]),
+    ("Acc@1 (%)", ["91.8", "90.2"]), ("Accuracy (mean of 5 seeds)", ["91.8 ± 0.2", "90.2 ± 0.4"]),
+    ("Test loss (3 runs)", ["0.241", "0.279"]), ("Params (M)", ["0.08", "0.17"]), ("Params (×10^6)", ["1.21", "0.45"]),
+    ("FLOPs (G)", ["0.56", "1.2"]), ("Epoch time (s)", ["12.5", "9.8"]), ("Size (MB)", ["4.9", "1.8"])])
+def test_a_row_label_names_its_kind_unit_and_runs_as_a_column_header_does(label: str, cells: list[str]) -> None:
+    """"Test accuracy (%, 4 runs)" as a transposed table's row label was no metric's (a label with a digit was taken
+    for a model's, "ResNet (11M params)"), so the table was not read as transposed and its cells had no kind, unit or
+    runs. A label's digits that state no number of their own ("Top-1", "×10^6", "4 runs") leave it a metric's: its
+    cells draft the claims the same header over a column drafts, runs and its comment too."""
+    partner = ["Best epoch", "12", "30"]
+    transposed = _claim_blocks(_table(["Metric", "ResNet-8", "ResNet-14"], [label, *cells], partner))
+    columns = _claim_blocks(_table(["Model", label, partner[0]], ["ResNet-8", cells[0], partner[1]],
+                                   ["ResNet-14", cells[1], partner[2]]))
+    assert transposed == [columns[0], columns[2], columns[1], columns[3]]
+    assert f'kind      = "{guess_kind(label)}"' in transposed[0]
+
+
 def test_a_transposed_tables_column_of_units_gives_each_row_its_unit(tmp_path: Path) -> None:
     """| Metric | Unit | Model A | Model B |: the Unit cells were not read ("1.21" of the "M" row asked for its unit,
     "×10^6" was a cell left to the author). Each row's cell of units is its unit, as a row label's "(M)" would be
