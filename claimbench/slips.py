@@ -25,9 +25,11 @@ def copied(claim: Claim, ledger: Iterable[Claim]) -> list[str]:
 
 def mistyped(claim: Claim, measured: object) -> str | None:
     """How the claim's number is the measured count mistyped: ``its adjacent digits 2 and 6 swapped``, ``a 0
-    dropped``, ``its 4 doubled``. Only an exact count (no slack, no rounding, in units of one) can be: a rounded one's
-    digits are not the count's. None where no one such slip of the measured count gives the claim's number."""
-    exact = claim.tolerance.abs == claim.tolerance.rel == 0 and claim.tolerance.digits is None and claim.scale == 1
+    dropped``, ``its 4 doubled``. Only an exact count (no slack, in units of one) can be: a rounded one's digits
+    ("60.4K") are not the count's. In units of one, ``digits`` rounds no count ("4,915,891 B" drafted with ``digits =
+    0`` has the band of "134,276,932" drafted with none). None where no one such slip of the measured count gives the
+    claim's number."""
+    exact = claim.tolerance.abs == claim.tolerance.rel == 0 and claim.scale == 1
     if not exact or not all(type(number) is int and number >= 0 for number in (claim.value, measured)):
         return None
     return _slip(str(measured), str(claim.value))

@@ -22,7 +22,7 @@ from claimbench.kind_words import UNKNOWN_KIND, guess_kind
 from claimbench.draft_tables import PARAM_COUNT
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
-from claimbench.verdict import ClaimMismatch, Measurement, check
+from claimbench.verdict import ClaimMismatch, Measurement, Observation, check, judge
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "reference"
@@ -398,6 +398,16 @@ def _left_todo(markdown: str, todo: str, tmp_path: Path) -> str:
     with pytest.raises(LedgerError) as error:
         load_reports(tmp_path)
     return str(error.value)
+
+
+def test_a_drafted_whole_count_of_bytes_names_a_slip_of_its_digits_as_a_count_does(tmp_path: Path) -> None:
+    """"4,915,891 B" is drafted with digits = 0 at scale 1 and "134,276,932" with none: the same band for a whole
+    count, and a measurement with two adjacent digits of either swapped is named as such for both."""
+    markdown = _table(["Model", "Params", "Size"], ["A", "134,276,932", "4,915,891 B"])
+    for claim in _loaded(markdown, tmp_path):
+        digits = str(claim.value)
+        reason = judge(claim, Observation(Measurement(int(digits[1] + digits[0] + digits[2:])))).reason
+        assert reason.endswith(f"mistyped, its adjacent digits {digits[1]} and {digits[0]} swapped"), reason
 
 
 def test_a_size_printed_without_a_unit_asks_for_its_bytes(tmp_path: Path) -> None:
