@@ -73,9 +73,9 @@ _TIMED = re.compile(rf"(?i:\b(?:time|duration)\b)|{_LONE_HOUR}")
 """What makes a lone "h" hours: a header of a time ("Epoch time (h)", "Duration, h"), or "/epoch" after it;
 elsewhere it may be a height, or anything else."""
 _BOUND_WORDS = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in (*ABOVE, *BELOW) if word[0].isalpha())
-_CELL = re.compile(rf"(?:[~≈]\s*)?(?P<sign>[<>≤≥]|(?i:{_BOUND_WORDS})(?=\s))?\s*(?P<number>{NUMBER})\s*"
-                   rf"(?P<unit>{UNIT}|h)?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
-"""A cell's number: "~85%" and "≈1.2M" are approximately that (their printed decimals give the band);
+_CELL = re.compile(rf"(?:(?P<approximate>[~≈])\s*)?(?P<sign>[<>≤≥]|(?i:{_BOUND_WORDS})(?=\s))?\s*"
+                   rf"(?P<number>{NUMBER})\s*(?P<unit>{UNIT}|h)?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
+"""A cell's number: "~85%" and "≈1.2M" are marked approximate (``Number.approximate``);
 "1,031,744 params" is 1,031,744; "2.4s/epoch" is 2.4 s; "<900" and "under 900" are bounds."""
 _PARENTHESISED_SPREAD = re.compile(r"\s*\(\s*((?:±|\+/-|\+-)[^()]*?)\s*\)$")
 """A spread in brackets after its number: "92.1 (±0.3)"."""
@@ -98,6 +98,7 @@ class Number:
     bound: str | None = None  # "above", "below" or "between" (a range): the number is a limit, not a value
     unit: str | None = None  # the unit it is printed in, by the text or its header: "M", "%", "MB"
     spread: int | float | None = None  # the author's own "± 0.3", in the printed unit
+    approximate: str | None = None  # the "~" or "≈" printed before it: the report marks it approximate
 
 
 def plain(children: list[Token]) -> str:
@@ -131,7 +132,8 @@ def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
     though it may be one as printed: ``either_magnitude``; "46,830,571" under "(MB)", 46.8 TB in it, is bytes as
     printed, and under a size's "(B)" (``kind``) in bytes: ``unheeded_magnitude``); a bound "<100K", "under 900"; a
     range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote marker after it ("80.1*",
-    "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s."""
+    "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s;
+    "~85%" is 85, marked approximate."""
     text = _without_footnote(printed)
     if len(text) > LONGEST_CELL:  # no number is printed so long; and the patterns below backtrack on long runs
         return None
@@ -143,7 +145,8 @@ def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
             return None
         if match["unit"] == "h" and not (match["per"] or _TIMED.search(header)):  # "2 h" under "Height": no hours
             return None
-        return number(match["number"], unit, bound(match["sign"]) if match["sign"] else None)
+        read = number(match["number"], unit, bound(match["sign"]) if match["sign"] else None)
+        return replace(read, approximate=match["approximate"])
     text = _PARENTHESISED_SPREAD.sub(r" \1", text)
     if (match := _RANGE.fullmatch(text)) and (pair := _pair(match, header)):
         return _range(*pair)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import cli, drift, schema, value_text, vocab
-from claimbench.draft_values import FRACTION_OR_PERCENT_BAND, FRACTION_OR_PERCENT_SCALE, RUNS
+from claimbench.draft_values import APPROXIMATE_BAND, FRACTION_OR_PERCENT_BAND, FRACTION_OR_PERCENT_SCALE, RUNS
 from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
                               PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, SIZE_UNIT, TIME_UNIT,
                               TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD, draft)
@@ -78,7 +78,7 @@ def _filled(ledger: str) -> str:
     text = text.replace(f'"{UNKNOWN_KIND_BAND}"', "2").replace(f'"{FRACTION_SCALE}"', "100.0")
     text = text.replace(f'"{UNKNOWN_FRACTION_BAND}"', "0.02").replace(f'"{PERCENT_OR_FRACTION_SCALE}"', "100.0")
     text = text.replace(f'"{PERCENT_OR_FRACTION_BAND}"', "0.02").replace(f'"{FRACTION_OR_PERCENT_SCALE}"', "1.0")
-    text = text.replace(f'"{FRACTION_OR_PERCENT_BAND}"', "0.02")
+    text = text.replace(f'"{FRACTION_OR_PERCENT_BAND}"', "0.02").replace(f'"{APPROXIMATE_BAND}"', "1000")
     text = re.sub(r'"TODO: how many runs[^"]*"', "3", text)
     return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
 
@@ -408,6 +408,21 @@ def test_a_drafted_whole_count_of_bytes_names_a_slip_of_its_digits_as_a_count_do
         digits = str(claim.value)
         reason = judge(claim, Observation(Measurement(int(digits[1] + digits[0] + digits[2:])))).reason
         assert reason.endswith(f"mistyped, its adjacent digits {digits[1]} and {digits[0]} swapped"), reason
+
+
+def test_a_number_printed_approximate_keeps_its_sign_and_says_what_band_the_draft_took(tmp_path: Path) -> None:
+    """"~10.1M" was drafted as "10.1M" is, its "~" dropped in silence: it keeps the band its printed digits give,
+    with a note that the report marks it approximate and which band that is; "≈ 25,000", which no digits round,
+    gets a band TODO, as exact would contradict its sign. Filled in, both load, printed as the report prints them."""
+    markdown = _table(["Model", "Params", "MACs"], ["A", "~10.1M", "≈ 25,000"], ["B", "10.1M", "25,000"])
+    rounded, whole, *plain = _claims(markdown)
+    assert (rounded["printed"], rounded["value"], rounded["scale"], rounded["tolerance"]) == (
+        "~10.1M", 10.1, 1e6, {"digits": 1})
+    assert "approximate ('~'" in rounded["note"] and "tolerance.digits = 1" in rounded["note"], rounded["note"]
+    assert (whole["printed"], whole["value"], whole["tolerance"]) == ("≈ 25,000", 25_000, {"abs": APPROXIMATE_BAND})
+    assert "approximate ('≈'" in whole["note"], whole["note"]
+    assert [claim.get("note") for claim in plain] == [None, None]
+    assert [claim.printed for claim in _loaded(markdown, tmp_path)] == ["~10.1M", "≈ 25,000", "10.1M", "25,000"]
 
 
 def test_a_size_printed_without_a_unit_asks_for_its_bytes(tmp_path: Path) -> None:

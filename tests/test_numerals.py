@@ -29,8 +29,8 @@ from claimbench import numerals
         ("<100K", "Params", numerals.Number(100, 1e3, 0, bound="below", unit="K")),
         ("under 900", "Epoch time", numerals.Number(900, bound="below")),  # a bound in words, as the text prints it
         ("At least 2.5 s", "Epoch time", numerals.Number(2.5, 1.0, 1, bound="above", unit="s")),
-        ("~85%", "Accuracy", numerals.Number(85, unit="%")),
-        ("≈ 1.2M", "Params", numerals.Number(1.2, 1e6, 1, unit="M")),
+        ("~85%", "Accuracy", numerals.Number(85, unit="%", approximate="~")),  # marked approximate: the draft says so
+        ("≈ 1.2M", "Params", numerals.Number(1.2, 1e6, 1, unit="M", approximate="≈")),
         ("(10,1)", "Output Size", numerals.Number([10, 1])),
         ("(16, 16, 32)", "Output Size", numerals.Number([16, 16, 32])),
         ("(128,)", "Output Size", numerals.Number([128])),
@@ -91,7 +91,7 @@ def test_parse_reads_each_printed_form(printed: str, header: str, expected: nume
 @pytest.mark.parametrize(
     ("printed", "header", "expected"),
     [
-        ("~0.37", "GFLOPs", numerals.Number(0.37, 1e9, 2, unit="G")),  # a magnitude glued to its noun
+        ("~0.37", "GFLOPs", numerals.Number(0.37, 1e9, 2, unit="G", approximate="~")),  # a magnitude glued to its noun
         ("452", "MFLOPs", numerals.Number(452, 1e6, 0, unit="M")),
         ("1.84", "GMACs", numerals.Number(1.84, 1e9, 2, unit="G")),
         ("0.55", "gmacs", numerals.Number(0.55, 1e9, 2, unit="G")),  # timm's lower-case headers
