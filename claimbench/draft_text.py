@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claimbench import numerals
 from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, has, meant, unit_kind
@@ -16,8 +16,11 @@ __all__ = ["SETTINGS", "Mention", "comment", "is_candidate", "mentions", "neares
            "setting"]
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
+_APPROXIMATELY = r"about|approximately|approx\.|roughly|around|circa"
+"""The words before a number by which its report marks it approximate ("about 10.1M"), as "~" and "≈" do."""
 _MENTION = re.compile(
     rf"""(?<![\w.\-])
+    (?:(?P<approximate>[~≈]|(?i:{_APPROXIMATELY}(?=\s)))\s*)?
     (?:(?i:(?:(?P<near>a\ little|a\ bit|slightly|just)\s+|(?:well|far|much)\s+)?
          (?P<qualifier>{_WORDS}))\s+
       |(?P<sign>[<>≤≥])\s*)?
@@ -60,7 +63,8 @@ class Mention:
 
 
 def mentions(text: str) -> list[Mention]:
-    """The numbers of ``text`` with their qualifier, unit and the noun after them; a number with its spread
+    """The numbers of ``text`` with their qualifier, unit and the noun after them, and the word or sign before them
+    that marks them approximate ("about 10.1M", "~4.9 MB": ``Number.approximate``); a number with its spread
     ("88.7 ± 0.3") is one, and so is a range that prints a unit or decimals ("60-65%", not "2019-2020")."""
     found = [Mention(match.start(), match.group(), number, numerals.unit_name(match["first"] or match["unit"]), None)
                 for match, number in numerals.compounds(text)
@@ -78,6 +82,7 @@ def mentions(text: str) -> list[Mention]:
         qualifier = match["qualifier"] or match["sign"]
         unit = numerals.unit_name(match["unit"]) or match["magnitude"]  # "1.2 GMACs": the magnitude glued to its noun
         number = numerals.number(match["number"], unit, numerals.bound(qualifier) if qualifier else None)
+        number = replace(number, approximate=match["approximate"])  # "about 10.1M": the note says so
         end = match.end("noun") if match["magnitude"] else match.end("unit") if unit else match.end("number")
         printed = text[match.start() : end]
         found.append(Mention(match.start(), printed.strip(), number, unit, match["noun"], bool(match["near"])))

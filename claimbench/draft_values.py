@@ -76,10 +76,10 @@ TIME_UNIT = todo("the seconds in one printed unit: 1 for s, 0.001 for ms, 60 for
 """The scale of a time printed with no unit, in the cell or its header ("843" under "Epoch time")."""
 UNIT_TODOS = (SIZE_UNIT, COUNT_UNIT, BOUND_COUNT_UNIT, TIME_UNIT)
 """The scales of a number whose unit the report does not name: a whole one is a whole number of that unit."""
-APPROXIMATE_BAND = todo("the band the report's '~' or '≈' allows, in the printed unit (e.g. abs = 1000 for "
-                        "'~25,000'), or rel instead (e.g. rel = 0.05)")
-"""The band of a number the report marks approximate ("~25,000") whose printed digits give none: exact would
-contradict its sign, and how far it reaches only the author can say."""
+APPROXIMATE_BAND = todo("the band the report's '~', '≈' or 'about' allows, in the printed unit (e.g. abs = 1000 "
+                        "for '~25,000'), or rel instead (e.g. rel = 0.05)")
+"""The band of a number the report marks approximate ("~25,000", "about 25,000") whose printed digits give none:
+exact would contradict the mark, and how far it reaches only the author can say."""
 
 
 def fractions(numbers: list[numerals.Number]) -> bool:
@@ -183,30 +183,32 @@ def tolerance_keys(number: numerals.Number, kind: str | None, fraction: bool = F
 
 
 def _approximate(number: numerals.Number, keys: dict[str, object]) -> dict[str, object]:
-    """``keys`` (``_band``'s) of a number printed with "~" or "≈", and a note that says so and which band the draft
-    took: the one its printed digits give ("~10.1M": what rounds to 10.1), as a wider one would be a guess; where
-    they give none ("~25,000"), a band TODO, as exact would contradict the sign; a bound's is as printed."""
+    """``keys`` (``_band``'s) of a number its report marks approximate ("~10.1M", "about 10.1M"), and a note that
+    says so and which band the draft took: the one its printed digits give (what rounds to 10.1), as a wider one
+    would be a guess; where they give none ("~25,000"), a band TODO, as exact would contradict the mark; a bound's
+    is as printed."""
     band = keys.get("tolerance")
     tolerance: dict[str, object] = dict(band) if isinstance(band, dict) else {}
-    said = f"The report marks this number approximate ({number.approximate!r})"
+    mark = repr(number.approximate)
+    said = f"The report marks this number approximate ({mark})"
     if number.bound:
         note = f"{said}: drafted as the bound it prints, with no band around it"
     elif tolerance.keys() & {"abs", "rel"}:
-        note = f"{said}: the band its tolerance asks the author for should hold what the sign allows"
+        note = f"{said}: the band its tolerance asks the author for should hold what {mark} allows"
     elif tolerance:
-        note = (f"{said}: drafted with the band its printed digits give, as without the sign (tolerance.digits = "
-                f"{tolerance['digits']}: what rounds to {number.value} in the printed unit); the draft guesses no wider "
-                "one: how far the sign reaches is the author's to say (tolerance.abs or rel)")
+        note = (f"{said}: drafted with the band its printed digits give, as without {mark} (tolerance.digits = "
+                f"{tolerance['digits']}: what rounds to {number.value} in the printed unit); the draft guesses no "
+                f"wider one: how far {mark} reaches is the author's to say (tolerance.abs or rel)")
     else:
         tolerance["abs"] = APPROXIMATE_BAND
-        note = f"{said}: its printed digits give no band, and exact would contradict it: its tolerance TODO asks one"
+        note = f"{said}: its printed digits give no band, and exact would contradict {mark}: a TODO asks for one"
     noted = f"{note}. {keys['note']}" if "note" in keys else f"{note}."
     return {**({"tolerance": tolerance} if tolerance else {}), "note": noted}
 
 
 def _band(number: numerals.Number, kind: str | None, fraction: bool, unnamed: bool, unsure: bool
           ) -> dict[str, object]:
-    """``tolerance_keys``'s band (and a spread's note) of a number as if printed without "~" or "≈"."""
+    """``tolerance_keys``'s band (and a spread's note) of a number as if its report did not mark it approximate."""
     if number.bound:
         return {}
     digits = 0 if number.digits is None and unnamed else number.digits

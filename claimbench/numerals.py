@@ -98,7 +98,7 @@ class Number:
     bound: str | None = None  # "above", "below" or "between" (a range): the number is a limit, not a value
     unit: str | None = None  # the unit it is printed in, by the text or its header: "M", "%", "MB"
     spread: int | float | None = None  # the author's own "± 0.3", in the printed unit
-    approximate: str | None = None  # the "~" or "≈" printed before it: the report marks it approximate
+    approximate: str | None = None  # the "~" or "≈" (in the text, "about") before it: the report marks it approximate
 
 
 def plain(children: list[Token]) -> str:

@@ -1375,6 +1375,17 @@ def test_numbers_in_running_text_are_commented_candidates_with_their_sentence() 
     assert all('# kind      = "accuracy"' in block for block in candidates)
 
 
+def test_a_number_of_the_text_marked_approximate_keeps_its_words_and_says_so() -> None:
+    """"about 10.1M parameters" was a candidate printed "10.1M", its "about" dropped in silence, as a table's "~" was:
+    its words are part of what it prints, and its note says the report marks it approximate."""
+    text = "# R\n\nIt has about 10.1M parameters, reaches roughly 91.2% accuracy, and its file is ~ 4.9 MB.\n"
+    blocks = [" ".join(block.split()) for block in draft(text, slug="demo", source=None).split("# [[claim]]")[1:]]
+    assert [re.search(r'# printed = "([^"]*)"', block)[1] for block in blocks] == [
+        "about 10.1M", "roughly 91.2%", "~ 4.9 MB"]
+    assert all(f"approximate ('{word}')" in block for block, word in zip(blocks, ("about", "roughly", "~"))), blocks
+    assert "# tolerance = { digits = 1 }" in blocks[0] and "tolerance.digits = 1" in blocks[0]
+
+
 def test_a_count_of_seeds_runs_or_epochs_in_running_text_is_no_bound() -> None:
     text = "# R\n\nMean ± std over 3 seeds, averaged over 100 runs after over 50 epochs, gets over 88% accuracy.\n"
     assert re.findall(r'# printed += "(.*)"', draft(text, slug="demo", source=None)) == ["over 88%"]
