@@ -10,7 +10,7 @@ from claimbench import draft_text, numerals, vocab
 from claimbench.toml_lines import Guess, todo
 
 __all__ = ["APPROXIMATE_BAND", "BOUND_COUNT_UNIT", "COUNT_UNIT", "FRACTION_BAND", "FRACTION_KINDS",
-           "FRACTION_OR_PERCENT_BAND", "FRACTION_OR_PERCENT_SCALE", "FRACTION_SCALE", "PERCENT_KINDS",
+           "FRACTION_OR_PERCENT_BAND", "FRACTION_OR_PERCENT_SCALE", "FRACTION_SCALE", "KIND_UNIT", "PERCENT_KINDS",
            "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE", "RELATIVE_BAND", "RELATIVE_KINDS", "RUNS",
            "SIZE_UNIT", "TIME_UNIT", "TRAINED", "TRAINING_BAND", "UNIT_TODOS", "UNKNOWN_FRACTION_BAND",
            "UNKNOWN_KIND_BAND", "as_printed", "claimed", "fractions", "in_base_units", "percent_or_fraction", "runs",
@@ -74,6 +74,11 @@ BOUND_COUNT_UNIT = todo("the count in one printed unit: 1e3 for thousands (K), 1
 parameters, or 100 thousand?"""
 TIME_UNIT = todo("the seconds in one printed unit: 1 for s, 0.001 for ms, 60 for min, 3600 for h")
 """The scale of a time printed with no unit, in the cell or its header ("843" under "Epoch time")."""
+KIND_UNIT = todo("what one printed unit is in the unit of the kind given above: 1e6 for millions of parameters (M), "
+                 "1e9 for billions of MACs (G), 1e6 for MB (1048576 for MiB), 0.001 for ms; 1 for a percentage, a "
+                 "loss or seconds")
+"""The scale of a number with decimals and no unit whose kind the draft leaves to the author ("11.7" under
+"Complexity"): filled in at scale 1, a count in millions would be refuted by every right count."""
 UNIT_TODOS = (SIZE_UNIT, COUNT_UNIT, BOUND_COUNT_UNIT, TIME_UNIT)
 """The scales of a number whose unit the report does not name: a whole one is a whole number of that unit."""
 APPROXIMATE_BAND = todo("the band the report's '~', '≈' or 'about' allows, in the printed unit (e.g. abs = 1000 "
@@ -110,7 +115,8 @@ def claimed(number: numerals.Number, quantity: str | None, fraction: str | None 
     scale. ``fraction``: what prints a percentage as a fraction of 1 ("the column"), read as such with a comment;
     ``counted``: the column prints its counts in a unit it does not name, whole ones too; ``named``: the words after
     the number say what it counts ("<100 params": single ones). A number of unknown kind its column prints as a
-    fraction of 1 (``fraction``) asks whether it is a percentage. A size, a time or a count in a unit nobody names
+    fraction of 1 (``fraction``) asks whether it is a percentage, and one with decimals and no unit (``KIND_UNIT``)
+    in what unit it is printed. A size, a time or a count in a unit nobody names
     ("4.9", "<900" under "Epoch time", "3.21" under "param_count") is written as printed, with a ``scale`` TODO."""
     unnamed = number.unit is None and not isinstance(number.value, list)
     if unnamed and quantity in ("size", "epoch_time"):  # "4.9" MB? "843" ms? "<900" s?
@@ -123,6 +129,8 @@ def claimed(number: numerals.Number, quantity: str | None, fraction: str | None 
         return _percent_claimed(number, quantity)
     if fraction and quantity is None and not number.bound:
         return {"value": number.value, "scale": FRACTION_SCALE}
+    if unnamed and quantity is None and number.digits:  # "11.7" under "Complexity": millions of parameters?
+        return as_printed(number, KIND_UNIT)
     if fraction and quantity is not None:
         return _fraction_claimed(number, fraction)
     scale = numerals.scales(number.unit, quantity or "")[0] if number.unit else 1.0  # a precision's "%": 0.01

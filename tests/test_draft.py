@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import cli, drift, schema, value_text, vocab
-from claimbench.draft_values import APPROXIMATE_BAND, FRACTION_OR_PERCENT_BAND, FRACTION_OR_PERCENT_SCALE, RUNS
+from claimbench.draft_values import (APPROXIMATE_BAND, FRACTION_OR_PERCENT_BAND, FRACTION_OR_PERCENT_SCALE, KIND_UNIT,
+                                      RUNS)
 from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
                               PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, SIZE_UNIT, TIME_UNIT,
                               TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD, draft)
@@ -67,7 +68,8 @@ def _filled(ledger: str) -> str:
     text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{FLOPS_COUNT}"', '"flops"').replace(f'"{PARAM_COUNT}"',
                                                                                              '"trainable"')
     text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]")
-    for unit, scale in ((SIZE_UNIT, "1e6"), (COUNT_UNIT, "1e6"), (TIME_UNIT, "1e-3"), (BOUND_COUNT_UNIT, "1e3")):
+    for unit, scale in ((SIZE_UNIT, "1e6"), (COUNT_UNIT, "1e6"), (TIME_UNIT, "1e-3"), (BOUND_COUNT_UNIT, "1e3"),
+                        (KIND_UNIT, "1e6")):
         text = re.sub(rf'"{re.escape(unit)}[^"]*"', scale, text)  # and a TODO that goes on to name a caption's units
     for key, number in (("lr", "0.1"), ("batch size", "32"), ("epochs", "1")):  # the drafted recipe's numbers
         text = text.replace(f'"TODO: {key}"', number)
@@ -452,7 +454,7 @@ def test_a_column_of_unknown_kind_printed_as_fractions_of_1_asks_whether_they_ar
     board, inference, score, *_ = _claims(markdown)
     assert board["kind"].startswith("TODO: kind") and (board["value"], board["scale"]) == (0.89033, FRACTION_SCALE)
     assert board["tolerance"] == {"digits": 5, "abs": UNKNOWN_FRACTION_BAND}
-    assert "scale" not in inference and "scale" not in score  # claimbench measures no inference time; 72.41: percent
+    assert inference["scale"] == score["scale"] == KIND_UNIT  # no inference time measured; 72.41: percent, or?
     assert score["tolerance"]["abs"] == UNKNOWN_KIND_BAND
 
 
@@ -955,7 +957,7 @@ def test_hours_are_seconds_at_scale_3600() -> None:
         ("epoch_time", 3, 3600), ("epoch_time", 1.5, 3600), ("epoch_time", 2, 3600), ("epoch_time", 0.5, 3600),
         ("epoch_time", 1.5, 3600), ("epoch_time", 2, 3600), ("epoch_time", 1, 3600), ("epoch_time", 1, 3600)]
     (text,) = _claims(_table(["Model", "Height (h)"], ["A", "3.2"]))
-    assert text["value"] == 3.2 and "scale" not in text
+    assert text["value"] == 3.2 and text["scale"] == KIND_UNIT  # no hours: the unit of a kind yet to be given
     for hours in ("1.5 hours", "1.5 Hours", "1.5 HRS"):  # a unit spelt as a word, in any case
         assert 'scale     = 3600' in draft(f"# R\n\nOne epoch took {hours} on a T4.\n", slug="d", source=None)
     (capital,) = _claims(_table(["Model", "Time per Epoch (Hours)"], ["A", "2 Hours"]))
@@ -1195,6 +1197,14 @@ def test_a_second_header_row_names_the_columns_under_a_merged_header(tmp_path: P
         "accuracy", "reproduced")
     data = _table(["Model", "Optimizer", "Acc"], ["", "Adam", "91.2"], ["", "SGD", "90.1"])  # a row with a number
     assert [claim["printed"] for claim in _claims(data)] == ["91.2", "90.1"]
+
+
+def test_a_number_with_decimals_whose_kind_is_left_to_the_author_asks_for_its_scale() -> None:
+    """"11.7" under "Complexity" was drafted at scale 1 with a kind TODO: filled in as params, 11.7 parameters. Its
+    scale is a TODO too; a whole number's stays 1."""
+    claims = _claims(_table(["Model", "Complexity", "Epochs"], ["A", "11.7", "20"]))
+    assert [claim.get("scale") for claim in claims] == [KIND_UNIT, None]
+    assert all(claim["kind"].startswith("TODO") for claim in claims)
 
 
 _KERAS_SUMMARY = """Model: "sequential"
