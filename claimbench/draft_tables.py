@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from claimbench import draft_text, draft_values, numerals, vocab
+from claimbench.column_names import column_index
 from claimbench.column_units import caption_scale, unit_column, unit_row
 from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
@@ -124,13 +125,14 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
     unsure = _percent_or_fraction(every, transposed)
     counted = _line_cells(every, transposed, ("params", "macs"), _unitless_counts)
     timed = _line_scales(every, transposed, ("epoch_time",))
+    addresses = _addresses(table, transposed)
     for row_index, row in enumerate(table.rows):
         label = row[0] if row else ""
         around = _row_texts(table, row, of_layers)
         claims = list(_label_claims(table, label, around, context))
         whole_model = of_layers and "total" in words_of(numerals.plain_text(label))
         for cell in cells.get(row_index, []):
-            column = table.columns[cell.index]
+            column = addresses[cell.index]
             clash = _clash(cell, transposed)
             quantity = clash.kind if clash else _quantity(cell.header, cell.number, cell.part or cell.printed)
             kind = _kind(quantity, of_layers and not whole_model)
@@ -386,6 +388,17 @@ def _unitless_counts(numbers: list[numerals.Number]) -> bool:
     """Whether a column of parameter or MAC counts prints them in a unit it does not name: one number at least with
     decimals and no unit ("101.8" beside "93": thousands, both)."""
     return any(number.unit is None and not number.bound and number.digits for number in numbers)
+
+
+def _addresses(table: Table, transposed: bool) -> list[str]:
+    """The column each column's cells name: its header, or where the table repeats it (the empty headers under a
+    merged one) and its first row is a second header row (``sub_header``), its header joined with that row's cell
+    ("Complexity MACs (G)"), where that names it alone (``column_names``)."""
+    joined = None if transposed else sub_header(table.columns, table.rows)
+    if joined is None:
+        return list(table.columns)
+    return [name if table.columns.count(column) > 1 and column_index(table.columns, table.rows, name) == index
+            else column for index, (column, name) in enumerate(zip(table.columns, joined))]
 
 
 def _repeated(table: Table) -> set[str]:

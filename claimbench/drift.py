@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from claimbench import markdown_tables
+from claimbench.column_names import column_index
 from claimbench.ledger import Report
 
 __all__ = ["first_file", "names_markdown", "read_from", "same_file", "source_file", "source_paths", "stale"]
@@ -62,11 +63,11 @@ def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
     ledger copies it (its table, by columns, row or text changed), or a claim of its text (prose, a cell, a code
     block or an HTML block, whose tables draft does not read) its ``printed`` words."""
     found = markdown_tables.scan(markdown_text)
-    printed: dict[tuple[tuple[str, ...], str, str], list[str]] = {}
+    printed: dict[tuple[tuple[str, ...], str, int], list[str]] = {}
     for table in found.tables:
         for row in table.rows:
-            for column, text in zip(table.columns, row):
-                printed.setdefault((tuple(table.columns), row[0] if row else "", column), []).append(text)
+            for index, text in enumerate(row[:len(table.columns)]):
+                printed.setdefault((tuple(table.columns), row[0] if row else "", index), []).append(text)
     # The text as draft reads it (markup gone, a sentence wrapped anywhere), the cells' and code blocks' words with
     # it: draft drafts claims from all three (a code block's model summary among them); and the HTML blocks' text,
     # whose tables' claims the author writes by hand.
@@ -88,8 +89,9 @@ def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
             continue
         table_id, label, column = claim.cell
         table = tables[table_id]
-        copied = labelled[table_id, label][table.columns.index(column)]
-        now = printed.get((table.columns, label, column))
+        index = column_index(table.columns, table.rows, column)
+        copied = labelled[table_id, label][index]
+        now = printed.get((table.columns, label, index))
         where = f"table {table.title!r}, row {label!r}, column {column!r}"
         if now is None:
             reasons[claim.id] = (f"the ledger is out of date: {name} no longer prints {where} (its columns "

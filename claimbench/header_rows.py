@@ -1,28 +1,44 @@
 """A table's second header row, printed as its first body row ("| | Top-1 (%) | Epochs |" under "| Model |
-Fashion-MNIST | | MNIST | |", a merged header GFM cannot print): the ledger copies the table as printed, and the
-draft reads each column's kind and unit under the two headers joined. Torch-free."""
+Fashion-MNIST | | MNIST | |", or "| **Model** | **Params (M)** | **MACs (G)** |" under "| | Complexity | |", a merged
+header GFM cannot print): the ledger copies the table as printed, and the draft reads each column's kind and unit
+under the two headers joined. Torch-free."""
 
 from __future__ import annotations
 
 import re
 
 from claimbench import numerals
+from claimbench.column_names import joined_headers
+from claimbench.kind_words import guess_kind, meant, unmeasured, words_of
 
 __all__ = ["sub_header"]
 
+_UNIT = re.compile(rf"[(\[]\s*(?:{numerals.UNIT}|[^\W\d_]+/[^\W\d_]+)\s*[)\]]\s*$")
+"""A header's unit in brackets at its end: "(M)", "(%)", "[ms]", "(img/s)"."""
+_WORD_DIGITS = re.compile(r"[^\W\d_]+-?\d+(?![\w.,])")
+"""Digits a word ends in, which are no number: "Top-1", "Top5", "FP16"."""
+
 
 def sub_header(columns: list[str], rows: list[list[str]]) -> list[str] | None:
-    """The column headers joined with the second header row the table's first row is ("Fashion-MNIST Top-1 (%)"; an
-    empty header takes the one to its left, as a merged cell spans), where that row's label is empty and its other
-    cells are words with no number, or empty, one at least not; None where it is not."""
-    if not rows or rows[0][0].strip():
+    """The column headers joined with the second header row the table's first row is (``joined_headers``:
+    "Fashion-MNIST Top-1 (%)"), where that row's cells but its label are words with no number, or empty, one at least
+    not, and its label is empty, or has no digit ("Model") while each of its other cells that is not empty names a
+    kind, what claimbench does not measure, or a unit ("Params (M)", "Top-5 (%)"), as no row of data does; None
+    where it is not."""
+    if not rows:
         return None
+    label = numerals.plain_text(rows[0][0]).strip()
     texts = [numerals.plain_text(cell).strip() for cell in rows[0][1:]]
     if not any(texts) or any(text and (not re.search(r"[^\W\d_]", text) or numerals.parse(text) is not None)
                              for text in texts):
         return None
-    headers, top = [columns[0]], ""
-    for column, text in zip(columns[1:], texts):
-        top = column.strip() or top
-        headers.append(" ".join(filter(None, (top, text))))
-    return headers
+    if label and (re.search(r"\d", label) or not all(map(_names_a_header, filter(None, texts)))):
+        return None
+    return joined_headers(columns, rows[0])
+
+
+def _names_a_header(text: str) -> bool:
+    """Whether ``text`` reads as a column header: it names a kind, what claimbench does not measure, or a unit, and
+    prints no number but in a word ("Top-1", "FP16"; not "113K parameters")."""
+    return (not re.search(r"\d", _WORD_DIGITS.sub("", text))
+            and bool(guess_kind(text) or unmeasured(meant(words_of(text))) or _UNIT.search(text)))

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from claimbench import numerals, schema, vocab
+from claimbench.column_names import column_index
 from claimbench.schema import Claim, EarlyStopping, Plateau, Recipe, Report, Table, Tolerance
 
 __all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report", "Table", "Tolerance", "files",
@@ -307,17 +308,18 @@ def _channel_problems(claim: Any, recipe: Recipe | list[tuple[str, str]] | None)
 
 
 def _cell_problems(claim: Any, tables: dict[str, Table], rows: Rows) -> Iterator[tuple[str, str]]:
-    """A cell is [table id, row label, column]; ``printed`` is its text, or a part of it when ``partial``."""
+    """A cell is [table id, row label, column]; ``printed`` is its text, or a part of it when ``partial``. The column
+    is its header, or under a merged header its header joined with a second header row's cell (``column_names``)."""
     table_id, label, column = claim.cell
     table, labelled = tables.get(table_id), rows.get((table_id, label), [])
-    found = table is not None and len(labelled) == 1 and column in table.columns
-    text = labelled[0][table.columns.index(column)] if found else None
+    index = column_index(table.columns, table.rows, column) if table is not None else None
+    text = labelled[0][index] if index is not None and len(labelled) == 1 else None
     if table is None:
         yield "cell", f"no table {table_id!r} in this file (tables: {', '.join(tables) or 'none'})"
-    elif column not in table.columns:
-        yield "cell", f"table {table_id!r} has no column {column!r}{_closest(column, table.columns)}"
     elif table.columns.count(column) > 1:
         yield "cell", f"table {table_id!r} has more than one column {column!r}{TEXT_CLAIM}"
+    elif index is None:
+        yield "cell", f"table {table_id!r} has no column {column!r}{_closest(column, table.columns)}"
     elif text is None:
         labels = [row[0] for row in table.rows if row]
         found, hint = (("more than one row", TEXT_CLAIM) if labels.count(label) > 1

@@ -22,6 +22,7 @@ from tabulate import tabulate
 from claimbench import atomic
 from claimbench import badges as badge_files
 from claimbench import plots as plot_files
+from claimbench.column_names import column_index
 from claimbench.errors import ClaimbenchWarning
 from claimbench.ledger import Claim, Report, Table
 from claimbench.readme_markers import README_END, README_START, VERDICTS_TITLE, summary_span
@@ -204,14 +205,18 @@ def _stored_text(dates: Sequence[str], runs: int) -> str:
 
 
 def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _Reasons) -> list[str]:
-    """The author's table as printed, each claimed cell replaced by its claims' verdicts; cells holding a
-    claim inside a longer text (``partial``) keep their text and add the claim after it."""
+    """The author's table as printed, each claimed cell replaced by its claims' verdicts (a cell named by its column's
+    header, or its header joined with a second header row's cell: ``column_names``); cells holding a claim inside a
+    longer text (``partial``) keep their text and add the claim after it."""
+    placed: dict[tuple[str, int], list[Record]] = {}
+    for (table_id, label, column), records in by_cell.items():
+        if table_id == table.id and (index := column_index(table.columns, table.rows, column)) is not None:
+            placed.setdefault((label, index), []).extend(records)
     rows = []
     for row in table.rows:
         out = []
-        for column, text in zip(table.columns, row, strict=True):
-            cell = (table.id, row[0], column)
-            found = by_cell.get(cell, [])
+        for index, text in enumerate(row):
+            found = placed.get((row[0], index), [])
             cells = [_cell_text(r, reasons) for r in found]
             if found and any(r["printed"] != text for r in found):
                 cells.insert(0, text)

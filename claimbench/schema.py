@@ -228,7 +228,8 @@ class Claim:
     cell: Optional[tuple[str, str, str]] = None
     """[table id, row label, column]: the table cell this claim is, whose text ``printed`` must be; a row label or
     column header the table repeats addresses no cell (leave ``cell`` out: ``printed`` is then looked for in the
-    report's text)."""
+    report's text). Under a merged header, a column is named by its header joined with the second header row's cell
+    below it ("Complexity MACs (G)")."""
     expect: Optional[Literal[vocab.EXPECTS]] = None
     """"refuted": a documented error of the report (a strict xfail), with ``why``."""
     status: Optional[Literal[vocab.STATUSES]] = None

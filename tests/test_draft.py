@@ -13,12 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimbench import cli, drift, schema, value_text, vocab
+from claimbench import cli, drift, report, results, schema, value_text, vocab
 from claimbench.draft_values import (APPROXIMATE_BAND, FRACTION_OR_PERCENT_BAND, FRACTION_OR_PERCENT_SCALE, KIND_UNIT,
                                       RUNS)
 from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
                               PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, SIZE_UNIT, TIME_UNIT,
                               TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD, draft)
+from claimbench.column_names import column_index
+from claimbench.header_rows import sub_header
 from claimbench.kind_words import UNKNOWN_KIND, guess_kind
 from claimbench.draft_tables import PARAM_COUNT
 from claimbench.markdown_tables import slug
@@ -1199,6 +1201,64 @@ def test_a_second_header_row_names_the_columns_under_a_merged_header(tmp_path: P
     assert [claim["printed"] for claim in _claims(data)] == ["91.2", "90.1"]
 
 
+_MERGED = _table(["", "Complexity", "", "", "Accuracy"],
+                 ["**Model**", "**Params (M)**", "**MACs (G)**", "**Size (MB)**", "**Top-1 (%)**"],
+                 ["ResNet-18", "11.7", "1.82", "44.7", "69.76"], ["SqueezeNet 1.1", "1.25", "0.35", "**4.7**", "58.18"],
+                 ["ShuffleNetV2 0.5×", "1.37", "0.04", "4.7", "60.55"])
+"""torchvision's README style: a merged header faked in GFM, the real headers in the first body row, labelled."""
+
+
+def test_a_labelled_second_header_row_names_the_columns_under_a_merged_header(tmp_path: Path) -> None:
+    """"| **Model** | **Params (M)** | ..." under "| | Complexity | | | Accuracy |": the row was drafted as data (a
+    claim printed "**Top-1 (%)**"), every column's kind a TODO at scale 1 (11.7, filled in as params, refuted
+    ResNet-18's 11,689,512 parameters), and the cells under the empty headers had no address. The row is read as
+    headers; a cell under an empty header names its column by the two headers joined, which the loader finds."""
+    ledger = draft(_MERGED, slug="demo", source="demo.md")
+    claims = tomllib.loads(_uncommented(ledger))["claim"]
+    assert "**Top-1 (%)**" not in [claim["printed"] for claim in claims]
+    assert [(claim["kind"], claim.get("scale", 1), claim["cell"]) for claim in claims
+            if claim["cell"][1] == "ResNet-18"] == [
+        ("params", 1e6, ["results", "ResNet-18", "Complexity"]),
+        ("macs", 1e9, ["results", "ResNet-18", "Complexity MACs (G)"]),
+        ("size", 1e6, ["results", "ResNet-18", "Complexity Size (MB)"]),
+        ("accuracy", 1, ["results", "ResNet-18", "Accuracy"])]
+    loaded = {claim.cell[1:]: claim for claim in _loaded(_MERGED, tmp_path)}
+    assert check(loaded["ResNet-18", "Complexity"], Measurement(11_689_512)).verdict == "reproduced"
+    assert check(loaded["ResNet-18", "Complexity MACs (G)"], Measurement(1_824_033_792)).verdict == "reproduced"
+
+
+def test_a_cell_under_a_merged_header_is_marked_in_its_table_and_its_copied_number_named(tmp_path: Path) -> None:
+    """Its cell deleted (as the draft's TODO asked), a claim under an empty header was listed under "Claims in the
+    text", the author's table printing its refuted number unmarked, and a number copied from another row went
+    unnamed. Its cell names its column by the two headers joined: the report marks the cell, the judge names the
+    row, and the drift check finds the cell in the report's file."""
+    claims = _loaded(_MERGED, tmp_path)
+    (report_,) = load_reports(tmp_path)
+    shuffle = next(claim for claim in claims if claim.cell[1:] == ("ShuffleNetV2 0.5×", "Complexity Size (MB)"))
+    judged = judge(shuffle, Observation(Measurement(5_300_000)), claims)
+    assert judged.verdict == "refuted" and "row 'SqueezeNet 1.1' of the same column" in judged.reason
+    record = results.record_for(shuffle, results.Outcome(Measurement(5_300_000).to_dict()), "2026-12-03", claims)
+    markdown = report.render_markdown([record], [report_], {})
+    row = next(line for line in markdown.splitlines() if line.startswith("| ShuffleNetV2"))
+    assert "4.7 → 5.3 ❌" in row and "Claims in the text" not in markdown
+    assert drift.stale(report_, _MERGED, "demo.md") == {}
+    assert list(drift.stale(report_, _MERGED.replace("| 4.7 |", "| 4.8 |"), "demo.md")) == [shuffle.id]
+
+
+def test_a_first_row_of_words_is_a_header_row_only_where_its_cells_name_headers() -> None:
+    """A labelled first row is a second header row where each of its other cells names a kind, what claimbench does
+    not measure or a unit, with no number but in a word ("Top-5"); a row of data with no number ("Baseline | Adam |
+    cosine"), one labelled with a number, or one that prints a number in words ("113K parameters"), is not."""
+    columns = ["", "Complexity", "", "Accuracy"]
+    assert sub_header(columns, [["**Model**", "Params (M)", "", "Top-5 (%)"]]) == [
+        "", "Complexity Params (M)", "Complexity", "Accuracy Top-5 (%)"]
+    assert sub_header(columns, [["Method", "Latency", "Throughput (img/s)", "Acc."]]) is not None
+    assert sub_header(columns, [["Baseline", "Adam", "cosine", "n/a"]]) is None
+    assert sub_header(columns, [["Baseline", "Params (M)", "ours", "Top-1 (%)"]]) is None
+    assert sub_header(columns, [["ResNet-18", "Params (M)", "MACs (G)", "Top-1 (%)"]]) is None
+    assert sub_header(columns, [["Compact", "", "2 Conv 113K parameters", ""]]) is None
+
+
 def test_a_number_with_decimals_whose_kind_is_left_to_the_author_asks_for_its_scale() -> None:
     """"11.7" under "Complexity" was drafted at scale 1 with a kind TODO: filled in as params, 11.7 parameters. Its
     scale is a TODO too; a whole number's stays 1."""
@@ -1622,7 +1682,7 @@ def test_any_report_drafts_to_toml_whose_claims_quote_their_cells(report: str) -
             continue
         table_id, row, column = claim["cell"]
         table = tables[table_id]
-        (cell,) = [r[table["columns"].index(column)] for r in table["rows"] if r[0] == row]
+        (cell,) = [r[column_index(table["columns"], table["rows"], column)] for r in table["rows"] if r[0] == row]
         assert claim["printed"] in cell if claim.get("partial") else claim["printed"] == cell
 
 
