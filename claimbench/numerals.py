@@ -69,9 +69,12 @@ TIMES = ("s", "ms", "min", "minutes", "h", "hr", "hrs", "hour", "hours")
 """The units of a time."""
 _LONE_HOUR = rf"\bh(?={PER_EPOCH})"
 """A lone "h" before "/epoch" or "per epoch": an epoch's hours ("2h/epoch", a header's "h/epoch")."""
-_TIMED = re.compile(rf"(?i:\b(?:time|duration)\b)|{_LONE_HOUR}")
-"""What makes a lone "h" hours: a header of a time ("Epoch time (h)", "Duration, h"), or "/epoch" after it;
-elsewhere it may be a height, or anything else."""
+_TIMED = re.compile(rf"(?i:\b(?:time|duration)\b|\b(?:hrs?|hours?)(?={PER_EPOCH}))|{_LONE_HOUR}")
+"""What makes a lone "h" hours, and a header's "hr" or "hours" in any case: a header of a time ("Epoch time (h)",
+"Duration, h", "Training time, hrs"), or "/epoch" after it ("hrs per epoch"); elsewhere "h" may be a height, and
+"HR" high resolution ("Top-1 (HR)"), or anything else."""
+_HOURS = ("h", "hr", "hrs", "hour", "hours")
+"""The units of hours: in a header, a unit only where a time is meant (``_TIMED``)."""
 _BOUND_WORDS = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in (*ABOVE, *BELOW) if word[0].isalpha())
 _CELL = re.compile(rf"(?:(?P<approximate>[~≈])\s*)?(?P<sign>[<>≤≥]|(?i:{_BOUND_WORDS})(?=\s))?\s*"
                    rf"(?P<number>{NUMBER})\s*(?P<unit>{UNIT}|h)?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
@@ -334,8 +337,8 @@ metres or minutes, and "g" grams."""
 def _header_unit(header: str) -> str | None:
     """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%", "Params, M", "Params in M",
     a magnitude glued to its noun ("GFLOPs", "MMACs", timm's "gmacs"); a lower-case "m" or "g" only in the header of
-    a count ("param_count (m)"); seconds spelt "sec" or "seconds", or "s/epoch"; a lone "h" only in the header of a
-    time ("Epoch time (h)", "h/epoch")."""
+    a count ("param_count (m)"); seconds spelt "sec" or "seconds", or "s/epoch"; hours ("h", "HRS", "hours") only in
+    the header of a time ("Epoch time (h)", "Training time, hrs", "h/epoch"): "Top-1 (HR)" is no time."""
     header = " ".join(header.split())
     if len(header) > LONGEST_HEADER:  # the patterns below backtrack on long runs of commas
         return None
@@ -347,11 +350,10 @@ def _header_unit(header: str) -> str | None:
     hours = ["h"] if re.search(_LONE_HOUR, header) else []
     candidates = [*bracketed, *words, *trailing, *glued, *(["s"] if seconds else []), *hours,
                   *(["%"] if "%" in header else [])]
-    if not _TIMED.search(header):
-        candidates = [unit for unit in candidates if unit != "h"]
     if re.search(NOUN, header.replace("_", " ")):
         candidates = [_LOWER_MAGNITUDES.get(unit, unit) for unit in candidates]
-    return next((unit for unit in map(unit_name, candidates) if unit in UNITS), None)
+    units = [unit for unit in map(unit_name, candidates) if unit in UNITS]
+    return next((unit for unit in units if unit not in _HOURS or _TIMED.search(header)), None)
 
 
 def bound(qualifier: str) -> str:

@@ -969,6 +969,18 @@ def test_hours_are_seconds_at_scale_3600() -> None:
         ("epoch_time", 4.2, 1), ("epoch_time", 3, 1), ("epoch_time", 2, 60)]
 
 
+@pytest.mark.parametrize("header", ["Top-1 (HR)", "HR Top-1", "Top-1 HR", "Top-1 @ HR", "Acc. (HR)",
+                                    "Accuracy (HR input)", "PSNR (HR)"])
+def test_hr_in_a_header_of_no_time_is_no_hours(header: str) -> None:
+    """"76.1" under "Top-1 (HR)" (high resolution) was drafted at scale 3600, and the loader then refused scale 1:
+    hours in a header are a unit only where a time is meant ("Epoch time (HRS)", "Training time, hrs")."""
+    (claim,) = _claims(_table(["Model", header], ["A", "76.1"]))
+    assert claim["value"] == 76.1 and "scale" not in claim
+    timed = _claims(_table(["Model", "Epoch time (HRS)", "Duration (hours)", "Training time, hrs"],
+                           ["A", "1.5", "2", "0.5"]))
+    assert [claim["scale"] for claim in timed] == [3600, 3600, 3600]
+
+
 def test_a_header_of_hours_per_epoch_names_an_epoch_time() -> None:
     """"h/epoch", "hrs per epoch" and "Hours per epoch" name an epoch's time, as "s/epoch" and "min per epoch" do: a
     header of hours gives its cells the kind, not the kind's TODO."""

@@ -119,6 +119,21 @@ def test_parse_reads_units_in_header_words_binary_bytes_and_number_words(printed
     assert numerals.parse(printed, header) == expected
 
 
+@pytest.mark.parametrize("header", ["Top-1 (HR)", "Top-1 (Hr)", "HR Top-1", "Top-1 HR", "Top-1 @ HR", "Acc. (HR)",
+                                    "Accuracy (HR input)", "PSNR (HR)", "Top-1 (hrs)", "Top-1 (Hours)"])
+def test_hours_in_a_header_of_no_time_are_no_unit(header: str) -> None:
+    """"HR" (high resolution) in a header was read as hours once words were read in any case: the accuracy under
+    "Top-1 (HR)" was drafted at scale 3600. Hours in a header are a unit only where a time is meant."""
+    assert numerals.parse("76.1", header) == numerals.Number(76.1, 1.0, 1)
+
+
+@pytest.mark.parametrize(("header", "unit"), [("Epoch time (HRS)", "hrs"), ("Duration (hours)", "hours"),
+                                           ("Training time, hrs", "hrs"), ("Epoch Time (Hr)", "hr"),
+                                           ("hrs per epoch", "hrs"), ("Hours/epoch", "hours")])
+def test_hours_in_a_header_of_a_time_are_hours(header: str, unit: str) -> None:
+    assert numerals.parse("1.5", header) == numerals.Number(1.5, 3600.0, 1, unit=unit)
+
+
 @pytest.mark.parametrize("printed", ["Convolution", "-", "**Total**", "MLC.Œ±-19k", "", "3.12.1", "N/A", "x32",
                                      "65-60%", "60% - 65K", "88.7% ± 0.3 s", "88.7 ± -0.3", "16x16",
                                      "10<sup>6</sup>", "10⁶", "2<sup>10</sup>",  # powers, not footnotes
