@@ -51,30 +51,31 @@ UNITS = {unit: scales[0] for unit, scales in SCALES.items()}
 """The scale each printed unit stands for."""
 SIZE_LETTERS = {"B": (1.0,), "k": SCALES["KB"], "K": SCALES["KB"], "M": SCALES["MB"], "G": SCALES["GB"]}
 """What a letter stands for in a size: bytes ("512 B"), or kilo- to gigabytes."""
-WORDS = {**{word: word for word in ("thousand", "thousands", "million", "millions", "billion", "billions", "minutes",
-                                     "hour", "hours", "hr", "hrs")},
+WORDS = {**{word: word for word in ("thousand", "thousands", "million", "millions", "billion", "billions", "min",
+                                     "minutes", "hour", "hours", "hr", "hrs")},
          **dict.fromkeys(("sec", "secs", "second", "seconds"), "s"), "minute": "minutes", "mins": "min"}
-"""The units spelt as words, read in any case ("3 Hours", "1.2 Million", "4.2 sec"), and their ``UNITS`` key."""
-UNIT = r"(?i:thousands?|millions?|billions?|minutes?|mins|hours?|hrs?|seconds?|secs?)|%|[KMG]i?B|kB|ms|min|[kKMBG]|s"
+"""The units spelt as words, read in any case ("3 Hours", "1.2 Million", "4.2 sec", "2 MIN"), and their ``UNITS``
+key."""
+UNIT = r"(?i:thousands?|millions?|billions?|minutes?|mins?|hours?|hrs?|seconds?|secs?)|%|[KMG]i?B|kB|ms|[kKMBG]|s"
 """The units a printed number may carry: a percentage, bytes, seconds, minutes, hours, thousands to billions. A lone
-"h" is hours only where a time is meant (``_TIMED``)."""
+"h" is hours only where a time is meant (``_TIMED``); a lone "M" is millions, never minutes."""
 NOUN = r"(?i:param(?:eter)?s?|macs?|flops?|mult-adds)\b"
 """The words after a number that say what it counts: "113K parameters", "1.2 GMACs"."""
 ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
 BELOW = ("under", "below", "less than", "lower than", "fewer than", "shy of", "at most", "<", "≤")
 """Words and signs that make a number a bound: the value lies above (or below) it."""
-PER_EPOCH = r"\s*(?:/|\bper\s+)\s*epoch"
-"""What a time per epoch prints after its unit: "2.4s/epoch", "1.2 min per epoch"."""
+PER_EPOCH = r"\s*(?i:/|\bper\s+)\s*(?i:epoch)"
+"""What a time per epoch prints after its unit, in any case: "2.4s/epoch", "1.2 min per epoch", "5 s/Epoch"."""
 TIMES = ("s", "ms", "min", "minutes", "h", "hr", "hrs", "hour", "hours")
 """The units of a time."""
 _LONE_HOUR = rf"\bh(?={PER_EPOCH})"
 """A lone "h" before "/epoch" or "per epoch": an epoch's hours ("2h/epoch", a header's "h/epoch")."""
-_TIMED = re.compile(rf"(?i:\b(?:time|duration)\b|\b(?:hrs?|hours?)(?={PER_EPOCH}))|{_LONE_HOUR}")
-"""What makes a lone "h" hours, and a header's "hr" or "hours" in any case: a header of a time ("Epoch time (h)",
-"Duration, h", "Training time, hrs"), or "/epoch" after it ("hrs per epoch"); elsewhere "h" may be a height, and
-"HR" high resolution ("Top-1 (HR)"), or anything else."""
-_HOURS = ("h", "hr", "hrs", "hour", "hours")
-"""The units of hours: in a header, a unit only where a time is meant (``_TIMED``)."""
+_TIMED = re.compile(rf"(?i:\b(?:time|duration)\b|\b(?:hrs?|hours?|mins?|minutes?)(?={PER_EPOCH}))|{_LONE_HOUR}")
+"""What makes a lone "h" hours, and a header's hours or minutes in any spelling: a header of a time ("Epoch time
+(h)", "Duration, h", "Training time, hrs", "Epoch Time (Min)"), or "/epoch" after it ("hrs per epoch", "min/epoch");
+elsewhere "h" may be a height, "HR" high resolution ("Top-1 (HR)") and "Min" a minimum, or anything else."""
+_CLOCK = ("h", "hr", "hrs", "hour", "hours", "min", "minutes")
+"""The units of hours and minutes: in a header, a unit only where a time is meant (``_TIMED``)."""
 _BOUND_WORDS = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in (*ABOVE, *BELOW) if word[0].isalpha())
 _CELL = re.compile(rf"(?:(?P<approximate>[~≈])\s*)?(?P<sign>[<>≤≥]|(?i:{_BOUND_WORDS})(?=\s))?\s*"
                    rf"(?P<number>{NUMBER})\s*(?P<unit>{UNIT}|h)?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
@@ -337,8 +338,9 @@ metres or minutes, and "g" grams."""
 def _header_unit(header: str) -> str | None:
     """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%", "Params, M", "Params in M",
     a magnitude glued to its noun ("GFLOPs", "MMACs", timm's "gmacs"); a lower-case "m" or "g" only in the header of
-    a count ("param_count (m)"); seconds spelt "sec" or "seconds", or "s/epoch"; hours ("h", "HRS", "hours") only in
-    the header of a time ("Epoch time (h)", "Training time, hrs", "h/epoch"): "Top-1 (HR)" is no time."""
+    a count ("param_count (m)"); seconds spelt "sec" or "seconds", or "s/epoch"; hours ("h", "HRS", "hours") and
+    minutes ("Min", "minutes") only in the header of a time ("Epoch time (h)", "Training time, hrs", "h/epoch",
+    "Epoch Time (Min)"): "Top-1 (HR)" and "Top-1 (Min)" are no time."""
     header = " ".join(header.split())
     if len(header) > LONGEST_HEADER:  # the patterns below backtrack on long runs of commas
         return None
@@ -353,7 +355,7 @@ def _header_unit(header: str) -> str | None:
     if re.search(NOUN, header.replace("_", " ")):
         candidates = [_LOWER_MAGNITUDES.get(unit, unit) for unit in candidates]
     units = [unit for unit in map(unit_name, candidates) if unit in UNITS]
-    return next((unit for unit in units if unit not in _HOURS or _TIMED.search(header)), None)
+    return next((unit for unit in units if unit not in _CLOCK or _TIMED.search(header)), None)
 
 
 def bound(qualifier: str) -> str:

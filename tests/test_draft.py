@@ -981,6 +981,16 @@ def test_hr_in_a_header_of_no_time_is_no_hours(header: str) -> None:
     assert [claim["scale"] for claim in timed] == [3600, 3600, 3600]
 
 
+def test_minutes_and_per_epoch_in_any_case_are_read() -> None:
+    """"4.2" under "Epoch Time (Min)" was drafted with a scale TODO (the loader then took any scale), and "2 MIN",
+    "3 Hours/Epoch" and "5 s/Epoch" were no numbers: they read as their lower-case forms do."""
+    claims = _claims(_table(["Model", "Epoch Time (Min)", "Time per epoch", "Training"],
+                            ["A", "4.2", "2 MIN", "3 Hours/Epoch"], ["B", "1.5", "2 Min", "5 s/Epoch"]))
+    assert [(claim["kind"], claim["value"], claim.get("scale", 1)) for claim in claims] == [
+        ("epoch_time", 4.2, 60), ("epoch_time", 2, 60), ("epoch_time", 3, 3600),
+        ("epoch_time", 1.5, 60), ("epoch_time", 2, 60), ("epoch_time", 5, 1)]
+
+
 def test_a_header_of_hours_per_epoch_names_an_epoch_time() -> None:
     """"h/epoch", "hrs per epoch" and "Hours per epoch" name an epoch's time, as "s/epoch" and "min per epoch" do: a
     header of hours gives its cells the kind, not the kind's TODO."""

@@ -50,6 +50,13 @@ from claimbench import numerals
         ("4 Seconds", "", numerals.Number(4, unit="s")),
         ("4.2 secs/epoch", "", numerals.Number(4.2, 1.0, 1, unit="s")),
         ("3 mins", "", numerals.Number(3, 60.0, 0, unit="min")),
+        ("2 Min", "", numerals.Number(2, 60.0, 0, unit="min")),  # "min" as a word, in any case
+        ("2 MIN", "", numerals.Number(2, 60.0, 0, unit="min")),
+        ("4.2", "Epoch Time (Min)", numerals.Number(4.2, 60.0, 1, unit="min")),
+        ("3 Hours/Epoch", "", numerals.Number(3, 3600.0, 0, unit="hours")),  # "per epoch" in any case
+        ("5 secs/Epoch", "", numerals.Number(5, unit="s")),
+        ("5 s/Epoch", "", numerals.Number(5, unit="s")),
+        ("2 M", "", numerals.Number(2, 1e6, 0, unit="M")),  # a lone "M" is millions, not minutes
         ("1 Minute", "", numerals.Number(1, 60.0, 0, unit="minutes")),
         ("2 h", "Time per epoch", numerals.Number(2, 3600.0, 0, unit="h")),  # a lone "h" under a header of a time
         ("1.5", "Epoch time (h)", numerals.Number(1.5, 3600.0, 1, unit="h")),
@@ -120,16 +127,18 @@ def test_parse_reads_units_in_header_words_binary_bytes_and_number_words(printed
 
 
 @pytest.mark.parametrize("header", ["Top-1 (HR)", "Top-1 (Hr)", "HR Top-1", "Top-1 HR", "Top-1 @ HR", "Acc. (HR)",
-                                    "Accuracy (HR input)", "PSNR (HR)", "Top-1 (hrs)", "Top-1 (Hours)"])
+                                    "Accuracy (HR input)", "PSNR (HR)", "Top-1 (hrs)", "Top-1 (Hours)",
+                                    "Top-1 (Min)", "Top-1 (min)", "Acc (MIN)"])  # a minimum, not minutes
 def test_hours_in_a_header_of_no_time_are_no_unit(header: str) -> None:
     """"HR" (high resolution) in a header was read as hours once words were read in any case: the accuracy under
-    "Top-1 (HR)" was drafted at scale 3600. Hours in a header are a unit only where a time is meant."""
+    "Top-1 (HR)" was drafted at scale 3600. Hours and minutes in a header are a unit only where a time is meant."""
     assert numerals.parse("76.1", header) == numerals.Number(76.1, 1.0, 1)
 
 
 @pytest.mark.parametrize(("header", "unit"), [("Epoch time (HRS)", "hrs"), ("Duration (hours)", "hours"),
                                            ("Training time, hrs", "hrs"), ("Epoch Time (Hr)", "hr"),
-                                           ("hrs per epoch", "hrs"), ("Hours/epoch", "hours")])
+                                           ("hrs per epoch", "hrs"), ("Hours/epoch", "hours"),
+                                           ("Hours Per Epoch", "hours")])
 def test_hours_in_a_header_of_a_time_are_hours(header: str, unit: str) -> None:
     assert numerals.parse("1.5", header) == numerals.Number(1.5, 3600.0, 1, unit=unit)
 
