@@ -1084,6 +1084,16 @@ def test_a_cell_of_two_numbers_gives_two_partial_claims_each_asking_which_it_is(
                                                                                          "90.3"]
 
 
+def test_a_cell_of_two_numbers_or_a_change_reads_its_number_for_its_header_s_kind() -> None:
+    """Each number of a cell split by slashes, and the number before a change, is read for the kind its header
+    names, as a whole cell is: under a size's "(B)", "1,234,567,890 / 1,500,000,000" is two sizes in bytes, and
+    "1,234,567,890 (+1,000)" one, not sizes in billions with a scale TODO."""
+    claims = _claims(_table(["Model", "Size (B)"], ["A", "1,234,567,890 / 1,500,000,000"],
+                            ["B", "1,234,567,890 (+1,000)"]))
+    assert [(claim["kind"], claim["value"], claim.get("scale", 1), claim["partial"]) for claim in claims] == [
+        ("size", 1_234_567_890, 1, True), ("size", 1_500_000_000, 1, True), ("size", 1_234_567_890, 1, True)]
+
+
 def test_a_cell_whose_own_unit_contradicts_its_header_says_that_they_disagree(tmp_path: Path) -> None:
     """"2.2M" under "Top-1 (%)" was drafted as an accuracy at scale 1e6: the cell's unit silently combined with the
     kind its header names. A cell whose unit (or noun) names other kinds than its header (a transposed table's row
