@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from claimbench import numerals
-from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, has, meant, unit_kind
+from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, guess_kind, has, meant, unit_kind
 
 __all__ = ["SETTINGS", "Mention", "comment", "is_candidate", "mentions", "nearest_kind", "run_counts", "sentences",
            "setting"]
@@ -122,11 +122,42 @@ _NAMED_BY = re.compile(r"(?:[\s=:'\"`]|(?<![^\W_])(?:of|is|was|set|to|at|rate|p)
 """What may stand between a setting's name and its number: "dropout of 0.5", "lr = 1e-3", "'dropout': 0.5"."""
 
 
+_TIMES_AFTER = re.compile(r"\s?[×xX](?!\w|\s*\d)")
+"""A multiplication sign after a number that makes it a ratio or a multiplier: "8.4× smaller", "2.5 x faster",
+"ShuffleNetV2 0.5×"; not a product's ("1.2 × 10^6", "3 x 3")."""
+_WORD_BEFORE = re.compile(r"(?<![\w-])[\w-]+(?=\s\Z)")
+"""The word right before a number, a space between: "SqueezeNet" of "SqueezeNet 1.1", "EfficientNet-B0"."""
+_VERSION_BELOW = 10
+"""A version or a width multiplier prints one digit before its point ("1.1", "0.5"); "SqueezeNet 58.18" is a claim."""
+
+
 def is_candidate(mention: Mention, sentence: str) -> bool:
     """A number with a unit, decimals, a bound, a spread or a quantity noun; not a bare count or a year, nor the
-    value of a training setting its ``sentence`` names (``setting``)."""
+    value of a training setting its ``sentence`` names (``setting``), nor a ratio or a multiplier (``_multiplier``),
+    nor a version or a width in a model's name (``_in_name``)."""
     return bool(mention.unit or mention.number.digits or mention.number.bound or mention.number.spread is not None
-                or mention.noun) and not setting(sentence, mention)
+                or mention.noun) and not (setting(sentence, mention) or _multiplier(sentence, mention)
+                                          or _in_name(sentence, mention))
+
+
+def _multiplier(sentence: str, mention: Mention) -> bool:
+    """Whether the number is a ratio or a multiplier, which compares two models or scales one: "×" or "x" after it
+    ("8.4× smaller than ResNet-18's", "2.5 x faster", "ShuffleNetV2 0.5×"), or "×" glued before it ("×0.5")."""
+    glued = sentence[mention.start - 1 : mention.start] == "×"
+    return glued or bool(_TIMES_AFTER.match(sentence, mention.start + len(mention.printed)))
+
+
+def _in_name(sentence: str, mention: Mention) -> bool:
+    """Whether the number is a version or a width in a model's (or a library's) name: under ``_VERSION_BELOW``, with
+    no unit, noun, bound or spread, right after a mixed-case word (a capital after its first letter, and a small one)
+    that names no kind: "SqueezeNet 1.1", "MobileNetV2 1.0", "PyTorch 2.2"; not "MACs 0.31", "VGG 0.91"."""
+    value = mention.number.value
+    if mention.unit or mention.noun or mention.number.bound or mention.number.spread is not None or not (
+            isinstance(value, (int, float)) and value < _VERSION_BELOW):
+        return False
+    word = match.group() if (match := _WORD_BEFORE.search(sentence, 0, mention.start)) else ""
+    mixed = word[:1].isalpha() and any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
+    return mixed and guess_kind(word) is None
 
 
 def setting(sentence: str, mention: Mention) -> str | None:

@@ -1810,6 +1810,46 @@ def test_a_training_settings_value_is_no_candidate(sentence: str, printed: list[
     assert re.findall(r'# printed += "(.*)"', draft(f"# R\n\n{sentence}\n", slug="demo", source=None)) == printed
 
 
+@pytest.mark.parametrize(
+    ("sentence", "printed"),
+    [
+        ("The ShuffleNetV2 0.5× checkpoint is just 5.3 MB, 8.4× smaller than ResNet-18's 44.7 MB.",
+         ["5.3 MB", "44.7 MB"]),
+        ("It trains 2.5 x faster and is 1.5 × smaller, at 91.2% accuracy.", ["91.2%"]),
+        ("ShuffleNetV2 ×0.5 reaches 60.55% top-1 accuracy, a 1.3×-1.5× speed-up.", ["60.55%"]),
+    ],
+)
+def test_a_ratio_or_a_multiplier_is_no_candidate(sentence: str, printed: list[str]) -> None:
+    """A number with "×" or "x" after it ("8.4× smaller") or glued before it ("×0.5") compares two models or scales
+    one: no quantity of one model that claimbench measures."""
+    assert re.findall(r'# printed += "(.*)"', draft(f"# R\n\n{sentence}\n", slug="demo", source=None)) == printed
+
+
+def test_a_number_times_a_power_of_ten_stays_a_candidate() -> None:
+    """"1.2 × 10^6 parameters" is a product, not a ratio: the author still sees its number."""
+    out = draft("# R\n\nIt has 1.2 × 10^6 parameters.\n", slug="demo", source=None)
+    assert '# printed   = "1.2"' in out
+
+
+@pytest.mark.parametrize(
+    ("sentence", "printed"),
+    [
+        ("SqueezeNet 1.1 has 1,235,946 parameters.", ["1,235,946"]),
+        ("MobileNetV2 1.0 reaches 71.88% top-1 accuracy, MNASNet 0.5 a little over 67%.",
+         ["71.88%", "a little over 67%"]),
+        ("ResNet 50 and EfficientNet-B0 reach 76.13% and 77.69%.", ["76.13%", "77.69%"]),
+        ("Built with PyTorch 2.2, the ResNet-18 checkpoint is just 44.7 MB.", ["44.7 MB"]),
+        ("Top-1 accuracy: SqueezeNet 58.18, ResNet 69.76, VGG 0.52.", ["58.18", "69.76", "0.52"]),
+        ("Its MACs 0.31 and GFLOPs 0.62 stay low.", ["0.31", "0.62"]),
+    ],
+)
+def test_a_version_or_width_in_a_models_name_is_no_candidate(sentence: str, printed: list[str]) -> None:
+    """"SqueezeNet 1.1", "MobileNetV2 1.0": a small number right after a model's (or a library's) mixed-case name,
+    with no unit, is part of the name; a larger one ("SqueezeNet 58.18") is a claim about it, and a kind's own word
+    ("MACs", "GFLOPs") is no name."""
+    assert re.findall(r'# printed += "(.*)"', draft(f"# R\n\n{sentence}\n", slug="demo", source=None)) == printed
+
+
 def test_a_gap_under_one_point_is_in_points_not_a_fraction() -> None:
     """A gap of 0.5 points beside accuracies in percent: read as 0.5, never as 50%."""
     table = _table(["Model", "Train acc (%)", "Test acc (%)", "Gap"], ["A", "91.0", "90.5", "0.5"])
