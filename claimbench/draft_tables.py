@@ -520,9 +520,12 @@ def _cell_claim(
     where = f"{table.title}, {f'row {label}' if label.strip() or place is None else f'unlabelled row {place}'}"
     claim["source"] = f"{context.source}, {where}" if context.source else where
     if number is not None:
-        model = column if header != column else label  # a transposed table's models are its columns
-        claim |= draft_values.runs(kind, number, _run_places(table, header != column, header, partial or printed,
-                                                             _naming(model, context.sentences)))
+        transposed = header != column
+        model = column if transposed else label  # a transposed table's models are its columns
+        models = table.columns[1:] if transposed else [row[0] for row in table.rows if row]
+        naming, doubtful = _naming(model, models, context.sentences)
+        claim |= draft_values.runs(kind, number, _run_places(table, transposed, header, partial or printed, naming),
+                                   doubtful)
         claim |= draft_values.tolerance_keys(number, kind, fraction, unnamed, unsure)
     if isinstance(sized, str):
         note = ". ".join(filter(None, (note, sized)))
@@ -542,14 +545,39 @@ def _run_places(table: Table, transposed: bool, header: str, printed: str,
             *naming]
 
 
-def _naming(model: str, sentences: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(where, text) of the ``sentences`` that name ``model`` (a row's label, or a transposed table's column); none
-    for a label too short or plain to name a model ("A", "1")."""
+def _naming(model: str, models: list[str],
+            sentences: tuple[str, ...]) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+    """(where, text) of the ``sentences`` that name ``model`` (a row's label, or a transposed table's column), and
+    the wheres among them whose count may be another model's; none for a label too short or plain to name a model
+    ("A", "1"). A name within a longer one of the table's ``models`` ("ResNet-18" in "ResNet-18 + CutMix") is that
+    model's, not this one's; a sentence with a run count that names both, the longer one and this one alone, is
+    unsure."""
     name = numerals.plain_text(model).strip()
     if len(name) < 2 or not re.search(r"[^\W\d_]", name):
-        return []
-    naming = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
-    return [(f"a sentence that names {name!r}", " ".join(filter(naming.search, sentences)))]
+        return [], ()
+    naming = _name_pattern(name)
+    longer = {other: _name_pattern(other) for other in {numerals.plain_text(label).strip() for label in models}
+              if len(other) > len(name) and naming.search(other)}
+    named, also = [], set()
+    for sentence in sentences:
+        found = {other: [match.span() for match in pattern.finditer(sentence)] for other, pattern in longer.items()}
+        within = [span for spans in found.values() for span in spans]
+        alone = [match for match in naming.finditer(sentence)
+                 if not any(start <= match.start() and match.end() <= end for start, end in within)]
+        if not alone:
+            continue
+        named.append(sentence)
+        if within and draft_text.run_counts(sentence):
+            also |= {other for other, spans in found.items() if spans}
+    if also:
+        where = f"a sentence that names both {name!r} and {' and '.join(map(repr, sorted(also)))}"
+        return [(where, " ".join(named))], (where,)
+    return [(f"a sentence that names {name!r}", " ".join(named))], ()
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """``name`` as a whole, in any case."""
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
 
 
 _DECIMAL_BYTES = re.compile(r"decimal|(?<!\w)SI(?!\w)|10\s*(?:\^|\*\*)\s*[369](?!\d)|10[³⁶⁹]"

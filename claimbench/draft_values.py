@@ -239,15 +239,17 @@ def _band(number: numerals.Number, kind: str | None, fraction: bool, unnamed: bo
     return {"tolerance": tolerance} if tolerance else {}
 
 
-def runs(kind: str | None, number: numerals.Number, places: list[tuple[str, str]]) -> dict[str, object]:
+def runs(kind: str | None, number: numerals.Number, places: list[tuple[str, str]],
+         unsure: tuple[str, ...] = ()) -> dict[str, object]:
     """``runs`` of a claim of a kind that takes it (a training kind): the count of runs the nearest of ``places``
     ((where, text), nearest first) to name one names, with a comment that quotes it; a TODO where that place names
-    several, or where none names one and ``number`` prints a spread (a mean of runs, most likely); else nothing."""
+    several, or is among ``unsure`` (its count may be another model's), or where none names one and ``number``
+    prints a spread (a mean of runs, most likely); else nothing."""
     if kind not in vocab.TRAINING_KINDS:
         return {}
     for where, text in places:
         found = draft_text.run_counts(text)
-        if len({count for count, _ in found}) == 1:
+        if len({count for count, _ in found}) == 1 and where not in unsure:
             return {"runs": Guess(found[0][0], f"read from {found[0][1]!r} in {where}")}
         if found:
             named = " and ".join(repr(words) for _, words in found)

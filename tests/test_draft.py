@@ -924,6 +924,21 @@ def test_a_transposed_tables_model_is_its_column() -> None:
     assert _runs_line(titled) == "runs      = 4  # read from 'four runs' in the row label 'Test accuracy (four runs)'"
 
 
+def test_a_sentence_on_a_longer_label_is_no_run_count_of_the_label_it_contains() -> None:
+    """"The ResNet-18 + CutMix number is the mean of 5 runs." gave the ResNet-18 row its 5 runs too, whose right
+    single-run number a 5-run mean's narrower band could refute: "ResNet-18" there is part of the longer label. A
+    sentence that names both, the longer label and the shorter one alone, leaves the shorter one's count a TODO."""
+    table = _table(["Model", "Top-1 (%)"], ["ResNet-18", "90.8 ± 0.3"], ["ResNet-18 + CutMix", "91.9 ± 0.2"],
+                   heading="CIFAR-10")
+    plain, cutmix = _claims(table + "\nThe ResNet-18 + CutMix number is the mean of 5 runs.\n")
+    assert (plain["runs"], cutmix["runs"]) == (RUNS, 5)
+    plain, cutmix = _claims(table + "\nResNet-18 + CutMix, a mean of 5 runs, beats ResNet-18.\n")
+    assert plain["runs"] == ("TODO: how many runs the printed number averages: 'mean of 5 runs' in a sentence that "
+                             "names both 'ResNet-18' and 'ResNet-18 + CutMix'") and cutmix["runs"] == 5
+    plain, cutmix = _claims(table + "\nResNet-18 is the mean of 5 runs. ResNet-18 + CutMix is close.\n")
+    assert (plain["runs"], cutmix["runs"]) == (5, RUNS)
+
+
 def test_a_run_count_in_the_sentence_of_a_candidate_is_its_runs() -> None:
     text = "# R\n\nIt reaches 88.7 ± 0.3% accuracy over five seeds, and 91.2 ± 0.1% on the other split.\n"
     lines = [line for line in draft(text, slug="demo", source=None).splitlines() if line.startswith("# runs")]
