@@ -137,11 +137,31 @@ def params(model: nn.Module, count: str) -> int:
         counter = PARAM_COUNTERS[count]
     except KeyError:
         raise ValueError(f"unknown parameter count {count!r}; known: {', '.join(PARAM_COUNTERS)}") from None
-    if count in ("trainable", "all", "keras", "state_dict_elements") and any(is_lazy(p) for p in model.parameters()):
+    if count in ("trainable", "all", "keras", "state_dict_elements") and (unbuilt := _unbuilt(model, count)):
+        built = " and ".join(sorted({"parameters" if isinstance(tensor, UninitializedParameter) else "buffers"
+                                     for tensor in unbuilt.values()}, reverse=True))
+        layers = dict.fromkeys(name.rpartition(".")[0] for name in unbuilt)
+        named = ", ".join(f"{repr(layer) if layer else 'the model itself'}, a "
+                          f"{type(model.get_submodule(layer)).__name__}" for layer in layers)
         raise errors.MeasurementError(
-            f"count {count!r}: the model builds parameters in its first forward (a lazy layer such as nn.LazyLinear), "
-            "and their number is unknown before it; count = 'constructed' counts those built at construction")
+            f"count {count!r}: the model builds {built} in its first forward (its lazy layer{'s' * (len(layers) > 1)} "
+            f"{named}: {', '.join(unbuilt)}), and their number is unknown before it; count = 'constructed' counts "
+            "those built at construction")
     return counter(model)
+
+
+def _unbuilt(model: nn.Module, count: str) -> dict[str, torch.Tensor]:
+    """The tensors ``count`` counts (parameters; Keras's BatchNorm moving mean and variance, or the state_dict's
+    buffers, too) that a lazy layer builds in its first forward, by name."""
+    counted: dict[str, torch.Tensor] = dict(model.named_parameters())
+    if count == "state_dict_elements":
+        counted = model.state_dict(keep_vars=True)
+    elif count == "keras":
+        counted |= {f"{name}.{statistic}".lstrip("."): getattr(module, statistic)
+                    for name, module in model.named_modules()
+                    if isinstance(module, nn.modules.batchnorm._BatchNorm) and module.track_running_stats
+                    for statistic in ("running_mean", "running_var")}
+    return {name: tensor for name, tensor in counted.items() if is_lazy(tensor)}
 
 
 def _batchnorms(model: nn.Module) -> list[nn.Module]:

@@ -41,6 +41,15 @@ count = "trainable"
 value = 1
 printed = "1"
 source = "a builder that crashes"
+
+[[claim]]
+id = "params/lazy_buffer"
+kind = "params"
+model = "errors.lazy_buffer"
+count = "keras"
+value = 1
+printed = "1"
+source = "a lazy BatchNorm, whose moving statistics its first forward builds"
 ''' + "".join(any_accuracy_claim(*claim) for claim in (
     ("accuracy/linear", "errors.linear", "tiny", "a sane claim: its data decides"),
     ("accuracy/diverges", "errors.linear", "diverges", "a learning rate that overflows"),
@@ -72,6 +81,11 @@ def attention():
 @register_model("errors.broken", input_size=(3, 32, 32))
 def broken():
     raise RuntimeError("model builder exploded")
+
+
+@register_model("errors.lazy_buffer")
+def lazy_buffer():
+    return nn.Sequential(nn.Linear(3, 4), nn.LazyBatchNorm1d(affine=False))
 
 
 @register_model("errors.linear", input_size=(3, 32, 32))
@@ -118,6 +132,8 @@ def test_each_failure_of_ours_is_an_error_with_its_one_line_reason(project: pyte
     unverified = _outcome(project, data)
     assert unverified["errors/macs/attention"]["reason"].startswith("counters disagree after corrections: ")
     assert unverified["errors/params/broken"]["reason"] == "RuntimeError: model builder exploded"
+    assert unverified["errors/params/lazy_buffer"]["reason"].startswith(
+        "count 'keras': the model builds buffers in its first forward (its lazy layer '1', a LazyBatchNorm1d")
     for claim_id in ("errors/accuracy/linear", "errors/accuracy/diverges", "errors/accuracy/grey"):
         reason = unverified[claim_id]["reason"]
         assert "data_batch_1" in reason and "--claims-allow-unverified-data" in reason, reason

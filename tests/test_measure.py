@@ -481,6 +481,18 @@ def test_a_count_of_a_lazy_models_parameters_is_an_error_before_its_first_forwar
     assert measure.params(model, "tensors") == 4
 
 
+@pytest.mark.parametrize("count", ["keras", "state_dict_elements"])
+def test_a_count_of_a_lazy_models_buffers_is_an_error_naming_its_layer(count: str) -> None:
+    """A lazy BatchNorm's moving statistics are built in the first forward too: counting them raised torch's own
+    ValueError ("Attempted to use an uninitialized parameter"), not a one-line reason of ours."""
+    model = _on_meta(nn.Sequential, nn.Linear(3, 4), nn.LazyBatchNorm1d(affine=False))
+    with pytest.raises(errors.MeasurementError, match=rf"^count '{count}': the model builds buffers in its first "
+                                                      r"forward \(its lazy layer '1', a LazyBatchNorm1d: "
+                                                      r"1\.running_mean, 1\.running_var\), .*; count = 'constructed'"):
+        measure.params(model, count)
+    assert measure.params(model, "all") == measure.params(model, "constructed") == 3 * 4 + 4
+
+
 def test_a_momentum_checkpoint_adds_one_buffer_per_parameter() -> None:
     model = _on_meta(_conv_bn_head)
     weights = measure.size_bytes(model, (3, 6, 6), "checkpoint_weights")
