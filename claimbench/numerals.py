@@ -71,11 +71,13 @@ TIMES = ("s", "ms", "min", "minutes", "h", "hr", "hrs", "hour", "hours")
 _LONE_HOUR = rf"\bh(?={PER_EPOCH})"
 """A lone "h" before "/epoch" or "per epoch": an epoch's hours ("2h/epoch", a header's "h/epoch")."""
 _TIMED = re.compile(rf"(?i:\b(?:time|duration)\b|\b(?:hrs?|hours?|mins?|minutes?)(?={PER_EPOCH}))|{_LONE_HOUR}")
-"""What makes a lone "h" hours, and a header's hours or minutes in any spelling: a header of a time ("Epoch time
-(h)", "Duration, h", "Training time, hrs", "Epoch Time (Min)"), or "/epoch" after it ("hrs per epoch", "min/epoch");
+"""What makes a lone "h", a capitalised "HR" or "Min" (``_TIMED_ONLY``) hours or minutes: a header of a time
+("Epoch time (h)", "Duration, h", "Epoch Time (Min)"), or "/epoch" after it ("hrs per epoch", "min/epoch");
 elsewhere "h" may be a height, "HR" high resolution ("Top-1 (HR)") and "Min" a minimum, or anything else."""
-_CLOCK = ("h", "hr", "hrs", "hour", "hours", "min", "minutes")
-"""The units of hours and minutes: in a header, a unit only where a time is meant (``_TIMED``)."""
+_TIMED_ONLY = re.compile(r"h|H[rR]|M(?:in|IN)")
+"""Hours and minutes as a header may print them meaning something else: a lone "h" (a height), a capitalised "HR"
+(high resolution) or "Min" (a minimum); a unit only where a time is meant (``_TIMED``). "min", "hrs", "Hours" and
+"Minutes" are read in any header ("Runtime (min)", "GPU hours")."""
 _BOUND_WORDS = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in (*ABOVE, *BELOW) if word[0].isalpha())
 _CELL = re.compile(rf"(?:(?P<approximate>[~≈])\s*)?(?P<sign>[<>≤≥]|(?i:{_BOUND_WORDS})(?=\s))?\s*"
                    rf"(?P<number>{NUMBER})\s*(?P<unit>{UNIT}|h)?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
@@ -338,9 +340,9 @@ metres or minutes, and "g" grams."""
 def _header_unit(header: str) -> str | None:
     """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%", "Params, M", "Params in M",
     a magnitude glued to its noun ("GFLOPs", "MMACs", timm's "gmacs"); a lower-case "m" or "g" only in the header of
-    a count ("param_count (m)"); seconds spelt "sec" or "seconds", or "s/epoch"; hours ("h", "HRS", "hours") and
-    minutes ("Min", "minutes") only in the header of a time ("Epoch time (h)", "Training time, hrs", "h/epoch",
-    "Epoch Time (Min)"): "Top-1 (HR)" and "Top-1 (Min)" are no time."""
+    a count ("param_count (m)"); seconds spelt "sec" or "seconds", or "s/epoch"; hours ("hrs", "Hours") and minutes
+    ("min", "Minutes"), but a lone "h", a capitalised "HR" or "Min" only in the header of a time ("Epoch time (h)",
+    "h/epoch", "Epoch Time (Min)"): "Top-1 (HR)" and "Top-1 (Min)" are no time (``_TIMED_ONLY``)."""
     header = " ".join(header.split())
     if len(header) > LONGEST_HEADER:  # the patterns below backtrack on long runs of commas
         return None
@@ -354,8 +356,9 @@ def _header_unit(header: str) -> str | None:
                   *(["%"] if "%" in header else [])]
     if re.search(NOUN, header.replace("_", " ")):
         candidates = [_LOWER_MAGNITUDES.get(unit, unit) for unit in candidates]
-    units = [unit for unit in map(unit_name, candidates) if unit in UNITS]
-    return next((unit for unit in units if unit not in _CLOCK or _TIMED.search(header)), None)
+    timed = _TIMED.search(header)
+    units = [unit_name(word) for word in candidates if timed or not _TIMED_ONLY.fullmatch(word)]
+    return next((unit for unit in units if unit in UNITS), None)
 
 
 def bound(qualifier: str) -> str:

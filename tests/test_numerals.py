@@ -127,12 +127,24 @@ def test_parse_reads_units_in_header_words_binary_bytes_and_number_words(printed
 
 
 @pytest.mark.parametrize("header", ["Top-1 (HR)", "Top-1 (Hr)", "HR Top-1", "Top-1 HR", "Top-1 @ HR", "Acc. (HR)",
-                                    "Accuracy (HR input)", "PSNR (HR)", "Top-1 (hrs)", "Top-1 (Hours)",
-                                    "Top-1 (Min)", "Top-1 (min)", "Acc (MIN)"])  # a minimum, not minutes
+                                    "Accuracy (HR input)", "PSNR (HR)", "Top-1 (Min)", "Acc (MIN)"])  # a minimum
 def test_hours_in_a_header_of_no_time_are_no_unit(header: str) -> None:
     """"HR" (high resolution) in a header was read as hours once words were read in any case: the accuracy under
-    "Top-1 (HR)" was drafted at scale 3600. Hours and minutes in a header are a unit only where a time is meant."""
+    "Top-1 (HR)" was drafted at scale 3600. A capitalised "HR" or "Min" is hours or minutes only where a time is
+    meant."""
     assert numerals.parse("76.1", header) == numerals.Number(76.1, 1.0, 1)
+
+
+@pytest.mark.parametrize(("header", "scale"), [
+    ("Runtime (min)", 60), ("Elapsed (min)", 60), ("Wall clock (min)", 60), ("Epoch (min)", 60),
+    ("Latency (min)", 60), ("Train. (min)", 60), ("Training (hours)", 3600), ("GPU hours", 3600), ("Hours", 3600),
+    ("Minutes", 60), ("Training (Hours)", 3600), ("Train (Mins)", 60), ("Train (hrs)", 3600)])
+def test_hours_or_minutes_spelt_unmistakably_are_read_in_any_header(header: str, scale: float) -> None:
+    """Hours and minutes in a header of no "time" word were read before "HR" was taken for hours, and were not read
+    after its fix: "42.5" under "Runtime (min)" asked for a scale, and the loader took scale 1, 60 times off. Only a
+    capitalised "HR" or "Min" (high resolution, a minimum) and a lone "h" wait for a time word."""
+    assert numerals.parse("42.5", header).scale == scale
+    assert numerals.contradiction("42.5", 42.5, 1.0, header, "epoch_time")[0] == "scale"
 
 
 @pytest.mark.parametrize(("header", "unit"), [("Epoch time (HRS)", "hrs"), ("Duration (hours)", "hours"),
