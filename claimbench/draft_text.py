@@ -16,11 +16,9 @@ __all__ = ["SETTINGS", "Mention", "comment", "is_candidate", "mentions", "neares
            "setting"]
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
-_APPROXIMATELY = r"about|approximately|approx\.|roughly|around|circa"
-"""The words before a number by which its report marks it approximate ("about 10.1M"), as "~" and "≈" do."""
 _MENTION = re.compile(
     rf"""(?<![\w.\-])
-    (?:(?P<approximate>[~≈]|(?i:{_APPROXIMATELY}(?=\s)))\s*)?
+    (?:(?P<approximate>[~≈]|(?i:{numerals.APPROXIMATELY}(?=\s)))\s*)?
     (?:(?i:(?:(?P<near>a\ little|a\ bit|slightly|just)\s+|(?:well|far|much)\s+)?
          (?P<qualifier>{_WORDS}))\s+
       |(?P<sign>[<>≤≥])\s*)?

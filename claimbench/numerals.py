@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES", "SIZE_LETTERS", "TIMES",
-           "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "change", "compounds", "contradiction", "either_magnitude",
-           "in_bytes", "number", "parse", "plain", "plain_text", "scale_text", "scales", "unheeded_magnitude",
-           "unit_name"]
+__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES",
+           "SIZE_LETTERS", "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "change", "compounds",
+           "contradiction", "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text", "scale_text",
+           "scales", "unheeded_magnitude", "unit_name"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -79,9 +79,12 @@ _TIMED_ONLY = re.compile(r"h|H[rR]|M(?:in|IN)")
 (high resolution) or "Min" (a minimum); a unit only where a time is meant (``_TIMED``). "min", "hrs", "Hours" and
 "Minutes" are read in any header ("Runtime (min)", "GPU hours")."""
 _BOUND_WORDS = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in (*ABOVE, *BELOW) if word[0].isalpha())
-_CELL = re.compile(rf"(?:(?P<approximate>[~≈])\s*)?(?P<sign>[<>≤≥]|(?i:{_BOUND_WORDS})(?=\s))?\s*"
+APPROXIMATELY = r"about|approximately|approx\.|roughly|around|circa"
+"""The words before a number by which its report marks it approximate ("about 10.1M"), as "~" and "≈" do."""
+_CELL = re.compile(rf"(?:(?P<approximate>[~≈]|(?i:{APPROXIMATELY})(?=\s))\s*)?"
+                   rf"(?P<sign>[<>≤≥]|(?i:{_BOUND_WORDS})(?=\s))?\s*"
                    rf"(?P<number>{NUMBER})\s*(?P<unit>{UNIT}|h)?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
-"""A cell's number: "~85%" and "≈1.2M" are marked approximate (``Number.approximate``);
+"""A cell's number: "~85%", "≈1.2M" and "about 1.2M" are marked approximate (``Number.approximate``);
 "1,031,744 params" is 1,031,744; "2.4s/epoch" is 2.4 s; "<900" and "under 900" are bounds."""
 _PARENTHESISED_SPREAD = re.compile(r"\s*\(\s*((?:±|\+/-|\+-)[^()]*?)\s*\)$")
 """A spread in brackets after its number: "92.1 (±0.3)"."""

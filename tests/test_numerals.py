@@ -31,6 +31,8 @@ from claimbench import numerals
         ("At least 2.5 s", "Epoch time", numerals.Number(2.5, 1.0, 1, bound="above", unit="s")),
         ("~85%", "Accuracy", numerals.Number(85, unit="%", approximate="~")),  # marked approximate: the draft says so
         ("≈ 1.2M", "Params", numerals.Number(1.2, 1e6, 1, unit="M", approximate="≈")),
+        ("about 10.1M", "", numerals.Number(10.1, 1e6, 1, unit="M", approximate="about")),  # a word, as in the text
+        ("Roughly 4.9 MB", "", numerals.Number(4.9, 1e6, 1, unit="MB", approximate="Roughly")),
         ("(10,1)", "Output Size", numerals.Number([10, 1])),
         ("(16, 16, 32)", "Output Size", numerals.Number([16, 16, 32])),
         ("(128,)", "Output Size", numerals.Number([128])),
@@ -256,6 +258,15 @@ def test_a_fraction_of_a_count_at_scale_1_asks_for_its_scale(printed: str, value
 def test_a_whole_count_or_a_fraction_of_a_measure_needs_no_scale(printed: str, value: float, scale: float,
                                                                  kind: str) -> None:
     assert numerals.contradiction(printed, value, scale, "", kind) is None
+
+
+@pytest.mark.parametrize("printed", ["about 10.1M", "approximately 10.1M", "~10.1M", "around 10.1 million"])
+def test_a_number_printed_approximate_is_checked_against_its_value_and_scale(printed: str) -> None:
+    """The draft keeps "about" in a text claim's printed ("about 10.1M"), which read as no number: the loader then
+    took any value and scale for it (10.1 at scale 1e3)."""
+    assert numerals.contradiction(printed, 10.1, 1e3, "", "params")[0] == "scale"
+    assert numerals.contradiction(printed, 10.2, 1e6, "", "params")[0] == "value"
+    assert numerals.contradiction(printed, 10.1, 1e6, "", "params") is None
 
 
 @pytest.mark.parametrize(("printed", "value", "scale", "header", "kind", "why"), [
