@@ -127,6 +127,8 @@ _WORD_BEFORE = re.compile(r"(?<![\w-])[\w-]+(?=\s\Z)")
 """The word right before a number, a space between: "SqueezeNet" of "SqueezeNet 1.1", "EfficientNet-B0"."""
 _VERSION_BELOW = 10
 """A version or a width multiplier prints one digit before its point ("1.1", "0.5"); "SqueezeNet 58.18" is a claim."""
+_VERSION_DECIMALS = 1
+"""A version or a width multiplier prints at most one decimal ("1.1", "0.5", "2.2"); "LeNet 0.312" is a loss."""
 
 
 def is_candidate(mention: Mention, sentence: str) -> bool:
@@ -146,12 +148,14 @@ def _multiplier(sentence: str, mention: Mention) -> bool:
 
 
 def _in_name(sentence: str, mention: Mention) -> bool:
-    """Whether the number is a version or a width in a model's (or a library's) name: under ``_VERSION_BELOW``, with
-    no unit, noun, bound or spread, right after a mixed-case word (a capital after its first letter, and a small one)
-    that names no kind: "SqueezeNet 1.1", "MobileNetV2 1.0", "PyTorch 2.2"; not "MACs 0.31", "VGG 0.91"."""
+    """Whether the number is a version or a width in a model's (or a library's) name: under ``_VERSION_BELOW``, to
+    one decimal at most, with no unit, noun, bound or spread, right after a mixed-case word (a capital after its
+    first letter, and a small one) that names no kind: "SqueezeNet 1.1", "MobileNetV2 1.0", "PyTorch 2.2"; not
+    "MACs 0.31", "VGG 0.91", "LeNet 0.312"."""
     value = mention.number.value
     if mention.unit or mention.noun or mention.number.bound or mention.number.spread is not None or not (
-            isinstance(value, (int, float)) and value < _VERSION_BELOW):
+            isinstance(value, (int, float)) and value < _VERSION_BELOW
+            and (mention.number.digits or 0) <= _VERSION_DECIMALS):
         return False
     word = match.group() if (match := _WORD_BEFORE.search(sentence, 0, mention.start)) else ""
     mixed = word[:1].isalpha() and any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)

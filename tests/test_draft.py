@@ -1856,6 +1856,9 @@ def test_a_number_times_a_power_of_ten_stays_a_candidate() -> None:
         ("Built with PyTorch 2.2, the ResNet-18 checkpoint is just 44.7 MB.", ["44.7 MB"]),
         ("Top-1 accuracy: SqueezeNet 58.18, ResNet 69.76, VGG 0.52.", ["58.18", "69.76", "0.52"]),
         ("Its MACs 0.31 and GFLOPs 0.62 stay low.", ["0.31", "0.62"]),
+        ("Final test loss: LeNet 0.312 and AlexNet 0.287.", ["0.312", "0.287"]),  # more decimals than a version
+        ("Test error on CIFAR-10: ResNet 6.97, DenseNet 5.24 and VGG 7.01.", ["6.97", "5.24", "7.01"]),
+        ("Accuracy: FashionMNIST 0.912, ImageNet 0.761.", ["0.912", "0.761"]),
     ],
 )
 def test_a_version_or_width_in_a_models_name_is_no_candidate(sentence: str, printed: list[str]) -> None:
