@@ -551,9 +551,9 @@ class ClaimsSession:
         """Whether a pytest-xdist worker died, under a test or not (``pytest_testnodedown``, which pytest-xdist calls
         before ``pytest_handlecrashitem``)."""
         self.unwritten: str | None = None
-        self.retrain_owes: str | None = None
-        """The line saying that the retrain this one carries on still owes claims: those it did not select, and those
-        it selected but did not measure (skipped, or an error before measuring)."""
+        self.retrain_lines: list[str] = []
+        """The lines of a retrain that ran to its end: the claims it selected and did not retrain, whose earlier runs
+        stay, and those the retrain it carries on still owes, which it did not select."""
 
     def pytest_sessionstart(self) -> None:
         readme = options.path_setting(self.config, "claims_readme")
@@ -615,9 +615,9 @@ class ClaimsSession:
             collected = self.config.stash.get(results_key, None)
             outcomes = collected.outcomes if collected is not None else {}
             untrained = [claim for claim in selected if claim not in outcomes or outcomes[claim].measurement is None]
-            retrained = [claim for claim in selected if claim not in untrained]
-            if owes := retrains.end(results_dir, retrain.session, retrained):
-                self.retrain_owes = retrains.owing_line(results_dir, retrain, owes, untrained)
+            owes = retrains.end(results_dir, retrain.session, selected)
+            self.retrain_lines = [*([retrains.untrained_line(untrained)] if untrained else []),
+                                  *([retrains.owing_line(results_dir, retrain, owes)] if owes else [])]
         if self.config.option.setupplan or self.config.option.setuponly:
             return  # pytest showed the set-up and ran no test: nothing was measured
         if self.nothing_checked:
@@ -677,8 +677,8 @@ class ClaimsSession:
         return f": {errors.first_line(LedgerError(problems))}" if problems else ""
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
-        if self.retrain_owes:
-            terminalreporter.write_line(self.retrain_owes, yellow=True)
+        for line in self.retrain_lines:
+            terminalreporter.write_line(line, yellow=True)
         if self.nothing_checked:
             terminalreporter.write_line(f"ERROR: {self.nothing_checked}", red=True)
             return

@@ -39,7 +39,7 @@ def test_the_record_owes_what_its_retrains_selected_until_one_runs_it_to_its_end
     assert json.loads(record.read_text())["owes"] == ["a", "b", "c"]
     assert retrains.end(tmp_path, "first", ["a"]) == ["b", "c"] and record.exists()
     assert "still owes 2 training claims this session did not select (b, c); the next retrain selecting them" in (
-        retrains.owing_line(tmp_path, first, ["b", "c"], []))
+        retrains.owing_line(tmp_path, first, ["b", "c"]))
     assert retrains.end(tmp_path, "first", ["b", "c", "d"]) == [] and not record.exists()
 
 
@@ -53,16 +53,14 @@ def test_a_retrain_that_selects_no_training_claim_writes_no_record(tmp_path: Pat
     assert retrains.begin(tmp_path, "next", []) == retrains.Retrain("mine", retrain.began, carried_on=True)
 
 
-def test_the_line_names_apart_the_claims_a_session_selected_and_did_not_retrain(tmp_path: Path) -> None:
-    """A claim skipped (over the training budget, its data missing) or failing before its measurement is still owed,
-    and the line says so apart from the claims the session did not select."""
-    retrain = retrains.begin(tmp_path, "first", ["a", "b", "c"])
-    assert retrains.owing_line(tmp_path, retrain, ["a"], ["a"]).endswith(
-        "still owes 1 training claim this session selected but did not retrain (a: skipped, such as over the "
-        "training budget or without its data, or an error before its measurement); the next retrain selecting it "
-        "carries it on and ends it once it measures it (remove the file to train them all again)")
-    assert "still owes 3 training claims: 1 this session did not select (c), 2 it selected but did not retrain " \
-           "(a, b: skipped, " in retrains.owing_line(tmp_path, retrain, ["a", "b", "c"], ["a", "b"])
+def test_the_line_names_the_claims_a_retrain_selected_and_did_not_retrain() -> None:
+    """A claim skipped (over the training budget, its data missing) or failing before its measurement keeps its
+    earlier run: the retrain says which."""
+    assert retrains.untrained_line(["a"]) == (
+        "claimbench: --claims-retrain did not retrain 1 training claim it selected (a: skipped, such as over the "
+        "training budget or without its data, or an error before its measurement); its earlier stored run, if any, "
+        "stays the one a plain run reuses")
+    assert "did not retrain 2 training claims it selected (a, b: " in retrains.untrained_line(["a", "b"])
 
 
 def test_a_record_of_an_earlier_claimbench_owes_no_claim(tmp_path: Path) -> None:
@@ -310,11 +308,12 @@ def test_a_retrain_whose_xdist_worker_died_leaves_the_record(pytester: pytest.Py
 
 
 @pytest.mark.parametrize("why", ["over the training budget", "without its data", "an error before measuring"])
-def test_a_retrain_that_does_not_retrain_a_selected_claim_leaves_it_owed(pytester: pytest.Pytester, tmp_path: Path,
-                                                                        why: str) -> None:
+def test_a_retrain_that_does_not_retrain_a_selected_claim_says_so_and_owes_it_not(
+        pytester: pytest.Pytester, tmp_path: Path, why: str) -> None:
     """A selected training claim skipped (over ``--claims-train-budget``, its data missing) or erring before its
-    measurement keeps its old stored run, which a plain run would reuse: the record still owes it, and says so beside
-    the claim an interrupted retrain owes that this one did not select."""
+    measurement keeps its earlier stored run: the retrain says so. It comes off the record, or a claim always over
+    the budget would keep every later retrain carrying this one on, reusing what it stored; the claim an interrupted
+    retrain owes that this one did not select stays owed."""
     record = _project(pytester)
     record.parent.mkdir()
     record.write_text(json.dumps({"session": "earlier", "began": "today", "owes": ["two/accuracy/second"]}))
@@ -323,7 +322,8 @@ def test_a_retrain_that_does_not_retrain_a_selected_claim_leaves_it_owed(pyteste
              "an error before measuring": [data, "-o", "claims_allow_unverified_data=false"]}[why]
     result = pytester.runpytest_subprocess("--claims-retrain", "-p", "no:xdist", "-k", "first", *given)
     assert result.ret == (pytest.ExitCode.TESTS_FAILED if "error" in why else pytest.ExitCode.OK), result.stdout.str()
-    assert json.loads(record.read_text())["owes"] == ["two/accuracy/first", "two/accuracy/second"]
-    result.stdout.fnmatch_lines(["claimbench: --claims-retrain leaves *: its retrain, begun today, still owes 2 "
-                                 "training claims: 1 this session did not select (two/accuracy/second), 1 it "
-                                 "selected but did not retrain (two/accuracy/first: skipped, *"])
+    assert json.loads(record.read_text())["owes"] == ["two/accuracy/second"]
+    result.stdout.fnmatch_lines(["claimbench: --claims-retrain did not retrain 1 training claim it selected "
+                                 "(two/accuracy/first: skipped, *",
+                                 "claimbench: --claims-retrain leaves *: its retrain, begun today, still owes 1 "
+                                 "training claim this session did not select (two/accuracy/second)*"])

@@ -4,11 +4,13 @@ A retrain reads only the stored runs its own retrain wrote (the marker beside ea
 training claim writes ``retrain-in-progress.json`` in the run store, naming the session that began it and the training
 claims it selected (``owes``); one cut short (Ctrl-C, ``-x``, a killed process) leaves it, and the next retrain carries
 it on, reading the runs it stored as its own and adding the claims it selects and its process. A retrain that runs to
-its end takes the claims it measured off the record, and removes the record once it owes none: a narrower retrain
-(``-k``) leaves it owing the rest, and so does a claim it skipped (over the training budget, without its data) or
-that failed before its measurement, whose old stored run is still the one stored. A retrain begun beside a running
-one joins it, adding its process to the record, which stays until the last of them has run to its end. A record
-that names no claims (an earlier claimbench's) owes none.
+its end takes the claims it selected off the record, and removes the record once it owes none: a narrower retrain
+(``-k``) leaves it owing the rest. A claim it selected and did not retrain (skipped over the training budget or
+without its data, or an error before its measurement) comes off too, or one always over the budget would keep every
+later retrain carrying this one on: the retrain says which, and that their earlier stored runs stay
+(``untrained_line``). A retrain begun beside a running one joins it, adding its process to the record,
+which stays until the last of them has run to its end. A record that names no claims (an earlier claimbench's) owes
+none.
 """
 
 from __future__ import annotations
@@ -121,17 +123,16 @@ def owe(results_dir: Path, retrain: Retrain, claims: Collection[str]) -> None:
             atomic.write_text(path, json.dumps(changed))
 
 
-def end(results_dir: Path, begun_by: str, retrained: Collection[str]) -> list[str]:
-    """Take the training claims a session of the retrain ``begun_by``, which ran to its end here, ``retrained`` (its
-    tests measured them) off its record, and remove the record once it owes none; the claims it still owes (those a
-    narrower retrain carrying on one of more claims did not select, and those it selected but did not measure). A
-    record another retrain wrote meanwhile stays, and so does one with a session that still runs beside this one,
-    the one that began it or one that joined it (the last to end removes it)."""
+def end(results_dir: Path, begun_by: str, selected: Collection[str]) -> list[str]:
+    """Take the training claims ``selected`` by a session of the retrain ``begun_by`` that session, which ran to its
+    end here, off its record, and remove the record once it owes none; the claims it still owes (a narrower retrain
+    carrying on one of more claims). A record another retrain wrote meanwhile stays, and so does one with a session
+    that still runs beside this one, the one that began it or one that joined it (the last to end removes it)."""
     path = results_dir / RECORD
     note = _record(path)
     if note is None or note["session"] != begun_by:
         return []
-    owes = [claim for claim in _owes(note) if claim not in set(retrained)]
+    owes = [claim for claim in _owes(note) if claim not in set(selected)]
     if not owes and not _running_beside(note):
         path.unlink(missing_ok=True)
     elif owes != _owes(note):
@@ -140,21 +141,20 @@ def end(results_dir: Path, begun_by: str, retrained: Collection[str]) -> list[st
     return owes
 
 
-def owing_line(results_dir: Path, retrain: Retrain, owes: Collection[str], untrained: Collection[str]) -> str:
-    """The line saying that a retrain which ran to its end leaves the record, and which claims it still owes: those
-    this session did not select, and those it selected but did not retrain (``untrained``: skipped, or an error
-    before their measurement), whose old stored runs a plain run would reuse."""
-    left = [claim for claim in owes if claim in set(untrained)]
-    unselected = [claim for claim in owes if claim not in set(untrained)]
-    parts = [*([f"this session did not select ({', '.join(unselected)})"] if unselected else []),
-             *([f"{'it' if unselected else 'this session'} selected but did not retrain ({', '.join(left)}: skipped, "
-                "such as over the training budget or without its data, or an error before its measurement)"]
-               if left else [])]
+def owing_line(results_dir: Path, retrain: Retrain, owes: Collection[str]) -> str:
+    """The line saying that a retrain which ran to its end leaves the record, and which claims it still owes."""
     many = len(owes) != 1
-    claims = f"{len(owes)} training claim{'s' * many}"
-    owed = (f"{claims} {parts[0]}" if len(parts) == 1
-            else f"{claims}: {len(unselected)} {parts[0]}, {len(left)} {parts[1]}")
-    them = "them" if many else "it"
     return (f"claimbench: --claims-retrain leaves {results_dir / RECORD}: its retrain, begun {retrain.began}, "
-            f"still owes {owed}; the next retrain selecting {them} carries it on and ends it once it measures {them} "
+            f"still owes {len(owes)} training claim{'s' * many} this session did not select ({', '.join(owes)}); "
+            f"the next retrain selecting {'them' if many else 'it'} carries it on and ends it "
             f"(remove the file to train them all again)")
+
+
+def untrained_line(untrained: Collection[str]) -> str:
+    """The line saying which training claims a retrain that ran to its end selected and did not retrain: their
+    earlier stored runs, if any, stay the ones a plain run reuses."""
+    many = len(untrained) != 1
+    return (f"claimbench: --claims-retrain did not retrain {len(untrained)} training claim{'s' * many} it selected "
+            f"({', '.join(untrained)}: skipped, such as over the training budget or without its data, or an error "
+            f"before its measurement); {'their' if many else 'its'} earlier stored run{'s' * many}, if any, "
+            f"{'stay' if many else 'stays'} the one{'s' * many} a plain run reuses")
