@@ -556,10 +556,11 @@ def _naming(model: str, models: list[str],
     if len(name) < 2 or not re.search(r"[^\W\d_]", name):
         return [], ()
     naming = _name_pattern(name)
+    mentioning = [sentence for sentence in sentences if naming.search(sentence)]
     longer = {other: _name_pattern(other) for other in {numerals.plain_text(label).strip() for label in models}
-              if len(other) > len(name) and naming.search(other)}
+              if len(other) > len(name) and naming.search(other)} if mentioning else {}  # rows read once per mention
     named, also = [], set()
-    for sentence in sentences:
+    for sentence in mentioning:
         found = {other: [match.span() for match in pattern.finditer(sentence)] for other, pattern in longer.items()}
         within = [span for spans in found.values() for span in spans]
         alone = [match for match in naming.finditer(sentence)
