@@ -36,20 +36,26 @@ pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:cifar10 .*run
 
 MODULES = ["models.iot_ml_hw2"]
 NODE = {"num_cpus": 1, "object_store_memory": 80 * 2**20}
+WORKER_NICENESS = ("RAY_worker_niceness", "0")
+"""Ray starts its workers at niceness 15, under every other process of the machine: beside two busy ones (the other
+pytest-xdist worker and a load beside the run) a one-CPU task waited minutes for a core, and a cluster test took
+over 10 minutes where it takes 20 s. The tests' workers take their share of the cores as the tests do."""
 
 
 @pytest.fixture(scope="module")
 def ray_cluster() -> Iterator[Any]:
     """A head and one more node, one CPU each, this process connected as the driver."""
-    local = cluster_utils.Cluster(initialize_head=True, connect=True,
-                                  head_node_args={**NODE, "include_dashboard": False})
-    try:
-        local.add_node(**NODE)
-        local.wait_for_nodes()
-        yield local
-    finally:
-        ray.shutdown()
-        local.shutdown()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(*WORKER_NICENESS)  # read by each node's raylet as it starts
+        local = cluster_utils.Cluster(initialize_head=True, connect=True,
+                                      head_node_args={**NODE, "include_dashboard": False})
+        try:
+            local.add_node(**NODE)
+            local.wait_for_nodes()
+            yield local
+        finally:
+            ray.shutdown()
+            local.shutdown()
 
 
 @pytest.fixture
