@@ -407,8 +407,24 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
                          f"{' or '.join(map(scale_text, allowed))}{given}")
     if kind in WHOLE_COUNTS and scale == 1.0 and not float(value).is_integer():  # "11.7" under a header not read
         return "scale", (f"printed {text!r} would be {value} {WHOLE_COUNTS[kind]}, no whole number: give the scale it "
-                         "counts in (scale = 1e6 for millions)")
+                         f"counts in (scale = {_scales_offered(header, kind)})")
     return None
+
+
+_USUAL_UNITS = {"params": ("M", "K"), "macs": ("G", "M"), "size": ("MB", "MiB", "KB")}
+"""The units a count of each kind is most often printed in, the most usual first: parameters in millions, MACs in
+G, a size in MB."""
+
+
+def _scales_offered(header: str, kind: str) -> str:
+    """The scales a fraction of a whole count of ``kind`` (``WHOLE_COUNTS``) may count in: a magnitude its column
+    ``header`` prints alone, which ``parse`` reads as no unit ("G"), else the usual ones ("1e+09 for G, 1e+06 for
+    M" for MACs)."""
+    letters = [_LOWER_MAGNITUDES.get(word, word) for word in re.findall(r"[A-Za-z]+", header)]
+    offered = [unit for unit in letters if unit in (*_MAGNITUDES, *_BYTES) and scales(unit, kind) != (1.0,)]
+    if offered:
+        return f"{scale_text(scales(offered[0], kind)[0])} for its header's {offered[0]}"
+    return ", ".join(f"{scale_text(scales(unit, kind)[0])} for {unit}" for unit in _USUAL_UNITS[kind])
 
 
 def scale_text(scale: float) -> str:

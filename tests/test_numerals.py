@@ -260,6 +260,21 @@ def test_a_whole_count_or_a_fraction_of_a_measure_needs_no_scale(printed: str, v
     assert numerals.contradiction(printed, value, scale, "", kind) is None
 
 
+@pytest.mark.parametrize(("printed", "value", "header", "kind", "hint"), [
+    ("1.82", 1.82, "", "macs", "give the scale it counts in (scale = 1e+09 for G, 1e+06 for M)"),
+    ("11.7", 11.7, "#Params", "params", "give the scale it counts in (scale = 1e+06 for M, 1000 for K)"),
+    ("44.7", 44.7, "Size", "size", "give the scale it counts in (scale = 1e+06 for MB, 1048576 for MiB, 1000 for KB)"),
+    ("1.82", 1.82, "G", "macs", "give the scale it counts in (scale = 1e+09 for its header's G)"),
+    ("850.5", 850.5, "K", "params", "give the scale it counts in (scale = 1000 for its header's K)"),
+])
+def test_a_fraction_of_a_count_at_scale_1_is_offered_the_scales_that_fit_it(printed: str, value: float, header: str,
+                                                                           kind: str, hint: str) -> None:
+    """"1.82" MACs was told "scale = 1e6 for millions", whatever its kind or header: a count of MACs is most often in
+    G, a size in MB; a header the draft reads no unit in but a magnitude ("G") gives that one."""
+    field, why = numerals.contradiction(printed, value, 1.0, header, kind)
+    assert (field, why.partition("no whole number: ")[2]) == ("scale", hint)
+
+
 @pytest.mark.parametrize("printed", ["about 10.1M", "approximately 10.1M", "~10.1M", "around 10.1 million"])
 def test_a_number_printed_approximate_is_checked_against_its_value_and_scale(printed: str) -> None:
     """The draft keeps "about" in a text claim's printed ("about 10.1M"), which read as no number: the loader then
