@@ -194,13 +194,15 @@ def _approximate(number: numerals.Number, keys: dict[str, object]) -> dict[str, 
     """``keys`` (``_band``'s) of a number its report marks approximate ("~10.1M", "about 10.1M"), and a note that
     says so and which band the draft took: the one its printed digits give (what rounds to 10.1), as a wider one
     would be a guess; where they give none ("~25,000"), a band TODO, as exact would contradict the mark; a bound's
-    is as printed."""
+    is as printed, and a number's with a spread ("≈1.2 ± 0.1") that spread."""
     band = keys.get("tolerance")
     tolerance: dict[str, object] = dict(band) if isinstance(band, dict) else {}
     mark = repr(number.approximate)
     said = f"The report marks this number approximate ({mark})"
     if number.bound:
         note = f"{said}: drafted as the bound it prints, with no band around it"
+    elif number.spread is not None:
+        note = f"{said}: drafted with its printed spread as the band, as without {mark}; widen it if {mark} allows more"
     elif tolerance.keys() & {"abs", "rel"}:
         note = f"{said}: the band its tolerance asks the author for should hold what {mark} allows"
     elif tolerance:

@@ -81,7 +81,11 @@ _TIMED_ONLY = re.compile(r"h|H[rR]|M(?:in|IN)")
 _BOUND_WORDS = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in (*ABOVE, *BELOW) if word[0].isalpha())
 APPROXIMATELY = r"about|approximately|approx\.|roughly|around|circa"
 """The words before a number by which its report marks it approximate ("about 10.1M"), as "~" and "≈" do."""
-_CELL = re.compile(rf"(?:(?P<approximate>[~≈]|(?i:{APPROXIMATELY})(?=\s))\s*)?"
+_MARK = rf"(?:(?P<approximate>[~≈]|(?i:{APPROXIMATELY})(?=\s))\s*)?"
+"""The sign or word, and the space after it, by which a report marks the number that follows approximate."""
+_APPROXIMATE = re.compile(rf"{_MARK}(?P<rest>.*)")
+"""A range or a spread with the mark that makes it approximate ("~60-65%", "≈1.2 ± 0.1"), or none."""
+_CELL = re.compile(rf"{_MARK}"
                    rf"(?P<sign>[<>≤≥]|(?i:{_BOUND_WORDS})(?=\s))?\s*"
                    rf"(?P<number>{NUMBER})\s*(?P<unit>{UNIT}|h)?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
 """A cell's number: "~85%", "≈1.2M" and "about 1.2M" are marked approximate (``Number.approximate``);
@@ -142,7 +146,7 @@ def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
     printed, and under a size's "(B)" (``kind``) in bytes: ``unheeded_magnitude``); a bound "<100K", "under 900"; a
     range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote marker after it ("80.1*",
     "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s;
-    "~85%" is 85, marked approximate."""
+    "~85%" is 85, marked approximate, and so are "≈1.2 ± 0.1" and "~60-65%"."""
     text = _without_footnote(printed)
     if len(text) > LONGEST_CELL:  # no number is printed so long; and the patterns below backtrack on long runs
         return None
@@ -156,12 +160,15 @@ def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
             return None
         read = number(match["number"], unit, bound(match["sign"]) if match["sign"] else None)
         return replace(read, approximate=match["approximate"])
-    text = _PARENTHESISED_SPREAD.sub(r" \1", text)
+    marked = _APPROXIMATE.fullmatch(text)  # always matches: the mark is optional
+    text = _PARENTHESISED_SPREAD.sub(r" \1", marked["rest"])
     if (match := _RANGE.fullmatch(text)) and (pair := _pair(match, header)):
-        return _range(*pair)
-    if (match := _SPREAD.fullmatch(text)) and (pair := _pair(match, header)):
-        return _spread(*pair)
-    return None
+        compound = _range(*pair)
+    elif (match := _SPREAD.fullmatch(text)) and (pair := _pair(match, header)):
+        compound = _spread(*pair)
+    else:
+        return None
+    return replace(compound, approximate=marked["approximate"]) if compound else None
 
 
 _MAGNITUDES = ("k", "K", "M", "B", "G", "thousand", "thousands", "million", "millions", "billion", "billions")
@@ -315,12 +322,13 @@ def _spread(center: Number, spread: Number) -> Number | None:
     return replace(center, spread=spread.value)
 
 
-_IN_TEXT = {_range: re.compile(rf"(?<![\w.,\-])(?P<number>{NUMBER})\s*(?P<first>{UNIT})?\s*[-–—]\s*"
+_IN_TEXT = {_range: re.compile(rf"(?<![\w.,\-]){_MARK}(?P<number>{NUMBER})\s*(?P<first>{UNIT})?\s*[-–—]\s*"
                                rf"(?P<other>{NUMBER})\s*(?P<unit>{UNIT})?(?!\w|\.\d)"),
-            _spread: re.compile(rf"(?<![\w.,\-])(?:{_SPREAD.pattern})(?!\w|\.\d)")}
-"""A range and a spread where running text prints them, not inside a word or a longer number; a range with a dash
-only, since "from 85.2% to 87.1%" is a change in prose, not a range. No match starts after a comma: inside
-"1,000,000" that would start again at every group, and take time quadratic in a long run of them."""
+            _spread: re.compile(rf"(?<![\w.,\-]){_MARK}(?:{_SPREAD.pattern})(?!\w|\.\d)")}
+"""A range and a spread where running text prints them, with the mark that makes them approximate ("≈1.2 ± 0.1"),
+not inside a word or a longer number; a range with a dash only, since "from 85.2% to 87.1%" is a change in prose,
+not a range. No match starts after a comma: inside "1,000,000" that would start again at every group, and take time
+quadratic in a long run of them."""
 
 
 def compounds(text: str) -> Iterator[tuple[re.Match[str], Number]]:
@@ -329,7 +337,7 @@ def compounds(text: str) -> Iterator[tuple[re.Match[str], Number]]:
     for make, pattern in _IN_TEXT.items():
         for match in pattern.finditer(text):
             if (pair := _pair(match, "")) and (compound := make(*pair)):
-                yield match, compound
+                yield match, replace(compound, approximate=match["approximate"])
 
 
 _SECONDS = re.compile(rf"(?i:sec|secs|seconds?)|s(?={PER_EPOCH})")

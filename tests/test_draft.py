@@ -1503,6 +1503,22 @@ def test_a_number_of_the_text_marked_approximate_keeps_its_words_and_says_so() -
     assert "# tolerance = { digits = 1 }" in blocks[0] and "tolerance.digits = 1" in blocks[0]
 
 
+def test_a_number_marked_approximate_with_a_spread_is_read_in_a_cell_and_in_the_text(tmp_path: Path) -> None:
+    """"≈88.7 ± 0.3" was no number (its cell drafted a value TODO), and in the text lost its "≈" in silence, where
+    "~88.7" and "88.7 ± 0.3" are each read: it is 88.7 with its spread as the band, and its note says it is marked
+    approximate, in a cell and in the text."""
+    markdown = _table(["Model", "Test Acc"], ["A", "≈88.7 ± 0.3"]) + "\nIt reaches about 88.7 ± 0.3% accuracy.\n"
+    (cell,) = _claims(markdown)
+    assert (cell["value"], cell["printed"], cell["tolerance"]) == (88.7, "≈88.7 ± 0.3", {"digits": 1, "abs": 0.3})
+    assert "approximate ('≈'): drafted with its printed spread as the band" in cell["note"], cell["note"]
+    assert "The printed ± 0.3 is the author's own spread" in cell["note"], cell["note"]
+    (text,) = [" ".join(block.split()) for block in draft(markdown, slug="demo", source=None).split("# [[claim]]")[1:]]
+    assert '# printed = "about 88.7 ± 0.3%"' in text and "tolerance = { digits = 1, abs = 0.3 }" in text, text
+    assert "approximate ('about')" in text, text
+    (loaded,) = _loaded(markdown, tmp_path)
+    assert (loaded.value, loaded.printed) == (88.7, "≈88.7 ± 0.3")
+
+
 def test_a_count_of_seeds_runs_or_epochs_in_running_text_is_no_bound() -> None:
     text = "# R\n\nMean ± std over 3 seeds, averaged over 100 runs after over 50 epochs, gets over 88% accuracy.\n"
     assert re.findall(r'# printed += "(.*)"', draft(text, slug="demo", source=None)) == ["over 88%"]

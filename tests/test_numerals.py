@@ -87,6 +87,10 @@ from claimbench import numerals
         ("91.2<sup>1</sup>", "Accuracy", numerals.Number(91.2, 1.0, 1)),  # not 91.21
         ("91.2¹", "Accuracy", numerals.Number(91.2, 1.0, 1)),
         ("92.1 (±0.3)", "Top-1 (%)", numerals.Number(92.1, 1.0, 1, unit="%", spread=0.3)),
+        ("≈1.2 ± 0.1", "", numerals.Number(1.2, 1.0, 1, spread=0.1, approximate="≈")),  # approximate, with a spread
+        ("~88.7 ± 0.3%", "Accuracy", numerals.Number(88.7, 1.0, 1, unit="%", spread=0.3, approximate="~")),
+        ("about 92.1 (±0.3)", "Top-1 (%)", numerals.Number(92.1, 1.0, 1, unit="%", spread=0.3, approximate="about")),
+        ("~60-65%", "Accuracy", numerals.Number((60, 65), bound="between", unit="%", approximate="~")),
         ("2.4s/epoch", "Training time", numerals.Number(2.4, 1.0, 1, unit="s")),
         ("1.2 min per epoch", "", numerals.Number(1.2, 60.0, 1, unit="min")),
         ("2h/epoch", "", numerals.Number(2, 3600.0, 0, unit="h")),  # "h" before "/epoch": an epoch's hours
