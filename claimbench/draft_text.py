@@ -57,7 +57,7 @@ class Mention:
     unit: str | None
     noun: str | None
     near: bool = False
-    """Its bound is a near one: "a little over", "just shy of", "slightly above"."""
+    """Its bound is a near one: "a little over", "just shy of", "slightly above", "nearly", "almost"."""
 
 
 def mentions(text: str) -> list[Mention]:
@@ -83,7 +83,8 @@ def mentions(text: str) -> list[Mention]:
         number = replace(number, approximate=match["approximate"])  # "about 10.1M": the note says so
         end = match.end("noun") if match["magnitude"] else match.end("unit") if unit else match.end("number")
         printed = text[match.start() : end]
-        found.append(Mention(match.start(), printed.strip(), number, unit, match["noun"], bool(match["near"])))
+        near = bool(match["near"]) or (qualifier or "").lower() in numerals.NEARLY  # "nearly 95%": a little under it
+        found.append(Mention(match.start(), printed.strip(), number, unit, match["noun"], near))
     return sorted(found, key=lambda mention: mention.start)
 
 

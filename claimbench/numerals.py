@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "MARKDOWN", "NOUN", "NUMBER", "PER_EPOCH", "SCALES",
-           "SIZE_LETTERS", "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "change", "compounds",
-           "contradiction", "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text", "scale_text",
-           "scales", "unheeded_magnitude", "unit_name"]
+__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "MARKDOWN", "NEARLY", "NOUN", "NUMBER", "PER_EPOCH",
+           "SCALES", "SIZE_LETTERS", "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "change",
+           "compounds", "contradiction", "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text",
+           "scale_text", "scales", "unheeded_magnitude", "unit_name"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -62,8 +62,11 @@ UNIT = r"(?i:thousands?|millions?|billions?|minutes?|mins?|hours?|hrs?|seconds?|
 NOUN = r"(?i:param(?:eter)?s?|macs?|flops?|mult-adds)\b"
 """The words after a number that say what it counts: "113K parameters", "1.2 GMACs"."""
 ABOVE = ("over", "above", "more than", "higher than", "greater than", "at least", ">", "≥")
-BELOW = ("under", "below", "less than", "lower than", "fewer than", "shy of", "at most", "<", "≤")
+BELOW = ("under", "below", "less than", "lower than", "fewer than", "shy of", "at most", "nearly", "almost", "<", "≤")
 """Words and signs that make a number a bound: the value lies above (or below) it."""
+NEARLY = ("nearly", "almost")
+"""The words of ``BELOW`` that make a number a near bound by themselves: "nearly 95%" is a little under it, as "just
+shy of 95%" is."""
 PER_EPOCH = r"\s*(?i:/|\bper\s+)\s*(?i:epoch)"
 """What a time per epoch prints after its unit, in any case: "2.4s/epoch", "1.2 min per epoch", "5 s/Epoch"."""
 TIMES = ("s", "ms", "min", "minutes", "h", "hr", "hrs", "hour", "hours")
@@ -146,7 +149,7 @@ def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
     printed, and under a size's "(B)" (``kind``) in bytes: ``unheeded_magnitude``); a bound "<100K", "under 900"; a
     range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote marker after it ("80.1*",
     "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s;
-    "~85%" is 85, marked approximate, and so are "≈1.2 ± 0.1" and "~60-65%"."""
+    "~85%" is 85, marked approximate, and so are "≈1.2 ± 0.1" and "~60-65%"; "nearly 95%" is a bound below it."""
     text = _without_footnote(printed)
     if len(text) > LONGEST_CELL:  # no number is printed so long; and the patterns below backtrack on long runs
         return None

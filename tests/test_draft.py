@@ -1519,6 +1519,21 @@ def test_a_number_marked_approximate_with_a_spread_is_read_in_a_cell_and_in_the_
     assert (loaded.value, loaded.printed) == (88.7, "≈88.7 ± 0.3")
 
 
+def test_nearly_or_almost_a_number_is_a_bound_below_it() -> None:
+    """"nearly 95%" and "almost 95%" in the text were drafted as an exact 95, their words dropped from printed,
+    though the author says it falls short of 95: a near bound below it, as "just shy of 95%" is, whose far end the
+    author gives; a table's cell prints it as an open bound, as "under 95%" is there."""
+    text = "# R\n\nIt reaches nearly 95% accuracy, almost 91.2% on the other split, and has almost 1.2M parameters.\n"
+    blocks = [" ".join(block.split()) for block in draft(text, slug="demo", source=None).split("# [[claim]]")[1:]]
+    assert [re.search(r'# printed = "([^"]*)"', block)[1] for block in blocks] == [
+        "nearly 95%", "almost 91.2%", "almost 1.2M"]
+    for block, (printed, end) in zip(blocks, (("nearly 95%", "95"), ("almost 91.2%", "91.2"),
+                                               ("almost 1.2M", "1_200_000"))):
+        assert f"# between = [\"TODO: how far '{printed}' reaches, in the claim's unit\", {end}]" in block, block
+    (cell,) = _claims(_table(["Model", "Test Acc"], ["A", "nearly 95%"]))
+    assert (cell["below"], cell["printed"]) == (95, "nearly 95%") and "value" not in cell
+
+
 def test_a_count_of_seeds_runs_or_epochs_in_running_text_is_no_bound() -> None:
     text = "# R\n\nMean ± std over 3 seeds, averaged over 100 runs after over 50 epochs, gets over 88% accuracy.\n"
     assert re.findall(r'# printed += "(.*)"', draft(text, slug="demo", source=None)) == ["over 88%"]

@@ -91,6 +91,8 @@ from claimbench import numerals
         ("~88.7 ± 0.3%", "Accuracy", numerals.Number(88.7, 1.0, 1, unit="%", spread=0.3, approximate="~")),
         ("about 92.1 (±0.3)", "Top-1 (%)", numerals.Number(92.1, 1.0, 1, unit="%", spread=0.3, approximate="about")),
         ("~60-65%", "Accuracy", numerals.Number((60, 65), bound="between", unit="%", approximate="~")),
+        ("nearly 95%", "Accuracy", numerals.Number(95, bound="below", unit="%")),  # below it: no more than 95
+        ("Almost 1.2M", "Params", numerals.Number(1.2, 1e6, 1, bound="below", unit="M")),
         ("2.4s/epoch", "Training time", numerals.Number(2.4, 1.0, 1, unit="s")),
         ("1.2 min per epoch", "", numerals.Number(1.2, 60.0, 1, unit="min")),
         ("2h/epoch", "", numerals.Number(2, 3600.0, 0, unit="h")),  # "h" before "/epoch": an epoch's hours
