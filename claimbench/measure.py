@@ -140,14 +140,24 @@ def params(model: nn.Module, count: str) -> int:
     if count in ("trainable", "all", "keras", "state_dict_elements") and (unbuilt := _unbuilt(model, count)):
         built = " and ".join(sorted({"parameters" if isinstance(tensor, UninitializedParameter) else "buffers"
                                      for tensor in unbuilt.values()}, reverse=True))
-        layers = dict.fromkeys(name.rpartition(".")[0] for name in unbuilt)
-        named = ", ".join(f"{repr(layer) if layer else 'the model itself'}, a "
-                          f"{type(model.get_submodule(layer)).__name__}" for layer in layers)
         raise errors.MeasurementError(
-            f"count {count!r}: the model builds {built} in its first forward (its lazy layer{'s' * (len(layers) > 1)} "
-            f"{named}: {', '.join(unbuilt)}), and their number is unknown before it; count = 'constructed' counts "
-            "those built at construction")
+            f"count {count!r}: the model builds {built} in its first forward ({_lazy_layers(model, unbuilt)}: "
+            f"{', '.join(unbuilt)}), and their number is unknown before it; count = 'constructed' counts those built "
+            "at construction")
     return counter(model)
+
+
+def _lazy_layers(model: nn.Module, unbuilt: dict[str, torch.Tensor]) -> str:
+    """Which layers hold the ``unbuilt`` tensors, in words: "its lazy layers '0', a LazyLinear, and '2', a
+    LazyLinear"; "the model is itself a lazy layer, a LazyLinear" where the model is one (an ``nn.LazyLinear``)."""
+    layers = dict.fromkeys(name.rpartition(".")[0] for name in unbuilt)
+    named = [f"{layer!r}, a {type(model.get_submodule(layer)).__name__}" for layer in layers if layer]
+    listed = f"{', '.join(named[:-1])}, and {named[-1]}" if len(named) > 1 else "".join(named)
+    plural = "s" * (len(named) > 1)
+    if "" not in layers:
+        return f"its lazy layer{plural} {listed}"
+    itself = f"the model is itself a lazy layer, a {type(model).__name__}"
+    return f"{itself}, and so {'are' if plural else 'is'} its layer{plural} {listed}" if named else itself
 
 
 def _unbuilt(model: nn.Module, count: str) -> dict[str, torch.Tensor]:

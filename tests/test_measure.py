@@ -572,6 +572,21 @@ def test_a_checkpoint_of_40_gb_is_counted_without_holding_its_weights() -> None:
     assert 0 < measure.size_bytes(model, (), "checkpoint_sgd_momentum") - 2 * weights < 8192
 
 
+@pytest.mark.parametrize(("model", "count", "layers"), [
+    (nn.LazyLinear(3), "trainable", "the model is itself a lazy layer, a LazyLinear: weight, bias"),
+    (nn.LazyLinear(3), "keras", "the model is itself a lazy layer, a LazyLinear: weight, bias"),
+    (nn.LazyBatchNorm1d(), "state_dict_elements",
+     "the model is itself a lazy layer, a LazyBatchNorm1d: weight, bias, running_mean, running_var"),
+    (nn.Sequential(nn.LazyLinear(3), nn.LazyLinear(2)), "trainable",
+     "its lazy layers '0', a LazyLinear, and '1', a LazyLinear: 0.weight, 0.bias, 1.weight, 1.bias"),
+])
+def test_a_lazy_model_says_in_english_which_layer_is_lazy(model: nn.Module, count: str, layers: str) -> None:
+    """A lazy layer as the whole model read "(its lazy layer the model itself, a LazyLinear: ...)"."""
+    with pytest.raises(errors.MeasurementError) as raised:
+        measure.params(model, count)
+    assert str(raised.value).partition("first forward (")[2].partition(")")[0] == layers
+
+
 def test_a_checkpoint_of_a_lazy_model_is_an_error_before_its_first_forward() -> None:
     with pytest.raises(errors.MeasurementError, match="^the model builds parameters in its first forward"):
         measure.size_bytes(nn.Sequential(nn.LazyLinear(3)), (), "checkpoint_weights")
