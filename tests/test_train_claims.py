@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -18,6 +19,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
+from unittest import mock
 
 import pytest
 import torch
@@ -906,13 +908,35 @@ def test_an_edited_model_is_another_run(small_ledger: Path, tiny_settings: Setti
 
 def test_cost_estimate_failure_is_a_measurement_error(small_ledger: Path, tiny_settings: Settings,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("out of memory\nmore lines")
-
+    """A failure of no author's code (a Mock's, from the standard library, stands for torch's) is its first line."""
     monkeypatch.setattr(cost, "PROBES", {})
-    monkeypatch.setattr(train, "step_costs", broken)
+    monkeypatch.setattr(train, "step_costs", mock.Mock(side_effect=RuntimeError("out of memory\nmore lines")))
     with pytest.raises(errors.MeasurementError,
                        match=r"^cost estimate failed: iot_ml_hw2.model1: RuntimeError: out of memory$"):
+        local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
+
+
+class _Unrouted(torch.nn.Module):
+    """A model whose forward raises in its author's code (this file), as an author's bug does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.head = torch.nn.Linear(3 * 32 * 32, 10)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        raise RuntimeError("no route for this batch")
+
+
+def test_a_models_crash_in_the_cost_estimate_names_the_authors_line(small_ledger: Path, tiny_settings: Settings,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A forward that raises while the cost estimate times its steps gave the error and no place: the reason now
+    points at the author's line, as other crashes of an author's model do (``errors.in_one_line``)."""
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(registry, "get_model", lambda name, **overrides: _Unrouted())
+    line = inspect.getsourcelines(_Unrouted.forward)[1] + 1
+    message = (r"^cost estimate failed: iot_ml_hw2\.model1: RuntimeError: no route for this batch "
+               rf"\(at \S*test_train_claims\.py:{line}: `raise RuntimeError\(\"no route for this batch\"\)`\)$")
+    with pytest.raises(errors.MeasurementError, match=message):
         local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
 
 

@@ -51,15 +51,14 @@ def timing_step(model_name: str, recipe: Recipe, train_set: data.Dataset, settin
 def _probe(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings, asked: str,
            threads: int | None = None) -> precision.Probe:
     """``precision.probe`` of the model, once the training set's size can feed the recipe (``train.check_sizes``);
-    ``errors.MeasurementError`` when it fails or times nothing finite."""
+    ``errors.MeasurementError`` when it fails (with the line of the author's model it failed in, where it did) or
+    times nothing finite."""
     train.check_sizes(recipe, len(train_set), model_name)
     try:
         found = precision.probe(lambda: registry.get_model(model_name), train_set, recipe,
                                 device=usable(settings.device), asked=asked, threads=threads, name=model_name)
     except (RuntimeError, ValueError, TypeError, ArithmeticError) as error:
-        raise errors.MeasurementError(
-            f"cost estimate failed: {model_name}: {type(error).__name__}: {str(error).splitlines()[0]}"
-        ) from error
+        raise errors.MeasurementError(f"cost estimate failed: {model_name}: {errors.in_one_line(error)}") from error
     cost = found.cost
     if not (math.isfinite(cost.train_seconds) and math.isfinite(cost.eval_seconds) and cost.train_seconds > 0):
         raise errors.MeasurementError(f"cost estimate failed: {model_name}: timed {cost}")
