@@ -21,9 +21,6 @@ _PER = re.compile(r"\s*(?:per\s+|/\s*)(?P<what>[a-z]+)", re.IGNORECASE)
 """What a unit is given per, after it: "ms per step", "s / batch"."""
 _CLAUSE = re.compile(r"[^.;,:]+(?:\.\d[^.;,:]*)*")
 """A clause of a caption: "Params in M", "MACs in G" (a decimal point stays inside its clause)."""
-_POWERS = {"3": "K", "6": "M", "9": "G", "³": "K", "⁶": "M", "⁹": "G"}
-_POWER = re.compile(r"(?:[x×]\s*)?(?:10\s*\^\s*|10|1e)(?P<power>[369³⁶⁹])")
-"""A unit printed as a power of ten: "×10^6", "10<sup>6</sup>" (read as "10^6"), "1e6", "10⁶"."""
 _UNIT_CELL = re.compile(r"[(\[]?\s*(?P<unit>[^()\[\]]*?)\s*[)\]]?")
 """A cell of a row of units: "(M)", "[ms]", "%", "×10^6"."""
 _UNIT_TODO = {"size": SIZE_UNIT, "params": COUNT_UNIT, "macs": COUNT_UNIT, "epoch_time": TIME_UNIT}
@@ -104,7 +101,7 @@ def _unit(cell: str) -> str | None:
     text = numerals.plain_text(re.sub(r"<sup>\s*(\d)\s*</sup>", r"^\1", cell, flags=re.IGNORECASE)).strip()
     match = _UNIT_CELL.fullmatch(text)
     unit = match["unit"] if match else text
-    if power := _POWER.fullmatch(unit):
-        return _POWERS[power["power"]]
+    if power := numerals.power_unit(unit):
+        return power
     unit = _SPELT.get(unit, unit)
     return unit if unit in numerals.UNITS or not unit else None

@@ -9,22 +9,28 @@ import re
 
 from claimbench import numerals
 from claimbench.column_names import joined_headers
-from claimbench.kind_words import guess_kind, meant, unmeasured, words_of
+from claimbench.kind_words import guess_kind, has, meant, unmeasured, words_of
 
 __all__ = ["sub_header"]
 
-_UNIT = re.compile(rf"[(\[]\s*(?:{numerals.UNIT}|[^\W\d_]+/[^\W\d_]+)\s*[)\]]\s*$")
-"""A header's unit in brackets at its end: "(M)", "(%)", "[ms]", "(img/s)"."""
-_WORD_DIGITS = re.compile(r"[^\W\d_]+-?\d+(?![\w.,])")
-"""Digits a word ends in, which are no number: "Top-1", "Top5", "FP16"."""
+_BRACKETED = re.compile(r"[(\[]\s*(?P<unit>[^()\[\]]*?)\s*[)\]]\s*$")
+"""What a header prints in brackets at its end."""
+_UNIT = re.compile(rf"{numerals.UNIT}|[^\W\d_]+/[^\W\d_]+")
+"""A unit a header prints in brackets: "M", "%", "ms", "img/s"; or a power of ten (``numerals.power_unit``)."""
+_WORD_DIGITS = re.compile(r"[^\W\d_]+[-@]?\d+(?![\w.,])")
+"""Digits a word ends in, which are no number: "Top-1", "Top5", "FP16", "Acc@1"."""
+_SETTINGS = ("epochs", "epoch", "time", "resolution", "input", "image size", "batch size", "crop", "steps",
+             "iterations")
+"""Words of a header of what a run or its input was set to, or took, which no claim kind names: "Epochs", "Train
+time", "Resolution", "Input size"."""
 
 
 def sub_header(columns: list[str], rows: list[list[str]]) -> list[str] | None:
     """The column headers joined with the second header row the table's first row is (``joined_headers``:
     "Fashion-MNIST Top-1 (%)"), where that row's cells but its label are words with no number, or empty, one at least
     not, and its label is empty, or has no digit ("Model") while each of its other cells that is not empty names a
-    kind, what claimbench does not measure, or a unit ("Params (M)", "Top-5 (%)"), as no row of data does; None
-    where it is not."""
+    kind, what claimbench does not measure, a setting or a unit ("Params (M)", "Top-5 (%)", "Epochs", "Params
+    (×10^6)": ``_names_a_header``), as no row of data does; None where it is not."""
     if not rows:
         return None
     label = numerals.plain_text(rows[0][0]).strip()
@@ -38,7 +44,16 @@ def sub_header(columns: list[str], rows: list[list[str]]) -> list[str] | None:
 
 
 def _names_a_header(text: str) -> bool:
-    """Whether ``text`` reads as a column header: it names a kind, what claimbench does not measure, or a unit, and
-    prints no number but in a word ("Top-1", "FP16"; not "113K parameters")."""
-    return (not re.search(r"\d", _WORD_DIGITS.sub("", text))
-            and bool(guess_kind(text) or unmeasured(meant(words_of(text))) or _UNIT.search(text)))
+    """Whether ``text`` reads as a column header: it names a kind, what claimbench does not measure, a setting of a
+    run or its input (``_SETTINGS``), or a unit in brackets at its end ("(M)", "(×10^6)"), and prints no number but
+    in a word ("Top-1", "FP16", "Acc@1"; not "113K parameters") or in that unit."""
+    unit, words = _unit(text), meant(words_of(text))
+    return (not re.search(r"\d", _WORD_DIGITS.sub("", text[: unit.start()] if unit else text))
+            and bool(guess_kind(text) or unmeasured(words) or any(has(words, setting) for setting in _SETTINGS)
+                     or unit))
+
+
+def _unit(text: str) -> re.Match[str] | None:
+    """Where ``text`` prints a unit in brackets at its end ("(M)", "(%)", "[ms]", "(img/s)", "(×10^6)"), or None."""
+    match = _BRACKETED.search(text)
+    return match if match and (_UNIT.fullmatch(match["unit"]) or numerals.power_unit(match["unit"])) else None

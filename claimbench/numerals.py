@@ -19,7 +19,7 @@ from markdown_it.token import Token
 __all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "MARKDOWN", "NEARLY", "NOUN", "NUMBER", "PER_EPOCH",
            "SCALES", "SIZE_LETTERS", "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "change",
            "compounds", "contradiction", "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text",
-           "scale_text", "scales", "unheeded_magnitude", "unit_name"]
+           "power_unit", "scale_text", "scales", "unheeded_magnitude", "unit_name"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -351,13 +351,26 @@ _LOWER_MAGNITUDES = {"m": "M", "g": "G"}
 metres or minutes, and "g" grams."""
 
 
+_POWER = re.compile(r"(?:[x×]\s*)?(?:(?:10\s*\^\s*|1e)(?P<power>[369])|10(?P<raised>[³⁶⁹]))")
+"""A unit printed as a power of ten: "×10^6", "x10^6", "10^6", "1e6", "10⁶" ("10<sup>6</sup>" read as "10^6")."""
+_POWERS = {"3": "K", "6": "M", "9": "G", "³": "K", "⁶": "M", "⁹": "G"}
+
+
+def power_unit(text: str) -> str | None:
+    """The magnitude a power of ten printed as a unit stands for ("×10^6", "1e6", "10⁶": "M"; "x10^9": "G"), or None
+    where ``text`` is no such power ("106", "10^6 bytes")."""
+    match = _POWER.fullmatch(text.strip())
+    return _POWERS[match["power"] or match["raised"]] if match else None
+
+
 def _header_unit(header: str) -> str | None:
     """The unit a header gives its cells: "(M)", "(MB)", "(%)", "[ms]", "millions", "%", "Params, M", "Params in M",
-    a magnitude glued to its noun ("GFLOPs", "MMACs", timm's "gmacs"); a lower-case "m" or "g" only in the header of
-    a count ("param_count (m)"); seconds spelt "sec" or "seconds", or "s/epoch"; hours ("hrs", "Hours") and minutes
-    ("min", "Minutes"), but a lone "h", a capitalised "HR" or "Min" only in the header of a time ("Epoch time (h)",
-    "h/epoch", "Epoch Time (Min)"): "Top-1 (HR)" and "Top-1 (Min)" are no time (``_TIMED_ONLY``)."""
-    header = " ".join(header.split())
+    a power of ten ("(×10^6)", "(1e6)", "(10<sup>9</sup>)": ``power_unit``), a magnitude glued to its noun ("GFLOPs",
+    "MMACs", timm's "gmacs"); a lower-case "m" or "g" only in the header of a count ("param_count (m)"); seconds spelt
+    "sec" or "seconds", or "s/epoch"; hours ("hrs", "Hours") and minutes ("min", "Minutes"), but a lone "h", a
+    capitalised "HR" or "Min" only in the header of a time ("Epoch time (h)", "h/epoch", "Epoch Time (Min)"): "Top-1
+    (HR)" and "Top-1 (Min)" are no time (``_TIMED_ONLY``)."""
+    header = " ".join(_SUPERSCRIPT.sub(lambda sup: f"^{sup[1].strip()}", header).split())
     if len(header) > LONGEST_HEADER:  # the patterns below backtrack on long runs of commas
         return None
     bracketed = re.findall(r"[(\[]\s*([^()\[\]]*?)\s*[)\]]", header)
@@ -371,7 +384,7 @@ def _header_unit(header: str) -> str | None:
     if re.search(NOUN, header.replace("_", " ")):
         candidates = [_LOWER_MAGNITUDES.get(unit, unit) for unit in candidates]
     timed = _TIMED.search(header)
-    units = [unit_name(word) for word in candidates if timed or not _TIMED_ONLY.fullmatch(word)]
+    units = [power_unit(word) or unit_name(word) for word in candidates if timed or not _TIMED_ONLY.fullmatch(word)]
     return next((unit for unit in units if unit in UNITS), None)
 
 

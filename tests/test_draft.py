@@ -1306,6 +1306,41 @@ def test_a_first_row_of_words_is_a_header_row_only_where_its_cells_name_headers(
     assert sub_header(columns, [["Compact", "", "2 Conv 113K parameters", ""]]) is None
 
 
+@pytest.mark.parametrize("cell", ["Acc@1", "Acc@5", "Acc@1 (%)", "Epochs", "Train time", "Train time (s)",
+                                  "Params (10^6)", "Params (×10^6)", "Params (x10^6)", "Params (1e6)", "Resolution",
+                                  "Input size", "GFLOPs", "Latency (ms)", "Top-5 Err. (%)", "#Params"])
+def test_a_labelled_first_row_of_common_headers_is_a_second_header_row(cell: str) -> None:
+    """"| Model | Acc@1 | Epochs |" under "| | Accuracy | |" was drafted as data (a torchvision "Acc@1", a power of
+    ten "(×10^6)", a setting "Epochs", "Resolution", "Train time" named no kind, unit or unmeasured thing, or printed a
+    digit outside a word): the table's numbers got kind TODOs at scale 1 and the row candidate claims."""
+    columns = ["", "Complexity", "", "Accuracy"]
+    assert sub_header(columns, [["**Model**", cell, "MACs (G)", "Top-1 (%)"]]) == [
+        "", f"Complexity {cell}", "Complexity MACs (G)", "Accuracy Top-1 (%)"]
+    assert sub_header(columns, [["Model", "Top-1 (%)", cell, "Size (MB)"]]) is not None
+
+
+def test_a_second_header_row_of_a_power_of_ten_gives_its_columns_their_magnitude(tmp_path: Path) -> None:
+    """"| Model | Params (×10^6) | MACs (×10^9) |" under "| | Complexity | |": the row was drafted as data and 11.7 as
+    a kind TODO at scale 1. The row is read as headers, and its powers of ten as the columns' magnitudes."""
+    markdown = _table(["", "Complexity", "", "Accuracy"], ["Model", "Params (×10^6)", "MACs (×10^9)", "Acc@1"],
+                      ["ResNet-18", "11.7", "1.82", "69.76"])
+    assert [(claim["printed"], claim["kind"], claim.get("scale", 1)) for claim in _claims(markdown)] == [
+        ("11.7", "params", 1e6), ("1.82", "macs", 1e9), ("69.76", "accuracy", 1)]
+    loaded = {claim.cell[1:]: claim for claim in _loaded(markdown, tmp_path)}
+    assert check(loaded["ResNet-18", "Complexity"], Measurement(11_689_512)).verdict == "reproduced"
+    assert check(loaded["ResNet-18", "Complexity MACs (×10^9)"], Measurement(1_824_033_792)).verdict == "reproduced"
+
+
+def test_a_labelled_first_row_of_data_stays_data() -> None:
+    """Settings, models and counts in a labelled first row are data, not a second header row."""
+    columns = ["", "Complexity", "", "Accuracy"]
+    assert sub_header(columns, [["Baseline", "Adam", "cosine", "n/a"]]) is None
+    assert sub_header(columns, [["2 Conv", "113K parameters", "", ""]]) is None
+    assert sub_header(columns, [["ResNet-18", "11.7", "1.82", "69.76"]]) is None
+    assert sub_header(columns, [["Ours", "long", "fast", "high"]]) is None
+    assert sub_header(columns, [["Ours", "Adam", "Epochs", "cosine"]]) is None
+
+
 def test_a_number_with_decimals_whose_kind_is_left_to_the_author_asks_for_its_scale() -> None:
     """"11.7" under "Complexity" was drafted at scale 1 with a kind TODO: filled in as params, 11.7 parameters. Its
     scale is a TODO too; a whole number's stays 1."""

@@ -134,6 +134,22 @@ def test_parse_reads_units_in_header_words_binary_bytes_and_number_words(printed
     assert numerals.parse(printed, header) == expected
 
 
+@pytest.mark.parametrize(("header", "scale"), [
+    ("Params (×10^6)", 1e6), ("Params (x10^6)", 1e6), ("Params (10^6)", 1e6), ("Params (1e6)", 1e6),
+    ("Params (×10⁶)", 1e6), ("Params (×10<sup>6</sup>)", 1e6), ("MACs (×10^9)", 1e9), ("FLOPs [x10^9]", 1e9),
+    ("Params (×10^3)", 1e3), ("Params, ×10^6", 1e6)])
+def test_a_power_of_ten_in_a_header_is_its_magnitude(header: str, scale: float) -> None:
+    """"11.7" under "Params (×10^6)" or "MACs (×10^9)" was read at scale 1, as under "Params": claimbench draft asked
+    for a scale, and a ledger's scale went unchecked. A power of ten in brackets is the magnitude it stands for."""
+    assert numerals.parse("11.7", header).scale == scale
+    assert numerals.contradiction("11.7", 11.7, 1.0, header, "params")[0] == "scale"
+
+
+@pytest.mark.parametrize("header", ["Params (106)", "Top-1 (103)", "Params (10^6 of them)"])
+def test_a_number_in_a_headers_brackets_is_no_power_of_ten(header: str) -> None:
+    assert numerals.parse("11.7", header).scale == 1.0
+
+
 @pytest.mark.parametrize("header", ["Top-1 (HR)", "Top-1 (Hr)", "HR Top-1", "Top-1 HR", "Top-1 @ HR", "Acc. (HR)",
                                     "Accuracy (HR input)", "PSNR (HR)", "Top-1 (Min)", "Acc (MIN)"])  # a minimum
 def test_hours_in_a_header_of_no_time_are_no_unit(header: str) -> None:
