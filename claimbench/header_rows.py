@@ -1,7 +1,7 @@
 """A table's second header row, printed as its first body row ("| | Top-1 (%) | Epochs |" under "| Model |
 Fashion-MNIST | | MNIST | |", or "| **Model** | **Params (M)** | **MACs (G)** |" under "| | Complexity | |", a merged
-header GFM cannot print): the ledger copies the table as printed, and the draft reads each column's kind and unit
-under the two headers joined. Torch-free."""
+header GFM cannot print): the ledger copies the table as printed, the draft reads each column's kind and unit
+under the two headers joined, and the loader checks a claim's scale against that unit. Torch-free."""
 
 from __future__ import annotations
 

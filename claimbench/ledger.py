@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from claimbench import numerals, schema, vocab
 from claimbench.column_names import column_index
+from claimbench.header_rows import sub_header
 from claimbench.schema import Claim, EarlyStopping, Plateau, Recipe, Report, Table, Tolerance
 
 __all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report", "Table", "Tolerance", "files",
@@ -36,6 +37,8 @@ TEXT_CLAIM = (": a cell is found by its row label and column as the report print
 RECIPE = TypeAdapter(Recipe)
 Rows = dict[tuple[str, str], list[tuple[str, ...]]]
 """The complete rows of each (table id, row label)."""
+Headers = dict[str, list[str]]
+"""The columns' headers joined with the second header row of each table whose first row is one (``sub_header``)."""
 Problem = tuple[str, str, str]
 """(subject, field, what is wrong); a subject is a claim id, ``recipe.<name>``, ``table <id>``, ``(report)`` or
 ``(file)``."""
@@ -239,7 +242,7 @@ def _merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
     return {**base, **own, **{k: _merge(base[k], v) for k, v in own.items() if isinstance(base.get(k), dict)}}
 
 
-def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table], rows: Rows
+def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table], rows: Rows, headers: Headers
                     ) -> Iterator[tuple[str, str]]:
     """What a claim's keys need of each other, of the recipes and of the tables, as (field, what)."""
     given = [key for key in BOUNDS if getattr(claim, key) is not None]
@@ -276,10 +279,20 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
     if claim.partial and claim.cell is None:
         yield "partial", "partial = true needs the cell that printed is a part of"
     yield from _cell_problems(claim, tables, rows) if claim.cell is not None else ()
-    header = claim.cell[2] if claim.cell else ""
+    header = _header(claim.cell, tables, headers) if claim.cell else ""
     if claim.value is not None and (
             wrong := numerals.contradiction(claim.printed, claim.value, claim.scale, header, claim.kind)):
         yield wrong
+
+
+def _header(cell: tuple[str, str, str], tables: dict[str, Table], headers: Headers) -> str:
+    """The header a cell's column gives its unit: the column as the cell names it, or where its table's first row is a
+    second header row, that column's two headers joined ("Complexity Params (M)" for "Complexity", as the draft reads
+    it)."""
+    table_id, _, column = cell
+    table, joined = tables.get(table_id), headers.get(table_id)
+    index = column_index(table.columns, table.rows, column) if table is not None and joined else None
+    return joined[index] if joined and index is not None else column
 
 
 def _reading_problems(claim: Any, recipe: Recipe | list[tuple[str, str]] | None) -> Iterator[tuple[str, str]]:
@@ -380,9 +393,12 @@ def _load_report(path: Path) -> Report:
     recipes = {name: _recipe(doc["recipe"], name) for name in ledger.recipe}
     problems += [(f"recipe.{name}", *p) for name, found in recipes.items() if isinstance(found, list) for p in found]
     tables: dict[str, Table] = {}
+    headers: Headers = {}
     for model in ledger.table:
         problems += [(f"table {model.id}", *p) for p in _table_problems(model)]
         tables[model.id] = Table(model.id, model.title, model.columns, model.rows)
+        if joined := sub_header(list(model.columns), [list(row) for row in model.rows[:1]]):
+            headers[model.id] = joined
     rows: Rows = {}
     for table in tables.values():
         for row in (row for row in table.rows if row and len(row) == len(table.columns)):
@@ -390,7 +406,7 @@ def _load_report(path: Path) -> Report:
     claims: dict[str, Claim] = {}
     for raw, model in zip(doc.get("claim", []), ledger.claim):
         cid = f"{slug}/{model.id}"
-        problems += [(cid, *p) for p in _claim_problems(model, recipes, tables, rows)]
+        problems += [(cid, *p) for p in _claim_problems(model, recipes, tables, rows, headers)]
         problems += [(cid, "id", "duplicate id")] if cid in claims else []
         claims[cid] = _claim(slug, path.name, raw, model, recipes)
     if problems:

@@ -1274,6 +1274,19 @@ def test_a_labelled_second_header_row_names_the_columns_under_a_merged_header(tm
     assert check(loaded["ResNet-18", "Complexity MACs (G)"], Measurement(1_824_033_792)).verdict == "reproduced"
 
 
+def test_a_scale_slip_under_the_first_column_of_a_merged_header_is_refused(tmp_path: Path) -> None:
+    """The draft names the first column under "Complexity" by that header alone, and reads its unit under
+    "Complexity Params (M)"; the loader read it under "Complexity", so a ledger changed to count "11.7" in units of
+    1e9 loaded, where under an ordinary "Params (M)" it is refused. The loader reads the unit as the draft does."""
+    ledger = _filled(draft(_MERGED, slug="demo", source="demo.md"))
+    slip = ledger.replace("value     = 11.7\nscale     = 1e6\n", "value     = 11.7\nscale     = 1e9\n")
+    assert slip != ledger
+    (tmp_path / "demo.toml").write_text(slip, encoding="utf-8")
+    with pytest.raises(LedgerError, match=r"demo/params/results/resnet_18/complexity: scale: printed '11\.7' under "
+                                          r"'Complexity Params \(M\)' counts in units of 1e\+06: give scale = 1e\+06, "
+                                          r"not 1e\+09"):
+        load_reports(tmp_path)
+
 def test_a_cell_under_a_merged_header_is_marked_in_its_table_and_its_copied_number_named(tmp_path: Path) -> None:
     """Its cell deleted (as the draft's TODO asked), a claim under an empty header was listed under "Claims in the
     text", the author's table printing its refuted number unmarked, and a number copied from another row went

@@ -368,6 +368,30 @@ def test_a_column_gives_its_claims_keys_over_the_table_s(tmp_path: Path) -> None
         tmp_path, TABLE + columns.replace('"keras"', '"kears"') + TABLE_CLAIM)
 
 
+
+MERGED = ('[[table]]\nid = "m"\ntitle = "M"\nmodel = "dl_cifar10_pytorch.baseline"\nsource = "tiny.txt, table M"\n'
+          'columns = ["", "Complexity", "", "Accuracy"]\n'
+          'rows = [["**Model**", "**Params (M)**", "**MACs (G)**", "**Top-1 (%)**"], ["ResNet-18", "11.7", "1.82", '
+          '"69.76"]]\n')
+"""A merged header over a second header row, as torchvision's README prints one."""
+MERGED_PARAMS = ('[[claim]]\nid = "params/resnet18"\nkind = "params"\nvalue = 11.7\nscale = 1e6\nprinted = "11.7"\n'
+                 'cell = ["m", "ResNet-18", "Complexity"]\ntolerance = { digits = 1 }\n')
+MERGED_MACS = ('[[claim]]\nid = "macs/resnet18"\nkind = "macs"\nvalue = 1.82\nscale = 1e9\nprinted = "1.82"\n'
+               'cell = ["m", "ResNet-18", "Complexity MACs (G)"]\ntolerance = { digits = 2 }\n')
+
+
+def test_the_first_column_under_a_merged_header_reads_its_unit_under_the_second_header_row(tmp_path: Path) -> None:
+    """A cell under "Complexity", the first of its merged header's columns, is named by that header alone; its scale
+    was checked under "Complexity", which names no unit, so 11.7 at scale 1e9 under "Params (M)" loaded. Its unit is
+    read under the two headers joined, as the draft reads it."""
+    params = MERGED_PARAMS + 'count = "trainable"\n'
+    (claim,) = load_one(tmp_path, MERGED + params)
+    assert (claim.cell, claim.scale) == (("m", "ResNet-18", "Complexity"), 1e6)
+    assert first_line(tmp_path, MERGED + params.replace("1e6", "1e9")) == (
+        "tiny.toml: tiny/params/resnet18: scale: printed '11.7' under 'Complexity Params (M)' counts in units of "
+        "1e+06: give scale = 1e+06, not 1e+09")
+
+
 @pytest.mark.parametrize(("change", "expected"), [
     (('"Params"]', '"Parms"]'), "cell: table 't' has no column 'Parms' (did you mean 'Params'?)"),
     (('["t", "Baseline"', '["t", "Basline"'),
