@@ -166,16 +166,31 @@ def _share(doc: dict[str, Any]) -> None:
     """
     listed = {key: doc[key] if isinstance(doc.get(key), list) else [] for key in ("table", "claim")}
     tables = {t["id"]: t for t in listed["table"] if isinstance(t, dict) and isinstance(t.get("id"), str)}
+    by_index = {table_id: _by_index(table) for table_id, table in tables.items()}
     for claim in (c for c in listed["claim"] if isinstance(c, dict)):
         cell = claim.get("cell")
         if not (isinstance(cell, list) and len(cell) == 3 and all(isinstance(part, str) for part in cell)):
             continue
         table = tables.get(cell[0], {})
         column = table["by_column"].get(cell[2]) if isinstance(table.get("by_column"), dict) else None
+        if column is None and by_index.get(cell[0]):  # named otherwise: "Complexity Params (M)" for "Complexity"
+            column = by_index[cell[0]].get(column_index(table["columns"], table["rows"][:1], cell[2]))
         shared = {**table, **(column if isinstance(column, dict) else {})}
         model = schema.CLAIM_MODELS.get(str(claim.get("kind", shared.get("kind"))))
         for key in set(model.model_fields if model else ()) & set(shared) - set(claim) - set(schema.OWN):
             claim[key] = f"{shared[key]}, {_row_name(table, cell[1])}" if key == "source" else shared[key]
+
+
+def _by_index(table: dict[str, Any]) -> dict[int, Any]:
+    """The keys of each column ``by_column`` names, by the column's index (``column_index``: "Complexity" and
+    "Complexity Params (M)" name one column); empty where the table's columns or first row are no lists of text."""
+    columns, rows, by_column = table.get("columns"), table.get("rows"), table.get("by_column")
+    first = rows[:1] if isinstance(rows, list) else [None]
+    if not isinstance(by_column, dict) or not all(
+            isinstance(texts, list) and all(isinstance(text, str) for text in texts) for texts in (columns, *first)):
+        return {}
+    indexes = {name: column_index(columns, first, name) for name in by_column}
+    return {index: by_column[name] for name, index in indexes.items() if index is not None}
 
 
 def _row_name(table: dict[str, Any], label: str) -> str:
@@ -345,12 +360,23 @@ def _cell_problems(claim: Any, tables: dict[str, Table], rows: Rows) -> Iterator
 
 
 def _table_problems(table: Any) -> Iterator[tuple[str, str]]:
-    """Each row of a table has a cell per column, and ``by_column`` names its columns."""
+    """Each row of a table has a cell per column, and ``by_column`` names its columns as a claim's cell does
+    (``column_index``), each once."""
     for row in table.rows:
         if len(row) != len(table.columns):
             yield "rows", f"row {list(row[:1])} has {len(row)} cells, the table {len(table.columns)} columns"
-    for column in table.by_column.keys() - set(table.columns):
-        yield _dotted(("by_column", column)), f"no column {column!r} in this table"
+    named: dict[int, str] = {}
+    for column in table.by_column:
+        index, field = column_index(table.columns, table.rows, column), _dotted(("by_column", column))
+        if table.columns.count(column) > 1:
+            yield field, (f"the table has more than one column {column!r}, so it names none (a column under a merged "
+                          "header is named by its header joined with the second header row's cell below it)")
+        elif index is None:
+            yield field, f"no column {column!r} in this table"
+        elif index in named:
+            yield field, f"names the column {named[index]!r} names: give its keys under one name"
+        else:
+            named[index] = column
 
 
 # ----------------------------------------------------------------------------- loading

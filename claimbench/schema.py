@@ -353,8 +353,9 @@ Shared = create_model("Shared", __config__=CONFIG, __doc__="Keys a table, or a c
                       **{key: _described(Optional[_required(_KEYS[key][0])], None, key) for key in _SHAREABLE})
 TableModel = create_model(
     "TableModel", __base__=Shared, __doc__=Table.__doc__,
-    by_column=(dict[str, Shared], Field({}, description="Column header -> the keys the claims of that column share "
-                                                        "(over the table's).")),
+    by_column=(dict[str, Shared], Field({}, description="Column, named as a claim's cell names it (its header, or "
+                                                        "under a merged header the two headers joined) -> the keys "
+                                                        "the claims of that column share (over the table's).")),
     **{f.name: _described(f.type, ..., f.name, _descriptions(Table)) for f in dataclasses.fields(Table)})
 RecipeTable = create_model(
     "RecipeTable", __config__=CONFIG, __doc__="A recipe's keys: optional until ``extends`` is merged.",

@@ -392,6 +392,26 @@ def test_the_first_column_under_a_merged_header_reads_its_unit_under_the_second_
         "1e+06: give scale = 1e+06, not 1e+09")
 
 
+def test_by_column_names_a_column_under_a_merged_header_as_a_cell_does(tmp_path: Path) -> None:
+    """A by_column key joined from two headers ("Complexity MACs (G)") was refused as no column of the table. It
+    takes the names a claim's cell takes, and gives its keys to the claims of that column, however their cells name
+    it ("Complexity" and "Complexity Params (M)" are one column)."""
+    columns = ('[table.by_column]\n"Complexity MACs (G)" = { count = "flops" }\n'
+               '"Complexity Params (M)" = { count = "keras" }\n')
+    macs, params = load_one(tmp_path, MERGED + columns + MERGED_PARAMS + MERGED_MACS)
+    assert (params.count, macs.count) == ("keras", "flops")
+    twice = columns + '"Complexity" = { count = "trainable" }\n'
+    assert first_line(tmp_path, MERGED + twice + MERGED_PARAMS + MERGED_MACS) == (
+        "tiny.toml: table m: by_column.Complexity: names the column 'Complexity Params (M)' names: give its keys under "
+        "one name")
+    mistyped = MERGED + columns.replace("MACs (G)", "MAC (G)") + MERGED_PARAMS + MERGED_MACS + 'count = "flops"\n'
+    assert first_line(tmp_path, mistyped) == (
+        "tiny.toml: table m: by_column.\"Complexity MAC (G)\": no column 'Complexity MAC (G)' in this table")
+    repeated = MERGED + columns.replace('"Complexity MACs (G)"', '""') + MERGED_PARAMS + MERGED_MACS
+    repeated += 'count = "flops"\n'
+    assert first_line(tmp_path, repeated).startswith(
+        "tiny.toml: table m: by_column.\"\": the table has more than one column '', so it names none")
+
 @pytest.mark.parametrize(("change", "expected"), [
     (('"Params"]', '"Parms"]'), "cell: table 't' has no column 'Parms' (did you mean 'Params'?)"),
     (('["t", "Baseline"', '["t", "Basline"'),
