@@ -67,7 +67,7 @@ def _run(venv: Path, cwd: Path, *args: str, script: str = "pytest") -> tuple[sub
     started = time.perf_counter()
     finished = subprocess.run([str(venv / "bin" / script), *(["-p", "no:cacheprovider"] if script == "pytest" else []),
                                *args], cwd=cwd, env=_authors_environment(), capture_output=True, text=True,
-                              timeout=600, check=False)
+                              timeout=1800, check=False)
     return finished, time.perf_counter() - started
 
 
@@ -108,7 +108,9 @@ def test_an_authors_repository_checks_its_readme(venvs: tuple[Path, Path], tmp_p
     project = tmp_path / "author-repo"
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("REPORT.md", "claims.json", "badges", "runs",
                                                                     "__pycache__"))
-    finished, seconds = _run(with_claimbench, project)
+    # The author's pytest.ini, with a budget no load reaches: the CPU's 600 s is estimated from a probe of the step
+    # on this machine as it is, and beside five busy processes it estimated 1,644 s and skipped the training.
+    finished, seconds = _run(with_claimbench, project, "--claims-train-budget=3600")
     record_property("author_repo_seconds", round(seconds, 2))
     assert finished.returncode == 1, finished.stdout + finished.stderr
     if FASHION_MNIST.is_dir():  # the accuracy claim trains on the CPU, as pytest.ini says
