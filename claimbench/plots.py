@@ -11,16 +11,22 @@ from matplotlib.figure import Figure
 
 from claimbench import atomic
 from claimbench.ledger import Claim, Report
-from claimbench.verdict import VERDICTS
+from claimbench.results import CHECKED
 
-__all__ = ["AccuracyPoint", "accuracy_points", "pareto_front", "scatter_points", "write_plots"]
+__all__ = ["AccuracyPoint", "accuracy_points", "pareto_front", "scatter_points", "trusted", "write_plots"]
 
 Record = Mapping[str, Any]
-AccuracyPoint = tuple[str, float, float, float | None]
-"""model, measured params, measured accuracy, claimed accuracy (None: a bound such as "over 60%")."""
+AccuracyPoint = tuple[str, float, float, float | None, bool]
+"""model, measured params, measured accuracy, claimed accuracy (None: a bound such as "over 60%"), and whether both
+measurements are trusted (``trusted``)."""
 
-VERDICT_STYLES = {"reproduced": ("o", "C2"), "refuted": ("X", "C3"), "known error": ("^", "C1"), "error": ("P", "C5"),
-                  "not run": ("s", "C7"), "unverifiable": ("D", "C4")}  # marker, colour
+UNTRUSTED = "untrusted"
+"""The scatter's group of the measurements ``trusted`` refuses, whatever their verdict."""
+VERDICT_STYLES = {"reproduced": ("o", "C2"), "refuted": ("X", "C3"), "known error": ("^", "C1"),
+                  UNTRUSTED: ("x", "grey")}  # marker, colour
+SCATTER_LABELS = {UNTRUSTED: "untrusted (error verdict, or unverified data)"}
+MEASURED_LABEL = "measured (reproduced, refuted or known error, on verified data)"
+UNTRUSTED_LABEL = "untrusted (error verdict, or unverified data): off the front"
 PNG_METADATA: dict[str, Any] = {"Software": None}
 DPI = 100
 
@@ -29,20 +35,28 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def trusted(record: Record) -> bool:
+    """Whether a record's measurement is one to plot as measured: judged reproduced, refuted or known error, on
+    verified data. An error's number (one seed's run, counters that disagree) and one on data whose checksums differ
+    from the published ones are not."""
+    return record["verdict"] in CHECKED and not record.get("unverified_data")
+
+
 def accuracy_points(records: Sequence[Record], claims: Mapping[str, Claim]) -> dict[str, list[AccuracyPoint]]:
     """Test-split accuracy against the same model's measured trainable parameters, per dataset."""
     params = {}
     for record in records:
         claim = claims[record["id"]]
         if record["kind"] == "params" and claim.count == "trainable" and _number(record["measured"]):
-            params.setdefault(record["model"], record["measured"])
+            params.setdefault(record["model"], (record["measured"], trusted(record)))
     points: dict[str, list[AccuracyPoint]] = {}
     for record in records:
         claim = claims[record["id"]]
         if (record["kind"] == "accuracy" and claim.split == "test" and _number(record["measured"])
                 and record["model"] in params):
             claimed = None if record["claimed"] is None else record["claimed"] * claim.scale
-            point = (record["model"], params[record["model"]], record["measured"], claimed)
+            size, size_trusted = params[record["model"]]
+            point = (record["model"], size, record["measured"], claimed, size_trusted and trusted(record))
             points.setdefault(claim.dataset, []).append(point)
     return dict(sorted(points.items()))
 
@@ -57,13 +71,15 @@ def pareto_front(points: Sequence[tuple[float, float]]) -> list[tuple[float, flo
 
 
 def scatter_points(records: Sequence[Record]) -> dict[str, dict[str, list[tuple[float, float]]]]:
-    """(claimed, measured) in the measurement's unit, per kind and verdict; positive numbers only (log axes)."""
+    """(claimed, measured) in the measurement's unit, per kind and verdict (``untrusted`` for those ``trusted``
+    refuses); positive numbers only (log axes)."""
     points: dict[str, dict[str, list[tuple[float, float]]]] = {}
     for record in records:
         measured, claimed = record["measured"], record["claimed"]
         if _number(measured) and _number(claimed) and measured > 0 and claimed > 0:
             by_verdict = points.setdefault(record["kind"], {})
-            by_verdict.setdefault(record["verdict"], []).append((claimed * record["scale"], measured))
+            group = record["verdict"] if trusted(record) else UNTRUSTED
+            by_verdict.setdefault(group, []).append((claimed * record["scale"], measured))
     return dict(sorted(points.items()))
 
 
@@ -91,11 +107,14 @@ def _accuracy_figure(points: Mapping[str, list[AccuracyPoint]]) -> Figure:
         claimed = [(p[1], p[3]) for p in dataset_points if p[3] is not None]
         ax.scatter([size for size, _ in claimed], [accuracy for _, accuracy in claimed], marker="o",
                    facecolors="none", edgecolors="grey", label="claimed")
-        ax.scatter([p[1] for p in dataset_points], [p[2] for p in dataset_points], marker="o", label="measured")
-        for model, size, accuracy, _ in dataset_points:
+        for label, marker, colour, chosen in ((MEASURED_LABEL, "o", "C0", True), (UNTRUSTED_LABEL, "x", "grey", False)):
+            shown = [p for p in dataset_points if p[4] is chosen]
+            if shown:
+                ax.scatter([p[1] for p in shown], [p[2] for p in shown], marker=marker, color=colour, label=label)
+        for model, size, accuracy, _, _ in dataset_points:
             ax.annotate(model.rsplit(".", 1)[-1], (size, accuracy), fontsize=7, xytext=(3, 3),
                         textcoords="offset points")
-        front = pareto_front([(p[1], p[2]) for p in dataset_points])
+        front = pareto_front([(p[1], p[2]) for p in dataset_points if p[4]])
         ax.step([p[0] for p in front], [p[1] for p in front], where="post", color="C3", label="Pareto front")
         ax.set(xscale="log", title=dataset, xlabel="trainable parameters (measured)", ylabel="test accuracy")
         ax.legend(fontsize=7)
@@ -110,11 +129,11 @@ def _scatter_figure(points: Mapping[str, Mapping[str, list[tuple[float, float]]]
         values = [v for pairs in by_verdict.values() for pair in pairs for v in pair]
         low, high = min(values) / 1.5, max(values) * 1.5
         ax.plot([low, high], [low, high], color="grey", linewidth=0.8)
-        for verdict in VERDICTS:
-            if verdict in by_verdict:
-                pairs = by_verdict[verdict]
-                marker, colour = VERDICT_STYLES[verdict]
-                ax.scatter([p[0] for p in pairs], [p[1] for p in pairs], marker=marker, color=colour, label=verdict)
+        for group, (marker, colour) in VERDICT_STYLES.items():
+            if group in by_verdict:
+                pairs = by_verdict[group]
+                ax.scatter([p[0] for p in pairs], [p[1] for p in pairs], marker=marker, color=colour,
+                           label=SCATTER_LABELS.get(group, group))
         ax.set(xscale="log", yscale="log", title=kind, xlabel="claimed", ylabel="measured")
         ax.legend(fontsize=7)
     return figure

@@ -810,18 +810,46 @@ def test_pareto_front() -> None:
 def test_plot_points() -> None:
     claims = {claim.id: claim for claim in CLAIMS}
     points = plots.accuracy_points(_records(), claims)
-    assert points == {"cifar10": [("demo.big", 21234, 0.903, pytest.approx(0.901))]}
+    assert points == {"cifar10": [("demo.big", 21234, 0.903, pytest.approx(0.901), False)]}  # unverified data
     scatter = plots.scatter_points([*_records(), {**_records()[0], "id": "demo/shape", "measured": [1, 2],
                                                   "claimed": [1, 2]}])
     assert sorted(scatter) == ["accuracy", "params"]
     assert scatter["params"]["refuted"] == [(20000.0, 21234)]
-    assert scatter["accuracy"] == {"reproduced": [(pytest.approx(0.901), 0.903)]}
+    assert scatter["accuracy"] == {"untrusted": [(pytest.approx(0.901), 0.903)]}
+
+
+def test_an_untrusted_measurement_is_plotted_apart_and_off_the_front() -> None:
+    """An accuracy whose verdict is an error, or measured on unverified data, is no measurement to trust: it is
+    marked as such, off the Pareto front, with a legend that says so; the claimed-against-measured scatter plots
+    it under ``untrusted``, never under its verdict."""
+    claims = {claim.id: claim for claim in CLAIMS}
+    small, big, acc_small, acc_big, _, _ = CLAIMS
+    trusted = _record(acc_big, "refuted", 0.5, band=[89.1, 91.1])
+    errored = _record(acc_small, "error", 0.95, "one seed outside the band")
+    unverified = {**trusted, "verdict": "reproduced", "measured": 0.903, "unverified_data": True}
+    sizes = [_record(small, "reproduced", 1000), _record(big, "reproduced", 20000)]
+    points = plots.accuracy_points([*sizes, trusted, errored], claims)
+    assert points == {"cifar10": [("demo.big", 20000, 0.5, pytest.approx(0.901), True),
+                                  ("demo.small", 1000, 0.95, pytest.approx(0.805), False)]}
+    assert plots.accuracy_points([*sizes, unverified], claims)["cifar10"][0][4] is False
+    axes = plots._accuracy_figure(points).axes[0]
+    labels = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert "measured (reproduced, refuted or known error, on verified data)" in labels
+    assert "untrusted (error verdict, or unverified data): off the front" in labels
+    front = next(line for line in axes.get_lines() if line.get_label() == "Pareto front")
+    assert list(front.get_xdata()) == [20000]
+    scatter = plots.scatter_points([errored, unverified, sizes[0]])
+    assert scatter == {"accuracy": {"untrusted": [(pytest.approx(0.805), 0.95), (pytest.approx(0.901), 0.903)]},
+                       "params": {"reproduced": [(1000.0, 1000)]}}
+    assert "untrusted (error verdict, or unverified data)" in [
+        text.get_text() for text in plots._scatter_figure(scatter).axes[0].get_legend().get_texts()]
 
 
 def test_a_bound_on_accuracy_is_plotted_as_measured_only(tmp_path: Path) -> None:
     claims = {claim.id: claim for claim in CLAIMS}
     bound = {**_records()[3], "claimed": None, "interval": [80, None], "printed": "over 80%"}
-    assert plots.accuracy_points([_records()[1], bound], claims) == {"cifar10": [("demo.big", 21234, 0.903, None)]}
+    assert plots.accuracy_points([_records()[1], bound], claims) == {"cifar10": [("demo.big", 21234, 0.903, None,
+                                                                                              False)]}
     assert [p.name for p in plots.write_plots([_records()[1], bound], REPORTS, tmp_path)][0] == "accuracy_vs_params.png"
 
 
