@@ -184,15 +184,19 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
 
 def _runs_text(record: Record) -> str:
     """How many training runs (``seeds``, one value each; seeds 0 to n - 1) a number rests on and, for several, the
-    interval its verdict went by: where a run of the author's lands, given them (``reach``), or, in a record without
-    one, the 95% interval of their mean (``spread``), in the claim's unit."""
+    interval its verdict went by: where a run of the recipe (a mean of the author's ``runs``) lands, given them
+    (``reach``), whether or not the author's number lies in it, or, in a record without one, the 95% interval of
+    their mean (``spread``), in the claim's unit."""
     runs = len(record["seeds"])
     if runs == 1:
         return "one training run (seed 0)"
     reach = record.get("reach")
     if isinstance(reach, list) and len(reach) == 2:
-        return (f"mean of {runs} training runs (seeds 0-{runs - 1}); the author's number lands in "
-                f"[{format_number(reach[0])}, {format_number(reach[1])}] given them (95%)")
+        author = record.get("runs") or 1
+        lands = ("a single run of the recipe lands" if author == 1
+                 else f"a mean of {author} runs of the recipe, as the author's, lands")
+        return (f"mean of {runs} training runs (seeds 0-{runs - 1}); given them, {lands} in "
+                f"[{format_number(reach[0])}, {format_number(reach[1])}] (95%)")
     spread = (record.get("spread") or 0) / record["scale"]
     return f"mean of {runs} training runs (seeds 0-{runs - 1}), 95% interval ±{format_number(spread)}"
 

@@ -320,10 +320,25 @@ def test_a_training_number_read_from_the_run_store_says_so(seeds: tuple[float, .
                                                                                                  ENVIRONMENT)
 
 
+@pytest.mark.parametrize("runs", [None, 3])
+def test_a_refuted_training_number_does_not_say_the_authors_lands_in_the_interval(runs: int | None) -> None:
+    """The interval beside a mean of seeds is where a run of the recipe (a mean of the author's ``runs``) lands,
+    given them: a refuted claim's number lies outside it, and the words never say it lands there."""
+    claim = dataclasses.replace(CLAIMS[2], tolerance=Tolerance(abs=1), cell=None, runs=runs)
+    measurement = Measurement(0.6, seeds=(0.59, 0.6, 0.61), spread=0.01, device="CPU")
+    record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
+    assert record["verdict"] == "refuted"
+    markdown = " ".join(report.render_markdown([record], REPORTS, ENVIRONMENT).split())
+    lands = ("a single run of the recipe lands" if runs is None
+             else "a mean of 3 runs of the recipe, as the author's, lands")
+    assert f"mean of 3 training runs (seeds 0-2); given them, {lands} in \\[" in markdown
+    assert "the author's number lands" not in markdown
+
+
 @pytest.mark.parametrize(("seeds", "spread", "words"), [
     ((0.9319,), 0.0, "one training run (seed 0)"),
-    ((0.929, 0.932, 0.935), 0.0025, "mean of 3 training runs (seeds 0-2); the author's number lands in "
-                                    "\\[91.7094, 94.6906\\] given them (95%)"),  # the interval the verdict used
+    ((0.929, 0.932, 0.935), 0.0025, "mean of 3 training runs (seeds 0-2); given them, a single run of the recipe "
+                                    "lands in \\[91.7094, 94.6906\\] (95%)"),  # the interval the verdict used
 ])
 def test_a_training_number_says_how_many_runs_it_rests_on(seeds: tuple[float, ...], spread: float,
                                                           words: str) -> None:
