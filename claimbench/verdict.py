@@ -180,14 +180,19 @@ def shown_value(claim: Claim, measured: Measured) -> Measured:
     return _rounded(measured, claim)
 
 
-def describe_tolerance(tolerance: Tolerance) -> str:
-    """The tolerance in words, e.g. ``exact`` or ``±0.01 after rounding to 2 decimals``."""
+def describe_tolerance(tolerance: Tolerance, interval: tuple[float | None, float | None] | None = None) -> str:
+    """The tolerance in words, e.g. ``exact`` or ``±0.01 after rounding to 2 decimals``; for a claim's ``interval``
+    (a verbal claim's bound or interval), that first: ``at most 50,000``, ``within [57, 60], each end ±0.5``."""
     parts = []
     if tolerance.abs:
         parts.append(f"±{tolerance.abs:g}")
     if tolerance.rel:
         parts.append(f"±{tolerance.rel * 100:.4g}%")
-    band = " + ".join(parts) if parts else "exact"
+    slack = " + ".join(parts)
+    if interval is None:
+        band = slack or "exact"
+    else:
+        band = _describe_interval(interval) + (f", each end {slack}" if slack else "")
     if tolerance.digits is not None:
         verb = "truncating" if tolerance.mode == "truncate" else "rounding"
         band += f" after {verb} to {tolerance.digits} decimal{'s' * (tolerance.digits != 1)}"
@@ -267,6 +272,16 @@ def meets(reach: tuple[float, float], band: tuple[float | None, float | None]) -
     return band_side(reach[0], band) != "above" and band_side(reach[1], band) != "below"
 
 
+def _describe_interval(interval: tuple[float | None, float | None]) -> str:
+    """A claim's interval in words: ``at most 50,000``, ``at least 60``, ``within [57, 60]``."""
+    low, high = interval
+    if low is None:
+        return f"at most {format_number(high)}"
+    if high is None:
+        return f"at least {format_number(low)}"
+    return f"within [{format_number(low)}, {format_number(high)}]"
+
+
 def _describe_band(band: tuple[float | None, float | None]) -> str:
     low, high = band
     if low is None:
@@ -282,7 +297,7 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
     band. A refutation says what the number matches (``_matches``), the ledger's other rows of its column among
     them."""
     shown = shown_value(claim, measurement.measured)
-    words = describe_tolerance(claim.tolerance)
+    words = describe_tolerance(claim.tolerance, claim.interval)
     common = {"measured": measurement.measured, "shown": shown, "seeds": measurement.seeds,
               "spread": measurement.spread or None, "unverified_data": measurement.unverified_data}
     timed = claim.kind == "epoch_time"
@@ -337,7 +352,8 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
     if band is not None:
         edge = band[1] if direction == "above" else band[0]  # a bound's distance is to the edge it crossed
         by = f" by {format_number(abs(delta if delta is not None else _decimal_sum(shown, edge, -1)))}"
-        allowed = told if band[0] == band[1] else f"allowed {_describe_band(band)} ({told})"
+        allowed = (told if band[0] == band[1] else f"allowed {told}" if band == claim.interval
+                   else f"allowed {_describe_band(band)} ({told})")  # an interval's own band: its words say it
         line += f", {direction}{by}; {allowed}"
         if reach is not None and meets(reach, band):  # outlier seeds', beside more on the correct value
             on_correct = _landed(claim, measurement, _band(claim, claim.correct)) if claim.correct is not None else 0
@@ -555,7 +571,7 @@ def _unjudged(claim: Claim) -> dict[str, Any]:
     """The band and tolerance of a claim judged without a measurement: the reader still sees what would pass."""
     if isinstance(claim.value, tuple):
         return {}
-    return {"band": _band(claim), "tolerance": describe_tolerance(claim.tolerance)}
+    return {"band": _band(claim), "tolerance": describe_tolerance(claim.tolerance, claim.interval)}
 
 
 def judge(claim: Claim, observation: Observation, ledger: Iterable[Claim] = ()) -> Judgement:

@@ -325,9 +325,26 @@ def test_a_verbal_claim_is_judged_by_its_interval(interval: tuple, measured: flo
 def test_a_refuted_bound_says_by_how_much() -> None:
     claim = _claim(None, interval=(None, 40_000), printed="below 50k")
     assert _judge(claim, 49_803).reason == ("claimed 'below 50k' = ≤ 40,000, measured 49,803, above by 9,803; "
-                                            "allowed ≤ 40,000 (exact)")
+                                            "allowed at most 40,000")
     assert _judge(_claim(None, kind="accuracy", interval=(57.0, 60.0), printed="57-60%"), 56.9).reason.startswith(
         "claimed '57-60%' = [57, 60], measured 56.9, below by 0.1;")
+
+
+@pytest.mark.parametrize(("interval", "tolerance", "words"), [
+    ((None, 40_000), Tolerance(), "at most 40,000"),
+    ((60.0, None), Tolerance(), "at least 60"),
+    ((57.0, 60.0), Tolerance(), "within [57, 60]"),
+    ((57.0, 60.0), Tolerance(abs=0.5, digits=1), "within [57, 60], each end ±0.5 after rounding to 1 decimal"),
+])
+def test_the_tolerance_of_a_bound_or_an_interval_says_it(interval: tuple, tolerance: Tolerance, words: str) -> None:
+    """A verbal claim's tolerance is its interval or bound, not "exact", measured or not; a refutation says the
+    band once where the tolerance widens nothing."""
+    claim = _claim(None, kind="accuracy", interval=interval, printed="just shy of 60%", tolerance=tolerance)
+    assert _judge(claim, 58.0).tolerance == words
+    assert judge(claim, Observation(skipped="needs CUDA")).tolerance == words
+    assert describe_tolerance(tolerance, interval) == words
+    if tolerance.abs:
+        assert _judge(claim, 61.0).reason.endswith(f"; allowed [56.5, 60.5] ({words})")
 
 
 def test_shapes_are_compared_exactly() -> None:
