@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from claimbench import metrics, siblings, slips, vocab
+from claimbench.numerals import plain_text
 from claimbench.errors import MeasurementError
 from claimbench.ledger import Claim, Tolerance
 
@@ -348,7 +349,7 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
             return Judgement("error", "; ".join(reasons), **common)
         return Judgement("reproduced", "; ".join(reasons), **common)
     claimed = format_number(claim.value) if claim.value is not None else _describe_band(claim.interval)
-    line = f"claimed {claim.printed!r} = {claimed}, measured {format_number(shown)}"
+    line = f"claimed {plain_text(claim.printed)!r} = {claimed}, measured {format_number(shown)}"  # as the reader saw it
     if band is not None:
         edge = band[1] if direction == "above" else band[0]  # a bound's distance is to the edge it crossed
         by = f" by {format_number(abs(delta if delta is not None else _decimal_sum(shown, edge, -1)))}"

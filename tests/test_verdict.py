@@ -347,6 +347,14 @@ def test_the_tolerance_of_a_bound_or_an_interval_says_it(interval: tuple, tolera
         assert _judge(claim, 61.0).reason.endswith(f"; allowed [56.5, 60.5] ({words})")
 
 
+@pytest.mark.parametrize("fields", [{}, {"expect": "refuted", "why": "the report counts twice"}])
+def test_a_reason_quotes_the_printed_text_not_its_markdown(fields: dict[str, str]) -> None:
+    """A cell printed "**1,678,592**" is quoted as the reader saw it, in a refutation as in a known error."""
+    result = _judge(_claim(1_678_592, printed="**1,678,592** `params`", **fields), 1_000)
+    assert result.verdict == ("known error" if fields else "refuted")
+    assert result.reason.startswith("claimed '1,678,592 params' = 1,678,592, measured 1,000")
+
+
 def test_shapes_are_compared_exactly() -> None:
     claim = _claim((10, 1), kind="layer", printed="(10,1)")
     assert _judge(claim, (10, 1)).verdict == "reproduced"
