@@ -26,12 +26,15 @@ def targets(reports: Sequence[Report]) -> list[tuple[str, str]]:
 
 
 def _color(tally: Mapping[str, int]) -> str:
-    """Red only for a refuted claim: an error is ours and never turns the author's badge red. Bright green
-    only when every claim was checked and reproduced on verified data: none left unverifiable or not run."""
-    if tally["refuted"]:
+    """Red only for a claim refuted on verified data: an error is ours and never turns the author's badge red, and
+    nor does a number refuted on data whose checksums differ (yellow: it says nothing of the author's number). Bright
+    green only when every claim was checked and reproduced on verified data: none left unverifiable or not run."""
+    if tally["refuted"] > tally["unverified refuted"]:
         return "red"
     if tally["error"]:
         return "orange"
+    if tally["refuted"]:
+        return "yellow"
     if not tally["checked"]:
         return "lightgrey"
     whole = tally["clean"] == tally["checked"] and not tally["not run"] and not tally["unverifiable"]

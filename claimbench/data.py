@@ -164,6 +164,9 @@ class Dataset:
     labels: torch.Tensor
     verified: bool
     source: Path
+    finding: str = ""
+    """Of unverified data, what differs from the published files: each checksum that failed and, where it holds
+    another number of images than the published split, how many of how many; ``""`` where it is verified."""
 
     def __post_init__(self) -> None:
         if self.images.dtype != torch.uint8 or self.images.dim() != 4:
@@ -223,14 +226,17 @@ def load(
         raise found.mismatches[0]
     parse = _parse_cifar if name == "cifar10" else _parse_idx
     images, labels = parse(found.contents, found.paths, IMAGE_SHAPES[name])
+    finding = ""
     if found.mismatches:
         findings = "; ".join(mismatch.finding for mismatch in found.mismatches)
         published = PUBLISHED_IMAGES[name][split]
         partial = (f"; it holds {len(labels):,} images of the published {published:,}, so its verdicts say nothing of "
                    "the author's number") if len(labels) != published else ""
+        finding = f"{name} {split}: {findings}{partial}"
         warnings.warn(f"{name} {split}: running on unverified data: {findings}{partial}", errors.ClaimbenchWarning,
                       stacklevel=2)
-    return Dataset(images=images, labels=labels, verified=not found.mismatches, source=found.directory)
+    return Dataset(images=images, labels=labels, verified=not found.mismatches, source=found.directory,
+                   finding=finding)
 
 
 def download(name: str, root: Path | str) -> None:

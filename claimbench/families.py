@@ -260,7 +260,8 @@ def training(claim: Claim, settings: Settings) -> verdict.Measurement:
 
     outcome = local.measure(claim, settings)
     return verdict.Measurement(outcome.mean, seeds=outcome.values, spread=outcome.spread, device=outcome.device,
-                               unverified_data=not outcome.verified, stored=outcome.stored, bf16=outcome.bf16)
+                               unverified_data=not outcome.verified, data_finding=outcome.finding,
+                               stored=outcome.stored, bf16=outcome.bf16)
 
 
 def epoch_time(claim: Claim, settings: Settings, benchmark: Any) -> verdict.Measurement:
@@ -272,7 +273,7 @@ def epoch_time(claim: Claim, settings: Settings, benchmark: Any) -> verdict.Meas
     epoch = timing.time_epoch(claim, settings, benchmark)
     spread = (max(epoch.rounds) - min(epoch.rounds)) / 2
     return verdict.Measurement(epoch.seconds, seeds=epoch.rounds, spread=spread, device=epoch.device,
-                               unverified_data=not epoch.verified, load=epoch.load)
+                               unverified_data=not epoch.verified, data_finding=epoch.finding, load=epoch.load)
 
 
 _STRUCTURAL = {"params": params, "macs": macs, "layer": layer, "size": size}

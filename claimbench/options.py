@@ -79,7 +79,8 @@ def add(parser: pytest.Parser) -> None:
     option("readme", "replace the summary between the README's claims-summary markers", metavar="README.md")
     option("data-root", "where datasets live in their standard layouts (default: $CLAIMBENCH_DATA)", metavar="DIR")
     option("download", "download a missing dataset (never done otherwise)")
-    option("allow-unverified-data", "run on data whose checksums differ; verdicts are marked 'unverified data'")
+    option("allow-unverified-data", "run on data whose checksums differ; verdicts are marked 'unverified data', "
+           "and one refuted on it turns no badge red")
     option("train-device", "device for train and timing claims (default: cuda; cpu trains what fits the budget)",
            metavar="DEVICE")
     option("train-seeds", "seeds per training claim (default: the runs the claim averages, else 1, at least "

@@ -62,6 +62,7 @@ VERDICT_MARKS = {"reproduced": "✅", "refuted": "❌", "known error": "🟡", "
 UNVERIFIED_MARK = "⚠️"
 UNVERIFIED_REASON = ("measured on unverified data: the dataset's checksums did not match "
                      "(--claims-allow-unverified-data)")
+"""The reason of the ⚠️ mark in a record that does not say what differs of its data (of an older claimbench)."""
 WIDTH = 120
 """Reasons are wrapped to this many characters."""
 
@@ -164,7 +165,7 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
         parts.append(format_delta(record))
     parts.append(band_text(record))
     if record.get("unverified_data"):
-        parts.append(UNVERIFIED_MARK + reasons.refer(UNVERIFIED_REASON))
+        parts.append(UNVERIFIED_MARK + reasons.refer(_unverified_text(record)))
     if record["reason"]:
         parts.append(reasons.refer(record["reason"]))
     parts += [reasons.refer(words) for words in record.get("conventions", ())]
@@ -180,6 +181,14 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     if record.get("note"):
         parts.append(reasons.refer(f"note: {record['note']}"))
     return " ".join(part for part in parts if part)
+
+
+def _unverified_text(record: Record) -> str:
+    """Why a record is marked ⚠️: what differs of its data from the published files (its ``data_finding``: each
+    checksum that failed and, where it holds another number of images, how many of how many); ``UNVERIFIED_REASON``
+    in a record that does not say."""
+    finding = record.get("data_finding")
+    return f"measured on unverified data (--claims-allow-unverified-data): {finding}" if finding else UNVERIFIED_REASON
 
 
 def _runs_text(record: Record) -> str:

@@ -188,6 +188,7 @@ def record_for(claim: Claim, outcome: Outcome, date: str | None, ledger: Iterabl
         "spread": judgement.spread,
         "device": measurement.get("device"),
         "unverified_data": judgement.unverified_data,
+        "data_finding": judgement.data_finding,
         "verdict": judgement.verdict,
         "reason": judgement.reason,
         "note": claim.note,
@@ -258,6 +259,7 @@ class _Shape(BaseModel):
     reason: str | None = None
     note: str | None = None
     unverified_data: bool = False
+    data_finding: str = ""  # absent from a record of an older claimbench
     conventions: list[str] = []
     measured_as: _MeasuredAs | None = None
     seeds: list[float | None] = []  # None: a run's value that was not finite
@@ -320,11 +322,15 @@ def complete(records: Sequence[Mapping[str, Any]], claims: Sequence[Claim], reas
 
 
 def counts(records: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    """Claims per verdict, plus ``checked`` (measured), ``clean`` (reproduced on verified data) and ``unverified``."""
+    """Claims per verdict, plus ``checked`` (measured), ``unverified`` (measured on unverified data, whatever the
+    verdict), of each checked verdict those on unverified data (``unverified refuted``, ...) and ``clean``
+    (reproduced on verified data)."""
     tally = {name: sum(r["verdict"] == name for r in records) for name in verdict.VERDICTS}
     tally["checked"] = sum(tally[v] for v in CHECKED)
     tally["unverified"] = sum(bool(r.get("unverified_data")) for r in records)
-    tally["clean"] = sum(r["verdict"] == "reproduced" and not r.get("unverified_data") for r in records)
+    tally |= {f"unverified {name}": sum(r["verdict"] == name and bool(r.get("unverified_data")) for r in records)
+              for name in CHECKED}
+    tally["clean"] = tally["reproduced"] - tally["unverified reproduced"]
     return tally
 
 
@@ -332,14 +338,13 @@ def headline(records: Sequence[Mapping[str, Any]]) -> str:
     """``158 reproduced of 165 checked, 1 reproduced on unverified data, 2 refuted (1 on unverified data), 4 known
     errors``: each checked claim counted once, so the parts add up to the checked; then the errors."""
     tally = counts(records)
-    shaky = {name: sum(r["verdict"] == name and bool(r.get("unverified_data")) for r in records) for name in CHECKED}
     text = f"{tally['clean']} reproduced of {tally['checked']} checked"
-    if shaky["reproduced"]:
-        text += f", {shaky['reproduced']} reproduced on unverified data"
+    if tally["unverified reproduced"]:
+        text += f", {tally['unverified reproduced']} reproduced on unverified data"
     for name in ("refuted", "known error"):
         if tally[name]:
             text += f", {tally[name]} {name}{'s' * (name == 'known error' and tally[name] != 1)}"
-            text += f" ({shaky[name]} on unverified data)" if shaky[name] else ""
+            text += f" ({tally[f'unverified {name}']} on unverified data)" if tally[f"unverified {name}"] else ""
     if tally["error"]:
         text += f", {tally['error']} error{'s' * (tally['error'] != 1)}"
     return text

@@ -74,6 +74,9 @@ class Measurement:
     spread: float = 0.0
     device: str = "meta"
     unverified_data: bool = False
+    data_finding: str = ""
+    """Of unverified data, what differs of it from the published (``data.Dataset.finding``): the checksums that
+    failed, and how many images it holds of how many where that differs."""
     input: tuple[int, ...] | None = None
     """The (C, H, W) input the model ran on, for what depends on one (MACs, layers, torchinfo's size)."""
     stored: tuple[str, ...] = ()
@@ -138,6 +141,8 @@ class Judgement:
     direction: str = ""
     """``above``, ``below`` or ``within``: where the shown value lands against the band."""
     unverified_data: bool = False
+    data_finding: str = ""
+    """Of unverified data, what differs of it from the published (``Measurement.data_finding``)."""
     reach: tuple[float, float] | None = None
     """Where several seeds ran: the 95% interval, in the claim's unit, its ends as the report would print them,
     within which a run of the author's (the mean of the claim's ``runs``) lands; the verdict is whether it meets
@@ -300,7 +305,8 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
     shown = shown_value(claim, measurement.measured)
     words = describe_tolerance(claim.tolerance, claim.interval)
     common = {"measured": measurement.measured, "shown": shown, "seeds": measurement.seeds,
-              "spread": measurement.spread or None, "unverified_data": measurement.unverified_data}
+              "spread": measurement.spread or None, "unverified_data": measurement.unverified_data,
+              "data_finding": measurement.data_finding}
     timed = claim.kind == "epoch_time"
     if isinstance(shown, tuple):
         same = shown == claim.value
@@ -587,7 +593,8 @@ def judge(claim: Claim, observation: Observation, ledger: Iterable[Claim] = ()) 
             return own  # the judge's own error (one seed, undecided seeds, timed epochs too spread): its figures kept
         kept = {} if measurement is None else {"measured": measurement.measured, "seeds": measurement.seeds,
                                                "spread": measurement.spread or None,
-                                               "unverified_data": measurement.unverified_data}
+                                               "unverified_data": measurement.unverified_data,
+                                               "data_finding": measurement.data_finding}
         return Judgement("error", observation.failure, **kept, **_unjudged(claim))
     if measurement is None:
         return Judgement("not run", observation.skipped or "", **_unjudged(claim))

@@ -297,7 +297,8 @@ def test_one_bad_file_fails_the_split(tmp_path: Path, monkeypatch: pytest.Monkey
     bad.write_bytes(bad.read_bytes() + b"\n")
     with pytest.raises(data.ChecksumMismatch, match="data_batch_4"):
         data.load("cifar10", "train", tmp_path)
-    assert data.load("cifar10", "test", tmp_path).verified
+    verified = data.load("cifar10", "test", tmp_path)
+    assert verified.verified and verified.finding == ""
 
 
 def test_allow_unverified_loads_and_marks(tmp_path: Path) -> None:
@@ -309,6 +310,10 @@ def test_allow_unverified_loads_and_marks(tmp_path: Path) -> None:
     with pytest.warns(UserWarning, match="train-labels-idx1-ubyte.gz"):
         mnist = data.load("mnist", "train", tmp_path, allow_unverified=True)
     assert not cifar.verified and not mnist.verified
+    assert re.fullmatch(r"cifar10 train: \S+data_batch_1: MD5 of its content is \w+, the published digest is \w+; .*"
+                        r"data_batch_5: .*; it holds 10 images of the published 50,000, so its verdicts say nothing "
+                        r"of the author's number", cifar.finding), "what was wrong with the data, for the record"
+    assert mnist.finding.startswith("mnist train: ") and "5 images of the published 60,000" in mnist.finding
     assert cifar.images.shape == (10, 3, 32, 32) and mnist.images.shape == (5, 1, 28, 28)
 
 

@@ -317,7 +317,7 @@ def test_json_has_every_field(project: pytest.Pytester) -> None:
     record = _records(project)["tiny/params/refuted"]
     assert {"id", "report", "kind", "model", "claimed", "interval", "printed", "measured", "shown", "delta", "band",
             "tolerance", "direction", "counters", "seeds", "spread", "verdict", "reason", "unverified_data",
-            "date", "duration", "device"} <= record.keys()
+            "data_finding", "date", "duration", "device"} <= record.keys()
     assert (record["band"], record["tolerance"], record["direction"]) == ([2000, 2000], "exact", "above")
     assert len(record["model_digest"]) == 16, "the code of the model it measured, for a later partial run to check"
     assert _records(project)["tiny/params/counters"]["counters"] == {"torchinfo": 7000, "numel": 7001}

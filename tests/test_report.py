@@ -783,13 +783,36 @@ def test_badge_counts_what_was_checked() -> None:
     (["known error", "refuted", "known error"], "0 reproduced of 3 checked, 1 refuted, 2 known errors", "red"),
     (["reproduced", "error", "error"], "1 reproduced of 1 checked, 2 errors", "orange"),
     ([("reproduced", True), ("refuted", True), ("reproduced", False)],
-     "1 reproduced of 3 checked, 1 reproduced on unverified data, 1 refuted (1 on unverified data)", "red"),
+     "1 reproduced of 3 checked, 1 reproduced on unverified data, 1 refuted (1 on unverified data)", "yellow"),
+    ([("refuted", True), ("refuted", False)], "0 reproduced of 2 checked, 2 refuted (1 on unverified data)", "red"),
+    ([("refuted", True), "error"], "0 reproduced of 1 checked, 1 refuted (1 on unverified data), 1 error", "orange"),
     (["not run", "unverifiable"], "none checked, 1 not run, 1 unverifiable", "lightgrey"),
 ])
 def test_endpoint_badge(verdicts: list[str | tuple[str, bool]], message: str, color: str) -> None:
     records = [{"verdict": v} if isinstance(v, str) else {"verdict": v[0], "unverified_data": v[1]} for v in verdicts]
     document = badges.endpoint("claims", records)
     assert document == {"schemaVersion": 1, "label": "claims", "message": message, "color": color}
+
+
+def test_a_refutation_on_unverified_data_never_turns_the_badge_red() -> None:
+    """A number refuted on data whose checksums differ (a copy of 1,000 of the published 60,000 images, say) says
+    nothing of the author's number: its badge is yellow, and says it, as the report says what was wrong with it."""
+    small, big, *_ = CLAIMS
+    finding = ("fashion_mnist train: train-images-idx3-ubyte: MD5 of its content is 0a, the published digest is 8d; "
+               "it holds 1,000 images of the published 60,000, so its verdicts say nothing of the author's number")
+    records = [_record(small, "reproduced", 1000), _record(big, "refuted", 21234, "off by a lot", unverified_data=True,
+                                                           data_finding=finding)]
+    document = badges.endpoint("claims", records)
+    assert (document["message"], document["color"]) == (
+        "1 reproduced of 2 checked, 1 refuted (1 on unverified data)", "yellow")
+    markdown = " ".join(report.render_markdown(records, REPORTS, ENVIRONMENT).split())
+    assert f"measured on unverified data (--claims-allow-unverified-data): {finding}" in markdown
+    older = {key: value for key, value in records[1].items() if key != "data_finding"}
+    assert results.record_problem(older) is None and results.record_problem(records[1]) is None
+    assert report.UNVERIFIED_REASON in " ".join(report.render_markdown([older], REPORTS, ENVIRONMENT).split()), (
+        "an older record's reason")
+    assert results.record_problem({**records[1], "data_finding": 1000}) == (
+        "field 'data_finding': must be a valid string, got 1000")
 
 
 def test_badges_are_written_offline_and_stable(tmp_path: Path) -> None:

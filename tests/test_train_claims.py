@@ -431,6 +431,8 @@ def test_a_claim_over_several_seeds_is_their_mean_and_95_percent_interval(
     # mean 63; sample sd √((9 + 1 + 4) / 2) = √7; half-width t(0.975, 2 df) · sd / √3 = 4.303 · √(7/3)
     assert (outcome.mean, outcome.spread) == pytest.approx((63.0, 6.572941), abs=1e-6)
     assert outcome.spread > 0 and outcome.verified is False and outcome.device == "CPU stored"
+    assert outcome.finding.startswith("cifar10 train: ") and "data_batch_1: MD5" in outcome.finding, (
+        "what was wrong with the data it trained on")
 
 
 def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_settings: Settings) -> None:

@@ -253,6 +253,10 @@ def test_an_error_of_ours_keeps_the_measurement_and_its_seeds_beside_it() -> Non
     unverified = Measurement(80.0, seeds=(80.0,), unverified_data=True)
     error = judge(_claim(84.6, kind="accuracy"), Observation(unverified, failure="one seed cannot tell"))
     assert (error.verdict, error.unverified_data) == ("error", True)
+    partial = Measurement(80.0, seeds=(80.0,), unverified_data=True,
+                          data_finding="it holds 10 images of the published 50,000")
+    error = judge(_claim(84.6, kind="accuracy"), Observation(partial, failure="one seed cannot tell"))
+    assert error.data_finding == "it holds 10 images of the published 50,000", "what was wrong with the data"
     assert judge(_claim(), Observation(failure="crashed")).seeds == ()
 
 
@@ -503,6 +507,8 @@ def test_unverified_data_keeps_its_verdict_and_is_marked() -> None:
         "claimed '1000' = 1,000, measured 999, below by 1; exact; measured on unverified data (checksums that differ "
         "from the published ones, run with --claims-allow-unverified-data)")
     assert _judge(_claim(), 999).reason == "claimed '1000' = 1,000, measured 999, below by 1; exact"
+    finding = "cifar10 train: data_batch_1: MD5 of its content is 0a, the published digest is c9"
+    assert _judge(_claim(), 999, unverified_data=True, data_finding=finding).data_finding == finding
 
 
 def test_check_raises_the_one_line_reason() -> None:

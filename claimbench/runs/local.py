@@ -42,6 +42,8 @@ class SeedStatistic:
     """The date of each run read from the run store as an earlier session trained it (not trained in this one)."""
     bf16: str = ""
     """Where a run trained in bf16 autocast, who chose it (``bf16``): ``auto`` or ``asked``; empty: all in fp32."""
+    finding: str = ""
+    """Where the runs trained on unverified data, what differs of it from the published (``splits.Splits.finding``)."""
 
 
 def weights_digest(model: torch.nn.Module) -> str:
@@ -214,4 +216,5 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
             stored.append(str(record.get("environment", {}).get("date", "an unrecorded date")))
     mean, spread = metrics.interval95(values)
     return SeedStatistic(mean=mean, values=tuple(values), spread=spread, device="; ".join(dict.fromkeys(devices)),
-                         verified=verified, results=tuple(paths), stored=tuple(stored), bf16=bf16_chosen_by(records))
+                         verified=verified, results=tuple(paths), stored=tuple(stored),
+                         bf16=bf16_chosen_by(records), finding="" if verified else sets.finding)

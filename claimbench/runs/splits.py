@@ -34,6 +34,12 @@ class Splits:
     def verified(self) -> bool:
         return bool(self.identity["verified"])
 
+    @property
+    def finding(self) -> str:
+        """What differs of the unverified data from the published (``data.Dataset.finding``); ``""`` where the
+        checksums of both matched."""
+        return "; ".join(found for found in (self.train.finding, self.test.finding) if found)
+
 
 def device(claim: Claim, settings: Settings) -> str:
     """The session's device for the claim's runs; else ``errors.NotRunnable`` naming all it lacks to train here:

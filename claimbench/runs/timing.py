@@ -46,6 +46,8 @@ class EpochTime:
     """Whether the data's checksums matched (a truncated or altered dataset changes an epoch's time)."""
     load: str
     """Why the machine's load while the epochs were timed could not be measured; ``""`` where it was."""
+    finding: str = ""
+    """Of unverified data, what differs of it from the published (``splits.Splits.finding``)."""
 
 
 def _cpu_seconds() -> tuple[float, float] | None:
@@ -229,7 +231,8 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
                                  "threads": threads, "precision": accel.precision, "other_processes_cores": busy})
     on_cpu = torch.device(device).type == "cpu"  # a GPU's siblings (gpu-train -- -n 4) keep the host busy by design
     epoch = EpochTime(seconds=statistics.median(timed), rounds=timed, device=f"{ours}, {accel.precision}",
-                      verified=sets.verified, load="" if busy is not None or not on_cpu else _unmeasured_load())
+                      verified=sets.verified, load="" if busy is not None or not on_cpu else _unmeasured_load(),
+                      finding=sets.finding)
     if on_cpu and busy is not None and busy > BUSY_CORES:
         raise errors.MeasurementError(
             f"the machine was busy: other processes ran {busy:.2f} of its cores while the epochs were timed (over "
