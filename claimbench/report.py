@@ -34,6 +34,7 @@ from claimbench.verdict import VERDICTS, band_side, format_number, seeds_judgeme
 
 __all__ = [
     "JSON_FORMAT",
+    "LEGEND",
     "README_END",
     "README_START",
     "UNVERIFIED_MARK",
@@ -63,6 +64,12 @@ UNVERIFIED_MARK = "⚠️"
 UNVERIFIED_REASON = ("measured on unverified data: the dataset's checksums did not match "
                      "(--claims-allow-unverified-data)")
 """The reason of the ⚠️ mark in a record that does not say what differs of its data (of an older claimbench)."""
+LEGEND = ("✅ reproduced · ❌ refuted: the author's number disagrees · 🟡 known error, as the ledger documents · "
+          "💥 error: ours, no verdict on the author · ⚪ not run here · ❔ unverifiable by anyone.\n"
+          "⚠️ on unverified data (checksums that differ): counted under its verdict too, its ✅ apart in the headline. "
+          "A cell: printed → measured, mark, Δ if ❌ or 🟡, band (± around the claim, ∈ [low, high], ≤ or ≥ a bound), "
+          "[n]: a reason below.")
+"""Under the summary table, two lines: what its marks and its unverified column, and a cell's signs, mean."""
 WIDTH = 120
 """Reasons are wrapped to this many characters."""
 
@@ -284,7 +291,7 @@ def render_markdown(records: Sequence[Record], reports: Sequence[Report], enviro
     records = sorted(records, key=lambda r: r["id"])
     lines = [VERDICTS_TITLE, ""]
     if records:
-        lines += [_headline(records), "", summary_table(records, reports), ""]
+        lines += [_headline(records), "", summary_table(records, reports), "", LEGEND, ""]
     else:
         lines += ["No claims were selected in this run: nothing was measured.", ""]
     rows = [*sorted(environment.items()), ("devices", _devices(records))]  # as the JSON keeps them: re-renders agree

@@ -815,6 +815,18 @@ def test_a_refutation_on_unverified_data_never_turns_the_badge_red() -> None:
         "field 'data_finding': must be a valid string, got 1000")
 
 
+def test_the_report_says_what_its_marks_and_columns_mean() -> None:
+    """A legend under the summary table: each mark, the unverified column counted under the verdicts too (so that
+    the headline's clean reproductions are the ✅ column less those on unverified data), and a cell's signs."""
+    markdown = report.render_markdown(_records(), REPORTS, ENVIRONMENT)
+    after = markdown.split("| **all** ", 1)[1].split("\n\n", 2)[1]
+    assert after == report.LEGEND and after.count("\n") <= 1
+    signs = ("→", "±", "∈", "Δ", "counted under its verdict")
+    for mark in (*report.VERDICT_MARKS.values(), report.UNVERIFIED_MARK, *signs):
+        assert mark in report.LEGEND, mark
+    assert max(map(len, report.LEGEND.splitlines())) <= 250, "as long as a wrapped reason's line at most"
+
+
 def test_badges_are_written_offline_and_stable(tmp_path: Path) -> None:
     written = badges.write_badges(_records(), REPORTS, tmp_path)
     assert [p.name for p in written] == ["claims.json", "claims.svg", "claims-demo.json", "claims-demo.svg",
