@@ -198,7 +198,7 @@ def describe_tolerance(tolerance: Tolerance, interval: tuple[float | None, float
     if interval is None:
         band = slack or "exact"
     else:
-        band = _describe_interval(interval) + (f", each end {slack}" if slack else "")
+        band = _describe_band(interval, words=True) + (f", each end {slack}" if slack else "")
     if tolerance.digits is not None:
         verb = "truncating" if tolerance.mode == "truncate" else "rounding"
         band += f" after {verb} to {tolerance.digits} decimal{'s' * (tolerance.digits != 1)}"
@@ -278,23 +278,15 @@ def meets(reach: tuple[float, float], band: tuple[float | None, float | None]) -
     return band_side(reach[0], band) != "above" and band_side(reach[1], band) != "below"
 
 
-def _describe_interval(interval: tuple[float | None, float | None]) -> str:
-    """A claim's interval in words: ``at most 50,000``, ``at least 60``, ``within [57, 60]``."""
-    low, high = interval
-    if low is None:
-        return f"at most {format_number(high)}"
-    if high is None:
-        return f"at least {format_number(low)}"
-    return f"within [{format_number(low)}, {format_number(high)}]"
-
-
-def _describe_band(band: tuple[float | None, float | None]) -> str:
+def _describe_band(band: tuple[float | None, float | None], *, words: bool = False) -> str:
+    """A band in signs (``≤ 50,000``, ``≥ 60``, ``[57, 60]``) or, ``words``, as a claim's interval reads in words
+    (``at most 50,000``, ``at least 60``, ``within [57, 60]``)."""
     low, high = band
     if low is None:
-        return f"≤ {format_number(high)}"
+        return f"{'at most' if words else '≤'} {format_number(high)}"
     if high is None:
-        return f"≥ {format_number(low)}"
-    return f"[{format_number(low)}, {format_number(high)}]"
+        return f"{'at least' if words else '≥'} {format_number(low)}"
+    return f"{'within ' * words}[{format_number(low)}, {format_number(high)}]"
 
 
 def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -> Judgement:
