@@ -500,7 +500,8 @@ def test_a_file_is_known_as_a_verdict_report_by_its_first_line(tmp_path: Path, m
     assert foreign(path) is None
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # an editor's byte order mark
     assert foreign(path) is None
-    assert foreign(Path(__file__).resolve().parents[1] / "REPORT.md") is None, "this repository's committed report"
+    committed = Path(__file__).resolve().parents[1] / "REPORT.md"
+    assert committed.is_file() and foreign(committed) is None, "this repository's committed report"
     for blank in (b" \n\n", b"\xef\xbb\xbf"):
         path.write_bytes(blank)
         assert foreign(path) is None
