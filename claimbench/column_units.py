@@ -1,6 +1,7 @@
-"""The unit a table prints a column's numbers in where neither its cells nor its header name one: a row of units
-under the header ("| | (M) | (%) |"), or the text above the table back to its heading ("All counts in millions.",
-"Times in ms."). Torch-free."""
+"""The unit a table prints a column's numbers in where neither its cells nor its header name one: a column of units
+("| Metric | Unit | A |"), or the text above the table back to its heading ("All counts in millions.", "Times in
+ms."); a row of units under the header ("| | (M) | (%) |") is ``header_rows.unit_row``'s, which the loader shares.
+Torch-free."""
 
 from __future__ import annotations
 
@@ -8,21 +9,18 @@ import re
 
 from claimbench import numerals
 from claimbench.draft_values import COUNT_UNIT, SIZE_UNIT, TIME_UNIT
+from claimbench.header_rows import SPELT, cell_unit
 from claimbench.kind_words import UNIT_KINDS, guess_kind, meant, unmeasured, words_of
 from claimbench.toml_lines import Guess
 
-__all__ = ["caption_scale", "unit_column", "unit_row"]
+__all__ = ["caption_scale", "unit_column"]
 
-_SPELT = {"milliseconds": "ms", "seconds": "s", "secs": "s", "sec": "s", "percent": "%"}
-"""Units a sentence spells out, as a header abbreviates them."""
-_UNIT = re.compile(rf"(?:\b(?:in|or)\s+|\()(?P<unit>{'|'.join(_SPELT)}|{numerals.UNIT})(?![\w%])")
+_UNIT = re.compile(rf"(?:\b(?:in|or)\s+|\()(?P<unit>{'|'.join(SPELT)}|{numerals.UNIT})(?![\w%])")
 """A unit a caption gives numbers: "in millions", "in ms", "(MB)", "in MB or MiB"."""
 _PER = re.compile(r"\s*(?:per\s+|/\s*)(?P<what>[a-z]+)", re.IGNORECASE)
 """What a unit is given per, after it: "ms per step", "s / batch"."""
 _CLAUSE = re.compile(r"[^.;,:]+(?:\.\d[^.;,:]*)*")
 """A clause of a caption: "Params in M", "MACs in G" (a decimal point stays inside its clause)."""
-_UNIT_CELL = re.compile(r"[(\[]?\s*(?P<unit>[^()\[\]]*?)\s*[)\]]?")
-"""A cell of a row of units: "(M)", "[ms]", "%", "×10^6"."""
 _UNIT_TODO = {"size": SIZE_UNIT, "params": COUNT_UNIT, "macs": COUNT_UNIT, "epoch_time": TIME_UNIT}
 """The kinds a unit-less column needs a unit for, and the TODO that asks for it."""
 _QUOTED = 100
@@ -56,7 +54,7 @@ def _units(caption: str) -> list[tuple[str, str | None]]:
     for clause in _CLAUSE.finditer(caption):
         start = 0
         for match in _UNIT.finditer(clause.group()):
-            unit, before = _SPELT.get(match["unit"], match["unit"]), clause.group()[start : match.start()]
+            unit, before = SPELT.get(match["unit"], match["unit"]), clause.group()[start : match.start()]
             if unit in numerals.UNITS:
                 named = guess_kind(before) or ("" if unmeasured(meant(words_of(before))) else None)
                 per = _PER.match(clause.group(), match.end())
@@ -64,18 +62,6 @@ def _units(caption: str) -> list[tuple[str, str | None]]:
                 found.append((unit, found[-1][1] if match.group().startswith("or") and found else named))
             start = match.end()
     return found
-
-
-def unit_row(columns: list[str], rows: list[list[str]]) -> list[str] | None:
-    """The column headers with the units that the table's first row prints under them ("| | (M) | (%) |" under "|
-    Model | Params | Acc |": "Params (M)", "Acc (%)"), where that row is units only (its label empty, a unit or
-    nothing in each other cell, one unit at least); None where it is not."""
-    if not rows or rows[0][0].strip().lower() not in ("", "unit", "units"):
-        return None
-    units = [_unit(cell) for cell in rows[0][1:]]
-    if not any(units) or any(unit is None for unit in units):
-        return None
-    return [columns[0], *(f"{column} ({unit})" if unit else column for column, unit in zip(columns[1:], units))]
 
 
 def unit_column(columns: list[str], rows: list[list[str]]) -> tuple[int, list[str]] | None:
@@ -87,21 +73,10 @@ def unit_column(columns: list[str], rows: list[list[str]]) -> tuple[int, list[st
     if index is None:
         return None
     cells = [row[index] if index < len(row) else "" for row in rows]
-    units = [_unit(cell) for cell in cells]
+    units = [cell_unit(cell) for cell in cells]
     if not any(units):
         return None
     words = [numerals.plain_text(cell).strip() for cell in cells]
     return index, [unit or (text if re.fullmatch(r"[^\d]*[A-Za-z%][^\d]*", text) else "")
                    for unit, text in zip(units, words)]
 
-
-def _unit(cell: str) -> str | None:
-    """The unit a cell of a row of units prints ("(M)": "M", "×10^6": "M", "[ms]", "(seconds)": "s"), "" for an
-    empty cell, None for anything else."""
-    text = numerals.plain_text(re.sub(r"<sup>\s*(\d)\s*</sup>", r"^\1", cell, flags=re.IGNORECASE)).strip()
-    match = _UNIT_CELL.fullmatch(text)
-    unit = match["unit"] if match else text
-    if power := numerals.power_unit(unit):
-        return power
-    unit = _SPELT.get(unit, unit)
-    return unit if unit in numerals.UNITS or not unit else None

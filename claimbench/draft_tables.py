@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from claimbench import draft_text, draft_values, numerals, vocab
 from claimbench.column_names import column_index
-from claimbench.column_units import caption_scale, unit_column, unit_row
+from claimbench.column_units import caption_scale, unit_column
 from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
-from claimbench.header_rows import sub_header
+from claimbench.header_rows import read_headers, sub_header
 from claimbench.kind_words import (guess_kind, has, unit_kind, unit_kinds, unit_names_kind, unknown_kind,
                                    unmeasured, words_of)
 from claimbench.markdown_tables import Table, slug, unique
@@ -265,7 +265,7 @@ def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
     ``transposed`` table under their row label (with the unit
     its cell of a column of units prints, a column that holds no claim)."""
     found: dict[int, list[_Cell]] = {}
-    headers = None if transposed else unit_row(table.columns, table.rows) or sub_header(table.columns, table.rows)
+    headers = None if transposed else read_headers(table.columns, table.rows)
     units = unit_column(table.columns, table.rows) if transposed else None
     for row_index, row in enumerate(table.rows[1:] if headers else table.rows, start=1 if headers else 0):
         label = f"{row[0]} ({units[1][row_index]})" if units and units[1][row_index] else row[0] if row else ""

@@ -1,7 +1,8 @@
-"""A table's second header row, printed as its first body row ("| | Top-1 (%) | Epochs |" under "| Model |
-Fashion-MNIST | | MNIST | |", or "| **Model** | **Params (M)** | **MACs (G)** |" under "| | Complexity | |", a merged
-header GFM cannot print): the ledger copies the table as printed, the draft reads each column's kind and unit
-under the two headers joined, and the loader checks a claim's scale against that unit. Torch-free."""
+"""A table's first body row that is no data but more of its header: a second header row ("| | Top-1 (%) | Epochs |"
+under "| Model | Fashion-MNIST | | MNIST | |", or "| **Model** | **Params (M)** | **MACs (G)** |" under "| |
+Complexity | |", a merged header GFM cannot print), or a row of units ("| | (M) | (%) |" under "| Model | Params | Acc
+|"): the ledger copies the table as printed, the draft reads each column's kind and unit under its header as that
+row completes it (``read_headers``), and the loader checks a claim's scale against that unit. Torch-free."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ from claimbench import numerals
 from claimbench.column_names import joined_headers
 from claimbench.kind_words import guess_kind, has, meant, unmeasured, words_of
 
-__all__ = ["sub_header"]
+__all__ = ["SPELT", "cell_unit", "read_headers", "sub_header", "unit_row"]
 
+SPELT = {"milliseconds": "ms", "seconds": "s", "secs": "s", "sec": "s", "percent": "%"}
+"""Units a sentence or a row of units spells out, as a header abbreviates them."""
+_UNIT_CELL = re.compile(r"[(\[]?\s*(?P<unit>[^()\[\]]*?)\s*[)\]]?")
+"""A cell of a row of units: "(M)", "[ms]", "%", "×10^6"."""
 _BRACKETED = re.compile(r"[(\[]\s*(?P<unit>[^()\[\]]*?)\s*[)\]]\s*$")
 """What a header prints in brackets at its end."""
 _UNIT = re.compile(rf"{numerals.UNIT}|[^\W\d_]+/[^\W\d_]+")
@@ -23,6 +28,37 @@ _SETTINGS = ("epochs", "epoch", "time", "resolution", "input", "image size", "ba
              "iterations")
 """Words of a header of what a run or its input was set to, or took, which no claim kind names: "Epochs", "Train
 time", "Resolution", "Input size"."""
+
+
+def read_headers(columns: list[str], rows: list[list[str]]) -> list[str] | None:
+    """The column headers a table's numbers are read under where its first row completes them: with the units a row
+    of units prints under them (``unit_row``: "Params (M)"), or joined with a second header row (``sub_header``:
+    "Complexity Params (M)"); None where that row is data."""
+    return unit_row(columns, rows) or sub_header(columns, rows)
+
+
+def unit_row(columns: list[str], rows: list[list[str]]) -> list[str] | None:
+    """The column headers with the units that the table's first row prints under them ("| | (M) | (%) |" under "|
+    Model | Params | Acc |": "Params (M)", "Acc (%)"), where that row is units only (its label empty, a unit or
+    nothing in each other cell, one unit at least); None where it is not."""
+    if not rows or rows[0][0].strip().lower() not in ("", "unit", "units"):
+        return None
+    units = [cell_unit(cell) for cell in rows[0][1:]]
+    if not any(units) or any(unit is None for unit in units):
+        return None
+    return [columns[0], *(f"{column} ({unit})" if unit else column for column, unit in zip(columns[1:], units))]
+
+
+def cell_unit(cell: str) -> str | None:
+    """The unit a cell of a row (or column) of units prints ("(M)": "M", "×10^6": "M", "[ms]", "(seconds)": "s"), ""
+    for an empty cell, None for anything else."""
+    text = numerals.plain_text(re.sub(r"<sup>\s*(\d)\s*</sup>", r"^\1", cell, flags=re.IGNORECASE)).strip()
+    match = _UNIT_CELL.fullmatch(text)
+    unit = match["unit"] if match else text
+    if power := numerals.power_unit(unit):
+        return power
+    unit = SPELT.get(unit, unit)
+    return unit if unit in numerals.UNITS or not unit else None
 
 
 def sub_header(columns: list[str], rows: list[list[str]]) -> list[str] | None:

@@ -19,7 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from claimbench import numerals, schema, vocab
 from claimbench.column_names import column_index
-from claimbench.header_rows import sub_header
+from claimbench.header_rows import read_headers
 from claimbench.schema import Claim, EarlyStopping, Plateau, Recipe, Report, Table, Tolerance
 
 __all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report", "Table", "Tolerance", "files",
@@ -38,7 +38,8 @@ RECIPE = TypeAdapter(Recipe)
 Rows = dict[tuple[str, str], list[tuple[str, ...]]]
 """The complete rows of each (table id, row label)."""
 Headers = dict[str, list[str]]
-"""The columns' headers joined with the second header row of each table whose first row is one (``sub_header``)."""
+"""The columns' headers as the first row of each table whose first row is no data completes them (``read_headers``:
+joined with a second header row, or with a row of units' units)."""
 Problem = tuple[str, str, str]
 """(subject, field, what is wrong); a subject is a claim id, ``recipe.<name>``, ``table <id>``, ``(report)`` or
 ``(file)``."""
@@ -301,9 +302,9 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
 
 
 def _header(cell: tuple[str, str, str], tables: dict[str, Table], headers: Headers) -> str:
-    """The header a cell's column gives its unit: the column as the cell names it, or where its table's first row is a
-    second header row, that column's two headers joined ("Complexity Params (M)" for "Complexity", as the draft reads
-    it)."""
+    """The header a cell's column gives its unit, as the draft reads it: the column as the cell names it, or where its
+    table's first row is a second header row, that column's two headers joined ("Complexity Params (M)" for
+    "Complexity"), or where it is a row of units, its header with its unit ("Params (M)" over "(M)")."""
     table_id, _, column = cell
     table, joined = tables.get(table_id), headers.get(table_id)
     index = column_index(table.columns, table.rows, column) if table is not None and joined else None
@@ -423,7 +424,7 @@ def _load_report(path: Path) -> Report:
     for model in ledger.table:
         problems += [(f"table {model.id}", *p) for p in _table_problems(model)]
         tables[model.id] = Table(model.id, model.title, model.columns, model.rows)
-        if joined := sub_header(list(model.columns), [list(row) for row in model.rows[:1]]):
+        if joined := read_headers(list(model.columns), [list(row) for row in model.rows[:1]]):
             headers[model.id] = joined
     rows: Rows = {}
     for table in tables.values():

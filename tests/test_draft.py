@@ -1287,6 +1287,20 @@ def test_a_scale_slip_under_the_first_column_of_a_merged_header_is_refused(tmp_p
                                           r"not 1e\+09"):
         load_reports(tmp_path)
 
+def test_a_scale_slip_under_a_row_of_units_is_refused(tmp_path: Path) -> None:
+    """The draft reads "11.7" under "Params" over a row of units "(M)" as "Params (M)"; the loader read it under
+    "Params" alone, so a ledger changed to count it in units of 1e9 loaded. The loader reads the unit as the draft
+    does."""
+    units = _table(["Model", "Params", "Acc"], ["", "(M)", "(%)"], ["ResNet-18", "11.7", "69.8"])
+    ledger = _filled(draft(units, slug="demo", source="demo.md"))
+    slip = ledger.replace("value     = 11.7\nscale     = 1e6\n", "value     = 11.7\nscale     = 1e9\n")
+    assert slip != ledger
+    (tmp_path / "demo.toml").write_text(slip, encoding="utf-8")
+    with pytest.raises(LedgerError, match=r"demo/params/results/resnet_18/params: scale: printed '11\.7' under "
+                                          r"'Params \(M\)' counts in units of 1e\+06: give scale = 1e\+06, not 1e\+09"):
+        load_reports(tmp_path)
+
+
 def test_a_cell_under_a_merged_header_is_marked_in_its_table_and_its_copied_number_named(tmp_path: Path) -> None:
     """Its cell deleted (as the draft's TODO asked), a claim under an empty header was listed under "Claims in the
     text", the author's table printing its refuted number unmarked, and a number copied from another row went

@@ -392,6 +392,24 @@ def test_the_first_column_under_a_merged_header_reads_its_unit_under_the_second_
         "1e+06: give scale = 1e+06, not 1e+09")
 
 
+UNITS_ROW = ('[[table]]\nid = "u"\ntitle = "U"\nmodel = "dl_cifar10_pytorch.baseline"\nsource = "tiny.txt, table U"\n'
+             'columns = ["Model", "Params", "Acc"]\nrows = [["", "(M)", "(%)"], ["ResNet-18", "11.7", "69.8"]]\n'
+             '[[claim]]\nid = "params/resnet18"\nkind = "params"\ncount = "trainable"\nvalue = 11.7\nscale = 1e6\n'
+             'printed = "11.7"\ncell = ["u", "ResNet-18", "Params"]\ntolerance = { digits = 1 }\n')
+"""A row of units under the header, "| | (M) | (%) |": the draft reads the column as "Params (M)"."""
+
+
+def test_a_column_reads_its_unit_in_a_row_of_units_under_the_header(tmp_path: Path) -> None:
+    """The draft reads "11.7" under "Params" over a row of units "(M)" as "Params (M)" does; the loader checked its
+    scale under "Params" alone, which names no unit, so 11.7 at scale 1e9 loaded where under an ordinary "Params (M)"
+    it is refused. The loader reads the unit as the draft does."""
+    (claim,) = load_one(tmp_path, UNITS_ROW)
+    assert (claim.cell, claim.scale) == (("u", "ResNet-18", "Params"), 1e6)
+    assert first_line(tmp_path, UNITS_ROW.replace("1e6", "1e9")) == (
+        "tiny.toml: tiny/params/resnet18: scale: printed '11.7' under 'Params (M)' counts in units of 1e+06: give "
+        "scale = 1e+06, not 1e+09")
+
+
 def test_by_column_names_a_column_under_a_merged_header_as_a_cell_does(tmp_path: Path) -> None:
     """A by_column key joined from two headers ("Complexity MACs (G)") was refused as no column of the table. It
     takes the names a claim's cell takes, and gives its keys to the claims of that column, however their cells name
