@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from claimbench import draft_text, draft_values, numerals, vocab
-from claimbench.column_names import column_index
+from claimbench.column_names import column_index, joined_headers
 from claimbench.column_units import caption_scale, unit_column
 from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
@@ -394,9 +394,9 @@ def _addresses(table: Table, transposed: bool) -> list[str]:
     """The column each column's cells name: its header, or where the table repeats it (the empty headers under a
     merged one) and its first row is a second header row (``sub_header``), its header joined with that row's cell
     ("Complexity MACs (G)"), where that names it alone (``column_names``)."""
-    joined = None if transposed else sub_header(table.columns, table.rows)
-    if joined is None:
+    if transposed or sub_header(table.columns, table.rows) is None:
         return list(table.columns)
+    joined = joined_headers(table.columns, table.rows[0])
     return [name if table.columns.count(column) > 1 and column_index(table.columns, table.rows, name) == index
             else column for index, (column, name) in enumerate(zip(table.columns, joined))]
 

@@ -52,7 +52,7 @@ def unit_row(columns: list[str], rows: list[list[str]]) -> list[str] | None:
 def cell_unit(cell: str) -> str | None:
     """The unit a cell of a row (or column) of units prints ("(M)": "M", "×10^6": "M", "[ms]", "(seconds)": "s"), ""
     for an empty cell, None for anything else."""
-    text = numerals.plain_text(re.sub(r"<sup>\s*(\d)\s*</sup>", r"^\1", cell, flags=re.IGNORECASE)).strip()
+    text = numerals.plain_text(_raised(cell)).strip()
     match = _UNIT_CELL.fullmatch(text)
     unit = match["unit"] if match else text
     if power := numerals.power_unit(unit):
@@ -66,17 +66,20 @@ def sub_header(columns: list[str], rows: list[list[str]]) -> list[str] | None:
     "Fashion-MNIST Top-1 (%)"), where that row's cells but its label are words with no number, or empty, one at least
     not, and its label is empty, or has no digit ("Model") while each of its other cells that is not empty names a
     kind, what claimbench does not measure, a setting or a unit ("Params (M)", "Top-5 (%)", "Epochs", "Params
-    (×10^6)": ``_names_a_header``), as no row of data does; None where it is not."""
+    (×10^6)": ``_names_a_header``), as no row of data does; None where it is not. A superscript power of ten reads
+    as one ("Params (×10<sup>6</sup>)": "Complexity Params (×10^6)", in M), where a cell's address joins its plain
+    text ("×106": ``column_names``)."""
     if not rows:
         return None
-    label = numerals.plain_text(rows[0][0]).strip()
-    texts = [numerals.plain_text(cell).strip() for cell in rows[0][1:]]
+    cells = [_raised(cell) for cell in rows[0]]
+    label = numerals.plain_text(cells[0]).strip()
+    texts = [numerals.plain_text(cell).strip() for cell in cells[1:]]
     if not any(texts) or any(text and (not re.search(r"[^\W\d_]", text) or numerals.parse(text) is not None)
                              for text in texts):
         return None
     if label and (re.search(r"\d", label) or not all(map(_names_a_header, filter(None, texts)))):
         return None
-    return joined_headers(columns, rows[0])
+    return joined_headers(columns, cells)
 
 
 def _names_a_header(text: str) -> bool:
@@ -93,3 +96,9 @@ def _unit(text: str) -> re.Match[str] | None:
     """Where ``text`` prints a unit in brackets at its end ("(M)", "(%)", "[ms]", "(img/s)", "(×10^6)"), or None."""
     match = _BRACKETED.search(text)
     return match if match and (_UNIT.fullmatch(match["unit"]) or numerals.power_unit(match["unit"])) else None
+
+
+def _raised(cell: str) -> str:
+    """``cell`` with a superscript digit written "^" and the digit ("×10<sup>6</sup>": "×10^6"), which
+    ``numerals.power_unit`` reads, where its plain text would run the digits together ("×106")."""
+    return re.sub(r"<sup>\s*(\d)\s*</sup>", r"^\1", cell, flags=re.IGNORECASE)

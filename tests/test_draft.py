@@ -1301,6 +1301,29 @@ def test_a_scale_slip_under_a_row_of_units_is_refused(tmp_path: Path) -> None:
         load_reports(tmp_path)
 
 
+@pytest.mark.parametrize("label", ["", "**Model**"])
+def test_a_power_of_ten_in_superscript_in_a_second_header_row_is_its_magnitude(label: str, tmp_path: Path) -> None:
+    """"Params (×10<sup>6</sup>)" in a second header row was read as its plain text "Params (×106)", no unit (as an
+    ordinary header it is 1e6), so "11.7" under it got a scale TODO, and the loader checked a scale under no unit;
+    labelled, the row was no header row at all ("106" a number). It is the magnitude there too; the cells keep their
+    addresses."""
+    merged = _table(["", "Complexity", "", "Accuracy"],
+                    [label, "Params (×10<sup>6</sup>)", "MACs (×10<sup>9</sup>)", "Top-1 (%)"],
+                    ["ResNet-18", "11.7", "1.82", "69.76"])
+    claims = _claims(merged)
+    assert [(claim["kind"], claim.get("scale"), claim["cell"]) for claim in claims] == [
+        ("params", 1e6, ["results", "ResNet-18", "Complexity"]),
+        ("macs", 1e9, ["results", "ResNet-18", "Complexity MACs (×109)"]),
+        ("accuracy", None, ["results", "ResNet-18", "Accuracy"])]
+    ledger = _filled(draft(merged, slug="demo", source="demo.md"))
+    slip = ledger.replace("value     = 1.82\nscale     = 1e9\n", "value     = 1.82\nscale     = 1e6\n")
+    assert slip != ledger
+    (tmp_path / "demo.toml").write_text(slip, encoding="utf-8")
+    with pytest.raises(LedgerError, match=r"printed '1\.82' under 'Complexity MACs \(×10\^9\)' counts in units of "
+                                          r"1e\+09: give scale = 1e\+09, not 1e\+06"):
+        load_reports(tmp_path)
+
+
 def test_a_cell_under_a_merged_header_is_marked_in_its_table_and_its_copied_number_named(tmp_path: Path) -> None:
     """Its cell deleted (as the draft's TODO asked), a claim under an empty header was listed under "Claims in the
     text", the author's table printing its refuted number unmarked, and a number copied from another row went
