@@ -272,7 +272,7 @@ def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, 
         "kind": kind or UNKNOWN_KIND,
         "model": draft_tables.model_todo(context),
         **draft_tables.todos(kind, kind, mention.noun or "", (sentence,)),
-        **_near(claimed, mention),
+        **draft_values.near_bound(claimed, mention.printed, mention.near),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
         **draft_values.runs(kind, mention.number, [("its sentence", sentence)]),
@@ -281,13 +281,3 @@ def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, 
     if isinstance(sized, str):
         claim["note"] = f"{sized}. {claim['note']}" if "note" in claim else sized
     return claim
-
-
-def _near(claimed: dict[str, object], mention: draft_text.Mention) -> dict[str, object]:
-    """A near bound ("a little over 60%") as an interval whose far end only the author can give: an open bound
-    would take 99% for "a little over 60%"."""
-    if not mention.near or not claimed.keys() & {"above", "below"}:
-        return claimed
-    far = todo(f"how far {mention.printed!r} reaches, in the claim's unit")
-    between = [claimed["above"], far] if "above" in claimed else [far, claimed["below"]]
-    return {"between": between, **{key: value for key, value in claimed.items() if key not in ("above", "below")}}

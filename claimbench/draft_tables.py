@@ -511,6 +511,8 @@ def _cell_claim(
         named = bool(re.search(numerals.NOUN, numerals.plain_text(partial or printed)))  # "<100 params"
         claimed = draft_values.claimed(number, quantity, line if fraction else None, counted, named)
         unnamed = claimed.get("scale") in UNIT_TODOS
+    if number is not None:  # "nearly 95%": a little under it, as in the text
+        claimed = draft_values.near_bound(claimed, partial or printed, draft_values.nearly(partial or printed))
     asked = todos(kind, quantity, f"{header} {partial or printed}", around)
     claim |= {"model": model_todo(context), **asked, **claimed}
     claim["printed"] = partial or printed

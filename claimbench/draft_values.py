@@ -4,6 +4,7 @@ author knows its unit or the band a re-run may land in. Torch-free."""
 from __future__ import annotations
 
 import functools
+import re
 from decimal import Decimal
 
 from claimbench import draft_text, numerals, vocab
@@ -13,8 +14,8 @@ __all__ = ["APPROXIMATE_BAND", "BOUND_COUNT_UNIT", "COUNT_UNIT", "FRACTION_BAND"
            "FRACTION_OR_PERCENT_BAND", "FRACTION_OR_PERCENT_SCALE", "FRACTION_SCALE", "KIND_UNIT", "PERCENT_KINDS",
            "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE", "RELATIVE_BAND", "RELATIVE_KINDS", "RUNS",
            "SIZE_UNIT", "TIME_UNIT", "TRAINED", "TRAINING_BAND", "UNIT_TODOS", "UNKNOWN_FRACTION_BAND",
-           "UNKNOWN_KIND_BAND", "as_printed", "claimed", "fractions", "in_base_units", "percent_or_fraction", "runs",
-           "tolerance_keys"]
+           "UNKNOWN_KIND_BAND", "as_printed", "claimed", "fractions", "in_base_units", "near_bound", "nearly",
+           "percent_or_fraction", "runs", "tolerance_keys"]
 
 TRAINED = (*vocab.TRAINING_KINDS, "epoch_time")
 """The kinds a re-run trains (or times) for: no re-run lands on the printed digits."""
@@ -147,6 +148,23 @@ def as_printed(number: numerals.Number, scale: object) -> dict[str, object]:
     if isinstance(number.value, tuple):
         return {"between": list(number.value), "scale": scale}
     return {number.bound or "value": number.value, "scale": scale}
+
+
+def near_bound(claimed: dict[str, object], printed: str, near: bool) -> dict[str, object]:
+    """A ``near`` bound ("a little over 60%", "nearly 95%") as an interval whose far end only the author can give: an
+    open bound would take 99% for "a little over 60%"; a bound read with a comment keeps it."""
+    if not near or not claimed.keys() & {"above", "below"}:
+        return claimed
+    far, bound = todo(f"how far {printed!r} reaches, in the claim's unit"), claimed.get("above", claimed.get("below"))
+    end = bound.value if isinstance(bound, Guess) else bound
+    between = [end, far] if "above" in claimed else [far, end]
+    return {"between": Guess(between, bound.comment) if isinstance(bound, Guess) else between,
+            **{key: value for key, value in claimed.items() if key not in ("above", "below")}}
+
+
+def nearly(printed: str) -> bool:
+    """Whether a cell's word makes its number a near bound by itself: "nearly 95%", "almost 1.2M" (``NEARLY``)."""
+    return bool(re.match(rf"(?i:{'|'.join(numerals.NEARLY)})\b", numerals.plain_text(printed).strip()))
 
 
 def _fraction_claimed(number: numerals.Number, where: str) -> dict[str, object]:

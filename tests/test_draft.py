@@ -1607,7 +1607,8 @@ def test_a_number_marked_approximate_with_a_spread_is_read_in_a_cell_and_in_the_
 def test_nearly_or_almost_a_number_is_a_bound_below_it() -> None:
     """"nearly 95%" and "almost 95%" in the text were drafted as an exact 95, their words dropped from printed,
     though the author says it falls short of 95: a near bound below it, as "just shy of 95%" is, whose far end the
-    author gives; a table's cell prints it as an open bound, as "under 95%" is there."""
+    author gives; so in a table's cell, where it was drafted as an open bound, as "under 95%" is, which any accuracy
+    under 95 met."""
     text = "# R\n\nIt reaches nearly 95% accuracy, almost 91.2% on the other split, and has almost 1.2M parameters.\n"
     blocks = [" ".join(block.split()) for block in draft(text, slug="demo", source=None).split("# [[claim]]")[1:]]
     assert [re.search(r'# printed = "([^"]*)"', block)[1] for block in blocks] == [
@@ -1615,8 +1616,12 @@ def test_nearly_or_almost_a_number_is_a_bound_below_it() -> None:
     for block, (printed, end) in zip(blocks, (("nearly 95%", "95"), ("almost 91.2%", "91.2"),
                                                ("almost 1.2M", "1_200_000"))):
         assert f"# between = [\"TODO: how far '{printed}' reaches, in the claim's unit\", {end}]" in block, block
-    (cell,) = _claims(_table(["Model", "Test Acc"], ["A", "nearly 95%"]))
-    assert (cell["below"], cell["printed"]) == (95, "nearly 95%") and "value" not in cell
+    cells = _claims(_table(["Model", "Test Acc", "Params"], ["A", "nearly 95%", "almost 1.2M"],
+                           ["B", "under 95%", "1.1M"]))
+    assert [(cell["printed"], cell.get("between"), cell.get("below")) for cell in cells] == [
+        ("nearly 95%", ["TODO: how far 'nearly 95%' reaches, in the claim's unit", 95], None),
+        ("almost 1.2M", ["TODO: how far 'almost 1.2M' reaches, in the claim's unit", 1_200_000], None),
+        ("under 95%", None, 95), ("1.1M", None, None)]
 
 
 def test_a_count_of_seeds_runs_or_epochs_in_running_text_is_no_bound() -> None:
