@@ -435,7 +435,7 @@ def _load_report(path: Path) -> Report:
         cid = f"{slug}/{model.id}"
         problems += [(cid, *p) for p in _claim_problems(model, recipes, tables, rows, headers)]
         problems += [(cid, "id", "duplicate id")] if cid in claims else []
-        claims[cid] = _claim(slug, path.name, raw, model, recipes)
+        claims[cid] = _claim(slug, path.name, raw, model, recipes, tables)
     if problems:
         raise LedgerError([f"{path.name}: {s}: {f}: {w}" for s, f, w in dict.fromkeys(problems)])
     meta = ledger.report
@@ -443,14 +443,17 @@ def _load_report(path: Path) -> Report:
                   meta.modules)
 
 
-def _claim(slug: str, file: str, raw: dict[str, Any], model: Any, recipes: dict[str, Any]) -> Claim:
-    """A claim's record; its numbers as the file writes them (``1`` stays an integer)."""
+def _claim(slug: str, file: str, raw: dict[str, Any], model: Any, recipes: dict[str, Any], tables: dict[str, Table]
+           ) -> Claim:
+    """A claim's record; its numbers as the file writes them (``1`` stays an integer), its cell's column by index."""
     value, above, below, between, correct = (tuple(v) if isinstance(v := raw.get(key), list) else v
                                              for key in (*BOUNDS, "correct"))
     interval = between or ((above, below) if above is not None or below is not None else None)
     fields = {key: v for key, v in model if key not in (*BOUNDS, "id", "recipe", "correct")}
+    table = tables.get(model.cell[0]) if model.cell else None
+    column = column_index(table.columns, table.rows, model.cell[2]) if table is not None else None
     return Claim(**fields, id=f"{slug}/{model.id}", report=slug, file=file, value=value, interval=interval,
-                 correct=correct, recipe=recipes.get(getattr(model, "recipe", None)))
+                 correct=correct, recipe=recipes.get(getattr(model, "recipe", None)), column=column)
 
 
 def files(path: Path) -> list[Path]:

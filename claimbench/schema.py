@@ -248,6 +248,9 @@ class Claim:
     which the author's mean of N lands, given our seeds (``verdict``)."""
     partial: Bool = False
     """``printed`` is a part of its cell's text, not all of it."""
+    column: Optional[int] = None
+    """The index of ``cell``'s column in its table, which the loader finds (``column_names.column_index``): one
+    column whichever of its names the cell gives it ("Complexity", "Complexity Params (M)")."""
 
     @property
     def local_id(self) -> str:

@@ -16,11 +16,18 @@ def copied(claim: Claim, ledger: Iterable[Claim]) -> list[str]:
     in words: ``the number printed in row 'ResNet-18' of the same column (claim resnet18)``."""
     if claim.cell is None:
         return []
-    table, row, column = claim.cell
     return [f"the number printed in row {other.cell[1]!r} of the same column (claim {other.local_id})"
             for other in ledger if other.cell is not None and other.id != claim.id and other.report == claim.report
-            and (other.cell[0], other.cell[2]) == (table, column) and other.cell[1] != row
+            and _column(other) == _column(claim) and other.cell[1] != claim.cell[1]
             and (other.kind, other.value, other.scale) == (claim.kind, claim.value, claim.scale)]
+
+
+def _column(claim: Claim) -> tuple[str, int | str] | None:
+    """A cell claim's table and column: the column's index where the loader found it (``Claim.column``: one column
+    whichever name its cell gives it), else, in a claim not loaded from a ledger, the name; None without a cell."""
+    if claim.cell is None:
+        return None
+    return claim.cell[0], claim.cell[2] if claim.column is None else claim.column
 
 
 def mistyped(claim: Claim, measured: object) -> str | None:

@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 
 from claimbench import atomic, ledger, registry, schema, vocab
+from claimbench.verdict import Measurement, Observation, judge
 
 pytest_plugins = ["pytester"]
 
@@ -390,6 +391,22 @@ def test_the_first_column_under_a_merged_header_reads_its_unit_under_the_second_
     assert first_line(tmp_path, MERGED + params.replace("1e6", "1e9")) == (
         "tiny.toml: tiny/params/resnet18: scale: printed '11.7' under 'Complexity Params (M)' counts in units of "
         "1e+06: give scale = 1e+06, not 1e+09")
+
+
+def test_a_number_copied_within_a_column_named_two_ways_is_named(tmp_path: Path) -> None:
+    """Two claims of one column under a merged header, one naming it "Complexity" and one "Complexity Params (M)"
+    (both its names since by_column took them as one), were two columns to the judge's "copied from another row":
+    a number pasted from the row above went unnamed. A claim's column is its index in its table, whichever name."""
+    table = MERGED.replace('"69.76"]]', '"69.76"], ["ResNet-34", "11.7", "3.67", "73.31"]]')
+    assert table != MERGED
+    params = MERGED_PARAMS + 'count = "trainable"\n'
+    pasted = params.replace("resnet18", "resnet34").replace('"ResNet-18", "Complexity"]',
+                                                            '"ResNet-34", "Complexity Params (M)"]')
+    claims = {claim.local_id: claim for claim in load_one(tmp_path, table + params + pasted)}
+    judged = judge(claims["params/resnet34"], Observation(Measurement(21_797_672)), list(claims.values()))
+    assert judged.verdict == "refuted"
+    assert judged.reason.endswith("it matches the number printed in row 'ResNet-18' of the same column (claim "
+                                  "params/resnet18)")
 
 
 UNITS_ROW = ('[[table]]\nid = "u"\ntitle = "U"\nmodel = "dl_cifar10_pytorch.baseline"\nsource = "tiny.txt, table U"\n'
