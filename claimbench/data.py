@@ -106,6 +106,12 @@ _HOW_TO_GET: dict[str, str] = {
     "fashion_mnist": "apt-get install dataset-fashion-mnist, or put the four Fashion-MNIST IDX files "
                      "(gzipped or not) in DIR/FashionMNIST/raw/",
 }
+_WHAT_TO_PUT: dict[str, str] = {
+    "cifar10": "put cifar-10-batches-py/",
+    "mnist": "put MNIST/raw/ with its IDX files",
+    "fashion_mnist": "apt-get install dataset-fashion-mnist, or put FashionMNIST/raw/ with its IDX files",
+}
+"""``_HOW_TO_GET`` in a few words, for a reason that says more than the data lacking (``DataMissing.lacking``)."""
 
 PUBLISHED_IMAGES: dict[str, dict[str, int]] = {"cifar10": {"train": 50_000, "test": 10_000},
                                                **dict.fromkeys(("mnist", "fashion_mnist"),
@@ -126,17 +132,33 @@ or a gzip file's content, beyond it is refused before it fills the memory."""
 
 
 class DataMissing(Exception):
-    """A dataset is not on disk: names the dataset, the paths looked in and how to get it."""
+    """A dataset is not on disk: names the dataset, the paths looked in and how to get it; ``notes`` say more of
+    them (a folder that lacks some files, a data root that is no folder)."""
 
-    def __init__(self, dataset: str, split: str, looked_in: Sequence[Path], detail: str) -> None:
-        self.dataset, self.split, self.looked_in = dataset, split, tuple(looked_in)
-        where = f"in {', '.join(str(p) for p in self.looked_in)}" if self.looked_in else \
-            "in no folder (no --claims-data-root and no $CLAIMBENCH_DATA)"
-        files = ", ".join(f"{f}[.gz]" if dataset != "cifar10" else f for f in _FILES[dataset][split])
+    def __init__(self, dataset: str, split: str, looked_in: Sequence[Path], notes: Sequence[str] = ()) -> None:
+        self.dataset, self.split, self.looked_in, self.notes = dataset, split, tuple(looked_in), tuple(notes)
         super().__init__(
-            f"{dataset} {split} not found: looked for {files} {where}{detail}; to get it, "
-            f"{_HOW_TO_GET[dataset]} (pass --claims-data-root=DIR or set {DATA_ENV}=DIR), or pass --claims-download"
+            f"{dataset} {split} not found: {self._looked()}; to get it, {_HOW_TO_GET[dataset]} (pass "
+            f"--claims-data-root=DIR or set {DATA_ENV}=DIR), or pass --claims-download"
         )
+
+    @property
+    def lacking(self) -> str:
+        """The message in brief, for a reason that says what else is lacking: "no cifar10 train split (put
+        cifar-10-batches-py/ under ...)", with the files looked for and where only where a folder was looked in."""
+        looked = f"{self._looked()}; " if self.looked_in or self.notes else ""
+        return (f"no {self.dataset} {self.split} split ({looked}{_WHAT_TO_PUT[self.dataset]} under "
+                f"--claims-data-root=DIR or ${DATA_ENV}, or pass --claims-download)")
+
+    def _looked(self) -> str:
+        """The files looked for and the folders they were looked for in, then the notes; with no folder to look
+        in, that none was given (the files would be noise)."""
+        notes = f" ({'; '.join(self.notes)})" if self.notes else ""
+        if not self.looked_in:
+            return f"no --claims-data-root or ${DATA_ENV} to look in{notes}"
+        members = _FILES[self.dataset][self.split]
+        files = ", ".join(f"{f}[.gz]" if self.dataset != "cifar10" else f for f in members)
+        return f"looked for {files} in {', '.join(str(p) for p in self.looked_in)}{notes}"
 
 
 class ChecksumMismatch(errors.MeasurementError):
@@ -212,7 +234,7 @@ def load(
     found = _find(name, split, data_root, _no_folder(root, data_root))
     if isinstance(found, DataMissing) and download:
         if data_root is None:
-            raise DataMissing(name, split, (), "; --claims-download needs a place to put it")
+            raise DataMissing(name, split, (), ["--claims-download needs a place to put it"])
         _download_once(name, data_root)
         found = _find(name, split, data_root, _no_folder(root, data_root))
     if isinstance(found, DataMissing):
@@ -316,7 +338,7 @@ def missing(name: str, root: Path | str | None = None) -> DataMissing | None:
     candidates, problem = _candidates(name, data_root), _no_folder(root, data_root)
     for split in SPLITS:
         if not any(all(_existing(folder, member, name) for member in _FILES[name][split]) for folder in candidates):
-            return DataMissing(name, split, candidates, f" ({problem})" if problem else "")
+            return DataMissing(name, split, candidates, [problem] if problem else [])
     return None
 
 
@@ -348,7 +370,7 @@ def _find(name: str, split: str, data_root: Path | None, problem: str | None) ->
                       for path, member, digest in zip(paths, members, digests, strict=True)
                       if digest != CHECKSUMS[name][member]]
         return _Found(directory, paths, contents, mismatches)
-    return DataMissing(name, split, candidates, f" ({'; '.join(notes)})" if notes else "")
+    return DataMissing(name, split, candidates, notes)
 
 
 def _existing(directory: Path, member: str, name: str) -> Path | None:

@@ -335,9 +335,16 @@ def test_missing_data_says_where_and_how(tmp_path: Path, name: str, expected_dir
     assert caught.value.looked_in[0] == tmp_path / expected_dir
 
 
-def test_missing_without_any_root_says_so() -> None:
-    with pytest.raises(data.DataMissing, match=r"in no folder \(no --claims-data-root and no \$CLAIMBENCH_DATA\)"):
+def test_missing_without_any_root_says_so_and_lists_no_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no folder to look in, the files a folder would need are noise: the message says what to give."""
+    monkeypatch.delenv(data.DATA_ENV, raising=False)
+    with pytest.raises(data.DataMissing) as caught:
         data.load("mnist", "test")
+    assert str(caught.value).startswith(
+        "mnist test not found: no --claims-data-root or $CLAIMBENCH_DATA to look in; to get it, put the four MNIST")
+    assert "idx" not in str(caught.value)
+    assert caught.value.lacking == ("no mnist test split (put MNIST/raw/ with its IDX files under "
+                                    "--claims-data-root=DIR or $CLAIMBENCH_DATA, or pass --claims-download)")
 
 
 def test_a_data_root_in_the_environment_that_is_no_folder_is_said_by_the_missing_data(

@@ -122,19 +122,34 @@ def test_modified_data_is_an_error_unless_allowed(cifar_root: Path, tmp_path: Pa
 def test_cuda_claims_skip_without_cuda_saying_what_else_is_lacking(cifar_root: Path, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(data.DATA_ENV, raising=False)
-    cuda = "CUDA is not available here: --claims-train-device=cpu trains on the CPU each claim whose runs fit"
-    with pytest.raises(errors.NotRunnable, match=rf"{cuda} .*\(600 s a claim unless given\)$"):
+    cuda = r"^no CUDA here \(add --claims-train-device=cpu to train on the CPU within --claims-train-budget"
+    with pytest.raises(errors.NotRunnable, match=rf"{cuda}, 600 s a claim unless given\)$"):
         local.measure(claim("iot_ml_hw2/accuracy/model1/val"), Settings(device="cuda", data_root=cifar_root,
                                                                         results_dir=tmp_path))
-    with pytest.raises(errors.NotRunnable, match=rf"{cuda} .*; and cifar10 train not found: .* in {tmp_path}/"):
+    with pytest.raises(errors.NotRunnable, match=rf"{cuda}\) and no cifar10 train split \(looked for data_batch_1, "
+                                                 rf".* in {tmp_path}/.*; put cifar-10-batches-py/ under "):
         local.measure(claim("iot_ml_hw2/accuracy/model1/val"), Settings(device="cuda", data_root=tmp_path,
                                                                         results_dir=tmp_path))
-    with pytest.raises(errors.NotRunnable, match=rf"{cuda} .*\(600 s a claim unless given\)$"):
+    with pytest.raises(errors.NotRunnable, match=rf"{cuda}, 600 s a claim unless given\)$"):
         local.measure(claim("iot_ml_hw2/accuracy/model1/val"), Settings(device="cuda", data_root=tmp_path,
                                                                         results_dir=tmp_path, download=True))
     private = dataclasses.replace(claim("iot_ml_hw2/accuracy/model1/val"), dataset="private")  # no files to seek
-    with pytest.raises(errors.NotRunnable, match=rf"{cuda} .*\(600 s a claim unless given\)$"):
+    with pytest.raises(errors.NotRunnable, match=rf"{cuda}, 600 s a claim unless given\)$"):
         local.measure(private, Settings(device="cuda", data_root=tmp_path, results_dir=tmp_path))
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_a_claim_lacking_cuda_and_data_given_no_folder_says_both_briefly(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no data root, the skip reason (pytest -rs, REPORT.md's note) says what is missing and the option that
+    gives each, in about 200 characters: no file list, as there is no folder they were looked for in."""
+    monkeypatch.delenv(data.DATA_ENV, raising=False)
+    with pytest.raises(errors.NotRunnable) as caught:
+        local.measure(claim("iot_ml_hw2/accuracy/model1/val"), Settings(device="cuda", results_dir=tmp_path))
+    assert str(caught.value) == (
+        "no CUDA here (add --claims-train-device=cpu to train on the CPU within --claims-train-budget) and no cifar10 "
+        "train split (put cifar-10-batches-py/ under --claims-data-root=DIR or $CLAIMBENCH_DATA, or pass "
+        "--claims-download)")
 
 
 def test_missing_names_the_first_split_whose_files_are_absent(tmp_path: Path) -> None:

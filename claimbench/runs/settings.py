@@ -16,7 +16,7 @@ from claimbench import environment, errors
 if TYPE_CHECKING:
     from claimbench.ledger import Claim
 
-__all__ = ["CPU_BUDGET_SECONDS", "Settings", "machine_info", "say", "usable", "worker_device"]
+__all__ = ["CPU_BUDGET_SECONDS", "Settings", "machine_info", "no_cuda", "say", "usable", "worker_device"]
 
 CPU_BUDGET_SECONDS = 600.0
 """The training budget per claim on the CPU when ``--claims-train-budget`` is not given (CUDA: none)."""
@@ -104,12 +104,17 @@ def machine_info(device: str) -> dict[str, str]:
 
 
 def usable(device: str) -> str:
-    """The device, or ``errors.NotRunnable`` saying how to train without it."""
+    """The device, or ``errors.NotRunnable`` saying how to train without it (``no_cuda``)."""
     if torch.device(device).type == "cuda" and not torch.cuda.is_available():
-        raise errors.NotRunnable(
-            "a training claim, and CUDA is not available here: --claims-train-device=cpu trains on the CPU each "
-            f"claim whose runs fit --claims-train-budget ({CPU_BUDGET_SECONDS:.0f} s a claim unless given)")
+        raise errors.NotRunnable(no_cuda(default_budget=True))
     return device
+
+
+def no_cuda(*, default_budget: bool) -> str:
+    """What a training claim lacks on a machine without CUDA and the option that trains it on the CPU; with the
+    budget's default where the reason says nothing else."""
+    default = f", {CPU_BUDGET_SECONDS:.0f} s a claim unless given" if default_budget else ""
+    return f"no CUDA here (add --claims-train-device=cpu to train on the CPU within --claims-train-budget{default})"
 
 
 def say(settings: Settings, line: str) -> None:

@@ -11,7 +11,7 @@ import torch
 
 from claimbench import data, errors
 from claimbench.ledger import Claim, Recipe
-from claimbench.runs.settings import Settings, usable
+from claimbench.runs.settings import Settings, no_cuda, usable
 
 __all__ = ["Splits", "device", "eval_sizes", "load"]
 
@@ -46,12 +46,12 @@ def device(claim: Claim, settings: Settings) -> str:
     CUDA, and the dataset too when its files are not on disk either."""
     try:
         return usable(settings.device)
-    except errors.NotRunnable as no_device:
+    except errors.NotRunnable:
         lacking = data.missing(claim.dataset, settings.data_root) if claim.dataset in data.DATASETS and not (
             settings.download) else None  # "private" has no files to look for
         if lacking is None:
             raise
-        raise errors.NotRunnable(f"{no_device}; and {lacking}") from None
+        raise errors.NotRunnable(f"{no_cuda(default_budget=False)} and {lacking.lacking}") from None
 
 
 def load(claim: Claim, recipe: Recipe, seed: int, settings: Settings) -> Splits:
