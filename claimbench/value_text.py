@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from claimbench import numerals
@@ -134,8 +134,8 @@ def format_delta(record: Record) -> str:
 
 
 def band_text(record: Record) -> str:
-    """The allowed band where it is not the claimed value itself: ``∈ [60, 63]``, ``≤ 60``, ``±1``, ``±111,000``
-    (``format_number``'s digits: in three, 0.04116 inside ±0.013725 of 0.02745 would read outside ±0.0137)."""
+    """The allowed band where it is not the claimed value itself: ``∈ [60, 63]``, ``≤ 60``, ``±1``, ``±111,000``,
+    ``±0.025`` (``_half_width``'s digits)."""
     band = record.get("band")
     if not band:
         return ""
@@ -145,4 +145,27 @@ def band_text(record: Record) -> str:
             return f"≤ {format_number(high)}"
         return f"≥ {format_number(low)}" if high is None else f"∈ [{format_number(low)}, {format_number(high)}]"
     half = (high - low) / 2
-    return f"±{format_number(half)}" if half > 1e-9 * max(1.0, abs(high)) else ""
+    return f"±{_half_width(record, low, high)}" if half > 1e-9 * max(1.0, abs(high)) else ""
+
+
+def _half_width(record: Record, low: float, high: float) -> str:
+    """The half-width of a band around the claim in one decimal more than the report printed its number, trailing
+    zeros dropped (12.34 ±0.2% reads ±0.025, not ±0.02468), or in as many more as it takes for the measurement, as
+    ``format_value`` writes it, to read on the side of the band its verdict says (10.2 above 10.0 ±0.1996 reads so,
+    not inside ±0.20); ``format_number``'s digits where the printed number is not in the claim's unit. Only the
+    text is rounded: the verdict went by the band as it is."""
+    exact_low, exact_high = Decimal(repr(low)), Decimal(repr(high))
+    exact, centre = (exact_high - exact_low) / 2, (exact_high + exact_low) / 2
+    decimals, _, _, unit = _style(record["printed"])
+    if decimals is None or record["scale"] == 1.0 and numerals.UNITS.get(unit, 1.0) != 1.0:
+        return format_number(float(exact))
+    shown, band = record["shown"], (low, high)
+    measured = isinstance(shown, (int, float)) and math.isfinite(shown)
+    written = float(f"{shown:.{_sided(shown, decimals, band)}f}") if measured else None
+    side = band_side(shown, band) if measured else None
+    for more in range(decimals + 1, max(decimals + 1, MAX_DECIMALS) + 1):
+        half = exact.quantize(Decimal(1).scaleb(-more), rounding=ROUND_HALF_UP)
+        if half and (written is None or band_side(written, (float(centre - half), float(centre + half))) == side):
+            text = f"{half:,f}"
+            return text.rstrip("0").rstrip(".") if "." in text else text
+    return format_number(float(exact))

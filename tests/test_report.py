@@ -268,6 +268,26 @@ def test_a_band_is_written_in_full(value: float, printed: str, rel: float, measu
     assert _cells(report.render_markdown([record], REPORTS, ENVIRONMENT), "`demo/params/prose`")[1] == cell
 
 
+@pytest.mark.parametrize(("value", "printed", "tolerance", "measured", "cell"), [
+    (12.34, "12.34%", Tolerance(rel=0.002), 0.1236, "12.34% → 12.36% ✅ ±0.025"),  # not ±0.02468
+    (45.678, "45.678%", Tolerance(rel=0.002), 0.45701, "45.678% → 45.701% ✅ ±0.0914"),  # not ±0.091356
+    (0.37, "0.37%", Tolerance(rel=0.002), 0.0037, "0.37% → 0.37% ✅ ±0.001"),  # not ±0.00074
+    (98.76, "98.76%", Tolerance(abs=0.5), None, "98.76% ⚪ ±0.5"),  # not ±0.500
+    (10.0, "10.0%", Tolerance(abs=0.1996), 0.101998, "10.0% → 10.2% ❌ +0.2 ±0.1996"),  # ±0.20 would hold 10.2
+])
+def test_a_band_is_written_in_one_decimal_more_than_the_claim(value: float, printed: str, tolerance: Tolerance,
+                                                             measured: float | None, cell: str) -> None:
+    """A band's half-width reads in one decimal more than the printed claim, trailing zeros dropped, and in more only
+    where the measurement as written would read on another side of it than its verdict says; the band judged by
+    stays exact."""
+    claim = dataclasses.replace(CLAIMS[2], value=value, printed=printed, tolerance=tolerance, cell=None)
+    outcome = results.Outcome(skipped="no CUDA") if measured is None else results.Outcome(
+        measurement=Measurement(measured).to_dict())
+    record = results.record_for(claim, outcome, "2026-11-30")
+    assert re.sub(r"( \[\d+\])+$", "", _cells(report.render_markdown([record], REPORTS, ENVIRONMENT),
+                                               "`demo/accuracy/small`")[1]) == cell
+
+
 def test_a_number_counted_by_a_convention_says_how() -> None:
     state_dict = dataclasses.replace(CLAIMS[5], count="state_dict")
     truncated = dataclasses.replace(CLAIMS[0], tolerance=Tolerance(digits=1, mode="truncate"))
