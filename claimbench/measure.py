@@ -62,9 +62,11 @@ __all__ = [
     "LayerTable",
     "MacTerms",
     "Measurement",
+    "built_params",
     "channels_last",
     "layer",
     "layer_table",
+    "lazy_layers",
     "macs",
     "params",
     "params_without",
@@ -158,6 +160,12 @@ def _lazy_layers(model: nn.Module, unbuilt: dict[str, torch.Tensor]) -> str:
         return f"its lazy layer{plural} {listed}"
     itself = f"the model is itself a lazy layer, a {type(model).__name__}"
     return f"{itself}, and so {'are' if plural else 'is'} its layer{plural} {listed}" if named else itself
+
+
+def lazy_layers(model: nn.Module) -> str:
+    """The layers whose parameters the model's first forward builds, in words (``_lazy_layers``); "" where none."""
+    unbuilt = _unbuilt(model, "constructed")
+    return _lazy_layers(model, unbuilt) if unbuilt else ""
 
 
 def _unbuilt(model: nn.Module, count: str) -> dict[str, torch.Tensor]:
@@ -539,6 +547,15 @@ def layer_table(model: nn.Module, input_size: Shape) -> LayerTable:
             uncounted=tuple(sorted({op for c in own_calls for op in c.uncounted})),
         )
     return table
+
+
+def built_params(model: nn.Module, input_size: Shape) -> int:
+    """Trainable parameters once one batch-1 forward of ``(C, H, W)`` input has built the lazy layers: of a copy,
+    the model left as it was."""
+    twin = copy.deepcopy(model)
+    with _eval_mode(twin), torch.no_grad():
+        twin(torch.rand((1, *input_size), device=_device_of(twin)))
+    return _trainable(twin)
 
 
 def layer(model: nn.Module, input_size: Shape, path: str) -> LayerRow:

@@ -162,6 +162,15 @@ def reads_then_too_large() -> nn.Module:
     return nn.Linear(side, 2 * side)  # 2 EiB of weights: no CPU allocates them
 
 
+def lazy_head() -> nn.Module:
+    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.LazyLinear(2))
+
+
+def lazy_mismatch() -> nn.Module:
+    """A lazy layer of 2 outputs before a linear layer that takes 3: its first forward fails."""
+    return nn.Sequential(nn.Flatten(), nn.LazyLinear(2), nn.Linear(3, 2))
+
+
 def reads_its_weights() -> nn.Module:
     model = nn.Linear(int(torch.tensor(4).item()), 2)
     assert float(model.weight.detach().abs().sum()) >= 0
@@ -334,6 +343,50 @@ def test_a_training_measurement_says_who_chose_bf16(monkeypatch: pytest.MonkeyPa
                                   bf16="auto")
     monkeypatch.setattr(local, "measure", lambda claim_, settings: outcome)
     assert families.training(claim("accuracy", input=None), Settings(device="cpu")).bf16 == "auto"
+
+
+def _record(claim_: Claim, measurement: object) -> dict:
+    """The record the controller makes of a measurement sent to it."""
+    return results.record_for(claim_, results.Outcome(measurement=measurement.to_dict()), "2026-12-01")
+
+
+def _built(model: nn.Module, shape: tuple[int, ...]) -> int:
+    """The model's trainable parameters after one forward has built its lazy layers."""
+    model(torch.rand(1, *shape))
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def test_a_constructed_count_of_a_lazy_model_says_what_the_whole_model_has_once_built() -> None:
+    """A count under "constructed" gave the conv stack alone (Core-Collapse's MLC.α-93k: 93,376) and no measured
+    number for the whole model, whose head its first forward builds (8,484,260): now the record's words give it."""
+    conv_only, whole = 4 * 27 + 4, _built(lazy_head(), (3, 8, 8))
+    lazy = claim("params", model="test_families:lazy_head", count="constructed", value=conv_only, printed="112")
+    measurement = families.params(lazy)
+    assert measurement.measured == conv_only
+    record = _record(lazy, measurement)
+    assert record["verdict"] == "reproduced" and record["measured"] == conv_only
+    assert record["conventions"] == [
+        vocab.CONVENTION_WORDS["constructed"],
+        f"built by a first forward on a 3×8×8 input (its lazy layer '2', a LazyLinear), the whole model has "
+        f"{whole:,} trainable parameters, {whole - conv_only:,} more than this count"]
+    assert families.params(claim("params", count="constructed")).words == ()  # nothing lazy: nothing to build
+
+
+@pytest.mark.parametrize(("model", "input_", "words"), [
+    ("lazy_head", None, "the whole model (its lazy layer '2', a LazyLinear) is not measured: test_families:lazy_head "
+                        "has no registered input size to build it on"),
+    ("lazy_mismatch", (3, 8, 8), "the whole model (its lazy layer '1', a LazyLinear) is not measured: "
+                                 "test_families:lazy_mismatch does not run on the claim's `input` [3, 8, 8]: "
+                                 "RuntimeError: mat1 and mat2 shapes cannot be multiplied"),
+])
+def test_a_lazy_model_that_cannot_be_built_says_so_in_one_line_and_keeps_its_verdict(
+        model: str, input_: tuple[int, ...] | None, words: str) -> None:
+    lazy = claim("params", model=f"test_families:{model}", count="constructed", input=input_,
+                 value=sum(p.numel() for p in globals()[model]().parameters() if not nn.parameter.is_lazy(p)))
+    measurement = families.params(lazy)
+    assert len(measurement.words) == 1 and measurement.words[0].startswith(words), measurement.words
+    assert "\n" not in measurement.words[0]
+    assert _record(lazy, measurement)["verdict"] == "reproduced"
 
 
 def test_a_checkpoint_size_needs_no_input() -> None:

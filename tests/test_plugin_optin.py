@@ -15,6 +15,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import torch
 
 pytest_plugins = ["pytester"]
 
@@ -974,3 +975,63 @@ def test_a_sixth_report_costs_its_ledger_and_its_model_code_only(pytester: pytes
     records = json.loads((pytester.path / "out.json").read_text())["claims"]
     assert [(r["id"], r["verdict"]) for r in records if r["report"] == "sixth"] == [
         ("sixth/macs/linear", "reproduced"), ("sixth/params/linear", "reproduced")]
+
+
+LAZY_LEDGER = '''
+format = 2
+
+[report]
+title = "Lazy"
+modules = ["lazymodels"]
+
+[[table]]
+id = "sizes"
+title = "Sizes"
+columns = ["Model", "Params"]
+rows = [["tiny", "112"]]
+
+[[claim]]
+id = "params/tiny"
+kind = "params"
+model = "lazy.tiny"
+count = "constructed"
+value = 112
+printed = "112"
+cell = ["sizes", "tiny", "Params"]
+source = "README.md, Sizes, row tiny"
+'''
+
+LAZY_BUILD = "torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.Flatten(), torch.nn.LazyLinear(2))"
+"""A conv of 112 parameters and a linear head its first forward builds."""
+
+LAZY_MODELS = f'''
+import torch
+from claimbench import register_model
+
+
+@register_model("lazy.tiny", input_size=(3, 8, 8))
+def tiny(**overrides):
+    return {LAZY_BUILD}
+'''
+
+
+def test_a_constructed_count_of_a_lazy_model_reports_the_whole_model_built(pytester: pytest.Pytester) -> None:
+    """Core-Collapse's MLC.α-93k read "93,376 → 93,376 ✅" with no measured number for the whole model, its lazy
+    head built (8,484,260 parameters): the JSON's and the report's words now give the count of the model built by a
+    forward on its registered input size, and the verdict is the constructed count's."""
+    pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\nclaims_report = out/REPORT.md\n")
+    (pytester.path / "claims").mkdir()
+    (pytester.path / "claims" / "lazy.toml").write_text(LAZY_LEDGER, encoding="utf-8")
+    (pytester.path / "lazymodels.py").write_text(LAZY_MODELS, encoding="utf-8")
+    model = eval(LAZY_BUILD, {"torch": torch})  # the model alone, registered nowhere
+    model(torch.rand(1, 3, 8, 8))
+    whole = sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+    record = json.loads((pytester.path / "out" / "claims.json").read_text())["claims"][0]
+    words = (f"built by a first forward on a 3×8×8 input (its lazy layer '2', a LazyLinear), the whole model has "
+             f"{whole:,} trainable parameters, {whole - 112:,} more than this count")
+    assert record["verdict"] == "reproduced" and record["measured"] == 112
+    assert record["conventions"][1:] == [words]
+    report = (pytester.path / "out" / "REPORT.md").read_text(encoding="utf-8")
+    assert words in " ".join(re.sub(r"\\(.)", r"\1", report).split())  # wrapped and markdown-escaped there
