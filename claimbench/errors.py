@@ -32,14 +32,20 @@ _NOT_THE_AUTHORS = tuple(Path(path).resolve() for path in {
     *(sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")),
     str(Path(__file__).parent),
 })
+# Where installers put distributions, this interpreter's or not: a venv's, the user site, Debian's dist-packages, a
+# --system-site-packages venv's base, another venv's reached through a .pth file or PYTHONPATH. By name, not by the
+# sys.path and site's lists of the moment: those change (site.addsitedir, pytest's pythonpath), and an author's
+# project installed in editable mode lies outside them (a .pth file names its folder; a link is resolved).
+_INSTALLED = frozenset({"site-packages", "dist-packages"})
 
 
 def authors(filename: str) -> bool:
-    """A file of the author's: not frozen, not Python's, not an installed package's, not claimbench's."""
+    """A file of the author's: not frozen, not Python's, not an installed package's (in a site-packages or
+    dist-packages folder, wherever it is), not claimbench's."""
     if filename.startswith("<"):
         return False
     path = Path(filename).resolve()
-    return not any(path.is_relative_to(folder) for folder in _NOT_THE_AUTHORS)
+    return _INSTALLED.isdisjoint(path.parts) and not any(path.is_relative_to(folder) for folder in _NOT_THE_AUTHORS)
 
 
 def _shown(filename: str) -> str:
