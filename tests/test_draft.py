@@ -1278,27 +1278,31 @@ def test_a_scale_slip_under_the_first_column_of_a_merged_header_is_refused(tmp_p
     """The draft names the first column under "Complexity" by that header alone, and reads its unit under
     "Complexity Params (M)"; the loader read it under "Complexity", so a ledger changed to count "11.7" in units of
     1e9 loaded, where under an ordinary "Params (M)" it is refused. The loader reads the unit as the draft does."""
-    ledger = _filled(draft(_MERGED, slug="demo", source="demo.md"))
-    slip = ledger.replace("value     = 11.7\nscale     = 1e6\n", "value     = 11.7\nscale     = 1e9\n")
+    _refused_rescaled(_MERGED, "11.7", ("1e6", "1e9"), tmp_path,
+                      r"demo/params/results/resnet_18/complexity: scale: printed '11\.7' under 'Complexity Params "
+                      r"\(M\)' counts in units of 1e\+06: give scale = 1e\+06, not 1e\+09")
+
+
+def _refused_rescaled(markdown: str, value: str, scales: tuple[str, str], folder: Path, match: str) -> None:
+    """The draft of ``markdown``, filled, with ``value``'s scale changed from the first of ``scales`` to the second,
+    is refused by the loader with ``match``."""
+    ledger = _filled(draft(markdown, slug="demo", source="demo.md"))
+    old, new = (f"value     = {value}\nscale     = {scale}\n" for scale in scales)
+    slip = ledger.replace(old, new)
     assert slip != ledger
-    (tmp_path / "demo.toml").write_text(slip, encoding="utf-8")
-    with pytest.raises(LedgerError, match=r"demo/params/results/resnet_18/complexity: scale: printed '11\.7' under "
-                                          r"'Complexity Params \(M\)' counts in units of 1e\+06: give scale = 1e\+06, "
-                                          r"not 1e\+09"):
-        load_reports(tmp_path)
+    (folder / "demo.toml").write_text(slip, encoding="utf-8")
+    with pytest.raises(LedgerError, match=match):
+        load_reports(folder)
+
 
 def test_a_scale_slip_under_a_row_of_units_is_refused(tmp_path: Path) -> None:
     """The draft reads "11.7" under "Params" over a row of units "(M)" as "Params (M)"; the loader read it under
     "Params" alone, so a ledger changed to count it in units of 1e9 loaded. The loader reads the unit as the draft
     does."""
     units = _table(["Model", "Params", "Acc"], ["", "(M)", "(%)"], ["ResNet-18", "11.7", "69.8"])
-    ledger = _filled(draft(units, slug="demo", source="demo.md"))
-    slip = ledger.replace("value     = 11.7\nscale     = 1e6\n", "value     = 11.7\nscale     = 1e9\n")
-    assert slip != ledger
-    (tmp_path / "demo.toml").write_text(slip, encoding="utf-8")
-    with pytest.raises(LedgerError, match=r"demo/params/results/resnet_18/params: scale: printed '11\.7' under "
-                                          r"'Params \(M\)' counts in units of 1e\+06: give scale = 1e\+06, not 1e\+09"):
-        load_reports(tmp_path)
+    _refused_rescaled(units, "11.7", ("1e6", "1e9"), tmp_path,
+                      r"demo/params/results/resnet_18/params: scale: printed '11\.7' under 'Params \(M\)' counts in "
+                      r"units of 1e\+06: give scale = 1e\+06, not 1e\+09")
 
 
 @pytest.mark.parametrize("label", ["", "**Model**"])
@@ -1315,13 +1319,9 @@ def test_a_power_of_ten_in_superscript_in_a_second_header_row_is_its_magnitude(l
         ("params", 1e6, ["results", "ResNet-18", "Complexity"]),
         ("macs", 1e9, ["results", "ResNet-18", "Complexity MACs (×109)"]),
         ("accuracy", None, ["results", "ResNet-18", "Accuracy"])]
-    ledger = _filled(draft(merged, slug="demo", source="demo.md"))
-    slip = ledger.replace("value     = 1.82\nscale     = 1e9\n", "value     = 1.82\nscale     = 1e6\n")
-    assert slip != ledger
-    (tmp_path / "demo.toml").write_text(slip, encoding="utf-8")
-    with pytest.raises(LedgerError, match=r"printed '1\.82' under 'Complexity MACs \(×10\^9\)' counts in units of "
-                                          r"1e\+09: give scale = 1e\+09, not 1e\+06"):
-        load_reports(tmp_path)
+    _refused_rescaled(merged, "1.82", ("1e9", "1e6"), tmp_path,
+                      r"printed '1\.82' under 'Complexity MACs \(×10\^9\)' counts in units of 1e\+09: give "
+                      r"scale = 1e\+09, not 1e\+06")
 
 
 def test_a_cell_under_a_merged_header_is_marked_in_its_table_and_its_copied_number_named(tmp_path: Path) -> None:
