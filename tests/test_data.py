@@ -326,6 +326,8 @@ def test_allow_unverified_loads_and_marks(tmp_path: Path) -> None:
     ("fashion_mnist", "FashionMNIST/raw", "apt-get install dataset-fashion-mnist"),
 ])
 def test_missing_data_says_where_and_how(tmp_path: Path, name: str, expected_dir: str, how: str) -> None:
+    """The message, and the brief form a training claim's reason quotes, tell the user to put the data in the
+    folder the loader looks in first: the two forms are written apart, and each must follow a moved layout."""
     with pytest.raises(data.DataMissing) as caught:
         data.load(name, "train", tmp_path)
     message = str(caught.value)
@@ -333,6 +335,7 @@ def test_missing_data_says_where_and_how(tmp_path: Path, name: str, expected_dir
     assert str(tmp_path / expected_dir) in message and how in message
     assert all(flag in message for flag in ("--claims-data-root=DIR", data.DATA_ENV, "--claims-download"))
     assert caught.value.looked_in[0] == tmp_path / expected_dir
+    assert f"{expected_dir}/" in message.split("; to get it, ", 1)[1] and f"{expected_dir}/" in caught.value.lacking
 
 
 def test_missing_without_any_root_says_so_and_lists_no_files(monkeypatch: pytest.MonkeyPatch) -> None:
