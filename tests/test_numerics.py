@@ -93,8 +93,23 @@ def test_the_decision_is_recorded_atomically_with_its_key(settings: Settings,
     assert record["key"]["features"] == environment.device_features("cpu") and record["key"]["image"] == [1, 8, 8]
     assert record["key"]["revision"] == environment.device_revision("cpu") and record["key"]["threads"] == list(
         train.probe_threads("cpu"))
-    assert path == numerics.path_for(MODEL, record["key"], settings) and path.name.startswith(f"{MODEL}-")
+    assert path == numerics.path_for(MODEL, record["key"], settings) and path.name.startswith("test_numerics~tiny-")
     assert list(settings.results_dir.glob("*")) == [path.parent], "no run, lock or temporary file beside it"
+
+
+def test_a_decision_recorded_under_its_former_name_is_kept(settings: Settings,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A decision an older claimbench recorded as ``test_numerics:tiny-<digest>.json`` (a ':' that Windows forbids)
+    is moved to its portable name and kept: the next session times bf16 alone."""
+    timings = Timings([(1.3, 1.0), (1.0, 1.0)])
+    monkeypatch.setattr(train, "step_costs", timings)
+    sessions(settings, 1, monkeypatch)
+    [path] = (settings.results_dir / numerics.FOLDER).iterdir()
+    former = path.with_name(f"{MODEL}-{path.name.rsplit('-', 1)[1]}")
+    path.replace(former)
+    [found] = sessions(settings, 1, monkeypatch)
+    assert found.chosen == "bf16" and found.decided == "reused" and timings.timed[-1] == ["bf16"]
+    assert path != former and [*path.parent.iterdir()] == [path]
 
 
 CHANGES: dict[str, Callable[[pytest.MonkeyPatch], None]] = {

@@ -1,8 +1,10 @@
-"""The run store's key for lazy models and for compiled runs, and a corrupt run that another worker set aside first."""
+"""The run store's key for lazy models and for compiled runs, a corrupt run that another worker set aside first, and
+file names Windows allows."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,26 @@ def test_a_session_marker_that_is_not_text_is_not_this_sessions(tmp_path: Path) 
     store.write(path, {"history": {}, "verified_data": True}, settings)
     path.with_suffix(".session").write_bytes(b"\xff\xfe not text")
     assert store.read(path, settings) is None and path.exists()
+
+
+WINDOWS_FORBIDS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+"""The characters no file name holds on Windows (NTFS takes ``a:b`` for the stream ``b`` of the file ``a``)."""
+
+
+def test_a_run_of_a_model_reference_is_stored_under_a_name_windows_allows(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+    """``torchvision:resnet18`` trained on ``cuda:0``: its run, the run's lock and a corrupt run set aside are named
+    with ``~`` for the ``:``, the digest keeping the key, in the results folder itself."""
+    monkeypatch.setattr(store, "architecture", lambda reference: "architecture")
+    monkeypatch.setattr(store, "engine", lambda: "engine")
+    claim, recipe, identity = _accuracy_claim("torchvision:resnet18", epochs=2)
+    settings = Settings(device="cuda:0", results_dir=tmp_path)
+    path = store.path_for(claim, recipe, 0, settings, identity)
+    assert path.parent == tmp_path and not WINDOWS_FORBIDS.search(path.name), path.name
+    assert re.fullmatch(r"torchvision~resnet18-cifar10-seed0-cuda-[0-9a-f]{12}\.json", path.name)
+    with store.locked(path):
+        path.write_text("{")
+    with pytest.warns(UserWarning, match="corrupt stored run"):
+        assert store.read(path, settings) is None
+    written = sorted(file.name for file in tmp_path.iterdir())
+    assert len(written) == 2 and not any(map(WINDOWS_FORBIDS.search, written)), written

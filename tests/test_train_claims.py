@@ -450,6 +450,22 @@ def test_a_claim_over_several_seeds_is_their_mean_and_95_percent_interval(
         "what was wrong with the data it trained on")
 
 
+def test_a_run_stored_under_its_former_name_is_reused_not_retrained(small_ledger: Path, tiny_settings: Settings,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run an older claimbench stored under its model reference as typed (``models.iot_ml_hw2:model1-...``, a ':'
+    that Windows forbids) is moved, with its session marker, to its portable name and read, not trained again."""
+    model1 = dataclasses.replace(claim(MODEL1_CLAIMS[1], small_ledger), model="models.iot_ml_hw2:model1")
+    path = stored_path(model1, tiny_settings)
+    former = path.with_name(f"models.iot_ml_hw2:model1-cifar10-seed0-cpu-{path.name.rsplit('-', 1)[1]}")
+    store.write(former, {**stored_run(61.5, True), "session": "an earlier session"}, tiny_settings)
+    assert json.loads(former.read_text())[store.STORED_AS] == former.name, "as the older claimbench wrote it"
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
+    outcome = local.measure(model1, tiny_settings)
+    assert outcome.values == (61.5,) and outcome.results == (path,) and path != former
+    assert path.exists() and path.with_suffix(".session").exists()
+    assert not former.exists() and not former.with_suffix(".session").exists()
+
+
 def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_settings: Settings) -> None:
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     lines: list[str] = []

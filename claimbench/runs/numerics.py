@@ -4,14 +4,15 @@ reused by every later probe there, so that two sessions on one machine train a c
 ``auto`` chooses by timing a few steps in fp32 and in bf16 (``claimbench.precision``); on a loaded machine two
 such timings of a model near the 1.2x threshold choose differently. The first choice is therefore written, with the
 timings it rests on, to ``<results>/numerics/<model>-<digest>.json`` (atomically; under a lock on that folder, so
-that parallel workers measure a model once); ``<digest>`` hashes what makes it valid (``key``): the model and its
-architecture, the recipe and the image shape it was timed at, the training engine, the device's name, features
-and revision (a CPU's family, model and stepping: ``claimbench.environment``), the thread counts the probe times
-at, torch's version and ``BF16_GAIN``. A later probe with the same key times only the precision recorded, for
-its cost estimate and thread count, and keeps it; another device, torch or model measures again (so does one
-recorded under an older key, which is not found). An explicit ``--claims-train-precision`` fp32 or bf16 never
-reads nor writes a decision. A file that cannot be read as one is set aside and the model measured again; removing
-the file measures again too.
+that parallel workers measure a model once; ``<model>`` as ``names.portable`` writes it, ``torchvision~resnet18``,
+and a decision recorded under the reference as typed, ``torchvision:resnet18``, is moved to that name);
+``<digest>`` hashes what makes it valid (``key``): the model and its architecture, the recipe and the image shape
+it was timed at, the training engine, the device's name, features and revision (a CPU's family, model and
+stepping: ``claimbench.environment``), the thread counts the probe times at, torch's version and ``BF16_GAIN``.
+A later probe with the same key times only the precision recorded, for its cost estimate and thread count, and
+keeps it; another device, torch or model measures again (so does one recorded under an older key, which is not
+found). An explicit ``--claims-train-precision`` fp32 or bf16 never reads nor writes a decision. A file that cannot
+be read as one is set aside and the model measured again; removing the file measures again too.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import torch
 
 from claimbench import atomic, data, environment, precision, train
 from claimbench.ledger import Recipe
-from claimbench.runs import store
+from claimbench.runs import names, store
 from claimbench.runs.settings import Settings, say
 
 __all__ = ["FOLDER", "decide", "key", "path_for"]
@@ -50,9 +51,15 @@ def key(model_name: str, recipe: Recipe, train_set: data.Dataset, device: str) -
 
 
 def path_for(model_name: str, valid_for: dict[str, Any], settings: Settings) -> Path:
-    """Where the decision of ``valid_for`` (``key``) is recorded."""
+    """Where the decision of ``valid_for`` (``key``) is recorded: under a name Windows allows too
+    (``names.portable``)."""
+    return settings.results_dir / FOLDER / names.portable(_built(model_name, valid_for))
+
+
+def _built(model_name: str, valid_for: dict[str, Any]) -> str:
+    """The decision's file name as built from the model's reference, a ``:`` kept (as an older claimbench named it)."""
     digest = hashlib.sha256(json.dumps(valid_for, sort_keys=True).encode()).hexdigest()[:12]
-    return settings.results_dir / FOLDER / f"{model_name}-{digest}.json"
+    return f"{model_name}-{digest}.json"
 
 
 def decide(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: Settings, device: str,
@@ -67,6 +74,7 @@ def decide(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: S
     except OSError as error:
         raise store.unwritable(path.parent, error, _DECISION) from None
     with atomic.locked(path):
+        names.move(settings.results_dir / FOLDER / _built(model_name, valid_for), path)  # as an older one named it
         recorded = _read(path, valid_for, settings)
         if recorded is not None:
             found = probe(recorded.chosen)

@@ -6,7 +6,9 @@ run without it or whose content no longer matches it, that is not JSON, or whose
 type (``Stored``) is corrupt: set aside under a name that says so, and trained again. It also carries the file name
 it was written under (``STORED_AS``), which encodes its key: a run read under another name (a file copied over
 another run's) is another run's, and one without that name (written by an older claimbench) cannot be told to be
-this file's; both are set aside and trained again too. A corrupt record of a failure is set aside too. An
+this file's; both are set aside and trained again too. Its files' names are ones Windows allows too
+(``names.portable``); a run stored under its name as built before (``torchvision:resnet18-...``, which
+``STORED_AS`` then holds) is moved to its portable name and reused. A corrupt record of a failure is set aside too. An
 interrupted run's checkpoint records how the run began (``checkpoint_note``), so that a later session resumes it
 as it began (``resumable``).
 A cluster's worker trains and stores a run under its lock as one machine does (``locked``); a run that failed
@@ -37,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from claimbench import atomic, batchnorm, data, errors, precision, registry, train, transforms
 from claimbench.ledger import Claim, Recipe
-from claimbench.runs import splits
+from claimbench.runs import names, splits
 from claimbench.runs.settings import Settings, say
 
 __all__ = ["DIGEST", "ENGINE", "STORED_AS", "Resumable", "Stored", "architecture", "checkpoint_note", "engine",
@@ -95,14 +97,33 @@ def path_for(claim: Claim, recipe: Recipe, seed: int, settings: Settings, identi
     edited model or engine, other or unverified data, or another ``--claims-train-precision`` is another run: a run
     that ``auto`` trained in bf16 never answers for fp32. So is a run under ``--claims-train-compile``, whose
     kernels may compute other numbers; the key names compile only when it is on, so a run without it keeps the key
-    it was stored under before compile was part of it."""
+    it was stored under before compile was part of it. The file is named by the key as a name Windows allows too
+    (``names.portable``: ``torchvision~resnet18-...``); the files of the run an older claimbench stored under the
+    name as built (``torchvision:resnet18-...``) are moved to it first (``_adopt``), so that the run is reused."""
     key = {"model": claim.model, "architecture": architecture(claim.model), "engine": engine(),
            "dataset": claim.dataset, "data": identity, "recipe": dataclasses.asdict(recipe), "seed": seed,
            "device": torch.device(settings.device).type, "precision": settings.precision}
     if settings.compile:
         key["compile"] = True
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
-    return settings.results_dir / f"{claim.model}-{claim.dataset}-seed{seed}-{key['device']}-{digest}.json"
+    built = f"{claim.model}-{claim.dataset}-seed{seed}-{key['device']}-{digest}.json"
+    path = settings.results_dir / names.portable(built)
+    _adopt(settings.results_dir / built, path)
+    return path
+
+
+_FAMILY = (".session", ".ckpt", ".failed", ".json")
+"""The files of a run beside its ``<run>.json``, which ``_adopt`` moves: the record last."""
+
+
+def _adopt(former: Path, path: Path) -> None:
+    """Move the files of the run stored at ``former`` (its name as an older claimbench built it, unportable) to
+    ``path``'s names, under the run's lock; a file already at a name of ``path`` stays, and so does its former one."""
+    if former == path or not any(former.with_suffix(suffix).exists() for suffix in _FAMILY):
+        return
+    with locked(path):
+        for suffix in _FAMILY:
+            names.move(former.with_suffix(suffix), path.with_suffix(suffix))
 
 
 @contextlib.contextmanager
@@ -337,7 +358,7 @@ def _foreign(record: dict[str, Any], path: Path) -> str | None:
     if written is None:
         return (f"a stored run without its {STORED_AS} (written by an older claimbench): it cannot be told to be "
                 "the run this file name keys")
-    if written != path.name:
+    if not isinstance(written, str) or names.portable(written) != path.name:  # as built before names were portable
         return f"the stored run of another key (written as {written})"
     return None
 
