@@ -214,18 +214,14 @@ def params(claim: Claim) -> verdict.Measurement:
 
 def _built(claim: Claim, model: torch.nn.Module, counted: int) -> tuple[str, ...]:
     """Of a ``constructed`` count that leaves lazy layers out, in words, the whole model's trainable parameters once
-    a forward on the claim's input (a ledger's ``params`` claim takes none: the model's registered input size) has
-    built them; why not, in one line, where there is none or the forward fails: the verdict is the count's either
-    way."""
+    a forward on the claim's input (``input_size``) has built them; why not, in one line, where there is none or the
+    forward fails: the verdict is the count's either way."""
     lazy = measure.lazy_layers(model)
     if claim.count != "constructed" or not lazy:
         return ()
-    shape = claim.input or registry.input_size(claim.model)
-    if shape is None:
-        return (f"the whole model ({lazy}) is not measured: {claim.model} has no registered input size to build it "
-                "on",)
     try:
-        whole, _ = _on_input(claim, model, tuple(shape), measure.built_params)
+        shape = input_size(claim)
+        whole, _ = _on_input(claim, model, shape, measure.built_params)
     except Exception as error:  # noqa: BLE001 - said in the words, never the claim's failure
         why = errors.first_line(error) if isinstance(error, errors.MeasurementError) else errors.in_one_line(error)
         return (f"the whole model ({lazy}) is not measured: {why}",)

@@ -205,7 +205,8 @@ class Claim:
     count: Optional[Literal[vocab.PARAM_COUNTS + vocab.MAC_COUNTS]] = None
     """The counting convention of a parameter or MAC count."""
     input: Optional[tuple[Dim, Dim, Dim]] = None
-    """[C, H, W] the model runs on, batch 1; default: the model's registered input size."""
+    """[C, H, W] the model runs on, batch 1; default: the model's registered input size. A params claim's changes no
+    count: a lazy model's copy is built on it, for the whole model's count that a constructed count's words give."""
     layer: Optional[Text] = None
     """The dotted path of the submodule ("layer3")."""
     quantity: Optional[Literal[vocab.LAYER_QUANTITIES]] = None
@@ -312,7 +313,7 @@ def _described(kind: Any, default: Any, key: str, docs: dict[str, str] = _DOCS) 
 COMMON = ("id model printed source tolerance? scale? cell? partial? expect? status? why? correct? note? "
           "above? below? between? value?")
 """The keys every claim takes (``?``: optional), as in ``Claim``."""
-KIND_KEYS = {"params": "count", "macs": "count input?", "layer": "layer quantity count? layout? input?",
+KIND_KEYS = {"params": "count input?", "macs": "count input?", "layer": "layer quantity count? layout? input?",
              "size": "size input?", **dict.fromkeys(vocab.METRIC_KINDS, "dataset split statistic recipe? runs?"),
              **dict.fromkeys(vocab.SUMMARY_KINDS, "dataset statistic recipe? runs?"),
              "epoch_time": "dataset hardware recipe?"}

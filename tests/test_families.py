@@ -374,7 +374,7 @@ def test_a_constructed_count_of_a_lazy_model_says_what_the_whole_model_has_once_
 
 @pytest.mark.parametrize(("model", "input_", "words"), [
     ("lazy_head", None, "the whole model (its lazy layer '2', a LazyLinear) is not measured: test_families:lazy_head "
-                        "has no registered input size to build it on"),
+                        "has no registered input size: give input = [C, H, W]"),
     ("lazy_mismatch", (3, 8, 8), "the whole model (its lazy layer '1', a LazyLinear) is not measured: "
                                  "test_families:lazy_mismatch does not run on the claim's `input` [3, 8, 8]: "
                                  "RuntimeError: mat1 and mat2 shapes cannot be multiplied"),

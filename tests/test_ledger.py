@@ -170,7 +170,7 @@ def test_every_problem_in_a_file_is_listed(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("extra", "expected"), [
-    ("input = [3, 32, 32]", "input: kind 'params' does not take it (kinds that do: macs, layer, size)"),
+    ('layout = "channels_last"', "layout: kind 'params' does not take it (kinds that do: layer)"),
     ('modules = ["zoo"]', "modules: not a key here: it belongs in [report]"),
     ('extends = "base"', "extends: not a key here: it belongs in [recipe.<name>]"),
 ])
@@ -368,6 +368,15 @@ def test_a_column_gives_its_claims_keys_over_the_table_s(tmp_path: Path) -> None
     assert "table t: by_column.Params.count: must be" in first_line(
         tmp_path, TABLE + columns.replace('"keras"', '"kears"') + TABLE_CLAIM)
 
+
+
+def test_a_params_claim_takes_an_input_of_its_own_its_table_s_or_its_column_s(tmp_path: Path) -> None:
+    """The input a lazy model's copy is built on for the whole model's count: a params claim was refused it, and its
+    table's or column's was dropped, so a lazy model with no registered input size had no way to name one."""
+    (own,) = load_one(tmp_path, GOOD_CLAIM.replace('kind = "params"\n', 'kind = "params"\ninput = [3, 8, 8]\n'))
+    (tabled,) = load_one(tmp_path, TABLE + "input = [3, 8, 8]\n" + TABLE_CLAIM)
+    (columned,) = load_one(tmp_path, TABLE + "[table.by_column]\nParams = { input = [3, 8, 8] }\n" + TABLE_CLAIM)
+    assert own.input == tabled.input == columned.input == (3, 8, 8)
 
 
 MERGED = ('[[table]]\nid = "m"\ntitle = "M"\nmodel = "dl_cifar10_pytorch.baseline"\nsource = "tiny.txt, table M"\n'

@@ -989,17 +989,19 @@ id = "sizes"
 title = "Sizes"
 columns = ["Model", "Params"]
 rows = [["tiny", "112"]]
-
+{table}
 [[claim]]
 id = "params/tiny"
 kind = "params"
-model = "lazy.tiny"
+model = "{model}"
 count = "constructed"
 value = 112
 printed = "112"
 cell = ["sizes", "tiny", "Params"]
 source = "README.md, Sizes, row tiny"
-'''
+{claim}'''
+"""A constructed count of 112 of a lazy model: ``model``, ``table`` and ``claim`` fill in its model, its table's
+other keys and its own."""
 
 LAZY_BUILD = "torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.Flatten(), torch.nn.LazyLinear(2))"
 """A conv of 112 parameters and a linear head its first forward builds."""
@@ -1012,21 +1014,34 @@ from claimbench import register_model
 @register_model("lazy.tiny", input_size=(3, 8, 8))
 def tiny(**overrides):
     return {LAZY_BUILD}
+
+
+def by_path():
+    return {LAZY_BUILD}
 '''
+"""The lazy model registered with its input size, and again as an import path that registers none."""
 
 
-def test_a_constructed_count_of_a_lazy_model_reports_the_whole_model_built(pytester: pytest.Pytester) -> None:
+@pytest.mark.parametrize(("model", "table", "claim"), [
+    ("lazy.tiny", "", ""),
+    ("lazymodels:by_path", "", "input = [3, 8, 8]"),
+    ("lazymodels:by_path", "by_column = { Params = { input = [3, 8, 8] } }", ""),
+], ids=["registered", "claim_input", "column_input"])
+def test_a_constructed_count_of_a_lazy_model_reports_the_whole_model_built(
+        pytester: pytest.Pytester, model: str, table: str, claim: str) -> None:
     """Core-Collapse's MLC.α-93k read "93,376 → 93,376 ✅" with no measured number for the whole model, its lazy
     head built (8,484,260 parameters): the JSON's and the report's words now give the count of the model built by a
-    forward on its registered input size, and the verdict is the constructed count's."""
+    forward on its registered input size, and the verdict is the constructed count's. A model imported by path
+    registers no input size, and a params claim was refused ``input``: the claim, or its column, now names it."""
     pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\nclaims_report = out/REPORT.md\n")
     (pytester.path / "claims").mkdir()
-    (pytester.path / "claims" / "lazy.toml").write_text(LAZY_LEDGER, encoding="utf-8")
+    ledger_text = LAZY_LEDGER.format(model=model, table=table, claim=claim)
+    (pytester.path / "claims" / "lazy.toml").write_text(ledger_text, encoding="utf-8")
     (pytester.path / "lazymodels.py").write_text(LAZY_MODELS, encoding="utf-8")
-    model = eval(LAZY_BUILD, {"torch": torch})  # the model alone, registered nowhere
-    counted = sum(p.numel() for p in model[0].parameters())  # the conv: all there is before the first forward
-    model(torch.rand(1, 3, 8, 8))
-    whole = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    built = eval(LAZY_BUILD, {"torch": torch})  # the model alone, registered nowhere
+    counted = sum(p.numel() for p in built[0].parameters())  # the conv: all there is before the first forward
+    built(torch.rand(1, 3, 8, 8))
+    whole = sum(p.numel() for p in built.parameters() if p.requires_grad)
 
     pytester.runpytest_subprocess().assert_outcomes(passed=1)
     record = json.loads((pytester.path / "out" / "claims.json").read_text())["claims"][0]
