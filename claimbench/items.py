@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import os
 import pkgutil
 import re
 import sys
@@ -14,6 +15,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebackNative
 
 from claimbench import errors, registry, results, verdict, vocab
 from claimbench.ledger import Claim, LedgerError, Report
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
 
 __all__ = ["STALE", "UNFOUND", "UNIMPORTED", "ClaimItem", "LedgerFile", "check_models", "from_the_authors", "marks",
-           "measure_in_setup", "record_and_judge"]
+           "measure_in_setup", "one_line", "record_and_judge"]
 
 TIER_OF_KIND = {
     "params": "params",
@@ -55,6 +57,16 @@ def marks(claim: Claim, measured: bool = True) -> list[pytest.MarkDecorator]:
     if claim.expect == "refuted":
         return [*tier, pytest.mark.xfail(strict=True, raises=verdict.KnownError, reason=claim.why or "")]
     return tier
+
+
+def one_line(item: pytest.Item, line: str, when: str = "call") -> ReprExceptionInfo:
+    """A failure shown as one line, in pytest's terms (which a pytest-xdist worker sends as they are): the line, or,
+    for a test's body under ``--tb=line``, its crash line alone (at the item's location), as pytest prints a failure
+    in that style; ``-r`` and JUnit XML read its message. An error (set-up, teardown) prints the line itself."""
+    path, lineno, _ = item.reportinfo()
+    shown = [] if item.config.option.tbstyle == "line" and when == "call" else [f"{line}\n"]
+    return ReprExceptionInfo(reprtraceback=ReprTracebackNative(shown),
+                             reprcrash=ReprFileLocation(os.fspath(path), (lineno or 0) + 1, line))
 
 
 STALE = pytest.StashKey[dict[str, str]]()
@@ -291,7 +303,7 @@ class ClaimItem(pytest.Item):
         model's builder or forward: ``from_the_authors``), else at this item, as a test function's starts at the test,
         one line a frame unless ``--tb`` asks for more; ``--fulltrace`` shows every frame."""
         if isinstance(excinfo.value, verdict.ClaimMismatch):
-            return str(excinfo.value)
+            return one_line(self, str(excinfo.value))
         if self.config.option.fulltrace:
             return super().repr_failure(excinfo, style=style)
         excinfo.traceback = excinfo.traceback.cut(path=Path(__file__))

@@ -459,7 +459,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not report.failed:
         return report
     if isinstance(call.excinfo.value, verdict.ClaimMismatch):
-        report.longrepr = str(call.excinfo.value)
+        report.longrepr = claim_items.one_line(item, str(call.excinfo.value), call.when)
         return report
     if call.when == "setup" and isinstance(item, claim_items.ClaimItem):  # pytest formats set-up errors itself
         report.longrepr = item.repr_failure(call.excinfo)

@@ -149,6 +149,22 @@ def test_claims_are_collected_from_the_ledger_alone(author: pytest.Pytester) -> 
         "mine/params/resnet18": "reproduced", "mine/params/tiny": "reproduced", "mine/params/wrong": "refuted"}
 
 
+@pytest.mark.parametrize(("style", "workers"), [("line", ()), ("line", ("-n", "2")), ("short", ()), ("long", ()),
+                                               ("native", ())])
+def test_a_refuted_claim_is_one_line_in_every_traceback_style(author: pytest.Pytester, style: str,
+                                                              workers: tuple[str, ...]) -> None:
+    """``--tb=line`` printed the refuted line, then its first 50 characters again (pytest's line style prints a
+    failure's crash line, which a plain string had not); now that crash line alone, at the claim's ``id`` line, under
+    pytest-xdist too, whose workers send the report to the controller as data."""
+    refuted = "claimed '41' = 41, measured 40, below by 1; exact"
+    result = author.runpytest_subprocess(f"--tb={style}", "-rN", "-k", "wrong", *workers)
+    assert result.parseoutcomes()["failed"] == 1
+    assert result.stdout.str().count(refuted[:30]) == 1, result.stdout.str()
+    line = (author.path / "claims" / "mine.toml").read_text(encoding="utf-8").splitlines().index('id = "params/wrong"')
+    result.stdout.fnmatch_lines([f"{author.path / 'claims' / 'mine.toml'}:{line + 1}: {refuted}" if style == "line"
+                                 else refuted])
+
+
 def test_a_ledger_item_names_the_row_whose_number_its_refuted_claim_prints(author: pytest.Pytester) -> None:
     """A ledger's own item judged a refuted claim without the ledger: the resnet18 row printing the tiny row's
     number said only how far it was."""
