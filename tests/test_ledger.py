@@ -645,10 +645,15 @@ def test_a_toml_name_that_is_no_file_is_a_ledger_error(tmp_path: Path, make: str
 @pytest.mark.parametrize(("name", "expected"), [
     ("sub/old.toml", "ledger files must lie directly in {folder} (a subfolder is not read): move it up"),
     ("old.TOML", "ledger files end in .toml, in lower case (old.TOML is not read): rename it to old.toml"),
-], ids=["subfolder", "upper-case"])
+    ("my ledger [v2].toml", "a ledger file's name begins its claims' ids, and pytest refuses a '[' or ']' there "
+                            "(my ledger [v2].toml): rename it without them"),
+    ("v2].toml", "a ledger file's name begins its claims' ids, and pytest refuses a '[' or ']' there (v2].toml): "
+                 "rename it without them"),
+], ids=["subfolder", "upper-case", "brackets", "closing-bracket"])
 def test_a_ledger_file_no_run_would_read_is_refused_by_name(tmp_path: Path, name: str, expected: str) -> None:
     """A ledger file in a subfolder of the ledger's, or ending in .TOML, is read by no run: its claims would leave
-    the report unsaid."""
+    the report unsaid. One whose name holds a '[' or ']' was read, and its claims' ids were node ids pytest refuses
+    pasted back ("path cannot contain [] parametrization") and badge file names."""
     folder = write_ledger(tmp_path / "claims", GOOD_CLAIM)
     (folder / name).parent.mkdir(exist_ok=True)
     (folder / name).write_text(HEADER + GOOD_CLAIM, encoding="utf-8")
@@ -656,6 +661,14 @@ def test_a_ledger_file_no_run_would_read_is_refused_by_name(tmp_path: Path, name
         ledger.load(folder)
     assert str(error.value) == (f"{folder / name}: (file): (path): {expected.format(folder=folder)}, or rename it so "
                                 "it does not end in .toml")
+
+
+def test_a_ledger_file_given_alone_whose_name_holds_a_bracket_is_refused_by_name(tmp_path: Path) -> None:
+    """Its claims' ids begin with its name, as a folder's files' do."""
+    file = tmp_path / "my ledger [v2].toml"
+    file.write_text(HEADER + GOOD_CLAIM, encoding="utf-8")
+    with pytest.raises(ledger.LedgerError, match=r"my ledger \[v2\]\.toml: \(file\): \(path\): a ledger file's name"):
+        ledger.load(file)
 
 
 def test_a_ledger_copy_in_a_hidden_folder_is_left_alone(tmp_path: Path) -> None:
