@@ -30,7 +30,7 @@ from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_d
                                 model_digest, record_for, record_problem)
 from claimbench.seeds_record import record_claim, seeds_follow
 from claimbench.value_text import NOTHING, band_text, bound_text, format_delta, format_value
-from claimbench.verdict import VERDICTS, band_side, format_number, seeds_judgement
+from claimbench.verdict import VERDICTS, band_side, format_interval, format_spread, seeds_judgement
 
 __all__ = [
     "JSON_FORMAT",
@@ -202,19 +202,23 @@ def _runs_text(record: Record) -> str:
     """How many training runs (``seeds``, one value each; seeds 0 to n - 1) a number rests on and, for several, the
     interval its verdict went by: where a run of the recipe (a mean of the author's ``runs``) lands, given them
     (``reach``), whether or not the author's number lies in it, or, in a record without one, the 95% interval of
-    their mean (``spread``), in the claim's unit."""
+    their mean (``spread``), in the claim's unit and one decimal more than the claim prints (``format_interval``, whose
+    ends read on their side of the band and of the claimed value; ``format_spread``)."""
     runs = len(record["seeds"])
     if runs == 1:
         return "one training run (seed 0)"
     reach = record.get("reach")
+    printed, scale = record["printed"], record["scale"]
     if isinstance(reach, list) and len(reach) == 2:
         author = record.get("runs") or 1
         lands = ("a single run of the recipe lands" if author == 1
                  else f"a mean of {author} runs of the recipe, as the author's, lands")
+        claimed = record.get("claimed")
+        marks = [*(record.get("band") or ()), claimed if isinstance(claimed, (int, float)) else None]
         return (f"mean of {runs} training runs (seeds 0-{runs - 1}); given them, {lands} in "
-                f"[{format_number(reach[0])}, {format_number(reach[1])}] (95%)")
-    spread = (record.get("spread") or 0) / record["scale"]
-    return f"mean of {runs} training runs (seeds 0-{runs - 1}), 95% interval ±{format_number(spread)}"
+                f"{format_interval(reach, printed, scale, marks)} (95%)")
+    spread = (record.get("spread") or 0) / scale
+    return f"mean of {runs} training runs (seeds 0-{runs - 1}), 95% interval ±{format_spread(spread, printed, scale)}"
 
 
 def _stored_text(dates: Sequence[str], runs: int) -> str:

@@ -19,8 +19,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from claimbench.ledger import Claim
+from claimbench.printed_style import printed_decimals
 from claimbench.results import JUDGED_BY
-from claimbench.value_text import printed_decimals
 from claimbench.verdict import band_side, meets, printings
 
 __all__ = ["record_claim", "seeds_follow"]

@@ -7,50 +7,19 @@ Imports neither pytest nor torch.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from claimbench import numerals
+from claimbench.printed_style import MAX_DECIMALS, finer, style
 from claimbench.verdict import band_side, format_number
 
-__all__ = ["MAX_DECIMALS", "NOTHING", "apart", "band_text", "bound_text", "format_delta", "format_value",
-           "printed_decimals"]
+__all__ = ["NOTHING", "apart", "band_text", "bound_text", "format_delta", "format_value"]
 
 Record = Mapping[str, Any]
 
 NOTHING = "—"
-MAX_DECIMALS = 15
-"""The most decimals a value is written in to show which side of its band it lies on."""
-
-_NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
-_UNIT = re.compile(rf"\s?(?:(?P<unit>(?i:{numerals.UNIT}))(?:\s*{numerals.NOUN})?|[A-Za-z]{{1,3}})(?![A-Za-z])")
-"""The unit printed after a number: one ``numerals`` reads, in any case, with its noun ("%", " MB", " MFLOPs",
-" Million parameters"), else a short word ("pp")."""
-
-
-
-def _style(printed: str) -> tuple[int | None, bool, str, str]:
-    """How the report printed its number: decimals, thousands separators, the suffix it printed its unit in, and the
-    unit."""
-    match = _NUMBER.search(printed)
-    if match is None:
-        return None, False, "", ""
-    unit = _UNIT.match(printed, match.end())
-    suffix, named = (unit.group(0), _spelt(unit["unit"] or "")) if unit else ("", "")
-    return len(match.group(2) or ""), "," in match.group(1), suffix, named
-
-
-def _spelt(unit: str) -> str:
-    """The unit of ``numerals.UNITS`` a printed unit is, as printed or in lower case ("Million": million); "" where
-    it is none ("mb")."""
-    return next((spelt for spelt in (unit, unit.lower()) if spelt in numerals.UNITS), "")
-
-
-def printed_decimals(printed: str) -> int | None:
-    """The decimals the report printed its number in (``"80.5%"``: 1); None where it printed no number."""
-    return _style(printed)[0]
 
 
 def format_value(value: float | Sequence[int] | None, printed: str, scale: float,
@@ -63,7 +32,7 @@ def format_value(value: float | Sequence[int] | None, printed: str, scale: float
         return NOTHING
     if isinstance(value, Sequence):
         return str(tuple(value))
-    decimals, thousands, suffix, unit = _style(printed)
+    decimals, thousands, suffix, unit = style(printed)
     if scale == 1.0 and numerals.UNITS.get(unit, 1.0) != 1.0:
         return format_number(value)
     if decimals is None:
@@ -124,7 +93,7 @@ def format_delta(record: Record) -> str:
         return "0" if list(shown) == list(record["claimed"] or []) else "≠"
     if delta == 0:
         return "0"
-    decimals, thousands, _, _ = _style(record["printed"])
+    decimals, thousands, _, _ = style(record["printed"])
     claimed = record["claimed"]
     if decimals is not None and isinstance(claimed, (int, float)):
         decimals = _sided(delta, decimals, record.get("band"), claimed)
@@ -149,23 +118,18 @@ def band_text(record: Record) -> str:
 
 
 def _half_width(record: Record, low: float, high: float) -> str:
-    """The half-width of a band around the claim in one decimal more than the report printed its number, trailing
-    zeros dropped (12.34 ±0.2% reads ±0.025, not ±0.02468), or in as many more as it takes for the measurement, as
+    """The half-width of a band around the claim in ``printed_style.finer``'s digits, one decimal more than the report
+    printed its number (12.34 ±0.2% reads ±0.025, not ±0.02468), or as many more as it takes for the measurement, as
     ``format_value`` writes it, to read on the side of the band its verdict says (10.2 above 10.0 ±0.1996 reads so,
     not inside ±0.20); ``format_number``'s digits where the printed number is not in the claim's unit. Only the
     text is rounded: the verdict went by the band as it is."""
     exact_low, exact_high = Decimal(repr(low)), Decimal(repr(high))
     exact, centre = (exact_high - exact_low) / 2, (exact_high + exact_low) / 2
-    decimals, _, _, unit = _style(record["printed"])
-    if decimals is None or record["scale"] == 1.0 and numerals.UNITS.get(unit, 1.0) != 1.0:
-        return format_number(float(exact))
     shown, band = record["shown"], (low, high)
     measured = isinstance(shown, (int, float)) and math.isfinite(shown)
-    written = float(f"{shown:.{_sided(shown, decimals, band)}f}") if measured else None
+    decimals = style(record["printed"])[0]
+    written = float(f"{shown:.{_sided(shown, decimals, band)}f}") if measured and decimals is not None else None
     side = band_side(shown, band) if measured else None
-    for more in range(decimals + 1, max(decimals + 1, MAX_DECIMALS) + 1):
-        half = exact.quantize(Decimal(1).scaleb(-more), rounding=ROUND_HALF_UP)
-        if half and (written is None or band_side(written, (float(centre - half), float(centre + half))) == side):
-            text = f"{half:,f}"
-            return text.rstrip("0").rstrip(".") if "." in text else text
-    return format_number(float(exact))
+    text = finer(exact, record["printed"], record["scale"], lambda half: written is None or band_side(
+        written, (float(centre - half), float(centre + half))) == side)
+    return format_number(float(exact)) if text is None else text

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -21,6 +21,7 @@ from claimbench import metrics, siblings, slips, vocab
 from claimbench.numerals import plain_text
 from claimbench.errors import MeasurementError
 from claimbench.ledger import Claim, Tolerance
+from claimbench.printed_style import finer
 
 __all__ = [
     "DECIDING_SEEDS",
@@ -35,7 +36,9 @@ __all__ = [
     "check",
     "counters_disagree",
     "describe_tolerance",
+    "format_interval",
     "format_number",
+    "format_spread",
     "judge",
     "meets",
     "printings",
@@ -220,6 +223,41 @@ def format_number(value: Measured | None) -> str:
     return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
+def format_spread(spread: float, printed: str, scale: float,
+                  reads_right: Callable[[float], bool] = lambda _: True) -> str:
+    """A spread of measurements in the claim's unit (a ``±``) in one decimal more than the claim ``printed`` shows
+    (``printed_style.finer``: 80.5% ±0.12345 reads ±0.12), or in as many more as it takes for ``reads_right`` to hold
+    of it as written."""
+    return _finer(spread, printed, scale, reads_right)
+
+
+def format_interval(interval: Sequence[float | None], printed: str, scale: float,
+                    marks: Iterable[float | None]) -> str:
+    """An interval of measurements in the claim's unit (where a run lands, the seeds' or timed epochs' range), its
+    ends in one decimal more than the claim ``printed`` shows, at its decimals at least (``[57.0, 65.24]`` beside
+    "57.3%"), or in as many more as it takes for each end to lie on the side of each of ``marks`` (the band's ends,
+    the claimed value) that it does: 61.0023 above [59, 61] reads 61.002, not 61.00."""
+    points = [(mark, mark) for mark in marks if mark is not None]
+    return f"[{', '.join(_end_text(end, printed, scale, points) for end in interval)}]"
+
+
+def _end_text(end: float | None, printed: str, scale: float, points: Sequence[tuple[float, float]]) -> str:
+    """One end of ``format_interval``'s interval."""
+    sides = [band_side(end, point) for point in points] if end is not None and math.isfinite(end) else []
+    return _finer(end, printed, scale, lambda written: [band_side(written, point) for point in points] == sides,
+                  keep_printed=True)
+
+
+def _finer(value: float | None, printed: str, scale: float, reads_right: Callable[[float], bool],
+           keep_printed: bool = False) -> str:
+    """A measured ``value`` in ``printed_style.finer``'s digits; in ``format_number``'s where they give none, or
+    where it is no finite number (a record's null)."""
+    finite = isinstance(value, (int, float)) and math.isfinite(value)
+    text = finer(Decimal(repr(value)), printed, scale, lambda written: reads_right(float(written)),
+                 keep_printed) if finite else None
+    return format_number(value) if text is None else text
+
+
 def _decimal_sum(a: float, b: float, sign: int = 1) -> float:
     """``a + sign·b`` in decimal arithmetic, as printed numbers add (27.74 + 0.05548 is 27.79548, not
     27.795479999999998); integers stay exact integers."""
@@ -312,10 +350,11 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
         reach = None if timed else _reach(claim, measurement)
     if noise is not None:
         words += (f"; median of {len(measurement.seeds)} timed epochs, their range "
-                  f"[{format_number(noise[0])}, {format_number(noise[1])}]")
+                  f"{_interval(claim, noise, band, claim.value)}")
     told = words  # a refutation says where a run lands once, after the band
-    if reach is not None:
-        words += f"; mean of {len(measurement.seeds)} seeds, {_lands(claim)} in {_interval(claim, reach)} (95%)"
+    landing = "" if reach is None else _interval(claim, reach, band, claim.value)
+    if landing:
+        words += f"; mean of {len(measurement.seeds)} seeds, {_lands(claim)} in {landing} (95%)"
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction, "reach": reach}
     if band is not None and noise is not None and band_side(noise[0], band) != band_side(noise[1], band):
         return Judgement("error", _undecided(claim, measurement, shown, band, noise), **common)
@@ -332,15 +371,15 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
                              f"seeds (--claims-train-seeds={2 * count}) may", **common)
         settled = "outside"
     if settled == "undecided":
-        return Judgement("error", _undecided_seeds(claim, measurement, shown, band, reach), **common)
+        return Judgement("error", _undecided_seeds(claim, measurement, shown, band, reach, claim.value), **common)
     if settled == "within":
         reasons = []
         if direction != "within":
             met = reach is not None and meets(reach, band)
             reasons.append(f"the mean {_at(claim, shown)} of {len(measurement.seeds)} seeds is {direction} the band "
                            f"{_describe_band(band)}, but {_of_them(_landed(claim, measurement, band))} in it"
-                           + (f", and the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given "
-                              "our seeds, meets it" if met else ": a run of this recipe printed the claimed number"))
+                           + (f", and the 95% interval {landing} within which {_lands(claim)}, given our seeds, "
+                              "meets it" if met else ": a run of this recipe printed the claimed number"))
         if claim.expect == "refuted":  # the ledger's fault, as an out-of-date copy of the report is: the run fails
             reasons.append(f"the ledger expected a documented error ({claim.why}), but the claim reproduced: the "
                            "ledger is out of date (delete the claim's expect, why and correct)")
@@ -356,10 +395,10 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
         line += f", {direction}{by}; {allowed}"
         if reach is not None and meets(reach, band):  # outlier seeds', beside more on the correct value
             on_correct = _landed(claim, measurement, _band(claim, claim.correct)) if claim.correct is not None else 0
-            line += (f"; the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our "
-                     f"{len(measurement.seeds)} seeds, meets it, but {on_correct} of them land on the correct value")
+            line += (f"; the 95% interval {landing} within which {_lands(claim)}, given our {len(measurement.seeds)} "
+                     f"seeds, meets it, but {on_correct} of them land on the correct value")
         elif reach is not None:
-            line += (f"; outside the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our "
+            line += (f"; outside the 95% interval {landing} within which {_lands(claim)}, given our "
                      f"{len(measurement.seeds)} seeds")
         line += _single_runs(claim, measurement, band) + _fewer_seeds(claim, measurement)
     unsettled = "" if band is None else _unsettled(claim, measurement, timed, direction)
@@ -368,7 +407,7 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
     correct = None if band is None or claim.correct is None else _band(claim, claim.correct)
     if claim.expect == "refuted" and correct is not None and _settles(claim, measurement, shown, correct,
                                                                       reach) == "undecided":
-        undecided = _undecided_seeds(claim, measurement, shown, correct, reach)
+        undecided = _undecided_seeds(claim, measurement, shown, correct, reach, claim.correct)
         return Judgement("error", f"{line}; whether it is the correct {format_number(claim.correct)} the ledger "
                          f"documents ({claim.why}) is undecided: {undecided}", **common)
     if claim.expect == "refuted" and claim.correct is not None and not _bears_out(claim, measurement, shown, reach):
@@ -448,23 +487,25 @@ def seeds_judgement(claim: Claim, measured: float, seeds: Sequence[float]) -> Ju
 
 
 def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
-                     reach: tuple[float, float]) -> str:
-    """Why seeds whose interval meets the band, with nothing we observed in it, decide nothing (``_settles``)."""
+                     reach: tuple[float, float], value: float | None) -> str:
+    """Why seeds whose interval meets the band (of the claimed ``value``, or of its ``correct`` one), with nothing we
+    observed in it, decide nothing (``_settles``)."""
     direction, count = band_side(shown, band), len(measurement.seeds)
     head = f"the mean {_at(claim, shown)} of {count} seeds is {direction} the band {_describe_band(band)}"
+    landing, scatter = _interval(claim, reach, band, value), _interval(claim, _scatter(claim, measurement), band, value)
     if (claim.runs or 1) == 1:
-        return (f"{head}, and no seed lands in it (their range {_interval(claim, _scatter(claim, measurement))}); "
-                f"only the 95% interval {_interval(claim, reach)} within which a single run lands, given their "
-                f"scatter, meets the band: {count} seeds cannot tell a reproduction from a miss; more seeds "
-                f"(--claims-train-seeds={2 * count}) may: one landing in the band reproduces it, an interval that "
-                "misses it refutes it" + _fewer_seeds(claim, measurement))
-    head += f", but the 95% interval {_interval(claim, reach)} within which {_lands(claim)}, given our seeds, meets it"
+        return (f"{head}, and no seed lands in it (their range {scatter}); only the 95% interval {landing} within "
+                f"which a single run lands, given their scatter, meets the band: {count} seeds cannot tell a "
+                f"reproduction from a miss; more seeds (--claims-train-seeds={2 * count}) may: one landing in the band "
+                "reproduces it, an interval that misses it refutes it" + _fewer_seeds(claim, measurement))
+    head += f", but the 95% interval {landing} within which {_lands(claim)}, given our seeds, meets it"
     limit = metrics.prediction95_limit(measurement.seeds, claim.runs or 1) / claim.scale
     edge = band[1] if band_side(shown, band) == "above" else band[0]
     if edge is not None and abs(shown - edge) <= limit:
         return (f"{head}, and would however many seeds ran: a mean of {claim.runs} runs lands within "
-                f"±{format_number(limit)} of ours (95%) at the least, which reaches the band; no number of seeds "
-                "decides it, only a mean of ours in the band" + _fewer_seeds(claim, measurement))
+                f"±{format_spread(limit, claim.printed, claim.scale, lambda written: abs(shown - edge) <= written)} "
+                "of ours (95%) at the least, which reaches the band; no number of seeds decides it, only a mean of "
+                "ours in the band" + _fewer_seeds(claim, measurement))
     return (f"{head}: {count} seeds cannot tell a reproduction from a miss; more seeds "
             f"(--claims-train-seeds={2 * count}) narrow the interval" + _fewer_seeds(claim, measurement))
 
@@ -519,9 +560,11 @@ def _lands(claim: Claim) -> str:
     return "a single run lands" if runs == 1 else f"a mean of {runs} runs, as the author's, lands"
 
 
-def _interval(claim: Claim, interval: tuple[float, float]) -> str:
-    """An interval at the claim's printed decimals: ``[57.9, 65.2]``."""
-    return f"[{_at(claim, interval[0])}, {_at(claim, interval[1])}]"
+def _interval(claim: Claim, interval: tuple[float, float], band: tuple[float | None, float | None],
+              value: float | None) -> str:
+    """An interval of measurements as ``format_interval`` writes it for the claim, each end on its side of the
+    ``band`` and of the claimed ``value``: ``[57.9, 65.24]``."""
+    return format_interval(interval, claim.printed, claim.scale, (*band, value))
 
 
 def _undecided(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
@@ -529,7 +572,7 @@ def _undecided(claim: Claim, measurement: Measurement, shown: float, band: tuple
     """Why timed epochs whose range (``_noise``) crosses an edge of the band decide nothing: they are too spread."""
     where = "inside" if (side := band_side(shown, band)) == "within" else side
     return (f"the timed epochs are too spread to judge: their median {_at(claim, shown)} is {where} the band "
-            f"{_describe_band(band)}, but their range [{_at(claim, noise[0])}, {_at(claim, noise[1])}] over "
+            f"{_describe_band(band)}, but their range {_interval(claim, noise, band, claim.value)} over "
             f"{len(measurement.seeds)} timed epochs crosses its edge{_single_runs(claim, measurement, band)}; "
             "time them on an otherwise idle machine")
 

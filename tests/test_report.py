@@ -358,7 +358,7 @@ def test_a_refuted_training_number_does_not_say_the_authors_lands_in_the_interva
 @pytest.mark.parametrize(("seeds", "spread", "words"), [
     ((0.9319,), 0.0, "one training run (seed 0)"),
     ((0.929, 0.932, 0.935), 0.0025, "mean of 3 training runs (seeds 0-2); given them, a single run of the recipe "
-                                    "lands in \\[91.7094, 94.6906\\] (95%)"),  # the interval the verdict used
+                                    "lands in \\[91.71, 94.69\\] (95%)"),  # the verdict's, a decimal more than 80.5%
 ])
 def test_a_training_number_says_how_many_runs_it_rests_on(seeds: tuple[float, ...], spread: float,
                                                           words: str) -> None:
@@ -375,8 +375,12 @@ def test_a_training_number_says_how_many_runs_it_rests_on(seeds: tuple[float, ..
     assert report.render_markdown(document["claims"], REPORTS, document["environment"]) == markdown
     if len(seeds) > 1:  # a record of an older claimbench, without the interval: the interval of the mean
         older = {**record, "reach": None, "spread": 0.0012345}
-        assert "mean of 3 training runs (seeds 0-2), 95% interval ±0.12345\n" in report.render_markdown(
-            [older], REPORTS, ENVIRONMENT)  # not ±0.123
+        assert "mean of 3 training runs (seeds 0-2), 95% interval ±0.12\n" in report.render_markdown(
+            [older], REPORTS, ENVIRONMENT)  # one decimal more than 80.5%, not ±0.12345
+        tiny = report.render_markdown([{**older, "spread": 4e-7}], REPORTS, ENVIRONMENT)
+        assert "95% interval ±0.00004\n" in tiny, "a spread that is not zero never reads ±0.00"
+        edge = report.render_markdown([{**record, "reach": [60.49996, 93.0]}], REPORTS, ENVIRONMENT)
+        assert "lands in \\[60.49996, 93.0\\] (95%)" in edge, "below the band [60.5, 100.5], not on its edge"
     timed = dataclasses.replace(claim, kind="epoch_time", scale=1.0, value=90.0, printed="90s")
     epochs = results.record_for(timed, results.Outcome(measurement=Measurement(93.0, seeds=(92.0, 93.0, 94.0),
                                                                                spread=1.0).to_dict()), "2026-11-30")

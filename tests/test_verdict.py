@@ -122,11 +122,11 @@ def test_seeds_are_judged_by_where_a_run_of_the_authors_lands_given_them() -> No
     result = _seeds(claim, (60.3, 60.5, 60.7), spread=0.497)
     assert (result.verdict, result.reason) == ("reproduced", "") and result.band == pytest.approx((59.0, 61.0))
     assert result.reach == pytest.approx((59.5063, 61.4937), abs=1e-4)  # 4.303 · 0.2 · sqrt(4/3) = 0.9937
-    assert result.tolerance == "±1; mean of 3 seeds, a single run lands in [59.5063, 61.4937] (95%)"
+    assert result.tolerance == "±1; mean of 3 seeds, a single run lands in [59.51, 61.49] (95%)"
     far = _seeds(claim, (70.0, 71.0, 72.0), spread=2.48)
     assert far.verdict == "refuted" and far.direction == "above" and far.reason == (
-        "claimed '60.0' = 60, measured 71, above by 11; allowed [59, 61] (±1); outside the 95% interval [66.0313, "
-        "75.9687] within which a single run lands, given our 3 seeds; 0 of the 3 seeds on their own land in the band")
+        "claimed '60.0' = 60, measured 71, above by 11; allowed [59, 61] (±1); outside the 95% interval [66.03, "
+        "75.97] within which a single run lands, given our 3 seeds; 0 of the 3 seeds on their own land in the band")
 
 
 def test_a_single_run_claim_inside_the_scatter_of_our_seeds_is_reproduced_however_many_ran() -> None:
@@ -155,8 +155,8 @@ def test_seeds_none_of_which_lands_in_the_band_decide_nothing_where_only_their_s
     claim = _claim(95.0, kind="accuracy", tolerance=Tolerance(abs=1.0))
     spread = _seeds(claim, (20.0, 50.0, 80.0))
     assert spread.verdict == "error" and spread.reason.startswith(
-        "the mean 50 of 3 seeds is below the band [94, 96], and no seed lands in it (their range [20, 80]); only the "
-        "95% interval [")
+        "the mean 50 of 3 seeds is below the band [94, 96], and no seed lands in it (their range [20.0, 80.0]); only "
+        "the 95% interval [")
     assert spread.reason.endswith("3 seeds cannot tell a reproduction from a miss; more seeds "
                                   "(--claims-train-seeds=6) may: one landing in the band reproduces it, an interval "
                                   "that misses it refutes it")
@@ -185,7 +185,7 @@ def test_a_mean_of_runs_is_reproduced_by_our_mean_not_by_a_single_seed() -> None
     assert _seeds(claim, (70.0, 70.2, 69.8)).verdict == "refuted"
     stuck = _seeds(claim, (59.0, 65.0) * 48)  # mean 62, s 3.016: a mean of 10 lands within ±1.87 at the least
     assert stuck.verdict == "error" and stuck.reason.endswith(
-        "meets it, and would however many seeds ran: a mean of 10 runs lands within ±1.86918 of ours (95%) at the "
+        "meets it, and would however many seeds ran: a mean of 10 runs lands within ±1.87 of ours (95%) at the "
         "least, which reaches the band; no number of seeds decides it, only a mean of ours in the band"), \
         "96 seeds asked for 192, which could not narrow it either"
 
@@ -199,6 +199,20 @@ def test_the_runs_an_authors_number_averages_narrow_the_interval() -> None:
     assert mean_of_five.verdict == "refuted" and mean_of_five.reach == (56.0, 66.8)  # 61.4 ± 2.776·3.0635·√0.4
     assert "outside the 95% interval [56.0, 66.8] within which a mean of 5 runs, as the author's, lands, given our " \
            "5 seeds" in mean_of_five.reason
+
+
+@pytest.mark.parametrize(("seeds", "verdict", "words"), [
+    ((61.7992, 62.0, 62.2008), "refuted", "outside the 95% interval [61.002, 63.0] within"),  # not 61.00: in the band
+    ((57.7992, 58.0, 58.2008), "refuted", "outside the 95% interval [57.0, 58.998] within"),  # not 59.00
+    ((60.7946, 60.9954, 61.1962), "reproduced", "a single run lands in [59.998, 61.99] (95%)"),  # not on the claim
+])
+def test_the_ends_of_the_interval_read_in_a_decimal_more_than_the_claim_on_the_side_they_lie(
+        seeds: tuple[float, ...], verdict: str, words: str) -> None:
+    """Where a run lands, for a claim printed "60.0" with no digits of its own: its ends in two decimals, not six
+    significant digits, kept at the claim's one where they end in a zero, and in more where two would put an end in
+    the band it misses (61.0023 above [59, 61]) or on the claimed value it is off."""
+    result = _seeds(_claim(60.0, kind="accuracy", printed="60.0", tolerance=Tolerance(abs=1.0)), seeds)
+    assert result.verdict == verdict and words in f"{result.tolerance}; {result.reason}"
 
 
 def test_the_interval_is_centred_on_the_raw_mean_and_printed_as_the_report_prints_its_ends() -> None:
@@ -293,7 +307,7 @@ def test_the_seeds_interval_is_in_the_claims_unit() -> None:
     claim = _claim(98.9, kind="accuracy", scale=0.01, tolerance=Tolerance(abs=1.0))  # measured as a fraction
     result = _seeds(claim, (0.949, 0.95, 0.951))  # 4.303 · 0.001 · sqrt(4/3): ±0.497 points
     assert result.verdict == "refuted" and result.reach == pytest.approx((94.5031, 95.4969), abs=1e-4)
-    assert "[94.5031, 95.4969] within which a single run lands" in result.reason
+    assert "[94.5, 95.5] within which a single run lands" in result.reason  # 94.50 and 95.50 beside "98.9"
 
 
 @pytest.mark.parametrize("claimed", [1_600_040_001, 15_470_264_335, 2**53 - 1, 10**17, 10**18 - 1])
