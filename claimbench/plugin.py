@@ -2,8 +2,9 @@
 
 Inert until configured: installed, it adds its ``--claims-*`` options and ini values and nothing else
 (no torch, no ledger, no markers). A ledger given by ``--claims-dir`` or the ini ``claims_dir`` turns
-it on. Hooks and fixtures only; the work is done by ``options``, ``ledger``, ``families``, ``verdict``,
-``results`` and ``report``.
+it on; its claims are read (and torch, pydantic and the author's models imported) only in a session that collects
+them (``_load``): tests named outside the ledger run as they would without claimbench. Hooks and fixtures only;
+the work is done by ``options``, ``ledger``, ``families``, ``verdict``, ``results`` and ``report``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ rejected_key = pytest.StashKey["dict[Path, list[str]]"]()
 its other files are collected as they would be."""
 rejected_collected_key = pytest.StashKey["set[Path]"]()
 """The rejected ledger files this process collected, each shown as its collection error."""
+files_key = pytest.StashKey["list[Path]"]()
+"""The ledger's files, checked when the session's collection began (not ``--fixtures``' own collection)."""
+loaded_key = pytest.StashKey[bool]()
+"""Whether this process has loaded the ledger (``_load``): a session that collects no claim never does, and so never
+imports torch, pydantic or the author's models."""
 
 MARKERS = {
     "claims(*kinds)": "parametrize the test's `claim` argument over the ledger's claims of these kinds",
@@ -87,11 +93,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(ClaimFixtures(), "claimbench-fixtures")
     config.pluginmanager.register(BenchmarkSkips(config), "claimbench-benchmark-skips")
     config.pluginmanager.register(OwnTests(), "claimbench-own-tests")
-    worker = getattr(config, "workerinput", None)
-    if worker is None:
+    if not hasattr(config, "workerinput"):
         config.pluginmanager.register(ClaimsSession(config), "claimbench-session")
-    else:
-        _share_cores(int(worker["workercount"]))
 
 
 def _share_cores(workers: int) -> None:
@@ -185,24 +188,42 @@ def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection(session: pytest.Session) -> None:
+    """Check the ledger's files (no file to collect the error at: no ledger, or a file in it that pytest would not
+    collect), then load it, unless the command line names only paths that can collect none of its files."""
     config = session.config
     if options.ledger_path_key not in config.stash:
         return
+    from claimbench.ledger_files import LedgerError, files
+
+    try:
+        config.stash[files_key] = files(config.stash[options.ledger_path_key])
+        if not config.stash[files_key]:
+            raise pytest.UsageError(f"claims ledger {config.stash[options.ledger_path_key]}: no *.toml file in this "
+                                    "folder: write one with `claimbench init` or `claimbench draft REPORT.md -o FILE`")
+    except LedgerError as error:
+        raise pytest.UsageError(f"claims ledger rejected: {error}") from None
+    if not _paths_given(config) or config.option.pyargs or _names_the_ledger(config,
+                                                                             config.stash[options.ledger_path_key]):
+        _load(config)
+
+
+def _load(config: pytest.Config) -> None:
+    """Read the ledger, import its modules and resolve its models, once per process, when the session first needs
+    its claims: a ledger file collected, a test marked ``claims``, a claim's report (a pytest-xdist controller's)."""
+    if loaded_key in config.stash:
+        return
+    config.stash[loaded_key] = True
+    worker = getattr(config, "workerinput", None)
+    if worker is not None:
+        _share_cores(int(worker["workercount"]))
     from claimbench import items, ledger, results
 
-    try:  # no file to collect its error at: no ledger, or a file in it that pytest would not collect
-        files = ledger.files(config.stash[options.ledger_path_key])
-    except ledger.LedgerError as error:
-        raise pytest.UsageError(f"claims ledger rejected: {error}") from None
     loaded, rejected = {}, {}
-    for file in files:
+    for file in config.stash[files_key]:
         try:
             loaded[file.resolve()] = ledger.load_reports(file)
         except ledger.LedgerError as error:  # an error of collecting this file only, as a module's syntax error
             rejected[file.resolve()] = error.problems
-    if not loaded and not rejected:
-        raise pytest.UsageError(f"claims ledger {config.stash[options.ledger_path_key]}: no *.toml file in this "
-                                "folder: write one with `claimbench init` or `claimbench draft REPORT.md -o FILE`")
     _refuse_overwriting_sources(config, [report for reports in loaded.values() for report in reports])
     for file, problems in _unimportable(config, loaded).items():
         rejected[file] = problems
@@ -230,11 +251,14 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     """A ledger file visited by collection yields one test item per claim, as a doctest file would; a file of a
     ledger the loader rejected is a collection error, as a test module with a syntax error would be."""
     config = parent.config
-    if file_path.suffix != ".toml" or not (claims_key in config.stash or rejected_key in config.stash):
-        return None  # no ledger, or --fixtures' own collection
+    if file_path.suffix != ".toml" or options.ledger_path_key not in config.stash:
+        return None
     ledger_path = config.stash[options.ledger_path_key].resolve()
     if file_path.resolve() != ledger_path and file_path.resolve().parent != ledger_path:
         return None
+    if files_key not in config.stash:  # --fixtures' own collection
+        return None
+    _load(config)
     from claimbench import items
 
     if file_path.resolve() in config.stash.get(rejected_key, {}):
@@ -249,6 +273,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marker = metafunc.definition.get_closest_marker("claims")
+    if marker is not None and "claim" in metafunc.fixturenames and files_key in metafunc.config.stash:
+        _load(metafunc.config)
     if marker is not None and "claim" in metafunc.fixturenames and rejected_key in metafunc.config.stash:
         first = next(iter(metafunc.config.stash[rejected_key].values()))[0]
         raise pytest.Collector.CollectError(f"@pytest.mark.claims: its claims ledger was rejected: {first}")
@@ -293,8 +319,11 @@ def _writes_report(config: pytest.Config, ledger: Path) -> bool:
     nor a run whose named paths (``_paths_given``) neither hold the ledger nor lie in it."""
     if config.option.collectonly:
         return False
-    if not _paths_given(config):
-        return True
+    return not _paths_given(config) or _names_the_ledger(config, ledger)
+
+
+def _names_the_ledger(config: pytest.Config, ledger: Path) -> bool:
+    """Whether a path the command line names holds the ledger or lies in it."""
     named = [(config.invocation_params.dir / arg.partition("::")[0]).resolve() for arg in config.args]
     ledger = ledger.resolve()
     return any(ledger.is_relative_to(path) or path.is_relative_to(ledger) for path in named)
@@ -334,7 +363,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _nothing_collected(config: pytest.Config) -> str:
     """Why a run that collected none of the ledger's files would check nothing: the problems of its rejected files
     first, each on a line of its own, then where pytest did not look."""
-    from claimbench.ledger import LedgerError
+    from claimbench.ledger_files import LedgerError
 
     ledger, count = config.stash[options.ledger_path_key], len(config.stash.get(claims_key, []))
     hidden = _norecursed(config)
@@ -352,10 +381,8 @@ def _ignored(config: pytest.Config) -> bool:
     """Whether the user's own choice leaves the ledger out: ``--ignore``, ``--ignore-glob``, ``collect_ignore``,
     as pytest's ``pytest_ignore_collect`` decides for the ledger's folder or for each of its files; not a folder
     that pytest's ``norecursedirs`` skips by its name (".claims", "build"), which nobody chose to leave out."""
-    from claimbench.ledger import files as ledger_files
-
     ledger = config.stash[options.ledger_path_key].resolve()
-    files = ledger_files(ledger)  # collected: none is refused
+    files = [file.resolve() for file in config.stash[files_key]]  # collected: none is refused
     return (bool(config.hook.pytest_ignore_collect(collection_path=ledger, config=config)) or all(
         config.hook.pytest_ignore_collect(collection_path=file, config=config) for file in files)) and not (
         _norecursed(config))
@@ -378,8 +405,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if claims_key in config.stash and not hasattr(config, "workerinput"):
         options.select_for_retrain(config, _training_claims([item.nodeid for item in session.items],
                                                             config.stash[claims_key]))
-    if config.option.collectonly or options.ledger_path_key not in config.stash or not options.setting(
-            config, "claims_cluster"):
+    if config.option.collectonly or claims_key not in config.stash or not options.setting(config, "claims_cluster"):
         return
     from claimbench import items
     from claimbench.runs import cluster, plan
@@ -443,7 +469,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     the author's model in a test of the user's own starts at the author's code, as a ledger item's does
     (``items.from_the_authors``), unless ``--fulltrace``. A claim skipped while it ran is reported at the claim's
     test, not at this plugin's line that skipped it."""
-    if options.ledger_path_key not in item.config.stash or call.excinfo is None:
+    if claims_key not in item.config.stash or call.excinfo is None:  # no claim collected: no test measures one
         return (yield)
     from claimbench import items as claim_items
     from claimbench import results, verdict
@@ -500,6 +526,8 @@ class OwnTests:
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         """After pytest's own selection (``-k``, ``-m``, ``--deselect``), deselect each ledger item whose claim a
         selected test of the user's measures: a claim whose test ``-k`` left out is still measured by its item."""
+        if claims_key not in config.stash:  # no claim collected
+            return
         from claimbench import items as claim_items
         from claimbench import results
 
@@ -566,6 +594,11 @@ class ClaimsSession:
                 raise pytest.UsageError(f"--claims-readme: {error}") from None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.user_properties and loaded_key not in self.config.stash:  # a claim of a worker's, maybe
+            from claimbench import results
+
+            if any(name == results.CLAIM_PROPERTY for name, _ in report.user_properties):
+                _load(self.config)
         collected = self.config.stash.get(results_key, None)
         if collected is not None and UNMEASURED not in dict(report.user_properties):
             skipped = None
@@ -591,6 +624,7 @@ class ClaimsSession:
         """A claim whose pytest-xdist worker died under it is an error of ours, never a verdict kept from before."""
         from claimbench import results
 
+        _load(self.config)
         claim_id = _claim_of(crashitem, self.config.stash.get(claims_key, []))
         if claim_id is not None:
             report.user_properties = [*report.user_properties, (results.CLAIM_PROPERTY, claim_id),
@@ -668,7 +702,7 @@ class ClaimsSession:
     def _unshown(self, terminalreporter: pytest.TerminalReporter) -> str:
         """The first problem of the rejected ledger files that no collection error showed (the ledger's other files
         named on the command line ran alone), as the end of the line that says no file was written; else ""."""
-        from claimbench.ledger import LedgerError
+        from claimbench.ledger_files import LedgerError
 
         shown = {(self.config.rootpath / report.nodeid.partition("::")[0]).resolve()
                  for report in terminalreporter.stats.get("error", []) if isinstance(report, pytest.CollectReport)}
@@ -686,10 +720,12 @@ class ClaimsSession:
             return
         collected = self.config.stash.get(results_key, None)
         option = self.config.option
-        if collected is None or option.collectonly or option.setupplan or option.setuponly:  # no claim was measured
+        if option.collectonly or option.setupplan or option.setuponly:  # no claim was measured
+            return
+        if collected is None and loaded_key in self.config.stash:  # every file of the ledger was rejected
             return
         wanted = any(options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS)
-        if collected.empty:
+        if collected is None or collected.empty:  # a ledger not loaded: no claim collected
             if wanted:
                 terminalreporter.write_line("claimbench: no claim ran, so no file was written")
             return

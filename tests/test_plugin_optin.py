@@ -213,6 +213,37 @@ def test_tests_named_on_the_command_line_run_alone_and_write_no_report(author: p
     assert not (author.path / "out").exists()
 
 
+HEAVY = ("torch", "pydantic", "claimbench.schema", "claimbench.ledger", "claimbench.items", "claimbench.results",
+         "claimbench.verdict", "claimbench.measure")
+"""What a run that collects no claim leaves unimported: seconds and hundreds of MB an author's unit tests never use."""
+
+
+@pytest.mark.parametrize("options", [[], ["--co", "-q"], ["-n", "2"]], ids=["run", "co", "xdist"])
+def test_tests_outside_the_ledger_import_neither_torch_nor_the_ledgers_machinery(author: pytest.Pytester,
+                                                                                 options: list[str]) -> None:
+    """``pytest t`` in an author's project collects no claim: as without claimbench, nothing heavy is imported, in
+    the controller or in a pytest-xdist worker; the run still says that no claim ran."""
+    if "-n" in options:
+        pytest.importorskip("xdist")
+    (author.path / "t").mkdir()
+    (author.path / "t" / "test_x.py").write_text("def test_x():\n    pass\n", encoding="utf-8")
+    (author.path / "t" / "conftest.py").write_text(textwrap.dedent(f"""\
+        import os, sys
+        from pathlib import Path
+
+
+        def pytest_sessionfinish(session):
+            found = [name for name in {HEAVY!r} if name in sys.modules]
+            Path(__file__).with_name(f"imported-{{os.getpid()}}.txt").write_text(" ".join(found) or "none")
+        """), encoding="utf-8")
+    result = author.runpytest_subprocess("t", *options)
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str() + result.stderr.str()
+    seen = {path.name: path.read_text(encoding="utf-8") for path in (author.path / "t").glob("imported-*.txt")}
+    assert len(seen) == (3 if "-n" in options else 1) and set(seen.values()) == {"none"}, seen
+    if "--co" not in options:
+        result.stdout.fnmatch_lines(["claimbench: no claim ran, so no file was written"])
+
+
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
 def test_plain_pytest_in_a_subfolder_runs_its_tests_alone(author: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                          workers: list[str]) -> None:
