@@ -13,6 +13,7 @@ import datetime
 import difflib
 import fnmatch
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -38,6 +39,8 @@ rejected_collected_key = pytest.StashKey["set[Path]"]()
 """The rejected ledger files this process collected, each shown as its collection error."""
 files_key = pytest.StashKey["list[Path]"]()
 """The ledger's files, checked when the session's collection began (not ``--fixtures``' own collection)."""
+shared_key = pytest.StashKey[bool]()
+"""Whether this pytest-xdist worker has shared out the cores (``_share_cores``)."""
 loaded_key = pytest.StashKey[bool]()
 """Whether this process has loaded the ledger (``_load``): a session that collects no claim never does, and so never
 imports torch, pydantic or the author's models."""
@@ -97,15 +100,24 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(ClaimsSession(config), "claimbench-session")
 
 
-def _share_cores(workers: int) -> None:
+def _share_cores(config: pytest.Config) -> None:
     """pytest-xdist workers split the CPU's cores between their torch threads: each taking them all
-    oversubscribes the CPU, and OpenMP threads preempted at a barrier made training 7x slower on 2 cores. A
+    oversubscribes the CPU, and OpenMP threads preempted at a barrier made training 7x slower on 2 cores. Once a
+    worker, and only where torch is imported (the ledger loaded, or a test module of the user's importing it); a
     thread count the user set (``OMP_NUM_THREADS``) stands."""
-    if os.environ.get("OMP_NUM_THREADS"):
+    worker = getattr(config, "workerinput", None)
+    if worker is None or shared_key in config.stash or "torch" not in sys.modules:
         return
-    import torch
+    config.stash[shared_key] = True
+    if not os.environ.get("OMP_NUM_THREADS"):
+        sys.modules["torch"].set_num_threads(max(1, len(os.sched_getaffinity(0)) // int(worker["workercount"])))
 
-    torch.set_num_threads(max(1, len(os.sched_getaffinity(0)) // workers))
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A worker's test of the user's that imported torch shares the cores as the ledger's claims do."""
+    if options.ledger_path_key in item.config.stash:
+        _share_cores(item.config)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -213,9 +225,6 @@ def _load(config: pytest.Config) -> None:
     if loaded_key in config.stash:
         return
     config.stash[loaded_key] = True
-    worker = getattr(config, "workerinput", None)
-    if worker is not None:
-        _share_cores(int(worker["workercount"]))
     from claimbench import items, ledger, results
 
     loaded, rejected = {}, {}
