@@ -5,7 +5,8 @@ imported or executed. The draft copies every table verbatim, makes one claim per
 (value, scale and tolerance parsed from the printed form, kind guessed from the column header;
 "60-65%" an interval, "88.7 ± 0.3" a value with the author's band), writes an explicit ``TODO`` for
 what only the author knows (model, count convention, recipe, how many runs a mean of runs averages, ...), which the
-ledger loader rejects until it is filled in, and lists as commented-out candidate claims the numbers of the running
+ledger loader rejects until it is filled in, a commented-out ``input`` line on a table of parameter counts (needed
+only where a lazy model's whole count is built), and lists as commented-out candidate claims the numbers of the running
 text, beside their sentence, the totals of a model summary in a code block, beside their line, and each cell with a
 digit that it cannot read as a number. A table written in HTML is not read as one: the command says how many it left.
 A table's claims are made in draft_tables.py; this module writes the ledger. Torch-free.
@@ -33,9 +34,9 @@ from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, keys, todo, toml
 
 __all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE",
-           "PERCENT_KINDS", "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE", "RELATIVE_BAND", "RELATIVE_KINDS",
-           "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND", "UNKNOWN_FRACTION_BAND", "UNKNOWN_KIND_BAND", "draft",
-           "html_tables", "slug_argument", "source_name", "unread_html", "write"]
+           "LAZY_PARAMS_INPUT", "PERCENT_KINDS", "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE",
+           "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND", "UNKNOWN_FRACTION_BAND",
+           "UNKNOWN_KIND_BAND", "draft", "html_tables", "slug_argument", "source_name", "unread_html", "write"]
 
 
 def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str | None = None) -> str:
@@ -65,7 +66,7 @@ def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str |
         lines += ["", *_recipe_lines(slug, commented=not live)]
     for table, table_claims in claims:
         shared = _shared(table, table_claims)
-        lines += ["", "[[table]]", *_table_lines(table), *keys(shared)]
+        lines += ["", "[[table]]", *_table_lines(table), *keys(shared), *_lazy_input_lines(table_claims, shared)]
         for claim in table_claims:
             lines += ["", *_claim_lines({key: value for key, value in claim.items() if key not in shared})]
     lines += _candidate_lines(candidates) + _summary_lines(scan.code, context)
@@ -194,6 +195,14 @@ def _claim_lines(claim: dict[str, object]) -> list[str]:
     return [f"# {line}" for line in lines] if claim.get("value") == UNREAD else lines
 
 
+LAZY_PARAMS_INPUT = ('# input = [C, H, W]  # only for a params claim counted "constructed" of a model with lazy layers '
+                     "(nn.LazyLinear) that registers no input size (one imported by path): the whole model's count "
+                     "builds its copy by a forward on it; the table gives it to each claim that gives none")
+"""The line that says, once on a table of params claims, where such a claim needs an input: only the forward that builds
+a lazy model's copy runs on it, so a claim of any other model needs none, and a TODO would be one for most authors to
+delete."""
+
+
 LAYER_TABLE_KEYS = ("model", "input")
 """What the layers of one model share, written once on their table rather than on each claim."""
 
@@ -209,6 +218,12 @@ def _shared(table: Table, table_claims: list[dict[str, object]]) -> dict[str, ob
         if len(values) > 1 and all(value == values[0] for value in values):
             shared[key] = values[0]
     return shared
+
+
+def _lazy_input_lines(table_claims: list[dict[str, object]], shared: dict[str, object]) -> list[str]:
+    """``LAZY_PARAMS_INPUT`` where the table holds a params claim and gives its claims no input (``shared``)."""
+    held = any(claim["kind"] == "params" for claim in table_claims)
+    return [LAZY_PARAMS_INPUT] if held and "input" not in shared else []
 
 
 # --- running text: candidate claims -----------------------------------------------------------

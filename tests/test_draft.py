@@ -17,8 +17,9 @@ from claimbench import cli, drift, report, results, schema, value_text, vocab
 from claimbench.draft_values import (APPROXIMATE_BAND, FRACTION_OR_PERCENT_BAND, FRACTION_OR_PERCENT_SCALE, KIND_UNIT,
                                       RUNS)
 from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
-                              PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, SIZE_UNIT, TIME_UNIT,
-                              TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD, draft)
+                              LAZY_PARAMS_INPUT, PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND,
+                              SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD,
+                              draft)
 from claimbench.column_names import column_index
 from claimbench.header_rows import sub_header
 from claimbench.kind_words import UNKNOWN_KIND, guess_kind
@@ -641,6 +642,31 @@ def test_the_layers_of_one_model_name_it_and_its_input_once_on_their_table(tmp_p
     loaded = _loaded(layers, tmp_path)
     assert {claim.model for claim in loaded} == {"torchvision:resnet18"}
     assert [claim.input for claim in loaded] == [(3, 32, 32)] * 6  # the params claim too: it builds a lazy copy on it
+
+
+def test_a_table_of_params_claims_says_once_that_a_lazy_models_count_needs_its_input(tmp_path: Path) -> None:
+    """Since a params claim takes an input (for the forward that builds a lazy model's copy, where a model imported
+    by path registers no size), the draft asked for one on macs, layer and size claims and said nothing of it on a
+    params claim. A table holding params claims now says so once, in a commented-out line: the claims of an ordinary
+    model, which need none, and the loader are as they were; uncommented with a shape, it gives each of the table's
+    claims that gives none that input. A table that gives its claims an input already, or holds no params claim,
+    says nothing."""
+    markdown = _table(["Model", "Params", "MACs"], ["A", "896", "452"], ["B", "704", "9052"])
+    ledger = draft(markdown, slug="demo", source="demo.md")
+    assert ledger.count(LAZY_PARAMS_INPUT) == 1 and LAZY_PARAMS_INPUT.startswith("# input = [C, H, W]  # ")
+    (table,) = [block for block in ledger.split("\n\n") if block.startswith("[[table]]")]
+    assert table.endswith(f"\n{LAZY_PARAMS_INPUT}")
+    assert [claim.get("input") == INPUT_SIZE for claim in tomllib.loads(ledger)["claim"]] == [False, True, False, True]
+    assert [(claim.kind, claim.input) for claim in _loaded(markdown, tmp_path)] == [
+        ("params", None), ("macs", (3, 32, 32))] * 2
+    (tmp_path / "demo.toml").write_text(_filled(ledger.replace(LAZY_PARAMS_INPUT, "input = [1, 28, 28]")),
+                                        encoding="utf-8")
+    (given_input,) = load_reports(tmp_path)
+    assert [(claim.kind, claim.input) for claim in given_input.claims] == [
+        ("params", (1, 28, 28)), ("macs", (3, 32, 32))] * 2
+    layers = _table(["Layer", "Params", "MACs"], ["1", "896", "452"], ["**Total**", "**704**", "**9052**"])
+    for other in (layers, _table(["Model", "MACs", "Top-1 (%)"], ["A", "452", "71.2"])):
+        assert "# input" not in draft(other, slug="demo", source="demo.md")
 
 
 @pytest.mark.parametrize(("markdown", "shape", "assumed"), [
