@@ -237,15 +237,21 @@ def format_interval(interval: Sequence[float | None], printed: str, scale: float
     ends in one decimal more than the claim ``printed`` shows, at its decimals at least (``[57.0, 65.24]`` beside
     "57.3%"), or in as many more as it takes for each end to lie on the side of each of ``marks`` (the band's ends,
     the claimed value) that it does: 61.0023 above [59, 61] reads 61.002, not 61.00."""
-    points = [(mark, mark) for mark in marks if mark is not None]
-    return f"[{', '.join(_end_text(end, printed, scale, points) for end in interval)}]"
+    marks = tuple(marks)
+    return f"[{', '.join(_sided(end, printed, scale, marks, keep_printed=True) for end in interval)}]"
 
 
-def _end_text(end: float | None, printed: str, scale: float, points: Sequence[tuple[float, float]]) -> str:
-    """One end of ``format_interval``'s interval."""
-    sides = [band_side(end, point) for point in points] if end is not None and math.isfinite(end) else []
-    return _finer(end, printed, scale, lambda written: [band_side(written, point) for point in points] == sides,
-                  keep_printed=True)
+def _sided(value: float | None, printed: str, scale: float, marks: Iterable[float | None],
+           keep_printed: bool = False) -> str:
+    """A measured ``value`` (an end of an interval, a band's end, a measurement) in ``_finer``'s digits, on the side
+    of each of ``marks`` (the band's ends, the claimed value, the measurement) that it lies on."""
+    sides = _sides(value, marks) if value is not None and math.isfinite(value) else []
+    return _finer(value, printed, scale, lambda written: _sides(written, marks) == sides, keep_printed)
+
+
+def _sides(value: float, marks: Iterable[float | None]) -> list[str]:
+    """Where ``value`` lies against each of ``marks`` that is a number: ``below``, ``within`` (on it) or ``above``."""
+    return [band_side(value, (mark, mark)) for mark in marks if mark is not None]
 
 
 def _finer(value: float | None, printed: str, scale: float, reads_right: Callable[[float], bool],
@@ -316,15 +322,26 @@ def meets(reach: tuple[float, float], band: tuple[float | None, float | None]) -
     return band_side(reach[0], band) != "above" and band_side(reach[1], band) != "below"
 
 
-def _describe_band(band: tuple[float | None, float | None], *, words: bool = False) -> str:
+def _describe_band(band: tuple[float | None, float | None], *, words: bool = False,
+                   number: Callable[[float], str] = format_number) -> str:
     """A band in signs (``≤ 50,000``, ``≥ 60``, ``[57, 60]``) or, ``words``, as a claim's interval reads in words
-    (``at most 50,000``, ``at least 60``, ``within [57, 60]``)."""
+    (``at most 50,000``, ``at least 60``, ``within [57, 60]``), its ends written by ``number``."""
     low, high = band
     if low is None:
-        return f"{'at most' if words else '≤'} {format_number(high)}"
+        return f"{'at most' if words else '≤'} {number(high)}"
     if high is None:
-        return f"{'at least' if words else '≥'} {format_number(low)}"
-    return f"{'within ' * words}[{format_number(low)}, {format_number(high)}]"
+        return f"{'at least' if words else '≥'} {number(low)}"
+    return f"{'within ' * words}[{number(low)}, {number(high)}]"
+
+
+def _band_text(claim: Claim, band: tuple[float | None, float | None], marks: Iterable[float | None]) -> str:
+    """A band judged against (``_describe_band``), its ends in one decimal more than the claim prints
+    (``printed_style.finer``: 60% ±0.2% reads [59.9, 60.1], not [59.88, 60.12]), in more where fewer would put an
+    end on another side of one of ``marks`` (the measurement, the claimed value) than it lies; an exact end, a
+    count's, as it is."""
+    marks = tuple(marks)
+    return _describe_band(band, number=lambda end: _sided(end, claim.printed, claim.scale, marks)
+                          if isinstance(end, float) else format_number(end))
 
 
 def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -> Judgement:
@@ -356,6 +373,8 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
     if landing:
         words += f"; mean of {len(measurement.seeds)} seeds, {_lands(claim)} in {landing} (95%)"
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction, "reach": reach}
+    marks = () if band is None else (*band, claim.value)  # a measured number, as written, stays on its side of each
+    ends = "" if band is None else _band_text(claim, band, (shown, claim.value))
     if band is not None and noise is not None and band_side(noise[0], band) != band_side(noise[1], band):
         return Judgement("error", _undecided(claim, measurement, shown, band, noise), **common)
     settled = direction if band is None else _settles(claim, measurement, shown, band, reach)
@@ -365,7 +384,7 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
         on_correct = _landed(claim, measurement, _band(claim, claim.correct))
         if on_correct <= on_typo:
             count = len(measurement.seeds)
-            return Judgement("error", f"{on_typo} of the {count} seeds land in the band {_describe_band(band)} of the "
+            return Judgement("error", f"{on_typo} of the {count} seeds land in the band {ends} of the "
                              f"printed number and {on_correct} on the correct {format_number(claim.correct)} the "
                              f"ledger documents ({claim.why}): {count} seeds cannot tell which a run prints; more "
                              f"seeds (--claims-train-seeds={2 * count}) may", **common)
@@ -376,8 +395,8 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
         reasons = []
         if direction != "within":
             met = reach is not None and meets(reach, band)
-            reasons.append(f"the mean {_at(claim, shown)} of {len(measurement.seeds)} seeds is {direction} the band "
-                           f"{_describe_band(band)}, but {_of_them(_landed(claim, measurement, band))} in it"
+            reasons.append(f"the mean {_at(claim, shown, marks)} of {len(measurement.seeds)} seeds is {direction} "
+                           f"the band {ends}, but {_of_them(_landed(claim, measurement, band))} in it"
                            + (f", and the 95% interval {landing} within which {_lands(claim)}, given our seeds, "
                               "meets it" if met else ": a run of this recipe printed the claimed number"))
         if claim.expect == "refuted":  # the ledger's fault, as an out-of-date copy of the report is: the run fails
@@ -386,12 +405,13 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
             return Judgement("error", "; ".join(reasons), **common)
         return Judgement("reproduced", "; ".join(reasons), **common)
     claimed = format_number(claim.value) if claim.value is not None else _describe_band(claim.interval)
-    line = f"claimed {plain_text(claim.printed)!r} = {claimed}, measured {format_number(shown)}"  # as the reader saw it
+    measured = format_number(shown) if claim.tolerance.digits is not None else _at(claim, shown, marks)
+    line = f"claimed {plain_text(claim.printed)!r} = {claimed}, measured {measured}"  # as the reader saw it
     if band is not None:
         edge = band[1] if direction == "above" else band[0]  # a bound's distance is to the edge it crossed
-        by = f" by {format_number(abs(delta if delta is not None else _decimal_sum(shown, edge, -1)))}"
+        by = f" by {_off(claim, shown, edge if delta is None else claim.value, marks)}"
         allowed = (told if band[0] == band[1] else f"allowed {told}" if band == claim.interval
-                   else f"allowed {_describe_band(band)} ({told})")  # an interval's own band: its words say it
+                   else f"allowed {ends} ({told})")  # an interval's own band: its words say it
         line += f", {direction}{by}; {allowed}"
         if reach is not None and meets(reach, band):  # outlier seeds', beside more on the correct value
             on_correct = _landed(claim, measurement, _band(claim, claim.correct)) if claim.correct is not None else 0
@@ -491,7 +511,8 @@ def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band:
     """Why seeds whose interval meets the band (of the claimed ``value``, or of its ``correct`` one), with nothing we
     observed in it, decide nothing (``_settles``)."""
     direction, count = band_side(shown, band), len(measurement.seeds)
-    head = f"the mean {_at(claim, shown)} of {count} seeds is {direction} the band {_describe_band(band)}"
+    head = (f"the mean {_at(claim, shown, (*band, value))} of {count} seeds is {direction} the band "
+            f"{_band_text(claim, band, (shown, value))}")
     landing, scatter = _interval(claim, reach, band, value), _interval(claim, _scatter(claim, measurement), band, value)
     if (claim.runs or 1) == 1:
         return (f"{head}, and no seed lands in it (their range {scatter}); only the 95% interval {landing} within "
@@ -571,10 +592,10 @@ def _undecided(claim: Claim, measurement: Measurement, shown: float, band: tuple
                noise: tuple[float, float]) -> str:
     """Why timed epochs whose range (``_noise``) crosses an edge of the band decide nothing: they are too spread."""
     where = "inside" if (side := band_side(shown, band)) == "within" else side
-    return (f"the timed epochs are too spread to judge: their median {_at(claim, shown)} is {where} the band "
-            f"{_describe_band(band)}, but their range {_interval(claim, noise, band, claim.value)} over "
-            f"{len(measurement.seeds)} timed epochs crosses its edge{_single_runs(claim, measurement, band)}; "
-            "time them on an otherwise idle machine")
+    return (f"the timed epochs are too spread to judge: their median {_at(claim, shown, (*band, claim.value))} is "
+            f"{where} the band {_band_text(claim, band, (shown, claim.value))}, but their range "
+            f"{_interval(claim, noise, band, claim.value)} over {len(measurement.seeds)} timed epochs crosses its "
+            f"edge{_single_runs(claim, measurement, band)}; time them on an otherwise idle machine")
 
 
 def _as_printed(claim: Claim, interval: tuple[float, float]) -> tuple[float, float]:
@@ -587,10 +608,28 @@ def _as_printed(claim: Claim, interval: tuple[float, float]) -> tuple[float, flo
             max(printings(Decimal(repr(interval[1])), digits, mode)))
 
 
-def _at(claim: Claim, value: float) -> str:
-    """A value at the claim's printed decimals ("83.0" for a claim printed "84.6"), else ``format_number``'s."""
+def _at(claim: Claim, value: float, marks: Iterable[float | None]) -> str:
+    """A measured value (a mean, a median) at the digits the claim says it was printed in ("83.0" for a claim printed
+    "84.6"), else in one decimal more than it prints (``printed_style.finer``: 62.4 beside "60%", not 62.3718), in
+    more where fewer would put it on another side of one of ``marks`` (the band's ends, the claimed value) than it
+    lies (61.002 above [59, 61], not 61.00); a count, or a shape, as it is."""
     digits = claim.tolerance.digits
-    return format_number(value) if digits is None else f"{value:,.{digits}f}"
+    if digits is not None:
+        return f"{value:,.{digits}f}"
+    return _sided(value, claim.printed, claim.scale, marks) if isinstance(value, float) else format_number(value)
+
+
+def _off(claim: Claim, shown: float, base: float, marks: Iterable[float | None]) -> str:
+    """How far the measurement ``shown`` lies from ``base`` (the claimed value, or the edge of a bound it crossed):
+    exact where the claim gives the digits it was printed in (``shown`` is rounded to them), else as ``_at`` writes
+    ``shown``, in as many more decimals as it takes for ``base`` that far off to lie on the side of each of
+    ``marks`` that ``shown`` does (59.99996 below "at least 60%" is off by 0.00004, not 0.0); a count's, exact."""
+    off = _decimal_sum(shown, base, -1)
+    if claim.tolerance.digits is not None or not isinstance(shown, float):
+        return format_number(abs(off))
+    sides = _sides(shown, marks)
+    return _finer(abs(off), claim.printed, claim.scale,
+                  lambda written: _sides(_decimal_sum(base, math.copysign(written, off)), marks) == sides)
 
 
 def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | None, float | None]) -> str:

@@ -215,6 +215,30 @@ def test_the_ends_of_the_interval_read_in_a_decimal_more_than_the_claim_on_the_s
     assert result.verdict == verdict and words in f"{result.tolerance}; {result.reason}"
 
 
+@pytest.mark.parametrize(("claimed", "tolerance", "measured", "line"), [
+    (60.0, Tolerance(abs=0.5), 62.3718, "measured 62.4, above by 2.4; allowed [59.5, 60.5] (±0.5)"),  # not 62.3718
+    (60.0, Tolerance(abs=0.5), 57.04, "measured 57, below by 3; allowed [59.5, 60.5] (±0.5)"),  # not 57.04, 2.96
+    (60.0, Tolerance(rel=0.002), 60.3, "measured 60.3, above by 0.3; allowed [59.9, 60.1] (±0.2%)"),  # not 59.88
+    (60.0, Tolerance(rel=0.003), 60.19, "measured 60.2, above by 0.2; allowed [59.8, 60.18] (±0.3%)"),  # not 60.2]
+    (60.0, Tolerance(abs=0.1), 60.1034, "measured 60.103, above by 0.103; allowed [59.9, 60.1] (±0.1)"),  # not 60.1
+])
+def test_a_refuted_measurement_and_its_band_read_in_a_decimal_more_than_the_claim_on_their_side(
+        claimed: float, tolerance: Tolerance, measured: float, line: str) -> None:
+    """Where the claim's tolerance gives no digits, the measurement, how far it is off and the band's ends read as
+    a seeds' interval does (``printed_style.finer``): one decimal more than "60%", not six significant digits, in
+    more where fewer would put the number on another side of the band or of the claimed value than it lies (60.1034
+    above [59.9, 60.1] is not 60.1 or 60.10, on the band's edge; the band's end 60.18 below 60.19 is not 60.2)."""
+    result = _judge(_claim(claimed, kind="accuracy", printed="60%", tolerance=tolerance), measured)
+    assert result.verdict == "refuted" and result.reason == f"claimed '60%' = 60, {line}"
+    assert result.shown == measured and result.delta == pytest.approx(measured - claimed), "the record keeps them"
+
+
+def test_a_refuted_bound_reads_how_far_off_it_is_on_its_side() -> None:
+    """59.99996 below "at least 60%" read "measured 60, below by 4e-05" in six significant digits: on the bound."""
+    result = _judge(_claim(None, kind="accuracy", interval=(60.0, None), printed="at least 60%"), 59.99996)
+    assert result.reason == "claimed 'at least 60%' = ≥ 60, measured 59.99996, below by 0.00004; allowed at least 60"
+
+
 def test_the_interval_is_centred_on_the_raw_mean_and_printed_as_the_report_prints_its_ends() -> None:
     """The reviewer's case: the mean 88.149 shows as 88.1, below the band [88.2, 89.2]; an interval around the
     shown 88.1 missed the band, the raw mean's meets it. Its ends are printed at one decimal, as the report prints."""
