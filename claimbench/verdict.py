@@ -21,7 +21,7 @@ from claimbench import metrics, siblings, slips, vocab
 from claimbench.numerals import plain_text
 from claimbench.errors import MeasurementError
 from claimbench.ledger import Claim, Tolerance
-from claimbench.printed_style import finer
+from claimbench.printed_style import finer, printed_decimals
 
 __all__ = [
     "DECIDING_SEEDS",
@@ -335,13 +335,22 @@ def _describe_band(band: tuple[float | None, float | None], *, words: bool = Fal
 
 
 def _band_text(claim: Claim, band: tuple[float | None, float | None], marks: Iterable[float | None]) -> str:
-    """A band judged against (``_describe_band``), its ends in one decimal more than the claim prints
-    (``printed_style.finer``: 60% ±0.2% reads [59.9, 60.1], not [59.88, 60.12]), in more where fewer would put an
-    end on another side of one of ``marks`` (the measurement, the claimed value) than it lies; an exact end, a
-    count's, as it is."""
-    marks = tuple(marks)
-    return _describe_band(band, number=lambda end: _sided(end, claim.printed, claim.scale, marks)
-                          if isinstance(end, float) else format_number(end))
+    """A band judged against (``_describe_band``). An end is a threshold the ledger set, not a measurement: it reads
+    exactly where that takes at most one decimal more than ``printed_style.finer`` writes (60% ±0.2%: [59.88, 60.12];
+    an end of a count, or 87.34 ±1: as it is), else, where a relative tolerance or binary noise made it long, by
+    ``finer`` (87.34 MB ±0.2%: [87.165, 87.515], not [87.1653, 87.5147]), in more where fewer would put it on another
+    side of one of ``marks`` (the measurement, the claimed value) than it lies."""
+    marks, decimals = tuple(marks), printed_decimals(claim.printed)
+
+    def end_text(end: float) -> str:
+        if not isinstance(end, float) or not math.isfinite(end) or decimals is None:
+            return format_number(end)
+        exact = Decimal(repr(end)).normalize()
+        if -exact.as_tuple().exponent <= decimals + 2:
+            return f"{exact:,f}"
+        return _sided(end, claim.printed, claim.scale, marks)
+
+    return _describe_band(band, number=end_text)
 
 
 def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -> Judgement:

@@ -218,16 +218,18 @@ def test_the_ends_of_the_interval_read_in_a_decimal_more_than_the_claim_on_the_s
 @pytest.mark.parametrize(("claimed", "tolerance", "measured", "line"), [
     (60.0, Tolerance(abs=0.5), 62.3718, "measured 62.4, above by 2.4; allowed [59.5, 60.5] (±0.5)"),  # not 62.3718
     (60.0, Tolerance(abs=0.5), 57.04, "measured 57, below by 3; allowed [59.5, 60.5] (±0.5)"),  # not 57.04, 2.96
-    (60.0, Tolerance(rel=0.002), 60.3, "measured 60.3, above by 0.3; allowed [59.9, 60.1] (±0.2%)"),  # not 59.88
-    (60.0, Tolerance(rel=0.003), 60.19, "measured 60.2, above by 0.2; allowed [59.8, 60.18] (±0.3%)"),  # not 60.2]
+    (60.0, Tolerance(rel=0.002), 60.3, "measured 60.3, above by 0.3; allowed [59.88, 60.12] (±0.2%)"),  # exact
+    (60.0, Tolerance(rel=0.003), 60.19, "measured 60.2, above by 0.2; allowed [59.82, 60.18] (±0.3%)"),  # exact
     (60.0, Tolerance(abs=0.1), 60.1034, "measured 60.103, above by 0.103; allowed [59.9, 60.1] (±0.1)"),  # not 60.1
+    (60.0, Tolerance(rel=0.0037), 61.0, "measured 61, above by 1; allowed [59.8, 60.2] (±0.37%)"),  # not 59.778
 ])
 def test_a_refuted_measurement_and_its_band_read_in_a_decimal_more_than_the_claim_on_their_side(
         claimed: float, tolerance: Tolerance, measured: float, line: str) -> None:
     """Where the claim's tolerance gives no digits, the measurement, how far it is off and the band's ends read as
     a seeds' interval does (``printed_style.finer``): one decimal more than "60%", not six significant digits, in
     more where fewer would put the number on another side of the band or of the claimed value than it lies (60.1034
-    above [59.9, 60.1] is not 60.1 or 60.10, on the band's edge; the band's end 60.18 below 60.19 is not 60.2)."""
+    above [59.9, 60.1] is not 60.1 or 60.10, on the band's edge). A band's end, a threshold the ledger set, reads
+    exactly where that takes at most two decimals more than the claim (59.88, 60.18), by the same rule where longer."""
     result = _judge(_claim(claimed, kind="accuracy", printed="60%", tolerance=tolerance), measured)
     assert result.verdict == "refuted" and result.reason == f"claimed '60%' = 60, {line}"
     assert result.shown == measured and result.delta == pytest.approx(measured - claimed), "the record keeps them"
