@@ -23,8 +23,8 @@ from claimbench.ledger import Claim, LedgerError, Report
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
 
-__all__ = ["STALE", "UNFOUND", "UNIMPORTED", "ClaimItem", "LedgerFile", "check_models", "from_the_authors", "marks",
-           "measure_in_setup", "one_line", "record_and_judge"]
+__all__ = ["STALE", "UNFOUND", "UNIMPORTED", "ClaimItem", "LedgerFile", "OneLine", "check_models", "from_the_authors",
+           "marks", "measure_in_setup", "one_line", "record_and_judge"]
 
 TIER_OF_KIND = {
     "params": "params",
@@ -59,14 +59,23 @@ def marks(claim: Claim, measured: bool = True) -> list[pytest.MarkDecorator]:
     return tier
 
 
-def one_line(item: pytest.Item, line: str, when: str = "call") -> ReprExceptionInfo:
-    """A failure shown as one line, in pytest's terms (which a pytest-xdist worker sends as they are): the line, or,
-    for a test's body under ``--tb=line``, its crash line alone (at the item's location), as pytest prints a failure
-    in that style; ``-r`` and JUnit XML read its message. An error (set-up, teardown) prints the line itself."""
+class OneLine(ReprExceptionInfo):
+    """A failure shown as one line (``one_line``), whose text (``str``: JUnit XML's, which CI dashboards show) is
+    what the terminal shows of it: the line, or, where the terminal prints only the crash line, that crash line."""
+
+    def __str__(self) -> str:
+        return super().__str__() or str(self.reprcrash)
+
+
+def one_line(item: pytest.Item, line: str, when: str = "call") -> OneLine:
+    """A failure shown as one line, in pytest's terms (which a pytest-xdist worker sends as pytest's own, and the
+    controller makes one line again): the line, or, for a test's body under ``--tb=line``, its crash line alone (at
+    the item's location), as pytest prints a failure in that style; ``-r`` and JUnit XML's message read its message,
+    JUnit XML's text the line the terminal shows. An error (set-up, teardown) prints the line itself."""
     path, lineno, _ = item.reportinfo()
     shown = [] if item.config.option.tbstyle == "line" and when == "call" else [f"{line}\n"]
-    return ReprExceptionInfo(reprtraceback=ReprTracebackNative(shown),
-                             reprcrash=ReprFileLocation(os.fspath(path), (lineno or 0) + 1, line))
+    return OneLine(reprtraceback=ReprTracebackNative(shown),
+                   reprcrash=ReprFileLocation(os.fspath(path), (lineno or 0) + 1, line))
 
 
 STALE = pytest.StashKey[dict[str, str]]()

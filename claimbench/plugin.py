@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from _pytest._code.code import ReprExceptionInfo
 
 from claimbench import errors, options, vocab
 
@@ -616,6 +617,19 @@ class ClaimsSession:
                 longrepr = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
                 skipped = str(longrepr).removeprefix("Skipped: ")
             collected.add(report.user_properties, skipped=skipped, duration=report.duration)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_report_from_serializable(self, data: dict[str, Any]) -> Any:
+        """A claim's one-line failure (``items.one_line``) comes from a pytest-xdist worker as pytest's plain form,
+        whose text, which JUnit XML writes, is empty under ``--tb=line``: it is made one line again."""
+        report = yield
+        if isinstance(report, pytest.TestReport) and report.failed and isinstance(report.longrepr, ReprExceptionInfo):
+            from claimbench import items as claim_items
+            from claimbench import results
+
+            if any(name == results.CLAIM_PROPERTY for name, _ in report.user_properties):
+                report.longrepr = claim_items.OneLine(report.longrepr.reprtraceback, report.longrepr.reprcrash)
+        return report
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:

@@ -279,6 +279,23 @@ def test_an_error_of_ours_is_an_error_in_junit_xml_too(project: pytest.Pytester,
     assert measured and all("counters" in m for m in measured), "the measurement reads as JSON in JUnit XML"
 
 
+@pytest.mark.parametrize(("style", "workers"), [("line", ()), ("line", ("-n", "2")), ("auto", ())])
+def test_an_error_of_ours_has_its_reason_as_its_junit_xml_text(project: pytest.Pytester, style: str,
+                                                              workers: tuple[str, ...]) -> None:
+    """CI dashboards show an ``<error>`` element's text: a claim we could not measure has its reason there, under
+    ``--tb=line`` too (where a refuted claim's ``<failure>`` once had none), and its traceback's last line for a crash
+    of the author's model."""
+    if workers:
+        pytest.importorskip("xdist")
+    result = project.runpytest_subprocess("-k", "attention or broken", f"--tb={style}", "--junitxml=out/junit.xml",
+                                          *workers)
+    result.assert_outcomes(errors=2)
+    texts = {case.get("name").rpartition("/")[2]: case.find("error").text
+             for case in ElementTree.parse(project.path / "out" / "junit.xml").iter("testcase")}
+    assert texts["attention"].startswith("error: counters disagree after corrections: "), texts
+    assert texts["broken"].splitlines()[-1] == "E   RuntimeError: model builder exploded", texts
+
+
 def test_one_seed_outside_the_band_is_an_error_in_junit_xml_too(project: pytest.Pytester) -> None:
     """A measurement the judge cannot use (here one seed outside the band, which cannot tell a wrong number from
     seed-to-seed noise) is known only once measured; it is judged in set-up, so JUnit XML counts an error of ours,

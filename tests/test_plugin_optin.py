@@ -13,6 +13,7 @@ import sys
 import textwrap
 import tomllib
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 import torch
@@ -163,6 +164,25 @@ def test_a_refuted_claim_is_one_line_in_every_traceback_style(author: pytest.Pyt
     line = (author.path / "claims" / "mine.toml").read_text(encoding="utf-8").splitlines().index('id = "params/wrong"')
     result.stdout.fnmatch_lines([f"{author.path / 'claims' / 'mine.toml'}:{line + 1}: {refuted}" if style == "line"
                                  else refuted])
+
+
+@pytest.mark.parametrize(("style", "workers"), [("line", ()), ("line", ("-n", "2")), ("short", ()), ("long", ()),
+                                               ("native", ()), ("no", ())])
+def test_a_refuted_claims_junit_xml_text_is_the_line_the_terminal_shows(author: pytest.Pytester, style: str,
+                                                                        workers: tuple[str, ...]) -> None:
+    """JUnit XML's ``<failure>`` text, which CI dashboards show, was empty under ``--tb=line``: the line was in its
+    ``message`` alone, and the terminal prints it as the crash line, which pytest leaves out of the text. The text is
+    now the line the terminal shows, in every style, under pytest-xdist too; the message is the claim's line."""
+    if workers:
+        pytest.importorskip("xdist")
+    refuted = "claimed '41' = 41, measured 40, below by 1; exact"
+    result = author.runpytest_subprocess(f"--tb={style}", "-k", "wrong", "--junitxml=out/junit.xml", *workers)
+    assert result.parseoutcomes()["failed"] == 1
+    line = (author.path / "claims" / "mine.toml").read_text(encoding="utf-8").splitlines().index('id = "params/wrong"')
+    shown = f"{author.path / 'claims' / 'mine.toml'}:{line + 1}: {refuted}" if style == "line" else refuted
+    assert (shown in result.stdout.lines) == (style != "no"), result.stdout.str()
+    (failure,) = ElementTree.parse(author.path / "out" / "junit.xml").iter("failure")
+    assert (failure.get("message"), failure.text) == (refuted, shown)
 
 
 def test_a_ledger_item_names_the_row_whose_number_its_refuted_claim_prints(author: pytest.Pytester) -> None:
