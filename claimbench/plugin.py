@@ -623,11 +623,13 @@ class ClaimsSession:
         """A claim's one-line failure (``items.one_line``) comes from a pytest-xdist worker as pytest's plain form,
         whose text, which JUnit XML writes, is empty under ``--tb=line``: it is made one line again."""
         report = yield
-        if isinstance(report, pytest.TestReport) and report.failed and isinstance(report.longrepr, ReprExceptionInfo):
-            from claimbench import items as claim_items
+        failed = isinstance(report, pytest.TestReport) and report.failed and report.user_properties
+        if failed and isinstance(report.longrepr, ReprExceptionInfo):  # none of the user's own tests imports ours
             from claimbench import results
 
             if any(name == results.CLAIM_PROPERTY for name, _ in report.user_properties):
+                from claimbench import items as claim_items
+
                 report.longrepr = claim_items.OneLine(report.longrepr.reprtraceback, report.longrepr.reprcrash)
         return report
 

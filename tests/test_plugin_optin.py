@@ -246,7 +246,8 @@ def test_tests_outside_the_ledger_import_neither_torch_nor_the_ledgers_machinery
     if "-n" in options:
         pytest.importorskip("xdist")
     (author.path / "t").mkdir()
-    (author.path / "t" / "test_x.py").write_text("def test_x():\n    pass\n", encoding="utf-8")
+    (author.path / "t" / "test_x.py").write_text("def test_x():\n    pass\n\n\ndef test_y():\n    assert 0\n",
+                                                 encoding="utf-8")  # a worker's failure reaches the controller too
     (author.path / "t" / "conftest.py").write_text(textwrap.dedent(f"""\
         import os, sys
         from pathlib import Path
@@ -257,7 +258,8 @@ def test_tests_outside_the_ledger_import_neither_torch_nor_the_ledgers_machinery
             Path(__file__).with_name(f"imported-{{os.getpid()}}.txt").write_text(" ".join(found) or "none")
         """), encoding="utf-8")
     result = author.runpytest_subprocess("t", *options)
-    assert result.ret == pytest.ExitCode.OK, result.stdout.str() + result.stderr.str()
+    expected = pytest.ExitCode.OK if "--co" in options else pytest.ExitCode.TESTS_FAILED
+    assert result.ret == expected, result.stdout.str() + result.stderr.str()
     seen = {path.name: path.read_text(encoding="utf-8") for path in (author.path / "t").glob("imported-*.txt")}
     assert len(seen) == (3 if "-n" in options else 1) and set(seen.values()) == {"none"}, seen
     if "--co" not in options:
