@@ -24,14 +24,16 @@ _UNIT = re.compile(rf"\s?(?:(?P<unit>(?i:{numerals.UNIT}))(?:\s*{numerals.NOUN})
 
 
 def style(printed: str) -> tuple[int | None, bool, str, str]:
-    """How the report printed its number: decimals, thousands separators, the suffix it printed its unit in, and the
-    unit."""
+    """How the report printed its number: decimals, thousands separators (where its whole part has fewer than four
+    digits, which does not show whether the report groups them, they are used: "10" beside 62,006 measured), the
+    suffix it printed its unit in, and the unit."""
     match = _NUMBER.search(printed)
     if match is None:
         return None, False, "", ""
     unit = _UNIT.match(printed, match.end())
     suffix, named = (unit.group(0), _spelt(unit["unit"] or "")) if unit else ("", "")
-    return len(match.group(2) or ""), "," in match.group(1), suffix, named
+    whole = match.group(1)
+    return len(match.group(2) or ""), "," in whole or len(whole) < 4, suffix, named
 
 
 def _spelt(unit: str) -> str:

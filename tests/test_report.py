@@ -105,7 +105,9 @@ def _cells(markdown: str, label: str) -> list[str]:
 
 @pytest.mark.parametrize(("value", "printed", "scale", "text"), [
     (1234567.0, "**1,000**", 1.0, "1,234,567"),
-    (1234567.0, "1000", 1.0, "1234567"),
+    (1234567.0, "1000", 1.0, "1234567"),  # the report groups no thousands: neither does the measurement
+    (62006, "10", 1.0, "62,006"),  # "10" does not show whether the report groups them: grouped, as everywhere else
+    (6956298.0, "**722**", 1.0, "6,956,298"),
     (0.4912, "0.49 MB", 1.024e6, "0.49 MB"),
     (53.014, "53.01%", 0.01, "53.01%"),
     (1.1249, "1.12s", 1.0, "1.12s"),
@@ -134,6 +136,8 @@ def test_format_value_follows_the_printed_claim(value: Any, printed: str, scale:
 @pytest.mark.parametrize(("delta", "shown", "claimed", "printed", "text"), [
     (0.0, 5.0, 5, "5", "0"),
     (1234.0, 2234.0, 1000, "1,000", "+1,234"),
+    (61996, 62006, 10, "10", "+61,996"),  # not +61996 beside "10"
+    (1234.0, 2234.0, 1000, "1000", "+1234"),
     (-0.5, 80.0, 80.5, "80.5%", "−0.5"),
     (0.001, 80.501, 80.5, "80.5%", "+0.001"),
     (None, [1, 2], [1, 2], "(1, 2)", "0"),
@@ -549,7 +553,8 @@ def test_summary_and_environment() -> None:
     records = [*_records(), _record(CLAIMS[4], "error", None, "ValueError: boom")]
     markdown = report.render_markdown(records, REPORTS, ENVIRONMENT)
     assert markdown.startswith("# claimbench verdicts\n\n**1 reproduced of 4 checked, 1 reproduced on unverified "
-                               "data, 1 refuted, 1 known error, 1 error.** Not measured: 1 not run.\n\n| Report ")
+                               "data, 1 refuted, 1 known error, 1 error.** Not measured: 1 not run. Checked: 3 "
+                               "params, 1 accuracy; none of: size.\n\n| Report ")  # kinds: not taken for trained
     assert _cells(markdown, "Demo report (`demo`)")[1:] == ["2", "1", "1", "1", "1", "0", "1", "6"]
     assert _cells(markdown, "Empty report (`empty`)")[1:] == ["0", "0", "0", "0", "0", "0", "0", "0"]
     assert _cells(markdown, "**all**")[1:] == ["2", "1", "1", "1", "1", "0", "1", "6"]
