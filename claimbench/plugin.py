@@ -36,8 +36,9 @@ results_key: pytest.StashKey[Results] = pytest.StashKey()
 rejected_key = pytest.StashKey["dict[Path, list[str]]"]()
 """The problems of each ledger file the loader rejected: a collection error of that file, not of the whole session;
 its other files are collected as they would be."""
-rejected_collected_key = pytest.StashKey["set[Path]"]()
-"""The rejected ledger files this process collected, each shown as its collection error."""
+rejected_shown_key = pytest.StashKey[bool]()
+"""Whether a collection error of this process showed a rejected ledger file: the file's own, or that of a test marked
+``claims``, which the rejection left without claims."""
 files_key = pytest.StashKey["list[Path]"]()
 """The ledger's files, checked when the session's collection began (not ``--fixtures``' own collection)."""
 shared_key = pytest.StashKey[bool]()
@@ -272,7 +273,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     from claimbench import items
 
     if file_path.resolve() in config.stash.get(rejected_key, {}):
-        config.stash.setdefault(rejected_collected_key, set()).add(file_path.resolve())
+        config.stash[rejected_shown_key] = True
         return items.RejectedLedgerFile.from_parent(parent, path=file_path,
                                                     problems=config.stash[rejected_key][file_path.resolve()])
     if claims_key not in config.stash:  # every file of the ledger was rejected
@@ -287,6 +288,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         _load(metafunc.config)
     if marker is not None and "claim" in metafunc.fixturenames and rejected_key in metafunc.config.stash:
         first = next(iter(metafunc.config.stash[rejected_key].values()))[0]
+        metafunc.config.stash[rejected_shown_key] = True
         raise pytest.Collector.CollectError(f"@pytest.mark.claims: its claims ledger was rejected: {first}")
     if marker is None or "claim" not in metafunc.fixturenames or claims_key not in metafunc.config.stash:
         return
@@ -342,8 +344,9 @@ def _names_the_ledger(config: pytest.Config, ledger: Path) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tag each test that measures a claim (``MEASURING``) with its claim; a run that would check nothing while
-    asked for a report is a usage error (``--lf``, which collects only the files that failed, aside), led by the
-    problems of the ledger's rejected files, as no collection error shows them."""
+    asked for a report is a usage error (``--lf``, which collects only the files that failed, aside), and so is one
+    that collects none of the ledger's files while one is rejected, report or none, or it would pass in silence: led
+    by the problems of the rejected files, as no collection error shows them."""
     if claims_key not in config.stash and rejected_key not in config.stash:  # no ledger, or --fixtures' collection
         return
     from claimbench import items as claim_items
@@ -356,12 +359,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if isinstance(claim, Claim) and measures:  # an empty parameter set holds a placeholder instead
             item.user_properties.append((results.CLAIM_PROPERTY, claim.id))
     wanted = any(options.path_setting(config, f"claims_{name}") for name in options.OUTPUTS)
-    collected = rejected_collected_key in config.stash or any(
+    collected = rejected_shown_key in config.stash or any(
         isinstance(item, claim_items.ClaimItem) or dict(item.user_properties).get(results.CLAIM_PROPERTY)
         for item in items)
-    if not collected and (config.stash.get(claims_key, None) or rejected_key in config.stash) and (
-            wanted or not items) and not (_paths_given(config) or config.option.collectonly
-                                          or config.getoption("lf", False) or _ignored(config)):
+    if not collected and (rejected_key in config.stash or config.stash.get(claims_key, None) and (
+            wanted or not items)) and not (_paths_given(config) or config.option.collectonly
+                                           or config.getoption("lf", False) or _ignored(config)):
         nothing = _nothing_collected(config)
         if not hasattr(config, "workeroutput"):
             raise pytest.UsageError(nothing)

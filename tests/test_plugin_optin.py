@@ -529,6 +529,68 @@ def test_a_rejected_ledger_file_no_run_collects_is_a_usage_error_that_shows_it(
     assert (author.path / "out" / "claims.json").read_text(encoding="utf-8") == "the last run's\n"
 
 
+TODO_VALUE = ("value = 40\n", 'value = "TODO: how many"\n')
+"""A TODO that ``claimbench init`` left in a claim's value: a ledger file the loader refuses."""
+REFUSED = {  # how a ledger file is refused: the first line that says so, past its start
+    "a field": "mine.toml: mine/params/tiny: value: TODO left by claimbench draft: how many",
+    "an unknown model": "mine.toml: mine/params/tiny: model: model 'mymodels:tiny2': module 'mymodels' has no *",
+    "a module that does not import": "mine.toml: (report): modules: cannot import 'mymodels': No module named *",
+    "a file name": "*/mine?2?.toml: (file): (path): a ledger file's name begins its claims' ids, *",
+    "a marked test": "mine.toml: mine/params/tiny: value: TODO left by claimbench draft: how many",
+}
+
+
+def _refuse(author: pytest.Pytester, refusal: str) -> None:
+    """Make the author's ledger file one the plugin refuses, in the way ``refusal`` names."""
+    ledger = author.path / "claims" / "mine.toml"
+    if refusal in ("a field", "a marked test"):
+        ledger.write_text(LEDGER.replace(*TODO_VALUE), encoding="utf-8")
+    elif refusal == "an unknown model":
+        ledger.write_text(LEDGER.replace("mymodels:tiny", "mymodels:tiny2"), encoding="utf-8")
+    elif refusal == "a module that does not import":
+        (author.path / "mymodels.py").rename(author.path / "elsewhere.py")
+    else:
+        ledger.rename(ledger.with_name("mine[2].toml"))
+    if refusal == "a marked test":
+        (author.path / "tests" / "test_own.py").write_text(
+            "import pytest\n\n@pytest.mark.claims('params')\ndef test_params(claim):\n    pass\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(("refusal", "folder", "options"), [
+    *((refusal, "claims", []) for refusal in REFUSED), *((refusal, ".claims", []) for refusal in REFUSED),
+    ("a field", "claims", ["-n", "2"]), ("a marked test", "claims", ["-n", "2"])],
+    ids=[*(f"testpaths-{refusal}" for refusal in REFUSED), *(f"norecursedirs-{refusal}" for refusal in REFUSED),
+         "testpaths-xdist-a field", "testpaths-xdist-a marked test"])
+def test_a_refused_ledger_file_fails_a_plain_pytest_that_writes_no_report(
+        author: pytest.Pytester, refusal: str, folder: str, options: list[str]) -> None:
+    """With no report, JSON, badges or plots configured, a plain ``pytest`` whose testpaths, or norecursedirs,
+    leave the ledger out, and which collects the author's other tests, never passes in silence over a ledger file
+    refused at collection, by the loader, for an unknown model or a module that does not import, or by the
+    parametrization of a test marked ``claims``: the marked test's collection error, else a usage error, says which
+    file, claim and field in its first line."""
+    if "-n" in options:
+        pytest.importorskip("xdist")
+    (author.path / "tests").mkdir()
+    (author.path / "tests" / "test_unit.py").write_text("def test_unit():\n    pass\n", encoding="utf-8")
+    _refuse(author, refusal)
+    (author.path / "claims").rename(author.path / folder)
+    testpaths = "testpaths = tests\n" if folder == "claims" else ""
+    author.makeini(f"[pytest]\nclaims_dir = {folder}\n{testpaths}")
+    result = author.runpytest_subprocess(*options)
+    said = result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in said and "INTERNALERROR" not in said, said
+    if refusal == "a marked test":  # under pytest-xdist, as a test module's syntax error: the other tests run
+        assert result.ret == (pytest.ExitCode.TESTS_FAILED if options else pytest.ExitCode.INTERRUPTED), said
+        result.stdout.fnmatch_lines(["*ERROR collecting tests/test_own.py*",
+                                     f"@pytest.mark.claims: its claims ledger was rejected: {REFUSED[refusal]}"])
+        assert "ERROR: claims ledger rejected" not in said, "a second error for the one the collection showed"
+        return
+    assert result.ret == pytest.ExitCode.USAGE_ERROR and "passed" not in result.stdout.str(), said
+    first = result.stderr.lines[0] if not options else next(
+        (line for line in result.stdout.lines if line.startswith("ERROR: ")), "")
+    assert fnmatch.fnmatch(first, f"ERROR: claims ledger rejected: {REFUSED[refusal]}"), said
+
+
 @pytest.mark.parametrize("name", ["sub/old.toml", "old.TOML"])
 def test_a_ledger_file_no_run_would_collect_is_a_usage_error_naming_it(author: pytest.Pytester, name: str) -> None:
     """A ledger file in a subfolder of the ledger's, or ending in .TOML, is collected by nothing: its claims would
