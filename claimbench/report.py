@@ -34,6 +34,7 @@ from claimbench.value_text import NOTHING, band_text, bound_text, format_delta, 
 from claimbench.verdict import VERDICTS, band_side, format_interval, format_spread, seeds_judgement
 
 __all__ = [
+    "DEVICE_WORDS",
     "JSON_FORMAT",
     "LEGEND",
     "README_END",
@@ -67,10 +68,12 @@ UNVERIFIED_REASON = ("measured on unverified data: the dataset's checksums did n
 """The reason of the ⚠️ mark in a record that does not say what differs of its data (of an older claimbench)."""
 LEGEND = ("✅ reproduced · ❌ refuted: the author's number disagrees · 🟡 known error, as the ledger documents · "
           "💥 error: ours, no verdict on the author · ⚪ not run here · ❔ unverifiable by anyone.\n"
-          "⚠️ on unverified data (checksums that differ): counted under its verdict too, its ✅ apart in the headline. "
-          "A cell: printed → measured, mark, Δ if ❌ or 🟡, band (± around the claim, ∈ [low, high], ≤ or ≥ a bound), "
-          "[n]: a reason below.")
+          "⚠️ on unverified data (checksums that differ): counted under its verdict too; the headline counts its ✅ "
+          "apart. A cell: printed → measured, mark, Δ if ❌ or 🟡, band (± around the claim, ∈ [low, high], ≤ or ≥ a "
+          "bound; none: exact), [n]: a reason below.")
 """Under the summary table, two lines: what its marks and its unverified column, and a cell's signs, mean."""
+DEVICE_WORDS = {"meta": "meta (the model built without weights: shapes and dtypes only)"}
+"""What a reader may not know of a device a measurement ran on."""
 WIDTH = 120
 """Reasons are wrapped to this many characters."""
 
@@ -296,7 +299,8 @@ def _devices(records: Sequence[Record]) -> str:
     for record in records:
         if record["device"]:
             tally[record["device"]] = tally.get(record["device"], 0) + 1
-    return "; ".join(f"{device}: {n} claim{'s' * (n != 1)}" for device, n in sorted(tally.items())) or NOTHING
+    return "; ".join(f"{DEVICE_WORDS.get(device, device)}: {n} claim{'s' * (n != 1)}"
+                     for device, n in sorted(tally.items())) or NOTHING
 
 
 def render_markdown(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str]) -> str:

@@ -16,7 +16,7 @@ import pytest
 
 from claimbench import atomic, plugin
 from claimbench.ledger import load
-from claimbench.report import VERDICT_MARKS
+from claimbench.report import DEVICE_WORDS, VERDICT_MARKS
 from claimbench.results import INTERRUPTED, NOT_SELECTED
 
 pytest_plugins = ["pytester"]
@@ -278,7 +278,7 @@ def test_summary_environment_and_readme(project: pytest.Pytester) -> None:
     assert _cells(markdown, "**all**")[1:] == ["2", "1", "1", "2", "1", "1", "0", "8"]
     for field in ("claimbench", "ledger", "torch", "torchvision", "devices", "date"):
         assert f"| {field} " in markdown
-    assert _cells(markdown, "devices") == ["devices", "meta: 5 claims"]
+    assert _cells(markdown, "devices") == ["devices", f"{DEVICE_WORDS['meta']}: 5 claims"]
     readme = (project.path / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("# Tiny\n\nBefore.\n") and readme.endswith("\n\nAfter.\n")
     assert "old summary" not in readme

@@ -559,7 +559,7 @@ def test_summary_and_environment() -> None:
     assert _cells(markdown, "Empty report (`empty`)")[1:] == ["0", "0", "0", "0", "0", "0", "0", "0"]
     assert _cells(markdown, "**all**")[1:] == ["2", "1", "1", "1", "1", "0", "1", "6"]
     assert _cells(markdown, "claimbench") == ["claimbench", "0.1.0 (claimbench @ abc123)"]
-    assert _cells(markdown, "devices") == ["devices", "CPU: 1 claim; meta: 5 claims"]
+    assert _cells(markdown, "devices") == ["devices", f"CPU: 1 claim; {report.DEVICE_WORDS['meta']}: 5 claims"]
     assert _cells(markdown, "date") == ["date", "2026-11-30"]
 
 
