@@ -268,13 +268,17 @@ class LedgerFile(pytest.File):
 
 class RejectedLedgerFile(pytest.File):
     """A file of a ledger the loader rejected: a collection error of this file alone, its problems one per line,
-    the first naming file, claim and field; the session's other tests are collected as they would be."""
+    the first naming file, claim and field; the session's other tests are collected as they would be. Once
+    collected, and so shown, its path joins ``shown``: a node made for a folder's other file named alone
+    (``testpaths = claims/good.toml``) is never collected, and shows nothing."""
 
-    def __init__(self, *, problems: Sequence[str], **kwargs: Any) -> None:
+    def __init__(self, *, problems: Sequence[str], shown: set[Path], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.problems = problems
+        self.shown = shown
 
     def collect(self) -> Iterator[ClaimItem]:
+        self.shown.add(self.path.resolve())
         if self.problems:
             raise self.CollectError(f"claims ledger rejected: {LedgerError(list(self.problems))}")
         return iter(())

@@ -36,9 +36,10 @@ results_key: pytest.StashKey[Results] = pytest.StashKey()
 rejected_key = pytest.StashKey["dict[Path, list[str]]"]()
 """The problems of each ledger file the loader rejected: a collection error of that file, not of the whole session;
 its other files are collected as they would be."""
-rejected_shown_key = pytest.StashKey[bool]()
-"""Whether a collection error of this process showed a rejected ledger file: the file's own, or that of a test marked
-``claims``, which the rejection left without claims."""
+rejected_shown_key = pytest.StashKey["set[Path]"]()
+"""The rejected ledger files a collection error of this process showed: the file's own, once collected (not merely
+made, as a folder's other files are for one named alone), or that of a test marked ``claims``, which the rejection
+left without claims (it names the first rejected file)."""
 files_key = pytest.StashKey["list[Path]"]()
 """The ledger's files, checked when the session's collection began (not ``--fixtures``' own collection)."""
 shared_key = pytest.StashKey[bool]()
@@ -273,9 +274,9 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     from claimbench import items
 
     if file_path.resolve() in config.stash.get(rejected_key, {}):
-        config.stash[rejected_shown_key] = True
         return items.RejectedLedgerFile.from_parent(parent, path=file_path,
-                                                    problems=config.stash[rejected_key][file_path.resolve()])
+                                                    problems=config.stash[rejected_key][file_path.resolve()],
+                                                    shown=config.stash.setdefault(rejected_shown_key, set()))
     if claims_key not in config.stash:  # every file of the ledger was rejected
         return None
     return items.LedgerFile.from_parent(parent, path=file_path, claims=config.stash[claims_key],
@@ -287,9 +288,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if marker is not None and "claim" in metafunc.fixturenames and files_key in metafunc.config.stash:
         _load(metafunc.config)
     if marker is not None and "claim" in metafunc.fixturenames and rejected_key in metafunc.config.stash:
-        first = next(iter(metafunc.config.stash[rejected_key].values()))[0]
-        metafunc.config.stash[rejected_shown_key] = True
-        raise pytest.Collector.CollectError(f"@pytest.mark.claims: its claims ledger was rejected: {first}")
+        file, problems = next(iter(metafunc.config.stash[rejected_key].items()))
+        metafunc.config.stash.setdefault(rejected_shown_key, set()).add(file)
+        raise pytest.Collector.CollectError(f"@pytest.mark.claims: its claims ledger was rejected: {problems[0]}")
     if marker is None or "claim" not in metafunc.fixturenames or claims_key not in metafunc.config.stash:
         return
     from claimbench import items
@@ -345,8 +346,9 @@ def _names_the_ledger(config: pytest.Config, ledger: Path) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tag each test that measures a claim (``MEASURING``) with its claim; a run that would check nothing while
     asked for a report is a usage error (``--lf``, which collects only the files that failed, aside), and so is one
-    that collects none of the ledger's files while one is rejected, report or none, or it would pass in silence: led
-    by the problems of the rejected files, as no collection error shows them."""
+    that collects none of the ledger's files while one is rejected, report or none, or one whose configured paths
+    collect some of its files but not a rejected one, or it would pass in silence: led by the problems of the
+    rejected files, as no collection error shows them."""
     if claims_key not in config.stash and rejected_key not in config.stash:  # no ledger, or --fixtures' collection
         return
     from claimbench import items as claim_items
@@ -359,35 +361,69 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if isinstance(claim, Claim) and measures:  # an empty parameter set holds a placeholder instead
             item.user_properties.append((results.CLAIM_PROPERTY, claim.id))
     wanted = any(options.path_setting(config, f"claims_{name}") for name in options.OUTPUTS)
-    collected = rejected_shown_key in config.stash or any(
+    collected = bool(config.stash.get(rejected_shown_key, None)) or any(
         isinstance(item, claim_items.ClaimItem) or dict(item.user_properties).get(results.CLAIM_PROPERTY)
         for item in items)
+    if _paths_given(config) or config.option.collectonly or config.getoption("lf", False) or _ignored(config):
+        return
     if not collected and (rejected_key in config.stash or config.stash.get(claims_key, None) and (
-            wanted or not items)) and not (_paths_given(config) or config.option.collectonly
-                                           or config.getoption("lf", False) or _ignored(config)):
+            wanted or not items)):
         nothing = _nothing_collected(config)
-        if not hasattr(config, "workeroutput"):
-            raise pytest.UsageError(nothing)
-        config.workeroutput[NOTHING_CHECKED] = nothing  # a worker's usage error would be xdist's internal error
-        config.hook.pytest_deselected(items=items[:])  # and it runs nothing, as the controller would
-        items[:] = []
+    elif unshown := _unshown_rejected(config):
+        nothing = _passed_over(config, unshown)
+    else:
+        return
+    if not hasattr(config, "workeroutput"):
+        raise pytest.UsageError(nothing)
+    config.workeroutput[NOTHING_CHECKED] = nothing  # a worker's usage error would be xdist's internal error
+    config.hook.pytest_deselected(items=items[:])  # and it runs nothing, as the controller would
+    items[:] = []
 
 
 def _nothing_collected(config: pytest.Config) -> str:
     """Why a run that collected none of the ledger's files would check nothing: the problems of its rejected files
     first, each on a line of its own, then where pytest did not look."""
-    from claimbench.ledger_files import LedgerError
-
     ledger, count = config.stash[options.ledger_path_key], len(config.stash.get(claims_key, []))
+    what = f"{count} claim{'s' * (count != 1)}" if count else "files"
+    return _led_by_problems(config, list(config.stash.get(rejected_key, {})),
+                            f"claims ledger {ledger}: none of its {what} was collected, so nothing would be checked: "
+                            f"{_where_to_look(config)}")
+
+
+def _passed_over(config: pytest.Config, unshown: list[Path]) -> str:
+    """Why a run that collected some of the ledger's files, but not the rejected ones ``unshown``, would pass over
+    them in silence: their problems first, each on a line of its own, then where pytest did not look."""
+    ledger, many = config.stash[options.ledger_path_key], len(unshown) != 1
+    names = ", ".join(file.name for file in unshown)
+    return _led_by_problems(config, unshown, f"claims ledger {ledger}: its rejected file{'s' * many} {names} "
+                            f"{'were' if many else 'was'} not collected, so the run would pass over "
+                            f"{'them' if many else 'it'} in silence: {_where_to_look(config)}")
+
+
+def _where_to_look(config: pytest.Config) -> str:
+    """How a plain ``pytest`` would collect the ledger's files: where pytest did not look, and what to do."""
     hidden = _norecursed(config)
     where = (f"pytest skips its folder {hidden[0]}, whose name matches the norecursedirs pattern {hidden[1]!r}: "
              "rename the folder" if hidden else "add its directory to the testpaths ini, run pytest where it "
              "collects the ledger's files")
-    what = f"{count} claim{'s' * (count != 1)}" if count else "files"
-    nothing = (f"claims ledger {ledger}: none of its {what} was collected, so nothing would be checked: {where}, or "
-               "run `claimbench check`")
-    rejected = [problem for problems in config.stash.get(rejected_key, {}).values() for problem in problems]
-    return f"claims ledger rejected: {LedgerError(rejected)}\n{nothing}" if rejected else nothing
+    return f"{where}, or run `claimbench check`"
+
+
+def _led_by_problems(config: pytest.Config, files: list[Path], line: str) -> str:
+    """``line``, led by the problems of the rejected ledger files ``files``, each on a line of its own."""
+    from claimbench.ledger_files import LedgerError
+
+    rejected = config.stash.get(rejected_key, {})
+    problems = [problem for file in files for problem in rejected[file]]
+    return f"claims ledger rejected: {LedgerError(problems)}\n{line}" if problems else line
+
+
+def _unshown_rejected(config: pytest.Config) -> list[Path]:
+    """The rejected ledger files that no collection error of this process showed, and that the user's own choice
+    (``--ignore``, ``--ignore-glob``, ``collect_ignore``) did not leave out."""
+    shown = config.stash.get(rejected_shown_key, set())
+    return [file for file in config.stash.get(rejected_key, {}) if file not in shown
+            and not config.hook.pytest_ignore_collect(collection_path=file, config=config)]
 
 
 def _ignored(config: pytest.Config) -> bool:

@@ -591,6 +591,43 @@ def test_a_refused_ledger_file_fails_a_plain_pytest_that_writes_no_report(
     assert fnmatch.fnmatch(first, f"ERROR: claims ledger rejected: {REFUSED[refusal]}"), said
 
 
+@pytest.mark.parametrize(("folder", "ini", "options"), [
+    ("claims", "", []), ("claims", "", ["-n", "2"]), (".claims", "", []), (".claims", "", ["-n", "2"]),
+    ("claims", "claims_json = out/claims.json\n", []), ("claims", "", ["--ignore=claims/bad.toml"])],
+    ids=["testpaths", "testpaths-xdist", "norecursedirs", "norecursedirs-xdist", "testpaths-report",
+         "testpaths-ignore"])
+def test_a_refused_ledger_file_the_configured_paths_leave_out_fails_a_run_that_collects_another(
+        author: pytest.Pytester, folder: str, ini: str, options: list[str]) -> None:
+    """testpaths that name the author's tests and one good ledger file, not the refused one beside it (in a folder
+    norecursedirs skips, which only the testpaths' file is collected from), never pass in silence: the run collects
+    claims, and no collection error shows the refused file, whose problems lead the usage error, report or none,
+    under pytest-xdist too, and the last run's files stay; a refused file the user ``--ignore``s is their choice."""
+    if "-n" in options:
+        pytest.importorskip("xdist")
+    (author.path / "tests").mkdir()
+    (author.path / "tests" / "test_unit.py").write_text("def test_unit():\n    pass\n", encoding="utf-8")
+    (author.path / "claims" / "bad.toml").write_text(LEDGER.replace(*TODO_VALUE), encoding="utf-8")
+    right = LEDGER.replace('"41"', '"40"').replace("value = 41", "value = 40")  # every claim of it reproduced
+    (author.path / "claims" / "mine.toml").write_text(right, encoding="utf-8")
+    (author.path / "claims").rename(author.path / folder)
+    author.makeini(f"[pytest]\nclaims_dir = {folder}\n{ini}testpaths = tests {folder}/mine.toml\n")
+    (author.path / "out").mkdir()
+    (author.path / "out" / "claims.json").write_text("the last run's\n", encoding="utf-8")
+    result = author.runpytest_subprocess(*options)
+    said = result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in said and "INTERNALERROR" not in said, said
+    if "--ignore=claims/bad.toml" in options:
+        assert result.ret == pytest.ExitCode.OK, said
+        result.assert_outcomes(passed=4)
+        return
+    assert result.ret == pytest.ExitCode.USAGE_ERROR and "passed" not in result.stdout.str(), said
+    (result.stdout if "-n" in options else result.stderr).fnmatch_lines([
+        "ERROR: claims ledger rejected: bad.toml: bad/params/tiny: value: TODO left by claimbench draft: how many",
+        f"claims ledger */{folder}: its rejected file bad.toml was not collected, so the run would pass over it in "
+        "silence: *, or run `claimbench check`"])
+    assert (author.path / "out" / "claims.json").read_text(encoding="utf-8") == "the last run's\n"
+
+
 @pytest.mark.parametrize("name", ["sub/old.toml", "old.TOML"])
 def test_a_ledger_file_no_run_would_collect_is_a_usage_error_naming_it(author: pytest.Pytester, name: str) -> None:
     """A ledger file in a subfolder of the ledger's, or ending in .TOML, is collected by nothing: its claims would
