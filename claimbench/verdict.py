@@ -52,6 +52,11 @@ DECIDING_SEEDS = 3
 """The seeds asked for where one ran (more where the claim's ``runs`` are more): one cannot refute a number, and two
 rarely do (t95 is 12.7); ``claimbench init`` sets it as the least seed count (``claims_train_min_seeds``)."""
 
+_CHOSE_BF16 = ("the runs trained in bf16 autocast, which claimbench's --claims-train-precision=auto chose for speed, "
+               "not the author's fp32")
+"""Why runs in bf16 that ``auto`` chose refute nothing: a timing that tipped the other way trains in fp32."""
+_IN_FP32 = "--claims-train-precision=fp32 judges it in fp32"
+
 Measured = float | int | tuple[int, ...]
 
 
@@ -392,11 +397,13 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
         on_typo = _landed(claim, measurement, band)
         on_correct = _landed(claim, measurement, _band(claim, claim.correct))
         if on_correct <= on_typo:
-            count = len(measurement.seeds)
+            count, chose = len(measurement.seeds), measurement.bf16 == "auto"
             return Judgement("error", f"{on_typo} of the {count} seeds land in the band {ends} of the "
                              f"printed number and {on_correct} on the correct {format_number(claim.correct)} the "
                              f"ledger documents ({claim.why}): {count} seeds cannot tell which a run prints; more "
-                             f"seeds (--claims-train-seeds={2 * count}) may", **common)
+                             f"seeds (--claims-train-seeds={2 * count}) may"
+                             f"{' reproduce it, but never bear out the documented error' if chose else ''}"
+                             f"{_chose_bf16(measurement)}", **common)
         settled = "outside"
     if settled == "undecided":
         return Judgement("error", _undecided_seeds(claim, measurement, shown, band, reach, claim.value), **common)
@@ -523,11 +530,14 @@ def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band:
     head = (f"the mean {_at(claim, shown, (*band, value))} of {count} seeds is {direction} the band "
             f"{_band_text(claim, band, (shown, value))}")
     landing, scatter = _interval(claim, reach, band, value), _interval(claim, _scatter(claim, measurement), band, value)
+    chose, more = measurement.bf16 == "auto", f"more seeds (--claims-train-seeds={2 * count})"
+    tail = _fewer_seeds(claim, measurement) + _chose_bf16(measurement)
     if (claim.runs or 1) == 1:
+        may = (f"{more} may reproduce it, one landing in the band, but never refute it" if chose
+               else f"{more} may: one landing in the band reproduces it, an interval that misses it refutes it")
         return (f"{head}, and no seed lands in it (their range {scatter}); only the 95% interval {landing} within "
                 f"which a single run lands, given their scatter, meets the band: {count} seeds cannot tell a "
-                f"reproduction from a miss; more seeds (--claims-train-seeds={2 * count}) may: one landing in the band "
-                "reproduces it, an interval that misses it refutes it" + _fewer_seeds(claim, measurement))
+                f"reproduction from a miss; {may}{tail}")
     head += f", but the 95% interval {landing} within which {_lands(claim)}, given our seeds, meets it"
     limit = metrics.prediction95_limit(measurement.seeds, claim.runs or 1) / claim.scale
     edge = band[1] if band_side(shown, band) == "above" else band[0]
@@ -535,9 +545,9 @@ def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band:
         return (f"{head}, and would however many seeds ran: a mean of {claim.runs} runs lands within "
                 f"±{format_spread(limit, claim.printed, claim.scale, lambda written: abs(shown - edge) <= written)} "
                 "of ours (95%) at the least, which reaches the band; no number of seeds decides it, only a mean of "
-                "ours in the band" + _fewer_seeds(claim, measurement))
-    return (f"{head}: {count} seeds cannot tell a reproduction from a miss; more seeds "
-            f"(--claims-train-seeds={2 * count}) narrow the interval" + _fewer_seeds(claim, measurement))
+                f"ours in the band{tail}")
+    return (f"{head}: {count} seeds cannot tell a reproduction from a miss; {more} narrow the interval"
+            f"{', which may reproduce it but never refute it' if chose else ''}{tail}")
 
 
 def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: str) -> str:
@@ -554,15 +564,20 @@ def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: s
     one, bf16, needed = len(measurement.seeds) == 1, measurement.bf16 == "auto", max(DECIDING_SEEDS, claim.runs or 1)
     why = ["one seed cannot tell a wrong number from seed-to-seed noise"] if one else []
     if bf16:
-        why.append("the runs trained in bf16 autocast, which claimbench's --claims-train-precision=auto chose for "
-                   "speed, not the author's fp32")
+        why.append(_CHOSE_BF16)
     if one and bf16:  # either option alone leaves the other reason standing
         why.append(f"{needed} seeds in fp32 (--claims-train-seeds={needed} --claims-train-precision=fp32) decide")
     elif one:
         why.append(f"{needed} seeds (--claims-train-seeds={needed}) decide")
     elif bf16:
-        why.append("--claims-train-precision=fp32 judges it in fp32")
+        why.append(_IN_FP32)
     return "; ".join(why)
+
+
+def _chose_bf16(measurement: Measurement) -> str:
+    """Where the runs trained in bf16 that ``auto`` chose, that they did and how to judge the claim in fp32, the end of
+    every reason of ours they get outside the band (``_unsettled``); else ``""``."""
+    return f"; {_CHOSE_BF16}; {_IN_FP32}" if measurement.bf16 == "auto" else ""
 
 
 def _caveats(measurement: Measurement) -> str:

@@ -524,6 +524,31 @@ def test_bf16_that_claimbench_chose_never_refutes_and_bf16_asked_for_is_named() 
         {key: value for key, value in travelled.to_dict().items() if key != "bf16"}).bf16 == ""
 
 
+_IN_FP32 = "; --claims-train-precision=fp32 judges it in fp32"
+
+
+@pytest.mark.parametrize(("claim", "seeds"), [
+    (_claim(86.5, kind="accuracy", printed="86.5%", tolerance=Tolerance(abs=1.5)), (88.1, 88.8, 89.5)),  # a run's
+    (_claim(60.0, kind="accuracy", tolerance=Tolerance(abs=1.0), runs=10), (60.2, 40.0)),  # a mean of 10 runs
+    (_claim(60.0, kind="accuracy", tolerance=Tolerance(abs=1.0), runs=10), (59.0, 65.0) * 48),  # however many ran
+    (_claim(90.0, kind="accuracy", printed="90%", tolerance=Tolerance(abs=1), expect="refuted", why="a typo",
+            correct=80.0), (90.5, 80.2, 60.0)),  # one seed on the printed number, one on the correct one
+])
+def test_seeds_in_bf16_that_auto_chose_are_never_told_that_more_seeds_refute_them(
+        claim: Claim, seeds: tuple[float, ...]) -> None:
+    """The reviewer's case: 3 seeds in bf16 that ``auto`` chose, none in the band [85, 88] of "86.5%", were told
+    "more seeds (--claims-train-seeds=6) may: ... an interval that misses it refutes it", with no word of bf16; runs
+    in bf16 that ``auto`` chose refute nothing (README). Where seeds decide nothing, in bf16 the reason says that
+    more seeds may reproduce the claim, never refute it, and ends as every such reason does: bf16 and the fp32
+    flag."""
+    fp32, chosen = _seeds(claim, seeds), _seeds(claim, seeds, bf16="auto")
+    assert fp32.verdict == chosen.verdict == "error" and "bf16" not in fp32.reason
+    assert chosen.reason.endswith("; the runs trained in bf16 autocast, which claimbench's "
+                                  "--claims-train-precision=auto chose for speed, not the author's fp32" + _IN_FP32)
+    assert chosen.reason.count("refute") == chosen.reason.count("never refute"), "more seeds refute nothing"
+    assert (chosen.band, chosen.reach, chosen.seeds) == (fp32.band, fp32.reach, fp32.seeds)
+
+
 def test_skips_and_unverifiable_are_not_judged() -> None:
     assert judge(_claim(), Observation(skipped="needs CUDA")).verdict == "not run"
     assert judge(_claim(status="unverifiable", why="private data"), Observation()).reason == "private data"
