@@ -344,7 +344,8 @@ def _band_text(claim: Claim, band: tuple[float | None, float | None], marks: Ite
     exactly where that takes at most one decimal more than ``printed_style.finer`` writes (60% ±0.2%: [59.88, 60.12];
     an end of a count, or 87.34 ±1: as it is), else, where a relative tolerance or binary noise made it long, by
     ``finer`` (87.34 MB ±0.2%: [87.165, 87.515], not [87.1653, 87.5147]), in more where fewer would put it on another
-    side of one of ``marks`` (the measurement, the claimed value) than it lies."""
+    side of one of ``marks`` (the measurement, the claimed value) than it lies; in the claim's own decimals at least,
+    as an interval's ends are (86.5% ±1.5: [85.0, 88.0], not [85, 88])."""
     marks, decimals = tuple(marks), printed_decimals(claim.printed)
 
     def end_text(end: float) -> str:
@@ -352,8 +353,10 @@ def _band_text(claim: Claim, band: tuple[float | None, float | None], marks: Ite
             return format_number(end)
         exact = Decimal(repr(end)).normalize()
         if -exact.as_tuple().exponent <= decimals + 2:
-            return f"{exact:,f}"
-        return _sided(end, claim.printed, claim.scale, marks)
+            whole, _, fraction = f"{exact:,f}".partition(".")
+            fraction = fraction.ljust(decimals, "0")
+            return f"{whole}.{fraction}" if fraction else whole
+        return _sided(end, claim.printed, claim.scale, marks, keep_printed=True)
 
     return _describe_band(band, number=end_text)
 

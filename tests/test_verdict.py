@@ -125,7 +125,7 @@ def test_seeds_are_judged_by_where_a_run_of_the_authors_lands_given_them() -> No
     assert result.tolerance == "±1; mean of 3 seeds, a single run lands in [59.51, 61.49] (95%)"
     far = _seeds(claim, (70.0, 71.0, 72.0), spread=2.48)
     assert far.verdict == "refuted" and far.direction == "above" and far.reason == (
-        "claimed '60.0' = 60, measured 71, above by 11; allowed [59, 61] (±1); outside the 95% interval [66.03, "
+        "claimed '60.0' = 60, measured 71, above by 11; allowed [59.0, 61.0] (±1); outside the 95% interval [66.03, "
         "75.97] within which a single run lands, given our 3 seeds; 0 of the 3 seeds on their own land in the band")
 
 
@@ -155,8 +155,8 @@ def test_seeds_none_of_which_lands_in_the_band_decide_nothing_where_only_their_s
     claim = _claim(95.0, kind="accuracy", tolerance=Tolerance(abs=1.0))
     spread = _seeds(claim, (20.0, 50.0, 80.0))
     assert spread.verdict == "error" and spread.reason.startswith(
-        "the mean 50 of 3 seeds is below the band [94, 96], and no seed lands in it (their range [20.0, 80.0]); only "
-        "the 95% interval [")
+        "the mean 50 of 3 seeds is below the band [94.0, 96.0], and no seed lands in it (their range [20.0, 80.0]); "
+        "only the 95% interval [")
     assert spread.reason.endswith("3 seeds cannot tell a reproduction from a miss; more seeds "
                                   "(--claims-train-seeds=6) may: one landing in the band reproduces it, an interval "
                                   "that misses it refutes it")
@@ -304,7 +304,7 @@ def test_timed_epochs_that_range_over_a_band_edge_are_an_error_and_a_steady_time
     claim = _claim(4.0, kind="epoch_time", printed="4.0 s", tolerance=Tolerance(rel=0.25))  # band [3, 5]
     noisy = _judge(claim, 5.69, seeds=(5.96, 5.69, 3.65), spread=2.31)
     assert noisy.verdict == "error" and noisy.reason == (
-        "the timed epochs are too spread to judge: their median 5.69 is above the band [3, 5], but their range "
+        "the timed epochs are too spread to judge: their median 5.69 is above the band [3.0, 5.0], but their range "
         "[3.65, 5.96] over 3 timed epochs crosses its edge; 1 of the 3 timed epochs on their own land in the band; "
         "time them on an otherwise idle machine")
     steady = _judge(claim, 8.26, seeds=(7.8, 8.6, 8.26), spread=0.8)
@@ -465,7 +465,7 @@ def test_a_documented_correct_value_is_borne_out_by_where_a_run_of_the_seeds_lan
     undecided = _seeds(claim, (56.0, 57.0, 58.0))
     assert undecided.verdict == "error", "no seed bears out 59.5: only the interval meets it, which decides nothing"
     assert "whether it is the correct 59.5 the ledger documents (a typo) is undecided: the mean 57 of 3 seeds is " \
-           "below the band [59, 60], and no seed lands in it" in undecided.reason
+           "below the band [59.0, 60.0], and no seed lands in it" in undecided.reason
 
 
 def test_an_error_the_judge_itself_comes_to_keeps_its_figures() -> None:
@@ -536,7 +536,7 @@ _IN_FP32 = "; --claims-train-precision=fp32 judges it in fp32"
 ])
 def test_seeds_in_bf16_that_auto_chose_are_never_told_that_more_seeds_refute_them(
         claim: Claim, seeds: tuple[float, ...]) -> None:
-    """The reviewer's case: 3 seeds in bf16 that ``auto`` chose, none in the band [85, 88] of "86.5%", were told
+    """The reviewer's case: 3 seeds in bf16 that ``auto`` chose, none in the band [85.0, 88.0] of "86.5%", were told
     "more seeds (--claims-train-seeds=6) may: ... an interval that misses it refutes it", with no word of bf16; runs
     in bf16 that ``auto`` chose refute nothing (README). Where seeds decide nothing, in bf16 the reason says that
     more seeds may reproduce the claim, never refute it, and ends as every such reason does: bf16 and the fp32
@@ -547,6 +547,21 @@ def test_seeds_in_bf16_that_auto_chose_are_never_told_that_more_seeds_refute_the
                                   "--claims-train-precision=auto chose for speed, not the author's fp32" + _IN_FP32)
     assert chosen.reason.count("refute") == chosen.reason.count("never refute"), "more seeds refute nothing"
     assert (chosen.band, chosen.reach, chosen.seeds) == (fp32.band, fp32.reach, fp32.seeds)
+
+
+def test_a_band_reads_in_the_claims_own_decimals_at_least() -> None:
+    """The reviewer's case: "the band [85, 88]" beside "86.5%" and the seeds' range [84.2, 84.9]: a band's end reads
+    in the claim's decimals at least, as an interval's end does (83.0, not 83); a claim printed without decimals
+    reads its ends as before."""
+    claim = _claim(86.5, kind="accuracy", printed="86.5%", tolerance=Tolerance(abs=1.5))
+    assert "is above the band [85.0, 88.0], and no seed lands" in _seeds(claim, (88.1, 88.8, 89.5)).reason
+    assert _judge(claim, 90.0).reason.endswith("; allowed [85.0, 88.0] (±1.5)")
+    relative = dataclasses.replace(claim, value=80.0, printed="80.00%", tolerance=Tolerance(rel=0.0037))
+    assert _judge(relative, 82.0).reason.endswith("; allowed [79.704, 80.296] (±0.37%)")
+    long = dataclasses.replace(claim, value=60.0, printed="60.0%", tolerance=Tolerance(abs=1.00004))
+    assert _judge(long, 62.0).reason.endswith("; allowed [59.0, 61.0] (±1.00004)"), "finer's 59.00, not 59"
+    assert _judge(dataclasses.replace(claim, printed="86%", value=86.0, tolerance=Tolerance(abs=2)),
+                  90.0).reason.endswith("; allowed [84, 88] (±2)")
 
 
 def test_skips_and_unverifiable_are_not_judged() -> None:
