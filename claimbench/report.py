@@ -294,7 +294,8 @@ def _render_report(report: Report, records: Sequence[Record], reasons: _Reasons)
 
 
 def _devices(records: Sequence[Record]) -> str:
-    """Every device a measurement of this report ran on, with its count of claims."""
+    """Every device a measurement of this report ran on (or set of them, `` + `` between, that one claim's seeds
+    ran on), with its count of claims, ``; `` between them."""
     tally: dict[str, int] = {}
     for record in records:
         if record["device"]:

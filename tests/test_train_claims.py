@@ -25,7 +25,7 @@ import pytest
 import torch
 from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_IMAGES, claim, write_cifar10
 
-from claimbench import data, environment, errors, ledger, precision, registry, train
+from claimbench import data, environment, errors, ledger, precision, registry, report, train
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.results import NOT_SELECTED
 from claimbench.runs import cost, local, numerics, splits, store, timing
@@ -736,9 +736,20 @@ def test_seeds_trained_in_two_precisions_name_both_devices(small_ledger: Path, t
     outcome = local.measure(model1, dataclasses.replace(two, session="the next session"))
     chosen = [json.loads(path.read_text())["precision"]["chosen"] for path in outcome.results]
     assert chosen == ["bf16", "fp32"]
-    assert outcome.device.count("; ") == 1
-    assert outcome.device.split("; ")[0].endswith(", bfloat16 autocast (auto: measured)"), outcome.device
-    assert outcome.device.split("; ")[1].endswith(", fp32 (auto: measured)"), outcome.device
+    assert outcome.device.count(" + ") == 1
+    assert outcome.device.split(" + ")[0].endswith(", bfloat16 autocast (auto: measured)"), outcome.device
+    assert outcome.device.split(" + ")[1].endswith(", fp32 (auto: measured)"), outcome.device
+    groups = _devices_row([outcome.device, "meta", "meta"]).split("; ")
+    assert len(groups) == 2 and all(re.search(r": \d+ claims?$", group) for group in groups), groups
+
+
+def _devices_row(devices: list[str]) -> str:
+    """The report's devices cell of claims measured one on each of ``devices``: its groups, one per device (or set
+    of devices a claim's seeds ran on), each with its count of claims."""
+    records = [{"id": str(n), "report": "r", "kind": "accuracy", "cell": None, "verdict": "reproduced",
+                "unverified_data": False, "device": device} for n, device in enumerate(devices)]
+    line = next(line for line in report.render_markdown(records, [], {}).splitlines() if line.startswith("| devices "))
+    return re.split(r"(?<!\\)\|", line)[2].strip()
 
 
 def test_a_later_session_trains_in_the_precision_the_first_chose(small_ledger: Path, tiny_settings: Settings,
@@ -759,7 +770,7 @@ def test_a_later_session_trains_in_the_precision_the_first_chose(small_ledger: P
     measured = records[1]["decision"]["date"]
     assert records[1]["decision"] == {"chosen": "bf16", "date": measured,
                                       "step_seconds": {"fp32": STEP_SECONDS * 1.5, "bf16": STEP_SECONDS}}
-    assert outcome.device.split("; ")[1].endswith(f", bfloat16 autocast (auto: reused, measured {measured})")
+    assert outcome.device.split(" + ")[1].endswith(f", bfloat16 autocast (auto: reused, measured {measured})")
 
 
 def test_budget_counts_only_the_epochs_a_checkpoint_leaves(small_ledger: Path, tiny_settings: Settings,

@@ -36,6 +36,8 @@ class SeedStatistic:
     values: tuple[float, ...]
     spread: float
     device: str
+    """Where the seeds ran: each distinct device (precision, how ``auto`` chose it) once, in seed order, joined with
+    `` + `` (the report joins the devices of claims with ``; ``)."""
     verified: bool
     results: tuple[Path, ...]
     stored: tuple[str, ...] = ()
@@ -215,6 +217,6 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
         if record.get("session") != settings.session:
             stored.append(str(record.get("environment", {}).get("date", "an unrecorded date")))
     mean, spread = metrics.interval95(values)
-    return SeedStatistic(mean=mean, values=tuple(values), spread=spread, device="; ".join(dict.fromkeys(devices)),
+    return SeedStatistic(mean=mean, values=tuple(values), spread=spread, device=" + ".join(dict.fromkeys(devices)),
                          verified=verified, results=tuple(paths), stored=tuple(stored),
                          bf16=bf16_chosen_by(records), finding="" if verified else sets.finding)
