@@ -12,7 +12,7 @@ from genbadge import Badge
 
 from claimbench import atomic
 from claimbench.ledger import Report
-from claimbench.results import counts, headline
+from claimbench.results import counts, in_all
 
 __all__ = ["OVERALL", "endpoint", "targets", "write_badges"]
 
@@ -45,10 +45,7 @@ def endpoint(label: str, records: Sequence[Mapping[str, Any]]) -> dict[str, Any]
     """The shields.io endpoint document: clean reproductions of the claims we measured, then what is counted
     apart: unverified data, errors, the claims not run here and those nobody can check (a badge never hides
     them)."""
-    tally = counts(records)
-    message = headline(records) if tally["checked"] or tally["error"] else "none checked"
-    message += "".join(f", {tally[name]} {name}" for name in ("not run", "unverifiable") if tally[name])
-    return {"schemaVersion": 1, "label": label, "message": message, "color": _color(tally)}
+    return {"schemaVersion": 1, "label": label, "message": in_all(records), "color": _color(counts(records))}
 
 
 def _svg(label: str, message: str, color: str) -> str:

@@ -806,7 +806,7 @@ class ClaimsSession:
         kept = sum(bool(record.get("carried")) for record in self.shown)
         if kept and self.written:
             terminalreporter.write_line(f"the files keep {kept} record{'s' * (kept != 1)} of earlier runs beside "
-                                        f"this run's: {results.headline(self.shown)} in all")
+                                        f"this run's: {results.in_all(self.shown)} in all")
         if self.written and (dropped := report.dropped_summary(self.shown)):
             terminalreporter.write_line(dropped, yellow=True)
         for path in self.written:

@@ -34,6 +34,7 @@ __all__ = [
     "conventions",
     "counts",
     "headline",
+    "in_all",
     "judged_by",
     "measurement_property",
     "record_for",
@@ -350,3 +351,12 @@ def headline(records: Sequence[Mapping[str, Any]]) -> str:
     if tally["error"]:
         text += f", {tally['error']} error{'s' * (tally['error'] != 1)}"
     return text
+
+
+def in_all(records: Sequence[Mapping[str, Any]]) -> str:
+    """``headline`` (``none checked`` where nothing was checked and nothing erred), then what is counted apart: the
+    claims not run and those nobody can check, ``5 reproduced of 5 checked, 1 not run``: a badge's message, and the
+    terminal's line of what the files show."""
+    tally = counts(records)
+    text = headline(records) if tally["checked"] or tally["error"] else "none checked"
+    return text + "".join(f", {tally[name]} {name}" for name in ("not run", "unverifiable") if tally[name])
