@@ -261,7 +261,7 @@ def _summary_lines(code: list[tuple[str | None, str]], context: Context) -> list
         shape = model_summaries.input_shape(text)
         for total in model_summaries.totals(text):
             where = f"section '{section}', code block" if section else "introduction, code block"
-            asked = draft_tables.todos(total.kind, total.kind, total.line, ())
+            asked = draft_tables.todos(total.kind, total.kind, total.line, (), context.slug)
             claim: dict[str, object] = {
                 "id": unique(f"{total.kind}/code/{slug(section or '') or 'top'}", context.ids),
                 "kind": total.kind, "model": draft_tables.model_todo(context),
@@ -286,7 +286,7 @@ def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, 
         "id": unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
         "kind": kind or UNKNOWN_KIND,
         "model": draft_tables.model_todo(context),
-        **draft_tables.todos(kind, kind, mention.noun or "", (sentence,)),
+        **draft_tables.todos(kind, kind, mention.noun or "", (sentence,), context.slug),
         **draft_values.near_bound(claimed, mention.printed, mention.near),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,

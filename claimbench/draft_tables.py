@@ -26,8 +26,8 @@ from claimbench.kind_words import (guess_kind, has, unit_kind, unit_kinds, unit_
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
-__all__ = ["FLOPS_COUNT", "INPUT_SIZE", "PARAM_COUNT", "UNREAD", "Context", "byte_scale", "model_todo", "per_layer",
-           "table_claims", "todos"]
+__all__ = ["DRAFTED_RECIPE", "FLOPS_COUNT", "INPUT_SIZE", "PARAM_COUNT", "UNREAD", "Context", "byte_scale",
+           "model_todo", "per_layer", "table_claims", "todos"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
                   "is registered with its input size, or for a checkpoint's size")
@@ -59,8 +59,9 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("split", todo("split", vocab.SPLITS), vocab.METRIC_KINDS),
     ("statistic", todo("statistic", vocab.STATISTICS), vocab.TRAINING_KINDS),
     ("hardware", todo("the machine the author timed on"), ("epoch_time",)),
-    ("recipe", todo("recipe name, of a [recipe.<name>] table (one is drafted above)"), TRAINED),
 )
+DRAFTED_RECIPE = "the recipe drafted above: a claim the report trains otherwise names a [recipe.<name>] of its own"
+"""The comment on a training claim's ``recipe``, the one ``[recipe.<slug>]`` the draft writes for them all."""
 UNREAD = todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
 """The value of a cell the draft could not read: its claim is written commented out."""
 FLOPS_COUNT = todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
@@ -513,7 +514,7 @@ def _cell_claim(
         unnamed = claimed.get("scale") in UNIT_TODOS
     if number is not None:  # "nearly 95%": a little under it, as in the text
         claimed = draft_values.near_bound(claimed, partial or printed, draft_values.nearly(partial or printed))
-    asked = todos(kind, quantity, f"{header} {partial or printed}", around)
+    asked = todos(kind, quantity, f"{header} {partial or printed}", around, context.slug)
     claim |= {"model": model_todo(context), **asked, **claimed}
     claim["printed"] = partial or printed
     if partial:
@@ -645,11 +646,12 @@ def model_todo(context: Context) -> str:
     return f"TODO: model reference ({context.slug}.<name>, torchvision:<name>, package.module:builder)"
 
 
-def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...]) -> dict[str, object]:
+def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...], recipe: str
+          ) -> dict[str, object]:
     """The TODO fields of a claim of this kind (and layer quantity), its number printed under ``header`` (a column,
     or the noun after it in the text): FLOPs ask which count they are, and an input size printed in one of the
     texts ``around`` it (nearest first) is its input; a parameter count whose header names it ("Trainable params")
-    takes it."""
+    takes it; a training claim names ``recipe``, the one recipe the draft writes."""
     roles = {kind, quantity}
     asked: dict[str, object] = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
     if "count" in asked and "macs" in roles and _counts_flops(header):
@@ -658,6 +660,8 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
         asked["count"] = named
     if "input" in asked and (shape := next(filter(None, map(_input_shape, around)), None)):
         asked["input"] = shape
+    if roles.intersection(TRAINED):
+        asked["recipe"] = Guess(recipe, DRAFTED_RECIPE)
     return asked
 
 

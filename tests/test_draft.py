@@ -23,7 +23,7 @@ from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTIO
 from claimbench.column_names import column_index
 from claimbench.header_rows import sub_header
 from claimbench.kind_words import UNKNOWN_KIND, guess_kind
-from claimbench.draft_tables import PARAM_COUNT
+from claimbench.draft_tables import DRAFTED_RECIPE, PARAM_COUNT
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import ClaimMismatch, Measurement, Observation, check, judge
@@ -33,16 +33,6 @@ REFERENCE = ROOT / "reference"
 SEEDS = ROOT.parent / "shared" / "seeds"
 ID = re.compile(r"[a-z0-9_./-]+")
 DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$")
-RECIPE = """
-[recipe.r]
-optimizer  = "adam"
-lr         = 1e-3
-batch_size = 32
-epochs     = 10
-schedule   = "constant"
-validation = "none"
-normalize  = "unit"
-"""
 
 
 def _row(cells: list[str]) -> str:
@@ -66,8 +56,8 @@ def _claims(markdown: str) -> list[dict]:
 
 
 def _filled(ledger: str) -> str:
-    """A draft with every TODO filled as an author might: the first allowed value, a model, a band, a recipe, the
-    number of a cell the draft could not read."""
+    """A draft with every TODO filled as an author might: the first allowed value, a model, a band, the drafted
+    recipe's numbers (its claims name it), the number of a cell the draft could not read."""
     text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{FLOPS_COUNT}"', '"flops"').replace(f'"{PARAM_COUNT}"',
                                                                                              '"trainable"')
     text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]")
@@ -78,14 +68,14 @@ def _filled(ledger: str) -> str:
         text = text.replace(f'"TODO: {key}"', number)
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
     text = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', text)
-    text = re.sub(r'"TODO: recipe name[^"]*"', '"r"', text).replace(f'"{TRAINING_BAND}"', "2")
+    text = text.replace(f'"{TRAINING_BAND}"', "2")
     text = text.replace(f'"{RELATIVE_BAND}"', "0.1").replace(f'"{FRACTION_BAND}"', "0.02")
     text = text.replace(f'"{UNKNOWN_KIND_BAND}"', "2").replace(f'"{FRACTION_SCALE}"', "100.0")
     text = text.replace(f'"{UNKNOWN_FRACTION_BAND}"', "0.02").replace(f'"{PERCENT_OR_FRACTION_SCALE}"', "100.0")
     text = text.replace(f'"{PERCENT_OR_FRACTION_BAND}"', "0.02").replace(f'"{FRACTION_OR_PERCENT_SCALE}"', "1.0")
     text = text.replace(f'"{FRACTION_OR_PERCENT_BAND}"', "0.02").replace(f'"{APPROXIMATE_BAND}"', "1000")
     text = re.sub(r'"TODO: how many runs[^"]*"', "3", text)
-    return re.sub(r'"TODO: [^"]*"', '"x"', text) + RECIPE  # free text: the machine, the submodule
+    return re.sub(r'"TODO: [^"]*"', '"x"', text)  # free text: the machine, the submodule
 
 
 def _uncommented(ledger: str) -> str:
@@ -504,9 +494,10 @@ def test_todos_name_what_only_the_author_knows() -> None:
     assert todo["macs"] == {"model", "count", "input"} and "MAC convention" in claims["macs"]["count"]
     assert todo["size"] == {"model", "size", "input", "note"} and claims["size"]["input"] == INPUT_SIZE
     assert claims["size"]["note"].startswith("TODO: is 'MB' here 1e6 bytes (scale = 1e6, as drafted")
-    assert todo["accuracy"] == {"model", "dataset", "split", "statistic", "recipe"}
-    assert todo["epoch_time"] == {"model", "dataset", "hardware", "recipe"}
-    assert todo["gap"] == todo["best_epoch"] == {"model", "dataset", "statistic", "recipe"}
+    assert todo["accuracy"] == {"model", "dataset", "split", "statistic"}
+    assert todo["epoch_time"] == {"model", "dataset", "hardware"}
+    assert todo["gap"] == todo["best_epoch"] == {"model", "dataset", "statistic"}
+    assert {claims[kind]["recipe"] for kind in ("accuracy", "epoch_time", "gap", "best_epoch")} == {"demo"}
     unknown = [kind for kind in claims if kind.startswith("TODO: kind")]
     assert len(unknown) == 1  # "Epochs" names no kind: the author says what 50 is, or deletes it
 
@@ -1567,7 +1558,8 @@ def test_a_report_with_training_claims_gets_a_recipe_to_fill_in(tmp_path: Path) 
     recipe = tomllib.loads(out)["recipe"]["demo"]
     assert recipe["schedule"].startswith("TODO: schedule (constant | ") and set(recipe) == {
         "optimizer", "lr", "batch_size", "epochs", "schedule", "validation", "normalize"}
-    assert 'recipe    = "TODO: recipe name, of a [recipe.<name>] table (one is drafted above)"' in out
+    assert f'recipe    = "demo"  # {DRAFTED_RECIPE}' in out  # the one recipe drafted, as README.md says
+    assert tomllib.loads(out)["claim"][0]["recipe"] == "demo"
     assert "[recipe." not in draft(_table(["Model", "Params"], ["A", "1,234"]), slug="demo", source="demo.md")
 
 
@@ -1577,7 +1569,7 @@ def test_a_recipe_only_commented_out_claims_name_is_drafted_commented_out_too() 
     for markdown in ("# R\n\nTest accuracy: 87.9%\n", _table(["Model", "Test Acc"], ["A", "3 of 5"])):
         out = draft(markdown, slug="demo", source=None)
         assert "recipe" not in tomllib.loads(out)
-        assert 'recipe    = "TODO: recipe name, of a [recipe.<name>] table (one is drafted above)"' in out
+        assert f'recipe    = "demo"  # {DRAFTED_RECIPE}' in out
         (recipe,) = re.findall(r"^# (\[recipe\.demo\]\n(?:# .*\n)+)", out, flags=re.MULTILINE)
         assert set(tomllib.loads(recipe.replace("\n# ", "\n"))["recipe"]["demo"]) == {
             "optimizer", "lr", "batch_size", "epochs", "schedule", "validation", "normalize"}
