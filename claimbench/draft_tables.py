@@ -21,8 +21,8 @@ from claimbench.column_units import caption_scale, unit_column
 from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
 from claimbench.header_rows import read_headers, sub_header
-from claimbench.kind_words import (guess_kind, has, unit_kind, unit_kinds, unit_names_kind, unknown_kind,
-                                   unmeasured, words_of)
+from claimbench.kind_words import (counts_flops, guess_kind, has, unit_kind, unit_kinds, unit_names_kind,
+                                   unknown_kind, unmeasured, words_of)
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
@@ -175,8 +175,8 @@ def _clash(cell: _Cell, transposed: bool) -> _Clash | None:
     kinds, kind = named
     text = numerals.plain_text(printed)
     noun = re.search(numerals.NOUN, text)
-    flops = noun is not None and _counts_flops(noun.group())  # "1.82 GFLOPs" under "MACs (G)": one MAC, two FLOPs?
-    counted = header_kind == "macs" and noun is not None and flops != _counts_flops(cell.header)
+    flops = noun is not None and counts_flops(noun.group())  # "1.82 GFLOPs" under "MACs (G)": one MAC, two FLOPs?
+    counted = header_kind == "macs" and noun is not None and flops != counts_flops(cell.header)
     if header_kind in kinds and not counted:
         return None
     reads, names = ("FLOPs", "MACs") if counted and flops else ("MACs", "FLOPs") if counted else (
@@ -654,7 +654,7 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
     takes it; a training claim names ``recipe``, the one recipe the draft writes."""
     roles = {kind, quantity}
     asked: dict[str, object] = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
-    if "count" in asked and "macs" in roles and _counts_flops(header):
+    if "count" in asked and "macs" in roles and counts_flops(header):
         asked["count"] = FLOPS_COUNT
     if "count" in asked and "params" in roles and (named := _param_count(header)):
         asked["count"] = named
@@ -691,9 +691,4 @@ def _param_count(header: str) -> Guess | str | None:
     if "trainable" in words:
         return _TRAINABLE
     return _TOTAL_PARAMS if "total" in words else None
-
-
-def _counts_flops(header: str) -> bool:
-    """Whether ``header`` counts FLOPs ("GFLOPs", "FLOPs (G)"), which are one or two per multiply-add."""
-    return any(re.fullmatch(r"[kmgbt]?flops?", word) for word in words_of(header))
 

@@ -9,8 +9,9 @@ import re
 from claimbench import numerals, vocab
 from claimbench.toml_lines import todo
 
-__all__ = ["KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED", "WORD", "guess_kind", "has",
-           "meant", "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind", "unmeasured", "words_of"]
+__all__ = ["KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED", "WORD", "counts_flops",
+           "guess_kind", "has", "meant", "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind", "unmeasured",
+           "words_of"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
@@ -61,6 +62,11 @@ def guess_kind(header: str) -> str | None:
     if unmeasured(words):
         return None
     return next((kind for kind, phrases in KIND_WORDS if any(has(words, p) for p in phrases)), None)
+
+
+def counts_flops(header: str) -> bool:
+    """Whether ``header`` counts FLOPs ("GFLOPs", "FLOPs (G)"), which are one or two per multiply-add."""
+    return any(re.fullmatch(r"[kmgbt]?flops?", word) for word in words_of(header))
 
 
 def unmeasured(words: list[str]) -> str | None:

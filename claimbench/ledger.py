@@ -20,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from claimbench import numerals, schema, vocab
 from claimbench.column_names import column_index
 from claimbench.header_rows import read_headers
+from claimbench.kind_words import counts_flops, guess_kind
 from claimbench.ledger_files import LedgerError, files
 from claimbench.schema import Claim, EarlyStopping, Plateau, Recipe, Report, Table, Tolerance
 
@@ -113,6 +114,22 @@ def _unknown(key: str, kind: str | None) -> str:
     return f"{unknown} for kind {kind!r} (permitted: {', '.join(sorted(schema.CLAIM_MODELS[kind].model_fields))})"
 
 
+def _unknown_kind(word: Any) -> str:
+    """Why a kind is refused, with the kind its words name as a report's header's would (``guess_kind``: "top1" an
+    accuracy, "FLOPs" MACs counted in FLOPs), else the kinds it is spelt like."""
+    text = str(word)
+    meant = guess_kind(text)
+    if counts_flops(text):
+        hint = (' (did you mean kind = "macs" with count = "flops", or count = "pure" where the report counts a '
+                "multiply-add as one FLOP?)")
+    elif meant == "output_shape":
+        hint = ' (did you mean kind = "layer" with quantity = "output_shape"?)'
+    else:
+        close = [meant] if meant else difflib.get_close_matches(text, vocab.KINDS, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"unknown kind {word!r}{hint}; permitted: {', '.join(vocab.KINDS)}"
+
+
 def _what(error: Any) -> str:
     """What a pydantic error says is wrong, in the ledger's words."""
     kind, loc = error["type"], error["loc"]
@@ -123,9 +140,9 @@ def _what(error: Any) -> str:
     if kind in UNKNOWN_KEY:
         return _unknown(str(loc[-1]), loc[2] if len(loc) == 4 and loc[0] == "claim" else None)
     if kind == "union_tag_invalid":
-        close = difflib.get_close_matches(str(error["input"].get("kind")), vocab.KINDS, n=3)
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        return f"unknown kind {error['input'].get('kind')!r}{hint}; permitted: {', '.join(vocab.KINDS)}"
+        return _unknown_kind(error["input"].get("kind"))
+    if kind == "literal_error" and loc[-1:] == ("kind",):  # a table's, or a column's
+        return _unknown_kind(error["input"])
     what = error["msg"].replace("Input should be", "must be").replace("String should match pattern", "must match")
     hint = ": a fraction, 0.05 for 5%" if kind == "less_than" and loc[-1:] == ("rel",) else ""
     return f"{what}{hint}, got {repr(error['input']):.80}"

@@ -267,6 +267,30 @@ def test_a_mistyped_recipe_key_is_said_with_what_the_recipe_then_lacks(tmp_path:
     ]
 
 
+@pytest.mark.parametrize("word", ["flops", "FLOPs", "gflops", "mflops", "flop"])
+def test_a_kind_written_as_flops_is_said_to_be_macs_counted_in_flops(tmp_path: Path, word: str) -> None:
+    hint = (f"unknown kind {word!r} (did you mean kind = \"macs\" with count = \"flops\", or count = \"pure\" where "
+            "the report counts a multiply-add as one FLOP?); permitted: ")
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(write_ledger(tmp_path, GOOD_CLAIM.replace('kind = "params"', f'kind = "{word}"')))
+    assert error.value.problems[0].startswith(f"tiny.toml: tiny/params/baseline: kind: {hint}")
+    table = TABLE.replace('kind = "params"', f'kind = "{word}"')  # a table's kind, which its claims share
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(write_ledger(tmp_path, table))
+    assert error.value.problems[0].startswith(f"tiny.toml: table t: kind: {hint}")
+
+
+def test_a_kind_as_a_report_words_it_is_said_with_the_kind_it_names(tmp_path: Path) -> None:
+    said = {}
+    for word in ("top1", "parameters", "output_shape", "parms"):
+        with pytest.raises(ledger.LedgerError) as error:
+            ledger.load(write_ledger(tmp_path, GOOD_CLAIM.replace('kind = "params"', f'kind = "{word}"')))
+        said[word] = error.value.problems[0].split(f"unknown kind {word!r} ")[1].split(";")[0]
+    assert said == {"top1": "(did you mean accuracy?)", "parameters": "(did you mean params?)",
+                    "output_shape": '(did you mean kind = "layer" with quantity = "output_shape"?)',
+                    "parms": "(did you mean params?)"}
+
+
 def test_augment_options_are_read_and_checked(tmp_path: Path) -> None:
     options = 'augment = ["flip", "rotate"]\n[recipe.chart.augment_options]\n'
     good = ACCURACY_CLAIM + options + "rotate = { degrees = 30, fill = 255, expand = true }\n"
