@@ -79,12 +79,12 @@ def _dotted(path: Iterable[Any]) -> str:
     return ".".join(str(p) if re.fullmatch(r"[\w-]+", str(p)) else json.dumps(p) for p in path)
 
 
-def _closest(word: str, options: Iterable[str]) -> str:
-    """`` (did you mean X?)`` when one of ``options`` is close to ``word``, or, for a word of three letters or
-    more, the options (three at most) it begins."""
+def _closest(word: str, options: Iterable[str], meant: str | None = None) -> str:
+    """`` (did you mean X?)``: X is ``meant`` where given, else the one of ``options`` close to ``word``, or, for a
+    word of three letters or more, the options (three at most) it begins."""
     options = sorted(options)
-    close = [o for o in options if len(word) > 2 and o.startswith(word)][:3] or difflib.get_close_matches(
-        word, options, n=1, cutoff=0.75)
+    close = [meant] if meant else [o for o in options if len(word) > 2 and o.startswith(word)][:3]
+    close = close or difflib.get_close_matches(word, options, n=1, cutoff=0.75)
     return f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
 
 
@@ -95,6 +95,16 @@ KEYS = sorted({*(key for model in (schema.LedgerFile, schema.ReportModel, schema
 UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
 """pydantic's error types for a key that a model, or a record's own table, does not take."""
 
+
+KEY_WORDS = {**dict.fromkeys(("learning_rate", "learningrate", "base_lr", "initial_lr", "init_lr"), "lr"),
+             **dict.fromkeys(("num_epochs", "n_epochs", "max_epochs"), "epochs"), "bs": "batch_size",
+             **dict.fromkeys(("scheduler", "lr_schedule", "lr_scheduler"), "schedule"),
+             **dict.fromkeys(("wd", "decay", "l2"), "weight_decay"), "epsilon": "eps",
+             **dict.fromkeys(("augmentation", "augmentations", "transforms"), "augment"),
+             **dict.fromkeys(("normalization", "normalisation"), "normalize"),
+             "early_stop": "early_stopping", "reduce_lr_on_plateau": "plateau"}
+"""A recipe's keys as its author's framework names them (Keras, PyTorch), which neither begin nor are spelt like
+the ledger's (``_closest``): the key they mean."""
 
 HOMES = {"[report]": schema.ReportModel, "[recipe.<name>]": schema.RecipeTable, "[[table]]": schema.TableModel}
 """Where a key that is no claim's belongs."""
@@ -108,7 +118,7 @@ def _unknown(key: str, kind: str | None) -> str:
         return f"kind {kind!r} does not take it (kinds that do: {', '.join(takers)})"
     if key in KEYS:
         return f"not a key here{': it belongs in ' + ' or '.join(homes) if homes else ''}"
-    unknown = f"unknown key{_closest(key, KEYS)}"
+    unknown = f"unknown key{_closest(key, KEYS, KEY_WORDS.get(key.lower()))}"
     if kind is None:
         return unknown
     return f"{unknown} for kind {kind!r} (permitted: {', '.join(sorted(schema.CLAIM_MODELS[kind].model_fields))})"
@@ -246,19 +256,26 @@ def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tupl
 
 
 def _lacking(tables: Any) -> list[Problem]:
-    """The required keys each recipe lacks whose known keys are well typed, said beside the file's other problems
-    (a mistyped key among them) rather than on the next run."""
+    """The required keys each recipe lacks, said beside the file's other problems (a mistyped key among them) rather
+    than on the next run: not one a recipe gives ill-typed (said already), nor those of a recipe whose ``extends``
+    is."""
     def known(table: Any) -> dict[str, Any] | None:
-        try:
-            known = {key: value for key, value in table.items() if key in schema.RecipeTable.model_fields}
-            return known if schema.RecipeTable.model_validate(known) else None
-        except (AttributeError, ValidationError):
+        if not isinstance(table, dict):
             return None
+        known = {key: value for key, value in table.items() if key in schema.RecipeTable.model_fields}
+        try:
+            schema.RecipeTable.model_validate(known)
+        except ValidationError as error:
+            own = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
+            ill.update(own)
+            return None if "extends" in own else {key: value for key, value in known.items() if key not in own}
+        return known
 
+    ill: set[str] = set()
     valid = {name: known(table) for name, table in tables.items()} if isinstance(tables, dict) else {}
     valid = {name: table for name, table in valid.items() if table is not None}
     return [(f"recipe.{name}", field, what) for name in valid if isinstance(found := _recipe(valid, name), list)
-            for field, what in found if what == "missing required field"]
+            for field, what in found if what == "missing required field" and field not in ill]
 
 
 def _merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:

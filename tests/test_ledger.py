@@ -267,6 +267,18 @@ def test_a_mistyped_recipe_key_is_said_with_what_the_recipe_then_lacks(tmp_path:
     ]
 
 
+def test_a_recipe_key_as_a_framework_names_it_is_said_with_the_key_it_means(tmp_path: Path) -> None:
+    """learning_rate is spelt like no ledger key: the message names lr, and lr's absence beside it, also where another
+    key of the recipe is ill-typed (the required keys it lacks were left unsaid then)."""
+    body = ACCURACY_CLAIM.replace("lr = 1e-3", "learning_rate = 1e-3")
+    ill = "tiny.toml: recipe.chart: batch_size: must be a valid integer, got '24'"
+    for size, said in (("batch_size = 24", []), ('batch_size = "24"', [ill])):
+        with pytest.raises(ledger.LedgerError) as error:
+            ledger.load(write_ledger(tmp_path, body.replace("batch_size = 24", size)))
+        assert error.value.problems == [*said, "tiny.toml: recipe.chart: learning_rate: unknown key (did you mean "
+                                        "'lr'?)", "tiny.toml: recipe.chart: lr: missing required field"]
+
+
 @pytest.mark.parametrize("word", ["flops", "FLOPs", "gflops", "mflops", "flop"])
 def test_a_kind_written_as_flops_is_said_to_be_macs_counted_in_flops(tmp_path: Path, word: str) -> None:
     hint = (f"unknown kind {word!r} (did you mean kind = \"macs\" with count = \"flops\", or count = \"pure\" where "
