@@ -150,7 +150,7 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
                 _import(module, project, pythonpath)
             except Exception as error:  # noqa: BLE001 - any import-time error, one line each
                 problems.append(f"{report.slug}.toml: (report): modules: cannot import {module!r}: "
-                                f"{_import_problem(module, error, f'from {where}{hint}')}")
+                                f"{_import_problem(module, error, f'from {where}{hint}', (project, *pythonpath))}")
         for claim in report.claims:
             module = registry.imported_module(claim.model) if claim.model else None
             if module is not None:
@@ -183,10 +183,10 @@ def _missing(module: str, error: Exception) -> str | None:
     return None
 
 
-def _import_problem(module: str, error: Exception, not_found: str) -> str:
+def _import_problem(module: str, error: Exception, not_found: str, folders: Sequence[str | Path] = ()) -> str:
     """Why ``module`` did not import, in one line: a package's closest module when the package imports but lacks
-    it, ``not_found`` (where it was looked for, what to set) when nothing is found, else the error and the line of
-    the author's code that raised it."""
+    it, ``not_found`` (where it was looked for, what to set) when nothing is found, after the top-level name spelt
+    like it (``_spelt_like``), else the error and the line of the author's code that raised it."""
     missing = _missing(module, error)
     if missing is None:
         return errors.in_one_line(error)
@@ -195,6 +195,8 @@ def _import_problem(module: str, error: Exception, not_found: str) -> str:
         spec = importlib.util.find_spec(package) if package else None
     except ImportError:
         spec = None
+    if not package and (close := _spelt_like(leaf, folders)):
+        return f"{error} (did you mean {close!r}? If not: {not_found})"
     if spec is None or not spec.submodule_search_locations:
         return f"{error} ({not_found})"
     siblings = [found.name for found in pkgutil.iter_modules(spec.submodule_search_locations)]
@@ -204,13 +206,22 @@ def _import_problem(module: str, error: Exception, not_found: str) -> str:
         f" (did you mean {close[0]!r}?)" if close else "")
 
 
-def check_models(reports: Sequence[Report]) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _spelt_like(name: str, folders: Sequence[str | Path]) -> str | None:
+    """The package or module in ``folders`` (the project, the ``pythonpath``), or on ``sys.path``, spelt like the
+    top-level ``name`` found nowhere (``mymodles``: ``mymodels``), or None."""
+    names = {found.name for found in pkgutil.iter_modules([str(folder) for folder in folders])}
+    names |= {found.name for found in pkgutil.iter_modules()}
+    return next(iter(difflib.get_close_matches(name, sorted(names - {name}), n=1, cutoff=0.8)), None)
+
+
+def check_models(reports: Sequence[Report], folders: Sequence[str | Path] = ()
+                 ) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Each claim's model resolved, and its input size where it runs its model: returns the one-line reason, by
     claim id, of each claim whose import-path model's module does not import (not found, or raising as it
     imports), that claim's own error for its set-up to raise (``UNIMPORTED``); and, by report slug, the problems of
     each report with a reference that names no model or a claim that lacks its input size, one line each naming
     file, claim and field, an error of collecting that report's file alone. The session's other files and tests
-    still run."""
+    still run. A module found nowhere is told the name in ``folders`` (the project's) spelt like it."""
     from claimbench import families
 
     problems: dict[str, list[str]] = {}
@@ -227,7 +238,7 @@ def check_models(reports: Sequence[Report]) -> tuple[dict[str, str], dict[str, l
             if module is not None:  # before resolving: a KeyError the module's own code raises names no unknown model
                 importlib.import_module(module)
         except Exception as error:  # noqa: BLE001 - the module failed to import: its own error
-            failed[module] = f"model: cannot import {module!r}: {_import_problem(module, error, UNFOUND)}"
+            failed[module] = f"model: cannot import {module!r}: {_import_problem(module, error, UNFOUND, folders)}"
             unimported[claim.id] = failed[module]
             continue
         try:

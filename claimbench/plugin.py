@@ -240,7 +240,8 @@ def _load(config: pytest.Config) -> None:
     for file, problems in _unimportable(config, loaded).items():
         rejected[file] = problems
         del loaded[file]
-    unimported, unresolved = items.check_models([report for reports in loaded.values() for report in reports])
+    unimported, unresolved = items.check_models([report for reports in loaded.values() for report in reports],
+                                                (options.project(config), *options.pythonpath(config)))
     for file, reports in list(loaded.items()):  # an unknown model, a missing input size: an error of its file alone
         if problems := [problem for report in reports for problem in unresolved.get(report.slug, [])]:
             rejected[file] = problems

@@ -842,8 +842,27 @@ def test_a_ledger_module_that_does_not_import_is_an_error_of_collecting_its_file
                                "claimbench: a ledger file was rejected, so no file was written"])
 
 
+def test_a_model_module_spelt_like_one_of_the_projects_is_told_its_name(tmp_path: Path) -> None:
+    """A claim's import-path model whose package is found nowhere, but spelt like one the project holds (not on
+    ``sys.path``: claimbench puts the project there only for a module it holds), is told that name first."""
+    from claimbench import items, ledger
+
+    (tmp_path / "mynets").mkdir()
+    (tmp_path / "mynets" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "mine.toml").write_text('format = 2\n[report]\ntitle = "Mine"\n[[claim]]\nid = "params/a"\n'
+                                        'kind = "params"\nmodel = "mynest.cnn:a"\ncount = "trainable"\nvalue = 1\n'
+                                        'printed = "1"\nsource = "README.md"\n', encoding="utf-8")
+    reports = ledger.load_reports(tmp_path)
+    unimported, _ = items.check_models(reports, (tmp_path,))
+    assert unimported["mine/params/a"] == (f"model: cannot import 'mynest.cnn': No module named 'mynest' (did you mean "
+                                           f"'mynets'? If not: {items.UNFOUND})")
+    assert "did you mean" not in items.check_models(reports)[0]["mine/params/a"]
+
+
 @pytest.mark.parametrize(("module", "files", "problem"), [
     ("nopkg_imp.cnn", {}, r"No module named 'nopkg_imp' \(from \S+; HINT\)"),
+    ("pkg_imp_spetl.cnn", {"pkg_imp_spelt/__init__.py": "", "pkg_imp_spelt/cnn.py": ""},
+     r"No module named 'pkg_imp_spetl' \(did you mean 'pkg_imp_spelt'\? If not: from \S+; HINT\)"),
     ("pkg_imp_absent.cnn", {"pkg_imp_absent/__init__.py": ""},
      r"package 'pkg_imp_absent' \(\S+/pkg_imp_absent\) has no module 'cnn'"),
     ("pkg_imp_typo.cn", {"pkg_imp_typo/__init__.py": "", "pkg_imp_typo/cnn.py": ""},
@@ -858,7 +877,7 @@ def test_a_ledger_module_that_does_not_import_is_an_error_of_collecting_its_file
      r"\(at \S+pkg_imp_inner/cnn.py:1: `from pkg_imp_inner import x`\)"),
     ("pkg_imp_syntax.cnn", {"pkg_imp_syntax/__init__.py": "", "pkg_imp_syntax/cnn.py": "x = 1\ndef (:\n"},
      r"SyntaxError: invalid syntax \(cnn.py, line 2\) \(at \S+pkg_imp_syntax/cnn.py:2: `def \(:`\)"),
-], ids=["package-not-found", "module-not-found", "module-mistyped", "its-import-not-found", "raises", "bad-import-name",
+], ids=["package-not-found", "package-mistyped", "module-not-found", "module-mistyped", "its-import-not-found", "raises", "bad-import-name",
         "syntax"])
 def test_only_a_module_not_found_says_where_it_was_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                               module: str, files: dict[str, str], problem: str) -> None:
