@@ -18,6 +18,7 @@ import hashlib
 import importlib
 import importlib.metadata
 import inspect
+import os
 import re
 import sys
 import types
@@ -28,8 +29,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 if TYPE_CHECKING:
     from torch import nn
 
-__all__ = ["Builder", "InputSize", "code_digest", "get_model", "import_modules", "imported_module", "input_size",
-           "list_models", "register_model", "resolve"]
+__all__ = ["Builder", "InputSize", "code_digest", "code_files", "get_model", "import_modules", "imported_module",
+           "input_size", "list_models", "register_model", "resolve"]
 
 Builder = Callable[..., Any]
 B = TypeVar("B", bound=Builder)
@@ -197,6 +198,22 @@ def code_digest(reference: str) -> str:
         return f"{scheme} {importlib.metadata.version(scheme)}"
     files, bound = _code_of(resolve(reference))
     return hashlib.sha256(b"".join(file.read_bytes() for file in sorted(files)) + bound.encode()).hexdigest()[:16]
+
+
+@functools.cache
+def code_files(reference: str) -> dict[str, str]:
+    """A short digest of each file ``code_digest`` hashes, by its path from the folder its import names start in
+    (``models/mlp.py``: the common folder of the files, above any regular package it is in); none for torchvision
+    and timm, whose version is their digest. What tells which file changed where ``code_digest`` did."""
+    scheme, _, rest = reference.partition(":")
+    if rest and scheme in ("torchvision", "timm"):
+        return {}
+    files = _code_of(resolve(reference))[0]
+    base = Path(os.path.commonpath([file.parent for file in files]))
+    while (base / "__init__.py").is_file() and base.parent != base:
+        base = base.parent
+    return {file.relative_to(base).as_posix(): hashlib.sha256(file.read_bytes()).hexdigest()[:12]
+            for file in sorted(files)}
 
 
 def _package_files(code: Any) -> set[Path]:

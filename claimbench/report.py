@@ -28,7 +28,7 @@ from claimbench.errors import ClaimbenchWarning
 from claimbench.ledger import Claim, Report, Table
 from claimbench.readme_markers import README_END, README_START, VERDICTS_TITLE, summary_span
 from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
-                                model_digest, record_for, record_problem)
+                                model_digest, model_files, record_for, record_problem)
 from claimbench.seeds_record import record_claim, seeds_follow
 from claimbench.value_text import NOTHING, band_text, bound_text, format_delta, format_value
 from claimbench.verdict import VERDICTS, band_side, format_interval, format_spread, seeds_judgement
@@ -458,19 +458,43 @@ def _software_change(then: Mapping[str, Any], now: Mapping[str, str]) -> str:
     return f"measured with other software ({', '.join(changed)})" if changed else ""
 
 
+OTHER_CODE = "measured with other model code"
+"""Why a record of a model whose code changed since is dropped; ``_files_change`` names the files."""
+NAMED_FILES = 3
+"""The most files ``_files_change`` names; it counts the others."""
+
+
 def _claim_change(record: Record, claim: Claim) -> str:
     """Why a measured record is no record of this claim, in words: it was measured against another version of
-    the claim (``claim_digest``) or other code of its model (``model_digest``: a verdict on a number that names
-    none, of a claim whose model has one, is of unknown code; so is a record of a model whose code cannot be read
-    now, which may have changed), or its verdict is not what its own figures say; empty where it is one."""
+    the claim (``claim_digest``) or other code of its model (``model_digest``, naming the files that changed where
+    the record has their ``model_files``: a verdict on a number that names none, of a claim whose model has one, is
+    of unknown code; so is a record of a model whose code cannot be read now, which may have changed), or its verdict
+    is not what its own figures say; empty where it is one."""
     if record.get("claim_digest") != claim_digest(claim):
         return "measured against another version of this claim in the ledger"
     then, now = record.get("model_digest"), model_digest(claim)
     if claim.model and now is None and (then is not None or record.get("verdict") in CHECKED):
         return "measured with model code that cannot be read now"
     if now is not None and then != now and (then is not None or record.get("verdict") in CHECKED):
-        return "measured with other model code"
+        return OTHER_CODE + _files_change(record.get("model_files"), model_files(claim))
     return "" if verdict_follows(record, claim) else "judged otherwise than its own figures say"
+
+
+def _files_change(then: Mapping[str, str] | None, now: Mapping[str, str] | None) -> str:
+    """Which files of a model's code changed between two ``model_files``, in words (`` (changed: models/mlp.py;
+    added: models/extra.py and 2 more)``); empty where either is unknown (a record of an older claimbench) or no
+    file differs (a ``functools.partial``'s arguments did)."""
+    if then is None or now is None:
+        return ""
+    groups = (("changed", sorted(name for name in then.keys() & now.keys() if then[name] != now[name])),
+              ("added", sorted(now.keys() - then.keys())), ("removed", sorted(then.keys() - now.keys())))
+    parts, left = [], NAMED_FILES
+    for what, names in groups:
+        if names and left:
+            parts.append(f"{what}: {', '.join(names[:left])}")
+            left -= len(names[:left])
+    more = sum(len(names) for _, names in groups) - NAMED_FILES
+    return f" ({'; '.join(parts)}{f' and {more} more' if more > 0 else ''})" if parts else ""
 
 
 def verdict_follows(record: Record, claim: Claim | None = None) -> bool:
@@ -517,11 +541,13 @@ def _dropped(claim: Claim, record: Record, environment: Mapping[str, Any], words
 
 
 def dropped_summary(records: Sequence[Record]) -> str:
-    """One line on the earlier records a run dropped, counted by why (``words``); empty where it dropped none."""
+    """One line on the earlier records a run dropped, counted by why (``words``; those of other model code together,
+    whichever files changed); empty where it dropped none."""
     tally: dict[str, int] = {}
     for record in records:
-        if record.get("dropped"):
-            tally[record["dropped"]] = tally.get(record["dropped"], 0) + 1
+        if words := record.get("dropped"):
+            words = OTHER_CODE if words.startswith(OTHER_CODE) else words  # whichever files changed
+            tally[words] = tally.get(words, 0) + 1
     if not tally:
         return ""
     total = sum(tally.values())

@@ -30,6 +30,7 @@ __all__ = [
     "Results",
     "claim_digest",
     "model_digest",
+    "model_files",
     "complete",
     "conventions",
     "counts",
@@ -163,6 +164,15 @@ def model_digest(claim: Claim) -> str | None:
         return None
 
 
+def model_files(claim: Claim) -> dict[str, str] | None:
+    """``registry.code_files`` of the claim's model, the digest of each file ``model_digest`` covers: what names the
+    files that changed where it differs; None where that cannot be read (as ``model_digest``)."""
+    try:
+        return registry.code_files(claim.model) if claim.model else None
+    except Exception:  # noqa: BLE001 - an author's module may raise anything as it imports
+        return None
+
+
 def record_for(claim: Claim, outcome: Outcome, date: str | None, ledger: Iterable[Claim] = ()) -> dict[str, Any]:
     """The plain record of one claim: what the report says, what we measured, the judge's verdict (``ledger`` as
     ``verdict.judge`` takes it)."""
@@ -201,6 +211,7 @@ def record_for(claim: Claim, outcome: Outcome, date: str | None, ledger: Iterabl
         "duration": round(outcome.duration, 4),
         "claim_digest": claim_digest(claim),
         "model_digest": model_digest(claim) if outcome.measurement is not None else None,
+        "model_files": model_files(claim) if outcome.measurement is not None else None,
         **judged_by(claim),
     }
 
@@ -271,6 +282,7 @@ class _Shape(BaseModel):
     duration: float = 0.0
     claim_digest: str | None = None
     model_digest: str | None = None
+    model_files: dict[str, str] | None = None  # absent from a record of an older claimbench
     carried: bool = False
     stale: bool = False
     dropped: str | None = None

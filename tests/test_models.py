@@ -1,6 +1,7 @@
 """Every registered model builds on the meta device and maps its report's input to class logits."""
 
 import functools
+import hashlib
 import importlib
 import importlib.metadata
 import inspect
@@ -280,6 +281,31 @@ def test_the_code_digest_of_a_top_level_module_covers_the_modules_beside_it_that
     assert registry.code_digest("zoo_model:net") == spaced, "a module of the namespace package it does not import"
     (tmp_path / "zoo_spaced" / "gates.py").write_text("def gate():\n    return 0\n")
     assert registry.code_digest("zoo_model:net") != spaced, "a namespace package's module, and what it imports"
+
+
+def test_the_code_files_name_each_file_the_code_digest_reads_by_its_import_path(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """What names the file that changed where ``code_digest`` did: a package's modules under its name, a top-level
+    module's and those beside it that it imports under theirs; the digest itself is as before (records keep
+    matching); torchvision has no files, its version is its code."""
+    package = tmp_path / "zoo_files"
+    (package / "blocks").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "nets.py").write_text("def net():\n    return 0\n")
+    (package / "blocks" / "__init__.py").write_text("x = 1\n")
+    (tmp_path / "zoo_lone.py").write_text("import zoo_lone_layers\n\ndef net():\n    return 0\n")
+    (tmp_path / "zoo_lone_layers.py").write_text("x = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(registry, "code_files", registry.code_files.__wrapped__)  # no cache: each call reads
+    files = registry.code_files("zoo_files.nets:net")
+    assert list(files) == ["zoo_files/__init__.py", "zoo_files/blocks/__init__.py", "zoo_files/nets.py"]
+    assert list(registry.code_files("zoo_lone:net")) == ["zoo_lone.py", "zoo_lone_layers.py"]
+    assert registry.code_digest("zoo_files.nets:net") == hashlib.sha256(b"".join(
+        (tmp_path / name).read_bytes() for name in files)).hexdigest()[:16]
+    (package / "blocks" / "__init__.py").write_text("x = 1  # one\n")
+    assert {name for name, digest in registry.code_files("zoo_files.nets:net").items() if files[name] != digest} == {
+        "zoo_files/blocks/__init__.py"}
+    assert registry.code_files("torchvision:resnet18") == {}
 
 
 def test_the_code_digest_of_a_set_among_a_builders_attributes_is_the_same_in_every_process(tmp_path: Path) -> None:

@@ -320,6 +320,7 @@ def test_json_has_every_field(project: pytest.Pytester) -> None:
             "data_finding", "date", "duration", "device"} <= record.keys()
     assert (record["band"], record["tolerance"], record["direction"]) == ([2000, 2000], "exact", "above")
     assert len(record["model_digest"]) == 16, "the code of the model it measured, for a later partial run to check"
+    assert record["model_files"]["models/dl_cifar10_pytorch.py"], "its files', for the reason to name one changed"
     assert _records(project)["tiny/params/counters"]["counters"] == {"torchinfo": 7000, "numel": 7001}
 
 

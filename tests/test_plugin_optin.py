@@ -425,13 +425,37 @@ def test_a_claim_dropped_for_a_change_says_why_in_every_partial_run_until_it_is_
         result.stdout.fnmatch_lines([line])
         records = {r["id"]: r for r in json.loads(saved.read_text(encoding="utf-8"))["claims"]}
         assert records["mine/params/wrong"]["verdict"] == "not run"
-        assert records["mine/params/wrong"]["reason"].endswith("was measured with other model code: run it again")
+        assert records["mine/params/wrong"]["reason"].endswith(
+            "was measured with other model code (changed: mymodels.py): run it again")
         assert records["mine/params/new"]["reason"] == "not measured: not selected in this run, and no earlier record"
     models.write_text(MODELS, encoding="utf-8")
     author.runpytest_subprocess("-k", "resnet18")
     records = {r["id"]: r for r in json.loads(saved.read_text(encoding="utf-8"))["claims"]}
     assert (records["mine/params/wrong"]["verdict"], records["mine/params/wrong"].get("carried")) == ("refuted", True)
-    assert records["mine/params/tiny"]["dropped"] == "measured with other model code", "measured with the edit"
+    assert records["mine/params/tiny"]["dropped"] == "measured with other model code (changed: mymodels.py)", (
+        "measured with the edit")
+
+
+def test_a_record_dropped_for_an_edited_module_of_the_models_package_names_that_module(
+        author: pytest.Pytester) -> None:
+    """An author who edited a comment in one module of their package saw every record of its models dropped as
+    'measured with other model code', without a word on which file changed: the reason names it, and the terminal
+    still counts the records dropped for it under one reason."""
+    (author.path / "mymodels.py").unlink()
+    package = author.path / "mymodels"
+    package.mkdir()
+    (package / "__init__.py").write_text(MODELS, encoding="utf-8")
+    (package / "layers.py").write_text("WIDTH = 8\n", encoding="utf-8")
+    author.runpytest_subprocess().assert_outcomes(passed=2, failed=1)
+    (package / "layers.py").write_text("WIDTH = 8  # the hidden width\n", encoding="utf-8")
+    result = author.runpytest_subprocess("-k", "resnet18")
+    result.stdout.fnmatch_lines(["claimbench: 2 earlier records dropped, shown as not run: "
+                                 "2 measured with other model code"])
+    records = {r["id"]: r for r in json.loads((author.path / "out" / "claims.json").read_text())["claims"]}
+    words = "measured with other model code (changed: mymodels/layers.py)"
+    assert {cid: r["dropped"] for cid, r in records.items() if r.get("dropped")} == dict.fromkeys(
+        ("mine/params/tiny", "mine/params/wrong"), words)
+    assert records["mine/params/tiny"]["reason"].endswith(f"was {words}: run it again")
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])

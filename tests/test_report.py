@@ -749,6 +749,34 @@ def test_a_partial_run_drops_the_records_of_a_model_whose_code_changed(tmp_path:
         "demo/params/big": "measured with model code that cannot be read now"}, "where nobody can tell, not kept"
 
 
+def test_a_record_dropped_for_other_model_code_names_the_files_that_changed(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """'measured with other model code' did not say which file: an author who edited a comment in one module of
+    their package could not tell why every record of the model was dropped. The record names its files' digests
+    (``model_files``), and the reason the files that differ now; the terminal still counts them as one reason."""
+    previous = tmp_path / "claims.json"
+    then = {"zoo/__init__.py": "1", "zoo/nets.py": "2", "zoo/layers.py": "3", "zoo/old.py": "4"}
+    measured = [{**record, "model_files": then} for record in _records()[:2]]
+    report.write_all([measured[0], {**measured[1], "model_files": None}], REPORTS, ENVIRONMENT, json=previous)
+    rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
+    monkeypatch.setattr(registry, "code_digest", lambda reference: "edited")
+    monkeypatch.setattr(registry, "code_files", lambda reference: {**then, "zoo/layers.py": "5"})
+    assert _dropped(report.carry_over(rerun[:0], previous, REPORTS, ENVIRONMENT)) == {
+        "demo/params/small": "measured with other model code (changed: zoo/layers.py)",
+        "demo/params/big": "measured with other model code"}, "a record of an older claimbench names no file"
+    report.write_all(measured, REPORTS, ENVIRONMENT, json=previous)
+    monkeypatch.setattr(registry, "code_files", lambda reference: {
+        "zoo/__init__.py": "1", "zoo/nets.py": "6", "zoo/layers.py": "5", "zoo/a.py": "7", "zoo/b.py": "8"})
+    dropped = report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)
+    assert dropped[1]["reason"] == (
+        "not measured in this run; its earlier record (of 2026-11-30, ledger demo @ def456) was measured with other "
+        "model code (changed: zoo/layers.py, zoo/nets.py; added: zoo/a.py and 2 more): run it again")
+    assert report.dropped_summary([*dropped, {**dropped[1], "dropped": "measured with other model code"}]) == (
+        "claimbench: 2 earlier records dropped, shown as not run: 2 measured with other model code")
+    record = results.record_for(CLAIMS[0], results.Outcome(measurement=Measurement(1000).to_dict()), "2026-12-01")
+    assert record["model_files"] == registry.code_files("demo.small") and results.record_problem(record) is None
+
+
 def test_a_dropped_claim_says_why_in_every_later_partial_run_and_comes_back_once_the_change_is_undone(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The record a partial run dropped was undated, so the next one took the claim for never measured ('no earlier
