@@ -5,10 +5,11 @@ imported or executed. The draft copies every table verbatim, makes one claim per
 (value, scale and tolerance parsed from the printed form, kind guessed from the column header;
 "60-65%" an interval, "88.7 ± 0.3" a value with the author's band), writes an explicit ``TODO`` for
 what only the author knows (model, count convention, recipe, how many runs a mean of runs averages, ...), which the
-ledger loader rejects until it is filled in, a commented-out ``input`` line on a table of parameter counts (needed
-only where a lazy model's whole count is built), and lists as commented-out candidate claims the numbers of the running
-text, beside their sentence, the totals of a model summary in a code block, beside their line, and each cell with a
-digit that it cannot read as a number. A table written in HTML is not read as one: the command says how many it left.
+ledger loader rejects until it is filled in, a training claim's ``dataset`` where the report names one alone, a
+commented-out ``input`` line on a table of parameter counts (needed only where a lazy model's whole count is built),
+and lists as commented-out candidate claims the numbers of the running text, beside their sentence, the totals of a
+model summary in a code block, beside their line, and each cell with a digit that it cannot read as a number. A
+table written in HTML is not read as one: the command says how many it left.
 A table's claims are made in draft_tables.py; this module writes the ledger. Torch-free.
 """
 
@@ -19,18 +20,19 @@ import dataclasses
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
-from claimbench import atomic, draft_tables, draft_text, draft_values, markdown_tables, model_summaries, schema
+from claimbench import (atomic, draft_tables, draft_text, draft_values, markdown_tables, model_summaries, numerals,
+                        schema)
 from claimbench.draft_tables import FLOPS_COUNT, INPUT_SIZE, UNREAD, Context
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, RELATIVE_KINDS,
                                      SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNIT_TODOS, UNKNOWN_FRACTION_BAND,
                                      UNKNOWN_KIND_BAND)
-from claimbench.kind_words import UNKNOWN_KIND, guess_kind
-from claimbench.markdown_tables import Table, slug, unique
+from claimbench.kind_words import UNKNOWN_KIND, guess_kind, named_dataset
+from claimbench.markdown_tables import Scan, Table, slug, unique
 from claimbench.toml_lines import Guess, keys, todo, toml
 
 __all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE",
@@ -44,7 +46,7 @@ def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str |
     the path of a report no ``source`` can name, written in a comment."""
     scan = markdown_tables.scan(markdown_text)
     sentences = tuple(sentence for _, text in scan.prose for sentence in draft_text.sentences(text))
-    context = Context(slug=slug, source=source, sentences=sentences)
+    context = Context(slug=slug, source=source, sentences=sentences, dataset=named_dataset(_texts(scan)))
     found = scan.tables
     lines = [
         "# Drafted by `claimbench draft`. Fill in every TODO (the ledger loader rejects any left)",
@@ -71,6 +73,15 @@ def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str |
             lines += ["", *_claim_lines({key: value for key, value in claim.items() if key not in shared})]
     lines += _candidate_lines(candidates) + _summary_lines(scan.code, context)
     return "\n".join(lines) + "\n"
+
+
+def _texts(scan: Scan) -> Iterator[str]:
+    """The report's texts that may name the dataset it trains on: its headings, its running text (an HTML block's
+    too) and its tables' cells; not its code, which may load several."""
+    yield from scan.headings
+    yield from (text for _, text in (*scan.prose, *scan.html))
+    for table in scan.tables:
+        yield from map(numerals.plain_text, (*table.columns, *(cell for row in table.rows for cell in row)))
 
 
 def html_tables(markdown_text: str) -> int:
@@ -261,7 +272,7 @@ def _summary_lines(code: list[tuple[str | None, str]], context: Context) -> list
         shape = model_summaries.input_shape(text)
         for total in model_summaries.totals(text):
             where = f"section '{section}', code block" if section else "introduction, code block"
-            asked = draft_tables.todos(total.kind, total.kind, total.line, (), context.slug)
+            asked = draft_tables.todos(total.kind, total.kind, total.line, (), context)
             claim: dict[str, object] = {
                 "id": unique(f"{total.kind}/code/{slug(section or '') or 'top'}", context.ids),
                 "kind": total.kind, "model": draft_tables.model_todo(context),
@@ -286,7 +297,7 @@ def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, 
         "id": unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
         "kind": kind or UNKNOWN_KIND,
         "model": draft_tables.model_todo(context),
-        **draft_tables.todos(kind, kind, mention.noun or "", (sentence,), context.slug),
+        **draft_tables.todos(kind, kind, mention.noun or "", (sentence,), context),
         **draft_values.near_bound(claimed, mention.printed, mention.near),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,

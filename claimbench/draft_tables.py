@@ -1,8 +1,9 @@
 """The claims of one markdown table of a report: one per cell with a digit (its number read under its column
 header, or its row label in a transposed table, with the spread, scale and unit its neighbours print), and the
 numbers a row label states; each with the TODOs only the author can fill in (model, count, input, ...), an input
-size read where the text around it prints one. `claimbench draft` (draft.py) writes them; its candidate claims of
-the running text and of model summaries take their TODOs and byte-scale notes from here. Torch-free.
+size read where the text around it prints one, and a training claim's dataset where the report names one.
+`claimbench draft` (draft.py) writes them; its candidate claims of the running text and of model summaries take
+their TODOs and byte-scale notes from here. Torch-free.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from claimbench.kind_words import (counts_flops, guess_kind, has, unit_kind, uni
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
-__all__ = ["DRAFTED_RECIPE", "FLOPS_COUNT", "INPUT_SIZE", "PARAM_COUNT", "UNREAD", "Context", "byte_scale",
-           "model_todo", "per_layer", "table_claims", "todos"]
+__all__ = ["DRAFTED_RECIPE", "FLOPS_COUNT", "INPUT_SIZE", "NAMED_DATASET", "PARAM_COUNT", "UNREAD", "Context",
+           "byte_scale", "model_todo", "per_layer", "table_claims", "todos"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
                   "is registered with its input size, or for a checkpoint's size")
@@ -62,6 +63,8 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 DRAFTED_RECIPE = "the recipe drafted above: a claim the report trains otherwise names a [recipe.<name>] of its own"
 """The comment on a training claim's ``recipe``, the one ``[recipe.<slug>]`` the draft writes for them all."""
+NAMED_DATASET = "the only dataset claimbench loads the report names; a claim on another needs its own"
+"""The comment on a training claim's ``dataset``, where the report names one (``Context.dataset``)."""
 UNREAD = todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
 """The value of a cell the draft could not read: its claim is written commented out."""
 FLOPS_COUNT = todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
@@ -90,6 +93,8 @@ class Context:
     ids: set[str] = field(default_factory=set)
     sentences: tuple[str, ...] = ()
     """The sentences of the report's running text, where one that names a table row's model may count its runs."""
+    dataset: str | None = None
+    """The one dataset the report names (``kind_words.named_dataset``), a training claim's; None: none, or several."""
 
 
 def per_layer(table: Table) -> bool:
@@ -514,7 +519,7 @@ def _cell_claim(
         unnamed = claimed.get("scale") in UNIT_TODOS
     if number is not None:  # "nearly 95%": a little under it, as in the text
         claimed = draft_values.near_bound(claimed, partial or printed, draft_values.nearly(partial or printed))
-    asked = todos(kind, quantity, f"{header} {partial or printed}", around, context.slug)
+    asked = todos(kind, quantity, f"{header} {partial or printed}", around, context)
     claim |= {"model": model_todo(context), **asked, **claimed}
     claim["printed"] = partial or printed
     if partial:
@@ -646,12 +651,13 @@ def model_todo(context: Context) -> str:
     return f"TODO: model reference ({context.slug}.<name>, torchvision:<name>, package.module:builder)"
 
 
-def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...], recipe: str
+def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...], context: Context
           ) -> dict[str, object]:
     """The TODO fields of a claim of this kind (and layer quantity), its number printed under ``header`` (a column,
     or the noun after it in the text): FLOPs ask which count they are, and an input size printed in one of the
     texts ``around`` it (nearest first) is its input; a parameter count whose header names it ("Trainable params")
-    takes it; a training claim names ``recipe``, the one recipe the draft writes."""
+    takes it; a training claim names the one recipe the draft writes (``context.slug``), and the dataset the report
+    names (``context.dataset``) where it names one."""
     roles = {kind, quantity}
     asked: dict[str, object] = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
     if "count" in asked and "macs" in roles and counts_flops(header):
@@ -661,7 +667,9 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
     if "input" in asked and (shape := next(filter(None, map(_input_shape, around)), None)):
         asked["input"] = shape
     if roles.intersection(TRAINED):
-        asked["recipe"] = Guess(recipe, DRAFTED_RECIPE)
+        asked["recipe"] = Guess(context.slug, DRAFTED_RECIPE)
+    if "dataset" in asked and context.dataset:
+        asked["dataset"] = Guess(context.dataset, NAMED_DATASET)
     return asked
 
 

@@ -1,17 +1,19 @@
 """What a column header, a row label or a sentence names: the claim kind its words guess (``guess_kind``), what
-claimbench does not measure, the kinds a unit allows, and the kind's TODO where none is guessed. Torch-free."""
+claimbench does not measure, the kinds a unit allows, the kind's TODO where none is guessed, and the dataset a report
+names (``named_dataset``). Torch-free."""
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 
 from claimbench import numerals, vocab
 from claimbench.toml_lines import todo
 
-__all__ = ["KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED", "WORD", "counts_flops",
-           "guess_kind", "has", "meant", "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind", "unmeasured",
-           "words_of"]
+__all__ = ["DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED", "WORD",
+           "counts_flops", "datasets_named", "guess_kind", "has", "meant", "named_dataset", "unit_kind", "unit_kinds",
+           "unit_names_kind", "unknown_kind", "unmeasured", "words_of"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
@@ -143,3 +145,32 @@ def has(words: list[str], phrase: str) -> bool:
     """Whether ``phrase`` occurs in ``words`` as consecutive words."""
     wanted = phrase.split()
     return any(words[i : i + len(wanted)] == wanted for i in range(len(words) - len(wanted) + 1))
+
+
+DATASET_NAMES: dict[str, tuple[str, ...]] = {
+    "cifar10": ("cifar 10", "cifar10", "cifar 10 100", "cifar10 100"),
+    "mnist": ("mnist",),
+    "fashion_mnist": ("fashion mnist", "fashionmnist", "f mnist", "fmnist"),
+    "cifar100": ("cifar 100", "cifar100", "cifar 10 100", "cifar10 100"),
+}
+"""The names of each dataset of ``vocab.DATASETS`` as ``words_of`` splits them ("CIFAR-10", "Fashion-MNIST",
+"FashionMNIST"); and CIFAR-100's, a dataset claimbench does not load that a report of CIFAR-10 may train on too
+("CIFAR-10/100" names both)."""
+_NAMED = {name: tuple(dataset for dataset, names in DATASET_NAMES.items() if name in names)
+          for names in DATASET_NAMES.values() for name in names}
+"""The datasets each name of ``DATASET_NAMES`` names."""
+_DATASET_NAME = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(_NAMED, key=len, reverse=True))) + r")\b")
+"""A name of ``DATASET_NAMES`` in whole words, the longest first: "fashion mnist" is one name, not "mnist"."""
+
+
+def datasets_named(text: str) -> set[str]:
+    """The datasets of ``DATASET_NAMES`` that ``text`` names: "Fashion-MNIST" fashion_mnist alone, "CIFAR-100" no
+    cifar10, "EMNIST" none."""
+    return {dataset for name in _DATASET_NAME.finditer(" ".join(words_of(text))) for dataset in _NAMED[name.group()]}
+
+
+def named_dataset(texts: Iterable[str]) -> str | None:
+    """The one dataset of ``vocab.DATASETS`` that ``texts`` name; None where they name none, or more than one
+    (CIFAR-100 among them)."""
+    named = set().union(*map(datasets_named, texts))
+    return named.pop() if len(named) == 1 and named <= set(vocab.DATASETS) else None

@@ -50,11 +50,12 @@ class _Found(NamedTuple):
 
 @dataclass
 class Scan:
-    """What one pass over the report found: the title, the tables, (section, text) of the prose, of the code
-    blocks and of the HTML blocks (tags stripped), and the number of tables of numbers the HTML blocks hold that
-    are not read as tables (not plain: a cell spanning others, rows of unequal length)."""
+    """What one pass over the report found: the title, the headings' plain text, the tables, (section, text) of the
+    prose, of the code blocks and of the HTML blocks (tags stripped), and the number of tables of numbers the HTML
+    blocks hold that are not read as tables (not plain: a cell spanning others, rows of unequal length)."""
 
     title: str | None = None
+    headings: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     prose: list[tuple[str | None, str]] = field(default_factory=list)
     code: list[tuple[str | None, str]] = field(default_factory=list)
@@ -102,6 +103,7 @@ def _scan(text: str) -> Scan:
             _push_heading(headings, int(token.tag[1:]), tokens[index + 1].content.strip())
             scan.title = scan.title or (headings[-1][1] if headings else None)
             above = [(ABOVE[2], numerals.plain(tokens[index + 1].children or []))]
+            scan.headings.append(above[0][1])
             index += 3
         elif token.type == "table_open":
             end = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")

@@ -22,8 +22,8 @@ from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTIO
                               draft)
 from claimbench.column_names import column_index
 from claimbench.header_rows import sub_header
-from claimbench.kind_words import UNKNOWN_KIND, guess_kind
-from claimbench.draft_tables import DRAFTED_RECIPE, PARAM_COUNT
+from claimbench.kind_words import UNKNOWN_KIND, datasets_named, guess_kind
+from claimbench.draft_tables import DRAFTED_RECIPE, NAMED_DATASET, PARAM_COUNT
 from claimbench.markdown_tables import slug
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import ClaimMismatch, Measurement, Observation, check, judge
@@ -500,6 +500,57 @@ def test_todos_name_what_only_the_author_knows() -> None:
     assert {claims[kind]["recipe"] for kind in ("accuracy", "epoch_time", "gap", "best_epoch")} == {"demo"}
     unknown = [kind for kind in claims if kind.startswith("TODO: kind")]
     assert len(unknown) == 1  # "Epochs" names no kind: the author says what 50 is, or deletes it
+
+
+_RESULTS = "\n## Results\n\n" + "\n".join(_grid(["Model", "Test Acc (%)"], [["SmallNet", "91.2"]])) + "\n"
+"""A table of one training claim, below the title and text a test gives."""
+
+
+@pytest.mark.parametrize(
+    ("markdown", "dataset"),
+    [
+        pytest.param("# Fashion-MNIST benchmark\n" + _RESULTS, "fashion_mnist", id="title"),
+        pytest.param("# Report\n\nEach model is trained on CIFAR-10 with SGD.\n" + _RESULTS, "cifar10", id="text"),
+        pytest.param("# Report\n\n## MNIST\n\nTwo small CNNs.\n" + _RESULTS, "mnist", id="heading"),
+        pytest.param(_table(["Model", "Dataset", "Test Acc (%)"], ["SmallNet", "MNIST", "91.2"]), "mnist", id="table"),
+        pytest.param("# Report\n\nWe train on Fashion MNIST (FashionMNIST in torchvision).\n" + _RESULTS,
+                     "fashion_mnist", id="fashion-mnist-not-mnist"),
+        pytest.param("# Report\n\nWe compare them on CIFAR-10 and on MNIST.\n" + _RESULTS, None, id="two-named"),
+        pytest.param("# Report\n\nTrained on CIFAR10; code in `train.py`.\n\n```python\ndatasets.MNIST(root)\n```\n"
+                     + _RESULTS, "cifar10", id="code-block-not-read"),
+        pytest.param("# Report\n\nTrained on MNIST and Fashion-MNIST.\n" + _RESULTS, None, id="mnist-and-fashion"),
+        pytest.param("# Report\n\nTrained on our own images.\n" + _RESULTS, None, id="none-named"),
+        pytest.param("# CIFAR-100 benchmark\n" + _RESULTS, None, id="cifar-100"),
+        pytest.param("# Report\n\nResults on CIFAR-10/100.\n" + _RESULTS, None, id="cifar-10-and-100"),
+        pytest.param("# Report\n\nTrained on EMNIST letters.\n" + _RESULTS, None, id="emnist-no-mnist"),
+    ],
+)
+def test_a_training_claim_takes_the_one_dataset_the_report_names(markdown: str, dataset: str | None) -> None:
+    """An author's README: "trained on CIFAR-10", every accuracy still asked its dataset. The one dataset of
+    claimbench's the title, a heading, the text or a table names (not a code block, which may load several) is
+    drafted with a comment; none, or several (CIFAR-100 among them), leave the TODO."""
+    out = draft(markdown, slug="demo", source=None)
+    (line,) = (line for line in out.splitlines() if line.startswith("dataset"))
+    todo = f'"TODO: dataset ({" | ".join(vocab.DATASETS)})"'
+    assert line == (f'dataset   = "{dataset}"  # {NAMED_DATASET}' if dataset else f"dataset   = {todo}")
+    assert max(map(len, out.splitlines())) <= 120
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [("CIFAR-10", {"cifar10"}), ("cifar10", {"cifar10"}), ("torchvision's CIFAR10", {"cifar10"}),
+     ("Fashion-MNIST", {"fashion_mnist"}), ("FashionMNIST", {"fashion_mnist"}), ("fashion_mnist", {"fashion_mnist"}),
+     ("F-MNIST", {"fashion_mnist"}), ("MNIST digits", {"mnist"}),
+     ("MNIST, then Fashion MNIST", {"mnist", "fashion_mnist"}), ("CIFAR-100", {"cifar100"}),
+     ("CIFAR-10/100", {"cifar10", "cifar100"}), ("EMNIST", set()), ("CIFAR", set())],
+)
+def test_a_dataset_is_named_by_its_whole_name(text: str, named: set[str]) -> None:
+    assert datasets_named(text) == named
+
+
+def test_a_candidate_claim_of_the_text_takes_the_dataset_the_report_names() -> None:
+    out = draft("# Fashion-MNIST\n\nThe CNN reaches 91.2% test accuracy after 30 epochs.\n", slug="demo", source=None)
+    assert f'# dataset   = "fashion_mnist"  # {NAMED_DATASET}' in out.splitlines()
 
 
 @pytest.mark.parametrize(
