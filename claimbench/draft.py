@@ -5,11 +5,11 @@ imported or executed. The draft copies every table verbatim, makes one claim per
 (value, scale and tolerance parsed from the printed form, kind guessed from the column header;
 "60-65%" an interval, "88.7 ± 0.3" a value with the author's band), writes an explicit ``TODO`` for
 what only the author knows (model, count convention, recipe, how many runs a mean of runs averages, ...), which the
-ledger loader rejects until it is filled in, a training claim's ``dataset`` where the report names one alone, a
-commented-out ``input`` line on a table of parameter counts (needed only where a lazy model's whole count is built),
-and lists as commented-out candidate claims the numbers of the running text, beside their sentence, the totals of a
-model summary in a code block, beside their line, and each cell with a digit that it cannot read as a number. A
-table written in HTML is not read as one: the command says how many it left.
+ledger loader rejects until it is filled in, a training claim's ``dataset`` and an epoch time's ``hardware`` where
+the report names one alone, a commented-out ``input`` line on a table of parameter counts (needed only where a lazy
+model's whole count is built), and lists as commented-out candidate claims the numbers of the running text, beside
+their sentence, the totals of a model summary in a code block, beside their line, and each cell with a digit that it
+cannot read as a number. A table written in HTML is not read as one: the command says how many it left.
 A table's claims are made in draft_tables.py; this module writes the ledger. Torch-free.
 """
 
@@ -31,6 +31,7 @@ from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND
                                      PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, RELATIVE_KINDS,
                                      SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNIT_TODOS, UNKNOWN_FRACTION_BAND,
                                      UNKNOWN_KIND_BAND)
+from claimbench.hardware_names import named_machine
 from claimbench.kind_words import UNKNOWN_KIND, guess_kind, named_dataset
 from claimbench.markdown_tables import Scan, Table, slug, unique
 from claimbench.toml_lines import Guess, keys, todo, toml
@@ -46,7 +47,9 @@ def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str |
     the path of a report no ``source`` can name, written in a comment."""
     scan = markdown_tables.scan(markdown_text)
     sentences = tuple(sentence for _, text in scan.prose for sentence in draft_text.sentences(text))
-    context = Context(slug=slug, source=source, sentences=sentences, dataset=named_dataset(_texts(scan)))
+    texts = tuple(_texts(scan))
+    context = Context(slug=slug, source=source, sentences=sentences, dataset=named_dataset(texts),
+                      hardware=named_machine(texts))
     found = scan.tables
     lines = [
         "# Drafted by `claimbench draft`. Fill in every TODO (the ledger loader rejects any left)",
@@ -76,8 +79,8 @@ def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str |
 
 
 def _texts(scan: Scan) -> Iterator[str]:
-    """The report's texts that may name the dataset it trains on: its headings, its running text (an HTML block's
-    too) and its tables' cells; not its code, which may load several."""
+    """The report's texts that may name the dataset it trains on and the machine it timed on: its headings, its
+    running text (an HTML block's too) and its tables' cells; not its code, which may load several."""
     yield from scan.headings
     yield from (text for _, text in (*scan.prose, *scan.html))
     for table in scan.tables:

@@ -1,7 +1,8 @@
 """The claims of one markdown table of a report: one per cell with a digit (its number read under its column
 header, or its row label in a transposed table, with the spread, scale and unit its neighbours print), and the
 numbers a row label states; each with the TODOs only the author can fill in (model, count, input, ...), an input
-size read where the text around it prints one, and a training claim's dataset where the report names one.
+size read where the text around it prints one, and a training claim's dataset and an epoch time's machine where the
+report names one.
 `claimbench draft` (draft.py) writes them; its candidate claims of the running text and of model summaries take
 their TODOs and byte-scale notes from here. Torch-free.
 """
@@ -27,8 +28,8 @@ from claimbench.kind_words import (counts_flops, guess_kind, has, unit_kind, uni
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
-__all__ = ["DRAFTED_RECIPE", "FLOPS_COUNT", "INPUT_SIZE", "NAMED_DATASET", "PARAM_COUNT", "UNREAD", "Context",
-           "byte_scale", "model_todo", "per_layer", "table_claims", "todos"]
+__all__ = ["DRAFTED_RECIPE", "FLOPS_COUNT", "INPUT_SIZE", "NAMED_DATASET", "NAMED_HARDWARE", "PARAM_COUNT", "UNREAD",
+           "Context", "byte_scale", "model_todo", "per_layer", "table_claims", "todos"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
                   "is registered with its input size, or for a checkpoint's size")
@@ -65,6 +66,8 @@ DRAFTED_RECIPE = "the recipe drafted above: a claim the report trains otherwise 
 """The comment on a training claim's ``recipe``, the one ``[recipe.<slug>]`` the draft writes for them all."""
 NAMED_DATASET = "the only dataset claimbench loads the report names; a claim on another needs its own"
 """The comment on a training claim's ``dataset``, where the report names one (``Context.dataset``)."""
+NAMED_HARDWARE = "the only machine the report names; an epoch timed on another needs its own"
+"""The comment on an epoch time's ``hardware``, where the report names one machine (``Context.hardware``)."""
 UNREAD = todo("the number this cell claims: value (with scale and tolerance), or above | below | between")
 """The value of a cell the draft could not read: its claim is written commented out."""
 FLOPS_COUNT = todo("pure (a FLOP is one multiply-add, as most model tables count) or flops (2 × multiply-adds)")
@@ -95,6 +98,8 @@ class Context:
     """The sentences of the report's running text, where one that names a table row's model may count its runs."""
     dataset: str | None = None
     """The one dataset the report names (``kind_words.named_dataset``), a training claim's; None: none, or several."""
+    hardware: str | None = None
+    """The one machine the report names (``hardware_names.named_machine``), an epoch time's; None: none, or several."""
 
 
 def per_layer(table: Table) -> bool:
@@ -657,7 +662,7 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
     or the noun after it in the text): FLOPs ask which count they are, and an input size printed in one of the
     texts ``around`` it (nearest first) is its input; a parameter count whose header names it ("Trainable params")
     takes it; a training claim names the one recipe the draft writes (``context.slug``), and the dataset the report
-    names (``context.dataset``) where it names one."""
+    names (``context.dataset``) where it names one, an epoch time the machine (``context.hardware``) likewise."""
     roles = {kind, quantity}
     asked: dict[str, object] = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
     if "count" in asked and "macs" in roles and counts_flops(header):
@@ -670,6 +675,8 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
         asked["recipe"] = Guess(context.slug, DRAFTED_RECIPE)
     if "dataset" in asked and context.dataset:
         asked["dataset"] = Guess(context.dataset, NAMED_DATASET)
+    if "hardware" in asked and context.hardware:
+        asked["hardware"] = Guess(context.hardware, NAMED_HARDWARE)
     return asked
 
 

@@ -23,8 +23,10 @@ from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTIO
 from claimbench.column_names import column_index
 from claimbench.header_rows import sub_header
 from claimbench.kind_words import UNKNOWN_KIND, datasets_named, guess_kind
-from claimbench.draft_tables import DRAFTED_RECIPE, NAMED_DATASET, PARAM_COUNT
+from claimbench.draft_tables import DRAFTED_RECIPE, NAMED_DATASET, NAMED_HARDWARE, PARAM_COUNT
+from claimbench.hardware_names import machines_named
 from claimbench.markdown_tables import slug
+from claimbench.runs.timing import same_hardware
 from claimbench.ledger import Claim, LedgerError, load, load_reports
 from claimbench.verdict import ClaimMismatch, Measurement, Observation, check, judge
 
@@ -551,6 +553,98 @@ def test_a_dataset_is_named_by_its_whole_name(text: str, named: set[str]) -> Non
 def test_a_candidate_claim_of_the_text_takes_the_dataset_the_report_names() -> None:
     out = draft("# Fashion-MNIST\n\nThe CNN reaches 91.2% test accuracy after 30 epochs.\n", slug="demo", source=None)
     assert f'# dataset   = "fashion_mnist"  # {NAMED_DATASET}' in out.splitlines()
+
+
+_TIMES = "\n## Results\n\n" + "\n".join(_grid(["Model", "Time per epoch (s)"], [["SmallNet", "1.15"]])) + "\n"
+"""A table of one epoch time, below the title and text a test gives."""
+
+
+@pytest.mark.parametrize(
+    ("markdown", "hardware"),
+    [
+        pytest.param("# ResNet-18 on an RTX 3070 Laptop GPU\n" + _TIMES, "RTX 3070 Laptop", id="title"),
+        pytest.param("# Report\n\nEach model is trained on a single RTX 2080 Ti.\n" + _TIMES, "RTX 2080 Ti", id="text"),
+        pytest.param("# Report\n\nAll runs on Google Colab (Tesla T4 GPU).\n" + _TIMES, "T4", id="colab"),
+        pytest.param("# Report\n\n## Intel i7-8700K CPU\n\nNo GPU.\n" + _TIMES, "i7-8700K", id="heading"),
+        pytest.param(_table(["Model", "GPU", "Time per epoch (s)"], ["SmallNet", "NVIDIA A100", "1.15"]), "A100",
+                     id="table"),
+        pytest.param("# Report\n\nTimed on a Tesla T4, the T4 GPU Colab gives.\n" + _TIMES, "T4", id="one-named-twice"),
+        pytest.param("# Report\n\nTrained on an RTX 3090 and on a GTX 1080.\n" + _TIMES, None, id="two-gpus"),
+        pytest.param("# Report\n\nAn Intel i7-8700K CPU and a GTX 1080 Ti GPU.\n" + _TIMES, None, id="cpu-and-gpu"),
+        pytest.param("# Report\n\nOn an RTX 3070, then an RTX 3070 Ti.\n" + _TIMES, None, id="a-variant-is-another"),
+        pytest.param("# Report\n\nTimed on a T4.\n" + _TIMES, None, id="bare-t4-no-gpu-word"),
+        pytest.param("# Report\n\nTimed on the CPU of a laptop.\n" + _TIMES, None, id="cpu-no-model"),
+        pytest.param("# Report\n\nAn Intel Core i7 CPU, or Colab's Intel Xeon CPU @ 2.20GHz.\n" + _TIMES, None,
+                     id="family-no-model-number"),
+        pytest.param("# Report\n\nTimed on an Apple M1 (its GPU, through MPS).\n" + _TIMES, None, id="apple-silicon"),
+        pytest.param("# Report\n\nTimed on a Tesla V100.\n\n```\n$ nvidia-smi -L\nGPU 0: NVIDIA A100-SXM4-40GB\n```\n"
+                     + _TIMES, "V100", id="code-block-not-read"),
+    ],
+)
+def test_an_epoch_time_takes_the_one_machine_the_report_names(markdown: str, hardware: str | None) -> None:
+    """An author's README: "1.15 s per epoch on a Tesla T4", every epoch time still asked its machine. The one GPU or
+    CPU model the title, a heading, the text or a table names (not a code block) is drafted with a comment; none, a
+    family or a bare letter-and-number with no GPU word, or several (a variant among them), leave the TODO."""
+    out = draft(markdown, slug="demo", source=None)
+    (line,) = (line for line in out.splitlines() if line.startswith("hardware"))
+    todo = '"TODO: the machine the author timed on"'
+    assert line == (f'hardware  = "{hardware}"  # {NAMED_HARDWARE}' if hardware else f"hardware  = {todo}")
+    assert len(line) <= 120
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "device", "other"),
+    [
+        ("a single RTX 2080 Ti", "RTX 2080 Ti", "NVIDIA GeForce RTX 2080 Ti", "NVIDIA GeForce RTX 2080"),
+        ("GeForce RTX2080Ti", "RTX 2080 Ti", "GeForce RTX 2080 Ti", "NVIDIA GeForce RTX 2080 SUPER"),
+        ("GTX-1080-Ti", "GTX 1080 Ti", "GeForce GTX 1080 Ti", "NVIDIA GeForce GTX 1080"),
+        ("an RTX 3070 laptop GPU", "RTX 3070 Laptop", "NVIDIA GeForce RTX 3070 Laptop GPU", "NVIDIA GeForce RTX 3070"),
+        ("Google Colab (Tesla T4 GPU)", "T4", "Tesla T4", "NVIDIA L4"),
+        ("NVIDIA T4", "T4", "Tesla T4", "Tesla P4"),
+        ("one A100 (80 GB) GPU", "A100", "NVIDIA A100-SXM4-80GB", "NVIDIA A10"),
+        ("Tesla V100-SXM2-16GB GPUs", "V100", "Tesla V100-SXM2-16GB", "Tesla P100-PCIE-16GB"),
+        ("NVIDIA RTX A6000", "A6000", "NVIDIA RTX A6000", "NVIDIA RTX A5000"),
+        ("AMD Instinct MI250X", "MI250X", "AMD Instinct MI250X/MI250", "AMD Instinct MI300X"),
+        ("Radeon RX 7900 XTX", "RX 7900 XTX", "AMD Radeon RX 7900 XTX", "AMD Radeon RX 7900 XT"),
+        ("Intel i7-8700K CPU", "i7-8700K", "CPU Intel(R) Core(TM) i7-8700K CPU @ 3.70GHz, x86_64 (6 threads)",
+         "CPU Intel(R) Core(TM) i7-8700 CPU @ 3.20GHz, x86_64 (6 threads)"),
+        ("Intel(R) Xeon(R) CPU E5-2690 v4 @ 2.60GHz", "Xeon E5-2690 v4",
+         "CPU Intel(R) Xeon(R) CPU E5-2690 v4 @ 2.60GHz, x86_64 (14 threads)",
+         "CPU Intel(R) Xeon(R) CPU E5-2690 v3 @ 2.60GHz, x86_64 (12 threads)"),
+        ("a Xeon Gold 6248", "Xeon Gold 6248", "CPU Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz, x86_64 (20 threads)",
+         "CPU Intel(R) Xeon(R) Gold 6248R CPU @ 3.00GHz, x86_64 (24 threads)"),
+        ("AMD Ryzen 9 5900X", "Ryzen 9 5900X", "CPU AMD Ryzen 9 5900X 12-Core Processor, x86_64 (12 threads)",
+         "CPU AMD Ryzen 9 5950X 16-Core Processor, x86_64 (16 threads)"),
+        ("Ryzen 7 PRO 4750U", "Ryzen 7 PRO 4750U", "CPU AMD Ryzen 7 PRO 4750U with Radeon Graphics, x86_64 (8 threads)",
+         "CPU AMD Ryzen 7 4750U with Radeon Graphics, x86_64 (8 threads)"),
+        ("AMD EPYC 7B13", "EPYC 7B13", "CPU AMD EPYC 7B13, x86_64 (2 threads)",
+         "CPU AMD EPYC 7763 64-Core Processor, x86_64 (2 threads)"),
+    ],
+    ids=["rtx-2080-ti", "glued", "gtx-hyphens", "laptop", "colab-t4", "nvidia-t4", "a100", "v100-sxm2", "rtx-a6000",
+         "mi250x", "rx-7900-xtx", "i7-8700k", "xeon-e5", "xeon-gold", "ryzen", "ryzen-pro", "epyc"],
+)
+def test_a_machine_named_is_written_as_the_device_it_is_judged_on(text: str, named: str, device: str,
+                                                                   other: str) -> None:
+    """The machine a report names is written as a ``hardware`` that names the device torch calls it (its model
+    number and variant words), and no other device of its family."""
+    assert machines_named(text) == {named}
+    assert same_hardware(named, device) and not same_hardware(named, other)
+
+
+@pytest.mark.parametrize("text", ["CPU", "an Intel Core i7 CPU", "T4", "A100", "the GPU's L2 cache", "Apple M1 GPU",
+                                  "Intel(R) Xeon(R) CPU @ 2.20GHz", "Xeon CPU @ 2200 MHz", "RTX 2080S", "Titan V"])
+def test_no_machine_is_read_from_a_family_or_a_bare_number(text: str) -> None:
+    assert machines_named(text) == set()
+
+
+def test_a_candidate_claim_of_the_text_takes_the_machine_the_report_names() -> None:
+    out = draft("# RTX 2080 Ti\n\nAn epoch takes 1.15 s.\n", slug="demo", source=None)
+    assert f'# hardware  = "RTX 2080 Ti"  # {NAMED_HARDWARE}' in out.splitlines()
+
+
+def test_a_machine_drafted_is_one_the_ledger_loader_accepts(tmp_path: Path) -> None:
+    (claim,) = _loaded("# Report\n\nAll runs on Google Colab (Tesla T4 GPU).\n" + _TIMES, tmp_path)
+    assert claim.hardware == "T4"
 
 
 @pytest.mark.parametrize(
