@@ -21,43 +21,52 @@ _VARIANT = re.compile(r"\b(?:" + "|".join(_VARIANTS) + r")\b")
 """A word of ``_VARIANTS``, whole: "xtx" is no "xt"."""
 
 
-def _gpu(match: re.Match[str]) -> str:
+def _gpu(match: re.Match[str]) -> tuple[str, ...]:
     """A GeForce's or Radeon's family, number and variants: "RTX 2080 Ti", "RX 7900 XTX"."""
     variants = "".join(f" {_VARIANTS[word]}" for word in _VARIANT.findall(match["variants"]))
-    return f"{match['family'].upper()} {match['number']}{variants}"
+    return (f"{match['family'].upper()} {match['number']}{variants}",)
 
 
-def _lettered(match: re.Match[str]) -> str | None:
-    """A data-centre GPU's model alone ("T4": "Tesla T4" and "NVIDIA T4" alike), where a GPU's word goes before or
-    after it; None for a bare one ("T4" may be anything)."""
-    return match["model"].upper() if match["lead"] or match["gpu"] else None
+def _lettered(match: re.Match[str]) -> tuple[str, ...]:
+    """Data-centre GPUs' models alone ("T4": "Tesla T4" and "NVIDIA T4" alike), where a GPU's word goes before or
+    after them, each of a list that one word ends ("T4 and P100 GPUs": both); none for a bare one ("T4" may be
+    anything)."""
+    if not (match["lead"] or match["gpu"]):
+        return ()
+    return tuple(model.upper() for model in (*_LISTED.findall(match["chain"]), match["model"]))
 
 
-def _core(match: re.Match[str]) -> str:
+def _core(match: re.Match[str]) -> tuple[str, ...]:
     """An Intel Core's tier and model: "i7-8700K"."""
-    return f"i{match['tier']}-{match['model'].upper()}"
+    return (f"i{match['tier']}-{match['model'].upper()}",)
 
 
-def _xeon(match: re.Match[str]) -> str:
+def _xeon(match: re.Match[str]) -> tuple[str, ...]:
     """"Xeon Gold 6248", "Xeon E5-2690 v4", "Xeon W-2145"."""
     tier, model = match["tier"] or "", match["model"].upper()
     named = f"{tier.title()} {model}" if len(tier) > 2 else f"{tier.upper()}-{model}" if tier else model
-    return f"Xeon {named}" + (f" {match['version']}" if match["version"] else "")
+    return (f"Xeon {named}" + (f" {match['version']}" if match["version"] else ""),)
 
 
-def _amd(match: re.Match[str]) -> str:
+def _amd(match: re.Match[str]) -> tuple[str, ...]:
     """"EPYC 7B13", "Ryzen 9 5900X", "Ryzen 7 PRO 4750U", "Threadripper 3990X"."""
     family = {"epyc": "EPYC", "ryzen": "Ryzen", "threadripper": "Threadripper"}[match["family"]]
     tier = f" {match['tier']}" if match["tier"] else ""
-    return f"{family}{tier}{' PRO' if match['pro'] else ''} {match['model'].upper()}"
+    return (f"{family}{tier}{' PRO' if match['pro'] else ''} {match['model'].upper()}",)
 
 
-_MACHINES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...] = (
+_LETTERED = r"(?:gh|gb|[kpvtalhb])\d{1,4}[gs]?"
+"""An NVIDIA data-centre or workstation GPU's model, in words_of's words: "t4", "a100", "a6000", "gh200"."""
+_LISTED = re.compile(rf"\b{_LETTERED}\b")
+
+
+_MACHINES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[str, ...]]], ...] = (
     (re.compile(r"\b(?P<family>rtx|gtx|rx) ?(?P<number>\d{3,4})(?P<variants>(?: ?(?:"
                 + "|".join(_VARIANTS) + r")\b)*)\b"), _gpu),
-    (re.compile(r"\b(?:(?P<lead>nvidia|tesla|quadro|rtx) )?(?P<model>(?:gh|gb|[kpvtalhb])\d{1,4}[gs]?)\b"
+    (re.compile(rf"\b(?:(?P<lead>nvidia|tesla|quadro|rtx) )?(?P<chain>(?:{_LETTERED} (?:and |or |vs )?)*)"
+                rf"(?P<model>{_LETTERED})\b"
                 r"(?P<gpu>(?: (?:\d+ ?gb|pcie|sxm\d?|nvl|hbm\d?e?))* gpus?\b)?"), _lettered),
-    (re.compile(r"\b(?:(?P<lead>amd|instinct) )?(?P<model>mi\d{2,3}[ax]?)\b(?P<gpu> gpus?\b)?"), _lettered),
+    (re.compile(r"\b(?:(?P<lead>amd|instinct) )?(?P<chain>)(?P<model>mi\d{2,3}[ax]?)\b(?P<gpu> gpus?\b)?"), _lettered),
     (re.compile(r"\bi(?P<tier>[3579]) (?P<model>\d{4,5}[a-z]{0,2}\d?)\b"), _core),
     (re.compile(r"\bxeon(?: r)?(?: cpu)? (?:(?P<tier>gold|silver|platinum|bronze|e[357]|w) )?(?P<model>\d{4}[a-z]?)"
                 r"(?: (?P<version>v\d))?\b(?! [gm]hz)"), _xeon),
@@ -73,7 +82,7 @@ family and model number."""
 def machines_named(text: str) -> set[str]:
     """The machines ``text`` names, each as its ``hardware`` ("RTX 2080Ti", "GeForce RTX 2080 Ti": "RTX 2080 Ti")."""
     words = " ".join(words_of(text))
-    return {machine for pattern, write in _MACHINES for match in pattern.finditer(words) if (machine := write(match))}
+    return {machine for pattern, write in _MACHINES for match in pattern.finditer(words) for machine in write(match)}
 
 
 def named_machine(texts: Iterable[str]) -> str | None:

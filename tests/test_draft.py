@@ -572,6 +572,7 @@ _TIMES = "\n## Results\n\n" + "\n".join(_grid(["Model", "Time per epoch (s)"], [
         pytest.param("# Report\n\nTrained on an RTX 3090 and on a GTX 1080.\n" + _TIMES, None, id="two-gpus"),
         pytest.param("# Report\n\nAn Intel i7-8700K CPU and a GTX 1080 Ti GPU.\n" + _TIMES, None, id="cpu-and-gpu"),
         pytest.param("# Report\n\nOn an RTX 3070, then an RTX 3070 Ti.\n" + _TIMES, None, id="a-variant-is-another"),
+        pytest.param("# Report\n\nTimed on the T4 and P100 GPUs Colab gives.\n" + _TIMES, None, id="a-list-of-gpus"),
         pytest.param("# Report\n\nTimed on a T4.\n" + _TIMES, None, id="bare-t4-no-gpu-word"),
         pytest.param("# Report\n\nTimed on the CPU of a laptop.\n" + _TIMES, None, id="cpu-no-model"),
         pytest.param("# Report\n\nAn Intel Core i7 CPU, or Colab's Intel Xeon CPU @ 2.20GHz.\n" + _TIMES, None,
@@ -635,6 +636,12 @@ def test_a_machine_named_is_written_as_the_device_it_is_judged_on(text: str, nam
                                   "Intel(R) Xeon(R) CPU @ 2.20GHz", "Xeon CPU @ 2200 MHz", "RTX 2080S", "Titan V"])
 def test_no_machine_is_read_from_a_family_or_a_bare_number(text: str) -> None:
     assert machines_named(text) == set()
+
+
+@pytest.mark.parametrize("text", ["the T4 and P100 GPUs", "NVIDIA T4, P100 or V100", "Tesla K80 vs P100 GPUs"])
+def test_each_gpu_of_a_list_that_one_gpu_word_names_is_read(text: str) -> None:
+    """"the T4 and P100 GPUs" names two machines, not P100 alone: a guess of one of them would be wrong."""
+    assert len(machines_named(text)) == (3 if "V100" in text else 2)
 
 
 def test_a_candidate_claim_of_the_text_takes_the_machine_the_report_names() -> None:
