@@ -45,17 +45,38 @@ _PARAM_COUNT_WORDS = {
     "state_dict": "len(model.state_dict()): entries, not elements",
 }
 """What each of ``vocab.PARAM_COUNTS`` counts, in a few words."""
-PARAM_COUNT = todo("parameter count convention: " + " | ".join(
-    f"{count} ({_PARAM_COUNT_WORDS[count]})" for count in vocab.PARAM_COUNTS))
+_MAC_COUNT_WORDS = {
+    "pure": "one per multiply-add of a conv, linear or matmul, as torchvision's GFLOPS",
+    "torchinfo": "pure + biases and BatchNorm, as torchinfo's Mult-Adds",
+    "flops": "2 × pure",
+}
+"""What each of ``vocab.MAC_COUNTS`` counts, in a few words."""
+_SIZE_WORDS = {
+    "torchinfo_total": "torchinfo's Estimated Total Size",
+    "checkpoint_weights": "a training checkpoint, no momentum",
+    "checkpoint_sgd_momentum": "one with SGD momentum",
+    "state_dict_file": "torch.save(model.state_dict())",
+    "parameter_bytes": "the parameters' bytes",
+    "torchinfo_params": "torchinfo's Params size",
+}
+"""What each of ``vocab.SIZES`` counts, in a few words."""
+
+
+def _choices(what: str, words: dict[str, str]) -> str:
+    """A TODO that names what to fill in and each allowed value with what it counts."""
+    return todo(f"{what}: " + " | ".join(f"{value} ({meaning})" for value, meaning in words.items()))
+
+
+PARAM_COUNT = _choices("parameter count convention", {count: _PARAM_COUNT_WORDS[count] for count in vocab.PARAM_COUNTS})
 """The count of a parameter count whose header names none: each count with what it counts."""
 
 # (field, TODO text, the kinds or layer quantities that take it), in the order they are written.
 _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("layer", todo("submodule path, e.g. layer3"), ("layer",)),
     ("count", PARAM_COUNT, ("params",)),
-    ("count", todo("MAC convention", vocab.MAC_COUNTS), ("macs",)),
+    ("count", _choices("MAC convention", {count: _MAC_COUNT_WORDS[count] for count in vocab.MAC_COUNTS}), ("macs",)),
     ("layout", todo("output shape layout", vocab.LAYOUTS), ("output_shape",)),
-    ("size", todo("size convention", vocab.SIZES), ("size",)),
+    ("size", _choices("size convention", {size: _SIZE_WORDS[size] for size in vocab.SIZES}), ("size",)),
     ("input", INPUT_SIZE, ("macs", "layer", "size")),
     ("dataset", todo("dataset", vocab.DATASETS), TRAINED),
     ("split", todo("split", vocab.SPLITS), vocab.METRIC_KINDS),

@@ -293,7 +293,21 @@ def _descriptions(cls: type) -> dict[str, str]:
     return {name: field["description"] for name, field in fields.items() if "description" in field}
 
 
+def _choices(what: str, values: tuple[str, ...]) -> str:
+    """``what``, then each of ``values`` with its meaning (``vocab.PLAIN_WORDS``, ``vocab.CONVENTION_WORDS``), for an
+    editor to show beside the key."""
+    words = {**vocab.PLAIN_WORDS, **vocab.CONVENTION_WORDS}
+    return f"{what}: " + "; ".join(f"{value}: {words[value]}" for value in values) + "."
+
+
 _DOCS = {**_descriptions(Recipe), **_descriptions(Claim),
+         "count": _choices("The counting convention of a parameter or MAC count",
+                           vocab.PARAM_COUNTS + vocab.MAC_COUNTS),
+         "params count": _choices("The counting convention of the parameters", vocab.PARAM_COUNTS),
+         "macs count": _choices("The counting convention of the MACs", vocab.MAC_COUNTS),
+         "size": _choices("Which bytes a size claim counts", vocab.SIZES),
+         "layout": _choices("How an output_shape is written (Keras prints (H, W, C): channels_last)",
+                            vocab.LAYOUTS),
          "id": "Unique within the file; the loaded id is <file stem>/<id>, usable with pytest -k.",
          "recipe": "The name of a [recipe.<name>] table: the author's training recipe.",
          "value": "The number the report claims, in its printed unit (the measurement divided by scale); exactly one "
@@ -326,8 +340,8 @@ _KEYS: dict[str, tuple[Any, Any]] = {
     "between": (Optional[Interval], None)}
 """(type, default) of each claim key as a file writes it: the ``Claim`` field's, but where the loader turns the
 key into another (``recipe`` names a recipe; the bounds become ``value`` and ``interval``)."""
-_NARROW = {"params": {"count": _described(Literal[vocab.PARAM_COUNTS], ..., "count")},
-           "macs": {"count": _described(Literal[vocab.MAC_COUNTS], ..., "count")},
+_NARROW = {"params": {"count": _described(Literal[vocab.PARAM_COUNTS], ..., "params count")},
+           "macs": {"count": _described(Literal[vocab.MAC_COUNTS], ..., "macs count")},
            "layer": {"value": _described(Union[Number, Shape, None], None, "value")}}
 OWN = ("id", "above", "below", "between", "value", "correct", "printed", "cell", "partial")
 """The keys a table cannot give its claims: they name the one number."""

@@ -46,6 +46,15 @@ CONVENTION_WORDS = {
 }
 """How a number was counted, in words, for each count, size and layout that is not the plain one (``trainable``
 parameters, ``pure`` MACs, ``channels_first`` shapes): the report says it beside every number so counted."""
+PLAIN_WORDS = {
+    "trainable": "counts the parameters with requires_grad",
+    "pure": ("counts one per multiply-accumulate of a conv, linear or matmul (FlopCounterMode's FLOPs / 2, as "
+             "torchvision's GFLOPS and most model tables count); biases, BatchNorm, activations and pooling count 0"),
+    "channels_first": "the shape in PyTorch's channels-first order (C, H, W)",
+}
+"""What the plain count, MAC count and layout mean, which the report does not say beside a number: with
+``CONVENTION_WORDS``, every value of ``PARAM_COUNTS``, ``MAC_COUNTS``, ``SIZES`` and ``LAYOUTS`` in words, as the
+ledger's JSON Schema describes them."""
 
 DATASETS = ("cifar10", "mnist", "fashion_mnist", "private")
 CHANNELS = {"cifar10": 3, "mnist": 1, "fashion_mnist": 1}

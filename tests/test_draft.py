@@ -69,6 +69,7 @@ def _filled(ledger: str) -> str:
     for key, number in (("lr", "0.1"), ("batch size", "32"), ("epochs", "1")):  # the drafted recipe's numbers
         text = text.replace(f'"TODO: {key}"', number)
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
+    text = re.sub(r'"TODO: [^"(:]*convention: (\w+) \([^"]*"', r'"\1"', text)  # and of those listed with their words
     text = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', text)
     text = text.replace(f'"{TRAINING_BAND}"', "2")
     text = text.replace(f'"{RELATIVE_BAND}"', "0.1").replace(f'"{FRACTION_BAND}"', "0.02")
@@ -485,6 +486,14 @@ def test_a_whole_number_of_thousands_reproduces_a_count_that_rounds_to_it(tmp_pa
     assert check(claim, Measurement(188_224)).verdict == "reproduced"
     with pytest.raises(AssertionError, match="measured 189"):
         check(claim, Measurement(188_600))
+
+
+def test_a_macs_or_size_todo_says_what_each_convention_counts() -> None:
+    """A MAC count's TODO listed "(pure | torchinfo | flops)" and a size's six names, with nothing to tell them apart,
+    while a parameter count's said what each counts: each value now comes with what it counts."""
+    claims = {c["kind"]: c for c in _claims(_table(["Model", "MACs", "Size (MB)"], ["m", "2", "3.5"]))}
+    for kind, key, values in (("macs", "count", vocab.MAC_COUNTS), ("size", "size", vocab.SIZES)):
+        assert all(re.search(rf"\b{value} \([^)]+\)", claims[kind][key]) for value in values), claims[kind][key]
 
 
 def test_todos_name_what_only_the_author_knows() -> None:

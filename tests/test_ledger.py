@@ -725,6 +725,28 @@ def test_the_shipped_json_schema_is_current() -> None:
     assert path.read_text(encoding="utf-8") == generated, "stale: rerun with CLAIMBENCH_REGENERATE=1"
 
 
+def _descriptions(node: object) -> list[str]:
+    """Every description in a JSON Schema, however deep."""
+    if isinstance(node, dict):
+        return [*([node["description"]] if "description" in node else []), *(d for v in node.values()
+                                                                            for d in _descriptions(v))]
+    return [d for v in node for d in _descriptions(v)] if isinstance(node, list) else []
+
+
+@pytest.mark.parametrize(("kind", "key", "values"), [
+    ("params", "count", vocab.PARAM_COUNTS), ("macs", "count", vocab.MAC_COUNTS), ("size", "size", vocab.SIZES),
+    ("layer", "layout", vocab.LAYOUTS)])
+def test_the_json_schema_says_what_each_convention_counts(kind: str, key: str, values: tuple[str, ...]) -> None:
+    """An editor showed "The counting convention of a parameter or MAC count." beside ``count``: which of pure,
+    torchinfo and flops a table's MACs are, or which bytes parameter_bytes counts, was written nowhere an author
+    filling a ledger reads. Each claim kind's key now describes every value it takes, and any table's key all."""
+    described = schema.CLAIM_MODELS[kind].model_json_schema()["properties"][key]["description"]
+    words = {**vocab.PLAIN_WORDS, **vocab.CONVENTION_WORDS}
+    assert all(f"{value}: {words[value]}" in described for value in values)
+    shipped = "\n".join(_descriptions(json.loads((REFERENCE / "ledger.schema.json").read_text("utf-8"))))
+    assert all(f"{value}: {words[value]}" in shipped for value in values)
+
+
 @pytest.mark.parametrize("path", [*sorted(REFERENCE.glob("*.toml")),
                                   *(REFERENCE.parent / "examples").rglob("claims/*.toml")],
                          ids=lambda path: path.name)
