@@ -32,7 +32,7 @@ from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND
                                      SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNIT_TODOS, UNKNOWN_FRACTION_BAND,
                                      UNKNOWN_KIND_BAND)
 from claimbench.hardware_names import named_machine
-from claimbench.kind_words import UNKNOWN_KIND, guess_kind, named_dataset
+from claimbench.kind_words import UNKNOWN_KIND, UNMEASURED_KIND, guess_kind, named_dataset
 from claimbench.markdown_tables import Scan, Table, slug, unique
 from claimbench.toml_lines import Guess, keys, todo, toml
 
@@ -204,9 +204,11 @@ def _table_lines(table: Table) -> list[str]:
 
 
 def _claim_lines(claim: dict[str, object]) -> list[str]:
-    """A `[[claim]]` block, commented out when its value is left to the author (``UNREAD``)."""
+    """A `[[claim]]` block, commented out when its value is left to the author (``UNREAD``) or its column names what
+    claimbench does not measure ("Top-5", "Latency (ms)": ``UNMEASURED_KIND``), which most authors would delete."""
     lines = ["[[claim]]", *keys(claim)]
-    return [f"# {line}" for line in lines] if claim.get("value") == UNREAD else lines
+    unmeasured = str(claim["kind"]).startswith(f"{UNKNOWN_KIND}; {UNMEASURED_KIND}")
+    return [f"# {line}" for line in lines] if claim.get("value") == UNREAD or unmeasured else lines
 
 
 LAZY_PARAMS_INPUT = ('# input = [C, H, W]  # only for a params claim counted "constructed" of a model with lazy layers '

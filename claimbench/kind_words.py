@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from claimbench import numerals, vocab
 from claimbench.toml_lines import todo
 
-__all__ = ["DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED", "WORD",
-           "counts_flops", "datasets_named", "guess_kind", "has", "meant", "named_dataset", "unit_kind", "unit_kinds",
-           "unit_names_kind", "unknown_kind", "unmeasured", "words_of"]
+__all__ = ["DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED",
+           "UNMEASURED_KIND", "WORD", "counts_flops", "datasets_named", "guess_kind", "has", "meant", "named_dataset",
+           "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind", "unmeasured", "words_of"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
@@ -41,6 +41,9 @@ UNMEASURED = ("top 5", "top5", "acc 5", "err", "error", "errors", "latency", "th
 (claimbench's is top-1), an error rate, a latency or a throughput, memory ("Peak memory (MB)" is no model size), a
 change ("Acc. drop", "Δ Top-1", "Size reduction": no accuracy or size of one model), a pruned model's non-zero
 weights ("Non-zero params", "75% sparsity": no parameter count)."""
+UNMEASURED_KIND = "claimbench measures no"
+"""How the kind TODO of a column of what claimbench does not measure begins, after ``UNKNOWN_KIND``: the draft writes
+its claims commented out."""
 NOT_THE_MODEL = ("memory", "mem", "vram", "gpu", "ram", "dataset", "data", "download", "storage")
 """Words of a header whose cells' units may count what is no model's: memory ("2.1 GB" under "VRAM"), data ("163 MB"
 under "Training data"), a download or storage; a cell's own unit names no kind under it."""
@@ -119,8 +122,8 @@ def unknown_kind(header: str) -> str:
     """The kind's TODO; where ``header`` names what claimbench does not measure ("Top-5"), saying so; where a word of
     it is a near-spelling of a kind's keyword ("Paramters"), naming the kind it reads like, for the author to
     confirm."""
-    if what := unmeasured(words_of(header)):
-        return f"{UNKNOWN_KIND}; claimbench measures no {what!r}: delete this claim, or name what it is"
+    if unmeasured(words_of(header)):
+        return f"{UNKNOWN_KIND}; {UNMEASURED_KIND} {header!r}: commented out; to claim it, name what it is"
     keywords = {phrase: kind for kind, phrases in KIND_WORDS for phrase in phrases if len(phrase) >= 5}
     for word in words_of(header):
         close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.85)

@@ -22,7 +22,7 @@ from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTIO
                               draft)
 from claimbench.column_names import column_index
 from claimbench.header_rows import sub_header
-from claimbench.kind_words import UNKNOWN_KIND, datasets_named, guess_kind
+from claimbench.kind_words import UNKNOWN_KIND, UNMEASURED_KIND, datasets_named, guess_kind
 from claimbench.draft_tables import DRAFTED_RECIPE, NAMED_DATASET, NAMED_HARDWARE, PARAM_COUNT
 from claimbench.hardware_names import machines_named
 from claimbench.markdown_tables import slug
@@ -52,9 +52,14 @@ def _table(columns: list[str], *rows: list[str], heading: str = "Results") -> st
     return f"# Report\n\n## {heading}\n\n" + "\n".join(_grid(columns, list(rows))) + "\n"
 
 
-def _claims(markdown: str) -> list[dict]:
-    """The claims of the draft of ``markdown``."""
-    return tomllib.loads(draft(markdown, slug="demo", source="demo.md"))["claim"]
+def _claims(markdown: str, unmeasured: bool = False) -> list[dict]:
+    """The claims of the draft of ``markdown``; with those it writes commented out as their column names what
+    claimbench does not measure, where ``unmeasured``."""
+    blocks = draft(markdown, slug="demo", source="demo.md").split("\n\n")
+    if unmeasured:
+        blocks = [re.sub(r"(?m)^# ", "", block) if block.startswith("# [[claim]]") and UNMEASURED_KIND in block
+                  else block for block in blocks]
+    return tomllib.loads("\n\n".join(blocks)).get("claim", [])
 
 
 def _filled(ledger: str) -> str:
@@ -173,11 +178,14 @@ def test_what_claimbench_measures_otherwise_is_left_to_the_author() -> None:
     its words resemble, each would load once filled in and be refuted."""
     columns = ["Model", "top1", "Top-5 Acc. (%)", "Top-1 err. (%)", "RAM (KB)", "Flash (KB)", "Latency (ms)",
                "Train time (h)", "img_size"]
-    claims = _claims(_table(columns, ["A", "72.4", "90.9", "27.6", "69.5", "41.3", "78.2", "1.9", "224"]))
+    claims = _claims(_table(columns, ["A", "72.4", "90.9", "27.6", "69.5", "41.3", "78.2", "1.9", "224"]), True)
     kinds = [claim["kind"] for claim in claims]
     assert kinds[0] == "accuracy" and kinds[4] == "size"
     assert all(kind.startswith("TODO: kind") for i, kind in enumerate(kinds) if i not in (0, 4))
-    assert kinds[1].endswith("; claimbench measures no 'top 5': delete this claim, or name what it is")
+    assert kinds[1].endswith("; claimbench measures no 'Top-5 Acc. (%)': commented out; to claim it, name what it is")
+    live = [claim["cell"][2] for claim in _claims(_table(columns, ["A", "72.4", "90.9", "27.6", "69.5", "41.3",
+                                                                   "78.2", "1.9", "224"]))]
+    assert live == ["top1", "Flash (KB)", "Train time (h)", "img_size"], "what it measures no is commented out"
     text = draft("# R\n\nIt fits in 320 KB SRAM, needs less than 128 KB of RAM, and takes 12 ms.\n", slug="d",
                  source=None)
     assert text.count("# [[claim]]") == 3 and '"size"' not in text and '"epoch_time"' not in text
@@ -188,12 +196,12 @@ def test_a_change_or_a_pruned_count_is_not_the_quantity_it_changes() -> None:
     loaded once filled in and was refuted (or, "0.00" under "Acc. drop", reproduced as 0% accuracy)."""
     columns = ["Model", "Acc. drop", "Δ Top-1", "ΔAcc (%)", "Size reduction (MB)", "Non-zero params", "Speed-up",
                "Test acc. (%)"]
-    claims = _claims(_table(columns, ["A", "-0.60", "-0.71", "-0.7", "1.2", "68,119", "3.1", "91.02"]))
+    claims = _claims(_table(columns, ["A", "-0.60", "-0.71", "-0.7", "1.2", "68,119", "3.1", "91.02"]), True)
     kinds = {claim["cell"][2]: claim["kind"] for claim in claims}
     assert kinds.pop("Test acc. (%)") == "accuracy"
     assert all(kind.startswith("TODO: kind") for kind in kinds.values()), kinds
-    assert kinds["Δ Top-1"].endswith("; claimbench measures no 'δ': delete this claim, or name what it is")
-    assert kinds["Non-zero params"].endswith("measures no 'non zero': delete this claim, or name what it is")
+    assert kinds["Δ Top-1"].endswith("; claimbench measures no 'Δ Top-1': commented out; to claim it, name what it is")
+    assert kinds["Non-zero params"].endswith("measures no 'Non-zero params': commented out; to claim it, name what it is")
     text = draft("# R\n\nCombining 75% sparsity with INT8 gives a model at 90.8% top-1.\n", slug="d", source=None)
     sparsity, accuracy = text.split("# [[claim]]")[1:]
     assert '"75%"' in sparsity and '= "TODO: kind' in sparsity
@@ -447,7 +455,7 @@ def test_a_column_of_unknown_kind_printed_as_fractions_of_1_asks_whether_they_ar
     within 2 points (any re-run of a real model refutes it, a broken one reproduces it)."""
     columns = ["#", "Public LB", "Inference", "Score"]
     markdown = _table(columns, ["1", "0.89033", "0.021", "72.41"], ["2", "**0.94010**", "0.034", "70.2"])
-    board, inference, score, *_ = _claims(markdown)
+    board, inference, score, *_ = _claims(markdown, True)
     assert board["kind"].startswith("TODO: kind") and (board["value"], board["scale"]) == (0.89033, FRACTION_SCALE)
     assert board["tolerance"] == {"digits": 5, "abs": UNKNOWN_FRACTION_BAND}
     assert inference["scale"] == score["scale"] == KIND_UNIT  # no inference time measured; 72.41: percent, or?
@@ -913,7 +921,7 @@ def test_a_transposed_tables_column_of_units_gives_each_row_its_unit(tmp_path: P
     loaded = {claim.cell[1:]: claim for claim in _loaded(markdown, tmp_path)}
     assert check(loaded["MACs", "Model B"], Measurement(12_340_000)).verdict == "reproduced"
     assert check(loaded["Epoch time", "Model A"], Measurement(0.8431)).verdict == "reproduced"
-    (label,) = _claims(_table(["Metric", "Unit", "Model A"], ["Latency", "ms", "12.5"]))  # no kind, yet transposed
+    (label,) = _claims(_table(["Metric", "Unit", "Model A"], ["Latency", "ms", "12.5"]), True)  # no kind, transposed
     assert (label["cell"], label["scale"]) == (["results", "Latency", "Model A"], 1e-3)
     plain = draft(_table(["Model", "Unit", "Params"], ["A", "3x3", "1.2M"]), slug="d", source=None)  # no unit in it
     assert [claim["printed"] for claim in tomllib.loads(_uncommented(plain))["claim"]] == ["1.2M", "3x3"]
@@ -2219,7 +2227,7 @@ def test_a_cell_names_its_kind_by_its_unit_where_the_header_names_none(tmp_path:
     "Top-1 (%)" does, since a FLOP may be half a MAC."""
     markdown = _table(["Model", "Checkpoint", "Input", "Compute", "Peak memory", "Other", "MACs (G)", "GFLOPs"],
                       ["A", "11.9 KB", "1.24M params", "1.82 GFLOPs", "12 MB", "2.2M", "1.82 GFLOPs", "1.8 GMACs"])
-    claims = _claims(markdown)
+    claims = _claims(markdown, True)
     assert [claim["kind"][:10] for claim in claims] == ["size", "params", "macs", "TODO: kind", "TODO: kind", "macs",
                                                         "macs"]
     assert [claim.get("note", "")[:13] for claim in claims[:5]] == ["TODO: is 'KB'", "", "", "", ""]
