@@ -211,9 +211,9 @@ def _claim_lines(claim: dict[str, object]) -> list[str]:
     return [f"# {line}" for line in lines] if claim.get("value") == UNREAD or unmeasured else lines
 
 
-LAZY_PARAMS_INPUT = ('# input = [C, H, W]  # only for a params claim counted "constructed" of a model with lazy layers '
-                     "(nn.LazyLinear) that registers no input size (one imported by path): the whole model's count "
-                     "builds its copy by a forward on it; the table gives it to each claim that gives none")
+LAZY_PARAMS_INPUT = ("# input = [C, H, W]  # only for a params claim of a model with lazy layers (nn.LazyLinear) that "
+                     "registers no input size (one imported by path): the whole model's count builds its copy by a "
+                     "forward on it; the table gives it to each claim that gives none")
 """The line that says, once on a table of params claims, where such a claim needs an input: only the forward that builds
 a lazy model's copy runs on it, so a claim of any other model needs none, and a TODO would be one for most authors to
 delete."""

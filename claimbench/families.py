@@ -32,7 +32,8 @@ __all__ = ["epoch_time", "input_size", "layer", "macs", "measurement", "needs_in
 
 
 def needs_input(claim: Claim) -> bool:
-    """MACs, layers and torchinfo's sizes run the model on an input; parameters and checkpoints do not."""
+    """MACs, layers and torchinfo's sizes run the model on an input; parameters and checkpoints do not (a lazy model's
+    whole count runs on one where it is known, and says how to give one where it is not: ``params``)."""
     return claim.kind in ("macs", "layer") or claim.kind == "size" and claim.size in measure.TORCHINFO_SIZES
 
 
@@ -203,13 +204,33 @@ def _hinted(claim: Claim, measurement: verdict.Measurement, conventions: Iterabl
 
 def params(claim: Claim) -> verdict.Measurement:
     """Parameters under the claim's counting convention (and, refuted, under the others, and under its own without
-    each part of the model ``siblings.parts`` names)."""
+    each part of the model ``siblings.parts`` names). A count of the tensors a lazy model builds in its first forward
+    counts a copy built by one on the claim's input (``input_size``); ``constructed`` counts the model unbuilt."""
     model = _on_meta(claim)
-    counted = measure.params(model, claim.count)
-    measurement = verdict.Measurement(counted, words=_built(claim, model, counted))
+    if not measure.unbuilt(model, claim.count):
+        counted = measure.params(model, claim.count)
+        measurement = verdict.Measurement(counted, words=_built(claim, model, counted))
+        whole = model
+    else:
+        shape = _build_input(claim, model)
+        whole, device = _on_input(claim, model, shape, measure.built)
+        lazy = measure.lazy_layers(model, claim.count)
+        measurement = verdict.Measurement(measure.params(whole, claim.count), device=device, input=shape, words=(
+            f"built by a first forward on a {'×'.join(map(str, shape))} input ({lazy})",))
     return _hinted(claim, measurement, (*siblings.conventions(claim), *siblings.parts(claim)), lambda other: (
-        measure.params_without(model, claim.count, other) if other in measure.PARAM_PARTS
-        else measure.params(model, other)))
+        measure.params_without(whole, claim.count, other) if other in measure.PARAM_PARTS
+        else measure.params(model if other == "constructed" else whole, other)))
+
+
+def _build_input(claim: Claim, model: torch.nn.Module) -> tuple[int, ...]:
+    """The input a lazy model's copy is built on for the claim's count; with none, the claim's one-line error."""
+    try:
+        return input_size(claim)
+    except errors.MeasurementError:
+        raise errors.MeasurementError(
+            f"count {claim.count!r}: the model builds {measure.unbuilt(model, claim.count)}, and {claim.model} has no "
+            "registered input size to build them on: give input = [C, H, W] on the claim or its table; "
+            "count = 'constructed' counts those built at construction") from None
 
 
 def _built(claim: Claim, model: torch.nn.Module, counted: int) -> tuple[str, ...]:
@@ -221,12 +242,13 @@ def _built(claim: Claim, model: torch.nn.Module, counted: int) -> tuple[str, ...
         return ()
     try:
         shape = input_size(claim)
-        whole, _ = _on_input(claim, model, shape, measure.built_params)
+        whole, _ = _on_input(claim, model, shape, measure.built)
     except Exception as error:  # noqa: BLE001 - said in the words, never the claim's failure
         why = errors.first_line(error) if isinstance(error, errors.MeasurementError) else errors.in_one_line(error)
         return (f"the whole model ({lazy}) is not measured: {why}",)
+    trainable = measure.params(whole, "trainable")
     return (f"built by a first forward on a {'×'.join(map(str, shape))} input ({lazy}), the whole model has "
-            f"{whole:,} trainable parameters, {whole - counted:,} more than this count",)
+            f"{trainable:,} trainable parameters, {trainable - counted:,} more than this count",)
 
 
 def macs(claim: Claim) -> verdict.Measurement:

@@ -62,7 +62,7 @@ __all__ = [
     "LayerTable",
     "MacTerms",
     "Measurement",
-    "built_params",
+    "built",
     "channels_last",
     "layer",
     "layer_table",
@@ -72,6 +72,7 @@ __all__ = [
     "params_without",
     "size_bytes",
     "torchinfo_size",
+    "unbuilt",
 ]
 
 FLOP_COUNTER = "FlopCounterMode"
@@ -139,14 +140,22 @@ def params(model: nn.Module, count: str) -> int:
         counter = PARAM_COUNTERS[count]
     except KeyError:
         raise ValueError(f"unknown parameter count {count!r}; known: {', '.join(PARAM_COUNTERS)}") from None
-    if count in ("trainable", "all", "keras", "state_dict_elements") and (unbuilt := _unbuilt(model, count)):
-        built = " and ".join(sorted({"parameters" if isinstance(tensor, UninitializedParameter) else "buffers"
-                                     for tensor in unbuilt.values()}, reverse=True))
-        raise errors.MeasurementError(
-            f"count {count!r}: the model builds {built} in its first forward ({_lazy_layers(model, unbuilt)}: "
-            f"{', '.join(unbuilt)}), and their number is unknown before it; count = 'constructed' counts those built "
-            "at construction")
+    if words := unbuilt(model, count):
+        raise errors.MeasurementError(f"count {count!r}: the model builds {words}, and their number is unknown before "
+                                      "it; count = 'constructed' counts those built at construction")
     return counter(model)
+
+
+def unbuilt(model: nn.Module, count: str) -> str:
+    """What ``count`` counts that the model builds in its first forward, in words: "parameters in its first forward
+    (its lazy layer '2', a LazyLinear: 2.weight, 2.bias)"; "" where none, or where ``count`` counts no lazy tensor's
+    elements (``constructed``, ``tensors``, ``state_dict``)."""
+    tensors = _unbuilt(model, count) if count in ("trainable", "all", "keras", "state_dict_elements") else {}
+    if not tensors:
+        return ""
+    built = " and ".join(sorted({"parameters" if isinstance(tensor, UninitializedParameter) else "buffers"
+                                 for tensor in tensors.values()}, reverse=True))
+    return f"{built} in its first forward ({_lazy_layers(model, tensors)}: {', '.join(tensors)})"
 
 
 def _lazy_layers(model: nn.Module, unbuilt: dict[str, torch.Tensor]) -> str:
@@ -162,10 +171,11 @@ def _lazy_layers(model: nn.Module, unbuilt: dict[str, torch.Tensor]) -> str:
     return f"{itself}, and so {'are' if plural else 'is'} its layer{plural} {listed}" if named else itself
 
 
-def lazy_layers(model: nn.Module) -> str:
-    """The layers whose parameters the model's first forward builds, in words (``_lazy_layers``); "" where none."""
-    unbuilt = _unbuilt(model, "constructed")
-    return _lazy_layers(model, unbuilt) if unbuilt else ""
+def lazy_layers(model: nn.Module, count: str = "trainable") -> str:
+    """The layers whose tensors that ``count`` counts (parameters; for ``keras`` and ``state_dict_elements``, buffers
+    too) the model's first forward builds, in words (``_lazy_layers``); "" where none."""
+    tensors = _unbuilt(model, count)
+    return _lazy_layers(model, tensors) if tensors else ""
 
 
 def _unbuilt(model: nn.Module, count: str) -> dict[str, torch.Tensor]:
@@ -549,13 +559,16 @@ def layer_table(model: nn.Module, input_size: Shape) -> LayerTable:
     return table
 
 
-def built_params(model: nn.Module, input_size: Shape) -> int:
-    """Trainable parameters once one batch-1 forward of ``(C, H, W)`` input has built the lazy layers: of a copy,
-    the model left as it was."""
-    twin = copy.deepcopy(model)
+def built(model: nn.Module, input_size: Shape) -> nn.Module:
+    """A copy of the model once one batch-1 forward of ``(C, H, W)`` input, in evaluation mode, has built its lazy
+    layers; the model is left as it was. torch copies no lazy buffer (``UninitializedBuffer`` has no ``__deepcopy__``):
+    each is made anew, as its layer made it."""
+    fresh = {id(buffer): type(buffer)(buffer.requires_grad, buffer.data.device, buffer.data.dtype)
+             for buffer in model.buffers() if is_lazy(buffer)}
+    twin = copy.deepcopy(model, fresh)
     with _eval_mode(twin), torch.no_grad():
         twin(torch.rand((1, *input_size), device=_device_of(twin)))
-    return _trainable(twin)
+    return twin
 
 
 def layer(model: nn.Module, input_size: Shape, path: str) -> LayerRow:

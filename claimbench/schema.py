@@ -205,8 +205,8 @@ class Claim:
     count: Optional[Literal[vocab.PARAM_COUNTS + vocab.MAC_COUNTS]] = None
     """The counting convention of a parameter or MAC count."""
     input: Optional[tuple[Dim, Dim, Dim]] = None
-    """[C, H, W] the model runs on, batch 1; default: the model's registered input size. A params claim's changes no
-    count: a lazy model's copy is built on it, for the whole model's count that a constructed count's words give."""
+    """[C, H, W] the model runs on, batch 1; default: the model's registered input size. On a params claim, a lazy
+    model's copy is built on it: every count but constructed counts that copy (a constructed count's words give it)."""
     layer: Optional[Text] = None
     """The dotted path of the submodule ("layer3")."""
     quantity: Optional[Literal[vocab.LAYER_QUANTITIES]] = None

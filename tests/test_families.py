@@ -166,6 +166,11 @@ def lazy_head() -> nn.Module:
     return nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.LazyLinear(2))
 
 
+def lazy_normed_head() -> nn.Module:
+    """Lazy parameters and lazy moving statistics, which a Keras or state_dict count counts too."""
+    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.LazyBatchNorm2d(), nn.Flatten(), nn.LazyLinear(2))
+
+
 def lazy_mismatch() -> nn.Module:
     """A lazy layer of 2 outputs before a linear layer that takes 3: its first forward fails."""
     return nn.Sequential(nn.Flatten(), nn.LazyLinear(2), nn.Linear(3, 2))
@@ -387,6 +392,56 @@ def test_a_lazy_model_that_cannot_be_built_says_so_in_one_line_and_keeps_its_ver
     assert len(measurement.words) == 1 and measurement.words[0].startswith(words), measurement.words
     assert "\n" not in measurement.words[0]
     assert _record(lazy, measurement)["verdict"] == "reproduced"
+
+
+def _whole_counts(model: nn.Module, shape: tuple[int, ...]) -> dict[str, int]:
+    """The model's counts after one forward has built its lazy layers, each summed here from torch's tensors."""
+    model.eval()(torch.rand(1, *shape))
+    stats = sum(m.running_mean.numel() + m.running_var.numel() for m in model.modules()
+                if isinstance(m, nn.modules.batchnorm._BatchNorm))
+    trainable = sum(p.numel() for p in model.parameters())
+    return {"trainable": trainable, "all": trainable, "keras": trainable + stats,
+            "state_dict_elements": sum(v.numel() for v in model.state_dict().values())}
+
+
+@pytest.mark.parametrize("count", ["trainable", "all", "keras", "state_dict_elements"])
+def test_a_whole_count_of_a_lazy_model_is_counted_once_a_first_forward_on_the_claims_input_built_it(
+        count: str) -> None:
+    """Any count but "constructed" of a lazy model was an error, even with its input given: the conv stack alone
+    (MLC.α-93k's 93,376) was the only count a ledger could check, not the whole model an engineer deploys."""
+    whole = _whole_counts(lazy_normed_head(), (3, 8, 8))[count]
+    lazy = claim("params", model="test_families:lazy_normed_head", count=count, value=whole, printed=f"{whole}")
+    measurement = families.params(lazy)
+    assert (measurement.measured, measurement.input, measurement.device) == (whole, (3, 8, 8), "meta")
+    assert measurement.words == ("built by a first forward on a 3×8×8 input (its lazy layers '1', a LazyBatchNorm2d, "
+                                 "and '3', a LazyLinear)",)
+    assert _record(lazy, measurement)["verdict"] == "reproduced"
+
+
+def test_a_whole_count_of_a_lazy_model_is_built_on_its_registered_input_size() -> None:
+    """Core-Collapse's MLC.α-19k registers 3×32×32 and builds its head in its first forward."""
+    name = "core_collapse.mlc_alpha_19k"
+    whole = _whole_counts(registry.get_model(name), registry.input_size(name))["trainable"]
+    measurement = families.params(claim("params", model=name, count="trainable", input=None, value=whole))
+    assert measurement.measured == whole > 4_000_000 and measurement.words[0].startswith(
+        "built by a first forward on a 3×32×32 input (its lazy layers ")
+
+
+def test_a_refuted_whole_count_of_a_lazy_model_is_measured_unbuilt_under_constructed() -> None:
+    conv_only = 4 * 27 + 4
+    whole = claim("params", model="test_families:lazy_head", count="trainable", value=conv_only)
+    measurement = families.params(whole)
+    assert measurement.measured == _built(lazy_head(), (3, 8, 8)) and measurement.siblings["constructed"] == conv_only
+    assert "matches counted right after construction" in _record(whole, measurement)["reason"]
+
+
+def test_a_whole_count_of_a_lazy_model_with_no_input_known_says_how_to_give_one() -> None:
+    with pytest.raises(errors.MeasurementError, match=(
+            r"^count 'trainable': the model builds parameters in its first forward \(its lazy layer '2', a LazyLinear: "
+            r"2\.weight, 2\.bias\), and test_families:lazy_head has no registered input size to build them on: give "
+            r"input = \[C, H, W\] on the claim or its table; count = 'constructed' counts those built at "
+            r"construction$")):
+        families.params(claim("params", model="test_families:lazy_head", count="trainable", input=None))
 
 
 def test_a_checkpoint_size_needs_no_input() -> None:

@@ -1262,3 +1262,26 @@ def test_a_constructed_count_of_a_lazy_model_reports_the_whole_model_built(
     assert record["conventions"][1:] == [words]
     report = (pytester.path / "out" / "REPORT.md").read_text(encoding="utf-8")
     assert words in " ".join(re.sub(r"\\(.)", r"\1", report).split())  # wrapped and markdown-escaped there
+
+
+def test_a_trainable_count_of_a_lazy_model_counts_it_built_by_a_first_forward(pytester: pytest.Pytester) -> None:
+    """Core-Collapse's MLC.α-19k under "trainable" was an error even with its input registered: only its conv stack
+    (19,520 of 4,216,100 parameters) could be checked. The whole count is now counted on a copy built by one forward
+    on the registered input size, and the report and the JSON say so."""
+    pytester.makeini("[pytest]\nclaims_dir = claims\nclaims_json = out/claims.json\nclaims_report = out/REPORT.md\n")
+    (pytester.path / "claims").mkdir()
+    built = eval(LAZY_BUILD, {"torch": torch})
+    built(torch.rand(1, 3, 8, 8))
+    whole = sum(p.numel() for p in built.parameters() if p.requires_grad)
+    ledger_text = (LAZY_LEDGER.format(model="lazy.tiny", table="", claim="").replace('"constructed"', '"trainable"')
+                   .replace("112", str(whole)))
+    (pytester.path / "claims" / "lazy.toml").write_text(ledger_text, encoding="utf-8")
+    (pytester.path / "lazymodels.py").write_text(LAZY_MODELS, encoding="utf-8")
+
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+    record = json.loads((pytester.path / "out" / "claims.json").read_text())["claims"][0]
+    words = "built by a first forward on a 3×8×8 input (its lazy layer '2', a LazyLinear)"
+    assert (record["verdict"], record["measured"], record["conventions"]) == ("reproduced", whole, [words])
+    assert record["measured_as"] == {"count": "trainable", "input": [3, 8, 8]}
+    report = (pytester.path / "out" / "REPORT.md").read_text(encoding="utf-8")
+    assert words in " ".join(re.sub(r"\\(.)", r"\1", report).split())
