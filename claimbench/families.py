@@ -252,12 +252,13 @@ def _built(claim: Claim, model: torch.nn.Module, counted: int) -> tuple[str, ...
 
 
 def macs(claim: Claim) -> verdict.Measurement:
-    """MACs with both counters under the claim's convention (and, refuted, under the others, from the same
-    trace)."""
+    """MACs with both counters under the claim's convention, with the part only FlopCounterMode counts (functional
+    products: attention's) in words (and, refuted, under the others, from the same trace)."""
     shape = input_size(claim)
     row, device = _on_input(claim, _on_meta(claim), shape, lambda model, size: measure.layer(model, size, ""))
     count = row.measure("macs", count=claim.count)
-    measurement = verdict.Measurement(count.value, dict(count.counters), device=device, input=shape)
+    measurement = verdict.Measurement(count.value, dict(count.counters), device=device, input=shape,
+                                      words=count.words)
     return _hinted(claim, measurement, siblings.conventions(claim),
                    lambda convention: row.measure("macs", count=convention).value)
 
@@ -267,13 +268,15 @@ _LAYER_TABLES: dict[tuple[str, tuple[int, ...]], tuple[measure.LayerTable, str]]
 
 
 def layer(claim: Claim) -> verdict.Measurement:
-    """One row of the model's traced layer table: params, MACs or output shape."""
+    """One row of the model's traced layer table: params, MACs (with their functional part in words, as ``macs``)
+    or output shape."""
     key = (claim.model, input_size(claim))
     if key not in _LAYER_TABLES:
         _LAYER_TABLES[key] = _on_input(claim, _on_meta(claim), key[1], measure.layer_table)
     table, device = _LAYER_TABLES[key]
     measured = table[claim.layer].measure(claim.quantity, count=claim.count, layout=claim.layout)
-    return verdict.Measurement(measured.value, dict(measured.counters), device=device, input=key[1])
+    return verdict.Measurement(measured.value, dict(measured.counters), device=device, input=key[1],
+                               words=measured.words)
 
 
 def size(claim: Claim) -> verdict.Measurement:

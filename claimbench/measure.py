@@ -7,14 +7,18 @@ MACs come from two independent counters run on the model's own device (the meta 
   products it has none for (``COUNTED``: matrix-vector, dot, ``nn.Bilinear``). Biases, BatchNorm,
   activations and pooling count 0. A matrix product no formula counts (``UNCOUNTED``) makes the MACs
   of every layer that ran it an error rather than a 0. Per layer: the counter's total read before and
-  after the layer's forward. The bias and other-parameter terms of the ``torchinfo`` convention come
-  from forward hooks on the leaf layers.
+  after the layer's forward, and the call's own share, less the calls nested in it (a profiler's self
+  time): a module with submodules owns the functional products its forward runs outside any leaf layer
+  (a ``MultiheadAttention``'s projections and q·k, attention·v). The bias and other-parameter terms of the
+  ``torchinfo`` convention come from forward hooks on the leaf layers.
 - ``torchinfo`` 1.8.0's per-leaf Mult-Adds, read from ``ModelStatistics.summary_list`` and split
-  into the same terms. Two corrections: a conv's, linear's or bilinear's bias term (one add per bias
-  element per output position) is moved out of the pure term, and a Linear on a 3-D or higher input is
-  scaled from the batch to all leading positions (1.8.0 multiplies by the batch only). torchinfo
-  counts leaf layers only, so functional matmuls (attention) stay missing and the counters then
-  disagree, which the verdict reports instead of choosing one.
+  into the same terms: a conv's, linear's or bilinear's bias term (one add per bias element per output
+  position) and every other leaf's with parameters (BatchNorm: 2·C per image) are taken out of the pure
+  term, and a Linear on a 3-D or higher input is scaled from the batch to all leading positions (1.8.0
+  multiplies by the batch only). torchinfo counts leaf layers only, so it cannot see the functional
+  products: its terms take them from FlopCounterMode (``LayerRow.functional``), and the two counters are
+  compared on the leaf layers, where any leaf counted differently makes them disagree, which the verdict
+  reports instead of choosing one.
 
 Both counters are always reported under the claim's convention (``MAC_CONVENTIONS``): ``pure``, ``torchinfo``
 (pure plus the bias and other terms) or ``flops`` (two FLOPs, a multiply and an add, per pure MAC).
@@ -317,6 +321,8 @@ class Measurement:
 
     value: int | Shape
     counters: dict[str, int | Shape] = field(default_factory=dict)
+    words: tuple[str, ...] = ()
+    """What the counters do not say alone, in words: the functional products only FlopCounterMode counts."""
 
 
 @dataclass(frozen=True)
@@ -334,6 +340,11 @@ class LayerRow:
     output_shapes: dict[str, tuple[Shape, ...]]
     uncounted: tuple[str, ...] = ()
     """The ``UNCOUNTED`` ops the layer's calls ran: its MACs are unknown."""
+    functional: int = 0
+    """The MACs of products the row's calls run outside any leaf layer, e.g. attention's: FlopCounterMode counts
+    them, torchinfo, which counts leaf layers only, cannot (its terms take them from FlopCounterMode)."""
+    functional_in: tuple[str, ...] = ()
+    """The classes of the modules whose own forward runs those products (``MultiheadAttention``)."""
 
     def measure(self, quantity: str, *, count: str | None = None, layout: str | None = None) -> Measurement:
         """The row's ``params`` (by ``count``), ``macs`` (by ``count``) or ``output_shape`` (in ``layout``).
@@ -353,10 +364,22 @@ class LayerRow:
                     f"{where} runs {', '.join(self.uncounted)}, a matrix product FlopCounterMode has no formula "
                     "for: its multiply-accumulates would count 0")
             counters = {name: convention(terms) for name, terms in self.macs.items()}
-            return Measurement(counters[FLOP_COUNTER], counters)
+            return Measurement(counters[FLOP_COUNTER], counters, self._functional_words(count, convention))
         if quantity == "output_shape":
             return self._output_shape(layout or "channels_first")
         raise ValueError(f"unknown layer quantity {quantity!r}; known: params, macs, output_shape")
+
+    def _functional_words(self, count: str | None, convention: Callable[[MacTerms], int]) -> tuple[str, ...]:
+        """The functional part of the row's MACs under the convention, in words; none where it has none."""
+        if not self.functional:
+            return ()
+        unit = "FLOPs" if count == "flops" else "MACs"
+        total = convention(self.macs[FLOP_COUNTER])
+        owners = [f"{name}'s" for name in self.functional_in]
+        owners = [", ".join(owners[:-1]), owners[-1]] if len(owners) > 2 else owners
+        return (f"{total:,} {unit}, {convention(MacTerms(pure=self.functional)):,} of them in products outside any "
+                f"leaf layer (in {' and '.join(owners)} own forward), which FlopCounterMode alone counts "
+                "(torchinfo counts leaf layers only: the counters are compared on those)",)
 
     def _ran(self, quantity: str) -> None:
         """A ``MeasurementError`` for a layer that never ran: it has no MACs and no output shape, not 0 and none."""
@@ -396,6 +419,9 @@ class _Call:
     """One forward call of one module, as the FlopCounterMode side saw it."""
 
     pure: int
+    own: int
+    """``pure`` less that of the module calls nested in this one: a leaf's all, a module with submodules' the
+    products its own forward runs."""
     leaf_terms: MacTerms
     shape: Shape | None
     uncounted: tuple[str, ...]
@@ -459,9 +485,9 @@ def _hooked_leaf_terms(module: nn.Module, output: Any) -> MacTerms:
 
 def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> dict[nn.Module, list[_Call]]:
     """One forward under FlopCounterMode, with hooks that read the running total (and the ``UNCOUNTED`` ops run so
-    far) around every module."""
+    far) around every module, and the FLOPs of the calls nested in each (a stack, as a profiler's self time)."""
     calls: dict[nn.Module, list[_Call]] = defaultdict(list)
-    started: list[tuple[int, int]] = []
+    started: list[tuple[int, int, list[int]]] = []  # FLOPs and UNCOUNTED ops so far, and the nested calls' FLOPs
     uncounted: list[str] = []
 
     def note(op: Any) -> Callable[..., int]:
@@ -473,13 +499,16 @@ def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> dict[nn.Module, list
     counter = FlopCounterMode(display=False, custom_mapping={**COUNTED, **{op: note(op) for op in UNCOUNTED}})
 
     def before(module: nn.Module, args: Any) -> None:
-        started.append((counter.get_total_flops(), len(uncounted)))
+        started.append((counter.get_total_flops(), len(uncounted), [0]))
 
     def after(module: nn.Module, args: Any, output: Any) -> None:
-        flops, ops = started.pop()
+        flops, ops, nested = started.pop()
+        ran = counter.get_total_flops() - flops
+        if started:
+            started[-1][2][0] += ran
         shape = tuple(output.shape[1:]) if isinstance(output, torch.Tensor) else None
-        calls[module].append(_Call((counter.get_total_flops() - flops) // 2, _hooked_leaf_terms(module, output),
-                                   shape, tuple(uncounted[ops:])))
+        calls[module].append(_Call(ran // 2, (ran - nested[0]) // 2, _hooked_leaf_terms(module, output), shape,
+                                   tuple(uncounted[ops:])))
 
     handles = [hook for module in model.modules() for hook in (
         module.register_forward_pre_hook(before), module.register_forward_hook(after))]
@@ -541,6 +570,8 @@ def layer_table(model: nn.Module, input_size: Shape) -> LayerTable:
     for path, module in model.named_modules(remove_duplicate=False):
         subtree = list(module.modules())
         hooked = sum((c.leaf_terms for m in subtree for c in calls.get(m, [])), MacTerms())
+        functional = {m: sum(c.own for c in calls.get(m, [])) for m in subtree if not _is_leaf(m)}
+        outside = sum(functional.values())
         own_calls = calls.get(module, [])
         table[path] = LayerRow(
             path=path,
@@ -548,13 +579,15 @@ def layer_table(model: nn.Module, input_size: Shape) -> LayerTable:
             calls=len(own_calls),
             macs={
                 FLOP_COUNTER: MacTerms(pure=sum(c.pure for c in own_calls), bias=hooked.bias, other=hooked.other),
-                TORCHINFO: sum((t for m in subtree for t in torchinfo_terms.get(m, [])), MacTerms()),
+                TORCHINFO: sum((t for m in subtree for t in torchinfo_terms.get(m, [])), MacTerms(pure=outside)),
             },
             output_shapes={
                 FLOP_COUNTER: tuple(c.shape for c in own_calls if c.shape is not None),
                 TORCHINFO: tuple(torchinfo_shapes.get(module, [])),
             },
             uncounted=tuple(sorted({op for c in own_calls for op in c.uncounted})),
+            functional=outside,
+            functional_in=tuple(dict.fromkeys(type(m).__name__ for m, macs in functional.items() if macs)),
         )
     return table
 

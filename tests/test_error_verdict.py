@@ -25,13 +25,13 @@ extends = "tiny"
 lr = 1e38
 
 [[claim]]
-id = "macs/attention"
+id = "macs/leaf_product"
 kind = "macs"
-model = "errors.attention"
+model = "errors.leaf_product"
 count = "pure"
 value = 1
 printed = "1"
-source = "a functional matmul torchinfo cannot see: the two counters disagree"
+source = "a leaf layer's product torchinfo counts as its parameters: the two counters disagree"
 
 [[claim]]
 id = "params/broken"
@@ -62,20 +62,20 @@ from torch import nn
 from claimbench import register_model
 
 
-class Attention(nn.Module):
+class Product(nn.Module):
+    """A leaf layer that multiplies by a weight of its own, not as a Linear: torchinfo counts its parameters."""
+
     def __init__(self):
         super().__init__()
-        self.project = nn.Linear(16, 8)
-        self.head = nn.Linear(8, 10)
+        self.weight = nn.Parameter(torch.randn(16, 8))
 
     def forward(self, x):
-        tokens = self.project(x.flatten(2))
-        return self.head(torch.matmul(tokens.transpose(1, 2), tokens).mean(1))
+        return x.flatten(2) @ self.weight
 
 
-@register_model("errors.attention", input_size=(3, 4, 4))
-def attention():
-    return Attention()
+@register_model("errors.leaf_product", input_size=(3, 4, 4))
+def leaf_product():
+    return nn.Sequential(Product(), nn.Linear(8, 10))
 
 
 @register_model("errors.broken", input_size=(3, 32, 32))
@@ -130,7 +130,7 @@ def _outcome(project: pytest.Pytester, data: Path, *options: str) -> dict[str, d
 def test_each_failure_of_ours_is_an_error_with_its_one_line_reason(project: pytest.Pytester, tmp_path: Path) -> None:
     data = write_cifar10(tmp_path / "synthetic", per_batch=10, test=20)
     unverified = _outcome(project, data)
-    assert unverified["errors/macs/attention"]["reason"].startswith("counters disagree after corrections: ")
+    assert unverified["errors/macs/leaf_product"]["reason"].startswith("counters disagree after corrections: ")
     assert unverified["errors/params/broken"]["reason"] == "RuntimeError: model builder exploded"
     assert unverified["errors/params/lazy_buffer"]["reason"].startswith(
         "count 'keras': the model builds buffers in its first forward (its lazy layer '1', a LazyBatchNorm1d")
@@ -154,7 +154,7 @@ def test_each_failure_of_ours_is_an_error_with_its_one_line_reason(project: pyte
 def test_an_error_reads_as_its_reason_and_a_crash_as_a_short_traceback(project: pytest.Pytester) -> None:
     """A known failure of ours is its one-line reason; a crash keeps a short traceback (from the author's code on,
     for a builder's crash: ``test_an_authors_crash_leads_with_the_authors_frame``)."""
-    output = project.runpytest_subprocess("-k", "attention or broken").stdout.str()
+    output = project.runpytest_subprocess("-k", "leaf_product or broken").stdout.str()
     assert re.search(r"(?m)^error: counters disagree after corrections: ", output), output
     crash = output.split("ERROR at setup of claim errors/params/broken")[1].split("claimbench verdicts")[0]
     crash = crash.split("ERROR at setup of claim")[0]
@@ -269,7 +269,7 @@ def test_an_error_of_ours_is_an_error_in_junit_xml_too(project: pytest.Pytester,
             def test_structure(claim_measurement, check_claim):
                 check_claim(claim_measurement)
         """)
-    result = project.runpytest_subprocess("-k", "attention or broken", "--junitxml=out/junit.xml")
+    result = project.runpytest_subprocess("-k", "leaf_product or broken", "--junitxml=out/junit.xml")
     result.assert_outcomes(errors=2)
     suite = ElementTree.parse(project.path / "out" / "junit.xml").getroot().find("testsuite")
     assert (suite.get("errors"), suite.get("failures"), suite.get("tests")) == ("2", "0", "2")
@@ -287,12 +287,12 @@ def test_an_error_of_ours_has_its_reason_as_its_junit_xml_text(project: pytest.P
     of the author's model."""
     if workers:
         pytest.importorskip("xdist")
-    result = project.runpytest_subprocess("-k", "attention or broken", f"--tb={style}", "--junitxml=out/junit.xml",
+    result = project.runpytest_subprocess("-k", "leaf_product or broken", f"--tb={style}", "--junitxml=out/junit.xml",
                                           *workers)
     result.assert_outcomes(errors=2)
     texts = {case.get("name").rpartition("/")[2]: case.find("error").text
              for case in ElementTree.parse(project.path / "out" / "junit.xml").iter("testcase")}
-    assert texts["attention"].startswith("error: counters disagree after corrections: "), texts
+    assert texts["leaf_product"].startswith("error: counters disagree after corrections: "), texts
     assert texts["broken"].splitlines()[-1] == "E   RuntimeError: model builder exploded", texts
 
 
@@ -336,5 +336,5 @@ def test_a_test_of_your_own_failing_in_its_body_is_a_failure_and_its_claim_an_er
     suite = ElementTree.parse(project.path / "out" / "junit.xml").getroot().find("testsuite")
     assert (suite.get("errors"), suite.get("failures")) == ("0", "1")
     records = {r["id"]: r for r in json.loads((project.path / "out" / "claims.json").read_text())["claims"]}
-    assert records["errors/macs/attention"]["verdict"] == "error"
-    assert records["errors/macs/attention"]["reason"] == "RuntimeError: boom in the body"
+    assert records["errors/macs/leaf_product"]["verdict"] == "error"
+    assert records["errors/macs/leaf_product"]["reason"] == "RuntimeError: boom in the body"

@@ -210,20 +210,34 @@ def test_a_layer_row_measures_params_macs_and_shapes_under_each_convention() -> 
     assert table[""].measure("macs", count="pure").value == 6 * 6 * 8 * 27 + 8 * 5
 
 
-def test_the_counters_disagree_on_a_functional_matmul_and_say_by_how_much() -> None:
-    """torchinfo counts leaf layers only, so attention-style matmuls in forward() are missing from it."""
+class _SelfSimilarity(nn.Module):
+    """A projection (a leaf layer) and a functional product of its output with itself, in the module's own forward."""
 
-    class SelfSimilarity(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.proj = nn.Linear(16, 16, bias=False)
+    def __init__(self) -> None:
+        super().__init__()
+        self.proj = nn.Linear(16, 16, bias=False)
 
-        def forward(self, x: torch.Tensor) -> torch.Tensor:
-            q = self.proj(x)
-            return q @ q.transpose(-1, -2)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        q = self.proj(x)
+        return q @ q.transpose(-1, -2)
 
-    counters = _both(_on_meta(SelfSimilarity), (7, 16), "pure")
-    assert counters == {measure.FLOP_COUNTER: 7 * 16 * 16 + 7 * 7 * 16, measure.TORCHINFO: 7 * 16 * 16}
+
+def test_a_functional_matmul_is_counted_by_flop_counter_alone_and_the_counters_agree_on_the_leaf_layers() -> None:
+    """torchinfo counts leaf layers only: the product a module's own forward runs outside them (attention's) was
+    missing from it, and the counters disagreed. torchinfo's terms now take it from FlopCounterMode, which counts it,
+    and the words say how much of the count it is."""
+    model = _on_meta(nn.Sequential, OrderedDict(block=_SelfSimilarity(), head=nn.Linear(7, 2)))
+    table = measure.layer_table(model, (7, 16))
+    product, projection, head = 7 * 7 * 16, 7 * 16 * 16, 7 * 7 * 2
+    assert (table[""].functional, table["block"].functional, table["block.proj"].functional) == (product,) * 2 + (0,)
+    assert table["block"].functional_in == ("_SelfSimilarity",)
+    assert set(_both(model, (7, 16), "pure").values()) == {projection + product + head}
+    assert set(_both(model, (7, 16), "torchinfo").values()) == {projection + product + head + 7 * 2}  # head's bias
+    words = table["block"].measure("macs", count="flops").words
+    assert words == (f"{2 * (projection + product):,} FLOPs, {2 * product:,} of them in products outside any leaf "
+                     "layer (in _SelfSimilarity's own forward), which FlopCounterMode alone counts (torchinfo counts "
+                     "leaf layers only: the counters are compared on those)",)
+    assert table["block.proj"].measure("macs", count="pure").words == ()
 
 
 class _Product(nn.Module):

@@ -439,12 +439,14 @@ def test_a_timm_model_is_measured_as_its_torchvision_twin(tmp_path: Path) -> Non
         registry.get_model("timm:resnet19")
 
 
-def test_functional_attention_is_an_error_not_a_verdict(tmp_path: Path) -> None:
-    """A ViT's attention matmuls are functional, which torchinfo's leaf-layer count cannot see: the two MAC
-    counters disagree, and the claim is our error, never judged on either count."""
+def test_functional_attention_is_counted_and_the_counters_agree_on_the_leaf_layers(tmp_path: Path) -> None:
+    """A ViT's attention products are functional, outside any leaf layer, which is all torchinfo counts: its terms
+    take them from FlopCounterMode, so the two MAC counters agree (on the leaf layers) and the claim is judged, its
+    words naming the part torchinfo cannot see. It was an error on every ViT."""
     pytest.importorskip("timm")
     claim = _claims_of(tmp_path, ("timm:vit_tiny_patch16_224",))["timm:vit_tiny_patch16_224", "macs"]
     found = families.macs(claim)
-    assert found.counters["FlopCounterMode"] > found.counters["torchinfo"] > 0
+    assert not verdict.counters_disagree(found.counters), found.counters
+    assert len(found.words) == 1 and "in Attention's own forward" in found.words[0], found.words
     judged = verdict.judge(claim, verdict.Observation(measurement=found))
-    assert judged.verdict == "error" and judged.reason.startswith("counters disagree"), judged
+    assert judged.verdict == "refuted", judged  # the claim's value is 1
