@@ -161,15 +161,19 @@ def _run(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: Run[T
 
 def _on_input(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: Run[T]) -> tuple[T, str]:
     """``run`` on the claim's model, built on the meta device, and input, and the device it ran on. A forward that
-    fails one of torch's shape checks (a wrong ``input``, most often) is the claim's ``error`` in one line, naming the
-    input and the line of the model's code that failed; any other failure keeps its traceback."""
+    fails one of torch's shape checks, or an assertion of the model's own (torchvision's ViT: "Wrong image height!"),
+    a wrong ``input`` most often, is the claim's ``error`` in one line, naming the input and the line of the model's
+    code that failed; any other failure keeps its traceback."""
+    given = "the claim's `input`" if claim.input else "its registered input size"
     try:
         return _run(claim, model, size, run)
+    except AssertionError as error:
+        raise errors.MeasurementError(
+            f"{claim.model} does not run on {given} {list(size)}: {errors.in_one_line(error)}") from error
     except RuntimeError as error:
         if not _SHAPE_MISMATCH.search(errors.first_line(error)):
             raise
         said = _said_on_cpu(claim, model, size, run, error)
-        given = "the claim's `input`" if claim.input else "its registered input size"
         raise errors.MeasurementError(
             f"{claim.model} does not run on {given} {list(size)}: {errors.in_one_line(said)}") from error
 

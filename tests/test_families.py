@@ -239,6 +239,33 @@ def test_a_shape_mismatch_is_one_line_naming_the_input_and_the_line_that_failed(
                              benchmark=None)
 
 
+class _Sized(nn.Module):
+    """A model that asserts its input's size, as torchvision's ViT does ("Wrong image height!")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(3 * 32 * 32, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        torch._assert(x.shape[-2] == 32, f"Wrong image height! Expected 32 but got {x.shape[-2]}!")
+        return self.fc(x.flatten(1))
+
+
+def sized() -> nn.Module:
+    return _Sized()
+
+
+@pytest.mark.parametrize("kind", ["macs", "layer", "size"])
+def test_a_models_own_assertion_on_its_input_is_one_line_naming_the_input(kind: str) -> None:
+    """vit_h_14 on the 518-pixel input of its published weights, which its builder makes for 224: the model's own
+    torch._assert was a traceback of 18 frames through claimbench's, where a shape check of torch's is one line."""
+    with pytest.raises(errors.MeasurementError,
+                       match=r"^test_families:sized does not run on the claim's `input` \[3, 8, 8\]: AssertionError: "
+                             r"Wrong image height! Expected 32 but got 8! \(at \S*tests/test_families.py:\d+: "):
+        families.measurement(claim(kind, model="test_families:sized", layer="", quantity="macs"),
+                             settings=lambda: None, benchmark=None)
+
+
 @pytest.mark.parametrize(("reads", "name"), [("reads_lenet", "core_collapse.lenet"),
                                               ("reads_lazy_mlc", "core_collapse.mlc_alpha_19k"),
                                               ("reads_mobilenet", "cifar_infinity.mobilenet")])
