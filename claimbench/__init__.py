@@ -4,6 +4,6 @@ PYTEST_DONT_REWRITE: pytest marks an installed plugin's package for assertion re
 ``-W error``) when the package was imported before it, as ``claimbench check`` imports it. Nothing here asserts.
 """
 
-from claimbench.registry import get_model, list_models, register_model
+from claimbench.registry import get_model, get_model_builder, list_models, register_model
 
-__all__ = ["get_model", "list_models", "register_model"]
+__all__ = ["get_model", "get_model_builder", "list_models", "register_model"]

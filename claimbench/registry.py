@@ -1,4 +1,5 @@
-"""The public model API, in torchvision's words: ``register_model``, ``get_model``, ``list_models``.
+"""The public model API, in torchvision's words: ``register_model``, ``get_model``, ``get_model_builder``,
+``list_models``.
 
 A claim's ``model`` is a reference: a registered name, an import path ``package.module:builder``,
 ``torchvision:<name>`` or ``timm:<name>``. ``resolve`` is the one place that parses references.
@@ -20,17 +21,20 @@ import importlib.metadata
 import inspect
 import os
 import re
+import reprlib
 import sys
 import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from claimbench.unknown_model import UnknownModelError, unknown_name
+
 if TYPE_CHECKING:
     from torch import nn
 
-__all__ = ["Builder", "InputSize", "code_digest", "code_files", "get_model", "import_modules", "imported_module",
-           "input_size", "list_models", "register_model", "resolve"]
+__all__ = ["Builder", "InputSize", "UnknownModelError", "code_digest", "code_files", "get_model", "get_model_builder",
+           "import_modules", "imported_module", "input_size", "list_models", "register_model", "resolve"]
 
 Builder = Callable[..., Any]
 B = TypeVar("B", bound=Builder)
@@ -53,19 +57,27 @@ def register_model(name: str | None = None, *, input_size: InputSize | None = No
                    ) -> Callable[[B], B]: ...
 def register_model(name: Any = None, *, input_size: InputSize | None = None) -> Any:
     """File a builder under ``name`` (default: its function name) with the (C, H, W) input its report
-    used; a name taken by another builder raises ``ValueError`` at import time (the same builder imported
-    again, after a failed import or a reload, takes its name back). ``@register_model`` alone (timm's
-    way) files it under its function name."""
+    used; a name taken by another builder raises ``ValueError`` at import time, naming both (the same builder
+    imported again, after a failed import or a reload, takes its name back). ``@register_model`` alone (timm's
+    way) files it under its function name. A name that is no ``str`` is a ``TypeError``."""
     if callable(name):
         return register_model()(name)
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"register_model: a model's name is a str, not {type(name).__name__} ({name!r})")
     size = _size(input_size)
 
     def decorator(builder: B) -> B:
         key = builder.__name__ if name is None else name
+        if not key:
+            raise ValueError("model name '' is empty: give one, or write @register_model alone to file the builder "
+                             "under its function's name")
         if not NAME.fullmatch(key):
             raise ValueError(f"model name {key!r}: no spaces, ':' (it marks a reference) or wildcards (*?[])")
         if key in _BUILDERS and not _defined_again(_BUILDERS[key], builder):
-            raise ValueError(f"model {key!r} is registered twice")
+            old, new = _named(_BUILDERS[key]), _named(builder)
+            if old == new:
+                old, new = _named(_BUILDERS[key], line=True), _named(builder, line=True)
+            raise ValueError(f"model {key!r} is registered twice: by {old}, then by {new}")
         _BUILDERS[key] = builder
         _INPUT_SIZES.pop(key, None)
         if size is not None:
@@ -106,6 +118,22 @@ def _origin(builder: Builder) -> tuple[str, str, int | None]:
             code.co_firstlineno if code is not None else None)
 
 
+def _defined(builder: Builder) -> Any:
+    """What defines a builder: a ``functools.partial``'s function, a callable instance's class, else itself."""
+    while isinstance(builder, functools.partial):
+        builder = builder.func
+    return builder if hasattr(builder, "__qualname__") else type(builder)
+
+
+def _named(builder: Builder, *, line: bool = False) -> str:
+    """A builder as ``module:qualname`` (what defines it, ``_defined``), with its first line where ``line`` and it
+    has one: what tells two lambdas of one module apart."""
+    defined = _defined(builder)
+    code = getattr(defined, "__code__", None)
+    return (f"{getattr(defined, '__module__', None) or '?'}:{defined.__qualname__}"
+            + (f" (line {code.co_firstlineno})" if line and code is not None else ""))
+
+
 def import_modules(names: Iterable[str]) -> None:
     """Import the modules a ledger names, so that their builders register (this runs their code)."""
     for name in sorted(set(names)):
@@ -116,15 +144,23 @@ def _natural_key(name: str) -> list[int | str]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def list_models(include: str | Iterable[str] | None = None, exclude: str | Iterable[str] | None = None
-                ) -> list[str]:
+def list_models(include: str | Iterable[str] | None = None, exclude: str | Iterable[str] | None = None, *,
+                module: types.ModuleType | str | None = None) -> list[str]:
     """Registered names matching any fnmatch pattern of ``include`` (all by default) and none of ``exclude``,
-    naturally sorted, as torchvision's ``list_models`` filters."""
+    naturally sorted, as torchvision's ``list_models`` filters; with ``module`` (a module or its name), only those
+    whose builder is defined in it or in a submodule of it. Names register as their module is imported: none
+    before."""
+    if isinstance(include, types.ModuleType):
+        raise TypeError(f"list_models({include!r}): give it as module=; the first argument is include, a pattern")
+    within = module if isinstance(module, str) or module is None else module.__name__
+    candidates = [n for n, builder in _BUILDERS.items() if within is None
+                  or f"{getattr(_defined(builder), '__module__', None)}.".startswith(f"{within}.")]
+
     def matching(patterns: str | Iterable[str]) -> set[str]:
         return {n for pattern in ([patterns] if isinstance(patterns, str) else patterns)
-                for n in fnmatch.filter(_BUILDERS, pattern)}
+                for n in fnmatch.filter(candidates, pattern)}
 
-    names = set(_BUILDERS) if include is None else matching(include)
+    names = set(candidates) if include is None else matching(include)
     return sorted(names - (matching(exclude) if exclude is not None else set()), key=_natural_key)
 
 
@@ -138,7 +174,7 @@ def _import_path(reference: str) -> Builder:
         builders = [name for name, value in vars(module).items() if callable(value) and not name.startswith("_") and (
             name in own or str(getattr(value, "__module__", "")).startswith(module_name))]
         close = difflib.get_close_matches(attribute, builders, n=3, cutoff=0.6)
-        raise KeyError(f"model {reference!r}: module {module_name!r} has no {attribute!r}"
+        raise UnknownModelError(f"model {reference!r}: module {module_name!r} has no {attribute!r}"
                        + (f" (closest: {', '.join(close)})" if close else "")) from None
 
 
@@ -148,7 +184,7 @@ def _torchvision(name: str) -> Builder:
     classifiers = models.list_models(module=models)  # detection and segmentation builders fetch backbone weights
     if name not in classifiers:
         close = difflib.get_close_matches(name, classifiers, n=5, cutoff=0.5)
-        raise KeyError(f"unknown torchvision classification model {name!r}"
+        raise UnknownModelError(f"unknown torchvision classification model {name!r}"
                        + (f" (closest: {', '.join(close)})" if close else ""))
     return lambda **overrides: models.get_model(name, weights=None, **overrides)
 
@@ -159,7 +195,7 @@ def _timm(name: str) -> Builder:
     except ImportError:
         raise ModuleNotFoundError(f"model 'timm:{name}' needs timm: pip install timm") from None
     if not timm.is_model(name):
-        raise KeyError(f"unknown timm model {name!r}")
+        raise UnknownModelError(f"unknown timm model {name!r}")
     return lambda **overrides: timm.create_model(name, pretrained=False, **overrides)
 
 
@@ -170,7 +206,8 @@ def imported_module(reference: str) -> str | None:
 
 
 def resolve(reference: str) -> Builder:
-    """The builder a reference names; ``KeyError`` listing the closest registered names when unknown."""
+    """The builder a reference names; ``UnknownModelError`` (a ``KeyError`` and a ``ValueError``) in one line when
+    unknown, with the closest names (``unknown_name``)."""
     scheme, _, rest = reference.partition(":")
     if rest and scheme == "torchvision":
         return _torchvision(rest)
@@ -179,9 +216,14 @@ def resolve(reference: str) -> Builder:
     if rest:
         return _import_path(reference)
     if reference not in _BUILDERS:
-        close = difflib.get_close_matches(reference, list(_BUILDERS), n=5, cutoff=0.5)
-        raise KeyError(f"unknown model {reference!r}" + (f" (closest: {', '.join(close)})" if close else ""))
+        raise unknown_name(reference, _BUILDERS)
     return _BUILDERS[reference]
+
+
+def get_model_builder(reference: str) -> Builder:
+    """The builder ``get_model`` calls for a reference, as torchvision's ``get_model_builder`` returns it: a
+    registered name's own; ``UnknownModelError`` as ``resolve``."""
+    return resolve(reference)
 
 
 @functools.cache
@@ -335,13 +377,21 @@ def _canonical(value: Any, seen: frozenset[int] = frozenset()) -> str:
 def get_model(reference: str, *, weights: None = None, progress: bool = True, **overrides: Any) -> nn.Module:
     """Build the referenced model, untrained; ``overrides`` replace the builder's defaults. ``weights`` and
     ``progress`` are there for torchvision's signature (and timm's ``pretrained``): claimbench measures models as
-    built, and trains them itself, so it never downloads anything."""
+    built, and trains them itself, so it never downloads anything. A builder that returns no ``torch.nn.Module`` is
+    a ``TypeError`` naming it and what it returned."""
     pretrained = overrides.pop("pretrained", False)
     if weights is not None or pretrained:
         given = f"weights={weights!r}" if weights is not None else f"pretrained={pretrained!r}"
         raise ValueError(f"get_model({reference!r}): {given}: claimbench builds untrained models "
                          "(weights=None); load a checkpoint into the model yourself")
-    return resolve(reference)(**overrides)
+    builder = resolve(reference)
+    model = builder(**overrides)
+    from torch import nn
+
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"get_model({reference!r}): its builder {_named(builder)} returned "
+                        f"{' '.join(reprlib.repr(model).split())} ({type(model).__qualname__}), not a torch.nn.Module")
+    return model
 
 
 def input_size(reference: str) -> InputSize | None:

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import torch
 
+import claimbench
 from claimbench import families, ledger, registry, verdict
 
 
@@ -103,10 +104,142 @@ def own_registry(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("own_registry")
-@pytest.mark.parametrize("name", ["zoo:net", "", "my net", "net*"])
+@pytest.mark.parametrize("name", ["zoo:net", "my net", "net*"])
 def test_a_name_no_reference_can_reach_is_refused(name: str) -> None:
     with pytest.raises(ValueError, match=re.escape(f"model name {name!r}: no spaces")):
         registry.register_model(name)(torch.nn.Identity)
+
+
+@pytest.mark.usefixtures("own_registry")
+def test_an_empty_name_says_it_is_empty_and_a_name_that_is_no_string_is_a_type_error() -> None:
+    with pytest.raises(ValueError, match=r"^model name '' is empty: give one, or write @register_model alone"):
+        registry.register_model("")(torch.nn.Identity)
+    for name, kind in ((5, "int"), (b"net", "bytes")):
+        with pytest.raises(TypeError, match=rf"^register_model: a model's name is a str, not {kind} \(.+\)$"):
+            registry.register_model(name)  # type: ignore[call-overload]
+    assert registry.list_models() == []
+
+
+@pytest.mark.usefixtures("own_registry")
+def test_a_duplicate_names_both_builders_in_one_line() -> None:
+    def first() -> torch.nn.Module:
+        return torch.nn.Identity()
+
+    def second() -> torch.nn.Module:
+        return torch.nn.Identity()
+
+    registry.register_model("dup")(first)
+    with pytest.raises(ValueError) as raised:
+        registry.register_model("dup")(second)
+    here = "test_models:test_a_duplicate_names_both_builders_in_one_line.<locals>"
+    assert str(raised.value) == f"model 'dup' is registered twice: by {here}.first, then by {here}.second"
+    registry.register_model("lambda")(lambda: torch.nn.Identity())
+    with pytest.raises(ValueError, match=r"^model 'lambda' is registered twice: by test_models:[^ ]*<lambda> "
+                                         r"\(line \d+\), then by test_models:[^ ]*<lambda> \(line \d+\)$"):
+        registry.register_model("lambda")(lambda: torch.nn.Identity())
+
+
+@pytest.mark.usefixtures("own_registry")
+def test_a_builder_that_returns_no_module_is_a_type_error_naming_it() -> None:
+    registry.register_model("number")(lambda: 5)
+
+    def pair() -> tuple[torch.nn.Module, str]:
+        return torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU()), "sgd"
+
+    registry.register_model("pair")(pair)
+    with pytest.raises(TypeError, match=r"^get_model\('number'\): its builder test_models:[^ ]*<lambda> returned 5 "
+                                        r"\(int\), not a torch.nn.Module$"):
+        registry.get_model("number")
+    with pytest.raises(TypeError) as raised:
+        registry.get_model("pair")
+    assert re.fullmatch(r"get_model\('pair'\): its builder test_models:\S*pair returned \(.*\) \(tuple\), not a "
+                        r"torch.nn.Module", str(raised.value)), raised.value
+
+
+@pytest.mark.parametrize("reference", ["core_collapse.vgg61", "torchvision:resnet19", "models.dl_cifar10_pytorch:none",
+                                       "nothing.at_all"])
+def test_an_unknown_reference_is_both_a_key_error_and_torchvision_s_value_error(reference: str) -> None:
+    """Code written for torchvision's ``get_model`` (``ValueError``) and for a mapping (``KeyError``) both catch it;
+    its message reads as one line, not as a KeyError's quoted key."""
+    for caught in (KeyError, ValueError):
+        with pytest.raises(caught) as raised:
+            registry.get_model(reference)
+        assert isinstance(raised.value, KeyError) and isinstance(raised.value, ValueError)
+        message = str(raised.value)
+        assert message == raised.value.args[0] and "\n" not in message and reference.partition(":")[2] in message
+    with pytest.raises(ValueError):
+        registry.get_model_builder(reference)
+
+
+def test_a_torchvision_model_s_name_suggests_torchvision_s_reference_first() -> None:
+    """A torchvision user's ``resnet18`` is steered to ``torchvision:resnet18``, not to a report's 4-class model."""
+    with pytest.raises(KeyError, match=r"^unknown model 'resnet18' \(closest: torchvision:resnet18, "
+                                       r"core_collapse.resnet18[,)]"):
+        registry.get_model("resnet18")
+    with pytest.raises(KeyError, match=r"^unknown model 'ResNet18' \(closest: torchvision:resnet18[,)]"):
+        registry.get_model("ResNet18")
+    with pytest.raises(KeyError, match=r"^unknown model 'fasterrcnn_resnet50_fpn'( \(closest: [^:]*\))?$"):
+        registry.get_model("fasterrcnn_resnet50_fpn")  # not a classification model: torchvision:<name> refuses it
+
+
+def test_a_timm_model_s_name_suggests_timm_s_reference_where_timm_is_installed() -> None:
+    pytest.importorskip("timm")
+    with pytest.raises(KeyError, match=r"^unknown model 'resnet26d' \(closest: timm:resnet26d[,)]"):
+        registry.get_model("resnet26d")
+    with pytest.raises(KeyError, match=r"^unknown model 'resnet18' \(closest: torchvision:resnet18, "
+                                       r"core_collapse.resnet18[,)]"):
+        registry.get_model("resnet18")  # torchvision's first: timm's ResNet-18 counts as it does
+
+
+@pytest.mark.usefixtures("own_registry")
+def test_a_name_under_a_prefix_nothing_registers_says_its_module_may_not_be_imported() -> None:
+    may_not = ("the module that registers it may not be imported yet; import it first, or list it in a ledger's "
+               "[report] modules)")
+    with pytest.raises(KeyError) as raised:
+        registry.get_model("iot_ml_hw2.model2")
+    assert str(raised.value) == f"unknown model 'iot_ml_hw2.model2' (nothing is registered yet: {may_not}"
+    registry.register_model("other.model2")(torch.nn.Identity)
+    with pytest.raises(KeyError) as raised:
+        registry.get_model("iot_ml_hw2.model2")
+    assert str(raised.value) == ("unknown model 'iot_ml_hw2.model2' (closest: other.model2; no registered name "
+                                 f"begins 'iot_ml_hw2.': {may_not}")
+    registry.register_model("iot_ml_hw2.model1")(torch.nn.Identity)
+    with pytest.raises(KeyError) as raised:
+        registry.get_model("iot_ml_hw2.model9")
+    assert str(raised.value) == "unknown model 'iot_ml_hw2.model9' (closest: iot_ml_hw2.model1, other.model2)"
+    with pytest.raises(KeyError, match=r"^unknown model 'nothing'$"):
+        registry.get_model("nothing")
+
+
+def test_list_models_takes_torchvision_s_module_and_get_model_builder_its_builder() -> None:
+    iot = importlib.import_module("models.iot_ml_hw2")
+    assert registry.list_models(module=iot) == registry.list_models("iot_ml_hw2.*") != []
+    assert registry.list_models("*model1", module="models.iot_ml_hw2") == ["iot_ml_hw2.model1"]
+    assert set(registry.list_models(module="models")) >= set(registry.list_models("iot_ml_hw2.*"))
+    assert registry.list_models(module="models.iot") == registry.list_models(module=torch) == []
+    with pytest.raises(TypeError, match=r"^list_models\(<module 'models.iot_ml_hw2'.*\): give it as module="):
+        registry.list_models(iot)  # type: ignore[arg-type]
+    assert registry.get_model_builder("iot_ml_hw2.model1") is iot.model1
+    assert claimbench.get_model_builder is registry.get_model_builder and "get_model_builder" in claimbench.__all__
+
+
+@pytest.mark.usefixtures("own_registry")
+def test_list_models_module_goes_by_where_the_builder_is_defined() -> None:
+    """The builder's module or a submodule of it, as the builder was defined (a ``functools.partial``'s function's),
+    not a module whose name merely begins the same."""
+    def made_in(module: str) -> Callable[[], torch.nn.Module]:
+        def net() -> torch.nn.Module:
+            return torch.nn.Identity()
+
+        net.__module__ = module
+        return net
+
+    for name, module in (("a", "zoo"), ("b", "zoo.cnn"), ("c", "zoo_other"), ("e", "zoology")):
+        registry.register_model(f"zz.{name}")(made_in(module))
+    registry.register_model("zz.d")(functools.partial(made_in("zoo.cnn.deep")))
+    assert registry.list_models(module="zoo") == ["zz.a", "zz.b", "zz.d"]
+    assert registry.list_models(module="zoo.cnn") == ["zz.b", "zz.d"]
+    assert registry.list_models(module="zoo", exclude="*b") == ["zz.a", "zz.d"]
 
 
 @pytest.mark.usefixtures("own_registry")
@@ -180,7 +313,7 @@ def test_torchvision_and_import_path_references() -> None:
         "dl_cifar10_pytorch.baseline") == (3, 32, 32), "an import path finds the size its builder was registered with"
     with pytest.raises(KeyError, match=r"unknown torchvision classification model 'resnet19' \(closest: resnet18"):
         registry.get_model("torchvision:resnet19")
-    with pytest.raises(KeyError, match=r"module 'models.dl_cifar10_pytorch' has no 'nothing'.$"):
+    with pytest.raises(KeyError, match=r"module 'models.dl_cifar10_pytorch' has no 'nothing'$"):
         registry.get_model("models.dl_cifar10_pytorch:nothing")
     with pytest.raises(KeyError, match=r"has no 'resnet81' \(closest: resnet18[,)]"):
         registry.get_model("models.dl_cifar10_pytorch:resnet81")
@@ -408,7 +541,7 @@ def test_an_import_path_suggests_the_builders_a_package_exports(tmp_path: Path,
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(KeyError, match=r"module 'pkgx' has no 'tiny_cn' \(closest: tiny_cnn\)"):
         registry.get_model("pkgx:tiny_cn")
-    with pytest.raises(KeyError, match=r"module 'pkgx.nets' has no 'Anyy'.$"):  # typing's Any is no builder
+    with pytest.raises(KeyError, match=r"module 'pkgx.nets' has no 'Anyy'$"):  # typing's Any is no builder
         registry.get_model("pkgx.nets:Anyy")
 
 
