@@ -19,6 +19,7 @@ from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebac
 
 from claimbench import errors, registry, results, verdict, vocab
 from claimbench.ledger import Claim, LedgerError, Report
+from claimbench.unknown_model import NOT_IMPORTED
 
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
@@ -37,6 +38,8 @@ TIER_OF_KIND = {
 """Each kind's tier marker, cheapest first: a ledger's items run in this order (seconds of structure before
 minutes of training, so that a Ctrl-C or ``-x`` during training leaves the structural verdicts measured)."""
 
+_NO_MODULES = "[report] modules is empty: list the module that registers it, or write package.module:builder"
+"""Where a report imports no module, what to do of a registered name it names that nothing registered."""
 UNFOUND = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it imports from"
 """What to do, under pytest, about a model's module found nowhere: a reviewer outside the author's clone gives
 ``-o pythonpath=THEIRS``, as the README's reviewer section says."""
@@ -244,9 +247,10 @@ def check_models(reports: Sequence[Report], folders: Sequence[str | Path] = ()
         try:
             registry.resolve(claim.model)
         except KeyError as error:
-            hint = "" if report.modules or ":" in claim.model else (
-                "; [report] modules is empty: list the module that registers it, or write package.module:builder")
-            problems.setdefault(report.slug, []).append(f"{claim.file}: {claim.id}: model: {error.args[0]}{hint}")
+            said = str(error.args[0])
+            if not report.modules and ":" not in claim.model:  # the registry's "may not be imported", made precise
+                said = (said.replace(NOT_IMPORTED, _NO_MODULES) if NOT_IMPORTED in said else f"{said}; {_NO_MODULES}")
+            problems.setdefault(report.slug, []).append(f"{claim.file}: {claim.id}: model: {said}")
             continue
         if families.needs_input(claim):
             try:

@@ -603,7 +603,8 @@ def test_a_claim_that_runs_a_model_without_an_input_size_is_refused_at_collectio
 
 def test_an_unknown_name_in_a_report_without_modules_says_where_names_come_from() -> None:
     _, problems = items.check_models([_report(claim("params", model="lenet.tiny", count="trainable"))])
-    assert re.search(r"model: unknown model 'lenet.tiny'.*; \[report\] modules is empty: ", problems["t"][0])
+    assert re.search(r"model: unknown model 'lenet.tiny' \(no registered name begins 'lenet.': \[report\] modules is "
+                     r"empty: list the module that registers it, or write package.module:builder\)$", problems["t"][0])
     _, problems = items.check_models([_report(claim("params", model="lenet.tiny", count="trainable"),
                                               modules=("models.x",))])
     assert re.search(r"model: unknown model 'lenet.tiny' \((closest: [^)]*; )?no registered name begins 'lenet.': "
