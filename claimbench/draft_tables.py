@@ -23,13 +23,13 @@ from claimbench.column_units import caption_scale, unit_column
 from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
 from claimbench.header_rows import read_headers, sub_header
-from claimbench.kind_words import (counts_flops, guess_kind, has, unit_kind, unit_kinds, unit_names_kind,
+from claimbench.kind_words import (UNLOADED, counts_flops, guess_kind, has, unit_kind, unit_kinds, unit_names_kind,
                                    unknown_kind, unmeasured, words_of)
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
 __all__ = ["DRAFTED_RECIPE", "FLOPS_COUNT", "INPUT_SIZE", "NAMED_DATASET", "NAMED_HARDWARE", "PARAM_COUNT", "UNREAD",
-           "Context", "byte_scale", "model_todo", "per_layer", "table_claims", "todos"]
+           "Context", "byte_scale", "model_todo", "per_layer", "table_claims", "todos", "unjudged_band"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
                   "is registered with its input size, or for a checkpoint's size")
@@ -118,7 +118,8 @@ class Context:
     sentences: tuple[str, ...] = ()
     """The sentences of the report's running text, where one that names a table row's model may count its runs."""
     dataset: str | None = None
-    """The one dataset the report names (``kind_words.named_dataset``), a training claim's; None: none, or several."""
+    """The one dataset the report names (``kind_words.named_dataset``), a training claim's, or one claimbench does
+    not load (``kind_words.UNLOADED``: the claim is unverifiable); None: none, or several."""
     hardware: str | None = None
     """The one machine the report names (``hardware_names.named_machine``), an epoch time's; None: none, or several."""
 
@@ -560,7 +561,7 @@ def _cell_claim(
         naming, doubtful = _naming(model, models, context.sentences)
         claim |= draft_values.runs(kind, number, _run_places(table, transposed, header, partial or printed, naming),
                                    doubtful)
-        claim |= draft_values.tolerance_keys(number, kind, fraction, unnamed, unsure)
+        claim |= unjudged_band(claim, draft_values.tolerance_keys(number, kind, fraction, unnamed, unsure))
     if isinstance(sized, str):
         note = ". ".join(filter(None, (note, sized)))
     if note:
@@ -672,6 +673,16 @@ def _label_claims(table: Table, label: str, around: tuple[str, ...], context: Co
             yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), around, context, partial)
 
 
+def unjudged_band(claim: dict[str, object], keys: dict[str, object]) -> dict[str, object]:
+    """``keys`` (``draft_values.tolerance_keys``) without the band TODO of a claim drafted unverifiable, which is
+    never judged (a training claim on a dataset claimbench does not load)."""
+    tolerance = keys.get("tolerance")
+    if claim.get("status") != "unverifiable" or not isinstance(tolerance, dict):
+        return keys
+    kept = {key: value for key, value in tolerance.items() if not str(value).startswith("TODO")}
+    return {**keys, "tolerance": kept} if kept else {key: value for key, value in keys.items() if key != "tolerance"}
+
+
 def model_todo(context: Context) -> str:
     """The model reference only the author can give."""
     return f"TODO: model reference ({context.slug}.<name>, torchvision:<name>, package.module:builder)"
@@ -694,7 +705,13 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
         asked["input"] = shape
     if roles.intersection(TRAINED):
         asked["recipe"] = Guess(context.slug, DRAFTED_RECIPE)
-    if "dataset" in asked and context.dataset:
+    if "dataset" in asked and context.dataset in UNLOADED:  # unverifiable: no recipe to ask for
+        name = UNLOADED[context.dataset]
+        asked.pop("recipe", None)
+        asked["dataset"] = Guess("private", f"{name}, the only dataset the report names, which claimbench does not load")
+        asked["status"] = "unverifiable"
+        asked["why"] = f"measured on {name}, which claimbench does not load"
+    elif "dataset" in asked and context.dataset:
         asked["dataset"] = Guess(context.dataset, NAMED_DATASET)
     if "hardware" in asked and context.hardware:
         asked["hardware"] = Guess(context.hardware, NAMED_HARDWARE)

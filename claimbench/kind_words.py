@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from claimbench import numerals, vocab
 from claimbench.toml_lines import todo
 
-__all__ = ["DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNMEASURED",
-           "UNMEASURED_KIND", "WORD", "counts_flops", "datasets_named", "guess_kind", "has", "meant", "named_dataset",
+__all__ = ["DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNLOADED",
+           "UNMEASURED", "UNMEASURED_KIND", "WORD", "counts_flops", "datasets_named", "guess_kind", "has", "meant", "named_dataset",
            "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind", "unmeasured", "words_of"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
@@ -155,10 +155,18 @@ DATASET_NAMES: dict[str, tuple[str, ...]] = {
     "mnist": ("mnist",),
     "fashion_mnist": ("fashion mnist", "fashionmnist", "f mnist", "fmnist"),
     "cifar100": ("cifar 100", "cifar100", "cifar 10 100", "cifar10 100"),
+    "imagenet": ("imagenet", "imagenet 1k", "imagenet1k", "imagenet 21k", "imagenet 22k", "ilsvrc", "ilsvrc 2012",
+                 "ilsvrc2012"),
+    "tiny_imagenet": ("tiny imagenet", "tinyimagenet"),
+    "svhn": ("svhn",),
+    "stl10": ("stl 10", "stl10"),
 }
 """The names of each dataset of ``vocab.DATASETS`` as ``words_of`` splits them ("CIFAR-10", "Fashion-MNIST",
-"FashionMNIST"); and CIFAR-100's, a dataset claimbench does not load that a report of CIFAR-10 may train on too
-("CIFAR-10/100" names both)."""
+"FashionMNIST"); and those of datasets claimbench does not load (``UNLOADED``), which a report may train on instead
+or too ("CIFAR-10/100" names two)."""
+UNLOADED = {"cifar100": "CIFAR-100", "imagenet": "ImageNet", "tiny_imagenet": "Tiny ImageNet", "svhn": "SVHN",
+            "stl10": "STL-10"}
+"""The datasets of ``DATASET_NAMES`` claimbench does not load, as a ``why`` names them."""
 _NAMED = {name: tuple(dataset for dataset, names in DATASET_NAMES.items() if name in names)
           for names in DATASET_NAMES.values() for name in names}
 """The datasets each name of ``DATASET_NAMES`` names."""
@@ -173,7 +181,7 @@ def datasets_named(text: str) -> set[str]:
 
 
 def named_dataset(texts: Iterable[str]) -> str | None:
-    """The one dataset of ``vocab.DATASETS`` that ``texts`` name; None where they name none, or more than one
-    (CIFAR-100 among them)."""
+    """The one dataset of ``DATASET_NAMES`` that ``texts`` name, one of ``vocab.DATASETS`` or of ``UNLOADED``; None
+    where they name none, or more than one (CIFAR-100 among them)."""
     named = set().union(*map(datasets_named, texts))
-    return named.pop() if len(named) == 1 and named <= set(vocab.DATASETS) else None
+    return named.pop() if len(named) == 1 else None
