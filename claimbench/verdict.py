@@ -424,7 +424,7 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
             return Judgement("error", "; ".join(reasons), **common)
         return Judgement("reproduced", "; ".join(reasons), **common)
     claimed = format_number(claim.value) if claim.value is not None else _describe_band(claim.interval)
-    measured = format_number(shown) if claim.tolerance.digits is not None else _at(claim, shown, marks)
+    measured = _at(claim, shown, marks) if isinstance(shown, float) else format_number(shown)  # as printed
     line = f"claimed {plain_text(claim.printed)!r} = {claimed}, measured {measured}"  # as the reader saw it
     if band is not None:
         edge = band[1] if direction == "above" else band[0]  # a bound's distance is to the edge it crossed

@@ -89,6 +89,21 @@ def test_truncation_undoes_binary_error_below_a_printed_number() -> None:
     assert (result.verdict, result.shown) == ("reproduced", 0.8)
 
 
+@pytest.mark.parametrize(("printed", "digits", "scale", "measured", "shown"), [
+    ("6.6M", 1, 1e6, 13_004_888, "13.0"),  # torchvision's googlenet, as the report's cell shows it: not 13
+    ("2.00", 2, 1e9, 3_000_000_000, "3.00"),
+    ("1,500.5K", 1, 1e3, 2_000_000, "2,000.0"),
+    ("7M", 0, 1e6, 5_000_000, "5"),
+])
+def test_a_refutation_prints_the_measurement_in_the_claims_printed_decimals(
+        printed: str, digits: int, scale: float, measured: int, shown: str) -> None:
+    """"a claim that gives its ``digits`` reads its measurement as printed": its trailing zeros too."""
+    claim = _claim(float(printed.rstrip("MK").replace(",", "")), printed=printed, scale=scale,
+                   tolerance=Tolerance(digits=digits))
+    result = _judge(claim, measured)
+    assert result.verdict == "refuted" and f", measured {shown}, " in result.reason, result.reason
+
+
 def test_truncation_is_decimal_where_a_float_step_outgrows_the_printed_digits() -> None:
     claim = _claim(1234567.13, printed="1,234,567.13", kind="epoch_time",
                    tolerance=Tolerance(digits=2, mode="truncate"))
