@@ -462,16 +462,35 @@ def _matches(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) ->
     """What a refuted number matches, as ``; it matches <words> (count = "flops"), or <words>``; else ``""``. Of the
     other ways of counting a structural number (``siblings.readings``: another convention of its kind, another unit
     of its bytes, the model without a part), those that give the model's value within the claim's own tolerance and
-    change the fewest of them; then the slips of the pen it is (``slips``): the measured count mistyped, the number
-    another row of its column prints. Only a refuted claim's test measures the other ways; the verdict stays
+    change the fewest of them; the measurement rounded twice (``_rounded_twice``); then the slips of the pen it is
+    (``slips``): the measured count mistyped, the number another row of its column prints. Only a refuted claim's test measures the other ways; the verdict stays
     refuted: the number is wrong as the ledger says it was counted. A count of tensors (``vocab.ENTRY_COUNTS``) says
     so first: ``; count = "state_dict" counts state_dict entries, ...: tensors, not their elements``."""
-    typo = slips.mistyped(claim, measurement.measured)
-    found = [*_fewest_readings(claim, measurement), *([f"the measured number mistyped, {typo}"] if typo else []),
-             *slips.copied(claim, ledger)]
+    typo, twice = slips.mistyped(claim, measurement.measured), _rounded_twice(claim, measurement.measured)
+    found = [*_fewest_readings(claim, measurement), *([twice] if twice else []),
+             *([f"the measured number mistyped, {typo}"] if typo else []), *slips.copied(claim, ledger)]
     entries = (f'; count = "{claim.count}" {vocab.CONVENTION_WORDS[claim.count]}' if claim.count in vocab.ENTRY_COUNTS
                else "")
     return entries + (f"; it matches {', or '.join(found)}" if found else "")
+
+
+def _rounded_twice(claim: Claim, measured: Measured) -> str:
+    """Where a claim rounded to its ``digits`` is the measurement rounded to one decimal more first, as a value is
+    printed from one already rounded (torchvision's GFLOPS: ``f"{_ops:.2f}"`` of ``_ops`` rounded to 3 decimals, 15.3547
+    printed 15.36), it in words; else ``""``. The first rounding is read as a decimal and as the float it is (0.215 is
+    the binary 0.21499..., which prints 0.21). Rounding to two or more decimals more first gives nothing this does
+    not: the second rounding reads only whether what the first left ends in a 5."""
+    digits = claim.tolerance.digits
+    if digits is None or claim.tolerance.mode != "round" or claim.value is None or isinstance(measured, tuple):
+        return ""
+    band, exact = _band(claim), Decimal(repr(measured)) / Decimal(repr(claim.scale))
+    firsts = printings(exact, digits + 1, "round")
+    seconds = {twice for first in firsts for read in (Decimal(repr(first)), Decimal(first))
+               for twice in printings(read, digits, "round")}
+    if not any(band_side(twice, band) == "within" for twice in seconds):
+        return ""
+    return (f"the measurement rounded twice (to {digits + 1} decimals, then to {digits}), as a value printed from a "
+            "rounded one is")
 
 
 def _fewest_readings(claim: Claim, measurement: Measurement) -> list[str]:

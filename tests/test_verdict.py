@@ -693,6 +693,34 @@ def test_a_size_in_another_unit_of_bytes_says_which_scale_reproduces_it() -> Non
     assert result.reason.endswith("; it matches in units of 1,048,576 bytes (scale = 1048576)"), result.reason
 
 
+def _twice(first: int, then: int) -> str:
+    return (f"; it matches the measurement rounded twice (to {first} decimals, then to {then}), as a value printed "
+            "from a rounded one is")
+
+
+@pytest.mark.parametrize(("claim", "measured", "hint"), [
+    # torchvision prints f"{_ops:.2f}" of _ops already rounded to 3 decimals: 15.3547 is 15.355, printed 15.36...
+    (_claim(15.36, kind="macs", count="pure", printed="15.36", scale=1e9, tolerance=Tolerance(digits=2)),
+     15_354_729_472, _twice(3, 2)),
+    # ...and 0.21549 is 0.215, the binary 0.21499..., printed 0.21, as the rounded float prints
+    (_claim(0.21, kind="macs", count="pure", printed="0.21", scale=1e9, tolerance=Tolerance(digits=2)),
+     215_493_104, _twice(3, 2)),
+    (_claim(2.5, kind="size", size="parameter_bytes", printed="2.5 MB", scale=1e6, tolerance=Tolerance(digits=1)),
+     2_449_600, _twice(2, 1)),  # 2.4496: 2.45, then 2.5 half up (or 2.4 half to even)
+    (_claim(15.37, kind="macs", count="pure", printed="15.37", scale=1e9, tolerance=Tolerance(digits=2)),
+     15_354_729_472, ""),  # no rounding twice prints it
+    (_claim(15.36, kind="macs", count="pure", printed="15.36", scale=1e9,
+            tolerance=Tolerance(digits=2, mode="truncate")), 15_354_729_472, ""),  # truncated: rounded neither time
+])
+def test_a_number_printed_from_a_rounded_one_says_it_matches_the_measurement_rounded_twice(
+        claim: Claim, measured: int, hint: str) -> None:
+    """A number printed in fewer decimals from one already rounded (torchvision's GFLOPS) is off by one in its last
+    digit: refuted, as it is, with only how far it is; it now says it matches the measurement rounded twice."""
+    result = _judge(claim, measured)
+    assert result.verdict == "refuted"
+    assert result.reason.endswith(hint) and ("rounded twice" in result.reason) == bool(hint), result.reason
+
+
 def test_a_refuted_number_that_no_other_convention_gives_keeps_its_line() -> None:
     claim = _claim(60426, printed="60,426")
     plain = _judge(claim, 60362).reason
