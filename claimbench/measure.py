@@ -206,7 +206,16 @@ def _classifier(model: nn.Module) -> list[nn.Module]:
     return owners[-1:] if owners and isinstance(owners[-1], nn.Linear) else []
 
 
-PARAM_PARTS = {"without_batchnorm": _batchnorms, "without_classifier": _classifier}
+def _aux_classifiers(model: nn.Module) -> list[nn.Module]:
+    """The auxiliary classifiers: the outermost modules whose own name begins with "aux", in any case (googlenet's
+    aux1 and aux2, inception_v3's AuxLogits), as torchvision's ``aux_logits=False`` removes them."""
+    named = [name for name, _ in model.named_modules() if name.rpartition(".")[2].lower().startswith("aux")]
+    outermost = [name for name in named if not any(name.startswith(f"{other}.") for other in named)]
+    return [model.get_submodule(name) for name in outermost]
+
+
+PARAM_PARTS = {"without_batchnorm": _batchnorms, "without_classifier": _classifier,
+               "without_aux_classifiers": _aux_classifiers}
 """The modules of each part ``vocab.PARAM_PARTS`` names."""
 
 

@@ -1,7 +1,8 @@
 """The other ways a structural claim's number may have been counted: each convention of its kind that claimbench
 measures and, for a size, each other bytes a K, M or G may stand for, in the ledger's words and fields. The judge
 tells a refuted number which of them it matches (FLOPs printed as MACs, MiB printed as MB); a parameter count is
-also read as its model's count without a part of it (``vocab.PARAM_PARTS``: its BatchNorm layers, its classifier)."""
+also read as its model's count without a part of it (``vocab.PARAM_PARTS``: its BatchNorm layers, its classifier,
+its auxiliary classifiers)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ _FIELDS = {"params": ("count", vocab.PARAM_COUNTS), "macs": ("count", vocab.MAC_
 """The claim field that names a kind's convention, and the conventions it may name."""
 _BYTE_UNITS = ("KB", "MB", "GB")
 _PART_WORDS = {"without_batchnorm": "counted without its BatchNorm layers",
-               "without_classifier": "counted without its classifier, the final Linear layer"}
+               "without_classifier": "counted without its classifier, the final Linear layer",
+               "without_aux_classifiers": ("counted without its auxiliary classifiers, its modules named aux* "
+                                           "(torchvision's googlenet weights drop them: aux_logits=False)")}
 """Each of ``vocab.PARAM_PARTS`` in words: what the count leaves out."""
 
 

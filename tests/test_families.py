@@ -53,6 +53,22 @@ def wide_linear() -> nn.Module:
     return nn.Linear(1000, 1000)
 
 
+class _AuxHead(nn.Module):
+    """``conv()`` beside an auxiliary classifier (a BatchNorm in it) that only training runs, as googlenet's aux1."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trunk = conv()
+        self.aux_head = nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 2), nn.BatchNorm1d(2))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        return (self.trunk(x), self.aux_head(x)) if self.training else self.trunk(x)
+
+
+def aux_head() -> nn.Module:
+    return _AuxHead()
+
+
 def broken() -> nn.Module:
     raise RuntimeError("my builder is broken")
 
@@ -571,6 +587,34 @@ def test_a_keras_count_printed_without_the_running_statistics_says_it_is_all_par
     value = _BN_HEAD["conv"] + _BN_HEAD["batchnorm"] + _BN_HEAD["classifier"]
     counted = claim("params", model="test_families:bn_head", count="keras", value=value, printed=f"{value:,}")
     assert f'{vocab.CONVENTION_WORDS["all"]} (count = "all")' in _reason(counted, families.params(counted))
+
+
+_AUXILIARY = ("counted without its auxiliary classifiers, its modules named aux* (torchvision's googlenet weights "
+              "drop them: aux_logits=False)")
+
+
+@pytest.mark.parametrize("count", ["trainable", "keras"])
+def test_a_refuted_params_claim_without_the_auxiliary_classifiers_says_so(count: str) -> None:
+    """A count printed without the heads only training runs said only how far it was: the model is measured without
+    its modules named aux*, their BatchNorm's statistics too under ``keras``."""
+    counted = claim("params", model="test_families:aux_head", count=count, value=_CONV_PARAMS,
+                    printed=f"{_CONV_PARAMS:,}")
+    measurement = families.params(counted)
+    assert measurement.siblings["without_aux_classifiers"] == _CONV_PARAMS
+    assert _reason(counted, measurement).endswith(f"; it matches {_AUXILIARY}")
+
+
+@pytest.mark.filterwarnings("ignore:The default weight initialization of GoogleNet")
+def test_torchvisions_googlenet_count_is_its_model_without_the_auxiliary_classifiers() -> None:
+    """torchvision prints googlenet's 6.6M parameters for its weights, which drop aux1 and aux2; its builder keeps
+    them (13,004,888). The claim was refuted with no hint, its measurement shown as 13, not as the report's 13.0M."""
+    printed = claim("params", model="torchvision:googlenet", count="all", value=6.6, scale=1e6, printed="6.6M",
+                    tolerance=Tolerance(digits=1), input=None)
+    record = results.record_for(printed, results.Outcome(measurement=families.params(printed).to_dict()),
+                                "2026-12-04")
+    assert record["verdict"] == "refuted"
+    assert record["reason"] == ("claimed '6.6M' = 6.6, measured 13.0, above by 6.4; exact after rounding to 1 "
+                                f"decimal; it matches {_AUXILIARY}")
 
 
 def test_a_model_without_batchnorm_or_a_final_linear_gets_no_hint_of_one() -> None:

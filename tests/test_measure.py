@@ -401,6 +401,18 @@ def test_state_dict_elements_count_every_parameter_and_buffer_element_and_the_en
     assert measure.params_without(model, "state_dict_elements", "without_batchnorm") == conv + linear
 
 
+def test_the_auxiliary_classifiers_are_the_outermost_modules_named_aux() -> None:
+    """googlenet's aux1 and aux2, inception_v3's AuxLogits: a module named aux* inside one is left out once, not
+    twice (a state_dict of both would hold its tensors twice)."""
+    model = _on_meta(nn.ModuleDict, {"trunk": nn.Linear(3, 4), "AuxLogits": nn.ModuleDict({
+        "fc": nn.Linear(3, 2), "aux_norm": nn.BatchNorm1d(2)})})
+    trunk, head, norm = 3 * 4 + 4, 3 * 2 + 2, 2 + 2 + 2 + 2 + 1  # the BatchNorm's statistics and batches tracked too
+    assert measure.params(model, "state_dict_elements") == trunk + head + norm
+    assert measure.params_without(model, "state_dict_elements", "without_aux_classifiers") == trunk
+    with pytest.raises(errors.MeasurementError, match="^the model has no aux_classifiers$"):
+        measure.params_without(_on_meta(nn.Linear, 3, 4), "all", "without_aux_classifiers")
+
+
 def test_an_unknown_layer_path_names_the_claims_field_and_the_closest() -> None:
     """A mistyped ``layer`` is a measurement error in one line, not a bare KeyError with claimbench's traceback."""
     with pytest.raises(errors.MeasurementError, match=r"^layer: no layer 'cnv' in the model; closest: 'conv'"):
