@@ -708,7 +708,8 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
     if "dataset" in asked and context.dataset in UNLOADED:  # unverifiable: no recipe to ask for
         name = UNLOADED[context.dataset]
         asked.pop("recipe", None)
-        asked["dataset"] = Guess("private", f"{name}, the only dataset the report names, which claimbench does not load")
+        asked["dataset"] = Guess("private", f"{name}, the only dataset the report names, which claimbench does not "
+                                            "load")
         asked["status"] = "unverifiable"
         asked["why"] = f"measured on {name}, which claimbench does not load"
     elif "dataset" in asked and context.dataset:

@@ -12,8 +12,8 @@ from claimbench import numerals, vocab
 from claimbench.toml_lines import todo
 
 __all__ = ["DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNLOADED",
-           "UNMEASURED", "UNMEASURED_KIND", "WORD", "counts_flops", "datasets_named", "guess_kind", "has", "meant", "named_dataset",
-           "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind", "unmeasured", "words_of"]
+           "UNMEASURED", "UNMEASURED_KIND", "WORD", "counts_flops", "datasets_named", "guess_kind", "has", "meant",
+           "named_dataset", "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind", "unmeasured", "words_of"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where

@@ -463,9 +463,10 @@ def _matches(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) ->
     other ways of counting a structural number (``siblings.readings``: another convention of its kind, another unit
     of its bytes, the model without a part), those that give the model's value within the claim's own tolerance and
     change the fewest of them; the measurement rounded twice (``_rounded_twice``); then the slips of the pen it is
-    (``slips``): the measured count mistyped, the number another row of its column prints. Only a refuted claim's test measures the other ways; the verdict stays
-    refuted: the number is wrong as the ledger says it was counted. A count of tensors (``vocab.ENTRY_COUNTS``) says
-    so first: ``; count = "state_dict" counts state_dict entries, ...: tensors, not their elements``."""
+    (``slips``): the measured count mistyped, the number another row of its column prints. Only a refuted claim's
+    test measures the other ways; the verdict stays refuted: the number is wrong as the ledger says it was counted.
+    A count of tensors (``vocab.ENTRY_COUNTS``) says so first: ``; count = "state_dict" counts state_dict entries,
+    ...: tensors, not their elements``."""
     typo, twice = slips.mistyped(claim, measurement.measured), _rounded_twice(claim, measurement.measured)
     found = [*_fewest_readings(claim, measurement), *([twice] if twice else []),
              *([f"the measured number mistyped, {typo}"] if typo else []), *slips.copied(claim, ledger)]
