@@ -484,14 +484,14 @@ def _rounded_twice(claim: Claim, measured: Measured) -> str:
     digits = claim.tolerance.digits
     if digits is None or claim.tolerance.mode != "round" or claim.value is None or isinstance(measured, tuple):
         return ""
-    band, exact = _band(claim), Decimal(repr(measured)) / Decimal(repr(claim.scale))
+    exact = Decimal(repr(measured)) / Decimal(repr(claim.scale))
     firsts = printings(exact, digits + 1, "round")
     seconds = {twice for first in firsts for read in (Decimal(repr(first)), Decimal(first))
                for twice in printings(read, digits, "round")}
-    if not any(band_side(twice, band) == "within" for twice in seconds):
+    if float(Decimal(repr(claim.value)).quantize(Decimal(1).scaleb(-digits))) not in seconds:  # the number, no band
         return ""
-    return (f"the measurement rounded twice (to {digits + 1} decimals, then to {digits}), as a value printed from a "
-            "rounded one is")
+    return (f"the measurement rounded twice (to {digits + 1} decimal{'s' if digits else ''}, then to {digits}), as a "
+            "value printed from a rounded one is")
 
 
 def _fewest_readings(claim: Claim, measurement: Measurement) -> list[str]:

@@ -711,6 +711,13 @@ def _twice(first: int, then: int) -> str:
      15_354_729_472, ""),  # no rounding twice prints it
     (_claim(15.36, kind="macs", count="pure", printed="15.36", scale=1e9,
             tolerance=Tolerance(digits=2, mode="truncate")), 15_354_729_472, ""),  # truncated: rounded neither time
+    (_claim(15.36, kind="macs", count="pure", printed="15.36", scale=1e9, tolerance=Tolerance(digits=2, abs=0.05)),
+     15_304_900_000, ""),  # 15.305, then 15.31: at the band's edge, not the printed number
+    (_claim(1.5, kind="macs", count="pure", printed="1.5", scale=1e9, tolerance=Tolerance(digits=1)),
+     1_449_600_000, _twice(2, 1)),  # 1.45, then 1.5 half up
+    (_claim(2.0, kind="macs", count="pure", printed="2", scale=1e9, tolerance=Tolerance(digits=0)),
+     1_496_000_000, "; it matches the measurement rounded twice (to 1 decimal, then to 0), as a value printed from a "
+                    "rounded one is"),  # 1.5, then 2 half up; one decimal, not "1 decimals"
 ])
 def test_a_number_printed_from_a_rounded_one_says_it_matches_the_measurement_rounded_twice(
         claim: Claim, measured: int, hint: str) -> None:
