@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from claimbench import numerals, vocab
 from claimbench.toml_lines import todo
 
-__all__ = ["DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNLOADED",
+__all__ = ["BESIDE", "DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNLOADED",
            "UNMEASURED", "UNMEASURED_KIND", "WORD", "counts_flops", "datasets_named", "guess_kind", "has", "meant",
            "named_dataset", "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind", "unmeasured", "words_of"]
 
@@ -180,8 +180,15 @@ def datasets_named(text: str) -> set[str]:
     return {dataset for name in _DATASET_NAME.finditer(" ".join(words_of(text))) for dataset in _NAMED[name.group()]}
 
 
+BESIDE = frozenset({"cifar100"})
+"""The datasets of ``UNLOADED`` that a report naming one claimbench loads may train on too ("CIFAR-10/100"); the
+others (ImageNet, ...) a report of CIFAR-10 names for its pretrained weights or as a reference."""
+
+
 def named_dataset(texts: Iterable[str]) -> str | None:
-    """The one dataset of ``DATASET_NAMES`` that ``texts`` name, one of ``vocab.DATASETS`` or of ``UNLOADED``; None
-    where they name none, or more than one (CIFAR-100 among them)."""
+    """The one dataset claimbench loads (``vocab.DATASETS``) that ``texts`` name, none of ``BESIDE`` with it; else
+    the one of ``UNLOADED`` they name; None where they name none, or more than one."""
     named = set().union(*map(datasets_named, texts))
-    return named.pop() if len(named) == 1 else None
+    loaded = named & set(vocab.DATASETS)
+    mine = loaded | named & BESIDE if loaded else named
+    return mine.pop() if len(mine) == 1 else None
