@@ -8,17 +8,17 @@ MACs come from two independent counters run on the model's own device (the meta 
   activations and pooling count 0. A matrix product no formula counts (``UNCOUNTED``) makes the MACs
   of every layer that ran it an error rather than a 0. Per layer: the counter's total read before and
   after the layer's forward, and the call's own share, less the calls nested in it (a profiler's self
-  time): a module with submodules owns the functional products its forward runs outside any leaf layer
-  (a ``MultiheadAttention``'s projections and q·k, attention·v). The bias and other-parameter terms of the
+  time): a module with submodules, or a leaf without parameters, owns the functional products its forward runs
+  outside any leaf layer with parameters (a ``MultiheadAttention``'s projections and q·k, attention·v). The bias and other-parameter terms of the
   ``torchinfo`` convention come from forward hooks on the leaf layers.
 - ``torchinfo`` 1.8.0's per-leaf Mult-Adds, read from ``ModelStatistics.summary_list`` and split
   into the same terms: a conv's, linear's or bilinear's bias term (one add per bias element per output
   position) and every other leaf's with parameters (BatchNorm: 2·C per image) are taken out of the pure
   term, and a Linear on a 3-D or higher input is scaled from the batch to all leading positions (1.8.0
-  multiplies by the batch only). torchinfo counts leaf layers only, so it cannot see the functional
-  products: its terms take them from FlopCounterMode (``LayerRow.functional``), and the two counters are
-  compared on the leaf layers, where any leaf counted differently makes them disagree, which the verdict
-  reports instead of choosing one.
+  multiplies by the batch only). torchinfo counts leaf layers by their parameters only, so it cannot see the
+  functional products: its terms take them from FlopCounterMode (``LayerRow.functional``), and the two counters
+  are compared on the leaf layers with parameters, where any leaf counted differently makes them disagree, which
+  the verdict reports instead of choosing one.
 
 Both counters are always reported under the claim's convention (``MAC_CONVENTIONS``): ``pure``, ``torchinfo``
 (pure plus the bias and other terms) or ``flops`` (two FLOPs, a multiply and an add, per pure MAC).
@@ -350,8 +350,9 @@ class LayerRow:
     uncounted: tuple[str, ...] = ()
     """The ``UNCOUNTED`` ops the layer's calls ran: its MACs are unknown."""
     functional: int = 0
-    """The MACs of products the row's calls run outside any leaf layer, e.g. attention's: FlopCounterMode counts
-    them, torchinfo, which counts leaf layers only, cannot (its terms take them from FlopCounterMode)."""
+    """The MACs of products the row's calls run outside any leaf layer with parameters, e.g. attention's (in a module
+    with submodules, or in a leaf without parameters): FlopCounterMode counts them, torchinfo, which counts leaf
+    layers by their parameters only, cannot (its terms take them from FlopCounterMode)."""
     functional_in: tuple[str, ...] = ()
     """The classes of the modules whose own forward runs those products (``MultiheadAttention``)."""
 
@@ -387,8 +388,8 @@ class LayerRow:
         owners = [f"{name}'s" for name in self.functional_in]
         owners = [", ".join(owners[:-1]), owners[-1]] if len(owners) > 2 else owners
         return (f"{total:,} {unit}, {convention(MacTerms(pure=self.functional)):,} of them in products outside any "
-                f"leaf layer (in {' and '.join(owners)} own forward), which FlopCounterMode alone counts "
-                "(torchinfo counts leaf layers only: the counters are compared on those)",)
+                f"leaf layer with parameters (in {' and '.join(owners)} own forward), which FlopCounterMode alone "
+                "counts (torchinfo counts leaf layers by their parameters only: the counters are compared on those)",)
 
     def _ran(self, quantity: str) -> None:
         """A ``MeasurementError`` for a layer that never ran: it has no MACs and no output shape, not 0 and none."""
@@ -477,6 +478,11 @@ def _is_leaf(module: nn.Module) -> bool:
     return next(module.children(), None) is None
 
 
+def _is_weighed(module: nn.Module) -> bool:
+    """A leaf layer with parameters of its own: what torchinfo counts, by its parameters."""
+    return _is_leaf(module) and next(module.parameters(recurse=False), None) is not None
+
+
 def _has_bias_term(module: nn.Module) -> bool:
     """Convs, linears and bilinears: their weights are pure MACs and their bias one add per output element."""
     return isinstance(module, nn.modules.conv._ConvNd | nn.Linear | nn.Bilinear)
@@ -496,7 +502,8 @@ def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> dict[nn.Module, list
     """One forward under FlopCounterMode, with hooks that read the running total (and the ``UNCOUNTED`` ops run so
     far) around every module, and the FLOPs of the calls nested in each (a stack, as a profiler's self time)."""
     calls: dict[nn.Module, list[_Call]] = defaultdict(list)
-    started: list[tuple[int, int, list[int]]] = []  # FLOPs and UNCOUNTED ops so far, and the nested calls' FLOPs
+    started: list[tuple[nn.Module, int, int, list[int]]] = []  # the module, FLOPs and UNCOUNTED ops so far, and the
+    # nested calls' FLOPs
     uncounted: list[str] = []
 
     def note(op: Any) -> Callable[..., int]:
@@ -508,13 +515,16 @@ def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> dict[nn.Module, list
     counter = FlopCounterMode(display=False, custom_mapping={**COUNTED, **{op: note(op) for op in UNCOUNTED}})
 
     def before(module: nn.Module, args: Any) -> None:
-        started.append((counter.get_total_flops(), len(uncounted), [0]))
+        started.append((module, counter.get_total_flops(), len(uncounted), [0]))
 
     def after(module: nn.Module, args: Any, output: Any) -> None:
-        flops, ops, nested = started.pop()
+        while started[-1][0] is not module:  # a nested call that raised, its caller catching it: its own products
+            *_, orphans = started.pop()      # stay in the caller's, the calls nested in it are the caller's
+            started[-1][3][0] += orphans[0]
+        _, flops, ops, nested = started.pop()
         ran = counter.get_total_flops() - flops
         if started:
-            started[-1][2][0] += ran
+            started[-1][3][0] += ran
         shape = tuple(output.shape[1:]) if isinstance(output, torch.Tensor) else None
         calls[module].append(_Call(ran // 2, (ran - nested[0]) // 2, _hooked_leaf_terms(module, output), shape,
                                    tuple(uncounted[ops:])))
@@ -579,7 +589,7 @@ def layer_table(model: nn.Module, input_size: Shape) -> LayerTable:
     for path, module in model.named_modules(remove_duplicate=False):
         subtree = list(module.modules())
         hooked = sum((c.leaf_terms for m in subtree for c in calls.get(m, [])), MacTerms())
-        functional = {m: sum(c.own for c in calls.get(m, [])) for m in subtree if not _is_leaf(m)}
+        functional = {m: sum(c.own for c in calls.get(m, [])) for m in subtree if not _is_weighed(m)}
         outside = sum(functional.values())
         own_calls = calls.get(module, [])
         table[path] = LayerRow(

@@ -235,9 +235,59 @@ def test_a_functional_matmul_is_counted_by_flop_counter_alone_and_the_counters_a
     assert set(_both(model, (7, 16), "torchinfo").values()) == {projection + product + head + 7 * 2}  # head's bias
     words = table["block"].measure("macs", count="flops").words
     assert words == (f"{2 * (projection + product):,} FLOPs, {2 * product:,} of them in products outside any leaf "
-                     "layer (in _SelfSimilarity's own forward), which FlopCounterMode alone counts (torchinfo counts "
-                     "leaf layers only: the counters are compared on those)",)
+                     "layer with parameters (in _SelfSimilarity's own forward), which FlopCounterMode alone counts "
+                     "(torchinfo counts leaf layers by their parameters only: the counters are compared on those)",)
     assert table["block.proj"].measure("macs", count="pure").words == ()
+
+
+class _Gram(nn.Module):
+    """A leaf layer without parameters that runs a product: torchinfo, which counts a leaf by its parameters, sees 0."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x @ x.transpose(-1, -2)
+
+
+def test_a_product_in_a_leaf_without_parameters_is_functional_and_the_counters_agree() -> None:
+    """A leaf without parameters doing a matmul (a module wrapping attention's product) made the counters disagree
+    (FlopCounterMode 7·7·16 more than torchinfo), though torchinfo can count no such leaf: it is functional too."""
+    model = _on_meta(nn.Sequential, OrderedDict(gram=_Gram(), head=nn.Linear(7, 2, bias=False)))
+    table = measure.layer_table(model, (7, 16))
+    assert set(_both(model, (7, 16), "pure").values()) == {7 * 7 * 16 + 7 * 7 * 2}
+    assert (table[""].functional, table["gram"].functional, table[""].functional_in) == (7 * 7 * 16,) * 2 + (
+        ("_Gram",),)
+    assert set(table["gram"].measure("macs", count="pure").counters.values()) == {7 * 7 * 16}
+
+
+class _Fussy(nn.Module):
+    """A leaf that raises, as a fast path unavailable for its input does."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError("no fast path")
+
+
+class _Fallback(nn.Module):
+    """A product of its own, then a fast path that raises and a leaf layer its forward falls back on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fast, self.slow = _Fussy(), nn.Linear(16, 16, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = x @ x.transpose(-1, -2) @ x
+        try:
+            return self.fast(y)
+        except NotImplementedError:
+            return self.slow(y)
+
+
+def test_a_nested_call_that_raises_and_is_caught_leaves_every_count_its_own() -> None:
+    """The hook after a call pairs with the one before it: a nested call that raised (its caller catching it) left
+    its entry on the stack, and every later call took another's start, its own share and its caller's."""
+    model = _on_meta(nn.Sequential, OrderedDict(pre=nn.Linear(16, 16, bias=False), block=_Fallback()))
+    table = measure.layer_table(model, (7, 16))
+    product, linear = 7 * 7 * 16 * 2, 7 * 16 * 16
+    assert set(_both(model, (7, 16), "pure").values()) == {linear + product + linear}
+    assert (table["block"].functional, table["block.slow"].measure("macs", count="pure").value) == (product, linear)
 
 
 class _Product(nn.Module):
