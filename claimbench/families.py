@@ -13,13 +13,17 @@ import contextlib
 import dataclasses
 import itertools
 import re
+import traceback
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import torch
+import torchinfo
 from torch.nn.modules import module as hooks
 from torch.nn.parameter import is_lazy
 
+import claimbench
 from claimbench import errors, measure, registry, siblings, verdict
 from claimbench.ledger import Claim
 
@@ -168,6 +172,8 @@ def _on_input(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: 
     try:
         return _run(claim, model, size, run)
     except AssertionError as error:
+        if _ours(error):
+            raise
         raise errors.MeasurementError(
             f"{claim.model} does not run on {given} {list(size)}: {errors.in_one_line(error)}") from error
     except RuntimeError as error:
@@ -176,6 +182,13 @@ def _on_input(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: 
         said = _said_on_cpu(claim, model, size, run, error)
         raise errors.MeasurementError(
             f"{claim.model} does not run on {given} {list(size)}: {errors.in_one_line(said)}") from error
+
+
+def _ours(error: BaseException) -> bool:
+    """Whether ``error`` was raised in claimbench's or torchinfo's own code, not by the model (or torch) checking
+    its input: a bug of ours keeps its traceback."""
+    raised = traceback.extract_tb(error.__traceback__)[-1].filename
+    return any(Path(raised).is_relative_to(Path(package.__file__).parent) for package in (claimbench, torchinfo))
 
 
 def _said_on_cpu(claim: Claim, on_meta: torch.nn.Module, size: tuple[int, ...], run: Run[T],

@@ -12,7 +12,7 @@ import torch
 import torchvision
 from torch import nn
 
-from claimbench import errors, families, items, registry, results, vocab
+from claimbench import errors, families, items, measure, registry, results, vocab
 from claimbench.ledger import Claim, Report, Tolerance
 from claimbench.runs import local, timing
 from claimbench.runs.settings import Settings
@@ -280,6 +280,17 @@ def test_a_models_own_assertion_on_its_input_is_one_line_naming_the_input(kind: 
                              r"Wrong image height! Expected 32 but got 8! \(at \S*tests/test_families.py:\d+: "):
         families.measurement(claim(kind, model="test_families:sized", layer="", quantity="macs"),
                              settings=lambda: None, benchmark=None)
+
+
+def test_an_assertion_of_claimbench_s_own_keeps_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the model's (or torch's) check of its input is one line: an assertion that fails in claimbench's own code
+    is a bug of ours, not a wrong input, and keeps its traceback."""
+    code = compile("def broken(model, size, path):\n    assert False, 'a bug of ours'\n", measure.__file__, "exec")
+    made: dict[str, object] = {}
+    exec(code, made)  # a function whose code lies in claimbench's measure.py, as a bug of ours would
+    monkeypatch.setattr(measure, "layer", made["broken"])
+    with pytest.raises(AssertionError, match="a bug of ours"):
+        families.measurement(claim("macs"), settings=lambda: None, benchmark=None)
 
 
 @pytest.mark.parametrize(("reads", "name"), [("reads_lenet", "core_collapse.lenet"),
