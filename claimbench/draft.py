@@ -306,10 +306,10 @@ def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, 
         **draft_values.near_bound(claimed, mention.printed, mention.near),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,
-        **draft_values.runs(kind, mention.number, [("its sentence", sentence)]),
     }
-    claim |= draft_tables.unjudged_band(claim, draft_values.tolerance_keys(mention.number, kind, fraction,
-                                                                            claim.get("scale") in UNIT_TODOS))
+    claim |= draft_tables.unjudged(claim, draft_values.runs(kind, mention.number, [("its sentence", sentence)]))
+    claim |= draft_tables.unjudged(claim, draft_values.tolerance_keys(mention.number, kind, fraction,
+                                                                       claim.get("scale") in UNIT_TODOS))
     if isinstance(sized, str):
         claim["note"] = f"{sized}. {claim['note']}" if "note" in claim else sized
     return claim

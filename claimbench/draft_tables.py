@@ -29,7 +29,7 @@ from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
 __all__ = ["DRAFTED_RECIPE", "FLOPS_COUNT", "INPUT_SIZE", "NAMED_DATASET", "NAMED_HARDWARE", "PARAM_COUNT", "UNREAD",
-           "Context", "byte_scale", "model_todo", "per_layer", "table_claims", "todos", "unjudged_band"]
+           "Context", "byte_scale", "model_todo", "per_layer", "table_claims", "todos", "unjudged"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
                   "is registered with its input size, or for a checkpoint's size")
@@ -559,9 +559,9 @@ def _cell_claim(
         model = column if transposed else label  # a transposed table's models are its columns
         models = table.columns[1:] if transposed else [row[0] for row in table.rows if row]
         naming, doubtful = _naming(model, models, context.sentences)
-        claim |= draft_values.runs(kind, number, _run_places(table, transposed, header, partial or printed, naming),
-                                   doubtful)
-        claim |= unjudged_band(claim, draft_values.tolerance_keys(number, kind, fraction, unnamed, unsure))
+        claim |= unjudged(claim, draft_values.runs(kind, number, _run_places(table, transposed, header,
+                                                                             partial or printed, naming), doubtful))
+        claim |= unjudged(claim, draft_values.tolerance_keys(number, kind, fraction, unnamed, unsure))
     if isinstance(sized, str):
         note = ". ".join(filter(None, (note, sized)))
     if note:
@@ -673,14 +673,15 @@ def _label_claims(table: Table, label: str, around: tuple[str, ...], context: Co
             yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), around, context, partial)
 
 
-def unjudged_band(claim: dict[str, object], keys: dict[str, object]) -> dict[str, object]:
-    """``keys`` (``draft_values.tolerance_keys``) without the band TODO of a claim drafted unverifiable, which is
-    never judged (a training claim on a dataset claimbench does not load)."""
-    tolerance = keys.get("tolerance")
-    if claim.get("status") != "unverifiable" or not isinstance(tolerance, dict):
+def unjudged(claim: dict[str, object], keys: dict[str, object]) -> dict[str, object]:
+    """``keys`` (``draft_values.tolerance_keys``, ``draft_values.runs``) without the TODOs of a claim drafted
+    unverifiable, which is never judged (a training claim on a dataset claimbench does not load): its band's, and
+    how many runs its number averages; and the note on how to read its band."""
+    if claim.get("status") != "unverifiable":
         return keys
-    kept = {key: value for key, value in tolerance.items() if not str(value).startswith("TODO")}
-    return {**keys, "tolerance": kept} if kept else {key: value for key, value in keys.items() if key != "tolerance"}
+    kept = {key: {k: v for k, v in value.items() if not str(v).startswith("TODO")} if isinstance(value, dict)
+            else value for key, value in keys.items() if key != "note" and not str(value).startswith("TODO")}
+    return {key: value for key, value in kept.items() if value != {}}
 
 
 def model_todo(context: Context) -> str:

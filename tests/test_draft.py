@@ -578,6 +578,14 @@ def test_a_training_claim_on_a_dataset_claimbench_does_not_load_is_drafted_unver
     assert judge(loaded, Observation(skipped=loaded.why)).verdict == "unverifiable"
 
 
+def test_an_unverifiable_drafted_claim_asks_nothing_only_a_judged_one_needs() -> None:
+    """An ImageNet accuracy printed with its spread still asked how many runs it averages, with a note on widening
+    its band, though it is never judged: neither is drafted."""
+    out = draft("# ImageNet results\n" + _RESULTS.replace("91.2", "69.8 ± 0.1") + "\nResNet-50 reaches 76.1 ± 0.2% "
+                "top-1.\n", slug="demo", source=None)
+    assert out.count('status    = "unverifiable"') == 2 and "runs" not in out and "note" not in out, out
+
+
 def test_a_report_naming_a_dataset_claimbench_loads_and_imagenet_takes_the_one_it_loads() -> None:
     """A CIFAR-10 report that names ImageNet for its pretrained weights trains on CIFAR-10 (as drafted before
     ImageNet was a name the draft knew); one that names CIFAR-100 beside it may train on both: the TODO."""
