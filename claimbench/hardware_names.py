@@ -14,7 +14,7 @@ from claimbench.kind_words import words_of
 __all__ = ["machines_named", "named_machine"]
 
 _VARIANTS = {"ti": "Ti", "super": "Super", "laptop": "Laptop", "mobile": "Mobile", "max q": "Max-Q", "xtx": "XTX",
-             "xt": "XT"}
+             "xt": "XT", "ada": "Ada"}
 """The words after a GPU's number that make it another device, as they are written; each is one of
 ``runs.timing.VARIANTS``, the words a device's name must share with its ``hardware``."""
 _VARIANT = re.compile(r"\b(?:" + "|".join(_VARIANTS) + r")\b")

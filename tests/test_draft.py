@@ -666,6 +666,7 @@ def test_an_epoch_time_takes_the_one_machine_the_report_names(markdown: str, har
         ("one A100 (80 GB) GPU", "A100", "NVIDIA A100-SXM4-80GB", "NVIDIA A10"),
         ("Tesla V100-SXM2-16GB GPUs", "V100", "Tesla V100-SXM2-16GB", "Tesla P100-PCIE-16GB"),
         ("NVIDIA RTX A6000", "A6000", "NVIDIA RTX A6000", "NVIDIA RTX A5000"),
+        ("an RTX 6000 Ada", "RTX 6000 Ada", "NVIDIA RTX 6000 Ada Generation", "Quadro RTX 6000"),
         ("AMD Instinct MI250X", "MI250X", "AMD Instinct MI250X/MI250", "AMD Instinct MI300X"),
         ("Radeon RX 7900 XTX", "RX 7900 XTX", "AMD Radeon RX 7900 XTX", "AMD Radeon RX 7900 XT"),
         ("Intel i7-8700K CPU", "i7-8700K", "CPU Intel(R) Core(TM) i7-8700K CPU @ 3.70GHz, x86_64 (6 threads)",
@@ -683,7 +684,7 @@ def test_an_epoch_time_takes_the_one_machine_the_report_names(markdown: str, har
          "CPU AMD EPYC 7763 64-Core Processor, x86_64 (2 threads)"),
     ],
     ids=["rtx-2080-ti", "glued", "gtx-hyphens", "laptop", "colab-t4", "nvidia-t4", "a100", "v100-sxm2", "rtx-a6000",
-         "mi250x", "rx-7900-xtx", "i7-8700k", "xeon-e5", "xeon-gold", "ryzen", "ryzen-pro", "epyc"],
+         "rtx-6000-ada", "mi250x", "rx-7900-xtx", "i7-8700k", "xeon-e5", "xeon-gold", "ryzen", "ryzen-pro", "epyc"],
 )
 def test_a_machine_named_is_written_as_the_device_it_is_judged_on(text: str, named: str, device: str,
                                                                    other: str) -> None:

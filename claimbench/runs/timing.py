@@ -98,8 +98,9 @@ def _counts(name: str) -> tuple[set[tuple[str, str]], set[str]]:
 
 ARCHITECTURES = frozenset({"x86", "64", "amd64", "arm64", "aarch64", "i386", "i686"})
 """Words of an instruction set, which name no one device ("x86_64 CPU" is any PC)."""
-VARIANTS = frozenset({"ti", "super", "xt", "xtx", "laptop", "mobile", "max", "pro", "ultra", "plus"})
-"""Words that make another device of the same model number: an "RTX 3070" is not an "RTX 3070 Ti"."""
+VARIANTS = frozenset({"ti", "super", "xt", "xtx", "laptop", "mobile", "max", "pro", "ultra", "plus", "ada"})
+"""Words that make another device of the same model number: an "RTX 3070" is not an "RTX 3070 Ti", a Quadro "RTX
+6000" no "RTX 6000 Ada Generation"."""
 
 
 def same_hardware(claimed: str, ours: str) -> bool:
