@@ -128,10 +128,8 @@ def _defined(builder: Builder) -> Any:
 def _named(builder: Builder, *, line: bool = False) -> str:
     """A builder as ``module:qualname`` (what defines it, ``_defined``), with its first line where ``line`` and it
     has one: what tells two lambdas of one module apart."""
-    defined = _defined(builder)
-    code = getattr(defined, "__code__", None)
-    return (f"{getattr(defined, '__module__', None) or '?'}:{defined.__qualname__}"
-            + (f" (line {code.co_firstlineno})" if line and code is not None else ""))
+    module, qualname, first = _origin(_defined(builder))
+    return f"{module or '?'}:{qualname}" + (f" (line {first})" if line and first is not None else "")
 
 
 def import_modules(names: Iterable[str]) -> None:
