@@ -837,8 +837,8 @@ def test_a_claims_model_that_does_not_import_is_that_claims_error(author: pytest
 
 
 @pytest.mark.parametrize(("module", "problem"), [
-    (None, "No module named 'mymodels' (from *; set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it "
-           "imports from)"),
+    (None, "No module named 'mymodels' (*from *; set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it "
+           "imports from)"),  # "(did you mean 'models'? If not: from": a machine whose sys.path has a models
     ("import torch\nraise RuntimeError('boom at import')\n",
      "RuntimeError: boom at import (at mymodels.py:2: `raise RuntimeError('boom at import')`)"),
 ], ids=["not-found", "raises"])

@@ -275,6 +275,7 @@ def test_an_epoch_time_where_the_load_cannot_be_read_says_why(
     monkeypatch.setattr(precision, "probe", probe_choosing("fp32", []))
     monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(timing, "_default_threads", lambda: 2)  # a 2-core machine, whatever this one has
     timed = dataclasses.replace(claim("iot_ml_hw2/epoch_time/model1", small_ledger), hardware="EPYC 7B13")
     settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path)
     measurement = families.epoch_time(timed, settings, NO_BENCHMARK)
