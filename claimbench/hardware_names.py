@@ -79,10 +79,17 @@ AMD Instinct by their model beside a GPU's word, an Intel Core, a Xeon, an EPYC,
 family and model number."""
 
 
+_DENIED = frozenset({"not", "than", "unlike", "instead"})
+"""Words that, among the three before a machine, say the run was not on it: "a P100, not a T4 GPU", "faster than an
+A100 GPU", "instead of a V100 GPU"."""
+
+
 def machines_named(text: str) -> set[str]:
-    """The machines ``text`` names, each as its ``hardware`` ("RTX 2080Ti", "GeForce RTX 2080 Ti": "RTX 2080 Ti")."""
+    """The machines ``text`` names, each as its ``hardware`` ("RTX 2080Ti", "GeForce RTX 2080 Ti": "RTX 2080 Ti"),
+    less one it denies (``_DENIED``)."""
     words = " ".join(words_of(text))
-    return {machine for pattern, write in _MACHINES for match in pattern.finditer(words) for machine in write(match)}
+    return {machine for pattern, write in _MACHINES for match in pattern.finditer(words)
+            if _DENIED.isdisjoint(words[:match.start()].split()[-3:]) for machine in write(match)}
 
 
 def named_machine(texts: Iterable[str]) -> str | None:
