@@ -100,7 +100,7 @@ _TOTAL_PARAMS = todo("parameter count convention of a 'Total params', which coun
 _NON_TRAINABLE = todo("no count measures a 'Non-trainable params', Keras's frozen weights and BatchNorm's moving mean "
                       "and variance: delete this claim, or claim the model's trainable or total count")
 """The count of a "Non-trainable params", which claimbench does not measure."""
-_TRAINABLE = Guess("trainable", "the trainable parameters its header names: those with requires_grad")
+_TRAINABLE = Guess("trainable", "the trainable parameters its header or sentence names: those with requires_grad")
 """The count of a "Trainable params", Keras's and torchinfo's alike."""
 _RESOLUTION = re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*(\d{1,4})(?:\s*[x×]\s*(\d{1,4}))?(?:\s*px)?(?!\w|\.\d)")
 """An image size: "224x224", "(224×224)", "3x32x32", "32x32x3", "28 x 28 px"."""
@@ -738,12 +738,13 @@ def _input_shape(text: str) -> Guess | None:
 
 
 def _param_count(header: str) -> Guess | str | None:
-    """The parameter count ``header`` names, as Keras's and torchinfo's summaries print it: "Trainable params",
-    "Total params" (a TODO: whose?), "Non-trainable params" (a TODO: none measures it); None where it names none."""
+    """The parameter count ``header`` (or the words before a noun in the text) names, as Keras's and torchinfo's
+    summaries print it: "Trainable params" ("learnable parameters"), "Total params" (a TODO: whose?), "Non-trainable
+    params" (a TODO: none measures it); None where it names none."""
     words = words_of(header)
     if has(words, "non trainable") or "nontrainable" in words:
         return _NON_TRAINABLE
-    if "trainable" in words:
+    if "trainable" in words or "learnable" in words:
         return _TRAINABLE
     return _TOTAL_PARAMS if "total" in words else None
 

@@ -16,6 +16,8 @@ __all__ = ["SETTINGS", "Mention", "comment", "is_candidate", "mentions", "neares
            "setting"]
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
+_COUNTS = r"trainable|learnable|non-trainable|total"
+"""The word that may stand between a number and its noun, saying which count it is: "9,089 trainable parameters"."""
 _MENTION = re.compile(
     rf"""(?<![\w.\-])
     (?:(?P<approximate>[~≈]|(?i:{numerals.APPROXIMATELY}(?=\s)))\s*)?
@@ -25,13 +27,15 @@ _MENTION = re.compile(
     (?P<number>{numerals.NUMBER})
     (?:\s?(?P<unit>{numerals.UNIT})(?!\w))?
     (?!\w|\.\d)
-    (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>{numerals.NOUN}))?""",
+    (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>(?i:(?:{_COUNTS})\s+)?{numerals.NOUN}))?""",
     re.VERBOSE,
 )
 _RUN_NOUNS = r"runs?|seeds?|trials?|repeats?|repetitions?"
-_COUNTED = re.compile(rf"\s+(?i:{_RUN_NOUNS}|epochs?|iterations?|steps?|folds?|batches|samples?|examples?|images?|"
+_COUNTED = re.compile(rf"\s+(?i:(?:training|train|test|validation|val|labell?ed|unlabell?ed)\s+)?"
+                      rf"(?i:{_RUN_NOUNS}|epochs?|iterations?|steps?|folds?|batches|samples?|examples?|images?|"
                       r"classes)\b")
-"""A noun that makes the number before it a count of runs or data: "over 3 seeds" is no bound on a claim."""
+"""A noun that makes the number before it a count of runs or data, a split's name between them: "over 3 seeds" is no
+bound on a claim, and "the 10k test images" no parameter count."""
 _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _RUN_COUNT = re.compile(
     rf"""(?<![\w.])(?:(?:(?:mean|average|averaged|avg\.?)\s+)?(?:of|over|across)\s+)?
@@ -73,7 +77,7 @@ def mentions(text: str) -> list[Mention]:
             continue
         if any(match.start("number") in span for span in spans):
             continue
-        if not match["unit"] and _COUNTED.match(text, match.end("number")):  # "over 3 seeds", "over 100 runs"
+        if match["unit"] in (None, *numerals.MAGNITUDES) and _COUNTED.match(text, match.end()):  # "over 3 seeds"
             continue
         if text[max(0, match.start() - 16) : match.start()].rstrip().endswith(_SPREAD_SIGNS):  # "(±0.2 over 3 seeds)"
             continue

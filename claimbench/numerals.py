@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "MARKDOWN", "NEARLY", "NOUN", "NUMBER", "PER_EPOCH",
+__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "MAGNITUDES", "MARKDOWN", "NEARLY", "NOUN", "NUMBER", "PER_EPOCH",
            "SCALES", "SIZE_LETTERS", "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "change",
            "compounds", "contradiction", "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text",
            "power_unit", "scale_text", "scales", "unheeded_magnitude", "unit_name"]
@@ -174,7 +174,7 @@ def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
     return replace(compound, approximate=marked["approximate"]) if compound else None
 
 
-_MAGNITUDES = ("k", "K", "M", "B", "G", "thousand", "thousands", "million", "millions", "billion", "billions")
+MAGNITUDES = ("k", "K", "M", "B", "G", "thousand", "thousands", "million", "millions", "billion", "billions")
 """The units that only scale a count: a header's does not scale a count printed whole, digit by digit."""
 _BYTES = ("KB", "kB", "MB", "GB", "KiB", "MiB", "GiB")
 """The units of a size: a header's does not scale a number of bytes printed whole."""
@@ -198,7 +198,7 @@ def _grouped(match: re.Match[str], header: str, kind: str) -> tuple[str, int] | 
     ``match``) where that is a whole number in groups of three digits with no unit of its own ("3,504,872"); else
     None, as where that unit is one for ``kind`` (a size's "(B)": bytes, whether printed whole or in it)."""
     unit = _header_unit(header) if not match["unit"] and _GROUPED.fullmatch(match["number"]) else None
-    if unit not in (*_MAGNITUDES, *_BYTES) or scales(unit, kind) == (1.0,):
+    if unit not in (*MAGNITUDES, *_BYTES) or scales(unit, kind) == (1.0,):
         return None
     return unit, int(match["number"].replace(",", ""))
 
@@ -445,7 +445,7 @@ def _scales_offered(header: str, kind: str) -> str:
     ``header`` prints alone, which ``parse`` reads as no unit ("G"), else the usual ones ("1e+09 for G, 1e+06 for
     M" for MACs)."""
     letters = [_LOWER_MAGNITUDES.get(word, word) for word in re.findall(r"[A-Za-z]+", header)]
-    offered = [unit for unit in letters if unit in (*_MAGNITUDES, *_BYTES) and scales(unit, kind) != (1.0,)]
+    offered = [unit for unit in letters if unit in (*MAGNITUDES, *_BYTES) and scales(unit, kind) != (1.0,)]
     if offered:
         return f"{scale_text(scales(offered[0], kind)[0])} for its header's {offered[0]}"
     return ", ".join(f"{scale_text(scales(unit, kind)[0])} for {unit}" for unit in _USUAL_UNITS[kind])

@@ -824,7 +824,7 @@ def test_a_params_header_that_names_its_count_proposes_it(tmp_path: Path) -> Non
     assert trainable["count"] == millions["count"] == "trainable" and plain["count"] == PARAM_COUNT
     assert total["count"].startswith("TODO: parameter count convention") and total["count"].endswith("(all | keras)")
     assert frozen["count"].startswith("TODO: ") and "no count measures" in frozen["count"]
-    assert 'count     = "trainable"  # the trainable parameters its header names: those with requires_grad' in draft(
+    assert 'count     = "trainable"  # the trainable parameters its header or sentence names: those with requires_grad' in draft(
         markdown, slug="demo", source=None)
     loaded = _loaded(_table(["Model", "Total params", "Trainable params"], ["A", "289,034", "288,970"]), tmp_path)
     assert [claim.count for claim in loaded] == ["all", "trainable"]
@@ -2135,6 +2135,32 @@ def test_a_candidate_takes_the_kind_its_unit_and_nearest_keyword_name(sentence: 
     blocks = draft(f"# R\n\n{sentence}\n", slug="demo", source=None).split("# [[claim]]")[1:]
     (block,) = [block for block in blocks if f'printed = "{printed}"' in " ".join(block.split())]
     assert f'kind = "{kind}"' in " ".join(block.split())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "printed", "count"),
+    [
+        ("TinyCNN has just 9,089 trainable parameters, so it fits.", "9,089", '"trainable"'),
+        ("It has 9,089 trainable params.", "9,089", '"trainable"'),
+        ("A total of 9,089 learnable parameters.", "9,089", '"trainable"'),
+        ("It has 9,089 non-trainable parameters.", "9,089", '"TODO: no count measures'),
+        ("It has 9,089 total parameters.", "9,089", '"TODO: parameter count convention of a \'Total params\''),
+    ],
+)
+def test_a_count_named_between_a_number_and_parameters_is_a_candidate_of_that_count(sentence: str, printed: str,
+                                                                                     count: str) -> None:
+    """"9,089 trainable parameters" was no candidate (a bare count): the word between number and noun is read, and
+    names the convention as a header would."""
+    (block,) = draft(f"# R\n\n{sentence}\n", slug="demo", source=None).split("# [[claim]]")[1:]
+    assert f'# printed = "{printed}"' in block and '# kind    = "params"' in block
+    assert f"# count   = {count}" in block
+
+
+@pytest.mark.parametrize("sentence", ["Evaluated on the 10k test images.", "The 60k training images, 5 seeds.",
+                                      "Over 1.2M labelled examples."])
+def test_a_count_of_images_with_a_magnitude_is_no_candidate(sentence: str) -> None:
+    """"the 10k test images" was a candidate parameter count of 10 thousand: a count of data is none."""
+    assert "# [[claim]]" not in draft(f"# R\n\n{sentence}\n", slug="demo", source=None)
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
