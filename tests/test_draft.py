@@ -824,8 +824,8 @@ def test_a_params_header_that_names_its_count_proposes_it(tmp_path: Path) -> Non
     assert trainable["count"] == millions["count"] == "trainable" and plain["count"] == PARAM_COUNT
     assert total["count"].startswith("TODO: parameter count convention") and total["count"].endswith("(all | keras)")
     assert frozen["count"].startswith("TODO: ") and "no count measures" in frozen["count"]
-    assert 'count     = "trainable"  # the trainable parameters its header or sentence names: those with requires_grad' in draft(
-        markdown, slug="demo", source=None)
+    named = "the trainable parameters its header or sentence names: those with requires_grad"
+    assert f'count     = "trainable"  # {named}' in draft(markdown, slug="demo", source=None)
     loaded = _loaded(_table(["Model", "Total params", "Trainable params"], ["A", "289,034", "288,970"]), tmp_path)
     assert [claim.count for claim in loaded] == ["all", "trainable"]
     summary = draft("# R\n\n```\nTotal params: 1,234\nTrainable params: 1,200\n```\n", slug="d", source=None)
