@@ -422,7 +422,7 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
             reasons.append(f"the ledger expected a documented error ({claim.why}), but the claim reproduced: the "
                            "ledger is out of date (delete the claim's expect, why and correct)")
             return Judgement("error", "; ".join(reasons), **common)
-        return Judgement("reproduced", "; ".join(reasons), **common)
+        return Judgement("reproduced", "; ".join([*reasons, *_numerics(measurement)]), **common)
     claimed = format_number(claim.value) if claim.value is not None else _describe_band(claim.interval)
     measured = _at(claim, shown, marks) if isinstance(shown, float) else format_number(shown)  # as printed
     line = f"claimed {plain_text(claim.printed)!r} = {claimed}, measured {measured}"  # as the reader saw it
@@ -601,6 +601,14 @@ def _chose_bf16(measurement: Measurement) -> str:
     """Where the runs trained in bf16 that ``auto`` chose, that they did and how to judge the claim in fp32, the end of
     every reason of ours they get outside the band (``_unsettled``); else ``""``."""
     return f"; {_CHOSE_BF16}; {_IN_FP32}" if measurement.bf16 == "auto" else ""
+
+
+def _numerics(measurement: Measurement) -> list[str]:
+    """Where a reproduced number's runs trained in bf16 autocast, that they did and who chose it, so that the claim's
+    own note says which numerics reproduced it (the report's devices row only counts them); else nothing."""
+    if measurement.bf16 == "auto":
+        return [_CHOSE_BF16]
+    return ["trained in bf16 autocast, as --claims-train-precision=bf16 asked"] if measurement.bf16 == "asked" else []
 
 
 def _caveats(measurement: Measurement) -> str:

@@ -516,7 +516,13 @@ def test_bf16_that_claimbench_chose_never_refutes_and_bf16_asked_for_is_named() 
     says how to judge it in fp32; bf16 that the user asked for refutes, the reason naming it."""
     claim = _claim(57.3, kind="accuracy", printed="57.3%", tolerance=Tolerance(abs=0.5))
     seeds = (54.4, 54.52, 54.6)
-    assert _seeds(claim, (57.2, 57.27, 57.3), bf16="auto").verdict == "reproduced"
+    reproduced = _seeds(claim, (57.2, 57.27, 57.3), bf16="auto")
+    assert reproduced.verdict == "reproduced" and reproduced.reason == (  # its note says which numerics
+        "the runs trained in bf16 autocast, which claimbench's --claims-train-precision=auto chose for speed, not the "
+        "author's fp32")
+    assert _seeds(claim, (57.2, 57.27, 57.3), bf16="asked").reason == (
+        "trained in bf16 autocast, as --claims-train-precision=bf16 asked")
+    assert _seeds(claim, (57.2, 57.27, 57.3)).reason == ""
     chosen = _seeds(claim, seeds, bf16="auto")
     assert chosen.verdict == "error" and chosen.reason.endswith(
         "; the runs trained in bf16 autocast, which claimbench's --claims-train-precision=auto chose for speed, not "
