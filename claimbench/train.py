@@ -265,7 +265,7 @@ def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Datase
                     with _cpu_threads(device, count):
                         timer.start()
                         model.train()
-                        _step(model, model, optimizer, batch, indices, recipe, generator, accel)
+                        _step(_objective(model, recipe), optimizer, batch, indices, recipe, generator, accel)
                         trained = timer.stop()
                         timer.start()
                         evaluate(model, batch, recipe, device=device, accel=accel)
@@ -399,27 +399,38 @@ def _optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
                            weight_decay=recipe.weight_decay, fused=True)
 
 
-def _logits_and_loss(
-    forward: Callable[[torch.Tensor], torch.Tensor], model: nn.Module, images: torch.Tensor, labels: torch.Tensor,
-    aux_loss_weight: float,
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Cross-entropy on the logits, plus ``aux_loss_weight`` times an auxiliary head's when there is one."""
+_Forward = Callable[[torch.Tensor], Any]
+"""What a step or an evaluation calls on the images (``_objective``): the logits, or both heads' under an
+auxiliary loss."""
+
+
+def _objective(model: nn.Module, recipe: Recipe) -> _Forward:
+    """The forward the recipe's loss needs: the model's, or its ``forward_with_aux`` where an auxiliary head's loss
+    counts (``aux_loss_weight``). It is what ``torch.compile`` compiles, so that an auxiliary head's model is
+    compiled too."""
+    return model.forward_with_aux if recipe.aux_loss_weight else model
+
+
+def _logits_and_loss(forward: _Forward, images: torch.Tensor, labels: torch.Tensor, aux_loss_weight: float,
+                     ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Cross-entropy on the logits, plus ``aux_loss_weight`` times the auxiliary head's where ``forward`` gives
+    both (``_objective``)."""
     if not aux_loss_weight:
         logits = forward(images)
         return logits, F.cross_entropy(logits, labels)
-    logits, aux = model.forward_with_aux(images)
+    logits, aux = forward(images)
     return logits, F.cross_entropy(logits, labels) + aux_loss_weight * F.cross_entropy(aux, labels)
 
 
 def _step(
-    forward: Callable[[torch.Tensor], torch.Tensor], model: nn.Module, optimizer: torch.optim.Optimizer,
-    train_set: data.Dataset, indices: torch.Tensor, recipe: Recipe, generator: torch.Generator, accel: Accel,
+    forward: _Forward, optimizer: torch.optim.Optimizer, train_set: data.Dataset, indices: torch.Tensor,
+    recipe: Recipe, generator: torch.Generator, accel: Accel,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """One optimizer step on the training images at ``indices``; the batch's labels and loss, on the device."""
     images = _training_batch(train_set, indices, recipe, generator).contiguous(memory_format=accel.memory_format)
     labels = train_set.labels[indices]
     with accel.autocast_on(images.device):
-        logits, loss = _logits_and_loss(forward, model, images, labels, recipe.aux_loss_weight)
+        logits, loss = _logits_and_loss(forward, images, labels, recipe.aux_loss_weight)
     loss.backward()
     optimizer.step()
     optimizer.zero_grad(set_to_none=True)
@@ -443,8 +454,8 @@ def evaluate(
         for start in range(0, len(dataset), recipe.batch_size):
             images = _normalize(dataset.images[start:start + recipe.batch_size].to(device), recipe)
             labels = dataset.labels[start:start + recipe.batch_size].to(device)
-            logits, loss = _logits_and_loss(model, model, images.contiguous(memory_format=accel.memory_format),
-                                            labels, recipe.aux_loss_weight)
+            logits, loss = _logits_and_loss(_objective(model, recipe), images.contiguous(
+                memory_format=accel.memory_format), labels, recipe.aux_loss_weight)
             classes = logits.shape[1]
             loss_sum += loss.float() * len(labels)
             logits = logits.float()
@@ -734,8 +745,7 @@ class _Run:
 
 
 def _train_pass(
-    forward: Callable[[torch.Tensor], torch.Tensor], run: _Run, train_set: data.Dataset, recipe: Recipe,
-    sizes: list[int], accel: Accel,
+    forward: _Forward, run: _Run, train_set: data.Dataset, recipe: Recipe, sizes: list[int], accel: Accel,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """One epoch's training: a fresh permutation (or draws with replacement), cut to whole batches under
     drop_last, each batch gathered, augmented and normalised on the device. Per-batch correct counts and
@@ -749,8 +759,8 @@ def _train_pass(
         order = torch.randperm(len(train_set), generator=run.generator, device=run.device)[:images_per_epoch]
     run.model.train()
     for step, indices in enumerate(order.split(recipe.batch_size)):
-        correct[step], losses[step] = _step(forward, run.model, run.optimizer, train_set, indices, recipe,
-                                            run.generator, accel)
+        correct[step], losses[step] = _step(forward, run.optimizer, train_set, indices, recipe, run.generator,
+                                            accel)
     return correct, losses
 
 
@@ -812,7 +822,7 @@ def train(
     if recipe.batch_norm == "per_image":
         batchnorm.per_image_batch_norm(model)
     model.to(device=device, memory_format=accel.memory_format)
-    forward = torch.compile(model) if accel.compile else model
+    forward = torch.compile(_objective(model, recipe)) if accel.compile else _objective(model, recipe)
     sizes = batch_sizes(recipe, len(train_set))
     timer = Timer(device)
     paces: list[float] = []

@@ -312,6 +312,17 @@ def test_compiled_engine_follows_the_eager_run(device: str) -> None:
     assert (compiled_weights - eager_weights).abs().max() <= 2 * ADAM.lr * steps
 
 
+def test_a_compiled_run_compiles_an_auxiliary_heads_model_too() -> None:
+    """``--claims-train-compile`` on a recipe with an auxiliary loss trained ``forward_with_aux`` uncompiled, while its
+    runs were stored as compiled: the forward the loss needs is the one compiled."""
+    torch._dynamo.reset()
+    graphs = torch._dynamo.utils.counters["stats"]["unique_graphs"]
+    recipe = dataclasses.replace(ADAM, batch_size=16, epochs=1, aux_loss_weight=0.3)
+    train.train(TwoHeads(), synthetic(32, seed=1, shape=(3, 8, 8)), None, recipe, device="cpu", seed=0,
+                accel=train.Accel(compile=True))
+    assert torch._dynamo.utils.counters["stats"]["unique_graphs"] > graphs
+
+
 def test_per_image_batch_norm_is_batch_norm_fed_one_image_at_a_time() -> None:
     """The author's loop: each image alone through train-mode BatchNorm, in training and at test."""
     torch.manual_seed(0)
