@@ -55,7 +55,7 @@ MARKERS = {
     "layers": "per-layer claims: params, MACs, output shapes (structure only)",
     "size": "model-size claims (torchinfo estimates, checkpoint bytes)",
     "train": "accuracy / loss / epoch claims after training with the author's recipe",
-    "timing": "time-per-epoch claims (pytest-benchmark)",
+    "timing": "time-per-epoch claims (the engine's own timer; pytest-benchmark records them where installed)",
 }
 UNMEASURED = "claimbench.unmeasured"
 """The report property of a test another plugin skips without running it (``BenchmarkSkips``)."""
