@@ -19,7 +19,7 @@ import torchvision
 from claimbench.readme_markers import summary_span
 
 __all__ = ["BF16_FLAGS", "bf16_flags", "cpu_revision", "describe", "device_features", "device_name", "device_revision",
-           "processor"]
+           "processor", "tf32"]
 
 _PACKAGE = Path(__file__).resolve().parent
 BF16_FLAGS = ("amx_bf16", "amx_tile", "avx512_bf16", "bf16")
@@ -141,6 +141,17 @@ def device_features(device: str | torch.device = "cpu") -> str:
         major, minor = torch.cuda.get_device_capability(device)
         return f"compute capability {major}.{minor}"
     return ", ".join([f"CPU capability {torch.backends.cpu.get_cpu_capability()}", *_cpu_flags()])
+
+
+def tf32(device: str | torch.device = "cpu") -> list[str]:
+    """What torch's flags run in TensorFloat-32 on the device when fp32 is asked for: ``convolutions`` (cuDNN's
+    ``allow_tf32``, on by default) and ``matmuls`` (off by default), on a GPU of compute capability 8.0 or later,
+    which has TF32; none on another device. The author's PyTorch on such a GPU had the same defaults."""
+    device = torch.device(device)
+    if device.type != "cuda" or torch.cuda.get_device_capability(device)[0] < 8:
+        return []
+    flags = (("convolutions", torch.backends.cudnn.allow_tf32), ("matmuls", torch.backends.cuda.matmul.allow_tf32))
+    return [name for name, on in flags if on]
 
 
 @functools.cache

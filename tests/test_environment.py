@@ -229,3 +229,19 @@ def test_a_run_trained_after_a_report_was_rewritten_is_the_commit_s(pytester: py
     _git(pytester.path, "checkout", "-q", "README.md")
     (pytester.path / "linearmodels.py").write_text(LINEAR_MODELS + "\n# edited\n", encoding="utf-8")
     assert stored_ledger() == f"{clean}+"
+
+
+def test_tf32_is_named_where_torchs_flags_run_fp32_in_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An "fp32" run on an Ampere or later GPU has its convolutions in TF32 by torch's default, and its matmuls
+    where a flag allows them; a CPU and an older GPU have no TF32."""
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (9, 0))
+    flags = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32  # torch's own, set back below
+    try:
+        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = True, False
+        assert environment.tf32("cuda") == ["convolutions"] and environment.tf32("cpu") == []
+        torch.backends.cuda.matmul.allow_tf32 = True
+        assert environment.tf32("cuda:1") == ["convolutions", "matmuls"]
+        monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (7, 0))
+        assert environment.tf32("cuda") == []
+    finally:
+        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = flags

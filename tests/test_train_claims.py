@@ -74,9 +74,11 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
     assert record["recipe"] == recipe and record["seed"] == 0
     assert {"claimbench", "ledger", "torch", "torchvision", "python", "device"} <= set(record["environment"])
     autocast = {"fp32": None, "bf16": "bfloat16"}[record["precision"]["chosen"]]  # auto: the faster here
-    assert record["accel"] == {"channels_last": True, "compile": False, "autocast": autocast}
+    tf32 = ["convolutions"] if device != "cpu" and torch.cuda.get_device_capability(device)[0] >= 8 else []
+    assert record["accel"] == {"channels_last": True, "compile": False, "autocast": autocast, "tf32": tf32}
     trained_on = records[MODEL1_CLAIMS[0]]["device"]
     assert trained_on.endswith(f", {autocast} autocast (auto: measured)" if autocast else ", fp32 (auto: measured)")
+    assert (", TF32 convolutions, " in trained_on) == bool(tf32 and not autocast), trained_on
     assert set(record["precision"]["step_seconds"]) == {"fp32", "bf16"} and len(record["weights_sha256"]) == 64
     [decision] = (results / "numerics").glob("*.json")
     assert json.loads(decision.read_text())["chosen"] == record["precision"]["chosen"], "auto's choice is kept"

@@ -111,7 +111,8 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
         "seed": seed,
         "device": torch.device(settings.device).type,
         "accel": {"channels_last": accel.channels_last, "compile": accel.compile,
-                  "autocast": str(accel.autocast).removeprefix("torch.") if accel.autocast else None},
+                  "autocast": str(accel.autocast).removeprefix("torch.") if accel.autocast else None,
+                  "tf32": environment.tf32(settings.device)},
         "precision": found.to_dict(),
         "threads": threads if on_cpu else None,
         **({"began_with_threads": began} if resumed is not None and on_cpu and threads < began else {}),
@@ -140,12 +141,14 @@ def stored_or_trained(claim: Claim, seed: int, settings: Settings, path: Path,
 
 
 def _trained_on(record: dict[str, Any], settings: Settings) -> str:
-    """The device a stored run trained on, its autocast where it used one and how ``auto`` chose its precision:
-    ``CPU ..., bfloat16 autocast (auto: measured)``."""
+    """The device a stored run trained on, its autocast where it used one, else what its fp32 ran in TF32, and how
+    ``auto`` chose its precision: ``CPU ..., bfloat16 autocast (auto: measured)``, ``NVIDIA H200, TF32
+    convolutions, fp32 (auto: measured)``."""
     device = record.get("environment", {}).get("device") or environment.device_name(settings.device,
                                                                                       record.get("threads"))
     autocast, began = record.get("accel", {}).get("autocast"), record.get("began_with_threads")
-    device += f", {autocast} autocast" if autocast else ""
+    tf32 = record.get("accel", {}).get("tf32")
+    device += f", {autocast} autocast" if autocast else f", TF32 {' and '.join(tf32)}" if tf32 else ""
     device += _decided(record.get("precision", {}))
     return device + (f", resumed on fewer threads than the {began} it began with" if began else "")
 
