@@ -200,7 +200,8 @@ class _EarlyStopping:
 
 
 class Timer:
-    """Seconds between ``start`` and ``stop``: CUDA events read after a synchronise, else perf_counter."""
+    """Seconds between ``start`` and ``stop``: CUDA events on the device's own stream (not the current device's: a
+    pytest-xdist worker's ``cuda:N`` need not be current) read after a synchronise, else perf_counter."""
 
     def __init__(self, device: torch.device) -> None:
         self.device = device
@@ -208,14 +209,14 @@ class Timer:
     def start(self) -> None:
         if self.device.type == "cuda":
             self.begin = torch.cuda.Event(enable_timing=True)
-            self.begin.record()
+            self.begin.record(torch.cuda.current_stream(self.device))
         else:
             self.began = time.perf_counter()
 
     def stop(self) -> float:
         if self.device.type == "cuda":
             end = torch.cuda.Event(enable_timing=True)
-            end.record()
+            end.record(torch.cuda.current_stream(self.device))
             torch.cuda.synchronize(self.device)
             return self.begin.elapsed_time(end) / 1000
         return time.perf_counter() - self.began
@@ -258,7 +259,7 @@ def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Datase
         probes.append((model, accel, _optimizer(model, recipe), torch.Generator(device).manual_seed(0)))
         check_classes(model, batch, recipe, accel, name or type(model).__name__)  # after the optimizer, as in a run
     seconds: list[dict[int, list[tuple[float, float]]]] = [{n: [] for n in candidates} for _ in probes]
-    with _deterministic(device):
+    with _on_device(device), _deterministic(device):
         for _ in range(1 + PROBE_STEPS):
             for (model, accel, optimizer, generator), timed in zip(probes, seconds, strict=True):
                 for count in candidates:
@@ -291,6 +292,13 @@ def _fastest(seconds: Mapping[int, list[tuple[float, float]]]) -> StepCost:
     if not others or medians[first][0] * MORE_THREADS_GAIN < medians[chosen][0]:
         chosen = first
     return StepCost(train_seconds=medians[chosen][0], eval_seconds=medians[chosen][1], threads=chosen)
+
+
+def _on_device(device: torch.device) -> contextlib.AbstractContextManager[Any]:
+    """``device`` as the current CUDA device while a run or probe uses it, so that what names no device (a stream,
+    a kernel library's handle) is that GPU's, not GPU 0's; the caller's is current again afterwards
+    (``torch.cuda.device``, whose exit creates no context on the GPU it returns to). Nothing elsewhere."""
+    return torch.cuda.device(device) if device.type == "cuda" else contextlib.nullcontext()
 
 
 @contextlib.contextmanager
@@ -828,7 +836,7 @@ def train(
     paces: list[float] = []
     cuda = list(range(torch.cuda.device_count())) if device.type == "cuda" else []
 
-    with torch.random.fork_rng(cuda), _deterministic(device), _cpu_threads(device, threads):
+    with _on_device(device), torch.random.fork_rng(cuda), _deterministic(device), _cpu_threads(device, threads):
         torch.manual_seed(seed)  # dropout draws from the global generator, which is the caller's again afterwards
         run = _Run.start(model, recipe, seed, device)
         expected = fingerprint(name, recipe, seed, device, len(train_set), accel)

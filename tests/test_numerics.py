@@ -203,3 +203,25 @@ def test_two_workers_measure_a_model_once(settings: Settings) -> None:
     other.join()
     assert (first.decided, second[0].decided) == ("measured", "reused") and second[0].chosen == "bf16"
     assert (first_log, later) == (["auto"], ["bf16"])
+
+
+@pytest.mark.parametrize("threads", [1, 4])
+def test_a_gpus_decision_holds_whatever_the_cpu_threads(settings: Settings, monkeypatch: pytest.MonkeyPatch,
+                                                         threads: int) -> None:
+    """On CUDA the CPU's thread count (cores / workers under pytest-xdist) is no part of the key: a session under
+    ``-n 4`` keeps the choice one without pytest-xdist measured on the GPU, and times only it."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(environment, "processor", lambda device: "NVIDIA H200")
+    monkeypatch.setattr(environment, "device_features", lambda device: "compute capability 9.0")
+    monkeypatch.setattr(environment, "device_revision", lambda device: "")
+    timings = Timings([(1.3, 1.0), (1.0, 1.0)])
+    monkeypatch.setattr(train, "step_costs", timings)
+    on_gpu = dataclasses.replace(settings, device="cuda:1")
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 16)
+    [first] = sessions(on_gpu, 1, monkeypatch)
+    monkeypatch.setattr(torch, "get_num_threads", lambda: threads)
+    [kept] = sessions(on_gpu, 1, monkeypatch)
+    assert (first.decided, kept.decided, kept.chosen) == ("measured", "reused", "bf16")
+    assert timings.timed == [["fp32", "bf16"], ["bf16"]]
+    [path] = (settings.results_dir / numerics.FOLDER).iterdir()
+    assert "threads" not in json.loads(path.read_text())["key"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import io
@@ -12,6 +13,7 @@ import signal
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -999,6 +1001,93 @@ def test_the_probe_weighs_the_processs_thread_count_against_one(monkeypatch: pyt
     [cost] = train.step_costs([(small_cnn(3), train.Accel())], synthetic(64, seed=0, shape=(3, 28, 28)), ADAM,
                               device="cpu")
     assert cost.threads == chosen and cost.train_seconds == seconds[chosen]
+
+
+class FakeEvent:
+    """``torch.cuda.Event`` without a GPU: keeps the stream it was recorded on; 250 ms from any event to another."""
+
+    def __init__(self, enable_timing: bool) -> None:
+        self.stream: tuple[str, torch.device] | None = None
+
+    def record(self, stream: tuple[str, torch.device] | None = None) -> None:
+        self.stream = stream
+
+    def elapsed_time(self, end: FakeEvent) -> float:
+        return 250.0
+
+
+def test_cuda_timer_records_on_the_stream_of_its_own_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pytest-xdist worker trains on ``cuda:1`` while GPU 0 stays the current device: both events go on
+    cuda:1's stream, not GPU 0's idle one (which would time only the host's queueing), and cuda:1 is synchronised."""
+    events: list[FakeEvent] = []
+    synchronised: list[torch.device] = []
+
+    def event(enable_timing: bool) -> FakeEvent:
+        events.append(FakeEvent(enable_timing))
+        return events[-1]
+
+    monkeypatch.setattr(torch.cuda, "Event", event)
+    monkeypatch.setattr(torch.cuda, "current_stream",
+                        lambda device=None: ("stream", torch.device("cuda:0" if device is None else device)))
+    monkeypatch.setattr(torch.cuda, "synchronize", synchronised.append)
+    timer = train.Timer(torch.device("cuda:1"))
+    timer.start()
+    assert timer.stop() == 0.25
+    assert [e.stream for e in events] == [("stream", torch.device("cuda:1"))] * 2
+    assert synchronised == [torch.device("cuda:1")]
+
+
+class CurrentDevice:
+    """``train._on_device`` that keeps the device it makes current, and a ``train.Timer`` that says which device was
+    current as it started and stopped."""
+
+    def __init__(self) -> None:
+        self.current: list[torch.device] = []
+        self.timed: list[list[torch.device]] = []
+
+    @contextlib.contextmanager
+    def on_device(self, device: torch.device) -> Iterator[None]:
+        self.current.append(device)
+        try:
+            yield
+        finally:
+            self.current.pop()
+
+    def timer(self, device: torch.device) -> CurrentDevice:
+        return self
+
+    def start(self) -> None:
+        self.timed.append(list(self.current))
+
+    def stop(self) -> float:
+        self.timed.append(list(self.current))
+        return 1.0
+
+
+def test_training_and_the_probe_run_with_their_device_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every step ``train`` and ``step_costs`` time runs with the run's device current (``_on_device``)."""
+    spy = CurrentDevice()
+    monkeypatch.setattr(train, "_on_device", spy.on_device)
+    monkeypatch.setattr(train, "Timer", spy.timer)
+    train.step_costs([(small_cnn(3), train.Accel())], synthetic(64, seed=0, shape=(3, 28, 28)), ADAM, device="cpu")
+    recipe = dataclasses.replace(ADAM, epochs=1)
+    train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=0)
+    assert spy.timed and all(current == [torch.device("cpu")] for current in spy.timed)
+
+
+def test_a_cuda_device_is_made_current_and_the_cpu_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_on_device`` enters ``torch.cuda.device`` for a GPU (scoped, unlike ``set_device``), and nothing for the
+    CPU."""
+    entered: list[torch.device] = []
+
+    @contextlib.contextmanager
+    def cuda_device(device: torch.device) -> Iterator[None]:
+        entered.append(device)
+        yield
+
+    monkeypatch.setattr(torch.cuda, "device", cuda_device)
+    with train._on_device(torch.device("cuda:1")), train._on_device(torch.device("cpu")):
+        assert entered == [torch.device("cuda:1")]
 
 
 def test_where_a_further_run_lands_never_narrows_below_the_runs_own_scatter() -> None:

@@ -8,7 +8,8 @@ that parallel workers measure a model once; ``<model>`` as ``names.portable`` wr
 and a decision recorded under the reference as typed, ``torchvision:resnet18``, is moved to that name);
 ``<digest>`` hashes what makes it valid (``key``): the model and its architecture, the recipe and the image shape
 it was timed at, the training engine, the device's name, features and revision (a CPU's family, model and
-stepping: ``claimbench.environment``), the thread counts the probe times at, torch's version and ``BF16_GAIN``.
+stepping: ``claimbench.environment``), on the CPU the thread counts the probe times at, torch's version and
+``BF16_GAIN``.
 A later probe with the same key times only the precision recorded, for its cost estimate and thread count, and
 keeps it; another device, torch or model measures again (so does one recorded under an older key, which is not
 found). An explicit ``--claims-train-precision`` fp32 or bf16 never reads nor writes a decision. A file that cannot
@@ -42,12 +43,16 @@ _DECISION = "the numerics decision"
 
 def key(model_name: str, recipe: Recipe, train_set: data.Dataset, device: str) -> dict[str, Any]:
     """What the decision for ``model_name`` is valid for, as plain data: another value of any of it measures
-    again."""
-    return {"model": model_name, "architecture": store.architecture(model_name), "engine": store.engine(),
-            "recipe": json.loads(json.dumps(dataclasses.asdict(recipe))), "image": list(train_set.images.shape[1:]),
-            "device": environment.processor(device), "features": environment.device_features(device),
-            "revision": environment.device_revision(device), "threads": list(train.probe_threads(device)),
-            "torch": str(torch.__version__), "bf16_gain": precision.BF16_GAIN}
+    again. The probe's thread counts only on the CPU: a GPU's steps do not rest on them, and under pytest-xdist
+    they are the cores over the workers, which would make ``-n 4`` and ``-n 8`` each measure one GPU again."""
+    valid_for = {"model": model_name, "architecture": store.architecture(model_name), "engine": store.engine(),
+                 "recipe": json.loads(json.dumps(dataclasses.asdict(recipe))),
+                 "image": list(train_set.images.shape[1:]), "device": environment.processor(device),
+                 "features": environment.device_features(device), "revision": environment.device_revision(device),
+                 "torch": str(torch.__version__), "bf16_gain": precision.BF16_GAIN}
+    if torch.device(device).type == "cpu":
+        valid_for["threads"] = list(train.probe_threads(device))
+    return valid_for
 
 
 def path_for(model_name: str, valid_for: dict[str, Any], settings: Settings) -> Path:
