@@ -30,6 +30,9 @@ _MENTION = re.compile(
     (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>(?i:(?:{_COUNTS})\s+)?{numerals.NOUN}))?""",
     re.VERBOSE,
 )
+_PER_EPOCH = re.compile(rf"{numerals.PER_EPOCH}(?!\w)")
+"""What a time per epoch prints after its unit ("2.1 s/epoch", "1.2 min per epoch"): part of its printed words, as in
+a cell ("1.15s/epoch"), so that they are the words the report prints."""
 _RUN_NOUNS = r"runs?|seeds?|trials?|repeats?|repetitions?"
 _COUNTED = re.compile(rf"\s+(?i:(?:training|train|test|validation|val|labell?ed|unlabell?ed)\s+)?"
                       rf"(?i:{_RUN_NOUNS}|epochs?|iterations?|steps?|folds?|batches|samples?|examples?|images?|"
@@ -86,6 +89,8 @@ def mentions(text: str) -> list[Mention]:
         number = numerals.number(match["number"], unit, numerals.bound(qualifier) if qualifier else None)
         number = replace(number, approximate=match["approximate"])  # "about 10.1M": the note says so
         end = match.end("noun") if match["magnitude"] else match.end("unit") if unit else match.end("number")
+        if unit in numerals.TIMES and (per := _PER_EPOCH.match(text, end)):  # "2.1 s/epoch": the report's words
+            end = per.end()
         printed = text[match.start() : end]
         near = bool(match["near"]) or (qualifier or "").lower() in numerals.NEARLY  # "nearly 95%": a little under it
         found.append(Mention(match.start(), printed.strip(), number, unit, match["noun"], near))

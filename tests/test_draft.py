@@ -2138,6 +2138,33 @@ def test_a_candidate_takes_the_kind_its_unit_and_nearest_keyword_name(sentence: 
 
 
 @pytest.mark.parametrize(
+    ("sentence", "printed"),
+    [
+        ("The MLP trains at about\n2.1 s/epoch on a Ryzen 7 5800X.", "about 2.1 s/epoch"),
+        ("One epoch takes 1.2 min per epoch.", "1.2 min per epoch"),
+        ("It trains at 5 s/Epoch.", "5 s/Epoch"),
+    ],
+)
+def test_a_time_per_epoch_of_the_text_is_printed_as_the_report_prints_it(sentence: str, printed: str,
+                                                                          tmp_path: Path) -> None:
+    """"about 2.1 s/epoch" was drafted as printed = "about 2.1 s", words the report does not print: its printed is
+    the report's words, "/epoch" with them, as a cell's "1.15s/epoch" is; it loads, and is current while the report
+    prints it."""
+    markdown = f"# Report\n\n{sentence}\n{_TIMES}"
+    ledger = draft(markdown, slug="demo", source="demo.md")
+    blocks = re.findall(r"^# \[\[claim\]\]\n(?:# .*\n)+", ledger, flags=re.MULTILINE)
+    (text,) = [re.sub(r"^# ", "", block, flags=re.MULTILINE) for block in blocks if "/text/" in block]
+    assert tomllib.loads(text)["claim"][0]["printed"] == printed
+    (tmp_path / "demo.toml").write_text(_filled(f"{ledger}\n{text}"), encoding="utf-8")
+    (report,) = load_reports(tmp_path)
+    (claim,) = [claim for claim in report.claims if claim.cell is None]
+    assert (claim.kind, claim.printed) == ("epoch_time", printed)
+    assert drift.stale(report, markdown, "demo.md") == {}
+    changed = markdown.replace(sentence, sentence.replace(printed.split()[-2], "9"))
+    assert list(drift.stale(report, changed, "demo.md")) == [claim.id]
+
+
+@pytest.mark.parametrize(
     ("sentence", "printed", "count"),
     [
         ("TinyCNN has just 9,089 trainable parameters, so it fits.", "9,089", '"trainable"'),
