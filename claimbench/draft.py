@@ -32,7 +32,7 @@ from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND
                                      SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNIT_TODOS, UNKNOWN_FRACTION_BAND,
                                      UNKNOWN_KIND_BAND)
 from claimbench.hardware_names import named_machine
-from claimbench.kind_words import UNKNOWN_KIND, UNMEASURED_KIND, guess_kind, named_dataset
+from claimbench.kind_words import UNKNOWN_KIND, UNMEASURED_KIND, named_dataset
 from claimbench.markdown_tables import Scan, Table, slug, unique
 from claimbench.toml_lines import Guess, keys, todo, toml
 
@@ -292,7 +292,7 @@ def _summary_lines(code: list[tuple[str | None, str]], context: Context) -> list
 
 def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, context: Context) -> dict[str, object]:
     """The claim a number of the running text would be."""
-    kind = guess_kind(mention.noun) if mention.noun else draft_text.nearest_kind(sentence, mention)
+    kind = draft_text.kind_of(sentence, mention)
     fraction = kind in PERCENT_KINDS and not mention.near and draft_values.fractions([mention.number])
     where = f"section '{section}'" if section else "introduction"
     sized = draft_tables.byte_scale(mention.number, None, (sentence,)) if kind == "size" else None

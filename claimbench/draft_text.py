@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from claimbench import numerals
 from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, guess_kind, has, meant, unit_kind
 
-__all__ = ["SETTINGS", "Mention", "comment", "is_candidate", "mentions", "nearest_kind", "run_counts", "sentences",
-           "setting"]
+__all__ = ["SETTINGS", "Mention", "comment", "is_candidate", "kind_of", "mentions", "nearest_kind", "run_counts",
+           "sentences", "setting"]
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _COUNTS = r"trainable|learnable|non-trainable|total"
@@ -185,6 +185,12 @@ def setting(sentence: str, mention: Mention) -> str | None:
         if before or (match.start() >= end and not sentence[end : match.start()].strip()):
             return match.group()
     return None
+
+
+def kind_of(sentence: str, mention: Mention) -> str | None:
+    """The kind a number of ``sentence`` is drafted as: the one its noun names ("9,089 trainable parameters"), else
+    the nearest keyword's (``nearest_kind``)."""
+    return guess_kind(mention.noun) if mention.noun else nearest_kind(sentence, mention)
 
 
 def nearest_kind(sentence: str, mention: Mention) -> str | None:

@@ -8,9 +8,10 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from claimbench import markdown_tables
+from claimbench import draft_text, markdown_tables
 from claimbench.column_names import column_index
-from claimbench.ledger import Report
+from claimbench.ledger import Claim, Report
+from claimbench.numerals import NUMBER
 
 __all__ = ["first_file", "names_markdown", "read_from", "same_file", "source_file", "source_paths", "stale"]
 
@@ -61,7 +62,8 @@ def same_file(a: Path, b: Path) -> bool:
 def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
     """Claim id → why the report ``name`` (its text ``markdown_text``) no longer prints the claim's cell as the
     ledger copies it (its table, by columns, row or text changed), or a claim of its text (prose, a cell, a code
-    block or an HTML block, whose tables draft does not read) its ``printed`` words."""
+    block or an HTML block, whose tables draft does not read) its ``printed`` words; with what it prints in their
+    place where that is clear (the cell's text; the one number of the claim's kind and shape its section prints)."""
     found = markdown_tables.scan(markdown_text)
     printed: dict[tuple[tuple[str, ...], str, int], list[str]] = {}
     for table in found.tables:
@@ -84,8 +86,10 @@ def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
         if claim.cell is None:
             alone = rf"(?<![\w.,]){re.escape(' '.join(claim.printed.split()))}(?!\w|[.,]\d)"  # "88" not in "88.7"
             if not re.search(alone, words):
+                others = {" ".join(other.printed.split()) for other in report.claims
+                          if other.cell is None and other is not claim}
                 reasons[claim.id] = (f"the ledger is out of date: {name} no longer prints {claim.printed!r} "
-                                     "anywhere; update the ledger")
+                                     f"anywhere{_now_printed(claim, found.prose, others)}; update the ledger")
             continue
         table_id, label, column = claim.cell
         table = tables[table_id]
@@ -100,3 +104,30 @@ def stale(report: Report, markdown_text: str, name: str) -> dict[str, str]:
             reasons[claim.id] = (f"the ledger is out of date: {name} now prints {now[0]!r} in {where}, where the "
                                  f"ledger copies {copied!r}; update the ledger")
     return reasons
+
+
+_SECTION = re.compile(r"(?:^|, )(?:section '(?P<name>.*)'|introduction)$")
+"""Where ``claimbench draft`` writes that a claim of the text stands, after its report's file: "README.md, section
+'Models'", "README.md, introduction" (the text above the first heading)."""
+
+
+def _now_printed(claim: Claim, prose: list[tuple[str | None, str]], others: set[str]) -> str:
+    """Where the section of a claim of the text (its ``source`` as draft writes it) now prints another number in its
+    place, the words that say so: the one number there of the claim's kind and shape (its words, digits aside:
+    "about # s/epoch") that no other claim of the text prints (``others``); "" where the source names no section,
+    or the section prints no such number or several, which would leave the author to guess."""
+    where = _SECTION.search(claim.source or "")
+    if where is None:
+        return ""
+    section, shape = where["name"], _shape(claim.printed)
+    found = {mention.printed for heading, text in prose if heading == section
+             for sentence in draft_text.sentences(text) for mention in draft_text.mentions(sentence)
+             if _shape(mention.printed) == shape and mention.printed not in others
+             and draft_text.is_candidate(mention, sentence) and draft_text.kind_of(sentence, mention) == claim.kind}
+    place = f"section {section!r}" if section is not None else "the introduction"
+    return f" (its sentence in {place} now prints {found.pop()!r})" if len(found) == 1 else ""
+
+
+def _shape(printed: str) -> str:
+    """Printed words with their numbers masked: "about 2.1 s/epoch" and "about 2.4 s/epoch" have one shape."""
+    return re.sub(NUMBER, "#", " ".join(printed.split()))

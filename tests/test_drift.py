@@ -50,6 +50,36 @@ def test_a_claim_of_the_text_is_stale_when_the_readme_no_longer_prints_its_words
         assert list(drift.stale(dataclasses.replace(author, claims=(count,)), README + text, "README.md")) == stale_ids
 
 
+def _in_model_sizes(sentences: str) -> str:
+    """The author's README with ``sentences`` under its heading "Model sizes"."""
+    return README.replace("## Model sizes\n", f"## Model sizes\n\n{sentences}\n", 1)
+
+
+def test_a_stale_claim_of_the_text_names_the_number_its_section_now_prints(author: ledger.Report) -> None:
+    """"README.md no longer prints '9,089' anywhere" left the author to find what their README prints instead: where
+    the section the claim's source names prints one number of the claim's kind and shape that no other claim of the
+    text prints, the line names it; where it prints none or several, the line stays as it was."""
+    prose = dataclasses.replace(author.claims[0], id="author/params/text/sizes", cell=None, printed="9,089",
+                                value=9089, source="README.md, section 'Model sizes'")
+    report = dataclasses.replace(author, claims=(prose,))
+    lines = {text: drift.stale(report, _in_model_sizes(text), "README.md")[prose.id] for text in (
+        "TinyCNN has just 9,098 trainable parameters, so it fits.",
+        "TinyCNN has just 9,098 parameters. SmallCNN has 20,941 parameters.",
+        "TinyCNN has 9.1K parameters.", "TinyCNN needs 9,098 MACs.", "TinyCNN is small.")}
+    plain = "the ledger is out of date: README.md no longer prints '9,089' anywhere; update the ledger"
+    assert list(lines.values()) == [
+        "the ledger is out of date: README.md no longer prints '9,089' anywhere (its sentence in section 'Model "
+        "sizes' now prints '9,098'); update the ledger", plain, plain, plain, plain]
+    other = dataclasses.replace(prose, id="author/params/text/small", printed="20,941", value=20941)
+    pair = drift.stale(dataclasses.replace(author, claims=(prose, other)), _in_model_sizes(
+        "TinyCNN has just 9,098 parameters. SmallCNN has 20,941 parameters."), "README.md")
+    assert pair == {prose.id: lines["TinyCNN has just 9,098 trainable parameters, so it fits."]}, (
+        "a number another claim prints is that claim's")
+    unsectioned = dataclasses.replace(report, claims=(dataclasses.replace(prose, source="README.md"),))
+    assert drift.stale(unsectioned, _in_model_sizes("TinyCNN has 9,098 parameters."), "README.md") == {
+        prose.id: plain}
+
+
 def test_a_claim_of_an_html_table_is_current_while_the_table_prints_it(author: ledger.Report) -> None:
     """draft reads no HTML table as a table: its numbers' claims are written by hand, with no cell, and were all
     "out of date" though the README printed them."""
