@@ -73,14 +73,14 @@ def _on_meta(claim: Claim) -> torch.nn.Module:
     memory for, or a builder that reads its weights' values, is the claim's one-line error."""
     try:
         with torch.device("meta"):
-            return registry.get_model(claim.model)
+            return _model(claim)
     except (NotImplementedError, RuntimeError) as error:
         if not _NEEDS_DATA.search(errors.first_line(error)):
             raise
         failure = error
     try:
         with _seeded(), _weights_to_meta():
-            return registry.get_model(claim.model)
+            return _model(claim)
     except (MemoryError, NotImplementedError, RuntimeError) as error:
         line = errors.first_line(error)
         if isinstance(error, MemoryError) or _NO_MEMORY.search(line):
@@ -93,6 +93,16 @@ def _on_meta(claim: Claim) -> torch.nn.Module:
             f"{claim.model}: its builder reads tensors that torch's meta device holds no data for "
             f"({errors.in_one_line(failure)}), and built on the CPU one weight at a time it {then}: "
             f"{errors.in_one_line(error)}") from error
+
+
+def _model(claim: Claim) -> torch.nn.Module:
+    """The claim's model. A builder that returns no ``torch.nn.Module`` (``registry.NotAModuleError``, the author's
+    mistake) is the claim's one-line error, the ``TypeError`` naming the builder and what it returned; any other
+    error keeps its traceback."""
+    try:
+        return registry.get_model(claim.model)
+    except registry.NotAModuleError as error:
+        raise errors.MeasurementError(f"TypeError: {errors.first_line(error)}") from error
 
 
 def _to_meta(module: torch.nn.Module, name: str, tensor: torch.Tensor | None) -> torch.Tensor | None:
@@ -143,7 +153,7 @@ def _on_cpu(claim: Claim, on_meta: torch.nn.Module, failure: RuntimeError) -> to
             f"{claim.model}: the structural counters run models on torch's meta device, which holds no data, and "
             f"its forward {needs}: {errors.in_one_line(failure)}; its {weights / 2**20:,.0f} MiB of weights are "
             f"over the {CPU_FALLBACK_BYTES // 2**20} MiB claimbench builds on the CPU instead") from failure
-    return registry.get_model(claim.model)
+    return _model(claim)
 
 
 def _run(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: Run[T]) -> tuple[T, str]:

@@ -33,8 +33,9 @@ from claimbench.unknown_model import UnknownModelError, unknown_name
 if TYPE_CHECKING:
     from torch import nn
 
-__all__ = ["Builder", "InputSize", "UnknownModelError", "code_digest", "code_files", "get_model", "get_model_builder",
-           "import_modules", "imported_module", "input_size", "list_models", "register_model", "resolve"]
+__all__ = ["Builder", "InputSize", "NotAModuleError", "UnknownModelError", "code_digest", "code_files", "get_model",
+           "get_model_builder", "import_modules", "imported_module", "input_size", "list_models", "register_model",
+           "resolve"]
 
 Builder = Callable[..., Any]
 B = TypeVar("B", bound=Builder)
@@ -48,6 +49,11 @@ _INPUT_SIZES: dict[str, InputSize] = {}
 """Each registered name's input."""
 _BUILDER_SIZES: dict[Builder, InputSize | None] = {}
 """Each registered builder's input, for an import path that names it; None where two names give it two."""
+
+
+class NotAModuleError(TypeError):
+    """A builder returned no ``torch.nn.Module``: the author's mistake, which a claim's measurement tells apart from
+    a ``TypeError`` of claimbench's own."""
 
 
 @overload
@@ -376,7 +382,7 @@ def get_model(reference: str, *, weights: None = None, progress: bool = True, **
     """Build the referenced model, untrained; ``overrides`` replace the builder's defaults. ``weights`` and
     ``progress`` are there for torchvision's signature (and timm's ``pretrained``): claimbench measures models as
     built, and trains them itself, so it never downloads anything. A builder that returns no ``torch.nn.Module`` is
-    a ``TypeError`` naming it and what it returned."""
+    a ``NotAModuleError`` (a ``TypeError``) naming it and what it returned."""
     pretrained = overrides.pop("pretrained", False)
     if weights is not None or pretrained:
         given = f"weights={weights!r}" if weights is not None else f"pretrained={pretrained!r}"
@@ -387,8 +393,8 @@ def get_model(reference: str, *, weights: None = None, progress: bool = True, **
     from torch import nn
 
     if not isinstance(model, nn.Module):
-        raise TypeError(f"get_model({reference!r}): its builder {_named(builder)} returned "
-                        f"{' '.join(reprlib.repr(model).split())} ({type(model).__qualname__}), not a torch.nn.Module")
+        raise NotAModuleError(f"get_model({reference!r}): its builder {_named(builder)} returned "
+                              f"{' '.join(reprlib.repr(model).split())} ({type(model).__qualname__}), not a torch.nn.Module")
     return model
 
 

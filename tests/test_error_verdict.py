@@ -257,6 +257,44 @@ def test_an_authors_crash_leads_with_the_authors_frame(project: pytest.Pytester,
             assert (records[claim_id]["verdict"], records[claim_id]["reason"]) == ("error", error)
 
 
+NOT_A_MODULE_LEDGER = """
+format = 2
+
+[report]
+title = "A builder that returns no model"
+modules = []
+
+[[claim]]
+id = "params/not_a_module"
+kind = "params"
+model = "notmodels:not_a_module"
+count = "all"
+value = 1
+printed = "1"
+source = "a builder that returns a number"
+"""
+
+
+def test_a_builder_that_returns_no_module_is_a_one_line_error_naming_it(project: pytest.Pytester) -> None:
+    """The author's mistake, not a crash of ours: one line in the terminal and in JUnit XML, no frame of
+    claimbench's, as the README says of a builder that returns no ``torch.nn.Module``."""
+    (project.path / "claims" / "notmodule.toml").write_text(NOT_A_MODULE_LEDGER, encoding="utf-8")
+    (project.path / "notmodels.py").write_text("def not_a_module():\n    return 42\n", encoding="utf-8")
+    result = project.runpytest_subprocess("-k", "not_a_module", "--junitxml=out/junit.xml")
+    result.assert_outcomes(errors=1)
+    said = ("TypeError: get_model('notmodels:not_a_module'): its builder notmodels:not_a_module returned 42 (int), "
+            "not a torch.nn.Module")
+    output = result.stdout.str()
+    crash = re.split(r"\n-+ (?:generated xml file|claimbench verdicts)",
+                     output.split("ERROR at setup of claim notmodule/params/not_a_module")[1])[0]
+    assert [line for line in crash.splitlines() if line.strip("-_ ")] == [f"error: {said}"], crash
+    records = {r["id"]: r for r in json.loads((project.path / "out" / "claims.json").read_text())["claims"]}
+    record = records["notmodule/params/not_a_module"]
+    assert (record["verdict"], record["reason"]) == ("error", said)
+    junit = ElementTree.parse(project.path / "out" / "junit.xml").find(".//error")
+    assert junit is not None and junit.text == f"error: {said}", junit
+
+
 @pytest.mark.parametrize("test_file", [None, "measured in set-up"])
 def test_an_error_of_ours_is_an_error_in_junit_xml_too(project: pytest.Pytester, test_file: str | None) -> None:
     """A claim we could not measure is an error for every reader of the run, JUnit XML's CI dashboards included:

@@ -73,6 +73,10 @@ def broken() -> nn.Module:
     raise RuntimeError("my builder is broken")
 
 
+def not_a_module() -> int:
+    return 42
+
+
 class _Forward(nn.Module):
     """``conv()`` behind a forward of a test's own."""
 
@@ -235,6 +239,26 @@ def test_a_builder_that_fails_keeps_its_traceback(kind: str) -> None:
         families.measurement(claim(kind, model="test_families:broken", layer=""), settings=lambda: None,
                              benchmark=None)
     assert raised.traceback[-1].path.name == "test_families.py"
+
+
+@pytest.mark.parametrize("kind", ["params", "macs", "layer", "size"])
+def test_a_builder_that_returns_no_module_is_one_line_naming_it_and_what_it_returned(kind: str) -> None:
+    """The author's mistake, which ``get_model`` says in one line: the claim's error, not a crash of ours."""
+    with pytest.raises(errors.MeasurementError, match=(
+            r"^TypeError: get_model\('test_families:not_a_module'\): its builder test_families:not_a_module returned "
+            r"42 \(int\), not a torch\.nn\.Module$")):
+        families.measurement(claim(kind, model="test_families:not_a_module", layer="", quantity="params",
+                                   count="trainable"), settings=lambda: None, benchmark=None)
+
+
+def test_a_type_error_of_claimbench_s_own_keeps_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only ``get_model``'s word on a builder's return is one line: any other ``TypeError`` is a bug of ours."""
+    def bug(reference: str) -> nn.Module:
+        raise TypeError("a bug of ours")
+
+    monkeypatch.setattr(registry, "get_model", bug)
+    with pytest.raises(TypeError, match="^a bug of ours$"):
+        families.measurement(claim("params", count="trainable"), settings=lambda: None, benchmark=None)
 
 
 @pytest.mark.parametrize("kind", ["macs", "size"])
