@@ -8,7 +8,9 @@ import dataclasses
 import json
 from typing import Annotated, Any, Literal, Optional, Union, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, TypeAdapter, create_model
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, TypeAdapter, ValidationError,
+                      ValidatorFunctionWrapHandler, WrapValidator, create_model)
+from pydantic_core import PydanticCustomError
 
 from claimbench import vocab
 
@@ -34,6 +36,23 @@ Number = Annotated[float, Strict(), Field(ge=-1e18, le=1e18)]
 """A claimed number: finite, and below 1e18 in size (beyond that it is a typo, and rounding breaks down)."""
 Dim = Annotated[int, Strict(), Field(gt=0)]
 Shape = Annotated[tuple[Dim, ...], Field(min_length=1)]
+
+
+def _fixed(form: str) -> WrapValidator:
+    """A list of a fixed length refused as one problem on its key, whatever is wrong, that says the list it must be
+    (``form``): pydantic's words for a tuple name items that do not exist (``input = [4]``: ``input.1`` and
+    ``input.2`` missing)."""
+    def whole(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            raise PydanticCustomError("fixed_list", "must be {form}", {"form": form}) from None
+
+    return WrapValidator(whole)
+
+
+Input = Annotated[tuple[Dim, Dim, Dim], _fixed("[C, H, W] (three positive integers)")]
+Cell = Annotated[tuple[str, str, str], _fixed("[table id, row label, column] (three strings)")]
 
 
 def record(cls: type) -> Any:
@@ -204,7 +223,7 @@ class Claim:
     """The printed unit: value = measured / scale ("5.6M" or "5.6" under "Params (M)": scale = 1e6)."""
     count: Optional[Literal[vocab.PARAM_COUNTS + vocab.MAC_COUNTS]] = None
     """The counting convention of a parameter or MAC count."""
-    input: Optional[tuple[Dim, Dim, Dim]] = None
+    input: Optional[Input] = None
     """[C, H, W] the model runs on, batch 1; default: the model's registered input size. On a params claim, a lazy
     model's copy is built on it: every count but constructed counts that copy (a constructed count's words give it)."""
     layer: Optional[Text] = None
@@ -226,7 +245,7 @@ class Claim:
     number among them."""
     recipe: Optional[Recipe] = None
     """The author's training recipe."""
-    cell: Optional[tuple[str, str, str]] = None
+    cell: Optional[Cell] = None
     """[table id, row label, column]: the table cell this claim is, whose text ``printed`` must be; a row label or
     column header the table repeats addresses no cell (leave ``cell`` out: ``printed`` is then looked for in the
     report's text). Under a merged header, a column is named by its header joined with the second header row's cell
@@ -332,7 +351,8 @@ KIND_KEYS = {"params": "count input?", "macs": "count input?", "layer": "layer q
              **dict.fromkeys(vocab.SUMMARY_KINDS, "dataset statistic recipe? runs?"),
              "epoch_time": "dataset hardware recipe?"}
 """The keys each kind takes besides the common ones."""
-Interval = Annotated[tuple[Number, ...], Field(min_length=2, max_length=2)]
+Interval = Annotated[tuple[Number, ...], Field(min_length=2, max_length=2),
+                     _fixed("[low, high] (two finite numbers)")]
 _KEYS: dict[str, tuple[Any, Any]] = {
     **{f.name: (f.type, f.default) for f in dataclasses.fields(Claim)},
     "id": (Name, ...), "recipe": (Optional[Text], None), "tolerance": (Tolerance, Tolerance()),

@@ -529,10 +529,42 @@ def test_a_verbal_claim_is_an_interval(tmp_path: Path, bound: str, interval: tup
     ("value = 62\nabove = 60", "value: give exactly one of value, above, below, between (given: value, above)"),
     ("", "value: give exactly one of value, above, below, between (given: none)"),
     ("between = [60, 57]", "between: must be [low, high] with low < high"),
-    ("between = [60]", "between: Tuple should have at least 2 items"),
+    ("between = [60]", "between: must be [low, high] (two finite numbers), got [60]"),
 ])
 def test_an_interval_is_one_bound_or_an_ordered_pair(tmp_path: Path, bounds: str, expected: str) -> None:
     assert expected in first_line(tmp_path, GOOD_CLAIM.replace("value = 62", bounds))
+
+
+TABLE_T = '[[table]]\nid = "t"\ntitle = "T"\ncolumns = ["a"]\nrows = [["x"]]\n'
+INPUT_FORM = "must be [C, H, W] (three positive integers)"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("input = [4]", f"tiny/params/baseline: input: {INPUT_FORM}, got [4]"),
+    ("input = []", f"tiny/params/baseline: input: {INPUT_FORM}, got []"),
+    ("input = [3, 32, 32, 1]", f"tiny/params/baseline: input: {INPUT_FORM}, got [3, 32, 32, 1]"),
+    ('input = [3, "32", 32]', f"tiny/params/baseline: input: {INPUT_FORM}, got [3, '32', 32]"),
+    ("input = [3, 0, 32]", f"tiny/params/baseline: input: {INPUT_FORM}, got [3, 0, 32]"),
+    ("input = 3", f"tiny/params/baseline: input: {INPUT_FORM}, got 3"),
+    ('cell = ["t", "x"]', "tiny/params/baseline: cell: must be [table id, row label, column] (three strings), got "
+                          "['t', 'x']"),
+    ("between = [60, 61, 62]", "tiny/params/baseline: between: must be [low, high] (two finite numbers), got "
+                               "[60, 61, 62]"),
+    (f"{TABLE_T}input = [4]", f"table t: input: {INPUT_FORM}, got [4]"),
+    (f"{TABLE_T}by_column = {{ a = {{ input = [4] }} }}", f"table t: by_column.a.input: {INPUT_FORM}, got [4]"),
+], ids=["short", "empty", "long", "a-string", "a-zero", "no-list", "cell", "between", "table", "column"])
+def test_a_list_of_fixed_length_that_is_wrong_is_one_problem_on_its_key(tmp_path: Path, text: str,
+                                                                         expected: str) -> None:
+    """``input = [4]`` was two problems in pydantic's words for a tuple, on fields that do not exist:
+    ``input.1: missing required field`` and ``input.2: missing required field``. Every key that takes a list of
+    a fixed length says the list it must be, once, with what it got."""
+    if text.startswith(TABLE_T):
+        body = f"{text}\n{GOOD_CLAIM}"
+    else:
+        body = GOOD_CLAIM.replace("value = 62", text if text.startswith("between") else f"value = 62\n{text}")
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(write_ledger(tmp_path, body))
+    assert str(error.value) == f"tiny.toml: {expected}"
 
 
 RECIPES = """
