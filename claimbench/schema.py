@@ -352,7 +352,7 @@ KIND_KEYS = {"params": "count input?", "macs": "count input?", "layer": "layer q
              "epoch_time": "dataset hardware recipe?"}
 """The keys each kind takes besides the common ones."""
 Interval = Annotated[tuple[Number, ...], Field(min_length=2, max_length=2),
-                     _fixed("[low, high] (two finite numbers)")]
+                     _fixed("[low, high] (two numbers, each at most 1e18 in size)")]
 _KEYS: dict[str, tuple[Any, Any]] = {
     **{f.name: (f.type, f.default) for f in dataclasses.fields(Claim)},
     "id": (Name, ...), "recipe": (Optional[Text], None), "tolerance": (Tolerance, Tolerance()),

@@ -529,7 +529,7 @@ def test_a_verbal_claim_is_an_interval(tmp_path: Path, bound: str, interval: tup
     ("value = 62\nabove = 60", "value: give exactly one of value, above, below, between (given: value, above)"),
     ("", "value: give exactly one of value, above, below, between (given: none)"),
     ("between = [60, 57]", "between: must be [low, high] with low < high"),
-    ("between = [60]", "between: must be [low, high] (two finite numbers), got [60]"),
+    ("between = [60]", "between: must be [low, high] (two numbers, each at most 1e18 in size), got [60]"),
 ])
 def test_an_interval_is_one_bound_or_an_ordered_pair(tmp_path: Path, bounds: str, expected: str) -> None:
     assert expected in first_line(tmp_path, GOOD_CLAIM.replace("value = 62", bounds))
@@ -548,7 +548,7 @@ INPUT_FORM = "must be [C, H, W] (three positive integers)"
     ("input = 3", f"tiny/params/baseline: input: {INPUT_FORM}, got 3"),
     ('cell = ["t", "x"]', "tiny/params/baseline: cell: must be [table id, row label, column] (three strings), got "
                           "['t', 'x']"),
-    ("between = [60, 61, 62]", "tiny/params/baseline: between: must be [low, high] (two finite numbers), got "
+    ("between = [60, 61, 62]", "tiny/params/baseline: between: must be [low, high] (two numbers, each at most 1e18 in size), got "
                                "[60, 61, 62]"),
     (f"{TABLE_T}input = [4]", f"table t: input: {INPUT_FORM}, got [4]"),
     (f"{TABLE_T}by_column = {{ a = {{ input = [4] }} }}", f"table t: by_column.a.input: {INPUT_FORM}, got [4]"),
