@@ -393,8 +393,9 @@ def get_model(reference: str, *, weights: None = None, progress: bool = True, **
     from torch import nn
 
     if not isinstance(model, nn.Module):
-        raise NotAModuleError(f"get_model({reference!r}): its builder {_named(builder)} returned "
-                              f"{' '.join(reprlib.repr(model).split())} ({type(model).__qualname__}), not a torch.nn.Module")
+        returned = f"{' '.join(reprlib.repr(model).split())} ({type(model).__qualname__})"
+        raise NotAModuleError(f"get_model({reference!r}): its builder {_named(builder)} returned {returned}, not a "
+                              "torch.nn.Module")
     return model
 
 

@@ -548,8 +548,8 @@ INPUT_FORM = "must be [C, H, W] (three positive integers)"
     ("input = 3", f"tiny/params/baseline: input: {INPUT_FORM}, got 3"),
     ('cell = ["t", "x"]', "tiny/params/baseline: cell: must be [table id, row label, column] (three strings), got "
                           "['t', 'x']"),
-    ("between = [60, 61, 62]", "tiny/params/baseline: between: must be [low, high] (two numbers, each at most 1e18 in size), got "
-                               "[60, 61, 62]"),
+    ("between = [60, 61, 62]", "tiny/params/baseline: between: must be [low, high] (two numbers, each at most 1e18 in "
+                               "size), got [60, 61, 62]"),
     (f"{TABLE_T}input = [4]", f"table t: input: {INPUT_FORM}, got [4]"),
     (f"{TABLE_T}by_column = {{ a = {{ input = [4] }} }}", f"table t: by_column.a.input: {INPUT_FORM}, got [4]"),
 ], ids=["short", "empty", "long", "a-string", "a-zero", "no-list", "cell", "between", "table", "column"])
