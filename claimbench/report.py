@@ -29,7 +29,7 @@ from claimbench.ledger import Claim, Report, Table
 from claimbench.readme_markers import README_END, README_START, VERDICTS_TITLE, summary_span
 from claimbench.results import (CHECKED, DROPPED, NOT_SELECTED, Outcome, claim_digest, complete, counts, headline,
                                 model_digest, model_files, record_for, record_problem)
-from claimbench.seeds_record import record_claim, seeds_follow
+from claimbench.seeds_record import landed, record_claim, seeds_follow
 from claimbench.value_text import NOTHING, band_text, bound_text, format_delta, format_value
 from claimbench.verdict import VERDICTS, band_side, format_interval, format_spread, seeds_judgement
 
@@ -172,17 +172,18 @@ def _list_item(number: int, text: str) -> str:
 
 
 def _cell_text(record: Record, reasons: _Reasons) -> str:
-    """One claimed number: ``printed → measured mark``, then Δ when refuted, the band, and its references: the
-    reason of its verdict, how it was counted, and the ledger's note on it."""
+    """One claimed number: ``printed → measured mark``, then Δ when refuted, how many seeds landed where a
+    reproduction rests on them (``_seeds_landed``), the band, and its references: the reason of its verdict, how it
+    was counted, and the ledger's note on it."""
     verdict, shown = record["verdict"], record["shown"]
-    # A bound's measurement in six digits: in the printed ones, 60.4 "just shy of 60%" would read as 60%.
-    value = bound_text(shown, record["band"]) if record["interval"] is not None else format_value(
-        shown, record["printed"], record["scale"], record["band"])
+    printed, scale, band = record["printed"], record["scale"], record["band"]
+    value = (bound_text(shown, printed, scale, record["interval"], band) if record["interval"] is not None
+             else format_value(shown, printed, scale, band))
     measured = [] if shown is None else ["→", value]
     parts = [record["printed"], *measured, VERDICT_MARKS[verdict]]
     if verdict in ("refuted", "known error") and record["delta"] is not None:
         parts.append(format_delta(record))
-    parts.append(band_text(record))
+    parts += [_seeds_landed(record), band_text(record)]
     if record.get("unverified_data"):
         parts.append(UNVERIFIED_MARK + reasons.refer(_unverified_text(record)))
     if record["reason"]:
@@ -200,6 +201,17 @@ def _cell_text(record: Record, reasons: _Reasons) -> str:
     if record.get("note"):
         parts.append(reasons.refer(f"note: {record['note']}"))
     return " ".join(part for part in parts if part)
+
+
+def _seeds_landed(record: Record) -> str:
+    """``1 of 3 seeds`` before the band where a reproduction rests on the seeds that land in it, their mean outside it
+    (a single run's number: a run of the recipe printed it); else ``""``."""
+    shown, band, seeds = record["shown"], record["band"], record.get("seeds") or ()
+    if (record["verdict"] != "reproduced" or len(seeds) < 2 or not isinstance(shown, (int, float)) or not band
+            or band_side(shown, (band[0], band[1])) == "within"):
+        return ""
+    count = landed(record)
+    return f"{count} of {len(seeds)} seeds" if count else ""
 
 
 def _unverified_text(record: Record) -> str:

@@ -21,9 +21,9 @@ from pydantic import TypeAdapter, ValidationError
 from claimbench.ledger import Claim
 from claimbench.printed_style import printed_decimals
 from claimbench.results import JUDGED_BY
-from claimbench.verdict import band_side, meets, printings
+from claimbench.verdict import band_side, meets, printings, shown_value
 
-__all__ = ["record_claim", "seeds_follow"]
+__all__ = ["landed", "record_claim", "seeds_follow"]
 
 Band = tuple[float | None, float | None]
 CLAIM = TypeAdapter(Claim)
@@ -42,6 +42,21 @@ def seeds_follow(record: Mapping[str, Any], band: Band, reach: tuple[float, floa
         shown = record.get("shown")
         return isinstance(shown, (int, float)) and band_side(shown, band) != "within" and _landed(record, band)
     return not met
+
+
+def landed(record: Mapping[str, Any]) -> int:
+    """How many of a record's seeds land in its band, each as the judge reads it (``verdict.shown_value`` of the claim
+    the record carries, ``record_claim``); 0 for a record without the claim's figures (of an older claimbench, whose
+    seeds ``_landed`` reads only loosely, at either rounding) or figures that are no claim's."""
+    band, seeds = record.get("band"), record.get("seeds")
+    if not isinstance(band, list) or len(band) != 2 or not isinstance(seeds, list):
+        return 0
+    try:
+        claim = record_claim(record)
+    except ValueError:
+        return 0
+    return 0 if claim is None else sum(band_side(shown_value(claim, seed), (band[0], band[1])) == "within"
+                                       for seed in seeds if isinstance(seed, (int, float)))
 
 
 def _landed(record: Mapping[str, Any], band: Band) -> bool:

@@ -63,14 +63,37 @@ def _fewest_digits(values: Sequence[float], reads_right: Callable[[tuple[str, ..
                 tuple(repr(value) for value in values))
 
 
-def bound_text(value: float | Sequence[int] | None, band: Sequence[float | None] | None) -> str:
-    """A bound claim's measurement in ``format_number``'s six digits, or in as many more significant ones as it takes
-    to read on the side of the ``band`` it lies on: 59.99996 below "at least 60" reads 59.99996, not 60."""
+def bound_text(value: float | Sequence[int] | None, printed: str, scale: float,
+               interval: Sequence[float | None], band: Sequence[float | None] | None) -> str:
+    """A bound or interval claim's measurement in the decimals its words print (its ``interval``'s where they print
+    no number: "well over half"), in as many more as it takes to lie on the side of each end of the ``band`` that it
+    does: 87.99 below [88, 90] reads 87.99, not 88, and 59.96 "just shy of 60%" not 60, on the bound. Where the printed
+    unit is not the claim's ("below 50k" is judged in units), in ``format_number``'s six digits, or in as many more
+    significant ones as it takes to read on its side of the band: 59.99996 below "at least 60" reads 59.99996."""
     if not band or not isinstance(value, (int, float)) or not math.isfinite(value):
         return format_number(value)
     ends = (band[0], band[1])
-    side = band_side(value, ends)
-    return _fewest_digits([value], lambda texts: band_side(float(texts[0].replace(",", "")), ends) == side)[0]
+    decimals, _, _, unit = style(printed)
+    if scale == 1.0 and numerals.UNITS.get(unit, 1.0) != 1.0:
+        side = band_side(value, ends)
+        return _fewest_digits([value], lambda texts: band_side(float(texts[0].replace(",", "")), ends) == side)[0]
+    if decimals is None:
+        decimals = max(_decimals(end) for end in interval if end is not None)
+    sides = _sides(value, ends)
+    more = next((more for more in range(decimals, max(decimals, MAX_DECIMALS) + 1)
+                 if _sides(float(f"{value:.{more}f}"), ends) == sides), decimals)
+    return f"{value:,.{more}f}"
+
+
+def _decimals(number: float) -> int:
+    """The decimals a number of the ledger is written in: 50.5 has 1, 88.0 and 50_000 none."""
+    return max(0, -int(Decimal(repr(number)).normalize().as_tuple().exponent))
+
+
+def _sides(value: float, ends: Sequence[float | None]) -> list[str]:
+    """Where ``value`` lies against each end of a band (``verdict.band_side``): ``below``, ``within`` (on it) or
+    ``above``."""
+    return [band_side(value, (end, end)) for end in ends if end is not None]
 
 
 def apart(old: Any, new: Any) -> tuple[str, str]:

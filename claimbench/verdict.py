@@ -17,11 +17,11 @@ from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from claimbench import metrics, siblings, slips, vocab
+from claimbench import metrics, numerals, siblings, slips, vocab
 from claimbench.numerals import plain_text
 from claimbench.errors import MeasurementError
 from claimbench.ledger import Claim, Tolerance
-from claimbench.printed_style import finer, printed_decimals
+from claimbench.printed_style import finer, printed_decimals, style
 
 __all__ = [
     "DECIDING_SEEDS",
@@ -423,7 +423,7 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
                            "ledger is out of date (delete the claim's expect, why and correct)")
             return Judgement("error", "; ".join(reasons), **common)
         return Judgement("reproduced", "; ".join([*reasons, *_numerics(measurement)]), **common)
-    claimed = format_number(claim.value) if claim.value is not None else _describe_band(claim.interval)
+    claimed = _claimed(claim) if claim.value is not None else _describe_band(claim.interval)
     measured = _at(claim, shown, marks) if isinstance(shown, float) else format_number(shown)  # as printed
     line = f"claimed {plain_text(claim.printed)!r} = {claimed}, measured {measured}"  # as the reader saw it
     if band is not None:
@@ -456,6 +456,18 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
     if claim.expect == "refuted":
         return Judgement("known error", f"{line}; documented error: {claim.why}{_caveats(measurement)}", **common)
     return Judgement("refuted", line + _matches(claim, measurement, ledger) + _caveats(measurement), **common)
+
+
+def _claimed(claim: Claim) -> str:
+    """The claimed value in the decimals the report printed it in, where they hold it ("106.0" = 106.0, not 106);
+    in ``format_number``'s digits where it prints none, or in another unit ("100.0K" judged in units), or fewer."""
+    decimals, _, _, unit = style(claim.printed)
+    value = claim.value
+    if (not decimals or isinstance(value, tuple) or not math.isfinite(value)
+            or claim.scale == 1.0 and numerals.UNITS.get(unit, 1.0) != 1.0
+            or Decimal(repr(value)).as_tuple().exponent < -decimals):
+        return format_number(value)
+    return f"{value:,.{decimals}f}"
 
 
 def _matches(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -> str:

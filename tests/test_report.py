@@ -233,7 +233,7 @@ def test_a_bounds_measurement_shows_the_digits_that_put_it_outside() -> None:
 @pytest.mark.parametrize(("interval", "printed", "measured", "cell"), [
     ((60, None), "over 60%", 0.5999996, "over 60% → 59.99996 ❌ ≥ 60"),  # 60 would read as on the bound
     ((None, 60), "<60%", 0.6000004, "<60% → 60.00004 ❌ ≤ 60"),
-    ((60, None), "over 60%", 0.6000004, "over 60% → 60 ✅ ≥ 60"),  # on its side in six digits already
+    ((60, None), "over 60%", 0.6000004, "over 60% → 60.00004 ✅ ≥ 60"),  # 60 would read as on the bound
 ])
 def test_a_bounds_measurement_near_its_bound_reads_on_its_side(interval: tuple[float | None, float | None],
                                                                printed: str, measured: float, cell: str) -> None:
@@ -241,6 +241,29 @@ def test_a_bounds_measurement_near_its_bound_reads_on_its_side(interval: tuple[f
     record = results.record_for(claim, results.Outcome(measurement=Measurement(measured).to_dict()), "2026-11-30")
     markdown = report.render_markdown([record], REPORTS, ENVIRONMENT)
     assert re.sub(r"( \[\d+\])+$", "", _cells(markdown, "`demo/accuracy/small`")[1]) == cell
+
+
+@pytest.mark.parametrize(("interval", "printed", "measured", "seeds", "cell"), [
+    ((88, 90), "just under 90%", 0.8798667, (0.8783, 0.8894, 0.8719),
+     "just under 90% → 87.99 ✅ 1 of 3 seeds ∈ [88, 90]"),  # 88 would read inside; the mean is not what reproduced
+    ((88, 90), "just under 90%", 0.8921, (), "just under 90% → 89 ✅ ∈ [88, 90]"),  # the printed decimals
+    ((None, 60), "just shy of 60%", 0.5996, (), "just shy of 60% → 59.96 ✅ ≤ 60"),  # 60 would read as on it
+    ((50.5, None), "well over half", 0.61237, (), "well over half → 61.2 ✅ ≥ 50.5"),  # no number: the bound's
+])
+def test_an_interval_claims_measurement_reads_in_its_printed_decimals(
+        interval: tuple[float | None, float | None], printed: str, measured: float, seeds: tuple[float, ...],
+        cell: str) -> None:
+    """A verbal claim's measurement reads in the decimals its words print (its bounds' where they print none), in
+    more only where it would read on another side of an end of the band, or on it (a first-time author's 87.9867); a
+    reproduction that rests on the seeds in the band, their mean outside it, says how many landed, where the record
+    carries the claim's figures to count them by (an older claimbench's does not: how it rounded them is unknown)."""
+    claim = dataclasses.replace(CLAIMS[2], value=None, interval=interval, printed=printed, cell=None)
+    measurement = Measurement(measured, seeds=seeds, spread=0.0088 if seeds else 0.0, device="CPU")
+    record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
+    older = {key: value for key, value in record.items() if key not in results.JUDGED_BY}  # no claim's figures
+    for shown, expected in ((record, cell), (older, cell.replace(" 1 of 3 seeds", ""))):
+        markdown = report.render_markdown([shown], REPORTS, ENVIRONMENT)
+        assert re.sub(r"( \[\d+\])+$", "", _cells(markdown, "`demo/accuracy/small`")[1]) == expected
 
 
 @pytest.mark.parametrize(("value", "printed", "slack", "measured", "cell"), [

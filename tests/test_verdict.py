@@ -49,6 +49,14 @@ def test_a_mismatch_is_refuted_with_claimed_measured_direction_and_band() -> Non
     assert result.reason == "claimed '60,426' = 60,426, measured 60,362, below by 64; exact"
 
 
+def test_the_claimed_value_reads_in_the_decimals_it_was_printed_in() -> None:
+    """A first-time author's "106.0" read "= 106"; a value judged in units, not as printed, keeps its own digits."""
+    claim = _claim(106.0, printed="**106.0**", scale=1e3, tolerance=Tolerance(digits=1))
+    assert _judge(claim, 105914).reason.startswith("claimed '106.0' = 106.0, measured 105.9, below by 0.1; ")
+    assert _judge(_claim(106, printed="106.0K", scale=1e3), 105914).reason.startswith("claimed '106.0K' = 106.0, ")
+    assert _judge(_claim(100_000, printed="100.0K"), 99_000).reason.startswith("claimed '100.0K' = 100,000, ")
+
+
 def test_a_tolerance_widens_the_band_and_the_reason_shows_it() -> None:
     claim = _claim(98.93, kind="accuracy", tolerance=Tolerance(abs=1.0, digits=2), scale=0.01)
     assert _judge(claim, 0.9871).verdict == "reproduced"
@@ -140,8 +148,9 @@ def test_seeds_are_judged_by_where_a_run_of_the_authors_lands_given_them() -> No
     assert result.tolerance == "±1; mean of 3 seeds, a single run lands in [59.51, 61.49] (95%)"
     far = _seeds(claim, (70.0, 71.0, 72.0), spread=2.48)
     assert far.verdict == "refuted" and far.direction == "above" and far.reason == (
-        "claimed '60.0' = 60, measured 71, above by 11; allowed [59.0, 61.0] (±1); outside the 95% interval [66.03, "
-        "75.97] within which a single run lands, given our 3 seeds; 0 of the 3 seeds on their own land in the band")
+        "claimed '60.0' = 60.0, measured 71, above by 11; allowed [59.0, 61.0] (±1); outside the 95% interval "
+        "[66.03, 75.97] within which a single run lands, given our 3 seeds; 0 of the 3 seeds on their own land in the "
+        "band")
 
 
 def test_a_single_run_claim_inside_the_scatter_of_our_seeds_is_reproduced_however_many_ran() -> None:
@@ -335,7 +344,7 @@ def test_an_epoch_time_outside_the_band_where_the_load_is_unknown_is_an_error_an
     refutation; load only slows, so a time inside the band still reproduces, and one below it is refuted."""
     claim = _claim(4.0, kind="epoch_time", printed="4.0 s", tolerance=Tolerance(rel=0.25))  # band [3, 5]
     slow = _judge(claim, 8.26, seeds=(7.8, 8.6, 8.26), spread=0.8, load="no /proc/stat")
-    assert slow.verdict == "error" and slow.reason.startswith("claimed '4.0 s' = 4, measured 8.26, above by 4.26")
+    assert slow.verdict == "error" and slow.reason.startswith("claimed '4.0 s' = 4.0, measured 8.26, above by 4.26")
     assert slow.reason.endswith("; cannot tell whether the machine was busy: no /proc/stat")
     known = _judge(dataclasses.replace(claim, expect="refuted", why="a typo"), 8.26, seeds=(7.8, 8.6, 8.26),
                    load="no /proc/stat")
