@@ -124,8 +124,8 @@ def path_setting(config: pytest.Config, name: str) -> Path | None:
 
 
 def option_problems(config: pytest.Config, writes_report: bool = True) -> list[str]:
-    """What is wrong with the session's claimbench options, each as ``--option: problem``; a session that cannot
-    write the verdict report (``writes_report`` false) is not refused for the file that report would replace."""
+    """What is wrong with the session's claimbench options, each as ``<option>: problem`` (``named``); a session that
+    cannot write the verdict report (``writes_report`` false) is not refused for the file that report would replace."""
     problems = _typed_problems(config)
     if problems:  # the values below cannot be read
         return problems + _path_problems(config)
@@ -135,10 +135,10 @@ def option_problems(config: pytest.Config, writes_report: bool = True) -> list[s
             problems.append(_wrong_number(config, name, value))
     device = setting(config, "claims_train_device")
     if device is not None and not _DEVICE.fullmatch(device):
-        problems.append(f"--claims-train-device: must be cpu, cuda, cuda:N or mps, got {device!r}")
+        problems.append(f"{named(config, 'train_device')}: must be cpu, cuda, cuda:N or mps, got {device!r}")
     precision = setting(config, "claims_train_precision")
     if precision not in (None, "auto", "fp32", "bf16"):
-        problems.append(f"--claims-train-precision: must be auto, fp32 or bf16, got {precision!r}")
+        problems.append(f"{named(config, 'train_precision')}: must be auto, fp32 or bf16, got {precision!r}")
     if setting(config, "claims_cluster"):
         problems.extend(_cluster_problems(config))
     overwrite = _overwrite_problems(config) if writes_report else []
@@ -166,7 +166,8 @@ WANTED: dict[str, tuple[str, Callable[[object], bool]]] = {
 
 
 def named(config: pytest.Config, name: str) -> str:
-    """An option as a problem names it: ``--claims-<name>``, after its ini key when the ini gave its value."""
+    """An option as a problem names it: ``--claims-<name>``, after its ini key when the ini gave its value (a user
+    who never typed the option is told which key to fix). Every problem of an option's value begins with it."""
     flag = f"--claims-{name.replace('_', '-')}"
     return flag if config.getoption(f"claims_{name}") is not None else f"claims_{name} (ini) / {flag}"
 
@@ -200,11 +201,11 @@ def _typed_problems(config: pytest.Config) -> list[str]:
         except (pytest.UsageError, ValueError, TypeError) as error:  # pytest's own "invalid truth value 'maybe'"
             raw = _raw(config, f"claims_{name}", error)
             if name in BOOLEANS:
-                problems.append(f"claims_{name}: {error}; give true or false")
+                problems.append(f"{named(config, name)}: {error}; give true or false")
             elif raw is not None and not WANTED[name][1](raw):
                 problems.append(_wrong_number(config, name, raw))
             else:  # a number, of the wrong TOML type ("2" for 2): pytest's own words
-                problems.append(f"claims_{name}: {str(error).splitlines()[0]}")
+                problems.append(f"{named(config, name)}: {str(error).splitlines()[0]}")
     return problems
 
 
@@ -220,15 +221,14 @@ def _path_problems(config: pytest.Config) -> list[str]:
     """The path options given empty on the command line, and the written ones that a run could not write."""
     problems = []
     for name in PATHS:
-        flag = f"--claims-{name.replace('_', '-')}"
         given = config.getoption(f"claims_{name}")
         if given is not None and not given.strip():
-            problems.append(f"{flag}: empty; give a path")
+            problems.append(f"{named(config, name)}: empty; give a path")
             continue
         path, written = path_setting(config, f"claims_{name}"), name in OUTPUTS or name in FOLDERS
         problem = unwritable(path, folder=name in FOLDERS) if path and written else None
         if problem:
-            problems.append(f"{flag}: {problem}")
+            problems.append(f"{named(config, name)}: {problem}")
     return problems
 
 
@@ -281,11 +281,11 @@ def _cluster_problems(config: pytest.Config) -> list[str]:
     from claimbench.runs import cluster
 
     if getattr(config.option, "numprocesses", None):
-        return ["--claims-cluster: the cluster trains the runs in parallel; drop -n"]
+        return [f"{named(config, 'cluster')}: the cluster trains the runs in parallel; drop -n"]
     try:
         cluster.address(setting(config, "claims_cluster"))
     except ValueError as error:
-        return [str(error)]
+        return [f"{named(config, 'cluster')}: {error}"]
     return []
 
 

@@ -90,7 +90,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(taken)
     problems = options.option_problems(config, writes_report=_writes_report(config, ledger_path))
     if not ledger_path.exists():
-        problems.insert(0, f"--claims-dir: {ledger_path}: no such file or folder")
+        problems.insert(0, f"{options.named(config, 'dir')}: {ledger_path}: no such file or folder")
     if problems:
         raise pytest.UsageError("; ".join(problems))
     config.stash[options.ledger_path_key] = ledger_path
@@ -641,7 +641,7 @@ class ClaimsSession:
             try:
                 report.check_readme(readme)
             except ValueError as error:
-                raise pytest.UsageError(f"--claims-readme: {error}") from None
+                raise pytest.UsageError(f"{options.named(self.config, 'readme')}: {error}") from None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.user_properties and loaded_key not in self.config.stash:  # a claim of a worker's, maybe

@@ -384,15 +384,15 @@ def test_a_gcs_address_where_nothing_listens_is_one_line_not_a_hang(cifar_root: 
 
 def test_cluster_option_errors_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
-    with pytest.raises(ValueError, match=r"^--claims-cluster auto: RAY_ADDRESS is not set: give ray://HOST:PORT"):
+    with pytest.raises(ValueError, match=r"^auto reads \$RAY_ADDRESS, which is not set: give ray://HOST:PORT"):
         cluster.address("auto")
-    with pytest.raises(ValueError, match=r"^--claims-cluster: expected ray://HOST:PORT or auto, got 'head:6379'$"):
+    with pytest.raises(ValueError, match=r"^expected ray://HOST:PORT or auto, got 'head:6379'$"):
         cluster.address("head:6379")
     assert cluster.address("ray://head:10001") == "ray://head:10001"
     monkeypatch.setenv("RAY_ADDRESS", "10.0.0.1:6379")
     assert cluster.address("auto") == "10.0.0.1:6379"
     monkeypatch.setattr(cluster.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(ValueError, match=r"^--claims-cluster: Ray is not installed: pip install claimbench\[ray]$"):
+    with pytest.raises(ValueError, match=r"^Ray is not installed: pip install claimbench\[ray]$"):
         cluster.address("auto")
 
 
@@ -401,8 +401,8 @@ def test_cluster_option_without_an_address_is_a_usage_error() -> None:
     finished = subprocess.run([sys.executable, "-m", "pytest", "benchmarks", "--co", "-q", "--claims-cluster=auto"],
                               cwd=REPO, capture_output=True, text=True, check=False, env=environment)
     assert finished.returncode == 4 and finished.stderr.strip() == (
-        "ERROR: --claims-cluster auto: RAY_ADDRESS is not set: give ray://HOST:PORT, or export the address "
-        "`ray start --head` printed"), finished.stderr
+        "ERROR: --claims-cluster: auto reads $RAY_ADDRESS, which is not set: give ray://HOST:PORT, or export the "
+        "address `ray start --head` printed"), finished.stderr
 
 
 def test_ledger_claims_pickle_for_the_workers(small_ledger: Path) -> None:

@@ -357,10 +357,13 @@ def test_a_partial_run_keeps_the_other_records(project: pytest.Pytester) -> None
      "claims_train_budget (ini) / --claims-train-budget: must be a positive number of seconds, got 0"),
     ("--override-ini=claims_train_budget=-1.5",
      "claims_train_budget (ini) / --claims-train-budget: must be a positive number of seconds, got -1.5"),
-    ("--override-ini=claims_download=maybe", "claims_download: invalid truth value 'maybe'; give true or false"),
+    ("--override-ini=claims_download=maybe",
+     "claims_download (ini) / --claims-download: invalid truth value 'maybe'; give true or false"),
     ("--override-ini=claims_allow_unverified_data=sometimes",
-     "claims_allow_unverified_data: invalid truth value 'sometimes'; give true or false"),
-    ("--override-ini=claims_train_compile=2", "claims_train_compile: invalid truth value '2'; give true or false"),
+     "claims_allow_unverified_data (ini) / --claims-allow-unverified-data: invalid truth value 'sometimes'; give "
+     "true or false"),
+    ("--override-ini=claims_train_compile=2",
+     "claims_train_compile (ini) / --claims-train-compile: invalid truth value '2'; give true or false"),
 ])
 def test_bad_options_are_usage_errors(project: pytest.Pytester, option: str, message: str) -> None:
     result = _run(project, option)
@@ -375,6 +378,37 @@ def test_bad_ini_values_are_usage_errors(project: pytest.Pytester) -> None:
     result.stderr.fnmatch_lines(["ERROR: claims_train_seeds (ini) / --claims-train-seeds: must be a whole number >= 1, "
                                  "got 'three'; claims_train_budget (ini) / --claims-train-budget: must be a positive "
                                  "number of seconds, got 'soon'"])
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("claims_dir = claimz", "claims_dir (ini) / --claims-dir: */claimz: no such file or folder"),
+    ("claims_train_device = tpu",
+     "claims_train_device (ini) / --claims-train-device: must be cpu, cuda, cuda:N or mps, got 'tpu'"),
+    ("claims_train_precision = fp16",
+     "claims_train_precision (ini) / --claims-train-precision: must be auto, fp32 or bf16, got 'fp16'"),
+    ("claims_cluster = foo", "claims_cluster (ini) / --claims-cluster: *"),
+    ("claims_report = out", "claims_report (ini) / --claims-report: */out is a folder, not a file"),
+    ("claims_json = out", "claims_json (ini) / --claims-json: */out is a folder, not a file"),
+    ("claims_badges = README.md", "claims_badges (ini) / --claims-badges: */README.md is a file, not a folder"),
+    ("claims_plots = README.md/plots",
+     "claims_plots (ini) / --claims-plots: cannot create */README.md/plots: */README.md is not a folder"),
+    ("claims_results_dir = README.md",
+     "claims_results_dir (ini) / --claims-results-dir: */README.md is a file, not a folder"),
+    ("claims_readme = out", "claims_readme (ini) / --claims-readme: */out is a folder, not a file"),
+    ("claims_readme = plain.md", "claims_readme (ini) / --claims-readme: *plain.md: needs one <!-- claims-summary:*"),
+    ("claims_download = maybe",
+     "claims_download (ini) / --claims-download: invalid truth value 'maybe'; give true or false"),
+], ids=["dir", "device", "precision", "cluster", "report", "json", "badges", "plots", "results-dir", "readme-folder",
+        "readme-markers", "download"])
+def test_a_bad_value_the_ini_gave_names_the_ini_key(project: pytest.Pytester, line: str, message: str) -> None:
+    """A user who never typed the option is told which ini key to fix, as for a number (README, Options)."""
+    (project.path / "out").mkdir()
+    (project.path / "plain.md").write_text("# Plain\n", encoding="utf-8")
+    ledger = "" if line.startswith("claims_dir ") else "claims_dir = reference\n"
+    project.makeini(f"[pytest]\n{ledger}{line}\n")
+    result = _run(project, options=())
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {message}"])
 
 
 def test_a_data_root_given_that_does_not_exist_is_a_usage_error(project: pytest.Pytester,
@@ -438,7 +472,8 @@ def test_a_toml_configuration_writes_numbers_as_numbers(project: pytest.Pytester
     project.makefile(".toml", pytest='[pytest]\nclaims_train_seeds = "2"\n')
     result = _run(project)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*claims_train_seeds: *config option 'claims_train_seeds' expects an int, got str*"])
+    result.stderr.fnmatch_lines(["*claims_train_seeds (ini) / --claims-train-seeds: *config option "
+                                 "'claims_train_seeds' expects an int, got str*"])
 
 
 @pytest.mark.parametrize(("option", "message"), [

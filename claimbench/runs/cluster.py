@@ -66,17 +66,18 @@ class Unreachable(ConnectionError):
 
 def address(value: str) -> str:
     """The cluster ``--claims-cluster`` names: ``ray://HOST:PORT``, or ``auto`` for ``$RAY_ADDRESS``;
-    ``ValueError`` with one line saying what is wrong."""
+    ``ValueError`` with one line saying what is wrong, which the caller prefixes with where the value was given
+    (``options.named``)."""
     if importlib.util.find_spec("ray") is None:
-        raise ValueError("--claims-cluster: Ray is not installed: pip install claimbench[ray]")
+        raise ValueError("Ray is not installed: pip install claimbench[ray]")
     if value == "auto":
         found = os.environ.get("RAY_ADDRESS")
         if not found:
-            raise ValueError("--claims-cluster auto: RAY_ADDRESS is not set: give ray://HOST:PORT, or export the "
+            raise ValueError("auto reads $RAY_ADDRESS, which is not set: give ray://HOST:PORT, or export the "
                              "address `ray start --head` printed")
         return found
     if not _ADDRESS.fullmatch(value):
-        raise ValueError(f"--claims-cluster: expected ray://HOST:PORT or auto, got {value!r}")
+        raise ValueError(f"expected ray://HOST:PORT or auto, got {value!r}")
     return value
 
 
