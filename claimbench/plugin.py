@@ -274,14 +274,25 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     _load(config)
     from claimbench import items
 
+    nodeid = _named_alone(file_path, parent.session)
     if file_path.resolve() in config.stash.get(rejected_key, {}):
-        return items.RejectedLedgerFile.from_parent(parent, path=file_path,
+        return items.RejectedLedgerFile.from_parent(parent, path=file_path, nodeid=nodeid,
                                                     problems=config.stash[rejected_key][file_path.resolve()],
                                                     shown=config.stash.setdefault(rejected_shown_key, set()))
     if claims_key not in config.stash:  # every file of the ledger was rejected
         return None
-    return items.LedgerFile.from_parent(parent, path=file_path, claims=config.stash[claims_key],
+    return items.LedgerFile.from_parent(parent, path=file_path, nodeid=nodeid, claims=config.stash[claims_key],
                                         settings=lambda: options.settings(config))
+
+
+def _named_alone(file_path: Path, session: pytest.Session) -> str | None:
+    """A ledger file's node id where pytest would give it none: its name, for a file named itself on the command line
+    outside the rootdir (``claimbench check --claims-dir=../theirs/claims.toml``), which pytest names relative to the
+    path given, "" (its error "of the test session", its claims' ids "::<id>"), as a file of a folder given outside
+    is; None elsewhere, pytest's own."""
+    if file_path.is_relative_to(session.config.rootpath) or not session.isinitpath(file_path):
+        return None
+    return file_path.name
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

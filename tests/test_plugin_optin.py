@@ -480,6 +480,24 @@ def test_check_runs_the_ledger_alone_from_anywhere(author: pytest.Pytester, tmp_
     assert not list(author.path.rglob("__pycache__")), "the check wrote into the clone it checked"
 
 
+def test_check_of_one_ledger_file_outside_the_current_folder_names_it(
+        author: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A ledger file given alone lies outside the rootdir (the current folder), where pytest gives the path it was
+    named by an empty node id: its error was "of the test session", and its claims' ids began with "::". It is named
+    as a file of a folder given is, by its name."""
+    reviewer = tmp_path_factory.mktemp("reviewer")
+    command = [sys.executable, "-m", "claimbench.cli", "check", "-p", "no:cacheprovider",
+               f"--claims-dir={author.path / 'claims' / 'mine.toml'}", "-o", f"pythonpath={author.path}"]
+    listed = subprocess.run([*command, "--co", "-q"], cwd=reviewer, capture_output=True, text=True, check=False)
+    assert [line for line in listed.stdout.splitlines() if "::" in line] == [
+        "mine.toml::mine/params/resnet18", "mine.toml::mine/params/tiny", "mine.toml::mine/params/wrong"], listed.stdout
+    (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("value = 40\n", 'value = "40"\n'))
+    finished = subprocess.run(command, cwd=reviewer, capture_output=True, text=True, check=False)
+    assert finished.returncode == pytest.ExitCode.INTERRUPTED, finished.stdout[-2000:] + finished.stderr
+    assert re.search(r"\n_+ ERROR collecting mine\.toml _+\nclaims ledger rejected: mine\.toml: mine/params/tiny: "
+                     r"value: .*\n=+ short test summary info =+\nERROR mine\.toml\n", finished.stdout), finished.stdout
+
+
 def test_check_runs_with_pytests_plugin_autoload_off(author: pytest.Pytester) -> None:
     """``PYTEST_DISABLE_PLUGIN_AUTOLOAD``: no entry point is loaded, so ``check`` names claimbench itself."""
     script = Path(sys.executable).with_name("claimbench")
