@@ -38,7 +38,8 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["alive", "locked", "replace_atomically", "this_host", "together", "write_bytes", "write_text"]
+__all__ = ["alive", "locked", "replace_atomically", "this_host", "together", "unwritable", "write_bytes",
+           "write_text"]
 
 
 class _Staged(NamedTuple):
@@ -165,6 +166,26 @@ def _fsync_directory(directory: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def unwritable(path: Path, *, folder: bool) -> str | None:
+    """Why ``path`` (a file, or a folder to write files into) could not be written; None when it could: checked
+    before anything is written, by a run's options and the command line's outputs alike. A file is replaced through
+    a temporary file beside it, so its folder must take new files; the folders missing on the way are created."""
+    if folder and os.path.isfile(path):
+        return f"{path} is a file, not a folder"
+    if not folder and os.path.isdir(path):
+        return f"{path} is a folder, not a file"
+    if not folder and os.path.exists(path) and not os.path.isfile(path):
+        return f"{path} is not a regular file (a device or a FIFO), and is never replaced"
+    existing = path if folder else path.parent
+    while not os.path.lexists(existing):  # the folders a run would create: their nearest existing ancestor
+        existing = existing.parent
+    if not os.path.isdir(existing):
+        return f"cannot create {path}: {existing} is not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"cannot write in {existing}"
+    return None
 
 
 def write_bytes(path: Path | str, content: bytes) -> Path:

@@ -150,6 +150,7 @@ def _configured_outputs() -> dict[str, Path | None]:
 def _draft(arguments: argparse.Namespace) -> int:
     from claimbench import draft
 
+    _refuse_unwritable("draft", _file(arguments.output))
     return draft.write(arguments.report, slug_name=arguments.slug, output=_file(arguments.output),
                        force=arguments.force, project=_project(_found_config()))
 
@@ -162,6 +163,17 @@ STDOUT = "-"
 def _file(output: str | None) -> Path | None:
     """``-o``'s file; None for standard output (``-`` or none given)."""
     return None if output is None or output == STDOUT else user_path(output)
+
+
+def _refuse_unwritable(command: str, path: Path | None, *, folder: bool = False) -> None:
+    """A ``SystemExit`` saying why ``path`` (a file, or a folder to write files into) could not be written, as the
+    plugin's option checks say it (``cannot create afile/x.toml: afile is not a folder``), before anything is
+    written; not the system's words for the folder it failed to create ("File exists")."""
+    from claimbench.atomic import unwritable
+
+    problem = unwritable(path, folder=folder) if path is not None else None
+    if problem:
+        raise SystemExit(f"claimbench {command}: {problem}")
 
 
 def _slug(text: str) -> str:
@@ -191,6 +203,8 @@ def _report(arguments: argparse.Namespace) -> int:
     if not any(outputs.values()):
         raise SystemExit("claimbench report: nothing to write: give --markdown, --badges, --plots or --readme, or "
                          "set claims_report, claims_badges, claims_plots or claims_readme in the pytest configuration")
+    for key, path in outputs.items():
+        _refuse_unwritable("report", path, folder=key in ("badges", "plots"))
     document = _read_results(arguments.results)
     try:
         if outputs["readme"]:
@@ -355,6 +369,7 @@ def _schema(arguments: argparse.Namespace) -> int:
     from claimbench import atomic, schema
 
     text, output = schema.json_text(), _file(arguments.output)
+    _refuse_unwritable("schema", output)
     if output:
         if not arguments.force and not _replaceable_schema(output, json.loads(text)["title"]):
             raise SystemExit(f"claimbench schema: {output}: exists, and is no claimbench ledger schema: "
@@ -367,8 +382,8 @@ def _schema(arguments: argparse.Namespace) -> int:
 
 def _replaceable_schema(path: Path, title: str) -> bool:
     """Whether ``schema -o`` may write ``path`` without ``--force``: it is absent or empty, or holds a JSON object
-    titled ``title`` (an earlier ledger schema), so that no file of the author's is replaced; a folder is left to
-    the write, which names it."""
+    titled ``title`` (an earlier ledger schema), so that no file of the author's is replaced; a folder was refused
+    before (``_refuse_unwritable``)."""
     if not path.is_file() or path.stat().st_size == 0:
         return True
     try:
@@ -442,6 +457,7 @@ def _init(arguments: argparse.Namespace) -> int:
     target = claims_dir / f"{name}.toml"
     if target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
+    _refuse_unwritable("init", target)
     drafted = _ledger_of(arguments.report, claims_dir, project)
     if drafted is not None:
         raise SystemExit(f"claimbench init: {drafted} already holds the claims of {arguments.report}: edit it, "

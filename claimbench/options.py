@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from claimbench.atomic import unwritable
 from claimbench.user_paths import setting_path, user_path
 
 if TYPE_CHECKING:
@@ -255,25 +256,6 @@ def replaced_problem(report: Path) -> str | None:
         return None
     return (f"{foreign}: the verdict report would replace it; name another file, or delete it if it is an old "
             "claimbench report")
-
-
-def unwritable(path: Path, *, folder: bool) -> str | None:
-    """Why a run could not write ``path`` (a file, or a folder to write files into); None when it could. A file
-    is replaced through a temporary file beside it, so its folder must take new files."""
-    if folder and os.path.isfile(path):
-        return f"{path} is a file, not a folder"
-    if not folder and os.path.isdir(path):
-        return f"{path} is a folder, not a file"
-    if not folder and os.path.exists(path) and not os.path.isfile(path):
-        return f"{path} is not a regular file (a device or a FIFO), and is never replaced"
-    existing = path if folder else path.parent
-    while not os.path.lexists(existing):  # the folders a run would create: their nearest existing ancestor
-        existing = existing.parent
-    if not os.path.isdir(existing):
-        return f"cannot create {path}: {existing} is not a folder"
-    if not os.access(existing, os.W_OK | os.X_OK):
-        return f"cannot write in {existing}"
-    return None
 
 
 def _cluster_problems(config: pytest.Config) -> list[str]:

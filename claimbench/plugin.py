@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from _pytest._code.code import ReprExceptionInfo
 
-from claimbench import errors, options, vocab
+from claimbench import atomic, errors, options, vocab
 
 if TYPE_CHECKING:
     from claimbench import verdict
@@ -745,7 +745,7 @@ class ClaimsSession:
             collected.outcomes.setdefault(claim_id, results.Outcome(failure=reason))
 
         unusable = [problem for name, path in targets.items()
-                    if path and (problem := options.unwritable(path, folder=name in options.FOLDERS)
+                    if path and (problem := atomic.unwritable(path, folder=name in options.FOLDERS)
                                  or name == "report" and options.replaced_problem(path))]
         if unusable:  # checked before the tests ran; changed since
             self._write_failed(session, f"no file was written: {'; '.join(unusable)}")

@@ -26,7 +26,7 @@ def not_a_verdict_report(path: Path) -> str | None:
     """Why the verdict report must not replace ``path``: a file that holds more than white space and is not
     claimbench's verdict report (its first line is not ``VERDICTS_TITLE``, it is no UTF-8 text, or it cannot be
     read to tell), said as ``<path> is not claimbench's verdict report (why)``. None where it may be replaced: no
-    such file, an empty one, a verdict report, or no regular file (a folder, a device: ``options.unwritable``
+    such file, an empty one, a verdict report, or no regular file (a folder, a device: ``atomic.unwritable``
     refuses those)."""
     if not os.path.isfile(path):
         return None

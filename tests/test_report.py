@@ -544,7 +544,7 @@ def test_a_title_with_line_breaks_is_one_heading() -> None:
 def test_a_file_is_known_as_a_verdict_report_by_its_first_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The verdict report may replace no file, an empty one or an earlier verdict report, never the author's own."""
     path, foreign = tmp_path / "REPORT.md", readme_markers.not_a_verdict_report
-    assert foreign(path) is None and foreign(tmp_path) is None  # none yet; a folder is options.unwritable's to refuse
+    assert foreign(path) is None and foreign(tmp_path) is None  # none yet; a folder is atomic.unwritable's to refuse
     path.write_text(report.render_markdown(_records(), REPORTS, ENVIRONMENT), encoding="utf-8")
     assert path.read_text(encoding="utf-8").startswith(f"{readme_markers.VERDICTS_TITLE}\n") and foreign(path) is None
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))  # a Windows checkout's line ends
