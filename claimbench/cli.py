@@ -455,13 +455,11 @@ def _init(arguments: argparse.Namespace) -> int:
     configured_dir = _setting_path(existing, "claims_dir")
     claims_dir = arguments.claims_dir or (Path(os.path.relpath(configured_dir)) if configured_dir else Path("claims"))
     target = claims_dir / f"{name}.toml"
-    if target.exists():
+    kept = _ledger_of(arguments.report, claims_dir, project)  # the author's, edited or not: init configures its run
+    if kept is None and target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
-    _refuse_unwritable("init", target)
-    drafted = _ledger_of(arguments.report, claims_dir, project)
-    if drafted is not None:
-        raise SystemExit(f"claimbench init: {drafted} already holds the claims of {arguments.report}: edit it, "
-                         "or draft another report with claimbench draft")
+    if kept is None:
+        _refuse_unwritable("init", target)
     try:
         text = arguments.report.read_text(encoding="utf-8-sig")
         readme = draft.source_name(arguments.report, [project])  # from the project's folder: the configuration's
@@ -470,17 +468,7 @@ def _init(arguments: argparse.Namespace) -> int:
     if readme is None:
         raise SystemExit(f"claimbench init: {arguments.report} lies outside the project ({project}), where no run "
                          "compares the ledger with it: init from the project that holds it, or use claimbench draft")
-    drafted_text = draft.draft(text, slug=name, source=readme)
-    unread = draft.html_tables(text)
-    if "[[claim]]" not in drafted_text:  # not even a candidate of the text
-        prints = (f"prints its numbers only in {unread} HTML table(s), which draft does not read as tables" if unread
-                  else "prints no number to draft a claim from")
-        raise SystemExit(f"claimbench init: {arguments.report} {prints}: write "
-                         f"{target} by hand (its keys, described: `claimbench schema`, which ships with claimbench; "
-                         "the format in full: reference/README.md of claimbench's source), or init from the file "
-                         "that prints them")
-    if unread:
-        print(f"claimbench init: {arguments.report}: {draft.unread_html(unread)}", file=sys.stderr)
+    drafted_text = None if kept else _drafted(arguments.report, text, name, readme, target)
     configured_path = _setting_path(existing, "claims_report")
     keep = configured_path is not None and _taken(configured_path, arguments.report) is None  # free, or ours
     taken = {} if keep else {name: _taken(Path(name), arguments.report) for name in (REPORT, OWN_REPORT)}
@@ -489,11 +477,12 @@ def _init(arguments: argparse.Namespace) -> int:
         raise SystemExit(f"claimbench init: neither {REPORT} nor {OWN_REPORT} can take the verdict report: "
                          f"{'; '.join(filter(None, taken.values()))}; move one of them away, then run claimbench "
                          "init again")
-    atomic.write_text(target, drafted_text)
     settings: dict[str, str | int] = {  # at least DECIDING_SEEDS seeds, or a wrong trained number is never refuted
         "claims_dir": claims_dir.as_posix(), **({"claims_report": verdicts} if verdicts else {}),
         "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu",
         "claims_train_min_seeds": DECIDING_SEEDS}
+    if drafted_text is not None:
+        atomic.write_text(target, drafted_text)
     if existing is None:
         atomic.write_text("pytest.ini", "[pytest]\n" + "".join(f"{key} = {value}\n" for key, value in settings.items()))
         print(f"wrote pytest.ini (training claims on the CPU, {DECIDING_SEEDS} seeds each at least, since one seed "
@@ -507,11 +496,6 @@ def _init(arguments: argparse.Namespace) -> int:
         settings = {key: Path(os.path.relpath(str(value), path.parent)).as_posix() if key in INIT_PATHS else value
                     for key, value in settings.items()}  # a path in an ini file is relative to the file
         moved = configured_dir is not None and configured_dir.resolve() != claims_dir.resolve()
-        if moved:  # only where --claims-dir named another folder
-            written = options["claims_dir"].strip()
-            print(f"{os.path.relpath(path)} sets claims_dir = {written}, another folder than --claims-dir "
-                  f"{claims_dir}: a run reads the new ledger only with the claims_dir line below, and then no longer "
-                  f"{written}")
         lacking: dict[str, str | int | list[str]] = {  # a value the configuration sets is the author's, and kept
             key: value for key, value in settings.items() if not options.get(key, "").strip()
             or key == "claims_report" and options[key].strip() != value or key == "claims_dir" and moved}
@@ -519,11 +503,22 @@ def _init(arguments: argparse.Namespace) -> int:
         if testpaths and not any(claims_dir.resolve().is_relative_to((path.parent / p).resolve())
                                  for p in testpaths):
             lacking["testpaths"] = [*testpaths, str(settings["claims_dir"])]  # else plain pytest misses it
+        if kept is not None and not lacking:  # nothing of init's left to do
+            raise SystemExit(f"claimbench init: {kept} already holds the claims of {arguments.report}, and "
+                             f"{os.path.relpath(path)} already reads it: edit it, or draft another report with "
+                             "claimbench draft")
+        if moved:  # only where --claims-dir named another folder
+            written = options["claims_dir"].strip()
+            print(f"{os.path.relpath(path)} sets claims_dir = {written}, another folder than --claims-dir "
+                  f"{claims_dir}: a run reads the new ledger only with the claims_dir line below, and then no longer "
+                  f"{written}")
         if lacking:
             print(f"set in {where}:\n" + "".join(
                 f"{key} = {json.dumps(value) if toml else shlex.join(value) if isinstance(value, list) else value}\n"
                 for key, value in lacking.items()))
-    print(f"wrote {target}: fill in its TODOs, then run `pytest` (or `claimbench check`)")
+    print(f"kept {kept}, which already holds the claims of {arguments.report}: fill in any TODOs left, then run "
+          "`pytest` (or `claimbench check`)" if kept else
+          f"wrote {target}: fill in its TODOs, then run `pytest` (or `claimbench check`)")
     if verdicts not in (None, REPORT):
         print(f"the verdict report goes to {verdicts}: {taken[REPORT]}")
     readme_set = existing[2].get("claims_readme", "").strip() if existing else ""  # the author's: kept
@@ -535,6 +530,24 @@ def _init(arguments: argparse.Namespace) -> int:
         print(f"for the verdicts and badges in {readme_set} (the configuration's claims_readme): {markers}\n")
     print("keep runs/ (stored training runs) and .benchmarks/ out of git: add them to .gitignore")
     return 0
+
+
+def _drafted(report: Path, text: str, name: str, readme: str, target: Path) -> str:
+    """The ledger ``init`` drafts from ``report``'s ``text`` for ``target``; refused where it holds no claim."""
+    from claimbench import draft
+
+    drafted_text = draft.draft(text, slug=name, source=readme)
+    unread = draft.html_tables(text)
+    if "[[claim]]" not in drafted_text:  # not even a candidate of the text
+        prints = (f"prints its numbers only in {unread} HTML table(s), which draft does not read as tables" if unread
+                  else "prints no number to draft a claim from")
+        raise SystemExit(f"claimbench init: {report} {prints}: write "
+                         f"{target} by hand (its keys, described: `claimbench schema`, which ships with claimbench; "
+                         "the format in full: reference/README.md of claimbench's source), or init from the file "
+                         "that prints them")
+    if unread:
+        print(f"claimbench init: {report}: {draft.unread_html(unread)}", file=sys.stderr)
+    return drafted_text
 
 
 def _markers_advice(lines: Sequence[str]) -> str:

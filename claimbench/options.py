@@ -3,9 +3,12 @@ any test runs, and turned into the session's training settings. The plugin's hoo
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
+import shlex
+import tomllib
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -316,6 +319,52 @@ def unconfigured(config: pytest.Config) -> str | None:
     if wanted:
         return f"{wanted[0]}: there is no ledger to report on: give --claims-dir=DIR, or claims_dir in the ini file"
     return None
+
+
+def unconfigured_ledgers(config: pytest.Config) -> list[str]:
+    """How to configure a ledger, a line for each file the command line names that reads as one (``_a_ledger``),
+    where none is configured: pytest itself finds nothing there to collect, and says only "not found"."""
+    lines = []
+    for arg in config.args:
+        typed = Path(arg.partition("::")[0])
+        path = config.invocation_params.dir / typed
+        if path.suffix != ".toml" or not _a_ledger(path):
+            continue
+        folder = typed.parent.as_posix()  # --claims-dir is read from the invocation directory
+        ini = config.inipath or config.invocation_params.dir / "pytest.ini"  # where there is none, one written here
+        value = Path(os.path.relpath(path.parent, ini.parent)).as_posix()  # claims_dir: from the ini file's folder
+        line = f"claims_dir = {json.dumps(value) if ini.suffix == '.toml' else value}"
+        named = os.path.relpath(ini, config.invocation_params.dir) if config.inipath else "a pytest.ini here"
+        lines.append(f"{arg} is a claims ledger, but no ledger is configured: set {line} in the [{_ini_table(ini)}] "
+                     f"section of {named}, or pass --claims-dir={shlex.quote(folder)}")
+    return lines
+
+
+def _ini_table(ini: Path) -> str:
+    """The section of the configuration file ``ini`` that pytest reads: of a ``pyproject.toml``, ``[tool.pytest]``
+    where it holds more than ``ini_options`` (pytest 9's own), else ``[tool.pytest.ini_options]``."""
+    if ini.name == "setup.cfg":
+        return "tool:pytest"
+    if ini.name != "pyproject.toml":
+        return "pytest"
+    try:
+        table = tomllib.loads(ini.read_text(encoding="utf-8")).get("tool", {}).get("pytest", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        table = {}
+    return "tool.pytest" if set(table) - {"ini_options"} else "tool.pytest.ini_options"
+
+
+def _a_ledger(path: Path) -> bool:
+    """Whether a file reads as a claims ledger: a ``[report]`` table beside a ``format`` key or ``[[claim]]``
+    entries, which no other project's TOML (``pyproject.toml``) holds together; a regular file only (a FIFO's
+    read may block for ever)."""
+    if not path.is_file():
+        return False
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(document.get("report"), dict) and ("format" in document or "claim" in document)
 
 
 def project(config: pytest.Config) -> Path:

@@ -1,10 +1,11 @@
 """The claimbench pytest plugin: a configured ledger's claims become tests, their verdicts reports.
 
 Inert until configured: installed, it adds its ``--claims-*`` options and ini values and nothing else
-(no torch, no ledger, no markers). A ledger given by ``--claims-dir`` or the ini ``claims_dir`` turns
-it on; its claims are read (and torch, pydantic and the author's models imported) only in a session that collects
-them (``_load``): tests named outside the ledger run as they would without claimbench. Hooks and fixtures only;
-the work is done by ``options``, ``ledger``, ``families``, ``verdict``, ``results`` and ``report``.
+(no torch, no ledger, no markers), but for a line leading pytest's "not found" for a ledger file named then. A
+ledger given by ``--claims-dir`` or the ini ``claims_dir`` turns it on; its claims are read (and torch, pydantic and
+the author's models imported) only in a session that collects them (``_load``): tests named outside the ledger run
+as they would without claimbench. Hooks and fixtures only; the work is done by ``options``, ``ledger``,
+``families``, ``verdict``, ``results`` and ``report``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import fnmatch
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -220,6 +221,19 @@ def pytest_collection(session: pytest.Session) -> None:
     if not _paths_given(config) or config.option.pyargs or _names_the_ledger(config,
                                                                              config.stash[options.ledger_path_key]):
         _load(config)
+
+
+@pytest.hookimpl(wrapper=True, specname="pytest_collection")
+def pytest_collection_hint(session: pytest.Session) -> Generator[None, object, object]:
+    """pytest's usage error ("not found") for a ledger file named with no ledger configured, led by a line saying
+    how to configure one: only where pytest stops anyway, so the unconfigured plugin changes no other run."""
+    try:
+        return (yield)
+    except pytest.UsageError as error:
+        hints = [] if options.ledger_path_key in session.config.stash else options.unconfigured_ledgers(session.config)
+        if not hints:
+            raise
+        raise pytest.UsageError(*hints, *error.args) from None
 
 
 def _load(config: pytest.Config) -> None:

@@ -412,16 +412,53 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
         "[pytest]\nclaims_dir = claims\nclaims_report = REPORT.md\nclaims_json = claims.json\nclaims_badges = badges\n"
         "claims_train_device = cpu\nclaims_train_min_seeds = 3\n")
     assert 'printed = "1,234"' in (project / "claims" / "my_cnns.toml").read_text(encoding="utf-8")
-    with pytest.raises(SystemExit, match="my_cnns.toml exists"):
+    held = r"claims/my_cnns.toml already holds the claims of README.md, and pytest.ini already reads it: edit it"
+    with pytest.raises(SystemExit, match=held):
         cli.main(["init"])
-    with pytest.raises(SystemExit, match=r"claims/my_cnns.toml already holds the claims of README.md: edit it"):
+    with pytest.raises(SystemExit, match=held):
         cli.main(["init", "--slug", "again"])
     assert not (project / "claims" / "again.toml").exists()
     ledger_file = project / "claims" / "my_cnns.toml"
     # an editor's byte order mark: still that ledger, as the loader reads it
     ledger_file.write_bytes(b"\xef\xbb\xbf" + ledger_file.read_bytes())
-    with pytest.raises(SystemExit, match=r"claims/my_cnns.toml already holds the claims of README.md: edit it"):
+    with pytest.raises(SystemExit, match=held):
         cli.main(["init", "--slug", "again"])
+
+
+def test_init_after_a_draft_keeps_the_ledger_and_configures_the_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``claimbench draft README.md -o claims/x.toml``, then ``claimbench init``: init refused, wrote no pytest.ini
+    and left a plain ``pytest`` collecting nothing. It keeps the ledger as it is and does the rest of its job: the
+    ini written where there is none, the lines a configuration lacks printed; it refuses only with nothing to do."""
+    readme = "# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n"
+    for folder in ("fresh", "configured"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "README.md").write_text(readme, encoding="utf-8")
+    (tmp_path / "configured" / "pyproject.toml").write_text('[tool.pytest.ini_options]\naddopts = "-q"\n',
+                                                            encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "fresh")
+    assert cli.main(["draft", "README.md", "-o", "claims/fmnist.toml"]) == 0
+    edited = (tmp_path / "fresh" / "claims" / "fmnist.toml").read_text(encoding="utf-8") + "# the author's edit\n"
+    (tmp_path / "fresh" / "claims" / "fmnist.toml").write_text(edited, encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["init"]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "fresh" / "pytest.ini").read_text(encoding="utf-8").startswith("[pytest]\nclaims_dir = claims\n")
+    assert sorted(path.name for path in (tmp_path / "fresh" / "claims").iterdir()) == ["fmnist.toml"]
+    assert (tmp_path / "fresh" / "claims" / "fmnist.toml").read_text(encoding="utf-8") == edited
+    assert out.startswith("wrote pytest.ini (") and ("\nkept claims/fmnist.toml, which already holds the claims of "
+                                                     "README.md: fill in any TODOs left, then run `pytest`") in out, out
+    with pytest.raises(SystemExit, match=r"^claimbench init: claims/fmnist.toml already holds the claims of README.md, "
+                                         r"and pytest.ini already reads it: edit it, or draft another report"):
+        cli.main(["init"])
+    monkeypatch.chdir(tmp_path / "configured")
+    assert cli.main(["draft", "README.md", "-o", "claims/fmnist.toml"]) == 0
+    capsys.readouterr()
+    assert cli.main(["init"]) == 0
+    out = capsys.readouterr().out
+    assert not (tmp_path / "configured" / "pytest.ini").exists(), "a pytest.ini would hide the pyproject.toml settings"
+    assert 'set in the [tool.pytest.ini_options] section of pyproject.toml:\nclaims_dir = "claims"\n' in out, out
+    assert sorted(path.name for path in (tmp_path / "configured" / "claims").iterdir()) == ["fmnist.toml"]
 
 
 def test_init_from_report_md_sends_the_verdicts_to_claims_md(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

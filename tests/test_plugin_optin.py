@@ -1123,6 +1123,28 @@ def test_a_report_asked_for_without_a_ledger_is_a_usage_error(pytester: pytest.P
     assert not (pytester.path / "REPORT.md").exists()
 
 
+def test_a_ledger_file_named_with_no_ledger_configured_says_how_to_configure_one(pytester: pytest.Pytester) -> None:
+    """``pytest claims/mine.toml`` with no claims_dir said only pytest's "not found": pytest's usage error is now led
+    by one line saying how to configure the ledger, and only for a named file that reads as a ledger."""
+    (pytester.path / "claims").mkdir()
+    (pytester.path / "claims" / "mine.toml").write_text(LEDGER, encoding="utf-8")
+    pytester.makefile(".toml", pyproject='[project]\nname = "unrelated"\n\n[report]\ntitle = "not a ledger"\n')
+    named = pytester.runpytest_subprocess("claims/mine.toml")
+    assert named.ret == pytest.ExitCode.USAGE_ERROR
+    assert named.errlines[0] == ("ERROR: claims/mine.toml is a claims ledger, but no ledger is configured: set "
+                                 'claims_dir = "claims" in the [tool.pytest.ini_options] section of pyproject.toml, '
+                                 "or pass --claims-dir=claims"), named.errlines
+    named.stderr.fnmatch_lines(["ERROR: not found: */claims/mine.toml"])
+    unrelated = pytester.runpytest_subprocess("pyproject.toml")
+    assert unrelated.ret == pytest.ExitCode.USAGE_ERROR and unrelated.errlines[0].startswith("ERROR: not found: ")
+    assert "claims" not in unrelated.stderr.str(), unrelated.errlines
+    (pytester.path / "pyproject.toml").unlink()
+    bare = pytester.runpytest_subprocess("claims/mine.toml::params/tiny")
+    assert bare.errlines[0] == ("ERROR: claims/mine.toml::params/tiny is a claims ledger, but no ledger is configured: "
+                                "set claims_dir = claims in the [pytest] section of a pytest.ini here, or pass "
+                                "--claims-dir=claims"), bare.errlines
+
+
 PROBE = textwrap.dedent('''
     import sys
 
