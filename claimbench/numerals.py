@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "MAGNITUDES", "MARKDOWN", "NEARLY", "NOUN", "NUMBER", "PER_EPOCH",
-           "SCALES", "SIZE_LETTERS", "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "change",
-           "compounds", "contradiction", "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text",
-           "power_unit", "scale_text", "scales", "unheeded_magnitude", "unit_name"]
+__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "MAGNITUDES", "MARKDOWN", "NEARLY", "NOUN", "NUMBER",
+           "PER_EPOCH", "SCALES", "SIZE_LETTERS", "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number",
+           "bound", "change", "compounds", "contradiction", "either_magnitude", "in_bytes", "number", "parse",
+           "plain", "plain_text", "power_unit", "scale_text", "scales", "unheeded_magnitude", "unit_name"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
