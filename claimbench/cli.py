@@ -150,7 +150,7 @@ def _configured_outputs() -> dict[str, Path | None]:
 def _draft(arguments: argparse.Namespace) -> int:
     from claimbench import draft
 
-    _refuse_unwritable("draft", _file(arguments.output))
+    _refuse_unwritable(_file(arguments.output))
     return draft.write(arguments.report, slug_name=arguments.slug, output=_file(arguments.output),
                        force=arguments.force, project=_project(_found_config()))
 
@@ -165,15 +165,16 @@ def _file(output: str | None) -> Path | None:
     return None if output is None or output == STDOUT else user_path(output)
 
 
-def _refuse_unwritable(command: str, path: Path | None, *, folder: bool = False) -> None:
-    """A ``SystemExit`` saying why ``path`` (a file, or a folder to write files into) could not be written, as the
+def _refuse_unwritable(path: Path | None, *, folder: bool = False) -> None:
+    """An ``OSError`` saying why ``path`` (a file, or a folder to write files into) could not be written, as the
     plugin's option checks say it (``cannot create afile/x.toml: afile is not a folder``), before anything is
-    written; not the system's words for the folder it failed to create ("File exists")."""
+    written; not the system's words for the folder it failed to create ("File exists"). ``main`` writes it as a
+    file it cannot write: one line, status 1."""
     from claimbench.atomic import unwritable
 
     problem = unwritable(path, folder=folder) if path is not None else None
     if problem:
-        raise SystemExit(f"claimbench {command}: {problem}")
+        raise OSError(problem)
 
 
 def _slug(text: str) -> str:
@@ -204,7 +205,7 @@ def _report(arguments: argparse.Namespace) -> int:
         raise SystemExit("claimbench report: nothing to write: give --markdown, --badges, --plots or --readme, or "
                          "set claims_report, claims_badges, claims_plots or claims_readme in the pytest configuration")
     for key, path in outputs.items():
-        _refuse_unwritable("report", path, folder=key in ("badges", "plots"))
+        _refuse_unwritable(path, folder=key in ("badges", "plots"))
     document = _read_results(arguments.results)
     try:
         if outputs["readme"]:
@@ -369,7 +370,7 @@ def _schema(arguments: argparse.Namespace) -> int:
     from claimbench import atomic, schema
 
     text, output = schema.json_text(), _file(arguments.output)
-    _refuse_unwritable("schema", output)
+    _refuse_unwritable(output)
     if output:
         if not arguments.force and not _replaceable_schema(output, json.loads(text)["title"]):
             raise SystemExit(f"claimbench schema: {output}: exists, and is no claimbench ledger schema: "
@@ -459,7 +460,7 @@ def _init(arguments: argparse.Namespace) -> int:
     if kept is None and target.exists():
         raise SystemExit(f"claimbench init: {target} exists: draft into another file with claimbench draft")
     if kept is None:
-        _refuse_unwritable("init", target)
+        _refuse_unwritable(target)
     try:
         text = arguments.report.read_text(encoding="utf-8-sig")
         readme = draft.source_name(arguments.report, [project])  # from the project's folder: the configuration's
