@@ -68,7 +68,7 @@ def bound_text(value: float | Sequence[int] | None, printed: str, scale: float,
     """A bound or interval claim's measurement in the decimals its words print (its ``interval``'s where they print
     no number: "well over half"), in as many more as it takes to lie on the side of each end of the ``band`` that it
     does: 87.99 below [88, 90] reads 87.99, not 88, and 59.96 "just shy of 60%" not 60, on the bound. Where the printed
-    unit is not the claim's ("below 50k" is judged in units), in ``format_number``'s six digits, or in as many more
+    unit is not the claim's ("below 20k" is judged in units), in ``format_number``'s six digits, or in as many more
     significant ones as it takes to read on its side of the band: 59.99996 below "at least 60" reads 59.99996."""
     if not band or not isinstance(value, (int, float)) or not math.isfinite(value):
         return format_number(value)
@@ -86,7 +86,7 @@ def bound_text(value: float | Sequence[int] | None, printed: str, scale: float,
 
 
 def _decimals(number: float) -> int:
-    """The decimals a number of the ledger is written in: 50.5 has 1, 88.0 and 50_000 none."""
+    """The decimals a number of the ledger is written in: 12.5 has 1, 88.0 and 12_000 none."""
     return max(0, -int(Decimal(repr(number)).normalize().as_tuple().exponent))
 
 

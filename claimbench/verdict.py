@@ -196,7 +196,7 @@ def shown_value(claim: Claim, measured: Measured) -> Measured:
 
 def describe_tolerance(tolerance: Tolerance, interval: tuple[float | None, float | None] | None = None) -> str:
     """The tolerance in words, e.g. ``exact`` or ``±0.01 after rounding to 2 decimals``; for a claim's ``interval``
-    (a verbal claim's bound or interval), that first: ``at most 50,000``, ``within [57, 60], each end ±0.5``."""
+    (a verbal claim's bound or interval), that first: ``at most 20,000``, ``within [57, 60], each end ±0.5``."""
     parts = []
     if tolerance.abs:
         parts.append(f"±{tolerance.abs:g}")
@@ -329,8 +329,8 @@ def meets(reach: tuple[float, float], band: tuple[float | None, float | None]) -
 
 def _describe_band(band: tuple[float | None, float | None], *, words: bool = False,
                    number: Callable[[float], str] = format_number) -> str:
-    """A band in signs (``≤ 50,000``, ``≥ 60``, ``[57, 60]``) or, ``words``, as a claim's interval reads in words
-    (``at most 50,000``, ``at least 60``, ``within [57, 60]``), its ends written by ``number``."""
+    """A band in signs (``≤ 20,000``, ``≥ 60``, ``[57, 60]``) or, ``words``, as a claim's interval reads in words
+    (``at most 20,000``, ``at least 60``, ``within [57, 60]``), its ends written by ``number``."""
     low, high = band
     if low is None:
         return f"{'at most' if words else '≤'} {number(high)}"
