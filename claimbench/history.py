@@ -14,11 +14,20 @@ __all__ = ["Epoch", "Evaluation", "History"]
 
 @dataclass(frozen=True)
 class Evaluation:
-    """One pass over a set in eval mode: mean loss, accuracy in percent, confusion[true][predicted]."""
+    """One pass over a set in eval mode: mean loss, accuracy in percent, confusion[true][predicted].
+
+    ``confusion`` has a row per class of the data (only they are true labels) and a column per class, then one per
+    output beyond the classes that the model predicted on the set, ``beyond`` naming those outputs in ascending
+    order: a head wider than the data's classes (a 1000-way head on CIFAR-10) keeps a few columns, not an
+    outputs × outputs matrix. Accuracy, each class's precision and recall, and sklearn's macro averages (an output
+    beyond the classes that was predicted counts as a label with precision and recall 0) read as from the full
+    matrix. A run stored before ``beyond`` holds a square matrix over the model's outputs, read the same way.
+    """
 
     loss: float
     accuracy: float
     confusion: list[list[int]]
+    beyond: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

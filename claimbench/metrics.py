@@ -63,15 +63,17 @@ def prediction95_limit(values: Sequence[float], runs: int) -> float:
 
 def macro_precision_recall(confusion: Sequence[Sequence[int]]) -> tuple[float, float]:
     """sklearn's macro precision and recall from confusion[true][predicted], over the classes that
-    occur as a label or a prediction; a class never predicted has precision 0."""
-    classes = range(len(confusion))
-    support = [sum(confusion[c]) for c in classes]
-    predicted = [sum(confusion[t][c] for t in classes) for c in classes]
-    present = [c for c in classes if support[c] or predicted[c]]
+    occur as a label or a prediction; a class never predicted has precision 0. Columns past the rows are outputs
+    beyond the data's classes (``Evaluation.beyond``): never a label, so precision and recall 0 where predicted."""
+    predicted = [sum(column) for column in zip(*confusion)]
+    beyond = [0] * (len(predicted) - len(confusion))
+    support = [sum(row) for row in confusion] + beyond
+    hits = [confusion[c][c] for c in range(len(confusion))] + beyond
+    present = [c for c in range(len(predicted)) if support[c] or predicted[c]]
     if not present:
         raise ValueError("empty confusion matrix")
-    precision = [confusion[c][c] / predicted[c] if predicted[c] else 0.0 for c in present]
-    recall = [confusion[c][c] / support[c] if support[c] else 0.0 for c in present]
+    precision = [hits[c] / predicted[c] if predicted[c] else 0.0 for c in present]
+    recall = [hits[c] / support[c] if support[c] else 0.0 for c in present]
     return math.fsum(precision) / len(present), math.fsum(recall) / len(present)
 
 
@@ -121,8 +123,21 @@ def _confusion(history: History, split: str, statistic: str) -> list[list[int]]:
         return _train_final(history, statistic).confusion
     if statistic != "pooled":
         return _evaluation(_at(history, statistic), split).confusion
-    matrices = [_evaluation(epoch, split).confusion for epoch in history.epochs]
-    return [[sum(m[i][j] for m in matrices) for j in range(len(matrices[0]))] for i in range(len(matrices[0]))]
+    return _pooled([_evaluation(epoch, split) for epoch in history.epochs])
+
+
+def _pooled(evaluations: Sequence[Evaluation]) -> list[list[int]]:
+    """The confusion matrices of ``evaluations`` (of one set) summed, a column beyond the classes by the output it
+    counts: each evaluation's ``beyond`` names its own."""
+    classes = len(evaluations[0].confusion)
+    beyond = sorted({output for evaluation in evaluations for output in evaluation.beyond})
+    pooled = [[0] * (classes + len(beyond)) for _ in range(classes)]
+    for evaluation in evaluations:
+        columns = [*range(classes), *(classes + beyond.index(output) for output in evaluation.beyond)]
+        for total, row in zip(pooled, evaluation.confusion, strict=True):
+            for column, count in zip(columns, row, strict=True):
+                total[column] += count
+    return pooled
 
 
 def _cumulative_mean(kind: str, split: str, history: History, batch_size: int | None) -> float:

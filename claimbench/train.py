@@ -450,7 +450,9 @@ def evaluate(
 ) -> Evaluation:
     """Loss, accuracy and confusion matrix of ``model`` on ``dataset``: eval mode, no augmentation. The loss is
     the training objective (with an auxiliary head's weighted share, as Keras reports a two-output model's
-    loss); the accuracy is the main head's."""
+    loss); the accuracy is the main head's. The matrix's rows are the data's classes (``data.CLASSES``, or the
+    model's outputs where it has fewer, which ``train`` refuses), its columns those classes and the outputs beyond
+    them that the model predicted (``Evaluation``)."""
     device = torch.device(device)
     accel = accel or Accel()
     if not len(dataset):
@@ -464,13 +466,24 @@ def evaluate(
             labels = dataset.labels[start:start + recipe.batch_size].to(device)
             logits, loss = _logits_and_loss(_objective(model, recipe), images.contiguous(
                 memory_format=accel.memory_format), labels, recipe.aux_loss_weight)
-            classes = logits.shape[1]
+            outputs = logits.shape[1]
+            classes = min(outputs, data.CLASSES)
             loss_sum += loss.float() * len(labels)
             logits = logits.float()
-            counts = counts + torch.bincount(labels * classes + logits.argmax(1), minlength=classes * classes)
-    confusion = torch.as_tensor(counts).view(classes, classes).tolist()
+            counts = counts + torch.bincount(labels * outputs + logits.argmax(1), minlength=classes * outputs)
+    confusion, beyond = _confusion(torch.as_tensor(counts).view(classes, outputs))
     correct = sum(confusion[i][i] for i in range(classes))
-    return Evaluation(loss=loss_sum.item() / len(dataset), accuracy=100 * correct / len(dataset), confusion=confusion)
+    return Evaluation(loss=loss_sum.item() / len(dataset), accuracy=100 * correct / len(dataset), confusion=confusion,
+                      beyond=beyond)
+
+
+def _confusion(counts: torch.Tensor) -> tuple[list[list[int]], list[int]]:
+    """The counts of each (class, output) pair, a row per class, as ``Evaluation`` keeps them: the classes'
+    columns, then those of the outputs beyond the classes that were predicted; and those outputs."""
+    classes = len(counts)
+    beyond = counts[:, classes:].sum(0).nonzero().flatten() + classes
+    kept = torch.cat([torch.arange(classes, device=counts.device), beyond])
+    return counts[:, kept].tolist(), beyond.tolist()
 
 
 def _training_batch(

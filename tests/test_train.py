@@ -27,6 +27,7 @@ from torch import nn
 from claimbench import batchnorm, data, errors, metrics, registry, train, transforms
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 from claimbench.history import Epoch, Evaluation, History
+from claimbench.runs import store
 
 REPO = Path(__file__).resolve().parent.parent
 ADAM = Recipe(optimizer="adam", lr=1e-3, batch_size=32, epochs=2, schedule="constant", validation="none",
@@ -704,6 +705,102 @@ def test_macro_precision_recall_match_their_definition(confusion: list[list[int]
 def test_macro_precision_recall_by_hand(confusion: list[list[int]], precision: float, recall: float) -> None:
     """sklearn's average="macro" with zero_division=0 over the labels in y_true or y_pred, worked by hand."""
     assert metrics.macro_precision_recall(confusion) == pytest.approx((precision, recall), rel=1e-12)
+
+
+class WideGuess(nn.Module):
+    """A 1000-way head on the data's 10 classes whose guesses never move, read from the image's byte at channel 1,
+    row 0, column 0: the label (channel 0, ``synthetic``'s code) below 100, the byte's last digit below 180, else
+    an output beyond the classes, ``far`` minus the byte's remainder by 40. ``shift`` (the same added to every
+    logit) gives the optimizer a parameter that changes no guess."""
+
+    def __init__(self, far: int) -> None:
+        super().__init__()
+        self.far, self.shift = far, nn.Parameter(torch.zeros(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        label, byte = (x[:, 0, 0, 0] * 255 / 25).round().long(), (x[:, 1, 0, 0] * 255).round().long()
+        guess = torch.where(byte < 100, label, torch.where(byte < 180, byte % 10, self.far - byte % 40))
+        return F.one_hot(guess, 1000).float() * 10 + self.shift
+
+
+def wide_guesses(dataset: data.Dataset, far: int) -> list[int]:
+    """``WideGuess(far)``'s guesses, from the dataset's bytes directly."""
+    label, byte = (dataset.images[:, 0, 0, 0].long() // 25).tolist(), dataset.images[:, 1, 0, 0].long().tolist()
+    return [t if b < 100 else b % 10 if b < 180 else far - b % 40 for t, b in zip(label, byte)]
+
+
+def macro_by_definition(truth: list[int], guess: list[int]) -> tuple[float, float]:
+    """sklearn's macro precision and recall (zero_division=0) over every label true or guessed, from the pairs."""
+    labels, right = set(truth) | set(guess), [t for t, p in zip(truth, guess) if t == p]
+    precision = [right.count(c) / guess.count(c) if guess.count(c) else 0.0 for c in labels]
+    recall = [right.count(c) / truth.count(c) if truth.count(c) else 0.0 for c in labels]
+    return statistics.fmean(precision), statistics.fmean(recall)
+
+
+def test_a_head_wider_than_the_datas_classes_keeps_a_row_per_class_and_a_column_per_output_it_guessed() -> None:
+    """A 1000-way head evaluated on 10 classes: 10 rows, one per true label, and a column per class then one per
+    output beyond them that it guessed (``beyond``), not 1000 × 1000 (6 MB of run record for 2 epochs)."""
+    dataset = synthetic(200, seed=5, shape=(3, 8, 8))
+    guesses = wide_guesses(dataset, 999)
+    evaluation = train.evaluate(WideGuess(999), dataset, ADAM, device="cpu")
+    assert len(evaluation.confusion) == data.CLASSES
+    assert evaluation.beyond == sorted({g for g in guesses if g >= data.CLASSES}) and len(evaluation.beyond) > 1
+    assert all(len(row) == data.CLASSES + len(evaluation.beyond) for row in evaluation.confusion)
+    columns = [*range(data.CLASSES), *evaluation.beyond]
+    assert all(evaluation.confusion[t][columns.index(p)] == sum(1 for pair in zip(dataset.labels.tolist(), guesses)
+                                                                if pair == (t, p))
+               for t in range(data.CLASSES) for p in columns)
+
+
+def test_a_wide_heads_accuracy_precision_and_recall_are_those_of_its_guesses() -> None:
+    """A 1000-way head trained on 10 classes: its run's accuracy, precision and recall, final and pooled over
+    epochs, are those of its guesses by definition, the outputs beyond the classes it guessed counted as sklearn
+    counts them; pooled over two epochs that guessed partly different outputs beyond them too."""
+    test_set = synthetic(200, seed=5, shape=(3, 8, 8))
+    truth = test_set.labels.tolist()
+    history = train.train(WideGuess(999), synthetic(64, seed=6, shape=(3, 8, 8)), test_set, ADAM, device="cpu",
+                          seed=0)
+    guesses = wide_guesses(test_set, 999)
+    precision, recall = macro_by_definition(truth, guesses)
+    for statistic in ("final", "pooled"):
+        assert metrics.value("precision", "test", statistic, history) == pytest.approx(precision, rel=1e-12)
+        assert metrics.value("recall", "test", statistic, history) == pytest.approx(recall, rel=1e-12)
+    assert metrics.value("accuracy", "test", "final", history) == pytest.approx(
+        100 * statistics.fmean(t == g for t, g in zip(truth, guesses)), rel=1e-12)
+    epochs = [dataclasses.replace(history.epochs[0], epoch=number, test=train.evaluate(
+        WideGuess(far), test_set, ADAM, device="cpu")) for number, far in ((1, 999), (2, 979))]
+    both = macro_by_definition(truth * 2, guesses + wide_guesses(test_set, 979))
+    assert set(epochs[0].test.beyond) & set(epochs[1].test.beyond) and epochs[0].test.beyond != epochs[1].test.beyond
+    assert (metrics.value("precision", "test", "pooled", History(epochs=epochs)),
+            metrics.value("recall", "test", "pooled", History(epochs=epochs))) == pytest.approx(both, rel=1e-12)
+
+
+def test_a_run_stored_with_a_square_matrix_over_the_heads_outputs_reads_as_before() -> None:
+    """A run stored before the matrix kept only the data's classes as rows holds outputs × outputs matrices and no
+    ``beyond``: it is still a sound record, and its accuracy, precision and recall are those of its guesses."""
+    test_set = synthetic(200, seed=5, shape=(3, 8, 8))
+    truth = test_set.labels.tolist()
+    guesses = {far: wide_guesses(test_set, far) for far in (999, 979)}
+
+    def evaluation(far: int) -> dict[str, Any]:
+        square = [[0] * 1000 for _ in range(1000)]
+        for t, g in zip(truth, guesses[far]):
+            square[t][g] += 1
+        return {"loss": 1.0, "accuracy": 100 * statistics.fmean(t == g for t, g in zip(truth, guesses[far])),
+                "confusion": square}
+
+    epochs = [{"epoch": n, "lr": 1e-3, "seconds": 1.0, "train_loss": 1.0, "train_running_acc": 50.0, "val": None,
+               "test": evaluation(far)} for n, far in ((1, 999), (2, 979))]
+    record = {"history": {"epochs": epochs, "restored_epoch": None, "train_final": None}, "verified_data": True}
+    store.Stored.model_validate(record)
+    history = History.from_dict(record["history"])
+    pooled = macro_by_definition(truth * 2, guesses[999] + guesses[979])
+    for statistic, expected in (("final", macro_by_definition(truth, guesses[979])), ("pooled", pooled)):
+        assert (metrics.value("precision", "test", statistic, history),
+                metrics.value("recall", "test", statistic, history)) == pytest.approx(expected, rel=1e-12)
+    right = [t == g for t, g in zip(truth, guesses[999])]
+    assert metrics.value("accuracy", "test", "cumulative_mean", history, batch_size=200) == pytest.approx(
+        100 * (sum(right) + sum(t == g for t, g in zip(truth, guesses[979]))) / 400, rel=1e-12)
 
 
 @given(st.floats(-100, 100), st.lists(st.floats(-1, 1), min_size=2, max_size=40))

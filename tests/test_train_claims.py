@@ -506,17 +506,24 @@ def test_a_stored_run_altered_since_it_was_written_is_set_aside_and_retrained(sm
     ("accuracy", True, r"history\.epochs\.0\.val\.accuracy: Input should be a valid number"),
     ("epochs", [], r"history\.epochs: List should have at least 1 item"),
     ("restored_epoch", 3, r"history: Value error, restored epoch 3 is not one of the 1 epochs"),
+    ("confusion", [[1, 0]], r"history\.epochs\.0\.val: Value error, a confusion matrix's rows are not 1 \+ 0 long"),
+    ("beyond", [0], r"history\.epochs\.0\.val: Value error, beyond \[0\] does not name outputs past the 1 classes"),
     ("verified_data", None, r"verified_data: Input should be a valid boolean")])
 def test_a_stored_run_with_a_field_of_the_wrong_type_is_set_aside_and_retrained(
         small_ledger: Path, tiny_settings: Settings, where: str, value: Any, says: str) -> None:
     """A run whose digest matches is read only when the fields its claims read are right: a string or a boolean for
-    an accuracy, no epochs, a restored epoch that is none of them, are corrupt, never a crash in a claim nor a
-    number measured from them."""
+    an accuracy, no epochs, a restored epoch that is none of them, a confusion matrix of another width than its
+    classes and the outputs beyond them, outputs beyond them that are among them, are corrupt, never a crash in a
+    claim nor a number measured from them."""
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     path = stored_path(model1, tiny_settings)
     record = stored_run(90.69, True)
     if where == "accuracy":
         record["history"]["epochs"][0]["val"]["accuracy"] = value
+    elif where in ("confusion", "beyond"):
+        val = record["history"]["epochs"][0]["val"]
+        val[where] = value
+        val["confusion"] = [row + [0] * len(val["beyond"]) for row in val["confusion"]]
     elif where == "verified_data":
         record[where] = value
     else:

@@ -244,12 +244,18 @@ class _Evaluation(BaseModel):
     loss: float
     accuracy: float
     confusion: list[list[int]]
+    beyond: list[int] = []
 
     @pydantic.model_validator(mode="after")
-    def _square(self) -> _Evaluation:
-        """A class-by-class matrix, as ``claimbench.metrics`` sums and reads it."""
-        if any(len(row) != len(self.confusion) for row in self.confusion):
-            raise ValueError("a confusion matrix is not square")
+    def _shaped(self) -> _Evaluation:
+        """A row per class and a column per class then per output in ``beyond`` (ascending, past the classes), as
+        ``claimbench.metrics`` sums and reads it; square in a run stored before ``beyond``."""
+        classes, width = len(self.confusion), len(self.confusion) + len(self.beyond)
+        if any(len(row) != width for row in self.confusion):
+            raise ValueError(f"a confusion matrix's rows are not {classes} + {len(self.beyond)} long (a column per "
+                             "class, then per output in beyond)")
+        if self.beyond != sorted(set(self.beyond)) or self.beyond and self.beyond[0] < classes:
+            raise ValueError(f"beyond {self.beyond} does not name outputs past the {classes} classes, ascending")
         return self
 
 
