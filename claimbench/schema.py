@@ -150,7 +150,8 @@ class Recipe:
     epochs: AtLeastOne
     """Epochs trained (at most, with ``early_stopping``)."""
     schedule: Literal[vocab.SCHEDULES]
-    """The learning-rate schedule; "plateau" goes with a ``plateau`` table."""
+    """The learning-rate schedule: "plateau" goes with a ``plateau`` table; "cosine" anneals the rate to 0 over the
+    epochs (PyTorch's ``CosineAnnealingLR``, ``T_max`` = ``epochs``, stepped after each epoch)."""
     validation: Literal[vocab.VALIDATIONS]
     """What the validation numbers are measured on; "holdout" needs ``val_size``."""
     normalize: Literal[vocab.NORMALIZATIONS]

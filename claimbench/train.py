@@ -1,8 +1,9 @@
 """The training engine: one readable loop that trains a model with the recipe a report's author used.
 
 airbench style: the dataset sits on the device as one uint8 tensor; every batch is gathered, augmented
-and normalised there from a seeded ``torch.Generator``; nothing is read back inside a step. Schedules
-and early stopping follow Keras, the framework of the reports that name them. Statistics (best epoch,
+and normalised there from a seeded ``torch.Generator``; nothing is read back inside a step. The plateau schedule
+and early stopping follow Keras, the framework of the reports that name them; the cosine schedule is PyTorch's
+``CosineAnnealingLR``, stepped per epoch as the PyTorch reports that name it step it. Statistics (best epoch,
 running means, pooled precision) are computed from the returned ``History`` by ``claimbench.metrics``.
 """
 
@@ -24,6 +25,7 @@ from typing import Any, BinaryIO
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.optim.lr_scheduler import CosineAnnealingLR
 
 from claimbench import atomic, batchnorm, data, errors, transforms, vocab
 from claimbench.history import Epoch, Evaluation, History
@@ -407,6 +409,13 @@ def _optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
                            weight_decay=recipe.weight_decay, fused=True)
 
 
+def _cosine(optimizer: torch.optim.Optimizer, recipe: Recipe) -> CosineAnnealingLR | None:
+    """``schedule = "cosine"``'s scheduler: the learning rate annealed from the recipe's to 0 over its ``epochs``
+    (``T_max``), stepped once per epoch after the epoch's optimizer steps (``_Run.record``), as kuangliu/pytorch-cifar's
+    main.py steps it; None for another schedule."""
+    return CosineAnnealingLR(optimizer, T_max=recipe.epochs) if recipe.schedule == "cosine" else None
+
+
 _Forward = Callable[[torch.Tensor], Any]
 """What a step or an evaluation calls on the images (``_objective``): the logits, or both heads' under an
 auxiliary loss."""
@@ -687,6 +696,7 @@ class _Run:
     model: nn.Module
     optimizer: torch.optim.Optimizer
     plateau: _ReduceOnPlateau | None
+    cosine: CosineAnnealingLR | None
     stopping: _EarlyStopping | None
     generator: torch.Generator
     device: torch.device
@@ -695,8 +705,10 @@ class _Run:
     @classmethod
     def start(cls, model: nn.Module, recipe: Recipe, seed: int, device: torch.device) -> _Run:
         """A fresh run: the recipe's optimizer and callbacks, and the batch generator seeded with ``seed``."""
-        return cls(model, _optimizer(model, recipe),
+        optimizer = _optimizer(model, recipe)
+        return cls(model, optimizer,
                    _ReduceOnPlateau(recipe.plateau) if recipe.schedule == "plateau" and recipe.plateau else None,
+                   _cosine(optimizer, recipe),
                    _EarlyStopping(recipe.early_stopping) if recipe.early_stopping else None,
                    torch.Generator(device).manual_seed(seed), device)
 
@@ -710,6 +722,8 @@ class _Run:
         self.history.epochs.append(epoch)
         if self.plateau is not None:
             self.plateau.step(epoch, self.optimizer)
+        if self.cosine is not None:
+            self.cosine.step()
         if self.stopping is not None:
             self.stopping.step(epoch, self.model)
 
@@ -724,6 +738,7 @@ class _Run:
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "plateau": self.plateau.state_dict() if self.plateau is not None else None,
+            "cosine": self.cosine.state_dict() if self.cosine is not None else None,
             "stopping": self.stopping.state_dict() if self.stopping is not None else None,
             "history": self.history.to_dict(),
             "generator": self.generator.get_state(),
@@ -736,6 +751,8 @@ class _Run:
         self.optimizer.load_state_dict(state["optimizer"])
         if self.plateau is not None:
             self.plateau.load_state_dict(state["plateau"])
+        if self.cosine is not None:
+            self.cosine.load_state_dict(state["cosine"])
         if self.stopping is not None:
             self.stopping.load_state_dict(state["stopping"], self.device)
         self.history = History.from_dict(state["history"])

@@ -73,7 +73,7 @@ READINGS = {"train": RETURNED, "gap": RETURNED, "best_epoch": ONE_EPOCH, "precis
 split or kind takes them all. ``claimbench.metrics`` computes them; the ledger refuses the others at load."""
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
-SCHEDULES = ("constant", "plateau")
+SCHEDULES = ("constant", "plateau", "cosine")
 VALIDATIONS = ("none", "holdout", "test")
 BATCH_NORMS = ("batch", "per_image")
 NORMALIZATIONS = ("unit", "half", "imagenet", "per_image", "mean_std")

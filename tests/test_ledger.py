@@ -611,6 +611,13 @@ def test_extends_overrides_chains_and_shares_one_recipe(tmp_path: Path) -> None:
     assert claims["accuracy/baseline/train"].runs == 10
 
 
+def test_a_recipe_may_anneal_its_learning_rate_on_a_cosine(tmp_path: Path) -> None:
+    """``schedule = "cosine"`` loads, without a plateau table (kuangliu/pytorch-cifar's recipe)."""
+    body = RECIPES.replace('schedule = "constant"', 'schedule = "cosine"') + training_claim("mnist")
+    recipe = load_one(tmp_path, body)[0].recipe
+    assert recipe.schedule == "cosine" and recipe.plateau is None
+
+
 @pytest.mark.parametrize(("change", "expected"), [
     (('extends = "base"', 'extends = "mnist"'), "recipe.longer: extends: cycle: longer -> mnist -> longer"),
     (('extends = "base"', 'extends = "bass"'), "recipe.longer: extends: unknown recipe 'bass' (recipes: base, longer"),
@@ -618,6 +625,8 @@ def test_extends_overrides_chains_and_shares_one_recipe(tmp_path: Path) -> None:
     (("mean = [0.1307]\n", ""), "recipe.mnist: normalize: normalize = 'mean_std' needs mean and std"),
     (('validation = "test"', 'validation = "holdout"'), "recipe.base: val_size: validation = 'holdout' needs"),
     (('schedule = "constant"', 'schedule = "plateau"'), "recipe.base: plateau: a plateau table goes with"),
+    (('schedule = "constant"', 'schedule = "cosine"\nplateau = { monitor = "val_loss", factor = 0.5, patience = 5, '
+                               'min_lr = 1e-6 }'), "recipe.base: plateau: a plateau table goes with"),
     (('validation = "test"', 'validation = "none"\nearly_stopping = { monitor = "val_loss", patience = 2, '
                              'restore_best = true }'),
      "recipe.base: early_stopping: monitors 'val_loss', which needs validation = 'holdout' or 'test'"),
