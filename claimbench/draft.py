@@ -60,7 +60,8 @@ def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str |
         *keys({"title": scan.title or slug, **({"source": source} if source else {})}),
         *([f"# no source: a run reads one only from the ledger's folder, the one above it or the project's, and "
            f"{toml(unsourced)} lies in none of them (or another file there has its path): its claims are not "
-           "compared with what it prints"] if unsourced else []),
+           "compared with what it prints; set source to its URL for REPORT.md to name it (a URL is not compared)"]
+          if unsourced else []),
         '# modules = ["your_package.models"]  # the modules whose import registers the names claims use as model',
     ]
     claims = [(table, list(draft_tables.table_claims(table, context))) for table in found]
@@ -270,8 +271,9 @@ def _candidate_lines(candidates: list[tuple[str, list[dict[str, object]]]]) -> l
 
 
 def _summary_lines(code: list[tuple[str | None, str]], context: Context) -> list[str]:
-    """Commented-out candidate claims for the totals of the model summaries in code blocks, each under its line; the
-    input of those that take one is the summary's, where it states one (``model_summaries.input_shape``)."""
+    """Commented-out candidate claims for the totals of the model summaries in code blocks, each under its line and
+    named by it ("params/code/<section>/trainable_params"); the input of those that take one is the summary's, where it
+    states one (``model_summaries.input_shape``)."""
     lines: list[str] = []
     for section, text in code:
         shape = model_summaries.input_shape(text)
@@ -279,10 +281,11 @@ def _summary_lines(code: list[tuple[str | None, str]], context: Context) -> list
             where = f"section '{section}', code block" if section else "introduction, code block"
             asked = draft_tables.todos(total.kind, total.kind, total.line, (), context)
             claim: dict[str, object] = {
-                "id": unique(f"{total.kind}/code/{slug(section or '') or 'top'}", context.ids),
+                "id": unique(f"{total.kind}/code/{slug(section or '') or 'top'}/{slug(total.words)}", context.ids),
                 "kind": total.kind, "model": draft_tables.model_todo(context),
                 **asked, **({"input": shape} if shape and "input" in asked else {}),
-                **total.keys, **draft_values.claimed(total.number, total.kind), "printed": total.printed,
+                **total.keys, **draft_values.claimed(total.number, total.kind),
+                **({"scale": total.scale} if total.scale else {}), "printed": total.printed,
                 "source": f"{context.source}, {where}" if context.source else where,
                 **draft_values.tolerance_keys(total.number, total.kind), **({"note": total.note} if total.note else {})}
             lines += ["", f"# {draft_text.comment(total.line)}", "# [[claim]]", *(f"# {line}" for line in keys(claim))]

@@ -676,11 +676,13 @@ def _label_claims(table: Table, label: str, around: tuple[str, ...], context: Co
 def unjudged(claim: dict[str, object], keys: dict[str, object]) -> dict[str, object]:
     """``keys`` (``draft_values.tolerance_keys``, ``draft_values.runs``) without the TODOs of a claim drafted
     unverifiable, which is never judged (a training claim on a dataset claimbench does not load): its band's, and
-    how many runs its number averages; and the note on how to read its band."""
+    how many runs its number averages; and the note and the comment on how to read its band."""
     if claim.get("status") != "unverifiable":
         return keys
+    bare = {key: value.value if key == "tolerance" and isinstance(value, Guess) else value
+            for key, value in keys.items()}
     kept = {key: {k: v for k, v in value.items() if not str(v).startswith("TODO")} if isinstance(value, dict)
-            else value for key, value in keys.items() if key != "note" and not str(value).startswith("TODO")}
+            else value for key, value in bare.items() if key != "note" and not str(value).startswith("TODO")}
     return {key: value for key, value in kept.items() if value != {}}
 
 

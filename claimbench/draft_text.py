@@ -159,17 +159,17 @@ def _multiplier(sentence: str, mention: Mention) -> bool:
 
 def _in_name(sentence: str, mention: Mention) -> bool:
     """Whether the number is a version or a width in a model's (or a library's) name: under ``_VERSION_BELOW``, to
-    one decimal at most, with no unit, noun, bound or spread, right after a mixed-case word (a capital after its
-    first letter, and a small one) that names no kind: "SqueezeNet 1.1", "MobileNetV2 1.0", "PyTorch 2.2"; not
-    "MACs 0.31", "VGG 0.91", "LeNet 0.312"."""
+    one decimal at most, with no unit, noun, bound or spread, right after a name (a word with a capital and a small
+    letter) that names no kind: "SqueezeNet 1.1", "MobileNetV2 1.0", "PyTorch 2.2", "Python 3.6+"; not "MACs 0.31",
+    "Accuracy 0.9", "VGG 0.91", "LeNet 0.312"."""
     value = mention.number.value
     if mention.unit or mention.noun or mention.number.bound or mention.number.spread is not None or not (
             isinstance(value, (int, float)) and value < _VERSION_BELOW
             and (mention.number.digits or 0) <= _VERSION_DECIMALS):
         return False
     word = match.group() if (match := _WORD_BEFORE.search(sentence, 0, mention.start)) else ""
-    mixed = word[:1].isalpha() and any(ch.isupper() for ch in word[1:]) and any(ch.islower() for ch in word)
-    return mixed and guess_kind(word) is None
+    named = word[:1].isalpha() and any(ch.isupper() for ch in word) and any(ch.islower() for ch in word)
+    return named and guess_kind(word) is None
 
 
 def setting(sentence: str, mention: Mention) -> str | None:

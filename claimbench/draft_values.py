@@ -212,26 +212,30 @@ def _approximate(number: numerals.Number, keys: dict[str, object]) -> dict[str, 
     """``keys`` (``_band``'s) of a number its report marks approximate ("~10.1M", "about 10.1M"), and a note that
     says so and which band the draft took: the one its printed digits give (what rounds to 10.1), as a wider one
     would be a guess; where they give none ("~25,000"), a band TODO, as exact would contradict the mark; a bound's
-    is as printed, and a number's with a spread ("≈1.2 ± 0.1") that spread."""
+    is as printed, and a number's with a spread ("≈1.2 ± 0.1") that spread. The note states facts, as REPORT.md
+    prints it; how far the mark reaches is the author's to say, which a comment on the band, for the ledger's editor
+    alone, asks."""
     band = keys.get("tolerance")
     tolerance: dict[str, object] = dict(band) if isinstance(band, dict) else {}
     mark = repr(number.approximate)
     said = f"The report marks this number approximate ({mark})"
+    ask = None
     if number.bound:
         note = f"{said}: drafted as the bound it prints, with no band around it"
     elif number.spread is not None:
-        note = f"{said}: drafted with its printed spread as the band, as without {mark}; widen it if {mark} allows more"
+        note = f"{said}: drafted with its printed spread as the band, as without {mark}"
+        ask = f"widen this band if {mark} allows more than the printed spread, and edit the note"
     elif tolerance.keys() & {"abs", "rel"}:
-        note = f"{said}: the band its tolerance asks the author for should hold what {mark} allows"
+        note, ask = said, f"the band asked for should hold what {mark} allows"
     elif tolerance:
         note = (f"{said}: drafted with the band its printed digits give, as without {mark} (tolerance.digits = "
-                f"{tolerance['digits']}: what rounds to {number.value} in the printed unit); the draft guesses no "
-                f"wider one: how far {mark} reaches is the author's to say (tolerance.abs or rel)")
+                f"{tolerance['digits']}: what rounds to {number.value} in the printed unit)")
+        ask = f"how far {mark} reaches is the author's to say: widen this band with abs or rel, and edit the note"
     else:
         tolerance["abs"] = APPROXIMATE_BAND
-        note = f"{said}: its printed digits give no band, and exact would contradict {mark}: a TODO asks for one"
+        note = f"{said}: its printed digits give no band, and exact would contradict {mark}"
     noted = f"{note}. {keys['note']}" if "note" in keys else f"{note}."
-    return {**({"tolerance": tolerance} if tolerance else {}), "note": noted}
+    return {**({"tolerance": Guess(tolerance, ask) if ask else tolerance} if tolerance else {}), "note": noted}
 
 
 def _band(number: numerals.Number, kind: str | None, fraction: bool, unnamed: bool, unsure: bool

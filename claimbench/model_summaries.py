@@ -1,13 +1,14 @@
 """The totals a model summary prints in a report's code block, Keras's `model.summary()` ("Total params:
-1,234,567", "Trainable params: ...") and torchinfo's ("Total mult-adds (M): 1.81", "Estimated Total Size (MB):
-87.11"), each with the kind and convention its words name, and the input torchinfo's "Input Shape" column states; a
-code block's other numbers are no claims. Torch-free.
+1,234,567", "Trainable params: ...") and torchinfo's ("Total mult-adds (G): 1.81", which torchinfo 1.8.0 prints
+"Total mult-adds (Units.GIGABYTES): 1.81" on Python 3.11 and later; "Estimated Total Size (MB): 87.11"), each with
+the kind and convention its words name, and the input torchinfo's "Input Shape" column states; a code block's other
+numbers are no claims. Torch-free.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claimbench import numerals
 from claimbench.toml_lines import Guess, todo
@@ -18,6 +19,10 @@ _TOTAL = re.compile(rf"^[ \t]*(?P<what>Total params|Trainable params|Total mult-
                     rf"[ \t]*(?:\((?P<unit>[^()\n]*)\))?[ \t]*:[ \t]*(?P<number>{numerals.NUMBER})(?![\w.])",
                     re.MULTILINE | re.IGNORECASE)
 """A summary's line of a total: its words, the unit in brackets after them, its number."""
+_ENUM_UNIT = re.compile(r"Units\.(?P<letter>[A-Z])[A-Z]*BYTES")
+"""A unit as torchinfo 1.8.0 prints it on Python 3.11 and later: the name of its ``Units`` enum member, whose value,
+printed by older Pythons, is the name's first letter ("Units.GIGABYTES": "G"), the magnitude of a count (mult-adds,
+or parameters in ``params_units``) for all that the name says bytes."""
 _TORCHINFO = re.compile(r"depth-idx|mult-adds|Estimated Total Size", re.IGNORECASE)
 _KERAS = re.compile(r'^Model: "|Layer \(type\)', re.MULTILINE)
 _NAMES = {"keras": "Keras", "torchinfo": "torchinfo"}
@@ -41,6 +46,8 @@ class Total:
     """A total of a model summary: its line, its number as printed and read, its kind and convention keys."""
 
     line: str
+    words: str
+    """What the line names ("Total mult-adds"), which names its claim."""
     printed: str
     number: numerals.Number
     kind: str
@@ -48,6 +55,8 @@ class Total:
     """``count`` or ``size``, with a comment that says where they were read; none where the words do not say."""
     note: str | None = None
     """A TODO where the summary counted a batch of images."""
+    scale: str | None = None
+    """A TODO where the line prints its number in a unit the draft does not read ("(Units.TERABYTES)": T)."""
 
 
 def totals(code: str) -> list[Total]:
@@ -56,20 +65,32 @@ def totals(code: str) -> list[Total]:
     batch = int(shape[1]) if library == "torchinfo" and (shape := _BATCH.search(code)) else 1
     found = []
     for match in _TOTAL.finditer(code):
-        what, unit = " ".join(match["what"].lower().split()), match["unit"]
+        what, unit = " ".join(match["what"].lower().split()), _unit(match["unit"])
         read = _read(what, f"{_NAMES.get(library, 'the summary')}'s {match['what']!r}", library,
                      bool(_NONE_FROZEN.search(code)), bool(_OPTIMIZER.search(code)))
-        if read is None or (unit or None) not in (None, *numerals.UNITS):
+        if read is None:
             continue
         note = None
         if read[0] in _PER_BATCH and batch != 1 and what != "params size":  # parameter bytes are the model's
             note = todo(f"the summary's shapes are of a batch of {batch}, and its {match['what']!r} counts them all: "
                         "claimbench measures one image; give that image's number, or delete this claim")
         number = numerals.number(match["number"], unit, None)
+        scale = None
+        if unit and unit not in numerals.UNITS:  # a whole number in it is rounded to it, as "21" under "(M)" is
+            number = replace(number, digits=number.digits or 0)
+            scale = todo(f"the {numerals.WHOLE_COUNTS[read[0]]} in one {match['unit']!r}, a unit the draft does not "
+                         "read (e.g. 1e6 for 'M' or 'MB', 1e12 for 'T')")
         end = code.find("\n", match.end())
-        found.append(Total(code[match.start() : end if end >= 0 else None].strip(), match["number"], number, *read,
-                           note))
+        found.append(Total(code[match.start() : end if end >= 0 else None].strip(), match["what"], match["number"],
+                           number, *read, note, scale))
     return found
+
+
+def _unit(printed: str | None) -> str | None:
+    """The unit of a total as its brackets print it ("M", "MB"), torchinfo's enum member's name read as the letter
+    it stands for ("Units.GIGABYTES": "G", ``_ENUM_UNIT``); None where it prints none."""
+    member = _ENUM_UNIT.fullmatch(printed or "")
+    return member["letter"] if member else printed or None
 
 
 def input_shape(code: str) -> Guess | None:

@@ -1728,6 +1728,40 @@ def test_a_torchinfo_summary_that_prints_its_input_shape_gives_its_totals_their_
     twice = _summary_inputs(f"{_TORCHINFO_INPUTS}{_TORCHINFO_INPUTS.replace('3, 32, 32', '3, 64, 64')}")
     assert set(twice.values()) == {None, INPUT_SIZE}  # two models' summaries in one block: whose input?
 
+
+def _summary_claims(markdown: str) -> dict[str, dict]:
+    """The candidate claims of the totals of the model summaries of ``markdown``'s draft, by their ids."""
+    ledger = draft(markdown, slug="d", source=None)
+    section = ledger.split("# --- Totals of model summaries in code blocks: candidate claims, commented out. ---\n")[1]
+    blocks = [re.sub(r"^# ", "", block, flags=re.MULTILINE) for block in section.strip().split("\n\n")]
+    claims = [tomllib.loads(block.split("\n", 1)[1])["claim"][0] for block in blocks]
+    return {claim["id"]: claim for claim in claims}
+
+
+def test_the_claims_of_a_summary_are_named_by_their_lines() -> None:
+    """A summary's totals were named by their section alone, "params/code/the_model" and "params/code/the_model_2":
+    REPORT.md could not tell its "Total params" from its "Trainable params". Each id names its line now."""
+    markdown = f"# R\n\n## The model\n\n```\n{_KERAS_SUMMARY}```\n\n```\n{_TORCHINFO_SUMMARY}```\n"
+    assert list(_summary_claims(markdown)) == [
+        "params/code/the_model/total_params", "params/code/the_model/trainable_params",
+        "params/code/the_model/total_params_2", "params/code/the_model/trainable_params_2",
+        "macs/code/the_model/total_mult_adds", "size/code/the_model/params_size",
+        "size/code/the_model/estimated_total_size"]
+
+
+def test_the_mult_adds_torchinfo_prints_on_python_3_11_are_drafted() -> None:
+    """torchinfo 1.8.0 on Python 3.11 and later prints "Total mult-adds (Units.MEGABYTES): 555.42": its MACs total
+    was dropped from the draft in silence, the number a reviewer checks first. It is drafted as "(M)" is, and one in
+    a unit the draft does not read is a candidate whose scale is a TODO that names it, not dropped."""
+    for printed, scale in (("Units.MEGABYTES", 1e6), ("Units.GIGABYTES", 1e9), ("M", 1e6)):
+        summary = _TORCHINFO_SUMMARY.replace("(M): 555.42", f"({printed}): 555.42")
+        macs = _summary_claims(f"# R\n\n```\n{summary}```\n")["macs/code/r/total_mult_adds"]
+        assert (macs["count"], macs["value"], macs["scale"], macs["printed"]) == ("torchinfo", 555.42, scale, "555.42")
+    unread = _TORCHINFO_SUMMARY.replace("(M): 555.42", "(Units.PETABYTES): 555.42")
+    macs = _summary_claims(f"# R\n\n```\n{unread}```\n")["macs/code/r/total_mult_adds"]
+    assert macs["scale"].startswith("TODO: ") and "'Units.PETABYTES'" in macs["scale"], macs
+
+
 def test_a_footnote_marker_after_a_number_is_no_part_of_it() -> None:
     columns = ["Model", "Top-1 (%)", "Params"]
     rows = [["A", "**80.1**\\*", "11.3M†"], ["B", "91.2<sup>1</sup>", "688<sup>‡</sup>"],
@@ -1823,6 +1857,26 @@ def test_a_number_of_the_text_marked_approximate_keeps_its_words_and_says_so() -
     assert "# tolerance = { digits = 1 }" in blocks[0] and "tolerance.digits = 1" in blocks[0]
 
 
+def test_the_note_of_a_number_marked_approximate_states_a_fact_and_asks_nothing(tmp_path: Path) -> None:
+    """The note of "about 12.9k" ended "how far 'about' reaches is the author's to say (tolerance.abs or rel)": no
+    TODO, so the loader took it and REPORT.md printed an instruction to the ledger's editor. The note says what the
+    report prints and which band was drafted; what to do about it is a comment on the band, which no report prints."""
+    markdown = _table(["Model", "Params", "Test Acc"], ["A", "~10.1M", "≈88.7 ± 0.3"]) + (
+        "\nIt has about 12.9k parameters.\n")
+    ledger = draft(markdown, slug="demo", source="demo.md")
+    comments = re.findall(r"^(?:# )?tolerance = (\{.*?\})  # (.*)$", ledger, flags=re.MULTILINE)
+    assert [band for band, _ in comments] == ["{ digits = 1 }", "{ digits = 1, abs = 0.3 }", "{ digits = 1 }"]
+    assert all("'~'" in comment or "'≈'" in comment or "'about'" in comment for _, comment in comments), comments
+    notes = [claim.note for claim in _loaded(markdown, tmp_path)] + re.findall(r'^# note += "(.*)"$', ledger,
+                                                                               flags=re.MULTILINE)
+    assert len(notes) == 3 and all(note.startswith("The report marks this number approximate") for note in notes)
+    editor = ("author", "widen", "rel", "should", "guesses")
+    marked = [note.partition(". The printed ±")[0] for note in notes]  # the spread's own note after it
+    assert not [note for note in marked if any(word in note for word in editor)], marked
+    imagenet = draft("# ImageNet results\n" + _RESULTS.replace("91.2", "~76.1"), slug="demo", source=None)
+    assert 'tolerance = { digits = 1 }\n' in imagenet and "note" not in imagenet  # never judged: nothing to widen
+
+
 def test_a_number_marked_approximate_with_a_spread_is_read_in_a_cell_and_in_the_text(tmp_path: Path) -> None:
     """"≈88.7 ± 0.3" was no number (its cell drafted a value TODO), and in the text lost its "≈" in silence, where
     "~88.7" and "88.7 ± 0.3" are each read: it is 88.7 with its spread as the band, and its note says it is marked
@@ -1895,6 +1949,7 @@ def test_main_writes_stdout_or_a_file(tmp_path: Path, capsys: pytest.CaptureFixt
     printed = capsys.readouterr().out
     assert "source" not in tomllib.loads(printed)["report"] and "my_report.<name>" in printed  # outside the project
     assert f'and "{report}" lies in none of them' in printed
+    assert "set source to its URL" in printed  # which REPORT.md prints, and no run compares
     assert cli.main(["draft", str(report), "--slug", "mine", "-o", str(tmp_path / "out.toml")]) == 0
     assert "mine.<name>" in (tmp_path / "out.toml").read_text(encoding="utf-8")
 
@@ -2268,6 +2323,8 @@ def test_a_number_times_a_power_of_ten_stays_a_candidate() -> None:
         ("Final test loss: LeNet 0.312 and AlexNet 0.287.", ["0.312", "0.287"]),  # more decimals than a version
         ("Test error on CIFAR-10: ResNet 6.97, DenseNet 5.24 and VGG 7.01.", ["6.97", "5.24", "7.01"]),
         ("Accuracy: FashionMNIST 0.912, ImageNet 0.761.", ["0.912", "0.761"]),
+        ("It needs Python 3.6+ and PyTorch 1.0+; Keras 2.4 works too.", []),  # a capitalised name is one too
+        ("Top-1 Accuracy 0.9 and Loss 0.3 after training.", ["0.9", "0.3"]),  # a kind's own word is none
     ],
 )
 def test_a_version_or_width_in_a_models_name_is_no_candidate(sentence: str, printed: list[str]) -> None:
@@ -2275,6 +2332,14 @@ def test_a_version_or_width_in_a_models_name_is_no_candidate(sentence: str, prin
     with no unit, is part of the name; a larger one ("SqueezeNet 58.18") is a claim about it, and a kind's own word
     ("MACs", "GFLOPs") is no name."""
     assert re.findall(r'# printed += "(.*)"', draft(f"# R\n\n{sentence}\n", slug="demo", source=None)) == printed
+
+
+def test_a_version_of_software_listed_under_prerequisites_is_no_candidate() -> None:
+    """"- Python 3.6+" was a candidate claim (kind TODO, value 3.6) where "- PyTorch 1.0+" on the next line was none,
+    its name being of mixed case: neither is a claim."""
+    out = draft("# R\n\n## Prerequisites\n- Python 3.6+\n- PyTorch 1.0+\n\nIt reaches 91.2% accuracy.\n",
+                slug="demo", source=None)
+    assert re.findall(r'# printed += "(.*)"', out) == ["91.2%"], out
 
 
 def test_a_gap_under_one_point_is_in_points_not_a_fraction() -> None:

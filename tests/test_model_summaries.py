@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from claimbench import model_summaries
+import pytest
+import torchinfo
+from torch import nn
+from torchinfo import ModelStatistics
+from torchinfo.enums import Units
+
+from claimbench import model_summaries, numerals
 from claimbench.toml_lines import Guess
 
 _KERAS_AFTER_FIT = """Model: "functional"
@@ -44,3 +50,45 @@ def test_torchinfos_params_size_is_drafted_as_torchinfo_counts_it() -> None:
     assert {printed: size.value for printed, size in sizes.items()} == {
         "232.27": "torchinfo_params", "336.96": "torchinfo_total"}
     assert "'parameter_bytes' counts every parameter" in sizes["232.27"].comment
+
+
+def _torchinfo_summary(units: dict[str, Units]) -> tuple[str, ModelStatistics]:
+    """What the pinned torchinfo prints for a small CNN on a 3x32x32 image, in ``units`` (its formatting's
+    ``macs_units``, ``params_units``), and its statistics."""
+    model = nn.Sequential(nn.Conv2d(3, 16, 3), nn.ReLU(), nn.Flatten(), nn.Linear(16 * 30 * 30, 10))
+    statistics = torchinfo.summary(model, input_size=(1, 3, 32, 32), verbose=0)
+    for name, unit in units.items():
+        setattr(statistics.formatting, name, unit)
+    return str(statistics), statistics
+
+
+@pytest.mark.parametrize("units", [{}, {"macs_units": Units.GIGABYTES, "params_units": Units.MEGABYTES}],
+                         ids=["default", "giga-mega"])
+def test_the_totals_the_pinned_torchinfo_prints_are_read_with_the_scale_of_their_unit(units: dict[str, Units]) -> None:
+    """torchinfo 1.8.0 on Python 3.11 and later prints its unit as its enum's name, "Total mult-adds
+    (Units.MEGABYTES): 0.68", which was no unit the draft read: the total was skipped in silence. Each total is read
+    now, in the magnitude torchinfo means (a count's, for all that the name says bytes), and agrees with torchinfo's
+    own count to the printed decimals."""
+    printed, statistics = _torchinfo_summary(units)
+    found = {total.words: total for total in model_summaries.totals(printed)}
+    assert set(found) == {"Total params", "Trainable params", "Total mult-adds", "Params size",
+                          "Estimated Total Size"}, printed
+    counted = {"Total params": statistics.total_params, "Trainable params": statistics.trainable_params,
+               "Total mult-adds": statistics.total_mult_adds}
+    for words, count in counted.items():
+        total = found[words]
+        scale = numerals.UNITS[total.number.unit] if total.number.unit else 1.0
+        assert total.scale is None and abs(total.number.value * scale - count) <= 0.005 * scale, (printed, words)
+    assert found["Total mult-adds"].keys["count"].value == "torchinfo"
+
+
+def test_a_total_in_a_unit_the_draft_does_not_read_asks_for_its_scale() -> None:
+    """A total whose unit is none the draft reads ("(Units.TERABYTES)", which torchinfo prints for a batch of 10^12
+    mult-adds) was dropped in silence; it is a total now, its scale a TODO that names the unit."""
+    code = ("Layer (type:depth-idx)        Output Shape     Param #\nTotal params (Units.PETABYTES): 3\n"
+            "Total mult-adds (Units.TERABYTES): 1.05\n")
+    scales = {total.words: total.scale for total in model_summaries.totals(code)}
+    assert set(scales) == {"Total params", "Total mult-adds"}
+    assert all(scale.startswith("TODO: ") for scale in scales.values())
+    assert "'Units.TERABYTES'" in scales["Total mult-adds"] and "MACs" in scales["Total mult-adds"]
+    assert "'Units.PETABYTES'" in scales["Total params"] and "parameters" in scales["Total params"]
