@@ -13,7 +13,7 @@ from claimbench.header_rows import SPELT, cell_unit
 from claimbench.kind_words import UNIT_KINDS, guess_kind, meant, unmeasured, words_of
 from claimbench.toml_lines import Guess
 
-__all__ = ["caption_scale", "unit_column"]
+__all__ = ["caption_scale", "quoted", "unit_column"]
 
 _UNIT = re.compile(rf"(?:\b(?:in|or)\s+|\()(?P<unit>{'|'.join(SPELT)}|{numerals.UNIT})(?![\w%])")
 """A unit a caption gives numbers: "in millions", "in ms", "(MB)", "in MB or MiB"."""
@@ -37,13 +37,17 @@ def caption_scale(captions: tuple[tuple[str, str], ...], kind: str | None) -> Gu
     for where, caption in captions:
         units = dict.fromkeys(unit for unit, named in _units(caption)
                               if named == kind or named is None and kind in UNIT_KINDS.get(unit, ()))
-        quoted = caption if len(caption) <= _QUOTED else caption[:_QUOTED - 1] + "…"
         if len(units) == 1:
             (unit,) = units
-            return Guess(numerals.scales(unit, kind)[0], f"in {unit}, as {where} says: {quoted!r}")
+            return Guess(numerals.scales(unit, kind)[0], f"in {unit}, as {where} says: {quoted(caption)!r}")
         if units:
-            return f"{_UNIT_TODO[kind]}; {where} names {' and '.join(units)}: {quoted!r}"
+            return f"{_UNIT_TODO[kind]}; {where} names {' and '.join(units)}: {quoted(caption)!r}"
     return None
+
+
+def quoted(caption: str) -> str:
+    """``caption`` as a comment quotes it: its first ``_QUOTED`` characters."""
+    return caption if len(caption) <= _QUOTED else caption[:_QUOTED - 1] + "…"
 
 
 def _units(caption: str) -> list[tuple[str, str | None]]:

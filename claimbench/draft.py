@@ -6,26 +6,25 @@ imported or executed. The draft copies every table verbatim, makes one claim per
 "60-65%" an interval, "88.7 ± 0.3" a value with the author's band), writes an explicit ``TODO`` for
 what only the author knows (model, count convention, recipe, how many runs a mean of runs averages, ...), which the
 ledger loader rejects until it is filled in, a training claim's ``dataset`` and an epoch time's ``hardware`` where
-the report names one alone, a commented-out ``input`` line on a table of parameter counts (needed only where a lazy
-model's whole count is built), and lists as commented-out candidate claims the numbers of the running text, beside
-their sentence, the totals of a model summary in a code block, beside their line, and each cell with a digit that it
-cannot read as a number. A table written in HTML is not read as one: the command says how many it left.
+the report names one alone, the recipe's settings its running text states (draft_recipe.py), a commented-out
+``input`` line on a table of parameter counts (needed only where a lazy model's whole count is built), and lists as
+commented-out candidate claims the numbers of the running text, beside their sentence, the totals of a model summary
+in a code block, beside their line, and each cell with a digit that it cannot read as a number. A table written in
+HTML is not read as one: the command says how many it left.
 A table's claims are made in draft_tables.py; this module writes the ledger. Torch-free.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Literal, get_args, get_origin
 
-from claimbench import (atomic, draft_tables, draft_text, draft_values, markdown_tables, model_summaries, numerals,
-                        schema)
+from claimbench import (atomic, draft_recipe, draft_tables, draft_text, draft_values, markdown_tables, model_summaries,
+                        numerals)
 from claimbench.draft_tables import FLOPS_COUNT, INPUT_SIZE, UNREAD, Context
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, RELATIVE_KINDS,
@@ -34,7 +33,7 @@ from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND
 from claimbench.hardware_names import named_machine
 from claimbench.kind_words import UNKNOWN_KIND, UNMEASURED_KIND, named_dataset
 from claimbench.markdown_tables import Scan, Table, slug, unique
-from claimbench.toml_lines import Guess, keys, todo, toml
+from claimbench.toml_lines import Guess, keys, toml
 
 __all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE",
            "LAZY_PARAMS_INPUT", "PERCENT_KINDS", "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE",
@@ -69,7 +68,7 @@ def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str |
     trained = [claim for _, group in (*claims, *candidates) for claim in group if "recipe" in claim]
     if trained:  # live where a live claim names it; else commented out, as its TODOs would stop the loader
         live = any(claim.get("value") != UNREAD for _, group in claims for claim in group if "recipe" in claim)
-        lines += ["", *_recipe_lines(slug, commented=not live)]
+        lines += ["", *_recipe_lines(slug, sentences, commented=not live)]
     for table, table_claims in claims:
         shared = _shared(table, table_claims)
         lines += ["", "[[table]]", *_table_lines(table), *keys(shared), *_lazy_input_lines(table_claims, shared)]
@@ -181,18 +180,22 @@ def _fail(path: Path, error: Exception | str) -> int:
     return 1
 
 
-def _recipe_lines(name: str, *, commented: bool = False) -> list[str]:
+def _recipe_lines(name: str, sentences: tuple[str, ...], *, commented: bool = False) -> list[str]:
     """A ``[recipe.<name>]`` table of the keys every recipe needs, each a TODO naming its allowed values (the
-    others, and their defaults, are in the ledger format's section 6); ``commented`` out, with a line that says so,
-    where only commented-out claims name it."""
-    needed = [f for f in dataclasses.fields(schema.Recipe) if f.default is dataclasses.MISSING]
-    todos = {f.name: todo(f.name.replace("_", " "), get_args(f.type) if get_origin(f.type) is Literal else ())
-             for f in needed}
-    table = [f"[recipe.{name}]", *keys(todos)]
+    others, and their defaults, are in the ledger format's section 6), or the value the report's ``sentences``
+    state, with a comment (``draft_recipe``), under a comment that quotes the sentences read; ``commented`` out,
+    with a line that says so, where only commented-out claims name it."""
+    recipe = draft_recipe.drafted(sentences)
+    table = [f"[recipe.{name}]"]
+    for key, line in zip(recipe.keys, keys(recipe.keys)):
+        table += [*(f"# {note}" for note in recipe.notes.get(key, ())), line]
+    quoted = [f"#   {toml(draft_text.comment(sentence))}" for sentence in recipe.sentences]
+    read = ["# Its settings are read from the report's words (check each guess):", *quoted] if quoted else []
     if not commented:
-        return ["# The training the report states, named by the claims that it trains for (recipe = ...).", *table]
+        return ["# The training the report states, named by the claims that it trains for (recipe = ...).", *read,
+                *table]
     return ["# The training the report states, named by the claims that it trains for (recipe = ...): commented out,",
-            "# as every claim that names it is; uncomment it with the first of them you keep.",
+            "# as every claim that names it is; uncomment it with the first of them you keep.", *read,
             *(f"# {line}" for line in table)]
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from claimbench import draft_text, draft_values, numerals, vocab
 from claimbench.column_names import column_index, joined_headers
-from claimbench.column_units import caption_scale, unit_column
+from claimbench.column_units import caption_scale, quoted, unit_column
 from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
 from claimbench.header_rows import read_headers, sub_header
@@ -546,7 +546,7 @@ def _cell_claim(
         unnamed = claimed.get("scale") in UNIT_TODOS
     if number is not None:  # "nearly 95%": a little under it, as in the text
         claimed = draft_values.near_bound(claimed, partial or printed, draft_values.nearly(partial or printed))
-    asked = todos(kind, quantity, f"{header} {partial or printed}", around, context)
+    asked = todos(kind, quantity, f"{header} {partial or printed}", around, context, table.captions)
     claim |= {"model": model_todo(context), **asked, **claimed}
     claim["printed"] = partial or printed
     if partial:
@@ -691,20 +691,22 @@ def model_todo(context: Context) -> str:
     return f"TODO: model reference ({context.slug}.<name>, torchvision:<name>, package.module:builder)"
 
 
-def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...], context: Context
-          ) -> dict[str, object]:
+def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...], context: Context,
+          captions: tuple[tuple[str, str], ...] = ()) -> dict[str, object]:
     """The TODO fields of a claim of this kind (and layer quantity), its number printed under ``header`` (a column,
     or the noun after it in the text): FLOPs ask which count they are, and an input size printed in one of the
-    texts ``around`` it (nearest first) is its input; a parameter count whose header names it ("Trainable params")
-    takes it; a training claim names the one recipe the draft writes (``context.slug``), and the dataset the report
-    names (``context.dataset``) where it names one, an epoch time the machine (``context.hardware``) likewise."""
+    texts ``around`` it (nearest first), else in the text above its table (``captions``: ``_caption_input``), is its
+    input; a parameter count whose header names it ("Trainable params") takes it; a training claim names the one
+    recipe the draft writes (``context.slug``), and the dataset the report names (``context.dataset``) where it names
+    one, an epoch time the machine (``context.hardware``) likewise."""
     roles = {kind, quantity}
     asked: dict[str, object] = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
     if "count" in asked and "macs" in roles and counts_flops(header):
         asked["count"] = FLOPS_COUNT
     if "count" in asked and "params" in roles and (named := _param_count(header)):
         asked["count"] = named
-    if "input" in asked and (shape := next(filter(None, map(_input_shape, around)), None)):
+    if "input" in asked and (shape := next(filter(None, map(_input_shape, around)), None)
+                             or _caption_input(captions)):
         asked["input"] = shape
     if roles.intersection(TRAINED):
         asked["recipe"] = Guess(context.slug, DRAFTED_RECIPE)
@@ -723,8 +725,14 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
 
 
 def _input_shape(text: str) -> Guess | None:
-    """The [C, H, W] an image size in ``text`` gives ("224x224" -> [3, 224, 224], "3x32x32", "32x32x3"), with a
-    comment on where it was read and what was assumed; None without one."""
+    """The [C, H, W] the first image size in ``text`` gives ("224x224" -> [3, 224, 224], "3x32x32", "32x32x3"), with
+    a comment on where it was read and what was assumed; None without one."""
+    return next(_input_shapes(text), None)
+
+
+def _input_shapes(text: str, where: str = "") -> Iterator[Guess]:
+    """The [C, H, W] of each image size in ``text``, with a comment on where it was read (``where``: " in ...") and
+    what was assumed."""
     for match in _RESOLUTION.finditer(numerals.plain_text(text)):
         sides = [int(side) for side in match.groups() if side is not None]
         if len(sides) == 2:
@@ -734,8 +742,23 @@ def _input_shape(text: str) -> Guess | None:
         else:
             continue
         if min(shape[1:]) >= _SMALLEST_INPUT:
-            comment = f"read from {match.group()!r}{assumed}; delete if the model is registered with its input size"
-            return Guess(shape, comment)
+            yield Guess(shape, f"read from {match.group()!r}{where}{assumed}; delete if the model is registered with "
+                               "its input size")
+
+
+def _caption_input(captions: tuple[tuple[str, str], ...]) -> Guess | str | None:
+    """The input the nearest of the ``captions`` (where, text) above a table that prints an image size gives its
+    claims ("All numbers at 32×32 input."), with a comment that quotes the sentence (or the clause after a ";") that
+    prints it; an input TODO that quotes them where they print several sizes; None where none prints one."""
+    for where, caption in captions:
+        clauses = [clause for sentence in draft_text.sentences(caption) for clause in re.split(r"(?<=;)\s+", sentence)]
+        said = [clause for clause in clauses if _input_shape(clause)]
+        shapes = [shape for clause in said for shape in _input_shapes(clause, f" in {where}: {quoted(clause)!r}")]
+        sizes = list(dict.fromkeys(str(shape.value) for shape in shapes))
+        if len(sizes) == 1:
+            return shapes[0]
+        if sizes:
+            return f"{INPUT_SIZE}; {where} names {' and '.join(sizes)}: {quoted(' '.join(said))!r}"
     return None
 
 

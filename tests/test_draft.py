@@ -908,6 +908,37 @@ def test_an_input_size_in_a_sentence_is_its_candidates_input() -> None:
     assert "# input     = [3, 224, 224]  # read from '224x224'; 3 channels assumed" in block
 
 
+@pytest.mark.parametrize(("caption", "quoted"), [
+    ("All numbers at 32×32 input.", "All numbers at 32×32 input."),
+    ("Parameters are counted with `sum(p.numel() for p in model.parameters())` on torchvision's models built with\n"
+     "`num_classes=10`; MACs are for one 32x32 image.", "MACs are for one 32x32 image."),
+])
+def test_an_input_size_the_text_above_a_table_states_is_its_claims_input(caption: str, quoted: str,
+                                                                          tmp_path: Path) -> None:
+    """A reviewer found "All numbers at 32×32 input." above a table (and "MACs are for one 32x32 image.") left every
+    MACs claim's input a TODO that did not mention it, where a header's "(32x32)" gave it: it is read as a header's
+    is, with a comment that quotes the sentence (or its clause) that says it; a header's own size still comes
+    first."""
+    markdown = f"# R\n\n## Size\n\n{caption}\n\n" + "\n".join(_grid(["Model", "MACs"], [["A", "37.0M"]])) + "\n"
+    (line,) = [line for line in draft(markdown, slug="demo", source="demo.md").splitlines()
+               if line.startswith("input")]
+    shown = re.search(r"\d+\s*[x×]\s*\d+", caption).group()
+    assert line == (f"input     = [3, 32, 32]  # read from {shown!r} in the paragraph before the table: {quoted!r}; 3 "
+                    "channels assumed (1 for grayscale); delete if the model is registered with its input size")
+    (claim,) = _loaded(markdown, tmp_path)
+    assert claim.input == (3, 32, 32)
+    (headed,) = _claims(markdown.replace("| MACs |", "| MACs (224x224) |"))
+    assert headed["input"] == [3, 224, 224]
+
+
+def test_a_text_above_a_table_that_states_several_input_sizes_is_quoted_in_its_todo() -> None:
+    caption = "ImageNet models run at 224x224 and CIFAR ones at 32x32."
+    markdown = f"# R\n\n## Size\n\n{caption}\n\n" + "\n".join(_grid(["Model", "MACs"], [["A", "37.0M"]])) + "\n"
+    (claim,) = _claims(markdown)
+    assert claim["input"] == (f"{INPUT_SIZE}; the paragraph before the table names [3, 224, 224] and [3, 32, 32]: "
+                              f"{caption!r}")
+
+
 def test_a_transposed_table_takes_each_kind_and_unit_from_its_row_label(tmp_path: Path) -> None:
     """Metrics as rows, models as columns: the headers name no kind, the row labels do."""
     markdown = _table(["Metric", "Model A", "Model B"], ["Parameters (M)", "1.21", "0.45"],

@@ -1,0 +1,229 @@
+"""The ``[recipe.<name>]`` the draft writes: a TODO for each key every recipe needs, and the value of each key that
+the report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.9, weight decay 5e-4), batch size
+128", "- Optimizer: Adam"), as a guess with a comment that quotes its words: its optimizer, learning rate, momentum
+(and Nesterov's), weight decay, batch size, epochs and schedule. A key stated with several values, or with one the
+ledger has none of ("a cosine schedule" where ``vocab.SCHEDULES`` has no "cosine", "RMSprop"), keeps its TODO under a
+comment that says what the report states. Each sentence is the markdown parser's plain text (markdown_tables), read
+with regular expressions; a number the draft makes a candidate claim of is never read as a setting. Torch-free."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal, get_args, get_origin
+
+from pydantic import TypeAdapter, ValidationError
+
+from claimbench import draft_text, schema
+from claimbench.toml_lines import Guess, todo
+
+__all__ = ["Drafted", "Stated", "drafted", "stated"]
+
+_FIELDS = {field.name: field for field in dataclasses.fields(schema.Recipe)}
+_DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?"
+_NUMBER = rf"(?<![\w.])(?P<number>{_DIGITS})(?![\w%]|\.\d)"
+"""A setting's number: "0.1", "5e-4", ".001", "1,024"; not a percentage nor a number glued to a word."""
+_IS = r"(?:\s*[:=]\s*|\s+(?:(?:is|was)\s+)?(?:(?:set\s+to|fixed\s+at|of)\s+)?)"
+"""What stands between a setting's name and its number: "lr 0.1", "lr = 1e-3", "Epochs: 200", "a batch size of 128",
+"the learning rate was set to 0.01"; not "lr decayed to 0.01"."""
+_NAMES = {
+    "lr": r"learning[\s_-]+rate|lr",
+    "momentum": r"momentum",
+    "weight_decay": r"weight[\s_-]+decay|wd",
+    "batch_size": r"(?:mini[\s-]?)?batch(?:[\s_-]*size|es)?",
+    "epochs": r"(?:(?:num|n|max|total)[\s_-]*)?epochs",
+}
+"""The words that name each setting read as ``name <number>``."""
+_AFTER = {
+    "momentum": r"\s+momentum",
+    "weight_decay": r"\s+(?:weight[\s_-]+decay|wd)",
+    "batch_size": r"\s+(?:images|samples|examples)\s+per\s+(?:mini-?)?batch",
+    "epochs": r"(?:\s+|\s*-\s*)(?:training\s+)?epochs?",
+}
+"""The words after the number of a setting read as ``<number> name``: "0.9 momentum", "200 epochs", "a 200-epoch"."""
+_OTHER_NAME = re.compile(r"(?<!\w)(?:min\w*|final|end|last|test|eval\w*|inference|validation|val|warm[\s-]?up\w*)"
+                         r"[\s_-]+$", re.IGNORECASE)
+"""Words right before a setting's name that make it another's: a minimum learning rate, a test batch size."""
+_OTHER_NUMBER = re.compile(r"(?<!\w)(?:every|each|after|at|by|until|within|in|first|last|per|than|warm[\s-]?up\w*"
+                           r"(?:\s+\w+)?)\s+$", re.IGNORECASE)
+"""Words right before a count of epochs that make it no training's length: "after 30 epochs", "for the first 5
+epochs", "a warm-up over 5 epochs"; and "at epochs 100" by its name."""
+_JOINED = r"\s*(?:,\s*)?(?:(?:and|or|to)\b|[-–~/])\s*"
+_LISTED_BEFORE = re.compile(rf"(?:^|(?<!\w)(?:and|or|to|for|of|from|between|in|with)|[,(\[{{])\s*(?:{_DIGITS})"
+                            rf"{_JOINED}$", re.IGNORECASE)
+_LISTED_AFTER = re.compile(rf"{_JOINED}(?:{_DIGITS})(?![\d.])(?!\s*(?!(?:and|or|to|for|respectively)\b)[a-z])",
+                           re.IGNORECASE)
+"""A number joined to a bare one ("20, 30, and 40 epochs", "lr 0.1 or 0.01", "10-20 epochs"): a list or a range,
+no one value; not one joined to another setting's ("lr 0.1 and 200 epochs")."""
+_UNTRAINED = re.compile(r"(?<!\w)(?:inference|latency|throughput|fps)(?!\w)", re.IGNORECASE)
+"""Words of a sentence whose batch size is no training's: "latency at batch size 1"."""
+_OPTIMIZERS = {"sgd": r"SGD|stochastic\s+gradient\s+descent", "adam": r"Adam", "adamw": r"AdamW",
+               "rmsprop": r"RMSprop", "adagrad": r"Adagrad", "adadelta": r"Adadelta", "adamax": r"Adamax",
+               "nadam": r"NAdam", "radam": r"RAdam", "lamb": r"(?-i:LAMB)", "lars": r"(?-i:LARS)"}
+"""The words of each optimizer a report may name; a value of the ledger's (``vocab.OPTIMIZERS``) no words here
+name is read by its own name."""
+_CUT = r"(?:divid|decay|drop|reduc|multipl|decreas|cut)\w*"
+"""A verb that cuts the learning rate by a factor: "divided by 10 at epochs 100 and 150", "drops by 10x every 30
+epochs"."""
+_SCHEDULES = {
+    "cosine": r"cosine(?:[\s_-]+(?:anneal\w*|decay\w*|schedul\w*|learning[\s_-]+rate|lr))|CosineAnnealing\w*",
+    "constant": r"(?:constant|fixed)\s+(?:learning[\s_-]+rate|lr)|no\s+(?:learning[\s_-]+rate\s+|lr\s+)?"
+                r"(?:schedul|decay)\w*",
+    "plateau": r"ReduceLROnPlateau|reduc\w*\s+(?:the\s+)?(?:learning[\s_-]+rate\s+|lr\s+)?on\s+(?:a\s+)?plateau",
+    "multistep": rf"MultiStepLR|multi[\s-]?step|{_CUT}\s+by\s+[^;]{{1,20}}?\s+(?:at|after)\s+epochs?",
+    "step": rf"StepLR|step[\s-]?(?:wise\s+)?(?:decay|schedul)\w*|{_CUT}\s+by\s+[^;]{{1,20}}?\s+every\s+\d+\s+epochs",
+    "exponential": r"ExponentialLR|exponential(?:ly)?\s+(?:decay|schedul)\w*",
+    "onecycle": r"OneCycleLR|one[\s-]?cycle|1cycle",
+    "linear decay": r"LinearLR|linear(?:ly)?\s+(?:decay|schedul)\w*",
+    "warm-up": r"warm[\s-]?up",
+}
+"""The words of each learning-rate schedule a report may name, whether the ledger has it (``vocab.SCHEDULES``) or
+not; a warm-up is one more, which no ledger value is. A value of the ledger's no words here name is read by its own
+name."""
+_NESTEROV = re.compile(r"(?<!\w)Nesterov(?!\w)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A recipe key's value a sentence states."""
+
+    key: str
+    value: object
+    """As the ledger writes it ("sgd", 0.1, 128), or the report's name of one the ledger has not ("rmsprop")."""
+    words: str
+    """The words that state it: "lr 0.1", "SGD"."""
+
+
+@dataclass(frozen=True)
+class Drafted:
+    """The drafted recipe: each key's guess (``Guess``) or TODO, in the schema's order; the comment lines that go
+    above a key (what the report states that the draft did not guess); the sentences read."""
+
+    keys: dict[str, object]
+    notes: dict[str, list[str]]
+    sentences: list[str]
+
+
+def drafted(sentences: Iterable[str]) -> Drafted:
+    """The recipe of a report whose running text is ``sentences``: a TODO for each key every recipe needs, naming
+    its allowed values; a guess for each key the sentences state one value of, which the ledger takes; for a key
+    they state several values of, or one the ledger does not take, a note, and the TODO (a key no recipe needs
+    gets one then too). A guessed schedule that takes a table of its own ("plateau") gets a TODO for it."""
+    found: dict[str, list[Stated]] = {}
+    read = []
+    for sentence in sentences:
+        own = list(stated(sentence))
+        read += [sentence] if own else []
+        for setting in own:
+            found.setdefault(setting.key, []).append(setting)
+    entries: dict[str, object] = {}
+    notes: dict[str, list[str]] = {}
+    for name, field in _FIELDS.items():
+        settings = found.get(name, [])
+        values = list(dict.fromkeys(setting.value for setting in settings))
+        refused = [value for value in values if not _takes(name, value)]
+        if len(values) == 1 and not refused:
+            entries[name] = Guess(values[0], f"read from {settings[0].words!r}")
+        elif settings or field.default is dataclasses.MISSING:
+            entries[name] = todo(name.replace("_", " "), _allowed(name))
+        notes[name] = [*([_several(name, settings)] if len(values) > 1 else []),
+                       *(_refused(name, value, settings) for value in refused)]
+    schedule = entries.get("schedule")
+    if isinstance(schedule, Guess) and (table := _table(str(schedule.value))):
+        entries[str(schedule.value)] = table
+    return Drafted({key: entries[key] for key in _FIELDS if key in entries},
+                   {key: lines for key, lines in notes.items() if lines}, read)
+
+
+def stated(sentence: str) -> Iterator[Stated]:
+    """The recipe keys ``sentence`` (plain text) states a value of, with their words; a number of a list or a range
+    ("20, 30, and 40 epochs"), another's ("after 30 epochs", a minimum learning rate) or a candidate claim's is
+    none."""
+    claimed = [range(mention.start, mention.start + len(mention.printed)) for mention in draft_text.mentions(sentence)
+               if draft_text.is_candidate(mention, sentence)]
+    for key in _NAMES:
+        for match in _numbers(key, sentence):
+            if not any(match.start("number") in span for span in claimed):
+                yield Stated(key, _value(key, match["number"]), match.group().strip())
+    for key, names in (("optimizer", _OPTIMIZERS), ("schedule", _SCHEDULES)):
+        own = {value: re.escape(value) for value in _allowed(key) if value not in names}
+        for value, pattern in {**names, **own}.items():
+            for match in re.finditer(rf"(?<![\w-])(?:{pattern})(?!\w)", sentence, re.IGNORECASE):
+                yield Stated(key, value, match.group())
+    if match := _NESTEROV.search(sentence):
+        yield Stated("nesterov", True, match.group())
+
+
+def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
+    """Each match of a number ``sentence`` gives setting ``key`` by its name ("lr 0.1") or before it ("0.9
+    momentum"); none in a list or a range, none after words that make it another's, and no batch size of a sentence
+    on inference."""
+    if key == "batch_size" and _UNTRAINED.search(sentence):
+        return
+    named = re.finditer(rf"(?<![\w-])(?:{_NAMES[key]})(?![\w-]){_IS}{_NUMBER}", sentence, re.IGNORECASE)
+    before = re.finditer(rf"{_NUMBER}{_AFTER[key]}(?![\w-])", sentence, re.IGNORECASE) if key in _AFTER else ()
+    for match in named:
+        if not (_OTHER_NAME.search(sentence, 0, match.start()) or _listed(match)
+                or key == "epochs" and _OTHER_NUMBER.search(sentence, 0, match.start())):
+            yield match
+    for match in before:
+        if not (_OTHER_NUMBER.search(sentence, 0, match.start()) or _listed(match)):
+            yield match
+
+
+def _listed(match: re.Match[str]) -> bool:
+    """Whether the number ``match`` read is joined to a bare one, in a list or a range (``_LISTED_BEFORE``)."""
+    text = match.string
+    return bool(_LISTED_BEFORE.search(text, 0, match.start("number")) or _LISTED_AFTER.match(text, match.end("number")))
+
+
+def _value(key: str, number: str) -> int | float:
+    """The number as the ledger's key takes it: an int for a count (epochs, a batch size) printed whole, else a
+    float."""
+    text = number.replace(",", "")
+    counted = get_args(_FIELDS[key].type)[:1] == (int,)
+    return int(text) if counted and text.isdigit() else float(text)
+
+
+def _takes(key: str, value: object) -> bool:
+    """Whether the ledger takes ``value`` for ``key``: one of its allowed values, or a number its schema takes."""
+    if _allowed(key) or isinstance(value, str):
+        return value in _allowed(key)
+    try:
+        TypeAdapter(_FIELDS[key].type).validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _allowed(key: str) -> tuple[str, ...]:
+    """The values the ledger allows for the recipe's ``key`` (``vocab.OPTIMIZERS``, ``vocab.SCHEDULES``, ...), as
+    the schema takes them; none for a number's key."""
+    kind = _FIELDS[key].type
+    return get_args(kind) if get_origin(kind) is Literal else ()
+
+
+def _several(key: str, settings: list[Stated]) -> str:
+    """The note on a key the report states several values of."""
+    said = " and ".join(dict.fromkeys(f"{setting.value} ({setting.words!r})" for setting in settings))
+    return f"the report states {key} {said}: give the one its claims trained with"
+
+
+def _refused(key: str, value: object, settings: list[Stated]) -> str:
+    """The note on a value of ``key`` the ledger does not take."""
+    words = " and ".join(dict.fromkeys(repr(setting.words) for setting in settings if setting.value == value))
+    has = f"has no such {key} ({' | '.join(_allowed(key))})" if _allowed(key) else f"takes no such {key}"
+    return f"the report states {key} {value} ({words}); the ledger {has}: claimbench cannot train it as stated"
+
+
+def _table(schedule: str) -> str | None:
+    """The TODO of the recipe's table of the same name that a schedule takes ("plateau": ``schema.Plateau``), naming
+    its keys; None where it takes none."""
+    field = _FIELDS.get(schedule)
+    record = next((kind for kind in get_args(field.type) if dataclasses.is_dataclass(kind)), None) if field else None
+    if record is None:
+        return None
+    names = ", ".join(field.name for field in dataclasses.fields(record))
+    return todo(f"the {schedule} schedule's settings, an inline table {{ {names} }}")

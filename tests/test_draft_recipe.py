@@ -1,0 +1,165 @@
+"""`claimbench draft`: the training settings a report's running text states, read into the drafted recipe as guesses
+with their words, and what it states that the ledger cannot hold said above the TODO it leaves."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from claimbench import vocab
+from claimbench.draft import TRAINING_BAND, draft
+from claimbench.draft_recipe import stated
+from claimbench.ledger import LedgerError, load_reports
+from claimbench.schema import Recipe
+
+_TABLE = "## Results\n\n| Model | Test Acc |\n|---|---|\n| A | 88.7% |\n"
+
+
+def _report(text: str) -> str:
+    """A report of one accuracy (a claim that trains, so the draft writes a recipe) and ``text`` above it."""
+    return f"# R\n\n{text}\n\n{_TABLE}"
+
+
+def _recipe(markdown: str) -> dict:
+    """The drafted recipe of ``markdown``, as TOML reads it."""
+    return tomllib.loads(draft(markdown, slug="demo", source="demo.md"))["recipe"]["demo"]
+
+
+def _lines(markdown: str) -> list[str]:
+    """The drafted recipe's lines, the comments above it and within it among them."""
+    ledger = draft(markdown, slug="demo", source="demo.md")
+    return re.search(r"^# The training.*?\n\n", ledger, flags=re.MULTILINE | re.DOTALL).group().splitlines()
+
+
+def _filled(ledger: str, **values: str) -> str:
+    """A draft with its TODOs filled as an author might: ``values`` by key, then the first allowed value, a model, a
+    band."""
+    for key, value in values.items():
+        ledger = re.sub(rf'(?m)^({key}\s*=\s*)"TODO: [^"]*"', rf"\g<1>{value}", ledger)
+    ledger = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', ledger)
+    ledger = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', ledger)
+    return ledger.replace(f'"{TRAINING_BAND}"', "2")
+
+
+def _loaded_recipe(ledger: str, tmp_path: Path) -> Recipe:
+    """The recipe of the claim of ``ledger``, as the ledger loader reads it."""
+    (tmp_path / "demo.toml").write_text(ledger, encoding="utf-8")
+    (report,) = load_reports(tmp_path)
+    (claim,) = report.claims
+    assert claim.recipe is not None
+    return claim.recipe
+
+
+CIFAR = _report(
+    "## Training\n\n```\npython main.py --resume --lr=0.01\n```\n\n"
+    "Every model was trained for 200 epochs with SGD (lr 0.1, momentum 0.9, weight decay 5e-4), batch size 128 and a\n"
+    "cosine annealing schedule, with random crops and horizontal flips.")
+
+
+def test_the_settings_a_sentence_states_are_guessed_with_their_words() -> None:
+    """A reviewer's CIFAR README stated its whole recipe in one sentence, and the draft wrote seven bare TODOs. Each
+    key the sentence states is now a guess with the words it was read from (the command line in a code block is no
+    recipe's), the sentence is quoted above the recipe, and the keys it does not state stay TODOs."""
+    recipe, lines = _recipe(CIFAR), _lines(CIFAR)
+    assert {key: recipe[key] for key in ("optimizer", "lr", "momentum", "weight_decay", "batch_size", "epochs")} == {
+        "optimizer": "sgd", "lr": 0.1, "momentum": 0.9, "weight_decay": 5e-4, "batch_size": 128, "epochs": 200}
+    assert 'lr           = 0.1  # read from \'lr 0.1\'' in lines
+    assert 'optimizer    = "sgd"  # read from \'SGD\'' in lines
+    assert "weight_decay = 0.0005  # read from 'weight decay 5e-4'" in lines
+    assert lines[2] == ('#   "Every model was trained for 200 epochs with SGD (lr 0.1, momentum 0.9, weight decay '
+                        '5e-4), batch size 128 and a cosine annealing schedule, with random crops and horizontal '
+                        'flips."')
+    assert recipe["validation"].startswith("TODO: validation (") and recipe["normalize"].startswith("TODO: normalize (")
+
+
+def test_a_schedule_the_ledger_lacks_is_said_above_its_todo_and_one_it_has_is_guessed() -> None:
+    """"a cosine annealing schedule": a guess where the vocabulary has "cosine", else a comment that says the report
+    states it and the ledger has no such schedule, above the schedule's TODO: never a silently wrong schedule."""
+    recipe, lines = _recipe(CIFAR), _lines(CIFAR)
+    if "cosine" in vocab.SCHEDULES:
+        assert recipe["schedule"] == "cosine" and not [line for line in lines if "no such schedule" in line]
+        return
+    assert recipe["schedule"].startswith("TODO: schedule (")
+    note = lines.index(next(line for line in lines if line.startswith("schedule"))) - 1
+    assert lines[note] == (f"# the report states schedule cosine ('cosine annealing'); the ledger has no such "
+                           f"schedule ({' | '.join(vocab.SCHEDULES)}): claimbench cannot train it as stated")
+
+
+CONSTANT = _report("All models are trained for **1 epoch** with Adam (lr = 1e-3), batch size 128 and a constant "
+                   "learning rate, and evaluated on the 10k test images.")
+
+
+def test_a_drafted_recipe_is_refused_until_its_todos_are_filled_and_loads_then(tmp_path: Path) -> None:
+    """Bold words are read as their text (the markdown parser's), and the guesses are values the loader takes: the
+    draft is refused for the TODOs left (validation, normalize), and once they are filled its recipe is the one the
+    sentence states."""
+    ledger = draft(CONSTANT, slug="demo", source="demo.md")
+    (tmp_path / "demo.toml").write_text(ledger, encoding="utf-8")
+    with pytest.raises(LedgerError) as refused:
+        load_reports(tmp_path)
+    assert re.findall(r"recipe\.demo: (\w+): TODO left by claimbench draft", str(refused.value)) == [
+        "validation", "normalize"]
+    recipe = _loaded_recipe(_filled(ledger), tmp_path)
+    assert (recipe.optimizer, recipe.lr, recipe.batch_size, recipe.epochs, recipe.schedule) == (
+        "adam", 1e-3, 128, 1, "constant")
+
+
+def test_a_list_of_settings_is_read_item_by_item_and_a_plateau_asks_for_its_table(tmp_path: Path) -> None:
+    """Settings in a list, one an item; a reduce-on-plateau schedule is guessed with a TODO for the plateau table
+    the ledger requires with it, and the draft loads once that is given."""
+    markdown = _report("Training:\n\n- Optimizer: AdamW\n- Learning rate: 3e-4\n- Epochs: 30\n- Batch size: 64\n"
+                       "- The learning rate is reduced on plateau.")
+    recipe = _recipe(markdown)
+    assert {key: recipe[key] for key in ("optimizer", "lr", "epochs", "batch_size", "schedule")} == {
+        "optimizer": "adamw", "lr": 3e-4, "epochs": 30, "batch_size": 64, "schedule": "plateau"}
+    assert recipe["plateau"] == ("TODO: the plateau schedule's settings, an inline table { monitor, factor, patience, "
+                                 "min_lr }")
+    ledger = _filled(draft(markdown, slug="demo", source="demo.md"), validation='"test"',
+                     plateau='{ monitor = "val_loss", factor = 0.5, patience = 5, min_lr = 0.0 }')
+    assert _loaded_recipe(ledger, tmp_path).plateau.factor == 0.5
+
+
+def test_a_value_the_ledger_does_not_take_is_said_above_its_todo() -> None:
+    """An optimizer, a schedule or a number the ledger cannot hold (RMSprop, a multi-step schedule, a momentum of 1
+    or more) is said in a comment above the key's TODO (a key no recipe needs gets one then too), never guessed."""
+    markdown = _report("We train with RMSprop (momentum 1.5) for 90 epochs; the learning rate is divided by 10 at "
+                       "epochs 30 and 60.")
+    recipe, lines = _recipe(markdown), _lines(markdown)
+    assert recipe["optimizer"].startswith("TODO") and recipe["schedule"].startswith("TODO")
+    assert recipe["momentum"] == "TODO: momentum" and recipe["epochs"] == 90
+    assert ("# the report states optimizer rmsprop ('RMSprop'); the ledger has no such optimizer (adam | adamw | sgd): "
+            "claimbench cannot train it as stated") in lines
+    assert ("# the report states schedule multistep ('divided by 10 at epochs'); the ledger has no such schedule "
+            f"({' | '.join(vocab.SCHEDULES)}): claimbench cannot train it as stated") in lines
+    assert ("# the report states momentum 1.5 ('momentum 1.5'); the ledger takes no such momentum: claimbench cannot "
+            "train it as stated") in lines
+
+
+def test_a_setting_stated_twice_or_in_a_list_is_left_to_the_author() -> None:
+    """Two learning rates give no guess but a comment naming both; a list of epoch counts, a count after which
+    something happens and an inference batch size give none, nor any comment."""
+    markdown = _report("ResNet is trained with lr 0.1 and VGG with lr 0.01. Models trained for 20, 30, and 40 epochs "
+                       "do best. After 50 epochs they overfit. Latency is measured at batch size 1.")
+    recipe, lines = _recipe(markdown), _lines(markdown)
+    assert recipe["lr"] == "TODO: lr"
+    assert "# the report states lr 0.1 ('lr 0.1') and 0.01 ('lr 0.01'): give the one its claims trained with" in lines
+    assert recipe["epochs"] == "TODO: epochs" and recipe["batch_size"] == "TODO: batch size"
+    assert not [line for line in lines if "epochs" in line and line.startswith("# the report")]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("We use lr 0.1 and 200 epochs.", [("lr", 0.1), ("epochs", 200)]),
+    ("Batch size 128, 200 epochs, SGD with 0.9 momentum.",
+     [("momentum", 0.9), ("batch_size", 128), ("epochs", 200), ("optimizer", "sgd")]),
+    ("SGD with Nesterov momentum of 0.9.", [("momentum", 0.9), ("optimizer", "sgd"), ("nesterov", True)]),
+    ("batches of 64 images, lr=3e-4", [("lr", 3e-4), ("batch_size", 64)]),
+    ("num_epochs = 30, for the first 5 epochs a warm-up", [("epochs", 30), ("schedule", "warm-up")]),
+    ("The accuracy plateaus after 10 epochs; cosine similarity of the features.", []),
+    ("The minimum learning rate is 1e-6, lr 0.1 or 0.01 for the head, 10-20 epochs.", []),
+    ("Each batch of 256 MB is read from disk.", []),  # "256 MB" is a candidate claim, no batch size
+])
+def test_the_settings_of_one_sentence(sentence: str, expected: list[tuple[str, object]]) -> None:
+    assert [(setting.key, setting.value) for setting in stated(sentence)] == expected
