@@ -74,9 +74,11 @@ def one_line(item: pytest.Item, line: str, when: str = "call") -> OneLine:
     """A failure shown as one line, in pytest's terms (which a pytest-xdist worker sends as pytest's own, and the
     controller makes one line again): the line, or, for a test's body under ``--tb=line``, its crash line alone (at
     the item's location), as pytest prints a failure in that style; ``-r`` and JUnit XML's message read its message,
-    JUnit XML's text the line the terminal shows. An error (set-up, teardown) prints the line itself."""
+    JUnit XML's text the line the terminal shows. An error (set-up, teardown) prints the line itself, under
+    ``--tb=line`` after pytest's ``E   ``, as pytest prints a fixture's error in that style (no location)."""
     path, lineno, _ = item.reportinfo()
-    shown = [] if item.config.option.tbstyle == "line" and when == "call" else [f"{line}\n"]
+    in_line_style = item.config.option.tbstyle == "line"
+    shown = [] if in_line_style and when == "call" else [f"{'E   ' if in_line_style else ''}{line}\n"]
     return OneLine(reprtraceback=ReprTracebackNative(shown),
                    reprcrash=ReprFileLocation(os.fspath(path), (lineno or 0) + 1, line))
 

@@ -567,7 +567,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     reason = _one_line(call.excinfo)
     report.user_properties.append((results.FAILURE_PROPERTY, reason))
     if isinstance(call.excinfo.value, errors.MeasurementError) and not item.config.option.fulltrace:
-        report.longrepr = f"error: {reason}"
+        report.longrepr = claim_items.one_line(item, f"error: {reason}", call.when)
     return report
 
 
@@ -668,7 +668,10 @@ class ClaimsSession:
             except ValueError as error:
                 raise pytest.UsageError(f"{options.named(self.config, 'readme')}: {error}") from None
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Gather each phase of a claim's test; after its last, its verdict joins the report's properties, before
+        JUnit XML writes them (``results.VERDICT_PROPERTY``)."""
         if report.user_properties and loaded_key not in self.config.stash:  # a claim of a worker's, maybe
             from claimbench import results
 
@@ -676,12 +679,17 @@ class ClaimsSession:
                 _load(self.config)
         collected = self.config.stash.get(results_key, None)
         if collected is not None and UNMEASURED not in dict(report.user_properties):
+            from claimbench import results
+
             skipped = None
             if report.skipped and not hasattr(report, "wasxfail"):
                 # A skip's longrepr is (path, line, "Skipped: reason"); keep the reason only.
                 longrepr = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
                 skipped = str(longrepr).removeprefix("Skipped: ")
-            collected.add(report.user_properties, skipped=skipped, duration=report.duration)
+            test = (report.nodeid, getattr(report, "node", None))  # a pytest-xdist worker's, as JUnit XML tells them
+            collected.add(report.user_properties, skipped=skipped, duration=report.duration, test=test)
+            if report.when == "teardown" and (judged := collected.verdict_of(test)):
+                report.user_properties.append((results.VERDICT_PROPERTY, judged))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_report_from_serializable(self, data: dict[str, Any]) -> Any:

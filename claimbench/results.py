@@ -6,7 +6,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -28,6 +28,7 @@ __all__ = [
     "Outcome",
     "RECORD_FIELDS",
     "Results",
+    "VERDICT_PROPERTY",
     "claim_digest",
     "model_digest",
     "model_files",
@@ -46,6 +47,8 @@ CLAIM_PROPERTY = "claimbench.claim"
 MEASUREMENT_PROPERTY = "claimbench.measurement"
 """A test's measurement, as JSON text: what JUnit XML shows of it, and what the controller reads back."""
 FAILURE_PROPERTY = "claimbench.failure"
+VERDICT_PROPERTY = "claimbench.verdict"
+"""A claim's test's verdict (``VERDICTS``' words), added to its last phase's report: what JUnit XML shows of it."""
 CHECKED = ("reproduced", "refuted", "known error")
 """Verdicts on a number we measured: the denominator of 'N reproduced of M checked'."""
 
@@ -78,16 +81,35 @@ class Results:
     claims: Mapping[str, Claim]
     date: str
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    tests: dict[Hashable, tuple[str, Outcome]] = field(default_factory=dict)
+    """The claim and outcome of each test whose last phase is still to come (``verdict_of``)."""
 
-    def add(self, properties: Sequence[tuple[str, Any]], *, skipped: str | None, duration: float) -> None:
-        """Merge one phase report of a claim test; the first failure and the first skip reason win, and of two
-        tests' measurements of one claim (a project's test parametrized over devices), the one judged worse: the
-        last one to finish, under pytest-xdist any of them, would hide a refutation."""
+    def add(self, properties: Sequence[tuple[str, Any]], *, skipped: str | None, duration: float,
+            test: Hashable = None) -> None:
+        """Merge one phase report of a claim test into its claim's outcome, and into the outcome of ``test`` alone
+        where given; the first failure and the first skip reason win, and of two tests' measurements of one claim (a
+        project's test parametrized over devices), the one judged worse: the last one to finish, under pytest-xdist
+        any of them, would hide a refutation."""
         props = dict(properties)
         claim_id = props.get(CLAIM_PROPERTY)
         if claim_id not in self.claims:
             return
-        merged = self.outcomes.setdefault(claim_id, Outcome())
+        self._merge(claim_id, self.outcomes.setdefault(claim_id, Outcome()), props, skipped, duration)
+        if test is not None:
+            self._merge(claim_id, self.tests.setdefault(test, (claim_id, Outcome()))[1], props, skipped, duration)
+
+    def verdict_of(self, test: Hashable) -> str | None:
+        """The verdict on the claim of ``test``, its phases all added, from that test alone, as the judge gives its
+        claim's record (``record_for``): the same where one test checks the claim, which the record otherwise
+        judges by the worse one. None where the test recorded nothing (the claim's last record stands)."""
+        claim_id, outcome = self.tests.pop(test, ("", Outcome()))
+        if not outcome.recorded:
+            return None
+        return verdict.judge(self.claims[claim_id], outcome.observation(), self.claims.values()).verdict
+
+    def _merge(self, claim_id: str, merged: Outcome, props: Mapping[str, Any], skipped: str | None,
+               duration: float) -> None:
+        """Merge one phase report's properties into ``merged``, an outcome of the claim (``add``)."""
         merged.duration += duration
         if MEASUREMENT_PROPERTY in props:
             measured = json.loads(props[MEASUREMENT_PROPERTY])

@@ -321,8 +321,8 @@ def test_an_error_of_ours_is_an_error_in_junit_xml_too(project: pytest.Pytester,
 def test_an_error_of_ours_has_its_reason_as_its_junit_xml_text(project: pytest.Pytester, style: str,
                                                               workers: tuple[str, ...]) -> None:
     """CI dashboards show an ``<error>`` element's text: a claim we could not measure has its reason there, under
-    ``--tb=line`` too (where a refuted claim's ``<failure>`` once had none), and its traceback's last line for a crash
-    of the author's model."""
+    ``--tb=line`` too (where a refuted claim's ``<failure>`` once had none) after pytest's ``E   ``, as the terminal
+    shows it, and its traceback's last line for a crash of the author's model."""
     if workers:
         pytest.importorskip("xdist")
     result = project.runpytest_subprocess("-k", "leaf_product or broken", f"--tb={style}", "--junitxml=out/junit.xml",
@@ -330,7 +330,8 @@ def test_an_error_of_ours_has_its_reason_as_its_junit_xml_text(project: pytest.P
     result.assert_outcomes(errors=2)
     texts = {case.get("name").rpartition("/")[2]: case.find("error").text
              for case in ElementTree.parse(project.path / "out" / "junit.xml").iter("testcase")}
-    assert texts["leaf_product"].startswith("error: counters disagree after corrections: "), texts
+    shown = "E   error: counters" if style == "line" else "error: counters"
+    assert texts["leaf_product"].startswith(f"{shown} disagree after corrections: "), texts
     assert texts["broken"].splitlines()[-1] == "E   RuntimeError: model builder exploded", texts
 
 

@@ -214,6 +214,19 @@ def test_a_refuted_claim_fails_with_its_one_line_message(project: pytest.Pyteste
     assert "def check" not in result.stdout.str() and "verdict.py" not in result.stdout.str()
 
 
+@pytest.mark.parametrize("style", ["line", "short"])
+def test_an_error_of_ours_in_a_tests_body_is_one_line_in_either_style(project: pytest.Pytester, style: str) -> None:
+    """Under ``--tb=line`` an error of ours in a test's body (counters that disagree) printed its line, then its
+    first 50 characters again: now its crash line alone, at the test, as a refuted claim's."""
+    error = "error: counters disagree after corrections: numel 7,001, torchinfo 7,000"
+    result = _run(project, f"--tb={style}", "-rN", "-k", "counters", options=MARKDOWN_AND_JSON)
+    result.assert_outcomes(failed=1, deselected=7)
+    assert result.stdout.str().count(error[:40]) == 1, result.stdout.str()
+    tests = project.path / "test_claims.py"
+    line = tests.read_text(encoding="utf-8").splitlines().index('@pytest.mark.claims("params")')  # pytest's reportinfo
+    result.stdout.fnmatch_lines([f"{tests}:{line + 1}: {error}" if style == "line" else error])
+
+
 def test_a_refuted_number_another_row_prints_names_that_row_in_the_terminal_and_the_record(
         project: pytest.Pytester) -> None:
     """Row B printing row A's number (a copied row) said only how far it was; the worker's line and the
@@ -252,6 +265,27 @@ def test_each_verdict_renders(project: pytest.Pytester, local: str, verdict: str
     if reason:
         number = cell.rsplit("[", 1)[1].rstrip("]")
         assert f"\n{number}. {reason}\n" in markdown
+
+
+@pytest.mark.parametrize("workers", [(), ("-n", "2")], ids=["one process", "xdist"])
+def test_each_claims_junit_xml_testcase_carries_its_verdict(project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
+                                                            workers: tuple[str, ...]) -> None:
+    """JUnit XML told an unverifiable claim from one not run only by its skip's wording, and a known error was an
+    xfail: each claim's testcase now carries its verdict (``claimbench.verdict``), the one its record says, whatever
+    pytest's outcome (passed, failed, skipped, xfailed), under pytest-xdist too."""
+    if workers:
+        pytest.importorskip("xdist")
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+    result = project.runpytest_subprocess("test_claims.py", *MARKDOWN_AND_JSON, "--junitxml=out/junit.xml", *workers)
+    result.assert_outcomes(passed=2, failed=3, skipped=2, xfailed=1)
+    shown = {case.get("name"): [prop.get("value") for prop in case.iter("property")
+                                if prop.get("name") == "claimbench.verdict"]
+             for case in ElementTree.parse(project.path / "out" / "junit.xml").iter("testcase")}
+    expected = {"reproduced": "reproduced", "refuted": "refuted", "known_error": "known error", "not_run": "not run",
+                "unverifiable": "unverifiable", "crash": "error", "counters": "error", "prose": "reproduced"}
+    assert shown == {f"test_params[tiny/params/{local}]": [verdict] for local, verdict in expected.items()}
+    assert {name: verdicts[0] for name, verdicts in shown.items()} == {
+        f"test_params[{claim_id}]": record["verdict"] for claim_id, record in _records(project).items()}
 
 
 def test_table_keeps_the_report_layout(project: pytest.Pytester) -> None:

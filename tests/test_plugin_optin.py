@@ -185,6 +185,67 @@ def test_a_refuted_claims_junit_xml_text_is_the_line_the_terminal_shows(author: 
     assert (failure.get("message"), failure.text) == (refuted, shown)
 
 
+BROKEN = """
+[[claim]]
+id = "params/broken"
+model = "broken:net"
+value = 41
+printed = "41"
+cell = ["sizes", "broken", "Params"]
+source = "README.md, Sizes, row broken"
+"""
+"""A claim whose model's module raises as it imports (``broken.py``): an error of ours in its item's set-up."""
+
+
+def _with_a_broken_model(author: pytest.Pytester, ledger: str = LEDGER) -> None:
+    """The author's ledger with a row and claim ``BROKEN``, and the module it names, which raises as it imports."""
+    ledger = ledger.replace('["wrong", "41"]]', '["wrong", "41"], ["broken", "41"]]') + BROKEN
+    (author.path / "claims" / "mine.toml").write_text(ledger, encoding="utf-8")
+    (author.path / "broken.py").write_text("raise RuntimeError('broken at import')\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("workers", [(), ("-n", "2")], ids=["one process", "xdist"])
+def test_a_ledger_items_junit_xml_testcase_carries_its_verdict(author: pytest.Pytester,
+                                                               workers: tuple[str, ...]) -> None:
+    """A claim that errs in its item's set-up, one nobody can check, a refuted one and a reproduced one: each
+    testcase carries its verdict (``claimbench.verdict``) beside its claim, the one its record says."""
+    if workers:
+        pytest.importorskip("xdist")
+    _with_a_broken_model(author, LEDGER.replace('source = "README.md, Sizes, row resnet18"\n',
+                                                'source = "README.md, Sizes, row resnet18"\nstatus = "unverifiable"\n'
+                                                'why = "the weights were never published"\n'))
+    result = author.runpytest_subprocess("--junitxml=out/junit.xml", *workers)
+    result.assert_outcomes(passed=1, failed=1, skipped=1, errors=1)
+    shown = {case.get("name"): dict((prop.get("name"), prop.get("value")) for prop in case.iter("property"))
+             for case in ElementTree.parse(author.path / "out" / "junit.xml").iter("testcase")}
+    verdicts = {name: properties.get("claimbench.verdict") for name, properties in shown.items()}
+    assert verdicts == {"mine/params/tiny": "reproduced", "mine/params/resnet18": "unverifiable",
+                        "mine/params/wrong": "refuted", "mine/params/broken": "error"}, shown
+    records = json.loads((author.path / "out" / "claims.json").read_text(encoding="utf-8"))["claims"]
+    assert verdicts == {record["id"]: record["verdict"] for record in records}
+
+
+@pytest.mark.parametrize("style", ["line", "short"])
+def test_an_error_of_ours_in_set_up_is_shaped_as_pytest_shapes_a_fixtures_error(author: pytest.Pytester,
+                                                                               style: str) -> None:
+    """Under ``--tb=line`` pytest prints a fixture's error as its header, then the exception's line after ``E   ``
+    (no ``file:line:``: only a failure's crash line has one); a claim's error of ours printed its line bare. Other
+    styles print it as they did."""
+    _with_a_broken_model(author)
+    author.makepyfile(test_fixture="import pytest\n\n\n@pytest.fixture\ndef broken():\n"
+                                   "    raise RuntimeError('the fixture broke')\n\n\ndef test_broken(broken):\n"
+                                   "    pass\n")
+    result = author.runpytest_subprocess(f"--tb={style}", "-p", "no:randomly")
+    result.assert_outcomes(passed=2, failed=1, errors=2)
+    ours = "error: model: cannot import 'broken': RuntimeError: broken at import (at broken.py:1: *)"
+    result.stdout.fnmatch_lines(["*_ ERROR at setup of claim mine/params/broken _*",
+                                 f"E   {ours}" if style == "line" else ours, "*_ ERROR at setup of test_broken _*"],
+                                consecutive=True)
+    if style == "line":
+        result.stdout.fnmatch_lines(["*_ ERROR at setup of test_broken _*", "E   RuntimeError: the fixture broke",
+                                     "*= FAILURES =*"], consecutive=True)
+
+
 def test_a_ledger_item_names_the_row_whose_number_its_refuted_claim_prints(author: pytest.Pytester) -> None:
     """A ledger's own item judged a refuted claim without the ledger: the resnet18 row printing the tiny row's
     number said only how far it was."""
