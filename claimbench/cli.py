@@ -397,8 +397,9 @@ def _replaceable_schema(path: Path, title: str) -> bool:
 def _models(arguments: argparse.Namespace) -> int:
     from claimbench import items, ledger, registry
 
+    folder = _ledger_dir(arguments.claims_dir, "models")
     try:
-        reports = ledger.load_reports(_ledger_dir(arguments.claims_dir, "models"))
+        reports = ledger.load_reports(folder)
     except ledger.LedgerError as error:
         raise SystemExit(f"claimbench models: {error}") from None
     found = _found_config()
@@ -406,7 +407,7 @@ def _models(arguments: argparse.Namespace) -> int:
     pythonpath = [str(project / path) for path in shlex.split(found[2].get("pythonpath", ""))] if found else []
     sys.path[:0] = [path for path in pythonpath if path not in sys.path]  # as pytest puts them, first
     hint = "; for another clone's ledger, set PYTHONPATH to the folder its modules import from"
-    problems = items.import_problems(reports, project, hint, pythonpath)
+    problems = items.import_problems(reports, project, hint, pythonpath, ledger.files(folder))
     if problems:
         raise SystemExit(f"claimbench models: {ledger.LedgerError(problems)}")
     names = registry.list_models(arguments.pattern)

@@ -4,10 +4,10 @@ every claim test shares (its marks, recording its measurement, the judge's word 
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib.util
 import os
 import pkgutil
-import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -19,6 +19,7 @@ from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebac
 
 from claimbench import errors, registry, results, verdict, vocab
 from claimbench.ledger import Claim, LedgerError, Report
+from claimbench.ledger_lines import Lines
 from claimbench.unknown_model import NOT_IMPORTED
 
 if TYPE_CHECKING:
@@ -139,14 +140,15 @@ def from_the_authors(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
     excinfo.traceback = frames[first:]
 
 
-def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonpath: Sequence[str] = ()
-                    ) -> list[str]:
+def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonpath: Sequence[str] = (),
+                    files: Sequence[Path] = ()) -> list[str]:
     """Import the modules each report names so that their models register: from the ``pythonpath`` given
     (pytest's ini), then from ``project`` where it holds them (``_import``), else as the session's ``sys.path``
     finds them (an installed package). One line per module that fails, naming its ledger file: where it was
     looked for when it is not found, else its own error and the line that raised it (the author's to fix). The
     module of a claim's import-path model (``package.module:builder``) is found the same way, and imported when
-    the claim's model is resolved (``check_models``), where failing to is that claim's error alone."""
+    the claim's model is resolved (``check_models``), where failing to is that claim's error alone. A problem of a
+    file among the ledger's ``files`` names the line of its ``modules`` (``_place``)."""
     where = f"{project}, after the pythonpath {', '.join(pythonpath)}" if pythonpath else str(project)
     problems = []
     for report in reports:
@@ -154,7 +156,8 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
             try:
                 _import(module, project, pythonpath)
             except Exception as error:  # noqa: BLE001 - any import-time error, one line each
-                problems.append(f"{report.slug}.toml: (report): modules: cannot import {module!r}: "
+                file = _place(f"{report.slug}.toml", "(report)", "modules", files)
+                problems.append(f"{file}: (report): modules: cannot import {module!r}: "
                                 f"{_import_problem(module, error, f'from {where}{hint}', (project, *pythonpath))}")
         for claim in report.claims:
             module = registry.imported_module(claim.model) if claim.model else None
@@ -219,14 +222,15 @@ def _spelt_like(name: str, folders: Sequence[str | Path]) -> str | None:
     return next(iter(difflib.get_close_matches(name, sorted(names - {name}), n=1, cutoff=0.8)), None)
 
 
-def check_models(reports: Sequence[Report], folders: Sequence[str | Path] = ()
+def check_models(reports: Sequence[Report], folders: Sequence[str | Path] = (), files: Sequence[Path] = ()
                  ) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Each claim's model resolved, and its input size where it runs its model: returns the one-line reason, by
     claim id, of each claim whose import-path model's module does not import (not found, or raising as it
     imports), that claim's own error for its set-up to raise (``UNIMPORTED``); and, by report slug, the problems of
     each report with a reference that names no model or a claim that lacks its input size, one line each naming
     file, claim and field, an error of collecting that report's file alone. The session's other files and tests
-    still run. A module found nowhere is told the name in ``folders`` (the project's) spelt like it."""
+    still run. A module found nowhere is told the name in ``folders`` (the project's) spelt like it. A problem of a
+    file among the ledger's ``files`` names the line of the claim's field (``_place``)."""
     from claimbench import families
 
     problems: dict[str, list[str]] = {}
@@ -252,14 +256,29 @@ def check_models(reports: Sequence[Report], folders: Sequence[str | Path] = ()
             said = str(error.args[0])
             if not report.modules and ":" not in claim.model:  # the registry's "may not be imported", made precise
                 said = (said.replace(NOT_IMPORTED, _NO_MODULES) if NOT_IMPORTED in said else f"{said}; {_NO_MODULES}")
-            problems.setdefault(report.slug, []).append(f"{claim.file}: {claim.id}: model: {said}")
+            problems.setdefault(report.slug, []).append(f"{_place(claim.file, claim.id, 'model', files)}: "
+                                                        f"{claim.id}: model: {said}")
             continue
         if families.needs_input(claim):
             try:
                 families.input_size(claim)
             except errors.MeasurementError as error:
-                problems.setdefault(report.slug, []).append(f"{claim.file}: {claim.id}: input: {error}")
+                problems.setdefault(report.slug, []).append(f"{_place(claim.file, claim.id, 'input', files)}: "
+                                                            f"{claim.id}: input: {error}")
     return unimported, problems
+
+
+def _place(name: str, subject: str, field: str, files: Sequence[Path]) -> str:
+    """``name:LINE`` where the ledger file ``name``, one of ``files``, writes the subject's field (``ledger_lines``),
+    else ``name``."""
+    path = next((file for file in files if file.name == name), None)
+    return _lines(path.read_text(encoding="utf-8-sig")).place(name, subject, field) if path else name
+
+
+@functools.lru_cache(maxsize=4)
+def _lines(text: str) -> Lines:
+    """A ledger file's ``Lines``, scanned once for all the problems of its claims."""
+    return Lines(text)
 
 
 class LedgerFile(pytest.File):
@@ -270,12 +289,7 @@ class LedgerFile(pytest.File):
         self.claims, self.settings = claims, settings
 
     def collect(self) -> Iterator[ClaimItem]:
-        lines, in_claim = {}, False
-        for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines()):
-            if header := _HEADER.match(line):
-                in_claim = header[1] == "[[" and header[2] == "claim"
-            elif in_claim and (match := _ID_LINE.match(line)):
-                lines[match[2]] = number
+        lines = Lines(self.path.read_text(encoding="utf-8-sig")).claims()  # each claim's id line: where it is reported
         cheapest = list(TIER_OF_KIND)
         for claim in sorted(self.claims, key=lambda claim: (cheapest.index(claim.kind), claim.id)):
             if claim.file == self.path.name:
@@ -299,12 +313,6 @@ class RejectedLedgerFile(pytest.File):
         if self.problems:
             raise self.CollectError(f"claims ledger rejected: {LedgerError(list(self.problems))}")
         return iter(())
-
-
-_HEADER = re.compile(r"\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$")
-"""A TOML table header, ``[[claim]]  # a comment`` and ``[[ claim ]]`` included."""
-_ID_LINE = re.compile(r"""\s*id\s*=\s*(["'])(.*?)\1""")
-"""An ``id = "..."`` line: a claim's, under ``[[claim]]``, is where its item is reported (a skip's location)."""
 
 
 class ClaimItem(pytest.Item):

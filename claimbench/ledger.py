@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from claimbench import numerals, schema, vocab
+from claimbench import ledger_lines, numerals, schema, vocab
 from claimbench.column_names import column_index
 from claimbench.header_rows import read_headers
 from claimbench.kind_words import counts_flops, guess_kind
@@ -408,30 +408,39 @@ def _table_problems(table: Any) -> Iterator[tuple[str, str]]:
 # ----------------------------------------------------------------------------- loading
 
 
-def _read(path: Path) -> dict[str, Any]:
-    """The file's TOML, as a format-2 ledger; else a one-problem ``LedgerError``."""
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    """The file's text and TOML, as a format-2 ledger; else a one-problem ``LedgerError`` (a syntax error's at its
+    line)."""
     if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO or device: reading may block for ever
         raise LedgerError([f"{path.name}: (file): (read): not a regular file"])
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a byte order mark read away, as a report's is
+        text = path.read_text(encoding="utf-8-sig")  # a byte order mark read away, as a report's is
+        doc = tomllib.loads(text)
     except tuple(READ_ERRORS) as error:
         field, what = next(words for kind, words in READ_ERRORS.items() if isinstance(error, kind))
-        raise LedgerError([f"{path.name}: (file): {field}: {what}: {str(error).splitlines()[0]}"]) from None
+        place = ledger_lines.at(path.name, ledger_lines.syntax_line(error))
+        raise LedgerError([f"{place}: (file): {field}: {what}: {str(error).splitlines()[0]}"]) from None
     if not doc:
         raise LedgerError([f"{path.name}: (file): (read): the file is empty (no TOML key in it): draft a ledger "
                            "into it with `claimbench draft REPORT.md -o FILE`, or delete it"])
     if "format" not in doc:
         raise LedgerError([f"{path.name}: (file): format: {MIGRATE}"])
-    return doc
+    return text, doc
+
+
+def _rejected(path: Path, text: str, problems: Iterable[Problem]) -> LedgerError:
+    """The file's problems, each at the line its field, else its subject, is written on (``ledger_lines``)."""
+    lines = ledger_lines.Lines(text)
+    return LedgerError([f"{lines.place(path.name, s, f)}: {s}: {f}: {w}" for s, f, w in dict.fromkeys(problems)])
 
 
 def _load_report(path: Path) -> Report:
     """One file's report; ``LedgerError`` lists its problems."""
-    slug, doc = path.stem, _read(path)
+    slug, (text, doc) = path.stem, _read(path)
     ids = [t["id"] for t in doc["table"] if isinstance(t, dict) and isinstance(t.get("id"), str)] if isinstance(
         doc.get("table"), list) else []
     if twice := sorted({i for i in ids if ids.count(i) > 1}):  # before _share hands out one table's keys for both
-        raise LedgerError([f"{path.name}: table {i}: id: duplicate table id" for i in twice])
+        raise _rejected(path, text, [(f"table {i}", "id", "duplicate table id") for i in twice])
     todos = {_where(doc, slug, loc): f"TODO left by claimbench draft: {what}" for loc, what in _todos(doc)}
     _share(doc)
     problems: list[Problem] = [(*where, what) for where, what in todos.items()]
@@ -441,7 +450,7 @@ def _load_report(path: Path) -> Report:
         problems += [p for p in _schema_problems(doc, slug, error)  # not what a TODO there already says
                      if not any(p[0] == s and (f == p[1] or f.startswith(f"{p[1]}.")) for s, f in todos)]
         problems += _lacking(doc.get("recipe"))
-        raise LedgerError([f"{path.name}: {s}: {f}: {w}" for s, f, w in dict.fromkeys(problems)]) from None
+        raise _rejected(path, text, problems) from None
     recipes = {name: _recipe(doc["recipe"], name) for name in ledger.recipe}
     problems += [(f"recipe.{name}", *p) for name, found in recipes.items() if isinstance(found, list) for p in found]
     tables: dict[str, Table] = {}
@@ -462,7 +471,7 @@ def _load_report(path: Path) -> Report:
         problems += [(cid, "id", "duplicate id")] if cid in claims else []
         claims[cid] = _claim(slug, path.name, raw, model, recipes, tables)
     if problems:
-        raise LedgerError([f"{path.name}: {s}: {f}: {w}" for s, f, w in dict.fromkeys(problems)])
+        raise _rejected(path, text, problems)
     meta = ledger.report
     return Report(slug, meta.title, meta.source, meta.origin, tuple(tables.values()), tuple(claims.values()),
                   meta.modules)

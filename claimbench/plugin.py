@@ -147,7 +147,7 @@ def _unimportable(config: pytest.Config, loaded: dict[Path, list[Report]]) -> di
     from claimbench import items
 
     found = {file: items.import_problems(reports, options.project(config), f"; {items.UNFOUND}",
-                                         options.pythonpath(config))
+                                         options.pythonpath(config), [file])
              for file, reports in loaded.items()}
     return {file: problems for file, problems in found.items() if problems}
 
@@ -255,7 +255,8 @@ def _load(config: pytest.Config) -> None:
         rejected[file] = problems
         del loaded[file]
     unimported, unresolved = items.check_models([report for reports in loaded.values() for report in reports],
-                                                (options.project(config), *options.pythonpath(config)))
+                                                (options.project(config), *options.pythonpath(config)),
+                                                config.stash[files_key])
     for file, reports in list(loaded.items()):  # an unknown model, a missing input size: an error of its file alone
         if problems := [problem for report in reports for problem in unresolved.get(report.slug, [])]:
             rejected[file] = problems

@@ -943,9 +943,9 @@ def test_models_names_a_module_that_does_not_import_in_one_line(tmp_path: Path,
     with pytest.raises(SystemExit) as raised:
         cli.main(["models"])
     assert str(raised.value).splitlines() == [
-        "claimbench models: mine.toml: (report): modules: cannot import 'mynets_cli.lenett': No module named "
+        "claimbench models: mine.toml:4: (report): modules: cannot import 'mynets_cli.lenett': No module named "
         f"'mynets_cli' (from {tmp_path}{FOR_ANOTHER_CLONE}) (and 1 more problem)",
-        "  mine.toml: (report): modules: cannot import 'broken_cli': NameError: name 'undefined_name' is not "
+        "  mine.toml:4: (report): modules: cannot import 'broken_cli': NameError: name 'undefined_name' is not "
         "defined (at broken_cli.py:2: `x = undefined_name`)"]
 
 

@@ -398,13 +398,16 @@ def test_an_accuracy_at_most_1_in_a_column_of_percentages_asks_whether_it_is_a_f
 
 
 def _left_todo(markdown: str, todo: str, tmp_path: Path) -> str:
-    """The loader's error for the draft of ``markdown`` with every TODO filled in but ``todo``."""
+    """The loader's error for the draft of ``markdown`` with every TODO filled in but ``todo``, less the line it
+    names (``demo.toml:LINE:``), which holds that TODO."""
     ledger = draft(markdown, slug="demo", source="demo.md")
-    (tmp_path / "demo.toml").write_text(_filled(ledger.replace(f'"{todo}"', "@")).replace("@", f'"{todo}"'),
-                                        encoding="utf-8")
+    text = _filled(ledger.replace(f'"{todo}"', "@")).replace("@", f'"{todo}"')
+    (tmp_path / "demo.toml").write_text(text, encoding="utf-8")
     with pytest.raises(LedgerError) as error:
         load_reports(tmp_path)
-    return str(error.value)
+    line = re.match(r"demo\.toml:(\d+): ", str(error.value))
+    assert line and f'"{todo}"' in text.split("\n")[int(line[1]) - 1], str(error.value)
+    return str(error.value).replace(f":{line[1]}: ", ": ", 1)
 
 
 def test_a_drafted_whole_count_of_bytes_names_a_slip_of_its_digits_as_a_count_does(tmp_path: Path) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import torch
 import torchvision
 from torch import nn
 
-from claimbench import errors, families, items, measure, registry, results, vocab
+from claimbench import errors, families, items, ledger, measure, registry, results, vocab
 from claimbench.ledger import Claim, Report, Tolerance
 from claimbench.runs import local, timing
 from claimbench.runs.settings import Settings
@@ -678,6 +679,17 @@ def test_a_claim_that_runs_a_model_without_an_input_size_is_refused_at_collectio
     assert list(problems) == ["t"] and len(problems["t"]) == 1
     assert re.match(r"t.toml: t/macs: input: test_families:sizeless has no registered input size: give input",
                     problems["t"][0]), problems
+
+
+def test_a_claim_refused_at_collection_names_its_line_in_its_ledger_file(tmp_path: Path) -> None:
+    """``broken.toml: broken/macs/boom: input: ...`` named no line: given the ledger's files, an input size it lacks
+    (written nowhere) names the claim's ``id`` line, an unknown model its ``model`` line."""
+    claims = "".join(f'\n[[claim]]\nid = "macs/{name}"\nkind = "macs"\ncount = "pure"\nmodel = "test_families:{name}"\n'
+                     'value = 1\nprinted = "1"\nsource = "a test"\n' for name in ("sizeless", "absent"))
+    (tmp_path / "t.toml").write_text(f'format = 2\n[report]\ntitle = "T"\n{claims}', encoding="utf-8")
+    _, problems = items.check_models(ledger.load_reports(tmp_path), files=[tmp_path / "t.toml"])
+    assert [problem.split(": ")[:3] for problem in problems["t"]] == [
+        ["t.toml:6", "t/macs/sizeless", "input"], ["t.toml:18", "t/macs/absent", "model"]]
 
 
 def test_an_unknown_name_in_a_report_without_modules_says_where_names_come_from() -> None:

@@ -35,46 +35,46 @@ tolerance = { abs = 0 }
 # (what is wrong, the file's text after the header, the text the one-line error must hold)
 BAD_INPUTS = {
     "toml_syntax": (GOOD_CLAIM.replace('kind = "params"', 'kind = "params'),
-                    "tiny.toml: (file): (syntax): TOML syntax error"),
+                    "tiny.toml:10: (file): (syntax): TOML syntax error"),
     "missing_field": (GOOD_CLAIM.replace('printed = "62"\n', ""),
-                      "tiny.toml: tiny/params/baseline: printed: missing required field"),
+                      "tiny.toml:9: tiny/params/baseline: printed: missing required field"),
     "unknown_kind": (GOOD_CLAIM.replace('kind = "params"', 'kind = "parms"'),
-                     "tiny.toml: tiny/params/baseline: kind: unknown kind 'parms' (did you mean params?)"),
-    "duplicate_id": (GOOD_CLAIM + GOOD_CLAIM, "tiny.toml: tiny/params/baseline: id: duplicate id"),
+                     "tiny.toml:10: tiny/params/baseline: kind: unknown kind 'parms' (did you mean params?)"),
+    "duplicate_id": (GOOD_CLAIM + GOOD_CLAIM, "tiny.toml:19: tiny/params/baseline: id: duplicate id"),
     "non_numeric_value": (GOOD_CLAIM.replace("value = 62", 'value = "62"'),
-                          "tiny.toml: tiny/params/baseline: value: must be a valid number, got '62'"),
+                          "tiny.toml:13: tiny/params/baseline: value: must be a valid number, got '62'"),
     "rel_not_a_fraction": (GOOD_CLAIM.replace("abs = 0", "rel = 5"),
-                           "tiny.toml: tiny/params/baseline: tolerance.rel: must be less than 1: a fraction, 0.05 for "
-                           "5%, got 5"),
+                           "tiny.toml:16: tiny/params/baseline: tolerance.rel: must be less than 1: a fraction, 0.05 "
+                           "for 5%, got 5"),
     "nan_tolerance": (GOOD_CLAIM.replace("abs = 0", "abs = nan"),
-                      "tiny.toml: tiny/params/baseline: tolerance.abs: must be a finite number, got nan"),
+                      "tiny.toml:16: tiny/params/baseline: tolerance.abs: must be a finite number, got nan"),
     "value_not_printed": (GOOD_CLAIM.replace("value = 62", "value = 26"),
-                          "tiny.toml: tiny/params/baseline: value: 26 is not the number that printed shows ('62'), in "
-                          "its printed unit"),
+                          "tiny.toml:13: tiny/params/baseline: value: 26 is not the number that printed shows ('62'), "
+                          "in its printed unit"),
     "scale_not_given": (GOOD_CLAIM.replace('printed = "62"', 'printed = "62K"'),
-                        "tiny.toml: tiny/params/baseline: scale: printed '62K' counts in units of 1000: give "
+                        "tiny.toml:9: tiny/params/baseline: scale: printed '62K' counts in units of 1000: give "
                         "scale = 1000"),
     "scale_of_another_unit": (GOOD_CLAIM.replace('printed = "62"', 'printed = "62K"\nscale = 1e6'),
-                              "tiny.toml: tiny/params/baseline: scale: printed '62K' counts in units of 1000: give "
+                              "tiny.toml:15: tiny/params/baseline: scale: printed '62K' counts in units of 1000: give "
                               "scale = 1000, not 1e+06"),
     "mistyped_key": (GOOD_CLAIM.replace("printed =", "prnted ="),
-                     "tiny.toml: tiny/params/baseline: prnted: unknown key (did you mean 'printed'?) for kind "
+                     "tiny.toml:14: tiny/params/baseline: prnted: unknown key (did you mean 'printed'?) for kind "
                      "'params'"),
     "mistyped_tolerance": (GOOD_CLAIM.replace("abs = 0", "digit = 2"),
-                           "tiny.toml: tiny/params/baseline: tolerance.digit: unknown key (did you mean 'digits'?)"),
+                           "tiny.toml:16: tiny/params/baseline: tolerance.digit: unknown key (did you mean 'digits'?)"),
     "more_decimals_than_digits": (GOOD_CLAIM.replace("value = 62", "value = 93.195").replace(
         'printed = "62"', 'printed = "93.195"').replace("abs = 0", "digits = 2"),
-        "tiny.toml: tiny/params/baseline: value: has more decimals than tolerance.digits = 2"),
+        "tiny.toml:13: tiny/params/baseline: value: has more decimals than tolerance.digits = 2"),
     "todo": (GOOD_CLAIM.replace('count = "trainable"', 'count = "TODO: the count convention"'),
-             "tiny.toml: tiny/params/baseline: count: TODO left by claimbench draft: the count convention"),
+             "tiny.toml:12: tiny/params/baseline: count: TODO left by claimbench draft: the count convention"),
     "private_without_recipe": (GOOD_CLAIM.replace('kind = "params"', 'kind = "accuracy"').replace(
         'count = "trainable"', 'dataset = "private"\nsplit = "test"\nstatistic = "final"'),
-        'tiny.toml: tiny/params/baseline: recipe: missing required field: for data claimbench does not load, give '
+        'tiny.toml:9: tiny/params/baseline: recipe: missing required field: for data claimbench does not load, give '
         'status = "unverifiable" and a why that names the dataset (or a recipe)'),
 }
 AT_COLLECTION = {**BAD_INPUTS, "unknown_model": (
     GOOD_CLAIM.replace("dl_cifar10_pytorch.baseline", "dl_cifar10_pytorch.basline"),
-    "tiny.toml: tiny/params/baseline: model: unknown model 'dl_cifar10_pytorch.basline' "
+    "tiny.toml:11: tiny/params/baseline: model: unknown model 'dl_cifar10_pytorch.basline' "
     "(closest: dl_cifar10_pytorch.baseline")}
 """What collection rejects: the ledger's problems, and model references the registry cannot resolve."""
 
@@ -133,8 +133,8 @@ def test_a_todo_inside_a_list_is_its_one_problem(tmp_path: Path) -> None:
     body = GOOD_CLAIM.replace("value = 62", 'between = [60, "TODO: how far it reaches"]')
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(write_ledger(tmp_path, body))
-    assert str(error.value) == ("tiny.toml: tiny/params/baseline: between.1: TODO left by claimbench draft: how far it "
-                                "reaches")
+    assert str(error.value) == ("tiny.toml:13: tiny/params/baseline: between.1: TODO left by claimbench draft: how far "
+                                "it reaches")
 
 
 @pytest.mark.parametrize("problem", AT_COLLECTION)
@@ -163,10 +163,100 @@ def test_every_problem_in_a_file_is_listed(tmp_path: Path) -> None:
         ledger.load(write_ledger(tmp_path, body))
     permitted = ", ".join(sorted(schema.CLAIM_MODELS["params"].model_fields))
     assert error.value.problems == [
-        "tiny.toml: tiny/params/baseline: value: must be a valid number, got '62'",
-        f"tiny.toml: tiny/params/baseline: foo: unknown key for kind 'params' (permitted: {permitted})",
+        "tiny.toml:14: tiny/params/baseline: value: must be a valid number, got '62'",
+        f"tiny.toml:11: tiny/params/baseline: foo: unknown key for kind 'params' (permitted: {permitted})",
     ]
     assert str(error.value).splitlines()[0].endswith("(and 1 more problem)")
+
+
+def numbered(text: str, line: int) -> str:
+    """The 1-based line ``line`` of ``text``: what a problem's ``tiny.toml:LINE`` points at."""
+    return text.splitlines()[line - 1]
+
+
+def problem_lines(tmp_path: Path, body: str) -> list[tuple[str, str]]:
+    """Each problem of a rejected ``body`` as (the line it names, the problem after its ``tiny.toml:LINE: ``)."""
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(write_ledger(tmp_path, body))
+    found = [re.fullmatch(r"tiny\.toml:(\d+): (.*)", problem, re.DOTALL) for problem in error.value.problems]
+    assert all(found), error.value.problems
+    return [(numbered(HEADER + body, int(match[1])), match[2]) for match in found]
+
+
+@pytest.mark.parametrize(("body", "line", "problem"), [
+    (GOOD_CLAIM.replace("value = 62", 'value = "62"'), 'value = "62"', "value: must be a valid number"),
+    (GOOD_CLAIM.replace("value = 62", '"value" = "62"  # quoted'), '"value" = "62"  # quoted', "value: must be"),
+    (GOOD_CLAIM.replace("abs = 0", "rel = 5"), "tolerance = { rel = 5 }", "tolerance.rel: must be less than 1"),
+    (GOOD_CLAIM.replace("tolerance = { abs = 0 }", "tolerance.rel = 5"), "tolerance.rel = 5", "tolerance.rel: must"),
+    (GOOD_CLAIM.replace("tolerance = { abs = 0 }", "[claim.tolerance]\nabs = 0\nrel = 5"), "rel = 5",
+     "tolerance.rel: must be less than 1"),
+    (GOOD_CLAIM.replace("value = 62", 'between = [60, "TODO: how far"]'), 'between = [60, "TODO: how far"]',
+     "between.1: TODO left by claimbench draft"),
+    (GOOD_CLAIM.replace("source =", 'note = """\n[[claim]]\nid = "params/baseline"\nvalue = 1"""\nsource =').replace(
+        "value = 62", "value = 26"), "value = 26", "value: 26 is not the number"),
+    (GOOD_CLAIM.replace("value = 62", "value = 26") + "\n# id = 'params/baseline'\n", "value = 26", "value: 26"),
+])
+def test_a_claim_s_problem_names_the_line_its_field_is_written_on(tmp_path: Path, body: str, line: str,
+                                                                  problem: str) -> None:
+    """Quoted, dotted, in an inline table or a sub-table, past a multi-line string that holds a claim's words, or
+    beside a comment that does: the line an editor or CI annotation jumps to (``tiny.toml:LINE:``)."""
+    [(named, said)] = problem_lines(tmp_path, body)
+    assert (named, said.startswith(f"tiny/params/baseline: {problem}")) == (line, True), said
+
+
+def test_a_claim_s_problem_of_a_field_not_written_names_the_claim_s_id_line(tmp_path: Path) -> None:
+    assert problem_lines(tmp_path, GOOD_CLAIM.replace('printed = "62"\n', "")) == [
+        ('id = "params/baseline"', "tiny/params/baseline: printed: missing required field")]
+
+
+def test_a_key_a_claim_shares_names_the_line_of_its_table_or_column(tmp_path: Path) -> None:
+    """A key the claim's column, or its table, gives it (``_share``), ill there: the claim's problem names that line,
+    past a table's rows over several lines."""
+    rows = TABLE.replace('rows = [["Baseline", "62", "2 Conv Layers 62 parameters"]]',
+                         'rows = [\n  ["Baseline", "62", "2 Conv Layers 62 parameters"],\n  ["Other", "6", "x"]\n]')
+    columns = ('[table.by_column."Params"]\nnote = "n"\ncount = "kerass"\n',
+               '[table.by_column]\nNote = { count = "trainable" }\nParams = { note = "n", count = "kerass" }\n')
+    for body in (*(rows + column + TABLE_CLAIM for column in columns),
+                 rows.replace('count = "trainable"', 'count = "kerass"') + TABLE_CLAIM):
+        line, said = problem_lines(tmp_path, body)[-1]
+        assert ('count = "kerass"' in line, said.partition(": must")[0]) == (True, "tiny/params/baseline: count"), line
+
+
+def test_a_recipe_s_problem_names_its_key_s_line_else_its_header_s(tmp_path: Path) -> None:
+    body = ACCURACY_CLAIM.replace("lr = 1e-3", "learning_rate = 1e-3").replace(
+        'batch_norm = "per_image"', 'augment = ["crop"]\n[recipe.chart.augment_options]\n# crop\n'
+                                    'crop = { padding = 2.5 }')
+    assert problem_lines(tmp_path, body) == [
+        ("crop = { padding = 2.5 }", "recipe.chart: augment_options.crop.padding: must be a valid integer, got 2.5"),
+        ("learning_rate = 1e-3", "recipe.chart: learning_rate: unknown key (did you mean 'lr'?)"),
+        ("[recipe.chart]", "recipe.chart: lr: missing required field")]
+
+
+def test_a_table_s_problem_names_its_key_s_line(tmp_path: Path) -> None:
+    rows = TABLE.replace('rows = [["Baseline", "62", "2 Conv Layers 62 parameters"]]',
+                         'rows = [\n  ["Baseline", "62", "2 Conv Layers 62 parameters"],\n  ["Short"]\n]\n'
+                         '[table.by_column]\n"Parms" = { note = "n" }')
+    assert problem_lines(tmp_path, rows + TABLE_CLAIM) == [
+        ("rows = [", "table t: rows: row ['Short'] has 1 cells, the table 3 columns"),
+        ('"Parms" = { note = "n" }', "table t: by_column.Parms: no column 'Parms' in this table")]
+
+
+def test_a_duplicate_id_names_the_second_claim_or_table(tmp_path: Path) -> None:
+    second = GOOD_CLAIM.replace('id = "params/baseline"', "id = 'params/baseline'  # again")
+    assert problem_lines(tmp_path, GOOD_CLAIM + second) == [
+        ("id = 'params/baseline'  # again", "tiny/params/baseline: id: duplicate id")]
+    other = '[[table]]\nid = "t"  # again\ntitle = "Other"\ncolumns = ["a"]\nrows = [["b"]]\n'
+    assert problem_lines(tmp_path, TABLE + other + TABLE_CLAIM) == [('id = "t"  # again', "table t: id: duplicate "
+                                                                                            "table id")]
+
+
+def test_a_problem_of_the_file_names_no_line_a_syntax_error_its_own(tmp_path: Path) -> None:
+    (tmp_path / "tiny.toml").write_text(HEADER.replace("format = 2\n", "") + GOOD_CLAIM, encoding="utf-8")
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(tmp_path)
+    assert str(error.value) == f"tiny.toml: (file): format: {ledger.MIGRATE}"
+    assert problem_lines(tmp_path, GOOD_CLAIM.replace('kind = "params"', 'kind = "params')) == [
+        ('kind = "params', "(file): (syntax): TOML syntax error: Illegal character '\\n' (at line 10, column 15)")]
 
 
 @pytest.mark.parametrize(("extra", "expected"), [
@@ -177,7 +267,7 @@ def test_every_problem_in_a_file_is_listed(tmp_path: Path) -> None:
 def test_a_ledger_key_in_the_wrong_place_says_where_it_belongs(tmp_path: Path, extra: str, expected: str) -> None:
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(write_ledger(tmp_path, GOOD_CLAIM.replace('kind = "params"\n', f'kind = "params"\n{extra}\n')))
-    assert error.value.problems == [f"tiny.toml: tiny/params/baseline: {expected}"]
+    assert error.value.problems == [f"tiny.toml:11: tiny/params/baseline: {expected}"]
 
 
 def test_printed_must_match_the_table_cell(tmp_path: Path) -> None:
@@ -251,8 +341,8 @@ def test_recipe_sampling_and_batch_norm_are_read_and_checked(tmp_path: Path) -> 
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(write_ledger(tmp_path / "bad", body))
     assert error.value.problems == [
-        "tiny.toml: recipe.chart: steps_per_epoch: must be greater than or equal to 0, got -1",
-        "tiny.toml: recipe.chart: batch_norm: must be 'batch' or 'per_image', got 'instance'",
+        "tiny.toml:29: recipe.chart: steps_per_epoch: must be greater than or equal to 0, got -1",
+        "tiny.toml:30: recipe.chart: batch_norm: must be 'batch' or 'per_image', got 'instance'",
     ]
 
 
@@ -261,9 +351,9 @@ def test_a_mistyped_recipe_key_is_said_with_what_the_recipe_then_lacks(tmp_path:
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(write_ledger(tmp_path, body))
     assert error.value.problems == [
-        "tiny.toml: recipe.chart: batch: unknown key (did you mean 'batch_norm' or 'batch_size'?)",
-        "tiny.toml: recipe.chart: batch_size: missing required field",
-        "tiny.toml: recipe.chart: schedule: missing required field",
+        "tiny.toml:24: recipe.chart: batch: unknown key (did you mean 'batch_norm' or 'batch_size'?)",
+        "tiny.toml:21: recipe.chart: batch_size: missing required field",
+        "tiny.toml:21: recipe.chart: schedule: missing required field",
     ]
 
 
@@ -271,12 +361,12 @@ def test_a_recipe_key_as_a_framework_names_it_is_said_with_the_key_it_means(tmp_
     """learning_rate is spelt like no ledger key: the message names lr, and lr's absence beside it, also where another
     key of the recipe is ill-typed (the required keys it lacks were left unsaid then)."""
     body = ACCURACY_CLAIM.replace("lr = 1e-3", "learning_rate = 1e-3")
-    ill = "tiny.toml: recipe.chart: batch_size: must be a valid integer, got '24'"
+    ill = "tiny.toml:24: recipe.chart: batch_size: must be a valid integer, got '24'"
     for size, said in (("batch_size = 24", []), ('batch_size = "24"', [ill])):
         with pytest.raises(ledger.LedgerError) as error:
             ledger.load(write_ledger(tmp_path, body.replace("batch_size = 24", size)))
-        assert error.value.problems == [*said, "tiny.toml: recipe.chart: learning_rate: unknown key (did you mean "
-                                        "'lr'?)", "tiny.toml: recipe.chart: lr: missing required field"]
+        assert error.value.problems == [*said, "tiny.toml:23: recipe.chart: learning_rate: unknown key (did you mean "
+                                        "'lr'?)", "tiny.toml:21: recipe.chart: lr: missing required field"]
 
 
 @pytest.mark.parametrize("word", ["flops", "FLOPs", "gflops", "mflops", "flop"])
@@ -285,11 +375,11 @@ def test_a_kind_written_as_flops_is_said_to_be_macs_counted_in_flops(tmp_path: P
             "the report counts a multiply-add as one FLOP?); permitted: ")
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(write_ledger(tmp_path, GOOD_CLAIM.replace('kind = "params"', f'kind = "{word}"')))
-    assert error.value.problems[0].startswith(f"tiny.toml: tiny/params/baseline: kind: {hint}")
+    assert error.value.problems[0].startswith(f"tiny.toml:10: tiny/params/baseline: kind: {hint}")
     table = TABLE.replace('kind = "params"', f'kind = "{word}"')  # a table's kind, which its claims share
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(write_ledger(tmp_path, table))
-    assert error.value.problems[0].startswith(f"tiny.toml: table t: kind: {hint}")
+    assert error.value.problems[0].startswith(f"tiny.toml:11: table t: kind: {hint}")
 
 
 def test_a_kind_as_a_report_words_it_is_said_with_the_kind_it_names(tmp_path: Path) -> None:
@@ -312,12 +402,12 @@ def test_augment_options_are_read_and_checked(tmp_path: Path) -> None:
         'rotate = { angle = 30, expand = "yes", degrees = "30" }\nflip = { p = 0.5 }\n')
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(write_ledger(tmp_path / "bad", bad))
-    field = "tiny.toml: recipe.chart: augment_options"
+    rotate, flip = "tiny.toml:33: recipe.chart: augment_options.rotate", "tiny.toml:34: recipe.chart: augment_options"
     assert error.value.problems == [
-        f"{field}.rotate.degrees: must be a valid number, got '30'",
-        f"{field}.rotate.expand: must be a valid boolean, got 'yes'",
-        f"{field}.rotate.angle: unknown key",
-        f"{field}.flip: unknown key",
+        f"{rotate}.degrees: must be a valid number, got '30'",
+        f"{rotate}.expand: must be a valid boolean, got 'yes'",
+        f"{rotate}.angle: unknown key",
+        f"{flip}.flip: unknown key",
     ]
     unapplied = ACCURACY_CLAIM + options.replace('"rotate"', '"crop"') + "rotate = { degrees = 30 }\n"
     with pytest.raises(ledger.LedgerError, match="recipe.chart: augment_options.rotate: options for an "
@@ -333,7 +423,7 @@ def test_crop_options_are_a_whole_padding_and_a_boolean_reflect(tmp_path: Path) 
     bad = ACCURACY_CLAIM + options + "crop = { padding = 2.5, reflect = 1 }\n"
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(write_ledger(tmp_path / "bad", bad))
-    field = "tiny.toml: recipe.chart: augment_options.crop"
+    field = "tiny.toml:33: recipe.chart: augment_options.crop"
     assert error.value.problems == [f"{field}.padding: must be a valid integer, got 2.5",
                                     f"{field}.reflect: must be a valid boolean, got 1"]
 
@@ -379,10 +469,10 @@ def test_a_duplicate_table_id_is_said_first_not_as_the_keys_its_claims_then_lack
     """Keyed by id, the last of two tables would give its keys to the claims of both, and a claim of the first
     would be said to lack its kind: the duplicate id is the one problem."""
     other = '[[table]]\nid = "t"\ntitle = "Other"\ncolumns = ["a"]\nrows = [["b"]]\n'
-    for tables in (TABLE + other, other + TABLE):
+    for tables, second in ((TABLE + other, 17), (other + TABLE, 13)):  # the second table's id line
         with pytest.raises(ledger.LedgerError) as error:
             ledger.load(write_ledger(tmp_path, tables + TABLE_CLAIM))
-        assert str(error.value) == "tiny.toml: table t: id: duplicate table id"
+        assert str(error.value) == f"tiny.toml:{second}: table t: id: duplicate table id"
 
 
 def test_a_row_with_an_empty_label_is_named_by_its_place_in_a_shared_source(tmp_path: Path) -> None:
@@ -434,7 +524,7 @@ def test_the_first_column_under_a_merged_header_reads_its_unit_under_the_second_
     (claim,) = load_one(tmp_path, MERGED + params)
     assert (claim.cell, claim.scale) == (("m", "ResNet-18", "Complexity"), 1e6)
     assert first_line(tmp_path, MERGED + params.replace("1e6", "1e9")) == (
-        "tiny.toml: tiny/params/resnet18: scale: printed '11.7' under 'Complexity Params (M)' counts in units of "
+        "tiny.toml:18: tiny/params/resnet18: scale: printed '11.7' under 'Complexity Params (M)' counts in units of "
         "1e+06: give scale = 1e+06, not 1e+09")
 
 
@@ -468,7 +558,7 @@ def test_a_column_reads_its_unit_in_a_row_of_units_under_the_header(tmp_path: Pa
     (claim,) = load_one(tmp_path, UNITS_ROW)
     assert (claim.cell, claim.scale) == (("u", "ResNet-18", "Params"), 1e6)
     assert first_line(tmp_path, UNITS_ROW.replace("1e6", "1e9")) == (
-        "tiny.toml: tiny/params/resnet18: scale: printed '11.7' under 'Params (M)' counts in units of 1e+06: give "
+        "tiny.toml:19: tiny/params/resnet18: scale: printed '11.7' under 'Params (M)' counts in units of 1e+06: give "
         "scale = 1e+06, not 1e+09")
 
 
@@ -482,15 +572,15 @@ def test_by_column_names_a_column_under_a_merged_header_as_a_cell_does(tmp_path:
     assert (params.count, macs.count) == ("keras", "flops")
     twice = columns + '"Complexity" = { count = "trainable" }\n'
     assert first_line(tmp_path, MERGED + twice + MERGED_PARAMS + MERGED_MACS) == (
-        "tiny.toml: table m: by_column.Complexity: names the column 'Complexity Params (M)' names: give its keys under "
-        "one name")
+        "tiny.toml:17: table m: by_column.Complexity: names the column 'Complexity Params (M)' names: give its keys "
+        "under one name")
     mistyped = MERGED + columns.replace("MACs (G)", "MAC (G)") + MERGED_PARAMS + MERGED_MACS + 'count = "flops"\n'
     assert first_line(tmp_path, mistyped) == (
-        "tiny.toml: table m: by_column.\"Complexity MAC (G)\": no column 'Complexity MAC (G)' in this table")
+        "tiny.toml:15: table m: by_column.\"Complexity MAC (G)\": no column 'Complexity MAC (G)' in this table")
     repeated = MERGED + columns.replace('"Complexity MACs (G)"', '""') + MERGED_PARAMS + MERGED_MACS
     repeated += 'count = "flops"\n'
     assert first_line(tmp_path, repeated).startswith(
-        "tiny.toml: table m: by_column.\"\": the table has more than one column '', so it names none")
+        "tiny.toml:15: table m: by_column.\"\": the table has more than one column '', so it names none")
 
 @pytest.mark.parametrize(("change", "expected"), [
     (('"Params"]', '"Parms"]'), "cell: table 't' has no column 'Parms' (did you mean 'Params'?)"),
@@ -564,7 +654,8 @@ def test_a_list_of_fixed_length_that_is_wrong_is_one_problem_on_its_key(tmp_path
         body = GOOD_CLAIM.replace("value = 62", text if text.startswith("between") else f"value = 62\n{text}")
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(write_ledger(tmp_path, body))
-    assert str(error.value) == f"tiny.toml: {expected}"
+    line = (HEADER + body).splitlines().index(text.splitlines()[-1]) + 1  # the key's own line
+    assert str(error.value) == f"tiny.toml:{line}: {expected}"
 
 
 RECIPES = """
@@ -673,7 +764,7 @@ def test_a_recipe_normalises_each_channel_of_its_claims_dataset(tmp_path: Path, 
     body = RECIPES.replace("mean = [0.1307]", f"mean = {mean}").replace("std = [0.3081]", f"std = {std}")
     claim = training_claim("mnist").replace('dataset = "cifar10"', f'dataset = "{dataset}"')
     assert first_line(tmp_path, body + claim) == (
-        f"tiny.toml: tiny/accuracy/baseline/test: recipe: recipe 'mnist' normalises by {given} mean(s) and std(s), "
+        f"tiny.toml:43: tiny/accuracy/baseline/test: recipe: recipe 'mnist' normalises by {given} mean(s) and std(s), "
         f"but {dataset} has {channels} channel(s): give {channels}, or one for all")
     (loaded,) = load_one(tmp_path / "one", RECIPES + claim)
     assert (loaded.dataset, loaded.recipe.mean) == (dataset, (0.1307,))

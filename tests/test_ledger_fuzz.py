@@ -19,7 +19,8 @@ from claimbench import ledger, verdict
 REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 REAL = {path.name: tomllib.loads(path.read_text(encoding="utf-8")) for path in sorted(REFERENCE.glob("*.toml"))}
 DIGITS = {claim.id: claim.tolerance.digits for claim in ledger.load(REFERENCE)}
-FIRST_LINE = re.compile(r"^[a-z0-9_]+\.toml: (\S+/\S+|\(file\)|\(report\)|recipe\.\S+|table \S+|\(\w+ #\d+\)): "
+FIRST_LINE = re.compile(r"^[a-z0-9_]+\.toml(?::[1-9]\d*)?: "
+                        r"(\S+/\S+|\(file\)|\(report\)|recipe\.\S+|table \S+|\(\w+ #\d+\)): "
                         r'(?:[\w.()-]|"(?:[^"\\]|\\.)*")+: \S')
 ODD_VALUES = st.sampled_from([0, -1, -0.5, math.nan, math.inf, -math.inf, 1e308, 10**30, "text", "TODO", [], [1, 2],
                               {}, {"x": 1}, True, False, 1.5, 2])

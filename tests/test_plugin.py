@@ -720,9 +720,9 @@ def test_unknown_model_is_an_error_of_collecting_its_ledger_file(project: pytest
     result = _run(project, "reference/tiny.toml")
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*ERROR collecting reference/tiny.toml*",
-                                 "claims ledger rejected: tiny.toml: tiny/*: model: unknown model "
+                                 "claims ledger rejected: tiny.toml:109: tiny/*: model: unknown model "
                                  "'dl_cifar10_pytorch.resnet19' (closest: dl_cifar10_pytorch.resnet18*"])
-    assert "claims ledger was rejected: tiny.toml: tiny/" in result.stdout.str()
+    assert "claims ledger was rejected: tiny.toml:109: tiny/" in result.stdout.str()
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
 
 

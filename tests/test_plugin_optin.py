@@ -555,7 +555,7 @@ def test_check_of_one_ledger_file_outside_the_current_folder_names_it(
     (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("value = 40\n", 'value = "40"\n'))
     finished = subprocess.run(command, cwd=reviewer, capture_output=True, text=True, check=False)
     assert finished.returncode == pytest.ExitCode.INTERRUPTED, finished.stdout[-2000:] + finished.stderr
-    assert re.search(r"\n_+ ERROR collecting mine\.toml _+\nclaims ledger rejected: mine\.toml: mine/params/tiny: "
+    assert re.search(r"\n_+ ERROR collecting mine\.toml _+\nclaims ledger rejected: mine\.toml:19: mine/params/tiny: "
                      r"value: .*\n=+ short test summary info =+\nERROR mine\.toml\n", finished.stdout), finished.stdout
 
 
@@ -576,7 +576,7 @@ def test_a_rejected_ledger_is_an_error_of_collecting_it_alone(author: pytest.Pyt
     (author.path / "tests").mkdir()
     (author.path / "tests" / "test_unit.py").write_text("def test_unit():\n    assert True\n", encoding="utf-8")
     author.runpytest_subprocess("tests/test_unit.py").assert_outcomes(passed=1)
-    line = "claims ledger rejected: mine.toml: mine/params/tiny: value: TODO left by claimbench draft: how many"
+    line = "claims ledger rejected: mine.toml:19: mine/params/tiny: value: TODO left by claimbench draft: how many"
     everything = author.runpytest_subprocess()
     assert everything.ret == pytest.ExitCode.INTERRUPTED
     everything.stdout.fnmatch_lines(["*ERROR collecting claims/mine.toml*", line, "ERROR claims/mine.toml"])
@@ -592,12 +592,12 @@ def test_a_rejected_ledger_file_leaves_the_others_collected_and_writes_nothing(a
     (author.path / "claims" / "bad.toml").write_text(LEDGER.replace("value = 40\n", 'value = "TODO: how many"\n'))
     alone = author.runpytest_subprocess("claims/mine.toml")
     alone.assert_outcomes(passed=2, failed=1)
-    alone.stdout.fnmatch_lines(["claimbench: a ledger file was rejected, so no file was written: bad.toml: "
+    alone.stdout.fnmatch_lines(["claimbench: a ledger file was rejected, so no file was written: bad.toml:19: "
                                 "*/params/tiny: value: TODO left by claimbench draft: how many"])
     assert not (author.path / "out").exists()
     everything = author.runpytest_subprocess("--continue-on-collection-errors")
     everything.assert_outcomes(passed=2, failed=1, errors=1)
-    everything.stdout.fnmatch_lines(["*ERROR collecting claims/bad.toml*", "claims ledger rejected: bad.toml: *",
+    everything.stdout.fnmatch_lines(["*ERROR collecting claims/bad.toml*", "claims ledger rejected: bad.toml:19: *",
                                      "claimbench: a ledger file was rejected, so no file was written"])
     assert not (author.path / "out").exists()
 
@@ -627,7 +627,7 @@ def test_a_rejected_ledger_file_no_run_collects_is_a_usage_error_that_shows_it(
     assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str() + result.stderr.str()
     assert "passed" not in result.stdout.str() and "INTERNALERROR" not in result.stdout.str()
     (result.stdout if "-n" in options else result.stderr).fnmatch_lines([
-        f"ERROR: claims ledger rejected: {name}: */params/tiny: value: TODO left by claimbench draft: how many",
+        f"ERROR: claims ledger rejected: {name}:19: */params/tiny: value: TODO left by claimbench draft: how many",
         f"claims ledger */{folder}: none of its * was collected, so nothing would be checked: *"])
     assert (author.path / "out" / "claims.json").read_text(encoding="utf-8") == "the last run's\n"
 
@@ -635,11 +635,11 @@ def test_a_rejected_ledger_file_no_run_collects_is_a_usage_error_that_shows_it(
 TODO_VALUE = ("value = 40\n", 'value = "TODO: how many"\n')
 """A TODO that ``claimbench init`` left in a claim's value: a ledger file the loader refuses."""
 REFUSED = {  # how a ledger file is refused: the first line that says so, past its start
-    "a field": "mine.toml: mine/params/tiny: value: TODO left by claimbench draft: how many",
-    "an unknown model": "mine.toml: mine/params/tiny: model: model 'mymodels:tiny2': module 'mymodels' has no *",
-    "a module that does not import": "mine.toml: (report): modules: cannot import 'mymodels': No module named *",
+    "a field": "mine.toml:19: mine/params/tiny: value: TODO left by claimbench draft: how many",
+    "an unknown model": "mine.toml:18: mine/params/tiny: model: model 'mymodels:tiny2': module 'mymodels' has no *",
+    "a module that does not import": "mine.toml:6: (report): modules: cannot import 'mymodels': No module named *",
     "a file name": "*/mine?2?.toml: (file): (path): a ledger file's name begins its claims' ids, *",
-    "a marked test": "mine.toml: mine/params/tiny: value: TODO left by claimbench draft: how many",
+    "a marked test": "mine.toml:19: mine/params/tiny: value: TODO left by claimbench draft: how many",
 }
 
 
@@ -725,7 +725,7 @@ def test_a_refused_ledger_file_the_configured_paths_leave_out_fails_a_run_that_c
         return
     assert result.ret == pytest.ExitCode.USAGE_ERROR and "passed" not in result.stdout.str(), said
     (result.stdout if "-n" in options else result.stderr).fnmatch_lines([
-        "ERROR: claims ledger rejected: bad.toml: bad/params/tiny: value: TODO left by claimbench draft: how many",
+        "ERROR: claims ledger rejected: bad.toml:19: bad/params/tiny: value: TODO left by claimbench draft: how many",
         f"claims ledger */{folder}: its rejected file bad.toml was not collected, so the run would pass over it in "
         "silence: *, or run `claimbench check`"])
     assert (author.path / "out" / "claims.json").read_text(encoding="utf-8") == "the last run's\n"
@@ -844,7 +844,7 @@ def test_a_module_that_does_not_import_is_each_claims_own_reason_imported_once(t
     del builtins.counted_boom  # type: ignore[attr-defined]
 
 
-UNKNOWN = ("claims ledger rejected: mine.toml: mine/params/tiny: model: model 'mymodels:tiny2': module 'mymodels' "
+UNKNOWN = ("claims ledger rejected: mine.toml:18: mine/params/tiny: model: model 'mymodels:tiny2': module 'mymodels' "
            "has no 'tiny2' (closest: tiny)")
 """The one line of a ledger file whose claim names a model its module does not hold (``mymodels:tiny2``)."""
 
@@ -877,11 +877,11 @@ def test_an_unknown_reference_in_one_file_leaves_the_others_collected_and_writes
     (author.path / "claims" / "bad.toml").write_text(mistyped, encoding="utf-8")
     hint = ("model 'mymodels:tiny2': module 'mymodels' has no 'tiny2' (closest: tiny)" if ":" in typo
             else "unknown model 'mine.registred' (closest: mine.registered*")
-    claim = "bad/params/tiny" if ":" in typo else "bad/params/wrong"
+    claim, line = ("bad/params/tiny", 18) if ":" in typo else ("bad/params/wrong", 34)  # its model's line
     result = author.runpytest_subprocess("--continue-on-collection-errors")
     result.assert_outcomes(passed=2, failed=1, errors=1)
     result.stdout.fnmatch_lines(["claims/mine.toml *", "*ERROR collecting claims/bad.toml*",
-                                 f"claims ledger rejected: bad.toml: {claim}: model: {hint}",
+                                 f"claims ledger rejected: bad.toml:{line}: {claim}: model: {hint}",
                                  "claimbench: a ledger file was rejected, so no file was written"])
     assert not (author.path / "out").exists()
     author.runpytest_subprocess("claims/mine.toml").assert_outcomes(passed=2, failed=1)
@@ -931,7 +931,7 @@ def test_a_ledger_module_that_does_not_import_is_an_error_of_collecting_its_file
         (author.path / "mymodels.py").write_text(module, encoding="utf-8")
     author.makepyfile(test_unit="def test_unit():\n    pass\n")
     author.runpytest_subprocess("test_unit.py").assert_outcomes(passed=1)
-    line = f"claims ledger rejected: mine.toml: (report): modules: cannot import 'mymodels': {problem}"
+    line = f"claims ledger rejected: mine.toml:6: (report): modules: cannot import 'mymodels': {problem}"
     result = author.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*ERROR collecting claims/mine.toml*", line, "ERROR claims/mine.toml"])
