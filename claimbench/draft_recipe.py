@@ -2,7 +2,7 @@
 the report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.9, weight decay 5e-4), batch size
 128", "- Optimizer: Adam"), as a guess with a comment that quotes its words: its optimizer, learning rate, momentum
 (and Nesterov's), weight decay, batch size, epochs and schedule. A key stated with several values, or with one the
-ledger has none of ("a cosine schedule" where ``vocab.SCHEDULES`` has no "cosine", "RMSprop"), keeps its TODO under a
+ledger has none of ("a multi-step schedule", "cosine annealing with warm restarts", "RMSprop"), keeps its TODO under a
 comment that says what the report states. Each sentence is the markdown parser's plain text (markdown_tables), read
 with regular expressions; a number the draft makes a candidate claim of is never read as a setting. Torch-free."""
 
@@ -23,8 +23,13 @@ __all__ = ["Drafted", "Stated", "drafted", "stated"]
 
 _FIELDS = {field.name: field for field in dataclasses.fields(schema.Recipe)}
 _DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?"
-_NUMBER = rf"(?<![\w.])(?P<number>{_DIGITS})(?![\w%]|\.\d)"
-"""A setting's number: "0.1", "5e-4", ".001", "1,024"; not a percentage nor a number glued to a word."""
+_POWER = r"\s*[×x·*]\s*10\s*(?:\^\s*[-−]?\d+|[-−]\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+"""A power of ten after a number's mantissa: " × 10^-4", "x10-4", "·10⁻³"."""
+_EXPONENT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻−", "0123456789--")
+_NUMBER = (rf"(?<![\w.^])(?<!\^[-−])(?P<number>\d+(?:\.\d+)?{_POWER}|{_DIGITS})"
+           rf"(?![\w%]|\.\d|\s*[×x·*/]\s*[\w.])")
+"""A setting's number: "0.1", "5e-4", ".001", "1,024", "3 × 10^-4"; not a percentage, a number glued to a word, a
+power's exponent nor a factor of a product ("0.1 × batch size / 256")."""
 _IS = r"(?:\s*[:=]\s*|\s+(?:(?:is|was)\s+)?(?:(?:set\s+to|fixed\s+at|of)\s+)?)"
 """What stands between a setting's name and its number: "lr 0.1", "lr = 1e-3", "Epochs: 200", "a batch size of 128",
 "the learning rate was set to 0.01"; not "lr decayed to 0.01"."""
@@ -43,22 +48,27 @@ _AFTER = {
     "epochs": r"(?:\s+|\s*-\s*)(?:training\s+)?epochs?",
 }
 """The words after the number of a setting read as ``<number> name``: "0.9 momentum", "200 epochs", "a 200-epoch"."""
-_OTHER_NAME = re.compile(r"(?<!\w)(?:min\w*|final|end|last|test|eval\w*|inference|validation|val|warm[\s-]?up\w*)"
+_OTHER_NAME = re.compile(r"(?<!\w)(?:min\w*|final|end|last|test\w*|eval\w*|inference|validation|val|warm[\s-]?up\w*"
+                         r"|batch[\s_-]*norm\w*|BN|EMA)(?:[\s_-]+(?:with|at|using|on|of|in|an?|the|set|split))*"
                          r"[\s_-]+$", re.IGNORECASE)
-"""Words right before a setting's name that make it another's: a minimum learning rate, a test batch size."""
-_OTHER_NUMBER = re.compile(r"(?<!\w)(?:every|each|after|at|by|until|within|in|first|last|per|than|warm[\s-]?up\w*"
-                           r"(?:\s+\w+)?)\s+$", re.IGNORECASE)
+"""Words right before a setting's name that make it another's: a minimum learning rate, a test batch size, "evaluated
+with batch size 1000", a BatchNorm momentum."""
+_OTHER_NUMBER = re.compile(r"(?<!\w)(?:(?:every|each|after|at|by|until|within|in|first|last|per|than|warm[\s-]?up\w*"
+                           r"(?:\s+\w+)?)\s+|patience(?:\s+of)?\s*[:=]?\s*)$", re.IGNORECASE)
 """Words right before a count of epochs that make it no training's length: "after 30 epochs", "for the first 5
-epochs", "a warm-up over 5 epochs"; and "at epochs 100" by its name."""
-_JOINED = r"\s*(?:,\s*)?(?:(?:and|or|to)\b|[-–~/])\s*"
+epochs", "a warm-up over 5 epochs", "a patience of 10 epochs"; and "at epochs 100" by its name."""
+_JOINED = r"\s*(?:(?:,\s*)?(?:(?:and|or|to)\b|[-–~/])|,)\s*"
 _LISTED_BEFORE = re.compile(rf"(?:^|(?<!\w)(?:and|or|to|for|of|from|between|in|with)|[,(\[{{])\s*(?:{_DIGITS})"
                             rf"{_JOINED}$", re.IGNORECASE)
 _LISTED_AFTER = re.compile(rf"{_JOINED}(?:{_DIGITS})(?![\d.])(?!\s*(?!(?:and|or|to|for|respectively)\b)[a-z])",
                            re.IGNORECASE)
-"""A number joined to a bare one ("20, 30, and 40 epochs", "lr 0.1 or 0.01", "10-20 epochs"): a list or a range,
-no one value; not one joined to another setting's ("lr 0.1 and 200 epochs")."""
+"""A number joined to a bare one ("20, 30, and 40 epochs", "lr 0.1 or 0.01", "lr 0.1, 0.01", "10-20 epochs"): a list
+or a range, no one value; not one joined to another setting's ("lr 0.1 and 200 epochs")."""
 _UNTRAINED = re.compile(r"(?<!\w)(?:inference|latency|throughput|fps)(?!\w)", re.IGNORECASE)
 """Words of a sentence whose batch size is no training's: "latency at batch size 1"."""
+_PER_DEVICE = re.compile(r"\s*(?:images\s+)?(?:per|/|on\s+each|for\s+each)\s+(?:GPU|TPU|device|node|worker|replica)",
+                         re.IGNORECASE)
+"""Words after a batch size that make it one device's, not the training's: "128 per GPU"."""
 _OPTIMIZERS = {"sgd": r"SGD|stochastic\s+gradient\s+descent", "adam": r"Adam", "adamw": r"AdamW",
                "rmsprop": r"RMSprop", "adagrad": r"Adagrad", "adadelta": r"Adadelta", "adamax": r"Adamax",
                "nadam": r"NAdam", "radam": r"RAdam", "lamb": r"(?-i:LAMB)", "lars": r"(?-i:LARS)"}
@@ -68,7 +78,9 @@ _CUT = r"(?:divid|decay|drop|reduc|multipl|decreas|cut)\w*"
 """A verb that cuts the learning rate by a factor: "divided by 10 at epochs 100 and 150", "drops by 10x every 30
 epochs"."""
 _SCHEDULES = {
-    "cosine": r"cosine(?:[\s_-]+(?:anneal\w*|decay\w*|schedul\w*|learning[\s_-]+rate|lr))|CosineAnnealing\w*",
+    "cosine": r"(?:cosine(?:[\s_-]+(?:anneal\w*|decay\w*|schedul\w*|learning[\s_-]+rate|lr))|CosineAnnealing(?:LR)?)"
+              r"(?!\s+with\s+(?:warm\s+)?restarts)",
+    "warm restarts": r"CosineAnnealingWarmRestarts|SGDR|(?:with\s+)?warm\s+restarts|with\s+restarts",
     "constant": r"(?:constant|fixed)\s+(?:learning[\s_-]+rate|lr)|no\s+(?:learning[\s_-]+rate\s+|lr\s+)?"
                 r"(?:schedul|decay)\w*",
     "plateau": r"ReduceLROnPlateau|reduc\w*\s+(?:the\s+)?(?:learning[\s_-]+rate\s+|lr\s+)?on\s+(?:a\s+)?plateau",
@@ -83,6 +95,10 @@ _SCHEDULES = {
 not; a warm-up is one more, which no ledger value is. A value of the ledger's no words here name is read by its own
 name."""
 _NESTEROV = re.compile(r"(?<!\w)Nesterov(?!\w)", re.IGNORECASE)
+_UNNESTEROV = re.compile(r"(?<!\w)(?:without|no|not|non|never)(?:[\s-]+(?:use[sd]?|using|the|a|any))*[\s-]+Nesterov"
+                         r"(?!\w)|(?<!\w)Nesterov(?:\s+momentum)?(?:\s+(?:is|was|were))?\s+(?:not|disabled|off)(?!\w)"
+                         r"|(?<!\w)Nesterov\s*[:=]\s*False(?!\w)", re.IGNORECASE)
+"""Words that say Nesterov's momentum is not used: "without Nesterov", "Nesterov momentum not used"."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +168,9 @@ def stated(sentence: str) -> Iterator[Stated]:
         for value, pattern in {**names, **own}.items():
             for match in re.finditer(rf"(?<![\w-])(?:{pattern})(?!\w)", sentence, re.IGNORECASE):
                 yield Stated(key, value, match.group())
-    if match := _NESTEROV.search(sentence):
+    if match := _UNNESTEROV.search(sentence):
+        yield Stated("nesterov", False, match.group())
+    elif match := _NESTEROV.search(sentence):
         yield Stated("nesterov", True, match.group())
 
 
@@ -166,7 +184,8 @@ def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
     before = re.finditer(rf"{_NUMBER}{_AFTER[key]}(?![\w-])", sentence, re.IGNORECASE) if key in _AFTER else ()
     for match in named:
         if not (_OTHER_NAME.search(sentence, 0, match.start()) or _listed(match)
-                or key == "epochs" and _OTHER_NUMBER.search(sentence, 0, match.start())):
+                or key == "epochs" and _OTHER_NUMBER.search(sentence, 0, match.start())
+                or key == "batch_size" and _PER_DEVICE.match(sentence, match.end())):
             yield match
     for match in before:
         if not (_OTHER_NUMBER.search(sentence, 0, match.start()) or _listed(match)):
@@ -181,8 +200,11 @@ def _listed(match: re.Match[str]) -> bool:
 
 def _value(key: str, number: str) -> int | float:
     """The number as the ledger's key takes it: an int for a count (epochs, a batch size) printed whole, else a
-    float."""
+    float; "3 × 10^-4" is 3e-4."""
     text = number.replace(",", "")
+    if power := re.search(_POWER, text):
+        exponent = power.group().split("10", 1)[1].translate(_EXPONENT).lstrip("^ ")
+        return float(f"{text[:power.start()]}e{exponent}")
     counted = get_args(_FIELDS[key].type)[:1] == (int,)
     return int(text) if counted and text.isdigit() else float(text)
 

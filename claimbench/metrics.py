@@ -128,16 +128,29 @@ def _confusion(history: History, split: str, statistic: str) -> list[list[int]]:
 
 def _pooled(evaluations: Sequence[Evaluation]) -> list[list[int]]:
     """The confusion matrices of ``evaluations`` (of one set) summed, a column beyond the classes by the output it
-    counts: each evaluation's ``beyond`` names its own."""
-    classes = len(evaluations[0].confusion)
-    beyond = sorted({output for evaluation in evaluations for output in evaluation.beyond})
+    counts: each evaluation's ``beyond`` names its own, an old square one's (``_beyond``) are its outputs past them."""
+    classes = min(len(evaluation.confusion) for evaluation in evaluations)
+    read = [_beyond(evaluation, classes) for evaluation in evaluations]
+    beyond = sorted({output for _, outputs in read for output in outputs})
     pooled = [[0] * (classes + len(beyond)) for _ in range(classes)]
-    for evaluation in evaluations:
-        columns = [*range(classes), *(classes + beyond.index(output) for output in evaluation.beyond)]
-        for total, row in zip(pooled, evaluation.confusion, strict=True):
+    for rows, outputs in read:
+        columns = [*range(classes), *(classes + beyond.index(output) for output in outputs)]
+        for total, row in zip(pooled, rows, strict=True):
             for column, count in zip(columns, row, strict=True):
                 total[column] += count
     return pooled
+
+
+def _beyond(evaluation: Evaluation, classes: int) -> tuple[list[list[int]], list[int]]:
+    """The matrix of ``evaluation`` as a row per class and its outputs beyond them: a run stored before ``beyond``
+    holds an outputs × outputs matrix, whose rows past the classes are no true label's (a resumed run may mix both)."""
+    confusion = evaluation.confusion
+    if len(confusion) == classes:
+        return confusion, evaluation.beyond
+    if evaluation.beyond or any(map(any, confusion[classes:])):
+        raise ValueError(f"evaluations of one set have {classes} and {len(confusion)} true labels: the run's "
+                         f"confusion matrices cannot be pooled")
+    return confusion[:classes], list(range(classes, len(confusion)))
 
 
 def _cumulative_mean(kind: str, split: str, history: History, batch_size: int | None) -> float:

@@ -834,6 +834,26 @@ def test_a_run_stored_with_a_square_matrix_over_the_heads_outputs_reads_as_befor
         100 * (sum(right) + sum(t == g for t, g in zip(truth, guesses[979]))) / 400, rel=1e-12)
 
 
+
+@pytest.mark.parametrize("old_first", [True, False])
+def test_a_history_mixing_square_and_beyond_matrices_is_pooled(old_first: bool) -> None:
+    """A run checkpointed before ``beyond`` (outputs × outputs matrices) and resumed after it mixes both forms; pooled
+    precision and recall crashed on a bare zip error. An old square matrix wider than the classes reads as its class
+    rows and a column per output past them: pooled, both equal the full matrices summed."""
+    test_set = synthetic(200, seed=5, shape=(3, 8, 8))
+    truth = test_set.labels.tolist()
+    square = [[0] * 1000 for _ in range(1000)]
+    for t, g in zip(truth, wide_guesses(test_set, 999)):
+        square[t][g] += 1
+    old = Evaluation(loss=1.0, accuracy=0.0, confusion=square)
+    new = train.evaluate(WideGuess(979), test_set, ADAM, device="cpu")
+    evaluations = [old, new] if old_first else [new, old]
+    epochs = [Epoch(epoch=n, lr=1e-3, seconds=1.0, train_loss=1.0, train_running_acc=0.0, val=None, test=evaluation)
+              for n, evaluation in enumerate(evaluations, start=1)]
+    expected = macro_by_definition(truth * 2, wide_guesses(test_set, 999) + wide_guesses(test_set, 979))
+    assert (metrics.value("precision", "test", "pooled", History(epochs=epochs)),
+            metrics.value("recall", "test", "pooled", History(epochs=epochs))) == pytest.approx(expected, rel=1e-12)
+
 @given(st.floats(-100, 100), st.lists(st.floats(-1, 1), min_size=2, max_size=40))
 def test_interval_is_centred_and_shrinks_with_agreement(centre: float, offsets: list[float]) -> None:
     values = [centre + o for o in offsets]
