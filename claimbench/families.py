@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import inspect
 import itertools
 import re
 import traceback
@@ -66,21 +67,22 @@ _NO_MEMORY = re.compile(r"allocat|out of memory", re.IGNORECASE)
 """torch's words for a tensor the CPU has no memory for (``DefaultCPUAllocator: can't allocate memory``)."""
 
 
-def _on_meta(claim: Claim) -> torch.nn.Module:
-    """The claim's model with its weights on the meta device. A builder that reads the values of tensors it makes
-    (torchvision's RegNets: ``.tolist()``), which the meta device does not hold, builds on the CPU instead, each
-    weight moved to the meta device as its module registers it (``_weights_to_meta``); a weight the CPU has no
-    memory for, or a builder that reads its weights' values, is the claim's one-line error."""
+def _on_meta(claim: Claim, **overrides: Any) -> torch.nn.Module:
+    """The claim's model, its builder's defaults replaced by ``overrides``, with its weights on the meta device. A
+    builder that reads the values of tensors it makes (torchvision's RegNets: ``.tolist()``), which the meta device
+    does not hold, builds on the CPU instead, each weight moved to the meta device as its module registers it
+    (``_weights_to_meta``); a weight the CPU has no memory for, or a builder that reads its weights' values, is the
+    claim's one-line error."""
     try:
         with torch.device("meta"):
-            return _model(claim)
+            return _model(claim, **overrides)
     except (NotImplementedError, RuntimeError) as error:
         if not _NEEDS_DATA.search(errors.first_line(error)):
             raise
         failure = error
     try:
         with _seeded(), _weights_to_meta():
-            return _model(claim)
+            return _model(claim, **overrides)
     except (MemoryError, NotImplementedError, RuntimeError) as error:
         line = errors.first_line(error)
         if isinstance(error, MemoryError) or _NO_MEMORY.search(line):
@@ -95,12 +97,12 @@ def _on_meta(claim: Claim) -> torch.nn.Module:
             f"{errors.in_one_line(error)}") from error
 
 
-def _model(claim: Claim) -> torch.nn.Module:
-    """The claim's model. A builder that returns no ``torch.nn.Module`` (``registry.NotAModuleError``, the author's
-    mistake) is the claim's one-line error, the ``TypeError`` naming the builder and what it returned; any other
-    error keeps its traceback."""
+def _model(claim: Claim, **overrides: Any) -> torch.nn.Module:
+    """The claim's model, its builder's defaults replaced by ``overrides``. A builder that returns no
+    ``torch.nn.Module`` (``registry.NotAModuleError``, the author's mistake) is the claim's one-line error, the
+    ``TypeError`` naming the builder and what it returned; any other error keeps its traceback."""
     try:
-        return registry.get_model(claim.model)
+        return registry.get_model(claim.model, **overrides)
     except registry.NotAModuleError as error:
         raise errors.MeasurementError(f"TypeError: {errors.first_line(error)}") from error
 
@@ -216,9 +218,11 @@ def _said_on_cpu(claim: Claim, on_meta: torch.nn.Module, size: tuple[int, ...], 
 
 
 def _hinted(claim: Claim, measurement: verdict.Measurement, conventions: Iterable[str],
-            measured_as: Callable[[str], int]) -> verdict.Measurement:
+            measured_as: Callable[[str], int],
+            counted: Callable[[torch.nn.Module], int] | None = None) -> verdict.Measurement:
     """The measurement and, where it refutes the claim, the model's value under each of ``conventions`` (its
-    ``siblings``), for the judge to say which one the author's number is; one that cannot be measured (a lazy
+    ``siblings``), and, given how the claim counts a model (``counted``), its model's with 1000 classes
+    (``_with_classes``), for the judge to say which one the author's number is; one that cannot be measured (a lazy
     model's parameters) is left out."""
     if verdict.judge(claim, verdict.Observation(measurement)).verdict != "refuted":
         return measurement
@@ -226,13 +230,41 @@ def _hinted(claim: Claim, measurement: verdict.Measurement, conventions: Iterabl
     for convention in conventions:
         with contextlib.suppress(errors.MeasurementError):
             values[convention] = measured_as(convention)
+    if counted is not None:
+        values |= _with_classes(claim, measurement.measured, counted)
     return dataclasses.replace(measurement, siblings=values)
+
+
+def _with_classes(claim: Claim, measured: verdict.Measured,
+                  counted: Callable[[torch.nn.Module], int]) -> dict[str, int]:
+    """``counted`` of the claim's model built on the meta device with ``num_classes=siblings.CLASSES``, under
+    ``siblings.WITH_CLASSES``, where its builder takes ``num_classes`` (``_takes_classes``) and that count is not the
+    claim's model's (built with another class count): a CIFAR-10 table prints torchvision's ImageNet count. Empty
+    where it is, or where that model cannot be built or counted there: a hint never fails the claim."""
+    if not _takes_classes(claim):
+        return {}
+    try:
+        value = counted(_on_meta(claim, num_classes=siblings.CLASSES))
+    except Exception:  # noqa: BLE001 - an error of the author's builder or forward: no hint, never the claim's error
+        return {}
+    return {} if value == measured else {siblings.WITH_CLASSES: value}
+
+
+def _takes_classes(claim: Claim) -> bool:
+    """Whether the claim's builder takes ``num_classes``, by name or among its keywords (torchvision-style
+    ``**overrides``, as torchvision's and timm's builders take it)."""
+    try:
+        parameters = inspect.signature(registry.resolve(claim.model)).parameters.values()
+    except (TypeError, ValueError):  # a builder whose signature cannot be read (a built-in)
+        return False
+    return any(one.name == "num_classes" or one.kind is one.VAR_KEYWORD for one in parameters)
 
 
 def params(claim: Claim) -> verdict.Measurement:
     """Parameters under the claim's counting convention (and, refuted, under the others, and under its own without
-    each part of the model ``siblings.parts`` names). A count of the tensors a lazy model builds in its first forward
-    counts a copy built by one on the claim's input (``input_size``); ``constructed`` counts the model unbuilt."""
+    each part of the model ``siblings.parts`` names, and of its model with 1000 classes: ``_with_classes``). A count
+    of the tensors a lazy model builds in its first forward counts a copy built by one on the claim's input
+    (``input_size``); ``constructed`` counts the model unbuilt."""
     model = _on_meta(claim)
     if not measure.unbuilt(model, claim.count):
         counted = measure.params(model, claim.count)
@@ -246,7 +278,14 @@ def params(claim: Claim) -> verdict.Measurement:
             f"built by a first forward on a {'×'.join(map(str, shape))} input ({lazy})",))
     return _hinted(claim, measurement, (*siblings.conventions(claim), *siblings.parts(claim)), lambda other: (
         measure.params_without(whole, claim.count, other) if other in measure.PARAM_PARTS
-        else measure.params(model if other == "constructed" else whole, other)))
+        else measure.params(model if other == "constructed" else whole, other)), lambda other: _params_of(claim, other))
+
+
+def _params_of(claim: Claim, model: torch.nn.Module) -> int:
+    """Another model's parameters under the claim's count, on the meta device: a copy built by a forward on the
+    claim's input (``input_size``) where the count holds tensors a first forward builds."""
+    return measure.params(measure.built(model, input_size(claim)) if measure.unbuilt(model, claim.count) else model,
+                          claim.count)
 
 
 def _build_input(claim: Claim, model: torch.nn.Module) -> tuple[int, ...]:
@@ -280,14 +319,16 @@ def _built(claim: Claim, model: torch.nn.Module, counted: int) -> tuple[str, ...
 
 def macs(claim: Claim) -> verdict.Measurement:
     """MACs with both counters under the claim's convention, with the part only FlopCounterMode counts (functional
-    products: attention's) in words (and, refuted, under the others, from the same trace)."""
+    products: attention's) in words (and, refuted, under the others, from the same trace, and of its model with 1000
+    classes: ``_with_classes``)."""
     shape = input_size(claim)
     row, device = _on_input(claim, _on_meta(claim), shape, lambda model, size: measure.layer(model, size, ""))
     count = row.measure("macs", count=claim.count)
     measurement = verdict.Measurement(count.value, dict(count.counters), device=device, input=shape,
                                       words=count.words)
     return _hinted(claim, measurement, siblings.conventions(claim),
-                   lambda convention: row.measure("macs", count=convention).value)
+                   lambda convention: row.measure("macs", count=convention).value,
+                   lambda other: measure.macs(other, shape, claim.count).value)
 
 
 _LAYER_TABLES: dict[tuple[str, tuple[int, ...]], tuple[measure.LayerTable, str]] = {}

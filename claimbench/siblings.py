@@ -2,7 +2,8 @@
 measures and, for a size, each other bytes a K, M or G may stand for, in the ledger's words and fields. The judge
 tells a refuted number which of them it matches (FLOPs printed as MACs, MiB printed as MB); a parameter count is
 also read as its model's count without a part of it (``vocab.PARAM_PARTS``: its BatchNorm layers, its classifier,
-its auxiliary classifiers)."""
+its auxiliary classifiers), and a parameter or MAC count as its model's built with ``CLASSES`` classes
+(``WITH_CLASSES``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from claimbench import numerals, vocab
 from claimbench.ledger import Claim
 
-__all__ = ["Reading", "convention", "conventions", "parts", "readings"]
+__all__ = ["CLASSES", "WITH_CLASSES", "Reading", "convention", "conventions", "parts", "readings"]
 
 _FIELDS = {"params": ("count", vocab.PARAM_COUNTS), "macs": ("count", vocab.MAC_COUNTS), "size": ("size", vocab.SIZES)}
 """The claim field that names a kind's convention, and the conventions it may name."""
@@ -22,6 +23,10 @@ _PART_WORDS = {"without_batchnorm": "counted without its BatchNorm layers",
                "without_aux_classifiers": ("counted without its auxiliary classifiers, its modules named aux* "
                                            "(torchvision's googlenet weights drop them: aux_logits=False)")}
 """Each of ``vocab.PARAM_PARTS`` in words: what the count leaves out."""
+CLASSES = 1000
+"""ImageNet's classes, torchvision's models' default: a CIFAR-10 table often prints the count of its model with them."""
+WITH_CLASSES = f"with_{CLASSES}_classes"
+"""The key of a measurement's siblings that holds its model's count built with ``num_classes=CLASSES``."""
 
 
 @dataclass(frozen=True)

@@ -474,13 +474,14 @@ def _matches(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) ->
     """What a refuted number matches, as ``; it matches <words> (count = "flops"), or <words>``; else ``""``. Of the
     other ways of counting a structural number (``siblings.readings``: another convention of its kind, another unit
     of its bytes, the model without a part), those that give the model's value within the claim's own tolerance and
-    change the fewest of them; the measurement rounded twice (``_rounded_twice``); then the slips of the pen it is
-    (``slips``): the measured count mistyped, the number another row of its column prints. Only a refuted claim's
+    change the fewest of them; its model built with 1000 classes (``_other_classes``); the measurement rounded twice
+    (``_rounded_twice``); then the slips of the pen it is (``slips``): the measured count mistyped, the number
+    another row of its column prints. Only a refuted claim's
     test measures the other ways; the verdict stays refuted: the number is wrong as the ledger says it was counted.
     A count of tensors (``vocab.ENTRY_COUNTS``) says so first: ``; count = "state_dict" counts state_dict entries,
     ...: tensors, not their elements``."""
     typo, twice = slips.mistyped(claim, measurement.measured), _rounded_twice(claim, measurement.measured)
-    found = [*_fewest_readings(claim, measurement), *([twice] if twice else []),
+    found = [*_fewest_readings(claim, measurement), *_other_classes(claim, measurement), *([twice] if twice else []),
              *([f"the measured number mistyped, {typo}"] if typo else []), *slips.copied(claim, ledger)]
     entries = (f'; count = "{claim.count}" {vocab.CONVENTION_WORDS[claim.count]}' if claim.count in vocab.ENTRY_COUNTS
                else "")
@@ -516,6 +517,15 @@ def _fewest_readings(claim: Claim, measurement: Measurement) -> list[str]:
     matched = [reading for reading in readings if reading.convention in values and band_side(
         shown_value(dataclasses.replace(claim, scale=reading.scale), values[reading.convention]), band) == "within"]
     return [reading.words for reading in matched if reading.changes == matched[0].changes]
+
+
+def _other_classes(claim: Claim, measurement: Measurement) -> list[str]:
+    """Where the claim's model built with ``siblings.CLASSES`` classes (measured for a refuted parameter or MAC count
+    whose builder takes ``num_classes``) gives its number within its tolerance, it in words, with that count."""
+    value = measurement.siblings.get(siblings.WITH_CLASSES)
+    if value is None or band_side(shown_value(claim, value), _band(claim)) != "within":
+        return []
+    return [f"the same model with {siblings.CLASSES} classes ({format_number(value)})"]
 
 
 def _scatter(claim: Claim, measurement: Measurement) -> tuple[float, float]:

@@ -12,8 +12,9 @@ import pytest
 import torch
 import torchvision
 from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
 
-from claimbench import errors, families, items, ledger, measure, registry, results, vocab
+from claimbench import errors, families, items, ledger, measure, registry, results, siblings, vocab
 from claimbench.ledger import Claim, Report, Tolerance
 from claimbench.runs import local, timing
 from claimbench.runs.settings import Settings
@@ -651,6 +652,56 @@ def test_torchvisions_googlenet_count_is_its_model_without_the_auxiliary_classif
     assert record["verdict"] == "refuted"
     assert record["reason"] == ("claimed '6.6M' = 6.6, measured 13.0, above by 6.4; exact after rounding to 1 "
                                 f"decimal; it matches {_AUXILIARY}")
+
+
+def resnet18_cifar(num_classes: int = 10) -> nn.Module:
+    """torchvision's ResNet-18 with a CIFAR-10 head, torchvision-style: ``num_classes`` overrides it."""
+    return torchvision.models.resnet18(num_classes=num_classes)
+
+
+def _imagenet_params() -> int:
+    """ResNet-18's trainable parameters with torchvision's ImageNet head of 1000 classes, built here."""
+    with torch.device("meta"):
+        return sum(p.numel() for p in torchvision.models.resnet18(num_classes=1000).parameters() if p.requires_grad)
+
+
+def _imagenet_macs(shape: tuple[int, ...]) -> int:
+    """ResNet-18's multiply-accumulates with 1000 classes on a ``shape`` input: FlopCounterMode's FLOPs / 2."""
+    with torch.device("meta"):
+        model = torchvision.models.resnet18(num_classes=1000).eval()
+        with FlopCounterMode(display=False) as counter, torch.no_grad():
+            model(torch.rand(1, *shape))
+    return counter.get_total_flops() // 2
+
+
+@pytest.mark.parametrize(("kind", "scale", "digits"), [("params", 1, None), ("params", 1e6, 1), ("macs", 1, None)])
+def test_a_refuted_count_of_the_same_model_with_1000_classes_says_so(kind: str, scale: float,
+                                                                     digits: int | None) -> None:
+    """A CIFAR-10 table printing torchvision's ImageNet count of its model (VGG16's 138.4M for a 10-class VGG16) was
+    refuted with no hint: a builder that takes ``num_classes`` is measured again with 1000 classes, and the reason
+    gives that count where the claim's number is it. It stays refuted."""
+    imagenet = _imagenet_params() if kind == "params" else _imagenet_macs((3, 32, 32))
+    value = imagenet if digits is None else round(imagenet / scale, digits)
+    counts = {"count": "trainable"} if kind == "params" else {}
+    counted = claim(kind, model="test_families:resnet18_cifar", input=(3, 32, 32), value=value, printed=f"{value:,}",
+                    scale=scale, tolerance=Tolerance(digits=digits), **counts)
+    measurement = getattr(families, kind)(counted)
+    assert measurement.measured != imagenet
+    record = _record(counted, measurement)
+    assert record["verdict"] == "refuted"
+    assert record["reason"].endswith(f"; it matches the same model with 1000 classes ({imagenet:,})"), record["reason"]
+
+
+def test_a_refuted_count_that_is_no_model_with_1000_classes_gets_no_such_words() -> None:
+    """Neither the 10-class count nor the 1000-class one; and a model built with 1000 classes is not measured again."""
+    wrong = claim("params", model="test_families:resnet18_cifar", count="trainable", value=12_345)
+    measurement = families.params(wrong)
+    assert measurement.siblings[siblings.WITH_CLASSES] == _imagenet_params()
+    reason = _reason(wrong, measurement)
+    assert "classes" not in reason and "it matches" not in reason, reason
+    imagenet = claim("params", model="torchvision:resnet18", count="trainable", value=12_345, input=(3, 32, 32))
+    measurement = families.params(imagenet)
+    assert measurement.measured == _imagenet_params() and siblings.WITH_CLASSES not in measurement.siblings
 
 
 def test_a_model_without_batchnorm_or_a_final_linear_gets_no_hint_of_one() -> None:
