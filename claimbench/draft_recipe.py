@@ -1,10 +1,11 @@
 """The ``[recipe.<name>]`` the draft writes: a TODO for each key every recipe needs, and the value of each key that
 the report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.9, weight decay 5e-4), batch size
 128", "- Optimizer: Adam"), as a guess with a comment that quotes its words: its optimizer, learning rate, momentum
-(and Nesterov's), weight decay, batch size, epochs and schedule. A key stated with several values, or with one the
-ledger has none of ("a multi-step schedule", "cosine annealing with warm restarts", "RMSprop"), keeps its TODO under a
-comment that says what the report states. Each sentence is the markdown parser's plain text (markdown_tables), read
-with regular expressions; a number the draft makes a candidate claim of is never read as a setting. Torch-free."""
+(and Nesterov's), weight decay, batch size, epochs and schedule. A key stated with several values ("lr 0.1, 0.01"),
+or with one the ledger has none of ("a multi-step schedule", "cosine annealing with warm restarts", "cosine annealing
+to 1e-4", "RMSprop"), keeps its TODO under a comment that says what the report states. Each sentence is the markdown
+parser's plain text (markdown_tables), read with regular expressions; a number the draft makes a candidate claim of is
+never read as a setting's one value. Torch-free."""
 
 from __future__ import annotations
 
@@ -30,11 +31,11 @@ _NUMBER = (rf"(?<![\w.^])(?<!\^[-−])(?P<number>\d+(?:\.\d+)?{_POWER}|{_DIGITS}
            rf"(?![\w%]|\.\d|\s*[×x·*/]\s*[\w.])")
 """A setting's number: "0.1", "5e-4", ".001", "1,024", "3 × 10^-4"; not a percentage, a number glued to a word, a
 power's exponent nor a factor of a product ("0.1 × batch size / 256")."""
-_IS = r"(?:\s*[:=]\s*|\s+(?:(?:is|was)\s+)?(?:(?:set\s+to|fixed\s+at|of)\s+)?)"
+_IS = r"(?:\s*[:=]\s*|\s+(?:(?:is|was)\s+)?(?:(?:set\s+to|fixed\s+at|of)\s+)?|(?:\s*[:=∈]|\s+in)\s*[{\[]\s*)"
 """What stands between a setting's name and its number: "lr 0.1", "lr = 1e-3", "Epochs: 200", "a batch size of 128",
-"the learning rate was set to 0.01"; not "lr decayed to 0.01"."""
+"the learning rate was set to 0.01", "lr in {0.1, 0.01}"; not "lr decayed to 0.01"."""
 _NAMES = {
-    "lr": r"learning[\s_-]+rate|lr",
+    "lr": r"learning[\s_-]+rates?|lrs?",
     "momentum": r"momentum",
     "weight_decay": r"weight[\s_-]+decay|wd",
     "batch_size": r"(?:mini[\s-]?)?batch(?:[\s_-]*size|es)?",
@@ -60,10 +61,12 @@ epochs", "a warm-up over 5 epochs", "a patience of 10 epochs"; and "at epochs 10
 _JOINED = r"\s*(?:(?:,\s*)?(?:(?:and|or|to)\b|[-–~/])|,)\s*"
 _LISTED_BEFORE = re.compile(rf"(?:^|(?<!\w)(?:and|or|to|for|of|from|between|in|with)|[,(\[{{])\s*(?:{_DIGITS})"
                             rf"{_JOINED}$", re.IGNORECASE)
-_LISTED_AFTER = re.compile(rf"{_JOINED}(?:{_DIGITS})(?![\d.])(?!\s*(?!(?:and|or|to|for|respectively)\b)[a-z])",
+_LISTED_AFTER = re.compile(rf"(?:{_JOINED}|\s*\(\s*)(?P<number>{_DIGITS})(?!\d|\.\d)"
+                           rf"(?!\s*(?!(?:and|or|to|for|respectively|too|also)\b)[a-z]|\s*[×x·*/]\s*[\w.])",
                            re.IGNORECASE)
-"""A number joined to a bare one ("20, 30, and 40 epochs", "lr 0.1 or 0.01", "lr 0.1, 0.01", "10-20 epochs"): a list
-or a range, no one value; not one joined to another setting's ("lr 0.1 and 200 epochs")."""
+"""A number joined to a bare one ("20, 30, and 40 epochs", "lr 0.1 or 0.01", "lr 0.1, 0.01 too", "10-20 epochs",
+"lr 0.1 (0.01 for the fine-tune)"): a list or a range, no one value; not one joined to another setting's ("lr 0.1 and
+200 epochs") nor a product ("128 (2 × 64)"). After a setting's name, each of its numbers is a value it states."""
 _UNTRAINED = re.compile(r"(?<!\w)(?:inference|latency|throughput|fps)(?!\w)", re.IGNORECASE)
 """Words of a sentence whose batch size is no training's: "latency at batch size 1"."""
 _PER_DEVICE = re.compile(r"\s*(?:images\s+)?(?:per|/|on\s+each|for\s+each)\s+(?:GPU|TPU|device|node|worker|replica)",
@@ -94,6 +97,13 @@ _SCHEDULES = {
 """The words of each learning-rate schedule a report may name, whether the ledger has it (``vocab.SCHEDULES``) or
 not; a warm-up is one more, which no ledger value is. A value of the ledger's no words here name is read by its own
 name."""
+_FLOORED = "cosine to a floor"
+"""A cosine schedule that ends at a learning rate above 0, which the ledger's "cosine" (``eta_min`` 0) is not."""
+_LEAST = r"min(?:imum|imal)?[\s_-]*(?:learning[\s_-]+rate|lr)|final[\s_-]+(?:learning[\s_-]+rate|lr)|floor"
+_FLOOR = re.compile(rf"(?<!\w)(?:(?:to|{_LEAST})(?:\s+(?:a|the|{_LEAST}))*|(?P<eta>eta[\s_-]*min)){_IS}"
+                    rf"(?=[\d.]*[1-9]){_NUMBER}(?!\s*(?:epoch|step|iter|batch|image|sample)\w*)", re.IGNORECASE)
+"""A learning rate above 0 a schedule ends at: "to 1e-4", "a minimum lr of 1e-5", "to a floor of 0.001",
+"eta_min=1e-6"; not "to 0", nor "up to 300 epochs"."""
 _NESTEROV = re.compile(r"(?<!\w)Nesterov(?!\w)", re.IGNORECASE)
 _UNNESTEROV = re.compile(r"(?<!\w)(?:without|no|not|non|never)(?:[\s-]+(?:use[sd]?|using|the|a|any))*[\s-]+Nesterov"
                          r"(?!\w)|(?<!\w)Nesterov(?:\s+momentum)?(?:\s+(?:is|was|were))?\s+(?:not|disabled|off)(?!\w)"
@@ -154,20 +164,27 @@ def drafted(sentences: Iterable[str]) -> Drafted:
 
 
 def stated(sentence: str) -> Iterator[Stated]:
-    """The recipe keys ``sentence`` (plain text) states a value of, with their words; a number of a list or a range
-    ("20, 30, and 40 epochs"), another's ("after 30 epochs", a minimum learning rate) or a candidate claim's is
-    none."""
+    """The recipe keys ``sentence`` (plain text) states a value of, with their words: each number of a list or a
+    range after a setting's name ("lr 0.1, 0.01", each even where the draft makes it a candidate claim); none of one
+    before it ("20, 30, and 40 epochs"), another's ("after 30 epochs", a minimum learning rate) or a candidate claim's
+    alone; a cosine to a floor (``_floor``) as no "cosine"."""
     claimed = [range(mention.start, mention.start + len(mention.printed)) for mention in draft_text.mentions(sentence)
                if draft_text.is_candidate(mention, sentence)]
     for key in _NAMES:
         for match in _numbers(key, sentence):
-            if not any(match.start("number") in span for span in claimed):
-                yield Stated(key, _value(key, match["number"]), match.group().strip())
+            items = [match, *_items(match)]
+            words = _phrase(sentence, match.start(), items[-1].end("number"))
+            if items[1:] or not any(match.start("number") in span for span in claimed):
+                yield from (Stated(key, _value(key, item["number"]), words) for item in items)
+    floor = _floor(sentence)
     for key, names in (("optimizer", _OPTIMIZERS), ("schedule", _SCHEDULES)):
         own = {value: re.escape(value) for value in _allowed(key) if value not in names}
         for value, pattern in {**names, **own}.items():
-            for match in re.finditer(rf"(?<![\w-])(?:{pattern})(?!\w)", sentence, re.IGNORECASE):
-                yield Stated(key, value, match.group())
+            for match in re.finditer(_named(pattern), sentence, re.IGNORECASE):
+                if not (floor and value == "cosine"):
+                    yield Stated(key, value, match.group())
+    if floor:
+        yield floor
     if match := _UNNESTEROV.search(sentence):
         yield Stated("nesterov", False, match.group())
     elif match := _NESTEROV.search(sentence):
@@ -183,7 +200,8 @@ def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
     named = re.finditer(rf"(?<![\w-])(?:{_NAMES[key]})(?![\w-]){_IS}{_NUMBER}", sentence, re.IGNORECASE)
     before = re.finditer(rf"{_NUMBER}{_AFTER[key]}(?![\w-])", sentence, re.IGNORECASE) if key in _AFTER else ()
     for match in named:
-        if not (_OTHER_NAME.search(sentence, 0, match.start()) or _listed(match)
+        if not (_OTHER_NAME.search(sentence, 0, match.start())
+                or _LISTED_BEFORE.search(sentence, 0, match.start("number"))
                 or key == "epochs" and _OTHER_NUMBER.search(sentence, 0, match.start())
                 or key == "batch_size" and _PER_DEVICE.match(sentence, match.end())):
             yield match
@@ -196,6 +214,39 @@ def _listed(match: re.Match[str]) -> bool:
     """Whether the number ``match`` read is joined to a bare one, in a list or a range (``_LISTED_BEFORE``)."""
     text = match.string
     return bool(_LISTED_BEFORE.search(text, 0, match.start("number")) or _LISTED_AFTER.match(text, match.end("number")))
+
+
+def _items(match: re.Match[str]) -> Iterator[re.Match[str]]:
+    """The bare numbers listed after the one ``match`` read by a setting's name ("lr 0.1, 0.01 too": 0.01)."""
+    end = match.end("number")
+    while item := _LISTED_AFTER.match(match.string, end):
+        yield item
+        end = item.end("number")
+
+
+def _phrase(sentence: str, start: int, end: int) -> str:
+    """The words of ``sentence`` from ``start`` to ``end``, with the bracket right after that closes one they open
+    ("lr in {0.1, 0.01}")."""
+    words, closer = sentence[start:end], sentence[end:end + 1]
+    opener = {")": "(", "]": "[", "}": "{"}.get(closer)
+    return (words + closer if opener and words.count(opener) > words.count(closer) else words).strip()
+
+
+def _floor(sentence: str) -> Stated | None:
+    """The cosine schedule to a floor ``sentence`` states: a cosine's words, then a learning rate above 0 it ends at
+    ("cosine annealing to 1e-4"), or an ``eta_min`` above 0 (a cosine's only); None where it states none."""
+    cosine = re.search(_named(_SCHEDULES["cosine"]), sentence, re.IGNORECASE)
+    for floor in _FLOOR.finditer(sentence):
+        if cosine and cosine.end() <= floor.start():
+            return Stated("schedule", _FLOORED, sentence[cosine.start():floor.end()])
+        if floor["eta"]:
+            return Stated("schedule", _FLOORED, floor.group())
+    return None
+
+
+def _named(pattern: str) -> str:
+    """``pattern`` as whole words: no word nor hyphen glued to either end."""
+    return rf"(?<![\w-])(?:{pattern})(?!\w)"
 
 
 def _value(key: str, number: str) -> int | float:
@@ -228,8 +279,12 @@ def _allowed(key: str) -> tuple[str, ...]:
 
 
 def _several(key: str, settings: list[Stated]) -> str:
-    """The note on a key the report states several values of."""
-    said = " and ".join(dict.fromkeys(f"{setting.value} ({setting.words!r})" for setting in settings))
+    """The note on a key the report states several values of, each words' values together ("0.1 and 0.01 ('lr 0.1,
+    0.01')")."""
+    values: dict[str, dict[object, None]] = {}
+    for setting in settings:
+        values.setdefault(setting.words, {})[setting.value] = None
+    said = " and ".join(f"{' and '.join(map(str, own))} ({words!r})" for words, own in values.items())
     return f"the report states {key} {said}: give the one its claims trained with"
 
 
@@ -237,7 +292,8 @@ def _refused(key: str, value: object, settings: list[Stated]) -> str:
     """The note on a value of ``key`` the ledger does not take."""
     words = " and ".join(dict.fromkeys(repr(setting.words) for setting in settings if setting.value == value))
     has = f"has no such {key} ({' | '.join(_allowed(key))})" if _allowed(key) else f"takes no such {key}"
-    return f"the report states {key} {value} ({words}); the ledger {has}: claimbench cannot train it as stated"
+    lacks = "the ledger's cosine decays to 0 (eta_min 0)" if value == _FLOORED else f"the ledger {has}"
+    return f"the report states {key} {value} ({words}); {lacks}: claimbench cannot train it as stated"
 
 
 def _table(schedule: str) -> str | None:
