@@ -155,7 +155,7 @@ def _what(error: Any) -> str:
         return _unknown_kind(error["input"])
     what = error["msg"].replace("Input should be", "must be").replace("String should match pattern", "must match")
     hint = ": a fraction, 0.05 for 5%" if kind == "less_than" and loc[-1:] == ("rel",) else ""
-    return f"{what}{hint}, got {repr(error['input']):.80}"
+    return f"{what}{hint}{ledger_lines.got(error['input'])}"
 
 
 def _schema_problems(doc: dict[str, Any], slug: str, error: ValidationError) -> Iterator[Problem]:
@@ -429,9 +429,22 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
 
 
 def _rejected(path: Path, text: str, problems: Iterable[Problem]) -> LedgerError:
-    """The file's problems, each at the line its field, else its subject, is written on (``ledger_lines``)."""
-    lines = ledger_lines.Lines(text)
-    return LedgerError([f"{lines.place(path.name, s, f)}: {s}: {f}: {w}" for s, f, w in dict.fromkeys(problems)])
+    """The file's problems, each at the line its field, else its subject, is written on (``ledger_lines``); one of
+    a claim whose id is written twice that cannot tell which it is of names the other's line too."""
+    lines, said = ledger_lines.Lines(text), []
+    for subject, field, what in dict.fromkeys(problems):
+        first, *others = lines.lines(subject, field, what) or [None]
+        also = f" (or line {', '.join(map(str, others))}: the id is written more than once)" if others else ""
+        said.append(f"{ledger_lines.at(path.name, first)}: {subject}: {field}: {what}{also}")
+    return LedgerError(said)
+
+
+def _duplicates(doc: dict[str, Any], slug: str) -> list[Problem]:
+    """A claim id written more than once (said at its second, ``ledger_lines``), beside the claims' other problems."""
+    claims = doc["claim"] if isinstance(doc.get("claim"), list) else []
+    ids = [c["id"] for c in claims if isinstance(c, dict) and isinstance(c.get("id"), str)]
+    return [(f"{slug}/{i}", "id", "duplicate id") for i in dict.fromkeys(ids)
+            if re.match(schema.ID_PATTERN, i) and ids.count(i) > 1]
 
 
 def _load_report(path: Path) -> Report:
@@ -449,7 +462,7 @@ def _load_report(path: Path) -> Report:
     except ValidationError as error:
         problems += [p for p in _schema_problems(doc, slug, error)  # not what a TODO there already says
                      if not any(p[0] == s and (f == p[1] or f.startswith(f"{p[1]}.")) for s, f in todos)]
-        problems += _lacking(doc.get("recipe"))
+        problems += _lacking(doc.get("recipe")) + _duplicates(doc, slug)
         raise _rejected(path, text, problems) from None
     recipes = {name: _recipe(doc["recipe"], name) for name in ledger.recipe}
     problems += [(f"recipe.{name}", *p) for name, found in recipes.items() if isinstance(found, list) for p in found]
@@ -468,8 +481,8 @@ def _load_report(path: Path) -> Report:
     for raw, model in zip(doc.get("claim", []), ledger.claim):
         cid = f"{slug}/{model.id}"
         problems += [(cid, *p) for p in _claim_problems(model, recipes, tables, rows, headers)]
-        problems += [(cid, "id", "duplicate id")] if cid in claims else []
         claims[cid] = _claim(slug, path.name, raw, model, recipes, tables)
+    problems += _duplicates(doc, slug)
     if problems:
         raise _rejected(path, text, problems)
     meta = ledger.report

@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Lines", "at", "syntax_line"]
+__all__ = ["Lines", "at", "got", "syntax_line"]
 
 Keys = tuple[str | int, ...]
 """A path from the document's root: keys, and each array of tables' entry by its number (``("claim", 3, "id")``)."""
@@ -31,11 +31,19 @@ _FIELD_KEY = re.compile(r'"(?:[^"\\]|\\.)*"|[^.]+')
 _NUMBERED = re.compile(r"\((claim|table) #(\d+)\)")
 """A claim or table without a valid id, named by its place: ``(claim #3)``."""
 _AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_UNWRITTEN = object()
+"""No value written at a path."""
 
 
 def at(name: str, line: int | None) -> str:
     """``name:LINE``, or ``name`` alone where no line is known: what a problem's text begins with."""
     return f"{name}:{line}" if line else name
+
+
+def got(value: Any) -> str:
+    """How a problem's text ends that names the value it got (``, got 'bogus'``): what tells which of two claims with
+    one id a problem is of."""
+    return f", got {value!r:.80}"
 
 
 def syntax_line(error: BaseException) -> int | None:
@@ -66,25 +74,40 @@ class Lines:
                 if isinstance(claim.get("id"), str) and ("claim", index, "id") in lines}
 
     def place(self, name: str, subject: str, field: str) -> str:
-        """``name:LINE`` of a problem of ``subject`` (``line``), else ``name``."""
-        return at(name, self.line(subject, field))
+        """``name:LINE`` of a problem of ``subject`` (``lines``' first), else ``name``."""
+        return at(name, next(iter(self.lines(subject, field)), None))
 
-    def line(self, subject: str, field: str) -> int | None:
+    def lines(self, subject: str, field: str, what: str = "") -> list[int]:
         """The line of ``field`` in ``subject``'s table: of the deepest key on the field's path written there
         (``input`` for ``input.1``, ``tolerance`` for ``tolerance.rel`` in ``tolerance = { abs = 0 }``), or of the
         first key written below it; for a claim whose own table does not write it, of its cell's column's
         ``by_column`` keys, then its table's (the keys it shares); else the line of the subject's ``id`` (a claim's,
-        a table's), else of its header. A subject written twice: its ``id`` problem is the second's (the duplicate),
-        another's the first that writes the field. None for the file's own problems and a subject written nowhere."""
+        a table's), else of its header. A subject written twice: its ``id`` problem is the second's (the duplicate);
+        another's is the line of the value the problem's ``what`` says it got (``got``), else each entry's line.
+        No line for the file's own problems and a subject written nowhere."""
         places, keys = self._places(subject), _field_keys(field)
-        if not places:
-            return None
         if keys == ("id",) and len(places) > 1:
             places = places[1:2]
-        for place in (*places, *self._defaults(places[0])):
-            if (line := self._field_line(place, keys)) is not None:
-                return line
-        return self._own(places[0])
+        found = [self._line(place, keys) for place in places]
+        told = [line for line, value in found if value is not _UNWRITTEN and what.endswith(got(value))]
+        return list(dict.fromkeys(told or [line for line, _ in found if line is not None]))
+
+    def _line(self, place: Keys, keys: tuple[str, ...]) -> tuple[int | None, Any]:
+        """The line of ``keys`` for the entry at ``place`` (``lines``), and the value written there."""
+        for table in (place, *self._defaults(place)):
+            if (line := self._field_line(table, keys)) is not None:
+                return line, self._parsed((*table, *keys))
+        return self._own(place), _UNWRITTEN
+
+    def _parsed(self, path: Keys) -> Any:
+        """The value tomllib parses at ``path`` (a list's item by its number written as a key), else ``_UNWRITTEN``."""
+        node: Any = self.doc
+        for key in path:
+            try:
+                node = node[int(key) if isinstance(node, list) else key]
+            except (KeyError, IndexError, TypeError, ValueError):
+                return _UNWRITTEN
+        return node
 
     def _entries(self, head: str) -> list[dict[str, Any]]:
         """The tables of the array ``head`` (``claim``, ``table``), as parsed; a non-table entry as an empty one."""

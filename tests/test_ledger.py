@@ -250,6 +250,20 @@ def test_a_duplicate_id_names_the_second_claim_or_table(tmp_path: Path) -> None:
                                                                                             "table id")]
 
 
+def test_a_problem_of_a_claim_whose_id_is_written_twice_names_the_line_of_the_value_it_got(tmp_path: Path) -> None:
+    """The second of two claims with one id writes an ill value: its problem names that line, not the first claim's
+    valid one, and the duplicate id is said beside it; a problem whose words do not tell the two apart names both."""
+    second = GOOD_CLAIM.replace('id = "params/baseline"', "id = 'params/baseline'  # again")
+    [(line, said), duplicate] = problem_lines(tmp_path, GOOD_CLAIM + second.replace('"trainable"', '"bogus"'))
+    assert (line, said.partition(": must")[0], said.endswith(", got 'bogus'")) == (
+        'count = "bogus"', "tiny/params/baseline: count", True)
+    assert duplicate == ("id = 'params/baseline'  # again", "tiny/params/baseline: id: duplicate id")
+    body = GOOD_CLAIM + second.replace("value = 62", "value = 26")
+    first, _ = problem_lines(tmp_path, body)
+    also = f" (or line {(HEADER + body).splitlines().index('value = 26') + 1}: the id is written more than once)"
+    assert (first[0], first[1].endswith(also)) == ("value = 62", True), first
+
+
 def test_a_problem_of_the_file_names_no_line_a_syntax_error_its_own(tmp_path: Path) -> None:
     (tmp_path / "tiny.toml").write_text(HEADER.replace("format = 2\n", "") + GOOD_CLAIM, encoding="utf-8")
     with pytest.raises(ledger.LedgerError) as error:
