@@ -58,10 +58,9 @@ _OTHER_NUMBER = re.compile(r"(?<!\w)(?:(?:every|each|after|at|by|until|within|in
                            r"(?:\s+\w+)?)\s+|patience(?:\s+of)?\s*[:=]?\s*)$", re.IGNORECASE)
 """Words right before a count of epochs that make it no training's length: "after 30 epochs", "for the first 5
 epochs", "a warm-up over 5 epochs", "a patience of 10 epochs"; and "at epochs 100" by its name."""
-_JOINED = r"\s*(?:(?:,\s*)?(?:(?:and|or|to)\b|[-–~/])|,)\s*"
 _LISTED_BEFORE = re.compile(rf"(?:^|(?<!\w)(?:and|or|to|for|of|from|between|in|with)|[,(\[{{])\s*(?:{_DIGITS})"
-                            rf"{_JOINED}$", re.IGNORECASE)
-_LISTED_AFTER = re.compile(rf"(?:{_JOINED}|\s*\(\s*)(?P<number>{_DIGITS})(?!\d|\.\d)"
+                            rf"{draft_text.JOINED}$", re.IGNORECASE)
+_LISTED_AFTER = re.compile(rf"(?:{draft_text.JOINED}|\s*\(\s*)(?P<number>{_DIGITS})(?!\d|\.\d)"
                            rf"(?!\s*(?!(?:and|or|to|for|respectively|too|also)\b)[a-z]|\s*[×x·*/]\s*[\w.])",
                            re.IGNORECASE)
 """A number joined to a bare one ("20, 30, and 40 epochs", "lr 0.1 or 0.01", "lr 0.1, 0.01 too", "10-20 epochs",

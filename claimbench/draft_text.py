@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from claimbench import numerals
 from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, guess_kind, has, meant, unit_kind
 
-__all__ = ["SETTINGS", "Mention", "comment", "is_candidate", "kind_of", "mentions", "nearest_kind", "run_counts",
-           "sentences", "setting"]
+__all__ = ["JOINED", "SETTINGS", "Mention", "comment", "is_candidate", "kind_of", "mentions", "nearest_kind",
+           "run_counts", "sentences", "setting"]
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _COUNTS = r"trainable|learnable|non-trainable|total"
@@ -124,10 +124,18 @@ SETTINGS = ("learning rate", "lr", "base lr", "dropout", "dropout rate", "drop r
 "validation_split=0.1", "lr: 1e-3") is the recipe's, no claim, whatever kind's keyword stands near it. The
 whole-number ones (epochs, batch size, seed) print integers, no candidates anyway; and "after 30 epochs: 91.2%" is
 a claim."""
-_SETTING = re.compile(r"(?<![^\W_])(?:%s)(?![^\W_])" % "|".join(
+_SETTING = re.compile(r"(?<![^\W_])(?:%s)s?(?![^\W_])" % "|".join(
     re.escape(name).replace(r"\ ", r"[\s_-]+") for name in sorted(SETTINGS, key=len, reverse=True)), re.IGNORECASE)
-_NAMED_BY = re.compile(r"(?:[\s=:'\"`]|(?<![^\W_])(?:of|is|was|set|to|at|rate|p)(?![^\W_]))*", re.IGNORECASE)
-"""What may stand between a setting's name and its number: "dropout of 0.5", "lr = 1e-3", "'dropout': 0.5"."""
+"""A setting's name, or its plural: "learning rates of 0.1 and 0.01"."""
+JOINED = r"\s*(?:(?:,\s*)?(?:(?:and|or|to)\b|[-–~/])|,)\s*"
+"""What joins the numbers of a list or a range: "0.1, 0.01", "0.1 or 0.01", "100 to 200", "0.1/0.01"; the recipe's
+draft (draft_recipe) reads its lists by it too."""
+_BARE = r"(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?"
+"""A setting's value as a list prints it before another: "0.1", "5e-4", ".001"."""
+_NAMED_BY = re.compile(rf"(?:[\s=:∈'\"`{{\[]|(?<![^\W_])(?:of|is|was|set|to|at|in|rate|p)(?![^\W_]))*"
+                       rf"(?P<listed>(?:{_BARE}(?:{JOINED}|\s*\(\s*))*)", re.IGNORECASE)
+"""What may stand between a setting's name and its number: "dropout of 0.5", "lr = 1e-3", "'dropout': 0.5", "lr in
+{0.1"; and the values listed before it: "lr 0.1, 0.01", "momentum 0.9 or 0.99", "lr 0.1 (0.01 for the fine-tune)"."""
 
 
 _TIMES_AFTER = re.compile(r"\s?[×xX](?!\w|\s*\d)")
@@ -163,7 +171,7 @@ def _in_name(sentence: str, mention: Mention) -> bool:
     letter) that names no kind: "SqueezeNet 1.1", "MobileNetV2 1.0", "PyTorch 2.2", "Python 3.6+"; not "MACs 0.31",
     "Accuracy 0.9", "VGG 0.91", "LeNet 0.312"."""
     value = mention.number.value
-    if mention.unit or mention.noun or mention.number.bound or mention.number.spread is not None or not (
+    if not _bare(mention) or not (
             isinstance(value, (int, float)) and value < _VERSION_BELOW
             and (mention.number.digits or 0) <= _VERSION_DECIMALS):
         return False
@@ -172,16 +180,22 @@ def _in_name(sentence: str, mention: Mention) -> bool:
     return named and guess_kind(word) is None
 
 
+def _bare(mention: Mention) -> bool:
+    """Whether the number prints no unit, noun, bound nor spread: "0.01", not "93.2%" nor "1.2M"."""
+    return not (mention.unit or mention.noun or mention.number.bound or mention.number.spread is not None)
+
+
 def setting(sentence: str, mention: Mention) -> str | None:
     """The training setting (``SETTINGS``) whose value the number is, or None: named right before it ("dropout
     0.5", "validation_split=0.1", "a learning rate of 0.001"; a percentage only with a word or sign between, as in
-    "dropout of 50%", since "with dropout: 91.2%" is an ablation's accuracy) or right after it ("0.1 label
-    smoothing", "10% validation split")."""
+    "dropout of 50%", since "with dropout: 91.2%" is an ablation's accuracy), a bare one listed after such a value
+    ("lr 0.1, 0.01", "learning rates of 0.1 and 0.01"; "lr 0.1, 93.2% accuracy" lists a result) or right after it
+    ("0.1 label smoothing", "10% validation split")."""
     end = mention.start + len(mention.printed)
     for match in _SETTING.finditer(sentence):
         between = sentence[match.end() : mention.start]
-        before = match.end() <= mention.start and _NAMED_BY.fullmatch(between) and (
-            mention.unit != "%" or between.strip(" :"))
+        named = match.end() <= mention.start and _NAMED_BY.fullmatch(between)
+        before = named and (_bare(mention) if named["listed"] else mention.unit != "%" or between.strip(" :"))
         if before or (match.start() >= end and not sentence[end : match.start()].strip()):
             return match.group()
     return None

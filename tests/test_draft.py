@@ -2326,6 +2326,28 @@ def test_a_training_settings_value_is_no_candidate(sentence: str, printed: list[
 @pytest.mark.parametrize(
     ("sentence", "printed"),
     [
+        ("SGD with lr 0.1, 0.01, reaching 93.2% accuracy.", ["93.2%"]),
+        ("Learning rates of 0.1 and 0.01 gave 93.2% and 92.8% accuracy.", ["93.2%", "92.8%"]),
+        ("Momentum 0.9 or 0.99 was used.", []),
+        ("Weight decay 5e-4 and 1e-4 were tried, reaching 93.2% accuracy.", ["93.2%"]),
+        ("Batch sizes of 128 and 256 were tried, reaching 93.2% accuracy.", ["93.2%"]),
+        ("It was trained for 100 or 200 epochs to 93.2% accuracy.", ["93.2%"]),
+        ("An lr in {0.1, 0.01} reaches 93.2% accuracy.", ["93.2%"]),
+        ("An lr 0.1 (0.01 for the fine-tune) gets 93.2% accuracy.", ["93.2%"]),
+        ("With lr 0.1, 93.2% accuracy.", ["93.2%"]),  # a result listed after a setting's value is none of its
+        ("Dropout 0.5 or 0.3 and 1.2M parameters.", ["1.2M"]),
+    ],
+)
+def test_each_listed_value_of_a_training_setting_is_no_candidate(sentence: str, printed: list[str]) -> None:
+    """"lr 0.1, 0.01" and "learning rates of 0.1 and 0.01" drafted 0.01 (and 0.1) as candidate claims: each bare
+    number of a list after a setting's name is a value of it, as the recipe's draft reads it; a result with a unit or
+    a noun in the same list or sentence stays a candidate."""
+    assert re.findall(r'# printed += "(.*)"', draft(f"# R\n\n{sentence}\n", slug="demo", source=None)) == printed
+
+
+@pytest.mark.parametrize(
+    ("sentence", "printed"),
+    [
         ("The ShuffleNetV2 0.5× checkpoint is just 5.3 MB, 8.4× smaller than ResNet-18's 44.7 MB.",
          ["5.3 MB", "44.7 MB"]),
         ("It trains 2.5 x faster and is 1.5 × smaller, at 91.2% accuracy.", ["91.2%"]),
