@@ -230,6 +230,8 @@ def test_the_docstrings_refused_examples_are_refused() -> None:
     ("SGD with lr in {0.1, 0.01}.", "0.1 and 0.01", "lr in {0.1, 0.01}"),
     ("SGD with lr 0.1 (0.01 for the fine-tune).", "0.1 and 0.01", "lr 0.1 (0.01"),
     ("SGD with lr 0.1, 0.01.", "0.1 and 0.01", "lr 0.1, 0.01"),
+    ("Learning rates of 0.1 and 0.01 were tried.", "0.1 and 0.01", "Learning rates of 0.1 and 0.01"),
+    ("SGD with lr 0.1 or 0.01 is used.", "0.1 and 0.01", "lr 0.1 or 0.01"),
 ])
 def test_several_learning_rates_in_one_phrase_are_said_above_the_todo(sentence: str, values: str, words: str) -> None:
     """"lr 0.1, 0.01 too" and "lr 0.1 (0.01 for the fine-tune)" were lr 0.1, a silent wrong guess for the claims
