@@ -60,13 +60,13 @@ _OTHER_NUMBER = re.compile(r"(?<!\w)(?:(?:every|each|after|at|by|until|within|in
 epochs", "a warm-up over 5 epochs", "a patience of 10 epochs"; and "at epochs 100" by its name."""
 _LISTED_BEFORE = re.compile(rf"(?:^|(?<!\w)(?:and|or|to|for|of|from|between|in|with)|[,(\[{{])\s*(?:{_DIGITS})"
                             rf"{draft_text.JOINED}$", re.IGNORECASE)
-_LISTED_AFTER = re.compile(rf"(?:{draft_text.JOINED}|\s*\(\s*)(?P<number>{_DIGITS})(?!\d|\.\d)"
+_LISTED_AFTER = re.compile(rf"(?:{draft_text.JOINED}|\s*\(\s*)(?P<number>{_DIGITS})(?!\d|\.\d|\s*%)"
                            rf"(?!\s*(?!(?:and|or|to|for|respectively|too|also|is|was|are|were)\b)[a-z]"
                            rf"|\s*[×x·*/]\s*[\w.])", re.IGNORECASE)
 """A number joined to a bare one ("20, 30, and 40 epochs", "lr 0.1 or 0.01", "lr 0.1, 0.01 too", "10-20 epochs",
 "lr 0.1 (0.01 for the fine-tune)", "lr 0.1 or 0.01 is used"): a list or a range, no one value; not one joined to
-another setting's ("lr 0.1 and 200 epochs") nor a product ("128 (2 × 64)"). After a setting's name, each of its
-numbers is a value it states."""
+another setting's ("lr 0.1 and 200 epochs"), a percentage ("lr 0.1, 93.2% accuracy") nor a product ("128 (2 × 64)").
+After a setting's name, each of its numbers is a value it states."""
 _UNTRAINED = re.compile(r"(?<!\w)(?:inference|latency|throughput|fps)(?!\w)", re.IGNORECASE)
 """Words of a sentence whose batch size is no training's: "latency at batch size 1"."""
 _PER_DEVICE = re.compile(r"\s*(?:images\s+)?(?:per|/|on\s+each|for\s+each)\s+(?:GPU|TPU|device|node|worker|replica)",

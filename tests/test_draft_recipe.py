@@ -164,6 +164,8 @@ def test_a_setting_stated_twice_or_in_a_list_is_left_to_the_author() -> None:
     ("lr 0.1, momentum 0.9, weight decay 5e-4", [("lr", 0.1), ("momentum", 0.9), ("weight_decay", 5e-4)]),
     ("lr 0.1 (batch size 256), 200 epochs.", [("lr", 0.1), ("batch_size", 256), ("epochs", 200)]),
     ("A batch size of 128 (2 × 64).", [("batch_size", 128)]),
+    ("With lr 0.1, 93.2% accuracy after 200 epochs.", [("lr", 0.1)]),  # a percentage after it is a result
+    ("lr 0.1, 1.2M parameters.", [("lr", 0.1)]),
 ])
 def test_the_settings_of_one_sentence(sentence: str, expected: list[tuple[str, object]]) -> None:
     assert [(setting.key, setting.value) for setting in stated(sentence)] == expected
