@@ -58,6 +58,7 @@ _SIZE_WORDS = {
     "state_dict_file": "torch.save(model.state_dict())",
     "parameter_bytes": "the parameters' bytes",
     "torchinfo_params": "torchinfo's Params size",
+    "keras_weights": "Keras 3's Total params size: BatchNorm's moving statistics too",
 }
 """What each of ``vocab.SIZES`` counts, in a few words."""
 

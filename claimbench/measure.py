@@ -102,14 +102,19 @@ def _constructed(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad and not isinstance(p, UninitializedParameter))
 
 
+def _keras_weights(model: nn.Module) -> dict[str, torch.Tensor]:
+    """The tensors Keras counts as weights, by name, each once: every parameter, trainable or frozen, and a
+    BatchNorm's moving mean and variance (not its ``num_batches_tracked``)."""
+    return dict(model.named_parameters()) | {
+        f"{name}.{statistic}".lstrip("."): getattr(module, statistic)
+        for name, module in model.named_modules()
+        if isinstance(module, nn.modules.batchnorm._BatchNorm) and module.track_running_stats
+        for statistic in ("running_mean", "running_var")}
+
+
 def _keras(model: nn.Module) -> int:
-    """Keras ``count_params()``: every weight, trainable or frozen, plus BatchNorm moving mean and variance."""
-    running = sum(
-        m.running_mean.numel() + m.running_var.numel()
-        for m in model.modules()
-        if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats
-    )
-    return _all(model) + running
+    """Keras ``count_params()``: the elements of its weights (``_keras_weights``)."""
+    return sum(tensor.numel() for tensor in _keras_weights(model).values())
 
 
 def _state_dict_elements(model: nn.Module) -> int:
@@ -189,10 +194,7 @@ def _unbuilt(model: nn.Module, count: str) -> dict[str, torch.Tensor]:
     if count == "state_dict_elements":
         counted = model.state_dict(keep_vars=True)
     elif count == "keras":
-        counted |= {f"{name}.{statistic}".lstrip("."): getattr(module, statistic)
-                    for name, module in model.named_modules()
-                    if isinstance(module, nn.modules.batchnorm._BatchNorm) and module.track_running_stats
-                    for statistic in ("running_mean", "running_var")}
+        counted = _keras_weights(model)
     return {name: tensor for name, tensor in counted.items() if is_lazy(tensor)}
 
 
@@ -788,10 +790,20 @@ def _parameter_bytes(model: nn.Module, input_size: Shape) -> int:
     return sum(p.numel() * p.element_size() for p in model.parameters())
 
 
+def _keras_weight_bytes(model: nn.Module, input_size: Shape) -> int:
+    """The bytes of the values of every weight Keras counts (``_keras_weights``: BatchNorm's moving mean and variance
+    too), each at its own element size: the size Keras 3's ``model.summary()`` prints after its "Total params"."""
+    if words := unbuilt(model, "keras"):
+        raise errors.MeasurementError(f"size 'keras_weights': the model builds {words}, and their bytes are unknown "
+                                      "before it")
+    return sum(tensor.numel() * tensor.element_size() for tensor in _keras_weights(model).values())
+
+
 SIZES: dict[str, Callable[[nn.Module, Shape], int]] = {
     "torchinfo_total": lambda model, input_size: torchinfo_size(model, input_size, "torchinfo_total").size,
     "torchinfo_params": lambda model, input_size: torchinfo_size(model, input_size, "torchinfo_params").size,
     "parameter_bytes": _parameter_bytes,
+    "keras_weights": _keras_weight_bytes,
     "checkpoint_weights": lambda model, input_size: _saved_bytes(model, lambda twin: _checkpoint(twin, 0.0)),
     "checkpoint_sgd_momentum": lambda model, input_size: _saved_bytes(model, lambda twin: _checkpoint(twin, 0.9)),
     "state_dict_file": lambda model, input_size: _saved_bytes(model, lambda twin: twin.state_dict()),

@@ -1,5 +1,6 @@
 """The totals a model summary prints in a report's code block, Keras's `model.summary()` ("Total params:
-1,234,567", "Trainable params: ...") and torchinfo's ("Total mult-adds (G): 1.81", which torchinfo 1.8.0 prints
+1,234,567", "Trainable params: ...", and the size of the weights Keras 3 prints after its total, "(4.71 MB)") and
+torchinfo's ("Total mult-adds (G): 1.81", which torchinfo 1.8.0 prints
 "Total mult-adds (Units.GIGABYTES): 1.81" on Python 3.11 and later; "Estimated Total Size (MB): 87.11"), each with
 the kind and convention its words name, and the input torchinfo's "Input Shape" column states; a code block's other
 numbers are no claims. Torch-free.
@@ -23,6 +24,12 @@ _ENUM_UNIT = re.compile(r"Units\.(?P<letter>[A-Z])[A-Z]*BYTES")
 """A unit as torchinfo 1.8.0 prints it on Python 3.11 and later: the name of its ``Units`` enum member, whose value,
 printed by older Pythons, is the name's first letter ("Units.GIGABYTES": "G"), the magnitude of a count (mult-adds,
 or parameters in ``params_units``) for all that the name says bytes."""
+_KERAS_SIZE = re.compile(rf"[ \t]*\((?P<number>{numerals.NUMBER})[ \t]*(?P<unit>B|Byte|[KMGTP]B)\)")
+"""The size Keras 3 (and tf.keras from 2.13) prints after a total's count, "Total params: 12,874 (50.29 KB)": the
+bytes of the weights it counts, in the unit ``readable_memory_size`` picks (bytes as "B", tf.keras's "Byte")."""
+_KERAS_BYTES = {"B": 1, "Byte": 1, **{f"{letter}B": 1024 ** power for power, letter in enumerate("KMGTP", 1)}}
+"""The bytes of each unit of ``_KERAS_SIZE``: ``readable_memory_size`` divides by 1,024 for each, so its "KB" is a
+KiB and its "MB" a MiB, whatever the letters say."""
 _TORCHINFO = re.compile(r"depth-idx|mult-adds|Estimated Total Size", re.IGNORECASE)
 _KERAS = re.compile(r'^Model: "|Layer \(type\)', re.MULTILINE)
 _NAMES = {"keras": "Keras", "torchinfo": "torchinfo"}
@@ -55,8 +62,9 @@ class Total:
     """``count`` or ``size``, with a comment that says where they were read; none where the words do not say."""
     note: str | None = None
     """A TODO where the summary counted a batch of images."""
-    scale: str | None = None
-    """A TODO where the line prints its number in a unit the draft does not read ("(Units.TERABYTES)": T)."""
+    scale: str | Guess | None = None
+    """A TODO where the line prints its number in a unit the draft does not read ("(Units.TERABYTES)": T); the
+    bytes of the unit of a Keras size, which are no unit's usual ones ("KB": 1,024)."""
 
 
 def totals(code: str) -> list[Total]:
@@ -83,7 +91,26 @@ def totals(code: str) -> list[Total]:
         end = code.find("\n", match.end())
         found.append(Total(code[match.start() : end if end >= 0 else None].strip(), match["what"], match["number"],
                            number, *read, note, scale))
+        if what == "total params" and library == "keras" and (size := _KERAS_SIZE.match(code, match.end())):
+            found.append(_keras_size(found[-1], size, bool(_OPTIMIZER.search(code))))
     return found
+
+
+def _keras_size(total: Total, size: re.Match[str], optimizer: bool) -> Total:
+    """The size Keras 3 prints after its ``total`` ("(50.29 KB)"), the bytes of every weight Keras counts
+    (``size = "keras_weights"``, a TODO where the total counts the optimizer's slots: ``optimizer``), in the unit
+    it prints, whose bytes are Keras's (``_KERAS_BYTES``)."""
+    named = f"Keras's {total.words!r} size"
+    keys: dict[str, object] = {"size": Guess("keras_weights", f"{named}: the bytes of every weight it counts, "
+                                                              "BatchNorm's moving mean and variance among them")}
+    if optimizer:
+        keys = {"size": todo(f"{named} of a summary printed after fit counts the optimizer's slots (its 'Optimizer "
+                             "params' line), which no size measures; delete this claim")}
+    unit = size["unit"]
+    scale = Guess(_KERAS_BYTES[unit], f"Keras's {unit!r} is {_KERAS_BYTES[unit]} bytes: its readable_memory_size "
+                                      "divides by 1024")
+    return Total(total.line, total.words, size["number"], numerals.number(size["number"], None, None), "size", keys,
+                 scale=scale)
 
 
 def _unit(printed: str | None) -> str | None:

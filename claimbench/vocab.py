@@ -19,7 +19,7 @@ MAC_COUNTS = ("pure", "torchinfo", "flops")
 LAYER_QUANTITIES = ("params", "macs", "output_shape")
 LAYOUTS = ("channels_first", "channels_last")
 SIZES = ("torchinfo_total", "checkpoint_weights", "checkpoint_sgd_momentum", "state_dict_file", "parameter_bytes",
-         "torchinfo_params")
+         "torchinfo_params", "keras_weights")
 CONVENTION_WORDS = {
     "constructed": "counted right after construction: a layer built lazily in the first forward is left out",
     "all": "counts every parameter, frozen (requires_grad False) ones too",
@@ -43,6 +43,9 @@ CONVENTION_WORDS = {
     "parameter_bytes": "the bytes of all the parameters' values: no buffers, no file overhead",
     "torchinfo_params": ("torchinfo 1.8.0's Params size: the bytes of the parameters of the layers without "
                          "submodules that ran; no buffers"),
+    "keras_weights": ("the bytes of every weight Keras counts, each at its own element size: the parameters' values "
+                      "and a BatchNorm's moving mean and variance (no num_batches_tracked), as Keras 3's "
+                      "model.summary() sizes its Total params"),
     "channels_last": "the shape in Keras's channels-last order (H, W, C)",
 }
 """How a number was counted, in words, for each count, size and layout that is not the plain one (``trainable``

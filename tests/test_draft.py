@@ -1699,20 +1699,22 @@ def test_a_model_summary_in_a_code_block_gives_candidate_claims_of_its_totals(tm
     section = ledger.split("# --- Totals of model summaries in code blocks: candidate claims, commented out. ---\n")[1]
     blocks = [re.sub(r"^# ", "", block, flags=re.MULTILINE) for block in section.strip().split("\n\n")]
     assert [block.splitlines()[0] for block in blocks] == [
-        "Total params: 289,034 (1.10 MB)", "Trainable params: 288,970 (1.10 MB)", "Total params: 11,173,962",
+        "Total params: 289,034 (1.10 MB)", "Total params: 289,034 (1.10 MB)", "Trainable params: 288,970 (1.10 MB)",
+        "Total params: 11,173,962",
         "Trainable params: 11,173,962", "Total mult-adds (M): 555.42", "Params size (MB): 44.70",
         "Estimated Total Size (MB): 54.54"]
     claims = [tomllib.loads(block.split("\n", 1)[1])["claim"][0] for block in blocks]
     assert [(claim["kind"], claim.get("count", claim.get("size")), claim["value"], claim.get("scale", 1))
-            for claim in claims] == [("params", "keras", 289_034, 1), ("params", "trainable", 288_970, 1),
+            for claim in claims] == [("params", "keras", 289_034, 1), ("size", "keras_weights", 1.1, 2**20),
+                                     ("params", "trainable", 288_970, 1),
                                      ("params", "trainable", 11_173_962, 1), ("params", "trainable", 11_173_962, 1),
                                      ("macs", "torchinfo", 555.42, 1e6), ("size", "torchinfo_params", 44.7, 1e6),
                                      ("size", "torchinfo_total", 54.54, 1e6)]
-    assert claims[0]["source"] == "demo.md, section 'Keras', code block" and claims[4]["tolerance"] == {"digits": 2}
+    assert claims[0]["source"] == "demo.md, section 'Keras', code block" and claims[5]["tolerance"] == {"digits": 2}
     (tmp_path / "demo.toml").write_text(_filled(ledger + "\n" + "\n".join(f"[[claim]]\n{block.split(chr(10), 2)[2]}"
                                                                            for block in blocks)), encoding="utf-8")
     (report,) = load_reports(tmp_path)
-    assert len(report.claims) == 7
+    assert len(report.claims) == 8
     batched = draft(f"# R\n\n```\n{_TORCHINFO_SUMMARY.replace('[1, ', '[32, ')}```\n", slug="d", source=None)
     assert batched.count("# note      = \"TODO: the summary's shapes are of a batch of 32") == 2  # MACs, total size
     unknown = draft("# R\n\n```\nTotal params: 1,234\nTrainable params: 1,200\n```\n", slug="d", source=None)
@@ -1777,10 +1779,27 @@ def test_the_claims_of_a_summary_are_named_by_their_lines() -> None:
     REPORT.md could not tell its "Total params" from its "Trainable params". Each id names its line now."""
     markdown = f"# R\n\n## The model\n\n```\n{_KERAS_SUMMARY}```\n\n```\n{_TORCHINFO_SUMMARY}```\n"
     assert list(_summary_claims(markdown)) == [
-        "params/code/the_model/total_params", "params/code/the_model/trainable_params",
-        "params/code/the_model/total_params_2", "params/code/the_model/trainable_params_2",
-        "macs/code/the_model/total_mult_adds", "size/code/the_model/params_size",
-        "size/code/the_model/estimated_total_size"]
+        "params/code/the_model/total_params", "size/code/the_model/total_params",
+        "params/code/the_model/trainable_params", "params/code/the_model/total_params_2",
+        "params/code/the_model/trainable_params_2", "macs/code/the_model/total_mult_adds",
+        "size/code/the_model/params_size", "size/code/the_model/estimated_total_size"]
+
+
+def test_the_size_keras_3_prints_after_its_total_params_is_drafted_in_its_kib() -> None:
+    """Keras 3's "Total params: 12,874 (50.29 KB)" gave a params claim alone: its size, the bytes of every weight
+    Keras counts in KB of 1,024 bytes, was dropped. It is a size claim of keras_weights at scale 1024 now; a Keras 2
+    summary, which prints no size, is drafted as before."""
+    keras_3 = ('Model: "sequential"\n Layer (type)      Output Shape     Param #\n'
+               " Total params: 12,874 (50.29 KB)\n Trainable params: 12,842 (50.16 KB)\n"
+               " Non-trainable params: 32 (128.00 B)\n")
+    claims = _summary_claims(f"# R\n\n```\n{keras_3}```\n")
+    assert list(claims) == ["params/code/r/total_params", "size/code/r/total_params", "params/code/r/trainable_params"]
+    size = claims["size/code/r/total_params"]
+    assert (size["size"], size["value"], size["scale"], size["printed"], size["tolerance"]) == (
+        "keras_weights", 50.29, 1024, "50.29", {"digits": 2})
+    keras_2 = re.sub(r" \([\d.]+ K?B\)", "", keras_3)
+    assert list(_summary_claims(f"# R\n\n```\n{keras_2}```\n")) == [
+        "params/code/r/total_params", "params/code/r/trainable_params"]
 
 
 def test_the_mult_adds_torchinfo_prints_on_python_3_11_are_drafted() -> None:

@@ -71,6 +71,12 @@ def aux_head() -> nn.Module:
     return _AuxHead()
 
 
+def keras_cnn() -> nn.Module:
+    """A small CNN as a Keras port builds it: two convs, each followed by a BatchNorm, and a dense head."""
+    return nn.Sequential(nn.Conv2d(3, 16, 3), nn.BatchNorm2d(16), nn.ReLU(), nn.Conv2d(16, 32, 3), nn.BatchNorm2d(32),
+                         nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 10))
+
+
 def broken() -> nn.Module:
     raise RuntimeError("my builder is broken")
 
@@ -583,6 +589,22 @@ def test_a_refuted_size_in_mib_says_so() -> None:
                   printed=f"{mib} MB", scale=1e6, tolerance=Tolerance(digits=2))
     reason = _reason(sized, families.size(sized))
     assert reason.endswith("; it matches in units of 1,048,576 bytes (scale = 1048576)"), reason  # nothing else
+
+
+def test_a_refuted_size_that_is_kerass_weights_in_kib_says_so() -> None:
+    """Keras 3 prints a model's size as the bytes of every weight it counts, a BatchNorm's moving mean and variance
+    among them, in KB of 1,024 bytes ("Total params: 12,874 (50.29 KB)"): no size counted those statistics, and such
+    a number claimed as another size was refuted with no hint. It stays refuted, and the reason names the size."""
+    model = keras_cnn()
+    batchnorms = [module for module in model.modules() if isinstance(module, nn.BatchNorm2d)]
+    weights = [*model.parameters(), *(bn.running_mean for bn in batchnorms), *(bn.running_var for bn in batchnorms)]
+    kib = round(sum(tensor.numel() * tensor.element_size() for tensor in weights) / 1024, 2)
+    sized = claim("size", model="test_families:keras_cnn", input=None, size="parameter_bytes", value=kib,
+                  printed=f"{kib} KB", scale=1e3, tolerance=Tolerance(digits=2))
+    record = results.record_for(sized, results.Outcome(measurement=families.size(sized).to_dict()), "2026-12-04")
+    assert record["verdict"] == "refuted"
+    assert record["reason"].endswith(f'; it matches {vocab.CONVENTION_WORDS["keras_weights"]}, in units of 1,024 '
+                                     'bytes (size = "keras_weights", scale = 1024)'), record["reason"]
 
 
 _BN_HEAD = {"conv": 4 * 27 + 4, "batchnorm": 4 + 4, "statistics": 4 + 4, "classifier": 4 * 6 * 6 * 2 + 2}

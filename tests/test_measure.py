@@ -510,6 +510,26 @@ def test_parameter_bytes_are_all_the_parameters_and_leave_buffers_out() -> None:
     assert torchinfo.summary(on_cpu, (1, 3, 6, 6), verbose=0).total_param_bytes == by_hand
 
 
+def test_keras_weights_are_the_bytes_of_every_weight_keras_counts_each_at_its_own_element_size() -> None:
+    """Keras 3 prints its Total params' size as the bytes of every weight it counts, a BatchNorm's moving mean and
+    variance among them; no size counted those statistics, so a Keras port's size was refuted with no hint."""
+    weights = 3 * 8 * 9 + 8 + 2 * 8 + 8 * 5 + 5 + 2 * 5  # conv, bn, fc, bn1d: weights and biases
+    statistics = 2 * 8 + 2 * 5  # bn's and bn1d's moving mean and variance; no num_batches_tracked
+    assert measure.size_bytes(_on_meta(_conv_bn_head), (), "keras_weights") == 4 * (weights + statistics)
+    assert measure.size_bytes(_on_meta(_conv_bn_head).half(), (), "keras_weights") == 2 * (weights + statistics)
+    mixed = _on_meta(_conv_bn_head)
+    mixed.conv.double()  # 8 bytes a weight there, 4 elsewhere
+    assert measure.size_bytes(mixed, (), "keras_weights") == 4 * (weights + statistics) + 4 * (3 * 8 * 9 + 8)
+    assert measure.size_bytes(_conv_bn_head(), (), "keras_weights") == 4 * measure.params(_conv_bn_head(), "keras")
+
+
+def test_keras_weights_of_a_lazy_model_are_an_error_before_its_first_forward() -> None:
+    with pytest.raises(errors.MeasurementError, match=r"^size 'keras_weights': the model builds buffers in its first "
+                                                      r"forward \(its lazy layer '1', a LazyBatchNorm1d"):
+        measure.size_bytes(_on_meta(nn.Sequential, nn.Linear(3, 4), nn.LazyBatchNorm1d(affine=False)), (),
+                           "keras_weights")
+
+
 def _tiny_vit() -> nn.Module:
     return torchvision.models.VisionTransformer(image_size=8, patch_size=4, num_layers=1, num_heads=2, hidden_dim=8,
                                                 mlp_dim=16, num_classes=3)

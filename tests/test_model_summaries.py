@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import torchinfo
 from torch import nn
@@ -22,9 +24,11 @@ _KERAS_AFTER_FIT = """Model: "functional"
 
 
 def _counts(code: str) -> dict[str, object]:
-    """Each total's line, by its words, and the count it is drafted with (a Guess's value, or the TODO)."""
+    """Each count's line, by its words, and the count it is drafted with (a Guess's value, or the TODO)."""
     found = {}
     for total in model_summaries.totals(code):
+        if total.kind == "size":
+            continue
         count = total.keys.get("count")
         found[total.line.split(":")[0].strip()] = count.value if isinstance(count, Guess) else count
     return found
@@ -39,6 +43,63 @@ def test_a_keras_total_printed_after_fit_counts_the_optimizer_and_is_no_keras_co
     assert isinstance(total, str) and total.startswith("TODO: ") and "'Optimizer params'" in total
     before_fit = _KERAS_AFTER_FIT.replace(" Optimizer params: 42,589,846 (162.47 MB)\n", "")
     assert _counts(before_fit) == {"Total params": "keras", "Trainable params": "trainable"}
+
+
+_KERAS_3 = """Model: "sequential"
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
+┃ Layer (type)                         ┃ Output Shape                ┃         Param # ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩
+│ conv2d (Conv2D)                      │ (None, 30, 30, 16)          │             448 │
+│ batch_normalization                  │ (None, 30, 30, 16)          │              64 │
+│ (BatchNormalization)                 │                             │                 │
+│ dense (Dense)                        │ (None, 10)                  │          12,362 │
+└──────────────────────────────────────┴─────────────────────────────┴─────────────────┘
+ Total params: 12,874 (50.29 KB)
+ Trainable params: 12,842 (50.16 KB)
+ Non-trainable params: 32 (128.00 B)
+"""
+
+
+def _sizes(code: str) -> list[tuple[str, object, object, float, int | None]]:
+    """Each size total's words, the size it is drafted with (a Guess's value, or the TODO), its scale's, its number
+    and its decimals."""
+    found = []
+    for total in model_summaries.totals(code):
+        if total.kind == "size":
+            size, scale = total.keys["size"], total.scale
+            found.append((total.words, size.value if isinstance(size, Guess) else size,
+                          scale.value if isinstance(scale, Guess) else scale, total.number.value, total.number.digits))
+    return found
+
+
+@pytest.mark.parametrize(("printed", "scale"), [("50.29 KB", 1024), ("1.10 MB", 1024**2), ("512.00 B", 1),
+                                                ("512.00 Byte", 1), ("1.25 GB", 1024**3)])
+def test_keras_3s_size_of_its_total_params_is_drafted_as_the_bytes_of_its_weights_in_its_units(printed: str,
+                                                                                                scale: int) -> None:
+    """Keras 3 prints "Total params: 12,874 (50.29 KB)": the bytes of every weight it counts, in units of 1,024
+    (its ``readable_memory_size``; tf.keras 2.13 and later print the same, bytes as "Byte"). The size was dropped;
+    it is a size claim of ``keras_weights`` now, in Keras's units. Its "Trainable params" size is none: no size
+    counts the trainable weights alone."""
+    code = _KERAS_3.replace("50.29 KB", printed)
+    assert _sizes(code) == [("Total params", "keras_weights", scale, float(printed.split()[0]), 2)]
+    size = next(total for total in model_summaries.totals(code) if total.kind == "size")
+    assert size.line == f"Total params: 12,874 ({printed})" and size.printed == printed.split()[0]
+    assert "1024" in size.scale.comment and "moving mean and variance" in size.keys["size"].comment
+    assert _counts(code) == {"Total params": "keras", "Trainable params": "trainable"}
+
+
+def test_a_keras_2_summary_prints_no_size_and_is_drafted_as_before() -> None:
+    """Keras 2 prints its totals without sizes: no size is drafted, and its counts are as they were."""
+    code = re.sub(r" \([\d.]+ K?B\)", "", _KERAS_3)
+    assert "(" not in code.split("Total params")[1]
+    assert _sizes(code) == [] and _counts(code) == {"Total params": "keras", "Trainable params": "trainable"}
+
+
+def test_the_size_of_a_keras_total_printed_after_fit_counts_the_optimizer_and_is_a_todo() -> None:
+    """After fit, Keras 3's "Total params" size adds the optimizer's slots, which no size measures: a TODO."""
+    ((words, size, scale, value, digits),) = _sizes(_KERAS_AFTER_FIT)
+    assert (words, value, scale) == ("Total params", 243.77, 1024**2)
+    assert isinstance(size, str) and size.startswith("TODO: ") and "'Optimizer params'" in size
 
 
 def test_torchinfos_params_size_is_drafted_as_torchinfo_counts_it() -> None:
