@@ -48,7 +48,10 @@ def got(value: Any) -> str:
 
 def syntax_line(error: BaseException) -> int | None:
     """The line a TOML syntax error is on: tomllib's ``lineno`` (Python 3.14 on), else its message's "(at line N,
-    column M)"; None for any other error, and for one at the end of the document."""
+    column M)"; a byte that is not UTF-8, the line it is on; None for any other error, and for one at the end of the
+    document."""
+    if isinstance(error, UnicodeDecodeError):
+        return error.object[:error.start].count(b"\n") + 1
     if not isinstance(error, tomllib.TOMLDecodeError):
         return None
     if isinstance(lineno := getattr(error, "lineno", None), int):

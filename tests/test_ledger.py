@@ -934,3 +934,13 @@ def test_a_file_python_cannot_read_is_one_line(tmp_path: Path, text: str, expect
     with pytest.raises(ledger.LedgerError) as error:
         ledger.load(tmp_path / "big.toml")
     assert str(error.value).startswith(expected) and "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["plain", "byte-order-mark"])
+def test_a_byte_that_is_not_utf8_is_said_at_its_line(tmp_path: Path, bom: bytes) -> None:
+    """A Latin-1 ``é`` in the title: the line it is on, as every other problem with a place in the file."""
+    text = (HEADER + GOOD_CLAIM).replace('"Tiny"', '"Tiny r\xe9sum\xe9"')
+    (tmp_path / "tiny.toml").write_bytes(bom + text.encode("latin-1"))
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(tmp_path)
+    assert str(error.value).startswith("tiny.toml:3: (file): (encoding): not UTF-8: ") and "\n" not in str(error.value)
