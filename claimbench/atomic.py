@@ -2,16 +2,16 @@
 
 A reader (or a crash at any instant) sees the previous complete file or the new one, never a part;
 two writers of one path leave one complete version; a set of files written ``together()`` is not left half old,
-half new by a failed write or a Ctrl-C. An error names the file being written. Torch-free: every layer may use
-it.
+half new by a failed write, a Ctrl-C or a SIGTERM. An error names the file being written. Torch-free: every layer
+may use it.
 
-The temporary file of ``<folder>/<name>`` is ``<folder>/.<name>.<host>.<pid>.<random>.tmp``: ``<host>`` is the
-writer's host name with its dots as underscores (so that the name parses) and, on Linux, ``-<machine id>`` (two
-machines may share a host name) and ``-<its PID namespace>`` (containers sharing a host name number their processes
-apart), ``<pid>`` the writer's process id. A writer killed
-mid-write (SIGKILL, a power cut) leaves it behind; the next write of ``<name>`` removes those of this host whose
-process is gone, never a live process's (parallel workers write side by side) nor another host's (a shared file
-system), whose liveness it cannot know.
+The temporary file of ``<folder>/<name>`` is ``<folder>/.claimbench-<name>.<host>.<pid>.<random>.tmp`` (the
+pattern ``GITIGNORE`` matches it, and hardly an author's file): ``<host>`` is the writer's host name with its dots
+as underscores (so that the name parses) and, on Linux, ``-<machine id>`` (two machines may share a host name) and
+``-<its PID namespace>`` (containers sharing a host name number their processes apart), ``<pid>`` the writer's
+process id. A writer killed mid-write (SIGKILL, a power cut) leaves it behind; the next write of ``<name>``
+removes those of this host whose process is gone, never a live process's (parallel workers write side by side) nor
+another host's (a shared file system), whose liveness it cannot know. Until then, ``GITIGNORE`` keeps it out of git.
 
 ``locked(path)`` makes a read, merge and write of ``path`` one critical section: an exclusive ``fcntl.flock`` on the
 folder that holds it, which leaves no file behind. Where Python has no ``fcntl`` (Windows) it locks nothing.
@@ -38,8 +38,16 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["alive", "locked", "replace_atomically", "this_host", "together", "unwritable", "write_bytes",
-           "write_text"]
+__all__ = ["GITIGNORE", "alive", "locked", "replace_atomically", "temporary_files", "this_host", "together",
+           "unwritable", "write_bytes", "write_text"]
+
+_MARK = ".claimbench-"
+"""What a temporary file's name begins with: claimbench's, so that a pattern can match it and no other file."""
+GITIGNORE = f"{_MARK}*.tmp"
+"""The ``.gitignore`` line that keeps the temporary files a killed writer left out of an author's commits."""
+_HELD = (signal.SIGINT, signal.SIGTERM)
+"""The signals ``together()`` holds back: a Ctrl-C, and the one a job is stopped with (which, unhandled, ends the
+process at once, with no clean-up)."""
 
 
 class _Staged(NamedTuple):
@@ -85,7 +93,7 @@ def _staged(given: Path, write: Callable[[Path], None]) -> _Staged:
         mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_dead_leftovers(path)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.{this_host()}.{os.getpid()}.", suffix=".tmp",
+        handle, name = tempfile.mkstemp(prefix=f"{_MARK}{path.name}.{this_host()}.{os.getpid()}.", suffix=".tmp",
                                         dir=path.parent)
         os.close(handle)
         temporary = Path(name)
@@ -118,12 +126,17 @@ def this_host() -> str:
 
 def _remove_dead_leftovers(path: Path) -> None:
     """Remove the temporary files of ``path`` that a writer of this host left when it was killed: its process is
-    gone."""
-    prefix = f".{path.name}.{this_host()}."
-    for leftover in path.parent.glob(glob.escape(prefix) + "*.tmp"):
-        pid, *rest = leftover.name.removeprefix(prefix).split(".")
-        if pid.isdigit() and len(rest) == 2 and not alive(int(pid)):
-            leftover.unlink(missing_ok=True)
+    gone. Those an earlier claimbench named without ``_MARK`` too, which ``GITIGNORE`` does not match."""
+    for prefix in (f"{_MARK}{path.name}.{this_host()}.", f".{path.name}.{this_host()}."):
+        for leftover in path.parent.glob(glob.escape(prefix) + "*.tmp"):
+            pid, *rest = leftover.name.removeprefix(prefix).split(".")
+            if pid.isdigit() and len(rest) == 2 and not alive(int(pid)):
+                leftover.unlink(missing_ok=True)
+
+
+def temporary_files(path: Path) -> list[Path]:
+    """The temporary files of ``path`` beside it, of any writer: for a caller that knows none is writing it."""
+    return sorted(path.parent.glob(glob.escape(f"{_MARK}{path.name}.") + "*.tmp"))
 
 
 def alive(pid: int) -> bool:
@@ -204,9 +217,9 @@ def write_text(path: Path | str, text: str) -> Path:
 def together() -> Iterator[None]:
     """Write the block's files all or none: each goes to its temporary file as the block writes it, and all are
     renamed into place, in the order written, when the block ends; when the block fails, none is, and the
-    temporary files are removed. A Ctrl-C (SIGINT) is held back until the renames are done, then delivered. A
-    block inside another is part of it, and a failed one writes nothing. Off the main thread, where Python takes
-    no signal, it holds nothing back."""
+    temporary files are removed. A Ctrl-C (SIGINT) or a SIGTERM is held back until the renames are done, then
+    delivered. A block inside another is part of it, and a failed one writes nothing. Off the main thread, where
+    Python takes no signal, it holds nothing back."""
     outer = _PENDING.get()
     if outer is not None:
         start = len(outer)
@@ -218,7 +231,7 @@ def together() -> Iterator[None]:
         return
     pending: list[_Staged] = []
     token = _PENDING.set(pending)
-    with _ctrl_c_held():
+    with _signals_held():
         try:
             yield
         except BaseException:
@@ -237,19 +250,24 @@ def _discard(pending: list[_Staged], start: int) -> None:
 
 
 @contextlib.contextmanager
-def _ctrl_c_held() -> Iterator[None]:
-    """Hold a Ctrl-C (SIGINT) back until the block ends, then deliver it; on the main thread only."""
+def _signals_held() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) and a SIGTERM back until the block ends, then deliver them, SIGTERM first (a Ctrl-C's
+    KeyboardInterrupt would keep it from being delivered); on the main thread only, and only a signal whose handler
+    Python can put back (not one set outside Python)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    held = {number: signal.signal(number, lambda signum, _frame: caught.append(signum))
+            for number in _HELD if signal.getsignal(number) is not None}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-        if caught:
-            signal.raise_signal(signal.SIGINT)
+        for number, previous in held.items():
+            signal.signal(number, previous)
+        for number in reversed(_HELD):
+            if number in caught:
+                signal.raise_signal(number)
 
 
 @contextlib.contextmanager

@@ -530,7 +530,8 @@ def _init(arguments: argparse.Namespace) -> int:
               f"{where}:\n{readme_line}\n")
     elif markers := _markers_advice(_lines(_setting_path(existing, "claims_readme"))):
         print(f"for the verdicts and badges in {readme_set} (the configuration's claims_readme): {markers}\n")
-    print("keep runs/ (stored training runs) and .benchmarks/ out of git: add them to .gitignore")
+    print(f"keep runs/ (stored training runs), .benchmarks/ and {atomic.GITIGNORE} (a file's new version, left behind "
+          "where its write was killed) out of git: add them to .gitignore")
     return 0
 
 

@@ -37,7 +37,7 @@ def _failing_for(name: str, number: int) -> Callable[[Path, bytes], int]:
     real = Path.write_bytes
 
     def write_bytes(self: Path, data: bytes) -> int:
-        if self.name.startswith(f".{name}.") and self.name.endswith(".tmp"):
+        if self.name.startswith(f".claimbench-{name}.") and self.name.endswith(".tmp"):
             raise OSError(number, os.strerror(number))
         return real(self, data)
 
@@ -187,9 +187,11 @@ def test_sigkill_during_a_write_leaves_a_complete_file(tmp_path: Path, kind: str
 
 
 def test_a_write_removes_its_targets_leftovers_whose_writer_is_dead_on_this_host_only(tmp_path: Path) -> None:
-    """A temporary file names its writer's host and pid; the next write of its target removes those a writer of
-    this host left when it was killed (its pid gone), never a live writer's, another host's or another target's,
-    nor one whose name says no writer."""
+    """A temporary file names its writer's host and pid, and matches the ``.gitignore`` line ``init`` advises; the
+    next write of its target removes those a writer of this host left when it was killed (its pid gone), named as
+    now or as an earlier claimbench named them, never a live writer's, another host's or another target's, nor one
+    whose name says no writer."""
+    import fnmatch
     import socket
     import subprocess
     import sys
@@ -197,16 +199,18 @@ def test_a_write_removes_its_targets_leftovers_whose_writer_is_dead_on_this_host
     target = tmp_path / "claims.json"
     seen: list[str] = []
     atomic.replace_atomically(target, lambda temporary: (seen.append(temporary.name), temporary.write_text("1")))
-    host = seen[0].removeprefix(".claims.json.").split(".")[0]
+    host = seen[0].removeprefix(".claimbench-claims.json.").split(".")[0]
     assert host.startswith(socket.gethostname().replace(".", "_")) and seen[0].split(".")[-3] == str(os.getpid())
+    assert fnmatch.fnmatchcase(seen[0], atomic.GITIGNORE) and not fnmatch.fnmatchcase(".env.tmp", atomic.GITIGNORE)
     child = subprocess.Popen([sys.executable, "-c", ""])
     child.wait()
-    dead = tmp_path / f".claims.json.{host}.{child.pid}.a1b2c3d4.tmp"
-    kept = [tmp_path / f".claims.json.{host}.{os.getpid()}.a1b2c3d4.tmp",  # a live writer: this process
-            tmp_path / f".claims.json.elsewhere.{child.pid}.a1b2c3d4.tmp",  # another host's
-            tmp_path / f".REPORT.md.{host}.{child.pid}.a1b2c3d4.tmp",  # another target's
-            tmp_path / ".claims.json.a1b2c3d4.tmp"]  # no writer named
-    for leftover in (dead, *kept):
+    dead = [tmp_path / f".claimbench-claims.json.{host}.{child.pid}.a1b2c3d4.tmp",
+            tmp_path / f".claims.json.{host}.{child.pid}.a1b2c3d4.tmp"]  # as an earlier claimbench named it
+    kept = [tmp_path / f".claimbench-claims.json.{host}.{os.getpid()}.a1b2c3d4.tmp",  # a live writer: this process
+            tmp_path / f".claimbench-claims.json.elsewhere.{child.pid}.a1b2c3d4.tmp",  # another host's
+            tmp_path / f".claimbench-REPORT.md.{host}.{child.pid}.a1b2c3d4.tmp",  # another target's
+            tmp_path / ".claimbench-claims.json.a1b2c3d4.tmp"]  # no writer named
+    for leftover in (*dead, *kept):
         leftover.write_text("half")
     atomic.write_text(target, "2")
     assert sorted(tmp_path.iterdir()) == sorted([target, *kept]) and target.read_text() == "2"
@@ -248,7 +252,7 @@ def test_a_device_or_fifo_is_never_replaced_by_a_file(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(OSError, match="not a regular file"):
         atomic.write_text(fifo, "x")
-    assert fifo.is_fifo() and not list(tmp_path.glob(".out.fifo.*"))
+    assert fifo.is_fifo() and list(tmp_path.iterdir()) == [fifo]
     with pytest.raises(OSError, match="not a regular file"):
         atomic.write_text("/dev/null", "x")
     assert Path("/dev/null").is_char_device()
@@ -265,6 +269,24 @@ def test_together_holds_a_ctrl_c_back_until_its_block_ends(tmp_path: Path) -> No
     with atomic.together():
         atomic.write_text(tmp_path / "a", "newer")
     assert (tmp_path / "a").read_text() == "newer" and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_together_holds_a_sigterm_back_until_its_block_ends(tmp_path: Path) -> None:
+    """SIGTERM, the usual signal to stop a job, ends the process as it would (Python leaves it to the system),
+    but after the block's renames: every file is new, and no temporary file is left in the folder."""
+    import subprocess
+    import sys
+
+    script = ("import os, signal, sys\nfrom pathlib import Path\nfrom claimbench import atomic\n"
+              "folder = Path(sys.argv[1])\nwith atomic.together():\n    atomic.write_text(folder / 'a', 'new')\n"
+              "    os.kill(os.getpid(), signal.SIGTERM)\n    atomic.write_text(folder / 'b', 'new')\n"
+              "print('after the block')\n")
+    for name in ("a", "b"):
+        (tmp_path / name).write_text("old")
+    ended = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert (ended.returncode, ended.stdout) == (-signal.SIGTERM, ""), ended.stderr[-2000:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
+    assert (tmp_path / "a").read_text() == (tmp_path / "b").read_text() == "new"
 
 
 def test_a_folder_in_the_way_is_said_before_any_file_of_the_block_is_renamed(tmp_path: Path) -> None:

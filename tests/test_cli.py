@@ -407,7 +407,11 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
     (project / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
     monkeypatch.chdir(project)
     assert cli.main(["init"]) == 0
-    assert "and set in the [pytest] section of pytest.ini:\nclaims_readme = README.md\n" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "and set in the [pytest] section of pytest.ini:\nclaims_readme = README.md\n" in out
+    advice = out.splitlines()[-1]  # what to keep out of git, a killed write's temporary files too
+    assert advice.endswith("add them to .gitignore") and all(
+        name in advice for name in ("runs/", ".benchmarks/", ".claimbench-*.tmp")), advice
     assert (project / "pytest.ini").read_text(encoding="utf-8") == (
         "[pytest]\nclaims_dir = claims\nclaims_report = REPORT.md\nclaims_json = claims.json\nclaims_badges = badges\n"
         "claims_train_device = cpu\nclaims_train_min_seeds = 3\n")

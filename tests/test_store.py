@@ -111,6 +111,19 @@ def test_a_session_marker_that_is_not_text_is_not_this_sessions(tmp_path: Path) 
     assert store.read(path, settings) is None and path.exists()
 
 
+def test_a_stored_run_removes_its_checkpoint_and_the_temporary_files_of_its_checkpoint(tmp_path: Path) -> None:
+    """Once the run is stored, its checkpoint and any write of it a killed writer left (of any host) are gone;
+    another file's temporary file stays."""
+    settings = Settings(device="cpu", results_dir=tmp_path, session="this session")
+    path = tmp_path / "run.json"
+    left = [tmp_path / "run.ckpt", tmp_path / ".claimbench-run.ckpt.elsewhere.1.a1b2c3d4.tmp"]
+    other = tmp_path / ".claimbench-other.ckpt.elsewhere.1.a1b2c3d4.tmp"
+    for file in (*left, other):
+        file.write_text("half")
+    store.write(path, {"history": {}, "verified_data": True}, settings)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([other.name, "run.json", "run.session"])
+
+
 WINDOWS_FORBIDS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 """The characters no file name holds on Windows (NTFS takes ``a:b`` for the stream ``b`` of the file ``a``)."""
 

@@ -381,7 +381,7 @@ def write(path: Path, record: dict[str, Any], settings: Settings) -> None:
     except OSError as error:
         raise unwritable(path, error) from None
     checkpoint = path.with_suffix(".ckpt")
-    for leftover in (checkpoint, path.with_suffix(".failed"), *path.parent.glob(f".{checkpoint.name}.*.tmp")):
+    for leftover in (checkpoint, path.with_suffix(".failed"), *atomic.temporary_files(checkpoint)):
         leftover.unlink(missing_ok=True)
 
 
