@@ -101,9 +101,14 @@ _FLOORED = "cosine to a floor"
 """A cosine schedule that ends at a learning rate above 0, which the ledger's "cosine" (``eta_min`` 0) is not."""
 _LEAST = r"min(?:imum|imal)?[\s_-]*(?:learning[\s_-]+rate|lr)|final[\s_-]+(?:learning[\s_-]+rate|lr)|floor"
 _FLOOR = re.compile(rf"(?<!\w)(?:(?:to|{_LEAST})(?:\s+(?:a|the|{_LEAST}))*|(?P<eta>eta[\s_-]*min)){_IS}"
-                    rf"(?=[\d.]*[1-9]){_NUMBER}(?!\s*(?:epoch|step|iter|batch|image|sample)\w*)", re.IGNORECASE)
-"""A learning rate above 0 a schedule ends at: "to 1e-4", "a minimum lr of 1e-5", "to a floor of 0.001",
-"eta_min=1e-6"; not "to 0", nor "up to 300 epochs"."""
+                    rf"{_NUMBER}(?!\s*(?:epoch|step|iter|batch|image|sample)\w*)", re.IGNORECASE)
+"""A learning rate a schedule may end at: "to 1e-4", "a minimum lr of 1e-5", "to a floor of 0.001", "eta_min=1e-6";
+not "up to 300 epochs". ``_floor`` takes one above 0 and below 1 alone, no "to 0" nor "to 224"."""
+_FLOOR_APART = re.compile(r";|batch|epochs?\s*\d|warm[\s-]?up|resiz|(?<!\w)scal(?:e|ed|es|ing)(?!\w)|crop|image"
+                          r"|momentum|weight[\s_-]+decay", re.IGNORECASE)
+"""What parts a cosine's words from a number no floor of theirs: a ";" or another setting's name between them ("the
+batch size to 256", "from epoch 10 to 200", "a warm-up to 0.4", "resized to 224", "scale lr linearly to 0.4"); not a
+count of epochs before its name, the cosine's length ("over 200 epochs to a floor of 0.001")."""
 _NESTEROV = re.compile(r"(?<!\w)Nesterov(?!\w)", re.IGNORECASE)
 _UNNESTEROV = re.compile(r"(?<!\w)(?:without|no|not|non|never)(?:[\s-]+(?:use[sd]?|using|the|a|any))*[\s-]+Nesterov"
                          r"(?!\w)|(?<!\w)Nesterov(?:\s+momentum)?(?:\s+(?:is|was|were))?\s+(?:not|disabled|off)(?!\w)"
@@ -233,12 +238,17 @@ def _phrase(sentence: str, start: int, end: int) -> str:
 
 
 def _floor(sentence: str) -> Stated | None:
-    """The cosine schedule to a floor ``sentence`` states: a cosine's words, then a learning rate above 0 it ends at
-    ("cosine annealing to 1e-4"), or an ``eta_min`` above 0 (a cosine's only); None where it states none."""
-    cosine = re.search(_named(_SCHEDULES["cosine"]), sentence, re.IGNORECASE)
+    """The cosine schedule to a floor ``sentence`` states: a learning rate above 0 and below 1 it ends at, in the
+    clause of a cosine's words on either side of them (``_FLOOR_APART``: "cosine annealing to 1e-4", "annealed to
+    1e-5 with cosine annealing"), or an ``eta_min`` (a cosine's only) anywhere; None where it states none."""
+    cosines = list(re.finditer(_named(_SCHEDULES["cosine"]), sentence, re.IGNORECASE))
     for floor in _FLOOR.finditer(sentence):
-        if cosine and cosine.end() <= floor.start():
-            return Stated("schedule", _FLOORED, sentence[cosine.start():floor.end()])
+        if not 0 < _value("lr", floor["number"]) < 1:
+            continue
+        for cosine in cosines:
+            first, last = sorted((cosine, floor), key=lambda match: match.start())
+            if not _FLOOR_APART.search(sentence, first.end(), last.start()):
+                return Stated("schedule", _FLOORED, sentence[first.start():last.end()])
         if floor["eta"]:
             return Stated("schedule", _FLOORED, floor.group())
     return None

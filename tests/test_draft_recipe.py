@@ -252,6 +252,10 @@ def test_several_learning_rates_in_one_phrase_are_said_above_the_todo(sentence: 
     ("- eta_min: 1e-6", "eta_min: 1e-6"),
     ("The lr follows cosine annealing over 200 epochs to a floor of 0.001.",
      "cosine annealing over 200 epochs to a floor of 0.001"),
+    ("The learning rate was decayed from 0.1 to 1e-4 following a cosine schedule.",
+     "to 1e-4 following a cosine schedule"),
+    ("The learning rate is annealed to 1e-5 with cosine annealing.", "to 1e-5 with cosine annealing"),
+    ("LR 0.1 to 0.001 with cosine decay.", "to 0.001 with cosine decay"),
 ])
 def test_a_cosine_to_a_floor_is_no_cosine_schedule(sentence: str, words: str) -> None:
     """A cosine schedule that ends at a learning rate above 0 was guessed "cosine", which the engine anneals to 0
@@ -269,3 +273,20 @@ def test_a_cosine_to_a_floor_is_no_cosine_schedule(sentence: str, words: str) ->
 ])
 def test_a_cosine_to_zero_is_the_ledgers_cosine(sentence: str) -> None:
     assert _recipe(_report(sentence))["schedule"] == "cosine"
+
+
+@pytest.mark.parametrize(("sentence", "guessed"), [
+    ("We use cosine decay and increase the batch size to 256.", True),
+    ("Cosine learning rate schedule from epoch 10 to 200.", True),
+    ("We use SGD with cosine annealing, and images are resized to 224.", True),
+    ("Cosine annealing schedule with a 5-epoch linear warm-up to 0.4.", False),
+    ("Cosine annealing; we scale lr linearly to 0.4 for batch 1024.", True),
+])
+def test_a_number_another_setting_goes_to_is_no_cosines_floor(sentence: str, guessed: bool) -> None:
+    """Any "to <number>" after a cosine's words was its floor ("the batch size to 256", "a warm-up to 0.4"), so the
+    right "cosine" guess became a TODO: a floor is a learning rate below 1 in the cosine's clause, with no ";" nor
+    another setting's name between them. A warm-up keeps the TODO its own note explains."""
+    schedules = [setting.value for setting in stated(sentence) if setting.key == "schedule"]
+    assert "cosine" in schedules
+    assert not [line for line in _lines(_report(sentence)) if "cosine to a floor" in line]
+    assert (_recipe(_report(sentence))["schedule"] == "cosine") is guessed
