@@ -23,11 +23,10 @@ from claimbench.toml_lines import Guess, todo
 __all__ = ["Drafted", "Stated", "drafted", "stated"]
 
 _FIELDS = {field.name: field for field in dataclasses.fields(schema.Recipe)}
-_DIGITS = r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?"
 _POWER = r"\s*[×x·*]\s*10\s*(?:\^\s*[-−]?\d+|[-−]\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 """A power of ten after a number's mantissa: " × 10^-4", "x10-4", "·10⁻³"."""
 _EXPONENT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻−", "0123456789--")
-_NUMBER = (rf"(?<![\w.^])(?<!\^[-−])(?P<number>\d+(?:\.\d+)?{_POWER}|{_DIGITS})"
+_NUMBER = (rf"(?<![\w.^])(?<!\^[-−])(?P<number>\d+(?:\.\d+)?{_POWER}|{draft_text.BARE})"
            rf"(?![\w%]|\.\d|\s*[×x·*/]\s*[\w.])")
 """A setting's number: "0.1", "5e-4", ".001", "1,024", "3 × 10^-4"; not a percentage, a number glued to a word, a
 power's exponent nor a factor of a product ("0.1 × batch size / 256")."""
@@ -58,15 +57,10 @@ _OTHER_NUMBER = re.compile(r"(?<!\w)(?:(?:every|each|after|at|by|until|within|in
                            r"(?:\s+\w+)?)\s+|patience(?:\s+of)?\s*[:=]?\s*)$", re.IGNORECASE)
 """Words right before a count of epochs that make it no training's length: "after 30 epochs", "for the first 5
 epochs", "a warm-up over 5 epochs", "a patience of 10 epochs"; and "at epochs 100" by its name."""
-_LISTED_BEFORE = re.compile(rf"(?:^|(?<!\w)(?:and|or|to|for|of|from|between|in|with)|[,(\[{{])\s*(?:{_DIGITS})"
+_LISTED_BEFORE = re.compile(rf"(?:^|(?<!\w)(?:and|or|to|for|of|from|between|in|with)|[,(\[{{])\s*(?:{draft_text.BARE})"
                             rf"{draft_text.JOINED}$", re.IGNORECASE)
-_LISTED_AFTER = re.compile(rf"(?:{draft_text.JOINED}|\s*\(\s*)(?P<number>{_DIGITS})(?!\d|\.\d|\s*%)"
-                           rf"(?!\s*(?!(?:and|or|to|for|respectively|too|also|is|was|are|were)\b)[a-z]"
-                           rf"|\s*[×x·*/]\s*[\w.])", re.IGNORECASE)
-"""A number joined to a bare one ("20, 30, and 40 epochs", "lr 0.1 or 0.01", "lr 0.1, 0.01 too", "10-20 epochs",
-"lr 0.1 (0.01 for the fine-tune)", "lr 0.1 or 0.01 is used"): a list or a range, no one value; not one joined to
-another setting's ("lr 0.1 and 200 epochs"), a percentage ("lr 0.1, 93.2% accuracy") nor a product ("128 (2 × 64)").
-After a setting's name, each of its numbers is a value it states."""
+"""A bare number joined before a setting's ("20, 30, and 40 epochs", "10-20 epochs"): a list or a range, no one
+value. The numbers listed after a setting's value are ``draft_text.listed``'s."""
 _UNTRAINED = re.compile(r"(?<!\w)(?:inference|latency|throughput|fps)(?!\w)", re.IGNORECASE)
 """Words of a sentence whose batch size is no training's: "latency at batch size 1"."""
 _PER_DEVICE = re.compile(r"\s*(?:images\s+)?(?:per|/|on\s+each|for\s+each)\s+(?:GPU|TPU|device|node|worker|replica)",
@@ -125,6 +119,9 @@ class Stated:
     """As the ledger writes it ("sgd", 0.1, 128), or the report's name of one the ledger has not ("rmsprop")."""
     words: str
     """The words that state it: "lr 0.1", "SGD"."""
+    alone: bool = True
+    """False where the words may state more values than those read: a plural name ("learning rates of 0.1"), or a
+    bare number joined after them ("lr 0.1, 93.2 on CIFAR-10"); the key is then not guessed."""
 
 
 @dataclass(frozen=True)
@@ -155,11 +152,12 @@ def drafted(sentences: Iterable[str]) -> Drafted:
         settings = found.get(name, [])
         values = list(dict.fromkeys(setting.value for setting in settings))
         refused = [value for value in values if not _takes(name, value)]
-        if len(values) == 1 and not refused:
+        several = len(values) > 1 or not all(setting.alone for setting in settings)
+        if not several and values and not refused:
             entries[name] = Guess(values[0], f"read from {settings[0].words!r}")
         elif settings or field.default is dataclasses.MISSING:
             entries[name] = todo(name.replace("_", " "), _allowed(name))
-        notes[name] = [*([_several(name, settings)] if len(values) > 1 else []),
+        notes[name] = [*([_several(name, settings)] if several else []),
                        *(_refused(name, value, settings) for value in refused)]
     schedule = entries.get("schedule")
     if isinstance(schedule, Guess) and (table := _table(str(schedule.value))):
@@ -170,17 +168,22 @@ def drafted(sentences: Iterable[str]) -> Drafted:
 
 def stated(sentence: str) -> Iterator[Stated]:
     """The recipe keys ``sentence`` (plain text) states a value of, with their words: each number of a list or a
-    range after a setting's name ("lr 0.1, 0.01", each even where the draft makes it a candidate claim); none of one
-    before it ("20, 30, and 40 epochs"), another's ("after 30 epochs", a minimum learning rate) or a candidate claim's
-    alone; a cosine to a floor (``_floor``) as no "cosine"."""
+    range after a setting's name ("lr 0.1, 0.01", each even where the draft makes it a candidate claim; one in doubt,
+    "lr 0.1 and 0.01 yield", too), not alone where a plural name or a bare number joined after them may state more
+    (``draft_text.listed``: "lr 0.1, 93.2 on CIFAR-10"); none of one before it ("20, 30, and 40 epochs"), another's
+    ("after 30 epochs", a minimum learning rate) or a candidate claim's alone; a cosine to a floor (``_floor``) as no
+    "cosine"."""
     claimed = [range(mention.start, mention.start + len(mention.printed)) for mention in draft_text.mentions(sentence)
                if draft_text.is_candidate(mention, sentence)]
     for key in _NAMES:
         for match in _numbers(key, sentence):
-            items = [match, *_items(match)]
-            words = _phrase(sentence, match.start(), items[-1].end("number"))
-            if items[1:] or not any(match.start("number") in span for span in claimed):
-                yield from (Stated(key, _value(key, item["number"]), words) for item in items)
+            several = bool(match.groupdict().get("name") and draft_text.plural(match["name"]))
+            found = draft_text.listed(sentence, match.end("number"), _value(key, match["number"]), several)
+            items = [match, *found.items, *([found.after] if found.maybe else [])]
+            words = _phrase(sentence, match.start(), (found.after or items[-1]).end("number"))
+            alone = not (several or found.after)
+            if items[1:] or not alone or not any(match.start("number") in span for span in claimed):
+                yield from (Stated(key, _value(key, item["number"]), words, alone) for item in items)
     floor = _floor(sentence)
     for key, names in (("optimizer", _OPTIMIZERS), ("schedule", _SCHEDULES)):
         own = {value: re.escape(value) for value in _allowed(key) if value not in names}
@@ -202,7 +205,7 @@ def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
     on inference."""
     if key == "batch_size" and _UNTRAINED.search(sentence):
         return
-    named = re.finditer(rf"(?<![\w-])(?:{_NAMES[key]})(?![\w-]){_IS}{_NUMBER}", sentence, re.IGNORECASE)
+    named = re.finditer(rf"(?<![\w-])(?P<name>{_NAMES[key]})(?![\w-]){_IS}{_NUMBER}", sentence, re.IGNORECASE)
     before = re.finditer(rf"{_NUMBER}{_AFTER[key]}(?![\w-])", sentence, re.IGNORECASE) if key in _AFTER else ()
     for match in named:
         if not (_OTHER_NAME.search(sentence, 0, match.start())
@@ -211,30 +214,19 @@ def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
                 or key == "batch_size" and _PER_DEVICE.match(sentence, match.end())):
             yield match
     for match in before:
-        if not (_OTHER_NUMBER.search(sentence, 0, match.start()) or _listed(match)):
+        if not (_OTHER_NUMBER.search(sentence, 0, match.start())
+                or _LISTED_BEFORE.search(sentence, 0, match.start("number"))):
             yield match
 
 
-def _listed(match: re.Match[str]) -> bool:
-    """Whether the number ``match`` read is joined to a bare one, in a list or a range (``_LISTED_BEFORE``)."""
-    text = match.string
-    return bool(_LISTED_BEFORE.search(text, 0, match.start("number")) or _LISTED_AFTER.match(text, match.end("number")))
-
-
-def _items(match: re.Match[str]) -> Iterator[re.Match[str]]:
-    """The bare numbers listed after the one ``match`` read by a setting's name ("lr 0.1, 0.01 too": 0.01)."""
-    end = match.end("number")
-    while item := _LISTED_AFTER.match(match.string, end):
-        yield item
-        end = item.end("number")
-
-
 def _phrase(sentence: str, start: int, end: int) -> str:
-    """The words of ``sentence`` from ``start`` to ``end``, with the bracket right after that closes one they open
-    ("lr in {0.1, 0.01}")."""
-    words, closer = sentence[start:end], sentence[end:end + 1]
-    opener = {")": "(", "]": "[", "}": "{"}.get(closer)
-    return (words + closer if opener and words.count(opener) > words.count(closer) else words).strip()
+    """The words of ``sentence`` from ``start`` to ``end``, on to the bracket that closes one they open ("lr in
+    {0.1, 0.01}", "weight decay 5e-4 (1e-4 for ImageNet)")."""
+    for opener, closer in ("()", "[]", "{}"):
+        words = sentence[start:end]
+        if words.count(opener) > words.count(closer) and (close := sentence.find(closer, end)) >= 0:
+            end = close + 1
+    return sentence[start:end].strip()
 
 
 def _floor(sentence: str) -> Stated | None:
@@ -289,13 +281,14 @@ def _allowed(key: str) -> tuple[str, ...]:
 
 
 def _several(key: str, settings: list[Stated]) -> str:
-    """The note on a key the report states several values of, each words' values together ("0.1 and 0.01 ('lr 0.1,
-    0.01')")."""
+    """The note on a key the report states several values of, or may (not ``Stated.alone``), each words' values
+    together ("0.1 and 0.01 ('lr 0.1, 0.01')", "0.1 ('lr 0.1, 93.2'), perhaps among others")."""
     values: dict[str, dict[object, None]] = {}
     for setting in settings:
         values.setdefault(setting.words, {})[setting.value] = None
     said = " and ".join(f"{' and '.join(map(str, own))} ({words!r})" for words, own in values.items())
-    return f"the report states {key} {said}: give the one its claims trained with"
+    more = ", perhaps among others" if len({setting.value for setting in settings}) == 1 else ""
+    return f"the report states {key} {said}{more}: give the one its claims trained with"
 
 
 def _refused(key: str, value: object, settings: list[Stated]) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from claimbench import numerals
 from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, guess_kind, has, meant, unit_kind
 
-__all__ = ["JOINED", "SETTINGS", "Mention", "comment", "is_candidate", "kind_of", "mentions", "nearest_kind",
-           "run_counts", "sentences", "setting"]
+__all__ = ["BARE", "JOINED", "SETTINGS", "Listed", "Mention", "comment", "is_candidate", "kind_of", "listed",
+           "mentions", "nearest_kind", "plural", "run_counts", "sentences", "setting"]
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _COUNTS = r"trainable|learnable|non-trainable|total"
@@ -124,18 +124,86 @@ SETTINGS = ("learning rate", "lr", "base lr", "dropout", "dropout rate", "drop r
 "validation_split=0.1", "lr: 1e-3") is the recipe's, no claim, whatever kind's keyword stands near it. The
 whole-number ones (epochs, batch size, seed) print integers, no candidates anyway; and "after 30 epochs: 91.2%" is
 a claim."""
-_SETTING = re.compile(r"(?<![^\W_])(?:%s)s?(?![^\W_])" % "|".join(
+_SETTING = re.compile(r"(?<![^\W_])(?:%s)(?P<plural>s)?(?![^\W_])" % "|".join(
     re.escape(name).replace(r"\ ", r"[\s_-]+") for name in sorted(SETTINGS, key=len, reverse=True)), re.IGNORECASE)
 """A setting's name, or its plural: "learning rates of 0.1 and 0.01"."""
 JOINED = r"\s*(?:(?:,\s*)?(?:(?:and|or|to)\b|[-–~/])|,)\s*"
 """What joins the numbers of a list or a range: "0.1, 0.01", "0.1 or 0.01", "100 to 200", "0.1/0.01"; the recipe's
 draft (draft_recipe) reads its lists by it too."""
-_BARE = r"(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?"
-"""A setting's value as a list prints it before another: "0.1", "5e-4", ".001"."""
-_NAMED_BY = re.compile(rf"(?:[\s=:∈'\"`{{\[]|(?<![^\W_])(?:of|is|was|set|to|at|in|rate|p)(?![^\W_]))*"
-                       rf"(?P<listed>(?:{_BARE}(?:{JOINED}|\s*\(\s*))*)", re.IGNORECASE)
+BARE = r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?"
+"""A setting's value as a report prints it: "0.1", "5e-4", ".001", "1,024"; the recipe's draft reads its numbers by it
+too."""
+_NAMED_BY = re.compile(r"(?:[\s=:∈'\"`{\[]|(?<![^\W_])(?:of|is|was|set|to|at|in|rate|p)(?![^\W_]))*", re.IGNORECASE)
 """What may stand between a setting's name and its number: "dropout of 0.5", "lr = 1e-3", "'dropout': 0.5", "lr in
-{0.1"; and the values listed before it: "lr 0.1, 0.01", "momentum 0.9 or 0.99", "lr 0.1 (0.01 for the fine-tune)"."""
+{0.1"."""
+_VALUE = re.compile(rf"(?:{BARE})(?![\w%]|\.\d)")
+"""A setting's first value, bare, that a list may follow: "0.1" of "lr 0.1, 0.01"."""
+_JOINED_BARE = re.compile(rf"(?:{JOINED}|\s*\(\s*)(?P<number>{BARE})"
+                          rf"(?![\w%]|\.\d|\s*%|\s*[×x·*]\s*[\w.]|\s*/\s*[^\W\d])")
+"""A bare number joined to the one before it: ", 0.01", " or 0.99", " (0.01", " / 0.01"; not a percentage, a number
+glued to a word ("1.2M"), a product's factor ("128 (2 × 64)") nor a ratio's ("0.4 / batch")."""
+_OWN = re.compile(rf"\s+(?:{_SETTING.pattern}|batch[\s_-]*size)|\s*{numerals.NOUN}|{_COUNTED.pattern}",
+                  re.IGNORECASE)
+"""The name or noun of its own after a number, which makes it no list's: "0.9 momentum", "200 epochs", "1.2 params"."""
+_GOES_ON = re.compile(rf"{JOINED}\.?\d|\s*(?:[,;.)\]}}]|$)|\s+(?:and|or|respectively|too|also|each|both)(?![^\W_])",
+                      re.IGNORECASE)
+"""What may follow an item of a setting's list: another joined number, a clause's end or a list word."""
+_FOR_SETTING = re.compile(rf"\s+for\s+(?:the\s+)?{_SETTING.pattern}", re.IGNORECASE)
+"""A setting's name after "for": "0.9 for momentum" is another setting's value."""
+_NEXT_WORDS = re.compile(r"[^\w,;.()]*([^\s,;.()]+(?:\s+[^\s,;.()]+)?)")
+"""The two words after a number, in its clause: "test accuracy" of "0.9234 test accuracy."."""
+_SPAN = 100
+"""How many times one value of a setting's list may be another: "lr 0.1, 0.01 and 0.001", not "lr 0.01, 94.12" nor
+"lr 3e-4, 0.9, 0.999" (Adam's betas)."""
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The bare numbers joined after a setting's value (``listed``)."""
+
+    items: tuple[re.Match[str], ...]
+    """Its further values ("number" group): "0.01" of "lr 0.1, 0.01 too"."""
+    after: re.Match[str] | None
+    """The bare number joined after them that is no sure value of it: a result ("lr 0.1, 93.2 on CIFAR-10"), another
+    setting's ("0.9 for momentum") or one in doubt ("lr 0.1 and 0.01 yield")."""
+    maybe: bool
+    """Whether ``after`` may be a further value: in the first's range, and no result's nor other setting's word after
+    it ("lr 0.1 and 0.01 yield", not "lr 0.01, 0.9234 test accuracy")."""
+
+
+def listed(text: str, end: int, first: float, plural: bool = False) -> Listed:
+    """The bare numbers of ``text`` joined after a setting's value ``first`` that ends at ``end``: each a further value
+    where it is in the first's range (``_in_range``) and followed by another, a clause's end or a list word ("and",
+    "too", "respectively"), after a plural name ("learning rates of 0.1 and 0.01 were") by any word but a result's;
+    the list ends at the first that is not, and at one with a name or noun of its own ("lr 0.1 and 200 epochs"). The
+    one reader of such lists: a draft's candidates (``setting``) and the recipe's draft (draft_recipe)."""
+    items: list[re.Match[str]] = []
+    while (item := _JOINED_BARE.match(text, end)) and not _OWN.match(text, item.end()):
+        near, theirs = _in_range(first, _float(item["number"])), _theirs(text, item.end())
+        if not (near and (_GOES_ON.match(text, item.end()) or plural and not theirs)):
+            return Listed(tuple(items), item, near and not theirs)
+        items.append(item)
+        end = item.end()
+    return Listed(tuple(items), None, False)
+
+
+def _in_range(first: float, value: float) -> bool:
+    """Whether ``value`` may be another value of the setting whose first is ``first``: neither is 0 nor more than
+    ``_SPAN`` times the other."""
+    low, high = sorted((abs(first), abs(value)))
+    return 0 < low and high <= _SPAN * low
+
+
+def plural(name: str) -> bool:
+    """Whether ``name`` is a setting's name in the plural ("learning rates", "lrs"), which states several values."""
+    return bool((match := _SETTING.fullmatch(name)) and match["plural"])
+
+
+def _theirs(text: str, end: int) -> bool:
+    """Whether the words after a number make it a result or another setting's: a kind's keyword in the next two
+    ("0.9234 test accuracy", "76.4 top-1"), or "for" and a setting's name ("0.9 for momentum")."""
+    words = _NEXT_WORDS.match(text, end)
+    return bool(_FOR_SETTING.match(text, end) or words and guess_kind(words[1]))
 
 
 _TIMES_AFTER = re.compile(r"\s?[×xX](?!\w|\s*\d)")
@@ -188,17 +256,29 @@ def _bare(mention: Mention) -> bool:
 def setting(sentence: str, mention: Mention) -> str | None:
     """The training setting (``SETTINGS``) whose value the number is, or None: named right before it ("dropout
     0.5", "validation_split=0.1", "a learning rate of 0.001"; a percentage only with a word or sign between, as in
-    "dropout of 50%", since "with dropout: 91.2%" is an ablation's accuracy), a bare one listed after such a value
-    ("lr 0.1, 0.01", "learning rates of 0.1 and 0.01"; "lr 0.1, 93.2% accuracy" lists a result) or right after it
-    ("0.1 label smoothing", "10% validation split")."""
+    "dropout of 50%", since "with dropout: 91.2%" is an ablation's accuracy), a bare further value listed after such
+    a value (``listed``: "lr 0.1, 0.01", "learning rates of 0.1 and 0.01"; not the results of "lr 0.1, 93.2%
+    accuracy", "lr 0.1, 93.2 on CIFAR-10", "lr 0.01, 0.9234 test accuracy") or right after it ("0.1 label
+    smoothing", "10% validation split")."""
     end = mention.start + len(mention.printed)
     for match in _SETTING.finditer(sentence):
-        between = sentence[match.end() : mention.start]
-        named = match.end() <= mention.start and _NAMED_BY.fullmatch(between)
-        before = named and (_bare(mention) if named["listed"] else mention.unit != "%" or between.strip(" :"))
-        if before or (match.start() >= end and not sentence[end : match.start()].strip()):
+        if match.start() >= end and not sentence[end : match.start()].strip():
+            return match.group()
+        if match.end() > mention.start:
+            continue
+        named = _NAMED_BY.fullmatch(sentence, match.end(), mention.start)
+        if named and (mention.unit != "%" or named.group().strip(" :")):
+            return match.group()
+        first = _VALUE.match(sentence, _NAMED_BY.match(sentence, match.end()).end()) if _bare(mention) else None
+        found = listed(sentence, first.end(), _float(first.group()), bool(match["plural"])) if first else None
+        if found and mention.start in {item.start("number") for item in found.items}:
             return match.group()
     return None
+
+
+def _float(number: str) -> float:
+    """A bare number (``BARE``) as a float: "1,024" is 1024.0."""
+    return float(number.replace(",", ""))
 
 
 def kind_of(sentence: str, mention: Mention) -> str | None:
