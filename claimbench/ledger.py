@@ -144,9 +144,9 @@ def _what(error: Any) -> str:
     """What a pydantic error says is wrong, in the ledger's words."""
     kind, loc = error["type"], error["loc"]
     if kind == "missing":
-        return "missing required field"
+        return ledger_lines.MISSING
     if kind == "union_tag_not_found":
-        return "missing required field: give the claim a kind, or a cell in a table that gives one"
+        return f"{ledger_lines.MISSING}: give the claim a kind, or a cell in a table that gives one"
     if kind in UNKNOWN_KEY:
         return _unknown(str(loc[-1]), loc[2] if len(loc) == 4 and loc[0] == "claim" else None)
     if kind == "union_tag_invalid":
@@ -275,7 +275,7 @@ def _lacking(tables: Any) -> list[Problem]:
     valid = {name: known(table) for name, table in tables.items()} if isinstance(tables, dict) else {}
     valid = {name: table for name, table in valid.items() if table is not None}
     return [(f"recipe.{name}", field, what) for name in valid if isinstance(found := _recipe(valid, name), list)
-            for field, what in found if what == "missing required field" and field not in ill]
+            for field, what in found if what == ledger_lines.MISSING and field not in ill]
 
 
 def _merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
@@ -311,8 +311,8 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
     recipe = getattr(claim, "recipe", None)
     if "recipe" in type(claim).model_fields and recipe is None and claim.status is None:
         private = getattr(claim, "dataset", None) == "private"
-        yield "recipe", "missing required field" + (': for data claimbench does not load, give status = "unverifiable" '
-                                                    "and a why that names the dataset (or a recipe)" if private else "")
+        yield "recipe", ledger_lines.MISSING + (': for data claimbench does not load, give status = "unverifiable" '
+                                                "and a why that names the dataset (or a recipe)" if private else "")
     if recipe is not None and recipe not in recipes:
         yield "recipe", f"unknown recipe {recipe!r} (recipes: {', '.join(recipes) or 'none'})"
     yield from _reading_problems(claim, recipes.get(recipe))
@@ -430,17 +430,20 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
 
 def _rejected(path: Path, text: str, problems: Iterable[Problem]) -> LedgerError:
     """The file's problems, each at the line its field, else its subject, is written on (``ledger_lines``); one of
-    a claim whose id is written twice that cannot tell which it is of names the other's line too."""
+    a claim whose id is written twice that cannot tell which it is of names the other's line too; a duplicate id is
+    said at each copy after the first."""
     lines, said = ledger_lines.Lines(text), []
     for subject, field, what in dict.fromkeys(problems):
-        first, *others = lines.lines(subject, field, what) or [None]
-        also = f" (or line {', '.join(map(str, others))}: the id is written more than once)" if others else ""
-        said.append(f"{ledger_lines.at(path.name, first)}: {subject}: {field}: {what}{also}")
+        found = lines.lines(subject, field, what) or [None]
+        for first, *others in [[line] for line in found] if field == "id" else [found]:
+            also = f" (or line {', '.join(map(str, others))}: the id is written more than once)" if others else ""
+            said.append(f"{ledger_lines.at(path.name, first)}: {subject}: {field}: {what}{also}")
     return LedgerError(said)
 
 
 def _duplicates(doc: dict[str, Any], slug: str) -> list[Problem]:
-    """A claim id written more than once (said at its second, ``ledger_lines``), beside the claims' other problems."""
+    """A claim id written more than once (said at each copy after the first, ``ledger_lines``), beside the claims'
+    other problems."""
     claims = doc["claim"] if isinstance(doc.get("claim"), list) else []
     ids = [c["id"] for c in claims if isinstance(c, dict) and isinstance(c.get("id"), str)]
     return [(f"{slug}/{i}", "id", "duplicate id") for i in dict.fromkeys(ids)

@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Lines", "at", "got", "syntax_line"]
+__all__ = ["MISSING", "Lines", "at", "got", "syntax_line"]
 
 Keys = tuple[str | int, ...]
 """A path from the document's root: keys, and each array of tables' entry by its number (``("claim", 3, "id")``)."""
@@ -33,6 +33,8 @@ _NUMBERED = re.compile(r"\((claim|table) #(\d+)\)")
 _AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 _UNWRITTEN = object()
 """No value written at a path."""
+MISSING = "missing required field"
+"""What a problem's text begins with that says its field is written nowhere in its subject's table."""
 
 
 def at(name: str, line: int | None) -> str:
@@ -85,13 +87,16 @@ class Lines:
         (``input`` for ``input.1``, ``tolerance`` for ``tolerance.rel`` in ``tolerance = { abs = 0 }``), or of the
         first key written below it; for a claim whose own table does not write it, of its cell's column's
         ``by_column`` keys, then its table's (the keys it shares); else the line of the subject's ``id`` (a claim's,
-        a table's), else of its header. A subject written twice: its ``id`` problem is the second's (the duplicate);
-        another's is the line of the value the problem's ``what`` says it got (``got``), else each entry's line.
+        a table's), else of its header. A subject written more than once: its ``id`` problem is each later copy's
+        (the duplicates); another's is the line of the value the problem's ``what`` says it got (``got``), else each
+        entry's line, for a ``MISSING`` field those of the entries that do not write it first.
         No line for the file's own problems and a subject written nowhere."""
         places, keys = self._places(subject), _field_keys(field)
         if keys == ("id",) and len(places) > 1:
-            places = places[1:2]
+            places = places[1:]
         found = [self._line(place, keys) for place in places]
+        if what.startswith(MISSING):
+            found.sort(key=lambda entry: entry[1] is not _UNWRITTEN)
         told = [line for line, value in found if value is not _UNWRITTEN and what.endswith(got(value))]
         return list(dict.fromkeys(told or [line for line, _ in found if line is not None]))
 

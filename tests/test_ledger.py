@@ -264,6 +264,31 @@ def test_a_problem_of_a_claim_whose_id_is_written_twice_names_the_line_of_the_va
     assert (first[0], first[1].endswith(also)) == ("value = 62", True), first
 
 
+def test_a_missing_field_of_a_claim_whose_id_is_written_twice_names_the_claim_that_lacks_it_first(
+        tmp_path: Path) -> None:
+    """The second of two claims with one id leaves out ``printed``: its problem is at that claim (its id's line), and
+    names the first claim's ``printed``, which is fine, only as the other place."""
+    second = GOOD_CLAIM.replace('id = "params/baseline"', "id = 'params/baseline'  # again")
+    body = GOOD_CLAIM + second.replace('printed = "62"\n', "")
+    first, duplicate = problem_lines(tmp_path, body)
+    printed = (HEADER + body).splitlines().index('printed = "62"') + 1
+    also = f" (or line {printed}: the id is written more than once)"
+    assert first == ("id = 'params/baseline'  # again", f"tiny/params/baseline: printed: missing required field{also}")
+    assert duplicate == ("id = 'params/baseline'  # again", "tiny/params/baseline: id: duplicate id")
+
+
+def test_each_copy_of_an_id_after_the_first_is_said_a_duplicate(tmp_path: Path) -> None:
+    again = GOOD_CLAIM.replace('id = "params/baseline"', "id = 'params/baseline'  # again")
+    third = GOOD_CLAIM.replace('id = "params/baseline"', "id = 'params/baseline'  # third")
+    assert problem_lines(tmp_path, GOOD_CLAIM + again + third) == [
+        ("id = 'params/baseline'  # again", "tiny/params/baseline: id: duplicate id"),
+        ("id = 'params/baseline'  # third", "tiny/params/baseline: id: duplicate id")]
+    other = '[[table]]\nid = "t"  # again\ntitle = "Other"\ncolumns = ["a"]\nrows = [["b"]]\n'
+    assert problem_lines(tmp_path, TABLE + other + other.replace("again", "third") + TABLE_CLAIM) == [
+        ('id = "t"  # again', "table t: id: duplicate table id"),
+        ('id = "t"  # third', "table t: id: duplicate table id")]
+
+
 def test_a_problem_of_the_file_names_no_line_a_syntax_error_its_own(tmp_path: Path) -> None:
     (tmp_path / "tiny.toml").write_text(HEADER.replace("format = 2\n", "") + GOOD_CLAIM, encoding="utf-8")
     with pytest.raises(ledger.LedgerError) as error:
