@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from claimbench import (atomic, draft_recipe, draft_tables, draft_text, draft_values, markdown_tables, model_summaries,
-                        numerals)
+                        numerals, vocab)
 from claimbench.draft_tables import FLOPS_COUNT, INPUT_SIZE, UNREAD, Context
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, RELATIVE_KINDS,
@@ -276,13 +276,15 @@ def _candidate_lines(candidates: list[tuple[str, list[dict[str, object]]]]) -> l
 def _summary_lines(code: list[tuple[str | None, str]], context: Context) -> list[str]:
     """Commented-out candidate claims for the totals of the model summaries in code blocks, each under its line and
     named by it ("params/code/<section>/trainable_params"); the input of those that take one is the summary's, where it
-    states one (``model_summaries.input_shape``)."""
+    states one (``model_summaries.input_shape``); a size torchinfo does not print takes none."""
     lines: list[str] = []
     for section, text in code:
         shape = model_summaries.input_shape(text)
         for total in model_summaries.totals(text):
             where = f"section '{section}', code block" if section else "introduction, code block"
             asked = draft_tables.todos(total.kind, total.kind, total.line, (), context)
+            if isinstance(size := total.keys.get("size"), Guess) and size.value not in vocab.TORCHINFO_SIZES:
+                del asked["input"]  # counted without running the model, as families.needs_input says
             claim: dict[str, object] = {
                 "id": unique(f"{total.kind}/code/{slug(section or '') or 'top'}/{slug(total.words)}", context.ids),
                 "kind": total.kind, "model": draft_tables.model_todo(context),

@@ -32,7 +32,7 @@ __all__ = ["DRAFTED_RECIPE", "FLOPS_COUNT", "INPUT_SIZE", "NAMED_DATASET", "NAME
            "Context", "byte_scale", "model_todo", "per_layer", "table_claims", "todos", "unjudged"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
-                  "is registered with its input size, or for a checkpoint's size")
+                  f"is registered with its input size, or for a size other than {' or '.join(vocab.TORCHINFO_SIZES)}")
 """The input a claim that runs the model needs, where the report's text around it names none."""
 
 _PARAM_COUNT_WORDS = {

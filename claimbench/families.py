@@ -144,9 +144,9 @@ def _seeded() -> Iterator[None]:
         yield
 
 
-def _on_cpu(claim: Claim, on_meta: torch.nn.Module, failure: RuntimeError) -> torch.nn.Module:
-    """The claim's model built again on the CPU, for a forward the meta device could not run; a model over
-    ``CPU_FALLBACK_BYTES`` is the claim's one-line error instead."""
+def _on_cpu(claim: Claim, on_meta: torch.nn.Module, failure: RuntimeError, **overrides: Any) -> torch.nn.Module:
+    """The claim's model (``overrides`` as ``_on_meta``'s) built again on the CPU, for a forward the meta device could
+    not run; a model over ``CPU_FALLBACK_BYTES`` is the claim's one-line error instead."""
     weights = _weight_bytes(on_meta)
     if weights > CPU_FALLBACK_BYTES:
         needs = ("makes a tensor off the meta device" if "device" in errors.first_line(failure)
@@ -155,12 +155,14 @@ def _on_cpu(claim: Claim, on_meta: torch.nn.Module, failure: RuntimeError) -> to
             f"{claim.model}: the structural counters run models on torch's meta device, which holds no data, and "
             f"its forward {needs}: {errors.in_one_line(failure)}; its {weights / 2**20:,.0f} MiB of weights are "
             f"over the {CPU_FALLBACK_BYTES // 2**20} MiB claimbench builds on the CPU instead") from failure
-    return _model(claim)
+    return _model(claim, **overrides)
 
 
-def _run(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: Run[T]) -> tuple[T, str]:
-    """``run`` on the model built on the meta device and the device it ran on: the CPU, seeded, when its forward
-    needs data the meta device has none of (a branch on values, ``.item()``, a tensor made on the CPU)."""
+def _run(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: Run[T], **overrides: Any
+         ) -> tuple[T, str]:
+    """``run`` on the model built on the meta device (with ``overrides``, as ``_on_meta``) and the device it ran on:
+    the CPU, seeded, when its forward needs data the meta device has none of (a branch on values, ``.item()``, a
+    tensor made on the CPU)."""
     try:
         return run(model, size), "meta"
     except RuntimeError as error:
@@ -168,7 +170,7 @@ def _run(claim: Claim, model: torch.nn.Module, size: tuple[int, ...], run: Run[T
             raise
         failure = error
     with _seeded():
-        model = _on_cpu(claim, model, failure)
+        model = _on_cpu(claim, model, failure, **overrides)
         try:
             return run(model, size), "cpu"
         finally:
@@ -237,14 +239,16 @@ def _hinted(claim: Claim, measurement: verdict.Measurement, conventions: Iterabl
 
 def _with_classes(claim: Claim, measured: verdict.Measured,
                   counted: Callable[[torch.nn.Module], int]) -> dict[str, int]:
-    """``counted`` of the claim's model built on the meta device with ``num_classes=siblings.CLASSES``, under
-    ``siblings.WITH_CLASSES``, where its builder takes ``num_classes`` (``_takes_classes``) and that count is not the
-    claim's model's (built with another class count): a CIFAR-10 table prints torchvision's ImageNet count. Empty
-    where it is, or where that model cannot be built or counted there: a hint never fails the claim."""
+    """``counted`` of the claim's model built on the meta device with ``num_classes=siblings.CLASSES`` (on the CPU
+    where its forward needs data, as the claim's own: ``_run``), under ``siblings.WITH_CLASSES``, where its builder
+    takes ``num_classes`` (``_takes_classes``) and that count is not the claim's model's (built with another class
+    count): a CIFAR-10 table prints torchvision's ImageNet count. Empty where it is, or where that model cannot be
+    built or counted: a hint never fails the claim."""
     if not _takes_classes(claim):
         return {}
+    classes = {"num_classes": siblings.CLASSES}
     try:
-        value = counted(_on_meta(claim, num_classes=siblings.CLASSES))
+        value, _ = _run(claim, _on_meta(claim, **classes), (), lambda model, _: counted(model), **classes)
     except Exception:  # noqa: BLE001 - an error of the author's builder or forward: no hint, never the claim's error
         return {}
     return {} if value == measured else {siblings.WITH_CLASSES: value}

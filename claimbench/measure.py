@@ -48,7 +48,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from torchinfo.layer_info import LayerInfo
 from torchinfo.model_statistics import ModelStatistics
 
-from claimbench import errors
+from claimbench import errors, vocab
 
 __all__ = [
     "COUNTED",
@@ -734,7 +734,7 @@ def _checkpoint(twin: nn.Module, momentum: float) -> dict[str, Any]:
             "loss": torch.zeros((), requires_grad=True)}
 
 
-TORCHINFO_SIZES = ("torchinfo_total", "torchinfo_params")
+TORCHINFO_SIZES = vocab.TORCHINFO_SIZES
 """The sizes torchinfo prints after a forward: they need the model's input."""
 
 

@@ -69,7 +69,7 @@ class Total:
 
 def totals(code: str) -> list[Total]:
     """The totals of each model summary in the code block ``code``, in order."""
-    library = "torchinfo" if _TORCHINFO.search(code) else "keras" if _KERAS.search(code) else None
+    library = "torchinfo" if _TORCHINFO.search(code) else "keras" if _KERAS.search(code) or _sized(code) else None
     batch = int(shape[1]) if library == "torchinfo" and (shape := _BATCH.search(code)) else 1
     found = []
     for match in _TOTAL.finditer(code):
@@ -94,6 +94,13 @@ def totals(code: str) -> list[Total]:
         if what == "total params" and library == "keras" and (size := _KERAS_SIZE.match(code, match.end())):
             found.append(_keras_size(found[-1], size, bool(_OPTIMIZER.search(code))))
     return found
+
+
+def _sized(code: str) -> bool:
+    """Whether a "Total params" line of ``code`` prints a size after its count ("(50.29 KB)", ``_KERAS_SIZE``), as
+    only Keras 3 does: its totals lines alone, without the summary's ``Model: "..."`` header, are Keras's."""
+    return any(match["what"].lower() == "total params" and _KERAS_SIZE.match(code, match.end())
+               for match in _TOTAL.finditer(code))
 
 
 def _keras_size(total: Total, size: re.Match[str], optimizer: bool) -> Total:

@@ -20,6 +20,8 @@ LAYER_QUANTITIES = ("params", "macs", "output_shape")
 LAYOUTS = ("channels_first", "channels_last")
 SIZES = ("torchinfo_total", "checkpoint_weights", "checkpoint_sgd_momentum", "state_dict_file", "parameter_bytes",
          "torchinfo_params", "keras_weights")
+TORCHINFO_SIZES = ("torchinfo_total", "torchinfo_params")
+"""The sizes torchinfo prints after a forward: they need the model's input, the others are counted without one."""
 CONVENTION_WORDS = {
     "constructed": "counted right after construction: a layer built lazily in the first forward is left out",
     "all": "counts every parameter, frozen (requires_grad False) ones too",

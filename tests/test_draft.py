@@ -1802,6 +1802,16 @@ def test_the_size_keras_3_prints_after_its_total_params_is_drafted_in_its_kib() 
         "params/code/r/total_params", "params/code/r/trainable_params"]
 
 
+def test_a_drafted_size_that_needs_no_input_asks_for_none() -> None:
+    """Keras 3's size (keras_weights) is counted without running the model, but its candidate asked for an input
+    (``INPUT_SIZE``); only torchinfo's sizes, which run it, ask for one now (``families.needs_input``)."""
+    keras_3 = ('Model: "sequential"\n Layer (type)      Output Shape     Param #\n'
+               " Total params: 12,874 (50.29 KB)\n Trainable params: 12,842 (50.16 KB)\n")
+    assert "input" not in _summary_claims(f"# R\n\n```\n{keras_3}```\n")["size/code/r/total_params"]
+    torchinfo = _summary_claims(f"# R\n\n```\n{_TORCHINFO_SUMMARY}```\n")
+    assert [claim.get("input") for claim in torchinfo.values() if claim["kind"] == "size"] == [INPUT_SIZE] * 2
+
+
 def test_the_mult_adds_torchinfo_prints_on_python_3_11_are_drafted() -> None:
     """torchinfo 1.8.0 on Python 3.11 and later prints "Total mult-adds (Units.MEGABYTES): 555.42": its MACs total
     was dropped from the draft in silence, the number a reviewer checks first. It is drafted as "(M)" is, and one in

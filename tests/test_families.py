@@ -681,6 +681,11 @@ def resnet18_cifar(num_classes: int = 10) -> nn.Module:
     return torchvision.models.resnet18(num_classes=num_classes)
 
 
+def reads_resnet18_cifar(num_classes: int = 10) -> nn.Module:
+    """``resnet18_cifar`` behind a branch on its input's values: measured on the CPU."""
+    return ReadsItsData(resnet18_cifar(num_classes))
+
+
 def _imagenet_params() -> int:
     """ResNet-18's trainable parameters with torchvision's ImageNet head of 1000 classes, built here."""
     with torch.device("meta"):
@@ -712,6 +717,17 @@ def test_a_refuted_count_of_the_same_model_with_1000_classes_says_so(kind: str, 
     record = _record(counted, measurement)
     assert record["verdict"] == "refuted"
     assert record["reason"].endswith(f"; it matches the same model with 1000 classes ({imagenet:,})"), record["reason"]
+
+
+def test_a_refuted_count_of_a_model_measured_on_the_cpu_with_1000_classes_says_so() -> None:
+    """A forward that reads its data runs on the CPU for the 1000-class count too, as for the claim's own: on the
+    meta device it failed, and the hint was silently left out."""
+    imagenet = _imagenet_macs((3, 32, 32))
+    counted = claim("macs", model="test_families:reads_resnet18_cifar", input=(3, 32, 32), value=imagenet,
+                    printed=f"{imagenet:,}")
+    measurement = families.macs(counted)
+    assert measurement.device == "cpu" and measurement.siblings.get(siblings.WITH_CLASSES) == imagenet
+    assert _reason(counted, measurement).endswith(f"; it matches the same model with 1000 classes ({imagenet:,})")
 
 
 def test_a_refuted_count_that_is_no_model_with_1000_classes_gets_no_such_words() -> None:

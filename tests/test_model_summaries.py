@@ -88,6 +88,16 @@ def test_keras_3s_size_of_its_total_params_is_drafted_as_the_bytes_of_its_weight
     assert _counts(code) == {"Total params": "keras", "Trainable params": "trainable"}
 
 
+def test_keras_3s_totals_alone_are_read_as_keras_by_their_sizes() -> None:
+    """A code block of Keras 3's totals lines alone, without its ``Model: "..."`` header, drafted no size and no keras
+    count: the "(50.29 KB)" after "Total params", which only Keras 3 (and tf.keras 2.13+) prints, says it is Keras's.
+    Totals without sizes stay an unknown summary's."""
+    code = _KERAS_3[_KERAS_3.index(" Total params"):]
+    assert _sizes(code) == [("Total params", "keras_weights", 1024, 50.29, 2)]
+    assert _counts(code) == {"Total params": "keras", "Trainable params": "trainable"}
+    assert _counts(re.sub(r" \([\d.]+ K?B\)", "", code)) == {"Total params": None, "Trainable params": "trainable"}
+
+
 def test_a_keras_2_summary_prints_no_size_and_is_drafted_as_before() -> None:
     """Keras 2 prints its totals without sizes: no size is drafted, and its counts are as they were."""
     code = re.sub(r" \([\d.]+ K?B\)", "", _KERAS_3)
