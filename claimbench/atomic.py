@@ -39,7 +39,7 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["GITIGNORE", "alive", "locked", "replace_atomically", "temporary_files", "this_host", "together",
-           "unwritable", "write_bytes", "write_text"]
+           "unreadable", "unwritable", "write_bytes", "write_text"]
 
 _MARK = ".claimbench-"
 """What a temporary file's name begins with: claimbench's, so that a pattern can match it and no other file."""
@@ -199,6 +199,15 @@ def unwritable(path: Path, *, folder: bool) -> str | None:
     if not os.access(existing, os.W_OK | os.X_OK):
         return f"cannot write in {existing}"
     return None
+
+
+def unreadable(path: Path | str, error: OSError | None = None) -> str:
+    """Why a run writes nothing over the file at ``path`` whose records it carries over (the claims JSON): it cannot
+    read it (``error``: reading it failed; None: found before anything is written). That is no fault of what it
+    holds, so it is left as it is: set aside, its records would be lost."""
+    why = f" ({error.strerror or error})" if error is not None else ""
+    return (f"cannot read {path}{why}, and writing over it would lose the records of earlier runs it holds; make it "
+            "readable, or name another file")
 
 
 def write_bytes(path: Path | str, content: bytes) -> Path:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from claimbench.atomic import unwritable
+from claimbench.atomic import unreadable, unwritable
 from claimbench.user_paths import setting_path, user_path
 
 if TYPE_CHECKING:
@@ -222,7 +222,8 @@ def _raw(config: pytest.Config, name: str, error: Exception) -> str | None:
 
 
 def _path_problems(config: pytest.Config) -> list[str]:
-    """The path options given empty on the command line, and the written ones that a run could not write."""
+    """The path options given empty on the command line, the written ones that a run could not write, and a claims
+    JSON it could not read."""
     problems = []
     for name in PATHS:
         given = config.getoption(f"claims_{name}")
@@ -231,6 +232,8 @@ def _path_problems(config: pytest.Config) -> list[str]:
             continue
         path, written = path_setting(config, f"claims_{name}"), name in OUTPUTS or name in FOLDERS
         problem = unwritable(path, folder=name in FOLDERS) if path and written else None
+        if not problem and name == "json" and path and os.path.isfile(path) and not os.access(path, os.R_OK):
+            problem = unreadable(path)  # its records are carried over
         if problem:
             problems.append(f"{named(config, name)}: {problem}")
     return problems

@@ -782,7 +782,7 @@ class ClaimsSession:
             self.shown, self.written = report.merge_and_write(
                 collected.records(), reports, where, {**targets, "markdown": targets["report"]}, stale=stale,
                 unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED)
-        except errors.ClaimbenchWarning as error:  # -W error: the user's own filter makes it an error
+        except (errors.ClaimbenchWarning, report.Unreadable) as error:  # -W error's warning; a JSON it may not read
             self._write_failed(session, f"no file was written: {error}")
         except OSError as error:
             where = error.filename2 or error.filename

@@ -41,6 +41,7 @@ __all__ = [
     "README_START",
     "UNVERIFIED_MARK",
     "VERDICT_MARKS",
+    "Unreadable",
     "carry_over",
     "check_readme",
     "compare_table",
@@ -403,11 +404,17 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
     return [*ran, *carried, *dropped, *still]
 
 
+class Unreadable(Exception):
+    """A results JSON this process cannot read (another user's, an I/O error): renamed aside, its earlier records
+    would be lost, so nothing is written; the message is one line naming it (``atomic.unreadable``)."""
+
+
 def _earlier(previous: Path | str) -> tuple[dict[str, Any], dict[str, Mapping[str, Any]], dict[str, Any]]:
     """Of the JSON at ``previous``, by claim id: the measured records (a ``stale`` or ``dropped`` one's hidden
     record), the environment each was measured in (a dropped one's ``hidden_environment``, else the JSON's), and the
     ``dropped`` records that hide none; none where there is no file, or one ``_set_aside``. A drift error is never
-    carried, not even one hidden under another."""
+    carried, not even one hidden under another. A file this process cannot read is ``Unreadable``, and left as it
+    is."""
     path = Path(previous)
     try:
         document = jsonlib.loads(path.read_text(encoding="utf-8"))
@@ -418,8 +425,10 @@ def _earlier(previous: Path | str) -> tuple[dict[str, Any], dict[str, Mapping[st
             raise ValueError(f"format {written!r}, newer than this claimbench reads ({JSON_FORMAT})")
     except FileNotFoundError:
         return {}, {}, {}
-    except (OSError, ValueError) as error:  # a JSONDecodeError, a UnicodeDecodeError
-        _set_aside(path, getattr(error, "strerror", None) or str(error))
+    except OSError as error:  # no permission, an I/O error: ours to fail on, not a fault of what it holds
+        raise Unreadable(atomic.unreadable(path, error)) from None
+    except ValueError as error:  # a JSONDecodeError, a UnicodeDecodeError
+        _set_aside(path, str(error))
         return {}, {}, {}
     claims, environment = document["claims"], document.get("environment")
     measured, measured_in, lost = {}, {}, {}

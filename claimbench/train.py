@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import hashlib
 import math
+import pickle
 import statistics
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -81,13 +82,17 @@ class ForeignCheckpoint(ValueError):
 
 
 class CorruptCheckpoint(ValueError):
-    """A checkpoint cannot be read or resumed from, or is not what was saved (its digest differs): names the
-    file."""
+    """A checkpoint's content cannot be loaded or resumed from, or is not what was saved (its digest differs):
+    names the file. Bytes that do not unpickle are no torch checkpoint: torch's message, which advises loading
+    them with ``weights_only=False`` (unsafe), is not quoted."""
 
     def __init__(self, path: Path, error: BaseException) -> None:
         self.path = path
-        first_line = next(iter(str(error).splitlines()), "")
-        super().__init__(f"{path}: corrupt checkpoint ({type(error).__name__}: {first_line})")
+        if isinstance(error, pickle.UnpicklingError):
+            why = f"not a torch checkpoint: {type(error).__name__}"
+        else:
+            why = f"{type(error).__name__}: {next(iter(str(error).splitlines()), '')}"
+        super().__init__(f"{path}: corrupt checkpoint ({why})")
 
 
 AUTOCAST = {"fp32": None, "bf16": torch.bfloat16}
@@ -603,13 +608,18 @@ def _save_streamed(state: Mapping[str, Any], path: Path) -> None:
 
 
 def _load(checkpoint: Path, *, mmap: bool = False) -> dict[str, Any]:
-    """A checkpoint's contents; ``CorruptCheckpoint`` when it cannot be read. With ``mmap`` its tensors are mapped,
-    not read."""
+    """A checkpoint's contents; ``CorruptCheckpoint`` when they cannot be loaded. A file this process cannot open
+    or read (another user's, an I/O error, no descriptor left) says nothing of its content: an
+    ``errors.MeasurementError`` naming it, and it is left as it is. With ``mmap`` its tensors are mapped, not
+    read."""
     try:
         state = torch.load(checkpoint, map_location="cpu", weights_only=True, mmap=mmap)
         if not isinstance(state, dict) or "fingerprint" not in state:
             raise KeyError("no fingerprint")
-    except Exception as error:  # torch.load fails in many ways (zip, pickle, EOF): all mean an unreadable file
+    except OSError as error:  # open() or a read failed; torch raises no OSError for what a file holds
+        raise errors.MeasurementError(f"{checkpoint}: cannot read the checkpoint ({error.strerror or error}); left "
+                                      "as it is: make it readable, or delete it to train from epoch 1") from None
+    except Exception as error:  # torch.load fails in many ways on what a file holds (zip, pickle, EOF)
         raise CorruptCheckpoint(checkpoint, error) from error
     return state
 

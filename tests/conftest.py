@@ -2,10 +2,13 @@
 are imported, as the plugin does at collection. Tests of the engine take ``device``: the CPU everywhere, and
 CUDA where this machine has it. Training tests take ``small_ledger`` and ``cifar_root`` (see small_runs.py)."""
 
+import builtins
+import io
+import os
 import re
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -42,6 +45,24 @@ def ctrl_c() -> Iterator[None]:
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     yield
     signal.signal(signal.SIGINT, previous)
+
+
+@pytest.fixture
+def unreadable(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path, int], None]:
+    """``unreadable(path, number)`` makes opening ``path`` fail with errno ``number``, as for another user's file
+    (EACCES: as root, ``chmod 000`` stops no read), an I/O error or no file descriptor left, for the test only."""
+    real = io.open
+
+    def refuse(path: Path, number: int) -> None:
+        def opened(file: object, *args: object, **kwargs: object) -> object:
+            if isinstance(file, (str, os.PathLike)) and os.fspath(file) == os.fspath(path):
+                raise OSError(number, os.strerror(number), os.fspath(path))
+            return real(file, *args, **kwargs)
+
+        monkeypatch.setattr(io, "open", opened)  # pathlib's
+        monkeypatch.setattr(builtins, "open", opened)  # torch.load's
+
+    return refuse
 
 
 @pytest.fixture(scope="module")

@@ -520,14 +520,18 @@ def test_a_toml_configuration_writes_numbers_as_numbers(project: pytest.Pytester
     ("--claims-report=", "--claims-report: empty; give a path"),
     ("--claims-dir=", "--claims-dir: empty; give a path"),
     ("--claims-json=/dev/null", "--claims-json: /dev/null is not a regular file (a device or a FIFO), and is never*"),
+    ("--claims-json=unread.json", "--claims-json: cannot read */unread.json, and writing over it would lose the "
+                                  "records of earlier runs it holds; make it readable, or name another file"),
 ], ids=["file-is-a-folder", "readme-is-a-folder", "folder-is-a-file", "under-a-file", "unwritable", "runs-is-a-file",
-        "empty-output", "empty-ledger", "a-device"])
+        "empty-output", "empty-ledger", "a-device", "unreadable"])
 def test_paths_a_run_could_not_use_are_usage_errors_before_any_test_runs(
         project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, option: str, message: str) -> None:
     for folder in ("out", "locked"):
         (project.path / folder).mkdir()
-    access = os.access  # as root, os.access finds every folder writable: this one is not
-    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != project.path / "locked" and access(path, mode))
+    (project.path / "unread.json").write_text('{"claims": []}', encoding="utf-8")
+    refused = (project.path / "locked", project.path / "unread.json")
+    access = os.access  # as root, os.access finds every file and folder usable: these are not
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) not in refused and access(path, mode))
     readme = (project.path / "README.md").read_text(encoding="utf-8")
     result = _run(project, option)
     assert result.ret == pytest.ExitCode.USAGE_ERROR

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -667,6 +668,24 @@ def test_a_reason_naming_a_path_that_is_not_utf8_is_written_escaped_and_carried_
     records = {r["id"]: r for r in json.loads(outputs["json"].read_text(encoding="utf-8"))["claims"]}
     assert records["demo/params/big"] == {**errored, "carried": True, "note": None}
     assert "/data/lat\\udce9/MNIST/raw" in outputs["markdown"].read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("number", [errno.EACCES, errno.EIO])
+def test_a_results_json_a_run_may_not_read_is_left_as_it_is_and_nothing_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unreadable: Callable[[Path, int], None], number: int) -> None:
+    """Another user's JSON, an I/O error: a failure to read, not a file cut short. Renaming it aside would drop the
+    records it holds from the report; nothing is written instead, in one line naming it."""
+    previous = tmp_path / "claims.json"
+    report.write_all([_record(CLAIMS[1], "reproduced", 5000, date="2026-11-30")], REPORTS, ENVIRONMENT, json=previous)
+    kept = previous.read_bytes()
+    unreadable(previous, number)
+    with pytest.raises(report.Unreadable) as raised:
+        report.write_all([_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")], REPORTS, ENVIRONMENT,
+                         markdown=tmp_path / "REPORT.md", json=previous)
+    assert str(raised.value) == (f"cannot read {previous} ({os.strerror(number)}), and writing over it would "
+                                 "lose the records of earlier runs it holds; make it readable, or name another file")
+    monkeypatch.undo()  # readable again
+    assert sorted(file.name for file in tmp_path.iterdir()) == ["claims.json"] and previous.read_bytes() == kept
 
 
 @pytest.mark.parametrize(("content", "why"), [

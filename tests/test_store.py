@@ -1,17 +1,20 @@
-"""The run store's key for lazy models and for compiled runs, a corrupt run that another worker set aside first, and
-file names Windows allows."""
+"""The run store's key for lazy models and for compiled runs, a corrupt run that another worker set aside first, a
+run or checkpoint that cannot be read, and file names Windows allows."""
 
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from torch import nn
 
 import models.core_collapse  # noqa: F401  (registers its lazy MLC models)
-from claimbench import registry
+from claimbench import errors, registry
 from claimbench.ledger import Claim, Recipe, Tolerance
 from claimbench.runs import store
 from claimbench.runs.settings import Settings
@@ -52,6 +55,26 @@ def test_a_corrupt_run_set_aside_by_another_worker_is_simply_gone(tmp_path: Path
     settings = Settings(device="cpu", results_dir=tmp_path, progress=lines.append)
     store.set_aside(tmp_path / "run.json", "corrupt stored run", settings)  # moved by the other worker already
     assert lines == [] and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("number", [errno.EACCES, errno.EIO, errno.EMFILE])
+def test_a_stored_run_or_checkpoint_that_cannot_be_read_is_an_error_and_left_where_it_is(
+        tmp_path: Path, unreadable: Callable[[Path, int], None], number: int) -> None:
+    """Another user's file, an I/O error, no descriptor left: a failure of ours to read, which says nothing of the
+    content. The claim is an ``error`` naming the file and why; nothing is set aside, retrained or lost."""
+    settings = Settings(device="cpu", results_dir=tmp_path)
+    claim, _, _ = _accuracy_claim("small_cnn", epochs=2)
+    path, checkpoint = tmp_path / "run.json", tmp_path / "run.ckpt"
+    path.write_text("{}", encoding="utf-8")  # corrupt, were it read
+    checkpoint.write_bytes(b"not a checkpoint")
+    for file, what, then in ((path, "the training run", "train it again"),
+                             (checkpoint, "the checkpoint", "train from epoch 1")):
+        unreadable(file, number)
+        with pytest.raises(errors.MeasurementError) as raised:
+            store.read(path, settings) if file == path else store.resumable(path, claim, 0, settings, 64)
+        assert str(raised.value) == (f"{file}: cannot read {what} ({os.strerror(number)}); left as it is: make it "
+                                     f"readable, or delete it to {then}")
+    assert sorted(file.name for file in tmp_path.iterdir()) == ["run.ckpt", "run.json"]
 
 
 def _accuracy_claim(model: str, epochs: int) -> tuple[Claim, Recipe, dict[str, object]]:

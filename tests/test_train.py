@@ -13,7 +13,7 @@ import signal
 import statistics
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -989,6 +989,31 @@ def test_corrupt_checkpoint_names_its_file(tmp_path: Path) -> None:
     with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: corrupt checkpoint"):
         train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
                     checkpoint=checkpoint)
+
+
+def test_a_checkpoint_of_random_bytes_is_corrupt_without_torchs_advice(tmp_path: Path) -> None:
+    """torch's UnpicklingError advises loading with weights_only=False: wrong for bytes that are no checkpoint,
+    and unsafe."""
+    checkpoint = tmp_path / "run.ckpt"
+    checkpoint.write_bytes(bytes([246]) * 5000)  # no pickle opcode: what random bytes mostly begin with
+    with pytest.raises(train.CorruptCheckpoint) as raised:
+        train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
+                    checkpoint=checkpoint)
+    assert str(raised.value) == f"{checkpoint}: corrupt checkpoint (not a torch checkpoint: UnpicklingError)"
+
+
+def test_a_checkpoint_that_cannot_be_read_is_an_error_and_kept(
+        tmp_path: Path, unreadable: Callable[[Path, int], None]) -> None:
+    """No permission to read it says nothing of its content: the run is an error naming it, not a
+    ``CorruptCheckpoint`` that the run store sets aside, losing its epochs."""
+    checkpoint = tmp_path / "run.ckpt"
+    checkpoint.write_bytes(b"not a checkpoint")  # corrupt, were it read
+    unreadable(checkpoint, errno.EACCES)
+    with pytest.raises(errors.MeasurementError) as raised:
+        train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
+                    checkpoint=checkpoint)
+    assert str(raised.value) == (f"{checkpoint}: cannot read the checkpoint (Permission denied); left as it is: "
+                                 "make it readable, or delete it to train from epoch 1")
 
 
 class FullDisk(io.FileIO):

@@ -3,14 +3,15 @@
 A run is keyed by everything that makes it another run (``path_for``), so every claim naming it shares it.
 A stored run is reused unless the session retrains. It carries the SHA-256 of its own content (``DIGEST``), and a
 run without it or whose content no longer matches it, that is not JSON, or whose fields are missing or of the wrong
-type (``Stored``) is corrupt: set aside under a name that says so, and trained again. It also carries the file name
-it was written under (``STORED_AS``), which encodes its key: a run read under another name (a file copied over
-another run's) is another run's, and one without that name (written by an older claimbench) cannot be told to be
-this file's; both are set aside and trained again too. Its files' names are ones Windows allows too
-(``names.portable``); a run stored under its name as built before (``torchvision:resnet18-...``, which
-``STORED_AS`` then holds) is moved to its portable name and reused. A corrupt record of a failure is set aside too. An
-interrupted run's checkpoint records how the run began (``checkpoint_note``), so that a later session resumes it
-as it began (``resumable``).
+type (``Stored``) is corrupt: set aside under a name that says so, and trained again. A run or checkpoint this
+process cannot read (another user's file, an I/O error) is not: the claim is an ``error`` naming it, and it is
+left as it is. It also carries the file name it was written under (``STORED_AS``), which encodes its key: a run
+read under another name (a file copied over another run's) is another run's, and one without that name (written by
+an older claimbench) cannot be told to be this file's; both are set aside and trained again too. Its files' names
+are ones Windows allows too (``names.portable``); a run stored under its name as built before
+(``torchvision:resnet18-...``, which ``STORED_AS`` then holds) is moved to its portable name and reused. A corrupt
+record of a failure is set aside too. An interrupted run's checkpoint records how the run began
+(``checkpoint_note``), so that a later session resumes it as it began (``resumable``).
 A cluster's worker trains and stores a run under its lock as one machine does (``locked``); a run that failed
 there is stored by the driver as its reason (``write_failure``), which its claims then raise.
 """
@@ -209,7 +210,8 @@ def resumable(path: Path, claim: Claim, seed: int, settings: Settings, train_ima
     allows (under ``auto`` the one the run began with, whatever a probe would choose now), with the note its run
     began with, and under ``--claims-retrain`` begun by a retrain while the run stored now (or none) was stored.
     None otherwise, and nothing is set aside here: the run starts afresh, setting aside a corrupt checkpoint or
-    one of another run when it trains, and a retrain removes it."""
+    one of another run when it trains, and a retrain removes it. A checkpoint this process cannot read is an
+    ``errors.MeasurementError`` naming it (``train.saved``)."""
     checkpoint = path.with_suffix(".ckpt")
     if not checkpoint.exists():
         return None
@@ -337,14 +339,19 @@ def read(path: Path, settings: Settings) -> dict[str, Any] | None:
     """The stored run, unless missing, corrupt or another run's (then set aside) or, with ``--claims-retrain``,
     written before this session (then not read at all). Corrupt: not JSON, without its ``DIGEST`` or altered since
     it was written (the ``DIGEST`` does not match), or a field its claims read missing or of the wrong type
-    (``Stored``). Another run's: written under another file name than ``path``'s, or without one (``STORED_AS``)."""
+    (``Stored``). Another run's: written under another file name than ``path``'s, or without one (``STORED_AS``).
+    A file this process cannot read (another user's, an I/O error) is an ``errors.MeasurementError`` naming it, and
+    is left as it is: that says nothing of its content."""
     if settings.retrain and not _trained_this_session(path, settings) or not path.exists():
         return None
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:  # set aside by another worker since the check above
         return None
-    except (OSError, ValueError) as error:
+    except OSError as error:  # ours to fail on (no permission, an I/O error), not a fault of what it holds
+        raise errors.MeasurementError(f"{path}: cannot read the training run ({error.strerror or error}); left as "
+                                      "it is: make it readable, or delete it to train it again") from None
+    except ValueError as error:
         set_aside(path, f"corrupt stored run ({type(error).__name__}: {error})", settings)
         return None
     fault = _fault(record)
