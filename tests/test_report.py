@@ -1136,7 +1136,7 @@ def test_a_file_that_cannot_be_written_leaves_every_file_of_the_last_run(tmp_pat
     real = Path.write_bytes
 
     def too_large(self: Path, data: bytes) -> int:
-        if self.name.startswith(f".{failing}."):
+        if self.name.startswith(f".claimbench-{failing}."):
             raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
         return real(self, data)
 

@@ -1073,7 +1073,7 @@ def test_a_run_store_file_that_cannot_be_written_is_a_one_line_error_naming_it(
         def full_disk(file: Path, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
             """atomic's temporary file of ``failing``, after epoch 1, opened to write (``write_bytes`` opens it so,
             and the checkpoint streams to it)."""
-            if "w" in mode and file.name.startswith(f".{failing.name}.") and checkpoint.exists():
+            if "w" in mode and file.name.startswith(f".claimbench-{failing.name}.") and checkpoint.exists():
                 return FullDisk(file, "w")
             return open_file(file, mode, *args, **kwargs)
 
