@@ -14,7 +14,9 @@ removes those of this host whose process is gone, never a live process's (parall
 another host's (a shared file system), whose liveness it cannot know. Until then, ``GITIGNORE`` keeps it out of git.
 
 ``locked(path)`` makes a read, merge and write of ``path`` one critical section: an exclusive ``fcntl.flock`` on the
-folder that holds it, which leaves no file behind. Where Python has no ``fcntl`` (Windows) it locks nothing.
+folder that holds it, which leaves no file behind. A lock another process holds is said in one line before the wait
+(``flock``), and one that cannot be taken is one line naming it and what to do (``cannot_lock``). Where Python has no
+``fcntl`` (Windows) it locks nothing.
 """
 
 from __future__ import annotations
@@ -33,13 +35,15 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from claimbench import errors
+
 try:
     import fcntl
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["GITIGNORE", "alive", "locked", "replace_atomically", "temporary_files", "this_host", "together",
-           "unreadable", "unwritable", "write_bytes", "write_text"]
+__all__ = ["GITIGNORE", "Unlockable", "alive", "cannot_lock", "flock", "locked", "replace_atomically",
+           "temporary_files", "this_host", "together", "unreadable", "unwritable", "write_bytes", "write_text"]
 
 _MARK = ".claimbench-"
 """What a temporary file's name begins with: claimbench's, so that a pattern can match it and no other file."""
@@ -279,14 +283,43 @@ def _signals_held() -> Iterator[None]:
                 signal.raise_signal(number)
 
 
+class Unlockable(errors.MeasurementError, OSError):
+    """A folder whose file system refuses a lock (NFS without lockd, some FUSE mounts): its message is one line naming
+    it and what to do, a claim's ``error`` where a measurement locks it, a file not written where the report does."""
+
+
+def cannot_lock(where: Path | str, what: str, why: OSError | str, remedy: str) -> str:
+    """The one line of a lock that cannot be taken: where it is, what it locks, why (a system error's words), and
+    what to do."""
+    if isinstance(why, OSError):
+        why = why.strerror or type(why).__name__
+    return f"{where}: cannot lock {what} ({why}); {remedy}"
+
+
+def flock(descriptor: int, where: Path | str, what: str, waiting: Callable[[str], None] | None) -> bool:
+    """Take an exclusive ``fcntl.flock`` on ``descriptor``: at once where no other process holds it, else after
+    handing ``waiting`` one line naming ``where`` and ``what`` the other holds, so that a wait (another worker's
+    training, a session stopped with Ctrl-Z) is never silent. Return whether it waited."""
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        pass
+    if waiting is not None:
+        waiting(f"{where}: another process holds {what}; waiting for it to finish (Ctrl-C to stop)")
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+    return True
+
+
 @contextlib.contextmanager
-def locked(path: Path | str) -> Iterator[None]:
+def locked(path: Path | str, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold an exclusive advisory lock for ``path`` while the block runs: a process that reads, merges and writes
-    ``path`` in such a block waits for another one's block to end, so it reads what that one wrote. The lock is an
-    ``fcntl.flock`` on the folder that holds ``path`` (the folder of the file a symlink points to), so no lock file
-    is left in an author's repository; closing it, as the block ends or its process dies, releases it. Where Python
-    has no ``fcntl`` (Windows) the block runs unlocked: every file is still whole, but of two processes at once the
-    last to write wins."""
+    ``path`` in such a block waits for another one's block to end, so it reads what that one wrote, and says so to
+    ``waiting`` first (``flock``). The lock is an ``fcntl.flock`` on the folder that holds ``path`` (the folder of the
+    file a symlink points to), so no lock file is left in an author's repository; closing it, as the block ends or
+    its process dies, releases it. A folder that cannot be locked is ``Unlockable``. Where Python has no ``fcntl``
+    (Windows) the block runs unlocked: every file is still whole, but of two processes at once the last to write
+    wins."""
     if fcntl is None:
         yield
         return
@@ -294,7 +327,11 @@ def locked(path: Path | str) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        try:
+            flock(descriptor, folder, "the lock of this folder (writing a file in it)", waiting)
+        except OSError as error:
+            raise Unlockable(cannot_lock(folder, "this folder", error, "use a folder on a local file system "
+                                         "(--claims-results-dir, --claims-json)")) from None
         yield
     finally:
         os.close(descriptor)

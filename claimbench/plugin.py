@@ -760,7 +760,7 @@ class ClaimsSession:
         targets = {name: options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS}
         if collected is None or collected.empty or not any(targets.values()) or rejected_key in self.config.stash:
             return  # a run that measured no claim, or not every file's, leaves the files of the last one as they are
-        from claimbench import environment, items, report, results
+        from claimbench import environment, items, progress, report, results
 
         stale = self.config.stash.get(items.STALE, {})
         unimported = self.config.stash.get(items.UNIMPORTED, {})
@@ -781,7 +781,8 @@ class ClaimsSession:
         try:
             self.shown, self.written = report.merge_and_write(
                 collected.records(), reports, where, {**targets, "markdown": targets["report"]}, stale=stale,
-                unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED)
+                unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED,
+                waiting=progress.reporter(self.config))
         except (errors.ClaimbenchWarning, report.Unreadable) as error:  # -W error's warning; a JSON it may not read
             self._write_failed(session, f"no file was written: {error}")
         except OSError as error:

@@ -14,7 +14,7 @@ import textwrap
 import urllib.parse
 import warnings
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -696,12 +696,14 @@ def write_all(
 
 def merge_and_write(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str],
                     outputs: Mapping[str, Path | str | None], *, unmeasured: str = NOT_SELECTED,
-                    stale: Collection[str] = ()) -> tuple[list[Record], list[Path]]:
+                    stale: Collection[str] = (),
+                    waiting: Callable[[str], None] | None = None) -> tuple[list[Record], list[Path]]:
     """``final_records`` merged with the JSON of ``outputs`` and ``write_records``, as one critical section under
-    that JSON's lock (``atomic.locked``): of two runs writing one results folder at once, the second waits, then
-    keeps the first one's records of the claims it did not run itself. Return the records shown and the paths."""
+    that JSON's lock (``atomic.locked``): of two runs writing one results folder at once, the second waits, saying
+    so to ``waiting``, then keeps the first one's records of the claims it did not run itself. Return the records
+    shown and the paths."""
     json = outputs.get("json")
-    with atomic.locked(json) if json else contextlib.nullcontext():
+    with atomic.locked(json, waiting) if json else contextlib.nullcontext():
         shown = final_records(records, reports, environment, json=json, unmeasured=unmeasured, stale=stale)
         return shown, write_records(shown, reports, environment, outputs)
 

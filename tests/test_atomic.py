@@ -12,8 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from held_lock import held_until_said
 
-from claimbench import atomic
+from claimbench import atomic, errors
 
 
 def test_replace_atomically_leaves_the_old_file_when_writing_fails(tmp_path: Path) -> None:
@@ -306,3 +307,32 @@ def test_a_failed_block_inside_another_writes_nothing_of_its_own(tmp_path: Path)
             atomic.write_text(tmp_path / "inner.md", "inner")
             raise RuntimeError("the inner block fails")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["outer.md"]
+
+
+def test_a_folder_lock_another_process_holds_is_waited_for_saying_so_in_one_line(tmp_path: Path) -> None:
+    """A lock held elsewhere is said, naming the folder, before the wait, which ends when it is released; one free
+    at once is taken without a word."""
+    target = tmp_path / "claims.json"
+    said: list[str] = []
+    with atomic.locked(target, said.append):
+        assert said == []
+    say, lines, released = held_until_said(tmp_path)
+    with atomic.locked(target, say):
+        assert released.is_set(), "the block ran while another process held the lock"
+    assert lines == [f"{tmp_path}: another process holds the lock of this folder (writing a file in it); waiting "
+                     "for it to finish (Ctrl-C to stop)"]
+
+
+def test_a_folder_that_cannot_be_locked_is_one_line_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system that refuses ``flock`` (NFS without lockd, some FUSE mounts): one line naming the folder and
+    what to do, an ``OSError`` for the report's writer and a ``MeasurementError`` for a claim."""
+
+    def no_flock(*args: object) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(atomic.fcntl, "flock", no_flock)
+    with pytest.raises(OSError) as raised, atomic.locked(tmp_path / "claims.json"):
+        pytest.fail("ran unlocked")
+    assert isinstance(raised.value, errors.MeasurementError)
+    assert str(raised.value) == (f"{tmp_path}: cannot lock this folder ({os.strerror(errno.ENOLCK)}); use a folder "
+                                 "on a local file system (--claims-results-dir, --claims-json)")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from held_lock import held_until_said
 from torch import nn
 
 import models.core_collapse  # noqa: F401  (registers its lazy MLC models)
@@ -168,3 +169,18 @@ def test_a_run_of_a_model_reference_is_stored_under_a_name_windows_allows(monkey
         assert store.read(path, settings) is None
     written = sorted(file.name for file in tmp_path.iterdir())
     assert len(written) == 2 and not any(map(WINDOWS_FORBIDS.search, written)), written
+
+
+def test_a_run_lock_another_process_holds_is_waited_for_saying_so_in_one_line(tmp_path: Path) -> None:
+    """A run's lock held elsewhere (a worker training the run) is said, naming the lock, before the wait, which ends
+    when it is released; the block learns that it waited. One free at once is taken without a word."""
+    path = tmp_path / "model-cifar10-seed0-cpu-0123456789ab.json"
+    said: list[str] = []
+    with store.locked(path, said.append) as waited:
+        assert said == [] and waited is False
+    lock = path.with_suffix(".lock")
+    say, lines, released = held_until_said(lock)
+    with store.locked(path, say) as waited:
+        assert released.is_set() and waited is True
+    assert lines == [f"{lock}: another process holds this run (training or storing it); waiting for it to finish "
+                     "(Ctrl-C to stop)"]

@@ -23,6 +23,7 @@ from unittest import mock
 
 import pytest
 import torch
+from held_lock import held_until_said
 from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_IMAGES, claim, write_cifar10
 
 from claimbench import data, environment, errors, ledger, precision, registry, report, train
@@ -551,6 +552,40 @@ def test_a_stored_run_without_its_digest_is_set_aside_and_retrained(small_ledger
     assert 61.5 not in outcome.values and json.loads(path.read_text())["session"] == "this session"
     assert "61.5" in next(path.parent.glob(f"{path.name}.corrupt-*")).read_text(), "set aside, not lost"
 
+
+def test_a_run_another_process_trains_is_waited_for_and_read_saying_so(small_ledger: Path, tiny_settings: Settings,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A session needing a run whose lock another process holds (training it) says that it waits, naming the lock,
+    then that it read the run the other stored: its estimate, made before the wait, leaves that run out, and it
+    trains only the run no one else holds."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    settings = dataclasses.replace(tiny_settings, seeds=2, precision="fp32")  # no line of auto's choice
+    identity = splits.load(model1, model1.recipe, 0, settings).identity
+    path = store.path_for(model1, model1.recipe, 0, settings, identity)
+    lock = path.with_suffix(".lock")
+    lock.parent.mkdir(parents=True)
+    lock.touch()
+    say, _, released = held_until_said(lock)
+    other = dataclasses.replace(settings, session="another session")
+    lines: list[str] = []
+
+    def progress(line: str) -> None:
+        lines.append(line)
+        if line.startswith(f"{lock}: "):  # the other process stores the run, then releases the lock
+            store.write(path, {**stored_run(61.5, True), "session": other.session}, other)
+            say(line)
+
+    trainer = train.train
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained a run another process stored")
+                        if kwargs["seed"] == 0 else trainer(*args, **kwargs))
+    outcome = local.measure(model1, dataclasses.replace(settings, progress=progress))
+    assert released.is_set() and outcome.values[0] == 61.5 and len(outcome.stored) == 1
+    assert lines[0].startswith(f"{model1.model}: training 1 run(s) of up to {EPOCHS} epochs, seed 0 held by another "
+                               "process (not estimated), estimated "), lines[0]
+    assert lines[1:3] == [f"{lock}: another process holds this run (training or storing it); waiting for it to "
+                          "finish (Ctrl-C to stop)",
+                          f"{path}: stored by the other process meanwhile; read, not trained again"]
+    assert f"{model1.model} epoch {EPOCHS}/{EPOCHS} " in lines[-1], "seed 1 trained"
 
 def test_a_stored_run_copied_over_another_runs_file_is_set_aside_and_retrained(
         small_ledger: Path, tiny_settings: Settings) -> None:

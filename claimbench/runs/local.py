@@ -23,7 +23,7 @@ from claimbench import environment, metrics, precision, registry, train
 from claimbench.history import History
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs import cost, splits, store
-from claimbench.runs.settings import Settings
+from claimbench.runs.settings import Settings, say
 
 __all__ = ["SeedStatistic", "bf16_chosen_by", "measure", "stored_or_trained", "train_run", "weights_digest"]
 
@@ -131,12 +131,15 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
 def stored_or_trained(claim: Claim, seed: int, settings: Settings, path: Path,
                       found: precision.Probe | None = None) -> dict[str, Any]:
     """The run of ``seed`` stored at ``path``, trained (``train_run``) and stored first when it is not there, under
-    the run's lock (``store.locked``): a worker or session that waited for it uses the run stored meanwhile."""
-    with store.locked(path):
+    the run's lock (``store.locked``): a worker or session that waited for it says so, and uses the run stored
+    meanwhile."""
+    with store.locked(path, settings.progress) as waited:
         record = store.read(path, settings)
         if record is None:
             record = train_run(claim, seed, settings, path, found)
             store.write(path, record, settings)
+        elif waited:
+            say(settings, f"{path}: stored by the other process meanwhile; read, not trained again")
     return record
 
 
@@ -179,7 +182,13 @@ def _check_budget(claim: Claim, recipe: Recipe, missing: dict[int, Path], sets: 
                   settings: Settings) -> None:
     """Skip the claim (``errors.NotRunnable``) when its missing runs are estimated over the budget, else print the
     estimate. A run with a checkpoint to resume counts only its epochs still to run, at the step cost it began
-    with; the others are timed now (``cost.step_cost``), unless every run resumes."""
+    with; the others are timed now (``cost.step_cost``), unless every run resumes. A run another process holds the
+    lock of (``store.held``: training it) is neither estimated nor said to resume its checkpoint, which is that
+    process's: the session waits for it, and says so then (``stored_or_trained``)."""
+    elsewhere = [seed for seed, path in missing.items() if store.held(path)]
+    missing = {seed: path for seed, path in missing.items() if seed not in elsewhere}
+    if not missing:
+        return
     resumes = {seed: store.resumable(path, claim, seed, settings, len(sets.train)) for seed, path in missing.items()}
     fresh = None
     if any(resumed is None for resumed in resumes.values()):
@@ -190,7 +199,8 @@ def _check_budget(claim: Claim, recipe: Recipe, missing: dict[int, Path], sets: 
     shown = fresh or next(resumed.found for resumed in resumes.values() if resumed is not None)
     cost.skip_over_budget(claim, recipe.epochs, estimate, len(missing), settings, resuming=resuming,
                           threads=shown.cost.threads)
-    work = ", ".join([f"training {len(missing)} run(s) of up to {recipe.epochs} epochs", *resuming])
+    work = ", ".join([f"training {len(missing)} run(s) of up to {recipe.epochs} epochs", *resuming,
+                      *(f"seed {seed} held by another process (not estimated)" for seed in elsewhere)])
     cost.announce(claim.model, work, estimate, shown, settings)
 
 

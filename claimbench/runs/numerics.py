@@ -78,7 +78,7 @@ def decide(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: S
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise store.unwritable(path.parent, error, _DECISION) from None
-    with atomic.locked(path):
+    with atomic.locked(path, settings.progress):
         names.move(settings.results_dir / FOLDER / _built(model_name, valid_for), path)  # as an older one named it
         recorded = _read(path, valid_for, settings)
         if recorded is not None:

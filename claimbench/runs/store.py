@@ -29,7 +29,7 @@ import os
 import stat
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ from claimbench.runs import names, splits
 from claimbench.runs.settings import Settings, say
 
 __all__ = ["DIGEST", "ENGINE", "STORED_AS", "Resumable", "Stored", "architecture", "checkpoint_note", "engine",
-           "locked", "path_for", "raise_failure", "read", "resumable", "set_aside", "unwritable", "write",
+           "held", "locked", "path_for", "raise_failure", "read", "resumable", "set_aside", "unwritable", "write",
            "write_failure"]
 
 
@@ -128,10 +128,12 @@ def _adopt(former: Path, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
+def locked(path: Path, waiting: Callable[[str], None] | None = None) -> Iterator[bool]:
     """Hold an exclusive lock on the file ``<run>.lock`` beside ``path``, so that parallel workers train one run
-    once. A lock this process cannot open as a file or cannot lock (a folder, a FIFO, no permission, a file system
-    without ``flock``) is an ``errors.MeasurementError`` naming it and what to do, so the claim is an ``error``."""
+    once; a lock another process holds is said to ``waiting`` before the wait (``atomic.flock``), and the block is
+    given whether it waited. A lock this process cannot open as a file or cannot lock (a folder, a FIFO, no
+    permission, a file system without ``flock``) is an ``errors.MeasurementError`` naming it and what to do, so the
+    claim is an ``error``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = path.with_suffix(".lock")
     try:  # without waiting: to open a FIFO for writing alone waits for a reader
@@ -141,21 +143,38 @@ def locked(path: Path) -> Iterator[None]:
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise _unusable(lock, "not a regular file")
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)  # waits for another worker's lock, O_NONBLOCK or not
+        try:  # waits for another worker's lock, O_NONBLOCK or not
+            waited = atomic.flock(descriptor, lock, "this run (training or storing it)", waiting)
         except OSError as error:
             raise _unusable(lock, error) from None
-        yield
+        yield waited
     finally:
         os.close(descriptor)  # releases the lock
 
 
+def held(path: Path) -> bool:
+    """Whether another process holds the lock of the run stored at ``path`` now (training it): this session will
+    wait for that run, not train it. A lock that cannot be read or locked is not held; ``locked`` says what it is."""
+    try:
+        descriptor = os.open(path.with_suffix(".lock"), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:  # none yet, or unusable
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+    return False
+
+
 def _unusable(lock: Path, why: OSError | str) -> errors.MeasurementError:
     """The one-line error of a run's lock that cannot be used, and what to do."""
-    if isinstance(why, OSError):
-        why = why.strerror or type(why).__name__
-    return errors.MeasurementError(f"{lock}: cannot lock the training run ({why}); remove what is there (claimbench "
-                                   "creates an empty file) or give another --claims-results-dir")
+    return errors.MeasurementError(atomic.cannot_lock(lock, "the training run", why, "remove what is there "
+                                                      "(claimbench creates an empty file) or give another "
+                                                      "--claims-results-dir"))
 
 
 def unwritable(path: Path, error: OSError, what: str = "the training run") -> errors.MeasurementError:
