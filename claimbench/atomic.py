@@ -42,8 +42,9 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["GITIGNORE", "Unlockable", "alive", "cannot_lock", "flock", "locked", "replace_atomically",
-           "temporary_files", "this_host", "together", "unreadable", "unwritable", "write_bytes", "write_text"]
+__all__ = ["GITIGNORE", "Interrupted", "Unlockable", "alive", "cannot_lock", "flock", "locked",
+           "replace_atomically", "temporary_files", "this_host", "together", "unreadable", "unwritable", "write_bytes",
+           "write_text"]
 
 _MARK = ".claimbench-"
 """What a temporary file's name begins with: claimbench's, so that a pattern can match it and no other file."""
@@ -52,6 +53,15 @@ GITIGNORE = f"{_MARK}*.tmp"
 _HELD = (signal.SIGINT, signal.SIGTERM)
 """The signals ``together()`` holds back: a Ctrl-C, and the one a job is stopped with (which, unhandled, ends the
 process at once, with no clean-up)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A Ctrl-C that ``together()`` held back, delivered as its block ended: ``written`` names the files the block
+    renamed into place before it, all of them, or none where the block failed."""
+
+    def __init__(self, written: Sequence[Path]) -> None:
+        super().__init__()
+        self.written = list(written)
 
 
 class _Staged(NamedTuple):
@@ -231,8 +241,8 @@ def together() -> Iterator[None]:
     """Write the block's files all or none: each goes to its temporary file as the block writes it, and all are
     renamed into place, in the order written, when the block ends; when the block fails, none is, and the
     temporary files are removed. A Ctrl-C (SIGINT) or a SIGTERM is held back until the renames are done, then
-    delivered. A block inside another is part of it, and a failed one writes nothing. Off the main thread, where
-    Python takes no signal, it holds nothing back."""
+    delivered, a Ctrl-C as ``Interrupted``, which names the files written. A block inside another is part of it, and
+    a failed one writes nothing. Off the main thread, where Python takes no signal, it holds nothing back."""
     outer = _PENDING.get()
     if outer is not None:
         start = len(outer)
@@ -244,15 +254,20 @@ def together() -> Iterator[None]:
         return
     pending: list[_Staged] = []
     token = _PENDING.set(pending)
-    with _signals_held():
-        try:
-            yield
-        except BaseException:
-            _discard(pending, 0)
-            raise
-        finally:
-            _PENDING.reset(token)
-        _rename(pending)
+    renamed: list[Path] = []
+    try:
+        with _signals_held():
+            try:
+                yield
+            except BaseException:
+                _discard(pending, 0)
+                raise
+            finally:
+                _PENDING.reset(token)
+            _rename(pending)
+            renamed = [given for _, _, given in pending]
+    except KeyboardInterrupt:
+        raise Interrupted(renamed) from None
 
 
 def _discard(pending: list[_Staged], start: int) -> None:

@@ -655,6 +655,8 @@ class ClaimsSession:
         """Whether a pytest-xdist worker died, under a test or not (``pytest_testnodedown``, which pytest-xdist calls
         before ``pytest_handlecrashitem``)."""
         self.unwritten: str | None = None
+        self.interrupted: str | None = None
+        """The line saying what a Ctrl-C while the files were written, or waited for, left of them."""
         self.retrain_lines: list[str] = []
         """The lines of a retrain that ran to its end: the claims it selected and did not retrain, whose earlier runs
         stay, and those the retrain it carries on still owes, which it did not select."""
@@ -783,6 +785,8 @@ class ClaimsSession:
                 collected.records(), reports, where, {**targets, "markdown": targets["report"]}, stale=stale,
                 unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED,
                 waiting=progress.reporter(self.config))
+        except KeyboardInterrupt as interrupt:
+            self._interrupted(session, interrupt.written if isinstance(interrupt, atomic.Interrupted) else [])
         except (errors.ClaimbenchWarning, report.Unreadable) as error:  # -W error's warning; a JSON it may not read
             self._write_failed(session, f"no file was written: {error}")
         except OSError as error:
@@ -798,6 +802,16 @@ class ClaimsSession:
         self.unwritten = f"claimbench: {problem}"
         if session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.INTERNAL_ERROR
+
+    def _interrupted(self, session: pytest.Session, written: list[Path]) -> None:
+        """A Ctrl-C while the files were written (``atomic.together`` holds it back until all are renamed into
+        place: all are written, or none) or while the run waited for another one's lock on them: one line after the
+        summary says which, not a traceback through pytest's hooks; the run's status is pytest's for an
+        interruption, 2."""
+        session.exitstatus = pytest.ExitCode.INTERRUPTED
+        self.interrupted = (f"claimbench: interrupted once the files were written: {', '.join(map(str, written))}"
+                            if written else "claimbench: interrupted before any file was written (each is as the "
+                                            "last run left it); the runs trained are stored, and a rerun reuses them")
 
     def _unshown(self, terminalreporter: pytest.TerminalReporter) -> str:
         """The first problem of the rejected ledger files that no collection error showed (the ledger's other files
@@ -847,6 +861,8 @@ class ClaimsSession:
             terminalreporter.write_line(dropped, yellow=True)
         for path in self.written:
             terminalreporter.write_line(f"wrote {path}")
+        if self.interrupted:
+            terminalreporter.write_line(self.interrupted, yellow=True)
         if self.unwritten:
             terminalreporter.write_line(f"ERROR: {self.unwritten}", red=True)
 

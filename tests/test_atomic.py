@@ -261,12 +261,13 @@ def test_a_device_or_fifo_is_never_replaced_by_a_file(tmp_path: Path) -> None:
 
 @pytest.mark.usefixtures("ctrl_c")
 def test_together_holds_a_ctrl_c_back_until_its_block_ends(tmp_path: Path) -> None:
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(atomic.Interrupted) as raised:
         with atomic.together():
             signal.raise_signal(signal.SIGINT)
             atomic.write_text(tmp_path / "a", "new")
             atomic.write_text(tmp_path / "b", "new")
     assert (tmp_path / "a").read_text() == (tmp_path / "b").read_text() == "new"
+    assert raised.value.written == [tmp_path / "a", tmp_path / "b"], "it names the files written before it"
     with atomic.together():
         atomic.write_text(tmp_path / "a", "newer")
     assert (tmp_path / "a").read_text() == "newer" and signal.getsignal(signal.SIGINT) is signal.default_int_handler
@@ -288,6 +289,15 @@ def test_together_holds_a_sigterm_back_until_its_block_ends(tmp_path: Path) -> N
     assert (ended.returncode, ended.stdout) == (-signal.SIGTERM, ""), ended.stderr[-2000:]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
     assert (tmp_path / "a").read_text() == (tmp_path / "b").read_text() == "new"
+
+
+@pytest.mark.usefixtures("ctrl_c")
+def test_a_ctrl_c_held_back_by_a_failed_block_names_no_file_written(tmp_path: Path) -> None:
+    with pytest.raises(atomic.Interrupted) as raised, atomic.together():
+        atomic.write_text(tmp_path / "a", "new")
+        signal.raise_signal(signal.SIGINT)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "b"))
+    assert raised.value.written == [] and not (tmp_path / "a").exists()
 
 
 def test_a_folder_in_the_way_is_said_before_any_file_of_the_block_is_renamed(tmp_path: Path) -> None:

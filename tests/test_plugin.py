@@ -599,6 +599,43 @@ def test_a_json_too_large_to_write_leaves_the_report_of_the_last_run_too(
     assert (project.path / "out" / "REPORT.md").read_bytes() == before
 
 
+PRESSED_IN = '''
+import signal
+
+from claimbench import report
+
+real = report.{0}
+
+
+def pressed(*args, **kwargs):
+    signal.raise_signal(signal.SIGINT)
+    return real(*args, **kwargs)
+
+
+report.{0} = pressed
+'''
+
+
+@pytest.mark.parametrize(("pressed_in", "line", "written"), [
+    ("render_markdown", "claimbench: interrupted once the files were written: */out/REPORT.md, */out/results.json",
+     True),
+    ("final_records", "claimbench: interrupted before any file was written*", False),
+], ids=["while-writing", "before-writing"])
+def test_a_ctrl_c_after_the_tests_is_one_line_saying_whether_the_files_were_written(
+        project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, pressed_in: str, line: str, written: bool) -> None:
+    """Ctrl-C pressed while the files are written (held back until all are renamed into place), or before, while
+    the run waits for another one's lock on them: one line says which, in place of a traceback through pytest's
+    hooks, and the run's status is pytest's for an interruption."""
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+    project.makeconftest(PRESSED_IN.format(pressed_in))
+    result = project.runpytest_subprocess("test_claims.py", *MARKDOWN_AND_JSON, "-k", "reproduced")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*claimbench verdicts*", "1 reproduced of 1 checked (1 reproduced)", line,
+                                 "*1 passed*"])
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
+    assert all((project.path / "out" / name).is_file() == written for name in ("REPORT.md", "results.json"))
+
+
 def _outputs(project: pytest.Pytester) -> dict[str, bytes]:
     files = {str(p.relative_to(project.path)): p.read_bytes() for p in sorted(project.path.rglob("*"))
              if p.is_file() and (p.parts[-2] in ("out", "badges", "plots") or p.name == "README.md")}
