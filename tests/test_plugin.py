@@ -589,7 +589,7 @@ def test_a_json_too_large_to_write_leaves_the_report_of_the_last_run_too(
     real = Path.write_bytes
 
     def too_large(self: Path, data: bytes) -> int:
-        if self.name.startswith(".results.json."):
+        if self.name.startswith(".claimbench-results.json."):
             raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
         return real(self, data)
 
