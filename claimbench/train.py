@@ -612,13 +612,18 @@ def _load(checkpoint: Path, *, mmap: bool = False) -> dict[str, Any]:
     or read (another user's, an I/O error, no descriptor left) says nothing of its content: an
     ``errors.MeasurementError`` naming it, and it is left as it is. With ``mmap`` its tensors are mapped, not
     read."""
+    try:  # ours to open: torch.load raises OSError for what a file holds too (EINVAL for a zip cut short)
+        with open(checkpoint, "rb") as file:
+            file.read(1)
+    except FileNotFoundError:
+        pass  # gone since it was found: torch.load says so below
+    except OSError as error:
+        raise errors.MeasurementError(f"{checkpoint}: cannot read the checkpoint ({error.strerror or error}); left "
+                                      "as it is: make it readable, or delete it to train from epoch 1") from None
     try:
         state = torch.load(checkpoint, map_location="cpu", weights_only=True, mmap=mmap)
         if not isinstance(state, dict) or "fingerprint" not in state:
             raise KeyError("no fingerprint")
-    except OSError as error:  # open() or a read failed; torch raises no OSError for what a file holds
-        raise errors.MeasurementError(f"{checkpoint}: cannot read the checkpoint ({error.strerror or error}); left "
-                                      "as it is: make it readable, or delete it to train from epoch 1") from None
     except Exception as error:  # torch.load fails in many ways on what a file holds (zip, pickle, EOF)
         raise CorruptCheckpoint(checkpoint, error) from error
     return state
@@ -662,8 +667,8 @@ def _verify(checkpoint: Path, state: Mapping[str, Any]) -> None:
 
 
 def _read_checkpoint(checkpoint: Path, expected: dict[str, Any]) -> dict[str, Any]:
-    """The checkpoint's state; ``CorruptCheckpoint`` when it cannot be read or is not what was saved (a flipped
-    bit), ``ForeignCheckpoint`` when of another run."""
+    """The checkpoint's state; ``CorruptCheckpoint`` when its content cannot be loaded or is not what was saved (a
+    flipped bit), ``ForeignCheckpoint`` when of another run; a file this process cannot read is ``_load``'s error."""
     state = _load(checkpoint)
     found = state["fingerprint"]
     if found != expected:
@@ -686,7 +691,8 @@ class Saved:
 
 def saved(checkpoint: Path) -> Saved:
     """What ``checkpoint`` says of its run, its tensors mapped rather than read into memory; ``CorruptCheckpoint``
-    when it cannot be read or is not what was saved."""
+    when its content cannot be loaded or is not what was saved; a file this process cannot read is ``_load``'s
+    error."""
     state = _load(checkpoint, mmap=True)
     _verify(checkpoint, state)
     try:
@@ -781,8 +787,8 @@ class _Run:
         atomic.replace_atomically(checkpoint, functools.partial(_save_streamed, state))
 
     def resume(self, checkpoint: Path, expected: dict[str, Any], epochs: int) -> None:
-        """Continue from ``checkpoint`` of a run of ``epochs``; ``CorruptCheckpoint`` when it cannot be (unreadable,
-        or not what was saved), ``ForeignCheckpoint`` when of another run."""
+        """Continue from ``checkpoint`` of a run of ``epochs``; ``CorruptCheckpoint`` when it cannot be (its content
+        does not load, or is not what was saved), ``ForeignCheckpoint`` when of another run."""
         state = _read_checkpoint(checkpoint, expected)
         try:
             self.load_state_dict(state)

@@ -1002,6 +1002,19 @@ def test_a_checkpoint_of_random_bytes_is_corrupt_without_torchs_advice(tmp_path:
     assert str(raised.value) == f"{checkpoint}: corrupt checkpoint (not a torch checkpoint: UnpicklingError)"
 
 
+@pytest.mark.parametrize("cut", [1, 30, 1000])
+def test_a_checkpoint_cut_short_is_corrupt(tmp_path: Path, cut: int) -> None:
+    """torch's zip reader fails on a checkpoint whose end is cut off (a killed copy, a full disk) with an
+    ``OSError`` (EINVAL) of what the file holds: it is corrupt, set aside and trained again, not an unreadable file
+    left in place to fail every later session."""
+    checkpoint = tmp_path / "run.ckpt"
+    torch.save({"fingerprint": "run", "weights": torch.zeros(1000)}, checkpoint)
+    checkpoint.write_bytes(checkpoint.read_bytes()[:-cut])
+    with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: corrupt checkpoint"):
+        train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, ADAM, device="cpu", seed=0,
+                    checkpoint=checkpoint)
+
+
 def test_a_checkpoint_that_cannot_be_read_is_an_error_and_kept(
         tmp_path: Path, unreadable: Callable[[Path, int], None]) -> None:
     """No permission to read it says nothing of its content: the run is an error naming it, not a
