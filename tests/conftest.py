@@ -39,7 +39,8 @@ def device(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def ctrl_c() -> Iterator[None]:
-    """A SIGINT raises KeyboardInterrupt, as at a terminal (a pytest-xdist worker ignores it), for the test only."""
+    """A SIGINT raises KeyboardInterrupt, as at a terminal (a process a shell started in the background, without job
+    control, inherits it ignored), for the test only."""
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("signals reach the main thread only")
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -604,6 +604,7 @@ import signal
 
 from claimbench import report
 
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal, whatever the parent ignores
 real = report.{0}
 
 
