@@ -9,6 +9,7 @@ import hashlib
 import inspect
 import io
 import json
+import math
 import os
 import re
 import struct
@@ -586,6 +587,41 @@ def test_a_run_another_process_trains_is_waited_for_and_read_saying_so(small_led
                           "finish (Ctrl-C to stop)",
                           f"{path}: stored by the other process meanwhile; read, not trained again"]
     assert f"{model1.model} epoch {EPOCHS}/{EPOCHS} " in lines[-1], "seed 1 trained"
+
+
+@pytest.mark.parametrize("budget", [1.0, math.inf])
+def test_a_run_another_process_held_and_left_unstored_is_budgeted_after_the_wait(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch, budget: float) -> None:
+    """A run whose lock another process held, left out of the estimate, and that process then released without
+    storing the run (a Ctrl-C after epoch 1, a failure): after the wait it is estimated as any missing run is,
+    resuming that process's checkpoint; over the budget the claim skips untrained, else it says the estimate and
+    that it resumes before it trains on."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    interrupt_after_epoch_1(model1, tiny_settings, monkeypatch, "fp32")
+    monkeypatch.setattr(cost, "PROBES", {})  # a new session: only the checkpoint knows the step cost
+    monkeypatch.setattr(precision, "probe", lambda *args, **kwargs: pytest.fail("probed again"))
+    lock = stored_path(model1, tiny_settings).with_suffix(".lock")
+    say, _, released = held_until_said(lock)
+    lines: list[str] = []
+
+    def progress(line: str) -> None:
+        lines.append(line)
+        if line.startswith(f"{lock}: "):  # the other process gives up: it releases the lock, storing nothing
+            say(line)
+
+    settings = dataclasses.replace(tiny_settings, session="the next session", progress=progress,
+                                   budget_seconds=budget)
+    work = rf"1 run\(s\) of (at most|up to) {EPOCHS} epochs, seed 0 resuming from epoch 2 in fp32"
+    if budget < math.inf:
+        monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained over the budget"))
+        with pytest.raises(errors.NotRunnable, match=rf"^estimated [\d,.]+ s to train {re.escape(model1.model)} "
+                                                     rf"\({work}\) on CPU .*, over the training budget of 1 s"):
+            local.measure(model1, settings)
+    else:
+        local.measure(model1, settings)
+        assert re.match(rf"{re.escape(model1.model)}: training {work}, estimated ", lines[1]), lines
+        assert epochs_trained(lines) == [2], "resumed the other process's checkpoint"
+    assert released.is_set() and lines[0].startswith(f"{lock}: another process holds this run"), lines
 
 def test_a_stored_run_copied_over_another_runs_file_is_set_aside_and_retrained(
         small_ledger: Path, tiny_settings: Settings) -> None:

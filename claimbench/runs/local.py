@@ -129,13 +129,17 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
 
 
 def stored_or_trained(claim: Claim, seed: int, settings: Settings, path: Path,
-                      found: precision.Probe | None = None) -> dict[str, Any]:
+                      found: precision.Probe | None = None, *, sets: splits.Splits | None = None) -> dict[str, Any]:
     """The run of ``seed`` stored at ``path``, trained (``train_run``) and stored first when it is not there, under
     the run's lock (``store.locked``): a worker or session that waited for it says so, and uses the run stored
-    meanwhile."""
+    meanwhile. Given the claim's ``sets`` (one machine), a run waited for that the other process left unstored (a
+    Ctrl-C, a failure) is budgeted first as ``measure`` budgets a missing run (``_check_budget``), resuming that
+    process's checkpoint where it can; the cluster's driver budgeted every run it submits."""
     with store.locked(path, settings.progress) as waited:
         record = store.read(path, settings)
         if record is None:
+            if waited and sets is not None:
+                _check_budget(claim, claim.recipe, {seed: path}, sets, settings)
             record = train_run(claim, seed, settings, path, found)
             store.write(path, record, settings)
         elif waited:
@@ -179,14 +183,13 @@ def bf16_chosen_by(records: Sequence[dict[str, Any]]) -> str:
 
 
 def _check_budget(claim: Claim, recipe: Recipe, missing: dict[int, Path], sets: splits.Splits,
-                  settings: Settings) -> None:
+                  settings: Settings, elsewhere: Sequence[int] = ()) -> None:
     """Skip the claim (``errors.NotRunnable``) when its missing runs are estimated over the budget, else print the
     estimate. A run with a checkpoint to resume counts only its epochs still to run, at the step cost it began
-    with; the others are timed now (``cost.step_cost``), unless every run resumes. A run another process holds the
-    lock of (``store.held``: training it) is neither estimated nor said to resume its checkpoint, which is that
-    process's: the session waits for it, and says so then (``stored_or_trained``)."""
-    elsewhere = [seed for seed, path in missing.items() if store.held(path)]
-    missing = {seed: path for seed, path in missing.items() if seed not in elsewhere}
+    with; the others are timed now (``cost.step_cost``), unless every run resumes. The seeds ``elsewhere``, whose
+    lock another process holds (``store.held``: training them), are only named: their checkpoints are that
+    process's; the session waits for each, and budgets it then if that process stores nothing
+    (``stored_or_trained``)."""
     if not missing:
         return
     resumes = {seed: store.resumable(path, claim, seed, settings, len(sets.train)) for seed, path in missing.items()}
@@ -217,11 +220,12 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
     missing = {seed: path for seed, path in enumerate(paths) if store.read(path, settings) is None}
     for path in missing.values():  # a good stored run wins over a failure recorded beside it
         store.raise_failure(path, settings)
-    if missing:
-        _check_budget(claim, recipe, missing, sets, settings)
+    elsewhere = [seed for seed, path in missing.items() if store.held(path)]
+    _check_budget(claim, recipe, {seed: path for seed, path in missing.items() if seed not in elsewhere}, sets,
+                  settings, elsewhere)
     values, verified, devices, stored, records = [], True, [], [], []
     for seed, path in enumerate(paths):
-        record = stored_or_trained(claim, seed, settings, path)
+        record = stored_or_trained(claim, seed, settings, path, sets=sets)
         records.append(record)
         history = History.from_dict(record["history"])
         values.append(metrics.value(claim.kind, claim.split, claim.statistic, history, batch_size=recipe.batch_size))
