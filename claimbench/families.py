@@ -25,7 +25,7 @@ from torch.nn.modules import module as hooks
 from torch.nn.parameter import is_lazy
 
 import claimbench
-from claimbench import errors, measure, registry, siblings, verdict
+from claimbench import errors, measure, registry, siblings, verdict, vocab
 from claimbench.ledger import Claim
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ __all__ = ["epoch_time", "input_size", "layer", "macs", "measurement", "needs_in
 def needs_input(claim: Claim) -> bool:
     """MACs, layers and torchinfo's sizes run the model on an input; parameters and checkpoints do not (a lazy model's
     whole count runs on one where it is known, and says how to give one where it is not: ``params``)."""
-    return claim.kind in ("macs", "layer") or claim.kind == "size" and claim.size in measure.TORCHINFO_SIZES
+    return claim.kind in ("macs", "layer") or claim.kind == "size" and claim.size in vocab.TORCHINFO_SIZES
 
 
 def input_size(claim: Claim) -> tuple[int, ...]:
@@ -358,7 +358,7 @@ def size(claim: Claim) -> verdict.Measurement:
     model = _on_meta(claim)
     if not needs_input(claim):
         measurement = verdict.Measurement(measure.size_bytes(model, (), claim.size), device="meta")
-        unrun = [other for other in siblings.conventions(claim) if other not in measure.TORCHINFO_SIZES]
+        unrun = [other for other in siblings.conventions(claim) if other not in vocab.TORCHINFO_SIZES]
         return _hinted(claim, measurement, unrun, lambda other: measure.size_bytes(model, (), other))
     shape = input_size(claim)
     estimate, device = _on_input(claim, model, shape,

@@ -59,7 +59,6 @@ __all__ = [
     "PARAM_PARTS",
     "SIZES",
     "TORCHINFO",
-    "TORCHINFO_SIZES",
     "UNCOUNTED",
     "TorchinfoSize",
     "LayerRow",
@@ -734,10 +733,6 @@ def _checkpoint(twin: nn.Module, momentum: float) -> dict[str, Any]:
             "loss": torch.zeros((), requires_grad=True)}
 
 
-TORCHINFO_SIZES = vocab.TORCHINFO_SIZES
-"""The sizes torchinfo prints after a forward: they need the model's input."""
-
-
 @dataclass(frozen=True)
 class TorchinfoSize:
     """A size torchinfo 1.8.0 prints, in bytes, with the parameter bytes it counted and all the model's."""
@@ -771,8 +766,8 @@ def torchinfo_size(model: nn.Module, input_size: Shape, convention: str) -> Torc
     """torchinfo 1.8.0's Estimated Total Size (``torchinfo_total``: input storage + 2 × outputs of parameterised
     leaves + leaf parameters) or Params size (``torchinfo_params``: leaf parameters) of a batch-1 forward, as it
     prints them (``TorchinfoSize.words`` says which parameters it leaves out)."""
-    if convention not in TORCHINFO_SIZES:
-        raise ValueError(f"unknown torchinfo size {convention!r}; known: {', '.join(TORCHINFO_SIZES)}")
+    if convention not in vocab.TORCHINFO_SIZES:
+        raise ValueError(f"unknown torchinfo size {convention!r}; known: {', '.join(vocab.TORCHINFO_SIZES)}")
     with _eval_mode(model):
         stats = _torchinfo_summary(model, input_size)
     counted = stats.total_param_bytes
