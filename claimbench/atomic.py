@@ -13,10 +13,13 @@ process id. A writer killed mid-write (SIGKILL, a power cut) leaves it behind; t
 removes those of this host whose process is gone, never a live process's (parallel workers write side by side) nor
 another host's (a shared file system), whose liveness it cannot know. Until then, ``GITIGNORE`` keeps it out of git.
 
+``set_aside(path, label)`` renames a file a run cannot use to the first free ``<name>.<label>-<n>`` beside it, never
+over another file.
+
 ``locked(path)`` makes a read, merge and write of ``path`` one critical section: an exclusive ``fcntl.flock`` on the
-folder that holds it, which leaves no file behind. A lock another process holds is said in one line before the wait
-(``flock``), and one that cannot be taken is one line naming it and what to do (``cannot_lock``). Where Python has no
-``fcntl`` (Windows) it locks nothing.
+folder that holds it, which leaves no file behind. A lock another process holds past a moment's grace is said in one
+line before the wait (``flock``), and one that cannot be taken is one line naming it and what to do (``cannot_lock``).
+Where Python has no ``fcntl`` (Windows) it locks nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import socket
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -42,9 +46,9 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["GITIGNORE", "Interrupted", "Unlockable", "alive", "cannot_lock", "flock", "locked",
-           "replace_atomically", "temporary_files", "this_host", "together", "unreadable", "unwritable", "write_bytes",
-           "write_text"]
+__all__ = ["FLOCK_GRACE", "GITIGNORE", "Interrupted", "Unlockable", "alive", "cannot_lock", "flock", "locked",
+           "replace_atomically", "set_aside", "temporary_files", "this_host", "together", "unreadable", "unwritable",
+           "write_bytes", "write_text"]
 
 _MARK = ".claimbench-"
 """What a temporary file's name begins with: claimbench's, so that a pattern can match it and no other file."""
@@ -224,6 +228,29 @@ def unreadable(path: Path | str, error: OSError | None = None) -> str:
             "readable, or name another file")
 
 
+def set_aside(path: Path, label: str, before: Callable[[Path], None] | None = None) -> Path:
+    """Rename ``path`` to the first free ``<name>.<label>-<n>`` beside it (``n`` from 1) and return that path. The name
+    is taken first, as an empty file only this call creates, and the file renamed onto it: never over another file,
+    an earlier aside or another process's. ``before`` is told the name first; what it raises leaves ``path`` where it
+    is, as does a ``path`` gone meanwhile (``FileNotFoundError``), the name freed again."""
+    number = 1
+    while True:
+        aside = path.with_name(f"{path.name}.{label}-{number}")
+        try:
+            os.close(os.open(aside, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            break
+        except FileExistsError:
+            number += 1
+    try:
+        if before is not None:
+            before(aside)
+        os.replace(path, aside)
+    except BaseException:
+        aside.unlink(missing_ok=True)
+        raise
+    return aside
+
+
 def write_bytes(path: Path | str, content: bytes) -> Path:
     """Write ``content`` to ``path`` atomically."""
     return replace_atomically(path, lambda temporary: temporary.write_bytes(content))
@@ -298,6 +325,14 @@ def _signals_held() -> Iterator[None]:
                 signal.raise_signal(number)
 
 
+FLOCK_GRACE = 0.05
+"""Seconds ``flock`` tries again, without blocking, to take a lock another process holds before it says it waits:
+a process that holds it for an instant (``store.held`` asking whether a run is being trained, a record read and
+written) is no wait to announce, and a line saying that another process trains the run would be false."""
+_FLOCK_RETRY = 0.005
+"""Seconds between ``flock``'s tries within ``FLOCK_GRACE``."""
+
+
 class Unlockable(errors.MeasurementError, OSError):
     """A folder whose file system refuses a lock (NFS without lockd, some FUSE mounts): its message is one line naming
     it and what to do, a claim's ``error`` where a measurement locks it, a file not written where the report does."""
@@ -312,18 +347,29 @@ def cannot_lock(where: Path | str, what: str, why: OSError | str, remedy: str) -
 
 
 def flock(descriptor: int, where: Path | str, what: str, waiting: Callable[[str], None] | None) -> bool:
-    """Take an exclusive ``fcntl.flock`` on ``descriptor``: at once where no other process holds it, else after
-    handing ``waiting`` one line naming ``where`` and ``what`` the other holds, so that a wait (another worker's
-    training, a session stopped with Ctrl-Z) is never silent. Return whether it waited."""
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    """Take an exclusive ``fcntl.flock`` on ``descriptor``: at once, or within ``FLOCK_GRACE``, where no other
+    process holds it for longer, else after handing ``waiting`` one line naming ``where`` and ``what`` the other
+    holds, so that a wait (another worker's training, a session stopped with Ctrl-Z) is never silent. Return whether
+    it waited past the grace (the wait ``waiting`` is told of)."""
+    if _taken_within_grace(descriptor):
         return False
-    except BlockingIOError:
-        pass
     if waiting is not None:
         waiting(f"{where}: another process holds {what}; waiting for it to finish (Ctrl-C to stop)")
     fcntl.flock(descriptor, fcntl.LOCK_EX)
     return True
+
+
+def _taken_within_grace(descriptor: int) -> bool:
+    """Whether an exclusive lock on ``descriptor`` is taken without blocking, at once or within ``FLOCK_GRACE``."""
+    deadline = time.monotonic() + FLOCK_GRACE
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+        time.sleep(_FLOCK_RETRY)
 
 
 @contextlib.contextmanager

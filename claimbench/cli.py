@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import configparser
 import fnmatch
 import importlib.metadata
 import json
@@ -16,21 +15,19 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claimbench import pytest_ini
 from claimbench.user_paths import setting_path, user_path
 
 if TYPE_CHECKING:
     from claimbench.ledger import Report
 
-__all__ = ["compare_records", "main", "missing_claims", "retimed_claims"]
+__all__ = ["main"]
 
 Record = Mapping[str, Any]
 
 
 COMPARED_FIELDS = ("id", "verdict", "shown", "measured")
 """The fields of a record that ``compare`` reads: those of any claimbench's JSON."""
-VOUCHED = ("reproduced", "known error")
-"""The verdicts of the old run whose claim, missing from the new one, fails ``--fail-on-regression``: the claims the
-old run vouched for, agreeing with the ledger."""
 
 
 def _read_results(path: Path, fields: Sequence[str] | None = None) -> dict[str, Any]:
@@ -38,8 +35,7 @@ def _read_results(path: Path, fields: Sequence[str] | None = None) -> dict[str, 
     file, and the claim and field where a record lacks one of ``fields`` (``results.RECORD_FIELDS`` where None) or
     holds a value of the wrong type there (in any field the report reads, where ``fields`` is None), when it is
     not one."""
-    from claimbench.report import JSON_FORMAT
-    from claimbench.results import RECORD_FIELDS, record_problem
+    from claimbench.results import JSON_FORMAT, RECORD_FIELDS, record_problem
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -64,14 +60,6 @@ def _read_results(path: Path, fields: Sequence[str] | None = None) -> dict[str, 
     return document
 
 
-PYTEST_MAJOR = int(importlib.metadata.version("pytest").split(".")[0])
-INI_FILES = (*((("pytest.toml", "pytest"), (".pytest.toml", "pytest")) if PYTEST_MAJOR >= 9 else ()),
-             ("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("pyproject.toml", "tool.pytest"),
-             ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))
-"""Where the installed pytest looks for its configuration in each folder, in its order, and the section it reads
-(pytest 8 reads no ``pytest.toml``, and of ``pyproject.toml`` only ``[tool.pytest.ini_options]``)."""
-ALWAYS_READ = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini")
-"""The files that are pytest's configuration even when empty."""
 REPORT, OWN_REPORT = "REPORT.md", "CLAIMS.md"
 """The verdict report ``claimbench init`` configures, and the one it configures when ``REPORT.md`` is the author's
 (the report the ledger is drafted from, or any file that is not claimbench's verdict report: the verdicts would
@@ -80,43 +68,12 @@ INIT_PATHS = ("claims_dir", "claims_report", "claims_json", "claims_badges")
 """The settings of ``claimbench init`` that are paths, written relative to the configuration file."""
 
 
-def _pytest_config(folder: Path) -> tuple[Path, str, dict[str, str]] | None:
-    """The configuration file pytest reads in ``folder``, its section and its options; None when it has none."""
-    for name, section in INI_FILES:
-        path = folder / name
-        if not path.is_file():
-            continue
-        try:
-            if name.endswith(".toml"):
-                section, options = _toml_section(tomllib.loads(path.read_text(encoding="utf-8")), section)
-            else:
-                parser = configparser.ConfigParser(interpolation=None, strict=False)
-                parser.read(path, encoding="utf-8")
-                options = dict(parser[section]) if parser.has_section(section) else None
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, configparser.Error) as error:
-            raise SystemExit(f"claimbench: {path}: unreadable ({str(error).splitlines()[0]})") from None
-        if options is not None or name in ALWAYS_READ:
-            return path, section, {key: shlex.join(map(str, value)) if isinstance(value, list) else str(value)
-                                   for key, value in (options or {}).items()}
-    return None
-
-
-def _toml_section(document: dict[str, Any], section: str) -> tuple[str, dict[str, Any] | None]:
-    """The table pytest reads of a TOML file, and its name: ``[pytest]`` of ``pytest.toml``; of ``pyproject.toml``,
-    ``[tool.pytest]`` (pytest 9's native table) where it holds more than ``ini_options``, else
-    ``[tool.pytest.ini_options]``."""
-    if section == "pytest":
-        return section, document.get("pytest")
-    table = document.get("tool", {}).get("pytest", {})
-    native = {key: value for key, value in table.items() if key != "ini_options"}
-    if native and PYTEST_MAJOR >= 9:
-        return section, native
-    return f"{section}.ini_options", table.get("ini_options")
-
-
-def _found_config() -> tuple[Path, str, dict[str, str]] | None:
-    """The configuration pytest would read here: the first of this folder and its parents that holds one."""
-    return next(filter(None, map(_pytest_config, (Path.cwd(), *Path.cwd().parents))), None)
+def _found_config() -> pytest_ini.Found | None:
+    """The configuration pytest would read here (``pytest_ini.found``); one that cannot be read is one line."""
+    try:
+        return pytest_ini.found(Path.cwd())
+    except ValueError as error:
+        raise SystemExit(f"claimbench: {error}") from None
 
 
 def _ledger_dir(given: Path | None, command: str) -> Path:
@@ -133,7 +90,7 @@ def _ledger_dir(given: Path | None, command: str) -> Path:
     return configured
 
 
-def _setting_path(found: tuple[Path, str, dict[str, str]] | None, name: str) -> Path | None:
+def _setting_path(found: pytest_ini.Found | None, name: str) -> Path | None:
     """A path setting of the configuration ``found`` as a run reads it (``options.path_setting``): ``$VAR`` and
     ``~`` expanded, relative to the file; None where it is not set."""
     value = found[2].get(name, "").strip() if found else ""
@@ -184,13 +141,13 @@ def _slug(text: str) -> str:
     return draft.slug_argument(text)
 
 
-def _project(found: tuple[Path, str, dict[str, str]] | None) -> Path:
+def _project(found: pytest_ini.Found | None) -> Path:
     """The project's folder: that of the pytest configuration read from here (``_found_config``), else this one."""
     return found[0].parent if found else Path.cwd()
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    from claimbench import ledger, report, results
+    from claimbench import ledger, report, results, verdict
 
     typed = {"markdown": arguments.markdown, "badges": arguments.badges, "plots": arguments.plots,
              "readme": arguments.readme}
@@ -227,7 +184,7 @@ def _report(arguments: argparse.Namespace) -> int:
         print(f"claimbench report: {len(changed)} claim(s) of {arguments.results} changed in the ledger since that run "
               f"(first: {min(changed)}): shown as not run", file=sys.stderr)
     misjudged = {record["id"] for record in document["claims"]
-                 if record["id"] not in changed and not report.verdict_follows(record, claims[record["id"]])}
+                 if record["id"] not in changed and not verdict.follows(record, claims[record["id"]])}
     if misjudged:
         print(f"claimbench report: {len(misjudged)} claim(s) of {arguments.results} judged otherwise than their own "
               f"figures say (first: {min(misjudged)}): shown as not run", file=sys.stderr)
@@ -266,76 +223,14 @@ def _refuse_overwriting(markdown: Path | None, readme: Path | None, reports: Seq
                          "--markdown or claims_report, or delete it if it is an old claimbench report")
 
 
-def compare_records(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[str, str, str, str, str, str]]:
-    """(claim id, old verdict, new verdict, old shown, new shown, what was edited between the runs: the claim, the
-    code of its model, or "") of every claim of the new run whose verdict, measurement (``shown``, or ``measured``
-    where the shown number hides the change: both then say what was measured) or definition changed, sorted by
-    claim id; a claim new to it shows ``—`` for the old run. A claim of the old run only is left to
-    ``missing_claims``, an epoch time timed anew to ``retimed_claims``."""
-    from claimbench.value_text import apart
-
-    before, after = {r["id"]: r for r in old}, {r["id"]: r for r in new}
-    rows = []
-    for claim_id in sorted(after):
-        a, b = before.get(claim_id, {}), after.get(claim_id, {})
-        hidden = bool(a and b) and a["shown"] == b["shown"] and a["measured"] != b["measured"]
-        changed = (a.get("verdict"), a.get("shown")) != (b.get("verdict"), b.get("shown")) or hidden
-        if changed and not _retimed(a, b) or _edited(a, b):
-            shown = (_shown(a), _shown(b))
-            if hidden:
-                raws = apart(a["measured"], b["measured"])
-                shown = tuple(f"{text} (measured {raw})" for text, raw in zip(shown, raws))
-            rows.append((claim_id, a.get("verdict", "—"), b.get("verdict", "—"), *shown, _edited(a, b)))
-    return rows
-
-
-def missing_claims(old: Sequence[Record], new: Sequence[Record]) -> list[tuple[str, str, str]]:
-    """(claim id, old verdict, old shown) of every claim of the old run that has no record in the new one, sorted by
-    claim id: a run writes a record of every claim of its ledger, a ``not run`` one for those it did not measure, so
-    the new run's ledger no longer held it (removed on purpose, or a table or file dropped by mistake: a JSON
-    cannot tell which), or its record was taken out of the JSON."""
-    after = {r["id"] for r in new}
-    return [(r["id"], r["verdict"], _shown(r)) for r in sorted(old, key=lambda r: r["id"]) if r["id"] not in after]
-
-
-def retimed_claims(old: Sequence[Record], new: Sequence[Record]) -> list[str]:
-    """The claims, by id, of the epoch times that were timed anew under the same verdict and definition: a timing
-    differs from run to run, so its new number alone is no change (``compare_records`` leaves them out)."""
-    after = {r["id"]: r for r in new}
-    return sorted(a["id"] for a in old if (b := after.get(a["id"])) and _retimed(a, b) and not _edited(a, b)
-                  and (a["shown"], a["measured"]) != (b["shown"], b["measured"]))
-
-
-def _retimed(a: Record, b: Record) -> bool:
-    """Whether both records are epoch times (a record without a ``kind``, from an older claimbench, is none) with one
-    verdict."""
-    return bool(a and b) and a.get("kind") == b.get("kind") == "epoch_time" and a["verdict"] == b["verdict"]
-
-
-def _edited(a: Record, b: Record) -> str:
-    """What was edited between two records of a claim: "claim", "model", both, or ""."""
-    return ", ".join(what for what, key in (("claim", "claim_digest"), ("model", "model_digest"))
-                     if a.get(key) and b.get(key) and a[key] != b[key])
-
-
-def _shown(record: Record) -> str:
-    """The measurement as the report showed it: ``11,689,512``, ``93.19``, ``(10, 1)``."""
-    from claimbench.verdict import format_number
-
-    shown = record.get("shown")
-    return format_number(tuple(shown) if isinstance(shown, list) else shown)
-
-
 def _compare(arguments: argparse.Namespace) -> int:
-    from claimbench import report
+    from claimbench import compare, report
 
     old, new = (_judged(path, _read_results(path, COMPARED_FIELDS)["claims"])
                 for path in (arguments.old, arguments.new))
-    rows, missing = compare_records(old, new), missing_claims(old, new)
-    print(report.compare_table(old, new, rows, len(retimed_claims(old, new)), missing))
-    regressed = [claim_id for claim_id, was, verdict, *_ in rows
-                 if verdict in ("refuted", "error") and verdict != was]
-    lost = [claim_id for claim_id, was, _ in missing if was in VOUCHED]
+    rows, missing = compare.compare_records(old, new), compare.missing_claims(old, new)
+    print(report.compare_table(old, new, rows, len(compare.retimed_claims(old, new)), missing))
+    regressed, lost = compare.regressed(rows), compare.lost(missing)
     if old and not new:  # a run that wrote no record vouches for nothing: every claim was lost
         print(f"claimbench compare: {arguments.new} holds no claim record, {arguments.old} {len(old)}: every claim "
               "was lost", file=sys.stderr)
@@ -352,18 +247,15 @@ def _compare(arguments: argparse.Namespace) -> int:
 
 
 def _judged(path: Path, records: Sequence[Record]) -> list[Record]:
-    """The records of ``path``, each whose verdict is not what its own figures say (``report.verdict_follows``)
-    compared as not run, as ``claimbench report`` shows it, with one line on stderr that says so; a record without
-    a ``band`` and ``claimed`` (of an older claimbench) is taken as it is."""
-    from claimbench.report import verdict_follows
+    """The records of ``path``, each whose verdict is not what its own figures say compared as not run
+    (``compare.judged``), with one line on stderr that says so."""
+    from claimbench import compare
 
-    misjudged = {record["id"] for record in records
-                 if "band" in record and "claimed" in record and not verdict_follows(record)}
+    taken, misjudged = compare.judged(records)
     if misjudged:
         print(f"claimbench compare: {len(misjudged)} claim(s) of {path} judged otherwise than their own figures say "
               f"(first: {min(misjudged)}): compared as not run", file=sys.stderr)
-    return [{**record, "verdict": "not run", "shown": None, "measured": None} if record["id"] in misjudged else record
-            for record in records]
+    return taken
 
 
 def _schema(arguments: argparse.Namespace) -> int:

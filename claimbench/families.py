@@ -376,7 +376,8 @@ def training(claim: Claim, settings: Settings) -> verdict.Measurement:
     outcome = local.measure(claim, settings)
     return verdict.Measurement(outcome.mean, seeds=outcome.values, spread=outcome.spread, device=outcome.device,
                                unverified_data=not outcome.verified, data_finding=outcome.finding,
-                               stored=outcome.stored, bf16=outcome.bf16)
+                               partial_data=outcome.partial, stored=outcome.stored, bf16=outcome.bf16,
+                               step=outcome.step)
 
 
 def epoch_time(claim: Claim, settings: Settings, benchmark: Any) -> verdict.Measurement:
@@ -388,7 +389,8 @@ def epoch_time(claim: Claim, settings: Settings, benchmark: Any) -> verdict.Meas
     epoch = timing.time_epoch(claim, settings, benchmark)
     spread = (max(epoch.rounds) - min(epoch.rounds)) / 2
     return verdict.Measurement(epoch.seconds, seeds=epoch.rounds, spread=spread, device=epoch.device,
-                               unverified_data=not epoch.verified, data_finding=epoch.finding, load=epoch.load)
+                               unverified_data=not epoch.verified, data_finding=epoch.finding,
+                               partial_data=epoch.partial, load=epoch.load, on_accelerator=epoch.on_accelerator)
 
 
 _STRUCTURAL = {"params": params, "macs": macs, "layer": layer, "size": size}

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytest
+# pytest's private classes, imported here alone, never as the plugin loads; written against pytest 9.2 (constraints.txt)
 from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebackNative
 
 from claimbench import errors, registry, results, verdict, vocab
@@ -209,8 +210,8 @@ def _import_problem(module: str, error: Exception, not_found: str, folders: Sequ
         return f"{error} ({not_found})"
     siblings = [found.name for found in pkgutil.iter_modules(spec.submodule_search_locations)]
     close = difflib.get_close_matches(leaf, siblings, n=1)
-    folders = ", ".join(spec.submodule_search_locations)
-    return f"package {package!r} ({folders}) has no module {leaf!r}" + (
+    searched = ", ".join(spec.submodule_search_locations)
+    return f"package {package!r} ({searched}) has no module {leaf!r}" + (
         f" (did you mean {close[0]!r}?)" if close else "")
 
 

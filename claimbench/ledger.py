@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from claimbench import ledger_lines, numerals, schema, vocab
+from claimbench import ledger_lines, numerals, printed_style, schema, vocab
 from claimbench.column_names import column_index
 from claimbench.header_rows import read_headers
 from claimbench.kind_words import counts_flops, guess_kind
@@ -322,7 +322,8 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
     yield from _cell_problems(claim, tables, rows) if claim.cell is not None else ()
     header = _header(claim.cell, tables, headers) if claim.cell else ""
     if claim.value is not None and (
-            wrong := numerals.contradiction(claim.printed, claim.value, claim.scale, header, claim.kind)):
+            wrong := numerals.contradiction(claim.printed, claim.value, claim.scale, header, claim.kind)
+            or printed_style.digits_problem(claim.printed, digits, header, claim.kind)):
         yield wrong
 
 

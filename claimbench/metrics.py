@@ -12,23 +12,48 @@ from collections.abc import Sequence
 from claimbench import vocab
 from claimbench.history import Epoch, Evaluation, History
 
-__all__ = ["interval95", "macro_precision_recall", "prediction95", "prediction95_limit", "value"]
+__all__ = ["floored", "interval95", "macro_precision_recall", "prediction95", "prediction95_limit", "resolution",
+           "value"]
 
-# Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom; beyond, the normal 1.96.
+# Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom; beyond, Cornish-Fisher's expansion.
 _T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
         2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
         2.045, 2.042)
 _NORMAL95 = 1.96
+_Z975 = 1.959963984540054
+"""The normal's 0.975 point, unrounded, from which ``_t95`` expands t's."""
 
 
 def _t95(df: int) -> float:
-    """The two-sided 95% quantile of Student's t for ``df`` degrees of freedom (the normal's beyond 30)."""
-    return _T95[df - 1] if df <= len(_T95) else _NORMAL95
+    """The two-sided 95% quantile of Student's t for ``df`` degrees of freedom: the table's through 30, then the
+    Cornish-Fisher expansion of t about the normal in powers of 1/df (Abramowitz and Stegun 26.7.5), within 1e-5
+    of the exact quantile from 30 on, so it falls towards 1.96 smoothly rather than stepping down to it (the normal
+    at df 31 covered 94.1%)."""
+    if df <= len(_T95):
+        return _T95[df - 1]
+    z = _Z975
+    terms = ((z ** 3 + z) / 4, (5 * z ** 5 + 16 * z ** 3 + 3 * z) / 96,
+             (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / 384,
+             (79 * z ** 9 + 776 * z ** 7 + 1482 * z ** 5 - 1920 * z ** 3 - 945 * z) / 92160)
+    return z + math.fsum(term / df ** power for power, term in enumerate(terms, start=1))
 
 
 def _sd(values: Sequence[float], mean: float) -> float:
     """The sample standard deviation (n - 1)."""
     return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
+
+
+def _scatter(values: Sequence[float], mean: float, step: float) -> float:
+    """The scatter a prediction interval takes: the values' sample sd, at least ``step`` (``floored``)."""
+    return max(_sd(values, mean), step)
+
+
+def floored(values: Sequence[float], step: float) -> bool:
+    """Whether ``values`` scatter less than one ``step`` of their statistic (``step``), so that the prediction
+    interval takes the step as their scatter: seeds that tie, or nearly, on a statistic that moves in steps (a best
+    epoch in whole epochs, an accuracy by one image) say only that a run's scatter is under a step or so, not that
+    it is 0."""
+    return len(values) > 1 and _sd(values, math.fsum(values) / len(values)) < step
 
 
 def interval95(values: Sequence[float]) -> tuple[float, float]:
@@ -41,24 +66,46 @@ def interval95(values: Sequence[float]) -> tuple[float, float]:
     return mean, _t95(len(values) - 1) * _sd(values, mean) / math.sqrt(len(values))
 
 
-def prediction95(values: Sequence[float], runs: int = 1) -> tuple[float, float]:
+def prediction95(values: Sequence[float], runs: int = 1, step: float = 0.0) -> tuple[float, float]:
     """Mean of ``values`` (n runs) and the half-width of the 95% interval around it within which the mean of
     ``runs`` further runs of the same recipe lands: t95(n - 1)·s·sqrt(1/runs + 1/n), the difference of two means
     whose runs scatter alike. Unlike the mean's own interval it never shrinks below the runs' own scatter, however
-    many values there are; it needs two values to estimate that scatter."""
+    many values there are; it needs two values to estimate that scatter, and takes s as one ``step`` of the
+    statistic at least (``floored``; 0: a continuous one)."""
     if len(values) < 2:
         raise ValueError(f"a prediction interval needs at least 2 values, got {len(values)}")
     if runs < 1:
         raise ValueError(f"runs must be at least 1, got {runs}")
     mean = math.fsum(values) / len(values)
-    return mean, _t95(len(values) - 1) * _sd(values, mean) * math.sqrt(1 / runs + 1 / len(values))
+    return mean, _t95(len(values) - 1) * _scatter(values, mean, step) * math.sqrt(1 / runs + 1 / len(values))
 
 
-def prediction95_limit(values: Sequence[float], runs: int) -> float:
+def prediction95_limit(values: Sequence[float], runs: int, step: float = 0.0) -> float:
     """The half-width ``prediction95`` tends to as ever more values of the same scatter come in: 1.96·s·sqrt(1/runs),
-    the scatter of the mean of ``runs`` runs itself, which no number of values narrows."""
+    the scatter of the mean of ``runs`` runs itself, which no number of values narrows (s one ``step`` at least)."""
     mean = math.fsum(values) / len(values)
-    return _NORMAL95 * _sd(values, mean) * math.sqrt(1 / runs)
+    return _NORMAL95 * _scatter(values, mean, step) * math.sqrt(1 / runs)
+
+
+def resolution(kind: str, split: str | None, statistic: str, history: History) -> float:
+    """The least change one run can make in the statistic, in its unit: 1 for a best epoch; for an accuracy read
+    from one evaluation of N images (one epoch's, the best of the epochs', the training set's after training) one
+    image, 100/N points, and for one pooled over E epochs 100/(N·E). 0 where none floors a scatter: a loss, a macro
+    precision or recall, and a gap (sums of ratios, whose steps are far finer than any run's scatter), a never-reset
+    counter's running mean, and a running training accuracy, whose image count the history does not keep."""
+    if kind == "best_epoch":
+        return 1.0
+    if kind != "accuracy" or split == "train_running" or statistic == "cumulative_mean":
+        return 0.0
+    if split == "train":
+        evaluations = [_train_final(history, statistic)]
+    elif statistic == "pooled":
+        evaluations = [_evaluation(epoch, split or "") for epoch in history.epochs]
+    else:
+        evaluations = [_evaluation(_at(history, statistic) if statistic in vocab.ONE_EPOCH else history.epochs[-1],
+                                   split or "")]
+    images = sum(sum(map(sum, evaluation.confusion)) for evaluation in evaluations)
+    return 100.0 / images if images else 0.0
 
 
 def macro_precision_recall(confusion: Sequence[Sequence[int]]) -> tuple[float, float]:

@@ -396,6 +396,7 @@ def retrain_begun_by(config: pytest.Config) -> str:
     whose record the run store keeps, else this session's, which the controller records (``claimbench.runs.retrains``)
     once it selects a training claim, and says, once it selects one, when it carries one on. Empty without
     ``--claims-retrain``."""
+    from claimbench import progress
     from claimbench.runs import retrains
 
     if not config.getoption("claims_retrain"):
@@ -405,7 +406,7 @@ def retrain_begun_by(config: pytest.Config) -> str:
         return str(worker.get(RETRAIN, ""))  # "": no controller's retrain, the session's own
     if retrain_key not in config.stash:
         config.stash[retrain_key] = retrains.begin(results_dir(config), session(config),
-                                                   config.stash.get(selected_key, []))
+                                                   config.stash.get(selected_key, []), progress.reporter(config))
         _say_carried_on(config)
     return config.stash[retrain_key].session
 
@@ -424,6 +425,7 @@ def select_for_retrain(config: pytest.Config, claims: list[str]) -> None:
     """Note the training claims a ``--claims-retrain`` controller's session selected, before any of them runs: its
     record owes them until a retrain of it that runs to its end measures them (under pytest-xdist, the retrain has
     begun, with its workers, before they collect)."""
+    from claimbench import progress
     from claimbench.runs import retrains
 
     if not config.getoption("claims_retrain"):
@@ -431,7 +433,7 @@ def select_for_retrain(config: pytest.Config, claims: list[str]) -> None:
     before = config.stash.get(selected_key, [])
     config.stash[selected_key] = sorted({*before, *claims})
     if retrain_key in config.stash:
-        retrains.owe(results_dir(config), config.stash[retrain_key], claims)
+        retrains.owe(results_dir(config), config.stash[retrain_key], claims, progress.reporter(config))
         if not before:
             _say_carried_on(config)
 

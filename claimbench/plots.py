@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from claimbench import atomic
 from claimbench.ledger import Claim, Report
-from claimbench.results import CHECKED
+from claimbench.verdict import CHECKED
 
 __all__ = ["AccuracyPoint", "accuracy_points", "pareto_front", "scatter_points", "trusted", "write_plots"]
 

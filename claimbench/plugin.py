@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from _pytest._code.code import ReprExceptionInfo
 
 from claimbench import atomic, errors, options, vocab
 
@@ -700,13 +699,14 @@ class ClaimsSession:
         whose text, which JUnit XML writes, is empty under ``--tb=line``: it is made one line again."""
         report = yield
         failed = isinstance(report, pytest.TestReport) and report.failed and report.user_properties
-        if failed and isinstance(report.longrepr, ReprExceptionInfo):  # none of the user's own tests imports ours
+        if failed:  # none of the user's own tests imports ours
             from claimbench import results
 
             if any(name == results.CLAIM_PROPERTY for name, _ in report.user_properties):
                 from claimbench import items as claim_items
 
-                report.longrepr = claim_items.OneLine(report.longrepr.reprtraceback, report.longrepr.reprcrash)
+                if isinstance(report.longrepr, claim_items.ReprExceptionInfo):
+                    report.longrepr = claim_items.OneLine(report.longrepr.reprtraceback, report.longrepr.reprcrash)
         return report
 
     @pytest.hookimpl(optionalhook=True)
@@ -744,13 +744,14 @@ class ClaimsSession:
         retrain = self.config.stash.get(options.retrain_key, None)
         selected = self.config.stash.get(options.selected_key, [])
         if retrain is not None and selected and _ran_to_its_end(session, self.crashed):
+            from claimbench import progress
             from claimbench.runs import retrains
 
             results_dir = options.results_dir(self.config)
             collected = self.config.stash.get(results_key, None)
             outcomes = collected.outcomes if collected is not None else {}
             untrained = [claim for claim in selected if claim not in outcomes or outcomes[claim].measurement is None]
-            owes = retrains.end(results_dir, retrain.session, selected)
+            owes = retrains.end(results_dir, retrain.session, selected, progress.reporter(self.config))
             self.retrain_lines = [*([retrains.untrained_line(untrained)] if untrained else []),
                                   *([retrains.owing_line(results_dir, retrain, owes)] if owes else [])]
         if self.config.option.setupplan or self.config.option.setuponly:
@@ -762,7 +763,7 @@ class ClaimsSession:
         targets = {name: options.path_setting(self.config, f"claims_{name}") for name in options.OUTPUTS}
         if collected is None or collected.empty or not any(targets.values()) or rejected_key in self.config.stash:
             return  # a run that measured no claim, or not every file's, leaves the files of the last one as they are
-        from claimbench import environment, items, progress, report, results
+        from claimbench import carry_over, environment, items, progress, report, results
 
         stale = self.config.stash.get(items.STALE, {})
         unimported = self.config.stash.get(items.UNIMPORTED, {})
@@ -787,7 +788,7 @@ class ClaimsSession:
                 waiting=progress.reporter(self.config))
         except KeyboardInterrupt as interrupt:
             self._interrupted(session, interrupt.written if isinstance(interrupt, atomic.Interrupted) else [])
-        except (errors.ClaimbenchWarning, report.Unreadable) as error:  # -W error's warning; a JSON it may not read
+        except (errors.ClaimbenchWarning, carry_over.Unreadable) as error:  # -W error's warning; a JSON it may not read
             self._write_failed(session, f"no file was written: {error}")
         except OSError as error:
             where = error.filename2 or error.filename
@@ -846,7 +847,7 @@ class ClaimsSession:
         if wanted and rejected_key in self.config.stash:
             terminalreporter.write_line("claimbench: a ledger file was rejected, so no file was written"
                                         + self._unshown(terminalreporter))
-        from claimbench import report, results, verdict
+        from claimbench import carry_over, results, verdict
 
         records = collected.records()
         tally = results.counts(records)
@@ -857,7 +858,7 @@ class ClaimsSession:
         if kept and self.written:
             terminalreporter.write_line(f"the files keep {kept} record{'s' * (kept != 1)} of earlier runs beside "
                                         f"this run's: {results.in_all(self.shown)} in all")
-        if self.written and (dropped := report.dropped_summary(self.shown)):
+        if self.written and (dropped := carry_over.dropped_summary(self.shown)):
             terminalreporter.write_line(dropped, yellow=True)
         for path in self.written:
             terminalreporter.write_line(f"wrote {path}")

@@ -1,5 +1,6 @@
 """How a report printed a claim's number (its decimals, thousands separators and unit), and a figure derived from a
-measurement written to that precision and one decimal more: a band's half-width, a spread, the ends of an interval.
+measurement written to that precision and one decimal more: a band's half-width, a spread, the ends of an interval;
+where a number lies against a band, and the fewest decimals that keep it there.
 
 Imports neither pytest nor torch; below ``verdict`` and ``value_text``, which both write by it.
 """
@@ -7,12 +8,13 @@ Imports neither pytest nor torch; below ``verdict`` and ``value_text``, which bo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 from claimbench import numerals
 
-__all__ = ["MAX_DECIMALS", "finer", "printed_decimals", "style"]
+__all__ = ["MAX_DECIMALS", "band_side", "digits_problem", "fewest_decimals", "finer", "printed_decimals", "sides",
+           "style"]
 
 MAX_DECIMALS = 15
 """The most decimals a value is written in to show which side of its band it lies on."""
@@ -47,6 +49,22 @@ def printed_decimals(printed: str) -> int | None:
     return style(printed)[0]
 
 
+def digits_problem(printed: str, digits: int | None, header: str = "", kind: str = "") -> tuple[str, str] | None:
+    """(field, why) where a claim's ``tolerance.digits`` are not the decimals ``printed`` shows its one number in
+    (``numerals.parse``'s, under its column ``header``: "11.7M" 1, "62" and "188K" 0): its band comes from them, and
+    a hand-typed slip would turn into a verdict against the author. None where they are, or where it shows no one
+    number (words, a bound, a range, a shape)."""
+    shown = numerals.parse(printed, header, kind)
+    if digits is None or shown is None or shown.bound is not None or isinstance(shown.value, list):
+        return None
+    decimals = shown.digits or 0
+    if digits == decimals:
+        return None
+    return "tolerance.digits", (f"printed {numerals.plain_text(printed)!r} shows {decimals} decimal"
+                                f"{'s' * (decimals != 1)}, not {digits}: the band comes from the printed precision; "
+                                f"give digits = {decimals} (abs or rel widen it)")
+
+
 def finer(exact: Decimal, printed: str, scale: float, reads_right: Callable[[Decimal], bool],
           keep_printed: bool = False) -> str | None:
     """``exact`` (in the claim's unit) in one decimal more than ``printed`` shows its number, rounded half up,
@@ -58,10 +76,45 @@ def finer(exact: Decimal, printed: str, scale: float, reads_right: Callable[[Dec
     decimals, _, _, unit = style(printed)
     if decimals is None or scale == 1.0 and numerals.UNITS.get(unit, 1.0) != 1.0:
         return None
-    for more in range(decimals + 1, max(decimals + 1, MAX_DECIMALS) + 1):
-        rounded = exact.quantize(Decimal(1).scaleb(-more), rounding=ROUND_HALF_UP)
-        if (rounded or not exact) and reads_right(rounded):
-            whole, _, fraction = f"{rounded:,f}".partition(".")
-            fraction = fraction.rstrip("0").ljust(decimals if keep_printed else 0, "0")
-            return f"{whole}.{fraction}" if fraction else whole
-    return None
+
+    def reads(more: int) -> bool:
+        rounded = _half_up(exact, more)
+        return bool(rounded or not exact) and reads_right(rounded)
+
+    more = fewest_decimals(decimals + 1, reads)
+    if more is None:
+        return None
+    whole, _, fraction = f"{_half_up(exact, more):,f}".partition(".")
+    fraction = fraction.rstrip("0").ljust(decimals if keep_printed else 0, "0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
+def _half_up(exact: Decimal, decimals: int) -> Decimal:
+    """``exact`` rounded half up to ``decimals`` decimals, as a report rounds a number it prints."""
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def fewest_decimals(first: int, reads_right: Callable[[int], bool]) -> int | None:
+    """The fewest decimals, from ``first`` up to ``MAX_DECIMALS`` (just ``first`` where it is more), in which a number
+    written so ``reads_right`` (lies on the side of a band it lies on); None where none does."""
+    return next((more for more in range(first, max(first, MAX_DECIMALS) + 1) if reads_right(more)), None)
+
+
+def band_side(shown: float, band: tuple[float | None, float | None]) -> str:
+    """"below", "within" or "above" the closed band (None: an open end), with a hair of slack for binary rounding
+    (0.1 + 0.2); whole numbers, counts above all, compare exactly."""
+    low, high = band
+    ends = [end for end in band if end is not None]
+    whole = all(float(number).is_integer() for number in (shown, *ends))
+    hair = 0 if whole else 1e-12 * max(1.0, *map(abs, ends))
+    if low is not None and shown < low - hair:
+        return "below"
+    if high is not None and shown > high + hair:
+        return "above"
+    return "within"
+
+
+def sides(value: float, marks: Iterable[float | None]) -> list[str]:
+    """Where ``value`` lies against each of ``marks`` that is a number (a band's ends, the claimed value), by
+    ``band_side``: ``below``, ``within`` (on it) or ``above``."""
+    return [band_side(value, (mark, mark)) for mark in marks if mark is not None]

@@ -30,7 +30,7 @@ def reporter(config: pytest.Config) -> Callable[[str], None]:
         with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
             if terminal is not None and not worker:
                 terminal.ensure_newline()
-                if getattr(terminal._tw, "width_of_current_line", 0):  # at the end, after a [100%] ending no line
+                if config.get_terminal_writer().width_of_current_line:  # at the end, after a [100%] ending no line
                     terminal.write("\n")
                 terminal.write_line(line)
                 terminal.flush()

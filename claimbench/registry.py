@@ -8,24 +8,14 @@ Torch-free at import: torchvision and timm are imported only when a reference na
 
 from __future__ import annotations
 
-import argparse
-import ast
-import contextlib
-import dataclasses
 import difflib
 import fnmatch
 import functools
-import hashlib
 import importlib
-import importlib.metadata
-import inspect
-import os
 import re
 import reprlib
-import sys
 import types
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from claimbench.unknown_model import UnknownModelError, unknown_name
@@ -33,9 +23,8 @@ from claimbench.unknown_model import UnknownModelError, unknown_name
 if TYPE_CHECKING:
     from torch import nn
 
-__all__ = ["Builder", "InputSize", "NotAModuleError", "UnknownModelError", "code_digest", "code_files", "get_model",
-           "get_model_builder", "import_modules", "imported_module", "input_size", "list_models", "register_model",
-           "resolve"]
+__all__ = ["Builder", "InputSize", "NotAModuleError", "UnknownModelError", "get_model", "get_model_builder",
+           "import_modules", "imported_module", "input_size", "list_models", "register_model", "resolve"]
 
 Builder = Callable[..., Any]
 B = TypeVar("B", bound=Builder)
@@ -228,154 +217,6 @@ def get_model_builder(reference: str) -> Builder:
     """The builder ``get_model`` calls for a reference, as torchvision's ``get_model_builder`` returns it: a
     registered name's own; ``UnknownModelError`` as ``resolve``."""
     return resolve(reference)
-
-
-@functools.cache
-def code_digest(reference: str) -> str:
-    """A digest of the code that builds a reference: the library's version for torchvision and timm, else the
-    source of the top-level package the builder's module was imported from, every module of it, its subpackages'
-    included (``_package_files``: a helper edited anywhere in it is another model), or of the builder's module alone
-    when it is in no package; for a ``functools.partial``, its function's and its arguments', for a callable
-    instance, its class's and its attributes' (``_code_of``). The whole package, not the modules the builder's
-    imports name: an import ``importlib`` makes, or a builder that builds another by name, would escape that list,
-    and keep a record of a model whose code changed."""
-    scheme, _, rest = reference.partition(":")
-    if rest and scheme in ("torchvision", "timm"):
-        return f"{scheme} {importlib.metadata.version(scheme)}"
-    files, bound = _code_of(resolve(reference))
-    return hashlib.sha256(b"".join(file.read_bytes() for file in sorted(files)) + bound.encode()).hexdigest()[:16]
-
-
-@functools.cache
-def code_files(reference: str) -> dict[str, str]:
-    """A short digest of each file ``code_digest`` hashes, by its path from the folder its import names start in
-    (``models/mlp.py``: the common folder of the files, above any regular package it is in); none for torchvision
-    and timm, whose version is their digest. What tells which file changed where ``code_digest`` did."""
-    scheme, _, rest = reference.partition(":")
-    if rest and scheme in ("torchvision", "timm"):
-        return {}
-    files = _code_of(resolve(reference))[0]
-    base = Path(os.path.commonpath([file.parent for file in files]))
-    while (base / "__init__.py").is_file() and base.parent != base:
-        base = base.parent
-    return {file.relative_to(base).as_posix(): hashlib.sha256(file.read_bytes()).hexdigest()[:12]
-            for file in sorted(files)}
-
-
-def _package_files(code: Any) -> set[Path]:
-    """The source files of the package a function or class is defined in, as its module was imported: every module
-    under its top-level package's folders (``__path__``: a namespace package's too), its subpackages' included, not in
-    ``__pycache__`` or a hidden folder; where its module is in no package (a top-level module, a script, whatever
-    ``__init__.py`` lies beside it), its own file and the modules beside it that it imports (``_imported_beside``).
-    ``TypeError`` where it has no source file."""
-    file = Path(inspect.getfile(code))
-    spec = getattr(sys.modules.get(getattr(code, "__module__", None) or ""), "__spec__", None)
-    if spec is None or not spec.parent:
-        return _imported_beside(file.parent, file)
-    roots = [Path(root) for root in getattr(sys.modules.get(spec.parent.partition(".")[0]), "__path__", [])]
-    return {found for root in roots for found in _sources(root)} or {file}
-
-
-def _sources(folder: Path) -> set[Path]:
-    """Every module under ``folder``, its subfolders' included, not in ``__pycache__`` or a hidden folder."""
-    return {found for found in folder.rglob("*.py")
-            if not any(part == "__pycache__" or part.startswith(".") for part in found.relative_to(folder).parts[:-1])}
-
-
-def _imported_beside(root: Path, file: Path) -> set[Path]:
-    """``file`` and the modules under ``root`` (its folder) that it imports by name (``import layers``, ``from
-    nets.layers import act``, ``from . import blocks``: a research repository's ``model.py`` beside ``layers.py``),
-    theirs in turn; a regular package's every module, a namespace package's modules it names. Read from the source,
-    not from what this process happened to import; a file that cannot be parsed adds nothing of its own."""
-    found, waiting = {file}, [file]
-    while waiting:
-        current = waiting.pop()
-        try:
-            tree = ast.parse(current.read_bytes())
-        except (OSError, SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                paths = [root.joinpath(*alias.name.split(".")) for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = root if not node.level else current.parents[min(node.level, len(current.parents)) - 1]
-                module = base.joinpath(*node.module.split(".")) if node.module else base
-                paths = [module, *(module / alias.name for alias in node.names)]  # a name may be a submodule
-            else:
-                continue
-            new = set().union(*(_module_files(root, path) for path in paths)) - found
-            found |= new
-            waiting += sorted(new)
-    return found
-
-
-def _module_files(root: Path, path: Path) -> set[Path]:
-    """The source files an import of ``path`` (a module's path under ``root``, without the suffix) runs: every module
-    of the first regular package on the way to it, else the module's own file; none where nothing is there (a
-    library's module, outside ``root``)."""
-    if not path.is_relative_to(root) or path == root:
-        return set()
-    parts = path.relative_to(root).parts
-    for depth in range(1, len(parts) + 1):
-        folder = root.joinpath(*parts[:depth])
-        if (folder / "__init__.py").is_file():
-            return _sources(folder)
-        if not folder.is_dir():
-            break
-    return {path.with_suffix(".py")} if path.with_suffix(".py").is_file() else set()
-
-
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-"""The memory address in the repr of a function or object, which differs from one process to the next."""
-
-
-def _code_of(builder: Any) -> tuple[set[Path], str]:
-    """The source files of a builder's code (``_package_files``), and what is bound to it in words: a
-    ``functools.partial``'s function's files and its arguments, a callable instance's class's files and its
-    attributes, with the files of any function or class among those and their text (``_canonical``). ``TypeError``
-    where a builder has no source file (a built-in)."""
-    if isinstance(builder, functools.partial):
-        files, bound = _code_of(builder.func)
-        arguments: Any = (builder.args, sorted(builder.keywords.items()))
-        values = [*builder.args, *builder.keywords.values()]
-    elif inspect.isroutine(builder) or inspect.isclass(builder):
-        return _package_files(builder), ""
-    else:  # a callable instance: its class's code, and the state it builds with
-        files, bound = _package_files(type(builder)), ""
-        arguments = sorted(vars(builder).items()) if hasattr(builder, "__dict__") else []
-        values = [value for _, value in arguments]
-    for value in values:
-        if isinstance(value, functools.partial) or inspect.isfunction(value) or inspect.isclass(value):
-            with contextlib.suppress(TypeError):  # a built-in class (int) has no file: its repr names it
-                files |= _code_of(value)[0]
-    return files, f"{bound}{_ADDRESS.sub('', _canonical(arguments))}"
-
-
-def _canonical(value: Any, seen: frozenset[int] = frozenset()) -> str:
-    """``repr(value)``, but a set's members in sorted order, in a list, tuple, dict, dataclass, namedtuple or
-    namespace too: the order of a set of strings differs from one process to the next (hash randomisation), and so
-    would a digest of its repr. A value inside itself (a tree's node pointing to its parent) is ``...``."""
-    if id(value) in seen:
-        return "..."
-    inner = functools.partial(_canonical, seen=seen | {id(value)})
-    if isinstance(value, (set, frozenset)) and value:
-        members = "{" + ", ".join(sorted(map(inner, value))) + "}"
-        return members if type(value) is set else f"{type(value).__name__}({members})"
-    if type(value) is list:
-        return "[" + ", ".join(map(inner, value)) + "]"
-    if type(value) is tuple:
-        return "(" + ", ".join(map(inner, value)) + ("," if len(value) == 1 else "") + ")"
-    if type(value) is dict:
-        return "{" + ", ".join(f"{inner(key)}: {inner(item)}" for key, item in value.items()) + "}"
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = [(field.name, getattr(value, field.name, "<unset>")) for field in dataclasses.fields(value)]
-    elif isinstance(value, tuple) and hasattr(value, "_fields"):  # a namedtuple
-        fields = list(zip(value._fields, value))
-    elif isinstance(value, (types.SimpleNamespace, argparse.Namespace)):
-        fields = sorted(vars(value).items())
-    else:
-        return repr(value)
-    return f"{type(value).__qualname__}({', '.join(f'{name}={inner(item)}' for name, item in fields)})"
 
 
 def get_model(reference: str, *, weights: None = None, progress: bool = True, **overrides: Any) -> nn.Module:

@@ -6,22 +6,22 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from claimbench import registry, verdict, vocab
+from claimbench import model_code, verdict, vocab
 from claimbench.ledger import Claim, Tolerance
 
 __all__ = [
-    "CHECKED",
     "CLAIM_PROPERTY",
     "DROPPED",
     "FAILURE_PROPERTY",
     "MEASUREMENT_PROPERTY",
     "INTERRUPTED",
+    "JSON_FORMAT",
     "JUDGED_BY",
     "JUDGED_OTHERWISE",
     "NOT_SELECTED",
@@ -38,7 +38,9 @@ __all__ = [
     "headline",
     "in_all",
     "judged_by",
+    "landed",
     "measurement_property",
+    "record_claim",
     "record_for",
     "record_problem",
 ]
@@ -49,8 +51,9 @@ MEASUREMENT_PROPERTY = "claimbench.measurement"
 FAILURE_PROPERTY = "claimbench.failure"
 VERDICT_PROPERTY = "claimbench.verdict"
 """A claim's test's verdict (``VERDICTS``' words), added to its last phase's report: what JUnit XML shows of it."""
-CHECKED = ("reproduced", "refuted", "known error")
-"""Verdicts on a number we measured: the denominator of 'N reproduced of M checked'."""
+JSON_FORMAT = 1
+"""The format of the claims JSON (``report.render_json``); a reader refuses a newer one. Raise it when a change to
+the records would have an older reader misread them."""
 
 
 @dataclass
@@ -145,6 +148,11 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def _tuple(value: Any) -> Any:
+    """A JSON list (a shape, an interval) as the claim holds it: a tuple."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def conventions(claim: Claim) -> list[str]:
     """How the claim's number is counted or printed, in words, where that is not the plain reading."""
     words = [vocab.CONVENTION_WORDS[key] for key in (claim.count, claim.size, claim.layout)
@@ -176,22 +184,34 @@ def claim_digest(claim: Claim) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
 
+T = TypeVar("T")
+
+
 def model_digest(claim: Claim) -> str | None:
-    """``registry.code_digest`` of the claim's model; None where this process cannot resolve it (its module is not
-    imported here, as in a pytest-xdist controller, or raises as it imports, or the builder has no source file):
-    then nobody can tell whether its code changed, and a partial run keeps no earlier record of it."""
-    try:
-        return registry.code_digest(claim.model) if claim.model else None
-    except Exception:  # noqa: BLE001 - an author's module may raise anything as it imports
-        return None
+    """``model_code.digest`` of the claim's model; None where it cannot be read (``_model_code``): then nobody can
+    tell whether its code changed, and a partial run keeps no earlier record of it."""
+    return _model_code(claim, model_code.digest)
 
 
 def model_files(claim: Claim) -> dict[str, str] | None:
-    """``registry.code_files`` of the claim's model, the digest of each file ``model_digest`` covers: what names the
+    """``model_code.files`` of the claim's model, the digest of each file ``model_digest`` covers: what names the
     files that changed where it differs; None where that cannot be read (as ``model_digest``)."""
+    return _model_code(claim, model_code.files)
+
+
+def _model_code(claim: Claim, read: Callable[[str], T]) -> T | None:
+    """``read`` of the claim's model; None where this process cannot resolve it (its module is not imported here, as
+    in a pytest-xdist controller, or raises as it imports) or the code cannot be read (``model_code.UNREADABLE``: the
+    builder has no source file). Any other error, raised as claimbench reads the code, is claimbench's own bug."""
+    if not claim.model:
+        return None
     try:
-        return registry.code_files(claim.model) if claim.model else None
+        model_code.builder(claim.model)
     except Exception:  # noqa: BLE001 - an author's module may raise anything as it imports
+        return None
+    try:
+        return read(claim.model)
+    except model_code.UNREADABLE:
         return None
 
 
@@ -221,6 +241,7 @@ def record_for(claim: Claim, outcome: Outcome, date: str | None, ledger: Iterabl
         "counters": measurement.get("counters", {}),
         "seeds": list(judgement.seeds),
         "spread": judgement.spread,
+        **({"step": measurement["step"]} if measurement.get("step") else {}),
         "device": measurement.get("device"),
         "unverified_data": judgement.unverified_data,
         "data_finding": judgement.data_finding,
@@ -250,6 +271,42 @@ def judged_by(claim: Claim) -> dict[str, Any]:
     seeds by the judge's full rule, as ``claimbench report`` does with the ledger's claim."""
     return {"correct": _plain(claim.correct), "runs": claim.runs, "expect": claim.expect,
             "ledger_tolerance": dataclasses.asdict(claim.tolerance)}
+
+
+CLAIM = TypeAdapter(Claim)
+"""The ledger's own check of a claim's fields, by their types and bounds, as a ledger file's claim is checked."""
+
+
+def record_claim(record: Mapping[str, Any]) -> Claim | None:
+    """The claim a record was judged against, as far as the judge reads it: what it claims (``claimed``,
+    ``interval``, ``printed``, ``scale``, ``kind``) and ``JUDGED_BY``; None for a record without them (of an older
+    claimbench); a ``ValueError`` where they are no claim's (a hand-edited JSON)."""
+    if not all(key in record for key in JUDGED_BY):
+        return None
+    try:
+        return CLAIM.validate_python({
+            "id": record["id"], "report": record["report"], "kind": record["kind"], "printed": record["printed"],
+            "source": record.get("source") or "the record", "file": "", "scale": record["scale"],
+            "tolerance": record["ledger_tolerance"], "runs": record["runs"], "expect": record["expect"],
+            **{key: _tuple(record[field]) for key, field in (("value", "claimed"), ("interval", "interval"),
+                                                              ("correct", "correct"))}})
+    except (KeyError, ValidationError) as error:  # a ValidationError names the field
+        raise ValueError(f"{record.get('id')}: figures that are no claim's ({error})") from None
+
+
+def landed(record: Mapping[str, Any]) -> int:
+    """How many of a record's seeds land in its band, each as the judge reads it (``verdict.shown_value`` of the claim
+    the record carries, ``record_claim``); 0 for a record without the claim's figures (of an older claimbench, whose
+    rounding is unknown) or figures that are no claim's."""
+    band, seeds = record.get("band"), record.get("seeds")
+    if not isinstance(band, list) or len(band) != 2 or not isinstance(seeds, list):
+        return 0
+    try:
+        claim = record_claim(record)
+    except ValueError:
+        return 0
+    numbers = [seed for seed in seeds if isinstance(seed, (int, float))]
+    return 0 if claim is None else verdict.landed(claim, numbers, (band[0], band[1]))
 
 
 RECORD_FIELDS = ("id", "report", "kind", "model", "claimed", "interval", "printed", "scale", "cell", "measured",
@@ -300,6 +357,7 @@ class _Shape(BaseModel):
     measured_as: _MeasuredAs | None = None
     seeds: list[float | None] = []  # None: a run's value that was not finite
     spread: float | None = None
+    step: float = 0.0  # of seeds whose statistic moves in steps (``verdict.Measurement.step``); absent: none
     date: str | None = None
     duration: float = 0.0
     claim_digest: str | None = None
@@ -363,10 +421,10 @@ def counts(records: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     verdict), of each checked verdict those on unverified data (``unverified refuted``, ...) and ``clean``
     (reproduced on verified data)."""
     tally = {name: sum(r["verdict"] == name for r in records) for name in verdict.VERDICTS}
-    tally["checked"] = sum(tally[v] for v in CHECKED)
+    tally["checked"] = sum(tally[v] for v in verdict.CHECKED)
     tally["unverified"] = sum(bool(r.get("unverified_data")) for r in records)
     tally |= {f"unverified {name}": sum(r["verdict"] == name and bool(r.get("unverified_data")) for r in records)
-              for name in CHECKED}
+              for name in verdict.CHECKED}
     tally["clean"] = tally["reproduced"] - tally["unverified reproduced"]
     return tally
 

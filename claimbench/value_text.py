@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from claimbench import numerals
-from claimbench.printed_style import MAX_DECIMALS, finer, style
-from claimbench.verdict import band_side, format_number
+from claimbench.printed_style import band_side, fewest_decimals, finer, sides, style
+from claimbench.verdict import format_number
 
 __all__ = ["NOTHING", "apart", "band_text", "bound_text", "format_delta", "format_value"]
 
@@ -42,14 +42,14 @@ def format_value(value: float | Sequence[int] | None, printed: str, scale: float
 
 def _sided(value: float, decimals: int, band: Sequence[float | None] | None, base: float = 0) -> int:
     """The fewest decimals, from ``decimals`` on, in which ``base`` plus ``value`` written so lies on the side of
-    ``band`` (``verdict.band_side``) that ``base + value`` does; ``decimals`` where no band is given, or where no
-    number of decimals up to ``MAX_DECIMALS`` reaches that side."""
+    ``band`` (``printed_style.band_side``) that ``base + value`` does; ``decimals`` where no band is given, or where
+    no number of decimals up to ``printed_style.MAX_DECIMALS`` reaches that side."""
     if not band or not math.isfinite(value):
         return decimals
     ends, start = (band[0], band[1]), Decimal(repr(base))
     side = band_side(float(start + Decimal(repr(value))), ends)
-    return next((more for more in range(decimals, max(decimals, MAX_DECIMALS) + 1)
-                 if band_side(float(start + Decimal(f"{value:.{more}f}")), ends) == side), decimals)
+    more = fewest_decimals(decimals, lambda more: band_side(float(start + Decimal(f"{value:.{more}f}")), ends) == side)
+    return decimals if more is None else more
 
 
 def _fewest_digits(values: Sequence[float], reads_right: Callable[[tuple[str, ...]], bool]) -> tuple[str, ...]:
@@ -79,21 +79,14 @@ def bound_text(value: float | Sequence[int] | None, printed: str, scale: float,
         return _fewest_digits([value], lambda texts: band_side(float(texts[0].replace(",", "")), ends) == side)[0]
     if decimals is None:
         decimals = max(_decimals(end) for end in interval if end is not None)
-    sides = _sides(value, ends)
-    more = next((more for more in range(decimals, max(decimals, MAX_DECIMALS) + 1)
-                 if _sides(float(f"{value:.{more}f}"), ends) == sides), decimals)
-    return f"{value:,.{more}f}"
+    lies = sides(value, ends)
+    more = fewest_decimals(decimals, lambda more: sides(float(f"{value:.{more}f}"), ends) == lies)
+    return f"{value:,.{decimals if more is None else more}f}"
 
 
 def _decimals(number: float) -> int:
     """The decimals a number of the ledger is written in: 12.5 has 1, 88.0 and 12_000 none."""
     return max(0, -int(Decimal(repr(number)).normalize().as_tuple().exponent))
-
-
-def _sides(value: float, ends: Sequence[float | None]) -> list[str]:
-    """Where ``value`` lies against each end of a band (``verdict.band_side``): ``below``, ``within`` (on it) or
-    ``above``."""
-    return [band_side(value, (end, end)) for end in ends if end is not None]
 
 
 def apart(old: Any, new: Any) -> tuple[str, str]:

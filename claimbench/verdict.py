@@ -3,7 +3,8 @@
 Nothing else decides a verdict. ``refuted`` means we measured and the number disagrees; anything that
 kept us from measuring (our crash, bad data, counters that disagree, divergence) is ``error``, and so is a training
 number that we cannot tell from seed-to-seed noise (one seed outside the band) or that trained in numerics
-claimbench chose (``auto``'s bf16), not the author's, and an epoch time outside the band timed where the machine's
+claimbench chose (``auto``'s bf16), not the author's, or that was measured on splits of another size than the
+published (``--claims-allow-unverified-data``), and an epoch time outside the band timed where the machine's
 load could not be measured.
 Torch-free: the controller judges the plain records that tests send it.
 """
@@ -21,9 +22,10 @@ from claimbench import metrics, numerals, siblings, slips, vocab
 from claimbench.numerals import plain_text
 from claimbench.errors import MeasurementError
 from claimbench.ledger import Claim, Tolerance
-from claimbench.printed_style import finer, printed_decimals, style
+from claimbench.printed_style import band_side, finer, printed_decimals, sides, style
 
 __all__ = [
+    "CHECKED",
     "DECIDING_SEEDS",
     "VERDICTS",
     "ClaimMismatch",
@@ -32,22 +34,25 @@ __all__ = [
     "KnownError",
     "Measurement",
     "Observation",
-    "band_side",
     "check",
+    "confidence",
     "counters_disagree",
     "describe_tolerance",
     "format_interval",
     "format_number",
     "format_spread",
+    "follows",
     "judge",
+    "landed",
     "meets",
     "printings",
-    "seeds_judgement",
     "shown_value",
     "usable",
 ]
 
 VERDICTS = ("reproduced", "refuted", "known error", "error", "not run", "unverifiable")
+CHECKED = ("reproduced", "refuted", "known error")
+"""Verdicts on a number we measured: the denominator of 'N reproduced of M checked'."""
 DECIDING_SEEDS = 3
 """The seeds asked for where one ran (more where the claim's ``runs`` are more): one cannot refute a number, and two
 rarely do (t95 is 12.7); ``claimbench init`` sets it as the least seed count (``claims_train_min_seeds``)."""
@@ -85,6 +90,9 @@ class Measurement:
     data_finding: str = ""
     """Of unverified data, what differs of it from the published (``data.Dataset.finding``): the checksums that
     failed, and how many images it holds of how many where that differs."""
+    partial_data: str = ""
+    """Of unverified data, the splits that hold another number of images than the published
+    (``data.Dataset.partial``): no verdict against the author rests on them."""
     input: tuple[int, ...] | None = None
     """The (C, H, W) input the model ran on, for what depends on one (MACs, layers, torchinfo's size)."""
     stored: tuple[str, ...] = ()
@@ -97,10 +105,15 @@ class Measurement:
     ``asked`` (``--claims-train-precision=bf16``); empty in fp32, the author's numerics."""
     load: str = ""
     """Why the machine's load while the epochs were timed could not be measured (no ``/proc/stat``); empty where it
-    was, and was quiet."""
+    was, and was quiet, or on an accelerator."""
+    on_accelerator: bool = False
+    """Epochs timed on an accelerator, whose load by other processes nothing measures: a refutation says so."""
     siblings: Mapping[str, Measured] = field(default_factory=dict)
     """Where a structural claim is refuted, the model's value under each other convention of its kind
     (``claimbench.siblings``) that could be measured: the judge says which one the author's number matches."""
+    step: float = 0.0
+    """Of seeds, the least change one run can make in their statistic (``metrics.resolution``: 1 for a best epoch,
+    one image of the evaluation for an accuracy), the least scatter their interval takes; 0: none."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-friendly data (shapes as lists)."""
@@ -166,8 +179,9 @@ def _tuple(value: Any) -> Any:
 
 
 def _rounded(measured: float | int, claim: Claim) -> float:
-    """``measured / scale`` to the printed decimals, in decimal arithmetic: a measurement exactly halfway between
-    two printed numbers may be printed as either (half up or half to even), so it takes the one nearer the claim."""
+    """``measured / scale`` to the printed decimals, in decimal arithmetic and as the float prints (``printings``):
+    a measurement exactly halfway between two printed numbers may be printed as either, so it takes the one nearer
+    the claim."""
     if claim.tolerance.digits is None or not math.isfinite(measured):
         return measured / claim.scale
     exact = Decimal(repr(measured)) / Decimal(repr(claim.scale))
@@ -179,12 +193,16 @@ def _rounded(measured: float | int, claim: Claim) -> float:
 
 def printings(exact: Decimal, digits: int, mode: str) -> set[float]:
     """What a report may print ``exact`` as, at ``digits`` decimals: truncated (``mode`` ``truncate``), or rounded
-    half up or half to even."""
-    quantum = Decimal(1).scaleb(-digits)
+    half up or half to even; and the float nearest it, as ``f"{x:.2f}"`` prints it, its binary value rounded (2.675
+    is 2.67499..., printed 2.67), or as ``math.trunc(x * 10**digits) / 10**digits`` truncates it, in floats (0.7 +
+    0.1 is 0.79999..., truncated 0.7; 3.3, the double 3.2999..., times 10 is 33.0, truncated 3.3, not 3.2)."""
+    quantum, binary = Decimal(1).scaleb(-digits), Decimal(float(exact))
     if mode == "truncate":  # a hair away from zero undoes binary error (28.99999999999999...)
         hair = min(abs(exact) * Decimal("1e-15"), quantum * Decimal("1e-3"))
-        return {float((exact + hair.copy_sign(exact)).quantize(quantum, ROUND_DOWN))}
-    return {float(exact.quantize(quantum, rounding)) for rounding in (ROUND_HALF_EVEN, ROUND_HALF_UP)}
+        return {float((exact + hair.copy_sign(exact)).quantize(quantum, ROUND_DOWN)),
+                math.trunc(float(exact) * 10 ** digits) / 10 ** digits}
+    return {float(exact.quantize(quantum, ROUND_HALF_UP)),
+            *(float(number.quantize(quantum, ROUND_HALF_EVEN)) for number in (exact, binary))}
 
 
 def shown_value(claim: Claim, measured: Measured) -> Measured:
@@ -250,13 +268,8 @@ def _sided(value: float | None, printed: str, scale: float, marks: Iterable[floa
            keep_printed: bool = False) -> str:
     """A measured ``value`` (an end of an interval, a band's end, a measurement) in ``_finer``'s digits, on the side
     of each of ``marks`` (the band's ends, the claimed value, the measurement) that it lies on."""
-    sides = _sides(value, marks) if value is not None and math.isfinite(value) else []
-    return _finer(value, printed, scale, lambda written: _sides(written, marks) == sides, keep_printed)
-
-
-def _sides(value: float, marks: Iterable[float | None]) -> list[str]:
-    """Where ``value`` lies against each of ``marks`` that is a number: ``below``, ``within`` (on it) or ``above``."""
-    return [band_side(value, (mark, mark)) for mark in marks if mark is not None]
+    lies = sides(value, marks) if value is not None and math.isfinite(value) else []
+    return _finer(value, printed, scale, lambda written: sides(written, marks) == lies, keep_printed)
 
 
 def _finer(value: float | None, printed: str, scale: float, reads_right: Callable[[float], bool],
@@ -289,20 +302,6 @@ def _band(claim: Claim, value: float | None = None) -> tuple[float | None, float
             None if ends[1] is None else _decimal_sum(ends[1], slack[1]) if slack[1] else ends[1])
 
 
-def band_side(shown: float, band: tuple[float | None, float | None]) -> str:
-    """"below", "within" or "above" the closed band (None: an open end), with a hair of slack for binary rounding
-    (0.1 + 0.2); whole numbers, counts above all, compare exactly."""
-    low, high = band
-    ends = [end for end in band if end is not None]
-    whole = all(float(number).is_integer() for number in (shown, *ends))
-    hair = 0 if whole else 1e-12 * max(1.0, *map(abs, ends))
-    if low is not None and shown < low - hair:
-        return "below"
-    if high is not None and shown > high + hair:
-        return "above"
-    return "within"
-
-
 def _noise(claim: Claim, measurement: Measurement) -> tuple[float, float] | None:
     """The range of an epoch time's timed epochs, in the claim's unit; None for a single one."""
     if len(measurement.seeds) < 2:
@@ -314,10 +313,11 @@ def _noise(claim: Claim, measurement: Measurement) -> tuple[float, float] | None
 def _reach(claim: Claim, measurement: Measurement) -> tuple[float, float] | None:
     """Where a run of the author's lands, given our seeds: the raw mean of the seeds ± the 95% prediction
     half-width for the mean of the claim's ``runs`` (``metrics.prediction95``), in the claim's unit, its ends as the
-    report would print them (``_as_printed``); None for fewer than two seeds, which cannot tell their scatter."""
+    report would print them (``_as_printed``); None for fewer than two seeds, which cannot tell their scatter. Seeds
+    that scatter less than one step of their statistic take that step as their scatter (``_confidence``)."""
     if len(measurement.seeds) < 2:
         return None
-    _, half = metrics.prediction95(measurement.seeds, claim.runs or 1)
+    _, half = metrics.prediction95(measurement.seeds, claim.runs or 1, measurement.step)
     mean = float(measurement.measured)
     return _as_printed(claim, ((mean - half) / claim.scale, (mean + half) / claim.scale))
 
@@ -388,7 +388,8 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
     told = words  # a refutation says where a run lands once, after the band
     landing = "" if reach is None else _interval(claim, reach, band, claim.value)
     if landing:
-        words += f"; mean of {len(measurement.seeds)} seeds, {_lands(claim)} in {landing} (95%)"
+        words += (f"; mean of {len(measurement.seeds)} seeds, {_lands(claim)} in {landing} "
+                  f"({_confidence(claim, measurement)})")
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction, "reach": reach}
     marks = () if band is None else (*band, claim.value)  # a measured number, as written, stays on its side of each
     ends = "" if band is None else _band_text(claim, band, (shown, claim.value))
@@ -397,8 +398,8 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
     settled = direction if band is None else _settles(claim, measurement, shown, band, reach)
     if settled == "within" != direction and claim.expect == "refuted" and claim.correct is not None and _bears_out(
             claim, measurement, shown, reach):  # seeds on the typo and on the correct value: the more of them win
-        on_typo = _landed(claim, measurement, band)
-        on_correct = _landed(claim, measurement, _band(claim, claim.correct))
+        on_typo = landed(claim, measurement.seeds, band)
+        on_correct = landed(claim, measurement.seeds, _band(claim, claim.correct))
         if on_correct <= on_typo:
             count, chose = len(measurement.seeds), measurement.bf16 == "auto"
             return Judgement("error", f"{on_typo} of the {count} seeds land in the band {ends} of the "
@@ -415,9 +416,9 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
         if direction != "within":
             met = reach is not None and meets(reach, band)
             reasons.append(f"the mean {_at(claim, shown, marks)} of {len(measurement.seeds)} seeds is {direction} "
-                           f"the band {ends}, but {_of_them(_landed(claim, measurement, band))} in it"
-                           + (f", and the 95% interval {landing} within which {_lands(claim)}, given our seeds, "
-                              "meets it" if met else ": a run of this recipe printed the claimed number"))
+                           f"the band {ends}, but {_of_them(landed(claim, measurement.seeds, band))} in it"
+                           + (f", and {_named(claim, measurement, landing)} within which {_lands(claim)}, given our "
+                              "seeds, meets it" if met else ": a run of this recipe printed the claimed number"))
         if claim.expect == "refuted":  # the ledger's fault, as an out-of-date copy of the report is: the run fails
             reasons.append(f"the ledger expected a documented error ({claim.why}), but the claim reproduced: the "
                            "ledger is out of date (delete the claim's expect, why and correct)")
@@ -433,16 +434,19 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
                    else f"allowed {ends} ({told})")  # an interval's own band: its words say it
         line += f", {direction}{by}; {allowed}"
         if reach is not None and meets(reach, band):  # outlier seeds', beside more on the correct value
-            on_correct = _landed(claim, measurement, _band(claim, claim.correct)) if claim.correct is not None else 0
-            line += (f"; the 95% interval {landing} within which {_lands(claim)}, given our {len(measurement.seeds)} "
-                     f"seeds, meets it, but {on_correct} of them land on the correct value")
+            on_correct = (landed(claim, measurement.seeds, _band(claim, claim.correct)) if claim.correct is not None
+                          else 0)
+            line += (f"; {_named(claim, measurement, landing)} within which {_lands(claim)}, given our "
+                     f"{len(measurement.seeds)} seeds, meets it, but {on_correct} of them land on the correct value")
         elif reach is not None:
-            line += (f"; outside the 95% interval {landing} within which {_lands(claim)}, given our "
+            line += (f"; outside {_named(claim, measurement, landing)} within which {_lands(claim)}, given our "
                      f"{len(measurement.seeds)} seeds")
         line += _single_runs(claim, measurement, band) + _fewer_seeds(claim, measurement)
     unsettled = "" if band is None else _unsettled(claim, measurement, timed, direction)
     if unsettled:
         return Judgement("error", f"{line}; {unsettled}", **common)
+    if timed:
+        line += _timed_with(measurement)
     correct = None if band is None or claim.correct is None else _band(claim, claim.correct)
     if claim.expect == "refuted" and correct is not None and _settles(claim, measurement, shown, correct,
                                                                       reach) == "undecided":
@@ -474,14 +478,16 @@ def _matches(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) ->
     """What a refuted number matches, as ``; it matches <words> (count = "flops"), or <words>``; else ``""``. Of the
     other ways of counting a structural number (``siblings.readings``: another convention of its kind, another unit
     of its bytes, the model without a part), those that give the model's value within the claim's own tolerance and
-    change the fewest of them; its model built with 1000 classes (``_other_classes``); the measurement rounded twice
+    change the fewest of them; its model built with 1000 classes (``_other_classes``); a percentage read as a
+    fraction of 1, or a fraction as a percentage (``_percent_or_fraction``); the measurement rounded twice
     (``_rounded_twice``); then the slips of the pen it is (``slips``): the measured count mistyped, the number
     another row of its column prints. Only a refuted claim's
     test measures the other ways; the verdict stays refuted: the number is wrong as the ledger says it was counted.
     A count of tensors (``vocab.ENTRY_COUNTS``) says so first: ``; count = "state_dict" counts state_dict entries,
     ...: tensors, not their elements``."""
     typo, twice = slips.mistyped(claim, measurement.measured), _rounded_twice(claim, measurement.measured)
-    found = [*_fewest_readings(claim, measurement), *_other_classes(claim, measurement), *([twice] if twice else []),
+    found = [*_fewest_readings(claim, measurement), *_other_classes(claim, measurement),
+             *_percent_or_fraction(claim, measurement), *([twice] if twice else []),
              *([f"the measured number mistyped, {typo}"] if typo else []), *slips.copied(claim, ledger)]
     entries = (f'; count = "{claim.count}" {vocab.CONVENTION_WORDS[claim.count]}' if claim.count in vocab.ENTRY_COUNTS
                else "")
@@ -528,15 +534,36 @@ def _other_classes(claim: Claim, measurement: Measurement) -> list[str]:
     return [f"the same model with {siblings.CLASSES} classes ({format_number(value)})"]
 
 
+_PERCENTAGES = ("accuracy", "gap", *numerals.FRACTIONS)
+"""The kinds a report prints as a percentage or as a fraction of 1: an accuracy or a gap measured in percent, a
+precision or a recall as a fraction."""
+
+
+def _percent_or_fraction(claim: Claim, measurement: Measurement) -> list[str]:
+    """Where a claim of ``_PERCENTAGES`` at the scale of a percentage gives the measurement within its band read as a
+    fraction of 1 (an accuracy "0.99" at scale 1, measured 99.01%), or one at a fraction's read as a percentage, it
+    in words with the scale that reads it so; the loader cannot tell: a gap of 0.5 points is one."""
+    percent = numerals.scales("%", claim.kind)[0]
+    if claim.kind not in _PERCENTAGES or claim.scale not in (percent, 100 * percent):
+        return []
+    fraction = claim.scale == percent
+    scale = 100 * percent if fraction else percent
+    if band_side(shown_value(dataclasses.replace(claim, scale=scale), measurement.measured), _band(claim)) != "within":
+        return []
+    unit, band = ("a fraction of 1", "fractions") if fraction else ("a percentage", "percent")
+    return [f"as {unit} (scale = {numerals.scale_text(scale)}, its band in {band} too)"]
+
+
 def _scatter(claim: Claim, measurement: Measurement) -> tuple[float, float]:
     """The range of the seeds, each as the report would print it."""
     shown = [shown_value(claim, seed) for seed in measurement.seeds]
     return min(shown), max(shown)
 
 
-def _landed(claim: Claim, measurement: Measurement, band: tuple[float | None, float | None]) -> int:
-    """How many seeds, each as the report would print it, land in the band."""
-    return sum(band_side(shown_value(claim, seed), band) == "within" for seed in measurement.seeds)
+def landed(claim: Claim, seeds: Iterable[float], band: tuple[float | None, float | None]) -> int:
+    """How many ``seeds``, each as the report would print it, land in the band: the judge's count, and a record's
+    read back (``results.landed``)."""
+    return sum(band_side(shown_value(claim, seed), band) == "within" for seed in seeds)
 
 
 def _of_them(count: int) -> str:
@@ -556,15 +583,9 @@ def _settles(claim: Claim, measurement: Measurement, shown: float, band: tuple[f
         return "within"
     if reach is None:
         return "outside"
-    if (claim.runs or 1) == 1 and _landed(claim, measurement, band):
+    if (claim.runs or 1) == 1 and landed(claim, measurement.seeds, band):
         return "within"  # a run of this recipe printed the number: more seeds, their interval narrower, never undo it
     return "undecided" if meets(reach, band) else "outside"
-
-
-def seeds_judgement(claim: Claim, measured: float, seeds: Sequence[float]) -> Judgement:
-    """The judgement seeds whose mean is ``measured`` get: what a record's own figures say of its verdict and of
-    where a run lands."""
-    return judge(claim, Observation(Measurement(measured, seeds=tuple(seeds))))
 
 
 def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band: tuple[float | None, float | None],
@@ -578,21 +599,33 @@ def _undecided_seeds(claim: Claim, measurement: Measurement, shown: float, band:
     chose, more = measurement.bf16 == "auto", f"more seeds (--claims-train-seeds={2 * count})"
     tail = _fewer_seeds(claim, measurement) + _chose_bf16(measurement)
     if (claim.runs or 1) == 1:
+        floored = measurement.step and metrics.floored(measurement.seeds, measurement.step)
         may = (f"{more} may reproduce it, one landing in the band, but never refute it" if chose
+               or floored and _always_reaches(claim, measurement, shown, band)
                else f"{more} may: one landing in the band reproduces it, an interval that misses it refutes it")
-        return (f"{head}, and no seed lands in it (their range {scatter}); only the 95% interval {landing} within "
-                f"which a single run lands, given their scatter, meets the band: {count} seeds cannot tell a "
+        return (f"{head}, and no seed lands in it (their range {scatter}); only {_named(claim, measurement, landing)} "
+                f"within which a single run lands, given their scatter, meets the band: {count} seeds cannot tell a "
                 f"reproduction from a miss; {may}{tail}")
-    head += f", but the 95% interval {landing} within which {_lands(claim)}, given our seeds, meets it"
-    limit = metrics.prediction95_limit(measurement.seeds, claim.runs or 1) / claim.scale
-    edge = band[1] if band_side(shown, band) == "above" else band[0]
-    if edge is not None and abs(shown - edge) <= limit:
+    head += f", but {_named(claim, measurement, landing)} within which {_lands(claim)}, given our seeds, meets it"
+    always = _always_reaches(claim, measurement, shown, band)
+    if always:
+        limit, distance = always
         return (f"{head}, and would however many seeds ran: a mean of {claim.runs} runs lands within "
-                f"±{format_spread(limit, claim.printed, claim.scale, lambda written: abs(shown - edge) <= written)} "
-                "of ours (95%) at the least, which reaches the band; no number of seeds decides it, only a mean of "
-                f"ours in the band{tail}")
+                f"±{format_spread(limit, claim.printed, claim.scale, lambda written: distance <= written)} "
+                f"of ours ({_confidence(claim, measurement)}) at the least, which reaches the band; no number of seeds "
+                f"decides it, only a mean of ours in the band{tail}")
     return (f"{head}: {count} seeds cannot tell a reproduction from a miss; {more} narrow the interval"
             f"{', which may reproduce it but never refute it' if chose else ''}{tail}")
+
+
+def _always_reaches(claim: Claim, measurement: Measurement, shown: float,
+                    band: tuple[float | None, float | None]) -> tuple[float, float] | None:
+    """Where the interval a mean of the claim's ``runs`` lands in reaches the band's nearer edge however many seeds
+    run (its half-width never narrows below ``metrics.prediction95_limit``, of one step at least for seeds that tie):
+    that least half-width and the mean's distance to the edge, in the claim's unit; else None."""
+    edge = band[1] if band_side(shown, band) == "above" else band[0]
+    limit = metrics.prediction95_limit(measurement.seeds, claim.runs or 1, measurement.step) / claim.scale
+    return (limit, abs(shown - edge)) if edge is not None and abs(shown - edge) <= limit else None
 
 
 def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: str) -> str:
@@ -600,7 +633,11 @@ def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: s
     cannot tell a wrong number from seed-to-seed noise; a run in bf16 that claimbench chose (``auto``) is not in
     the author's numerics; an epoch timed slower than the band where the machine's load is unknown may be the
     machine's time (load only slows: inside the band it may still reproduce, and below it, it is refuted). Each is a
-    failure of ours to measure (``error``)."""
+    failure of ours to measure (``error``); so is one measured on splits of another size than the published, which
+    says nothing of the author's number (more seeds would not either)."""
+    if measurement.partial_data:
+        return (f"measured on data that is not the published split ({measurement.partial_data}; "
+                "--claims-allow-unverified-data): it says nothing of the author's number")
     if timed:
         unknown = measurement.load and direction == "above"
         return f"cannot tell whether the machine was busy: {measurement.load}" if unknown else ""
@@ -635,11 +672,23 @@ def _numerics(measurement: Measurement) -> list[str]:
 
 def _caveats(measurement: Measurement) -> str:
     """What a verdict against the author rests on that the author did not use: bf16 the user asked for, data whose
-    checksums differ from the published ones; else ``""``. A CI annotation or a JUnit message shows this line
-    alone, without the warnings or the report's marks."""
+    checksums differ from the published ones (what differs, its ``data_finding``, where the measurement has it);
+    else ``""``. A CI annotation or a JUnit message shows this line alone, without the warnings or the report's
+    marks."""
+    unverified = (f"; measured on unverified data (--claims-allow-unverified-data): {measurement.data_finding}"
+                  if measurement.data_finding else "; measured on unverified data (checksums that differ from the "
+                  "published ones, run with --claims-allow-unverified-data)")
     return ("; trained in bf16 autocast, as --claims-train-precision=bf16 asked" if measurement.bf16 == "asked"
-            else "") + ("; measured on unverified data (checksums that differ from the published ones, run with "
-                        "--claims-allow-unverified-data)" if measurement.unverified_data else "")
+            else "") + (unverified if measurement.unverified_data else "")
+
+
+def _timed_with(measurement: Measurement) -> str:
+    """What an epoch time judged against the author rests on: claimbench's engine, not the author's loop (how it
+    compares is README's measurement, named, not copied here), and, on an accelerator, a load by other
+    processes that nothing measured."""
+    load = ", on a device whose load by other processes was not measured" if measurement.on_accelerator else ""
+    return ("; timed with claimbench's own engine, not the author's loop (measured against a conventional DataLoader "
+            f"loop: README, The training engine){load}")
 
 
 def _fewer_seeds(claim: Claim, measurement: Measurement) -> str:
@@ -656,6 +705,29 @@ def _lands(claim: Claim) -> str:
     """What the interval of ``_reach`` holds: a single run of the recipe, or the mean of the author's runs."""
     runs = claim.runs or 1
     return "a single run lands" if runs == 1 else f"a mean of {runs} runs, as the author's, lands"
+
+
+def confidence(seeds: Sequence[float], step: float, printed: str, scale: float) -> str:
+    """What the interval a run lands in (``_reach``) holds: 95% of such runs, given the ``seeds``' scatter; where they
+    scatter less than one ``step`` of their statistic (``metrics.floored``: tied seeds), which tells only that a run's
+    scatter is under a step or so, not that it is 0, 95% for a scatter of one step, which it takes as theirs (in the
+    unit of a claim ``printed`` at ``scale``)."""
+    if not step or not metrics.floored(seeds, step):
+        return "95%"
+    written = format_spread(step / scale, printed, scale)
+    return f"95% with the seeds' scatter taken as one step of the statistic, {written}, as they scatter less"
+
+
+def _confidence(claim: Claim, measurement: Measurement) -> str:
+    """``confidence`` of the measurement's seeds, for the claim."""
+    return confidence(measurement.seeds, measurement.step, claim.printed, claim.scale)
+
+
+def _named(claim: Claim, measurement: Measurement, landing: str) -> str:
+    """The interval ``landing`` where a run lands, named by what it holds (``confidence``): ``the 95% interval
+    [59.51, 61.49]``, or ``the interval [45, 55] (95% with the seeds' scatter taken as one step ...)``."""
+    held = _confidence(claim, measurement)
+    return f"the 95% interval {landing}" if held == "95%" else f"the interval {landing} ({held})"
 
 
 def _interval(claim: Claim, interval: tuple[float, float], band: tuple[float | None, float | None],
@@ -704,9 +776,9 @@ def _off(claim: Claim, shown: float, base: float, marks: Iterable[float | None])
     off = _decimal_sum(shown, base, -1)
     if claim.tolerance.digits is not None or not isinstance(shown, float):
         return format_number(abs(off))
-    sides = _sides(shown, marks)
+    lies = sides(shown, marks)
     return _finer(abs(off), claim.printed, claim.scale,
-                  lambda written: _sides(_decimal_sum(base, math.copysign(written, off)), marks) == sides)
+                  lambda written: sides(_decimal_sum(base, math.copysign(written, off)), marks) == lies)
 
 
 def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | None, float | None]) -> str:
@@ -714,7 +786,8 @@ def _single_runs(claim: Claim, measurement: Measurement, band: tuple[float | Non
     if len(measurement.seeds) < 2:
         return ""
     runs = "timed epochs" if claim.kind == "epoch_time" else "seeds"
-    return f"; {_landed(claim, measurement, band)} of the {len(measurement.seeds)} {runs} on their own land in the band"
+    count = landed(claim, measurement.seeds, band)
+    return f"; {count} of the {len(measurement.seeds)} {runs} on their own land in the band"
 
 
 def _bears_out(claim: Claim, measurement: Measurement, shown: Measured, reach: tuple[float, float] | None) -> bool:
@@ -787,3 +860,24 @@ def _usable(result: Judgement, measurement: Measurement) -> Judgement:
     if result.verdict == "error":
         raise (CounterDisagreement if counters_disagree(measurement.counters) else MeasurementError)(result.reason)
     return result
+
+
+def follows(record: Mapping[str, Any], claim: Claim) -> bool:
+    """Whether a results record (read back: carried over, re-rendered, compared) has the verdict the judge gives, on
+    ``claim``, the measurement it keeps (its number, seeds and their ``step``), and, where it shows one, the judge's
+    interval a run lands in (``reach``). A verdict on no number (an error, not run, unverifiable) follows; a checked
+    one whose number or seeds are no measurement does not."""
+    if record.get("verdict") not in CHECKED:
+        return True
+    measured, seeds, reach = _tuple(record.get("measured")), record.get("seeds") or [], record.get("reach")
+    if (isinstance(measured, bool) or not isinstance(measured, (int, float, tuple)) or not isinstance(seeds, list)
+            or not all(isinstance(seed, (int, float)) for seed in seeds)):
+        return False
+    step = record.get("step") or 0.0
+    if isinstance(step, bool) or not isinstance(step, (int, float)):
+        return False
+    judged = judge(claim, Observation(Measurement(measured, seeds=tuple(seeds), step=step)))
+    same_reach = reach is None or (judged.reach is not None and isinstance(reach, list) and len(reach) == 2 and all(
+        isinstance(then, (int, float)) and math.isclose(now, then, rel_tol=1e-9, abs_tol=1e-12)
+        for now, then in zip(judged.reach, reach)))
+    return judged.verdict == record["verdict"] and same_reach

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import json
 import os
 import signal
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -218,8 +220,6 @@ def test_a_write_removes_its_targets_leftovers_whose_writer_is_dead_on_this_host
 
 
 def test_two_writers_of_one_path_leave_one_complete_version(tmp_path: Path) -> None:
-    import threading
-
     target = tmp_path / "claims.json"
     contents = ["a" * 100_000, "b" * 200_000]
 
@@ -257,6 +257,31 @@ def test_a_device_or_fifo_is_never_replaced_by_a_file(tmp_path: Path) -> None:
     with pytest.raises(OSError, match="not a regular file"):
         atomic.write_text("/dev/null", "x")
     assert Path("/dev/null").is_char_device()
+
+
+def test_set_aside_takes_the_first_free_name_and_never_overwrites_one_taken(tmp_path: Path) -> None:
+    """A file set aside goes to the first ``<name>.<label>-<n>`` no file holds, an earlier aside kept as it is; one
+    whose caller refuses the name (``before`` raises), or gone meanwhile, stays where it was, and takes no name."""
+    path = tmp_path / "claims.json"
+    (tmp_path / "claims.json.unread-1").write_text("an earlier aside")
+    path.write_text("cut short")
+    told: list[str] = []
+    assert atomic.set_aside(path, "unread", lambda aside: told.append(aside.name)) == tmp_path / "claims.json.unread-2"
+    assert told == ["claims.json.unread-2"] and not path.exists()
+    assert (tmp_path / "claims.json.unread-1").read_text() == "an earlier aside"
+    assert (tmp_path / "claims.json.unread-2").read_text() == "cut short"
+
+    def refuse(aside: Path) -> None:
+        raise RuntimeError(f"not to {aside.name}")
+
+    path.write_text("kept")
+    with pytest.raises(RuntimeError, match="^not to claims.json.unread-3$"):
+        atomic.set_aside(path, "unread", refuse)
+    assert path.read_text() == "kept" and not (tmp_path / "claims.json.unread-3").exists()
+    path.unlink()
+    with pytest.raises(FileNotFoundError):
+        atomic.set_aside(path, "unread")
+    assert sorted(file.name for file in tmp_path.iterdir()) == ["claims.json.unread-1", "claims.json.unread-2"]
 
 
 @pytest.mark.usefixtures("ctrl_c")
@@ -346,3 +371,55 @@ def test_a_folder_that_cannot_be_locked_is_one_line_naming_it(tmp_path: Path, mo
     assert isinstance(raised.value, errors.MeasurementError)
     assert str(raised.value) == (f"{tmp_path}: cannot lock this folder ({os.strerror(errno.ENOLCK)}); use a folder "
                                  "on a local file system (--claims-results-dir, --claims-json)")
+
+
+def _held_shared(lock: Path) -> int:
+    """A descriptor of ``lock`` holding a shared ``flock``, as ``store.held`` takes one for an instant to ask whether
+    another process trains a run."""
+    descriptor = os.open(lock, os.O_RDONLY)
+    fcntl.flock(descriptor, fcntl.LOCK_SH)
+    return descriptor
+
+
+def test_a_lock_let_go_within_the_grace_is_taken_without_a_word(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A holder that lets go at once (a session asking whether the run is trained) is no wait to be said: the lock
+    is taken once it is free, and ``flock`` says it did not wait. The grace is made generous, so that a busy CPU's
+    late timer still lets go well inside it."""
+    monkeypatch.setattr(atomic, "FLOCK_GRACE", 10.0)
+    descriptor = _held_shared(tmp_path)
+    release = threading.Timer(0.005, os.close, (descriptor,))
+    said: list[str] = []
+    mine = os.open(tmp_path, os.O_RDONLY)
+    try:
+        release.start()
+        assert atomic.flock(mine, tmp_path, "the lock", said.append) is False
+    finally:
+        release.join()
+        os.close(mine)
+    assert said == []
+
+
+def test_a_lock_held_past_the_grace_is_said_once_then_waited_for(tmp_path: Path) -> None:
+    """A holder that keeps the lock (a worker training the run) is said in one line, and ``flock`` says it waited."""
+    descriptor = _held_shared(tmp_path)
+    said, released = threading.Event(), threading.Event()
+    lines: list[str] = []
+
+    def release() -> None:
+        said.wait(timeout=60)  # a wait never said is released all the same, and the test fails, not hangs
+        released.set()
+        os.close(descriptor)
+
+    def say(line: str) -> None:
+        lines.append(line)
+        said.set()
+
+    threading.Thread(target=release, daemon=True).start()
+    mine = os.open(tmp_path, os.O_RDONLY)
+    try:
+        assert atomic.flock(mine, tmp_path, "the lock", say) is True
+        assert released.is_set(), "taken while another held it"
+    finally:
+        os.close(mine)
+    assert lines == [f"{tmp_path}: another process holds the lock; waiting for it to finish (Ctrl-C to stop)"]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from claimbench import cli, draft, drift, ledger, registry, schema
-from claimbench.results import JUDGED_BY, Outcome, record_for
+from claimbench import cli, compare, draft, drift, ledger, pytest_ini, registry, schema
+from claimbench.results import JUDGED_BY, Outcome, judged_by, record_for
 from claimbench.verdict import Measurement
 
 REPO = Path(__file__).resolve().parent.parent
@@ -58,11 +58,17 @@ def test_compare_lists_what_changed_verdict_by_verdict(tmp_path: Path, capsys: p
     assert cli.main(["compare", str(new), str(still), "--fail-on-regression"]) == 0  # refuted before: no regression
 
 
+PARAMS = judged_by(ledger.Claim(id="r/a", report="iot_ml_hw2", kind="params", value=1, printed="1", source="s",
+                                tolerance=ledger.Tolerance(), file="r.toml", model="m", count="trainable"))
+"""What a record of ``_record``'s claim (1 parameter, exact) carries of it, as a record of this claimbench does."""
+
+
 def test_compare_takes_a_record_its_own_figures_refute_for_not_run(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    """A verdict edited to reproduced while the shown number lies outside its band is no verdict, as for report."""
+    """A verdict edited to reproduced that the judge does not give its measurement, by the claim the record carries,
+    is no verdict, as for report; a record without that claim's figures (of an older claimbench) is taken as it is."""
     old = _results(tmp_path / "old.json", _record("r/a", "reproduced", 1), _record("r/b", "reproduced", 2))
-    forged = {**_record("r/a", "refuted", 5), "verdict": "reproduced"}
+    forged = {**_record("r/a", "refuted", 5), **PARAMS, "verdict": "reproduced"}
     new = _results(tmp_path / "new.json", forged, _record("r/b", "reproduced", 2))
     assert cli.main(["compare", str(old), str(new)]) == 0
     captured = capsys.readouterr()
@@ -73,30 +79,25 @@ def test_compare_takes_a_record_its_own_figures_refute_for_not_run(tmp_path: Pat
     older = _results(tmp_path / "older.json", {key: forged[key] for key in cli.COMPARED_FIELDS})
     assert cli.main(["compare", str(older), str(new)]) == 0  # an older claimbench's record, without a band: as it is
     assert "older.json" not in capsys.readouterr().err
-
-
-def _seeds_record(claim_id: str, verdict: str, seeds: list[float], reach: list[float], claimed: float = 80.5,
-                  band: list[float] | None = None) -> dict:
-    """An accuracy record of several seeds, as ``record_for`` writes one: seeds in fractions, the rest in percent."""
-    mean = sum(seeds) / len(seeds)
-    return {**_record(claim_id, verdict, round(mean * 100, 1)), "kind": "accuracy", "claimed": claimed,
-            "printed": f"{claimed}%", "scale": 0.01, "measured": mean, "band": band or [claimed, claimed],
-            "reach": reach, "seeds": seeds}
+    unjudged = _results(tmp_path / "unjudged.json", {key: value for key, value in forged.items() if key not in PARAMS})
+    assert cli.main(["compare", str(old), str(unjudged)]) == 0
+    assert not capsys.readouterr().err, "without its claim's figures: no claim to judge it by, as it is"
 
 
 def test_compare_takes_a_seeds_record_edited_to_reproduced_for_not_run(tmp_path: Path,
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     """Refuted seeds (where a run lands off the band, no seed in it) edited to reproduced: its own figures refute
     it, so a regression is not hidden; a seed on the claim reproduces it."""
-    old = _results(tmp_path / "old.json", _seeds_record("r/a", "refuted", [0.70, 0.71, 0.72], [66.0, 76.0]))
-    forged = _results(tmp_path / "forged.json", _seeds_record("r/a", "reproduced", [0.70, 0.71, 0.72], [66.0, 76.0]))
+    refuted = _judged_seeds(ACCURACY, (0.70, 0.71, 0.72))
+    assert refuted["verdict"] == "refuted"
+    old = _results(tmp_path / "old.json", refuted)
+    forged = _results(tmp_path / "forged.json", {**refuted, "verdict": "reproduced"})
     assert cli.main(["compare", str(old), str(forged)]) == 0
     captured = capsys.readouterr()
     assert captured.err == (f"claimbench compare: 1 claim(s) of {forged} judged otherwise than their own figures "
                             "say (first: r/a): compared as not run\n")
     assert "| `r/a`   | refuted       | not run" in captured.out
-    landed = _results(tmp_path / "landed.json",
-                      _seeds_record("r/a", "reproduced", [0.70, 0.71, 0.805], [66.0, 80.0]))
+    landed = _results(tmp_path / "landed.json", _judged_seeds(ACCURACY, (0.70, 0.71, 0.805)))
     assert cli.main(["compare", str(old), str(landed)]) == 0
     captured = capsys.readouterr()
     assert not captured.err and "| `r/a`   | refuted       | reproduced" in captured.out
@@ -105,9 +106,11 @@ def test_compare_takes_a_seeds_record_edited_to_reproduced_for_not_run(tmp_path:
 def test_compare_keeps_a_documented_error_an_outlier_seed_lands_on(tmp_path: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     """A known error whose seeds bear out the correct value, two of them in the typo's band and their interval
-    meeting it (the judge's outlier rule), follows from its seeds' positions: it is compared as it is."""
-    known = _seeds_record("r/a", "known error", [0.753, 0.752, 0.754, 0.805], [67.3, 85.9], claimed=57.3,
-                          band=[39.3, 75.3])
+    meeting it (the judge's outlier rule), follows by the claim it carries: it is compared as it is."""
+    typo = dataclasses.replace(ACCURACY, value=57.3, printed="57.3%", tolerance=ledger.Tolerance(abs=18, digits=1),
+                               expect="refuted", why="a typo for 75.3", correct=75.3)
+    known = _judged_seeds(typo, (0.753, 0.752, 0.754, 0.805))
+    assert known["verdict"] == "known error"
     old, new = _results(tmp_path / "old.json", known), _results(tmp_path / "new.json", known)
     assert cli.main(["compare", str(old), str(new), "--fail-on-regression"]) == 0
     captured = capsys.readouterr()
@@ -231,8 +234,8 @@ def test_compare_lists_a_measurement_that_changed_under_the_same_shown_number(
                      r"\| 21.2 \(measured 21,250,000\) +\| — +\|", out), out
     cli.main(["compare", str(run("old.json", 21_294_922)), str(run("same.json", 21_294_922))])
     assert "No claim changed its verdict, measurement or definition." in capsys.readouterr().out
-    close = cli.compare_records([{**_record("r/a", "reproduced", 0.35), "measured": 0.3456789}],
-                                [{**_record("r/a", "reproduced", 0.35), "measured": 0.3456791}])
+    close = compare.compare_records([{**_record("r/a", "reproduced", 0.35), "measured": 0.3456789}],
+                                    [{**_record("r/a", "reproduced", 0.35), "measured": 0.3456791}])
     assert close[0][3:5] == ("0.35 (measured 0.3456789)", "0.35 (measured 0.3456791)")  # not 0.345679 twice
 
 
@@ -250,7 +253,8 @@ def test_compare_leaves_out_an_epoch_time_timed_anew_and_counts_it(tmp_path: Pat
     assert "`r/t`" not in out
     assert ("No claim changed its verdict or definition, and none its measurement but 1 epoch time timed anew"
             in out), out
-    assert cli.retimed_claims(json.loads(old.read_text())["claims"], json.loads(new.read_text())["claims"]) == ["r/t"]
+    retimed = compare.retimed_claims(json.loads(old.read_text())["claims"], json.loads(new.read_text())["claims"])
+    assert retimed == ["r/t"]
     moved = _results(tmp_path / "moved.json", epoch("reproduced", 1.17), _record("r/a", "refuted", 2))
     cli.main(["compare", str(old), str(moved)])
     out = capsys.readouterr().out
@@ -1189,7 +1193,7 @@ def test_init_below_a_configured_folder_prints_its_lines_relative_to_that_file(
             'claims_report = "paper/REPORT.md"\n') in out and 'testpaths = ["tests", "paper/claims"]\n' in out
 
 
-@pytest.mark.skipif(cli.PYTEST_MAJOR < 9, reason="pytest 9 reads pytest.toml and [tool.pytest]")
+@pytest.mark.skipif(pytest_ini.PYTEST_MAJOR < 9, reason="pytest 9 reads pytest.toml and [tool.pytest]")
 @pytest.mark.parametrize(("name", "text"), [("pyproject.toml", "[tool.pytest]\nclaims_dir = 'reference'\n"),
                                             ("pytest.toml", "[pytest]\nclaims_dir = 'reference'\n")])
 def test_pytest_9_toml_configurations_name_the_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -329,9 +329,10 @@ def test_pytest_path_gives_the_single_machine_verdicts(ray_cluster: Any, cifar_r
 
 def test_a_claim_whose_planning_raises_is_its_error_and_the_rest_run(cifar_root: Path, small_ledger: Path,
                                                                      tmp_path: Path) -> None:
-    """An exception of any type while the driver plans a claim's runs (here a data loader raising RuntimeError, as
-    torchvision's does) is that claim's `error`, with its type, as on one machine; the structural claims keep their
-    verdicts. Every training claim fails to plan, so the cluster (unreachable) is never asked for."""
+    """An exception of any type raised outside claimbench while the driver plans a claim's runs (here a module of
+    the session's, as an author's is, raising RuntimeError for the data loader) is that claim's `error`, with its
+    type, as on one machine; the structural claims keep their verdicts. Every training claim fails to plan, so the
+    cluster (unreachable) is never asked for."""
     (tmp_path / "broken_loader.py").write_text(
         "from claimbench.runs import splits\n\n\ndef _load(*arguments):\n"
         "    raise RuntimeError('Dataset not found or corrupted')\n\n\nsplits._load = _load\n", encoding="utf-8")

@@ -298,7 +298,7 @@ def test_one_bad_file_fails_the_split(tmp_path: Path, monkeypatch: pytest.Monkey
     with pytest.raises(data.ChecksumMismatch, match="data_batch_4"):
         data.load("cifar10", "train", tmp_path)
     verified = data.load("cifar10", "test", tmp_path)
-    assert verified.verified and verified.finding == ""
+    assert verified.verified and verified.finding == verified.partial == ""
 
 
 def test_allow_unverified_loads_and_marks(tmp_path: Path) -> None:
@@ -315,6 +315,20 @@ def test_allow_unverified_loads_and_marks(tmp_path: Path) -> None:
                         r"of the author's number", cifar.finding), "what was wrong with the data, for the record"
     assert mnist.finding.startswith("mnist train: ") and "5 images of the published 60,000" in mnist.finding
     assert cifar.images.shape == (10, 3, 32, 32) and mnist.images.shape == (5, 1, 28, 28)
+    assert cifar.partial == "cifar10 train holds 10 images of the published 50,000", "the count alone, for the judge"
+    assert mnist.partial == "mnist train holds 5 images of the published 60,000"
+
+
+def test_unverified_data_of_the_published_size_is_no_partial_split(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checksums that differ on a split of the published size (an altered file, a re-encoding) leave it whole: the
+    finding says what differs, and no image count is short."""
+    write_cifar(tmp_path)
+    monkeypatch.setitem(data.PUBLISHED_IMAGES, "cifar10", {"train": 10, "test": 2})
+    with pytest.warns(UserWarning, match="cifar10 train: running on unverified data: "):
+        altered = data.load("cifar10", "train", tmp_path, allow_unverified=True)
+    assert not altered.verified and "data_batch_1: MD5" in altered.finding and altered.partial == ""
+    assert "images of the published" not in altered.finding
 
 
 # -------------------------------------------------------------------------------- missing data

@@ -400,7 +400,8 @@ def test_a_training_claim_is_judged_on_the_mean_of_its_seeds_with_their_spread(
     ran; seeds trained on data that failed its checksums mark it unverified."""
     finding = "" if verified else "cifar10 train: data_batch_1: MD5 of its content is 0a, the published digest is c9"
     outcome = local.SeedStatistic(mean=2.0, values=(1.0, 2.0, 3.0), spread=2.484, device="CPU x86_64 (1 thread)",
-                                  verified=verified, results=(), finding=finding)
+                                  verified=verified, results=(), finding=finding,
+                                  partial="" if verified else "cifar10 train holds 10 images of the published 50,000")
     asked = []
     monkeypatch.setattr(local, "measure", lambda claim_, settings: asked.append((claim_, settings)) or outcome)
     accuracy, settings = claim("accuracy", input=None), Settings(device="cpu")
@@ -409,17 +410,21 @@ def test_a_training_claim_is_judged_on_the_mean_of_its_seeds_with_their_spread(
     assert (measurement.measured, measurement.seeds, measurement.spread, measurement.device) == (
         2.0, (1.0, 2.0, 3.0), 2.484, "CPU x86_64 (1 thread)")
     assert measurement.unverified_data is not verified and measurement.data_finding == finding
+    assert measurement.partial_data == ("" if verified else "cifar10 train holds 10 images of the published 50,000"), (
+        "the image count, which keeps a verdict off the author")
 
 
 def test_an_epoch_time_on_unverified_data_says_what_was_wrong_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """An epoch timed on a copy of the data that failed its checksums (a truncated copy times another epoch) is
     marked unverified, and carries what was wrong with it to the record."""
     finding = "cifar10 train: data_batch_1: ...; it holds 10 images of the published 50,000"
+    partial = "cifar10 train holds 10 images of the published 50,000"
     epoch = timing.EpochTime(seconds=2.0, rounds=(1.9, 2.0, 2.1), device="CPU", verified=False, load="",
-                             finding=finding)
+                             finding=finding, partial=partial, on_accelerator=True)
     monkeypatch.setattr(timing, "time_epoch", lambda claim_, settings, benchmark: epoch)
     measurement = families.epoch_time(claim("epoch_time", input=None), Settings(device="cpu"), None)
     assert (measurement.unverified_data, measurement.data_finding) == (True, finding)
+    assert (measurement.partial_data, measurement.on_accelerator) == (partial, True), "for the judge's words"
 
 
 def test_a_training_measurement_says_who_chose_bf16(monkeypatch: pytest.MonkeyPatch) -> None:

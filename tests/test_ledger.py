@@ -65,6 +65,10 @@ BAD_INPUTS = {
     "more_decimals_than_digits": (GOOD_CLAIM.replace("value = 62", "value = 93.195").replace(
         'printed = "62"', 'printed = "93.195"').replace("abs = 0", "digits = 2"),
         "tiny.toml:13: tiny/params/baseline: value: has more decimals than tolerance.digits = 2"),
+    "digits_not_printed": (GOOD_CLAIM.replace("value = 62", "value = 11.7").replace(
+        'printed = "62"', 'printed = "11.7M"\nscale = 1e6').replace("abs = 0", "digits = 3"),
+        "tiny.toml:17: tiny/params/baseline: tolerance.digits: printed '11.7M' shows 1 decimal, not 3: the band comes "
+        "from the printed precision; give digits = 1 (abs or rel widen it)"),
     "todo": (GOOD_CLAIM.replace('count = "trainable"', 'count = "TODO: the count convention"'),
              "tiny.toml:12: tiny/params/baseline: count: TODO left by claimbench draft: the count convention"),
     "private_without_recipe": (GOOD_CLAIM.replace('kind = "params"', 'kind = "accuracy"').replace(
@@ -645,6 +649,47 @@ def test_partial_printed_is_a_part_of_its_cell(tmp_path: Path) -> None:
     assert "printed: '63' is not in the table cell" in first_line(
         tmp_path, body.replace('printed = "62"', 'printed = "63"') + "partial = true\n")
     assert "partial: partial = true needs the cell" in first_line(tmp_path, GOOD_CLAIM + "partial = true\n")
+
+
+DIGITS_CLAIM = GOOD_CLAIM.replace("value = 62", "value = 11.7").replace('printed = "62"',
+                                                                      'printed = "11.7M"\nscale = 1e6')
+
+
+@pytest.mark.parametrize(("printed", "value", "expected"), [
+    ("11.70M", "11.7", "tolerance.digits: printed '11.70M' shows 2 decimals, not 1: "),
+    ("12M", "12", "tolerance.digits: printed '12M' shows 0 decimals, not 1: "),
+], ids=["fewer", "more"])
+def test_tolerance_digits_other_than_printed_shows_are_refused(tmp_path: Path, printed: str, value: str,
+                                                               expected: str) -> None:
+    """"44.70 MB" with digits = 1 reproduced 44,740,000 bytes, which print 44.74: the band came from a hand-typed
+    digits, not from the printed precision."""
+    body = DIGITS_CLAIM.replace("11.7M", printed).replace("value = 11.7", f"value = {value}")
+    assert expected in first_line(tmp_path, body.replace("abs = 0", "digits = 1"))
+
+
+@pytest.mark.parametrize("change", [
+    ("abs = 0", "digits = 1"),
+    ("abs = 0", 'digits = 1, mode = "truncate"'),
+    ("abs = 0", "digits = 1, rel = 0.01"),
+    ('printed = "11.7M"', 'printed = "~11.7M"'),
+    ('printed = "11.7M"', 'printed = "**11.7M**†"'),
+    ('printed = "11.7M"\nscale = 1e6', 'printed = "under 12M"\nscale = 1e6'),
+], ids=["same", "truncate", "widened", "approximate", "footnote", "bound"])
+def test_tolerance_digits_as_printed_and_a_bound_s_load(tmp_path: Path, change: tuple[str, str]) -> None:
+    """A bound's printed shows no value to take decimals from: its digits stay the ledger's."""
+    body = DIGITS_CLAIM.replace(*change).replace("abs = 0", "digits = 1")
+    if "under" in change[1]:
+        body = body.replace("value = 11.7", "below = 12").replace("digits = 1", "digits = 3")
+    (claim,) = load_one(tmp_path, body)
+    assert claim.tolerance.digits == (3 if "under" in change[1] else 1)
+
+
+def test_tolerance_digits_0_of_a_whole_number_as_printed_load(tmp_path: Path) -> None:
+    """A whole count in units of one, "62", is as exact with digits = 0 as without; "188K" rounds to thousands."""
+    (claim,) = load_one(tmp_path, GOOD_CLAIM.replace("abs = 0", "digits = 0"))
+    (thousands,) = load_one(tmp_path, GOOD_CLAIM.replace("value = 62", "value = 188").replace(
+        'printed = "62"', 'printed = "188K"\nscale = 1e3').replace("abs = 0", "digits = 0"))
+    assert claim.tolerance.digits == thousands.tolerance.digits == 0
 
 
 @pytest.mark.parametrize(("bound", "interval"), [

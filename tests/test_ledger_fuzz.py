@@ -70,7 +70,8 @@ def number(draw: st.DrawFn, digits: int | None) -> float | int:
 
 def revalue(draw: st.DrawFn, name: str, doc: dict[str, Any]) -> None:
     """Give one claim a new number of the same form: a shape, a value, a bound or an ordered pair. A new value is
-    printed anew too, as when a report is corrected: its ``printed`` text and its table cell."""
+    printed anew too, as when a report is corrected: its ``printed`` text and its table cell, in the decimals of its
+    ``tolerance.digits``, which the loader holds to what ``printed`` shows."""
     claim = draw(st.sampled_from([claim for claim in doc["claim"] if not labels_its_row(doc, claim)]))
     digits = DIGITS.get(f"{Path(name).stem}/{claim['id']}")
     key = next(key for key in ledger.BOUNDS if key in claim)
@@ -82,7 +83,7 @@ def revalue(draw: st.DrawFn, name: str, doc: dict[str, Any]) -> None:
     else:  # a whole number stays one: a count at scale 1 with a fraction is refused ("11.7" parameters)
         claim[key] = number(draw, 0 if isinstance(claim[key], int) else digits)
         if key == "value":
-            reprint(doc, claim, f"{claim[key]:,}")
+            reprint(doc, claim, f"{claim[key]:,}" if digits is None else f"{claim[key]:,.{digits}f}")
 
 
 def labels_its_row(doc: dict[str, Any], claim: dict[str, Any]) -> bool:

@@ -17,7 +17,7 @@ import pytest
 import torch
 
 import claimbench
-from claimbench import families, ledger, registry, verdict
+from claimbench import families, ledger, model_code, registry, results, verdict
 
 
 DEFAULT_CLASSES = {"core_collapse": 4}
@@ -335,11 +335,11 @@ def test_the_code_digest_changes_with_a_helper_beside_the_builder(tmp_path: Path
     (package / "nets.py").write_text("from zoo_digest.init import zeroed\n\ndef net():\n    return zeroed()\n")
     (package / "init.py").write_text("def zeroed():\n    return 0\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    before = registry.code_digest("zoo_digest.nets:net")
+    before = model_code.digest("zoo_digest.nets:net")
     (package / "init.py").write_text("def zeroed():\n    return 1\n")
-    registry.code_digest.cache_clear()
-    assert registry.code_digest("zoo_digest.nets:net") != before
-    assert registry.code_digest("torchvision:resnet18") == f"torchvision {importlib.metadata.version('torchvision')}"
+    model_code.digest.cache_clear()
+    assert model_code.digest("zoo_digest.nets:net") != before
+    assert model_code.digest("torchvision:resnet18") == f"torchvision {importlib.metadata.version('torchvision')}"
 
 
 def test_the_code_digest_covers_the_subpackages_of_the_builders_package(tmp_path: Path,
@@ -353,16 +353,16 @@ def test_the_code_digest_covers_the_subpackages_of_the_builders_package(tmp_path
     (package / "blocks" / "__init__.py").write_text("def stem():\n    return 3\n")
     (tmp_path / "zoo_alone.py").write_text("def net():\n    return 0\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)  # no cache: each call reads
-    before, alone = registry.code_digest("zoo_tree.zoo:net"), registry.code_digest("zoo_alone:net")
+    monkeypatch.setattr(model_code, "digest", model_code.digest.__wrapped__)  # no cache: each call reads
+    before, alone = model_code.digest("zoo_tree.zoo:net"), model_code.digest("zoo_alone:net")
     for ignored in ("__pycache__", ".hidden"):
         (package / "blocks" / ignored).mkdir()
         (package / "blocks" / ignored / "stale.py").write_text("x = 1\n")
     (tmp_path / "zoo_beside.py").write_text("x = 1\n")
-    assert registry.code_digest("zoo_tree.zoo:net") == before, "no cache or hidden folder"
-    assert registry.code_digest("zoo_alone:net") == alone, "a top-level module alone"
+    assert model_code.digest("zoo_tree.zoo:net") == before, "no cache or hidden folder"
+    assert model_code.digest("zoo_alone:net") == alone, "a top-level module alone"
     (package / "blocks" / "__init__.py").write_text("def stem():\n    return 5\n")
-    assert registry.code_digest("zoo_tree.zoo:net") != before, "a block in a subpackage"
+    assert model_code.digest("zoo_tree.zoo:net") != before, "a block in a subpackage"
 
 
 def test_the_code_digest_goes_by_how_the_builders_module_was_imported(tmp_path: Path,
@@ -377,12 +377,12 @@ def test_the_code_digest_goes_by_how_the_builders_module_was_imported(tmp_path: 
     (tmp_path / "zoo_root.py").write_text("def net():\n    return 0\n")
     (tmp_path / "test_unit.py").write_text("x = 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)  # no cache: each call reads
-    spaced, root = registry.code_digest("zoo_ns.zoo:net"), registry.code_digest("zoo_root:net")
+    monkeypatch.setattr(model_code, "digest", model_code.digest.__wrapped__)  # no cache: each call reads
+    spaced, root = model_code.digest("zoo_ns.zoo:net"), model_code.digest("zoo_root:net")
     (tmp_path / "zoo_ns" / "blocks.py").write_text("def act():\n    return 0\n")
     (tmp_path / "test_unit.py").write_text("x = 2\n")
-    assert registry.code_digest("zoo_ns.zoo:net") != spaced, "a helper in a namespace package"
-    assert registry.code_digest("zoo_root:net") == root, "a file beside a top-level module"
+    assert model_code.digest("zoo_ns.zoo:net") != spaced, "a helper in a namespace package"
+    assert model_code.digest("zoo_root:net") == root, "a file beside a top-level module"
 
 
 def test_the_code_digest_of_a_top_level_module_covers_the_modules_beside_it_that_it_imports(
@@ -395,32 +395,32 @@ def test_the_code_digest_of_a_top_level_module_covers_the_modules_beside_it_that
     (tmp_path / "zoo_blocks" / "__init__.py").write_text("def stem():\n    return 1\n")
     (tmp_path / "zoo_unrelated.py").write_text("x = 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)  # no cache: each call reads
-    before = registry.code_digest("zoo_model:net")
+    monkeypatch.setattr(model_code, "digest", model_code.digest.__wrapped__)  # no cache: each call reads
+    before = model_code.digest("zoo_model:net")
     (tmp_path / "zoo_unrelated.py").write_text("x = 2\n")
-    assert registry.code_digest("zoo_model:net") == before, "a module it does not import"
+    assert model_code.digest("zoo_model:net") == before, "a module it does not import"
     (tmp_path / "zoo_blocks" / "__init__.py").write_text("def stem():\n    return 0\n")
-    after = registry.code_digest("zoo_model:net")
+    after = model_code.digest("zoo_model:net")
     assert after != before, "a package beside it that its helper imports"
     (tmp_path / "zoo_layers.py").write_text("from zoo_blocks import stem\n\ndef act():\n    return -stem()\n")
-    assert registry.code_digest("zoo_model:net") != after, "the helper it imports"
+    assert model_code.digest("zoo_model:net") != after, "the helper it imports"
     (tmp_path / "zoo_spaced").mkdir()  # a namespace package: no __init__.py
     (tmp_path / "zoo_spaced" / "acts.py").write_text("from . import gates\n\ndef act():\n    return 1\n")
     (tmp_path / "zoo_spaced" / "gates.py").write_text("def gate():\n    return 1\n")
     (tmp_path / "zoo_spaced" / "unused.py").write_text("x = 1\n")
     (tmp_path / "zoo_model.py").write_text("from zoo_spaced.acts import act\n\ndef net():\n    return act()\n")
-    spaced = registry.code_digest("zoo_model:net")
+    spaced = model_code.digest("zoo_model:net")
     (tmp_path / "zoo_spaced" / "unused.py").write_text("x = 2\n")
-    assert registry.code_digest("zoo_model:net") == spaced, "a module of the namespace package it does not import"
+    assert model_code.digest("zoo_model:net") == spaced, "a module of the namespace package it does not import"
     (tmp_path / "zoo_spaced" / "gates.py").write_text("def gate():\n    return 0\n")
-    assert registry.code_digest("zoo_model:net") != spaced, "a namespace package's module, and what it imports"
+    assert model_code.digest("zoo_model:net") != spaced, "a namespace package's module, and what it imports"
 
 
 def test_the_code_files_name_each_file_the_code_digest_reads_by_its_import_path(tmp_path: Path,
                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """What names the file that changed where ``code_digest`` did: a package's modules under its name, a top-level
-    module's and those beside it that it imports under theirs; the digest itself is as before (records keep
-    matching); torchvision has no files, its version is its code."""
+    """What names the file that changed where ``model_code.digest`` did: a package's modules under its name, a
+    top-level module's and those beside it that it imports under theirs; the digest itself is as before (records
+    keep matching); torchvision has no files, its version is its code."""
     package = tmp_path / "zoo_files"
     (package / "blocks").mkdir(parents=True)
     (package / "__init__.py").write_text("")
@@ -429,16 +429,16 @@ def test_the_code_files_name_each_file_the_code_digest_reads_by_its_import_path(
     (tmp_path / "zoo_lone.py").write_text("import zoo_lone_layers\n\ndef net():\n    return 0\n")
     (tmp_path / "zoo_lone_layers.py").write_text("x = 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(registry, "code_files", registry.code_files.__wrapped__)  # no cache: each call reads
-    files = registry.code_files("zoo_files.nets:net")
+    monkeypatch.setattr(model_code, "files", model_code.files.__wrapped__)  # no cache: each call reads
+    files = model_code.files("zoo_files.nets:net")
     assert list(files) == ["zoo_files/__init__.py", "zoo_files/blocks/__init__.py", "zoo_files/nets.py"]
-    assert list(registry.code_files("zoo_lone:net")) == ["zoo_lone.py", "zoo_lone_layers.py"]
-    assert registry.code_digest("zoo_files.nets:net") == hashlib.sha256(b"".join(
+    assert list(model_code.files("zoo_lone:net")) == ["zoo_lone.py", "zoo_lone_layers.py"]
+    assert model_code.digest("zoo_files.nets:net") == hashlib.sha256(b"".join(
         (tmp_path / name).read_bytes() for name in files)).hexdigest()[:16]
     (package / "blocks" / "__init__.py").write_text("x = 1  # one\n")
-    assert {name for name, digest in registry.code_files("zoo_files.nets:net").items() if files[name] != digest} == {
+    assert {name for name, digest in model_code.files("zoo_files.nets:net").items() if files[name] != digest} == {
         "zoo_files/blocks/__init__.py"}
-    assert registry.code_files("torchvision:resnet18") == {}
+    assert model_code.files("torchvision:resnet18") == {}
 
 
 def test_the_code_digest_of_a_set_among_a_builders_attributes_is_the_same_in_every_process(tmp_path: Path) -> None:
@@ -446,7 +446,7 @@ def test_the_code_digest_of_a_set_among_a_builders_attributes_is_the_same_in_eve
     (tmp_path / "zoo_sets.py").write_text(
         "class Builder:\n    def __init__(self):\n        self.skip = {'fc', 'head', 'stem', 'body', 'neck'}\n\n"
         "    def __call__(self):\n        return 0\n\nnet = Builder()\n")
-    script = "from claimbench import registry; print(registry.code_digest('zoo_sets:net'))"
+    script = "from claimbench import model_code; print(model_code.digest('zoo_sets:net'))"
     digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": str(seed),
                                    "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}).stdout
@@ -469,7 +469,7 @@ def test_the_code_digest_of_a_set_among_a_builders_attributes_is_the_same_in_eve
         "    children: list = dataclasses.field(default_factory=list)\n\nclass Builder:\n    def __init__(self):\n"
         "        self.root = Node()\n        self.root.children.append(Node(parent=self.root))\n\n"
         "    def __call__(self):\n        return 0\n\nnet = Builder()\n")
-    cyclic = "from claimbench import registry; print(registry.code_digest('zoo_tree_nodes:net'))"
+    cyclic = "from claimbench import model_code; print(model_code.digest('zoo_tree_nodes:net'))"
     done = subprocess.run([sys.executable, "-c", cyclic], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])})
     assert done.returncode == 0 and len(done.stdout.strip()) == 16, f"a node naming its parent: {done.stderr[-300:]}"
@@ -490,23 +490,23 @@ def test_the_code_digest_of_a_partial_covers_its_function_and_arguments(tmp_path
     (package / "nets.py").write_text(nets.format(2))
     (package / "acts.py").write_text("def relu():\n    return 0\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)  # no cache: each call reads
-    before = registry.code_digest("zoo_partial.nets:wide")
+    monkeypatch.setattr(model_code, "digest", model_code.digest.__wrapped__)  # no cache: each call reads
+    before = model_code.digest("zoo_partial.nets:wide")
     importlib.reload(sys.modules["zoo_partial.nets"])
-    assert registry.code_digest("zoo_partial.nets:wide") == before, "the same code and arguments"
+    assert model_code.digest("zoo_partial.nets:wide") == before, "the same code and arguments"
     (package / "nets.py").write_text(nets.format(64).replace("act=len", "act=lambda: 0"))
     importlib.reload(sys.modules["zoo_partial.nets"])
-    assert registry.code_digest("zoo_partial.nets:wide") != before, "other arguments"
-    sixty_four = registry.code_digest("zoo_partial.nets:wide")
+    assert model_code.digest("zoo_partial.nets:wide") != before, "other arguments"
+    sixty_four = model_code.digest("zoo_partial.nets:wide")
     (package / "acts.py").write_text("def relu():\n    return 1\n")
-    assert registry.code_digest("zoo_partial.nets:wide") != sixty_four, "a helper beside the function"
+    assert model_code.digest("zoo_partial.nets:wide") != sixty_four, "a helper beside the function"
     (package / "nets.py").write_text("import functools\n\nimport torchvision\n\n"
                                      "r18 = functools.partial(torchvision.models.resnet18, num_classes=10)\n")
     importlib.reload(sys.modules["zoo_partial.nets"])
-    ten = registry.code_digest("zoo_partial.nets:r18")
+    ten = model_code.digest("zoo_partial.nets:r18")
     monkeypatch.setattr(sys.modules["zoo_partial.nets"], "r18", functools.partial(torchvision.models.resnet18,
                                                                                    num_classes=100))
-    assert registry.code_digest("zoo_partial.nets:r18") != ten, "a library's builder, other keywords"
+    assert model_code.digest("zoo_partial.nets:r18") != ten, "a library's builder, other keywords"
 
 
 def test_the_code_digest_of_a_callable_instance_covers_its_class_and_attributes(
@@ -522,15 +522,62 @@ def test_the_code_digest_of_a_callable_instance_covers_its_class_and_attributes(
             "    def __call__(self):\n        return self.width\n\nwide = Builder({})\n")
     (package / "nets.py").write_text(nets.format(2))
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)  # no cache: each call reads
-    before = registry.code_digest("zoo_instance.nets:wide")
+    monkeypatch.setattr(model_code, "digest", model_code.digest.__wrapped__)  # no cache: each call reads
+    before = model_code.digest("zoo_instance.nets:wide")
     importlib.reload(sys.modules["zoo_instance.nets"])
-    assert registry.code_digest("zoo_instance.nets:wide") == before, "the same code and attributes"
+    assert model_code.digest("zoo_instance.nets:wide") == before, "the same code and attributes"
     monkeypatch.setattr(sys.modules["zoo_instance.nets"].wide, "width", 64)
-    assert registry.code_digest("zoo_instance.nets:wide") != before, "other attributes"
+    assert model_code.digest("zoo_instance.nets:wide") != before, "other attributes"
     (package / "nets.py").write_text(nets.format(2).replace("return self.width", "return self.width + 1"))
     importlib.reload(sys.modules["zoo_instance.nets"])
-    assert registry.code_digest("zoo_instance.nets:wide") != before, "other code of its class"
+    assert model_code.digest("zoo_instance.nets:wide") != before, "other code of its class"
+
+
+def _claim_of(model: str) -> ledger.Claim:
+    """A parameter count of ``model``: what ``results.model_digest`` and ``model_files`` read of a claim."""
+    return ledger.Claim(id="zoo/params", report="zoo", kind="params", value=1, printed="1", source="zoo.txt",
+                        tolerance=ledger.Tolerance(), file="zoo.toml", model=model, count="trainable")
+
+
+def test_a_bug_in_reading_a_models_code_is_raised_not_taken_for_code_that_cannot_be_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model's code cannot be read where the author's module raises as it imports, the builder has no source file
+    (a built-in, a function compiled from a string), an argument's ``__repr__`` raises, a file is gone, or the
+    library is not installed: then
+    ``results.model_digest`` and ``model_files`` are None (nobody can tell whether it changed). A bug of claimbench's
+    own as it reads the code is raised: taken for None, it dropped every earlier record of the model, and nothing
+    named the bug."""
+    (tmp_path / "zoo_read.py").write_text("def net():\n    return 0\n")
+    (tmp_path / "zoo_broken.py").write_text("raise RuntimeError('the author broke it')\n")
+    (tmp_path / "zoo_made.py").write_text(  # a function compiled from a string has no file, one beside it has
+        "import functools\n\ndef real():\n    return 0\n\nmade = {}\nexec('def net(x):\\n    return x', made)\n"
+        "net = functools.partial(made['net'], real)\n")
+    (tmp_path / "zoo_repr.py").write_text(  # an argument whose __repr__, the author's, raises
+        "import functools\n\nclass Act:\n    def __repr__(self):\n        raise ValueError('no repr')\n\n"
+        "def build(act):\n    return act\n\nnet = functools.partial(build, Act())\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(model_code, "digest", model_code.digest.__wrapped__)  # no cache: each call reads
+    monkeypatch.setattr(model_code, "files", model_code.files.__wrapped__)
+    read = (results.model_digest, results.model_files)
+    assert all(reading(_claim_of("zoo_read:net")) for reading in read)
+    for model in ("zoo_broken:net", "builtins:len", "zoo_made:net", "zoo_repr:net"):
+        assert [reading(_claim_of(model)) for reading in read] == [None, None], model
+    (tmp_path / "zoo_read.py").rename(tmp_path / "zoo_read.txt")
+    assert [reading(_claim_of("zoo_read:net")) for reading in read] == [None, None], "a file gone"
+
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert results.model_digest(_claim_of("torchvision:resnet18")) is None, "a library not installed"
+
+    def bug(builder: Any) -> Any:
+        raise RuntimeError("claimbench's own bug")
+
+    monkeypatch.setattr(model_code, "_code_of", bug)
+    for reading in read:
+        with pytest.raises(RuntimeError, match="claimbench's own bug"):
+            reading(_claim_of("zoo_read:net"))
 
 
 def test_an_import_path_suggests_the_builders_a_package_exports(tmp_path: Path,
@@ -565,7 +612,7 @@ def test_a_timm_model_is_measured_as_its_torchvision_twin(tmp_path: Path) -> Non
         twin, own = (getattr(families, kind)(claims[name, kind]) for name in ("timm:resnet18", "torchvision:resnet18"))
         assert twin.measured == own.measured and twin.device == "meta", kind
         assert len(set(twin.counters.values())) <= 1 and not verdict.counters_disagree(twin.counters), twin.counters
-    assert registry.code_digest("timm:resnet18") == f"timm {timm.__version__}"
+    assert model_code.digest("timm:resnet18") == f"timm {timm.__version__}"
     with torch.device("meta"):
         assert registry.get_model("timm:resnet18", num_classes=7, in_chans=1).fc.out_features == 7
     with pytest.raises(KeyError, match="unknown timm model 'resnet19'"):

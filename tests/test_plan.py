@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from unittest.mock import Mock
 
 import pytest
 from small_runs import MODEL1_CLAIMS, claim
@@ -74,8 +75,9 @@ def test_claims_without_data_plan_nothing(small_ledger: Path, tmp_path: Path) ->
 
 def test_a_claim_whose_planning_raises_plans_nothing_and_the_others_plan(
         cifar_root: Path, small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any exception while planning one claim (a download's RuntimeError, a bug) leaves that claim to raise it again
-    when it runs, its error as on one machine; the session's other claims are planned as before."""
+    """An exception raised in the author's code while planning one claim (here this file's, outside claimbench, as a
+    model's builder is) leaves that claim to raise it again when it runs, its error as on one machine; the session's
+    other claims are planned as before."""
     settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path, session="s")
     model1, model2 = claim(MODEL1_CLAIMS[1], small_ledger), claim("iot_ml_hw2/accuracy/model2/val", small_ledger)
     load = splits.load
@@ -87,6 +89,27 @@ def test_a_claim_whose_planning_raises_plans_nothing_and_the_others_plan(
 
     monkeypatch.setattr(splits, "load", broken_for_model1)
     assert [need.claim for need in plan.needs([model1, model2], settings)] == [model2]
+
+
+@pytest.mark.parametrize("raised", [errors.NotRunnable("no cifar10 here"), errors.MeasurementError("corrupt batch"),
+                                    OSError("disk gone"), ModuleNotFoundError("No module named 'mymodels'")],
+                         ids=type)
+def test_a_claims_own_failure_in_claimbench_plans_nothing(small_ledger: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch, raised: Exception) -> None:
+    """Missing or failing data, the disk, the model's module: the claim's own, which it raises again when it runs."""
+    settings = Settings(device="cpu", results_dir=tmp_path, session="s")
+    monkeypatch.setattr(splits, "load", Mock(side_effect=raised))  # a stdlib frame: none of the author's
+    assert plan.needs([claim(MODEL1_CLAIMS[1], small_ledger)], settings) == []
+
+
+def test_a_bug_of_claimbenchs_while_planning_is_raised_not_hidden(small_ledger: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``--claims-cluster`` a planning bug of ours, raised in no frame of the author's, would otherwise leave
+    every run out of the cluster's plan without a word."""
+    settings = Settings(device="cpu", results_dir=tmp_path, session="s")
+    monkeypatch.setattr(splits, "load", Mock(side_effect=RuntimeError("a bug of ours")))
+    with pytest.raises(RuntimeError, match="a bug of ours"):
+        plan.needs([claim(MODEL1_CLAIMS[1], small_ledger)], settings)
 
 
 def test_selected_takes_training_claims_once_and_not_those_skipped(small_ledger: Path) -> None:

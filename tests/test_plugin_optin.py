@@ -3,6 +3,7 @@ one prefix with ini equivalents, paths from the ini file's directory, models by 
 
 from __future__ import annotations
 
+import ast
 import configparser
 import fnmatch
 import json
@@ -1231,6 +1232,22 @@ def test_installed_but_not_configured_the_plugin_is_inert(pytester: pytest.Pytes
     fixtures = pytester.runpytest_subprocess("--fixtures").stdout.str()
     assert not {"claim", "claim_measurement", "check_claim", "training_settings"} & set(re.findall(r"(?m)^(\w+)",
                                                                                                      fixtures))
+
+
+def test_only_items_imports_pytests_private_modules_and_the_plugin_not_as_it_loads() -> None:
+    """pytest loads the plugin in every session of anyone who installed claimbench, configured or not: a private
+    ``_pytest`` module imported then would break them all at a pytest release that renames it. ``items`` alone
+    imports them (a claim's one-line failure), once a ledger is configured."""
+    importing = sorted(str(path.relative_to(REPO)) for path in (REPO / "claimbench").rglob("*.py")
+                       if any(name == "_pytest" or name.startswith("_pytest.") for name in _imported(path)))
+    assert importing == [str(Path("claimbench", "items.py"))]
+
+
+def _imported(path: Path) -> list[str]:
+    """The modules a Python file imports, at any depth."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names] + [
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module]
 
 
 SIXTH = '''

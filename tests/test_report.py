@@ -18,7 +18,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from claimbench import badges, plots, readme_markers, registry, report, results, value_text, vocab
+from claimbench import (badges, carry_over, model_code, plots, readme_markers, registry, report, results,
+                        value_text, verdict, vocab)
 from claimbench.errors import ClaimbenchWarning
 from claimbench.ledger import Claim, Recipe, Report, Table, Tolerance
 from claimbench.verdict import Measurement, meets
@@ -41,19 +42,28 @@ DEMO_CODE = "the demo models' code"
 
 
 def _demo_code(reference: str) -> str:
-    """``registry.code_digest`` of the demo models."""
+    """``model_code.digest`` of the demo models."""
     return DEMO_CODE
+
+
+DEMO_MODELS = ("demo.small", "demo.big")
+"""The models of the demo claims."""
+
+
+def _demo_model() -> None:
+    """The demo models' builder: resolved, as a claim's model is before its code is read, never called."""
 
 
 @pytest.fixture(autouse=True)
 def _demo_models_have_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The demo models' code reads the same as when their records were measured."""
-    monkeypatch.setattr(registry, "code_digest", _demo_code)
+    """The demo models resolve, and their code reads the same as when their records were measured."""
+    monkeypatch.setattr(registry, "_BUILDERS", {**registry._BUILDERS, **dict.fromkeys(DEMO_MODELS, _demo_model)})
+    monkeypatch.setattr(model_code, "digest", _demo_code)
 
 
 def _claim(local: str, kind: str, value: Any, printed: str, cell: tuple[str, str, str] | None, **fields: Any) -> Claim:
     return Claim(id=f"demo/{local}", report="demo", kind=kind, value=value, printed=printed, source="demo.txt",
-                 tolerance=Tolerance(), file="demo.toml", cell=cell, **fields)
+                 file="demo.toml", cell=cell, **{"tolerance": Tolerance(), **fields})
 
 
 CLAIMS = (
@@ -63,10 +73,11 @@ CLAIMS = (
     _claim("accuracy/small", "accuracy", 80.5, "80.5%", ("results", "small", "Accuracy"), model="demo.small",
            dataset="cifar10", split="test", statistic="final", recipe=RECIPE, scale=0.01),
     _claim("accuracy/big", "accuracy", 90.1, "90.1%", ("results", "big", "Accuracy"), model="demo.big",
-           dataset="cifar10", split="test", statistic="final", recipe=RECIPE, scale=0.01),
+           dataset="cifar10", split="test", statistic="final", recipe=RECIPE, scale=0.01, tolerance=Tolerance(abs=1)),
     _claim("size/small", "size", 0.49, "0.49 MB", ("extra", "small", "Size"), model="demo.small",
            size="checkpoint_weights", input=(3, 32, 32)),
-    _claim("params/prose", "params", 5, "5", None, model="demo.small", count="tensors"),
+    _claim("params/prose", "params", 5, "5", None, model="demo.small", count="tensors", expect="refuted",
+           why="counted twice"),
 )
 DEMO = Report(slug="demo", title="Demo report", source="demo.txt", origin="nowhere", tables=(TABLE, OTHER_TABLE),
               claims=CLAIMS)
@@ -197,7 +208,7 @@ def test_every_claim_of_the_ledger_gets_a_record_so_no_summary_leaves_one_out(tm
     assert _cells(markdown.split("### Unselected table")[1], "small")[1].startswith("0.49 MB ⚪ ")
     assert "Not measured: 2 not run." in markdown
     rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
-    kept = {r["id"]: r for r in report.carry_over(rerun, written[1], REPORTS, ENVIRONMENT)}
+    kept = {r["id"]: r for r in carry_over.carry_over(rerun, written[1], REPORTS, ENVIRONMENT)}
     assert "demo/size/small" not in kept, "a claim that was not selected is not an earlier record"
 
 
@@ -290,7 +301,8 @@ def test_a_measurement_judged_unrounded_reads_on_its_side_of_the_band(value: flo
 def test_a_band_is_written_in_full(value: float, printed: str, rel: float, measured: float, cell: str) -> None:
     """A band's half-width reads as a number of the claim's (thousands separated), and in the digits that keep the
     measurement inside it where it is."""
-    claim = dataclasses.replace(CLAIMS[5], value=value, printed=printed, tolerance=Tolerance(rel=rel), count=None)
+    claim = dataclasses.replace(CLAIMS[5], value=value, printed=printed, tolerance=Tolerance(rel=rel), count=None,
+                                expect=None, why=None)
     record = results.record_for(claim, results.Outcome(measurement=Measurement(measured).to_dict()), "2026-11-30")
     assert record["verdict"] == "reproduced"
     assert _cells(report.render_markdown([record], REPORTS, ENVIRONMENT), "`demo/params/prose`")[1] == cell
@@ -433,6 +445,18 @@ def test_a_measurement_that_is_not_finite_is_written_as_standard_json_and_read_b
     assert "**0 reproduced of 0 checked, 1 error.**" in markdown and "not a finite number: nan" in markdown
 
 
+def test_a_record_follows_only_the_verdict_the_judge_gives_its_measurement() -> None:
+    """A single number's record is judged as the judge judges its measurement, not by its shown number and band
+    alone: a refuted count edited to a known error (the ledger documents none) does not follow."""
+    claim = CLAIMS[1]  # 20,000, exact
+    record = results.record_for(claim, results.Outcome(measurement=Measurement(21234).to_dict()), "2026-11-30")
+    assert record["verdict"] == "refuted" and verdict.follows(record, claim)
+    assert not verdict.follows({**record, "verdict": "known error"}, claim)
+    documented = dataclasses.replace(claim, expect="refuted", why="a typo")
+    assert verdict.follows({**record, "verdict": "known error"}, documented)
+    assert not verdict.follows({**record, "verdict": "reproduced", "shown": 20000}, claim)
+
+
 def test_a_seeds_record_follows_where_a_run_lands_not_its_mean(tmp_path: Path) -> None:
     """Seeds whose mean shows outside the band, one of them in it and where a single run lands meeting it, are
     reproduced: the record keeps that interval (``reach``), so that it is carried as judged; one whose interval was
@@ -444,9 +468,9 @@ def test_a_seeds_record_follows_where_a_run_lands_not_its_mean(tmp_path: Path) -
     assert record["reach"] == pytest.approx([66.6097, 101.3903], abs=1e-3)  # 84 ± 4.303 · 3.5 · sqrt(4/3)
     previous = tmp_path / "claims.json"
     report.write_all([record], REPORTS, ENVIRONMENT, json=previous)
-    assert not _dropped(report.carry_over([], previous, REPORTS, ENVIRONMENT))
+    assert not _dropped(carry_over.carry_over([], previous, REPORTS, ENVIRONMENT))
     report.write_all([{**record, "reach": [82.0, 86.0]}], REPORTS, ENVIRONMENT, json=previous)
-    assert _dropped(report.carry_over([], previous, REPORTS, ENVIRONMENT)) == {
+    assert _dropped(carry_over.carry_over([], previous, REPORTS, ENVIRONMENT)) == {
         claim.id: "judged otherwise than its own figures say"}
 
 
@@ -459,7 +483,7 @@ def test_a_seeds_record_of_looser_rules_is_not_carried(tmp_path: Path) -> None:
     assert record["verdict"] == "error" and meets(tuple(record["reach"]), tuple(record["band"]))
     previous = tmp_path / "claims.json"
     report.write_all([{**record, "verdict": "reproduced", "reason": ""}], REPORTS, ENVIRONMENT, json=previous)
-    assert _dropped(report.carry_over([], previous, REPORTS, ENVIRONMENT)) == {
+    assert _dropped(carry_over.carry_over([], previous, REPORTS, ENVIRONMENT)) == {
         claim.id: "judged otherwise than its own figures say"}
 
 
@@ -469,11 +493,12 @@ def test_a_seeds_record_of_a_documented_error_follows_only_the_verdict_its_seeds
     claim = dataclasses.replace(CLAIMS[2], expect="refuted", why="a typo", correct=58.0)
     measurement = Measurement(0.58, seeds=(0.56, 0.58, 0.60), spread=0.02, device="CPU")
     record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
-    assert record["verdict"] == "known error" and report.verdict_follows(record, claim)
-    assert not report.verdict_follows({**record, "verdict": "refuted"}, claim)
-    assert not report.verdict_follows({**record, "verdict": "refuted"}), "the record carries its claim's figures"
+    assert record["verdict"] == "known error" and verdict.follows(record, claim)
+    assert not verdict.follows({**record, "verdict": "refuted"}, claim)
+    own = results.record_claim(record)
+    assert own is not None and not verdict.follows({**record, "verdict": "refuted"}, own), "it carries its figures"
     older = {key: value for key, value in record.items() if key not in results.JUDGED_BY}
-    assert report.verdict_follows({**older, "verdict": "refuted"}), "of an older claimbench, only the band is read"
+    assert results.record_claim(older) is None, "of an older claimbench: no claim to judge it by without the ledger"
 
 
 def test_a_seeds_record_reproduced_by_a_seed_outside_the_interval_is_carried_as_judged(tmp_path: Path) -> None:
@@ -483,41 +508,62 @@ def test_a_seeds_record_reproduced_by_a_seed_outside_the_interval_is_carried_as_
     measurement = Measurement(0.8371, seeds=(0.84,) * 11 + (0.805,), spread=0.006, device="CPU")
     record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
     assert record["verdict"] == "reproduced" and not meets(tuple(record["reach"]), tuple(record["band"]))
-    assert report.verdict_follows(record, claim) and report.verdict_follows(record)
+    assert verdict.follows(record, claim) and verdict.follows(record, results.record_claim(record))
     previous = tmp_path / "claims.json"
     report.write_all([record], REPORTS, ENVIRONMENT, json=previous)
-    assert not _dropped(report.carry_over([], previous, REPORTS, ENVIRONMENT))
+    assert not _dropped(carry_over.carry_over([], previous, REPORTS, ENVIRONMENT))
 
 
-def test_a_seeds_record_edited_to_reproduced_does_not_follow_without_its_claim() -> None:
-    """Without its claim (as ``compare`` reads it), a refuted seeds record edited to reproduced does not follow:
+def test_a_seeds_record_edited_to_reproduced_does_not_follow_by_the_claim_it_carries() -> None:
+    """By the claim it carries (as ``compare`` reads it), a refuted seeds record edited to reproduced does not follow:
     where a run lands is off the band and no seed lands in it. A seed that prints inside the band, at the printed
     claim's decimals, is a run of the recipe that printed the claim: that record follows."""
     claim = CLAIMS[2]  # 80.5%, exact
     refuted = results.record_for(claim, results.Outcome(measurement=Measurement(
         0.71, seeds=(0.70, 0.71, 0.72), spread=0.01, device="CPU").to_dict()), "2026-11-30")
     assert refuted["verdict"] == "refuted" and not meets(tuple(refuted["reach"]), tuple(refuted["band"]))
-    assert report.verdict_follows(refuted) and not report.verdict_follows({**refuted, "verdict": "reproduced"})
+    own = results.record_claim(refuted)
+    assert verdict.follows(refuted, own) and not verdict.follows({**refuted, "verdict": "reproduced"}, own)
     rounded = dataclasses.replace(claim, tolerance=Tolerance(digits=1))
     measurement = Measurement(0.8371, seeds=(0.84,) * 11 + (0.80496,), spread=0.006, device="CPU")
     reproduced = results.record_for(rounded, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
     assert reproduced["verdict"] == "reproduced" and not meets(tuple(reproduced["reach"]), tuple(reproduced["band"]))
-    assert report.verdict_follows(reproduced), "80.496 prints as the claimed 80.5"
+    assert verdict.follows(reproduced, results.record_claim(reproduced)), "80.496 prints as the claimed 80.5"
 
 
-def test_a_documented_error_an_outlier_seed_lands_on_follows_without_its_claim() -> None:
+def test_a_record_of_tied_seeds_keeps_their_step_follows_from_it_and_says_what_its_interval_holds() -> None:
+    """Three seeds that tie on an accuracy moving by one image of 100 (0.01, a point of "80.5%") take that step as
+    their scatter: the record keeps it, its verdict and interval follow from its figures with it and not without it,
+    and the note does not call the interval a 95% one of their own."""
+    claim = dataclasses.replace(CLAIMS[2], tolerance=Tolerance(abs=1), cell=None)
+    measurement = Measurement(0.9, seeds=(0.9,) * 3, device="CPU", step=0.01)
+    record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
+    assert (record["verdict"], record["step"]) == ("refuted", 0.01)
+    assert verdict.follows(record, claim)
+    assert not verdict.follows({key: value for key, value in record.items() if key != "step"}, claim)
+    markdown = " ".join(report.render_markdown([record], REPORTS, ENVIRONMENT).split())
+    assert ("given them, a single run of the recipe lands in \\[85.03, 94.97\\] (95% with the seeds' scatter taken "
+            "as one step of the statistic, 1, as they scatter less)") in markdown
+    near = Measurement(0.83, seeds=(0.83,) * 3, device="CPU", step=0.01)
+    assert results.record_for(claim, results.Outcome(measurement=near.to_dict()), None)["verdict"] == "error"
+    continuous = Measurement(0.9, seeds=(0.9,) * 3, device="CPU")
+    assert "step" not in results.record_for(claim, results.Outcome(measurement=continuous.to_dict()), None)
+
+
+def test_a_documented_error_an_outlier_seed_lands_on_follows_by_the_claim_it_carries() -> None:
     """Seeds on the documented correct value, two of them in the typo's wide band and their interval meeting it:
-    the judge gives the known error (the outlier rule), and without its claim (as ``compare`` reads it) the record
-    follows from its seeds' positions; with no seed in the band it is an error of undecided seeds, and a refuted
-    verdict never follows from an interval that meets the band."""
+    the judge gives the known error (the outlier rule), and the record follows by the claim it carries too (as
+    ``compare`` reads it); with no seed in the band it is an error of undecided seeds, and a refuted verdict never
+    follows from an interval that meets the band."""
     claim = dataclasses.replace(CLAIMS[2], value=57.3, printed="57.3%", tolerance=Tolerance(abs=18, digits=1),
                                 expect="refuted", why="a typo for 75.3", correct=75.3)
     measurement = Measurement(0.766, seeds=(0.753, 0.752, 0.754, 0.805), spread=0.026, device="CPU")
     record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
     assert record["verdict"] == "known error" and meets(tuple(record["reach"]), tuple(record["band"]))
-    assert report.verdict_follows(record, claim) and report.verdict_follows(record)
-    assert not report.verdict_follows({**record, "seeds": [0.76, 0.77, 0.78, 0.754]})
-    assert not report.verdict_follows({**record, "verdict": "refuted"})
+    own = results.record_claim(record)
+    assert verdict.follows(record, claim) and own is not None and verdict.follows(record, own)
+    assert not verdict.follows({**record, "seeds": [0.76, 0.77, 0.78, 0.754]}, own)
+    assert not verdict.follows({**record, "verdict": "refuted"}, own)
 
 
 def test_a_partial_claim_keeps_its_cell_text() -> None:
@@ -607,15 +653,15 @@ def test_a_record_its_figures_do_not_bear_out_or_of_unknown_model_code_is_not_ca
     forged = {**_record(CLAIMS[1], "reproduced", 21234)}  # shows 21,234 against a band of [20,000, 20,000]
     report.write_all([_records()[0], forged], REPORTS, ENVIRONMENT, json=previous)
     rerun = [_record(CLAIMS[3], "not run", None, "needs CUDA")]
-    assert _dropped(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == {
+    assert _dropped(carry_over.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == {
         "demo/params/big": "judged otherwise than its own figures say"}
     unnamed = [{**record, "model_digest": None} for record in (_records()[0], forged)]
     report.write_all(unnamed, REPORTS, ENVIRONMENT, json=previous)
-    assert _dropped(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == dict.fromkeys(
+    assert _dropped(carry_over.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == dict.fromkeys(
         ("demo/params/small", "demo/params/big"), "measured with other model code")
     rounded = _record(CLAIMS[3], "reproduced", 0.891, band=[89.1, 91.1], shown=89.1 - 1e-14)  # binary rounding
     report.write_all([rounded], REPORTS, ENVIRONMENT, json=previous)
-    assert _dropped(report.carry_over(rerun[:0], previous, REPORTS, ENVIRONMENT)) == dict.fromkeys(
+    assert _dropped(carry_over.carry_over(rerun[:0], previous, REPORTS, ENVIRONMENT)) == dict.fromkeys(
         ("demo/params/small", "demo/params/big"), "measured with other model code"), (
         "the judge's binary hair: accuracy/big kept; the records dropped before still say why")
 
@@ -624,7 +670,7 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
     previous = tmp_path / "claims.json"
     report.write_all(_records(), REPORTS, ENVIRONMENT, json=previous)
     rerun = [_record(CLAIMS[0], "refuted", 999, "changed", date="2026-12-01")]
-    kept = {r["id"]: r for r in report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)}
+    kept = {r["id"]: r for r in carry_over.carry_over(rerun, previous, REPORTS, ENVIRONMENT)}
     assert len(kept) == len(_records()) and kept["demo/params/small"]["verdict"] == "refuted"
     assert kept["demo/params/big"] == {**_records()[1], "carried": True} and "carried" not in kept["demo/params/small"]
     big = CLAIMS[1]
@@ -632,24 +678,24 @@ def test_a_partial_run_keeps_the_other_claims_records(tmp_path: Path) -> None:
                    dataclasses.replace(big, count="keras"), dataclasses.replace(big, tolerance=Tolerance(rel=0.5))):
         changed = Report(slug="demo", title="Demo report", source=None, origin="", tables=(),
                          claims=(CLAIMS[0], edited))
-        assert _dropped(report.carry_over(rerun, previous, [changed], ENVIRONMENT)) == {
+        assert _dropped(carry_over.carry_over(rerun, previous, [changed], ENVIRONMENT)) == {
             "demo/params/big": "measured against another version of this claim in the ledger"}
     noted = Report(slug="demo", title="Demo report", source=None, origin="", tables=(),
                    claims=(CLAIMS[0], dataclasses.replace(big, note="a new note")))
-    carried = report.carry_over(rerun, previous, [noted], ENVIRONMENT)
+    carried = carry_over.carry_over(rerun, previous, [noted], ENVIRONMENT)
     assert len(carried) == 2, "a note says nothing of the verdict"
     assert carried[1]["note"] == "a new note", "but the report shows the ledger's note of today"
     for upgraded, then in (({**ENVIRONMENT, "torch": "3.x"}, "torch 2.x"), ({**ENVIRONMENT, "claimbench": "0.2.0"},
                                                                             "claimbench 0.1.0"),
                            ({**ENVIRONMENT, "torchinfo": "1.9"}, "torchinfo unrecorded")):  # a JSON of before
-        assert _dropped(report.carry_over(rerun, previous, REPORTS, upgraded)) == {
+        assert _dropped(carry_over.carry_over(rerun, previous, REPORTS, upgraded)) == {
             cid: f"measured with other software ({then})" for cid in kept.keys() - {"demo/params/small"}}
     committed = {**ENVIRONMENT, "claimbench": "0.1.0 (claimbench @ fed987)"}
-    assert len(report.carry_over(rerun, previous, REPORTS, committed)) == len(_records()), "another commit: kept"
-    newer = json.loads(previous.read_text(encoding="utf-8")) | {"format": report.JSON_FORMAT + 1}
+    assert len(carry_over.carry_over(rerun, previous, REPORTS, committed)) == len(_records()), "another commit: kept"
+    newer = json.loads(previous.read_text(encoding="utf-8")) | {"format": results.JSON_FORMAT + 1}
     previous.write_text(json.dumps(newer), encoding="utf-8")
     with pytest.warns(ClaimbenchWarning, match="newer than this claimbench reads"):
-        assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun, "a newer claimbench's records"
+        assert carry_over.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun, "a newer claimbench's records"
 
 
 def test_a_reason_naming_a_path_that_is_not_utf8_is_written_escaped_and_carried_over(tmp_path: Path) -> None:
@@ -679,7 +725,7 @@ def test_a_results_json_a_run_may_not_read_is_left_as_it_is_and_nothing_is_writt
     report.write_all([_record(CLAIMS[1], "reproduced", 5000, date="2026-11-30")], REPORTS, ENVIRONMENT, json=previous)
     kept = previous.read_bytes()
     unreadable(previous, number)
-    with pytest.raises(report.Unreadable) as raised:
+    with pytest.raises(carry_over.Unreadable) as raised:
         report.write_all([_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")], REPORTS, ENVIRONMENT,
                          markdown=tmp_path / "REPORT.md", json=previous)
     assert str(raised.value) == (f"cannot read {previous} ({os.strerror(number)}), and writing over it would "
@@ -762,32 +808,32 @@ def test_a_drift_error_is_never_carried_even_hidden_under_another(tmp_path: Path
     stale = {**_records()[1], "verdict": "error", "stale": True}
     report.write_all([_records()[0], {**stale, "hidden": stale}], REPORTS, ENVIRONMENT, json=previous)
     rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
-    assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun
+    assert carry_over.carry_over(rerun, previous, REPORTS, ENVIRONMENT) == rerun
 
 
 def test_a_partial_run_drops_the_records_of_a_model_whose_code_changed(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     previous = tmp_path / "claims.json"
-    monkeypatch.setattr(registry, "code_digest", lambda reference: f"{reference} v1")
+    monkeypatch.setattr(model_code, "digest", lambda reference: f"{reference} v1")
     measured = [{**record, "model_digest": results.model_digest(claim)}
                 for record, claim in zip(_records(), (CLAIMS[0], CLAIMS[1]))]
     report.write_all(measured, REPORTS, ENVIRONMENT, json=previous)
     rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
-    assert len(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == 2, "the same code: kept"
-    monkeypatch.setattr(registry, "code_digest", lambda reference: f"{reference} v2")
-    dropped = report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)
+    assert len(carry_over.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == 2, "the same code: kept"
+    monkeypatch.setattr(model_code, "digest", lambda reference: f"{reference} v2")
+    dropped = carry_over.carry_over(rerun, previous, REPORTS, ENVIRONMENT)
     assert _dropped(dropped) == {"demo/params/big": "measured with other model code"}
     assert dropped[1]["verdict"] == "not run" and dropped[1]["reason"] == (
         "not measured in this run; its earlier record (of 2026-11-30, ledger demo @ def456) was measured with other "
         "model code: run it again")
-    assert report.dropped_summary(dropped) == ("claimbench: 1 earlier record dropped, shown as not run: "
+    assert carry_over.dropped_summary(dropped) == ("claimbench: 1 earlier record dropped, shown as not run: "
                                                "1 measured with other model code")
     markdown = " ".join(report.render_markdown(report.final_records(rerun, REPORTS, ENVIRONMENT, json=previous),
                                                REPORTS, ENVIRONMENT).split())
     assert "was measured with other model code" in markdown and "no earlier record" in markdown, (
         "the claims without an earlier record say so, the dropped one says why")
-    monkeypatch.setattr(registry, "code_digest", lambda reference: registry.resolve("no such model"))
-    assert _dropped(report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == {
+    monkeypatch.delitem(registry._BUILDERS, "demo.big")  # its module no longer registers it
+    assert _dropped(carry_over.carry_over(rerun, previous, REPORTS, ENVIRONMENT)) == {
         "demo/params/big": "measured with model code that cannot be read now"}, "where nobody can tell, not kept"
 
 
@@ -801,22 +847,22 @@ def test_a_record_dropped_for_other_model_code_names_the_files_that_changed(tmp_
     measured = [{**record, "model_files": then} for record in _records()[:2]]
     report.write_all([measured[0], {**measured[1], "model_files": None}], REPORTS, ENVIRONMENT, json=previous)
     rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
-    monkeypatch.setattr(registry, "code_digest", lambda reference: "edited")
-    monkeypatch.setattr(registry, "code_files", lambda reference: {**then, "zoo/layers.py": "5"})
-    assert _dropped(report.carry_over(rerun[:0], previous, REPORTS, ENVIRONMENT)) == {
+    monkeypatch.setattr(model_code, "digest", lambda reference: "edited")
+    monkeypatch.setattr(model_code, "files", lambda reference: {**then, "zoo/layers.py": "5"})
+    assert _dropped(carry_over.carry_over(rerun[:0], previous, REPORTS, ENVIRONMENT)) == {
         "demo/params/small": "measured with other model code (changed: zoo/layers.py)",
         "demo/params/big": "measured with other model code"}, "a record of an older claimbench names no file"
     report.write_all(measured, REPORTS, ENVIRONMENT, json=previous)
-    monkeypatch.setattr(registry, "code_files", lambda reference: {
+    monkeypatch.setattr(model_code, "files", lambda reference: {
         "zoo/__init__.py": "1", "zoo/nets.py": "6", "zoo/layers.py": "5", "zoo/a.py": "7", "zoo/b.py": "8"})
-    dropped = report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)
+    dropped = carry_over.carry_over(rerun, previous, REPORTS, ENVIRONMENT)
     assert dropped[1]["reason"] == (
         "not measured in this run; its earlier record (of 2026-11-30, ledger demo @ def456) was measured with other "
         "model code (changed: zoo/layers.py, zoo/nets.py; added: zoo/a.py and 2 more): run it again")
-    assert report.dropped_summary([*dropped, {**dropped[1], "dropped": "measured with other model code"}]) == (
+    assert carry_over.dropped_summary([*dropped, {**dropped[1], "dropped": "measured with other model code"}]) == (
         "claimbench: 2 earlier records dropped, shown as not run: 2 measured with other model code")
     record = results.record_for(CLAIMS[0], results.Outcome(measurement=Measurement(1000).to_dict()), "2026-12-01")
-    assert record["model_files"] == registry.code_files("demo.small") and results.record_problem(record) is None
+    assert record["model_files"] == model_code.files("demo.small") and results.record_problem(record) is None
 
 
 def test_a_dropped_claim_says_why_in_every_later_partial_run_and_comes_back_once_the_change_is_undone(
@@ -827,7 +873,7 @@ def test_a_dropped_claim_says_why_in_every_later_partial_run_and_comes_back_once
     previous = tmp_path / "claims.json"
     report.write_all(_records()[:2], REPORTS, ENVIRONMENT, json=previous)
     rerun = [_record(CLAIMS[0], "reproduced", 1000, date="2026-12-01")]
-    monkeypatch.setattr(registry, "code_digest", lambda reference: "edited")
+    monkeypatch.setattr(model_code, "digest", lambda reference: "edited")
     first = report.final_records(rerun, REPORTS, {**ENVIRONMENT, "ledger": "demo @ 777"}, json=previous)
     report.write_all(rerun, REPORTS, {**ENVIRONMENT, "ledger": "demo @ 777"}, json=previous)
     again = report.final_records(rerun, REPORTS, ENVIRONMENT, json=previous)
@@ -836,18 +882,18 @@ def test_a_dropped_claim_says_why_in_every_later_partial_run_and_comes_back_once
         "not measured in this run; its earlier record (of 2026-11-30, ledger demo @ def456) was measured with other "
         "model code: run it again")
     assert next(r for r in again if r["id"] == "demo/params/prose")["reason"] == results.NOT_SELECTED
-    monkeypatch.setattr(registry, "code_digest", _demo_code)  # the model file restored
-    assert report.carry_over(rerun, previous, REPORTS, ENVIRONMENT)[1] == {**_records()[1], "carried": True}
+    monkeypatch.setattr(model_code, "digest", _demo_code)  # the model file restored
+    assert carry_over.carry_over(rerun, previous, REPORTS, ENVIRONMENT)[1] == {**_records()[1], "carried": True}
     upgraded = {**ENVIRONMENT, "torch": "3.x"}
     report.write_all(_records()[:2], REPORTS, ENVIRONMENT, json=previous)
     report.write_all(rerun, REPORTS, upgraded, json=previous)
-    assert _dropped(report.carry_over(rerun, previous, REPORTS, upgraded)) == {
+    assert _dropped(carry_over.carry_over(rerun, previous, REPORTS, upgraded)) == {
         "demo/params/big": "measured with other software (torch 2.x)"}, "its own software's, not the last run's"
     older = json.loads(previous.read_text(encoding="utf-8"))  # a dropped record of a claimbench before this one
     for record in older["claims"]:
         record.pop("hidden", None)
     previous.write_text(json.dumps(older), encoding="utf-8")
-    assert report.carry_over(rerun, previous, REPORTS, upgraded)[1]["reason"] == big["reason"].replace(
+    assert carry_over.carry_over(rerun, previous, REPORTS, upgraded)[1]["reason"] == big["reason"].replace(
         "measured with other model code", "measured with other software (torch 2.x)")
 
 
@@ -861,7 +907,7 @@ def test_output_does_not_depend_on_record_order() -> None:
 
 def test_json_holds_one_record_per_claim() -> None:
     document = json.loads(report.render_json(_records(), ENVIRONMENT))
-    assert document["format"] == report.JSON_FORMAT == 1 and document["environment"] == ENVIRONMENT
+    assert document["format"] == results.JSON_FORMAT == 1 and document["environment"] == ENVIRONMENT
     assert [r["id"] for r in document["claims"]] == sorted(r["id"] for r in _records())
     assert document["claims"][0] == _records()[3]
 
@@ -1157,23 +1203,25 @@ def test_a_file_that_cannot_be_written_leaves_every_file_of_the_last_run(tmp_pat
 def _write_pausing(previous: Path, read: Any, written: Any) -> None:
     """A run that measured the first claim: it writes the results folder, pausing after it has read the earlier JSON
     until the other run has written it (or 2 s have passed, where that one waits for this one)."""
-    registry.code_digest = _demo_code  # type: ignore[assignment]  # a process of its own
-    carry_over = report.carry_over
+    registry._BUILDERS.update(dict.fromkeys(DEMO_MODELS, _demo_model))  # a process of its own
+    model_code.digest = _demo_code  # type: ignore[assignment]
+    merge = carry_over.carry_over
 
     def paused(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
-        merged = carry_over(*args, **kwargs)
+        merged = merge(*args, **kwargs)
         read.set()
         written.wait(2)
         return merged
 
-    report.carry_over = paused  # type: ignore[assignment]
+    carry_over.carry_over = paused  # type: ignore[assignment]
     rerun = [_record(CLAIMS[0], "refuted", 999, "off by one", date="2026-12-01")]
     report.write_all(rerun, REPORTS, ENVIRONMENT, json=previous, markdown=previous.with_name("REPORT.md"))
 
 
 def _write_meanwhile(previous: Path, read: Any, written: Any) -> None:
     """A run that measured the second claim: it writes the results folder once the other run has read it."""
-    registry.code_digest = _demo_code  # type: ignore[assignment]  # a process of its own
+    registry._BUILDERS.update(dict.fromkeys(DEMO_MODELS, _demo_model))  # a process of its own
+    model_code.digest = _demo_code  # type: ignore[assignment]
     read.wait(30)
     report.write_all([_records()[1]], REPORTS, ENVIRONMENT, json=previous, markdown=previous.with_name("REPORT.md"))
     written.set()

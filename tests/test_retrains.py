@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from small_runs import LINEAR_MODELS, TINY_RECIPE, any_accuracy_claim, write_cifar10
@@ -327,3 +330,40 @@ def test_a_retrain_that_does_not_retrain_a_selected_claim_says_so_and_owes_it_no
                                  "(two/accuracy/first: skipped, *",
                                  "claimbench: --claims-retrain leaves *: its retrain, begun today, still owes 1 "
                                  "training claim this session did not select (two/accuracy/second)*"])
+
+
+def test_two_sessions_owing_at_once_lose_neither_claim(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two sessions (or a controller and a session beside it) adding claims to one record at once: the second waits
+    for the first one's read and write, so neither's claims are lost. The first pauses between its read and its
+    write until the second has written or waits for it."""
+    retrain = retrains.Retrain("mine", "today", carried_on=False)
+    first_read, go = threading.Event(), threading.Event()
+    read = retrains._record
+    real_flock = atomic.flock
+
+    def paused(path: Path) -> dict[str, Any] | None:
+        note = read(path)
+        if threading.current_thread() is first:
+            first_read.set()
+            go.wait(timeout=60)  # never let go: the test fails, not hangs
+        return note
+
+    def flock(descriptor: int, where: Path | str, what: str, waiting: Callable[[str], None] | None) -> bool:
+        return real_flock(descriptor, where, what, lambda line: go.set())
+
+    def second_owes() -> None:
+        try:
+            retrains.owe(tmp_path, retrain, ["b"])
+        finally:
+            go.set()
+
+    monkeypatch.setattr(retrains, "_record", paused)
+    monkeypatch.setattr(atomic, "flock", flock)
+    first = threading.Thread(target=retrains.owe, args=(tmp_path, retrain, ["a"]))
+    first.start()
+    assert first_read.wait(timeout=60)
+    second = threading.Thread(target=second_owes)
+    second.start()
+    first.join()
+    second.join()
+    assert json.loads((tmp_path / retrains.RECORD).read_text())["owes"] == ["a", "b"]

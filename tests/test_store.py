@@ -7,6 +7,7 @@ import dataclasses
 import errno
 import os
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from held_lock import held_until_said
 from torch import nn
 
 import models.core_collapse  # noqa: F401  (registers its lazy MLC models)
-from claimbench import errors, registry
+from claimbench import errors, model_code, registry
 from claimbench.ledger import Claim, Recipe, Tolerance
 from claimbench.runs import store
 from claimbench.runs.settings import Settings
@@ -56,6 +57,23 @@ def test_a_corrupt_run_set_aside_by_another_worker_is_simply_gone(tmp_path: Path
     settings = Settings(device="cpu", results_dir=tmp_path, progress=lines.append)
     store.set_aside(tmp_path / "run.json", "corrupt stored run", settings)  # moved by the other worker already
     assert lines == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_second_run_set_aside_in_the_same_second_never_overwrites_the_first(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two corrupt runs of one name set aside one after the other (within a second, as two sessions may) both stay,
+    the second beside the first under the first free name, and each message names its own."""
+    monkeypatch.setattr(time, "strftime", lambda *args: "20261206T120000")  # one second for both
+    lines: list[str] = []
+    settings = Settings(device="cpu", results_dir=tmp_path, progress=lines.append)
+    path = tmp_path / "run.json"
+    for content in ("first", "second"):
+        path.write_text(content, encoding="utf-8")
+        with pytest.warns(errors.ClaimbenchWarning):
+            store.set_aside(path, "corrupt stored run", settings)
+    asides = sorted(tmp_path.iterdir())
+    assert [file.read_text(encoding="utf-8") for file in asides] == ["first", "second"], "set aside, not lost"
+    assert lines == [f"{path}: corrupt stored run; set aside as {aside.name}, training again" for aside in asides]
 
 
 @pytest.mark.parametrize("number", [errno.EACCES, errno.EIO, errno.EMFILE])
@@ -101,7 +119,7 @@ def test_a_compiled_run_is_another_run_and_an_uncompiled_one_keeps_its_key(monke
 
 
 def test_a_helper_the_forward_calls_edited_is_another_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The run's key covers the model's code (``registry.code_digest``), not only its builder's and its forwards'
+    """The run's key covers the model's code (``model_code.digest``), not only its builder's and its forwards'
     source: a helper a forward calls, in another module of the package or beside the builder, edited to output
     zeros is another run (the broken model reused the run its working code had stored)."""
     package = tmp_path / "zoo_act"
@@ -114,7 +132,7 @@ def test_a_helper_the_forward_calls_edited_is_another_run(monkeypatch: pytest.Mo
         "def build():\n    return Net(4, 2)\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(store, "architecture", store.architecture.__wrapped__)  # no cache: each call reads
-    monkeypatch.setattr(registry, "code_digest", registry.code_digest.__wrapped__)
+    monkeypatch.setattr(model_code, "digest", model_code.digest.__wrapped__)
     claim, recipe, identity = _accuracy_claim("zoo_act.zoo:build", epochs=1)
     settings = Settings(device="cpu", results_dir=tmp_path)
     paths = {store.path_for(claim, recipe, 0, settings, identity)}

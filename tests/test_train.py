@@ -448,6 +448,30 @@ def test_history_records_every_epoch_and_survives_json(device: str) -> None:
     assert History.from_dict(history.to_dict()) == history
 
 
+@pytest.mark.parametrize(("change", "says"), [
+    (lambda raw: raw["epochs"][0]["val"].update(accuracy="70.0"),
+     r"epochs\.0\.val\.accuracy\W+Input should be a valid number"),
+    (lambda raw: raw["epochs"][2].update(momentum=0.9), r"epochs\.2\.momentum\W+Unexpected keyword argument"),
+    (lambda raw: raw["epochs"][1].update(epoch=3), r"epochs are not numbered 1 to their count"),
+    (lambda raw: raw.update(train_final={**raw["train_final"], "confusion": [[10, 0, 0], [1, 9, 0]]}),
+     r"train_final\W+Value error, a confusion matrix.s rows are not 2 \+ 0 long"),
+    (lambda raw: raw.pop("epochs"), r"epochs\W+List should have at least 1 item")],
+    ids=["string", "unknown key", "order", "width", "no epochs"])
+def test_a_history_read_back_is_checked_as_the_run_store_checks_it(change: Callable[[dict[str, Any]], Any],
+                                                                   says: str) -> None:
+    """One declaration of a history: the run store's record holds the ``History`` that the metrics read, and what
+    the store refuses (a string for a number, a key no epoch has, epochs out of order, a confusion matrix of another
+    width, no epochs) ``History.from_dict`` refuses too, naming the field; it read anything before."""
+    raw = run_history().to_dict()
+    assert store.Stored.model_validate({"history": raw, "verified_data": True}).history == run_history()
+    assert History.from_dict(raw) == run_history()
+    change(raw)
+    with pytest.raises(ValueError, match=says):
+        History.from_dict(raw)
+    with pytest.raises(ValueError, match=says):
+        store.Stored.model_validate({"history": raw, "verified_data": True})
+
+
 class PredictsClassZero(nn.Module):
     """Logits (2, 0, 0) for every image, whatever it holds."""
 
@@ -652,6 +676,26 @@ def run_history() -> History:
 ])
 def test_statistics_read_the_report_definition(kind: str, split: str | None, statistic: str, expected: float) -> None:
     assert metrics.value(kind, split, statistic, run_history()) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("kind", "split", "statistic", "expected"), [
+    ("best_epoch", None, "min_val_loss", 1.0),
+    ("accuracy", "test", "final", 10.0),  # one image of the 10 the test set holds
+    ("accuracy", "val", "max", 10.0),
+    ("accuracy", "train", "best_epoch", 5.0),  # of the 20 the training set's evaluation holds
+    ("accuracy", "test", "pooled", 10 / 3),  # a mean over 3 evaluations of 10 images
+    ("accuracy", "train_running", "final", 0.0),  # the history keeps no count of the images trained on
+    ("accuracy", "test", "cumulative_mean", 0.0),
+    ("loss", "test", "final", 0.0),
+    ("gap", None, "best_epoch", 0.0),
+    ("precision", "test", "best_epoch", 0.0),
+])
+def test_the_step_of_a_statistic_is_the_least_change_one_run_can_make_in_it(
+        kind: str, split: str | None, statistic: str, expected: float) -> None:
+    """An epoch number moves by whole epochs and an accuracy by one image of its evaluation; a loss, a ratio's macro
+    mean, a gap between two sets and a never-reset counter's running mean move by steps too fine to floor a scatter
+    (0), as does an accuracy of a set whose size the history does not keep."""
+    assert metrics.resolution(kind, split, statistic, run_history()) == pytest.approx(expected)
 
 
 def counters_history(correct: list[int], images: int) -> History:
@@ -868,12 +912,12 @@ def test_interval_of_one_seed_is_a_point_and_two_seeds_use_student_t() -> None:
     assert metrics.interval95([70.0, 72.0]) == pytest.approx((71.0, 12.706))
 
 
-def test_interval_uses_the_t_table_through_30_degrees_of_freedom_then_the_normal() -> None:
-    """31 seeds (df 30, the table's last row) take t = 2.042; 32 seeds take the normal 1.96."""
-    for seeds, quantile in ((31, 2.042), (32, 1.96)):
-        values = [float(v % 2) for v in range(seeds)]
-        half = quantile * statistics.stdev(values) / math.sqrt(seeds)
-        assert metrics.interval95(values) == pytest.approx((statistics.fmean(values), half), rel=1e-12)
+def test_the_t_quantile_past_the_table_never_steps_down_to_the_normal() -> None:
+    """31 seeds (df 30, the table's last row) take t = 2.042; 32 seeds took the normal 1.96, whose "95%" interval
+    covers 94.1% at df 31. Past the table the quantile keeps falling towards 1.96 a little at a time."""
+    quantiles = [_quantile_in_interval95(df + 1) for df in range(30, 400)]
+    assert quantiles[0] == pytest.approx(2.042, abs=1e-9)
+    assert all(later < earlier for earlier, later in zip(quantiles, quantiles[1:])) and quantiles[-1] > 1.96
 
 
 def _quantile_in_interval95(seeds: int) -> float:
@@ -889,19 +933,25 @@ def test_interval_takes_the_textbooks_t_quantile(df: int, textbook: float) -> No
     assert _quantile_in_interval95(df + 1) == pytest.approx(textbook, abs=1e-9)
 
 
+@pytest.mark.parametrize(("df", "textbook"), [(31, 2.040), (40, 2.021), (60, 2.000), (120, 1.980), (1000, 1.962)])
+def test_interval_takes_the_textbooks_t_quantile_past_30_degrees_of_freedom(df: int, textbook: float) -> None:
+    """Past the table the quantile is computed, not looked up: to 3 decimals it is the table's."""
+    assert round(_quantile_in_interval95(df + 1), 3) == textbook
+
+
 def _student_t_cdf(t: float, df: int, intervals: int = 4000) -> float:
     """P(T <= t) for t >= 0: one half plus the density integrated from 0 to t by Simpson's rule."""
-    scale = math.gamma((df + 1) / 2) / (math.sqrt(df * math.pi) * math.gamma(df / 2))
+    scale = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
     weights = [1, *([4, 2] * (intervals // 2))][:intervals] + [1]
     h = t / intervals
     return 0.5 + h / 3 * math.fsum(w * scale * (1 + (i * h) ** 2 / df) ** (-(df + 1) / 2)
                                    for i, w in enumerate(weights))
 
 
-@pytest.mark.parametrize("df", range(1, 31))
+@pytest.mark.parametrize("df", [*range(1, 41), 60, 120, 1000])
 def test_every_t_quantile_is_the_975_percent_point_to_three_decimals(df: int) -> None:
-    """Each row of the table, checked against the t distribution itself: the 0.975 point lies within half a unit
-    of the third decimal of the t used."""
+    """Each row of the table and the quantiles past it, checked against the t distribution itself: the 0.975 point
+    lies within half a unit of the third decimal of the t used."""
     t = round(_quantile_in_interval95(df + 1), 3)
     assert _student_t_cdf(t - 5e-4, df) < 0.975 < _student_t_cdf(t + 5e-4, df)
 
@@ -1082,13 +1132,19 @@ def test_a_checkpoint_is_streamed_to_its_file_never_held_whole_in_memory(tmp_pat
 
 
 def test_a_checkpoint_logging_more_epochs_than_its_recipe_is_corrupt(tmp_path: Path) -> None:
-    """Its fingerprint and digest match, yet it cannot be this run's: refused, not returned as a finished run."""
+    """Its fingerprint and digest match, yet it cannot be this run's: refused, not returned as a finished run; one
+    whose epochs are not numbered 1 on is refused naming its history."""
     checkpoint, dataset = tmp_path / "run.ckpt", synthetic(64, seed=0, shape=(3, 28, 28))
     train.train(small_cnn(3), dataset, None, ADAM, device="cpu", seed=0, checkpoint=checkpoint)
     state = torch.load(checkpoint, weights_only=False)
-    state["history"]["epochs"].append(state["history"]["epochs"][-1])
+    state["history"]["epochs"].append({**state["history"]["epochs"][-1], "epoch": 3})
     torch.save({**state, "sha256": train._state_digest(state)}, checkpoint)
     with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: .*3 epochs logged of 2"):
+        train.train(small_cnn(3), dataset, None, ADAM, device="cpu", seed=0, checkpoint=checkpoint)
+    state["history"]["epochs"][-1]["epoch"] = 2
+    torch.save({**state, "sha256": train._state_digest(state)}, checkpoint)
+    with pytest.raises(train.CorruptCheckpoint, match=rf"^{checkpoint}: .*ValueError: history: Value error, epochs "
+                                                     "are not numbered"):
         train.train(small_cnn(3), dataset, None, ADAM, device="cpu", seed=0, checkpoint=checkpoint)
 
 
@@ -1281,9 +1337,20 @@ def test_where_a_further_run_lands_never_narrows_below_the_runs_own_scatter() ->
     (``interval95``) shrinks as 1/sqrt(n); the mean of several further runs lands closer."""
     assert metrics.prediction95([1.0, 2.0, 3.0]) == pytest.approx((2.0, 4.303 * math.sqrt(4 / 3)))
     assert metrics.prediction95([1.0, 2.0, 3.0], runs=3) == pytest.approx((2.0, 4.303 * math.sqrt(2 / 3)))
-    many = [1.0, 2.0, 3.0] * 20  # s = 0.8233, t = 1.96 beyond 30 degrees of freedom
-    assert metrics.prediction95(many)[1] == pytest.approx(1.96 * 0.82339 * math.sqrt(1 + 1 / 60), rel=1e-4)
-    assert metrics.interval95(many)[1] == pytest.approx(1.96 * 0.82339 / math.sqrt(60), rel=1e-4)
+    many = [1.0, 2.0, 3.0] * 20  # s = 0.8233, t(59) = 2.001
+    assert metrics.prediction95(many)[1] == pytest.approx(2.001 * 0.82339 * math.sqrt(1 + 1 / 60), rel=1e-4)
+    assert metrics.interval95(many)[1] == pytest.approx(2.001 * 0.82339 / math.sqrt(60), rel=1e-4)
     for values, runs in (([1.0], 1), ([1.0, 2.0], 0)):
         with pytest.raises(ValueError):
             metrics.prediction95(values, runs)
+
+
+def test_seeds_that_scatter_less_than_one_step_of_their_statistic_are_taken_to_scatter_one_step() -> None:
+    """Three seeds whose best epoch is 50 each have s = 0, and gave a 95% interval of width 0: a statistic that
+    moves in steps takes at least one step as its scatter; seeds that scatter more keep their own."""
+    assert metrics.prediction95([50.0] * 3, step=1.0) == pytest.approx((50.0, 4.303 * math.sqrt(4 / 3)))
+    assert metrics.prediction95([49.0, 50.0, 50.0], step=1.0) == pytest.approx((49 + 2 / 3, 4.303 * math.sqrt(4 / 3)))
+    assert metrics.prediction95([1.0, 2.0, 3.0], step=0.5) == metrics.prediction95([1.0, 2.0, 3.0])
+    assert metrics.prediction95_limit([50.0] * 3, runs=4, step=1.0) == pytest.approx(1.96 / 2)
+    assert metrics.floored([50.0] * 3, 1.0) and not metrics.floored([50.0] * 3, 0.0)
+    assert not metrics.floored([1.0, 2.0, 3.0], 0.5)

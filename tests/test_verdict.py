@@ -73,7 +73,7 @@ def test_the_band_and_delta_in_the_records_are_decimal_not_binary_noise() -> Non
 
 @pytest.mark.parametrize(("claimed", "measured", "verdict"), [
     (1.03, 1_025_000, "reproduced"),  # exactly halfway: printed half up...
-    (1.02, 1_025_000, "reproduced"),  # ...or half to even, as Python and printf round 1.025
+    (1.02, 1_025_000, "reproduced"),  # ...or half to even (and Python prints the double 1.02499..., 1.02)
     (1.04, 1_025_000, "refuted"),
     (1.03, 1_024_999, "refuted"),  # below halfway: 1.02 only
     (0.13, 125, "reproduced"),
@@ -82,6 +82,42 @@ def test_a_measurement_halfway_between_two_printed_numbers_may_be_printed_as_eit
         claimed: float, measured: int, verdict: str) -> None:
     claim = _claim(claimed, scale=1e6 if measured > 1000 else 1e3, tolerance=Tolerance(digits=2))
     assert _judge(claim, measured).verdict == verdict
+
+
+@pytest.mark.parametrize(("claim", "measured", "shown"), [
+    # f"{n / 1e6:.2f}" of 2,675,000: the double 2.675 is 2.67499..., which Python and printf print 2.67
+    (_claim(2.67, printed="2.67M", scale=1e6, tolerance=Tolerance(digits=2)), 2_675_000, 2.67),
+    (_claim(2.67, printed="2.67", kind="loss", tolerance=Tolerance(digits=2)), 2.675, 2.67),
+    (_claim(2.68, printed="2.68", kind="loss", tolerance=Tolerance(digits=2)), 2.675, 2.68),  # the decimal tie's
+    # math.trunc(x * 10) / 10 of 0.7 + 0.1, the binary 0.79999...: 0.7
+    (_claim(0.7, printed="0.7", kind="loss", tolerance=Tolerance(digits=1, mode="truncate")), 0.7 + 0.1, 0.7),
+])
+def test_a_number_as_the_float_itself_prints_reproduces(claim: Claim, measured: float, shown: float) -> None:
+    """A report prints the binary float (``f"{x:.2f}"`` rounds its binary value, a truncation truncates it), not the
+    decimal its repr shows: that printing reproduces, as the decimal's do, and is no number rounded twice."""
+    result = _judge(claim, measured)
+    assert (result.verdict, result.shown, result.reason) == ("reproduced", shown, ""), result.reason
+
+
+def test_the_floats_own_printing_takes_nothing_else_in() -> None:
+    """2,675,001 / 1e6 prints 2.68 however it is rounded: refuted, and it matches the measurement rounded twice
+    (2.675, the double 2.67499..., then 2.67), as it did."""
+    result = _judge(_claim(2.67, printed="2.67M", scale=1e6, tolerance=Tolerance(digits=2)), 2_675_001)
+    assert result.verdict == "refuted" and result.reason.endswith(_twice(3, 2)), result.reason
+    claim = _claim(0.6, printed="0.6", kind="loss", tolerance=Tolerance(digits=1, mode="truncate"))
+    assert _judge(claim, 0.7 + 0.1).verdict == "refuted"
+
+
+@pytest.mark.parametrize(("claim", "measured"), [
+    # int(3_300_000 / 1e6 * 10) / 10 is 3.3: the double 3.2999... truncated as a decimal would be 3.2
+    (_claim(3.2, printed="3.2M", scale=1e6, tolerance=Tolerance(digits=1, mode="truncate")), 3_300_000),
+    (_claim(93.18, printed="93.18", kind="loss", tolerance=Tolerance(digits=2, mode="truncate")), 93.19),
+])
+def test_a_truncation_is_of_the_float_times_its_power_of_ten_not_of_its_binary_value(claim: Claim,
+                                                                                      measured: float) -> None:
+    """A report truncates as ``math.trunc(x * 10**digits) / 10**digits`` does, in floats: one unit below what that
+    gives is refuted, though the binary value of ``x`` (3.2999...) lies below the printed number."""
+    assert _judge(claim, measured).verdict == "refuted"
 
 
 def test_truncation_follows_the_printed_digits() -> None:
@@ -193,6 +229,35 @@ def test_seeds_none_of_which_lands_in_the_band_decide_nothing_where_only_their_s
     assert _seeds(two, (39.0, 41.0)).verdict == "reproduced", "a mean inside the band still reproduces"
     assert _seeds(two, (30.0, 37.0)).verdict == "reproduced", "one of the seeds lands in the band"
     assert _seeds(two, (15.0, 10.0, 12.0)).verdict == "refuted"
+
+
+def test_tied_seeds_take_one_step_of_their_statistic_as_their_scatter_not_a_95_percent_interval_of_width_0() -> None:
+    """Three seeds whose best epoch is 50 each refuted a best epoch of 48 ±1, "outside the 95% interval [50, 50]",
+    though a run landing at 49 prints it: s = 0 says only that the seeds scatter less than the statistic's step. The
+    interval takes one step as their scatter, and says so: 48 is reached only through it, an error; 40 is refuted. An
+    accuracy over 100 test images moves by one image, 1 point, and its tied seeds are read alike."""
+    epoch = _claim(48, printed="48", kind="best_epoch", tolerance=Tolerance(abs=1.0), statistic="min_val_loss")
+    taken = "95% with the seeds' scatter taken as one step of the statistic, 1, as they scatter less"
+    for count in (3, 10):
+        tied = _seeds(epoch, (50.0,) * count, step=1.0)
+        assert tied.verdict == "error" and "95% interval" not in tied.reason, tied.reason
+        assert f"only the interval [4" in tied.reason and f"({taken}) within which a single run lands" in tied.reason
+        assert tied.tolerance.endswith(f"({taken})")
+        assert "may reproduce it, one landing in the band, but never refute it" in tied.reason, (
+            "tied seeds 1 step from 48 +-1 never narrow their interval below +-1.96 steps")
+    assert _seeds(epoch, (50.0,) * 3, step=1.0).reach == pytest.approx((50 - 4.303 * math.sqrt(4 / 3),
+                                                                       50 + 4.303 * math.sqrt(4 / 3)))
+    far = _seeds(dataclasses.replace(epoch, value=40, printed="40"), (50.0,) * 3, step=1.0)
+    assert far.verdict == "refuted" and f"; outside the interval [45, 55] ({taken}) within which a single run " \
+        "lands, given our 3 seeds; 0 of the 3 seeds" in far.reason, far.reason
+    assert "an interval that misses it refutes it" in _seeds(dataclasses.replace(epoch, value=46, printed="46"),
+                                                             (50.0,) * 3, step=1.0).reason, "4 steps off: it may"
+    spread = _seeds(epoch, (50.0, 52.0, 54.0), step=1.0)
+    assert spread.reach == _seeds(epoch, (50.0, 52.0, 54.0)).reach and "(95%)" in spread.tolerance
+    accuracy = _claim(82.0, printed="82%", kind="accuracy", tolerance=Tolerance(abs=0.5, digits=0))
+    assert _seeds(accuracy, (84.0,) * 3).verdict == "refuted", "a continuous statistic's tied seeds: no step"
+    assert _seeds(accuracy, (84.0,) * 3, step=1.0).verdict == "error"
+    assert _seeds(accuracy, (90.0,) * 3, step=1.0).verdict == "refuted"
 
 
 def test_a_mean_of_runs_is_reproduced_by_our_mean_not_by_a_single_seed() -> None:
@@ -619,6 +684,53 @@ def test_unverified_data_keeps_its_verdict_and_is_marked() -> None:
     assert _judge(_claim(), 999).reason == "claimed '1000' = 1,000, measured 999, below by 1; exact"
     finding = "cifar10 train: data_batch_1: MD5 of its content is 0a, the published digest is c9"
     assert _judge(_claim(), 999, unverified_data=True, data_finding=finding).data_finding == finding
+    carried = _judge(_claim(), 999, unverified_data=True, data_finding=finding)
+    assert carried.verdict == "refuted" and carried.reason.endswith(
+        "; exact; measured on unverified data (--claims-allow-unverified-data): " + finding), "which files differ"
+
+
+PARTIAL = "fashion_mnist test holds 5,000 images of the published 10,000"
+FINDING = ("fashion_mnist test: t10k-images-idx3-ubyte.gz: MD5 of its decompressed content is 0a, the published "
+           "digest is c9; it holds 5,000 images of the published 10,000, so its verdicts say nothing of the author's "
+           "number")
+
+
+def test_a_number_measured_on_a_split_of_another_size_is_never_against_the_author() -> None:
+    """Data that is not the published split (half of the test set) says nothing of the author's number: outside the
+    band it is an error of ours naming the image count, refuted or documented error alike; inside it, it reproduces
+    on unverified data, counted apart, as on any unverified data."""
+    claim = _claim(88.7, kind="accuracy", printed="88.7%", tolerance=Tolerance(abs=1.0, digits=1))
+    partial = {"unverified_data": True, "data_finding": FINDING, "partial_data": PARTIAL}
+    below = _seeds(claim, (80.1, 80.4, 80.2), **partial)
+    assert below.verdict == "error" and below.unverified_data and below.data_finding == FINDING
+    assert below.reason.startswith("claimed '88.7%' = 88.7, measured 80.2, below by 8.5; ") and below.reason.endswith(
+        f"; measured on data that is not the published split ({PARTIAL}; --claims-allow-unverified-data): it says "
+        "nothing of the author's number"), below.reason
+    known = dataclasses.replace(claim, expect="refuted", why="a typo", correct=80.2)
+    assert _seeds(known, (80.1, 80.4, 80.2), **partial).verdict == "error", "nor does it bear a documented error out"
+    one = _seeds(claim, (80.2,), **partial)
+    assert one.verdict == "error" and "seeds (--claims-train-seeds" not in one.reason, "more seeds would not decide"
+    within = _seeds(claim, (88.5, 88.7, 88.9), **partial)
+    assert (within.verdict, within.unverified_data) == ("reproduced", True)
+    assert _seeds(claim, (80.1, 80.4, 80.2), unverified_data=True, data_finding=FINDING).verdict == "refuted", (
+        "only the measurement's partial_data, not words in a finding, decides")
+
+
+def test_a_refuted_epoch_time_says_it_was_timed_with_claimbenchs_engine_and_on_an_accelerator_its_unmeasured_load(
+        ) -> None:
+    """claimbench's engine is not the author's loop, and nothing measures an accelerator's load by other processes:
+    a refutation says what it rests on, and stays one (nothing measures the load that would make it an error)."""
+    claim = _claim(1.15, kind="epoch_time", printed="1.15s", tolerance=Tolerance(rel=0.2, digits=2))
+    engine = ("; timed with claimbench's own engine, not the author's loop (measured against a conventional "
+              "DataLoader loop: README, The training engine)")
+    fast = _judge(claim, 0.61, seeds=(0.61, 0.62, 0.60), spread=0.01)
+    assert fast.verdict == "refuted" and fast.reason.endswith(engine), fast.reason
+    slow = _judge(claim, 2.05, seeds=(2.0, 2.1, 2.05), spread=0.05, on_accelerator=True)
+    assert slow.verdict == "refuted" and slow.reason.endswith(
+        engine + ", on a device whose load by other processes was not measured"), slow.reason
+    known = _judge(dataclasses.replace(claim, expect="refuted", why="a typo"), 0.61, seeds=(0.61, 0.62, 0.60))
+    assert known.verdict == "known error" and engine in known.reason
+    assert _judge(claim, 1.15, seeds=(1.14, 1.15, 1.16), on_accelerator=True).reason == ""
 
 
 def test_check_raises_the_one_line_reason() -> None:
@@ -706,6 +818,30 @@ def test_a_size_in_another_unit_of_bytes_says_which_scale_reproduces_it() -> Non
     result = _judge(claim, 4_004_000, siblings={"checkpoint_weights": 4_100_000})
     assert result.verdict == "refuted"
     assert result.reason.endswith("; it matches in units of 1,048,576 bytes (scale = 1048576)"), result.reason
+
+
+FRACTION_WORDS = "as a fraction of 1 (scale = 100, its band in fractions too)"
+
+
+@pytest.mark.parametrize(("kind", "value", "scale", "band", "seeds", "words"), [
+    ("accuracy", 0.99, 1.0, 0.01, (99.02, 98.97, 99.05), FRACTION_WORDS),
+    ("gap", 0.04, 1.0, 0.01, (4.1, 3.9, 4.2), FRACTION_WORDS),
+    ("accuracy", 99.0, 100.0, 1.0, (99.02, 98.97, 99.05), "as a percentage (scale = 1, its band in percent too)"),
+    ("precision", 85.0, 1.0, 1.0, (0.851, 0.849, 0.852), "as a percentage (scale = 0.01, its band in percent "
+                                                         "too)"),
+], ids=["accuracy", "gap", "percent-at-100", "precision"])
+def test_a_refuted_percentage_the_measurement_gives_as_a_fraction_says_which_scale(
+        kind: str, value: float, scale: float, band: float, seeds: tuple[float, ...], words: str) -> None:
+    """An accuracy printed "0.99" with no scale was refuted by 98 points with no hint: read at scale 100, as a
+    fraction of 1, the measurement is in its band, and the reason now says so; it is still refuted."""
+    digits = len(str(value).partition(".")[2])
+    claim = _claim(value, kind=kind, scale=scale, tolerance=Tolerance(digits=digits, abs=band))
+    result = _judge(claim, sum(seeds) / len(seeds), seeds=seeds)
+    assert result.verdict == "refuted"
+    assert result.reason.endswith(f"; it matches {words}"), result.reason
+    far = _judge(dataclasses.replace(claim, value=value / 2, printed=str(value / 2)), sum(seeds) / len(seeds),
+                 seeds=seeds)
+    assert far.verdict == "refuted" and "it matches" not in far.reason, far.reason
 
 
 def _twice(first: int, then: int) -> str:

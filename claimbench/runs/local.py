@@ -46,6 +46,12 @@ class SeedStatistic:
     """Where a run trained in bf16 autocast, who chose it (``bf16``): ``auto`` or ``asked``; empty: all in fp32."""
     finding: str = ""
     """Where the runs trained on unverified data, what differs of it from the published (``splits.Splits.finding``)."""
+    partial: str = ""
+    """Where the runs trained on unverified data, its splits that hold another number of images than the published
+    (``splits.Splits.partial``)."""
+    step: float = 0.0
+    """The least change one run can make in the statistic (``metrics.resolution``), the coarsest of the runs'; 0: none
+    that floors their scatter."""
 
 
 def weights_digest(model: torch.nn.Module) -> str:
@@ -223,12 +229,13 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
     elsewhere = [seed for seed, path in missing.items() if store.held(path)]
     _check_budget(claim, recipe, {seed: path for seed, path in missing.items() if seed not in elsewhere}, sets,
                   settings, elsewhere)
-    values, verified, devices, stored, records = [], True, [], [], []
+    values, verified, devices, stored, records, steps = [], True, [], [], [], []
     for seed, path in enumerate(paths):
         record = stored_or_trained(claim, seed, settings, path, sets=sets)
         records.append(record)
         history = History.from_dict(record["history"])
         values.append(metrics.value(claim.kind, claim.split, claim.statistic, history, batch_size=recipe.batch_size))
+        steps.append(metrics.resolution(claim.kind, claim.split, claim.statistic, history))
         verified = verified and record["verified_data"]
         devices.append(_trained_on(record, settings))
         if record.get("session") != settings.session:
@@ -236,4 +243,5 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
     mean, spread = metrics.interval95(values)
     return SeedStatistic(mean=mean, values=tuple(values), spread=spread, device=" + ".join(dict.fromkeys(devices)),
                          verified=verified, results=tuple(paths), stored=tuple(stored),
-                         bf16=bf16_chosen_by(records), finding="" if verified else sets.finding)
+                         bf16=bf16_chosen_by(records), finding="" if verified else sets.finding,
+                         partial="" if verified else sets.partial, step=max(steps))

@@ -104,15 +104,19 @@ def _read(path: Path, valid_for: dict[str, Any], settings: Settings) -> precisio
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:
-        return _set_aside(path, f"{type(error).__name__}: {error}", settings)
+        _set_aside(path, f"{type(error).__name__}: {error}", settings)
+        return None
     if not isinstance(recorded, dict):
-        return _set_aside(path, f"a JSON {type(recorded).__name__}, not an object", settings)
+        _set_aside(path, f"a JSON {type(recorded).__name__}, not an object", settings)
+        return None
     if recorded.get("key") != valid_for:
-        return _set_aside(path, "its key is missing or not the one its name digests", settings)
+        _set_aside(path, "its key is missing or not the one its name digests", settings)
+        return None
     try:
         return precision.Decision.from_dict(recorded)
     except (KeyError, TypeError, ValueError) as error:
-        return _set_aside(path, f"{type(error).__name__}: {error}", settings)
+        _set_aside(path, f"{type(error).__name__}: {error}", settings)
+        return None
 
 
 def _set_aside(path: Path, reason: str, settings: Settings) -> None:

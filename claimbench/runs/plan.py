@@ -3,8 +3,8 @@
 A run is keyed as the run store keys it (``store.path_for``: model and its architecture, the engine, dataset and its
 content, recipe, seed, device type, precision asked), so claims naming one run share it. Stored runs are left
 out (unless the session retrains), and so are the claims that will not train: missing or unverified data, over
-the budget, any other exception while planning them. Those claims then skip or fail by themselves, with the same
-reasons as on one machine. No Ray, no training.
+the budget, a failure of their own while planning them (``needs``). Those claims then skip or fail by themselves,
+with the same reasons as on one machine. No Ray, no training.
 """
 
 from __future__ import annotations
@@ -14,12 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimbench import precision, vocab
+from claimbench import errors, precision, registry, vocab
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs import cost, splits, store
 from claimbench.runs.settings import Settings
 
 __all__ = ["Need", "ProbeKey", "Run", "needs", "probe_keys", "selected", "within_budget"]
+
+_CLAIMS_OWN = (errors.NotRunnable, errors.MeasurementError, OSError, ImportError, registry.UnknownModelError,
+              registry.NotAModuleError)
+"""What planning a claim raises of the claim's own: data missing or failing its checks, a download's or the disk's
+failure, a model whose module or name does not import (collection's error of that claim) or that is no module."""
 
 ProbeKey = tuple[str, Recipe]
 """(model, recipe): what one cost and precision probe measures."""
@@ -68,17 +73,20 @@ def selected(items: Iterable[Any], stale: Collection[str] = ()) -> list[Claim]:
 
 
 def needs(claims: Sequence[Claim], settings: Settings) -> list[Need]:
-    """The claims that have runs to train. A claim whose data is missing or fails its checks is left to
-    fail or skip when it runs, and so is one whose planning raises anything else: it raises it again when it runs,
-    which makes it that claim's ``error``, with the exception's type, as on one machine."""
+    """The claims that have runs to train. A claim whose planning fails of its own (``_CLAIMS_OWN``, or anything
+    raised in the author's code: its model's builder) is left to fail or skip when it runs, which raises it again,
+    its ``error`` or skip as on one machine. Anything else is a bug of claimbench's, raised here: on a cluster it
+    would otherwise leave the claim's runs out of the plan without a word."""
     found = []
     for claim in claims:
         if claim.recipe is None or claim.model is None or claim.statistic is None:
             continue
         try:
             need = _need(claim, claim.recipe, settings)
-        except Exception:  # noqa: BLE001 - NotRunnable, MeasurementError, a download's or a bug's: the claim's own
-            continue
+        except Exception as error:  # noqa: BLE001 - the author's builder may raise anything
+            if isinstance(error, _CLAIMS_OWN) or errors.author_line(error) is not None:
+                continue
+            raise
         if need is not None:
             found.append(need)
     return found

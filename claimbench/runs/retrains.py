@@ -10,7 +10,8 @@ without its data, or an error before its measurement) comes off too, or one alwa
 later retrain carrying this one on: the retrain says which, and that their earlier stored runs stay
 (``untrained_line``). A retrain begun beside a running one joins it, adding its process to the record,
 which stays until the last of them has run to its end. A record that names no claims (an earlier claimbench's) owes
-none.
+none. Each read, change and write of the record is one critical section under the lock of its folder
+(``atomic.locked``), so that two sessions at once lose neither's claims nor process.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import contextlib
 import datetime
 import json
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,32 +84,42 @@ def _owes(note: dict[str, Any]) -> list[str]:
     return [claim for claim in owes if isinstance(claim, str)] if isinstance(owes, list) else []
 
 
-def begin(results_dir: Path, session: str, selected: Collection[str]) -> Retrain:
+def begin(results_dir: Path, session: str, selected: Collection[str],
+          waiting: Callable[[str], None] | None = None) -> Retrain:
     """The retrain a session retraining in ``results_dir`` carries on: the interrupted one its record names, or the
     one still running beside it, which it joins, adding itself to the record; else one it begins. The record then
     owes the training claims ``selected`` too, and is written where there is none only when some are (``owe``).
     An unreadable record is replaced: its runs are trained again. A record that cannot be written leaves the retrain
-    unrecorded (the run store's own writes then fail, each in its claim's line)."""
+    unrecorded (the run store's own writes then fail, each in its claim's line). A lock of the record held by
+    another process is said to ``waiting`` before the wait."""
     path = results_dir / RECORD
-    note = _record(path)
-    if note is None:
-        retrain = Retrain(session, datetime.datetime.now().astimezone().isoformat(timespec="seconds"), False)
-    else:
-        retrain = Retrain(note["session"], note["began"], carried_on=True, running=_running_beside(note))
-        if retrain.running:  # the record outlives the session begun first, while this one still runs
-            with contextlib.suppress(OSError):
-                atomic.write_text(path, json.dumps({**note, "joined": [*_joined(note), _this_process()]}))
-    owe(results_dir, retrain, selected)
+    with _locked(path, waiting, create=bool(selected)):
+        note = _record(path)
+        if note is None:
+            retrain = Retrain(session, datetime.datetime.now().astimezone().isoformat(timespec="seconds"), False)
+        else:
+            retrain = Retrain(note["session"], note["began"], carried_on=True, running=_running_beside(note))
+            if retrain.running:  # the record outlives the session begun first, while this one still runs
+                with contextlib.suppress(OSError):
+                    atomic.write_text(path, json.dumps({**note, "joined": [*_joined(note), _this_process()]}))
+        _add(path, retrain, selected)
     return retrain
 
 
-def owe(results_dir: Path, retrain: Retrain, claims: Collection[str]) -> None:
+def owe(results_dir: Path, retrain: Retrain, claims: Collection[str],
+        waiting: Callable[[str], None] | None = None) -> None:
     """Add the training claims a session of ``retrain`` selected to what its record owes, writing the record where
     there is none yet and ``claims`` names some (under pytest-xdist, the controller learns them once its workers have
     collected, before any test runs); a session carrying on an interrupted retrain that selects some adds its
     process too, so that another's end leaves the record while it runs. A record another retrain wrote meanwhile is
     left as it is."""
     path = results_dir / RECORD
+    with _locked(path, waiting, create=bool(claims)):
+        _add(path, retrain, claims)
+
+
+def _add(path: Path, retrain: Retrain, claims: Collection[str]) -> None:
+    """``owe``'s read, change and write of the record at ``path``, under its lock."""
     note = _record(path)
     if note is not None and note["session"] != retrain.session or note is None and not claims:
         return
@@ -119,26 +130,41 @@ def owe(results_dir: Path, retrain: Retrain, claims: Collection[str]) -> None:
         "joined": [*_joined(note), me]})}
     if changed != note or not path.exists():
         with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
             atomic.write_text(path, json.dumps(changed))
 
 
-def end(results_dir: Path, begun_by: str, selected: Collection[str]) -> list[str]:
+def end(results_dir: Path, begun_by: str, selected: Collection[str],
+        waiting: Callable[[str], None] | None = None) -> list[str]:
     """Take the training claims ``selected`` by a session of the retrain ``begun_by`` that session, which ran to its
     end here, off its record, and remove the record once it owes none; the claims it still owes (a narrower retrain
     carrying on one of more claims). A record another retrain wrote meanwhile stays, and so does one with a session
     that still runs beside this one, the one that began it or one that joined it (the last to end removes it)."""
     path = results_dir / RECORD
-    note = _record(path)
-    if note is None or note["session"] != begun_by:
-        return []
-    owes = [claim for claim in _owes(note) if claim not in set(selected)]
-    if not owes and not _running_beside(note):
-        path.unlink(missing_ok=True)
-    elif owes != _owes(note):
-        with contextlib.suppress(OSError):
-            atomic.write_text(path, json.dumps({**note, "owes": owes}))
+    with _locked(path, waiting, create=False):
+        note = _record(path)
+        if note is None or note["session"] != begun_by:
+            return []
+        owes = [claim for claim in _owes(note) if claim not in set(selected)]
+        if not owes and not _running_beside(note):
+            path.unlink(missing_ok=True)
+        elif owes != _owes(note):
+            with contextlib.suppress(OSError):
+                atomic.write_text(path, json.dumps({**note, "owes": owes}))
     return owes
+
+
+@contextlib.contextmanager
+def _locked(path: Path, waiting: Callable[[str], None] | None, *, create: bool) -> Iterator[None]:
+    """Run the block under the lock of the record's folder (``atomic.locked``), so that another session's read,
+    change and write of the record waits for this one's; the folder is created where the block may write the record
+    (``create``). A folder missing (no record to read) or that cannot be created or locked (a file in its place, a
+    file system without ``flock``) leaves the block unlocked: a write of the record there fails, or is the last to
+    win, as on Windows."""
+    with contextlib.ExitStack() as stack:
+        if create or path.parent.is_dir():
+            with contextlib.suppress(OSError):
+                stack.enter_context(atomic.locked(path, waiting))
+        yield
 
 
 def owing_line(results_dir: Path, retrain: Retrain, owes: Collection[str]) -> str:

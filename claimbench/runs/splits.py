@@ -40,6 +40,12 @@ class Splits:
         checksums of both matched."""
         return "; ".join(found for found in (self.train.finding, self.test.finding) if found)
 
+    @property
+    def partial(self) -> str:
+        """Which loaded splits hold another number of images than the published (``data.Dataset.partial``), joined
+        with "and"; ``""`` where both hold the published number."""
+        return " and ".join(held for held in (self.train.partial, self.test.partial) if held)
+
 
 def device(claim: Claim, settings: Settings) -> str:
     """The session's device for the claim's runs; else ``errors.NotRunnable`` naming all it lacks to train here:

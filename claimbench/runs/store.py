@@ -27,7 +27,6 @@ import inspect
 import json
 import os
 import stat
-import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -36,9 +35,10 @@ from typing import Any
 
 import pydantic
 import torch
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-from claimbench import atomic, batchnorm, data, errors, precision, registry, train, transforms
+from claimbench import atomic, batchnorm, data, errors, model_code, precision, registry, train, transforms
+from claimbench.history import History
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs import names, splits
 from claimbench.runs.settings import Settings, say
@@ -60,7 +60,7 @@ STORED_AS = "stored_as"
 def architecture(reference: str) -> str:
     """A digest of the model a reference builds: its module tree, its initial parameters and buffers (built on the
     CPU from seed 0, so that an edited initialisation is another model), its code as its records name it
-    (``registry.code_digest``: its builder's whole package, so that an edited helper a ``forward`` calls is another
+    (``model_code.digest``: its builder's whole package, so that an edited helper a ``forward`` calls is another
     model), and the source of its builder and of each ``forward`` defined outside torch (a block of another
     package)."""
     with torch.random.fork_rng(devices=[]):
@@ -78,7 +78,7 @@ def architecture(reference: str) -> str:
         digest.update(f"{name} {tuple(tensor.shape)} {tensor.dtype}".encode())
         digest.update(train.tensor_bytes(tensor))
     with contextlib.suppress(OSError, TypeError):  # no source file to read (a C builtin, an interactive session)
-        digest.update(registry.code_digest(reference).encode())
+        digest.update(model_code.digest(reference).encode())
     own = dict.fromkeys(type(m).forward for m in model.modules() if not type(m).__module__.startswith("torch."))
     for code in (registry.resolve(reference), *own):
         with contextlib.suppress(OSError, TypeError):  # no source to read (a C builtin, an interactive session)
@@ -187,11 +187,10 @@ def unwritable(path: Path, error: OSError, what: str = "the training run") -> er
 
 def set_aside(path: Path, reason: str, settings: Settings, *, label: str = "corrupt",
               then: str = "training again") -> None:
-    """Rename a file this run cannot use to ``<name>.<label>-<timestamp>`` and say so, and what happens ``then``
-    (a warning and a progress line)."""
-    aside = path.with_name(f"{path.name}.{label}-{time.strftime('%Y%m%dT%H%M%S')}")
+    """Rename a file this run cannot use to the first free ``<name>.<label>-<n>`` (``atomic.set_aside``) and say so,
+    and what happens ``then`` (a warning and a progress line)."""
     try:
-        path.replace(aside)
+        aside = atomic.set_aside(path, label)
     except FileNotFoundError:  # another worker set it aside first
         return
     message = f"{path}: {reason}; set aside as {aside.name}, {then}"
@@ -256,57 +255,6 @@ def _trained_this_session(path: Path, settings: Settings) -> bool:
     return marker.exists() and marker.read_bytes() == settings.marker.encode()  # bytes: any file compares
 
 
-_STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
-"""A history's fields as ``History.to_dict`` writes them: no other key, finite numbers, no string for a number."""
-
-
-class _Evaluation(BaseModel):
-    model_config = _STRICT
-    loss: float
-    accuracy: float
-    confusion: list[list[int]]
-    beyond: list[int] = []
-
-    @pydantic.model_validator(mode="after")
-    def _shaped(self) -> _Evaluation:
-        """A row per class and a column per class then per output in ``beyond`` (ascending, past the classes), as
-        ``claimbench.metrics`` sums and reads it; square in a run stored before ``beyond``."""
-        classes, width = len(self.confusion), len(self.confusion) + len(self.beyond)
-        if any(len(row) != width for row in self.confusion):
-            raise ValueError(f"a confusion matrix's rows are not {classes} + {len(self.beyond)} long (a column per "
-                             "class, then per output in beyond)")
-        if self.beyond != sorted(set(self.beyond)) or self.beyond and self.beyond[0] < classes:
-            raise ValueError(f"beyond {self.beyond} does not name outputs past the {classes} classes, ascending")
-        return self
-
-
-class _Epoch(BaseModel):
-    model_config = _STRICT
-    epoch: int
-    lr: float
-    seconds: float
-    train_loss: float
-    train_running_acc: float
-    val: _Evaluation | None
-    test: _Evaluation | None
-
-
-class _History(BaseModel):
-    model_config = _STRICT
-    epochs: list[_Epoch] = Field(min_length=1)
-    restored_epoch: int | None
-    train_final: _Evaluation | None
-
-    @pydantic.model_validator(mode="after")
-    def _numbered(self) -> _History:
-        """Epochs numbered 1, 2, ... and a restored epoch among them, as ``claimbench.metrics`` reads them."""
-        if [epoch.epoch for epoch in self.epochs] != list(range(1, len(self.epochs) + 1)):
-            raise ValueError("epochs are not numbered 1 to their count")
-        if self.restored_epoch is not None and not 1 <= self.restored_epoch <= len(self.epochs):
-            raise ValueError(f"restored epoch {self.restored_epoch} is not one of the {len(self.epochs)} epochs")
-        return self
-
-
 class _Environment(BaseModel):
     model_config = ConfigDict(strict=True, extra="allow")
     device: str | None = None
@@ -318,11 +266,11 @@ class _Accel(BaseModel):
 
 
 class Stored(BaseModel):
-    """The fields of a stored run that its claims read, and their types; the run's other fields are kept as
-    they are."""
+    """The fields of a stored run that its claims read, and their types (its history's as ``History`` declares
+    them); the run's other fields are kept as they are."""
 
     model_config = ConfigDict(strict=True, extra="allow")
-    history: _History
+    history: History
     verified_data: bool
     session: str | None = None
     environment: _Environment = _Environment()

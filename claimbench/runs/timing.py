@@ -45,9 +45,15 @@ class EpochTime:
     verified: bool
     """Whether the data's checksums matched (a truncated or altered dataset changes an epoch's time)."""
     load: str
-    """Why the machine's load while the epochs were timed could not be measured; ``""`` where it was."""
+    """Why the machine's load while the epochs were timed could not be measured; ``""`` where it was, or on an
+    accelerator (``on_accelerator``)."""
     finding: str = ""
     """Of unverified data, what differs of it from the published (``splits.Splits.finding``)."""
+    partial: str = ""
+    """Of unverified data, its splits that hold another number of images than the published
+    (``splits.Splits.partial``)."""
+    on_accelerator: bool = False
+    """Timed on an accelerator, whose load by other processes nothing measures (``BUSY_CORES``)."""
 
 
 def _cpu_seconds() -> tuple[float, float] | None:
@@ -233,7 +239,7 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     on_cpu = torch.device(device).type == "cpu"  # a GPU's siblings (gpu-train -- -n 4) keep the host busy by design
     epoch = EpochTime(seconds=statistics.median(timed), rounds=timed, device=f"{ours}, {accel.precision}",
                       verified=sets.verified, load="" if busy is not None or not on_cpu else _unmeasured_load(),
-                      finding=sets.finding)
+                      finding=sets.finding, partial=sets.partial, on_accelerator=not on_cpu)
     if on_cpu and busy is not None and busy > BUSY_CORES:
         raise errors.MeasurementError(
             f"the machine was busy: other processes ran {busy:.2f} of its cores while the epochs were timed (over "
