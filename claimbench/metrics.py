@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from claimbench import vocab
 from claimbench.history import Epoch, Evaluation, History
 
-__all__ = ["floored", "interval95", "macro_precision_recall", "prediction95", "prediction95_limit", "resolution",
-           "value"]
+__all__ = ["floored", "interval95", "macro_precision_recall", "possible", "prediction95", "prediction95_limit",
+           "resolution", "value"]
 
 # Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom; beyond, Cornish-Fisher's expansion.
 _T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
@@ -85,6 +85,23 @@ def prediction95_limit(values: Sequence[float], runs: int, step: float = 0.0) ->
     the scatter of the mean of ``runs`` runs itself, which no number of values narrows (s one ``step`` at least)."""
     mean = math.fsum(values) / len(values)
     return _NORMAL95 * _scatter(values, mean, step) * math.sqrt(1 / runs)
+
+
+_POSSIBLE = {"accuracy": (0.0, 100.0), "gap": (-100.0, 100.0), "precision": (0.0, 1.0), "recall": (0.0, 1.0),
+             "loss": (0.0, math.inf)}
+"""The values each training statistic but a best epoch can take, in its unit: an accuracy in percent, a gap (train
+minus test accuracy) in points either way, a precision or recall a fraction, a loss (cross-entropy) any
+non-negative number."""
+
+
+def possible(kind: str, epochs: int | None = None) -> tuple[float, float]:
+    """The least and greatest value a run can give a statistic of ``kind``, in its unit (``_POSSIBLE``); a best epoch
+    from 1 to the recipe's ``epochs`` (unbounded above where none is given)."""
+    if kind == "best_epoch":
+        return 1.0, math.inf if epochs is None else float(epochs)
+    if kind not in _POSSIBLE:
+        raise ValueError(f"kind {kind!r} is not a training statistic")
+    return _POSSIBLE[kind]
 
 
 def resolution(kind: str, split: str | None, statistic: str, history: History) -> float:

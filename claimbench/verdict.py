@@ -166,8 +166,8 @@ class Judgement:
     """Of unverified data, what differs of it from the published (``Measurement.data_finding``)."""
     reach: tuple[float, float] | None = None
     """Where several seeds ran: the 95% interval, in the claim's unit, its ends as the report would print them,
-    within which a run of the author's (the mean of the claim's ``runs``) lands; the verdict is whether it meets
-    the band."""
+    within which a run of the author's (the mean of the claim's ``runs``) lands, cut to the values its statistic can
+    take; the verdict is whether it meets the band."""
 
 
 def _plain(value: Any) -> Any:
@@ -314,12 +314,15 @@ def _reach(claim: Claim, measurement: Measurement) -> tuple[float, float] | None
     """Where a run of the author's lands, given our seeds: the raw mean of the seeds ± the 95% prediction
     half-width for the mean of the claim's ``runs`` (``metrics.prediction95``), in the claim's unit, its ends as the
     report would print them (``_as_printed``); None for fewer than two seeds, which cannot tell their scatter. Seeds
-    that scatter less than one step of their statistic take that step as their scatter (``_confidence``)."""
+    that scatter less than one step of their statistic take that step as their scatter (``_confidence``). The
+    interval stops at the values the statistic can take (``metrics.possible``): three best epochs of 1 of a 3-epoch
+    recipe land in [1, 3], not [-3.97, 5.97]; an accuracy at 100% at most."""
     if len(measurement.seeds) < 2:
         return None
     _, half = metrics.prediction95(measurement.seeds, claim.runs or 1, measurement.step)
     mean = float(measurement.measured)
-    return _as_printed(claim, ((mean - half) / claim.scale, (mean + half) / claim.scale))
+    least, most = metrics.possible(claim.kind, claim.recipe.epochs if claim.recipe else None)
+    return _as_printed(claim, (max(mean - half, least) / claim.scale, min(mean + half, most) / claim.scale))
 
 
 def meets(reach: tuple[float, float], band: tuple[float | None, float | None]) -> bool:

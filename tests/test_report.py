@@ -427,6 +427,18 @@ def test_a_training_number_says_how_many_runs_it_rests_on(seeds: tuple[float, ..
     assert "training run" not in report.render_markdown([epochs], REPORTS, ENVIRONMENT)
 
 
+def test_a_training_numbers_note_shows_where_a_run_lands_cut_to_the_values_it_can_take() -> None:
+    """Three seeds whose best epoch is 1, of a 3-epoch recipe: the note's interval runs from epoch 1 to epoch 3, not
+    from -4 to 6 (1 ± 4.303 · 1 step · sqrt(4/3))."""
+    claim = dataclasses.replace(CLAIMS[2], kind="best_epoch", value=1, printed="1", scale=1.0, split=None,
+                                statistic="min_val_loss", recipe=dataclasses.replace(RECIPE, epochs=3), cell=None)
+    measurement = Measurement(1.0, seeds=(1.0, 1.0, 1.0), step=1.0, device="CPU")
+    record = results.record_for(claim, results.Outcome(measurement=measurement.to_dict()), "2026-11-30")
+    assert (record["verdict"], record["reach"]) == ("reproduced", [1.0, 3.0])
+    assert ("mean of 3 training runs (seeds 0-2); given them, a single run of the recipe lands in \\[1, 3\\] (95% "
+            "with") in report.render_markdown([record], REPORTS, ENVIRONMENT)
+
+
 def test_a_measurement_that_is_not_finite_is_written_as_standard_json_and_read_back() -> None:
     """A training that diverged: its error record keeps the reason, its numbers are null, not JSON's NaN extension
     (which jq and JavaScript refuse), and the report renders again from the file."""

@@ -24,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
-from claimbench import batchnorm, data, errors, metrics, registry, train, transforms
+from claimbench import batchnorm, data, errors, metrics, registry, train, transforms, vocab
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.runs import store
@@ -696,6 +696,27 @@ def test_the_step_of_a_statistic_is_the_least_change_one_run_can_make_in_it(
     mean, a gap between two sets and a never-reset counter's running mean move by steps too fine to floor a scatter
     (0), as does an accuracy of a set whose size the history does not keep."""
     assert metrics.resolution(kind, split, statistic, run_history()) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("kind", "epochs", "expected"), [
+    ("accuracy", 50, (0.0, 100.0)),  # percent
+    ("gap", 50, (-100.0, 100.0)),  # train minus test accuracy: a test set can do better than the training set
+    ("precision", 50, (0.0, 1.0)),  # fractions
+    ("recall", None, (0.0, 1.0)),
+    ("loss", 50, (0.0, math.inf)),
+    ("best_epoch", 50, (1.0, 50.0)),  # 1-based, at most the recipe's epochs
+    ("best_epoch", None, (1.0, math.inf)),
+])
+def test_a_statistic_can_take_only_the_values_its_unit_allows(kind: str, epochs: int | None,
+                                                               expected: tuple[float, float]) -> None:
+    """What an interval a run lands in is cut to: a best epoch of no less than 1, an accuracy of no more than 100%."""
+    assert metrics.possible(kind, epochs) == expected
+
+
+def test_every_training_kind_has_its_possible_values_and_nothing_else_does() -> None:
+    assert all(metrics.possible(kind, 10)[0] < metrics.possible(kind, 10)[1] for kind in vocab.TRAINING_KINDS)
+    with pytest.raises(ValueError, match="kind 'params' is not a training statistic"):
+        metrics.possible("params")
 
 
 def counters_history(correct: list[int], images: int) -> History:

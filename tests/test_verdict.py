@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claimbench import slips, vocab
-from claimbench.ledger import Claim, Tolerance
+from claimbench.ledger import Claim, Recipe, Tolerance
 from claimbench.verdict import (
     ClaimMismatch,
     CounterDisagreement,
@@ -258,6 +258,34 @@ def test_tied_seeds_take_one_step_of_their_statistic_as_their_scatter_not_a_95_p
     assert _seeds(accuracy, (84.0,) * 3).verdict == "refuted", "a continuous statistic's tied seeds: no step"
     assert _seeds(accuracy, (84.0,) * 3, step=1.0).verdict == "error"
     assert _seeds(accuracy, (90.0,) * 3, step=1.0).verdict == "refuted"
+
+
+def test_the_interval_a_run_lands_in_stops_at_the_values_its_statistic_can_take() -> None:
+    """Three seeds whose best epoch is 1, of a 3-epoch recipe, printed "a single run lands in [-4, 6]": 1 ± 4.303 ·
+    1 step · sqrt(4/3). A best epoch lies from 1 to the recipe's epochs, an accuracy from 0 to 100% (1 as a
+    fraction), a loss from 0, a gap (train minus test) between -100 and 100 points; the verdict stays what the band
+    says of the interval."""
+    recipe = Recipe(optimizer="sgd", lr=0.1, batch_size=128, epochs=3, schedule="constant", validation="none",
+                    normalize="unit")
+    first = _claim(1, printed="1", kind="best_epoch", statistic="min_val_loss", recipe=recipe)
+    tied = _seeds(first, (1.0,) * 3, step=1.0)
+    assert (tied.verdict, tied.reach) == ("reproduced", (1.0, 3.0))
+    assert tied.tolerance.startswith("exact; mean of 3 seeds, a single run lands in [1, 3] (95% with"), tied.tolerance
+    second = _seeds(dataclasses.replace(first, value=2, printed="2"), (1.0,) * 3, step=1.0)
+    assert second.verdict == "error" and "only the interval [1, 3] (95% with" in second.reason, second.reason
+    half = 4.303 * 0.2 * math.sqrt(4 / 3)  # seeds 99.6, 99.8 and 100.0: s = 0.2
+    top = _claim(99.8, printed="99.8%", kind="accuracy", tolerance=Tolerance(abs=0.5))
+    assert _seeds(top, (99.6, 99.8, 100.0)).reach == pytest.approx((99.8 - half, 100.0))
+    fraction = dataclasses.replace(top, value=0.998, printed="0.998", scale=100.0, tolerance=Tolerance(abs=0.005))
+    assert _seeds(fraction, (99.6, 99.8, 100.0)).reach == pytest.approx(((99.8 - half) / 100, 1.0))
+    loss = _claim(0.02, printed="0.02", kind="loss", tolerance=Tolerance(abs=0.01))
+    assert _seeds(loss, (0.01, 0.02, 0.03)).reach == pytest.approx((0.0, 0.02 + 4.303 * 0.01 * math.sqrt(4 / 3)))
+    gap = _claim(-1.0, printed="-1.0", kind="gap", tolerance=Tolerance(abs=0.5))
+    assert _seeds(gap, (-2.0, -1.0, 0.0)).reach == pytest.approx((-1 - 4.303 * math.sqrt(4 / 3),
+                                                                  -1 + 4.303 * math.sqrt(4 / 3))), "below 0: no cut"
+    never = _seeds(dataclasses.replace(first, value=5, printed="5"), (1.0,) * 3, step=1.0)
+    assert never.verdict == "refuted" and "; outside the interval [1, 3] (95% with" in never.reason, (
+        "no run of a 3-epoch recipe has its best epoch at 5: only an interval past the last epoch met the band")
 
 
 def test_a_mean_of_runs_is_reproduced_by_our_mean_not_by_a_single_seed() -> None:
