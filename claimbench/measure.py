@@ -47,6 +47,7 @@ from torch.nn.parameter import UninitializedParameter, is_lazy
 from torch.utils.flop_counter import FlopCounterMode
 from torchinfo.layer_info import LayerInfo
 from torchinfo.model_statistics import ModelStatistics
+from torchvision.ops.misc import FrozenBatchNorm2d
 
 from claimbench import errors, vocab
 
@@ -101,14 +102,29 @@ def _constructed(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad and not isinstance(p, UninitializedParameter))
 
 
+def _is_batchnorm(module: nn.Module) -> bool:
+    """Whether ``module`` is a BatchNorm layer: torch's (``_BatchNorm``), or torchvision's ``FrozenBatchNorm2d``
+    (detection backbones, ported models), which keeps its weight and bias as buffers, not parameters."""
+    return isinstance(module, (nn.modules.batchnorm._BatchNorm, FrozenBatchNorm2d))
+
+
+def _keras_buffers(module: nn.Module) -> tuple[str, ...]:
+    """The buffers of ``module`` Keras counts as weights: a BatchNorm's moving mean and variance (not its
+    ``num_batches_tracked``), and a frozen one's gamma and beta too, which Keras keeps as frozen weights and
+    ``FrozenBatchNorm2d`` as buffers."""
+    if isinstance(module, FrozenBatchNorm2d):
+        return "weight", "bias", "running_mean", "running_var"
+    if isinstance(module, nn.modules.batchnorm._BatchNorm) and module.track_running_stats:
+        return "running_mean", "running_var"
+    return ()
+
+
 def _keras_weights(model: nn.Module) -> dict[str, torch.Tensor]:
     """The tensors Keras counts as weights, by name, each once: every parameter, trainable or frozen, and a
-    BatchNorm's moving mean and variance (not its ``num_batches_tracked``)."""
+    BatchNorm's weights held as buffers (``_keras_buffers``): a BatchNorm(C), frozen or not, is 4·C."""
     return dict(model.named_parameters()) | {
-        f"{name}.{statistic}".lstrip("."): getattr(module, statistic)
-        for name, module in model.named_modules()
-        if isinstance(module, nn.modules.batchnorm._BatchNorm) and module.track_running_stats
-        for statistic in ("running_mean", "running_var")}
+        f"{name}.{buffer}".lstrip("."): getattr(module, buffer)
+        for name, module in model.named_modules() for buffer in _keras_buffers(module)}
 
 
 def _keras(model: nn.Module) -> int:
@@ -198,7 +214,7 @@ def _unbuilt(model: nn.Module, count: str) -> dict[str, torch.Tensor]:
 
 
 def _batchnorms(model: nn.Module) -> list[nn.Module]:
-    return [module for module in model.modules() if isinstance(module, nn.modules.batchnorm._BatchNorm)]
+    return [module for module in model.modules() if _is_batchnorm(module)]
 
 
 def _classifier(model: nn.Module) -> list[nn.Module]:
@@ -786,7 +802,7 @@ def _parameter_bytes(model: nn.Module, input_size: Shape) -> int:
 
 
 def _keras_weight_bytes(model: nn.Module, input_size: Shape) -> int:
-    """The bytes of the values of every weight Keras counts (``_keras_weights``: BatchNorm's moving mean and variance
+    """The bytes of the values of every weight Keras counts (``_keras_weights``: a BatchNorm's weights held as buffers
     too), each at its own element size: the size Keras 3's ``model.summary()`` prints after its "Total params"."""
     if words := unbuilt(model, "keras"):
         raise errors.MeasurementError(f"size 'keras_weights': the model builds {words}, and their bytes are unknown "

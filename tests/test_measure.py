@@ -14,6 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimbench import errors, measure, registry, vocab
+from torchvision.ops.misc import FrozenBatchNorm2d
+
 from models.iot_ml_hw2 import SeparableConv2d
 
 COUNTERS = {measure.FLOP_COUNTER, measure.TORCHINFO}
@@ -436,6 +438,29 @@ def test_frozen_parameters_count_in_all_and_in_keras_but_not_in_trainable() -> N
     assert measure.params(model, "all") == conv + bn + head == torchinfo.summary(
         model, (1, 3, 6, 6), device="meta", verbose=0).total_params
     assert measure.params(model, "keras") == conv + bn + head + 2 * 8 + 2 * 5, "the moving means and variances"
+
+
+def test_a_frozen_batchnorm_is_a_batchnorm_to_keras_and_to_without_batchnorm_but_holds_no_torch_parameters() -> None:
+    """torchvision's ``FrozenBatchNorm2d`` (detection backbones, ported models) keeps its weight, bias, running mean
+    and variance as buffers: Keras counts a frozen BatchNorm(C) as 4·C weights (gamma, beta, moving mean and
+    variance), where ``keras`` counted 0 and ``without_batchnorm`` found no BatchNorm; torch's own counts, as
+    torchinfo's, hold no buffer, so ``all`` and ``trainable`` count 0 for it, and so does torchinfo's MAC term."""
+    model = _on_meta(lambda: nn.Sequential(OrderedDict(
+        conv=nn.Conv2d(3, 8, 3, padding=1, bias=False), bn=FrozenBatchNorm2d(8), act=nn.ReLU(),
+        pool=nn.AdaptiveAvgPool2d(1), flatten=nn.Flatten(), fc=nn.Linear(8, 5))))
+    conv, frozen, fc = 8 * 3 * 3 * 3, 4 * 8, 8 * 5 + 5  # the frozen BatchNorm's four buffers of 8
+    assert measure.params(model, "trainable") == measure.params(model, "all") == conv + fc == torchinfo.summary(
+        model, (1, 3, 6, 6), device="meta", verbose=0).total_params
+    assert measure.params(model, "keras") == conv + frozen + fc
+    assert measure.params(model, "state_dict_elements") == conv + frozen + fc, "no num_batches_tracked"
+    assert measure.size_bytes(model, (), "keras_weights") == 4 * (conv + frozen + fc)
+    for count in ("keras", "all"):
+        assert measure.params_without(model, count, "without_batchnorm") == conv + fc
+    table = measure.layer_table(model, (3, 6, 6))
+    assert (table["bn"].measure("params", count="keras").value, table["bn"].measure("params", count="all").value) == (
+        frozen, 0)
+    pure, bias = 8 * 27 * 6 * 6 + 8 * 5, 5  # conv over 6x6 outputs, fc; fc's bias: no BatchNorm parameter to add
+    assert _both(model, (3, 6, 6), "torchinfo") == dict.fromkeys(COUNTERS, pure + bias)
 
 
 def test_state_dict_elements_count_every_parameter_and_buffer_element_and_the_entry_counts_count_tensors() -> None:
