@@ -48,6 +48,18 @@ _AFTER = {
     "epochs": r"(?:\s+|\s*-\s*)(?:training\s+)?epochs?",
 }
 """The words after the number of a setting read as ``<number> name``: "0.9 momentum", "200 epochs", "a 200-epoch"."""
+_GIVEN = ("lr", "momentum", "weight_decay", "batch_size")
+"""The settings read as ``<number> for <name>`` too: "0.9 for momentum", "5e-4 for the weight decay"; not a count of
+epochs, which comes before its name ("200 epochs"), as the lr's of "lr 0.1 for the epochs before the decay" does."""
+_NAMED_BEFORE = re.compile(rf"(?<![\w-])(?:{'|'.join(_NAMES.values())})(?![\w-]){_IS}$", re.IGNORECASE)
+"""A setting's name right before a number, which makes the number that setting's: "lr 0.1 for the momentum ..."."""
+_VALUE_AFTER = re.compile(rf"{_IS}{_NUMBER}|[\s_-]*norm", re.IGNORECASE)
+"""What after the name in ``<number> for <name>`` makes the number no value of it: a number of the name's own ("lr
+0.1 for batch size 256"), or "norm" after "batch" ("0.5 for batch normalization")."""
+_OTHER_AFTER = re.compile(r"\s+(?:of|for|in|on)\s+(?:the\s+|its\s+|all\s+)?(?:batch[\s_-]*norm\w*|BN|EMA)(?!\w)",
+                          re.IGNORECASE)
+"""Words after a setting's words that make it another's: "momentum 0.99 in the BN layers", "0.99 for the momentum of
+BatchNorm"; ``_OTHER_NAME`` reads them before its name."""
 _OTHER_NAME = re.compile(r"(?<!\w)(?:min\w*|final|end|last|test\w*|eval\w*|inference|validation|val|warm[\s-]?up\w*"
                          r"|batch[\s_-]*norm\w*|BN|EMA)(?:[\s_-]+(?:with|at|using|on|of|in|an?|the|set|split))*"
                          r"[\s_-]+$", re.IGNORECASE)
@@ -170,18 +182,22 @@ def stated(sentence: str) -> Iterator[Stated]:
     """The recipe keys ``sentence`` (plain text) states a value of, with their words: each number of a list or a
     range after a setting's name ("lr 0.1, 0.01", each even where the draft makes it a candidate claim; one in doubt,
     "lr 0.1 and 0.01 yield", too), not alone where a plural name or a bare number joined after them may state more
-    (``draft_text.listed``: "lr 0.1, 93.2 on CIFAR-10"); none of one before it ("20, 30, and 40 epochs"), another's
+    (``draft_text.listed``: "lr 0.1, 93.2 on CIFAR-10"; not one read as another setting's, "lr 0.1 and 0.9 for
+    momentum"); none of one before it ("20, 30, and 40 epochs"), another's
     ("after 30 epochs", a minimum learning rate) or a candidate claim's alone; a cosine to a floor (``_floor``) as no
     "cosine"."""
     claimed = [range(mention.start, mention.start + len(mention.printed)) for mention in draft_text.mentions(sentence)
                if draft_text.is_candidate(mention, sentence)]
-    for key in _NAMES:
-        for match in _numbers(key, sentence):
+    numbers = {key: list(_numbers(key, sentence)) for key in _NAMES}
+    read = {match.start("number") for matches in numbers.values() for match in matches}
+    for key, matches in numbers.items():
+        for match in matches:
             several = bool(match.groupdict().get("name") and draft_text.plural(match["name"]))
             found = draft_text.listed(sentence, match.end("number"), _value(key, match["number"]), several)
             items = [match, *found.items, *([found.after] if found.maybe else [])]
-            words = _phrase(sentence, match.start(), (found.after or items[-1]).end("number"))
-            alone = not (several or found.after)
+            after = found.after if found.after and found.after.start("number") not in read else None
+            words = _phrase(sentence, match.start(), max(match.end(), (after or items[-1]).end("number")))
+            alone = not (several or after)
             if items[1:] or not alone or not any(match.start("number") in span for span in claimed):
                 yield from (Stated(key, _value(key, item["number"]), words, alone) for item in items)
     floor = _floor(sentence)
@@ -200,23 +216,38 @@ def stated(sentence: str) -> Iterator[Stated]:
 
 
 def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
-    """Each match of a number ``sentence`` gives setting ``key`` by its name ("lr 0.1") or before it ("0.9
-    momentum"); none in a list or a range, none after words that make it another's, and no batch size of a sentence
-    on inference."""
+    """Each match of a number ``sentence`` gives setting ``key`` by its name ("lr 0.1"), before it ("0.9 momentum")
+    or before "for" and it (``_GIVEN``: "0.9 for momentum"); none in a list or a range, none after or before words
+    that make it another's, and no batch size of a sentence on inference."""
     if key == "batch_size" and _UNTRAINED.search(sentence):
         return
     named = re.finditer(rf"(?<![\w-])(?P<name>{_NAMES[key]})(?![\w-]){_IS}{_NUMBER}", sentence, re.IGNORECASE)
     before = re.finditer(rf"{_NUMBER}{_AFTER[key]}(?![\w-])", sentence, re.IGNORECASE) if key in _AFTER else ()
+    given = re.finditer(rf"{_NUMBER}\s+for\s+(?:the\s+)?(?P<name>{_NAMES[key]})(?![\w-])", sentence,
+                        re.IGNORECASE) if key in _GIVEN else ()
     for match in named:
         if not (_OTHER_NAME.search(sentence, 0, match.start())
                 or _LISTED_BEFORE.search(sentence, 0, match.start("number"))
                 or key == "epochs" and _OTHER_NUMBER.search(sentence, 0, match.start())
-                or key == "batch_size" and _PER_DEVICE.match(sentence, match.end())):
+                or _elsewhere(key, sentence, match.end())):
             yield match
     for match in before:
         if not (_OTHER_NUMBER.search(sentence, 0, match.start())
-                or _LISTED_BEFORE.search(sentence, 0, match.start("number"))):
+                or _LISTED_BEFORE.search(sentence, 0, match.start("number"))
+                or _elsewhere(key, sentence, match.end())):
             yield match
+    for match in given:
+        if not (_NAMED_BEFORE.search(sentence, 0, match.start("number"))
+                or _LISTED_BEFORE.search(sentence, 0, match.start("number"))
+                or _VALUE_AFTER.match(sentence, match.end())
+                or _elsewhere(key, sentence, match.end())):
+            yield match
+
+
+def _elsewhere(key: str, sentence: str, end: int) -> bool:
+    """Whether the words after a setting's words that end at ``end`` make its value another's (a BatchNorm's
+    momentum: ``_OTHER_AFTER``) or its batch size one device's ("128 per GPU")."""
+    return bool(_OTHER_AFTER.match(sentence, end) or key == "batch_size" and _PER_DEVICE.match(sentence, end))
 
 
 def _phrase(sentence: str, start: int, end: int) -> str:

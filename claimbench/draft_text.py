@@ -148,7 +148,7 @@ _OWN = re.compile(rf"\s+(?:{_SETTING.pattern}|batch[\s_-]*size)|\s*{numerals.NOU
 _GOES_ON = re.compile(rf"{JOINED}\.?\d|\s*(?:[,;.)\]}}]|$)|\s+(?:and|or|respectively|too|also|each|both)(?![^\W_])",
                       re.IGNORECASE)
 """What may follow an item of a setting's list: another joined number, a clause's end or a list word."""
-_FOR_SETTING = re.compile(rf"\s+for\s+(?:the\s+)?{_SETTING.pattern}", re.IGNORECASE)
+_FOR_SETTING = re.compile(rf"\s+for\s+(?:the\s+)?(?P<setting>{_SETTING.pattern})", re.IGNORECASE)
 """A setting's name after "for": "0.9 for momentum" is another setting's value."""
 _NEXT_WORDS = re.compile(r"[^\w,;.()]*([^\s,;.()]+(?:\s+[^\s,;.()]+)?)")
 """The two words after a number, in its clause: "test accuracy" of "0.9234 test accuracy."."""
@@ -258,9 +258,11 @@ def setting(sentence: str, mention: Mention) -> str | None:
     0.5", "validation_split=0.1", "a learning rate of 0.001"; a percentage only with a word or sign between, as in
     "dropout of 50%", since "with dropout: 91.2%" is an ablation's accuracy), a bare further value listed after such
     a value (``listed``: "lr 0.1, 0.01", "learning rates of 0.1 and 0.01"; not the results of "lr 0.1, 93.2%
-    accuracy", "lr 0.1, 93.2 on CIFAR-10", "lr 0.01, 0.9234 test accuracy") or right after it ("0.1 label
-    smoothing", "10% validation split")."""
+    accuracy", "lr 0.1, 93.2 on CIFAR-10", "lr 0.01, 0.9234 test accuracy"), right after it ("0.1 label
+    smoothing", "10% validation split") or after "for" a bare one (``_given``: "0.9 for momentum")."""
     end = mention.start + len(mention.printed)
+    if _bare(mention) and (given := _given(sentence, end)):
+        return given
     for match in _SETTING.finditer(sentence):
         if match.start() >= end and not sentence[end : match.start()].strip():
             return match.group()
@@ -274,6 +276,16 @@ def setting(sentence: str, mention: Mention) -> str | None:
         if found and mention.start in {item.start("number") for item in found.items}:
             return match.group()
     return None
+
+
+def _given(sentence: str, end: int) -> str | None:
+    """The setting whose name follows "for" after a number that ends at ``end`` ("0.9 for momentum", "5e-4 for the
+    weight decay"), or None; none where a number of the setting's own follows its name ("93.2 for the lr 0.1
+    model")."""
+    named = _FOR_SETTING.match(sentence, end)
+    if not named or _VALUE.match(sentence, _NAMED_BY.match(sentence, named.end()).end()):
+        return None
+    return named["setting"]
 
 
 def _float(number: str) -> float:

@@ -2344,11 +2344,15 @@ def test_a_batch_size_in_running_text_is_no_model_size() -> None:
         ("A dropout of 50% and a 10% validation split give 91.2% accuracy.", ["91.2%"]),
         ("With dropout: 91.2% accuracy; without, 89.0%.", ["91.2%", "89.0%"]),  # an ablation's accuracies
         ("Accuracy after 30 epochs: 91.2%.", ["91.2%"]),
+        ("SGD with lr 0.1 and 0.9 for momentum reaches 93.2% accuracy.", ["93.2%"]),
+        ("We use 0.1 for the label smoothing and 0.2 for dropout.", []),
+        ("Accuracy is 91.2% for dropout.", ["91.2%"]),  # a percentage after "for": an ablation's accuracy
+        ("It reaches 93.2 for the lr 0.1 model.", ["93.2"]),  # the setting's own number after its name
     ],
 )
 def test_a_training_settings_value_is_no_candidate(sentence: str, printed: list[str]) -> None:
-    """A hyperparameter names its number ("dropout 0.5", "validation_split=0.1"): no accuracy, nor any claim,
-    however near "accuracy" stands."""
+    """A hyperparameter names its number ("dropout 0.5", "validation_split=0.1", "0.9 for momentum"): no accuracy,
+    nor any claim, however near "accuracy" stands."""
     assert re.findall(r'# printed += "(.*)"', draft(f"# R\n\n{sentence}\n", slug="demo", source=None)) == printed
 
 

@@ -310,7 +310,6 @@ def test_a_number_another_setting_goes_to_is_no_cosines_floor(sentence: str, gue
     ("lr 0.1 and 0.01 yield similar accuracy.", "lr", "lr 0.1 and 0.01 ('lr 0.1 and 0.01')"),
     ("Momentum of 0.9, 0.99 gave worse results.", "momentum", "momentum 0.9 and 0.99 ('Momentum of 0.9, 0.99')"),
     ("LR 0.1 to 0.001 with cosine decay.", "lr", "lr 0.1 and 0.001 ('LR 0.1 to 0.001')"),
-    ("We train with lr 0.1 and 0.9 for momentum.", "lr", "lr 0.1 ('lr 0.1 and 0.9'), perhaps among others"),
     ("Adam (lr 3e-4, 0.9, 0.999), batch size 64.", "lr", "lr 0.0003 ('lr 3e-4, 0.9'), perhaps among others"),
     ("lr 0.1, 0.01 and 0.001 at epochs 100 and 150.", "lr", "lr 0.1 and 0.01 and 0.001 ('lr 0.1, 0.01 and 0.001')"),
     ("Weight decay 5e-4 (1e-4 for ImageNet).", "weight_decay",
@@ -324,3 +323,43 @@ def test_a_number_joined_after_a_settings_value_leaves_it_to_the_author(sentence
     made = drafted([sentence])
     assert not isinstance(made.keys[key], Guess)
     assert made.notes[key] == [f"the report states {note}: give the one its claims trained with"]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Trained with SGD, lr 0.1 and 0.9 for momentum.", [("lr", 0.1), ("momentum", 0.9), ("optimizer", "sgd")]),
+    ("SGD with 0.9 for the momentum and 5e-4 for weight decay.",
+     [("momentum", 0.9), ("weight_decay", 5e-4), ("optimizer", "sgd")]),
+    ("We use 0.1 for the learning rate and 128 for the batch size.", [("lr", 0.1), ("batch_size", 128)]),
+    ("lr 0.1 for 200 epochs.", [("lr", 0.1), ("epochs", 200)]),  # the lr's number, no count of epochs'
+    ("SGD with lr 0.1 for the epochs before the decay.", [("lr", 0.1), ("optimizer", "sgd")]),
+    ("lr 0.1 for batch size 256.", [("lr", 0.1), ("batch_size", 256)]),  # a number after the name is its own
+    ("A learning rate of 0.1 for the momentum optimizer.", [("lr", 0.1)]),  # the lr's number, named before it
+    ("0.9 and 0.99 for momentum were tried.", []),  # a list
+    ("0.9-0.99 for momentum.", []),  # a range
+    ("Adam; 0.99 for the BatchNorm momentum.", [("optimizer", "adam")]),
+    ("Adam; 0.99 for the momentum of BatchNorm.", [("optimizer", "adam")]),
+    ("Adam; 0.99 momentum for BatchNorm layers.", [("optimizer", "adam")]),
+    ("Adam; momentum 0.99 in the BN layers.", [("optimizer", "adam")]),
+    ("Dropout 0.5 for batch normalization layers.", []),
+    ("We use 128 for the batch size per GPU.", []),
+    ("93.2 for the lr 0.1 model.", [("lr", 0.1)]),
+])
+def test_a_number_before_for_and_a_settings_name_is_its_value(sentence: str,
+                                                               expected: list[tuple[str, object]]) -> None:
+    """"lr 0.1 and 0.9 for momentum" gave no momentum and no lr (0.9 a candidate claim, and in doubt as a further
+    learning rate): "<number> for <name>" ("for the <name>" too) is read as "<name> <number>" is, but for a count of
+    epochs (whose number comes before its name), a number of a list or a range, one another setting names ("lr 0.1
+    for ..."), one whose setting's name has a number of its own after it, and a BatchNorm's momentum."""
+    assert [(setting.key, setting.value) for setting in stated(sentence)] == expected
+
+
+def test_a_number_before_for_and_a_settings_name_is_guessed_with_its_words() -> None:
+    """Each guess quotes its words whole: "0.9 for momentum", and "200 epochs" (which quoted "200" alone)."""
+    markdown = _report("Trained with SGD, lr 0.1 and 0.9 for momentum. We train for 200 epochs.")
+    recipe, lines = _recipe(markdown), _lines(markdown)
+    assert (recipe["lr"], recipe["momentum"], recipe["epochs"]) == (0.1, 0.9, 200)
+    assert "momentum   = 0.9  # read from '0.9 for momentum'" in lines
+    assert "lr         = 0.1  # read from 'lr 0.1'" in lines
+    assert "epochs     = 200  # read from '200 epochs'" in lines
+    assert not [line for line in lines if line.startswith("# the report states")]
+    assert "# [[claim]]" not in draft(_report("We use 0.9 for the momentum."), slug="demo", source="demo.md")
