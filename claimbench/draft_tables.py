@@ -14,7 +14,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from claimbench import draft_text, draft_values, numerals, vocab
@@ -547,7 +547,7 @@ def _cell_claim(
         unnamed = claimed.get("scale") in UNIT_TODOS
     if number is not None:  # "nearly 95%": a little under it, as in the text
         claimed = draft_values.near_bound(claimed, partial or printed, draft_values.nearly(partial or printed))
-    asked = todos(kind, quantity, f"{header} {partial or printed}", around, context, table.captions)
+    asked = todos(kind, quantity, f"{header} {partial or printed}", around, context, table.captions, table.below)
     claim |= {"model": model_todo(context), **asked, **claimed}
     claim["printed"] = partial or printed
     if partial:
@@ -693,13 +693,14 @@ def model_todo(context: Context) -> str:
 
 
 def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...], context: Context,
-          captions: tuple[tuple[str, str], ...] = ()) -> dict[str, object]:
+          captions: tuple[tuple[str, str], ...] = (), below: tuple[tuple[str, str], ...] = ()) -> dict[str, object]:
     """The TODO fields of a claim of this kind (and layer quantity), its number printed under ``header`` (a column,
     or the noun after it in the text): FLOPs ask which count they are, and an input size printed in one of the
-    texts ``around`` it (nearest first), else in the text above its table (``captions``: ``_caption_input``), is its
-    input; a parameter count whose header names it ("Trainable params") takes it; a training claim names the one
-    recipe the draft writes (``context.slug``), and the dataset the report names (``context.dataset``) where it names
-    one, an epoch time the machine (``context.hardware``) likewise."""
+    texts ``around`` it (nearest first), else in the text above its table (``captions``) or the paragraph right
+    below it (``below``: ``_caption_input``), is its input; a parameter count whose header names it ("Trainable
+    params") takes it; a training claim names the one recipe the draft writes (``context.slug``), and the dataset the
+    report names (``context.dataset``) where it names one, an epoch time the machine (``context.hardware``)
+    likewise."""
     roles = {kind, quantity}
     asked: dict[str, object] = {name: text for name, text, applies in _TODO_FIELDS if roles.intersection(applies)}
     if "count" in asked and "macs" in roles and counts_flops(header):
@@ -707,7 +708,7 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
     if "count" in asked and "params" in roles and (named := _param_count(header)):
         asked["count"] = named
     if "input" in asked and (shape := next(filter(None, map(_input_shape, around)), None)
-                             or _caption_input(captions)):
+                             or _caption_input(captions, below)):
         asked["input"] = shape
     if roles.intersection(TRAINED):
         asked["recipe"] = Guess(context.slug, DRAFTED_RECIPE)
@@ -747,19 +748,35 @@ def _input_shapes(text: str, where: str = "") -> Iterator[Guess]:
                                "its input size")
 
 
-def _caption_input(captions: tuple[tuple[str, str], ...]) -> Guess | str | None:
-    """The input the nearest of the ``captions`` (where, text) above a table that prints an image size gives its
-    claims ("All numbers at 32×32 input."), with a comment that quotes the sentence (or the clause after a ";") that
-    prints it; an input TODO that quotes them where they print several sizes; None where none prints one."""
+def _caption_input(captions: tuple[tuple[str, str], ...],
+                   below: tuple[tuple[str, str], ...] = ()) -> Guess | str | None:
+    """The input that the nearest of the ``captions`` (where, text) above a table that prints an image size, and the
+    paragraph ``below`` it ("Measured at 224×224 input."), give its claims ("All numbers at 32×32 input."), with a
+    comment that quotes the sentence (or the clause after a ";") that prints it, the one above first where both print
+    it; an input TODO that quotes them where they print several sizes, one or both; None where none prints one."""
+    found = [sized for sized in (_sized_caption(captions), _sized_caption(below)) if sized]
+    if len(_sizes(shape for _, _, shapes in found for shape in shapes)) == 1:
+        return found[0][2][0]
+    if found:
+        return "; ".join([INPUT_SIZE, *(f"{where} names {' and '.join(_sizes(shapes))}: {quoted(' '.join(said))!r}"
+                                        for where, said, shapes in found)])
+    return None
+
+
+def _sizes(shapes: Iterable[Guess]) -> list[str]:
+    """The distinct input sizes of ``shapes``, as the ledger writes them ("[3, 32, 32]"), in their order."""
+    return list(dict.fromkeys(str(shape.value) for shape in shapes))
+
+
+def _sized_caption(captions: tuple[tuple[str, str], ...]) -> tuple[str, list[str], list[Guess]] | None:
+    """(where, the clauses that print an image size, their shapes) of the nearest of the ``captions`` (where, text)
+    that prints one, a sentence or the clause after a ";" a clause; None where none does."""
     for where, caption in captions:
         clauses = [clause for sentence in draft_text.sentences(caption) for clause in re.split(r"(?<=;)\s+", sentence)]
         said = [clause for clause in clauses if _input_shape(clause)]
-        shapes = [shape for clause in said for shape in _input_shapes(clause, f" in {where}: {quoted(clause)!r}")]
-        sizes = list(dict.fromkeys(str(shape.value) for shape in shapes))
-        if len(sizes) == 1:
-            return shapes[0]
-        if sizes:
-            return f"{INPUT_SIZE}; {where} names {' and '.join(sizes)}: {quoted(' '.join(said))!r}"
+        if said:
+            return where, said, [shape for clause in said
+                                 for shape in _input_shapes(clause, f" in {where}: {quoted(clause)!r}")]
     return None
 
 

@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from claimbench import html_blocks, numerals
 from claimbench.readme_markers import summary_span
 
-__all__ = ["ABOVE", "Scan", "Table", "scan", "slug", "tables", "unique"]
+__all__ = ["ABOVE", "BELOW", "Scan", "Table", "scan", "slug", "tables", "unique"]
 
 
 @dataclass(frozen=True)
@@ -32,20 +32,26 @@ class Table:
     """(where, plain text) of the text above the table that may give its numbers a unit ("All counts in millions."),
     nearest first: the paragraph right before it, the other paragraphs back to its nearest heading, that heading;
     never a text above another table (``ABOVE``)."""
+    below: tuple[tuple[str, str], ...] = ()
+    """(``BELOW``, plain text) of the paragraph that directly follows the table, where one does ("Measured at 224×224
+    input."): a caption of its input size; none where a heading, another table or any other block comes first."""
 
 
 ABOVE = ("the paragraph before the table", "a paragraph above the table", "the heading above the table")
 """Where a caption of a table stands: right before it, further up, its nearest heading."""
+BELOW = "the paragraph below the table"
+"""Where a caption under a table stands: right after it."""
 
 
 class _Found(NamedTuple):
-    """A table as found: the nearest heading, that heading's parent, the rows (header first), and the text above
-    it (``Table.captions``)."""
+    """A table as found: the nearest heading, that heading's parent, the rows (header first), the text above it
+    (``Table.captions``) and the paragraph right below it (``Table.below``)."""
 
     heading: str | None
     parent: str | None
     rows: list[list[str]]
     captions: tuple[tuple[str, str], ...]
+    below: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -113,9 +119,12 @@ def _scan(text: str) -> Scan:
             adjacent = tokens[index - 1].type == "paragraph_close" if index else False
             captions = tuple((ABOVE[0] if adjacent and not i else where, text)
                              for i, (where, text) in enumerate(reversed(above)) if text.strip())
-            found.append(_Found(heading, parent, [_verbatim(line, cells) for line, cells in rows[:kept]], captions))
-            if rows[kept:]:
-                scan.prose.append((heading, " ".join(numerals.plain_text(line) for line, _ in rows[kept:])))
+            trailing = " ".join(numerals.plain_text(line) for line, _ in rows[kept:])
+            below = trailing or _paragraph_at(tokens, end + 1)
+            found.append(_Found(heading, parent, [_verbatim(line, cells) for line, cells in rows[:kept]], captions,
+                                ((BELOW, below),) if below.strip() else ()))
+            if trailing:
+                scan.prose.append((heading, trailing))
             above = []
             index = end + 1
         else:
@@ -161,6 +170,14 @@ class _SplitTable:
             self.open = True
             counted += self.text(block.open_table)
         return counted
+
+
+def _paragraph_at(tokens: list[Token], index: int) -> str:
+    """The plain text of the paragraph that opens at ``tokens[index]``; "" where none does (the end, a heading, a
+    table, a list, a code block)."""
+    if index + 1 < len(tokens) and tokens[index].type == "paragraph_open":
+        return numerals.plain(tokens[index + 1].children or [])
+    return ""
 
 
 def _push_heading(headings: list[tuple[int, str]], level: int, text: str) -> None:
@@ -216,12 +233,12 @@ def _tables(found: list[_Found]) -> list[Table]:
     shared = Counter(table.heading for table in found)
     taken: set[str] = set()
     tables = []
-    for number, (heading, parent, rows, captions) in enumerate(found, start=1):
+    for number, (heading, parent, rows, captions, below) in enumerate(found, start=1):
         title = heading or f"Table {number}"
         if heading and parent and shared[heading] > 1:
             title = f"{parent}: {heading}"
         table_id = unique(slug(title) or f"table_{number}", taken)
-        tables.append(Table(id=table_id, title=title, columns=rows[0], rows=rows[1:], captions=captions))
+        tables.append(Table(id=table_id, title=title, columns=rows[0], rows=rows[1:], captions=captions, below=below))
     return tables
 
 

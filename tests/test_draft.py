@@ -942,6 +942,56 @@ def test_a_text_above_a_table_that_states_several_input_sizes_is_quoted_in_its_t
                               f"{caption!r}")
 
 
+_MACS_TABLE = "\n".join(_grid(["Model", "MACs"], [["A", "37.0M"]]))
+
+
+@pytest.mark.parametrize(("below", "shape", "read"), [
+    ("\n\nMeasured at 224×224 input.\n", [3, 224, 224],
+     "read from '224×224' in the paragraph below the table: 'Measured at 224×224 input.'; 3 channels assumed (1 for "
+     "grayscale)"),
+    ("\n\n*Input: 32x32x3*\n\n## Next\n\nMore text.\n", [3, 32, 32],
+     "read from '32x32x3' in the paragraph below the table: 'Input: 32x32x3'"),
+    ("\n*Input: 32x32x3*\n", [3, 32, 32],  # no blank line: GFM's row, cut off as the author's next paragraph
+     "read from '32x32x3' in the paragraph below the table: 'Input: 32x32x3'"),
+], ids=["blank-line", "heading-after", "no-blank-line"])
+def test_an_input_size_the_paragraph_below_a_table_states_is_its_claims_input(below: str, shape: list[int],
+                                                                               read: str, tmp_path: Path) -> None:
+    """A caption right under a table ("Measured at 224×224 input.", "*Input: 32x32x3*") left its MACs claims' input
+    a TODO, as only the text above a table and its heading were read: the paragraph that directly follows the table
+    is read as the one before it is, with a comment that quotes it."""
+    markdown = f"# R\n\n## Size\n\n{_MACS_TABLE}{below}"
+    (line,) = [line for line in draft(markdown, slug="demo", source="demo.md").splitlines()
+               if line.startswith("input")]
+    assert line == (f"input     = {shape}  # {read}; delete if the model is registered with its input size")
+    (claim,) = _loaded(markdown, tmp_path)
+    assert claim.input == tuple(shape)
+
+
+@pytest.mark.parametrize("below", [
+    "\n\n3x3 convolutions throughout.\n",  # a kernel, as above the table
+    "\n\n## Next\n\nMeasured at 224×224 input.\n",  # a heading between
+    "\n\nThe table counts MACs.\n\nMeasured at 224×224 input.\n",  # not the paragraph that directly follows
+    "\n\n- Measured at 224×224 input.\n",  # a list, no caption
+], ids=["kernel", "heading-between", "second-paragraph", "list"])
+def test_no_input_size_is_read_below_a_table_but_a_caption_right_under_it(below: str) -> None:
+    claims = [claim for claim in _claims(f"# R\n\n## Size\n\n{_MACS_TABLE}{below}") if claim["kind"] == "macs"]
+    assert [claim["input"] for claim in claims] == [INPUT_SIZE]
+
+
+def test_an_input_size_below_a_table_that_another_above_it_contradicts_is_quoted_in_its_todo() -> None:
+    """The paragraph above a table and the one below it naming two sizes give no guess, as a caption naming two
+    does: a TODO that quotes both; naming the same size, they give it, quoted from above."""
+    above, below = "All numbers at 32×32 input.", "Measured at 224x224 input."
+    (claim,) = _claims(f"# R\n\n## Size\n\n{above}\n\n{_MACS_TABLE}\n\n{below}\n")
+    assert claim["input"] == (f"{INPUT_SIZE}; the paragraph before the table names [3, 32, 32]: {above!r}; the "
+                              f"paragraph below the table names [3, 224, 224]: {below!r}")
+    (agreeing,) = _claims(f"# R\n\n## Size\n\n{above}\n\n{_MACS_TABLE}\n\nMeasured at 32x32.\n")
+    assert agreeing["input"] == [3, 32, 32]
+    line = next(line for line in draft(f"# R\n\n## Size\n\n{above}\n\n{_MACS_TABLE}\n\nMeasured at 32x32.\n",
+                                       slug="demo", source=None).splitlines() if line.startswith("input"))
+    assert "in the paragraph before the table" in line
+
+
 def test_a_transposed_table_takes_each_kind_and_unit_from_its_row_label(tmp_path: Path) -> None:
     """Metrics as rows, models as columns: the headers name no kind, the row labels do."""
     markdown = _table(["Metric", "Model A", "Model B"], ["Parameters (M)", "1.21", "0.45"],
