@@ -76,6 +76,13 @@ def _found_config() -> pytest_ini.Found | None:
         raise SystemExit(f"claimbench: {error}") from None
 
 
+def _sectioned_config() -> pytest_ini.Found | None:
+    """The configuration pytest would read here where it has a section for pytest; None for none, and for a
+    ``pyproject.toml`` pytest reads for want of one: it holds no settings for a ``pytest.ini`` written here to hide."""
+    found = _found_config()
+    return found if found is not None and found[1] is not None else None
+
+
 def _ledger_dir(given: Path | None, command: str) -> Path:
     """``--claims-dir``, else the ``claims_dir`` of the configuration pytest would read here (from this folder
     up), relative to that file, with ``~`` and ``$VAR`` expanded as a run expands them."""
@@ -344,7 +351,7 @@ def _init(arguments: argparse.Namespace) -> int:
     from claimbench.verdict import DECIDING_SEEDS
 
     name = arguments.slug or markdown_tables.slug(Path.cwd().name) or "report"  # a folder named without a letter
-    existing = _found_config()
+    existing = _sectioned_config()
     project = _project(existing)
     configured_dir = _setting_path(existing, "claims_dir")
     claims_dir = arguments.claims_dir or (Path(os.path.relpath(configured_dir)) if configured_dir else Path("claims"))

@@ -1065,6 +1065,18 @@ def test_report_writes_what_the_configuration_names(tmp_path: Path, monkeypatch:
     assert not (tmp_path / "out" / "R.md").exists(), "the README is checked before anything is written"
 
 
+def test_init_beside_a_pyproject_toml_without_a_pytest_table_writes_pytest_ini(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """pytest reads a ``pyproject.toml`` without a pytest table where it finds no other configuration, and
+    ``pytest_ini.found`` now says so; it holds no settings, so a ``pytest.ini`` written beside it hides none."""
+    (tmp_path / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'mine'\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["init"]) == 0
+    assert capsys.readouterr().out.startswith("wrote pytest.ini (")
+    assert (tmp_path / "pytest.ini").read_text(encoding="utf-8").startswith("[pytest]\nclaims_dir = claims\n")
+
+
 def test_init_beside_another_pytest_configuration_prints_the_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "README.md").write_text("# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n", encoding="utf-8")

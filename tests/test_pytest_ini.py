@@ -65,3 +65,38 @@ def test_an_unreadable_configuration_is_a_value_error_naming_the_file(pytester: 
     (pytester.path / "tox.ini").write_text("[pytest\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"tox\.ini: unreadable \("):
         pytest_ini.found(pytester.path)
+
+
+PACKAGING = "[project]\nname = 'x'\n"
+"""A ``pyproject.toml`` without a pytest table: since pytest 8.1 the file pytest reads where it finds none other."""
+TREES = [
+    pytest.param({"below/pyproject.toml": PACKAGING}, "below/pyproject.toml", id="pyproject-without-table-alone"),
+    pytest.param({"pyproject.toml": PACKAGING, "setup.cfg": "[metadata]\nname = x\n", "tox.ini": "[tox]\n"},
+                 "pyproject.toml", id="pyproject-without-table-beside-files-without-a-section"),
+    pytest.param({"below/pyproject.toml": PACKAGING, "pytest.ini": INI.format("pytest")}, "pytest.ini",
+                 id="pyproject-without-table-below-a-pytest.ini"),
+    pytest.param({"below/pyproject.toml": PACKAGING, "pyproject.toml": TOML.format("tool.pytest.ini_options")},
+                 "pyproject.toml", id="pyproject-without-table-below-one-with-a-table"),
+    pytest.param({"below/pyproject.toml": PACKAGING, "setup.cfg": INI.format("tool:pytest")}, "setup.cfg",
+                 id="pyproject-without-table-below-a-setup.cfg-with-a-section"),
+    pytest.param({"pyproject.toml": PACKAGING}, "pyproject.toml", id="pyproject-without-table-above"),
+    pytest.param({"below/pyproject.toml": PACKAGING, "pyproject.toml": PACKAGING}, "below/pyproject.toml",
+                 id="the-nearest-pyproject-without-table"),
+    pytest.param({"below/setup.cfg": "[metadata]\nname = x\n", "tox.ini": "[tox]\n"}, None,
+                 id="no-configuration"),
+]
+
+
+@pytest.mark.skipif(not pytest_ini.PYPROJECT_FALLBACK, reason="pytest 8.1 reads a pyproject.toml without a table")
+@pytest.mark.parametrize(("files", "read"), TREES)
+def test_a_pyproject_toml_without_a_table_is_read_where_no_other_configuration_is(
+        pytester: pytest.Pytester, files: dict[str, str], read: str | None) -> None:
+    """Run from ``below``: pytest reads the nearest ``pyproject.toml`` without a pytest table where no file of it
+    and its parents holds a section, as its configuration (no options) and rootdir."""
+    below = pytester.mkdir("below")
+    for name, text in files.items():
+        (pytester.path / name).write_text(text, encoding="utf-8")
+    config = pytester.parseconfig(below)
+    found = pytest_ini.found(below)
+    assert (found and found[0]) == config.inipath == (pytester.path / read if read else None)
+    assert found is None or found[2].get("claims_dir") == config.getini("claims_dir")
