@@ -15,8 +15,9 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pytest
-# pytest's private classes, imported here alone, never as the plugin loads; written against pytest 9.2 (constraints.txt)
+# pytest's private names, imported here alone, never as the plugin loads; written against pytest 9.2 (constraints.txt)
 from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebackNative
+from _pytest.junitxml import xml_key
 
 from claimbench import errors, registry, results, verdict, vocab
 from claimbench.ledger import Claim, LedgerError, Report
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
 
 __all__ = ["STALE", "UNFOUND", "UNIMPORTED", "ClaimItem", "LedgerFile", "OneLine", "check_models", "from_the_authors",
-           "marks", "measure_in_setup", "one_line", "record_and_judge"]
+           "junit_properties", "marks", "measure_in_setup", "one_line", "record_and_judge"]
 
 TIER_OF_KIND = {
     "params": "params",
@@ -83,6 +84,16 @@ def one_line(item: pytest.Item, line: str, when: str = "call") -> OneLine:
     shown = [] if in_line_style and when == "call" else [f"{'E   ' if in_line_style else ''}{line}\n"]
     return OneLine(reprtraceback=ReprTracebackNative(shown),
                    reprcrash=ReprFileLocation(os.fspath(path), (lineno or 0) + 1, line))
+
+
+def junit_properties(config: pytest.Config, report: pytest.TestReport) -> None:
+    """Give ``report``'s properties to its testcase in ``--junitxml``'s file, which pytest's JUnit XML takes from a
+    test's teardown report alone: a test whose pytest-xdist worker crashed under it gets none."""
+    xml = config.stash.get(xml_key, None)
+    if xml is not None:
+        testcase = xml.node_reporter(report)
+        for name, value in report.user_properties:
+            testcase.add_property(name, str(value))
 
 
 STALE = pytest.StashKey[dict[str, str]]()

@@ -63,6 +63,9 @@ NOTHING_CHECKED = "claimbench_nothing_checked"
 """The key of a pytest-xdist worker's output that says it collected no claim while a report was asked for."""
 PATHS_GIVEN = "claimbench_paths_given"
 """The key of a pytest-xdist worker's input that says whether the command line named what to test."""
+CRASHED = "???"
+"""The phase of the one report pytest-xdist gives a test whose worker died under it (``handle_crashitem``): its
+last, since no teardown follows."""
 ClaimChecker = Callable[["verdict.Measurement"], "verdict.Judgement"]
 MEASURING = ("claim_measurement", "check_claim")
 """The fixtures by which a test of the user's own measures its claim, and so stands in for the ledger's item: a test
@@ -672,8 +675,9 @@ class ClaimsSession:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Gather each phase of a claim's test; after its last, its verdict joins the report's properties, before
-        JUnit XML writes them (``results.VERDICT_PROPERTY``)."""
+        """Gather each phase of a claim's test; after its last (its teardown, or the report of its crashed pytest-xdist
+        worker), its verdict joins the report's properties, before JUnit XML writes them (``results.VERDICT_PROPERTY``;
+        a crashed test's, which JUnit XML would not write, ``items.junit_properties`` writes)."""
         if report.user_properties and loaded_key not in self.config.stash:  # a claim of a worker's, maybe
             from claimbench import results
 
@@ -690,8 +694,12 @@ class ClaimsSession:
                 skipped = str(longrepr).removeprefix("Skipped: ")
             test = (report.nodeid, getattr(report, "node", None))  # a pytest-xdist worker's, as JUnit XML tells them
             collected.add(report.user_properties, skipped=skipped, duration=report.duration, test=test)
-            if report.when == "teardown" and (judged := collected.verdict_of(test)):
+            if report.when in ("teardown", CRASHED) and (judged := collected.verdict_of(test)):
                 report.user_properties.append((results.VERDICT_PROPERTY, judged))
+                if report.when == CRASHED:
+                    from claimbench import items as claim_items
+
+                    claim_items.junit_properties(self.config, report)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_report_from_serializable(self, data: dict[str, Any]) -> Any:

@@ -845,6 +845,29 @@ def test_a_crashed_worker_is_an_error_never_a_kept_verdict(project: pytest.Pytes
     assert crashed["reason"].startswith("the pytest-xdist worker running it crashed (worker 'gw")
 
 
+def test_a_crashed_workers_claim_carries_its_error_verdict_in_junit_xml(project: pytest.Pytester,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A claim whose pytest-xdist worker died under it had an error record, but its JUnit XML testcase no verdict nor
+    reason: pytest's JUnit XML writes a test's properties at its teardown, which a crashed test never reports. Its
+    testcase now carries them, as the record says them."""
+    pytest.importorskip("xdist")
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
+    crashing = CLAIM_TESTS.replace('    local = claim.local_id\n', '    local = claim.local_id\n'
+                                   '    if local == "params/reproduced":\n        import os; os._exit(1)\n')
+    project.makepyfile(test_claims=crashing)
+    result = project.runpytest_subprocess("test_claims.py", *MARKDOWN_AND_JSON, "--junitxml=out/junit.xml", "-n", "1",
+                                          "-k", "reproduced or refuted", "-p", "no:randomly")
+    result.stdout.fnmatch_lines(["*worker 'gw0' crashed while running*"])
+    properties = {case.get("name"): {prop.get("name"): prop.get("value") for prop in case.iter("property")}
+                  for case in ElementTree.parse(project.path / "out" / "junit.xml").iter("testcase")}
+    record = _records(project)["tiny/params/reproduced"]
+    assert record["verdict"] == "error" and "\n" not in record["reason"], record
+    assert properties["test_params[tiny/params/reproduced]"] == {
+        "claimbench.claim": "tiny/params/reproduced", "claimbench.failure": record["reason"],
+        "claimbench.verdict": "error"}, properties
+    assert properties["test_params[tiny/params/refuted]"]["claimbench.verdict"] == "refuted", "the other test's own"
+
+
 def test_a_test_id_names_its_claim() -> None:
     claims = load(Path(__file__).resolve().parent.parent / "reference")
     assert plugin._claim_of("reference/iot_ml_hw2.toml::iot_ml_hw2/params/model1", claims) == "iot_ml_hw2/params/model1"
