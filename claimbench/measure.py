@@ -10,15 +10,17 @@ MACs come from two independent counters run on the model's own device (the meta 
   after the layer's forward, and the call's own share, less the calls nested in it (a profiler's self
   time): a module with submodules, or a leaf without parameters, owns the functional products its forward runs
   outside any leaf layer with parameters (a ``MultiheadAttention``'s projections and q·k, attention·v). The bias and other-parameter terms of the
-  ``torchinfo`` convention come from forward hooks on the leaf layers.
-- ``torchinfo`` 1.8.0's per-leaf Mult-Adds, read from ``ModelStatistics.summary_list`` and split
-  into the same terms: a conv's, linear's or bilinear's bias term (one add per bias element per output
-  position) and every other leaf's with parameters (BatchNorm: 2·C per image) are taken out of the pure
-  term, and a Linear on a 3-D or higher input is scaled from the batch to all leading positions (1.8.0
-  multiplies by the batch only). torchinfo counts leaf layers by their parameters only, so it cannot see the
-  functional products: its terms take them from FlopCounterMode (``LayerRow.functional``), and the two counters
-  are compared on the leaf layers with parameters, where any leaf counted differently makes them disagree, which
-  the verdict reports instead of choosing one.
+  ``torchinfo`` convention come from forward hooks on the leaf layers. A layer's row holds the calls made under its
+  path (the call stack: a module shared by two parents counts in each the calls that parent made), and every term
+  of a row is of the calls made inside those, each call once.
+- ``torchinfo`` 1.8.0's per-leaf Mult-Adds, read from ``ModelStatistics.summary_list`` (a row per call, each
+  matched to the same call on the FlopCounterMode side, in call order) and split into the same terms: a conv's,
+  linear's or bilinear's bias term (one add per bias element per output position) and every other leaf's with
+  parameters (BatchNorm: 2·C per image) are taken out of the pure term, and a Linear on a 3-D or higher input is
+  scaled from the batch to all leading positions (1.8.0 multiplies by the batch only). torchinfo counts leaf layers
+  by their parameters only, so it cannot see the functional products: its terms take them from FlopCounterMode
+  (``LayerRow.functional``), and the two counters are compared on the leaf layers with parameters, where any leaf
+  counted differently makes them disagree, which the verdict reports instead of choosing one.
 
 Both counters are always reported under the claim's convention (``MAC_CONVENTIONS``): ``pure``, ``torchinfo``
 (pure plus the bias and other terms) or ``flops`` (two FLOPs, a multiply and an add, per pure MAC).
@@ -355,7 +357,9 @@ class Measurement:
 class LayerRow:
     """One module of a traced model: its MAC terms and output shapes (batch dropped) by counter.
 
-    A module that ran more than once sums its MACs over the calls and lists one shape per call; one that never ran
+    The row is the module's calls made under its path, by the call stack: its parent's calls' (a module shared by
+    two parents is, under each one's path, the calls that parent made), each with the calls made inside it. A module
+    called more than once there sums its MACs over the calls and lists one shape per call; one that never ran
     (``calls`` 0: an auxiliary head, which runs in training mode only) has neither.
     """
 
@@ -441,10 +445,11 @@ class LayerTable(dict[str, LayerRow]):
         raise errors.MeasurementError(f"layer: no layer {path!r} in the model{hint}")
 
 
-@dataclass
+@dataclass(eq=False)
 class _Call:
-    """One forward call of one module, as the FlopCounterMode side saw it."""
+    """One forward call of one module, as the FlopCounterMode side saw it, and the calls made inside it."""
 
+    module: nn.Module
     pure: int
     own: int
     """``pure`` less that of the module calls nested in this one: a leaf's all, a module with submodules' the
@@ -452,6 +457,14 @@ class _Call:
     leaf_terms: MacTerms
     shape: Shape | None
     uncounted: tuple[str, ...]
+    nested: list[_Call]
+    """The calls made inside this one, in call order (those a nested call that raised made too)."""
+
+    def within(self) -> Iterator[_Call]:
+        """This call and every call made inside it, in call order."""
+        yield self
+        for call in self.nested:
+            yield from call.within()
 
 
 def _device_of(model: nn.Module) -> torch.device:
@@ -515,12 +528,13 @@ def _hooked_leaf_terms(module: nn.Module, output: Any) -> MacTerms:
     return MacTerms(other=(output.shape[0] if output.dim() else 1) * sum(p.numel() for p in own))  # a scalar: batch 1
 
 
-def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> dict[nn.Module, list[_Call]]:
+def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> list[_Call]:
     """One forward under FlopCounterMode, with hooks that read the running total (and the ``UNCOUNTED`` ops run so
-    far) around every module, and the FLOPs of the calls nested in each (a stack, as a profiler's self time)."""
-    calls: dict[nn.Module, list[_Call]] = defaultdict(list)
-    started: list[tuple[nn.Module, int, int, list[int]]] = []  # the module, FLOPs and UNCOUNTED ops so far, and the
-    # nested calls' FLOPs
+    far) around every module, and the FLOPs of the calls nested in each (a stack, as a profiler's self time): the
+    outermost calls (the model's), each with the calls made inside it."""
+    outermost: list[_Call] = []
+    started: list[tuple[nn.Module, int, int, list[int], list[_Call]]] = []  # the module, FLOPs and UNCOUNTED ops so
+    # far, the nested calls' FLOPs and the nested calls
     uncounted: list[str] = []
 
     def note(op: Any) -> Callable[..., int]:
@@ -532,19 +546,21 @@ def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> dict[nn.Module, list
     counter = FlopCounterMode(display=False, custom_mapping={**COUNTED, **{op: note(op) for op in UNCOUNTED}})
 
     def before(module: nn.Module, args: Any) -> None:
-        started.append((module, counter.get_total_flops(), len(uncounted), [0]))
+        started.append((module, counter.get_total_flops(), len(uncounted), [0], []))
 
     def after(module: nn.Module, args: Any, output: Any) -> None:
         while started[-1][0] is not module:  # a nested call that raised, its caller catching it: its own products
-            *_, orphans = started.pop()      # stay in the caller's, the calls nested in it are the caller's
-            started[-1][3][0] += orphans[0]
-        _, flops, ops, nested = started.pop()
+            *_, orphan_flops, orphans = started.pop()  # stay in the caller's, the calls nested in it are the caller's
+            started[-1][3][0] += orphan_flops[0]
+            started[-1][4].extend(orphans)
+        _, flops, ops, nested_flops, nested = started.pop()
         ran = counter.get_total_flops() - flops
+        shape = tuple(output.shape[1:]) if isinstance(output, torch.Tensor) else None
+        call = _Call(module, ran // 2, (ran - nested_flops[0]) // 2, _hooked_leaf_terms(module, output), shape,
+                     tuple(uncounted[ops:]), nested)
         if started:
             started[-1][3][0] += ran
-        shape = tuple(output.shape[1:]) if isinstance(output, torch.Tensor) else None
-        calls[module].append(_Call(ran // 2, (ran - nested[0]) // 2, _hooked_leaf_terms(module, output), shape,
-                                   tuple(uncounted[ops:])))
+        (started[-1][4] if started else outermost).append(call)
 
     handles = [hook for module in model.modules() for hook in (
         module.register_forward_pre_hook(before), module.register_forward_hook(after))]
@@ -554,7 +570,7 @@ def _run_flop_counter(model: nn.Module, x: torch.Tensor) -> dict[nn.Module, list
     finally:
         for handle in handles:
             handle.remove()
-    return calls
+    return outermost
 
 
 def _torchinfo_summary(model: nn.Module, input_size: Shape) -> ModelStatistics:
@@ -589,42 +605,110 @@ def _torchinfo_leaf_terms(info: LayerInfo) -> MacTerms:
     return MacTerms(pure=(weights_and_bias - bias) * positions, bias=bias * positions)
 
 
+def _held_names(holder: nn.Module) -> dict[nn.Module, tuple[str, ...]]:
+    """The dotted names under which ``holder`` holds each module of its tree (itself ``""``), the shortest only: a
+    module it holds at two depths its own forward calls by the nearer name."""
+    names: dict[nn.Module, list[str]] = defaultdict(list)
+    for name, module in holder.named_modules(remove_duplicate=False):
+        names[module].append(name)
+    nearest = {module: min(name.count(".") for name in held) for module, held in names.items()}
+    return {module: tuple(name for name in held if name.count(".") == nearest[module]) for module, held in
+            names.items()}
+
+
+def _joined(path: str, name: str) -> str:
+    return f"{path}.{name}" if path and name else path or name
+
+
+def _calls_by_path(model: nn.Module, outermost: list[_Call]) -> dict[str, list[_Call]]:
+    """Each call under the paths its caller (the call it was made inside) reaches its module by: the caller's paths
+    joined with each name it holds the module under. A caller that does not hold it (it called a reference outside
+    the module tree) leaves it to the nearest of its own callers that does, the model last; a module shared by two
+    parents is so under each parent's path only for the calls that parent made."""
+    held: dict[nn.Module, dict[nn.Module, tuple[str, ...]]] = {}
+    by_path: dict[str, list[_Call]] = defaultdict(list)
+
+    def paths_of(module: nn.Module, callers: list[tuple[nn.Module, tuple[str, ...]]]) -> tuple[str, ...]:
+        for caller, caller_paths in reversed(callers):
+            if caller not in held:
+                held[caller] = _held_names(caller)
+            if names := held[caller].get(module, ()):
+                return tuple(_joined(path, name) for path in caller_paths for name in names)
+        return ()
+
+    def place(call: _Call, callers: list[tuple[nn.Module, tuple[str, ...]]]) -> None:
+        paths = paths_of(call.module, callers)
+        for path in paths:
+            by_path[path].append(call)
+        for nested in call.nested:
+            place(nested, [*callers, (call.module, paths)])
+
+    for call in outermost:
+        place(call, [(model, ("",))])
+    return by_path
+
+
+def _torchinfo_rows(model: nn.Module, outermost: list[_Call], infos: list[LayerInfo]) -> dict[_Call, LayerInfo]:
+    """torchinfo's row of each call: both trace every call in the order made, so a module's k-th call is the k-th row
+    of it torchinfo ran (it lists one row per call). A module the two forwards called a different number of times is
+    a ``MeasurementError``."""
+    rows: dict[nn.Module, list[LayerInfo]] = defaultdict(list)
+    for info in infos:
+        if info.executed:
+            rows[info.module].append(info)
+    calls: dict[nn.Module, list[_Call]] = defaultdict(list)
+    for call in itertools.chain.from_iterable(call.within() for call in outermost):
+        calls[call.module].append(call)
+    for module in calls.keys() | rows.keys():
+        if len(calls[module]) != len(rows[module]):
+            path = next(name for name, held in model.named_modules() if held is module)
+            raise errors.MeasurementError(
+                f"layer {path!r}: {len(calls[module])} calls under FlopCounterMode, {len(rows[module])} under "
+                "torchinfo: the two forwards took different paths through the model")
+    return {call: info for module, its_calls in calls.items() for call, info in zip(its_calls, rows[module])}
+
+
+def _torchinfo_shape(info: LayerInfo) -> Shape | None:
+    """The output shape torchinfo found, batch dropped; None where the output is no tensor."""
+    return tuple(info.output_size[1:]) if all(isinstance(size, int) for size in info.output_size) else None
+
+
+def _row(path: str, module: nn.Module, calls: list[_Call], torchinfo_rows: dict[_Call, LayerInfo]) -> LayerRow:
+    """The row of ``calls``, the calls of ``module`` under ``path``, and of every call made inside them."""
+    ran = [call for own in calls for call in own.within()]
+    functional = [call for call in ran if not _is_weighed(call.module)]
+    outside = sum(call.own for call in functional)
+    torchinfo_leaves = (torchinfo_rows[call] for call in ran if torchinfo_rows[call].is_leaf_layer)
+    return LayerRow(
+        path=path,
+        module=module,
+        calls=len(calls),
+        macs={
+            FLOP_COUNTER: sum((call.leaf_terms for call in ran), MacTerms(pure=sum(call.pure for call in calls))),
+            TORCHINFO: sum(map(_torchinfo_leaf_terms, torchinfo_leaves), MacTerms(pure=outside)),
+        },
+        output_shapes={
+            FLOP_COUNTER: tuple(call.shape for call in calls if call.shape is not None),
+            TORCHINFO: tuple(shape for call in calls if (shape := _torchinfo_shape(torchinfo_rows[call])) is not None),
+        },
+        uncounted=tuple(sorted({op for call in calls for op in call.uncounted})),
+        functional=outside,
+        functional_in=tuple(dict.fromkeys(type(call.module).__name__ for call in functional if call.own)),
+    )
+
+
 def layer_table(model: nn.Module, input_size: Shape) -> LayerTable:
-    """Trace one batch-1 forward of ``(C, H, W)`` input with both counters; a row per module path."""
+    """Trace one batch-1 forward of ``(C, H, W)`` input with both counters; a row per module path, of the calls made
+    under that path (``_calls_by_path``)."""
     x = torch.rand((1, *input_size), device=_device_of(model))  # an image in [0, 1), as torchinfo's input
     with _eval_mode(model), _counted_kernels():
-        calls = _run_flop_counter(model, x)
+        outermost = _run_flop_counter(model, x)
         infos = _torchinfo_summary(model, input_size).summary_list
-    torchinfo_terms: dict[nn.Module, list[MacTerms]] = defaultdict(list)
-    torchinfo_shapes: dict[nn.Module, list[Shape]] = defaultdict(list)
-    for info in infos:
-        if info.is_leaf_layer:
-            torchinfo_terms[info.module].append(_torchinfo_leaf_terms(info))
-        if info.executed and all(isinstance(size, int) for size in info.output_size):
-            torchinfo_shapes[info.module].append(tuple(info.output_size[1:]))
+    torchinfo_rows = _torchinfo_rows(model, outermost, infos)
+    by_path = _calls_by_path(model, outermost)
     table = LayerTable()
     for path, module in model.named_modules(remove_duplicate=False):
-        subtree = list(module.modules())
-        hooked = sum((c.leaf_terms for m in subtree for c in calls.get(m, [])), MacTerms())
-        functional = {m: sum(c.own for c in calls.get(m, [])) for m in subtree if not _is_weighed(m)}
-        outside = sum(functional.values())
-        own_calls = calls.get(module, [])
-        table[path] = LayerRow(
-            path=path,
-            module=module,
-            calls=len(own_calls),
-            macs={
-                FLOP_COUNTER: MacTerms(pure=sum(c.pure for c in own_calls), bias=hooked.bias, other=hooked.other),
-                TORCHINFO: sum((t for m in subtree for t in torchinfo_terms.get(m, [])), MacTerms(pure=outside)),
-            },
-            output_shapes={
-                FLOP_COUNTER: tuple(c.shape for c in own_calls if c.shape is not None),
-                TORCHINFO: tuple(torchinfo_shapes.get(module, [])),
-            },
-            uncounted=tuple(sorted({op for c in own_calls for op in c.uncounted})),
-            functional=outside,
-            functional_in=tuple(dict.fromkeys(type(m).__name__ for m, macs in functional.items() if macs)),
-        )
+        table[path] = _row(path, module, by_path.get(path, []), torchinfo_rows)
     return table
 
 

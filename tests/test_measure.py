@@ -355,6 +355,131 @@ def test_a_module_called_twice_counts_both_calls() -> None:
     assert row.measure("output_shape").value == (4, 5, 5)
 
 
+class _Twice(nn.Module):
+    """One conv and one ReLU, each called twice in the module's own forward."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv, self.act = nn.Conv2d(4, 4, 3, padding=1), nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.act(self.conv(self.act(self.conv(x))))
+
+
+def test_a_module_called_twice_by_one_parent_counts_both_calls_in_its_row_and_the_parents() -> None:
+    model = _on_meta(nn.Sequential, OrderedDict(block=_Twice(), head=nn.Conv2d(4, 2, 1)))
+    table = measure.layer_table(model, (4, 5, 5))
+    conv, conv_bias, head, head_bias = 5 * 5 * 4 * 4 * 9, 5 * 5 * 4, 5 * 5 * 2 * 4, 5 * 5 * 2  # per call
+    assert (table["block.conv"].calls, table["block.act"].calls, table["block"].calls) == (2, 2, 1)
+    for path, pure, bias in (("block.conv", 2 * conv, 2 * conv_bias), ("block", 2 * conv, 2 * conv_bias),
+                             ("block.act", 0, 0), ("", 2 * conv + head, 2 * conv_bias + head_bias)):
+        assert table[path].macs == {measure.FLOP_COUNTER: measure.MacTerms(pure=pure, bias=bias),
+                                    measure.TORCHINFO: measure.MacTerms(pure=pure, bias=bias)}, path
+    assert table["block.act"].output_shapes == {counter: ((4, 5, 5),) * 2 for counter in COUNTERS}
+
+
+class _Holder(nn.Module):
+    """Calls the module it holds once."""
+
+    def __init__(self, held: nn.Module) -> None:
+        super().__init__()
+        self.held = held
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.held(x)
+
+
+def test_a_module_shared_by_two_parents_counts_each_call_in_the_parent_that_made_it() -> None:
+    """A block held by two parents, each calling it once: every call of it was counted in each parent's row, and in
+    the row of each path to it (torchinfo's terms and the bias and BatchNorm terms twice, the pure MACs of
+    FlopCounterMode, read around the parent's calls, once: the counters disagreed on each parent)."""
+    shared = nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), nn.BatchNorm2d(4))
+    model = _on_meta(nn.Sequential, OrderedDict(p1=_Holder(shared), p2=_Holder(shared)))
+    table = measure.layer_table(model, (4, 5, 5))
+    conv, bias, batch_norm = 5 * 5 * 4 * 4 * 9, 5 * 5 * 4, 2 * 4  # per call
+    once = measure.MacTerms(pure=conv, bias=bias, other=batch_norm)
+    for parent in ("p1", "p2"):
+        assert table[parent].macs == {measure.FLOP_COUNTER: once, measure.TORCHINFO: once}, parent
+        assert table[f"{parent}.held"].macs == table[parent].macs
+        assert table[f"{parent}.held.0"].calls == 1
+        assert set(table[f"{parent}.held.0"].measure("macs", count="pure").counters.values()) == {conv}
+        assert table[f"{parent}.held.1"].macs[measure.TORCHINFO] == measure.MacTerms(other=batch_norm)
+        assert table[f"{parent}.held.0"].output_shapes == {counter: ((4, 5, 5),) for counter in COUNTERS}
+    assert table[""].macs == {measure.FLOP_COUNTER: once + once, measure.TORCHINFO: once + once}
+
+
+class _Borrower(nn.Module):
+    """Calls a module it does not hold (a reference outside the module tree), then one it holds."""
+
+    def __init__(self, borrowed: nn.Module) -> None:
+        super().__init__()
+        self.borrowed, self.own = [borrowed], nn.Conv2d(4, 4, 1, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.own(self.borrowed[0](x))
+
+
+def test_a_call_of_a_module_its_caller_does_not_hold_counts_in_the_caller_and_under_the_modules_own_path() -> None:
+    """The borrower's row counted only the modules it holds, whatever it called: its FlopCounterMode MACs (read around
+    its calls) had the borrowed conv's, its torchinfo terms and bias term had not."""
+    conv = nn.Conv2d(4, 4, 3, padding=1)
+    model = _on_meta(nn.Sequential, OrderedDict(p1=_Holder(conv), p2=_Borrower(conv)))
+    table = measure.layer_table(model, (4, 5, 5))
+    conv, bias, own = 5 * 5 * 4 * 4 * 9, 5 * 5 * 4, 5 * 5 * 4 * 4  # per call
+    assert table["p2"].macs == {counter: measure.MacTerms(pure=conv + own, bias=bias) for counter in COUNTERS}
+    assert table["p1"].macs == {counter: measure.MacTerms(pure=conv, bias=bias) for counter in COUNTERS}
+    assert table["p1.held"].calls == 2  # its one path: p2's call too
+    assert table[""].macs == {counter: measure.MacTerms(pure=2 * conv + own, bias=2 * bias) for counter in COUNTERS}
+
+
+def test_a_module_held_under_two_names_by_the_parent_that_calls_it_lists_its_calls_under_each_name() -> None:
+    """Which name a forward called a module by is unknown: each name's row lists every call, the parent's each once."""
+    class Aliased(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.first = self.second = nn.Linear(3, 3, bias=False)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.second(self.first(x))
+
+    table = measure.layer_table(_on_meta(Aliased), (3,))
+    assert (table["first"].calls, table["second"].calls) == (2, 2)
+    assert table["first"].macs == table["second"].macs == table[""].macs == {
+        counter: measure.MacTerms(pure=2 * 3 * 3) for counter in COUNTERS}
+
+
+def test_a_layer_the_two_forwards_call_a_different_number_of_times_is_an_error_naming_it() -> None:
+    """Each call is matched to torchinfo's row of it in call order: a forward that takes another path the second time
+    (here a layer only the first forward runs) leaves calls without a row."""
+    class FirstOnly(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.fc, self.first = nn.Linear(3, 3), True
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            if self.first:
+                self.first = False
+                return self.fc(x)
+            return x
+
+    with pytest.raises(errors.MeasurementError, match=r"^layer 'fc': 1 calls under FlopCounterMode, 0 under torchinfo: "
+                                                      r"the two forwards took different paths through the model$"):
+        measure.layer_table(_on_meta(FirstOnly), (3,))
+
+
+def test_a_module_its_caller_holds_at_two_depths_is_called_by_the_nearer_name() -> None:
+    class Nested(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = nn.Sequential(nn.Identity())
+            self.fc = self.inner[0] = nn.Linear(3, 3, bias=False)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.fc(x)
+
+    table = measure.layer_table(_on_meta(Nested), (3,))
+    assert (table["fc"].calls, table["inner.0"].calls) == (1, 0)
+
 def test_a_layer_whose_calls_return_different_shapes_has_no_output_shape_in_one_line() -> None:
     class Rescaled(nn.Module):
         def __init__(self) -> None:
