@@ -16,6 +16,7 @@ from pathlib import Path
 import torch
 import torchvision
 
+from claimbench import accelerators
 from claimbench.readme_markers import summary_span
 
 __all__ = ["BF16_FLAGS", "bf16_flags", "cpu_revision", "describe", "device_features", "device_name", "device_revision",
@@ -116,10 +117,10 @@ def _version(package: Path = _PACKAGE, written: Collection[Path] = (), readme: P
 
 
 def device_name(device: str | torch.device = "cpu", threads: int | None = None) -> str:
-    """A human name for the device: the GPU's name, or the CPU's model and architecture with the threads that ran
-    on it (``threads``; by default, this process's)."""
+    """A human name for the device: the GPU's name (``accelerators.name``: CUDA's, or mps's Apple chip), or the CPU's
+    model and architecture with the threads that ran on it (``threads``; by default, this process's)."""
     device = torch.device(device)
-    if device.type == "cuda":
+    if accelerators.is_accelerator(device):
         return processor(device)
     threads = threads or torch.get_num_threads()
     return f"{processor(device)} ({threads} thread{'s' * (threads != 1)})"
@@ -128,18 +129,17 @@ def device_name(device: str | torch.device = "cpu", threads: int | None = None) 
 def processor(device: str | torch.device = "cpu") -> str:
     """The device's name without the threads a CPU runs on: the GPU's name, or ``CPU <model>, <architecture>``."""
     device = torch.device(device)
-    return torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU {_cpu_model()}"
+    return accelerators.name(device) if accelerators.is_accelerator(device) else f"CPU {_cpu_model()}"
 
 
 def device_features(device: str | torch.device = "cpu") -> str:
-    """What the device's arithmetic can do beyond its name: a GPU's compute capability (``compute capability
-    9.0``); the vector instructions torch's CPU kernels dispatch to and the CPU's bfloat16 instructions
-    (``BF16_FLAGS``) where Linux lists them (``CPU capability AVX512, avx512_bf16``). A virtual CPU may hide
-    instructions its model name has."""
+    """What the device's arithmetic can do beyond its name: a GPU's (``accelerators.features``: ``compute capability
+    9.0``, ``MPS on macOS 14.5``); the vector instructions torch's CPU kernels dispatch to and the CPU's bfloat16
+    instructions (``BF16_FLAGS``) where Linux lists them (``CPU capability AVX512, avx512_bf16``). A virtual CPU may
+    hide instructions its model name has."""
     device = torch.device(device)
-    if device.type == "cuda":
-        major, minor = torch.cuda.get_device_capability(device)
-        return f"compute capability {major}.{minor}"
+    if accelerators.is_accelerator(device):
+        return accelerators.features(device)
     return ", ".join([f"CPU capability {torch.backends.cpu.get_cpu_capability()}", *_cpu_flags()])
 
 
@@ -172,9 +172,9 @@ def bf16_flags(cpuinfo: str) -> tuple[str, ...]:
 
 def device_revision(device: str | torch.device = "cpu") -> str:
     """What tells two CPUs of one name apart (one with AMX, one without): its family, model and stepping where Linux
-    lists them (``cpu_revision``), else ``platform.processor()``; ``""`` for a GPU, which its name and compute
-    capability tell apart."""
-    return "" if torch.device(device).type == "cuda" else _cpu_revision()
+    lists them (``cpu_revision``), else ``platform.processor()``; ``""`` for a GPU, which its name and features tell
+    apart."""
+    return "" if accelerators.is_accelerator(device) else _cpu_revision()
 
 
 @functools.cache

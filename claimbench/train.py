@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.optim.lr_scheduler import CosineAnnealingLR
 
-from claimbench import atomic, batchnorm, data, errors, transforms, vocab
+from claimbench import accelerators, atomic, batchnorm, data, errors, transforms, vocab
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 
@@ -207,26 +207,41 @@ class _EarlyStopping:
 
 
 class Timer:
-    """Seconds between ``start`` and ``stop``: CUDA events on the device's own stream (not the current device's: a
-    pytest-xdist worker's ``cuda:N`` need not be current) read after a synchronise, else perf_counter."""
+    """Seconds between ``start`` and ``stop`` (or ``end``): events on the device's own stream where it
+    ``accelerators.times_by_events`` (CUDA), read once it has run them; else perf_counter, read after the device has
+    run the work queued before (``accelerators.synchronize``: mps; nothing to wait for on the CPU)."""
 
     def __init__(self, device: torch.device) -> None:
         self.device = device
+        self.events = accelerators.times_by_events(device)
 
     def start(self) -> None:
-        if self.device.type == "cuda":
-            self.begin = torch.cuda.Event(enable_timing=True)
-            self.begin.record(torch.cuda.current_stream(self.device))
+        if self.events:
+            self.begin = accelerators.timing_event(self.device)
         else:
+            accelerators.synchronize(self.device)
             self.began = time.perf_counter()
 
+    def end(self) -> Callable[[], float]:
+        """End the interval; what gives its seconds, which for events is to be called after ``wait``: the host does
+        not wait for the device here."""
+        if self.events:
+            begin, end = self.begin, accelerators.timing_event(self.device)
+            return lambda: begin.elapsed_time(end) / 1000
+        accelerators.synchronize(self.device)
+        seconds = time.perf_counter() - self.began
+        return lambda: seconds
+
+    def wait(self) -> None:
+        """Wait until the device has run what the intervals ended so far time."""
+        if self.events:
+            accelerators.synchronize(self.device)
+
     def stop(self) -> float:
-        if self.device.type == "cuda":
-            end = torch.cuda.Event(enable_timing=True)
-            end.record(torch.cuda.current_stream(self.device))
-            torch.cuda.synchronize(self.device)
-            return self.begin.elapsed_time(end) / 1000
-        return time.perf_counter() - self.began
+        """The seconds of the interval, once the device has run it."""
+        seconds = self.end()
+        self.wait()
+        return seconds()
 
 
 @dataclass(frozen=True)
@@ -250,8 +265,9 @@ def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Datase
     """Time each model in its ``Accel`` (the probe trains them: pass spares) on a batch of ``train_set``: one
     warm-up and ``PROBE_STEPS`` timed training steps and evaluation batches at each candidate thread count (on
     the CPU, the process's and one; ``threads`` alone where given), the models and thread counts taking turns
-    step by step, so that every one meets the same load. Medians; a fixed number of steps, whatever they take.
-    A model without one output per class is refused first (``check_classes``; ``name`` names it)."""
+    step by step, so that every one meets the same load. Medians; a fixed number of steps, whatever they take. On a
+    GPU that times by events the host queues the steps as a run does, and waits for them once, at the end
+    (``Timer.end``). A model without one output per class is refused first (``check_classes``; ``name`` names it)."""
     device = torch.device(device)
     batch = dataclasses.replace(train_set, images=train_set.images[:recipe.batch_size],
                                 labels=train_set.labels[:recipe.batch_size]).to(device)
@@ -265,20 +281,23 @@ def step_costs(models: Sequence[tuple[nn.Module, Accel]], train_set: data.Datase
         model.to(device=device, memory_format=accel.memory_format)
         probes.append((model, accel, _optimizer(model, recipe), torch.Generator(device).manual_seed(0)))
         check_classes(model, batch, recipe, accel, name or type(model).__name__)  # after the optimizer, as in a run
-    seconds: list[dict[int, list[tuple[float, float]]]] = [{n: [] for n in candidates} for _ in probes]
-    with _on_device(device), _deterministic(device):
+    ended: list[dict[int, list[tuple[Callable[[], float], Callable[[], float]]]]] = [
+        {n: [] for n in candidates} for _ in probes]
+    with accelerators.current(device), _deterministic(device):
         for _ in range(1 + PROBE_STEPS):
-            for (model, accel, optimizer, generator), timed in zip(probes, seconds, strict=True):
+            for (model, accel, optimizer, generator), timed in zip(probes, ended, strict=True):
                 for count in candidates:
                     with _cpu_threads(device, count):
                         timer.start()
                         model.train()
                         _step(_objective(model, recipe), optimizer, batch, indices, recipe, generator, accel)
-                        trained = timer.stop()
+                        trained = timer.end()
                         timer.start()
                         evaluate(model, batch, recipe, device=device, accel=accel)
-                        timed[count].append((trained, timer.stop()))
-    return [_fastest(timed) for timed in seconds]
+                        timed[count].append((trained, timer.end()))
+        timer.wait()
+    return [_fastest({n: [(trained(), evaluated()) for trained, evaluated in rounds] for n, rounds in timed.items()})
+            for timed in ended]
 
 
 def probe_threads(device: torch.device | str, threads: int | None = None) -> tuple[int, ...]:
@@ -299,13 +318,6 @@ def _fastest(seconds: Mapping[int, list[tuple[float, float]]]) -> StepCost:
     if not others or medians[first][0] * MORE_THREADS_GAIN < medians[chosen][0]:
         chosen = first
     return StepCost(train_seconds=medians[chosen][0], eval_seconds=medians[chosen][1], threads=chosen)
-
-
-def _on_device(device: torch.device) -> contextlib.AbstractContextManager[Any]:
-    """``device`` as the current CUDA device while a run or probe uses it, so that what names no device (a stream,
-    a kernel library's handle) is that GPU's, not GPU 0's; the caller's is current again afterwards
-    (``torch.cuda.device``, whose exit creates no context on the GPU it returns to). Nothing elsewhere."""
-    return torch.cuda.device(device) if device.type == "cuda" else contextlib.nullcontext()
 
 
 @contextlib.contextmanager
@@ -376,8 +388,7 @@ def check_classes(model: nn.Module, dataset: data.Dataset, recipe: Recipe, accel
     train as they always did (a 1000-way head on CIFAR-10)."""
     images = _normalize(dataset.images[:recipe.batch_size], recipe).contiguous(memory_format=accel.memory_format)
     training = model.training
-    cuda = [images.device] if images.device.type == "cuda" else []
-    with torch.random.fork_rng(cuda), torch.no_grad(), accel.autocast_on(images.device):
+    with accelerators.fork_rng(images.device), torch.no_grad(), accel.autocast_on(images.device):
         logits = model.eval()(images)
     model.train(training)
     if not isinstance(logits, torch.Tensor) or logits.dim() != 2 or logits.shape[1] < data.CLASSES:
@@ -759,7 +770,7 @@ class _Run:
             "history": self.history.to_dict(),
             "generator": self.generator.get_state(),
             "rng": torch.get_rng_state(),
-            "cuda_rng": torch.cuda.get_rng_state(self.device) if self.device.type == "cuda" else None,
+            "device_rng": accelerators.rng_state(self.device),
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -774,8 +785,7 @@ class _Run:
         self.history = History.from_dict(state["history"])
         self.generator.set_state(state["generator"])
         torch.set_rng_state(state["rng"])
-        if self.device.type == "cuda":
-            torch.cuda.set_rng_state(state["cuda_rng"], self.device)
+        accelerators.set_rng_state(self.device, state["device_rng"])
 
     def save(self, checkpoint: Path, expected: dict[str, Any], note: Mapping[str, Any] | None) -> None:
         """Write the state to ``checkpoint`` atomically, with the fingerprint a resumed run must match, the
@@ -880,9 +890,9 @@ def train(
     sizes = batch_sizes(recipe, len(train_set))
     timer = Timer(device)
     paces: list[float] = []
-    cuda = list(range(torch.cuda.device_count())) if device.type == "cuda" else []
 
-    with _on_device(device), torch.random.fork_rng(cuda), _deterministic(device), _cpu_threads(device, threads):
+    with (accelerators.current(device), accelerators.fork_rng(device), _deterministic(device),
+          _cpu_threads(device, threads)):
         torch.manual_seed(seed)  # dropout draws from the global generator, which is the caller's again afterwards
         run = _Run.start(model, recipe, seed, device)
         expected = fingerprint(name, recipe, seed, device, len(train_set), accel)

@@ -13,8 +13,9 @@ import pytest
 import torch
 from small_runs import LINEAR_MODELS, TINY_RECIPE, any_accuracy_claim, write_cifar10
 
-from claimbench import environment
+from claimbench import accelerators, environment
 from claimbench.readme_markers import README_END, README_START
+from claimbench.runs.timing import same_hardware
 
 pytest_plugins = ["pytester"]
 
@@ -191,6 +192,16 @@ def test_a_cpu_s_features_name_torch_s_kernels_and_its_bf16_instructions() -> No
     assert set(features.split(", ")[1:]) <= set(environment.BF16_FLAGS)
     assert environment.processor("cpu") in environment.device_name("cpu", 3)
     assert environment.device_name("cpu", 3).endswith(" (3 threads)") and "thread" not in environment.processor()
+
+
+def test_an_mps_device_is_named_as_its_gpu_not_as_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run or an epoch time on mps names the Mac's GPU, as one on CUDA names the GPU: no CPU model, capability or
+    revision, and no thread count, which a GPU's steps do not rest on."""
+    monkeypatch.setattr(accelerators, "_apple_chip", lambda: "Apple M2 Pro")
+    assert environment.device_name("mps", 8) == environment.processor("mps") == "Apple M2 Pro GPU"
+    assert environment.device_features("mps").startswith("MPS on macOS ")
+    assert environment.device_revision("mps") == ""
+    assert same_hardware("M2 Pro", environment.device_name("mps", 8))
 
 
 def test_a_run_trained_after_a_report_was_rewritten_is_the_commit_s(pytester: pytest.Pytester, tmp_path: Path) -> None:

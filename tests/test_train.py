@@ -13,6 +13,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -24,7 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
-from claimbench import batchnorm, data, errors, metrics, registry, train, transforms, vocab
+from claimbench import accelerators, batchnorm, data, errors, metrics, registry, train, transforms, vocab
 from claimbench.ledger import EarlyStopping, Plateau, Recipe
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.runs import store
@@ -1253,6 +1254,13 @@ class ThreadClock:
     def stop(self) -> float:
         return self.seconds[self.threads]
 
+    def end(self) -> Callable[[], float]:
+        seconds = self.stop()
+        return lambda: seconds
+
+    def wait(self) -> None:
+        pass
+
 
 @pytest.mark.parametrize(("seconds", "chosen"), [({2: 1.0, 1: 1.05}, 1), ({2: 1.0, 1: 2.0}, 2)])
 def test_the_probe_weighs_the_processs_thread_count_against_one(monkeypatch: pytest.MonkeyPatch,
@@ -1300,8 +1308,97 @@ def test_cuda_timer_records_on_the_stream_of_its_own_gpu(monkeypatch: pytest.Mon
     assert synchronised == [torch.device("cuda:1")]
 
 
+class HostClock:
+    """``time.perf_counter`` and an accelerator's ``synchronize`` that log their calls in order; the clock ticks 2 s."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        self.calls.append("clock")
+        self.now += 2.0
+        return self.now
+
+    def synchronize(self, *device: torch.device) -> None:
+        self.calls.append("synchronize")
+
+
+def test_an_mps_interval_is_read_after_the_device_has_run_its_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mps queues its kernels as CUDA does: the clock is read only once ``torch.mps.synchronize`` has waited for the
+    work queued before the interval began and within it, or an epoch would time how fast the host queued it."""
+    clock = HostClock()
+    monkeypatch.setattr(time, "perf_counter", clock.perf_counter)
+    monkeypatch.setattr(torch.mps, "synchronize", clock.synchronize)
+    timer = train.Timer(torch.device("mps"))
+    timer.start()
+    assert timer.stop() == 2.0
+    assert clock.calls == ["synchronize", "clock", "synchronize", "clock"]
+
+
+class SyncedEvent(FakeEvent):
+    """A ``FakeEvent`` whose time may be read only after a ``torch.cuda.synchronize`` that followed its record."""
+
+    synchronised: list[torch.device]
+
+    def record(self, stream: tuple[str, torch.device] | None = None) -> None:
+        super().record(stream)
+        self.waits = len(self.synchronised)
+
+    def elapsed_time(self, end: FakeEvent) -> float:
+        assert len(self.synchronised) > max(self.waits, end.waits), "an event was read before the GPU ran it"
+        return super().elapsed_time(end)
+
+
+REAL_TIMER = train.Timer
+
+
+def test_the_probe_waits_for_a_gpu_once_not_at_every_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe's steps are timed by CUDA events recorded as they are queued, and read after one synchronise at
+    the end: a synchronise after every step would make the host wait for the GPU at each one, which a run never
+    does. The model trains on the CPU here, its timer on a fake ``cuda:0``."""
+    synchronised: list[torch.device] = []
+    SyncedEvent.synchronised = synchronised
+    monkeypatch.setattr(torch.cuda, "Event", SyncedEvent)
+    monkeypatch.setattr(torch.cuda, "current_stream", lambda device=None: ("stream", torch.device(device)))
+    monkeypatch.setattr(torch.cuda, "synchronize", synchronised.append)
+    monkeypatch.setattr(train, "Timer", lambda device: REAL_TIMER(torch.device("cuda:0")))
+    [cost] = train.step_costs([(small_cnn(3), train.Accel())], synthetic(64, seed=0, shape=(3, 28, 28)), ADAM,
+                              device="cpu", threads=1)
+    assert synchronised == [torch.device("cuda:0")]
+    assert cost == train.StepCost(train_seconds=0.25, eval_seconds=0.25, threads=1)
+
+
+class FakeGenerator:
+    """The mps generator's ``get_rng_state`` and ``set_rng_state`` without a Mac: a state tensor held here."""
+
+    def __init__(self) -> None:
+        self.state = torch.tensor([1, 2, 3], dtype=torch.uint8)
+
+    def get_rng_state(self, device: object = "mps") -> torch.Tensor:
+        return self.state.clone()
+
+    def set_rng_state(self, state: torch.Tensor, device: object = "mps") -> None:
+        self.state = state.clone()
+
+
+def test_a_checkpoint_keeps_the_mps_generator_and_a_resumed_run_restores_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dropout on mps draws from mps's own generator, as on CUDA from the GPU's: a checkpoint saves its state and a
+    resumed run restores it, or the resumed epochs would drop other units than the uninterrupted run's."""
+    generator = FakeGenerator()
+    monkeypatch.setattr(torch.mps, "get_rng_state", generator.get_rng_state)
+    monkeypatch.setattr(torch.mps, "set_rng_state", generator.set_rng_state)
+    model = small_cnn(3)
+    run = train._Run(model, train._optimizer(model, ADAM), None, None, None, torch.Generator(), torch.device("mps"))
+    run.record(Epoch(1, 1e-3, 1.0, 1.0, 50.0, None, None))
+    saved = run.state_dict()
+    generator.state = torch.tensor([9, 9, 9], dtype=torch.uint8)  # later epochs drew from it
+    run.load_state_dict(saved)
+    assert generator.state.tolist() == [1, 2, 3]
+
+
 class CurrentDevice:
-    """``train._on_device`` that keeps the device it makes current, and a ``train.Timer`` that says which device was
+    """``accelerators.current`` that keeps the device it makes current, and a ``train.Timer`` that says which device was
     current as it started and stopped."""
 
     def __init__(self) -> None:
@@ -1326,31 +1423,23 @@ class CurrentDevice:
         self.timed.append(list(self.current))
         return 1.0
 
+    def end(self) -> Callable[[], float]:
+        seconds = self.stop()
+        return lambda: seconds
+
+    def wait(self) -> None:
+        pass
+
 
 def test_training_and_the_probe_run_with_their_device_current(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every step ``train`` and ``step_costs`` time runs with the run's device current (``_on_device``)."""
+    """Every step ``train`` and ``step_costs`` time runs with the run's device current (``accelerators.current``)."""
     spy = CurrentDevice()
-    monkeypatch.setattr(train, "_on_device", spy.on_device)
+    monkeypatch.setattr(accelerators, "current", spy.on_device)
     monkeypatch.setattr(train, "Timer", spy.timer)
     train.step_costs([(small_cnn(3), train.Accel())], synthetic(64, seed=0, shape=(3, 28, 28)), ADAM, device="cpu")
     recipe = dataclasses.replace(ADAM, epochs=1)
     train.train(small_cnn(3), synthetic(64, seed=0, shape=(3, 28, 28)), None, recipe, device="cpu", seed=0)
     assert spy.timed and all(current == [torch.device("cpu")] for current in spy.timed)
-
-
-def test_a_cuda_device_is_made_current_and_the_cpu_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``_on_device`` enters ``torch.cuda.device`` for a GPU (scoped, unlike ``set_device``), and nothing for the
-    CPU."""
-    entered: list[torch.device] = []
-
-    @contextlib.contextmanager
-    def cuda_device(device: torch.device) -> Iterator[None]:
-        entered.append(device)
-        yield
-
-    monkeypatch.setattr(torch.cuda, "device", cuda_device)
-    with train._on_device(torch.device("cuda:1")), train._on_device(torch.device("cpu")):
-        assert entered == [torch.device("cuda:1")]
 
 
 def test_where_a_further_run_lands_never_narrows_below_the_runs_own_scatter() -> None:

@@ -188,7 +188,8 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     """Time training epochs of the claim's recipe with pytest-benchmark (one warm-up, then the rounds).
 
     An epoch is the training pass plus the validation pass, as Keras' ``fit()`` times one; the
-    seconds are the engine's own (CUDA events after a synchronise on CUDA, perf_counter on the CPU).
+    seconds are the engine's own (``train.Timer``: CUDA events read after a synchronise on CUDA, perf_counter after
+    one on mps, perf_counter on the CPU).
     """
     recipe = claim.recipe
     if recipe is None or claim.model is None or claim.hardware is None:
