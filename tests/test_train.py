@@ -92,11 +92,14 @@ def resume_run(checkpoint: Path | None, device: str = "cpu") -> tuple[nn.Module,
     return model, history
 
 
-KILLED_AFTER_ITS_FIRST_CHECKPOINT = """
+IN_A_CHILD = """
 import os, pathlib, signal, sys
+import torch
 import models.iot_ml_hw2, test_train
 from claimbench import train
 
+checkpoint, device, killed, out = sys.argv[1], sys.argv[2], sys.argv[3] == "killed", sys.argv[4]
+torch.use_deterministic_algorithms(True)  # train() sets it on the CPU, and leaves CUDA its fast kernels
 save = train._Run.save
 
 
@@ -105,43 +108,61 @@ def save_then_die(run, *args):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-train._Run.save = save_then_die
-test_train.resume_run(pathlib.Path(sys.argv[1]), sys.argv[2])
+if killed:
+    train._Run.save = save_then_die
+model, history = test_train.resume_run(pathlib.Path(checkpoint) if checkpoint else None, device)
+torch.save({"weights": model.state_dict(), "history": history.to_dict()}, out)
 """
-"""``resume_run`` in a child that SIGKILLs itself once its first checkpoint is written; argv: checkpoint, device."""
+"""``resume_run`` in a child with deterministic algorithms on every device, which SIGKILLs itself once its first
+checkpoint is written when told ``killed``, and else saves the weights and history it ends with; argv: checkpoint
+(``""``: none), device, ``killed`` or ``whole``, the file it saves to."""
+
+
+def resume_run_in_a_child(checkpoint: Path | None, device: str, killed: bool, out: Path) -> int:
+    """Run ``IN_A_CHILD``, on as many CPU threads as this process (the CPU kernels' reductions split their sums by
+    thread) and with cuBLAS's deterministic workspace (what deterministic algorithms need on CUDA), so that every
+    run of a test computes alike; its exit status."""
+    child = subprocess.run(
+        [sys.executable, "-c", IN_A_CHILD, str(checkpoint or ""), device, "killed" if killed else "whole", str(out)],
+        timeout=120, cwd=REPO, env={**os.environ, "PYTHONPATH": f"{REPO / 'tests'}{os.pathsep}{REPO}",
+                                    "OMP_NUM_THREADS": str(torch.get_num_threads()),
+                                    "CUBLAS_WORKSPACE_CONFIG": ":4096:8"},
+    )
+    return child.returncode
 
 
 @pytest.mark.slow
 def test_resumed_run_ends_with_the_uninterrupted_weights(tmp_path: Path, device: str) -> None:
     """Kill a training process after its first checkpoint; the resumed run keeps the epochs it was killed after
-    and, on the CPU, matches one never interrupted (on as many threads: the CPU kernels' reductions split their
-    sums by thread). CUDA keeps its fast kernels, which do not promise equal sums, so there the rest of the run
-    is only required to happen."""
+    and ends with the epoch records and weights of one never interrupted, exactly: the checkpoint holds every
+    generator the later epochs draw from (the CPU's, the batches', the GPU's for dropout). The three runs use
+    deterministic algorithms, which ``train`` sets on the CPU and not on CUDA (its fast kernels do not promise equal
+    sums): on CUDA the test sets them, as the engine's resume is checked there, not cuDNN's choice of kernels."""
     checkpoint = tmp_path / "run.ckpt"
-    child = subprocess.run(
-        [sys.executable, "-c", KILLED_AFTER_ITS_FIRST_CHECKPOINT, str(checkpoint), device], timeout=120,
-        cwd=REPO, env={**os.environ, "PYTHONPATH": f"{REPO / 'tests'}{os.pathsep}{REPO}",
-                       "OMP_NUM_THREADS": str(torch.get_num_threads())},
-    )
-    assert child.returncode == -signal.SIGKILL, (
-        f"the training process ended with exit status {child.returncode} instead of its SIGKILL after a checkpoint")
+    status = resume_run_in_a_child(checkpoint, device, True, tmp_path / "unused")
+    assert status == -signal.SIGKILL, (
+        f"the training process ended with exit status {status} instead of its SIGKILL after a checkpoint")
     killed = History.from_dict(torch.load(checkpoint, weights_only=True)["history"])
     done = len(killed.epochs)
     assert done == 1 < RESUME_RECIPE.epochs, f"the child was killed after {done} epochs"
 
-    resumed_model, resumed = resume_run(checkpoint, device)
+    ended: dict[str, dict[str, Any]] = {}
+    for name, resumed_from in (("resumed", checkpoint), ("uninterrupted", None)):
+        assert resume_run_in_a_child(resumed_from, device, False, tmp_path / name) == 0, f"the {name} run failed"
+        ended[name] = torch.load(tmp_path / name, weights_only=True)
+    resumed, uninterrupted = (History.from_dict(ended[name]["history"]) for name in ("resumed", "uninterrupted"))
     assert resumed.epochs[:done] == killed.epochs and len(resumed.epochs) > done
-    if device != "cpu":
-        return
-    model, uninterrupted = resume_run(None, device)
+
     def untimed(history: History) -> list[Epoch]:
         return [dataclasses.replace(e, seconds=0.0) for e in history.epochs]
 
     assert untimed(resumed) == untimed(uninterrupted)
     assert uninterrupted.restored_epoch is not None, "the recipe's early stopping restores the best epoch"
     assert resumed.restored_epoch == uninterrupted.restored_epoch
-    for (name, tensor), other in zip(model.state_dict().items(), resumed_model.state_dict().values()):
-        assert torch.equal(tensor, other), f"{name} differs after resuming"
+    weights = ended["uninterrupted"]["weights"]
+    assert weights.keys() == ended["resumed"]["weights"].keys()
+    for name, tensor in weights.items():
+        assert torch.equal(tensor, ended["resumed"]["weights"][name]), f"{name} differs after resuming"
 
 
 def test_checkpoint_of_another_run_is_refused(tmp_path: Path, device: str) -> None:
