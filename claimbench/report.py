@@ -77,6 +77,8 @@ _MARKDOWN_BLOCK = re.compile(r"^(\d{0,9})((?:#{1,6}|[+.)-])(?=\s|$)|[=-](?=[=-]*
 """What, at the start of a line, could begin a heading or a list item (marks followed by a space), a rule or a
 heading's underline (a line of ``=`` or ``-`` alone) or a quote, and the marks to escape (an escaped mark reads as
 itself, wherever it is)."""
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?[0-9A-Za-z]+;)")
+"""A ``<`` that markdown could read as the start of raw HTML or an autolink, an ``&`` as an entity's."""
 _IMAGE = r"!\[(?:[^\]\\]|\\.)*\]\([^)\s]*\)"
 _IMAGES = re.compile(rf"{_IMAGE}(?:\s+{_IMAGE})*")
 """A line of images only: the badges of a README's summary block."""
@@ -85,6 +87,27 @@ _IMAGES = re.compile(rf"{_IMAGE}(?:\s+{_IMAGE})*")
 def _escape(text: str) -> str:
     """One table cell of GitHub-flavoured markdown: no line breaks, pipes escaped."""
     return " ".join(text.splitlines()).replace("|", "\\|")
+
+
+def _words(text: str) -> str:
+    """A ledger's words (a title, an origin) on one line, reading as written: markdown and HTML escaped as in a
+    list item, but for ``|``, which only a table cell escapes (``_escape``)."""
+    return _MARKDOWN_INLINE.sub(lambda mark: mark[0] if mark[0] == "|" else f"\\{mark[0]}", " ".join(text.split()))
+
+
+def _no_html(text: str) -> str:
+    """An author's markdown as written, but no HTML: a ``<`` that could open a tag, comment or autolink, and an
+    ``&`` that could begin an entity, escaped (``<60%`` and ``R&D`` stay as they are)."""
+    return _HTML_START.sub(r"\\\g<0>", text)
+
+
+def _code(text: str) -> str:
+    """A code span of ``text`` on one line: its fence longer than any run of backticks in it, and a space inside
+    the fence where it starts or ends with one (CommonMark)."""
+    text = " ".join(text.split())
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
@@ -113,7 +136,7 @@ def _summary_row(label: str, records: Sequence[Record]) -> list[str]:
 def summary_table(records: Sequence[Record], reports: Sequence[Report]) -> str:
     """Claims per verdict per report, the claims measured on unverified data (counted under their verdicts too, so
     the column says "included"), and a total row."""
-    rows = [_summary_row(f"{report.title} (`{report.slug}`)", [r for r in records if r["report"] == report.slug])
+    rows = [_summary_row(f"{_words(report.title)} ({_code(report.slug)})", [r for r in records if r["report"] == report.slug])
             for report in sorted(reports, key=lambda r: r.slug)]
     rows.append(_summary_row("**all**", records))
     unverified = f"{UNVERIFIED_MARK} unverified data (included)"
@@ -264,25 +287,26 @@ def _render_table(table: Table, by_cell: Mapping[Cell, list[Record]], reasons: _
             cells = [_cell_text(r, reasons) for r in found]
             if found and any(r["printed"] != text for r in found):
                 cells.insert(0, text)
-            out.append("<br>".join(cells) if cells else text)
+            out.append("<br>".join(map(_no_html, cells)) if cells else _no_html(text))
         rows.append(out)
-    return [_heading(3, table.title), "", _plain_table(rows, table.columns), ""]
+    return [_heading(3, table.title), "", _plain_table(rows, [_no_html(c) for c in table.columns]), ""]
 
 
 def _heading(level: int, title: str) -> str:
-    """A markdown heading of a ledger's title, on one line: a line break in the title would end the heading."""
-    return f"{'#' * level} {' '.join(title.split())}"
+    """A markdown heading of a ledger's title, on one line (a line break in the title would end the heading), its
+    markdown and HTML escaped (``_words``)."""
+    return f"{'#' * level} {_words(title)}"
 
 
 def _render_text_claims(records: Sequence[Record], reasons: _Reasons) -> list[str]:
-    rows = [[f"`{r['id']}`", _cell_text(r, reasons)] for r in records]
+    rows = [[f"`{r['id']}`", _no_html(_cell_text(r, reasons))] for r in records]
     return ["### Claims in the text", "", _table(rows, ["Claim", "Printed → measured"]), ""]
 
 
 def _render_report(report: Report, records: Sequence[Record], reasons: _Reasons) -> list[str]:
-    where = " · ".join(part for part in (f"source `{report.source}`" if report.source else "", report.origin)
-                       if part)
-    lines = [_heading(2, report.title), "", f"`{report.slug}`" + (f" · {where}" if where else ""), ""]
+    where = " · ".join(part for part in (f"source {_code(report.source)}" if report.source else "",
+                                         _words(report.origin or "")) if part)
+    lines = [_heading(2, report.title), "", _code(report.slug) + (f" · {where}" if where else ""), ""]
     if not records:
         return [*lines, "No claim of this report has a record yet.", ""]
     cells: dict[Cell, list[Record]] = {}

@@ -160,6 +160,30 @@ def test_format_delta(delta: float | None, shown: Any, claimed: Any, printed: st
     assert value_text.format_delta({"delta": delta, "shown": shown, "claimed": claimed, "printed": printed}) == text
 
 
+HOSTILE = "Tiny <img src=x.png> <script>alert(1)</script> [verified](https://x.example) &amp; *this*"
+"""A ledger's words that a renderer would show as HTML, a link and emphasis, were they written raw."""
+
+
+def test_a_ledgers_words_reach_the_report_and_readme_as_text_not_html() -> None:
+    """Only ``|`` and line breaks were escaped: a title's or origin's ``<img>``, ``<script>`` and links reached
+    REPORT.md and the README's summary raw, and a backtick in ``source`` ended its code span. Titles, headings and
+    origins now read as written (``_list_item``'s escapes, but for ``|``); ``source`` is a code span fenced by more
+    backticks than it holds; the author's cells keep their markdown, but no HTML."""
+    table = dataclasses.replace(TABLE, title=HOSTILE, columns=("Model", "Params", "Accuracy", "<b>Notes</b>"),
+                                rows=(("small", "1,000", "80.5%", "<a href='x'>a</a> &amp; R&D"), *TABLE.rows[1:]))
+    hostile = dataclasses.replace(DEMO, title=HOSTILE, origin=HOSTILE, source="a`b``.md", tables=(table,))
+    markdown = report.render_markdown(_records(), [EMPTY, hostile], ENVIRONMENT)
+    block = report.readme_block(_records(), [EMPTY, hostile], "README.md", None)
+    escaped = ("Tiny \\<img src=x.png> \\<script>alert(1)\\</script> \\[verified\\](https://x.example) "
+               "\\&amp; \\*this\\*")
+    assert f"## {escaped}\n\n`demo` · source ```a`b``.md``` · {escaped}\n" in markdown
+    assert f"### {escaped}\n" in markdown
+    assert f"| {escaped} (`demo`) |" in markdown and f"| {escaped} (`demo`) |" in block
+    assert _cells(markdown, "small")[3] == "\\<a href='x'>a\\</a> \\&amp; R&D"
+    assert "| Model | Params | Accuracy | \\<b>Notes\\</b> |" in markdown
+    assert not re.search(r"(?<!\\)<(?!br>)", markdown + block), "a raw tag other than our own <br>"
+
+
 def test_each_claimed_cell_holds_claimed_measured_verdict_and_the_table_keeps_its_width() -> None:
     markdown = report.render_markdown(_records(), REPORTS, ENVIRONMENT)
     header = next(line for line in markdown.splitlines() if line.startswith("| Model "))
