@@ -37,6 +37,10 @@ TEXT_CLAIM = (": a cell is found by its row label and column as the report print
               "(its printed is then looked for anywhere in the report)")
 """The way out of a cell the table's repeated row label or column header leaves ambiguous."""
 RECIPE = TypeAdapter(Recipe)
+MOST_EXTENDS = 64
+"""The most recipes an ``extends`` chain holds, its first included: a longer one is refused, which also bounds the
+merging a ledger's recipes take (each merges its chain) to this many per recipe."""
+TOO_LONG = f"chain longer than {MOST_EXTENDS} recipes: merge some of them into one"
 Rows = dict[tuple[str, str], list[tuple[str, ...]]]
 """The complete rows of each (table id, row label)."""
 Headers = dict[str, list[str]]
@@ -224,7 +228,8 @@ def _row_name(table: dict[str, Any], label: str) -> str:
 def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tuple[str, str]]:
     """The recipe with its ``extends`` chain merged in, complete and sane; else its own problems as (field, what).
 
-    A broken chain is the problem of the recipe whose ``extends`` breaks it, not of those extending that one.
+    A broken chain is the problem of the recipe whose ``extends`` breaks it, not of those extending that one; one
+    longer than ``MOST_EXTENDS`` recipes is its own.
     """
     merged, chain = dict(recipes[name]), [name]
     while (parent := merged.pop("extends", None)) is not None:
@@ -232,6 +237,8 @@ def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tupl
             cycle = f"cycle: {' -> '.join((*chain, parent))}"
             own = cycle if parent == name else f"unknown recipe {parent!r} (recipes: {', '.join(recipes)})"
             return [("extends", own)] if len(chain) == 1 or parent == name else []
+        if len(chain) == MOST_EXTENDS:
+            return [("extends", TOO_LONG)]
         chain.append(parent)
         merged = _merge(recipes[parent], merged)
     try:

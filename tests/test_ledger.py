@@ -793,6 +793,41 @@ def test_a_recipe_may_anneal_its_learning_rate_on_a_cosine(tmp_path: Path) -> No
     assert recipe.schedule == "cosine" and recipe.plateau is None
 
 
+def extends_chain(length: int) -> str:
+    """Recipes ``r0`` extends ``r1`` ... extends ``r<length - 1>``, the last complete, and a claim trained by r0."""
+    links = "".join(f'[recipe.r{i}]\nextends = "r{i + 1}"\nepochs = {i + 1}\n\n' for i in range(length - 1))
+    last = RECIPES.split("[recipe.longer]")[0].replace("[recipe.base]", f"[recipe.r{length - 1}]")
+    return links + last + training_claim("r0")
+
+
+def test_a_chain_of_the_most_extends_loads(tmp_path: Path) -> None:
+    (claim,) = load_one(tmp_path, extends_chain(ledger.MOST_EXTENDS))
+    assert (claim.recipe.epochs, claim.recipe.optimizer) == (1, "adam")
+
+
+def test_an_extends_chain_longer_than_the_cap_is_one_problem(tmp_path: Path) -> None:
+    """The recipe whose chain passes ``MOST_EXTENDS`` says so on its ``extends``; those it extends do not."""
+    body = extends_chain(ledger.MOST_EXTENDS + 1)
+    with pytest.raises(ledger.LedgerError) as error:
+        load_one(tmp_path, body)
+    line = (HEADER + body).splitlines().index('extends = "r1"') + 1
+    assert str(error.value) == f"tiny.toml:{line}: recipe.r0: extends: {ledger.TOO_LONG}"
+    assert f"longer than {ledger.MOST_EXTENDS} recipes" in ledger.TOO_LONG
+
+
+def test_a_long_extends_chain_merges_at_most_the_cap_per_recipe(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each recipe merged its whole chain, so a ledger's merges grew with the square of a chain's length (a 130 KB
+    ledger of a 4,000-long chain took 115 s to load); the cap bounds them to ``MOST_EXTENDS`` a recipe."""
+    merges = Counter[str]()
+    merge = ledger._merge
+    monkeypatch.setattr(ledger, "_merge", lambda base, own: merges.update(["call"]) or merge(base, own))
+    recipes = 3 * ledger.MOST_EXTENDS
+    with pytest.raises(ledger.LedgerError, match=re.escape(ledger.TOO_LONG)):
+        load_one(tmp_path, extends_chain(recipes))
+    assert 0 < merges["call"] <= ledger.MOST_EXTENDS * recipes
+
+
 @pytest.mark.parametrize(("change", "expected"), [
     (('extends = "base"', 'extends = "mnist"'), "recipe.longer: extends: cycle: longer -> mnist -> longer"),
     (('extends = "base"', 'extends = "bass"'), "recipe.longer: extends: unknown recipe 'bass' (recipes: base, longer"),
