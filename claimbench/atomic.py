@@ -13,6 +13,10 @@ process id. A writer killed mid-write (SIGKILL, a power cut) leaves it behind; t
 removes those of this host whose process is gone, never a live process's (parallel workers write side by side) nor
 another host's (a shared file system), whose liveness it cannot know. Until then, ``GITIGNORE`` keeps it out of git.
 
+``read_regular(path)`` reads a record claimbench wrote (a run, a marker, a decision) only where it is a regular file
+of at most ``RECORD_BYTES``, never a FIFO (which would block), a device or a symlink (``/dev/zero``, which would
+fill the memory): anything else is ``NotRegularFile``, a record as corrupt as one that is not JSON.
+
 ``set_aside(path, label)`` renames a file a run cannot use to the first free ``<name>.<label>-<n>`` beside it, never
 over another file.
 
@@ -27,7 +31,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
+import functools
 import glob
+import io
 import os
 import signal
 import socket
@@ -46,9 +52,9 @@ try:
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["FLOCK_GRACE", "GITIGNORE", "Interrupted", "Unlockable", "alive", "cannot_lock", "flock", "locked",
-           "replace_atomically", "set_aside", "temporary_files", "this_host", "together", "unreadable", "unwritable",
-           "write_bytes", "write_text"]
+__all__ = ["FLOCK_GRACE", "GITIGNORE", "RECORD_BYTES", "Interrupted", "NotRegularFile", "Unlockable", "alive",
+           "cannot_lock", "flock", "locked", "open_regular", "read_regular", "replace_atomically", "set_aside",
+           "temporary_files", "this_host", "together", "unreadable", "unwritable", "write_bytes", "write_text"]
 
 _MARK = ".claimbench-"
 """What a temporary file's name begins with: claimbench's, so that a pattern can match it and no other file."""
@@ -87,7 +93,7 @@ def replace_atomically(path: Path | str, write: Callable[[Path], None]) -> Path:
     ``together()``, rename it when the block ends. An ``OSError`` names ``path``, never the temporary file.
 
     As a plain write would, it writes the file a symlink points to and keeps an existing file's mode (a new one
-    gets 0644).
+    gets 0666 less the process's umask, as ``open`` gives it).
     """
     given = Path(path)
     pending = _PENDING.get()
@@ -108,7 +114,7 @@ def _staged(given: Path, write: Callable[[Path], None]) -> _Staged:
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(given))
     temporary = None
     try:
-        mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o644
+        mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else 0o666 & ~_umask()
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_dead_leftovers(path)
         handle, name = tempfile.mkstemp(prefix=f"{_MARK}{path.name}.{this_host()}.{os.getpid()}.", suffix=".tmp",
@@ -126,6 +132,19 @@ def _staged(given: Path, write: Callable[[Path], None]) -> _Staged:
             raise _named(error, given) from None
         raise
     return _Staged(temporary, path, given)
+
+
+@functools.cache
+def _umask() -> int:
+    """The process's umask, read once: from ``/proc/self/status`` where Linux says it (no other thread sees it
+    changed), else by setting it and putting it back at once."""
+    with contextlib.suppress(OSError, UnicodeDecodeError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def this_host() -> str:
@@ -226,6 +245,58 @@ def unreadable(path: Path | str, error: OSError | None = None) -> str:
     why = f" ({error.strerror or error})" if error is not None else ""
     return (f"cannot read {path}{why}, and writing over it would lose the records of earlier runs it holds; make it "
             "readable, or name another file")
+
+
+RECORD_BYTES = 32 * 1024 * 1024
+"""The most bytes ``read_regular`` reads: far above any record claimbench writes (a run's is kilobytes)."""
+_NO_WAIT = os.O_NOFOLLOW | os.O_NONBLOCK if hasattr(os, "O_NOFOLLOW") else 0  # not on Windows
+"""The flags that make ``read_regular``'s open refuse a symlink and return at once on a FIFO."""
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+class NotRegularFile(ValueError):
+    """A record that is no regular file of at most its size (a FIFO, a device, a symlink, a huge file): corrupt,
+    as a record that is not JSON is."""
+
+
+def read_regular(path: Path | str, limit: int = RECORD_BYTES) -> bytes:
+    """The content of the regular file at ``path``, of at most ``limit`` bytes (``open_regular``); a longer file is
+    ``NotRegularFile`` too, and never read whole."""
+    with open_regular(path) as file:
+        content = _read_at_most(file, limit + 1)
+    if len(content) > limit:
+        raise NotRegularFile(f"over {limit} bytes, more than such a record holds")
+    return content
+
+
+def open_regular(path: Path | str) -> io.FileIO:
+    """The regular file at ``path``, open for reading; ``NotRegularFile`` for a symlink (never followed), a FIFO
+    (never waited on), a device or a folder. Another failure to open it (no permission, an I/O error) is its
+    ``OSError``."""
+    try:
+        file = open(path, "rb", buffering=0, opener=lambda name, flags: os.open(name, flags | _NO_WAIT))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise NotRegularFile("a symbolic link, which is never followed") from None
+        if error.errno == errno.EISDIR:
+            raise NotRegularFile("a folder, not a regular file") from None
+        raise
+    mode = os.fstat(file.fileno()).st_mode
+    if not stat.S_ISREG(mode):
+        file.close()
+        kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+        raise NotRegularFile(f"{kind}, not a regular file")
+    return file
+
+
+def _read_at_most(file: io.FileIO, size: int) -> bytes:
+    """Up to ``size`` bytes of ``file``, fewer only at its end."""
+    chunks: list[bytes] = []
+    while size > 0 and (chunk := file.read(size)):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def set_aside(path: Path, label: str, before: Callable[[Path], None] | None = None) -> Path:

@@ -619,15 +619,17 @@ def _save_streamed(state: Mapping[str, Any], path: Path) -> None:
 
 
 def _load(checkpoint: Path, *, mmap: bool = False) -> dict[str, Any]:
-    """A checkpoint's contents; ``CorruptCheckpoint`` when they cannot be loaded. A file this process cannot open
-    or read (another user's, an I/O error, no descriptor left) says nothing of its content: an
-    ``errors.MeasurementError`` naming it, and it is left as it is. With ``mmap`` its tensors are mapped, not
-    read."""
+    """A checkpoint's contents; ``CorruptCheckpoint`` when they cannot be loaded, or it is no regular file (a FIFO,
+    never waited on; a symlink, never followed). A file this process cannot open or read (another user's, an I/O
+    error, no descriptor left) says nothing of its content: an ``errors.MeasurementError`` naming it, and it is
+    left as it is. With ``mmap`` its tensors are mapped, not read."""
     try:  # ours to open: torch.load raises OSError for what a file holds too (EINVAL for a zip cut short)
-        with open(checkpoint, "rb") as file:
+        with atomic.open_regular(checkpoint) as file:  # never a FIFO's wait, nor a symlink's target
             file.read(1)
     except FileNotFoundError:
         pass  # gone since it was found: torch.load says so below
+    except atomic.NotRegularFile as error:
+        raise CorruptCheckpoint(checkpoint, error) from None
     except OSError as error:
         raise errors.MeasurementError(f"{checkpoint}: cannot read the checkpoint ({error.strerror or error}); left "
                                       "as it is: make it readable, or delete it to train from epoch 1") from None

@@ -242,8 +242,42 @@ def test_a_symlink_keeps_pointing_at_its_file_and_a_file_keeps_its_mode(tmp_path
     assert atomic.write_text(tmp_path / "README.md", "new") == tmp_path / "README.md"
     assert (tmp_path / "README.md").is_symlink() and (tmp_path / "target.md").read_text() == "new"
     assert (tmp_path / "target.md").stat().st_mode & 0o777 == 0o600
-    atomic.write_text(tmp_path / "fresh.md", "x")
-    assert (tmp_path / "fresh.md").stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o077, 0o600), (0o022, 0o644), (0o002, 0o664)])
+def test_a_new_file_gets_the_mode_the_umask_gives_and_a_replaced_one_keeps_its_own(tmp_path: Path, umask: int,
+                                                                                    mode: int) -> None:
+    """As ``open`` would: under umask 077 a new run record is its owner's alone (it was 0644 whatever the umask)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "kept.json").write_text("old")
+    (tmp_path / "kept.json").chmod(0o640)
+    code = "import sys\nfrom claimbench import atomic\nfor name in sys.argv[1:]:\n    atomic.write_text(name, '{}')"
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "new.json"), str(tmp_path / "kept.json")],
+                   check=True, umask=umask)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == mode
+    assert (tmp_path / "kept.json").stat().st_mode & 0o777 == 0o640
+
+
+def test_read_regular_refuses_at_once_a_fifo_a_device_a_symlink_and_a_file_over_its_limit(tmp_path: Path) -> None:
+    """A FIFO without a writer (a plain open waits for one forever), ``/dev/zero`` (a plain read fills the memory),
+    a symlink to either or to a file, and a file longer than the limit are no record; a file within it is read."""
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "ten").write_bytes(b"0123456789")
+    for name, target in (("zero", "/dev/zero"), ("to_fifo", "fifo"), ("to_ten", "ten")):
+        (tmp_path / name).symlink_to(target)
+    for path, why in ((tmp_path / "fifo", "a FIFO, not a regular file"), ("/dev/zero", "a device, not a regular file"),
+                      (tmp_path, "a folder, not a regular file"), *(
+                          (tmp_path / name, "a symbolic link, which is never followed")
+                          for name in ("zero", "to_fifo", "to_ten"))):
+        with pytest.raises(atomic.NotRegularFile, match=f"^{why}$"):
+            atomic.read_regular(path)
+    with pytest.raises(atomic.NotRegularFile, match="^over 9 bytes, more than such a record holds$"):
+        atomic.read_regular(tmp_path / "ten", 9)
+    assert atomic.read_regular(tmp_path / "ten", 10) == b"0123456789"
+    with pytest.raises(FileNotFoundError):
+        atomic.read_regular(tmp_path / "missing")
 
 
 def test_a_device_or_fifo_is_never_replaced_by_a_file(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import torch
+from fed_fifo import fed_fifo
 from torch import nn
 
 from claimbench import data, environment, precision, train
@@ -225,3 +226,20 @@ def test_a_gpus_decision_holds_whatever_the_cpu_threads(settings: Settings, monk
     assert timings.timed == [["fp32", "bf16"], ["bf16"]]
     [path] = (settings.results_dir / numerics.FOLDER).iterdir()
     assert "threads" not in json.loads(path.read_text())["key"]
+
+
+def test_a_decision_that_is_a_fifo_is_set_aside_never_waited_on_nor_trusted(settings: Settings,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FIFO planted in a shared store blocked the read until a writer came, which chose the precision: now it is
+    refused at once as no regular file, set aside, and the model measured again."""
+    timings = Timings([(1.3, 1.0), (1.0, 1.0)])
+    monkeypatch.setattr(train, "step_costs", timings)
+    sessions(settings, 1, monkeypatch)
+    [path] = (settings.results_dir / numerics.FOLDER).iterdir()
+    planted = json.dumps({**json.loads(path.read_text()), "chosen": "fp32"}).encode()
+    path.unlink()
+    with fed_fifo(path, planted), pytest.warns(UserWarning, match=(
+            rf"^{path}: corrupt numerics decision \(NotRegularFile: a FIFO, not a regular file\); set aside")):
+        [again] = sessions(settings, 1, monkeypatch)
+    assert again.decided == "measured" and timings.timed[-1] == ["fp32", "bf16"]
+    assert path.is_file() and path.with_name(f"{path.name}.corrupt-1").is_fifo()

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from fed_fifo import fed_fifo
 from small_runs import LINEAR_MODELS, TINY_RECIPE, any_accuracy_claim, write_cifar10
 
 from claimbench import atomic, plugin
@@ -367,3 +368,15 @@ def test_two_sessions_owing_at_once_lose_neither_claim(tmp_path: Path, monkeypat
     first.join()
     second.join()
     assert json.loads((tmp_path / retrains.RECORD).read_text())["owes"] == ["a", "b"]
+
+
+def test_a_record_that_is_a_fifo_or_a_symlink_is_never_waited_on_nor_carried_on(tmp_path: Path) -> None:
+    """A FIFO planted as the record blocked ``begin`` until a writer came, whose retrain it then carried on; a
+    symlink was followed. Each is refused at once as no regular file: the session's retrain is its own."""
+    other = json.dumps({"session": "planted", "began": "yesterday"}).encode()
+    (tmp_path / "fifo").mkdir()
+    with fed_fifo(tmp_path / "fifo" / retrains.RECORD, other):
+        assert retrains.begin(tmp_path / "fifo", "mine", []).session == "mine"
+    (tmp_path / "elsewhere.json").write_bytes(other)
+    (tmp_path / retrains.RECORD).symlink_to(tmp_path / "elsewhere.json")
+    assert retrains.begin(tmp_path, "mine", []).session == "mine"

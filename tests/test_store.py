@@ -12,11 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fed_fifo import fed_fifo
 from held_lock import held_until_said
 from torch import nn
 
 import models.core_collapse  # noqa: F401  (registers its lazy MLC models)
-from claimbench import errors, model_code, registry
+from claimbench import errors, model_code, registry, train
 from claimbench.ledger import Claim, Recipe, Tolerance
 from claimbench.runs import store
 from claimbench.runs.settings import Settings
@@ -202,3 +203,71 @@ def test_a_run_lock_another_process_holds_is_waited_for_saying_so_in_one_line(tm
         assert released.is_set() and waited is True
     assert lines == [f"{lock}: another process holds this run (training or storing it); waiting for it to finish "
                      "(Ctrl-C to stop)"]
+
+
+def test_a_stored_run_a_marker_or_a_failure_that_is_a_fifo_is_never_waited_on_nor_trusted(tmp_path: Path) -> None:
+    """A FIFO planted in a shared store blocked a plain read until a writer came, and what it wrote was read as
+    the file: a stored run, this session's marker, a failure. Now each is opened without waiting and refused as no
+    regular file: the run and the failure are set aside as corrupt, the marker is not this session's."""
+    settings = Settings(device="cpu", results_dir=tmp_path, session="this session")
+    path = tmp_path / "run.json"
+    store.write(path, {"history": {}, "verified_data": True}, settings)
+    record = path.read_bytes()
+    path.unlink()
+    with fed_fifo(path, record), pytest.warns(errors.ClaimbenchWarning, match=(
+            rf"^{path}: corrupt stored run \(NotRegularFile: a FIFO, not a regular file\); set aside as "
+            r"run\.json\.corrupt-1, training again$")):
+        assert store.read(path, settings) is None
+    store.write(path, {"history": {}, "verified_data": True}, settings)
+    marker = path.with_suffix(".session")
+    marker.unlink()
+    retraining = Settings(device="cpu", results_dir=tmp_path, session="this session", retrain=True)
+    with fed_fifo(marker, retraining.marker.encode()):
+        assert store.read(path, retraining) is None, "a FIFO is no marker of this session's"
+    failed = path.with_suffix(".failed")
+    with fed_fifo(failed, b'{"session": "this session", "reason": "planted"}'), pytest.warns(
+            errors.ClaimbenchWarning, match=r"corrupt record of a failed run \(NotRegularFile: a FIFO"):
+        store.raise_failure(path, settings)
+    assert failed.with_name("run.failed.corrupt-1").is_fifo()
+
+
+def test_a_stored_run_that_is_a_symlink_is_set_aside_and_what_it_names_left_alone(tmp_path: Path) -> None:
+    """A committed ``runs/<key>.json`` linking to ``/dev/zero`` filled the memory; one linking to any file was read
+    as the run. A symlink is never followed: set aside as corrupt, the file it names untouched."""
+    settings = Settings(device="cpu", results_dir=tmp_path / "runs", session="this session")
+    elsewhere = tmp_path / "elsewhere.json"
+    path = settings.results_dir / "run.json"
+    store.write(path, {"history": {}, "verified_data": True}, settings)
+    path.rename(elsewhere)
+    path.symlink_to(elsewhere)
+    with pytest.warns(errors.ClaimbenchWarning, match=r"corrupt stored run \(NotRegularFile: a symbolic link, which "
+                                                      r"is never followed\)"):
+        assert store.read(path, settings) is None
+    assert path.with_name("run.json.corrupt-1").is_symlink() and elsewhere.is_file()
+    linked = Settings(device="cpu", results_dir=tmp_path / "linked", session="this session")
+    linked.results_dir.symlink_to(settings.results_dir, target_is_directory=True)
+    store.write(linked.results_dir / "run.json", {"history": {}, "verified_data": True}, linked)
+    with pytest.warns(errors.ClaimbenchWarning, match=r"history\.epochs"):  # read, found an empty history
+        store.read(linked.results_dir / "run.json", linked)
+
+
+def test_a_checkpoint_that_is_a_fifo_is_corrupt_and_never_waited_on(tmp_path: Path) -> None:
+    """The checkpoint's probe open blocked on a FIFO (and torch.load after it): now it is corrupt at once."""
+    checkpoint = tmp_path / "run.ckpt"
+    with fed_fifo(checkpoint, b"not a checkpoint"), pytest.raises(train.CorruptCheckpoint, match=(
+            rf"^{checkpoint}: corrupt checkpoint \(NotRegularFile: a FIFO, not a regular file\)")):
+        train.saved(checkpoint)
+
+
+def test_a_run_lock_that_is_a_symlink_is_never_followed(tmp_path: Path) -> None:
+    """Opening the lock created the file a planted ``<run>.lock`` symlink names, anywhere the job may write: now
+    the lock is unusable, in one line, and nothing is created."""
+    path, planted = tmp_path / "runs" / "run.json", tmp_path / "planted"
+    path.parent.mkdir()
+    path.with_suffix(".lock").symlink_to(planted)
+    with pytest.raises(errors.MeasurementError) as raised, store.locked(path):
+        pass
+    assert str(raised.value) == (f"{path.with_suffix('.lock')}: cannot lock the training run (a symbolic link); "
+                                 "remove what is there (claimbench creates an empty file) or give another "
+                                 "--claims-results-dir")
+    assert not planted.exists() and not store.held(path)

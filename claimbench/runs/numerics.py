@@ -98,9 +98,9 @@ def decide(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: S
 
 def _read(path: Path, valid_for: dict[str, Any], settings: Settings) -> precision.Decision | None:
     """The decision recorded at ``path`` for ``valid_for``; None where there is none, and where the file is not
-    one (then set aside)."""
+    one (then set aside: not JSON, not a regular file)."""
     try:
-        recorded = json.loads(path.read_text(encoding="utf-8"))
+        recorded = json.loads(atomic.read_regular(path).decode("utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:

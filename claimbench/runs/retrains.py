@@ -54,7 +54,7 @@ class Retrain:
 def _record(path: Path) -> dict[str, Any] | None:
     """The record at ``path`` where this claimbench wrote one (a session and the date it began), else None."""
     try:
-        note = json.loads(path.read_text(encoding="utf-8"))
+        note = json.loads(atomic.read_regular(path).decode("utf-8"))
     except (OSError, ValueError):
         return None
     ours = isinstance(note, dict) and isinstance(note.get("session"), str) and isinstance(note.get("began"), str)

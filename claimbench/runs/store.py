@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import fcntl
 import functools
 import hashlib
@@ -131,15 +132,15 @@ def _adopt(former: Path, path: Path) -> None:
 def locked(path: Path, waiting: Callable[[str], None] | None = None) -> Iterator[bool]:
     """Hold an exclusive lock on the file ``<run>.lock`` beside ``path``, so that parallel workers train one run
     once; a lock another process holds is said to ``waiting`` before the wait (``atomic.flock``), and the block is
-    given whether it waited. A lock this process cannot open as a file or cannot lock (a folder, a FIFO, no
-    permission, a file system without ``flock``) is an ``errors.MeasurementError`` naming it and what to do, so the
-    claim is an ``error``."""
+    given whether it waited. A lock this process cannot open as a file or cannot lock (a folder, a FIFO, a symbolic
+    link, which is never followed, no permission, a file system without ``flock``) is an
+    ``errors.MeasurementError`` naming it and what to do, so the claim is an ``error``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = path.with_suffix(".lock")
     try:  # without waiting: to open a FIFO for writing alone waits for a reader
-        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
-    except OSError as error:
-        raise _unusable(lock, error) from None
+        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as error:  # a symlink is never followed: it would create the file it names, anywhere
+        raise _unusable(lock, "a symbolic link" if error.errno == errno.ELOOP else error) from None
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise _unusable(lock, "not a regular file")
@@ -156,7 +157,7 @@ def held(path: Path) -> bool:
     """Whether another process holds the lock of the run stored at ``path`` now (training it): this session will
     wait for that run, not train it. A lock that cannot be read or locked is not held; ``locked`` says what it is."""
     try:
-        descriptor = os.open(path.with_suffix(".lock"), os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        descriptor = os.open(path.with_suffix(".lock"), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:  # none yet, or unusable
         return False
     try:
@@ -199,10 +200,10 @@ def set_aside(path: Path, reason: str, settings: Settings, *, label: str = "corr
 
 
 def _stored_digest(path: Path) -> str | None:
-    """The SHA-256 of the stored run's file, None when there is none."""
+    """The SHA-256 of the stored run's file, None when there is none (or no regular file: no run)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
+        return hashlib.sha256(atomic.read_regular(path)).hexdigest()
+    except (FileNotFoundError, atomic.NotRegularFile):
         return None
 
 
@@ -249,10 +250,16 @@ def resumable(path: Path, claim: Claim, seed: int, settings: Settings, train_ima
     return Resumable(epochs=saved.epochs, found=found)
 
 
+_MARKER_BYTES = 4096
+"""The most bytes a session marker is read to: a session's name or its retrain's is far shorter."""
+
+
 def _trained_this_session(path: Path, settings: Settings) -> bool:
     """Whether this session, or the interrupted retrain it carries on, wrote the run (the marker beside it)."""
-    marker = path.with_suffix(".session")
-    return marker.exists() and marker.read_bytes() == settings.marker.encode()  # bytes: any file compares
+    try:  # bytes: any file compares
+        return atomic.read_regular(path.with_suffix(".session"), _MARKER_BYTES) == settings.marker.encode()
+    except (FileNotFoundError, atomic.NotRegularFile):
+        return False
 
 
 class _Environment(BaseModel):
@@ -306,19 +313,20 @@ def read(path: Path, settings: Settings) -> dict[str, Any] | None:
     """The stored run, unless missing, corrupt or another run's (then set aside) or, with ``--claims-retrain``,
     written before this session (then not read at all). Corrupt: not JSON, without its ``DIGEST`` or altered since
     it was written (the ``DIGEST`` does not match), or a field its claims read missing or of the wrong type
-    (``Stored``). Another run's: written under another file name than ``path``'s, or without one (``STORED_AS``).
+    (``Stored``), or no regular file of a record's size (``atomic.read_regular``: a FIFO, a symlink). Another
+    run's: written under another file name than ``path``'s, or without one (``STORED_AS``).
     A file this process cannot read (another user's, an I/O error) is an ``errors.MeasurementError`` naming it, and
     is left as it is: that says nothing of its content."""
     if settings.retrain and not _trained_this_session(path, settings) or not path.exists():
         return None
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        record = json.loads(atomic.read_regular(path).decode("utf-8"))
     except FileNotFoundError:  # set aside by another worker since the check above
         return None
     except OSError as error:  # ours to fail on (no permission, an I/O error), not a fault of what it holds
         raise errors.MeasurementError(f"{path}: cannot read the training run ({error.strerror or error}); left as "
                                       "it is: make it readable, or delete it to train it again") from None
-    except ValueError as error:
+    except ValueError as error:  # not JSON, or not a regular file (a FIFO, a symlink, a huge file)
         set_aside(path, f"corrupt stored run ({type(error).__name__}: {error})", settings)
         return None
     fault = _fault(record)
@@ -371,7 +379,7 @@ def raise_failure(path: Path, settings: Settings) -> None:
     if not failed.exists():
         return
     try:
-        note = json.loads(failed.read_text(encoding="utf-8"))
+        note = json.loads(atomic.read_regular(failed).decode("utf-8"))
         session, reason = note["session"], note["reason"]
         if not isinstance(session, str) or not isinstance(reason, str):
             raise TypeError("its session and reason are not strings")
