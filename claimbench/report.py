@@ -89,10 +89,16 @@ def _escape(text: str) -> str:
     return " ".join(text.splitlines()).replace("|", "\\|")
 
 
+def _literal(text: str, keep: str = "") -> str:
+    """``text`` on one line, reading as written: its markdown and HTML escaped (``_MARKDOWN_INLINE``), but for the
+    marks in ``keep``."""
+    return _MARKDOWN_INLINE.sub(lambda mark: mark[0] if mark[0] in keep else f"\\{mark[0]}", " ".join(text.split()))
+
+
 def _words(text: str) -> str:
-    """A ledger's words (a title, an origin) on one line, reading as written: markdown and HTML escaped as in a
-    list item, but for ``|``, which only a table cell escapes (``_escape``)."""
-    return _MARKDOWN_INLINE.sub(lambda mark: mark[0] if mark[0] == "|" else f"\\{mark[0]}", " ".join(text.split()))
+    """A ledger's words (a title, an origin) as ``_literal`` writes them, but for ``|``, which only a table cell
+    escapes (``_escape``)."""
+    return _literal(text, keep="|")
 
 
 def _no_html(text: str) -> str:
@@ -181,7 +187,7 @@ def _list_item(number: int, text: str) -> str:
     """An item of a numbered list that renders as ``text`` reads: its markdown escaped, and no wrapped line
     starting a list, heading, quote or rule."""
     marker = f"{number}. "
-    escaped = _MARKDOWN_INLINE.sub(r"\\\g<0>", " ".join(text.split()))  # no indent: that would be code
+    escaped = _literal(text)  # no indent: that would be code
     wrapped = textwrap.wrap(escaped, WIDTH - len(marker), break_long_words=False, break_on_hyphens=False) or [""]
     return "\n".join((" " * len(marker) if index else marker) + _MARKDOWN_BLOCK.sub(r"\1\\\2", line, count=1)
                      for index, line in enumerate(wrapped))
@@ -426,8 +432,7 @@ def _image(alt: str, target: Path) -> str:
     """A markdown image of a relative path, whatever its file name: the alt text's markdown escaped (a ``]`` would
     end it) and the path percent-encoded as UTF-8 (a space, ``(`` or ``)`` would end the link; ``%`` and non-ASCII
     letters are encoded too, so that the target decodes to the file's name)."""
-    text = _MARKDOWN_INLINE.sub(r"\\\g<0>", " ".join(alt.splitlines()))
-    return f"![{text}]({urllib.parse.quote(target.as_posix(), safe='/')})"
+    return f"![{_literal(alt)}]({urllib.parse.quote(target.as_posix(), safe='/')})"
 
 
 def readme_block(records: Sequence[Record], reports: Sequence[Report], readme: Path | str,
