@@ -23,6 +23,16 @@ NO_CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA devi
 registry.import_modules(m for report in ledger.load_reports(REFERENCE) for m in report.modules)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def own_store_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The run store's key (``claimbench.runs.signing``) lives in a state folder of the test session's, never the
+    user's, and comes from no ``CLAIMBENCH_STORE_KEY`` of theirs."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+        patch.delenv("CLAIMBENCH_STORE_KEY", raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def own_session(monkeypatch: pytest.MonkeyPatch) -> None:
     """A pytest run inside a test (pytester, in-process or a subprocess) is a session of its own, not a worker of

@@ -30,7 +30,7 @@ from small_runs import EPOCHS, IOT_ML, MODEL1_CLAIMS, REPO, TEST_IMAGES, TRAIN_I
 from claimbench import data, environment, errors, ledger, precision, registry, report, train
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.results import NOT_SELECTED
-from claimbench.runs import cost, local, numerics, splits, store, timing
+from claimbench.runs import cost, local, numerics, signing, splits, store, timing
 from claimbench.runs.settings import Settings, worker_device
 
 pytestmark = pytest.mark.filterwarnings("ignore:cifar10 .*running on unverified data")
@@ -653,14 +653,95 @@ def test_a_stored_run_without_the_name_it_was_written_as_is_set_aside_and_retrai
     path = stored_path(model1, tiny_settings)
     store.write(path, {**stored_run(61.5, True), "session": "an earlier session"}, tiny_settings)
     record = json.loads(path.read_text())
-    body = {key: value for key, value in record.items() if key not in (store.DIGEST, store.STORED_AS)}
+    body = {key: value for key, value in record.items() if key not in (store.DIGEST, store.SIGNATURE, store.STORED_AS)}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
-    path.write_text(json.dumps({**body, store.DIGEST: hashlib.sha256(canonical).hexdigest()}))
+    path.write_text(json.dumps({**body, store.DIGEST: hashlib.sha256(canonical).hexdigest(),
+                                store.SIGNATURE: signing.sign(canonical)}))
     with pytest.warns(UserWarning, match=rf"^{re.escape(str(path))}: a stored run without its stored_as \(written by "
                                          r"an older claimbench\): it cannot be told to be the run this file name "
                                          rf"keys; set aside as {re.escape(path.name)}\.other-run-"):
         outcome = local.measure(model1, tiny_settings)
     assert 61.5 not in outcome.values and json.loads(path.read_text())[store.STORED_AS] == path.name
+
+
+def _committed(path: Path) -> None:
+    """Rewrite the run stored at ``path`` as a repository would commit one: its content and SHA-256 sound (anyone
+    can compute it), its ``SIGNATURE`` gone."""
+    record = json.loads(path.read_text())
+    body = {key: value for key, value in record.items() if key not in (store.DIGEST, store.SIGNATURE)}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    path.write_text(json.dumps({**body, store.DIGEST: hashlib.sha256(canonical).hexdigest()}))
+
+
+@pytest.mark.parametrize("how", ["committed", "another key"])
+def test_a_stored_run_this_users_key_did_not_sign_is_never_read_as_measured(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """A run whose content and SHA-256 are sound but which this user's run-store key did not sign (a ``runs/`` a
+    repository commits, however it computed the digest; a run another machine or user trained) would give a
+    verdict nobody measured here: it is set aside as unsigned, saying why, and trained again."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    if how == "committed":
+        store.write(path, {**stored_run(99.5, True), "session": "the author's"}, tiny_settings)
+        _committed(path)
+    else:
+        with monkeypatch.context() as patch:
+            patch.setenv(signing.ENV, "another machine's key")
+            store.write(path, {**stored_run(99.5, True), "session": "the author's"}, tiny_settings)
+    with pytest.warns(UserWarning, match=rf"^{re.escape(str(path))}: a stored run not signed with this user's "
+                                         rf"run-store key \(CLAIMBENCH_STORE_KEY, else \S+/claimbench/store-key\): "
+                                         r"another user's or machine's, a repository's, or an older claimbench's, so "
+                                         rf"not measured here; set aside as {re.escape(path.name)}\.unsigned-1, "
+                                         r"training again$"):
+        outcome = local.measure(model1, tiny_settings)
+    assert 99.5 not in outcome.values and json.loads(path.read_text())["session"] == "this session"
+    assert "99.5" in path.with_name(f"{path.name}.unsigned-1").read_text(), "set aside, not lost"
+    assert local.measure(model1, tiny_settings).values == outcome.values, "the run it trained is signed: read"
+
+
+def test_the_key_file_is_made_once_for_the_user_alone_and_the_environment_overrides_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first signature creates ``$XDG_STATE_HOME/claimbench/store-key``, mode 0600, and later ones reuse it;
+    ``CLAIMBENCH_STORE_KEY`` signs instead where set; a key that cannot be made is one line naming the file."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    key_file = tmp_path / "state" / "claimbench" / "store-key"
+    first = signing.sign(b"run")
+    assert key_file.stat().st_mode & 0o777 == 0o600 and len(key_file.read_text().strip()) == 64
+    assert signing.signed(b"run", first) and not signing.signed(b"another run", first)
+    monkeypatch.setenv(signing.ENV, "a CI secret")
+    assert not signing.signed(b"run", first) and signing.sign(b"run") != first
+    monkeypatch.delenv(signing.ENV)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "a file"))
+    (tmp_path / "a file").write_text("")
+    with pytest.raises(errors.MeasurementError, match=rf"^{re.escape(str(tmp_path))}/a file/claimbench/store-key: "
+                                                      r"cannot read or create the run store's key \(Not a directory\)"
+                                                      r"; remove a damaged file there, make its folder writable, or "
+                                                      r"set CLAIMBENCH_STORE_KEY$"):
+        signing.sign(b"run")
+
+
+def test_a_checkpoint_this_users_key_did_not_sign_is_set_aside_not_resumed(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkpoint of this very run left by another machine (its key signed its note), as a repository might
+    commit one, would resume epochs nobody trained here: it is set aside as unsigned and the run trains from
+    epoch 1."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    with monkeypatch.context() as patch:
+        patch.setenv(signing.ENV, "another machine's key")
+        interrupt_after_epoch_1(model1, tiny_settings, monkeypatch, "fp32")
+    checkpoint = path.with_suffix(".ckpt")
+    train_images = len(splits.load(model1, model1.recipe, 0, tiny_settings).train)
+    assert store.resumable(path, model1, 0, tiny_settings, train_images) is None
+    with monkeypatch.context() as patch:
+        patch.setenv(signing.ENV, "another machine's key")
+        assert store.resumable(path, model1, 0, tiny_settings, train_images) is not None, "its own key resumes it"
+    lines: list[str] = []
+    with pytest.warns(UserWarning, match=rf"^{re.escape(str(checkpoint))}: a checkpoint not signed with this user's "
+                                         r"run-store key .*; set aside as \S+\.ckpt\.unsigned-1, training from "
+                                         r"epoch 1$"):
+        local.measure(model1, dataclasses.replace(tiny_settings, session="the next session", progress=lines.append))
+    assert epochs_trained(lines) == [1, 2] and path.with_name(f"{checkpoint.name}.unsigned-1").exists()
 
 
 @pytest.mark.parametrize("corrupt", ['{"session": ', '["a list"]', '{"session": 1, "reason": "r"}'])

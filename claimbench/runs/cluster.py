@@ -42,7 +42,7 @@ from typing import Any
 import torch
 
 from claimbench import errors, precision, registry, train
-from claimbench.runs import cost, local, plan, splits, store
+from claimbench.runs import cost, local, plan, signing, splits, store
 from claimbench.runs.settings import Settings
 
 __all__ = ["CONNECT_SECONDS", "MAX_RETRIES", "Unreachable", "address", "train_claims"]
@@ -161,11 +161,12 @@ def _reason(error: BaseException) -> str:
 
 
 def _task_options(settings: Settings, pythonpath: Sequence[str]) -> dict[str, Any]:
-    """The resources a run needs on its device, retries, and where the workers find the code."""
+    """The resources a run needs on its device, retries, where the workers find the code, and the run-store key
+    they sign their runs with (``signing``: the driver's, so that it reads them)."""
     paths = dict.fromkeys([*pythonpath, str(Path(__file__).resolve().parents[2])])
     resources = {"num_gpus": 1} if torch.device(settings.device).type == "cuda" else {"num_cpus": 1}
     return {**resources, "max_retries": MAX_RETRIES, "retry_exceptions": False,
-            "runtime_env": {"env_vars": {"PYTHONPATH": os.pathsep.join(paths)}}}
+            "runtime_env": {"env_vars": {"PYTHONPATH": os.pathsep.join(paths), signing.ENV: signing.key()}}}
 
 
 @dataclasses.dataclass

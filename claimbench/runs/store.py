@@ -5,7 +5,10 @@ A stored run is reused unless the session retrains. It carries the SHA-256 of it
 run without it or whose content no longer matches it, that is not JSON, or whose fields are missing or of the wrong
 type (``Stored``) is corrupt: set aside under a name that says so, and trained again. A run or checkpoint this
 process cannot read (another user's file, an I/O error) is not: the claim is an ``error`` naming it, and it is
-left as it is. It also carries the file name it was written under (``STORED_AS``), which encodes its key: a run
+left as it is. A run carries its content's HMAC under this user's run-store key too (``SIGNATURE``, ``signing``): a
+sound run without it or signed by another key (committed in a repository's ``runs/``, copied from another machine)
+was not measured here, and is set aside as ``unsigned`` and trained again; a checkpoint whose note is not signed so
+is never resumed. It also carries the file name it was written under (``STORED_AS``), which encodes its key: a run
 read under another name (a file copied over another run's) is another run's, and one without that name (written by
 an older claimbench) cannot be told to be this file's; both are set aside and trained again too. Its files' names
 are ones Windows allows too (``names.portable``); a run stored under its name as built before
@@ -41,18 +44,20 @@ from pydantic import BaseModel, ConfigDict
 from claimbench import atomic, batchnorm, data, errors, model_code, precision, registry, train, transforms
 from claimbench.history import History
 from claimbench.ledger import Claim, Recipe
-from claimbench.runs import names, splits
+from claimbench.runs import names, signing, splits
 from claimbench.runs.settings import Settings, say
 
-__all__ = ["DIGEST", "ENGINE", "STORED_AS", "Resumable", "Stored", "architecture", "checkpoint_note", "engine",
-           "held", "locked", "path_for", "raise_failure", "read", "resumable", "set_aside", "unwritable", "write",
-           "write_failure"]
+__all__ = ["DIGEST", "ENGINE", "SIGNATURE", "STORED_AS", "Resumable", "Stored", "architecture", "checkpoint_note",
+           "engine", "held", "locked", "path_for", "raise_failure", "read", "resumable", "set_aside",
+           "set_aside_unsigned_checkpoint", "unwritable", "write", "write_failure"]
 
 
 ENGINE = (train, transforms, batchnorm, data, splits)
 """The modules whose code decides what a run computes: an edited engine is another run."""
 DIGEST = "record_sha256"
 """The stored run's field holding the SHA-256 of the rest of it, as canonical JSON (sorted keys, no spaces)."""
+SIGNATURE = "record_hmac"
+"""The stored run's field holding the HMAC-SHA256 of the same JSON under this user's run-store key (``signing``)."""
 STORED_AS = "stored_as"
 """The stored run's field holding the file name it was written under (``path_for``), which encodes its key."""
 
@@ -213,7 +218,33 @@ def checkpoint_note(path: Path, found: precision.Probe, settings: Settings) -> d
     note: dict[str, Any] = {"probe": found.to_state()}
     if settings.retrain:
         note["retrain_of"] = _stored_digest(path)
-    return note
+    return {**note, SIGNATURE: signing.sign(_note_content(path, note))}
+
+
+def _signed_note(path: Path, note: Any) -> bool:
+    """Whether a checkpoint's note carries this user's signature of the run's file name and its other fields."""
+    return isinstance(note, dict) and signing.signed(_note_content(path, note), note.get(SIGNATURE))
+
+
+def set_aside_unsigned_checkpoint(path: Path, settings: Settings) -> None:
+    """Set aside the checkpoint beside ``path`` where it loads but its note is not this user's (``_signed_note``:
+    another machine's, a repository's, an older claimbench's), so that the run trains from epoch 1 instead of
+    resuming it; a corrupt one is left for training to set aside."""
+    checkpoint = path.with_suffix(".ckpt")
+    if not checkpoint.exists():
+        return
+    try:
+        note = train.saved(checkpoint).note
+    except train.CorruptCheckpoint:
+        return
+    if not _signed_note(path, note):
+        set_aside(checkpoint, _unsigned("checkpoint"), settings, label="unsigned", then="training from epoch 1")
+
+
+def _note_content(path: Path, note: dict[str, Any]) -> bytes:
+    """What a checkpoint's note signs: the run's file name (its key) and the note's other fields."""
+    body = {key: value for key, value in note.items() if key != SIGNATURE}
+    return json.dumps([path.name, body], sort_keys=True, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -225,18 +256,21 @@ class Resumable:
 
 
 def resumable(path: Path, claim: Claim, seed: int, settings: Settings, train_images: int) -> Resumable | None:
-    """The checkpoint beside ``path`` when the run resumes it: readable, of this run, in a precision the session
-    allows (under ``auto`` the one the run began with, whatever a probe would choose now), with the note its run
-    began with, and under ``--claims-retrain`` begun by a retrain while the run stored now (or none) was stored.
-    None otherwise, and nothing is set aside here: the run starts afresh, setting aside a corrupt checkpoint or
-    one of another run when it trains, and a retrain removes it. A checkpoint this process cannot read is an
-    ``errors.MeasurementError`` naming it (``train.saved``)."""
+    """The checkpoint beside ``path`` when the run resumes it: readable, of this run, signed with this user's key
+    (its note's ``SIGNATURE``: a checkpoint another machine or a repository left is never resumed), in a precision
+    the session allows (under ``auto`` the one the run began with, whatever a probe would choose now), with the
+    note its run began with, and under ``--claims-retrain`` begun by a retrain while the run stored now (or none)
+    was stored. None otherwise, and nothing is set aside here: the run starts afresh, setting aside a corrupt
+    checkpoint, an unsigned one or one of another run when it trains, and a retrain removes it. A checkpoint this
+    process cannot read is an ``errors.MeasurementError`` naming it (``train.saved``)."""
     checkpoint = path.with_suffix(".ckpt")
     if not checkpoint.exists():
         return None
     try:
         saved = train.saved(checkpoint)
         found = precision.Probe.from_state(saved.note["probe"])
+        if not _signed_note(path, saved.note):
+            return None
     except (train.CorruptCheckpoint, KeyError, TypeError, ValueError):
         return None
     if settings.precision not in ("auto", found.chosen):
@@ -286,10 +320,15 @@ class Stored(BaseModel):
     began_with_threads: int | None = None
 
 
+def _content(record: dict[str, Any]) -> bytes:
+    """A stored run's canonical JSON (sorted keys, no spaces) without its ``DIGEST`` and ``SIGNATURE`` fields."""
+    body = {key: value for key, value in record.items() if key not in (DIGEST, SIGNATURE)}
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+
 def _content_digest(record: dict[str, Any]) -> str:
-    """The SHA-256 of a stored run's canonical JSON (sorted keys, no spaces) without its ``DIGEST`` field."""
-    body = {key: value for key, value in record.items() if key != DIGEST}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    """The SHA-256 of a stored run's ``_content``."""
+    return hashlib.sha256(_content(record)).hexdigest()
 
 
 def _fault(record: Any) -> str | None:
@@ -310,11 +349,12 @@ def _fault(record: Any) -> str | None:
 
 
 def read(path: Path, settings: Settings) -> dict[str, Any] | None:
-    """The stored run, unless missing, corrupt or another run's (then set aside) or, with ``--claims-retrain``,
-    written before this session (then not read at all). Corrupt: not JSON, without its ``DIGEST`` or altered since
-    it was written (the ``DIGEST`` does not match), or a field its claims read missing or of the wrong type
-    (``Stored``), or no regular file of a record's size (``atomic.read_regular``: a FIFO, a symlink). Another
-    run's: written under another file name than ``path``'s, or without one (``STORED_AS``).
+    """The stored run, unless missing, corrupt, unsigned or another run's (then set aside) or, with
+    ``--claims-retrain``, written before this session (then not read at all). Corrupt: not JSON, without its
+    ``DIGEST`` or altered since it was written (the ``DIGEST`` does not match), or a field its claims read missing or
+    of the wrong type (``Stored``), or no regular file of a record's size (``atomic.read_regular``: a FIFO, a
+    symlink). Unsigned: without this user's ``SIGNATURE`` (``signing``). Another run's: written under another file
+    name than ``path``'s, or without one (``STORED_AS``).
     A file this process cannot read (another user's, an I/O error) is an ``errors.MeasurementError`` naming it, and
     is left as it is: that says nothing of its content."""
     if settings.retrain and not _trained_this_session(path, settings) or not path.exists():
@@ -333,11 +373,20 @@ def read(path: Path, settings: Settings) -> dict[str, Any] | None:
     if fault is not None:
         set_aside(path, f"corrupt stored run ({fault})", settings)
         return None
+    if not signing.signed(_content(record), record.get(SIGNATURE)):
+        set_aside(path, _unsigned("stored run"), settings, label="unsigned")
+        return None
     foreign = _foreign(record, path)
     if foreign is not None:
         set_aside(path, foreign, settings, label="other-run")
         return None
     return record
+
+
+def _unsigned(what: str) -> str:
+    """Why a sound stored run or checkpoint without this user's ``SIGNATURE`` is not used, in one line."""
+    return (f"a {what} not signed with this user's run-store key ({signing.ENV}, else {signing.key_file()}): "
+            "another user's or machine's, a repository's, or an older claimbench's, so not measured here")
 
 
 def _foreign(record: dict[str, Any], path: Path) -> str | None:
@@ -352,13 +401,15 @@ def _foreign(record: dict[str, Any], path: Path) -> str | None:
 
 
 def write(path: Path, record: dict[str, Any], settings: Settings) -> None:
-    """Write the run's record, with the file name it is written under (``STORED_AS``) and its ``DIGEST``, and this
-    session's marker atomically; remove its checkpoint, the temporary files a killed writer left beside it, and a
-    failure this or an earlier session recorded. A write that fails is ``unwritable``, and leaves the checkpoint."""
-    body = json.loads(json.dumps({**{key: value for key, value in record.items() if key != DIGEST},
+    """Write the run's record, with the file name it is written under (``STORED_AS``), its ``DIGEST`` and its
+    ``SIGNATURE``, and this session's marker atomically; remove its checkpoint, the temporary files a killed writer
+    left beside it, and a failure this or an earlier session recorded. A write that fails is ``unwritable``, and
+    leaves the checkpoint."""
+    body = json.loads(json.dumps({**{key: value for key, value in record.items() if key not in (DIGEST, SIGNATURE)},
                                   STORED_AS: path.name}))  # as read back
     try:
-        atomic.write_text(path, json.dumps({**body, DIGEST: _content_digest(body)}, indent=1))
+        signature = signing.sign(_content(body))
+        atomic.write_text(path, json.dumps({**body, DIGEST: _content_digest(body), SIGNATURE: signature}, indent=1))
         atomic.write_text(path.with_suffix(".session"), settings.marker)
     except OSError as error:
         raise unwritable(path, error) from None
