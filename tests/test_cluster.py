@@ -26,7 +26,7 @@ from small_runs import EPOCHS, MODEL1_CLAIMS, REPO, claim
 from claimbench import errors, ledger
 from claimbench.results import NOT_SELECTED
 from claimbench.history import Epoch, History
-from claimbench.runs import cluster, cost, local, plan, splits, store
+from claimbench.runs import cluster, cost, local, plan, signing, splits, store
 from claimbench.runs.settings import Settings
 
 ray = pytest.importorskip("ray")
@@ -163,6 +163,18 @@ def test_a_retrain_on_the_cluster_replaces_an_earlier_sessions_run(ray_cluster: 
     cluster.train_claims([model1], settings, MODULES, pythonpath=[str(REPO)])
     record = json.loads(path.read_text())
     assert record["session"] == "one session" and len(record["history"]["epochs"]) == EPOCHS
+
+
+def test_the_workers_sign_their_runs_with_the_drivers_key(ray_cluster: Any, cifar_root: Path, small_ledger: Path,
+                                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The nodes started with a key of their own (the test session's key file); the driver's key, here
+    ``CLAIMBENCH_STORE_KEY``, reaches the task, so that the run it stores is one the driver reads as its own."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    monkeypatch.setenv(signing.ENV, "the driver's key")
+    settings = settings_for(tmp_path, cifar_root, cluster=ray_cluster.address)
+    cluster.train_claims([model1], settings, MODULES, pythonpath=[str(REPO)])
+    path = store.path_for(model1, model1.recipe, 0, settings, data_identity(model1, settings))
+    assert store.read(path, settings) is not None and not list(tmp_path.glob("*.unsigned-*"))
 
 
 def test_a_failed_run_is_its_claims_error(ray_cluster: Any, cifar_root: Path, small_ledger: Path,
