@@ -18,6 +18,7 @@ from torch import nn
 
 import models.core_collapse  # noqa: F401  (registers its lazy MLC models)
 from claimbench import errors, model_code, registry, train
+from claimbench.history import Epoch, History
 from claimbench.ledger import Claim, Recipe, Tolerance
 from claimbench.runs import store
 from claimbench.runs.settings import Settings
@@ -152,6 +153,21 @@ def test_a_session_marker_that_is_not_text_is_not_this_sessions(tmp_path: Path) 
     store.write(path, {"history": {}, "verified_data": True}, settings)
     path.with_suffix(".session").write_bytes(b"\xff\xfe not text")
     assert store.read(path, settings) is None and path.exists()
+
+
+def test_a_planted_marker_never_makes_a_retrain_take_an_earlier_run_for_its_own(tmp_path: Path) -> None:
+    """A marker naming the retrain's session beside a run an earlier session stored (a shared store, a committed
+    ``runs/``) made the retrain read that run as retrained; the marker is signed now, so only one this retrain
+    stored counts."""
+    epoch = Epoch(epoch=1, lr=1e-3, seconds=1.0, train_loss=1.0, train_running_acc=50.0, val=None, test=None)
+    record = {"history": History(epochs=[epoch]).to_dict(), "verified_data": True}
+    path = tmp_path / "run.json"
+    store.write(path, record, Settings(device="cpu", results_dir=tmp_path, session="an earlier session"))
+    retraining = Settings(device="cpu", results_dir=tmp_path, session="this session", retrain=True)
+    path.with_suffix(".session").write_text(retraining.marker)
+    assert store.read(path, retraining) is None
+    store.write(path, record, retraining)
+    assert store.read(path, retraining) is not None, "the marker it wrote itself is its own"
 
 
 def test_a_stored_run_removes_its_checkpoint_and_the_temporary_files_of_its_checkpoint(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ import errno
 import fcntl
 import functools
 import hashlib
+import hmac
 import inspect
 import json
 import os
@@ -288,12 +289,21 @@ _MARKER_BYTES = 4096
 """The most bytes a session marker is read to: a session's name or its retrain's is far shorter."""
 
 
+def _marker(path: Path, settings: Settings) -> bytes:
+    """What the marker beside the run stored at ``path`` holds: the session, or the retrain it carries on, that
+    stored it, and this user's signature of that and the run's name, so that a marker planted beside a run of an
+    earlier session never makes a retrain take that run for its own."""
+    signature = signing.sign(f"{path.name}\n{settings.marker}".encode())
+    return f"{settings.marker}\n{signature}".encode()
+
+
 def _trained_this_session(path: Path, settings: Settings) -> bool:
     """Whether this session, or the interrupted retrain it carries on, wrote the run (the marker beside it)."""
     try:  # bytes: any file compares
-        return atomic.read_regular(path.with_suffix(".session"), _MARKER_BYTES) == settings.marker.encode()
+        found = atomic.read_regular(path.with_suffix(".session"), _MARKER_BYTES)
     except (FileNotFoundError, atomic.NotRegularFile):
         return False
+    return hmac.compare_digest(found, _marker(path, settings))
 
 
 class _Environment(BaseModel):
@@ -410,7 +420,7 @@ def write(path: Path, record: dict[str, Any], settings: Settings) -> None:
     try:
         signature = signing.sign(_content(body))
         atomic.write_text(path, json.dumps({**body, DIGEST: _content_digest(body), SIGNATURE: signature}, indent=1))
-        atomic.write_text(path.with_suffix(".session"), settings.marker)
+        atomic.write_bytes(path.with_suffix(".session"), _marker(path, settings))
     except OSError as error:
         raise unwritable(path, error) from None
     checkpoint = path.with_suffix(".ckpt")
