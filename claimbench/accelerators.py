@@ -12,8 +12,8 @@ from typing import Any
 
 import torch
 
-__all__ = ["ACCELERATORS", "current", "features", "fork_rng", "is_accelerator", "name", "rng_state", "set_rng_state",
-           "synchronize", "times_by_events", "timing_event"]
+__all__ = ["ACCELERATORS", "available", "current", "features", "fork_rng", "is_accelerator", "name", "rng_state",
+           "set_rng_state", "synchronize", "times_by_events", "timing_event"]
 
 ACCELERATORS = ("cuda", "mps")
 """The device types that queue work for later (a step returns before its kernels have run) and have generators of
@@ -23,6 +23,18 @@ their own."""
 def is_accelerator(device: torch.device | str) -> bool:
     """Whether ``device`` is a GPU (``ACCELERATORS``), not the CPU."""
     return torch.device(device).type in ACCELERATORS
+
+
+def available(device: torch.device | str) -> bool:
+    """Whether torch finds a device of ``device``'s kind on this machine: the CPU always; mps where
+    ``torch.backends.mps`` finds it (a Mac's GPU, with a torch built for it); CUDA, or any other kind torch knows,
+    where its device module (``torch.cuda``) finds one."""
+    kind = torch.device(device).type
+    if kind == "cpu":
+        return True
+    if kind == "mps":
+        return torch.backends.mps.is_available()
+    return torch.get_device_module(kind).is_available()
 
 
 def synchronize(device: torch.device | str) -> None:

@@ -92,8 +92,8 @@ def add(parser: pytest.Parser) -> None:
     option("train-min-seeds", "the fewest seeds a training claim trains, its runs raised to N, unless "
            "--claims-train-seeds is given (default: 1; one seed outside the band is an error, never refuted)",
            metavar="N", ini="int" if NUMBER_INI else "string")
-    option("train-budget", "skip training claims estimated above this (default: none on CUDA, 600 s on a CPU)",
-           metavar="SECONDS", ini="float" if NUMBER_INI else "string")
+    option("train-budget", "skip training claims estimated above this (default: none on a GPU, CUDA or mps; 600 s "
+           "on a CPU)", metavar="SECONDS", ini="float" if NUMBER_INI else "string")
     option("train-compile", "torch.compile the model for training claims")
     option("retrain", "train again even where a stored run exists")
     option("results-dir", "where training runs and checkpoints are stored (default: runs/)", metavar="DIR")

@@ -75,3 +75,13 @@ def test_a_mac_s_gpu_is_named_by_its_chip(monkeypatch: pytest.MonkeyPatch) -> No
     assert accelerators.features("mps").startswith("MPS on macOS ")
     with pytest.raises(ValueError, match="cpu is no GPU"):
         accelerators.name("cpu")
+
+
+def test_a_device_kind_is_available_where_torch_finds_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """mps is asked of ``torch.backends.mps``, CUDA of ``torch.cuda``; the CPU is always there."""
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert [accelerators.available(device) for device in ("cpu", "cuda:1", "mps")] == [True, True, False]
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert [accelerators.available(device) for device in ("cpu", "cuda", "mps")] == [True, False, True]

@@ -31,7 +31,7 @@ from claimbench import data, environment, errors, ledger, precision, registry, r
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.results import NOT_SELECTED
 from claimbench.runs import cost, local, numerics, signing, splits, store, timing
-from claimbench.runs.settings import Settings, worker_device
+from claimbench.runs.settings import Settings, machine_info, worker_device
 
 pytestmark = pytest.mark.filterwarnings("ignore:cifar10 .*running on unverified data")
 
@@ -156,6 +156,21 @@ def test_a_claim_lacking_cuda_and_data_given_no_folder_says_both_briefly(tmp_pat
         "--claims-download)")
 
 
+def test_mps_claims_skip_without_mps_as_cuda_claims_do_without_cuda(cifar_root: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--claims-train-device=mps`` where torch finds no mps is not run, naming the CPU's option (and the data,
+    when missing too), not an error of torch's inside training."""
+    monkeypatch.delenv(data.DATA_ENV, raising=False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    mps = r"^no MPS here \(add --claims-train-device=cpu to train on the CPU within --claims-train-budget"
+    with pytest.raises(errors.NotRunnable, match=rf"{mps}, 600 s a claim unless given\)$"):
+        local.measure(claim("iot_ml_hw2/accuracy/model1/val"), Settings(device="mps", data_root=cifar_root,
+                                                                        results_dir=tmp_path))
+    with pytest.raises(errors.NotRunnable, match=rf"{mps}\) and no cifar10 train split "):
+        local.measure(claim("iot_ml_hw2/accuracy/model1/val"), Settings(device="mps", data_root=tmp_path,
+                                                                        results_dir=tmp_path))
+
+
 def test_missing_names_the_first_split_whose_files_are_absent(tmp_path: Path) -> None:
     root = write_cifar10(tmp_path, per_batch=2, test=2)
     assert data.missing("cifar10", root) is None
@@ -169,6 +184,22 @@ def test_xdist_workers_take_one_gpu_each(monkeypatch: pytest.MonkeyPatch) -> Non
     assert [worker_device("cuda", w) for w in (None, "gw0", "gw1", "gw5")] == ["cuda", "cuda:0", "cuda:1",
                                                                                       "cuda:1"]
     assert worker_device("cpu", "gw1") == "cpu"
+
+
+def test_the_default_budget_is_none_on_either_gpu_and_600_s_on_the_cpu() -> None:
+    """A user who names a GPU, Apple's as much as NVIDIA's, accepts what training there takes (README,
+    ``--claims-train-budget``); a budget given is the budget on every device."""
+    assert [Settings(device=device).budget for device in ("cuda", "cuda:1", "mps", "cpu")] == [
+        math.inf, math.inf, math.inf, 600.0]
+    assert Settings(device="mps", budget_seconds=60.0).budget == 60.0
+
+
+@pytest.mark.parametrize("device", ["cuda:1", "mps"])
+def test_machine_info_says_a_gpu_torch_does_not_find_is_not_available(monkeypatch: pytest.MonkeyPatch,
+                                                                      device: str) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert machine_info(device) == {"torch": torch.__version__, "train_device": f"{device} (not available)"}
 
 
 def test_timing_compares_only_like_with_like() -> None:

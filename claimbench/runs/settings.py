@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from claimbench import environment, errors
+from claimbench import accelerators, environment, errors
 
 if TYPE_CHECKING:
     from claimbench.ledger import Claim
 
-__all__ = ["CPU_BUDGET_SECONDS", "Settings", "machine_info", "no_cuda", "say", "usable", "worker_device"]
+__all__ = ["CPU_BUDGET_SECONDS", "Settings", "machine_info", "no_device", "say", "usable", "worker_device"]
 
 CPU_BUDGET_SECONDS = 600.0
-"""The training budget per claim on the CPU when ``--claims-train-budget`` is not given (CUDA: none)."""
+"""The training budget per claim on the CPU when ``--claims-train-budget`` is not given (a GPU: none)."""
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,13 @@ class Settings:
 
     @property
     def budget(self) -> float:
-        """Seconds a claim may cost: ``budget_seconds``, else none on CUDA and 600 s on the CPU."""
+        """Seconds a claim may cost: ``budget_seconds``, else none on a GPU (CUDA or mps) and 600 s on the CPU. A
+        user who names a GPU, as the default ``cuda`` does, accepts what training there takes, an Apple GPU's as
+        much as an NVIDIA one's; the CPU, which trains a claim many times slower, is the device a user tries
+        without a GPU, where a claim's days of training must be skipped unless asked for."""
         if self.budget_seconds is not None:
             return self.budget_seconds
-        return math.inf if torch.device(self.device).type == "cuda" else CPU_BUDGET_SECONDS
+        return math.inf if accelerators.is_accelerator(self.device) else CPU_BUDGET_SECONDS
 
 
 def worker_device(device: str, worker: str | None) -> str:
@@ -84,9 +87,10 @@ def worker_device(device: str, worker: str | None) -> str:
 
 
 def machine_info(device: str) -> dict[str, str]:
-    """torch, the training device and, on CUDA, the driver: for pytest-benchmark's machine info."""
+    """torch, the training device (``(not available)`` where torch finds none of its kind here) and, on CUDA, the
+    driver: for pytest-benchmark's machine info."""
     info = {"torch": torch.__version__}
-    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+    if not accelerators.available(device):
         return {**info, "train_device": f"{device} (not available)"}
     info["train_device"] = environment.device_name(device)
     if torch.device(device).type == "cuda":
@@ -104,17 +108,19 @@ def machine_info(device: str) -> dict[str, str]:
 
 
 def usable(device: str) -> str:
-    """The device, or ``errors.NotRunnable`` saying how to train without it (``no_cuda``)."""
-    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
-        raise errors.NotRunnable(no_cuda(default_budget=True))
+    """The device, or ``errors.NotRunnable`` saying how to train without it (``no_device``) where torch finds none
+    of its kind here (``accelerators.available``): CUDA, or mps."""
+    if not accelerators.available(device):
+        raise errors.NotRunnable(no_device(device, default_budget=True))
     return device
 
 
-def no_cuda(*, default_budget: bool) -> str:
-    """What a training claim lacks on a machine without CUDA and the option that trains it on the CPU; with the
-    budget's default where the reason says nothing else."""
+def no_device(device: str, *, default_budget: bool) -> str:
+    """What a training claim lacks on a machine without the device's kind (``no CUDA here``, ``no MPS here``) and
+    the option that trains it on the CPU; with the budget's default where the reason says nothing else."""
     default = f", {CPU_BUDGET_SECONDS:.0f} s a claim unless given" if default_budget else ""
-    return f"no CUDA here (add --claims-train-device=cpu to train on the CPU within --claims-train-budget{default})"
+    return (f"no {torch.device(device).type.upper()} here (add --claims-train-device=cpu to train on the CPU within "
+            f"--claims-train-budget{default})")
 
 
 def say(settings: Settings, line: str) -> None:

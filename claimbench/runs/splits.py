@@ -11,7 +11,7 @@ import torch
 
 from claimbench import data, errors
 from claimbench.ledger import Claim, Recipe
-from claimbench.runs.settings import Settings, no_cuda, usable
+from claimbench.runs.settings import Settings, no_device, usable
 
 __all__ = ["Splits", "device", "eval_sizes", "load"]
 
@@ -49,7 +49,7 @@ class Splits:
 
 def device(claim: Claim, settings: Settings) -> str:
     """The session's device for the claim's runs; else ``errors.NotRunnable`` naming all it lacks to train here:
-    CUDA, and the dataset too when its files are not on disk either."""
+    its device (CUDA, mps), and the dataset too when its files are not on disk either."""
     try:
         return usable(settings.device)
     except errors.NotRunnable:
@@ -57,7 +57,7 @@ def device(claim: Claim, settings: Settings) -> str:
             settings.download) else None  # "private" has no files to look for
         if lacking is None:
             raise
-        raise errors.NotRunnable(f"{no_cuda(default_budget=False)} and {lacking.lacking}") from None
+        raise errors.NotRunnable(f"{no_device(settings.device, default_budget=False)} and {lacking.lacking}") from None
 
 
 def load(claim: Claim, recipe: Recipe, seed: int, settings: Settings) -> Splits:
