@@ -24,7 +24,8 @@ def _tracked() -> list[str]:
 
 def test_the_sdist_holds_every_tracked_file_its_tests_read(tmp_path: Path) -> None:
     """Built from a copy of the tracked files (so no build output lands in this checkout), the sdist holds them all
-    but CI's and the drawn badges and plots: REPORT.md and results/claims.json, which tests read, included."""
+    but CI's and the drawn badges and plots: REPORT.md and results/claims.json, which tests read, and docs/, which
+    the README links to and a test follows, included."""
     source = tmp_path / "source"
     tracked = _tracked()
     for name in tracked:
@@ -37,4 +38,4 @@ def test_the_sdist_holds_every_tracked_file_its_tests_read(tmp_path: Path) -> No
         packed = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     missing = [name for name in tracked if name not in packed and not name.startswith(LEFT_OUT)]
     assert missing == [], f"MANIFEST.in leaves out {missing}"
-    assert {"REPORT.md", "results/claims.json"} <= packed
+    assert {"REPORT.md", "results/claims.json", "docs/verdicts.md", "docs/report.md"} <= packed

@@ -1,0 +1,67 @@
+"""The repository's documents: every relative link in README.md, docs/*.md and reference/README.md leads to a file
+that exists, and a link's ``#anchor`` to a heading of that file, as GitHub names its anchors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), REPO / "reference" / "README.md"]
+FENCE = re.compile(r"(?ms)^ *(```|~~~).*?^ *\1[^\n]*$")
+INLINE_CODE = re.compile(r"`+[^`\n]*`+")
+LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+)\)")
+"""A markdown link's target; an image's (the badges a run draws again) is no link a reader follows."""
+
+
+def _prose(path: Path) -> str:
+    """The document without its code: fenced blocks and inline code spans blanked."""
+    return INLINE_CODE.sub("", FENCE.sub("", path.read_text(encoding="utf-8")))
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _anchors(path: Path) -> set[str]:
+    return {_anchor(heading) for heading in re.findall(r"(?m)^#{1,6} +(.+?) *#*$", FENCE.sub("", path.read_text(
+        encoding="utf-8")))}
+
+
+def _broken(document: Path) -> list[str]:
+    """The relative links of ``document`` that lead to no file, or to no heading of it."""
+    broken = []
+    for target in LINK.findall(_prose(document)):
+        if re.match(r"[a-z]+:", target):
+            continue
+        file, _, anchor = target.partition("#")
+        linked = (document.parent / file).resolve() if file else document
+        if not linked.exists() or anchor and (linked.suffix != ".md" or anchor not in _anchors(linked)):
+            broken.append(target)
+    return broken
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: str(path.relative_to(REPO)))
+def test_every_relative_link_leads_somewhere(document: Path) -> None:
+    assert document.is_file(), f"{document.relative_to(REPO)} is missing"
+    assert _broken(document) == [], f"{document.relative_to(REPO)}: links that lead nowhere"
+
+
+def test_a_broken_link_is_found(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("# A page\n\n[here](#a-page) [there](other.md) [gone](#no-such-heading)\n"
+                    "```\n[in code](nowhere.md)\n```\n![badge](badges/none.svg) [web](https://example.org)\n",
+                    encoding="utf-8")
+    assert _broken(page) == ["other.md", "#no-such-heading"]
+    (tmp_path / "other.md").write_text("# Other\n", encoding="utf-8")
+    assert _broken(page) == ["#no-such-heading"]
+
+
+def test_the_readme_links_every_document_of_docs() -> None:
+    """The README keeps one line per verdict; what each means in full, and how the report reads, lie in docs/."""
+    linked = {target.partition("#")[0] for target in LINK.findall(_prose(REPO / "README.md"))}
+    assert {"docs/verdicts.md", "docs/report.md"} <= linked
+    assert {f"docs/{path.name}" for path in (REPO / "docs").glob("*.md")} <= linked
