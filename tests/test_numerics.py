@@ -17,7 +17,7 @@ from torch import nn
 
 from claimbench import data, environment, precision, train
 from claimbench.ledger import Recipe
-from claimbench.runs import cost, numerics
+from claimbench.runs import cost, numerics, store
 from claimbench.runs.settings import Settings
 
 MODEL = "test_numerics:tiny"
@@ -172,6 +172,25 @@ def test_an_unreadable_decision_is_set_aside_and_measured_again(settings: Settin
         [again] = sessions(settings, 1, monkeypatch)
     assert (again.chosen, again.decided) == ("fp32", "measured") and timings.timed[-1] == ["fp32", "bf16"]
     assert json.loads(path.read_text())["chosen"] == "fp32"
+
+
+def test_a_decision_this_users_key_did_not_sign_is_set_aside_and_measured_again(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A decision a repository commits in its ``runs/numerics/`` (here fp32 where this machine's timings choose
+    bf16), sound but unsigned, decided this machine's numerics unmeasured: it is set aside as unsigned, and the model
+    timed again."""
+    timings = Timings([(1.3, 1.0), (1.3, 1.0)])
+    monkeypatch.setattr(train, "step_costs", timings)
+    sessions(settings, 1, monkeypatch)
+    [path] = (settings.results_dir / numerics.FOLDER).iterdir()
+    record = json.loads(path.read_text())
+    assert record["chosen"] == "bf16"
+    path.write_text(json.dumps({key: value for key, value in {**record, "chosen": "fp32"}.items()
+                                if key != store.SIGNATURE}))
+    with pytest.warns(UserWarning, match=rf"^{path}: a numerics decision not signed with this user's signing key "
+                                         r".*; set aside as \S+\.unsigned-1, timing fp32 and bf16 again$"):
+        [again] = sessions(settings, 1, monkeypatch)
+    assert (again.chosen, again.decided) == ("bf16", "measured") and timings.timed[-1] == ["fp32", "bf16"]
 
 
 def test_two_workers_measure_a_model_once(settings: Settings) -> None:

@@ -707,7 +707,7 @@ def _committed(path: Path) -> None:
 @pytest.mark.parametrize("how", ["committed", "another key"])
 def test_a_stored_run_this_users_key_did_not_sign_is_never_read_as_measured(
         small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
-    """A run whose content and SHA-256 are sound but which this user's run-store key did not sign (a ``runs/`` a
+    """A run whose content and SHA-256 are sound but which this user's signing key did not sign (a ``runs/`` a
     repository commits, however it computed the digest; a run another machine or user trained) would give a
     verdict nobody measured here: it is set aside as unsigned, saying why, and trained again."""
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
@@ -720,7 +720,7 @@ def test_a_stored_run_this_users_key_did_not_sign_is_never_read_as_measured(
             patch.setenv(signing.ENV, "another machine's key")
             store.write(path, {**stored_run(99.5, True), "session": "the author's"}, tiny_settings)
     with pytest.warns(UserWarning, match=rf"^{re.escape(str(path))}: a stored run not signed with this user's "
-                                         rf"run-store key \(CLAIMBENCH_STORE_KEY, else \S+/claimbench/store-key\): "
+                                         rf"signing key \(CLAIMBENCH_STORE_KEY, else \S+/claimbench/store-key\): "
                                          r"another user's or machine's, a repository's, or an older claimbench's, so "
                                          rf"not measured here; set aside as {re.escape(path.name)}\.unsigned-1, "
                                          r"training again$"):
@@ -745,7 +745,7 @@ def test_the_key_file_is_made_once_for_the_user_alone_and_the_environment_overri
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "a file"))
     (tmp_path / "a file").write_text("")
     with pytest.raises(errors.MeasurementError, match=rf"^{re.escape(str(tmp_path))}/a file/claimbench/store-key: "
-                                                      r"cannot read or create the run store's key \(Not a directory\)"
+                                                      r"cannot read or create the signing key \(Not a directory\)"
                                                       r"; remove a damaged file there, make its folder writable, or "
                                                       r"set CLAIMBENCH_STORE_KEY$"):
         signing.sign(b"run")
@@ -769,7 +769,7 @@ def test_a_checkpoint_this_users_key_did_not_sign_is_set_aside_not_resumed(
         assert store.resumable(path, model1, 0, tiny_settings, train_images) is not None, "its own key resumes it"
     lines: list[str] = []
     with pytest.warns(UserWarning, match=rf"^{re.escape(str(checkpoint))}: a checkpoint not signed with this user's "
-                                         r"run-store key .*; set aside as \S+\.ckpt\.unsigned-1, training from "
+                                         r"signing key .*; set aside as \S+\.ckpt\.unsigned-1, training from "
                                          r"epoch 1$"):
         local.measure(model1, dataclasses.replace(tiny_settings, session="the next session", progress=lines.append))
     assert epochs_trained(lines) == [1, 2] and path.with_name(f"{checkpoint.name}.unsigned-1").exists()

@@ -161,7 +161,7 @@ def _reason(error: BaseException) -> str:
 
 
 def _task_options(settings: Settings, pythonpath: Sequence[str]) -> dict[str, Any]:
-    """The resources a run needs on its device, retries, where the workers find the code, and the run-store key
+    """The resources a run needs on its device, retries, where the workers find the code, and the signing key
     they sign their runs with (``signing``: the driver's, so that it reads them)."""
     paths = dict.fromkeys([*pythonpath, str(Path(__file__).resolve().parents[2])])
     resources = {"num_gpus": 1} if torch.device(settings.device).type == "cuda" else {"num_cpus": 1}

@@ -13,7 +13,8 @@ stepping: ``claimbench.environment``), on the CPU the thread counts the probe ti
 A later probe with the same key times only the precision recorded, for its cost estimate and thread count, and
 keeps it; another device, torch or model measures again (so does one recorded under an older key, which is not
 found). An explicit ``--claims-train-precision`` fp32 or bf16 never reads nor writes a decision. A file that cannot
-be read as one is set aside and the model measured again; removing the file measures again too.
+be read as one is set aside and the model measured again, and so is one this user's signing key did not sign
+(``signing``: a decision a repository commits was not measured here); removing the file measures again too.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import torch
 
 from claimbench import atomic, data, environment, precision, train
 from claimbench.ledger import Recipe
-from claimbench.runs import names, store
+from claimbench.runs import names, signing, store
 from claimbench.runs.settings import Settings, say
 
 __all__ = ["FOLDER", "decide", "key", "path_for"]
@@ -88,8 +89,10 @@ def decide(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: S
         found = probe("auto")
         decision = precision.Decision(chosen=found.chosen, step_seconds=dict(found.step_seconds),
                                       date=datetime.date.today().isoformat())
+        record = {"key": valid_for, **decision.to_dict()}
         try:
-            atomic.write_text(path, json.dumps({"key": valid_for, **decision.to_dict()}, indent=1, sort_keys=True))
+            atomic.write_text(path, json.dumps({**record, store.SIGNATURE: signing.sign(_content(record))}, indent=1,
+                                               sort_keys=True))
         except OSError as error:
             raise store.unwritable(path, error, _DECISION) from None
         say(settings, f"{model_name}: auto chose {found.chosen}, recorded in {path}")
@@ -98,7 +101,8 @@ def decide(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: S
 
 def _read(path: Path, valid_for: dict[str, Any], settings: Settings) -> precision.Decision | None:
     """The decision recorded at ``path`` for ``valid_for``; None where there is none, and where the file is not
-    one (then set aside: not JSON, not a regular file)."""
+    one (then set aside: not JSON, not a regular file) or this user's signing key did not sign it (``signing``: a
+    repository's or another machine's, set aside as unsigned)."""
     try:
         recorded = json.loads(atomic.read_regular(path).decode("utf-8"))
     except FileNotFoundError:
@@ -113,10 +117,21 @@ def _read(path: Path, valid_for: dict[str, Any], settings: Settings) -> precisio
         _set_aside(path, "its key is missing or not the one its name digests", settings)
         return None
     try:
-        return precision.Decision.from_dict(recorded)
+        decision = precision.Decision.from_dict(recorded)
     except (KeyError, TypeError, ValueError) as error:
         _set_aside(path, f"{type(error).__name__}: {error}", settings)
         return None
+    if not signing.signed(_content(recorded), recorded.get(store.SIGNATURE)):
+        store.set_aside(path, signing.not_signed("numerics decision"), settings, label="unsigned",
+                        then="timing fp32 and bf16 again")
+        return None
+    return decision
+
+
+def _content(recorded: dict[str, Any]) -> bytes:
+    """What a decision's ``store.SIGNATURE`` signs: its canonical JSON (sorted keys, no spaces) without it."""
+    body = {key: value for key, value in recorded.items() if key != store.SIGNATURE}
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _set_aside(path: Path, reason: str, settings: Settings) -> None:

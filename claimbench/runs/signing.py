@@ -1,4 +1,5 @@
-"""The run store's key: a stored run or checkpoint is used only when this user's key signed it.
+"""The signing key: a stored run, checkpoint, session marker or numerics decision is used only where this user's
+signing key signed it.
 
 A stored run's SHA-256 tells a corrupt file, but anyone can compute it: a ``runs/`` folder a repository commits, or
 a run copied from another machine, would pass it, and its numbers would be read as measured here. So claimbench
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from claimbench import atomic, errors
 
-__all__ = ["ENV", "key", "key_file", "sign", "signed"]
+__all__ = ["ENV", "key", "key_file", "not_signed", "sign", "signed"]
 
 ENV = "CLAIMBENCH_STORE_KEY"
 """The environment variable that gives the key (any text), overriding the key file."""
@@ -60,8 +61,8 @@ def _from_file(path: Path) -> str:
         return _read(path)
     except (OSError, ValueError) as error:
         why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        raise errors.MeasurementError(f"{path}: cannot read or create the run store's key ({why}); remove a damaged "
-                                      f"file there, make its folder writable, or set {ENV}") from None
+        raise errors.MeasurementError(f"{path}: cannot read or create the signing key ({why}); remove a damaged file "
+                                      f"there, make its folder writable, or set {ENV}") from None
 
 
 def _read(path: Path) -> str:
@@ -80,3 +81,10 @@ def sign(content: bytes) -> str:
 def signed(content: bytes, signature: object) -> bool:
     """Whether ``signature`` is the key's signature of ``content`` (compared in constant time)."""
     return isinstance(signature, str) and hmac.compare_digest(sign(content), signature)
+
+
+def not_signed(what: str) -> str:
+    """Why a sound ``what`` (a stored run, a checkpoint, a numerics decision) without this user's signature is not
+    used, in one line."""
+    return (f"a {what} not signed with this user's signing key ({ENV}, else {key_file()}): another user's or "
+            "machine's, a repository's, or an older claimbench's, so not measured here")

@@ -5,7 +5,7 @@ A stored run is reused unless the session retrains. It carries the SHA-256 of it
 run without it or whose content no longer matches it, that is not JSON, or whose fields are missing or of the wrong
 type (``Stored``) is corrupt: set aside under a name that says so, and trained again. A run or checkpoint this
 process cannot read (another user's file, an I/O error) is not: the claim is an ``error`` naming it, and it is
-left as it is. A run carries its content's HMAC under this user's run-store key too (``SIGNATURE``, ``signing``): a
+left as it is. A run carries its content's HMAC under this user's signing key too (``SIGNATURE``, ``signing``): a
 sound run without it or signed by another key (committed in a repository's ``runs/``, copied from another machine)
 was not measured here, and is set aside as ``unsigned`` and trained again; a checkpoint whose note is not signed so
 is never resumed. It also carries the file name it was written under (``STORED_AS``), which encodes its key: a run
@@ -58,7 +58,7 @@ ENGINE = (train, transforms, batchnorm, data, splits)
 DIGEST = "record_sha256"
 """The stored run's field holding the SHA-256 of the rest of it, as canonical JSON (sorted keys, no spaces)."""
 SIGNATURE = "record_hmac"
-"""The stored run's field holding the HMAC-SHA256 of the same JSON under this user's run-store key (``signing``)."""
+"""The stored run's field holding the HMAC-SHA256 of the same JSON under this user's signing key (``signing``)."""
 STORED_AS = "stored_as"
 """The stored run's field holding the file name it was written under (``path_for``), which encodes its key."""
 
@@ -239,7 +239,8 @@ def set_aside_unsigned_checkpoint(path: Path, settings: Settings) -> None:
     except train.CorruptCheckpoint:
         return
     if not _signed_note(path, note):
-        set_aside(checkpoint, _unsigned("checkpoint"), settings, label="unsigned", then="training from epoch 1")
+        set_aside(checkpoint, signing.not_signed("checkpoint"), settings, label="unsigned",
+                  then="training from epoch 1")
 
 
 def _note_content(path: Path, note: dict[str, Any]) -> bytes:
@@ -384,19 +385,13 @@ def read(path: Path, settings: Settings) -> dict[str, Any] | None:
         set_aside(path, f"corrupt stored run ({fault})", settings)
         return None
     if not signing.signed(_content(record), record.get(SIGNATURE)):
-        set_aside(path, _unsigned("stored run"), settings, label="unsigned")
+        set_aside(path, signing.not_signed("stored run"), settings, label="unsigned")
         return None
     foreign = _foreign(record, path)
     if foreign is not None:
         set_aside(path, foreign, settings, label="other-run")
         return None
     return record
-
-
-def _unsigned(what: str) -> str:
-    """Why a sound stored run or checkpoint without this user's ``SIGNATURE`` is not used, in one line."""
-    return (f"a {what} not signed with this user's run-store key ({signing.ENV}, else {signing.key_file()}): "
-            "another user's or machine's, a repository's, or an older claimbench's, so not measured here")
 
 
 def _foreign(record: dict[str, Any], path: Path) -> str | None:
