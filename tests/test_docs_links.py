@@ -65,3 +65,12 @@ def test_the_readme_links_every_document_of_docs() -> None:
     linked = {target.partition("#")[0] for target in LINK.findall(_prose(REPO / "README.md"))}
     assert {"docs/verdicts.md", "docs/report.md"} <= linked
     assert {f"docs/{path.name}" for path in (REPO / "docs").glob("*.md")} <= linked
+
+
+def test_the_documents_call_the_secret_that_signs_runs_the_signing_key() -> None:
+    """One name for the secret: "the run store's key" is a run's identity, so no page says "run-store key"; the
+    README's own section on it is linked from the page on the run store."""
+    assert [str(path.relative_to(REPO)) for path in DOCUMENTS
+            if "run-store key" in " ".join(path.read_text(encoding="utf-8").split())] == []
+    assert "the-signing-key" in _anchors(REPO / "README.md")
+    assert "../README.md#the-signing-key" in LINK.findall(_prose(REPO / "docs" / "review.md"))
