@@ -91,8 +91,8 @@ def decide(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: S
                                       date=datetime.date.today().isoformat())
         record = {"key": valid_for, **decision.to_dict()}
         try:
-            atomic.write_text(path, json.dumps({**record, store.SIGNATURE: signing.sign(_content(record))}, indent=1,
-                                               sort_keys=True))
+            signature = signing.sign(store.content(record))
+            atomic.write_text(path, json.dumps({**record, store.SIGNATURE: signature}, indent=1, sort_keys=True))
         except OSError as error:
             raise store.unwritable(path, error, _DECISION) from None
         say(settings, f"{model_name}: auto chose {found.chosen}, recorded in {path}")
@@ -121,17 +121,11 @@ def _read(path: Path, valid_for: dict[str, Any], settings: Settings) -> precisio
     except (KeyError, TypeError, ValueError) as error:
         _set_aside(path, f"{type(error).__name__}: {error}", settings)
         return None
-    if not signing.signed(_content(recorded), recorded.get(store.SIGNATURE)):
+    if not signing.signed(store.content(recorded), recorded.get(store.SIGNATURE)):
         store.set_aside(path, signing.not_signed("numerics decision"), settings, label="unsigned",
                         then="timing fp32 and bf16 again")
         return None
     return decision
-
-
-def _content(recorded: dict[str, Any]) -> bytes:
-    """What a decision's ``store.SIGNATURE`` signs: its canonical JSON (sorted keys, no spaces) without it."""
-    body = {key: value for key, value in recorded.items() if key != store.SIGNATURE}
-    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _set_aside(path: Path, reason: str, settings: Settings) -> None:

@@ -49,7 +49,7 @@ from claimbench.runs import names, signing, splits
 from claimbench.runs.settings import Settings, say
 
 __all__ = ["DIGEST", "ENGINE", "SIGNATURE", "STORED_AS", "Resumable", "Stored", "architecture", "checkpoint_note",
-           "engine", "held", "locked", "path_for", "raise_failure", "read", "resumable", "set_aside",
+           "content", "engine", "held", "locked", "path_for", "raise_failure", "read", "resumable", "set_aside",
            "set_aside_unsigned_checkpoint", "unwritable", "write", "write_failure"]
 
 
@@ -331,15 +331,16 @@ class Stored(BaseModel):
     began_with_threads: int | None = None
 
 
-def _content(record: dict[str, Any]) -> bytes:
-    """A stored run's canonical JSON (sorted keys, no spaces) without its ``DIGEST`` and ``SIGNATURE`` fields."""
+def content(record: dict[str, Any]) -> bytes:
+    """A record's canonical JSON (sorted keys, no spaces) without its ``DIGEST`` and ``SIGNATURE`` fields: what they
+    hash and sign (a stored run's, a numerics decision's)."""
     body = {key: value for key, value in record.items() if key not in (DIGEST, SIGNATURE)}
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _content_digest(record: dict[str, Any]) -> str:
-    """The SHA-256 of a stored run's ``_content``."""
-    return hashlib.sha256(_content(record)).hexdigest()
+    """The SHA-256 of a stored run's ``content``."""
+    return hashlib.sha256(content(record)).hexdigest()
 
 
 def _fault(record: Any) -> str | None:
@@ -384,7 +385,7 @@ def read(path: Path, settings: Settings) -> dict[str, Any] | None:
     if fault is not None:
         set_aside(path, f"corrupt stored run ({fault})", settings)
         return None
-    if not signing.signed(_content(record), record.get(SIGNATURE)):
+    if not signing.signed(content(record), record.get(SIGNATURE)):
         set_aside(path, signing.not_signed("stored run"), settings, label="unsigned")
         return None
     foreign = _foreign(record, path)
@@ -413,7 +414,7 @@ def write(path: Path, record: dict[str, Any], settings: Settings) -> None:
     body = json.loads(json.dumps({**{key: value for key, value in record.items() if key not in (DIGEST, SIGNATURE)},
                                   STORED_AS: path.name}))  # as read back
     try:
-        signature = signing.sign(_content(body))
+        signature = signing.sign(content(body))
         atomic.write_text(path, json.dumps({**body, DIGEST: _content_digest(body), SIGNATURE: signature}, indent=1))
         atomic.write_bytes(path.with_suffix(".session"), _marker(path, settings))
     except OSError as error:
