@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-__all__ = ["ACCELERATORS", "available", "current", "features", "fork_rng", "is_accelerator", "name", "rng_state",
+__all__ = ["ACCELERATORS", "available", "current", "device_count", "features", "fork_rng", "is_accelerator", "name", "rng_state",
            "set_rng_state", "synchronize", "times_by_events", "timing_event"]
 
 ACCELERATORS = ("cuda", "mps")
@@ -25,16 +25,24 @@ def is_accelerator(device: torch.device | str) -> bool:
     return torch.device(device).type in ACCELERATORS
 
 
-def available(device: torch.device | str) -> bool:
-    """Whether torch finds a device of ``device``'s kind on this machine: the CPU always; mps where
-    ``torch.backends.mps`` finds it (a Mac's GPU, with a torch built for it); CUDA, or any other kind torch knows,
-    where its device module (``torch.cuda``) finds one."""
+def device_count(device: torch.device | str) -> int:
+    """How many devices of ``device``'s kind torch finds on this machine: mps is one device where
+    ``torch.backends.mps`` finds it (a Mac's GPU, with a torch built for it); CUDA, or any other kind torch knows, as
+    many as its device module (``torch.cuda``) counts where it finds one. The CPU is one."""
     kind = torch.device(device).type
     if kind == "cpu":
-        return True
+        return 1
     if kind == "mps":
-        return torch.backends.mps.is_available()
-    return torch.get_device_module(kind).is_available()
+        return int(torch.backends.mps.is_available())
+    module = torch.get_device_module(kind)
+    return module.device_count() if module.is_available() else 0
+
+
+def available(device: torch.device | str) -> bool:
+    """Whether torch finds ``device`` on this machine: one of its kind, and where it names one by index
+    (``cuda:1``), that one (``device_count``)."""
+    device = torch.device(device)
+    return device.type == "cpu" or (device.index or 0) < device_count(device)
 
 
 def synchronize(device: torch.device | str) -> None:

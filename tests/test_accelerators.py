@@ -81,7 +81,19 @@ def test_a_device_kind_is_available_where_torch_finds_one(monkeypatch: pytest.Mo
     """mps is asked of ``torch.backends.mps``, CUDA of ``torch.cuda``; the CPU is always there."""
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
     assert [accelerators.available(device) for device in ("cpu", "cuda:1", "mps")] == [True, True, False]
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert [accelerators.available(device) for device in ("cpu", "cuda", "mps")] == [True, False, True]
+
+
+def test_a_gpu_index_past_the_gpus_torch_finds_is_not_available(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cuda:2`` on a machine with two GPUs (``cuda:0``, ``cuda:1``) is as absent as CUDA on a machine with none; so
+    is ``mps:1``, mps being one device."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert [accelerators.available(device) for device in ("cuda", "cuda:1", "cuda:2", "mps:0", "mps:1")] == [
+        True, True, False, True, False]
+    assert accelerators.device_count("cuda:5") == 2

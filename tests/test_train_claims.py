@@ -31,7 +31,7 @@ from claimbench import data, environment, errors, ledger, precision, registry, r
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.results import NOT_SELECTED
 from claimbench.runs import cost, local, numerics, signing, splits, store, timing
-from claimbench.runs.settings import Settings, machine_info, worker_device
+from claimbench.runs.settings import Settings, machine_info, usable, worker_device
 
 pytestmark = pytest.mark.filterwarnings("ignore:cifar10 .*running on unverified data")
 
@@ -169,6 +169,17 @@ def test_mps_claims_skip_without_mps_as_cuda_claims_do_without_cuda(cifar_root: 
     with pytest.raises(errors.NotRunnable, match=rf"{mps}\) and no cifar10 train split "):
         local.measure(claim("iot_ml_hw2/accuracy/model1/val"), Settings(device="mps", data_root=tmp_path,
                                                                         results_dir=tmp_path))
+
+
+def test_a_gpu_index_past_those_here_is_not_run_naming_the_gpus_there_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--claims-train-device=cuda:2`` on a machine with two GPUs names the two, not a CUDA error inside
+    training."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    with pytest.raises(errors.NotRunnable, match=r"^no cuda:2 here \(torch finds 2 CUDA devices, cuda:0 to cuda:1: "
+                                                 r"add --claims-train-device=cuda:0 or =cpu"):
+        usable("cuda:2")
+    assert usable("cuda:1") == "cuda:1"
 
 
 def test_missing_names_the_first_split_whose_files_are_absent(tmp_path: Path) -> None:

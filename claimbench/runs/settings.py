@@ -116,10 +116,16 @@ def usable(device: str) -> str:
 
 
 def no_device(device: str, *, default_budget: bool) -> str:
-    """What a training claim lacks on a machine without the device's kind (``no CUDA here``, ``no MPS here``) and
-    the option that trains it on the CPU; with the budget's default where the reason says nothing else."""
+    """What a training claim lacks on a machine without the device (``no CUDA here``, ``no MPS here``, ``no cuda:2
+    here`` beside two GPUs) and the option that trains it on the CPU (or on a GPU there is); with the budget's default
+    where the reason says nothing else."""
+    kind, found = torch.device(device).type, accelerators.device_count(device)
     default = f", {CPU_BUDGET_SECONDS:.0f} s a claim unless given" if default_budget else ""
-    return (f"no {torch.device(device).type.upper()} here (add --claims-train-device=cpu to train on the CPU within "
+    if found:
+        return (f"no {device} here (torch finds {found} {kind.upper()} device{'s' if found > 1 else ''}, {kind}:0"
+                f"{f' to {kind}:{found - 1}' if found > 1 else ''}: add --claims-train-device={kind}:0 or =cpu to "
+                f"train on the CPU within --claims-train-budget{default})")
+    return (f"no {kind.upper()} here (add --claims-train-device=cpu to train on the CPU within "
             f"--claims-train-budget{default})")
 
 
