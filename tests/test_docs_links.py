@@ -67,6 +67,21 @@ def test_the_readme_links_every_document_of_docs() -> None:
     assert {f"docs/{path.name}" for path in (REPO / "docs").glob("*.md")} <= linked
 
 
+def test_the_readme_options_table_gives_each_option_one_short_row_linking_its_section() -> None:
+    """The README's options table is scanned, not read: one option a row, what it does in a few words, and a link to
+    the option's own section of docs/options.md, which holds the rest (its cells had grown to paragraphs)."""
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("\n## Options\n", 1)[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert len(rows) > 10
+    for row in rows:
+        cells = row.strip(" |").split(" | ")
+        (option,) = re.findall(r"--claims-[a-z-]+", cells[0])
+        assert len(cells) == 4, row
+        assert f"docs/options.md#{option}" in LINK.findall(cells[-1]), row
+        assert option in _anchors(REPO / "docs" / "options.md")
+        assert len(LINK.sub("", cells[-1]).split()) <= 25, row
+
+
 def test_the_documents_call_the_secret_that_signs_runs_the_signing_key() -> None:
     """One name for the secret: "the run store's key" is a run's identity, so no page says "run-store key"; the
     README's own section on it is linked from the page on the run store."""
