@@ -3,10 +3,13 @@ that exists, and a link's ``#anchor`` to a heading of that file, as GitHub names
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
 import pytest
+
+from claimbench import cli
 
 REPO = Path(__file__).resolve().parents[1]
 DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), REPO / "reference" / "README.md"]
@@ -80,6 +83,40 @@ def test_the_readme_options_table_gives_each_option_one_short_row_linking_its_se
         assert f"docs/options.md#{option}" in LINK.findall(cells[-1]), row
         assert option in _anchors(REPO / "docs" / "options.md")
         assert len(LINK.sub("", cells[-1]).split()) <= 25, row
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    """The console script's commands, by name, as its parser knows them."""
+    (commands,) = [action.choices for action in cli._parser()._actions
+                   if isinstance(action, argparse._SubParsersAction)]
+    return commands
+
+
+def _options_left_out(command: str, synopsis: str) -> list[list[str]]:
+    """The options of ``claimbench COMMAND`` (``--help`` aside) that ``synopsis`` names by none of their spellings."""
+    given = set(re.findall(r"(?<![\w-])-{1,2}[\w-]+", synopsis))
+    actions = _commands()[command]._actions if command in _commands() else []
+    return [action.option_strings for action in actions if action.option_strings
+            and not isinstance(action, argparse._HelpAction) and not given & set(action.option_strings)]
+
+
+def test_the_readme_commands_table_gives_each_command_one_short_row_linking_its_section() -> None:
+    """The README's command table is scanned, not read: one command a row, its synopsis naming every option of the
+    command, what it does in a few words, and a link to the command's own section of docs/commands.md, which holds
+    the rest (its cells had grown to paragraphs)."""
+    section = (REPO / "README.md").read_text(encoding="utf-8").split("\n## The command line\n", 1)[1].split("\n## ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `claimbench ")]
+    named = []
+    for row in rows:
+        cells = row.strip(" |").split(" | ")
+        command = cells[0].strip("`").split()[1]
+        named.append(command)
+        assert len(cells) == 2, row
+        assert f"docs/commands.md#{_anchor(f'claimbench {command}')}" in LINK.findall(cells[-1]), row
+        assert _anchor(f"`claimbench {command}`") in _anchors(REPO / "docs" / "commands.md"), row
+        assert len(LINK.sub("", cells[-1]).split()) <= 25, row
+        assert _options_left_out(command, cells[0]) == [], row
+    assert sorted(named) == sorted([*_commands(), "--version"])
 
 
 def test_the_documents_call_the_secret_that_signs_runs_the_signing_key() -> None:

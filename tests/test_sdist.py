@@ -39,4 +39,4 @@ def test_the_sdist_holds_every_tracked_file_its_tests_read(tmp_path: Path) -> No
     missing = [name for name in tracked if name not in packed and not name.startswith(LEFT_OUT)]
     assert missing == [], f"MANIFEST.in leaves out {missing}"
     assert {"REPORT.md", "results/claims.json", "docs/verdicts.md", "docs/report.md", "docs/draft.md", "docs/source.md",
-            "docs/models.md", "docs/collection.md", "docs/review.md", "docs/options.md"} <= packed
+            "docs/models.md", "docs/collection.md", "docs/review.md", "docs/options.md", "docs/commands.md"} <= packed
