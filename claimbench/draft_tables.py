@@ -229,6 +229,8 @@ def _own_kind(printed: str) -> tuple[tuple[str, ...], str | None] | None:
     if own is None or isinstance(own.value, list) or not (named or own.unit):
         return None
     kinds = (named,) if named else unit_kinds(own.unit or "")
+    if not kinds:  # a power of ten ("2.35e5", "1.2e-3") names no kind
+        return None
     return kinds, kinds[0] if len(kinds) == 1 and (kinds[0] != "epoch_time" or unit_kind(own.unit, text)) else None
 
 
@@ -411,7 +413,7 @@ def _line_scales(cells: list[_Cell], transposed: bool, kinds: tuple[str, ...]) -
     scales = {}
     for line in _lines(cells, transposed, kinds):
         printed = {number.unit for _, number in line if number.unit}
-        if len(printed) == 1:
+        if len(printed) == 1 and min(printed) in numerals.UNITS:  # "2.35e5" says nothing of "1.2" beside it
             unit = min(printed)
             scale = Guess(numerals.UNITS[unit], f"in {unit}, as the {'row' if transposed else 'column'} prints it")
             scales |= {(cell.row, cell.index): scale for cell, number in line if not number.unit}

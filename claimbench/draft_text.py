@@ -18,13 +18,23 @@ __all__ = ["BARE", "JOINED", "SETTINGS", "Listed", "Mention", "comment", "is_can
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _COUNTS = r"trainable|learnable|non-trainable|total"
 """The word that may stand between a number and its noun, saying which count it is: "9,089 trainable parameters"."""
+_POWER = r"(?:[eE]\+?\d+|\s?[×x·]\s?10(?:\^\+?\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+))"
+"""A power of ten the text prints after a number's digits, a positive one ("2.35e5", "1.2 × 10^6", "2.1×10⁷"): "lr
+1e-3" and "eps 1e-8" are settings."""
+_NOT_INSIDE = (rf"(?<!\d[,{numerals.GROUP_SPACES[1:]}])(?:(?!\d{{3}}(?![\d.,]))|(?<!(?<![\w.\-])\d\ )"
+               r"(?<!(?<![\w.\-])\d\d\ )(?<!(?<![\w.\-])\d\d\d\ ))")
+"""Where no number of the text starts: after a digit and a comma or a space that groups thousands ("87,4 %" is no
+4 %), nor three digits after a plain space and a number of three digits at most ("10 000 parameters" may be ten
+thousand: no 000; "Top-5 100%" is 100%)."""
 _MENTION = re.compile(
     rf"""(?<![\w.\-])
     (?:(?P<approximate>[~≈]|(?i:{numerals.APPROXIMATELY}(?=\s)))\s*)?
     (?:(?i:(?:(?P<near>a\ little|a\ bit|slightly|just)\s+|(?:well|far|much)\s+)?
          (?P<qualifier>{_WORDS}))\s+
       |(?P<sign>[<>≤≥])\s*)?
-    (?P<number>{numerals.NUMBER})
+    {_NOT_INSIDE}
+    (?P<number>{numerals.TEXT_NUMERAL})
+    (?P<power>{_POWER})?
     (?:\s?(?P<unit>{numerals.UNIT})(?!\w))?
     (?!\w|\.\d)
     (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>(?i:(?:{_COUNTS})\s+)?{numerals.NOUN}))?""",
@@ -86,9 +96,15 @@ def mentions(text: str) -> list[Mention]:
             continue
         qualifier = match["qualifier"] or match["sign"]
         unit = numerals.unit_name(match["unit"]) or match["magnitude"]  # "1.2 GMACs": the magnitude glued to its noun
-        number = numerals.number(match["number"], unit, numerals.bound(qualifier) if qualifier else None)
+        if match["power"] and (unit or numerals.readable(match["number"]) != match["number"]):
+            continue  # "1e6 M", "1,5e6": no number
+        number = numerals.powered(match["number"], match["power"]) if match["power"] else numerals.number(
+            match["number"], unit, None)
+        number = replace(number, bound=numerals.bound(qualifier) if qualifier else None)
+        unit = number.unit
         number = replace(number, approximate=match["approximate"])  # "about 10.1M": the note says so
-        end = match.end("noun") if match["magnitude"] else match.end("unit") if unit else match.end("number")
+        end = match.end("noun") if match["magnitude"] else match.end(next(
+            group for group in ("unit", "power", "number") if match[group] or group == "number"))
         if unit in numerals.TIMES and (per := _PER_EPOCH.match(text, end)):  # "2.1 s/epoch": the report's words
             end = per.end()
         printed = text[match.start() : end]

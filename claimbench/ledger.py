@@ -330,7 +330,7 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
     header = _header(claim.cell, tables, headers) if claim.cell else ""
     if claim.value is not None and (
             wrong := numerals.contradiction(claim.printed, claim.value, claim.scale, header, claim.kind)
-            or printed_style.digits_problem(claim.printed, digits, header, claim.kind)):
+            or printed_style.digits_problem(claim.printed, digits, header, claim.kind, claim.scale)):
         yield wrong
 
 

@@ -12,19 +12,41 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "MAGNITUDES", "MARKDOWN", "NEARLY", "NOUN", "NUMBER",
-           "PER_EPOCH", "SCALES", "SIZE_LETTERS", "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number",
-           "bound", "change", "compounds", "contradiction", "either_magnitude", "in_bytes", "number", "parse",
-           "plain", "plain_text", "power_unit", "scale_text", "scales", "unheeded_magnitude", "unit_name"]
+__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "DECIMAL_COMMA", "FRACTIONS", "GROUP_SPACES", "MAGNITUDES", "MARKDOWN",
+           "NEARLY", "NOUN", "NUMBER", "NUMERAL", "PER_EPOCH", "POWER", "SCALES", "SIZE_LETTERS", "TEXT_NUMERAL",
+           "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "cell_text", "change", "compounds",
+           "contradiction", "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text", "power_scale",
+           "power_unit", "powered", "readable", "scale_text", "scales", "unheeded_magnitude", "unit_name",
+           "unit_scale", "whole_value"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
 NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 """A printed number's digits: "134,276,932", "99.47", "-3"."""
+GROUP_SPACES = " \u00a0\u2009\u202f"
+"""The spaces a report may group thousands by: a plain, a no-break, a thin and a narrow no-break one ("11 173 962")."""
+DECIMAL_COMMA = r"(?<![(\[])\d+,(?!\d{3}(?!\d))\d+(?![\d,)\]])"
+"""A number with a decimal comma, where the comma cannot separate thousands: other than exactly three digits follow
+it ("87,4", "0,56", "82,35", "1,2345"; "1,234" is a thousand and more). Not one of a list ("3,5,7") nor a pair in
+brackets ("(3,5)", a shape)."""
+_GROUPED_BY = rf"\d{{1,3}}(?:[{GROUP_SPACES[1:]}]\d{{3}})+(?!\d)|\d{{1,3}}(?:[ ]\d{{3}}){{%s,}}(?!\d)"
+NUMERAL = (rf"[-+]?(?:{DECIMAL_COMMA}|\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![\d.])"
+           rf"|(?:{_GROUPED_BY % 1}|\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)")
+"""A printed number in each form ``parse`` reads: ``NUMBER``'s, a decimal comma (``DECIMAL_COMMA``), thousands
+grouped by spaces ("11 173 962", "10 000", ``GROUP_SPACES``) or by two dots at least ("1.234.567"; "1.234" is a
+decimal)."""
+TEXT_NUMERAL = NUMERAL.replace(_GROUPED_BY % 1, _GROUPED_BY % 2)
+"""``NUMERAL`` as running text prints it, where a plain space groups thousands only twice at least ("11 173 962"):
+"Table 2 100%" is no 2100%, nor "10 000 images" sure to be ten thousand."""
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺−", "0123456789-+-")
+POWER = r"(?:[eE][-+]?\d+|\s*[×x·*]\s*10\s*(?:\^\s*\{?[-+−]?\d+\}?|[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))"
+"""A power of ten after a number's digits, which it multiplies: "2.35e5", "4.7E5", "5e-4", "1.2 × 10^6", "1.2 x 10^6",
+"2.1×10⁷" ("10<sup>6</sup>" read as "10^6")."""
 WHOLE_COUNTS = {"params": "parameters", "macs": "MACs", "size": "bytes"}
 """The kinds whose measurement is a whole count, with what they count: "11.7" of them at scale 1 is no such count."""
 FRACTIONS = ("precision", "recall")
@@ -90,16 +112,18 @@ _APPROXIMATE = re.compile(rf"{_MARK}(?P<rest>.*)")
 """A range or a spread with the mark that makes it approximate ("~60-65%", "≈1.2 ± 0.1"), or none."""
 _CELL = re.compile(rf"{_MARK}"
                    rf"(?P<sign>[<>≤≥]|(?i:{_BOUND_WORDS})(?=\s))?\s*"
-                   rf"(?P<number>{NUMBER})\s*(?P<unit>{UNIT}|h)?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
+                   rf"(?P<number>{NUMERAL})\s*(?P<unit>{UNIT}|h)?(?:\s*{NOUN})?(?P<per>{PER_EPOCH})?")
 """A cell's number: "~85%", "≈1.2M" and "about 1.2M" are marked approximate (``Number.approximate``);
 "1,031,744 params" is 1,031,744; "2.4s/epoch" is 2.4 s; "<900" and "under 900" are bounds."""
 _PARENTHESISED_SPREAD = re.compile(r"\s*\(\s*((?:±|\+/-|\+-)[^()]*?)\s*\)$")
 """A spread in brackets after its number: "92.1 (±0.3)"."""
 _RANGE = re.compile(
-    rf"(?P<number>{NUMBER})\s*(?P<first>{UNIT})?\s*(?:[-–—]|to)\s*(?P<other>{NUMBER})\s*(?P<unit>{UNIT})?")
-"""A range: "60-65%", "60–65 %", "1.2M to 1.5M"."""
+    rf"(?:(?P<from>(?i:from)\s+)|(?P<between>(?i:between)\s+))?(?P<number>{NUMERAL})\s*(?P<first>{UNIT})?"
+    rf"(?(between)\s+(?i:and)\s+|(?(from)\s+(?i:to)\s+|\s*(?:[-–—~～]|(?i:to))\s*))"
+    rf"(?P<other>{NUMERAL})\s*(?P<unit>{UNIT})?")
+"""A range: "60-65%", "60–65 %", "95.0 ~ 95.4", "1.2M to 1.5M", "from 95.5 to 95.9%", "between 95.5 and 95.9%"."""
 _SPREAD = re.compile(
-    rf"(?P<number>{NUMBER})\s*(?P<first>{UNIT})?\s*(?:±|\+/-|\+-)\s*(?P<other>{NUMBER})\s*(?P<unit>{UNIT})?")
+    rf"(?P<number>{NUMERAL})\s*(?P<first>{UNIT})?\s*(?:±|\+/-|\+-)\s*(?P<other>{NUMERAL})\s*(?P<unit>{UNIT})?")
 """A number and the spread its author prints around it: "88.7 ± 0.3", "88.7%±0.3", "88.7 +/- 0.3 %"."""
 _SHAPE = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
 
@@ -149,12 +173,18 @@ def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
     printed, and under a size's "(B)" (``kind``) in bytes: ``unheeded_magnitude``); a bound "<100K", "under 900"; a
     range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote marker after it ("80.1*",
     "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s;
-    "~85%" is 85, marked approximate, and so are "≈1.2 ± 0.1" and "~60-65%"; "nearly 95%" is a bound below it."""
-    text = _without_footnote(printed)
+    "~85%" is 85, marked approximate, and so are "≈1.2 ± 0.1" and "~60-65%"; "nearly 95%" is a bound below it.
+    Read too: a decimal comma ("82,35"), thousands grouped by spaces ("11 173 962") or dots ("1.234.567"), a power of
+    ten ("2.35e5", "1.2 × 10^6": ``powered``), a time in two units ("1m 12s" is 72 s, "2h 13m" 133 min, "3:20:00"
+    12000 s), a remark in brackets after the number ("94.1 (ours)"), a range "95.0 ~ 95.4" or "between 95.5 and
+    95.9%"."""
+    text = cell_text(printed)
     if len(text) > LONGEST_CELL:  # no number is printed so long; and the patterns below backtrack on long runs
         return None
     if _SHAPE.fullmatch(text):
         return Number([int(part) for part in re.findall(r"\d+", text)])
+    if match := _POWERED.fullmatch(text):
+        return replace(powered(match["mantissa"], match["power"]), approximate=match["approximate"])
     if match := _CELL.fullmatch(text):
         unit = unit_name(match["unit"]) or (None if _unheeded(match, header, kind) else _header_unit(header))
         if match["per"] and unit not in TIMES:
@@ -223,8 +253,8 @@ def _unheeded(match: re.Match[str], header: str, kind: str) -> str | None:
 
 
 def _cell_match(printed: str) -> re.Match[str] | None:
-    """``_CELL``'s match of a cell's text, less its footnote marker; None where it prints no such number."""
-    text = _without_footnote(printed)
+    """``_CELL``'s match of a cell's text (``cell_text``); None where it prints no such number."""
+    text = cell_text(printed)
     return _CELL.fullmatch(text) if len(text) <= LONGEST_CELL else None
 
 
@@ -262,9 +292,92 @@ def change(printed: str) -> tuple[str, str] | None:
     return (match["number"], match["change"]) if match else None
 
 
+_POWERED = re.compile(rf"{_MARK}(?P<mantissa>[-+]?\d+(?:\.\d+)?)(?P<power>{POWER})(?:\s*{NOUN})?")
+"""A number times a power of ten, with the noun after it: "2.35e5", "1.2 × 10^6 params", "~1e6"."""
+_EXPONENT = re.compile(r"[eE]([-+]?\d+)$|\^\s*\{?([-+−]?\d+)\}?$|10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$")
+_POWER_UNIT = re.compile(r"×10\^(-?\d+)")
+"""How ``powered`` names the unit of a power of ten: "×10^5"."""
+
+
+def powered(mantissa: str, power: str) -> Number:
+    """The number ``mantissa`` times the power of ten ``power`` (``POWER``) prints, in units of that power, to the
+    mantissa's decimals: "2.35e5" is 2.35 at scale 1e5, as "2.35M" is 2.35 at scale 1e6; "3e5" is 3, a rounding to
+    whole 1e5s."""
+    exponent = int(next(part for part in _EXPONENT.search(power).groups() if part).translate(_SUPERSCRIPTS))
+    return number(mantissa, f"×10^{exponent}", None)
+
+
+def whole_value(shown: Number) -> float | None:
+    """A number printed times a power of ten (``powered``) as a whole, at scale 1: "2.35e5" is 235000; None for a
+    number printed otherwise."""
+    power = _POWER_UNIT.fullmatch(shown.unit or "")
+    if power is None or not isinstance(shown.value, (int, float)):
+        return None
+    return float(Decimal(repr(shown.value)).scaleb(int(power[1])))
+
+
+def unit_scale(unit: str) -> float:
+    """The scale a printed unit stands for (``UNITS``, or a power of ten's: "×10^5" is 1e5); 1 for none."""
+    return power_scale(unit) or UNITS.get(unit, 1.0)
+
+
+def power_scale(unit: str | None) -> float | None:
+    """The scale of a power of ten as ``powered`` names its unit ("×10^5": 1e5); None for any other unit."""
+    match = _POWER_UNIT.fullmatch(unit or "")
+    return float(f"1e{match[1]}") if match else None
+
+
+_HOURS_SPELT, _MINUTES_SPELT, _SECONDS_SPELT = r"h|(?i:hrs?|hours?)", r"m|(?i:mins?|minutes?)", r"s|(?i:secs?|seconds?)"
+_TIME_PARTS = re.compile(rf"(?<![\w.:])(?:(?P<h>\d+(?:\.\d+)?)\s*(?:{_HOURS_SPELT})(?![^\W\d_])\s*)?"
+                         rf"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:{_MINUTES_SPELT})(?![^\W\d_])\s*)?"
+                         rf"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:{_SECONDS_SPELT})(?![^\W\d_]))?")
+"""A time in hours, minutes and seconds, any of them: "1m 12s", "2h 13m", "1 h 30 min", "1h 2m 3.5s"."""
+_CLOCK = re.compile(r"(?<![\w.:])(?P<h>\d+):(?P<m>[0-5]\d):(?P<s>[0-5]\d(?:\.\d+)?)(?![\w:])")
+"""A time as a clock prints it, hours, minutes and seconds: "3:20:00" ("0:45", minutes or hours, is none)."""
+_IN_SECONDS = {"h": 3600, "m": 60, "s": 1}
+_REMARK = re.compile(r"(?P<body>.*?\d.*?)\s*\((?P<remark>[^()\d]*[^\W\d_][^()\d]*)\)")
+"""A number and a remark in brackets after it, with a letter and no digit: "94.1 (ours)", "93.2 (w/o aug.)"."""
+_NO_REMARK = re.compile(rf"\s*(?:{UNIT}|h|{NOUN})\s*|.*(?i:{APPROXIMATELY}|approx|est\b|estimated|{_BOUND_WORDS})"
+                        rf".*")
+"""What a number's brackets hold that is no mere remark: its unit ("21.2 (M)"), or a word that makes it approximate
+or a bound ("94 (approx.)", "(at most)")."""
+
+
+def cell_text(printed: str) -> str:
+    """A cell's text (``printed``) as ``parse`` reads it: its plain text less a footnote marker (``_without_footnote``)
+    and a remark in brackets after its number ("94.1 (ours)": ``_REMARK``), a time in two units or more in its last
+    ("1m 12s": "72 s"; "2h 13m": "133 min"; "3:20:00": "12000 s")."""
+    text = _without_footnote(printed)
+    if len(text) > LONGEST_CELL:
+        return text
+    remark = _REMARK.fullmatch(text)
+    if remark and not _NO_REMARK.fullmatch(remark["remark"]):
+        text = remark["body"]
+    text = _CLOCK.sub(lambda clock: f"{_in_last_unit(clock, 's')} s", text)
+    return _TIME_PARTS.sub(_spelt_time, text)
+
+
+def _spelt_time(match: re.Match[str]) -> str:
+    """A time printed in two units or more (``_TIME_PARTS``), in its last ("1m 12s": "72 s"); as printed where it
+    prints one unit, or decimals before its last."""
+    parts = [name for name in _IN_SECONDS if match[name]]
+    if len(parts) < 2 or any("." in match[name] for name in parts[:-1]):
+        return match.group()
+    last = parts[-1]
+    space = " " if match.group().endswith((" ", "\t")) else ""
+    return f"{_in_last_unit(match, last)} {'min' if last == 'm' else 's'}{space}"
+
+
+def _in_last_unit(match: re.Match[str], last: str) -> str:
+    """The time of ``match``'s groups h, m and s (those it has) in the unit ``last``, to the decimals printed in it."""
+    total = sum(Decimal(match[name]) * (_IN_SECONDS[name] // _IN_SECONDS[last])
+                for name in _IN_SECONDS if match[name])
+    return f"{total:f}"
+
+
 _SUPERSCRIPT = re.compile(r"<sup>([^<]*)</sup>", re.IGNORECASE)
 _FOOTNOTE = re.compile(
-    r"(?P<body>.*?\d.*?)\s*(?:\^(?P<sup>[^^]*)|[*†‡§¶]+|(?P<power>[⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
+    r"(?P<body>.*?\d.*?)\s*(?:\^(?P<sup>[^^]*)|[*†‡§¶]+|(?P<power>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
 """A number and the footnote marker after it: "80.1*", "80.1†", "91.2¹", or a superscript (written "^1")."""
 
 
@@ -276,7 +389,7 @@ def _without_footnote(printed: str) -> str:
     match = _FOOTNOTE.fullmatch(text) if len(text) <= LONGEST_CELL else None  # the pattern backtracks on long runs
     if match is None:
         return text
-    digits = match["power"] or (match["sup"] if match["sup"] and match["sup"].isdigit() else None)
+    digits = match["power"] or (match["sup"] if match["sup"] and re.match(r"\{?[-+−]?\d", match["sup"]) else None)
     power = digits is not None and re.search(r"(?:^|[^\d.,])(?:10|2)$", match["body"])
     return text if power else match["body"]
 
@@ -286,16 +399,26 @@ def unit_name(printed: str | None) -> str | None:
     return WORDS.get(printed.lower(), printed) if printed else printed
 
 
+def readable(text: str) -> str:
+    """A printed number (``NUMERAL``) as Python reads it: "82,35" is "82.35"; "134,276,932", "11 173 962" and
+    "1.234.567" lose their separators."""
+    if "," in text and re.fullmatch(rf"[-+]?{DECIMAL_COMMA}", text):
+        return text.replace(",", ".")
+    if text.count(".") > 1:
+        text = text.replace(".", "")
+    return re.sub(rf"[,{GROUP_SPACES}]", "", text)
+
+
 def number(text: str, unit: str | None, limit: str | None) -> Number:
     """A Number from its printed digits ``text``, its unit and bound ("above", "below" or None).
 
     A whole number printed in a unit other than the base one ("188K", "21" under "(M)") is a rounding to that
     unit: 0 decimals. A whole number in the base unit ("1234", "85%") is exact: no decimals."""
-    plain_digits = text.replace(",", "")
+    plain_digits = readable(text)
     value: int | float = float(plain_digits) if "." in plain_digits else int(plain_digits)
     unit = unit_name(unit)
-    unit = unit if unit in UNITS else None
-    scale = UNITS.get(unit or "", 1.0)
+    unit = unit if unit in UNITS or power_scale(unit) else None
+    scale = power_scale(unit) or UNITS.get(unit or "", 1.0)
     decimals = len(plain_digits.partition(".")[2]) or (0 if scale != 1.0 else None)
     return Number(value, scale, decimals, limit, unit)
 
@@ -325,20 +448,34 @@ def _spread(center: Number, spread: Number) -> Number | None:
     return replace(center, spread=spread.value)
 
 
-_IN_TEXT = {_range: re.compile(rf"(?<![\w.,\-]){_MARK}(?P<number>{NUMBER})\s*(?P<first>{UNIT})?\s*[-–—]\s*"
-                               rf"(?P<other>{NUMBER})\s*(?P<unit>{UNIT})?(?!\w|\.\d)"),
-            _spread: re.compile(rf"(?<![\w.,\-]){_MARK}(?:{_SPREAD.pattern})(?!\w|\.\d)")}
+_IN_TEXT = {_range: re.compile(rf"(?<![\w.,\-]){_MARK}(?:(?P<from>(?i:from)\s+)|(?P<between>(?i:between)\s+))?"
+                               rf"(?P<number>{TEXT_NUMERAL})\s*(?P<first>{UNIT})?"
+                               rf"(?(between)\s+(?i:and)\s+|(?(from)\s+(?i:to)\s+|\s*[-–—]\s*))"
+                               rf"(?P<other>{TEXT_NUMERAL})\s*(?P<unit>{UNIT})?(?!\w|\.\d)"),
+            _spread: re.compile(rf"(?<![\w.,\-]){_MARK}(?:{_SPREAD.pattern.replace(NUMERAL, TEXT_NUMERAL)})"
+                                rf"(?!\w|\.\d)")}
 """A range and a spread where running text prints them, with the mark that makes them approximate ("≈1.2 ± 0.1"),
-not inside a word or a longer number; a range with a dash only, since "from 85.2% to 87.1%" is a change in prose,
-not a range. No match starts after a comma: inside "1,000,000" that would start again at every group, and take time
-quadratic in a long run of them."""
+not inside a word or a longer number: a range with a dash, "between 95.5 and 95.9%", or "from 95.5 to 95.9%" after
+a verb of a range (``_RANGED``), since "improved from 85.2% to 87.1%" is a change in prose, not a range. No match
+starts after a comma: inside "1,000,000" that would start again at every group, and take time quadratic in a long
+run of them."""
+_RANGED = re.compile(r"(?i:\b(?:rang(?:e|es|ed|ing)|var(?:y|ies|ied|ying)|spann?(?:s|ed|ing)?|lies|lay|lying|"
+                     r"falls?|fell|falling)\s+)$")
+"""A verb of a range, right before "from": "ranged from 95.5 to 95.9%", "varies from", "spanning from"."""
+_APART = re.compile(r"(?i:\b(?:difference|gap|delta|margin|change|drop|gain|improvement|increase|decrease)\s+)$")
+"""A word of a change right before "between": "the gap between 93.1% and 95.2%" is two numbers, not a range."""
 
 
 def compounds(text: str) -> Iterator[tuple[re.Match[str], Number]]:
-    """Each range ("60-65%") and each number with its spread ("88.7 ± 0.3") that running text prints, as one
-    Number, with where it stands."""
+    """Each range ("60-65%", "between 95.5 and 95.9%", "ranged from 95.5 to 95.9%") and each number with its spread
+    ("88.7 ± 0.3") that running text prints, as one Number, with where it stands."""
     for make, pattern in _IN_TEXT.items():
         for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            if match.groupdict().get("from") and not _RANGED.search(before):
+                continue
+            if match.groupdict().get("between") and _APART.search(before):
+                continue
             if (pair := _pair(match, "")) and (compound := make(*pair)):
                 yield match, replace(compound, approximate=match["approximate"])
 
@@ -396,6 +533,8 @@ def bound(qualifier: str) -> str:
 def scales(unit: str, kind: str = "") -> tuple[float, ...]:
     """The scales a claim of ``kind`` printed in ``unit`` may take: a size's "M" is a megabyte and its "B" a byte,
     a precision's "%" a hundredth."""
+    if (power := power_scale(unit)) is not None:
+        return (power,)
     if unit == "%" and kind in FRACTIONS:
         return (0.01,)
     if kind == "size" and unit in SIZE_LETTERS:
@@ -415,11 +554,14 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
     text = _without_footnote(printed)
     if isinstance(value, tuple) or isinstance(shown.value, list):
         same = isinstance(value, tuple) and isinstance(shown.value, list) and list(value) == shown.value
+    elif scale == 1.0 and (whole := whole_value(shown)) is not None and math.isclose(value, whole, rel_tol=1e-9):
+        return None  # "2.35e5" written whole: value = 2.35e5
     else:
         same = math.isclose(value, shown.value, rel_tol=1e-9, abs_tol=1e-12)
     if not same:
         written = list(value) if isinstance(value, tuple) else int(value) if float(value).is_integer() else value
-        return "value", f"{written!r} is not the number that printed shows ({text!r}), in its printed unit"
+        return "value", f"{written!r} is not the number that printed shows ({text!r}{_reading(text, shown)}), in its " \
+                        "printed unit"
     either = either_magnitude(printed, header, kind) is not None  # a count as printed too: scale 1
     allowed = (*scales(shown.unit, kind), *([1.0] if either else [])) if shown.unit else ()
     if allowed and not any(math.isclose(scale, one, rel_tol=1e-9) for one in allowed):
@@ -433,6 +575,14 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
         return "scale", (f"printed {text!r} would be {value} {WHOLE_COUNTS[kind]}, no whole number: give the scale it "
                          f"counts in (scale = {_scales_offered(header, kind)})")
     return None
+
+
+def _reading(text: str, shown: Number) -> str:
+    """How ``parse`` read ``text`` where its digits do not show it plainly ("82,35": ", read as 82.35 %"; "2.35e5":
+    ", read as 2.35 ×10^5"; "1m 12s": ", read as 72 s"); "" where they do ("62", "1,234", "5.6M")."""
+    plainly = not isinstance(shown.value, (int, float)) or (
+        power_scale(shown.unit) is None and repr(shown.value) in text.replace(",", ""))
+    return "" if plainly else f", read as {shown.value!r}{f' {shown.unit}' if shown.unit else ''}"
 
 
 _USUAL_UNITS = {"params": ("M", "K"), "macs": ("G", "M"), "size": ("MB", "MiB", "KB")}

@@ -7,6 +7,7 @@ Imports neither pytest nor torch; below ``verdict`` and ``value_text``, which bo
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,23 +20,30 @@ __all__ = ["MAX_DECIMALS", "band_side", "digits_problem", "fewest_decimals", "fi
 MAX_DECIMALS = 15
 """The most decimals a value is written in to show which side of its band it lies on."""
 
-_NUMBER = re.compile(r"(\d[\d,]*)(?:\.(\d+))?")
+_NUMBER = re.compile(rf"(?<![\d.,]){numerals.NUMERAL}")
+"""A printed number, in any form ``numerals`` reads: "1,234.5", "82,35", "11 173 962"."""
+_POWER = re.compile(numerals.POWER)
 _UNIT = re.compile(rf"\s?(?:(?P<unit>(?i:{numerals.UNIT}))(?:\s*{numerals.NOUN})?|[A-Za-z]{{1,3}})(?![A-Za-z])")
 """The unit printed after a number: one ``numerals`` reads, in any case, with its noun ("%", " MB", " MFLOPs",
 " Million parameters"), else a short word ("pp")."""
 
 
 def style(printed: str) -> tuple[int | None, bool, str, str]:
-    """How the report printed its number: decimals, thousands separators (where its whole part has fewer than four
-    digits, which does not show whether the report groups them, they are used: "10" beside 62,006 measured), the
-    suffix it printed its unit in, and the unit."""
-    match = _NUMBER.search(printed)
+    """How the report printed its number, as ``numerals.parse`` reads its text ("1m 12s" as "72 s", "94.1 (ours)" as
+    "94.1"): decimals, thousands separators (where its whole part has fewer than four digits, which does not show
+    whether the report groups them, they are used: "10" beside 62,006 measured), the suffix it printed its unit in
+    (a power of ten's: "e5" of "2.35e5"), and the unit."""
+    text = numerals.cell_text(printed)
+    match = _NUMBER.search(text)
     if match is None:
         return None, False, "", ""
-    unit = _UNIT.match(printed, match.end())
+    whole, _, decimals = numerals.readable(match.group()).lstrip("+-").partition(".")
+    thousands = len(whole) < 4 or not match.group().lstrip("+-").startswith(whole)
+    if power := _POWER.match(text, match.end()):
+        return len(decimals), thousands, power.group(), numerals.powered(match.group(), power.group()).unit or ""
+    unit = _UNIT.match(text, match.end())
     suffix, named = (unit.group(0), _spelt(unit["unit"] or "")) if unit else ("", "")
-    whole = match.group(1)
-    return len(match.group(2) or ""), "," in whole or len(whole) < 4, suffix, named
+    return len(decimals), thousands, suffix, named
 
 
 def _spelt(unit: str) -> str:
@@ -49,15 +57,23 @@ def printed_decimals(printed: str) -> int | None:
     return style(printed)[0]
 
 
-def digits_problem(printed: str, digits: int | None, header: str = "", kind: str = "") -> tuple[str, str] | None:
+def digits_problem(printed: str, digits: int | None, header: str = "", kind: str = "", scale: float | None = None
+                   ) -> tuple[str, str] | None:
     """(field, why) where a claim's ``tolerance.digits`` are not the decimals ``printed`` shows its one number in
-    (``numerals.parse``'s, under its column ``header``: "11.7M" 1, "62" and "188K" 0): its band comes from them, and
-    a hand-typed slip would turn into a verdict against the author. None where they are, or where it shows no one
-    number (words, a bound, a range, a shape)."""
+    (``numerals.parse``'s, under its column ``header``: "11.7M" 1, "62" and "188K" 0; "2.35e5" 2 at its ``scale``
+    1e5, and written whole, at scale 1, none if it shows none: 2.35e5 is rounded to the thousand): its band comes
+    from them, and a hand-typed slip would turn into a verdict against the author. None where they are, or where it
+    shows no one number (words, a bound, a range, a shape)."""
     shown = numerals.parse(printed, header, kind)
     if digits is None or shown is None or shown.bound is not None or isinstance(shown.value, list):
         return None
     decimals = shown.digits or 0
+    if scale == 1.0 and (power := numerals.power_scale(shown.unit)) is not None:  # "1e-5" written whole
+        decimals -= round(math.log10(power))
+        if decimals < 0:
+            return "tolerance.digits", (f"printed {numerals.plain_text(printed)!r} written whole shows no decimal: "
+                                        f"give its band by abs, or value and scale in its power of ten (scale = "
+                                        f"{numerals.scale_text(power)}, digits = {shown.digits or 0})")
     if digits == decimals:
         return None
     return "tolerance.digits", (f"printed {numerals.plain_text(printed)!r} shows {decimals} decimal"
@@ -74,7 +90,7 @@ def finer(exact: Decimal, printed: str, scale: float, reads_right: Callable[[Dec
     None where ``printed`` shows no number in the claim's unit (none at all, or "<100K", judged in units), or no
     decimals read right. Only the text is rounded: a verdict goes by the exact number."""
     decimals, _, _, unit = style(printed)
-    if decimals is None or scale == 1.0 and numerals.UNITS.get(unit, 1.0) != 1.0:
+    if decimals is None or scale == 1.0 and numerals.unit_scale(unit) != 1.0:
         return None
 
     def reads(more: int) -> bool:

@@ -33,7 +33,7 @@ def format_value(value: float | Sequence[int] | None, printed: str, scale: float
     if isinstance(value, Sequence):
         return str(tuple(value))
     decimals, thousands, suffix, unit = style(printed)
-    if scale == 1.0 and numerals.UNITS.get(unit, 1.0) != 1.0:
+    if scale == 1.0 and numerals.unit_scale(unit) != 1.0:
         return format_number(value)
     if decimals is None:
         return f"{value:g}"
@@ -74,7 +74,7 @@ def bound_text(value: float | Sequence[int] | None, printed: str, scale: float,
         return format_number(value)
     ends = (band[0], band[1])
     decimals, _, _, unit = style(printed)
-    if scale == 1.0 and numerals.UNITS.get(unit, 1.0) != 1.0:
+    if scale == 1.0 and numerals.unit_scale(unit) != 1.0:
         side = band_side(value, ends)
         return _fewest_digits([value], lambda texts: band_side(float(texts[0].replace(",", "")), ends) == side)[0]
     if decimals is None:

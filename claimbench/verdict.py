@@ -471,7 +471,7 @@ def _claimed(claim: Claim) -> str:
     decimals, _, _, unit = style(claim.printed)
     value = claim.value
     if (not decimals or isinstance(value, tuple) or not math.isfinite(value)
-            or claim.scale == 1.0 and numerals.UNITS.get(unit, 1.0) != 1.0
+            or claim.scale == 1.0 and numerals.unit_scale(unit) != 1.0
             or Decimal(repr(value)).as_tuple().exponent < -decimals):
         return format_number(value)
     return f"{value:,.{decimals}f}"

@@ -2471,9 +2471,118 @@ def test_a_ratio_or_a_multiplier_is_no_candidate(sentence: str, printed: list[st
 
 
 def test_a_number_times_a_power_of_ten_stays_a_candidate() -> None:
-    """"1.2 × 10^6 parameters" is a product, not a ratio: the author still sees its number."""
+    """"1.2 × 10^6 parameters" is a product, not a ratio: the author sees its number, read in its power of ten (it
+    was drafted as printed "1.2", value 1.2 at scale 1)."""
     out = draft("# R\n\nIt has 1.2 × 10^6 parameters.\n", slug="demo", source=None)
-    assert '# printed   = "1.2"' in out
+    assert re.findall(r"^# (printed|value|scale) += (.*)$", out, re.MULTILINE) == [
+        ("value", "1.2"), ("scale", "1e6"), ("printed", '"1.2 × 10^6"')]
+
+
+def _candidates(text: str) -> list[dict]:
+    """The commented-out candidate claims of the draft of running ``text``."""
+    out = draft(f"# R\n\n{text}\n", slug="demo", source=None)
+    blocks = out.split("# [[claim]]\n")[1:]
+    return [tomllib.loads(re.sub(r"(?m)^# ", "", block.split("\n\n")[0])) for block in blocks]
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("Die Testgenauigkeit beträgt 87,4 % bei 0,56 GFLOPs.", [("87,4 %", 87.4, 1.0), ("0,56 GFLOPs", 0.56, 1e9)]),
+    ("Le modèle atteint 93,52 % de précision.", [("93,52 %", 93.52, 1.0)]),
+    ("The MLP has 2.35e5 parameters.", [("2.35e5", 2.35, 1e5)]),
+    ("It has 11 173 962 parameters.", [("11 173 962", 11_173_962, 1.0)]),
+    ("It has 11\u202f173\u202f962 parameters and 1,234,567 MACs.", [("11\u202f173\u202f962", 11_173_962, 1.0),
+                                                                  ("1,234,567", 1_234_567, 1.0)]),
+])
+def test_a_number_of_the_text_is_read_whole_in_each_form(text: str, read: list[tuple[str, float, float]]) -> None:
+    """"87,4 %" was drafted as printed "4 %", value 4, and "0,56 GFLOPs" as 56, "93,52 %" as 52: a number read from
+    inside another. "2.35e5 parameters" gave no candidate at all."""
+    assert [(claim["printed"], claim["value"], float(claim.get("scale", 1.0))) for claim in _candidates(text)] == read
+
+
+@pytest.mark.parametrize("text", ["It has 10 000 parameters.", "Sizes (3,5) and 3,5,7 layers, 1,5,9 %.",
+                                  "Table 2 100% of runs."])
+def test_no_number_of_the_text_is_read_from_inside_another(text: str) -> None:
+    """"10 000" may be ten thousand, or two numbers: neither 000 nor 10 000 is drafted; a list or a pair of
+    brackets with commas holds no decimal comma."""
+    assert [claim["printed"] for claim in _candidates(text)] == []
+
+
+@pytest.mark.parametrize("text", ["Across seeds the accuracy ranged from 95.5 to 95.9%.",
+                                  "Across seeds the accuracy lies between 95.5 and 95.9%.",
+                                  "Across seeds the accuracy varies from 95.5% to 95.9%."])
+def test_a_range_in_words_is_one_candidate(text: str) -> None:
+    """"ranged from 95.5 to 95.9%" gave two candidates, 95.5 and 95.9%, as if each were a claim of its own."""
+    (claim,) = _candidates(text)
+    assert claim["between"] == [95.5, 95.9] and claim["printed"] in text and claim["printed"][0].isalpha()
+
+
+@pytest.mark.parametrize("text", ["Accuracy improved from 85.2% to 87.1% with augmentation.",
+                                  "The gap between 93.1% and 95.2% is large."])
+def test_a_change_in_words_is_two_candidates(text: str) -> None:
+    assert [claim["value"] for claim in _candidates(text)] == [float(n) for n in re.findall(r"\d+\.\d+", text)]
+
+
+_READ_FORMS = [
+    ("Top-1 (%)", "82,35", ("value", 82.35, 1.0)),
+    ("Top-1 (%)", "91,2 %", ("value", 91.2, 1.0)),
+    ("Params", "11 173 962", ("value", 11_173_962, 1.0)),
+    ("Params", "11\u2009173\u2009962", ("value", 11_173_962, 1.0)),
+    ("Params", "11\u00a0173\u00a0962", ("value", 11_173_962, 1.0)),
+    ("Params", "1.234.567", ("value", 1_234_567, 1.0)),
+    ("Params", "2.35e5", ("value", 2.35, 1e5)),
+    ("MACs", "4.7E5", ("value", 4.7, 1e5)),
+    ("MACs", "1.2 × 10^6", ("value", 1.2, 1e6)),
+    ("MACs", "1.2×10⁶", ("value", 1.2, 1e6)),
+    ("MACs", "1.2 x 10^6", ("value", 1.2, 1e6)),
+    ("MACs", "1.2 × 10<sup>6</sup>", ("value", 1.2, 1e6)),
+    ("Time per epoch", "1m 12s", ("value", 72, 1.0)),
+    ("Time per epoch", "1 min 12.5 s", ("value", 72.5, 1.0)),
+    ("Time per epoch", "1h 05m", ("value", 65, 60.0)),
+    ("Time per epoch", "1:02:03", ("value", 3723, 1.0)),
+    ("Top-1 (%)", "94.1 (ours)", ("value", 94.1, 1.0)),
+    ("Top-1 (%)", "95.0 ~ 95.4", ("between", (95.0, 95.4), 1.0)),
+    ("Top-1 (%)", "between 95.5 and 95.9", ("between", (95.5, 95.9), 1.0)),
+]
+
+
+@pytest.mark.parametrize(("header", "printed", "read"), _READ_FORMS)
+def test_each_form_the_draft_reads_loads_and_a_wrong_value_is_refused(header: str, printed: str, read: tuple,
+                                                                       tmp_path: Path) -> None:
+    """"82,35" under "(%)", "11 173 962", "2.35e5", "1.2 × 10^6", "1m 12s", "94.1 (ours)" and "95.0 ~ 95.4" were left
+    as value TODOs; the loader took any value for them (value = 8235 for "82,35" loaded). The draft's value loads,
+    and another is refused in one line that names the file, the claim and the field."""
+    markdown = _table(["Model", header], ["Net", printed])
+    (claim,) = _loaded(markdown, tmp_path)
+    key, value, scale = read
+    assert (key, claim.value if key == "value" else claim.interval, claim.scale) == read
+    if key == "value":
+        assert check(claim, Measurement(value * scale)).verdict == "reproduced"
+        wrong = re.sub(r"(?m)^(value +=) .*$", r"\1 12345678", _filled(draft(markdown, slug="demo", source="demo.md")))
+        (tmp_path / "demo.toml").write_text(wrong, encoding="utf-8")
+        with pytest.raises(LedgerError) as error:
+            load_reports(tmp_path)
+        assert re.fullmatch(rf"demo\.toml:\d+: demo/{re.escape(claim.id.split('/', 1)[1])}: value: 12345678 is not the "
+                            r"number that printed shows \(.*\), in its printed unit", str(error.value).splitlines()[0])
+
+
+@pytest.mark.parametrize(("printed", "whole"), [("2.35e5", "2.35e5"), ("1e-05", "1e-05"), ("1.2 × 10^6", "1_200_000")])
+def test_a_power_of_ten_written_whole_loads_too(printed: str, whole: str, tmp_path: Path) -> None:
+    """An author who writes "2.35e5" as value = 2.35e5 (scale 1) states the same number as value = 2.35, scale = 1e5;
+    its decimals at scale 1 are none where the power passes them (2.35e5 is rounded to the thousand)."""
+    ledger = _filled(draft(_table(["Model", "Test loss"], ["Net", printed]), slug="demo", source="demo.md"))
+    ledger = re.sub(r"(?m)^scale += .*\n", "", re.sub(r"(?m)^(value +=) .*$", rf"\1 {whole}", ledger))
+    ledger = re.sub(r"(?m)^tolerance += .*$", "tolerance = { rel = 0.1 }", ledger)
+    (tmp_path / "demo.toml").write_text(ledger, encoding="utf-8")
+    (report,) = load_reports(tmp_path)
+    assert report.claims[0].scale == 1.0
+    with_digits = ledger.replace("tolerance = { rel = 0.1 }", "tolerance = { digits = 2 }")
+    (tmp_path / "demo.toml").write_text(with_digits, encoding="utf-8")
+    if printed == "1e-05":
+        with pytest.raises(LedgerError, match="tolerance.digits: printed '1e-05' shows 5 decimals, not 2"):
+            load_reports(tmp_path)
+    else:
+        with pytest.raises(LedgerError, match="written whole shows no decimal"):
+            load_reports(tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -412,3 +412,71 @@ def test_a_long_header_keeps_its_unit() -> None:
 )
 def test_a_signed_change_after_a_number_is_told_from_a_spread(printed: str, expected: tuple[str, str] | None) -> None:
     assert numerals.change(printed) == expected
+
+
+@pytest.mark.parametrize(
+    ("printed", "header", "expected"),
+    [
+        ("82,35", "Genauigkeit (%)", numerals.Number(82.35, 1.0, 2, unit="%")),  # a decimal comma
+        ("87,4 %", "", numerals.Number(87.4, 1.0, 1, unit="%")),
+        ("0,56 GFLOPs", "", numerals.Number(0.56, 1e9, 2, unit="G")),
+        ("1,2345", "", numerals.Number(1.2345, 1.0, 4)),
+        ("1,234", "", numerals.Number(1234)),  # exactly three digits after the comma: thousands
+        ("11 173 962", "Parameter", numerals.Number(11_173_962)),  # thousands grouped by spaces
+        ("11\u202f173\u202f962", "", numerals.Number(11_173_962)),
+        ("10 000", "", numerals.Number(10_000)),
+        ("1.234.567", "", numerals.Number(1_234_567)),  # by dots, twice at least
+        ("2.35e5", "Params", numerals.Number(2.35, 1e5, 2, unit="×10^5")),  # in units of its power of ten
+        ("4.7E5", "", numerals.Number(4.7, 1e5, 1, unit="×10^5")),
+        ("3e5", "", numerals.Number(3, 1e5, 0, unit="×10^5")),
+        ("5e-4", "", numerals.Number(5, 1e-4, 0, unit="×10^-4")),
+        ("1.2 × 10^6", "FLOPs", numerals.Number(1.2, 1e6, 1, unit="×10^6")),
+        ("1.2×10⁶", "", numerals.Number(1.2, 1e6, 1, unit="×10^6")),
+        ("1.2 x 10^6 params", "", numerals.Number(1.2, 1e6, 1, unit="×10^6")),
+        ("1.2 × 10<sup>6</sup>", "", numerals.Number(1.2, 1e6, 1, unit="×10^6")),
+        ("~1e6", "", numerals.Number(1, 1e6, 0, unit="×10^6", approximate="~")),
+        ("1m 12s", "Epoch time", numerals.Number(72, unit="s")),  # a time in two units: in its last
+        ("1 min 12.5 s", "", numerals.Number(72.5, 1.0, 1, unit="s")),
+        ("2h 13m", "Total time", numerals.Number(133, 60.0, 0, unit="min")),
+        ("1m 12s/epoch", "", numerals.Number(72, unit="s")),
+        ("3:20:00", "", numerals.Number(12_000, unit="s")),
+        ("94.1 (ours)", "Top-1 (%)", numerals.Number(94.1, 1.0, 1, unit="%")),  # a remark after the number
+        ("93.2 (w/o aug.)", "", numerals.Number(93.2, 1.0, 1)),
+        ("95.0 ~ 95.4", "Top-1", numerals.Number((95.0, 95.4), 1.0, 1, "between")),
+        ("between 95.5 and 95.9%", "", numerals.Number((95.5, 95.9), 1.0, 1, "between", unit="%")),
+        ("from 95.5 to 95.9%", "", numerals.Number((95.5, 95.9), 1.0, 1, "between", unit="%")),
+    ],
+)
+def test_parse_reads_decimal_commas_grouped_thousands_powers_times_remarks_and_ranges(
+        printed: str, header: str, expected: numerals.Number) -> None:
+    """Each was no number ("82,35", "2.35e5", "1m 12s", "94.1 (ours)": the draft left their values TODO and the
+    loader took any value for them)."""
+    assert numerals.parse(printed, header) == expected
+
+
+@pytest.mark.parametrize("printed", ["0:45", "1,234,56", "3,5,7", "21.2 (M)", "94 (approx.)", "94.1 (top-5)",
+                                     "12 34", "1.2e6 M", "between 95.5 to 95.9", "from 95.5 and 95.9"])
+def test_a_form_of_two_readings_is_no_number(printed: str) -> None:
+    """"0:45" is minutes or hours; a remark that names a unit, makes the number approximate or holds a digit is no
+    mere remark."""
+    assert numerals.parse(printed, "Top-1") is None
+
+
+@pytest.mark.parametrize(("printed", "value", "scale"), [
+    ("82,35", 82.35, 1.0), ("11 173 962", 11_173_962, 1.0), ("2.35e5", 2.35, 1e5), ("2.35e5", 235_000, 1.0),
+    ("1e-05", 1e-05, 1.0), ("1.2 × 10^6", 1.2, 1e6), ("1m 12s", 72, 1.0), ("94.1 (ours)", 94.1, 1.0)])
+def test_each_form_read_agrees_with_its_value(printed: str, value: float, scale: float) -> None:
+    assert numerals.contradiction(printed, value, scale) is None
+
+
+@pytest.mark.parametrize(("printed", "value", "scale", "why"), [
+    ("82,35", 8235, 1.0, "8235 is not the number that printed shows ('82,35', read as 82.35), in its printed unit"),
+    ("2.35e5", 2.35, 1.0, "printed '2.35e5' counts in units of 100000: give scale = 100000"),
+    ("2.35e5", 235, 1e3, "235 is not the number that printed shows ('2.35e5', read as 2.35 ×10^5), in its printed "
+                         "unit"),
+    ("1m 12s", 1.12, 60.0, "1.12 is not the number that printed shows ('1m 12s', read as 72 s), in its printed unit"),
+])
+def test_a_value_that_contradicts_a_form_read_says_how_it_was_read(printed: str, value: float, scale: float,
+                                                                    why: str) -> None:
+    """Once an author filled value = 8235 for "82,35", it loaded."""
+    assert numerals.contradiction(printed, value, scale)[1] == why

@@ -20,3 +20,13 @@ def test_fewest_decimals_counts_from_the_first_and_stops_at_the_most() -> None:
     assert fewest_decimals(2, lambda more: True) == 2
     assert fewest_decimals(20, lambda more: more == 20) == 20  # past the most: the first alone
     assert fewest_decimals(0, lambda more: False) is None
+
+
+def test_a_value_is_written_in_the_form_its_claim_was_read_in() -> None:
+    """"2.35e5" gave 2 decimals and the suffix "e", "1m 12s" the suffix "m": a measurement was written "2.35e" or
+    "72m"."""
+    from claimbench.value_text import format_value
+    written = [format_value(value, printed, scale) for value, printed, scale in [
+        (2.35012, "2.35e5", 1e5), (1.234, "1.2 × 10^6", 1e6), (72.4, "1m 12s", 1.0), (82.351, "82,35", 1.0),
+        (1_234_567.0, "1.234.567", 1.0), (94.12, "94.1 (ours)", 1.0), (235_012.0, "2.35e5", 1.0)]]
+    assert written == ["2.35e5", "1.2 × 10^6", "72 s", "82.35", "1,234,567", "94.1", "235,012"]
