@@ -25,7 +25,7 @@ from pathlib import Path
 
 from claimbench import (atomic, draft_recipe, draft_tables, draft_text, draft_values, markdown_tables, model_summaries,
                         numerals, vocab)
-from claimbench.draft_tables import FLOPS_COUNT, INPUT_SIZE, UNREAD, Context
+from claimbench.draft_tables import EARLIER_EPOCH, FLOPS_COUNT, INPUT_SIZE, UNREAD, Context
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, RELATIVE_KINDS,
                                      SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNIT_TODOS, UNKNOWN_FRACTION_BAND,
@@ -67,11 +67,12 @@ def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str |
     candidates = _candidates(scan.prose, context)
     trained = [claim for _, group in (*claims, *candidates) for claim in group if "recipe" in claim]
     if trained:  # live where a live claim names it; else commented out, as its TODOs would stop the loader
-        live = any(claim.get("value") != UNREAD for _, group in claims for claim in group if "recipe" in claim)
+        live = any(not _commented(claim) for _, group in claims for claim in group if "recipe" in claim)
         lines += ["", *_recipe_lines(slug, sentences, commented=not live)]
     for table, table_claims in claims:
         shared = _shared(table, table_claims)
-        lines += ["", "[[table]]", *_table_lines(table), *keys(shared), *_lazy_input_lines(table_claims, shared)]
+        lines += ["", "[[table]]", *_table_lines(table), *keys(shared), *_lazy_input_lines(table_claims, shared),
+                  *_settings_lines(table)]
         for claim in table_claims:
             lines += ["", *_claim_lines({key: value for key, value in claim.items() if key not in shared})]
     lines += _candidate_lines(candidates) + _summary_lines(scan.code, context)
@@ -208,11 +209,18 @@ def _table_lines(table: Table) -> list[str]:
 
 
 def _claim_lines(claim: dict[str, object]) -> list[str]:
-    """A `[[claim]]` block, commented out when its value is left to the author (``UNREAD``) or its column names what
-    claimbench does not measure ("Top-5", "Latency (ms)": ``UNMEASURED_KIND``), which most authors would delete."""
+    """A `[[claim]]` block, commented out where ``_commented``."""
     lines = ["[[claim]]", *keys(claim)]
+    return [f"# {line}" for line in lines] if _commented(claim) else lines
+
+
+def _commented(claim: dict[str, object]) -> bool:
+    """Whether a table's claim is written commented out: its value is left to the author (``UNREAD``), its column
+    names what claimbench does not measure ("Top-5", "Latency (ms)": ``UNMEASURED_KIND``), or it is of a row of a log
+    of epochs before its last (``EARLIER_EPOCH``), which most authors would delete."""
     unmeasured = str(claim["kind"]).startswith(f"{UNKNOWN_KIND}; {UNMEASURED_KIND}")
-    return [f"# {line}" for line in lines] if claim.get("value") == UNREAD or unmeasured else lines
+    earlier = str(claim.get("note", "")).startswith(EARLIER_EPOCH)
+    return claim.get("value") == UNREAD or unmeasured or earlier
 
 
 LAZY_PARAMS_INPUT = ("# input = [C, H, W]  # only for a params claim of a model with lazy layers (nn.LazyLinear) that "
@@ -244,6 +252,15 @@ def _lazy_input_lines(table_claims: list[dict[str, object]], shared: dict[str, o
     """``LAZY_PARAMS_INPUT`` where the table holds a params claim and gives its claims no input (``shared``)."""
     held = any(claim["kind"] == "params" for claim in table_claims)
     return [LAZY_PARAMS_INPUT] if held and "input" not in shared else []
+
+
+def _settings_lines(table: Table) -> list[str]:
+    """A comment that names the table's settings (``draft_tables.settings``), whose cells draft no claim."""
+    named = draft_tables.settings(table)
+    if not named:
+        return []
+    return [f"# No claim is drafted of the cells under {', '.join(map(repr, named))}: a setting of a run or of a "
+            "model, which claimbench does not measure."]
 
 
 # --- running text: candidate claims -----------------------------------------------------------
@@ -308,7 +325,7 @@ def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, 
         mention.number, kind, "it" if fraction else None, named=bool(mention.noun))
     claim: dict[str, object] = {
         "id": unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
-        "kind": kind or UNKNOWN_KIND,
+        "kind": kind or draft_text.kind_todo(sentence, mention),
         "model": draft_tables.model_todo(context),
         **draft_tables.todos(kind, kind, mention.noun or "", (sentence,), context),
         **draft_values.near_bound(claimed, mention.printed, mention.near),

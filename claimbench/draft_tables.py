@@ -23,13 +23,14 @@ from claimbench.column_units import caption_scale, quoted, unit_column
 from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
 from claimbench.header_rows import read_headers, sub_header
-from claimbench.kind_words import (UNLOADED, counts_flops, guess_kind, has, unit_kind, unit_kinds, unit_names_kind,
-                                   unknown_kind, unmeasured, words_of)
+from claimbench.kind_words import (UNLOADED, counts_flops, guess_kind, has, names_setting, unit_kind, unit_kinds,
+                                   unit_names_kind, unknown_kind, unmeasured, words_of)
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
-__all__ = ["DRAFTED_RECIPE", "FLOPS_COUNT", "INPUT_SIZE", "NAMED_DATASET", "NAMED_HARDWARE", "PARAM_COUNT", "UNREAD",
-           "Context", "byte_scale", "model_todo", "per_layer", "table_claims", "todos", "unjudged"]
+__all__ = ["DRAFTED_RECIPE", "EARLIER_EPOCH", "FLOPS_COUNT", "INPUT_SIZE", "LAST_EPOCH", "NAMED_DATASET",
+           "NAMED_HARDWARE", "PARAM_COUNT", "UNREAD", "Context", "byte_scale", "model_todo", "per_layer", "settings",
+           "table_claims", "todos", "unjudged"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
                   f"is registered with its input size, or for a size other than {' or '.join(vocab.TORCHINFO_SIZES)}")
@@ -125,6 +126,16 @@ class Context:
     """The one machine the report names (``hardware_names.named_machine``), an epoch time's; None: none, or several."""
 
 
+def settings(table: Table) -> list[str]:
+    """The headers (a transposed table's row labels) of the table's settings (``kind_words.names_setting``: "Epochs",
+    "LR", "Year"), whose cells draft no claim."""
+    if _transposed(table):
+        lines = [row[0] for row in table.rows if row]
+    else:
+        lines = (read_headers(table.columns, table.rows) or table.columns)[1:]
+    return [line for line in dict.fromkeys(lines) if names_setting(line)]
+
+
 def per_layer(table: Table) -> bool:
     """Whether the table's rows are the layers of one model (its first column names layers)."""
     return bool(table.columns) and "layer" in words_of(table.columns[0])
@@ -160,6 +171,7 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
     counted = _line_cells(every, transposed, ("params", "macs"), _unitless_counts)
     timed = _line_scales(every, transposed, ("epoch_time",))
     addresses = _addresses(table, transposed)
+    last = None if transposed else _last_epoch(table)
     for row_index, row in enumerate(table.rows):
         label = row[0] if row else ""
         around = _row_texts(table, row, of_layers)
@@ -180,7 +192,42 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
                                 counted=(cell.row, cell.index) in counted, scale=scale, place=row_index + 1,
                                 unsure=(cell.row, cell.index) in unsure, either=_either(cell, transposed, kind))
             claims.append(claim | {"kind": todo("kind", clash.kinds)} if clash and not kind else claim)
+        if last is not None:
+            claims = [_of_a_log(claim, row_index == last) for claim in claims]
         yield from map(functools.partial(_addressable, repeated), claims)
+
+
+_LOG_INDEX = frozenset({"epoch", "epochs", "ep", "step", "steps", "iteration", "iterations", "iter"})
+"""Words of the first column's header of a log of a training, each row an epoch (or a step) of it."""
+EARLIER_EPOCH = todo("a row of the table's log of epochs before its last: claimbench measures a run's final epoch "
+                     "(statistic = final) or its best (best_epoch), not this one; delete this claim, or keep it as the "
+                     "best epoch's")
+"""The note of a claim of a log's row before its last, which the draft writes commented out: re-measured, any other
+epoch's number is refuted."""
+LAST_EPOCH = Guess("final", "its row is the last epoch of the table's log")
+"""The statistic of a training claim of a log's last row."""
+
+
+def _last_epoch(table: Table) -> int | None:
+    """The index of the last epoch's row of a log of epochs: a table whose first column's header is "Epoch" ("Step",
+    "Iteration": ``_LOG_INDEX``) and names no kind, each of its two rows or more labelled by a whole number, the
+    largest the last; None for any other table."""
+    if not table.columns or len(table.rows) < 2 or guess_kind(table.columns[0]):
+        return None
+    if not _LOG_INDEX & set(words_of(numerals.plain_text(table.columns[0]))):
+        return None
+    labels = [numerals.plain_text(row[0]).strip() if row else "" for row in table.rows]
+    if not all(label.isdigit() for label in labels):
+        return None
+    return max(range(len(labels)), key=lambda index: int(labels[index]))
+
+
+def _of_a_log(claim: dict[str, object], last: bool) -> dict[str, object]:
+    """A claim of a row of a log of epochs: of its ``last``, a training claim reads the final epoch
+    (``LAST_EPOCH``); of another, it gets the note ``EARLIER_EPOCH``, and the draft writes it commented out."""
+    if last:
+        return claim | {"statistic": LAST_EPOCH} if "statistic" in claim else claim
+    return claim | {"note": f"{EARLIER_EPOCH}. {claim['note']}" if "note" in claim else EARLIER_EPOCH}
 
 
 @dataclass(frozen=True)
@@ -306,9 +353,9 @@ def _cells(table: Table, transposed: bool) -> dict[int, list[_Cell]]:
     for row_index, row in enumerate(table.rows[1:] if headers else table.rows, start=1 if headers else 0):
         label = f"{row[0]} ({units[1][row_index]})" if units and units[1][row_index] else row[0] if row else ""
         for index, (column, printed) in enumerate(zip((headers or table.columns)[1:], row[1:]), start=1):
-            if units and index == units[0]:
-                continue
             header = label if transposed else column
+            if units and index == units[0] or names_setting(header):
+                continue
             number = _read(printed, header)
             cell = _Cell(row_index, index, printed, header, number)
             if number is None and (parts := _parts(cell)):

@@ -10,10 +10,11 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from claimbench import numerals
-from claimbench.kind_words import KIND_WORDS, UNIT_KINDS, UNMEASURED, WORD, guess_kind, has, meant, unit_kind
+from claimbench.kind_words import (KIND_WORDS, UNIT_KINDS, UNKNOWN_KIND, UNMEASURED, WORD, guess_kind, has, meant,
+                                   unit_kind, unmeasured, unmeasured_kind, words_of)
 
-__all__ = ["BARE", "JOINED", "SETTINGS", "Listed", "Mention", "comment", "is_candidate", "kind_of", "listed",
-           "mentions", "nearest_kind", "plural", "run_counts", "sentences", "setting"]
+__all__ = ["BARE", "JOINED", "SETTINGS", "Listed", "Mention", "change", "comment", "is_candidate", "kind_of",
+           "kind_todo", "listed", "mentions", "nearest_kind", "plural", "run_counts", "sentences", "setting"]
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _COUNTS = r"trainable|learnable|non-trainable|total"
@@ -310,30 +311,95 @@ def _float(number: str) -> float:
 
 
 def kind_of(sentence: str, mention: Mention) -> str | None:
-    """The kind a number of ``sentence`` is drafted as: the one its noun names ("9,089 trainable parameters"), else
-    the nearest keyword's (``nearest_kind``)."""
+    """The kind a number of ``sentence`` is drafted as: none for a change (``change``: "by 2.1%", "+2.1%") or a share
+    (``share``: "80% of the training set"); else the one its noun names ("9,089 trainable parameters"), else the
+    nearest keyword's (``nearest_kind``)."""
+    if change(sentence, mention) or share(sentence, mention):
+        return None
     return guess_kind(mention.noun) if mention.noun else nearest_kind(sentence, mention)
 
 
+def kind_todo(sentence: str, mention: Mention) -> str:
+    """The kind's TODO of a number of ``sentence`` of no kind (``kind_of``): one that names the words of a change or
+    of what claimbench does not measure ("top-5 accuracy of 99.6%"), as a table's header does; else
+    ``UNKNOWN_KIND``."""
+    if changed := change(sentence, mention):
+        return unmeasured_kind(f"change ({changed!r})")
+    if shared := share(sentence, mention):
+        return unmeasured_kind(f"share ({shared!r})")
+    nearest = _nearest(sentence, mention)
+    return unmeasured_kind(repr(nearest[1])) if nearest and nearest[0] is None else UNKNOWN_KIND
+
+
+_CHANGE_BEFORE = re.compile(r"(?<![^\W_])by\s+$", re.IGNORECASE)
+""""by" right before a number, which makes it a change: "improves on the baseline by 2.1%"."""
+_CHANGE_AFTER = re.compile(r"\s*(?:higher|lower|better|worse|more|less|fewer|smaller|larger|improvement|gain|drop|"
+                           r"increase|decrease|reduction|points?|pp)(?![^\W_])", re.IGNORECASE)
+"""A word right after a number that makes it a change: "2.1% higher", "1.2 points better"."""
+
+
+def change(sentence: str, mention: Mention) -> str | None:
+    """The words that make a number of ``sentence`` a change, no quantity of one model: its sign ("+2.1%"), "by"
+    before it ("improves by 2.1%") or a comparison after it ("2.1% higher"); None where none does."""
+    end = mention.start + len(mention.printed)
+    if mention.printed.startswith(("+", "-", "−")):
+        return mention.printed
+    if before := _CHANGE_BEFORE.search(sentence, 0, mention.start):
+        return sentence[before.start() : end]
+    after = _CHANGE_AFTER.match(sentence, end)
+    return sentence[mention.start : after.end()] if after else None
+
+
+_SHARE = re.compile(r"\s+of\s+(?:[^\W\d_][\w'-]*\s*){1,3}", re.IGNORECASE)
+""""of" and the words after a percentage that make it a share of them: "80% of the training set"."""
+
+
+def share(sentence: str, mention: Mention) -> str | None:
+    """The words that make a percentage of ``sentence`` a share of something, no accuracy: "of" and a noun after it
+    ("80% of the training set", "40% of the weights", "99% of the teacher's accuracy"); None where none does."""
+    after = _SHARE.match(sentence, mention.start + len(mention.printed)) if mention.unit == "%" else None
+    return sentence[mention.start : after.end()].strip() if after else None
+
+
 def nearest_kind(sentence: str, mention: Mention) -> str | None:
-    """The kind whose keyword stands nearest the number, among those its unit allows; None where the nearest word
-    names what claimbench does not measure ("128 KB of RAM")."""
+    """The kind whose keyword stands nearest the number, among those its unit allows (``_nearest``); None where the
+    words of that keyword name what claimbench does not measure ("128 KB of RAM", "a top-5 accuracy of 99.6%"). Where
+    none stands in its sentence, the one its unit gives by default (``unit_kind``: a percentage an accuracy)."""
+    nearest = _nearest(sentence, mention)
+    return nearest[0] if nearest is not None else unit_kind(mention.unit, sentence)
+
+
+_PHRASE_WORDS = 3
+"""How many words before a kind's keyword, in its clause, are read with it as a header is: "top-5 test accuracy"."""
+
+
+def _nearest(sentence: str, mention: Mention) -> tuple[str | None, str] | None:
+    """(kind, its words) of the keyword nearest the number among the kinds its unit allows, the kind None where its
+    words, the keyword and the ``_PHRASE_WORDS`` before it in its clause (not the number's), name what claimbench
+    does not measure ("top-5 accuracy", "RAM"); None where none stands in ``sentence``."""
     allowed = UNIT_KINDS.get(mention.unit or "")
     kinds = (*(allowed or (kind for kind, _ in KIND_WORDS if kind != "output_shape")), None)
     end = mention.start + len(mention.printed)
-    hits = [(abs(start - mention.start), kind or "") for start, kind in _keywords(sentence)
+    hits = [(abs(start - mention.start), start, stop, kind) for start, stop, kind in _keywords(sentence)
             if kind in kinds and not mention.start <= start < end]
-    return (min(hits)[1] or None) if hits else unit_kind(mention.unit, sentence)
+    if not hits:
+        return None
+    _, start, stop, kind = min(hits, key=lambda hit: hit[0])
+    clause = re.split(r"[,;:()\[\]]", sentence[end if start >= end else 0 : start])[-1]
+    before = list(WORD.finditer(clause))[-_PHRASE_WORDS:]
+    words = sentence[start - len(clause) + before[0].start() if before else start : stop]
+    return (None if unmeasured(meant(words_of(words))) else kind), words
 
 
 @functools.lru_cache(maxsize=64)
-def _keywords(sentence: str) -> tuple[tuple[int, str | None], ...]:
-    """(where, kind) of each kind's keyword in ``sentence``, kind None for a word of ``UNMEASURED``: found once per
-    sentence, not once per number in it."""
+def _keywords(sentence: str) -> tuple[tuple[int, int, str | None], ...]:
+    """(where it starts, where it ends, kind) of each kind's keyword in ``sentence``, kind None for a word of
+    ``UNMEASURED``: found once per sentence, not once per number in it."""
     found = list(WORD.finditer(sentence.lower()))
     words = meant([m.group() for m in found])
-    return tuple((m.start(), kind) for i, m in enumerate(found) for kind, phrases in (*KIND_WORDS, (None, UNMEASURED))
-                 if any(has(words[i : i + len(p.split())], p) for p in phrases))
+    return tuple((m.start(), found[i + len(phrase.split()) - 1].end(), kind) for i, m in enumerate(found)
+                 for kind, phrases in (*KIND_WORDS, (None, UNMEASURED))
+                 if (phrase := next((p for p in phrases if has(words[i : i + len(p.split())], p)), None)))
 
 
 def comment(text: str) -> str:

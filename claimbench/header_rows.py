@@ -12,7 +12,7 @@ from claimbench import numerals
 from claimbench.column_names import joined_headers
 from claimbench.kind_words import guess_kind, has, meant, unmeasured, words_of
 
-__all__ = ["SPELT", "cell_unit", "read_headers", "sub_header", "unit_row"]
+__all__ = ["SPELT", "cell_unit", "names_a_header", "read_headers", "sub_header", "unit_row"]
 
 SPELT = {"milliseconds": "ms", "seconds": "s", "secs": "s", "sec": "s", "percent": "%"}
 """Units a sentence or a row of units spells out, as a header abbreviates them."""
@@ -66,7 +66,7 @@ def sub_header(columns: list[str], rows: list[list[str]]) -> list[str] | None:
     "Fashion-MNIST Top-1 (%)"), where that row's cells but its label are words with no number, or empty, one at least
     not, and its label is empty, or has no digit ("Model") while each of its other cells that is not empty names a
     kind, what claimbench does not measure, a setting or a unit ("Params (M)", "Top-5 (%)", "Epochs", "Params
-    (×10^6)": ``_names_a_header``), as no row of data does; None where it is not. A superscript power of ten reads
+    (×10^6)": ``names_a_header``), as no row of data does; None where it is not. A superscript power of ten reads
     as one ("Params (×10<sup>6</sup>)": "Complexity Params (×10^6)", in M), where a cell's address joins its plain
     text ("×106": ``column_names``)."""
     if not rows:
@@ -77,12 +77,12 @@ def sub_header(columns: list[str], rows: list[list[str]]) -> list[str] | None:
     if not any(texts) or any(text and (not re.search(r"[^\W\d_]", text) or numerals.parse(text) is not None)
                              for text in texts):
         return None
-    if label and (re.search(r"\d", label) or not all(map(_names_a_header, filter(None, texts)))):
+    if label and (re.search(r"\d", label) or not all(map(names_a_header, filter(None, texts)))):
         return None
     return joined_headers(columns, cells)
 
 
-def _names_a_header(text: str) -> bool:
+def names_a_header(text: str) -> bool:
     """Whether ``text`` reads as a column header: it names a kind, what claimbench does not measure, a setting of a
     run or its input (``_SETTINGS``), or a unit in brackets at its end ("(M)", "(×10^6)"), and prints no number but
     in a word ("Top-1", "FP16", "Acc@1"; not "113K parameters") or in that unit."""

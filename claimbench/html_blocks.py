@@ -10,6 +10,8 @@ import re
 from html.parser import HTMLParser
 from typing import NamedTuple
 
+from claimbench.header_rows import names_a_header
+
 __all__ = ["HtmlBlock", "read"]
 
 _PHRASING = frozenset({"a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font",
@@ -46,7 +48,7 @@ class _Table:
         self.start = start  # where its text starts in the reader's ``parts``
         self.rows: list[list[str]] = []
         self.marked: list[bool] = []  # whether each row's cells are all in <thead>, <th> or empty
-        self.numbered: list[bool] = []  # whether a cell of each row prints a digit
+        self.numbered: list[bool] = []  # whether a cell of each row prints a number: a digit but in a header's words
         self.cell: int | None = None
         self.cell_text = 0  # where the open cell's text starts in the reader's ``parts``
         self.cell_heads = False  # whether the open cell is a <th> or in <thead>
@@ -55,7 +57,8 @@ class _Table:
 
     def header(self, row: int) -> bool:
         """Whether row ``row`` may be the header: marked as one (of <th> cells, an empty <td> among them, or in
-        <thead>), or printing no digit, so no number is lost to it."""
+        <thead>), or printing no number, so none is lost to it: no digit, but in the words of a header
+        (``header_rows.names_a_header``: "Top-1 (%)", "Params (×10^6)")."""
         return self.marked[row] or not self.numbered[row]
 
 
@@ -86,7 +89,7 @@ class _Reader(HTMLParser):
             table.rows[-1].append(" ".join(self.block[table.cell:self._here()].split()))
             text = "".join(self.parts[table.cell_text:])
             table.marked[-1] &= table.cell_heads or not text.strip()
-            table.numbered[-1] |= any(char.isdigit() for char in text)
+            table.numbered[-1] |= any(char.isdigit() for char in text) and not names_a_header(text.strip())
             table.cell = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from claimbench import numerals, vocab
 from claimbench.toml_lines import todo
 
-__all__ = ["BESIDE", "DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "UNIT_KINDS", "UNKNOWN_KIND", "UNLOADED",
-           "UNMEASURED", "UNMEASURED_KIND", "WORD", "counts_flops", "datasets_named", "guess_kind", "has", "meant",
-           "named_dataset", "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind", "unmeasured", "words_of"]
+__all__ = ["BESIDE", "DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "SETTINGS", "UNIT_KINDS", "UNKNOWN_KIND",
+           "UNLOADED", "UNMEASURED", "UNMEASURED_KIND", "WORD", "counts_flops", "datasets_named", "guess_kind", "has",
+           "meant", "named_dataset", "names_setting", "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind",
+           "unmeasured", "unmeasured_kind", "whole_time", "words_of"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
@@ -31,19 +32,35 @@ KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("precision", ("precision",)),
     ("recall", ("recall",)),
     ("loss", ("loss",)),
-    ("accuracy", ("accuracy", "acc", "top 1", "top1", "%")),
+    ("accuracy", ("accuracy", "acc", "top 1", "top1", "genauigkeit")),
 )
-UNMEASURED = ("top 5", "top5", "acc 5", "err", "error", "errors", "latency", "throughput", "fps", "inference", "ram",
-              "sram", "dram", "memory", "activation", "activations", "drop", "delta", "δ", "change", "reduction",
-              "gain", "improvement", "diff", "difference", "speedup", "speed up", "sparsity", "sparse", "pruned",
-              "non zero", "nonzero")
+_PER_SECOND = tuple(f"{noun} {per}" for noun in ("img", "imgs", "im", "image", "images", "sample", "samples")
+                    for per in ("s", "sec", "second", "per s", "per sec", "per second"))
+"""A throughput's words: "img/s", "images/sec", "samples per second"."""
+UNMEASURED = ("top 5", "top5", "acc 5", "err", "error", "errors", "latency", "throughput", "fps", *_PER_SECOND,
+              "inference", "ram", "sram", "dram", "memory", "activation", "activations", "drop", "delta", "δ",
+              "change", "reduction", "gain", "improvement", "diff", "difference", "speedup", "speed up", "sparsity",
+              "sparse", "pruned", "non zero", "nonzero")
 """Words of what claimbench does not measure, which a kind's keyword beside them would misname: a top-5 accuracy
-(claimbench's is top-1), an error rate, a latency or a throughput, memory ("Peak memory (MB)" is no model size), a
-change ("Acc. drop", "Δ Top-1", "Size reduction": no accuracy or size of one model), a pruned model's non-zero
-weights ("Non-zero params", "75% sparsity": no parameter count)."""
+(claimbench's is top-1), an error rate, a latency or a throughput ("img/s"), memory ("Peak memory (MB)" is no model
+size), a change ("Acc. drop", "Δ Top-1", "Size reduction": no accuracy or size of one model), a pruned model's
+non-zero weights ("Non-zero params", "75% sparsity": no parameter count). A header of a whole training's time is one
+too (``whole_time``)."""
+_TIMES = ("time", "duration")
+"""Words of a time, which is an epoch's only where a word of an epoch stands beside them ("Epoch time", "Time per
+epoch"); else a whole training's ("Training time", "Total time")."""
 UNMEASURED_KIND = "claimbench measures no"
 """How the kind TODO of a column of what claimbench does not measure begins, after ``UNKNOWN_KIND``: the draft writes
 its claims commented out."""
+_SPLIT_WORDS = frozenset({"train", "training", "test", "testing", "val", "valid", "validation", "eval", "evaluation",
+                          "set"})
+"""Words beside which a percent sign names an accuracy, with a dataset's (``DATASET_NAMES``): "Test (%)", "CIFAR-10
+(%)"; beside any other ("F1 (%)", "ECE (%)", "Dropout (%)") it names none."""
+SETTINGS = ("year", "depth", "layers", "epochs", "epoch", "lr", "learning rate", "batch size", "batch", "resolution",
+            "input size", "image size", "img size", "crop", "steps", "iterations", "dropout", "weight decay",
+            "momentum", "warmup", "width")
+"""Words of a column header of a setting of a run or of a model, or of when it was published: "Year", "Depth",
+"Epochs", "LR", "Batch size", "Layers", "Resolution"; no claim kind names one (``names_setting``)."""
 NOT_THE_MODEL = ("memory", "mem", "vram", "gpu", "ram", "dataset", "data", "download", "storage")
 """Words of a header whose cells' units may count what is no model's: memory ("2.1 GB" under "VRAM"), data ("163 MB"
 under "Training data"), a download or storage; a cell's own unit names no kind under it."""
@@ -66,7 +83,24 @@ def guess_kind(header: str) -> str | None:
     words = meant(words_of(header))
     if unmeasured(words):
         return None
-    return next((kind for kind, phrases in KIND_WORDS if any(has(words, p) for p in phrases)), None)
+    kind = next((kind for kind, phrases in KIND_WORDS if any(has(words, p) for p in phrases)), None)
+    return kind or ("accuracy" if _split_percent(words) else None)
+
+
+def _split_percent(words: list[str]) -> bool:
+    """Whether ``words`` are a percent sign and words of a split (``_SPLIT_WORDS``) or of a dataset's name
+    (``DATASET_NAMES``) alone: "Test (%)", "CIFAR-10 (%)", "Validation %"."""
+    beside = _SPLIT_WORDS | {word for names in DATASET_NAMES.values() for name in names for word in name.split()}
+    return "%" in words and all(word in beside or word == "%" for word in words if word)
+
+
+def names_setting(header: str) -> str | None:
+    """The word of ``SETTINGS`` a column header names where it names no kind, nor what claimbench does not measure
+    ("Epochs", "Batch size", "LR"), or None ("Best epoch", "Epoch time")."""
+    words = words_of(header)
+    if guess_kind(header) or unmeasured(meant(words)):
+        return None
+    return next((setting for setting in SETTINGS if has(words, setting)), None)
 
 
 def counts_flops(header: str) -> bool:
@@ -79,11 +113,18 @@ def unmeasured(words: list[str]) -> str | None:
     return next((phrase for phrase in UNMEASURED if has(words, phrase)), None)
 
 
+def whole_time(words: list[str]) -> bool:
+    """Whether a header's ``words`` name a whole training's time: a word of a time (``_TIMES``) and none of an epoch
+    ("Training time", "Total time"; not "Epoch time", "Time per epoch")."""
+    return any(word in _TIMES for word in words) and not any(word.startswith("epoch") for word in words)
+
+
 def unit_names_kind(header: str) -> bool:
     """Whether a cell's own unit or noun may give its kind under ``header`` ("11.9 KB" under "Checkpoint"): not where
-    the header names what claimbench does not measure (``UNMEASURED``) or what is no model's (``NOT_THE_MODEL``)."""
+    the header names what claimbench does not measure (``UNMEASURED``, a whole training's time: ``whole_time``) or
+    what is no model's (``NOT_THE_MODEL``)."""
     words = meant(words_of(header))
-    return not unmeasured(words) and not any(has(words, word) for word in NOT_THE_MODEL)
+    return not unmeasured(words) and not whole_time(words) and not any(has(words, word) for word in NOT_THE_MODEL)
 
 
 def unit_kind(unit: str | None, text: str) -> str | None:
@@ -122,8 +163,12 @@ def unknown_kind(header: str) -> str:
     """The kind's TODO; where ``header`` names what claimbench does not measure ("Top-5"), saying so; where a word of
     it is a near-spelling of a kind's keyword ("Paramters"), naming the kind it reads like, for the author to
     confirm."""
-    if unmeasured(words_of(header)):
-        return f"{UNKNOWN_KIND}; {UNMEASURED_KIND} {header!r}: commented out; to claim it, name what it is"
+    words = words_of(header)
+    if unmeasured(words) or whole_time(words):
+        return unmeasured_kind(repr(header))
+    if "%" in words:
+        return unmeasured_kind(f"percentage but an accuracy, a gap, a precision or a recall, and {header!r} names "
+                               "none")
     keywords = {phrase: kind for kind, phrases in KIND_WORDS for phrase in phrases if len(phrase) >= 5}
     for word in words_of(header):
         close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.85)
@@ -132,6 +177,12 @@ def unknown_kind(header: str) -> str:
             named = "layer, with quantity = output_shape" if kind == "output_shape" else kind
             return f"{UNKNOWN_KIND}; {word!r} reads like {close[0]!r}: {named}?"
     return UNKNOWN_KIND
+
+
+def unmeasured_kind(what: str) -> str:
+    """The kind's TODO of a number of what claimbench does not measure (``what``, in words), whose claim the draft
+    writes commented out."""
+    return f"{UNKNOWN_KIND}; {UNMEASURED_KIND} {what}: commented out; to claim it, name what it is"
 
 
 WORD = re.compile(r"δ|[^\W_δ]+|%")

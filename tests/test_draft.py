@@ -163,29 +163,29 @@ def test_an_abbreviated_best_epoch_is_a_best_epoch() -> None:
 
 
 def test_a_misspelt_header_leaves_the_kind_to_the_author_and_names_the_one_it_reads_like() -> None:
-    drafted = tomllib.loads(draft(_table(["Model", "Paramters", "Epochs"], ["A", "1,234", "30"]), slug="t",
+    drafted = tomllib.loads(draft(_table(["Model", "Paramters", "Rank"], ["A", "1,234", "30"]), slug="t",
                                   source="t.md"))
     kinds = {claim["cell"][2]: claim["kind"] for claim in drafted["claim"]}
     assert kinds["Paramters"].startswith("TODO: kind (") and kinds["Paramters"].endswith(
         "; 'paramters' reads like 'parameters': params?")
-    assert kinds["Epochs"].startswith("TODO: kind (") and "reads like" not in kinds["Epochs"]
+    assert kinds["Rank"].startswith("TODO: kind (") and "reads like" not in kinds["Rank"]
     shapes = tomllib.loads(draft(_table(["Layer", "Output shapes"], ["conv1", "1,024"]), slug="t", source="t.md"))
     assert shapes["claim"][0]["kind"].endswith("; 'shapes' reads like 'shape': layer, with quantity = output_shape?")
 
 
 def test_what_claimbench_measures_otherwise_is_left_to_the_author() -> None:
-    """A top-5 accuracy, an error rate, memory, a latency, a whole training's time, an image size: guessed as the kind
-    its words resemble, each would load once filled in and be refuted."""
+    """A top-5 accuracy, an error rate, memory, a latency, a whole training's time: guessed as the kind its words
+    resemble, each would load once filled in and be refuted. An image size is a setting, no claim."""
     columns = ["Model", "top1", "Top-5 Acc. (%)", "Top-1 err. (%)", "RAM (KB)", "Flash (KB)", "Latency (ms)",
                "Train time (h)", "img_size"]
     claims = _claims(_table(columns, ["A", "72.4", "90.9", "27.6", "69.5", "41.3", "78.2", "1.9", "224"]), True)
     kinds = [claim["kind"] for claim in claims]
-    assert kinds[0] == "accuracy" and kinds[4] == "size"
+    assert len(kinds) == 7 and kinds[0] == "accuracy" and kinds[4] == "size"
     assert all(kind.startswith("TODO: kind") for i, kind in enumerate(kinds) if i not in (0, 4))
     assert kinds[1].endswith("; claimbench measures no 'Top-5 Acc. (%)': commented out; to claim it, name what it is")
     live = [claim["cell"][2] for claim in _claims(_table(columns, ["A", "72.4", "90.9", "27.6", "69.5", "41.3",
                                                                    "78.2", "1.9", "224"]))]
-    assert live == ["top1", "Flash (KB)", "Train time (h)", "img_size"], "what it measures no is commented out"
+    assert live == ["top1", "Flash (KB)"], "what it measures no is commented out"
     text = draft("# R\n\nIt fits in 320 KB SRAM, needs less than 128 KB of RAM, and takes 12 ms.\n", slug="d",
                  source=None)
     assert text.count("# [[claim]]") == 3 and '"size"' not in text and '"epoch_time"' not in text
@@ -274,6 +274,7 @@ def test_a_paragraph_right_after_a_table_is_prose_not_a_row() -> None:
 @pytest.mark.parametrize(("header", "column"), [
     ("<tr><td>Model</td><td>Params (M)</td></tr>", "Params (M)"),  # <td> cells that print no digit
     ("<tr><td></td><th>Params (M)</th></tr>", "Params (M)"),  # an empty corner cell beside the <th>s
+    ("<tr><td><b>Model</b></td><td><b>Top-1 (%)</b></td></tr>", "<b>Top-1 (%)</b>"),  # a digit in a header's word
 ])
 def test_an_html_tables_header_row_of_td_cells_drafts_claims_of_its_cells(header: str, column: str,
                                                                           tmp_path: Path) -> None:
@@ -448,7 +449,7 @@ def test_a_size_printed_without_a_unit_asks_for_its_bytes(tmp_path: Path) -> Non
 
 def test_a_number_of_unknown_kind_with_decimals_asks_for_a_band() -> None:
     """Its kind filled in as accuracy, it would otherwise be exact: no re-run lands on 72.41."""
-    columns = ["Model", "Score", "Epochs", "Seed spread"]
+    columns = ["Model", "Score", "Rank", "Seed spread"]
     score, epochs, spread = _claims(_table(columns, ["A", "72.41", "30", "1.2 ± 0.1"]))
     assert score["kind"].startswith("TODO: kind") and score["tolerance"] == {"digits": 2, "abs": UNKNOWN_KIND_BAND}
     assert "tolerance" not in epochs and spread["tolerance"] == {"digits": 1, "abs": 0.1}
@@ -521,8 +522,7 @@ def test_todos_name_what_only_the_author_knows() -> None:
     assert todo["epoch_time"] == {"model", "dataset", "hardware"}
     assert todo["gap"] == todo["best_epoch"] == {"model", "dataset", "statistic"}
     assert {claims[kind]["recipe"] for kind in ("accuracy", "epoch_time", "gap", "best_epoch")} == {"demo"}
-    unknown = [kind for kind in claims if kind.startswith("TODO: kind")]
-    assert len(unknown) == 1  # "Epochs" names no kind: the author says what 50 is, or deletes it
+    assert not [kind for kind in claims if kind.startswith("TODO: kind")]  # "Epochs", a setting, drafts none
 
 
 _RESULTS = "\n## Results\n\n" + "\n".join(_grid(["Model", "Test Acc (%)"], [["SmallNet", "91.2"]])) + "\n"
@@ -1003,8 +1003,8 @@ def test_a_transposed_table_takes_each_kind_and_unit_from_its_row_label(tmp_path
     assert claims[0]["cell"] == ["results", "Parameters (M)", "Model A"] and claims[2]["count"] == FLOPS_COUNT
     assert "1 if the row is in percent" in draft(markdown, slug="demo", source=None)
     assert len(_loaded(markdown, tmp_path)) == 8
-    (_, epochs) = _claims(_table(["Model", "Epochs"], ["ResNet (11M params)", "30"]))  # a model's label
-    assert epochs["kind"].startswith("TODO: kind")
+    (_, rank) = _claims(_table(["Model", "Rank"], ["ResNet (11M params)", "30"]))  # a model's label
+    assert rank["kind"].startswith("TODO: kind")
 
 
 def _claim_blocks(markdown: str) -> list[str]:
@@ -1310,7 +1310,7 @@ def test_hr_in_a_header_of_no_time_is_no_hours(header: str) -> None:
     (claim,) = _claims(_table(["Model", header], ["A", "76.1"]))
     assert claim["value"] == 76.1 and claim.get("scale") in (None, KIND_UNIT)  # no kind read: its unit is asked
     timed = _claims(_table(["Model", "Epoch time (HRS)", "Duration (hours)", "Training time, hrs"],
-                           ["A", "1.5", "2", "0.5"]))
+                           ["A", "1.5", "2", "0.5"]), unmeasured=True)  # a whole training's times: commented out
     assert [claim["scale"] for claim in timed] == [3600, 3600, 3600]
 
 
@@ -1552,7 +1552,7 @@ def test_a_second_header_row_names_the_columns_under_a_merged_header(tmp_path: P
     ledger = draft(markdown, slug="demo", source=None)
     assert tomllib.loads(ledger)["table"][0]["rows"][0] == sub
     claims = tomllib.loads(_uncommented(ledger))["claim"]
-    assert [claim["printed"] for claim in claims] == ["91.2", "20", "99.1", "10"]  # no claim of "Top-1 (%)"
+    assert [claim["printed"] for claim in claims] == ["91.2", "99.1"]  # no claim of "Top-1 (%)", nor of "Epochs"
     fashion, mnist = [claim for claim in claims if claim["kind"] == "accuracy"]
     assert (fashion["cell"], fashion["value"], fashion.get("scale", 1)) == (
         ["results", "CNN", "Fashion-MNIST"], 91.2, 1)
@@ -1712,7 +1712,7 @@ def test_a_labelled_first_row_of_data_stays_data() -> None:
 def test_a_number_with_decimals_whose_kind_is_left_to_the_author_asks_for_its_scale() -> None:
     """"11.7" under "Complexity" was drafted at scale 1 with a kind TODO: filled in as params, 11.7 parameters. Its
     scale is a TODO too; a whole number's stays 1."""
-    claims = _claims(_table(["Model", "Complexity", "Epochs"], ["A", "11.7", "20"]))
+    claims = _claims(_table(["Model", "Complexity", "Rank"], ["A", "11.7", "20"]))
     assert [claim.get("scale") for claim in claims] == [KIND_UNIT, None]
     assert all(claim["kind"].startswith("TODO") for claim in claims)
 
@@ -2764,3 +2764,95 @@ def test_a_grouped_size_its_headers_byte_unit_would_make_a_terabyte_is_drafted_i
         (tmp_path / "demo.toml").write_text(_filled(ledger), encoding="utf-8")
         loaded = {claim.cell[1:]: claim.scale for claim in load(tmp_path / "demo.toml") if claim.cell}
         assert (loaded[("A", "Size (MB)")], loaded[("A", "Size (KB)")], loaded[("A", "Size (B)")]) == (1.0, scale, 1.0)
+
+
+# --- which cells become claims, and their kind ------------------------------------------------------
+
+
+def _candidate_claims(markdown: str) -> list[dict]:
+    """The commented-out candidate claims of the draft of ``markdown``, uncommented and read."""
+    blocks = re.findall(r"^# \[\[claim\]\]\n(?:# (?!\[\[claim).*\n)+", draft(markdown, slug="demo", source=None),
+                        flags=re.M)
+    return [tomllib.loads(re.sub(r"(?m)^# ", "", block))["claim"][0] for block in blocks]
+
+
+def test_a_percentage_header_that_names_no_accuracy_is_left_to_the_author() -> None:
+    """"F1 (%)" and "ECE (%)" were drafted as accuracies for their "%" alone: an accuracy claim each, refuted once
+    filled in. A percentage whose header names nothing claimbench measures is written commented out, its kind a
+    TODO, as "Error (%)" is."""
+    markdown = ("# CIFAR-10\n\n| Model | Accuracy (%) | F1 (%) | ECE (%) |\n|---|---|---|---|\n"
+                "| CNN | 91.84 | 91.83 | 2.1 |\n")
+    assert [(claim["cell"][2], claim["kind"]) for claim in _claims(markdown)] == [("Accuracy (%)", "accuracy")]
+    kinds = {claim["cell"][2]: claim["kind"] for claim in _claims(markdown, unmeasured=True)}
+    assert kinds["F1 (%)"] == (f"{UNKNOWN_KIND}; {UNMEASURED_KIND} percentage but an accuracy, a gap, a precision or "
+                               "a recall, and 'F1 (%)' names none: commented out; to claim it, name what it is")
+    assert kinds["ECE (%)"].startswith(f"{UNKNOWN_KIND}; {UNMEASURED_KIND} percentage")
+
+
+@pytest.mark.parametrize(("header", "kind"), [("F1 (%)", None), ("ECE (%)", None), ("Dropout (%)", None),
+                                              ("Noise (%)", None), ("Labels (%)", None), ("Test (%)", "accuracy"),
+                                              ("CIFAR-10 (%)", "accuracy"), ("Genauigkeit (%)", "accuracy")])
+def test_a_percent_sign_names_an_accuracy_only_beside_a_split_or_a_dataset(header: str, kind: str | None) -> None:
+    assert guess_kind(header) == kind
+
+
+def test_a_percentage_of_the_text_takes_its_kind_from_the_words_near_it() -> None:
+    """Every percentage of the text was an accuracy candidate: a share of the data, of the weights, a top-5 accuracy
+    and a change among them. Its kind is a TODO that names the words where they name a share ("80% of the training
+    set"), a top-5 accuracy or a change ("by 2.1%", "+2.1%"), as a table's header does; where its sentence names no
+    kind, a percentage stays an accuracy."""
+    text = ("# CIFAR-10\n\nWe use 80% of the training set for training. Pruning removes 40% of the weights. It has a "
+            "top-5 accuracy of 99.6% and improves on the baseline by 2.1%.\n")
+    share, pruned, top5, change = _candidate_claims(text)
+    assert share["kind"] == f"{UNKNOWN_KIND}; {UNMEASURED_KIND} share ('80% of the training set'): " \
+                            "commented out; to claim it, name what it is"
+    assert pruned["kind"].startswith(f"{UNKNOWN_KIND}; {UNMEASURED_KIND} share ('40% of the weights')")
+    assert top5["kind"] == f"{UNKNOWN_KIND}; {UNMEASURED_KIND} 'a top-5 accuracy': commented out; to claim it, name " \
+                           "what it is"
+    assert change["kind"] == f"{UNKNOWN_KIND}; {UNMEASURED_KIND} change ('by 2.1%'): commented out; to claim it, " \
+                             "name what it is"
+    (signed,) = _candidate_claims("# R\n\nCutMix adds +0.8% over the baseline.\n")
+    assert signed["kind"].startswith(f"{UNKNOWN_KIND}; {UNMEASURED_KIND} change ('+0.8%')")
+    kept = _candidate_claims("# R\n\nResNet-18 reaches a test accuracy of 93.2%. With 300 epochs it gets 94.8%.\n")
+    assert [claim["kind"] for claim in kept] == ["accuracy", "accuracy"]
+
+
+def test_a_setting_column_drafts_no_claim() -> None:
+    """Cells under "Year", "Depth", "Epochs", "LR" were active claims of kind TODO, which no kind fills: a setting of a
+    run or of a model is no claim claimbench measures. The table is copied as printed, and a comment says why its
+    cells drafted none."""
+    markdown = ("# CIFAR-10\n\n| Model | Year | Depth | Epochs | LR | Batch size | Layers | Acc (%) |\n"
+                "|---|---|---|---|---|---|---|---|\n| ResNet-20 | 2016 | 20 | 160 | 0.1 | 128 | 20 | 91.7 |\n")
+    out = draft(markdown, slug="demo", source=None)
+    ledger = tomllib.loads(out)
+    assert ledger["table"][0]["rows"] == [["ResNet-20", "2016", "20", "160", "0.1", "128", "20", "91.7"]]
+    assert [claim["cell"][2] for claim in ledger["claim"]] == ["Acc (%)"] and "# [[claim]]" not in out
+    assert ("# No claim is drafted of the cells under 'Year', 'Depth', 'Epochs', 'LR', 'Batch size', 'Layers': a "
+            "setting of a run or of a model, which claimbench does not measure.") in out
+
+
+def test_a_whole_trainings_time_and_a_throughput_are_commented_out() -> None:
+    """"5 h" under "Training time" and "3,412" under "img/s" were active claims, where the docs say a whole
+    training's time and a throughput are written commented out, as "Throughput (img/s)" and "FPS" are."""
+    markdown = ("# CIFAR-10\n\n| Model | Training time | Total time | img/s | images/s | Epoch time |\n"
+                "|---|---|---|---|---|---|\n| ResNet-18 | 5 h | 6 h | 3,412 | 3,500 | 12 s |\n")
+    assert [claim["cell"][2] for claim in _claims(markdown)] == ["Epoch time"]
+    kinds = {claim["cell"][2]: claim["kind"] for claim in _claims(markdown, unmeasured=True)}
+    assert kinds.pop("Epoch time") == "epoch_time"
+    assert all(kind.startswith(f"{UNKNOWN_KIND}; {UNMEASURED_KIND} '") for kind in kinds.values()), kinds
+    assert guess_kind("Training time per epoch (s)") == "epoch_time"
+
+
+def test_an_epoch_logs_last_row_is_the_final_epoch_and_the_others_are_commented_out() -> None:
+    """Each row of a log of epochs was an active accuracy claim, refuted but for the last: claimbench measures a
+    run's final (or best) epoch. The last row's claims read the final epoch; the others are written commented out,
+    with a note that says why."""
+    markdown = ("# CIFAR-10\n\n| Epoch | Train acc | Val acc |\n|---|---|---|\n| 1 | 45.2 | 50.1 |\n"
+                "| 50 | 88.3 | 86.0 |\n| 100 | 99.1 | 93.2 |\n")
+    out = draft(markdown, slug="demo", source=None)
+    live = _claims(markdown)
+    assert [(claim["cell"][1:], claim["statistic"]) for claim in live] == [
+        (["100", "Train acc"], "final"), (["100", "Val acc"], "final")]
+    assert len(re.findall(r'^statistic += "final"  # its row is the last epoch of the table\'s log', out, re.M)) == 2
+    commented = re.findall(r"^# \[\[claim\]\]\n(?:# (?!\[\[claim).*\n)+", out, flags=re.M)
+    assert len(commented) == 4 and all("# note" in block and "before its last" in block for block in commented)

@@ -48,6 +48,8 @@ def test_a_table_without_a_header_row_is_not_read_but_counted() -> None:
         (("Model", "Params"), ("A", "11.69"), ("B", "25.6")),)
     numbered = "<tr><th>A</th><td>11.69</td></tr>"  # a number in a <td>: a row of numbers, beside a <th> too
     assert html_blocks.read(f"<table>{numbered}{rows}</table>")[1:3] == ((), 1)
+    named = "<tr><td>ResNet-18</td><td>Top-1</td></tr>"  # a model's name with digits: no header's word
+    assert html_blocks.read(f"<table>{named}{rows}</table>")[1:3] == ((), 1)
 
 
 @pytest.mark.parametrize(("header", "columns"), [
@@ -55,6 +57,8 @@ def test_a_table_without_a_header_row_is_not_read_but_counted() -> None:
     ("<tr><td></td><th>Top-1</th></tr>", ("", "Top-1")),  # <th>s beside an empty corner cell
     ("<tr><td>&nbsp;</td><th>Top-1</th></tr>", ("&nbsp;", "Top-1")),
     ("<tr><th>Model</th><td><b>Top</b></td></tr>", ("Model", "<b>Top</b>")),
+    ("<tr><td><b>Model</b></td><td><b>Top-1 (%)</b></td></tr>", ("<b>Model</b>", "<b>Top-1 (%)</b>")),  # a header's
+    ("<tr><td>Model</td><td>Params (×10^6)</td></tr>", ("Model", "Params (×10^6)")),  # digits, in a word or unit
 ])
 def test_a_first_row_of_th_cells_beside_empty_td_cells_or_printing_no_digit_is_the_header(
         header: str, columns: tuple[str, ...]) -> None:
