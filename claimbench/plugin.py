@@ -116,7 +116,13 @@ def _share_cores(config: pytest.Config) -> None:
         return
     config.stash[shared_key] = True
     if not os.environ.get("OMP_NUM_THREADS"):
-        sys.modules["torch"].set_num_threads(max(1, len(os.sched_getaffinity(0)) // int(worker["workercount"])))
+        sys.modules["torch"].set_num_threads(max(1, _usable_cpus() // int(worker["workercount"])))
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (``taskset`` and cgroups' cpusets heeded); on an OS that keeps no affinity
+    (macOS), every CPU."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 @pytest.hookimpl(tryfirst=True)

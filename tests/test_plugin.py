@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
@@ -806,6 +807,21 @@ def test_xdist_workers_share_the_cores_unless_the_user_set_the_threads(
     project.runpytest_subprocess("test_threads.py", "--claims-dir=reference", "-n", "2", "-p", "no:randomly")
     counts = {path.read_text() for path in project.path.glob("*.threads")}
     assert counts == {omp or str(max(1, len(os.sched_getaffinity(0)) // 2))}
+
+
+def test_workers_share_the_cpus_where_the_os_keeps_no_affinity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """macOS has no ``os.sched_getaffinity``: a pytest-xdist worker there shares ``os.cpu_count()``'s CPUs, not an
+    ``AttributeError`` at its start."""
+    import torch
+
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    threads: list[int] = []
+    monkeypatch.setattr(torch, "set_num_threads", threads.append)
+    worker = SimpleNamespace(workerinput={"workercount": 2}, stash=pytest.Stash())
+    plugin._share_cores(worker)  # type: ignore[arg-type]
+    assert threads == [4]
 
 
 def test_an_interrupted_run_keeps_what_it_measured_and_says_why_the_rest_is_missing(
