@@ -77,7 +77,9 @@ def venvs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("venvs")
     source, dist = root / "source", root / "dist"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):  # a copy: not a build/ left in this checkout
+    readme = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["readme"]["file"]
+    for name in ("pyproject.toml", readme):  # a copy: not a build/ left in this checkout
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / name, source / name)
     shutil.copytree(REPO / "claimbench", source / "claimbench", ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
@@ -94,8 +96,9 @@ def venvs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_the_readme_carries_the_example_ci_workflow_as_it_is() -> None:
-    """The wheel has no examples/: an installed author copies the workflow from the README (the package's long
-    description), which must be the one this repository's example runs."""
+    """The wheel has no examples/: an installed author copies the workflow from the README's "CI" section, in the
+    source distribution the package's long description points to, which must be the one this repository's example
+    runs."""
     section = (REPO / "README.md").read_text(encoding="utf-8").split("\n### CI\n", 1)[1]
     shown = section.split("\n```yaml\n", 1)[1].split("\n```\n", 1)[0] + "\n"
     assert shown == (EXAMPLE / ".github" / "workflows" / "claims.yml").read_text(encoding="utf-8")
