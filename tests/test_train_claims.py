@@ -105,8 +105,27 @@ def test_claim_over_budget_is_skipped_with_its_estimate(cifar_root: Path, small_
                              budget_seconds=1.0, seeds=1000)
     model2 = claim("iot_ml_hw2/accuracy/model2/val", small_ledger)
     reason = rf"^estimated [\d,]+ s to train iot_ml_hw2.model2 \(1000 run\(s\) of at most {EPOCHS} epochs\) "
-    with pytest.raises(errors.NotRunnable, match=reason + r"on CPU .* over the training budget of 1 s"):
+    with pytest.raises(errors.NotRunnable, match=reason + r"on CPU .* over the training budget of 1 s") as skipped:
         local.measure(model2, settings)
+    said = str(skipped.value)
+    fitting = re.search(r": raise --claims-train-budget to (\d+) or more, or train on a GPU "
+                        r"\(--claims-train-device=cuda\)$", said)
+    estimate = float(re.match(r"estimated ([\d,]+) s", said)[1].replace(",", ""))
+    assert fitting and int(fitting[1]) >= estimate and "\n" not in said, said
+
+
+def test_a_claim_over_budget_names_the_budget_that_fits(tmp_path: Path) -> None:
+    """The reason says what to do: the budget the estimate, rounded up, fits in; a GPU only where training on one
+    would do (not for an epoch time, timed on the claim's hardware)."""
+    settings = Settings(device="cpu", results_dir=tmp_path, budget_seconds=5.0)
+    model2 = claim("iot_ml_hw2/accuracy/model2/val")
+    with pytest.raises(errors.NotRunnable, match=r"over the training budget of 5 s: raise --claims-train-budget to "
+                                                 r"13 or more, or train on a GPU \(--claims-train-device=cuda\)$"):
+        cost.skip_over_budget(model2, 3, 12.2, 3, settings, threads=1)
+    with pytest.raises(errors.NotRunnable, match=r"over the training budget of 5 s: raise --claims-train-budget to "
+                                                 r"12 or more$"):
+        cost.skip_over_budget(model2, 1, 12.0, 4, settings, threads=1, gpu_helps=False)
+    cost.skip_over_budget(model2, 3, 5.0, 3, settings, threads=1)  # within it: nothing to say
 
 
 def test_missing_data_skips_with_how_to_get_it(tmp_path: Path) -> None:

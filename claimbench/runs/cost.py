@@ -102,16 +102,25 @@ def announce(model_name: str, work: str, estimate: float, found: precision.Probe
 
 
 def skip_over_budget(claim: Claim, epochs: int, seconds: float, runs: int, settings: Settings, *,
-                     resuming: Sequence[str] = (), threads: int | None = None) -> None:
-    """Raise ``errors.NotRunnable``, with the estimate, when ``runs`` runs estimated at ``seconds`` in all exceed
-    the budget; ``resuming`` names those that resume a checkpoint (``seed 0 resuming from epoch 5 in fp32``), and
-    ``threads`` the CPU threads the estimate is for."""
+                     resuming: Sequence[str] = (), threads: int | None = None, gpu_helps: bool = True) -> None:
+    """Raise ``errors.NotRunnable``, with the estimate and what to do (``_fitting``), when ``runs`` runs estimated at
+    ``seconds`` in all exceed the budget; ``resuming`` names those that resume a checkpoint (``seed 0 resuming from
+    epoch 5 in fp32``), ``threads`` the CPU threads the estimate is for, and ``gpu_helps`` whether training on a GPU
+    would do instead (not for an epoch time, timed on the claim's own hardware)."""
     if runs and seconds > settings.budget:
         work = ", ".join([f"{runs} run(s) of at most {epochs} epochs", *resuming])
         raise errors.NotRunnable(
             f"estimated {_seconds(seconds)} s to train {claim.model} ({work}) on "
             f"{environment.device_name(settings.device, threads)}, over the training budget of "
-            f"{_seconds(settings.budget)} s (--claims-train-budget)")
+            f"{_seconds(settings.budget)} s: {_fitting(seconds, settings, gpu_helps=gpu_helps)}")
+
+
+def _fitting(seconds: float, settings: Settings, *, gpu_helps: bool) -> str:
+    """What makes an estimate of ``seconds`` run: the budget it fits (whole seconds, rounded up), or, on the CPU where
+    ``gpu_helps``, a GPU."""
+    gpu = gpu_helps and torch.device(settings.device).type == "cpu"
+    return (f"raise --claims-train-budget to {math.ceil(seconds)} or more"
+            f"{', or train on a GPU (--claims-train-device=cuda)' if gpu else ''}")
 
 
 def _seconds(value: float) -> str:

@@ -210,7 +210,8 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     accel = train.Accel(autocast=train.AUTOCAST.get(settings.precision), compile=settings.compile)
     probed = cost.timing_step(claim.model, recipe, train_set, settings, accel.precision, threads)
     estimate = cost.estimate_seconds(probed.cost, one_epoch, len(train_set), [eval_images], final_train_pass=False)
-    cost.skip_over_budget(claim, 1, estimate * (TIMING_ROUNDS + 1), TIMING_ROUNDS + 1, settings, threads=threads)
+    cost.skip_over_budget(claim, 1, estimate * (TIMING_ROUNDS + 1), TIMING_ROUNDS + 1, settings, threads=threads,
+                          gpu_helps=False)
     cost.announce(claim.model, f"timing {TIMING_ROUNDS + 1} epochs (1 warm-up)", estimate * (TIMING_ROUNDS + 1),
                   probed, settings)
     torch.manual_seed(0)
