@@ -66,6 +66,9 @@ REPORT, OWN_REPORT = "REPORT.md", "CLAIMS.md"
 replace it)."""
 INIT_PATHS = ("claims_dir", "claims_report", "claims_json", "claims_badges")
 """The settings of ``claimbench init`` that are paths, written relative to the configuration file."""
+INIT_COMMENTS = {"claims_train_precision": "fp32, the author's numerics, so that a training number can be refuted: "
+                                           "auto may choose bf16 where it is faster, which never refutes one"}
+"""The comment ``claimbench init`` writes above a setting of its own, where the value alone does not say why."""
 
 
 def _found_config() -> pytest_ini.Found | None:
@@ -378,16 +381,17 @@ def _init(arguments: argparse.Namespace) -> int:
         raise SystemExit(f"claimbench init: neither {REPORT} nor {OWN_REPORT} can take the verdict report: "
                          f"{'; '.join(filter(None, taken.values()))}; move one of them away, then run claimbench "
                          "init again")
-    settings: dict[str, str | int] = {  # at least DECIDING_SEEDS seeds, or a wrong trained number is never refuted
+    settings: dict[str, str | int] = {  # fp32 and DECIDING_SEEDS seeds, or a wrong trained number is never refuted
         "claims_dir": claims_dir.as_posix(), **({"claims_report": verdicts} if verdicts else {}),
         "claims_json": "claims.json", "claims_badges": "badges", "claims_train_device": "cpu",
-        "claims_train_min_seeds": DECIDING_SEEDS}
+        "claims_train_min_seeds": DECIDING_SEEDS, "claims_train_precision": "fp32"}
     if drafted_text is not None:
         atomic.write_text(target, drafted_text)
     if existing is None:
-        atomic.write_text("pytest.ini", "[pytest]\n" + "".join(f"{key} = {value}\n" for key, value in settings.items()))
-        print(f"wrote pytest.ini (training claims on the CPU, {DECIDING_SEEDS} seeds each at least, since one seed "
-              "never refutes a number, within claims_train_budget: 600 s a claim by default)")
+        atomic.write_text("pytest.ini", "[pytest]\n" + _setting_lines(settings, toml=False))
+        print(f"wrote pytest.ini (training claims on the CPU in fp32, {DECIDING_SEEDS} seeds each at least, since "
+              "neither one seed nor bf16 that auto chose ever refutes a number, within claims_train_budget: 600 s a "
+              "claim by default)")
         where, readme_line = "the [pytest] section of pytest.ini", f"claims_readme = {readme}"
     else:  # a second file would hide it from pytest, here or in the folder above that holds it
         path, section, options = existing
@@ -414,9 +418,7 @@ def _init(arguments: argparse.Namespace) -> int:
                   f"{claims_dir}: a run reads the new ledger only with the claims_dir line below, and then no longer "
                   f"{written}")
         if lacking:
-            print(f"set in {where}:\n" + "".join(
-                f"{key} = {json.dumps(value) if toml else shlex.join(value) if isinstance(value, list) else value}\n"
-                for key, value in lacking.items()))
+            print(f"set in {where}:\n" + _setting_lines(lacking, toml=toml))
     print(f"kept {kept}, which already holds the claims of {arguments.report}: fill in any TODOs left, then run "
           "`pytest` (or `claimbench check`)" if kept else
           f"wrote {target}: fill in its TODOs, then run `pytest` (or `claimbench check`)")
@@ -432,6 +434,18 @@ def _init(arguments: argparse.Namespace) -> int:
     print(f"keep runs/ (stored training runs), .benchmarks/ and {atomic.GITIGNORE} (a file's new version, left behind "
           "where its write was killed) out of git: add them to .gitignore")
     return 0
+
+
+def _setting_lines(settings: Mapping[str, str | int | list[str]], *, toml: bool) -> str:
+    """``init``'s ``settings`` as lines of a configuration file, in TOML's syntax where ``toml`` (else an ini file's:
+    a list shell-joined), each after its comment where it has one (``INIT_COMMENTS``)."""
+    lines = []
+    for key, value in settings.items():
+        if key in INIT_COMMENTS:
+            lines.append(f"# {INIT_COMMENTS[key]}\n")
+        written = json.dumps(value) if toml else shlex.join(value) if isinstance(value, list) else value
+        lines.append(f"{key} = {written}\n")
+    return "".join(lines)
 
 
 def _drafted(report: Path, text: str, name: str, readme: str, target: Path) -> str:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from claimbench import cli
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "author-repo"
 FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -102,6 +104,17 @@ def test_the_readme_carries_the_example_ci_workflow_as_it_is() -> None:
     section = (REPO / "README.md").read_text(encoding="utf-8").split("\n### CI\n", 1)[1]
     shown = section.split("\n```yaml\n", 1)[1].split("\n```\n", 1)[0] + "\n"
     assert shown == (EXAMPLE / ".github" / "workflows" / "claims.yml").read_text(encoding="utf-8")
+
+
+def test_the_examples_pytest_ini_is_what_init_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example is an author's repository after ``claimbench init``: its pytest.ini is the one init writes there
+    (fp32 and three seeds for its accuracy claim, which a wrong number could then refute)."""
+    project = tmp_path / "author-repo"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("pytest.ini", "REPORT.md", "claims.json", "badges",
+                                                                    "runs", "__pycache__"))
+    monkeypatch.chdir(project)
+    assert cli.main(["init"]) == 0
+    assert (project / "pytest.ini").read_text(encoding="utf-8") == (EXAMPLE / "pytest.ini").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

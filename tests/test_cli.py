@@ -20,6 +20,10 @@ from claimbench.results import JUDGED_BY, Outcome, judged_by, record_for
 from claimbench.verdict import Measurement
 
 REPO = Path(__file__).resolve().parent.parent
+FP32_LINES = ("# fp32, the author's numerics, so that a training number can be refuted: auto may choose bf16 where "
+              "it is faster, which never refutes one\nclaims_train_precision = fp32\n")
+"""What ``init`` writes of the training precision: a number trained in bf16 that auto chose is never refuted, and a
+probe near its threshold chooses either from one push to the next."""
 
 
 def _record(claim_id: str, verdict: str, shown: float | None) -> dict:
@@ -418,7 +422,8 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
         name in advice for name in ("runs/", ".benchmarks/", ".claimbench-*.tmp")), advice
     assert (project / "pytest.ini").read_text(encoding="utf-8") == (
         "[pytest]\nclaims_dir = claims\nclaims_report = REPORT.md\nclaims_json = claims.json\nclaims_badges = badges\n"
-        "claims_train_device = cpu\nclaims_train_min_seeds = 3\n")
+        "claims_train_device = cpu\nclaims_train_min_seeds = 3\n" + FP32_LINES)
+    assert pytest_ini.in_folder(project)[2]["claims_train_precision"] == "fp32", "the comment is no value"
     assert 'printed = "1,234"' in (project / "claims" / "my_cnns.toml").read_text(encoding="utf-8")
     held = r"claims/my_cnns.toml already holds the claims of README.md, and pytest.ini already reads it: edit it"
     with pytest.raises(SystemExit, match=held):
@@ -1091,6 +1096,7 @@ def test_init_beside_another_pytest_configuration_prints_the_lines(tmp_path: Pat
     settings = tomllib.loads("\n".join(line for line in out.splitlines() if re.match(r"\w+ = ", line)))
     assert settings["claims_readme"] == "README.md" and settings["claims_dir"] == "claims", out
     assert settings["claims_train_min_seeds"] == 3, "a number, as pytest reads an int ini value from TOML"
+    assert settings["claims_train_precision"] == "fp32" and FP32_LINES.replace("= fp32", '= "fp32"') in out, out
 
 
 def test_init_prints_only_the_lines_the_configuration_lacks(
@@ -1104,15 +1110,17 @@ def test_init_prints_only_the_lines_the_configuration_lacks(
     assert cli.main(["init"]) == 0
     out = capsys.readouterr().out
     assert (tmp_path / "ledgers" / f"{draft.slug(tmp_path.name)}.toml").is_file() and not (tmp_path / "claims").exists()
-    assert "set in the [pytest] section of tox.ini:\nclaims_train_device = cpu\nclaims_train_min_seeds = 3\n\n" in out
+    assert ("set in the [pytest] section of tox.ini:\nclaims_train_device = cpu\nclaims_train_min_seeds = 3\n"
+            f"{FP32_LINES}\n") in out, out
     assert "claims_json" not in out and "claims_dir" not in out, out
     (tmp_path / "tox.ini").write_text("[pytest]\nclaims_dir = ledgers\nclaims_train_device = cuda\n"
-                                      "claims_readme = docs/R.md\n", encoding="utf-8")
+                                      "claims_train_precision = auto\nclaims_readme = docs/R.md\n", encoding="utf-8")
     assert cli.main(["init", "--slug", "other", "--claims-dir", "claims"]) == 0
     out = capsys.readouterr().out
     assert (tmp_path / "claims" / "other.toml").is_file()
     assert "tox.ini sets claims_dir = ledgers, another folder than --claims-dir claims" in out
     assert "claims_dir = claims\n" in out and "claims_train_device" not in out and "claims_readme =" not in out, out
+    assert "claims_train_precision" not in out, "the author's auto is kept"
     assert "for the verdicts and badges in docs/R.md (the configuration's claims_readme): put a" in out
 
 
