@@ -9,6 +9,7 @@ import json
 import os
 import shlex
 import signal
+import subprocess
 import sys
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -431,9 +432,46 @@ def _init(arguments: argparse.Namespace) -> int:
               f"{where}:\n{readme_line}\n")
     elif markers := _markers_advice(_lines(_setting_path(existing, "claims_readme"))):
         print(f"for the verdicts and badges in {readme_set} (the configuration's claims_readme): {markers}\n")
-    print(f"keep runs/ (stored training runs), .benchmarks/ and {atomic.GITIGNORE} (a file's new version, left behind "
-          "where its write was killed) out of git: add them to .gitignore")
+    kept_out = _not_ignored({"runs/": "runs/ (stored training runs)", ".benchmarks/": ".benchmarks/",
+                             atomic.GITIGNORE: f"{atomic.GITIGNORE} (a file's new version, left behind where its "
+                                               "write was killed)"})
+    if kept_out:
+        listed = kept_out[0] if len(kept_out) == 1 else f"{', '.join(kept_out[:-1])} and {kept_out[-1]}"
+        print(f"keep {listed} out of git: add {'it' if len(kept_out) == 1 else 'them'} to .gitignore")
     return 0
+
+
+def _not_ignored(entries: Mapping[str, str]) -> list[str]:
+    """The words of each of ``entries`` (a ``.gitignore`` line, and its words) that git would not ignore here: by
+    ``git check-ignore`` in a git checkout, else by the lines of this folder's ``.gitignore``."""
+    ignored = _git_ignored(list(entries))
+    if ignored is None:
+        ignored = _gitignore_holds(list(entries))
+    return [words for entry, words in entries.items() if entry not in ignored]
+
+
+def _gitignore_holds(entries: Sequence[str]) -> set[str]:
+    """Those of the ``.gitignore`` lines ``entries`` that this folder's ``.gitignore`` holds as written (a leading or
+    trailing ``/`` aside); none where it has none."""
+    try:
+        lines = Path(".gitignore").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    written = {line.strip().strip("/") for line in lines}
+    return {entry for entry in entries if entry.strip("/") in written}
+
+
+def _git_ignored(patterns: Sequence[str]) -> set[str] | None:
+    """Those of the ``.gitignore`` ``patterns`` whose paths (a ``*`` read as one name) git ignores here; None
+    outside a git checkout, or without git."""
+    paths = {pattern.replace("*", "x"): pattern for pattern in patterns}
+    try:
+        found = subprocess.run(["git", "check-ignore", *paths], capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    if found.returncode not in (0, 1):  # 128: not a git checkout
+        return None
+    return {paths[path] for path in found.stdout.splitlines() if path in paths}
 
 
 def _setting_lines(settings: Mapping[str, str | int | list[str]], *, toml: bool) -> str:

@@ -438,6 +438,29 @@ def test_init_drafts_a_ledger_and_writes_the_ini(tmp_path: Path, monkeypatch: py
         cli.main(["init", "--slug", "again"])
 
 
+@pytest.mark.parametrize("in_git", [True, False], ids=["git", "no-git"])
+def test_init_asks_only_for_the_gitignore_lines_git_lacks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str], in_git: bool) -> None:
+    """``init`` said to add ``runs/`` to ``.gitignore`` even where it already ignored it: it names only what git
+    does not ignore (``git check-ignore``; outside git, the lines of ``.gitignore`` as written), and nothing where
+    git ignores it all."""
+    readme = "# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n"
+    for folder, ignored in (("some", "/runs\n.benchmarks\n"), ("all", "runs/\n.benchmarks/\n.claimbench-*.tmp\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "README.md").write_text(readme, encoding="utf-8")
+        (tmp_path / folder / ".gitignore").write_text(ignored, encoding="utf-8")
+        if in_git:
+            subprocess.run(["git", "init", "-q", str(tmp_path / folder)], check=True)
+    monkeypatch.chdir(tmp_path / "some")
+    assert cli.main(["init"]) == 0
+    advice = capsys.readouterr().out.splitlines()[-1]
+    assert advice == ("keep .claimbench-*.tmp (a file's new version, left behind where its write was killed) out of "
+                      "git: add it to .gitignore"), advice
+    monkeypatch.chdir(tmp_path / "all")
+    assert cli.main(["init"]) == 0
+    assert ".gitignore" not in capsys.readouterr().out
+
+
 def test_init_after_a_draft_keeps_the_ledger_and_configures_the_run(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """``claimbench draft README.md -o claims/x.toml``, then ``claimbench init``: init refused, wrote no pytest.ini
