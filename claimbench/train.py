@@ -38,6 +38,7 @@ __all__ = [
     "ForeignCheckpoint",
     "NonFiniteLoss",
     "PROBE_STEPS",
+    "RunPlace",
     "Saved",
     "StepCost",
     "Timer",
@@ -129,6 +130,18 @@ class Accel:
         if self.autocast is None:
             return contextlib.nullcontext()
         return torch.autocast(device.type, dtype=self.autocast)
+
+
+@dataclass(frozen=True)
+class RunPlace:
+    """Where a run stands among its claim's seeds, for its progress lines: its ``seed`` (numbered from 0, as the run
+    files and the cost estimate name it) of ``seeds``, and the runs this process trains after it, with their
+    ``epochs_after`` still to run in all."""
+
+    seed: int
+    seeds: int
+    runs_after: int = 0
+    epochs_after: int = 0
 
 
 # ----------------------------------------------------------------------------- Keras callbacks
@@ -565,18 +578,31 @@ def duration(seconds: float) -> str:
     return f"{seconds // 3600}h{seconds // 60 % 60:02d}m"
 
 
-def _epoch_line(name: str, record: Epoch, epochs: int, held_out: str, seconds: list[float]) -> str:
-    """``model epoch 3/40  loss 1.234  train acc 45.6%  val acc 44.1%  12.3 s/epoch  ETA 7m36s``: the
-    model's name first and short, the held-out set as the recipe names it, the ETA at this session's pace."""
+def _epoch_line(name: str, record: Epoch, epochs: int, held_out: str, seconds: list[float],
+                place: RunPlace | None) -> str:
+    """``model seed 1/3 epoch 3/40  loss 1.234  train acc 45.6%  val acc 44.1%  12.3 s/epoch  ETA 7m36s``: the
+    model's name first and short, the seed where the caller placed the run among its claim's, the held-out set as
+    the recipe names it, the ETA at this session's pace (``_eta``)."""
     shown = name if len(name) <= 28 else name[:27] + "…"
     held = record.val or record.test
-    parts = [f"{shown} epoch {record.epoch}/{epochs}", f"loss {record.train_loss:.4g}",
+    seed = f" seed {place.seed}/{place.seeds}" if place is not None else ""
+    parts = [f"{shown}{seed} epoch {record.epoch}/{epochs}", f"loss {record.train_loss:.4g}",
              f"train acc {record.train_running_acc:.1f}%"]
     if held is not None:
         parts.append(f"{held_out} acc {held.accuracy:.1f}%")
-    pace = sum(seconds) / len(seconds)
-    parts += [f"{record.seconds:.3g} s/epoch", f"ETA {duration(pace * (epochs - record.epoch))}"]
+    parts += [f"{record.seconds:.3g} s/epoch", _eta(sum(seconds) / len(seconds), epochs - record.epoch, place)]
     return "  ".join(parts)
+
+
+def _eta(pace: float, epochs_left: int, place: RunPlace | None) -> str:
+    """``ETA 7m36s`` for this run's ``epochs_left`` at ``pace`` seconds an epoch; where runs follow it, the claim's
+    rest, estimated at this run's pace: ``ETA 21m10s (this seed 7m36s, 2 more seeds at its pace)``."""
+    this_run = duration(pace * epochs_left)
+    if place is None or place.runs_after == 0:
+        return f"ETA {this_run}"
+    more = f"{place.runs_after} more seed{'s' if place.runs_after > 1 else ''}"
+    return (f"ETA {duration(pace * (epochs_left + place.epochs_after))} (this seed {this_run}, {more} at its "
+            "pace)")
 
 
 def fingerprint(name: str, recipe: Recipe, seed: int, device: torch.device, train_size: int, accel: Accel
@@ -852,6 +878,7 @@ def train(
     val_set: data.Dataset | None = None,
     checkpoint: Path | None = None,
     on_epoch: Callable[[str], None] | None = None,
+    place: RunPlace | None = None,
     threads: int | None = None,
     evaluate_train: bool = False,
     accel: Accel | None = None,
@@ -865,7 +892,8 @@ def train(
     after every epoch, with ``note`` (plain data; ``saved`` reads it back), and a run found there is resumed
     (``ForeignCheckpoint`` when it is of another run). Early stopping with ``restore_best`` leaves
     the best epoch's weights in ``model``; ``evaluate_train`` then evaluates them on ``train_set``.
-    ``on_epoch`` receives one line per epoch (loss, accuracies, s/epoch, ETA); ``threads`` sets the
+    ``on_epoch`` receives one line per epoch (loss, accuracies, s/epoch, ETA), naming the seed and counting the runs
+    after this one in its ETA where ``place`` says where the run stands among its claim's; ``threads`` sets the
     CPU thread count for the run (None: as the process is set). A non-finite or diverged loss raises
     ``NonFiniteLoss``.
     ``seed`` seeds the batches, the augmentation and dropout, and the caller's random state is restored
@@ -916,7 +944,7 @@ def train(
             run.record(record)
             paces.append(seconds)
             if on_epoch is not None:
-                on_epoch(_epoch_line(name, record, recipe.epochs, held_out, paces))
+                on_epoch(_epoch_line(name, record, recipe.epochs, held_out, paces, place))
             if checkpoint is not None:
                 run.save(checkpoint, expected, note)
         run.restore_best()

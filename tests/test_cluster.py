@@ -100,7 +100,7 @@ def test_cluster_runs_equal_serial_runs(ray_cluster: Any, cifar_root: Path, smal
         assert without_seconds(ours["history"]) == without_seconds(theirs["history"])
         assert ours["threads"] == theirs["threads"] == 1 and ours["precision"]["chosen"] == "fp32"
     assert len({json.loads(p.read_text())["weights_sha256"] for p in stored}) == 4
-    epochs = [line for line in lines if re.match(r"iot_ml_hw2\.model\d epoch \d/2 .*\(seed \d, \S+\)$", line)]
+    epochs = [line for line in lines if re.match(r"iot_ml_hw2\.model\d seed \d/2 epoch \d/2  .*  \(\S+\)$", line)]
     assert len(epochs) == 4 * 2, lines
     assert sum(bool(re.search(r"\.json: stored \(\S+, fp32\)$", line)) for line in lines) == 4, lines
     record_property("cluster_seconds_4_runs", round(cluster_seconds, 1))
@@ -137,7 +137,8 @@ def test_killed_worker_resumes_from_its_checkpoint(ray_cluster: Any, cifar_root:
     assert killed, lines
     resumed = next(i for i, line in enumerate(lines) if line.endswith("resuming from its checkpoint"))
     first_after = next(line for line in lines[resumed:] if " epoch " in line)
-    assert not first_after.startswith("iot_ml_hw2.model1 epoch 1/"), lines
+    assert re.match(r"iot_ml_hw2\.model1 seed 0/\d+ epoch \d+/", first_after), first_after
+    assert not re.match(r"iot_ml_hw2\.model1 seed 0/\d+ epoch 1/", first_after), lines
     files = sorted(p.name for p in (tmp_path / "cluster").iterdir())
     path = tmp_path / "cluster" / next(name for name in files if name.endswith(".json"))
     assert files == sorted([path.name, path.with_suffix(".session").name, path.with_suffix(".lock").name]), \
@@ -202,7 +203,8 @@ def test_two_sessions_tasks_on_one_run_train_it_once(cifar_root: Path, small_led
     path = store.path_for(model1, model1.recipe, 0, settings, splits.load(model1, model1.recipe, 0, settings).identity)
     trained: list[str] = []
 
-    def slow_train(claim_: ledger.Claim, seed: int, on_node: Settings, path_: Path, found: Any) -> dict[str, Any]:
+    def slow_train(claim_: ledger.Claim, seed: int, on_node: Settings, path_: Path, found: Any,
+                   place: Any = None) -> dict[str, Any]:
         trained.append(on_node.session)
         time.sleep(1)  # the other session's task asks for the run meanwhile
         epoch = Epoch(epoch=1, lr=1e-3, seconds=1.0, train_loss=1.0, train_running_acc=50.0, val=None, test=None)
@@ -302,7 +304,8 @@ def test_a_task_whose_progress_queue_is_lost_still_stores_its_run(cifar_root: Pa
     settings = settings_for(tmp_path, cifar_root)
     path = store.path_for(model1, model1.recipe, 0, settings, data_identity(model1, settings))
 
-    def one_epoch(claim_: ledger.Claim, seed: int, on_node: Settings, path_: Path, found: Any) -> dict[str, Any]:
+    def one_epoch(claim_: ledger.Claim, seed: int, on_node: Settings, path_: Path, found: Any,
+                  place: Any = None) -> dict[str, Any]:
         on_node.progress("iot_ml_hw2.model1 epoch 1/1")
         epoch = Epoch(epoch=1, lr=1e-3, seconds=1.0, train_loss=1.0, train_running_acc=50.0, val=None, test=None)
         return {"history": History(epochs=[epoch]).to_dict(), "verified_data": False, "session": on_node.session}

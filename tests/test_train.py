@@ -1040,6 +1040,32 @@ def test_epoch_line_names_the_held_out_set_as_the_recipe_does() -> None:
     assert lines[4].startswith("a_model_name_far_longer_tha… epoch 1/2  loss ") and "  test acc " in lines[4]
 
 
+def test_epoch_line_names_the_seed_and_counts_the_claims_later_runs_in_its_eta() -> None:
+    """A run with runs after it: its seed of the claim's, and an ETA over the epochs still to train in all (this run's
+    and the later runs'), at this run's pace and saying so; the last run's ETA is its own, ending at 0s."""
+    lines: list[str] = []
+    dataset = synthetic(64, seed=0, shape=(3, 28, 28))
+    later = train.RunPlace(seed=1, seeds=3, runs_after=1, epochs_after=ADAM.epochs)
+    train.train(small_cnn(3), dataset, dataset, ADAM, device="cpu", seed=1, name="tiny", on_epoch=lines.append,
+                place=later)
+    train.train(small_cnn(3), dataset, dataset, ADAM, device="cpu", seed=2, name="tiny", on_epoch=lines.append,
+                place=train.RunPlace(seed=2, seeds=3))
+    first = re.fullmatch(r"tiny seed 1/3 epoch 1/2  loss \S+  train acc \S+  test acc \S+  \S+ s/epoch  "
+                         r"ETA \S+ \(this seed \S+, 1 more seed at its pace\)", lines[0])
+    assert first, lines[0]
+    assert lines[1].startswith("tiny seed 1/3 epoch 2/2  ") and lines[1].endswith(
+        " (this seed 0s, 1 more seed at its pace)"), "the claim's next seed is still to train"
+    assert lines[2].startswith("tiny seed 2/3 epoch 1/2  ") and lines[3].endswith("s/epoch  ETA 0s")
+
+
+def test_eta_adds_the_later_runs_epochs_at_this_runs_pace() -> None:
+    """30 s an epoch, 3 epochs left here and 10 in the two runs after: 6m30s in all, 1m30s of it this seed's."""
+    assert train._eta(30.0, 3, None) == "ETA 1m30s"
+    assert train._eta(30.0, 3, train.RunPlace(seed=0, seeds=3)) == "ETA 1m30s"
+    assert (train._eta(30.0, 3, train.RunPlace(seed=0, seeds=3, runs_after=2, epochs_after=10))
+            == "ETA 6m30s (this seed 1m30s, 2 more seeds at its pace)")
+
+
 @pytest.mark.parametrize("seconds, shown", [(0.4, "0s"), (45, "45s"), (456, "7m36s"), (7500, "2h05m")])
 def test_durations_read_as_a_clock(seconds: float, shown: str) -> None:
     assert train.duration(seconds) == shown

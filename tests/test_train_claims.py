@@ -55,7 +55,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
     assert set(records) == set(MODEL1_CLAIMS), finished.stdout[-3000:] + finished.stderr[-3000:]
     assert re.search(rf"(?m)^iot_ml_hw2.model1: training 1 run\(s\) of up to {EPOCHS} epochs, estimated \d",
                      finished.stdout), finished.stdout[-3000:]
-    assert re.search(rf"(?m)^iot_ml_hw2.model1 epoch {EPOCHS}/{EPOCHS}  loss \S+  train acc \S+%  val acc \S+%  "
+    assert re.search(rf"(?m)^iot_ml_hw2.model1 seed 0/1 epoch {EPOCHS}/{EPOCHS}  loss \S+  train acc \S+%  val acc \S+%  "
                      r"\S+ s/epoch  ETA 0s$", finished.stdout), finished.stdout[-3000:]
     machine = "CPU" if device == "cpu" else torch.cuda.get_device_name(device)
     for claim_id in MODEL1_CLAIMS[:3]:
@@ -521,6 +521,23 @@ def test_a_claim_over_several_seeds_is_their_mean_and_95_percent_interval(
     assert outcome.partial.startswith("cifar10 train holds "), "the synthetic split's image count, for the judge"
 
 
+def test_epoch_lines_name_the_seed_and_count_the_claims_runs_still_to_train_in_the_eta(
+        small_ledger: Path, tiny_settings: Settings) -> None:
+    """Seed 0 stored, seeds 1 and 2 trained: each epoch line names its seed of the claim's three, and seed 1's ETA
+    covers seed 2's epochs too, saying it is estimated at seed 1's pace; seed 2's last line ends at 0s."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    lines: list[str] = []
+    settings = dataclasses.replace(tiny_settings, seeds=3, progress=lines.append)
+    identity = splits.load(model1, model1.recipe, 0, settings).identity
+    store.write(store.path_for(model1, model1.recipe, 0, settings, identity), stored_run(60.0, False), settings)
+    local.measure(model1, settings)
+    epochs = [line for line in lines if " epoch " in line]
+    assert [line.split("  ")[0] for line in epochs] == [
+        f"{model1.model} seed {seed}/3 epoch {epoch}/{EPOCHS}" for seed in (1, 2) for epoch in range(1, EPOCHS + 1)]
+    assert all(line.endswith(", 1 more seed at its pace)") for line in epochs[:EPOCHS]), epochs
+    assert epochs[-1].endswith("s/epoch  ETA 0s"), epochs
+
+
 def test_a_run_stored_under_its_former_name_is_reused_not_retrained(small_ledger: Path, tiny_settings: Settings,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """A run an older claimbench stored under its model reference as typed (``models.iot_ml_hw2:model1-...``, a ':'
@@ -652,7 +669,7 @@ def test_a_run_another_process_trains_is_waited_for_and_read_saying_so(small_led
     assert lines[1:3] == [f"{lock}: another process holds this run (training or storing it); waiting for it to "
                           "finish (Ctrl-C to stop)",
                           f"{path}: stored by the other process meanwhile; read, not trained again"]
-    assert f"{model1.model} epoch {EPOCHS}/{EPOCHS} " in lines[-1], "seed 1 trained"
+    assert f"{model1.model} seed 1/2 epoch {EPOCHS}/{EPOCHS} " in lines[-1], "seed 1 trained"
 
 
 @pytest.mark.parametrize("budget", [1.0, math.inf])
@@ -897,7 +914,7 @@ def interrupt_after_epoch_1(claim_: ledger.Claim, settings: Settings, monkeypatc
     """Train the claim's run of seed 0 in a session (a process: its own probes) whose probe chooses ``chosen``, and
     stop it when it reports epoch 2, as a Ctrl-C then would; epoch 1's checkpoint is left, and returned."""
     def stop(line: str) -> None:
-        if re.match(r"\S+ epoch 2/", line):
+        if re.match(r"\S+ seed \d+/\d+ epoch 2/", line):
             raise Interrupted(line)
 
     monkeypatch.setattr(cost, "PROBES", {})
@@ -909,7 +926,7 @@ def interrupt_after_epoch_1(claim_: ledger.Claim, settings: Settings, monkeypatc
 
 
 def epochs_trained(lines: list[str]) -> list[int]:
-    return [int(found[1]) for line in lines if (found := re.match(r"\S+ epoch (\d+)/", line))]
+    return [int(found[1]) for line in lines if (found := re.match(r"\S+ seed \d+/\d+ epoch (\d+)/", line))]
 
 
 def test_interrupted_run_resumes_in_the_precision_it_began_with(small_ledger: Path, tiny_settings: Settings,
@@ -1090,7 +1107,7 @@ def test_a_retrain_carrying_on_an_interrupted_one_keeps_the_runs_it_stored(
     begun: list[str] = []
 
     def stop(line: str) -> None:
-        begun.extend(re.findall(r"\S+ epoch 2/", line))
+        begun.extend(re.findall(r"\S+ seed \d+/\d+ epoch 2/", line))
         if len(begun) == 2:
             raise Interrupted(line)
 

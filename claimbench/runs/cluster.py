@@ -34,7 +34,6 @@ import logging
 import os
 import re
 import socket
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -119,7 +118,8 @@ def _train(run: plan.Run, settings: Settings, modules: Sequence[str], probe: pre
     """Train and store one run, resuming its checkpoint, after checking this node's data is the driver's, holding
     the run's lock as on one machine (``local.stored_or_trained``: a run another session stored meanwhile is
     returned, not trained again); push one line when it starts (with this worker's pid) and one per finished
-    epoch."""
+    epoch, naming its seed (``local.train_run``) and the node; the runs train in parallel, so each ETA is its
+    run's."""
     _prepare(modules, settings)
     node = _node()
     resuming = ", resuming from its checkpoint" if run.path.with_suffix(".ckpt").exists() else ""
@@ -128,7 +128,7 @@ def _train(run: plan.Run, settings: Settings, modules: Sequence[str], probe: pre
     if store.path_for(run.claim, run.claim.recipe, run.seed, settings, sets.identity) != run.path:
         raise errors.MeasurementError(f"{run.claim.dataset} under {settings.data_root} on {node} differs from "
                                        f"the driver's (digests {sets.identity['train'][:12]}…)")
-    on_node = dataclasses.replace(settings, progress=lambda line: _push(queue, f"{line}  (seed {run.seed}, {node})"))
+    on_node = dataclasses.replace(settings, progress=lambda line: _push(queue, f"{line}  ({node})"))
     return local.stored_or_trained(run.claim, run.seed, on_node, run.path, probe)
 
 
@@ -190,7 +190,7 @@ class _Lines:
             self.lost = True
             message = (f"ray cluster: the progress queue is lost ({errors.described(error)}): no more progress "
                        "lines; the runs' results are still collected")
-            warnings.warn(message, errors.ClaimbenchWarning, stacklevel=2)
+            errors.warn(message, "--claims-cluster")
             self.say(message)
 
 

@@ -64,7 +64,8 @@ def weights_digest(model: torch.nn.Module) -> str:
 
 
 def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: splits.Splits, checkpoint: Path,
-           threads: int, accel: train.Accel, note: dict[str, Any]) -> tuple[History, torch.nn.Module]:
+           threads: int, accel: train.Accel, note: dict[str, Any], place: train.RunPlace | None
+           ) -> tuple[History, torch.nn.Module]:
     """One run, resumed from ``checkpoint`` when it holds one; a corrupt checkpoint, or one of another run (an older
     claimbench, a file copied in), is set aside and the run starts afresh. A checkpoint that cannot be written (a
     full disk) is ``store.unwritable``; the one written before it is kept."""
@@ -72,15 +73,15 @@ def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: sp
     model = registry.get_model(claim.model)
     try:
         history = train.train(model, sets.train, sets.test, recipe, device=settings.device, seed=seed,
-                              val_set=sets.val, checkpoint=checkpoint, on_epoch=settings.progress, threads=threads,
-                              evaluate_train=True, accel=accel, name=claim.model, note=note)
+                              val_set=sets.val, checkpoint=checkpoint, on_epoch=settings.progress, place=place,
+                              threads=threads, evaluate_train=True, accel=accel, name=claim.model, note=note)
     except train.CorruptCheckpoint as corrupt:
         store.set_aside(checkpoint, str(corrupt).removeprefix(f"{checkpoint}: "), settings,
                         then="training from epoch 1")
-        return _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel, note)
+        return _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel, note, place)
     except train.ForeignCheckpoint as foreign:
         store.set_aside(checkpoint, foreign.what, settings, label="other-run", then="training from epoch 1")
-        return _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel, note)
+        return _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel, note, place)
     except OSError as error:
         if error.filename != str(checkpoint):  # not the checkpoint's write: a failure of the training itself
             raise
@@ -89,8 +90,9 @@ def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: sp
 
 
 def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
-              found: precision.Probe | None = None) -> dict[str, Any]:
-    """Train the claim's run of ``seed``, checkpointing beside ``path``, and return its record; writes nothing but
+              found: precision.Probe | None = None, place: train.RunPlace | None = None) -> dict[str, Any]:
+    """Train the claim's run of ``seed``, checkpointing beside ``path`` and showing its progress lines with ``place``
+    (None: the seed of the claim's ``settings.seed_count``, no run after it), and return its record; writes nothing but
     the checkpoint. A run with a checkpoint to resume (``store.resumable``) continues as it began (precision,
     threads), without timing again; any other starts as ``found`` chose (None: ``cost.step_cost``), a retrain
     first removing a checkpoint it does not resume, and a plain run setting aside one this user's key did not sign
@@ -112,7 +114,8 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
     began, on_cpu = found.cost.threads, torch.device(settings.device).type == "cpu"
     threads = min(began, torch.get_num_threads())  # a resumed run: never more than this process has
     history, model = _train(claim, recipe, seed, settings, sets, checkpoint, threads, accel,
-                            store.checkpoint_note(path, found, settings))
+                            store.checkpoint_note(path, found, settings),
+                            place or train.RunPlace(seed, settings.seed_count(claim)))
     return {
         "model": claim.model,
         "dataset": claim.dataset,
@@ -138,18 +141,20 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
 
 
 def stored_or_trained(claim: Claim, seed: int, settings: Settings, path: Path,
-                      found: precision.Probe | None = None, *, sets: splits.Splits | None = None) -> dict[str, Any]:
+                      found: precision.Probe | None = None, *, sets: splits.Splits | None = None,
+                      place: train.RunPlace | None = None) -> dict[str, Any]:
     """The run of ``seed`` stored at ``path``, trained (``train_run``) and stored first when it is not there, under
     the run's lock (``store.locked``): a worker or session that waited for it says so, and uses the run stored
     meanwhile. Given the claim's ``sets`` (one machine), a run waited for that the other process left unstored (a
     Ctrl-C, a failure) is budgeted first as ``measure`` budgets a missing run (``_check_budget``), resuming that
-    process's checkpoint where it can; the cluster's driver budgeted every run it submits."""
+    process's checkpoint where it can; the cluster's driver budgeted every run it submits. ``place`` goes to the
+    run's progress lines (``train_run``)."""
     with store.locked(path, settings.progress) as waited:
         record = store.read(path, settings)
         if record is None:
             if waited and sets is not None:
                 _check_budget(claim, claim.recipe, {seed: path}, sets, settings)
-            record = train_run(claim, seed, settings, path, found)
+            record = train_run(claim, seed, settings, path, found, place)
             store.write(path, record, settings)
         elif waited:
             say(settings, f"{path}: stored by the other process meanwhile; read, not trained again")
@@ -192,15 +197,15 @@ def bf16_chosen_by(records: Sequence[dict[str, Any]]) -> str:
 
 
 def _check_budget(claim: Claim, recipe: Recipe, missing: dict[int, Path], sets: splits.Splits,
-                  settings: Settings, elsewhere: Sequence[int] = ()) -> None:
+                  settings: Settings, elsewhere: Sequence[int] = ()) -> dict[int, int]:
     """Skip the claim (``errors.NotRunnable``) when its missing runs are estimated over the budget, else print the
-    estimate. A run with a checkpoint to resume counts only its epochs still to run, at the step cost it began
-    with; the others are timed now (``cost.step_cost``), unless every run resumes. The seeds ``elsewhere``, whose
-    lock another process holds (``store.held``: training them), are only named: their checkpoints are that
-    process's; the session waits for each, and budgets it then if that process stores nothing
-    (``stored_or_trained``)."""
+    estimate; return each missing run's epochs still to run. A run with a checkpoint to resume counts only its epochs
+    still to run, at the step cost it began with; the others are timed now (``cost.step_cost``), unless every run
+    resumes. The seeds ``elsewhere``, whose lock another process holds (``store.held``: training them), are only
+    named: their checkpoints are that process's; the session waits for each, and budgets it then if that process
+    stores nothing (``stored_or_trained``)."""
     if not missing:
-        return
+        return {}
     resumes = {seed: store.resumable(path, claim, seed, settings, len(sets.train)) for seed, path in missing.items()}
     fresh = None
     if any(resumed is None for resumed in resumes.values()):
@@ -214,6 +219,15 @@ def _check_budget(claim: Claim, recipe: Recipe, missing: dict[int, Path], sets: 
     work = ", ".join([f"training {len(missing)} run(s) of up to {recipe.epochs} epochs", *resuming,
                       *(f"seed {seed} held by another process (not estimated)" for seed in elsewhere)])
     cost.announce(claim.model, work, estimate, shown, settings)
+    return {seed: recipe.epochs - min(resumed.epochs, recipe.epochs) if resumed is not None else recipe.epochs
+            for seed, resumed in resumes.items()}
+
+
+def _place(seed: int, seeds: int, epochs_left: dict[int, int]) -> train.RunPlace:
+    """Where the run of ``seed`` stands among the claim's ``seeds``: the runs still to train after it (``epochs_left``
+    of each, in seed order) count in its ETA."""
+    after = [epochs for later, epochs in epochs_left.items() if later > seed]
+    return train.RunPlace(seed, seeds, runs_after=len(after), epochs_after=sum(after))
 
 
 def measure(claim: Claim, settings: Settings) -> SeedStatistic:
@@ -230,11 +244,12 @@ def measure(claim: Claim, settings: Settings) -> SeedStatistic:
     for path in missing.values():  # a good stored run wins over a failure recorded beside it
         store.raise_failure(path, settings)
     elsewhere = [seed for seed, path in missing.items() if store.held(path)]
-    _check_budget(claim, recipe, {seed: path for seed, path in missing.items() if seed not in elsewhere}, sets,
-                  settings, elsewhere)
+    here = {seed: path for seed, path in missing.items() if seed not in elsewhere}
+    epochs_left = _check_budget(claim, recipe, here, sets, settings, elsewhere)
     values, verified, devices, stored, records, steps = [], True, [], [], [], []
     for seed, path in enumerate(paths):
-        record = stored_or_trained(claim, seed, settings, path, sets=sets)
+        record = stored_or_trained(claim, seed, settings, path, sets=sets,
+                                   place=_place(seed, len(paths), epochs_left))
         records.append(record)
         history = History.from_dict(record["history"])
         values.append(metrics.value(claim.kind, claim.split, claim.statistic, history, batch_size=recipe.batch_size))
