@@ -7,13 +7,12 @@ Records in, records out: no rendering. Imports neither pytest nor torch.
 from __future__ import annotations
 
 import json as jsonlib
-import warnings
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from claimbench import atomic
-from claimbench.errors import ClaimbenchWarning
+from claimbench.errors import ClaimbenchWarning, warn
 from claimbench.ledger import Claim, Report
 from claimbench.results import (DROPPED, JSON_FORMAT, Outcome, claim_digest, model_digest, model_files, record_for,
                                 record_problem)
@@ -102,7 +101,7 @@ def _earlier(previous: Path | str) -> tuple[dict[str, Any], dict[str, Mapping[st
         problem = record_problem(record)
         if problem is not None:
             name = record["id"] if isinstance(record.get("id"), str) else f"claim #{number}"
-            warnings.warn(f"{previous}: {name}: {problem}; not carried over", ClaimbenchWarning)
+            warn(f"{previous}: {name}: {problem}; not carried over", previous)
         elif record.get("date"):
             measured[record["id"]], measured_in[record["id"]] = record, within if isinstance(within, dict) else {}
         else:
@@ -122,14 +121,14 @@ def _set_aside(path: Path, why: str) -> Path:
     (``-W error``), nothing is written, so the file is left where it is, and the error says so."""
     unread = f"{path}: not a claims JSON this claimbench reads ({why})"
 
-    def warn(aside: Path) -> None:
+    def warn_first(aside: Path) -> None:
         try:
-            warnings.warn(f"{unread}: renamed to {aside.name}; no earlier record is carried over", ClaimbenchWarning)
+            warn(f"{unread}: renamed to {aside.name}; no earlier record is carried over", path)
         except ClaimbenchWarning:
             raise ClaimbenchWarning(f"{unread}: left as it is (a warning filter makes renaming it to {aside.name} an "
                                     "error)") from None
 
-    return atomic.set_aside(path, UNREAD, warn)
+    return atomic.set_aside(path, UNREAD, warn_first)
 
 
 def _software_change(then: Mapping[str, Any], now: Mapping[str, str]) -> str:

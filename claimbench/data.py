@@ -14,7 +14,6 @@ import io
 import math
 import os
 import pickle
-import warnings
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -244,9 +243,9 @@ def load(
         raise found
     if data_root is not None and not found.directory.is_relative_to(data_root):
         problem = _no_folder(root, data_root)
-        warnings.warn(f"{name} {split}: not under the data root {data_root} (looked in "
-                      f"{', '.join(str(data_root / sub) for sub in _LAYOUTS[name])}{f'; {problem}' if problem else ''})"
-                      f"; read from {found.directory}", errors.ClaimbenchWarning, stacklevel=2)
+        errors.warn(f"{name} {split}: not under the data root {data_root} (looked in "
+                    f"{', '.join(str(data_root / sub) for sub in _LAYOUTS[name])}{f'; {problem}' if problem else ''})"
+                    f"; read from {found.directory}", data_root)
     if found.mismatches and not allow_unverified:
         raise found.mismatches[0]
     parse = _parse_cifar if name == "cifar10" else _parse_idx
@@ -259,8 +258,7 @@ def load(
         partial = f"{name} {split} holds {count}" if count else ""
         said = f"; it holds {count}, so its verdicts say nothing of the author's number" if count else ""
         finding = f"{name} {split}: {findings}{said}"
-        warnings.warn(f"{name} {split}: running on unverified data: {findings}{said}", errors.ClaimbenchWarning,
-                      stacklevel=2)
+        errors.warn(f"{name} {split}: running on unverified data: {findings}{said}", found.directory)
     return Dataset(images=images, labels=labels, verified=not found.mismatches, source=found.directory,
                    finding=finding, partial=partial)
 

@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import sysconfig
 import traceback
+import warnings
 from pathlib import Path
 
 __all__ = ["ClaimbenchWarning", "MeasurementError", "NotRunnable", "author_line", "authors", "described",
-           "first_line", "in_one_line"]
+           "first_line", "in_one_line", "warn"]
 
 
 class ClaimbenchWarning(UserWarning):
     """Something claimbench works around but the user should know of (data not where it was looked for, a
     report's file not found); ``-W ignore::claimbench.errors.ClaimbenchWarning`` filters them all."""
+
+
+def warn(message: str, about: Path | str) -> None:
+    """Issue a ``ClaimbenchWarning`` located at what it is ``about`` (a file or folder of the user's, an option), line
+    0, not at claimbench's source line: pytest's warnings summary shows ``about:0: ClaimbenchWarning: message``, with
+    no line of claimbench under it. A filter on the category works as on any warning (``-W error::...`` raises it
+    here)."""
+    warnings.warn_explicit(message, ClaimbenchWarning, str(about), 0, module="claimbench")
 
 
 class MeasurementError(Exception):

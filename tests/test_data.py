@@ -395,8 +395,10 @@ def test_system_directory_searched_after_root(tmp_path: Path, monkeypatch: pytes
     trust(monkeypatch, "fashion_mnist", write_idx(system, gz=True))
     monkeypatch.setattr(data, "SYSTEM_DIRS", {"fashion_mnist": (system,)})
     with pytest.warns(UserWarning, match=rf"^fashion_mnist train: not under the data root {tmp_path / 'empty'} "
-                                         rf"\(looked in .*empty/FashionMNIST/raw, .*\); read from {system}$"):
+                                         rf"\(looked in .*empty/FashionMNIST/raw, .*\); read from {system}$") as warned:
         assert data.load("fashion_mnist", "train", tmp_path / "empty").source == system  # a mistyped root is said
+    assert (warned[0].filename, warned[0].lineno) == (str(tmp_path / "empty"), 0), (
+        "located at the data root it is about, not at claimbench's source line (pytest's summary shows it)")
     assert data.load("fashion_mnist", "test").source == system
 
 

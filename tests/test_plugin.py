@@ -722,6 +722,8 @@ def test_an_earlier_record_with_a_bad_field_is_dropped_with_a_warning_naming_fil
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines(["*ClaimbenchWarning: *results.json: tiny/params/refuted: field 'verdict': must be "
                                  "'reproduced', *, got 'bogus'; not carried over"])
+    assert not re.search(r"claimbench[/\\]\S+\.py:\d+", result.stdout.str()), "the summary shows no line of ours"
+    result.stdout.fnmatch_lines([f"  {saved}:0: ClaimbenchWarning: {saved}: tiny/params/refuted: *"])
     records = _records(project)
     assert records["tiny/params/refuted"]["verdict"] == "not run" and records["tiny/params/known_error"]["carried"]
 

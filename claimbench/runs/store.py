@@ -32,7 +32,6 @@ import inspect
 import json
 import os
 import stat
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,7 +200,7 @@ def set_aside(path: Path, reason: str, settings: Settings, *, label: str = "corr
     except FileNotFoundError:  # another worker set it aside first
         return
     message = f"{path}: {reason}; set aside as {aside.name}, {then}"
-    warnings.warn(message, errors.ClaimbenchWarning, stacklevel=3)
+    errors.warn(message, path)
     say(settings, message)
 
 
