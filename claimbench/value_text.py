@@ -13,7 +13,7 @@ from typing import Any
 
 from claimbench import numerals
 from claimbench.printed_style import band_side, fewest_decimals, finer, sides, style
-from claimbench.verdict import format_number
+from claimbench.verdict import format_number, shown_band
 
 __all__ = ["NOTHING", "apart", "band_text", "bound_text", "format_delta", "format_value"]
 
@@ -120,12 +120,14 @@ def format_delta(record: Record) -> str:
 
 def band_text(record: Record) -> str:
     """The allowed band where it is not the claimed value itself: ``∈ [60, 63]``, ``≤ 60``, ``±1``, ``±111,000``,
-    ``±0.025`` (``_half_width``'s digits)."""
+    ``±0.025`` (``_half_width``'s digits); an interval's ends as ``verdict.shown_band`` cuts them (``∈ [99, 100]`` of
+    an accuracy, not ``∈ [99, 100.5]``), a half-width as it is."""
     band = record.get("band")
     if not band:
         return ""
     low, high = band
     if record["interval"] is not None:
+        low, high = shown_band(str(record.get("kind")), record["scale"], (low, high))
         if low is None:
             return f"≤ {format_number(high)}"
         return f"≥ {format_number(low)}" if high is None else f"∈ [{format_number(low)}, {format_number(high)}]"

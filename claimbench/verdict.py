@@ -46,6 +46,7 @@ __all__ = [
     "landed",
     "meets",
     "printings",
+    "shown_band",
     "shown_value",
     "usable",
 ]
@@ -342,6 +343,23 @@ def _describe_band(band: tuple[float | None, float | None], *, words: bool = Fal
     return f"{'within ' * words}[{number(low)}, {number(high)}]"
 
 
+def shown_band(kind: str, scale: float, band: tuple[float | None, float | None]
+               ) -> tuple[float | None, float | None]:
+    """The band as a reason or a report shows it: of a kind measured in a share of a whole (an accuracy 0 to 100%, a
+    precision or recall 0 to 1), a loss or a gap, an end past the values a run can give (``metrics.possible``, in the
+    claim's unit) cut to them, where the band reaches them at all (99.9% ±1.5 shows [98.4, 100.0], not [98.4, 101.4]);
+    a band wholly past them is shown as it is, as a cut one would read wrongly. Only the text: the verdict goes by the
+    band as it is."""
+    if kind not in (*_PERCENTAGES, "loss"):
+        return band
+    least, most = (limit / scale for limit in metrics.possible(kind))
+    low, high = band
+    if (low is not None and low > most) or (high is not None and high < least):
+        return band
+    return (None if low is None else max(low, least) if math.isfinite(least) else low,
+            None if high is None else min(high, most) if math.isfinite(most) else high)
+
+
 def _band_text(claim: Claim, band: tuple[float | None, float | None], marks: Iterable[float | None]) -> str:
     """A band judged against (``_describe_band``). An end is a threshold the ledger set, not a measurement: it reads
     exactly where that takes at most one decimal more than ``printed_style.finer`` writes (60% ±0.2%: [59.88, 60.12];
@@ -361,7 +379,7 @@ def _band_text(claim: Claim, band: tuple[float | None, float | None], marks: Ite
             return f"{whole}.{fraction}" if fraction else whole
         return _sided(end, claim.printed, claim.scale, marks, keep_printed=True)
 
-    return _describe_band(band, number=end_text)
+    return _describe_band(shown_band(claim.kind, claim.scale, band), number=end_text)
 
 
 def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -> Judgement:

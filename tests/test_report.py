@@ -266,6 +266,16 @@ def test_a_bounds_measurement_shows_the_digits_that_put_it_outside() -> None:
     assert _cells(markdown, "`demo/accuracy/shy`")[1] == "just shy of 60% → 60.4 ❌ ∈ [57, 60] [1]"
 
 
+def test_an_interval_band_past_100_percent_shows_100() -> None:
+    """"99.5-100%" with ±1: the band [98.5, 101] reads ∈ [98.5, 100], what an accuracy can be."""
+    claim = dataclasses.replace(CLAIMS[2], value=None, interval=(99.5, 100.0), printed="99.5-100%", cell=None,
+                                scale=1.0, tolerance=Tolerance(abs=1.0))
+    record = results.record_for(claim, results.Outcome(measurement=Measurement(97.0).to_dict()), "2026-11-30")
+    assert record["band"] == [98.5, 101.0], "the record keeps the band the verdict judged by"
+    cell = _cells(report.render_markdown([record], REPORTS, ENVIRONMENT), "`demo/accuracy/small`")[1]
+    assert cell.startswith("99.5-100% → 97.0 ❌ ∈ [98.5, 100]"), cell
+
+
 @pytest.mark.parametrize(("interval", "printed", "measured", "cell"), [
     ((60, None), "over 60%", 0.5999996, "over 60% → 59.99996 ❌ ≥ 60"),  # 60 would read as on the bound
     ((None, 60), "<60%", 0.6000004, "<60% → 60.00004 ❌ ≤ 60"),

@@ -22,6 +22,7 @@ from claimbench.verdict import (
     describe_tolerance,
     format_number,
     judge,
+    shown_band,
     usable,
 )
 from claimbench.errors import MeasurementError
@@ -63,6 +64,22 @@ def test_a_tolerance_widens_the_band_and_the_reason_shows_it() -> None:
     result = _judge(claim, 0.9700)
     assert result.verdict == "refuted" and result.band == pytest.approx((97.93, 99.93))
     assert result.reason.endswith("below by 1.93; allowed [97.93, 99.93] (±1 after rounding to 2 decimals)")
+
+
+def test_a_band_past_what_a_share_of_a_whole_can_be_is_shown_cut_to_it() -> None:
+    """99.9% ±1.5 reads allowed [98.4, 100.0], not [98.4, 101.4]; a precision as a fraction of 1 stops at 1.00. The
+    verdict and the record's band are the band as it is; a band wholly past 100% is shown as it is (cut, it would
+    read [100.0, 100.0] and hold the 100% it refutes)."""
+    accuracy = _claim(99.9, kind="accuracy", printed="99.9%", scale=1.0, tolerance=Tolerance(abs=1.5))
+    result = _judge(accuracy, 97.0)
+    assert result.verdict == "refuted" and result.band == pytest.approx((98.4, 101.4))
+    assert result.reason.endswith("below by 2.9; allowed [98.4, 100.0] (±1.5)"), result.reason
+    assert _judge(accuracy, 100.0).verdict == "reproduced"
+    precision = _claim(0.99, kind="precision", printed="0.99", scale=1.0, tolerance=Tolerance(abs=0.02))
+    assert _judge(precision, 0.9).reason.endswith("below by 0.09; allowed [0.97, 1.00] (±0.02)")
+    past = _claim(100.5, kind="accuracy", printed="100.5%", scale=1.0, tolerance=Tolerance(abs=0.2))
+    assert _judge(past, 100.0).reason.endswith("allowed [100.3, 100.7] (±0.2)")
+    assert shown_band("params", 1.0, (-1, 5)) == (-1, 5), "a count's band is its own"
 
 
 def test_the_band_and_delta_in_the_records_are_decimal_not_binary_noise() -> None:
