@@ -580,12 +580,13 @@ def duration(seconds: float) -> str:
 
 def _epoch_line(name: str, record: Epoch, epochs: int, held_out: str, seconds: list[float],
                 place: RunPlace | None) -> str:
-    """``model seed 1/3 epoch 3/40  loss 1.234  train acc 45.6%  val acc 44.1%  12.3 s/epoch  ETA 7m36s``: the
-    model's name first and short, the seed where the caller placed the run among its claim's, the held-out set as
+    """``model seed 1 (2 of 3) epoch 3/40  loss 1.234  train acc 45.6%  val acc 44.1%  12.3 s/epoch  ETA 7m36s``: the
+    model's name first and short, the seed where the caller placed the run among its claim's several (numbered from 0,
+    as the run files name it, then its place among them), the held-out set as
     the recipe names it, the ETA at this session's pace (``_eta``)."""
     shown = name if len(name) <= 28 else name[:27] + "…"
     held = record.val or record.test
-    seed = f" seed {place.seed}/{place.seeds}" if place is not None else ""
+    seed = f" seed {place.seed} ({place.seed + 1} of {place.seeds})" if place is not None and place.seeds > 1 else ""
     parts = [f"{shown}{seed} epoch {record.epoch}/{epochs}", f"loss {record.train_loss:.4g}",
              f"train acc {record.train_running_acc:.1f}%"]
     if held is not None:

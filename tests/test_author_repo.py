@@ -131,7 +131,7 @@ def test_an_authors_repository_checks_its_readme(venvs: tuple[Path, Path], tmp_p
     assert finished.returncode == 1, finished.stdout + finished.stderr
     if FASHION_MNIST.is_dir():  # the accuracy claim trains on the CPU, as pytest.ini says
         verdicts = "4 reproduced of 5 checked, 1 refuted (4 reproduced, 1 refuted)"
-        assert re.search(r"author\.small_cnn seed 0/\d+ epoch 3/3  ", finished.stdout), finished.stdout
+        assert re.search(r"author\.small_cnn seed 0 \(1 of \d+\) epoch 3/3  ", finished.stdout), finished.stdout
     else:
         verdicts = "3 reproduced of 4 checked, 1 refuted (3 reproduced, 1 refuted, 1 not run)"
     assert verdicts in finished.stdout

@@ -1050,12 +1050,12 @@ def test_epoch_line_names_the_seed_and_counts_the_claims_later_runs_in_its_eta()
                 place=later)
     train.train(small_cnn(3), dataset, dataset, ADAM, device="cpu", seed=2, name="tiny", on_epoch=lines.append,
                 place=train.RunPlace(seed=2, seeds=3))
-    first = re.fullmatch(r"tiny seed 1/3 epoch 1/2  loss \S+  train acc \S+  test acc \S+  \S+ s/epoch  "
+    first = re.fullmatch(r"tiny seed 1 \(2 of 3\) epoch 1/2  loss \S+  train acc \S+  test acc \S+  \S+ s/epoch  "
                          r"ETA \S+ \(this seed \S+, 1 more seed at its pace\)", lines[0])
     assert first, lines[0]
-    assert lines[1].startswith("tiny seed 1/3 epoch 2/2  ") and lines[1].endswith(
+    assert lines[1].startswith("tiny seed 1 (2 of 3) epoch 2/2  ") and lines[1].endswith(
         " (this seed 0s, 1 more seed at its pace)"), "the claim's next seed is still to train"
-    assert lines[2].startswith("tiny seed 2/3 epoch 1/2  ") and lines[3].endswith("s/epoch  ETA 0s")
+    assert lines[2].startswith("tiny seed 2 (3 of 3) epoch 1/2  ") and lines[3].endswith("s/epoch  ETA 0s")
 
 
 def test_eta_adds_the_later_runs_epochs_at_this_runs_pace() -> None:

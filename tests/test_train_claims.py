@@ -55,7 +55,7 @@ def test_iot_ml_claims_run_end_to_end(cifar_root: Path, small_ledger: Path, tmp_
     assert set(records) == set(MODEL1_CLAIMS), finished.stdout[-3000:] + finished.stderr[-3000:]
     assert re.search(rf"(?m)^iot_ml_hw2.model1: training 1 run\(s\) of up to {EPOCHS} epochs, estimated \d",
                      finished.stdout), finished.stdout[-3000:]
-    assert re.search(rf"(?m)^iot_ml_hw2.model1 seed 0/1 epoch {EPOCHS}/{EPOCHS}  loss \S+  train acc \S+%  val acc \S+%  "
+    assert re.search(rf"(?m)^iot_ml_hw2.model1 epoch {EPOCHS}/{EPOCHS}  loss \S+  train acc \S+%  val acc \S+%  "
                      r"\S+ s/epoch  ETA 0s$", finished.stdout), finished.stdout[-3000:]
     machine = "CPU" if device == "cpu" else torch.cuda.get_device_name(device)
     for claim_id in MODEL1_CLAIMS[:3]:
@@ -533,7 +533,8 @@ def test_epoch_lines_name_the_seed_and_count_the_claims_runs_still_to_train_in_t
     local.measure(model1, settings)
     epochs = [line for line in lines if " epoch " in line]
     assert [line.split("  ")[0] for line in epochs] == [
-        f"{model1.model} seed {seed}/3 epoch {epoch}/{EPOCHS}" for seed in (1, 2) for epoch in range(1, EPOCHS + 1)]
+        f"{model1.model} seed {seed} ({seed + 1} of 3) epoch {epoch}/{EPOCHS}"
+        for seed in (1, 2) for epoch in range(1, EPOCHS + 1)]
     assert all(line.endswith(", 1 more seed at its pace)") for line in epochs[:EPOCHS]), epochs
     assert epochs[-1].endswith("s/epoch  ETA 0s"), epochs
 
@@ -669,7 +670,7 @@ def test_a_run_another_process_trains_is_waited_for_and_read_saying_so(small_led
     assert lines[1:3] == [f"{lock}: another process holds this run (training or storing it); waiting for it to "
                           "finish (Ctrl-C to stop)",
                           f"{path}: stored by the other process meanwhile; read, not trained again"]
-    assert f"{model1.model} seed 1/2 epoch {EPOCHS}/{EPOCHS} " in lines[-1], "seed 1 trained"
+    assert f"{model1.model} seed 1 (2 of 2) epoch {EPOCHS}/{EPOCHS} " in lines[-1], "seed 1 trained"
 
 
 @pytest.mark.parametrize("budget", [1.0, math.inf])
@@ -914,7 +915,7 @@ def interrupt_after_epoch_1(claim_: ledger.Claim, settings: Settings, monkeypatc
     """Train the claim's run of seed 0 in a session (a process: its own probes) whose probe chooses ``chosen``, and
     stop it when it reports epoch 2, as a Ctrl-C then would; epoch 1's checkpoint is left, and returned."""
     def stop(line: str) -> None:
-        if re.match(r"\S+ seed \d+/\d+ epoch 2/", line):
+        if re.match(r"\S+(?: seed \d+ \(\d+ of \d+\))? epoch 2/", line):
             raise Interrupted(line)
 
     monkeypatch.setattr(cost, "PROBES", {})
@@ -926,7 +927,7 @@ def interrupt_after_epoch_1(claim_: ledger.Claim, settings: Settings, monkeypatc
 
 
 def epochs_trained(lines: list[str]) -> list[int]:
-    return [int(found[1]) for line in lines if (found := re.match(r"\S+ seed \d+/\d+ epoch (\d+)/", line))]
+    return [int(found[1]) for line in lines if (found := re.match(r"\S+(?: seed \d+ \(\d+ of \d+\))? epoch (\d+)/", line))]
 
 
 def test_interrupted_run_resumes_in_the_precision_it_began_with(small_ledger: Path, tiny_settings: Settings,
@@ -1107,7 +1108,7 @@ def test_a_retrain_carrying_on_an_interrupted_one_keeps_the_runs_it_stored(
     begun: list[str] = []
 
     def stop(line: str) -> None:
-        begun.extend(re.findall(r"\S+ seed \d+/\d+ epoch 2/", line))
+        begun.extend(re.findall(r"\S+(?: seed \d+ \(\d+ of \d+\))? epoch 2/", line))
         if len(begun) == 2:
             raise Interrupted(line)
 
