@@ -12,8 +12,8 @@ from typing import Any
 
 import torch
 
-__all__ = ["ACCELERATORS", "available", "current", "device_count", "features", "fork_rng", "is_accelerator", "name", "rng_state",
-           "set_rng_state", "synchronize", "times_by_events", "timing_event"]
+__all__ = ["ACCELERATORS", "available", "current", "device_count", "features", "fork_rng", "is_accelerator", "name",
+           "rng_state", "set_rng_state", "synchronize", "times_by_events", "timing_event"]
 
 ACCELERATORS = ("cuda", "mps")
 """The device types that queue work for later (a step returns before its kernels have run) and have generators of
