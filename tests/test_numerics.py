@@ -231,6 +231,7 @@ def test_a_gpus_decision_holds_whatever_the_cpu_threads(settings: Settings, monk
     """On CUDA the CPU's thread count (cores / workers under pytest-xdist) is no part of the key: a session under
     ``-n 4`` keeps the choice one without pytest-xdist measured on the GPU, and times only it."""
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)  # cuda:1 is there
     monkeypatch.setattr(environment, "processor", lambda device: "NVIDIA H200")
     monkeypatch.setattr(environment, "device_features", lambda device: "compute capability 9.0")
     monkeypatch.setattr(environment, "device_revision", lambda device: "")
