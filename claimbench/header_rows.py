@@ -10,7 +10,7 @@ import re
 
 from claimbench import numerals
 from claimbench.column_names import joined_headers
-from claimbench.kind_words import guess_kind, has, meant, unmeasured, words_of
+from claimbench.kind_words import SETTINGS, guess_kind, has, meant, unmeasured, words_of
 
 __all__ = ["SPELT", "cell_unit", "names_a_header", "read_headers", "sub_header", "unit_row"]
 
@@ -24,10 +24,9 @@ _UNIT = re.compile(rf"{numerals.UNIT}|[^\W\d_]+/[^\W\d_]+")
 """A unit a header prints in brackets: "M", "%", "ms", "img/s"; or a power of ten (``numerals.power_unit``)."""
 _WORD_DIGITS = re.compile(r"[^\W\d_]+[-@]?\d+(?![\w.,])")
 """Digits a word ends in, which are no number: "Top-1", "Top5", "FP16", "Acc@1"."""
-_SETTINGS = ("epochs", "epoch", "time", "resolution", "input", "image size", "batch size", "crop", "steps",
-             "iterations")
-"""Words of a header of what a run or its input was set to, or took, which no claim kind names: "Epochs", "Train
-time", "Resolution", "Input size"."""
+_SETTINGS = (*SETTINGS, "time", "input")
+"""Words of a header of what a run or its input was set to, or took, which no claim kind names: a setting's
+(``kind_words.SETTINGS``: "Epochs", "Resolution"), or a time or an input ("Train time", "Input size")."""
 
 
 def read_headers(columns: list[str], rows: list[list[str]]) -> list[str] | None:
