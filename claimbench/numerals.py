@@ -17,12 +17,11 @@ from decimal import Decimal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "DECIMAL_COMMA", "FRACTIONS", "GROUP_SPACES", "MAGNITUDES", "MARKDOWN",
-           "NEARLY", "NOUN", "NUMBER", "NUMERAL", "PER_EPOCH", "POWER", "SCALES", "SIZE_LETTERS", "TEXT_NUMERAL",
-           "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "cell_text", "change", "compounds",
-           "contradiction", "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text", "power_scale",
-           "power_unit", "powered", "readable", "scale_text", "scales", "unheeded_magnitude", "unit_name",
-           "unit_scale", "whole_value"]
+__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "GROUP_SPACES", "MAGNITUDES", "MARKDOWN", "NEARLY", "NOUN",
+           "NUMBER", "NUMERAL", "PER_EPOCH", "POWER", "SCALES", "SIZE_LETTERS", "TEXT_NUMERAL", "TIMES", "UNIT",
+           "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "cell_text", "change", "compounds", "contradiction",
+           "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text", "power_scale", "power_unit",
+           "powered", "readable", "scale_text", "scales", "unheeded_magnitude", "unit_name", "unit_scale"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
