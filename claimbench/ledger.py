@@ -332,6 +332,9 @@ def _claim_problems(claim: Any, recipes: dict[str, Any], tables: dict[str, Table
             wrong := numerals.contradiction(claim.printed, claim.value, claim.scale, header, claim.kind)
             or printed_style.digits_problem(claim.printed, digits, header, claim.kind, claim.scale)):
         yield wrong
+    for key in (key for key in given if key != "value"):
+        yield from filter(None, [numerals.bound_contradiction(claim.printed, key, getattr(claim, key), claim.scale,
+                                                              header, claim.kind)])
 
 
 def _header(cell: tuple[str, str, str], tables: dict[str, Table], headers: Headers) -> str:

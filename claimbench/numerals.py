@@ -19,9 +19,10 @@ from markdown_it.token import Token
 
 __all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "GROUP_SPACES", "MAGNITUDES", "MARKDOWN", "NEARLY", "NOUN",
            "NUMBER", "NUMERAL", "PER_EPOCH", "POWER", "SCALES", "SIZE_LETTERS", "TEXT_NUMERAL", "TIMES", "UNIT",
-           "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "cell_text", "change", "compounds", "contradiction",
-           "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text", "power_scale", "power_unit",
-           "powered", "readable", "scale_text", "scales", "unheeded_magnitude", "unit_name", "unit_scale"]
+           "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "bound_contradiction", "cell_text", "change",
+           "compounds", "contradiction", "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text",
+           "power_scale", "power_unit", "powered", "readable", "scale_text", "scales", "unheeded_magnitude",
+           "unit_name", "unit_scale"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -546,11 +547,14 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
     """(field, why) when ``value`` is not the number ``printed`` shows, in its printed unit, or when ``scale`` is
     not one the unit of the text, or of its column ``header``, stands for ("5.6M", "21.2" under "Params (M)":
     value 5.6 with scale 1e6; a report's "MB" may be 1e6, 1,024,000 or 2**20 bytes; "3,504,872" under "FLOPs (G)"
-    1 or 1e9: ``either_magnitude``). None when they agree, or when the text shows no one number (words, a bound)."""
+    1 or 1e9: ``either_magnitude``), or when it shows a bound (``bound_contradiction`` checks a claim's). None when
+    they agree, or when the text shows no number (words)."""
     shown = parse(printed, header, kind)
-    if shown is None or shown.bound is not None:
+    if shown is None:
         return None
     text = _without_footnote(printed)
+    if shown.bound is not None:
+        return "value", f"printed {text!r} shows {BOUND_WORDS[shown.bound]}, not a value"
     if isinstance(value, tuple) or isinstance(shown.value, list):
         same = isinstance(value, tuple) and isinstance(shown.value, list) and list(value) == shown.value
     elif scale == 1.0 and (whole := whole_value(shown)) is not None and math.isclose(value, whole, rel_tol=1e-9):
@@ -574,6 +578,44 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
         return "scale", (f"printed {text!r} would be {value} {WHOLE_COUNTS[kind]}, no whole number: give the scale it "
                          f"counts in (scale = {_scales_offered(header, kind)})")
     return None
+
+
+BOUND_ENDS = {"above": (0,), "below": (1,), "between": (0, 1)}
+"""Which ends of an interval (low, high) a printed bound gives: "over 60%" its low, "<100K" its high."""
+BOUND_WORDS = {"above": "a lower bound: give above (or between, from it)",
+               "below": "an upper bound: give below (or between, up to it)", "between": "a range: give between"}
+"""What a claim gives for a printed bound."""
+
+
+def bound_contradiction(printed: str, key: str, bound: float | tuple[float, float], scale: float, header: str = "",
+                        kind: str = "") -> tuple[str, str] | None:
+    """(field, why) when a claim's ``bound`` (its ``key``: above, below or between, in its unit: ``measured /
+    scale``) does not end where the bound ``printed`` shows ends ("over 60%": above 60, or between from 60; "95.0 ~
+    95.4": between 95.0 and 95.4), in a unit the text, its column ``header`` or the claim's scale stands for, or as
+    the fraction of 1 (or percentage) the draft reads it as. None when they agree, or when the text shows no bound."""
+    shown = parse(printed, header, kind)
+    if shown is None or shown.bound is None or isinstance(shown.value, list):
+        return None
+    text = _without_footnote(printed)
+    interval = bound if key == "between" else (bound, None) if key == "above" else (None, bound)
+    given = [interval[end] for end in BOUND_ENDS[shown.bound]]  # type: ignore[index]
+    if any(end is None for end in given):
+        return key, f"printed {text!r} shows {BOUND_WORDS[shown.bound]}"
+    ends = shown.value if isinstance(shown.value, tuple) else (shown.value,)
+    units = {scale, *(scales(shown.unit, kind) if shown.unit else (1.0,)), *_fraction_or_percent(ends, shown.unit)}
+    if any(all(math.isclose(end * scale, printed_end * unit, rel_tol=1e-9, abs_tol=1e-12)
+               for end, printed_end in zip(given, ends)) for unit in units):  # type: ignore[operator]
+        return None
+    written = [int(end) if float(end).is_integer() else end for end in given]  # type: ignore[arg-type]
+    return key, (f"{written[0] if len(written) == 1 else written!r} is not where printed {text!r} bounds it"
+                 f"{_reading(text, shown)}, in the claim's unit")
+
+def _fraction_or_percent(ends: tuple[float, ...], unit: str | None) -> tuple[float, ...]:
+    """The scale of a bound printed with no unit that the draft reads as a percentage where it is a fraction of 1
+    ("over 0.9": above 90), or as a fraction of 1 where it is above 1 ("over 85" for a precision: above 0.85)."""
+    if unit is not None:
+        return ()
+    return (100.0,) if all(0 <= end <= 1 for end in ends) else (0.01,)
 
 
 def _reading(text: str, shown: Number) -> str:

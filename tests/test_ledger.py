@@ -69,6 +69,13 @@ BAD_INPUTS = {
         'printed = "62"', 'printed = "11.7M"\nscale = 1e6').replace("abs = 0", "digits = 3"),
         "tiny.toml:17: tiny/params/baseline: tolerance.digits: printed '11.7M' shows 1 decimal, not 3: the band comes "
         "from the printed precision; give digits = 1 (abs or rel widen it)"),
+    "bound_not_printed": (GOOD_CLAIM.replace("value = 62", "below = 10_000").replace('printed = "62"',
+                                                                                     'printed = "<100K"'),
+                          "tiny.toml:13: tiny/params/baseline: below: 10000 is not where printed '<100K' bounds it, in "
+                          "the claim's unit"),
+    "value_for_a_bound": (GOOD_CLAIM.replace('printed = "62"', 'printed = "over 60"'),
+                          "tiny.toml:13: tiny/params/baseline: value: printed 'over 60' shows a lower bound: give "
+                          "above (or between, from it), not a value"),
     "todo": (GOOD_CLAIM.replace('count = "trainable"', 'count = "TODO: the count convention"'),
              "tiny.toml:12: tiny/params/baseline: count: TODO left by claimbench draft: the count convention"),
     "private_without_recipe": (GOOD_CLAIM.replace('kind = "params"', 'kind = "accuracy"').replace(

@@ -196,8 +196,6 @@ def test_parse_refuses_text(printed: str) -> None:
     ("0.49 MB", 0.49, 1.024e6, ""),  # a report's own megabyte: the unit's scale is not imposed
     ("(10,1)", (10, 1), 1.0, "Output Size"),
     ("just shy of 60%", 59, 1.0, ""),  # words: no one number to hold the value to
-    ("<100K", 99_000, 1.0, ""),  # a bound
-    ("60-65%", 70, 1.0, ""),  # a range: the ledger's between, no one value
     ("88.7 ± 0.3", 88.7, 1.0, ""),
     ("1.2 min", 1.2, 60.0, "Time per Epoch"),
     ("3 hours", 3, 3600.0, "Time per Epoch"),
@@ -480,3 +478,37 @@ def test_a_value_that_contradicts_a_form_read_says_how_it_was_read(printed: str,
                                                                     why: str) -> None:
     """Once an author filled value = 8235 for "82,35", it loaded."""
     assert numerals.contradiction(printed, value, scale)[1] == why
+
+
+@pytest.mark.parametrize(("printed", "key", "bound", "scale", "kind"), [
+    ("over 60%", "above", 60, 1.0, "accuracy"), ("slightly above 60%", "between", (60, 65), 1.0, "accuracy"),
+    ("<100K", "below", 100_000, 1.0, "params"), ("<100K", "below", 100, 1e3, "params"),
+    ("95.0 ~ 95.4", "between", (95.0, 95.4), 1.0, "accuracy"), ("over 0.9", "above", 90, 1.0, "accuracy"),
+    ("over 85", "above", 0.85, 1.0, "precision"), ("under 900", "below", 900, 1.0, "epoch_time"),
+    ("between 0 and 5%", "between", (0, 5), 1.0, "gap")])
+def test_a_bound_where_the_printed_one_ends_is_no_contradiction(printed: str, key: str, bound: float | tuple,
+                                                                 scale: float, kind: str) -> None:
+    assert numerals.bound_contradiction(printed, key, bound, scale, kind=kind) is None
+
+
+@pytest.mark.parametrize(("printed", "key", "bound", "problem"), [
+    ("over 60%", "above", 6, ("above", "6 is not where printed 'over 60%' bounds it, in the claim's unit")),
+    ("over 60%", "between", (61, 65), ("between", "61 is not where printed 'over 60%' bounds it, in the claim's unit")),
+    ("95.0 ~ 95.4", "between", (95.0, 95.8),
+     ("between", "[95, 95.8] is not where printed '95.0 ~ 95.4' bounds it, in the claim's unit")),
+    ("<100K", "below", 10_000, ("below", "10000 is not where printed '<100K' bounds it, in the claim's unit")),
+    ("over 60%", "below", 60, ("below", "printed 'over 60%' shows a lower bound: give above (or between, from it)")),
+    ("95.0 ~ 95.4", "above", 95.0, ("above", "printed '95.0 ~ 95.4' shows a range: give between"))])
+def test_a_bound_that_ends_elsewhere_than_the_printed_one_is_refused(printed: str, key: str, bound: float | tuple,
+                                                                     problem: tuple[str, str]) -> None:
+    """A mistyped bound loaded: between = [95.0, 95.8] for printed "95.0 ~ 95.4" judged another claim."""
+    assert numerals.bound_contradiction(printed, key, bound, 1.0, kind="accuracy") == problem
+
+
+@pytest.mark.parametrize(("printed", "value", "shows"), [
+    ("over 60%", 60, "a lower bound: give above (or between, from it)"),
+    ("<100K", 99_000, "an upper bound: give below (or between, up to it)"), ("60-65%", 70, "a range: give between")])
+def test_a_value_for_a_printed_bound_is_refused(printed: str, value: float, shows: str) -> None:
+    """value = 60 for "over 60%" loaded, and was judged as exactly 60; value = 70 for "60-65%" loaded."""
+    assert numerals.contradiction(printed, value, 1.0, kind="accuracy") == (
+        "value", f"printed {printed!r} shows {shows}, not a value")
