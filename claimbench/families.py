@@ -220,7 +220,7 @@ def _said_on_cpu(claim: Claim, on_meta: torch.nn.Module, size: tuple[int, ...], 
 
 
 def _hinted(claim: Claim, measurement: verdict.Measurement, conventions: Iterable[str],
-            measured_as: Callable[[str], int],
+            measured_as: Callable[[str], verdict.Measured],
             counted: Callable[[torch.nn.Module], int] | None = None) -> verdict.Measurement:
     """The measurement and, where it refutes the claim, the model's value under each of ``conventions`` (its
     ``siblings``), and, given how the claim counts a model (``counted``), its model's with 1000 classes
@@ -228,7 +228,7 @@ def _hinted(claim: Claim, measurement: verdict.Measurement, conventions: Iterabl
     model's parameters) is left out."""
     if verdict.judge(claim, verdict.Observation(measurement)).verdict != "refuted":
         return measurement
-    values: dict[str, int] = {}
+    values: dict[str, verdict.Measured] = {}
     for convention in conventions:
         with contextlib.suppress(errors.MeasurementError):
             values[convention] = measured_as(convention)
@@ -341,14 +341,19 @@ _LAYER_TABLES: dict[tuple[str, tuple[int, ...]], tuple[measure.LayerTable, str]]
 
 def layer(claim: Claim) -> verdict.Measurement:
     """One row of the model's traced layer table: params, MACs (with their functional part in words, as ``macs``)
-    or output shape."""
+    or output shape, and its module's class (and, refuted, the row's under the quantity's other counts or
+    layout)."""
     key = (claim.model, input_size(claim))
     if key not in _LAYER_TABLES:
         _LAYER_TABLES[key] = _on_input(claim, _on_meta(claim), key[1], measure.layer_table)
     table, device = _LAYER_TABLES[key]
-    measured = table[claim.layer].measure(claim.quantity, count=claim.count, layout=claim.layout)
-    return verdict.Measurement(measured.value, dict(measured.counters), device=device, input=key[1],
-                               words=measured.words)
+    row = table[claim.layer]
+    as_claimed = {"count": claim.count, "layout": claim.layout}
+    measured = row.measure(claim.quantity, **as_claimed)
+    measurement = verdict.Measurement(measured.value, dict(measured.counters), device=device, input=key[1],
+                                      words=measured.words, module=type(row.module).__name__)
+    return _hinted(claim, measurement, siblings.conventions(claim), lambda other: row.measure(
+        claim.quantity, **{**as_claimed, siblings.field(claim): other}).value)
 
 
 def size(claim: Claim) -> verdict.Measurement:

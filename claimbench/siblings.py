@@ -1,5 +1,6 @@
-"""The other ways a structural claim's number may have been counted: each convention of its kind that claimbench
-measures and, for a size, each other bytes a K, M or G may stand for, in the ledger's words and fields. The judge
+"""The other ways a structural claim's number may have been counted: each convention of its kind (of a layer claim,
+of its quantity: a count, or a shape's layout) that claimbench measures and, for a size, each other bytes a K, M or G
+may stand for, in the ledger's words and fields. The judge
 tells a refuted number which of them it matches (FLOPs printed as MACs, MiB printed as MB); a parameter count is
 also read as its model's count without a part of it (``vocab.PARAM_PARTS``: its BatchNorm layers, its classifier,
 its auxiliary classifiers), and a parameter or MAC count as its model's built with ``CLASSES`` classes
@@ -13,10 +14,14 @@ from dataclasses import dataclass
 from claimbench import numerals, vocab
 from claimbench.ledger import Claim
 
-__all__ = ["CLASSES", "WITH_CLASSES", "Reading", "convention", "conventions", "parts", "readings"]
+__all__ = ["CLASSES", "WITH_CLASSES", "Reading", "convention", "conventions", "field", "parts", "readings"]
 
 _FIELDS = {"params": ("count", vocab.PARAM_COUNTS), "macs": ("count", vocab.MAC_COUNTS), "size": ("size", vocab.SIZES)}
 """The claim field that names a kind's convention, and the conventions it may name."""
+_LAYER_FIELDS = {"params": _FIELDS["params"], "macs": _FIELDS["macs"], "output_shape": ("layout", vocab.LAYOUTS)}
+"""The same, of a layer claim, by its quantity."""
+_UNSAID = {"layout": "channels_first"}
+"""The convention a claim that leaves its field out is measured in: a shape with no layout is PyTorch's own."""
 _BYTE_UNITS = ("KB", "MB", "GB")
 _PART_WORDS = {"without_batchnorm": "counted without its BatchNorm layers",
                "without_classifier": "counted without its classifier, the final Linear layer",
@@ -42,16 +47,34 @@ class Reading:
     """How many of the claim's convention and unit it changes: 1 or 2."""
 
 
+def _field(claim: Claim) -> tuple[str, tuple[str, ...]] | None:
+    """The claim field that names the claim's convention, and the conventions it may name; None for a kind (or a
+    layer's quantity) with none."""
+    return _LAYER_FIELDS.get(claim.quantity) if claim.kind == "layer" else _FIELDS.get(claim.kind)
+
+
+def field(claim: Claim) -> str | None:
+    """The claim field that names the claim's convention (``count``, ``size``, ``layout``); None where it has none."""
+    found = _field(claim)
+    return None if found is None else found[0]
+
+
 def convention(claim: Claim) -> str | None:
-    """The claim's own convention; None for a kind ``readings`` has none for."""
-    return getattr(claim, _FIELDS[claim.kind][0]) if claim.kind in _FIELDS else None
+    """The claim's own convention (a field it leaves out, as it is measured: ``_UNSAID``); None for a kind
+    ``readings`` has none for."""
+    name = field(claim)
+    if name is None:
+        return None
+    own = getattr(claim, name)
+    return _UNSAID.get(name) if own is None else own
 
 
 def conventions(claim: Claim) -> tuple[str, ...]:
     """The conventions of the claim's kind other than its own: what a refuted claim's model is measured under."""
-    if claim.kind not in _FIELDS:
+    found = _field(claim)
+    if found is None:
         return ()
-    return tuple(name for name in _FIELDS[claim.kind][1] if name != convention(claim))
+    return tuple(name for name in found[1] if name != convention(claim))
 
 
 def parts(claim: Claim) -> tuple[str, ...]:
@@ -74,23 +97,25 @@ def readings(claim: Claim) -> tuple[Reading, ...]:
     """Every other convention of the claim's kind in its own unit, for a parameter count its own without each of
     ``parts``, and, for a size, every convention (its own too) in the other units of its bytes: those that change one
     of them first."""
-    if claim.kind not in _FIELDS:
+    found = _field(claim)
+    if found is None:
         return ()
-    field, names = _FIELDS[claim.kind]
+    field_name, names = found
     own = convention(claim)
     scales = (claim.scale, *(_byte_scales(claim.scale) if claim.kind == "size" else ()))
-    found = [Reading(name, scale, _words(field, name if name != own else None, scale if scale != claim.scale else None),
+    other = [Reading(name, scale,
+                     _words(field_name, name if name != own else None, scale if scale != claim.scale else None),
                      (name != own) + (scale != claim.scale))
              for scale in scales for name in names if (name, scale) != (own, claim.scale)]
-    found += [Reading(part, claim.scale, _PART_WORDS[part], 1) for part in parts(claim)]
-    return tuple(sorted(found, key=lambda reading: reading.changes))
+    other += [Reading(part, claim.scale, _PART_WORDS[part], 1) for part in parts(claim)]
+    return tuple(sorted(other, key=lambda reading: reading.changes))
 
 
 def _words(field: str, name: str | None, scale: float | None) -> str:
     """A reading in words, the ledger's fields for it after them in brackets; None: the claim's own."""
     words, fields = [], []
     if name is not None:
-        words.append(vocab.CONVENTION_WORDS.get(name, f"the {name} {field}"))
+        words.append({**vocab.PLAIN_WORDS, **vocab.CONVENTION_WORDS}[name])
         fields.append(f'{field} = "{name}"')
     if scale is not None:
         words.append(f"in units of {scale:,.0f} bytes")

@@ -112,6 +112,9 @@ class Measurement:
     siblings: Mapping[str, Measured] = field(default_factory=dict)
     """Where a structural claim is refuted, the model's value under each other convention of its kind
     (``claimbench.siblings``) that could be measured: the judge says which one the author's number matches."""
+    module: str = ""
+    """Of a layer claim, the class of the module its ``layer`` names (``Dropout``): a refutation names it, as a path
+    one off names another layer."""
     step: float = 0.0
     """Of seeds, the least change one run can make in their statistic (``metrics.resolution``: 1 for a best epoch,
     one image of the evaluation for an accuracy), the least scatter their interval takes; 0: none."""
@@ -125,7 +128,7 @@ class Measurement:
         plain["input"] = _plain(self.input)
         plain["stored"] = list(self.stored)
         plain["words"] = list(self.words)
-        plain["siblings"] = dict(self.siblings)
+        plain["siblings"] = {name: _plain(value) for name, value in self.siblings.items()}
         return plain
 
     @classmethod
@@ -134,7 +137,8 @@ class Measurement:
         return cls(**{**raw, "measured": _tuple(raw["measured"]), "seeds": tuple(raw["seeds"]),
                       "counters": {name: _tuple(value) for name, value in raw["counters"].items()},
                       "input": _tuple(raw.get("input")), "stored": tuple(raw.get("stored", ())),
-                      "words": tuple(raw.get("words", ())), "siblings": dict(raw.get("siblings", {}))})
+                      "words": tuple(raw.get("words", ())),
+                      "siblings": {name: _tuple(value) for name, value in raw.get("siblings", {}).items()}})
 
 
 @dataclass(frozen=True)
@@ -447,7 +451,8 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
         return Judgement("reproduced", "; ".join([*reasons, *_numerics(measurement)]), **common)
     claimed = _claimed(claim) if claim.value is not None else _describe_band(claim.interval)
     measured = _at(claim, shown, marks) if isinstance(shown, float) else format_number(shown)  # as printed
-    line = f"claimed {plain_text(claim.printed)!r} = {claimed}, measured {measured}"  # as the reader saw it
+    line = (f"claimed {plain_text(claim.printed)!r} = {claimed}, measured {measured}"  # as the reader saw it
+            f"{_layer_named(claim, measurement)}")
     if band is not None:
         edge = band[1] if direction == "above" else band[0]  # a bound's distance is to the edge it crossed
         by = f" by {_off(claim, shown, edge if delta is None else claim.value, marks)}"
@@ -481,6 +486,15 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
     if claim.expect == "refuted":
         return Judgement("known error", f"{line}; documented error: {claim.why}{_caveats(measurement)}", **common)
     return Judgement("refuted", line + _matches(claim, measurement, ledger) + _caveats(measurement), **common)
+
+
+def _layer_named(claim: Claim, measurement: Measurement) -> str:
+    """Of a layer claim whose number is not the measured one, its module's class, `` (layer '9' is a Dropout)``: it
+    shows a path that names another layer than the author's row (one off, a Dropout's 0 parameters); else ``""``."""
+    if claim.kind != "layer" or not claim.layer or not measurement.module:
+        return ""
+    article = "an" if measurement.module[0] in "AEIOU" else "a"
+    return f" (layer {claim.layer!r} is {article} {measurement.module})"
 
 
 def _claimed(claim: Claim) -> str:
@@ -538,12 +552,18 @@ def _fewest_readings(claim: Claim, measurement: Measurement) -> list[str]:
     """The words of the readings of a structural claim (``siblings.readings``) that give the model's value within
     its own tolerance, those that change the fewest of its fields."""
     readings = siblings.readings(claim)
-    if not readings:
-        return []
-    values, band = {**measurement.siblings, siblings.convention(claim): measurement.measured}, _band(claim)
-    matched = [reading for reading in readings if reading.convention in values and band_side(
-        shown_value(dataclasses.replace(claim, scale=reading.scale), values[reading.convention]), band) == "within"]
+    values = {**measurement.siblings, siblings.convention(claim): measurement.measured}
+    matched = [reading for reading in readings
+               if reading.convention in values and _gives(claim, values[reading.convention], reading.scale)]
     return [reading.words for reading in matched if reading.changes == matched[0].changes]
+
+
+def _gives(claim: Claim, value: Measured, scale: float) -> bool:
+    """Whether ``value``, read at ``scale``, gives the claim's number within its tolerance; a shape, whether it is
+    the claimed one."""
+    if isinstance(value, tuple):
+        return value == claim.value
+    return band_side(shown_value(dataclasses.replace(claim, scale=scale), value), _band(claim)) == "within"
 
 
 def _other_classes(claim: Claim, measurement: Measurement) -> list[str]:

@@ -633,6 +633,39 @@ def test_a_refuted_params_claim_without_a_part_of_the_model_says_which(count: st
     assert record["reason"].endswith(f"; it matches {words}"), record["reason"]
 
 
+def test_a_refuted_layer_count_is_measured_under_the_layers_other_counts() -> None:
+    """A BatchNorm row printed as Keras counts it (its moving mean and variance too) under ``count = "trainable"``
+    said only "claimed 16, measured 8": the row is measured under the other counts, and the reason says which one
+    gives it, as a whole-model count's does, and names the module."""
+    keras = _BN_HEAD["batchnorm"] + _BN_HEAD["statistics"]
+    row = claim("layer", model="test_families:bn_head", layer="1", quantity="params", count="trainable", value=keras,
+                printed=f"{keras:,}")
+    measurement = families.layer(row)
+    assert (measurement.measured, measurement.siblings["keras"]) == (_BN_HEAD["batchnorm"], keras)
+    assert _reason(row, measurement) == (
+        f"claimed '16' = 16, measured 8 (layer '1' is a BatchNorm2d), below by 8; exact; it matches "
+        f'{vocab.CONVENTION_WORDS["keras"]} (count = "keras")')
+    assert families.layer(dataclasses.replace(row, count="keras")).siblings == {}
+
+
+def test_a_refuted_shape_is_measured_in_the_other_layout() -> None:
+    """Keras's "(None, 6, 6, 4)" claimed with no layout was refuted as "measured (4, 6, 6)" alone."""
+    shape = claim("layer", model="test_families:bn_head", layer="0", quantity="output_shape", value=(6, 6, 4),
+                  printed="(None, 6, 6, 4)")
+    measurement = families.layer(shape)
+    assert (measurement.measured, measurement.siblings) == ((4, 6, 6), {"channels_last": (6, 6, 4)})
+    assert _reason(shape, measurement) == (
+        "claimed '(None, 6, 6, 4)' = (6, 6, 4), measured (4, 6, 6) (layer '0' is a Conv2d); it matches "
+        f'{vocab.CONVENTION_WORDS["channels_last"]} (layout = "channels_last")')
+
+
+def test_a_layer_path_one_off_names_the_module_it_measured() -> None:
+    """A path naming the ReLU after the BatchNorm read "measured 0", with nothing to say the path was off."""
+    row = claim("layer", model="test_families:bn_head", layer="2", quantity="params", count="trainable", value=8,
+                printed="8")
+    assert _reason(row, families.layer(row)).startswith("claimed '8' = 8, measured 0 (layer '2' is a ReLU), below")
+
+
 @pytest.mark.parametrize("count", ["state_dict", "keras"])
 def test_a_count_of_every_state_dict_element_is_measured_and_named_for_a_refuted_count(count: str) -> None:
     """A README's "every tensor of the state_dict" (its BatchNorm's ``num_batches_tracked`` too) matched no count:

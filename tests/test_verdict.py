@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from typing import Any
 
@@ -863,6 +864,59 @@ def test_a_size_in_another_unit_of_bytes_says_which_scale_reproduces_it() -> Non
     result = _judge(claim, 4_004_000, siblings={"checkpoint_weights": 4_100_000})
     assert result.verdict == "refuted"
     assert result.reason.endswith("; it matches in units of 1,048,576 bytes (scale = 1048576)"), result.reason
+
+
+def _layer(value: Any, **fields: Any) -> Claim:
+    """A layer claim of a Keras port's row: its BatchNorm's parameters, or a shape."""
+    return _claim(value, **{"id": "demo/layer/bn", "kind": "layer", "layer": "2", "quantity": "params",
+                            "count": "trainable", **fields})
+
+
+def test_a_refuted_layer_count_says_which_other_count_of_the_layer_gives_it() -> None:
+    """A BatchNorm row printed as Keras counts it (its moving mean and variance) under ``count = "trainable"`` said
+    only how far it was, where a whole-model count said it matches ``count = "keras"``: a layer's does too."""
+    result = _judge(_layer(128), 64, siblings={"all": 64, "keras": 128, "tensors": 2})
+    assert result.verdict == "refuted"
+    assert result.reason.endswith(f'; it matches {vocab.CONVENTION_WORDS["keras"]} (count = "keras")'), result.reason
+
+
+@pytest.mark.parametrize(("layout", "claimed", "measured", "other", "words"), [
+    (None, (16, 16, 64), (64, 16, 16), "channels_last", vocab.CONVENTION_WORDS["channels_last"]),
+    ("channels_last", (64, 16, 16), (16, 16, 64), "channels_first", vocab.PLAIN_WORDS["channels_first"]),
+])
+def test_a_refuted_shape_says_which_other_layout_gives_it(layout: str | None, claimed: tuple[int, ...],
+                                                          measured: tuple[int, ...], other: str, words: str) -> None:
+    """Keras's "(None, 16, 16, 64)" claimed with no layout (PyTorch's channels-first) said only that it differs."""
+    claim = _layer(claimed, quantity="output_shape", count=None, layout=layout, printed=str(claimed))
+    result = _judge(claim, measured, siblings={other: claimed})
+    assert result.verdict == "refuted"
+    assert result.reason.endswith(f'; it matches {words} (layout = "{other}")'), result.reason
+    assert "it matches" not in _judge(claim, measured, siblings={other: (1, 2, 3)}).reason
+
+
+def test_a_shapes_sibling_travels_as_json_and_back() -> None:
+    """A worker's measurement reaches the controller as JSON, which has no tuples: a shape read back as a list
+    matched no claimed shape."""
+    claim = _layer((16, 16, 64), quantity="output_shape", count=None, printed="(16, 16, 64)")
+    sent = Measurement((64, 16, 16), siblings={"channels_last": (16, 16, 64)})
+    received = Measurement.from_dict(json.loads(json.dumps(sent.to_dict())))
+    assert received == sent
+    assert "it matches" in judge(claim, Observation(received)).reason
+
+
+def test_a_refuted_layer_claim_names_its_modules_class() -> None:
+    """``layer = "9"`` one off, naming a Dropout, read "claimed 100416, measured 0": the path slip was hard to see.
+    The line names the module; a reproduced row, and the whole model (path ""), need no name."""
+    claim = _layer(100_416, layer="9", printed="100,416")
+    result = _judge(claim, 0, module="Dropout")
+    assert result.verdict == "refuted"
+    assert result.reason == "claimed '100,416' = 100,416, measured 0 (layer '9' is a Dropout), below by 100,416; exact"
+    assert "(layer '9' is an Identity)" in _judge(claim, 0, module="Identity").reason
+    shape = _layer((7, 7, 64), layer="9", quantity="output_shape", count=None, printed="(7, 7, 64)")
+    assert _judge(shape, (7, 7, 32), module="MaxPool2d").reason == (
+        "claimed '(7, 7, 64)' = (7, 7, 64), measured (7, 7, 32) (layer '9' is a MaxPool2d)")
+    assert _judge(claim, 100_416, module="Linear").reason == ""
+    assert "is a" not in _judge(_layer(100_416, layer=""), 0, module="Sequential").reason
 
 
 FRACTION_WORDS = "as a fraction of 1 (scale = 100, its band in fractions too)"
