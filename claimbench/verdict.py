@@ -389,8 +389,9 @@ def _band_text(claim: Claim, band: tuple[float | None, float | None], marks: Ite
 def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -> Judgement:
     """Judge a measurement that came out: reproduced, refuted or known error; an error where our seeds cannot tell
     the claim from noise (``_unsettled``, ``_settles``), or an epoch time's timed epochs range over an edge of the
-    band. A refutation says what the number matches (``_matches``), the ledger's other rows of its column among
-    them."""
+    band; wherever it lands, one measured on splits of another size than the published (``_not_published``), which
+    its mean or median alone places, no seed. A refutation says what the number matches (``_matches``), the ledger's
+    other rows of its column among them."""
     shown = shown_value(claim, measurement.measured)
     words = describe_tolerance(claim.tolerance, claim.interval)
     common = {"measured": measurement.measured, "shown": shown, "seeds": measurement.seeds,
@@ -418,9 +419,14 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
     common |= {"band": band, "delta": delta, "tolerance": words, "direction": direction, "reach": reach}
     marks = () if band is None else (*band, claim.value)  # a measured number, as written, stays on its side of each
     ends = "" if band is None else _band_text(claim, band, (shown, claim.value))
-    if band is not None and noise is not None and band_side(noise[0], band) != band_side(noise[1], band):
+    partial = band is not None and bool(measurement.partial_data)  # no seed, nor their interval, is the author's
+    if partial and direction == "within":
+        return Judgement("error", f"{_claimed_measured(claim, shown, marks)}, within the band {ends}; "
+                         f"{_not_published(measurement)}", **common)
+    over_an_edge = band is not None and noise is not None and band_side(noise[0], band) != band_side(noise[1], band)
+    if over_an_edge and not partial:
         return Judgement("error", _undecided(claim, measurement, shown, band, noise), **common)
-    settled = direction if band is None else _settles(claim, measurement, shown, band, reach)
+    settled = direction if band is None or partial else _settles(claim, measurement, shown, band, reach)
     if settled == "within" != direction and claim.expect == "refuted" and claim.correct is not None and _bears_out(
             claim, measurement, shown, reach):  # seeds on the typo and on the correct value: the more of them win
         on_typo = landed(claim, measurement.seeds, band)
@@ -449,10 +455,7 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
                            "ledger is out of date (delete the claim's expect, why and correct)")
             return Judgement("error", "; ".join(reasons), **common)
         return Judgement("reproduced", "; ".join([*reasons, *_numerics(measurement)]), **common)
-    claimed = _claimed(claim) if claim.value is not None else _describe_band(claim.interval)
-    measured = _at(claim, shown, marks) if isinstance(shown, float) else format_number(shown)  # as printed
-    line = (f"claimed {plain_text(claim.printed)!r} = {claimed}, measured {measured}"  # as the reader saw it
-            f"{_layer_named(claim, measurement)}")
+    line = _claimed_measured(claim, shown, marks) + _layer_named(claim, measurement)
     if band is not None:
         edge = band[1] if direction == "above" else band[0]  # a bound's distance is to the edge it crossed
         by = f" by {_off(claim, shown, edge if delta is None else claim.value, marks)}"
@@ -495,6 +498,14 @@ def _layer_named(claim: Claim, measurement: Measurement) -> str:
         return ""
     article = "an" if measurement.module[0] in "AEIOU" else "a"
     return f" (layer {claim.layer!r} is {article} {measurement.module})"
+
+
+def _claimed_measured(claim: Claim, shown: Measured, marks: tuple[float | None, ...]) -> str:
+    """``claimed '88.7%' = 88.7, measured 88.2``: the printed cell as the reader saw it, its value, and the
+    measurement as the report would print it, on the same side of each of ``marks`` (the band's ends, the value)."""
+    claimed = _claimed(claim) if claim.value is not None else _describe_band(claim.interval)
+    measured = _at(claim, shown, marks) if isinstance(shown, float) else format_number(shown)  # as printed
+    return f"claimed {plain_text(claim.printed)!r} = {claimed}, measured {measured}"
 
 
 def _claimed(claim: Claim) -> str:
@@ -674,11 +685,10 @@ def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: s
     cannot tell a wrong number from seed-to-seed noise; a run in bf16 that claimbench chose (``auto``) is not in
     the author's numerics; an epoch timed slower than the band where the machine's load is unknown may be the
     machine's time (load only slows: inside the band it may still reproduce, and below it, it is refuted). Each is a
-    failure of ours to measure (``error``); so is one measured on splits of another size than the published, which
-    says nothing of the author's number (more seeds would not either)."""
+    failure of ours to measure (``error``); so is one measured on splits of another size than the published
+    (``_not_published``)."""
     if measurement.partial_data:
-        return (f"measured on data that is not the published split ({measurement.partial_data}; "
-                "--claims-allow-unverified-data): it says nothing of the author's number")
+        return _not_published(measurement)
     if timed:
         unknown = measurement.load and direction == "above"
         return f"cannot tell whether the machine was busy: {measurement.load}" if unknown else ""
@@ -695,6 +705,14 @@ def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: s
     elif bf16:
         why.append(_IN_FP32)
     return "; ".join(why)
+
+
+def _not_published(measurement: Measurement) -> str:
+    """Why a training number measured on splits of another size than the published (``partial_data``) is an error of
+    ours wherever it lands, inside the band as outside it: it says nothing of the author's number, and more seeds
+    would not either."""
+    return (f"measured on data that is not the published split ({measurement.partial_data}; "
+            "--claims-allow-unverified-data): it says nothing of the author's number")
 
 
 def _chose_bf16(measurement: Measurement) -> str:

@@ -743,8 +743,8 @@ FINDING = ("fashion_mnist test: t10k-images-idx3-ubyte.gz: MD5 of its decompress
 
 def test_a_number_measured_on_a_split_of_another_size_is_never_against_the_author() -> None:
     """Data that is not the published split (half of the test set) says nothing of the author's number: outside the
-    band it is an error of ours naming the image count, refuted or documented error alike; inside it, it reproduces
-    on unverified data, counted apart, as on any unverified data."""
+    band it is an error of ours naming the image count, refuted or documented error alike; inside it too, as it
+    reproduces nothing the author measured (data whose checksums alone differ keeps its verdict)."""
     claim = _claim(88.7, kind="accuracy", printed="88.7%", tolerance=Tolerance(abs=1.0, digits=1))
     partial = {"unverified_data": True, "data_finding": FINDING, "partial_data": PARTIAL}
     below = _seeds(claim, (80.1, 80.4, 80.2), **partial)
@@ -757,7 +757,22 @@ def test_a_number_measured_on_a_split_of_another_size_is_never_against_the_autho
     one = _seeds(claim, (80.2,), **partial)
     assert one.verdict == "error" and "seeds (--claims-train-seeds" not in one.reason, "more seeds would not decide"
     within = _seeds(claim, (88.5, 88.7, 88.9), **partial)
-    assert (within.verdict, within.unverified_data) == ("reproduced", True)
+    assert (within.verdict, within.unverified_data, within.measured, within.band) == (
+        "error", True, pytest.approx(88.7), pytest.approx((87.7, 89.7)))
+    assert within.reason == (
+        f"claimed '88.7%' = 88.7, measured 88.7, within the band [87.7, 89.7]; measured on data that is not the "
+        f"published split ({PARTIAL}; --claims-allow-unverified-data): it says nothing of the author's number")
+    a_seed_in_it = _seeds(claim, (85.0, 85.5, 88.0), **partial)
+    assert a_seed_in_it.verdict == "error" and a_seed_in_it.reason.endswith("it says nothing of the author's number")
+    documented = _seeds(dataclasses.replace(claim, expect="refuted", why="a typo", correct=80.2), (88.5, 88.7, 88.9),
+                        **partial)
+    assert documented.verdict == "error" and "the ledger is out of date" not in documented.reason
+    timed = _claim(1.15, kind="epoch_time", printed="1.15s", tolerance=Tolerance(rel=0.2, digits=2))
+    spread = _judge(timed, 1.15, seeds=(0.5, 1.15, 2.0), **partial)
+    assert spread.verdict == "error" and spread.reason.endswith("it says nothing of the author's number"), (
+        "epochs timed over an edge of the band decide nothing either")
+    assert _seeds(claim, (88.5, 88.7, 88.9), unverified_data=True, data_finding=FINDING).verdict == "reproduced", (
+        "checksums alone that differ keep the verdict")
     assert _seeds(claim, (80.1, 80.4, 80.2), unverified_data=True, data_finding=FINDING).verdict == "refuted", (
         "only the measurement's partial_data, not words in a finding, decides")
 
