@@ -376,9 +376,25 @@ def _find(name: str, split: str, data_root: Path | None, problem: str | None) ->
 
 
 def _existing(directory: Path, member: str, name: str) -> Path | None:
-    """The file for ``member`` in ``directory``: unpacked preferred, then gzipped (IDX only)."""
+    """The file for ``member`` in ``directory``: unpacked preferred, then gzipped (IDX only). A folder on the way
+    that cannot be opened (another user's, of mode 700) is ``DataUnreadable`` naming it, as an unreadable file is."""
     names = (member,) if name == "cifar10" else (member, f"{member}.gz")
-    return next((directory / n for n in names if (directory / n).is_file()), None)
+    try:
+        return next((directory / n for n in names if (directory / n).is_file()), None)
+    except OSError as error:
+        raise DataUnreadable(f"{_unopenable(directory / names[0])}: a folder that cannot be opened, where {name} is "
+                             f"looked for in {directory} ({type(error).__name__}: {error})") from error
+
+
+def _unopenable(path: Path) -> Path:
+    """The folder on the way to ``path`` that cannot be opened: the deepest that can itself be looked at."""
+    for folder in path.parents:
+        try:
+            os.stat(folder)
+        except OSError:
+            continue
+        return folder
+    return path.parent
 
 
 def _read(path: Path, name: str) -> bytes:

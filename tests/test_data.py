@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import importlib
 import io
+import os
 import pickle
 import pickletools
 import re
@@ -491,6 +492,35 @@ def test_an_unpickling_error_without_a_message_is_named_by_its_type(tmp_path: Pa
     message = rf"^{re.escape(str(path))}: not a CIFAR-10 python batch \(MemoryError\)$"
     with pytest.raises(data.DataUnreadable, match=message):
         data.load("cifar10", "test", tmp_path, allow_unverified=True)
+
+
+def lock(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """What another user's folder of mode 700 is to us (root reads through chmod): nothing under it can be stat'ed."""
+    stat = os.stat
+
+    def locked_stat(path: object, *args: object, **kwargs: object) -> object:
+        if Path(path).is_relative_to(folder) and Path(path) != folder:
+            raise PermissionError(13, "Permission denied", str(path))
+        return stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", locked_stat)
+
+
+@pytest.mark.parametrize(("name", "locked", "looked_in"), [("mnist", "MNIST", "MNIST/raw"),
+                                                           ("cifar10", "cifar-10-batches-py", "cifar-10-batches-py")])
+def test_a_folder_that_cannot_be_opened_is_unreadable_and_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 name: str, locked: str, looked_in: str) -> None:
+    """A folder of another user (mode 700) on the way to the files is an unreadable file's one line, naming the
+    folder that cannot be opened and the one looked in, both for ``load`` and for ``missing``, never a traceback."""
+    trust(monkeypatch, "mnist", write_idx(tmp_path / "MNIST/raw", gz=False))
+    trust(monkeypatch, "cifar10", write_cifar(tmp_path))
+    lock(monkeypatch, tmp_path / locked)
+    message = (rf"^{re.escape(str(tmp_path / locked))}: a folder that cannot be opened, where {name} is looked for in "
+               rf"{re.escape(str(tmp_path / looked_in))} \(PermissionError: \[Errno 13\] Permission denied: .*\)$")
+    with pytest.raises(data.DataUnreadable, match=message):
+        data.load(name, "train", tmp_path)
+    with pytest.raises(data.DataUnreadable, match=message):
+        data.missing(name, tmp_path)
 
 
 def test_gz_that_is_not_gzip_names_its_file(tmp_path: Path) -> None:
