@@ -161,12 +161,15 @@ class DataMissing(Exception):
 
 
 class ChecksumMismatch(errors.MeasurementError):
-    """A data file's MD5 differs from the published one: names the file and both digests."""
+    """A data file's MD5 differs from the published one: names the file and both digests, and, where its digest is
+    another published file's (``holds``, in words, and that file ``published_as``), that it holds that file."""
 
-    def __init__(self, path: Path, expected: str, actual: str) -> None:
+    def __init__(self, path: Path, expected: str, actual: str, holds: str = "", published_as: str = "") -> None:
         self.path, self.expected, self.actual = path, expected, actual
         content = "decompressed content" if path.suffix == ".gz" else "content"
-        self.finding = f"{path}: MD5 of its {content} is {actual}, the published digest is {expected}"
+        self.finding = (f"{path}: holds {holds} (MD5 of its {content} is {actual}, the published digest of "
+                        f"{published_as}, not {expected})" if holds else
+                        f"{path}: MD5 of its {content} is {actual}, the published digest is {expected}")
         super().__init__(
             f"{self.finding}; replace the file with the original, or pass --claims-allow-unverified-data "
             f"to run anyway (its verdicts are then marked 'unverified data')"
@@ -242,10 +245,10 @@ def load(
     if isinstance(found, DataMissing):
         raise found
     if data_root is not None and not found.directory.is_relative_to(data_root):
-        problem = _no_folder(root, data_root)
+        notes = "".join(f"; {note}" for note in found.notes)
         errors.warn(f"{name} {split}: not under the data root {data_root} (looked in "
-                    f"{', '.join(str(data_root / sub) for sub in _LAYOUTS[name])}{f'; {problem}' if problem else ''})"
-                    f"; read from {found.directory}", data_root)
+                    f"{', '.join(str(data_root / sub) for sub in _LAYOUTS[name])}{notes}); read from {found.directory}",
+                    data_root)
     if found.mismatches and not allow_unverified:
         raise found.mismatches[0]
     parse = _parse_cifar if name == "cifar10" else _parse_idx
@@ -308,12 +311,14 @@ def split_holdout(dataset: Dataset, size: int, generator: torch.Generator) -> tu
 
 @dataclasses.dataclass(frozen=True)
 class _Found:
-    """A split's files as read from one directory, with every checksum that failed."""
+    """A split's files as read from one directory, with every checksum that failed, and what the folders looked in
+    before it held or lacked (``DataMissing.notes``)."""
 
     directory: Path
     paths: list[Path]
     contents: list[bytes]
     mismatches: list[ChecksumMismatch]
+    notes: list[str]
 
 
 def _data_root(root: Path | str | None) -> Path | None:
@@ -368,11 +373,24 @@ def _find(name: str, split: str, data_root: Path | None, problem: str | None) ->
         if owners and name not in owners:
             notes.append(f"{directory} holds {owners[0]}, not {name}")
             continue
-        mismatches = [ChecksumMismatch(path, CHECKSUMS[name][member], digest)
+        mismatches = [ChecksumMismatch(path, CHECKSUMS[name][member], digest, *_published_file(digest, name))
                       for path, member, digest in zip(paths, members, digests, strict=True)
                       if digest != CHECKSUMS[name][member]]
-        return _Found(directory, paths, contents, mismatches)
+        return _Found(directory, paths, contents, mismatches, notes)
     return DataMissing(name, split, candidates, notes)
+
+
+def _published_file(digest: str, name: str) -> tuple[str, str]:
+    """The published file whose digest this is, of ``name`` first, then of the other datasets: in words ("the published
+    test images", "the published mnist test labels", "the published data_batch_2") and by its name; else ``("", "")``,
+    for a file that is none of them."""
+    for dataset in (name, *(other for other in DATASETS if other != name)):
+        for split, members in _FILES[dataset].items():
+            for member in members:
+                if CHECKSUMS[dataset].get(member) == digest:
+                    what = member if dataset == "cifar10" else f"{split} {member.split('-')[1]}"
+                    return f"the published {'' if dataset == name else f'{dataset} '}{what}", member
+    return "", ""
 
 
 def _existing(directory: Path, member: str, name: str) -> Path | None:

@@ -292,6 +292,35 @@ def test_idx_checksum_mismatch_names_file_and_flag(tmp_path: Path) -> None:
         data.CHECKSUMS["fashion_mnist"]["t10k-images-idx3-ubyte"], md5(files["t10k-images-idx3-ubyte"]))
 
 
+def test_a_training_file_holding_the_published_test_file_says_so(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Train and test swapped (each file's digest is the other's published one): the mismatch says which published
+    file it holds, as it does of another dataset's, beside both digests."""
+    files = write_idx(tmp_path / "FashionMNIST/raw", gz=True)
+    trust(monkeypatch, "fashion_mnist", files)
+    raw = tmp_path / "FashionMNIST/raw"
+    for kind in ("images-idx3", "labels-idx1"):
+        train, test = raw / f"train-{kind}-ubyte.gz", raw / f"t10k-{kind}-ubyte.gz"
+        content = train.read_bytes()
+        train.write_bytes(test.read_bytes())
+        test.write_bytes(content)
+    published = data.CHECKSUMS["fashion_mnist"]
+    with pytest.raises(data.ChecksumMismatch, match=(
+            rf"^{re.escape(str(raw / 'train-images-idx3-ubyte.gz'))}: holds the published test images \(MD5 of its "
+            rf"decompressed content is {published['t10k-images-idx3-ubyte']}, the published digest of "
+            rf"t10k-images-idx3-ubyte, not {published['train-images-idx3-ubyte']}\); replace")):
+        data.load("fashion_mnist", "train", tmp_path)
+    with pytest.warns(UserWarning, match="running on unverified data"):
+        test = data.load("fashion_mnist", "test", tmp_path, allow_unverified=True)
+    assert ": holds the published train images (" in test.finding and ": holds the published train labels (" in (
+        test.finding), test.finding
+    monkeypatch.setitem(data.CHECKSUMS, "fashion_mnist", {**published, "train-labels-idx1-ubyte": "0" * 32})
+    monkeypatch.setitem(data.CHECKSUMS, "mnist", {"t10k-labels-idx1-ubyte": published["train-labels-idx1-ubyte"]})
+    with pytest.warns(UserWarning, match="running on unverified data"):
+        test = data.load("fashion_mnist", "test", tmp_path, allow_unverified=True)
+    assert "t10k-labels-idx1-ubyte.gz: holds the published mnist test labels (" in test.finding, "another dataset's"
+
+
 def test_one_bad_file_fails_the_split(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     trust(monkeypatch, "cifar10", write_cifar(tmp_path))
     bad = tmp_path / "cifar-10-batches-py" / "data_batch_4"
@@ -401,6 +430,19 @@ def test_system_directory_searched_after_root(tmp_path: Path, monkeypatch: pytes
     assert (warned[0].filename, warned[0].lineno) == (str(tmp_path / "empty"), 0), (
         "located at the data root it is about, not at claimbench's source line (pytest's summary shows it)")
     assert data.load("fashion_mnist", "test").source == system
+
+
+def test_a_copy_read_elsewhere_keeps_what_the_data_root_held(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MNIST put in FashionMNIST/raw, with Debian's Fashion-MNIST read instead: the warning says what the data root's
+    folder held, not only that the data was not there (as if that folder were empty)."""
+    system = tmp_path / "usr/share/datasets/fashion-mnist"
+    trust(monkeypatch, "fashion_mnist", write_idx(system, gz=True))
+    trust(monkeypatch, "mnist", write_idx(tmp_path / "root/FashionMNIST/raw", gz=True, seed=1))
+    monkeypatch.setattr(data, "SYSTEM_DIRS", {"fashion_mnist": (system,)})
+    held = re.escape(f"{tmp_path / 'root/FashionMNIST/raw'} holds mnist, not fashion_mnist")
+    with pytest.warns(UserWarning, match=rf"^fashion_mnist test: not under the data root .*\(looked in .*; {held}\); "
+                                         rf"read from {system}$"):
+        assert data.load("fashion_mnist", "test", tmp_path / "root").source == system
 
 
 @pytest.mark.parametrize("name, split", [("cifar100", "train"), ("mnist", "val")])
