@@ -481,7 +481,8 @@ class _ArrayUnpickler(pickle.Unpickler):
 def _parse_cifar(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[int, int, int],
                  ) -> tuple[torch.Tensor, torch.Tensor]:
     """CIFAR python batches: pickled dicts with "data" (uint8 N×3072, RGB planes) and "labels", their keys bytes
-    (Python 2's originals) or str (Python 3's, as torchvision reads them)."""
+    (Python 2's originals) or str (a batch pickled again by Python 3, as torchvision reads it; its checksum, of the
+    published file's bytes, then differs, so it is unverified data)."""
     images, labels = [], []
     for content, path in zip(contents, paths, strict=True):
         try:

@@ -180,6 +180,24 @@ def test_cifar_reads_python3_pickles_as_torchvision_does(tmp_path: Path, monkeyp
         assert ours.labels.tolist() == [int(label) for label in theirs.targets]
 
 
+def test_cifar_pickled_again_by_python3_is_unverified_data_of_the_same_images(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The published checksums are of the files' bytes: the originals' batches pickled again as torchvision reads
+    them hold the same images and labels, yet check as unverified data (README says so), never as verified."""
+    trust(monkeypatch, "cifar10", write_cifar_py2(tmp_path / "published"))
+    again = tmp_path / "again/cifar-10-batches-py"
+    again.mkdir(parents=True)
+    for batch in (tmp_path / "published/cifar-10-batches-py").glob("*_batch*"):
+        (again / batch.name).write_bytes(pickle.dumps(pickle.loads(batch.read_bytes(), encoding="latin1")))
+    with pytest.raises(data.ChecksumMismatch, match="--claims-allow-unverified-data"):
+        data.load("cifar10", "test", again.parent)
+    with pytest.warns(UserWarning, match="running on unverified data"):
+        repickled = data.load("cifar10", "test", again.parent, allow_unverified=True)
+    published = data.load("cifar10", "test", tmp_path / "published")
+    assert (published.verified, repickled.verified) == (True, False)
+    assert repickled.digest == published.digest
+
+
 @pytest.mark.parametrize("module, name", [(f"numpy.{core}.{module}", name) for core in ("core", "_core")
                                           for module, name in (("multiarray", "scalar"), ("numeric", "_frombuffer"))])
 def test_numpy_1_and_2_names_of_array_and_scalar_builders_are_allowed(module: str, name: str) -> None:
