@@ -293,7 +293,7 @@ def _download_once(name: str, data_root: Path) -> None:
     try:
         _download(name, data_root)
     except Exception as error:  # noqa: BLE001 - urllib, tarfile, torchvision's checks and the disk raise their own
-        failed = f"{name}: download into {data_root} failed: {errors.described(error)}"
+        failed = f"{name}: download into {data_root} failed: {errors.described_whole(error)}"
         _FAILED_DOWNLOADS[name, data_root] = failed
         raise errors.MeasurementError(failed) from error
 

@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 
 __all__ = ["ClaimbenchWarning", "MeasurementError", "NotRunnable", "author_line", "authors", "described",
-           "first_line", "in_one_line", "warn"]
+           "described_whole", "first_line", "in_one_line", "warn"]
 
 
 class ClaimbenchWarning(UserWarning):
@@ -73,6 +73,14 @@ def described(error: BaseException) -> str:
     what a one-line reason says of an exception that is not a ``MeasurementError``."""
     first = first_line(error)
     return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
+def described_whole(error: BaseException) -> str:
+    """The error's type and every line of its message joined in one, for a message whose first line says nothing of
+    the cause (torchvision's failed MNIST download: ``Error downloading train-images-idx3-ubyte.gz:``, then each
+    mirror tried and its error on lines of their own)."""
+    whole = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+    return f"{type(error).__name__}: {whole}" if whole else type(error).__name__
 
 
 def author_line(error: BaseException) -> str | None:

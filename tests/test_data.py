@@ -724,6 +724,26 @@ def test_a_failed_download_names_dataset_and_folder_and_is_tried_once(tmp_path: 
     assert tried == [tmp_path, tmp_path / "other"]
 
 
+def test_a_failed_mnist_download_says_each_mirror_and_its_error_in_one_line(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """torchvision's MNIST download error lists the mirrors it tried and their errors on lines of their own, after a
+    first line that says nothing: the reason keeps them all, joined in one line."""
+    from torchvision import datasets
+    from torchvision.datasets import mnist
+
+    def offline(url: str, *args: object, **kwargs: object) -> None:
+        raise urllib.error.URLError(socket.gaierror(-3, "Temporary failure in name resolution"))
+
+    monkeypatch.setattr(datasets.MNIST, "mirrors", ["https://a.example/mnist/", "https://b.example/mnist/"])
+    monkeypatch.setattr(mnist, "download_and_extract_archive", offline)
+    with pytest.raises(errors.MeasurementError) as caught:
+        data.load("mnist", "train", tmp_path, download=True)
+    assert str(caught.value) == (
+        f"mnist: download into {tmp_path} failed: RuntimeError: Error downloading train-images-idx3-ubyte.gz: Tried "
+        "https://a.example/mnist/, got: <urlopen error [Errno -3] Temporary failure in name resolution> Tried "
+        "https://b.example/mnist/, got: <urlopen error [Errno -3] Temporary failure in name resolution>")
+
+
 def test_download_needs_a_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(data, "_download", pytest.fail)
     with pytest.raises(data.DataMissing, match="--claims-download needs a place to put it"):
