@@ -82,8 +82,9 @@ CHECKSUMS: dict[str, dict[str, str]] = {
 # Where each dataset sits, relative to a data root, in the layouts we read (first match wins). Keras's cache
 # (~/.keras/datasets) is a data root too: Keras 3 unpacks CIFAR-10 into cifar-10-batches-py-target/ (its
 # keras/src/datasets/cifar10.py), older Keras beside it; Keras keeps MNIST only as mnist.npz, which is not read.
+# The data root may be the dataset's folder itself (".").
 _LAYOUTS: dict[str, tuple[str, ...]] = {
-    "cifar10": ("cifar-10-batches-py", "cifar-10-batches-py-target/cifar-10-batches-py"),
+    "cifar10": ("cifar-10-batches-py", "cifar-10-batches-py-target/cifar-10-batches-py", "."),
     "mnist": ("MNIST/raw", "."),
     "fashion_mnist": ("FashionMNIST/raw", "fashion-mnist", "."),
 }
@@ -99,6 +100,11 @@ _FILES: dict[str, dict[str, tuple[str, ...]]] = {
         for name in ("mnist", "fashion_mnist")
     },
 }
+_UNREAD_FORMS: dict[str, dict[str, str]] = {
+    "cifar10": {"cifar-10-python.tar.gz": "the archive, not extracted: tar -xzf {path} -C {root}"},
+    "mnist": {"mnist.npz": "Keras's MNIST, which claimbench does not read: it reads the four IDX files"},
+}
+"""Files in a data root that hold a dataset in a form ``load`` does not read, and what to say of each."""
 _HOW_TO_GET: dict[str, str] = {
     "cifar10": "put cifar-10-batches-py/ (from cifar-10-python.tar.gz) under DIR",
     "mnist": "put the four MNIST IDX files (gzipped or not) in DIR/MNIST/raw/",
@@ -345,7 +351,7 @@ def missing(name: str, root: Path | str | None = None) -> DataMissing | None:
     candidates, problem = _candidates(name, data_root), _no_folder(root, data_root)
     for split in SPLITS:
         if not any(all(_existing(folder, member, name) for member in _FILES[name][split]) for folder in candidates):
-            return DataMissing(name, split, candidates, [problem] if problem else [])
+            return DataMissing(name, split, candidates, [*([problem] if problem else []), *_unread(name, data_root)])
     return None
 
 
@@ -377,7 +383,17 @@ def _find(name: str, split: str, data_root: Path | None, problem: str | None) ->
                       for path, member, digest in zip(paths, members, digests, strict=True)
                       if digest != CHECKSUMS[name][member]]
         return _Found(directory, paths, contents, mismatches, notes)
-    return DataMissing(name, split, candidates, notes)
+    return DataMissing(name, split, candidates, [*notes, *_unread(name, data_root)])
+
+
+def _unread(name: str, data_root: Path | None) -> list[str]:
+    """The files of the data root that hold the dataset in a form not read (``_UNREAD_FORMS``), each with what to
+    do: "DIR/cifar-10-python.tar.gz: the archive, not extracted: tar -xzf ... -C DIR"."""
+    if data_root is None:
+        return []
+    forms = _UNREAD_FORMS.get(name, {}).items()
+    return [f"{data_root / file}: {said.format(path=data_root / file, root=data_root)}" for file, said in forms
+            if os.path.isfile(data_root / file)]
 
 
 def _published_file(digest: str, name: str) -> tuple[str, str]:
@@ -443,6 +459,14 @@ def _check_packing(path: Path) -> None:
         raise DataUnreadable(f"{path}: a gzip file: name it {path.name}.gz")
     if path.suffix == ".gz" and head == _IDX_MAGIC:
         raise DataUnreadable(f"{path}: an unpacked IDX file, not gzip: name it {path.stem}")
+
+
+def _gz_beside(path: Path) -> str:
+    """Of an unpacked IDX file with its gzipped copy beside it, that the copy is not read while it is there (an
+    unpacked file comes first, ``_existing``); else ``""``."""
+    gz = path.with_name(f"{path.name}.gz")
+    return (f"; {gz} beside it is not read while it is there (the unpacked file comes first): remove the unpacked one"
+            if path.suffix != ".gz" and os.path.isfile(gz) else "")
 
 
 def _check_labels(labels: torch.Tensor, path: Path) -> None:
@@ -528,7 +552,7 @@ def _idx_array(content: bytes, path: Path) -> torch.Tensor:
     offset = 4 + 4 * ndim
     if len(content) != offset + math.prod(shape):
         raise DataUnreadable(f"{path}: IDX header says {shape} ({math.prod(shape)} bytes) "
-                         f"but {len(content) - offset} bytes follow")
+                             f"but {len(content) - offset} bytes follow{_gz_beside(path)}")
     if not math.prod(shape):
         raise DataUnreadable(f"{path}: holds no data (IDX shape {shape})")
     return torch.frombuffer(bytearray(content[offset:]), dtype=torch.uint8).reshape(shape)

@@ -279,6 +279,30 @@ def test_cifar_found_in_the_keras_cache(tmp_path: Path, monkeypatch: pytest.Monk
     assert data.missing("cifar10", keras) is None
 
 
+def test_cifar_found_with_its_own_folder_as_the_data_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--claims-data-root=.../cifar-10-batches-py reads it, as a root that is MNIST/raw itself reads MNIST."""
+    trust(monkeypatch, "cifar10", write_cifar(tmp_path))
+    folder = tmp_path / "cifar-10-batches-py"
+    assert data.load("cifar10", "test", folder).source == folder and data.missing("cifar10", folder) is None
+
+
+@pytest.mark.parametrize("name, archive, said", [
+    ("cifar10", "cifar-10-python.tar.gz", "the archive, not extracted: tar -xzf {path} -C {root}"),
+    ("mnist", "mnist.npz", "Keras's MNIST, which claimbench does not read: it reads the four IDX files"),
+])
+def test_missing_data_says_the_form_it_was_found_in_that_is_not_read(tmp_path: Path, name: str, archive: str,
+                                                                      said: str) -> None:
+    """CIFAR-10's archive not extracted, Keras's mnist.npz: the data is there in a form that is not read, and the
+    message says so, with what to do."""
+    path = tmp_path / archive
+    path.write_bytes(b"not read")
+    note = f"{path}: {said.format(path=path, root=tmp_path)}"
+    with pytest.raises(data.DataMissing) as caught:
+        data.load(name, "train", tmp_path)
+    assert note in str(caught.value), str(caught.value)
+    assert note in str(data.missing(name, tmp_path))
+
+
 def test_flat_root_holding_the_other_dataset_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """MNIST and Fashion-MNIST share file names; a flat root is identified by its digests."""
     trust(monkeypatch, "mnist", write_idx(tmp_path, gz=True))
@@ -581,6 +605,17 @@ def test_a_folder_that_cannot_be_opened_is_unreadable_and_named(tmp_path: Path, 
         data.load(name, "train", tmp_path)
     with pytest.raises(data.DataUnreadable, match=message):
         data.missing(name, tmp_path)
+
+
+def test_a_truncated_unpacked_idx_file_beside_its_gz_says_the_gz_is_not_read(tmp_path: Path) -> None:
+    """The unpacked file comes first: truncated beside an intact .gz, its error says that the .gz is there, unread."""
+    write_idx(tmp_path, gz=True)
+    path = tmp_path / "t10k-images-idx3-ubyte"
+    path.write_bytes(gzip.decompress((tmp_path / "t10k-images-idx3-ubyte.gz").read_bytes())[:-10])
+    with pytest.raises(data.DataUnreadable, match=rf"^{re.escape(str(path))}: IDX header says .* bytes follow; "
+                                                  rf"{re.escape(str(path))}\.gz beside it is not read while it is there "
+                                                  r"\(the unpacked file comes first\): remove the unpacked one$"):
+        data.load("mnist", "test", tmp_path, allow_unverified=True)
 
 
 def test_gz_that_is_not_gzip_names_its_file(tmp_path: Path) -> None:
