@@ -392,13 +392,14 @@ def _check(model: nn.Module, recipe: Recipe, train_images: int, val_set: data.Da
 
 
 def check_classes(model: nn.Module, dataset: data.Dataset, recipe: Recipe, accel: Accel, name: str) -> None:
-    """Refuse a model with fewer outputs than the data has classes (``data.CLASSES``) before any step, not as the
-    loss's IndexError: one forward of a batch of the recipe's size (the training set's first images, up to it: a
-    model may take only a multiple of some count, as ghost BatchNorm does), normalised, in ``accel``, in eval mode
-    and without gradients (no weight or running statistic changes), with every random generator of the device left
-    as it was (a model's ``F.dropout`` draws in eval mode too: a resumed run must draw as an uninterrupted one);
-    ``errors.MeasurementError`` names the model, its output's shape and the classes. More outputs than classes
-    train as they always did (a 1000-way head on CIFAR-10)."""
+    """Refuse a model whose outputs are not a logit for each class before any step: fewer outputs than the data has
+    classes (``data.CLASSES``), not as the loss's IndexError, or probabilities (``_refuse_probabilities``). One
+    forward of a batch of the recipe's size (the training set's first images, up to it: a model may take only a
+    multiple of some count, as ghost BatchNorm does), normalised, in ``accel``, in eval mode and without gradients
+    (no weight or running statistic changes), with every random generator of the device left as it was (a model's
+    ``F.dropout`` draws in eval mode too: a resumed run must draw as an uninterrupted one);
+    ``errors.MeasurementError`` names the model, and for too few outputs its output's shape and the classes. More
+    outputs than classes train as they always did (a 1000-way head on CIFAR-10)."""
     images = _normalize(dataset.images[:recipe.batch_size], recipe).contiguous(memory_format=accel.memory_format)
     training = model.training
     with accelerators.fork_rng(images.device), torch.no_grad(), accel.autocast_on(images.device):
@@ -409,6 +410,27 @@ def check_classes(model: nn.Module, dataset: data.Dataset, recipe: Recipe, accel
         raise errors.MeasurementError(f"{name}: outputs {shape} for {len(images)} image(s), but the data has "
                                       f"{data.CLASSES} classes: training needs a logit for each, "
                                       f"({len(images)}, {data.CLASSES}) or wider")
+    _refuse_probabilities(logits, name)
+
+
+PROBABILITY_SUM_TOLERANCE = 1e-2
+"""How far from 1 a row of probabilities may sum: a softmax rounded to bfloat16 (8 significant bits) sums within
+0.4% of 1; logits miss it by far more in some row of a batch."""
+
+
+def _refuse_probabilities(outputs: torch.Tensor, name: str) -> None:
+    """Refuse outputs that are probabilities (a final softmax, as a literal port of Keras' ``Dense(...,
+    activation="softmax")`` keeps): every row non-negative and summing to 1. ``F.cross_entropy`` of them trains a
+    model whose loss never nears 0, a failure of the port, not of the author's claim: ``errors.MeasurementError``.
+    Judged on the outputs, not on a ``Softmax`` module: a forward may call ``torch.softmax``, and module order is
+    registration order, not the order of the forward. Log-probabilities (a final ``LogSoftmax``) pass: log-softmax
+    leaves them as they are, so the loss is their negative log-likelihood."""
+    rows = outputs.detach().float()
+    if (rows >= 0).all() and ((rows.sum(1) - 1).abs() <= PROBABILITY_SUM_TOLERANCE).all():
+        raise errors.MeasurementError(
+            f"{name}: returns probabilities (every row of its outputs for the first {len(rows)} training images is "
+            f"non-negative and sums to 1: a softmax), but claimbench trains on logits, as torchvision's models return "
+            f"them (F.cross_entropy applies the log-softmax itself): remove the final softmax from the model's builder")
 
 
 def check_sizes(recipe: Recipe, train_images: int, name: str) -> None:

@@ -219,6 +219,57 @@ def test_a_model_with_fewer_outputs_than_classes_is_refused_before_any_step(tmp_
     assert not model.training
 
 
+class SoftmaxInForward(nn.Module):
+    """``small_cnn`` whose forward ends in ``torch.softmax``: probabilities from no ``Softmax`` module."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body = small_cnn(3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(self.body(x), dim=1)
+
+
+def cnn_ending_in(last: nn.Module) -> nn.Module:
+    """``small_cnn`` on three channels with ``last`` after its linear head, as a Keras port's activation."""
+    torch.manual_seed(0)
+    return nn.Sequential(*small_cnn(3), last)
+
+
+@pytest.mark.parametrize("model", [lambda: cnn_ending_in(nn.Softmax(dim=1)), SoftmaxInForward],
+                         ids=["module", "functional"])
+def test_a_model_that_returns_probabilities_is_refused_before_any_step(model: Callable[[], nn.Module],
+                                                                       tmp_path: Path) -> None:
+    """A Keras port's ``Dense(10, activation="softmax")`` kept as a final softmax feeds probabilities to
+    ``F.cross_entropy``, whose loss then never falls below ~1.46: one line saying so and what to change, an
+    ``errors.MeasurementError`` (the ``error`` verdict, never a refuted claim), before a step is trained or timed
+    (timed in bfloat16 here, whose rounded probabilities sum to 1 only within 0.4%)."""
+    dataset, recipe, lines = synthetic(64, seed=0, shape=(3, 28, 28)), dataclasses.replace(ADAM, epochs=1), []
+    message = (r"^softmaxed: returns probabilities \(every row of its outputs for the first 32 training images is "
+               r"non-negative and sums to 1: a softmax\), but claimbench trains on logits, as torchvision's models "
+               r"return them \(F\.cross_entropy applies the log-softmax itself\): remove the final softmax from the "
+               r"model's builder$")
+    with pytest.raises(errors.MeasurementError, match=message):
+        train.train(model(), dataset, None, recipe, device="cpu", seed=0, name="softmaxed",
+                    checkpoint=tmp_path / "run.ckpt", on_epoch=lines.append)
+    assert not lines and not (tmp_path / "run.ckpt").exists()
+    with pytest.raises(errors.MeasurementError, match=message):
+        train.step_costs([(model(), train.Accel(autocast=torch.bfloat16))], dataset, recipe, device="cpu", threads=1,
+                         name="softmaxed")
+
+
+def test_a_model_that_returns_log_probabilities_trains_on_their_negative_log_likelihood() -> None:
+    """A final ``LogSoftmax`` (PyTorch's MNIST example) is no softmax to refuse: log-softmax leaves log-probabilities
+    as they are, so ``F.cross_entropy`` of them is their negative log-likelihood, the loss the author's ``nll_loss``
+    reports. It trains, and its evaluation loss is ``F.nll_loss`` of its outputs."""
+    dataset, recipe = synthetic(64, seed=0, shape=(3, 28, 28)), dataclasses.replace(ADAM, epochs=1)
+    model = cnn_ending_in(nn.LogSoftmax(dim=1))
+    assert len(train.train(model, dataset, None, recipe, device="cpu", seed=0).epochs) == 1
+    with torch.no_grad():
+        nll = F.nll_loss(model(transforms.normalize(dataset.images, "unit")), dataset.labels)
+    assert train.evaluate(model, dataset, recipe, device="cpu").loss == pytest.approx(nll.item(), rel=1e-5)
+
+
 class GhostNorm(nn.Module):
     """Normalises each ghost batch of 4 images apart (ghost BatchNorm): the batch must be a multiple of 4."""
 

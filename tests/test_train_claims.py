@@ -1245,6 +1245,20 @@ def test_a_model_with_fewer_outputs_than_classes_is_one_line_before_any_step(
         local.measure(model1, tiny_settings)
 
 
+def test_a_model_that_returns_probabilities_is_one_line_of_ours_before_any_step(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A builder ending in ``nn.Softmax`` (a literal port of Keras' softmax head) trained a loss that never nears 0,
+    so a correct loss claim was refuted: now the claim's error says that the model returns probabilities and that
+    the builder's final softmax must go."""
+    build = registry.get_model
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(registry, "get_model",
+                        lambda name, **overrides: torch.nn.Sequential(build(name, **overrides), torch.nn.Softmax(1)))
+    message = r"^iot_ml_hw2\.model1: returns probabilities \(.*\): remove the final softmax from the model's builder$"
+    with pytest.raises(errors.MeasurementError, match=message):
+        local.measure(claim(MODEL1_CLAIMS[1], small_ledger), tiny_settings)
+
+
 def _no_flock(*args: object) -> None:
     raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
 
