@@ -1,8 +1,8 @@
 """The claims of one markdown table of a report: one per cell with a digit (its number read under its column
 header, or its row label in a transposed table, with the spread, scale and unit its neighbours print), and the
 numbers a row label states; each with the TODOs only the author can fill in (model, count, input, ...), an input
-size read where the text around it prints one, and a training claim's dataset and an epoch time's machine where the
-report names one.
+size read where the text around it prints one, a training claim's dataset and an epoch time's machine where the
+report names one, a split its header names, and Keras's count and layout in a table Keras printed.
 `claimbench draft` (draft.py) writes them; its candidate claims of the running text and of model summaries take
 their TODOs and byte-scale notes from here. Torch-free.
 """
@@ -104,6 +104,30 @@ _NON_TRAINABLE = todo("no count measures a 'Non-trainable params', Keras's froze
 """The count of a "Non-trainable params", which claimbench does not measure."""
 _TRAINABLE = Guess("trainable", "the trainable parameters its header or sentence names: those with requires_grad")
 """The count of a "Trainable params", Keras's and torchinfo's alike."""
+_SUMMARY_PARAMS = todo("parameter count convention of a summary's per-layer 'Param #', which counts frozen "
+                       "parameters too: all as torchinfo and torchsummary count them, keras as Keras's summary does, "
+                       "BatchNorm's moving mean and variance among them", ("all", "keras"))
+"""The count of a "Param #", the column of a layer's parameters in Keras's, torchinfo's and torchsummary's summaries,
+which differ by a BatchNorm's moving statistics."""
+_PARAM_NUMBER = re.compile(r"(?<!\w)params?\s*#", re.IGNORECASE)
+"""A summary's column of a layer's parameters: "Param #"."""
+_KERAS_PARAMS = Guess("keras", "Keras's per-layer 'Param #', as its shapes' batch dimension None shows: every weight "
+                               "of the layer, trainable or not, BatchNorm's moving mean and variance among them")
+"""The count of a "Param #" of a Keras summary's table (``_keras_summary``)."""
+_KERAS_LAYOUT = Guess("channels_last", "Keras prints (None, H, W, C), as its batch dimension None shows: channels last")
+"""The layout of an output shape of a Keras summary's table (``_keras_summary``)."""
+_SPLIT_WORDS = {"test": "test", "testing": "test", "val": "val", "valid": "val", "validation": "val",
+                "train": "train", "training": "train"}
+"""The split each word of a header names: "Test acc.", "val_loss", "Validation accuracy", "Train loss"."""
+_TRAINING_SPLIT = todo("split of a number of the training set, which its header leaves open: train_running is the "
+                       "running mean over each epoch's batches in train mode, as Keras's fit and most loops log it; "
+                       "train is the training set evaluated once after training, in eval mode",
+                       ("train_running", "train"))
+"""The split of a header that names the training set ("Train acc"): its running mean or an evaluation after
+training, which differ by the augmentation and dropout of train mode."""
+_RUNNING = Guess("train_running", "a column of Keras's fit log with no val_ before it: the running mean over each "
+                                  "epoch's training batches")
+"""The split of a training claim of a Keras fit log's bare "loss" or "accuracy" column (``_keras_fit_log``)."""
 _RESOLUTION = re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*(\d{1,4})(?:\s*[x×]\s*(\d{1,4}))?(?:\s*px)?(?!\w|\.\d)")
 """An image size: "224x224", "(224×224)", "3x32x32", "32x32x3", "28 x 28 px"."""
 _SMALLEST_INPUT = 16
@@ -172,6 +196,7 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
     timed = _line_scales(every, transposed, ("epoch_time",))
     addresses = _addresses(table, transposed)
     last = None if transposed else _last_epoch(table)
+    summary, fit_log = _keras_summary(table), last is not None and _keras_fit_log(table)
     for row_index, row in enumerate(table.rows):
         label = row[0] if row else ""
         around = _row_texts(table, row, of_layers)
@@ -194,6 +219,8 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
             claims.append(claim | {"kind": todo("kind", clash.kinds)} if clash and not kind else claim)
         if last is not None:
             claims = [_of_a_log(claim, row_index == last) for claim in claims]
+        if summary or fit_log:
+            claims = [_of_keras(claim, summary, fit_log) for claim in claims]
         yield from map(functools.partial(_addressable, repeated), claims)
 
 
@@ -228,6 +255,33 @@ def _of_a_log(claim: dict[str, object], last: bool) -> dict[str, object]:
     if last:
         return claim | {"statistic": LAST_EPOCH} if "statistic" in claim else claim
     return claim | {"note": f"{EARLIER_EPOCH}. {claim['note']}" if "note" in claim else EARLIER_EPOCH}
+
+
+def _keras_summary(table: Table) -> bool:
+    """Whether the table is a Keras summary's: a cell prints a shape with Keras's batch dimension None ("(None, 32,
+    32, 32)": ``numerals.keras_shape``), which no PyTorch summary prints. Its "Output Shape" and "Param #" columns
+    alone are no sign: torchinfo's and torchsummary's are headed so too."""
+    return any(numerals.keras_shape(cell) for row in table.rows for cell in row[1:])
+
+
+def _keras_fit_log(table: Table) -> bool:
+    """Whether a log of epochs (``_last_epoch``) is Keras's fit log: a column is headed by one of its history's
+    validation keys ("val_loss", "val_accuracy"), so its bare "loss" and "accuracy" are the training batches'."""
+    return any(re.fullmatch(r"val_\w+", numerals.plain_text(column).strip()) for column in table.columns)
+
+
+def _of_keras(claim: dict[str, object], summary: bool, fit_log: bool) -> dict[str, object]:
+    """A claim of a Keras table: of a ``summary``'s (``_keras_summary``), an output shape in Keras's channels-last
+    layout, a "Param #" (``_SUMMARY_PARAMS``) in Keras's count; of a ``fit_log``'s (``_keras_fit_log``), a training
+    claim whose column names no split, the training batches' running mean (``_RUNNING``)."""
+    _, _, column = claim["cell"]  # type: ignore[misc]
+    if summary and claim.get("quantity") == "output_shape":
+        claim = claim | {"layout": _KERAS_LAYOUT}
+    if summary and claim.get("count") == _SUMMARY_PARAMS:
+        claim = claim | {"count": _KERAS_PARAMS}
+    if fit_log and "split" in claim and not _splits(str(column)):
+        claim = claim | {"split": _RUNNING}
+    return claim
 
 
 @dataclass(frozen=True)
@@ -756,6 +810,8 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
         asked["count"] = FLOPS_COUNT
     if "count" in asked and "params" in roles and (named := _param_count(header)):
         asked["count"] = named
+    if "split" in asked and (split := _split(header)):
+        asked["split"] = split
     if "input" in asked and (shape := next(filter(None, map(_input_shape, around)), None)
                              or _caption_input(captions, below)):
         asked["input"] = shape
@@ -832,11 +888,34 @@ def _sized_caption(captions: tuple[tuple[str, str], ...]) -> tuple[str, list[str
 def _param_count(header: str) -> Guess | str | None:
     """The parameter count ``header`` (or the words before a noun in the text) names, as Keras's and torchinfo's
     summaries print it: "Trainable params" ("learnable parameters"), "Total params" (a TODO: whose?), "Non-trainable
-    params" (a TODO: none measures it); None where it names none."""
+    params" (a TODO: none measures it), a layer's "Param #" (a TODO: whose? ``_of_keras`` answers it in a Keras
+    summary's table); None where it names none."""
     words = words_of(header)
     if has(words, "non trainable") or "nontrainable" in words:
         return _NON_TRAINABLE
     if "trainable" in words or "learnable" in words:
         return _TRAINABLE
-    return _TOTAL_PARAMS if "total" in words else None
+    if "total" in words:
+        return _TOTAL_PARAMS
+    return _SUMMARY_PARAMS if _PARAM_NUMBER.search(numerals.plain_text(header)) else None
+
+
+def _splits(header: str) -> dict[str, str]:
+    """The splits the words of ``header`` name (``_SPLIT_WORDS``), each with the first word that names it."""
+    named: dict[str, str] = {}
+    for word in words_of(header):
+        if word in _SPLIT_WORDS:
+            named.setdefault(_SPLIT_WORDS[word], word)
+    return named
+
+
+def _split(header: str) -> Guess | str | None:
+    """The split ``header`` (or the noun after a number in the text) names alone, with a comment: "Test acc." test,
+    "val_loss" val; a TODO of the two a training set's number may be ("Train acc": ``_TRAINING_SPLIT``); None where
+    it names none, or several ("Train/Test acc")."""
+    named = _splits(header)
+    if len(named) != 1:
+        return None
+    ((split, word),) = named.items()
+    return _TRAINING_SPLIT if split == "train" else Guess(split, f"read from {word!r}")
 

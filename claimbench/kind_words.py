@@ -37,15 +37,17 @@ KIND_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _PER_SECOND = tuple(f"{noun} {per}" for noun in ("img", "imgs", "im", "image", "images", "sample", "samples")
                     for per in ("s", "sec", "second", "per s", "per sec", "per second"))
 """A throughput's words: "img/s", "images/sec", "samples per second"."""
+F_SCORES = ("f1", "f1score", "f 1 score", "f score", "fscore", "f measure", "fmeasure", "f beta", "fbeta")
+"""Words of an F-score: "F1 (macro)", "F1-score", "Macro-F1", "F-measure", "F1 (%)"."""
 UNMEASURED = ("top 5", "top5", "acc 5", "err", "error", "errors", "latency", "throughput", "fps", *_PER_SECOND,
               "inference", "ram", "sram", "dram", "memory", "activation", "activations", "drop", "delta", "δ",
               "change", "reduction", "gain", "improvement", "diff", "difference", "speedup", "speed up", "sparsity",
-              "sparse", "pruned", "non zero", "nonzero")
+              "sparse", "pruned", "non zero", "nonzero", *F_SCORES)
 """Words of what claimbench does not measure, which a kind's keyword beside them would misname: a top-5 accuracy
 (claimbench's is top-1), an error rate, a latency or a throughput ("img/s"), memory ("Peak memory (MB)" is no model
 size), a change ("Acc. drop", "Δ Top-1", "Size reduction": no accuracy or size of one model), a pruned model's
-non-zero weights ("Non-zero params", "75% sparsity": no parameter count). A header of a whole training's time is one
-too (``whole_time``)."""
+non-zero weights ("Non-zero params", "75% sparsity": no parameter count), an F-score (``F_SCORES``: a precision and a
+recall are kinds, no mean of them is). A header of a whole training's time is one too (``whole_time``)."""
 _TIMES = ("time", "duration")
 """Words of a time, which is an epoch's only where a word of an epoch stands beside them ("Epoch time", "Time per
 epoch"); else a whole training's ("Training time", "Total time")."""
@@ -160,10 +162,12 @@ def meant(words: list[str]) -> list[str]:
 
 
 def unknown_kind(header: str) -> str:
-    """The kind's TODO; where ``header`` names what claimbench does not measure ("Top-5"), saying so; where a word of
-    it is a near-spelling of a kind's keyword ("Paramters"), naming the kind it reads like, for the author to
-    confirm."""
+    """The kind's TODO; where ``header`` names what claimbench does not measure ("Top-5", an F-score: "F1 (macro)",
+    "F1 (%)"), saying so; where a word of it is a near-spelling of a kind's keyword ("Paramters"), naming the kind it
+    reads like, for the author to confirm."""
     words = words_of(header)
+    if any(has(words, phrase) for phrase in F_SCORES):
+        return unmeasured_kind(f"F-score ({header!r}), only the precision and the recall it combines")
     if unmeasured(words) or whole_time(words):
         return unmeasured_kind(repr(header))
     if "%" in words:

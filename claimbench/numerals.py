@@ -20,9 +20,9 @@ from markdown_it.token import Token
 __all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "GROUP_SPACES", "MAGNITUDES", "MARKDOWN", "NEARLY", "NOUN",
            "NUMBER", "NUMERAL", "PER_EPOCH", "POWER", "SCALES", "SIZE_LETTERS", "TEXT_NUMERAL", "TIMES", "UNIT",
            "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "bound_contradiction", "cell_text", "change",
-           "compounds", "contradiction", "either_magnitude", "in_bytes", "number", "parse", "plain", "plain_text",
-           "power_scale", "power_unit", "powered", "readable", "scale_text", "scales", "unheeded_magnitude",
-           "unit_name", "unit_scale"]
+           "compounds", "contradiction", "either_magnitude", "in_bytes", "keras_shape", "number", "parse", "plain",
+           "plain_text", "power_scale", "power_unit", "powered", "readable", "scale_text", "scales",
+           "unheeded_magnitude", "unit_name", "unit_scale"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -126,6 +126,8 @@ _SPREAD = re.compile(
     rf"(?P<number>{NUMERAL})\s*(?P<first>{UNIT})?\s*(?:±|\+/-|\+-)\s*(?P<other>{NUMERAL})\s*(?P<unit>{UNIT})?")
 """A number and the spread its author prints around it: "88.7 ± 0.3", "88.7%±0.3", "88.7 +/- 0.3 %"."""
 _SHAPE = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
+_KERAS_SHAPE = re.compile(r"\(\s*None\s*,\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
+"""A shape as Keras prints it, its first (batch) dimension None: "(None, 32, 32, 32)", "(None, 2048)"."""
 
 
 @dataclass(frozen=True)
@@ -165,14 +167,21 @@ LONGEST_HEADER = 300
 for ImageNet at 224 px, counted by torchinfo (M)") keeps its unit, and a run of commas stays under a millisecond."""
 
 
+def keras_shape(printed: str) -> bool:
+    """Whether ``printed`` is a shape as Keras prints it, its batch dimension None ("(None, 32, 32, 32)"), which
+    PyTorch's summaries never print (torchinfo's "[1, 32, 32, 32]", torchsummary's "[-1, 32, 32, 32]")."""
+    return bool(_KERAS_SHAPE.fullmatch(cell_text(printed)))
+
+
 def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
     """The number a cell prints, or None: "21.2" under "(M)", "134,276,932", "99.47%", "1.15s", "~85%", "(10,1)",
     "1,031,744 params" ("3,504,872" under "(M)" too: a whole count in groups of three digits of at least its header's
     magnitude and a million is one as printed; "4,089" under "(M)" is 4,089 M; "3,504,872" under "(G)" is read in G,
     though it may be one as printed: ``either_magnitude``; "46,830,571" under "(MB)", 46.8 TB in it, is bytes as
     printed, and under a size's "(B)" (``kind``) in bytes: ``unheeded_magnitude``); a bound "<100K", "under 900"; a
-    range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a footnote marker after it ("80.1*",
-    "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s;
+    range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a shape "(16, 16, 32)", as Keras
+    prints it too, its batch dimension None ("(None, 16, 16, 32)": ``keras_shape``), is [16, 16, 32]; a footnote
+    marker after it ("80.1*", "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s;
     "~85%" is 85, marked approximate, and so are "≈1.2 ± 0.1" and "~60-65%"; "nearly 95%" is a bound below it.
     Read too: a decimal comma ("82,35"), thousands grouped by spaces ("11 173 962") or dots ("1.234.567"), a power of
     ten ("2.35e5", "1.2 × 10^6": ``powered``), a time in two units ("1m 12s" is 72 s, "2h 13m" 133 min, "3:20:00"
@@ -181,7 +190,7 @@ def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
     text = cell_text(printed)
     if len(text) > LONGEST_CELL:  # no number is printed so long; and the patterns below backtrack on long runs
         return None
-    if _SHAPE.fullmatch(text):
+    if _SHAPE.fullmatch(text) or _KERAS_SHAPE.fullmatch(text):  # Keras's batch dimension None is no part of it
         return Number([int(part) for part in re.findall(r"\d+", text)])
     if match := _POWERED.fullmatch(text):
         return replace(powered(match["mantissa"], match["power"]), approximate=match["approximate"])

@@ -73,6 +73,7 @@ def _filled(ledger: str) -> str:
         text = re.sub(rf'"{re.escape(unit)}[^"]*"', scale, text)  # and a TODO that goes on to name a caption's units
     for key, number in (("lr", "0.1"), ("batch size", "32"), ("epochs", "1")):  # the drafted recipe's numbers
         text = text.replace(f'"TODO: {key}"', number)
+    text = text.replace('"TODO: validation (none | holdout | test)"', '"test"')  # one that validates: a val split
     text = re.sub(r'"TODO: [^"(]*\(([\w.]+) \|[^"]*\)"', r'"\1"', text)  # the first of the allowed values
     text = re.sub(r'"TODO: [^"(:]*convention: (\w+) \([^"]*"', r'"\1"', text)  # and of those listed with their words
     text = re.sub(r'"TODO: model reference[^"]*"', '"torchvision:resnet18"', text)
@@ -518,11 +519,45 @@ def test_todos_name_what_only_the_author_knows() -> None:
     assert todo["macs"] == {"model", "count", "input"} and "MAC convention" in claims["macs"]["count"]
     assert todo["size"] == {"model", "size", "input", "note"} and claims["size"]["input"] == INPUT_SIZE
     assert claims["size"]["note"].startswith("TODO: is 'MB' here 1e6 bytes (scale = 1e6, as drafted")
-    assert todo["accuracy"] == {"model", "dataset", "split", "statistic"}
+    assert todo["accuracy"] == {"model", "dataset", "statistic"} and claims["accuracy"]["split"] == "val"
     assert todo["epoch_time"] == {"model", "dataset", "hardware"}
     assert todo["gap"] == todo["best_epoch"] == {"model", "dataset", "statistic"}
     assert {claims[kind]["recipe"] for kind in ("accuracy", "epoch_time", "gap", "best_epoch")} == {"demo"}
     assert not [kind for kind in claims if kind.startswith("TODO: kind")]  # "Epochs", a setting, drafts none
+
+
+def _offered(split: str) -> str:
+    """A drafted split, or the values its TODO offers ("train | train_running | val | test")."""
+    return split.rsplit("(", 1)[1].removesuffix(")") if split.startswith("TODO") else split
+
+
+@pytest.mark.parametrize(("header", "split"), [
+    ("Test accuracy", "test"), ("Test acc.", "test"), ("Testing loss", "test"), ("Test (%)", "test"),
+    ("val_accuracy", "val"), ("val_loss", "val"), ("Validation accuracy (%)", "val"), ("Valid. loss", "val"),
+    ("Train acc", "train_running | train"), ("Training loss", "train_running | train"),  # running, or evaluated?
+    ("Accuracy", "train | train_running | val | test"), ("Train/Test acc", "train | train_running | val | test"),
+    ("Val/Test loss", "train | train_running | val | test"),
+])
+def test_the_split_a_header_names_alone_is_drafted(header: str, split: str) -> None:
+    """A split was a TODO whatever the header said. The one a header names alone is drafted now, with a comment:
+    test, or val. A training set's number may be the running mean over an epoch's batches or an evaluation after
+    training, which differ by train mode's augmentation and dropout: a TODO of the two. A header that names none,
+    or two, leaves it open."""
+    (claim,) = _claims(_table(["Model", header], ["cnn", "91.1"]))
+    assert _offered(claim["split"]) == split
+
+
+def test_a_keras_fit_log_s_bare_columns_are_the_running_training_split(tmp_path: Path) -> None:
+    """Keras's fit log prints the running mean over each epoch's training batches as "loss" and "accuracy", the
+    validation split's as "val_loss" and "val_accuracy": a log of epochs with a val_ column drafts its bare columns
+    as train_running, with a comment. Another log's bare "Loss" may be any split's: a TODO."""
+    markdown = _table(["Epoch", "loss", "accuracy", "val_loss", "val_accuracy"],
+                      ["1", "0.4562", "0.8381", "0.3497", "0.8743"], ["2", "0.3071", "0.8893", "0.3012", "0.8902"])
+    splits = {claim["cell"][2]: claim["split"] for claim in _claims(markdown)}
+    assert splits == {"loss": "train_running", "accuracy": "train_running", "val_loss": "val", "val_accuracy": "val"}
+    assert {claim.cell[2]: claim.split for claim in _loaded(markdown, tmp_path)} == splits
+    other = _table(["Epoch", "Loss", "Accuracy"], ["1", "0.4562", "0.8381"], ["2", "0.3071", "0.8893"])
+    assert {_offered(claim["split"]) for claim in _claims(other)} == {"train | train_running | val | test"}
 
 
 _RESULTS = "\n## Results\n\n" + "\n".join(_grid(["Model", "Test Acc (%)"], [["SmallNet", "91.2"]])) + "\n"
@@ -1071,6 +1106,44 @@ def test_a_per_layer_table_gives_layer_claims_and_a_whole_model_total() -> None:
     ]
     assert claims[2]["value"] == [16, 16, 32] and claims[5]["value"] == [10, 1]
     assert claims[0]["layer"].startswith("TODO") and claims[2]["layout"].startswith("TODO")
+
+
+_KERAS_LAYERS = _table(["Layer (type)", "Output Shape", "Param #"], ["conv2d (Conv2D)", "(None, 32, 32, 32)", "896"],
+                       ["batch_normalization (BatchNormalization)", "(None, 32, 32, 32)", "128"],
+                       ["flatten (Flatten)", "(None, 2048)", "0"], heading="Layers")
+"""Keras's model.summary() copied into a table: its shapes' batch dimension None."""
+
+
+def test_a_keras_shape_is_an_output_shape_without_its_batch_dimension_channels_last(tmp_path: Path) -> None:
+    """"(None, 32, 32, 32)", a layer's output as Keras prints it, was a commented-out claim whose kind and value were
+    TODOs, where "(32, 32, 32)" was an output shape. It is one now, [32, 32, 32] (its batch dimension None is no part
+    of it), in the channels-last layout Keras prints, with a comment; the loader holds the value to the printed shape.
+    A shape printed with no None may be PyTorch's (C, H, W) or Keras's (H, W, C): its layout stays a TODO."""
+    shapes = [claim for claim in _claims(_KERAS_LAYERS) if claim.get("quantity") == "output_shape"]
+    assert [(claim["printed"], claim["value"], claim["layout"]) for claim in shapes] == [
+        ("(None, 32, 32, 32)", [32, 32, 32], "channels_last"), ("(None, 32, 32, 32)", [32, 32, 32], "channels_last"),
+        ("(None, 2048)", [2048], "channels_last")]
+    assert 'layout   = "channels_last"  # Keras prints (None, H, W, C)' in draft(_KERAS_LAYERS, slug="d", source=None)
+    loaded = [claim for claim in _loaded(_KERAS_LAYERS, tmp_path) if claim.quantity == "output_shape"]
+    assert [(claim.value, claim.layout) for claim in loaded] == [((32, 32, 32), "channels_last")] * 2 + [
+        ((2048,), "channels_last")]
+    (plain,) = [claim for claim in _claims(_table(["Layer", "Output Size", "Params"], ["1", "(32, 32, 32)", "896"]))
+                if claim.get("quantity") == "output_shape"]
+    assert plain["layout"] == "TODO: output shape layout (channels_first | channels_last)"
+
+
+def test_a_keras_param_number_is_keras_s_count_and_another_summary_s_all_or_keras() -> None:
+    """Under Keras's per-layer "Param #" the draft listed all seven counts. Keras counts every weight of a layer,
+    trainable or not (a BatchNormalization(32)'s 128: its moving mean and variance too): count = "keras", with a
+    comment, in a table of Keras's shapes, as a Keras summary's "Total params" is. torchinfo and torchsummary head
+    their column "Param #" too, and count every parameter: beside no Keras shape it is a TODO of the two."""
+    counts = [claim["count"] for claim in _claims(_KERAS_LAYERS) if claim.get("quantity") == "params"]
+    assert counts == ["keras"] * 3
+    assert "count    = \"keras\"  # Keras's per-layer 'Param #'" in draft(_KERAS_LAYERS, slug="d", source=None)
+    summary = _table(["Layer (type)", "Output Shape", "Param #"], ["conv1", "[-1, 32, 32, 32]", "896"])
+    (count,) = [claim["count"] for claim in _claims(summary) if claim.get("quantity") == "params"]
+    assert count.startswith("TODO: parameter count convention of a summary's per-layer 'Param #'")
+    assert count.endswith("(all | keras)")
 
 
 def test_a_number_in_a_label_is_a_claim_only_when_it_clearly_is_one() -> None:
@@ -2784,8 +2857,8 @@ def test_a_percentage_header_that_names_no_accuracy_is_left_to_the_author() -> N
                 "| CNN | 91.84 | 91.83 | 2.1 |\n")
     assert [(claim["cell"][2], claim["kind"]) for claim in _claims(markdown)] == [("Accuracy (%)", "accuracy")]
     kinds = {claim["cell"][2]: claim["kind"] for claim in _claims(markdown, unmeasured=True)}
-    assert kinds["F1 (%)"] == (f"{UNKNOWN_KIND}; {UNMEASURED_KIND} percentage but an accuracy, a gap, a precision or "
-                               "a recall, and 'F1 (%)' names none: commented out; to claim it, name what it is")
+    assert kinds["F1 (%)"] == (f"{UNKNOWN_KIND}; {UNMEASURED_KIND} F-score ('F1 (%)'), only the precision and the "
+                               "recall it combines: commented out; to claim it, name what it is")
     assert kinds["ECE (%)"].startswith(f"{UNKNOWN_KIND}; {UNMEASURED_KIND} percentage")
 
 
@@ -2794,6 +2867,19 @@ def test_a_percentage_header_that_names_no_accuracy_is_left_to_the_author() -> N
                                               ("CIFAR-10 (%)", "accuracy"), ("Genauigkeit (%)", "accuracy")])
 def test_a_percent_sign_names_an_accuracy_only_beside_a_split_or_a_dataset(header: str, kind: str | None) -> None:
     assert guess_kind(header) == kind
+
+
+@pytest.mark.parametrize("header", ["F1 (%)", "F1 (macro)", "F1-score", "Macro-F1", "F-score", "F-measure",
+                                    "Test F1 score"])
+def test_every_f_score_header_is_commented_out_as_no_kind_claimbench_measures(header: str) -> None:
+    """"F1 (%)" was commented out, as no percentage claimbench measures, but "F1 (macro)" and "F1-score" were live
+    claims with a bare kind TODO. Every F-score is written commented out now, its kind TODO saying claimbench
+    measures none: a precision and a recall are kinds, no mean of them is."""
+    markdown = _table(["Model", "Accuracy (%)", header], ["CNN", "91.84", "0.889"])
+    assert [claim["cell"][2] for claim in _claims(markdown)] == ["Accuracy (%)"]
+    (f_score,) = [claim for claim in _claims(markdown, unmeasured=True) if claim["cell"][2] == header]
+    assert f_score["kind"] == (f"{UNKNOWN_KIND}; {UNMEASURED_KIND} F-score ({header!r}), only the precision and the "
+                               "recall it combines: commented out; to claim it, name what it is")
 
 
 def test_a_percentage_of_the_text_takes_its_kind_from_the_words_near_it() -> None:

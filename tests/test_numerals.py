@@ -36,6 +36,8 @@ from claimbench import numerals
         ("(10,1)", "Output Size", numerals.Number([10, 1])),
         ("(16, 16, 32)", "Output Size", numerals.Number([16, 16, 32])),
         ("(128,)", "Output Size", numerals.Number([128])),
+        ("(None, 16, 16, 32)", "Output Shape", numerals.Number([16, 16, 32])),  # Keras's batch dimension: none
+        ("(None, 2048)", "Output Shape", numerals.Number([2048])),
         ("1.2 min", "Time per Epoch", numerals.Number(1.2, 60.0, 1, unit="min")),
         ("1.2", "Epoch time (min)", numerals.Number(1.2, 60.0, 1, unit="min")),
         ("3", "Time per epoch (minutes)", numerals.Number(3, 60.0, 0, unit="minutes")),
@@ -183,7 +185,8 @@ def test_hours_in_a_header_of_a_time_are_hours(header: str, unit: str) -> None:
                                      "65-60%", "60% - 65K", "88.7% ± 0.3 s", "88.7 ± -0.3", "16x16",
                                      "10<sup>6</sup>", "10⁶", "2<sup>10</sup>",  # powers, not footnotes
                                      "12/epoch", "91%/epoch",  # per epoch: a time
-                                     "2 h", "3h"])  # a lone "h" under a header of no time: no hours
+                                     "2 h", "3h",  # a lone "h" under a header of no time: no hours
+                                     "(None, None, 3)", "(None,)"])  # a shape whose sides Keras does not know
 def test_parse_refuses_text(printed: str) -> None:
     assert numerals.parse(printed, "Params") is None
 
@@ -195,6 +198,7 @@ def test_parse_refuses_text(printed: str) -> None:
     ("21.2", 21.2, 1e6, "Parameters (M)"),
     ("0.49 MB", 0.49, 1.024e6, ""),  # a report's own megabyte: the unit's scale is not imposed
     ("(10,1)", (10, 1), 1.0, "Output Size"),
+    ("(None, 32, 32, 32)", (32, 32, 32), 1.0, "Output Shape"),  # Keras's batch dimension None is no part of it
     ("just shy of 60%", 59, 1.0, ""),  # words: no one number to hold the value to
     ("88.7 ± 0.3", 88.7, 1.0, ""),
     ("1.2 min", 1.2, 60.0, "Time per Epoch"),
@@ -220,6 +224,8 @@ WRONG = "is not the number that printed shows"
     ("99.47%", 99.74, 1.0, "", ("value", f"99.74 {WRONG} ('99.47%'), in its printed unit")),
     ("(10,1)", (1, 10), 1.0, "", ("value", f"[1, 10] {WRONG} ('(10,1)'), in its printed unit")),
     ("(10,1)", 10, 1.0, "", ("value", f"10 {WRONG} ('(10,1)'), in its printed unit")),
+    ("(None, 32, 32, 32)", (16, 32, 32), 1.0, "Output Shape",
+     ("value", f"[16, 32, 32] {WRONG} ('(None, 32, 32, 32)'), in its printed unit")),
     ("5.6M", 5.6, 1.0, "", ("scale", "printed '5.6M' counts in units of 1e+06: give scale = 1e+06")),
     ("21.2", 21.2, 1.0, "Parameters (M)",
      ("scale", "printed '21.2' under 'Parameters (M)' counts in units of 1e+06: give scale = 1e+06")),
