@@ -277,6 +277,22 @@ def _cluster_problems(config: pytest.Config) -> list[str]:
     return []
 
 
+def _read_before_the_ini(config: pytest.Config) -> list[tuple[str, str]]:
+    """The arguments pytest read before it chose its ini file, each with where it was given: ``PYTEST_ADDOPTS``'s
+    (split as pytest splits them), then the command line's. The ini file's own ``addopts`` are read after pytest
+    chose it, and so hide nothing."""
+    given = [(arg, " in PYTEST_ADDOPTS") for arg in shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))]
+    return given + [(str(arg), "") for arg in config.invocation_params.args]
+
+
+def _after_a_space(config: pytest.Config) -> list[tuple[str, str, str]]:
+    """Each ``--claims-*`` option that pytest read before its ini file with its value after a space
+    (``separated``): the option, the value and where the option was given (``_read_before_the_ini``)."""
+    given = _read_before_the_ini(config)
+    return [(option, value, where) for (option, where), (value, _) in zip(given, given[1:])
+            if separated(option, value)]
+
+
 def separated(option: str, value: str) -> bool:
     """Whether ``option value`` is a ``--claims-*`` option given its value after a space: pytest looks for its ini
     file before it knows plugin options, and takes such a value for a path to test."""
@@ -284,8 +300,8 @@ def separated(option: str, value: str) -> bool:
 
 
 def taken_for_a_path(config: pytest.Config) -> str | None:
-    """Why pytest read another project's configuration: a ``--claims-*`` value given after a space that names an
-    existing path (``--claims-dir ../B/claims``) is, to pytest's first look at the command line, which knows no
+    """Why pytest read another project's configuration: a ``--claims-*`` value given after a space, on the command
+    line or in ``PYTEST_ADDOPTS``, that names an existing path (``--claims-dir ../B/claims``) is, to pytest's first look at the command line, which knows no
     plugin option yet, a path to test, and pytest looks for its ini file from the paths to test (pytest issue
     #8846). A plugin cannot take part in that look, so it says so: None where the ini file (else the rootdir) pytest
     chose lies above the paths tested (the current folder when none is named), as it would without the value, and
@@ -300,24 +316,23 @@ def taken_for_a_path(config: pytest.Config) -> str | None:
     tested = Path(os.path.commonpath(folders)) if folders else here
     if tested.resolve().is_relative_to(chosen):
         return None
-    arguments = config.invocation_params.args
-    for option, value in zip(arguments, arguments[1:]):
-        if separated(option, value) and (here / value).exists() and (here / value).resolve().is_relative_to(chosen):
+    for option, value, where in _after_a_space(config):
+        if (here / value).exists() and (here / value).resolve().is_relative_to(chosen):
             read = f"read {config.inipath}" if config.inipath else f"took {config.rootpath} for its rootdir"
-            return (f"write {option}={value}, not {option} {value}: pytest looks for its ini file before it knows "
-                    f"plugin options, took {value!r} for a path to test and {read}, another project's configuration")
+            return (f"write {option}={value}, not {option} {value}{where}: pytest looks for its ini file before it "
+                    f"knows plugin options, took {value!r} for a path to test and {read}, another project's "
+                    "configuration")
     return None
 
 
 def unconfigured(config: pytest.Config) -> str | None:
-    """Why a session given ``--claims-*`` options on its command line has no ledger, or None when it was given
+    """Why a session given ``--claims-*`` options on its command line (or in ``PYTEST_ADDOPTS``) has no ledger, or None when it was given
     none (an ini file's output settings alone leave the plugin inert). A value after a space hid the ini file only
     where it names an existing path: pytest looks for its ini file from the paths it was given that exist."""
-    arguments = config.invocation_params.args
-    for option, value in zip(arguments, arguments[1:]):
-        if separated(option, value) and os.path.lexists(config.invocation_params.dir / value):
-            return (f"no ledger configured; write {option}={value}, not {option} {value}: pytest looks for its "
-                    f"ini file before it knows plugin options, and took {value!r} for a path to test")
+    for option, value, where in _after_a_space(config):
+        if os.path.lexists(config.invocation_params.dir / value):
+            return (f"no ledger configured; write {option}={value}, not {option} {value}{where}: pytest looks for "
+                    f"its ini file before it knows plugin options, and took {value!r} for a path to test")
     wanted = [f"--claims-{name}" for name in OUTPUTS if config.getoption(f"claims_{name}")]
     if wanted:
         return f"{wanted[0]}: there is no ledger to report on: give --claims-dir=DIR, or claims_dir in the ini file"

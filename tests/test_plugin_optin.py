@@ -1127,6 +1127,31 @@ def test_a_claims_dir_after_a_space_that_took_another_projects_ini_file_is_a_usa
     author.runpytest_subprocess("--claims-dir", "claims").assert_outcomes(passed=2, failed=1)
 
 
+def test_a_claims_dir_after_a_space_in_pytest_addopts_is_the_same_usage_error(
+        author: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest reads ``PYTEST_ADDOPTS`` before the command line, and before it looks for its ini file: the value
+    after a space there takes another project's ini file as it does typed, and the run, which would check no claim
+    and pass, is the same usage error, naming where the option was given."""
+    theirs = tmp_path_factory.mktemp("theirs")
+    (theirs / "pytest.ini").write_text("[pytest]\ntestpaths = tests\n")
+    (theirs / "reference").mkdir()
+    (theirs / "reference" / "mine.toml").write_text(LEDGER, encoding="utf-8")
+    author.makepyfile(test_own="def test_own():\n    pass\n")
+    value = os.path.relpath(theirs / "reference", author.path)
+    monkeypatch.setenv("PYTEST_ADDOPTS", f"-q --claims-dir {value}")
+    result = author.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str()[-2000:]
+    result.stderr.fnmatch_lines([f"ERROR: write --claims-dir={value}, not --claims-dir {value} in PYTEST_ADDOPTS: "
+                                 f"pytest looks for its ini file before it knows plugin options, took {value!r} *"])
+    data = theirs / "data"
+    data.mkdir()
+    monkeypatch.setenv("PYTEST_ADDOPTS", f"--claims-data-root {data}")
+    result = author.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str()[-2000:]
+    result.stderr.fnmatch_lines([f"ERROR: no ledger configured; write --claims-data-root={data}, not "
+                                 f"--claims-data-root {data} in PYTEST_ADDOPTS: *"])
+
+
 def test_a_claims_value_after_a_space_that_names_no_path_hid_nothing(pytester: pytest.Pytester) -> None:
     """pytest looks for its ini file from the paths it was given that exist: ``cpu`` is none, so a project without
     a ledger is simply one the plugin leaves alone."""
