@@ -42,8 +42,9 @@ made, as a folder's other files are for one named alone), or that of a test mark
 left without claims (it names the first rejected file)."""
 files_key = pytest.StashKey["list[Path]"]()
 """The ledger's files, checked when the session's collection began (not ``--fixtures``' own collection)."""
-shared_key = pytest.StashKey[bool]()
-"""Whether this pytest-xdist worker has shared out the cores (``_share_cores``)."""
+threads_key = pytest.StashKey[int]()
+"""The torch thread count a pytest-xdist worker had before its claim tests shared out the cores (``_share_cores``),
+kept while the shared count is in force, for the user's own tests (``_unshare_cores``)."""
 loaded_key = pytest.StashKey[bool]()
 """Whether this process has loaded the ledger (``_load``): a session that collects no claim never does, and so never
 imports torch, pydantic or the author's models."""
@@ -107,16 +108,25 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _share_cores(config: pytest.Config) -> None:
-    """pytest-xdist workers split the CPU's cores between their torch threads: each taking them all
-    oversubscribes the CPU, and OpenMP threads preempted at a barrier made training 7x slower on 2 cores. Once a
-    worker, and only where torch is imported (the ledger loaded, or a test module of the user's importing it); a
-    thread count the user set (``OMP_NUM_THREADS``) stands."""
+    """pytest-xdist workers split the CPU's cores between their torch threads while they measure claims: each
+    taking them all oversubscribes the CPU, and OpenMP threads preempted at a barrier made training 7x slower on 2
+    cores. The count before is kept for the user's own tests (``_unshare_cores``); a thread count the user set
+    (``OMP_NUM_THREADS``) stands."""
     worker = getattr(config, "workerinput", None)
-    if worker is None or shared_key in config.stash or "torch" not in sys.modules:
+    if worker is None or threads_key in config.stash or os.environ.get("OMP_NUM_THREADS"):
         return
-    config.stash[shared_key] = True
-    if not os.environ.get("OMP_NUM_THREADS"):
-        sys.modules["torch"].set_num_threads(max(1, _usable_cpus() // int(worker["workercount"])))
+    import torch  # a claim's measurement imports it anyway
+
+    config.stash[threads_key] = torch.get_num_threads()
+    torch.set_num_threads(max(1, _usable_cpus() // int(worker["workercount"])))
+
+
+def _unshare_cores(config: pytest.Config) -> None:
+    """A test of the user's own runs on the thread count it would without claimbench: the one before the claim tests
+    shared out the cores, restored."""
+    if threads_key in config.stash:
+        sys.modules["torch"].set_num_threads(config.stash[threads_key])
+        del config.stash[threads_key]
 
 
 def _usable_cpus() -> int:
@@ -127,9 +137,21 @@ def _usable_cpus() -> int:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A worker's test of the user's that imported torch shares the cores as the ledger's claims do."""
-    if options.ledger_path_key in item.config.stash:
+    """A worker's test that measures a claim (a ledger's item, or a test of the user's that ``MEASURING`` tags) runs
+    on its share of the cores; any other test on the thread count it would without claimbench."""
+    if _measures_a_claim(item):
         _share_cores(item.config)
+    else:
+        _unshare_cores(item.config)
+
+
+def _measures_a_claim(item: pytest.Item) -> bool:
+    """Whether ``item`` measures one of the ledger's claims: a claim collected, and the test tagged with it."""
+    if claims_key not in item.config.stash:
+        return False
+    from claimbench import results
+
+    return any(name == results.CLAIM_PROPERTY for name, _ in item.user_properties)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

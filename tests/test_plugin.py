@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from xml.etree import ElementTree
@@ -792,8 +793,10 @@ def test_xdist_gives_the_serial_report(project: pytest.Pytester, monkeypatch: py
 
 @pytest.mark.slow
 @pytest.mark.parametrize("omp", [None, "2"])
-def test_xdist_workers_share_the_cores_unless_the_user_set_the_threads(
+def test_xdist_workers_share_the_cores_for_claims_alone_unless_the_user_set_the_threads(
         omp: str | None, project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's claim tests split the CPU's cores with the other workers; a test of the user's own, before one or
+    after, keeps the thread count torch takes without claimbench."""
     pytest.importorskip("xdist")
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parent.parent))
     if omp is None:
@@ -801,14 +804,28 @@ def test_xdist_workers_share_the_cores_unless_the_user_set_the_threads(
     else:
         monkeypatch.setenv("OMP_NUM_THREADS", omp)
     project.makepyfile(test_threads="""
-        import os, torch
+        import pytest, torch
 
-        def test_threads():
-            open(os.environ["PYTEST_XDIST_WORKER"] + ".threads", "w").write(str(torch.get_num_threads()))
+        def note(name):
+            open(f"{name}.threads", "w").write(str(torch.get_num_threads()))
+
+        def test_a_own():
+            note("own_before")
+
+        @pytest.mark.claims("params")
+        def test_b_claim(claim, check_claim):
+            note("claim")
+
+        def test_c_own():
+            note("own_after")
     """)
-    project.runpytest_subprocess("test_threads.py", "--claims-dir=reference", "-n", "2", "-p", "no:randomly")
-    counts = {path.read_text() for path in project.path.glob("*.threads")}
-    assert counts == {omp or str(max(1, len(os.sched_getaffinity(0)) // 2))}
+    project.runpytest_subprocess("test_threads.py", "--claims-dir=reference", "-n", "2", "--dist", "loadfile",
+                                 "-p", "no:randomly")
+    counts = {path.stem: path.read_text() for path in project.path.glob("*.threads")}
+    alone = subprocess.run([sys.executable, "-c", "import torch; print(torch.get_num_threads())"], check=True,
+                           capture_output=True, text=True).stdout.strip()
+    shared = omp or str(max(1, len(os.sched_getaffinity(0)) // 2))
+    assert counts == {"own_before": alone, "claim": shared, "own_after": alone}
 
 
 def test_workers_share_the_cpus_where_the_os_keeps_no_affinity(monkeypatch: pytest.MonkeyPatch) -> None:
