@@ -328,6 +328,27 @@ def test_tests_outside_the_ledger_import_neither_torch_nor_the_ledgers_machinery
         result.stdout.fnmatch_lines(["claimbench: no claim ran, so no file was written"])
 
 
+def test_a_benchmark_json_of_tests_outside_the_ledger_imports_no_torch(author: pytest.Pytester) -> None:
+    """pytest-benchmark asks every plugin for its machine info when it saves a benchmark: in a run that collected no
+    claim, claimbench adds none, and so imports no torch for it."""
+    pytest.importorskip("pytest_benchmark")
+    (author.path / "t").mkdir()
+    (author.path / "t" / "test_bench.py").write_text("def test_bench(benchmark):\n    benchmark(len, ())\n",
+                                                     encoding="utf-8")
+    (author.path / "t" / "conftest.py").write_text(textwrap.dedent(f"""\
+        import sys
+        from pathlib import Path
+
+
+        def pytest_unconfigure(config):
+            found = [name for name in {HEAVY!r} if name in sys.modules]
+            Path(__file__).with_name("imported.txt").write_text(" ".join(found) or "none")
+        """), encoding="utf-8")
+    author.runpytest_subprocess("t", "--benchmark-json=bench.json").assert_outcomes(passed=1)
+    assert "torch" not in json.loads((author.path / "bench.json").read_text(encoding="utf-8"))["machine_info"]
+    assert (author.path / "t" / "imported.txt").read_text(encoding="utf-8") == "none"
+
+
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
 def test_plain_pytest_in_a_subfolder_runs_its_tests_alone(author: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                          workers: list[str]) -> None:
