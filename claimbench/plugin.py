@@ -10,13 +10,14 @@ as they would without claimbench. Hooks and fixtures only; the work is done by `
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
 import fnmatch
 import os
 import sys
 import warnings
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -182,6 +183,21 @@ def _unimportable(config: pytest.Config, loaded: dict[Path, list[Report]]) -> di
     return {file: problems for file, problems in found.items() if problems}
 
 
+@contextlib.contextmanager
+def _project_importable(config: pytest.Config) -> Iterator[None]:
+    """The ledger's modules import from the project's folder (``items.import_problems``), which stays on ``sys.path``
+    under pytest's prepend and append import modes, as the folders pytest puts there itself do; under
+    ``--import-mode=importlib``, which puts none there, it is taken off once they have imported, so that it hides
+    no import of a test's that only works from there."""
+    project = str(options.project(config))
+    added = project not in sys.path
+    try:
+        yield
+    finally:
+        if added and project in sys.path and config.getoption("importmode") == "importlib":
+            sys.path.remove(project)
+
+
 def _source_folders(config: pytest.Config) -> tuple[Path, list[Path]]:
     """The ledger's folder, and the folders a report's ``source`` is looked for in, first found first: the ledger's,
     the one above it (where `claimbench init` leaves the README it drafts from), the project's."""
@@ -281,12 +297,13 @@ def _load(config: pytest.Config) -> None:
         except ledger.LedgerError as error:  # an error of collecting this file only, as a module's syntax error
             rejected[file.resolve()] = error.problems
     _refuse_overwriting_sources(config, [report for reports in loaded.values() for report in reports])
-    for file, problems in _unimportable(config, loaded).items():
-        rejected[file] = problems
-        del loaded[file]
-    unimported, unresolved = items.check_models([report for reports in loaded.values() for report in reports],
-                                                (options.project(config), *options.pythonpath(config)),
-                                                config.stash[files_key])
+    with _project_importable(config):
+        for file, problems in _unimportable(config, loaded).items():
+            rejected[file] = problems
+            del loaded[file]
+        unimported, unresolved = items.check_models([report for reports in loaded.values() for report in reports],
+                                                    (options.project(config), *options.pythonpath(config)),
+                                                    config.stash[files_key])
     for file, reports in list(loaded.items()):  # an unknown model, a missing input size: an error of its file alone
         if problems := [problem for report in reports for problem in unresolved.get(report.slug, [])]:
             rejected[file] = problems

@@ -1049,6 +1049,25 @@ def test_the_project_goes_on_sys_path_only_for_a_ledger_module_it_holds(
     assert {sys.modules[name].WHERE for name in ("zoo_b", "zoo_b.a", "zoo_b.mine")} == {"project"}
 
 
+def test_under_import_mode_importlib_the_project_leaves_sys_path_once_the_models_imported(
+        author: pytest.Pytester) -> None:
+    """``--import-mode=importlib`` puts nothing on ``sys.path``, so that a test's import that works only from the
+    project's folder fails: the project is there only while the ledger's modules import, and its claims are still
+    measured."""
+    author.makepyfile(test_path="""
+        import importlib.machinery
+
+
+        def test_the_project_is_not_on_sys_path():
+            assert importlib.machinery.PathFinder.find_spec("mymodels") is None
+    """)
+    script = Path(sys.executable).with_name("pytest")  # pytester's own runs put their folder on PYTHONPATH
+    command = [str(script), "claims", "test_path.py", "--import-mode=importlib", "-p", "no:cacheprovider"]
+    finished = subprocess.run(command, cwd=author.path, capture_output=True, text=True, check=False)
+    assert "1 failed, 3 passed" in finished.stdout, finished.stdout[-2000:] + finished.stderr
+    assert "FAILED claims/mine.toml::mine/params/wrong " in finished.stdout, finished.stdout[-2000:]
+
+
 @pytest.mark.parametrize(("settings", "message", "written"), [
     (["-o", "claims_report=REPORT.md"], "claims_report (ini) / --claims-report: */REPORT.md is not claimbench's "
      "verdict report (its first line is not '# claimbench verdicts'): the verdict report would replace it; name "
