@@ -878,6 +878,15 @@ class ClaimsSession:
                     for problem in problems]
         return f": {errors.first_line(LedgerError(problems))}" if problems else ""
 
+    def _say_kept(self, terminalreporter: pytest.TerminalReporter) -> None:
+        """Where the files written keep records of earlier runs beside this run's, a line with their own tally."""
+        from claimbench import results
+
+        kept = sum(bool(record.get("carried")) for record in self.shown)
+        if kept and self.written:
+            terminalreporter.write_line(f"the files keep {kept} record{'s' * (kept != 1)} of earlier runs beside "
+                                        f"this run's: {results.in_all(self.shown)} in all")
+
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
         for line in self.retrain_lines:
             terminalreporter.write_line(line, yellow=True)
@@ -900,21 +909,22 @@ class ClaimsSession:
         if wanted and rejected_key in self.config.stash:
             terminalreporter.write_line("claimbench: a ledger file was rejected, so no file was written"
                                         + self._unshown(terminalreporter))
-        from claimbench import carry_over, results, verdict
+        from claimbench import carry_over, results
 
-        records = collected.records()
-        tally = results.counts(records)
-        terminalreporter.write_sep("-", "claimbench verdicts")
-        terminalreporter.write_line(f"{results.headline(records)} ("
-                                    + ", ".join(f"{tally[v]} {v}" for v in verdict.VERDICTS if tally[v]) + ")")
-        kept = sum(bool(record.get("carried")) for record in self.shown)
-        if kept and self.written:
-            terminalreporter.write_line(f"the files keep {kept} record{'s' * (kept != 1)} of earlier runs beside "
-                                        f"this run's: {results.in_all(self.shown)} in all")
+        tally, verbosity = results.in_all(collected.records()), self.config.get_verbosity()
+        if verbosity <= -2:  # -qq: the tally alone, and what went wrong
+            terminalreporter.write_line(f"claimbench: {tally}")
+        else:
+            terminalreporter.write_sep("-", "claimbench verdicts")
+            terminalreporter.write_line(tally)
+            self._say_kept(terminalreporter)
         if self.written and (dropped := carry_over.dropped_summary(self.shown)):
             terminalreporter.write_line(dropped, yellow=True)
-        for path in self.written:
-            terminalreporter.write_line(f"wrote {path}")
+        if verbosity == -1 and self.written:  # -q: the files on one line
+            terminalreporter.write_line(f"wrote {', '.join(map(str, self.written))}")
+        elif verbosity >= 0:
+            for path in self.written:
+                terminalreporter.write_line(f"wrote {path}")
         if self.interrupted:
             terminalreporter.write_line(self.interrupted, yellow=True)
         if self.unwritten:

@@ -166,6 +166,9 @@ def test_params(claim, check_claim):
 
 README = "# Tiny\n\nBefore.\n\n<!-- claims-summary:start -->\nold summary\n<!-- claims-summary:end -->\n\nAfter.\n"
 
+TALLY = "2 reproduced of 4 checked, 1 refuted, 1 known error, 2 errors, 1 not run, 1 unverifiable"
+"""The terminal's tally of the tiny ledger's claims, as ``CLAIM_TESTS`` measures them: the headline, then the claims
+not measured, as the overall badge counts them."""
 MARKDOWN_AND_JSON = ("--claims-dir", "reference", "--claims-report", "out/REPORT.md", "--claims-json",
                      "out/results.json")
 OPTIONS = (*MARKDOWN_AND_JSON, "--claims-badges", "badges", "--claims-plots", "out/plots", "--claims-readme",
@@ -203,10 +206,21 @@ def test_outcomes_match_pytest(project: pytest.Pytester) -> None:
     failed test as pytest and JUnit XML count it; the claims' records, the tally and the badge say error."""
     result = _run(project)
     result.assert_outcomes(passed=2, failed=3, skipped=2, xfailed=1)
-    verdicts = ("2 reproduced of 4 checked, 1 refuted, 1 known error, 2 errors "
-                "(2 reproduced, 1 refuted, 1 known error, 2 error, 1 not run, 1 unverifiable)")
-    result.stdout.fnmatch_lines(["*claimbench verdicts*", verdicts, "wrote *out?REPORT.md"])
+    result.stdout.fnmatch_lines(["*claimbench verdicts*", TALLY, "wrote *out?REPORT.md"])  # each claim counted once
+    assert json.loads((project.path / "badges" / "claims.json").read_text(encoding="utf-8"))["message"] == TALLY
     assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_quiet_runs_say_less_of_the_verdicts(project: pytest.Pytester) -> None:
+    """``-q`` keeps the verdicts' section, the files written on one line; ``-qq`` the tally alone, on a line that
+    names claimbench, as pytest's own summary then has no header to tell it by."""
+    quiet = _run(project, "-q")
+    quiet.stdout.fnmatch_lines(["*claimbench verdicts*", TALLY, "wrote *out?REPORT.md, *"])
+    assert len([line for line in quiet.outlines if line.startswith("wrote ")]) == 1, quiet.outlines
+    very = _run(project, "-qq")
+    said = [line for line in very.outlines if line.startswith(("claimbench", "wrote ")) or "claimbench verdicts" in line]
+    assert said == [f"claimbench: {TALLY}"], very.outlines
+    assert (project.path / "out" / "REPORT.md").is_file()
 
 
 def test_a_refuted_claim_fails_with_its_one_line_message(project: pytest.Pytester) -> None:
@@ -579,7 +593,7 @@ def test_a_file_that_cannot_be_written_at_the_end_is_one_line_after_the_summary(
     monkeypatch.setattr(atomic, "write_bytes", full)
     result = _run(project, "-k", "reproduced", options=MARKDOWN_AND_JSON)
     assert result.ret == pytest.ExitCode.INTERNAL_ERROR
-    result.stdout.fnmatch_lines(["*claimbench verdicts*", "1 reproduced of 1 checked (1 reproduced)",
+    result.stdout.fnmatch_lines(["*claimbench verdicts*", "1 reproduced of 1 checked",
                                  "ERROR: claimbench: could not write */out/REPORT.md: No space left on device",
                                  "*1 passed*"])
 
@@ -633,7 +647,7 @@ def test_a_ctrl_c_after_the_tests_is_one_line_saying_whether_the_files_were_writ
     project.makeconftest(PRESSED_IN.format(pressed_in))
     result = project.runpytest_subprocess("test_claims.py", *MARKDOWN_AND_JSON, "-k", "reproduced")
     assert result.ret == pytest.ExitCode.INTERRUPTED
-    result.stdout.fnmatch_lines(["*claimbench verdicts*", "1 reproduced of 1 checked (1 reproduced)", line,
+    result.stdout.fnmatch_lines(["*claimbench verdicts*", "1 reproduced of 1 checked", line,
                                  "*1 passed*"])
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
     assert all((project.path / "out" / name).is_file() == written for name in ("REPORT.md", "results.json"))
@@ -681,7 +695,7 @@ def test_a_partial_run_says_what_the_files_keep_of_earlier_runs(project: pytest.
     endpoint = json.loads((project.path / "badges" / "claims.json").read_text(encoding="utf-8"))
     kept = sum(bool(r.get("carried")) for r in _records(project).values())
     assert kept > 0
-    result.stdout.fnmatch_lines(["1 reproduced of 1 checked (1 reproduced)",
+    result.stdout.fnmatch_lines(["1 reproduced of 1 checked",
                                  f"the files keep {kept} records of earlier runs beside this run's: "
                                  f"{endpoint['message']} in all"])
 
