@@ -300,13 +300,13 @@ def separated(option: str, value: str) -> bool:
 
 
 def taken_for_a_path(config: pytest.Config) -> str | None:
-    """Why pytest read another project's configuration: a ``--claims-*`` value given after a space, on the command
-    line or in ``PYTEST_ADDOPTS``, that names an existing path (``--claims-dir ../B/claims``) is, to pytest's first look at the command line, which knows no
-    plugin option yet, a path to test, and pytest looks for its ini file from the paths to test (pytest issue
-    #8846). A plugin cannot take part in that look, so it says so: None where the ini file (else the rootdir) pytest
-    chose lies above the paths tested (the current folder when none is named), as it would without the value, and
-    where ``-c`` chose it, or ``--rootdir`` with no ini file found (an ini file is looked for from the paths to test
-    under ``--rootdir`` too)."""
+    """Why pytest read another project's configuration: a ``--claims-*`` value given after a space, on the command line
+    or in ``PYTEST_ADDOPTS``, that names an existing path (``--claims-dir ../B/claims``) is, to pytest's first look at
+    its arguments, which knows no plugin option yet, a path to test, and pytest looks for its ini file from the paths to
+    test (pytest issue #8846). A plugin cannot take part in that look, so it says so: None where the ini file (else the
+    rootdir) pytest chose lies above the paths tested (the current folder when none is named), as it would without the
+    value, and where ``-c`` chose it, or ``--rootdir`` with no ini file found (an ini file is looked for from the paths
+    to test under ``--rootdir`` too)."""
     if config.option.inifilename or config.option.rootdir and config.inipath is None:
         return None
     here = config.invocation_params.dir
@@ -326,9 +326,10 @@ def taken_for_a_path(config: pytest.Config) -> str | None:
 
 
 def unconfigured(config: pytest.Config) -> str | None:
-    """Why a session given ``--claims-*`` options on its command line (or in ``PYTEST_ADDOPTS``) has no ledger, or None when it was given
-    none (an ini file's output settings alone leave the plugin inert). A value after a space hid the ini file only
-    where it names an existing path: pytest looks for its ini file from the paths it was given that exist."""
+    """Why a session given ``--claims-*`` options on its command line (or in ``PYTEST_ADDOPTS``) has no ledger, or
+    None when it was given none (an ini file's output settings alone leave the plugin inert). A value after a space
+    hid the ini file only where it names an existing path: pytest looks for its ini file from the paths it was given
+    that exist."""
     for option, value, where in _after_a_space(config):
         if os.path.lexists(config.invocation_params.dir / value):
             return (f"no ledger configured; write {option}={value}, not {option} {value}{where}: pytest looks for "

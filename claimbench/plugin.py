@@ -934,7 +934,7 @@ class ClaimsSession:
 @pytest.hookimpl(optionalhook=True)
 def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict[str, Any]) -> None:
     """Add torch, the training device and its CUDA driver to pytest-benchmark's machine info, in a session that
-    loaded claims: one that collected none imports no torch for it (``loaded_key``)."""
+    loaded claims: one that collected none imports no torch for it."""
     if claims_key not in config.stash:
         return
     from claimbench.runs.settings import machine_info as describe

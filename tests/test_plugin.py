@@ -218,7 +218,8 @@ def test_quiet_runs_say_less_of_the_verdicts(project: pytest.Pytester) -> None:
     quiet.stdout.fnmatch_lines(["*claimbench verdicts*", TALLY, "wrote *out?REPORT.md, *"])
     assert len([line for line in quiet.outlines if line.startswith("wrote ")]) == 1, quiet.outlines
     very = _run(project, "-qq")
-    said = [line for line in very.outlines if line.startswith(("claimbench", "wrote ")) or "claimbench verdicts" in line]
+    said = [line for line in very.outlines
+            if line.startswith(("claimbench", "wrote ")) or "claimbench verdicts" in line]
     assert said == [f"claimbench: {TALLY}"], very.outlines
     assert (project.path / "out" / "REPORT.md").is_file()
 
