@@ -15,7 +15,7 @@ import math
 import os
 import pickle
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ __all__ = [
     "SYSTEM_DIRS",
     "CLASSES",
     "IMAGE_SHAPES",
+    "KERAS_NPZ",
     "PUBLISHED_IMAGES",
     "ChecksumMismatch",
     "DataMissing",
@@ -78,10 +79,17 @@ CHECKSUMS: dict[str, dict[str, str]] = {
         "t10k-labels-idx1-ubyte": "15d484375f8d13e6eb1aabb0c3f46965",
     },
 }
+# The SHA-256 of the file's bytes that Keras's load_data passes as file_hash= (keras/src/datasets/mnist.py).
+KERAS_NPZ: dict[str, tuple[str, str]] = {
+    "mnist": ("mnist.npz", "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"),
+}
+"""Dataset → the .npz file Keras keeps it in (read from the data root where no folder holds its other layout) and the
+SHA-256 Keras publishes of that file."""
 
 # Where each dataset sits, relative to a data root, in the layouts we read (first match wins). Keras's cache
 # (~/.keras/datasets) is a data root too: Keras 3 unpacks CIFAR-10 into cifar-10-batches-py-target/ (its
-# keras/src/datasets/cifar10.py), older Keras beside it; Keras keeps MNIST only as mnist.npz, which is not read.
+# keras/src/datasets/cifar10.py), older Keras beside it; Keras keeps MNIST only as mnist.npz (KERAS_NPZ), read where
+# no folder holds the IDX files.
 # The data root may be the dataset's folder itself (".").
 _LAYOUTS: dict[str, tuple[str, ...]] = {
     "cifar10": ("cifar-10-batches-py", "cifar-10-batches-py-target/cifar-10-batches-py", "."),
@@ -102,12 +110,11 @@ _FILES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 _UNREAD_FORMS: dict[str, dict[str, str]] = {
     "cifar10": {"cifar-10-python.tar.gz": "the archive, not extracted: tar -xzf {path} -C {root}"},
-    "mnist": {"mnist.npz": "Keras's MNIST, which claimbench does not read: it reads the four IDX files"},
 }
 """Files in a data root that hold a dataset in a form ``load`` does not read, and what to say of each."""
 _HOW_TO_GET: dict[str, str] = {
     "cifar10": "put cifar-10-batches-py/ (from cifar-10-python.tar.gz) under DIR",
-    "mnist": "put the four MNIST IDX files (gzipped or not) in DIR/MNIST/raw/",
+    "mnist": "put the four MNIST IDX files (gzipped or not) in DIR/MNIST/raw/, or Keras's mnist.npz in DIR",
     "fashion_mnist": "apt-get install dataset-fashion-mnist, or put the four Fashion-MNIST IDX files "
                      "(gzipped or not) in DIR/FashionMNIST/raw/",
 }
@@ -129,6 +136,8 @@ CLASSES = 10
 """Labels of every dataset lie in 0 .. CLASSES - 1."""
 _GZIP_MAGIC = b"\x1f\x8b"
 _IDX_MAGIC = b"\x00\x00\x08"
+_ZIP_MAGIC = b"PK\x03\x04"
+"""The first bytes of a zip archive, as an .npz file is."""
 """The first bytes of an IDX file of unsigned bytes: two zeros, then type 0x08."""
 LARGEST_FILE = 1 << 28
 """256 MiB: over five times the largest file of these datasets (MNIST's 47,040,016-byte training images); a file,
@@ -167,15 +176,17 @@ class DataMissing(Exception):
 
 
 class ChecksumMismatch(errors.MeasurementError):
-    """A data file's MD5 differs from the published one: names the file and both digests, and, where its digest is
-    another published file's (``holds``, in words, and that file ``published_as``), that it holds that file."""
+    """A data file's digest (``algorithm``: MD5, SHA-256 of Keras's .npz) differs from the published one: names the
+    file and both digests, and, where its digest is another published file's (``holds``, in words, and that file
+    ``published_as``), that it holds that file."""
 
-    def __init__(self, path: Path, expected: str, actual: str, holds: str = "", published_as: str = "") -> None:
+    def __init__(self, path: Path, expected: str, actual: str, holds: str = "", published_as: str = "", *,
+                 algorithm: str = "MD5") -> None:
         self.path, self.expected, self.actual = path, expected, actual
         content = "decompressed content" if path.suffix == ".gz" else "content"
-        self.finding = (f"{path}: holds {holds} (MD5 of its {content} is {actual}, the published digest of "
+        self.finding = (f"{path}: holds {holds} ({algorithm} of its {content} is {actual}, the published digest of "
                         f"{published_as}, not {expected})" if holds else
-                        f"{path}: MD5 of its {content} is {actual}, the published digest is {expected}")
+                        f"{path}: {algorithm} of its {content} is {actual}, the published digest is {expected}")
         super().__init__(
             f"{self.finding}; replace the file with the original, or pass --claims-allow-unverified-data "
             f"to run anyway (its verdicts are then marked 'unverified data')"
@@ -257,8 +268,7 @@ def load(
                     data_root)
     if found.mismatches and not allow_unverified:
         raise found.mismatches[0]
-    parse = _parse_cifar if name == "cifar10" else _parse_idx
-    images, labels = parse(found.contents, found.paths, IMAGE_SHAPES[name])
+    images, labels = found.parse(found.contents, found.paths, IMAGE_SHAPES[name])
     finding, partial = "", ""
     if found.mismatches:
         findings = "; ".join(mismatch.finding for mismatch in found.mismatches)
@@ -315,16 +325,20 @@ def split_holdout(dataset: Dataset, size: int, generator: torch.Generator) -> tu
     return train, val
 
 
+_Parse = Callable[[Sequence[bytes], Sequence[Path], tuple[int, int, int]], tuple[torch.Tensor, torch.Tensor]]
+
+
 @dataclasses.dataclass(frozen=True)
 class _Found:
-    """A split's files as read from one directory, with every checksum that failed, and what the folders looked in
-    before it held or lacked (``DataMissing.notes``)."""
+    """A split's files as read from one directory, with every checksum that failed, what the folders looked in
+    before it held or lacked (``DataMissing.notes``), and what turns the files into tensors."""
 
     directory: Path
     paths: list[Path]
     contents: list[bytes]
     mismatches: list[ChecksumMismatch]
     notes: list[str]
+    parse: _Parse
 
 
 def _data_root(root: Path | str | None) -> Path | None:
@@ -350,7 +364,8 @@ def missing(name: str, root: Path | str | None = None) -> DataMissing | None:
     data_root = _data_root(root)
     candidates, problem = _candidates(name, data_root), _no_folder(root, data_root)
     for split in SPLITS:
-        if not any(all(_existing(folder, member, name) for member in _FILES[name][split]) for folder in candidates):
+        if not any(all(_existing(folder, member, name) for member in _FILES[name][split]) for folder in candidates
+                   ) and _keras_npz(name, data_root) is None:
             return DataMissing(name, split, candidates, [*([problem] if problem else []), *_unread(name, data_root)])
     return None
 
@@ -382,8 +397,28 @@ def _find(name: str, split: str, data_root: Path | None, problem: str | None) ->
         mismatches = [ChecksumMismatch(path, CHECKSUMS[name][member], digest, *_published_file(digest, name))
                       for path, member, digest in zip(paths, members, digests, strict=True)
                       if digest != CHECKSUMS[name][member]]
-        return _Found(directory, paths, contents, mismatches, notes)
-    return DataMissing(name, split, candidates, [*notes, *_unread(name, data_root)])
+        return _Found(directory, paths, contents, mismatches, notes, _parse_cifar if name == "cifar10" else _parse_idx)
+    return _find_npz(name, split, data_root, notes) or DataMissing(name, split, candidates,
+                                                                   [*notes, *_unread(name, data_root)])
+
+
+def _keras_npz(name: str, data_root: Path | None) -> Path | None:
+    """The data root's .npz file of the dataset as Keras keeps it (``KERAS_NPZ``); None where there is none."""
+    if data_root is None or name not in KERAS_NPZ:
+        return None
+    path = data_root / KERAS_NPZ[name][0]
+    return path if path.is_file() else None
+
+
+def _find_npz(name: str, split: str, data_root: Path | None, notes: list[str]) -> _Found | None:
+    """The split from Keras's .npz file in the data root, its SHA-256 checked against Keras's; None where none."""
+    path = _keras_npz(name, data_root)
+    if path is None:
+        return None
+    content, published = _read(path, name), KERAS_NPZ[name][1]
+    digest = hashlib.sha256(content).hexdigest()
+    mismatches = [] if digest == published else [ChecksumMismatch(path, published, digest, algorithm="SHA-256")]
+    return _Found(path.parent, [path], [content], mismatches, notes, functools.partial(_parse_npz, split=split))
 
 
 def _unread(name: str, data_root: Path | None) -> list[str]:
@@ -541,6 +576,52 @@ def _parse_idx(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[in
     labels = labels.to(torch.int64)
     _check_labels(labels, paths[1])
     return images.unsqueeze(1), labels
+
+
+def _parse_npz(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[int, int, int], *, split: str,
+               ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Keras's .npz (never unpickled): uint8 x_<split> (N×H×W, becomes N×1×H×W) and y_<split> (N, becomes int64)."""
+    path, keys = paths[0], (f"x_{split}", f"y_{split}")
+    images, labels = _npz_arrays(contents[0], path, keys)
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != shape[1:]:
+        raise DataUnreadable(f"{path}: {keys[0]} must be uint8 of shape (N, {shape[1]}, {shape[2]}), got "
+                             f"{images.dtype} {images.shape}")
+    if labels.dtype != np.uint8 or labels.shape != images.shape[:1]:
+        raise DataUnreadable(f"{path}: {keys[1]} must be uint8 of shape ({len(images)},) (one per image of {keys[0]}), "
+                             f"got {labels.dtype} {labels.shape}")
+    if not len(images):
+        raise DataUnreadable(f"{path}: {keys[0]} holds no images (shape {images.shape})")
+    targets = torch.from_numpy(labels.astype(np.int64))
+    _check_labels(targets, path)
+    return torch.from_numpy(images).unsqueeze(1), targets
+
+
+def _npz_arrays(content: bytes, path: Path, keys: Sequence[str]) -> list[np.ndarray]:
+    """The arrays named ``keys`` of an .npz file's bytes, with pickles refused and no member unpacking to more than
+    ``LARGEST_FILE`` bytes."""
+    if not content.startswith(_ZIP_MAGIC):
+        raise DataUnreadable(f"{path}: not Keras's {path.name} (not a zip archive of .npy arrays)")
+    try:
+        with np.load(io.BytesIO(content), allow_pickle=False) as archive:
+            lacking = [key for key in keys if key not in archive.files]
+            if lacking:
+                raise DataUnreadable(f"{path}: no array {lacking[0]!r} (it holds {', '.join(archive.files) or 'none'})")
+            oversized = [key for key in keys if archive.zip.getinfo(f"{key}.npy").file_size > LARGEST_FILE]
+            if oversized:
+                raise DataUnreadable(f"{path}: {oversized[0]} unpacks to more than {LARGEST_FILE:,} bytes")
+            return [_npz_member(archive, key, path) for key in keys]
+    except DataUnreadable:
+        raise
+    except Exception as error:  # noqa: BLE001 - a broken zip or .npy header raises anything (BadZipFile, MemoryError)
+        raise DataUnreadable(f"{path}: not Keras's {path.name} ({errors.described(error)})") from error
+
+
+def _npz_member(archive: np.lib.npyio.NpzFile, key: str, path: Path) -> np.ndarray:
+    """One array of an open .npz file; an object array (a pickle) or a broken one is ``DataUnreadable`` naming it."""
+    try:
+        return archive[key]
+    except Exception as error:  # noqa: BLE001 - numpy's reader raises ValueError, EOFError, MemoryError...
+        raise DataUnreadable(f"{path}: {key}: unreadable ({errors.described(error)})") from error
 
 
 def _idx_array(content: bytes, path: Path) -> torch.Tensor:

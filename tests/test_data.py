@@ -288,12 +288,11 @@ def test_cifar_found_with_its_own_folder_as_the_data_root(tmp_path: Path, monkey
 
 @pytest.mark.parametrize("name, archive, said", [
     ("cifar10", "cifar-10-python.tar.gz", "the archive, not extracted: tar -xzf {path} -C {root}"),
-    ("mnist", "mnist.npz", "Keras's MNIST, which claimbench does not read: it reads the four IDX files"),
 ])
 def test_missing_data_says_the_form_it_was_found_in_that_is_not_read(tmp_path: Path, name: str, archive: str,
                                                                       said: str) -> None:
-    """CIFAR-10's archive not extracted, Keras's mnist.npz: the data is there in a form that is not read, and the
-    message says so, with what to do."""
+    """CIFAR-10's archive not extracted: the data is there in a form that is not read, and the message says so,
+    with what to do."""
     path = tmp_path / archive
     path.write_bytes(b"not read")
     note = f"{path}: {said.format(path=path, root=tmp_path)}"
@@ -686,6 +685,112 @@ def test_digest_is_the_content() -> None:
     same = data.Dataset(images.clone(), torch.tensor([0, 1]), verified=False, source=Path("b"))
     other = data.Dataset(images, torch.tensor([1, 1]), verified=True, source=Path("a"))
     assert first.digest == same.digest != other.digest and len(first.digest) == 64
+
+
+# ------------------------------------------------------------------------------- Keras's mnist.npz
+
+
+def keras_arrays(train: int = 5, test: int = 3) -> dict[str, np.ndarray]:
+    """The four arrays of Keras's mnist.npz, as ``write_idx`` writes the same images and labels."""
+    return {"x_train": fake_images(train, (28, 28), 0), "y_train": np.arange(train, dtype=np.uint8) % 10,
+            "x_test": fake_images(test, (28, 28), 0), "y_test": np.arange(test, dtype=np.uint8) % 10}
+
+
+def write_npz(root: Path, arrays: dict[str, np.ndarray], *, compressed: bool = False) -> Path:
+    """``root/mnist.npz`` as Keras keeps it: ``np.savez`` of the four arrays (``keras_arrays``)."""
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "mnist.npz"
+    (np.savez_compressed if compressed else np.savez)(path, **arrays)
+    return path
+
+
+def trust_npz(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """Make Keras's published SHA-256 of mnist.npz that of this tiny file."""
+    monkeypatch.setitem(data.KERAS_NPZ, "mnist", ("mnist.npz", hashlib.sha256(path.read_bytes()).hexdigest()))
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["savez", "savez_compressed"])
+def test_mnist_npz_loads_as_the_idx_files_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             compressed: bool) -> None:
+    """A data root holding only Keras's mnist.npz gives the tensors the IDX files of the same digits give."""
+    trust(monkeypatch, "mnist", write_idx(tmp_path / "idx/MNIST/raw", gz=True))
+    trust_npz(monkeypatch, write_npz(tmp_path / "keras", keras_arrays(), compressed=compressed))
+    for split in data.SPLITS:
+        from_idx, from_npz = data.load("mnist", split, tmp_path / "idx"), data.load("mnist", split, tmp_path / "keras")
+        assert from_npz.verified and from_npz.source == tmp_path / "keras" and from_npz.finding == ""
+        assert from_npz.images.dtype == torch.uint8 and from_npz.labels.dtype == torch.int64
+        assert torch.equal(from_npz.images, from_idx.images) and torch.equal(from_npz.labels, from_idx.labels)
+    assert len(from_npz) == 3 and data.missing("mnist", tmp_path / "keras") is None
+
+
+def test_idx_files_come_before_mnist_npz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a data root holds both, the IDX files are read, as they were before mnist.npz was."""
+    trust(monkeypatch, "mnist", write_idx(tmp_path / "MNIST/raw", gz=False))
+    trust_npz(monkeypatch, write_npz(tmp_path, keras_arrays(train=7)))
+    assert data.load("mnist", "train", tmp_path).source == tmp_path / "MNIST/raw"
+
+
+def test_mnist_npz_of_another_digest_is_unverified_data(tmp_path: Path) -> None:
+    """An npz whose SHA-256 is not Keras's: refused without the flag, naming the file and both digests; with it,
+    loaded and marked unverified, as a mismatched IDX file is."""
+    path = write_npz(tmp_path, keras_arrays())
+    actual, published = hashlib.sha256(path.read_bytes()).hexdigest(), data.KERAS_NPZ["mnist"][1]
+    said = f"{path}: SHA-256 of its content is {actual}, the published digest is {published}"
+    with pytest.raises(data.ChecksumMismatch, match=rf"^{re.escape(said)}; .*--claims-allow-unverified-data"):
+        data.load("mnist", "train", tmp_path)
+    with pytest.warns(UserWarning, match=rf"mnist test: running on unverified data: {re.escape(said)}; it holds 3"):
+        test = data.load("mnist", "test", tmp_path, allow_unverified=True)
+    assert not test.verified and test.finding.startswith(f"mnist test: {said}; it holds 3 images of the published")
+    assert test.partial == "mnist test holds 3 images of the published 10,000" and test.images.shape == (3, 1, 28, 28)
+
+
+def _without(arrays: dict[str, np.ndarray], key: str) -> dict[str, np.ndarray]:
+    return {name: array for name, array in arrays.items() if name != key}
+
+
+@pytest.mark.parametrize("arrays, said", [
+    (_without(keras_arrays(), "y_train"), "no array 'y_train'"),
+    ({**keras_arrays(), "x_train": keras_arrays()["x_train"].astype(np.float32)}, "x_train"),
+    ({**keras_arrays(), "y_train": keras_arrays()["y_train"].astype(np.int64)}, "y_train"),
+    ({**keras_arrays(), "x_train": fake_images(5, (28, 27), 0)}, "x_train"),
+    ({**keras_arrays(), "x_train": fake_images(5, (1, 28, 28), 0)}, "x_train"),
+    ({**keras_arrays(), "y_train": np.zeros((5, 1), dtype=np.uint8)}, "y_train"),
+    ({**keras_arrays(), "y_train": np.zeros(4, dtype=np.uint8)}, "y_train"),
+    ({**keras_arrays(train=0), "y_test": keras_arrays()["y_test"]}, "x_train"),
+    ({**keras_arrays(), "y_train": np.full(5, 10, dtype=np.uint8)}, "outside 0..9"),
+    ({**keras_arrays(), "y_train": np.array([1, 2, 3, 4, 5], dtype=object)}, "y_train"),
+], ids=["missing-key", "float-images", "int64-labels", "wrong-size", "extra-axis", "2d-labels", "label-count",
+        "no-images", "label-range", "pickled-objects"])
+def test_a_malformed_mnist_npz_is_one_line_naming_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            arrays: dict[str, np.ndarray], said: str) -> None:
+    """A key missing, a dtype or shape that is not Keras's, or an object array (never unpickled): ``DataUnreadable``
+    in one line that begins with the file and says what is wrong."""
+    path = write_npz(tmp_path, arrays)
+    trust_npz(monkeypatch, path)
+    with pytest.raises(data.DataUnreadable) as caught:
+        data.load("mnist", "train", tmp_path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: ") and said in message and "\n" not in message, message
+
+
+def test_a_file_named_mnist_npz_that_is_no_npz_is_one_line_naming_it(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "mnist.npz"
+    path.write_bytes(b"not read")
+    trust_npz(monkeypatch, path)
+    with pytest.raises(data.DataUnreadable, match=rf"^{re.escape(str(path))}: not Keras's mnist.npz \(") as caught:
+        data.load("mnist", "test", tmp_path)
+    assert "\n" not in str(caught.value)
+
+
+def test_mnist_npz_is_never_unpickled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An object array in mnist.npz is refused without calling pickle: a hostile file cannot run code."""
+    path = write_npz(tmp_path, {**keras_arrays(), "y_test": np.array([object()] * 3, dtype=object)})
+    trust_npz(monkeypatch, path)
+    monkeypatch.setattr(pickle, "load", lambda *_, **__: pytest.fail("mnist.npz was unpickled"))
+    monkeypatch.setattr(pickle, "loads", lambda *_, **__: pytest.fail("mnist.npz was unpickled"))
+    with pytest.raises(data.DataUnreadable, match=re.escape(str(path))):
+        data.load("mnist", "test", tmp_path)
 
 
 # ------------------------------------------------------------------------------------- network
