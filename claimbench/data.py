@@ -136,9 +136,9 @@ CLASSES = 10
 """Labels of every dataset lie in 0 .. CLASSES - 1."""
 _GZIP_MAGIC = b"\x1f\x8b"
 _IDX_MAGIC = b"\x00\x00\x08"
+"""The first bytes of an IDX file of unsigned bytes: two zeros, then type 0x08."""
 _ZIP_MAGIC = b"PK\x03\x04"
 """The first bytes of a zip archive, as an .npz file is."""
-"""The first bytes of an IDX file of unsigned bytes: two zeros, then type 0x08."""
 LARGEST_FILE = 1 << 28
 """256 MiB: over five times the largest file of these datasets (MNIST's 47,040,016-byte training images); a file,
 or a gzip file's content, beyond it is refused before it fills the memory."""
@@ -377,8 +377,8 @@ def _candidates(name: str, data_root: Path | None) -> list[Path]:
 
 
 def _find(name: str, split: str, data_root: Path | None, problem: str | None) -> _Found | DataMissing:
-    """The first candidate directory holding this dataset's files for the split; else why none, beginning with
-    ``problem``, why the data root is no folder (``_no_folder``)."""
+    """The first candidate directory holding this dataset's files for the split, else Keras's .npz file in the data
+    root; else why none, beginning with ``problem``, why the data root is no folder (``_no_folder``)."""
     members = _FILES[name][split]
     candidates = _candidates(name, data_root)
     notes = [problem] if problem else []
