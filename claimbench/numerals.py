@@ -126,8 +126,9 @@ _SPREAD = re.compile(
     rf"(?P<number>{NUMERAL})\s*(?P<first>{UNIT})?\s*(?:±|\+/-|\+-)\s*(?P<other>{NUMERAL})\s*(?P<unit>{UNIT})?")
 """A number and the spread its author prints around it: "88.7 ± 0.3", "88.7%±0.3", "88.7 +/- 0.3 %"."""
 _SHAPE = re.compile(r"\(\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
-_KERAS_SHAPE = re.compile(r"\(\s*None\s*,\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)")
-"""A shape as Keras prints it, its first (batch) dimension None: "(None, 32, 32, 32)", "(None, 2048)"."""
+_KERAS_SHAPE = re.compile(r"(?P<list>\[\s*)?\(\s*None\s*,\s*\d+(?:\s*,\s*\d+)*\s*,?\s*\)(?(list)\s*\])")
+"""A shape as Keras prints it, its first (batch) dimension None: "(None, 32, 32, 32)", "(None, 2048)"; Keras 2 prints
+an input layer's as a list of one: "[(None, 32, 32, 3)]"."""
 
 
 @dataclass(frozen=True)
@@ -168,8 +169,9 @@ for ImageNet at 224 px, counted by torchinfo (M)") keeps its unit, and a run of 
 
 
 def keras_shape(printed: str) -> bool:
-    """Whether ``printed`` is a shape as Keras prints it, its batch dimension None ("(None, 32, 32, 32)"), which
-    PyTorch's summaries never print (torchinfo's "[1, 32, 32, 32]", torchsummary's "[-1, 32, 32, 32]")."""
+    """Whether ``printed`` is a shape as Keras prints it, its batch dimension None ("(None, 32, 32, 32)", Keras 2's
+    input layer's "[(None, 32, 32, 3)]"), which PyTorch's summaries never print (torchinfo's "[1, 32, 32, 32]",
+    torchsummary's "[-1, 32, 32, 32]")."""
     return bool(_KERAS_SHAPE.fullmatch(cell_text(printed)))
 
 
@@ -180,9 +182,10 @@ def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
     though it may be one as printed: ``either_magnitude``; "46,830,571" under "(MB)", 46.8 TB in it, is bytes as
     printed, and under a size's "(B)" (``kind``) in bytes: ``unheeded_magnitude``); a bound "<100K", "under 900"; a
     range "60-65%" (``bound = "between"``); "88.7 ± 0.3" (``spread = 0.3``); a shape "(16, 16, 32)", as Keras
-    prints it too, its batch dimension None ("(None, 16, 16, 32)": ``keras_shape``), is [16, 16, 32]; a footnote
-    marker after it ("80.1*", "688<sup>‡</sup>") is no part of it; "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s;
-    "~85%" is 85, marked approximate, and so are "≈1.2 ± 0.1" and "~60-65%"; "nearly 95%" is a bound below it.
+    prints it too, its batch dimension None ("(None, 16, 16, 32)", Keras 2's input layer "[(None, 16, 16, 32)]":
+    ``keras_shape``), is [16, 16, 32]; a footnote marker after it ("80.1*", "688<sup>‡</sup>") is no part of it;
+    "92.1 (±0.3)" is "92.1 ± 0.3", "2.4s/epoch" 2.4 s; "~85%" is 85, marked approximate, and so are "≈1.2 ± 0.1"
+    and "~60-65%"; "nearly 95%" is a bound below it.
     Read too: a decimal comma ("82,35"), thousands grouped by spaces ("11 173 962") or dots ("1.234.567"), a power of
     ten ("2.35e5", "1.2 × 10^6": ``powered``), a time in two units ("1m 12s" is 72 s, "2h 13m" 133 min, "3:20:00"
     12000 s), a remark in brackets after the number ("94.1 (ours)"), a range "95.0 ~ 95.4" or "between 95.5 and

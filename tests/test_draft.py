@@ -1132,6 +1132,15 @@ def test_a_keras_shape_is_an_output_shape_without_its_batch_dimension_channels_l
     assert plain["layout"] == "TODO: output shape layout (channels_first | channels_last)"
 
 
+def test_a_keras_2_input_layer_s_list_of_one_shape_is_an_output_shape_as_its_shape_is() -> None:
+    """Keras 2's model.summary() prints an input layer's output as a list of one shape, "[(None, 32, 32, 3)]": it was
+    no output shape, where "(None, 32, 32, 3)" is [32, 32, 3] in Keras's channels-last layout. It reads the same now,
+    and alone marks the table Keras's."""
+    table = _table(["Layer (type)", "Output Shape", "Param #"], ["input_1 (InputLayer)", "[(None, 32, 32, 3)]", "0"])
+    (shape,) = [claim for claim in _claims(table) if claim.get("quantity") == "output_shape"]
+    assert (shape["printed"], shape["value"], shape["layout"]) == ("[(None, 32, 32, 3)]", [32, 32, 3], "channels_last")
+
+
 def test_a_keras_param_number_is_keras_s_count_and_another_summary_s_all_or_keras() -> None:
     """Under Keras's per-layer "Param #" the draft listed all seven counts. Keras counts every weight of a layer,
     trainable or not (a BatchNormalization(32)'s 128: its moving mean and variance too): count = "keras", with a

@@ -38,6 +38,7 @@ from claimbench import numerals
         ("(128,)", "Output Size", numerals.Number([128])),
         ("(None, 16, 16, 32)", "Output Shape", numerals.Number([16, 16, 32])),  # Keras's batch dimension: none
         ("(None, 2048)", "Output Shape", numerals.Number([2048])),
+        ("[(None, 32, 32, 3)]", "Output Shape", numerals.Number([32, 32, 3])),  # Keras 2's input layer: a list of one
         ("1.2 min", "Time per Epoch", numerals.Number(1.2, 60.0, 1, unit="min")),
         ("1.2", "Epoch time (min)", numerals.Number(1.2, 60.0, 1, unit="min")),
         ("3", "Time per epoch (minutes)", numerals.Number(3, 60.0, 0, unit="minutes")),
@@ -186,7 +187,8 @@ def test_hours_in_a_header_of_a_time_are_hours(header: str, unit: str) -> None:
                                      "10<sup>6</sup>", "10⁶", "2<sup>10</sup>",  # powers, not footnotes
                                      "12/epoch", "91%/epoch",  # per epoch: a time
                                      "2 h", "3h",  # a lone "h" under a header of no time: no hours
-                                     "(None, None, 3)", "(None,)"])  # a shape whose sides Keras does not know
+                                     "(None, None, 3)", "(None,)",  # a shape whose sides Keras does not know
+                                     "[(None, 32, 32, 3), (None, 10)]"])  # a list of two shapes: no one shape
 def test_parse_refuses_text(printed: str) -> None:
     assert numerals.parse(printed, "Params") is None
 
@@ -199,6 +201,7 @@ def test_parse_refuses_text(printed: str) -> None:
     ("0.49 MB", 0.49, 1.024e6, ""),  # a report's own megabyte: the unit's scale is not imposed
     ("(10,1)", (10, 1), 1.0, "Output Size"),
     ("(None, 32, 32, 32)", (32, 32, 32), 1.0, "Output Shape"),  # Keras's batch dimension None is no part of it
+    ("[(None, 32, 32, 3)]", (32, 32, 3), 1.0, "Output Shape"),  # Keras 2's input layer prints a list of one shape
     ("just shy of 60%", 59, 1.0, ""),  # words: no one number to hold the value to
     ("88.7 ± 0.3", 88.7, 1.0, ""),
     ("1.2 min", 1.2, 60.0, "Time per Epoch"),
