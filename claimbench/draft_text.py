@@ -41,6 +41,10 @@ _MENTION = re.compile(
     (?:\s+(?P<magnitude>[kKMGB](?=[A-Z]))?(?P<noun>(?i:(?:{_COUNTS})\s+)?{numerals.NOUN}))?""",
     re.VERBOSE,
 )
+_OUT_OF = re.compile(rf"\s+(?i:(?:out\s+)?of\s+(?:the\s+|its\s+|all\s+)?)(?:{numerals.TEXT_NUMERAL})"
+                     rf"\s?(?:{numerals.UNIT})?\s+(?:(?:{_COUNTS})\s+)?(?P<noun>{numerals.NOUN})")
+"""Another number and its noun after "of" ("100,416 of the 105,962 parameters", "out of 1.2M params"): the noun
+counts the number before them too."""
 _PER_EPOCH = re.compile(rf"{numerals.PER_EPOCH}(?!\w)")
 """What a time per epoch prints after its unit ("2.1 s/epoch", "1.2 min per epoch"): part of its printed words, as in
 a cell ("1.15s/epoch"), so that they are the words the report prints."""
@@ -80,7 +84,8 @@ class Mention:
 
 def mentions(text: str) -> list[Mention]:
     """The numbers of ``text`` with their qualifier, unit and the noun after them, and the word or sign before them
-    that marks them approximate ("about 10.1M", "~4.9 MB": ``Number.approximate``); a number with its spread
+    that marks them approximate ("about 10.1M", "~4.9 MB": ``Number.approximate``), the noun of another after "of"
+    where it prints none ("100,416 of the 105,962 parameters": ``_OUT_OF``); a number with its spread
     ("88.7 ± 0.3") is one, and so is a range that prints a unit or decimals ("60-65%", not "2019-2020")."""
     found = [Mention(match.start(), match.group(), number, numerals.unit_name(match["first"] or match["unit"]), None)
                 for match, number in numerals.compounds(text)
@@ -110,8 +115,14 @@ def mentions(text: str) -> list[Mention]:
             end = per.end()
         printed = text[match.start() : end]
         near = bool(match["near"]) or (qualifier or "").lower() in numerals.NEARLY  # "nearly 95%": a little under it
-        found.append(Mention(match.start(), printed.strip(), number, unit, match["noun"], near))
+        found.append(Mention(match.start(), printed.strip(), number, unit, _noun(text, match), near))
     return sorted(found, key=lambda mention: mention.start)
+
+
+def _noun(text: str, match: re.Match[str]) -> str | None:
+    """The noun after a number (``_MENTION``'s), or the one of another number after "of" (``_OUT_OF``), or None."""
+    out_of = None if match["noun"] else _OUT_OF.match(text, match.end())
+    return match["noun"] or (out_of["noun"] if out_of else None)
 
 
 def run_counts(text: str) -> list[tuple[int, str]]:

@@ -2433,6 +2433,16 @@ def test_a_count_named_between_a_number_and_parameters_is_a_candidate_of_that_co
     assert f"# count   = {count}" in block
 
 
+@pytest.mark.parametrize("sentence", ["Only 100,416 of the 105,962 parameters are trainable.",
+                                      "Only 100,416 out of 105,962 trainable parameters are updated."])
+def test_a_count_of_parameters_out_of_another_is_a_candidate_as_the_other_is(sentence: str) -> None:
+    """"100,416 of the 105,962 parameters" drafted 105,962 alone: 100,416, no noun after it, was a bare count. The
+    noun after "of" and the other number counts both; each is a params candidate of its own, under its sentence."""
+    assert [(claim["printed"], claim["kind"]) for claim in _candidates(sentence)] == [("100,416", "params"),
+                                                                                      ("105,962", "params")]
+    assert draft(f"# R\n\n{sentence}\n", slug="demo", source=None).count(f"# {sentence}\n# [[claim]]") == 1
+
+
 @pytest.mark.parametrize("sentence", ["Evaluated on the 10k test images.", "The 60k training images, 5 seeds.",
                                       "Over 1.2M labelled examples."])
 def test_a_count_of_images_with_a_magnitude_is_no_candidate(sentence: str) -> None:
