@@ -245,6 +245,12 @@ _VERSION_DECIMALS = 1
 """A version or a width multiplier prints at most one decimal ("1.1", "0.5", "2.2"); "LeNet 0.312" is a loss."""
 
 
+_SOFTWARE = ("tensorflow", "tf", "keras", "pytorch", "torch", "torchvision", "timm", "jax", "flax", "python", "cuda",
+             "cudnn", "numpy", "scikit-learn", "sklearn", "version")
+"""The libraries (and the word) a version follows, whatever its size or decimals: "TensorFlow 2.12", "Python 3.11",
+"CUDA 11.8", "cuDNN version 8.6"."""
+
+
 def is_candidate(mention: Mention, sentence: str) -> bool:
     """A number with a unit, decimals, a bound, a spread or a quantity noun; not a bare count or a year, nor the
     value of a training setting its ``sentence`` names (``setting``), nor a ratio or a multiplier (``_multiplier``),
@@ -265,13 +271,16 @@ def _in_name(sentence: str, mention: Mention) -> bool:
     """Whether the number is a version or a width in a model's (or a library's) name: under ``_VERSION_BELOW``, to
     one decimal at most, with no unit, noun, bound or spread, right after a name (a word with a capital and a small
     letter) that names no kind: "SqueezeNet 1.1", "MobileNetV2 1.0", "PyTorch 2.2", "Python 3.6+"; not "MACs 0.31",
-    "Accuracy 0.9", "VGG 0.91", "LeNet 0.312"."""
+    "Accuracy 0.9", "VGG 0.91", "LeNet 0.312". After a library's name (``_SOFTWARE``) any bare number is its version:
+    "TensorFlow 2.12", "CUDA 11.8"."""
     value = mention.number.value
-    if not _bare(mention) or not (
-            isinstance(value, (int, float)) and value < _VERSION_BELOW
-            and (mention.number.digits or 0) <= _VERSION_DECIMALS):
+    if not _bare(mention) or not isinstance(value, (int, float)):
         return False
     word = match.group() if (match := _WORD_BEFORE.search(sentence, 0, mention.start)) else ""
+    if word.lower() in _SOFTWARE:
+        return True
+    if value >= _VERSION_BELOW or (mention.number.digits or 0) > _VERSION_DECIMALS:
+        return False
     named = word[:1].isalpha() and any(ch.isupper() for ch in word) and any(ch.islower() for ch in word)
     return named and guess_kind(word) is None
 

@@ -2691,6 +2691,9 @@ def test_a_power_of_ten_written_whole_loads_too(printed: str, whole: str, tmp_pa
         ("Test error on CIFAR-10: ResNet 6.97, DenseNet 5.24 and VGG 7.01.", ["6.97", "5.24", "7.01"]),
         ("Accuracy: FashionMNIST 0.912, ImageNet 0.761.", ["0.912", "0.761"]),
         ("It needs Python 3.6+ and PyTorch 1.0+; Keras 2.4 works too.", []),  # a capitalised name is one too
+        ("Trained with TensorFlow 2.12 on one GPU, it reaches 91.2% accuracy.", ["91.2%"]),  # a library's version
+        ("It runs on Keras 2.15, Python 3.11 and CUDA 11.8 (cuDNN version 8.6).", []),
+        ("With Keras 91.2% and PyTorch 90.8% accuracy.", ["91.2%", "90.8%"]),  # a unit: no version
         ("Top-1 Accuracy 0.9 and Loss 0.3 after training.", ["0.9", "0.3"]),  # a kind's own word is none
     ],
 )
