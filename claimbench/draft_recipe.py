@@ -1,9 +1,10 @@
 """The ``[recipe.<name>]`` the draft writes: a TODO for each key every recipe needs, and the value of each key that
 the report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.9, weight decay 5e-4), batch size
 128", "- Optimizer: Adam"), as a guess with a comment that quotes its words: its optimizer, learning rate, momentum
-(and Nesterov's), weight decay, batch size, epochs and schedule. A key stated with several values ("lr 0.1, 0.01"),
-or with one the ledger has none of ("a multi-step schedule", "cosine annealing with warm restarts", "cosine annealing
-to 1e-4", "RMSprop"), keeps its TODO under a comment that says what the report states. Each sentence is the markdown
+(and Nesterov's), weight decay, batch size, epochs, schedule, Adam's epsilon, augmentations and a validation split's
+hold-out. A key stated with several values ("lr 0.1, 0.01"), or with one the ledger has none of ("a multi-step
+schedule", "cosine annealing with warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO under a
+comment that says what the report states. Each sentence is the markdown
 parser's plain text (markdown_tables), read with regular expressions; a number the draft makes a candidate claim of is
 never read as a setting's one value. Torch-free."""
 
@@ -39,6 +40,7 @@ _NAMES = {
     "weight_decay": r"weight[\s_-]+decay|wd",
     "batch_size": r"(?:mini[\s-]?)?batch(?:[\s_-]*size|es)?",
     "epochs": r"(?:(?:num|n|max|total)[\s_-]*)?epochs",
+    "eps": r"epsilon|eps|ε",
 }
 """The words that name each setting read as ``name <number>``."""
 _AFTER = {
@@ -61,10 +63,14 @@ _OTHER_AFTER = re.compile(r"\s+(?:of|for|in|on)\s+(?:the\s+|its\s+|all\s+)?(?:ba
 """Words after a setting's words that make it another's: "momentum 0.99 in the BN layers", "0.99 for the momentum of
 BatchNorm"; ``_OTHER_NAME`` reads them before its name."""
 _OTHER_NAME = re.compile(r"(?<!\w)(?:min\w*|final|end|last|test\w*|eval\w*|inference|validation|val|warm[\s-]?up\w*"
-                         r"|batch[\s_-]*norm\w*|BN|EMA)(?:[\s_-]+(?:with|at|using|on|of|in|an?|the|set|split))*"
+                         r"|batch[\s_-]*norm\w*|BN|EMA|smooth\w*)"
+                         r"(?:[\s_-]+(?:with|at|using|on|of|in|an?|the|set|split))*"
                          r"[\s_-]+$", re.IGNORECASE)
 """Words right before a setting's name that make it another's: a minimum learning rate, a test batch size, "evaluated
-with batch size 1000", a BatchNorm momentum."""
+with batch size 1000", a BatchNorm momentum, a label smoothing's epsilon."""
+_IN_NORM_CALL = re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN|layer[\s_-]*norm\w*)\s*\([^()]*$", re.IGNORECASE)
+"""A normalisation layer's call open before a setting's name, whose argument it is: "BatchNormalization(momentum=0.99,
+epsilon=0.001)"."""
 _OTHER_NUMBER = re.compile(r"(?<!\w)(?:(?:every|each|after|at|by|until|within|in|first|last|per|than|warm[\s-]?up\w*"
                            r"(?:\s+\w+)?)\s+|patience(?:\s+of)?\s*[:=]?\s*)$", re.IGNORECASE)
 """Words right before a count of epochs that make it no training's length: "after 30 epochs", "for the first 5
@@ -103,6 +109,24 @@ _SCHEDULES = {
 """The words of each learning-rate schedule a report may name, whether the ledger has it (``vocab.SCHEDULES``) or
 not; a warm-up is one more, which no ledger value is. A value of the ledger's no words here name is read by its own
 name."""
+_AUGMENTS = {
+    "vertical flip": r"RandomFlip\(\s*(?:(?:mode\s*=\s*)?['\"](?:horizontal_and_)?vertical['\"])?\s*\)"
+                     r"|RandomVerticalFlip|vertical_flip\s*=\s*True|vertical(?:ly)?\s+flip\w*|flipped\s+vertically",
+    "flip": r"RandomFlip\(\s*(?:mode\s*=\s*)?['\"]horizontal['\"]\s*\)|RandomHorizontalFlip|horizontal_flip\s*=\s*True"
+            r"|horizontal(?:ly)?\s+flip\w*|(?:left[\s-]right|horizontal)\s+mirror\w*|flipped\s+horizontally",
+    "resized crop": r"RandomResizedCrop|random(?:ly)?\s+resized\s+crop\w*",
+    "crop": r"RandomCrop|random(?:ly)?\s+crop\w*",
+    "rotate": r"RandomRotation|rotation_range|random(?:ly)?\s+rotat\w*",
+    "shift": r"RandomTranslation|(?:width|height)_shift_range|random(?:ly)?\s+(?:shift|translat)\w*",
+    "zoom": r"RandomZoom|zoom_range|random(?:ly)?\s+zoom\w*",
+}
+"""The words of each training augmentation a report may name, whether the ledger has it (``vocab.AUGMENTATIONS``) or
+not: Keras's ``RandomFlip()`` flips vertically too ("horizontal_and_vertical"), torchvision's ``RandomResizedCrop``
+is no padded ``RandomCrop``."""
+_VALIDATION_SPLIT = re.compile(rf"(?<![\w-])validation[\s_-]+split{_IS}(?P<number>0?\.\d+)(?![\w%]|\.\d)",
+                               re.IGNORECASE)
+"""A share of the training images held out for validation: Keras's "validation_split=0.1", "a validation split of
+0.1"."""
 _FLOORED = "cosine to a floor"
 """A cosine schedule that ends at a learning rate above 0, which the ledger's "cosine" (``eta_min`` 0) is not."""
 _LEAST = r"min(?:imum|imal)?[\s_-]*(?:learning[\s_-]+rate|lr)|final[\s_-]+(?:learning[\s_-]+rate|lr)|floor"
@@ -134,6 +158,9 @@ class Stated:
     alone: bool = True
     """False where the words may state more values than those read: a plural name ("learning rates of 0.1"), or a
     bare number joined after them ("lr 0.1, 93.2 on CIFAR-10"); the key is then not guessed."""
+    note: str = ""
+    """What the ledger needs in place of a value it cannot take as stated (a share of the training images where
+    ``val_size`` counts them); the key is then not guessed, and the note says so."""
 
 
 @dataclass(frozen=True)
@@ -163,19 +190,32 @@ def drafted(sentences: Iterable[str]) -> Drafted:
     for name, field in _FIELDS.items():
         settings = found.get(name, [])
         values = list(dict.fromkeys(setting.value for setting in settings))
-        refused = [value for value in values if not _takes(name, value)]
-        several = len(values) > 1 or not all(setting.alone for setting in settings)
-        if not several and values and not refused:
-            entries[name] = Guess(values[0], f"read from {settings[0].words!r}")
+        noted = list(dict.fromkeys(setting.note for setting in settings if setting.note))
+        refused = [value for value in values if not _takes(name, value)] if not noted else []
+        several = not _listed(name) and len(values) > 1 or not all(setting.alone for setting in settings)
+        if not several and values and not refused and not noted:
+            entries[name] = _guess(name, values, settings)
         elif settings or field.default is dataclasses.MISSING:
             entries[name] = todo(name.replace("_", " "), _allowed(name))
         notes[name] = [*([_several(name, settings)] if several else []),
-                       *(_refused(name, value, settings) for value in refused)]
+                       *(_refused(name, value, settings) for value in refused), *noted]
     schedule = entries.get("schedule")
     if isinstance(schedule, Guess) and (table := _table(str(schedule.value))):
         entries[str(schedule.value)] = table
     return Drafted({key: entries[key] for key in _FIELDS if key in entries},
                    {key: lines for key, lines in notes.items() if lines}, read)
+
+
+def _guess(key: str, values: list[object], settings: list[Stated]) -> Guess:
+    """The guess of a key the report states: its one value, or the list of a list's key (``augment``), with the words
+    read."""
+    words = " and ".join(dict.fromkeys(repr(setting.words) for setting in settings))
+    return Guess(values if _listed(key) else values[0], f"read from {words}")
+
+
+def _listed(key: str) -> bool:
+    """Whether the recipe's ``key`` holds a list of values (``augment``): several stated are its items."""
+    return get_origin(_FIELDS[key].type) is tuple
 
 
 def stated(sentence: str) -> Iterator[Stated]:
@@ -213,6 +253,28 @@ def stated(sentence: str) -> Iterator[Stated]:
         yield Stated("nesterov", False, match.group())
     elif match := _NESTEROV.search(sentence):
         yield Stated("nesterov", True, match.group())
+    yield from _augmentations(sentence)
+    yield from _validation_split(sentence)
+
+
+def _augmentations(sentence: str) -> Iterator[Stated]:
+    """The training augmentations ``sentence`` names (``_AUGMENTS``), in the order it names them."""
+    found = {match.start(): Stated("augment", value, match.group()) for value, pattern in _AUGMENTS.items()
+             for match in re.finditer(_named(pattern), sentence, re.IGNORECASE)}
+    yield from (found[start] for start in sorted(found))
+
+
+def _validation_split(sentence: str) -> Iterator[Stated]:
+    """A validation split ``sentence`` states: a hold-out (``validation = "holdout"``), and its share of the training
+    images, which ``val_size`` counts in images: a note says so (and how Keras's split differs from claimbench's)."""
+    if not (match := _VALIDATION_SPLIT.search(sentence)):
+        return
+    share = float(match["number"])
+    keras = ("; Keras holds out the last ones before shuffling, claimbench a random draw per seed"
+             if "_" in match.group() else "")
+    yield Stated("validation", "holdout", match.group())
+    yield Stated("val_size", share, match.group(), note=f"the report states val_size {share} of the training images "
+                 f"({match.group()!r}): give it in images ({share} × the training set's size){keras}")
 
 
 def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
@@ -226,7 +288,7 @@ def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
     given = re.finditer(rf"{_NUMBER}\s+for\s+(?:the\s+)?(?P<name>{_NAMES[key]})(?![\w-])", sentence,
                         re.IGNORECASE) if key in _GIVEN else ()
     for match in named:
-        if not (_OTHER_NAME.search(sentence, 0, match.start())
+        if not (_OTHER_NAME.search(sentence, 0, match.start()) or _IN_NORM_CALL.search(sentence, 0, match.start())
                 or _LISTED_BEFORE.search(sentence, 0, match.start("number"))
                 or key == "epochs" and _OTHER_NUMBER.search(sentence, 0, match.start())
                 or _elsewhere(key, sentence, match.end())):
@@ -308,6 +370,7 @@ def _allowed(key: str) -> tuple[str, ...]:
     """The values the ledger allows for the recipe's ``key`` (``vocab.OPTIMIZERS``, ``vocab.SCHEDULES``, ...), as
     the schema takes them; none for a number's key."""
     kind = _FIELDS[key].type
+    kind = get_args(kind)[0] if _listed(key) else kind
     return get_args(kind) if get_origin(kind) is Literal else ()
 
 
