@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from claimbench import draft_text, schema
 from claimbench.toml_lines import Guess, todo
 
-__all__ = ["Drafted", "Stated", "drafted", "stated"]
+__all__ = ["KERAS_EPS", "Drafted", "Stated", "drafted", "stated"]
 
 _FIELDS = {field.name: field for field in dataclasses.fields(schema.Recipe)}
 _POWER = r"\s*[×x·*]\s*10\s*(?:\^\s*[-−]?\d+|[-−]\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
@@ -127,6 +127,10 @@ _VALIDATION_SPLIT = re.compile(rf"(?<![\w-])validation[\s_-]+split{_IS}(?P<numbe
                                re.IGNORECASE)
 """A share of the training images held out for validation: Keras's "validation_split=0.1", "a validation split of
 0.1"."""
+_KERAS = re.compile(r"(?<![\w-])(?:tf\.keras|Keras|TensorFlow)(?![\w-])", re.IGNORECASE)
+"""The names of the framework whose Adam and AdamW add an epsilon of 1e-7 (``KERAS_EPS``)."""
+KERAS_EPS = 1e-7
+"""Keras's Adam's and AdamW's default epsilon; PyTorch's, the ledger's default ``eps``, is 1e-8."""
 _FLOORED = "cosine to a floor"
 """A cosine schedule that ends at a learning rate above 0, which the ledger's "cosine" (``eta_min`` 0) is not."""
 _LEAST = r"min(?:imum|imal)?[\s_-]*(?:learning[\s_-]+rate|lr)|final[\s_-]+(?:learning[\s_-]+rate|lr)|floor"
@@ -177,7 +181,9 @@ def drafted(sentences: Iterable[str]) -> Drafted:
     """The recipe of a report whose running text is ``sentences``: a TODO for each key every recipe needs, naming
     its allowed values; a guess for each key the sentences state one value of, which the ledger takes; for a key
     they state several values of, or one the ledger does not take, a note, and the TODO (a key no recipe needs
-    gets one then too). A guessed schedule that takes a table of its own ("plateau") gets a TODO for it."""
+    gets one then too). A guessed schedule that takes a table of its own ("plateau") gets a TODO for it, and a guessed
+    Adam of a report that names Keras, its epsilon unstated, Keras's (``_keras_eps``)."""
+    sentences = list(sentences)
     found: dict[str, list[Stated]] = {}
     read = []
     for sentence in sentences:
@@ -202,8 +208,20 @@ def drafted(sentences: Iterable[str]) -> Drafted:
     schedule = entries.get("schedule")
     if isinstance(schedule, Guess) and (table := _table(str(schedule.value))):
         entries[str(schedule.value)] = table
+    if "eps" not in found and (eps := _keras_eps(entries.get("optimizer"), sentences)):
+        entries["eps"] = eps
     return Drafted({key: entries[key] for key in _FIELDS if key in entries},
                    {key: lines for key, lines in notes.items() if lines}, read)
+
+
+def _keras_eps(optimizer: object, sentences: list[str]) -> Guess | None:
+    """Keras's Adam's epsilon (``KERAS_EPS``) where the guessed ``optimizer`` is Adam or AdamW and a sentence names
+    Keras or TensorFlow, which the report then trains with; None elsewhere."""
+    named = next((match for sentence in sentences if (match := _KERAS.search(sentence))), None)
+    if not (named and isinstance(optimizer, Guess) and optimizer.value in ("adam", "adamw")):
+        return None
+    return Guess(KERAS_EPS, f"Keras's Adam's default epsilon, where PyTorch's is 1e-8: the report trains with Keras "
+                            f"({named.group()!r})")
 
 
 def _guess(key: str, values: list[object], settings: list[Stated]) -> Guess:

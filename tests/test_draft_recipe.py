@@ -423,3 +423,23 @@ def test_an_augmentation_the_ledger_lacks_is_said_above_the_augments_todo(senten
     augment key is a TODO with a comment that says so, never a guess of the flips alone."""
     recipe, lines = _recipe(_report(sentence)), _lines(_report(sentence))
     assert recipe["augment"].startswith("TODO: augment (") and note in lines
+
+
+@pytest.mark.parametrize(("sentence", "eps", "named"), [
+    ("We train with Adam (lr 1e-3) in Keras for 50 epochs.", 1e-7, "Keras"),
+    ("Trained with TensorFlow 2.12, optimizer Adam.", 1e-7, "TensorFlow"),
+    ("We train with Adam (lr 1e-3) in PyTorch for 50 epochs.", None, None),
+    ("We train with SGD in Keras for 50 epochs.", None, None),
+    ("Adam (epsilon 1e-8) in Keras.", 1e-8, None),
+])
+def test_keras_s_adam_epsilon_is_guessed_where_the_report_trains_with_keras(sentence: str, eps: float | None,
+                                                                            named: str | None) -> None:
+    """Keras's Adam adds an epsilon of 1e-7 where PyTorch's adds 1e-8 (the ledger's default): a Keras author's Adam,
+    its epsilon unstated, trained with PyTorch's. Where the report names Keras or TensorFlow and Adam, eps is guessed
+    1e-7 with a comment that says why; an epsilon the report states is read as stated."""
+    recipe, lines = _recipe(_report(sentence)), _lines(_report(sentence))
+    assert recipe.get("eps") == eps
+    if named:
+        (line,) = [line for line in lines if line.startswith("eps ")]
+        assert line.endswith(f"= 1e-7  # Keras's Adam's default epsilon, where PyTorch's is 1e-8: the report trains "
+                             f"with Keras ({named!r})")
