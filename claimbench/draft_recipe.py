@@ -4,9 +4,9 @@ the report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.
 (and Nesterov's), weight decay, batch size, epochs, schedule, Adam's epsilon, augmentations and a validation split's
 hold-out. A key stated with several values ("lr 0.1, 0.01"), or with one the ledger has none of ("a multi-step
 schedule", "cosine annealing with warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO under a
-comment that says what the report states. Each sentence is the markdown
-parser's plain text (markdown_tables), read with regular expressions; a number the draft makes a candidate claim of is
-never read as a setting's one value. Torch-free."""
+comment that says what the report states. Each sentence is the markdown parser's plain text (markdown_tables), read
+with regular expressions; a number the draft makes a candidate claim of is never read as a setting's one value.
+Torch-free."""
 
 from __future__ import annotations
 
@@ -198,7 +198,7 @@ def drafted(sentences: Iterable[str]) -> Drafted:
         values = list(dict.fromkeys(setting.value for setting in settings))
         noted = list(dict.fromkeys(setting.note for setting in settings if setting.note))
         refused = [value for value in values if not _takes(name, value)] if not noted else []
-        several = not _listed(name) and len(values) > 1 or not all(setting.alone for setting in settings)
+        several = (not _listed(name) and len(values) > 1) or not all(setting.alone for setting in settings)
         if not several and values and not refused and not noted:
             entries[name] = _guess(name, values, settings)
         elif settings or field.default is dataclasses.MISSING:
@@ -225,10 +225,12 @@ def _keras_eps(optimizer: object, sentences: list[str]) -> Guess | None:
 
 
 def _guess(key: str, values: list[object], settings: list[Stated]) -> Guess:
-    """The guess of a key the report states: its one value, or the list of a list's key (``augment``), with the words
-    read."""
+    """The guess of a key the report states: its one value, with the first words read, or the list of a list's key
+    (``augment``), with each item's words."""
+    if not _listed(key):
+        return Guess(values[0], f"read from {settings[0].words!r}")
     words = " and ".join(dict.fromkeys(repr(setting.words) for setting in settings))
-    return Guess(values if _listed(key) else values[0], f"read from {words}")
+    return Guess(values, f"read from {words}")
 
 
 def _listed(key: str) -> bool:
