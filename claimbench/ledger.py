@@ -259,7 +259,19 @@ def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tupl
         problems.append(("std", f"needs one value per channel, as mean has {len(recipe.mean)}"))
     problems += [(f"augment_options.{name}", "options for an augmentation the recipe does not apply")
                  for name, _ in recipe.augment_options if name not in recipe.augment]
+    if nesterov := _nesterov_problem(recipe):
+        problems.append(("nesterov", nesterov))
     return problems or recipe
+
+
+def _nesterov_problem(recipe: Recipe) -> str | None:
+    """What ``nesterov = true`` lacks: SGD, the one optimizer that takes it, and a momentum, without which torch's SGD
+    refuses it once a run has started; None where it lacks neither, or is false."""
+    if not recipe.nesterov:
+        return None
+    if recipe.optimizer != "sgd":
+        return f"needs optimizer = 'sgd' (only SGD takes Nesterov momentum), got {recipe.optimizer!r}"
+    return None if recipe.momentum > 0 else "needs momentum > 0 (torch's SGD refuses Nesterov without momentum)"
 
 
 def _lacking(tables: Any) -> list[Problem]:

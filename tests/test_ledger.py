@@ -800,6 +800,13 @@ def test_a_recipe_may_anneal_its_learning_rate_on_a_cosine(tmp_path: Path) -> No
     assert recipe.schedule == "cosine" and recipe.plateau is None
 
 
+def test_an_sgd_recipe_with_momentum_may_be_nesterovs(tmp_path: Path) -> None:
+    """``nesterov = true`` loads beside SGD and a momentum, which torch's SGD needs of it."""
+    body = RECIPES.replace('optimizer = "adam"', 'optimizer = "sgd"\nmomentum = 0.9\nnesterov = true')
+    recipe = load_one(tmp_path, body + training_claim("mnist"))[0].recipe
+    assert (recipe.optimizer, recipe.momentum, recipe.nesterov) == ("sgd", 0.9, True)
+
+
 def extends_chain(length: int) -> str:
     """Recipes ``r0`` extends ``r1`` ... extends ``r<length - 1>``, the last complete, and a claim trained by r0."""
     links = "".join(f'[recipe.r{i}]\nextends = "r{i + 1}"\nepochs = {i + 1}\n\n' for i in range(length - 1))
@@ -855,6 +862,10 @@ def test_a_long_extends_chain_merges_at_most_the_cap_per_recipe(tmp_path: Path,
     (("epochs = 50", "epochs = 50\nval_size = 10_000_000"), "recipe.base: val_size: must be less than or equal to"),
     (("lr = 1e-3", "lr = nan"), "recipe.base: lr: must be a finite number, got nan"),
     (('optimizer = "adam"\n', ""), "recipe.base: optimizer: missing required field"),
+    (('optimizer = "adam"', 'optimizer = "sgd"\nnesterov = true'),  # torch's SGD refused it once a run had started
+     "recipe.base: nesterov: needs momentum > 0 (torch's SGD refuses Nesterov without momentum)"),
+    (('lr = 1e-3', 'lr = 1e-3\nnesterov = true\nmomentum = 0.9'),  # Adam ignored both
+     "recipe.base: nesterov: needs optimizer = 'sgd' (only SGD takes Nesterov momentum), got 'adam'"),
 ])
 def test_recipes_are_checked(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
     assert expected in first_line(tmp_path, RECIPES.replace(*change) + training_claim("mnist"))
