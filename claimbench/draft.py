@@ -257,10 +257,10 @@ def _lazy_input_lines(table_claims: list[dict[str, object]], shared: dict[str, o
 
 def _settings_lines(table: Table) -> list[str]:
     """A comment that names the table's settings (``draft_tables.settings``), whose cells draft no claim."""
-    named = draft_tables.settings(table)
+    where, named = draft_tables.settings(table)
     if not named:
         return []
-    return [f"# No claim is drafted of the cells under {', '.join(map(repr, named))}: a setting of a run or of a "
+    return [f"# No claim is drafted of the cells {where} {', '.join(map(repr, named))}: a setting of a run or of a "
             "model, which claimbench does not measure."]
 
 

@@ -150,14 +150,14 @@ class Context:
     """The one machine the report names (``hardware_names.named_machine``), an epoch time's; None: none, or several."""
 
 
-def settings(table: Table) -> list[str]:
-    """The headers (a transposed table's row labels) of the table's settings (``kind_words.names_setting``: "Epochs",
-    "LR", "Year"), whose cells draft no claim."""
+def settings(table: Table) -> tuple[str, list[str]]:
+    """Where the table's settings stand ("under" its columns, or "in the rows" of a transposed table) and their
+    headers or row labels (``kind_words.names_setting``: "Epochs", "LR", "Year"), whose cells draft no claim."""
     if _transposed(table):
-        lines = [row[0] for row in table.rows if row]
+        where, lines = "in the rows", [row[0] for row in table.rows if row]
     else:
-        lines = (read_headers(table.columns, table.rows) or table.columns)[1:]
-    return [line for line in dict.fromkeys(lines) if names_setting(line)]
+        where, lines = "under", (read_headers(table.columns, table.rows) or table.columns)[1:]
+    return where, [line for line in dict.fromkeys(lines) if names_setting(line)]
 
 
 def per_layer(table: Table) -> bool:
@@ -376,14 +376,23 @@ def _header(cell: _Cell, transposed: bool) -> str:
 def _transposed(table: Table) -> bool:
     """Whether the table's rows are its metrics and its columns its models: no column header but the first names
     a kind, and a column of units (``unit_column``) gives each row its unit, or half its row labels at least name
-    one (``_metric_kind``), two kinds at least among them (an ablation's "Focal loss", "Mixed precision" rows name
-    methods, of one kind each)."""
+    a setting and print no number (``_setting_row``: a table of hyperparameters, "| Hyperparameter | Value |"), or
+    name a kind (``_metric_kind``), two kinds at least among them (an ablation's "Focal loss", "Mixed precision" rows
+    name methods, of one kind each)."""
     if per_layer(table) or any(guess_kind(column) for column in table.columns[1:]):
         return False
     if unit_column(table.columns, table.rows):
         return True
+    if 2 * sum(_setting_row(row) for row in table.rows) >= len(table.rows) > 0:
+        return True
     kinds = [kind for row in table.rows if row and (kind := _metric_kind(row[0]))]
     return len(set(kinds)) >= 2 and 2 * len(kinds) >= len(table.rows)
+
+
+def _setting_row(row: list[str]) -> bool:
+    """Whether the row's label names a setting and prints no number ("Learning rate", "Epochs"), as a variant's
+    label does ("LR 0.1", an ablation's row, whose cells are its results)."""
+    return bool(row) and names_setting(row[0]) is not None and not re.search(r"\d", row[0])
 
 
 def _metric_kind(label: str) -> str | None:

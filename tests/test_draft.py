@@ -2939,6 +2939,22 @@ def test_a_setting_column_drafts_no_claim() -> None:
             "setting of a run or of a model, which claimbench does not measure.") in out
 
 
+def test_a_table_whose_rows_are_settings_drafts_no_claim_of_them() -> None:
+    """A hyperparameter table ("| Hyperparameter | Value |", rows "LR", "Momentum", "Epochs") drafted a claim of kind
+    TODO per number, which no kind fills: its row labels name settings, as a transposed table's do. The table is
+    copied as printed, and a comment names the rows; an ablation's rows, each a setting's value, keep their claims."""
+    rows = [["Optimizer", "SGD"], ["LR", "0.05"], ["Momentum", "0.9"], ["Batch size", "256"], ["Epochs", "100"],
+            ["Weight decay", "5e-4"]]
+    out = draft(_table(["Hyperparameter", "Value"], *rows, heading="Hyperparameters"), slug="demo", source=None)
+    ledger = tomllib.loads(out)
+    assert ledger["table"][0]["rows"] == rows and "claim" not in ledger and "# [[claim]]" not in out
+    assert ("# No claim is drafted of the cells in the rows 'Optimizer', 'LR', 'Momentum', 'Batch size', 'Epochs', "
+            "'Weight decay': a setting of a run or of a model, which claimbench does not measure.") in out
+    for header in ("Acc (%)", "CIFAR-10"):  # a variant's row ("LR 0.1") holds its results
+        ablation = _claims(_table(["Setting", header], ["Dropout 0.5", "91.2"], ["LR 0.1", "90.8"]))
+        assert [claim["printed"] for claim in ablation] == ["91.2", "90.8"]
+
+
 def test_a_whole_trainings_time_and_a_throughput_are_commented_out() -> None:
     """"5 h" under "Training time" and "3,412" under "img/s" were active claims, where the docs say a whole
     training's time and a throughput are written commented out, as "Throughput (img/s)" and "FPS" are."""
