@@ -259,19 +259,21 @@ def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tupl
         problems.append(("std", f"needs one value per channel, as mean has {len(recipe.mean)}"))
     problems += [(f"augment_options.{name}", "options for an augmentation the recipe does not apply")
                  for name, _ in recipe.augment_options if name not in recipe.augment]
-    if nesterov := _nesterov_problem(recipe):
-        problems.append(("nesterov", nesterov))
+    problems += _momentum_problems(recipe)
     return problems or recipe
 
 
-def _nesterov_problem(recipe: Recipe) -> str | None:
-    """What ``nesterov = true`` lacks: SGD, the one optimizer that takes it, and a momentum, without which torch's SGD
-    refuses it once a run has started; None where it lacks neither, or is false."""
-    if not recipe.nesterov:
-        return None
+def _momentum_problems(recipe: Recipe) -> list[tuple[str, str]]:
+    """A momentum the optimizer would not apply: ``momentum`` or ``nesterov = true`` beside Adam or AdamW, which take
+    neither (their ``betas`` are fixed), and Nesterov's without a momentum, which torch's SGD refuses once a run has
+    started."""
     if recipe.optimizer != "sgd":
-        return f"needs optimizer = 'sgd' (only SGD takes Nesterov momentum), got {recipe.optimizer!r}"
-    return None if recipe.momentum > 0 else "needs momentum > 0 (torch's SGD refuses Nesterov without momentum)"
+        return [(key, f"needs optimizer = 'sgd' (only SGD takes {what}), got {recipe.optimizer!r}")
+                for key, what, given in (("momentum", "a momentum", recipe.momentum > 0),
+                                         ("nesterov", "Nesterov momentum", recipe.nesterov)) if given]
+    if recipe.nesterov and not recipe.momentum > 0:
+        return [("nesterov", "needs momentum > 0 (torch's SGD refuses Nesterov without momentum)")]
+    return []
 
 
 def _lacking(tables: Any) -> list[Problem]:

@@ -865,7 +865,11 @@ def test_a_long_extends_chain_merges_at_most_the_cap_per_recipe(tmp_path: Path,
     (('optimizer = "adam"', 'optimizer = "sgd"\nnesterov = true'),  # torch's SGD refused it once a run had started
      "recipe.base: nesterov: needs momentum > 0 (torch's SGD refuses Nesterov without momentum)"),
     (('lr = 1e-3', 'lr = 1e-3\nnesterov = true\nmomentum = 0.9'),  # Adam ignored both
-     "recipe.base: nesterov: needs optimizer = 'sgd' (only SGD takes Nesterov momentum), got 'adam'"),
+     "recipe.base: momentum: needs optimizer = 'sgd' (only SGD takes a momentum), got 'adam'"),
+    (('lr = 1e-3', 'lr = 1e-3\nnesterov = true'), "recipe.base: nesterov: needs optimizer = 'sgd' (only SGD takes "
+                                                  "Nesterov momentum), got 'adam'"),
+    (('lr = 1e-3', 'lr = 1e-3\nmomentum = 0.9'),  # Adam ignored it
+     "recipe.base: momentum: needs optimizer = 'sgd' (only SGD takes a momentum), got 'adam'"),
 ])
 def test_recipes_are_checked(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
     assert expected in first_line(tmp_path, RECIPES.replace(*change) + training_claim("mnist"))
