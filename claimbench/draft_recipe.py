@@ -18,7 +18,7 @@ from typing import Literal, get_args, get_origin
 
 from pydantic import TypeAdapter, ValidationError
 
-from claimbench import draft_text, schema
+from claimbench import draft_text, numerals, schema
 from claimbench.toml_lines import Guess, todo
 
 __all__ = ["KERAS_EPS", "Drafted", "Stated", "drafted", "stated"]
@@ -27,10 +27,10 @@ _FIELDS = {field.name: field for field in dataclasses.fields(schema.Recipe)}
 _POWER = r"\s*[×x·*]\s*10\s*(?:\^\s*[-−]?\d+|[-−]\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 """A power of ten after a number's mantissa: " × 10^-4", "x10-4", "·10⁻³"."""
 _EXPONENT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻−", "0123456789--")
-_NUMBER = (rf"(?<![\w.^])(?<!\^[-−])(?P<number>\d+(?:\.\d+)?{_POWER}|{draft_text.BARE})"
+_NUMBER = (rf"(?<![\w.^])(?<!\^[-−])(?P<number>\d+(?:\.\d+)?{_POWER}|{numerals.TEN_POWER}|{draft_text.BARE})"
            rf"(?![\w%]|\.\d|\s*[×x·*/]\s*[\w.])")
-"""A setting's number: "0.1", "5e-4", ".001", "1,024", "3 × 10^-4"; not a percentage, a number glued to a word, a
-power's exponent nor a factor of a product ("0.1 × batch size / 256")."""
+"""A setting's number: "0.1", "5e-4", ".001", "1,024", "3 × 10^-4", a power of ten alone ("10^-4", "10⁻⁴"); not a
+percentage, a number glued to a word, a power's exponent nor a factor of a product ("0.1 × batch size / 256")."""
 _IS = r"(?:\s*[:=]\s*|\s+(?:(?:is|was)\s+)?(?:(?:set\s+to|fixed\s+at|of)\s+)?|(?:\s*[:=∈]|\s+in)\s*[{\[]\s*)"
 """What stands between a setting's name and its number: "lr 0.1", "lr = 1e-3", "Epochs: 200", "a batch size of 128",
 "the learning rate was set to 0.01", "lr in {0.1, 0.01}"; not "lr decayed to 0.01"."""
@@ -366,8 +366,10 @@ def _named(pattern: str) -> str:
 
 def _value(key: str, number: str) -> int | float:
     """The number as the ledger's key takes it: an int for a count (epochs, a batch size) printed whole, else a
-    float; "3 × 10^-4" is 3e-4."""
+    float; "3 × 10^-4" is 3e-4, "10^-4" 1e-4."""
     text = number.replace(",", "")
+    if re.fullmatch(numerals.TEN_POWER, text):
+        return float(f"1e{numerals.exponent(text)}")
     if power := re.search(_POWER, text):
         exponent = power.group().split("10", 1)[1].translate(_EXPONENT).lstrip("^ ")
         return float(f"{text[:power.start()]}e{exponent}")

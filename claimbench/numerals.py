@@ -18,10 +18,10 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 __all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "GROUP_SPACES", "MAGNITUDES", "MARKDOWN", "NEARLY", "NOUN",
-           "NUMBER", "NUMERAL", "PER_EPOCH", "POWER", "SCALES", "SIZE_LETTERS", "TEXT_NUMERAL", "TIMES", "UNIT",
-           "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "bound_contradiction", "cell_text", "change",
-           "compounds", "contradiction", "either_magnitude", "in_bytes", "keras_shape", "number", "parse", "plain",
-           "plain_text", "power_scale", "power_unit", "powered", "readable", "scale_text", "scales",
+           "NUMBER", "NUMERAL", "PER_EPOCH", "POWER", "SCALES", "SIZE_LETTERS", "TEN_POWER", "TEXT_NUMERAL", "TIMES",
+           "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "bound_contradiction", "cell_text", "change",
+           "compounds", "contradiction", "either_magnitude", "exponent", "in_bytes", "keras_shape", "number", "parse",
+           "plain", "plain_text", "power_scale", "power_unit", "powered", "readable", "scale_text", "scales",
            "unheeded_magnitude", "unit_name", "unit_scale"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
@@ -315,8 +315,18 @@ def powered(mantissa: str, power: str) -> Number:
     """The number ``mantissa`` times the power of ten ``power`` (``POWER``) prints, in units of that power, to the
     mantissa's decimals: "2.35e5" is 2.35 at scale 1e5, as "2.35M" is 2.35 at scale 1e6; "3e5" is 3, a rounding to
     whole 1e5s."""
-    exponent = int(next(part for part in _EXPONENT.search(power).groups() if part).translate(_SUPERSCRIPTS))
-    return number(mantissa, f"×10^{exponent}", None)
+    return number(mantissa, f"×10^{exponent(power)}", None)
+
+
+TEN_POWER = r"10\s*(?:\^\s*\{?[-+−]?\d+\}?|[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+"""A power of ten printed alone, base and exponent: "10^-4", "10^{-4}", "10⁻⁴"; not "10e-4", which is 1e-3 as
+written."""
+
+
+def exponent(power: str) -> int:
+    """The exponent of the power of ten ``power`` prints (``POWER``, ``TEN_POWER``): "e5" 5, "× 10^-4" and "10⁻⁴"
+    -4."""
+    return int(next(part for part in _EXPONENT.search(power).groups() if part).translate(_SUPERSCRIPTS))
 
 
 def whole_value(shown: Number) -> float | None:

@@ -443,3 +443,128 @@ def test_keras_s_adam_epsilon_is_guessed_where_the_report_trains_with_keras(sent
         (line,) = [line for line in lines if line.startswith("eps ")]
         assert line.endswith(f"= 1e-7  # Keras's Adam's default epsilon, where PyTorch's is 1e-8: the report trains "
                              f"with Keras ({named!r})")
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("We use a weight decay of 10^-4 and momentum 0.9.", 1e-4),
+    ("Weight decay is 10⁻⁴.", 1e-4),
+    ("We train with weight decay 10^{-5}.", 1e-5),
+    ("We train with weight decay 10e-4.", 1e-3),
+])
+def test_a_bare_power_of_ten_is_read_whole(sentence: str, expected: float) -> None:
+    """A reviewer's "a weight decay of 10^-4" drafted ``weight_decay = 10.0``, the power's base, a guess a user would
+    trust. A bare power of ten ("10^-4", "10⁻⁴") is read whole, as "3 × 10^-4" is; "10e-4" is 1e-3, as written."""
+    assert _recipe(_report(sentence))["weight_decay"] == expected
+
+
+@pytest.mark.parametrize(("sentence", "augment"), [
+    ("We do not use horizontal flips; the only augmentation is random cropping with 4-pixel padding.", ["crop"]),
+    ("We used no horizontal flipping, only random crops.", ["crop"]),
+    ("Random horizontal flips are applied; vertical flips are not used.", ["flip"]),
+    ("We train with random crops, without horizontal flips.", ["crop"]),
+    ("Horizontal flips are never applied. We use random crops.", ["crop"]),
+])
+def test_a_negated_augmentation_is_not_drafted_as_used(sentence: str, augment: list[str]) -> None:
+    """A reviewer's "We do not use horizontal flips; the only augmentation is random cropping" drafted ["flip",
+    "crop"]: an augmentation named under a negation (no, not, without, never, "are not used") is not used."""
+    assert _recipe(_report(sentence))["augment"] == augment
+
+
+@pytest.mark.parametrize("sentence", [
+    "No data augmentation was used (no random crops, no flips).",
+    "We do not use random crops. Horizontal flips are not applied.",
+    "We train without data augmentation.",
+])
+def test_no_augmentation_leaves_augment_at_its_default_of_none(sentence: str) -> None:
+    """A report that says it uses no augmentation, or negates each it names, drafts no augment: none is its
+    default."""
+    assert "augment" not in _recipe(_report(sentence))
+
+
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("We use no random crops, horizontal flips or rotations.", "flip ('horizontal flips')"),
+    ("No data augmentation is used for the baseline; the augmented model uses random crops.", "crop ('random crops')"),
+])
+def test_an_augmentation_whose_negation_is_unclear_leaves_augment_a_todo(sentence: str, named: str) -> None:
+    """"no random crops, horizontal flips or rotations" may negate all three: an augmentation beside a negation that
+    may be its own, or beside "no data augmentation", is no guess; augment is a TODO under a comment naming it."""
+    recipe, lines = _recipe(_report(sentence)), _lines(_report(sentence))
+    assert recipe["augment"].startswith("TODO: augment (")
+    assert any(line.startswith("# ") and named in line and "say whether" in line for line in lines)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Loss: cross-entropy with label smoothing (epsilon = 0.1).", []),
+    ("Label smoothing (ε = 0.1) is used.", []),
+    ("BatchNorm layers use epsilon 1e-5 and momentum 0.1.", []),
+    ("The BN layers have momentum 0.1 and eps 1e-5.", []),
+])
+def test_a_batch_norm_s_or_label_smoothing_s_setting_is_not_the_optimizer_s(
+        sentence: str, expected: list[tuple[str, object]]) -> None:
+    """A reviewer's "label smoothing (epsilon = 0.1)" drafted ``eps = 0.1``, and "BatchNorm layers use epsilon 1e-5
+    and momentum 0.1" an eps and a second momentum: an epsilon or a momentum whose sentence names batch norm, BN or
+    label smoothing is theirs."""
+    assert [(setting.key, setting.value) for setting in stated(sentence)] == expected
+
+
+def test_a_batch_norm_s_momentum_leaves_the_sgd_momentum_guessed() -> None:
+    """The SGD momentum of one sentence is guessed, the BatchNorm's of another is not read: no eps either."""
+    recipe = _recipe(_report("We train with SGD, lr 0.1, momentum 0.9. BatchNorm layers use epsilon 1e-5 and "
+                             "momentum 0.1."))
+    assert recipe["momentum"] == 0.9 and "eps" not in recipe
+
+
+def test_an_epsilon_is_guessed_for_adam_only() -> None:
+    """``eps`` is Adam's and AdamW's alone: an epsilon of a report whose optimizer is guessed SGD is no guess."""
+    assert "eps" not in _recipe(_report("We train with SGD (lr 0.1, eps 1e-8) for 10 epochs."))
+    assert _recipe(_report("We train with Adam (lr 1e-3, eps 1e-6) for 10 epochs."))["eps"] == 1e-6
+
+
+@pytest.mark.parametrize(("markdown", "eps"), [
+    (_report("Our numbers are compared against popular TensorFlow implementations. We train our PyTorch model with "
+             "Adam (lr 1e-3)."), None),
+    (_report("We train with Adam (lr 1e-3) in Keras; the torch port is ours."), None),
+    ("# Keras CNN\n\nWe train with Adam (lr 1e-3) for 50 epochs.\n\n" + _TABLE, 1e-7),
+    ("# PyTorch port\n\nWe compare with the TensorFlow original. We train with Adam (lr 1e-3).\n\n" + _TABLE, None),
+])
+def test_keras_s_epsilon_is_no_guess_where_the_report_names_pytorch_too(markdown: str, eps: float | None) -> None:
+    """A reviewer's report compared against TensorFlow implementations and trained its own PyTorch model with Adam:
+    the draft guessed Keras's epsilon. It is guessed only where Keras or TensorFlow is named, its headings among the
+    words read, and PyTorch or torch is not."""
+    assert _recipe(markdown).get("eps") == eps
+
+
+@pytest.mark.parametrize(("sentence", "named"), [
+    ("Augmentation: random crop (padding 4), horizontal flip, Cutout.", "cutout ('Cutout')"),
+    ("Standard data augmentation (translation and mirroring) is applied.", "shift ('translation')"),
+    ("We use random crops, horizontal flips and mixup.", "mixup ('mixup')"),
+    ("We use random crops and CutMix.", "cutmix ('CutMix')"),
+    ("Random crops, horizontal flips and AutoAugment.", "autoaugment ('AutoAugment')"),
+])
+def test_an_augmentation_the_ledger_lacks_is_never_dropped(sentence: str, named: str) -> None:
+    """A reviewer's "random crop (padding 4), horizontal flip, Cutout" drafted ["crop", "flip"], Cutout silently
+    dropped: an augmentation the ledger has no value for leaves augment a TODO under a comment naming it."""
+    recipe, lines = _recipe(_report(sentence)), _lines(_report(sentence))
+    assert recipe["augment"].startswith("TODO: augment (")
+    assert f"# the report states augment {named}; the ledger has no such augment" in "\n".join(lines)
+
+
+@pytest.mark.parametrize(("sentence", "augment"), [
+    ("Images are mirrored horizontally; we also use random crops.", ["flip", "crop"]),
+    ("We use random crops and color jitter.", ["crop", "color_jitter"]),
+    ("We use RandAugment and horizontal mirroring.", ["randaugment", "flip"]),
+])
+def test_mirroring_is_a_flip_and_the_ledger_s_own_augmentations_are_read(sentence: str, augment: list[str]) -> None:
+    """Mirroring is a horizontal flip; colour jitter and RandAugment are the ledger's own augmentations."""
+    assert _recipe(_report(sentence))["augment"] == augment
+
+
+@pytest.mark.parametrize("sentence", [
+    "We train with batch size 128. Evaluation uses a batch size of 1000.",
+    "We train with batch size 128. Testing is done with a batch size of 1000.",
+    "We train with batch size 128; the test set is evaluated with batch size 1000.",
+])
+def test_an_evaluation_batch_size_is_not_the_training_one(sentence: str) -> None:
+    """A reviewer's "Evaluation uses a batch size of 1000" was read as a second batch size, which turned the stated
+    128 into a TODO."""
+    assert _recipe(_report(sentence))["batch_size"] == 128
