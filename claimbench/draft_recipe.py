@@ -123,6 +123,21 @@ _AUGMENTS = {
 """The words of each training augmentation a report may name, whether the ledger has it (``vocab.AUGMENTATIONS``) or
 not: Keras's ``RandomFlip()`` flips vertically too ("horizontal_and_vertical"), torchvision's ``RandomResizedCrop``
 is no padded ``RandomCrop``."""
+_NEGATION = r"(?<!\w)(?:no|not|without|never|nor|neither|none|\w+n[’']t)(?!\w)"
+"""A word that negates what follows it: "no", "not", "without", "don't"."""
+_NEGATED_BEFORE = re.compile(rf"{_NEGATION}(?:\s+(?:use[sd]?|using|appl(?:y|ies|ied)|any|the|an?|data|image|random))*"
+                             rf"\s+$", re.IGNORECASE)
+"""A negation right before an augmentation's words, which it negates: "we do not use horizontal flips", "no random
+crops", "without horizontal flips"."""
+_NEGATED_AFTER = re.compile(r"\s+(?:is|are|was|were)\s*(?:not|never|n[’']t)(?!\w)", re.IGNORECASE)
+"""Words after an augmentation's that negate it: "vertical flips are not used", "flips are never applied"."""
+_UNNEGATED = re.compile(r"(?<!\w)(?:only|but|instead|whereas|while)(?!\w)", re.IGNORECASE)
+"""A word after a negation that ends its reach: "no horizontal flipping, only random crops"."""
+_NO_AUGMENTATION = re.compile(r"(?<!\w)(?:no|without|(?:do|does|did)\s+not\s+use|never\s+use[sd]?)(?:\s+any)?"
+                          r"\s+(?:data\s+)?augmentations?(?!\w)", re.IGNORECASE)
+"""Words that state no augmentation: "No data augmentation was used", "trained without augmentation"."""
+_NONE = "none"
+"""The value read of words that state no augmentation (``_NO_AUGMENTATION``): no ledger augmentation, the default."""
 _VALIDATION_SPLIT = re.compile(rf"(?<![\w-])validation[\s_-]+split{_IS}(?P<number>0?\.\d+)(?![\w%]|\.\d)",
                                re.IGNORECASE)
 """A share of the training images held out for validation: Keras's "validation_split=0.1", "a validation split of
@@ -191,6 +206,7 @@ def drafted(sentences: Iterable[str]) -> Drafted:
         read += [sentence] if own else []
         for setting in own:
             found.setdefault(setting.key, []).append(setting)
+    found["augment"] = _used(found.get("augment", []))
     entries: dict[str, object] = {}
     notes: dict[str, list[str]] = {}
     for name, field in _FIELDS.items():
@@ -278,10 +294,36 @@ def stated(sentence: str) -> Iterator[Stated]:
 
 
 def _augmentations(sentence: str) -> Iterator[Stated]:
-    """The training augmentations ``sentence`` names (``_AUGMENTS``), in the order it names them."""
-    found = {match.start(): Stated("augment", value, match.group()) for value, pattern in _AUGMENTS.items()
+    """The training augmentations ``sentence`` names (``_AUGMENTS``), in the order it names them, but those it names
+    under a negation ("we do not use horizontal flips", "vertical flips are not used"); one a negation stands before
+    in its clause that may be its own ("no random crops, horizontal flips or rotations") with a note, which keeps
+    augment a TODO; and ``_NONE`` where it states no augmentation ("no data augmentation")."""
+    if match := _NO_AUGMENTATION.search(sentence):
+        yield Stated("augment", _NONE, match.group())
+    found = {match.start(): (value, match) for value, pattern in _AUGMENTS.items()
              for match in re.finditer(_named(pattern), sentence, re.IGNORECASE)}
-    yield from (found[start] for start in sorted(found))
+    for start in sorted(found):
+        value, match = found[start]
+        if _NEGATED_BEFORE.search(sentence, 0, start) or _NEGATED_AFTER.match(sentence, match.end()):
+            continue
+        clause = sentence[sentence.rfind(";", 0, start) + 1:start]
+        negation = list(re.finditer(_NEGATION, clause, re.IGNORECASE))
+        unclear = negation and not _UNNEGATED.search(clause, negation[-1].end())
+        yield Stated("augment", value, match.group(), note=f"the report names augment {value} ({match.group()!r}) "
+                     f"after a negation ({negation[-1].group()!r}): say whether its training used it"
+                     if unclear else "")
+
+
+def _used(settings: list[Stated]) -> list[Stated]:
+    """The augmentations ``settings`` state used: none where a sentence states no augmentation
+    (``_NONE``) and none is named; each with a note, which keeps augment a TODO, where some are."""
+    said = next((setting for setting in settings if setting.value == _NONE), None)
+    used = [setting for setting in settings if setting.value != _NONE]
+    if said is None:
+        return used
+    return [dataclasses.replace(setting, note=f"the report states no augmentation ({said.words!r}) and augment "
+                                f"{setting.value} ({setting.words!r}): say whether its training used it")
+            for setting in used]
 
 
 def _validation_split(sentence: str) -> Iterator[Stated]:
