@@ -68,6 +68,10 @@ _OTHER_NAME = re.compile(r"(?<!\w)(?:min\w*|final|end|last|test\w*|eval\w*|infer
                          r"[\s_-]+$", re.IGNORECASE)
 """Words right before a setting's name that make it another's: a minimum learning rate, a test batch size, "evaluated
 with batch size 1000", a BatchNorm momentum, a label smoothing's epsilon."""
+_THEIRS = {"momentum": re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN)(?!\w)", re.IGNORECASE),
+           "eps": re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN|label[\s_-]+smooth\w*)(?!\w)", re.IGNORECASE)}
+"""The words whose sentence's momentum or epsilon is theirs, not the optimizer's: "BatchNorm layers use epsilon 1e-5
+and momentum 0.1", "label smoothing (epsilon = 0.1)"."""
 _IN_NORM_CALL = re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN|layer[\s_-]*norm\w*)\s*\([^()]*$", re.IGNORECASE)
 """A normalisation layer's call open before a setting's name, whose argument it is: "BatchNormalization(momentum=0.99,
 epsilon=0.001)"."""
@@ -226,8 +230,23 @@ def drafted(sentences: Iterable[str]) -> Drafted:
         entries[str(schedule.value)] = table
     if "eps" not in found and (eps := _keras_eps(entries.get("optimizer"), sentences)):
         entries["eps"] = eps
+    _adam_eps(entries, notes)
     return Drafted({key: entries[key] for key in _FIELDS if key in entries},
                    {key: lines for key, lines in notes.items() if lines}, read)
+
+
+def _adam_eps(entries: dict[str, object], notes: dict[str, list[str]]) -> None:
+    """No guessed epsilon but Adam's or AdamW's, the only optimizers ``eps`` is of: none beside another guessed
+    optimizer, a TODO with a note beside an optimizer not guessed."""
+    optimizer, eps = entries.get("optimizer"), entries.get("eps")
+    if not isinstance(eps, Guess) or isinstance(optimizer, Guess) and optimizer.value in ("adam", "adamw"):
+        return
+    if isinstance(optimizer, Guess):
+        del entries["eps"]
+        return
+    entries["eps"] = todo("eps")
+    notes["eps"] = [f"the report states eps {eps.value} ({eps.comment.removeprefix('read from ')}), Adam's and "
+                    f"AdamW's only: keep it if the optimizer is one"]
 
 
 def _keras_eps(optimizer: object, sentences: list[str]) -> Guess | None:
@@ -342,8 +361,9 @@ def _validation_split(sentence: str) -> Iterator[Stated]:
 def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
     """Each match of a number ``sentence`` gives setting ``key`` by its name ("lr 0.1"), before it ("0.9 momentum")
     or before "for" and it (``_GIVEN``: "0.9 for momentum"); none in a list or a range, none after or before words
-    that make it another's, and no batch size of a sentence on inference."""
-    if key == "batch_size" and _UNTRAINED.search(sentence):
+    that make it another's, no batch size of a sentence on inference, and no momentum nor epsilon of a sentence on
+    batch norm or label smoothing (``_THEIRS``)."""
+    if key == "batch_size" and _UNTRAINED.search(sentence) or key in _THEIRS and _THEIRS[key].search(sentence):
         return
     named = re.finditer(rf"(?<![\w-])(?P<name>{_NAMES[key]})(?![\w-]){_IS}{_NUMBER}", sentence, re.IGNORECASE)
     before = re.finditer(rf"{_NUMBER}{_AFTER[key]}(?![\w-])", sentence, re.IGNORECASE) if key in _AFTER else ()
