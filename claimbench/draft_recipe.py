@@ -148,6 +148,9 @@ _VALIDATION_SPLIT = re.compile(rf"(?<![\w-])validation[\s_-]+split{_IS}(?P<numbe
 0.1"."""
 _KERAS = re.compile(r"(?<![\w-])(?:tf\.keras|Keras|TensorFlow)(?![\w-])", re.IGNORECASE)
 """The names of the framework whose Adam and AdamW add an epsilon of 1e-7 (``KERAS_EPS``)."""
+_PYTORCH = re.compile(r"(?<![\w-])(?:PyTorch|torch\w*)(?![\w-])", re.IGNORECASE)
+"""The names of the framework whose Adam's epsilon is the ledger's default: a report that names it and Keras may
+train with either."""
 KERAS_EPS = 1e-7
 """Keras's Adam's and AdamW's default epsilon; PyTorch's, the ledger's default ``eps``, is 1e-8."""
 _FLOORED = "cosine to a floor"
@@ -196,12 +199,12 @@ class Drafted:
     sentences: list[str]
 
 
-def drafted(sentences: Iterable[str]) -> Drafted:
+def drafted(sentences: Iterable[str], headings: Iterable[str] = ()) -> Drafted:
     """The recipe of a report whose running text is ``sentences``: a TODO for each key every recipe needs, naming
     its allowed values; a guess for each key the sentences state one value of, which the ledger takes; for a key
     they state several values of, or one the ledger does not take, a note, and the TODO (a key no recipe needs
     gets one then too). A guessed schedule that takes a table of its own ("plateau") gets a TODO for it, and a guessed
-    Adam of a report that names Keras, its epsilon unstated, Keras's (``_keras_eps``)."""
+    Adam of a report whose sentences or ``headings`` name Keras, its epsilon unstated, Keras's (``_keras_eps``)."""
     sentences = list(sentences)
     found: dict[str, list[Stated]] = {}
     read = []
@@ -228,8 +231,8 @@ def drafted(sentences: Iterable[str]) -> Drafted:
     schedule = entries.get("schedule")
     if isinstance(schedule, Guess) and (table := _table(str(schedule.value))):
         entries[str(schedule.value)] = table
-    if "eps" not in found and (eps := _keras_eps(entries.get("optimizer"), sentences)):
-        entries["eps"] = eps
+    if "eps" not in found and (eps := _keras_eps(entries.get("optimizer"), [*headings, *sentences])):
+        entries["eps"], notes["eps"] = eps
     _adam_eps(entries, notes)
     return Drafted({key: entries[key] for key in _FIELDS if key in entries},
                    {key: lines for key, lines in notes.items() if lines}, read)
@@ -249,14 +252,18 @@ def _adam_eps(entries: dict[str, object], notes: dict[str, list[str]]) -> None:
                     f"AdamW's only: keep it if the optimizer is one"]
 
 
-def _keras_eps(optimizer: object, sentences: list[str]) -> Guess | None:
-    """Keras's Adam's epsilon (``KERAS_EPS``) where the guessed ``optimizer`` is Adam or AdamW and a sentence names
-    Keras or TensorFlow, which the report then trains with; None elsewhere."""
-    named = next((match for sentence in sentences if (match := _KERAS.search(sentence))), None)
-    if not (named and isinstance(optimizer, Guess) and optimizer.value in ("adam", "adamw")):
+def _keras_eps(optimizer: object, texts: list[str]) -> tuple[Guess | str, list[str]] | None:
+    """Keras's Adam's epsilon (``KERAS_EPS``) where the guessed ``optimizer`` is Adam or AdamW and the report's
+    ``texts`` (its headings and sentences) name Keras or TensorFlow, which the report then trains with, and not
+    PyTorch; a TODO with a note where they name both; None elsewhere."""
+    keras = next((match for text in texts if (match := _KERAS.search(text))), None)
+    if not (keras and isinstance(optimizer, Guess) and optimizer.value in ("adam", "adamw")):
         return None
+    if torch := next((match for text in texts if (match := _PYTORCH.search(text))), None):
+        return todo("eps"), [f"the report names {keras.group()!r} and {torch.group()!r}: eps is Keras's Adam's "
+                             f"default {KERAS_EPS} or PyTorch's 1e-8, as the framework it trained with"]
     return Guess(KERAS_EPS, f"Keras's Adam's default epsilon, where PyTorch's is 1e-8: the report trains with Keras "
-                            f"({named.group()!r})")
+                            f"({keras.group()!r})"), []
 
 
 def _guess(key: str, values: list[object], settings: list[Stated]) -> Guess:
