@@ -115,18 +115,32 @@ not; a warm-up is one more, which no ledger value is. A value of the ledger's no
 name."""
 _AUGMENTS = {
     "vertical flip": r"RandomFlip\(\s*(?:(?:mode\s*=\s*)?['\"](?:horizontal_and_)?vertical['\"])?\s*\)"
-                     r"|RandomVerticalFlip|vertical_flip\s*=\s*True|vertical(?:ly)?\s+flip\w*|flipped\s+vertically",
+                     r"|RandomVerticalFlip|vertical_flip\s*=\s*True|vertical(?:ly)?\s+(?:flip|mirror)\w*"
+                     r"|(?:flipped|mirrored)\s+vertically",
     "flip": r"RandomFlip\(\s*(?:mode\s*=\s*)?['\"]horizontal['\"]\s*\)|RandomHorizontalFlip|horizontal_flip\s*=\s*True"
-            r"|horizontal(?:ly)?\s+flip\w*|(?:left[\s-]right|horizontal)\s+mirror\w*|flipped\s+horizontally",
+            r"|horizontal(?:ly)?\s+flip\w*|(?:left[\s-]right|horizontal)\s+mirror\w*"
+            r"|(?:flipped|mirrored)\s+horizontally|(?<!horizontal\s)(?<!vertical\s)mirroring(?!\s+(?:pad|vertical))",
     "resized crop": r"RandomResizedCrop|random(?:ly)?\s+resized\s+crop\w*",
     "crop": r"RandomCrop|random(?:ly)?\s+crop\w*",
     "rotate": r"RandomRotation|rotation_range|random(?:ly)?\s+rotat\w*",
-    "shift": r"RandomTranslation|(?:width|height)_shift_range|random(?:ly)?\s+(?:shift|translat)\w*",
+    "shift": r"RandomTranslation|(?:width|height)_shift_range|random(?:ly)?\s+(?:shift|translat)\w*"
+             r"|translations?(?![\w-])(?!\s+invarian)",
     "zoom": r"RandomZoom|zoom_range|random(?:ly)?\s+zoom\w*",
+    "color_jitter": r"ColorJitter|colou?r[\s_-]+jitter\w*",
+    "randaugment": r"RandAugment|rand[\s-]?augment",
+    "perspective": r"RandomPerspective|random\s+perspective",
+    "autoaugment": r"AutoAugment|auto[\s-]?augment",
+    "trivialaugment": r"TrivialAugment\w*|trivial[\s-]?augment",
+    "augmix": r"AugMix",
+    "cutout": r"cut[\s-]?out",
+    "random erasing": r"RandomErasing|random\s+erasing",
+    "mixup": r"mix[\s-]?up",
+    "cutmix": r"cut[\s-]?mix",
 }
 """The words of each training augmentation a report may name, whether the ledger has it (``vocab.AUGMENTATIONS``) or
-not: Keras's ``RandomFlip()`` flips vertically too ("horizontal_and_vertical"), torchvision's ``RandomResizedCrop``
-is no padded ``RandomCrop``."""
+not (a shift, a zoom, Cutout, mixup, CutMix, AutoAugment: named, they keep augment a TODO): Keras's ``RandomFlip()``
+flips vertically too ("horizontal_and_vertical"), torchvision's ``RandomResizedCrop`` is no padded ``RandomCrop``,
+mirroring is a horizontal flip and a translation a shift."""
 _NEGATION = r"(?<!\w)(?:no|not|without|never|nor|neither|none|\w+n[’']t)(?!\w)"
 """A word that negates what follows it: "no", "not", "without", "don't"."""
 _NEGATED_BEFORE = re.compile(rf"{_NEGATION}(?:\s+(?:use[sd]?|using|appl(?:y|ies|ied)|any|the|an?|data|image|random))*"
