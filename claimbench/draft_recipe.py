@@ -64,10 +64,12 @@ _OTHER_AFTER = re.compile(r"\s+(?:of|for|in|on)\s+(?:the\s+|its\s+|all\s+)?(?:ba
 BatchNorm"; ``_OTHER_NAME`` reads them before its name."""
 _OTHER_NAME = re.compile(r"(?<!\w)(?:min\w*|final|end|last|test\w*|eval\w*|inference|validation|val|warm[\s-]?up\w*"
                          r"|batch[\s_-]*norm\w*|BN|EMA|smooth\w*)"
-                         r"(?:[\s_-]+(?:with|at|using|on|of|in|an?|the|set|split))*"
+                         r"(?:[\s_-]+(?:with|at|using|use[sd]?|on|of|in|an?|the|set|split|is|are|was|were|done|run"
+                         r"|performed))*"
                          r"[\s_-]+$", re.IGNORECASE)
 """Words right before a setting's name that make it another's: a minimum learning rate, a test batch size, "evaluated
-with batch size 1000", a BatchNorm momentum, a label smoothing's epsilon."""
+with batch size 1000", "Evaluation uses a batch size of 1000", "testing is done with", a BatchNorm momentum, a label
+smoothing's epsilon."""
 _THEIRS = {"momentum": re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN)(?!\w)", re.IGNORECASE),
            "eps": re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN|label[\s_-]+smooth\w*)(?!\w)", re.IGNORECASE)}
 """The words whose sentence's momentum or epsilon is theirs, not the optimizer's: "BatchNorm layers use epsilon 1e-5
