@@ -463,6 +463,7 @@ def test_a_bare_power_of_ten_is_read_whole(sentence: str, expected: float) -> No
     ("Random horizontal flips are applied; vertical flips are not used.", ["flip"]),
     ("We train with random crops, without horizontal flips.", ["crop"]),
     ("Horizontal flips are never applied. We use random crops.", ["crop"]),
+    ("We use not only random crops but also horizontal flips.", ["crop", "flip"]),
 ])
 def test_a_negated_augmentation_is_not_drafted_as_used(sentence: str, augment: list[str]) -> None:
     """A reviewer's "We do not use horizontal flips; the only augmentation is random cropping" drafted ["flip",
