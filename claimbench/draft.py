@@ -69,7 +69,8 @@ def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str |
     trained = [claim for _, group in (*claims, *candidates) for claim in group if "recipe" in claim]
     if trained:  # live where a live claim names it; else commented out, as its TODOs would stop the loader
         live = any(not _commented(claim) for _, group in claims for claim in group if "recipe" in claim)
-        lines += ["", *_recipe_lines(slug, sentences, tuple(scan.headings), commented=not live)]
+        rows = tuple(row for table in found for row in draft_tables.setting_rows(table))
+        lines += ["", *_recipe_lines(slug, sentences, tuple(scan.headings), rows, commented=not live)]
     for table, table_claims in claims:
         shared = _shared(table, table_claims)
         lines += ["", "[[table]]", *_table_lines(table), *keys(shared), *_lazy_input_lines(table_claims, shared),
@@ -182,14 +183,14 @@ def _fail(path: Path, error: Exception | str) -> int:
     return 1
 
 
-def _recipe_lines(name: str, sentences: tuple[str, ...], headings: tuple[str, ...], *,
-                  commented: bool = False) -> list[str]:
+def _recipe_lines(name: str, sentences: tuple[str, ...], headings: tuple[str, ...],
+                  rows: tuple[list[str], ...] = (), *, commented: bool = False) -> list[str]:
     """A ``[recipe.<name>]`` table of the keys every recipe needs, each a TODO naming its allowed values (the
-    others, and their defaults, are in the ledger format's section 6), or the value the report's ``sentences``
-    state, with a comment (``draft_recipe``), under a comment that quotes the sentences read (its ``headings`` read
-    for the framework they name); ``commented`` out, with a line that says so, where only commented-out claims name
-    it."""
-    recipe = draft_recipe.drafted(sentences, headings)
+    others, and their defaults, are in the ledger format's section 6), or the value the report's ``sentences`` and
+    its tables' setting ``rows`` state, with a comment (``draft_recipe``), under a comment that quotes the sentences
+    and rows read (its ``headings`` read for the framework they name); ``commented`` out, with a line that says so,
+    where only commented-out claims name it."""
+    recipe = draft_recipe.drafted(sentences, headings, rows)
     table = [f"[recipe.{name}]"]
     for key, line in zip(recipe.keys, keys(recipe.keys)):
         table += [*(f"# {note}" for note in recipe.notes.get(key, ())), line]

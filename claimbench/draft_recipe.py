@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args, get_origin
 
@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from claimbench import draft_text, numerals, schema
 from claimbench.toml_lines import Guess, todo
 
-__all__ = ["KERAS_EPS", "Drafted", "Stated", "drafted", "stated"]
+__all__ = ["KERAS_EPS", "Drafted", "Stated", "drafted", "row_statements", "stated"]
 
 _FIELDS = {field.name: field for field in dataclasses.fields(schema.Recipe)}
 _POWER = r"\s*[×x·*]\s*10\s*(?:\^\s*[-−]?\d+|[-−]\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
@@ -31,9 +31,11 @@ _NUMBER = (rf"(?<![\w.^])(?<!\^[-−])(?P<number>\d+(?:\.\d+)?{_POWER}|{numerals
            rf"(?![\w%]|\.\d|\s*[×x·*/]\s*[\w.])")
 """A setting's number: "0.1", "5e-4", ".001", "1,024", "3 × 10^-4", a power of ten alone ("10^-4", "10⁻⁴"); not a
 percentage, a number glued to a word, a power's exponent nor a factor of a product ("0.1 × batch size / 256")."""
-_IS = r"(?:\s*[:=]\s*|\s+(?:(?:is|was)\s+)?(?:(?:set\s+to|fixed\s+at|of)\s+)?|(?:\s*[:=∈]|\s+in)\s*[{\[]\s*)"
+_IS = (r"(?:\s*[:=]\s*|\s*\(\s*|\s+(?:(?:is|was)\s+)?(?:(?:set\s+to|fixed\s+at|of"
+       r"|(?:starts?|started|starting|begins?|began|beginning)\s+(?:at|from))\s+)?|(?:\s*[:=∈]|\s+in)\s*[{\[]\s*)")
 """What stands between a setting's name and its number: "lr 0.1", "lr = 1e-3", "Epochs: 200", "a batch size of 128",
-"the learning rate was set to 0.01", "lr in {0.1, 0.01}"; not "lr decayed to 0.01"."""
+"the learning rate was set to 0.01", "The learning rate starts at 0.1", "momentum (0.9)", "lr in {0.1, 0.01}"; not
+"lr decayed to 0.01"."""
 _NAMES = {
     "lr": r"learning[\s_-]+rates?|lrs?",
     "momentum": r"momentum",
@@ -162,6 +164,16 @@ _VALIDATION_SPLIT = re.compile(rf"(?<![\w-])validation[\s_-]+split{_IS}(?P<numbe
                                re.IGNORECASE)
 """A share of the training images held out for validation: Keras's "validation_split=0.1", "a validation split of
 0.1"."""
+_HELD_OUT = (
+    re.compile(r"(?<!\w)(?:(?:hold|holds|holding|held)\s+out|set\s+aside|reserve[sd]?)\s+(?P<percent>\d+(?:\.\d+)?)\s*%"
+               r"\s+of\s+(?:the\s+)?train(?:ing)?\s+(?:set|data|images|samples|split)\s+(?:for|as)\s+(?:the\s+|a\s+)?"
+               r"validation(?!\w)", re.IGNORECASE),
+    re.compile(r"(?<![\w.])(?P<percent>\d+(?:\.\d+)?)\s*%\s+of\s+(?:the\s+)?train(?:ing)?\s+(?:set|data|images|samples"
+               r"|split)\s+(?:is|are|was|were)\s+(?:held\s+out|set\s+aside|reserved)\s+(?:for|as)\s+(?:the\s+|a\s+)?"
+               r"validation(?!\w)", re.IGNORECASE),
+)
+"""A percentage of the training images held out for validation: "hold out 10% of the training set for validation",
+"10% of the training images are held out for validation"."""
 _KERAS = re.compile(r"(?<![\w-])(?:tf\.keras|Keras|TensorFlow)(?![\w-])", re.IGNORECASE)
 """The names of the framework whose Adam and AdamW add an epsilon of 1e-7 (``KERAS_EPS``)."""
 _PYTORCH = re.compile(r"(?<![\w-])(?:PyTorch|torch\w*)(?![\w-])", re.IGNORECASE)
@@ -184,8 +196,10 @@ count of epochs before its name, the cosine's length ("over 200 epochs to a floo
 _NESTEROV = re.compile(r"(?<!\w)Nesterov(?!\w)", re.IGNORECASE)
 _UNNESTEROV = re.compile(r"(?<!\w)(?:without|no|not|non|never)(?:[\s-]+(?:use[sd]?|using|the|a|any))*[\s-]+Nesterov"
                          r"(?!\w)|(?<!\w)Nesterov(?:\s+momentum)?(?:\s+(?:is|was|were))?\s+(?:not|disabled|off)(?!\w)"
-                         r"|(?<!\w)Nesterov\s*[:=]\s*False(?!\w)", re.IGNORECASE)
-"""Words that say Nesterov's momentum is not used: "without Nesterov", "Nesterov momentum not used"."""
+                         r"|(?<!\w)Nesterov(?:\s+momentum)?\s*[:=]\s*(?:False|No|off|none|disabled|✗|✘)(?![\w✗✘])",
+                         re.IGNORECASE)
+"""Words that say Nesterov's momentum is not used: "without Nesterov", "Nesterov momentum not used", "Nesterov: No"
+(a list's item, or a table's row "Nesterov | No")."""
 
 
 @dataclass(frozen=True)
@@ -215,18 +229,18 @@ class Drafted:
     sentences: list[str]
 
 
-def drafted(sentences: Iterable[str], headings: Iterable[str] = ()) -> Drafted:
-    """The recipe of a report whose running text is ``sentences``: a TODO for each key every recipe needs, naming
-    its allowed values; a guess for each key the sentences state one value of, which the ledger takes; for a key
-    they state several values of, or one the ledger does not take, a note, and the TODO (a key no recipe needs
-    gets one then too). A guessed schedule that takes a table of its own ("plateau") gets a TODO for it, and a guessed
-    Adam of a report whose sentences or ``headings`` name Keras, its epsilon unstated, Keras's (``_keras_eps``)."""
+def drafted(sentences: Iterable[str], headings: Iterable[str] = (), rows: Iterable[Sequence[str]] = ()) -> Drafted:
+    """The recipe of a report whose running text is ``sentences`` and whose tables of hyperparameters have the setting
+    ``rows`` (``row_statements``): a TODO for each key every recipe needs, naming its allowed values; a guess for
+    each key they state one value of, which the ledger takes; for a key they state several values of, or one the
+    ledger does not take, a note, and the TODO (a key no recipe needs gets one then too). A guessed schedule that
+    takes a table of its own ("plateau") gets a TODO for it, and a guessed Adam of a report whose sentences or
+    ``headings`` name Keras, its epsilon unstated, Keras's (``_keras_eps``)."""
     sentences = list(sentences)
     found: dict[str, list[Stated]] = {}
     read = []
-    for sentence in sentences:
-        own = list(stated(sentence))
-        read += [sentence] if own else []
+    for words, own in [*((sentence, list(stated(sentence))) for sentence in sentences), *map(row_statements, rows)]:
+        read += [words] if own and words not in read else []
         for setting in own:
             found.setdefault(setting.key, []).append(setting)
     found["augment"] = _used(found.get("augment", []))
@@ -252,6 +266,14 @@ def drafted(sentences: Iterable[str], headings: Iterable[str] = ()) -> Drafted:
     _adam_eps(entries, notes)
     return Drafted({key: entries[key] for key in _FIELDS if key in entries},
                    {key: lines for key, lines in notes.items() if lines}, read)
+
+
+def row_statements(row: Sequence[str]) -> tuple[str, list[Stated]]:
+    """A table's setting row ("Learning rate | 0.05", a value cell per model) in its words, and the settings it
+    states: each value cell's, read as the sentence "<label>: <value>" is, with the row's words."""
+    words = " | ".join(row)
+    return words, [dataclasses.replace(setting, words=words) for cell in row[1:] if cell
+                   for setting in stated(f"{row[0]}: {cell}")]
 
 
 def _adam_eps(entries: dict[str, object], notes: dict[str, list[str]]) -> None:
@@ -369,11 +391,15 @@ def _used(settings: list[Stated]) -> list[Stated]:
 
 
 def _validation_split(sentence: str) -> Iterator[Stated]:
-    """A validation split ``sentence`` states: a hold-out (``validation = "holdout"``), and its share of the training
-    images, which ``val_size`` counts in images: a note says so (and how Keras's split differs from claimbench's)."""
-    if not (match := _VALIDATION_SPLIT.search(sentence)):
+    """A validation split ``sentence`` states (``_VALIDATION_SPLIT``, ``_HELD_OUT``): a hold-out (``validation =
+    "holdout"``), and its share of the training images, which ``val_size`` counts in images: a note says so (and how
+    Keras's split differs from claimbench's)."""
+    if match := _VALIDATION_SPLIT.search(sentence):
+        share = float(match["number"])
+    elif match := next((found for pattern in _HELD_OUT if (found := pattern.search(sentence))), None):
+        share = round(float(match["percent"]) / 100, 10)
+    else:
         return
-    share = float(match["number"])
     keras = ("; Keras holds out the last ones before shuffling, claimbench a random draw per seed"
              if "_" in match.group() else "")
     yield Stated("validation", "holdout", match.group())

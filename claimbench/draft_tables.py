@@ -29,8 +29,8 @@ from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
 __all__ = ["DRAFTED_RECIPE", "EARLIER_EPOCH", "FLOPS_COUNT", "INPUT_SIZE", "LAST_EPOCH", "NAMED_DATASET",
-           "NAMED_HARDWARE", "PARAM_COUNT", "UNREAD", "Context", "byte_scale", "model_todo", "per_layer", "settings",
-           "table_claims", "todos", "unjudged"]
+           "NAMED_HARDWARE", "PARAM_COUNT", "UNREAD", "Context", "byte_scale", "model_todo", "per_layer",
+           "setting_rows", "settings", "table_claims", "todos", "unjudged"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
                   f"is registered with its input size, or for a size other than {' or '.join(vocab.TORCHINFO_SIZES)}")
@@ -158,6 +158,17 @@ def settings(table: Table) -> tuple[str, list[str]]:
     else:
         where, lines = "under", (read_headers(table.columns, table.rows) or table.columns)[1:]
     return where, [line for line in dict.fromkeys(lines) if names_setting(line)]
+
+
+def setting_rows(table: Table) -> list[list[str]]:
+    """The rows of a transposed table (``_transposed``) whose label names a setting (``_setting_row``: "| Learning
+    rate | 0.05 |"), as plain text, each its label and then its value cells (a column of units left out); none of
+    another table."""
+    if not _transposed(table):
+        return []
+    units = unit_column(table.columns, table.rows)
+    return [[numerals.plain_text(cell).strip() for index, cell in enumerate(row) if not units or index != units[0]]
+            for row in table.rows if _setting_row(row)]
 
 
 def per_layer(table: Table) -> bool:

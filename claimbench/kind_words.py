@@ -60,9 +60,10 @@ _SPLIT_WORDS = frozenset({"train", "training", "test", "testing", "val", "valid"
 (%)"; beside any other ("F1 (%)", "ECE (%)", "Dropout (%)") it names none."""
 SETTINGS = ("year", "depth", "layers", "epochs", "epoch", "lr", "learning rate", "batch size", "batch", "resolution",
             "input size", "image size", "img size", "crop", "steps", "iterations", "dropout", "weight decay",
-            "momentum", "warmup", "width", "optimizer", "optimiser")
+            "momentum", "nesterov", "warmup", "width", "optimizer", "optimiser", "schedule", "augmentation")
 """Words of a column header (or a row label) of a setting of a run or of a model, or of when it was published:
-"Year", "Depth", "Epochs", "LR", "Batch size", "Layers", "Resolution", "Optimizer"; no claim kind names one
+"Year", "Depth", "Epochs", "LR", "Batch size", "Layers", "Resolution", "Optimizer", "Nesterov", "LR schedule", "Data
+augmentation"; no claim kind names one
 (``names_setting``)."""
 NOT_THE_MODEL = ("memory", "mem", "vram", "gpu", "ram", "dataset", "data", "download", "storage")
 """Words of a header whose cells' units may count what is no model's: memory ("2.1 GB" under "VRAM"), data ("163 MB"

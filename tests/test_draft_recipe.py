@@ -572,3 +572,66 @@ def test_an_evaluation_batch_size_is_not_the_training_one(sentence: str) -> None
     """A reviewer's "Evaluation uses a batch size of 1000" was read as a second batch size, which turned the stated
     128 into a TODO."""
     assert _recipe(_report(sentence))["batch_size"] == 128
+
+
+HYPERPARAMETERS = _report("We trained on CIFAR-10 with the following settings.\n\n"
+                          "| Hyperparameter | Value |\n|---|---|\n| Optimizer | SGD |\n| Learning rate | 0.05 |\n"
+                          "| Momentum | 0.9 |\n| Batch size | 256 |\n| Epochs | 100 |\n| Weight decay | 5e-4 |")
+
+
+def test_a_hyperparameter_table_states_the_recipe_row_by_row() -> None:
+    """A reviewer's table of hyperparameters drafted no claim of its setting rows, and left every recipe key it states
+    a TODO. Each setting row with one value cell now states its key as a sentence would, guessed with the row's
+    words; the row is quoted above the recipe."""
+    recipe, lines = _recipe(HYPERPARAMETERS), _lines(HYPERPARAMETERS)
+    assert {key: recipe[key] for key in ("optimizer", "lr", "momentum", "weight_decay", "batch_size", "epochs")} == {
+        "optimizer": "sgd", "lr": 0.05, "momentum": 0.9, "weight_decay": 5e-4, "batch_size": 256, "epochs": 100}
+    unaligned = [re.sub(r"^(\w+) +=", r"\1 =", line) for line in lines]
+    assert "lr = 0.05  # read from 'Learning rate | 0.05'" in unaligned
+    assert "optimizer = \"sgd\"  # read from 'Optimizer | SGD'" in unaligned
+    assert '#   "Weight decay | 5e-4"' in lines
+
+
+def test_a_hyperparameter_table_of_several_models_states_several_values() -> None:
+    """A table with a value column per model states each row's values: a row of two learning rates leaves lr a TODO
+    under the note that names both; a row of one optimizer twice is guessed."""
+    markdown = _report("| Hyperparameter | ResNet-20 | VGG-16 |\n|---|---|---|\n| Optimizer | SGD | SGD |\n"
+                       "| LR | 0.1 | 0.05 |")
+    recipe, lines = _recipe(markdown), _lines(markdown)
+    assert recipe["optimizer"] == "sgd" and recipe["lr"].startswith("TODO: lr")
+    assert ("# the report states lr 0.1 and 0.05 ('LR | 0.1 | 0.05'): give the one its claims trained with"
+            in lines)
+
+
+@pytest.mark.parametrize(("markdown", "nesterov"), [
+    ("| Hyperparameter | Value |\n|---|---|\n| Optimizer | SGD |\n| Nesterov | No |", False),
+    ("| Hyperparameter | Value |\n|---|---|\n| Optimizer | SGD |\n| Nesterov | Yes |", True),
+    ("- Optimizer: SGD\n- Nesterov: off", False),
+])
+def test_a_nesterov_row_or_item_of_no_is_no_nesterov(markdown: str, nesterov: bool) -> None:
+    """"Nesterov | No" (a table's row) and "Nesterov: off" (a list's item) say no Nesterov momentum, not one."""
+    assert _recipe(_report(markdown))["nesterov"] is nesterov
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The learning rate starts at 0.1 and is decayed by 0.1 at epochs 100 and 150.",
+     [("lr", 0.1), ("schedule", "multistep")]),
+    ("An lr starting at 0.05.", [("lr", 0.05)]),
+    ("SGD with Nesterov momentum (0.9).", [("momentum", 0.9), ("optimizer", "sgd"), ("nesterov", True)]),
+    ("We hold out 10% of the training set for validation.", [("validation", "holdout"), ("val_size", 0.1)]),
+    ("10% of the training images are held out for validation.", [("validation", "holdout"), ("val_size", 0.1)]),
+])
+def test_a_starting_rate_a_bracketed_momentum_and_a_held_out_share_are_read(
+        sentence: str, expected: list[tuple[str, object]]) -> None:
+    """A reviewer's clearly stated settings were left TODOs with no comment: "The learning rate starts at 0.1",
+    "Nesterov momentum (0.9)", "hold out 10% of the training set for validation"."""
+    assert [(setting.key, setting.value) for setting in stated(sentence)] == expected
+
+
+def test_a_held_out_share_asks_for_the_validation_size_in_images() -> None:
+    """A share held out for validation is a hold-out whose size the ledger counts in images: a note says so."""
+    lines = _lines(_report("We hold out 10% of the training set for validation and train for 10 epochs."))
+    unaligned = [re.sub(r"^(\w+) +=", r"\1 =", line) for line in lines]
+    assert "validation = \"holdout\"  # read from 'hold out 10% of the training set for validation'" in unaligned
+    assert ("# the report states val_size 0.1 of the training images ('hold out 10% of the training set for "
+            "validation'): give it in images (0.1 × the training set's size)") in lines
