@@ -1,17 +1,16 @@
 """`claimbench draft REPORT.md [--slug NAME] [-o FILE]`: a first v2 ledger from a markdown report.
 
-The report is read with markdown-it-py (CommonMark plus GFM tables) as text only: nothing in it is
-imported or executed. The draft copies every table verbatim, makes one claim per numeric cell
-(value, scale and tolerance parsed from the printed form, kind guessed from the column header;
-"60-65%" an interval, "88.7 ± 0.3" a value with the author's band), writes an explicit ``TODO`` for
-what only the author knows (model, count convention, recipe, how many runs a mean of runs averages, ...), which the
-ledger loader rejects until it is filled in, a training claim's ``dataset`` and an epoch time's ``hardware`` where
-the report names one alone, a ``split`` its header names, Keras's count and layout in a table Keras printed, the
-recipe's settings its running text states (draft_recipe.py), a commented-out ``input`` line on a table of parameter
-counts (needed only where a lazy model's whole count is built), and lists as commented-out candidate claims the
-numbers of the running text, beside their sentence, the totals of a model summary in a code block, beside their line,
-and each cell with a digit that it cannot read as a number. A table written in HTML is not read as one: the command
-says how many it left.
+The report is read with markdown-it-py (CommonMark plus GFM tables) as text only: nothing in it is imported or
+executed. The draft copies every table verbatim, makes one claim per numeric cell (value, scale and tolerance parsed
+from the printed form, kind guessed from the column header; "60-65%" an interval, "88.7 ± 0.3" a value with the
+author's band), writes an explicit ``TODO`` for what only the author knows (model, count convention, recipe, how
+many runs a mean of runs averages, ...), which the ledger loader rejects until it is filled in, a training claim's
+``dataset`` and an epoch time's ``hardware`` where the report names one alone, a ``split`` its header names, Keras's
+count and layout in a table Keras printed, the recipe's settings its running text and its tables of hyperparameters
+state (draft_recipe.py), a commented-out ``input`` line on a table of parameter counts (needed only where a lazy
+model's whole count is built), and lists as commented-out candidate claims the numbers of the running text, beside
+their sentence, the totals of a model summary in a code block, beside their line, and each cell with a digit that it
+cannot read as a number. A table written in HTML is not read as one: the command says how many it left.
 A table's claims are made in draft_tables.py; this module writes the ledger. Torch-free.
 """
 

@@ -1,10 +1,11 @@
-"""The ``[recipe.<name>]`` the draft writes: a TODO for each key every recipe needs, and the value of each key that the
-report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.9, weight decay 5e-4), batch size 128",
-"- Optimizer: Adam"), as a guess with a comment that quotes its words: its optimizer, learning rate, momentum (and
-Nesterov's), weight decay, batch size, epochs, schedule, Adam's epsilon, augmentations (none named under a negation)
-and a validation split's hold-out. A key stated with several values ("lr 0.1, 0.01"), or with one the ledger has
-none of ("a multi-step schedule", "cosine annealing with warm restarts", "cosine annealing to 1e-4", "RMSprop"),
-keeps its TODO under a comment that says what the report states. Each sentence is the markdown parser's plain text
+"""The ``[recipe.<name>]`` the draft writes: a TODO for each key every recipe needs, and the value of each key that
+the report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.9, weight decay 5e-4), batch size
+128", "- Optimizer: Adam") or a table of hyperparameters' row does ("| Learning rate | 0.05 |": ``row_statements``),
+as a guess with a comment that quotes its words: its optimizer, learning rate, momentum (and Nesterov's), weight
+decay, batch size, epochs, schedule, Adam's epsilon, augmentations (none named under a negation) and a validation
+split's hold-out. A key stated with several values ("lr 0.1, 0.01"), or with one the ledger has none of ("a
+multi-step schedule", "cosine annealing with warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO
+under a comment that says what the report states. Each sentence is the markdown parser's plain text
 (markdown_tables), read with regular expressions; a number the draft makes a candidate claim of is never read as a
 setting's one value. Torch-free."""
 
