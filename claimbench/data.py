@@ -580,7 +580,8 @@ def _parse_idx(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[in
 
 def _parse_npz(contents: Sequence[bytes], paths: Sequence[Path], shape: tuple[int, int, int], *, split: str,
                ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Keras's .npz (never unpickled): uint8 x_<split> (N×H×W, becomes N×1×H×W) and y_<split> (N, becomes int64)."""
+    """Keras's .npz (never unpickled): uint8 x_<split> (N×H×W, becomes N×1×H×W) and y_<split> (N, becomes
+    int64)."""
     path, keys = paths[0], (f"x_{split}", f"y_{split}")
     images, labels = _npz_arrays(contents[0], path, keys)
     if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != shape[1:]:

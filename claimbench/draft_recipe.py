@@ -197,8 +197,8 @@ count of epochs before its name, the cosine's length ("over 200 epochs to a floo
 _NESTEROV = re.compile(r"(?<!\w)Nesterov(?!\w)", re.IGNORECASE)
 _UNNESTEROV = re.compile(r"(?<!\w)(?:without|no|not|non|never)(?:[\s-]+(?:use[sd]?|using|the|a|any))*[\s-]+Nesterov"
                          r"(?!\w)|(?<!\w)Nesterov(?:\s+momentum)?(?:\s+(?:is|was|were))?\s+(?:not|disabled|off)(?!\w)"
-                         r"|(?<!\w)Nesterov(?:\s+momentum)?\s*[:=]\s*(?:False|No|off|none|disabled|✗|✘)(?![\w✗✘])",
-                         re.IGNORECASE)
+                         r"|(?<!\w)Nesterov(?:\s+momentum)?\s*[:=]\s*(?:False|No|off|none|disabled|✗|✘)"
+                         r"(?![\w✗✘])", re.IGNORECASE)
 """Words that say Nesterov's momentum is not used: "without Nesterov", "Nesterov momentum not used", "Nesterov: No"
 (a list's item, or a table's row "Nesterov | No")."""
 

@@ -612,8 +612,8 @@ def test_a_truncated_unpacked_idx_file_beside_its_gz_says_the_gz_is_not_read(tmp
     path = tmp_path / "t10k-images-idx3-ubyte"
     path.write_bytes(gzip.decompress((tmp_path / "t10k-images-idx3-ubyte.gz").read_bytes())[:-10])
     with pytest.raises(data.DataUnreadable, match=rf"^{re.escape(str(path))}: IDX header says .* bytes follow; "
-                                                  rf"{re.escape(str(path))}\.gz beside it is not read while it is there "
-                                                  r"\(the unpacked file comes first\): remove the unpacked one$"):
+                                                  rf"{re.escape(str(path))}\.gz beside it is not read while it is "
+                                                  r"there \(the unpacked file comes first\): remove the unpacked one$"):
         data.load("mnist", "test", tmp_path, allow_unverified=True)
 
 
