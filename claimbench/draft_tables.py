@@ -128,6 +128,10 @@ training, which differ by the augmentation and dropout of train mode."""
 _RUNNING = Guess("train_running", "a column of Keras's fit log with no val_ before it: the running mean over each "
                                   "epoch's training batches")
 """The split of a training claim of a Keras fit log's bare "loss" or "accuracy" column (``_keras_fit_log``)."""
+_SETTINGS_HEADER = ("hyperparameter", "hyperparameters", "hyper parameter", "hyper parameters", "hparam", "hparams",
+                    "parameter", "param", "setting", "settings", "value", "values", "config", "configuration",
+                    "option", "options")
+"""Words of a header of a table of hyperparameters' first or second column: "Hyperparameter", "Setting", "Value"."""
 _RESOLUTION = re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*(\d{1,4})(?:\s*[x×]\s*(\d{1,4}))?(?:\s*px)?(?!\w|\.\d)")
 """An image size: "224x224", "(224×224)", "3x32x32", "32x32x3", "28 x 28 px"."""
 _SMALLEST_INPUT = 16
@@ -386,18 +390,26 @@ def _header(cell: _Cell, transposed: bool) -> str:
 
 def _transposed(table: Table) -> bool:
     """Whether the table's rows are its metrics and its columns its models: no column header but the first names
-    a kind, and a column of units (``unit_column``) gives each row its unit, or half its row labels at least name
-    a setting and print no number (``_setting_row``: a table of hyperparameters, "| Hyperparameter | Value |"), or
-    name a kind (``_metric_kind``), two kinds at least among them (an ablation's "Focal loss", "Mixed precision" rows
-    name methods, of one kind each)."""
+    a kind, and a column of units (``unit_column``) gives each row its unit, or it is a table of hyperparameters
+    (``_of_settings``) half of whose row labels at least name a setting and print no number (``_setting_row``), or
+    half name a kind (``_metric_kind``), two kinds at least among them (an ablation's "Focal loss", "Mixed precision"
+    rows name methods, of one kind each)."""
     if per_layer(table) or any(guess_kind(column) for column in table.columns[1:]):
         return False
     if unit_column(table.columns, table.rows):
         return True
-    if 2 * sum(_setting_row(row) for row in table.rows) >= len(table.rows) > 0:
+    if _of_settings(table) and 2 * sum(_setting_row(row) for row in table.rows) >= len(table.rows) > 0:
         return True
     kinds = [kind for row in table.rows if row and (kind := _metric_kind(row[0]))]
     return len(set(kinds)) >= 2 and 2 * len(kinds) >= len(table.rows)
+
+
+def _of_settings(table: Table) -> bool:
+    """Whether the table may be one of hyperparameters, whose rows state settings: it has one value column, or its
+    first or second header names settings (``_SETTINGS_HEADER``: "| Hyperparameter | Value |", "| Setting | ResNet |");
+    not an ablation's "| Variant | ResNet-18 | VGG-16 |", whose "Cosine schedule" row holds accuracies."""
+    return len(table.columns) == 2 or any(has(words_of(header), word) for header in table.columns[:2]
+                                          for word in _SETTINGS_HEADER)
 
 
 def _setting_row(row: list[str]) -> bool:

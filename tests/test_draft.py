@@ -2980,3 +2980,21 @@ def test_an_epoch_logs_last_row_is_the_final_epoch_and_the_others_are_commented_
     assert len(re.findall(r'^statistic += "final"  # its row is the last epoch of the table\'s log', out, re.M)) == 2
     commented = re.findall(r"^# \[\[claim\]\]\n(?:# (?!\[\[claim).*\n)+", out, flags=re.M)
     assert len(commented) == 4 and all("# note" in block and "before its last" in block for block in commented)
+
+
+def test_an_ablation_of_setting_rows_under_model_columns_keeps_its_claims_and_states_no_recipe() -> None:
+    """A reviewer's ablation ("| Variant | ResNet-18 | VGG-16 |", rows "Cosine schedule", "Nesterov" of accuracies)
+    was taken for a table of hyperparameters: its cells drafted no claim and its rows the recipe's schedule and
+    nesterov. A table states settings in its rows only where it has one value column or its first or second header
+    names settings ("Hyperparameter", "Value")."""
+    markdown = ("# Ablations\n\nWe train ResNet-18 with SGD for 200 epochs.\n\n"
+                "| Variant | ResNet-18 | VGG-16 |\n|---|---|---|\n| Baseline | 93.0 | 92.1 |\n"
+                "| Without augmentation | 87.2 | 86.0 |\n| Cosine schedule | 94.1 | 93.2 |\n"
+                "| Nesterov | 94.3 | 93.5 |\n"
+                "\n| Model | Test acc. (%) |\n|---|---|\n| ResNet-18 | 93.0 |\n")
+    out = draft(markdown, slug="demo", source=None)
+    assert [claim["printed"] for claim in tomllib.loads(out)["claim"][:8]] == [
+        "93.0", "92.1", "87.2", "86.0", "94.1", "93.2", "94.3", "93.5"]
+    assert "schedule = \"cosine\"" not in out and not re.search(r"(?m)^#?\s*nesterov\s*=\s*true", out)
+    for columns in (["Setting", "ResNet-18", "VGG-16"], ["Name", "Value", "Note"], ["Model", "Item"]):
+        assert not _claims(_table(columns, ["LR", *["0.1"] * (len(columns) - 1)])), columns
