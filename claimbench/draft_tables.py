@@ -23,8 +23,8 @@ from claimbench.column_units import caption_scale, quoted, unit_column
 from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_SCALE, TRAINED, UNIT_TODOS)
 from claimbench.header_rows import read_headers, sub_header
-from claimbench.kind_words import (UNLOADED, counts_flops, guess_kind, has, names_setting, unit_kind, unit_kinds,
-                                   unit_names_kind, unknown_kind, unmeasured, words_of)
+from claimbench.kind_words import (SPLIT_WORDS, UNLOADED, counts_flops, guess_kind, has, names_setting, unit_kind,
+                                   unit_kinds, unit_names_kind, unknown_kind, unmeasured, words_of)
 from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
@@ -116,9 +116,6 @@ _KERAS_PARAMS = Guess("keras", "Keras's per-layer 'Param #', as its shapes' batc
 """The count of a "Param #" of a Keras summary's table (``_keras_summary``)."""
 _KERAS_LAYOUT = Guess("channels_last", "Keras prints (None, H, W, C), as its batch dimension None shows: channels last")
 """The layout of an output shape of a Keras summary's table (``_keras_summary``)."""
-_SPLIT_WORDS = {"test": "test", "testing": "test", "val": "val", "valid": "val", "validation": "val",
-                "train": "train", "training": "train"}
-"""The split each word of a header names: "Test acc.", "val_loss", "Validation accuracy", "Train loss"."""
 _TRAINING_SPLIT = todo("split of a number of the training set, which its header leaves open: train_running is the "
                        "running mean over each epoch's batches in train mode, as Keras's fit and most loops log it; "
                        "train is the training set evaluated once after training, in eval mode",
@@ -933,11 +930,11 @@ def _param_count(header: str) -> Guess | str | None:
 
 
 def _splits(header: str) -> dict[str, str]:
-    """The splits the words of ``header`` name (``_SPLIT_WORDS``), each with the first word that names it."""
+    """The splits the words of ``header`` name (``kind_words.SPLIT_WORDS``), each with the first word that names it."""
     named: dict[str, str] = {}
     for word in words_of(header):
-        if word in _SPLIT_WORDS:
-            named.setdefault(_SPLIT_WORDS[word], word)
+        if word in SPLIT_WORDS:
+            named.setdefault(SPLIT_WORDS[word], word)
     return named
 
 

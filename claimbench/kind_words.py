@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from claimbench import numerals, vocab
 from claimbench.toml_lines import todo
 
-__all__ = ["BESIDE", "DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "SETTINGS", "UNIT_KINDS", "UNKNOWN_KIND",
-           "UNLOADED", "UNMEASURED", "UNMEASURED_KIND", "WORD", "counts_flops", "datasets_named", "guess_kind", "has",
-           "meant", "named_dataset", "names_setting", "unit_kind", "unit_kinds", "unit_names_kind", "unknown_kind",
-           "unmeasured", "unmeasured_kind", "whole_time", "words_of"]
+__all__ = ["BESIDE", "DATASET_NAMES", "KIND_WORDS", "NOT_THE_MODEL", "SETTINGS", "SPLIT_WORDS", "UNIT_KINDS",
+           "UNKNOWN_KIND", "UNLOADED", "UNMEASURED", "UNMEASURED_KIND", "WORD", "counts_flops", "datasets_named",
+           "guess_kind", "has", "meant", "named_dataset", "names_setting", "unit_kind", "unit_kinds",
+           "unit_names_kind", "unknown_kind", "unmeasured", "unmeasured_kind", "whole_time", "words_of"]
 
 # Kinds guessed from words, first match wins: "Training-Test Gap (%)" is a gap, not an accuracy.
 # "output_shape" is a layer claim's quantity (the only claim that holds a shape). A time is an epoch's only where
@@ -54,8 +54,10 @@ epoch"); else a whole training's ("Training time", "Total time")."""
 UNMEASURED_KIND = "claimbench measures no"
 """How the kind TODO of a column of what claimbench does not measure begins, after ``UNKNOWN_KIND``: the draft writes
 its claims commented out."""
-_SPLIT_WORDS = frozenset({"train", "training", "test", "testing", "val", "valid", "validation", "eval", "evaluation",
-                          "set"})
+SPLIT_WORDS = {"test": "test", "testing": "test", "val": "val", "valid": "val", "validation": "val",
+               "train": "train", "training": "train"}
+"""The split each word of a header names: "Test acc.", "val_loss", "Validation accuracy", "Train loss"."""
+_PERCENT_BESIDE = frozenset({*SPLIT_WORDS, "eval", "evaluation", "set"})
 """Words beside which a percent sign names an accuracy, with a dataset's (``DATASET_NAMES``): "Test (%)", "CIFAR-10
 (%)"; beside any other ("F1 (%)", "ECE (%)", "Dropout (%)") it names none."""
 SETTINGS = ("year", "depth", "layers", "epochs", "epoch", "lr", "learning rate", "batch size", "batch", "resolution",
@@ -92,9 +94,9 @@ def guess_kind(header: str) -> str | None:
 
 
 def _split_percent(words: list[str]) -> bool:
-    """Whether ``words`` are a percent sign and words of a split (``_SPLIT_WORDS``) or of a dataset's name
+    """Whether ``words`` are a percent sign and words of a split (``_PERCENT_BESIDE``) or of a dataset's name
     (``DATASET_NAMES``) alone: "Test (%)", "CIFAR-10 (%)", "Validation %"."""
-    beside = _SPLIT_WORDS | {word for names in DATASET_NAMES.values() for name in names for word in name.split()}
+    beside = _PERCENT_BESIDE | {word for names in DATASET_NAMES.values() for name in names for word in name.split()}
     return "%" in words and all(word in beside or word == "%" for word in words if word)
 
 
