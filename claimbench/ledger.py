@@ -267,8 +267,9 @@ def _momentum_problems(recipe: Recipe) -> list[tuple[str, str]]:
     """A momentum the optimizer would not apply: ``momentum`` or ``nesterov = true`` beside Adam or AdamW, which take
     neither (their ``betas`` are fixed), and Nesterov's without a momentum, which torch's SGD refuses once a run has
     started."""
-    if recipe.optimizer != "sgd":
-        return [(key, f"needs optimizer = 'sgd' (only SGD takes {what}), got {recipe.optimizer!r}")
+    if recipe.optimizer != vocab.MOMENTUM_OPTIMIZER:
+        return [(key, f"needs optimizer = {vocab.MOMENTUM_OPTIMIZER!r} (only SGD takes {what}), "
+                      f"got {recipe.optimizer!r}")
                 for key, what, given in (("momentum", "a momentum", recipe.momentum > 0),
                                          ("nesterov", "Nesterov momentum", recipe.nesterov)) if given]
     if recipe.nesterov and not recipe.momentum > 0:

@@ -78,6 +78,10 @@ READINGS = {"train": RETURNED, "gap": RETURNED, "best_epoch": ONE_EPOCH, "precis
 split or kind takes them all. ``claimbench.metrics`` computes them; the ledger refuses the others at load."""
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
+EPS_OPTIMIZERS = ("adam", "adamw")
+"""The optimizers that take an epsilon (``eps``)."""
+MOMENTUM_OPTIMIZER = "sgd"
+"""The one optimizer that takes a momentum (``momentum``, ``nesterov``)."""
 SCHEDULES = ("constant", "plateau", "cosine")
 VALIDATIONS = ("none", "holdout", "test")
 BATCH_NORMS = ("batch", "per_image")
