@@ -2,7 +2,8 @@
 the report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.9, weight decay 5e-4), batch size
 128", "- Optimizer: Adam") or a table of hyperparameters' row does ("| Learning rate | 0.05 |": ``row_statements``),
 as a guess with a comment that quotes its words: its optimizer, learning rate, momentum (and Nesterov's), weight
-decay, batch size, epochs, schedule, Adam's epsilon, augmentations (none named under a negation) and a validation
+decay, batch size, epochs, schedule, Adam's epsilon (a momentum and an epsilon of BatchNorm's or label smoothing's
+clause none), training's augmentations (none named under a negation or in a clause on test time) and a validation
 split's hold-out. A key stated with several values ("lr 0.1, 0.01"), or with one the ledger has none of ("a
 multi-step schedule", "cosine annealing with warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO
 under a comment that says what the report states. Each sentence is the markdown parser's plain text
@@ -19,10 +20,10 @@ from typing import Literal, get_args, get_origin
 
 from pydantic import TypeAdapter, ValidationError
 
-from claimbench import draft_text, numerals, schema
+from claimbench import draft_text, numerals, schema, vocab
 from claimbench.toml_lines import Guess, todo
 
-__all__ = ["KERAS_EPS", "Drafted", "Stated", "drafted", "row_statements", "stated"]
+__all__ = ["KERAS_EPS", "drafted", "stated"]
 
 _FIELDS = {field.name: field for field in dataclasses.fields(schema.Recipe)}
 _POWER = r"\s*[×x·*]\s*10\s*(?:\^\s*[-−]?\d+|[-−]\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
@@ -75,8 +76,12 @@ with batch size 1000", "Evaluation uses a batch size of 1000", "testing is done 
 smoothing's epsilon."""
 _THEIRS = {"momentum": re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN)(?!\w)", re.IGNORECASE),
            "eps": re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN|label[\s_-]+smooth\w*)(?!\w)", re.IGNORECASE)}
-"""The words whose sentence's momentum or epsilon is theirs, not the optimizer's: "BatchNorm layers use epsilon 1e-5
-and momentum 0.1", "label smoothing (epsilon = 0.1)"."""
+"""The words whose clause's momentum or epsilon is theirs, not the optimizer's: "BatchNorm layers use epsilon 1e-5
+and momentum 0.1", "label smoothing (epsilon = 0.1)" (``_whose``)."""
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
+"""A bracket and its words, none inside: blanked, its words are no clause's around it."""
+_OWN_BRACKET = re.compile(r"(?:\s+layers?)?\s*$", re.IGNORECASE)
+"""What may stand between a normalisation's words and the bracket of its settings: "BatchNorm layers (momentum 0.1)"."""
 _IN_NORM_CALL = re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN|layer[\s_-]*norm\w*)\s*\([^()]*$", re.IGNORECASE)
 """A normalisation layer's call open before a setting's name, whose argument it is: "BatchNormalization(momentum=0.99,
 epsilon=0.001)"."""
@@ -98,6 +103,8 @@ _OPTIMIZERS = {"sgd": r"SGD|stochastic\s+gradient\s+descent", "adam": r"Adam", "
                "nadam": r"NAdam", "radam": r"RAdam", "lamb": r"(?-i:LAMB)", "lars": r"(?-i:LARS)"}
 """The words of each optimizer a report may name; a value of the ledger's (``vocab.OPTIMIZERS``) no words here
 name is read by its own name."""
+_OPTIMIZER = re.compile(rf"(?<![\w-])(?:{'|'.join(_OPTIMIZERS.values())}|optimi[sz]er\w*)(?!\w)", re.IGNORECASE)
+"""Words of an optimizer, whose clause's momentum or epsilon may be its own (``_whose``)."""
 _CUT = r"(?:divid|decay|drop|reduc|multipl|decreas|cut)\w*"
 """A verb that cuts the learning rate by a factor: "divided by 10 at epochs 100 and 150", "drops by 10x every 30
 epochs"."""
@@ -137,7 +144,8 @@ _AUGMENTS = {
     "autoaugment": r"AutoAugment|auto[\s-]?augment",
     "trivialaugment": r"TrivialAugment\w*|trivial[\s-]?augment",
     "augmix": r"AugMix",
-    "cutout": r"cut[\s-]?out",
+    "cutout": r"cut-?out|random(?:ly)?\s+cut\s+out"
+              r"|cut\s+out(?!\s+(?:the|an?|its|their|our|this|that|these|those|some|all|each|every|one|two|three|\d))",
     "random erasing": r"RandomErasing|random\s+erasing",
     "mixup": r"mix[\s-]?up",
     "cutmix": r"cut[\s-]?mix",
@@ -145,7 +153,15 @@ _AUGMENTS = {
 """The words of each training augmentation a report may name, whether the ledger has it (``vocab.AUGMENTATIONS``) or
 not (a shift, a zoom, Cutout, mixup, CutMix, AutoAugment: named, they keep augment a TODO): Keras's ``RandomFlip()``
 flips vertically too ("horizontal_and_vertical"), torchvision's ``RandomResizedCrop`` is no padded ``RandomCrop``,
-mirroring is a horizontal flip and a translation a shift."""
+mirroring is a horizontal flip and a translation a shift; "cut out the ..." cuts no Cutout."""
+_TEST_TIME = re.compile(r"(?<!\w)(?:test[\s-]+time|at\s+test|testing|inference|evaluat\w*|TTA)(?!\w)", re.IGNORECASE)
+"""Words of a clause on test time, whose augmentations are no training's: "At test time we average the predictions of
+each image and its horizontal flip", "flips at inference only (test-time augmentation)"."""
+_TRAINING = re.compile(r"(?<!\w)train\w*", re.IGNORECASE)
+"""Words of a clause on training, whose augmentations a clause on test time too leaves in doubt."""
+_CLAUSE_END = re.compile(r";|,\s*(?:and|but|while|whereas)(?!\w)|\s(?:while|whereas)(?!\w)", re.IGNORECASE)
+"""What ends a clause of a sentence on augmentations: "random crops and flips, and average over flips at test
+time"."""
 _NEGATION = r"(?<!\w)(?:no|not|without|never|nor|neither|none|\w+n[’']t)(?!\w)"
 """A word that negates what follows it: "no", "not", "without", "don't"."""
 _NEGATED_BEFORE = re.compile(rf"{_NEGATION}(?:\s+(?:use[sd]?|using|appl(?:y|ies|ied)|any|the|an?|data|image|random))*"
@@ -180,6 +196,9 @@ _KERAS = re.compile(r"(?<![\w-])(?:tf\.keras|Keras|TensorFlow)(?![\w-])", re.IGN
 _PYTORCH = re.compile(r"(?<![\w-])(?:PyTorch|torch\w*)(?![\w-])", re.IGNORECASE)
 """The names of the framework whose Adam's epsilon is the ledger's default: a report that names it and Keras may
 train with either."""
+_OWN = {"eps": (vocab.EPS_OPTIMIZERS, "Adam's and AdamW's"), "momentum": ((vocab.MOMENTUM_OPTIMIZER,), "SGD's"),
+        "nesterov": ((vocab.MOMENTUM_OPTIMIZER,), "SGD's")}
+"""The settings only some optimizers take, with those optimizers (``vocab``) and whose they are, in words."""
 KERAS_EPS = 1e-7
 """Keras's Adam's and AdamW's default epsilon; PyTorch's, the ledger's default ``eps``, is 1e-8."""
 _FLOORED = "cosine to a floor"
@@ -264,7 +283,7 @@ def drafted(sentences: Iterable[str], headings: Iterable[str] = (), rows: Iterab
         entries[str(schedule.value)] = table
     if "eps" not in found and (eps := _keras_eps(entries.get("optimizer"), [*headings, *sentences])):
         entries["eps"], notes["eps"] = eps
-    _adam_eps(entries, notes)
+    _optimizers_own(entries, notes)
     return Drafted({key: entries[key] for key in _FIELDS if key in entries},
                    {key: lines for key, lines in notes.items() if lines}, read)
 
@@ -277,18 +296,21 @@ def row_statements(row: Sequence[str]) -> tuple[str, list[Stated]]:
                    for setting in stated(f"{row[0]}: {cell}")]
 
 
-def _adam_eps(entries: dict[str, object], notes: dict[str, list[str]]) -> None:
-    """No guessed epsilon but Adam's or AdamW's, the only optimizers ``eps`` is of: none beside another guessed
-    optimizer, a TODO with a note beside an optimizer not guessed."""
-    optimizer, eps = entries.get("optimizer"), entries.get("eps")
-    if not isinstance(eps, Guess) or isinstance(optimizer, Guess) and optimizer.value in ("adam", "adamw"):
-        return
-    if isinstance(optimizer, Guess):
-        del entries["eps"]
-        return
-    entries["eps"] = todo("eps")
-    notes["eps"] = [f"the report states eps {eps.value} ({eps.comment.removeprefix('read from ')}), Adam's and "
-                    f"AdamW's only: keep it if the optimizer is one"]
+def _optimizers_own(entries: dict[str, object], notes: dict[str, list[str]]) -> None:
+    """No guessed setting of some optimizers' alone (``_OWN``: an epsilon, a momentum, Nesterov's) but beside one of
+    them: none beside another guessed optimizer, a TODO with a note beside an optimizer not guessed."""
+    optimizer = entries.get("optimizer")
+    for key, (optimizers, whose) in _OWN.items():
+        setting = entries.get(key)
+        if not (isinstance(setting, Guess) and setting.value) or (isinstance(optimizer, Guess)
+                                                                   and optimizer.value in optimizers):
+            continue
+        if isinstance(optimizer, Guess):
+            del entries[key]
+            continue
+        entries[key] = todo(key)
+        notes[key] = [f"the report states {key} {setting.value} ({setting.comment.removeprefix('read from ')}), "
+                      f"{whose} only: keep it if the optimizer is {'one' if optimizers[1:] else optimizers[0]}"]
 
 
 def _keras_eps(optimizer: object, texts: list[str]) -> tuple[Guess | str, list[str]] | None:
@@ -296,7 +318,7 @@ def _keras_eps(optimizer: object, texts: list[str]) -> tuple[Guess | str, list[s
     ``texts`` (its headings and sentences) name Keras or TensorFlow, which the report then trains with, and not
     PyTorch; a TODO with a note where they name both; None elsewhere."""
     keras = next((match for text in texts if (match := _KERAS.search(text))), None)
-    if not (keras and isinstance(optimizer, Guess) and optimizer.value in ("adam", "adamw")):
+    if not (keras and isinstance(optimizer, Guess) and optimizer.value in vocab.EPS_OPTIMIZERS):
         return None
     if torch := next((match for text in texts if (match := _PYTORCH.search(text))), None):
         return todo("eps"), [f"the report names {keras.group()!r} and {torch.group()!r}: eps is Keras's Adam's "
@@ -340,7 +362,9 @@ def stated(sentence: str) -> Iterator[Stated]:
             words = _phrase(sentence, match.start(), max(match.end(), (after or items[-1]).end("number")))
             alone = not (several or after)
             if items[1:] or not alone or not any(match.start("number") in span for span in claimed):
-                yield from (Stated(key, _value(key, item["number"]), words, alone) for item in items)
+                theirs = _whose(key, sentence, match.start())[0]
+                yield from (Stated(key, value, words, alone, _doubt(key, value, words, theirs))
+                            for value in (_value(key, item["number"]) for item in items))
     floor = _floor(sentence)
     for key, names in (("optimizer", _OPTIMIZERS), ("schedule", _SCHEDULES)):
         own = {value: re.escape(value) for value in _allowed(key) if value not in names}
@@ -360,9 +384,10 @@ def stated(sentence: str) -> Iterator[Stated]:
 
 def _augmentations(sentence: str) -> Iterator[Stated]:
     """The training augmentations ``sentence`` names (``_AUGMENTS``), in the order it names them, but those it names
-    under a negation ("we do not use horizontal flips", "vertical flips are not used"); one a negation stands before
-    in its clause that may be its own ("no random crops, horizontal flips or rotations") with a note, which keeps
-    augment a TODO; and ``_NONE`` where it states no augmentation ("no data augmentation")."""
+    under a negation ("we do not use horizontal flips", "vertical flips are not used") or in a clause on test time
+    (``_tested``: "At test time we average ... its horizontal flip"); one a negation stands before in its clause that
+    may be its own ("no random crops, horizontal flips or rotations"), or in a clause on test time and training, with
+    a note, which keeps augment a TODO; and ``_NONE`` where it states no augmentation ("no data augmentation")."""
     if match := _NO_AUGMENTATION.search(sentence):
         yield Stated("augment", _NONE, match.group())
     found = {match.start(): (value, match) for value, pattern in _AUGMENTS.items()
@@ -373,10 +398,25 @@ def _augmentations(sentence: str) -> Iterator[Stated]:
             continue
         clause = sentence[sentence.rfind(";", 0, start) + 1:start]
         negation = list(re.finditer(_NEGATION, clause, re.IGNORECASE))
-        unclear = negation and not _UNNEGATED.search(clause, negation[-1].end())
+        tested, trained = _tested(sentence, start)
+        if tested and not trained:
+            continue
+        doubt = ""
+        if negation and not _UNNEGATED.search(clause, negation[-1].end()):
+            doubt = f"after a negation ({negation[-1].group()!r})"
+        elif tested and trained:
+            doubt = f"in words on test time ({tested.group()!r}) and training ({trained.group()!r})"
         yield Stated("augment", value, match.group(), note=f"the report names augment {value} ({match.group()!r}) "
-                     f"after a negation ({negation[-1].group()!r}): say whether its training used it"
-                     if unclear else "")
+                     f"{doubt}: say whether its training used it" if doubt else "")
+
+
+def _tested(sentence: str, start: int) -> tuple[re.Match[str] | None, re.Match[str] | None]:
+    """The words on test time (``_TEST_TIME``) and on training (``_TRAINING``) of the clause of ``sentence`` around
+    ``start`` (``_CLAUSE_END``), or None for either it has none of."""
+    ends = list(_CLAUSE_END.finditer(sentence))
+    first = max((end.end() for end in ends if end.end() <= start), default=0)
+    last = min((end.start() for end in ends if end.start() >= start), default=len(sentence))
+    return _TEST_TIME.search(sentence, first, last), _TRAINING.search(sentence, first, last)
 
 
 def _used(settings: list[Stated]) -> list[Stated]:
@@ -411,14 +451,14 @@ def _validation_split(sentence: str) -> Iterator[Stated]:
 def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
     """Each match of a number ``sentence`` gives setting ``key`` by its name ("lr 0.1"), before it ("0.9 momentum")
     or before "for" and it (``_GIVEN``: "0.9 for momentum"); none in a list or a range, none after or before words
-    that make it another's, no batch size of a sentence on inference, and no momentum nor epsilon of a sentence on
-    batch norm or label smoothing (``_THEIRS``)."""
-    if key == "batch_size" and _UNTRAINED.search(sentence) or key in _THEIRS and _THEIRS[key].search(sentence):
+    that make it another's, no batch size of a sentence on inference, and no momentum nor epsilon of batch norm's or
+    label smoothing's (``_whose``)."""
+    if key == "batch_size" and _UNTRAINED.search(sentence):
         return
-    named = re.finditer(rf"(?<![\w-])(?P<name>{_NAMES[key]})(?![\w-]){_IS}{_NUMBER}", sentence, re.IGNORECASE)
-    before = re.finditer(rf"{_NUMBER}{_AFTER[key]}(?![\w-])", sentence, re.IGNORECASE) if key in _AFTER else ()
-    given = re.finditer(rf"{_NUMBER}\s+for\s+(?:the\s+)?(?P<name>{_NAMES[key]})(?![\w-])", sentence,
-                        re.IGNORECASE) if key in _GIVEN else ()
+    named = _mine(key, sentence, rf"(?<![\w-])(?P<name>{_NAMES[key]})(?![\w-]){_IS}{_NUMBER}")
+    before = _mine(key, sentence, rf"{_NUMBER}{_AFTER[key]}(?![\w-])") if key in _AFTER else []
+    given = (_mine(key, sentence, rf"{_NUMBER}\s+for\s+(?:the\s+)?(?P<name>{_NAMES[key]})(?![\w-])")
+             if key in _GIVEN else [])
     for match in named:
         if not (_OTHER_NAME.search(sentence, 0, match.start()) or _IN_NORM_CALL.search(sentence, 0, match.start())
                 or _LISTED_BEFORE.search(sentence, 0, match.start("number"))
@@ -436,6 +476,70 @@ def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
                 or _VALUE_AFTER.match(sentence, match.end())
                 or _elsewhere(key, sentence, match.end())):
             yield match
+
+
+def _doubt(key: str, value: object, words: str, theirs: re.Match[str] | None) -> str:
+    """The note on a setting whose words may be batch norm's or label smoothing's (``_whose``, its ``theirs`` words,
+    or None); none where they are not."""
+    return (f"the report states {key} {value} ({words!r}) in words that name {theirs.group()!r} too: keep it if it is "
+            f"the optimizer's" if theirs else "")
+
+
+def _mine(key: str, sentence: str, pattern: str) -> list[re.Match[str]]:
+    """The matches of ``pattern`` in ``sentence``, but those of a setting ``key`` surely batch norm's or label
+    smoothing's (``_whose``)."""
+    return [match for match in re.finditer(pattern, sentence, re.IGNORECASE)
+            if not _whose(key, sentence, match.start())[1]]
+
+
+def _whose(key: str, sentence: str, start: int) -> tuple[re.Match[str] | None, bool]:
+    """The words of batch norm or label smoothing (``_THEIRS``) whose setting ``key`` named at ``start`` may be, and
+    whether it surely is theirs: their words in its clause (between semicolons, a bracket's words left out, or in
+    its bracket) and none of an optimizer's ("BatchNorm layers use epsilon 1e-5 and momentum 0.1"), or, in a
+    bracket, right before it ("label smoothing (epsilon = 0.1)"). Words of theirs in a clause that names an
+    optimizer too, or before its bracket but not right before it, leave it in doubt; none where an optimizer is
+    named after them ("Models use BatchNorm and are trained with SGD (momentum 0.9)"), or none is near."""
+    if key not in _THEIRS:
+        return None, False
+    opener = _opener(sentence, start)
+    closer = sentence.find({"(": ")", "[": "]", "{": "}"}[sentence[opener]], start) if opener is not None else -1
+    inner = sentence[opener + 1:closer if closer >= 0 else len(sentence)] if opener is not None else sentence
+    clause = _clause(_blanked(inner), start - (opener + 1 if opener is not None else 0))
+    if found := _THEIRS[key].search(clause):
+        return found, not _OPTIMIZER.search(clause)
+    if opener is None:
+        return None, False
+    before = re.split(r"[;()\[\]{}]", _blanked(sentence[:opener]))[-1]
+    named = list(_THEIRS[key].finditer(before))
+    if not named or any(optimizer.start() > named[-1].start() for optimizer in _OPTIMIZER.finditer(before)):
+        return None, False
+    return named[-1], bool(_OWN_BRACKET.fullmatch(before, named[-1].end()))
+
+
+def _opener(sentence: str, start: int) -> int | None:
+    """The index of the innermost bracket still open at ``start`` in ``sentence``; None where none is."""
+    depth = 0
+    for index in range(start - 1, -1, -1):
+        if sentence[index] in ")]}":
+            depth += 1
+        elif sentence[index] in "([{":
+            if not depth:
+                return index
+            depth -= 1
+    return None
+
+
+def _blanked(text: str) -> str:
+    """``text`` with each closed bracket's words blanked (``_BRACKETED``), innermost first; its length kept."""
+    while (blanked := _BRACKETED.sub(lambda match: " " * len(match.group()), text)) != text:
+        text = blanked
+    return text
+
+
+def _clause(text: str, position: int) -> str:
+    """The words of ``text`` between the semicolons around ``position``."""
+    end = text.find(";", position)
+    return text[text.rfind(";", 0, position) + 1:end if end >= 0 else len(text)]
 
 
 def _elsewhere(key: str, sentence: str, end: int) -> bool:

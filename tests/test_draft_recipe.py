@@ -635,3 +635,84 @@ def test_a_held_out_share_asks_for_the_validation_size_in_images() -> None:
     assert "validation = \"holdout\"  # read from 'hold out 10% of the training set for validation'" in unaligned
     assert ("# the report states val_size 0.1 of the training images ('hold out 10% of the training set for "
             "validation'): give it in images (0.1 × the training set's size)") in lines
+
+
+@pytest.mark.parametrize(("sentence", "momentum"), [
+    ("Models use BatchNorm and are trained with SGD (momentum 0.9, lr 0.1).", 0.9),
+    ("BatchNorm follows each conv; we train with SGD, momentum 0.9.", 0.9),
+    ("We train with SGD, momentum 0.9, and label smoothing (epsilon = 0.1).", 0.9),
+    ("BatchNorm layers (momentum 0.1) follow each conv; SGD has momentum 0.9.", 0.9),
+])
+def test_a_momentum_outside_the_batch_norm_s_clause_is_the_optimizer_s(sentence: str, momentum: float) -> None:
+    """A reviewer's "Models use BatchNorm and are trained with SGD (momentum 0.9, lr 0.1)" drafted no momentum (its
+    default 0: a wrong recipe, silently): a sentence that names BatchNorm anywhere lost its momentum. Only a value in
+    the clause or the bracket of the BatchNorm's or label smoothing's words is theirs."""
+    assert _recipe(_report(sentence))["momentum"] == momentum
+
+
+def test_a_momentum_in_a_clause_naming_batch_norm_and_the_optimizer_is_a_todo_with_a_note() -> None:
+    """A clause that names both BatchNorm and SGD may give either's momentum: a TODO under a note, never a drop."""
+    markdown = _report("Models use BatchNorm and are trained with SGD with momentum 0.9.")
+    assert _recipe(markdown)["momentum"].startswith("TODO: momentum")
+    assert any(line.startswith("# the report states momentum 0.9 ('momentum 0.9')") and "'BatchNorm'" in line
+               for line in _lines(markdown))
+
+
+@pytest.mark.parametrize(("text", "optimizer"), [
+    ("We train with Adam (lr 1e-3, momentum 0.9) for 30 epochs.", "adam"),
+    ("| Hyperparameter | Value |\n|---|---|\n| Optimizer | Adam |\n| Momentum | 0.9 |\n| Nesterov | Yes |", "adam"),
+])
+def test_a_momentum_beside_a_non_sgd_optimizer_is_no_guess(text: str, optimizer: str, tmp_path: Path) -> None:
+    """A reviewer's report trained with Adam and a "Momentum | 0.9" row drafted ``momentum = 0.9`` beside
+    ``optimizer = "adam"``, which the loader refuses: momentum and Nesterov's are SGD's alone, as eps is Adam's."""
+    ledger = draft(_report(text), slug="demo", source="demo.md")
+    recipe = tomllib.loads(ledger)["recipe"]["demo"]
+    assert recipe["optimizer"] == optimizer and "momentum" not in recipe and "nesterov" not in recipe
+    assert _loaded_recipe(_filled(ledger, lr="1e-3", batch_size="128", epochs="30"), tmp_path).momentum == 0
+
+
+def test_a_momentum_beside_an_unguessed_optimizer_is_a_todo_with_a_note() -> None:
+    """Where the optimizer is a TODO, the momentum stated may be SGD's or no optimizer's: a TODO under a note."""
+    markdown = _report("We train with SGD or Adam (momentum 0.9, Nesterov).")
+    recipe, lines = _recipe(markdown), _lines(markdown)
+    assert recipe["momentum"] == "TODO: momentum" and recipe["nesterov"] == "TODO: nesterov"
+    assert "# the report states momentum 0.9 ('momentum 0.9'), SGD's only: keep it if the optimizer is sgd" in lines
+
+
+@pytest.mark.parametrize("sentence", [
+    "At test time we average the predictions of each image and its horizontal flip.",
+    "We use horizontal flips at inference only (test-time augmentation).",
+    "Evaluation averages over horizontal flips.",
+    "We cut out the last two layers of the backbone.",
+    "We cut out a block of the network.",
+])
+def test_a_test_time_flip_and_a_cut_out_verb_are_no_training_augmentation(sentence: str) -> None:
+    """A reviewer's "At test time we average the predictions of each image and its horizontal flip" drafted augment
+    ["flip"], and "We cut out the last two layers" Cutout: an augmentation in a clause on test time, inference or
+    evaluation is not training's, and "cut out" as a verb ("cut out the", "cut out a") is no Cutout."""
+    assert "augment" not in _recipe(_report(sentence))
+
+
+@pytest.mark.parametrize(("sentence", "augment"), [
+    ("We train with random crops and horizontal flips, and average predictions over flips at test time.",
+     ["crop", "flip"]),
+    ("Training uses horizontal flips; at test time we use a centre crop.", ["flip"]),
+])
+def test_a_training_augmentation_beside_a_test_time_clause_is_read(sentence: str, augment: list[str]) -> None:
+    """A clause on training keeps its augmentations where another clause of the sentence is on test time."""
+    assert _recipe(_report(sentence))["augment"] == augment
+
+
+@pytest.mark.parametrize("sentence", ["We use random crops and cutout (16x16).", "We apply cut-out augmentation.",
+                                      "Random crops, flips and cut out."])
+def test_cutout_is_still_read(sentence: str) -> None:
+    """Cutout, however spelt ("cutout (16x16)", "cut-out", a trailing "cut out"), keeps augment a TODO."""
+    assert any(line.startswith("# the report states augment cutout") for line in _lines(_report(sentence)))
+
+
+def test_a_training_augmentation_in_a_clause_on_evaluation_is_a_todo_with_a_note() -> None:
+    """A clause that names training and evaluation may be on either: augment is a TODO under a note."""
+    markdown = _report("We evaluate models trained with horizontal flips.")
+    assert _recipe(markdown)["augment"].startswith("TODO: augment (")
+    assert any(line.startswith("# the report names augment flip ('horizontal flips')") and "say whether" in line
+               for line in _lines(markdown))
