@@ -587,19 +587,33 @@ def contradiction(printed: str, value: float | tuple[int, ...], scale: float, he
         written = list(value) if isinstance(value, tuple) else int(value) if float(value).is_integer() else value
         return "value", f"{written!r} is not the number that printed shows ({text!r}{_reading(text, shown)}), in its " \
                         "printed unit"
-    either = either_magnitude(printed, header, kind) is not None  # a count as printed too: scale 1
-    allowed = (*scales(shown.unit, kind), *([1.0] if either else [])) if shown.unit else ()
+    allowed = _unit_scales(printed, header, kind, shown)
     if allowed and not any(math.isclose(scale, one, rel_tol=1e-9) for one in allowed):
-        own = parse(printed)  # without the header: the text's own unit
-        under = f" under {header!r}" if header and own and own.unit != shown.unit else ""
-        given = f", not {scale_text(scale)}" if scale != 1.0 else ""
-        return "scale", (f"printed {text!r}{under} counts in units of {scale_text(allowed[0])}"
-                         f"{', or of 1 as printed' if either else ''}: give scale = "
-                         f"{' or '.join(map(scale_text, allowed))}{given}")
+        return "scale", _scale_why(printed, header, kind, shown, scale)
     if kind in WHOLE_COUNTS and scale == 1.0 and not float(value).is_integer():  # "11.7" under a header not read
         return "scale", (f"printed {text!r} would be {value} {WHOLE_COUNTS[kind]}, no whole number: give the scale it "
                          f"counts in (scale = {_scales_offered(header, kind)})")
     return None
+
+
+def _unit_scales(printed: str, header: str, kind: str, shown: Number) -> tuple[float, ...]:
+    """The scales the unit ``printed`` shows, in its own text or its column ``header``, stands for, the usual one
+    first, and 1 where the cell may count as printed too (``either_magnitude``); () where it shows no unit."""
+    if not shown.unit:
+        return ()
+    either = either_magnitude(printed, header, kind) is not None
+    return *scales(shown.unit, kind), *([1.0] if either else [])
+
+
+def _scale_why(printed: str, header: str, kind: str, shown: Number, scale: float) -> str:
+    """Why ``scale`` is not one the unit ``printed`` shows stands for, and which scales it is."""
+    allowed = _unit_scales(printed, header, kind, shown)
+    either = either_magnitude(printed, header, kind) is not None
+    own = parse(printed)  # without the header: the text's own unit
+    under = f" under {header!r}" if header and own and own.unit != shown.unit else ""
+    given = f", not {scale_text(scale)}" if scale != 1.0 else ""
+    return (f"printed {_without_footnote(printed)!r}{under} counts in units of {scale_text(allowed[0])}"
+            f"{', or of 1 as printed' if either else ''}: give scale = {' or '.join(map(scale_text, allowed))}{given}")
 
 
 BOUND_ENDS = {"above": (0,), "below": (1,), "between": (0, 1)}
@@ -614,7 +628,10 @@ def bound_contradiction(printed: str, key: str, bound: float | tuple[float, floa
     """(field, why) when a claim's ``bound`` (its ``key``: above, below or between, in its unit: ``measured /
     scale``) does not end where the bound ``printed`` shows ends ("over 60%": above 60, or between from 60; "95.0 ~
     95.4": between 95.0 and 95.4), in a unit the text, its column ``header`` or the claim's scale stands for, or as
-    the fraction of 1 (or percentage) the draft reads it as. None when they agree, or when the text shows no bound."""
+    the fraction of 1 (or percentage) the draft reads it as. The unit the text or its ``header`` shows decides the
+    bound's magnitude ("<100K": below 100 at scale 1e3, or 100,000 at scale 1); the claim's scale counts only where
+    neither shows one, and where the ends are the printed numbers at a scale the unit does not stand for ("<100K":
+    below 100 at scale 1), the problem is the scale. None when they agree, or when the text shows no bound."""
     shown = parse(printed, header, kind)
     if shown is None or shown.bound is None or isinstance(shown.value, list):
         return None
@@ -624,13 +641,21 @@ def bound_contradiction(printed: str, key: str, bound: float | tuple[float, floa
     if any(end is None for end in given):
         return key, f"printed {text!r} shows {BOUND_WORDS[shown.bound]}"
     ends = shown.value if isinstance(shown.value, tuple) else (shown.value,)
-    units = {scale, *(scales(shown.unit, kind) if shown.unit else (1.0,)), *_fraction_or_percent(ends, shown.unit)}
-    if any(all(math.isclose(end * scale, printed_end * unit, rel_tol=1e-9, abs_tol=1e-12)
-               for end, printed_end in zip(given, ends)) for unit in units):  # type: ignore[operator]
+    allowed = _unit_scales(printed, header, kind, shown)
+    if any(_ends_at(given, ends, scale, unit)
+           for unit in {*(allowed or (scale, 1.0)), *_fraction_or_percent(ends, shown.unit)}):
         return None
+    if allowed and _ends_at(given, ends, 1.0, 1.0):  # the printed numbers, at a scale the unit does not stand for
+        return "scale", _scale_why(printed, header, kind, shown, scale)
     written = [int(end) if float(end).is_integer() else end for end in given]  # type: ignore[arg-type]
     return key, (f"{written[0] if len(written) == 1 else written!r} is not where printed {text!r} bounds it"
                  f"{_reading(text, shown)}, in the claim's unit")
+
+def _ends_at(given: list[float], ends: tuple[float, ...], scale: float, unit: float) -> bool:
+    """Whether a claim's ``given`` ends, at its ``scale``, are the printed ``ends`` in ``unit``."""
+    return all(math.isclose(end * scale, printed_end * unit, rel_tol=1e-9, abs_tol=1e-12)
+               for end, printed_end in zip(given, ends))
+
 
 def _fraction_or_percent(ends: tuple[float, ...], unit: str | None) -> tuple[float, ...]:
     """The scale of a bound printed with no unit that the draft reads as a percentage where it is a fraction of 1

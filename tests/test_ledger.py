@@ -706,6 +706,15 @@ def test_a_verbal_claim_is_an_interval(tmp_path: Path, bound: str, interval: tup
     assert (claim.value, claim.interval) == (None, interval)
 
 
+def test_a_bound_in_thousands_at_scale_1_is_refused(tmp_path: Path) -> None:
+    """below = 100 for printed "<100K" with no scale loaded as the interval (None, 100): under 100 parameters."""
+    body = GOOD_CLAIM.replace("value = 62", "below = 100").replace('printed = "62"', 'printed = "<100K"')
+    assert first_line(tmp_path, body).endswith(
+        "tiny/params/baseline: scale: printed '<100K' counts in units of 1000: give scale = 1000")
+    (claim,) = load_one(tmp_path, body.replace("below = 100", "below = 100\nscale = 1e3"))
+    assert claim.interval == (None, 100)
+
+
 @pytest.mark.parametrize(("bounds", "expected"), [
     ("value = 62\nabove = 60", "value: give exactly one of value, above, below, between (given: value, above)"),
     ("", "value: give exactly one of value, above, below, between (given: none)"),

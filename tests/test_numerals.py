@@ -494,7 +494,7 @@ def test_a_value_that_contradicts_a_form_read_says_how_it_was_read(printed: str,
     ("<100K", "below", 100_000, 1.0, "params"), ("<100K", "below", 100, 1e3, "params"),
     ("95.0 ~ 95.4", "between", (95.0, 95.4), 1.0, "accuracy"), ("over 0.9", "above", 90, 1.0, "accuracy"),
     ("over 85", "above", 0.85, 1.0, "precision"), ("under 900", "below", 900, 1.0, "epoch_time"),
-    ("between 0 and 5%", "between", (0, 5), 1.0, "gap")])
+    ("between 0 and 5%", "between", (0, 5), 1.0, "gap"), ("under 21", "below", 21, 1e6, "params")])
 def test_a_bound_where_the_printed_one_ends_is_no_contradiction(printed: str, key: str, bound: float | tuple,
                                                                  scale: float, kind: str) -> None:
     assert numerals.bound_contradiction(printed, key, bound, scale, kind=kind) is None
@@ -512,6 +512,21 @@ def test_a_bound_that_ends_elsewhere_than_the_printed_one_is_refused(printed: st
                                                                      problem: tuple[str, str]) -> None:
     """A mistyped bound loaded: between = [95.0, 95.8] for printed "95.0 ~ 95.4" judged another claim."""
     assert numerals.bound_contradiction(printed, key, bound, 1.0, kind="accuracy") == problem
+
+
+@pytest.mark.parametrize(("printed", "key", "bound", "scale", "header", "why"), [
+    ("<100K", "below", 100, 1.0, "", "printed '<100K' counts in units of 1000: give scale = 1000"),
+    ("over 5M", "above", 5, 1e3, "", "printed 'over 5M' counts in units of 1e+06: give scale = 1e+06, not 1000"),
+    ("<5", "below", 5, 1.0, "Params (M)", "printed '<5' under 'Params (M)' counts in units of 1e+06: give scale = "
+                                          "1e+06"),
+    ("between 2K and 3K", "between", (2, 3), 1e6, "", "printed 'between 2K and 3K' counts in units of 1000: give "
+                                                      "scale = 1000, not 1e+06")])
+def test_a_bound_at_a_scale_its_printed_unit_does_not_stand_for_is_refused(printed: str, key: str,
+                                                                            bound: float | tuple, scale: float,
+                                                                            header: str, why: str) -> None:
+    """below = 100 for "<100K" at scale 1 loaded as "under 100 parameters", and a 95K model was refuted; a value
+    of the same mistake ("5.6M": 5.6 at scale 1) was refused."""
+    assert numerals.bound_contradiction(printed, key, bound, scale, header, "params") == ("scale", why)
 
 
 @pytest.mark.parametrize(("printed", "value", "shows"), [
