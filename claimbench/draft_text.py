@@ -164,7 +164,11 @@ too."""
 _NAMED_BY = re.compile(r"(?:[\s=:∈'\"`{\[(]|(?<![^\W_])(?:of|is|was|set|to|at|in|rate|p|from|starts?|started|starting"
                        r"|begins?|began|beginning)(?![^\W_]))*", re.IGNORECASE)
 """What may stand between a setting's name and its number: "dropout of 0.5", "lr = 1e-3", "'dropout': 0.5", "lr in
-{0.1", "the learning rate starts at 0.1", "momentum (0.9)"."""
+{0.1", "the learning rate starts at 0.1", "momentum (0.9)": a bracket only where it holds the value alone
+(``_BRACKET_ENDS``)."""
+_BRACKET_ENDS = re.compile(rf"(?:{JOINED}(?:{BARE}))*\s*\)")
+"""The end of a bracket that holds a setting's value alone, or its list of values: ")" of "momentum (0.9)",
+", 0.999)" of "betas (0.9, 0.999)"; not " accuracy)" of "dropout (93.42 accuracy)", an ablation's result."""
 _VALUE = re.compile(rf"(?:{BARE})(?![\w%]|\.\d)")
 """A setting's first value, bare, that a list may follow: "0.1" of "lr 0.1, 0.01"."""
 _JOINED_BARE = re.compile(rf"(?:{JOINED}|\s*\(\s*)(?P<number>{BARE})"
@@ -293,11 +297,12 @@ def _bare(mention: Mention) -> bool:
 
 def setting(sentence: str, mention: Mention) -> str | None:
     """The training setting (``SETTINGS``) whose value the number is, or None: named right before it ("dropout 0.5",
-    "validation_split=0.1", "a learning rate of 0.001", "momentum (0.9)"; a percentage only with a word or sign between,
-    as in "dropout of 50%", since "with dropout: 91.2%" and "with dropout (91.2%)" are an ablation's accuracy), a bare
-    further value listed after such a value (``listed``: "lr 0.1, 0.01", "learning rates of 0.1 and 0.01"; not the
-    results of "lr 0.1, 93.2% accuracy", "lr 0.1, 93.2 on CIFAR-10", "lr 0.01, 0.9234 test accuracy"), right after it
-    ("0.1 label smoothing", "10% validation split") or after "for" a bare one (``_given``: "0.9 for momentum")."""
+    "validation_split=0.1", "a learning rate of 0.001", "momentum (0.9)", not "dropout (93.42 accuracy)"; a percentage
+    only with a word or sign between, as in "dropout of 50%", since "with dropout: 91.2%" and "with dropout (91.2%)"
+    are an ablation's accuracy), a bare further value listed after such a value (``listed``: "lr 0.1, 0.01", "learning
+    rates of 0.1 and 0.01"; not the results of "lr 0.1, 93.2% accuracy", "lr 0.1, 93.2 on CIFAR-10", "lr 0.01, 0.9234
+    test accuracy"), right after it ("0.1 label smoothing", "10% validation split") or after "for" a bare one
+    (``_given``: "0.9 for momentum")."""
     end = mention.start + len(mention.printed)
     if _bare(mention) and (given := _given(sentence, end)):
         return given
@@ -307,7 +312,8 @@ def setting(sentence: str, mention: Mention) -> str | None:
         if match.end() > mention.start:
             continue
         named = _NAMED_BY.fullmatch(sentence, match.end(), mention.start)
-        if named and (mention.unit != "%" or named.group().strip(" :(")):
+        if named and (mention.unit != "%" or named.group().strip(" :(")) and (
+                "(" not in named.group() or _BRACKET_ENDS.match(sentence, end)):
             return match.group()
         first = _VALUE.match(sentence, _NAMED_BY.match(sentence, match.end()).end()) if _bare(mention) else None
         found = listed(sentence, first.end(), _float(first.group()), bool(match["plural"])) if first else None

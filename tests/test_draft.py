@@ -2490,6 +2490,9 @@ def test_a_batch_size_in_running_text_is_no_model_size() -> None:
         ("We use 0.1 for the label smoothing and 0.2 for dropout.", []),
         ("Accuracy is 91.2% for dropout.", ["91.2%"]),  # a percentage after "for": an ablation's accuracy
         ("It reaches 93.2 for the lr 0.1 model.", ["93.2"]),  # the setting's own number after its name
+        ("SGD with momentum (0.9) and betas (0.9, 0.999) gets 93.4% accuracy.", ["93.4%"]),
+        ("With dropout (93.42 accuracy) and without dropout (92.10 accuracy).", ["93.42", "92.10"]),
+        ("Training with dropout (93.42 top-1) beats momentum (92.1 top-1).", ["93.42", "92.1"]),
     ],
 )
 def test_a_training_settings_value_is_no_candidate(sentence: str, printed: list[str]) -> None:
