@@ -250,10 +250,15 @@ _VERSION_DECIMALS = 1
 """A version or a width multiplier prints at most one decimal ("1.1", "0.5", "2.2"); "LeNet 0.312" is a loss."""
 
 
+_SOFTWARE_VERSION_BELOW = 20
+"""A library's version starts below 20 ("CUDA 12.4", "Python 3.12", "PyTorch 2", "torchvision 0.15"); "PyTorch
+94.12" and "TensorFlow 76.1" are results."""
+_SOFTWARE_DECIMALS = 2
+"""A library's version prints at most two decimals ("TensorFlow 2.12", "Python 3.11"); "Keras 0.2987" is a result."""
 _SOFTWARE = ("tensorflow", "tf", "keras", "pytorch", "torch", "torchvision", "timm", "jax", "flax", "python", "cuda",
              "cudnn", "numpy", "scikit-learn", "sklearn", "version")
-"""The libraries (and the word) a version follows, whatever its size or decimals: "TensorFlow 2.12", "Python 3.11",
-"CUDA 11.8", "cuDNN version 8.6"."""
+"""The libraries (and the word) a version follows, under ``_SOFTWARE_VERSION_BELOW`` to ``_SOFTWARE_DECIMALS``:
+"TensorFlow 2.12", "Python 3.11", "CUDA 11.8", "cuDNN version 8.6"."""
 
 
 def is_candidate(mention: Mention, sentence: str) -> bool:
@@ -276,14 +281,15 @@ def _in_name(sentence: str, mention: Mention) -> bool:
     """Whether the number is a version or a width in a model's (or a library's) name: under ``_VERSION_BELOW``, to
     one decimal at most, with no unit, noun, bound or spread, right after a name (a word with a capital and a small
     letter) that names no kind: "SqueezeNet 1.1", "MobileNetV2 1.0", "PyTorch 2.2", "Python 3.6+"; not "MACs 0.31",
-    "Accuracy 0.9", "VGG 0.91", "LeNet 0.312". After a library's name (``_SOFTWARE``) any bare number is its version:
-    "TensorFlow 2.12", "CUDA 11.8"."""
+    "Accuracy 0.9", "VGG 0.91", "LeNet 0.312". After a library's name (``_SOFTWARE``) a bare number is its version
+    under ``_SOFTWARE_VERSION_BELOW`` to ``_SOFTWARE_DECIMALS`` decimals: "TensorFlow 2.12", "CUDA 11.8"; not "PyTorch
+    94.12", "TensorFlow 76.1" nor "Keras 0.2987", results."""
     value = mention.number.value
     if not _bare(mention) or not isinstance(value, (int, float)):
         return False
     word = match.group() if (match := _WORD_BEFORE.search(sentence, 0, mention.start)) else ""
     if word.lower() in _SOFTWARE:
-        return True
+        return value < _SOFTWARE_VERSION_BELOW and (mention.number.digits or 0) <= _SOFTWARE_DECIMALS
     if value >= _VERSION_BELOW or (mention.number.digits or 0) > _VERSION_DECIMALS:
         return False
     named = word[:1].isalpha() and any(ch.isupper() for ch in word) and any(ch.islower() for ch in word)

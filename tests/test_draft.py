@@ -2698,6 +2698,10 @@ def test_a_power_of_ten_written_whole_loads_too(printed: str, whole: str, tmp_pa
         ("It runs on Keras 2.15, Python 3.11 and CUDA 11.8 (cuDNN version 8.6).", []),
         ("With Keras 91.2% and PyTorch 90.8% accuracy.", ["91.2%", "90.8%"]),  # a unit: no version
         ("Top-1 Accuracy 0.9 and Loss 0.3 after training.", ["0.9", "0.3"]),  # a kind's own word is none
+        ("Test accuracy: PyTorch 94.12, Keras 93.87.", ["94.12", "93.87"]),  # 20 or more: no library's version
+        ("Top-1 per framework: TensorFlow 76.1 and PyTorch 76.4.", ["76.1", "76.4"]),
+        ("Test loss: PyTorch 0.3124, Keras 0.2987.", ["0.3124", "0.2987"]),  # more decimals than a version
+        ("We used PyTorch 1.13.1 with CUDA 12.4, torchvision 0.15 and Python 3.12.", []),
     ],
 )
 def test_a_version_or_width_in_a_models_name_is_no_candidate(sentence: str, printed: list[str]) -> None:
