@@ -651,6 +651,7 @@ def bound_contradiction(printed: str, key: str, bound: float | tuple[float, floa
     return key, (f"{written[0] if len(written) == 1 else written!r} is not where printed {text!r} bounds it"
                  f"{_reading(text, shown)}, in the claim's unit")
 
+
 def _ends_at(given: list[float], ends: tuple[float, ...], scale: float, unit: float) -> bool:
     """Whether a claim's ``given`` ends, at its ``scale``, are the printed ``ends`` in ``unit``."""
     return all(math.isclose(end * scale, printed_end * unit, rel_tol=1e-9, abs_tol=1e-12)
