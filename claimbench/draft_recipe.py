@@ -28,7 +28,6 @@ __all__ = ["KERAS_EPS", "drafted", "stated"]
 _FIELDS = {field.name: field for field in dataclasses.fields(schema.Recipe)}
 _POWER = r"\s*[×x·*]\s*10\s*(?:\^\s*[-−]?\d+|[-−]\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 """A power of ten after a number's mantissa: " × 10^-4", "x10-4", "·10⁻³"."""
-_EXPONENT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻−", "0123456789--")
 _NUMBER = (rf"(?<![\w.^])(?<!\^[-−])(?P<number>\d+(?:\.\d+)?{_POWER}|{numerals.TEN_POWER}|{draft_text.BARE})"
            rf"(?![\w%]|\.\d|\s*[×x·*/]\s*[\w.])")
 """A setting's number: "0.1", "5e-4", ".001", "1,024", "3 × 10^-4", a power of ten alone ("10^-4", "10⁻⁴"); not a
@@ -74,17 +73,16 @@ _OTHER_NAME = re.compile(r"(?<!\w)(?:min\w*|final|end|last|test\w*|eval\w*|infer
 """Words right before a setting's name that make it another's: a minimum learning rate, a test batch size, "evaluated
 with batch size 1000", "Evaluation uses a batch size of 1000", "testing is done with", a BatchNorm momentum, a label
 smoothing's epsilon."""
-_THEIRS = {"momentum": re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN)(?!\w)", re.IGNORECASE),
-           "eps": re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN|label[\s_-]+smooth\w*)(?!\w)", re.IGNORECASE)}
+_NORMS = r"batch[\s_-]*norm\w*|BN|layer[\s_-]*norm\w*"
+_THEIRS = {"momentum": re.compile(rf"(?<!\w)(?:{_NORMS})(?!\w)", re.IGNORECASE),
+           "eps": re.compile(rf"(?<!\w)(?:{_NORMS}|label[\s_-]+smooth\w*)(?!\w)", re.IGNORECASE)}
 """The words whose clause's momentum or epsilon is theirs, not the optimizer's: "BatchNorm layers use epsilon 1e-5
-and momentum 0.1", "label smoothing (epsilon = 0.1)" (``_whose``)."""
+and momentum 0.1", "label smoothing (epsilon = 0.1)", a normalisation layer's call "BatchNormalization(momentum=0.99,
+epsilon=0.001)" (``_whose``)."""
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
 """A bracket and its words, none inside: blanked, its words are no clause's around it."""
 _OWN_BRACKET = re.compile(r"(?:\s+layers?)?\s*$", re.IGNORECASE)
 """What may stand between a normalisation's words and the bracket of its settings: "BatchNorm layers (momentum 0.1)"."""
-_IN_NORM_CALL = re.compile(r"(?<!\w)(?:batch[\s_-]*norm\w*|BN|layer[\s_-]*norm\w*)\s*\([^()]*$", re.IGNORECASE)
-"""A normalisation layer's call open before a setting's name, whose argument it is: "BatchNormalization(momentum=0.99,
-epsilon=0.001)"."""
 _OTHER_NUMBER = re.compile(r"(?<!\w)(?:(?:every|each|after|at|by|until|within|in|first|last|per|than|warm[\s-]?up\w*"
                            r"(?:\s+\w+)?)\s+|patience(?:\s+of)?\s*[:=]?\s*)$", re.IGNORECASE)
 """Words right before a count of epochs that make it no training's length: "after 30 epochs", "for the first 5
@@ -460,7 +458,7 @@ def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
     given = (_mine(key, sentence, rf"{_NUMBER}\s+for\s+(?:the\s+)?(?P<name>{_NAMES[key]})(?![\w-])")
              if key in _GIVEN else [])
     for match in named:
-        if not (_OTHER_NAME.search(sentence, 0, match.start()) or _IN_NORM_CALL.search(sentence, 0, match.start())
+        if not (_OTHER_NAME.search(sentence, 0, match.start())
                 or _LISTED_BEFORE.search(sentence, 0, match.start("number"))
                 or key == "epochs" and _OTHER_NUMBER.search(sentence, 0, match.start())
                 or _elsewhere(key, sentence, match.end())):
@@ -587,8 +585,7 @@ def _value(key: str, number: str) -> int | float:
     if re.fullmatch(numerals.TEN_POWER, text):
         return float(f"1e{numerals.exponent(text)}")
     if power := re.search(_POWER, text):
-        exponent = power.group().split("10", 1)[1].translate(_EXPONENT).lstrip("^ ")
-        return float(f"{text[:power.start()]}e{exponent}")
+        return float(f"{text[:power.start()]}e{numerals.exponent(power.group())}")
     counted = get_args(_FIELDS[key].type)[:1] == (int,)
     return int(text) if counted and text.isdigit() else float(text)
 

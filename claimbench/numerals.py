@@ -306,7 +306,8 @@ def change(printed: str) -> tuple[str, str] | None:
 
 _POWERED = re.compile(rf"{_MARK}(?P<mantissa>[-+]?\d+(?:\.\d+)?)(?P<power>{POWER})(?:\s*{NOUN})?")
 """A number times a power of ten, with the noun after it: "2.35e5", "1.2 × 10^6 params", "~1e6"."""
-_EXPONENT = re.compile(r"[eE]([-+]?\d+)$|\^\s*\{?([-+−]?\d+)\}?$|10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$")
+_EXPONENT = re.compile(r"[eE]([-+]?\d+)$|\^\s*\{?([-+−]?\d+)\}?$|10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$"
+                       r"|10([-−]\d+)$")
 _POWER_UNIT = re.compile(r"×10\^(-?\d+)")
 """How ``powered`` names the unit of a power of ten: "×10^5"."""
 
@@ -324,8 +325,8 @@ written."""
 
 
 def exponent(power: str) -> int:
-    """The exponent of the power of ten ``power`` prints (``POWER``, ``TEN_POWER``): "e5" 5, "× 10^-4" and "10⁻⁴"
-    -4."""
+    """The exponent of the power of ten ``power`` prints (``POWER``, ``TEN_POWER``): "e5" 5, "× 10^-4", "10⁻⁴" and
+    "x10-4" -4."""
     return int(next(part for part in _EXPONENT.search(power).groups() if part).translate(_SUPERSCRIPTS))
 
 

@@ -400,13 +400,15 @@ def test_a_keras_authors_epsilon_flip_and_validation_split_are_read() -> None:
      [("augment", "shift"), ("augment", "vertical flip")]),
     ("`RandomResizedCrop(224)` and `RandomRotation(0.1)`.", [("augment", "resized crop"), ("augment", "rotate")]),
     ("`BatchNormalization(momentum=0.99, epsilon=0.001)` after each conv.", []),
+    ("Each block ends in `LayerNorm(eps=1e-6)`.", []),
     ("Label smoothing with epsilon 0.1.", []),
     ("`model.fit(x, y, validation_split=0.2)`", [("validation", "holdout"), ("val_size", 0.2)]),
     ("A validation split of 0.1.", [("validation", "holdout"), ("val_size", 0.1)]),
 ])
 def test_a_keras_authors_settings_of_one_sentence(sentence: str, expected: list[tuple[str, object]]) -> None:
     """Adam's epsilon, the augmentations (vertical flips, zooms and shifts the ledger lacks among them) and Keras's
-    validation_split are read; a BatchNorm's momentum and epsilon and a label smoothing's epsilon are not."""
+    validation_split are read; a BatchNorm's momentum and epsilon, a LayerNorm's and a label smoothing's epsilon are
+    not."""
     assert [(setting.key, setting.value) for setting in stated(sentence)] == expected
 
 
