@@ -3,12 +3,12 @@ the report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.
 128", "- Optimizer: Adam") or a table of hyperparameters' row does ("| Learning rate | 0.05 |": ``row_statements``),
 as a guess with a comment that quotes its words: its optimizer, learning rate, momentum (and Nesterov's), weight
 decay, batch size, epochs, schedule, Adam's epsilon (a momentum and an epsilon of BatchNorm's or label smoothing's
-clause none), training's augmentations (none named under a negation or in a clause on test time) and a validation
-split's hold-out. A key stated with several values ("lr 0.1, 0.01"), or with one the ledger has none of ("a
-multi-step schedule", "cosine annealing with warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO
-under a comment that says what the report states. Each sentence is the markdown parser's plain text
-(markdown_tables), read with regular expressions; a number the draft makes a candidate claim of is never read as a
-setting's one value. Torch-free."""
+clause none), training's augmentations (none named under a negation or in a clause on test time), a validation
+split's hold-out and the test set Keras's ``validation_data`` names. A key stated with several values ("lr 0.1,
+0.01"), or with one the ledger has none of ("a multi-step schedule", "cosine annealing with warm restarts", "cosine
+annealing to 1e-4", "RMSprop"), keeps its TODO under a comment that says what the report states. Each sentence is
+the markdown parser's plain text (markdown_tables), read with regular expressions; a number the draft makes a
+candidate claim of is never read as a setting's one value. Torch-free."""
 
 from __future__ import annotations
 
@@ -189,6 +189,12 @@ _HELD_OUT = (
 )
 """A percentage of the training images held out for validation: "hold out 10% of the training set for validation",
 "10% of the training images are held out for validation"."""
+_VALIDATION_DATA = re.compile(r"(?<!\w)validation_data\s*=\s*(?P<sets>\([^()]*\)|[\w.]+)")
+"""The images Keras's ``fit`` measures its validation numbers on: "validation_data=(x_test, y_test)"."""
+_TEST_SET = re.compile(r"test", re.IGNORECASE)
+_OWN_SET = re.compile(r"val|dev|hold", re.IGNORECASE)
+"""The words of a ``validation_data``'s names that name the test set ("x_test", "test_images"), or a held-out set of
+the author's own ("x_val", "X_valid", "dev_ds")."""
 _KERAS = re.compile(r"(?<![\w-])(?:tf\.keras|Keras|TensorFlow)(?![\w-])", re.IGNORECASE)
 """The names of the framework whose Adam and AdamW add an epsilon of 1e-7 (``KERAS_EPS``)."""
 _PYTORCH = re.compile(r"(?<![\w-])(?:PyTorch|torch\w*)(?![\w-])", re.IGNORECASE)
@@ -378,6 +384,7 @@ def stated(sentence: str) -> Iterator[Stated]:
         yield Stated("nesterov", True, match.group())
     yield from _augmentations(sentence)
     yield from _validation_split(sentence)
+    yield from _validation_data(sentence)
 
 
 def _augmentations(sentence: str) -> Iterator[Stated]:
@@ -444,6 +451,20 @@ def _validation_split(sentence: str) -> Iterator[Stated]:
     yield Stated("validation", "holdout", match.group())
     yield Stated("val_size", share, match.group(), note=f"the report states val_size {share} of the training images "
                  f"({match.group()!r}): give it in images ({share} × the training set's size){keras}")
+
+
+def _validation_data(sentence: str) -> Iterator[Stated]:
+    """The set Keras's ``validation_data`` in ``sentence`` names (``_VALIDATION_DATA``): the test set, ``validation =
+    "test"``; a held-out set of the author's own (``_OWN_SET``), ``validation = "holdout"`` with a note that asks for
+    its size, which the report does not give; none where its names say neither."""
+    if not (match := _VALIDATION_DATA.search(sentence)):
+        return
+    if _TEST_SET.search(match["sets"]):
+        yield Stated("validation", "test", match.group())
+    elif _OWN_SET.search(match["sets"]):
+        yield Stated("validation", "holdout", match.group(), note=f"the report validates on {match['sets']} "
+                     f"({match.group()!r}), a held-out set of its own, not the test set: give validation = "
+                     f"\"holdout\" and its val_size in images")
 
 
 def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:

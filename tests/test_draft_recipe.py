@@ -639,6 +639,30 @@ def test_a_held_out_share_asks_for_the_validation_size_in_images() -> None:
             "validation'): give it in images (0.1 × the training set's size)") in lines
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("We train with `model.fit(x_train, y_train, epochs=10, validation_data=(x_test, y_test))`.",
+     "validation_data=(x_test, y_test)"),
+    ("Training calls model.fit with validation_data=(X_test, Y_test) for 20 epochs.",
+     "validation_data=(X_test, Y_test)"),
+    ("`model.fit(train_images, train_labels, validation_data=(test_images, test_labels))`",
+     "validation_data=(test_images, test_labels)"),
+])
+def test_keras_validation_data_of_the_test_set_is_validation_on_the_test_set(text: str, words: str) -> None:
+    """A reviewer's ``model.fit(..., validation_data=(x_test, y_test))`` left validation a TODO with no word: its
+    validation numbers are measured on the test set, ``validation = "test"``."""
+    unaligned = [re.sub(r"^(\w+) +=", r"\1 =", line) for line in _lines(_report(text))]
+    assert f"validation = \"test\"  # read from {words!r}" in unaligned
+
+
+def test_keras_validation_data_of_a_validation_set_asks_for_its_size() -> None:
+    """``validation_data=(x_val, y_val)`` names a held-out set of the author's own, not the test set: validation
+    keeps its TODO under a comment that says so and asks for its size."""
+    markdown = _report("We call `model.fit(x_train, y_train, validation_data=(x_val, y_val))` for 30 epochs.")
+    assert _recipe(markdown)["validation"].startswith("TODO: validation (")
+    assert ("# the report validates on (x_val, y_val) ('validation_data=(x_val, y_val)'), a held-out set of its own, "
+            "not the test set: give validation = \"holdout\" and its val_size in images") in _lines(markdown)
+
+
 @pytest.mark.parametrize(("sentence", "momentum"), [
     ("Models use BatchNorm and are trained with SGD (momentum 0.9, lr 0.1).", 0.9),
     ("BatchNorm follows each conv; we train with SGD, momentum 0.9.", 0.9),
