@@ -4,11 +4,11 @@ the report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.
 as a guess with a comment that quotes its words: its optimizer, learning rate, momentum (and Nesterov's), weight
 decay, batch size, epochs, schedule, Adam's epsilon (a momentum and an epsilon of BatchNorm's or label smoothing's
 clause none), training's augmentations (none named under a negation or in a clause on test time), a validation
-split's hold-out and the test set Keras's ``validation_data`` names. A key stated with several values ("lr 0.1,
-0.01"), or with one the ledger has none of ("a multi-step schedule", "cosine annealing with warm restarts", "cosine
-annealing to 1e-4", "RMSprop"), keeps its TODO under a comment that says what the report states. Each sentence is
-the markdown parser's plain text (markdown_tables), read with regular expressions; a number the draft makes a
-candidate claim of is never read as a setting's one value. Torch-free."""
+split's hold-out, the test set Keras's ``validation_data`` names and early stopping's settings (its own table). A
+key stated with several values ("lr 0.1, 0.01"), or with one the ledger has none of ("a multi-step schedule", "cosine
+annealing with warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO under a comment that says what
+the report states. Each sentence is the markdown parser's plain text (markdown_tables), read with regular expressions;
+a number the draft makes a candidate claim of is never read as a setting's one value. Torch-free."""
 
 from __future__ import annotations
 
@@ -21,11 +21,14 @@ from typing import Literal, get_args, get_origin
 from pydantic import TypeAdapter, ValidationError
 
 from claimbench import draft_text, numerals, schema, vocab
-from claimbench.toml_lines import Guess, todo
+from claimbench.toml_lines import Guess, todo, toml
 
 __all__ = ["KERAS_EPS", "drafted", "stated"]
 
 _FIELDS = {field.name: field for field in dataclasses.fields(schema.Recipe)}
+_STOPPING = {f"early_stopping.{field.name}": field for field in dataclasses.fields(schema.EarlyStopping)}
+"""The keys of the recipe's early_stopping table (``schema.EarlyStopping``), by their dotted names."""
+_TYPES = {name: field.type for name, field in {**_FIELDS, **_STOPPING}.items()}
 _POWER = r"\s*[×x·*]\s*10\s*(?:\^\s*[-−]?\d+|[-−]\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 """A power of ten after a number's mantissa: " × 10^-4", "x10-4", "·10⁻³"."""
 _NUMBER = (rf"(?<![\w.^])(?<!\^[-−])(?P<number>\d+(?:\.\d+)?{_POWER}|{numerals.TEN_POWER}|{draft_text.BARE})"
@@ -195,6 +198,20 @@ _TEST_SET = re.compile(r"test", re.IGNORECASE)
 _OWN_SET = re.compile(r"val|dev|hold", re.IGNORECASE)
 """The words of a ``validation_data``'s names that name the test set ("x_test", "test_images"), or a held-out set of
 the author's own ("x_val", "X_valid", "dev_ds")."""
+_EARLY_STOPPING = re.compile(r"(?<![\w-])(?:early[\s_-]*stop\w*|stop(?:s|ped)?\s+early)(?!\w)", re.IGNORECASE)
+"""Words that name early stopping: "early stopping", Keras's "EarlyStopping", "stopped early"."""
+_STOPPING_SETTINGS = {
+    "monitor": (re.compile(r"(?<!\w)monitor\s*=\s*['\"](?P<value>\w+)['\"]"),),
+    "patience": (re.compile(rf"(?<![\w-])patience{_IS}(?P<value>\d+)(?!\w|\.\d)", re.IGNORECASE),
+                 re.compile(r"(?<![\w.])(?P<value>\d+)\s+(?:consecutive\s+)?epochs?\s+(?:without|with\s+no|of\s+no)"
+                            r"\s+(?:\w+\s+)?improvement", re.IGNORECASE)),
+    "restore_best": (re.compile(r"(?<!\w)restore_best_weights\s*=\s*(?P<value>True|False)(?!\w)"),),
+}
+"""The words of each of early stopping's settings: "a patience of 5 epochs", "patience=5", "10 epochs without
+improvement"; Keras's "monitor='val_loss'" and "restore_best_weights=True"."""
+_KERAS_STOPPING = {"early_stopping.monitor": "val_loss", "early_stopping.restore_best": False}
+"""Keras's EarlyStopping's defaults for the early_stopping keys (``monitor``, ``restore_best_weights``); its patience's,
+0, stops at the first epoch without improvement, which no report leaves unsaid."""
 _KERAS = re.compile(r"(?<![\w-])(?:tf\.keras|Keras|TensorFlow)(?![\w-])", re.IGNORECASE)
 """The names of the framework whose Adam and AdamW add an epsilon of 1e-7 (``KERAS_EPS``)."""
 _PYTORCH = re.compile(r"(?<![\w-])(?:PyTorch|torch\w*)(?![\w-])", re.IGNORECASE)
@@ -258,8 +275,9 @@ def drafted(sentences: Iterable[str], headings: Iterable[str] = (), rows: Iterab
     ``rows`` (``row_statements``): a TODO for each key every recipe needs, naming its allowed values; a guess for
     each key they state one value of, which the ledger takes; for a key they state several values of, or one the
     ledger does not take, a note, and the TODO (a key no recipe needs gets one then too). A guessed schedule that
-    takes a table of its own ("plateau") gets a TODO for it, and a guessed Adam of a report whose sentences or
-    ``headings`` name Keras, its epsilon unstated, Keras's (``_keras_eps``)."""
+    takes a table of its own ("plateau") gets a TODO for it, a guessed Adam of a report whose sentences or
+    ``headings`` name Keras, its epsilon unstated, Keras's (``_keras_eps``), and early stopping's settings stated,
+    an early_stopping table (``_early_stopping_table``)."""
     sentences = list(sentences)
     found: dict[str, list[Stated]] = {}
     read = []
@@ -271,25 +289,67 @@ def drafted(sentences: Iterable[str], headings: Iterable[str] = (), rows: Iterab
     entries: dict[str, object] = {}
     notes: dict[str, list[str]] = {}
     for name, field in _FIELDS.items():
-        settings = found.get(name, [])
-        values = list(dict.fromkeys(setting.value for setting in settings))
-        noted = list(dict.fromkeys(setting.note for setting in settings if setting.note))
-        refused = [value for value in values if not _takes(name, value)] if not noted else []
-        several = (not _listed(name) and len(values) > 1) or not all(setting.alone for setting in settings)
-        if not several and values and not refused and not noted:
-            entries[name] = _guess(name, values, settings)
-        elif settings or field.default is dataclasses.MISSING:
-            entries[name] = todo(name.replace("_", " "), _allowed(name))
-        notes[name] = [*([_several(name, settings)] if several else []),
-                       *(_refused(name, value, settings) for value in refused), *noted]
+        entry, notes[name] = _entry(name, found.get(name, []), field.default is dataclasses.MISSING)
+        if entry is not None:
+            entries[name] = entry
     schedule = entries.get("schedule")
     if isinstance(schedule, Guess) and (table := _table(str(schedule.value))):
         entries[str(schedule.value)] = table
+    if stopping := _early_stopping_table(found, [*headings, *sentences]):
+        entries["early_stopping"], notes["early_stopping"] = stopping
     if "eps" not in found and (eps := _keras_eps(entries.get("optimizer"), [*headings, *sentences])):
         entries["eps"], notes["eps"] = eps
     _optimizers_own(entries, notes)
     return Drafted({key: entries[key] for key in _FIELDS if key in entries},
                    {key: lines for key, lines in notes.items() if lines}, read)
+
+
+def _entry(key: str, settings: list[Stated], required: bool) -> tuple[object | None, list[str]]:
+    """The guess of ``key`` where ``settings`` state one value of it the ledger takes, else its TODO where they state
+    any or the key is ``required``, else None; with the notes on what they state that is no guess."""
+    values = list(dict.fromkeys(setting.value for setting in settings))
+    noted = list(dict.fromkeys(setting.note for setting in settings if setting.note))
+    refused = [value for value in values if not _takes(key, value)] if not noted else []
+    several = (not _listed(key) and len(values) > 1) or not all(setting.alone for setting in settings)
+    notes = [*([_several(key, settings)] if several else []), *(_refused(key, value, settings) for value in refused),
+             *noted]
+    if not several and values and not refused and not noted:
+        return _guess(key, values, settings), notes
+    return (_todo(key) if settings or required else None), notes
+
+
+def _todo(key: str) -> str:
+    """The TODO of ``key`` (an early_stopping key by its own name), naming its allowed values."""
+    return todo(key.rpartition(".")[2].replace("_", " "), _allowed(key))
+
+
+def _early_stopping_table(found: dict[str, list[Stated]],
+                          texts: list[str]) -> tuple[dict[str, object], list[str]] | None:
+    """The early_stopping table where the settings ``found`` state any of its keys (``_early_stopping``), else None:
+    each key guessed as a recipe's is (``_entry``), or unstated, Keras's default (``_keras_default``) or a TODO; each
+    key's comment, above the table, as its own line."""
+    if not any(key in found for key in _STOPPING):
+        return None
+    table: dict[str, object] = {}
+    notes: list[str] = []
+    for key in _STOPPING:
+        entry, said = _entry(key, found[key], True) if key in found else _keras_default(key, texts)
+        table[key.rpartition(".")[2]] = entry.value if isinstance(entry, Guess) else entry
+        notes += [f"{key}: {entry.comment}"] if isinstance(entry, Guess) else said
+    return table, notes
+
+
+def _keras_default(key: str, texts: list[str]) -> tuple[Guess | str, list[str]]:
+    """Keras's EarlyStopping default of an unstated early_stopping ``key`` (``_KERAS_STOPPING``) where the report's
+    ``texts`` name Keras and not PyTorch, as ``_keras_eps`` reads them; a TODO with a note elsewhere."""
+    keras, torch = _frameworks(texts)
+    if key not in _KERAS_STOPPING or not keras:
+        return _todo(key), [f"the report does not state {key}: give it"]
+    if torch:
+        return _todo(key), [f"the report names {keras.group()!r} and {torch.group()!r}: {key} is Keras's "
+                            f"EarlyStopping default {toml(_KERAS_STOPPING[key])} if it trained with Keras"]
+    return Guess(_KERAS_STOPPING[key], f"Keras's EarlyStopping default: the report trains with Keras "
+                                       f"({keras.group()!r})"), []
 
 
 def row_statements(row: Sequence[str]) -> tuple[str, list[Stated]]:
@@ -321,14 +381,21 @@ def _keras_eps(optimizer: object, texts: list[str]) -> tuple[Guess | str, list[s
     """Keras's Adam's epsilon (``KERAS_EPS``) where the guessed ``optimizer`` is Adam or AdamW and the report's
     ``texts`` (its headings and sentences) name Keras or TensorFlow, which the report then trains with, and not
     PyTorch; a TODO with a note where they name both; None elsewhere."""
-    keras = next((match for text in texts if (match := _KERAS.search(text))), None)
+    keras, torch = _frameworks(texts)
     if not (keras and isinstance(optimizer, Guess) and optimizer.value in vocab.EPS_OPTIMIZERS):
         return None
-    if torch := next((match for text in texts if (match := _PYTORCH.search(text))), None):
+    if torch:
         return todo("eps"), [f"the report names {keras.group()!r} and {torch.group()!r}: eps is Keras's Adam's "
                              f"default {KERAS_EPS} or PyTorch's 1e-8, as the framework it trained with"]
     return Guess(KERAS_EPS, f"Keras's Adam's default epsilon, where PyTorch's is 1e-8: the report trains with Keras "
                             f"({keras.group()!r})"), []
+
+
+def _frameworks(texts: list[str]) -> tuple[re.Match[str] | None, re.Match[str] | None]:
+    """The first words of ``texts`` that name Keras or TensorFlow (``_KERAS``), and PyTorch (``_PYTORCH``); None for
+    either they do not name."""
+    return (next((match for text in texts if (match := _KERAS.search(text))), None),
+            next((match for text in texts if (match := _PYTORCH.search(text))), None))
 
 
 def _guess(key: str, values: list[object], settings: list[Stated]) -> Guess:
@@ -342,7 +409,7 @@ def _guess(key: str, values: list[object], settings: list[Stated]) -> Guess:
 
 def _listed(key: str) -> bool:
     """Whether the recipe's ``key`` holds a list of values (``augment``): several stated are its items."""
-    return get_origin(_FIELDS[key].type) is tuple
+    return get_origin(_TYPES[key]) is tuple
 
 
 def stated(sentence: str) -> Iterator[Stated]:
@@ -385,6 +452,7 @@ def stated(sentence: str) -> Iterator[Stated]:
     yield from _augmentations(sentence)
     yield from _validation_split(sentence)
     yield from _validation_data(sentence)
+    yield from _early_stopping(sentence)
 
 
 def _augmentations(sentence: str) -> Iterator[Stated]:
@@ -467,6 +535,25 @@ def _validation_data(sentence: str) -> Iterator[Stated]:
                      f"\"holdout\" and its val_size in images")
 
 
+def _early_stopping(sentence: str) -> Iterator[Stated]:
+    """The settings of early stopping a sentence that names it (``_EARLY_STOPPING``) states (``_STOPPING_SETTINGS``),
+    each under its dotted key (``_STOPPING``); with a note where it names a reduce-on-plateau schedule too, whose
+    they may be."""
+    if not _EARLY_STOPPING.search(sentence):
+        return
+    plateau = re.search(_named(_SCHEDULES["plateau"]), sentence, re.IGNORECASE)
+    for name, patterns in _STOPPING_SETTINGS.items():
+        for match in (found for pattern in patterns for found in pattern.finditer(sentence)):
+            key, value = f"early_stopping.{name}", _called(match["value"])
+            yield Stated(key, value, match.group(), note=_doubt(key, value, match.group(), plateau,
+                                                                "early stopping's"))
+
+
+def _called(text: str) -> int | bool | str:
+    """A setting's value as a call or a sentence writes it: a count, Python's True or False, or a name."""
+    return int(text) if text.isdigit() else {"True": True, "False": False}.get(text, text)
+
+
 def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
     """Each match of a number ``sentence`` gives setting ``key`` by its name ("lr 0.1"), before it ("0.9 momentum")
     or before "for" and it (``_GIVEN``: "0.9 for momentum"); none in a list or a range, none after or before words
@@ -497,11 +584,11 @@ def _numbers(key: str, sentence: str) -> Iterator[re.Match[str]]:
             yield match
 
 
-def _doubt(key: str, value: object, words: str, theirs: re.Match[str] | None) -> str:
-    """The note on a setting whose words may be batch norm's or label smoothing's (``_whose``, its ``theirs`` words,
-    or None); none where they are not."""
+def _doubt(key: str, value: object, words: str, theirs: re.Match[str] | None, whose: str = "the optimizer's") -> str:
+    """The note on a setting whose words may be another's than ``whose`` (batch norm's or label smoothing's,
+    ``_whose``; a plateau's): its ``theirs`` words, or None; none where they are not."""
     return (f"the report states {key} {value} ({words!r}) in words that name {theirs.group()!r} too: keep it if it is "
-            f"the optimizer's" if theirs else "")
+            f"{whose}" if theirs else "")
 
 
 def _mine(key: str, sentence: str, pattern: str) -> list[re.Match[str]]:
@@ -616,7 +703,7 @@ def _takes(key: str, value: object) -> bool:
     if _allowed(key) or isinstance(value, str):
         return value in _allowed(key)
     try:
-        TypeAdapter(_FIELDS[key].type).validate_python(value)
+        TypeAdapter(_TYPES[key]).validate_python(value)
     except ValidationError:
         return False
     return True
@@ -625,7 +712,7 @@ def _takes(key: str, value: object) -> bool:
 def _allowed(key: str) -> tuple[str, ...]:
     """The values the ledger allows for the recipe's ``key`` (``vocab.OPTIMIZERS``, ``vocab.SCHEDULES``, ...), as
     the schema takes them; none for a number's key."""
-    kind = _FIELDS[key].type
+    kind = _TYPES[key]
     kind = get_args(kind)[0] if _listed(key) else kind
     return get_args(kind) if get_origin(kind) is Literal else ()
 

@@ -742,3 +742,74 @@ def test_a_training_augmentation_in_a_clause_on_evaluation_is_a_todo_with_a_note
     assert _recipe(markdown)["augment"].startswith("TODO: augment (")
     assert any(line.startswith("# the report names augment flip ('horizontal flips')") and "say whether" in line
                for line in _lines(markdown))
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("We use early stopping with a patience of 5 epochs.", [("early_stopping.patience", 5)]),
+    ("callbacks=[EarlyStopping(monitor='val_loss', patience=5, restore_best_weights=True)]",
+     [("early_stopping.monitor", "val_loss"), ("early_stopping.patience", 5), ("early_stopping.restore_best", True)]),
+    ("Training stopped early after 10 epochs without improvement.", [("early_stopping.patience", 10)]),
+    ("We train for 100 epochs with early stopping (patience 10).", [("early_stopping.patience", 10)]),
+    ("ReduceLROnPlateau(monitor='val_loss', patience=3) lowers the rate.", []),
+])
+def test_early_stopping_s_settings_are_read(sentence: str, expected: list[tuple[str, object]]) -> None:
+    """A reviewer's "early stopping with a patience of 5 epochs" and Keras's ``EarlyStopping(monitor='val_loss',
+    patience=5, restore_best_weights=True)`` drafted nothing of early stopping: its monitor, patience and whether it
+    restores the best weights are read, each under its dotted key, in a sentence that names early stopping only (a
+    plateau's patience is none of them)."""
+    assert [(setting.key, setting.value) for setting in stated(sentence)
+            if setting.key.startswith("early_stopping.")] == expected
+
+
+def test_early_stopping_drafts_its_table_with_todos_for_what_is_not_stated() -> None:
+    """The early_stopping table holds what the report states, guessed, and a TODO for the rest, each key with a
+    comment above the table; the count of epochs of its patience is no training's length."""
+    markdown = _report("We train with SGD for 100 epochs, with early stopping (a patience of 5 epochs).")
+    recipe, lines = _recipe(markdown), _lines(markdown)
+    assert recipe["epochs"] == 100
+    assert recipe["early_stopping"] == {"monitor": "TODO: monitor (val_loss | val_accuracy)", "patience": 5,
+                                        "restore_best": "TODO: restore best"}
+    table = lines.index(next(line for line in lines if line.startswith("early_stopping")))
+    assert lines[table - 3:table] == [
+        "# the report does not state early_stopping.monitor: give it",
+        "# early_stopping.patience: read from 'patience of 5'",
+        "# the report does not state early_stopping.restore_best: give it"]
+
+
+@pytest.mark.parametrize(("markdown", "monitor", "note"), [
+    ("# Keras CNN\n\nWe train with Adam and early stopping (patience 5).\n\n" + _TABLE, "val_loss",
+     "# early_stopping.monitor: Keras's EarlyStopping default: the report trains with Keras ('Keras')"),
+    (_report("We port the Keras model to PyTorch and train it with early stopping (patience 5)."),
+     "TODO: monitor (val_loss | val_accuracy)",
+     "# the report names 'Keras' and 'PyTorch': early_stopping.monitor is Keras's EarlyStopping default \"val_loss\" "
+     "if it trained with Keras"),
+])
+def test_keras_s_early_stopping_defaults_are_guessed_where_the_report_trains_with_keras(
+        markdown: str, monitor: str, note: str) -> None:
+    """Keras's EarlyStopping watches "val_loss" and keeps the last weights unless told otherwise: an unstated monitor
+    and restore_best are those where the report names Keras or TensorFlow and not PyTorch, as Keras's Adam epsilon
+    is; a report that names both gets TODOs under comments that say why."""
+    stopping = _recipe(markdown)["early_stopping"]
+    assert (stopping["monitor"], stopping["patience"]) == (monitor, 5)
+    assert stopping["restore_best"] is False if monitor == "val_loss" else stopping["restore_best"].startswith("TODO")
+    assert note in _lines(markdown)
+
+
+def test_a_patience_beside_a_plateau_s_words_is_a_todo_with_a_note() -> None:
+    """A sentence naming a reduce-on-plateau schedule and early stopping may give either's patience: a TODO under
+    a note, never a guess."""
+    markdown = _report("We use ReduceLROnPlateau and early stopping with patience 10.")
+    assert _recipe(markdown)["early_stopping"]["patience"] == "TODO: patience"
+    assert ("# the report states early_stopping.patience 10 ('patience 10') in words that name 'ReduceLROnPlateau' "
+            "too: keep it if it is early stopping's") in _lines(markdown)
+
+
+def test_a_drafted_early_stopping_table_loads_once_its_todos_are_filled(tmp_path: Path) -> None:
+    """The inline table the draft writes is the one the loader reads: filled, its recipe stops early as stated."""
+    markdown = _report("We train with Adam for 50 epochs; "
+                       "`EarlyStopping(monitor='val_accuracy', patience=5, restore_best_weights=True)`.")
+    ledger = _filled(draft(markdown, slug="demo", source="demo.md"), validation='"test"', lr="1e-3",
+                     batch_size="128", schedule='"constant"')
+    stopping = _loaded_recipe(ledger, tmp_path).early_stopping
+    assert stopping is not None and (stopping.monitor, stopping.patience, stopping.restore_best) == (
+        "val_accuracy", 5, True)
