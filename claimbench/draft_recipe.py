@@ -5,9 +5,10 @@ as a guess with a comment that quotes its words: its optimizer, learning rate, m
 decay, batch size, epochs, schedule, Adam's epsilon (a momentum and an epsilon of BatchNorm's or label smoothing's
 clause none), training's augmentations (none named under a negation or in a clause on test time), a validation
 split's hold-out, the test set Keras's ``validation_data`` names and early stopping's settings (its own table). A
-key stated with several values ("lr 0.1, 0.01"), or with one the ledger has none of ("a multi-step schedule", "cosine
-annealing with warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO under a comment that says what
-the report states. Each sentence is the markdown parser's plain text (markdown_tables), read with regular expressions;
+key stated with several values ("lr 0.1, 0.01"), or with one the ledger has none of ("a multi-step schedule", "divided
+by 10 at 50% and 75% of training", "warmed up linearly for 5 epochs", "decays linearly to 0", "cosine annealing with
+warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO under a comment that says what the report
+states. Each sentence is the markdown parser's plain text (markdown_tables), read with regular expressions;
 a number the draft makes a candidate claim of is never read as a setting's one value. Torch-free."""
 
 from __future__ import annotations
@@ -68,7 +69,9 @@ _OTHER_AFTER = re.compile(r"\s+(?:of|for|in|on)\s+(?:the\s+|its\s+|all\s+)?(?:ba
                           re.IGNORECASE)
 """Words after a setting's words that make it another's: "momentum 0.99 in the BN layers", "0.99 for the momentum of
 BatchNorm"; ``_OTHER_NAME`` reads them before its name."""
-_OTHER_NAME = re.compile(r"(?<!\w)(?:min\w*|final|end|last|test\w*|eval\w*|inference|validation|val|warm[\s-]?up\w*"
+_WARM_UP = r"warm(?:ed|s|ing)?[\s-]?up\w*"
+"""Words of a warm-up of the learning rate: "warm-up", "warmup", "warmed up"."""
+_OTHER_NAME = re.compile(rf"(?<!\w)(?:min\w*|final|end|last|test\w*|eval\w*|inference|validation|val|{_WARM_UP}"
                          r"|batch[\s_-]*norm\w*|BN|EMA|smooth\w*)"
                          r"(?:[\s_-]+(?:with|at|using|use[sd]?|on|of|in|an?|the|set|split|is|are|was|were|done|run"
                          r"|performed))*"
@@ -86,10 +89,11 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
 """A bracket and its words, none inside: blanked, its words are no clause's around it."""
 _OWN_BRACKET = re.compile(r"(?:\s+layers?)?\s*$", re.IGNORECASE)
 """What may stand between a normalisation's words and the bracket of its settings: "BatchNorm layers (momentum 0.1)"."""
-_OTHER_NUMBER = re.compile(r"(?<!\w)(?:(?:every|each|after|at|by|until|within|in|first|last|per|than|warm[\s-]?up\w*"
-                           r"(?:\s+\w+)?)\s+|patience(?:\s+of)?\s*[:=]?\s*)$", re.IGNORECASE)
+_OTHER_NUMBER = re.compile(rf"(?<!\w)(?:(?:every|each|after|at|by|until|within|in|first|last|per|than|{_WARM_UP}"
+                           r"(?:\s+\w+){0,2})\s+|patience(?:\s+of)?\s*[:=]?\s*)$", re.IGNORECASE)
 """Words right before a count of epochs that make it no training's length: "after 30 epochs", "for the first 5
-epochs", "a warm-up over 5 epochs", "a patience of 10 epochs"; and "at epochs 100" by its name."""
+epochs", "a warm-up over 5 epochs", "warmed up linearly for 5 epochs", "a patience of 10 epochs"; and "at epochs 100"
+by its name."""
 _LISTED_BEFORE = re.compile(rf"(?:^|(?<!\w)(?:and|or|to|for|of|from|between|in|with)|[,(\[{{])\s*(?:{draft_text.BARE})"
                             rf"{draft_text.JOINED}$", re.IGNORECASE)
 """A bare number joined before a setting's ("20, 30, and 40 epochs", "10-20 epochs"): a list or a range, no one
@@ -116,12 +120,12 @@ _SCHEDULES = {
     "constant": r"(?:constant|fixed)\s+(?:learning[\s_-]+rate|lr)|no\s+(?:learning[\s_-]+rate\s+|lr\s+)?"
                 r"(?:schedul|decay)\w*",
     "plateau": r"ReduceLROnPlateau|reduc\w*\s+(?:the\s+)?(?:learning[\s_-]+rate\s+|lr\s+)?on\s+(?:a\s+)?plateau",
-    "multistep": rf"MultiStepLR|multi[\s-]?step|{_CUT}\s+by\s+[^;]{{1,20}}?\s+(?:at|after)\s+epochs?",
+    "multistep": rf"MultiStepLR|multi[\s-]?step|{_CUT}\s+by\s+[^;]{{1,20}}?\s+(?:at|after)\s+(?:epochs?|\d+\s*%)",
     "step": rf"StepLR|step[\s-]?(?:wise\s+)?(?:decay|schedul)\w*|{_CUT}\s+by\s+[^;]{{1,20}}?\s+every\s+\d+\s+epochs",
-    "exponential": r"ExponentialLR|exponential(?:ly)?\s+(?:decay|schedul)\w*",
+    "exponential": r"ExponentialLR|exponential(?:ly)?\s+(?:decay|schedul)\w*|(?:decay|decreas)\w*\s+exponentially",
     "onecycle": r"OneCycleLR|one[\s-]?cycle|1cycle",
-    "linear decay": r"LinearLR|linear(?:ly)?\s+(?:decay|schedul)\w*",
-    "warm-up": r"warm[\s-]?up",
+    "linear decay": r"LinearLR|linear(?:ly)?\s+(?:decay|schedul)\w*|(?:decay|decreas)\w*\s+linearly",
+    "warm-up": _WARM_UP,
 }
 """The words of each learning-rate schedule a report may name, whether the ledger has it (``vocab.SCHEDULES``) or
 not; a warm-up is one more, which no ledger value is. A value of the ledger's no words here name is read by its own
@@ -229,7 +233,7 @@ _FLOOR = re.compile(rf"(?<!\w)(?:(?:to|{_LEAST})(?:\s+(?:a|the|{_LEAST}))*|(?P<e
                     rf"{_NUMBER}(?!\s*(?:epoch|step|iter|batch|image|sample)\w*)", re.IGNORECASE)
 """A learning rate a schedule may end at: "to 1e-4", "a minimum lr of 1e-5", "to a floor of 0.001", "eta_min=1e-6";
 not "up to 300 epochs". ``_floor`` takes one above 0 and below 1 alone, no "to 0" nor "to 224"."""
-_FLOOR_APART = re.compile(r";|batch|epochs?\s*\d|warm[\s-]?up|resiz|(?<!\w)scal(?:e|ed|es|ing)(?!\w)|crop|image"
+_FLOOR_APART = re.compile(rf";|batch|epochs?\s*\d|{_WARM_UP}|resiz|(?<!\w)scal(?:e|ed|es|ing)(?!\w)|crop|image"
                           r"|momentum|weight[\s_-]+decay", re.IGNORECASE)
 """What parts a cosine's words from a number no floor of theirs: a ";" or another setting's name between them ("the
 batch size to 256", "from epoch 10 to 200", "a warm-up to 0.4", "resized to 224", "scale lr linearly to 0.4"); not a

@@ -813,3 +813,35 @@ def test_a_drafted_early_stopping_table_loads_once_its_todos_are_filled(tmp_path
     stopping = _loaded_recipe(ledger, tmp_path).early_stopping
     assert stopping is not None and (stopping.monitor, stopping.patience, stopping.restore_best) == (
         "val_accuracy", 5, True)
+
+
+@pytest.mark.parametrize(("sentence", "schedule", "words"), [
+    ("The learning rate is divided by 10 at 50% and 75% of training.", "multistep", "divided by 10 at 50%"),
+    ("We use MultiStepLR(milestones=[100, 150], gamma=0.1).", "multistep", "MultiStepLR"),
+    ("The schedule is StepLR (step_size 30, gamma 0.1).", "step", "StepLR"),
+    ("The learning rate is warmed up linearly for 5 epochs.", "warm-up", "warmed up"),
+    ("The learning rate decays linearly to 0.", "linear decay", "decays linearly"),
+    ("We use OneCycleLR.", "onecycle", "OneCycleLR"),
+    ("The learning rate follows an exponential decay.", "exponential", "exponential decay"),
+    ("The learning rate is decayed exponentially.", "exponential", "decayed exponentially"),
+    ("A linear warmup over 5 epochs, then cosine annealing.", "warm-up", "warmup"),
+    ("The learning rate is warmed up for 5 epochs, then follows cosine annealing.", "warm-up", "warmed up"),
+])
+def test_a_schedule_the_ledger_has_no_key_for_is_said_above_its_todo(sentence: str, schedule: str,
+                                                                     words: str) -> None:
+    """"divided by 10 at 50% and 75% of training", "warmed up linearly for 5 epochs" and "decays linearly to 0" left
+    schedule a TODO with no word (a warm-up before a cosine guessed "cosine", and its 5 epochs the training's): a
+    schedule the ledger has no value for keeps its TODO under a comment that quotes the report and says so."""
+    recipe, lines = _recipe(_report(sentence)), _lines(_report(sentence))
+    assert recipe["schedule"].startswith("TODO: schedule (") and recipe["epochs"] == "TODO: epochs"
+    assert (f"# the report states schedule {schedule} ({words!r}); the ledger has no such schedule "
+            f"({' | '.join(vocab.SCHEDULES)}): claimbench cannot train it as stated") in lines
+
+
+@pytest.mark.parametrize(("sentence", "schedule"), [
+    ("SGD with a cosine annealing schedule for 200 epochs.", "cosine"),
+    ("We use CosineAnnealingLR.", "cosine"),
+    ("ReduceLROnPlateau halves the learning rate.", "plateau"),
+])
+def test_the_ledger_s_own_schedules_are_still_guessed(sentence: str, schedule: str) -> None:
+    assert _recipe(_report(sentence))["schedule"] == schedule
