@@ -25,7 +25,7 @@ from pathlib import Path
 
 from claimbench import (atomic, draft_recipe, draft_tables, draft_text, draft_values, markdown_tables, model_summaries,
                         numerals, vocab)
-from claimbench.draft_tables import EARLIER_EPOCH, FLOPS_COUNT, INPUT_SIZE, UNREAD, Context
+from claimbench.draft_tables import EARLIER_EPOCH, FLOPS_COUNT, INPUT_SIZE, SIZE_INPUT, UNREAD, Context
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, RELATIVE_KINDS,
                                      SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNIT_TODOS, UNKNOWN_FRACTION_BAND,
@@ -37,8 +37,9 @@ from claimbench.toml_lines import Guess, keys, toml
 
 __all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE",
            "LAZY_PARAMS_INPUT", "PERCENT_KINDS", "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE",
-           "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND", "UNKNOWN_FRACTION_BAND",
-           "UNKNOWN_KIND_BAND", "draft", "html_tables", "slug_argument", "source_name", "unread_html", "write"]
+           "RELATIVE_BAND", "RELATIVE_KINDS", "SIZE_INPUT", "SIZE_UNIT", "TIME_UNIT", "TRAINING_BAND",
+           "UNKNOWN_FRACTION_BAND", "UNKNOWN_KIND_BAND", "draft", "html_tables", "slug_argument", "source_name",
+           "unread_html", "write"]
 
 
 def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str | None = None) -> str:

@@ -29,12 +29,14 @@ from claimbench.markdown_tables import Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
 __all__ = ["DRAFTED_RECIPE", "EARLIER_EPOCH", "FLOPS_COUNT", "INPUT_SIZE", "LAST_EPOCH", "NAMED_DATASET",
-           "NAMED_HARDWARE", "PARAM_COUNT", "UNREAD", "Context", "byte_scale", "model_todo", "per_layer",
-           "setting_rows", "settings", "table_claims", "todos", "unjudged"]
+           "NAMED_HARDWARE", "PARAM_COUNT", "SIZE_INPUT", "UNREAD", "Context", "byte_scale", "model_todo",
+           "per_layer", "setting_rows", "settings", "table_claims", "todos", "unjudged"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
-                  f"is registered with its input size, or for a size other than {' or '.join(vocab.TORCHINFO_SIZES)}")
-"""The input a claim that runs the model needs, where the report's text around it names none."""
+                  "is registered with its input size")
+"""The input a claim that runs the model needs (MACs, a layer's), where the report's text around it names none."""
+SIZE_INPUT = f"{INPUT_SIZE}, or for a size other than {' or '.join(vocab.TORCHINFO_SIZES)}"
+"""The input of a size claim, which only torchinfo's sizes run the model for."""
 
 _PARAM_COUNT_WORDS = {
     "trainable": "parameters with requires_grad",
@@ -79,7 +81,8 @@ _TODO_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("count", _choices("MAC convention", {count: _MAC_COUNT_WORDS[count] for count in vocab.MAC_COUNTS}), ("macs",)),
     ("layout", todo("output shape layout", vocab.LAYOUTS), ("output_shape",)),
     ("size", _choices("size convention", {size: _SIZE_WORDS[size] for size in vocab.SIZES}), ("size",)),
-    ("input", INPUT_SIZE, ("macs", "layer", "size")),
+    ("input", INPUT_SIZE, ("macs", "layer")),
+    ("input", SIZE_INPUT, ("size",)),
     ("dataset", todo("dataset", vocab.DATASETS), TRAINED),
     ("split", todo("split", vocab.SPLITS), vocab.METRIC_KINDS),
     ("statistic", todo("statistic", vocab.STATISTICS), vocab.TRAINING_KINDS),
@@ -842,7 +845,7 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
     if "split" in asked and (split := _split(header)):
         asked["split"] = split
     if "input" in asked and (shape := next(filter(None, map(_input_shape, around)), None)
-                             or _caption_input(captions, below)):
+                             or _caption_input(captions, below, str(asked["input"]))):
         asked["input"] = shape
     if roles.intersection(TRAINED):
         asked["recipe"] = Guess(context.slug, DRAFTED_RECIPE)
@@ -882,17 +885,18 @@ def _input_shapes(text: str, where: str = "") -> Iterator[Guess]:
                                "its input size")
 
 
-def _caption_input(captions: tuple[tuple[str, str], ...],
-                   below: tuple[tuple[str, str], ...] = ()) -> Guess | str | None:
+def _caption_input(captions: tuple[tuple[str, str], ...], below: tuple[tuple[str, str], ...] = (),
+                   asking: str = INPUT_SIZE) -> Guess | str | None:
     """The input that the nearest of the ``captions`` (where, text) above a table that prints an image size, and the
     paragraph ``below`` it ("Measured at 224×224 input."), give its claims ("All numbers at 32×32 input."), with a
     comment that quotes the sentence (or the clause after a ";") that prints it, the one above first where both print
-    it; an input TODO that quotes them where they print several sizes, one or both; None where none prints one."""
+    it; an input TODO (``asking``'s words) that quotes them where they print several sizes, one or both; None where
+    none prints one."""
     found = [sized for sized in (_sized_caption(captions), _sized_caption(below)) if sized]
     if len(_sizes(shape for _, _, shapes in found for shape in shapes)) == 1:
         return found[0][2][0]
     if found:
-        return "; ".join([INPUT_SIZE, *(f"{where} names {' and '.join(_sizes(shapes))}: {quoted(' '.join(said))!r}"
+        return "; ".join([asking, *(f"{where} names {' and '.join(_sizes(shapes))}: {quoted(' '.join(said))!r}"
                                         for where, said, shapes in found)])
     return None
 

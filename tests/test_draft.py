@@ -18,8 +18,8 @@ from claimbench.draft_values import (APPROXIMATE_BAND, FRACTION_OR_PERCENT_BAND,
                                       RUNS)
 from claimbench.draft import (BOUND_COUNT_UNIT, COUNT_UNIT, FLOPS_COUNT, FRACTION_BAND, FRACTION_SCALE, INPUT_SIZE,
                               LAZY_PARAMS_INPUT, PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND,
-                              SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND, UNREAD,
-                              draft)
+                              SIZE_INPUT, SIZE_UNIT, TIME_UNIT, TRAINING_BAND, UNKNOWN_FRACTION_BAND, UNKNOWN_KIND_BAND,
+                              UNREAD, draft)
 from claimbench.column_names import column_index
 from claimbench.header_rows import sub_header
 from claimbench.kind_words import UNKNOWN_KIND, UNMEASURED_KIND, datasets_named, guess_kind
@@ -67,7 +67,7 @@ def _filled(ledger: str) -> str:
     recipe's numbers (its claims name it), the number of a cell the draft could not read."""
     text = ledger.replace(f'"{UNREAD}"', "1").replace(f'"{FLOPS_COUNT}"', '"flops"').replace(f'"{PARAM_COUNT}"',
                                                                                              '"trainable"')
-    text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]")
+    text = text.replace(f'"{INPUT_SIZE}"', "[3, 32, 32]").replace(f'"{SIZE_INPUT}"', "[3, 32, 32]")
     for unit, scale in ((SIZE_UNIT, "1e6"), (COUNT_UNIT, "1e6"), (TIME_UNIT, "1e-3"), (BOUND_COUNT_UNIT, "1e3"),
                         (KIND_UNIT, "1e6")):
         text = re.sub(rf'"{re.escape(unit)}[^"]*"', scale, text)  # and a TODO that goes on to name a caption's units
@@ -517,7 +517,7 @@ def test_todos_name_what_only_the_author_knows() -> None:
     assert todo["params"] == {"model", "count"}
     assert claims["params"]["count"] == PARAM_COUNT  # the ledger's list, all of it (see the next test)
     assert todo["macs"] == {"model", "count", "input"} and "MAC convention" in claims["macs"]["count"]
-    assert todo["size"] == {"model", "size", "input", "note"} and claims["size"]["input"] == INPUT_SIZE
+    assert todo["size"] == {"model", "size", "input", "note"} and claims["size"]["input"] == SIZE_INPUT
     assert claims["size"]["note"].startswith("TODO: is 'MB' here 1e6 bytes (scale = 1e6, as drafted")
     assert todo["accuracy"] == {"model", "dataset", "statistic"} and claims["accuracy"]["split"] == "val"
     assert todo["epoch_time"] == {"model", "dataset", "hardware"}
@@ -876,6 +876,15 @@ def test_a_claim_that_runs_the_model_asks_for_its_input(tmp_path: Path) -> None:
     assert _left_todo(_table(["Model", "MACs"], ["A", "452"]), INPUT_SIZE, tmp_path) == (
         "demo.toml: demo/macs/results/a/macs: input: TODO left by claimbench draft: "
         f"{INPUT_SIZE.removeprefix('TODO: ')}")
+
+
+def test_each_kind_asks_for_its_input_in_its_own_words() -> None:
+    """A MACs claim's input TODO asked for none "for a size other than torchinfo_total or torchinfo_params", a size
+    claim's words: only a size's TODO says which sizes run the model."""
+    claims = {claim["kind"]: claim for claim in _claims(_table(["Model", "MACs", "Size (MB)"], ["A", "452", "0.3"]))}
+    assert claims["macs"]["input"] == INPUT_SIZE and "other than" not in INPUT_SIZE
+    assert claims["size"]["input"] == SIZE_INPUT
+    assert SIZE_INPUT.startswith(INPUT_SIZE) and SIZE_INPUT.endswith("torchinfo_total or torchinfo_params")
 
 
 def test_the_layers_of_one_model_name_it_and_its_input_once_on_their_table(tmp_path: Path) -> None:
@@ -1890,11 +1899,11 @@ def test_a_torchinfo_summary_that_prints_its_input_shape_gives_its_totals_their_
         "[1, 3, 32, 32]            [1, 10]                   --", "[2, 10]                   --                        "
         "[2, 1, 28, 28]")
     assert _summary_inputs(reordered)["Total mult-adds (M): 0.27"] == [1, 28, 28]  # the batch of 2 dropped
-    assert set(_summary_inputs(_TORCHINFO_SUMMARY).values()) == {None, INPUT_SIZE}  # no "Input Shape" column
+    assert set(_summary_inputs(_TORCHINFO_SUMMARY).values()) == {None, INPUT_SIZE, SIZE_INPUT}  # no "Input Shape"
     flat = _TORCHINFO_INPUTS.replace("[1, 3, 32, 32]            [1, 10]", "[1, 784]                  [1, 10]")
     assert _summary_inputs(flat)["Total mult-adds (M): 0.27"] == INPUT_SIZE  # an MLP's: no [C, H, W]
     twice = _summary_inputs(f"{_TORCHINFO_INPUTS}{_TORCHINFO_INPUTS.replace('3, 32, 32', '3, 64, 64')}")
-    assert set(twice.values()) == {None, INPUT_SIZE}  # two models' summaries in one block: whose input?
+    assert set(twice.values()) == {None, INPUT_SIZE, SIZE_INPUT}  # two models' summaries in one block: whose input?
 
 
 def _summary_claims(markdown: str) -> dict[str, dict]:
@@ -1941,7 +1950,7 @@ def test_a_drafted_size_that_needs_no_input_asks_for_none() -> None:
                " Total params: 12,874 (50.29 KB)\n Trainable params: 12,842 (50.16 KB)\n")
     assert "input" not in _summary_claims(f"# R\n\n```\n{keras_3}```\n")["size/code/r/total_params"]
     torchinfo = _summary_claims(f"# R\n\n```\n{_TORCHINFO_SUMMARY}```\n")
-    assert [claim.get("input") for claim in torchinfo.values() if claim["kind"] == "size"] == [INPUT_SIZE] * 2
+    assert [claim.get("input") for claim in torchinfo.values() if claim["kind"] == "size"] == [SIZE_INPUT] * 2
 
 
 def test_the_mult_adds_torchinfo_prints_on_python_3_11_are_drafted() -> None:
