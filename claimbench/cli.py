@@ -565,7 +565,7 @@ def _parser() -> argparse.ArgumentParser:
     draft = commands.add_parser("draft", help="draft a v2 ledger from a markdown report (reads it as text only)")
     draft.add_argument("report", type=Path, metavar="REPORT.md")
     draft.add_argument("--slug", type=_slug,
-                       help="the report's slug (default: from the file name; a README's, its folder's)")
+                       help="the report's slug (default: -o FILE's name, else the report's; a README's, its folder's)")
     draft.add_argument("-o", "--output", metavar="FILE",
                        help="write here instead of standard output (- is standard output)")
     draft.add_argument("--force", action="store_true", help="replace FILE if it exists")

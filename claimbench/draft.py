@@ -137,7 +137,7 @@ def write(report: Path, *, slug_name: str | None = None, output: Path | None = N
         text = report.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         return _fail(report, error)
-    named = report.resolve().parent.name if report.stem.lower() == "readme" else report.stem  # a README: its folder
+    named = _slug_source(report, output)
     project = project or Path.cwd()
     here = Path(os.path.abspath(output)).parent if output is not None else None  # "../x.toml": .. made a folder
     folders = [here, here.parent, project] if here is not None else [project]
@@ -163,6 +163,14 @@ def write(report: Path, *, slug_name: str | None = None, output: Path | None = N
     except OSError as error:
         return _fail(output, error)
     return 0
+
+
+def _slug_source(report: Path, output: Path | None) -> str:
+    """The name a draft's default slug is made of: ``output``'s stem, which the loader takes its claims' id prefix
+    from; else the report's file name, a README's folder's."""
+    if output is not None and slug(output.stem):
+        return output.stem
+    return report.resolve().parent.name if report.stem.lower() == "readme" else report.stem
 
 
 SLUG = re.compile(r"[a-z0-9_-]+")

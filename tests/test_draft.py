@@ -2166,6 +2166,20 @@ def test_a_readme_is_named_after_its_folder(tmp_path: Path, capsys: pytest.Captu
     assert "my_cnns.<name>" in capsys.readouterr().out
 
 
+def test_the_slug_of_a_draft_to_a_file_is_the_files_stem(tmp_path: Path) -> None:
+    """`claimbench draft README.md -o claims/edgenets.toml` named its recipe and models after the README's folder,
+    and the loader its claims' ids after the file: both follow the file now, and --slug still wins."""
+    readme, ledger = tmp_path / "rv-newreport" / "README.md", tmp_path / "claims" / "EdgeNets.toml"
+    readme.parent.mkdir()
+    ledger.parent.mkdir()
+    readme.write_text(_table(["Model", "Test acc. (%)"], ["A", "91.2"]), encoding="utf-8")
+    assert cli.main(["draft", str(readme), "-o", str(ledger)]) == 0
+    drafted = ledger.read_text(encoding="utf-8")
+    assert "[recipe.edgenets]" in drafted and "edgenets.<name>" in drafted and "rv_newreport" not in drafted
+    assert cli.main(["draft", str(readme), "-o", str(ledger), "--force", "--slug", "mine"]) == 0
+    assert "[recipe.mine]" in ledger.read_text(encoding="utf-8")
+
+
 def test_main_keeps_an_existing_ledger_unless_forced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report, ledger = tmp_path / "r.md", tmp_path / "r.toml"
     report.write_text(_table(["Model", "Params"], ["A", "1,000"]), encoding="utf-8")
