@@ -25,7 +25,7 @@ from claimbench.draft_values import (FRACTION_KINDS, FRACTION_OR_PERCENT_SCALE, 
 from claimbench.header_rows import read_headers, sub_header
 from claimbench.kind_words import (SPLIT_WORDS, UNLOADED, counts_flops, guess_kind, has, names_setting, unit_kind,
                                    unit_kinds, unit_names_kind, unknown_kind, unmeasured, words_of)
-from claimbench.markdown_tables import Table, slug, unique
+from claimbench.markdown_tables import ABOVE, Table, slug, unique
 from claimbench.toml_lines import Guess, todo, toml
 
 __all__ = ["DRAFTED_RECIPE", "EARLIER_EPOCH", "FLOPS_COUNT", "INPUT_SIZE", "LAST_EPOCH", "NAMED_DATASET",
@@ -695,9 +695,10 @@ def _cell_claim(
         model = column if transposed else label  # a transposed table's models are its columns
         models = table.columns[1:] if transposed else [row[0] for row in table.rows if row]
         naming, doubtful = _naming(model, models, context.sentences)
-        claim |= unjudged(claim, draft_values.runs(kind, number, _run_places(table, transposed, header,
-                                                                             partial or printed, naming), doubtful))
-        claim |= unjudged(claim, draft_values.tolerance_keys(number, kind, fraction, unnamed, unsure))
+        places = _run_places(table, transposed, header, partial or printed, naming, models)
+        claim |= unjudged(claim, draft_values.runs(kind, number, places, doubtful))
+        claim |= unjudged(claim, draft_values.tolerance_keys(number, kind, fraction, unnamed, unsure,
+                                                             draft_values.spread_said(places)))
     if isinstance(sized, str):
         note = ". ".join(filter(None, (note, sized)))
     if note:
@@ -705,15 +706,27 @@ def _cell_claim(
     return claim
 
 
-def _run_places(table: Table, transposed: bool, header: str, printed: str,
-                naming: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _run_places(table: Table, transposed: bool, header: str, printed: str, naming: list[tuple[str, str]],
+                models: list[str]) -> list[tuple[str, str]]:
     """(where, text) of the places that may count the runs a cell's number averages, nearest first: the cell, its
-    header (a ``transposed`` table's row label), the table's title and the text above it, which speak for every
-    number of the table; then the sentences ``naming`` its model, as a sentence elsewhere speaks only for what it
-    names."""
+    header (a ``transposed`` table's row label), the table's title, the text above it and the paragraph right below
+    it (``_captions``), which speak for every number of the table; then the sentences ``naming`` its model, as a
+    sentence elsewhere speaks only for what it names."""
     return [("the cell", printed), (f"the row label {header!r}" if transposed else f"the column header {header!r}",
-                                    header), (f"the table's title {table.title!r}", table.title), *table.captions,
-            *naming]
+                                    header), (f"the table's title {table.title!r}", table.title),
+            *_captions(table, models), *naming]
+
+
+def _captions(table: Table, models: list[str]) -> list[tuple[str, str]]:
+    """(where, text) of the text above ``table`` and the paragraph right below it, nearest first: the paragraph
+    right before it, the one right after it (but its sentences that name one of the table's ``models``, which speak
+    for what they name: ``_naming``), then the rest above it back to its heading."""
+    adjacent = [caption for caption in table.captions[:1] if caption[0] == ABOVE[0]]
+    names = [_name_pattern(name) for name in map(str.strip, map(numerals.plain_text, models))
+             if len(name) >= 2 and re.search(r"[^\W\d_]", name)]
+    below = [(where, " ".join(sentence for sentence in draft_text.sentences(text)
+                              if not any(name.search(sentence) for name in names))) for where, text in table.below]
+    return [*adjacent, *below, *table.captions[len(adjacent):]]
 
 
 def _naming(model: str, models: list[str],

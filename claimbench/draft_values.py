@@ -15,7 +15,7 @@ __all__ = ["APPROXIMATE_BAND", "BOUND_COUNT_UNIT", "COUNT_UNIT", "FRACTION_BAND"
            "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE", "RELATIVE_BAND", "RELATIVE_KINDS", "RUNS",
            "SIZE_UNIT", "TIME_UNIT", "TRAINED", "TRAINING_BAND", "UNIT_TODOS", "UNKNOWN_FRACTION_BAND",
            "UNKNOWN_KIND_BAND", "as_printed", "claimed", "fractions", "in_base_units", "near_bound", "nearly",
-           "percent_or_fraction", "runs", "tolerance_keys"]
+           "percent_or_fraction", "runs", "spread_said", "tolerance_keys"]
 
 TRAINED = (*vocab.TRAINING_KINDS, "epoch_time")
 """The kinds a re-run trains (or times) for: no re-run lands on the printed digits."""
@@ -196,15 +196,16 @@ def _percent_claimed(number: numerals.Number, kind: str) -> dict[str, object]:
 
 
 def tolerance_keys(number: numerals.Number, kind: str | None, fraction: bool = False, unnamed: bool = False,
-                   unsure: bool = False) -> dict[str, object]:
+                   unsure: bool = False, said: tuple[str, str, str] | None = None) -> dict[str, object]:
     """Compare after rounding to the printed decimals ("188K": to whole thousands); integers and bounds are exact,
     but in a unit the report does not name (``unnamed``: whole megabytes, thousands, milliseconds).
     A trained or timed number needs a band only the author can give: no re-run lands on the same digits (a
     ``fraction`` of 1's in fractions, an ``unsure`` one's in the unit its scale TODO asks for), and one of unknown
     kind with decimals a TODO to give one or delete it. A printed spread ("88.7 ± 0.3") is the author's own band,
-    with a note to say what it is (and, of a training kind, that ``runs`` counts the runs of its mean). A number
-    the report marks approximate ("~10.1M") says so in a note (``_approximate``)."""
-    keys = _band(number, kind, fraction, unnamed, unsure)
+    with a note to say what it is, or what the words around it ``said`` it is (``spread_said``), and, of a training
+    kind, that ``runs`` counts the runs of its mean. A number the report marks approximate ("~10.1M") says so in a
+    note (``_approximate``)."""
+    keys = _band(number, kind, fraction, unnamed, unsure, said)
     return _approximate(number, keys) if number.approximate else keys
 
 
@@ -238,18 +239,15 @@ def _approximate(number: numerals.Number, keys: dict[str, object]) -> dict[str, 
     return {**({"tolerance": Guess(tolerance, ask) if ask else tolerance} if tolerance else {}), "note": noted}
 
 
-def _band(number: numerals.Number, kind: str | None, fraction: bool, unnamed: bool, unsure: bool
-          ) -> dict[str, object]:
+def _band(number: numerals.Number, kind: str | None, fraction: bool, unnamed: bool, unsure: bool,
+          said: tuple[str, str, str] | None = None) -> dict[str, object]:
     """``tolerance_keys``'s band (and a spread's note) of a number as if its report did not mark it approximate."""
     if number.bound:
         return {}
     digits = 0 if number.digits is None and unnamed else number.digits
     tolerance: dict[str, object] = {"digits": digits} if digits is not None else {}
     if number.spread is not None:
-        note = (f"The printed ± {number.spread:g} is the author's own spread, taken as the band (tolerance.abs): "
-                "check what it is (a std over runs, a standard error, a 95% interval) and widen it if need be"
-                + ("; runs is how many runs the printed mean averages." if kind in vocab.TRAINING_KINDS else "."))
-        return {"tolerance": tolerance | {"abs": number.spread}, "note": note}
+        return {"tolerance": tolerance | {"abs": number.spread}, "note": _spread_note(number.spread, kind, said)}
     if kind in RELATIVE_KINDS:
         tolerance["rel"] = RELATIVE_BAND
     elif unsure:
@@ -261,6 +259,43 @@ def _band(number: numerals.Number, kind: str | None, fraction: bool, unnamed: bo
     elif kind is None and number.digits:
         tolerance["abs"] = UNKNOWN_KIND_BAND
     return {"tolerance": tolerance} if tolerance else {}
+
+
+def _spread_note(spread: float, kind: str | None, said: tuple[str, str, str] | None) -> str:
+    """The note of a number printed with a ``spread``: the author's own, taken as the band; what it is where the words
+    around it ``said`` so (what, the words, where), else a request to check it."""
+    if said:
+        what, words, where = said
+        taken = f"{what}, as {words!r} in {where} says, taken as the band (tolerance.abs): widen it if need be"
+    else:
+        taken = ("taken as the band (tolerance.abs): check what it is (a std over runs, a standard error, a 95% "
+                 "interval) and widen it if need be")
+    return (f"The printed ± {spread:g} is the author's own spread, {taken}"
+            + ("; runs is how many runs the printed mean averages." if kind in vocab.TRAINING_KINDS else "."))
+
+
+_SPREAD_WORDS = (("a standard deviation", re.compile(r"(?i:(?<!\w)(?:standard[\s-]+deviations?|std|s\.d\.)(?!\w))"
+                                                     r"|(?<!\w)SDs?(?!\w)")),
+                 ("a standard error", re.compile(r"(?i:(?<!\w)(?:standard[\s-]+errors?|s\.e\.(?:m\.)?)(?!\w))"
+                                                 r"|(?<!\w)SEM(?!\w)")),
+                 ("a confidence interval", re.compile(r"(?i:(?<![\w.])\d+(?:\.\d+)?\s*%\s*(?:confidence\s+)?"
+                                                      r"intervals?|(?<!\w)confidence\s+intervals?)|(?<!\w)CIs?(?!\w)")))
+"""What a printed spread ("± 0.3") may be, by the words that say so: "mean and standard deviation", "std", "SD";
+"standard error", "SEM"; "95% interval", "confidence interval", "CI"."""
+
+
+def spread_said(places: list[tuple[str, str]]) -> tuple[str, str, str] | None:
+    """(what, the words, where) of the nearest of ``places`` ((where, text), nearest first) whose words say what a
+    printed spread is (``_SPREAD_WORDS``); None where none does, or the nearest says several."""
+    for where, text in places:
+        plain = numerals.plain_text(text)
+        found = {what: match.group() for what, pattern in _SPREAD_WORDS if (match := pattern.search(plain))}
+        if len(found) == 1:
+            ((what, words),) = found.items()
+            return what, words, where
+        if found:
+            return None
+    return None
 
 
 def runs(kind: str | None, number: numerals.Number, places: list[tuple[str, str]],

@@ -1274,6 +1274,31 @@ def test_a_trained_number_with_a_spread_asks_how_many_runs_it_averages(tmp_path:
     assert spread_column["runs"] == RUNS
 
 
+@pytest.mark.parametrize(("words", "what"), [
+    ("the mean and standard deviation", "a standard deviation"), ("the mean ± SEM", "a standard error"),
+    ("means with 95% confidence intervals", "a confidence interval"),
+])
+@pytest.mark.parametrize("place", ["above", "below"])
+def test_a_spread_the_caption_names_is_said_in_its_note(words: str, what: str, place: str) -> None:
+    """"Accuracies are the mean and standard deviation over 5 runs" by the table: the note of "91.2 ± 0.2" asked to
+    check what the spread is. It says what the caption says it is, above the table or below it."""
+    caption = f"Accuracies are {words} over 5 runs."
+    table = _table(["Model", "Test acc. (%)"], ["BNNet", "91.2 ± 0.2"])
+    markdown = table.replace("| Model", f"{caption}\n\n| Model") if place == "above" else f"{table}\n{caption}\n"
+    (claim,) = _claims(markdown)
+    where = "the paragraph before the table" if place == "above" else "the paragraph below the table"
+    assert claim["note"].startswith(f"The printed ± 0.2 is the author's own spread, {what}, as ")
+    assert f" in {where} says, taken as the band (tolerance.abs): widen it if need be;" in claim["note"]
+    assert claim["tolerance"] == {"digits": 1, "abs": 0.2} and claim["runs"] == 5
+
+
+def test_a_spread_no_words_name_or_several_do_asks_what_it_is() -> None:
+    table = _table(["Model", "Test acc. (%)"], ["BNNet", "91.2 ± 0.2"])
+    for markdown in (table, f"{table}\nMeans ± std, or ± SEM for BNNet.\n"):
+        (claim,) = _claims(markdown)
+        assert "check what it is (a std over runs, a standard error, a 95% interval)" in claim["note"]
+
+
 def test_no_runs_for_a_kind_that_takes_none_nor_for_a_number_with_no_spread_or_count() -> None:
     claims = _claims(_table(["Model", "Epoch time (s)", "Top-1 (%)", "Params (M)"],
                             ["A", "843 ± 12", "90.8", "1.2 ± 0.1"]))
@@ -1291,28 +1316,31 @@ def test_no_runs_for_a_kind_that_takes_none_nor_for_a_number_with_no_spread_or_c
     (_table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"]).replace(
         "| Model", "Accuracies are averaged over five seeds.\n\n| Model"),
      "read from 'averaged over five seeds' in the paragraph before the table"),
+    (_table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"]) + "\nAccuracies are the mean over 5 runs.\n",
+     "read from 'mean over 5 runs' in the paragraph below the table"),
     (_table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"], ["BigNet", "92.1 ± 0.2"])
      + "\nTop-1 of SmallNet is the mean of 5 runs ± std, as is BigNet's.\n",
      "read from 'mean of 5 runs' in a sentence that names 'SmallNet'"),
 ])
 def test_a_run_count_the_table_or_a_sentence_on_its_model_names_is_drafted(markdown: str, comment: str,
                                                                             tmp_path: Path) -> None:
-    """The table's header, title and the text above it speak for all its numbers; a sentence elsewhere for the
-    models it names: a count there is the claim's ``runs``, with a comment quoting the words."""
+    """The table's header, title, the text above it and the paragraph right below it speak for all its numbers; a
+    sentence elsewhere for the models it names: a count there is the claim's ``runs``, with a comment quoting the
+    words."""
     assert _runs_line(markdown) == f"runs      = 5  # {comment}"
     loaded = _loaded(markdown, tmp_path)
     assert [claim.runs for claim in loaded] == [5] * len(loaded)
 
 
 @pytest.mark.parametrize("markdown", [
-    _table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"]) + "\nWe ran BigNet over 5 seeds.\n",
-    _table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"]) + "\nEach number is the mean of 5 runs.\n",
+    _table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"]) + "\nSee the notes.\n\nWe ran BigNet over 5 seeds.\n",
+    _table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"]) + "\n## Notes\n\nEach number is the mean of 5 runs.\n",
     _table(["Model", "Top-1 (%, best of 5 runs)"], ["SmallNet", "90.8 ± 0.3"]),
     _table(["Model", "Top-1 (%)"], ["SmallNet", "90.8 ± 0.3"]) + "\nSmallNet trains for 5 epochs on 3 GPUs.\n",
 ])
 def test_a_count_far_from_the_number_or_of_no_mean_leaves_the_runs_todo(markdown: str) -> None:
-    """A sentence that names another model, or none, may speak of another table; "best of 5 runs" is no mean;
-    epochs and GPUs are no runs."""
+    """A sentence that names another model, or none, past the paragraph right below the table may speak of another
+    table; "best of 5 runs" is no mean; epochs and GPUs are no runs."""
     assert _runs_line(markdown) == f'runs      = "{RUNS}"'
 
 
