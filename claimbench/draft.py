@@ -49,7 +49,7 @@ def draft(markdown_text: str, *, slug: str, source: str | None, unsourced: str |
     sentences = tuple(sentence for _, text in scan.prose for sentence in draft_text.sentences(text))
     texts = tuple(_texts(scan))
     context = Context(slug=slug, source=source, sentences=sentences, dataset=named_dataset(texts),
-                      hardware=named_machine(texts))
+                      hardware=named_machine(texts), models=draft_tables.row_models(scan.tables))
     found = scan.tables
     lines = [
         "# Drafted by `claimbench draft`. Fill in every TODO (the ledger loader rejects any left)",
@@ -338,8 +338,8 @@ def _candidate(section: str | None, sentence: str, mention: draft_text.Mention, 
     claim: dict[str, object] = {
         "id": unique(f"{kind or 'claim'}/text/{slug(section or '') or 'top'}", context.ids),
         "kind": kind or draft_text.kind_todo(sentence, mention),
-        "model": draft_tables.model_todo(context),
-        **draft_tables.todos(kind, kind, mention.noun or "", (sentence,), context),
+        "model": draft_tables.model_todo(context, draft_tables.named_model(sentence, context.models)),
+        **draft_tables.todos(kind, kind, draft_text.noun_words(sentence, mention), (sentence,), context),
         **draft_values.near_bound(claimed, mention.printed, mention.near),
         "printed": mention.printed,
         "source": f"{context.source}, {where}" if context.source else where,

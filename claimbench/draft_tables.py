@@ -30,7 +30,7 @@ from claimbench.toml_lines import Guess, todo, toml
 
 __all__ = ["DRAFTED_RECIPE", "EARLIER_EPOCH", "FLOPS_COUNT", "INPUT_SIZE", "LAST_EPOCH", "NAMED_DATASET",
            "NAMED_HARDWARE", "PARAM_COUNT", "SIZE_INPUT", "UNREAD", "Context", "byte_scale", "model_todo",
-           "per_layer", "setting_rows", "settings", "table_claims", "todos", "unjudged"]
+           "named_model", "per_layer", "row_models", "setting_rows", "settings", "table_claims", "todos", "unjudged"]
 
 INPUT_SIZE = todo("[C, H, W], the input the report measured at, e.g. [3, 224, 224]; delete this line if the model "
                   "is registered with its input size")
@@ -152,6 +152,8 @@ class Context:
     not load (``kind_words.UNLOADED``: the claim is unverifiable); None: none, or several."""
     hardware: str | None = None
     """The one machine the report names (``hardware_names.named_machine``), an epoch time's; None: none, or several."""
+    models: tuple[str, ...] = ()
+    """The models the tables' rows name (``row_models``), of which a sentence's number may be one's."""
 
 
 def settings(table: Table) -> tuple[str, list[str]]:
@@ -835,9 +837,39 @@ def unjudged(claim: dict[str, object], keys: dict[str, object]) -> dict[str, obj
     return {key: value for key, value in kept.items() if value != {}}
 
 
-def model_todo(context: Context) -> str:
-    """The model reference only the author can give."""
-    return f"TODO: model reference ({context.slug}.<name>, torchvision:<name>, package.module:builder)"
+def model_todo(context: Context, named: str | None = None) -> str:
+    """The model reference only the author can give; of the model of a table's row a sentence ``named``, where it
+    did."""
+    of = f" of {named!r}, the table row its sentence names" if named else ""
+    return f"TODO: model reference{of} ({context.slug}.<name>, torchvision:<name>, package.module:builder)"
+
+
+def row_models(tables: list[Table]) -> tuple[str, ...]:
+    """The models the ``tables``' rows name (a transposed table's columns; a per-layer table's rows name layers), as
+    plain text, each once; none too short or plain to name a model ("A", "1")."""
+    labels = [label for table in tables if not per_layer(table)
+              for label in (table.columns[1:] if _transposed(table) else [row[0] for row in table.rows if row])]
+    plain = (numerals.plain_text(label).strip() for label in labels)
+    return tuple(dict.fromkeys(name for name in plain if len(name) >= 2 and re.search(r"[^\W\d_]", name)))
+
+
+def named_model(sentence: str, models: tuple[str, ...]) -> str | None:
+    """The one of the table rows' ``models`` that ``sentence`` names, leaving out one it names only as another's
+    owner ("at a fifth of BNNet's MACs") where it names one otherwise, and a name within a longer one's ("ResNet-18"
+    in "ResNet-18 + CutMix"); None where it names none, or several."""
+    named = {model: _mentions(sentence, model, models) for model in models}
+    plain = [model for model, found in named.items() if any(not owner for owner in found)]
+    some = plain or [model for model, found in named.items() if found]
+    return some[0] if len(some) == 1 else None
+
+
+def _mentions(sentence: str, name: str, models: tuple[str, ...]) -> list[bool]:
+    """Whether each mention of ``name`` in ``sentence`` (but within a longer one of ``models``) is an owner's
+    ("BNNet's")."""
+    longer = [_name_pattern(other) for other in models if len(other) > len(name) and _name_pattern(name).search(other)]
+    within = [match.span() for pattern in longer for match in pattern.finditer(sentence)]
+    return [sentence.startswith(("'s", "’s"), match.end()) for match in _name_pattern(name).finditer(sentence)
+            if not any(start <= match.start() and match.end() <= end for start, end in within)]
 
 
 def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str, ...], context: Context,

@@ -13,8 +13,9 @@ from claimbench import numerals
 from claimbench.kind_words import (KIND_WORDS, UNIT_KINDS, UNKNOWN_KIND, UNMEASURED, WORD, guess_kind, has, meant,
                                    unit_kind, unmeasured, unmeasured_kind, words_of)
 
-__all__ = ["BARE", "JOINED", "SETTINGS", "Listed", "Mention", "change", "comment", "is_candidate", "kind_of",
-           "kind_todo", "listed", "mentions", "nearest_kind", "plural", "run_counts", "sentences", "setting"]
+__all__ = ["BARE", "JOINED", "SETTINGS", "Listed", "Mention", "change", "comment", "is_candidate",
+           "kind_of", "kind_todo", "listed", "mentions", "nearest_kind", "noun_words", "plural", "run_counts",
+           "sentences", "setting"]
 
 _WORDS = "|".join(re.escape(word) for word in (*numerals.ABOVE, *numerals.BELOW) if word[0].isalpha())
 _COUNTS = r"trainable|learnable|non-trainable|total"
@@ -350,6 +351,16 @@ def kind_of(sentence: str, mention: Mention) -> str | None:
     if change(sentence, mention) or share(sentence, mention):
         return None
     return guess_kind(mention.noun) if mention.noun else nearest_kind(sentence, mention)
+
+
+def noun_words(sentence: str, mention: Mention) -> str:
+    """The words of ``sentence`` that name what a number is, read as a table's header is: its noun ("9,089 trainable
+    parameters"), else the nearest kind's keyword with the words before it (``_nearest``: "90% test accuracy"); ""
+    where none stands in it."""
+    if mention.noun:
+        return mention.noun
+    nearest = _nearest(sentence, mention)
+    return nearest[1] if nearest else ""
 
 
 def kind_todo(sentence: str, mention: Mention) -> str:

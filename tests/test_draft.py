@@ -950,6 +950,29 @@ def test_a_size_that_is_no_model_input_is_not_taken_for_one(markdown: str) -> No
     assert claim["input"] == INPUT_SIZE
 
 
+def test_a_sentence_gives_its_candidate_the_split_and_the_table_row_it_names() -> None:
+    """"DropNet, at roughly a fifth of BNNet's MACs, reaches just under 90% test accuracy": the candidate's split and
+    model stayed TODOs. "test" before the keyword is read as a header's; the one row label the sentence names (but
+    as another's owner, "BNNet's MACs") is named in the model TODO."""
+    table = _table(["Model", "Test acc. (%)"], ["BNNet", "91.2"], ["DropNet", "89.6"])
+    sentence = "DropNet, at roughly a fifth of BNNet's MACs, reaches just under 90% test accuracy."
+    (claim,) = _candidates_of(f"{table}\n{sentence}\n")
+    assert claim["split"] == "test"
+    assert claim["model"].startswith("TODO: model reference of 'DropNet', the table row its sentence names (demo.")
+    for other in ("DropNet beats BNNet at 90% test accuracy.", "It reaches 90% accuracy."):
+        (claim,) = _candidates_of(f"{table}\n{other}\n")
+        assert claim["model"].startswith("TODO: model reference (demo.")
+    (unsplit,) = _candidates_of(f"{table}\nIt reaches 90% accuracy.\n")
+    assert unsplit["split"].startswith("TODO: split")
+
+
+def _candidates_of(markdown: str) -> list[dict]:
+    """The commented-out candidate claims of the running text of the draft of ``markdown``."""
+    text = draft(markdown, slug="demo", source=None).split("candidate claims")[1]
+    blocks = re.findall(r"^# \[\[claim\]\]\n(?:# (?!\[\[).*\n)+", text, flags=re.MULTILINE)
+    return tomllib.loads("".join(re.sub(r"(?m)^# ", "", block) for block in blocks))["claim"]
+
+
 def test_an_input_size_in_a_sentence_is_its_candidates_input() -> None:
     (block,) = draft("# R\n\nIt needs 0.37 GFLOPs at 224x224.\n", slug="demo", source=None).split("# [[claim]]")[1:]
     assert "# input     = [3, 224, 224]  # read from '224x224'; 3 channels assumed" in block
