@@ -440,6 +440,7 @@ def stated(sentence: str) -> Iterator[Stated]:
                 theirs = _whose(key, sentence, match.start())[0]
                 yield from (Stated(key, value, words, alone, _doubt(key, value, words, theirs))
                             for value in (_value(key, item["number"]) for item in items))
+    yield from _mean_std(sentence)
     floor = _floor(sentence)
     for key, names in (("optimizer", _OPTIMIZERS), ("schedule", _SCHEDULES)):
         own = {value: re.escape(value) for value in _allowed(key) if value not in names}
@@ -700,6 +701,37 @@ def _value(key: str, number: str) -> int | float:
         return float(f"{text[:power.start()]}e{numerals.exponent(power.group())}")
     counted = get_args(_FIELDS[key].type)[:1] == (int,)
     return int(text) if counted and text.isdigit() else float(text)
+
+
+_STAT_VALUES = rf"(?:{draft_text.BARE})(?:\s*,\s*(?:{draft_text.BARE}))*"
+"""A normalisation's mean or std: one value, or one per channel ("0.4914, 0.4822, 0.4465")."""
+_STAT_IS = r"(?:\s*[=:]\s*|\s+(?:(?:of|is|are)\s+)?)"
+"""What stands between a mean's or a std's name and its values: "mean 0.286", "std=0.353", "a mean of"."""
+_STD = r"(?:std|stdev|standard[\s_-]+deviation)s?"
+_MEAN_STD = (re.compile(rf"(?<![\w-])(?P<mean_words>means?{_STAT_IS}[(\[]?\s*(?P<mean>{_STAT_VALUES})\s*,?\s*[)\]]?)"
+                        rf"(?:[\s,]+(?:and|with|a|an|the)(?!\w))*\s*"
+                        rf"(?P<std_words>{_STD}{_STAT_IS}[(\[]?\s*(?P<std>{_STAT_VALUES})\s*,?\s*[)\]]?)",
+                        re.IGNORECASE),
+             re.compile(rf"Normali[sz]e\s*\(\s*(?:mean\s*=\s*)?[(\[]\s*(?P<mean>{_STAT_VALUES})\s*,?\s*[)\]]\s*,\s*"
+                        rf"(?:std\s*=\s*)?[(\[]\s*(?P<std>{_STAT_VALUES})\s*,?\s*[)\]]\s*\)", re.IGNORECASE))
+"""A normalisation's mean and std, in words ("mean 0.2860 and std 0.3530", "mean (0.49, 0.48, 0.45) and standard
+deviation (0.25, 0.24, 0.26)") or in a call ("Normalize((0.1307,), (0.3081,))", "Normalize(mean=[...], std=[...])")."""
+
+
+def _mean_std(sentence: str) -> Iterator[Stated]:
+    """``normalize = "mean_std"`` and its ``mean`` and ``std``, where ``sentence`` names normalisation
+    (``draft_text.NORMALIZES``) and states a mean and a std on [0, 1] pixels (``_MEAN_STD``), as many of one as of
+    the other; nothing else (pixels on [0, 255], "one std for three means")."""
+    if not draft_text.NORMALIZES.search(sentence):
+        return
+    for pattern in _MEAN_STD:
+        for match in pattern.finditer(sentence):
+            mean, std = (tuple(float(value) for value in re.split(r"\s*,\s*", match[key])) for key in ("mean", "std"))
+            if len(mean) == len(std) and all(0 < value <= 1 for value in (*mean, *std)):
+                words = match.groupdict()
+                yield Stated("normalize", "mean_std", match.group())
+                yield Stated("mean", mean, words.get("mean_words") or match.group())
+                yield Stated("std", std, words.get("std_words") or match.group())
 
 
 def _takes(key: str, value: object) -> bool:

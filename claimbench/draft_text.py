@@ -13,7 +13,7 @@ from claimbench import numerals
 from claimbench.kind_words import (KIND_WORDS, UNIT_KINDS, UNKNOWN_KIND, UNMEASURED, WORD, guess_kind, has, meant,
                                    unit_kind, unmeasured, unmeasured_kind, words_of)
 
-__all__ = ["BARE", "JOINED", "SETTINGS", "Listed", "Mention", "change", "comment", "is_candidate",
+__all__ = ["BARE", "JOINED", "NORMALIZES", "SETTINGS", "Listed", "Mention", "change", "comment", "is_candidate",
            "kind_of", "kind_todo", "listed", "mentions", "nearest_kind", "noun_words", "plural", "run_counts",
            "sentences", "setting"]
 
@@ -265,10 +265,34 @@ _SOFTWARE = ("tensorflow", "tf", "keras", "pytorch", "torch", "torchvision", "ti
 def is_candidate(mention: Mention, sentence: str) -> bool:
     """A number with a unit, decimals, a bound, a spread or a quantity noun; not a bare count or a year, nor the
     value of a training setting its ``sentence`` names (``setting``), nor a ratio or a multiplier (``_multiplier``),
-    nor a version or a width in a model's name (``_in_name``)."""
+    nor a version or a width in a model's name (``_in_name``), nor a normalisation's mean or std
+    (``_normalization``)."""
     return bool(mention.unit or mention.number.digits or mention.number.bound or mention.number.spread is not None
                 or mention.noun) and not (setting(sentence, mention) or _multiplier(sentence, mention)
-                                          or _in_name(sentence, mention))
+                                          or _in_name(sentence, mention) or _normalization(sentence, mention))
+
+
+NORMALIZES = re.compile(r"normali[sz]|standardi[sz]", re.IGNORECASE)
+"""The words of a sentence on how pixels are normalised: "normalised", "Normalize(", "standardized"; the recipe's
+draft (draft_recipe) reads a normalisation's mean and std only in such a sentence too."""
+_NORMALIZATION_STAT = re.compile(rf"(?<![^\W_])(?:mean|std|stdev|standard[\s_-]+deviation)s?(?![^\W_])"
+                                 rf"(?:\s*[=:(\[]\s*|\s+(?:(?:of|is|are)\s+)?[(\[]?\s*)(?:(?:{BARE})\s*,\s*)*$",
+                                 re.IGNORECASE)
+"""A mean's or a std's name right before a number, or before a list it ends: "mean 0.2860", "std=0.3530", "mean of
+(0.4914, 0.4822, 0.4465"."""
+_IN_NORMALIZE = re.compile(r"Normali[sz]e\s*\((?:[^()]|\([^()]*\))*(?:\([^()]*)?$", re.IGNORECASE)
+"""The call of a normalisation whose bracket, or a bracket within it, a number stands in: "Normalize((0.1307,),
+(0.3081,))"."""
+
+
+def _normalization(sentence: str, mention: Mention) -> bool:
+    """Whether the number is a mean or a std that pixels are normalised with, a training setting: one of ``sentence``
+    that names normalisation, named as a mean or a std ("normalised with mean 0.2860 and std 0.3530") or in a
+    Normalize call's bracket ("Normalize((0.1307,), (0.3081,))")."""
+    if not _bare(mention) or not NORMALIZES.search(sentence):
+        return False
+    before = sentence[: mention.start]
+    return bool(_NORMALIZATION_STAT.search(before) or _IN_NORMALIZE.search(before))
 
 
 def _multiplier(sentence: str, mention: Mention) -> bool:

@@ -39,7 +39,7 @@ def toml(value: object) -> str:
         return f"{value:_}" if abs(value) >= 10_000 else str(value)
     if isinstance(value, float):
         return _float(value)
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "[" + ", ".join(map(toml, value)) + "]"
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{k} = {toml(v)}" for k, v in value.items()) + " }"

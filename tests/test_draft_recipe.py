@@ -517,6 +517,39 @@ def test_a_batch_norm_s_momentum_leaves_the_sgd_momentum_guessed() -> None:
     assert recipe["momentum"] == 0.9 and "eps" not in recipe
 
 
+@pytest.mark.parametrize(("sentence", "mean", "std", "words"), [
+    ("Pixels are scaled to [0, 1] and then normalised with mean 0.2860 and std 0.3530.", [0.286], [0.353],
+     "mean 0.2860 and std 0.3530"),
+    ("Images are normalized with `transforms.Normalize((0.1307,), (0.3081,))`.", [0.1307], [0.3081],
+     "Normalize((0.1307,), (0.3081,))"),
+    ("We use transforms.Normalize(mean=[0.4914, 0.4822, 0.4465], std=[0.2470, 0.2435, 0.2616]).",
+     [0.4914, 0.4822, 0.4465], [0.247, 0.2435, 0.2616],
+     "Normalize(mean=[0.4914, 0.4822, 0.4465], std=[0.2470, 0.2435, 0.2616])"),
+])
+def test_a_normalisations_mean_and_std_are_drafted_as_mean_std(sentence: str, mean: list[float], std: list[float],
+                                                               words: str, tmp_path: Path) -> None:
+    """"normalised with mean 0.2860 and std 0.3530" left normalize a TODO: the mean and std a sentence normalises
+    pixels with, in words or in a Normalize call, are ``normalize = "mean_std"`` with its ``mean`` and ``std``, which
+    the loader takes."""
+    markdown = _report(f"Adam (lr 1e-3), batch size 64, 10 epochs. {sentence}")
+    recipe = _recipe(markdown)
+    assert (recipe["normalize"], recipe["mean"], recipe["std"]) == ("mean_std", mean, std)
+    assert f"normalize  = \"mean_std\"  # read from {words!r}" in _lines(markdown)
+    loaded = _loaded_recipe(_filled(draft(markdown, slug="demo", source="demo.md"), validation='"none"',
+                                    schedule='"constant"'), tmp_path)
+    assert (loaded.normalize, loaded.mean, loaded.std) == ("mean_std", tuple(mean), tuple(std))
+
+
+@pytest.mark.parametrize("sentence", [
+    "Pixels are normalised with mean 125.3 and std 63.0.",  # on [0, 255], not the [0, 1] the ledger's are on
+    "Pixels are normalised with mean (0.49, 0.48, 0.45) and std 0.25.",  # one std for three means
+    "The mean accuracy is 0.91 with a std of 0.01.",  # no normalisation
+])
+def test_a_mean_and_std_the_ledger_cannot_take_as_stated_leave_normalize_a_todo(sentence: str) -> None:
+    recipe = _recipe(_report(f"Adam (lr 1e-3). {sentence}"))
+    assert recipe["normalize"].startswith("TODO: normalize (") and "mean" not in recipe and "std" not in recipe
+
+
 def test_an_epsilon_is_guessed_for_adam_only() -> None:
     """``eps`` is Adam's and AdamW's alone: an epsilon of a report whose optimizer is guessed SGD is no guess."""
     assert "eps" not in _recipe(_report("We train with SGD (lr 0.1, eps 1e-8) for 10 epochs."))
