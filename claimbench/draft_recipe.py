@@ -4,12 +4,13 @@ the report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.
 as a guess with a comment that quotes its words: its optimizer, learning rate, momentum (and Nesterov's), weight
 decay, batch size, epochs, schedule, Adam's epsilon (a momentum and an epsilon of BatchNorm's or label smoothing's
 clause none), training's augmentations (none named under a negation or in a clause on test time), a validation
-split's hold-out, the test set Keras's ``validation_data`` names and early stopping's settings (its own table). A
-key stated with several values ("lr 0.1, 0.01"), or with one the ledger has none of ("a multi-step schedule", "divided
-by 10 at 50% and 75% of training", "warmed up linearly for 5 epochs", "decays linearly to 0", "cosine annealing with
-warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO under a comment that says what the report
-states. Each sentence is the markdown parser's plain text (markdown_tables), read with regular expressions;
-a number the draft makes a candidate claim of is never read as a setting's one value. Torch-free."""
+split's hold-out, the test set Keras's ``validation_data`` names, early stopping's settings (its own table) and a
+normalisation's mean and std. A key stated with several values ("lr 0.1, 0.01"), or with one the ledger has none
+of ("a multi-step schedule", "divided by 10 at 50% and 75% of training", "warmed up linearly for 5 epochs", "decays
+linearly to 0", "cosine annealing with warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO under
+a comment that says what the report states. Each sentence is the markdown parser's plain text (markdown_tables),
+read with regular expressions; a number the draft makes a candidate claim of is never read as a setting's one value.
+Torch-free."""
 
 from __future__ import annotations
 
