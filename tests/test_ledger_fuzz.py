@@ -19,6 +19,7 @@ from claimbench import ledger, verdict
 REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 REAL = {path.name: tomllib.loads(path.read_text(encoding="utf-8")) for path in sorted(REFERENCE.glob("*.toml"))}
 DIGITS = {claim.id: claim.tolerance.digits for claim in ledger.load(REFERENCE)}
+BOUND_WORDS = {"above": "over", "below": "below"}
 FIRST_LINE = re.compile(r"^[a-z0-9_]+\.toml(?::[1-9]\d*)?: "
                         r"(\S+/\S+|\(file\)|\(report\)|recipe\.\S+|table \S+|\(\w+ #\d+\)): "
                         r'(?:[\w.()-]|"(?:[^"\\]|\\.)*")+: \S')
@@ -71,7 +72,7 @@ def number(draw: st.DrawFn, digits: int | None) -> float | int:
 def revalue(draw: st.DrawFn, name: str, doc: dict[str, Any]) -> None:
     """Give one claim a new number of the same form: a shape, a value, a bound or an ordered pair. A new value is
     printed anew too, as when a report is corrected: its ``printed`` text and its table cell, in the decimals of its
-    ``tolerance.digits``, which the loader holds to what ``printed`` shows."""
+    ``tolerance.digits``, which the loader holds to what ``printed`` shows; a new bound in the words of a bound."""
     claim = draw(st.sampled_from([claim for claim in doc["claim"] if not labels_its_row(doc, claim)]))
     digits = DIGITS.get(f"{Path(name).stem}/{claim['id']}")
     key = next(key for key in ledger.BOUNDS if key in claim)
@@ -80,10 +81,11 @@ def revalue(draw: st.DrawFn, name: str, doc: dict[str, Any]) -> None:
         reprint(doc, claim, "(" + ", ".join(map(str, claim[key])) + ")")
     elif key == "between":
         claim[key] = sorted(draw(st.lists(st.integers(-1000, 1000), min_size=2, max_size=2, unique=True)))
+        reprint(doc, claim, "between {} and {}".format(*claim[key]))
     else:  # a whole number stays one: a count at scale 1 with a fraction is refused ("11.7" parameters)
         claim[key] = number(draw, 0 if isinstance(claim[key], int) else digits)
-        if key == "value":
-            reprint(doc, claim, f"{claim[key]:,}" if digits is None else f"{claim[key]:,.{digits}f}")
+        shown = f"{claim[key]:,}" if digits is None else f"{claim[key]:,.{digits}f}"
+        reprint(doc, claim, shown if key == "value" else f"{BOUND_WORDS[key]} {shown}")
 
 
 def labels_its_row(doc: dict[str, Any], claim: dict[str, Any]) -> bool:
