@@ -233,8 +233,22 @@ def _aux_classifiers(model: nn.Module) -> list[nn.Module]:
     return [model.get_submodule(name) for name in outermost]
 
 
+def _is_bias(name: str) -> bool:
+    """Whether a parameter's dotted name is a bias's: its own name is ``bias``, ``bias_*`` (an LSTM's
+    ``bias_ih_l0``, a MultiheadAttention's ``bias_k``) or ``*_bias`` (its ``in_proj_bias``)."""
+    own = name.rpartition(".")[2]
+    return own == "bias" or own.startswith("bias_") or own.endswith("_bias")
+
+
+def _biases(model: nn.Module) -> list[nn.Module]:
+    """The biases (``_is_bias``), each once, held in one ``nn.ParameterList``, which every count counts as it counts
+    them in the model (elements, or tensors); none where the model has none."""
+    biases = [parameter for name, parameter in model.named_parameters() if _is_bias(name)]
+    return [nn.ParameterList(biases)] if biases else []
+
+
 PARAM_PARTS = {"without_batchnorm": _batchnorms, "without_classifier": _classifier,
-               "without_aux_classifiers": _aux_classifiers}
+               "without_aux_classifiers": _aux_classifiers, "without_biases": _biases}
 """The modules of each part ``vocab.PARAM_PARTS`` names."""
 
 

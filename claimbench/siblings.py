@@ -3,7 +3,7 @@ of its quantity: a count, or a shape's layout) that claimbench measures and, for
 may stand for, in the ledger's words and fields. The judge
 tells a refuted number which of them it matches (FLOPs printed as MACs, MiB printed as MB); a parameter count is
 also read as its model's count without a part of it (``vocab.PARAM_PARTS``: its BatchNorm layers, its classifier,
-its auxiliary classifiers), and a parameter or MAC count as its model's built with ``CLASSES`` classes
+its auxiliary classifiers, its biases), and a parameter or MAC count as its model's built with ``CLASSES`` classes
 (``WITH_CLASSES``)."""
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ _BYTE_UNITS = ("KB", "MB", "GB")
 _PART_WORDS = {"without_batchnorm": "counted without its BatchNorm layers",
                "without_classifier": "counted without its classifier, the final Linear layer",
                "without_aux_classifiers": ("counted without its auxiliary classifiers, its modules named aux* "
-                                           "(torchvision's googlenet weights drop them: aux_logits=False)")}
+                                           "(torchvision's googlenet weights drop them: aux_logits=False)"),
+               "without_biases": "counted without its biases, every parameter named bias, bias_* or *_bias"}
 """Each of ``vocab.PARAM_PARTS`` in words: what the count leaves out."""
 CLASSES = 1000
 """ImageNet's classes, torchvision's models' default: a CIFAR-10 table often prints the count of its model with them."""

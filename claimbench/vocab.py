@@ -11,10 +11,10 @@ KINDS = (*STRUCTURAL_KINDS, *TRAINING_KINDS, "epoch_time")
 PARAM_COUNTS = ("trainable", "all", "constructed", "keras", "state_dict_elements", "tensors", "state_dict")
 ENTRY_COUNTS = ("tensors", "state_dict")
 """The parameter counts that count tensors, not their elements: a refuted one says so."""
-PARAM_PARTS = ("without_batchnorm", "without_classifier", "without_aux_classifiers")
+PARAM_PARTS = ("without_batchnorm", "without_classifier", "without_aux_classifiers", "without_biases")
 """The parts of a model a refuted parameter count is measured without, under its own count: its BatchNorm layers,
 its classifier (the final Linear layer, as a feature extractor's count leaves it out), its auxiliary classifiers
-(its modules named aux*, as a model's published weights may drop them)."""
+(its modules named aux*, as a model's published weights may drop them), its biases (a hand count's usual slip)."""
 MAC_COUNTS = ("pure", "torchinfo", "flops")
 LAYER_QUANTITIES = ("params", "macs", "output_shape")
 LAYOUTS = ("channels_first", "channels_last")

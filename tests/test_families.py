@@ -45,6 +45,10 @@ def normed_head() -> nn.Module:
     return nn.Sequential(nn.Flatten(), nn.Linear(3 * 8 * 8, 2), nn.BatchNorm1d(2))
 
 
+def bias_free() -> nn.Module:
+    return nn.Sequential(nn.Conv2d(3, 4, 3, bias=False), nn.Flatten(), nn.Linear(4 * 6 * 6, 2, bias=False))
+
+
 def frozen_conv() -> nn.Module:
     model = conv()
     model[0].requires_grad_(False)
@@ -686,6 +690,34 @@ def test_a_keras_count_printed_without_the_running_statistics_says_it_is_all_par
     assert f'{vocab.CONVENTION_WORDS["all"]} (count = "all")' in _reason(counted, families.params(counted))
 
 
+_BIASES = "counted without its biases, every parameter named bias, bias_* or *_bias"
+
+
+@pytest.mark.parametrize(("model", "count"), [("conv", "trainable"), ("bn_head", "trainable"), ("bn_head", "keras")])
+def test_a_refuted_params_claim_without_the_biases_says_so(model: str, count: str) -> None:
+    """DropNet's README printed its count without its 98 bias elements, the slip most often made by hand, and the
+    refuted line said only how far it was: the model is measured without every parameter named bias, under the
+    claim's own count, and the reason says so. It stays refuted."""
+    built = globals()[model]()
+    value = families.params(claim("params", model=f"test_families:{model}", count=count)).measured - sum(
+        parameter.numel() for name, parameter in built.named_parameters() if name.endswith(".bias"))
+    counted = claim("params", model=f"test_families:{model}", count=count, value=value, printed=f"{value:,}")
+    measurement = families.params(counted)
+    assert measurement.siblings["without_biases"] == value
+    record = _record(counted, measurement)
+    assert record["verdict"] == "refuted"
+    assert record["reason"].endswith(f"; it matches {_BIASES}"), record["reason"]
+
+
+def test_a_model_without_biases_gets_no_hint_of_leaving_them_out() -> None:
+    """A bias-free model's count without biases is its count: it is not measured, and no reason names it."""
+    wrong = claim("params", model="test_families:bias_free", count="trainable", value=1)
+    measurement = families.params(wrong)
+    assert measurement.measured == sum(parameter.numel() for parameter in bias_free().parameters())
+    assert "without_biases" not in measurement.siblings
+    assert "biases" not in _reason(wrong, measurement)
+
+
 _AUXILIARY = ("counted without its auxiliary classifiers, its modules named aux* (torchvision's googlenet weights "
               "drop them: aux_logits=False)")
 
@@ -783,14 +815,15 @@ def test_a_refuted_count_that_is_no_model_with_1000_classes_gets_no_such_words()
 def test_a_model_without_batchnorm_or_a_final_linear_gets_no_hint_of_one() -> None:
     """``normed_head()`` ends in a BatchNorm, so it has no classifier to leave out; ``conv()`` has no BatchNorm."""
     assert set(families.params(claim("params", model="test_families:normed_head", count="all")).siblings) == (
-        set(vocab.PARAM_COUNTS) - {"all"}) | {"without_batchnorm"}
+        set(vocab.PARAM_COUNTS) - {"all"}) | {"without_batchnorm", "without_biases"}
     assert "without_batchnorm" not in families.params(claim("params", count="all")).siblings
 
 
 def test_a_refuted_number_that_matches_nothing_keeps_its_line_and_a_reproduced_one_measures_no_other_count() -> None:
     wrong = claim("params", count="trainable", value=1)
     measurement = families.params(wrong)
-    assert set(measurement.siblings) == set(vocab.PARAM_COUNTS) - {"trainable"} | {"without_classifier"}
+    assert set(measurement.siblings) == set(vocab.PARAM_COUNTS) - {"trainable"} | {"without_classifier",
+                                                                                 "without_biases"}
     assert _reason(wrong, measurement) == (f"claimed '1' = 1, measured {_CONV_PARAMS:,}, above by "
                                            f"{_CONV_PARAMS - 1:,}; exact")
     right = claim("params", count="trainable", value=_CONV_PARAMS)

@@ -613,6 +613,20 @@ def test_the_auxiliary_classifiers_are_the_outermost_modules_named_aux() -> None
         measure.params_without(_on_meta(nn.Linear, 3, 4), "all", "without_aux_classifiers")
 
 
+def test_the_biases_are_every_parameter_named_bias_each_counted_as_the_count_counts_it() -> None:
+    """A conv's, a Linear's and a BatchNorm's ``bias``, a MultiheadAttention's ``in_proj_bias``, an LSTM's
+    ``bias_ih_l0``: left out under the count's own rule (elements, or tensors), a tied one once."""
+    model = _on_meta(nn.ModuleDict, {"conv": nn.Conv2d(3, 4, 3), "bn": nn.BatchNorm2d(4), "fc": nn.Linear(4, 2),
+                                     "attention": nn.MultiheadAttention(4, 2), "lstm": nn.LSTM(4, 3)})
+    model["tied"] = model["fc"]
+    biases = [4, 4, 2, 3 * 4, 4, 4 * 3, 4 * 3]  # conv, bn, fc, in_proj_bias, out_proj.bias, bias_ih_l0, bias_hh_l0
+    assert measure.params_without(model, "trainable", "without_biases") == measure.params(model, "trainable") - sum(
+        biases)
+    assert measure.params_without(model, "tensors", "without_biases") == measure.params(model, "tensors") - len(biases)
+    with pytest.raises(errors.MeasurementError, match="^the model has no biases$"):
+        measure.params_without(_on_meta(nn.Linear, 3, 4, bias=False), "all", "without_biases")
+
+
 def test_an_unknown_layer_path_names_the_claims_field_and_the_closest() -> None:
     """A mistyped ``layer`` is a measurement error in one line, not a bare KeyError with claimbench's traceback."""
     with pytest.raises(errors.MeasurementError, match=r"^layer: no layer 'cnv' in the model; closest: 'conv'"):
