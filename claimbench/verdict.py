@@ -829,11 +829,16 @@ def _at(claim: Claim, value: float, marks: Iterable[float | None]) -> str:
 
 def _off(claim: Claim, shown: float, base: float, marks: Iterable[float | None]) -> str:
     """How far the measurement ``shown`` lies from ``base`` (the claimed value, or the edge of a bound it crossed):
-    exact where the claim gives the digits it was printed in (``shown`` is rounded to them), else as ``_at`` writes
-    ``shown``, in as many more decimals as it takes for ``base`` that far off to lie on the side of each of
-    ``marks`` that ``shown`` does (59.99996 below "at least 60%" is off by 0.00004, not 0.0); a count's, exact."""
+    exact where the claim gives the digits it was printed in (``shown`` is rounded to them), in those digits as
+    ``_at`` writes ``shown`` (82.2 above "80.2 KB" is off by 2.0, not 2), or more where ``base`` has more; else as
+    ``_at`` writes ``shown``, in as many more decimals as it takes for ``base`` that far off to lie on the side of
+    each of ``marks`` that ``shown`` does (59.99996 below "at least 60%" is off by 0.00004, not 0.0); a count's,
+    exact."""
     off = _decimal_sum(shown, base, -1)
-    if claim.tolerance.digits is not None or not isinstance(shown, float):
+    if claim.tolerance.digits is not None:
+        decimals = max(claim.tolerance.digits, -min(0, Decimal(repr(off)).as_tuple().exponent))
+        return f"{abs(off):,.{decimals}f}"
+    if not isinstance(shown, float):
         return format_number(abs(off))
     lies = sides(shown, marks)
     return _finer(abs(off), claim.printed, claim.scale,

@@ -51,6 +51,23 @@ def test_a_mismatch_is_refuted_with_claimed_measured_direction_and_band() -> Non
     assert result.reason == "claimed '60,426' = 60,426, measured 60,362, below by 64; exact"
 
 
+@pytest.mark.parametrize(("kind", "claimed", "printed", "scale", "digits", "measured", "line"), [
+    ("size", 80.2, "80.2 KB", 1e3, 1, 82_200, "measured 82.2, above by 2.0; exact after rounding to 1 decimal"),
+    ("size", 0.21, "0.21 MB", 1e6, 2, 310_000, "measured 0.31, above by 0.10; exact after rounding to 2 decimals"),
+    ("params", 52.1, "52.1K", 1e3, 1, 51_138, "measured 51.1, below by 1.0; exact after rounding to 1 decimal"),
+    ("params", 4_915_891, "4,915,891", 1, 0, 4_915_991, "measured 4,915,991, above by 100; exact after rounding to "
+                                                         "0 decimals"),
+])
+def test_how_far_a_rounded_claim_is_off_reads_in_the_decimals_the_measurement_does(
+        kind: str, claimed: float, printed: str, scale: float, digits: int, measured: int, line: str) -> None:
+    """A refuted size read "claimed '80.2 KB' = 80.2, measured 82.2, above by 2": the difference, in the claim's
+    printed decimals as the measurement beside it is, reads "2.0"."""
+    claim = _claim(claimed, kind=kind, printed=printed, scale=scale, tolerance=Tolerance(digits=digits))
+    result = _judge(claim, measured)
+    assert result.verdict == "refuted" and result.reason == f"claimed {printed!r} = {claimed:,}, {line}", (
+        result.reason)
+
+
 def test_the_claimed_value_reads_in_the_decimals_it_was_printed_in() -> None:
     """A first-time author's "106.0" read "= 106"; a value judged in units, not as printed, keeps its own digits."""
     claim = _claim(106.0, printed="**106.0**", scale=1e3, tolerance=Tolerance(digits=1))
