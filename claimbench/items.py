@@ -238,7 +238,8 @@ def check_models(reports: Sequence[Report], folders: Sequence[str | Path] = (), 
                  ) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Each claim's model resolved, and its input size where it runs its model: returns the one-line reason, by
     claim id, of each claim whose import-path model's module does not import (not found, or raising as it
-    imports), that claim's own error for its set-up to raise (``UNIMPORTED``); and, by report slug, the problems of
+    imports), that claim's own error for its set-up to raise (``UNIMPORTED``), led by its file, line and claim as a
+    collection error is; and, by report slug, the problems of
     each report with a reference that names no model or a claim that lacks its input size, one line each naming
     file, claim and field, an error of collecting that report's file alone. The session's other files and tests
     still run. A module found nowhere is told the name in ``folders`` (the project's) spelt like it. A problem of a
@@ -253,14 +254,14 @@ def check_models(reports: Sequence[Report], folders: Sequence[str | Path] = (), 
             continue
         module = claim.model.partition(":")[0] if ":" in claim.model else None  # an import path's, timm, torchvision
         if module in failed:  # imported once: a module that raises runs again at each import
-            unimported[claim.id] = failed[module]
+            unimported[claim.id] = f"{_claims_place(claim, 'model', files)}: {failed[module]}"
             continue
         try:
             if module is not None:  # before resolving: a KeyError the module's own code raises names no unknown model
                 importlib.import_module(module)
         except Exception as error:  # noqa: BLE001 - the module failed to import: its own error
             failed[module] = f"model: cannot import {module!r}: {_import_problem(module, error, UNFOUND, folders)}"
-            unimported[claim.id] = failed[module]
+            unimported[claim.id] = f"{_claims_place(claim, 'model', files)}: {failed[module]}"
             continue
         try:
             registry.resolve(claim.model)
@@ -268,16 +269,19 @@ def check_models(reports: Sequence[Report], folders: Sequence[str | Path] = (), 
             said = str(error.args[0])
             if not report.modules and ":" not in claim.model:  # the registry's "may not be imported", made precise
                 said = (said.replace(NOT_IMPORTED, _NO_MODULES) if NOT_IMPORTED in said else f"{said}; {_NO_MODULES}")
-            problems.setdefault(report.slug, []).append(f"{_place(claim.file, claim.id, 'model', files)}: "
-                                                        f"{claim.id}: model: {said}")
+            problems.setdefault(report.slug, []).append(f"{_claims_place(claim, 'model', files)}: model: {said}")
             continue
         if families.needs_input(claim):
             try:
                 families.input_size(claim)
             except errors.MeasurementError as error:
-                problems.setdefault(report.slug, []).append(f"{_place(claim.file, claim.id, 'input', files)}: "
-                                                            f"{claim.id}: input: {error}")
+                problems.setdefault(report.slug, []).append(f"{_claims_place(claim, 'input', files)}: input: {error}")
     return unimported, problems
+
+
+def _claims_place(claim: Claim, field: str, files: Sequence[Path]) -> str:
+    """``file:LINE: claim id``, LINE that of the claim's ``field`` (``_place``): what a claim's problem leads with."""
+    return f"{_place(claim.file, claim.id, field, files)}: {claim.id}"
 
 
 def _place(name: str, subject: str, field: str, files: Sequence[Path]) -> str:

@@ -238,7 +238,8 @@ def test_an_error_of_ours_in_set_up_is_shaped_as_pytest_shapes_a_fixtures_error(
                                    "    pass\n")
     result = author.runpytest_subprocess(f"--tb={style}", "-p", "no:randomly")
     result.assert_outcomes(passed=2, failed=1, errors=2)
-    ours = "error: model: cannot import 'broken': RuntimeError: broken at import (at broken.py:1: *)"
+    ours = ("error: mine.toml:*: mine/params/broken: model: cannot import 'broken': RuntimeError: broken at import "
+            "(at broken.py:1: *)")
     result.stdout.fnmatch_lines(["*_ ERROR at setup of claim mine/params/broken _*",
                                  f"E   {ours}" if style == "line" else ours, "*_ ERROR at setup of test_broken _*"],
                                 consecutive=True)
@@ -854,12 +855,15 @@ def test_a_module_that_does_not_import_is_each_claims_own_reason_imported_once(t
     monkeypatch.syspath_prepend(tmp_path)
     unimported, problems = items.check_models(ledger.load_reports(tmp_path))
     assert problems == {}
-    assert unimported["mine/params/a"] == unimported["mine/params/b"]
-    assert unimported["mine/params/a"].startswith("model: cannot import 'absentpkg.nets': No module named 'absentpkg'")
-    assert re.fullmatch(r"model: cannot import 'counted_boom': RuntimeError: boom \(at \S*counted_boom.py:3: "
-                        r"`raise RuntimeError\('boom'\)`\)", unimported["mine/params/c"]), unimported
+    assert unimported["mine/params/a"].startswith("mine.toml: mine/params/a: model: cannot import 'absentpkg.nets': "
+                                                  "No module named 'absentpkg'")
+    assert unimported["mine/params/b"] == unimported["mine/params/a"].replace("params/a", "params/b", 1)
+    assert re.fullmatch(r"mine.toml: mine/params/c: model: cannot import 'counted_boom': RuntimeError: boom \(at "
+                        r"\S*counted_boom.py:3: `raise RuntimeError\('boom'\)`\)", unimported["mine/params/c"]), (
+        unimported)
     assert unimported["mine/params/d"].startswith(  # its own KeyError, no unknown model's
-        "model: cannot import 'keyed_boom': KeyError: 'CLAIMBENCH_UNSET_VARIABLE' (at "), unimported
+        "mine.toml: mine/params/d: model: cannot import 'keyed_boom': KeyError: 'CLAIMBENCH_UNSET_VARIABLE' (at "
+    ), unimported
     import builtins
 
     assert builtins.counted_boom == 1  # type: ignore[attr-defined]
@@ -917,8 +921,9 @@ def test_an_unknown_reference_in_one_file_leaves_the_others_collected_and_writes
 ], ids=["not-found", "raises"])
 def test_a_claims_model_that_does_not_import_is_that_claims_error(author: pytest.Pytester, module: str,
                                                                   problem: str) -> None:
-    """The claim's own error, its reason one line, its record of a run before, when the module imported, not kept;
-    the ledger's other claims and the project's tests still run."""
+    """The claim's own error, its reason one line led by the file and line of its model and its id, as a collection
+    error's (it named neither), its record of a run before, when the module imported, not kept; the ledger's other
+    claims and the project's tests still run."""
     (author.path / "claims" / "mine.toml").write_text(LEDGER.replace("mymodels:tiny", "theirmodels:tiny"))
     (author.path / "theirmodels.py").write_text("import torch\n\ndef tiny(**overrides):\n    return "
                                                 "torch.nn.Linear(4, 8, **overrides)\n", encoding="utf-8")
@@ -930,7 +935,8 @@ def test_a_claims_model_that_does_not_import_is_that_claims_error(author: pytest
     author.runpytest_subprocess("test_unit.py").assert_outcomes(passed=1)
     result = author.runpytest_subprocess()
     result.assert_outcomes(passed=2, failed=1, errors=1)
-    reason = f"model: cannot import 'theirmodels': {problem}"
+    line = LEDGER.splitlines().index('model = "mymodels:tiny"') + 1  # the claim's model, as a collection error's
+    reason = f"mine.toml:{line}: mine/params/tiny: model: cannot import 'theirmodels': {problem}"
     result.stdout.fnmatch_lines(["*_ ERROR at setup of claim mine/params/tiny _*", f"error: {reason}"])
     records = {r["id"]: r for r in json.loads((author.path / "out" / "claims.json").read_text())["claims"]}
     assert (records["mine/params/tiny"]["verdict"], records["mine/params/tiny"]["reason"]) == ("error", reason)
@@ -979,9 +985,11 @@ def test_a_model_module_spelt_like_one_of_the_projects_is_told_its_name(tmp_path
                                         'printed = "1"\nsource = "README.md"\n', encoding="utf-8")
     reports = ledger.load_reports(tmp_path)
     unimported, _ = items.check_models(reports, (tmp_path,))
-    assert unimported["mine/params/a"] == (f"model: cannot import 'mynest.cnn': No module named 'mynest' (did you mean "
-                                           f"'mynets'? If not: {items.UNFOUND})")
+    assert unimported["mine/params/a"] == (f"mine.toml: mine/params/a: model: cannot import 'mynest.cnn': No module "
+                                           f"named 'mynest' (did you mean 'mynets'? If not: {items.UNFOUND})")
     assert "did you mean" not in items.check_models(reports)[0]["mine/params/a"]
+    placed = items.check_models(reports, (tmp_path,), [tmp_path / "mine.toml"])[0]["mine/params/a"]
+    assert placed.startswith("mine.toml:7: mine/params/a: model: cannot import 'mynest.cnn': "), placed
 
 
 @pytest.mark.parametrize(("module", "files", "problem"), [
