@@ -239,11 +239,11 @@ def check_models(reports: Sequence[Report], folders: Sequence[str | Path] = (), 
     """Each claim's model resolved, and its input size where it runs its model: returns the one-line reason, by
     claim id, of each claim whose import-path model's module does not import (not found, or raising as it
     imports), that claim's own error for its set-up to raise (``UNIMPORTED``), led by its file, line and claim as a
-    collection error is; and, by report slug, the problems of
-    each report with a reference that names no model or a claim that lacks its input size, one line each naming
-    file, claim and field, an error of collecting that report's file alone. The session's other files and tests
-    still run. A module found nowhere is told the name in ``folders`` (the project's) spelt like it. A problem of a
-    file among the ledger's ``files`` names the line of the claim's field (``_place``)."""
+    collection error is; and, by report slug, the problems of each report with a reference that names no model or a
+    claim that lacks its input size, one line each naming file, claim and field, an error of collecting that report's
+    file alone. The session's other files and tests still run. A module found nowhere is told the name in
+    ``folders`` (the project's) spelt like it. A problem of a file among the ledger's ``files`` names the line of the
+    claim's field (``_place``)."""
     from claimbench import families
 
     problems: dict[str, list[str]] = {}
