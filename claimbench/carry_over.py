@@ -34,7 +34,8 @@ def _software(environment: Any) -> dict[str, str | None]:
 
 
 def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequence[Report],
-               environment: Mapping[str, str], stale: Collection[str] = ()) -> list[Record]:
+               environment: Mapping[str, str], stale: Collection[str] = (), *, keep_earlier: bool = True
+               ) -> list[Record]:
     """This run's records plus, for every other claim of the ledger, its record from ``previous`` (a JSON
     ``report.render_json`` wrote), marked ``carried``, when the claim, its model's code and the ``SOFTWARE`` of
     ``environment`` are unchanged since: a partial run blanks nothing, and an edited claim or model, or an upgraded
@@ -48,19 +49,26 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
     marked ``stale``; it hides the record it replaces, which comes back once the report prints the claim again.
 
     An earlier record with a field missing or of the wrong type (``results.record_problem``: a hand-edited JSON) is
-    not kept, and a ``ClaimbenchWarning`` names the file, the claim and the field."""
+    not kept, and a ``ClaimbenchWarning`` names the file, the claim and the field.
+
+    Without ``keep_earlier`` (a ``--claims-retrain`` run) no earlier record is kept, nor hidden for a later run to
+    bring back: each measured one becomes a ``not run`` record marked ``dropped`` with ``LEFT_OUT`` (an
+    ``unverifiable`` claim's is left to the ledger), and the ``dropped`` ones that hide none are left out too."""
     claims = {c.id: c for report in reports for c in report.claims}
     earlier, then, lost = _earlier(previous)
-    why = {cid: _software_change(then[cid], environment) or _claim_change(r, claims[cid])
-           for cid, r in earlier.items() if cid in claims}
+    if not keep_earlier:  # what nobody can check is the ledger's word, shown as ever (``results.complete``)
+        earlier = {cid: r for cid, r in earlier.items() if cid in claims and not claims[cid].status}
+    why = {cid: (_software_change(then[cid], environment) or _claim_change(r, claims[cid])) if keep_earlier
+           else LEFT_OUT for cid, r in earlier.items() if cid in claims}
     kept = {cid: r for cid, r in earlier.items() if cid in why and not why[cid]}
     ran = [{**r, "stale": True, **({"hidden": kept[r["id"]]} if r["id"] in kept else {})} if r["id"] in stale
            else r for r in records]
     done = {r["id"] for r in records}
     carried = [{**r, "carried": True, "note": claims[cid].note} for cid, r in kept.items() if cid not in done]
-    dropped = [_dropped(claims[cid], earlier[cid], then[cid], words) for cid, words in why.items()
+    dropped = [_dropped(claims[cid], earlier[cid], then[cid], words, hide=keep_earlier) for cid, words in why.items()
                if words and cid not in done]
-    still = [{**r, "note": claims[cid].note} for cid, r in lost.items() if cid in claims and cid not in done]
+    still = [{**r, "note": claims[cid].note} for cid, r in lost.items()
+             if keep_earlier and cid in claims and cid not in done]
     return [*ran, *carried, *dropped, *still]
 
 
@@ -139,6 +147,8 @@ def _software_change(then: Mapping[str, Any], now: Mapping[str, str]) -> str:
     return f"measured with other software ({', '.join(changed)})" if changed else ""
 
 
+LEFT_OUT = "left out, as --claims-retrain keeps no earlier record"
+"""Why a retrain's files show none of the earlier records: a committed claims JSON is its author's file, unsigned."""
 OTHER_CODE = "measured with other model code"
 """Why a record of a model whose code changed since is dropped; ``_files_change`` names the files."""
 NAMED_FILES = 3
@@ -178,12 +188,15 @@ def _files_change(then: Mapping[str, str] | None, now: Mapping[str, str] | None)
     return f" ({'; '.join(parts)}{f' and {more} more' if more > 0 else ''})" if parts else ""
 
 
-def _dropped(claim: Claim, record: Record, environment: Mapping[str, Any], words: str) -> dict[str, Any]:
+def _dropped(claim: Claim, record: Record, environment: Mapping[str, Any], words: str, *, hide: bool = True
+             ) -> dict[str, Any]:
     """The ``not run`` record of a claim whose earlier record, measured in ``environment``, is not kept, naming that
-    record and ``words``, and hiding it with the ``SOFTWARE`` and ledger of its environment."""
+    record and ``words``, and (``hide``) hiding it with the ``SOFTWARE`` and ledger of its environment."""
     ledger = environment.get("ledger")
     when = f"{record['date']}, ledger {ledger}" if ledger else record["date"]
     reason = DROPPED.format(when=when, why=words)
+    if not hide:
+        return {**record_for(claim, Outcome(skipped=reason), None), "dropped": words}
     measured_with = {key: environment[key] for key in (*SOFTWARE, "ledger") if key in environment}
     return {**record_for(claim, Outcome(skipped=reason), None), "dropped": words, "hidden": record,
             "hidden_environment": measured_with}

@@ -838,7 +838,7 @@ class ClaimsSession:
             self.shown, self.written = report.merge_and_write(
                 collected.records(), reports, where, {**targets, "markdown": targets["report"]}, stale=stale,
                 unmeasured=results.INTERRUPTED if interrupted else results.NOT_SELECTED,
-                waiting=progress.reporter(self.config))
+                keep_earlier=not self.config.getoption("claims_retrain"), waiting=progress.reporter(self.config))
         except KeyboardInterrupt as interrupt:
             self._interrupted(session, interrupt.written if isinstance(interrupt, atomic.Interrupted) else [])
         except (errors.ClaimbenchWarning, carry_over.Unreadable) as error:  # -W error's warning; a JSON it may not read

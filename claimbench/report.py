@@ -472,13 +472,13 @@ def update_readme(readme: Path | str, records: Sequence[Record], reports: Sequen
 
 
 def final_records(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str], *,
-                  json: Path | str | None = None, unmeasured: str = NOT_SELECTED, stale: Collection[str] = ()
-                  ) -> list[Record]:
+                  json: Path | str | None = None, unmeasured: str = NOT_SELECTED, stale: Collection[str] = (),
+                  keep_earlier: bool = True) -> list[Record]:
     """The records the files show: this run's; with ``json``, those ``carry_over`` keeps from the JSON there (the
-    ``stale`` claims' hidden); and a ``not run`` one, for the reason ``unmeasured``, for every claim of the ledger
-    still without one."""
+    ``stale`` claims' hidden; none without ``keep_earlier``); and a ``not run`` one, for the reason ``unmeasured``,
+    for every claim of the ledger still without one."""
     if json:
-        records = carry_over.carry_over(records, json, reports, environment, stale)
+        records = carry_over.carry_over(records, json, reports, environment, stale, keep_earlier=keep_earlier)
     return complete(records, [claim for report in reports for claim in report.claims], unmeasured)
 
 
@@ -502,7 +502,7 @@ def write_all(
 
 def merge_and_write(records: Sequence[Record], reports: Sequence[Report], environment: Mapping[str, str],
                     outputs: Mapping[str, Path | str | None], *, unmeasured: str = NOT_SELECTED,
-                    stale: Collection[str] = (),
+                    stale: Collection[str] = (), keep_earlier: bool = True,
                     waiting: Callable[[str], None] | None = None) -> tuple[list[Record], list[Path]]:
     """``final_records`` merged with the JSON of ``outputs`` and ``write_records``, as one critical section under
     that JSON's lock (``atomic.locked``): of two runs writing one results folder at once, the second waits, saying
@@ -510,7 +510,8 @@ def merge_and_write(records: Sequence[Record], reports: Sequence[Report], enviro
     shown and the paths."""
     json = outputs.get("json")
     with atomic.locked(json, waiting) if json else contextlib.nullcontext():
-        shown = final_records(records, reports, environment, json=json, unmeasured=unmeasured, stale=stale)
+        shown = final_records(records, reports, environment, json=json, unmeasured=unmeasured, stale=stale,
+                              keep_earlier=keep_earlier)
         return shown, write_records(shown, reports, environment, outputs)
 
 

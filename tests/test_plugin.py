@@ -728,6 +728,27 @@ def test_a_partial_run_says_which_earlier_records_it_dropped_and_why(project: py
                                  f"{len(dropped)} measured with other model code"])
 
 
+def test_a_partial_retrain_keeps_no_earlier_record_and_says_so(project: pytest.Pytester, tmp_path: Path) -> None:
+    """A claims JSON committed beside the ledger is its author's file: a ``--claims-retrain`` run, with its run store
+    outside the checkout, shows every claim it did not measure as not run, hides no earlier record for a later run to
+    bring back, and its badge counts only what it measured."""
+    _run(project)
+    earlier = {cid for cid, record in _records(project).items() if record["verdict"] != "unverifiable"}
+    result = _run(project, "-k", "params/reproduced", "--claims-retrain", f"--claims-results-dir={tmp_path}")
+    assert result.ret == pytest.ExitCode.OK
+    records = _records(project)
+    assert not any(record.get("carried") or "hidden" in record for record in records.values())
+    assert records["tiny/params/unverifiable"]["reason"] == "the weights were never published"
+    left_out = {cid for cid, record in records.items() if record.get("dropped")}
+    assert left_out == earlier - {"tiny/params/reproduced"} and left_out
+    assert all(records[cid]["verdict"] == "not run" and records[cid]["reason"].endswith(
+        "was left out, as --claims-retrain keeps no earlier record: run it again") for cid in left_out)
+    endpoint = json.loads((project.path / "badges" / "claims.json").read_text(encoding="utf-8"))
+    assert endpoint["message"] == "1 reproduced of 1 checked, 6 not run, 1 unverifiable"
+    result.stdout.fnmatch_lines([f"claimbench: {len(left_out)} earlier records dropped, shown as not run: "
+                                 f"{len(left_out)} left out, as --claims-retrain keeps no earlier record"])
+
+
 def test_an_earlier_record_with_a_bad_field_is_dropped_with_a_warning_naming_file_claim_and_field(
         project: pytest.Pytester) -> None:
     """A hand-edited claims JSON: the bad record is not carried (nor rendered: ``bogus`` is no verdict), the others
