@@ -168,7 +168,7 @@ def test_an_unreadable_decision_is_set_aside_and_measured_again(settings: Settin
         content = json.dumps({key: value for key, value in record.items() if key != "date"})
     path.write_text(content)
     with pytest.warns(UserWarning, match=rf"^{path}: corrupt numerics decision \(.*\); set aside as "
-                                         rf"{path.name}\.corrupt-1, timing fp32 and bf16 again$"):
+                                         rf"{path.name}\.corrupt-1: timing fp32 and bf16 again$"):
         [again] = sessions(settings, 1, monkeypatch)
     assert (again.chosen, again.decided) == ("fp32", "measured") and timings.timed[-1] == ["fp32", "bf16"]
     assert json.loads(path.read_text())["chosen"] == "fp32"
@@ -188,7 +188,7 @@ def test_a_decision_this_users_key_did_not_sign_is_set_aside_and_measured_again(
     path.write_text(json.dumps({key: value for key, value in {**record, "chosen": "fp32"}.items()
                                 if key != store.SIGNATURE}))
     with pytest.warns(UserWarning, match=rf"^{path}: a numerics decision not signed with this user's signing key "
-                                         r".*; set aside as \S+\.unsigned-1, timing fp32 and bf16 again$"):
+                                         r".*; set aside as \S+\.unsigned-1: timing fp32 and bf16 again$"):
         [again] = sessions(settings, 1, monkeypatch)
     assert (again.chosen, again.decided) == ("bf16", "measured") and timings.timed[-1] == ["fp32", "bf16"]
 

@@ -75,7 +75,7 @@ def test_a_second_run_set_aside_in_the_same_second_never_overwrites_the_first(tm
             store.set_aside(path, "corrupt stored run", settings)
     asides = sorted(tmp_path.iterdir())
     assert [file.read_text(encoding="utf-8") for file in asides] == ["first", "second"], "set aside, not lost"
-    assert lines == [f"{path}: corrupt stored run; set aside as {aside.name}, training again" for aside in asides]
+    assert lines == [f"{path}: corrupt stored run; set aside as {aside.name}: it is not used" for aside in asides]
 
 
 @pytest.mark.parametrize("number", [errno.EACCES, errno.EIO, errno.EMFILE])
@@ -232,7 +232,7 @@ def test_a_stored_run_a_marker_or_a_failure_that_is_a_fifo_is_never_waited_on_no
     path.unlink()
     with fed_fifo(path, record), pytest.warns(errors.ClaimbenchWarning, match=(
             rf"^{path}: corrupt stored run \(NotRegularFile: a FIFO, not a regular file\); set aside as "
-            r"run\.json\.corrupt-1, training again$")):
+            r"run\.json\.corrupt-1: it is not used$")):
         assert store.read(path, settings) is None
     store.write(path, {"history": {}, "verified_data": True}, settings)
     marker = path.with_suffix(".session")

@@ -564,7 +564,7 @@ def test_corrupt_stored_run_is_set_aside_and_retrained(small_ledger: Path, tiny_
     for corrupt in ('{"history": ', '{"verified_data": true}'):
         path.write_text(corrupt)
         with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \((JSONDecodeError|it has no record_sha256)"
-                                             rf".*set aside as {path.name}\.corrupt-\d+, training again"):
+                                             rf".*set aside as {path.name}\.corrupt-\d+: it is not used"):
             outcome = local.measure(model1, settings)
         assert outcome.results == (path,) and json.loads(path.read_text())["history"]["epochs"]
         assert any(line.startswith(f"{path}: corrupt stored run") for line in lines)
@@ -580,8 +580,8 @@ def test_a_stored_run_altered_since_it_was_written_is_set_aside_and_retrained(sm
     store.write(path, {**stored_run(90.69, True), "session": "an earlier session"}, tiny_settings)
     path.write_text(path.read_text().replace("90.69", "10.69"))
     with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \(its content does not match its "
-                                         rf"record_sha256\); set aside as {path.name}\.corrupt-1, "
-                                         "training again$"):
+                                         rf"record_sha256\); set aside as {path.name}\.corrupt-1: "
+                                         "it is not used$"):
         outcome = local.measure(model1, tiny_settings)
     assert 10.69 not in outcome.values and json.loads(path.read_text())["session"] == "this session"
     assert "10.69" in next(path.parent.glob(f"{path.name}.corrupt-*")).read_text(), "set aside, not lost"
@@ -616,7 +616,7 @@ def test_a_stored_run_with_a_field_of_the_wrong_type_is_set_aside_and_retrained(
         record["history"][where] = value
     store.write(path, record, tiny_settings)
     with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \({says}.*\); set aside as {path.name}\."
-                                         r"corrupt-1, training again$"):
+                                         r"corrupt-1: it is not used$"):
         outcome = local.measure(model1, tiny_settings)
     assert len(outcome.values) == 1 and json.loads(path.read_text())["session"] == "this session"
 
@@ -632,7 +632,7 @@ def test_a_stored_run_without_its_digest_is_set_aside_and_retrained(small_ledger
     del record[store.DIGEST]
     path.write_text(json.dumps(record))
     with pytest.warns(UserWarning, match=rf"^{path}: corrupt stored run \(it has no record_sha256\); set aside as "
-                                         rf"{path.name}\.corrupt-1, training again$"):
+                                         rf"{path.name}\.corrupt-1: it is not used$"):
         outcome = local.measure(model1, tiny_settings)
     assert 61.5 not in outcome.values and json.loads(path.read_text())["session"] == "this session"
     assert "61.5" in next(path.parent.glob(f"{path.name}.corrupt-*")).read_text(), "set aside, not lost"
@@ -717,7 +717,7 @@ def test_a_stored_run_copied_over_another_runs_file_is_set_aside_and_retrained(
     path.write_bytes(theirs.read_bytes())
     with pytest.warns(UserWarning, match=rf"^{re.escape(str(path))}: the stored run of another key \(written as "
                                          rf"{re.escape(theirs.name)}\); set aside as {re.escape(path.name)}\."
-                                         r"other-run-1, training again$"):
+                                         r"other-run-1: it is not used$"):
         outcome = local.measure(model1, tiny_settings)
     assert 12.5 not in outcome.values and json.loads(path.read_text())["session"] == "this session"
     assert "12.5" in next(path.parent.glob(f"{path.name}.other-run-*")).read_text(), "set aside, not lost"
@@ -770,8 +770,8 @@ def test_a_stored_run_this_users_key_did_not_sign_is_never_read_as_measured(
     with pytest.warns(UserWarning, match=rf"^{re.escape(str(path))}: a stored run not signed with this user's "
                                          rf"signing key \(CLAIMBENCH_STORE_KEY, else \S+/claimbench/store-key\): "
                                          r"another user's or machine's, a repository's, or an older claimbench's, so "
-                                         rf"not measured here; set aside as {re.escape(path.name)}\.unsigned-1, "
-                                         r"training again$"):
+                                         rf"not measured here; set aside as {re.escape(path.name)}\.unsigned-1: "
+                                         r"it is not used$"):
         outcome = local.measure(model1, tiny_settings)
     assert 99.5 not in outcome.values and json.loads(path.read_text())["session"] == "this session"
     assert "99.5" in path.with_name(f"{path.name}.unsigned-1").read_text(), "set aside, not lost"
@@ -817,7 +817,7 @@ def test_a_checkpoint_this_users_key_did_not_sign_is_set_aside_not_resumed(
         assert store.resumable(path, model1, 0, tiny_settings, train_images) is not None, "its own key resumes it"
     lines: list[str] = []
     with pytest.warns(UserWarning, match=rf"^{re.escape(str(checkpoint))}: a checkpoint not signed with this user's "
-                                         r"signing key .*; set aside as \S+\.ckpt\.unsigned-1, training from "
+                                         r"signing key .*; set aside as \S+\.ckpt\.unsigned-1: training from "
                                          r"epoch 1$"):
         local.measure(model1, dataclasses.replace(tiny_settings, session="the next session", progress=lines.append))
     assert epochs_trained(lines) == [1, 2] and path.with_name(f"{checkpoint.name}.unsigned-1").exists()
@@ -881,7 +881,7 @@ def test_checkpoint_of_another_run_is_set_aside_and_the_run_starts_afresh(small_
     aside = rf"{checkpoint.name}\.other-run-1"
     with pytest.warns(UserWarning, match=rf"^{checkpoint}: checkpoint of another run \({model1.model}, seed 3; its "
                                          rf"recipe, seed, device, train_size, precision differ\); set aside as "
-                                         rf"{aside}, training from epoch 1$"):
+                                         rf"{aside}: training from epoch 1$"):
         outcome = local.measure(model1, tiny_settings)
     assert len(outcome.values) == 1 and not checkpoint.exists()
     assert len(list(checkpoint.parent.glob(f"{checkpoint.name}.other-run-*"))) == 1
@@ -1064,7 +1064,7 @@ def test_a_checkpoint_altered_since_it_was_saved_is_set_aside_and_the_run_starts
     lines: list[str] = []
     aside = rf"{checkpoint.name}\.corrupt-1"
     with pytest.warns(UserWarning, match=rf"^{checkpoint}: corrupt checkpoint \(ValueError: its content does not "
-                                         rf"match its sha256\); set aside as {aside}, training from epoch 1$"):
+                                         rf"match its sha256\); set aside as {aside}: training from epoch 1$"):
         resumed = local.measure(model1, dataclasses.replace(tiny_settings, session="the next session",
                                                             progress=lines.append))
     assert epochs_trained(lines) == [1, 2] and len(list(checkpoint.parent.glob(f"{checkpoint.name}.corrupt-*"))) == 1

@@ -192,14 +192,15 @@ def unwritable(path: Path, error: OSError, what: str = "the training run") -> er
 
 
 def set_aside(path: Path, reason: str, settings: Settings, *, label: str = "corrupt",
-              then: str = "training again") -> None:
+              then: str = "it is not used") -> None:
     """Rename a file this run cannot use to the first free ``<name>.<label>-<n>`` (``atomic.set_aside``) and say so,
-    and what happens ``then`` (a warning and a progress line)."""
+    and what happens ``then`` (a warning and a progress line). A stored run's says no more than that it is not used:
+    whether the claim trains instead is decided later (``--claims-train-budget``)."""
     try:
         aside = atomic.set_aside(path, label)
     except FileNotFoundError:  # another worker set it aside first
         return
-    message = f"{path}: {reason}; set aside as {aside.name}, {then}"
+    message = f"{path}: {reason}; set aside as {aside.name}: {then}"
     errors.warn(message, path)
     say(settings, message)
 
