@@ -31,33 +31,35 @@ COMPARED_FIELDS = ("id", "verdict", "shown", "measured")
 """The fields of a record that ``compare`` reads: those of any claimbench's JSON."""
 
 
-def _read_results(path: Path, fields: Sequence[str] | None = None) -> dict[str, Any]:
-    """A claims JSON written by ``--claims-json`` in a format this claimbench reads; a ``SystemExit`` naming the
-    file, and the claim and field where a record lacks one of ``fields`` (``results.RECORD_FIELDS`` where None) or
-    holds a value of the wrong type there (in any field the report reads, where ``fields`` is None), when it is
-    not one."""
+def _read_results(command: str, path: Path, fields: Sequence[str] | None = None) -> dict[str, Any]:
+    """A claims JSON written by ``--claims-json`` in a format this claimbench reads; a ``SystemExit`` of ``command``
+    naming the file, and the claim and field where a record lacks one of ``fields`` (``results.RECORD_FIELDS`` where
+    None) or holds a value of the wrong type there (in any field the report reads, where ``fields`` is None), when it
+    is not one."""
     from claimbench.results import JSON_FORMAT, RECORD_FIELDS, record_problem
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise SystemExit(f"claimbench: {path}: cannot read it: {getattr(error, 'strerror', None) or error}") from None
+        why = getattr(error, "strerror", None) or error
+        raise SystemExit(f"claimbench {command}: {path}: cannot read it: {why}") from None
     try:
         document = json.loads(text)
         if not isinstance(document.get("claims"), list):
             raise ValueError("no 'claims' list")
     except (ValueError, AttributeError) as error:
-        raise SystemExit(f"claimbench: {path}: not a claims JSON written by --claims-json ({error})") from None
+        raise SystemExit(f"claimbench {command}: {path}: not a claims JSON written by --claims-json ({error})"
+                         ) from None
     written = document.get("format", JSON_FORMAT)  # the JSONs before the first format change had none
     if not isinstance(written, int) or isinstance(written, bool) or written > JSON_FORMAT:
-        raise SystemExit(f"claimbench: {path}: format {written!r} is newer than this claimbench reads (format "
-                         f"{JSON_FORMAT}): upgrade claimbench")
+        raise SystemExit(f"claimbench {command}: {path}: format {written!r} is newer than this claimbench reads "
+                         f"(format {JSON_FORMAT}): upgrade claimbench")
     for number, record in enumerate(document["claims"], 1):
         problem = record_problem(record, fields or RECORD_FIELDS, only=fields)
         if problem:
             named = isinstance(record, dict) and isinstance(record.get("id"), str)
             name = record["id"] if named else f"claim #{number}"
-            raise SystemExit(f"claimbench: {path}: {name}: {problem}")
+            raise SystemExit(f"claimbench {command}: {path}: {name}: {problem}")
     return document
 
 
@@ -174,7 +176,7 @@ def _report(arguments: argparse.Namespace) -> int:
                          "set claims_report, claims_badges, claims_plots or claims_readme in the pytest configuration")
     for key, path in outputs.items():
         _refuse_unwritable(path, folder=key in ("badges", "plots"))
-    document = _read_results(arguments.results)
+    document = _read_results("report", arguments.results)
     try:
         if outputs["readme"]:
             report.check_readme(outputs["readme"])  # before anything is written
@@ -237,7 +239,7 @@ def _refuse_overwriting(markdown: Path | None, readme: Path | None, reports: Seq
 def _compare(arguments: argparse.Namespace) -> int:
     from claimbench import compare, report
 
-    old, new = (_judged(path, _read_results(path, COMPARED_FIELDS)["claims"])
+    old, new = (_judged(path, _read_results("compare", path, COMPARED_FIELDS)["claims"])
                 for path in (arguments.old, arguments.new))
     rows, missing = compare.compare_records(old, new), compare.missing_claims(old, new)
     print(report.compare_table(old, new, rows, len(compare.retimed_claims(old, new)), missing))

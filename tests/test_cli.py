@@ -290,8 +290,8 @@ def test_compare_reads_the_json_of_an_older_claimbench_and_refuses_a_newer_one(
     newer = tmp_path / "newer.json"
     newer.write_text(json.dumps({"format": 2, "claims": []}), encoding="utf-8")
     for command in (["compare", str(newer), str(new)], ["report", str(newer), "--markdown", str(tmp_path / "R.md")]):
-        with pytest.raises(SystemExit, match=f"^claimbench: {re.escape(str(newer))}: format 2 is newer than this "
-                                             r"claimbench reads \(format 1\): upgrade claimbench$"):
+        with pytest.raises(SystemExit, match=f"^claimbench {command[0]}: {re.escape(str(newer))}: format 2 is newer "
+                                             r"than this claimbench reads \(format 1\): upgrade claimbench$"):
             cli.main(command)
 
 
@@ -348,8 +348,13 @@ def test_a_file_that_is_not_a_claims_json_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "x.json").write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(SystemExit, match=r"x.json: not a claims JSON written by --claims-json"):
         cli.main(["compare", str(tmp_path / "x.json"), str(tmp_path / "x.json")])
-    with pytest.raises(SystemExit, match=r"^claimbench: \S+nope.json: cannot read it: No such file or directory$"):
-        cli.main(["compare", str(tmp_path / "nope.json"), str(tmp_path / "x.json")])
+    with pytest.raises(SystemExit, match=r"^claimbench report: \S+x.json: not a claims JSON written by --claims-json"):
+        cli.main(["report", str(tmp_path / "x.json"), "--markdown", str(tmp_path / "r.md")])
+    for command in (["compare", str(tmp_path / "nope.json"), str(tmp_path / "x.json")],
+                    ["report", str(tmp_path / "nope.json"), "--markdown", str(tmp_path / "r.md")]):
+        with pytest.raises(SystemExit, match=rf"^claimbench {command[0]}: \S+nope.json: cannot read it: No such file "
+                                             "or directory$"):
+            cli.main(command)
 
 
 @pytest.mark.parametrize(("records", "message"), [
@@ -358,7 +363,7 @@ def test_a_file_that_is_not_a_claims_json_is_one_line(tmp_path: Path) -> None:
     ([_record("r/a", "reproduced", 1.0), {"report": "r"}], r"m.json: claim #2: missing field 'id'"),
     (["r/a"], r"m.json: claim #1: not a record \(an object\), got 'r/a'$"),
     ([{**_record("r/a", "reproduced", 1.0), "verdict": "bogus"}],
-     r"^claimbench: \S+m.json: r/a: field 'verdict': must be 'reproduced', .* or 'unverifiable', got 'bogus'$"),
+     r"^claimbench report: \S+m.json: r/a: field 'verdict': must be 'reproduced', .* or 'unverifiable', got 'bogus'$"),
     ([{**_record("r/a", "reproduced", 1.0), "cell": "results"}], r"m.json: r/a: field 'cell': .*, got 'results'$"),
     ([{**_record("r/a", "reproduced", 1.0), "spread": "0.2"}], r"m.json: r/a: field 'spread': .*, got '0.2'$"),
 ])
@@ -374,7 +379,8 @@ def test_compare_of_a_record_with_a_bad_number_is_one_line_naming_claim_and_fiel
                                                                                   ) -> None:
     good = _results(tmp_path / "good.json", _record("r/a", "reproduced", 1))
     bad = _results(tmp_path / "bad.json", {**_record("r/a", "reproduced", 1), "shown": shown})
-    with pytest.raises(SystemExit, match=r"^claimbench: \S+bad.json: r/a: field 'shown': must be a valid number, "):
+    with pytest.raises(SystemExit, match=r"^claimbench compare: \S+bad.json: r/a: field 'shown': must be a valid "
+                                         "number, "):
         cli.main(["compare", str(good), str(bad)])
 
 
