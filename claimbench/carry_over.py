@@ -51,9 +51,10 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
     An earlier record with a field missing or of the wrong type (``results.record_problem``: a hand-edited JSON) is
     not kept, and a ``ClaimbenchWarning`` names the file, the claim and the field.
 
-    Without ``keep_earlier`` (a ``--claims-retrain`` run) no earlier record is kept, nor hidden for a later run to
-    bring back: each measured one becomes a ``not run`` record marked ``dropped`` with ``LEFT_OUT`` (an
-    ``unverifiable`` claim's is left to the ledger), and the ``dropped`` ones that hide none are left out too."""
+    Without ``keep_earlier`` (a ``--claims-retrain`` run) no earlier record is shown: each measured one becomes a
+    ``not run`` record marked ``dropped`` with ``LEFT_OUT`` that hides it, as a dropped record does, so that a later
+    run without ``--claims-retrain`` judges it again and nothing of an author's JSON is lost (an ``unverifiable``
+    claim's is left to the ledger); the ``dropped`` ones that hide none are left out."""
     claims = {c.id: c for report in reports for c in report.claims}
     earlier, then, lost = _earlier(previous)
     if not keep_earlier:  # what nobody can check is the ledger's word, shown as ever (``results.complete``)
@@ -65,7 +66,7 @@ def carry_over(records: Sequence[Record], previous: Path | str, reports: Sequenc
            else r for r in records]
     done = {r["id"] for r in records}
     carried = [{**r, "carried": True, "note": claims[cid].note} for cid, r in kept.items() if cid not in done]
-    dropped = [_dropped(claims[cid], earlier[cid], then[cid], words, hide=keep_earlier) for cid, words in why.items()
+    dropped = [_dropped(claims[cid], earlier[cid], then[cid], words) for cid, words in why.items()
                if words and cid not in done]
     still = [{**r, "note": claims[cid].note} for cid, r in lost.items()
              if keep_earlier and cid in claims and cid not in done]
@@ -188,15 +189,12 @@ def _files_change(then: Mapping[str, str] | None, now: Mapping[str, str] | None)
     return f" ({'; '.join(parts)}{f' and {more} more' if more > 0 else ''})" if parts else ""
 
 
-def _dropped(claim: Claim, record: Record, environment: Mapping[str, Any], words: str, *, hide: bool = True
-             ) -> dict[str, Any]:
+def _dropped(claim: Claim, record: Record, environment: Mapping[str, Any], words: str) -> dict[str, Any]:
     """The ``not run`` record of a claim whose earlier record, measured in ``environment``, is not kept, naming that
-    record and ``words``, and (``hide``) hiding it with the ``SOFTWARE`` and ledger of its environment."""
+    record and ``words``, and hiding it with the ``SOFTWARE`` and ledger of its environment."""
     ledger = environment.get("ledger")
     when = f"{record['date']}, ledger {ledger}" if ledger else record["date"]
     reason = DROPPED.format(when=when, why=words)
-    if not hide:
-        return {**record_for(claim, Outcome(skipped=reason), None), "dropped": words}
     measured_with = {key: environment[key] for key in (*SOFTWARE, "ledger") if key in environment}
     return {**record_for(claim, Outcome(skipped=reason), None), "dropped": words, "hidden": record,
             "hidden_environment": measured_with}

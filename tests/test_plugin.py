@@ -730,14 +730,15 @@ def test_a_partial_run_says_which_earlier_records_it_dropped_and_why(project: py
 
 def test_a_partial_retrain_keeps_no_earlier_record_and_says_so(project: pytest.Pytester, tmp_path: Path) -> None:
     """A claims JSON committed beside the ledger is its author's file: a ``--claims-retrain`` run, with its run store
-    outside the checkout, shows every claim it did not measure as not run, hides no earlier record for a later run to
-    bring back, and its badge counts only what it measured."""
+    outside the checkout, shows every claim it did not measure as not run, and its badge counts only what it
+    measured; the earlier records stay hidden in the JSON, and a later partial run without ``--claims-retrain``
+    carries them again: nothing of the author's JSON is lost."""
     _run(project)
     earlier = {cid for cid, record in _records(project).items() if record["verdict"] != "unverifiable"}
     result = _run(project, "-k", "params/reproduced", "--claims-retrain", f"--claims-results-dir={tmp_path}")
     assert result.ret == pytest.ExitCode.OK
     records = _records(project)
-    assert not any(record.get("carried") or "hidden" in record for record in records.values())
+    assert not any(record.get("carried") for record in records.values())
     assert records["tiny/params/unverifiable"]["reason"] == "the weights were never published"
     left_out = {cid for cid, record in records.items() if record.get("dropped")}
     assert left_out == earlier - {"tiny/params/reproduced"} and left_out
@@ -747,6 +748,9 @@ def test_a_partial_retrain_keeps_no_earlier_record_and_says_so(project: pytest.P
     assert endpoint["message"] == "1 reproduced of 1 checked, 6 not run, 1 unverifiable"
     result.stdout.fnmatch_lines([f"claimbench: {len(left_out)} earlier records dropped, shown as not run: "
                                  f"{len(left_out)} left out, as --claims-retrain keeps no earlier record"])
+    assert all("hidden" in records[cid] for cid in left_out)
+    _run(project, "-k", "params/reproduced")
+    assert {cid for cid, record in _records(project).items() if record.get("carried")} == left_out
 
 
 def test_an_earlier_record_with_a_bad_field_is_dropped_with_a_warning_naming_file_claim_and_field(
