@@ -1,6 +1,8 @@
 """Benchmarks marked `throughput` run only when selected by marker (`-m throughput`), never in a plain run; the
 engine's throughput ratios, one line per model and batch, close the terminal report."""
 
+from __future__ import annotations  # pytest.TerminalReporter only as an annotation: pytest 8.0 does not export it
+
 from collections.abc import Callable
 
 import pytest
