@@ -11,17 +11,13 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ALWAYS_READ", "INI_FILES", "PYPROJECT_FALLBACK", "PYTEST_MAJOR", "Found", "found", "in_folder"]
+__all__ = ["ALWAYS_READ", "INI_FILES", "PYTEST_MAJOR", "Found", "found", "in_folder"]
 
 Found = tuple[Path, str | None, dict[str, str]]
 """A configuration file, the section pytest reads of it, and its options as strings (a TOML list shell-joined); no
 section, and no options, for a ``pyproject.toml`` read for want of any file with a section."""
 
-_PYTEST_VERSION = importlib.metadata.version("pytest").split(".")
-PYTEST_MAJOR = int(_PYTEST_VERSION[0])
-PYPROJECT_FALLBACK = (PYTEST_MAJOR, int(_PYTEST_VERSION[1])) >= (8, 1)
-"""Whether the installed pytest reads a ``pyproject.toml`` without a pytest table where no folder holds a file with
-a section (pytest 8.1 on: its ``locate_config``)."""
+PYTEST_MAJOR = int(importlib.metadata.version("pytest").split(".")[0])
 INI_FILES = (*((("pytest.toml", "pytest"), (".pytest.toml", "pytest")) if PYTEST_MAJOR >= 9 else ()),
              ("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("pyproject.toml", "tool.pytest"),
              ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))
@@ -68,15 +64,13 @@ def _toml_section(document: dict[str, Any], section: str) -> tuple[str, dict[str
 
 def found(folder: Path) -> Found | None:
     """The configuration pytest would read run from ``folder``: the first of it and its parents that holds one, else
-    (pytest 8.1 on) the nearest ``pyproject.toml``, without a pytest table."""
+    the nearest ``pyproject.toml``, without a pytest table."""
     folders = (folder, *folder.parents)
     return next(filter(None, map(in_folder, folders)), None) or _nearest_pyproject(folders)
 
 
 def _nearest_pyproject(folders: tuple[Path, ...]) -> Found | None:
-    """The first ``pyproject.toml`` of ``folders``, with no section and no options, where the installed pytest falls
-    back on it; None where it does not, or none of them has one."""
-    if not PYPROJECT_FALLBACK:
-        return None
+    """The first ``pyproject.toml`` of ``folders``, with no section and no options, which pytest falls back on (its
+    ``locate_config``); None where none of them has one."""
     path = next((folder / "pyproject.toml" for folder in folders if (folder / "pyproject.toml").is_file()), None)
     return (path, None, {}) if path else None

@@ -68,7 +68,7 @@ def test_an_unreadable_configuration_is_a_value_error_naming_the_file(pytester: 
 
 
 PACKAGING = "[project]\nname = 'x'\n"
-"""A ``pyproject.toml`` without a pytest table: since pytest 8.1 the file pytest reads where it finds none other."""
+"""A ``pyproject.toml`` without a pytest table: the file pytest reads where it finds none other."""
 TREES = [
     pytest.param({"below/pyproject.toml": PACKAGING}, "below/pyproject.toml", id="pyproject-without-table-alone"),
     pytest.param({"pyproject.toml": PACKAGING, "setup.cfg": "[metadata]\nname = x\n", "tox.ini": "[tox]\n"},
@@ -87,7 +87,6 @@ TREES = [
 ]
 
 
-@pytest.mark.skipif(not pytest_ini.PYPROJECT_FALLBACK, reason="pytest 8.1 reads a pyproject.toml without a table")
 @pytest.mark.parametrize(("files", "read"), TREES)
 def test_a_pyproject_toml_without_a_table_is_read_where_no_other_configuration_is(
         pytester: pytest.Pytester, files: dict[str, str], read: str | None) -> None:
