@@ -214,10 +214,11 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
     addresses = _addresses(table, transposed)
     last = None if transposed else _last_epoch(table)
     summary, fit_log = _keras_summary(table), last is not None and _keras_fit_log(table)
+    captions: dict[bool, list[tuple[str, str]]] = {}  # the table's, by orientation: once, not once a cell
     for row_index, row in enumerate(table.rows):
         label = row[0] if row else ""
         around = _row_texts(table, row, of_layers)
-        claims = list(_label_claims(table, label, around, context))
+        claims = list(_label_claims(table, label, around, context, captions))
         whole_model = of_layers and "total" in words_of(numerals.plain_text(label))
         for cell in cells.get(row_index, []):
             column = addresses[cell.index]
@@ -232,7 +233,8 @@ def table_claims(table: Table, context: Context) -> Iterator[dict[str, object]]:
                                 (column, *around), context, cell.part, header=cell.header, aside=cell.aside,
                                 note=note, fraction=(cell.row, cell.index) in fractions,
                                 counted=(cell.row, cell.index) in counted, scale=scale, place=row_index + 1,
-                                unsure=(cell.row, cell.index) in unsure, either=_either(cell, transposed, kind))
+                                unsure=(cell.row, cell.index) in unsure, either=_either(cell, transposed, kind),
+                                captions=captions)
             claims.append(claim | {"kind": todo("kind", clash.kinds)} if clash and not kind else claim)
         if last is not None:
             claims = [_of_a_log(claim, row_index == last) for claim in claims]
@@ -639,6 +641,7 @@ def _cell_claim(
     place: int | None = None,
     unsure: bool = False,
     either: str | None = None,
+    captions: dict[bool, list[tuple[str, str]]] | None = None,
 ) -> dict[str, object]:
     """The claim of one table cell (or of its part ``partial``: a label's, or a cell's); ``UNREAD`` without a number.
     ``around``: the texts that may print the input size its model ran on, nearest first; ``header``: what names
@@ -649,8 +652,9 @@ def _cell_claim(
     cell; ``note``: what the author must say of it; ``place``: its row's among the table's rows (1 for the first),
     which names the row in its ``source`` where the row's label is empty; ``unsure``: its line prints percentages
     above 1 and it, at most 1, with no unit, may be a fraction of 1 (a scale TODO asks which); ``either``: the scale
-    TODO of a count (or bytes) that may be printed whole or in its header's magnitude (or byte unit: ``_either``). A
-    size printed whole that its header's byte unit would make a terabyte is in bytes (``_as_printed`` notes it)."""
+    TODO of a count (or bytes) that may be printed whole or in its header's magnitude (or byte unit: ``_either``);
+    ``captions``: the table's ``_captions`` by orientation, which a cell of the same table fills and reads. A size
+    printed whole that its header's byte unit would make a terabyte is in bytes (``_as_printed`` notes it)."""
     label, column, printed = cell
     header = header or column
     kind, quantity = kinds
@@ -697,7 +701,10 @@ def _cell_claim(
         model = column if transposed else label  # a transposed table's models are its columns
         models = table.columns[1:] if transposed else [row[0] for row in table.rows if row]
         naming, doubtful = _naming(model, models, context.sentences)
-        places = _run_places(table, transposed, header, partial or printed, naming, models)
+        captions = {} if captions is None else captions
+        if transposed not in captions:
+            captions[transposed] = _captions(table, models)
+        places = _run_places(table, transposed, header, partial or printed, naming, captions[transposed])
         claim |= unjudged(claim, draft_values.runs(kind, number, places, doubtful))
         claim |= unjudged(claim, draft_values.tolerance_keys(number, kind, fraction, unnamed, unsure,
                                                              draft_values.spread_said(places)))
@@ -709,14 +716,14 @@ def _cell_claim(
 
 
 def _run_places(table: Table, transposed: bool, header: str, printed: str, naming: list[tuple[str, str]],
-                models: list[str]) -> list[tuple[str, str]]:
+                captions: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(where, text) of the places that may count the runs a cell's number averages, nearest first: the cell, its
     header (a ``transposed`` table's row label), the table's title, the text above it and the paragraph right below
     it (``_captions``), which speak for every number of the table; then the sentences ``naming`` its model, as a
     sentence elsewhere speaks only for what it names."""
     return [("the cell", printed), (f"the row label {header!r}" if transposed else f"the column header {header!r}",
                                     header), (f"the table's title {table.title!r}", table.title),
-            *_captions(table, models), *naming]
+            *captions, *naming]
 
 
 def _captions(table: Table, models: list[str]) -> list[tuple[str, str]]:
@@ -812,16 +819,18 @@ def byte_scale(number: numerals.Number, scale: Guess | str | None, texts: tuple[
                 "it says so")
 
 
-def _label_claims(table: Table, label: str, around: tuple[str, ...], context: Context
-                  ) -> Iterator[dict[str, object]]:
-    """A label's number that is clearly a claim: "113K parameters" (partial) or "<100K" (a bound)."""
+def _label_claims(table: Table, label: str, around: tuple[str, ...], context: Context,
+                  captions: dict[bool, list[tuple[str, str]]]) -> Iterator[dict[str, object]]:
+    """A label's number that is clearly a claim: "113K parameters" (partial) or "<100K" (a bound); ``captions`` as
+    ``_cell_claim`` takes them."""
     column = table.columns[0] if table.columns else ""
     for mention in draft_text.mentions(label):
         if mention.noun or mention.number.bound:
             kind = guess_kind(mention.noun or "") or unit_kind(mention.unit, label)
             kind = kind or guess_kind(column)
             partial = None if mention.printed == label else mention.printed
-            yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), around, context, partial)
+            yield _cell_claim(table, (label, column, label), mention.number, (kind, kind), around, context, partial,
+                              captions=captions)
 
 
 def unjudged(claim: dict[str, object], keys: dict[str, object]) -> dict[str, object]:
@@ -857,7 +866,8 @@ def named_model(sentence: str, models: tuple[str, ...]) -> str | None:
     """The one of the table rows' ``models`` that ``sentence`` names, leaving out one it names only as another's
     owner ("at a fifth of BNNet's MACs") where it names one otherwise, and a name within a longer one's ("ResNet-18"
     in "ResNet-18 + CutMix"); None where it names none, or several."""
-    named = {model: _mentions(sentence, model, models) for model in models}
+    present = tuple(model for model in models if _name_pattern(model).search(sentence))
+    named = {model: _mentions(sentence, model, present) for model in present}
     plain = [model for model, found in named.items() if any(not owner for owner in found)]
     some = plain or [model for model, found in named.items() if found]
     return some[0] if len(some) == 1 else None
