@@ -22,10 +22,10 @@ from claimbench.column_names import column_index
 from claimbench.header_rows import read_headers
 from claimbench.kind_words import counts_flops, guess_kind
 from claimbench.ledger_files import LedgerError, files
-from claimbench.schema import Claim, EarlyStopping, Plateau, Recipe, Report, Table, Tolerance
+from claimbench.schema import Claim, EarlyStopping, Plateau, Recipe, Report, Step, Table, Tolerance
 
-__all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report", "Table", "Tolerance", "files",
-           "load", "load_reports"]
+__all__ = ["Claim", "EarlyStopping", "LedgerError", "Plateau", "Recipe", "Report", "Step", "Table", "Tolerance",
+           "files", "load", "load_reports"]
 
 MIGRATE = ("a v1 ledger (no format key): migrate it to format = 2 (its keys, described: `claimbench schema`, which "
            "ships with claimbench; the steps: 'From format 1' in reference/README.md of claimbench's source)")
@@ -94,7 +94,7 @@ def _closest(word: str, options: Iterable[str], meant: str | None = None) -> str
 
 KEYS = sorted({*(key for model in (schema.LedgerFile, schema.ReportModel, schema.RecipeTable, schema.TableModel,
                                    *schema.CLAIM_MODELS.values()) for key in model.model_fields),
-               *(f.name for record in (Tolerance, Plateau, EarlyStopping) for f in dataclasses.fields(record))})
+               *(f.name for record in (Tolerance, Plateau, Step, EarlyStopping) for f in dataclasses.fields(record))})
 """Every key a ledger file may hold somewhere: what a mistyped key is compared with."""
 UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
 """pydantic's error types for a key that a model, or a record's own table, does not take."""
@@ -250,6 +250,7 @@ def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tupl
         problems.append(("val_size", "validation = 'holdout' needs val_size >= 1"))
     if (recipe.schedule == "plateau") != (recipe.plateau is not None):
         problems.append(("plateau", "a plateau table goes with schedule = 'plateau', and only with it"))
+    problems += _step_problems(recipe)
     problems += [(key, f"monitors {rule.monitor!r}, which needs validation = 'holdout' or 'test'")
                  for key, rule in (("plateau", recipe.plateau), ("early_stopping", recipe.early_stopping))
                  if rule is not None and recipe.validation == "none"]
@@ -261,6 +262,20 @@ def _recipe(recipes: dict[str, dict[str, Any]], name: str) -> Recipe | list[tupl
                  for name, _ in recipe.augment_options if name not in recipe.augment]
     problems += _momentum_problems(recipe)
     return problems or recipe
+
+
+def _step_problems(recipe: Recipe) -> list[tuple[str, str]]:
+    """A step table without ``schedule = "step"`` or the schedule without it, and milestones that are not strictly
+    increasing epochs below the recipe's ``epochs`` (``MultiStepLR`` would drop the rate twice at a repeated one, or
+    never at one past the end)."""
+    if (recipe.schedule == "step") != (recipe.step is not None):
+        return [("step", "a step table goes with schedule = 'step', and only with it")]
+    milestones = recipe.step.milestones if recipe.step is not None else ()
+    if any(later <= earlier for earlier, later in zip(milestones, milestones[1:])):
+        return [("step.milestones", f"must be strictly increasing epochs, got {list(milestones)}")]
+    if milestones and milestones[-1] >= recipe.epochs:
+        return [("step.milestones", f"must be below epochs ({recipe.epochs}), got {milestones[-1]}")]
+    return []
 
 
 def _momentum_problems(recipe: Recipe) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 from claimbench import vocab
 
 __all__ = ["CLAIM_MODELS", "Claim", "EarlyStopping", "LedgerFile", "Plateau", "Recipe", "RecipeTable", "Report",
-           "ReportModel", "Table", "Tolerance", "json_schema"]
+           "ReportModel", "Step", "Table", "Tolerance", "json_schema"]
 
 CONFIG = ConfigDict(extra="forbid", allow_inf_nan=False, use_attribute_docstrings=True)
 """No unknown keys, no nan or inf; numbers and booleans are strict one by one (``"62"`` is not 62, 1 not true); a
@@ -94,6 +94,16 @@ class Plateau:
 
 
 @record
+class Step:
+    """Step learning-rate schedule (PyTorch's ``MultiStepLR``): the rate multiplied by ``gamma`` at each milestone."""
+
+    milestones: Annotated[tuple[AtLeastOne, ...], Field(min_length=1)]
+    """The epochs after which the learning rate drops, strictly increasing and below the recipe's ``epochs``."""
+    gamma: Annotated[float, Strict(), Field(gt=0, lt=1)]
+    """What the learning rate is multiplied by at each milestone (0.1: divided by 10)."""
+
+
+@record
 class EarlyStopping:
     """Stop after ``patience`` epochs without improvement of ``monitor``."""
 
@@ -151,7 +161,8 @@ class Recipe:
     """Epochs trained (at most, with ``early_stopping``)."""
     schedule: Literal[vocab.SCHEDULES]
     """The learning-rate schedule: "plateau" goes with a ``plateau`` table; "cosine" anneals the rate to 0 over the
-    epochs (PyTorch's ``CosineAnnealingLR``, ``T_max`` = ``epochs``, stepped after each epoch)."""
+    epochs (PyTorch's ``CosineAnnealingLR``, ``T_max`` = ``epochs``, stepped after each epoch); "step" goes with a
+    ``step`` table (PyTorch's ``MultiStepLR``, stepped after each epoch)."""
     validation: Literal[vocab.VALIDATIONS]
     """What the validation numbers are measured on; "holdout" needs ``val_size``."""
     normalize: Literal[vocab.NORMALIZATIONS]
@@ -168,6 +179,8 @@ class Recipe:
     """Training images held out for validation (``validation = "holdout"``)."""
     plateau: Optional[Plateau] = None
     """Reduce-on-plateau settings of ``schedule = "plateau"``."""
+    step: Optional[Step] = None
+    """Milestones and factor of ``schedule = "step"``."""
     early_stopping: Optional[EarlyStopping] = None
     """Stop when the monitored quantity no longer improves."""
     aux_loss_weight: NonNegative = 0.0

@@ -82,7 +82,7 @@ EPS_OPTIMIZERS = ("adam", "adamw")
 """The optimizers that take an epsilon (``eps``)."""
 MOMENTUM_OPTIMIZER = "sgd"
 """The one optimizer that takes a momentum (``momentum``, ``nesterov``)."""
-SCHEDULES = ("constant", "plateau", "cosine")
+SCHEDULES = ("constant", "plateau", "cosine", "step")
 VALIDATIONS = ("none", "holdout", "test")
 BATCH_NORMS = ("batch", "per_image")
 NORMALIZATIONS = ("unit", "half", "imagenet", "per_image", "mean_std")

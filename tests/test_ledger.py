@@ -809,6 +809,21 @@ def test_a_recipe_may_anneal_its_learning_rate_on_a_cosine(tmp_path: Path) -> No
     assert recipe.schedule == "cosine" and recipe.plateau is None
 
 
+STEP = 'schedule = "step"\nstep = { milestones = [20, 40], gamma = 0.1 }'
+
+
+def test_a_recipe_may_cut_its_learning_rate_at_milestones(tmp_path: Path) -> None:
+    """``schedule = "step"`` loads with its step table (PyTorch's ``MultiStepLR``), and a recipe that extends it may
+    give a step table of its own."""
+    body = RECIPES.replace('schedule = "constant"', STEP).replace(
+        'epochs = 100\n', 'epochs = 100\nstep = { milestones = [50, 75], gamma = 0.5 }\n') + training_claim("base") + \
+        training_claim("longer", "accuracy/baseline/train")
+    claims = {c.local_id: c.recipe for c in load_one(tmp_path, body)}
+    base, longer = claims["accuracy/baseline/test"], claims["accuracy/baseline/train"]
+    assert base.schedule == "step" and (base.step.milestones, base.step.gamma) == ((20, 40), 0.1)
+    assert (longer.step.milestones, longer.step.gamma) == ((50, 75), 0.5)
+
+
 def test_an_sgd_recipe_with_momentum_may_be_nesterovs(tmp_path: Path) -> None:
     """``nesterov = true`` loads beside SGD and a momentum, which torch's SGD needs of it."""
     body = RECIPES.replace('optimizer = "adam"', 'optimizer = "sgd"\nmomentum = 0.9\nnesterov = true')
@@ -860,6 +875,24 @@ def test_a_long_extends_chain_merges_at_most_the_cap_per_recipe(tmp_path: Path,
     (('schedule = "constant"', 'schedule = "plateau"'), "recipe.base: plateau: a plateau table goes with"),
     (('schedule = "constant"', 'schedule = "cosine"\nplateau = { monitor = "val_loss", factor = 0.5, patience = 5, '
                                'min_lr = 1e-6 }'), "recipe.base: plateau: a plateau table goes with"),
+    (('schedule = "constant"', 'schedule = "step"'), "recipe.base: step: a step table goes with schedule = 'step', and "
+                                                   "only with it"),
+    (('schedule = "constant"', 'schedule = "cosine"\nstep = { milestones = [20], gamma = 0.1 }'),
+     "recipe.base: step: a step table goes with schedule = 'step', and only with it"),
+    (('schedule = "constant"', STEP.replace("[20, 40]", "[40, 20]")),
+     "recipe.base: step.milestones: must be strictly increasing epochs, got [40, 20]"),
+    (('schedule = "constant"', STEP.replace("[20, 40]", "[20, 20]")),
+     "recipe.base: step.milestones: must be strictly increasing epochs, got [20, 20]"),
+    (('schedule = "constant"', STEP.replace("[20, 40]", "[20, 50]")),
+     "recipe.base: step.milestones: must be below epochs (50), got 50"),
+    (('schedule = "constant"', STEP.replace("[20, 40]", "[0, 40]")),
+     "recipe.base: step.milestones.0: must be greater than or equal to 1, got 0"),
+    (('schedule = "constant"', STEP.replace("[20, 40]", "[]")),
+     "recipe.base: step.milestones: Tuple should have at least 1 item"),
+    (('schedule = "constant"', STEP.replace("0.1", "1.0")), "recipe.base: step.gamma: must be less than 1, got 1.0"),
+    (('schedule = "constant"', STEP.replace("0.1", "0.0")), "recipe.base: step.gamma: must be greater than 0, got 0.0"),
+    (('schedule = "constant"', STEP.replace(", gamma = 0.1", "")), "recipe.base: step.gamma: missing required field"),
+    (('schedule = "constant"', STEP.replace("gamma", "gama")), "recipe.base: step.gama: unknown key"),
     (('validation = "test"', 'validation = "none"\nearly_stopping = { monitor = "val_loss", patience = 2, '
                              'restore_best = true }'),
      "recipe.base: early_stopping: monitors 'val_loss', which needs validation = 'holdout' or 'test'"),
