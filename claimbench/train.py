@@ -2,9 +2,10 @@
 
 airbench style: the dataset sits on the device as one uint8 tensor; every batch is gathered, augmented
 and normalised there from a seeded ``torch.Generator``; nothing is read back inside a step. The plateau schedule
-and early stopping follow Keras, the framework of the reports that name them; the cosine schedule is PyTorch's
-``CosineAnnealingLR``, stepped per epoch as the PyTorch reports that name it step it. Statistics (best epoch,
-running means, pooled precision) are computed from the returned ``History`` by ``claimbench.metrics``.
+and early stopping follow Keras, the framework of the reports that name them; the cosine and step schedules are
+PyTorch's ``CosineAnnealingLR`` and ``MultiStepLR``, stepped per epoch as the PyTorch reports that name them step them.
+Statistics (best epoch, running means, pooled precision) are computed from the returned ``History`` by
+``claimbench.metrics``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any, BinaryIO
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.optim.lr_scheduler import CosineAnnealingLR
+from torch.optim.lr_scheduler import CosineAnnealingLR, MultiStepLR
 
 from claimbench import accelerators, atomic, batchnorm, data, errors, transforms, vocab
 from claimbench.history import Epoch, Evaluation, History
@@ -467,6 +468,14 @@ def _cosine(optimizer: torch.optim.Optimizer, recipe: Recipe) -> CosineAnnealing
     return CosineAnnealingLR(optimizer, T_max=recipe.epochs) if recipe.schedule == "cosine" else None
 
 
+def _multistep(optimizer: torch.optim.Optimizer, recipe: Recipe) -> MultiStepLR | None:
+    """``schedule = "step"``'s scheduler: the learning rate multiplied by the step table's ``gamma`` after each of its
+    ``milestones`` epochs, stepped once per epoch as the cosine is; None for another schedule."""
+    if recipe.schedule != "step" or recipe.step is None:
+        return None
+    return MultiStepLR(optimizer, milestones=list(recipe.step.milestones), gamma=recipe.step.gamma)
+
+
 _Forward = Callable[[torch.Tensor], Any]
 """What a step or an evaluation calls on the images (``_objective``): the logits, or both heads' under an
 auxiliary loss."""
@@ -775,6 +784,7 @@ class _Run:
     optimizer: torch.optim.Optimizer
     plateau: _ReduceOnPlateau | None
     cosine: CosineAnnealingLR | None
+    multistep: MultiStepLR | None
     stopping: _EarlyStopping | None
     generator: torch.Generator
     device: torch.device
@@ -786,7 +796,7 @@ class _Run:
         optimizer = _optimizer(model, recipe)
         return cls(model, optimizer,
                    _ReduceOnPlateau(recipe.plateau) if recipe.schedule == "plateau" and recipe.plateau else None,
-                   _cosine(optimizer, recipe),
+                   _cosine(optimizer, recipe), _multistep(optimizer, recipe),
                    _EarlyStopping(recipe.early_stopping) if recipe.early_stopping else None,
                    torch.Generator(device).manual_seed(seed), device)
 
@@ -802,6 +812,8 @@ class _Run:
             self.plateau.step(epoch, self.optimizer)
         if self.cosine is not None:
             self.cosine.step()
+        if self.multistep is not None:
+            self.multistep.step()
         if self.stopping is not None:
             self.stopping.step(epoch, self.model)
 
@@ -817,6 +829,7 @@ class _Run:
             "optimizer": self.optimizer.state_dict(),
             "plateau": self.plateau.state_dict() if self.plateau is not None else None,
             "cosine": self.cosine.state_dict() if self.cosine is not None else None,
+            "multistep": self.multistep.state_dict() if self.multistep is not None else None,
             "stopping": self.stopping.state_dict() if self.stopping is not None else None,
             "history": self.history.to_dict(),
             "generator": self.generator.get_state(),
@@ -831,6 +844,8 @@ class _Run:
             self.plateau.load_state_dict(state["plateau"])
         if self.cosine is not None:
             self.cosine.load_state_dict(state["cosine"])
+        if self.multistep is not None:
+            self.multistep.load_state_dict(state["multistep"])
         if self.stopping is not None:
             self.stopping.load_state_dict(state["stopping"], self.device)
         self.history = History.from_dict(state["history"])

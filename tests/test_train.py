@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from claimbench import accelerators, batchnorm, data, errors, metrics, registry, train, transforms, vocab
-from claimbench.ledger import EarlyStopping, Plateau, Recipe
+from claimbench.ledger import EarlyStopping, Plateau, Recipe, Step
 from claimbench.history import Epoch, Evaluation, History
 from claimbench.runs import store
 
@@ -355,6 +355,39 @@ def test_a_cosine_schedule_anneals_per_epoch_and_resumes_where_it_stopped(tmp_pa
     history = train.train(uninterrupted, dataset, None, recipe, device="cpu", seed=0)
     cosine = [recipe.lr * (1 + math.cos(math.pi * e / recipe.epochs)) / 2 for e in range(recipe.epochs)]
     assert [e.lr for e in history.epochs] == pytest.approx(cosine, rel=1e-9)
+    assert [e.lr for e in resumed_history.epochs] == [e.lr for e in history.epochs]
+    for (name, tensor), other in zip(uninterrupted.state_dict().items(), resumed.state_dict().values()):
+        assert torch.equal(tensor, other), f"{name} differs after resuming"
+
+
+def test_a_step_schedule_cuts_the_rate_at_its_milestones_and_resumes_where_it_stopped(tmp_path: Path) -> None:
+    """``schedule = "step"`` (PyTorch's ``MultiStepLR``, stepped after each epoch's steps): epoch e (from 0) trains
+    at the recipe's lr times gamma to the number of milestones at or below e, and a run stopped after epoch 1 and
+    resumed from its checkpoint trains its later epochs, past both milestones, at the same learning rates and ends
+    with the uninterrupted run's weights."""
+    dataset, checkpoint = synthetic(64, seed=0, shape=(3, 28, 28)), tmp_path / "run.ckpt"
+    recipe = dataclasses.replace(ADAM, optimizer="sgd", lr=0.1, momentum=0.9, epochs=4, schedule="step",
+                                 step=Step(milestones=(1, 3), gamma=0.5))
+
+    def cnn() -> nn.Module:
+        torch.manual_seed(0)
+        return small_cnn(3)
+
+    def stop_at_epoch_2(line: str) -> None:
+        if " epoch 2/" in line:
+            raise InterruptedError(line)
+
+    with pytest.raises(InterruptedError):
+        train.train(cnn(), dataset, None, recipe, device="cpu", seed=0, checkpoint=checkpoint,
+                    on_epoch=stop_at_epoch_2)
+    assert train.saved(checkpoint).epochs == 1
+    resumed, uninterrupted = cnn(), cnn()
+    resumed_history = train.train(resumed, dataset, None, recipe, device="cpu", seed=0, checkpoint=checkpoint)
+    history = train.train(uninterrupted, dataset, None, recipe, device="cpu", seed=0)
+    assert recipe.step is not None
+    cut = [recipe.lr * recipe.step.gamma ** sum(m <= e for m in recipe.step.milestones) for e in range(recipe.epochs)]
+    assert len(set(cut)) == 3
+    assert [e.lr for e in history.epochs] == pytest.approx(cut, rel=1e-12)
     assert [e.lr for e in resumed_history.epochs] == [e.lr for e in history.epochs]
     for (name, tensor), other in zip(uninterrupted.state_dict().items(), resumed.state_dict().values()):
         assert torch.equal(tensor, other), f"{name} differs after resuming"
@@ -1487,7 +1520,8 @@ def test_a_checkpoint_keeps_the_mps_generator_and_a_resumed_run_restores_it(monk
     monkeypatch.setattr(torch.mps, "get_rng_state", generator.get_rng_state)
     monkeypatch.setattr(torch.mps, "set_rng_state", generator.set_rng_state)
     model = small_cnn(3)
-    run = train._Run(model, train._optimizer(model, ADAM), None, None, None, torch.Generator(), torch.device("mps"))
+    run = train._Run(model, train._optimizer(model, ADAM), None, None, None, None, torch.Generator(),
+                     torch.device("mps"))
     run.record(Epoch(1, 1e-3, 1.0, 1.0, 50.0, None, None))
     saved = run.state_dict()
     generator.state = torch.tensor([9, 9, 9], dtype=torch.uint8)  # later epochs drew from it

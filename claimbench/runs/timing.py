@@ -204,7 +204,7 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
         raise errors.NotRunnable(fewer)
     sets = splits.load(claim, recipe, 0, settings)
     train_set, val_set = sets.train, sets.val
-    one_epoch = dataclasses.replace(recipe, epochs=1, plateau=None, early_stopping=None, schedule="constant")
+    one_epoch = dataclasses.replace(recipe, epochs=1, plateau=None, step=None, early_stopping=None, schedule="constant")
     eval_images = len(val_set) if val_set is not None else 0
     # The author's numerics, not the fastest: fp32, unless --claims-train-precision=bf16 asks for bf16.
     accel = train.Accel(autocast=train.AUTOCAST.get(settings.precision), compile=settings.compile)
