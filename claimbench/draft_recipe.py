@@ -2,21 +2,22 @@
 the report's running text states once ("200 epochs with SGD (lr 0.1, momentum 0.9, weight decay 5e-4), batch size
 128", "- Optimizer: Adam") or a table of hyperparameters' row does ("| Learning rate | 0.05 |": ``row_statements``),
 as a guess with a comment that quotes its words: its optimizer, learning rate, momentum (and Nesterov's), weight
-decay, batch size, epochs, schedule, Adam's epsilon (a momentum and an epsilon of BatchNorm's or label smoothing's
-clause none), training's augmentations (none named under a negation or in a clause on test time), a validation
-split's hold-out, the test set Keras's ``validation_data`` names, early stopping's settings (its own table) and a
-normalisation's mean and std. A key stated with several values ("lr 0.1, 0.01"), or with one the ledger has none
-of ("a multi-step schedule", "divided by 10 at 50% and 75% of training", "warmed up linearly for 5 epochs", "decays
-linearly to 0", "cosine annealing with warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO under
-a comment that says what the report states. Each sentence is the markdown parser's plain text (markdown_tables),
-read with regular expressions; a number the draft makes a candidate claim of is never read as a setting's one value.
-Torch-free."""
+decay, batch size, epochs, schedule (a step schedule's milestones and gamma its own table: "divided by 10 at epochs
+100 and 150", "halved every 20 epochs" or "at 50% and 75% of training" of the stated epochs), Adam's epsilon (a
+momentum and an epsilon of BatchNorm's or label smoothing's clause none), training's augmentations (none named under
+a negation or in a clause on test time), a validation split's hold-out, the test set Keras's ``validation_data``
+names, early stopping's settings (its own table) and a normalisation's mean and std. A key stated with several values
+("lr 0.1, 0.01"), or with one the ledger has none of ("an exponential decay", "warmed up linearly for 5 epochs",
+"decays linearly to 0", "cosine annealing with warm restarts", "cosine annealing to 1e-4", "RMSprop"), keeps its TODO
+under a comment that says what the report states. Each sentence is the markdown parser's plain text
+(markdown_tables), read with regular expressions; a number the draft makes a candidate claim of is never read as a
+setting's one value. Torch-free."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args, get_origin
 
@@ -30,7 +31,9 @@ __all__ = ["KERAS_EPS", "drafted", "stated"]
 _FIELDS = {field.name: field for field in dataclasses.fields(schema.Recipe)}
 _STOPPING = {f"early_stopping.{field.name}": field for field in dataclasses.fields(schema.EarlyStopping)}
 """The keys of the recipe's early_stopping table (``schema.EarlyStopping``), by their dotted names."""
-_TYPES = {name: field.type for name, field in {**_FIELDS, **_STOPPING}.items()}
+_STEP = {f"step.{field.name}": field for field in dataclasses.fields(schema.Step)}
+"""The keys of the recipe's step table (``schema.Step``), by their dotted names."""
+_TYPES = {name: field.type for name, field in {**_FIELDS, **_STOPPING, **_STEP}.items()}
 _POWER = r"\s*[×x·*]\s*10\s*(?:\^\s*[-−]?\d+|[-−]\d+|⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
 """A power of ten after a number's mantissa: " × 10^-4", "x10-4", "·10⁻³"."""
 _NUMBER = (rf"(?<![\w.^])(?<!\^[-−])(?P<number>\d+(?:\.\d+)?{_POWER}|{numerals.TEN_POWER}|{draft_text.BARE})"
@@ -121,8 +124,8 @@ _SCHEDULES = {
     "constant": r"(?:constant|fixed)\s+(?:learning[\s_-]+rate|lr)|no\s+(?:learning[\s_-]+rate\s+|lr\s+)?"
                 r"(?:schedul|decay)\w*",
     "plateau": r"ReduceLROnPlateau|reduc\w*\s+(?:the\s+)?(?:learning[\s_-]+rate\s+|lr\s+)?on\s+(?:a\s+)?plateau",
-    "multistep": rf"MultiStepLR|multi[\s-]?step|{_CUT}\s+by\s+[^;]{{1,20}}?\s+(?:at|after)\s+(?:epochs?|\d+\s*%)",
-    "step": rf"StepLR|step[\s-]?(?:wise\s+)?(?:decay|schedul)\w*|{_CUT}\s+by\s+[^;]{{1,20}}?\s+every\s+\d+\s+epochs",
+    "step": rf"MultiStepLR|multi[\s-]?step|StepLR|step[\s-]?(?:wise\s+)?(?:decay|schedul)\w*"
+            rf"|(?:{_CUT}\s+by\s+[^;]{{1,20}}?|halv\w*)\s+(?:(?:at|after)\s+(?:epochs?|\d+\s*%)|every\s+\d+\s+epochs)",
     "exponential": r"ExponentialLR|exponential(?:ly)?\s+(?:decay|schedul)\w*|(?:decay|decreas)\w*\s+exponentially",
     "onecycle": r"OneCycleLR|one[\s-]?cycle|1cycle",
     "linear decay": r"LinearLR|linear(?:ly)?\s+(?:decay|schedul)\w*|(?:decay|decreas)\w*\s+linearly",
@@ -130,7 +133,29 @@ _SCHEDULES = {
 }
 """The words of each learning-rate schedule a report may name, whether the ledger has it (``vocab.SCHEDULES``) or
 not; a warm-up is one more, which no ledger value is. A value of the ledger's no words here name is read by its own
-name."""
+name. "step" is ``MultiStepLR``'s and ``StepLR``'s: a cut by a factor at epochs, at shares of training or every N
+epochs ("divided by 10 at epochs 100 and 150", "halved every 20 epochs"), whose settings ``_STEP_SETTINGS`` reads."""
+_EPOCH_LIST = r"\d+(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\d+)*"
+_SHARE = r"\d+(?:\.\d+)?\s*%"
+_STEP_SETTINGS = {
+    "milestones": (re.compile(rf"(?<!\w)(?:at|after)\s+(?:the\s+)?epochs?\s+(?P<value>{_EPOCH_LIST})(?!\w|\.\d|\s*%)",
+                              re.IGNORECASE),
+                   re.compile(r"(?<!\w)milestones\s*[=:]?\s*[\[(]\s*(?P<value>\d+(?:\s*,\s*\d+)*)\s*,?\s*[\])]",
+                              re.IGNORECASE)),
+    "every": (re.compile(r"(?<!\w)every\s+(?P<value>\d+)\s+epochs?(?!\w)", re.IGNORECASE),
+              re.compile(r"(?<!\w)step[\s_-]?size\s*(?:[=:]|\s+of)?\s*(?P<value>\d+)(?![\w.])", re.IGNORECASE)),
+    "shares": (re.compile(rf"(?<!\w)at\s+(?P<value>{_SHARE}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_SHARE})*)\s+of\s+"
+                          r"(?:the\s+)?(?:training|total|(?:total\s+|all\s+)?epochs)(?!\w)", re.IGNORECASE),),
+    "divisor": (re.compile(r"(?<!\w)(?:divid|decay|drop|reduc|decreas|cut)\w*\s+(?:it\s+)?by\s+(?:a\s+factor\s+of\s+)?"
+                           r"(?P<value>\d+(?:\.\d+)?)(?:\s*[x×]|-?fold)?(?![\w.%])", re.IGNORECASE),),
+    "factor": (re.compile(r"(?<!\w)multipl\w*\s+by\s+(?P<value>0?\.\d+)(?![\w.%])", re.IGNORECASE),
+               re.compile(r"(?<!\w)gamma\s*(?:[=:]|\s+of|\s)\s*(?P<value>0?\.\d+)(?![\w.%])", re.IGNORECASE)),
+    "halved": (re.compile(r"(?<!\w)halv\w*|cut\s+in\s+half", re.IGNORECASE),),
+}
+"""The words of a step schedule's settings: its milestones ("at epochs 100 and 150", "milestones=[50, 75]"), every
+N epochs ("every 20 epochs", "step_size=30"), shares of training ("at 50% and 75% of training"), and its factor, as a
+divisor ("divided by 10", "drops by a factor of 5", "decayed by 0.1": one below 1 is the factor), a factor
+("multiplied by 0.1", "gamma=0.1") or a half ("halved")."""
 _AUGMENTS = {
     "vertical flip": r"RandomFlip\(\s*(?:(?:mode\s*=\s*)?['\"](?:horizontal_and_)?vertical['\"])?\s*\)"
                      r"|RandomVerticalFlip|vertical_flip\s*=\s*True|vertical(?:ly)?\s+(?:flip|mirror)\w*"
@@ -298,7 +323,9 @@ def drafted(sentences: Iterable[str], headings: Iterable[str] = (), rows: Iterab
         if entry is not None:
             entries[name] = entry
     schedule = entries.get("schedule")
-    if isinstance(schedule, Guess) and (table := _table(str(schedule.value))):
+    if isinstance(schedule, Guess) and schedule.value == "step":
+        entries["step"], notes["step"] = _step_table(found, entries.get("epochs"))
+    elif isinstance(schedule, Guess) and (table := _table(str(schedule.value))):
         entries[str(schedule.value)] = table
     if stopping := _early_stopping_table(found, [*headings, *sentences]):
         entries["early_stopping"], notes["early_stopping"] = stopping
@@ -335,10 +362,48 @@ def _early_stopping_table(found: dict[str, list[Stated]],
     key's comment, above the table, as its own line."""
     if not any(key in found for key in _STOPPING):
         return None
+    return _inline_table(_STOPPING, found, lambda key: _keras_default(key, texts))
+
+
+def _step_table(found: dict[str, list[Stated]], epochs: object) -> tuple[dict[str, object], list[str]]:
+    """The step table of a guessed ``schedule = "step"``: its milestones as stated, or every N epochs or at shares of
+    training of the guessed ``epochs`` (``_milestones``), and its gamma, each guessed as a recipe key is, or a TODO
+    under a comment that says what the report states, or that it does not."""
+    total = epochs.value if isinstance(epochs, Guess) and isinstance(epochs.value, int) else None
+    stated_ones = {"step.milestones": [*found.get("step.milestones", []),
+                                       *(_milestones(setting, total) for key in ("step.every", "step.shares")
+                                         for setting in found.get(key, []))],
+                   "step.gamma": found.get("step.gamma", [])}
+    return _inline_table(_STEP, {key: settings for key, settings in stated_ones.items() if settings},
+                         lambda key: (_todo(key), [f"the report does not state {key}: give it"]))
+
+
+def _milestones(setting: Stated, total: int | None) -> Stated:
+    """A step schedule's milestones every N epochs (N, 2N, ... below ``total``, the guessed epochs) or at shares of
+    training (of ``total``, each a whole epoch); with a note, which keeps them a TODO, where ``total`` is None or
+    gives none."""
+    if setting.key == "step.every":
+        said = f"every {setting.value} epochs"
+        epochs = tuple(range(int(setting.value), total, int(setting.value))) if total else ()
+    else:
+        said = f"at {' and '.join(f'{share:g}%' for share in setting.value)} of training"
+        exact = [total * share / 100 for share in setting.value] if total else []
+        epochs = tuple(map(int, exact)) if exact and all(e.is_integer() and 0 < e < total for e in exact) else ()
+    if epochs:
+        return Stated("step.milestones", epochs, setting.words)
+    of = f"of {total} epochs" if total else "and no one number of epochs"
+    return Stated("step.milestones", said, setting.words, note=f"the report states step.milestones {said} "
+                  f"({setting.words!r}) {of}: give them as epochs below the recipe's epochs")
+
+
+def _inline_table(keys: dict[str, object], found: dict[str, list[Stated]],
+                  unstated: Callable[[str], tuple[object, list[str]]]) -> tuple[dict[str, object], list[str]]:
+    """The inline table of the dotted ``keys``: each guessed as a recipe key is (``_entry``), or ``unstated``'s entry
+    where ``found`` has none of it; each key's comment, above the table, as its own line."""
     table: dict[str, object] = {}
     notes: list[str] = []
-    for key in _STOPPING:
-        entry, said = _entry(key, found[key], True) if key in found else _keras_default(key, texts)
+    for key in keys:
+        entry, said = _entry(key, found[key], True) if key in found else unstated(key)
         table[key.rpartition(".")[2]] = entry.value if isinstance(entry, Guess) else entry
         notes += [f"{key}: {entry.comment}"] if isinstance(entry, Guess) else said
     return table, notes
@@ -451,6 +516,7 @@ def stated(sentence: str) -> Iterator[Stated]:
                     yield Stated(key, value, match.group())
     if floor:
         yield floor
+    yield from _step_settings(sentence)
     if match := _UNNESTEROV.search(sentence):
         yield Stated("nesterov", False, match.group())
     elif match := _NESTEROV.search(sentence):
@@ -553,6 +619,35 @@ def _early_stopping(sentence: str) -> Iterator[Stated]:
             key, value = f"early_stopping.{name}", _called(match["value"])
             yield Stated(key, value, match.group(), note=_doubt(key, value, match.group(), plateau,
                                                                 "early stopping's"))
+
+
+def _step_settings(sentence: str) -> Iterator[Stated]:
+    """The settings of the step schedule a sentence names (``_SCHEDULES["step"]``) states (``_STEP_SETTINGS``): its
+    milestones, every N epochs (``step.every``) or at shares of training (``step.shares``, in percent), which the
+    recipe's epochs make milestones (``_milestones``), and its gamma, a factor above 0 and below 1."""
+    if not re.search(_named(_SCHEDULES["step"]), sentence, re.IGNORECASE):
+        return
+    read = {name: [match for pattern in patterns for match in pattern.finditer(sentence)]
+            for name, patterns in _STEP_SETTINGS.items()}
+    for match in read["milestones"]:
+        yield Stated("step.milestones", tuple(map(int, re.findall(r"\d+", match["value"]))), match.group())
+    for match in read["every"]:
+        yield Stated("step.every", int(match["value"]), match.group())
+    for match in read["shares"]:
+        yield Stated("step.shares", tuple(float(share) for share in re.findall(r"[\d.]+", match["value"])),
+                     match.group())
+    for name in ("divisor", "factor", "halved"):
+        yield from (Stated("step.gamma", gamma, match.group()) for match in read[name]
+                    if 0 < (gamma := _gamma(name, match)) < 1)
+
+
+def _gamma(name: str, match: re.Match[str]) -> float:
+    """The factor of a step schedule's words (``_STEP_SETTINGS``) of kind ``name``: 0.5 "halved", one over a divisor
+    above 1 ("divided by 10"), else their number ("decayed by 0.1", "gamma=0.1")."""
+    if name == "halved":
+        return 0.5
+    number = float(match["value"])
+    return 1 / number if name == "divisor" and number > 1 else number
 
 
 def _called(text: str) -> int | bool | str:
