@@ -251,9 +251,13 @@ def efficientnet_b0(*, num_classes: int = 4, **overrides: Any) -> tvm.EfficientN
 
 @register_model("core_collapse.googlenet", input_size=(3, 224, 224))
 def googlenet(*, num_classes: int = 4, **overrides: Any) -> tvm.GoogLeNet:
-    """GoogLeNet row: torchvision googlenet without aux heads, ``fc`` replaced by a 4-class Linear."""
+    """GoogLeNet row: torchvision googlenet without aux heads, ``fc`` replaced by a 4-class Linear; with
+    ``aux_logits=True`` the aux heads' last layers (``fc2``) are replaced too, so every head has ``num_classes``."""
     model = tvm.googlenet(weights=None, **{"aux_logits": False, "init_weights": True, **overrides})
     model.fc = nn.Linear(model.fc.in_features, num_classes, bias=True)
+    for aux in (model.aux1, model.aux2):
+        if aux is not None:
+            aux.fc2 = nn.Linear(aux.fc2.in_features, num_classes, bias=True)
     return model
 
 
