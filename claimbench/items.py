@@ -3,11 +3,9 @@ every claim test shares (its marks, recording its measurement, the judge's word 
 
 from __future__ import annotations
 
-import difflib
 import functools
-import importlib.util
+import importlib
 import os
-import pkgutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -22,7 +20,7 @@ from _pytest.junitxml import xml_key
 from claimbench import errors, registry, results, verdict, vocab
 from claimbench.ledger import Claim, LedgerError, Report
 from claimbench.ledger_lines import Lines
-from claimbench.unknown_model import NOT_IMPORTED
+from claimbench.unknown_model import NOT_IMPORTED, import_problem
 
 if TYPE_CHECKING:
     from claimbench.runs.settings import Settings
@@ -170,7 +168,7 @@ def import_problems(reports: Sequence[Report], project: Path, hint: str, pythonp
             except Exception as error:  # noqa: BLE001 - any import-time error, one line each
                 file = _place(f"{report.slug}.toml", "(report)", "modules", files)
                 problems.append(f"{file}: (report): modules: cannot import {module!r}: "
-                                f"{_import_problem(module, error, f'from {where}{hint}', (project, *pythonpath))}")
+                                f"{import_problem(module, error, f'from {where}{hint}', (project, *pythonpath))}")
         for claim in report.claims:
             module = registry.imported_module(claim.model) if claim.model else None
             if module is not None:
@@ -192,46 +190,6 @@ def _project_first(module: str, project: Path, pythonpath: Sequence[str]) -> Non
     if str(project) not in sys.path and ((project / top).is_dir() or (project / f"{top}.py").is_file()):
         ahead = [sys.path.index(path) for path in pythonpath if path in sys.path]
         sys.path.insert(max(ahead, default=-1) + 1, str(project))
-
-
-def _missing(module: str, error: Exception) -> str | None:
-    """The name of the module itself, or of a package above it, when that is what is not found (not a module it
-    imports in turn); else None."""
-    if isinstance(error, ModuleNotFoundError) and error.name is not None and (
-            module == error.name or module.startswith(f"{error.name}.")):
-        return error.name
-    return None
-
-
-def _import_problem(module: str, error: Exception, not_found: str, folders: Sequence[str | Path] = ()) -> str:
-    """Why ``module`` did not import, in one line: a package's closest module when the package imports but lacks
-    it, ``not_found`` (where it was looked for, what to set) when nothing is found, after the top-level name spelt
-    like it (``_spelt_like``), else the error and the line of the author's code that raised it."""
-    missing = _missing(module, error)
-    if missing is None:
-        return errors.in_one_line(error)
-    package, _, leaf = missing.rpartition(".")
-    try:
-        spec = importlib.util.find_spec(package) if package else None
-    except ImportError:
-        spec = None
-    if not package and (close := _spelt_like(leaf, folders)):
-        return f"{error} (did you mean {close!r}? If not: {not_found})"
-    if spec is None or not spec.submodule_search_locations:
-        return f"{error} ({not_found})"
-    siblings = [found.name for found in pkgutil.iter_modules(spec.submodule_search_locations)]
-    close = difflib.get_close_matches(leaf, siblings, n=1)
-    searched = ", ".join(spec.submodule_search_locations)
-    return f"package {package!r} ({searched}) has no module {leaf!r}" + (
-        f" (did you mean {close[0]!r}?)" if close else "")
-
-
-def _spelt_like(name: str, folders: Sequence[str | Path]) -> str | None:
-    """The package or module in ``folders`` (the project, the ``pythonpath``), or on ``sys.path``, spelt like the
-    top-level ``name`` found nowhere (``mymodles``: ``mymodels``), or None."""
-    names = {found.name for found in pkgutil.iter_modules([str(folder) for folder in folders])}
-    names |= {found.name for found in pkgutil.iter_modules()}
-    return next(iter(difflib.get_close_matches(name, sorted(names - {name}), n=1, cutoff=0.8)), None)
 
 
 def check_models(reports: Sequence[Report], folders: Sequence[str | Path] = (), files: Sequence[Path] = ()
@@ -260,7 +218,7 @@ def check_models(reports: Sequence[Report], folders: Sequence[str | Path] = (), 
             if module is not None:  # before resolving: a KeyError the module's own code raises names no unknown model
                 importlib.import_module(module)
         except Exception as error:  # noqa: BLE001 - the module failed to import: its own error
-            failed[module] = f"model: cannot import {module!r}: {_import_problem(module, error, UNFOUND, folders)}"
+            failed[module] = f"model: cannot import {module!r}: {import_problem(module, error, UNFOUND, folders)}"
             unimported[claim.id] = f"{_claims_place(claim, 'model', files)}: {failed[module]}"
             continue
         try:

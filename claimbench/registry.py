@@ -18,7 +18,7 @@ import types
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from claimbench.unknown_model import UnknownModelError, unknown_name
+from claimbench.unknown_model import UnknownModelError, missing_module, unknown_module, unknown_name
 
 if TYPE_CHECKING:
     from torch import nn
@@ -159,7 +159,7 @@ def list_models(include: str | Iterable[str] | None = None, exclude: str | Itera
 
 def _import_path(reference: str) -> Builder:
     module_name, _, attribute = reference.partition(":")
-    module = importlib.import_module(module_name)
+    module = _imported(reference, module_name)
     try:
         return getattr(module, attribute)
     except AttributeError:
@@ -171,15 +171,28 @@ def _import_path(reference: str) -> Builder:
                        + (f" (closest: {', '.join(close)})" if close else "")) from None
 
 
+def _imported(reference: str, module_name: str) -> types.ModuleType:
+    """The module of an import path; one found nowhere is an ``UnknownModelError`` (``unknown_module``) whose cause is
+    the ``ImportError``; an ``ImportError`` raised inside a module that is found (its own bug) is raised as it is."""
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as error:
+        if missing_module(module_name, error) is None:
+            raise
+        modules = {str(getattr(_defined(builder), "__module__", "")) for builder in _BUILDERS.values()} - {""}
+        raise unknown_module(reference, error, _BUILDERS, modules) from error
+
+
 def _torchvision(name: str) -> Builder:
     from torchvision import models
 
     classifiers = models.list_models(module=models)  # detection and segmentation builders fetch backbone weights
-    if name not in classifiers:
-        close = difflib.get_close_matches(name, classifiers, n=5, cutoff=0.5)
+    lowered = name.lower()  # in any case, as torchvision's get_model reads a name
+    if lowered not in classifiers:
+        close = difflib.get_close_matches(lowered, classifiers, n=5, cutoff=0.5)
         raise UnknownModelError(f"unknown torchvision classification model {name!r}"
                        + (f" (closest: {', '.join(close)})" if close else ""))
-    return lambda **overrides: models.get_model(name, weights=None, **overrides)
+    return lambda **overrides: models.get_model(lowered, weights=None, **overrides)
 
 
 def _timm(name: str) -> Builder:
@@ -188,7 +201,8 @@ def _timm(name: str) -> Builder:
     except ImportError:
         raise ModuleNotFoundError(f"model 'timm:{name}' needs timm: pip install timm") from None
     if not timm.is_model(name):
-        raise UnknownModelError(f"unknown timm model {name!r}")
+        close = difflib.get_close_matches(name, timm.list_models(), n=5, cutoff=0.5)
+        raise UnknownModelError(f"unknown timm model {name!r}" + (f" (closest: {', '.join(close)})" if close else ""))
     return lambda **overrides: timm.create_model(name, pretrained=False, **overrides)
 
 
@@ -200,7 +214,9 @@ def imported_module(reference: str) -> str | None:
 
 def resolve(reference: str) -> Builder:
     """The builder a reference names; ``UnknownModelError`` (a ``KeyError`` and a ``ValueError``) in one line when
-    unknown, with the closest names (``unknown_name``)."""
+    unknown, with the closest names (``unknown_name``); a reference that is no ``str`` is a ``TypeError`` naming it."""
+    if not isinstance(reference, str):
+        raise TypeError(f"a model reference is a str, not {type(reference).__name__} ({reference!r})")
     scheme, _, rest = reference.partition(":")
     if rest and scheme == "torchvision":
         return _torchvision(rest)
@@ -214,30 +230,64 @@ def resolve(reference: str) -> Builder:
 
 
 def get_model_builder(reference: str) -> Builder:
-    """The builder ``get_model`` calls for a reference, as torchvision's ``get_model_builder`` returns it: a
-    registered name's own; ``UnknownModelError`` as ``resolve``."""
-    return resolve(reference)
+    """The builder ``get_model`` calls for a reference, as torchvision's ``get_model_builder`` returns it: it takes
+    ``weights=None`` and ``progress`` as ``get_model`` does (``functools.wraps`` of the registered name's own, its
+    ``__wrapped__``); ``UnknownModelError`` as ``resolve``."""
+    caller = f"get_model_builder({reference!r})"
+    builder = _callable(caller, reference)
+
+    @functools.wraps(builder)
+    def untrained(*args: Any, weights: None = None, progress: bool = True, **overrides: Any) -> Any:
+        return builder(*args, **_overrides(caller, weights, overrides))
+
+    return untrained
 
 
 def get_model(reference: str, *, weights: None = None, progress: bool = True, **overrides: Any) -> nn.Module:
     """Build the referenced model, untrained; ``overrides`` replace the builder's defaults. ``weights`` and
     ``progress`` are there for torchvision's signature (and timm's ``pretrained``): claimbench measures models as
-    built, and trains them itself, so it never downloads anything. A builder that returns no ``torch.nn.Module`` is
-    a ``NotAModuleError`` (a ``TypeError``) naming it and what it returned."""
-    pretrained = overrides.pop("pretrained", False)
-    if weights is not None or pretrained:
-        given = f"weights={weights!r}" if weights is not None else f"pretrained={pretrained!r}"
-        raise ValueError(f"get_model({reference!r}): {given}: claimbench builds untrained models "
-                         "(weights=None); load a checkpoint into the model yourself")
-    builder = resolve(reference)
-    model = builder(**overrides)
+    built, and trains them itself, so it never downloads anything. A ``num_classes`` that is no positive integer is a
+    ``ValueError`` naming it. A reference to no callable, or a builder that returns no ``torch.nn.Module``, is a
+    ``NotAModuleError`` (a ``TypeError``) naming it and what it is or returned."""
+    caller = f"get_model({reference!r})"
+    builder = _callable(caller, reference)
+    model = builder(**_overrides(caller, weights, overrides))
     from torch import nn
 
     if not isinstance(model, nn.Module):
-        returned = f"{' '.join(reprlib.repr(model).split())} ({type(model).__qualname__})"
-        raise NotAModuleError(f"get_model({reference!r}): its builder {_named(builder)} returned {returned}, not a "
+        raise NotAModuleError(f"{caller}: its builder {_named(builder)} returned {_described(model)}, not a "
                               "torch.nn.Module")
     return model
+
+
+def _callable(caller: str, reference: str) -> Builder:
+    """The builder ``resolve`` gives; ``NotAModuleError`` naming the reference where it is no callable (an import
+    path to a module or a constant)."""
+    builder = resolve(reference)
+    if not callable(builder):
+        what = "a module" if isinstance(builder, types.ModuleType) else _described(builder)
+        raise NotAModuleError(f"{caller}: {reference!r} is {what}, not a builder (a callable that returns a "
+                              "torch.nn.Module)")
+    return builder
+
+
+def _described(value: Any) -> str:
+    """A value in one short line, with its type: ``5 (int)``."""
+    return f"{' '.join(reprlib.repr(value).split())} ({type(value).__qualname__})"
+
+
+def _overrides(caller: str, weights: Any, overrides: dict[str, Any]) -> dict[str, Any]:
+    """``overrides`` without timm's ``pretrained``; a ``ValueError`` naming ``caller`` where weights are asked for, or
+    where ``num_classes`` is no positive integer (torch's own error would not name it)."""
+    pretrained = overrides.get("pretrained", False)
+    if weights is not None or pretrained:
+        given = f"weights={weights!r}" if weights is not None else f"pretrained={pretrained!r}"
+        raise ValueError(f"{caller}: {given}: claimbench builds untrained models (weights=None); load a checkpoint "
+                         "into the model yourself")
+    classes = overrides.get("num_classes", 1)
+    if isinstance(classes, bool) or not isinstance(classes, int) or classes < 1:
+        raise ValueError(f"{caller}: num_classes={classes!r}: give a positive integer, the number of classes")
+    return {key: value for key, value in overrides.items() if key != "pretrained"}
 
 
 def input_size(reference: str) -> InputSize | None:

@@ -1,4 +1,5 @@
-"""The error of a model reference that names no model, and the one line that says where its model may be.
+"""The error of a model reference that names no model, and the one line that says where its model may be, or why
+its module did not import.
 
 Torch-free at import, as ``registry`` is: torchvision and timm are imported only to tell whether a name that nothing
 registered is one of theirs.
@@ -7,9 +8,14 @@ registered is one of theirs.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection
+import importlib.util
+import pkgutil
+from collections.abc import Collection, Sequence
+from pathlib import Path
 
-__all__ = ["UnknownModelError", "unknown_name"]
+from claimbench import errors
+
+__all__ = ["UnknownModelError", "import_problem", "missing_module", "unknown_module", "unknown_name"]
 
 NOT_IMPORTED = ("the module that registers it may not be imported yet; import it first, or list it in a ledger's "
                 "[report] modules")
@@ -42,6 +48,19 @@ def unknown_name(name: str, registered: Collection[str]) -> UnknownModelError:
     return UnknownModelError(f"unknown model {name!r}" + (f" ({'; '.join(notes)})" if notes else ""))
 
 
+def unknown_module(reference: str, error: ImportError, registered: Collection[str], modules: Collection[str]
+                   ) -> UnknownModelError:
+    """The error of an import path ``package.module:builder`` whose module is found nowhere (``missing_module``), in
+    one line: why (``import_problem``), then the closest registered name (``core_collapse.vgg16`` for
+    ``core_collapse:vgg16``) and the builder in the closest of the registered builders' ``modules``."""
+    module, _, attribute = reference.partition(":")
+    close = difflib.get_close_matches(f"{module}.{attribute}", list(registered), n=1, cutoff=0.6)
+    close += [f"{near}:{attribute}" for near in difflib.get_close_matches(module, list(modules), n=2, cutoff=0.6)]
+    problem = import_problem(module, error, "add the folder it imports from to sys.path")
+    return UnknownModelError(f"unknown model {reference!r}: cannot import {module!r}: {problem}"
+                             + (f"; closest: {', '.join(close)}" if close else ""))
+
+
 def _library_reference(name: str) -> str | None:
     """``torchvision:<name>`` where torchvision has a classification model of that name (in any case, as its
     ``get_model`` reads it), else ``timm:<name>`` where timm is installed and has it; None otherwise."""
@@ -54,3 +73,43 @@ def _library_reference(name: str) -> str | None:
     except ImportError:
         return None
     return f"timm:{name}" if timm.is_model(name) else None
+
+
+def missing_module(module: str, error: Exception) -> str | None:
+    """The name of the module itself, or of a package above it, when that is what is not found (not a module it
+    imports in turn); else None."""
+    if isinstance(error, ModuleNotFoundError) and error.name is not None and (
+            module == error.name or module.startswith(f"{error.name}.")):
+        return error.name
+    return None
+
+
+def import_problem(module: str, error: Exception, not_found: str, folders: Sequence[str | Path] = ()) -> str:
+    """Why ``module`` did not import, in one line: a package's closest module when the package imports but lacks
+    it, ``not_found`` (where it was looked for, what to set) when nothing is found, after the top-level name spelt
+    like it (``_spelt_like``), else the error and the line of the author's code that raised it."""
+    missing = missing_module(module, error)
+    if missing is None:
+        return errors.in_one_line(error)
+    package, _, leaf = missing.rpartition(".")
+    try:
+        spec = importlib.util.find_spec(package) if package else None
+    except ImportError:
+        spec = None
+    if not package and (close := _spelt_like(leaf, folders)):
+        return f"{error} (did you mean {close!r}? If not: {not_found})"
+    if spec is None or not spec.submodule_search_locations:
+        return f"{error} ({not_found})"
+    siblings = [found.name for found in pkgutil.iter_modules(spec.submodule_search_locations)]
+    close = difflib.get_close_matches(leaf, siblings, n=1)
+    searched = ", ".join(spec.submodule_search_locations)
+    return f"package {package!r} ({searched}) has no module {leaf!r}" + (
+        f" (did you mean {close[0]!r}?)" if close else "")
+
+
+def _spelt_like(name: str, folders: Sequence[str | Path]) -> str | None:
+    """The package or module in ``folders`` (the project, the ``pythonpath``), or on ``sys.path``, spelt like the
+    top-level ``name`` found nowhere (``mymodles``: ``mymodels``), or None."""
+    names = {found.name for found in pkgutil.iter_modules([str(folder) for folder in folders])}
+    names |= {found.name for found in pkgutil.iter_modules()}
+    return next(iter(difflib.get_close_matches(name, sorted(names - {name}), n=1, cutoff=0.8)), None)

@@ -219,7 +219,7 @@ def test_list_models_takes_torchvision_s_module_and_get_model_builder_its_builde
     assert registry.list_models(module="models.iot") == registry.list_models(module=torch) == []
     with pytest.raises(TypeError, match=r"^list_models\(<module 'models.iot_ml_hw2'.*\): give it as module="):
         registry.list_models(iot)  # type: ignore[arg-type]
-    assert registry.get_model_builder("iot_ml_hw2.model1") is iot.model1
+    assert registry.get_model_builder("iot_ml_hw2.model1").__wrapped__ is iot.model1, "wrapped to take weights=None"
     assert claimbench.get_model_builder is registry.get_model_builder and "get_model_builder" in claimbench.__all__
 
 
@@ -630,3 +630,98 @@ def test_functional_attention_is_counted_and_the_counters_agree_on_the_leaf_laye
     assert len(found.words) == 1 and "in Attention's own forward" in found.words[0], found.words
     judged = verdict.judge(claim, verdict.Observation(measurement=found))
     assert judged.verdict == "refuted", judged  # the claim's value is 1
+
+
+def test_googlenet_s_auxiliary_heads_take_num_classes_as_torchvision_s_do() -> None:
+    """Every head of ``core_collapse.googlenet(aux_logits=True, num_classes=7)`` has 7 outputs, and the model counts as
+    torchvision's ``googlenet(num_classes=7, aux_logits=True)``; the default build keeps its count without them."""
+    import torchvision
+
+    with torch.device("meta"):
+        ours = registry.get_model("core_collapse.googlenet", aux_logits=True, num_classes=7).train()
+        outputs = ours(torch.empty(2, 3, 224, 224))
+        theirs = torchvision.models.googlenet(num_classes=7, aux_logits=True, init_weights=False)
+        plain = registry.get_model("core_collapse.googlenet", num_classes=7)
+        plain_theirs = torchvision.models.googlenet(num_classes=7, aux_logits=False, init_weights=False)
+    assert [tuple(output.shape) for output in outputs] == [(2, 7)] * 3
+
+    def count(model: torch.nn.Module) -> int:
+        return sum(p.numel() for p in model.parameters())
+
+    assert (count(ours), count(plain)) == (count(theirs), count(plain_theirs))
+
+
+@pytest.mark.parametrize("reference", ["core_collapse:vgg16", "zz_no_such_module:net"])
+def test_an_import_path_whose_module_is_found_nowhere_is_an_unknown_model_naming_it(reference: str) -> None:
+    """A module found nowhere is a reference that names no model: ``UnknownModelError`` naming the module, the
+    ``ModuleNotFoundError`` its cause, with the registered name the reference is spelt like."""
+    module = reference.partition(":")[0]
+    with pytest.raises(registry.UnknownModelError) as raised:
+        registry.get_model(reference)
+    message = str(raised.value)
+    assert message.startswith(f"unknown model {reference!r}: cannot import {module!r}: ") and "\n" not in message
+    assert isinstance(raised.value.__cause__, ModuleNotFoundError)
+    assert ("closest: core_collapse.vgg16" in message) == (reference == "core_collapse:vgg16"), message
+
+
+def test_an_import_path_spelt_like_a_module_on_the_path_is_told_its_name(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "zz_mymodels.py").write_text("import torch\n\ndef net():\n    return torch.nn.Identity()\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(KeyError, match=r"^unknown model 'zz_mymodel:net': cannot import 'zz_mymodel': .*"
+                                       r"\(did you mean 'zz_mymodels'\?"):
+        registry.get_model("zz_mymodel:net")
+
+
+def test_an_import_error_inside_a_module_that_exists_is_its_own(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The author's bug (a module it imports is missing) is raised as it is, never taken for an unknown model."""
+    (tmp_path / "zz_broken_models.py").write_text("import zz_no_such_dependency\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError, match="zz_no_such_dependency") as raised:
+        registry.get_model("zz_broken_models:net")
+    assert not isinstance(raised.value, KeyError)
+
+
+@pytest.mark.parametrize("reference", ["torchvision:resnet18", "core_collapse.resnet18", "iot_ml_hw2.model1"])
+def test_get_model_builder_s_builder_takes_weights_none_as_get_model_does(reference: str) -> None:
+    builder = registry.get_model_builder(reference)
+    with torch.device("meta"):
+        assert isinstance(builder(weights=None, progress=False), torch.nn.Module)
+        assert isinstance(builder(num_classes=3), torch.nn.Module)
+    with pytest.raises(ValueError, match=r"weights='DEFAULT': claimbench builds untrained models"):
+        builder(weights="DEFAULT")
+
+
+def test_a_timm_name_nothing_has_lists_timm_s_closest() -> None:
+    pytest.importorskip("timm")
+    with pytest.raises(KeyError, match=r"^unknown timm model 'resnet181' \(closest: [^)]*\bresnet18\b"):
+        registry.get_model("timm:resnet181")
+
+
+def test_a_torchvision_name_is_read_in_any_case_as_torchvision_s_get_model_reads_it() -> None:
+    with torch.device("meta"):
+        model = registry.get_model("torchvision:ResNet18", num_classes=3)
+    assert type(model).__name__ == "ResNet" and model.fc.out_features == 3
+
+
+def test_an_import_path_to_a_module_is_not_a_module_error_naming_it() -> None:
+    with pytest.raises(registry.NotAModuleError, match=r"^get_model\('models.core_collapse:tvm'\): "
+                                                       r"'models.core_collapse:tvm' is a module, not a builder"):
+        registry.get_model("models.core_collapse:tvm")
+
+
+@pytest.mark.parametrize("reference", [None, 5, b"core_collapse.lenet"])
+def test_a_reference_that_is_no_string_is_a_type_error_naming_it(reference: object) -> None:
+    with pytest.raises(TypeError, match=rf"^a model reference is a str, not {type(reference).__name__} "
+                                        rf"\({re.escape(repr(reference))}\)$"):
+        registry.get_model(reference)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("num_classes", [None, -1, 0, True, 2.0, "4"])
+def test_num_classes_that_is_no_positive_integer_is_a_value_error_naming_it(num_classes: object) -> None:
+    pattern = rf"^get_model\('core_collapse.lenet'\): num_classes={re.escape(repr(num_classes))}: give a positive"
+    with pytest.raises(ValueError, match=pattern):
+        registry.get_model("core_collapse.lenet", num_classes=num_classes)
+    with pytest.raises(ValueError, match=r"num_classes=0: give a positive"):
+        registry.get_model_builder("core_collapse.lenet")(num_classes=0)
