@@ -211,25 +211,29 @@ def lenet(**overrides: Any) -> LeNet:
 
 @register_model("core_collapse.mlc_alpha_19k", input_size=(3, 32, 32))
 def mlc_alpha_19k(**overrides: Any) -> MLC:
-    """MLC.α-19k row: L=2, N=2, F=16 (inferred), lazy head."""
+    """MLC.α-19k row: L=2, N=2, F=16 (inferred), lazy head, built by its first forward (at 3×32×32):
+    run one before counting parameters, scripting or exporting it (docs/models.md)."""
     return _mlc("alpha_19k", overrides)
 
 
 @register_model("core_collapse.mlc_alpha_93k", input_size=(3, 32, 32))
 def mlc_alpha_93k(**overrides: Any) -> MLC:
-    """MLC.α-93k row: L=3, N=2, F=16 (pickled Comet-93k), lazy head."""
+    """MLC.α-93k row: L=3, N=2, F=16 (pickled Comet-93k), lazy head, built by its first forward (at 3×32×32):
+    run one before counting parameters, scripting or exporting it (docs/models.md)."""
     return _mlc("alpha_93k", overrides)
 
 
 @register_model("core_collapse.mlc_alpha_412k", input_size=(3, 32, 32))
 def mlc_alpha_412k(**overrides: Any) -> MLC:
-    """MLC.α-412k row: L=3, N=4, F=16 (Benchmark.py and pickled Comet-412k), lazy head."""
+    """MLC.α-412k row: L=3, N=4, F=16 (Benchmark.py and pickled Comet-412k), lazy head, built by its first
+    forward (at 3×32×32): run one before counting parameters, scripting or exporting it (docs/models.md)."""
     return _mlc("alpha_412k", overrides)
 
 
 @register_model("core_collapse.mlc_beta_159k", input_size=(3, 32, 32))
 def mlc_beta_159k(**overrides: Any) -> MLC:
-    """MLC.β-159K row: gated nodes, L=2, N=4, F=16 (inferred), lazy gated head of width 128."""
+    """MLC.β-159K row: gated nodes, L=2, N=4, F=16 (inferred), lazy gated head of width 128, built by its first
+    forward (at 3×32×32): run one before counting parameters, scripting or exporting it (docs/models.md)."""
     return _mlc("beta_159k", overrides)
 
 
