@@ -41,8 +41,8 @@ _BUILDER_SIZES: dict[Builder, InputSize | None] = {}
 
 
 class NotAModuleError(TypeError):
-    """A builder returned no ``torch.nn.Module``: the author's mistake, which a claim's measurement tells apart from
-    a ``TypeError`` of claimbench's own."""
+    """A builder returned no ``torch.nn.Module``, or an import path names no callable (a module): the author's
+    mistake, which a claim's measurement tells apart from a ``TypeError`` of claimbench's own."""
 
 
 @overload
