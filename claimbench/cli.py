@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
-import importlib.metadata
 import json
 import os
 import shlex
@@ -16,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import claimbench
 from claimbench import pytest_ini
 from claimbench.user_paths import setting_path, user_path
 
@@ -317,7 +317,7 @@ def _models(arguments: argparse.Namespace) -> int:
         raise SystemExit(f"claimbench models: {ledger.LedgerError(problems)}")
     names = registry.list_models(arguments.pattern)
     referenced = sorted({claim.model for each in reports for claim in each.claims if claim.model and ":" in claim.model
-                         and fnmatch.fnmatch(claim.model, arguments.pattern or "*")})
+                         and _named_by(claim.model, arguments.pattern or "*")})
     if not names and not referenced:
         what = f"matches {arguments.pattern!r}" if arguments.pattern else "is registered by the ledger's modules"
         raise SystemExit(f"claimbench models: no model {what}, nor does a claim name one by reference")
@@ -327,6 +327,12 @@ def _models(arguments: argparse.Namespace) -> int:
     for reference in referenced:  # torchvision:<name>, timm:<name>, package.module:builder
         print(f"{reference}  (named by the ledger's claims)")
     return 0
+
+
+def _named_by(reference: str, pattern: str) -> bool:
+    """Whether fnmatch ``pattern`` matches ``reference`` whole (``torchvision:resnet*``) or its name alone
+    (``resnet*``)."""
+    return any(fnmatch.fnmatch(part, pattern) for part in (reference, reference.rpartition(":")[2]))
 
 
 def _joined(arguments: Sequence[str]) -> list[str]:
@@ -412,9 +418,9 @@ def _init(arguments: argparse.Namespace) -> int:
                                  for p in testpaths):
             lacking["testpaths"] = [*testpaths, str(settings["claims_dir"])]  # else plain pytest misses it
         if kept is not None and not lacking:  # nothing of init's left to do
-            raise SystemExit(f"claimbench init: {kept} already holds the claims of {arguments.report}, and "
-                             f"{os.path.relpath(path)} already reads it: edit it, or draft another report with "
-                             "claimbench draft")
+            print(f"nothing to do: {kept} already holds the claims of {arguments.report}, and "
+                  f"{os.path.relpath(path)} already reads it: edit it, or draft another report with claimbench draft")
+            return 0
         if moved:  # only where --claims-dir named another folder
             written = options["claims_dir"].strip()
             print(f"{os.path.relpath(path)} sets claims_dir = {written}, another folder than --claims-dir "
@@ -561,7 +567,7 @@ def _ledger_of(report: Path, claims_dir: Path, project: Path) -> Path | None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="claimbench", description="Published model claims, re-measured.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {claimbench.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     draft = commands.add_parser("draft", help="draft a v2 ledger from a markdown report (reads it as text only)")
@@ -623,14 +629,6 @@ def _parser() -> argparse.ArgumentParser:
                       help="where the ledger goes (default: the configuration's claims_dir, else claims/)")
     init.set_defaults(run=_init)
     return parser
-
-
-def _version() -> str:
-    """The installed distribution's version."""
-    try:
-        return importlib.metadata.version("claimbench")
-    except importlib.metadata.PackageNotFoundError:
-        return "(not installed)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
