@@ -329,65 +329,50 @@ def test_the_class_check_leaves_the_random_state_so_a_resumed_run_ends_as_an_uni
         assert torch.equal(tensor, other), f"{name} differs after resuming"
 
 
-def test_a_cosine_schedule_anneals_per_epoch_and_resumes_where_it_stopped(tmp_path: Path) -> None:
-    """``schedule = "cosine"`` (kuangliu/pytorch-cifar's recipe: SGD, cosine annealing over the epochs, stepped
-    after each epoch's steps): epoch e trains at lr (1 + cos(pi e / epochs)) / 2 times the recipe's, and a run
-    stopped after epoch 1 and resumed from its checkpoint trains its later epochs at the same learning rates and
-    ends with the uninterrupted run's weights."""
-    dataset, checkpoint = synthetic(64, seed=0, shape=(3, 28, 28)), tmp_path / "run.ckpt"
-    recipe = dataclasses.replace(ADAM, optimizer="sgd", lr=0.1, momentum=0.9, weight_decay=5e-4, epochs=3,
-                                 schedule="cosine")
-
-    def cnn() -> nn.Module:
-        torch.manual_seed(0)
-        return small_cnn(3)
-
-    def stop_at_epoch_2(line: str) -> None:
-        if " epoch 2/" in line:
-            raise InterruptedError(line)
-
-    with pytest.raises(InterruptedError):
-        train.train(cnn(), dataset, None, recipe, device="cpu", seed=0, checkpoint=checkpoint,
-                    on_epoch=stop_at_epoch_2)
-    assert train.saved(checkpoint).epochs == 1
-    resumed, uninterrupted = cnn(), cnn()
-    resumed_history = train.train(resumed, dataset, None, recipe, device="cpu", seed=0, checkpoint=checkpoint)
-    history = train.train(uninterrupted, dataset, None, recipe, device="cpu", seed=0)
-    cosine = [recipe.lr * (1 + math.cos(math.pi * e / recipe.epochs)) / 2 for e in range(recipe.epochs)]
-    assert [e.lr for e in history.epochs] == pytest.approx(cosine, rel=1e-9)
-    assert [e.lr for e in resumed_history.epochs] == [e.lr for e in history.epochs]
-    for (name, tensor), other in zip(uninterrupted.state_dict().items(), resumed.state_dict().values()):
-        assert torch.equal(tensor, other), f"{name} differs after resuming"
+def _cosine_rates(recipe: Recipe) -> list[float]:
+    """kuangliu/pytorch-cifar's ``CosineAnnealingLR`` stepped per epoch: epoch e trains at lr (1 + cos(pi e /
+    epochs)) / 2."""
+    return [recipe.lr * (1 + math.cos(math.pi * e / recipe.epochs)) / 2 for e in range(recipe.epochs)]
 
 
-def test_a_step_schedule_cuts_the_rate_at_its_milestones_and_resumes_where_it_stopped(tmp_path: Path) -> None:
-    """``schedule = "step"`` (PyTorch's ``MultiStepLR``, stepped after each epoch's steps): epoch e (from 0) trains
-    at the recipe's lr times gamma to the number of milestones at or below e, and a run stopped after epoch 1 and
-    resumed from its checkpoint trains its later epochs, past both milestones, at the same learning rates and ends
-    with the uninterrupted run's weights."""
-    dataset, checkpoint = synthetic(64, seed=0, shape=(3, 28, 28)), tmp_path / "run.ckpt"
-    recipe = dataclasses.replace(ADAM, optimizer="sgd", lr=0.1, momentum=0.9, epochs=4, schedule="step",
-                                 step=Step(milestones=(1, 3), gamma=0.5))
-
-    def cnn() -> nn.Module:
-        torch.manual_seed(0)
-        return small_cnn(3)
-
-    def stop_at_epoch_2(line: str) -> None:
-        if " epoch 2/" in line:
-            raise InterruptedError(line)
-
-    with pytest.raises(InterruptedError):
-        train.train(cnn(), dataset, None, recipe, device="cpu", seed=0, checkpoint=checkpoint,
-                    on_epoch=stop_at_epoch_2)
-    assert train.saved(checkpoint).epochs == 1
-    resumed, uninterrupted = cnn(), cnn()
-    resumed_history = train.train(resumed, dataset, None, recipe, device="cpu", seed=0, checkpoint=checkpoint)
-    history = train.train(uninterrupted, dataset, None, recipe, device="cpu", seed=0)
+def _step_rates(recipe: Recipe) -> list[float]:
+    """``MultiStepLR`` stepped per epoch: epoch e (from 0) trains at lr times gamma to the number of milestones at or
+    below e."""
     assert recipe.step is not None
-    cut = [recipe.lr * recipe.step.gamma ** sum(m <= e for m in recipe.step.milestones) for e in range(recipe.epochs)]
-    assert len(set(cut)) == 3
-    assert [e.lr for e in history.epochs] == pytest.approx(cut, rel=1e-12)
+    return [recipe.lr * recipe.step.gamma ** sum(m <= e for m in recipe.step.milestones) for e in range(recipe.epochs)]
+
+
+@pytest.mark.parametrize(("schedule", "rates"), [
+    (dict(epochs=3, schedule="cosine", weight_decay=5e-4), _cosine_rates),
+    (dict(epochs=4, schedule="step", step=Step(milestones=(1, 3), gamma=0.5)), _step_rates),
+], ids=["cosine", "step"])
+def test_a_schedule_sets_each_epochs_rate_and_resumes_where_it_stopped(
+        tmp_path: Path, schedule: dict[str, Any], rates: Callable[[Recipe], list[float]]) -> None:
+    """``schedule = "cosine"`` (kuangliu/pytorch-cifar's recipe: SGD, cosine annealing over the epochs) and
+    ``"step"`` (``MultiStepLR``), each stepped after an epoch's steps, train each epoch at their rate, and a run
+    stopped after epoch 1 and resumed from its checkpoint trains its later epochs (past both of step's milestones)
+    at the same rates and ends with the uninterrupted run's weights."""
+    dataset, checkpoint = synthetic(64, seed=0, shape=(3, 28, 28)), tmp_path / "run.ckpt"
+    recipe = dataclasses.replace(ADAM, optimizer="sgd", lr=0.1, momentum=0.9, **schedule)
+
+    def cnn() -> nn.Module:
+        torch.manual_seed(0)
+        return small_cnn(3)
+
+    def stop_at_epoch_2(line: str) -> None:
+        if " epoch 2/" in line:
+            raise InterruptedError(line)
+
+    with pytest.raises(InterruptedError):
+        train.train(cnn(), dataset, None, recipe, device="cpu", seed=0, checkpoint=checkpoint,
+                    on_epoch=stop_at_epoch_2)
+    assert train.saved(checkpoint).epochs == 1
+    resumed, uninterrupted = cnn(), cnn()
+    resumed_history = train.train(resumed, dataset, None, recipe, device="cpu", seed=0, checkpoint=checkpoint)
+    history = train.train(uninterrupted, dataset, None, recipe, device="cpu", seed=0)
+    expected = rates(recipe)
+    assert len(set(expected)) == 3, "the rate changes twice"
+    assert [e.lr for e in history.epochs] == pytest.approx(expected, rel=1e-9)
     assert [e.lr for e in resumed_history.epochs] == [e.lr for e in history.epochs]
     for (name, tensor), other in zip(uninterrupted.state_dict().items(), resumed.state_dict().values()):
         assert torch.equal(tensor, other), f"{name} differs after resuming"
