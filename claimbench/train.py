@@ -86,14 +86,17 @@ class ForeignCheckpoint(ValueError):
 class CorruptCheckpoint(ValueError):
     """A checkpoint's content cannot be loaded or resumed from, or is not what was saved (its digest differs):
     names the file. Bytes that do not unpickle are no torch checkpoint: torch's message, which advises loading
-    them with ``weights_only=False`` (unsafe), is not quoted."""
+    them with ``weights_only=False`` (unsafe), is not quoted. Where torch could not load it at all (``unloadable``:
+    a file cut short, or of other bytes), the message says so before torch's error."""
 
-    def __init__(self, path: Path, error: BaseException) -> None:
+    def __init__(self, path: Path, error: BaseException, *, unloadable: bool = False) -> None:
         self.path = path
         if isinstance(error, pickle.UnpicklingError):
             why = f"not a torch checkpoint: {type(error).__name__}"
         else:
             why = f"{type(error).__name__}: {next(iter(str(error).splitlines()), '')}"
+            if unloadable:
+                why = f"truncated or not a checkpoint: it could not be read ({why})"
         super().__init__(f"{path}: corrupt checkpoint ({why})")
 
 
@@ -696,7 +699,7 @@ def _load(checkpoint: Path, *, mmap: bool = False) -> dict[str, Any]:
         if not isinstance(state, dict) or "fingerprint" not in state:
             raise KeyError("no fingerprint")
     except Exception as error:  # torch.load fails in many ways on what a file holds (zip, pickle, EOF)
-        raise CorruptCheckpoint(checkpoint, error) from error
+        raise CorruptCheckpoint(checkpoint, error, unloadable=True) from error
     return state
 
 
