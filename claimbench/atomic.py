@@ -34,6 +34,7 @@ import errno
 import functools
 import glob
 import io
+import itertools
 import os
 import signal
 import socket
@@ -221,7 +222,9 @@ def _fsync_directory(directory: Path) -> None:
 def unwritable(path: Path, *, folder: bool) -> str | None:
     """Why ``path`` (a file, or a folder to write files into) could not be written; None when it could: checked
     before anything is written, by a run's options and the command line's outputs alike. A file is replaced through
-    a temporary file beside it, so its folder must take new files; the folders missing on the way are created."""
+    a temporary file beside it, so its folder must take new files; the folders missing on the way are created. Past
+    the permission bits (which root's access ignores), it tries: creates the folder and a temporary file in it
+    (``_tried``), and removes what it created."""
     if folder and os.path.isfile(path):
         return f"{path} is a file, not a folder"
     if not folder and os.path.isdir(path):
@@ -235,6 +238,29 @@ def unwritable(path: Path, *, folder: bool) -> str | None:
         return f"cannot create {path}: {existing} is not a folder"
     if not os.access(existing, os.W_OK | os.X_OK):
         return f"cannot write in {existing}"
+    return _tried(path if folder else path.parent, path)
+
+
+def _tried(folder: Path, path: Path) -> str | None:
+    """Why a file could not be created in ``folder`` (for ``path``), found by creating the folders missing on the way
+    and a temporary file in it; None when it could. All it created is removed again."""
+    missing = list(itertools.takewhile(lambda ancestor: not os.path.lexists(ancestor), [folder, *folder.parents]))
+    created: list[Path] = []
+    try:
+        for new in reversed(missing):
+            with contextlib.suppress(FileExistsError):  # another process created it meanwhile
+                os.mkdir(new)
+                created.append(new)
+        handle, name = tempfile.mkstemp(prefix=_MARK, suffix=".tmp", dir=folder)
+        os.close(handle)
+        os.unlink(name)
+    except OSError as error:
+        where = f"create {path}" if len(created) < len(missing) else f"write in {folder}"
+        return f"cannot {where} ({error.strerror or error})"
+    finally:
+        for new in reversed(created):
+            with contextlib.suppress(OSError):
+                os.rmdir(new)
     return None
 
 

@@ -565,6 +565,21 @@ def test_paths_a_run_could_not_use_are_usage_errors_before_any_test_runs(
     assert (project.path / "README.md").read_text(encoding="utf-8") == readme
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where nobody creates files")
+@pytest.mark.parametrize(("option", "message"), [
+    ("--claims-results-dir=/proc/claimbench-runs/new", "--claims-results-dir: cannot *proc*"),
+    ("--claims-json=/proc/claimbench.json", "--claims-json: cannot write in /proc*"),
+], ids=["results-dir", "json"])
+def test_paths_that_cannot_be_created_are_usage_errors_as_root_too(project: pytest.Pytester, option: str,
+                                                                   message: str) -> None:
+    """A folder or file whose folder lets root in by its permission bits, where nothing can be created (as under
+    ``/proc`` or ``/sys``): the check tries to create it, so root gets the usage error too, before any test runs."""
+    result = _run(project, option)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {message}"])
+    assert "passed" not in result.stdout.str()
+
+
 @pytest.mark.parametrize(("selection", "status"), [("reproduced or blocker", pytest.ExitCode.INTERNAL_ERROR),
                                                    ("refuted or blocker", pytest.ExitCode.TESTS_FAILED)])
 def test_a_path_made_unusable_while_the_tests_ran_is_one_line_after_the_summary(
