@@ -715,7 +715,7 @@ def test_a_stored_run_copied_over_another_runs_file_is_set_aside_and_retrained(
     path, theirs = stored_path(model1, tiny_settings), stored_path(model2, tiny_settings)
     store.write(theirs, {**stored_run(12.5, True), "session": "an earlier session"}, tiny_settings)
     path.write_bytes(theirs.read_bytes())
-    with pytest.warns(UserWarning, match=rf"^{re.escape(str(path))}: the stored run of another key \(written as "
+    with pytest.warns(UserWarning, match=rf"^{re.escape(str(path))}: another run's stored run \(written as "
                                          rf"{re.escape(theirs.name)}\); set aside as {re.escape(path.name)}\."
                                          r"other-run-1: it is not used$"):
         outcome = local.measure(model1, tiny_settings)
@@ -821,6 +821,24 @@ def test_a_checkpoint_this_users_key_did_not_sign_is_set_aside_not_resumed(
                                          r"epoch 1$"):
         local.measure(model1, dataclasses.replace(tiny_settings, session="the next session", progress=lines.append))
     assert epochs_trained(lines) == [1, 2] and path.with_name(f"{checkpoint.name}.unsigned-1").exists()
+
+
+def test_a_checkpoint_copied_over_another_runs_is_set_aside_as_another_runs(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkpoint of model 2, signed with this user's key, copied over model 1's is not unsigned but another run's:
+    set aside as such, as a stored run copied so is, naming the run it was written for, and model 1 trains from
+    epoch 1."""
+    model1, model2 = claim(MODEL1_CLAIMS[1], small_ledger), claim("iot_ml_hw2/accuracy/model2/val", small_ledger)
+    path, theirs = stored_path(model1, tiny_settings), stored_path(model2, tiny_settings)
+    interrupt_after_epoch_1(model2, tiny_settings, monkeypatch, "fp32")
+    checkpoint = path.with_suffix(".ckpt")
+    checkpoint.write_bytes(theirs.with_suffix(".ckpt").read_bytes())
+    lines: list[str] = []
+    with pytest.warns(UserWarning, match=rf"^{re.escape(str(checkpoint))}: another run's checkpoint \(written as "
+                                         rf"{re.escape(theirs.name)}\); set aside as {re.escape(checkpoint.name)}\."
+                                         r"other-run-1: training from epoch 1$"):
+        local.measure(model1, dataclasses.replace(tiny_settings, session="the next session", progress=lines.append))
+    assert epochs_trained(lines) == [1, 2] and not list(path.parent.glob("*.unsigned-*"))
 
 
 @pytest.mark.parametrize("corrupt", ['{"session": ', '["a list"]', '{"session": 1, "reason": "r"}'])

@@ -96,7 +96,7 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
     the checkpoint. A run with a checkpoint to resume (``store.resumable``) continues as it began (precision,
     threads), without timing again; any other starts as ``found`` chose (None: ``cost.step_cost``), a retrain
     first removing a checkpoint it does not resume, and a plain run setting aside one this user's key did not sign
-    (``store.set_aside_unsigned_checkpoint``)."""
+    or another run's (``store.set_aside_checkpoint_not_ours``)."""
     recipe = claim.recipe
     sets = splits.load(claim, recipe, seed, settings)
     checkpoint = path.with_suffix(".ckpt")
@@ -107,7 +107,7 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
         if settings.retrain:
             checkpoint.unlink(missing_ok=True)
         else:
-            store.set_aside_unsigned_checkpoint(path, settings)
+            store.set_aside_checkpoint_not_ours(path, settings)
         found = found or cost.step_cost(claim.model, recipe, sets.train, settings)
     started = time.perf_counter()
     accel = found.accel(compile=settings.compile)

@@ -10,7 +10,8 @@ sound run without it or signed by another key (committed in a repository's ``run
 was not measured here, and is set aside as ``unsigned`` and trained again; a checkpoint whose note is not signed so
 is never resumed. It also carries the file name it was written under (``STORED_AS``), which encodes its key: a run
 read under another name (a file copied over another run's) is another run's, and one without that name (written by
-an older claimbench) cannot be told to be this file's; both are set aside and trained again too. Its files' names
+an older claimbench) cannot be told to be this file's; both are set aside and trained again too. A checkpoint's
+note carries the name too, and one signed for another name is set aside as another run's the same way. Its files' names
 are ones Windows allows too (``names.portable``); a run stored under its name as built before
 (``torchvision:resnet18-...``, which ``STORED_AS`` then holds) is moved to its portable name and reused. A corrupt
 record of a failure is set aside too. An interrupted run's checkpoint records how the run began
@@ -49,7 +50,7 @@ from claimbench.runs.settings import Settings, say
 
 __all__ = ["DIGEST", "ENGINE", "SIGNATURE", "STORED_AS", "Resumable", "Stored", "architecture", "checkpoint_note",
            "content", "engine", "held", "locked", "path_for", "raise_failure", "read", "resumable", "set_aside",
-           "set_aside_unsigned_checkpoint", "unwritable", "write", "write_failure"]
+           "set_aside_checkpoint_not_ours", "unwritable", "write", "write_failure"]
 
 
 ENGINE = (train, transforms, batchnorm, data, splits)
@@ -216,21 +217,36 @@ def _stored_digest(path: Path) -> str | None:
 def checkpoint_note(path: Path, found: precision.Probe, settings: Settings) -> dict[str, Any]:
     """What the checkpoint of the run stored at ``path`` records beside its state: the probe the run began with
     (its precision, thread count and timings), and for a retrain the stored run it replaces (None: none)."""
-    note: dict[str, Any] = {"probe": found.to_state()}
+    note: dict[str, Any] = {"probe": found.to_state(), STORED_AS: path.name}
     if settings.retrain:
         note["retrain_of"] = _stored_digest(path)
-    return {**note, SIGNATURE: signing.sign(_note_content(path, note))}
+    return {**note, SIGNATURE: signing.sign(_note_content(path.name, note))}
 
 
 def _signed_note(path: Path, note: Any) -> bool:
-    """Whether a checkpoint's note carries this user's signature of the run's file name and its other fields."""
-    return isinstance(note, dict) and signing.signed(_note_content(path, note), note.get(SIGNATURE))
+    """Whether a checkpoint's note carries this user's signature of the run's file name it was written for (its
+    ``STORED_AS``; an older claimbench's note has none: ``path``'s) and its other fields."""
+    if not isinstance(note, dict):
+        return False
+    name = note.get(STORED_AS, path.name)
+    return isinstance(name, str) and signing.signed(_note_content(name, note), note.get(SIGNATURE))
 
 
-def set_aside_unsigned_checkpoint(path: Path, settings: Settings) -> None:
-    """Set aside the checkpoint beside ``path`` where it loads but its note is not this user's (``_signed_note``:
-    another machine's, a repository's, an older claimbench's), so that the run trains from epoch 1 instead of
-    resuming it; a corrupt one is left for training to set aside."""
+def _checkpoint_fault(path: Path, note: Any) -> tuple[str, str] | None:
+    """Why the checkpoint of a run stored at ``path`` with ``note`` is not resumed, as the label it is set aside under
+    and the reason: not this user's (``_signed_note``), or written for another run's file (``_foreign``, as a stored
+    run's). None when it is this run's."""
+    if not _signed_note(path, note):
+        return "unsigned", signing.not_signed("checkpoint")
+    foreign = _foreign(note, path, "checkpoint") if STORED_AS in note else None
+    return ("other-run", foreign) if foreign is not None else None
+
+
+def set_aside_checkpoint_not_ours(path: Path, settings: Settings) -> None:
+    """Set aside the checkpoint beside ``path`` where it loads but its note is not this user's (another machine's,
+    a repository's, an older claimbench's) or is another run's (a file copied over this run's), so that the run
+    trains from epoch 1 instead of resuming it (``_checkpoint_fault``); a corrupt one is left for training to set
+    aside."""
     checkpoint = path.with_suffix(".ckpt")
     if not checkpoint.exists():
         return
@@ -238,15 +254,16 @@ def set_aside_unsigned_checkpoint(path: Path, settings: Settings) -> None:
         note = train.saved(checkpoint).note
     except train.CorruptCheckpoint:
         return
-    if not _signed_note(path, note):
-        set_aside(checkpoint, signing.not_signed("checkpoint"), settings, label="unsigned",
-                  then="training from epoch 1")
+    fault = _checkpoint_fault(path, note)
+    if fault is not None:
+        set_aside(checkpoint, fault[1], settings, label=fault[0], then="training from epoch 1")
 
 
-def _note_content(path: Path, note: dict[str, Any]) -> bytes:
-    """What a checkpoint's note signs: the run's file name (its key) and the note's other fields."""
+def _note_content(name: str, note: dict[str, Any]) -> bytes:
+    """What a checkpoint's note signs: the run's file name it was written for (its key) and the note's other
+    fields."""
     body = {key: value for key, value in note.items() if key != SIGNATURE}
-    return json.dumps([path.name, body], sort_keys=True, separators=(",", ":")).encode()
+    return json.dumps([name, body], sort_keys=True, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -271,7 +288,7 @@ def resumable(path: Path, claim: Claim, seed: int, settings: Settings, train_ima
     try:
         saved = train.saved(checkpoint)
         found = precision.Probe.from_state(saved.note["probe"])
-        if not _signed_note(path, saved.note):
+        if _checkpoint_fault(path, saved.note) is not None:
             return None
     except (train.CorruptCheckpoint, KeyError, TypeError, ValueError):
         return None
@@ -388,21 +405,22 @@ def read(path: Path, settings: Settings) -> dict[str, Any] | None:
     if not signing.signed(content(record), record.get(SIGNATURE)):
         set_aside(path, signing.not_signed("stored run"), settings, label="unsigned")
         return None
-    foreign = _foreign(record, path)
+    foreign = _foreign(record, path, "stored run")
     if foreign is not None:
         set_aside(path, foreign, settings, label="other-run")
         return None
     return record
 
 
-def _foreign(record: dict[str, Any], path: Path) -> str | None:
-    """Why a sound stored run is not the run its file name keys, in one line; None when it is."""
+def _foreign(record: dict[str, Any], path: Path, what: str) -> str | None:
+    """Why a sound stored run or checkpoint note (``what``) is not of the run the file name ``path`` keys, in one
+    line; None when it is."""
     written = record.get(STORED_AS)
     if written is None:
-        return (f"a stored run without its {STORED_AS} (written by an older claimbench): it cannot be told to be "
+        return (f"a {what} without its {STORED_AS} (written by an older claimbench): it cannot be told to be "
                 "the run this file name keys")
     if not isinstance(written, str) or names.portable(written) != path.name:  # as built before names were portable
-        return f"the stored run of another key (written as {written})"
+        return f"another run's {what} (written as {written})"
     return None
 
 
