@@ -841,6 +841,44 @@ def test_a_checkpoint_copied_over_another_runs_is_set_aside_as_another_runs(
     assert epochs_trained(lines) == [1, 2] and not list(path.parent.glob("*.unsigned-*"))
 
 
+def test_a_finished_runs_leftover_checkpoint_and_temporary_files_are_removed_when_it_is_read(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run killed as its record was renamed into place leaves its checkpoint and a temporary file; the next session
+    reads the stored run (finished) and removes both, which no later write would."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    interrupt_after_epoch_1(model1, tiny_settings, monkeypatch, "fp32")
+    checkpoint = path.with_suffix(".ckpt")
+    left = checkpoint.read_bytes()
+    store.write(path, {**stored_run(61.5, True), "session": "an earlier session"}, tiny_settings)
+    checkpoint.write_bytes(left)
+    temporary = path.with_name(f".claimbench-{path.with_suffix('.session').name}.host.1.abc.tmp")
+    temporary.write_bytes(b"half a marker")
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
+    lines: list[str] = []
+    assert local.measure(model1, dataclasses.replace(tiny_settings, progress=lines.append)).values == (61.5,)
+    assert not checkpoint.exists() and not temporary.exists() and path.exists() and not lines
+
+
+def test_a_plain_run_beside_an_unfinished_retrain_says_so_and_reuses_the_stored_run(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``--claims-retrain`` interrupted after epoch 1 leaves its checkpoint beside the run it retrains: a plain run
+    reuses the stored run (the author's verdict stands on it), keeps the checkpoint, and says in one line that the
+    retrain is unfinished and where ``--claims-retrain`` carries it on."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    path = stored_path(model1, tiny_settings)
+    earlier = dataclasses.replace(tiny_settings, session="an earlier session")
+    store.write(path, {**stored_run(61.5, True), "session": earlier.session}, earlier)
+    interrupt_after_epoch_1(model1, dataclasses.replace(tiny_settings, retrain=True), monkeypatch, "fp32")
+    monkeypatch.setattr(train, "train", lambda *args, **kwargs: pytest.fail("trained again"))
+    lines: list[str] = []
+    assert local.measure(model1, dataclasses.replace(tiny_settings, progress=lines.append)).values == (61.5,)
+    assert lines == [f"{model1.model}: a --claims-retrain of this run is unfinished ({path.with_suffix('.ckpt')} "
+                     f"holds epoch 1 of {model1.recipe.epochs}); the stored run is used: --claims-retrain carries the "
+                     "retrain on from epoch 2"]
+    assert path.with_suffix(".ckpt").exists()
+
+
 @pytest.mark.parametrize("corrupt", ['{"session": ', '["a list"]', '{"session": 1, "reason": "r"}'])
 def test_a_corrupt_failure_record_is_set_aside_and_a_good_stored_run_wins(
         small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch, corrupt: str) -> None:

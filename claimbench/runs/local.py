@@ -148,7 +148,7 @@ def stored_or_trained(claim: Claim, seed: int, settings: Settings, path: Path,
     meanwhile. Given the claim's ``sets`` (one machine), a run waited for that the other process left unstored (a
     Ctrl-C, a failure) is budgeted first as ``measure`` budgets a missing run (``_check_budget``), resuming that
     process's checkpoint where it can; the cluster's driver budgeted every run it submits. ``place`` goes to the
-    run's progress lines (``train_run``)."""
+    run's progress lines (``train_run``). A plain run tidies what a stored run's kill left beside it (``_tidy``)."""
     with store.locked(path, settings.progress) as waited:
         record = store.read(path, settings)
         if record is None:
@@ -156,9 +156,22 @@ def stored_or_trained(claim: Claim, seed: int, settings: Settings, path: Path,
                 _check_budget(claim, claim.recipe, {seed: path}, sets, settings)
             record = train_run(claim, seed, settings, path, found, place)
             store.write(path, record, settings)
-        elif waited:
-            say(settings, f"{path}: stored by the other process meanwhile; read, not trained again")
+        else:
+            if waited:
+                say(settings, f"{path}: stored by the other process meanwhile; read, not trained again")
+            if not settings.retrain:
+                _tidy(claim, path, settings)
     return record
+
+
+def _tidy(claim: Claim, path: Path, settings: Settings) -> None:
+    """Remove what a finished run's kill left beside it (``store.tidy_finished``), and say where an unfinished
+    ``--claims-retrain`` of it left its checkpoint: the stored run stays the one used until that retrain ends."""
+    epochs = store.tidy_finished(path)
+    if epochs is not None:
+        say(settings, f"{claim.model}: a --claims-retrain of this run is unfinished ({path.with_suffix('.ckpt')} holds "
+                      f"epoch {epochs} of {claim.recipe.epochs}); the stored run is used: --claims-retrain carries "
+                      f"the retrain on from epoch {epochs + 1}")
 
 
 def _trained_on(record: dict[str, Any], settings: Settings) -> str:

@@ -15,7 +15,8 @@ note carries the name too, and one signed for another name is set aside as anoth
 are ones Windows allows too (``names.portable``); a run stored under its name as built before
 (``torchvision:resnet18-...``, which ``STORED_AS`` then holds) is moved to its portable name and reused. A corrupt
 record of a failure is set aside too. An interrupted run's checkpoint records how the run began
-(``checkpoint_note``), so that a later session resumes it as it began (``resumable``).
+(``checkpoint_note``), so that a later session resumes it as it began (``resumable``); a finished run's checkpoint
+left by a kill as its record was stored is removed once a plain run reads it (``tidy_finished``).
 A cluster's worker trains and stores a run under its lock as one machine does (``locked``); a run that failed
 there is stored by the driver as its reason (``write_failure``), which its claims then raise.
 """
@@ -50,7 +51,7 @@ from claimbench.runs.settings import Settings, say
 
 __all__ = ["DIGEST", "ENGINE", "SIGNATURE", "STORED_AS", "Resumable", "Stored", "architecture", "checkpoint_note",
            "content", "engine", "held", "locked", "path_for", "raise_failure", "read", "resumable", "set_aside",
-           "set_aside_checkpoint_not_ours", "unwritable", "write", "write_failure"]
+           "set_aside_checkpoint_not_ours", "tidy_finished", "unwritable", "write", "write_failure"]
 
 
 ENGINE = (train, transforms, batchnorm, data, splits)
@@ -257,6 +258,30 @@ def set_aside_checkpoint_not_ours(path: Path, settings: Settings) -> None:
     fault = _checkpoint_fault(path, note)
     if fault is not None:
         set_aside(checkpoint, fault[1], settings, label=fault[0], then="training from epoch 1")
+
+
+def tidy_finished(path: Path) -> int | None:
+    """Beside the run stored at ``path``, which a plain run has read (so finished), remove what its session left when
+    killed as it stored it, which no later write would: its checkpoint and the temporary files of its files. A
+    checkpoint of an unfinished retrain of this stored run (its note's ``retrain_of``) is kept, for
+    ``--claims-retrain`` to carry on: the epochs it holds are returned (None: none), and so is one not this user's
+    or not readable (left as it is). Under the run's lock: nobody writes these files meanwhile."""
+    checkpoint = path.with_suffix(".ckpt")
+    for temporary in (*atomic.temporary_files(path), *atomic.temporary_files(path.with_suffix(".session")),
+                      *atomic.temporary_files(checkpoint)):
+        temporary.unlink(missing_ok=True)
+    if not checkpoint.exists():
+        return None
+    try:
+        saved = train.saved(checkpoint)
+    except (train.CorruptCheckpoint, errors.MeasurementError):
+        return None
+    if _checkpoint_fault(path, saved.note) is not None:
+        return None
+    if "retrain_of" in saved.note and saved.note["retrain_of"] == _stored_digest(path):
+        return saved.epochs
+    checkpoint.unlink(missing_ok=True)
+    return None
 
 
 def _note_content(name: str, note: dict[str, Any]) -> bytes:
