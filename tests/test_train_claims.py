@@ -879,6 +879,29 @@ def test_a_plain_run_beside_an_unfinished_retrain_says_so_and_reuses_the_stored_
     assert path.with_suffix(".ckpt").exists()
 
 
+@pytest.mark.parametrize("retrain", [False, True], ids=["plain", "retrain"])
+def test_an_interrupted_run_says_its_checkpoint_is_kept_and_where_the_next_run_resumes(
+        small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch, retrain: bool) -> None:
+    """A Ctrl-C in training says, in one line after the epochs', that the last finished epoch's checkpoint is kept
+    and from which epoch the next run (a retrain's: the next retrain) resumes it."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    checkpoint = stored_path(model1, tiny_settings).with_suffix(".ckpt")
+    lines: list[str] = []
+
+    def stop(line: str) -> None:
+        lines.append(line)
+        if re.match(r"\S+(?: seed \d+ \(\d+ of \d+\))? epoch 2/", line):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(precision, "probe", probe_choosing("fp32", []))
+    with pytest.raises(KeyboardInterrupt):
+        local.measure(model1, dataclasses.replace(tiny_settings, progress=stop, retrain=retrain))
+    nxt = "next --claims-retrain" if retrain else "next run"
+    assert lines[-1] == (f"{model1.model}: interrupted; the checkpoint of its last finished epoch, 1 of "
+                         f"{model1.recipe.epochs}, is kept ({checkpoint}): the {nxt} resumes from epoch 2")
+
+
 @pytest.mark.parametrize("corrupt", ['{"session": ', '["a list"]', '{"session": 1, "reason": "r"}'])
 def test_a_corrupt_failure_record_is_set_aside_and_a_good_stored_run_wins(
         small_ledger: Path, tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch, corrupt: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import torch
 
-from claimbench import environment, metrics, precision, registry, train
+from claimbench import environment, errors, metrics, precision, registry, train
 from claimbench.history import History
 from claimbench.ledger import Claim, Recipe
 from claimbench.runs import cost, splits, store
@@ -68,7 +68,8 @@ def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: sp
            ) -> tuple[History, torch.nn.Module]:
     """One run, resumed from ``checkpoint`` when it holds one; a corrupt checkpoint, or one of another run (an older
     claimbench, a file copied in), is set aside and the run starts afresh. A checkpoint that cannot be written (a
-    full disk) is ``store.unwritable``; the one written before it is kept."""
+    full disk) is ``store.unwritable``; the one written before it is kept. A Ctrl-C says what is kept
+    (``_say_kept``)."""
     torch.manual_seed(seed)
     model = registry.get_model(claim.model)
     try:
@@ -86,7 +87,25 @@ def _train(claim: Claim, recipe: Recipe, seed: int, settings: Settings, sets: sp
         if error.filename != str(checkpoint):  # not the checkpoint's write: a failure of the training itself
             raise
         raise store.unwritable(checkpoint, error) from None
+    except KeyboardInterrupt:
+        _say_kept(claim, checkpoint, settings)
+        raise
     return history, model
+
+
+def _say_kept(claim: Claim, checkpoint: Path, settings: Settings) -> None:
+    """Say, as a Ctrl-C stops the claim's run, that the checkpoint of its last finished epoch is kept and from which
+    epoch the next run (a retrain's: the next retrain) resumes it; or that none finished, where none did."""
+    try:
+        epochs = train.saved(checkpoint).epochs if checkpoint.exists() else 0
+    except (train.CorruptCheckpoint, errors.MeasurementError):  # nothing to say of it: the next run sets it aside
+        return
+    if not epochs:
+        say(settings, f"{claim.model}: interrupted before its first epoch finished: the next run trains from epoch 1")
+        return
+    after = "next --claims-retrain" if settings.retrain else "next run"
+    say(settings, f"{claim.model}: interrupted; the checkpoint of its last finished epoch, {epochs} of "
+                  f"{claim.recipe.epochs}, is kept ({checkpoint}): the {after} resumes from epoch {epochs + 1}")
 
 
 def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
