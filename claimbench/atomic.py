@@ -251,9 +251,9 @@ def _tried(folder: Path, path: Path) -> str | None:
             with contextlib.suppress(FileExistsError):  # another process created it meanwhile
                 os.mkdir(new)
                 created.append(new)
-        handle, name = tempfile.mkstemp(prefix=_MARK, suffix=".tmp", dir=folder)
-        os.close(handle)
-        os.unlink(name)
+        probe = folder / f"{_MARK}check.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        os.unlink(probe)
     except OSError as error:
         where = f"create {path}" if len(created) < len(missing) else f"write in {folder}"
         return f"cannot {where} ({error.strerror or error})"
