@@ -179,8 +179,11 @@ def claim_digest(claim: Claim) -> str:
     """A digest of everything the ledger says of a claim but its ``note``: a record measured against another
     version of the claim (another model, count, band or recipe) is no record of this one. Its ``column``, the
     loader's index of its cell's column, says nothing the cell does not (a record digested before it keeps its
-    digest)."""
+    digest), and neither does a recipe key it leaves unset that was added after records were digested
+    (``Recipe.keyed``)."""
     fields = {key: value for key, value in dataclasses.asdict(claim).items() if key not in ("note", "column")}
+    if claim.recipe is not None:
+        fields["recipe"] = claim.recipe.keyed()
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
 

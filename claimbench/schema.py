@@ -209,6 +209,17 @@ class Recipe:
         """How many training images one epoch draws from a training set of ``train_images``."""
         return self.steps_per_epoch * self.batch_size or train_images
 
+    def keyed(self) -> dict[str, Any]:
+        """The recipe as a run's key and a claim's digest read it: its fields, less those of ``KEYED_WHEN_SET`` left
+        unset."""
+        return {key: value for key, value in dataclasses.asdict(self).items()
+                if not (key in KEYED_WHEN_SET and value is None)}
+
+
+KEYED_WHEN_SET = ("step",)
+"""Recipe keys added after runs were stored, and claims digested, under recipes without them: in a run's key and a
+claim's digest only where set, so that every recipe without them keeps its run and its claims' records."""
+
 
 @record
 class Claim:

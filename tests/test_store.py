@@ -17,11 +17,13 @@ from held_lock import held_until_said
 from torch import nn
 
 import models.core_collapse  # noqa: F401  (registers its lazy MLC models)
-from claimbench import errors, model_code, registry, train
+from claimbench import errors, ledger, model_code, registry, results, train
 from claimbench.history import Epoch, History
-from claimbench.ledger import Claim, Recipe, Tolerance
+from claimbench.ledger import Claim, Recipe, Step, Tolerance
 from claimbench.runs import store
 from claimbench.runs.settings import Settings
+
+REFERENCE = Path(__file__).resolve().parent.parent / "reference"
 
 
 def test_a_lazy_model_has_an_architecture_and_its_initialisation_counts() -> None:
@@ -118,6 +120,26 @@ def test_a_compiled_run_is_another_run_and_an_uncompiled_one_keeps_its_key(monke
     uncompiled = store.path_for(claim, recipe, 0, plain, identity)
     assert uncompiled.name == "iot_ml_hw2.model1-cifar10-seed0-cpu-e21c6d80dcba.json"
     assert store.path_for(claim, recipe, 0, dataclasses.replace(plain, compile=True), identity) != uncompiled
+
+
+def test_a_recipe_key_added_later_changes_no_run_key_nor_claim_digest_while_unset(monkeypatch: pytest.MonkeyPatch,
+                                                                                   tmp_path: Path) -> None:
+    """``step`` came after runs were stored and records digested: a recipe without it keeps its run's key (the
+    digest above) and its claims' digest (the one results/claims.json recorded before it, for this claim of the
+    iot_ml_hw2 ledger), and one with it set is another run and another claim."""
+    monkeypatch.setattr(store, "architecture", lambda reference: "architecture")
+    monkeypatch.setattr(store, "engine", lambda: "engine")
+    claim, recipe, identity = _accuracy_claim("iot_ml_hw2.model1", epochs=2)
+    plain = Settings(device="cpu", results_dir=tmp_path)
+    stepped = dataclasses.replace(recipe, schedule="step", step=Step(milestones=(1,), gamma=0.1))
+    unset = store.path_for(claim, recipe, 0, plain, identity)
+    assert unset.name == "iot_ml_hw2.model1-cifar10-seed0-cpu-e21c6d80dcba.json"
+    assert store.path_for(claim, stepped, 0, plain, identity) != unset
+    iot = {each.id: each for each in ledger.load(REFERENCE / "iot_ml_hw2.toml")}["iot_ml_hw2/accuracy/model1/train"]
+    assert iot.recipe is not None and iot.recipe.step is None
+    assert results.claim_digest(iot) == "76cf62a5a1b9d2be"
+    assert results.claim_digest(dataclasses.replace(iot, recipe=dataclasses.replace(
+        iot.recipe, schedule="step", step=Step(milestones=(1,), gamma=0.1)))) != "76cf62a5a1b9d2be"
 
 
 def test_a_helper_the_forward_calls_edited_is_another_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -24,7 +24,6 @@ there is stored by the driver as its reason (``write_failure``), which its claim
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import fcntl
 import functools
@@ -110,7 +109,7 @@ def path_for(claim: Claim, recipe: Recipe, seed: int, settings: Settings, identi
     (``names.portable``: ``torchvision~resnet18-...``); the files of the run an older claimbench stored under the
     name as built (``torchvision:resnet18-...``) are moved to it first (``_adopt``), so that the run is reused."""
     key = {"model": claim.model, "architecture": architecture(claim.model), "engine": engine(),
-           "dataset": claim.dataset, "data": identity, "recipe": dataclasses.asdict(recipe), "seed": seed,
+           "dataset": claim.dataset, "data": identity, "recipe": recipe.keyed(), "seed": seed,
            "device": torch.device(settings.device).type, "precision": settings.precision}
     if settings.compile:
         key["compile"] = True
