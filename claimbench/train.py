@@ -642,8 +642,8 @@ def _eta(pace: float, epochs_left: int, place: RunPlace | None) -> str:
 
 def fingerprint(name: str, recipe: Recipe, seed: int, device: torch.device, train_size: int, accel: Accel
                 ) -> dict[str, Any]:
-    """What a checkpoint must match to be resumed."""
-    return {"model": name, "recipe": dataclasses.asdict(recipe), "seed": seed, "device": device.type,
+    """What a checkpoint must match to be resumed: the recipe as a run's key reads it (``Recipe.keyed``)."""
+    return {"model": name, "recipe": recipe.keyed(), "seed": seed, "device": device.type,
             "train_size": train_size, "precision": accel.precision}
 
 
