@@ -62,6 +62,9 @@ _CHOSE_BF16 = ("the runs trained in bf16 autocast, which claimbench's --claims-t
                "not the author's fp32")
 """Why runs in bf16 that ``auto`` chose refute nothing: a timing that tipped the other way trains in fp32."""
 _IN_FP32 = "--claims-train-precision=fp32 judges it in fp32"
+FASTER_ENGINE = ("timed with claimbench's own engine, which runs faster than a conventional DataLoader loop (README, "
+                 "The training engine): a time below the band says nothing of the author's loop")
+"""Why an epoch timed faster than the band refutes nothing: the engine, not the author's number, may be the cause."""
 
 Measured = float | int | tuple[int, ...]
 
@@ -471,7 +474,8 @@ def _measured(claim: Claim, measurement: Measurement, ledger: Iterable[Claim]) -
             line += (f"; outside {_named(claim, measurement, landing)} within which {_lands(claim)}, given our "
                      f"{len(measurement.seeds)} seeds")
         line += _single_runs(claim, measurement, band) + _fewer_seeds(claim, measurement)
-    unsettled = "" if band is None else _unsettled(claim, measurement, timed, direction)
+    documented = claim.expect == "refuted" and (claim.correct is None or _bears_out(claim, measurement, shown, reach))
+    unsettled = "" if band is None else _unsettled(claim, measurement, timed, direction, documented)
     if unsettled:
         return Judgement("error", f"{line}; {unsettled}", **common)
     if timed:
@@ -680,15 +684,18 @@ def _always_reaches(claim: Claim, measurement: Measurement, shown: float,
     return (limit, abs(shown - edge)) if edge is not None and abs(shown - edge) <= limit else None
 
 
-def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: str) -> str:
+def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: str, documented: bool) -> str:
     """Why a training number outside the band is no verdict against the author, known or not, or ``""``: one seed
     cannot tell a wrong number from seed-to-seed noise; a run in bf16 that claimbench chose (``auto``) is not in
     the author's numerics; an epoch timed slower than the band where the machine's load is unknown may be the
-    machine's time (load only slows: inside the band it may still reproduce, and below it, it is refuted). Each is a
+    machine's time (load only slows: inside the band it may still reproduce); an epoch timed faster than the band
+    may be the engine's, faster than a conventional loop, unless it is the ledger's ``documented`` error. Each is a
     failure of ours to measure (``error``); so is one measured on splits of another size than the published
     (``_not_published``)."""
     if measurement.partial_data:
         return _not_published(measurement)
+    if timed and direction == "below" and not documented:
+        return FASTER_ENGINE
     if timed:
         unknown = measurement.load and direction == "above"
         return f"cannot tell whether the machine was busy: {measurement.load}" if unknown else ""
