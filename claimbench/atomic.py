@@ -237,8 +237,15 @@ def unwritable(path: Path, *, folder: bool) -> str | None:
     if not os.path.isdir(existing):
         return f"cannot create {path}: {existing} is not a folder"
     if not os.access(existing, os.W_OK | os.X_OK):
-        return f"cannot write in {existing}"
+        return f"cannot write in {existing} ({_denied(existing)})"
     return _tried(path if folder else path.parent, path)
+
+
+def _denied(folder: Path) -> str:
+    """Why ``os.access`` denied writing in ``folder``, in the system's words: its file system is mounted read-only,
+    else its permission bits refuse."""
+    read_only = hasattr(os, "statvfs") and os.statvfs(folder).f_flag & os.ST_RDONLY
+    return os.strerror(errno.EROFS if read_only else errno.EACCES)
 
 
 def _tried(folder: Path, path: Path) -> str | None:

@@ -540,7 +540,7 @@ def test_a_toml_configuration_writes_numbers_as_numbers(project: pytest.Pytester
     ("--claims-readme=reference", "--claims-readme: */reference is a folder, not a file"),
     ("--claims-badges=README.md", "--claims-badges: */README.md is a file, not a folder"),
     ("--claims-plots=README.md/plots", "--claims-plots: cannot create */README.md/plots: */README.md is not a folder"),
-    ("--claims-report=locked/new/REPORT.md", "--claims-report: cannot write in */locked"),
+    ("--claims-report=locked/new/REPORT.md", "--claims-report: cannot write in */locked (Permission denied)"),
     ("--claims-results-dir=README.md", "--claims-results-dir: */README.md is a file, not a folder"),
     ("--claims-report=", "--claims-report: empty; give a path"),
     ("--claims-dir=", "--claims-dir: empty; give a path"),
