@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fnmatch
 import json
 import os
@@ -11,9 +12,9 @@ import signal
 import subprocess
 import sys
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import claimbench
 from claimbench import pytest_ini
@@ -103,6 +104,22 @@ def _ledger_dir(given: Path | None, command: str) -> Path:
     return configured
 
 
+def _ledger(command: str, given: Path | None) -> tuple[Path, list[Report]]:
+    """The ledger ``command`` reads (``_ledger_dir``) and its reports; a ``SystemExit`` where it cannot: one line
+    naming the option and the absolute path where nothing is there, as a run's option checks name it."""
+    from claimbench import ledger
+
+    folder = _ledger_dir(given, command)
+    if not folder.is_dir() and not folder.is_file():
+        option = "--claims-dir" if given is not None else "claims_dir (ini) / --claims-dir"
+        what = "not a regular file or a folder" if folder.exists() else "no such file or folder"
+        raise SystemExit(f"claimbench {command}: {option}: {Path(os.path.abspath(folder))}: {what}")
+    try:
+        return folder, ledger.load_reports(folder)
+    except ledger.LedgerError as error:
+        raise SystemExit(f"claimbench {command}: {error}") from None
+
+
 def _setting_path(found: pytest_ini.Found | None, name: str) -> Path | None:
     """A path setting of the configuration ``found`` as a run reads it (``options.path_setting``): ``$VAR`` and
     ``~`` expanded, relative to the file; None where it is not set."""
@@ -120,8 +137,9 @@ def _configured_outputs() -> dict[str, Path | None]:
 def _draft(arguments: argparse.Namespace) -> int:
     from claimbench import draft
 
+    report = _input("draft", arguments.report, "REPORT.md")
     _refuse_unwritable(_file(arguments.output))
-    return draft.write(arguments.report, slug_name=arguments.slug, output=_file(arguments.output),
+    return draft.write(report, slug_name=arguments.slug, output=_file(arguments.output),
                        force=arguments.force, project=_project(_found_config()))
 
 
@@ -132,7 +150,24 @@ STDOUT = "-"
 
 def _file(output: str | None) -> Path | None:
     """``-o``'s file; None for standard output (``-`` or none given)."""
-    return None if output is None or output == STDOUT else user_path(output)
+    return None if output is None or output == STDOUT else _named_file(output)
+
+
+def _named_file(text: str) -> Path:
+    """The file an output path names, as typed; an ``OSError`` (one line, status 1) where it ends in a separator,
+    which names a folder: ``Path`` drops it, and ``-o claims/`` would write a file called ``claims``."""
+    if text.endswith(tuple(filter(None, (os.sep, os.altsep)))):
+        raise OSError(f"{text} names a folder (it ends in {os.sep}), not a file")
+    return user_path(text)
+
+
+def _input(command: str, text: str, what: str) -> Path:
+    """A file ``command`` reads, as typed (``what``: the argument); a ``SystemExit`` for ``-``: standard input is not
+    read, and ``./-`` names a file called ``-``."""
+    if text == STDOUT:
+        raise SystemExit(f"claimbench {command}: {what} -: {command} reads files, not standard input; name a file "
+                         "(./- for one called -)")
+    return user_path(text)
 
 
 def _refuse_unwritable(path: Path | None, *, folder: bool = False) -> None:
@@ -160,7 +195,7 @@ def _project(found: pytest_ini.Found | None) -> Path:
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    from claimbench import ledger, report, results, verdict
+    from claimbench import report, results, verdict
 
     typed = {"markdown": arguments.markdown, "badges": arguments.badges, "plots": arguments.plots,
              "readme": arguments.readme}
@@ -168,38 +203,41 @@ def _report(arguments: argparse.Namespace) -> int:
     if given:
         raise SystemExit(f"claimbench report: {given}: report writes files, not standard output; name a file or "
                          "folder (./- for one called -)")
-    outputs = {key: None if text is None else user_path(text) for key, text in typed.items()}
+    results_path = _input("report", arguments.results, "RESULTS.json")
+    given_dir = None if arguments.claims_dir is None else _input("report", arguments.claims_dir, "--claims-dir")
+    files = ("markdown", "readme")  # the others are folders
+    outputs = {key: None if text is None else _named_file(text) if key in files else user_path(text)
+               for key, text in typed.items()}
     if not any(outputs.values()):
         outputs = _configured_outputs()
     if not any(outputs.values()):
         raise SystemExit("claimbench report: nothing to write: give --markdown, --badges, --plots or --readme, or "
                          "set claims_report, claims_badges, claims_plots or claims_readme in the pytest configuration")
     for key, path in outputs.items():
-        _refuse_unwritable(path, folder=key in ("badges", "plots"))
-    document = _read_results("report", arguments.results)
+        _refuse_unwritable(path, folder=key not in files)
+    document = _read_results("report", results_path)
     try:
         if outputs["readme"]:
             report.check_readme(outputs["readme"])  # before anything is written
-        claims_dir = _ledger_dir(arguments.claims_dir, "report")
-        reports = ledger.load_reports(claims_dir)
-    except ValueError as error:  # a LedgerError, or a README without its summary markers
+    except ValueError as error:  # a README without its summary markers
         raise SystemExit(f"claimbench report: {error}") from None
+    claims_dir, reports = _ledger("report", given_dir)
     _refuse_overwriting(outputs["markdown"], outputs["readme"], reports, claims_dir)
     claims = {claim.id: claim for each in reports for claim in each.claims}
     strangers = sorted({record["id"] for record in document["claims"]} - claims.keys())
     if strangers:
-        raise SystemExit(f"claimbench report: {arguments.results}: {len(strangers)} of its claims "
+        raise SystemExit(f"claimbench report: {results_path}: {len(strangers)} of its claims "
                          f"{'is' if len(strangers) == 1 else 'are'} not in the ledger (first: {strangers[0]}): "
                          "give the --claims-dir its run read")
     changed = {record["id"] for record in document["claims"]
                if record.get("claim_digest") != results.claim_digest(claims[record["id"]])}
     if changed:
-        print(f"claimbench report: {len(changed)} claim(s) of {arguments.results} changed in the ledger since that run "
+        print(f"claimbench report: {len(changed)} claim(s) of {results_path} changed in the ledger since that run "
               f"(first: {min(changed)}): shown as not run", file=sys.stderr)
     misjudged = {record["id"] for record in document["claims"]
                  if record["id"] not in changed and not verdict.follows(record, claims[record["id"]])}
     if misjudged:
-        print(f"claimbench report: {len(misjudged)} claim(s) of {arguments.results} judged otherwise than their own "
+        print(f"claimbench report: {len(misjudged)} claim(s) of {results_path} judged otherwise than their own "
               f"figures say (first: {min(misjudged)}): shown as not run", file=sys.stderr)
     why = dict.fromkeys(changed, results.LEDGER_CHANGED) | dict.fromkeys(misjudged, results.JUDGED_OTHERWISE)
     records = [results.record_for(claims[record["id"]], results.Outcome(skipped=why[record["id"]]), None)
@@ -239,13 +277,13 @@ def _refuse_overwriting(markdown: Path | None, readme: Path | None, reports: Seq
 def _compare(arguments: argparse.Namespace) -> int:
     from claimbench import compare, report
 
-    old, new = (_judged(path, _read_results("compare", path, COMPARED_FIELDS)["claims"])
-                for path in (arguments.old, arguments.new))
+    paths = _input("compare", arguments.old, "OLD.json"), _input("compare", arguments.new, "NEW.json")
+    old, new = (_judged(path, _read_results("compare", path, COMPARED_FIELDS)["claims"]) for path in paths)
     rows, missing = compare.compare_records(old, new), compare.missing_claims(old, new)
     print(report.compare_table(old, new, rows, len(compare.retimed_claims(old, new)), missing))
     regressed, lost = compare.regressed(rows), compare.lost(missing)
     if old and not new:  # a run that wrote no record vouches for nothing: every claim was lost
-        print(f"claimbench compare: {arguments.new} holds no claim record, {arguments.old} {len(old)}: every claim "
+        print(f"claimbench compare: {paths[1]} holds no claim record, {paths[0]} {len(old)}: every claim "
               "was lost", file=sys.stderr)
         return 1 if arguments.fail_on_regression else 0
     if not arguments.fail_on_regression:
@@ -254,8 +292,8 @@ def _compare(arguments: argparse.Namespace) -> int:
         print(f"claimbench compare: {len(regressed)} claim(s) became refuted or error: {', '.join(regressed)}",
               file=sys.stderr)
     if lost:
-        print(f"claimbench compare: {len(lost)} claim(s) reproduced or a known error in {arguments.old} have no "
-              f"record in {arguments.new}: {', '.join(lost)}", file=sys.stderr)
+        print(f"claimbench compare: {len(lost)} claim(s) reproduced or a known error in {paths[0]} have no "
+              f"record in {paths[1]}: {', '.join(lost)}", file=sys.stderr)
     return 1 if regressed or lost else 0
 
 
@@ -302,11 +340,7 @@ def _replaceable_schema(path: Path, title: str) -> bool:
 def _models(arguments: argparse.Namespace) -> int:
     from claimbench import items, ledger, registry
 
-    folder = _ledger_dir(arguments.claims_dir, "models")
-    try:
-        reports = ledger.load_reports(folder)
-    except ledger.LedgerError as error:
-        raise SystemExit(f"claimbench models: {error}") from None
+    folder, reports = _ledger("models", arguments.claims_dir)
     found = _found_config()
     project = found[0].parent if found else Path.cwd()
     pythonpath = [str(project / path) for path in shlex.split(found[2].get("pythonpath", ""))] if found else []
@@ -377,7 +411,8 @@ def _init(arguments: argparse.Namespace) -> int:
         text = arguments.report.read_text(encoding="utf-8-sig")
         readme = draft.source_name(arguments.report, [project])  # from the project's folder: the configuration's
     except (OSError, ValueError) as error:  # UnicodeDecodeError is a ValueError
-        raise SystemExit(f"claimbench init: {arguments.report}: {error}") from None
+        raise SystemExit(f"claimbench init: {arguments.report}: {getattr(error, 'strerror', None) or error}"
+                         ) from None
     if readme is None:
         raise SystemExit(f"claimbench init: {arguments.report} lies outside the project ({project}), where no run "
                          "compares the ledger with it: init from the project that holds it, or use claimbench draft")
@@ -571,7 +606,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     draft = commands.add_parser("draft", help="draft a v2 ledger from a markdown report (reads it as text only)")
-    draft.add_argument("report", type=Path, metavar="REPORT.md")
+    draft.add_argument("report", metavar="REPORT.md")
     draft.add_argument("--slug", type=_slug,
                        help="the report's slug (default: -o FILE's name, else the report's; a README's, its folder's)")
     draft.add_argument("-o", "--output", metavar="FILE",
@@ -584,8 +619,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Re-render from a saved claims JSON. With none of --markdown, --badges, --plots and --readme, "
                     "the files the pytest configuration names are written (claims_report, claims_badges, "
                     "claims_plots, claims_readme).")
-    rerender.add_argument("results", type=Path, metavar="RESULTS.json")
-    rerender.add_argument("--claims-dir", type=user_path, metavar="DIR",
+    rerender.add_argument("results", metavar="RESULTS.json")
+    rerender.add_argument("--claims-dir", metavar="DIR",
                           help="the ledger the results were measured against (default: the ini's claims_dir)")
     rerender.add_argument("--markdown", metavar="PATH.md",
                           help="write the verdict report here (an empty file or an earlier verdict report only)")
@@ -596,10 +631,11 @@ def _parser() -> argparse.ArgumentParser:
     rerender.set_defaults(run=_report)
 
     compare = commands.add_parser("compare", help="what changed between two runs, verdict by verdict")
-    compare.add_argument("old", type=Path, metavar="OLD.json")
-    compare.add_argument("new", type=Path, metavar="NEW.json")
+    compare.add_argument("old", metavar="OLD.json")
+    compare.add_argument("new", metavar="NEW.json")
     compare.add_argument("--fail-on-regression", action="store_true",
-                         help="exit 1 when a claim became refuted or error")
+                         help="exit 1 when a claim became refuted or error, or one reproduced or a known error in "
+                              "OLD.json has no record in NEW.json (or NEW.json holds none, where OLD.json holds some)")
     compare.set_defaults(run=_compare)
 
     schema = commands.add_parser("schema", help="the ledger's JSON Schema, for editors (Taplo, Even Better TOML)")
@@ -624,10 +660,12 @@ def _parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="draft a ledger from your README and write the ini lines")
     init.add_argument("report", type=Path, nargs="?", default=Path("README.md"), metavar="REPORT.md",
                       help="the report to draft the ledger from (default: README.md)")
-    init.add_argument("--slug", type=_slug, help="the report's slug (default: from this folder's name)")
+    init.add_argument("--slug", type=_slug, help="the report's slug (default: this folder's name, else report)")
     init.add_argument("--claims-dir", type=user_path, metavar="DIR",
                       help="where the ledger goes (default: the configuration's claims_dir, else claims/)")
     init.set_defaults(run=_init)
+    for command in commands.choices.values():  # an unknown argument is said with the command's usage, not the top's
+        command.set_defaults(usage_error=command.error)
     return parser
 
 
@@ -636,11 +674,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     is one line on stderr and the exit status 1; standard output closed by its reader before it is written
     (``claimbench schema | true``) ends the command quietly with status 1, as Python's documentation on SIGPIPE
     advises; a Ctrl-C is one line and the shell's status for it, 130."""
-    arguments = _parser().parse_args(argv)
+    arguments, unknown = _parser().parse_known_args(argv)
+    if unknown:
+        arguments.usage_error(f"unrecognized arguments: {' '.join(unknown)}")
     run: Callable[[argparse.Namespace], int] = arguments.run
     try:
-        status = run(arguments)
-        sys.stdout.flush()  # here, not at the interpreter's exit, where a failure is a traceback
+        with _named_stdout(arguments.command != "check"):  # check's standard output is pytest's
+            status = run(arguments)
+            sys.stdout.flush()  # here, not at the interpreter's exit, where a failure is a traceback
     except BrokenPipeError:
         _drop_stdout()
         return 1
@@ -654,6 +695,51 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     return status
+
+
+STDOUT_NAME = "standard output"
+"""How a failed write to standard output names it, as a failed write to a file names the file."""
+
+
+class _NamedStdout:
+    """Standard output, whose failed writes name it (``STDOUT_NAME``), as a file's name the file: the system's
+    error for it names nothing. Everything else is the stream's own."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        with _as_stdout_error():
+            return self._stream.write(text)
+
+    def flush(self) -> None:
+        with _as_stdout_error():
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _as_stdout_error() -> Iterator[None]:
+    """A system error of a write to standard output, as naming it; of the same class (``BrokenPipeError`` stays
+    one)."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno is None or error.filename is not None:
+            raise
+        raise OSError(error.errno, error.strerror, STDOUT_NAME) from None
+
+
+@contextlib.contextmanager
+def _named_stdout(named: bool) -> Iterator[None]:
+    """Standard output as ``_NamedStdout`` while the command runs, where ``named``."""
+    if not named:
+        yield
+        return
+    with contextlib.redirect_stdout(_NamedStdout(sys.stdout)):
+        yield
 
 
 def _drop_stdout() -> None:

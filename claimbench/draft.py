@@ -136,7 +136,7 @@ def write(report: Path, *, slug_name: str | None = None, output: Path | None = N
     try:
         text = report.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        return _fail(report, error)
+        return _fail(report, getattr(error, "strerror", None) or error)
     named = _slug_source(report, output)
     project = project or Path.cwd()
     here = Path(os.path.abspath(output)).parent if output is not None else None  # "../x.toml": .. made a folder

@@ -721,16 +721,6 @@ def test_a_report_named_in_bytes_that_are_not_utf8_is_refused_by_init_and_draft(
     assert sorted(path.name for path in tmp_path.iterdir()) == [name]
 
 
-@pytest.mark.parametrize("argv", [["init"], ["init", "nope.md"]])
-def test_init_without_the_report_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 argv: list[str]) -> None:
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit, match=rf"^claimbench init: {argv[-1] if len(argv) > 1 else 'README.md'}: "
-                                         r"\[Errno 2\] No such file or directory"):
-        cli.main(argv)
-    assert not list(tmp_path.iterdir())
-
-
 @pytest.mark.parametrize(("command", "words"), [
     ("report", ["--markdown PATH.md write the verdict report here", "--badges DIR", "badges' SVG", "--plots DIR",
                 "write the plots here", "--readme README.md", "claims-summary marker", "With none of --markdown,",
@@ -820,14 +810,6 @@ def test_the_command_imports_pydantic_and_torch_only_once_its_ctrl_c_handler_is_
     loaded = subprocess.run([sys.executable, "-c", "import sys, claimbench.cli; print(sorted({'pydantic', 'torch'} & "
                              "set(sys.modules)))"], capture_output=True, text=True, check=True).stdout
     assert loaded == "[]\n"
-
-
-@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
-def test_a_full_standard_output_is_one_line() -> None:
-    with open("/dev/full", "w", encoding="utf-8") as full:
-        finished = subprocess.run([sys.executable, "-m", "claimbench.cli", "schema"], stdout=full,
-                                  stderr=subprocess.PIPE, text=True, check=False)
-    assert (finished.returncode, finished.stderr) == (1, "claimbench schema: No space left on device\n")
 
 
 
@@ -1276,3 +1258,140 @@ def test_init_adds_the_ledger_to_testpaths_that_leave_it_out(tmp_path: Path, mon
     assert cli.main(["init", "--claims-dir", folder]) == 0
     assert line in capsys.readouterr().out
 
+
+
+REPORT_MD = "# Mine\n\n| Model | Params |\n|---|---|\n| A | 1,234 |\n"
+
+
+@pytest.mark.parametrize("command", [["draft", "R.md", "-o"], ["schema", "-o"], ["report", "c.json", "--markdown"]])
+def test_an_output_ending_in_a_slash_names_a_folder_and_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    command: list[str]) -> None:
+    """``-o claims/`` where no ``claims`` folder exists was a file called ``claims``; no folder is created either."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "R.md").write_text(REPORT_MD, encoding="utf-8")
+    assert cli.main([*command, "claims/"]) == 1
+    assert capsys.readouterr().err == f"claimbench {command[0]}: claims/ names a folder (it ends in /), not a file\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["R.md"]
+
+
+@pytest.mark.parametrize("argv", [["models", "--claims-dir", "nowhere"],
+                                  ["report", "claims.json", "--claims-dir", "nowhere", "--markdown", "V.md"]])
+def test_a_claims_dir_that_is_not_there_is_one_line_naming_the_option(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> None:
+    """As ``check --claims-dir=nowhere`` says it, without the ledger's ``(file): (path)`` placeholders."""
+    monkeypatch.chdir(tmp_path)
+    _results(tmp_path / "claims.json", _record("r/a", "reproduced", 1))
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    assert exited.value.code == f"claimbench {argv[0]}: --claims-dir: {tmp_path / 'nowhere'}: no such file or folder"
+
+
+def test_a_configured_claims_dir_that_is_not_there_names_the_ini_key(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pytest.ini").write_text("[pytest]\nclaims_dir = nowhere\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["models"])
+    assert exited.value.code == (f"claimbench models: claims_dir (ini) / --claims-dir: {tmp_path / 'nowhere'}: "
+                                 "no such file or folder")
+
+
+@pytest.mark.parametrize(("argv", "what"), [
+    (["report", "-", "--markdown", "V.md"], "RESULTS.json -"),
+    (["report", "claims.json", "--claims-dir", "-", "--markdown", "V.md"], "--claims-dir -"),
+    (["draft", "-"], "REPORT.md -"),
+    (["compare", "-", "claims.json"], "OLD.json -"),
+    (["compare", "claims.json", "-"], "NEW.json -"),
+])
+def test_dash_is_refused_for_a_file_a_command_reads_even_beside_a_file_called_dash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str], what: str) -> None:
+    """Not a file called ``-``, which ``./-`` names; standard input is not read."""
+    monkeypatch.chdir(tmp_path)
+    _results(tmp_path / "claims.json", _record("r/a", "reproduced", 1))
+    shutil.copy(tmp_path / "claims.json", tmp_path / "-")
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    assert exited.value.code == (f"claimbench {argv[0]}: {what}: {argv[0]} reads files, not standard input; name a "
+                                 "file (./- for one called -)")
+    assert not (tmp_path / "V.md").exists()
+
+
+def test_dot_slash_dash_is_a_file_called_dash_for_compare(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _results(tmp_path / "-", _record("r/a", "reproduced", 1))
+    assert cli.main(["compare", "./-", "./-"]) == 0 and "r/a" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "unknown"), [
+    (["draft", "R.md", "--slg", "x"], "--slg x"), (["schema", "--frce"], "--frce"), (["compare", "a", "b", "c"], "c")])
+def test_an_unknown_argument_of_a_command_shows_that_command_s_usage(argv: list[str], unknown: str,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """As a missing argument does: ``usage: claimbench draft ...``, not the top level's, and status 2."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2
+    assert err.startswith(f"usage: claimbench {argv[0]} "), err
+    assert err.endswith(f"\nclaimbench {argv[0]}: error: unrecognized arguments: {unknown}\n"), err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("argv", [["draft", "R.md"], ["schema"]])
+def test_a_full_standard_output_is_named(tmp_path: Path, argv: list[str]) -> None:
+    (tmp_path / "R.md").write_text(REPORT_MD, encoding="utf-8")
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        finished = subprocess.run([sys.executable, "-m", "claimbench.cli", *argv], stdout=full, cwd=tmp_path,
+                                  stderr=subprocess.PIPE, text=True, check=False)
+    assert (finished.returncode, finished.stderr) == (
+        1, f"claimbench {argv[0]}: standard output: No space left on device\n")
+
+
+@pytest.mark.parametrize(("read_only", "why"), [(True, "Read-only file system"), (False, "Permission denied")])
+def test_a_folder_that_takes_no_file_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str], read_only: bool, why: str) -> None:
+    """``cannot write in .`` said no more where its permission bits or its file system refused."""
+    import errno
+
+    def refused(path: str, mode: int, **_: object) -> bool:
+        return False
+
+    def mounted(path: str) -> os.statvfs_result:
+        flags = os.ST_RDONLY if read_only else 0
+        return os.statvfs_result((4096, 4096, 1, 1, 1, 1, 1, 1, flags, 255))
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "R.md").write_text(REPORT_MD, encoding="utf-8")
+    monkeypatch.setattr(os, "access", refused)
+    monkeypatch.setattr(os, "statvfs", mounted)
+    assert cli.main(["draft", "R.md", "-o", "new.toml"]) == 1
+    assert capsys.readouterr().err == f"claimbench draft: cannot write in . ({why})\n"
+    assert why == os.strerror(errno.EROFS if read_only else errno.EACCES)
+
+
+@pytest.mark.parametrize("argv", [["draft", "nope.md"], ["init", "nope.md"], ["init"]])
+def test_a_report_that_is_not_there_is_named_once_with_the_system_s_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    name = argv[1] if len(argv) > 1 else "README.md"
+    try:
+        status = cli.main(argv)
+    except SystemExit as exited:
+        status, said = 1, f"{exited.code}\n"
+    else:
+        said = capsys.readouterr().err
+    assert (status, said) == (1, f"claimbench {argv[0]}: {name}: No such file or directory\n")
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(("command", "words"), [
+    ("compare", ["--fail-on-regression", "exit 1 when a claim became refuted or error, or one reproduced or a known "
+                                         "error in OLD.json has no record in NEW.json"]),
+    ("init", ["--slug SLUG", "(default: this folder's name, else report)"]),
+])
+def test_help_says_what_the_command_does(command: str, words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert all(word in shown for word in words), shown
