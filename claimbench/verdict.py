@@ -65,6 +65,9 @@ _IN_FP32 = "--claims-train-precision=fp32 judges it in fp32"
 FASTER_ENGINE = ("timed with claimbench's own engine, which runs faster than a conventional DataLoader loop (README, "
                  "The training engine): a time below the band says nothing of the author's loop")
 """Why an epoch timed faster than the band refutes nothing: the engine, not the author's number, may be the cause."""
+TIED = ("the seeds gave one value, of a statistic too fine for runs to tie by chance: they show nothing of a run's "
+        "scatter (does the seed reach the model's initialisation and the data's order?)")
+"""Why seeds that tie on a statistic with no step refute nothing: the interval of width 0 is no 95% one."""
 
 Measured = float | int | tuple[int, ...]
 
@@ -686,8 +689,9 @@ def _always_reaches(claim: Claim, measurement: Measurement, shown: float,
 
 def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: str, documented: bool) -> str:
     """Why a training number outside the band is no verdict against the author, known or not, or ``""``: one seed
-    cannot tell a wrong number from seed-to-seed noise; a run in bf16 that claimbench chose (``auto``) is not in
-    the author's numerics; an epoch timed slower than the band where the machine's load is unknown may be the
+    cannot tell a wrong number from seed-to-seed noise, nor can seeds that tie on a statistic with no step (unless
+    they bear out the ledger's ``documented`` error); a run in bf16 that claimbench chose (``auto``) is not in the
+    author's numerics; an epoch timed slower than the band where the machine's load is unknown may be the
     machine's time (load only slows: inside the band it may still reproduce); an epoch timed faster than the band
     may be the engine's, faster than a conventional loop, unless it is the ledger's ``documented`` error. Each is a
     failure of ours to measure (``error``); so is one measured on splits of another size than the published
@@ -701,6 +705,8 @@ def _unsettled(claim: Claim, measurement: Measurement, timed: bool, direction: s
         return f"cannot tell whether the machine was busy: {measurement.load}" if unknown else ""
     if not measurement.seeds:
         return ""
+    if len(measurement.seeds) > 1 and not measurement.step and len(set(measurement.seeds)) == 1 and not documented:
+        return TIED
     one, bf16, needed = len(measurement.seeds) == 1, measurement.bf16 == "auto", max(DECIDING_SEEDS, claim.runs or 1)
     why = ["one seed cannot tell a wrong number from seed-to-seed noise"] if one else []
     if bf16:

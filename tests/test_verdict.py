@@ -15,6 +15,7 @@ from claimbench import slips, vocab
 from claimbench.ledger import Claim, Recipe, Tolerance
 from claimbench.verdict import (
     FASTER_ENGINE,
+    TIED,
     ClaimMismatch,
     CounterDisagreement,
     KnownError,
@@ -291,7 +292,11 @@ def test_tied_seeds_take_one_step_of_their_statistic_as_their_scatter_not_a_95_p
     spread = _seeds(epoch, (50.0, 52.0, 54.0), step=1.0)
     assert spread.reach == _seeds(epoch, (50.0, 52.0, 54.0)).reach and "(95%)" in spread.tolerance
     accuracy = _claim(82.0, printed="82%", kind="accuracy", tolerance=Tolerance(abs=0.5, digits=0))
-    assert _seeds(accuracy, (84.0,) * 3).verdict == "refuted", "a continuous statistic's tied seeds: no step"
+    untied = _seeds(accuracy, (84.0,) * 3)
+    assert untied.verdict == "error" and untied.reason.endswith(TIED), "a statistic with no step: a tie is suspect"
+    assert _seeds(accuracy, (84.0, 84.1, 84.0)).verdict == "refuted", "seeds that differ: their interval"
+    assert _seeds(dataclasses.replace(accuracy, expect="refuted", why="a typo", correct=84.0), (84.0,) * 3
+                  ).verdict == "known error", "the ledger's documented value, borne out"
     assert _seeds(accuracy, (84.0,) * 3, step=1.0).verdict == "error"
     assert _seeds(accuracy, (90.0,) * 3, step=1.0).verdict == "refuted"
 
