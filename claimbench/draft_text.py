@@ -126,17 +126,19 @@ def _noun(text: str, match: re.Match[str]) -> str | None:
     return match["noun"] or (out_of["noun"] if out_of else None)
 
 
-def run_counts(text: str) -> list[tuple[int, str]]:
+def run_counts(text: str, *, best: bool = False) -> list[tuple[int, str]]:
     """(count, the words that say it) of each count of runs ``text`` names as a mean's ("mean of 5 runs", "over
-    five seeds", "(3 runs)"); not a best run's ("best of 5 runs") nor a count of none ("0 runs")."""
+    five seeds", "(3 runs)"), not a best run's ("best of 5 runs"), nor a count of none ("0 runs"); with ``best``, each
+    it names as a best run's (or another's of the runs but their mean: "the max over 3 seeds") instead."""
     found = []
     for match in _RUN_COUNT.finditer(numerals.plain_text(text)):
-        if _NO_MEAN.search(match.string[: match.start("count")]):
+        no_mean = _NO_MEAN.search(match.string[: match.start("count")])
+        if bool(no_mean) != best:
             continue
         word = match["count"].lower()
         count = _NUMBER_WORDS.index(word) + 1 if word in _NUMBER_WORDS else int(word)
         if count:
-            found.append((count, comment(match.group())))
+            found.append((count, comment(match.string[no_mean.start() if no_mean else match.start():match.end()])))
     return found
 
 

@@ -302,8 +302,9 @@ def runs(kind: str | None, number: numerals.Number, places: list[tuple[str, str]
          unsure: tuple[str, ...] = ()) -> dict[str, object]:
     """``runs`` of a claim of a kind that takes it (a training kind): the count of runs the nearest of ``places``
     ((where, text), nearest first) to name one names, with a comment that quotes it; a TODO where that place names
-    several, or is among ``unsure`` (its count may be another model's), or where none names one and ``number``
-    prints a spread (a mean of runs, most likely); else nothing."""
+    several, or is among ``unsure`` (its count may be another model's), where it names a best of runs (no single
+    run's number, nor a mean's), or where none names one and ``number`` prints a spread (a mean of runs, most
+    likely); else nothing."""
     if kind not in vocab.TRAINING_KINDS:
         return {}
     for where, text in places:
@@ -313,6 +314,10 @@ def runs(kind: str | None, number: numerals.Number, places: list[tuple[str, str]
         if found:
             named = " and ".join(repr(words) for _, words in found)
             return {"runs": todo(f"how many runs the printed number averages: {named} in {where}")}
+        if best := draft_text.run_counts(text, best=True):
+            return {"runs": todo(f"{best[0][1]!r} in {where} is no mean of runs: each seed is judged as a single run, "
+                                 "which lands below a best of several; delete runs, and give between = [LOW, the "
+                                 "printed value] for what a single run prints, or delete the claim")}
     return {"runs": RUNS} if number.spread is not None else {}
 
 
