@@ -393,6 +393,33 @@ def test_an_epoch_time_of_other_hardware_is_not_run_before_anything_is_timed(
     assert str(raised.value) == f"the claim was timed on {timed.hardware}, and this machine is {ours}: {then}"
 
 
+@pytest.mark.parametrize(("hardware", "then"), [
+    ("AMD EPYC 7B13, 1 thread", "its hardware names this device's model but 1 thread, and this process runs 2 "
+                                "threads: to be judged here, time it alone on that count (OMP_NUM_THREADS=1 "
+                                "pytest -p no:xdist)"),
+    ("AMD EPYC 7B13, 8 cores", "its hardware names this device's model but 8 cores, and this process runs 2 "
+                               "threads: to be judged here, its hardware must name the thread count the author's run "
+                               "had instead ('<n> threads'), and the claim be timed alone on that count "
+                               "(OMP_NUM_THREADS=<n> pytest -p no:xdist)"),
+], ids=["threads", "cores"])
+def test_an_epoch_time_of_this_model_on_another_count_says_the_count_differs(
+        hardware: str, then: str, small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model named, a count of threads or cores that is not this process's: the reason says the count is what
+    differs, and how to time the claim on the count it names."""
+    from claimbench import environment, families
+    from claimbench.items import NO_BENCHMARK
+
+    monkeypatch.setattr(environment, "_cpu_model", lambda: "AMD EPYC 7B13, x86_64")
+    monkeypatch.setattr(torch, "get_num_threads", lambda: 2)
+    monkeypatch.setattr(timing, "_default_threads", lambda: 2)
+    monkeypatch.setattr(splits, "load", lambda *args: pytest.fail("read the data"))
+    timed = dataclasses.replace(claim("iot_ml_hw2/epoch_time/model1", small_ledger), hardware=hardware)
+    with pytest.raises(errors.NotRunnable) as raised:
+        families.epoch_time(timed, Settings(device="cpu", data_root=tmp_path, results_dir=tmp_path), NO_BENCHMARK)
+    ours = "CPU AMD EPYC 7B13, x86_64 (2 threads)"
+    assert str(raised.value) == f"the claim was timed on {hardware}, and this machine is {ours}: {then}"
+
+
 @pytest.mark.parametrize(("threads", "default", "cpus", "hardware", "judged"), [
     (1, 2, 2, "EPYC 7B13", False),  # an xdist worker's share of two cores
     (1, 2, 2, "EPYC 7B13, 1 thread", True),  # the author's run had one thread, as ours

@@ -114,8 +114,13 @@ def same_hardware(claimed: str, ours: str) -> bool:
     number (not an instruction set's, nor a count of threads or cores), a count it gives is ours too, and our
     variant words are its too ("RTX 3070 Laptop" is "NVIDIA GeForce RTX 3070 Laptop GPU"; "RTX 3070" is not, nor is
     a bare "NVIDIA", "CPU", "x86_64" or "CPU, 1 thread" any device)."""
-    (counted, named), (own_counts, own) = _counts(claimed), _counts(ours)
-    return bool(_model_numbers(named)) and named <= own and counted <= own_counts and own & VARIANTS <= named
+    return _same_model(claimed, ours) and _counts(claimed)[0] <= _counts(ours)[0]
+
+
+def _same_model(claimed: str, ours: str) -> bool:
+    """Whether the claim's hardware names our device's model (``same_hardware``), whatever count it gives."""
+    named, own = _counts(claimed)[1], _counts(ours)[1]
+    return bool(_model_numbers(named)) and named <= own and own & VARIANTS <= named
 
 
 def _model_numbers(words: set[str]) -> set[str]:
@@ -130,8 +135,27 @@ def _other_hardware(claimed: str, ours: str) -> str:
     why = f"the claim was timed on {claimed}, and this machine is {ours}"
     if not _model_numbers(_counts(ours)[1]):
         return f"{why}: no epoch time can be judged on this machine, whose name has no model number"
+    other_count = _other_count(claimed, ours)
+    if other_count:
+        return f"{why}: {other_count}"
     return (f"{why}: an epoch time is judged only on the hardware it names; to be judged here, its hardware must "
             f"name this device's model ({ours!r})")
+
+
+def _other_count(claimed: str, ours: str) -> str:
+    """Where the claim's hardware names this CPU's model but another count of threads or cores, what differs and
+    how to time the claim on the count it names, in one line; ``""`` otherwise (another model, or a GPU)."""
+    counted, own_counts = _counts(claimed)[0], _counts(ours)[0]
+    if not _same_model(claimed, ours) or len(own_counts) != 1:
+        return ""
+    given, ran = (", ".join(f"{number} {what}{'s' * (number != '1')}" for number, what in sorted(counts))
+                  for counts in (counted, own_counts))
+    why = f"its hardware names this device's model but {given}, and this process runs {ran}"
+    if len(counted) == 1 and all(what == "thread" for _, what in counted):
+        number = next(iter(counted))[0]
+        return f"{why}: to be judged here, time it alone on that count (OMP_NUM_THREADS={number} pytest -p no:xdist)"
+    return (f"{why}: to be judged here, its hardware must name the thread count the author's run had instead "
+            f"('<n> threads'), and the claim be timed alone on that count (OMP_NUM_THREADS=<n> pytest -p no:xdist)")
 
 
 _UNLIMITED_THREADS = ("import contextlib, os\n"
