@@ -6,9 +6,11 @@ ResNet50 at MNIST size, at batch 32 and 128, one run times side by side: the con
 ``auto`` chooses (``claimbench.precision``). All train with the same recipe and augmentation (the default crop,
 zero-padded by 4 pixels, horizontal flip) on the same images. Each model and batch is its own pytest-benchmark group
 (its relative columns compare one model's epochs only). Images per second and their ratios go into
-pytest-benchmark's ``extra_info``, with whether the CPU has AMX, and the ratios into one terminal line per model and
-batch (``conftest.py``); no ratio is asserted: they are measured. What is asserted is that the engine trained: every
-timed call logged an epoch and the weights moved.
+pytest-benchmark's ``extra_info``, with whether the CPU has AMX and the cores' worth other processes ran while the
+engine's epochs (or the matmuls) ran (``other_processes_cores``; the conventional loop's own process is another), and
+the ratios into one terminal line per model and batch (``conftest.py``), which says where the machine was busy; no
+ratio is asserted: they are measured. What is asserted is that the engine trained: every timed call logged an epoch
+and the weights moved.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from conventional_loop import images_for, recipe_of
 from torch import nn
 
 from claimbench import measure, precision, registry, train
+from claimbench.runs.timing import OtherProcesses
 
 pytestmark = pytest.mark.throughput
 
@@ -69,7 +72,8 @@ def training_flops_per_image(model_name: str) -> int:
 @pytest.mark.parametrize(("model_name", "batch_size"), [
     pytest.param(model_name, batch_size, marks=pytest.mark.benchmark(group=f"engine {model_name} batch {batch_size}"))
     for model_name in IMAGES for batch_size in (32, 128)])
-def test_engine_against_a_conventional_loop(benchmark, record_ratios, model_name: str, batch_size: int) -> None:
+def test_engine_against_a_conventional_loop(benchmark, record_ratios, record_load, model_name: str,
+                                            batch_size: int) -> None:
     """Rounds rotate (a conventional epoch and an fp32 engine epoch in pytest-benchmark's untimed set-up,
     then an epoch of the engine in ``auto`` precision, the one benchmarked) so that all three meet the same
     machine load; the best round of each is compared, as airbench reports."""
@@ -81,9 +85,11 @@ def test_engine_against_a_conventional_loop(benchmark, record_ratios, model_name
     seconds: dict[str, list[float]] = {"conventional": [], "fp32": []}
     built = {name: weights(model) for name, model in models.items()}
     losses: dict[str, list[float]] = {name: [] for name in models}
+    others = OtherProcesses()
 
     def engine_epoch(name: str, accel: train.Accel) -> None:
-        history = train.train(models[name], dataset, None, recipe, device="cpu", seed=0, accel=accel)
+        with others.during():
+            history = train.train(models[name], dataset, None, recipe, device="cpu", seed=0, accel=accel)
         losses[name].extend(epoch.train_loss for epoch in history.epochs)
 
     with subprocess.Popen(
@@ -113,7 +119,9 @@ def test_engine_against_a_conventional_loop(benchmark, record_ratios, model_name
               "auto_vs_conventional": round(rates["auto"] / rates["conventional"], 2),
               "auto_vs_fp32": round(rates["auto"] / rates["fp32"], 2)}
     words = ", ".join(f"{name.replace('_vs_', ' / ')} {ratio:.2f}x" for name, ratio in ratios.items())
-    record_ratios(f"{model_name} batch {batch_size}: {words} (auto chose {probe.chosen})")
+    busy = record_load(others.cores())
+    chose = f"auto chose {probe.chosen}"
+    record_ratios(f"{model_name} batch {batch_size}: {words} ({chose})" + (f"; {busy}" if busy else ""))
     benchmark.extra_info.update({
         "model": model_name, "batch_size": batch_size, "images": images,
         **{f"{name}_images_per_second": round(rate) for name, rate in rates.items()},
@@ -128,10 +136,13 @@ def test_engine_against_a_conventional_loop(benchmark, record_ratios, model_name
 
 @pytest.mark.benchmark(group="matmul")  # fp32 and bf16 side by side, with pytest-benchmark's ratio between them
 @pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16], ids=["fp32", "bf16"])
-def test_matmul_flops(benchmark, dtype: torch.dtype) -> None:
+def test_matmul_flops(benchmark, record_load, dtype: torch.dtype) -> None:
     """A square matmul's FLOP/s in each precision: what the engine's FLOP/s is read against."""
     generator = torch.Generator().manual_seed(0)
     a, b = (torch.randn(MATMUL_SIZE, MATMUL_SIZE, generator=generator).to(dtype) for _ in range(2))
-    benchmark.pedantic(torch.matmul, args=(a, b), rounds=5, warmup_rounds=1)
+    others = OtherProcesses()
+    with others.during():
+        benchmark.pedantic(torch.matmul, args=(a, b), rounds=5, warmup_rounds=1)
+    record_load(others.cores())
     benchmark.extra_info["gflops"] = round(2 * MATMUL_SIZE**3 / benchmark.stats.stats.min / 1e9, 1)
     benchmark.extra_info.update(cpu_flags())

@@ -6,12 +6,15 @@ seeds each (four runs), on a synthetic CIFAR-10 of ``TRAIN_IMAGES`` images in it
 Serially the runs take one torch thread each, as each one-CPU task of the cluster does. The two settings
 take turns (cluster, serial, serial, cluster), each round training anew into its own folder, so that both
 meet the same load; a cluster round includes starting its workers (importing torch) and probing each model
-once, not starting the nodes. Every round's seconds, the runs per hour and the ratio of the medians go into
-pytest-benchmark's ``extra_info``; no ratio is asserted: they are measured.
+once, not starting the nodes. Every round's seconds, the runs per hour, the ratio of the medians and the cores'
+worth other processes ran beside the serial turns (``other_processes_cores``: a cluster's Ray processes are others)
+go into pytest-benchmark's ``extra_info``, and a busy machine into the terminal summary; no ratio is asserted: they
+are measured.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import statistics
@@ -26,6 +29,7 @@ from claimbench import ledger, registry
 from claimbench.ledger import Claim
 from claimbench.runs import cluster, cost, local, splits, store
 from claimbench.runs.settings import Settings
+from claimbench.runs.timing import OtherProcesses
 
 ray = pytest.importorskip("ray")
 cluster_utils = pytest.importorskip("ray.cluster_utils")
@@ -89,20 +93,22 @@ def _stored_epochs(claims: list[Claim], settings: Settings) -> list[int]:
     return counts
 
 
-def test_runs_per_hour_serially_and_on_a_two_node_cluster(benchmark, tmp_path: Path,
+def test_runs_per_hour_serially_and_on_a_two_node_cluster(benchmark, record_load, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RAY_worker_niceness", "0")  # Ray's workers start at 15: under a load, behind the serial runs
     claims = _claims(tmp_path)
     root = write_cifar10(tmp_path / "data", per_batch=(HELD_OUT + TRAIN_IMAGES) // 5, test=TEST_IMAGES)
     seconds: dict[str, list[float]] = {"serial": [], "cluster": []}
     turns: list[Settings] = []
+    others = OtherProcesses()
 
     def take_turns() -> None:
         for turn, setting in enumerate(TURNS):
             cost.PROBES.clear()  # each turn probes its models, as a fresh session would
             settings = Settings(device="cpu", data_root=root, allow_unverified=True, seeds=2, precision="fp32",
                                 results_dir=tmp_path / f"{setting}-{turn}", session=f"{setting}-{turn}")
-            seconds[setting].append((_on_cluster if setting == "cluster" else _serially)(claims, settings))
+            with others.during() if setting == "serial" else contextlib.nullcontext():
+                seconds[setting].append((_on_cluster if setting == "cluster" else _serially)(claims, settings))
             turns.append(settings)
 
     benchmark.pedantic(take_turns, rounds=1, iterations=1)
@@ -114,3 +120,4 @@ def test_runs_per_hour_serially_and_on_a_two_node_cluster(benchmark, tmp_path: P
         **{f"{setting}_runs_per_hour": round(RUNS * 3600 / median[setting]) for setting in median},
         "cluster_vs_serial": round(median["serial"] / median["cluster"], 2),
     })
+    record_load(others.cores())

@@ -289,6 +289,20 @@ def test_a_busy_process_between_two_readings_is_other_processes_cpu_time() -> No
     assert child >= 0.5 and others >= child / 2, f"others ran {others:.2f} s while the child ran {child:.2f} s"
 
 
+def test_other_processes_over_spans_count_a_busy_child_and_are_none_where_nothing_was_measured() -> None:
+    """What the epoch times and the throughput benchmarks record: a child's CPU seconds are another process's."""
+    load = timing.OtherProcesses()
+    assert load.cores() is None
+    if timing._cpu_seconds() is None:
+        pytest.skip("no /proc/stat here")
+    with load.during():
+        pid = os.posix_spawn(sys.executable, [sys.executable, "-c", SPIN], os.environ)
+        _, status, usage = os.wait4(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and len(load.spans) == 1
+    (others, wall), child = load.spans[0], usage.ru_utime + usage.ru_stime
+    assert others >= child / 2 and load.cores() == others / wall, load.spans
+
+
 @pytest.mark.parametrize("others", [0.0, 0.9])
 def test_an_epoch_time_is_fp32_at_the_process_threads_and_a_busy_machine_makes_it_an_error(
         others: float, cifar_root: Path, small_ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,6 +5,7 @@ else keeps busy."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
@@ -14,7 +15,8 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ from claimbench.ledger import Claim
 from claimbench.runs import cost, splits
 from claimbench.runs.settings import Settings
 
-__all__ = ["BUSY_CORES", "TIMING_ROUNDS", "EpochTime", "same_hardware", "time_epoch"]
+__all__ = ["BUSY_CORES", "TIMING_ROUNDS", "EpochTime", "OtherProcesses", "same_hardware", "time_epoch"]
 
 TIMING_ROUNDS = 3
 """Timed epochs per timing claim, after one warm-up epoch."""
@@ -83,6 +85,28 @@ def _cores(others: list[tuple[float, float]]) -> float:
     dividing, as ``/proc/stat`` counts in 10 ms ticks, which one short epoch alone would magnify."""
     wall = sum(seconds for _, seconds in others)
     return max(0.0, sum(cpu for cpu, _ in others)) / wall if wall > 0 else 0.0
+
+
+@dataclass
+class OtherProcesses:
+    """Other processes' CPU load over spans of this process's work (``during``), from Linux's ``/proc/stat``: a
+    child process counts as another."""
+
+    spans: list[tuple[float, float]] = field(default_factory=list)
+    """(Other processes' CPU seconds, wall seconds) of each span where ``/proc/stat`` could be read."""
+
+    @contextlib.contextmanager
+    def during(self) -> Iterator[None]:
+        """Measure other processes' CPU seconds over the ``with`` block, as one span."""
+        before, start = _cpu_seconds(), time.perf_counter()
+        yield
+        after, wall = _cpu_seconds(), time.perf_counter() - start
+        if before is not None and after is not None:
+            self.spans.append(((after[0] - before[0]) - (after[1] - before[1]), wall))
+
+    def cores(self) -> float | None:
+        """How many cores' worth other processes ran over every span (``_cores``); None where none was measured."""
+        return _cores(self.spans) if self.spans else None
 
 
 def _words(name: str) -> set[str]:
@@ -241,15 +265,12 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
     torch.manual_seed(0)
     model = registry.get_model(claim.model)
     seconds: list[float] = []
-    others: list[tuple[float, float]] = []  # (other processes' CPU seconds, wall seconds) of each epoch
+    others = OtherProcesses()  # a span per epoch
 
     def run_epoch() -> None:
-        before, start = _cpu_seconds(), time.perf_counter()
-        history = train.train(model, train_set, None, one_epoch, device=device, seed=0, val_set=val_set,
-                              threads=threads, accel=accel, name=claim.model)
-        after, wall = _cpu_seconds(), time.perf_counter() - start
-        if before is not None and after is not None:
-            others.append(((after[0] - before[0]) - (after[1] - before[1]), wall))
+        with others.during():
+            history = train.train(model, train_set, None, one_epoch, device=device, seed=0, val_set=val_set,
+                                  threads=threads, accel=accel, name=claim.model)
         seconds.append(history.epochs[0].seconds)
 
     if benchmark.enabled:
@@ -258,7 +279,7 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
         for _ in range(TIMING_ROUNDS + 1):
             run_epoch()
     timed = tuple(seconds[-TIMING_ROUNDS:])
-    busy = _cores(others[-TIMING_ROUNDS:]) if len(others) > TIMING_ROUNDS else None
+    busy = _cores(others.spans[-TIMING_ROUNDS:]) if len(others.spans) > TIMING_ROUNDS else None
     benchmark.extra_info.update({"claim": claim.id, "device": ours, "epoch_seconds": list(timed),
                                  "images_per_epoch": len(train_set), "val_images": eval_images,
                                  "threads": threads, "precision": accel.precision, "other_processes_cores": busy})
