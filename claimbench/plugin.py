@@ -934,8 +934,9 @@ class ClaimsSession:
 @pytest.hookimpl(optionalhook=True)
 def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict[str, Any]) -> None:
     """Add torch, the training device and its CUDA driver to pytest-benchmark's machine info, in a session that
-    loaded claims: one that collected none imports no torch for it."""
-    if claims_key not in config.stash:
+    loaded claims or whose tests imported torch (every timing record names torch): one that did neither imports no
+    torch for it."""
+    if claims_key not in config.stash and "torch" not in sys.modules:
         return
     from claimbench.runs.settings import machine_info as describe
 

@@ -350,6 +350,18 @@ def test_a_benchmark_json_of_tests_outside_the_ledger_imports_no_torch(author: p
     assert (author.path / "t" / "imported.txt").read_text(encoding="utf-8") == "none"
 
 
+def test_a_benchmark_json_of_tests_outside_the_ledger_that_ran_torch_names_torch(author: pytest.Pytester) -> None:
+    """Every timing record names torch's version (``STYLE.md``): where the tests themselves imported torch (this
+    repository's throughput benchmarks), the machine info names it and the training device, as a claims session's."""
+    pytest.importorskip("pytest_benchmark")
+    (author.path / "t").mkdir()
+    (author.path / "t" / "test_bench.py").write_text(
+        "import torch\n\n\ndef test_bench(benchmark):\n    benchmark(torch.ones, 2)\n", encoding="utf-8")
+    author.runpytest_subprocess("t", "--benchmark-json=bench.json").assert_outcomes(passed=1)
+    info = json.loads((author.path / "bench.json").read_text(encoding="utf-8"))["machine_info"]
+    assert info["torch"] == torch.__version__ and info["train_device"], info
+
+
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one process", "xdist"])
 def test_plain_pytest_in_a_subfolder_runs_its_tests_alone(author: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
                                                          workers: list[str]) -> None:
