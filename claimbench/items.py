@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 # pytest's private names, imported here alone, never as the plugin loads; written against pytest 9.2 (constraints.txt)
 from _pytest._code.code import ReprExceptionInfo, ReprFileLocation, ReprTracebackNative
+from _pytest.fixtures import TopRequest
 from _pytest.junitxml import xml_key
 
 from claimbench import errors, registry, results, verdict, vocab
@@ -46,8 +47,8 @@ UNFOUND = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it impo
 ``-o pythonpath=THEIRS``, as the README's reviewer section says."""
 
 NO_BENCHMARK = SimpleNamespace(enabled=False, extra_info={})
-"""What times epochs without pytest-benchmark (a ledger's own items, or a session without the plugin): nothing; the
-engine's own timer times each epoch."""
+"""What times epochs without pytest-benchmark (a session without the plugin): nothing; the engine's own timer times
+each epoch."""
 
 
 def marks(claim: Claim, measured: bool = True) -> list[pytest.MarkDecorator]:
@@ -299,13 +300,29 @@ class ClaimItem(pytest.Item):
         for mark in marks(claim):
             self.add_marker(mark)
         self.user_properties.append((results.CLAIM_PROPERTY, claim.id))
+        self.timed = claim.kind == "epoch_time" and self.config.pluginmanager.hasplugin("benchmark")
+        if self.timed:
+            self._take_benchmark()
+
+    def _take_benchmark(self) -> None:
+        """Take pytest-benchmark's ``benchmark`` fixture (and the autouse ones) as a test function naming it does,
+        through pytest's fixture machinery as its doctest items do: ``--benchmark-only``, ``--benchmark-skip`` and
+        ``--benchmark-json`` then treat the item as a benchmark."""
+        self.add_marker(pytest.mark.usefixtures("benchmark"))
+        self._fixtureinfo = self.session._fixturemanager.getfixtureinfo(node=self, func=None, cls=None)
+        self.fixturenames = self._fixtureinfo.names_closure
+        self.funcargs: dict[str, object] = {}
+        self._request = TopRequest(self, _ispytest=True)  # type: ignore[arg-type]
 
     def setup(self) -> None:
         """Measure the claim: a failure to measure is then an error of the set-up, as pytest counts errors."""
         from claimbench import families
 
+        if self.timed:
+            self._request._fillfixtures()
+        timer = self.funcargs["benchmark"] if self.timed else NO_BENCHMARK
         self.measurement = measure_in_setup(self, self.claim, lambda: families.measurement(
-            self.claim, self.settings, NO_BENCHMARK))
+            self.claim, self.settings, timer))
 
     def runtest(self) -> None:
         record_and_judge(self, self.claim, self.measurement, self.ledger)

@@ -350,6 +350,47 @@ def test_a_benchmark_json_of_tests_outside_the_ledger_imports_no_torch(author: p
     assert (author.path / "t" / "imported.txt").read_text(encoding="utf-8") == "none"
 
 
+TIMED = '''
+[recipe.quick]
+optimizer = "sgd"
+lr = 0.1
+batch_size = 32
+epochs = 1
+schedule = "constant"
+validation = "none"
+normalize = "unit"
+
+[[claim]]
+id = "epoch_time/tiny"
+kind = "epoch_time"
+model = "mymodels:tiny"
+dataset = "fashion_mnist"
+recipe = "quick"
+hardware = "RTX 3070 Laptop"
+value = 5.0
+printed = "5.0 s"
+tolerance = { rel = 0.5 }
+source = "README.md, text"
+'''
+"""An epoch time of a GPU this machine is not: not run by claimbench (no CUDA, or another GPU) before anything is
+timed."""
+
+
+def test_pytest_benchmarks_options_treat_a_ledgers_epoch_times_as_benchmarks(author: pytest.Pytester) -> None:
+    """A ledger's epoch-time items take pytest-benchmark's ``benchmark``, as a test function naming it does:
+    ``--benchmark-only`` runs them alone, ``--benchmark-skip`` skips them alone."""
+    pytest.importorskip("pytest_benchmark")
+    ledger = author.path / "claims" / "mine.toml"
+    ledger.write_text(ledger.read_text(encoding="utf-8") + TIMED, encoding="utf-8")
+    only = author.runpytest_subprocess("-rs", "-k", "tiny", "--benchmark-only", "-p", "no:randomly")
+    only.assert_outcomes(skipped=2)
+    only.stdout.fnmatch_lines(["SKIPPED [[]1[]] claims/mine.toml*: Skipping non-benchmark (--benchmark-only active).",
+                               "SKIPPED [[]1[]] claims/mine.toml:[0-9]*: *"])  # claimbench's: no CUDA, or no RTX
+    skip = author.runpytest_subprocess("-rs", "-k", "tiny", "--benchmark-skip", "-p", "no:randomly")
+    skip.assert_outcomes(passed=1, skipped=1)
+    skip.stdout.fnmatch_lines(["SKIPPED [[]1[]] claims/mine.toml*: Skipping benchmark (--benchmark-skip active)."])
+
+
 def test_a_benchmark_json_of_tests_outside_the_ledger_that_ran_torch_names_torch(author: pytest.Pytester) -> None:
     """Every timing record names torch's version (``STYLE.md``): where the tests themselves imported torch (this
     repository's throughput benchmarks), the machine info names it and the training device, as a claims session's."""
