@@ -39,6 +39,8 @@ OUTPUTS = ("report", "json", "badges", "plots", "readme")
 """The files a run may write, each ``--claims-<name>`` / ini ``claims_<name>``."""
 FOLDERS = ("badges", "plots", "results_dir")
 """The path options that name a folder to write files into; the other written ones name a file."""
+_SEPARATORS = tuple(filter(None, (os.sep, os.altsep)))
+"""What ends a path that names a folder (``reports/``)."""
 PATHS = ("dir", *OUTPUTS, "data_root", "results_dir")
 """Every path option, each ``--claims-<name>`` (underscores as dashes) / ini ``claims_<name>``."""
 BOOLEANS = ("download", "allow_unverified_data", "train_compile")
@@ -232,6 +234,9 @@ def _path_problems(config: pytest.Config) -> list[str]:
             continue
         path, written = path_setting(config, f"claims_{name}"), name in OUTPUTS or name in FOLDERS
         problem = unwritable(path, folder=name in FOLDERS) if path and written else None
+        text = given if given is not None else setting(config, f"claims_{name}")
+        if name in OUTPUTS and name not in FOLDERS and isinstance(text, str) and text.endswith(_SEPARATORS):
+            problem = f"{text} names a folder (it ends in {os.sep}), not a file"  # a Path drops the separator
         if not problem and name == "json" and path and os.path.isfile(path) and not os.access(path, os.R_OK):
             problem = unreadable(path)  # its records are carried over
         if problem:

@@ -537,6 +537,7 @@ def test_a_toml_configuration_writes_numbers_as_numbers(project: pytest.Pytester
 
 @pytest.mark.parametrize(("option", "message"), [
     ("--claims-json=out", "--claims-json: */out is a folder, not a file"),
+    ("--claims-report=reports/", "--claims-report: reports/ names a folder (it ends in /), not a file"),
     ("--claims-readme=reference", "--claims-readme: */reference is a folder, not a file"),
     ("--claims-badges=README.md", "--claims-badges: */README.md is a file, not a folder"),
     ("--claims-plots=README.md/plots", "--claims-plots: cannot create */README.md/plots: */README.md is not a folder"),
@@ -547,7 +548,7 @@ def test_a_toml_configuration_writes_numbers_as_numbers(project: pytest.Pytester
     ("--claims-json=/dev/null", "--claims-json: /dev/null is not a regular file (a device or a FIFO), and is never*"),
     ("--claims-json=unread.json", "--claims-json: cannot read */unread.json, and writing over it would lose the "
                                   "records of earlier runs it holds; make it readable, or name another file"),
-], ids=["file-is-a-folder", "readme-is-a-folder", "folder-is-a-file", "under-a-file", "unwritable", "runs-is-a-file",
+], ids=["file-is-a-folder", "file-ends-in-a-separator", "readme-is-a-folder", "folder-is-a-file", "under-a-file", "unwritable", "runs-is-a-file",
         "empty-output", "empty-ledger", "a-device", "unreadable"])
 def test_paths_a_run_could_not_use_are_usage_errors_before_any_test_runs(
         project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, option: str, message: str) -> None:
