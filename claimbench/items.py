@@ -46,9 +46,9 @@ UNFOUND = "set the `pythonpath` ini (or -o pythonpath=DIR) to the folder it impo
 """What to do, under pytest, about a model's module found nowhere: a reviewer outside the author's clone gives
 ``-o pythonpath=THEIRS``, as the README's reviewer section says."""
 
-NO_BENCHMARK = SimpleNamespace(enabled=False, extra_info={})
-"""What times epochs without pytest-benchmark (a session without the plugin): nothing; the engine's own timer times
-each epoch."""
+NO_BENCHMARK = SimpleNamespace(enabled=False, extra_info={}, pedantic=lambda target: target())
+"""What times epochs without pytest-benchmark (a session without the plugin): nothing, as a disabled ``benchmark``
+runs its target once, untimed; the engine's own timer times each epoch."""
 
 
 def marks(claim: Claim, measured: bool = True) -> list[pytest.MarkDecorator]:

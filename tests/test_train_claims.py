@@ -19,6 +19,7 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any
 from unittest import mock
 
@@ -382,6 +383,10 @@ def test_an_epoch_timed_on_an_accelerator_is_not_an_error_for_the_hosts_load(
     settings = Settings(device="cpu", data_root=cifar_root, allow_unverified=True, results_dir=tmp_path)
     measurement = families.epoch_time(timed, settings, NO_BENCHMARK)
     assert measurement.measured == 1.0 and measurement.on_accelerator, "a refutation says the load was not measured"
+    targets: list[object] = []
+    disabled = SimpleNamespace(enabled=False, extra_info={}, pedantic=lambda target: targets.append(target) or target())
+    assert len(families.epoch_time(timed, settings, disabled).seeds) == timing.TIMING_ROUNDS
+    assert len(targets) == 1, "a disabled benchmark (--benchmark-disable) is used, or pytest-benchmark warns"
 
 
 @pytest.mark.parametrize(("model", "then"), [

@@ -275,9 +275,8 @@ def time_epoch(claim: Claim, settings: Settings, benchmark: Any) -> EpochTime:
 
     if benchmark.enabled:
         benchmark.pedantic(run_epoch, rounds=TIMING_ROUNDS, warmup_rounds=1)
-    else:  # pytest-benchmark turns itself off under xdist; the engine's own timer still times each round
-        for _ in range(TIMING_ROUNDS + 1):
-            run_epoch()
+    else:  # disabled (--benchmark-disable, xdist), it runs its target once, untimed; the engine times each epoch
+        benchmark.pedantic(lambda: [run_epoch() for _ in range(TIMING_ROUNDS + 1)])
     timed = tuple(seconds[-TIMING_ROUNDS:])
     busy = _cores(others.spans[-TIMING_ROUNDS:]) if len(others.spans) > TIMING_ROUNDS else None
     benchmark.extra_info.update({"claim": claim.id, "device": ours, "epoch_seconds": list(timed),
