@@ -125,9 +125,12 @@ _WHAT_TO_PUT: dict[str, str] = {
 }
 """``_HOW_TO_GET`` in a few words, for a reason that says more than the data lacking (``DataMissing.lacking``)."""
 
-PUBLISHED_IMAGES: dict[str, dict[str, int]] = {"cifar10": {"train": 50_000, "test": 10_000},
-                                               **dict.fromkeys(("mnist", "fashion_mnist"),
-                                                               {"train": 60_000, "test": 10_000})}
+CIFAR_BATCH_IMAGES = 10_000
+"""The images of each of CIFAR-10's python batch files (``_FILES``: five of training, one of test)."""
+PUBLISHED_IMAGES: dict[str, dict[str, int]] = {
+    "cifar10": {split: len(files) * CIFAR_BATCH_IMAGES for split, files in _FILES["cifar10"].items()},
+    **dict.fromkeys(("mnist", "fashion_mnist"), {"train": 60_000, "test": 10_000}),
+}
 """The images of each published split: what verified data holds, and what unverified data is compared with."""
 IMAGE_SHAPES: dict[str, tuple[int, int, int]] = {"cifar10": (3, 32, 32), "mnist": (1, 28, 28),
                                                   "fashion_mnist": (1, 28, 28)}
