@@ -412,7 +412,7 @@ def change(sentence: str, mention: Mention) -> str | None:
     """The words that make a number of ``sentence`` a change, no quantity of one model: its sign ("+2.1%"), "by"
     before it ("improves by 2.1%") or a comparison after it ("2.1% higher"); None where none does."""
     end = mention.start + len(mention.printed)
-    if mention.printed.startswith(("+", "-", "−")):
+    if mention.printed.startswith(("+", "-", *numerals.MINUS)):
         return mention.printed
     if before := _CHANGE_BEFORE.search(sentence, 0, mention.start):
         return sentence[before.start() : end]

@@ -17,15 +17,20 @@ from decimal import Decimal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "GROUP_SPACES", "MAGNITUDES", "MARKDOWN", "NEARLY", "NOUN",
-           "NUMBER", "NUMERAL", "PER_EPOCH", "POWER", "SCALES", "SIZE_LETTERS", "TEN_POWER", "TEXT_NUMERAL", "TIMES",
-           "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "bound_contradiction", "cell_text", "change",
-           "compounds", "contradiction", "either_magnitude", "exponent", "in_bytes", "keras_shape", "number", "parse",
-           "plain", "plain_text", "power_scale", "power_unit", "powered", "readable", "scale_text", "scales",
+__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "GROUP_SPACES", "MAGNITUDES", "MARKDOWN", "MINUS", "NEARLY",
+           "NOUN", "NUMBER", "NUMERAL", "PER_EPOCH", "POWER", "SCALES", "SIZE_LETTERS", "TEN_POWER", "TEXT_NUMERAL",
+           "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "bound_contradiction", "cell_text",
+           "change", "compounds", "contradiction", "either_magnitude", "exponent", "in_bytes", "keras_shape", "number",
+           "parse", "plain", "plain_text", "power_scale", "power_unit", "powered", "readable", "scale_text", "scales",
            "unheeded_magnitude", "unit_name", "unit_scale"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
+MINUS = "\u2212\ufe63\uff0d\u2012\u2013"
+"""The signs other than "-" a report may print for a minus, read as "-": the minus sign (U+2212, as pandoc and Word's
+equations write it), the small and the full-width hyphen-minus, and the figure and en dashes Word writes for one
+("–0.5"), which between two numbers are a range's dash ("60–65%"), as "-" is."""
+_SIGN = f"[-+{MINUS}]"
 NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 """A printed number's digits: "134,276,932", "99.47", "-3"."""
 GROUP_SPACES = " \u00a0\u2009\u202f"
@@ -35,7 +40,7 @@ DECIMAL_COMMA = r"(?<![(\[])\d+,(?!\d{3}(?!\d))\d+(?![\d,)\]])"
 it ("87,4", "0,56", "82,35", "1,2345"; "1,234" is a thousand and more). Not one of a list ("3,5,7") nor a pair in
 brackets ("(3,5)", a shape)."""
 _GROUPED_BY = rf"\d{{1,3}}(?:[{GROUP_SPACES[1:]}]\d{{3}})+(?!\d)|\d{{1,3}}(?:[ ]\d{{3}}){{%s,}}(?!\d)"
-NUMERAL = (rf"[-+]?(?:{DECIMAL_COMMA}|\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![\d.])"
+NUMERAL = (rf"{_SIGN}?(?:{DECIMAL_COMMA}|\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![\d.])"
            rf"|(?:{_GROUPED_BY % 1}|\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)")
 """A printed number in each form ``parse`` reads: ``NUMBER``'s, a decimal comma (``DECIMAL_COMMA``), thousands
 grouped by spaces ("11 173 962", "10 000", ``GROUP_SPACES``) or by two dots at least ("1.234.567"; "1.234" is a
@@ -119,7 +124,7 @@ _PARENTHESISED_SPREAD = re.compile(r"\s*\(\s*((?:±|\+/-|\+-)[^()]*?)\s*\)$")
 """A spread in brackets after its number: "92.1 (±0.3)"."""
 _RANGE = re.compile(
     rf"(?:(?P<from>(?i:from)\s+)|(?P<between>(?i:between)\s+))?(?P<number>{NUMERAL})\s*(?P<first>{UNIT})?"
-    rf"(?(between)\s+(?i:and)\s+|(?(from)\s+(?i:to)\s+|\s*(?:[-–—~～]|(?i:to))\s*))"
+    rf"(?(between)\s+(?i:and)\s+|(?(from)\s+(?i:to)\s+|\s*(?:[-‒–—~～]|(?i:to))\s*))"
     rf"(?P<other>{NUMERAL})\s*(?P<unit>{UNIT})?")
 """A range: "60-65%", "60–65 %", "95.0 ~ 95.4", "1.2M to 1.5M", "from 95.5 to 95.9%", "between 95.5 and 95.9%"."""
 _SPREAD = re.compile(
@@ -291,7 +296,7 @@ def either_magnitude(printed: str, header: str, kind: str = "") -> str | None:
     return grouped[0]
 
 
-_CHANGE = re.compile(rf"(?P<number>.*?\d.*?)\s*(?P<change>[(\[]\s*[+\-−↑↓]\s*\d[\d,]*(?:\.\d+)?\s*"
+_CHANGE = re.compile(rf"(?P<number>.*?\d.*?)\s*(?P<change>[(\[]\s*[+\-{MINUS}↑↓]\s*\d[\d,]*(?:\.\d+)?\s*"
                      rf"(?:{UNIT}|pp|pts?|points?)?\s*[)\]])")
 """A number and the signed change printed after it: "90.87 (+0.73)", "88.9 (-1.2)", "71.0 [↑0.4 pp]", "(−0.1M)"."""
 
@@ -304,7 +309,7 @@ def change(printed: str) -> tuple[str, str] | None:
     return (match["number"], match["change"]) if match else None
 
 
-_POWERED = re.compile(rf"{_MARK}(?P<mantissa>[-+]?\d+(?:\.\d+)?)(?P<power>{POWER})(?:\s*{NOUN})?")
+_POWERED = re.compile(rf"{_MARK}(?P<mantissa>{_SIGN}?\d+(?:\.\d+)?)(?P<power>{POWER})(?:\s*{NOUN})?")
 """A number times a power of ten, with the noun after it: "2.35e5", "1.2 × 10^6 params", "~1e6"."""
 _EXPONENT = re.compile(r"[eE]([-+]?\d+)$|\^\s*\{?([-+−]?\d+)\}?$|10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$"
                        r"|10([-−]\d+)$")
@@ -422,10 +427,14 @@ def unit_name(printed: str | None) -> str | None:
     return WORDS.get(printed.lower(), printed) if printed else printed
 
 
+_AS_HYPHEN = str.maketrans(dict.fromkeys(MINUS, "-"))
+
+
 def readable(text: str) -> str:
     """A printed number (``NUMERAL``) as Python reads it: "82,35" is "82.35"; "134,276,932", "11 173 962" and
-    "1.234.567" lose their separators."""
-    if "," in text and re.fullmatch(rf"[-+]?{DECIMAL_COMMA}", text):
+    "1.234.567" lose their separators; "−1.2" (``MINUS``) is "-1.2"."""
+    text = text.translate(_AS_HYPHEN)
+    if "," in text and re.fullmatch(rf"{_SIGN}?{DECIMAL_COMMA}", text):
         return text.replace(",", ".")
     if text.count(".") > 1:
         text = text.replace(".", "")
@@ -473,7 +482,7 @@ def _spread(center: Number, spread: Number) -> Number | None:
 
 _IN_TEXT = {_range: re.compile(rf"(?<![\w.,\-]){_MARK}(?:(?P<from>(?i:from)\s+)|(?P<between>(?i:between)\s+))?"
                                rf"(?P<number>{TEXT_NUMERAL})\s*(?P<first>{UNIT})?"
-                               rf"(?(between)\s+(?i:and)\s+|(?(from)\s+(?i:to)\s+|\s*[-–—]\s*))"
+                               rf"(?(between)\s+(?i:and)\s+|(?(from)\s+(?i:to)\s+|\s*[-‒–—]\s*))"
                                rf"(?P<other>{TEXT_NUMERAL})\s*(?P<unit>{UNIT})?(?!\w|\.\d)"),
             _spread: re.compile(rf"(?<![\w.,\-]){_MARK}(?:{_SPREAD.pattern.replace(NUMERAL, TEXT_NUMERAL)})"
                                 rf"(?!\w|\.\d)")}
@@ -671,7 +680,7 @@ def _reading(text: str, shown: Number) -> str:
     """How ``parse`` read ``text`` where its digits do not show it plainly ("82,35": ", read as 82.35 %"; "2.35e5":
     ", read as 2.35 ×10^5"; "1m 12s": ", read as 72 s"); "" where they do ("62", "1,234", "5.6M")."""
     plainly = not isinstance(shown.value, (int, float)) or (
-        power_scale(shown.unit) is None and repr(shown.value) in text.replace(",", ""))
+        power_scale(shown.unit) is None and repr(shown.value) in text.replace(",", "").translate(_AS_HYPHEN))
     return "" if plainly else f", read as {shown.value!r}{f' {shown.unit}' if shown.unit else ''}"
 
 

@@ -3107,3 +3107,37 @@ def test_an_ablation_of_setting_rows_under_model_columns_keeps_its_claims_and_st
     assert "schedule = \"cosine\"" not in out and not re.search(r"(?m)^#?\s*nesterov\s*=\s*true", out)
     for columns in (["Setting", "ResNet-18", "VGG-16"], ["Name", "Value", "Note"], ["Model", "Item"]):
         assert not _claims(_table(columns, ["LR", *["0.1"] * (len(columns) - 1)])), columns
+
+
+@pytest.mark.parametrize("minus", ["−", "–", "‒"])
+def test_a_minus_of_any_form_is_drafted_as_an_ascii_one_is(minus: str) -> None:
+    """"Accuracy changed by −0.5%." (U+2212) was drafted as an accuracy of 0.5, printed "0.5%", and "−1.2" under
+    "Gap (pt)" left its value TODO, where "-0.5%" is a change of -0.5 and "-1.2" is -1.2."""
+    def signed(text: str) -> list[tuple[str, float, str]]:
+        return [(claim["printed"], claim["value"], claim["kind"]) for claim in _candidates(text)]
+
+    ascii_read = signed("Accuracy changed by -0.5%.")
+    assert [value for _, value, _ in ascii_read] == [-0.5]
+    kind = ascii_read[0][2].replace("-0.5%", f"{minus}0.5%")
+    assert signed(f"Accuracy changed by {minus}0.5%.") == [(f"{minus}0.5%", -0.5, kind)]
+    (gap,) = _claims(_table(["Model", "Gap (pt)"], ["A", f"{minus}1.2"]), True)
+    assert (gap["printed"], gap["value"]) == (f"{minus}1.2", -1.2)
+
+
+def test_a_range_with_an_en_dash_stays_a_range() -> None:
+    (claim,) = _claims(_table(["Model", "Test acc. (%)"], ["A", "60–65%"]))
+    assert claim["between"] == [60, 65]
+    assert [claim["between"] for claim in _candidates("Across seeds the accuracy lies at 60–65%.")] == [[60, 65]]
+
+
+def test_numbers_in_math_with_marks_or_invisible_characters_are_drafted(tmp_path: Path) -> None:
+    """"$95.12$", "$11{,}173{,}962$", "95.12[^1]", "11'173'962", "93.4" and a soft hyphen each left a value TODO."""
+    markdown = _table(["Model", "Params", "Test acc. (%)"], ["A", "$1.2 \\times 10^6$", "$95.12$"],
+                      ["B", "$11{,}173{,}962$", "$\\mathbf{93.4}$"], ["C", "11'173'962", "95.12[^1]"],
+                      ["D", "\u200b14,728,266", "93.4\u00ad"], ["E", "11,173,962", "82.1 $\\pm$ 0.3"])
+    read = [(claim["printed"], claim["value"], claim.get("scale", 1)) for claim in _claims(markdown)]
+    assert read == [("$1.2 \\times 10^6$", 1.2, 1e6), ("$95.12$", 95.12, 1), ("$11{,}173{,}962$", 11_173_962, 1),
+                    ("$\\mathbf{93.4}$", 93.4, 1), ("11'173'962", 11_173_962, 1), ("95.12[^1]", 95.12, 1),
+                    ("\u200b14,728,266", 14_728_266, 1), ("93.4\u00ad", 93.4, 1), ("11,173,962", 11_173_962, 1),
+                    ("82.1 $\\pm$ 0.3", 82.1, 1)]
+    assert len(_loaded(markdown, tmp_path)) == len(read)
