@@ -17,12 +17,12 @@ from decimal import Decimal
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-__all__ = ["ABOVE", "APPROXIMATELY", "BELOW", "FRACTIONS", "GROUP_SPACES", "MAGNITUDES", "MARKDOWN", "MINUS", "NEARLY",
-           "NOUN", "NUMBER", "NUMERAL", "PER_EPOCH", "POWER", "SCALES", "SIZE_LETTERS", "TEN_POWER", "TEXT_NUMERAL",
-           "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound", "bound_contradiction", "cell_text",
-           "change", "compounds", "contradiction", "either_magnitude", "exponent", "in_bytes", "keras_shape", "number",
-           "parse", "plain", "plain_text", "power_scale", "power_unit", "powered", "readable", "scale_text", "scales",
-           "unheeded_magnitude", "unit_name", "unit_scale"]
+__all__ = ["ABOVE", "APOSTROPHES", "APPROXIMATELY", "BELOW", "FRACTIONS", "GROUP_SPACES", "INVISIBLE", "MAGNITUDES",
+           "MARKDOWN", "MINUS", "NEARLY", "NOUN", "NUMBER", "NUMERAL", "PER_EPOCH", "POWER", "SCALES", "SIZE_LETTERS",
+           "TEN_POWER", "TEXT_NUMERAL", "TIMES", "UNIT", "UNITS", "WHOLE_COUNTS", "WORDS", "Number", "bound",
+           "bound_contradiction", "cell_text", "change", "compounds", "contradiction", "either_magnitude", "exponent",
+           "in_bytes", "keras_shape", "number", "parse", "plain", "plain_text", "power_scale", "power_unit", "powered",
+           "readable", "scale_text", "scales", "unheeded_magnitude", "unit_name", "unit_scale"]
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
@@ -39,12 +39,15 @@ DECIMAL_COMMA = r"(?<![(\[])\d+,(?!\d{3}(?!\d))\d+(?![\d,)\]])"
 """A number with a decimal comma, where the comma cannot separate thousands: other than exactly three digits follow
 it ("87,4", "0,56", "82,35", "1,2345"; "1,234" is a thousand and more). Not one of a list ("3,5,7") nor a pair in
 brackets ("(3,5)", a shape)."""
-_GROUPED_BY = rf"\d{{1,3}}(?:[{GROUP_SPACES[1:]}]\d{{3}})+(?!\d)|\d{{1,3}}(?:[ ]\d{{3}}){{%s,}}(?!\d)"
+APOSTROPHES = "'\u2019"
+"""The apostrophes a report may group thousands by, in Swiss style: "11'173'962", "11’173’962"."""
+_GROUPED_BY = (rf"\d{{1,3}}(?:[{GROUP_SPACES[1:]}]\d{{3}})+(?!\d)|\d{{1,3}}(?:[ ]\d{{3}}){{%s,}}(?!\d)"
+               + "".join(rf"|\d{{1,3}}(?:{mark}\d{{3}})+(?!\d)" for mark in APOSTROPHES))
 NUMERAL = (rf"{_SIGN}?(?:{DECIMAL_COMMA}|\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![\d.])"
            rf"|(?:{_GROUPED_BY % 1}|\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)")
 """A printed number in each form ``parse`` reads: ``NUMBER``'s, a decimal comma (``DECIMAL_COMMA``), thousands
-grouped by spaces ("11 173 962", "10 000", ``GROUP_SPACES``) or by two dots at least ("1.234.567"; "1.234" is a
-decimal)."""
+grouped by spaces ("11 173 962", "10 000", ``GROUP_SPACES``), by apostrophes ("11'173'962", ``APOSTROPHES``) or by
+two dots at least ("1.234.567"; "1.234" is a decimal); a minus of any form (``MINUS``)."""
 TEXT_NUMERAL = NUMERAL.replace(_GROUPED_BY % 1, _GROUPED_BY % 2)
 """``NUMERAL`` as running text prints it, where a plain space groups thousands only twice at least ("11 173 962"):
 "Table 2 100%" is no 2100%, nor "10 000 images" sure to be ten thousand."""
@@ -405,15 +408,22 @@ def _in_last_unit(match: re.Match[str], last: str) -> str:
 
 _SUPERSCRIPT = re.compile(r"<sup>([^<]*)</sup>", re.IGNORECASE)
 _FOOTNOTE = re.compile(
-    r"(?P<body>.*?\d.*?)\s*(?:\^(?P<sup>[^^]*)|[*†‡§¶]+|(?P<power>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
-"""A number and the footnote marker after it: "80.1*", "80.1†", "91.2¹", or a superscript (written "^1")."""
+    r"(?P<body>.*?\d.*?)\s*(?:\^(?P<sup>[^^]*)|[*†‡§¶]+|(?P<power>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\[\^[^\]\s]+\])")
+"""A number and the footnote marker after it: "80.1*", "80.1†", "91.2¹", a superscript (written "^1"), or a markdown
+footnote reference ("95.12[^1]")."""
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\ufffd\x00"
+"""What a cell may hold that prints nothing, dropped before its number is read: a soft hyphen, zero-width spaces and
+joiners, direction marks, a byte order mark, and a NUL (which the markdown reader makes U+FFFD)."""
+_DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE))
 
 
 def _without_footnote(printed: str) -> str:
-    """The plain text of ``printed`` less a footnote marker after its number ("**80.1**\\*", "80.1†",
-    "688<sup>‡</sup>", "91.2<sup>1</sup>"). A superscript digit after a 10 or a 2 is a power ("10<sup>6</sup>",
-    "2¹⁰"), and stays as "^6", which no pattern reads as a number; so does a superscript elsewhere."""
-    text = plain_text(_SUPERSCRIPT.sub(lambda sup: f"^{sup[1].strip()}", printed)).strip()
+    """The plain text of ``printed`` less what prints nothing (``INVISIBLE``) and a footnote marker after its number
+    ("**80.1**\\*", "80.1†", "688<sup>‡</sup>", "91.2<sup>1</sup>", "95.12[^1]"). A superscript digit after a 10 or
+    a 2 is a power ("10<sup>6</sup>", "2¹⁰"), and stays as "^6", which no pattern reads as a number; so does a
+    superscript elsewhere."""
+    text = plain_text(_SUPERSCRIPT.sub(lambda sup: f"^{sup[1].strip()}", printed)).translate(_DROP_INVISIBLE)
+    text = text.strip()
     match = _FOOTNOTE.fullmatch(text) if len(text) <= LONGEST_CELL else None  # the pattern backtracks on long runs
     if match is None:
         return text
@@ -432,13 +442,13 @@ _AS_HYPHEN = str.maketrans(dict.fromkeys(MINUS, "-"))
 
 def readable(text: str) -> str:
     """A printed number (``NUMERAL``) as Python reads it: "82,35" is "82.35"; "134,276,932", "11 173 962" and
-    "1.234.567" lose their separators; "−1.2" (``MINUS``) is "-1.2"."""
+    "1.234.567", "11'173'962" lose their separators; "−1.2" (``MINUS``) is "-1.2"."""
     text = text.translate(_AS_HYPHEN)
     if "," in text and re.fullmatch(rf"{_SIGN}?{DECIMAL_COMMA}", text):
         return text.replace(",", ".")
     if text.count(".") > 1:
         text = text.replace(".", "")
-    return re.sub(rf"[,{GROUP_SPACES}]", "", text)
+    return re.sub(rf"[,{GROUP_SPACES}{APOSTROPHES}]", "", text)
 
 
 def number(text: str, unit: str | None, limit: str | None) -> Number:
