@@ -125,6 +125,8 @@ _CELL = re.compile(rf"{_MARK}"
 "1,031,744 params" is 1,031,744; "2.4s/epoch" is 2.4 s; "<900" and "under 900" are bounds."""
 _PARENTHESISED_SPREAD = re.compile(r"\s*\(\s*((?:±|\+/-|\+-)[^()]*?)\s*\)$")
 """A spread in brackets after its number: "92.1 (±0.3)"."""
+_SPREAD_IN_BRACKETS = re.compile(rf"\(\s*([^()]*?(?:±|\+/-|\+-)[^()]*?)\s*\)\s*({UNIT})$")
+"""A number and its spread in brackets, the unit of both after them: "(82.1 ± 0.3)%"."""
 _RANGE = re.compile(
     rf"(?:(?P<from>(?i:from)\s+)|(?P<between>(?i:between)\s+))?(?P<number>{NUMERAL})\s*(?P<first>{UNIT})?"
     rf"(?(between)\s+(?i:and)\s+|(?(from)\s+(?i:to)\s+|\s*(?:[-‒–—~～]|(?i:to))\s*))"
@@ -214,7 +216,7 @@ def parse(printed: str, header: str = "", kind: str = "") -> Number | None:
         read = number(match["number"], unit, bound(match["sign"]) if match["sign"] else None)
         return replace(read, approximate=match["approximate"])
     marked = _APPROXIMATE.fullmatch(text)  # always matches: the mark is optional
-    text = _PARENTHESISED_SPREAD.sub(r" \1", marked["rest"])
+    text = _SPREAD_IN_BRACKETS.sub(r"\1 \2", _PARENTHESISED_SPREAD.sub(r" \1", marked["rest"]))
     if (match := _RANGE.fullmatch(text)) and (pair := _pair(match, header)):
         compound = _range(*pair)
     elif (match := _SPREAD.fullmatch(text)) and (pair := _pair(match, header)):
@@ -415,15 +417,32 @@ INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\ufffd\x00"
 """What a cell may hold that prints nothing, dropped before its number is read: a soft hyphen, zero-width spaces and
 joiners, direction marks, a byte order mark, and a NUL (which the markdown reader makes U+FFFD)."""
 _DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE))
+_MATH_WRAPPER = re.compile(r"\\(?:mathbf|textbf|mathrm|textrm|text|boldsymbol|bm)\s*\{([^{}]*)\}")
+"""A LaTeX command that only styles what its braces hold: "\\mathbf{93.4}", "\\textbf{93.4}", "\\mathrm{95.12}"."""
+_MATH_SIGNS = {"times": "×", "cdot": "·", "pm": "±", "dagger": "†", "ddagger": "‡", "ast": "*", "sim": "~",
+               "approx": "≈"}
+"""The LaTeX commands of a number's signs, and the sign each prints: "1.2 \\times 10^6", "82.1 \\pm 0.3"."""
+_MATH_SIGN = re.compile(rf"\\({'|'.join(_MATH_SIGNS)})(?![A-Za-z])")
+
+
+def _unmath(text: str) -> str:
+    """``text`` with its inline math read as the signs it prints: "$95.12$" is "95.12", "$\\mathbf{93.4}$" "93.4",
+    "$1.2 \\times 10^6$" "1.2 × 10^6", "$11{,}173{,}962$" "11,173,962", "82.1 $\\pm$ 0.3" "82.1 ± 0.3". An odd "$",
+    and a command not listed ("\\frac{1}{2}"), stay, and no number is read from them."""
+    if text.count("$") % 2 == 0:
+        text = text.replace("$", "")
+    text = _MATH_WRAPPER.sub(r"\1", text).replace("{,}", ",")
+    return _MATH_SIGN.sub(lambda sign: _MATH_SIGNS[sign[1]], text)
 
 
 def _without_footnote(printed: str) -> str:
-    """The plain text of ``printed`` less what prints nothing (``INVISIBLE``) and a footnote marker after its number
+    """The plain text of ``printed``, its math read (``_unmath``), less what prints nothing (``INVISIBLE``) and a
+    footnote marker after its number
     ("**80.1**\\*", "80.1†", "688<sup>‡</sup>", "91.2<sup>1</sup>", "95.12[^1]"). A superscript digit after a 10 or
     a 2 is a power ("10<sup>6</sup>", "2¹⁰"), and stays as "^6", which no pattern reads as a number; so does a
     superscript elsewhere."""
     text = plain_text(_SUPERSCRIPT.sub(lambda sup: f"^{sup[1].strip()}", printed)).translate(_DROP_INVISIBLE)
-    text = text.strip()
+    text = _unmath(text).strip()
     match = _FOOTNOTE.fullmatch(text) if len(text) <= LONGEST_CELL else None  # the pattern backtracks on long runs
     if match is None:
         return text
