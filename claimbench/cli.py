@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import claimbench
 from claimbench import pytest_ini
-from claimbench.user_paths import setting_path, user_path
+from claimbench.user_paths import setting_path, shown, user_path
 
 if TYPE_CHECKING:
     from claimbench.ledger import Report
@@ -393,7 +393,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _init(arguments: argparse.Namespace) -> int:
-    from claimbench import atomic, draft, markdown_tables
+    from claimbench import atomic, draft, markdown_tables, report_text
     from claimbench.verdict import DECIDING_SEEDS
 
     name = arguments.slug or markdown_tables.slug(Path.cwd().name) or "report"  # a folder named without a letter
@@ -408,10 +408,12 @@ def _init(arguments: argparse.Namespace) -> int:
     if kept is None:
         _refuse_unwritable(target)
     try:
-        text = arguments.report.read_text(encoding="utf-8-sig")
+        text = report_text.read(arguments.report)
         readme = draft.source_name(arguments.report, [project])  # from the project's folder: the configuration's
-    except (OSError, ValueError) as error:  # UnicodeDecodeError is a ValueError
-        raise SystemExit(f"claimbench init: {arguments.report}: {getattr(error, 'strerror', None) or error}"
+    except report_text.NotText as error:  # it names the file and the line
+        raise SystemExit(f"claimbench init: {error}") from None
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"claimbench init: {shown(arguments.report)}: {getattr(error, 'strerror', None) or error}"
                          ) from None
     if readme is None:
         raise SystemExit(f"claimbench init: {arguments.report} lies outside the project ({project}), where no run "

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from claimbench import (atomic, draft_recipe, draft_tables, draft_text, draft_values, markdown_tables, model_summaries,
-                        numerals, vocab)
+                        numerals, report_text, vocab)
 from claimbench.draft_tables import EARLIER_EPOCH, FLOPS_COUNT, INPUT_SIZE, SIZE_INPUT, UNREAD, Context
 from claimbench.draft_values import (BOUND_COUNT_UNIT, COUNT_UNIT, FRACTION_BAND, FRACTION_SCALE, PERCENT_KINDS,
                                      PERCENT_OR_FRACTION_BAND, PERCENT_OR_FRACTION_SCALE, RELATIVE_BAND, RELATIVE_KINDS,
@@ -34,6 +34,7 @@ from claimbench.hardware_names import named_machine
 from claimbench.kind_words import UNKNOWN_KIND, UNMEASURED_KIND, named_dataset
 from claimbench.markdown_tables import Scan, Table, slug, unique
 from claimbench.toml_lines import Guess, keys, toml
+from claimbench.user_paths import shown
 
 __all__ = ["BOUND_COUNT_UNIT", "COUNT_UNIT", "FLOPS_COUNT", "FRACTION_BAND", "FRACTION_SCALE", "INPUT_SIZE",
            "LAZY_PARAMS_INPUT", "PERCENT_KINDS", "PERCENT_OR_FRACTION_BAND", "PERCENT_OR_FRACTION_SCALE",
@@ -123,7 +124,7 @@ def _utf8(text: str) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError(f"its name {text!r} is not UTF-8, which a ledger's source cannot hold: rename the "
+        raise ValueError(f"its name {shown(text)!r} is not UTF-8, which a ledger's source cannot hold: rename the "
                          "file") from None
     return text
 
@@ -134,9 +135,11 @@ def write(report: Path, *, slug_name: str | None = None, output: Path | None = N
     ``source`` is the report's path from the folder of ``output``, the one above it or ``project`` (default: this
     folder), where a run finds it (only ``project`` for stdout), else a comment gives its path. The exit status."""
     try:
-        text = report.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        return _fail(report, getattr(error, "strerror", None) or error)
+        text = report_text.read(report)
+    except report_text.NotText as error:
+        return _said(error)
+    except OSError as error:
+        return _fail(report, error.strerror or error)
     named = _slug_source(report, output)
     project = project or Path.cwd()
     here = Path(os.path.abspath(output)).parent if output is not None else None  # "../x.toml": .. made a folder
@@ -148,7 +151,9 @@ def write(report: Path, *, slug_name: str | None = None, output: Path | None = N
         return _fail(report, error)
     ledger = draft(text, slug=slug_name or slug(named) or "report", source=source, unsourced=unsourced)
     if count := html_tables(text):
-        print(f"claimbench draft: {report}: {unread_html(count)}", file=sys.stderr)
+        print(f"claimbench draft: {shown(report)}: {unread_html(count)}", file=sys.stderr)
+    elif not _DRAFTED.search(ledger):
+        print(f"claimbench draft: {shown(report)}: {NOTHING_FOUND}", file=sys.stderr)
     if output is None:
         sys.stdout.write(ledger)
         return 0
@@ -185,9 +190,20 @@ def slug_argument(text: str) -> str:
     return text
 
 
+NOTHING_FOUND = "no table and no number found in it: the ledger drafted holds no claim"
+"""What ``draft`` says of a report (empty, blank, words alone) that gives no claim, live or commented out."""
+_DRAFTED = re.compile(r"^(?:# )?\[\[(?:claim|table)\]\]$", re.MULTILINE)
+"""A table or claim, live or commented out, in a drafted ledger."""
+
+
 def _fail(path: Path, error: Exception | str) -> int:
     """Say in one line what went wrong with ``path``; the exit status 1."""
-    print(f"claimbench draft: {path}: {error}", file=sys.stderr)
+    return _said(f"{shown(path)}: {error}")
+
+
+def _said(error: Exception | str) -> int:
+    """Say in one line what went wrong (``error`` names its file); the exit status 1."""
+    print(f"claimbench draft: {error}", file=sys.stderr)
     return 1
 
 

@@ -23,6 +23,8 @@ _TAG = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)?[^>]*>")
 """A tag, for a block that html.parser cannot read (``<![ draft ]>``): its text is all that is wanted of it."""
 _CELL_ENDS = frozenset({"td", "th", "tr", "thead", "tbody", "tfoot", "table"})
 """End tags that close an open cell (HTML lets a cell's own end tag out)."""
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+"""A heading's tags: a README's centred ``<h1 align="center">`` may be its title."""
 
 Rows = tuple[tuple[str, ...], ...]
 
@@ -32,13 +34,15 @@ class HtmlBlock(NamedTuple):
     first its header), every cell's source verbatim but for its runs of white space, each one space; the number
     of its other ``<table>`` elements that print a number (a table that lays out logos or badges prints none); and
     the text of a table it leaves open (a blank line ends a markdown HTML block, inside a table too), None where
-    it leaves none, and whether it closes a table it did not open (the rest of one left open before it)."""
+    it leaves none, whether it closes a table it did not open (the rest of one left open before it), and the text of
+    its first heading (``<h1>`` to ``<h6>``) that has any, None where none has."""
 
     text: str
     tables: tuple[Rows, ...]
     unread: int
     open_table: str | None = None
     closes_other: bool = False
+    heading: str | None = None
 
 
 class _Table:
@@ -77,6 +81,8 @@ class _Reader(HTMLParser):
         self.unread = 0
         self.read_spans: list[range] = []  # the ``parts`` of the plain tables read
         self.closes_other = False
+        self.heading: str | None = None
+        self.heading_start: int | None = None  # where the open heading's text starts in ``parts``
 
     def _here(self) -> int:
         """The offset in the block of the tag being handled."""
@@ -112,8 +118,13 @@ class _Reader(HTMLParser):
         if tag == "thead" and self.open:
             self.open[-1].head = True
         self.parts.append("" if tag in _PHRASING else " ")
+        if tag in _HEADINGS and self.heading is None:
+            self.heading_start = len(self.parts)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _HEADINGS and self.heading_start is not None:
+            self.heading = " ".join("".join(self.parts[self.heading_start:]).split()) or None
+            self.heading_start = None
         if self.open and tag in _CELL_ENDS:
             self._close_cell()
         if tag == "thead" and self.open:
@@ -151,4 +162,4 @@ def read(block: str) -> HtmlBlock:
         return HtmlBlock(" ".join(html.unescape(text).split()), (), 0)
     left = " ".join(reader.text_of(reader.open[0]).split()) if reader.open else None
     return HtmlBlock(" ".join("".join(reader.parts).split()), tuple(reader.tables), reader.unread, left,
-                     reader.closes_other)
+                     reader.closes_other, reader.heading)

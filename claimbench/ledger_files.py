@@ -37,12 +37,16 @@ def _unread(folder: Path, file: Path) -> str:
 
 def files(path: Path) -> list[Path]:
     """The ledger's files: a folder's ``*.toml``, or the one file. ``LedgerError`` names a path that is neither, a
-    file whose name holds a '[' or ']' (its claims' ids would be node ids pytest refuses), and each file in the folder
+    folder named like a ledger file (``x.toml``: a path meant for one file, not a folder of them), a file whose
+    name holds a '[' or ']' (its claims' ids would be node ids pytest refuses), and each file in the folder
     that ends in .toml, in any case, but would not be read (in a subfolder, or ``x.TOML``); not one in a hidden folder
     (``.ipynb_checkpoints``), which pytest does not look into either."""
     if not path.is_dir() and not path.is_file():
         what = "not a regular file or a folder" if path.exists() else "no such file or directory"
         raise LedgerError([f"{path}: (file): (path): {what}"])
+    if path.is_dir() and path.suffix.lower() == ".toml":
+        raise LedgerError([f"{path}: (file): (path): a folder, though its name ends in .toml: name a ledger file, or "
+                           "a folder of them whose name does not end in .toml"])
     if not path.is_dir():
         if why := _bracketed(path):
             raise LedgerError([f"{path}: (file): (path): {why}"])

@@ -1,7 +1,7 @@
-"""A markdown report read as text (markdown-it-py: CommonMark plus GFM tables): its title, its tables verbatim
-(an HTML block's plain tables among them, ``html_blocks``), each titled by its heading and given an id, and the
-prose, code blocks and HTML blocks (as text, their other tables counted) around them. Nothing in it is imported or
-executed. Torch-free."""
+"""A markdown report read as text (markdown-it-py: CommonMark plus GFM tables, and YAML front matter as
+mdit-py-plugins reads it): its title, its tables verbatim (an HTML block's plain tables among them, ``html_blocks``),
+each titled by its heading and given an id, and the prose, code blocks and HTML blocks (as text, their other tables
+counted) around them. Nothing in it is imported or executed. Torch-free."""
 
 from __future__ import annotations
 
@@ -11,13 +11,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 from claimbench import html_blocks, numerals
 from claimbench.readme_markers import summary_span
 
 __all__ = ["ABOVE", "BELOW", "Scan", "Table", "scan", "slug", "tables", "unique"]
+
+_DOCUMENT = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
+"""``numerals.MARKDOWN`` for a whole report, which may open with YAML front matter (Jekyll, Hugo, Quarto, MkDocs):
+not a heading, nor text."""
+_FRONT_TITLE = re.compile(r"^title:[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
+"""The front matter's ``title:`` line, its value on it: a key read, not YAML (no nested key, no block scalar)."""
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+"""An HTML line break, which ends a word ("Test<br>acc. (%)")."""
 
 
 @dataclass(frozen=True)
@@ -80,8 +90,9 @@ def tables(markdown_text: str) -> list[Table]:
 
 
 def _normalize(text: str) -> str:
-    """Line ends and NULs as markdown-it normalises them, so token line numbers index our lines."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    """Line ends and NULs as markdown-it normalises them, so token line numbers index our lines; a byte order mark
+    inside the text (``cat a.md b.md`` of two files saved with one) is nothing, or it would hide a heading."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd").replace("\ufeff", "")
 
 
 def _without_summary(text: str) -> str:
@@ -96,9 +107,10 @@ def _without_summary(text: str) -> str:
 
 
 def _scan(text: str) -> Scan:
-    """One pass over the tokens: the first heading, the tables under their headings, the prose, the code and HTML
-    blocks."""
-    lines, tokens, scan = text.split("\n"), numerals.MARKDOWN.parse(text), Scan()
+    """One pass over the tokens: the title (the first heading's plain text, markdown or HTML; else the front
+    matter's), the tables under their headings, the prose, the code and HTML blocks."""
+    lines, tokens, scan = text.split("\n"), _DOCUMENT.parse(text), Scan()
+    front_title = None
     found: list[_Found] = []
     headings: list[tuple[int, str]] = []
     above: list[tuple[str, str]] = []  # the text since the nearest heading or table, a caption of the next table
@@ -107,8 +119,8 @@ def _scan(text: str) -> Scan:
         token = tokens[index]
         if token.type == "heading_open":
             _push_heading(headings, int(token.tag[1:]), tokens[index + 1].content.strip())
-            scan.title = scan.title or (headings[-1][1] if headings else None)
             above = [(ABOVE[2], numerals.plain(tokens[index + 1].children or []))]
+            scan.title = scan.title or " ".join(above[0][1].split()) or None
             scan.headings.append(above[0][1])
             index += 3
         elif token.type == "table_open":
@@ -128,7 +140,9 @@ def _scan(text: str) -> Scan:
             above = []
             index = end + 1
         else:
-            if token.type == "inline":
+            if token.type == "front_matter":
+                front_title = _front_title(token.content)
+            elif token.type == "inline":
                 scan.prose.append((_heading_and_parent(headings)[0], numerals.plain(token.children or [])))
                 scan.html_tables += split.text(scan.prose[-1][1])
                 if index and tokens[index - 1].type == "paragraph_open":
@@ -137,6 +151,7 @@ def _scan(text: str) -> Scan:
                 scan.code.append((_heading_and_parent(headings)[0], token.content))
             elif token.type == "html_block":
                 block = html_blocks.read(token.content)
+                scan.title = scan.title or block.heading
                 scan.html.append((_heading_and_parent(headings)[0], block.text))
                 scan.html_tables += block.unread + split.html(block)
                 for rows in block.tables:
@@ -145,7 +160,17 @@ def _scan(text: str) -> Scan:
                     above = []
             index += 1
     scan.tables = _tables(found)
+    scan.title = scan.title or front_title
     return scan
+
+
+def _front_title(front_matter: str) -> str | None:
+    """The ``title:`` of YAML front matter, its quotes read away; None where it has none on its line."""
+    found = _FRONT_TITLE.search(front_matter)
+    value = found[1] if found else ""
+    if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return value if value and value[0] not in "|>" else None
 
 
 class _SplitTable:
@@ -245,10 +270,11 @@ def _tables(found: list[_Found]) -> list[Table]:
 def slug(text: str) -> str:
     """Lower-case ASCII words joined by "_": "Model 1: Params and MACs" -> "model_1_params_and_macs".
 
-    Inline markup goes, accents are folded ("Café" -> "cafe"), and a word without any ASCII letter
-    or digit (an emoji, mojibake such as "üìä") is dropped. May be empty.
+    Inline markup goes (a ``<br>`` ends a word), accents are folded ("Café" -> "cafe"), and a word without any
+    ASCII letter or digit (an emoji, mojibake such as "üìä") is dropped. May be empty.
     """
-    kept = [word for word in numerals.plain_text(text).split() if re.search(r"[A-Za-z0-9]", word)]
+    words = numerals.plain_text(_LINE_BREAK.sub(" ", text)).split()
+    kept = [word for word in words if re.search(r"[A-Za-z0-9]", word)]
     folded = unicodedata.normalize("NFKD", " ".join(kept)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
 

@@ -234,7 +234,7 @@ def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str
     for report in reports:
         path = drift.source_file(report, folders)
         if path is not None:
-            reasons |= drift.stale(report, path.read_text(encoding="utf-8", errors="replace"), report.source or "")
+            reasons |= _drift(report, path)
         elif drift.names_markdown(report) and not hasattr(config, "workerinput"):  # said once, by the controller
             file = ledger_folder / f"{report.slug}.toml"
             lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -246,6 +246,17 @@ def _stale_claims(config: pytest.Config, reports: list[Report]) -> dict[str, str
             except errors.ClaimbenchWarning as error:  # -W error: the user's own filter makes it an error
                 raise pytest.UsageError(f"{file}:{line}: {error}") from None
     return reasons
+
+
+def _drift(report: Report, path: Path) -> dict[str, str]:
+    """``drift.stale``'s reasons for the report's claims, its markdown file read at ``path``; one that is no text
+    (``report_text.NotText``) makes each of its claims an error that says so, never one "out of date"."""
+    from claimbench import drift, report_text
+
+    try:
+        return drift.stale(report, report_text.read(path), report.source or "")
+    except report_text.NotText as error:
+        return dict.fromkeys((claim.id for claim in report.claims), str(error))
 
 
 @pytest.hookimpl(tryfirst=True)

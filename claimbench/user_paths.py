@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["setting_path", "user_path"]
+__all__ = ["setting_path", "shown", "user_path"]
 
 
 def user_path(text: str) -> Path:
@@ -19,3 +19,9 @@ def setting_path(folder: Path, value: str) -> Path:
     """A path an ini file in ``folder`` sets, as pytest reads its ``cache_dir``: ``$VAR``, then ``~``, expanded,
     relative to that folder."""
     return folder / user_path(os.path.expandvars(value))
+
+
+def shown(path: Path | str) -> str:
+    """``path`` as a message shows it: a byte of its name that is not UTF-8 (a Linux name may hold any) as the
+    replacement character, as ``ls`` and git show one, never Python's ``\\udce9`` escape of it."""
+    return os.fsencode(path).decode("utf-8", errors="replace")

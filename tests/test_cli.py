@@ -678,6 +678,20 @@ def test_init_of_a_report_that_prints_no_number_writes_nothing(tmp_path: Path, m
     assert sorted(path.name for path in tmp_path.iterdir()) == ["README.md"]
 
 
+def test_init_reads_a_utf16_readme_and_refuses_one_not_utf8_at_its_line(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """PowerShell 5's ``>`` writes UTF-16 with a byte order mark; a cp1252 README is refused at its line."""
+    text = "# Mine\r\n\r\n| Model | Params |\r\n|---|---|\r\n| A | 1,234 |\r\n"
+    (tmp_path / "README.md").write_bytes(text.encode("utf-16"))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["init"]) == 0
+    assert 'printed = "1,234"' in next((tmp_path / "claims").glob("*.toml")).read_text(encoding="utf-8")
+    (tmp_path / "OTHER.md").write_bytes(text.replace("Mine", "Caf\u00e9 au lait").encode("cp1252"))
+    with pytest.raises(SystemExit, match=r"^claimbench init: OTHER\.md:1: not UTF-8 \(byte 0xe9: invalid "
+                                         r"continuation byte\): save it as UTF-8$"):
+        cli.main(["init", "OTHER.md", "--slug", "other"])
+
+
 HTML_TABLE = ("<table>\n<tr><th>Model</th><th>Params (M)</th></tr>\n<tr><td>ResNet-18</td><td>11.69</td></tr>\n"
               "</table>\n")
 """A results table written in HTML, which draft reads as it reads a markdown table."""
@@ -712,12 +726,13 @@ def test_a_report_named_in_bytes_that_are_not_utf8_is_refused_by_init_and_draft(
     name = os.fsdecode(b"rapport_\xe9.md")
     (tmp_path / name).write_text("# Mine\n\n| Model | Params |\n|---|---|\n| tiny | 40 |\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit, match=r"^claimbench init: rapport_\udce9\.md: its name 'rapport_\\udce9\.md' is "
+    with pytest.raises(SystemExit, match=r"^claimbench init: rapport_\ufffd\.md: its name 'rapport_\ufffd\.md' is "
                                          r"not UTF-8, which a ledger's source cannot hold: rename the file$"):
         cli.main(["init", name])
     drafted = subprocess.run([sys.executable, "-m", "claimbench.cli", "draft", name], capture_output=True)
-    assert drafted.returncode == 1 and not drafted.stdout  # stderr escapes the byte, as Python's stderr does
-    assert drafted.stderr.startswith(b"claimbench draft: rapport_\\udce9.md: its name 'rapport_\\udce9.md' is ")
+    assert drafted.returncode == 1 and not drafted.stdout  # the byte shown as ls and git show it: replaced
+    shown = "rapport_\ufffd.md"
+    assert drafted.stderr.decode("utf-8").startswith(f"claimbench draft: {shown}: its name '{shown}' is ")
     assert sorted(path.name for path in tmp_path.iterdir()) == [name]
 
 

@@ -3,6 +3,8 @@ and the draft's quality against the five hand-written ledgers and on the seed re
 
 from __future__ import annotations
 
+import codecs
+import os
 import re
 import subprocess
 import sys
@@ -2268,6 +2270,112 @@ def test_main_reports_an_unreadable_file_in_one_line(tmp_path: Path, capsys: pyt
     errors = capsys.readouterr().err.splitlines()
     assert len(errors) == 3 and all(line.startswith("claimbench draft: ") for line in errors)
 
+
+
+_TINY = "# Tiny r\u00e9port\n\n" + "\n".join(_grid(["Model", "Params"], [["A", "1,234,567"]])) + "\n"
+"""A report with one non-ASCII letter, in its title, and one claim."""
+
+
+@pytest.mark.parametrize("encoded", [
+    _TINY.encode("utf-8"), codecs.BOM_UTF8 + _TINY.encode("utf-8"),
+    _TINY.replace("\n", "\r\n").encode("utf-16"),  # PowerShell 5's `>`: UTF-16 LE, its byte order mark, CRLF
+    codecs.BOM_UTF16_BE + _TINY.encode("utf-16-be"),
+], ids=["utf-8", "utf-8-byte-order-mark", "utf-16-le-byte-order-mark", "utf-16-be-byte-order-mark"])
+def test_main_reads_utf8_and_utf16_by_its_byte_order_mark(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          encoded: bytes) -> None:
+    (tmp_path / "r.md").write_bytes(encoded)
+    assert cli.main(["draft", str(tmp_path / "r.md")]) == 0
+    drafted = tomllib.loads(capsys.readouterr().out)
+    assert drafted["report"]["title"] == "Tiny r\u00e9port"
+    assert [claim["printed"] for claim in drafted["claim"]] == ["1,234,567"]
+
+
+@pytest.mark.parametrize("word, byte", [("\u00b5s", "byte 0xb5: invalid start byte"),
+                                        ("caf\u00e9 au lait", "byte 0xe9: invalid continuation byte")])
+def test_main_refuses_a_report_that_is_not_utf8_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             word: str, byte: str) -> None:
+    """Saved as cp1252: not a byte offset ("position 21790"), but the line, and what to do."""
+    report = tmp_path / "far.md"
+    report.write_bytes(f"# Tiny\n\nplain\nA {word} here.\n".encode("cp1252"))
+    assert cli.main(["draft", str(report)]) == 1
+    assert capsys.readouterr().err == f"claimbench draft: {report}:4: not UTF-8 ({byte}): save it as UTF-8\n"
+
+
+def test_main_refuses_a_broken_utf16_report_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "cut.md"
+    report.write_bytes("# Tiny\n\nA\n".encode("utf-16") + b"\x00")  # one byte short of a last character
+    assert cli.main(["draft", str(report)]) == 1
+    assert capsys.readouterr().err.startswith(f"claimbench draft: {report}:4: not UTF-16 (")
+
+
+@pytest.mark.parametrize("text", ["", "\n  \n", "\ufeff", "# Just a title\n\nNo digit here.\n"],
+                         ids=["empty", "blank", "byte-order-mark-only", "words-only"])
+def test_main_says_when_a_report_gives_no_claim(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                text: str) -> None:
+    report = tmp_path / "r.md"
+    report.write_text(text, encoding="utf-8")
+    assert cli.main(["draft", str(report)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (f"claimbench draft: {report}: no table and no number found in it: the ledger drafted "
+                            "holds no claim\n")
+    assert "[report]" in captured.out
+    report.write_text(_TINY, encoding="utf-8")
+    assert cli.main(["draft", str(report)]) == 0 and capsys.readouterr().err == ""
+
+
+def test_main_shows_a_file_name_that_is_not_utf8_with_a_replacement_character(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / os.fsdecode(b"caf\xe9.md")
+    report.write_text(_TINY, encoding="utf-8")
+    assert cli.main(["draft", str(report), "-o", str(tmp_path / "r.toml")]) == 1
+    error = capsys.readouterr().err
+    assert "\\udce9" not in error and "caf\ufffd.md" in error and error.startswith(
+        f"claimbench draft: {tmp_path}/caf\ufffd.md: its name 'caf\ufffd.md' is not UTF-8")
+
+
+_FRONT = "---\ntitle: \"Compact CNNs\"\ndate: 2024-01-02\nparams: 11,173,962\nlayout: post\n---\n"
+"""YAML front matter as Jekyll, Hugo, Quarto and MkDocs read it."""
+
+
+def test_front_matter_is_no_heading_nor_text_and_gives_the_title_where_no_heading_does() -> None:
+    body = "\nWe train on CIFAR-10.\n\n" + "\n".join(_grid(["Model", "Params"], [["A", "1,234,567"]])) + "\n"
+    drafted = draft(_FRONT + body, slug="demo", source="demo.md")
+    ledger = tomllib.loads(drafted)
+    assert ledger["report"]["title"] == "Compact CNNs"
+    assert [claim["id"] for claim in ledger["claim"]] == ["params/table_1/a/params"]
+    assert "11,173,962" not in drafted and "2024" not in drafted and "layout" not in drafted
+    headed = tomllib.loads(draft(_FRONT + "# Tiny report\n" + body, slug="demo", source="demo.md"))
+    assert headed["report"]["title"] == "Tiny report", "the document's own heading comes first"
+    untitled = tomllib.loads(draft(_FRONT.replace("title:", "author:") + body, slug="demo", source="demo.md"))
+    assert untitled["report"]["title"] == "demo"
+    single = tomllib.loads(draft("---\ntitle: 'Tiny: a report'\n---\n" + body, slug="demo", source="demo.md"))
+    assert single["report"]["title"] == "Tiny: a report"
+
+
+@pytest.mark.parametrize("markdown, title", [
+    ('<p align="center"><img src="logo.png"></p>\n<h1 align="center">Compact <em>CNNs</em></h1>\n\n## Results\n',
+     "Compact CNNs"),
+    ('<div align="center">\n  <h2>Compact CNNs</h2>\n</div>\n\n# Later\n', "Compact CNNs"),
+    ("# ![logo](logo.png) Compact **CNNs** [v2](https://x.org)\n", "Compact CNNs v2"),
+    ("# ![logo](logo.png)\n\n## Results\n", "Results"),
+], ids=["html-h1", "html-h2-in-a-div", "markup", "image-only-heading"])
+def test_the_title_is_the_first_headings_plain_text(markdown: str, title: str) -> None:
+    assert tomllib.loads(draft(markdown, slug="demo", source=None))["report"]["title"] == title
+
+
+def test_a_byte_order_mark_inside_the_text_is_nothing() -> None:
+    """``cat a.md b.md`` of two files saved with one: the second's heading is still a heading."""
+    text = "\ufeff# Part one\n\nIntro.\n\n\ufeff# Tiny report\n\n" + "\n".join(_grid(["Model", "Params"],
+                                                                                     [["A", "1,234,567"]])) + "\n"
+    ledger = tomllib.loads(draft(text, slug="demo", source=None))
+    assert ledger["report"]["title"] == "Part one" and [t["title"] for t in ledger["table"]] == ["Tiny report"]
+
+
+@pytest.mark.parametrize("header", ["Test<br>acc. (%)", "Test<br/>acc. (%)", "Test <BR /> acc. (%)"])
+def test_a_line_break_in_a_header_is_a_space_in_its_claims_ids(header: str) -> None:
+    assert slug(header) == "test_acc"
+    (claim,) = _claims(_table(["Model", header], ["A", "91.2"]))
+    assert claim["id"] == "accuracy/results/a/test_acc"
 
 # --- quality against the hand-written ledgers -----------------------------------------------------
 

@@ -233,3 +233,25 @@ def test_a_readme_source_that_is_not_there_is_a_warning(pytester: pytest.Pyteste
     assert strict.ret == pytest.ExitCode.USAGE_ERROR and "INTERNALERROR" not in strict.stdout.str()
     strict.stderr.fnmatch_lines(["ERROR: *claims/author.toml:8: [[]report] source 'READM.md' is in none of *"])
 
+
+
+def test_a_readme_saved_as_utf16_with_its_byte_order_mark_is_current(pytester: pytest.Pytester) -> None:
+    """PowerShell 5's ``>`` writes UTF-16 with a byte order mark: the README is read by it, as draft reads it."""
+    shutil.copytree(AUTHOR, pytester.path, dirs_exist_ok=True)
+    (pytester.path / "README.md").write_bytes(README.replace("\n", "\r\n").encode("utf-16"))
+    result = pytester.runpytest_subprocess("-m", "params or macs")
+    result.assert_outcomes(passed=4, deselected=1)
+
+
+def test_a_readme_that_is_not_utf8_is_an_error_at_its_line_not_a_ledger_out_of_date(
+        pytester: pytest.Pytester) -> None:
+    """A README re-saved as cp1252 still prints every cell: its claims are errors that say to save it as UTF-8, at
+    the line of its first byte that is not, never "the ledger is out of date"."""
+    shutil.copytree(AUTHOR, pytester.path, dirs_exist_ok=True)
+    (pytester.path / "README.md").write_bytes(README.replace("Two small", "Two caf\xe9 small").encode("cp1252"))
+    result = pytester.runpytest_subprocess("-m", "params or macs", "--claims-json=out.json")
+    result.stdout.fnmatch_lines(["error: README.md:3: not UTF-8 (byte 0xe9: invalid continuation byte): save it as "
+                                 "UTF-8*"])
+    assert "out of date" not in result.stdout.str()
+    records = json.loads((pytester.path / "out.json").read_text(encoding="utf-8"))["claims"]
+    assert {record["verdict"] for record in records if "deselected" not in record.get("reason", "")} == {"error"}

@@ -113,6 +113,16 @@ def test_bad_input_is_one_line_naming_file_claim_and_field(tmp_path: Path, probl
     assert str(error.value).splitlines()[0].startswith(expected)
 
 
+def test_a_folder_named_like_a_ledger_file_is_refused(tmp_path: Path) -> None:
+    """``load("claims/x.toml")`` where x.toml is a folder gave no claim and no word: a typo'd path, or a folder a
+    tool made where the file should be."""
+    (tmp_path / "x.toml").mkdir()
+    with pytest.raises(ledger.LedgerError) as error:
+        ledger.load(tmp_path / "x.toml")
+    assert str(error.value) == (f"{tmp_path / 'x.toml'}: (file): (path): a folder, though its name ends in .toml: "
+                                "name a ledger file, or a folder of them whose name does not end in .toml")
+
+
 @pytest.mark.parametrize("name", ["devnull", "fifo", "folder"])
 def test_a_path_that_is_no_regular_file_or_folder_is_refused_unread(tmp_path: Path, name: str) -> None:
     """/dev/null is no v1 ledger; a FIFO, given or behind a ``*.toml`` link in the folder, would block if read."""
