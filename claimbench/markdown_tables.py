@@ -118,9 +118,9 @@ def _scan(text: str) -> Scan:
     while index < len(tokens):
         token = tokens[index]
         if token.type == "heading_open":
-            _push_heading(headings, int(token.tag[1:]), tokens[index + 1].content.strip())
             above = [(ABOVE[2], numerals.plain(tokens[index + 1].children or []))]
-            scan.title = scan.title or " ".join(above[0][1].split()) or None
+            _push_heading(headings, int(token.tag[1:]), " ".join(above[0][1].split()))
+            scan.title = scan.title or (headings[-1][1] if headings else None)
             scan.headings.append(above[0][1])
             index += 3
         elif token.type == "table_open":
