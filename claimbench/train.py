@@ -755,12 +755,14 @@ def _read_checkpoint(checkpoint: Path, expected: dict[str, Any]) -> dict[str, An
 
 @dataclass(frozen=True)
 class Saved:
-    """What a checkpoint says of its run: the fingerprint a resumed run must match, the epochs it finished, and the
-    note its caller saved with it (``train(note=...)``; None without one)."""
+    """What a checkpoint says of its run: the fingerprint a resumed run must match, the epochs it finished, the
+    note its caller saved with it (``train(note=...)``; None without one), and the wall seconds its sessions spent
+    training it up to the save (``_Run.wall_seconds``)."""
 
     fingerprint: dict[str, Any]
     epochs: int
     note: dict[str, Any] | None
+    wall_seconds: float
 
 
 def saved(checkpoint: Path) -> Saved:
@@ -771,7 +773,7 @@ def saved(checkpoint: Path) -> Saved:
     _verify(checkpoint, state)
     try:
         return Saved(fingerprint=dict(state["fingerprint"]), epochs=len(state["history"]["epochs"]),
-                     note=state["note"])
+                     note=state["note"], wall_seconds=float(state["wall_seconds"]))
     except (KeyError, TypeError, ValueError) as error:
         raise CorruptCheckpoint(checkpoint, error) from error
 
@@ -781,7 +783,8 @@ def saved(checkpoint: Path) -> Saved:
 
 @dataclass
 class _Run:
-    """What a checkpoint holds and a resumed run restores: weights, optimizer, callbacks, history, random state."""
+    """What a checkpoint holds and a resumed run restores: weights, optimizer, callbacks, history, random state, and
+    the wall seconds of the sessions before this one (a killed session's, up to its last checkpoint)."""
 
     model: nn.Module
     optimizer: torch.optim.Optimizer
@@ -792,6 +795,14 @@ class _Run:
     generator: torch.Generator
     device: torch.device
     history: History = field(default_factory=History)
+    earlier_seconds: float = 0.0
+    began: float = field(default_factory=time.perf_counter)
+    """When this session's part of the run began (``time.perf_counter``)."""
+
+    @property
+    def wall_seconds(self) -> float:
+        """The run's wall seconds so far: the earlier sessions' and this one's."""
+        return self.earlier_seconds + time.perf_counter() - self.began
 
     @classmethod
     def start(cls, model: nn.Module, recipe: Recipe, seed: int, device: torch.device) -> _Run:
@@ -838,6 +849,7 @@ class _Run:
             "generator": self.generator.get_state(),
             "rng": torch.get_rng_state(),
             "device_rng": accelerators.rng_state(self.device),
+            "wall_seconds": self.wall_seconds,
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -855,6 +867,7 @@ class _Run:
         self.generator.set_state(state["generator"])
         torch.set_rng_state(state["rng"])
         accelerators.set_rng_state(self.device, state["device_rng"])
+        self.earlier_seconds = float(state["wall_seconds"])
 
     def save(self, checkpoint: Path, expected: dict[str, Any], note: Mapping[str, Any] | None) -> None:
         """Write the state to ``checkpoint`` atomically, with the fingerprint a resumed run must match, the

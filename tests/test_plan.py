@@ -59,7 +59,7 @@ def test_a_run_resuming_a_checkpoint_is_estimated_at_its_epochs_left(small_ledge
     model1 = claim(MODEL1_CLAIMS[1], small_ledger)
     epochs = model1.recipe.epochs
     settings = Settings(device="cpu", results_dir=Path("runs"), budget_seconds=1.0 + epochs)
-    resumed = store.Resumable(epochs=epochs - 1, found=probe(0.5))
+    resumed = store.Resumable(epochs=epochs - 1, found=probe(0.5), wall_seconds=30.0)
     need = plan.Need(model1, ((0, Path("runs/a.json")), (1, Path("runs/b.json"))), (resumed, None), 32, ())
     # one 32-image batch an epoch, no evaluation: seed 0 has one epoch left at its 0.5 s, seed 1 every epoch at 1 s
     todo = plan.within_budget([need], {need.probe_key: probe(1.0)}, settings)

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from xml.etree import ElementTree
@@ -335,6 +336,31 @@ def test_summary_environment_and_readme(project: pytest.Pytester) -> None:
     assert readme.startswith("# Tiny\n\nBefore.\n") and readme.endswith("\n\nAfter.\n")
     assert "old summary" not in readme
     assert "![claims](badges/claims.svg) ![claims: tiny](badges/claims-tiny.svg)" in readme
+
+
+def test_the_files_are_dated_by_source_date_epoch_in_utc(project: pytest.Pytester,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """23:30 UTC is the next day in UTC+14: the files carry UTC's date, from SOURCE_DATE_EPOCH, whatever TZ says."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1699918200")  # 2023-11-13 23:30 UTC
+    monkeypatch.setenv("TZ", "Etc/GMT-14")
+    time.tzset()
+    try:
+        _run(project)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert _cells((project.path / "out" / "REPORT.md").read_text(encoding="utf-8"), "date")[1] == "2023-11-13"
+    assert {record["date"] for record in _records(project).values()} <= {"2023-11-13", None}
+    assert json.loads((project.path / "out" / "results.json").read_text(encoding="utf-8"))["environment"]["date"] \
+        == "2023-11-13"
+
+
+def test_a_malformed_source_date_epoch_is_a_usage_error(project: pytest.Pytester,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = _run(project)
+    result.stderr.fnmatch_lines(["ERROR: $SOURCE_DATE_EPOCH: 'yesterday' is not a whole number of seconds*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
 def test_a_second_run_names_the_commit_unless_the_readme_changed_outside_its_summary(project: pytest.Pytester) -> None:

@@ -15,6 +15,7 @@ import re
 import struct
 import subprocess
 import sys
+import time
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -1077,6 +1078,32 @@ def test_interrupted_run_resumes_in_the_precision_it_began_with(small_ledger: Pa
     estimate = (r"iot_ml_hw2.model1: training 1 run\(s\) of up to 2 epochs, seed 0 resuming from epoch 2 in bf16, "
                 r"estimated \S+ \(5e\+03 ms/step, 1 thread\(s\), bf16\)$")
     assert any(re.match(estimate, line) for line in lines), lines
+
+
+def test_a_resumed_runs_wall_seconds_count_every_session(small_ledger: Path, tiny_settings: Settings,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The session killed in epoch 2 spent 1000 s (a clock that jumps as epoch 1 ends) before its checkpoint: the
+    record of the run its resumption finishes counts them, not only the resuming session's seconds."""
+    model1 = claim(MODEL1_CLAIMS[1], small_ledger)
+    shift, real = [0.0], time.perf_counter
+    monkeypatch.setattr(time, "perf_counter", lambda: real() + shift[0])
+
+    def jump_then_stop(line: str) -> None:
+        if re.match(r"\S+ epoch 1/", line):
+            shift[0] += 1000.0
+        if re.match(r"\S+ epoch 2/", line):
+            raise Interrupted(line)
+
+    monkeypatch.setattr(cost, "PROBES", {})
+    monkeypatch.setattr(precision, "probe", probe_choosing("fp32", []))
+    with pytest.raises(Interrupted):
+        local.measure(model1, dataclasses.replace(tiny_settings, progress=jump_then_stop))
+    lines: list[str] = []
+    outcome = local.measure(model1, dataclasses.replace(tiny_settings, session="the next session",
+                                                        progress=lines.append))
+    record = json.loads(outcome.results[0].read_text())
+    assert epochs_trained(lines) == [2]
+    assert record["wall_seconds"] > 1000 + sum(epoch["seconds"] for epoch in record["history"]["epochs"][1:])
 
 
 def test_a_run_resumed_on_fewer_threads_says_so(small_ledger: Path, tiny_settings: Settings,

@@ -113,7 +113,8 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
     """Train the claim's run of ``seed``, checkpointing beside ``path`` and showing its progress lines with ``place``
     (None: the seed of the claim's ``settings.seed_count``, no run after it), and return its record; writes nothing but
     the checkpoint. A run with a checkpoint to resume (``store.resumable``) continues as it began (precision,
-    threads), without timing again; any other starts as ``found`` chose (None: ``cost.step_cost``), a retrain
+    threads), without timing again, and its record's ``wall_seconds`` adds the earlier sessions' (up to the
+    checkpoint) to this one's; any other starts as ``found`` chose (None: ``cost.step_cost``), a retrain
     first removing a checkpoint it does not resume, and a plain run setting aside one this user's key did not sign
     or another run's (``store.set_aside_checkpoint_not_ours``)."""
     recipe = claim.recipe
@@ -128,6 +129,7 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
         else:
             store.set_aside_checkpoint_not_ours(path, settings)
         found = found or cost.step_cost(claim.model, recipe, sets.train, settings)
+    earlier_seconds = resumed.wall_seconds if resumed is not None else 0.0
     started = time.perf_counter()
     accel = found.accel(compile=settings.compile)
     began, on_cpu = found.cost.threads, torch.device(settings.device).type == "cpu"
@@ -153,7 +155,7 @@ def train_run(claim: Claim, seed: int, settings: Settings, path: Path,
         "data_sizes": {"train": len(sets.train), "val": len(sets.val) if sets.val is not None else 0,
                        "test": len(sets.test)},
         "session": settings.session,
-        "wall_seconds": time.perf_counter() - started,
+        "wall_seconds": earlier_seconds + time.perf_counter() - started,
         "weights_sha256": weights_digest(model),
         "history": history.to_dict(),
     }

@@ -292,10 +292,12 @@ def _note_content(name: str, note: dict[str, Any]) -> bytes:
 
 @dataclass(frozen=True)
 class Resumable:
-    """A checkpoint the session resumes: the epochs its run finished and the probe the run began with."""
+    """A checkpoint the session resumes: the epochs its run finished, the probe the run began with, and the wall
+    seconds the sessions before spent on it."""
 
     epochs: int
     found: precision.Probe
+    wall_seconds: float
 
 
 def resumable(path: Path, claim: Claim, seed: int, settings: Settings, train_images: int) -> Resumable | None:
@@ -324,7 +326,7 @@ def resumable(path: Path, claim: Claim, seed: int, settings: Settings, train_ima
         return None
     if settings.retrain and ("retrain_of" not in saved.note or saved.note["retrain_of"] != _stored_digest(path)):
         return None
-    return Resumable(epochs=saved.epochs, found=found)
+    return Resumable(epochs=saved.epochs, found=found, wall_seconds=saved.wall_seconds)
 
 
 _MARKER_BYTES = 4096
