@@ -4,7 +4,6 @@ its arithmetic can do (for a choice of numerics measured on it)."""
 
 from __future__ import annotations
 
-import datetime
 import functools
 import importlib.metadata
 import platform
@@ -16,7 +15,7 @@ from pathlib import Path
 import torch
 import torchvision
 
-from claimbench import accelerators
+from claimbench import accelerators, dates
 from claimbench.readme_markers import summary_span
 
 __all__ = ["BF16_FLAGS", "bf16_flags", "cpu_revision", "describe", "device_features", "device_name", "device_revision",
@@ -225,4 +224,4 @@ def describe(ledger: Path, device: str | torch.device | None = None, threads: in
     }
     if device is not None:
         record["device"] = device_name(device, threads)
-    return {**record, "date": datetime.date.today().isoformat()}
+    return {**record, "date": dates.today()}

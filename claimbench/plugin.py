@@ -11,7 +11,6 @@ as they would without claimbench. Hooks and fixtures only; the work is done by `
 from __future__ import annotations
 
 import contextlib
-import datetime
 import difflib
 import fnmatch
 import os
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from claimbench import atomic, errors, options, vocab
+from claimbench import atomic, dates, errors, options, vocab
 
 if TYPE_CHECKING:
     from claimbench import verdict
@@ -330,7 +329,11 @@ def _load(config: pytest.Config) -> None:
     config.stash[claims_key] = sorted((c for r in reports for c in r.claims), key=lambda c: c.id)
     if not hasattr(config, "workerinput"):
         claims = {c.id: c for c in config.stash[claims_key]}
-        config.stash[results_key] = results.Results(claims, date=datetime.date.today().isoformat())
+        try:
+            date = dates.today()
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
+        config.stash[results_key] = results.Results(claims, date=date)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

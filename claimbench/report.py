@@ -350,7 +350,8 @@ def render_markdown(records: Sequence[Record], reports: Sequence[Report], enviro
         lines += [_headline(records), "", summary_table(records, reports), "", LEGEND, ""]
     else:
         lines += ["No claims were selected in this run: nothing was measured.", ""]
-    rows = [*sorted(environment.items()), ("devices", _devices(records))]  # as the JSON keeps them: re-renders agree
+    rows = [*((field, _words(value)) for field, value in sorted(environment.items())),  # a folder's or branch's name
+            ("devices", _devices(records))]  # as the JSON keeps them: re-renders agree
     lines += ["## Environment", "", _table(rows, ["What", "Value"]), ""]
     reasons = _Reasons()
     for report in sorted(reports, key=lambda r: r.slug) if records else ():
@@ -457,7 +458,9 @@ def readme_block(records: Sequence[Record], reports: Sequence[Report], readme: P
 def update_readme(readme: Path | str, records: Sequence[Record], reports: Sequence[Report],
                   badge_dir: Path | str | None) -> Path:
     """Replace the text between the README's summary markers with the current summary, in the line ends of the
-    start marker's line (``\\r\\n`` or ``\\n``)."""
+    start marker's line (``\\r\\n`` or ``\\n``), a blank line after the start marker and before the end marker: they
+    end the HTML blocks of the markers' comments and of a ``<details>`` around them (CommonMark), so the summary
+    renders as markdown there too."""
     check_readme(readme)
     readme = Path(readme)
     lines = readme.read_bytes().decode("utf-8").splitlines(keepends=True)
@@ -465,7 +468,7 @@ def update_readme(readme: Path | str, records: Sequence[Record], reports: Sequen
     images = next((line.strip() for line in lines[start + 1:end] if _IMAGES.fullmatch(line.strip())), "")
     newline = "\r\n" if lines[start].endswith("\r\n") else "\n"
     block = readme_block(records, reports, readme, badge_dir, images).replace("\n", newline)
-    return atomic.write_text(readme, "".join([*lines[:start + 1], block, newline, *lines[end:]]))
+    return atomic.write_text(readme, "".join([*lines[:start + 1], newline, block, newline, newline, *lines[end:]]))
 
 
 # ----------------------------------------------------------------------------- files

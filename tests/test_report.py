@@ -634,6 +634,17 @@ def test_a_title_with_line_breaks_is_one_heading() -> None:
     assert not {"report,", "second line", "all runs"} & set(lines)
 
 
+def test_the_environment_shows_a_checkout_folders_name_as_written() -> None:
+    """A checkout folder named with markdown and HTML (``h|5`<b>_x_``) shows in the ledger row as its name, not as
+    code, bold or emphasis: escaped as a title is."""
+    from markdown_it import MarkdownIt
+
+    folder = "h|5`<b>_x_"
+    markdown = report.render_markdown(_records(), REPORTS, {**ENVIRONMENT, "ledger": f"{folder} @ def456"})
+    html = MarkdownIt("commonmark").enable("table").render(markdown)
+    assert "<td>h|5`&lt;b&gt;_x_ @ def456</td>" in html
+
+
 def test_a_file_is_known_as_a_verdict_report_by_its_first_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The verdict report may replace no file, an empty one or an earlier verdict report, never the author's own."""
     path, foreign = tmp_path / "REPORT.md", readme_markers.not_a_verdict_report
@@ -1110,13 +1121,31 @@ def test_readme_block_is_replaced(tmp_path: Path) -> None:
     readme.write_text(f"intro\n{report.README_START}\nold\n{report.README_END}\noutro\n", encoding="utf-8")
     report.update_readme(readme, _records(), REPORTS, tmp_path / "out" / "badges")
     once = readme.read_text(encoding="utf-8")
-    assert once.startswith(f"intro\n{report.README_START}\n![claims](../out/badges/claims.svg) "
+    assert once.startswith(f"intro\n{report.README_START}\n\n![claims](../out/badges/claims.svg) "
                            "![claims: demo](../out/badges/claims-demo.svg) "
                            "![claims: empty](../out/badges/claims-empty.svg)\n\n**1 reproduced of 4 checked")
     assert _cells(once, "**all**")[1:] == ["2", "1", "1", "0", "1", "0", "1", "5"]
-    assert once.endswith(f"{report.README_END}\noutro\n")
+    assert once.endswith(f"|\n\n{report.README_END}\noutro\n")
     assert "old" not in once
     report.update_readme(readme, _records(), REPORTS, tmp_path / "out" / "badges")
+    assert readme.read_text(encoding="utf-8") == once
+
+
+def test_a_summary_inside_details_renders_as_markdown(tmp_path: Path) -> None:
+    """A blank line after the start marker and before the end marker ends the HTML blocks (CommonMark's rule 6 block
+    of ``<details>`` and the markers' comments), so the badges and the headline render inside ``<details>``; a
+    summary written without those blank lines is replaced, and a second run changes no byte."""
+    from markdown_it import MarkdownIt
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"<details>\n<summary>Verdicts</summary>\n{report.README_START}\n![claims](badges/claims.svg)\n"
+                      f"\n**old**\n{report.README_END}\n</details>\n", encoding="utf-8")
+    report.update_readme(readme, _records(), REPORTS, tmp_path / "badges")
+    once = readme.read_text(encoding="utf-8")
+    html = MarkdownIt("commonmark").render(once)
+    assert html.count("<img src=") == 3 and "<strong>1 reproduced of 4 checked" in html
+    assert f"{report.README_START}\n\n![claims]" in once and f"|\n\n{report.README_END}\n</details>" in once
+    report.update_readme(readme, _records(), REPORTS, tmp_path / "badges")
     assert readme.read_text(encoding="utf-8") == once
 
 
@@ -1127,7 +1156,7 @@ def test_a_readme_rendered_without_badges_keeps_its_badge_images(tmp_path: Path)
     with_badges = readme.read_text(encoding="utf-8")
     report.update_readme(readme, _records()[:2], REPORTS, None)
     again = readme.read_text(encoding="utf-8")
-    assert again.splitlines()[1] == with_badges.splitlines()[1] == (
+    assert again.splitlines()[2] == with_badges.splitlines()[2] == (
         "![claims](badges/claims.svg) ![claims: demo](badges/claims-demo.svg) "
         "![claims: empty](badges/claims-empty.svg)")
     report.update_readme(readme, _records(), REPORTS, None)
@@ -1184,7 +1213,7 @@ def test_markers_quoted_in_prose_or_code_are_no_block(tmp_path: Path, quoted: st
     readme.write_text(f"{quoted}\n{report.README_START}\nold\n{report.README_END}\n{quoted}", encoding="utf-8")
     report.update_readme(readme, _records(), REPORTS, None)
     text = readme.read_text(encoding="utf-8")
-    assert text.startswith(f"{quoted}\n{report.README_START}\n**1 reproduced of 4 checked")
+    assert text.startswith(f"{quoted}\n{report.README_START}\n\n**1 reproduced of 4 checked")
     assert text.endswith(f"{report.README_END}\n{quoted}") and "old" not in text
     readme.write_text(quoted, encoding="utf-8")
     with pytest.raises(ValueError, match="README.md: needs one .* line, outside code blocks"):
@@ -1196,7 +1225,7 @@ def test_a_crlf_readme_keeps_its_line_ends(tmp_path: Path) -> None:
     readme.write_bytes(f"intro\r\n{report.README_START}\r\nold\r\n{report.README_END}\r\noutro\r\n".encode())
     report.update_readme(readme, _records(), REPORTS, tmp_path / "badges")
     written = readme.read_bytes()
-    assert written.startswith(f"intro\r\n{report.README_START}\r\n![claims]".encode())
+    assert written.startswith(f"intro\r\n{report.README_START}\r\n\r\n![claims]".encode())
     assert written.endswith(f"{report.README_END}\r\noutro\r\n".encode()) and b"old" not in written
     assert written.count(b"\n") == written.count(b"\r\n"), "every line ends in CRLF"
 

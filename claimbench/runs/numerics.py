@@ -20,7 +20,6 @@ be read as one is set aside and the model measured again, and so is one this use
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import hashlib
 import json
 from collections.abc import Callable
@@ -29,7 +28,7 @@ from typing import Any
 
 import torch
 
-from claimbench import atomic, data, environment, precision, train
+from claimbench import atomic, data, dates, environment, precision, train
 from claimbench.ledger import Recipe
 from claimbench.runs import names, signing, store
 from claimbench.runs.settings import Settings, say
@@ -88,7 +87,7 @@ def decide(model_name: str, recipe: Recipe, train_set: data.Dataset, settings: S
             return dataclasses.replace(found, asked="auto", reused=recorded)
         found = probe("auto")
         decision = precision.Decision(chosen=found.chosen, step_seconds=dict(found.step_seconds),
-                                      date=datetime.date.today().isoformat())
+                                      date=dates.today())
         record = {"key": valid_for, **decision.to_dict()}
         try:
             signature = signing.sign(store.content(record))
