@@ -8,8 +8,8 @@ import dataclasses
 import json
 from typing import Annotated, Any, Literal, Optional, Union, get_args
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, TypeAdapter, ValidationError,
-                      ValidatorFunctionWrapHandler, WrapValidator, create_model)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, TypeAdapter,
+                      ValidationError, ValidatorFunctionWrapHandler, WrapValidator, create_model)
 from pydantic_core import PydanticCustomError
 
 from claimbench import vocab
@@ -23,6 +23,8 @@ field's docstring is its description in the JSON Schema, which ships with the pa
 ID_PATTERN = r"^[a-z0-9_./-]+$"
 Name = Annotated[str, Field(pattern=ID_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""A heading's words: white space only would be an empty heading."""
 Bool = Annotated[bool, Strict()]
 Float = Annotated[float, Strict()]
 NonNegative = Annotated[float, Strict(), Field(ge=0)]
@@ -309,7 +311,7 @@ class Table:
 
     id: Name
     """What a claim's ``cell`` names the table by."""
-    title: Text
+    title: Title
     """The table's heading in the report."""
     columns: Annotated[tuple[str, ...], Field(min_length=1)]
     """The header cells, verbatim."""
@@ -431,7 +433,7 @@ class ReportModel(BaseModel):
     """``[report]``: where the report lives and which modules register its models."""
 
     model_config = CONFIG
-    title: Text
+    title: Title
     """The report's own title."""
     source: Optional[Text] = None
     """The report's file or URL; a markdown file by its path from the ledger's folder, the one above it or the

@@ -353,6 +353,17 @@ def test_a_correct_value_goes_with_a_documented_error_of_its_type(tmp_path: Path
     assert ledger.load(write_ledger(tmp_path, good))[0].correct == 61
 
 
+@pytest.mark.parametrize("title", ["  ", "\\t", "\\n"])
+def test_a_blank_title_is_refused(tmp_path: Path, title: str) -> None:
+    """A title of white space only would be an empty heading: the report's and a table's."""
+    with pytest.raises(ledger.LedgerError, match=r"tiny.toml:3: \(report\): title: String should have at least 1 "):
+        (tmp_path / "tiny.toml").write_text(HEADER.replace('"Tiny"', f'"{title}"') + GOOD_CLAIM, encoding="utf-8")
+        ledger.load(tmp_path)
+    table = f'[[table]]\nid = "t"\ntitle = "{title}"\ncolumns = ["a"]\nrows = [["b"]]\n'
+    with pytest.raises(ledger.LedgerError, match=r"title: String should have at least 1 character"):
+        ledger.load(write_ledger(tmp_path, table + GOOD_CLAIM))
+
+
 def test_ids_use_a_pytest_friendly_alphabet(tmp_path: Path) -> None:
     with pytest.raises(ledger.LedgerError, match=r"\(claim #1\): id: must match"):
         ledger.load(write_ledger(tmp_path, GOOD_CLAIM.replace("params/baseline", "Params Baseline")))
