@@ -304,9 +304,10 @@ def _heading(level: int, title: str) -> str:
     return f"{'#' * level} {_words(title)}"
 
 
-def _render_text_claims(records: Sequence[Record], reasons: _Reasons) -> list[str]:
+def _render_text_claims(report: Report, records: Sequence[Record], reasons: _Reasons) -> list[str]:
+    """The report's claims outside its tables, under a heading named by its slug: one anchor per report."""
     rows = [[f"`{r['id']}`", _no_html(_cell_text(r, reasons))] for r in records]
-    return ["### Claims in the text", "", _table(rows, ["Claim", "Printed → measured"]), ""]
+    return [f"### Claims in the text of {_code(report.slug)}", "", _table(rows, ["Claim", "Printed → measured"]), ""]
 
 
 def _render_report(report: Report, records: Sequence[Record], reasons: _Reasons) -> list[str]:
@@ -327,7 +328,7 @@ def _render_report(report: Report, records: Sequence[Record], reasons: _Reasons)
             lines += _render_table(table, cells, reasons)
     text_records = [r for r in records if r["cell"] is None or tuple(r["cell"]) not in placed]
     if text_records:
-        lines += _render_text_claims(text_records, reasons)
+        lines += _render_text_claims(report, text_records, reasons)
     return lines
 
 

@@ -319,7 +319,7 @@ def test_table_keeps_the_report_layout(project: pytest.Pytester) -> None:
     assert _cells(markdown, "B")[1].startswith("2,000 → 2,001 ❌ +1 [")
     assert _cells(markdown, "D")[1].startswith("4,000 ⚪ [")
     assert _cells(markdown, "H") == ["H", "8,000", "not a claim"]
-    assert "### Claims in the text" in markdown and "| `tiny/params/prose`" in markdown
+    assert "### Claims in the text of `tiny`" in markdown and "| `tiny/params/prose`" in markdown
     assert max(len(line) for line in markdown.splitlines()) <= 250
 
 

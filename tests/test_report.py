@@ -252,6 +252,17 @@ def test_an_interval_claim_shows_its_interval() -> None:
     assert _cells(markdown, "`demo/params/verbal`")[1] == "over 1,000 → 1,234 ✅ ≥ 1,000"  # 1.3e6 read 1.3e+06
 
 
+def test_each_reports_claims_in_the_text_have_a_heading_of_their_own() -> None:
+    """Two reports of one title each with a claim outside its tables: their headings differ, so each has its own
+    anchor on GitHub (``#claims-in-the-text-of-demo``), not ``-1`` and ``-2`` suffixes."""
+    twin = dataclasses.replace(DEMO, slug="twin")
+    records = [_record(CLAIMS[0], "reproduced", 1234, cell=None, id=f"{slug}/params/verbal", report=slug)
+               for slug in ("demo", "twin")]
+    headings = [line for line in report.render_markdown(records, [DEMO, twin], ENVIRONMENT).splitlines()
+                if line.startswith("### Claims in the text")]
+    assert headings == ["### Claims in the text of `demo`", "### Claims in the text of `twin`"]
+
+
 def test_a_claims_note_is_a_reference_of_its_cell() -> None:
     noted = _record(CLAIMS[0], "reproduced", 1000, note="configuration inferred from the count")
     markdown = report.render_markdown([noted], REPORTS, ENVIRONMENT)
