@@ -355,12 +355,14 @@ def test_the_files_are_dated_by_source_date_epoch_in_utc(project: pytest.Pyteste
         == "2023-11-13"
 
 
-def test_a_malformed_source_date_epoch_is_a_usage_error(project: pytest.Pytester,
+def test_a_malformed_source_date_epoch_stops_the_run(project: pytest.Pytester,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run stops as it collects the claims, in one line naming the variable and its value, and writes nothing."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     result = _run(project)
-    result.stderr.fnmatch_lines(["ERROR: $SOURCE_DATE_EPOCH: 'yesterday' is not a whole number of seconds*"])
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(["E   pytest.UsageError: $SOURCE_DATE_EPOCH: 'yesterday' is not a whole number of "
+                                 "seconds since 1970-01-01 UTC"])
+    assert result.ret == pytest.ExitCode.INTERRUPTED and not (project.path / "out").exists()
 
 
 def test_a_second_run_names_the_commit_unless_the_readme_changed_outside_its_summary(project: pytest.Pytester) -> None:
