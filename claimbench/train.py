@@ -757,7 +757,8 @@ def _read_checkpoint(checkpoint: Path, expected: dict[str, Any]) -> dict[str, An
 class Saved:
     """What a checkpoint says of its run: the fingerprint a resumed run must match, the epochs it finished, the
     note its caller saved with it (``train(note=...)``; None without one), and the wall seconds its sessions spent
-    training it up to the save (``_Run.wall_seconds``)."""
+    training it up to the save (``_Run.wall_seconds``; 0 in a checkpoint written before they were kept, which
+    resumes rather than losing its epochs)."""
 
     fingerprint: dict[str, Any]
     epochs: int
@@ -773,7 +774,7 @@ def saved(checkpoint: Path) -> Saved:
     _verify(checkpoint, state)
     try:
         return Saved(fingerprint=dict(state["fingerprint"]), epochs=len(state["history"]["epochs"]),
-                     note=state["note"], wall_seconds=float(state["wall_seconds"]))
+                     note=state["note"], wall_seconds=float(state.get("wall_seconds", 0.0)))
     except (KeyError, TypeError, ValueError) as error:
         raise CorruptCheckpoint(checkpoint, error) from error
 
@@ -867,7 +868,7 @@ class _Run:
         self.generator.set_state(state["generator"])
         torch.set_rng_state(state["rng"])
         accelerators.set_rng_state(self.device, state["device_rng"])
-        self.earlier_seconds = float(state["wall_seconds"])
+        self.earlier_seconds = float(state.get("wall_seconds", 0.0))  # none in an older checkpoint: saved()
 
     def save(self, checkpoint: Path, expected: dict[str, Any], note: Mapping[str, Any] | None) -> None:
         """Write the state to ``checkpoint`` atomically, with the fingerprint a resumed run must match, the

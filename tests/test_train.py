@@ -1582,3 +1582,12 @@ def test_seeds_that_scatter_less_than_one_step_of_their_statistic_are_taken_to_s
     assert metrics.prediction95_limit([50.0] * 3, runs=4, step=1.0) == pytest.approx(1.96 / 2)
     assert metrics.floored([50.0] * 3, 1.0) and not metrics.floored([50.0] * 3, 0.0)
     assert not metrics.floored([1.0, 2.0, 3.0], 0.5)
+
+
+def test_a_checkpoint_saved_before_wall_seconds_were_kept_resumes(tmp_path: Path) -> None:
+    """A checkpoint without the sessions' wall seconds is no corrupt one: its epochs resume, counted from 0 s."""
+    checkpoint = tmp_path / "run.ckpt"
+    state: dict[str, Any] = {"fingerprint": {"model": "m", "seed": 0}, "history": {"epochs": []}, "note": None}
+    state["sha256"] = train._state_digest(state)
+    torch.save(state, checkpoint)
+    assert train.saved(checkpoint).wall_seconds == 0.0
