@@ -26,6 +26,7 @@ from claimbench.header_rows import read_headers, sub_header
 from claimbench.kind_words import (SPLIT_WORDS, UNLOADED, counts_flops, guess_kind, has, names_setting, unit_kind,
                                    unit_kinds, unit_names_kind, unknown_kind, unmeasured, words_of)
 from claimbench.markdown_tables import ABOVE, Table, slug, unique
+from claimbench.name_index import Names, Texts, pattern
 from claimbench.toml_lines import Guess, todo, toml
 
 __all__ = ["DRAFTED_RECIPE", "EARLIER_EPOCH", "FLOPS_COUNT", "INPUT_SIZE", "LAST_EPOCH", "NAMED_DATASET",
@@ -154,6 +155,11 @@ class Context:
     """The one machine the report names (``hardware_names.named_machine``), an epoch time's; None: none, or several."""
     models: tuple[str, ...] = ()
     """The models the tables' rows name (``row_models``), of which a sentence's number may be one's."""
+
+    @functools.cached_property
+    def indexed(self) -> Texts:
+        """The ``sentences``, indexed by their words once a draft (``name_index``)."""
+        return Texts(self.sentences)
 
 
 def settings(table: Table) -> tuple[str, list[str]]:
@@ -700,7 +706,7 @@ def _cell_claim(
         transposed = header != column
         model = column if transposed else label  # a transposed table's models are its columns
         models = table.columns[1:] if transposed else [row[0] for row in table.rows if row]
-        naming, doubtful = _naming(model, models, context.sentences)
+        naming, doubtful = _naming(model, models, context.indexed)
         captions = {} if captions is None else captions
         if transposed not in captions:
             captions[transposed] = _captions(table, models)
@@ -731,7 +737,7 @@ def _captions(table: Table, models: list[str]) -> list[tuple[str, str]]:
     right before it, the one right after it (but its sentences that name one of the table's ``models``, which speak
     for what they name: ``_naming``), then the rest above it back to its heading."""
     adjacent = [caption for caption in table.captions[:1] if caption[0] == ABOVE[0]]
-    names = [_name_pattern(name) for name in map(str.strip, map(numerals.plain_text, models))
+    names = [pattern(name) for name in map(str.strip, map(numerals.plain_text, models))
              if len(name) >= 2 and re.search(r"[^\W\d_]", name)]
     below = [(where, " ".join(sentence for sentence in draft_text.sentences(text)
                               if not any(name.search(sentence) for name in names))) for where, text in table.below]
@@ -739,7 +745,7 @@ def _captions(table: Table, models: list[str]) -> list[tuple[str, str]]:
 
 
 def _naming(model: str, models: list[str],
-            sentences: tuple[str, ...]) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
+            sentences: Texts) -> tuple[list[tuple[str, str]], tuple[str, ...]]:
     """(where, text) of the ``sentences`` that name ``model`` (a row's label, or a transposed table's column), and
     the wheres among them whose count may be another model's; none for a label too short or plain to name a model
     ("A", "1"). A name within a longer one of the table's ``models`` ("ResNet-18" in "ResNet-18 + CutMix") is that
@@ -748,9 +754,9 @@ def _naming(model: str, models: list[str],
     name = numerals.plain_text(model).strip()
     if len(name) < 2 or not re.search(r"[^\W\d_]", name):
         return [], ()
-    naming = _name_pattern(name)
-    mentioning = [sentence for sentence in sentences if naming.search(sentence)]
-    longer = {other: _name_pattern(other) for other in {numerals.plain_text(label).strip() for label in models}
+    naming = pattern(name)
+    mentioning = sentences.naming(name)
+    longer = {other: pattern(other) for other in {numerals.plain_text(label).strip() for label in models}
               if len(other) > len(name) and naming.search(other)} if mentioning else {}  # rows read once per mention
     named, also = [], set()
     for sentence in mentioning:
@@ -767,11 +773,6 @@ def _naming(model: str, models: list[str],
         where = f"a sentence that names both {name!r} and {' and '.join(map(repr, sorted(also)))}"
         return [(where, " ".join(named))], (where,)
     return [(f"a sentence that names {name!r}", " ".join(named))], ()
-
-
-def _name_pattern(name: str) -> re.Pattern[str]:
-    """``name`` as a whole, in any case."""
-    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
 
 
 _DECIMAL_BYTES = re.compile(r"decimal|(?<!\w)SI(?!\w)|10\s*(?:\^|\*\*)\s*[369](?!\d)|10[³⁶⁹]"
@@ -866,19 +867,25 @@ def named_model(sentence: str, models: tuple[str, ...]) -> str | None:
     """The one of the table rows' ``models`` that ``sentence`` names, leaving out one it names only as another's
     owner ("at a fifth of BNNet's MACs") where it names one otherwise, and a name within a longer one's ("ResNet-18"
     in "ResNet-18 + CutMix"); None where it names none, or several."""
-    present = tuple(model for model in models if _name_pattern(model).search(sentence))
+    present = _indexed(models).named(sentence)
     named = {model: _mentions(sentence, model, present) for model in present}
     plain = [model for model, found in named.items() if any(not owner for owner in found)]
     some = plain or [model for model, found in named.items() if found]
     return some[0] if len(some) == 1 else None
 
 
+@functools.lru_cache(maxsize=4)
+def _indexed(models: tuple[str, ...]) -> Names:
+    """``models``, indexed by their words once a draft (``name_index``)."""
+    return Names(models)
+
+
 def _mentions(sentence: str, name: str, models: tuple[str, ...]) -> list[bool]:
     """Whether each mention of ``name`` in ``sentence`` (but within a longer one of ``models``) is an owner's
     ("BNNet's")."""
-    longer = [_name_pattern(other) for other in models if len(other) > len(name) and _name_pattern(name).search(other)]
+    longer = [pattern(other) for other in models if len(other) > len(name) and pattern(name).search(other)]
     within = [match.span() for pattern in longer for match in pattern.finditer(sentence)]
-    return [sentence.startswith(("'s", "’s"), match.end()) for match in _name_pattern(name).finditer(sentence)
+    return [sentence.startswith(("'s", "’s"), match.end()) for match in pattern(name).finditer(sentence)
             if not any(start <= match.start() and match.end() <= end for start, end in within)]
 
 
@@ -940,13 +947,14 @@ def _input_shapes(text: str, where: str = "") -> Iterator[Guess]:
                                "its input size")
 
 
+@functools.lru_cache(maxsize=64)
 def _caption_input(captions: tuple[tuple[str, str], ...], below: tuple[tuple[str, str], ...] = (),
                    asking: str = INPUT_SIZE) -> Guess | str | None:
     """The input that the nearest of the ``captions`` (where, text) above a table that prints an image size, and the
     paragraph ``below`` it ("Measured at 224×224 input."), give its claims ("All numbers at 32×32 input."), with a
     comment that quotes the sentence (or the clause after a ";") that prints it, the one above first where both print
     it; an input TODO (``asking``'s words) that quotes them where they print several sizes, one or both; None where
-    none prints one."""
+    none prints one. Read once a table, not once a cell."""
     found = [sized for sized in (_sized_caption(captions), _sized_caption(below)) if sized]
     if len(_sizes(shape for _, _, shapes in found for shape in shapes)) == 1:
         return found[0][2][0]

@@ -288,14 +288,21 @@ def spread_said(places: list[tuple[str, str]]) -> tuple[str, str, str] | None:
     """(what, the words, where) of the nearest of ``places`` ((where, text), nearest first) whose words say what a
     printed spread is (``_SPREAD_WORDS``); None where none does, or the nearest says several."""
     for where, text in places:
-        plain = numerals.plain_text(text)
-        found = {what: match.group() for what, pattern in _SPREAD_WORDS if (match := pattern.search(plain))}
+        found = _spread_words(text)
         if len(found) == 1:
-            ((what, words),) = found.items()
+            ((what, words),) = found
             return what, words, where
         if found:
             return None
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _spread_words(text: str) -> tuple[tuple[str, str], ...]:
+    """(what, the words) of each of ``_SPREAD_WORDS`` that ``text`` says; once a text, as a table's captions are a
+    place of each of its cells."""
+    plain = numerals.plain_text(text)
+    return tuple((what, match.group()) for what, pattern in _SPREAD_WORDS if (match := pattern.search(plain)))
 
 
 def runs(kind: str | None, number: numerals.Number, places: list[tuple[str, str]],
@@ -308,17 +315,23 @@ def runs(kind: str | None, number: numerals.Number, places: list[tuple[str, str]
     if kind not in vocab.TRAINING_KINDS:
         return {}
     for where, text in places:
-        found = draft_text.run_counts(text)
+        found = _run_counts(text)
         if len({count for count, _ in found}) == 1 and where not in unsure:
             return {"runs": Guess(found[0][0], f"read from {found[0][1]!r} in {where}")}
         if found:
             named = " and ".join(repr(words) for _, words in found)
             return {"runs": todo(f"how many runs the printed number averages: {named} in {where}")}
-        if best := draft_text.run_counts(text, best=True):
+        if best := _run_counts(text, best=True):
             return {"runs": todo(f"{best[0][1]!r} in {where} is no mean of runs: each seed is judged as a single run, "
                                  "which lands below a best of several; delete runs, and give between = [LOW, the "
                                  "printed value] for what a single run prints, or delete the claim")}
     return {"runs": RUNS} if number.spread is not None else {}
+
+
+@functools.lru_cache(maxsize=1024)
+def _run_counts(text: str, *, best: bool = False) -> tuple[tuple[int, str], ...]:
+    """``draft_text.run_counts``, once a text, as a table's captions are a place of each of its cells."""
+    return tuple(draft_text.run_counts(text, best=best))
 
 
 def in_base_units(value: float, scale: float) -> int | float:

@@ -5,6 +5,7 @@ names (``named_dataset``). Torch-free."""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 
@@ -83,6 +84,7 @@ UNKNOWN_KIND = todo("kind", vocab.KINDS)
 """The kind's TODO, where the words name no kind."""
 
 
+@functools.lru_cache(maxsize=4096)
 def guess_kind(header: str) -> str | None:
     """The claim kind a column header names ("Parameters (M)" -> "params"), or None; None too where it names what
     claimbench does not measure (``UNMEASURED``: "Top-5 Acc.", "Top-1 err. (%)", "RAM (KB)", "Latency (ms)")."""
@@ -96,10 +98,11 @@ def guess_kind(header: str) -> str | None:
 def _split_percent(words: list[str]) -> bool:
     """Whether ``words`` are a percent sign and words of a split (``_PERCENT_BESIDE``) or of a dataset's name
     (``DATASET_NAMES``) alone: "Test (%)", "CIFAR-10 (%)", "Validation %"."""
-    beside = _PERCENT_BESIDE | {word for names in DATASET_NAMES.values() for name in names for word in name.split()}
+    beside = _PERCENT_BESIDE | _DATASET_WORDS
     return "%" in words and all(word in beside or word == "%" for word in words if word)
 
 
+@functools.lru_cache(maxsize=4096)
 def names_setting(header: str) -> str | None:
     """The word of ``SETTINGS`` a column header names where it names no kind, nor what claimbench does not measure
     ("Epochs", "Batch size", "LR"), or None ("Best epoch", "Epoch time")."""
@@ -109,6 +112,7 @@ def names_setting(header: str) -> str | None:
     return next((setting for setting in SETTINGS if has(words, setting)), None)
 
 
+@functools.lru_cache(maxsize=4096)
 def counts_flops(header: str) -> bool:
     """Whether ``header`` counts FLOPs ("GFLOPs", "FLOPs (G)"), which are one or two per multiply-add."""
     return any(re.fullmatch(r"[kmgbt]?flops?", word) for word in words_of(header))
@@ -125,6 +129,7 @@ def whole_time(words: list[str]) -> bool:
     return any(word in _TIMES for word in words) and not any(word.startswith("epoch") for word in words)
 
 
+@functools.lru_cache(maxsize=4096)
 def unit_names_kind(header: str) -> bool:
     """Whether a cell's own unit or noun may give its kind under ``header`` ("11.9 KB" under "Checkpoint"): not where
     the header names what claimbench does not measure (``UNMEASURED``, a whole training's time: ``whole_time``) or
@@ -133,6 +138,7 @@ def unit_names_kind(header: str) -> bool:
     return not unmeasured(words) and not whole_time(words) and not any(has(words, word) for word in NOT_THE_MODEL)
 
 
+@functools.lru_cache(maxsize=4096)
 def unit_kind(unit: str | None, text: str) -> str | None:
     """The kind a unit gives a number by default (``UNIT_KINDS``): a time only where ``text`` speaks of an epoch."""
     kind = UNIT_KINDS.get(unit or "", (None,))[0]
@@ -229,6 +235,8 @@ UNLOADED = {"cifar100": "CIFAR-100", "imagenet": "ImageNet", "tiny_imagenet": "T
 _NAMED = {name: tuple(dataset for dataset, names in DATASET_NAMES.items() if name in names)
           for names in DATASET_NAMES.values() for name in names}
 """The datasets each name of ``DATASET_NAMES`` names."""
+_DATASET_WORDS = frozenset(word for name in _NAMED for word in name.split())
+"""The words of the names of ``DATASET_NAMES``."""
 _DATASET_NAME = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(_NAMED, key=len, reverse=True))) + r")\b")
 """A name of ``DATASET_NAMES`` in whole words, the longest first: "fashion mnist" is one name, not "mnist"."""
 
