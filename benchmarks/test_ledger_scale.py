@@ -1,14 +1,16 @@
 """A big report stays cheap to read: ``draft``, the ledger loader and the drift check on tables of 1,000 and 4,000
-rows, and ``draft`` on a number printed with as many thousands groups, side by side in one run.
+rows, ``draft`` on a number printed with as many thousands groups, and ``draft`` on a long report of 60 and 240
+sections, each with its table and sentences, side by side in one run.
 
-pytest-benchmark times the 4,000-row pass; the least CPU time of a few rounds of each size, taking turns, goes into
-``extra_info`` with their ratio. A pass linear in the rows gives about 4; a step that searches the rows once per
-claim gives about 16, which is what the ratio is held below (a 10,000-row table once took 35 s to draft and 15 s
-to load).
+pytest-benchmark times the larger pass; the least CPU time of a few rounds of each size, taking turns, goes into
+``extra_info`` with their ratio. A pass linear in the rows (or sections) gives about 4; a step that searches the rows
+once per claim, or every sentence of the report once per cell, gives about 16, which is what the ratio is held below
+(a 10,000-row table once took 35 s to draft and 15 s to load; a report of 300 tables, 623 s to draft).
 """
 
 from __future__ import annotations
 
+import functools
 import gc
 import time
 from collections.abc import Callable
@@ -21,6 +23,7 @@ from claimbench import draft, drift, ledger
 pytestmark = pytest.mark.scale
 
 ROWS = (1000, 4000)
+SECTIONS = (60, 240)
 ROUNDS = 3
 LINEAR_BOUND = 8.0
 """Held below: 4 for a linear pass, 16 for a quadratic one."""
@@ -30,6 +33,20 @@ def markdown(rows: int) -> str:
     """A README with one table of ``rows`` models: a parameter count and an accuracy each."""
     lines = [f"| M{i} | {1000 + i:,} | {50 + i % 50}.{i % 10} |" for i in range(rows)]
     return "\n".join(["# Big", "", "## Results", "", "| Model | Params | Acc (%) |", "|---|---|---|", *lines, ""])
+
+
+def sections(count: int) -> str:
+    """A long report of ``count`` sections, each a heading, a sentence on one of its models, a caption and a table of
+    five models with four numbers each, then a paragraph of filler: each cell's model is looked for in its
+    sentences."""
+    return "\n".join(["# Long", *(line for section in range(count) for line in (
+        "", f"## Experiment {section}", "", f"We trained Net{section}-0 for {10 + section % 50} epochs; it reached "
+        f"{80 + section % 20}.5% accuracy with {12_345 + section:,} parameters.", "",
+        "All sizes in decimal megabytes, measured at 32x32 input.", "",
+        "| Model | Params | MACs (M) | Test acc. (%) | Size (MB) |", "|---|---|---|---|---|",
+        *(f"| Net{section}-{row} | {1_000_000 + 7919 * row:,} | {100 + row}.5 | {90 + row}.25 | {10 + row}.5 |"
+          for row in range(5)), "", *(f"Filler sentence {line} of section {section}, nothing to claim." for line in
+                                      range(10)))), ""])
 
 
 HEAD = """format = 2
@@ -74,6 +91,18 @@ def best(small: Callable[[], object], large: Callable[[], object]) -> tuple[floa
     return min(times[0]), min(times[1])
 
 
+def seconds_and_ratio(benchmark, small: Callable[[], object], large: Callable[[], object],
+                      sizes: tuple[int, int], of: str) -> float:
+    """The larger ``step``'s time over the smaller's (``best``), recorded in the benchmark's ``extra_info`` with each
+    size's (``sizes``, counts ``of`` what); the larger timed by pytest-benchmark."""
+    seconds = dict(zip(sizes, best(small, large)))
+    ratio = seconds[sizes[1]] / seconds[sizes[0]]
+    benchmark.extra_info.update({f"seconds_{size}_{of}": round(s, 4) for size, s in seconds.items()},
+                                ratio=round(ratio, 2))
+    benchmark.pedantic(large, rounds=1, iterations=1)
+    return ratio
+
+
 def steps(folder: Path, rows: int) -> dict[str, Callable[[], object]]:
     """Each step on a report of ``rows`` rows, its files written under ``folder``."""
     (folder / str(rows)).mkdir()
@@ -93,9 +122,13 @@ def steps(folder: Path, rows: int) -> dict[str, Callable[[], object]]:
 def test_a_step_grows_linearly_with_the_rows(benchmark, tmp_path: Path, step: str) -> None:
     small, large = (steps(tmp_path, rows)[step] for rows in ROWS)
     benchmark.group = f"scale: {step}"  # each step apart: a draft's time is no multiple of the drift check's
-    seconds = dict(zip(ROWS, best(small, large)))
-    ratio = seconds[ROWS[1]] / seconds[ROWS[0]]
-    benchmark.extra_info.update({f"seconds_{rows}_rows": round(s, 4) for rows, s in seconds.items()},
-                                ratio=round(ratio, 2))
-    benchmark.pedantic(large, rounds=1, iterations=1)
+    ratio = seconds_and_ratio(benchmark, small, large, ROWS, "rows")
     assert ratio < LINEAR_BOUND, f"{step}: {ROWS[1]:,} rows took {ratio:.1f}x the time of {ROWS[0]:,}"
+
+
+def test_a_draft_grows_linearly_with_the_sections(benchmark) -> None:
+    small, large = (functools.partial(draft.draft, sections(count), slug="long", source="README.md")
+                    for count in SECTIONS)
+    benchmark.group = "scale: sections"
+    ratio = seconds_and_ratio(benchmark, small, large, SECTIONS, "sections")
+    assert ratio < LINEAR_BOUND, f"draft: {SECTIONS[1]} sections took {ratio:.1f}x the time of {SECTIONS[0]}"
