@@ -925,9 +925,11 @@ def todos(kind: str | None, quantity: str | None, header: str, around: tuple[str
     return asked
 
 
+@functools.lru_cache(maxsize=1024)
 def _input_shape(text: str) -> Guess | None:
     """The [C, H, W] the first image size in ``text`` gives ("224x224" -> [3, 224, 224], "3x32x32", "32x32x3"), with
-    a comment on where it was read and what was assumed; None without one."""
+    a comment on where it was read and what was assumed; None without one. Read once a text: a table's title and
+    headers are around each of its cells."""
     return next(_input_shapes(text), None)
 
 
