@@ -760,7 +760,7 @@ def _naming(model: str, models: list[str],
               if len(other) > len(name) and naming.search(other)} if mentioning else {}  # rows read once per mention
     named, also = [], set()
     for sentence in mentioning:
-        found = {other: [match.span() for match in pattern.finditer(sentence)] for other, pattern in longer.items()}
+        found = {other: [match.span() for match in spelt.finditer(sentence)] for other, spelt in longer.items()}
         within = [span for spans in found.values() for span in spans]
         alone = [match for match in naming.finditer(sentence)
                  if not any(start <= match.start() and match.end() <= end for start, end in within)]
@@ -884,7 +884,7 @@ def _mentions(sentence: str, name: str, models: tuple[str, ...]) -> list[bool]:
     """Whether each mention of ``name`` in ``sentence`` (but within a longer one of ``models``) is an owner's
     ("BNNet's")."""
     longer = [pattern(other) for other in models if len(other) > len(name) and pattern(name).search(other)]
-    within = [match.span() for pattern in longer for match in pattern.finditer(sentence)]
+    within = [match.span() for spelt in longer for match in spelt.finditer(sentence)]
     return [sentence.startswith(("'s", "’s"), match.end()) for match in pattern(name).finditer(sentence)
             if not any(start <= match.start() and match.end() <= end for start, end in within)]
 
