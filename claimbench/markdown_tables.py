@@ -26,8 +26,6 @@ _DOCUMENT = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 not a heading, nor text."""
 _FRONT_TITLE = re.compile(r"^title:[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
 """The front matter's ``title:`` line, its value on it: a key read, not YAML (no nested key, no block scalar)."""
-_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-"""An HTML line break, which ends a word ("Test<br>acc. (%)")."""
 
 
 @dataclass(frozen=True)
@@ -273,7 +271,7 @@ def slug(text: str) -> str:
     Inline markup goes (a ``<br>`` ends a word), accents are folded ("Café" -> "cafe"), and a word without any
     ASCII letter or digit (an emoji, mojibake such as "üìä") is dropped. May be empty.
     """
-    words = numerals.plain_text(_LINE_BREAK.sub(" ", text)).split()
+    words = numerals.plain_text(text).split()
     kept = [word for word in words if re.search(r"[A-Za-z0-9]", word)]
     folded = unicodedata.normalize("NFKD", " ".join(kept)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")

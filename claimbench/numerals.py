@@ -154,13 +154,19 @@ class Number:
     approximate: str | None = None  # the "~" or "≈" (in the text, "about") before it: the report marks it approximate
 
 
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+"""An HTML line break, which ends a word ("Test<br>acc. (%)")."""
+
+
 def plain(children: list[Token]) -> str:
-    """The text of inline tokens without markup: "**19,520**" -> "19,520"; images and HTML dropped."""
+    """The text of inline tokens without markup: "**19,520**" -> "19,520"; images and HTML dropped, but for a line
+    break, a space as a markdown one is ("Test<br>acc." -> "Test acc.")."""
     parts = []
     for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type in ("softbreak", "hardbreak") or (
+                child.type == "html_inline" and _LINE_BREAK.fullmatch(child.content)):
             parts.append(" ")
     return "".join(parts)
 

@@ -623,3 +623,8 @@ def test_a_number_in_math_markup_is_read(printed: str, expected: numerals.Number
                                      "$95.12$ $93.4$"])
 def test_math_that_is_not_clearly_one_number_is_none(printed: str) -> None:
     assert numerals.parse(printed) is None
+
+
+@pytest.mark.parametrize("text", ["Test<br>acc. (%)", "Test<br/>acc. (%)", "Test<BR />acc. (%)"])
+def test_an_html_line_break_ends_a_word_as_a_markdown_one_does(text: str) -> None:
+    assert numerals.plain_text(text) == "Test acc. (%)"
