@@ -26,10 +26,11 @@ __all__ = ["ABOVE", "APOSTROPHES", "APPROXIMATELY", "BELOW", "FRACTIONS", "GROUP
 
 MARKDOWN = MarkdownIt("commonmark").enable("table")
 """CommonMark with GFM tables: how a report's markdown is read."""
-MINUS = "\u2212\ufe63\uff0d\u2012\u2013"
+MINUS = "\u2212\ufe63\uff0d"
 """The signs other than "-" a report may print for a minus, read as "-": the minus sign (U+2212, as pandoc and Word's
-equations write it), the small and the full-width hyphen-minus, and the figure and en dashes Word writes for one
-("–0.5"), which between two numbers are a range's dash ("60–65%"), as "-" is."""
+equations write it), and the small and the full-width hyphen-minus. A figure or an en dash before a number is none:
+Word writes one for a bullet or a separator ("–93.1% for ResNet", "accuracy:–93.1%") as often as for a minus, so such
+a number is left for the author; between two numbers either is a range's dash ("60–65%")."""
 _SIGN = f"[-+{MINUS}]"
 NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 """A printed number's digits: "134,276,932", "99.47", "-3"."""

@@ -3217,7 +3217,7 @@ def test_an_ablation_of_setting_rows_under_model_columns_keeps_its_claims_and_st
         assert not _claims(_table(columns, ["LR", *["0.1"] * (len(columns) - 1)])), columns
 
 
-@pytest.mark.parametrize("minus", ["−", "–", "‒"])
+@pytest.mark.parametrize("minus", ["−", "－", "﹣"])
 def test_a_minus_of_any_form_is_drafted_as_an_ascii_one_is(minus: str) -> None:
     """"Accuracy changed by −0.5%." (U+2212) was drafted as an accuracy of 0.5, printed "0.5%", and "−1.2" under
     "Gap (pt)" left its value TODO, where "-0.5%" is a change of -0.5 and "-1.2" is -1.2."""
@@ -3230,6 +3230,12 @@ def test_a_minus_of_any_form_is_drafted_as_an_ascii_one_is(minus: str) -> None:
     assert signed(f"Accuracy changed by {minus}0.5%.") == [(f"{minus}0.5%", -0.5, kind)]
     (gap,) = _claims(_table(["Model", "Gap (pt)"], ["A", f"{minus}1.2"]), True)
     assert (gap["printed"], gap["value"]) == (f"{minus}1.2", -1.2)
+
+
+def test_an_en_dash_before_a_number_in_words_is_no_minus() -> None:
+    """A list pasted from Word, its bullets en dashes: "–93.1% for ResNet" was a claim of -93.1."""
+    text = "Our results:\n\n–93.1% for ResNet\n\nTest accuracy:–94.2% on the test set."
+    assert sorted(claim["value"] for claim in _candidates(text)) == [93.1, 94.2]
 
 
 def test_a_range_with_an_en_dash_stays_a_range() -> None:
