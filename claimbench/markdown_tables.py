@@ -14,6 +14,7 @@ from typing import NamedTuple
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
+import yaml
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from claimbench import html_blocks, numerals
@@ -24,8 +25,6 @@ __all__ = ["ABOVE", "BELOW", "Scan", "Table", "scan", "slug", "tables", "unique"
 _DOCUMENT = MarkdownIt("commonmark").enable("table").use(front_matter_plugin)
 """``numerals.MARKDOWN`` for a whole report, which may open with YAML front matter (Jekyll, Hugo, Quarto, MkDocs):
 not a heading, nor text."""
-_FRONT_TITLE = re.compile(r"^title:[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
-"""The front matter's ``title:`` line, its value on it: a key read, not YAML (no nested key, no block scalar)."""
 
 
 @dataclass(frozen=True)
@@ -107,8 +106,7 @@ def _without_summary(text: str) -> str:
 def _scan(text: str) -> Scan:
     """One pass over the tokens: the title (the first heading's plain text, markdown or HTML; else the front
     matter's), the tables under their headings, the prose, the code and HTML blocks."""
-    lines, tokens, scan = text.split("\n"), _DOCUMENT.parse(text), Scan()
-    front_title = None
+    (tokens, front_title), lines, scan = _tokens(text), text.split("\n"), Scan()
     found: list[_Found] = []
     headings: list[tuple[int, str]] = []
     above: list[tuple[str, str]] = []  # the text since the nearest heading or table, a caption of the next table
@@ -138,9 +136,7 @@ def _scan(text: str) -> Scan:
             above = []
             index = end + 1
         else:
-            if token.type == "front_matter":
-                front_title = _front_title(token.content)
-            elif token.type == "inline":
+            if token.type == "inline":
                 scan.prose.append((_heading_and_parent(headings)[0], numerals.plain(token.children or [])))
                 scan.html_tables += split.text(scan.prose[-1][1])
                 if index and tokens[index - 1].type == "paragraph_open":
@@ -162,13 +158,21 @@ def _scan(text: str) -> Scan:
     return scan
 
 
-def _front_title(front_matter: str) -> str | None:
-    """The ``title:`` of YAML front matter, its quotes read away; None where it has none on its line."""
-    found = _FRONT_TITLE.search(front_matter)
-    value = found[1] if found else ""
-    if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
-        value = value[1:-1]
-    return value if value and value[0] not in "|>" else None
+def _tokens(text: str) -> tuple[list[Token], str | None]:
+    """The report's tokens, and its front matter's ``title`` (None without one). Front matter is a YAML mapping
+    between two ``---`` lines at the top; two such lines around anything else (a heading, a table) are rules, as
+    GitHub shows them, and what they hold is the report's."""
+    tokens = _DOCUMENT.parse(text)
+    if not tokens or tokens[0].type != "front_matter":
+        return tokens, None
+    try:
+        front = yaml.safe_load(tokens[0].content)
+    except yaml.YAMLError:
+        front = None
+    if not isinstance(front, dict):
+        return numerals.MARKDOWN.parse(text), None
+    title = front.get("title")
+    return tokens, (" ".join(title.split()) or None) if isinstance(title, str) else None
 
 
 class _SplitTable:

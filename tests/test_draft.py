@@ -3255,3 +3255,13 @@ def test_numbers_in_math_with_marks_or_invisible_characters_are_drafted(tmp_path
                     ("\u200b14,728,266", 14_728_266, 1), ("93.4\u00ad", 93.4, 1), ("11,173,962", 11_173_962, 1),
                     ("82.1 $\\pm$ 0.3", 82.1, 1)]
     assert len(_loaded(markdown, tmp_path)) == len(read)
+
+
+@pytest.mark.parametrize("opening", ["---\n\n# Results\n\n", "---\n\n"])
+def test_two_rules_around_no_yaml_at_the_top_are_rules_not_front_matter(opening: str) -> None:
+    """A report opening with a rule lost everything up to the next rule, its heading and its table, without a word:
+    front matter is YAML, and "| A | 95.1 |" is none."""
+    markdown = opening + "\n".join(_grid(["Model", "Params"], [["A", "1,234,567"]])) + "\n\n---\n\nWe train it.\n"
+    ledger = tomllib.loads(draft(markdown, slug="demo", source="demo.md"))
+    assert [claim["value"] for claim in ledger["claim"]] == [1_234_567]
+    assert ledger["report"]["title"] == ("Results" if "#" in opening else "demo")
