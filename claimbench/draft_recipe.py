@@ -790,7 +790,7 @@ def _named(pattern: str) -> str:
 def _value(key: str, number: str) -> int | float:
     """The number as the ledger's key takes it: an int for a count (epochs, a batch size) printed whole, else a
     float; "3 × 10^-4" is 3e-4, "10^-4" 1e-4."""
-    text = number.replace(",", "")
+    text = number.replace(",", "").replace("−", "-")
     if re.fullmatch(numerals.TEN_POWER, text):
         return float(f"1e{numerals.exponent(text)}")
     if power := re.search(_POWER, text):

@@ -161,9 +161,9 @@ _SETTING = re.compile(r"(?<![^\W_])(?:%s)(?P<plural>s)?(?![^\W_])" % "|".join(
 JOINED = r"\s*(?:(?:,\s*)?(?:(?:and|or|to)\b|[-–~/])|,)\s*"
 """What joins the numbers of a list or a range: "0.1, 0.01", "0.1 or 0.01", "100 to 200", "0.1/0.01"; the recipe's
 draft (draft_recipe) reads its lists by it too."""
-BARE = r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?"
-"""A setting's value as a report prints it: "0.1", "5e-4", ".001", "1,024"; the recipe's draft reads its numbers by it
-too."""
+BARE = r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][-+−]?\d+)?|\.\d+(?:[eE][-+−]?\d+)?"
+"""A setting's value as a report prints it: "0.1", "5e-4" (or "5e−4", U+2212), ".001", "1,024"; the recipe's draft
+reads its numbers by it too."""
 _NAMED_BY = re.compile(r"(?:[\s=:∈'\"`{\[(]|(?<![^\W_])(?:of|is|was|set|to|at|in|rate|p|from|starts?|started|starting"
                        r"|begins?|began|beginning)(?![^\W_]))*", re.IGNORECASE)
 """What may stand between a setting's name and its number: "dropout of 0.5", "lr = 1e-3", "'dropout': 0.5", "lr in

@@ -53,7 +53,7 @@ TEXT_NUMERAL = NUMERAL.replace(_GROUPED_BY % 1, _GROUPED_BY % 2)
 """``NUMERAL`` as running text prints it, where a plain space groups thousands only twice at least ("11 173 962"):
 "Table 2 100%" is no 2100%, nor "10 000 images" sure to be ten thousand."""
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺−", "0123456789-+-")
-POWER = r"(?:[eE][-+]?\d+|\s*[×x·*]\s*10\s*(?:\^\s*\{?[-+−]?\d+\}?|[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))"
+POWER = r"(?:[eE][-+−]?\d+|\s*[×x·*]\s*10\s*(?:\^\s*\{?[-+−]?\d+\}?|[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))"
 """A power of ten after a number's digits, which it multiplies: "2.35e5", "4.7E5", "5e-4", "1.2 × 10^6", "1.2 x 10^6",
 "2.1×10⁷" ("10<sup>6</sup>" read as "10^6")."""
 WHOLE_COUNTS = {"params": "parameters", "macs": "MACs", "size": "bytes"}
@@ -323,7 +323,7 @@ def change(printed: str) -> tuple[str, str] | None:
 
 _POWERED = re.compile(rf"{_MARK}(?P<mantissa>{_SIGN}?\d+(?:\.\d+)?)(?P<power>{POWER})(?:\s*{NOUN})?")
 """A number times a power of ten, with the noun after it: "2.35e5", "1.2 × 10^6 params", "~1e6"."""
-_EXPONENT = re.compile(r"[eE]([-+]?\d+)$|\^\s*\{?([-+−]?\d+)\}?$|10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$"
+_EXPONENT = re.compile(r"[eE]([-+−]?\d+)$|\^\s*\{?([-+−]?\d+)\}?$|10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$"
                        r"|10([-−]\d+)$")
 _POWER_UNIT = re.compile(r"×10\^(-?\d+)")
 """How ``powered`` names the unit of a power of ten: "×10^5"."""

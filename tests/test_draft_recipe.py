@@ -933,3 +933,9 @@ def test_a_warm_up_before_a_step_schedule_keeps_the_schedule_a_todo(sentence: st
     recipe, lines = _recipe(_report(sentence)), _lines(_report(sentence))
     assert recipe["schedule"].startswith("TODO: schedule (") and "step" not in recipe
     assert [line for line in lines if line.startswith("# the report states schedule warm-up (")]
+
+
+def test_a_power_of_ten_with_a_unicode_minus_is_read_as_with_a_hyphen() -> None:
+    """"lr 1e−3" (U+2212, as pandoc writes it) left lr a TODO, where "lr 1e-3" drafted 1e-3."""
+    recipe = _recipe(_report("Every model was trained for 10 epochs with Adam (lr 1e−3, weight decay 5e−4)."))
+    assert (recipe["lr"], recipe["weight_decay"]) == (1e-3, 5e-4)

@@ -633,3 +633,8 @@ def test_math_that_is_not_clearly_one_number_is_none(printed: str) -> None:
 @pytest.mark.parametrize("text", ["Test<br>acc. (%)", "Test<br/>acc. (%)", "Test<BR />acc. (%)"])
 def test_an_html_line_break_ends_a_word_as_a_markdown_one_does(text: str) -> None:
     assert numerals.plain_text(text) == "Test acc. (%)"
+
+
+@pytest.mark.parametrize("printed", ["2.3e−3", "2.3E−3", "−2.3e−3"])
+def test_an_exponents_unicode_minus_is_read_as_a_hyphen(printed: str) -> None:
+    assert numerals.parse(printed, "Loss") == numerals.parse(printed.replace("−", "-"), "Loss")
