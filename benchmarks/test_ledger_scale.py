@@ -44,7 +44,7 @@ def sections(count: int) -> str:
         f"{80 + section % 20}.5% accuracy with {12_345 + section:,} parameters.", "",
         "All sizes in decimal megabytes, measured at 32x32 input.", "",
         "| Model | Params | MACs (M) | Test acc. (%) | Size (MB) |", "|---|---|---|---|---|",
-        *(f"| Net{section}-{row} | {1_000_000 + 7919 * row:,} | {100 + row}.5 | {90 + row}.25 | {10 + row}.5 |"
+        *(f"| Net{section}-{row} | {1_234_567 + 7919 * row:,} | {100 + row}.5 | {90 + row}.25 | {10 + row}.5 |"
           for row in range(5)), "", *(f"Filler sentence {line} of section {section}, nothing to claim." for line in
                                       range(10)))), ""])
 

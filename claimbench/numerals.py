@@ -160,7 +160,7 @@ _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def plain(children: list[Token]) -> str:
-    """The text of inline tokens without markup: "**19,520**" -> "19,520"; images and HTML dropped, but for a line
+    """The text of inline tokens without markup: "**12,345**" -> "12,345"; images and HTML dropped, but for a line
     break, a space as a markdown one is ("Test<br>acc." -> "Test acc.")."""
     parts = []
     for child in children:
